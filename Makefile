@@ -1,0 +1,50 @@
+# eservice-desktop — the two Quick start commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DIR ?= $(CURDIR)/.demo-data
+COUNTY_PORT ?= 8765
+
+.PHONY: run test bench system-deps venv lint lock clean help
+
+help:
+	@echo "make run    - install what is missing, start the county server and the counter GUI with demo data"
+	@echo "make test   - install what is missing, lint, type-check and run the whole test suite"
+	@echo "make bench  - run the benchmarks and print the figures"
+
+system-deps:
+	@tools/install-system-deps.sh
+
+$(STAMP): pyproject.toml requirements.lock | system-deps
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -r requirements.lock
+	@$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(STAMP)
+
+venv: system-deps $(STAMP)
+
+run: venv
+	@tools/run-demo.sh "$(DEMO_DIR)" "$(COUNTY_PORT)"
+
+test: venv
+	@tools/run-tests.sh
+
+bench: venv
+	@QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks
+
+lint: venv
+	@$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports
+
+# Re-resolves the lock file from pyproject.toml (needs the package registry).
+lock:
+	@rm -rf /tmp/eservice-lock && $(PYTHON) -m venv /tmp/eservice-lock
+	@/tmp/eservice-lock/bin/pip install -q --upgrade pip
+	@/tmp/eservice-lock/bin/pip install -q ".[dev]"
+	@/tmp/eservice-lock/bin/pip freeze --exclude eservice-desktop > requirements.lock
+	@echo "requirements.lock updated"
+
+clean:
+	rm -rf $(VENV) .demo-data build dist

@@ -1,0 +1,3 @@
+"""eservice-desktop: counter software for district household and land registration offices."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,83 @@
+"""``calendar import`` and ``deadline``: the working calendar and the legal time limit."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.calendar import compute_deadline, import_calendar
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("calendar", help="政府行政機關辦公日曆表", parents=[common])
+    cs = p.add_subparsers(dest="calendar_command", required=True)
+    imp = cs.add_parser("import", help="匯入 DGPA 辦公日曆 CSV", parents=[common])
+    imp.add_argument("file", type=Path)
+    add_json(imp)
+    imp.set_defaults(func=cmd_import)
+
+    d = sub.add_parser("deadline", help="計算處理期限", parents=[common])
+    d.add_argument("--received", required=True, help="ISO 8601 time of receipt")
+    d.add_argument("--working-days", type=int, required=True)
+    d.add_argument(
+        "--pause",
+        action="append",
+        default=[],
+        metavar="START/END",
+        help="waiting window (ISO 8601 interval)",
+    )
+    add_json(d)
+    d.set_defaults(func=cmd_deadline)
+
+
+def _time(text: str, field: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as e:
+        raise DomainError(
+            "time.format", f"時間格式錯誤：{text}", f"Bad ISO 8601 time: {text}", field
+        ) from e
+    return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        result = import_calendar(app, args.file)
+    finally:
+        app.close()
+    emit(args, result, f"匯入 {result['days']} 天（{result['years']}）")
+    return 0
+
+
+def cmd_deadline(args: argparse.Namespace) -> int:
+    received = _time(args.received, "received")
+    pauses = []
+    for item in args.pause:
+        start, sep, end = item.partition("/")
+        if not sep:
+            raise DomainError(
+                "pause.format", "暫停區間格式須為 START/END", "Use START/END", "pause"
+            )
+        pauses.append((_time(start, "pause"), _time(end, "pause")))
+    app = open_from(args)
+    try:
+        due = compute_deadline(app, received, args.working_days, pauses)
+    finally:
+        app.close()
+    data = {
+        "due": due.isoformat() if due else None,
+        "received": received.isoformat(),
+        "working_days": args.working_days,
+        "pauses": [[a.isoformat(), b.isoformat()] for a, b in pauses],
+        "office": app.settings.office_code,
+        "closes": app.hours.closes.isoformat(),
+    }
+    emit(args, data, f"due {data['due']}")
+    return 0

@@ -1,0 +1,179 @@
+"""``case intake|show|search|supplement|supplement-received|close|reject|cancel``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import datetime
+
+from eservice_desktop.cli.common import add_json, emit, fail, lang_of, open_from
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases
+from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("case", help="案件：收件、查詢、補正、結案", parents=[common])
+    cs = p.add_subparsers(dest="case_command", required=True)
+
+    i = cs.add_parser("intake", help="收件", parents=[common])
+    i.add_argument("--service", required=True, help="service code (see `catalog list`)")
+    i.add_argument("--applicant-id", required=True, help="national ID, resident number or UBN")
+    i.add_argument("--applicant-name", required=True)
+    i.add_argument("--phone", default="")
+    i.add_argument("--email", default="")
+    i.add_argument("--copies", type=int, default=1)
+    i.add_argument("--received", help="ISO 8601 time of receipt (default: now)")
+    i.add_argument(
+        "--field", action="append", default=[], metavar="KEY=VALUE", help="service-specific field"
+    )
+    i.add_argument("--consent", action="append", default=[], help="document-free lookup kind")
+    i.add_argument("--pickup", default="counter", choices=["counter", "mail", "other_office"])
+    i.add_argument("--pickup-office", default="")
+    add_json(i)
+    i.set_defaults(func=cmd_intake)
+
+    s = cs.add_parser("show", help="案件明細", parents=[common])
+    s.add_argument("case_number")
+    add_json(s)
+    s.set_defaults(func=cmd_show)
+
+    q = cs.add_parser("search", help="以案號、身分證字號或姓名搜尋", parents=[common])
+    q.add_argument("text")
+    q.add_argument("--limit", type=int, default=50)
+    add_json(q)
+    q.set_defaults(func=cmd_search)
+
+    for name, help_, needs_reason, func in (
+        ("supplement", "通知補正", True, cases.request_supplement),
+        ("supplement-received", "登錄補件", False, cases.record_supplement),
+        ("close", "結案", False, cases.close_case),
+        ("reject", "駁回（理由民眾可見）", True, cases.reject_case),
+        ("cancel", "撤件", True, cases.cancel_case),
+    ):
+        t = cs.add_parser(name, help=help_, parents=[common])
+        t.add_argument("case_number")
+        t.add_argument("--reason" if needs_reason else "--note", required=needs_reason, default="")
+        add_json(t)
+        t.set_defaults(func=_transition_cmd(func, needs_reason))
+
+
+def _parse_time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise DomainError(
+            "time.format", "時間格式錯誤（ISO 8601）", "Bad ISO 8601 time", "received"
+        ) from e
+    if value.tzinfo is None:
+        from zoneinfo import ZoneInfo
+
+        value = value.replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    return value
+
+
+def cmd_intake(args: argparse.Namespace) -> int:
+    fields: dict[str, str] = {}
+    for item in args.field:
+        key, sep, value = item.partition("=")
+        if not sep:
+            return fail(
+                args, DomainError("field.format", "欄位格式須為 KEY=VALUE", "Use KEY=VALUE", key)
+            )
+        fields[key.strip()] = value.strip()
+    received = _parse_time(args.received)
+    app = open_from(args)
+    try:
+        view = intake(
+            app,
+            IntakeRequest(
+                service_code=args.service,
+                applicant_id=args.applicant_id,
+                applicant_name=args.applicant_name,
+                phone=args.phone,
+                email=args.email,
+                copies=args.copies,
+                fields=fields,
+                consent=args.consent,
+                pickup_method=args.pickup,
+                pickup_office=args.pickup_office,
+                received_at=received,
+            ),
+        )
+    except IntakeErrors as e:
+        lang = lang_of(args)
+        if args.json:
+            print(
+                json.dumps(
+                    {"ok": False, "errors": {k: v.message(lang) for k, v in e.errors.items()}},
+                    ensure_ascii=False,
+                )
+            )
+        import sys
+
+        print("; ".join(f"{k}: {v.message(lang)}" for k, v in e.errors.items()), file=sys.stderr)
+        return 2
+    finally:
+        app.close()
+    emit(args, view.to_json(), f"{view.case_number}  {view.service_name}  due {view.due}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        view = cases.show_case(app, args.case_number)
+    finally:
+        app.close()
+    emit(
+        args,
+        view.to_json(),
+        lambda: "\n".join(
+            f"{k}: {v}" for k, v in view.to_json().items() if k not in ("events", "fields")
+        ),
+    )
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        rows = cases.search(app, args.text, args.limit)
+    finally:
+        app.close()
+    data = [
+        {
+            "case_number": r.case_number,
+            "service_code": r.service_code,
+            "applicant_name": r.applicant_name,
+            "applicant_id_masked": r.applicant_id_masked,
+            "status": r.status,
+            "received_at": r.received_at.isoformat(),
+            "due": r.due.isoformat() if r.due else None,
+        }
+        for r in rows
+    ]
+    emit(
+        args,
+        data,
+        lambda: "\n".join(
+            f"{d['case_number']}  {d['applicant_name']}  {d['status']}" for d in data
+        ),
+    )
+    return 0
+
+
+def _transition_cmd(func, needs_reason: bool):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        app = open_from(args)
+        try:
+            text = args.reason if needs_reason else args.note
+            view = func(app, args.case_number, text)
+        finally:
+            app.close()
+        emit(args, view.to_json(), f"{view.case_number}: {view.status_label}")
+        return 0
+
+    return run

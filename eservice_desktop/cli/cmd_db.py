@@ -1,0 +1,62 @@
+"""``db upgrade`` and ``db current`` for IT."""
+
+from __future__ import annotations
+
+import argparse
+
+from eservice_desktop.cli.common import add_json, emit, settings_from
+from eservice_desktop.storage import db
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("db", help="資料庫版本", parents=[common])
+    cs = p.add_subparsers(dest="db_command", required=True)
+    up = cs.add_parser("upgrade", help="升級資料庫結構（先備份）", parents=[common])
+    add_json(up)
+    up.set_defaults(func=cmd_upgrade)
+    cur = cs.add_parser("current", help="目前資料庫版本", parents=[common])
+    add_json(cur)
+    cur.set_defaults(func=cmd_current)
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(settings.db_url)
+    try:
+        before = db.current_revision(engine)
+        backup = db.upgrade(engine, settings.db_url, settings.db_path)
+        after = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    data = {
+        "before": before,
+        "after": after,
+        "head": db.head_revision(),
+        "backup": backup,
+        "database": str(settings.db_path),
+    }
+    emit(args, data, f"database at {after} (was {before})")
+    return 0
+
+
+def cmd_current(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    exists = settings.db_path.exists()
+    current = None
+    if exists:
+        engine = db.make_engine(settings.db_url)
+        try:
+            current = db.current_revision(engine)
+        finally:
+            engine.dispose()
+    head = db.head_revision()
+    data = {
+        "current": current,
+        "head": head,
+        "up_to_date": current == head,
+        "database": str(settings.db_path),
+        "exists": exists,
+    }
+    emit(args, data, f"{current or '(none)'} (head {head})")
+    return 0

@@ -1,0 +1,103 @@
+"""The ``eservice-desktop`` command: the GUI by default, and every counter use case headless.
+
+Each command group lives in its own module with a ``register(subparsers, common)`` function; the
+global options (``--data-dir`` and friends) are accepted before or after the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from eservice_desktop import __version__
+
+#: Command modules under eservice_desktop.cli, in the order `--help` lists them.
+COMMAND_MODULES = (
+    "cmd_gui",
+    "cmd_case",
+    "cmd_catalog",
+    "cmd_calendar",
+    "cmd_demo",
+    "cmd_db",
+)
+
+log = logging.getLogger("eservice.cli")
+
+
+def common_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    s = argparse.SUPPRESS
+    common.add_argument(
+        "--data-dir", default=s, help="data directory (overrides ESERVICE_DATA_DIR)"
+    )
+    common.add_argument("--office", default=s, help="office code, e.g. H01")
+    common.add_argument("--device", default=s, help="device number inside the office, e.g. 01")
+    common.add_argument("--clerk", default=s, help="clerk account at this counter")
+    common.add_argument("--lang", default=s, choices=["zh_TW", "en"], help="language of messages")
+    common.add_argument("--json-logging", action="store_true", default=s, help="log JSON lines")
+    common.add_argument("--verbose", "-v", action="store_true", default=s, help="log to stderr")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_options()
+    parser = argparse.ArgumentParser(
+        prog="eservice-desktop",
+        description="戶政／地政事務所櫃檯系統 — counter software for household and land offices",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"eservice-desktop {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="with the GUI: seed demo data first",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(f"eservice_desktop.cli.{name}")
+        module.register(sub, common)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from eservice_desktop.config import load_settings
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.logs import setup_logging
+
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    if not getattr(args, "command", None):
+        args.command = "gui"
+        from eservice_desktop.cli.cmd_gui import run_gui
+
+        args.func = run_gui
+    settings = load_settings(getattr(args, "data_dir", None))
+    setup_logging(
+        settings.log_dir,
+        json_lines=bool(getattr(args, "json_logging", False)),
+        stderr=bool(getattr(args, "verbose", False)),
+        name="sync" if args.command == "sync" else "eservice",
+    )
+    try:
+        return int(args.func(args) or 0)
+    except DomainError as e:
+        from eservice_desktop.cli.common import fail
+
+        return fail(args, e)
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error of ours.
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except Exception:
+        log.exception("command %s failed", args.command)
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

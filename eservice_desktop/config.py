@@ -1,0 +1,135 @@
+"""One settings object for every face (GUI, CLI, sync service).
+
+Settings come from, in increasing priority: built-in defaults, ``settings.json`` in the data
+directory (written by IT or the installer), ``ESERVICE_*`` environment variables, then the
+command line. The data directory itself is chosen first (``--data-dir`` > ``ESERVICE_DATA_DIR`` >
+platformdirs), because the settings file lives inside it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "eservice-desktop"
+SETTINGS_FILE = "settings.json"
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass
+class Settings:
+    """Typed settings with defaults. Every field may be set in settings.json or as
+    ``ESERVICE_<FIELD_NAME_UPPER>`` in the environment."""
+
+    data_dir: Path = field(default_factory=default_data_dir)
+    #: Office this counter belongs to (see resources/catalogue/offices.json).
+    office_code: str = "H01"
+    #: household | land; derived from the office catalogue when empty.
+    office_kind: str = ""
+    #: Device number inside the office (2 digits); owns its own case/receipt number space.
+    device_id: str = "01"
+    #: Clerk signed in at this counter (account name, never a national ID).
+    clerk: str = "clerk01"
+    #: zh_TW (default) or en.
+    lang: str = "zh_TW"
+    #: County server base URL; plain http is accepted only for loopback addresses.
+    county_url: str = "http://127.0.0.1:8765"
+    #: PEM file of the county's CA, pinned for TLS (IT sets it at install time).
+    county_ca_file: str = ""
+    #: Demo mode: demo keys and data are accepted only when true.
+    demo: bool = False
+    #: Seconds between background sync rounds.
+    sync_interval_s: float = 5.0
+    #: PKCS#11 module of the MOICA card (HiCOSPKCS11 on real counters).
+    pkcs11_module: str = ""
+    #: Directory of IT-configured trust anchors (PEM/DER), pinned by fingerprint.
+    trust_anchor_dir: str = ""
+    #: production refuses test-level certificate policies.
+    pki_mode: str = "production"
+    #: refuse | override: what to do when revocation status is unknown (CRL past nextUpdate).
+    revocation_unknown_policy: str = "refuse"
+    #: CRL/ARL download URLs (space separated).
+    crl_urls: str = ""
+    #: Keyboard-wedge scanner rules.
+    scanner_prefix: str = ""
+    scanner_suffix: str = "\r"
+    scanner_max_interkey_ms: float = 30.0
+    #: Serial scanner port (COM3, /dev/ttyACM0); empty = none.
+    scanner_serial_port: str = ""
+    scanner_serial_baud: int = 9600
+    #: Printer name for silent printing; empty = ask with the print dialog.
+    printer_name: str = ""
+    #: Receipt layout: a6 | roll80.
+    receipt_layout: str = "a6"
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "eservice.sqlite3"
+
+    @property
+    def db_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    def to_json(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["data_dir"] = str(self.data_dir)
+        return out
+
+    def save(self) -> None:
+        """Writes settings.json atomically (IT edits it; a half-written file must never exist)."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        target = self.data_dir / SETTINGS_FILE
+        tmp = target.with_suffix(".tmp")
+        data = self.to_json()
+        data.pop("data_dir")
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, target)
+
+
+def _coerce(value: Any, kind: Any) -> Any:
+    kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
+    if kind_name == "bool":
+        if isinstance(value, bool):
+            return value
+        return str(value).strip().lower() in {"1", "true", "yes", "on"}
+    if kind_name == "int":
+        return int(value)
+    if kind_name == "float":
+        return float(value)
+    if kind_name == "Path":
+        return Path(value).expanduser()
+    return str(value)
+
+
+def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
+    """Builds this process's settings; ``overrides`` are command-line values (None: unset)."""
+    chosen = data_dir or os.environ.get("ESERVICE_DATA_DIR")
+    settings = Settings(data_dir=Path(chosen).expanduser() if chosen else default_data_dir())
+    types = {f.name: f.type for f in fields(Settings)}
+    file = settings.data_dir / SETTINGS_FILE
+    if file.exists():
+        stored = json.loads(file.read_text(encoding="utf-8"))
+        for key, value in stored.items():
+            if key in types and key != "data_dir":
+                setattr(settings, key, _coerce(value, types[key]))
+    for key, kind in types.items():
+        env = os.environ.get(f"ESERVICE_{key.upper()}")
+        if env is not None and key != "data_dir":
+            setattr(settings, key, _coerce(env, kind))
+    for key, value in overrides.items():
+        if value is not None and key in types:
+            setattr(settings, key, _coerce(value, types[key]))
+    return settings

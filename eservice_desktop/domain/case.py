@@ -1,0 +1,496 @@
+"""The case state machine: folds a case's event stream into its current state.
+
+``decide_*`` style checks live in :func:`check` so that a use case can ask "may this event be
+appended now?" before writing, and the projection (:func:`project`) stays a plain fold that also
+accepts events from other offices which the county has already ordered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+
+OPEN = "open"
+CLOSED = "closed"
+REJECTED = "rejected"
+CANCELLED = "cancelled"
+READY = "ready_for_pickup"
+PICKED_UP = "picked_up"
+
+#: Status shown to people; derived from lifecycle plus what the case is waiting for.
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "received": ("收件", "Received"),
+    "payment_due": ("待繳費", "Payment due"),
+    "supplement_requested": ("補正中", "Supplement requested"),
+    "closed": ("結案", "Closed"),
+    "rejected": ("駁回", "Rejected"),
+    "cancelled": ("撤件", "Cancelled"),
+    "ready_for_pickup": ("待領件", "Ready for pickup"),
+    "picked_up": ("已領件", "Picked up"),
+}
+
+
+@dataclass(frozen=True)
+class Payment:
+    payment_id: str
+    method: str
+    amount: int
+    at: datetime
+    receipt_number: str | None
+    reference: str | None = None
+    refunded: int = 0
+    voided: bool = False
+    #: Cash handed over and change given back (cash only; None when not recorded).
+    tendered: int | None = None
+    change: int = 0
+    #: Online payments (seed appendix 22): payment tool (信用卡, 金融帳戶轉帳, 晶片金融卡),
+    #: authorisation time (ISO), deposit date (ISO day), settlement number, deposited or not.
+    payment_tool: str = ""
+    authorised_at: str = ""
+    deposit_date: str = ""
+    settlement_number: str = ""
+    deposited: bool = False
+    #: The receipt was handed out (RECEIPT_ISSUED) and how often it was reprinted since.
+    issued: bool = False
+    reprints: int = 0
+
+    @property
+    def net(self) -> int:
+        return 0 if self.voided else self.amount - self.refunded
+
+
+@dataclass(frozen=True)
+class CaseState:
+    """Projection of one case. Invariant: only :func:`project`/:func:`apply` build it."""
+
+    case_id: str
+    case_number: str
+    service_code: str
+    office: str
+    received_at: datetime
+    time_limit_working_days: int
+    applicant_kind: str
+    applicant_id_type: str
+    applicant_id: str
+    applicant_name: str
+    phone: str = ""
+    email: str = ""
+    copies: int = 1
+    fields: dict[str, Any] = field(default_factory=dict)
+    pickup_method: str = "counter"
+    pickup_office: str = ""
+    lifecycle: str = OPEN
+    consent_kinds: frozenset[str] = frozenset()
+    supplement_since: datetime | None = None
+    supplement_reason: str = ""
+    payment_wait_since: datetime | None = None
+    pauses: tuple[tuple[datetime, datetime | None], ...] = ()
+    fees_due: int = 0
+    fee_items: tuple[dict[str, Any], ...] = ()
+    exemption_reason: str = ""
+    payments: tuple[Payment, ...] = ()
+    voided_receipts: frozenset[str] = frozenset()
+    closed_at: datetime | None = None
+    rejection_reason: str = ""
+    cancel_reason: str = ""
+    ready_at: datetime | None = None
+    pickup_number: str = ""
+    picked_up_at: datetime | None = None
+    picked_up_office: str = ""
+    picked_up_device: str = ""
+    picked_up_by: dict[str, Any] = field(default_factory=dict)
+    identity_checks: tuple[dict[str, Any], ...] = ()
+    open_conflicts: frozenset[str] = frozenset()
+    last_event_at: datetime | None = None
+    event_count: int = 0
+
+    @property
+    def paid(self) -> int:
+        return sum(p.net for p in self.payments)
+
+    @property
+    def balance(self) -> int:
+        return self.fees_due - self.paid
+
+    @property
+    def is_open(self) -> bool:
+        return self.lifecycle == OPEN
+
+    @property
+    def waiting_for_citizen(self) -> bool:
+        return self.supplement_since is not None or self.payment_wait_since is not None
+
+    @property
+    def status(self) -> str:
+        if self.lifecycle == OPEN:
+            if self.supplement_since is not None:
+                return "supplement_requested"
+            if self.balance > 0:
+                return "payment_due"
+            return "received"
+        return self.lifecycle
+
+    def status_label(self, lang: str = "zh_TW") -> str:
+        zh, en = STATUS_LABELS[self.status]
+        return zh if lang.startswith("zh") else en
+
+    def payment(self, payment_id: str) -> Payment:
+        for p in self.payments:
+            if p.payment_id == payment_id:
+                return p
+        raise DomainError(
+            "payment.unknown", f"查無此筆繳費紀錄：{payment_id}", f"No such payment: {payment_id}"
+        )
+
+    def payment_by_receipt(self, receipt_number: str) -> Payment:
+        for p in self.payments:
+            if p.receipt_number is not None and p.receipt_number == receipt_number:
+                return p
+        raise DomainError(
+            "receipt.unknown",
+            f"查無此收據號碼：{receipt_number}",
+            f"No such receipt number: {receipt_number}",
+        )
+
+
+def _refuse(code: str, zh: str, en: str) -> DomainError:
+    return DomainError(code, zh, en)
+
+
+def check(state: CaseState | None, event: ev.Event) -> None:
+    """Raises DomainError when ``event`` may not follow ``state``; the message is for the clerk."""
+    t = event.type
+    p = event.payload
+    if state is None:
+        if t != ev.RECEIVED:
+            raise _refuse("case.not_found", "查無此案件", "No such case")
+        return
+    if t == ev.RECEIVED:
+        raise _refuse("case.duplicate", "此案件已收件", "This case was already received")
+    finished = {
+        CLOSED: ("本案已結案", "The case is already closed"),
+        REJECTED: ("本案已駁回", "The case was rejected"),
+        CANCELLED: ("本案已撤件", "The case was cancelled"),
+        READY: ("本案已待領件", "The case is already ready for pickup"),
+        PICKED_UP: ("本案已領件", "The case was already picked up"),
+    }
+    needs_open = {
+        ev.CONSENT_RECORDED,
+        ev.SUPPLEMENT_REQUESTED,
+        ev.SUPPLEMENT_RECEIVED,
+        ev.FEE_ASSESSED,
+        ev.CLOSED,
+        ev.REJECTED,
+        ev.CANCELLED,
+    }
+    if t in needs_open and not state.is_open:
+        zh, en = finished[state.lifecycle]
+        raise _refuse(
+            "case.not_open", zh + "，無法再辦理此動作", en + "; this action is not possible"
+        )
+    if t == ev.SUPPLEMENT_REQUESTED:
+        if state.supplement_since is not None:
+            raise _refuse(
+                "case.supplement_pending",
+                "已通知補正，尚待民眾補件",
+                "A supplement is already pending",
+            )
+        if not str(p.get("reason", "")).strip():
+            raise _refuse("case.reason_required", "請填寫補正事項", "Say what must be supplied")
+    elif t == ev.SUPPLEMENT_RECEIVED:
+        if state.supplement_since is None:
+            raise _refuse("case.no_supplement", "本案未在補正中", "No supplement was requested")
+    elif t == ev.CLOSED:
+        if state.supplement_since is not None:
+            raise _refuse(
+                "case.supplement_pending",
+                "補正中的案件不能結案，請先登錄補件",
+                "Record the supplement before closing",
+            )
+    elif t in (ev.REJECTED, ev.CANCELLED):
+        if not str(p.get("reason", "")).strip():
+            raise _refuse(
+                "case.reason_required",
+                "請填寫理由（民眾會看到）",
+                "A reason is required (the citizen will see it)",
+            )
+    elif t == ev.FEE_ASSESSED:
+        total = int(p.get("total", -1))
+        if total < 0:
+            raise _refuse("fee.invalid", "規費金額不正確", "Invalid fee total")
+        if total < state.paid:
+            raise _refuse(
+                "fee.below_paid",
+                "核定金額低於已繳金額，請先辦理退費",
+                "The assessed fee is below what was paid; refund first",
+            )
+    elif t == ev.PAYMENT_RECORDED:
+        if state.lifecycle in (REJECTED, CANCELLED):
+            zh, en = finished[state.lifecycle]
+            raise _refuse("case.not_open", zh + "，不能收費", en + "; no payment can be taken")
+        amount = int(p.get("amount", 0))
+        if amount <= 0:
+            raise _refuse("payment.amount", "繳費金額必須大於零", "The amount must be positive")
+        if amount > state.balance:
+            raise _refuse(
+                "payment.over_balance",
+                f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
+                f"Amount {amount} exceeds the balance due {state.balance}",
+            )
+        if any(x.payment_id == p.get("payment_id") for x in state.payments):
+            raise _refuse("payment.duplicate", "此筆繳費已登錄", "This payment is already recorded")
+        _check_payment_method(p, amount)
+    elif t == ev.PAYMENT_REFUNDED:
+        pay = state.payment(str(p.get("payment_id")))
+        amount = int(p.get("amount", 0))
+        if pay.voided or amount <= 0 or amount > pay.net:
+            raise _refuse("payment.refund_amount", "退費金額不正確", "Invalid refund amount")
+        if not str(p.get("reason", "")).strip():
+            raise _refuse("case.reason_required", "請填寫退費理由", "A refund reason is required")
+    elif t == ev.PAYMENT_VOIDED:
+        pay = state.payment(str(p.get("payment_id")))
+        if pay.voided:
+            raise _refuse(
+                "payment.already_voided", "此筆繳費已作廢", "This payment is already void"
+            )
+        if not str(p.get("reason", "")).strip():
+            raise _refuse("case.reason_required", "請填寫作廢理由", "A void reason is required")
+    elif t == ev.PAYMENT_SETTLED:
+        pay = state.payment(str(p.get("payment_id")))
+        if pay.method != "online":
+            raise _refuse(
+                "payment.not_online", "只有線上繳費有入庫資料", "Only online payments are settled"
+            )
+    elif t in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED, ev.RECEIPT_VOIDED):
+        number = str(p.get("receipt_number"))
+        state.payment_by_receipt(number)
+        if number in state.voided_receipts:
+            raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
+        if t != ev.RECEIPT_ISSUED and not str(p.get("reason", "")).strip():
+            zh = "請填寫作廢理由" if t == ev.RECEIPT_VOIDED else "請填寫重印原因"
+            raise _refuse("case.reason_required", zh, "A reason is required")
+    elif t == ev.READY_FOR_PICKUP:
+        if state.lifecycle != CLOSED:
+            if state.lifecycle == OPEN:
+                raise _refuse(
+                    "case.not_closed", "案件尚未結案，不能通知領件", "Close the case first"
+                )
+            zh, en = finished[state.lifecycle]
+            raise _refuse("case.not_open", zh, en)
+    elif t == ev.PICKED_UP:
+        if state.lifecycle == PICKED_UP:
+            raise _refuse("pickup.already_picked_up", "本案文件已領取", "Already picked up")
+        if state.lifecycle != READY:
+            raise _refuse("pickup.not_ready", "案件尚未可領件", "The case is not ready for pickup")
+
+
+PAYMENT_METHODS = ("cash", "card", "online")
+
+
+def _check_payment_method(p: dict[str, Any], amount: int) -> None:
+    """Each way of paying carries what the closing and the reconciliation need later."""
+    method = p.get("method")
+    if method not in PAYMENT_METHODS:
+        raise _refuse("payment.method", "繳費方式不正確", "Unknown payment method")
+    if method == "cash" and p.get("tendered") is not None:
+        tendered = int(p["tendered"])
+        if tendered < amount:
+            raise _refuse(
+                "payment.tendered",
+                f"收現金額 {tendered} 元不足應收 {amount} 元",
+                f"Cash tendered {tendered} is less than the amount {amount}",
+            )
+    if method == "card" and not str(p.get("reference") or "").strip():
+        raise _refuse(
+            "payment.reference_required",
+            "刷卡繳費須輸入刷卡機交易序號（授權碼）",
+            "Card payments need the terminal's reference number",
+        )
+    if method == "online" and not str(p.get("payment_tool") or "").strip():
+        raise _refuse(
+            "payment.tool_required", "線上繳費須註明付費工具", "Online payments need a payment tool"
+        )
+
+
+def _close_pause(state: CaseState, since: datetime | None, at: datetime) -> tuple[Any, ...]:
+    if since is None:
+        return state.pauses
+    return (*state.pauses, (since, at))
+
+
+def apply(state: CaseState | None, event: ev.Event) -> CaseState:
+    """Folds one event; unknown-but-valid types only bump the counters (forward compatible)."""
+    p = event.payload
+    if state is None:
+        if event.type != ev.RECEIVED:
+            raise _refuse("case.not_found", "查無此案件", "No such case")
+        applicant = p["applicant"]
+        return CaseState(
+            case_id=event.case_id,
+            case_number=str(p["case_number"]),
+            service_code=str(p["service_code"]),
+            office=event.office,
+            received_at=event.at,
+            time_limit_working_days=int(p["time_limit_working_days"]),
+            applicant_kind=str(applicant["kind"]),
+            applicant_id_type=str(applicant["id_type"]),
+            applicant_id=str(applicant["id"]),
+            applicant_name=str(applicant["name"]),
+            phone=str(p.get("phone", "")),
+            email=str(p.get("email", "")),
+            copies=int(p.get("copies", 1)),
+            fields=dict(p.get("fields", {})),
+            pickup_method=str(p.get("pickup", {}).get("method", "counter")),
+            pickup_office=str(p.get("pickup", {}).get("office", event.office)),
+            consent_kinds=frozenset(p.get("consent", [])),
+            last_event_at=event.at,
+            event_count=1,
+        )
+    s = replace(state, last_event_at=event.at, event_count=state.event_count + 1)
+    t = event.type
+    if t == ev.CONSENT_RECORDED:
+        s = replace(s, consent_kinds=frozenset(p.get("kinds", [])))
+    elif t == ev.IDENTITY_VERIFIED:
+        s = replace(s, identity_checks=(*s.identity_checks, dict(p)))
+    elif t == ev.SUPPLEMENT_REQUESTED:
+        s = replace(s, supplement_since=event.at, supplement_reason=str(p.get("reason", "")))
+    elif t == ev.SUPPLEMENT_RECEIVED:
+        s = replace(s, pauses=_close_pause(s, s.supplement_since, event.at), supplement_since=None)
+    elif t == ev.FEE_ASSESSED:
+        s = replace(
+            s,
+            fees_due=int(p["total"]),
+            fee_items=tuple(dict(i) for i in p.get("items", [])),
+            exemption_reason=str(p.get("exemption_reason", "")),
+        )
+    elif t == ev.PAYMENT_RECORDED:
+        pay = Payment(
+            payment_id=str(p["payment_id"]),
+            method=str(p["method"]),
+            amount=int(p["amount"]),
+            at=event.at,
+            receipt_number=p.get("receipt_number"),
+            reference=p.get("reference"),
+            tendered=None if p.get("tendered") is None else int(p["tendered"]),
+            change=int(p.get("change", 0)),
+            payment_tool=str(p.get("payment_tool", "")),
+            authorised_at=str(p.get("authorised_at", "")),
+            deposit_date=str(p.get("deposit_date", "")),
+            settlement_number=str(p.get("settlement_number", "")),
+            deposited=bool(p.get("deposited", False)),
+        )
+        s = replace(s, payments=(*s.payments, pay))
+    elif t == ev.PAYMENT_SETTLED:
+        s = _update_payment(
+            s,
+            lambda x: x.payment_id == p["payment_id"],
+            lambda x: replace(
+                x,
+                deposit_date=str(p.get("deposit_date", x.deposit_date)),
+                settlement_number=str(p.get("settlement_number", x.settlement_number)),
+                deposited=bool(p.get("deposited", x.deposited)),
+            ),
+        )
+    elif t in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
+        number = str(p["receipt_number"])
+        s = _update_payment(
+            s,
+            lambda x: x.receipt_number == number,
+            lambda x: (
+                replace(x, issued=True)
+                if t == ev.RECEIPT_ISSUED
+                else replace(x, issued=True, reprints=x.reprints + 1)
+            ),
+        )
+    elif t == ev.PAYMENT_REFUNDED:
+        s = replace(
+            s,
+            payments=tuple(
+                replace(x, refunded=x.refunded + int(p["amount"]))
+                if x.payment_id == p["payment_id"]
+                else x
+                for x in s.payments
+            ),
+        )
+    elif t == ev.PAYMENT_VOIDED:
+        s = replace(
+            s,
+            payments=tuple(
+                replace(x, voided=True) if x.payment_id == p["payment_id"] else x
+                for x in s.payments
+            ),
+        )
+    elif t == ev.RECEIPT_VOIDED:
+        s = replace(s, voided_receipts=s.voided_receipts | {str(p["receipt_number"])})
+    elif t == ev.CLOSED:
+        s = replace(s, lifecycle=CLOSED, closed_at=event.at)
+    elif t == ev.REJECTED:
+        s = replace(
+            s, lifecycle=REJECTED, closed_at=event.at, rejection_reason=str(p.get("reason", ""))
+        )
+    elif t == ev.CANCELLED:
+        s = replace(
+            s, lifecycle=CANCELLED, closed_at=event.at, cancel_reason=str(p.get("reason", ""))
+        )
+    elif t == ev.READY_FOR_PICKUP:
+        s = replace(
+            s,
+            lifecycle=READY,
+            ready_at=event.at,
+            pickup_office=str(p.get("office", s.pickup_office)),
+            pickup_number=str(p.get("pickup_number", "")),
+        )
+    elif t == ev.PICKED_UP:
+        s = replace(
+            s,
+            lifecycle=PICKED_UP,
+            picked_up_at=event.at,
+            picked_up_office=event.office,
+            picked_up_device=event.device,
+            picked_up_by=dict(p.get("by", {})),
+        )
+    elif t == ev.CONFLICT_RECORDED:
+        s = replace(s, open_conflicts=s.open_conflicts | {str(p["conflict_id"])})
+    elif t == ev.CONFLICT_RESOLVED:
+        s = replace(s, open_conflicts=s.open_conflicts - {str(p["conflict_id"])})
+    return _track_payment_wait(s, event.at)
+
+
+def _update_payment(
+    s: CaseState, which: Callable[[Payment], bool], change: Callable[[Payment], Payment]
+) -> CaseState:
+    return replace(s, payments=tuple(change(x) if which(x) else x for x in s.payments))
+
+
+def _track_payment_wait(s: CaseState, at: datetime) -> CaseState:
+    """Waiting for payment pauses the clock while an open case has a balance due."""
+    waiting = s.is_open and s.balance > 0
+    if waiting and s.payment_wait_since is None:
+        return replace(s, payment_wait_since=at)
+    if not waiting and s.payment_wait_since is not None:
+        return replace(s, pauses=_close_pause(s, s.payment_wait_since, at), payment_wait_since=None)
+    return s
+
+
+def project(events: Iterable[ev.Event]) -> CaseState:
+    state: CaseState | None = None
+    for e in events:
+        state = apply(state, e)
+    if state is None:
+        raise _refuse("case.not_found", "查無此案件", "No such case")
+    return state
+
+
+def open_pauses(state: CaseState) -> tuple[tuple[datetime, datetime | None], ...]:
+    """All waiting windows, with the ongoing ones (end None) last."""
+    ongoing: list[tuple[datetime, datetime | None]] = []
+    if state.supplement_since is not None:
+        ongoing.append((state.supplement_since, None))
+    if state.payment_wait_since is not None:
+        ongoing.append((state.payment_wait_since, None))
+    return (*state.pauses, *ongoing)

@@ -1,0 +1,36 @@
+"""The one exception type the domain raises, so the GUI can show it in either language."""
+
+from __future__ import annotations
+
+_ZH_LANGS = frozenset({"zh_tw", "zh-tw", "zh"})
+
+
+class DomainError(ValueError):
+    """A rule of the domain refused an input; carries a stable code and messages in both UI
+    languages.
+
+    The code is what callers branch on and what logs record; the two messages are what a clerk
+    reads. ``field`` names the form field to highlight, when there is one. ``str(e)`` is the
+    English message so that tracebacks and logs stay readable to every developer.
+    """
+
+    def __init__(
+        self, code: str, message_zh: str, message_en: str, field: str | None = None
+    ) -> None:
+        super().__init__(message_en)
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        self.field = field
+
+    def message(self, lang: str) -> str:
+        """Pick the message for a UI locale; anything that is not Chinese falls back to English."""
+        return self.message_zh if lang.strip().lower() in _ZH_LANGS else self.message_en
+
+    def __str__(self) -> str:
+        return self.message_en
+
+    def __repr__(self) -> str:
+        return (
+            f"DomainError(code={self.code!r}, field={self.field!r}, message_en={self.message_en!r})"
+        )

@@ -1,0 +1,133 @@
+"""Case events: the only thing ever written about a case.
+
+A case is an append-only stream of these; every view of a case (state, deadline, balance) is a
+projection of its stream. Events are immutable and carry who/where/when so that the county can
+merge streams from many offices without overwriting anything.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final
+
+RECEIVED: Final = "case.received"
+CONSENT_RECORDED: Final = "case.consent_recorded"
+IDENTITY_VERIFIED: Final = "case.identity_verified"
+SUPPLEMENT_REQUESTED: Final = "case.supplement_requested"
+SUPPLEMENT_RECEIVED: Final = "case.supplement_received"
+FEE_ASSESSED: Final = "case.fee_assessed"
+PAYMENT_RECORDED: Final = "case.payment_recorded"
+PAYMENT_REFUNDED: Final = "case.payment_refunded"
+PAYMENT_VOIDED: Final = "case.payment_voided"
+#: An online payment's money reached the treasury (入庫) or its settlement data changed.
+PAYMENT_SETTLED: Final = "case.payment_settled"
+RECEIPT_ISSUED: Final = "case.receipt_issued"
+RECEIPT_REPRINTED: Final = "case.receipt_reprinted"
+RECEIPT_VOIDED: Final = "case.receipt_voided"
+CLOSED: Final = "case.closed"
+REJECTED: Final = "case.rejected"
+CANCELLED: Final = "case.cancelled"
+READY_FOR_PICKUP: Final = "case.ready_for_pickup"
+PICKED_UP: Final = "case.picked_up"
+CONFLICT_RECORDED: Final = "case.conflict_recorded"
+CONFLICT_RESOLVED: Final = "case.conflict_resolved"
+
+ALL_TYPES: Final = frozenset(
+    {
+        RECEIVED,
+        CONSENT_RECORDED,
+        IDENTITY_VERIFIED,
+        SUPPLEMENT_REQUESTED,
+        SUPPLEMENT_RECEIVED,
+        FEE_ASSESSED,
+        PAYMENT_RECORDED,
+        PAYMENT_REFUNDED,
+        PAYMENT_VOIDED,
+        PAYMENT_SETTLED,
+        RECEIPT_ISSUED,
+        RECEIPT_REPRINTED,
+        RECEIPT_VOIDED,
+        CLOSED,
+        REJECTED,
+        CANCELLED,
+        READY_FOR_PICKUP,
+        PICKED_UP,
+        CONFLICT_RECORDED,
+        CONFLICT_RESOLVED,
+    }
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One immutable fact about one case.
+
+    Invariant: ``at`` is timezone-aware UTC; ``event_id`` is unique across every office and
+    device (a UUID), so delivering an event twice is detectable and harmless.
+    """
+
+    event_id: str
+    case_id: str
+    type: str
+    office: str
+    device: str
+    clerk: str
+    at: datetime
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.at.tzinfo is None:
+            raise ValueError("event time must be timezone-aware")
+        if self.type not in ALL_TYPES:
+            raise ValueError(f"unknown event type {self.type!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "event_id": self.event_id,
+            "case_id": self.case_id,
+            "type": self.type,
+            "office": self.office,
+            "device": self.device,
+            "clerk": self.clerk,
+            "at": self.at.astimezone(UTC).isoformat(),
+            "payload": self.payload,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Event:
+        at = datetime.fromisoformat(str(data["at"]))
+        return cls(
+            event_id=str(data["event_id"]),
+            case_id=str(data["case_id"]),
+            type=str(data["type"]),
+            office=str(data["office"]),
+            device=str(data["device"]),
+            clerk=str(data["clerk"]),
+            at=at.astimezone(UTC),
+            payload=dict(data.get("payload") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who and where: stamped on every event a use case creates."""
+
+    office: str
+    device: str
+    clerk: str
+
+    def event(
+        self, case_id: str, type_: str, at: datetime, payload: dict[str, Any] | None = None
+    ) -> Event:
+        return Event(
+            event_id=str(uuid.uuid4()),
+            case_id=case_id,
+            type=type_,
+            office=self.office,
+            device=self.device,
+            clerk=self.clerk,
+            at=at.astimezone(UTC),
+            payload=payload or {},
+        )

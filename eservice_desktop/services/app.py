@@ -1,0 +1,121 @@
+"""The application core every face opens: settings, database, catalogue, calendar, clock.
+
+Opening it applies pending migrations (after a backup), loads the shipped catalogue and working
+calendars once, and fixes who is working here (office, device, clerk) for the events it writes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
+from eservice_desktop.domain.catalogue import Catalogue, Office
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Actor
+from eservice_desktop.storage import db, repo, resources
+
+log = logging.getLogger("eservice.app")
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def load_catalogue() -> Catalogue:
+    return Catalogue.from_dict(
+        resources.read_json("catalogue", "services.json"),
+        resources.read_json("catalogue", "offices.json"),
+    )
+
+
+def shipped_calendar_days() -> dict[Any, tuple[bool, str]]:
+    days: dict[Any, tuple[bool, str]] = {}
+    for path in resources.shipped_calendar_files():
+        days.update(parse_dgpa_csv(path.read_text(encoding="utf-8-sig")))
+    return days
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    catalogue: Catalogue
+    calendar: WorkingCalendar
+    clock: Clock = system_clock
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def office(self) -> Office:
+        return self.catalogue.office(self.settings.office_code)
+
+    @property
+    def office_kind(self) -> str:
+        return self.settings.office_kind or self.office.kind
+
+    @property
+    def hours(self) -> OfficeHours:
+        o = self.office
+        return OfficeHours(opens=o.opens or time(8), closes=o.closes or time(17))
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(self.settings.office_code, self.settings.device_id, self.settings.clerk)
+
+    def now(self) -> datetime:
+        return self.clock().astimezone(UTC)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One write transaction per use case: all of it is committed, or none of it."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        with self.sessions() as session:
+            yield session
+
+    def reload_calendar(self) -> None:
+        days = shipped_calendar_days()
+        with self.reading() as s:
+            for day, off, note in repo.calendar_days(s):
+                days[day] = (off, note)
+        self.calendar = WorkingCalendar.from_dgpa(days)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = db.make_engine(settings.db_url)
+    if migrate:
+        db.upgrade(engine, settings.db_url, settings.db_path)
+    catalogue = load_catalogue()
+    try:
+        catalogue.office(settings.office_code)
+    except DomainError:
+        engine.dispose()
+        raise
+    app = App(
+        settings=settings,
+        engine=engine,
+        sessions=db.session_factory(engine),
+        catalogue=catalogue,
+        calendar=WorkingCalendar({}),
+        clock=clock or system_clock,
+    )
+    app.reload_calendar()
+    return app

@@ -1,0 +1,335 @@
+"""Case use cases shared by every face: record an event, read a case, search, the queues.
+
+:func:`record` is the single write path: load the stream, let the domain check the transition,
+append, refresh the projection and deadline, all in the caller's one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
+from eservice_desktop.domain.case_number import looks_like_case_number, parse_case_number
+from eservice_desktop.domain.deadline import deadline_status, due_date, working_days_left
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+NOT_FOUND = DomainError("case.not_found", "查無此案件", "No such case", "case_number")
+
+
+def compute_due(app: App, state: CaseState) -> date | None:
+    """The legal due date from the case's own waiting windows; None while it is paused."""
+    return due_date(
+        state.received_at,
+        state.time_limit_working_days,
+        app.calendar,
+        app.hours,
+        open_pauses(state),
+        closed_at=state.closed_at,
+    )
+
+
+def append(
+    app: App,
+    session: Session,
+    event: Event,
+    state: CaseState | None,
+    origin: str = "local",
+) -> CaseState:
+    """Checks and appends one event to a loaded state; returns the new state."""
+    if origin == "local":
+        check(state, event)
+    new = apply(state, event)
+    now = app.now()
+    repo.insert_event(session, event, now, origin)
+    repo.upsert_projection(session, new, compute_due(app, new), now)
+    return new
+
+
+def record(
+    app: App, session: Session, case_id: str, type_: str, payload: dict[str, Any]
+) -> CaseState:
+    state = repo.load_state(session, case_id)
+    if state is None:
+        raise NOT_FOUND
+    event = app.actor.event(case_id, type_, app.now(), payload)
+    return append(app, session, event, state)
+
+
+def resolve_case_id(session: Session, case_number: str) -> str:
+    """Accepts the number as printed, typed without dashes, or scanned; a wrong check digit
+    is reported as such rather than as "not found"."""
+    text = case_number.strip().upper()
+    if looks_like_case_number(text):
+        text = str(parse_case_number(text))
+    case_id = repo.case_id_by_number(session, text)
+    if case_id is None:
+        raise NOT_FOUND
+    return case_id
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """What faces show of a case: JSON-ready, with derived deadline figures."""
+
+    case_id: str
+    case_number: str
+    service_code: str
+    service_name: str
+    office: str
+    status: str
+    status_label: str
+    applicant_kind: str
+    applicant_id: str
+    applicant_id_masked: str
+    applicant_name: str
+    phone: str
+    copies: int
+    received_at: str
+    due: str | None
+    working_days_left: int | None
+    deadline_status: str
+    fees_due: int
+    paid: int
+    balance: int
+    pickup_method: str
+    pickup_office: str
+    supplement_reason: str = ""
+    rejection_reason: str = ""
+    consent_kinds: list[str] = field(default_factory=list)
+    fields: dict[str, Any] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def today(app: App) -> date:
+    return app.now().astimezone(TAIPEI).date()
+
+
+def view_of(
+    app: App, state: CaseState, events: list[Event] | None = None, lang: str = "zh_TW"
+) -> CaseView:
+    due = compute_due(app, state)
+    now_day = today(app)
+    status: str
+    if state.is_open:
+        status = deadline_status(due, now_day, app.calendar)
+        left = working_days_left(due, now_day, app.calendar) if due else None
+    else:
+        status, left = "finished", None
+    try:
+        service_name = app.catalogue.service(state.service_code).name
+    except DomainError:
+        service_name = state.service_code
+    return CaseView(
+        case_id=state.case_id,
+        case_number=state.case_number,
+        service_code=state.service_code,
+        service_name=service_name,
+        office=state.office,
+        status=state.status,
+        status_label=state.status_label(lang),
+        applicant_kind=state.applicant_kind,
+        applicant_id=state.applicant_id,
+        applicant_id_masked=mask_id(state.applicant_id),
+        applicant_name=state.applicant_name,
+        phone=state.phone,
+        copies=state.copies,
+        received_at=state.received_at.isoformat(),
+        due=due.isoformat() if due else None,
+        working_days_left=left,
+        deadline_status=status,
+        fees_due=state.fees_due,
+        paid=state.paid,
+        balance=state.balance,
+        pickup_method=state.pickup_method,
+        pickup_office=state.pickup_office,
+        supplement_reason=state.supplement_reason if state.supplement_since else "",
+        rejection_reason=state.rejection_reason,
+        consent_kinds=sorted(state.consent_kinds),
+        fields=dict(state.fields),
+        events=[
+            {
+                "event_id": e.event_id,
+                "type": e.type,
+                "at": e.at.isoformat(),
+                "office": e.office,
+                "device": e.device,
+                "clerk": e.clerk,
+                "payload": e.payload,
+            }
+            for e in (events or [])
+        ],
+    )
+
+
+def show_case(app: App, case_number: str) -> CaseView:
+    with app.reading() as s:
+        case_id = resolve_case_id(s, case_number)
+        evs = repo.events_for(s, case_id)
+    from eservice_desktop.domain.case import project
+
+    return view_of(app, project(evs), evs)
+
+
+def load_case(app: App, case_number: str) -> CaseState:
+    with app.reading() as s:
+        state = repo.load_state(s, resolve_case_id(s, case_number))
+    if state is None:
+        raise NOT_FOUND
+    return state
+
+
+def _transition(app: App, case_number: str, type_: str, payload: dict[str, Any]) -> CaseView:
+    with app.transaction() as s:
+        state = record(app, s, resolve_case_id(s, case_number), type_, payload)
+    return view_of(app, state)
+
+
+def request_supplement(
+    app: App, case_number: str, reason: str, items: list[str] | None = None
+) -> CaseView:
+    return _transition(
+        app, case_number, ev.SUPPLEMENT_REQUESTED, {"reason": reason.strip(), "items": items or []}
+    )
+
+
+def record_supplement(app: App, case_number: str, note: str = "") -> CaseView:
+    return _transition(app, case_number, ev.SUPPLEMENT_RECEIVED, {"note": note.strip()})
+
+
+def close_case(app: App, case_number: str, note: str = "") -> CaseView:
+    return _transition(app, case_number, ev.CLOSED, {"note": note.strip()})
+
+
+def reject_case(app: App, case_number: str, reason: str) -> CaseView:
+    return _transition(app, case_number, ev.REJECTED, {"reason": reason.strip()})
+
+
+def cancel_case(app: App, case_number: str, reason: str) -> CaseView:
+    return _transition(app, case_number, ev.CANCELLED, {"reason": reason.strip()})
+
+
+def record_consent(app: App, case_number: str, kinds: list[str]) -> CaseView:
+    allowed = app.catalogue.service(load_case(app, case_number).service_code).document_free_lookups
+    bad = [k for k in kinds if k not in allowed]
+    if bad:
+        raise DomainError(
+            "consent.not_allowed",
+            "此申辦項目不能查調：" + "、".join(bad),
+            "This service cannot use these lookups: " + ", ".join(bad),
+            "consent",
+        )
+    return _transition(app, case_number, ev.CONSENT_RECORDED, {"kinds": sorted(kinds)})
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the clerk's queue: straight from the projection table, no event folding."""
+
+    case_id: str
+    case_number: str
+    service_code: str
+    applicant_name: str
+    applicant_id_masked: str
+    status: str
+    received_at: datetime
+    due: date | None
+    fees_due: int
+    paid: int
+
+
+def _queue_row(r: CaseRow) -> QueueRow:
+    return QueueRow(
+        case_id=r.case_id,
+        case_number=r.case_number,
+        service_code=r.service_code,
+        applicant_name=r.applicant_name,
+        applicant_id_masked=mask_id(r.applicant_id),
+        status=r.status,
+        received_at=repo._aware(r.received_at),
+        due=r.due_date,
+        fees_due=r.fees_due,
+        paid=r.paid,
+    )
+
+
+OPEN_STATUSES = ("received", "payment_due", "supplement_requested")
+QUEUES = ("today", "supplement", "due_soon", "overdue", "open", "all")
+
+
+def queue(app: App, name: str, limit: int = 500) -> list[QueueRow]:
+    """The clerk's queues: today's intake, awaiting supplement, due within 2 working days,
+    overdue, every open case, or everything (newest first)."""
+    if name not in QUEUES:
+        raise DomainError("queue.unknown", f"未知的清單：{name}", f"Unknown queue: {name}")
+    day = today(app)
+    office = app.settings.office_code
+    stmt = select(CaseRow).where(CaseRow.office == office)
+    if name == "today":
+        stmt = stmt.where(CaseRow.received_day == day).order_by(CaseRow.received_at.desc())
+    elif name == "supplement":
+        stmt = stmt.where(CaseRow.status == "supplement_requested").order_by(CaseRow.received_at)
+    elif name in ("due_soon", "overdue"):
+        soon = _working_day_after(app, day, 2)
+        cond = (
+            and_(CaseRow.due_date >= day, CaseRow.due_date <= soon)
+            if name == "due_soon"
+            else CaseRow.due_date < day
+        )
+        stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES), cond).order_by(CaseRow.due_date)
+    elif name == "open":
+        stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES)).order_by(CaseRow.received_at.desc())
+    else:
+        stmt = stmt.order_by(CaseRow.received_at.desc())
+    with app.reading() as s:
+        return [_queue_row(r) for r in s.scalars(stmt.limit(limit))]
+
+
+def queue_counts(app: App) -> dict[str, int]:
+    day = today(app)
+    soon = _working_day_after(app, day, 2)
+    office = app.settings.office_code
+    open_ = CaseRow.status.in_(OPEN_STATUSES)
+    base = select(func.count()).select_from(CaseRow).where(CaseRow.office == office)
+    with app.reading() as s:
+        return {
+            "today": int(s.scalar(base.where(CaseRow.received_day == day)) or 0),
+            "supplement": int(s.scalar(base.where(CaseRow.status == "supplement_requested")) or 0),
+            "due_soon": int(
+                s.scalar(base.where(open_, CaseRow.due_date >= day, CaseRow.due_date <= soon)) or 0
+            ),
+            "overdue": int(s.scalar(base.where(open_, CaseRow.due_date < day)) or 0),
+        }
+
+
+def _working_day_after(app: App, day: date, n: int) -> date:
+    """The n-th working day after ``day`` (``day`` itself counts when it is a working day)."""
+    d = day if app.calendar.is_working_day(day) else app.calendar.next_working_day(day)
+    for _ in range(n - 1):
+        d = app.calendar.next_working_day(d)
+    return d
+
+
+def search(app: App, text: str, limit: int = 50) -> list[QueueRow]:
+    with app.reading() as s:
+        return [_queue_row(r) for r in repo.search_cases(s, text, limit)]
+
+
+def days_ago(app: App, n: int) -> date:
+    return today(app) - timedelta(days=n)

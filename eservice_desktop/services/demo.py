@@ -1,0 +1,320 @@
+"""Demo data: realistic synthetic cases for trying the counter and for benchmarks.
+
+Cases go through the same domain fold and deadline rule as real ones, but are written in
+batches (one transaction per batch) so a million cases take minutes, not hours. Services are
+drawn in proportion to the catalogue's usage shares (seed appendix 3); receipt times fall within
+office hours on working days before now; some cases end in each state.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply
+from eservice_desktop.domain.case_number import CaseNumber
+from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.ids import generate_national_id, generate_ubn
+from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services.app import App
+from eservice_desktop.services.cases import compute_due
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+SURNAMES = "".join(
+    [
+        "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉",
+        "蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴",
+    ]
+)
+GIVEN = "".join(
+    [
+        "家豪志明俊傑建宏淑芬美玲雅婷怡君宗翰冠宇承恩柏翰",
+        "詩涵欣怡佳穎子晴宥廷品妤彥廷思妤育辰語彤秀英麗華文雄",
+    ]
+)
+BUSINESSES = (
+    "興隆實業有限公司",
+    "大園物流股份有限公司",
+    "桃園土木包工業",
+    "龍潭精密工業股份有限公司",
+    "新屋農產行",
+)
+SUPPLEMENT_REASONS = (
+    "身分證影本不清楚，請補正",
+    "缺少委託書",
+    "地號填寫錯誤，請更正",
+    "請補附戶口名簿影本",
+)
+REJECT_REASONS = ("申請人非權利人，依法不得申請", "逾期未補正，依規定駁回")
+
+#: Share of demo cases ending in each state (the rest stay freshly received).
+OUTCOMES = (
+    ("supplement", 0.08),
+    ("closed", 0.35),
+    ("rejected", 0.03),
+    ("ready", 0.06),
+    ("picked_up", 0.20),
+)
+
+
+def _name(rng: random.Random) -> str:
+    return rng.choice(SURNAMES) + rng.choice(GIVEN[::2]) + rng.choice(GIVEN[1::2])
+
+
+def _office_days(app: App, end: date, count: int) -> list[date]:
+    days: list[date] = []
+    d = end
+    while len(days) < count:
+        if app.calendar.is_working_day(d):
+            days.append(d)
+        d -= timedelta(days=1)
+    return days
+
+
+def _received_time(app: App, day: date, rng: random.Random, latest: datetime) -> datetime:
+    opens, closes = app.hours.opens, app.hours.closes
+    start = datetime.combine(day, opens, TAIPEI)
+    span = (datetime.combine(day, closes, TAIPEI) - start).total_seconds()
+    at = start + timedelta(seconds=rng.uniform(0, span))
+    return min(at, latest - timedelta(minutes=5)).astimezone(UTC)
+
+
+def build_case(
+    *,
+    app: App,
+    service: Service,
+    number: str,
+    received: datetime,
+    rng: random.Random,
+    now: datetime,
+    make_event: Callable[..., Event],
+) -> list[Event]:
+    """The event stream of one synthetic case, consistent with the domain's transitions."""
+    case_id = str(uuid.uuid4())
+    business = service.office_kind == "land" and rng.random() < 0.1
+    applicant = (
+        {
+            "kind": "business",
+            "id_type": "ubn",
+            "id": generate_ubn(rng),
+            "name": rng.choice(BUSINESSES),
+        }
+        if business
+        else {
+            "kind": "person",
+            "id_type": "national_id",
+            "id": generate_national_id(rng),
+            "name": _name(rng),
+        }
+    )
+    fields: dict[str, Any] = {}
+    for spec in service.fields:
+        if spec.required and spec.key != "copies":
+            fields[spec.key] = (
+                spec.choices[0]
+                if spec.choices
+                else (
+                    f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
+                    if spec.type == "land_parcel"
+                    else "桃園市桃園區中正路" + str(rng.randint(1, 999)) + "號"
+                )
+            )
+    pickup = service.pickup_options[0] if service.pickup_options else "counter"
+    evs = [
+        make_event(
+            case_id,
+            ev.RECEIVED,
+            received,
+            {
+                "case_number": number,
+                "service_code": service.code,
+                "time_limit_working_days": service.time_limit_working_days,
+                "applicant": applicant,
+                "phone": "09" + "".join(str(rng.randint(0, 9)) for _ in range(8)),
+                "email": "",
+                "copies": rng.choice((1, 1, 1, 2, 3)),
+                "fields": fields,
+                "consent": sorted(
+                    rng.sample(
+                        sorted(service.document_free_lookups),
+                        k=min(1, len(service.document_free_lookups)),
+                    )
+                ),
+                "pickup": {"method": pickup, "office": app.settings.office_code},
+            },
+        )
+    ]
+    roll = rng.random()
+    outcome = "received"
+    acc = 0.0
+    for name, share in OUTCOMES:
+        acc += share
+        if roll < acc:
+            outcome = name
+            break
+    t = received
+    age = now - received
+
+    def later(max_fraction: float = 0.4) -> datetime:
+        nonlocal t
+        step = timedelta(seconds=rng.uniform(60, max(120.0, age.total_seconds() * max_fraction)))
+        t = min(t + step, now - timedelta(seconds=30))
+        return t
+
+    if outcome == "supplement":
+        evs.append(
+            make_event(
+                case_id,
+                ev.SUPPLEMENT_REQUESTED,
+                later(),
+                {"reason": rng.choice(SUPPLEMENT_REASONS), "items": []},
+            )
+        )
+    elif outcome == "rejected":
+        evs.append(
+            make_event(case_id, ev.REJECTED, later(), {"reason": rng.choice(REJECT_REASONS)})
+        )
+    elif outcome in ("closed", "ready", "picked_up"):
+        if rng.random() < 0.2:
+            evs.append(
+                make_event(
+                    case_id,
+                    ev.SUPPLEMENT_REQUESTED,
+                    later(0.2),
+                    {"reason": rng.choice(SUPPLEMENT_REASONS), "items": []},
+                )
+            )
+            evs.append(make_event(case_id, ev.SUPPLEMENT_RECEIVED, later(0.2), {"note": ""}))
+        evs.append(make_event(case_id, ev.CLOSED, later(0.2), {"note": ""}))
+        if outcome in ("ready", "picked_up"):
+            evs.append(
+                make_event(
+                    case_id,
+                    ev.READY_FOR_PICKUP,
+                    later(0.1),
+                    {
+                        "office": app.settings.office_code,
+                        "pickup_number": f"{rng.randint(0, 9999):04d}",
+                    },
+                )
+            )
+        if outcome == "picked_up":
+            evs.append(make_event(case_id, ev.PICKED_UP, later(0.1), {"by": {"self": True}}))
+    return evs
+
+
+def seed_demo(
+    app: App,
+    cases: int,
+    seed: int | None = None,
+    *,
+    days: int = 40,
+    batch: int = 5000,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Adds ``cases`` synthetic cases; running it twice adds twice (numbers keep counting)."""
+    rng = random.Random(seed)
+    now = app.now()
+    services = app.catalogue.services_for(app.office_kind)
+    weights = [max(s.usage_share, 1e-6) for s in services]
+    office_days = _office_days(app, now.astimezone(TAIPEI).date(), days)
+    actor = app.actor
+    s = app.settings
+    counts: dict[str, int] = {}
+    done = 0
+
+    def make_event(case_id: str, type_: str, at: datetime, payload: dict[str, Any]) -> Event:
+        return Event(
+            event_id=str(uuid.uuid4()),
+            case_id=case_id,
+            type=type_,
+            office=actor.office,
+            device=actor.device,
+            clerk=actor.clerk,
+            at=at,
+            payload=payload,
+        )
+
+    while done < cases:
+        n = min(batch, cases - done)
+        with app.transaction() as session:
+            received_list = sorted(
+                _received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
+            )
+            event_rows: list[dict[str, Any]] = []
+            case_rows: list[dict[str, Any]] = []
+            for received in received_list:
+                year = to_roc(received.astimezone(TAIPEI).date())[0]
+                seq = repo.next_counter(session, f"case:{s.office_code}:{s.device_id}:{year}")
+                number = str(CaseNumber(s.office_code, s.device_id, year, seq))
+                service = rng.choices(services, weights)[0]
+                stream = build_case(
+                    app=app,
+                    service=service,
+                    number=number,
+                    received=received,
+                    rng=rng,
+                    now=now,
+                    make_event=make_event,
+                )
+                state: CaseState | None = None
+                for e in stream:
+                    state = apply(state, e)
+                    event_rows.append(
+                        {
+                            "event_id": e.event_id,
+                            "case_id": e.case_id,
+                            "type": e.type,
+                            "office": e.office,
+                            "device": e.device,
+                            "clerk": e.clerk,
+                            "at": e.at,
+                            "recorded_at": now,
+                            "payload": e.payload,
+                            "origin": "local",
+                            "acked_at": None,
+                        }
+                    )
+                assert state is not None
+                counts[state.status] = counts.get(state.status, 0) + 1
+                case_rows.append(
+                    {
+                        "case_id": state.case_id,
+                        "case_number": state.case_number,
+                        "service_code": state.service_code,
+                        "office": state.office,
+                        "applicant_id": state.applicant_id,
+                        "applicant_name": state.applicant_name,
+                        "applicant_kind": state.applicant_kind,
+                        "status": state.status,
+                        "received_at": state.received_at,
+                        "received_day": state.received_at.astimezone(TAIPEI).date(),
+                        "due_date": compute_due(app, state),
+                        "closed_at": state.closed_at,
+                        "fees_due": state.fees_due,
+                        "paid": state.paid,
+                        "pickup_office": state.pickup_office,
+                        "updated_at": now,
+                        "state": repo.state_summary(state),
+                    }
+                )
+            session.execute(insert(EventRow), event_rows)
+            session.execute(insert(CaseRow), case_rows)
+        done += n
+        if progress:
+            progress(done, cases)
+    with app.reading() as session:
+        total = repo.count_cases(session)
+        _ = session.scalar(select(CounterRow.value).limit(1))
+    return {"added": cases, "total_cases": total, "by_status": counts}

@@ -1,0 +1,183 @@
+"""Intake (收件): validate an application against the catalogue and store it as a new case.
+
+Validation collects every field error at once (the form shows each next to its field) and
+nothing is stored unless all pass. The case number comes from this device's own counter inside
+the same transaction as the received event, so a number is never skipped or reused.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case_number import CaseNumber
+from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
+from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services.app import App
+from eservice_desktop.services.cases import CaseView, append, view_of
+from eservice_desktop.storage import repo
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+class IntakeErrors(DomainError):
+    """Several field errors at once; ``errors`` maps field -> DomainError."""
+
+    def __init__(self, errors: dict[str, DomainError]) -> None:
+        first = next(iter(errors.values()))
+        super().__init__(first.code, first.message_zh, first.message_en, first.field)
+        self.errors = errors
+
+
+@dataclass
+class IntakeRequest:
+    service_code: str
+    applicant_id: str
+    applicant_name: str
+    phone: str = ""
+    email: str = ""
+    copies: int = 1
+    fields: dict[str, Any] = field(default_factory=dict)
+    consent: list[str] = field(default_factory=list)
+    pickup_method: str = "counter"
+    pickup_office: str = ""
+    received_at: datetime | None = None
+
+
+def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
+    return DomainError(code, zh, en, fld)
+
+
+def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
+    """Returns the service and the normalised applicant; raises IntakeErrors listing all fields."""
+    errors: dict[str, DomainError] = {}
+    service: Service | None = None
+    try:
+        service = app.catalogue.service(req.service_code.strip())
+    except DomainError as e:
+        errors["service"] = DomainError(e.code, e.message_zh, e.message_en, "service")
+    applicant: dict[str, Any] = {}
+    try:
+        kind, id_type, norm = classify_applicant_id(req.applicant_id)
+        applicant = {"kind": kind, "id_type": id_type, "id": norm}
+    except DomainError as e:
+        errors["applicant_id"] = DomainError(e.code, e.message_zh, e.message_en, "applicant_id")
+    name = " ".join(req.applicant_name.split())
+    if not name:
+        errors["applicant_name"] = _err(
+            "field.required", "請輸入申請人姓名", "Enter the applicant's name", "applicant_name"
+        )
+    elif len(name) > 60:
+        errors["applicant_name"] = _err(
+            "field.too_long", "姓名過長（最多 60 字）", "Name too long (60 max)", "applicant_name"
+        )
+    applicant["name"] = name
+    phone = ""
+    if req.phone.strip():
+        try:
+            phone = validate_mobile(req.phone)
+        except DomainError as e:
+            errors["phone"] = DomainError(e.code, e.message_zh, e.message_en, "phone")
+    applicant["phone"] = phone
+    if not 1 <= req.copies <= 99:
+        errors["copies"] = _err(
+            "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
+        )
+    if service is not None:
+        if applicant.get("kind") == "business" and service.office_kind == "household":
+            errors["applicant_id"] = _err(
+                "applicant.business_not_allowed",
+                "戶政案件的申請人須為個人（身分證或居留證號）",
+                "Household services need a person as applicant",
+                "applicant_id",
+            )
+        for spec in service.fields:
+            if spec.key == "copies":  # the generic copies count covers it
+                continue
+            value = req.fields.get(spec.key)
+            text = "" if value is None else str(value).strip()
+            if spec.required and not text:
+                errors[spec.key] = _err(
+                    "field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key
+                )
+            elif text and spec.choices and text not in spec.choices:
+                errors[spec.key] = _err(
+                    "field.choice",
+                    f"{spec.label}只能是：{'、'.join(spec.choices)}",
+                    f"{spec.label_en} must be one of {', '.join(spec.choices)}",
+                    spec.key,
+                )
+            elif text and spec.max_length and len(text) > spec.max_length:
+                errors[spec.key] = _err(
+                    "field.too_long",
+                    f"{spec.label}最多 {spec.max_length} 字",
+                    f"{spec.label_en}: at most {spec.max_length} characters",
+                    spec.key,
+                )
+        bad = [k for k in req.consent if k not in service.document_free_lookups]
+        if bad:
+            errors["consent"] = _err(
+                "consent.not_allowed",
+                "此申辦項目不能查調這些書證謄本",
+                "This service cannot use these document-free lookups",
+                "consent",
+            )
+        if req.pickup_method not in service.pickup_options:
+            errors["pickup_method"] = _err(
+                "pickup.not_offered",
+                "此申辦項目不提供這種領件方式",
+                "This service does not offer this pickup option",
+                "pickup_method",
+            )
+    if req.pickup_office:
+        try:
+            app.catalogue.office(req.pickup_office)
+        except DomainError:
+            errors["pickup_office"] = _err(
+                "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
+            )
+    if errors:
+        raise IntakeErrors(errors)
+    assert service is not None
+    return service, applicant
+
+
+def allocate_case_number(app: App, session: Session, at: datetime) -> str:
+    year = to_roc(at.astimezone(TAIPEI).date())[0]
+    s = app.settings
+    seq = repo.next_counter(session, f"case:{s.office_code}:{s.device_id}:{year}")
+    return str(CaseNumber(s.office_code, s.device_id, year, seq))
+
+
+def intake(app: App, req: IntakeRequest) -> CaseView:
+    service, applicant = validate(app, req)
+    received = (req.received_at or app.now()).astimezone(UTC)
+    with app.transaction() as s:
+        number = allocate_case_number(app, s, received)
+        case_id = str(uuid.uuid4())
+        payload = {
+            "case_number": number,
+            "service_code": service.code,
+            "time_limit_working_days": service.time_limit_working_days,
+            "applicant": {k: applicant[k] for k in ("kind", "id_type", "id", "name")},
+            "phone": applicant["phone"],
+            "email": req.email.strip(),
+            "copies": req.copies,
+            "fields": {k: v for k, v in req.fields.items() if v not in (None, "")},
+            "consent": sorted(req.consent),
+            "pickup": {
+                "method": req.pickup_method,
+                "office": req.pickup_office or app.settings.office_code,
+            },
+        }
+        event = app.actor.event(case_id, ev.RECEIVED, received, payload)
+        state = append(app, s, event, None)
+    return view_of(app, state)

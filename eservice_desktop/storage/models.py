@@ -1,0 +1,106 @@
+"""Tables of the office's local database.
+
+``events`` is the source of truth (append-only); ``cases`` is the projection kept in the same
+transaction for fast queues and search. Other tables hold counters and reference data.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class EventRow(Base):
+    """One case event. ``seq`` is the local append order; ``acked_at`` is set when the county
+    acknowledged it (the sync outbox is ``origin='local' AND acked_at IS NULL``)."""
+
+    __tablename__ = "events"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True, nullable=False)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    type: Mapped[str] = mapped_column(String(40), nullable=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    device: Mapped[str] = mapped_column(String(8), nullable=False)
+    clerk: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    payload: Mapped[dict] = mapped_column(JSON, nullable=False)  # type: ignore[type-arg]
+    origin: Mapped[str] = mapped_column(String(8), nullable=False, default="local")
+    acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (Index("ix_events_outbox", "origin", "acked_at", "seq"),)
+
+
+class CaseRow(Base):
+    """Projection of a case for queues and search; rebuilt from events at any time."""
+
+    __tablename__ = "cases"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(24), unique=True, nullable=False)
+    service_code: Mapped[str] = mapped_column(String(48), nullable=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    applicant_id: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    applicant_name: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    applicant_kind: Mapped[str] = mapped_column(String(12), nullable=False)
+    status: Mapped[str] = mapped_column(String(24), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    received_day: Mapped[date] = mapped_column(Date, nullable=False)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    fees_due: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    paid: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    pickup_office: Mapped[str] = mapped_column(String(8), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    state: Mapped[dict] = mapped_column(JSON, nullable=False)  # type: ignore[type-arg]
+
+    __table_args__ = (
+        Index("ix_cases_status_due", "status", "due_date"),
+        Index("ix_cases_received_day", "received_day"),
+        Index("ix_cases_pickup", "pickup_office", "status"),
+    )
+
+
+class CounterRow(Base):
+    """Per-device number spaces (case numbers, receipt numbers), incremented inside the
+    transaction that uses the number, so a number is never lost or used twice."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class CalendarDayRow(Base):
+    """Days of the DGPA working calendar that were imported (day off or working)."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    day_off: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")

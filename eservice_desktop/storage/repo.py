@@ -1,0 +1,191 @@
+"""Event store and case projection over SQLAlchemy sessions.
+
+Use cases call these inside their one transaction; nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.case import CaseState, project
+from eservice_desktop.domain.events import Event
+from eservice_desktop.storage.models import CalendarDayRow, CaseRow, CounterRow, EventRow
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite returns naive datetimes; everything stored is UTC."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def row_to_event(row: EventRow) -> Event:
+    return Event(
+        event_id=row.event_id,
+        case_id=row.case_id,
+        type=row.type,
+        office=row.office,
+        device=row.device,
+        clerk=row.clerk,
+        at=_aware(row.at),
+        payload=dict(row.payload),
+    )
+
+
+def events_for(session: Session, case_id: str) -> list[Event]:
+    rows = session.scalars(
+        select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
+    )
+    return [row_to_event(r) for r in rows]
+
+
+def load_state(session: Session, case_id: str) -> CaseState | None:
+    evs = events_for(session, case_id)
+    return project(evs) if evs else None
+
+
+def has_event(session: Session, event_id: str) -> bool:
+    return session.scalar(select(EventRow.seq).where(EventRow.event_id == event_id)) is not None
+
+
+def insert_event(session: Session, event: Event, now: datetime, origin: str = "local") -> None:
+    session.add(
+        EventRow(
+            event_id=event.event_id,
+            case_id=event.case_id,
+            type=event.type,
+            office=event.office,
+            device=event.device,
+            clerk=event.clerk,
+            at=event.at.astimezone(UTC),
+            recorded_at=now.astimezone(UTC),
+            payload=event.payload,
+            origin=origin,
+            acked_at=None,
+        )
+    )
+
+
+def state_summary(state: CaseState) -> dict[str, Any]:
+    """The few projection fields the queue shows without folding events again."""
+    return {
+        "phone": state.phone,
+        "copies": state.copies,
+        "pickup_method": state.pickup_method,
+        "supplement_reason": state.supplement_reason,
+        "rejection_reason": state.rejection_reason,
+        "pickup_number": state.pickup_number,
+        "open_conflicts": sorted(state.open_conflicts),
+        "event_count": state.event_count,
+    }
+
+
+def upsert_projection(session: Session, state: CaseState, due: date | None, now: datetime) -> None:
+    values: dict[str, Any] = {
+        "case_number": state.case_number,
+        "service_code": state.service_code,
+        "office": state.office,
+        "applicant_id": state.applicant_id,
+        "applicant_name": state.applicant_name,
+        "applicant_kind": state.applicant_kind,
+        "status": state.status,
+        "received_at": state.received_at.astimezone(UTC),
+        "received_day": state.received_at.astimezone(TAIPEI).date(),
+        "due_date": due,
+        "closed_at": state.closed_at,
+        "fees_due": state.fees_due,
+        "paid": state.paid,
+        "pickup_office": state.pickup_office,
+        "updated_at": now.astimezone(UTC),
+        "state": state_summary(state),
+    }
+    row = session.get(CaseRow, state.case_id)
+    if row is None:
+        session.add(CaseRow(case_id=state.case_id, **values))
+    else:
+        for k, v in values.items():
+            setattr(row, k, v)
+
+
+def case_id_by_number(session: Session, case_number: str) -> str | None:
+    return session.scalar(select(CaseRow.case_id).where(CaseRow.case_number == case_number))
+
+
+def next_counter(session: Session, name: str, start: int = 1) -> int:
+    """Allocates the next number of a counter inside the caller's write transaction."""
+    row = session.get(CounterRow, name)
+    if row is None:
+        session.add(CounterRow(name=name, value=start))
+        session.flush()
+        return start
+    row.value += 1
+    session.flush()
+    return row.value
+
+
+def peek_counter(session: Session, name: str) -> int:
+    row = session.get(CounterRow, name)
+    return 0 if row is None else row.value
+
+
+def search_cases(session: Session, text: str, limit: int = 50) -> Sequence[CaseRow]:
+    """Prefix search on case number (dashes optional), ID number and name: index-backed.
+
+    Prefix ranges (``>= t AND < t + U+FFFF``) keep every branch on an index, so a keystroke
+    costs a few index seeks even with a million cases."""
+    t = text.strip()
+    if not t:
+        return []
+    up = t.upper()
+    conds = [
+        (CaseRow.applicant_id >= up) & (CaseRow.applicant_id < up + "\uffff"),
+        (CaseRow.applicant_name >= t) & (CaseRow.applicant_name < t + "\uffff"),
+    ]
+    compact = up.replace("-", "")
+    if compact[:1].isalpha() or compact.isdigit():
+        dashed = _dash_case_prefix(compact)
+        conds.append((CaseRow.case_number >= dashed) & (CaseRow.case_number < dashed + "\uffff"))
+    stmt = select(CaseRow).where(or_(*conds)).order_by(CaseRow.received_at.desc()).limit(limit)
+    return session.scalars(stmt).all()
+
+
+def _dash_case_prefix(compact: str) -> str:
+    """Re-inserts dashes at the case number's group boundaries (3-2-3-6-1)."""
+    out = []
+    for i, ch in enumerate(compact):
+        if i in (3, 5, 8, 14):
+            out.append("-")
+        out.append(ch)
+    return "".join(out)
+
+
+def calendar_days(session: Session) -> list[tuple[date, bool, str]]:
+    return [(r.day, r.day_off, r.note) for r in session.scalars(select(CalendarDayRow))]
+
+
+def store_calendar_days(session: Session, days: Iterable[tuple[date, bool, str]]) -> int:
+    n = 0
+    for day, off, note in days:
+        row = session.get(CalendarDayRow, day)
+        if row is None:
+            session.add(CalendarDayRow(day=day, day_off=off, note=note))
+        else:
+            row.day_off, row.note = off, note
+        n += 1
+    return n
+
+
+def count_cases(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(CaseRow)) or 0)
+
+
+def mark_acked(session: Session, event_ids: Iterable[str], at: datetime) -> None:
+    ids = list(event_ids)
+    if ids:
+        session.execute(update(EventRow).where(EventRow.event_id.in_(ids)).values(acked_at=at))

@@ -1,0 +1,160 @@
+"""Fixtures shared by the whole suite.
+
+- Every test gets its own data directory and an ``App`` over a migrated SQLite database copied
+  from a template built once per session (migrations run once, not per test).
+- Time is fixed through the App's clock: tests say what "now" is.
+- A test fails when anything logs at ERROR under ``eservice`` unless it says it expects it
+  (``expect_error_logs`` fixture), in the spirit of qutebrowser's logfail.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.pop("ESERVICE_DATA_DIR", None)
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.app import App, open_app
+from eservice_desktop.storage import db
+
+
+class MutableClock:
+    """A clock tests move by hand; the App reads it through ``app.clock``."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def set(self, now: datetime) -> None:
+        self.now = now.astimezone(UTC)
+
+
+# Tuesday 2026-03-10 10:00 Asia/Taipei: a plain working day, far from holidays.
+DEFAULT_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "eservice.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    db.upgrade(engine, f"sqlite:///{path}", path)
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    d = tmp_path / "data"
+    d.mkdir()
+    return d
+
+
+@pytest.fixture
+def clock() -> MutableClock:
+    return MutableClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+def settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, office_code="H01", device_id="01", clerk="tester")
+
+
+@pytest.fixture
+def make_app(template_db: Path, clock: MutableClock) -> Iterator[Callable[..., App]]:
+    opened: list[App] = []
+
+    def make(settings: Settings) -> App:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if not settings.db_path.exists():
+            shutil.copy(template_db, settings.db_path)
+        app = open_app(settings, clock=clock)
+        opened.append(app)
+        return app
+
+    yield make
+    for app in opened:
+        app.close()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., App], settings: Settings) -> App:
+    return make_app(settings)
+
+
+class _ErrorCatcher(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def expect_error_logs() -> list[str]:
+    """Request this fixture in a test that expects ERROR logs; it lists what it allows."""
+    return []
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_error_logs(request: pytest.FixtureRequest) -> Iterator[None]:
+    catcher = _ErrorCatcher()
+    logger = logging.getLogger("eservice")
+    logger.addHandler(catcher)
+    yield
+    logger.removeHandler(catcher)
+    if "expect_error_logs" in request.fixturenames:
+        return
+    if catcher.records:
+        lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in catcher.records)
+        pytest.fail(f"unexpected ERROR log lines:\n{lines}")
+
+
+@pytest.fixture(autouse=True)
+def _memory_keyring() -> Iterator[None]:
+    """Headless machines have no keyring backend; tests get an in-memory one."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1  # type: ignore[assignment]
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service: str, username: str) -> str | None:
+            return self.store.get((service, username))
+
+        def set_password(self, service: str, username: str, password: str) -> None:
+            self.store[(service, username)] = password
+
+        def delete_password(self, service: str, username: str) -> None:
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    yield
+    keyring.set_keyring(previous)
+
+
+def _env(name: str) -> str | None:
+    return os.environ.get(name) or None
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    url = _env("ESERVICE_TEST_PG_URL")
+    if url is None:
+        pytest.fail("ESERVICE_TEST_PG_URL is not set: run the suite through `make test`")
+    return url

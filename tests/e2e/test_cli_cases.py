@@ -1,0 +1,182 @@
+"""The counter's core through the real command line: intake, show, search, deadlines, demo."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from eservice_desktop import __version__
+
+HR = [
+    "--service",
+    "HR-TRANSCRIPT",
+    "--field",
+    "registered_address=桃園市桃園區中正路1號",
+    "--field",
+    "transcript_kind=現戶",
+    "--field",
+    "record_detail=省略記事",
+]
+
+
+def case_count(data_dir: Path) -> int:
+    with sqlite3.connect(data_dir / "eservice.sqlite3") as conn:
+        return int(conn.execute("select count(*) from cases").fetchone()[0])
+
+
+def test_version(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("--version", data_dir=None)
+    assert r.code == 0 and r.out.strip() == f"eservice-desktop {__version__}"
+
+
+def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli(
+        "case",
+        "intake",
+        *HR,
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+        "--phone",
+        "0912-345-678",
+        "--copies",
+        "2",
+        "--received",
+        "2026-03-06T18:30:00+08:00",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    case = r.json
+    # Friday after hours: counting starts Monday 03-09, a 1-day limit is due that day.
+    assert case["due"] == "2026-03-09" and case["copies"] == 2 and case["phone"] == "0912345678"
+    shown = cli("case", "show", case["case_number"].replace("-", ""), "--json").json
+    assert shown["case_number"] == case["case_number"] and shown["applicant_name"] == "王小明"
+    found = cli("case", "search", "王小", "--json").json
+    assert [c["case_number"] for c in found] == [case["case_number"]]
+    assert found[0]["applicant_id_masked"] == "A12345****"
+
+
+def test_bad_id_exits_2_with_one_line_and_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]
+    ok = cli("case", "intake", *HR, "--applicant-id", "A123456789", "--applicant-name", "王小明")
+    assert ok.code == 0
+    r = cli("case", "intake", *HR, "--applicant-id", "A123456788", "--applicant-name", "王小明")
+    assert r.code == 2
+    assert len(r.err.strip().splitlines()) == 1 and "檢查碼" in r.err
+    assert case_count(cli.data_dir) == 1
+
+
+def test_unknown_service_and_missing_field(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli(
+        "case",
+        "intake",
+        "--service",
+        "NOPE",
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+    )
+    assert r.code == 2 and "NOPE" in r.err
+    r = cli(
+        "case",
+        "intake",
+        "--service",
+        "HR-TRANSCRIPT",
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+        "--lang",
+        "en",
+    )
+    assert r.code == 2 and "registered_address" in r.err
+    r = cli("case", "intake", "--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789")
+    assert r.code == 2  # argparse: missing --applicant-name
+    assert not (cli.data_dir / "eservice.sqlite3").exists() or case_count(cli.data_dir) == 0
+
+
+def test_unknown_case_number_is_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("case", "show", "H01-01-115-000001-3", "--json")
+    assert r.code == 2 and "查無此案件" in r.err
+
+
+def test_deadline_command_with_pause_and_holiday(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli("deadline", "--received", "2026-03-06T10:00:00+08:00", "--working-days", "3", "--json")
+    assert r.code == 0 and r.json["due"] == "2026-03-10"
+    r = cli(
+        "deadline",
+        "--received",
+        "2026-03-06T10:00:00+08:00",
+        "--working-days",
+        "3",
+        "--pause",
+        "2026-03-09T09:00:00+08:00/2026-03-10T10:00:00+08:00",
+        "--json",
+    )
+    assert r.json["due"] == "2026-03-11"
+    # Received on the last working day before Lunar New Year 2026 (02-13); 02-14..02-22 off.
+    r = cli("deadline", "--received", "2026-02-13T16:00:00+08:00", "--working-days", "2", "--json")
+    assert r.json["due"] == "2026-02-23"
+
+
+def test_calendar_import_changes_deadlines(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    csv = tmp_path / "2026.csv"
+    lines = ["西元日期,星期,是否放假,備註", "20260309,一,2,颱風停班"]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = cli("calendar", "import", str(csv), "--json")
+    assert r.code == 0 and r.json["days"] == 1
+    r = cli("deadline", "--received", "2026-03-06T10:00:00+08:00", "--working-days", "3", "--json")
+    assert r.json["due"] == "2026-03-11"
+    bad = tmp_path / "bad.csv"
+    bad.write_text("西元日期,星期,是否放假,備註\n2026-13-01,一,9,\n", encoding="utf-8")
+    r = cli("calendar", "import", str(bad))
+    assert r.code == 2 and "2" in r.err
+
+
+def test_demo_seed_adds_twice(cli) -> None:  # type: ignore[no-untyped-def]
+    first = cli("demo", "seed", "--cases", "30", "--seed", "1", "--json")
+    assert first.code == 0, first.err
+    assert first.json["total_cases"] == 30
+    second = cli("demo", "seed", "--cases", "30", "--seed", "1", "--json").json
+    assert second["total_cases"] == 60 and second["added"] == 30
+    assert len(first.json["by_status"]) >= 3
+
+
+def test_catalog_list(cli) -> None:  # type: ignore[no-untyped-def]
+    data = cli("catalog", "list", "--json").json
+    codes = {s["code"] for s in data}
+    assert "HR-TRANSCRIPT" in codes and "LR-LAND-TRANSCRIPT" in codes
+    sample = next(s for s in data if s["code"] == "HR-TRANSCRIPT")
+    assert isinstance(sample["time_limit_working_days"], int)
+    assert all(isinstance(f["unit_price"], int) for f in sample["fee_items"])
+
+
+def test_db_current_and_upgrade_honour_data_dir(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = cli("db", "current", "--json")
+    assert r.json["exists"] is False and r.json["current"] is None
+    r = cli("db", "upgrade", "--json")
+    assert r.code == 0 and r.json["after"] == r.json["head"]
+    assert (cli.data_dir / "eservice.sqlite3").exists()
+    r = cli("db", "current", "--json")
+    assert r.json["up_to_date"] is True
+    other = tmp_path / "env-dir"
+    r = cli("db", "upgrade", "--json", data_dir=None, env={"ESERVICE_DATA_DIR": str(other)})
+    assert r.code == 0 and (other / "eservice.sqlite3").exists()
+
+
+def test_no_personal_data_in_logs(cli) -> None:  # type: ignore[no-untyped-def]
+    cli(
+        "case",
+        "intake",
+        *HR,
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+        "--phone",
+        "0912345678",
+        "-v",
+    )
+    logs = "".join(p.read_text(encoding="utf-8") for p in (cli.data_dir / "logs").glob("*.log"))
+    assert "A123456789" not in logs and "0912345678" not in logs and "王小明" not in logs

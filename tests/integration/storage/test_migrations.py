@@ -1,0 +1,111 @@
+"""Schema upgrades: an empty database, every kept old database with data, and the refusals."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic import command
+from alembic.script import ScriptDirectory
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import open_app
+from eservice_desktop.storage import db
+
+FIXTURES = sorted((Path(__file__).parents[2] / "data" / "migrations").glob("*.sqlite3"))
+NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+def revisions() -> list[str]:
+    script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    return [r.revision for r in reversed(list(script.walk_revisions()))]
+
+
+def test_chain_is_linear_with_one_head() -> None:
+    script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    assert revisions()[0] == "0001"
+
+
+def test_empty_database_upgrades_to_head_and_matches_models(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        assert db.current_revision(app.engine) == db.head_revision()
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+
+        from eservice_desktop.storage.schema import metadata
+
+        with app.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+    finally:
+        app.close()
+
+
+def test_previous_revision_with_data_upgrades(tmp_path: Path) -> None:
+    """Upgrade from head-1 with a case in it: the case survives and still works."""
+    chain = revisions()
+    if len(chain) < 2:
+        pytest.fail("need at least two revisions")
+    settings = Settings(data_dir=tmp_path)
+    shutil.copy(FIXTURES[0], settings.db_path)
+    engine = db.make_engine(settings.db_url)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(settings.db_url)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, chain[-2])
+    engine.dispose()
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        assert db.current_revision(app.engine) == chain[-1]
+        assert {r.applicant_name for r in cases.queue(app, "all")} == {"王小明", "林美玲"}
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_kept_old_databases_upgrade_with_backup(tmp_path: Path, fixture: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    shutil.copy(fixture, settings.db_path)
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        rows = cases.queue(app, "all")
+        assert {r.applicant_name for r in rows} == {"王小明", "林美玲"}
+        waiting = cases.queue(app, "supplement")
+        assert [r.applicant_name for r in waiting] == ["王小明"]
+        # The case keeps working after the upgrade: the supplement can be recorded.
+        assert cases.record_supplement(app, waiting[0].case_number).status == "received"
+    finally:
+        app.close()
+    backups = list((tmp_path / "backups").glob("*.sqlite3"))
+    if fixture.stem != db.head_revision():
+        assert len(backups) == 1
+        with sqlite3.connect(backups[0]) as conn:
+            assert conn.execute("select count(*) from cases").fetchone()[0] == 2
+
+
+def test_database_from_a_newer_build_is_refused(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    open_app(settings, clock=lambda: NOW).close()
+    with sqlite3.connect(settings.db_path) as conn:
+        conn.execute("update alembic_version set version_num = '9999'")
+    with pytest.raises(db.DatabaseTooNew) as info:
+        open_app(settings, clock=lambda: NOW)
+    assert "9999" in str(info.value) and "升級" in str(info.value)
+
+
+def test_wal_and_full_sync_are_on(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        with app.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        app.close()

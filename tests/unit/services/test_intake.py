@@ -1,0 +1,141 @@
+"""Intake through the service layer: stored offline with its legal deadline, or nothing stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from eservice_desktop.domain.case_number import parse_case_number
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
+from eservice_desktop.storage.models import CaseRow, EventRow
+
+TPE = ZoneInfo("Asia/Taipei")
+FIELDS = {
+    "registered_address": "桃園市桃園區中正路1號",
+    "transcript_kind": "現戶",
+    "record_detail": "省略記事",
+}
+
+
+def request(**kw: object) -> IntakeRequest:
+    base: dict[str, object] = {
+        "service_code": "HR-TRANSCRIPT",
+        "applicant_id": "A123456789",
+        "applicant_name": "王小明",
+        "fields": dict(FIELDS),
+    }
+    base.update(kw)
+    return IntakeRequest(**base)  # type: ignore[arg-type]
+
+
+def count(app: App, table: type) -> int:
+    with app.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(table)) or 0)
+
+
+def test_intake_stores_case_with_due_date(app: App) -> None:
+    # Friday 2026-03-06 10:00: a 3-working-day land service is due Tuesday 03-10.
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="LR-CORRECTION",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields={"parcel": "桃園段 0012-0000", "correction": "地號誤繕"},
+            received_at=datetime(2026, 3, 6, 10, 0, tzinfo=TPE),
+        ),
+    )
+    assert view.due == "2026-03-10"
+    assert parse_case_number(view.case_number).office == "H01"
+    assert count(app, CaseRow) == 1 and count(app, EventRow) == 1
+    assert cases.show_case(app, view.case_number).applicant_name == "王小明"
+
+
+def test_after_hours_receipt_starts_next_working_day(app: App) -> None:
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="LR-CORRECTION",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields={"parcel": "桃園段 0012-0000", "correction": "地號誤繕"},
+            received_at=datetime(2026, 3, 6, 18, 30, tzinfo=TPE),
+        ),
+    )
+    assert view.due == "2026-03-11"
+
+
+def test_bad_input_lists_every_field_and_stores_nothing(app: App) -> None:
+    with pytest.raises(IntakeErrors) as info:
+        intake(
+            app, request(applicant_id="A123456788", applicant_name=" ", phone="12345", fields={})
+        )
+    errors = info.value.errors
+    assert set(errors) >= {"applicant_id", "applicant_name", "phone", "registered_address"}
+    assert errors["applicant_id"].code == "id.checksum"
+    assert "檢查碼" in errors["applicant_id"].message_zh
+    assert count(app, CaseRow) == 0 and count(app, EventRow) == 0
+
+
+def test_unknown_service_is_a_field_error(app: App) -> None:
+    with pytest.raises(IntakeErrors) as info:
+        intake(app, request(service_code="NOPE"))
+    assert info.value.errors["service"].code == "catalogue.unknown_service"
+
+
+def test_business_applicant_refused_for_household_services(app: App) -> None:
+    with pytest.raises(IntakeErrors) as info:
+        intake(app, request(applicant_id="04595257"))
+    assert info.value.errors["applicant_id"].code == "applicant.business_not_allowed"
+
+
+def test_case_numbers_are_sequential_per_device_and_distinct_across_devices(
+    app: App,
+    make_app,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    first = intake(app, request()).case_number
+    second = intake(app, request()).case_number
+    assert parse_case_number(second).sequence == parse_case_number(first).sequence + 1
+    other = make_app(
+        type(settings)(data_dir=settings.data_dir.parent / "d2", office_code="H01", device_id="02")
+    )
+    third = intake(other, request()).case_number
+    assert parse_case_number(third).device == "02" and third not in (first, second)
+
+
+def test_queue_buckets_and_search(app: App) -> None:
+    view = intake(app, request())
+    today = {r.case_number for r in cases.queue(app, "today")}
+    assert view.case_number in today
+    assert cases.queue_counts(app)["today"] == 1
+    for text in (view.case_number[:6], "A1234", "王小", view.case_number.replace("-", "")[:8]):
+        assert [r.case_number for r in cases.search(app, text)] == [view.case_number], text
+    assert cases.search(app, "李") == []
+
+
+def test_supplement_pauses_and_closing_finishes(app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    view = intake(app, request())
+    number = view.case_number
+    v = cases.request_supplement(app, number, "請補附戶口名簿影本")
+    assert v.status == "supplement_requested" and v.due is None
+    assert [r.case_number for r in cases.queue(app, "supplement")] == [number]
+    v = cases.record_supplement(app, number)
+    assert v.status == "received" and v.due is not None
+    v = cases.close_case(app, number)
+    assert v.status == "closed"
+    assert len(cases.show_case(app, number).events) == 4
+
+
+def test_overdue_and_due_soon_queues(app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    old = intake(app, request(received_at=datetime(2026, 3, 2, 9, 0, tzinfo=TPE)))
+    fresh = intake(app, request())
+    overdue = [r.case_number for r in cases.queue(app, "overdue")]
+    soon = [r.case_number for r in cases.queue(app, "due_soon")]
+    assert overdue == [old.case_number]
+    assert fresh.case_number in soon and old.case_number not in soon

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole check behind `make test`: lint, types, layer contracts, then the pytest suite with
+# the real services started for it and stopped afterwards, whatever the outcome.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+export PATH="$PWD/$VENV/bin:$PATH"
+
+echo "== ruff"; ruff check . && ruff format --check .
+echo "== mypy"; mypy
+echo "== import-linter"; lint-imports
+
+state=$(mktemp -d /tmp/eservice-test-services.XXXXXX)
+cleanup() { tools/test-services.sh stop "$state" || true; rm -rf "$state"; }
+trap cleanup EXIT
+env_lines=$(tools/test-services.sh start "$state")
+eval "$env_lines"
+echo "== pytest"
+QT_QPA_PLATFORM=offscreen python -m pytest "$@"
