@@ -22,7 +22,11 @@ wait_port() {  # host port seconds
 
 start_pcscd() {
   if pgrep -x pcscd >/dev/null 2>&1; then
-    if wait_port 127.0.0.1 35963 1; then echo "# pcscd already running with vpcd" >&2; return 0; fi
+    if wait_port 127.0.0.1 35963 1; then
+      echo "# pcscd already running with vpcd: reusing it" >&2
+      echo "export ESERVICE_TEST_PCSC=1"
+      return 0
+    fi
     pkill -x pcscd || true; sleep 0.5
   fi
   mkdir -p /run/pcscd
@@ -35,6 +39,11 @@ start_pcscd() {
 start_postgres() {
   local bin=/usr/lib/postgresql/15/bin dir="$state/pg"
   [ -x "$bin/initdb" ] || { echo "# PostgreSQL 15 not installed" >&2; return 1; }
+  if wait_port 127.0.0.1 "$PG_PORT" 1; then
+    echo "# a PostgreSQL already listens on $PG_PORT: reusing it" >&2
+    echo "export ESERVICE_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
+    return 0
+  fi
   rm -rf "$dir"; mkdir -p "$dir"; chown postgres:postgres "$dir" "$state" 2>/dev/null || true
   chmod 755 "$state"
   su postgres -s /bin/sh -c "$bin/initdb -D '$dir' -A trust -E UTF8 --locale=C.UTF-8" >"$state/pg-init.log" 2>&1
@@ -43,6 +52,13 @@ start_postgres() {
 }
 
 start_xvfb() {
+  local n=${XVFB_DISPLAY#:} lock="/tmp/.X${XVFB_DISPLAY#:}-lock"
+  if [ -f "$lock" ] && kill -0 "$(tr -d ' ' <"$lock")" 2>/dev/null; then
+    echo "# display $XVFB_DISPLAY already exists: reusing it" >&2
+    echo "export ESERVICE_TEST_DISPLAY=$XVFB_DISPLAY"
+    return 0
+  fi
+  rm -f "$lock" "/tmp/.X11-unix/X$n"
   Xvfb "$XVFB_DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >"$state/xvfb.log" 2>&1 &
   echo $! >"$state/xvfb.pid"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${XVFB_DISPLAY#:}" ] && break; sleep 0.1; done
