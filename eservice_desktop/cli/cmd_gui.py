@@ -19,4 +19,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def run_gui(args: argparse.Namespace) -> int:
     from eservice_desktop.gui.app import run
 
-    return run(args)
+    return int(run(args))
