@@ -51,6 +51,13 @@ class Settings:
     sync_interval_s: float = 5.0
     #: PKCS#11 module of the MOICA card (HiCOSPKCS11 on real counters).
     pkcs11_module: str = ""
+    #: PKCS#11 token label of the MOICA card; empty = the only token present.
+    pkcs11_token_label: str = ""
+    #: Certificate policy OIDs accepted as the required assurance level (space separated;
+    #: 2.16.886.101.0.3.3 = GPKI level 3, MOICA citizen certificates).
+    pki_policy_oids: str = "2.16.886.101.0.3.3"
+    #: Hours between scheduled CRL/ARL downloads (when online).
+    crl_update_interval_h: float = 6.0
     #: Directory of IT-configured trust anchors (PEM/DER), pinned by fingerprint.
     trust_anchor_dir: str = ""
     #: production refuses test-level certificate policies.
@@ -133,3 +140,15 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: A
         if value is not None and key in types:
             setattr(settings, key, _coerce(value, types[key]))
     return settings
+
+
+def settings_from_args(args: Any) -> Settings:
+    """Settings for a command-line invocation: global options win over file and environment."""
+    return load_settings(
+        getattr(args, "data_dir", None),
+        office_code=getattr(args, "office", None),
+        device_id=getattr(args, "device", None),
+        clerk=getattr(args, "clerk", None),
+        lang=getattr(args, "lang", None),
+        demo=True if getattr(args, "demo", False) else None,
+    )

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from eservice_desktop.config import Settings, load_settings
+from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App, open_app
 
@@ -17,14 +17,7 @@ EXIT_REFUSED = 3
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    return load_settings(
-        getattr(args, "data_dir", None),
-        office_code=getattr(args, "office", None),
-        device_id=getattr(args, "device", None),
-        clerk=getattr(args, "clerk", None),
-        lang=getattr(args, "lang", None),
-        demo=True if getattr(args, "demo", False) else None,
-    )
+    return settings_from_args(args)
 
 
 def open_from(args: argparse.Namespace) -> App:
