@@ -22,6 +22,15 @@ COMMAND_MODULES = (
     "cmd_calendar",
     "cmd_demo",
     "cmd_db",
+    "cmd_pickup",
+    "cmd_sync",
+    "cmd_payment",
+    "cmd_receipt",
+    "cmd_report",
+    "cmd_card",
+    "cmd_crl",
+    "cmd_doctor",
+    "cmd_setup",
 )
 
 log = logging.getLogger("eservice.cli")

@@ -60,6 +60,20 @@ ALL_TYPES: Final = frozenset(
 )
 
 
+#: Events that move money or receipts (kept in the ``receipts`` projection as well).
+MONEY_TYPES: Final = frozenset(
+    {
+        PAYMENT_RECORDED,
+        PAYMENT_REFUNDED,
+        PAYMENT_VOIDED,
+        PAYMENT_SETTLED,
+        RECEIPT_ISSUED,
+        RECEIPT_REPRINTED,
+        RECEIPT_VOIDED,
+    }
+)
+
+
 @dataclass(frozen=True)
 class Event:
     """One immutable fact about one case.

@@ -84,7 +84,10 @@ class App:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
+        """A read-only session: on SQLite it begins deferred, so readers run side by side
+        (and beside the one writer) instead of queueing for the write lock."""
         with self.sessions() as session:
+            session.connection(execution_options={db.READ_ONLY_OPTION: True})
             yield session
 
     def reload_calendar(self) -> None:

@@ -317,4 +317,22 @@ def seed_demo(
     with app.reading() as session:
         total = repo.count_cases(session)
         _ = session.scalar(select(CounterRow.value).limit(1))
-    return {"added": cases, "total_cases": total, "by_status": counts}
+    result: dict[str, Any] = {"added": cases, "total_cases": total, "by_status": counts}
+    result["pickup_ready_with_code"] = seed_pickup_codes(app, cases, seed)
+    result["payments"] = seed_payments(app, cases, seed)
+    return result
+
+
+def seed_payments(app: App, cases: int, seed: int | None = None) -> dict[str, int]:
+    """Fees, payments and receipts on the newest demo cases (services.payments)."""
+    from eservice_desktop.services.payments import seed_payments_demo
+
+    return seed_payments_demo(app, cases, seed)
+
+
+def seed_pickup_codes(app: App, cases: int, seed: int | None = None) -> int:
+    """Pickup desk demo: a few closed cases become ready here, with codes signed by the demo
+    county key (DATA_DIR/demo-county-key.pem; accepted only in demo mode)."""
+    from eservice_desktop.services.pickup import seed_pickup_demo
+
+    return seed_pickup_demo(app, min(20, max(1, cases // 10)) if cases else 0, seed)

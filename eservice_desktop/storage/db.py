@@ -51,15 +51,22 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+#: Connection execution option marking a read-only transaction (see make_engine).
+READ_ONLY_OPTION = "eservice_read_only"
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # Take the write lock at BEGIN so concurrent writers queue instead of failing on upgrade.
+        # Read-only sessions (App.reading) begin deferred: WAL readers never block each other
+        # or the writer, and must not queue behind the write lock.
         @event.listens_for(engine, "begin")
         def _begin_immediate(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read_only = conn.get_execution_options().get(READ_ONLY_OPTION, False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         @event.listens_for(engine, "connect")
         def _no_pysqlite_begin(dbapi_conn: Any, _record: Any) -> None:

@@ -80,7 +80,8 @@ class CaseRow(Base):
     state: Mapped[dict] = mapped_column(JSON, nullable=False)  # type: ignore[type-arg]
 
     __table_args__ = (
-        Index("ix_cases_status_due", "status", "due_date"),
+        Index("ix_cases_office_status_due", "office", "status", "due_date"),
+        Index("ix_cases_office_status_received", "office", "status", "received_at"),
         Index("ix_cases_received_day", "received_day"),
         Index("ix_cases_pickup", "pickup_office", "status"),
     )

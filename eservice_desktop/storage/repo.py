@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, union, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.case import CaseState, project
@@ -134,24 +134,54 @@ def peek_counter(session: Session, name: str) -> int:
     return 0 if row is None else row.value
 
 
-def search_cases(session: Session, text: str, limit: int = 50) -> Sequence[CaseRow]:
-    """Prefix search on case number (dashes optional), ID number and name: index-backed.
+#: Candidates each search branch reads from its index before the newest-first sort.
+SEARCH_BRANCH_CAP = 100
 
-    Prefix ranges (``>= t AND < t + U+FFFF``) keep every branch on an index, so a keystroke
-    costs a few index seeks even with a million cases."""
+
+def search_cases(session: Session, text: str, limit: int = 50) -> Sequence[CaseRow]:
+    """Prefix search on case number (dashes optional), ID number and name, newest first.
+
+    Each branch is a prefix range (``>= t AND < t + U+FFFF``) read from its own index and
+    capped at ``max(SEARCH_BRANCH_CAP, limit)`` rows; the union of the candidates is then
+    sorted by receipt time. An ``OR`` of the ranges with one ``ORDER BY received_at`` would
+    sort every match first: 0.9 s for the first keystroke ("H" matches all cases) over a
+    million cases, against a few milliseconds this way. The answer is exactly the newest
+    ``limit`` matches whenever each branch has at most the cap of matches, which is the case
+    for anything more specific than the first few characters; for a broader prefix the case
+    number branch takes the highest numbers (the device's newest cases), the other two take
+    their first entries in index order.
+    """
     t = text.strip()
     if not t:
         return []
     up = t.upper()
-    conds = [
-        (CaseRow.applicant_id >= up) & (CaseRow.applicant_id < up + "\uffff"),
-        (CaseRow.applicant_name >= t) & (CaseRow.applicant_name < t + "\uffff"),
+    cap = max(SEARCH_BRANCH_CAP, limit)
+    branches = [
+        select(CaseRow.case_id)
+        .where(CaseRow.applicant_id >= up, CaseRow.applicant_id < up + "\uffff")
+        .order_by(CaseRow.applicant_id)
+        .limit(cap),
+        select(CaseRow.case_id)
+        .where(CaseRow.applicant_name >= t, CaseRow.applicant_name < t + "\uffff")
+        .order_by(CaseRow.applicant_name)
+        .limit(cap),
     ]
     compact = up.replace("-", "")
     if compact[:1].isalpha() or compact.isdigit():
         dashed = _dash_case_prefix(compact)
-        conds.append((CaseRow.case_number >= dashed) & (CaseRow.case_number < dashed + "\uffff"))
-    stmt = select(CaseRow).where(or_(*conds)).order_by(CaseRow.received_at.desc()).limit(limit)
+        branches.append(
+            select(CaseRow.case_id)
+            .where(CaseRow.case_number >= dashed, CaseRow.case_number < dashed + "\uffff")
+            .order_by(CaseRow.case_number.desc())
+            .limit(cap)
+        )
+    candidates = union(*(select(b.subquery().c.case_id) for b in branches)).subquery()
+    stmt = (
+        select(CaseRow)
+        .where(CaseRow.case_id.in_(select(candidates.c.case_id)))
+        .order_by(CaseRow.received_at.desc())
+        .limit(limit)
+    )
     return session.scalars(stmt).all()
 
 

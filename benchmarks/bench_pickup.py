@@ -1,0 +1,200 @@
+"""Pickup desk: scan to case shown, with 1,000,000 cases in the office database.
+
+Two figures: the service path alone (decode, key look-up, Ed25519 verification, case stream
+load and projection, desk view) and the whole desk path (the scanned text handed to the page,
+the worker, the result painted back on the UI thread). Codes are signed by the demo county key
+for ready cases spread over the whole database.
+
+The 1M-case database is built once with ``services.demo_bulk.seed_demo_bulk`` (the bulk path
+of the demo data) plus ``services.demo.seed_pickup_codes``, and cached under
+``ESERVICE_BENCH_CACHE`` (default ``~/.cache/eservice-desktop-bench``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import statistics
+import time
+from pathlib import Path
+from typing import Any
+
+CASES = int(os.environ.get("ESERVICE_BENCH_PICKUP_CASES", "1000000"))
+SAMPLES = 200
+
+
+def _cache_dir() -> Path:
+    base = os.environ.get("ESERVICE_BENCH_CACHE") or str(
+        Path.home() / ".cache" / "eservice-desktop-bench"
+    )
+    return Path(base) / f"pickup-{CASES}"
+
+
+def million_db() -> Path:
+    """A data directory holding CASES demo cases (built once, then reused)."""
+    from eservice_desktop.config import Settings
+    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.demo import seed_pickup_codes
+    from eservice_desktop.services.demo_bulk import seed_demo_bulk
+
+    target = _cache_dir()
+    done = target / ".complete"
+    if done.exists():
+        return target
+    building = target.with_name(target.name + ".building")
+    shutil.rmtree(building, ignore_errors=True)
+    app = open_app(Settings(data_dir=building, demo=True))
+    try:
+        seed_demo_bulk(app, CASES, seed=20261129)
+        seed_pickup_codes(app, CASES, seed=20261129)
+    finally:
+        app.close()
+    _analyze(building / "eservice.sqlite3")
+    shutil.rmtree(target, ignore_errors=True)
+    building.rename(target)
+    (target / ".complete").write_text("ok")
+    return target
+
+
+def _analyze(db_path: Path) -> None:
+    """Planner statistics and a folded WAL, outside the engine: its connections BEGIN
+    IMMEDIATE on first use, and SQLite refuses a checkpoint inside a transaction."""
+    import sqlite3
+
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        conn.execute("ANALYZE")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+
+
+def _open(data_dir: Path) -> Any:
+    """Verification only reads; signing codes for ready cases writes nothing but the demo key."""
+    from eservice_desktop.config import Settings
+    from eservice_desktop.services.app import open_app
+
+    return open_app(Settings(data_dir=data_dir, demo=True))
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def _tokens(app: Any, n: int) -> list[str]:
+    from eservice_desktop.services import pickup
+
+    rows = pickup.ready_cases(app, limit=100_000)
+    rng = random.Random(4)
+    picked = rng.sample(rows, min(n, len(rows)))
+    return [pickup.issue_demo(app, r.case_number)["payload"] for r in picked]
+
+
+def _service_times(app: Any, tokens: list[str]) -> list[float]:
+    from eservice_desktop.services import pickup
+
+    out = []
+    for token in tokens:
+        t0 = time.perf_counter()
+        result = pickup.verify(app, token)
+        out.append((time.perf_counter() - t0) * 1000)
+        assert result.ok, result.reason
+    return out
+
+
+def _short_codes(app: Any) -> tuple[list[str], int]:
+    """Short codes of the cases the demo county made ready with a stored code, and how many
+    cases wait at this office (the short code is looked up among them)."""
+    from sqlalchemy import func, select
+
+    from eservice_desktop.domain import events as ev
+    from eservice_desktop.domain.pickup_token import short_code
+    from eservice_desktop.storage.models import CaseRow, EventRow
+
+    with app.reading() as s:
+        payloads = s.scalars(
+            select(EventRow.payload)
+            .where(EventRow.type == ev.READY_FOR_PICKUP, EventRow.origin == "local")
+            .order_by(EventRow.seq.desc())
+            .limit(5000)
+        ).all()
+        waiting = s.scalar(
+            select(func.count())
+            .select_from(CaseRow)
+            .where(
+                CaseRow.pickup_office == app.settings.office_code,
+                CaseRow.status == "ready_for_pickup",
+            )
+        )
+    codes = [short_code(p["token"]) for p in payloads if p.get("token")]
+    return codes, int(waiting or 0)
+
+
+def _gui_times(app: Any, tokens: list[str]) -> list[float]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
+    from PySide6.QtWidgets import QApplication
+
+    from eservice_desktop.gui.context import GuiContext
+    from eservice_desktop.gui.pickup_desk import PickupDesk
+    from eservice_desktop.gui.tasks import TaskRunner
+
+    qapp = QApplication.instance() or QApplication([])
+    previous = qInstallMessageHandler(lambda *_: None)  # offscreen plugin chatter
+    ctx = GuiContext(app, TaskRunner())
+    desk = PickupDesk(ctx)
+    desk.show()
+    out = []
+    for token in tokens:
+        loop = QEventLoop()
+        desk.result_shown.connect(loop.quit)
+        QTimer.singleShot(10_000, loop.quit)
+        t0 = time.perf_counter()
+        desk.scan(token)
+        loop.exec()
+        qapp.processEvents()
+        out.append((time.perf_counter() - t0) * 1000)
+        desk.result_shown.disconnect(loop.quit)
+        assert desk.result is not None and desk.result.ok
+    desk.on_closing()
+    ctx.tasks.shutdown()
+    desk.deleteLater()
+    qInstallMessageHandler(previous)
+    return out
+
+
+def run() -> list[tuple[str, str]]:
+    data_dir = million_db()
+    app = _open(data_dir)
+    try:
+        with app.reading() as s:
+            from eservice_desktop.storage import repo
+
+            total = repo.count_cases(s)
+        tokens = _tokens(app, SAMPLES)
+        _service_times(app, tokens[:10])  # warm caches
+        svc = _service_times(app, tokens)
+        gui = _gui_times(app, tokens)
+        codes, waiting = _short_codes(app)
+        shorts = _service_times(app, codes * 5)
+    finally:
+        app.close()
+    return [
+        ("pickup: cases in database", f"{total:,}"),
+        ("pickup: scan→case verified (service) median", f"{statistics.median(svc):.2f} ms"),
+        ("pickup: scan→case verified (service) p95", f"{_percentile(svc, 95):.2f} ms"),
+        ("pickup: scan→case shown (desk page) median", f"{statistics.median(gui):.2f} ms"),
+        ("pickup: scan→case shown (desk page) p95", f"{_percentile(gui, 95):.2f} ms"),
+        ("pickup: cases waiting for pickup at this office", f"{waiting:,}"),
+        ("pickup: short code typed→case verified median", f"{statistics.median(shorts):.2f} ms"),
+        ("pickup: short code typed→case verified p95", f"{_percentile(shorts, 95):.2f} ms"),
+        ("pickup: QR of the 168-character code", "version 7, error correction M"),
+    ]
+
+
+if __name__ == "__main__":
+    for name, value in run():
+        print(f"{name:50s} {value}")

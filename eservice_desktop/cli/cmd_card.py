@@ -1,0 +1,123 @@
+"""``card status|read|verify``: readers, the NHI card's fields, and the MOICA proof of identity."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
+from eservice_desktop.domain.errors import DomainError
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("card", help="讀卡：健保卡、自然人憑證", parents=[common])
+    cs = p.add_subparsers(dest="card_command", required=True)
+
+    s = cs.add_parser("status", help="讀卡機與卡片狀態", parents=[common])
+    add_json(s)
+    s.set_defaults(func=cmd_status)
+
+    r = cs.add_parser("read", help="讀取健保卡資料（未經驗證，不能作為身分證明）", parents=[common])
+    add_json(r)
+    r.set_defaults(func=cmd_read)
+
+    v = cs.add_parser("verify", help="自然人憑證身分驗證（PIN 碼簽章＋憑證檢查）", parents=[common])
+    v.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
+    v.add_argument("--case", dest="case_number", help="record the result on this case")
+    v.add_argument("--applicant-name", default=None, help="holder name to match (without --case)")
+    v.add_argument("--applicant-id", default=None, help="holder ID to match (without --case)")
+    v.add_argument("--override-by", default="", help="supervisor accepting unknown revocation")
+    v.add_argument("--override-reason", default="", help="why the override is needed")
+    add_json(v)
+    v.set_defaults(func=cmd_verify)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import identity
+
+    settings = settings_from(args)
+    readers = [st.to_json() for st in identity.card_status(read_cards=True)]
+    for r in readers:
+        r.pop("nhi", None)  # status says what is where; `card read` shows personal data
+    moica_info: dict[str, Any] | None = None
+    if settings.pkcs11_module:
+        from eservice_desktop.devices import moica
+
+        try:
+            moica_info = moica.status(settings.pkcs11_module, settings.pkcs11_token_label).to_json()
+            moica_info["present"] = True
+        except moica.CardError as e:
+            moica_info = {"present": False, "code": e.code}
+    data = {"readers": readers, "moica": moica_info}
+
+    def text() -> str:
+        lines = [f"{r['reader']}: {r['state']} {r['card']} {r['detail']}".rstrip() for r in readers]
+        if moica_info is not None:
+            lines.append(f"MOICA: {moica_info.get('label') or moica_info.get('code')}")
+        return "\n".join(lines) or "no readers"
+
+    emit(args, data, text)
+    return 0
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import identity
+
+    st = identity.read_nhi()
+    assert st.record is not None
+    data = {"reader": st.reader, "source": "nhi", "verified": False, **st.record.to_json()}
+
+    def text() -> str:
+        rec = st.record
+        assert rec is not None
+        flag = {"cp950": "（含罕用字）", "undecodable": "（姓名無法解碼，請人工輸入）"}.get(
+            rec.name_flag, ""
+        )
+        return (
+            f"讀自健保卡 read from NHI card — {rec.name}{flag} {rec.national_id} "
+            f"{rec.birth.isoformat() if rec.birth else ''}"
+        )
+
+    emit(args, data, text)
+    return 0
+
+
+def _read_pin(args: argparse.Namespace) -> str:
+    if args.pin_stdin:
+        line = sys.stdin.readline()
+        return line.rstrip("\r\n")
+    import getpass
+
+    return getpass.getpass("PIN: ")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import identity
+
+    pin = _read_pin(args)
+    if not pin:
+        raise DomainError("pin.empty", "請輸入 PIN 碼", "Enter the PIN", "pin")
+    applicant = None
+    if args.applicant_name is not None or args.applicant_id is not None:
+        applicant = identity.Applicant(args.applicant_name or "", args.applicant_id or "")
+    override = None
+    if args.override_by or args.override_reason:
+        override = identity.Override(args.override_by, args.override_reason)
+    app = open_from(args)
+    try:
+        result = identity.verify_moica(
+            app, pin, applicant=applicant, case_number=args.case_number, override=override
+        )
+    finally:
+        del pin
+        app.close()
+    data = result.to_json()
+
+    def text() -> str:
+        lines = [f"verdict: {result.verdict}"]
+        lines += [f"  {c['status']:<11} {c['name']} {c['detail']}" for c in data["checks"]]
+        return "\n".join(lines)
+
+    emit(args, data, text)
+    return 0 if result.ok else EXIT_REFUSED

@@ -1,0 +1,77 @@
+"""``crl update|status``: download (or import) the revocation lists and show how fresh they are."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from eservice_desktop.cli.common import add_json, emit, open_from
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("crl", help="憑證廢止清冊（CRL／ARL）", parents=[common])
+    cs = p.add_subparsers(dest="crl_command", required=True)
+
+    u = cs.add_parser("update", help="下載並驗證 CRL／ARL", parents=[common])
+    u.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        type=Path,
+        help="import a CRL/ARL file instead of (or besides) downloading",
+    )
+    u.add_argument("--if-due", action="store_true", help="only when the schedule says so")
+    add_json(u)
+    u.set_defaults(func=cmd_update)
+
+    s = cs.add_parser("status", help="CRL／ARL 快取狀態", parents=[common])
+    add_json(s)
+    s.set_defaults(func=cmd_status)
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import identity
+
+    app = open_from(args)
+    try:
+        if args.if_due and not args.file and not identity.crl_update_due(app):
+            emit(args, {"due": False, "results": []}, "not due")
+            return 0
+        results = identity.update_crls(app, files=args.file)
+    finally:
+        app.close()
+    data = {"due": True, "results": [r.to_json() for r in results]}
+    emit(
+        args,
+        data,
+        lambda: (
+            "\n".join(
+                f"{'OK ' if r.accepted else 'REJECTED ' + r.code}  {r.source}" for r in results
+            )
+            or "no CRL sources configured (crl_urls)"
+        ),
+    )
+    return 0 if all(r.accepted for r in results) else 3
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import identity
+
+    app = open_from(args)
+    try:
+        lists = identity.crl_status(app)
+    finally:
+        app.close()
+    emit(
+        args,
+        {"lists": lists},
+        lambda: (
+            "\n".join(
+                f"{d['kind'].upper()} {d['issuer']}  #{d['crl_number']}  next {d['next_update']}  "
+                f"{'fresh' if d['fresh'] else 'STALE'}"
+                for d in lists
+            )
+            or "no CRL cached"
+        ),
+    )
+    return 0

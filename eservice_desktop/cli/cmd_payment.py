@@ -1,0 +1,152 @@
+"""``payment assess|record|refund|list``: fees and payments at the counter, headless."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.domain.errors import DomainError
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.payments import PaymentResult
+
+TPE = ZoneInfo("Asia/Taipei")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("payment", help="規費：核計、收費、退費", parents=[common])
+    ps = p.add_subparsers(dest="payment_command", required=True)
+
+    a = ps.add_parser("assess", help="核計規費（可減免，須附理由）", parents=[common])
+    a.add_argument("case_number")
+    a.add_argument("--exempt", action="store_true", help="免徵")
+    a.add_argument("--reduction", type=int, default=0, help="減免金額（元）")
+    a.add_argument("--reason", default="", help="減免原因")
+    add_json(a)
+    a.set_defaults(func=cmd_assess)
+
+    r = ps.add_parser("record", help="登錄繳費並取得收據號碼", parents=[common])
+    r.add_argument("case_number")
+    r.add_argument("--method", required=True, choices=["cash", "card", "online"])
+    r.add_argument("--amount", required=True, type=int, help="NTD")
+    r.add_argument("--reference", default="", help="card terminal reference / online txn id")
+    r.add_argument("--tendered", type=int, help="cash handed over (change is computed)")
+    r.add_argument(
+        "--payment-tool", default="信用卡", help="online: 信用卡|金融帳戶轉帳|晶片金融卡"
+    )
+    r.add_argument("--authorised-at", help="online: ISO 8601 authorisation time (default now)")
+    r.add_argument("--payment-id", help="online: the transaction id (idempotent)")
+    add_json(r)
+    r.set_defaults(func=cmd_record)
+
+    f = ps.add_parser("refund", help="退費", parents=[common])
+    f.add_argument("receipt_number")
+    f.add_argument("--amount", required=True, type=int)
+    f.add_argument("--reason", required=True)
+    add_json(f)
+    f.set_defaults(func=cmd_refund)
+
+    ls = ps.add_parser("list", help="本案繳費與收據", parents=[common])
+    ls.add_argument("case_number")
+    add_json(ls)
+    ls.set_defaults(func=cmd_list)
+
+
+def _line(r: PaymentResult) -> str:
+    extra = f"  找零 {r.change}" if r.method == "cash" else ""
+    return f"{r.receipt_number}  {r.method}  {r.amount}{extra}  餘額 {r.balance}  {r.status}"
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import cases, fees
+
+    app = open_from(args)
+    try:
+        view = fees.assess(
+            app, args.case_number, exempt=args.exempt, reduction=args.reduction, reason=args.reason
+        )
+        state = cases.load_case(app, args.case_number)
+    finally:
+        app.close()
+    data = {
+        **fees.current(state).to_json(),
+        "case_number": view.case_number,
+        "fees_due": view.fees_due,
+        "paid": view.paid,
+        "balance": view.balance,
+    }
+    emit(args, data, f"{view.case_number}: 應繳 {view.fees_due} 元，餘額 {view.balance} 元")
+    return 0
+
+
+def _time(text: str | None) -> datetime | None:
+    if not text:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise DomainError(
+            "time.format", "時間格式錯誤（ISO 8601）", "Bad ISO 8601 time", "authorised_at"
+        ) from e
+    return value if value.tzinfo else value.replace(tzinfo=TPE)
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import cases, payments
+
+    app = open_from(args)
+    try:
+        if args.method == "online":
+            with app.transaction() as s:
+                case_id = cases.resolve_case_id(s, args.case_number)
+                result = payments.record_online_payment(
+                    app,
+                    s,
+                    case_id,
+                    payment_id=args.payment_id or str(uuid.uuid4()),
+                    amount=args.amount,
+                    payment_tool=args.payment_tool,
+                    authorised_at=_time(args.authorised_at) or app.now(),
+                    reference=args.reference,
+                )
+        else:
+            result = payments.record_payment(
+                app,
+                args.case_number,
+                args.method,
+                args.amount,
+                tendered=args.tendered,
+                reference=args.reference,
+            )
+    finally:
+        app.close()
+    emit(args, result.to_json(), _line(result))
+    return 0
+
+
+def cmd_refund(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        result = payments.refund(app, args.receipt_number, args.amount, args.reason)
+    finally:
+        app.close()
+    emit(args, result.to_json(), _line(result))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        rows = payments.receipts_of_case(app, args.case_number)
+    finally:
+        app.close()
+    emit(args, [r.to_json() for r in rows], lambda: "\n".join(_line(r) for r in rows))
+    return 0

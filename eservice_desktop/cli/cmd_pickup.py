@@ -1,0 +1,179 @@
+"""``pickup ready|verify|handover|issue|render-mms|slip|import-keys``: the MMS pickup desk headless.
+
+Exit status: 0 when the code is valid (verify) or the documents were handed over (handover);
+3 when the code was refused (the JSON says why in ``reason``); 2 for bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, lang_of, open_from
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import pickup
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("pickup", help="多媒體簡訊領件", parents=[common])
+    cs = p.add_subparsers(dest="pickup_command", required=True)
+
+    r = cs.add_parser("ready", help="本所待領件案件", parents=[common])
+    r.add_argument("--limit", type=int, default=500)
+    add_json(r)
+    r.set_defaults(func=cmd_ready)
+
+    v = cs.add_parser("verify", help="驗證領件條碼（不交付）", parents=[common])
+    v.add_argument("payload", help="scanned code text, or the short code such as 0427-K7M3")
+    add_json(v)
+    v.set_defaults(func=cmd_verify)
+
+    h = cs.add_parser("handover", help="驗證並登錄交付", parents=[common])
+    h.add_argument("payload")
+    h.add_argument("--collector-name", default="", help="person collecting on behalf")
+    h.add_argument("--collector-id", default="", help="their national ID or resident number")
+    h.add_argument("--collector-relation", default="")
+    add_json(h)
+    h.set_defaults(func=cmd_handover)
+
+    i = cs.add_parser("issue", help="（示範模式）簽發領件條碼", parents=[common])
+    i.add_argument("case_number")
+    add_json(i)
+    i.set_defaults(func=cmd_issue)
+
+    m = cs.add_parser("render-mms", help="產生領件簡訊圖片（縣府端）", parents=[common])
+    m.add_argument("case_number")
+    m.add_argument("--out", required=True, type=Path)
+    m.add_argument("--payload", default="", help="code to render (default: the case's own)")
+    add_json(m)
+    m.set_defaults(func=cmd_render_mms)
+
+    s = cs.add_parser("slip", help="列印領件單（PDF）", parents=[common])
+    s.add_argument("case_number")
+    s.add_argument("--out", required=True, type=Path)
+    add_json(s)
+    s.set_defaults(func=cmd_slip)
+
+    k = cs.add_parser("import-keys", help="匯入縣府領件簽章金鑰文件", parents=[common])
+    k.add_argument("file", type=Path)
+    add_json(k)
+    k.set_defaults(func=cmd_import_keys)
+
+
+def cmd_ready(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        rows = pickup.ready_cases(app, args.limit)
+    finally:
+        app.close()
+    data = [r.__dict__ for r in rows]
+    emit(
+        args,
+        data,
+        lambda: (
+            "\n".join(
+                f"{r.case_number}  {r.pickup_number}  {r.service_name}  {r.applicant_name_masked}"
+                for r in rows
+            )
+            or "（無待領件案件）"
+        ),
+    )
+    return 0
+
+
+def _result(args: argparse.Namespace, result: pickup.PickupResult, ok_needed: bool) -> int:
+    text = result.message(lang_of(args))
+    emit(args, result.to_json(), text if result.ok else f"{result.reason}: {text}")
+    return 0 if ok_needed else EXIT_REFUSED
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        result = pickup.verify(app, args.payload)
+    finally:
+        app.close()
+    return _result(args, result, result.ok)
+
+
+def cmd_handover(args: argparse.Namespace) -> int:
+    collector = None
+    if args.collector_name or args.collector_id:
+        collector = {
+            "name": args.collector_name,
+            "id": args.collector_id,
+            "relation": args.collector_relation,
+        }
+    app = open_from(args)
+    try:
+        result = pickup.handover(app, args.payload, collector)
+    finally:
+        app.close()
+    return _result(args, result, result.handed_over)
+
+
+def cmd_issue(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        data = pickup.issue_demo(app, args.case_number)
+    finally:
+        app.close()
+    emit(args, data, lambda: f"{data['payload']}\n{data['short_code']}")
+    return 0
+
+
+def cmd_render_mms(args: argparse.Namespace) -> int:
+    from eservice_desktop.domain import pickup_token as pt
+    from eservice_desktop.printing.mms import render_mms_png
+
+    app = open_from(args)
+    try:
+        token = args.payload or pickup.stored_token(app, args.case_number)
+        if not token and app.settings.demo:
+            token = pickup.issue_demo(app, args.case_number)["payload"]
+        if not token:
+            raise DomainError(
+                "pickup.no_code",
+                "此案件沒有領件條碼（縣府尚未通知領件）",
+                "This case has no pickup code yet",
+            )
+        claims = pt.parse_claims(pt.token_bytes(token))
+        office = app.catalogue.office(claims.office)
+        png = render_mms_png(
+            office_name=office.name,
+            pickup_number=claims.pickup_number,
+            payload=token,
+            expires_at=claims.expires_at,
+            short_code=pt.short_code(token),
+        )
+    finally:
+        app.close()
+    args.out.write_bytes(png)
+    emit(args, {"out": str(args.out), "bytes": len(png)}, f"{args.out}（{len(png)} bytes）")
+    return 0
+
+
+def cmd_slip(args: argparse.Namespace) -> int:
+    from eservice_desktop.printing.pickup_slip import render_pickup_slip
+
+    app = open_from(args)
+    try:
+        rec = pickup.pickup_record(app, args.case_number)
+    finally:
+        app.close()
+    pdf = render_pickup_slip(**pickup.slip_fields(rec))
+    args.out.write_bytes(pdf)
+    emit(args, {"out": str(args.out), "bytes": len(pdf)}, str(args.out))
+    return 0
+
+
+def cmd_import_keys(args: argparse.Namespace) -> int:
+    doc = json.loads(args.file.read_text(encoding="utf-8"))
+    app = open_from(args)
+    try:
+        counts = pickup.import_county_keys(app, doc)
+    finally:
+        app.close()
+    emit(args, counts, lambda: ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return 0

@@ -1,0 +1,108 @@
+"""``receipt pdf|void|verify|pending``: receipts as PDF files, voids, verification codes."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from eservice_desktop.cli.common import add_json, emit, open_from
+
+#: Reason recorded when a receipt already printed is written again from the command line.
+DEFAULT_REPRINT_REASON = "依申請補印"
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("receipt", help="收據：輸出 PDF、作廢、查驗", parents=[common])
+    rs = p.add_subparsers(dest="receipt_command", required=True)
+
+    d = rs.add_parser("pdf", help="本案最後一筆繳費的收據 PDF", parents=[common])
+    d.add_argument("case_number")
+    d.add_argument("--out", required=True, type=Path)
+    d.add_argument("--layout", choices=["a6", "roll80"], help="default: settings.receipt_layout")
+    d.add_argument("--number", help="a given receipt number of the case instead of the last")
+    d.add_argument("--reprint-reason", default="", help="重印原因 (when printed before)")
+    add_json(d)
+    d.set_defaults(func=cmd_pdf)
+
+    v = rs.add_parser("void", help="作廢收據（號碼保留）", parents=[common])
+    v.add_argument("receipt_number")
+    v.add_argument("--reason", required=True)
+    add_json(v)
+    v.set_defaults(func=cmd_void)
+
+    c = rs.add_parser("verify", help="查驗收據驗證碼", parents=[common])
+    c.add_argument("receipt_number")
+    c.add_argument("code")
+    add_json(c)
+    c.set_defaults(func=cmd_verify)
+
+    n = rs.add_parser("pending", help="已收費但尚未列印的收據", parents=[common])
+    add_json(n)
+    n.set_defaults(func=cmd_pending)
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        number = args.number or payments.last_receipt_number(app, args.case_number)
+        layout = args.layout or app.settings.receipt_layout
+        reason = args.reprint_reason.strip()
+        if not reason and payments.needs_reprint_reason(app, number):
+            reason = DEFAULT_REPRINT_REASON
+        pdf = payments.receipt_pdf(app, number, layout, reprint_reason=reason)
+        out: Path = args.out
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(pdf)
+        tmp.replace(out)
+        result = payments.confirm_printed(app, number, reason)
+    finally:
+        app.close()
+    emit(
+        args,
+        {**result.to_json(), "file": str(args.out), "layout": layout, "reprint_reason": reason},
+        f"{number} → {args.out}",
+    )
+    return 0
+
+
+def cmd_void(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        result = payments.void_receipt(app, args.receipt_number, args.reason)
+    finally:
+        app.close()
+    emit(args, result.to_json(), f"{result.receipt_number}: 已作廢 / void")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        ok = payments.verify_receipt(app, args.receipt_number, args.code)
+    finally:
+        app.close()
+    emit(
+        args,
+        {"receipt_number": args.receipt_number, "valid": ok},
+        "驗證碼正確 / valid" if ok else "驗證碼不符 / NOT valid",
+    )
+    return 0 if ok else 3
+
+
+def cmd_pending(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        numbers = payments.pending_receipts(app)
+    finally:
+        app.close()
+    emit(args, numbers, lambda: "\n".join(numbers) or "（無）")
+    return 0

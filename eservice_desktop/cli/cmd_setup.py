@@ -1,0 +1,92 @@
+"""``setup``: the office settings given at install time (MSI properties, .deb environment).
+
+The installers call it once with what IT passed on the command line of a silent install
+(``COUNTY_SERVER_URL``, ``OFFICE_CODE``, ``ENROL_CODE``). It writes ``settings.json`` in the data
+directory and, with an enrolment code, enrols the device with the county right away. A county
+that cannot be reached at install time is not an installation failure: the settings stay written,
+the command says how to enrol later and exits 3, and the installers ignore that status.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, settings_from
+from eservice_desktop.config import load_settings
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "setup", help="安裝時寫入事務所設定（IT）/ install-time settings", parents=[common]
+    )
+    p.add_argument("--county-url", help="county server base URL (https://...)")
+    p.add_argument("--county-ca-file", help="PEM file of the county CA")
+    p.add_argument("--enrol-code", help="one-time enrolment code: enrol this device now")
+    add_json(p)
+    p.set_defaults(func=cmd_setup)
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    # Only what was given on this command line is written; settings.json keeps everything else.
+    settings = settings_from(args)
+    stored = load_settings(settings.data_dir)
+    if getattr(args, "office", None):
+        stored.office_code = args.office.strip()
+    if getattr(args, "device", None):
+        stored.device_id = args.device.strip()
+    if args.county_url:
+        stored.county_url = args.county_url.strip()
+    if args.county_ca_file:
+        stored.county_ca_file = args.county_ca_file.strip()
+    stored.save()
+    data: dict[str, object] = {
+        "ok": True,
+        "settings": str(stored.data_dir / "settings.json"),
+        "office_code": stored.office_code,
+        "county_url": stored.county_url,
+        "enrolled": False,
+    }
+    if not args.enrol_code:
+        emit(args, data, f"settings written to {data['settings']}")
+        return 0
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services import sync
+    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.doctor import check_keyring
+    from eservice_desktop.sync.client import SyncError
+
+    later = f"eservice-desktop sync enrol --server {stored.county_url} --code CODE"
+    keyring_state = check_keyring()
+    if keyring_state.status != "ok":
+        # The county would accept (and burn) the one-time code, then the credential could not be
+        # kept: do not try.
+        data.update(ok=False, error="no_keyring", later=later)
+        emit(
+            args,
+            data,
+            f"settings written; not enrolled: {keyring_state.detail_en}; enrol later "
+            f"under the service account with: {later}",
+        )
+        return EXIT_REFUSED
+    # The stored settings, not this command line: empty installer properties mean "unchanged".
+    app = open_app(load_settings(stored.data_dir))
+    try:
+        info = sync.enrol(app, stored.county_url, args.enrol_code.strip())
+    except (DomainError, SyncError, OSError) as e:
+        data.update(
+            ok=False,
+            error=type(e).__name__,
+            later=f"eservice-desktop sync enrol --server {stored.county_url} --code CODE",
+        )
+        emit(
+            args,
+            data,
+            f"settings written; enrolment failed ({type(e).__name__}); enrol later "
+            f"with: {data['later']}",
+        )
+        return EXIT_REFUSED
+    finally:
+        app.close()
+    data.update(enrolled=True, device_key=info.get("device_key"))
+    emit(args, data, f"settings written; enrolled as {info.get('device_key')}")
+    return 0

@@ -1,0 +1,208 @@
+"""``sync run|once|status|enrol|conflicts|resolve``: the office's link with the county."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+from typing import Any
+
+from eservice_desktop.cli.common import add_json, emit, open_from
+
+log = logging.getLogger("eservice.sync")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("sync", help="與縣府同步 / sync with the county", parents=[common])
+    ss = p.add_subparsers(dest="sync_command", required=True)
+
+    r = ss.add_parser("run", help="背景同步服務（SIGTERM 停止）", parents=[common])
+    r.add_argument("--interval", type=float, default=None, help="seconds between rounds")
+    r.set_defaults(func=cmd_run)
+
+    o = ss.add_parser("once", help="同步一次並列出筆數", parents=[common])
+    add_json(o)
+    o.set_defaults(func=cmd_once)
+
+    st = ss.add_parser("status", help="同步狀態", parents=[common])
+    add_json(st)
+    st.set_defaults(func=cmd_status)
+
+    e = ss.add_parser("enrol", help="以一次性登記碼向縣府登記本機", parents=[common])
+    e.add_argument("--server", required=True, help="county server URL")
+    e.add_argument("--code", required=True, help="one-time enrolment code from the county")
+    add_json(e)
+    e.set_defaults(func=cmd_enrol)
+
+    rc = ss.add_parser("recover", help="還原舊備份後，自縣府取回本機已送出的事件", parents=[common])
+    add_json(rc)
+    rc.set_defaults(func=cmd_recover)
+
+    rr = ss.add_parser("receipt", help="縣府回執（案件已送達縣府的簽章證明）", parents=[common])
+    rr.add_argument("case_number")
+    add_json(rr)
+    rr.set_defaults(func=cmd_receipt)
+
+    c = ss.add_parser("conflicts", help="待處理的同步衝突", parents=[common])
+    add_json(c)
+    c.set_defaults(func=cmd_conflicts)
+
+    v = ss.add_parser("resolve", help="處理同步衝突（記錄為事件）", parents=[common])
+    v.add_argument("conflict_id")
+    v.add_argument("--note", required=True)
+    add_json(v)
+    v.set_defaults(func=cmd_resolve)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    if args.interval is not None:
+        app.settings.sync_interval_s = args.interval
+    sync.install_clock_correction(app)
+    sync.load_county_reference(app)
+    loop = sync.make_loop(app)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        loop.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    log.info(
+        "sync service started (pid %d, every %.1f s)", os.getpid(), app.settings.sync_interval_s
+    )
+    try:
+        loop.run_forever()
+    finally:
+        app.close()
+        log.info("sync service stopped")
+    return 0
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    try:
+        client = sync.make_client(app)
+        try:
+            counts = sync.recover_from_county(app, client)
+        finally:
+            client.close()
+    finally:
+        app.close()
+    emit(args, {"ok": True, **counts}, f"restored {counts['restored']}, added {counts['added']}")
+    return 0
+
+
+def cmd_once(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+    from eservice_desktop.sync.client import SyncError
+
+    app = open_from(args)
+    try:
+        sync.install_clock_correction(app)
+        try:
+            result = sync.run_round(app)
+        except SyncError as e:
+            with app.reading() as s:
+                pending = sync.pending_count(s)
+            data = {"ok": False, "error": type(e).__name__, "detail": str(e), "pending": pending}
+            print(
+                json.dumps(data) if args.json else f"sync failed: {type(e).__name__}: {e}",
+                file=sys.stdout if args.json else sys.stderr,
+            )
+            return 1
+    finally:
+        app.close()
+    data = {"ok": True, **result.to_json()}
+    emit(
+        args,
+        data,
+        lambda: (
+            f"pushed {result.pushed}  duplicates {result.duplicates}  conflicts {result.conflicts}"
+            f"  pulled {result.pulled}  pending {result.pending}"
+        ),
+    )
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    try:
+        data = sync.status(app)
+    finally:
+        app.close()
+    emit(args, data, lambda: "\n".join(f"{k}: {v}" for k, v in data.items()))
+    return 0
+
+
+def cmd_enrol(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    try:
+        info = sync.enrol(app, args.server, args.code)
+    finally:
+        app.close()
+    emit(args, {"ok": True, **info}, f"enrolled as {info['device_key']} with {info['server']}")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    try:
+        rows = [asdict(c) for c in sync.open_conflicts(app, str(getattr(args, "lang", "zh_TW")))]
+    finally:
+        app.close()
+    emit(
+        args,
+        rows,
+        lambda: "\n".join(
+            f"{r['conflict_id']}  {r['case_number']}  {r['event_type']}  {r['reason']}"
+            for r in rows
+        ),
+    )
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    try:
+        sync.resolve_conflict(app, args.conflict_id, args.note)
+    finally:
+        app.close()
+    emit(args, {"ok": True, "conflict_id": args.conflict_id}, "resolved")
+    return 0
+
+
+def cmd_receipt(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import sync
+
+    app = open_from(args)
+    try:
+        data = sync.county_receipt(app, args.case_number)
+    finally:
+        app.close()
+    check = "verified" if data["verified"] else "NOT VERIFIED"
+    emit(
+        args,
+        data,
+        lambda: (
+            f"{data['case_number']}  {data['office']}  events {data['events_accepted']}"
+            f"  county time {data['county_time']}  {check}"
+        ),
+    )
+    return 0

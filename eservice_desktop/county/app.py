@@ -1,0 +1,364 @@
+"""The county server's HTTP face (FastAPI): protocol v1 over :mod:`county.service`.
+
+Handlers are plain ``def`` functions (FastAPI runs them on its thread pool) and each opens one
+transaction. Request bodies may be gzip-compressed (``Content-Encoding: gzip``); responses are
+compressed when the client accepts it.
+"""
+
+# no `from __future__ import annotations`: FastAPI must see the real annotation objects of
+# the handlers defined inside create_app().
+
+import ipaddress
+import logging
+import zlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session, sessionmaker
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from eservice_desktop.county import notify, service
+from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, utcnow
+from eservice_desktop.sync.protocol import (
+    API_VERSION,
+    CHUNK_SIZE,
+    MAX_PULL_PAGE,
+    AttachmentStart,
+    AttachmentState,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    StatusResponse,
+    seq_of,
+)
+
+log = logging.getLogger("eservice.county.http")
+
+MAX_BODY = 20 * 1024 * 1024
+SHA256_RE = r"^[0-9a-f]{64}$"
+
+
+class GunzipRequests:
+    """Inflates ``Content-Encoding: gzip`` request bodies (bounded, against zip bombs)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        if headers.get(b"content-encoding", b"").lower() != b"gzip":
+            await self.app(scope, receive, send)
+            return
+        body = b""
+        more = True
+        while more:
+            msg = await receive()
+            body += msg.get("body", b"")
+            more = msg.get("more_body", False)
+            if len(body) > MAX_BODY:
+                await _plain_error(send, 413, "body too large")
+                return
+        try:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            data = d.decompress(body, MAX_BODY + 1)
+            if len(data) > MAX_BODY or d.unconsumed_tail:
+                await _plain_error(send, 413, "body too large")
+                return
+        except (zlib.error, OSError, EOFError):
+            await _plain_error(send, 400, "bad gzip body")
+            return
+        new_headers = [
+            (k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")
+        ] + [(b"content-length", str(len(data)).encode())]
+        scope = dict(scope, headers=new_headers)
+        sent = False
+
+        async def inflated() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": data, "more_body": False}
+
+        await self.app(scope, inflated, send)
+
+
+async def _plain_error(send: Send, status: int, text: str) -> None:
+    body = (f'{{"detail":"{text}"}}').encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def create_app(
+    db_url: str,
+    *,
+    demo: bool = False,
+    gateway: notify.Gateway | None = None,
+    dispatch: bool = True,
+    clock: Callable[[], datetime] = utcnow,
+) -> FastAPI:
+    engine = make_engine(db_url)
+    create_schema(engine)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    with sessions() as s, s.begin():
+        service.ensure_keys(s, clock())
+    dispatcher = (
+        notify.Dispatcher(sessions, gateway or notify.FileGateway(Path("county-outbox.jsonl")))
+        if dispatch
+        else None
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if dispatcher:
+            dispatcher.start()
+        yield
+        if dispatcher:
+            dispatcher.stop()
+        engine.dispose()
+
+    app = FastAPI(
+        title="eservice county server",
+        version=API_VERSION,
+        description="Sync protocol between the district offices and the county "
+        "(see docs/protocol.md).",
+        lifespan=lifespan,
+    )
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GunzipRequests)
+    app.state.sessions = sessions
+    app.state.engine = engine
+    bearer = HTTPBearer(auto_error=False, description="Device credential from enrolment")
+
+    @contextmanager
+    def tx() -> Iterator[Session]:
+        with sessions() as s, s.begin():
+            yield s
+
+    def device_key(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> str:
+        try:
+            with tx() as s:
+                return service.authenticate(s, creds.credentials if creds else None).device_key
+        except service.AuthFailed:
+            raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
+        except service.Forbidden:
+            raise HTTPException(403, "device revoked") from None
+
+    Device = Annotated[str, Depends(device_key)]  # noqa: N806
+
+    def dev_of(s: Session, key: str) -> DeviceRow:
+        dev = s.get(DeviceRow, key)
+        assert dev is not None
+        return dev
+
+    errors: dict[int | str, dict[str, Any]] = {
+        401: {"model": ErrorBody, "description": "no or unknown credential"},
+        403: {"model": ErrorBody, "description": "revoked or not allowed"},
+    }
+
+    @app.get(f"/{API_VERSION}/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "api_version": API_VERSION, "server_time": clock().isoformat()}
+
+    @app.post(
+        f"/{API_VERSION}/enrol",
+        response_model=EnrolResponse,
+        tags=["devices"],
+        responses={403: errors[403]},
+    )
+    def enrol(body: EnrolRequest) -> EnrolResponse:
+        try:
+            with tx() as s:
+                dev, credential = service.enrol(s, body.code, body.device, body.label, clock())
+                return EnrolResponse(
+                    office=dev.office,
+                    device=dev.device,
+                    device_key=dev.device_key,
+                    credential=credential,
+                    server_time=clock(),
+                )
+        except service.Forbidden:
+            raise HTTPException(403, "enrolment code unknown, used or expired") from None
+
+    if demo:
+
+        @app.post(f"/{API_VERSION}/demo/enrol-code", tags=["demo"], include_in_schema=False)
+        def demo_code(
+            request: Request, office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")]
+        ) -> dict[str, str]:
+            """Demo servers only, loopback callers only: lets `make run` enrol by itself."""
+            if not _is_loopback(request.client.host if request.client else None):
+                raise HTTPException(403, "demo enrolment only from loopback")
+            with tx() as s:
+                return {"code": service.new_enrol_code(s, office, clock())}
+
+    @app.get(
+        f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=errors
+    )
+    def status(key: Device) -> StatusResponse:
+        with tx() as s:
+            dev = dev_of(s, key)
+            return StatusResponse(
+                api_version=API_VERSION, office=dev.office, device=dev.device, server_time=clock()
+            )
+
+    @app.post(
+        f"/{API_VERSION}/events", response_model=PushResponse, tags=["sync"], responses=errors
+    )
+    def push(body: PushRequest, key: Device) -> PushResponse:
+        try:
+            with tx() as s:
+                return service.push(s, dev_of(s, key), body.events, clock())
+        except service.Forbidden as e:
+            raise HTTPException(403, str(e)) from None
+
+    @app.get(
+        f"/{API_VERSION}/changes", response_model=PullResponse, tags=["sync"], responses=errors
+    )
+    def pull(
+        key: Device,
+        since: Annotated[
+            str, Query(pattern=r"^[0-9]{0,18}$", description="cursor from the last pull")
+        ] = "",
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
+        include_own: Annotated[bool, Query(description="also this device's own events")] = False,
+    ) -> PullResponse:
+        with tx() as s:
+            return service.pull(
+                s, dev_of(s, key), seq_of(since), limit, clock(), include_own=include_own
+            )
+
+    @app.get(
+        f"/{API_VERSION}/cases/{{case_id}}",
+        tags=["sync"],
+        responses=errors | {404: {"description": "unknown or not routed to this office"}},
+    )
+    def get_case(
+        case_id: Annotated[str, PathParam(pattern=r"^[0-9A-Za-z-]{1,36}$")], key: Device
+    ) -> dict[str, Any]:
+        with tx() as s:
+            data = service.case_for_office(s, dev_of(s, key), case_id)
+        if data is None:
+            raise HTTPException(404, "no such case for this office")
+        return data
+
+    @app.get(f"/{API_VERSION}/keys", tags=["sync"], responses=errors)
+    def keys(key: Device) -> dict[str, Any]:
+        with tx() as s:
+            return {
+                "receipt": service.public_keys(s, "receipt"),
+                "pickup": service.public_keys(s, "pickup"),
+            }
+
+    @app.post(
+        f"/{API_VERSION}/attachments/{{sha256}}",
+        response_model=AttachmentState,
+        tags=["attachments"],
+        responses=errors | {409: {"description": "size mismatch"}},
+    )
+    def attachment_start(
+        sha256: Annotated[str, PathParam(pattern=SHA256_RE)], body: AttachmentStart, key: Device
+    ) -> AttachmentState:
+        try:
+            with tx() as s:
+                return service.attachment_start(
+                    s,
+                    dev_of(s, key),
+                    sha256,
+                    size=body.size,
+                    case_id=body.case_id,
+                    media_type=body.media_type,
+                    now=clock(),
+                )
+        except ValueError as e:
+            raise HTTPException(409, str(e)) from None
+
+    @app.get(
+        f"/{API_VERSION}/attachments/{{sha256}}",
+        response_model=AttachmentState,
+        tags=["attachments"],
+        responses=errors | {404: {"description": "unknown"}},
+    )
+    def attachment_state(
+        sha256: Annotated[str, PathParam(pattern=SHA256_RE)], key: Device
+    ) -> AttachmentState:
+        with tx() as s:
+            state = service.attachment_get(s, dev_of(s, key), sha256)
+        if state is None:
+            raise HTTPException(404, "unknown attachment")
+        return state
+
+    @app.put(
+        f"/{API_VERSION}/attachments/{{sha256}}/chunks/{{offset}}",
+        response_model=AttachmentState,
+        tags=["attachments"],
+        responses=errors | {404: {"description": "unknown"}, 409: {"description": "wrong offset"}},
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        },
+    )
+    async def attachment_chunk(
+        sha256: Annotated[str, PathParam(pattern=SHA256_RE)],
+        offset: Annotated[int, PathParam(ge=0, le=2**40)],
+        request: Request,
+        key: Device,
+    ) -> AttachmentState:
+        data = await request.body()
+        if len(data) > CHUNK_SIZE or not data:
+            raise HTTPException(413 if data else 400, "chunk size")
+        from starlette.concurrency import run_in_threadpool
+
+        def work() -> AttachmentState | None:
+            with tx() as s:
+                return service.attachment_chunk(s, dev_of(s, key), sha256, offset, data)
+
+        try:
+            state = await run_in_threadpool(work)
+        except ValueError as e:
+            raise HTTPException(409, str(e)) from None
+        if state is None:
+            raise HTTPException(404, "unknown attachment")
+        return state
+
+    @app.exception_handler(service.Forbidden)
+    async def _forbidden(_r: Request, e: service.Forbidden) -> JSONResponse:
+        return JSONResponse({"detail": str(e)}, status_code=403)
+
+    return app

@@ -1,0 +1,244 @@
+"""``eservice-county-server``: serve, enrol-code, keys rotate, stats, revoke, publish.
+
+Every command takes ``--db URL`` (SQLAlchemy URL: ``sqlite:///county.sqlite3`` embedded,
+``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DB = "sqlite:///county.sqlite3"
+
+
+def _db(args: argparse.Namespace) -> str:
+    return str(args.db or os.environ.get("ESERVICE_COUNTY_DB") or DEFAULT_DB)
+
+
+def _sessions(url: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy.orm import sessionmaker
+
+    from eservice_desktop.county.store import create_schema, make_engine
+
+    engine = make_engine(url)
+    create_schema(engine)
+    return engine, sessionmaker(engine, expire_on_commit=False)
+
+
+def _default_outbox(url: str) -> Path:
+    if url.startswith("sqlite:///") and len(url) > 10:
+        return Path(url[10:]).resolve().parent / "notifications.jsonl"
+    return Path("notifications.jsonl").resolve()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from eservice_desktop.county import notify
+    from eservice_desktop.county.app import create_app
+
+    url = _db(args)
+    gateway = (
+        notify.gateway_from_spec(args.gateway)
+        if args.gateway
+        else notify.FileGateway(_default_outbox(url))
+    )
+    app = create_app(url, demo=args.demo, gateway=gateway)
+    if args.demo:
+        from eservice_desktop.county import service
+        from eservice_desktop.county.store import utcnow
+
+        with app.state.sessions() as s, s.begin():
+            code = service.new_enrol_code(s, args.demo_office, utcnow())
+        print(f"demo enrolment code for {args.demo_office}: {code}", flush=True)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        ssl_certfile=args.tls_cert or None,
+        ssl_keyfile=args.tls_key or None,
+    )
+    return 0
+
+
+def cmd_enrol_code(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import service
+    from eservice_desktop.county.store import utcnow
+
+    engine, sessions = _sessions(_db(args))
+    try:
+        with sessions() as s, s.begin():
+            code = service.new_enrol_code(s, args.office, utcnow())
+    finally:
+        engine.dispose()
+    print(json.dumps({"code": code, "office": args.office}) if args.json else code)
+    return 0
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import service
+    from eservice_desktop.county.store import utcnow
+
+    engine, sessions = _sessions(_db(args))
+    try:
+        out: dict[str, Any]
+        with sessions() as s, s.begin():
+            if args.keys_command == "rotate":
+                purposes = ("receipt", "pickup") if args.purpose == "all" else (args.purpose,)
+                created = service.rotate_keys(s, utcnow(), purposes)
+                out = {"created": created}
+            else:
+                out = {
+                    "receipt": service.public_keys(s, "receipt"),
+                    "pickup": service.public_keys(s, "pickup"),
+                }
+    finally:
+        engine.dispose()
+    print(
+        json.dumps(out, indent=2)
+        if args.json
+        else "\n".join(out.get("created", [k["key_id"] for v in out.values() for k in v]))
+    )
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import service
+
+    engine, sessions = _sessions(_db(args))
+    try:
+        with sessions() as s:
+            st = service.stats(s).to_json()
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(st, indent=2))
+    else:
+        print(f"events {st['events']}  cases {st['cases']}  conflicts {st['conflicts']}")
+        for office, o in st["offices"].items():
+            print(
+                f"  {office}: events {o['events']}  cases {o['cases']}  conflicts {o['conflicts']}"
+            )
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import service
+    from eservice_desktop.county.store import utcnow
+
+    engine, sessions = _sessions(_db(args))
+    try:
+        with sessions() as s, s.begin():
+            ok = service.revoke(s, args.device_key, utcnow())
+    finally:
+        engine.dispose()
+    print("revoked" if ok else "unknown device")
+    return 0 if ok else 2
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publishes a catalogue (services.json), a DGPA calendar CSV or a CRL/ARL (DER or PEM) to
+    every office."""
+    from eservice_desktop.county import service
+    from eservice_desktop.county.store import utcnow
+
+    path = Path(args.file)
+    kind = args.kind
+    if kind == "catalogue":
+        data = json.loads(path.read_text(encoding="utf-8"))
+    elif kind == "crl":
+        import base64
+
+        kind = "revocation"
+        data = {
+            "kind": "crl",
+            "name": path.name,
+            "der_b64": base64.b64encode(path.read_bytes()).decode(),
+        }
+    else:
+        data = {"year": int(args.year or path.stem), "csv": path.read_text(encoding="utf-8-sig")}
+    engine, sessions = _sessions(_db(args))
+    try:
+        with sessions() as s, s.begin():
+            seq = service.publish(s, kind, data, utcnow())
+    finally:
+        engine.dispose()
+    print(json.dumps({"seq": seq}))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="eservice-county-server",
+        description="Reference county server for eservice-desktop sync",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def with_db(name: str, help_: str) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("--db", help=f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
+        return sp
+
+    s = with_db("serve", "serve the sync API")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8765)
+    s.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo: loopback clients may fetch enrolment codes by themselves",
+    )
+    s.add_argument("--demo-office", default="H01")
+    s.add_argument(
+        "--gateway",
+        default="",
+        help="notification gateway: file:PATH | smtp://host:port | https://sms-provider/...",
+    )
+    s.add_argument("--tls-cert", default="")
+    s.add_argument("--tls-key", default="")
+    s.set_defaults(func=cmd_serve)
+
+    e = with_db("enrol-code", "print a one-time enrolment code for an office")
+    e.add_argument("--office", required=True)
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_enrol_code)
+
+    k = with_db("keys", "signing keys (receipts, pickup tokens)")
+    k.add_argument("keys_command", choices=["rotate", "list"])
+    k.add_argument("--purpose", choices=["all", "receipt", "pickup"], default="all")
+    k.add_argument("--json", action="store_true")
+    k.set_defaults(func=cmd_keys)
+
+    st = with_db("stats", "events and cases per office, conflicts")
+    st.add_argument("--json", action="store_true")
+    st.set_defaults(func=cmd_stats)
+
+    r = with_db("revoke", "revoke a device credential (e.g. H01-02)")
+    r.add_argument("device_key")
+    r.set_defaults(func=cmd_revoke)
+
+    pb = with_db("publish", "publish a catalogue, a working calendar or a CRL to every office")
+    pb.add_argument("kind", choices=["catalogue", "calendar", "crl"])
+    pb.add_argument("file")
+    pb.add_argument("--year", default="")
+    pb.set_defaults(func=cmd_publish)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(
+        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

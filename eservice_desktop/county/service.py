@@ -1,0 +1,759 @@
+"""The county's use cases, independent of HTTP: enrol, authenticate, push, pull, keys, stats.
+
+Each function runs inside the caller's one transaction (``with sessions() as s, s.begin()``).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    PublicFormat,
+)
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county import notify
+from eservice_desktop.county.routing import offices_for
+from eservice_desktop.county.store import (
+    AttachmentChunkRow,
+    AttachmentRow,
+    ConflictRow,
+    CountyCaseRow,
+    CountyEventRow,
+    DeviceRow,
+    EnrolCodeRow,
+    FeedRow,
+    KeyRow,
+    NotificationRow,
+    RouteRow,
+    aware,
+    lock_feed,
+)
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
+from eservice_desktop.domain.case import READY as READY_STATE
+from eservice_desktop.domain.case import CaseState, apply, check
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.sync.protocol import (
+    MAX_PULL_PAGE,
+    AttachmentState,
+    Change,
+    CountyReceipt,
+    PullResponse,
+    PushResponse,
+    PushResult,
+    WireEvent,
+    cursor_of,
+    receipt_bytes,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_TTL = timedelta(days=7)
+#: How long a pickup code the county issues stays valid.
+PICKUP_VALID = timedelta(days=30)
+COUNTY_DEVICE = "CTY"
+
+
+class AuthFailed(Exception):
+    """401: no or unknown credential."""
+
+
+class Forbidden(Exception):
+    """403: known credential not allowed (revoked device, foreign office in a push)."""
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def new_enrol_code(s: Session, office: str, now: datetime) -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    s.add(
+        EnrolCodeRow(code_hash=_hash(raw), office=office, created_at=now, expires_at=now + CODE_TTL)
+    )
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def enrol(s: Session, code: str, device: str, label: str, now: datetime) -> tuple[DeviceRow, str]:
+    """Consumes a one-time code and issues the device's credential (returned once)."""
+    row = s.get(EnrolCodeRow, _hash(normalise_code(code)), with_for_update=True)
+    if row is None or row.used_at is not None or aware(row.expires_at) < now:
+        raise Forbidden("enrolment code unknown, used or expired")
+    key = f"{row.office}-{device}"
+    credential = secrets.token_urlsafe(32)
+    row.used_at, row.used_by = now, key
+    dev = s.get(DeviceRow, key)
+    if dev is None:
+        dev = DeviceRow(
+            device_key=key,
+            office=row.office,
+            device=device,
+            enrolled_at=now,
+            credential_hash=_hash(credential),
+            label=label,
+        )
+        s.add(dev)
+    else:  # re-enrolment replaces the old credential (and lifts a revocation)
+        dev.credential_hash, dev.revoked_at, dev.enrolled_at = _hash(credential), None, now
+        dev.label = label
+    return dev, credential
+
+
+def authenticate(s: Session, credential: str | None) -> DeviceRow:
+    if not credential:
+        raise AuthFailed("missing credential")
+    dev = s.scalar(select(DeviceRow).where(DeviceRow.credential_hash == _hash(credential)))
+    if dev is None:
+        raise AuthFailed("unknown credential")
+    if dev.revoked_at is not None:
+        raise Forbidden("device revoked")
+    return dev
+
+
+def revoke(s: Session, device_key: str, now: datetime) -> bool:
+    dev = s.get(DeviceRow, device_key)
+    if dev is None:
+        return False
+    dev.revoked_at = now
+    lock_feed(s)
+    s.add(
+        FeedRow(
+            office=dev.office,
+            kind="revocation",
+            source=None,
+            created_at=now,
+            data={"kind": "device", "device_key": device_key, "at": now.isoformat()},
+        )
+    )
+    return True
+
+
+# --- keys -----------------------------------------------------------------------------------
+
+
+def _new_key(purpose: str, now: datetime) -> KeyRow:
+    private = Ed25519PrivateKey.generate()
+    raw_priv = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
+    raw_pub = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    # pickup key ids follow the token format (derived from the key); receipt ids are readable
+    kid = pt.key_id(raw_pub) if purpose == "pickup" else f"re-{now:%Y%m%d}-{secrets.token_hex(3)}"
+    return KeyRow(
+        key_id=kid,
+        purpose=purpose,
+        private_key=base64.b64encode(raw_priv).decode(),
+        public_key=base64.b64encode(raw_pub).decode(),
+        created_at=now,
+    )
+
+
+def public_keys(s: Session, purpose: str) -> list[dict[str, Any]]:
+    rows = s.scalars(select(KeyRow).where(KeyRow.purpose == purpose).order_by(KeyRow.created_at))
+    return [
+        {
+            "key_id": r.key_id,
+            "alg": "Ed25519",
+            "public_key": r.public_key,
+            "not_before": aware(r.created_at).isoformat(),
+            "retired_at": aware(r.retired_at).isoformat() if r.retired_at else None,
+        }
+        for r in rows
+    ]
+
+
+def pickup_key_document(s: Session, now: datetime) -> dict[str, Any]:
+    """The pickup keys in the desk's format (``eservice-pickup-keys/1``, docs/pickup.md). A
+    rotated key stays valid for the lifetime of the codes it already signed."""
+    keys = []
+    for r in s.scalars(
+        select(KeyRow).where(KeyRow.purpose == "pickup").order_by(KeyRow.created_at)
+    ):
+        keys.append(
+            pt.key_entry(
+                pt.CountyKey(
+                    kid=r.key_id,
+                    public_key=base64.b64decode(r.public_key),
+                    not_before=aware(r.created_at).replace(microsecond=0),
+                    not_after=(aware(r.retired_at) + PICKUP_VALID).replace(microsecond=0)
+                    if r.retired_at
+                    else None,
+                )
+            )
+        )
+    return {
+        "format": pt.KEY_DOCUMENT_FORMAT,
+        "issuer": "county",
+        "issued_at": now.isoformat(),
+        "keys": keys,
+    }
+
+
+def rotate_keys(
+    s: Session, now: datetime, purposes: tuple[str, ...] = ("receipt", "pickup")
+) -> list[str]:
+    """New signing keys; old ones are retired but stay published. Offices learn by pull."""
+    lock_feed(s)
+    created = []
+    for purpose in purposes:
+        for old in s.scalars(
+            select(KeyRow).where(KeyRow.purpose == purpose, KeyRow.retired_at.is_(None))
+        ):
+            old.retired_at = now
+        key = _new_key(purpose, now)
+        s.add(key)
+        s.flush()
+        created.append(key.key_id)
+        if purpose == "receipt":
+            kind, data = "county_keys", {"purpose": purpose, "keys": public_keys(s, purpose)}
+        else:
+            kind, data = "pickup_keys", pickup_key_document(s, now)
+        s.add(FeedRow(office=None, kind=kind, source=None, created_at=now, data=data))
+    return created
+
+
+def ensure_keys(s: Session, now: datetime) -> None:
+    missing = tuple(
+        p
+        for p in ("receipt", "pickup")
+        if s.scalar(select(KeyRow.key_id).where(KeyRow.purpose == p, KeyRow.retired_at.is_(None)))
+        is None
+    )
+    if missing:
+        rotate_keys(s, now, missing)
+
+
+def signing_key(s: Session, purpose: str) -> tuple[str, Ed25519PrivateKey]:
+    row = s.scalar(
+        select(KeyRow)
+        .where(KeyRow.purpose == purpose, KeyRow.retired_at.is_(None))
+        .order_by(KeyRow.created_at.desc())
+        .limit(1)
+    )
+    if row is None:
+        raise RuntimeError(f"no {purpose} key: run `eservice-county-server keys rotate`")
+    return row.key_id, Ed25519PrivateKey.from_private_bytes(base64.b64decode(row.private_key))
+
+
+# --- push -----------------------------------------------------------------------------------
+
+
+def _load_states(
+    s: Session, case_ids: set[str]
+) -> tuple[dict[str, CaseState], dict[str, list[dict[str, Any]]]]:
+    states: dict[str, CaseState] = {}
+    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not case_ids:
+        return states, history
+    rows = s.scalars(
+        select(CountyEventRow)
+        .where(CountyEventRow.case_id.in_(case_ids))
+        .order_by(CountyEventRow.seq)
+    )
+    for r in rows:
+        e = _row_event(r)
+        states[r.case_id] = apply(states.get(r.case_id), e)
+        history[r.case_id].append(e.to_dict())
+    return states, history
+
+
+def _row_event(r: CountyEventRow) -> Event:
+    return Event(
+        event_id=r.event_id,
+        case_id=r.case_id,
+        type=r.type,
+        office=r.office,
+        device=r.device,
+        clerk=r.clerk,
+        at=aware(r.at),
+        payload=dict(r.payload),
+    )
+
+
+def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> PushResponse:
+    """Appends what is new, answers duplicates and conflicts; idempotent by event id."""
+    for w in events:
+        if w.office != dev.office or w.device != dev.device:
+            raise Forbidden("events must come from the pushing device")
+    lock_feed(s)
+    ids = [w.event_id for w in events]
+    known = set(s.scalars(select(CountyEventRow.event_id).where(CountyEventRow.event_id.in_(ids))))
+    old_conflicts = {
+        c.event_id: c for c in s.scalars(select(ConflictRow).where(ConflictRow.event_id.in_(ids)))
+    }
+    case_ids = {w.case_id for w in events}
+    states, history = _load_states(s, case_ids)
+    routes: dict[str, set[str]] = defaultdict(set)
+    for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(case_ids))):
+        routes[r.case_id].add(r.office)
+    results: list[PushResult] = []
+    event_rows: list[dict[str, Any]] = []
+    feed_rows: list[dict[str, Any]] = []
+    route_rows: list[dict[str, Any]] = []
+    touched: set[str] = set()
+    seen: set[str] = set()
+    closed_now: list[str] = []
+    for w in events:
+        if w.event_id in known or w.event_id in seen:
+            results.append(PushResult(event_id=w.event_id, status="duplicate"))
+            touched.add(w.case_id)
+            continue
+        if w.event_id in old_conflicts:
+            c = old_conflicts[w.event_id]
+            results.append(
+                PushResult(
+                    event_id=w.event_id,
+                    status="conflict",
+                    conflict_id=c.conflict_id,
+                    reason_code=c.reason_code,
+                    reason_zh=c.reason_zh,
+                    reason_en=c.reason_en,
+                )
+            )
+            continue
+        seen.add(w.event_id)
+        e = w.to_event()
+        before = states.get(e.case_id)
+        try:
+            # an office re-announcing readiness of a case the county already made ready (its
+            # own code, e.g. demo data) says the same thing: kept, not a conflict
+            if not (
+                e.type == ev.READY_FOR_PICKUP
+                and before is not None
+                and before.lifecycle == READY_STATE
+            ):
+                check(before, e)
+            after = apply(before, e)
+        except (DomainError, KeyError, ValueError, TypeError) as err:
+            code, zh, en = (
+                (err.code, err.message_zh, err.message_en)
+                if isinstance(err, DomainError)
+                else ("event.malformed", "事件內容不完整", f"Malformed event: {type(err).__name__}")
+            )
+            cid = str(uuid.uuid4())
+            s.add(
+                ConflictRow(
+                    conflict_id=cid,
+                    event_id=e.event_id,
+                    case_id=e.case_id,
+                    office=dev.office,
+                    device=dev.device,
+                    reason_code=code,
+                    reason_zh=zh,
+                    reason_en=en,
+                    event=e.to_dict(),
+                    created_at=now,
+                )
+            )
+            results.append(
+                PushResult(
+                    event_id=e.event_id,
+                    status="conflict",
+                    conflict_id=cid,
+                    reason_code=code,
+                    reason_zh=zh,
+                    reason_en=en,
+                )
+            )
+            continue
+        states[e.case_id] = after
+        touched.add(e.case_id)
+        data = e.to_dict()
+        event_rows.append(
+            {
+                "event_id": e.event_id,
+                "case_id": e.case_id,
+                "type": e.type,
+                "office": e.office,
+                "device": e.device,
+                "clerk": e.clerk,
+                "at": e.at,
+                "received_at": now,
+                "payload": e.payload,
+            }
+        )
+        wanted = offices_for(after, e)
+        for office in sorted(wanted - routes[e.case_id]):
+            route_rows.append({"case_id": e.case_id, "office": office})
+            # replay the earlier history to an office that joins the case now
+            for old in history[e.case_id]:
+                feed_rows.append(
+                    {
+                        "office": office,
+                        "kind": "event",
+                        "case_id": e.case_id,
+                        "source": f"{old['office']}-{old['device']}",
+                        "data": old,
+                        "created_at": now,
+                    }
+                )
+        routes[e.case_id] |= wanted
+        for office in sorted(routes[e.case_id]):
+            feed_rows.append(
+                {
+                    "office": office,
+                    "kind": "event",
+                    "case_id": e.case_id,
+                    "source": dev.device_key,
+                    "data": data,
+                    "created_at": now,
+                }
+            )
+        history[e.case_id].append(data)
+        if not (before is not None and before.lifecycle == READY_STATE):
+            notify.queue(s, e, notify.messages_for(before, after, e), now)
+        results.append(PushResult(event_id=e.event_id, status="accepted"))
+        if e.type == ev.CLOSED:
+            closed_now.append(e.case_id)
+    # after the batch, so an office that marks the case ready itself in the same batch wins
+    for case_id in closed_now:
+        st = states[case_id]
+        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
+            continue
+        ready = _ready_event(s, st, now)
+        if ready is None:
+            continue
+        after = apply(st, ready)
+        states[case_id] = after
+        rdata = ready.to_dict()
+        event_rows.append(
+            {
+                "event_id": ready.event_id,
+                "case_id": case_id,
+                "type": ready.type,
+                "office": ready.office,
+                "device": ready.device,
+                "clerk": ready.clerk,
+                "at": ready.at,
+                "received_at": now,
+                "payload": ready.payload,
+            }
+        )
+        wanted = offices_for(after, ready)
+        for office in sorted(wanted - routes[case_id]):
+            route_rows.append({"case_id": case_id, "office": office})
+            for old in history[case_id]:
+                feed_rows.append(
+                    {
+                        "office": office,
+                        "kind": "event",
+                        "case_id": case_id,
+                        "source": f"{old['office']}-{old['device']}",
+                        "data": old,
+                        "created_at": now,
+                    }
+                )
+        routes[case_id] |= wanted
+        for office in sorted(routes[case_id]):
+            feed_rows.append(
+                {
+                    "office": office,
+                    "kind": "event",
+                    "case_id": case_id,
+                    "source": None,
+                    "data": rdata,
+                    "created_at": now,
+                }
+            )
+        history[case_id].append(rdata)
+        notify.queue(s, ready, notify.messages_for(st, after, ready), now)
+    if event_rows:
+        s.execute(insert(CountyEventRow), event_rows)
+    if route_rows:
+        s.execute(insert(RouteRow), route_rows)
+    if feed_rows:
+        s.execute(insert(FeedRow), feed_rows)
+    receipts = _update_cases(s, states, touched, now)
+    dev.last_seen_at = now
+    return PushResponse(results=results, receipts=receipts, server_time=now)
+
+
+def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
+    """The county makes a closed case ready at its pickup office, with a signed pickup code
+    (the MMS carries it; the desk verifies it offline with the synced public keys)."""
+    kid, key = signing_key(s, "pickup")
+    office = state.pickup_office or state.office
+    number = f"{secrets.randbelow(10000):04d}"
+    issued = now.replace(microsecond=0)
+    try:
+        claims = pt.PickupClaims(
+            kid=kid,
+            case_id=state.case_id,
+            case_number=state.case_number,
+            office=office,
+            pickup_number=number,
+            issued_at=issued,
+            expires_at=issued + PICKUP_VALID,
+        )
+        token = pt.encode_token(claims, key.sign)
+    except (DomainError, ValueError):
+        return None  # a case id or number the token format cannot carry: no code
+    return Event(
+        event_id=str(uuid.uuid4()),
+        case_id=state.case_id,
+        type=ev.READY_FOR_PICKUP,
+        office=office,
+        device=COUNTY_DEVICE,
+        clerk="county",
+        at=now,
+        payload={
+            "office": office,
+            "pickup_number": number,
+            "token": token,
+            "expires_at": claims.expires_at.isoformat(),
+        },
+    )
+
+
+def _update_cases(
+    s: Session, states: dict[str, CaseState], touched: set[str], now: datetime
+) -> list[CountyReceipt]:
+    if not touched:
+        return []
+    key_id, key = signing_key(s, "receipt")
+    existing = {
+        r.case_id: r
+        for r in s.scalars(select(CountyCaseRow).where(CountyCaseRow.case_id.in_(touched)))
+    }
+    receipts = []
+    for case_id in sorted(touched):
+        st = states.get(case_id)
+        if st is None:
+            continue
+        row = existing.get(case_id)
+        if row is None:
+            s.add(
+                CountyCaseRow(
+                    case_id=case_id,
+                    case_number=st.case_number,
+                    office=st.office,
+                    pickup_office=st.pickup_office,
+                    status=st.status,
+                    event_count=st.event_count,
+                    updated_at=now,
+                )
+            )
+        else:
+            row.status, row.event_count, row.updated_at = st.status, st.event_count, now
+            row.pickup_office = st.pickup_office
+        sig = key.sign(receipt_bytes(case_id, st.case_number, st.office, st.event_count, now))
+        receipts.append(
+            CountyReceipt(
+                case_id=case_id,
+                case_number=st.case_number,
+                office=st.office,
+                events_accepted=st.event_count,
+                county_time=now,
+                key_id=key_id,
+                signature=base64.b64encode(sig).decode(),
+            )
+        )
+    return receipts
+
+
+# --- pull -----------------------------------------------------------------------------------
+
+
+def pull(
+    s: Session, dev: DeviceRow, since: int, limit: int, now: datetime, *, include_own: bool = False
+) -> PullResponse:
+    """Reads the office's feed after ``since``. The high-water mark is read first: every feed
+    row at or below it is committed (appends are serialised), so the cursor never skips one.
+    A device's own events are left out unless ``include_own`` (recovery of a restored copy)."""
+    limit = max(1, min(limit, MAX_PULL_PAGE))
+    high = s.scalar(select(func.max(FeedRow.seq))) or 0
+    conds = [
+        FeedRow.seq > since,
+        FeedRow.seq <= high,
+        (FeedRow.office == dev.office) | FeedRow.office.is_(None),
+    ]
+    if not include_own:
+        conds.append(FeedRow.source.is_(None) | (FeedRow.source != dev.device_key))
+    rows = list(s.scalars(select(FeedRow).where(*conds).order_by(FeedRow.seq).limit(limit + 1)))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    cursor = rows[-1].seq if more else max(high, since)
+    dev.last_seen_at = now
+    return PullResponse(
+        changes=[Change(seq=r.seq, kind=r.kind, data=r.data) for r in rows],  # type: ignore[arg-type]
+        cursor=cursor_of(cursor),
+        more=more,
+        server_time=now,
+    )
+
+
+def case_for_office(s: Session, dev: DeviceRow, case_id: str) -> dict[str, Any] | None:
+    """A case's county stream, only when it is routed to the asking office."""
+    routed = s.get(RouteRow, (case_id, dev.office))
+    if routed is None:
+        return None
+    row = s.get(CountyCaseRow, case_id)
+    evs = s.scalars(
+        select(CountyEventRow).where(CountyEventRow.case_id == case_id).order_by(CountyEventRow.seq)
+    )
+    return {
+        "case_id": case_id,
+        "case_number": row.case_number if row else "",
+        "status": row.status if row else "",
+        "events": [_row_event(r).to_dict() for r in evs],
+    }
+
+
+def publish(
+    s: Session, kind: str, data: dict[str, Any], now: datetime, office: str | None = None
+) -> int:
+    """Adds a reference-data change (catalogue, calendar, revocation list) to the feed."""
+    lock_feed(s)
+    row = FeedRow(office=office, kind=kind, source=None, data=data, created_at=now)
+    s.add(row)
+    s.flush()
+    return row.seq
+
+
+# --- attachments ----------------------------------------------------------------------------
+
+
+def _att_state(row: AttachmentRow) -> AttachmentState:
+    return AttachmentState(
+        sha256=row.sha256,
+        size=row.size,
+        received=row.received,
+        complete=row.complete,
+        case_id=row.case_id,
+    )
+
+
+def attachment_start(
+    s: Session,
+    dev: DeviceRow,
+    sha256: str,
+    *,
+    size: int,
+    case_id: str | None,
+    media_type: str,
+    now: datetime,
+) -> AttachmentState:
+    row = s.get(AttachmentRow, sha256, with_for_update=True)
+    if row is None:
+        row = AttachmentRow(
+            sha256=sha256,
+            size=size,
+            received=0,
+            complete=False,
+            office=dev.office,
+            case_id=case_id,
+            media_type=media_type,
+            created_at=now,
+        )
+        s.add(row)
+    elif row.size != size and not row.complete:
+        raise ValueError("size differs from the upload already started")
+    return _att_state(row)
+
+
+def attachment_get(s: Session, dev: DeviceRow, sha256: str) -> AttachmentState | None:
+    row = s.get(AttachmentRow, sha256)
+    if row is None or row.office != dev.office:
+        return None
+    return _att_state(row)
+
+
+def attachment_chunk(
+    s: Session, dev: DeviceRow, sha256: str, offset: int, data: bytes
+) -> AttachmentState | None:
+    """Accepts the chunk that continues the upload; a repeated chunk is ignored. The content
+    hash is verified when the last byte arrives; a mismatch restarts the upload."""
+    row = s.get(AttachmentRow, sha256, with_for_update=True)
+    if row is None or row.office != dev.office:
+        return None
+    if row.complete or offset + len(data) <= row.received:
+        return _att_state(row)
+    if offset != row.received or offset + len(data) > row.size:
+        raise ValueError(f"expected offset {row.received}")
+    s.add(AttachmentChunkRow(sha256=sha256, offset=offset, data=data))
+    row.received += len(data)
+    if row.received == row.size:
+        digest = hashlib.sha256()
+        for chunk in s.scalars(
+            select(AttachmentChunkRow.data)
+            .where(AttachmentChunkRow.sha256 == sha256)
+            .order_by(AttachmentChunkRow.offset)
+        ):
+            digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            s.query(AttachmentChunkRow).filter(AttachmentChunkRow.sha256 == sha256).delete()
+            row.received = 0
+            raise ValueError("content does not match its SHA-256")
+        row.complete = True
+    return _att_state(row)
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+@dataclass
+class Stats:
+    offices: dict[str, dict[str, int]]
+    events: int
+    cases: int
+    conflicts: int
+    notifications: dict[str, int]
+    feed_high: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "offices": self.offices,
+            "events": self.events,
+            "cases": self.cases,
+            "conflicts": self.conflicts,
+            "notifications": self.notifications,
+            "feed_high": self.feed_high,
+        }
+
+
+def stats(s: Session) -> Stats:
+    offices: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"events": 0, "cases": 0, "conflicts": 0}
+    )
+    for office, n in s.execute(
+        select(CountyEventRow.office, func.count()).group_by(CountyEventRow.office)
+    ):
+        offices[office]["events"] = int(n)
+    for office, n in s.execute(
+        select(CountyCaseRow.office, func.count()).group_by(CountyCaseRow.office)
+    ):
+        offices[office]["cases"] = int(n)
+    for office, n in s.execute(
+        select(ConflictRow.office, func.count()).group_by(ConflictRow.office)
+    ):
+        offices[office]["conflicts"] = int(n)
+    notes = {
+        str(k): int(v)
+        for k, v in s.execute(
+            select(NotificationRow.status, func.count()).group_by(NotificationRow.status)
+        )
+    }
+    return Stats(
+        offices=dict(sorted(offices.items())),
+        events=sum(o["events"] for o in offices.values()),
+        cases=sum(o["cases"] for o in offices.values()),
+        conflicts=sum(o["conflicts"] for o in offices.values()),
+        notifications=notes,
+        feed_high=int(s.scalar(select(func.max(FeedRow.seq))) or 0),
+    )

@@ -1,0 +1,267 @@
+"""The county server's own database: append-only event store, routing, change feed, devices.
+
+One schema for PostgreSQL (production) and SQLite (embedded default), created with
+``create_all`` (the county server is a separate deployable with its own tables).
+
+Cursor allocation: the change feed's ``seq`` is the cursor. A plain sequence is not enough with
+several server processes: PostgreSQL hands out sequence values at INSERT but transactions commit
+in any order, so a puller could see seq 11 committed, advance its cursor past 10, and never see
+10 when it commits a moment later. Every transaction that appends to the feed therefore first
+takes one transaction-scoped advisory lock (:func:`lock_feed`): feed appends are serialised,
+commit order equals seq order, and a cursor can only move forward over rows that are all visible.
+SQLite needs no lock (its writers are serialised by ``BEGIN IMMEDIATE``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Engine,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+#: Key of the advisory lock that serialises feed appends on PostgreSQL.
+FEED_LOCK_KEY = 0x6573_7663  # "esvc"
+
+BigId = BigInteger().with_variant(Integer, "sqlite")
+
+
+class CountyBase(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class DeviceRow(CountyBase):
+    """An enrolled office device; only a hash of its credential is stored."""
+
+    __tablename__ = "county_devices"
+
+    device_key: Mapped[str] = mapped_column(String(20), primary_key=True)  # "H01-01"
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    device: Mapped[str] = mapped_column(String(8), nullable=False)
+    label: Mapped[str] = mapped_column(String(100), nullable=False, default="")
+    credential_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
+    enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class EnrolCodeRow(CountyBase):
+    """A one-time enrolment code for one office (hash only; used once; expires)."""
+
+    __tablename__ = "county_enrol_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    used_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+
+
+class CountyEventRow(CountyBase):
+    """The append-only county event store: one row per accepted event, never updated."""
+
+    __tablename__ = "county_events"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    type: Mapped[str] = mapped_column(String(40), nullable=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    device: Mapped[str] = mapped_column(String(8), nullable=False)
+    clerk: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+
+    __table_args__ = (Index("ix_county_events_office", "office", "seq"),)
+
+
+class CountyCaseRow(CountyBase):
+    """Projection of a case at the county (for routing, statistics and lookups)."""
+
+    __tablename__ = "county_cases"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(24), nullable=False, index=True)
+    office: Mapped[str] = mapped_column(String(8), nullable=False, index=True)
+    pickup_office: Mapped[str] = mapped_column(String(8), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(24), nullable=False)
+    event_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class RouteRow(CountyBase):
+    """Which offices a case is routed to (origin, pickup office, any office that touched it)."""
+
+    __tablename__ = "county_routes"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
+
+
+class FeedRow(CountyBase):
+    """The change feed; ``seq`` is the pull cursor. ``office`` NULL = every office.
+    ``source`` is the device key that produced an event (not echoed back to that device)."""
+
+    __tablename__ = "county_feed"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    office: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    kind: Mapped[str] = mapped_column(String(20), nullable=False)
+    case_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    source: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (Index("ix_county_feed_office_seq", "office", "seq"),)
+
+
+class ConflictRow(CountyBase):
+    """An event the county refused (impossible transition); kept so a re-push gets the same
+    answer and so the clerk's resolution can refer to it."""
+
+    __tablename__ = "county_conflicts"
+
+    conflict_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False, unique=True)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False, index=True)
+    office: Mapped[str] = mapped_column(String(8), nullable=False, index=True)
+    device: Mapped[str] = mapped_column(String(8), nullable=False)
+    reason_code: Mapped[str] = mapped_column(String(64), nullable=False)
+    reason_zh: Mapped[str] = mapped_column(Text, nullable=False)
+    reason_en: Mapped[str] = mapped_column(Text, nullable=False)
+    event: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class KeyRow(CountyBase):
+    """Signing keys (Ed25519): ``purpose`` receipt | pickup. Retired keys stay published so
+    receipts and tokens they signed can still be verified."""
+
+    __tablename__ = "county_keys"
+
+    key_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(16), nullable=False)
+    private_key: Mapped[str] = mapped_column(Text, nullable=False)
+    public_key: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class NotificationRow(CountyBase):
+    """A message to the citizen; sent by the dispatcher, retried, never inside a push."""
+
+    __tablename__ = "county_notifications"
+
+    notification_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    channel: Mapped[str] = mapped_column(String(8), nullable=False)  # sms | email | mms
+    stage: Mapped[str] = mapped_column(String(24), nullable=False)
+    recipient: Mapped[str] = mapped_column(String(120), nullable=False)
+    subject: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="queued")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    last_error: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    __table_args__ = (
+        Index("ix_county_notifications_due", "status", "next_attempt_at"),
+        Index("uq_county_notifications_event_channel", "event_id", "channel", unique=True),
+    )
+
+
+class AttachmentRow(CountyBase):
+    """A content-addressed attachment; ``received`` bytes are stored so far, in order."""
+
+    __tablename__ = "county_attachments"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    received: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    case_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class AttachmentChunkRow(CountyBase):
+    __tablename__ = "county_attachment_chunks"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def make_engine(url: str) -> Engine:
+    """SQLite: WAL, durable commits, writers queue at BEGIN. PostgreSQL: a pre-pinged pool."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=FULL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def create_schema(engine: Engine) -> None:
+    """Creates missing tables; safe when several processes start at once on PostgreSQL."""
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY + 1})
+            CountyBase.metadata.create_all(conn)
+    else:
+        CountyBase.metadata.create_all(engine)
+
+
+def lock_feed(session: Session) -> None:
+    """Serialises feed appends until the transaction ends (see the module docstring)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY})

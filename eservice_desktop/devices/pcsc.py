@@ -1,0 +1,354 @@
+"""PC/SC: one monitor thread for every reader, and a small state machine per reader.
+
+The monitor blocks in ``SCardGetStatusChange`` on all readers plus the PnP pseudo-reader, so it
+wakes for reader plugged/unplugged and card inserted/removed; when the PC/SC service goes away
+(pcscd restarting, the Windows smart-card service stopped) it re-establishes its context and
+carries on. Cards are told apart by their answer to SELECT, never by reader index or ATR: an
+unrelated token (YubiKey, bank card) answers "file not found" and is left alone.
+
+Every change of a reader becomes a :class:`ReaderStatus` handed to a listener callback *on the
+monitor thread*; the GUI re-emits it through a Qt signal (queued to the UI thread). A status
+carries a generation number per insertion so that the result of a read that finishes after the
+card was pulled can never resurrect data on screen.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from eservice_desktop.devices import nhi
+from eservice_desktop.devices.apdu import ApduError
+
+log = logging.getLogger("eservice.card")
+
+PNP_READER = "\\\\?PnP?\\Notification"
+
+
+class ReaderState(StrEnum):
+    NO_READER = "no_reader"
+    NO_CARD = "no_card"
+    READING = "reading"
+    SHOWN = "shown"
+    UNREADABLE = "unreadable"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ReaderStatus:
+    """What one reader holds right now. ``record`` is set only in SHOWN."""
+
+    reader: str
+    state: ReaderState
+    generation: int = 0
+    card: str = ""  # "nhi" | "other" | ""
+    detail: str = ""  # machine code: not_nhi, bad_record, removed, comm, service_down
+    atr: str = ""
+    record: nhi.NhiRecord | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "reader": self.reader,
+            "state": str(self.state),
+            "card": self.card,
+            "detail": self.detail,
+            "atr": self.atr,
+            "nhi": self.record.to_json() if self.record else None,
+        }
+
+
+class ReaderMachine:
+    """The per-reader state machine; pure, so every transition is testable without a reader.
+
+    no_reader → no_card (reader appears) → reading (card in) → shown | unreadable | error;
+    any → no_card (card out, data dropped); any → no_reader (reader gone).
+    Results for an older generation (card pulled meanwhile) are ignored.
+    """
+
+    def __init__(self, reader: str) -> None:
+        self.status = ReaderStatus(reader, ReaderState.NO_READER)
+
+    def _set(self, **changes: Any) -> ReaderStatus:
+        self.status = replace(self.status, **changes)
+        return self.status
+
+    def reader_added(self) -> ReaderStatus:
+        return self._set(state=ReaderState.NO_CARD, card="", detail="", atr="", record=None)
+
+    def reader_removed(self) -> ReaderStatus:
+        return self._set(state=ReaderState.NO_READER, card="", detail="", atr="", record=None)
+
+    def card_inserted(self, atr: str) -> ReaderStatus:
+        return self._set(
+            state=ReaderState.READING,
+            generation=self.status.generation + 1,
+            card="",
+            detail="",
+            atr=atr,
+            record=None,
+        )
+
+    def card_removed(self) -> ReaderStatus:
+        return self._set(state=ReaderState.NO_CARD, card="", detail="", atr="", record=None)
+
+    def service_down(self) -> ReaderStatus:
+        return self._set(state=ReaderState.ERROR, card="", detail="service_down", record=None)
+
+    def read_done(self, generation: int, record: nhi.NhiRecord) -> ReaderStatus | None:
+        if generation != self.status.generation or self.status.state != ReaderState.READING:
+            return None
+        return self._set(state=ReaderState.SHOWN, card="nhi", detail="", record=record)
+
+    def read_failed(
+        self, generation: int, state: ReaderState, card: str, detail: str
+    ) -> ReaderStatus | None:
+        if generation != self.status.generation or self.status.state != ReaderState.READING:
+            return None
+        return self._set(state=state, card=card, detail=detail, record=None)
+
+
+def _scard() -> Any:
+    from smartcard import scard
+
+    return scard
+
+
+class CardConnection:
+    """One PC/SC connection; ``transmit`` is what apdu.exchange drives."""
+
+    def __init__(self, context: Any, reader: str) -> None:
+        s = _scard()
+        self._s = s
+        hr, self._card, self._protocol = s.SCardConnect(
+            context, reader, s.SCARD_SHARE_SHARED, s.SCARD_PROTOCOL_T0 | s.SCARD_PROTOCOL_T1
+        )
+        if hr != s.SCARD_S_SUCCESS:
+            raise ApduError(f"connect failed: {s.SCardGetErrorMessage(hr)}")
+        # Shared mode lets the MOICA middleware and other programs use the same reader; a
+        # transaction keeps our SELECT ... READ sequence from interleaving with theirs.
+        hr = s.SCardBeginTransaction(self._card)
+        if hr != s.SCARD_S_SUCCESS:
+            s.SCardDisconnect(self._card, s.SCARD_LEAVE_CARD)
+            raise ApduError(f"cannot lock the card: {s.SCardGetErrorMessage(hr)}")
+
+    def transmit(self, apdu: bytes) -> bytes:
+        hr, resp = self._s.SCardTransmit(self._card, self._protocol, list(apdu))
+        if hr != self._s.SCARD_S_SUCCESS:
+            raise ApduError(f"transmit failed: {self._s.SCardGetErrorMessage(hr)}")
+        return bytes(resp)
+
+    def close(self) -> None:
+        self._s.SCardEndTransaction(self._card, self._s.SCARD_LEAVE_CARD)
+        self._s.SCardDisconnect(self._card, self._s.SCARD_LEAVE_CARD)
+
+
+def classify_read(context: Any, reader: str) -> tuple[ReaderState, str, str, nhi.NhiRecord | None]:
+    """Connects, tries the NHI application, disconnects: (state, card kind, detail, record)."""
+    try:
+        conn = CardConnection(context, reader)
+    except ApduError:
+        return ReaderState.ERROR, "", "comm", None
+    try:
+        record = nhi.read(conn.transmit)
+        return ReaderState.SHOWN, "nhi", "", record
+    except nhi.NotNhiCard:
+        return ReaderState.UNREADABLE, "other", "not_nhi", None
+    except nhi.NhiFormatError:
+        return ReaderState.UNREADABLE, "nhi", "bad_record", None
+    except ApduError:
+        return ReaderState.ERROR, "", "comm", None
+    finally:
+        conn.close()
+
+
+Listener = Callable[[ReaderStatus], None]
+
+
+class PcscMonitor:
+    """Watches all readers on a daemon thread until :meth:`stop`."""
+
+    def __init__(self, listener: Listener, poll_ms: int = 200, retry_s: float = 1.0) -> None:
+        self.listener = listener
+        self.poll_ms = poll_ms
+        self.retry_s = retry_s
+        self.machines: dict[str, ReaderMachine] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._context: Any = None
+
+    def start(self) -> PcscMonitor:
+        self._thread = threading.Thread(target=self._run, name="pcsc-monitor", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        ctx = self._context
+        if ctx is not None:
+            # The context may already be gone with the service.
+            with contextlib.suppress(Exception):
+                _scard().SCardCancel(ctx)
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def statuses(self) -> list[ReaderStatus]:
+        return [m.status for m in list(self.machines.values())]
+
+    def _emit(self, status: ReaderStatus | None) -> None:
+        if status is None:
+            return
+        try:
+            self.listener(status)
+        except Exception:
+            log.exception("reader listener failed")
+
+    def _run(self) -> None:
+        s = _scard()
+        down_reported = False
+        while not self._stop.is_set():
+            hr, ctx = s.SCardEstablishContext(s.SCARD_SCOPE_USER)
+            if hr != s.SCARD_S_SUCCESS:
+                if not down_reported:
+                    log.warning("PC/SC service unavailable: %s", s.SCardGetErrorMessage(hr))
+                    for m in self.machines.values():
+                        self._emit(m.service_down())
+                    down_reported = True
+                self._stop.wait(self.retry_s)
+                continue
+            down_reported = False
+            self._context = ctx
+            try:
+                self._watch(ctx)
+            finally:
+                self._context = None
+                s.SCardReleaseContext(ctx)
+            if not self._stop.is_set():
+                for m in self.machines.values():
+                    self._emit(m.service_down())
+                down_reported = True
+                self._stop.wait(self.retry_s)
+
+    def _list_readers(self, ctx: Any) -> list[str] | None:
+        s = _scard()
+        hr, readers = s.SCardListReaders(ctx, [])
+        if hr == s.SCARD_S_SUCCESS:
+            return list(readers)
+        if hr == s.SCARD_E_NO_READERS_AVAILABLE:
+            return []
+        return None
+
+    def _sync_readers(self, readers: list[str]) -> None:
+        for name in readers:
+            if name not in self.machines:
+                self.machines[name] = ReaderMachine(name)
+                self._emit(self.machines[name].reader_added())
+            elif self.machines[name].status.state in (ReaderState.NO_READER,) or (
+                self.machines[name].status.detail == "service_down"
+            ):
+                self._emit(self.machines[name].reader_added())
+        for name, m in self.machines.items():
+            if name not in readers and m.status.state != ReaderState.NO_READER:
+                self._emit(m.reader_removed())
+
+    def _watch(self, ctx: Any) -> None:
+        """Returns when the context is no longer usable (service gone) or on stop."""
+        s = _scard()
+        present: dict[str, bool] = {}
+        while not self._stop.is_set():
+            readers = self._list_readers(ctx)
+            if readers is None:
+                return
+            self._sync_readers(readers)
+            present = {r: present.get(r, False) for r in readers}
+            states: list[Any] = [(r, s.SCARD_STATE_UNAWARE) for r in readers]
+            states.append((PNP_READER, s.SCARD_STATE_UNAWARE))
+            hr, states = s.SCardGetStatusChange(ctx, 0, states)
+            while not self._stop.is_set():
+                if hr not in (s.SCARD_S_SUCCESS, s.SCARD_E_TIMEOUT):
+                    if hr in (s.SCARD_E_CANCELLED,):
+                        return
+                    if hr in (s.SCARD_E_UNKNOWN_READER, s.SCARD_E_READER_UNAVAILABLE):
+                        break  # re-list readers
+                    return
+                reader_set_changed = False
+                for name, event_state, atr in states:
+                    if name == PNP_READER:
+                        if hr == s.SCARD_S_SUCCESS and event_state & s.SCARD_STATE_CHANGED:
+                            reader_set_changed = True
+                        continue
+                    if event_state & (s.SCARD_STATE_UNKNOWN | s.SCARD_STATE_UNAVAILABLE):
+                        reader_set_changed = True
+                        continue
+                    is_present = bool(event_state & s.SCARD_STATE_PRESENT) and not bool(
+                        event_state & s.SCARD_STATE_MUTE
+                    )
+                    if is_present and not present.get(name):
+                        present[name] = True
+                        self._card_in(ctx, name, bytes(atr).hex().upper())
+                    elif not is_present and present.get(name):
+                        present[name] = False
+                        self._emit(self.machines[name].card_removed())
+                if reader_set_changed:
+                    break
+                states = [(n, st & ~s.SCARD_STATE_CHANGED, a) for n, st, a in states]
+                hr, states = s.SCardGetStatusChange(ctx, self.poll_ms, states)
+
+    def _card_in(self, ctx: Any, reader: str, atr: str) -> None:
+        m = self.machines[reader]
+        status = m.card_inserted(atr)
+        self._emit(status)
+        state, card, detail, record = classify_read(ctx, reader)
+        if state == ReaderState.ERROR and not _card_still_present(ctx, reader):
+            self._emit(m.card_removed())
+            return
+        if record is not None:
+            self._emit(m.read_done(status.generation, record))
+        else:
+            self._emit(m.read_failed(status.generation, state, card, detail))
+
+
+def _card_still_present(ctx: Any, reader: str) -> bool:
+    s = _scard()
+    hr, states = s.SCardGetStatusChange(ctx, 0, [(reader, s.SCARD_STATE_UNAWARE)])
+    if hr != s.SCARD_S_SUCCESS:
+        return False
+    return bool(states[0][1] & s.SCARD_STATE_PRESENT)
+
+
+def snapshot(read_cards: bool = True) -> list[ReaderStatus]:
+    """One look at every reader (for ``card status`` / ``card read``), without a thread."""
+    s = _scard()
+    hr, ctx = s.SCardEstablishContext(s.SCARD_SCOPE_USER)
+    if hr != s.SCARD_S_SUCCESS:
+        raise ApduError(f"PC/SC service unavailable: {s.SCardGetErrorMessage(hr)}")
+    try:
+        hr, readers = s.SCardListReaders(ctx, [])
+        if hr == s.SCARD_E_NO_READERS_AVAILABLE:
+            return []
+        if hr != s.SCARD_S_SUCCESS:
+            raise ApduError(f"cannot list readers: {s.SCardGetErrorMessage(hr)}")
+        hr, states = s.SCardGetStatusChange(ctx, 0, [(r, s.SCARD_STATE_UNAWARE) for r in readers])
+        out: list[ReaderStatus] = []
+        for name, event_state, atr in states:
+            m = ReaderMachine(name)
+            m.reader_added()
+            if not event_state & s.SCARD_STATE_PRESENT or event_state & s.SCARD_STATE_MUTE:
+                out.append(m.status)
+                continue
+            st = m.card_inserted(bytes(atr).hex().upper())
+            if read_cards:
+                state, card, detail, record = classify_read(ctx, name)
+                if record is not None:
+                    m.read_done(st.generation, record)
+                else:
+                    m.read_failed(st.generation, state, card, detail)
+            out.append(m.status)
+        return out
+    finally:
+        s.SCardReleaseContext(ctx)

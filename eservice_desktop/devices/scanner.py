@@ -1,0 +1,200 @@
+"""Barcode scanners as offices have them: keyboard wedge, serial port, or a camera picture.
+
+**Keyboard wedge.** A USB scanner in keyboard mode "types" the code: a burst of keystrokes a few
+milliseconds apart, ending with Enter (the configurable suffix), optionally starting with a
+prefix. :class:`WedgeDecoder` is the pure rule, fed (character, time) pairs:
+
+- every keystroke is *held* (not delivered) while it could still be part of a burst;
+- a gap longer than ``max_interkey_ms`` ends a burst: the held keystrokes are *released* to
+  whatever widget has focus, in order, so a human (≥ 60 ms between keys even when fast) types
+  normally, only ~30 ms later. Gaps are measured with the time the platform stamped on each key
+  event (when the key was pressed), not when the UI thread got round to it: keystrokes that
+  queued up while the UI thread was busy must not look like a burst;
+- a burst that ends with the suffix, starts with the prefix and has at least ``min_length``
+  characters is a *scan*: its text is returned and none of its keystrokes ever reach a widget.
+
+Characters are taken from the key *code*, not from the text the keyboard layout or an input
+method attached (a Zhuyin layout reports ㄅ for the "1" key), because a scanner presses keys, it
+does not compose Chinese. The pickup code alphabet (A-Z, 2-7) needs no punctuation, so no
+layout-dependent character is involved.
+
+**Serial.** :class:`SerialScanner` reads lines from a COM/tty port (pyserial) on its own thread.
+
+**Picture.** :func:`decode_image` reads QR codes from a photo or webcam frame with zxing-cpp.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("eservice.devices.scanner")
+
+HOLD = "hold"
+RELEASE = "release"
+SCAN = "scan"
+PASS = "pass"
+
+
+@dataclass(frozen=True)
+class WedgeRules:
+    prefix: str = ""
+    suffix: str = "\r"
+    max_interkey_ms: float = 30.0
+    #: Shorter bursts are never scans (the pickup code is 168 characters, a short code 9).
+    min_length: int = 6
+
+
+@dataclass
+class Decision:
+    """What to do with the keystroke just fed (and with the ones held before it).
+
+    ``release`` lists how many held keystrokes (oldest first) must be delivered now, before the
+    current one is handled as ``action`` says."""
+
+    action: str
+    release: int = 0
+    text: str = ""
+
+
+@dataclass
+class WedgeDecoder:
+    rules: WedgeRules = field(default_factory=WedgeRules)
+    _held: list[str] = field(default_factory=list)
+    _last: float = 0.0
+
+    @property
+    def holding(self) -> int:
+        return len(self._held)
+
+    def _gap_ended(self, now_ms: float) -> bool:
+        # A negative gap means the clock source changed (synthetic vs. platform event times).
+        gap = now_ms - self._last
+        return gap < 0 or gap > self.rules.max_interkey_ms
+
+    def expire(self, now_ms: float) -> int:
+        """Called by a timer: how many held keystrokes to release because the burst stopped."""
+        if self._held and self._gap_ended(now_ms):
+            return self.flush()
+        return 0
+
+    def flush(self) -> int:
+        """Gives up the current burst: the count of held keystrokes to release."""
+        n = len(self._held)
+        self._held.clear()
+        return n
+
+    def feed(self, ch: str, now_ms: float) -> Decision:
+        """``ch`` is one character from the key code, or "" for a key that is not a character
+        (arrows, F-keys): such a key ends any burst and passes."""
+        rules = self.rules
+        release = 0
+        if self._held and self._gap_ended(now_ms):
+            release = len(self._held)
+            self._held.clear()
+        if not ch:
+            release += len(self._held)
+            self._held.clear()
+            return Decision(PASS, release)
+        if not self._held and ch == rules.suffix[:1] and len(rules.suffix) == 1:
+            return Decision(PASS, release)  # a lone Enter cannot end a scan
+        self._held.append(ch)
+        self._last = now_ms
+        buf = "".join(self._held)
+        if rules.prefix and not (buf.startswith(rules.prefix) or rules.prefix.startswith(buf)):
+            release += len(self._held) - 1
+            self._held.clear()
+            return Decision(PASS, release)
+        if rules.suffix and buf.endswith(rules.suffix):
+            body = buf[len(rules.prefix) : len(buf) - len(rules.suffix)]
+            if len(body) >= rules.min_length and buf.startswith(rules.prefix):
+                self._held.clear()
+                return Decision(SCAN, release, body.strip())
+            # Too short to be a scan: everything typed so far is human.
+            release += len(self._held) - 1
+            self._held.clear()
+            return Decision(PASS, release)
+        return Decision(HOLD, release)
+
+
+class SerialScanner:
+    """Reads scans from a serial port on a daemon thread; ``on_scan`` gets each text line.
+
+    The port is reopened after an error (a USB-serial scanner unplugged and plugged back)."""
+
+    def __init__(
+        self,
+        port: str,
+        on_scan: Callable[[str], None],
+        baud: int = 9600,
+        on_error: Callable[[str], None] | None = None,
+        retry_s: float = 2.0,
+    ) -> None:
+        self.port = port
+        self.baud = baud
+        self.on_scan = on_scan
+        self.on_error = on_error
+        self.retry_s = retry_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="serial-scanner", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def _run(self) -> None:
+        import serial
+
+        while not self._stop.is_set():
+            try:
+                with serial.Serial(self.port, self.baud, timeout=0.2) as port:
+                    self._read(port)
+            except (serial.SerialException, OSError) as e:
+                log.warning("serial scanner %s: %s", self.port, type(e).__name__)
+                if self.on_error is not None:
+                    self.on_error(str(e))
+                self._stop.wait(self.retry_s)
+
+    def _read(self, port: Any) -> None:
+        buf = bytearray()
+        while not self._stop.is_set():
+            chunk = port.read(256)
+            if not chunk:
+                continue
+            buf.extend(chunk)
+            while True:
+                cut = min((i for i in (buf.find(b"\r"), buf.find(b"\n")) if i >= 0), default=-1)
+                if cut < 0:
+                    break
+                line = bytes(buf[:cut]).decode("ascii", "replace").strip()
+                del buf[: cut + 1]
+                if line:
+                    self.on_scan(line)
+            if len(buf) > 4096:  # no terminator: noise, not a scanner
+                buf.clear()
+
+
+def decode_image(source: str | Path | bytes | Any) -> list[str]:
+    """Texts of the QR codes in a picture (file path, encoded bytes, or a PIL image)."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    if isinstance(source, bytes):
+        image = Image.open(io.BytesIO(source))
+    elif isinstance(source, str | Path):
+        image = Image.open(source)
+    else:
+        image = source
+    results = zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
+    return [r.text for r in results if r.valid]

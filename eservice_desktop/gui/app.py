@@ -1,0 +1,147 @@
+"""Starting the counter window (``eservice-desktop gui``): Qt application, language, core,
+demo data, main window.
+
+Demo seeding runs on a worker with the status bar's progress bar while the window is already
+usable; the queue refreshes when it is done (``ctx.case_changed("")`` means "many cases").
+
+Test and benchmark hooks (environment variables, read only here):
+
+``ESERVICE_SCREENSHOT=/path/shot.png``
+    Once the window is shown and every background task (demo seeding, the first queue load)
+    has finished, grab the main window into that PNG and quit with status 0. The Xvfb test uses
+    it to check that Chinese text really renders.
+``ESERVICE_QUIT_WHEN_READY=1``
+    Print ``ready <seconds>`` once the window is shown with its first queue list loaded, then
+    ``idle <seconds>`` when every background load (tab counts too) has finished, and quit.
+    Seconds count from the import of this module; the cold-start benchmark measures the wall
+    time of the whole process from outside and reads these marks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtWidgets import QApplication
+
+log = logging.getLogger("eservice.gui")
+
+_PROCESS_START = time.monotonic()
+
+
+def _has_cases(app: object) -> bool:
+    from eservice_desktop.services.app import App
+    from eservice_desktop.storage import repo
+
+    assert isinstance(app, App)
+    with app.reading() as s:
+        return repo.count_cases(s) > 0
+
+
+def when_idle(
+    ctx: object, callback: Callable[[], None], settle_ms: int = 300, interval_ms: int = 50
+) -> None:
+    """Calls ``callback`` once no background task has been pending for ``settle_ms``."""
+    from eservice_desktop.gui.context import GuiContext
+
+    assert isinstance(ctx, GuiContext)
+    timer = QTimer(ctx)
+    timer.setInterval(interval_ms)
+    idle_since: list[float | None] = [None]
+
+    def tick() -> None:
+        if ctx.tasks.pending:
+            idle_since[0] = None
+            return
+        now = time.monotonic()
+        since = idle_since[0]
+        if since is None:
+            since = idle_since[0] = now
+        if (now - since) * 1000 >= settle_ms:
+            timer.stop()
+            callback()
+
+    timer.timeout.connect(tick)
+    timer.start()
+
+
+def run(args: argparse.Namespace) -> int:
+    from eservice_desktop.config import settings_from_args as settings_from
+    from eservice_desktop.gui.context import GuiContext
+    from eservice_desktop.gui.i18n import install_translators, normalise_lang
+    from eservice_desktop.gui.main_window import QUEUE_PAGE, MainWindow
+    from eservice_desktop.gui.tasks import TaskRunner
+    from eservice_desktop.services.app import open_app
+
+    qt_app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("eservice-desktop")
+    settings = settings_from(args)
+    lang = normalise_lang(settings.lang)
+    translators = install_translators(qt_app, lang)
+    core = open_app(settings)
+    tasks = TaskRunner()
+    ctx = GuiContext(core, tasks, lang)
+    window = MainWindow(ctx)
+    window.show()
+
+    if getattr(args, "demo", False) and not _has_cases(core):
+        from eservice_desktop.services.demo import seed_demo
+
+        seed = int(os.environ.get("ESERVICE_DEMO_SEED", "20260310"))
+        tasks.run(
+            seed_demo,
+            core,
+            300,
+            seed=seed,
+            batch=50,
+            progress=True,
+            label=QCoreApplication.translate("MainWindow", "建立示範資料"),
+            on_done=lambda _result: ctx.case_changed.emit(""),
+        )
+
+    shot = os.environ.get("ESERVICE_SCREENSHOT")
+    if shot or os.environ.get("ESERVICE_QUIT_WHEN_READY"):
+        queue = window.pages.get(QUEUE_PAGE)
+        ready_printed: list[bool] = []
+
+        def mark_ready() -> None:
+            if not ready_printed:
+                ready_printed.append(True)
+                print(f"ready {time.monotonic() - _PROCESS_START:.3f}", flush=True)
+
+        def finish() -> None:
+            if shot:
+                window.grab().save(shot, "PNG")
+            else:
+                mark_ready()  # idle implies ready: the first list was one of the tasks
+                print(f"idle {time.monotonic() - _PROCESS_START:.3f}", flush=True)
+            window.close()
+            qt_app.quit()
+
+        if not shot:
+            ready_timer = QTimer(window)
+            ready_timer.setInterval(5)
+
+            def check_ready() -> None:
+                # Interactive: shown, and the first queue list is in the table.
+                if window.isVisible() and getattr(queue, "loaded", True):
+                    ready_timer.stop()
+                    mark_ready()
+
+            ready_timer.timeout.connect(check_ready)
+            ready_timer.start()
+        # The screenshot waits for painting to settle; the benchmark wants the first idle moment.
+        when_idle(ctx, finish, settle_ms=300 if shot else 0, interval_ms=50 if shot else 5)
+
+    try:
+        return int(qt_app.exec())
+    finally:
+        tasks.shutdown()
+        core.close()
+        del translators

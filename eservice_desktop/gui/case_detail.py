@@ -1,0 +1,297 @@
+"""Case detail (案件明細): header, deadline with the working days left, the event timeline, and
+this issue's actions — request supplement, record supplement, close, reject, cancel.
+
+Reads and writes go through ``services.cases`` on the task runner (each is milliseconds, but a
+disk under load must not freeze the counter). After a write the page reloads the case and
+announces ``ctx.case_changed`` so the queue updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import cases
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+#: Event type -> (zh-TW, English) shown in the timeline.
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    ev.RECEIVED: ("收件", "Received"),
+    ev.CONSENT_RECORDED: ("同意查調書證", "Document-free lookup consent"),
+    ev.IDENTITY_VERIFIED: ("身分查驗", "Identity verified"),
+    ev.SUPPLEMENT_REQUESTED: ("通知補正", "Supplement requested"),
+    ev.SUPPLEMENT_RECEIVED: ("補正完成", "Supplement received"),
+    ev.FEE_ASSESSED: ("核計規費", "Fee assessed"),
+    ev.PAYMENT_RECORDED: ("繳費", "Payment"),
+    ev.PAYMENT_REFUNDED: ("退費", "Refund"),
+    ev.PAYMENT_VOIDED: ("作廢繳費", "Payment voided"),
+    ev.RECEIPT_ISSUED: ("開立收據", "Receipt issued"),
+    ev.RECEIPT_REPRINTED: ("補印收據", "Receipt reprinted"),
+    ev.RECEIPT_VOIDED: ("作廢收據", "Receipt voided"),
+    ev.CLOSED: ("結案", "Closed"),
+    ev.REJECTED: ("駁回", "Rejected"),
+    ev.CANCELLED: ("撤件", "Cancelled"),
+    ev.READY_FOR_PICKUP: ("待領件", "Ready for pickup"),
+    ev.PICKED_UP: ("已領件", "Picked up"),
+    ev.CONFLICT_RECORDED: ("資料衝突", "Conflict recorded"),
+    ev.CONFLICT_RESOLVED: ("衝突已解決", "Conflict resolved"),
+}
+
+
+def format_moment(iso: str, zh: bool = True) -> str:
+    """An event time as the clerk reads it: ROC date (ISO in English) and Taipei clock time."""
+    local = datetime.fromisoformat(iso).astimezone(TAIPEI)
+    day = format_roc(local.date(), "short") if zh else local.date().isoformat()
+    return f"{day} {local:%H:%M:%S}"
+
+
+def _detail_of(payload: dict[str, Any]) -> str:
+    for key in ("reason", "note", "pickup_number"):
+        value = payload.get(key)
+        if value:
+            return str(value)
+    if "kinds" in payload:
+        return "、".join(payload["kinds"])
+    if "case_number" in payload:
+        return str(payload.get("service_code", ""))
+    return ""
+
+
+class CaseDetail(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.view: cases.CaseView | None = None
+        self.case_number = ""
+
+        self.number_label = QLabel(self)
+        self.number_label.setObjectName("detail_number")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.number_label.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.service_label = QLabel(self)
+        self.applicant_label = QLabel(self)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("detail_status")
+        self.deadline_label = QLabel(self)
+        self.deadline_label.setObjectName("detail_deadline")
+        header = QFormLayout()
+        header.addRow(self.tr("案號"), self.number_label)
+        header.addRow(self.tr("申辦項目"), self.service_label)
+        header.addRow(self.tr("申請人"), self.applicant_label)
+        header.addRow(self.tr("狀態"), self.status_label)
+        header.addRow(self.tr("處理期限"), self.deadline_label)
+
+        self.timeline = QTableWidget(0, 5, self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHorizontalHeaderLabels(
+            [self.tr("時間"), self.tr("事件"), self.tr("承辦人"), self.tr("機關"), self.tr("說明")]
+        )
+        self.timeline.verticalHeader().setVisible(False)
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+
+        actions = QGroupBox(self.tr("處理"), self)
+        self.reason_edit = QLineEdit(actions)
+        self.reason_edit.setObjectName("reason_edit")
+        self.reason_edit.setPlaceholderText(self.tr("補正、駁回或撤件的理由（民眾會看到）"))
+        reason_label = QLabel(self.tr("理由(&R)"), actions)
+        reason_label.setBuddy(self.reason_edit)
+        self.supplement_button = QPushButton(self.tr("通知補正(&S)"), actions)
+        self.supplement_button.setObjectName("supplement_button")
+        self.received_button = QPushButton(self.tr("補正完成(&D)"), actions)
+        self.received_button.setObjectName("received_button")
+        self.close_button = QPushButton(self.tr("結案(&C)"), actions)
+        self.close_button.setObjectName("close_button")
+        self.reject_button = QPushButton(self.tr("駁回(&J)"), actions)
+        self.reject_button.setObjectName("reject_button")
+        self.cancel_button = QPushButton(self.tr("撤件(&N)"), actions)
+        self.cancel_button.setObjectName("cancel_button")
+        self.supplement_button.clicked.connect(self.request_supplement)
+        self.received_button.clicked.connect(self.record_supplement)
+        self.close_button.clicked.connect(self.close_case)
+        self.reject_button.clicked.connect(self.reject_case)
+        self.cancel_button.clicked.connect(self.cancel_case)
+        self.error_label = QLabel(actions)
+        self.error_label.setObjectName("detail_error")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(reason_label)
+        row.addWidget(self.reason_edit, 1)
+        buttons = QHBoxLayout()
+        for b in (
+            self.supplement_button,
+            self.received_button,
+            self.close_button,
+            self.reject_button,
+            self.cancel_button,
+        ):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        box = QVBoxLayout(actions)
+        box.addLayout(row)
+        box.addLayout(buttons)
+        box.addWidget(self.error_label)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(actions)
+        self._set_enabled()
+        ctx.case_changed.connect(self._case_changed)
+
+    def _case_changed(self, case_number: str) -> None:
+        """Any page wrote to the case shown here (a payment, a pickup ...): show it again."""
+        if self.case_number and case_number in (self.case_number, ""):
+            self.load(self.case_number)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.timeline.setFocus()
+
+    def load(self, case_number: str) -> None:
+        self.case_number = case_number
+        self.error_label.clear()
+        self.ctx.tasks.run(
+            cases.show_case, self.ctx.app, case_number, on_done=self._show, on_error=self._error
+        )
+
+    def _show(self, view: cases.CaseView) -> None:
+        if view.case_number != self.case_number:
+            return
+        self.view = view
+        zh = self.ctx.is_zh
+        self.number_label.setText(view.case_number)
+        self.service_label.setText(f"{view.service_name}（{view.service_code}）")
+        self.applicant_label.setText(f"{view.applicant_name}　{view.applicant_id_masked}")
+        self.status_label.setText(view.status_label if zh else self._status_en(view))
+        self.deadline_label.setText(self._deadline_text(view))
+        self.timeline.setRowCount(len(view.events))
+        for i, e in enumerate(view.events):
+            label = EVENT_LABELS.get(e["type"], (e["type"], e["type"]))
+            cells = (
+                format_moment(e["at"], zh),
+                label[0] if zh else label[1],
+                e["clerk"],
+                f"{e['office']}-{e['device']}",
+                _detail_of(e["payload"]),
+            )
+            for col, text in enumerate(cells):
+                self.timeline.setItem(i, col, QTableWidgetItem(text))
+        self._set_enabled()
+
+    def _status_en(self, view: cases.CaseView) -> str:
+        from eservice_desktop.domain.case import STATUS_LABELS
+
+        return STATUS_LABELS.get(view.status, (view.status, view.status))[1]
+
+    def _deadline_text(self, view: cases.CaseView) -> str:
+        if view.status == "supplement_requested":
+            return self.tr("補正中，期限暫停（{reason}）").format(reason=view.supplement_reason)
+        if view.due is None:
+            return self.tr("期限暫停")
+        due = date.fromisoformat(view.due)
+        roc = format_roc(due, "long") if self.ctx.is_zh else due.isoformat()
+        if view.deadline_status == "finished":
+            return self.tr("到期日 {due}（已辦結）").format(due=roc)
+        if view.deadline_status == "overdue":
+            return self.tr("到期日 {due}（已逾期）").format(due=roc)
+        return self.tr("到期日 {due}（剩 {n} 個工作天）").format(due=roc, n=view.working_days_left)
+
+    def timeline_types(self) -> list[str]:
+        """Event types shown, in order (tests and screen readers)."""
+        return [e["type"] for e in (self.view.events if self.view else [])]
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _set_enabled(self) -> None:
+        status = self.view.status if self.view else ""
+        is_open = status in cases.OPEN_STATUSES
+        waiting = status == "supplement_requested"
+        self.supplement_button.setEnabled(is_open and not waiting)
+        self.received_button.setEnabled(waiting)
+        self.close_button.setEnabled(is_open and not waiting)
+        self.reject_button.setEnabled(is_open)
+        self.cancel_button.setEnabled(is_open)
+
+    def _reason(self) -> str | None:
+        reason = self.reason_edit.text().strip()
+        if not reason:
+            self.error_label.setText(self.tr("請先輸入理由"))
+            self.reason_edit.setFocus()
+            return None
+        return reason
+
+    def _write(self, fn: Callable[..., cases.CaseView], *args: Any) -> None:
+        if not self.case_number:
+            return
+        self.error_label.clear()
+        number = self.case_number
+
+        def done(_view: cases.CaseView) -> None:
+            self.reason_edit.clear()
+            self.ctx.status_message.emit(self.tr("已更新案件 {n}").format(n=number))
+            self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
+
+        self.ctx.tasks.run(fn, self.ctx.app, number, *args, on_done=done, on_error=self._error)
+
+    def request_supplement(self) -> None:
+        reason = self._reason()
+        if reason is not None:
+            self._write(cases.request_supplement, reason)
+
+    def record_supplement(self) -> None:
+        self._write(cases.record_supplement, self.reason_edit.text())
+
+    def close_case(self) -> None:
+        self._write(cases.close_case, self.reason_edit.text())
+
+    def reject_case(self) -> None:
+        reason = self._reason()
+        if reason is not None:
+            self._write(cases.reject_case, reason)
+
+    def cancel_case(self) -> None:
+        reason = self._reason()
+        if reason is not None:
+            self._write(cases.cancel_case, reason)
+
+    def _error(self, error: object) -> None:
+        if isinstance(error, DomainError):
+            self.error_label.setText(self.ctx.message(error))
+        else:
+            self.error_label.setText(
+                QCoreApplication.translate("CaseDetail", "發生錯誤，請洽資訊人員")
+            )
+            self.ctx.tasks._unhandled(error)

@@ -1,0 +1,51 @@
+"""What every page of the counter window shares: the services core, the task runner, the UI
+language, and the few signals pages talk to each other through.
+
+Pages never import each other; they emit and listen here. That keeps each feature page a
+self-contained module that registers with one line in ``gui/main_window.py``.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.tasks import TaskRunner
+from eservice_desktop.services.app import App
+
+
+class GuiContext(QObject):
+    """Shared state of one counter window (one per process in production, one per test)."""
+
+    #: A case was written (intake, supplement, payment, pickup ...): its case number.
+    case_changed = Signal(str)
+    #: An identity source read a person: {"id", "name", "birth" (ISO date or ""), "source"
+    #: ("nhi" | "moica")}. The intake form fills its applicant fields from it.
+    applicant_read = Signal(dict)
+    #: The card was pulled: clear personal data that came from it.
+    identity_cleared = Signal()
+    #: A line for the status bar (zh-TW or English, already translated).
+    status_message = Signal(str)
+    #: Someone asks to show a case (case number): the main window opens the case detail.
+    open_case_requested = Signal(str)
+
+    def __init__(
+        self, app: App, tasks: TaskRunner, lang: str = "zh_TW", parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.app = app
+        self.tasks = tasks
+        self.lang = lang
+        tasks.lang = lang
+
+    @property
+    def is_zh(self) -> bool:
+        return self.lang.lower().startswith("zh")
+
+    def message(self, error: DomainError) -> str:
+        """A domain error's text in the window's language."""
+        return error.message_zh if self.is_zh else error.message_en
+
+    def pick(self, zh: str, en: str) -> str:
+        """Catalogue data carries both languages; choose the window's."""
+        return zh if self.is_zh else (en or zh)

@@ -1,0 +1,444 @@
+"""The identity panel (side dock): what is in the card readers, and the MOICA proof of identity.
+
+Driven by the per-reader state machine of ``devices.pcsc``: the PC/SC monitor runs on its own
+thread and hands every :class:`ReaderStatus` to this panel through a queued Qt signal, so the UI
+thread never waits for a card. NHI data is shown under "讀自健保卡" (read, not proven), is
+broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped, with
+``ctx.identity_cleared``, the moment the card leaves the reader.
+
+The MOICA proof asks for the PIN in a dialog that shows the tries left first; the PIN goes from
+the dialog straight to the background task and the field is cleared at once. A wrong PIN is
+reported, never retried by the program.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from PySide6.QtCore import QObject, QRegularExpression, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import identity
+from eservice_desktop.services.identity import ReaderState, ReaderStatus
+
+log = logging.getLogger("eservice.gui")
+
+PANEL_TITLE_ZH = "身分辨識"
+PANEL_TITLE_EN = "Identity"
+
+#: How often the panel asks whether the CRL/ARL download is due (when crl_urls are set).
+CRL_CHECK_MS = 15 * 60 * 1000
+
+CHECK_LABELS = {
+    "signature": ("簽章驗證", "Signature"),
+    "trusted_root": ("信任根憑證", "Trusted root"),
+    "policy": ("憑證政策（保證等級）", "Certificate policy (assurance level)"),
+    "chain_signatures": ("憑證串鏈簽章", "Chain signatures"),
+    "ca_flags_key_usage": ("CA 旗標與金鑰用途", "CA flags and key usage"),
+    "validity": ("有效期間", "Validity period"),
+    "trusted_time": ("可信時間", "Trusted time"),
+    "revocation_ee": ("憑證廢止清冊（CRL）", "Revocation (CRL)"),
+    "revocation_ca": ("中繼憑證廢止清冊（ARL）", "CA revocation (ARL)"),
+    "nonce": ("挑戰值（防重送）", "Challenge nonce (anti-replay)"),
+    "holder": ("持卡人與申請人相符", "Holder matches applicant"),
+}
+STATUS_MARKS = {"passed": "✔", "failed": "✘", "unknown": "？", "not_checked": "－"}
+VERDICTS = {
+    "verified": ("身分驗證通過", "Identity verified"),
+    "verified_with_override": ("經主管覆核通過（撤銷狀態未知）", "Accepted by supervisor override"),
+    "revocation_unknown": (
+        "撤銷狀態未知（CRL 已過期），需主管覆核",
+        "Revocation status unknown (CRL expired): supervisor override needed",
+    ),
+    "refused": ("身分驗證未通過", "Identity NOT verified"),
+}
+
+
+class _Bridge(QObject):
+    """Lives on the UI thread; the monitor thread emits, Qt queues delivery to the UI thread."""
+
+    status = Signal(object)
+
+
+class PinDialog(QDialog):
+    """Asks for the PIN once; shows the tries left before the holder types."""
+
+    def __init__(self, tries: dict[str, Any], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pin_dialog")
+        self.setWindowTitle(self.tr("輸入自然人憑證 PIN 碼"))
+        layout = QVBoxLayout(self)
+        self.tries_label = QLabel(self._tries_text(tries))
+        self.tries_label.setObjectName("pin_tries")
+        self.tries_label.setWordWrap(True)
+        layout.addWidget(self.tries_label)
+        self.pin = QLineEdit()
+        self.pin.setObjectName("pin_edit")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setMaxLength(16)
+        self.pin.setValidator(
+            QRegularExpressionValidator(QRegularExpression(r"[0-9A-Za-z]{0,16}"), self.pin)
+        )
+        self.pin.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        layout.addWidget(self.pin)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    def _tries_text(self, tries: dict[str, Any]) -> str:
+        state = tries.get("state")
+        if state == "final":
+            return self.tr("注意：只剩最後 1 次機會，再輸入錯誤將鎖卡。請持卡人自行輸入 PIN 碼。")
+        if state == "low":
+            return self.tr("PIN 碼曾輸入錯誤，剩餘次數已減少。請持卡人自行輸入 PIN 碼。")
+        left = tries.get("left")
+        return self.tr("請持卡人自行輸入 PIN 碼（可嘗試 %n 次）。", "", int(left or 3))
+
+    def take_pin(self) -> str:
+        """Returns the PIN and clears the field, so it stays in no widget."""
+        pin = self.pin.text()
+        self.pin.clear()
+        return pin
+
+
+class OverrideDialog(QDialog):
+    """A supervisor accepts an unknown revocation status; account and reason are recorded."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("override_dialog")
+        self.setWindowTitle(self.tr("主管覆核"))
+        form = QFormLayout(self)
+        form.addRow(QLabel(self.tr("憑證撤銷狀態無法確認。由主管決定是否接受，並記錄於案件。")))
+        self.supervisor = QLineEdit()
+        self.supervisor.setObjectName("override_supervisor")
+        self.reason = QLineEdit()
+        self.reason.setObjectName("override_reason")
+        form.addRow(self.tr("主管帳號"), self.supervisor)
+        form.addRow(self.tr("理由"), self.reason)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
+class IdentityPanel(QWidget):
+    """The dock widget. ``start_monitor=False`` lets a test feed statuses by hand."""
+
+    def __init__(
+        self, ctx: GuiContext, parent: QWidget | None = None, start_monitor: bool = True
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("identity_panel")
+        self.ctx = ctx
+        self.statuses: dict[str, ReaderStatus] = {}
+        self.shown_reader: str | None = None
+        self.shown_generation = -1
+        self.case_number: str | None = None
+        self.pin_dialog: PinDialog | None = None
+        self.override_dialog: OverrideDialog | None = None
+        self._pending_override: identity.Override | None = None
+        self.last_result: identity.ProofResult | None = None
+        self._build()
+        self._bridge = _Bridge(self)
+        self._bridge.status.connect(self.on_status)
+        ctx.case_changed.connect(self._on_case_changed)
+        self._watch_token: int | None = None
+        if start_monitor:
+            watch = identity.CardWatch.shared()
+            bridge = self._bridge
+            token = watch.subscribe(bridge.status.emit)
+            self._watch_token = token
+            # A deleted panel must stop receiving (its bridge is gone with it).
+            self.destroyed.connect(lambda *_: watch.unsubscribe(token))
+        self._crl_timer = QTimer(self)
+        self._crl_timer.setInterval(CRL_CHECK_MS)
+        self._crl_timer.timeout.connect(self.update_crls_if_due)
+        if ctx.app.settings.crl_urls.strip():
+            self._crl_timer.start()
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        self.reader_label = QLabel(self.tr("尋找讀卡機…"))
+        self.reader_label.setObjectName("reader_state")
+        self.reader_label.setWordWrap(True)
+        layout.addWidget(self.reader_label)
+
+        self.nhi_box = QGroupBox(self.tr("讀自健保卡（未經驗證）"))
+        self.nhi_box.setObjectName("nhi_box")
+        form = QFormLayout(self.nhi_box)
+        self.nhi_name = QLabel()
+        self.nhi_name.setObjectName("nhi_name")
+        self.nhi_id = QLabel()
+        self.nhi_id.setObjectName("nhi_id")
+        self.nhi_birth = QLabel()
+        self.nhi_birth.setObjectName("nhi_birth")
+        self.nhi_card = QLabel()
+        self.nhi_card.setObjectName("nhi_card_number")
+        self.nhi_warning = QLabel()
+        self.nhi_warning.setObjectName("nhi_warning")
+        self.nhi_warning.setStyleSheet("color: #b00020;")
+        self.nhi_warning.setWordWrap(True)
+        form.addRow(self.tr("姓名"), self.nhi_name)
+        form.addRow(self.tr("身分證字號"), self.nhi_id)
+        form.addRow(self.tr("出生日期"), self.nhi_birth)
+        form.addRow(self.tr("卡號"), self.nhi_card)
+        form.addRow(self.nhi_warning)
+        layout.addWidget(self.nhi_box)
+
+        self.moica_box = QGroupBox(self.tr("自然人憑證身分驗證"))
+        box = QVBoxLayout(self.moica_box)
+        self.case_label = QLabel(self.tr("尚未選定案件（驗證結果不會記錄）"))
+        self.case_label.setObjectName("verify_case")
+        self.case_label.setWordWrap(True)
+        box.addWidget(self.case_label)
+        self.verify_button = QPushButton(self.tr("驗證自然人憑證(&V)"))
+        self.verify_button.setObjectName("verify_button")
+        self.verify_button.clicked.connect(self.start_verify)
+        box.addWidget(self.verify_button)
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.setWordWrap(True)
+        box.addWidget(self.verdict_label)
+        self.checks_list = QListWidget()
+        self.checks_list.setObjectName("checks")
+        box.addWidget(self.checks_list)
+        self.override_button = QPushButton(self.tr("主管覆核(&O)"))
+        self.override_button.setObjectName("override_button")
+        self.override_button.clicked.connect(self.ask_override)
+        self.override_button.hide()
+        box.addWidget(self.override_button)
+        layout.addWidget(self.moica_box)
+        layout.addStretch(1)
+        self._clear_nhi()
+
+    # -- readers -----------------------------------------------------------------------------
+
+    def _state_text(self, st: ReaderStatus) -> str:
+        s = st.state
+        if s == ReaderState.NO_READER:
+            return self.tr("未連接讀卡機")
+        if s == ReaderState.NO_CARD:
+            return self.tr("請插入健保卡")
+        if s == ReaderState.READING:
+            return self.tr("讀卡中…")
+        if s == ReaderState.SHOWN:
+            return self.tr("已讀取健保卡")
+        if s == ReaderState.UNREADABLE:
+            if st.detail == "not_nhi":
+                return self.tr("此卡不是健保卡（已略過）")
+            return self.tr("健保卡資料無法辨識，請重新插卡或改以人工輸入")
+        if st.detail == "service_down":
+            return self.tr("讀卡服務中斷，重新連線中…")
+        return self.tr("讀卡發生錯誤，請重新插卡")
+
+    @Slot(object)
+    def on_status(self, st: ReaderStatus) -> None:
+        self.statuses[st.reader] = st
+        if st.state == ReaderState.SHOWN and st.record is not None:
+            if st.reader != self.shown_reader or st.generation != self.shown_generation:
+                self._show_nhi(st)
+        elif st.reader == self.shown_reader:
+            # The card that supplied the data left (or its reader did): wipe it everywhere.
+            self._clear_nhi()
+            self.ctx.identity_cleared.emit()
+        self.reader_label.setText(self._summary())
+
+    def _summary(self) -> str:
+        if not self.statuses:
+            return self.tr("未連接讀卡機")
+        active = [s for s in self.statuses.values() if s.state != ReaderState.NO_READER]
+        if not active:
+            return self.tr("未連接讀卡機")
+        priority = [
+            ReaderState.SHOWN,
+            ReaderState.READING,
+            ReaderState.UNREADABLE,
+            ReaderState.ERROR,
+            ReaderState.NO_CARD,
+        ]
+        best = min(active, key=lambda s: priority.index(s.state))
+        return self._state_text(best)
+
+    def _show_nhi(self, st: ReaderStatus) -> None:
+        rec = st.record
+        assert rec is not None
+        self.shown_reader = st.reader
+        self.shown_generation = st.generation
+        self.nhi_name.setText(rec.name or self.tr("（無法解碼）"))
+        self.nhi_id.setText(rec.national_id)
+        self.nhi_birth.setText(format_roc(rec.birth, "long") if rec.birth else "")
+        self.nhi_card.setText(rec.card_number)
+        warnings = []
+        if rec.name_flag == "undecodable":
+            warnings.append(self.tr("姓名含健保卡字集外的字，無法正確讀出：請依身分證人工輸入。"))
+        elif rec.name_flag == "cp950":
+            warnings.append(self.tr("姓名含罕用字，請與身分證核對。"))
+        if not rec.id_checksum_ok:
+            warnings.append(self.tr("身分證字號檢查碼錯誤，請與身分證核對。"))
+        self.nhi_warning.setText("\n".join(warnings))
+        self.nhi_box.setEnabled(True)
+        self.ctx.applicant_read.emit(rec.applicant())
+
+    def _clear_nhi(self) -> None:
+        self.shown_reader = None
+        self.shown_generation = -1
+        for label in (self.nhi_name, self.nhi_id, self.nhi_birth, self.nhi_card, self.nhi_warning):
+            label.clear()
+        self.nhi_box.setEnabled(False)
+
+    @property
+    def showing_data(self) -> bool:
+        return bool(self.nhi_id.text())
+
+    # -- MOICA -------------------------------------------------------------------------------
+
+    @Slot(str)
+    def _on_case_changed(self, number: str) -> None:
+        self.case_number = number
+        self.case_label.setText(self.tr("驗證結果將記錄於案件 %1").replace("%1", number))
+
+    def set_case(self, number: str | None) -> None:
+        if number:
+            self._on_case_changed(number)
+        else:
+            self.case_number = None
+            self.case_label.setText(self.tr("尚未選定案件（驗證結果不會記錄）"))
+
+    def start_verify(self) -> None:
+        self.verify_button.setEnabled(False)
+        self.verdict_label.setText(self.tr("讀取自然人憑證…"))
+        self.ctx.tasks.run(
+            identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed
+        )
+
+    def _ask_pin(self, status: Any) -> None:
+        tries = status.tries.to_json()
+        if tries["state"] == "locked":
+            self.verify_button.setEnabled(True)
+            self.verdict_label.setText(self.ctx.message(identity.locked_error()))
+            return
+        self.pin_dialog = PinDialog(tries, self)
+        self.pin_dialog.accepted.connect(self._pin_entered)
+        self.pin_dialog.rejected.connect(self._pin_cancelled)
+        self.pin_dialog.open()
+
+    def _pin_cancelled(self) -> None:
+        self.verify_button.setEnabled(True)
+        self.verdict_label.setText(self.tr("已取消"))
+        self._pending_override = None
+        self.pin_dialog = None
+
+    def _pin_entered(self) -> None:
+        dialog = self.pin_dialog
+        assert dialog is not None
+        pin = dialog.take_pin()
+        self.pin_dialog = None
+        self.verdict_label.setText(self.tr("驗證中…"))
+        self.ctx.tasks.run(
+            identity.verify_moica,
+            self.ctx.app,
+            pin,
+            case_number=self.case_number,
+            override=self._pending_override,
+            on_done=self._verdict,
+            on_error=self._failed,
+        )
+        del pin
+        self._pending_override = None
+
+    def _verdict(self, result: identity.ProofResult) -> None:
+        self.last_result = result
+        self.verify_button.setEnabled(True)
+        zh, en = VERDICTS[result.verdict]
+        self.verdict_label.setText(self.ctx.pick(zh, en))
+        color = "#1b5e20" if result.ok else "#b00020"
+        self.verdict_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        self.checks_list.clear()
+        for check in result.report.to_json():
+            zh, en = CHECK_LABELS.get(check["name"], (check["name"], check["name"]))
+            text = f"{STATUS_MARKS.get(check['status'], '')} {self.ctx.pick(zh, en)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, check["status"])
+            item.setToolTip(check["detail"])
+            self.checks_list.addItem(item)
+        self.override_button.setVisible(result.verdict == "revocation_unknown")
+        if result.ok and result.event_id and self.case_number:
+            self.ctx.case_changed.emit(self.case_number)
+
+    def _failed(self, error: object) -> None:
+        self.verify_button.setEnabled(True)
+        self.verdict_label.setStyleSheet("color: #b00020;")
+        if isinstance(error, DomainError):
+            self.verdict_label.setText(self.ctx.message(error))
+            return
+        log.error("identity check failed: %s", type(error).__name__)
+        self.verdict_label.setText(self.tr("自然人憑證驗證發生錯誤"))
+
+    def ask_override(self) -> None:
+        self.override_dialog = OverrideDialog(self)
+        self.override_dialog.accepted.connect(self._override_entered)
+        self.override_dialog.open()
+
+    def _override_entered(self) -> None:
+        dialog = self.override_dialog
+        assert dialog is not None
+        self._pending_override = identity.Override(
+            dialog.supervisor.text().strip(), dialog.reason.text().strip()
+        )
+        self.override_dialog = None
+        self.override_button.hide()
+        # A new proof (fresh nonce, PIN typed again) carries the override.
+        self.verify_button.setEnabled(False)
+        self.ctx.tasks.run(
+            identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed
+        )
+
+    # -- CRL schedule --------------------------------------------------------------------------
+
+    def update_crls_if_due(self) -> None:
+        def work() -> list[identity.CrlUpdate]:
+            if not identity.crl_update_due(self.ctx.app):
+                return []
+            return identity.update_crls(self.ctx.app)
+
+        def failed(error: object) -> None:
+            log.warning("scheduled CRL update failed: %s", type(error).__name__)
+
+        self.ctx.tasks.run(work, on_done=lambda _r: None, on_error=failed)
+
+    # -- lifecycle -----------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        if self._watch_token is not None:
+            identity.CardWatch.shared().unsubscribe(self._watch_token)
+            self._watch_token = None
+
+
+def create_panel(ctx: GuiContext) -> QWidget:
+    return IdentityPanel(ctx)

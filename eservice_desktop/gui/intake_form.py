@@ -1,0 +1,805 @@
+"""Intake form (收件), generated from the catalogue entry of the chosen service.
+
+Everything is reachable from the keyboard in a fixed tab order: service picker (type a code or
+part of the name), applicant ID (person or business is decided by the number's shape), name,
+phone, e-mail, the service's own fields, copies, document-free lookup consent, pickup. Ctrl+Enter
+submits. Each field has its error label right beside it, filled in zh-TW (or English) from the
+``DomainError`` the service raised for that field; IDs and phone numbers are also checked when
+the field loses focus.
+
+The form state is saved as a draft (``DATA_DIR/drafts/intake.json``, written atomically,
+debounced) on every change and restored when the form opens, so closing the window or a crash
+loses nothing; a successful intake deletes it.
+
+Identity cards: ``ctx.applicant_read`` fills ID and name and says where they came from;
+``ctx.identity_cleared`` empties the fields that still hold what the card gave.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.catalogue import (
+    DOCUMENT_FREE_KINDS,
+    DOCUMENT_FREE_KINDS_EN,
+    PICKUP_LABELS,
+    FieldSpec,
+    Service,
+    fee_total,
+)
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
+from eservice_desktop.domain.rocdate import format_roc, parse_roc
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import intake as intake_service
+from eservice_desktop.services.cases import CaseView
+
+PAGE_TITLE_ZH = "收件"
+PAGE_TITLE_EN = "Intake"
+PAGE_SHORTCUT = "F2"
+
+DRAFT_DEBOUNCE_MS = 300
+DRAFT_VERSION = 1
+
+log = logging.getLogger("eservice.gui")
+
+SOURCE_LABELS = {
+    "nhi": ("讀自健保卡", "Read from NHI card"),
+    "moica": ("讀自自然人憑證", "Read from MOICA card"),
+}
+
+
+class DraftStore:
+    """One JSON draft per form, replaced atomically (a crash mid-write keeps the old one)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def save(self, state: dict[str, Any]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(self.path.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump({"version": DRAFT_VERSION, "form": state}, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.path)
+
+    def load(self) -> dict[str, Any] | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError):
+            log.warning("intake draft unreadable; starting with an empty form")
+            return None
+        form = data.get("form") if isinstance(data, dict) else None
+        return form if isinstance(form, dict) else None
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _error_label(key: str) -> QLabel:
+    label = QLabel()
+    label.setObjectName(f"error_{key}")
+    label.setStyleSheet("color: #b00020;")
+    label.setWordWrap(True)
+    return label
+
+
+def _row(field: QWidget, error: QLabel) -> QWidget:
+    """The field and its error label side by side: the error sits next to what it is about."""
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(field, 3)
+    layout.addWidget(error, 2)
+    return box
+
+
+class IntakeForm(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("intake_form")
+        self.ctx = ctx
+        self.drafts = DraftStore(ctx.app.settings.data_dir / "drafts" / "intake.json")
+        self.service: Service | None = None
+        self.services = ctx.app.catalogue.services_for(ctx.app.office_kind)
+        self.error_labels: dict[str, QLabel] = {}
+        self.field_widgets: dict[str, QWidget] = {}
+        self._field_specs: dict[str, FieldSpec] = {}
+        self.consent_boxes: dict[str, QCheckBox] = {}
+        self._card: dict[str, str] = {}  # field -> value the card gave
+        self._card_source = ""
+        self._restoring = False
+        self._submitting = False
+        self.last_case: CaseView | None = None
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        # Service picker: editable, completes on code or any part of the name.
+        self.service_combo = QComboBox()
+        self.service_combo.setObjectName("service_combo")
+        self.service_combo.setEditable(True)
+        self.service_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.service_combo.addItem("", "")
+        for svc in self.services:
+            self.service_combo.addItem(f"{svc.code}　{ctx.pick(svc.name, svc.name_en)}", svc.code)
+        completer = QCompleter(self.service_combo.model(), self.service_combo)
+        completer.setCompletionColumn(0)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.service_combo.setCompleter(completer)
+        line = self.service_combo.lineEdit()
+        assert line is not None
+        line.setPlaceholderText(self.tr("輸入代碼或名稱篩選"))
+        line.editingFinished.connect(self._service_text_done)
+        self.service_combo.currentIndexChanged.connect(self._service_index_changed)
+        self.service_info = QLabel()
+        self.service_info.setObjectName("service_info")
+        self._add_row(form, "service", self.tr("申辦項目(&S)"), self.service_combo)
+        form.addRow("", self.service_info)
+
+        self.applicant_id = QLineEdit()
+        self.applicant_id.setObjectName("applicant_id")
+        self.applicant_id.setPlaceholderText(self.tr("身分證字號、居留證號或統一編號"))
+        self.applicant_id.setMaxLength(16)
+        self.applicant_id.installEventFilter(self)
+        self.applicant_kind = QLabel()
+        self.applicant_kind.setObjectName("applicant_kind")
+        self.card_source = QLabel()
+        self.card_source.setObjectName("card_source")
+        self.card_source.setStyleSheet("color: #1b5e20;")
+        self._add_row(form, "applicant_id", self.tr("申請人證號(&I)"), self.applicant_id)
+        kind_row = QHBoxLayout()
+        kind_row.addWidget(self.applicant_kind)
+        kind_row.addWidget(self.card_source)
+        kind_row.addStretch(1)
+        form.addRow("", kind_row)
+
+        self.applicant_name = QLineEdit()
+        self.applicant_name.setObjectName("applicant_name")
+        self.applicant_name.setMaxLength(60)
+        self._add_row(form, "applicant_name", self.tr("申請人姓名(&N)"), self.applicant_name)
+
+        self.phone = QLineEdit()
+        self.phone.setObjectName("phone")
+        self.phone.setPlaceholderText("0912345678")
+        self.phone.installEventFilter(self)
+        self._add_row(form, "phone", self.tr("手機(&P)"), self.phone)
+
+        self.email = QLineEdit()
+        self.email.setObjectName("email")
+        self._add_row(form, "email", self.tr("電子郵件(&E)"), self.email)
+
+        self.fields_box = QGroupBox(self.tr("申辦項目資料"))
+        self.fields_form = QFormLayout(self.fields_box)
+
+        self.copies = QSpinBox()
+        self.copies.setObjectName("copies")
+        self.copies.setRange(1, 99)
+        self.consent_box = QGroupBox(self.tr("同意以免書證免謄本方式查調"))
+        self.consent_box.setObjectName("consent_box")
+        self.consent_layout = QVBoxLayout(self.consent_box)
+        self.consent_error = _error_label("consent")
+        self.error_labels["consent"] = self.consent_error
+
+        self.pickup_method = QComboBox()
+        self.pickup_method.setObjectName("pickup_method")
+        self.pickup_method.currentIndexChanged.connect(self._pickup_changed)
+        self.pickup_office = QComboBox()
+        self.pickup_office.setObjectName("pickup_office")
+        for office in ctx.app.catalogue.offices_of_kind(ctx.app.office.kind):
+            if office.code != ctx.app.settings.office_code:
+                self.pickup_office.addItem(
+                    f"{office.code}　{ctx.pick(office.name, office.name_en)}", office.code
+                )
+        self.pickup_office.setEnabled(False)
+
+        lower = QFormLayout()
+        self._add_row(lower, "copies", self.tr("份數(&C)"), self.copies)
+        self._add_row(lower, "pickup_method", self.tr("領件方式(&U)"), self.pickup_method)
+        self._add_row(lower, "pickup_office", self.tr("領件機關(&O)"), self.pickup_office)
+
+        self.submit_button = QPushButton(self.tr("送出收件（Ctrl+Enter）"))
+        self.submit_button.setObjectName("submit_button")
+        self.submit_button.clicked.connect(self.submit)
+        self.clear_button = QPushButton(self.tr("清除表單"))
+        self.clear_button.setObjectName("clear_button")
+        self.clear_button.clicked.connect(self.clear_form)
+        self.result_label = QLabel()
+        self.result_label.setObjectName("result_label")
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form_error = QLabel()
+        self.form_error.setObjectName("form_error")
+        self.form_error.setStyleSheet("color: #b00020;")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.submit_button)
+        buttons.addWidget(self.clear_button)
+        buttons.addStretch(1)
+
+        inner = QWidget()
+        col = QVBoxLayout(inner)
+        col.addLayout(form)
+        col.addWidget(self.fields_box)
+        col.addLayout(lower)
+        col.addWidget(self.consent_box)
+        col.addWidget(self.consent_error)
+        col.addLayout(buttons)
+        col.addWidget(self.form_error)
+        col.addWidget(self.result_label)
+        col.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            sc = QShortcut(QKeySequence(seq), self)
+            sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            sc.activated.connect(self.submit)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DEBOUNCE_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+        for edit in (self.applicant_id, self.applicant_name, self.phone, self.email):
+            edit.textChanged.connect(self._changed)
+        self.applicant_id.textChanged.connect(lambda t: self._card_edited("applicant_id", t))
+        self.applicant_name.textChanged.connect(lambda t: self._card_edited("applicant_name", t))
+        self.copies.valueChanged.connect(self._changed)
+        self.pickup_method.currentIndexChanged.connect(self._changed)
+        self.pickup_office.currentIndexChanged.connect(self._changed)
+
+        ctx.applicant_read.connect(self.fill_from_card)
+        ctx.identity_cleared.connect(self.clear_card_fields)
+
+        self._set_service(None)
+        self.restore_draft()
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _add_row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
+        error = _error_label(key)
+        self.error_labels[key] = error
+        title = QLabel(label)
+        title.setBuddy(widget)
+        form.addRow(title, _row(widget, error))
+
+    def _service_index_changed(self, index: int) -> None:
+        code = self.service_combo.itemData(index) if index >= 0 else ""
+        self._set_service(self.ctx.app.catalogue.service(code) if code else None)
+        self._changed()
+
+    def _service_text_done(self) -> None:
+        """The typed text decides the service; text that names none never leaves an earlier
+        choice silently in place."""
+        combo = self.service_combo
+        text = combo.currentText().strip()
+        index = self.find_service(text)
+        if index is None:
+            if not text:
+                combo.setCurrentIndex(0)
+                return
+            combo.setCurrentIndex(0)  # no service while the text names none
+            combo.setEditText(text)
+            self.error_labels["service"].setText(self.tr("查無此申辦項目，請輸入代碼或名稱"))
+            return
+        if index != self.service_combo.currentIndex():
+            self.service_combo.setCurrentIndex(index)
+        else:
+            # Typing over the same item leaves stray text: show the item's own text again.
+            self.service_combo.setEditText(self.service_combo.itemText(index))
+
+    def find_service(self, text: str) -> int | None:
+        """Index of the service meant by ``text``: the item itself, its code, or the only
+        item containing it."""
+        t = text.strip()
+        if not t:
+            return None
+        up = t.upper()
+        contains: list[int] = []
+        for i in range(1, self.service_combo.count()):
+            item = self.service_combo.itemText(i)
+            code = str(self.service_combo.itemData(i))
+            if t == item or up == code:
+                return i
+            if t in item or up in item.upper():
+                contains.append(i)
+        return contains[0] if len(contains) == 1 else None
+
+    def _set_service(self, service: Service | None) -> None:
+        if service is self.service and service is not None:
+            return
+        old = self.field_values()
+        self.service = service
+        self.error_labels["service"].clear()
+        while self.fields_form.rowCount():
+            self.fields_form.removeRow(0)
+        for key in list(self.field_widgets):
+            self.error_labels.pop(key, None)
+        self.field_widgets.clear()
+        self._field_specs.clear()
+        for box in self.consent_boxes.values():
+            box.deleteLater()
+        self.consent_boxes.clear()
+        self.pickup_method.blockSignals(True)
+        self.pickup_method.clear()
+        if service is None:
+            self.service_info.setText(self.tr("請先選擇申辦項目"))
+            self.fields_box.setVisible(False)
+            self.consent_box.setVisible(False)
+            self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS["counter"]), "counter")
+            self.pickup_method.blockSignals(False)
+            self._pickup_changed()
+            self._chain_tab_order()
+            return
+        fee = fee_total(service, 1) if service.fee_items else 0
+        info = self.tr("處理期限 {n} 個工作天　規費每份 {fee} 元").format(
+            n=service.time_limit_working_days, fee=fee
+        )
+        if service.requires_moica:
+            info += self.tr("　需以自然人憑證驗證身分")
+        self.service_info.setText(info)
+        for spec in service.fields:
+            widget = self._field_widget(spec)
+            widget.setObjectName(f"field_{spec.key}")
+            self.field_widgets[spec.key] = widget
+            self._field_specs[spec.key] = spec
+            error = _error_label(spec.key)
+            self.error_labels[spec.key] = error
+            label = self.ctx.pick(spec.label, spec.label_en) + ("＊" if spec.required else "")
+            title = QLabel(label)
+            title.setBuddy(widget)
+            self.fields_form.addRow(title, _row(widget, error))
+            if spec.key in old:
+                self._set_field_value(spec.key, old[spec.key])
+        self.fields_box.setVisible(bool(service.fields))
+        for kind in sorted(service.document_free_lookups):
+            box = QCheckBox(
+                self.ctx.pick(
+                    DOCUMENT_FREE_KINDS.get(kind, kind), DOCUMENT_FREE_KINDS_EN.get(kind, kind)
+                )
+            )
+            box.setObjectName(f"consent_{kind}")
+            box.toggled.connect(self._changed)
+            self.consent_layout.addWidget(box)
+            self.consent_boxes[kind] = box
+        self.consent_box.setVisible(bool(self.consent_boxes))
+        for option in service.pickup_options:
+            self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS[option]), option)
+        self.pickup_method.blockSignals(False)
+        self._pickup_changed()
+        self._chain_tab_order()
+
+    def _field_widget(self, spec: FieldSpec) -> QWidget:
+        if spec.type == "choice":
+            combo = QComboBox()
+            if not spec.required:
+                combo.addItem("", "")
+            for choice in spec.choices:
+                combo.addItem(choice, choice)
+            combo.currentIndexChanged.connect(self._changed)
+            return combo
+        if spec.type == "int":
+            spin = QSpinBox()
+            spin.setRange(0, 99999)
+            spin.setSpecialValueText(" ")
+            spin.valueChanged.connect(self._changed)
+            return spin
+        edit = QLineEdit()
+        if spec.max_length:
+            edit.setMaxLength(spec.max_length)
+        if spec.type == "date":
+            edit.setPlaceholderText(self.tr("民國年/月/日，例如 115/03/10"))
+            edit.installEventFilter(self)
+        elif spec.type == "land_parcel":
+            edit.setPlaceholderText(self.tr("地段及地號，例如 中正段 0123-0000"))
+        elif spec.type == "address":
+            edit.setPlaceholderText(self.tr("地址"))
+        edit.textChanged.connect(self._changed)
+        return edit
+
+    def _chain_tab_order(self) -> None:
+        chain: list[QWidget] = [
+            self.service_combo,
+            self.applicant_id,
+            self.applicant_name,
+            self.phone,
+            self.email,
+        ]
+        chain += list(self.field_widgets.values())
+        chain += [self.copies, self.pickup_method, self.pickup_office]
+        chain += list(self.consent_boxes.values())
+        chain += [self.submit_button, self.clear_button]
+        for a, b in itertools.pairwise(chain):
+            QWidget.setTabOrder(a, b)
+
+    def _pickup_changed(self, _index: int = 0) -> None:
+        other = self.pickup_method.currentData() == "other_office"
+        self.pickup_office.setEnabled(other)
+
+    # -- values ------------------------------------------------------------------------------
+
+    def field_values(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, widget in self.field_widgets.items():
+            if isinstance(widget, QComboBox):
+                out[key] = widget.currentData() or ""
+            elif isinstance(widget, QSpinBox):
+                out[key] = widget.value() or None
+            elif isinstance(widget, QLineEdit):
+                out[key] = widget.text()
+        return out
+
+    def _set_field_value(self, key: str, value: Any) -> None:
+        widget = self.field_widgets.get(key)
+        if isinstance(widget, QComboBox):
+            i = widget.findData(value)
+            if i >= 0:
+                widget.setCurrentIndex(i)
+        elif isinstance(widget, QSpinBox):
+            widget.setValue(int(value or 0))
+        elif isinstance(widget, QLineEdit):
+            widget.setText("" if value is None else str(value))
+
+    def state(self) -> dict[str, Any]:
+        """The whole form as JSON-ready data (what the draft stores)."""
+        return {
+            "service_code": self.service.code if self.service else "",
+            "service_text": "" if self.service else self.service_combo.currentText(),
+            "applicant_id": self.applicant_id.text(),
+            "applicant_name": self.applicant_name.text(),
+            "phone": self.phone.text(),
+            "email": self.email.text(),
+            "copies": self.copies.value(),
+            "fields": self.field_values(),
+            "consent": sorted(k for k, b in self.consent_boxes.items() if b.isChecked()),
+            "pickup_method": self.pickup_method.currentData() or "counter",
+            "pickup_office": self.pickup_office.currentData() or "",
+            "card": dict(self._card),
+            "card_source": self._card_source,
+        }
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        self._restoring = True
+        try:
+            code = str(state.get("service_code") or "")
+            index = self.service_combo.findData(code) if code else 0
+            self.service_combo.setCurrentIndex(max(index, 0))
+            if index <= 0 and state.get("service_text"):
+                self.service_combo.setEditText(str(state["service_text"]))
+            self.applicant_id.setText(str(state.get("applicant_id", "")))
+            self.applicant_name.setText(str(state.get("applicant_name", "")))
+            self.phone.setText(str(state.get("phone", "")))
+            self.email.setText(str(state.get("email", "")))
+            self.copies.setValue(int(state.get("copies") or 1))
+            for key, value in dict(state.get("fields") or {}).items():
+                self._set_field_value(key, value)
+            for kind in state.get("consent") or []:
+                if kind in self.consent_boxes:
+                    self.consent_boxes[kind].setChecked(True)
+            i = self.pickup_method.findData(state.get("pickup_method", "counter"))
+            if i >= 0:
+                self.pickup_method.setCurrentIndex(i)
+            j = self.pickup_office.findData(state.get("pickup_office", ""))
+            if j >= 0:
+                self.pickup_office.setCurrentIndex(j)
+            self._card = {k: str(v) for k, v in dict(state.get("card") or {}).items()}
+            self._card_source = str(state.get("card_source") or "")
+            self._show_card_source()
+        finally:
+            self._restoring = False
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def _changed(self, *_args: Any) -> None:
+        if not self._restoring and not self._submitting:
+            self._draft_timer.start()
+
+    def save_draft(self) -> None:
+        self._draft_timer.stop()
+        try:
+            self.drafts.save(self.state())
+        except OSError as e:
+            log.warning("could not save the intake draft: %s", type(e).__name__)
+
+    def restore_draft(self) -> bool:
+        state = self.drafts.load()
+        if not state:
+            return False
+        self.set_state(state)
+        self.ctx.status_message.emit(self.tr("已還原未送出的收件草稿"))
+        return True
+
+    def on_closing(self) -> None:
+        if self._draft_timer.isActive():
+            self.save_draft()
+
+    def clear_form(self) -> None:
+        self._restoring = True
+        try:
+            self.service_combo.setCurrentIndex(0)
+            self.service_combo.setEditText("")
+            for edit in (self.applicant_id, self.applicant_name, self.phone, self.email):
+                edit.clear()
+            self.copies.setValue(1)
+            self._card.clear()
+            self._card_source = ""
+            self._show_card_source()
+            self.applicant_kind.clear()
+            self.clear_errors()
+        finally:
+            self._restoring = False
+        self._draft_timer.stop()
+        self.drafts.clear()
+        completer = self.service_combo.completer()
+        popup = completer.popup() if completer is not None else None
+        if popup is not None:
+            popup.hide()
+        self.service_combo.setFocus()
+
+    # -- identity cards ----------------------------------------------------------------------
+
+    def fill_from_card(self, person: dict[str, Any]) -> None:
+        pid, name = str(person.get("id", "")), str(person.get("name", ""))
+        self._card_source = str(person.get("source", ""))
+        self._card = {}
+        self.applicant_id.setText(pid)
+        self.applicant_name.setText(name)
+        self._card = {"applicant_id": pid, "applicant_name": name}
+        self._show_card_source()
+        self.check_applicant_id()
+        self._changed()
+
+    def clear_card_fields(self) -> None:
+        for key, value in list(self._card.items()):
+            edit = self.applicant_id if key == "applicant_id" else self.applicant_name
+            if edit.text() == value:
+                edit.clear()
+        self._card.clear()
+        self._card_source = ""
+        self._show_card_source()
+        self.applicant_kind.clear()
+        self._changed()
+
+    def _card_edited(self, key: str, text: str) -> None:
+        if key in self._card and text != self._card[key]:
+            del self._card[key]
+            if not self._card:
+                self._card_source = ""
+            self._show_card_source()
+
+    def _show_card_source(self) -> None:
+        zh_en = SOURCE_LABELS.get(self._card_source)
+        self.card_source.setText(self.ctx.pick(*zh_en) if zh_en and self._card else "")
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FocusOut:
+            if watched is self.applicant_id:
+                self.check_applicant_id()
+            elif watched is self.phone:
+                self.check_phone()
+            else:
+                for key, widget in self.field_widgets.items():
+                    if watched is widget and self._field_specs[key].type == "date":
+                        self._check_date(key)
+        return super().eventFilter(watched, event)
+
+    def check_applicant_id(self) -> bool:
+        text = self.applicant_id.text().strip()
+        label = self.error_labels["applicant_id"]
+        if not text:
+            label.clear()
+            self.applicant_kind.clear()
+            return False
+        try:
+            kind, id_type, _norm = classify_applicant_id(text)
+        except DomainError as e:
+            label.setText(self.ctx.message(e))
+            self.applicant_kind.clear()
+            return False
+        label.clear()
+        kinds = {
+            "national_id": ("個人（國民身分證）", "Person (national ID)"),
+            "resident_id": ("個人（居留證）", "Person (resident certificate)"),
+            "ubn": ("法人／商號（統一編號）", "Business (unified business number)"),
+        }
+        self.applicant_kind.setText(self.ctx.pick(*kinds.get(id_type, (kind, kind))))
+        return True
+
+    def check_phone(self) -> bool:
+        text = self.phone.text().strip()
+        label = self.error_labels["phone"]
+        if not text:
+            label.clear()
+            return True
+        try:
+            validate_mobile(text, field="phone")
+        except DomainError as e:
+            label.setText(self.ctx.message(e))
+            return False
+        label.clear()
+        return True
+
+    def _check_date(self, key: str) -> str | None:
+        """ISO date of a date field (ROC or ISO input); shows the error beside it otherwise."""
+        widget = self.field_widgets[key]
+        assert isinstance(widget, QLineEdit)
+        text = widget.text().strip()
+        label = self.error_labels[key]
+        if not text:
+            label.clear()
+            return ""
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            try:
+                day = parse_roc(text, field=key)
+            except DomainError:
+                label.setText(self.tr("日期格式錯誤，請輸入民國年/月/日，例如 115/03/10"))
+                return None
+        label.clear()
+        widget.setToolTip(format_roc(day, "long"))
+        return day.isoformat()
+
+    def clear_errors(self) -> None:
+        for label in self.error_labels.values():
+            label.clear()
+        self.form_error.clear()
+
+    def show_errors(self, errors: dict[str, DomainError | str]) -> None:
+        first: QWidget | None = None
+        for key, error in errors.items():
+            text = error if isinstance(error, str) else self.ctx.message(error)
+            label = self.error_labels.get(key)
+            if label is None:
+                label = self.form_error
+            label.setText(text)
+            widget = self._widget_for(key)
+            if first is None and widget is not None:
+                first = widget
+        if first is not None:
+            first.setFocus()
+
+    def _widget_for(self, key: str) -> QWidget | None:
+        return {
+            "service": self.service_combo,
+            "applicant_id": self.applicant_id,
+            "applicant_name": self.applicant_name,
+            "phone": self.phone,
+            "email": self.email,
+            "copies": self.copies,
+            "pickup_method": self.pickup_method,
+            "pickup_office": self.pickup_office,
+        }.get(key) or self.field_widgets.get(key)
+
+    # -- submit ------------------------------------------------------------------------------
+
+    def request(self) -> tuple[intake_service.IntakeRequest, dict[str, str]]:
+        """The service request and the form's own errors (date formats)."""
+        local: dict[str, str] = {}
+        fields = self.field_values()
+        for key, spec in self._field_specs.items():
+            if spec.type == "date":
+                iso = self._check_date(key)
+                if iso is None:
+                    local[key] = self.error_labels[key].text()
+                else:
+                    fields[key] = iso
+        method = str(self.pickup_method.currentData() or "counter")
+        req = intake_service.IntakeRequest(
+            service_code=self.service.code if self.service else self.service_combo.currentText(),
+            applicant_id=self.applicant_id.text(),
+            applicant_name=self.applicant_name.text(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            copies=self.copies.value(),
+            fields={k: v for k, v in fields.items() if v not in (None, "")},
+            consent=sorted(k for k, b in self.consent_boxes.items() if b.isChecked()),
+            pickup_method=method,
+            pickup_office=str(self.pickup_office.currentData() or "")
+            if method == "other_office"
+            else "",
+        )
+        return req, local
+
+    def submit(self) -> None:
+        if self._submitting:
+            return
+        self._service_text_done()
+        self.clear_errors()
+        self.result_label.clear()
+        req, local = self.request()
+        if self.service is None:
+            local["service"] = (
+                self.tr("查無此申辦項目，請輸入代碼或名稱")
+                if self.service_combo.currentText().strip()
+                else self.tr("請選擇申辦項目")
+            )
+        if local:
+            errors: dict[str, DomainError | str] = {}
+            try:
+                intake_service.validate(self.ctx.app, req)
+            except intake_service.IntakeErrors as e:
+                errors.update(e.errors)
+            errors.update(local)
+            self.show_errors(errors)
+            return
+        self._submitting = True
+        self.submit_button.setEnabled(False)
+        self.ctx.tasks.run(
+            intake_service.intake,
+            self.ctx.app,
+            req,
+            on_done=self._submitted,
+            on_error=self._submit_failed,
+        )
+
+    def _submitted(self, view: CaseView) -> None:
+        self._submitting = False
+        self.submit_button.setEnabled(True)
+        self.last_case = view
+        self.clear_form()
+        due = "—"
+        if view.due:
+            day = date.fromisoformat(view.due)
+            due = format_roc(day, "long") if self.ctx.is_zh else day.isoformat()
+        self.result_label.setText(
+            self.tr("已收件：{number}，到期日 {due}").format(number=view.case_number, due=due)
+        )
+        self.ctx.status_message.emit(self.result_label.text())
+        self.ctx.case_changed.emit(view.case_number)
+
+    def _submit_failed(self, error: object) -> None:
+        self._submitting = False
+        self.submit_button.setEnabled(True)
+        if isinstance(error, intake_service.IntakeErrors):
+            self.show_errors(dict(error.errors))
+        elif isinstance(error, DomainError):
+            self.show_errors({error.field or "form": error})
+        else:
+            self.form_error.setText(
+                QCoreApplication.translate("IntakeForm", "收件失敗，請洽資訊人員；表單已保留為草稿")
+            )
+            self.save_draft()
+            self.ctx.tasks._unhandled(error)
+
+    # -- page hooks --------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.service_combo.setFocus()
+
+
+def create_page(ctx: GuiContext) -> QWidget:
+    return IntakeForm(ctx)

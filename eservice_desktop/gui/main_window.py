@@ -1,0 +1,267 @@
+"""The counter's main window: pages in a stack, a menu with every page's shortcut, side panels
+and a status bar.
+
+Adding a feature to the window is one line in one of these tuples (and never a change to
+another page):
+
+``PAGE_MODULES``
+    Module paths of pages. Each module exports ``PAGE_TITLE_ZH``, ``PAGE_TITLE_EN``,
+    ``PAGE_SHORTCUT`` (a QKeySequence string such as ``"F4"``, or ``""``) and
+    ``create_page(ctx: GuiContext) -> QWidget``. Optional hooks on the returned widget:
+    ``on_shown()`` (called each time the page comes to the front, e.g. to focus its first
+    field) and ``focus_search()`` (Ctrl+F lands there when the page has it).
+``STATUS_WIDGET_MODULES``
+    Modules exporting ``create_status_widget(ctx) -> QWidget``, added to the right of the
+    status bar in order (e.g. the sync state).
+``PANEL_MODULES``
+    Modules exporting ``create_panel(ctx) -> QWidget`` and optionally ``PANEL_TITLE_ZH`` /
+    ``PANEL_TITLE_EN``; each becomes a dock on the right (e.g. the identity panel).
+
+A module that fails to import stops the window from opening with the import error: a
+counter missing a feature silently is worse than one that does not start.
+
+Keys: F2 intake, F3 queue and its search box, Ctrl+F search, Esc back to the previous page,
+Ctrl+Q quit; each page's own ``PAGE_SHORTCUT``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QWidget,
+)
+
+from eservice_desktop import __version__
+from eservice_desktop.gui.context import GuiContext
+
+PAGE_MODULES: tuple[str, ...] = (
+    "eservice_desktop.gui.queue_page",
+    "eservice_desktop.gui.intake_form",
+    "eservice_desktop.gui.pickup_desk",
+    "eservice_desktop.gui.payment_page",
+)
+
+STATUS_WIDGET_MODULES: tuple[str, ...] = ("eservice_desktop.gui.sync_status",)
+
+PANEL_MODULES: tuple[str, ...] = ("eservice_desktop.gui.identity_panel",)
+
+APP_TITLE_ZH = "戶政／地政事務所櫃檯系統"
+APP_TITLE_EN = "Household / Land Office Counter"
+
+QUEUE_PAGE = "eservice_desktop.gui.queue_page"
+INTAKE_PAGE = "eservice_desktop.gui.intake_form"
+
+
+def _load(path: str) -> ModuleType:
+    return importlib.import_module(path)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("MainWindow")
+        office = ctx.app.office
+        title = ctx.pick(APP_TITLE_ZH, APP_TITLE_EN)
+        self.setWindowTitle(f"{title} — {ctx.pick(office.name, office.name_en)}")
+        self.resize(1200, 760)
+
+        self.stack = QStackedWidget(self)
+        self.setCentralWidget(self.stack)
+        self.pages: dict[str, QWidget] = {}
+        self.page_actions: dict[str, QAction] = {}
+        self._history: list[QWidget] = []
+
+        self._build_menu_bar()
+        for path in PAGE_MODULES:
+            self._add_page(path)
+
+        from eservice_desktop.gui.case_detail import CaseDetail
+
+        self.case_detail = CaseDetail(ctx, self)
+        self.case_detail.setObjectName("case_detail")
+        self.stack.addWidget(self.case_detail)
+
+        self.panels: list[QDockWidget] = []
+        for path in PANEL_MODULES:
+            self._add_panel(path)
+
+        self._build_status_bar()
+        self._build_shortcuts()
+        ctx.open_case_requested.connect(self.open_case)
+        ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        if QUEUE_PAGE in self.pages:
+            self.show_page(QUEUE_PAGE, remember=False)
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _build_menu_bar(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("檔案(&F)"))
+        quit_action = QAction(self.tr("結束(&X)"), self)
+        quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        self.pages_menu = bar.addMenu(self.tr("頁面(&P)"))
+        self.go_menu = bar.addMenu(self.tr("前往(&G)"))
+        search_action = QAction(self.tr("搜尋案件(&S)"), self)
+        search_action.setShortcut(QKeySequence("Ctrl+F"))
+        search_action.triggered.connect(self.focus_search)
+        self.go_menu.addAction(search_action)
+        back_action = QAction(self.tr("返回上一頁(&B)"), self)
+        back_action.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        back_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        back_action.triggered.connect(self.go_back)
+        self.go_menu.addAction(back_action)
+        self.addAction(back_action)
+        help_menu = bar.addMenu(self.tr("說明(&H)"))
+        about = QAction(self.tr("關於(&A)"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _add_page(self, path: str) -> None:
+        module = _load(path)
+        widget: QWidget = module.create_page(self.ctx)
+        widget.setObjectName(widget.objectName() or path.rsplit(".", 1)[-1])
+        self.pages[path] = widget
+        self.stack.addWidget(widget)
+        title = self.ctx.pick(module.PAGE_TITLE_ZH, module.PAGE_TITLE_EN)
+        action = QAction(title, self)
+        shortcut = getattr(module, "PAGE_SHORTCUT", "")
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        action.triggered.connect(lambda _=False, p=path: self.show_page(p))
+        self.pages_menu.addAction(action)
+        self.addAction(action)
+        self.page_actions[path] = action
+
+    def _add_panel(self, path: str) -> None:
+        module = _load(path)
+        widget: QWidget = module.create_panel(self.ctx)
+        title = self.ctx.pick(
+            getattr(module, "PANEL_TITLE_ZH", ""), getattr(module, "PANEL_TITLE_EN", "")
+        )
+        dock = QDockWidget(title, self)
+        dock.setObjectName("dock_" + path.rsplit(".", 1)[-1])
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.panels.append(dock)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        s = self.ctx.app.settings
+        office = self.ctx.app.office
+        self.office_label = QLabel(
+            self.tr("{office}（{code}）櫃檯 {device}　承辦人：{clerk}").format(
+                office=self.ctx.pick(office.name, office.name_en),
+                code=office.code,
+                device=s.device_id,
+                clerk=s.clerk,
+            )
+        )
+        self.office_label.setObjectName("office_label")
+        status.addWidget(self.office_label)
+        self.busy_bar = QProgressBar()
+        self.busy_bar.setObjectName("busy_bar")
+        self.busy_bar.setMaximumWidth(220)
+        self.busy_bar.setTextVisible(True)
+        self.busy_bar.hide()
+        status.addPermanentWidget(self.busy_bar)
+        self.status_widgets: list[QWidget] = []
+        for path in STATUS_WIDGET_MODULES:
+            widget = _load(path).create_status_widget(self.ctx)
+            status.addPermanentWidget(widget)
+            self.status_widgets.append(widget)
+        self.ctx.tasks.busy_changed.connect(self._busy)
+        self.ctx.tasks.progress_changed.connect(self._progress)
+
+    def _build_shortcuts(self) -> None:
+        # Alternative keys that are not worth a menu entry of their own.
+        f3 = QShortcut(QKeySequence("Ctrl+L"), self)
+        f3.activated.connect(self.focus_search)
+
+    # -- navigation --------------------------------------------------------------------------
+
+    def current_page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def show_page(self, path: str, remember: bool = True) -> QWidget:
+        widget = self.pages[path]
+        self._show(widget, remember)
+        return widget
+
+    def _show(self, widget: QWidget, remember: bool = True) -> None:
+        current = self.stack.currentWidget()
+        if remember and current is not None and current is not widget:
+            self._history.append(current)
+            del self._history[:-20]
+        self.stack.setCurrentWidget(widget)
+        hook = getattr(widget, "on_shown", None)
+        if callable(hook):
+            hook()
+
+    def go_back(self) -> None:
+        while self._history:
+            widget = self._history.pop()
+            if widget is not self.stack.currentWidget():
+                self._show(widget, remember=False)
+                return
+        if QUEUE_PAGE in self.pages and self.stack.currentWidget() is not self.pages[QUEUE_PAGE]:
+            self._show(self.pages[QUEUE_PAGE], remember=False)
+
+    def focus_search(self) -> None:
+        current = self.stack.currentWidget()
+        if not callable(getattr(current, "focus_search", None)) and QUEUE_PAGE in self.pages:
+            current = self.show_page(QUEUE_PAGE)
+        hook: Any = getattr(current, "focus_search", None)
+        if callable(hook):
+            hook()
+
+    def open_case(self, case_number: str) -> None:
+        self.case_detail.load(case_number)
+        self._show(self.case_detail)
+
+    # -- status ------------------------------------------------------------------------------
+
+    def _busy(self, busy: bool) -> None:
+        self.busy_bar.setVisible(busy)
+        if busy:
+            self.busy_bar.setRange(0, 0)
+
+    def _progress(self, label: str, done: int, total: int) -> None:
+        if total > 0:
+            self.busy_bar.setRange(0, total)
+            self.busy_bar.setValue(done)
+        self.busy_bar.setFormat(f"{label} %v/%m" if label else "%v/%m")
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("關於"),
+            self.tr("戶政／地政事務所櫃檯系統\n版本 {version}").format(version=__version__),
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        for widget in self.pages.values():
+            hook = getattr(widget, "on_closing", None)
+            if callable(hook):
+                hook()
+        self.ctx.tasks.shutdown()
+        super().closeEvent(event)

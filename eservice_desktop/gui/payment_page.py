@@ -1,0 +1,574 @@
+"""Fees and receipts at the counter (規費收費): the fee shown before any money is taken, cash
+with change, card with the terminal's reference, receipt print / reprint (with reason) / void
+(with reason), refunds, and the daily closing.
+
+Every service call runs on a worker through ``ctx.tasks``; printing goes through
+``gui.printing`` (print dialog on the UI thread only when asked, painting on a worker). After a
+crash, receipts that were paid but never printed are offered first (``pending_receipts``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.gui import printing
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import cases, fees, payments, reports
+from eservice_desktop.services.app import App
+
+PAGE_TITLE_ZH = "規費收費"
+PAGE_TITLE_EN = "Fees and receipts"
+PAGE_SHORTCUT = "F6"
+
+MAX_AMOUNT = 9_999_999
+
+
+@dataclass(frozen=True)
+class PaymentScreen:
+    """Everything the page shows for one case, loaded on a worker."""
+
+    view: cases.CaseView
+    assessment: fees.Assessment
+    assessed: bool
+    receipts: list[payments.PaymentResult]
+
+
+def load_screen(app: App, case_number: str) -> PaymentScreen:
+    view = cases.show_case(app, case_number)
+    state = cases.load_case(app, case_number)
+    assessed = bool(state.fee_items) or state.fees_due > 0
+    a = fees.current(state) if assessed else fees.preview(app, case_number)
+    return PaymentScreen(view, a, assessed, payments.receipts_of_case(app, view.case_number))
+
+
+def pay_and_number(
+    app: App, case_number: str, method: str, amount: int, *, tendered: int | None, reference: str
+) -> payments.PaymentResult:
+    return payments.record_payment(
+        app, case_number, method, amount, tendered=tendered, reference=reference
+    )
+
+
+class PaymentPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("payment_page")
+        self.current: PaymentScreen | None = None
+        #: Returns the printer for the next job, or None to ask (tests inject a PDF printer).
+        self.printer_factory: Callable[[], QPrinter | None] | None = None
+        self.last_error = ""
+        #: The case most recently written anywhere (intake, queue ...): shown on F6.
+        self.recent_case = ""
+        self._build()
+        ctx.case_changed.connect(self._case_changed)
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.case_edit = QLineEdit()
+        self.case_edit.setObjectName("case_edit")
+        self.case_edit.setPlaceholderText(self.tr("輸入或掃描案號"))
+        self.case_edit.returnPressed.connect(lambda: self.load(self.case_edit.text()))
+        load_btn = QPushButton(self.tr("查詢"))
+        load_btn.clicked.connect(lambda: self.load(self.case_edit.text()))
+        top.addWidget(QLabel(self.tr("案號")))
+        top.addWidget(self.case_edit, 1)
+        top.addWidget(load_btn)
+        root.addLayout(top)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.summary)
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pending_label")
+        self.pending_label.setStyleSheet("color: #b00020")
+        root.addWidget(self.pending_label)
+
+        fee_box = QGroupBox(self.tr("規費核計"))
+        fee_layout = QVBoxLayout(fee_box)
+        self.items_table = QTableWidget(0, 4)
+        self.items_table.setObjectName("items_table")
+        self.items_table.setHorizontalHeaderLabels(
+            [self.tr("規費項目"), self.tr("數量"), self.tr("單價"), self.tr("金額")]
+        )
+        self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.items_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fee_layout.addWidget(self.items_table)
+        adjust = QHBoxLayout()
+        self.exempt_box = QCheckBox(self.tr("免徵"))
+        self.reduction_spin = QSpinBox()
+        self.reduction_spin.setRange(0, MAX_AMOUNT)
+        self.reduction_spin.setPrefix(self.tr("減免 "))
+        self.reason_combo = QComboBox()
+        self.reason_combo.setEditable(True)
+        self.reason_combo.addItems(["", *fees.EXEMPTION_REASONS])
+        self.reason_combo.setObjectName("reason_combo")
+        self.assess_btn = QPushButton(self.tr("核定規費"))
+        self.assess_btn.setObjectName("assess_btn")
+        self.assess_btn.clicked.connect(self.assess)
+        for w in (self.exempt_box, self.reduction_spin, QLabel(self.tr("原因")), self.reason_combo):
+            adjust.addWidget(w)
+        adjust.addWidget(self.assess_btn)
+        fee_layout.addLayout(adjust)
+        self.totals = QLabel()
+        self.totals.setObjectName("totals")
+        fee_layout.addWidget(self.totals)
+        root.addWidget(fee_box)
+
+        pay_box = QGroupBox(self.tr("收費"))
+        form = QFormLayout(pay_box)
+        methods = QHBoxLayout()
+        self.cash_radio = QRadioButton(self.tr("現金"))
+        self.card_radio = QRadioButton(self.tr("刷卡"))
+        self.cash_radio.setChecked(True)
+        self.method_group = QButtonGroup(self)
+        self.method_group.addButton(self.cash_radio)
+        self.method_group.addButton(self.card_radio)
+        methods.addWidget(self.cash_radio)
+        methods.addWidget(self.card_radio)
+        methods.addStretch(1)
+        form.addRow(self.tr("繳費方式"), methods)
+        self.amount_spin = QSpinBox()
+        self.amount_spin.setObjectName("amount_spin")
+        self.amount_spin.setRange(0, MAX_AMOUNT)
+        self.amount_spin.setSuffix(self.tr(" 元"))
+        form.addRow(self.tr("本次收費"), self.amount_spin)
+        self.tendered_spin = QSpinBox()
+        self.tendered_spin.setObjectName("tendered_spin")
+        self.tendered_spin.setRange(0, MAX_AMOUNT)
+        self.tendered_spin.setSuffix(self.tr(" 元"))
+        form.addRow(self.tr("收現"), self.tendered_spin)
+        self.change_label = QLabel("0")
+        self.change_label.setObjectName("change_label")
+        form.addRow(self.tr("找零"), self.change_label)
+        self.reference_edit = QLineEdit()
+        self.reference_edit.setObjectName("reference_edit")
+        self.reference_edit.setPlaceholderText(self.tr("刷卡機交易序號／授權碼"))
+        form.addRow(self.tr("交易序號"), self.reference_edit)
+        self.pay_btn = QPushButton(self.tr("收費並列印收據 (F9)"))
+        self.pay_btn.setObjectName("pay_btn")
+        self.pay_btn.clicked.connect(self.pay)
+        form.addRow(self.pay_btn)
+        QShortcut(QKeySequence("F9"), self, self.pay)
+        root.addWidget(pay_box)
+        for signal in (self.amount_spin.valueChanged, self.tendered_spin.valueChanged):
+            signal.connect(self._update_change)
+        self.cash_radio.toggled.connect(self._method_changed)
+
+        rec_box = QGroupBox(self.tr("收據"))
+        rec_layout = QVBoxLayout(rec_box)
+        self.receipts_table = QTableWidget(0, 5)
+        self.receipts_table.setObjectName("receipts_table")
+        self.receipts_table.setHorizontalHeaderLabels(
+            [
+                self.tr("收據號碼"),
+                self.tr("方式"),
+                self.tr("金額"),
+                self.tr("狀態"),
+                self.tr("已列印"),
+            ]
+        )
+        self.receipts_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.receipts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.receipts_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        rec_layout.addWidget(self.receipts_table)
+        buttons = QHBoxLayout()
+        self.print_btn = QPushButton(self.tr("列印／重印"))
+        self.print_btn.clicked.connect(self.print_selected)
+        self.void_btn = QPushButton(self.tr("作廢"))
+        self.void_btn.clicked.connect(self.void_selected)
+        self.refund_btn = QPushButton(self.tr("退費"))
+        self.refund_btn.clicked.connect(self.refund_selected)
+        self.closing_btn = QPushButton(self.tr("日結表…"))
+        self.closing_btn.clicked.connect(self.closing_dialog)
+        for b in (self.print_btn, self.void_btn, self.refund_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.closing_btn)
+        rec_layout.addLayout(buttons)
+        root.addWidget(rec_box, 1)
+        self._method_changed()
+
+    # -- page hooks --------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.case_edit.setFocus()
+        if self.recent_case and (
+            self.current is None or self.current.view.case_number != self.recent_case
+        ):
+            self.load(self.recent_case)
+        self.ctx.tasks.run(
+            payments.pending_receipts,
+            self.ctx.app,
+            on_done=self._show_pending,
+            on_error=self._error,
+        )
+
+    def focus_search(self) -> None:
+        self.case_edit.setFocus()
+        self.case_edit.selectAll()
+
+    def _case_changed(self, number: str) -> None:
+        if number and not self.isVisible():
+            self.recent_case = number  # e.g. just received at intake: its fee is next
+        if self.current is not None and number == self.current.view.case_number:
+            self.load(number)
+
+    # -- loading and showing -----------------------------------------------------------------
+
+    def load(self, case_number: str) -> None:
+        number = case_number.strip().upper()
+        if not number:
+            return
+        self.case_edit.setText(number)
+        self.ctx.tasks.run(
+            load_screen, self.ctx.app, number, on_done=self._show, on_error=self._error
+        )
+
+    def _show(self, screen: PaymentScreen) -> None:
+        self.current = screen
+        v, a = screen.view, screen.assessment
+        self.summary.setText(
+            self.tr("{name}（{id}）　{service}　{status}").format(
+                name=v.applicant_name,
+                id=mask_id(v.applicant_id),
+                service=v.service_name,
+                status=v.status_label,
+            )
+        )
+        self.items_table.setRowCount(len(a.items))
+        for row, item in enumerate(a.items):
+            cells = [
+                self.ctx.pick(item.name, item.name_en),
+                f"{item.quantity}{item.unit}",
+                f"{item.unit_price:,}"
+                + (
+                    ""
+                    if item.additional_unit_price is None
+                    else self.tr("／續 {p}").format(p=f"{item.additional_unit_price:,}")
+                ),
+                f"{item.amount:,}",
+            ]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if col:
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.items_table.setItem(row, col, cell)
+        due = a.total if not screen.assessed else v.fees_due
+        balance = due - v.paid
+        state = self.tr("已核定") if screen.assessed else self.tr("尚未核定（收費時依此核定）")
+        self.totals.setText(
+            self.tr(
+                "小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　餘額 {bal}　（{state}）"
+            ).format(
+                sub=f"{a.subtotal:,}",
+                red=f"{a.reduction:,}",
+                due=f"{due:,}",
+                paid=f"{v.paid:,}",
+                bal=f"{balance:,}",
+                state=state,
+            )
+        )
+        self.amount_spin.setValue(max(balance, 0))
+        self.tendered_spin.setValue(max(balance, 0))
+        self.pay_btn.setEnabled(balance > 0)
+        self.receipts_table.setRowCount(len(screen.receipts))
+        for row, r in enumerate(screen.receipts):
+            method = {
+                "cash": self.tr("現金"),
+                "card": self.tr("刷卡"),
+                "online": self.tr("線上"),
+            }.get(r.method, r.method)
+            status = (
+                self.tr("作廢")
+                if r.status == "void"
+                else (self.tr("部分退費") if r.refunded else self.tr("有效"))
+            )
+            cells = [
+                r.receipt_number,
+                method,
+                f"{r.amount:,}",
+                status,
+                self.tr("是") if r.printed else self.tr("否"),
+            ]
+            for col, text in enumerate(cells):
+                self.receipts_table.setItem(row, col, QTableWidgetItem(text))
+        if screen.receipts:
+            self.receipts_table.selectRow(len(screen.receipts) - 1)
+        self._update_change()
+
+    def _show_pending(self, numbers: list[str]) -> None:
+        self.pending_label.setText(
+            self.tr("尚有 {n} 張已收費未列印的收據：{list}").format(
+                n=len(numbers), list="、".join(numbers[:5])
+            )
+            if numbers
+            else ""
+        )
+
+    def _method_changed(self) -> None:
+        cash = self.cash_radio.isChecked()
+        self.tendered_spin.setEnabled(cash)
+        self.reference_edit.setEnabled(not cash)
+        self._update_change()
+
+    def change_due(self) -> int:
+        return self.tendered_spin.value() - self.amount_spin.value()
+
+    def _update_change(self) -> None:
+        if not self.cash_radio.isChecked():
+            self.change_label.setText("—")
+            return
+        change = self.change_due()
+        self.change_label.setText(f"{change:,}")
+        self.change_label.setStyleSheet("color: #b00020" if change < 0 else "")
+
+    def _error(self, error: BaseException) -> None:
+        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        self.last_error = text
+        self.ctx.status_message.emit(text)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def assess(self) -> None:
+        if self.current is None:
+            return
+        number = self.current.view.case_number
+        self.ctx.tasks.run(
+            fees.assess,
+            self.ctx.app,
+            number,
+            exempt=self.exempt_box.isChecked(),
+            reduction=self.reduction_spin.value(),
+            reason=self.reason_combo.currentText(),
+            on_done=lambda _v: self._written(number),
+            on_error=self._error,
+        )
+
+    def pay(self) -> None:
+        if self.current is None or not self.pay_btn.isEnabled():
+            return
+        cash = self.cash_radio.isChecked()
+        if cash and self.change_due() < 0:
+            self._error(DomainError("payment.tendered", "收現金額不足", "Not enough cash tendered"))
+            return
+        number = self.current.view.case_number
+        self.pay_btn.setEnabled(False)
+        self.ctx.tasks.run(
+            pay_and_number,
+            self.ctx.app,
+            number,
+            "cash" if cash else "card",
+            self.amount_spin.value(),
+            tendered=self.tendered_spin.value() if cash else None,
+            reference=self.reference_edit.text(),
+            on_done=self._paid,
+            on_error=self._pay_failed,
+        )
+
+    def _pay_failed(self, error: BaseException) -> None:
+        self.pay_btn.setEnabled(True)
+        self._error(error)
+
+    def _paid(self, result: payments.PaymentResult) -> None:
+        msg = self.tr("收據 {n}：收 {a} 元").format(n=result.receipt_number, a=f"{result.amount:,}")
+        if result.method == "cash":
+            msg += self.tr("，找零 {c} 元").format(c=f"{result.change:,}")
+        self.ctx.status_message.emit(msg)
+        self.reference_edit.clear()
+        self._print(result.receipt_number, "")
+        self._written(result.case_number)
+
+    def _written(self, number: str) -> None:
+        self.ctx.case_changed.emit(number)
+        if self.current is None or self.current.view.case_number != number:
+            self.load(number)
+
+    def _printer(self) -> QPrinter | None:
+        return self.printer_factory() if self.printer_factory is not None else None
+
+    def _print(self, number: str, reason: str) -> None:
+        printing.print_receipt(
+            self.ctx,
+            number,
+            parent=self,
+            reprint_reason=reason,
+            printer=self._printer(),
+            on_done=lambda r: self._written(r.case_number),
+            on_error=self._error,
+        )
+
+    def selected_receipt(self) -> payments.PaymentResult | None:
+        if self.current is None:
+            return None
+        row = self.receipts_table.currentRow()
+        if 0 <= row < len(self.current.receipts):
+            return self.current.receipts[row]
+        return None
+
+    def ask_text(self, title: str, label: str) -> str | None:
+        """A reason from the clerk (tests replace this)."""
+        text, ok = QInputDialog.getText(self, title, label)
+        return text.strip() if ok and text.strip() else None
+
+    def print_selected(self) -> None:
+        r = self.selected_receipt()
+        if r is None:
+            return
+        reason = ""
+        if r.printed and r.status == "valid":
+            asked = self.ask_text(self.tr("重印收據"), self.tr("重新列印原因："))
+            if asked is None:
+                return
+            reason = asked
+        self._print(r.receipt_number, reason)
+
+    def void_selected(self) -> None:
+        r = self.selected_receipt()
+        if r is None or r.status == "void":
+            return
+        reason = self.ask_text(self.tr("作廢收據"), self.tr("作廢原因（號碼保留，列入日結）："))
+        if reason is None:
+            return
+        self.ctx.tasks.run(
+            payments.void_receipt,
+            self.ctx.app,
+            r.receipt_number,
+            reason,
+            on_done=lambda res: self._written(res.case_number),
+            on_error=self._error,
+        )
+
+    def refund_selected(self) -> None:
+        r = self.selected_receipt()
+        if r is None or r.status == "void":
+            return
+        amount, ok = QInputDialog.getInt(
+            self,
+            self.tr("退費"),
+            self.tr("退費金額："),
+            r.amount - r.refunded,
+            1,
+            max(r.amount - r.refunded, 1),
+        )
+        if not ok:
+            return
+        reason = self.ask_text(self.tr("退費"), self.tr("退費原因："))
+        if reason is None:
+            return
+        self.ctx.tasks.run(
+            payments.refund,
+            self.ctx.app,
+            r.receipt_number,
+            amount,
+            reason,
+            on_done=lambda res: self._written(res.case_number),
+            on_error=self._error,
+        )
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def closing_dialog(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle(self.tr("日結表"))
+        lay = QFormLayout(dialog)
+        day = QDateEdit(QDate.currentDate())
+        day.setCalendarPopup(True)
+        scope = QComboBox()
+        scope.addItems([self.tr("本櫃檯"), self.tr("全所")])
+        lay.addRow(self.tr("營業日"), day)
+        lay.addRow(self.tr("範圍"), scope)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        choice: list[str] = []
+        for key, text in (
+            ("pdf", self.tr("存成 PDF")),
+            ("csv", self.tr("存成 CSV")),
+            ("print", self.tr("列印")),
+        ):
+            btn = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+            btn.clicked.connect(lambda _=False, k=key: choice.append(k))
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        lay.addRow(buttons)
+        if dialog.exec() != QDialog.DialogCode.Accepted or not choice:
+            return
+        d = day.date()
+        chosen = date(d.year(), d.month(), d.day())
+        device: str | None = None if scope.currentIndex() == 1 else ""
+        if choice[0] in ("pdf", "csv"):
+            path, _ = QFileDialog.getSaveFileName(
+                self, self.tr("儲存日結表"), f"closing-{chosen.isoformat()}.{choice[0]}"
+            )
+            if path:
+                self.save_closing(chosen, Path(path), device)
+        else:
+            self.print_closing(chosen, device)
+
+    def save_closing(self, day: date, path: Path, device: str | None = "") -> None:
+        self.ctx.tasks.run(
+            reports.write_closing,
+            self.ctx.app,
+            day,
+            path,
+            device,
+            on_done=lambda r: self.ctx.status_message.emit(
+                self.tr("日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）").format(
+                    p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}"
+                )
+            ),
+            on_error=self._error,
+        )
+
+    def print_closing(self, day: date, device: str | None = "") -> None:
+        from eservice_desktop.printing.closing import closing_pdf
+
+        app = self.ctx.app
+
+        def make() -> bytes:
+            return closing_pdf(reports.closing(app, day, device))
+
+        printing.print_document(
+            self.ctx, make, parent=self, printer=self._printer(), on_error=self._error
+        )
+
+
+def create_page(ctx: GuiContext) -> QWidget:
+    return PaymentPage(ctx)

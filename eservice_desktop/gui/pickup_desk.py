@@ -1,0 +1,517 @@
+"""The MMS pickup desk (領件): scan the citizen's phone, check the case, hand the documents over.
+
+Scans come from three sources and all end in :meth:`PickupDesk.scan`:
+
+- a keyboard-wedge scanner, caught by :class:`WedgeFilter`, an event filter on the whole
+  application: while the desk is on screen a scanner burst is recognised whatever widget has
+  focus (even the collector's name field with a Chinese IME on) and none of its keystrokes
+  reaches that widget; a human's keystrokes are only held back ~30 ms and then delivered;
+- a serial scanner (``settings.scanner_serial_port``), read on its own thread;
+- a picture of the phone (file or webcam frame) decoded with zxing-cpp.
+
+Verification and handover run on a worker (``ctx.tasks``); the refusal text comes from the
+service in both languages and says what to do next.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.devices.scanner import HOLD, SCAN, SerialScanner, WedgeDecoder, WedgeRules
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import pickup
+
+PAGE_TITLE_ZH = "多媒體簡訊領件"
+PAGE_TITLE_EN = "MMS pickup desk"
+PAGE_SHORTCUT = "F8"
+
+_MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_CapsLock,
+    }
+)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PickupDesk", text)
+
+
+def key_char(key: int, text: str) -> str:
+    """The character a scanner meant, from the key code first (independent of layout and IME)."""
+    if Qt.Key.Key_A.value <= key <= Qt.Key.Key_Z.value or Qt.Key.Key_0.value <= key <= (
+        Qt.Key.Key_9.value
+    ):
+        return chr(key)
+    if key in (Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value) or text in ("\r", "\n"):
+        return "\r"  # Enter, keypad Enter, or a line feed (X11 Linefeed, Ctrl+J suffixes)
+    if key == Qt.Key.Key_Tab.value:
+        return "\t"
+    if key == Qt.Key.Key_Minus.value:
+        return "-"
+    if len(text) == 1 and text.isascii() and text.isprintable():
+        return text
+    return ""
+
+
+class WedgeFilter(QObject):
+    """Application-wide keyboard-wedge catcher; active only while ``active()`` says so."""
+
+    scanned = Signal(str)
+
+    def __init__(
+        self,
+        rules: WedgeRules,
+        active: Callable[[], bool],
+        parent: QObject | None = None,
+        clock: Callable[[], float] = lambda: time.monotonic() * 1000.0,
+    ) -> None:
+        super().__init__(parent)
+        self.decoder = WedgeDecoder(rules)
+        self.active = active
+        self.clock = clock
+        self._held: list[tuple[int, Qt.KeyboardModifier, str, QObject]] = []
+        self._swallowed: dict[int, int] = {}
+        self._replaying = False
+        self._last_held = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._expire)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if self._replaying:
+            return False
+        etype = event.type()
+        if etype == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
+            count = self._swallowed.get(event.key(), 0)
+            if count and self._is_target(obj):
+                if count == 1:
+                    del self._swallowed[event.key()]
+                else:
+                    self._swallowed[event.key()] = count - 1
+                return True
+            return False
+        if etype == QEvent.Type.InputMethod and self.decoder.holding:
+            return True  # an IME composing what is really a scanner burst
+        if etype != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not self._is_target(obj) or not self.active():
+            return False
+        key = event.key()
+        if key in {k.value for k in _MODIFIER_KEYS} or event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return False
+        ch = key_char(key, event.text())
+        # The platform's press time (X server, Windows message time); synthetic events have 0.
+        pressed = float(event.timestamp()) or self.clock()
+        decision = self.decoder.feed(ch, pressed)
+        self._release(decision.release)
+        if decision.action == HOLD:
+            self._held.append((key, event.modifiers(), event.text(), obj))
+            self._swallowed[key] = self._swallowed.get(key, 0) + 1
+            self._last_held = self.clock()
+            self._timer.start(int(self.decoder.rules.max_interkey_ms) + 5)
+            return True
+        if decision.action == SCAN:
+            self._timer.stop()
+            self._held.clear()
+            self._swallowed[key] = self._swallowed.get(key, 0) + 1
+            self.scanned.emit(decision.text)
+            return True
+        return False
+
+    @staticmethod
+    def _is_target(obj: QObject) -> bool:
+        """Key events also pass the window and each parent; act once, at the first widget."""
+        if not isinstance(obj, QWidget):
+            return False
+        focus = QApplication.focusWidget()
+        return obj is focus or focus is None
+
+    def _expire(self) -> None:
+        """The burst went quiet (by this process's clock): release what is held."""
+        if self.clock() - self._last_held >= self.decoder.rules.max_interkey_ms:
+            self._release(self.decoder.flush())
+        else:
+            self._timer.start(int(self.decoder.rules.max_interkey_ms) + 5)
+
+    def _release(self, n: int) -> None:
+        """Delivers the oldest ``n`` held keystrokes (press and release) to the focus widget."""
+        if n <= 0:
+            return
+        batch, self._held = self._held[:n], self._held[n:]
+        self._replaying = True
+        try:
+            for key, mods, text, origin in batch:
+                count = self._swallowed.get(key, 0)
+                if count <= 1:
+                    self._swallowed.pop(key, None)
+                else:
+                    self._swallowed[key] = count - 1
+                target = QApplication.focusWidget() or origin
+                for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(target, QKeyEvent(etype, key, mods, text))
+        finally:
+            self._replaying = False
+
+
+class PickupDesk(QWidget):
+    """The page. ``scan(text)`` is the one entry point of every scanner."""
+
+    serial_scanned = Signal(str)
+    result_shown = Signal(object)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("pickup_desk")
+        self.result: pickup.PickupResult | None = None
+        self.payload = ""
+        self._serial: SerialScanner | None = None
+
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setObjectName("pickup_scan_edit")
+        self.scan_edit.setPlaceholderText(
+            self.tr("掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter")
+        )
+        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.scan_edit.returnPressed.connect(lambda: self.scan(self.scan_edit.text()))
+        photo = QPushButton(self.tr("辨識照片…"))
+        photo.setObjectName("pickup_photo_button")
+        photo.clicked.connect(self._pick_photo)
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("領件碼")))
+        top.addWidget(self.scan_edit, 1)
+        top.addWidget(photo)
+
+        self.ready_table = QTableWidget(0, 5)
+        self.ready_table.setObjectName("pickup_ready_table")
+        self.ready_table.setHorizontalHeaderLabels(
+            [
+                self.tr("領件號碼"),
+                self.tr("案號"),
+                self.tr("申辦項目"),
+                self.tr("申請人"),
+                self.tr("應繳"),
+            ]
+        )
+        header = self.ready_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.ready_table.verticalHeader().hide()
+        self.ready_table.setWordWrap(False)
+        self.ready_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        refresh = QPushButton(self.tr("重新整理"))
+        refresh.clicked.connect(self.refresh_ready)
+        left = QVBoxLayout()
+        left.addWidget(QLabel(self.tr("本所待領件")))
+        left.addWidget(self.ready_table, 1)
+        left.addWidget(refresh)
+        left_box = QWidget()
+        left_box.setLayout(left)
+
+        self.message_label = QLabel(self.tr("請掃描民眾手機上的領件條碼"))
+        self.message_label.setObjectName("pickup_message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("font-size: 16pt;")
+        self.case_labels: dict[str, QLabel] = {}
+        case_form = QFormLayout()
+        for key, label in (
+            ("case_number", self.tr("案號")),
+            ("service_name", self.tr("申辦項目")),
+            ("applicant", self.tr("申請人")),
+            ("documents", self.tr("交付文件")),
+            ("balance", self.tr("尚需繳費")),
+        ):
+            value = QLabel("")
+            value.setObjectName(f"pickup_case_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.case_labels[key] = value
+            case_form.addRow(label, value)
+        case_box = QGroupBox(self.tr("案件"))
+        case_box.setLayout(case_form)
+
+        self.proxy_check = QCheckBox(self.tr("由他人代領"))
+        self.proxy_check.setObjectName("pickup_proxy_check")
+        self.proxy_name = QLineEdit()
+        self.proxy_name.setObjectName("pickup_proxy_name")
+        self.proxy_id = QLineEdit()
+        self.proxy_id.setObjectName("pickup_proxy_id")
+        self.proxy_id.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.proxy_relation = QLineEdit()
+        self.proxy_relation.setObjectName("pickup_proxy_relation")
+        proxy_form = QFormLayout()
+        proxy_form.addRow(self.proxy_check)
+        proxy_form.addRow(self.tr("代領人姓名"), self.proxy_name)
+        proxy_form.addRow(self.tr("代領人身分證字號"), self.proxy_id)
+        proxy_form.addRow(self.tr("與申請人關係"), self.proxy_relation)
+        proxy_box = QGroupBox(self.tr("領件人"))
+        proxy_box.setLayout(proxy_form)
+
+        self.confirm_button = QPushButton(self.tr("確認交付"))
+        self.confirm_button.setObjectName("pickup_confirm")
+        self.confirm_button.setEnabled(False)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.slip_button = QPushButton(self.tr("列印領件單"))
+        self.slip_button.setObjectName("pickup_slip")
+        self.slip_button.setEnabled(False)
+        self.slip_button.clicked.connect(self.print_slip)
+        self.online_button = QPushButton(self.tr("向縣府線上查詢"))
+        self.online_button.setObjectName("pickup_online")
+        self.online_button.hide()
+        self.online_button.clicked.connect(self.look_up_online)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.online_button)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.slip_button)
+
+        right = QVBoxLayout()
+        right.addWidget(self.message_label)
+        right.addWidget(case_box)
+        right.addWidget(proxy_box)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        right_box = QWidget()
+        right_box.setLayout(right)
+
+        split = QSplitter()
+        split.addWidget(left_box)
+        split.addWidget(right_box)
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 580])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        s = ctx.app.settings
+        rules = WedgeRules(
+            prefix=s.scanner_prefix,
+            suffix=s.scanner_suffix or "\r",
+            max_interkey_ms=s.scanner_max_interkey_ms,
+        )
+        self.wedge = WedgeFilter(rules, self._wedge_active, self)
+        self.wedge.scanned.connect(self.scan)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.wedge)
+        self.serial_scanned.connect(self.scan)
+        if s.scanner_serial_port:
+            self._serial = SerialScanner(
+                s.scanner_serial_port, self.serial_scanned.emit, s.scanner_serial_baud
+            )
+            self._serial.start()
+        ctx.case_changed.connect(lambda _n: self.refresh_ready())
+        self.refresh_ready()
+
+    # -- page hooks ---------------------------------------------------------------------------
+
+    def _wedge_active(self) -> bool:
+        return self.isVisible()
+
+    def on_shown(self) -> None:
+        self.refresh_ready()
+        self.scan_edit.setFocus()
+
+    def focus_search(self) -> None:
+        self.scan_edit.setFocus()
+
+    def on_closing(self) -> None:
+        if self._serial is not None:
+            self._serial.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.wedge)
+
+    # -- scanning -----------------------------------------------------------------------------
+
+    def scan(self, text: str) -> None:
+        payload = text.strip()
+        if not payload:
+            return
+        self.scan_edit.clear()
+        self.payload = payload
+        self.confirm_button.setEnabled(False)
+        self.slip_button.setEnabled(False)
+        self.message_label.setText(self.tr("驗證中…"))
+        self.ctx.tasks.run(
+            pickup.verify, self.ctx.app, payload, on_done=self._show, on_error=self._error
+        )
+
+    def _pick_photo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("選擇手機畫面照片"), "", self.tr("圖片 (*.png *.jpg *.jpeg *.bmp)")
+        )
+        if path:
+            self.scan_photo(Path(path))
+
+    def scan_photo(self, path: Path) -> None:
+        from eservice_desktop.devices.scanner import decode_image
+
+        self.ctx.tasks.run(decode_image, path, on_done=self._photo_done, on_error=self._error)
+
+    def _photo_done(self, texts: list[str]) -> None:
+        if texts:
+            self.scan(texts[0])
+        else:
+            self.message_label.setText(self.tr("照片中找不到條碼，請重拍（避免反光，條碼置中）。"))
+
+    # -- results ------------------------------------------------------------------------------
+
+    def _show(self, result: pickup.PickupResult) -> None:
+        self.result = result
+        colour = "#1b5e20" if result.ok else "#b71c1c"
+        self.message_label.setStyleSheet(f"font-size: 16pt; color: {colour};")
+        text = self.ctx.pick(result.message_zh, result.message_en)
+        if result.case is not None and result.case.open_conflicts:
+            text += "\n" + self.tr("注意：本案有縣府回報的同步衝突尚未處理，交付前請洽主管。")
+        self.message_label.setText(text)
+        self.online_button.setVisible(result.reason == pickup.NOT_SYNCED)
+        view = result.case
+        values = {k: "" for k in self.case_labels}
+        if view is not None:
+            values = {
+                "case_number": view.case_number,
+                "service_name": view.service_name,
+                "applicant": f"{view.applicant_name}　{view.applicant_id_masked}",
+                "documents": "、".join(f"{d['name']} {d['copies']} 份" for d in view.documents),
+                "balance": f"{view.balance} 元" if view.balance else self.tr("無"),
+            }
+        for key, label in self.case_labels.items():
+            label.setText(values[key])
+        self.confirm_button.setEnabled(result.ok and not result.handed_over)
+        self.slip_button.setEnabled(result.handed_over)
+        self.result_shown.emit(result)
+
+    def _error(self, error: object) -> None:
+        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
+        self.message_label.setText(text)
+
+    def look_up_online(self) -> None:
+        self.online_button.setEnabled(False)
+        self.message_label.setText(self.tr("向縣府查詢中…"))
+        self.ctx.tasks.run(
+            pickup.fetch_online,
+            self.ctx.app,
+            self.payload,
+            on_done=self._online_done,
+            on_error=self._error,
+        )
+
+    def _online_done(self, result: pickup.PickupResult) -> None:
+        self.online_button.setEnabled(True)
+        self._show(result)
+        if result.case_number:
+            self.refresh_ready()
+
+    def collector(self) -> dict[str, Any] | None:
+        if not self.proxy_check.isChecked():
+            return None
+        return {
+            "name": self.proxy_name.text(),
+            "id": self.proxy_id.text(),
+            "relation": self.proxy_relation.text(),
+        }
+
+    def confirm(self) -> None:
+        if self.result is None or not self.result.ok:
+            return
+        try:
+            by = pickup.validate_collector(self.collector())
+        except DomainError as e:
+            self._error(e)
+            return
+        self.confirm_button.setEnabled(False)
+        self.ctx.tasks.run(
+            pickup.handover,
+            self.ctx.app,
+            self.payload,
+            None if by.get("self") else self.collector(),
+            on_done=self._handed_over,
+            on_error=self._error,
+        )
+
+    def _handed_over(self, result: pickup.PickupResult) -> None:
+        self._show(result)
+        if result.handed_over and result.case_number:
+            self.proxy_check.setChecked(False)
+            for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
+                field.clear()
+            self.ctx.case_changed.emit(result.case_number)
+
+    def print_slip(self) -> None:
+        if self.result is None or not self.result.case_number:
+            return
+        self.ctx.tasks.run(
+            _write_slip,
+            self.ctx.app,
+            self.result.case_number,
+            on_done=lambda path: self.ctx.status_message.emit(
+                _t("領件單已產生：{path}").format(path=path)
+            ),
+            on_error=self._error,
+        )
+
+    # -- ready list ---------------------------------------------------------------------------
+
+    def refresh_ready(self) -> None:
+        self.ctx.tasks.run(pickup.ready_cases, self.ctx.app, on_done=self._fill_ready)
+
+    def _fill_ready(self, rows: list[pickup.ReadyRow]) -> None:
+        self.ready_table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            for j, value in enumerate(
+                (
+                    r.pickup_number,
+                    r.case_number,
+                    r.service_name,
+                    r.applicant_name_masked,
+                    str(r.balance) if r.balance else "",
+                )
+            ):
+                self.ready_table.setItem(i, j, QTableWidgetItem(value))
+
+
+def _write_slip(app: Any, case_number: str) -> str:
+    """Worker: renders the slip PDF into DATA_DIR/pickup-slips/ (the print path picks it up)."""
+    from eservice_desktop.printing.pickup_slip import render_pickup_slip
+
+    pdf = render_pickup_slip(**pickup.slip_fields(pickup.pickup_record(app, case_number)))
+    folder = Path(app.settings.data_dir) / "pickup-slips"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{case_number}.pdf"
+    path.write_bytes(pdf)
+    return str(path)
+
+
+def create_page(ctx: GuiContext) -> QWidget:
+    return PickupDesk(ctx)

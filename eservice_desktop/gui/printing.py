@@ -1,0 +1,211 @@
+"""Printing receipts and reports on the office's printers through Qt, off the UI thread.
+
+Approach: the PDF that reportlab made (the same bytes that are archived, mailed or written by
+the CLI) is rasterised page by page with poppler's ``pdftoppm`` at the printer's resolution
+(capped at 300 dpi) and each page image is painted onto a :class:`QPrinter` with a
+:class:`QPainter`. One layout source means the paper receipt cannot differ from the PDF one,
+and reportlab's per-character font fallback (rare CNS 11643 characters) carries over unchanged;
+a second QPainter layout would need its own fallback through Qt's font database, which depends
+on what each counter PC has installed. QtPdf is not part of PySide6-Essentials. The cost is one
+external program (poppler-utils, already required for the tests; the Windows build must ship
+``pdftoppm.exe`` next to the executable, or swap :func:`rasterise_pdf` for pypdfium2 in-process).
+
+Threads: the print dialog (when the clerk asks for one, or no default printer is set) runs on
+the UI thread and only configures a :class:`QPrinter`; rendering, rasterising and painting run
+on a worker through ``ctx.tasks`` (painting on a QPrinter from a non-GUI thread is supported by
+Qt as long as one thread uses it). ``settings.printer_name`` set = silent printing to it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMarginsF, QRectF, QSizeF
+from PySide6.QtGui import QImage, QPageLayout, QPageSize, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
+from PySide6.QtWidgets import QWidget
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.tasks import Task
+from eservice_desktop.services import payments
+
+MAX_DPI = 300
+POINT_MM = 25.4 / 72
+
+
+class PrintError(DomainError):
+    pass
+
+
+def available_printers() -> list[str]:
+    return [p.printerName() for p in QPrinterInfo.availablePrinters()]
+
+
+def default_printer() -> str:
+    return QPrinterInfo.defaultPrinterName()
+
+
+def pdf_page_size_mm(pdf: bytes) -> tuple[float, float]:
+    """The first page's MediaBox in millimetres (reportlab writes it plainly)."""
+    import re
+
+    m = re.search(rb"/MediaBox\s*\[\s*([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s+([-\d.]+)\s*\]", pdf)
+    if not m:
+        return (105.0, 148.0)
+    x0, y0, x1, y1 = (float(v) for v in m.groups())
+    return ((x1 - x0) * POINT_MM, (y1 - y0) * POINT_MM)
+
+
+def rasterise_pdf(pdf: bytes, dpi: int) -> list[QImage]:
+    """Every page as an image, via poppler's pdftoppm (worker thread)."""
+    exe = shutil.which("pdftoppm")
+    if exe is None:
+        raise PrintError(
+            "print.no_renderer",
+            "找不到 pdftoppm（poppler-utils），無法列印",
+            "pdftoppm (poppler-utils) is missing; cannot print",
+        )
+    with tempfile.TemporaryDirectory(prefix="eservice-print-") as tmp:
+        src = Path(tmp) / "doc.pdf"
+        src.write_bytes(pdf)
+        subprocess.run(
+            [exe, "-r", str(dpi), "-png", str(src), str(Path(tmp) / "page")],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+        pages = sorted(Path(tmp).glob("page-*.png"))
+        images = [QImage(str(p)) for p in pages]
+    if not images or any(i.isNull() for i in images):
+        raise PrintError("print.render", "收據轉檔失敗", "Could not render the document")
+    return images
+
+
+def make_printer(printer_name: str = "", output_pdf: Path | None = None) -> QPrinter:
+    """A printer by name (silent), or Qt's PDF output to a file (tests, "print to file")."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if output_pdf is not None:
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(output_pdf))
+    elif printer_name:
+        if printer_name not in available_printers():
+            raise PrintError(
+                "print.unknown_printer",
+                f"找不到印表機「{printer_name}」，請檢查設定",
+                f"Printer {printer_name!r} not found; check the settings",
+            )
+        printer.setPrinterName(printer_name)
+    return printer
+
+
+def print_pdf(pdf: bytes, printer: QPrinter) -> int:
+    """Paints every page of ``pdf`` on ``printer`` at its own size; returns the page count.
+
+    Runs on a worker. The page size is set from the PDF, so an 80 mm roll is cut at the length
+    of its content and an A6 receipt is not scaled onto A4.
+    """
+    w_mm, h_mm = pdf_page_size_mm(pdf)
+    printer.setFullPage(True)
+    printer.setPageLayout(
+        QPageLayout(
+            QPageSize(QSizeF(w_mm, h_mm), QPageSize.Unit.Millimeter, "receipt"),
+            QPageLayout.Orientation.Portrait,
+            QMarginsF(0, 0, 0, 0),
+        )
+    )
+    dpi = max(min(printer.resolution(), MAX_DPI), 150)
+    images = rasterise_pdf(pdf, dpi)
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise PrintError("print.open", "無法開啟印表機", "Could not open the printer")
+    try:
+        for i, image in enumerate(images):
+            if i:
+                printer.newPage()
+            target = QRectF(printer.paperRect(QPrinter.Unit.DevicePixel))
+            painter.drawImage(QRectF(0, 0, target.width(), target.height()), image)
+    finally:
+        painter.end()
+    return len(images)
+
+
+def print_receipt_job(
+    app: Any, number: str, layout: str, printer: QPrinter, reprint_reason: str = ""
+) -> payments.PaymentResult:
+    """Worker body: render, print, then record RECEIPT_ISSUED / RECEIPT_REPRINTED."""
+    pdf = payments.receipt_pdf(app, number, layout, reprint_reason=reprint_reason)
+    print_pdf(pdf, printer)
+    return payments.confirm_printed(app, number, reprint_reason)
+
+
+def choose_printer(ctx: GuiContext, parent: QWidget | None, ask: bool) -> QPrinter | None:
+    """UI thread: the configured printer silently, or the print dialog (None = cancelled)."""
+    name = ctx.app.settings.printer_name
+    if name and not ask:
+        return make_printer(name)
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if name:
+        printer.setPrinterName(name)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("列印收據" if ctx.is_zh else "Print receipt")
+    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def print_receipt(
+    ctx: GuiContext,
+    number: str,
+    *,
+    parent: QWidget | None = None,
+    layout: str | None = None,
+    reprint_reason: str = "",
+    ask: bool = False,
+    printer: QPrinter | None = None,
+    on_done: Callable[[payments.PaymentResult], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Task | None:
+    """Prints receipt ``number`` in the background; None when the clerk cancelled the dialog."""
+    if printer is None:
+        printer = choose_printer(ctx, parent, ask)
+        if printer is None:
+            return None
+    return ctx.tasks.run(
+        print_receipt_job,
+        ctx.app,
+        number,
+        layout or ctx.app.settings.receipt_layout,
+        printer,
+        reprint_reason,
+        on_done=on_done,
+        on_error=on_error,
+        label="列印收據" if ctx.is_zh else "Printing receipt",
+    )
+
+
+def print_document(
+    ctx: GuiContext,
+    make_pdf: Callable[[], bytes],
+    *,
+    parent: QWidget | None = None,
+    ask: bool = True,
+    printer: QPrinter | None = None,
+    on_done: Callable[[int], None] | None = None,
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Task | None:
+    """Any report PDF (closing, reconciliation): built and printed on a worker."""
+    if printer is None:
+        printer = choose_printer(ctx, parent, ask)
+        if printer is None:
+            return None
+
+    def job() -> int:
+        return print_pdf(make_pdf(), printer)
+
+    return ctx.tasks.run(job, on_done=on_done, on_error=on_error, label="列印報表")

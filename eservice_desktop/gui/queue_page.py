@@ -1,0 +1,505 @@
+"""The clerk's queue (案件清單): today's intake, awaiting supplement, due within two working
+days, overdue, all open — plus search as you type over every case.
+
+Rows come from ``services.cases.queue`` / ``search`` on a worker (a million cases must never
+freeze the counter) and are turned into display rows there too, so the Qt model only indexes
+lists. Every query carries a generation number; an answer older than the newest question is
+dropped, so fast typing never shows the results of an earlier keystroke last.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.case import STATUS_LABELS
+from eservice_desktop.domain.deadline import deadline_status, working_days_left
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.tasks import Task
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+
+PAGE_TITLE_ZH = "案件清單"
+PAGE_TITLE_EN = "Case queue"
+PAGE_SHORTCUT = "F3"
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+SEARCH_DEBOUNCE_MS = 150
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+CASE_NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+#: (queue name in services.cases, zh-TW label, key in queue_counts or "")
+QUEUE_TABS: tuple[tuple[str, object, str], ...] = (  # labels marked for lupdate
+    ("today", QT_TRANSLATE_NOOP("QueuePage", "今日收件"), "today"),
+    ("supplement", QT_TRANSLATE_NOOP("QueuePage", "待補正"), "supplement"),
+    ("due_soon", QT_TRANSLATE_NOOP("QueuePage", "兩日內到期"), "due_soon"),
+    ("overdue", QT_TRANSLATE_NOOP("QueuePage", "逾期"), "overdue"),
+    ("open", QT_TRANSLATE_NOOP("QueuePage", "全部未結"), ""),
+)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("QueuePage", text)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A queue row ready to show: display texts and sort keys, computed on the worker."""
+
+    case_number: str
+    service_name: str
+    applicant_name: str
+    applicant_id_masked: str
+    status: str
+    status_label: str
+    received_text: str
+    received_key: float
+    due_text: str
+    due_key: str
+    days_left: int | None
+    deadline: str  # on_track | due_soon | overdue | paused | finished
+
+
+COLUMNS: tuple[tuple[str, object], ...] = (  # headers marked for lupdate
+    ("case_number", QT_TRANSLATE_NOOP("QueuePage", "案號")),
+    ("service_name", QT_TRANSLATE_NOOP("QueuePage", "申辦項目")),
+    ("applicant_name", QT_TRANSLATE_NOOP("QueuePage", "申請人")),
+    ("applicant_id_masked", QT_TRANSLATE_NOOP("QueuePage", "身分證號")),
+    ("status_label", QT_TRANSLATE_NOOP("QueuePage", "狀態")),
+    ("received_text", QT_TRANSLATE_NOOP("QueuePage", "收件時間")),
+    ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
+    ("days_left", QT_TRANSLATE_NOOP("QueuePage", "剩餘工作天")),
+)
+
+
+def format_day(day: date, zh: bool = True) -> str:
+    """ROC dates for zh-TW clerks; ISO dates in the English window."""
+    return format_roc(day, "short") if zh else day.isoformat()
+
+
+def format_received(at: datetime, zh: bool = True) -> str:
+    local = at.astimezone(TAIPEI)
+    return f"{format_day(local.date(), zh)} {local:%H:%M}"
+
+
+def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]:
+    """Display rows for the model; runs on the worker with the query."""
+    today = cases.today(app)
+    zh = lang.lower().startswith("zh")
+    names: dict[str, str] = {}
+    # Rows share due dates; counting working days to a date years back is not free.
+    deadlines: dict[date, tuple[int, str]] = {}
+    out: list[QueueItem] = []
+    for r in rows:
+        name = names.get(r.service_code)
+        if name is None:
+            try:
+                svc = app.catalogue.service(r.service_code)
+                name = svc.name if zh else (svc.name_en or svc.name)
+            except Exception:
+                name = r.service_code
+            names[r.service_code] = name
+        is_open = r.status in cases.OPEN_STATUSES
+        left: int | None = None
+        status: str
+        if is_open and r.due is not None:
+            known = deadlines.get(r.due)
+            if known is None:
+                known = deadlines[r.due] = (
+                    working_days_left(r.due, today, app.calendar),
+                    deadline_status(r.due, today, app.calendar),
+                )
+            left, status = known
+        elif is_open:
+            status = "paused"
+        else:
+            status = "finished"
+        labels = STATUS_LABELS.get(r.status, (r.status, r.status))
+        out.append(
+            QueueItem(
+                case_number=r.case_number,
+                service_name=name,
+                applicant_name=r.applicant_name,
+                applicant_id_masked=r.applicant_id_masked,
+                status=r.status,
+                status_label=labels[0] if zh else labels[1],
+                received_text=format_received(r.received_at, zh),
+                received_key=r.received_at.timestamp(),
+                due_text=format_day(r.due, zh) if r.due else "—",
+                due_key=r.due.isoformat() if r.due else "9999",
+                days_left=left,
+                deadline=status,
+            )
+        )
+    return out
+
+
+def load_queue(app: App, name: str, lang: str, limit: int = 500) -> list[QueueItem]:
+    return to_items(app, cases.queue(app, name, limit=limit), lang)
+
+
+def search_items(app: App, text: str, lang: str, limit: int = 50) -> list[QueueItem]:
+    return to_items(app, cases.search(app, text, limit=limit), lang)
+
+
+_DEADLINE_COLOURS = {"overdue": QColor("#b00020"), "due_soon": QColor("#a05a00")}
+
+
+class QueueModel(QAbstractTableModel):
+    """Read-only table over :class:`QueueItem` rows."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[QueueItem] = []
+
+    def set_items(self, items: list[QueueItem]) -> None:
+        self.beginResetModel()
+        self._items = list(items)
+        self.endResetModel()
+
+    def items(self) -> list[QueueItem]:
+        return list(self._items)
+
+    def item(self, row: int) -> QueueItem:
+        return self._items[row]
+
+    def rowCount(  # noqa: N802
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(  # noqa: N802
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            return _t(str(COLUMNS[section][1]))
+        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._items):
+            return section + 1
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        key = COLUMNS[index.column()][0]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            if key == "days_left":
+                return "—" if item.days_left is None else str(item.days_left)
+            return getattr(item, key)
+        if role == SORT_ROLE:
+            if key == "received_text":
+                return item.received_key
+            if key == "due_text":
+                return item.due_key
+            if key == "days_left":
+                return -(10**6) if item.days_left is None else item.days_left
+            return getattr(item, key)
+        if role == CASE_NUMBER_ROLE:
+            return item.case_number
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = _DEADLINE_COLOURS.get(item.deadline)
+            return QBrush(colour) if colour is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and key == "days_left":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+class QueueTable(QTableView):
+    """Enter opens the selected case (a plain table would only move the cursor)."""
+
+    def __init__(self, page: QueuePage) -> None:
+        super().__init__(page)
+        self._page = page
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._page.open_current()
+            return
+        super().keyPressEvent(event)
+
+
+class SearchBox(QLineEdit):
+    """Down arrow moves into the results; Enter opens the first result."""
+
+    def __init__(self, page: QueuePage) -> None:
+        super().__init__(page)
+        self._page = page
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() == Qt.Key.Key_Down:
+            self._page.focus_table()
+            return
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._page.search_now()
+            self._page.open_first_when_loaded()
+            return
+        super().keyPressEvent(event)
+
+
+class QueuePage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("queue_page")
+        self.ctx = ctx
+        self._generation = 0
+        self._pending: Task | None = None
+        self._counts: dict[str, int] = {}
+        self._open_first = False
+        self._sized = False
+        #: True once the first list has reached the table (start-up readiness).
+        self.loaded = False
+        self._counting = False
+        self._counts_dirty = False
+
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("queue_tabs")
+        for _name, label, _key in QUEUE_TABS:
+            self.tabs.addTab(self.tr(str(label)))
+        self.tabs.currentChanged.connect(lambda _i: self.reload())
+
+        self.search_box = SearchBox(self)
+        self.search_box.setObjectName("search_box")
+        self.search_box.setPlaceholderText(self.tr("搜尋案號、身分證號或姓名（Ctrl+F）"))
+        self.search_box.setClearButtonEnabled(True)
+        self.filter_box = QLineEdit(self)
+        self.filter_box.setObjectName("filter_box")
+        self.filter_box.setPlaceholderText(self.tr("篩選目前清單"))
+        self.filter_box.setClearButtonEnabled(True)
+        self.result_label = QLabel(self)
+        self.result_label.setObjectName("result_label")
+
+        self.model = QueueModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
+
+        self.table = QueueTable(self)
+        self.table.setObjectName("queue_table")
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(lambda _i: self.open_current())
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self.search_now)
+        self.search_box.textChanged.connect(lambda _t: self._debounce.start())
+
+        top = QHBoxLayout()
+        top.addWidget(self.search_box, 3)
+        top.addWidget(self.filter_box, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tabs)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.result_label)
+
+        for i in range(len(QUEUE_TABS)):
+            sc = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
+            sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(i))
+
+        ctx.case_changed.connect(lambda _n: self.refresh())
+        self.refresh()
+
+    # -- page hooks --------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.search_box.setFocus()
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def focus_table(self) -> None:
+        self.table.setFocus()
+        if self.proxy.rowCount() and not self.table.currentIndex().isValid():
+            self.table.selectRow(0)
+
+    # -- loading -----------------------------------------------------------------------------
+
+    @property
+    def queue_name(self) -> str:
+        return QUEUE_TABS[max(self.tabs.currentIndex(), 0)][0]
+
+    def refresh(self) -> None:
+        """Counts and the current list (or search) again, e.g. after a case changed."""
+        self.refresh_counts()
+        if self.search_box.text().strip():
+            self.search_now()
+        else:
+            self.reload()
+
+    def reload(self) -> None:
+        if self.search_box.text():
+            self.search_box.blockSignals(True)  # no debounced second load of the same list
+            self.search_box.clear()
+            self.search_box.blockSignals(False)
+            self._debounce.stop()
+        self._query(load_queue, self.ctx.app, self.queue_name, self.ctx.lang)
+
+    def search_now(self) -> None:
+        self._debounce.stop()
+        text = self.search_box.text().strip()
+        if not text:
+            self._query(load_queue, self.ctx.app, self.queue_name, self.ctx.lang)
+            return
+        self._query(search_items, self.ctx.app, text, self.ctx.lang)
+
+    def _query(self, fn: Any, *args: Any) -> None:
+        self._generation += 1
+        generation = self._generation
+        if self._pending is not None:
+            self._pending.cancel()
+        searching = fn is search_items
+
+        def done(items: list[QueueItem]) -> None:
+            if generation != self._generation:
+                return  # a newer keystroke asked since: stale
+            self._pending = None
+            self._show(items, searching)
+
+        self._pending = self.ctx.tasks.run(fn, *args, on_done=done, on_error=self._failed)
+
+    def _failed(self, error: object) -> None:
+        self._pending = None
+        msg = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        self.result_label.setText(msg)
+
+    def _show(self, items: list[QueueItem], searching: bool) -> None:
+        current = self.current_case_number()
+        first = not self._sized and bool(items)
+        self.model.set_items(items)
+        self.loaded = True
+        if first:
+            self._sized = True
+            self.table.resizeColumnsToContents()
+        if searching:
+            self.result_label.setText(self.tr("搜尋結果：{n} 件").format(n=len(items)))
+        else:
+            self.result_label.setText(self.tr("共 {n} 件").format(n=len(items)))
+        if current:
+            self.select_case(current)
+        if self._open_first:
+            self._open_first = False
+            if self.proxy.rowCount():
+                self.table.selectRow(0)
+                self.open_current()
+
+    def refresh_counts(self) -> None:
+        """At most one count query in flight: counting open cases over a big database takes
+        a while, and a burst of intakes must not queue a count per case ahead of the lists."""
+        if self._counting:
+            self._counts_dirty = True
+            return
+        self._counting = True
+        self._counts_dirty = False
+        self.ctx.tasks.run(
+            cases.queue_counts, self.ctx.app, on_done=self._set_counts, on_error=self._count_failed
+        )
+
+    def _count_failed(self, error: object) -> None:
+        self._counting = False
+        self._failed(error)
+
+    def _set_counts(self, counts: dict[str, int]) -> None:
+        self._counting = False
+        if self._counts_dirty:
+            self.refresh_counts()
+        self._counts = counts
+        for i, (_name, label, key) in enumerate(QUEUE_TABS):
+            text = self.tr(str(label))
+            if key:
+                text = f"{text} ({counts.get(key, 0)})"
+            self.tabs.setTabText(i, text)
+
+    # -- opening -----------------------------------------------------------------------------
+
+    def current_case_number(self) -> str:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return ""
+        return str(self.proxy.data(index, CASE_NUMBER_ROLE) or "")
+
+    def select_case(self, case_number: str) -> bool:
+        for row in range(self.proxy.rowCount()):
+            if self.proxy.data(self.proxy.index(row, 0), CASE_NUMBER_ROLE) == case_number:
+                self.table.selectRow(row)
+                return True
+        return False
+
+    def open_first_when_loaded(self) -> None:
+        self._open_first = True
+
+    def open_current(self) -> None:
+        number = self.current_case_number()
+        if number:
+            self.ctx.open_case_requested.emit(number)
+
+    def counts(self) -> dict[str, int]:
+        return dict(self._counts)
+
+    def due_of(self, case_number: str) -> date | None:
+        for item in self.model.items():
+            if item.case_number == case_number and item.due_key != "9999":
+                return date.fromisoformat(item.due_key)
+        return None
+
+
+def create_page(ctx: GuiContext) -> QWidget:
+    return QueuePage(ctx)

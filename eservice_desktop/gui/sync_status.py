@@ -1,0 +1,213 @@
+"""Status-bar widget of the county link: online/offline, events waiting, last successful sync,
+conflicts waiting for the clerk (click to resolve; the resolution is itself a case event).
+
+The sync loop is the same :class:`~eservice_desktop.sync.worker.SyncLoop` the headless service
+runs, on a plain worker thread (it never touches widgets); each round's outcome comes back to
+the UI thread through a queued Qt signal. Local work (``ctx.case_changed``) pokes the loop so a
+new case leaves for the county at once when the link is up.
+
+The loop starts only on an enrolled device, or in demo mode (where it enrols itself against the
+loopback demo server started by ``make run``); otherwise the widget just shows the counts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import sync
+from eservice_desktop.sync.worker import SyncLoop
+
+log = logging.getLogger("eservice.gui.sync")
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+class SyncStatusWidget(QWidget):
+    #: (status dict, error name or "") from the worker thread; handled on the UI thread.
+    round_finished = Signal(object, str)
+
+    def __init__(
+        self, ctx: GuiContext, autostart: bool | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.online: bool | None = None
+        self.status: dict[str, Any] = {}
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(4, 0, 4, 0)
+        self.state_label = QLabel(self)
+        self.state_label.setObjectName("sync_state")
+        self.counts_label = QLabel(self)
+        self.counts_label.setObjectName("sync_counts")
+        self.conflicts_button = QPushButton(self)
+        self.conflicts_button.setObjectName("sync_conflicts")
+        self.conflicts_button.setFlat(True)
+        self.conflicts_button.clicked.connect(self.show_conflicts)
+        for w in (self.state_label, self.counts_label, self.conflicts_button):
+            layout.addWidget(w)
+        self.round_finished.connect(self._on_round, Qt.ConnectionType.QueuedConnection)
+        ctx.case_changed.connect(self._on_local_work)
+        self.loop: SyncLoop | None = None
+        self._thread: threading.Thread | None = None
+        self.destroyed.connect(self._stop_from_destroyed)
+        sync.load_county_reference(ctx.app)
+        self._render()
+        self.refresh()
+        if autostart is None:
+            # an enrolled device syncs; a demo one only when a county URL was given to it
+            # explicitly (tools/run-demo.sh exports ESERVICE_COUNTY_URL), never in tests
+            autostart = sync.credential(ctx.app) is not None or (
+                ctx.app.settings.demo and bool(os.environ.get("ESERVICE_COUNTY_URL"))
+            )
+        if autostart:
+            self.start()
+
+    # --- the loop ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self.loop is not None:
+            return
+        app = self.ctx.app
+        sync.install_clock_correction(app)
+        self.loop = sync.make_loop(app, on_result=self._from_worker)
+        self._thread = threading.Thread(target=self.loop.run_forever, name="sync-loop", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        loop, thread = self.loop, self._thread
+        self.loop, self._thread = None, None
+        if loop is not None:
+            loop.stop()
+        if thread is not None:
+            thread.join(timeout=30)
+
+    def _stop_from_destroyed(self, *_: object) -> None:
+        if self.loop is not None:
+            self.loop.stop()
+
+    def _from_worker(self, _result: Any, error: BaseException | None) -> None:
+        """Worker thread: read the counts here (not on the UI thread), then hand them over."""
+        try:
+            status = sync.status(self.ctx.app)
+        except Exception:  # the app may be closing
+            return
+        self.round_finished.emit(status, type(error).__name__ if error else "")
+
+    def _on_local_work(self, _number: str) -> None:
+        if self.loop is not None:
+            self.loop.poke()
+        else:
+            self.refresh()
+
+    # --- UI thread -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reads the counts in the background and shows them."""
+        self.ctx.tasks.run(sync.status, self.ctx.app, on_done=self._on_status)
+
+    def _on_status(self, status: dict[str, Any]) -> None:
+        self.status = status
+        self._render()
+
+    def _on_round(self, status: dict[str, Any], error: str) -> None:
+        self.status = status
+        self.online = not error
+        self._render()
+
+    def _render(self) -> None:
+        st = self.status
+        if self.online is None:
+            self.state_label.setText(self.tr("○ 尚未連線"))
+        elif self.online:
+            self.state_label.setText(self.tr("● 已連線"))
+        else:
+            self.state_label.setText(self.tr("○ 離線"))
+        last = st.get("last_success")
+        when = datetime.fromisoformat(last).astimezone(TAIPEI).strftime("%H:%M:%S") if last else "—"
+        self.counts_label.setText(
+            self.tr("待送 %1 筆　上次同步 %2")
+            .replace("%1", str(st.get("pending", 0)))
+            .replace("%2", when)
+        )
+        conflicts = int(st.get("conflicts", 0))
+        self.conflicts_button.setText(self.tr("衝突 %1 件").replace("%1", str(conflicts)))
+        self.conflicts_button.setVisible(conflicts > 0)
+        self.setToolTip(
+            self.tr("縣府伺服器：%1").replace(
+                "%1", str(st.get("server", self.ctx.app.settings.county_url))
+            )
+        )
+
+    def show_conflicts(self) -> None:
+        dialog = ConflictDialog(self.ctx, self)
+        dialog.exec()
+        self.refresh()
+
+
+class ConflictDialog(QDialog):
+    """Lists the county's refusals; resolving one asks for a note and records the event."""
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("同步衝突"))
+        layout = QVBoxLayout(self)
+        self.list = QListWidget(self)
+        layout.addWidget(self.list)
+        self.resolve_button = QPushButton(self.tr("處理所選衝突…"), self)
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        layout.addWidget(self.resolve_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        self.list.clear()
+        for c in sync.open_conflicts(self.ctx.app, self.ctx.lang):
+            item = QListWidgetItem(f"{c.case_number}　{c.event_type}　{c.reason}")
+            item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def resolve_selected(self, note: str | None = None) -> bool:
+        item = self.list.currentItem()
+        if item is None:
+            return False
+        if not note:
+            text, ok = QInputDialog.getText(self, self.tr("處理衝突"), self.tr("處理說明："))
+            if not ok:
+                return False
+            note = text
+        try:
+            sync.resolve_conflict(self.ctx.app, str(item.data(Qt.ItemDataRole.UserRole)), note)
+        except DomainError as e:
+            self.ctx.status_message.emit(self.ctx.message(e))
+            return False
+        self.load()
+        return True
+
+
+def create_status_widget(ctx: GuiContext) -> QWidget:
+    return SyncStatusWidget(ctx)

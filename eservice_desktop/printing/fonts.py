@@ -1,0 +1,296 @@
+"""Traditional Chinese TrueType fonts for reportlab, with per-character fallback.
+
+Names at household offices contain characters outside Big5 and outside the Basic Multilingual
+Plane (CNS 11643, Unicode Ext-B …). The government's TW-Kai (全字庫正楷體) covers them, split over
+three files: the main BMP file, an Ext-B file (plane 2) and a "Plus" file (plane 15, CNS
+characters that have no standard code point). AR PL UMing TW is a smaller fallback. reportlab
+only reads TrueType (glyf) outlines, so Noto CJK (CFF) cannot be used.
+
+Each text run is split so that every character is drawn with the first font of the chain that
+has it; a character no font has is reported (``FontChain.missing``) instead of silently turning
+into a box. Fonts are found in, in order: ``ESERVICE_FONT_DIR``, ``resources/fonts`` shipped with
+the program (where the Windows installer puts TW-Kai), then the system font folders.
+
+reportlab 5.1 writes a broken ToUnicode entry for characters above U+FFFF (5 hex digits instead
+of a UTF-16 surrogate pair), so text extraction and copy/paste of such a name yields garbage;
+:func:`_install_tounicode_fix` corrects that one function (see the report of issue 5).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+
+log = logging.getLogger("eservice.printing")
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: (registered name, file name, subfont index or None) in fallback order.
+CANDIDATES: tuple[tuple[str, str, int | None], ...] = (
+    ("TWKai", "TW-Kai-98_1.ttf", None),
+    ("TWKaiExtB", "TW-Kai-Ext-B-98_1.ttf", None),
+    ("TWKaiPlus", "TW-Kai-Plus-98_1.ttf", None),
+    ("UMingTW", "uming.ttc", 2),
+    # Windows counters without TW-Kai: MingLiU is TrueType; its ExtB file covers plane 2.
+    ("MingLiU", "mingliu.ttc", 0),
+    ("MingLiUExtB", "mingliub.ttc", 0),
+)
+
+
+def font_dirs() -> list[Path]:
+    dirs: list[Path] = []
+    env = os.environ.get("ESERVICE_FONT_DIR")
+    if env:
+        dirs.append(Path(env))
+    bundle = Path(getattr(sys, "_MEIPASS", ROOT))
+    dirs += [ROOT / "resources" / "fonts", bundle / "resources" / "fonts"]
+    appdir = os.environ.get("APPDIR")  # inside the AppImage (installer/linux/AppRun)
+    if appdir:
+        dirs.append(Path(appdir) / "usr" / "share" / "fonts" / "eservice-desktop")
+    if sys.platform == "win32":
+        windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
+        dirs.append(windir / "Fonts")
+        local = os.environ.get("LOCALAPPDATA")
+        if local:
+            dirs.append(Path(local) / "Microsoft" / "Windows" / "Fonts")
+    else:
+        dirs += [
+            Path("/usr/share/fonts/truetype/cns11643"),
+            Path("/usr/share/fonts/truetype/arphic"),
+            Path("/usr/local/share/fonts"),
+            Path.home() / ".local" / "share" / "fonts",
+            Path.home() / ".fonts",
+        ]
+    return dirs
+
+
+@functools.cache
+def _fontconfig_files() -> dict[str, Path]:
+    """File names fontconfig knows for Traditional Chinese (fonts installed elsewhere)."""
+    exe = shutil.which("fc-list")
+    if exe is None:
+        return {}
+    try:
+        out = subprocess.run(
+            [exe, ":lang=zh-tw", "file"], capture_output=True, text=True, timeout=10, check=False
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    found: dict[str, Path] = {}
+    for line in out.splitlines():
+        path = Path(line.split(":", 1)[0].strip())
+        found.setdefault(path.name.lower(), path)
+    return found
+
+
+def locate(file_name: str) -> Path | None:
+    for d in font_dirs():
+        p = d / file_name
+        if p.is_file():
+            return p
+    return _fontconfig_files().get(file_name.lower())
+
+
+@dataclass
+class _Face:
+    name: str
+    path: Path
+    subfont: int | None
+    font: TTFont | None = None
+
+    def load(self) -> TTFont:
+        if self.font is None:
+            kw: dict[str, Any] = {} if self.subfont is None else {"subfontIndex": self.subfont}
+            self.font = TTFont(self.name, str(self.path), **kw)
+            _no_copy_tables(self.font.face)
+            pdfmetrics.registerFont(self.font)
+        return self.font
+
+    def has(self, code: int) -> bool:
+        return code in self.load().face.charToGlyph
+
+
+@dataclass
+class FontChain:
+    """The fonts to draw Chinese text with, the first one being the primary face."""
+
+    faces: list[_Face]
+    missing: set[str] = field(default_factory=set)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _choice: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def primary(self) -> str:
+        return self.faces[0].name
+
+    def files(self) -> list[tuple[str, Path]]:
+        return [(f.name, f.path) for f in self.faces]
+
+    def font_for(self, ch: str) -> str:
+        """First face with a glyph for ``ch``; fallback faces are loaded only when needed."""
+        hit = self._choice.get(ch)
+        if hit is not None:
+            return hit
+        with self._lock:
+            code = ord(ch)
+            name = None
+            for face in self.faces:
+                if face.has(code):
+                    name = face.name
+                    break
+            if name is None:
+                if not ch.isspace():
+                    self.missing.add(ch)
+                    log.warning("no font has a glyph for U+%04X", code)
+                name = self.primary
+            self._choice[ch] = name
+            return name
+
+    def runs(self, text: str) -> Iterator[tuple[str, str]]:
+        """(font name, text) runs that each use one font."""
+        current, buf = "", list[str]()
+        for ch in text:
+            name = self.font_for(ch)
+            if name != current and buf:
+                yield current, "".join(buf)
+                buf = []
+            current = name
+            buf.append(ch)
+        if buf:
+            yield current, "".join(buf)
+
+    def width(self, text: str, size: float) -> float:
+        return float(sum(pdfmetrics.stringWidth(t, f, size) for f, t in self.runs(text)))
+
+    def draw(self, canvas: Any, x: float, y: float, text: str, size: float) -> float:
+        """Draws ``text`` starting at (x, y); returns the x where it ended."""
+        for name, run in self.runs(text):
+            canvas.setFont(name, size)
+            canvas.drawString(x, y, run)
+            x += pdfmetrics.stringWidth(run, name, size)
+        return x
+
+    def draw_right(self, canvas: Any, x: float, y: float, text: str, size: float) -> None:
+        self.draw(canvas, x - self.width(text, size), y, text, size)
+
+    def draw_centred(self, canvas: Any, x: float, y: float, text: str, size: float) -> None:
+        self.draw(canvas, x - self.width(text, size) / 2, y, text, size)
+
+    def wrap(self, text: str, size: float, max_width: float) -> list[str]:
+        """Breaks Chinese text anywhere (no spaces between words) to fit ``max_width``."""
+        lines: list[str] = []
+        line = ""
+        for ch in text:
+            if line and self.width(line + ch, size) > max_width:
+                lines.append(line)
+                line = ch.lstrip()
+            else:
+                line += ch
+        if line or not lines:
+            lines.append(line)
+        return lines
+
+
+class FontNotFound(RuntimeError):
+    """No Traditional Chinese TrueType font is installed: receipts cannot be printed."""
+
+
+_chains: dict[str, FontChain] = {}
+_chain_lock = threading.Lock()
+
+
+def font_chain() -> FontChain:
+    """The process-wide chain (fonts are registered with reportlab once)."""
+    with _chain_lock:
+        chain = _chains.get("default")
+        if chain is None:
+            _install_tounicode_fix()
+            faces = []
+            for name, file_name, sub in CANDIDATES:
+                path = locate(file_name)
+                if path is not None:
+                    faces.append(_Face(name, path, sub))
+            if not faces:
+                raise FontNotFound(
+                    "找不到中文 TrueType 字型（全字庫正楷體 TW-Kai 或 AR PL UMing），無法列印收據。"
+                    " / No Traditional Chinese TrueType font (TW-Kai or AR PL UMing) was found."
+                )
+            faces[0].load()
+            chain = _chains["default"] = FontChain(faces)
+        return chain
+
+
+def _utf16_hex(code: int) -> str:
+    return f"{code:04X}" if code < 0x10000 else chr(code).encode("utf-16-be").hex().upper()
+
+
+def _make_tounicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's makeToUnicodeCMap, with destinations written as UTF-16BE (PDF 32000 9.10.3)."""
+    cmap = [
+        "/CIDInit /ProcSet findresource begin",
+        "12 dict begin",
+        "begincmap",
+        "/CIDSystemInfo",
+        f"<< /Registry ({fontname})",
+        f"/Ordering ({fontname})",
+        "/Supplement 0",
+        ">> def",
+        f"/CMapName /{fontname} def",
+        "/CMapType 2 def",
+        "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>",
+        "endcodespacerange",
+        f"{len(subset)} beginbfchar",
+        *(f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)),
+        "endbfchar",
+        "endcmap",
+        "CMapName currentdict /CMap defineresource pop",
+        "end",
+        "end",
+    ]
+    return "\n".join(cmap)
+
+
+class _TableView:
+    """A table of the font file that is sliced without copying the whole table first."""
+
+    def __init__(self, view: memoryview) -> None:
+        self._view = view
+
+    def __getitem__(self, key: slice) -> bytes:
+        return bytes(self._view[key])
+
+    def __len__(self) -> int:
+        return len(self._view)
+
+
+def _no_copy_tables(face: Any) -> None:
+    """reportlab's subsetter copies the whole ``glyf`` table (51 MB for TW-Kai) and ``post``
+    (390 kB) for every document just to take a few glyphs out of it: ~180 ms per receipt.
+    Serving those two tables as views makes a warm render cost what the page needs."""
+    data = memoryview(face._ttf_data)
+    original = face.get_table
+
+    def get_table(tag: str) -> Any:
+        if tag in ("glyf", "post"):
+            pos, length = face.get_table_pos(tag)
+            return _TableView(data[pos : pos + length])
+        return original(tag)
+
+    face.get_table = get_table
+
+
+def _install_tounicode_fix() -> None:
+    ttfonts.makeToUnicodeCMap = _make_tounicode_cmap

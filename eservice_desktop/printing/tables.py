@@ -1,0 +1,144 @@
+"""A plain tabular report on A4 (closing, reconciliation): titles, sections, tables, paging.
+
+Drawn line by line with the CJK font chain (per-character fallback), because reportlab's
+platypus tables take one font per cell and would turn a rare character into a box.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as pdfcanvas
+
+from eservice_desktop.printing.fonts import FontChain, font_chain
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width_mm: float
+    align: str = "left"  # left | right | centre
+
+
+@dataclass
+class Section:
+    title: str
+    columns: Sequence[Column]
+    rows: list[list[str]] = field(default_factory=list)
+    footer: list[str] | None = None
+    note: str = ""
+
+
+@dataclass
+class Report:
+    title: str
+    subtitle_lines: list[str]
+    sections: list[Section]
+    landscape: bool = False
+    signature_line: str = ""
+
+
+class _Pager:
+    def __init__(
+        self, c: pdfcanvas.Canvas, chain: FontChain, size: tuple[float, float], title: str
+    ) -> None:
+        self.c, self.chain, self.size, self.title = c, chain, size, title
+        self.margin = 14 * mm
+        self.page = 1
+        self.y = size[1] - self.margin
+
+    def need(self, h: float) -> None:
+        if self.y - h < self.margin + 8 * mm:
+            self.footer()
+            self.c.showPage()
+            self.page += 1
+            self.y = self.size[1] - self.margin
+            self.text(f"{self.title}（續）", 9)
+
+    def footer(self) -> None:
+        self.chain.draw_centred(self.c, self.size[0] / 2, self.margin / 2, f"第 {self.page} 頁", 8)
+
+    def text(self, text: str, size: float, align: str = "left") -> None:
+        self.need(size * 1.6)
+        self.y -= size * 1.5
+        if align == "centre":
+            self.chain.draw_centred(self.c, self.size[0] / 2, self.y, text, size)
+        else:
+            self.chain.draw(self.c, self.margin, self.y, text, size)
+
+    def row(
+        self, cells: Sequence[str], columns: Sequence[Column], size: float, bold_rule: bool = False
+    ) -> None:
+        self.need(size * 1.7)
+        self.y -= size * 1.55
+        x = self.margin
+        for text, col in zip(cells, columns, strict=False):
+            w = col.width_mm * mm
+            shown = text
+            while shown and self.chain.width(shown, size) > w - 2:
+                shown = shown[:-1]
+            if col.align == "right":
+                self.chain.draw_right(self.c, x + w - 2, self.y, shown, size)
+            elif col.align == "centre":
+                self.chain.draw_centred(self.c, x + w / 2, self.y, shown, size)
+            else:
+                self.chain.draw(self.c, x + 1, self.y, shown, size)
+            x += w
+        if bold_rule:
+            self.c.setLineWidth(0.6)
+            self.c.line(self.margin, self.y - 3, x, self.y - 3)
+            self.y -= 3
+
+
+def render_report(report: Report) -> bytes:
+    chain = font_chain()
+    size = landscape(A4) if report.landscape else A4
+    buf = io.BytesIO()
+    c = pdfcanvas.Canvas(buf, pagesize=size, pageCompression=1, initialFontName=chain.primary)
+    c.setTitle(report.title)
+    c.setCreator("eservice-desktop")
+    p = _Pager(c, chain, size, report.title)
+    p.text(report.title, 15, "centre")
+    for line in report.subtitle_lines:
+        p.text(line, 9.5)
+    for section in report.sections:
+        p.y -= 4
+        p.text(section.title, 11.5)
+        p.row([col.title for col in section.columns], section.columns, 9, bold_rule=True)
+        for r in section.rows:
+            p.row(r, section.columns, 9)
+        if not section.rows:
+            p.row(["（無）"], section.columns, 9)
+        if section.footer:
+            p.row(section.footer, section.columns, 9, bold_rule=False)
+        if section.note:
+            p.text(section.note, 8.5)
+    if report.signature_line:
+        p.y -= 10
+        p.text(report.signature_line, 10)
+    p.footer()
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def render_csv(report: Report) -> bytes:
+    """One CSV with each section as a block (UTF-8 with BOM so Excel on Windows reads it)."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow([report.title])
+    for line in report.subtitle_lines:
+        w.writerow([line])
+    for section in report.sections:
+        w.writerow([])
+        w.writerow([section.title])
+        w.writerow([col.title for col in section.columns])
+        w.writerows(section.rows)
+        if section.footer:
+            w.writerow(section.footer)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -1,0 +1,917 @@
+"""Installation checks for office IT (``eservice-desktop doctor``).
+
+Each check returns a :class:`Check` — data, not text — so the CLI can print it in either language
+or as JSON, and a support desk can compare machines. Checks only *look*: none of them creates,
+migrates or repairs anything (the database is opened read-only), so running doctor on a broken
+counter never makes it worse. Every check that is not ``ok`` says how to fix it, in zh-TW and
+English.
+
+Hardware probes (PC/SC, serial ports, printers) import their libraries lazily and turn a missing
+service into a ``warn``: a PC without pcscd can still take cases, it just cannot read cards. Qt is
+never imported here (printers come from CUPS' ``lpstat`` or, on Windows, PowerShell).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import socket
+import sqlite3
+import ssl
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from eservice_desktop import __version__
+from eservice_desktop.config import Settings
+
+Status = Literal["ok", "warn", "fail"]
+
+#: Below this much free space on the data directory's disk doctor fails; below WARN_FREE it warns.
+FAIL_FREE_BYTES = 200 * 1024 * 1024
+WARN_FREE_BYTES = 1024 * 1024 * 1024
+#: Certificates expiring within this many days get a warning.
+CERT_WARN_DAYS = 30
+KEYRING_SERVICE = "eservice-desktop"
+
+
+@dataclass(frozen=True)
+class Check:
+    """One finding. ``fix_*`` is empty when the status is ok."""
+
+    key: str
+    title_zh: str
+    title_en: str
+    status: Status
+    detail_zh: str
+    detail_en: str
+    fix_zh: str = ""
+    fix_en: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def title(self, lang: str) -> str:
+        return self.title_en if lang == "en" else self.title_zh
+
+    def detail(self, lang: str) -> str:
+        return self.detail_en if lang == "en" else self.detail_zh
+
+    def fix(self, lang: str) -> str:
+        return self.fix_en if lang == "en" else self.fix_zh
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Report:
+    checks: list[Check]
+
+    @property
+    def status(self) -> Status:
+        states = {c.status for c in self.checks}
+        return "fail" if "fail" in states else "warn" if "warn" in states else "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "version": __version__,
+            "checks": [c.to_json() for c in self.checks],
+        }
+
+
+def _check(
+    key: str,
+    title: tuple[str, str],
+    status: Status,
+    detail: tuple[str, str],
+    fix: tuple[str, str] = ("", ""),
+    **data: Any,
+) -> Check:
+    return Check(key, title[0], title[1], status, detail[0], detail[1], fix[0], fix[1], data)
+
+
+# --- application and data directory -------------------------------------------------------------
+
+
+def check_version() -> Check:
+    frozen = bool(getattr(sys, "frozen", False))
+    where = sys.executable if frozen else f"python {platform.python_version()}"
+    return _check(
+        "version",
+        ("版本", "Version"),
+        "ok",
+        (
+            f"eservice-desktop {__version__}（{'安裝版' if frozen else '原始碼'}：{where}）",
+            f"eservice-desktop {__version__} "
+            f"({'installed build' if frozen else 'source'}: {where})",
+        ),
+        version=__version__,
+        frozen=frozen,
+        executable=sys.executable,
+        platform=platform.platform(),
+    )
+
+
+def _existing_parent(path: Path) -> Path:
+    while not path.exists() and path.parent != path:
+        path = path.parent
+    return path
+
+
+def check_data_dir(settings: Settings) -> Check:
+    title = ("資料目錄與磁碟空間", "Data directory and free space")
+    d = settings.data_dir
+    base = _existing_parent(d)
+    free = shutil.disk_usage(base).free
+    facts: dict[str, Any] = {"path": str(d), "exists": d.is_dir(), "free_bytes": free}
+    free_mb = free // (1024 * 1024)
+    if not d.is_dir():
+        if os.access(base, os.W_OK):
+            return _check(
+                "data_dir",
+                title,
+                "warn",
+                (
+                    f"{d} 尚未建立（第一次啟動時建立）",
+                    f"{d} does not exist yet (created on first start)",
+                ),
+                (
+                    "執行 eservice-desktop db upgrade 建立資料庫",
+                    "Run `eservice-desktop db upgrade` to create it",
+                ),
+                **facts,
+            )
+        return _check(
+            "data_dir",
+            title,
+            "fail",
+            (f"{d} 不存在且無法建立", f"{d} does not exist and cannot be created"),
+            (f"建立目錄並給予使用者寫入權限：{d}", f"Create {d} and make it writable for the user"),
+            **facts,
+        )
+    if not os.access(d, os.W_OK | os.X_OK):
+        return _check(
+            "data_dir",
+            title,
+            "fail",
+            (f"{d} 無寫入權限", f"{d} is not writable by this user"),
+            (
+                "Linux：將使用者加入 eservice 群組（usermod -aG eservice 帳號）後重新登入；"
+                "Windows：重新安裝或修復安裝以還原權限",
+                "Linux: add the user to the eservice group (usermod -aG eservice USER) and log in "
+                "again; Windows: repair the installation to restore permissions",
+            ),
+            **facts,
+        )
+    if free < FAIL_FREE_BYTES:
+        return _check(
+            "data_dir",
+            title,
+            "fail",
+            (f"{d}：剩餘空間僅 {free_mb} MB", f"{d}: only {free_mb} MB free"),
+            (
+                "清出磁碟空間（至少 1 GB），可將舊備份 backups/ 移至外部儲存",
+                "Free disk space (1 GB or more); old backups in backups/ can be moved off the PC",
+            ),
+            **facts,
+        )
+    if free < WARN_FREE_BYTES:
+        return _check(
+            "data_dir",
+            title,
+            "warn",
+            (f"{d}：剩餘空間 {free_mb} MB", f"{d}: {free_mb} MB free"),
+            ("磁碟空間不足 1 GB，請清理", "Less than 1 GB free: clean up the disk"),
+            **facts,
+        )
+    return _check(
+        "data_dir", title, "ok", (f"{d}：剩餘 {free_mb} MB", f"{d}: {free_mb} MB free"), **facts
+    )
+
+
+def check_database(settings: Settings) -> Check:
+    """Integrity and schema revision, read-only (``mode=ro``: doctor never writes)."""
+    from eservice_desktop.storage import db
+
+    title = ("資料庫完整性與版本", "Database integrity and revision")
+    path = settings.db_path
+    head = db.head_revision()
+    facts: dict[str, Any] = {"path": str(path), "head": head}
+    if not path.exists():
+        return _check(
+            "database",
+            title,
+            "warn",
+            ("資料庫尚未建立", "No database yet"),
+            (
+                "執行 eservice-desktop db upgrade（或開啟櫃檯程式一次）",
+                "Run `eservice-desktop db upgrade` (or open the counter window once)",
+            ),
+            **facts,
+        )
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            try:
+                found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            except sqlite3.OperationalError:
+                found = None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        return _check(
+            "database",
+            title,
+            "fail",
+            (f"無法讀取資料庫：{e}", f"Cannot read the database: {e}"),
+            (
+                "由 backups/ 還原最近的備份（見 IT 手冊「備份與還原」）",
+                "Restore the latest copy from backups/ (IT guide, 'Backup and restore')",
+            ),
+            **facts,
+        )
+    problems = [str(r[0]) for r in rows]
+    current = str(found[0]) if found else None
+    facts.update(integrity=problems[:10], current=current)
+    if problems != ["ok"]:
+        return _check(
+            "database",
+            title,
+            "fail",
+            (f"完整性檢查失敗：{problems[0]}", f"Integrity check failed: {problems[0]}"),
+            (
+                "停止程式與同步服務，由 backups/ 還原最近的備份（見 IT 手冊）",
+                "Stop the program and the sync service, restore the latest copy from backups/ "
+                "(IT guide)",
+            ),
+            **facts,
+        )
+    known = _known_revisions()
+    if current == head:
+        return _check(
+            "database",
+            title,
+            "ok",
+            (f"完整性正常，版本 {current}", f"Integrity ok, revision {current}"),
+            **facts,
+        )
+    if current is not None and current not in known:
+        return _check(
+            "database",
+            title,
+            "fail",
+            (
+                f"資料庫版本 {current} 比本程式（{head}）新",
+                f"Database revision {current} is newer than this build ({head})",
+            ),
+            (
+                "安裝與寫入此資料庫相同或更新版本的 eservice-desktop",
+                "Install the eservice-desktop version that wrote it, or a newer one",
+            ),
+            **facts,
+        )
+    return _check(
+        "database",
+        title,
+        "warn",
+        (
+            f"完整性正常，版本 {current or '（無）'}，待升級至 {head}",
+            f"Integrity ok, revision {current or '(none)'}, upgrade to {head} pending",
+        ),
+        (
+            "執行 eservice-desktop db upgrade（會先自動備份）",
+            "Run `eservice-desktop db upgrade` (it backs the database up first)",
+        ),
+        **facts,
+    )
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from eservice_desktop.storage import db
+
+    script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+# --- office settings and the county --------------------------------------------------------------
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_office(settings: Settings) -> Check:
+    from eservice_desktop.storage.resources import read_json
+
+    title = ("事務所設定", "Office settings")
+    offices = {o["code"]: o for o in read_json("catalogue", "offices.json")["offices"]}
+    office = offices.get(settings.office_code)
+    facts: dict[str, Any] = {
+        "office_code": settings.office_code,
+        "device_id": settings.device_id,
+        "county_url": settings.county_url,
+        "demo": settings.demo,
+    }
+    settings_file = settings.data_dir / "settings.json"
+    where = (f"{settings_file}", "settings.json")
+    if office is None:
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"事務所代碼 {settings.office_code} 不在目錄中",
+                f"Office code {settings.office_code} is not in the catalogue",
+            ),
+            (
+                f"在 {where[0]} 設定 office_code（如 H01），或以 OFFICE_CODE 重新安裝",
+                f"Set office_code (e.g. H01) in {where[0]}, or reinstall with OFFICE_CODE",
+            ),
+            **facts,
+        )
+    if not (settings.device_id.isalnum() and 1 <= len(settings.device_id) <= 8):
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"櫃檯編號 {settings.device_id!r} 格式錯誤",
+                f"Bad device number {settings.device_id!r}",
+            ),
+            (
+                f"在 {where[0]} 設定 device_id（如 01），同一事務所內不可重複",
+                f"Set device_id (e.g. 01) in {where[0]}; unique inside the office",
+            ),
+            **facts,
+        )
+    parts = urlsplit(settings.county_url)
+    name = f"{office['name']}（{settings.office_code}）櫃檯 {settings.device_id}"
+    name_en = (
+        f"{office.get('name_en', office['code'])} ({settings.office_code}), "
+        f"counter {settings.device_id}"
+    )
+    facts["office_name"] = office["name"]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"{name}；縣府伺服器網址 {settings.county_url!r} 無效",
+                f"{name_en}; county server URL {settings.county_url!r} is not valid",
+            ),
+            (
+                "設定 county_url（https://…），或以 COUNTY_SERVER_URL 重新安裝",
+                "Set county_url (https://...), or reinstall with COUNTY_SERVER_URL",
+            ),
+            **facts,
+        )
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"{name}；縣府伺服器使用未加密的 http",
+                f"{name_en}; the county server URL is plain http",
+            ),
+            (
+                "改用 https 網址並設定 county_ca_file（縣府 CA 憑證）",
+                "Use the https URL and set county_ca_file (the county CA certificate)",
+            ),
+            **facts,
+        )
+    if parts.scheme == "https" and not settings.county_ca_file:
+        return _check(
+            "office",
+            title,
+            "fail",
+            (f"{name}；未設定縣府 CA 憑證", f"{name_en}; no county CA certificate configured"),
+            (
+                "在 settings.json 設定 county_ca_file（PEM 檔路徑）",
+                "Set county_ca_file (path of the PEM file) in settings.json",
+            ),
+            **facts,
+        )
+    if settings.demo:
+        return _check(
+            "office",
+            title,
+            "warn",
+            (f"{name}；示範模式開啟", f"{name_en}; demo mode is on"),
+            (
+                "正式櫃檯請在 settings.json 設定 demo 為 false",
+                "Set demo to false in settings.json on a production counter",
+            ),
+            **facts,
+        )
+    return _check("office", title, "ok", (name, name_en), **facts)
+
+
+def _cert_summary(der: bytes) -> dict[str, Any]:
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(der)
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "not_after": cert.not_valid_after_utc.isoformat(),
+    }
+
+
+def check_county(
+    settings: Settings,
+    timeout: float = 3.0,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Check:
+    """TCP, then TLS against the pinned county CA (certificate and expiry), then ``/v1/health``."""
+    import requests
+
+    title = ("縣府伺服器連線與憑證", "County server reachability and certificate")
+    parts = urlsplit(settings.county_url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    facts: dict[str, Any] = {"url": settings.county_url, "host": host, "port": port}
+    firewall = (
+        f"確認防火牆允許本機連線至 {host} 的 TCP {port}，並確認縣府伺服器運作中",
+        f"Check that the firewall allows TCP {port} to {host} and that the county server is up",
+    )
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError as e:
+        return _check(
+            "county",
+            title,
+            "fail",
+            (
+                f"無法連線 {host}:{port}（{type(e).__name__}）",
+                f"Cannot connect to {host}:{port} ({type(e).__name__})",
+            ),
+            firewall,
+            **facts,
+        )
+    days_left: int | None = None
+    try:
+        if parts.scheme == "https":
+            ctx = ssl.create_default_context(cafile=settings.county_ca_file or None)
+            try:
+                with ctx.wrap_socket(sock, server_hostname=host) as tls:
+                    der = tls.getpeercert(binary_form=True)
+            except ssl.SSLCertVerificationError as e:
+                return _check(
+                    "county",
+                    title,
+                    "fail",
+                    (
+                        f"伺服器憑證驗證失敗：{e.verify_message}",
+                        f"Server certificate rejected: {e.verify_message}",
+                    ),
+                    (
+                        "確認 county_ca_file 是縣府提供的 CA 憑證、"
+                        "伺服器名稱與網址相符、電腦時間正確",
+                        "Check that county_ca_file is the county's CA certificate, the host name "
+                        "matches the URL and the PC clock is right",
+                    ),
+                    **facts,
+                )
+            except (ssl.SSLError, OSError) as e:
+                return _check(
+                    "county",
+                    title,
+                    "fail",
+                    (
+                        f"TLS 交握失敗（{type(e).__name__}）",
+                        f"TLS handshake failed ({type(e).__name__})",
+                    ),
+                    (
+                        "確認網址與連接埠正確、中間無 TLS 攔截設備",
+                        "Check the URL and port, and that nothing intercepts TLS on the way",
+                    ),
+                    **facts,
+                )
+            if der:
+                facts["certificate"] = _cert_summary(der)
+                expires = datetime.fromisoformat(facts["certificate"]["not_after"])
+                days_left = (expires - now()).days
+                facts["certificate"]["days_left"] = days_left
+    finally:
+        sock.close()
+    try:
+        r = requests.get(
+            settings.county_url.rstrip("/") + "/v1/health",
+            timeout=timeout,
+            verify=settings.county_ca_file or True,
+        )
+        facts["http_status"] = r.status_code
+    except requests.RequestException as e:
+        return _check(
+            "county",
+            title,
+            "fail",
+            (
+                f"{host}:{port} 可連線但 HTTP 失敗（{type(e).__name__}）",
+                f"{host}:{port} accepts connections but HTTP fails ({type(e).__name__})",
+            ),
+            firewall,
+            **facts,
+        )
+    if r.status_code != 200:
+        return _check(
+            "county",
+            title,
+            "warn",
+            (
+                f"伺服器回應 HTTP {r.status_code}（非 eservice 縣府伺服器？）",
+                f"The server answered HTTP {r.status_code} (not an eservice county server?)",
+            ),
+            (
+                "確認 county_url 指向縣府同步伺服器的根網址",
+                "Check that county_url is the base URL of the county sync server",
+            ),
+            **facts,
+        )
+    if days_left is not None and days_left < CERT_WARN_DAYS:
+        return _check(
+            "county",
+            title,
+            "warn",
+            (
+                f"連線正常；伺服器憑證 {days_left} 天後到期",
+                f"Reachable; the server certificate expires in {days_left} days",
+            ),
+            ("通知縣府更新伺服器憑證", "Ask the county to renew the server certificate"),
+            **facts,
+        )
+    tail = f"，憑證 {days_left} 天後到期" if days_left is not None else ""
+    tail_en = f", certificate valid for {days_left} more days" if days_left is not None else ""
+    return _check(
+        "county",
+        title,
+        "ok",
+        (f"{host}:{port} 連線正常{tail}", f"{host}:{port} reachable{tail_en}"),
+        **facts,
+    )
+
+
+def check_enrolment(settings: Settings) -> Check:
+    """The device is enrolled when the database records it and the keyring holds its credential."""
+    title = ("本機登記", "Device enrolment")
+    account = f"county:{settings.office_code}-{settings.device_id}"
+    facts: dict[str, Any] = {"keyring_account": account}
+    enrol_fix = (
+        "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
+        "Run `eservice-desktop sync enrol --server URL --code CODE` "
+        "with the county's one-time code",
+    )
+    info: dict[str, Any] | None = None
+    if settings.db_path.exists():
+        try:
+            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=10)
+            try:
+                row = conn.execute(
+                    "SELECT value FROM sync_state WHERE name = 'enrolled'"
+                ).fetchone()
+            finally:
+                conn.close()
+            info = json.loads(row[0]) if row else None
+        except (sqlite3.DatabaseError, ValueError):
+            info = None
+    try:
+        import keyring
+
+        has_credential = bool(keyring.get_password(KEYRING_SERVICE, account))
+    except Exception as e:  # keyring raises backend-specific errors (no D-Bus, locked vault, ...)
+        facts["keyring_error"] = type(e).__name__
+        has_credential = False
+    facts.update(enrolled=info, credential=has_credential)
+    if info and has_credential:
+        return _check(
+            "enrolment",
+            title,
+            "ok",
+            (
+                f"已登記為 {info.get('device_key', '?')}（{info.get('at', '')}）",
+                f"Enrolled as {info.get('device_key', '?')} ({info.get('at', '')})",
+            ),
+            **facts,
+        )
+    if info and not has_credential:
+        return _check(
+            "enrolment",
+            title,
+            "fail",
+            (
+                "資料庫記錄已登記，但金鑰圈中沒有本機憑證（不同使用者帳號或金鑰圈被清除）",
+                "The database says enrolled but the keyring holds no credential (another user "
+                "account, or the keyring was cleared)",
+            ),
+            (
+                "以同步服務使用的帳號重新登記：" + enrol_fix[0],
+                "Enrol again under the account the sync service runs as: " + enrol_fix[1],
+            ),
+            **facts,
+        )
+    return _check(
+        "enrolment",
+        title,
+        "warn",
+        ("本機尚未向縣府登記", "This device is not enrolled yet"),
+        enrol_fix,
+        **facts,
+    )
+
+
+def check_keyring() -> Check:
+    title = ("金鑰圈（憑證保存）", "Keyring (credential storage)")
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+    except Exception as e:
+        return _check(
+            "keyring",
+            title,
+            "fail",
+            (f"無法載入 keyring：{e}", f"keyring failed to load: {e}"),
+            ("重新安裝 eservice-desktop", "Reinstall eservice-desktop"),
+        )
+    name = f"{type(backend).__module__}.{type(backend).__name__}"
+    facts: dict[str, Any] = {"backend": name}
+    usable = not isinstance(backend, fail.Keyring)
+    if usable and hasattr(backend, "backends"):  # the chainer: usable only when it chains something
+        usable = bool(backend.backends)
+    if not usable:
+        return _check(
+            "keyring",
+            title,
+            "fail",
+            (f"沒有可用的金鑰圈後端（{name}）", f"No usable keyring backend ({name})"),
+            (
+                "Linux：安裝並解鎖 gnome-keyring（Secret Service）；"
+                "Windows：確認「認證管理員」服務已啟動",
+                "Linux: install and unlock gnome-keyring (Secret Service); Windows: make sure the "
+                "Credential Manager service runs",
+            ),
+            **facts,
+        )
+    return _check("keyring", title, "ok", (name, name), **facts)
+
+
+# --- devices -------------------------------------------------------------------------------------
+
+
+def check_card_readers() -> Check:
+    title = ("讀卡機（健保卡、自然人憑證）", "Smart-card readers (NHI, MOICA)")
+    pcsc_fix = (
+        "Linux：apt install pcscd 並啟動（systemctl enable --now pcscd.socket）；"
+        "Windows：啟動「智慧卡」服務 (SCardSvr)",
+        "Linux: apt install pcscd and start it (systemctl enable --now pcscd.socket); "
+        "Windows: start the Smart Card service (SCardSvr)",
+    )
+    try:
+        from smartcard.System import readers
+    except ImportError as e:
+        return _check(
+            "card_readers",
+            title,
+            "warn",
+            (f"PC/SC 函式庫無法載入（{e}）", f"The PC/SC library cannot be loaded ({e})"),
+            pcsc_fix,
+        )
+    try:
+        names = [str(r) for r in readers()]
+    except Exception as e:  # pyscard raises EstablishContextException when no PC/SC service runs
+        return _check(
+            "card_readers",
+            title,
+            "warn",
+            (
+                f"PC/SC 服務未執行（{type(e).__name__}）",
+                f"The PC/SC service is not running ({type(e).__name__})",
+            ),
+            pcsc_fix,
+            error=type(e).__name__,
+        )
+    if not names:
+        return _check(
+            "card_readers",
+            title,
+            "warn",
+            ("未偵測到讀卡機", "No card reader found"),
+            (
+                "接上讀卡機並安裝其驅動程式（CCID 讀卡機免驅動）",
+                "Plug in a reader and install its driver (CCID readers need none)",
+            ),
+            readers=[],
+        )
+    return _check("card_readers", title, "ok", ("、".join(names), ", ".join(names)), readers=names)
+
+
+def _run(cmd: list[str], timeout: float = 5.0) -> subprocess.CompletedProcess[str] | None:
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def list_printers() -> list[str] | None:
+    """Printer queue names, or None when this machine has no way to list them."""
+    if sys.platform == "win32":
+        done = _run(["powershell", "-NoProfile", "-Command", "Get-Printer | ForEach-Object Name"])
+        if done is None or done.returncode != 0:
+            return None
+        return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+    if shutil.which("lpstat") is None:
+        return None
+    done = _run(["lpstat", "-e"])
+    if done is None:
+        return None
+    # lpstat -e exits 1 with "No destinations added." (or no scheduler): that is an empty list.
+    return [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+
+
+def check_printers(settings: Settings, printers: Iterable[str] | None = None) -> Check:
+    title = ("印表機", "Printers")
+    found = list_printers() if printers is None else list(printers)
+    facts: dict[str, Any] = {"configured": settings.printer_name, "printers": found}
+    if found is None:
+        return _check(
+            "printers",
+            title,
+            "warn",
+            ("無法列出印表機（找不到 lpstat）", "Cannot list printers (lpstat not found)"),
+            ("Linux：apt install cups-client cups", "Linux: apt install cups-client cups"),
+            **facts,
+        )
+    if settings.printer_name and settings.printer_name not in found:
+        return _check(
+            "printers",
+            title,
+            "fail",
+            (
+                f"設定的印表機 {settings.printer_name!r} 不存在",
+                f"The configured printer {settings.printer_name!r} does not exist",
+            ),
+            (
+                "在 settings.json 的 printer_name 填入下列其中一台，或留空改由列印對話框選擇",
+                "Set printer_name in settings.json to one of the printers listed, "
+                "or leave it empty "
+                "to choose in the print dialog",
+            ),
+            **facts,
+        )
+    if not found:
+        return _check(
+            "printers",
+            title,
+            "warn",
+            ("沒有安裝任何印表機", "No printer is installed"),
+            (
+                "安裝收據印表機（A6 或 80 mm 熱感）",
+                "Install the receipt printer (A6 or 80 mm thermal)",
+            ),
+            **facts,
+        )
+    chosen = settings.printer_name or "（列印時選擇）"
+    chosen_en = settings.printer_name or "(chosen when printing)"
+    return _check(
+        "printers",
+        title,
+        "ok",
+        (f"{len(found)} 台；收據使用 {chosen}", f"{len(found)} found; receipts go to {chosen_en}"),
+        **facts,
+    )
+
+
+def check_scanners(settings: Settings) -> Check:
+    title = ("條碼掃描器", "Barcode scanners")
+    try:
+        from serial.tools import list_ports
+
+        ports = sorted(p.device for p in list_ports.comports())
+    except Exception as e:
+        return _check(
+            "scanners",
+            title,
+            "warn",
+            (f"無法列出序列埠（{e}）", f"Cannot list serial ports ({e})"),
+            ("重新安裝 eservice-desktop", "Reinstall eservice-desktop"),
+        )
+    facts: dict[str, Any] = {"serial_ports": ports, "configured": settings.scanner_serial_port}
+    wanted = settings.scanner_serial_port
+    if wanted and wanted not in ports:
+        return _check(
+            "scanners",
+            title,
+            "fail",
+            (
+                f"設定的掃描器序列埠 {wanted} 不存在",
+                f"The configured scanner port {wanted} does not exist",
+            ),
+            (
+                "接上掃描器，或修改 settings.json 的 scanner_serial_port"
+                "（留空則使用鍵盤模式掃描器）",
+                "Plug the scanner in, or fix scanner_serial_port in settings.json (empty = "
+                "keyboard-wedge scanner)",
+            ),
+            **facts,
+        )
+    if wanted:
+        return _check(
+            "scanners",
+            title,
+            "ok",
+            (f"序列埠掃描器 {wanted}", f"Serial scanner on {wanted}"),
+            **facts,
+        )
+    listed = "、".join(ports) if ports else "無"
+    return _check(
+        "scanners",
+        title,
+        "ok",
+        (
+            f"鍵盤模式掃描器（免設定）；序列埠：{listed}",
+            f"Keyboard-wedge scanner (no setup needed); serial ports: {', '.join(ports) or 'none'}",
+        ),
+        **facts,
+    )
+
+
+def check_fonts() -> Check:
+    """Without a Traditional Chinese font the window and the receipts show boxes."""
+    title = ("中文字型", "Chinese fonts")
+    if sys.platform == "win32":
+        return _check("fonts", title, "ok", ("Windows 內建中文字型", "Windows ships Chinese fonts"))
+    if shutil.which("fc-list") is None:
+        return _check(
+            "fonts",
+            title,
+            "warn",
+            ("找不到 fc-list，無法檢查字型", "fc-list not found: cannot check fonts"),
+            ("apt install fontconfig", "apt install fontconfig"),
+        )
+    done = _run(["fc-list", ":lang=zh-tw", "family"])
+    families = sorted(
+        {
+            line.split(",")[0].strip().replace("\\-", "-")
+            for line in (done.stdout if done else "").splitlines()
+            if line.strip()
+        }
+    )
+    if not families:
+        return _check(
+            "fonts",
+            title,
+            "fail",
+            ("沒有繁體中文字型", "No Traditional Chinese font installed"),
+            (
+                "apt install fonts-arphic-uming fonts-cns11643-kai",
+                "apt install fonts-arphic-uming fonts-cns11643-kai",
+            ),
+            families=[],
+        )
+    return _check(
+        "fonts", title, "ok", ("、".join(families[:5]), ", ".join(families[:5])), families=families
+    )
+
+
+# --- all of them ---------------------------------------------------------------------------------
+
+
+def run_checks(settings: Settings, network: bool = True, timeout: float = 3.0) -> Report:
+    """Every check in the order IT reads them; ``network=False`` skips the county probe."""
+    checks = [
+        check_version(),
+        check_data_dir(settings),
+        check_database(settings),
+        check_office(settings),
+    ]
+    if network:
+        checks.append(check_county(settings, timeout=timeout))
+    checks += [
+        check_enrolment(settings),
+        check_keyring(),
+        check_card_readers(),
+        check_printers(settings),
+        check_scanners(settings),
+        check_fonts(),
+    ]
+    return Report(checks)

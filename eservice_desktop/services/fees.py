@@ -1,0 +1,189 @@
+"""Fee assessment (規費核計): the catalogue's fee items times the copies, less any exemption.
+
+The assessment is an event (FEE_ASSESSED) so that the amount a citizen was asked to pay, and why
+it was reduced, stays on the case's record; the balance due is a projection of it and the
+payments. Intake assesses in its own transaction, so the clerk sees the fee before taking money;
+a clerk may re-assess (an exemption granted after the fact) as long as it stays above what was
+already paid.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+
+#: Legal grounds clerks pick from most often; free text is accepted as well.
+EXEMPTION_REASONS: tuple[str, ...] = (
+    "低收入戶免徵（規費法第12條）",
+    "中低收入戶免徵",
+    "公務需要免徵",
+    "重新核發（機關錯誤）免徵",
+    "身心障礙者減半",
+)
+
+
+@dataclass(frozen=True)
+class FeeLineView:
+    code: str
+    name: str
+    name_en: str
+    unit: str
+    unit_price: int
+    quantity: int
+    amount: int
+    #: Price of each copy after the first, when it differs (英文戶籍謄本: 100, then 15 each).
+    additional_unit_price: int | None = None
+
+    def breakdown(self) -> str:
+        """How the amount comes about, as printed on the receipt (數量 × 單價, or first copy plus
+        the further copies at their own price)."""
+        if self.additional_unit_price is None or self.quantity == 1:
+            return f"{self.quantity}{self.unit} × {self.unit_price:,}"
+        more = self.quantity - 1
+        return (
+            f"首{self.unit} {self.unit_price:,}＋{more}{self.unit} × {self.additional_unit_price:,}"
+        )
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A proposed or recorded assessment: the lines, the reduction and the total due."""
+
+    items: tuple[FeeLineView, ...]
+    subtotal: int
+    reduction: int
+    total: int
+    exemption_reason: str = ""
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "items": [asdict(i) for i in self.items],
+            "subtotal": self.subtotal,
+            "reduction": self.reduction,
+            "total": self.total,
+            "exemption_reason": self.exemption_reason,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return self.payload()
+
+
+def compute(
+    service: Service, copies: int, *, exempt: bool = False, reduction: int = 0, reason: str = ""
+) -> Assessment:
+    """Pure calculation; raises DomainError for a reduction without reason or out of range."""
+    if copies < 1:
+        raise DomainError("copies.range", "份數須為 1 以上", "Copies must be at least 1", "copies")
+    lines = tuple(
+        FeeLineView(
+            code=f.code,
+            name=f.name,
+            name_en=f.name_en,
+            unit=f.unit,
+            unit_price=f.unit_price,
+            quantity=copies,
+            amount=f.amount(copies),
+            additional_unit_price=f.additional_unit_price,
+        )
+        for f in service.fee_items
+    )
+    subtotal = sum(line.amount for line in lines)
+    reason = reason.strip()
+    if exempt:
+        reduction = subtotal
+    if reduction < 0 or reduction > subtotal:
+        raise DomainError(
+            "fee.reduction",
+            f"減免金額須介於 0 到 {subtotal} 元",
+            f"The reduction must be between 0 and {subtotal}",
+            "reduction",
+        )
+    if reduction and not reason:
+        raise DomainError(
+            "fee.reason_required",
+            "減免或免徵規費須填寫原因",
+            "An exemption or reduction needs a reason",
+            "exemption_reason",
+        )
+    return Assessment(lines, subtotal, reduction, subtotal - reduction, reason if reduction else "")
+
+
+def assess_in(
+    app: App,
+    session: Session,
+    state: CaseState,
+    *,
+    exempt: bool = False,
+    reduction: int = 0,
+    reason: str = "",
+) -> CaseState:
+    """Records the assessment inside the caller's transaction (intake uses this)."""
+    service = app.catalogue.service(state.service_code)
+    a = compute(service, state.copies, exempt=exempt, reduction=reduction, reason=reason)
+    return cases.record(app, session, state.case_id, ev.FEE_ASSESSED, a.payload())
+
+
+def ensure_assessed(app: App, session: Session, state: CaseState) -> CaseState:
+    """Assesses from the catalogue when the case was never assessed (a payment needs a fee)."""
+    if state.fee_items or state.fees_due:
+        return state
+    service = app.catalogue.service(state.service_code)
+    if not service.fee_items:
+        return state
+    return assess_in(app, session, state)
+
+
+def preview(app: App, case_number: str, **kw: Any) -> Assessment:
+    """What an assessment would be, for the payment page before the clerk confirms."""
+    state = cases.load_case(app, case_number)
+    return compute(app.catalogue.service(state.service_code), state.copies, **kw)
+
+
+def current(state: CaseState) -> Assessment:
+    """The assessment recorded on a case (empty when none was made)."""
+    items = tuple(
+        FeeLineView(
+            code=str(i.get("code", "")),
+            name=str(i.get("name", "")),
+            name_en=str(i.get("name_en", "")),
+            unit=str(i.get("unit", "")),
+            unit_price=int(i.get("unit_price", 0)),
+            quantity=int(i.get("quantity", 1)),
+            amount=int(i.get("amount", 0)),
+            additional_unit_price=(
+                None if i.get("additional_unit_price") is None else int(i["additional_unit_price"])
+            ),
+        )
+        for i in state.fee_items
+    )
+    subtotal = sum(i.amount for i in items) if items else state.fees_due
+    return Assessment(
+        items, subtotal, max(subtotal - state.fees_due, 0), state.fees_due, state.exemption_reason
+    )
+
+
+def assess(
+    app: App,
+    case_number: str,
+    *,
+    exempt: bool = False,
+    reduction: int = 0,
+    reason: str = "",
+) -> cases.CaseView:
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        state = repo.load_state(s, case_id)
+        if state is None:
+            raise cases.NOT_FOUND
+        new = assess_in(app, s, state, exempt=exempt, reduction=reduction, reason=reason)
+    return cases.view_of(app, new)

@@ -1,0 +1,759 @@
+"""Payments (繳費), refunds, voids and the receipts (收據) they produce.
+
+Gapless receipt numbers: the number comes from the device's counter
+``receipt:{office}:{device}:{roc_year}`` incremented in the SAME transaction as the payment event
+and the receipt row. Either all three are committed or none is, so a refused or crashed payment
+never burns a number, and a committed payment always has its number even if the program dies
+before the printer gets the job (the receipt then shows up in :func:`pending_receipts`). A void
+keeps its number (row status ``void``) so the series stays complete on the closing report.
+
+Verification code: ``HMAC-SHA256(device secret, receipt fields)`` truncated to 50 bits and written
+as 10 base32 characters. Unlike a plain hash of the fields, nobody without the device's secret
+can make a code for a forged receipt; 50 bits are enough because codes are checked one at a time
+by a clerk (no offline guessing), and short enough to read out on the phone. The secret lives in
+the office database (``receipt_keys``), never on paper or in logs; the key id is printed so the
+county can verify receipts of every device once the keys are synced to it.
+
+Printing is deliberately outside the payment transaction: the event RECEIPT_ISSUED is recorded
+only after the receipt was rendered and handed to the printer (or written to a file), and every
+later print is a RECEIPT_REPRINTED with its reason, printed as 重印 (seed appendix 23).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
+from eservice_desktop.services import cases, fees
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
+
+log = logging.getLogger("eservice.payments")
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+#: Payment tools of the online channel (seed appendix 22).
+ONLINE_TOOLS: tuple[str, ...] = ("信用卡", "金融帳戶轉帳", "晶片金融卡")
+
+QR_PREFIX = "ESR1"
+
+_NO_RECEIPT = DomainError(
+    "receipt.none", "本案尚無繳費收據", "This case has no receipt yet", "case_number"
+)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    """What a face shows after a payment operation (JSON-ready)."""
+
+    payment_id: str
+    case_number: str
+    receipt_number: str
+    method: str
+    amount: int
+    tendered: int | None
+    change: int
+    reference: str
+    status: str
+    refunded: int
+    verification_code: str
+    issued_at: str
+    fees_due: int
+    paid: int
+    balance: int
+    printed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and verification codes
+# ---------------------------------------------------------------------------------------------
+
+
+def receipt_number(office: str, device: str, roc_year: int, seq: int) -> str:
+    return f"{office}-{device}-{roc_year:03d}-R{seq:06d}"
+
+
+def allocate_receipt_number(app: App, session: Session, at: datetime) -> tuple[str, int, int]:
+    """Next number of this device's series for the ROC year of ``at`` (Taipei time)."""
+    year = to_roc(at.astimezone(TAIPEI).date())[0]
+    s = app.settings
+    seq = repo.next_counter(session, f"receipt:{s.office_code}:{s.device_id}:{year}")
+    return receipt_number(s.office_code, s.device_id, year, seq), year, seq
+
+
+def _device_key(app: App, session: Session) -> ReceiptKeyRow:
+    s = app.settings
+    row = session.scalars(
+        select(ReceiptKeyRow)
+        .where(ReceiptKeyRow.office == s.office_code, ReceiptKeyRow.device == s.device_id)
+        .order_by(ReceiptKeyRow.created_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        row = ReceiptKeyRow(
+            key_id=f"{s.office_code}{s.device_id}-{secrets.token_hex(3)}",
+            office=s.office_code,
+            device=s.device_id,
+            secret_hex=secrets.token_hex(32),
+            created_at=app.now(),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _key_secret(session: Session, key_id: str) -> bytes | None:
+    row = session.get(ReceiptKeyRow, key_id)
+    return None if row is None else bytes.fromhex(row.secret_hex)
+
+
+def compute_code(secret: bytes, number: str, case_number: str, amount: int, day: date) -> str:
+    message = f"v1|{number}|{case_number}|{amount}|{day.isoformat()}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return base64.b32encode(digest[:7]).decode("ascii")[:10]
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def qr_payload(number: str, amount: int, day: date, code: str) -> str:
+    y, m, d = to_roc(day)
+    return f"{QR_PREFIX}|{number}|{amount}|{y:03d}{m:02d}{d:02d}|{code}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Recording payments
+# ---------------------------------------------------------------------------------------------
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _result(row: ReceiptRow, state: CaseState) -> PaymentResult:
+    return PaymentResult(
+        payment_id=row.payment_id,
+        case_number=row.case_number,
+        receipt_number=row.number,
+        method=row.method,
+        amount=row.amount,
+        tendered=row.tendered,
+        change=row.change,
+        reference=row.reference,
+        status=row.status,
+        refunded=row.refunded,
+        verification_code=row.verification,
+        issued_at=_aware(row.issued_at).isoformat(),
+        fees_due=state.fees_due,
+        paid=state.paid,
+        balance=state.balance,
+        printed=row.print_count > 0,
+    )
+
+
+def _load(session: Session, case_id: str) -> CaseState:
+    state = repo.load_state(session, case_id)
+    if state is None:
+        raise cases.NOT_FOUND
+    return state
+
+
+def project_payment(session: Session, event: Event, key_id: str = "") -> None:
+    """Keeps ``receipts`` in step with one payment/receipt event (local or synced).
+
+    ``cases.append`` calls it for every money event, so receipts issued on other devices (pulled
+    from the county) appear in look-ups and in the office's closing; replaying is harmless. A
+    payment without a receipt number is not a receipt and is left out; the same payment id under
+    a second number (an online payment recorded by two devices) is logged and left out too —
+    the case projection shows the double payment, for the clerk to refund.
+    """
+    p = event.payload
+    if event.type == ev.PAYMENT_RECORDED:
+        number = p.get("receipt_number")
+        if not number or session.get(ReceiptRow, number) is not None:
+            return
+        if session.scalars(
+            select(ReceiptRow.number).where(ReceiptRow.payment_id == str(p["payment_id"]))
+        ).first():
+            log.warning("payment recorded twice under two receipt numbers: %s", number)
+            return
+        parts = str(number).split("-")
+        at = event.at.astimezone(UTC)
+        session.add(
+            ReceiptRow(
+                number=str(number),
+                office=parts[0] if len(parts) == 4 else event.office,
+                device=parts[1] if len(parts) == 4 else event.device,
+                roc_year=int(parts[2]) if len(parts) == 4 else to_roc(at.date())[0],
+                seq=int(parts[3].lstrip("R")) if len(parts) == 4 else 0,
+                case_id=event.case_id,
+                case_number=str(p.get("case_number", "")),
+                payment_id=str(p["payment_id"]),
+                method=str(p["method"]),
+                amount=int(p["amount"]),
+                tendered=None if p.get("tendered") is None else int(p["tendered"]),
+                change=int(p.get("change", 0)),
+                reference=str(p.get("reference") or ""),
+                payment_tool=str(p.get("payment_tool", "")),
+                authorised_at=str(p.get("authorised_at", "")),
+                deposit_date=str(p.get("deposit_date", "")),
+                settlement_number=str(p.get("settlement_number", "")),
+                deposited=bool(p.get("deposited", False)),
+                issued_at=at,
+                issued_day=at.astimezone(TAIPEI).date(),
+                clerk=event.clerk,
+                status="valid",
+                void_reason="",
+                voided_at=None,
+                refunded=0,
+                print_count=0,
+                verification=str(p.get("verification", "")),
+                key_id=str(p.get("key_id", key_id)),
+            )
+        )
+        session.flush()
+        return
+    number = p.get("receipt_number")
+    row = None
+    if number:
+        row = session.get(ReceiptRow, str(number))
+    elif p.get("payment_id"):
+        row = session.scalars(
+            select(ReceiptRow).where(ReceiptRow.payment_id == str(p["payment_id"]))
+        ).first()
+    if row is None:
+        return
+    if event.type == ev.PAYMENT_REFUNDED:
+        row.refunded += int(p["amount"])
+    elif event.type in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED):
+        if row.status != "void":
+            row.status = "void"
+            row.voided_at = event.at.astimezone(UTC)
+            row.void_reason = str(p.get("reason", ""))
+    elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
+        row.print_count += 1
+    elif event.type == ev.PAYMENT_SETTLED:
+        row.deposit_date = str(p.get("deposit_date", row.deposit_date))
+        row.settlement_number = str(p.get("settlement_number", row.settlement_number))
+        row.deposited = bool(p.get("deposited", row.deposited))
+    session.flush()
+
+
+def rebuild_receipts(app: App) -> int:
+    """Rebuilds the ``receipts`` projection from the event store (repair, after an import).
+
+    Print counts, voids, refunds and settlements come back from their events; returns the
+    number of receipts.
+    """
+    with app.transaction() as s:
+        s.execute(delete(ReceiptRow))
+        rows = s.scalars(
+            select(EventRow).where(EventRow.type.in_(ev.MONEY_TYPES)).order_by(EventRow.seq)
+        )
+        for row in rows:
+            project_payment(s, repo.row_to_event(row))
+        return int(s.scalar(select(func.count()).select_from(ReceiptRow)) or 0)
+
+
+def _record(
+    app: App, session: Session, case_id: str, type_: str, payload: dict[str, Any]
+) -> CaseState:
+    """cases.record; ``cases.append`` keeps ``receipts`` in step (see project_payment)."""
+    return cases.record(app, session, case_id, type_, payload)
+
+
+def record_payment_in(
+    app: App,
+    session: Session,
+    case_id: str,
+    method: str,
+    amount: int,
+    *,
+    tendered: int | None = None,
+    reference: str = "",
+    payment_id: str | None = None,
+    online: dict[str, Any] | None = None,
+) -> PaymentResult:
+    """Records a payment and its receipt number inside the caller's transaction."""
+    state = fees.ensure_assessed(app, session, _load(session, case_id))
+    at = app.now()
+    number, _year, _seq = allocate_receipt_number(app, session, at)
+    key = _device_key(app, session)
+    day = at.astimezone(TAIPEI).date()
+    code = compute_code(bytes.fromhex(key.secret_hex), number, state.case_number, amount, day)
+    if method == "cash" and tendered is None:
+        tendered = amount
+    payload: dict[str, Any] = {
+        "payment_id": payment_id or str(uuid.uuid4()),
+        "case_number": state.case_number,
+        "method": method,
+        "amount": amount,
+        "receipt_number": number,
+        "reference": reference.strip() or None,
+        "verification": code,
+        "key_id": key.key_id,
+    }
+    if method == "cash":
+        payload["tendered"] = tendered
+        payload["change"] = max(int(tendered or 0) - amount, 0)
+    if online:
+        payload.update({k: online[k] for k in online if k in _ONLINE_FIELDS})
+    new = _record(app, session, case_id, ev.PAYMENT_RECORDED, payload)
+    row = session.get(ReceiptRow, number)
+    assert row is not None
+    log.info("payment recorded: receipt %s, method %s", number, method)
+    return _result(row, new)
+
+
+_ONLINE_FIELDS = ("payment_tool", "authorised_at", "deposit_date", "settlement_number", "deposited")
+
+
+def record_payment(
+    app: App,
+    case_number: str,
+    method: str,
+    amount: int,
+    *,
+    tendered: int | None = None,
+    reference: str = "",
+) -> PaymentResult:
+    """Counter payment (cash with change, or card with the terminal's reference)."""
+    if method == "online":
+        raise DomainError(
+            "payment.online_by_sync",
+            "線上繳費由縣府系統同步登錄，櫃檯不能手動登錄",
+            "Online payments arrive by sync; record them with the online payment details",
+            "method",
+        )
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        return record_payment_in(
+            app, s, case_id, method, amount, tendered=tendered, reference=reference
+        )
+
+
+def record_online_payment(
+    app: App,
+    session: Session,
+    case_id: str,
+    *,
+    payment_id: str,
+    amount: int,
+    payment_tool: str,
+    authorised_at: datetime,
+    reference: str = "",
+    deposit_date: date | None = None,
+    settlement_number: str = "",
+    deposited: bool = False,
+) -> PaymentResult:
+    """An online payment (credit card, account transfer, chip card) reported by the county.
+
+    For the sync engine, inside its own transaction. Idempotent on ``payment_id`` (the online
+    transaction's id): a second delivery returns the receipt already issued. When the case has
+    not been assessed yet it is assessed from the catalogue first. The receipt gets this device's
+    next number, which is what makes the online payment's receipt legally valid at the office
+    (the seed's complaint: the online channel alone gave no valid receipt).
+    """
+    existing = session.scalars(
+        select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)
+    ).first()
+    if existing is not None:
+        return _result(existing, _load(session, existing.case_id))
+    return record_payment_in(
+        app,
+        session,
+        case_id,
+        "online",
+        amount,
+        reference=reference,
+        payment_id=payment_id,
+        online={
+            "payment_tool": payment_tool,
+            "authorised_at": authorised_at.astimezone(UTC).isoformat(),
+            "deposit_date": deposit_date.isoformat() if deposit_date else "",
+            "settlement_number": settlement_number,
+            "deposited": deposited,
+        },
+    )
+
+
+def settle_online_payment(
+    app: App,
+    session: Session,
+    payment_id: str,
+    *,
+    deposit_date: date,
+    settlement_number: str,
+    deposited: bool = True,
+) -> PaymentResult:
+    """The money of an online payment reached the treasury (入庫): for the reconciliation."""
+    row = session.scalars(select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)).first()
+    if row is None:
+        raise DomainError("payment.unknown", "查無此筆繳費紀錄", "No such payment")
+    state = _record(
+        app,
+        session,
+        row.case_id,
+        ev.PAYMENT_SETTLED,
+        {
+            "payment_id": payment_id,
+            "receipt_number": row.number,
+            "deposit_date": deposit_date.isoformat(),
+            "settlement_number": settlement_number,
+            "deposited": deposited,
+        },
+    )
+    return _result(row, state)
+
+
+# ---------------------------------------------------------------------------------------------
+# Refunds, voids, prints
+# ---------------------------------------------------------------------------------------------
+
+
+def _receipt_row(session: Session, number: str) -> ReceiptRow:
+    row = session.get(ReceiptRow, number.strip().upper())
+    if row is None:
+        raise DomainError(
+            "receipt.unknown", f"查無此收據號碼：{number}", f"No such receipt: {number}", "receipt"
+        )
+    return row
+
+
+def refund(app: App, number: str, amount: int, reason: str) -> PaymentResult:
+    """Money handed back on a valid receipt (the receipt stays valid; the case balance grows)."""
+    with app.transaction() as s:
+        row = _receipt_row(s, number)
+        state = _record(
+            app,
+            s,
+            row.case_id,
+            ev.PAYMENT_REFUNDED,
+            {
+                "payment_id": row.payment_id,
+                "receipt_number": row.number,
+                "amount": amount,
+                "method": row.method,
+                "reason": reason.strip(),
+            },
+        )
+        return _result(row, state)
+
+
+def void_receipt(app: App, number: str, reason: str) -> PaymentResult:
+    """Cancels a payment and its receipt; the number stays used and shows as void."""
+    reason = reason.strip()
+    with app.transaction() as s:
+        row = _receipt_row(s, number)
+        state = _load(s, row.case_id)
+        pay = state.payment(row.payment_id)
+        if not pay.voided:
+            _record(
+                app,
+                s,
+                row.case_id,
+                ev.PAYMENT_VOIDED,
+                {"payment_id": row.payment_id, "receipt_number": row.number, "reason": reason},
+            )
+        state = _record(
+            app,
+            s,
+            row.case_id,
+            ev.RECEIPT_VOIDED,
+            {"receipt_number": row.number, "payment_id": row.payment_id, "reason": reason},
+        )
+        return _result(row, state)
+
+
+def confirm_printed(app: App, number: str, reprint_reason: str = "") -> PaymentResult:
+    """Records that the receipt went to the printer (first time) or was reprinted (with reason)."""
+    with app.transaction() as s:
+        row = _receipt_row(s, number)
+        if row.status == "void":
+            # A void receipt printed for the record is not an issue or a reprint of a receipt.
+            return _result(row, _load(s, row.case_id))
+        if row.print_count == 0:
+            state = _record(app, s, row.case_id, ev.RECEIPT_ISSUED, {"receipt_number": row.number})
+        else:
+            state = _record(
+                app,
+                s,
+                row.case_id,
+                ev.RECEIPT_REPRINTED,
+                {"receipt_number": row.number, "reason": reprint_reason.strip()},
+            )
+        return _result(row, state)
+
+
+def needs_reprint_reason(app: App, number: str) -> bool:
+    with app.reading() as s:
+        return _receipt_row(s, number).print_count > 0
+
+
+def last_receipt_number(app: App, case_number: str) -> str:
+    """The receipt of the case's last payment (void or not); DomainError when there is none."""
+    with app.reading() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        row = s.scalars(
+            select(ReceiptRow)
+            .where(ReceiptRow.case_id == case_id)
+            .order_by(ReceiptRow.issued_at.desc(), ReceiptRow.seq.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        raise _NO_RECEIPT
+    return row.number
+
+
+def receipts_of_case(app: App, case_number: str) -> list[PaymentResult]:
+    with app.reading() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        state = _load(s, case_id)
+        rows = s.scalars(
+            select(ReceiptRow).where(ReceiptRow.case_id == case_id).order_by(ReceiptRow.issued_at)
+        ).all()
+        return [_result(r, state) for r in rows]
+
+
+def get_receipt(app: App, number: str) -> PaymentResult:
+    with app.reading() as s:
+        row = _receipt_row(s, number)
+        return _result(row, _load(s, row.case_id))
+
+
+def pending_receipts(app: App) -> list[str]:
+    """Valid receipts of this device never printed: after a crash, print them first."""
+    st = app.settings
+    with app.reading() as s:
+        return list(
+            s.scalars(
+                select(ReceiptRow.number)
+                .where(
+                    ReceiptRow.office == st.office_code,
+                    ReceiptRow.device == st.device_id,
+                    ReceiptRow.status == "valid",
+                    ReceiptRow.print_count == 0,
+                )
+                .order_by(ReceiptRow.roc_year, ReceiptRow.seq)
+            )
+        )
+
+
+def verify_receipt(app: App, number: str, code: str) -> bool:
+    """True when ``code`` is the verification code of receipt ``number`` (with any dashes)."""
+    wanted = code.replace("-", "").strip().upper()
+    with app.reading() as s:
+        row = s.get(ReceiptRow, number.strip().upper())
+        if row is None:
+            return False
+        secret = _key_secret(s, row.key_id)
+        if secret is None:
+            return False
+        expected = compute_code(secret, row.number, row.case_number, row.amount, row.issued_day)
+    return hmac.compare_digest(expected, wanted) and hmac.compare_digest(row.verification, wanted)
+
+
+# ---------------------------------------------------------------------------------------------
+# Receipt content
+# ---------------------------------------------------------------------------------------------
+
+
+def _method_details(row: ReceiptRow) -> tuple[str, ...]:
+    if row.method == "cash":
+        tendered = row.tendered if row.tendered is not None else row.amount
+        return (f"收現 {tendered:,} 元　找零 {row.change:,} 元",)
+    if row.method == "card":
+        return (f"刷卡機交易序號 {row.reference}",)
+    out = [f"付費工具 {row.payment_tool}"]
+    if row.authorised_at:
+        at = datetime.fromisoformat(row.authorised_at).astimezone(TAIPEI)
+        out.append(f"授權時間 {at:%Y/%m/%d %H:%M:%S}")
+    if row.settlement_number:
+        out.append(f"機關核銷編號 {row.settlement_number}")
+    return tuple(out)
+
+
+def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData:
+    """What to print for receipt ``number``; a non-empty ``reprint_reason`` marks it 重印."""
+    with app.reading() as s:
+        row = _receipt_row(s, number)
+        state = _load(s, row.case_id)
+        reprint_count = row.print_count if reprint_reason else 0
+    a = fees.current(state)
+    try:
+        service_name = app.catalogue.service(state.service_code).name
+    except DomainError:
+        service_name = state.service_code
+    try:
+        office = app.catalogue.office(row.office)
+        office_name = office.name
+    except DomainError:
+        office_name = row.office
+    issued = _aware(row.issued_at).astimezone(TAIPEI)
+    return ReceiptData(
+        office_name=office_name,
+        office_code=row.office,
+        receipt_number=row.number,
+        issued_on=issued.date(),
+        issued_time=f"{issued:%H:%M}",
+        case_number=row.case_number,
+        payer_name=state.applicant_name,
+        payer_id_masked=mask_id(state.applicant_id),
+        service_name=service_name,
+        items=tuple(
+            FeeLine(i.name, i.quantity, i.unit, i.unit_price, i.amount, i.breakdown())
+            for i in a.items
+        ),
+        fees_due=state.fees_due,
+        amount=row.amount,
+        method=row.method,
+        clerk=row.clerk,
+        verification_code=format_code(row.verification),
+        qr_payload=qr_payload(row.number, row.amount, row.issued_day, row.verification),
+        reduction=a.reduction,
+        exemption_reason=a.exemption_reason,
+        method_details=_method_details(row),
+        balance_after=state.balance if row.status == "valid" else 0,
+        refunded=row.refunded,
+        void_reason=(row.void_reason or "作廢") if row.status == "void" else "",
+        reprint_reason=reprint_reason.strip(),
+        reprint_count=reprint_count,
+    )
+
+
+def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str = "") -> bytes:
+    """Renders without recording anything: call :func:`confirm_printed` once it is out."""
+    if layout not in ("a6", "roll80"):
+        raise DomainError(
+            "receipt.layout", "收據版面須為 a6 或 roll80", "Layout must be a6 or roll80", "layout"
+        )
+    with app.reading() as s:
+        row = _receipt_row(s, number)
+        printed_before = row.print_count > 0 and row.status == "valid"
+    if printed_before and not reprint_reason.strip():
+        raise DomainError(
+            "receipt.reprint_reason",
+            "此收據已列印過，重印須填寫原因",
+            "This receipt was printed before; a reprint needs a reason",
+            "reprint_reason",
+        )
+    return render_receipt(receipt_data(app, number, reprint_reason), layout)
+
+
+# ---------------------------------------------------------------------------------------------
+# Demo data
+# ---------------------------------------------------------------------------------------------
+
+
+def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> dict[str, int]:
+    """Fees and receipts on the newest demo cases, through the real payment path.
+
+    Most are paid in cash (with change) or by card and printed; a few stay unpaid (payment due,
+    deadline paused), one is paid in part, one receipt is voided, one partly refunded, and two
+    are online payments (one already deposited) so the closing and the reconciliation statement
+    have content. Limited to 60 cases: this is for trying the counter, not for volume.
+    """
+    import random
+
+    from eservice_desktop.storage.models import CaseRow
+
+    rng = random.Random(seed)
+    limit = min(60, cases_added)
+    with app.reading() as s:
+        rows = list(
+            s.scalars(
+                select(CaseRow)
+                .where(
+                    CaseRow.office == app.settings.office_code,
+                    CaseRow.status.in_(("received", "payment_due", "supplement_requested")),
+                    CaseRow.fees_due == 0,
+                )
+                .order_by(CaseRow.received_at.desc())
+                .limit(limit * 4)
+            )
+        )
+    chosen = [r for r in rows if app.catalogue.service(r.service_code).fee_items][:limit]
+    counts = {"assessed": 0, "paid": 0, "void": 0, "refunded": 0, "online": 0, "unpaid": 0}
+    for i, row in enumerate(chosen):
+        with app.transaction() as s:
+            state = _load(s, row.case_id)
+            if rng.random() < 0.05:
+                state = fees.assess_in(
+                    app,
+                    s,
+                    state,
+                    reduction=state_subtotal(app, state) // 2,
+                    reason="身心障礙者減半",
+                )
+            else:
+                state = fees.ensure_assessed(app, s, state)
+            counts["assessed"] += 1
+            due = state.balance
+            if due <= 0:
+                continue
+            roll = rng.random()
+            if i in (2, 3):
+                authorised = app.now()
+                r = record_online_payment(
+                    app,
+                    s,
+                    row.case_id,
+                    payment_id=f"DEMO{rng.getrandbits(40):012d}",
+                    amount=due,
+                    payment_tool=rng.choice(ONLINE_TOOLS),
+                    authorised_at=authorised,
+                    deposit_date=authorised.astimezone(TAIPEI).date() if i == 2 else None,
+                    settlement_number=f"AU0800100{rng.randint(0, 9999):04d}" if i == 2 else "",
+                    deposited=i == 2,
+                )
+                counts["online"] += 1
+                continue
+            if roll < 0.08:
+                counts["unpaid"] += 1
+                continue
+            if roll < 0.15 and due > 1:
+                r = record_payment_in(app, s, row.case_id, "cash", due // 2)
+            elif roll < 0.3:
+                r = record_payment_in(
+                    app, s, row.case_id, "card", due, reference=f"{rng.randint(0, 999999):06d}"
+                )
+            else:
+                tendered = next(t for t in (due, 100, 500, 1000, 2000, due) if t >= due)
+                r = record_payment_in(app, s, row.case_id, "cash", due, tendered=tendered)
+            counts["paid"] += 1
+        confirm_printed(app, r.receipt_number)
+        if i == 5:
+            void_receipt(app, r.receipt_number, "金額輸入錯誤，重新收費")
+            counts["void"] += 1
+        elif i == 7 and r.amount > 1:
+            refund(app, r.receipt_number, r.amount // 2, "溢收退還")
+            counts["refunded"] += 1
+    return counts
+
+
+def state_subtotal(app: App, state: CaseState) -> int:
+    return fees.compute(app.catalogue.service(state.service_code), state.copies).subtotal

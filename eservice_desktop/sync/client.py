@@ -1,0 +1,208 @@
+"""HTTP client of the county protocol (requests): gzip both ways, bearer credential, pinned CA.
+
+TLS is verified against the county CA file from settings *only* (requests uses that file as the
+whole trust store, so a certificate from any other CA is refused: the CA is pinned). Plain
+``http://`` is refused unless the host is a loopback address (development and tests).
+"""
+
+from __future__ import annotations
+
+import gzip
+import ipaddress
+import json
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+
+from eservice_desktop.sync.protocol import (
+    PREFIX,
+    AttachmentStart,
+    AttachmentState,
+    EnrolRequest,
+    EnrolResponse,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    StatusResponse,
+    WireEvent,
+)
+
+M = TypeVar("M", bound=BaseModel)
+
+GZIP_MIN = 1024
+
+
+class SyncError(Exception):
+    """A round failed; ``transient`` errors are retried with back-off."""
+
+    transient = True
+
+
+class Offline(SyncError):
+    """Could not reach the server (refused, reset, timeout)."""
+
+
+class ServerError(SyncError):
+    """The server answered 5xx or something unreadable."""
+
+
+class AuthError(SyncError):
+    """401/403: the device is not enrolled, or its credential was revoked."""
+
+    transient = False
+
+
+class ConfigError(SyncError):
+    """The URL/TLS settings are unacceptable (plain http to a remote host, no pinned CA)."""
+
+    transient = False
+
+
+class RequestRefused(SyncError):
+    """4xx other than auth: a bug or a version mismatch; retrying will not help."""
+
+    transient = False
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, ca_file: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "http":
+        if not is_loopback(parts.hostname or ""):
+            raise ConfigError("plain http is only allowed to a loopback address; use https")
+    elif parts.scheme == "https":
+        if not ca_file:
+            raise ConfigError("https needs the county CA certificate (settings county_ca_file)")
+    else:
+        raise ConfigError(f"unsupported URL scheme {parts.scheme!r}")
+
+
+class CountyClient:
+    def __init__(
+        self,
+        base_url: str,
+        credential: str | None = None,
+        ca_file: str = "",
+        timeout: tuple[float, float] = (5.0, 60.0),
+    ) -> None:
+        check_url(base_url, ca_file)
+        self.base = base_url.rstrip("/") + PREFIX
+        self.timeout = timeout
+        self.http = requests.Session()
+        self.http.headers["Accept-Encoding"] = "gzip"
+        self.http.headers["User-Agent"] = "eservice-desktop-sync/1"
+        self.http.verify = ca_file if ca_file else True
+        self.http.trust_env = False  # never route the county link through an ambient proxy
+        if credential:
+            self.http.headers["Authorization"] = f"Bearer {credential}"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        raw: bytes | None = None,
+        params: dict[str, Any] | None = None,
+    ) -> requests.Response:
+        headers: dict[str, str] = {}
+        data: bytes | None = raw
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            headers["Content-Type"] = "application/json"
+            if len(data) >= GZIP_MIN:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        elif raw is not None:
+            headers["Content-Type"] = "application/octet-stream"
+        try:
+            r = self.http.request(
+                method,
+                self.base + path,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except requests.exceptions.SSLError as e:
+            raise ConfigError(f"TLS verification failed: {type(e).__name__}") from e
+        except requests.RequestException as e:
+            raise Offline(type(e).__name__) from e
+        if r.status_code in (401, 403):
+            raise AuthError(f"{r.status_code} from county")
+        if r.status_code >= 500:
+            raise ServerError(f"{r.status_code} from county")
+        return r
+
+    def _json(self, r: requests.Response, model: type[M]) -> M:
+        if r.status_code >= 400:
+            raise RequestRefused(f"{r.status_code}: {r.text[:200]}")
+        try:
+            return model.model_validate_json(r.content)
+        except ValidationError as e:
+            raise ServerError("unreadable answer from county") from e
+
+    def health(self) -> dict[str, Any]:
+        r = self._send("GET", "/health")
+        return dict(r.json())
+
+    def enrol(self, code: str, device: str, label: str = "") -> EnrolResponse:
+        req = EnrolRequest(code=code, device=device, label=label)
+        return self._json(
+            self._send("POST", "/enrol", body=req.model_dump(mode="json")), EnrolResponse
+        )
+
+    def demo_enrol_code(self, office: str) -> str:
+        r = self._send("POST", "/demo/enrol-code", params={"office": office})
+        if r.status_code != 200:
+            raise RequestRefused("the county server is not in demo mode")
+        return str(r.json()["code"])
+
+    def status(self) -> StatusResponse:
+        return self._json(self._send("GET", "/status"), StatusResponse)
+
+    def push(self, events: list[WireEvent]) -> PushResponse:
+        body = PushRequest(events=events).model_dump(mode="json")
+        return self._json(self._send("POST", "/events", body=body), PushResponse)
+
+    def pull(self, since: str, limit: int = 500, include_own: bool = False) -> PullResponse:
+        params: dict[str, Any] = {"since": since, "limit": limit}
+        if include_own:
+            params["include_own"] = "true"
+        r = self._send("GET", "/changes", params=params)
+        return self._json(r, PullResponse)
+
+    def case(self, case_id: str) -> dict[str, Any] | None:
+        r = self._send("GET", f"/cases/{case_id}")
+        if r.status_code == 404:
+            return None
+        if r.status_code >= 400:
+            raise RequestRefused(str(r.status_code))
+        return dict(r.json())
+
+    def attachment_state(self, sha256: str) -> AttachmentState | None:
+        r = self._send("GET", f"/attachments/{sha256}")
+        if r.status_code == 404:
+            return None
+        return self._json(r, AttachmentState)
+
+    def attachment_start(self, sha256: str, start: AttachmentStart) -> AttachmentState:
+        r = self._send("POST", f"/attachments/{sha256}", body=start.model_dump(mode="json"))
+        return self._json(r, AttachmentState)
+
+    def attachment_chunk(self, sha256: str, offset: int, data: bytes) -> AttachmentState:
+        r = self._send("PUT", f"/attachments/{sha256}/chunks/{offset}", raw=data)
+        return self._json(r, AttachmentState)

@@ -1,0 +1,229 @@
+"""The office <-> county wire protocol, version 1: one set of schemas for client and server.
+
+Every path is under ``/v1``; a breaking change gets ``/v2`` served beside it, so offices can be
+upgraded one by one. Bodies are JSON (gzip accepted both ways). Every route except enrolment,
+health and the OpenAPI document needs ``Authorization: Bearer <device credential>``.
+
+Design points (see docs/protocol.md):
+
+- push is idempotent by ``event_id`` and answered per event (accepted / duplicate / conflict);
+- pull returns a page of the office's change feed after an opaque server-issued cursor, so it can
+  resume from any cursor the office kept;
+- every response carries ``server_time`` so the office learns its clock offset each round.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from eservice_desktop.domain.events import ALL_TYPES, Event
+
+API_VERSION = "v1"
+PREFIX = f"/{API_VERSION}"
+#: The most events one push may carry; larger outboxes are sent in several batches.
+MAX_PUSH_BATCH = 1000
+#: The most changes one pull page returns.
+MAX_PULL_PAGE = 2000
+#: Attachment chunk size the client uses (the server accepts any size up to this).
+CHUNK_SIZE = 256 * 1024
+
+PushStatus = Literal["accepted", "duplicate", "conflict"]
+ChangeKind = Literal[
+    "event", "catalogue", "calendar", "pickup_keys", "county_keys", "revocation", "notification"
+]
+
+_CODE = r"^[A-Z][0-9]{2}$"
+_DEVICE = r"^[0-9A-Za-z]{1,8}$"
+
+
+def _no_nul(value: Any) -> None:
+    """PostgreSQL text cannot hold U+0000 (found by fuzzing): refused at the door, anywhere
+    in a body, so no store ever sees it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("the NUL character is not allowed")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_nul(k)
+            _no_nul(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            _no_nul(v)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _refuse_nul(self) -> Any:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if not isinstance(value, BaseModel):
+                _no_nul(value)
+        return self
+
+
+class WireEvent(_Model):
+    """A case event as it travels; ``at`` is the device's (offset-corrected) UTC time."""
+
+    event_id: str = Field(min_length=8, max_length=36)
+    case_id: str = Field(min_length=1, max_length=36)
+    type: str = Field(max_length=40)
+    office: str = Field(pattern=_CODE)
+    device: str = Field(pattern=_DEVICE)
+    clerk: str = Field(min_length=1, max_length=64)
+    at: datetime
+    payload: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in ALL_TYPES:
+            raise ValueError(f"unknown event type {value!r}")
+        return value
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("event time must carry a UTC offset")
+        return value.astimezone(UTC)
+
+    @classmethod
+    def of(cls, event: Event) -> WireEvent:
+        return cls.model_validate(event.to_dict())
+
+    def to_event(self) -> Event:
+        return Event(
+            event_id=self.event_id,
+            case_id=self.case_id,
+            type=self.type,
+            office=self.office,
+            device=self.device,
+            clerk=self.clerk,
+            at=self.at,
+            payload=dict(self.payload),
+        )
+
+
+class PushRequest(_Model):
+    events: list[WireEvent] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class PushResult(_Model):
+    event_id: str
+    status: PushStatus
+    #: For conflicts: the county's conflict record id and the reason in both languages.
+    conflict_id: str | None = None
+    reason_code: str | None = None
+    reason_zh: str | None = None
+    reason_en: str | None = None
+
+
+class CountyReceipt(_Model):
+    """Signed proof that a case reached the county (Ed25519 over :meth:`signed_bytes`)."""
+
+    case_id: str
+    case_number: str
+    office: str
+    events_accepted: int
+    county_time: datetime
+    key_id: str
+    signature: str
+
+    def signed_bytes(self) -> bytes:
+        return receipt_bytes(
+            self.case_id, self.case_number, self.office, self.events_accepted, self.county_time
+        )
+
+
+def receipt_bytes(
+    case_id: str, case_number: str, office: str, events_accepted: int, county_time: datetime
+) -> bytes:
+    """Canonical text both ends sign/verify; a fixed layout, not JSON, so no library differs."""
+    at = county_time.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return f"eservice-receipt/1|{case_id}|{case_number}|{office}|{events_accepted}|{at}".encode()
+
+
+class PushResponse(_Model):
+    results: list[PushResult]
+    receipts: list[CountyReceipt] = Field(default_factory=list)
+    server_time: datetime
+
+
+class Change(_Model):
+    """One entry of an office's change feed. ``data`` depends on ``kind``:
+    event -> a WireEvent; catalogue -> the services document; calendar -> {"year", "csv"};
+    pickup_keys / county_keys -> {"keys": [{"key_id", "alg", "public_key", "not_before"}]};
+    revocation -> {"kind": "device"|"crl", ...}; notification -> {"notification_id", "case_id",
+    "channel", "stage", "status", "attempts", "detail"}."""
+
+    seq: int
+    kind: ChangeKind
+    data: dict[str, Any]
+
+
+class PullResponse(_Model):
+    changes: list[Change]
+    #: Opaque: send it back as ``since`` to continue; stored by the office after applying.
+    cursor: str
+    more: bool
+    server_time: datetime
+
+
+class EnrolRequest(_Model):
+    code: str = Field(min_length=6, max_length=64)
+    device: str = Field(pattern=_DEVICE)
+    label: str = Field(default="", max_length=100)
+
+
+class EnrolResponse(_Model):
+    office: str
+    device: str
+    device_key: str
+    #: The device credential: shown once, kept by the office in the OS keyring.
+    credential: str
+    server_time: datetime
+
+
+class StatusResponse(_Model):
+    api_version: str
+    office: str
+    device: str
+    server_time: datetime
+
+
+class AttachmentState(_Model):
+    sha256: str
+    size: int
+    received: int
+    complete: bool
+    case_id: str | None = None
+
+
+class AttachmentStart(_Model):
+    size: int = Field(ge=0, le=200 * 1024 * 1024)
+    case_id: str | None = Field(default=None, max_length=36)
+    media_type: str = Field(default="application/octet-stream", max_length=100)
+
+
+class ErrorBody(_Model):
+    code: str
+    message_zh: str
+    message_en: str
+
+
+def cursor_of(seq: int) -> str:
+    return str(seq)
+
+
+def seq_of(cursor: str | None) -> int:
+    if not cursor:
+        return 0
+    value = int(cursor)
+    if value < 0:
+        raise ValueError("negative cursor")
+    return value

@@ -1,0 +1,130 @@
+"""The sync loop without Qt or a database: when to run a round, and how to back off.
+
+The headless service (``sync run``), the GUI (on a worker thread) and the tests all drive the
+same :class:`SyncLoop`; the round itself (``services.sync.sync_round``) is injected.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from eservice_desktop.sync.client import SyncError
+
+log = logging.getLogger("eservice.sync")
+
+
+@dataclass
+class Backoff:
+    """Exponential back-off with full jitter (AWS style): sleep uniform(0, min(cap, base*2^n)),
+    never below ``floor`` so a dead server is not hammered."""
+
+    base: float = 1.0
+    cap: float = 300.0
+    floor: float = 0.5
+    failures: int = 0
+    rng: random.Random | None = None
+
+    def next_delay(self) -> float:
+        self.failures += 1
+        ceiling = min(self.cap, self.base * 2 ** (self.failures - 1))
+        r = (self.rng or random).uniform(0, ceiling)
+        return max(self.floor, r)
+
+    def reset(self) -> None:
+        self.failures = 0
+
+
+class SyncLoop:
+    """Runs ``round_fn`` every ``interval`` seconds, at once after :meth:`poke`, and backs off
+    after failures. ``on_result(result, error)`` is called after every round. ``has_work`` (a
+    cheap check, e.g. "is the outbox non-empty?") is polled every ``poll`` seconds while the
+    link is healthy, so work recorded by another process leaves at once too; it is not polled
+    while backing off."""
+
+    def __init__(
+        self,
+        round_fn: Callable[[], Any],
+        interval: float = 5.0,
+        *,
+        on_result: Callable[[Any, BaseException | None], None] | None = None,
+        backoff: Backoff | None = None,
+        has_work: Callable[[], bool] | None = None,
+        poll: float = 1.0,
+    ) -> None:
+        self.round_fn = round_fn
+        self.interval = interval
+        self.on_result = on_result
+        self.backoff = backoff or Backoff()
+        self.has_work = has_work
+        self.poll = poll
+        self.stop_event = threading.Event()
+        self._wake = threading.Event()
+        self.rounds = 0
+
+    def poke(self) -> None:
+        """Local work was just recorded: sync now rather than at the next tick."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self._wake.set()
+
+    def run_once(self) -> float:
+        """One round; returns how long to wait before the next one."""
+        self.rounds += 1
+        try:
+            result = self.round_fn()
+        except SyncError as e:
+            delay = self.backoff.next_delay()
+            log.warning("sync round failed (%s: %s); retry in %.1f s", type(e).__name__, e, delay)
+            if not e.transient:
+                delay = max(delay, 60.0)
+            self._report(None, e)
+            return delay
+        except Exception as e:  # a bug must not kill the service: report it and retry later
+            delay = self.backoff.next_delay()
+            log.exception("sync round crashed; retry in %.1f s", delay)
+            self._report(None, e)
+            return max(delay, 10.0)
+        self.backoff.reset()
+        self._report(result, None)
+        more = bool(getattr(result, "more", False))
+        return 0.0 if more else self.interval
+
+    def _report(self, result: Any, error: BaseException | None) -> None:
+        if self.on_result is not None:
+            try:
+                self.on_result(result, error)
+            except Exception:
+                log.warning("sync result callback failed", exc_info=True)
+
+    def wait(self, delay: float) -> None:
+        """Sleeps ``delay`` seconds unless poked, stopped, or (link healthy) work appears."""
+        deadline = time.monotonic() + delay
+        while not self.stop_event.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            watching = self.has_work is not None and self.backoff.failures == 0
+            if self._wake.wait(min(remaining, self.poll) if watching else remaining):
+                self._wake.clear()
+                return
+            if watching and self.has_work is not None:
+                try:
+                    if self.has_work():
+                        return
+                except Exception:
+                    log.warning("sync work check failed", exc_info=True)
+
+    def run_forever(self) -> None:
+        while not self.stop_event.is_set():
+            delay = self.run_once()
+            if self.stop_event.is_set():
+                break
+            self.wait(delay)

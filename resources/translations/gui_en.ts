@@ -1,0 +1,343 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_TW">
+<context>
+    <name>CaseDetail</name>
+    <message>
+        <source>案號</source>
+        <extracomment>Event type -&gt; (zh-TW, English) shown in the timeline.</extracomment>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>申辦項目</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>申請人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>狀態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>處理期限</source>
+        <translation>Deadline</translation>
+    </message>
+    <message>
+        <source>時間</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>事件</source>
+        <translation>Event</translation>
+    </message>
+    <message>
+        <source>承辦人</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <source>機關</source>
+        <translation>Office</translation>
+    </message>
+    <message>
+        <source>說明</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>處理</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <source>補正、駁回或撤件的理由（民眾會看到）</source>
+        <translation>Reason for a supplement, rejection or cancellation (the citizen sees it)</translation>
+    </message>
+    <message>
+        <source>理由(&amp;R)</source>
+        <translation>&amp;Reason</translation>
+    </message>
+    <message>
+        <source>通知補正(&amp;S)</source>
+        <translation>Request &amp;supplement</translation>
+    </message>
+    <message>
+        <source>補正完成(&amp;D)</source>
+        <translation>Supplement &amp;done</translation>
+    </message>
+    <message>
+        <source>結案(&amp;C)</source>
+        <translation>&amp;Close case</translation>
+    </message>
+    <message>
+        <source>駁回(&amp;J)</source>
+        <translation>Re&amp;ject</translation>
+    </message>
+    <message>
+        <source>撤件(&amp;N)</source>
+        <translation>Ca&amp;ncel case</translation>
+    </message>
+    <message>
+        <source>補正中，期限暫停（{reason}）</source>
+        <translation>Waiting for a supplement, deadline paused ({reason})</translation>
+    </message>
+    <message>
+        <source>期限暫停</source>
+        <translation>Deadline paused</translation>
+    </message>
+    <message>
+        <source>到期日 {due}（已辦結）</source>
+        <translation>Due {due} (finished)</translation>
+    </message>
+    <message>
+        <source>到期日 {due}（已逾期）</source>
+        <translation>Due {due} (overdue)</translation>
+    </message>
+    <message>
+        <source>到期日 {due}（剩 {n} 個工作天）</source>
+        <translation>Due {due} ({n} working days left)</translation>
+    </message>
+    <message>
+        <source>請先輸入理由</source>
+        <translation>Enter a reason first</translation>
+    </message>
+    <message>
+        <source>已更新案件 {n}</source>
+        <translation>Case {n} updated</translation>
+    </message>
+    <message>
+        <source>發生錯誤，請洽資訊人員</source>
+        <translation>Something went wrong; please call IT</translation>
+    </message>
+</context>
+<context>
+    <name>IntakeForm</name>
+    <message>
+        <source>輸入代碼或名稱篩選</source>
+        <translation>Type a code or name to filter</translation>
+    </message>
+    <message>
+        <source>申辦項目(&amp;S)</source>
+        <translation>&amp;Service</translation>
+    </message>
+    <message>
+        <source>身分證字號、居留證號或統一編號</source>
+        <translation>National ID, resident certificate or business number</translation>
+    </message>
+    <message>
+        <source>申請人證號(&amp;I)</source>
+        <translation>Applicant &amp;ID</translation>
+    </message>
+    <message>
+        <source>申請人姓名(&amp;N)</source>
+        <translation>Applicant &amp;name</translation>
+    </message>
+    <message>
+        <source>手機(&amp;P)</source>
+        <translation>Mobile &amp;phone</translation>
+    </message>
+    <message>
+        <source>電子郵件(&amp;E)</source>
+        <translation>&amp;E-mail</translation>
+    </message>
+    <message>
+        <source>申辦項目資料</source>
+        <translation>Service details</translation>
+    </message>
+    <message>
+        <source>同意以免書證免謄本方式查調</source>
+        <translation>Consent to document-free lookups</translation>
+    </message>
+    <message>
+        <source>份數(&amp;C)</source>
+        <translation>&amp;Copies</translation>
+    </message>
+    <message>
+        <source>領件方式(&amp;U)</source>
+        <translation>Pick&amp;up</translation>
+    </message>
+    <message>
+        <source>領件機關(&amp;O)</source>
+        <translation>Pickup &amp;office</translation>
+    </message>
+    <message>
+        <source>送出收件（Ctrl+Enter）</source>
+        <translation>Submit intake (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>清除表單</source>
+        <translation>Clear form</translation>
+    </message>
+    <message>
+        <source>查無此申辦項目，請輸入代碼或名稱</source>
+        <translation>No such service; type its code or name</translation>
+    </message>
+    <message>
+        <source>請先選擇申辦項目</source>
+        <translation>Choose a service first</translation>
+    </message>
+    <message>
+        <source>處理期限 {n} 個工作天　規費每份 {fee} 元</source>
+        <translation>Time limit {n} working days, fee NT${fee} per copy</translation>
+    </message>
+    <message>
+        <source>　需以自然人憑證驗證身分</source>
+        <translation>, identity must be proven with a MOICA card</translation>
+    </message>
+    <message>
+        <source>民國年/月/日，例如 115/03/10</source>
+        <translation>ROC year/month/day, e.g. 115/03/10</translation>
+    </message>
+    <message>
+        <source>地段及地號，例如 中正段 0123-0000</source>
+        <translation>Section and parcel number, e.g. 中正段 0123-0000</translation>
+    </message>
+    <message>
+        <source>地址</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <source>已還原未送出的收件草稿</source>
+        <translation>Restored the unsent intake draft</translation>
+    </message>
+    <message>
+        <source>日期格式錯誤，請輸入民國年/月/日，例如 115/03/10</source>
+        <translation>Invalid date: enter ROC year/month/day, e.g. 115/03/10</translation>
+    </message>
+    <message>
+        <source>請選擇申辦項目</source>
+        <translation>Choose a service</translation>
+    </message>
+    <message>
+        <source>已收件：{number}，到期日 {due}</source>
+        <translation>Received: {number}, due {due}</translation>
+    </message>
+    <message>
+        <source>收件失敗，請洽資訊人員；表單已保留為草稿</source>
+        <translation>Intake failed; please call IT. The form is kept as a draft</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>檔案(&amp;F)</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>結束(&amp;X)</source>
+        <translation>E&amp;xit</translation>
+    </message>
+    <message>
+        <source>頁面(&amp;P)</source>
+        <translation>&amp;Pages</translation>
+    </message>
+    <message>
+        <source>前往(&amp;G)</source>
+        <translation>&amp;Go</translation>
+    </message>
+    <message>
+        <source>搜尋案件(&amp;S)</source>
+        <translation>&amp;Search cases</translation>
+    </message>
+    <message>
+        <source>返回上一頁(&amp;B)</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
+        <source>說明(&amp;H)</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>關於(&amp;A)</source>
+        <translation>&amp;About</translation>
+    </message>
+    <message>
+        <source>{office}（{code}）櫃檯 {device}　承辦人：{clerk}</source>
+        <translation>{office} ({code}) counter {device}, clerk: {clerk}</translation>
+    </message>
+    <message>
+        <source>關於</source>
+        <translation>About</translation>
+    </message>
+    <message>
+        <source>戶政／地政事務所櫃檯系統
+版本 {version}</source>
+        <translation>Household / Land Office Counter
+Version {version}</translation>
+    </message>
+    <message>
+        <source>建立示範資料</source>
+        <translation>Creating demo data</translation>
+    </message>
+</context>
+<context>
+    <name>QueuePage</name>
+    <message>
+        <source>今日收件</source>
+        <extracomment>(queue name in services.cases, zh-TW label, key in queue_counts or "")</extracomment>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>待補正</source>
+        <translation>Awaiting supplement</translation>
+    </message>
+    <message>
+        <source>兩日內到期</source>
+        <translation>Due within 2 days</translation>
+    </message>
+    <message>
+        <source>逾期</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>全部未結</source>
+        <translation>All open</translation>
+    </message>
+    <message>
+        <source>案號</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>申辦項目</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>申請人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>身分證號</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <source>狀態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>收件時間</source>
+        <translation>Received</translation>
+    </message>
+    <message>
+        <source>到期日</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>剩餘工作天</source>
+        <translation>Working days left</translation>
+    </message>
+    <message>
+        <source>搜尋案號、身分證號或姓名（Ctrl+F）</source>
+        <translation>Search by case number, ID number or name (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>篩選目前清單</source>
+        <translation>Filter this list</translation>
+    </message>
+    <message>
+        <source>搜尋結果：{n} 件</source>
+        <translation>Search results: {n}</translation>
+    </message>
+    <message>
+        <source>共 {n} 件</source>
+        <translation>{n} cases</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,319 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_TW">
+<context>
+    <name>PaymentPage</name>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="105" />
+        <source>輸入或掃描案號</source>
+        <extracomment>Returns the printer for the next job, or None to ask (tests inject a PDF printer). The case most recently written anywhere (intake, queue ...): shown on F6.</extracomment>
+        <translation>Type or scan the case number</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="107" />
+        <source>查詢</source>
+        <translation>Look up</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="109" />
+        <source>案號</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="123" />
+        <source>規費核計</source>
+        <translation>Fee assessment</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="128" />
+        <source>規費項目</source>
+        <translation>Fee item</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="128" />
+        <source>數量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="128" />
+        <source>單價</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="128" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="202" />
+        <source>金額</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="134" />
+        <source>免徵</source>
+        <translation>Exempt</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="137" />
+        <source>減免 </source>
+        <translation>Reduction </translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="142" />
+        <source>核定規費</source>
+        <translation>Assess fee</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="145" />
+        <source>原因</source>
+        <translation>Reason</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="154" />
+        <source>收費</source>
+        <translation>Payment</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="157" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="316" />
+        <source>現金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="158" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="317" />
+        <source>刷卡</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="166" />
+        <source>繳費方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="170" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="175" />
+        <source> 元</source>
+        <translation> NTD</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="171" />
+        <source>本次收費</source>
+        <translation>Amount now</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="176" />
+        <source>收現</source>
+        <translation>Cash tendered</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="179" />
+        <source>找零</source>
+        <translation>Change</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="182" />
+        <source>刷卡機交易序號／授權碼</source>
+        <translation>Terminal reference / authorisation code</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="183" />
+        <source>交易序號</source>
+        <translation>Reference</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="184" />
+        <source>收費並列印收據 (F9)</source>
+        <translation>Take payment and print receipt (F9)</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="194" />
+        <source>收據</source>
+        <translation>Receipts</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="200" />
+        <source>收據號碼</source>
+        <translation>Receipt number</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="201" />
+        <source>方式</source>
+        <translation>Method</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="203" />
+        <source>狀態</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="204" />
+        <source>已列印</source>
+        <translation>Printed</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="212" />
+        <source>列印／重印</source>
+        <translation>Print / reprint</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="214" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="321" />
+        <source>作廢</source>
+        <translation>Void</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="216" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="486" />
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="494" />
+        <source>退費</source>
+        <translation>Refund</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="218" />
+        <source>日結表…</source>
+        <translation>Daily closing…</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="268" />
+        <source>{name}（{id}）　{service}　{status}</source>
+        <translation>{name} ({id})  {service}  {status}</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="284" />
+        <source>／續 {p}</source>
+        <translation> / then {p} each</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="297" />
+        <source>已核定</source>
+        <translation>assessed</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="297" />
+        <source>尚未核定（收費時依此核定）</source>
+        <translation>not assessed yet (assessed like this on payment)</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="300" />
+        <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　餘額 {bal}　（{state}）</source>
+        <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  balance {bal}  ({state})</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="318" />
+        <source>線上</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="323" />
+        <source>部分退費</source>
+        <translation>Partly refunded</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="323" />
+        <source>有效</source>
+        <translation>Valid</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="330" />
+        <source>是</source>
+        <translation>Yes</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="330" />
+        <source>否</source>
+        <translation>No</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="340" />
+        <source>尚有 {n} 張已收費未列印的收據：{list}</source>
+        <translation>{n} paid receipt(s) not printed yet: {list}</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="412" />
+        <source>收據 {n}：收 {a} 元</source>
+        <translation>Receipt {n}: received NTD {a}</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="414" />
+        <source>，找零 {c} 元</source>
+        <translation>, change NTD {c}</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="458" />
+        <source>重印收據</source>
+        <translation>Reprint receipt</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="458" />
+        <source>重新列印原因：</source>
+        <translation>Reason for reprinting:</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="468" />
+        <source>作廢收據</source>
+        <translation>Void receipt</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="468" />
+        <source>作廢原因（號碼保留，列入日結）：</source>
+        <translation>Reason for voiding (the number is kept and listed on the closing):</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="487" />
+        <source>退費金額：</source>
+        <translation>Refund amount:</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="494" />
+        <source>退費原因：</source>
+        <translation>Reason for the refund:</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="511" />
+        <source>日結表</source>
+        <translation>Daily closing</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="516" />
+        <source>本櫃檯</source>
+        <translation>This counter</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="516" />
+        <source>全所</source>
+        <translation>Whole office</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="517" />
+        <source>營業日</source>
+        <translation>Business day</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="518" />
+        <source>範圍</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="522" />
+        <source>存成 PDF</source>
+        <translation>Save as PDF</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="523" />
+        <source>存成 CSV</source>
+        <translation>Save as CSV</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="524" />
+        <source>列印</source>
+        <translation>Print</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="538" />
+        <source>儲存日結表</source>
+        <translation>Save the daily closing</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_page.py" line="553" />
+        <source>日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）</source>
+        <translation>Daily closing saved: {p} (net NTD {n}, cash expected NTD {c})</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,126 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_TW">
+<context>
+    <name>PickupDesk</name>
+    <message>
+        <source>掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter</source>
+        <translation>Scan the code, or type the short code (e.g. 0427-K7M3) and press Enter</translation>
+    </message>
+    <message>
+        <source>辨識照片…</source>
+        <translation>Read from photo…</translation>
+    </message>
+    <message>
+        <source>領件碼</source>
+        <translation>Pickup code</translation>
+    </message>
+    <message>
+        <source>領件號碼</source>
+        <translation>Pickup no.</translation>
+    </message>
+    <message>
+        <source>案號</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <source>申辦項目</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>申請人</source>
+        <translation>Applicant</translation>
+    </message>
+    <message>
+        <source>應繳</source>
+        <translation>Due</translation>
+    </message>
+    <message>
+        <source>重新整理</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>本所待領件</source>
+        <translation>Ready for pickup here</translation>
+    </message>
+    <message>
+        <source>請掃描民眾手機上的領件條碼</source>
+        <translation>Scan the code on the citizen's phone</translation>
+    </message>
+    <message>
+        <source>交付文件</source>
+        <translation>Documents to hand over</translation>
+    </message>
+    <message>
+        <source>尚需繳費</source>
+        <translation>Fees still due</translation>
+    </message>
+    <message>
+        <source>案件</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <source>由他人代領</source>
+        <translation>Collected on behalf of the applicant</translation>
+    </message>
+    <message>
+        <source>代領人姓名</source>
+        <translation>Collector's name</translation>
+    </message>
+    <message>
+        <source>代領人身分證字號</source>
+        <translation>Collector's ID number</translation>
+    </message>
+    <message>
+        <source>與申請人關係</source>
+        <translation>Relation to the applicant</translation>
+    </message>
+    <message>
+        <source>領件人</source>
+        <translation>Collected by</translation>
+    </message>
+    <message>
+        <source>確認交付</source>
+        <translation>Confirm handover</translation>
+    </message>
+    <message>
+        <source>列印領件單</source>
+        <translation>Print pickup slip</translation>
+    </message>
+    <message>
+        <source>驗證中…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <source>選擇手機畫面照片</source>
+        <translation>Choose a photo of the phone screen</translation>
+    </message>
+    <message>
+        <source>圖片 (*.png *.jpg *.jpeg *.bmp)</source>
+        <translation>Images (*.png *.jpg *.jpeg *.bmp)</translation>
+    </message>
+    <message>
+        <source>照片中找不到條碼，請重拍（避免反光，條碼置中）。</source>
+        <translation>No code found in the photo; take it again (no glare, code centred).</translation>
+    </message>
+    <message>
+        <source>無</source>
+        <translation>None</translation>
+    </message>
+    <message>
+        <source>領件單已產生：{path}</source>
+        <translation>Pickup slip written: {path}</translation>
+    </message>
+    <message>
+        <source>向縣府線上查詢</source>
+        <translation>Look up online at the county</translation>
+    </message>
+    <message>
+        <source>注意：本案有縣府回報的同步衝突尚未處理，交付前請洽主管。</source>
+        <translation>Warning: the county reported an unresolved sync conflict on this case; ask a supervisor before handing over.</translation>
+    </message>
+    <message>
+        <source>向縣府查詢中…</source>
+        <translation>Asking the county…</translation>
+    </message>
+</context>
+</TS>

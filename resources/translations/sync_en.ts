@@ -1,0 +1,49 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en" sourcelanguage="zh_TW">
+<context>
+    <name>SyncStatusWidget</name>
+    <message>
+        <source>○ 尚未連線</source>
+        <translation>○ Not connected yet</translation>
+    </message>
+    <message>
+        <source>● 已連線</source>
+        <translation>● Online</translation>
+    </message>
+    <message>
+        <source>○ 離線</source>
+        <translation>○ Offline</translation>
+    </message>
+    <message>
+        <source>待送 %1 筆　上次同步 %2</source>
+        <translation>%1 waiting · last sync %2</translation>
+    </message>
+    <message>
+        <source>衝突 %1 件</source>
+        <translation>%1 conflicts</translation>
+    </message>
+    <message>
+        <source>縣府伺服器：%1</source>
+        <translation>County server: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictDialog</name>
+    <message>
+        <source>同步衝突</source>
+        <translation>Sync conflicts</translation>
+    </message>
+    <message>
+        <source>處理所選衝突…</source>
+        <translation>Resolve the selected conflict…</translation>
+    </message>
+    <message>
+        <source>處理衝突</source>
+        <translation>Resolve conflict</translation>
+    </message>
+    <message>
+        <source>處理說明：</source>
+        <translation>How it was resolved:</translation>
+    </message>
+</context>
+</TS>

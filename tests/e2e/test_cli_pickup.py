@@ -1,0 +1,64 @@
+"""``eservice-desktop pickup ...`` as a real subprocess, in demo mode with the demo county key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+DEMO = {"ESERVICE_DEMO": "1"}
+
+
+def test_pickup_ready_verify_handover_twice(cli: Callable[..., Any], tmp_path: Path) -> None:
+    seeded = cli("demo", "seed", "--cases", "40", "--seed", "7", "--json", env=DEMO)
+    assert seeded.code == 0, seeded.err
+    assert seeded.json["pickup_ready_with_code"] >= 1
+
+    ready = cli("pickup", "ready", "--json", env=DEMO)
+    assert ready.code == 0, ready.err
+    rows = ready.json
+    assert rows and all("case_number" in r for r in rows)
+
+    issued = cli("pickup", "issue", rows[-1]["case_number"], "--json", env=DEMO)
+    assert issued.code == 0, issued.err
+    payload = issued.json["payload"]
+    assert issued.json["demo"] is True and len(payload) == 168
+
+    verified = cli("pickup", "verify", payload, "--json", env=DEMO)
+    assert verified.code == 0, verified.err
+    assert verified.json["ok"] is True
+    assert verified.json["case_number"] == rows[-1]["case_number"]
+
+    first = cli("pickup", "handover", payload, "--json", env=DEMO)
+    assert first.code == 0, first.err
+    assert first.json["handed_over"] is True
+
+    second = cli("pickup", "handover", payload, "--json", env=DEMO)
+    assert second.code != 0
+    assert second.json["reason"] == "already_picked_up"
+    assert second.json["handed_over"] is False
+
+    # Outside demo mode the demo county's codes are refused, and none can be issued.
+    refused = cli("pickup", "verify", payload, "--json")
+    assert refused.code != 0 and refused.json["reason"] == "demo_key"
+    assert cli("pickup", "issue", rows[0]["case_number"]).code == 2
+
+    png = tmp_path / "mms.png"
+    rendered = cli("pickup", "render-mms", rows[0]["case_number"], "--out", str(png), env=DEMO)
+    assert rendered.code == 0, rendered.err
+    from eservice_desktop.devices.scanner import decode_image
+
+    token = decode_image(png)[0]
+    assert (
+        cli("pickup", "verify", token, "--json", env=DEMO).json["case_number"]
+        == (rows[0]["case_number"])
+    )
+
+    slip = tmp_path / "slip.pdf"
+    assert cli("pickup", "slip", rows[-1]["case_number"], "--out", str(slip)).code == 0
+    assert slip.read_bytes().startswith(b"%PDF")
+
+
+def test_verify_garbage_exits_nonzero_with_reason(cli: Callable[..., Any]) -> None:
+    r = cli("pickup", "verify", "NOTACODE", "--json")
+    assert r.code == 3 and r.json["reason"] == "malformed"

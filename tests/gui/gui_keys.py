@@ -1,0 +1,66 @@
+"""Keyboard helpers for GUI tests: keys go where a real keyboard would send them.
+
+Typing goes to the open popup (a completer) or else the focused widget. Chinese is committed
+the way an input method does it, because ``QTest.keyClicks`` with non-ASCII text aborts the
+whole process.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QWidget
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.main_window import MainWindow
+
+
+def open_window(qtbot: object, ctx: GuiContext) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)  # type: ignore[attr-defined]
+    return window
+
+
+def _reactivate_after_hidden_popup() -> None:
+    """Offscreen-platform quirk: a completer popup that was shown and hidden again can become
+    the active window later, when its deferred activation event is processed, leaving no focus
+    widget. A real window system gives activation back to the main window; do the same."""
+    active = QApplication.activeWindow()
+    if active is None or active.isVisible():
+        return
+    for w in QApplication.topLevelWidgets():
+        if isinstance(w, MainWindow) and w.isVisible():
+            w.activateWindow()
+            QApplication.processEvents()
+            return
+
+
+def target() -> QWidget:
+    """Where a real key press would go: the open popup, else the focused widget."""
+    _reactivate_after_hidden_popup()
+    w = QApplication.activePopupWidget() or QApplication.focusWidget()
+    assert w is not None, "nothing has the keyboard focus"
+    return w
+
+
+def type_text(text: str) -> None:
+    if text.isascii():
+        QTest.keyClicks(target(), text)
+        return
+    event = QInputMethodEvent("", [])
+    event.setCommitString(text)
+    QApplication.sendEvent(target(), event)
+
+
+def press(key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    QTest.keyClick(target(), key, modifiers)
+
+
+def tab(times: int = 1) -> None:
+    for _ in range(times):
+        press(Qt.Key.Key_Tab)

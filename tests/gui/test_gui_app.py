@@ -1,0 +1,41 @@
+"""``eservice-desktop gui --demo`` as a real process (offscreen): seeds in the background, shows
+the window, reports ready, and leaves the demo cases in the database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.app import open_app
+from eservice_desktop.storage import repo
+
+
+def test_gui_demo_start_seeds_in_the_background(tmp_path: Path):
+    data = tmp_path / "data"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "ESERVICE_QUIT_WHEN_READY": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    env.pop("ESERVICE_DATA_DIR", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), "gui", "--demo"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    marks = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+    assert marks == ["ready", "idle"]
+    app = open_app(Settings(data_dir=data))
+    try:
+        with app.reading() as s:
+            assert repo.count_cases(s) == 300
+    finally:
+        app.close()

@@ -1,0 +1,236 @@
+"""Intake form: keyboard-only intake, field errors beside the field, drafts, identity cards."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from gui_keys import open_window, press, tab, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import classify_applicant_id
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.intake_form import IntakeForm
+from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE
+from eservice_desktop.gui.queue_page import QueuePage
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+
+
+def _count(app: App) -> int:
+    with app.reading() as s:
+        return repo.count_cases(s)
+
+
+def test_case_taken_in_by_keyboard_alone_appears_in_queue_with_due_date(qtbot, land_ctx):
+    app = land_ctx.app
+    service = app.catalogue.service("LR-CORRECTION")
+    # Received Tuesday 2026-03-10 10:00 Taipei with a 3-working-day limit: Tuesday counts at
+    # its 17:00 closing (1), Wednesday 11th (2), Thursday 12th (3) -> due Thursday 2026-03-12.
+    assert service.time_limit_working_days == 3
+    expected_due = date(2026, 3, 12)
+
+    window = open_window(qtbot, land_ctx)
+    press(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    assert QApplication.focusWidget() is form.service_combo
+
+    type_text("LR-CORRECTION")
+    tab()
+    assert form.service is not None and form.service.code == "LR-CORRECTION"
+    assert QApplication.focusWidget() is form.applicant_id
+    type_text("A123456789")
+    tab()
+    assert form.applicant_kind.text() == "個人（國民身分證）"
+    type_text("王小明")
+    tab()
+    type_text("0912345678")
+    tab(2)  # e-mail left empty
+    assert QApplication.focusWidget() is form.field_widgets["parcel"]
+    type_text("中正段 0123-0000")
+    tab()
+    type_text("地號誤植，請更正")
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    case = form.last_case
+    assert case is not None
+    assert case.applicant_name == "王小明"
+    assert case.fields == {"parcel": "中正段 0123-0000", "correction": "地號誤植，請更正"}
+    assert case.due == expected_due.isoformat()
+    assert form.applicant_id.text() == ""  # form cleared for the next citizen
+    assert "115年3月12日" in form.result_label.text()
+
+    press(Qt.Key.Key_F3)
+    queue = window.current_page()
+    assert isinstance(queue, QueuePage)
+    assert queue.queue_name == "today"
+    qtbot.waitUntil(lambda: queue.due_of(case.case_number) == expected_due, timeout=5000)
+    row = next(i for i in queue.model.items() if i.case_number == case.case_number)
+    assert row.due_text == "115/03/12"
+    assert row.days_left == 3
+    assert row.applicant_id_masked == "A12345****"
+    qtbot.waitUntil(lambda: queue.counts().get("today") == 1)
+
+
+def test_bad_id_is_rejected_beside_its_field_and_nothing_is_stored(qtbot, ctx):
+    window = open_window(qtbot, ctx)
+    form = window.show_page(INTAKE_PAGE)
+    assert isinstance(form, IntakeForm)
+    expected = ""
+    try:
+        classify_applicant_id("A123456788")
+    except DomainError as e:
+        expected = e.message_zh
+    assert "檢查碼" in expected
+
+    type_text("HR-TRANSCRIPT")
+    tab()
+    type_text("A123456788")  # last digit wrong
+    tab()  # focus-out check
+    label = form.error_labels["applicant_id"]
+    assert label.text() == expected
+    # "Next to the field": same row container, directly to its right.
+    assert label.parent() is form.applicant_id.parent()
+    assert label.geometry().left() >= form.applicant_id.geometry().right()
+    assert abs(label.geometry().center().y() - form.applicant_id.geometry().center().y()) < 20
+
+    type_text("王小明")
+    form.field_widgets["registered_address"].setFocus()
+    type_text("桃園市桃園區中正路1號")
+    form.applicant_id.setFocus()
+    form.error_labels["applicant_id"].clear()
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form.error_labels["applicant_id"].text() == expected, timeout=5000)
+    qtbot.waitUntil(form.submit_button.isEnabled)
+    assert form.last_case is None
+    assert _count(ctx.app) == 0
+    assert QApplication.focusWidget() is form.applicant_id
+    # The other fields were fine: no error beside them.
+    assert form.error_labels["applicant_name"].text() == ""
+    assert form.error_labels["registered_address"].text() == ""
+
+
+def test_missing_required_fields_are_listed_each_beside_its_field(qtbot, sync_ctx):
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.submit()
+    assert form.error_labels["applicant_id"].text() != ""
+    assert form.error_labels["applicant_name"].text() == "請輸入申請人姓名"
+    assert form.error_labels["registered_address"].text() == "請輸入戶籍地址"
+    assert _count(sync_ctx.app) == 0
+
+
+def _fill(form: IntakeForm) -> None:
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("林美玲")
+    form.phone.setText("0912345678")
+    widget = form.field_widgets["registered_address"]
+    assert isinstance(widget, QLineEdit)
+    widget.setText("桃園市桃園區縣府路1號")
+    form.copies.setValue(2)
+
+
+def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
+    path = ctx.app.settings.data_dir / "drafts" / "intake.json"
+    form = IntakeForm(ctx)
+    qtbot.addWidget(form)
+    _fill(form)
+    # Crash case: the debounced save has already reached the disk before any close.
+    qtbot.waitUntil(path.exists, timeout=3000)
+    qtbot.waitUntil(lambda: json.loads(path.read_text("utf-8"))["form"]["copies"] == 2)
+    assert not path.with_name("intake.json.tmp").exists()
+    crashed = json.loads(path.read_text("utf-8"))["form"]
+    assert crashed["applicant_name"] == "林美玲"
+
+    form.phone.setText("0987654321")
+    form.on_closing()  # closing the window flushes the pending change at once
+    form.close()
+    form.deleteLater()
+
+    again = IntakeForm(ctx)
+    qtbot.addWidget(again)
+    assert again.service is not None and again.service.code == "HR-TRANSCRIPT"
+    assert again.applicant_id.text() == "A123456789"
+    assert again.applicant_name.text() == "林美玲"
+    assert again.phone.text() == "0987654321"
+    assert again.copies.value() == 2
+    assert again.field_values()["registered_address"] == "桃園市桃園區縣府路1號"
+
+    again.submit()
+    qtbot.waitUntil(lambda: again.last_case is not None, timeout=5000)
+    assert not path.exists()  # a successful intake clears the draft
+    assert _count(ctx.app) == 1
+
+
+def test_card_fills_applicant_and_pulling_it_clears(qtbot, sync_ctx: GuiContext):
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.phone.setText("0912345678")
+    sync_ctx.applicant_read.emit(
+        {"id": "A123456789", "name": "王小明", "birth": "1980-01-01", "source": "nhi"}
+    )
+    assert form.applicant_id.text() == "A123456789"
+    assert form.applicant_name.text() == "王小明"
+    assert form.card_source.text() == "讀自健保卡"
+    form.applicant_name.setText("王大明")  # corrected by hand: no longer the card's
+    sync_ctx.identity_cleared.emit()
+    assert form.applicant_id.text() == ""
+    assert form.applicant_name.text() == "王大明"
+    assert form.phone.text() == "0912345678"
+    assert form.card_source.text() == ""
+
+
+def test_service_picker_filters_by_name(qtbot, sync_ctx: GuiContext):
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    index = form.find_service("英文戶籍")
+    assert index is not None
+    assert form.service_combo.itemData(index) == "HR-TRANSCRIPT-EN"
+    assert form.find_service("hr-moica-card") == form.service_combo.findData("HR-MOICA-CARD")
+    assert form.find_service("戶籍謄本") is None  # ambiguous: several services match
+
+
+def test_window_has_queue_first(qtbot, ctx):
+    window = open_window(qtbot, ctx)
+    assert window.current_page() is window.pages[QUEUE_PAGE]
+    assert window.windowTitle() == "戶政／地政事務所櫃檯系統 — 桃園市桃園戶政事務所"
+
+
+def test_unknown_service_text_clears_the_choice_and_says_so(qtbot, sync_ctx: GuiContext):
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    assert "registered_address" in form.field_widgets
+    form.service_combo.setEditText("XX-NOTHING")
+    form.submit()
+    assert form.service is None
+    assert form.error_labels["service"].text() == "查無此申辦項目，請輸入代碼或名稱"
+    assert form.field_widgets == {}
+    form.service_combo.setEditText("")
+    form.submit()
+    assert form.error_labels["service"].text() == "請選擇申辦項目"
+    assert _count(sync_ctx.app) == 0
+
+
+def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ctx: GuiContext):
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-MOICA-CARD"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("王小明")
+    visit = form.field_widgets["visit_date"]
+    assert isinstance(visit, QLineEdit)
+    visit.setText("115/13/40")
+    form.submit()
+    assert "日期格式錯誤" in form.error_labels["visit_date"].text()
+    assert _count(sync_ctx.app) == 0
+    visit.setText("115/03/12")
+    form.submit()
+    assert form.last_case is not None
+    assert form.last_case.fields["visit_date"] == "2026-03-12"

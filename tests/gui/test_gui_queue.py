@@ -1,0 +1,128 @@
+"""Queue page: the model passes Qt's model tester, search as you type, queues and counts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from gui_keys import open_window, press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.main_window import QUEUE_PAGE
+from eservice_desktop.gui.queue_page import QueueModel, QueuePage, load_queue
+from eservice_desktop.services import cases
+from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.intake import IntakeRequest, intake
+
+
+def _take(ctx: GuiContext, pid: str, name: str, **kw: object) -> cases.CaseView:
+    return intake(
+        ctx.app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id=pid,
+            applicant_name=name,
+            fields={
+                "registered_address": "桃園市桃園區縣府路1號",
+                "transcript_kind": "現戶",
+                "record_detail": "省略記事",
+            },
+            **kw,  # type: ignore[arg-type]
+        ),
+    )
+
+
+def test_queue_model_passes_qt_model_tester(qtmodeltester, sync_ctx: GuiContext):
+    seed_demo(sync_ctx.app, 60, seed=7)
+    model = QueueModel()
+    qtmodeltester.check(model)  # empty
+    model.set_items(load_queue(sync_ctx.app, "open", "zh_TW"))
+    assert model.rowCount() > 0
+    qtmodeltester.check(model)
+    page = QueuePage(sync_ctx)
+    page.tabs.setCurrentIndex(4)
+    qtmodeltester.check(page.proxy)
+    page.deleteLater()
+
+
+def test_search_as_you_type_by_number_id_and_chinese_name(qtbot, ctx: GuiContext):
+    seed_demo(ctx.app, 40, seed=3)
+    wang = _take(ctx, "A123456789", "王小明")
+    lin = _take(ctx, "F131232216", "林美玲")
+    window = open_window(qtbot, ctx)
+    page = window.pages[QUEUE_PAGE]
+    assert isinstance(page, QueuePage)
+
+    def numbers() -> list[str]:
+        return [i.case_number for i in page.model.items()]
+
+    press(Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.focusWidget() is page.search_box
+
+    # By case number, typed without the dashes as a clerk reads it aloud.
+    type_text(wang.case_number.replace("-", ""))
+    qtbot.waitUntil(lambda: numbers() == [wang.case_number], timeout=3000)
+
+    page.search_box.clear()
+    type_text("F13123")  # ID prefix
+    qtbot.waitUntil(lambda: lin.case_number in numbers(), timeout=3000)
+    assert all(i.applicant_id_masked.startswith("F13123") for i in page.model.items())
+
+    page.search_box.clear()
+    type_text("王小")  # Chinese name prefix, committed by the input method
+    qtbot.waitUntil(lambda: wang.case_number in numbers(), timeout=3000)
+    assert all(i.applicant_name.startswith("王小") for i in page.model.items())
+    assert "搜尋結果" in page.result_label.text()
+
+    # Down then Enter opens the case detail.
+    press(Qt.Key.Key_Down)
+    assert QApplication.focusWidget() is page.table
+    assert page.select_case(wang.case_number)
+    press(Qt.Key.Key_Return)
+    assert window.current_page() is window.case_detail
+    qtbot.waitUntil(lambda: window.case_detail.number_label.text() == wang.case_number)
+    press(Qt.Key.Key_Escape)
+    assert window.current_page() is page
+
+
+def test_stale_search_results_are_discarded(qtbot, ctx: GuiContext):
+    wang = _take(ctx, "A123456789", "王小明")
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    page.search_box.setText("林")
+    page.search_now()
+    page.search_box.setText("王")
+    page.search_now()  # the "林" answer, even if it comes last, must not win
+    qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=3000)
+    assert [i.case_number for i in page.model.items()] == [wang.case_number]
+
+
+def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
+    # Received 3 working days ago -> overdue today; one waiting for a supplement.
+    old = _take(ctx, "A123456789", "王小明", received_at=datetime(2026, 3, 5, 2, 0, tzinfo=UTC))
+    waiting = _take(ctx, "F131232216", "林美玲")
+    cases.request_supplement(ctx.app, waiting.case_number, "缺少委託書")
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.counts() != {}, timeout=3000)
+    assert page.counts() == {"today": 1, "supplement": 1, "due_soon": 0, "overdue": 1}
+    assert page.tabs.tabText(3) == "逾期 (1)"
+    page.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(
+        lambda: [i.case_number for i in page.model.items()] == [old.case_number], timeout=3000
+    )
+    assert page.model.items()[0].deadline == "overdue"
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(
+        lambda: [i.case_number for i in page.model.items()] == [waiting.case_number],
+        timeout=3000,
+    )
+    # Sorting by the due-date column keeps the model consistent.
+    page.tabs.setCurrentIndex(4)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=3000)
+    page.table.sortByColumn(6, Qt.SortOrder.AscendingOrder)
+    first = page.proxy.index(0, 0).data()
+    assert first == old.case_number
+    page.filter_box.setText("林美")
+    assert page.proxy.rowCount() == 1

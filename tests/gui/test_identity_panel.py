@@ -1,0 +1,271 @@
+"""The identity panel: NHI card → intake form → card pulled → everything cleared (real pcscd and
+a virtual card), the reader states, and the MOICA PIN flow on SoftHSM2."""
+
+from __future__ import annotations
+
+import socket
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "cards"))
+
+import cards_pki as cp
+import cards_vcard as vc
+
+from eservice_desktop.devices.nhi import parse_record
+from eservice_desktop.domain import events as ev
+from eservice_desktop.gui import intake_form
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.identity_panel import IdentityPanel
+from eservice_desktop.services import cases, identity
+from eservice_desktop.services.identity import ReaderState, ReaderStatus
+from eservice_desktop.services.intake import IntakeRequest, intake
+
+
+@pytest.fixture
+def vcards() -> Iterator[Callable[..., vc.VirtualCard]]:
+    try:
+        socket.create_connection(("127.0.0.1", vc.PORTS[0]), timeout=0.5).close()
+    except OSError:
+        pytest.fail("pcscd with vpcd is not running: use `make test` (tools/test-services.sh)")
+    made: list[vc.VirtualCard] = []
+
+    def make(handler: vc.Handler, port: int = vc.PORTS[0]) -> vc.VirtualCard:
+        card = vc.VirtualCard(handler, port=port)
+        made.append(card)
+        return card
+
+    yield make
+    for card in made:
+        card.remove()
+    time.sleep(0.6)
+
+
+@pytest.mark.pcsc
+def test_nhi_card_fills_intake_and_pulling_it_clears(
+    ctx: GuiContext, qtbot: QtBot, vcards: Callable[..., vc.VirtualCard]
+) -> None:
+    form = intake_form.create_page(ctx)
+    panel = IdentityPanel(ctx)
+    qtbot.addWidget(form)
+    qtbot.addWidget(panel)
+    read: list[dict[str, str]] = []
+    cleared: list[bool] = []
+    ctx.applicant_read.connect(read.append)
+    ctx.identity_cleared.connect(lambda: cleared.append(True))
+    qtbot.waitUntil(lambda: panel.reader_label.text() == "請插入健保卡", timeout=5000)
+
+    card = vcards(vc.nhi_handler(vc.nhi_record("林碁明".encode("cp950"))))
+    card.insert()
+    qtbot.waitUntil(lambda: form.applicant_id.text() == "A123456789", timeout=5000)
+    assert form.applicant_name.text() == "林碁明"
+    assert form.card_source.text() == "讀自健保卡"
+    assert panel.nhi_name.text() == "林碁明" and panel.nhi_id.text() == "A123456789"
+    assert "罕用字" in panel.nhi_warning.text()
+    assert panel.reader_label.text() == "已讀取健保卡"
+    assert read[-1]["source"] == "nhi"
+
+    card.remove()
+    qtbot.waitUntil(lambda: not panel.showing_data, timeout=5000)
+    assert panel.nhi_name.text() == "" and panel.nhi_birth.text() == ""
+    assert cleared == [True]
+    assert form.applicant_id.text() == "" and form.applicant_name.text() == ""
+    assert form.card_source.text() == ""
+    assert panel.reader_label.text() == "請插入健保卡"
+    panel.shutdown()
+
+
+@pytest.mark.pcsc
+def test_unrelated_card_is_ignored_in_panel(
+    ctx: GuiContext, qtbot: QtBot, vcards: Callable[..., vc.VirtualCard]
+) -> None:
+    panel = IdentityPanel(ctx)
+    qtbot.addWidget(panel)
+    read: list[dict[str, str]] = []
+    ctx.applicant_read.connect(read.append)
+    vcards(vc.unrelated_handler()).insert()
+    qtbot.waitUntil(lambda: panel.reader_label.text() == "此卡不是健保卡（已略過）", timeout=5000)
+    assert read == [] and not panel.showing_data
+    panel.shutdown()
+
+
+RECORD = parse_record(
+    b"000012345678" + "王堃".encode("big5hkscs").ljust(20, b"\x00") + b"A1234567890750312M1100101"
+)
+
+
+def test_states_drive_the_panel(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    read: list[dict[str, str]] = []
+    cleared: list[bool] = []
+    sync_ctx.applicant_read.connect(read.append)
+    sync_ctx.identity_cleared.connect(lambda: cleared.append(True))
+    assert panel.reader_label.text() == "尋找讀卡機…"
+    panel.on_status(ReaderStatus("A", ReaderState.NO_CARD))
+    panel.on_status(ReaderStatus("B", ReaderState.NO_CARD))
+    assert panel.reader_label.text() == "請插入健保卡"
+    panel.on_status(ReaderStatus("A", ReaderState.READING, generation=1))
+    assert panel.reader_label.text() == "讀卡中…"
+    panel.on_status(ReaderStatus("A", ReaderState.SHOWN, generation=1, card="nhi", record=RECORD))
+    assert panel.nhi_name.text() == "（無法解碼）"
+    assert "人工輸入" in panel.nhi_warning.text()
+    assert read[-1]["name"] == "" and read[-1]["name_flag"] == "undecodable"
+    assert panel.nhi_birth.text().startswith("民國")
+    # Another reader changing does not clear this card's data.
+    panel.on_status(ReaderStatus("B", ReaderState.UNREADABLE, card="other", detail="not_nhi"))
+    assert panel.showing_data and cleared == []
+    panel.on_status(ReaderStatus("A", ReaderState.ERROR, detail="service_down"))
+    assert not panel.showing_data and cleared == [True]
+    assert panel.reader_label.text() == "此卡不是健保卡（已略過）"
+    panel.on_status(ReaderStatus("B", ReaderState.NO_READER))
+    panel.on_status(ReaderStatus("A", ReaderState.NO_READER))
+    assert panel.reader_label.text() == "未連接讀卡機"
+
+
+@pytest.fixture
+def moica_ctx(ctx: GuiContext, tmp_path: Path) -> GuiContext:
+    pki, _ = cp.shared_pki()
+    s = ctx.app.settings
+    s.trust_anchor_dir = str(pki.write_anchors(tmp_path / "anchors"))
+    s.pkcs11_module = cp.SOFTHSM_MODULE
+    s.pkcs11_token_label = "valid"
+    for data in (pki.crl(), pki.arl()):
+        assert identity.accept_crl(ctx.app, data, "test").accepted
+    return ctx
+
+
+def _case(ctx: GuiContext) -> str:
+    fields = {
+        "registered_address": "桃園市桃園區中正路1號",
+        "transcript_kind": "現戶",
+        "record_detail": "省略記事",
+    }
+    req = IntakeRequest("HR-TRANSCRIPT", cp.HOLDER_ID, cp.HOLDER_NAME, fields=fields)
+    return intake(ctx.app, req).case_number
+
+
+@pytest.mark.softhsm
+def test_moica_pin_flow_records_the_check(moica_ctx: GuiContext, qtbot: QtBot) -> None:
+    panel = IdentityPanel(moica_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    number = _case(moica_ctx)
+    panel.set_case(number)
+    changed: list[str] = []
+    moica_ctx.case_changed.connect(changed.append)
+
+    # A wrong PIN first: reported once, nothing retried, the next dialog warns.
+    panel.verify_button.click()
+    qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+    dialog = panel.pin_dialog
+    assert dialog is not None and "3" in dialog.tries_label.text()
+    qtbot.keyClicks(dialog.pin, "000000")
+    dialog.ok_button.click()
+    assert dialog.pin.text() == ""  # the PIN does not stay in the widget
+    qtbot.waitUntil(lambda: "PIN 碼錯誤" in panel.verdict_label.text(), timeout=5000)
+    assert panel.verify_button.isEnabled()
+
+    panel.verify_button.click()
+    qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+    dialog = panel.pin_dialog
+    assert dialog is not None and "減少" in dialog.tries_label.text()
+    qtbot.keyClicks(dialog.pin, cp.PIN)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
+    assert panel.verdict_label.text() == "身分驗證通過"
+    assert panel.checks_list.count() == 11
+    assert all(panel.checks_list.item(i).text().startswith("✔") for i in range(11))
+    assert changed == [number]
+    view = cases.show_case(moica_ctx.app, number)
+    assert [e for e in view.events if e["type"] == ev.IDENTITY_VERIFIED]
+
+
+@pytest.mark.softhsm
+def test_moica_refusal_is_shown_with_failed_check(moica_ctx: GuiContext, qtbot: QtBot) -> None:
+    moica_ctx.app.settings.pkcs11_token_label = "revoked"
+    panel = IdentityPanel(moica_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    panel.verify_button.click()
+    qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+    dialog = panel.pin_dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.pin, cp.PIN)
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
+    assert panel.verdict_label.text() == "身分驗證未通過"
+    failed = [
+        panel.checks_list.item(i).text()
+        for i in range(panel.checks_list.count())
+        if panel.checks_list.item(i).text().startswith("✘")
+    ]
+    assert failed == ["✘ 憑證廢止清冊（CRL）"]
+
+
+def test_locked_card_gets_guidance_not_a_pin_dialog(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    # SoftHSM2 has no PIN lockout: the token status a locked MOICA card reports is built here.
+    from eservice_desktop.devices.moica import PinTries, TokenStatus
+
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    locked = TokenStatus("HiCOS", "0001", "Chunghwa Telecom", "HiCOS", PinTries("locked", 0), None)
+    panel._ask_pin(locked)
+    assert panel.pin_dialog is None
+    assert "已鎖卡" in panel.verdict_label.text() and "戶政事務所" in panel.verdict_label.text()
+    assert panel.verify_button.isEnabled()
+
+
+def test_final_try_is_announced_before_asking(qtbot: QtBot, sync_ctx: GuiContext) -> None:
+    from eservice_desktop.gui.identity_panel import PinDialog
+
+    dialog = PinDialog({"state": "final", "left": 1})
+    qtbot.addWidget(dialog)
+    assert "最後 1 次" in dialog.tries_label.text()
+
+
+@pytest.mark.softhsm
+def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: object) -> None:
+    from datetime import timedelta
+
+    moica_ctx.app.settings.revocation_unknown_policy = "override"
+    number = _case(moica_ctx)
+    clock.set(cp.NOW + timedelta(days=2))  # type: ignore[attr-defined]  # the CRL is stale now
+    panel = IdentityPanel(moica_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    panel.set_case(number)
+
+    def enter_pin() -> None:
+        qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+        dialog = panel.pin_dialog
+        assert dialog is not None
+        qtbot.keyClicks(dialog.pin, cp.PIN)
+        dialog.ok_button.click()
+
+    panel.verify_button.click()
+    enter_pin()
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
+    assert panel.last_result is not None and panel.last_result.verdict == "revocation_unknown"
+    assert "主管覆核" in panel.verdict_label.text() and not panel.override_button.isHidden()
+    panel.last_result = None
+
+    panel.override_button.click()
+    dialog = panel.override_dialog
+    assert dialog is not None
+    dialog.supervisor.setText("super01")
+    dialog.reason.setText("county link down")
+    dialog.accept()
+    enter_pin()  # a new proof: fresh nonce, the holder types the PIN again
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
+    assert panel.last_result is not None
+    assert panel.last_result.verdict == "verified_with_override"
+    assert panel.verdict_label.text() == "經主管覆核通過（撤銷狀態未知）"
+    payload = next(
+        e["payload"]
+        for e in cases.show_case(moica_ctx.app, number).events
+        if e["type"] == ev.IDENTITY_VERIFIED
+    )
+    assert payload["override"] == {"supervisor": "super01", "reason": "county link down"}

@@ -1,0 +1,135 @@
+"""The fees page: fee before payment, change, print through Qt (to a PDF printer), reprint,
+void; and the print job running on a worker thread."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import PIL.Image
+import zxingcpp
+from PySide6.QtCore import Qt
+
+from eservice_desktop.gui import printing
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.payment_page import PaymentPage
+from eservice_desktop.services import payments
+from eservice_desktop.services.intake import IntakeRequest, intake
+
+FIELDS = {
+    "registered_address": "桃園市桃園區中正路1號",
+    "transcript_kind": "現戶",
+    "record_detail": "省略記事",
+}
+
+
+def new_case(ctx: GuiContext) -> str:
+    return intake(
+        ctx.app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="陳堃",
+            copies=2,
+            fields=dict(FIELDS),
+        ),
+    ).case_number
+
+
+def codes_in(pdf: Path) -> list[str]:
+    png = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf), str(png)], check=True)
+    with PIL.Image.open(png.with_suffix(".png")) as image:
+        return [r.text for r in zxingcpp.read_barcodes(image)]
+
+
+def test_fee_change_pay_and_print_through_qt(sync_ctx: GuiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    number = new_case(sync_ctx)
+    page.load(number)
+    assert page.items_table.rowCount() == 1
+    assert "應繳 30" in page.totals.text() and "尚未核定" in page.totals.text()
+    assert page.amount_spin.value() == 30
+    page.tendered_spin.setValue(100)
+    assert page.change_label.text() == "70"
+    out = tmp_path / "qt-printed.pdf"
+    page.printer_factory = lambda: printing.make_printer(output_pdf=out)
+    with qtbot.waitSignal(sync_ctx.case_changed, timeout=10000):
+        qtbot.mouseClick(page.pay_btn, Qt.MouseButton.LeftButton)
+    receipt = payments.last_receipt_number(sync_ctx.app, number)
+    assert page.receipts_table.rowCount() == 1
+    assert page.receipts_table.item(0, 0).text() == receipt
+    assert page.receipts_table.item(0, 4).text() == "是"
+    assert "餘額 0" in page.totals.text() and not page.pay_btn.isEnabled()
+    assert receipt in codes_in(out)
+    assert payments.get_receipt(sync_ctx.app, receipt).printed
+
+
+def test_short_cash_is_refused_before_anything_is_written(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    number = new_case(sync_ctx)
+    page.load(number)
+    page.tendered_spin.setValue(20)
+    page.pay()
+    assert "不足" in page.last_error
+    assert payments.receipts_of_case(sync_ctx.app, number) == []
+
+
+def test_reprint_asks_a_reason_and_void_keeps_the_row(
+    sync_ctx: GuiContext, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    number = new_case(sync_ctx)
+    out = tmp_path / "p.pdf"
+    page.printer_factory = lambda: printing.make_printer(output_pdf=out)
+    page.load(number)
+    page.card_radio.setChecked(True)
+    page.reference_edit.setText("T-123")
+    page.pay()
+    receipt = payments.last_receipt_number(sync_ctx.app, number)
+    page.receipts_table.selectRow(0)
+    page.ask_text = lambda _title, _label: "民眾遺失"  # type: ignore[method-assign]
+    page.print_selected()
+    events = [
+        e["type"]
+        for e in __import__("eservice_desktop.services.cases", fromlist=["x"])
+        .show_case(sync_ctx.app, number)
+        .events
+    ]
+    assert events.count("case.receipt_reprinted") == 1
+    page.ask_text = lambda _title, _label: "刷卡金額錯誤"  # type: ignore[method-assign]
+    page.receipts_table.selectRow(0)
+    page.void_selected()
+    assert page.receipts_table.item(0, 0).text() == receipt
+    assert page.receipts_table.item(0, 3).text() == "作廢"
+    assert page.pay_btn.isEnabled() and page.amount_spin.value() == 30
+
+
+def test_printing_runs_on_a_worker_and_reports_back(ctx: GuiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    number = new_case(ctx)
+    receipt = payments.record_payment(ctx.app, number, "cash", 30).receipt_number
+    out = tmp_path / "worker.pdf"
+    done: list[payments.PaymentResult] = []
+    task = printing.print_receipt(
+        ctx,
+        receipt,
+        printer=printing.make_printer(output_pdf=out),
+        layout="roll80",
+        on_done=done.append,
+    )
+    assert task is not None and not task.finished  # returned before the job was done
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert done[0].printed and receipt in codes_in(out)
+
+
+def test_a_case_just_received_is_shown_when_the_page_opens(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    number = new_case(sync_ctx)
+    sync_ctx.case_changed.emit(number)  # what the intake form announces
+    page.on_shown()
+    assert page.current is not None and page.current.view.case_number == number
+    assert page.amount_spin.value() == 30

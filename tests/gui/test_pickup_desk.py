@@ -1,0 +1,200 @@
+"""The pickup desk page: a scanner burst is caught whatever has focus, a human is not a scanner."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, key_char
+from eservice_desktop.services import cases, pickup
+from eservice_desktop.services.app import App
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from pickup_support import County, ready_case
+
+
+@pytest.fixture
+def desk(ctx: GuiContext, qtbot: QtBot) -> PickupDesk:
+    page = create_page(ctx)
+    assert isinstance(page, PickupDesk)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    yield page
+    page.on_closing()
+    ctx.tasks.wait_idle()
+
+
+@pytest.fixture
+def ready(app: App) -> tuple[str, str]:
+    county = County()
+    pickup.import_county_keys(app, county.document())
+    return ready_case(app, county)
+
+
+def focus(qtbot: QtBot, widget: object) -> None:
+    widget.setFocus()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=2000)
+
+
+def burst(widget: object, text: str) -> None:
+    """A scanner: every key in a few microseconds, Shift for capitals, Enter at the end."""
+    for ch in text:
+        key = ord(ch.upper())
+        mods = Qt.KeyboardModifier.ShiftModifier if ch.isupper() else Qt.KeyboardModifier.NoModifier
+        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(etype, key, mods, ch))
+    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            widget, QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+        )
+
+
+def test_burst_in_a_text_field_brings_up_the_case_and_leaves_the_field_alone(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, ctx: GuiContext
+) -> None:
+    number, token = ready
+    desk.refresh_ready()
+    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1)
+    desk.proxy_name.setText("陳")
+    focus(qtbot, desk.proxy_name)
+    burst(desk.proxy_name, token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.proxy_name.text() == "陳"
+    assert desk.case_labels["case_number"].text() == number
+    assert "A12345****" in desk.case_labels["applicant"].text()
+    assert "戶籍謄本" in desk.case_labels["documents"].text()
+    assert desk.confirm_button.isEnabled()
+
+    desk.proxy_name.clear()
+    desk.confirm_button.click()
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
+    assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
+    assert desk.slip_button.isEnabled()
+    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 0)
+
+    # The same code again: refused, said plainly.
+    focus(qtbot, desk.scan_edit)
+    burst(desk.scan_edit, token)
+    qtbot.waitUntil(lambda: desk.result is not None and not desk.result.ok, timeout=5000)
+    assert desk.result.reason == "already_picked_up"
+    assert "已於" in desk.message_label.text()
+    assert desk.scan_edit.text() == ""
+    assert not desk.confirm_button.isEnabled()
+
+
+def test_slow_human_typing_is_not_a_scan(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot
+) -> None:
+    focus(qtbot, desk.proxy_relation)
+    for ch in "ABCDEFGH":
+        qtbot.keyClick(desk.proxy_relation, ch)
+        qtbot.wait(80)
+    qtbot.keyClick(desk.proxy_relation, Qt.Key.Key_Return)
+    qtbot.wait(100)
+    assert desk.proxy_relation.text() == "ABCDEFGH"
+    assert desk.result is None
+
+
+def test_burst_with_zhuyin_layout_text_is_decoded_from_key_codes(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot
+) -> None:
+    """A Traditional Chinese (Zhuyin) layout reports bopomofo text for the keys a scanner
+    presses; the code is read from the key codes and nothing lands in the field."""
+    _, token = ready
+    zhuyin = dict(zip("1QAZ2WSX", "ㄅㄆㄇㄈㄉㄊㄋㄌ", strict=True))
+    focus(qtbot, desk.proxy_name)
+    for ch in token:
+        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(
+                desk.proxy_name,
+                QKeyEvent(
+                    etype, ord(ch), Qt.KeyboardModifier.NoModifier, zhuyin.get(ch, ch.lower())
+                ),
+            )
+    QApplication.sendEvent(
+        desk.proxy_name,
+        QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Enter, Qt.KeyboardModifier.KeypadModifier, "\r"),
+    )
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.proxy_name.text() == ""
+
+
+def test_refusal_shows_reason_for_garbage_typed_in_scan_field(
+    desk: PickupDesk, qtbot: QtBot
+) -> None:
+    focus(qtbot, desk.scan_edit)
+    desk.scan_edit.setText("HELLO")
+    qtbot.keyClick(desk.scan_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+    assert desk.result.reason == "malformed"
+    assert "毀損" in desk.message_label.text()
+
+
+def test_wedge_decoder_rules() -> None:
+    d = WedgeDecoder(WedgeRules(prefix="~", suffix="\r", max_interkey_ms=30, min_length=4))
+    t = 0.0
+    assert d.feed("~", t).action == "hold"
+    for ch in "ABCD":
+        t += 5
+        assert d.feed(ch, t).action == "hold"
+    r = d.feed("\r", t + 5)
+    assert (r.action, r.text) == ("scan", "ABCD")
+    # Without the prefix the keys go straight through.
+    r = d.feed("A", 1000.0)
+    assert (r.action, r.release) == ("pass", 0)
+    # A gap releases what was held.
+    d2 = WedgeDecoder(WedgeRules(max_interkey_ms=30))
+    d2.feed("A", 0.0)
+    d2.feed("B", 10.0)
+    assert d2.expire(100.0) == 2
+    assert key_char(Qt.Key.Key_Q.value, "ㄆ") == "Q"
+
+
+def test_not_synced_offers_online_look_up(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, app: App
+) -> None:
+    county = County()
+    pickup.import_county_keys(app, county.document())
+    desk.scan(county.token())
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+    assert desk.result.reason == "not_synced"
+    assert desk.online_button.isVisible()
+    assert not desk.confirm_button.isEnabled()
+
+
+@pytest.mark.xvfb
+def test_real_x11_keystrokes_scanner_versus_clerk(tmp_path: Path) -> None:
+    """Real key events from the X server (xdotool on Xvfb), through xcb into Qt."""
+    import json
+    import os
+    import shutil
+    import subprocess
+
+    display = os.environ.get("ESERVICE_TEST_DISPLAY")
+    if not display:
+        pytest.fail("ESERVICE_TEST_DISPLAY is not set: run the suite through `make test`")
+    if shutil.which("xdotool") is None:
+        pytest.fail("xdotool is required (tools/apt-packages.txt)")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+    env.pop("ESERVICE_DATA_DIR", None)
+    script = Path(__file__).with_name("pickup_x11_wedge.py")
+    done = subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["scan_reason"] == "ok", out
+    assert out["scan_case"] == out["case_number"]
+    assert out["name_field_after_scan"] == ""
+    assert out["relation_field_after_typing"] == "ABCDEFGH"
+    assert out["typing_caused_scan"] is False

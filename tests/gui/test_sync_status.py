@@ -1,0 +1,83 @@
+"""The sync status-bar widget: counts, online/offline after rounds, conflict resolution as an
+event, and a real loop against a county server on loopback."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.sync_status import ConflictDialog, SyncStatusWidget
+from eservice_desktop.services import cases, sync
+from eservice_desktop.storage.models_sync import SyncConflictRow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "sync"))
+from sync_helpers import CountyServer, enrol, free_port, new_case
+
+
+def test_counts_and_offline(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    new_case(sync_ctx.app)
+    w = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(w)
+    assert "待送 1 筆" in w.counts_label.text()
+    assert "尚未連線" in w.state_label.text()
+    assert not w.conflicts_button.isVisibleTo(w)
+    w._on_round(sync.status(sync_ctx.app), "Offline")
+    assert "離線" in w.state_label.text()
+
+
+def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    app = sync_ctx.app
+    number = new_case(app)
+    case_id = cases.show_case(app, number).case_id
+    with app.transaction() as s:
+        s.add(
+            SyncConflictRow(
+                conflict_id="c1",
+                event_id="e1",
+                case_id=case_id,
+                event_type=ev.CLOSED,
+                reason_code="case.not_open",
+                reason_zh="本案已撤件",
+                reason_en="cancelled",
+                created_at=app.now(),
+                resolution="",
+            )
+        )
+    w = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(w)
+    assert w.conflicts_button.isVisibleTo(w) and "衝突 1 件" in w.conflicts_button.text()
+    dialog = ConflictDialog(sync_ctx, w)
+    qtbot.addWidget(dialog)
+    assert dialog.list.count() == 1 and number in dialog.list.item(0).text()
+    assert dialog.resolve_selected("已電話確認")
+    assert dialog.list.count() == 0
+    types = [e["type"] for e in cases.show_case(app, number).events]
+    assert types[-1] == ev.CONFLICT_RESOLVED
+    w.refresh()
+    assert not w.conflicts_button.isVisibleTo(w)
+
+
+def test_loop_syncs_local_work_with_a_real_server(
+    ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app = ctx.app
+        app.settings.county_url = server.url
+        enrol(app, server)
+        w = SyncStatusWidget(ctx)  # enrolled: starts by itself
+        qtbot.addWidget(w)
+        assert w.loop is not None
+        number = new_case(app)
+        ctx.case_changed.emit(number)
+        qtbot.waitUntil(lambda: w.online is True and w.status.get("pending") == 0, timeout=15000)
+        assert "已連線" in w.state_label.text()
+        assert number and server.count() == 1
+        w.stop()
+    finally:
+        server.stop()

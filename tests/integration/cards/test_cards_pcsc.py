@@ -1,0 +1,184 @@
+"""NHI and other cards through the real PC/SC stack: pcscd + vpcd + virtual cards."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import cards_vcard as vc
+import pytest
+from cards_vcard import wait_for
+
+from eservice_desktop.devices import pcsc
+from eservice_desktop.devices.pcsc import ReaderState, ReaderStatus
+
+pytestmark = pytest.mark.pcsc
+
+PLAIN = vc.nhi_record("王小明".encode("big5"))
+
+
+def reader_status(reader: str) -> ReaderStatus | None:
+    for st in pcsc.snapshot():
+        if st.reader == reader and st.state not in (ReaderState.NO_CARD, ReaderState.READING):
+            return st
+    return None
+
+
+def test_reads_valid_nhi_card(cards: Callable[..., vc.VirtualCard]) -> None:
+    cards(vc.nhi_handler(PLAIN)).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus)
+    assert st.state == ReaderState.SHOWN and st.card == "nhi"
+    assert st.record is not None
+    assert (st.record.name, st.record.national_id, st.record.birth_roc) == (
+        "王小明",
+        "A123456789",
+        "0750312",
+    )
+    assert st.record.id_checksum_ok
+
+
+def test_rare_character_needs_cp950(cards: Callable[..., vc.VirtualCard]) -> None:
+    cards(vc.nhi_handler(vc.nhi_record("林碁明".encode("cp950")))).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus) and st.record is not None
+    assert (st.record.name, st.record.name_flag) == ("林碁明", "cp950")
+
+
+def test_undecodable_name_is_flagged(cards: Callable[..., vc.VirtualCard]) -> None:
+    cards(vc.nhi_handler(vc.nhi_record("王堃".encode("big5hkscs")))).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus) and st.record is not None
+    assert st.record.name == "" and st.record.name_flag == "undecodable"
+
+
+def test_garbage_response_is_unreadable(cards: Callable[..., vc.VirtualCard]) -> None:
+    cards(vc.nhi_handler(PLAIN, garbage=True)).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus)
+    assert (st.state, st.card, st.detail) == (ReaderState.UNREADABLE, "nhi", "bad_record")
+    assert st.record is None
+
+
+def test_unrelated_card_is_left_alone(cards: Callable[..., vc.VirtualCard]) -> None:
+    card = cards(vc.unrelated_handler()).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus)
+    assert (st.state, st.card, st.detail) == (ReaderState.UNREADABLE, "other", "not_nhi")
+    # Only SELECTs were sent: nothing was read from a card that is not ours.
+    assert card.apdus and all(a[:2] == b"\x00\xa4" for a in card.apdus)
+
+
+def test_t0_card_with_61xx_and_6cxx(cards: Callable[..., vc.VirtualCard]) -> None:
+    card = cards(vc.t0_nhi_handler(PLAIN), atr=vc.ATR_T0).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus) and st.record is not None
+    assert st.record.name == "王小明"
+    sent = [a.hex().upper() for a in card.apdus]
+    assert "00CA110002000039" in sent  # resent with the length the card asked for (6C39)
+    assert "00C0000039" in sent  # GET RESPONSE after 6139
+
+
+def test_fifteen_byte_aid(cards: Callable[..., vc.VirtualCard]) -> None:
+    cards(vc.nhi_handler(PLAIN, aid15_only=True)).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus) and st.state == ReaderState.SHOWN
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.items: list[ReaderStatus] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, st: ReaderStatus) -> None:
+        with self.lock:
+            self.items.append(st)
+
+    def states(self, reader: str) -> list[ReaderState]:
+        with self.lock:
+            return [s.state for s in self.items if s.reader == reader]
+
+    def last(self, reader: str) -> ReaderStatus | None:
+        with self.lock:
+            mine = [s for s in self.items if s.reader == reader]
+        return mine[-1] if mine else None
+
+
+def test_monitor_insert_remove_reinsert_on_second_reader(
+    cards: Callable[..., vc.VirtualCard],
+) -> None:
+    rec = Recorder()
+    monitor = pcsc.PcscMonitor(rec).start()
+    try:
+        reader = vc.READER_NAMES[1]
+        wait_for(lambda: rec.last(reader) is not None)
+        card = cards(vc.nhi_handler(PLAIN), port=vc.PORTS[1]).insert()
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.state == ReaderState.SHOWN)
+        shown = rec.last(reader)
+        assert shown is not None and shown.record is not None
+        card.remove()
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.state == ReaderState.NO_CARD)
+        last = rec.last(reader)
+        assert last is not None and last.record is None
+        # Reinsertion reconnects (the old connection is dead) and reads again.
+        card.insert()
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.state == ReaderState.SHOWN)
+        states = rec.states(reader)
+        assert states.count(ReaderState.SHOWN) == 2
+        assert states.count(ReaderState.READING) == 2
+        # The other reader never saw anything.
+        assert set(rec.states(vc.READER_NAMES[0])) == {ReaderState.NO_CARD}
+    finally:
+        monitor.stop()
+
+
+def test_card_pulled_mid_read_shows_nothing(cards: Callable[..., vc.VirtualCard]) -> None:
+    rec = Recorder()
+    monitor = pcsc.PcscMonitor(rec).start()
+    try:
+        reader = vc.READER_NAMES[0]
+        wait_for(lambda: rec.last(reader) is not None)
+        cards(vc.nhi_handler(PLAIN, pull_on_read=True)).insert()
+        wait_for(lambda: ReaderState.READING in rec.states(reader))
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.state == ReaderState.NO_CARD)
+        assert ReaderState.SHOWN not in rec.states(reader)
+        assert all(s.record is None for s in rec.items)
+    finally:
+        monitor.stop()
+
+
+def test_cli_card_read_and_status(cards: Callable[..., vc.VirtualCard], data_dir: Path) -> None:
+    cards(vc.nhi_handler(PLAIN)).insert()
+    wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    env = {**os.environ, "ESERVICE_DATA_DIR": str(data_dir)}
+    base = [sys.executable, "-m", "eservice_desktop"]
+    out = subprocess.run([*base, "card", "read", "--json"], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    import json
+
+    data = json.loads(out.stdout)
+    assert data["name"] == "王小明" and data["source"] == "nhi" and data["verified"] is False
+    out = subprocess.run(
+        [*base, "card", "status", "--json"], capture_output=True, text=True, env=env
+    )
+    assert out.returncode == 0, out.stderr
+    status = json.loads(out.stdout)
+    states = {r["reader"]: r["state"] for r in status["readers"]}
+    assert states[vc.READER_NAMES[0]] == "shown"
+    assert "王小明" not in out.stdout  # status does not print personal data
+
+
+def test_cli_card_read_without_nhi_card(pcscd: None, data_dir: Path) -> None:
+    env = {**os.environ, "ESERVICE_DATA_DIR": str(data_dir)}
+    out = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop", "card", "read", "--json", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert out.returncode == 2
+    assert "No NHI card" in out.stderr

@@ -1,0 +1,327 @@
+"""Receipts as real PDFs read back with poppler and zxing-cpp; gapless numbers across processes;
+a crash between payment and printing; the closing and reconciliation files; the CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from payments_tools import cli, decode, new_case, pdffonts, pdftotext
+from sqlalchemy import select
+
+from eservice_desktop.printing.fonts import font_chain
+from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
+from eservice_desktop.services import cases, fees, payments, reports
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+WORKER = Path(__file__).with_name("payments_worker.py")
+DAY = date(2026, 3, 10)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.fixture
+def case_number(app: App) -> str:
+    return new_case(app, name="王𡘙堃")
+
+
+@pytest.fixture
+def make_case(app: App) -> Callable[..., str]:
+    return lambda **kw: new_case(app, **kw)
+
+
+@pytest.mark.parametrize("layout", ["a6", "roll80"])
+def test_receipt_pdf_reads_back_exactly_with_barcodes(
+    app: App, case_number: str, tmp_path: Path, layout: str
+) -> None:
+    r = payments.record_payment(app, case_number, "cash", 30, tendered=100)
+    pdf = tmp_path / f"receipt-{layout}.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, layout))
+    text = pdftotext(pdf)
+    flat = squash(text)
+    for expected in (
+        "王𡘙堃",  # 𡘙 U+21619 (Ext-B, plane 2), 堃 U+5803
+        "A12345****",
+        "中華民國115年3月10日",
+        r.receipt_number,
+        case_number,
+        "請領戶籍謄本(預約)",
+        "戶籍謄本",
+        "新台幣參拾元整",
+        "30元",
+        "現金",
+        "收現100元",
+        "找零70元",
+        "tester",
+        payments.format_code(r.verification_code),
+    ):
+        assert squash(expected) in flat, expected
+    assert "A123456789" not in flat and "\ufffd" not in text
+    assert not set("王𡘙堃") & font_chain().missing
+    fonts = {row[0].split("+", 1)[-1]: row for row in pdffonts(pdf)}
+    assert set(fonts) == {"TW-Kai-98_1", "TW-Kai-Ext-B-98_1"}, fonts
+    for row in fonts.values():
+        assert row[0].count("+") == 1 and row[-5:-2] == ["yes", "yes", "yes"], row  # emb sub uni
+    codes = decode(pdf)
+    assert codes["Code128"] == r.receipt_number
+    qr = codes["QRCode"].split("|")
+    assert qr[:3] == ["ESR1", r.receipt_number, "30"] and qr[4] == r.verification_code
+    assert payments.verify_receipt(app, qr[1], qr[4])
+
+
+CAPITALS = [
+    (0, "新台幣零元整"),
+    (10, "新台幣壹拾元整"),
+    (15, "新台幣壹拾伍元整"),
+    (20, "新台幣貳拾元整"),
+    (100, "新台幣壹佰元整"),
+    (1000, "新台幣壹仟元整"),
+    (1005, "新台幣壹仟零伍元整"),
+    (10000, "新台幣壹萬元整"),
+    (20000, "新台幣貳萬元整"),
+    (100000, "新台幣壹拾萬元整"),
+    (1234567, "新台幣壹佰貳拾參萬肆仟伍佰陸拾柒元整"),
+]
+
+
+def sample(amount: int, **kw: object) -> ReceiptData:
+    base: dict[str, object] = dict(
+        office_name="桃園市桃園戶政事務所",
+        office_code="H01",
+        receipt_number="H01-01-115-R000042",
+        issued_on=date(2026, 2, 13),
+        issued_time="10:05",
+        case_number="H01-01-115-000042-7",
+        payer_name="陳堃",
+        payer_id_masked="A12345****",
+        service_name="請領戶籍謄本(預約)",
+        items=(FeeLine("戶籍謄本", 1, "張", amount, amount),),
+        fees_due=amount,
+        amount=amount,
+        method="cash",
+        clerk="clerk01",
+        verification_code="ABCD-EFGH-23",
+        qr_payload="ESR1|H01-01-115-R000042",
+    )
+    base.update(kw)
+    return ReceiptData(**base)  # type: ignore[arg-type]
+
+
+def test_capital_numerals_and_roc_date_on_receipts(tmp_path: Path) -> None:
+    pdf = tmp_path / "r.pdf"
+    for amount, capital in CAPITALS:
+        pdf.write_bytes(render_receipt(sample(amount), "roll80"))
+        flat = squash(pdftotext(pdf))
+        assert capital in flat, amount
+        assert f"{amount:,}元" in flat, amount
+        assert "中華民國115年2月13日" in flat
+
+
+def test_reprint_and_void_are_marked(app: App, case_number: str, tmp_path: Path) -> None:
+    n = payments.record_payment(app, case_number, "card", 30, reference="T-77").receipt_number
+    payments.confirm_printed(app, n)
+    pdf = tmp_path / "reprint.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, n, "a6", reprint_reason="民眾遺失"))
+    flat = squash(pdftotext(pdf))
+    assert "重印" in flat and "重新列印原因：民眾遺失" in flat and "刷卡機交易序號T-77" in flat
+    payments.void_receipt(app, n, "刷卡金額錯誤")
+    pdf.write_bytes(payments.receipt_pdf(app, n, "roll80"))
+    flat = squash(pdftotext(pdf))
+    assert "規費收據（作廢）" in flat and "作廢原因：刷卡金額錯誤" in flat
+
+
+def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
+    app: App, make_case: Callable[..., str], tmp_path: Path
+) -> None:
+    a = payments.record_payment(app, make_case(), "cash", 30, tendered=50)
+    b = payments.record_payment(app, make_case(), "cash", 30)
+    c = payments.record_payment(app, make_case(), "card", 30, reference="T1")
+    payments.void_receipt(app, b.receipt_number, "重複收費")
+    payments.refund(app, a.receipt_number, 15, "少印一張")
+    report = reports.write_closing(app, DAY, tmp_path / "closing.pdf")
+    reports.write_closing(app, DAY, tmp_path / "closing.csv")
+    assert report.cash_expected == 15 and report.gross == 60 and report.net == 45
+    flat = squash(pdftotext(tmp_path / "closing.pdf"))
+    assert "規費日結表" in flat and "作廢收據" in flat and "重複收費" in flat and "少印一張" in flat
+    for r in (a, b, c):
+        assert r.receipt_number in flat
+    assert "應有現金（現金收入－現金退費）15" in flat
+    raw = (tmp_path / "closing.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert [b.receipt_number, b.case_number, "30", "重複收費"] in rows  # the void section
+    assert ["收據號碼區間"] in rows and [
+        "01",
+        a.receipt_number,
+        c.receipt_number,
+        "3",
+        "無",
+    ] in rows
+
+
+def test_reconciliation_statement_has_appendix_22_columns(
+    app: App, case_number: str, tmp_path: Path
+) -> None:
+    with app.transaction() as s:
+        payments.record_online_payment(
+            app,
+            s,
+            cases.resolve_case_id(s, case_number),
+            payment_id="30096955600",
+            amount=30,
+            payment_tool="金融帳戶轉帳",
+            authorised_at=datetime(2026, 3, 10, 2, 40, 20, tzinfo=UTC),
+            deposit_date=date(2026, 3, 10),
+            settlement_number="AU08001000123",
+            deposited=True,
+        )
+    reports.write_reconciliation(app, DAY, DAY, tmp_path / "rec.csv")
+    reports.write_reconciliation(app, DAY, DAY, tmp_path / "rec.pdf")
+    rows = list(csv.reader(io.StringIO((tmp_path / "rec.csv").read_text("utf-8-sig"))))
+    assert rows[0] == [
+        "編號",
+        "交易電子案號",
+        "授權時間",
+        "付費工具",
+        "入庫日期",
+        "應繳金額",
+        "已入庫",
+        "未入庫",
+        "機關核銷編號",
+        "規費單號",
+    ]
+    assert rows[1] == [
+        "1",
+        case_number,
+        "2026/03/10 10:40:20",
+        "金融帳戶轉帳",
+        "2026/03/10",
+        "30",
+        "30",
+        "",
+        "AU08001000123",
+        "H01-01-115-R000001",
+    ]
+    assert rows[2][:8] == ["合計", "", "", "", "", "30", "30", "0"]
+    flat = squash(pdftotext(tmp_path / "rec.pdf"))
+    assert "電子付費對帳單" in flat and "AU08001000123" in flat and "機關核銷編號" in flat
+
+
+def test_two_processes_recording_at_once_keep_numbers_gapless(
+    app: App,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    per_process = 12
+    numbers = [new_case(app) for _ in range(2 * per_process)]
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), str(settings.data_dir), "many", str(go), *chunk],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for chunk in (numbers[:per_process], numbers[per_process:])
+    ]
+    go.touch()
+    results = []
+    for p in procs:
+        out, err = p.communicate(timeout=120)
+        assert p.returncode == 0, err
+        results.append(json.loads(out))
+    issued = results[0] + results[1]
+    assert len(set(issued)) == 2 * per_process
+    with app.reading() as s:
+        rows = list(s.scalars(select(ReceiptRow).order_by(ReceiptRow.seq)))
+        counter = repo.peek_counter(s, f"receipt:H01:01:{rows[0].roc_year}")
+    assert [r.seq for r in rows] == list(range(1, 2 * per_process + 1))
+    assert sorted(r.number for r in rows) == sorted(issued) and counter == 2 * per_process
+    assert {r.case_number for r in rows} == set(numbers)
+    assert all(cases.show_case(app, n).balance == 0 for n in numbers)
+
+
+def test_crash_between_payment_and_printing_loses_nothing(
+    app: App,
+    settings,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    number = new_case(app)
+    p = subprocess.Popen(
+        [sys.executable, str(WORKER), str(settings.data_dir), "crash", number],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert p.stdout is not None
+    receipt = p.stdout.readline().strip()
+    p.send_signal(signal.SIGKILL)
+    p.communicate(timeout=30)
+    assert p.returncode == -signal.SIGKILL and receipt.endswith("R000001")
+    assert cases.show_case(app, number).balance == 0
+    assert payments.pending_receipts(app) == [receipt]
+    assert payments.last_receipt_number(app, number) == receipt
+    nxt = payments.record_payment(app, new_case(app), "cash", 30).receipt_number
+    assert nxt.endswith("R000002")
+    pdf = tmp_path / "late.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, receipt, "roll80"))
+    payments.confirm_printed(app, receipt)
+    assert receipt in pdftotext(pdf) and payments.pending_receipts(app) == [nxt]
+
+
+def test_cli_payment_receipt_report(app: App, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    number = new_case(app)
+    d = settings.data_dir
+    app.close()
+    none = cli(d, "receipt", "pdf", number, "--out", str(tmp_path / "none.pdf"), check=False)
+    assert none.returncode != 0 and not (tmp_path / "none.pdf").exists()
+    paid = json.loads(
+        cli(d, "payment", "record", number, "--method", "cash", "--amount", "20", "--json").stdout
+    )
+    assert paid["receipt_number"] == "H01-01-115-R000001" and paid["balance"] == 10
+    shown = json.loads(cli(d, "case", "show", number, "--json").stdout)
+    assert (shown["fees_due"], shown["paid"], shown["balance"]) == (30, 20, 10)
+    out = tmp_path / "r.pdf"
+    cli(d, "receipt", "pdf", number, "--out", str(out), "--layout", "roll80")
+    assert paid["receipt_number"] in pdftotext(out)
+    voided = json.loads(
+        cli(d, "receipt", "void", paid["receipt_number"], "--reason", "收錯案件", "--json").stdout
+    )
+    assert voided["status"] == "void" and voided["receipt_number"] == paid["receipt_number"]
+    today = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Taipei")).date()
+    csv_out = tmp_path / "closing.csv"
+    cli(d, "report", "closing", "--date", today.isoformat(), "--out", str(csv_out))
+    assert paid["receipt_number"] in csv_out.read_text("utf-8-sig")
+    assert "收錯案件" in csv_out.read_text("utf-8-sig")
+    assert fees.compute(app.catalogue.service("HR-TRANSCRIPT"), 2).total == 30
+
+
+def test_every_tw_kai_file_is_used_for_what_it_covers(tmp_path: Path) -> None:
+    """BMP 堃, Ext-B 𡘙 (plane 2) and a CNS 11643 character the household registers keep in
+    plane 15 (private use): each printed from its TW-Kai file, none turned into a box."""
+    plane15 = chr(0xF0088)
+    pdf = tmp_path / "rare.pdf"
+    pdf.write_bytes(render_receipt(sample(30, payer_name=f"堃𡘙{plane15}"), "a6"))
+    assert "堃𡘙" + plane15 in squash(pdftotext(pdf))
+    names = {row[0].split("+", 1)[-1] for row in pdffonts(pdf)}
+    assert names == {"TW-Kai-98_1", "TW-Kai-Ext-B-98_1", "TW-Kai-Plus-98_1"}
+    assert not set("堃𡘙" + plane15) & font_chain().missing
+
+
+def test_a_character_no_font_has_is_reported_not_hidden() -> None:
+    chain = font_chain()
+    nowhere = chr(0x10FFFD)  # plane 16 private use: in no shipped font
+    assert chain.font_for(nowhere) == chain.primary and nowhere in chain.missing

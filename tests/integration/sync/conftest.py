@@ -1,0 +1,82 @@
+"""Sync fixtures (helpers live in sync_helpers.py so test modules can import them by a
+name no other test folder uses)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sync_faultproxy import FaultProxy
+from sync_helpers import CountyServer, _fresh_pg_db
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.app import App
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def county_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    return _fresh_pg_db(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def sqlite_county_db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'county.sqlite3'}"
+
+
+@pytest.fixture
+def server_factory(tmp_path: Path) -> Iterator[Callable[[str], CountyServer]]:
+    servers: list[CountyServer] = []
+
+    def make(db_url: str) -> CountyServer:
+        srv = CountyServer(db_url, tmp_path)
+        servers.append(srv)
+        return srv
+
+    yield make
+    for s in servers:
+        s.stop()
+
+
+@pytest.fixture
+def county(county_db: str, server_factory: Callable[[str], CountyServer]) -> CountyServer:
+    return server_factory(county_db).start_in_thread()
+
+
+@pytest.fixture
+def sqlite_county(
+    sqlite_county_db: str, server_factory: Callable[[str], CountyServer]
+) -> CountyServer:
+    return server_factory(sqlite_county_db).start_in_thread()
+
+
+@pytest.fixture
+def proxies() -> Iterator[list[FaultProxy]]:
+    made: list[FaultProxy] = []
+    yield made
+    for p in made:
+        p.close()
+
+
+@pytest.fixture
+def office(tmp_path: Path, make_app: Callable[[Settings], App]) -> Callable[..., App]:
+    """Makes an office device App: office(code, device, url=...) with its own data dir."""
+
+    def make(office_code: str = "H01", device: str = "01", url: str = "") -> App:
+        settings = Settings(
+            data_dir=tmp_path / f"office-{office_code}-{device}",
+            office_code=office_code,
+            device_id=device,
+            clerk="tester",
+            county_url=url or "http://127.0.0.1:9",
+            sync_interval_s=0.2,
+        )
+        return make_app(settings)
+
+    return make

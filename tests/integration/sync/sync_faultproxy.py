@@ -1,0 +1,174 @@
+"""An HTTP/1.1 fault proxy between the office client and the county server.
+
+Each request is read whole, then a fault from the plan is applied (first matching rule wins,
+rules are consumed): ``drop`` (close before forwarding: the server never sees it), ``reset``
+(forward, read the server's complete answer so its transaction has committed, then reset the
+client connection with no reply), ``error500`` (answer 500 without forwarding), ``delay``
+(forward, hold the answer for ``seconds``), ``duplicate`` (deliver the request twice to the
+server, return the second answer), ``hook`` (call a function, e.g. kill the server, then
+forward), ``hook_after_send`` (send the request, call the function, e.g. kill the server
+while it works on it, then read what comes back). Requests are forwarded on fresh upstream
+connections with ``Connection: close``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Rule:
+    fault: str
+    path: str = ""  # substring of the request line; "" = any request
+    times: int = 1
+    seconds: float = 0.0
+    hook: Callable[[], None] | None = None
+
+
+@dataclass
+class FaultProxy:
+    upstream_port: int
+    port: int = 0
+    rules: list[Rule] = field(default_factory=list)
+    log: list[tuple[str, str]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", self.port))
+        self._sock.listen(64)
+        self.port = self._sock.getsockname()[1]
+        self._lock = threading.Lock()
+        self._stop = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def add(
+        self,
+        fault: str,
+        path: str = "",
+        times: int = 1,
+        seconds: float = 0.0,
+        hook: Callable[[], None] | None = None,
+    ) -> None:
+        with self._lock:
+            self.rules.append(Rule(fault, path, times, seconds, hook))
+
+    def close(self) -> None:
+        self._stop = True
+        with contextlib.suppress(OSError):
+            self._sock.close()
+
+    def _take(self, request_line: str) -> Rule | None:
+        with self._lock:
+            for rule in self.rules:
+                if rule.path in request_line:
+                    rule.times -= 1
+                    if rule.times <= 0:
+                        self.rules.remove(rule)
+                    return rule
+        return None
+
+    def _accept(self) -> None:
+        while not self._stop:
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    @staticmethod
+    def _read_request(conn: socket.socket) -> bytes | None:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return None
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value.strip())
+        while len(body) < length:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return None
+            body += chunk
+        lines = [
+            ln
+            for ln in head.split(b"\r\n")
+            if not ln.lower().startswith((b"connection:", b"keep-alive:"))
+        ]
+        return b"\r\n".join([*lines, b"Connection: close"]) + b"\r\n\r\n" + body
+
+    def _forward(self, request: bytes, after_send: Callable[[], None] | None = None) -> bytes:
+        up = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=60)
+        try:
+            up.sendall(request)
+            if after_send is not None:
+                after_send()
+            out = b""
+            while True:
+                chunk = up.recv(65536)
+                if not chunk:
+                    return out
+                out += chunk
+        finally:
+            up.close()
+
+    @staticmethod
+    def _reset(conn: socket.socket) -> None:
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        conn.close()
+
+    def _serve(self, conn: socket.socket) -> None:
+        try:
+            request = self._read_request(conn)
+            if request is None:
+                conn.close()
+                return
+            line = request.split(b"\r\n", 1)[0].decode("latin-1")
+            rule = self._take(line)
+            fault = rule.fault if rule else "pass"
+            self.log.append((fault, line))
+            if fault == "drop":
+                self._reset(conn)
+                return
+            if fault == "error500":
+                conn.sendall(
+                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
+                    b"Connection: close\r\n\r\n"
+                )
+                conn.close()
+                return
+            if fault == "hook" and rule and rule.hook:
+                rule.hook()
+            try:
+                if fault == "duplicate":
+                    self._forward(request)
+                after = rule.hook if rule and fault == "hook_after_send" else None
+                answer = self._forward(request, after)
+            except OSError:
+                self._reset(conn)
+                return
+            if fault == "reset" or not answer:
+                self._reset(conn)
+                return
+            if fault == "delay" and rule:
+                time.sleep(rule.seconds)
+            conn.sendall(answer)
+            conn.close()
+        except OSError:
+            with contextlib.suppress(OSError):
+                conn.close()

@@ -1,0 +1,247 @@
+"""Sync test helpers: a real county server process on loopback (SQLite or PostgreSQL), enrolled
+office apps, the fault proxy, and helpers to make cases and count what the county holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import keyring
+import requests
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+from eservice_desktop.county import service as county_service  # noqa: E402
+from eservice_desktop.county.store import (  # noqa: E402
+    ConflictRow,
+    CountyEventRow,
+    make_engine,
+    utcnow,
+)
+from eservice_desktop.services import sync  # noqa: E402
+from eservice_desktop.services.app import App  # noqa: E402
+from eservice_desktop.services.intake import IntakeRequest, intake  # noqa: E402
+
+ROOT = HERE.parents[2]
+PY = sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, seconds: float = 20.0, verify: bool | str = True) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            requests.get(url, timeout=1, verify=verify)
+            return
+        except requests.RequestException:
+            time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def county_cli(*args: str) -> str:
+    out = subprocess.run(
+        [PY, "-m", "eservice_desktop.county.cli", *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    return out.stdout
+
+
+@dataclass
+class CountyServer:
+    db_url: str
+    workdir: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, *extra: str) -> CountyServer:
+        with (self.workdir / f"server-{self.port}.log").open("ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    PY,
+                    "-m",
+                    "eservice_desktop.county.cli",
+                    "serve",
+                    "--db",
+                    self.db_url,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--gateway",
+                    f"file:{self.workdir / 'outbox.jsonl'}",
+                    *extra,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=ROOT,
+            )
+        wait_http(self.url + "/v1/health")
+        return self
+
+    def start_in_thread(self, demo: bool = False) -> CountyServer:
+        """Same app in this process (fast to start); use :meth:`start` to be able to kill it."""
+        import threading
+
+        import uvicorn
+
+        from eservice_desktop.county.app import create_app
+        from eservice_desktop.county.notify import FileGateway
+
+        app = create_app(self.db_url, gateway=FileGateway(self.workdir / "outbox.jsonl"), demo=demo)
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
+        )
+        self._uv = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._uv.run, daemon=True)
+        self._thread.start()
+        wait_http(self.url + "/v1/health")
+        return self
+
+    def kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(10)
+        self.proc = None
+
+    def stop(self) -> None:
+        uv = getattr(self, "_uv", None)
+        if uv is not None:
+            uv.should_exit = True
+            self._thread.join(10)
+            self._uv = None
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+        self.proc = None
+
+    def enrol_code(self, office: str) -> str:
+        engine = make_engine(self.db_url)
+        try:
+            with Session(engine) as s, s.begin():
+                return county_service.new_enrol_code(s, office, utcnow())
+        finally:
+            engine.dispose()
+
+    def event_ids(self) -> list[str]:
+        engine = create_engine(self.db_url)
+        try:
+            with engine.connect() as c:
+                return list(c.scalars(select(CountyEventRow.event_id)))
+        finally:
+            engine.dispose()
+
+    def count(self, table: type = CountyEventRow) -> int:
+        engine = create_engine(self.db_url)
+        try:
+            with engine.connect() as c:
+                return int(c.scalar(select(func.count()).select_from(table)) or 0)
+        finally:
+            engine.dispose()
+
+    def conflicts(self) -> int:
+        return self.count(ConflictRow)
+
+
+def _fresh_pg_db(pg_url: str) -> str:
+    import psycopg
+
+    name = f"county_{uuid.uuid4().hex[:12]}"
+    plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    base = pg_url.rsplit("/", 1)[0]
+    return f"{base}/{name}"
+
+
+def enrol(app: App, server: CountyServer, url: str | None = None) -> None:
+    sync.enrol(app, server.url, server.enrol_code(app.settings.office_code))
+    if url:
+        app.settings.county_url = url
+
+
+def sync_now(app: App) -> sync.RoundResult:
+    client = sync.make_client(app)
+    try:
+        return sync.sync_round(app, client)
+    finally:
+        client.close()
+
+
+def new_case(app: App, pickup_office: str = "", phone: str = "0912345678") -> str:
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            phone=phone,
+            fields={
+                "registered_address": "桃園市桃園區縣府路1號",
+                "transcript_kind": "全戶",
+                "record_detail": "省略記事",
+            },
+            pickup_method="other_office" if pickup_office else "counter",
+            pickup_office=pickup_office,
+        ),
+    )
+    return view.case_number
+
+
+def local_event_ids(app: App) -> list[str]:
+    from eservice_desktop.storage.models import EventRow
+
+    with app.reading() as s:
+        return list(s.scalars(select(EventRow.event_id).where(EventRow.origin == "local")))
+
+
+def pending(app: App) -> int:
+    with app.reading() as s:
+        return sync.pending_count(s)
+
+
+def write_keyring_file(app: App, path: Path) -> None:
+    """Copies the enrolled credential into the file keyring a subprocess service reads."""
+    account = sync.keyring_account(app)
+    value = keyring.get_password(sync.KEYRING_SERVICE, account)
+    assert value
+    path.write_text(json.dumps({f"{sync.KEYRING_SERVICE}|{account}": value}))
+
+
+def service_env(keyring_file: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHON_KEYRING_BACKEND"] = "sync_filekeyring.FileKeyring"
+    env["ESERVICE_TEST_KEYRING_FILE"] = str(keyring_file)
+    env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT), env.get("PYTHONPATH", "")])
+    env.pop("ESERVICE_DATA_DIR", None)
+    return env
+
+
+_ = text

@@ -1,0 +1,216 @@
+"""Faults between the office and the county: after each, every event is on the county exactly
+once, the outbox is empty after recovery, and nothing is lost locally."""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from sync_faultproxy import FaultProxy
+from sync_helpers import (
+    CountyServer,
+    enrol,
+    free_port,
+    local_event_ids,
+    new_case,
+    pending,
+    sync_now,
+)
+
+from eservice_desktop.services import cases, sync
+from eservice_desktop.services.app import App
+from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.sync.client import CountyClient, Offline, ServerError, SyncError
+
+
+def assert_exactly_once(app: App, county: CountyServer, also_conflicts: bool = False) -> None:
+    local = local_event_ids(app)
+    on_county = county.event_ids()
+    counts = Counter(on_county)
+    assert not [k for k, n in counts.items() if n > 1]
+    missing = set(local) - set(on_county)
+    if also_conflicts:
+        from sqlalchemy import create_engine, select
+
+        from eservice_desktop.county.store import ConflictRow
+
+        engine = create_engine(county.db_url)
+        with engine.connect() as c:
+            missing -= set(c.scalars(select(ConflictRow.event_id)))
+        engine.dispose()
+    assert not missing
+    assert pending(app) == 0
+
+
+def via(app: App, proxy: FaultProxy, timeout: tuple[float, float] = (2.0, 10.0)) -> CountyClient:
+    return CountyClient(proxy.url, credential=sync.credential(app), timeout=timeout)
+
+
+def round_via(
+    app: App, proxy: FaultProxy, timeout: tuple[float, float] = (2.0, 10.0)
+) -> sync.RoundResult:
+    client = via(app, proxy, timeout)
+    try:
+        return sync.sync_round(app, client)
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize("fault", ["reset", "error500", "drop", "delay", "duplicate"])
+def test_push_faults(
+    fault: str, county: CountyServer, office: Callable[..., App], proxies: list[FaultProxy]
+) -> None:
+    app = office()
+    enrol(app, county)
+    for _ in range(3):
+        number = new_case(app)
+        cases.request_supplement(app, number, "缺少委託書")
+    proxy = FaultProxy(county.port)
+    proxies.append(proxy)
+    proxy.add(fault, path="/v1/events", seconds=3.0)
+    before = len(local_event_ids(app))
+    if fault == "duplicate":
+        r = round_via(app, proxy)
+        assert r.duplicates == 6 and r.pushed == 0  # the second delivery's answer
+    else:
+        with pytest.raises(SyncError):
+            round_via(app, proxy, timeout=(2.0, 1.0))
+        assert pending(app) == 6
+        r = round_via(app, proxy)
+        expected_dupes = 0 if fault in ("error500", "drop") else 6
+        assert (r.pushed, r.duplicates) == (6 - expected_dupes, expected_dupes)
+    assert len(local_event_ids(app)) == before
+    assert_exactly_once(app, county)
+
+
+@pytest.mark.parametrize("fault", ["reset", "error500", "duplicate"])
+def test_pull_faults(
+    fault: str, county: CountyServer, office: Callable[..., App], proxies: list[FaultProxy]
+) -> None:
+    h01, h02 = office("H01", "01"), office("H01", "02")
+    enrol(h01, county)
+    enrol(h02, county)
+    for _ in range(4):
+        new_case(h01)
+    sync_now(h01)
+    proxy = FaultProxy(county.port)
+    proxies.append(proxy)
+    proxy.add(fault, path="/v1/changes")
+    if fault == "duplicate":
+        assert round_via(h02, proxy).pulled == 4
+    else:
+        with pytest.raises(SyncError):
+            round_via(h02, proxy)
+        assert round_via(h02, proxy).pulled == 4
+    assert sorted(local_event_ids(h01)) == sorted(
+        e["event_id"]
+        for c in cases.search(h02, "A1")
+        for e in cases.show_case(h02, c.case_number).events
+    )
+    assert round_via(h02, proxy).pulled == 0
+
+
+def test_server_down_at_start(
+    tmp_path: object,
+    sqlite_county_db: str,
+    server_factory: Callable[[str], CountyServer],
+    office: Callable[..., App],
+) -> None:
+    server = server_factory(sqlite_county_db)
+    server.port = free_port()
+    app = office(url=server.url)
+    # enrolment needs the server; enrol once, then take it down
+    server.start_in_thread()
+    enrol(app, server)
+    server.stop()
+    new_case(app)
+    with pytest.raises(Offline):
+        sync.run_round(app)
+    assert pending(app) == 1  # the received event waits
+    assert sync.status(app)["last_error"] == "Offline"
+    server.start_in_thread()
+    result = sync.run_round(app)
+    assert result.pushed == 1 and result.pending == 0
+    assert_exactly_once(app, server)
+
+
+def test_server_killed_mid_batch(
+    sqlite_county_db: str,
+    server_factory: Callable[[str], CountyServer],
+    office: Callable[..., App],
+    proxies: list[FaultProxy],
+) -> None:
+    server = server_factory(sqlite_county_db).start()
+    app = office()
+    enrol(app, server)
+    seed_demo(app, 600, seed=7)
+    total = pending(app)
+    assert total > sync.PUSH_BATCH * 2
+    proxy = FaultProxy(server.port)
+    proxies.append(proxy)
+
+    def kill_while_working() -> None:
+        time.sleep(0.01)
+        server.kill()
+
+    proxy.add("pass", path="/v1/events")
+    proxy.add("hook_after_send", path="/v1/events", hook=kill_while_working)
+    with pytest.raises(SyncError):
+        round_via(app, proxy)
+    assert 0 < pending(app) < total
+    server.start()
+    round_via(app, proxy)
+    assert_exactly_once(app, server, also_conflicts=True)
+
+
+def test_server_error_is_retryable_and_client_refuses_bad_answers(
+    county: CountyServer, office: Callable[..., App], proxies: list[FaultProxy]
+) -> None:
+    app = office()
+    enrol(app, county)
+    proxy = FaultProxy(county.port)
+    proxies.append(proxy)
+    proxy.add("error500", path="/v1/status")
+    client = via(app, proxy)
+    try:
+        with pytest.raises(ServerError) as e:
+            client.status()
+        assert e.value.transient
+        assert client.status().office == "H01"
+    finally:
+        client.close()
+
+
+def test_many_rounds_with_random_faults(
+    county: CountyServer, office: Callable[..., App], proxies: list[FaultProxy]
+) -> None:
+    """Work, faults and sync interleaved at random for a while; then one clean round."""
+    import random
+
+    rng = random.Random(42)
+    h01, h02 = office("H01", "01"), office("H02", "01")
+    enrol(h01, county)
+    enrol(h02, county)
+    proxy = FaultProxy(county.port)
+    proxies.append(proxy)
+    numbers: list[str] = []
+    for _ in range(25):
+        numbers.append(new_case(h01, pickup_office="H02"))
+        if rng.random() < 0.5:
+            proxy.add(
+                rng.choice(["reset", "error500", "drop", "duplicate"]),
+                path=rng.choice(["/v1/events", "/v1/changes"]),
+            )
+        for app in (h01, h02):
+            with contextlib.suppress(SyncError):
+                round_via(app, proxy, timeout=(2.0, 5.0))
+    proxy.rules.clear()
+    sync_now(h01)
+    sync_now(h02)
+    assert_exactly_once(h01, county)
+    assert {c.case_number for c in cases.queue(h01, "all")} >= set(numbers)
+    assert sync.status(h02)["pulled_events"] == len(numbers)
+    _ = time

@@ -1,0 +1,206 @@
+"""Push, pull, enrolment, idempotency, conflicts and receipts against a real county server
+process (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import select
+from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending, sync_now
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases, sync
+from eservice_desktop.services.app import App
+from eservice_desktop.storage.models_sync import CountyReceiptRow
+from eservice_desktop.sync.client import AuthError, CountyClient
+from eservice_desktop.sync.protocol import WireEvent
+
+
+def test_push_then_pull_routes_case_to_pickup_office(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    h01, h02 = office("H01", "01"), office("H02", "01")
+    enrol(h01, county)
+    enrol(h02, county)
+    number = new_case(h01, pickup_office="H02")
+    cases.request_supplement(h01, number, "缺少委託書")
+    r1 = sync_now(h01)
+    assert (r1.pushed, r1.duplicates, r1.conflicts, r1.pending) == (2, 0, 0, 0)
+    assert sorted(county.event_ids()) == sorted(local_event_ids(h01))
+    r2 = sync_now(h02)
+    assert r2.pulled == 2
+    view = cases.show_case(h02, number)
+    assert view.status == "supplement_requested"
+    # the pulled events are not in H02's outbox and a second round moves nothing
+    assert pending(h02) == 0
+    again = sync_now(h02)
+    assert (again.pushed, again.pulled) == (0, 0)
+    # H02 works on the case; H01 learns it
+    cases.record_supplement(h02, number, "補件")
+    assert sync_now(h02).pushed == 1
+    assert sync_now(h01).pulled == 1
+    assert cases.show_case(h01, number).status == "received"
+    st = sync.status(h01)
+    assert st["pending"] == 0 and st["acknowledged"] == st["local_events"] == 2
+    assert st["last_success"] and st["conflicts"] == 0
+
+
+def test_office_without_route_sees_nothing(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    h01, h03 = office("H01", "01"), office("H03", "01")
+    enrol(h01, county)
+    enrol(h03, county)
+    case_id = cases.show_case(h01, new_case(h01)).case_id
+    sync_now(h01)
+    assert sync_now(h03).pulled == 0
+    c3 = sync.make_client(h03)
+    c1 = sync.make_client(h01)
+    try:
+        assert c3.case(case_id) is None
+        assert c1.case(case_id) is not None
+    finally:
+        c1.close()
+        c3.close()
+
+
+def test_push_is_idempotent_and_answered_per_event(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    app = office()
+    enrol(app, county)
+    new_case(app)
+    new_case(app)
+    with app.reading() as s:
+        batch = [WireEvent.of(e) for e in sync.outbox(s, 100)]
+    client = sync.make_client(app)
+    try:
+        first = client.push(batch)
+        second = client.push(batch + batch[:1])
+    finally:
+        client.close()
+    assert [r.status for r in first.results] == ["accepted", "accepted"]
+    assert [r.status for r in second.results] == ["duplicate"] * 3
+    assert county.count() == 2
+    assert len(first.receipts) == 2
+
+
+def test_conflict_is_recorded_and_resolution_is_an_event(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    h01, h02 = office("H01", "01"), office("H02", "01")
+    enrol(h01, county)
+    enrol(h02, county)
+    number = new_case(h01, pickup_office="H02")
+    sync_now(h01)
+    sync_now(h02)
+    # both offices act while apart: H01 cancels, H02 closes
+    cases.cancel_case(h01, number, "申請人撤回")
+    cases.close_case(h02, number)
+    assert sync_now(h01).pushed == 1
+    r = sync_now(h02)
+    assert r.conflicts == 1 and r.pending == 0  # the conflict note went in the same round
+    conflicts = sync.open_conflicts(h02)
+    assert len(conflicts) == 1 and conflicts[0].case_number == number
+    assert sync.status(h02)["conflicts"] == 1
+    assert county.conflicts() == 1
+    # the county's cancel arrived too; the conflict note is an event on the case
+    view = cases.show_case(h02, number)
+    types = [e["type"] for e in view.events]
+    assert ev.CONFLICT_RECORDED in types and ev.CANCELLED in types
+    with pytest.raises(DomainError):
+        sync.resolve_conflict(h02, conflicts[0].conflict_id, "  ")
+    sync.resolve_conflict(h02, conflicts[0].conflict_id, "已與民眾確認撤件")
+    assert sync.status(h02)["conflicts"] == 0
+    r2 = sync_now(h02)
+    assert (r2.pushed, r2.conflicts) == (1, 0)  # the resolution
+    # a re-push of the refused event gets the same answer, not a second conflict
+    assert county.conflicts() == 1
+
+
+def test_receipts_are_signed_and_verified(county: CountyServer, office: Callable[..., App]) -> None:
+    app = office()
+    enrol(app, county)
+    number = new_case(app)
+    sync_now(app)  # the first round learns the county keys from the feed
+    cases.request_supplement(app, number, "缺少委託書")
+    sync_now(app)
+    with app.reading() as s:
+        row = s.scalar(select(CountyReceiptRow).where(CountyReceiptRow.case_number == number))
+    assert row is not None and row.events_accepted == 2 and row.verified
+    assert row.office == "H01"
+    printed = sync.county_receipt(app, number)
+    assert printed["verified"] and printed["case_number"] == number
+    other = new_case(app)
+    with pytest.raises(DomainError):
+        sync.county_receipt(app, other)
+
+
+def test_wrong_credential_and_revocation(county: CountyServer, office: Callable[..., App]) -> None:
+    app = office()
+    bad = CountyClient(county.url, credential="not-a-credential")
+    with pytest.raises(AuthError):
+        bad.status()
+    bad.close()
+    with pytest.raises(DomainError) as e:
+        sync.enrol(app, county.url, "AAAA-BBBB-CCCC")
+    assert e.value.code == "sync.enrol_refused"
+    code = county.enrol_code("H01")
+    sync.enrol(app, county.url, code)
+    with pytest.raises(DomainError):  # one-time
+        sync.enrol(app, county.url, code)
+    assert sync_now(app).pending == 0
+    from sync_helpers import county_cli
+
+    county_cli("revoke", "--db", county.db_url, "H01-01")
+    with pytest.raises(AuthError):
+        sync_now(app)
+
+
+def test_enrol_code_for_other_office_is_refused(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    app = office("H01", "01")
+    with pytest.raises(DomainError) as e:
+        sync.enrol(app, county.url, county.enrol_code("H02"))
+    assert e.value.code == "sync.enrol_office"
+    assert sync.credential(app) is None
+
+
+def _record(app: App, number: str, type_: str, payload: dict[str, object]) -> None:
+    with app.transaction() as s:
+        cases.record(app, s, cases.resolve_case_id(s, number), type_, payload)
+
+
+@pytest.mark.parametrize("scenario", ["paid_after_cancellation", "picked_up_twice"])
+def test_impossible_merges_become_conflicts(
+    scenario: str, county: CountyServer, office: Callable[..., App]
+) -> None:
+    a, b = office("H01", "01"), office("H01", "02")
+    enrol(a, county)
+    enrol(b, county)
+    number = new_case(a)
+    if scenario == "paid_after_cancellation":
+        _record(a, number, ev.FEE_ASSESSED, {"total": 100, "items": []})
+        sync_now(a)
+        sync_now(b)
+        cases.cancel_case(a, number, "申請人撤回")
+        _record(
+            b, number, ev.PAYMENT_RECORDED, {"payment_id": "p1", "method": "cash", "amount": 100}
+        )
+    else:
+        cases.close_case(a, number)
+        sync_now(a)  # the county makes it ready
+        sync_now(a)
+        sync_now(b)
+        _record(a, number, ev.PICKED_UP, {"by": {"self": True}})
+        _record(b, number, ev.PICKED_UP, {"by": {"self": True}})
+    assert sync_now(a).conflicts == 0
+    r = sync_now(b)
+    assert r.conflicts == 1
+    [conflict] = sync.open_conflicts(b, "en")
+    assert conflict.event_type in (ev.PAYMENT_RECORDED, ev.PICKED_UP)
+    assert conflict.reason
+    assert county.conflicts() == 1

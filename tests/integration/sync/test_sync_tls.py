@@ -1,0 +1,122 @@
+"""TLS with the county CA pinned: the county's own CA is accepted, any other CA is refused,
+plain http to a non-loopback host is refused before any byte is sent."""
+
+from __future__ import annotations
+
+import ipaddress
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from sync_helpers import free_port, wait_http
+
+from eservice_desktop.county.app import create_app
+from eservice_desktop.sync.client import ConfigError, CountyClient
+
+
+def _ca(name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return key, cert
+
+
+def _pem(cert: x509.Certificate) -> bytes:
+    return cert.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture
+def tls_county(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
+    import uvicorn
+
+    ca_key, ca = _ca("Test County CA")
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "county.test")]))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]), critical=False
+        )
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    (tmp_path / "server.pem").write_bytes(_pem(cert))
+    (tmp_path / "server.key").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    (tmp_path / "county-ca.pem").write_bytes(_pem(ca))
+    (tmp_path / "other-ca.pem").write_bytes(_pem(_ca("Some Other CA")[1]))
+    app = create_app(f"sqlite:///{tmp_path / 'county.sqlite3'}", dispatch=False)
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            app,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            ssl_certfile=str(tmp_path / "server.pem"),
+            ssl_keyfile=str(tmp_path / "server.key"),
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    url = f"https://127.0.0.1:{port}"
+    wait_http(url + "/v1/health", verify=str(tmp_path / "county-ca.pem"))
+    yield url, tmp_path / "county-ca.pem", tmp_path / "other-ca.pem"
+    server.should_exit = True
+    thread.join(10)
+
+
+def test_pinned_ca_accepted_other_refused(tls_county: tuple[str, Path, Path]) -> None:
+    url, county_ca, other_ca = tls_county
+    good = CountyClient(url, ca_file=str(county_ca))
+    try:
+        assert good.health()["status"] == "ok"
+    finally:
+        good.close()
+    bad = CountyClient(url, ca_file=str(other_ca))
+    try:
+        with pytest.raises(ConfigError):
+            bad.health()
+    finally:
+        bad.close()
+    with pytest.raises(ConfigError):
+        CountyClient(url)  # https without a pinned CA is refused outright

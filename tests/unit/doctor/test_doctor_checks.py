@@ -1,0 +1,344 @@
+"""doctor's checks against real things: SQLite files, loopback HTTP(S) servers, fontconfig."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from eservice_desktop import __version__
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.services import doctor
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import db
+
+#: The ``county_server`` fixture (conftest.py): start(tls=False, health=200, server_days=365).
+ServerFactory = Callable[..., tuple[str, Path | None]]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# --- version, data directory, database ------------------------------------------------------------
+
+
+def test_version_reports_this_build() -> None:
+    c = doctor.check_version()
+    assert c.status == "ok"
+    assert c.data["version"] == __version__
+    assert c.data["frozen"] is False
+
+
+def test_data_dir_missing_is_a_warning_with_a_fix(tmp_path: Path) -> None:
+    c = doctor.check_data_dir(Settings(data_dir=tmp_path / "not-yet"))
+    assert c.status == "warn"
+    assert "db upgrade" in c.fix_en and "db upgrade" in c.fix_zh
+
+
+def test_data_dir_reports_free_space(settings: Settings) -> None:
+    c = doctor.check_data_dir(settings)
+    assert c.status == "ok"
+    assert c.data["free_bytes"] > 0
+    assert "MB" in c.detail_en
+
+
+def test_database_missing_is_a_warning(settings: Settings) -> None:
+    c = doctor.check_database(settings)
+    assert c.status == "warn"
+    assert "db upgrade" in c.fix_en
+
+
+def test_database_ok_at_head(app: App) -> None:
+    c = doctor.check_database(app.settings)
+    assert c.status == "ok", c
+    assert c.data["current"] == db.head_revision()
+    assert c.data["integrity"] == ["ok"]
+
+
+def _set_revision(path: Path, revision: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    conn.close()
+
+
+def test_database_behind_head_warns_and_newer_fails(app: App) -> None:
+    path = app.settings.db_path
+    app.close()
+    _set_revision(path, "0001")
+    behind = doctor.check_database(app.settings)
+    assert behind.status == "warn"
+    assert behind.data["current"] == "0001"
+    _set_revision(path, "9999")
+    newer = doctor.check_database(app.settings)
+    assert newer.status == "fail"
+    assert "newer" in newer.detail_en
+
+
+def test_database_corruption_fails_with_restore_advice(app: App) -> None:
+    path = app.settings.db_path
+    app.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    data = bytearray(path.read_bytes())
+    # Leave the header (page 1) alone so SQLite opens the file, then scramble the other pages.
+    for i in range(4096, len(data), 7):
+        data[i] = (data[i] * 31 + 17) % 256
+    path.write_bytes(bytes(data))
+    c = doctor.check_database(app.settings)
+    assert c.status == "fail"
+    assert "backups/" in c.fix_en and "backups/" in c.fix_zh
+
+
+def test_database_check_never_writes(app: App) -> None:
+    path = app.settings.db_path
+    app.close()
+    before = path.read_bytes()
+    doctor.check_database(app.settings)
+    assert path.read_bytes() == before
+
+
+# --- office and county ----------------------------------------------------------------------------
+
+
+def test_office_default_settings_are_ok(settings: Settings) -> None:
+    c = doctor.check_office(settings)
+    assert c.status == "ok"
+    assert c.data["office_name"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "words"),
+    [
+        ({"office_code": "Z99"}, "fail", "catalogue"),
+        ({"device_id": "0 1"}, "fail", "device"),
+        ({"county_url": "http://county.example.tw"}, "fail", "plain http"),
+        ({"county_url": "https://county.example.tw"}, "fail", "CA certificate"),
+        ({"county_url": "ftp://x"}, "fail", "not valid"),
+        ({"demo": True}, "warn", "demo"),
+    ],
+)
+def test_office_settings_problems(
+    settings: Settings, changes: dict[str, object], status: str, words: str
+) -> None:
+    for k, v in changes.items():
+        setattr(settings, k, v)
+    c = doctor.check_office(settings)
+    assert c.status == status
+    assert words in c.detail_en
+    assert c.fix_en and c.fix_zh
+
+
+def test_county_http_health_ok(settings: Settings, county_server: ServerFactory) -> None:
+    settings.county_url, _ = county_server()
+    c = doctor.check_county(settings)
+    assert c.status == "ok", c
+    assert c.data["http_status"] == 200
+
+
+def test_county_unreachable_fails_with_firewall_advice(settings: Settings) -> None:
+    settings.county_url = f"http://127.0.0.1:{_free_port()}"
+    c = doctor.check_county(settings, timeout=1)
+    assert c.status == "fail"
+    assert "firewall" in c.fix_en and "防火牆" in c.fix_zh
+
+
+def test_county_wrong_service_warns(settings: Settings, county_server: ServerFactory) -> None:
+    settings.county_url, _ = county_server(health=404)
+    c = doctor.check_county(settings)
+    assert c.status == "warn"
+    assert c.data["http_status"] == 404
+
+
+def test_county_tls_with_pinned_ca(settings: Settings, county_server: ServerFactory) -> None:
+    settings.county_url, ca = county_server(tls=True)
+    settings.county_ca_file = str(ca)
+    c = doctor.check_county(settings)
+    assert c.status == "ok", c
+    assert c.data["certificate"]["issuer"] == "CN=Test County CA"
+    assert 360 <= c.data["certificate"]["days_left"] <= 365
+
+
+def test_county_tls_with_another_ca_fails(settings: Settings, county_server: ServerFactory) -> None:
+    settings.county_url, _ = county_server(tls=True)
+    _, other_ca = county_server(tls=True)
+    settings.county_ca_file = str(other_ca)
+    c = doctor.check_county(settings)
+    assert c.status == "fail"
+    assert "certificate" in c.detail_en.lower()
+    assert "county_ca_file" in c.fix_en
+
+
+def test_county_certificate_expiring_soon_warns(
+    settings: Settings, county_server: ServerFactory
+) -> None:
+    settings.county_url, ca = county_server(tls=True, server_days=10)
+    settings.county_ca_file = str(ca)
+    c = doctor.check_county(settings)
+    assert c.status == "warn"
+    assert "expires" in c.detail_en
+
+
+# --- enrolment and keyring -----------------------------------------------------------------------
+
+
+def test_enrolment_missing_warns(app: App) -> None:
+    c = doctor.check_enrolment(app.settings)
+    assert c.status == "warn"
+    assert "sync enrol" in c.fix_en
+
+
+def _record_enrolment(app: App) -> None:
+    from eservice_desktop.services import sync
+
+    info = {
+        "office": "H01",
+        "device": "01",
+        "device_key": "H01-01-abc",
+        "server": "x",
+        "at": app.now().isoformat(),
+    }
+    with app.transaction() as s:
+        sync.set_state(s, "enrolled", json.dumps(info), app.now())
+
+
+def test_enrolment_ok_with_record_and_credential(app: App) -> None:
+    _record_enrolment(app)
+    keyring.set_password(doctor.KEYRING_SERVICE, "county:H01-01", "secret")
+    c = doctor.check_enrolment(app.settings)
+    assert c.status == "ok", c
+    assert "H01-01-abc" in c.detail_en
+    assert "secret" not in json.dumps(c.to_json())
+
+
+def test_enrolment_record_without_credential_fails(app: App) -> None:
+    _record_enrolment(app)
+    c = doctor.check_enrolment(app.settings)
+    assert c.status == "fail"
+    assert c.data["credential"] is False
+
+
+def test_keyring_usable_and_unusable() -> None:
+    assert doctor.check_keyring().status == "ok"
+    keyring.set_keyring(fail.Keyring())
+    c = doctor.check_keyring()
+    assert c.status == "fail"
+    assert "gnome-keyring" in c.fix_en
+
+
+# --- devices -------------------------------------------------------------------------------------
+
+
+def test_card_readers_never_fail() -> None:
+    c = doctor.check_card_readers()
+    assert c.status in ("ok", "warn")
+    if os.environ.get("ESERVICE_TEST_PCSC"):
+        assert c.status == "ok"
+        assert any("Virtual PCD" in r for r in c.data["readers"])
+    if c.status == "warn":
+        assert "pcscd" in c.fix_en
+
+
+def test_printers(settings: Settings) -> None:
+    assert doctor.check_printers(settings, ["receipt", "a4"]).status == "ok"
+    assert doctor.check_printers(settings, []).status == "warn"
+    settings.printer_name = "missing"
+    c = doctor.check_printers(settings, ["receipt"])
+    assert c.status == "fail"
+    assert "printer_name" in c.fix_en
+    found = doctor.list_printers()
+    assert found is None or isinstance(found, list)
+
+
+def test_scanners(settings: Settings) -> None:
+    assert doctor.check_scanners(settings).status == "ok"
+    settings.scanner_serial_port = "/dev/ttyNOPE9"
+    c = doctor.check_scanners(settings)
+    assert c.status == "fail"
+    assert "scanner_serial_port" in c.fix_en
+
+
+def test_fonts_found_here_and_missing_without_cjk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ok = doctor.check_fonts()
+    assert ok.status == "ok", ok
+    assert any("UMing" in f or "Kai" in f for f in ok.data["families"])
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(
+        '<?xml version="1.0"?><fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir>'
+        f"<cachedir>{tmp_path}/cache</cachedir></fontconfig>"
+    )
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
+    missing = doctor.check_fonts()
+    assert missing.status == "fail"
+    assert "fonts-arphic-uming" in missing.fix_en
+
+
+# --- the whole report and the command -------------------------------------------------------------
+
+
+def test_report_without_network(app: App) -> None:
+    report = doctor.run_checks(app.settings, network=False)
+    keys = [c.key for c in report.checks]
+    assert "county" not in keys
+    assert keys[:4] == ["version", "data_dir", "database", "office"]
+    assert {"enrolment", "keyring", "card_readers", "printers", "scanners", "fonts"} <= set(keys)
+    assert report.status in ("ok", "warn")
+    assert all(c.fix_en and c.fix_zh for c in report.checks if c.status != "ok")
+
+
+def test_cli_json_and_exit_status(
+    app: App, county_server: ServerFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = county_server()
+    data_dir = str(app.settings.data_dir)
+    app.close()
+    code = main(["--data-dir", data_dir, "doctor", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["version"] == __version__
+    by_key = {c["key"]: c for c in out["checks"]}
+    assert by_key["county"]["status"] == "fail"  # default URL: nothing listens on 8765 here
+    assert code == 1
+    Settings(data_dir=Path(data_dir), county_url=url).save()
+    code = main(["--data-dir", data_dir, "--lang", "en", "doctor"])
+    text = capsys.readouterr().out
+    assert code == 0, text
+    assert "[ OK ] County server reachability and certificate" in text
+    assert "[WARN] Device enrolment" in text
+
+
+def test_cli_zh_text_is_the_default(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["--data-dir", str(settings.data_dir), "doctor", "--no-network"])
+    text = capsys.readouterr().out
+    assert "資料庫完整性與版本" in text
+    assert "→ 執行 eservice-desktop db upgrade" in text
+
+
+def test_doctor_stays_off_qt(tmp_path: Path) -> None:
+    code = (
+        "import sys; from eservice_desktop.cli.main import main; "
+        "main(['--data-dir', sys.argv[1], 'doctor', '--no-network', '--json']); "
+        "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt imported'"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr

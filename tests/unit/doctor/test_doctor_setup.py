@@ -1,0 +1,93 @@
+"""``setup``: the install-time settings the MSI and the .deb pass on."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import load_settings
+
+
+def test_setup_writes_only_what_was_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text(json.dumps({"printer_name": "receipt"}), encoding="utf-8")
+    code = main(
+        [
+            "--data-dir",
+            str(data),
+            "--office",
+            "L02",
+            "setup",
+            "--county-url",
+            "https://county.example.tw",
+            "--json",
+        ]
+    )
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["office_code"] == "L02"
+    stored = json.loads((data / "settings.json").read_text(encoding="utf-8"))
+    assert stored["office_code"] == "L02"
+    assert stored["county_url"] == "https://county.example.tw"
+    assert stored["printer_name"] == "receipt"
+    assert load_settings(data).office_code == "L02"
+
+
+def test_setup_with_unreachable_county_keeps_settings_and_exits_3(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = tmp_path / "data"
+    code = main(
+        [
+            "--data-dir",
+            str(data),
+            "setup",
+            "--county-url",
+            f"http://127.0.0.1:{port}",
+            "--enrol-code",
+            "ABCDEF123",
+            "--json",
+        ]
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert out["enrolled"] is False
+    assert "sync enrol" in out["later"]
+    assert load_settings(data).county_url == f"http://127.0.0.1:{port}"
+    assert "ABCDEF123" not in (data / "settings.json").read_text(encoding="utf-8")
+
+
+def test_setup_does_not_burn_the_code_without_a_keyring(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    data = tmp_path / "data"
+    code = main(
+        [
+            "--data-dir",
+            str(data),
+            "setup",
+            "--county-url",
+            "http://127.0.0.1:9",
+            "--enrol-code",
+            "ABCDEF123",
+            "--json",
+        ]
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert out["error"] == "no_keyring"
+    assert not (data / "eservice.sqlite3").exists()  # never got as far as opening the office

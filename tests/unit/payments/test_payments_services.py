@@ -1,0 +1,322 @@
+"""Fees, payments, refunds, voids and receipts through the service layer (real SQLite)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases, fees, payments, reports
+from eservice_desktop.services.app import App
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+DAY = date(2026, 3, 10)
+
+
+def numbers(app: App) -> list[str]:
+    with app.reading() as s:
+        return list(s.scalars(select(ReceiptRow.number).order_by(ReceiptRow.seq)))
+
+
+def test_assessment_is_items_times_copies_with_reasoned_reductions(app: App) -> None:
+    service = app.catalogue.service("HR-TRANSCRIPT-EN")
+    a = fees.compute(service, 3)
+    assert (a.subtotal, a.total) == (100 + 15 * 2, 130)
+    assert a.items[0].quantity == 3 and a.items[0].amount == 130
+    with pytest.raises(DomainError) as info:
+        fees.compute(service, 1, exempt=True)
+    assert info.value.code == "fee.reason_required"
+    free = fees.compute(service, 1, exempt=True, reason="低收入戶免徵（規費法第12條）")
+    assert free.total == 0 and free.reduction == 100
+    with pytest.raises(DomainError):
+        fees.compute(service, 1, reduction=101, reason="x")
+
+
+def test_fee_is_shown_before_payment_and_assessed_on_payment(app: App, fee_case: str) -> None:
+    assert fees.preview(app, fee_case).total == 30
+    assert cases.show_case(app, fee_case).fees_due == 0  # not assessed by intake
+    view = fees.assess(app, fee_case)
+    assert (view.fees_due, view.paid, view.balance, view.status) == (30, 0, 30, "payment_due")
+
+
+def test_payment_without_explicit_assessment_assesses_in_the_same_transaction(
+    app: App, fee_case: str
+) -> None:
+    r = payments.record_payment(app, fee_case, "cash", 30, tendered=100)
+    assert (r.fees_due, r.paid, r.balance, r.change, r.tendered) == (30, 30, 0, 70, 100)
+    assert r.receipt_number == "H01-01-115-R000001"
+    view = cases.show_case(app, fee_case)
+    assert view.to_json()["balance"] == 0 and view.status == "received"
+
+
+def test_partial_payment_keeps_the_deadline_paused_until_paid(
+    app: App, clock, fee_case: str
+) -> None:  # type: ignore[no-untyped-def]
+    fees.assess(app, fee_case)
+    payments.record_payment(app, fee_case, "cash", 10)
+    view = cases.show_case(app, fee_case)
+    assert view.status == "payment_due" and view.balance == 20 and view.due is None
+    clock.set(clock.now + timedelta(days=1))
+    payments.record_payment(app, fee_case, "card", 20, reference="T-1")
+    view = cases.show_case(app, fee_case)
+    assert view.status == "received" and view.balance == 0 and view.due is not None
+
+
+def test_refused_payment_burns_no_number(app: App, fee_case: str) -> None:
+    payments.record_payment(app, fee_case, "cash", 10)
+    with pytest.raises(DomainError) as info:
+        payments.record_payment(app, fee_case, "cash", 999)
+    assert info.value.code == "payment.over_balance"
+    with pytest.raises(DomainError):
+        payments.record_payment(app, fee_case, "card", 5)  # no terminal reference
+    payments.record_payment(app, fee_case, "cash", 20)
+    assert numbers(app) == ["H01-01-115-R000001", "H01-01-115-R000002"]
+
+
+def test_numbers_are_per_device_and_restart_each_roc_year(
+    app: App,
+    make_app,
+    settings,
+    clock,
+    make_case: Callable[..., str],  # type: ignore[no-untyped-def]
+) -> None:
+    first = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    other = make_app(type(settings)(data_dir=settings.data_dir, office_code="H01", device_id="02"))
+    second = payments.record_payment(other, make_case(), "cash", 30).receipt_number
+    assert (first, second) == ("H01-01-115-R000001", "H01-02-115-R000001")
+    clock.set(datetime(2027, 1, 4, 2, 0, tzinfo=UTC))
+    third = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    assert third == "H01-01-116-R000001"
+
+
+def test_void_keeps_the_number_and_the_series_continues(app: App, fee_case: str) -> None:
+    r1 = payments.record_payment(app, fee_case, "cash", 30)
+    voided = payments.void_receipt(app, r1.receipt_number, "金額輸入錯誤")
+    assert voided.status == "void" and voided.balance == 30
+    with pytest.raises(DomainError) as info:
+        payments.void_receipt(app, r1.receipt_number, "again")
+    assert info.value.code == "receipt.already_voided"
+    r2 = payments.record_payment(app, fee_case, "cash", 30)
+    assert r2.receipt_number == "H01-01-115-R000002"
+    closing = reports.closing(app, DAY)
+    assert [x.number for x in closing.voids] == [r1.receipt_number]
+    assert closing.voids[0].void_reason == "金額輸入錯誤"
+    assert closing.ranges[0].count == 2 and closing.ranges[0].missing == ()
+    assert closing.gross == 30 and closing.cash_expected == 30
+    data = payments.receipt_data(app, r1.receipt_number)
+    assert data.is_void
+
+
+def test_refund_keeps_receipt_valid_and_reduces_cash_expected(app: App, fee_case: str) -> None:
+    r = payments.record_payment(app, fee_case, "cash", 30)
+    with pytest.raises(DomainError) as info:
+        payments.refund(app, r.receipt_number, 10, " ")
+    assert info.value.code == "case.reason_required"
+    after = payments.refund(app, r.receipt_number, 10, "溢收退還")
+    assert (after.status, after.refunded, after.paid, after.balance) == ("valid", 10, 20, 10)
+    closing = reports.closing(app, DAY)
+    assert closing.refunded == 10 and closing.cash_expected == 20 and closing.net == 20
+    assert closing.refunds[0].reason == "溢收退還"
+
+
+def test_print_then_reprint_needs_reason_and_is_recorded(app: App, fee_case: str) -> None:
+    n = payments.record_payment(app, fee_case, "cash", 30).receipt_number
+    assert payments.pending_receipts(app) == [n]
+    payments.receipt_pdf(app, n)
+    payments.confirm_printed(app, n)
+    assert payments.pending_receipts(app) == []
+    with pytest.raises(DomainError) as info:
+        payments.receipt_pdf(app, n)
+    assert info.value.code == "receipt.reprint_reason"
+    data = payments.receipt_data(app, n, reprint_reason="民眾遺失")
+    assert data.reprint_reason == "民眾遺失" and data.reprint_count == 1
+    payments.confirm_printed(app, n, "民眾遺失")
+    types = [e["type"] for e in cases.show_case(app, fee_case).events]
+    assert types.count(ev.RECEIPT_ISSUED) == 1 and types.count(ev.RECEIPT_REPRINTED) == 1
+
+
+def test_verification_code_verifies_and_detects_tampering(app: App, fee_case: str) -> None:
+    r = payments.record_payment(app, fee_case, "cash", 30)
+    assert payments.verify_receipt(app, r.receipt_number, payments.format_code(r.verification_code))
+    wrong = ("A" if r.verification_code[0] != "A" else "B") + r.verification_code[1:]
+    assert not payments.verify_receipt(app, r.receipt_number, wrong)
+    assert not payments.verify_receipt(app, "H01-01-115-R999999", r.verification_code)
+
+
+def test_online_payment_by_sync_is_idempotent_and_reconciles(app: App, fee_case: str) -> None:
+    authorised = datetime(2026, 3, 10, 8, 43, 53, tzinfo=UTC) - timedelta(hours=8)
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, fee_case)
+        r = payments.record_online_payment(
+            app,
+            s,
+            case_id,
+            payment_id="30096262600",
+            amount=30,
+            payment_tool="信用卡",
+            authorised_at=authorised,
+        )
+    with app.transaction() as s:
+        again = payments.record_online_payment(
+            app,
+            s,
+            case_id,
+            payment_id="30096262600",
+            amount=30,
+            payment_tool="信用卡",
+            authorised_at=authorised,
+        )
+    assert again.receipt_number == r.receipt_number and again.balance == 0
+    with app.reading() as s:
+        assert s.scalar(select(func.count()).select_from(ReceiptRow)) == 1
+    rec = reports.reconciliation(app, DAY, DAY)
+    assert len(rec.rows) == 1 and not rec.rows[0].deposited and rec.outstanding_total == 30
+    assert rec.rows[0].authorised_at == "2026/03/10 08:43:53"
+    with app.transaction() as s:
+        payments.settle_online_payment(
+            app, s, "30096262600", deposit_date=date(2026, 3, 12), settlement_number="AU0800100001"
+        )
+    row = reports.reconciliation(app, DAY, DAY).rows[0]
+    assert (row.deposited, row.deposit_date, row.settlement_number) == (
+        True,
+        "2026/03/12",
+        "AU0800100001",
+    )
+    assert row.receipt_number == r.receipt_number
+    with pytest.raises(DomainError) as info:
+        payments.record_payment(app, fee_case, "online", 1)
+    assert info.value.code == "payment.online_by_sync"
+
+
+def test_closing_totals_by_fee_item_and_method_for_counter_and_office(
+    app: App,
+    make_app,
+    settings,
+    make_case: Callable[..., str],  # type: ignore[no-untyped-def]
+) -> None:
+    payments.record_payment(app, make_case(), "cash", 30)
+    payments.record_payment(app, make_case(copies=1), "card", 15, reference="T9")
+    other = make_app(type(settings)(data_dir=settings.data_dir, office_code="H01", device_id="02"))
+    payments.record_payment(other, make_case(), "cash", 30)
+    mine = reports.closing(app, DAY)
+    assert mine.by_method == {"cash": (1, 30), "card": (1, 15)}
+    assert mine.by_fee_item == [("戶籍謄本", 2, 45)]
+    office = reports.closing(app, DAY, device=None)
+    assert office.gross == 75 and office.cash_expected == 60
+    assert [(r.device, r.count) for r in office.ranges] == [("01", 2), ("02", 1)]
+    assert reports.closing(app, DAY + timedelta(days=1)).receipts == []
+
+
+def test_unknown_receipt_and_case_without_receipt(app: App, fee_case: str) -> None:
+    with pytest.raises(DomainError) as info:
+        payments.last_receipt_number(app, fee_case)
+    assert info.value.code == "receipt.none"
+    with pytest.raises(DomainError) as info:
+        payments.void_receipt(app, "H01-01-115-R000777", "x")
+    assert info.value.code == "receipt.unknown"
+    with app.reading() as s:
+        assert s.scalar(select(func.count()).select_from(EventRow)) == 1
+
+
+def test_payment_events_from_another_device_feed_the_receipts_projection(
+    app: App, fee_case: str
+) -> None:
+    """What the sync engine does with pulled events: cases.append(origin="county")."""
+    from eservice_desktop.domain.events import Actor
+
+    other = Actor("H01", "02", "clerk02")
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, fee_case)
+        state = fees.ensure_assessed(app, s, cases.repo.load_state(s, case_id))  # type: ignore[arg-type]
+        e = other.event(
+            case_id,
+            ev.PAYMENT_RECORDED,
+            app.now(),
+            {
+                "payment_id": "remote-1",
+                "case_number": fee_case,
+                "method": "cash",
+                "amount": 30,
+                "receipt_number": "H01-02-115-R000007",
+                "verification": "ABCDEFGHIJ",
+                "key_id": "H0102-abc",
+            },
+        )
+        state = cases.append(app, s, e, state, origin="county")
+        cancel = other.event(
+            case_id, ev.PAYMENT_VOIDED, app.now(), {"payment_id": "remote-1", "reason": "重複"}
+        )
+        state = cases.append(app, s, cancel, state, origin="county")
+        void = other.event(
+            case_id,
+            ev.RECEIPT_VOIDED,
+            app.now(),
+            {"receipt_number": "H01-02-115-R000007", "reason": "重複"},
+        )
+        cases.append(app, s, void, state, origin="county")
+    r = payments.get_receipt(app, "H01-02-115-R000007")
+    assert (r.status, r.amount, r.payment_id) == ("void", 30, "remote-1")
+    office = reports.closing(app, DAY, device=None)
+    assert [(x.device, x.first, x.count) for x in office.ranges] == [
+        ("02", "H01-02-115-R000007", 1)
+    ]
+    # Our own series is untouched by another device's numbers.
+    mine = payments.record_payment(app, fee_case, "cash", 30).receipt_number
+    assert mine == "H01-01-115-R000001"
+
+
+def test_receipts_projection_rebuilds_from_events(app: App, make_case: Callable[..., str]) -> None:
+    a = payments.record_payment(app, make_case(), "cash", 30, tendered=50)
+    b = payments.record_payment(app, make_case(), "card", 30, reference="T1")
+    payments.confirm_printed(app, a.receipt_number)
+    payments.confirm_printed(app, a.receipt_number, "民眾遺失")
+    payments.void_receipt(app, b.receipt_number, "刷錯卡")
+    payments.refund(app, a.receipt_number, 10, "溢收")
+
+    def snapshot() -> list[tuple[object, ...]]:
+        with app.reading() as s:
+            return [
+                (
+                    r.number,
+                    r.status,
+                    r.refunded,
+                    r.print_count,
+                    r.change,
+                    r.void_reason,
+                    r.verification,
+                )
+                for r in s.scalars(select(ReceiptRow).order_by(ReceiptRow.number))
+            ]
+
+    before = snapshot()
+    assert before[0][1:5] == ("valid", 10, 2, 20) and before[1][1] == "void"
+    assert payments.rebuild_receipts(app) == 2
+    assert snapshot() == before
+
+
+def test_first_copy_price_is_explained_on_the_receipt(app: App) -> None:
+    """英文戶籍謄本: NT$100 the first copy, NT$15 each further one (not 3 × 100)."""
+    from eservice_desktop.services.intake import IntakeRequest, intake
+
+    number = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT-EN",
+            applicant_id="A123456789",
+            applicant_name="林小明",
+            copies=3,
+            fields={
+                "registered_address": "桃園市桃園區中正路1號",
+                "transcript_kind": "全戶",
+                "english_name": "LIN HSIAO-MING",
+            },
+        ),
+    ).case_number
+    r = payments.record_payment(app, number, "cash", 130)
+    item = payments.receipt_data(app, r.receipt_number).items[0]
+    assert (item.amount, item.breakdown) == (130, "首張 100＋2張 × 15")

@@ -1,0 +1,231 @@
+"""The pickup desk's use cases over a real SQLite database: verify, hand over once, refusals."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases, pickup
+from eservice_desktop.services.app import App
+from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_pickup import PickupConsumedRow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from pickup_support import County, ready_case
+
+
+@pytest.fixture
+def county(app: App) -> County:
+    c = County()
+    pickup.import_county_keys(app, c.document())
+    return c
+
+
+def picked_up_events(app: App) -> int:
+    with app.reading() as s:
+        return int(
+            s.scalar(
+                select(func.count()).select_from(EventRow).where(EventRow.type == ev.PICKED_UP)
+            )
+            or 0
+        )
+
+
+def test_import_keys_is_idempotent_and_updates_end_dates(app: App) -> None:
+    c = County()
+    assert pickup.import_county_keys(app, c.document())["added"] == 1
+    assert pickup.import_county_keys(app, c.document())["unchanged"] == 1
+    c.retired_at = datetime(2026, 3, 1, tzinfo=UTC)
+    assert pickup.import_county_keys(app, c.document()) == {
+        "added": 0,
+        "updated": 1,
+        "unchanged": 0,
+        "total": 1,
+    }
+
+
+def test_demo_key_document_refused_outside_demo_mode(app: App) -> None:
+    doc = County().document()
+    doc["keys"][0]["demo"] = True
+    with pytest.raises(DomainError) as info:
+        pickup.import_county_keys(app, doc)
+    assert info.value.code == "pickup_keys.demo"
+
+
+def test_scan_shows_case_then_handover_once(app: App, county: County) -> None:
+    number, token = ready_case(app, county)
+    assert [r.case_number for r in pickup.ready_cases(app)] == [number]
+    result = pickup.verify(app, token)
+    assert result.ok and result.case is not None
+    assert result.case.applicant_id_masked == "A12345****"
+    assert result.case.documents == [{"name": "戶籍謄本", "copies": 1}]
+    assert result.case.balance == 0
+    assert picked_up_events(app) == 0  # verify writes nothing
+
+    done = pickup.handover(app, token)
+    assert done.ok and done.handed_over and done.event_id
+    assert cases.load_case(app, number).lifecycle == "picked_up"
+    assert pickup.ready_cases(app) == []
+
+    again = pickup.handover(app, token)
+    assert not again.ok and again.reason == "already_picked_up"
+    assert again.details["device"] == "01" and again.details["office"] == "H01"
+    assert "桃園市桃園戶政事務所" in again.message_zh and "第 01 號櫃檯" in again.message_zh
+    assert picked_up_events(app) == 1
+    with app.reading() as s:
+        assert s.scalar(select(func.count()).select_from(PickupConsumedRow)) == 1
+
+
+def test_short_code_fallback_hands_over_and_consumes_the_same_code(
+    app: App, county: County
+) -> None:
+    ready_case(app, county, pickup_number="0427", applicant_id="B123456780")
+    number, token = ready_case(app, county, pickup_number="0427")  # same pickup number
+    code = pt.short_code(token)
+    result = pickup.verify(app, code.replace("-", "").lower())
+    assert result.ok and result.case_number == number and result.via == "short"
+    assert pickup.verify(app, "0427-ZZZZ").reason == "unknown_short_code"
+    assert pickup.handover(app, code).handed_over
+    assert pickup.handover(app, token).reason == "already_picked_up"
+
+
+def test_refusals_name_what_happened(app: App, county: County, clock: object) -> None:
+    number, token = ready_case(app, county)
+    other = County()
+    assert pickup.verify(app, other.token()).reason == "unknown_key"
+    assert pickup.verify(app, token[:-4]).reason == "malformed"
+    not_synced = county.token()  # a case this desk has never seen
+    r = pickup.verify(app, not_synced)
+    assert r.reason == "not_synced" and "尚未同步" in r.message_zh
+    wrong = county.token(
+        case_id=cases.load_case(app, number).case_id, case_number=number, office="H05"
+    )
+    r = pickup.verify(app, wrong)
+    assert r.reason == "wrong_office" and "桃園市" in r.message_zh and "H05" in r.message_en
+    old = county.token(
+        case_id=cases.load_case(app, number).case_id,
+        case_number=number,
+        pickup_number="0427",
+        issued_at=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    r = pickup.verify(app, old)
+    assert r.reason == "expired" and "民國115年1月31日" in r.message_zh
+
+
+def test_not_ready_case_refused(app: App, county: County) -> None:
+    number, _ = ready_case(app, county)
+    from pickup_support import FIELDS
+
+    from eservice_desktop.services.intake import IntakeRequest, intake
+
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields=dict(FIELDS),
+        ),
+    )
+    token = county.token(case_id=view.case_id, case_number=view.case_number)
+    r = pickup.verify(app, token)
+    assert r.reason == "not_ready" and r.case is not None and r.case.status == "received"
+    assert number != view.case_number
+
+
+def test_replaced_code_refused(app: App, county: County) -> None:
+    number, token = ready_case(app, county, pickup_number="0427")
+    case_id = cases.load_case(app, number).case_id
+    older = county.token(case_id=case_id, case_number=number, pickup_number="0001")
+    assert pickup.verify(app, older).reason == "case_mismatch"
+    assert pickup.verify(app, token).ok
+
+
+def test_collector_on_behalf_is_validated_and_recorded(app: App, county: County) -> None:
+    number, token = ready_case(app, county)
+    with pytest.raises(DomainError):
+        pickup.handover(app, token, {"name": "陳大文", "id": "A123456788"})
+    with pytest.raises(DomainError):
+        pickup.handover(app, token, {"name": "", "id": "A123456789"})
+    assert picked_up_events(app) == 0
+    done = pickup.handover(app, token, {"name": "陳大文", "id": "f131104093", "relation": "配偶"})
+    assert done.handed_over
+    state = cases.load_case(app, number)
+    assert state.picked_up_by == {
+        "self": False,
+        "name": "陳大文",
+        "id_type": "national_id",
+        "id": "F131104093",
+        "relation": "配偶",
+    }
+    fields = pickup.slip_fields(pickup.pickup_record(app, number))
+    assert "F13110****" in fields["collector"] and "F131104093" not in str(fields)
+
+
+def test_demo_seed_makes_codes_accepted_only_in_demo_mode(make_app: object, tmp_path: Path) -> None:
+    assert callable(make_app)
+    demo_app: App = make_app(Settings(data_dir=tmp_path / "demo", demo=True))
+    result = seed_demo(demo_app, 60, seed=3)
+    assert result["pickup_ready_with_code"] >= 1
+    pem = (tmp_path / "demo" / "demo-county-key.pem").read_text()
+    assert "DEMO" in pem and "PRIVATE KEY" in pem
+    number = pickup.ready_cases(demo_app)[-1].case_number
+    token = pickup.stored_token(demo_app, number)
+    assert token and pickup.verify(demo_app, token).ok
+    demo_app.settings.demo = False
+    r = pickup.verify(demo_app, token)
+    assert r.reason == "demo_key"
+    with pytest.raises(DomainError):
+        pickup.issue_demo(demo_app, number)
+
+
+def test_key_retired_by_a_later_document(app: App, county: County, clock: object) -> None:
+    _, token = ready_case(app, county)
+    county.retired_at = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
+    pickup.import_county_keys(app, county.document())
+    r = pickup.verify(app, token)
+    assert r.reason == "retired_key"
+    assert r.details["retired_at"].startswith("2026-03-10T01:00")
+    assert datetime.fromisoformat(r.details["retired_at"]) < datetime(2026, 3, 10, 2, tzinfo=UTC)
+    _ = timedelta
+
+
+def test_online_look_up_when_the_county_is_unreachable(app: App, county: County) -> None:
+    app.settings.county_url = "http://127.0.0.1:9"
+    token = county.token()
+    assert pickup.verify(app, token).reason == "not_synced"
+    r = pickup.fetch_online(app, token)
+    assert r.reason == "offline" and "無法連線" in r.message_zh
+    # A forged code never causes a request: it is refused first.
+    assert pickup.fetch_online(app, County().token()).reason == "unknown_key"
+
+
+def test_consumed_table_refuses_a_second_row_for_one_case(app: App, county: County) -> None:
+    """The database itself, not only the state machine, stops a double handover."""
+    from sqlalchemy.exc import IntegrityError
+
+    number, token = ready_case(app, county)
+    assert pickup.handover(app, token).handed_over
+    case_id = cases.load_case(app, number).case_id
+    with pytest.raises(IntegrityError), app.transaction() as s:
+        s.add(
+            PickupConsumedRow(
+                token_digest="0" * 64,
+                case_id=case_id,
+                event_id="x",
+                office="H01",
+                device="02",
+                clerk="other",
+                via="qr",
+                consumed_at=datetime(2026, 3, 10, tzinfo=UTC),
+            )
+        )

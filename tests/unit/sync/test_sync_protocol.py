@@ -1,0 +1,169 @@
+"""Protocol schemas, the URL/TLS policy of the client, the back-off, receipts' signatures."""
+
+from __future__ import annotations
+
+import base64
+import random
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from pydantic import ValidationError
+
+from eservice_desktop.domain.events import Actor
+from eservice_desktop.services.sync import verify_receipt
+from eservice_desktop.sync.client import ConfigError, SyncError, check_url
+from eservice_desktop.sync.protocol import CountyReceipt, PushRequest, WireEvent, seq_of
+from eservice_desktop.sync.worker import Backoff, SyncLoop
+
+AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+def event_dict(**over: object) -> dict[str, object]:
+    e = Actor("H01", "01", "clerk").event("c1", "case.closed", AT, {"note": "x"}).to_dict()
+    e.update(over)
+    return e
+
+
+def test_wire_event_round_trip_and_utc() -> None:
+    e = Actor("H01", "01", "clerk").event("c1", "case.closed", AT, {"note": "x"})
+    w = WireEvent.of(e)
+    assert w.to_event() == e
+    taipei = WireEvent.model_validate(event_dict(at="2026-03-10T10:00:00+08:00"))
+    assert taipei.at == AT and taipei.at.tzinfo == UTC
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"type": "case.exploded"},
+        {"at": "2026-03-10T10:00:00"},  # no offset
+        {"office": "h01"},
+        {"device": "../.."},
+        {"extra": 1},
+        {"event_id": "short"},
+    ],
+)
+def test_wire_event_refuses(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        WireEvent.model_validate(event_dict(**bad))
+
+
+def test_push_batch_is_bounded() -> None:
+    e = WireEvent.model_validate(event_dict())
+    with pytest.raises(ValidationError):
+        PushRequest(events=[e] * 1001)
+
+
+def test_cursor() -> None:
+    assert seq_of("") == 0 and seq_of("42") == 42
+    with pytest.raises(ValueError):
+        seq_of("-1")
+
+
+@pytest.mark.parametrize(
+    ("url", "ca", "ok"),
+    [
+        ("http://127.0.0.1:8765", "", True),
+        ("http://localhost:8765", "", True),
+        ("http://[::1]:8765", "", True),
+        ("http://county.example.gov.tw", "", False),
+        ("http://10.0.0.5:8765", "", False),
+        ("https://county.example.gov.tw", "", False),  # TLS without the pinned CA
+        ("https://county.example.gov.tw", "/etc/county-ca.pem", True),
+        ("ftp://127.0.0.1", "", False),
+    ],
+)
+def test_url_policy(url: str, ca: str, ok: bool) -> None:
+    if ok:
+        check_url(url, ca)
+    else:
+        with pytest.raises(ConfigError):
+            check_url(url, ca)
+
+
+def test_backoff_grows_with_jitter_and_resets() -> None:
+    b = Backoff(base=1, cap=60, floor=0.5, rng=random.Random(1))
+    delays = [b.next_delay() for _ in range(12)]
+    assert all(0.5 <= d <= 60 for d in delays)
+    assert max(delays[6:]) > max(delays[:2])
+    b.reset()
+    assert b.failures == 0
+
+
+def test_loop_backs_off_on_failure_and_not_on_success() -> None:
+    outcomes: list[BaseException | None] = []
+    calls = iter([SyncError("down"), SyncError("down"), "ok"])
+
+    def round_fn() -> object:
+        r = next(calls)
+        if isinstance(r, BaseException):
+            raise r
+        return r
+
+    loop = SyncLoop(
+        round_fn,
+        interval=5,
+        on_result=lambda _r, e: outcomes.append(e),
+        backoff=Backoff(rng=random.Random(0)),
+    )
+    assert loop.run_once() >= 0.5
+    assert loop.run_once() >= 0.5
+    assert loop.run_once() == 5
+    assert [type(o).__name__ for o in outcomes] == ["SyncError", "SyncError", "NoneType"]
+    assert loop.backoff.failures == 0
+
+
+def test_receipt_signature_verifies_and_detects_tampering() -> None:
+    key = Ed25519PrivateKey.generate()
+    pub = base64.b64encode(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)).decode()
+    t = datetime(2026, 3, 10, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+    unsigned = CountyReceipt(
+        case_id="c1",
+        case_number="H01-01-115-000001-3",
+        office="H01",
+        events_accepted=3,
+        county_time=t,
+        key_id="k1",
+        signature="",
+    )
+    sig = base64.b64encode(key.sign(unsigned.signed_bytes())).decode()
+    receipt = unsigned.model_copy(update={"signature": sig})
+    assert verify_receipt(receipt, {"k1": pub})
+    assert not verify_receipt(receipt.model_copy(update={"events_accepted": 4}), {"k1": pub})
+    assert not verify_receipt(receipt, {})
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"clerk": "a\x00b"},
+        {"payload": {"note": "x\x00"}},
+        {"payload": {"k\x00": 1}},
+        {"payload": {"items": ["ok", "bad\x00"]}},
+    ],
+)
+def test_nul_characters_are_refused_anywhere(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        WireEvent.model_validate(event_dict(**bad))
+
+
+def test_loop_wakes_early_when_work_appears_but_not_while_backing_off() -> None:
+    import time
+
+    work = {"pending": False}
+    loop = SyncLoop(lambda: None, interval=30, has_work=lambda: work["pending"], poll=0.02)
+    t = time.monotonic()
+    work["pending"] = True
+    loop.wait(5)
+    assert time.monotonic() - t < 1
+    loop.backoff.failures = 1  # link down: only the back-off timer or a poke wakes it
+    t = time.monotonic()
+    loop.wait(0.2)
+    assert time.monotonic() - t >= 0.19
+    threading_poke = __import__("threading").Timer(0.05, loop.poke)
+    threading_poke.start()
+    t = time.monotonic()
+    loop.wait(5)
+    assert time.monotonic() - t < 1
