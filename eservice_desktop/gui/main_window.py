@@ -31,7 +31,7 @@ from types import ModuleType
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
@@ -81,9 +82,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.pages: dict[str, QWidget] = {}
         self.page_actions: dict[str, QAction] = {}
+        self.page_bar_actions: dict[str, QAction] = {}
         self._history: list[QWidget] = []
 
         self._build_menu_bar()
+        # The page bar makes every desk one click (or its F-key) away for clerks who do not
+        # know the shortcuts yet; it shows the key next to each page's name.
+        self.page_bar = QToolBar(self.tr("頁面"), self)
+        self.page_bar.setObjectName("page_bar")
+        self.page_bar.setMovable(False)
+        self.page_bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page_bar)
+        self.page_group = QActionGroup(self)
+        self.page_group.setExclusive(True)
         for path in PAGE_MODULES:
             self._add_page(path)
 
@@ -145,6 +156,12 @@ class MainWindow(QMainWindow):
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         action.triggered.connect(lambda _=False, p=path: self.show_page(p))
         self.pages_menu.addAction(action)
+        bar_action = self.page_bar.addAction(f"{title}  {shortcut}" if shortcut else title)
+        bar_action.setCheckable(True)
+        bar_action.setActionGroup(self.page_group)
+        bar_action.setToolTip(f"{title} ({shortcut})" if shortcut else title)
+        bar_action.triggered.connect(lambda _=False, p=path: self.show_page(p))
+        self.page_bar_actions[path] = bar_action
         self.addAction(action)
         self.page_actions[path] = action
 
@@ -213,6 +230,9 @@ class MainWindow(QMainWindow):
             self._history.append(current)
             del self._history[:-20]
         self.stack.setCurrentWidget(widget)
+        for path, page in self.pages.items():
+            if page is widget:
+                self.page_bar_actions[path].setChecked(True)
         hook = getattr(widget, "on_shown", None)
         if callable(hook):
             hook()

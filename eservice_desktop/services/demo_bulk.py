@@ -72,7 +72,7 @@ def seed_demo_bulk(
     now_text = _dt(now)
     services = app.catalogue.services_for(app.office_kind)
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
-    office_days = demo._office_days(app, now.astimezone(TAIPEI).date(), days)
+    office_days = demo._office_days(app, now, days)
     actor = app.actor
     office, device, clerk = actor.office, actor.device, actor.clerk
     pickup_office = app.settings.office_code
