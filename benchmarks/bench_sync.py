@@ -86,6 +86,44 @@ def _events(n: int) -> list[Any]:
 
 
 def run() -> list[tuple[str, str]]:
+    """SQLite county always; PostgreSQL too when ESERVICE_BENCH_PG_URL (or the test suite's
+    ESERVICE_TEST_PG_URL) names a server (a fresh database is created for the run)."""
+    import os
+
+    rows = _measure("sqlite", None)
+    pg = os.environ.get("ESERVICE_BENCH_PG_URL") or os.environ.get("ESERVICE_TEST_PG_URL")
+    if pg:
+        db = _fresh_pg(pg)
+        try:
+            rows += _measure("postgresql", db)
+        finally:
+            _drop_pg(db)
+            _drop_pg(db + "_raw")
+    return rows
+
+
+def _drop_pg(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(
+        base.replace("postgresql+psycopg://", "postgresql://") + "/postgres", autocommit=True
+    ) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fresh_pg(url: str, name: str = "") -> str:
+    import psycopg
+
+    name = name or f"bench_sync_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(
+        url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _measure(label: str, county_url: str | None) -> list[tuple[str, str]]:
     import uvicorn
     from sqlalchemy import insert
     from sqlalchemy.orm import Session
@@ -108,7 +146,8 @@ def run() -> list[tuple[str, str]]:
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     rows: list[tuple[str, str]] = []
     try:
-        app_c = create_app(f"sqlite:///{tmp / 'county.sqlite3'}", dispatch=False)
+        county_db = county_url or f"sqlite:///{tmp / 'county.sqlite3'}"
+        app_c = create_app(county_db, dispatch=False)
         server = uvicorn.Server(
             uvicorn.Config(app_c, host="127.0.0.1", port=0, log_level="warning")
         )
@@ -145,16 +184,18 @@ def run() -> list[tuple[str, str]]:
         push_s = time.perf_counter() - t
         client.close()
         assert r.pushed == N_EVENTS, r
-        rows.append((f"push {N_EVENTS:,} events (loopback, SQLite county)", f"{push_s:.2f} s"))
-        rows.append(("push throughput", f"{N_EVENTS / push_s:,.0f} events/s"))
+        rows.append((f"[{label}] push {N_EVENTS:,} events over loopback", f"{push_s:.2f} s"))
+        rows.append((f"[{label}] push throughput", f"{N_EVENTS / push_s:,.0f} events/s"))
 
         client = sync.make_client(puller)
         t = time.perf_counter()
         r = sync.sync_round(puller, client)
         pull_s = time.perf_counter() - t
         assert r.pulled == N_EVENTS, r
-        rows.append((f"pull {N_EVENTS:,} events (applied to the office DB)", f"{pull_s:.2f} s"))
-        rows.append(("pull throughput", f"{N_EVENTS / pull_s:,.0f} events/s"))
+        rows.append(
+            (f"[{label}] pull {N_EVENTS:,} events (applied to the office DB)", f"{pull_s:.2f} s")
+        )
+        rows.append((f"[{label}] pull throughput", f"{N_EVENTS / pull_s:,.0f} events/s"))
 
         lat = []
         for _ in range(30):
@@ -164,12 +205,16 @@ def run() -> list[tuple[str, str]]:
         client.close()
         rows.append(
             (
-                "idle sync round latency (median / p95)",
+                f"[{label}] idle sync round latency (median / p95)",
                 f"{statistics.median(lat):.1f} / {sorted(lat)[int(len(lat) * 0.95) - 1]:.1f} ms",
             )
         )
 
-        raw_engine = make_engine(f"sqlite:///{tmp / 'raw.sqlite3'}")
+        raw_engine = make_engine(
+            _fresh_pg(county_url, county_url.rsplit("/", 1)[1] + "_raw")
+            if county_url
+            else f"sqlite:///{tmp / 'raw.sqlite3'}"
+        )
         create_schema(raw_engine)
         t = time.perf_counter()
         with Session(raw_engine) as s, s.begin():
@@ -207,12 +252,18 @@ def run() -> list[tuple[str, str]]:
         raw_s = time.perf_counter() - t
         raw_engine.dispose()
         rows.append(
-            (f"raw insert of the same {N_EVENTS:,} rows into the county DB", f"{raw_s:.2f} s")
+            (
+                f"[{label}] raw insert of the same {N_EVENTS:,} rows into the county DB",
+                f"{raw_s:.2f} s",
+            )
         )
-        rows.append(("ratio push / raw insert", f"{push_s / raw_s:.1f}×"))
-        rows.append(("ratio push+pull / raw insert", f"{(push_s + pull_s) / raw_s:.1f}×"))
+        rows.append((f"[{label}] ratio push / raw insert", f"{push_s / raw_s:.1f}×"))
+        rows.append(
+            (f"[{label}] ratio push+pull / raw insert", f"{(push_s + pull_s) / raw_s:.1f}×")
+        )
         server.should_exit = True
         thread.join(10)
+        app_c.state.engine.dispose()
         pusher.close()
         puller.close()
     finally:

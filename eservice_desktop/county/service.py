@@ -68,6 +68,11 @@ PICKUP_VALID = timedelta(days=30)
 COUNTY_DEVICE = "CTY"
 
 
+NOT_ROUTED = DomainError(
+    "case.not_routed", "本案未分送本所，不能登錄", "This case is not routed to this office"
+)
+
+
 class AuthFailed(Exception):
     """401: no or unknown credential."""
 
@@ -331,6 +336,8 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
         e = w.to_event()
         before = states.get(e.case_id)
         try:
+            if before is not None and dev.office not in routes[e.case_id]:
+                raise NOT_ROUTED
             # an office re-announcing readiness of a case the county already made ready (its
             # own code, e.g. demo data) says the same thing: kept, not a conflict
             if not (

@@ -16,9 +16,7 @@ depends_on = None
 def upgrade() -> None:
     op.drop_index("ix_cases_status_due", table_name="cases")
     op.create_index("ix_cases_office_status_due", "cases", ["office", "status", "due_date"])
-    op.create_index(
-        "ix_cases_office_status_received", "cases", ["office", "status", "received_at"]
-    )
+    op.create_index("ix_cases_office_status_received", "cases", ["office", "status", "received_at"])
 
 
 def downgrade() -> None:

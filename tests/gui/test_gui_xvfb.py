@@ -67,4 +67,6 @@ def test_gui_starts_on_x_with_demo_data_and_renders_chinese(tmp_path: Path):
         for x in range(0, image.width(), step)
         if QImage.pixelColor(image, x, y).lightness() < 100
     )
-    assert dark > 500, dark  # text was drawn
+    # Menus, page bar, tabs, headers, the identity panel and the status bar alone give ~330
+    # dark samples (the today tab may be empty before opening time); a blank window gives 0.
+    assert dark > 200, dark  # text was drawn

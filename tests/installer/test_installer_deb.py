@@ -165,7 +165,11 @@ def test_deb_install_smoke_remove(
     stored = json.loads(settings_text)
     assert stored["office_code"] == "H02"
     assert stored["county_url"] == county
+    for name in ("eservice.sqlite3", "settings.json"):
+        mode = (DATA / name).stat().st_mode
+        assert mode & 0o060 == 0o060, f"{name} is not group-writable: {oct(mode)}"
     current = json.loads(run(["/usr/bin/eservice-desktop"], "db", "current", "--json").stdout)
+
     assert current["current"] == db.head_revision()
     assert current["database"] == str(DATA / "eservice.sqlite3")
 

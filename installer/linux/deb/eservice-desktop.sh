@@ -4,4 +4,7 @@
 # otherwise).
 : "${ESERVICE_DATA_DIR:=/var/lib/eservice-desktop}"
 export ESERVICE_DATA_DIR
+# Files in the shared directory (database, -wal/-shm, logs) must stay writable for the group:
+# the service and every clerk in the eservice group open the same database.
+umask 007
 exec /opt/eservice-desktop/eservice-desktop "$@"

@@ -168,6 +168,27 @@ def test_an_office_cannot_read_another_offices_unrouted_case(county_app: Any) ->
         assert client.get(f"/v1/cases/{county_app.state.h02_case}", headers=h01).status_code == 404
         changes = client.get("/v1/changes", headers=h01).json()["changes"]
         assert all(c["data"].get("case_id") != county_app.state.h02_case for c in changes)
+        # nor write to it in its own name
+        r = client.post(
+            "/v1/events",
+            headers=h01,
+            json={
+                "events": [
+                    {
+                        "event_id": "2b7d3c6e-5b7a-4e0e-8f3e-2a2b9a7f0c13",
+                        "case_id": county_app.state.h02_case,
+                        "type": "case.cancelled",
+                        "office": "H01",
+                        "device": "01",
+                        "clerk": "x",
+                        "at": "2026-03-10T02:00:00+00:00",
+                        "payload": {"reason": "x"},
+                    }
+                ]
+            },
+        )
+        assert r.status_code == 200
+        assert r.json()["results"][0]["reason_code"] == "case.not_routed"
         # and cannot push events in another office's name
         r = client.post(
             "/v1/events",
