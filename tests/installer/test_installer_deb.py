@@ -13,6 +13,8 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -186,6 +188,7 @@ def test_deb_install_smoke_remove(
         user="eservice",
         ESERVICE_DATA_DIR=str(DATA),
     )
+    check_service_enrols_and_syncs_with_its_own_credential_store(tmp_path)
 
     # Removal: the program goes, the office's data stays.
     done = subprocess.run(
@@ -208,3 +211,78 @@ def test_deb_install_smoke_remove(
     left = sorted(p for p in _snapshot() - machine if not p.startswith(ALLOWED_LEFT))
     assert not left, f"left behind after dpkg --purge: {left[:20]}"
     assert not WANTS.exists()
+
+
+def _unit_environment() -> dict[str, str]:
+    """The Environment= lines of the installed unit: the service's real configuration."""
+    env: dict[str, str] = {}
+    for line in UNIT.read_text(encoding="utf-8").splitlines():
+        if line.startswith("Environment="):
+            key, _, value = line[len("Environment=") :].partition("=")
+            env[key] = value
+    return env
+
+
+def check_service_enrols_and_syncs_with_its_own_credential_store(tmp_path: Path) -> None:
+    """The service account has no Secret Service: with the unit's environment it enrols into
+    its private credential store and then syncs, as `eservice`, against a real county server."""
+    county_bin = Path(sys.executable).parent / "eservice-county-server"
+    port = _free_port()
+    county_db = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    server = subprocess.Popen(
+        [str(county_bin), "serve", "--db", county_db, "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(200):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        code = json.loads(
+            subprocess.run(
+                [str(county_bin), "enrol-code", "--db", county_db, "--office", "H02", "--json"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )["code"]
+        unit_env = _unit_environment()
+        assert unit_env["PYTHON_KEYRING_BACKEND"].endswith("ServiceKeyring")
+        as_service = ["setpriv", "--reuid=eservice", "--regid=eservice", "--init-groups", "--"]
+        app = ["/opt/eservice-desktop/eservice-desktop", "--data-dir", str(DATA)]
+        enrol = subprocess.run(
+            [*as_service, *app, "sync", "enrol", "--server", url, "--code", code, "--json"],
+            capture_output=True,
+            text=True,
+            env=clean_env(**unit_env),
+            timeout=120,
+            check=False,
+        )
+        assert enrol.returncode == 0, enrol.stdout + enrol.stderr
+        store = Path(unit_env["ESERVICE_CREDENTIALS_DIR"])
+        assert (store.stat().st_mode & 0o777) == 0o700
+        secret_file = store / "credentials.json"
+        assert (secret_file.stat().st_mode & 0o777) == 0o600
+        owner = subprocess.run(
+            ["stat", "-c", "%U", str(secret_file)], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        assert owner == "eservice"
+        secret = next(iter(json.loads(secret_file.read_text(encoding="utf-8")).values()))
+        assert secret not in (DATA / "settings.json").read_text(encoding="utf-8")
+        once = subprocess.run(
+            [*as_service, *app, "sync", "once", "--json"],
+            capture_output=True,
+            text=True,
+            env=clean_env(**unit_env),
+            timeout=120,
+            check=False,
+        )
+        assert once.returncode == 0, once.stdout + once.stderr
+        assert json.loads(once.stdout)["ok"] is True
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

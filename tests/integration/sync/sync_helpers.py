@@ -3,7 +3,6 @@ office apps, the fault proxy, and helpers to make cases and count what the count
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -33,6 +32,7 @@ from eservice_desktop.county.store import (  # noqa: E402
 from eservice_desktop.services import sync  # noqa: E402
 from eservice_desktop.services.app import App  # noqa: E402
 from eservice_desktop.services.intake import IntakeRequest, intake  # noqa: E402
+from eservice_desktop.sync.service_keyring import ENV_DIR  # noqa: E402
 
 ROOT = HERE.parents[2]
 PY = sys.executable
@@ -228,17 +228,29 @@ def pending(app: App) -> int:
 
 
 def write_keyring_file(app: App, path: Path) -> None:
-    """Copies the enrolled credential into the file keyring a subprocess service reads."""
+    """Copies the enrolled credential into the service account's credential store (the
+    product's ServiceKeyring, in directory ``path``) that a subprocess service reads."""
+    from eservice_desktop.sync.service_keyring import ServiceKeyring
+
     account = sync.keyring_account(app)
     value = keyring.get_password(sync.KEYRING_SERVICE, account)
     assert value
-    path.write_text(json.dumps({f"{sync.KEYRING_SERVICE}|{account}": value}))
+    previous = os.environ.get(ENV_DIR)
+    os.environ[ENV_DIR] = str(path)
+    try:
+        ServiceKeyring().set_password(sync.KEYRING_SERVICE, account, value)
+    finally:
+        if previous is None:
+            os.environ.pop(ENV_DIR)
+        else:
+            os.environ[ENV_DIR] = previous
 
 
 def service_env(keyring_file: Path) -> dict[str, str]:
+    """The environment the installed service unit gives `sync run`."""
     env = dict(os.environ)
-    env["PYTHON_KEYRING_BACKEND"] = "sync_filekeyring.FileKeyring"
-    env["ESERVICE_TEST_KEYRING_FILE"] = str(keyring_file)
+    env["PYTHON_KEYRING_BACKEND"] = "eservice_desktop.sync.service_keyring.ServiceKeyring"
+    env[ENV_DIR] = str(keyring_file)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT), env.get("PYTHONPATH", "")])
     env.pop("ESERVICE_DATA_DIR", None)
     return env

@@ -82,7 +82,7 @@ def test_kill_9_at_random_points_repeated(
 ) -> None:
     app = office(url=sqlite_county.url)
     enrol(app, sqlite_county)
-    keyring_file = tmp_path / "keyring.json"
+    keyring_file = tmp_path / "credentials"
     write_keyring_file(app, keyring_file)
     rng = random.Random(2026)
     killed_with_work = 0
@@ -110,7 +110,7 @@ def test_sigterm_stops_cleanly_and_logs(
 ) -> None:
     app = office(url=sqlite_county.url)
     enrol(app, sqlite_county)
-    keyring_file = tmp_path / "keyring.json"
+    keyring_file = tmp_path / "credentials"
     write_keyring_file(app, keyring_file)
     new_case(app)
     proc = start_service(app, keyring_file)
@@ -138,7 +138,7 @@ def test_database_copied_while_syncing_then_restored(
     app = office(url=sqlite_county.url)
     enrol(app, sqlite_county)
     seed_demo(app, 300, seed=5)
-    keyring_file = tmp_path / "keyring.json"
+    keyring_file = tmp_path / "credentials"
     write_keyring_file(app, keyring_file)
     proc = start_service(app, keyring_file)
     copies = []
@@ -202,17 +202,18 @@ def test_cli_enrol_once_status_stats(
     code = json.loads(
         county_cli("enrol-code", "--db", sqlite_county.db_url, "--office", "H01", "--json")
     )["code"]
-    keyring_file = tmp_path / "keyring.json"
+    keyring_file = tmp_path / "credentials"
     out = cli_json(
         app, keyring_file, "sync", "enrol", "--server", sqlite_county.url, "--code", code, "--json"
     )
     assert out["device_key"] == "H01-01"
-    stored = json.loads(keyring_file.read_text())
-    assert list(stored) == ["eservice-desktop|county:H01-01"]
+    # The service account's own store: private to it, outside settings and database.
+    assert oct(keyring_file.stat().st_mode & 0o777) == "0o700"
+    stored = json.loads((keyring_file / "credentials.json").read_text())
+    assert list(stored) == ["eservice-desktop\x1fcounty:H01-01"]
+    secret = stored["eservice-desktop\x1fcounty:H01-01"]
     settings_text = (app.settings.data_dir / "settings.json").read_text()
-    assert sqlite_county.url in settings_text and stored["eservice-desktop|county:H01-01"] not in (
-        settings_text
-    )
+    assert sqlite_county.url in settings_text and secret not in settings_text
     env = env_for(app, keyring_file)
     env.pop("ESERVICE_COUNTY_URL")  # the URL now comes from settings.json
     once = subprocess.run(
