@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+from pathlib import Path
 from typing import Any
 
 from eservice_desktop.cli.common import add_json, emit, open_from
@@ -43,6 +44,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     rr = ss.add_parser("receipt", help="縣府回執（案件已送達縣府的簽章證明）", parents=[common])
     rr.add_argument("case_number")
+    rr.add_argument("--pdf", type=Path, help="also write the printable receipt to this PDF file")
     add_json(rr)
     rr.set_defaults(func=cmd_receipt)
 
@@ -194,6 +196,12 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         data = sync.county_receipt(app, args.case_number)
+        if args.pdf:
+            from eservice_desktop.printing.county_receipt import render_county_receipt
+
+            office = app.catalogue.office(str(data["office"])).name
+            args.pdf.write_bytes(render_county_receipt(data, office))
+            data["pdf"] = str(args.pdf)
     finally:
         app.close()
     check = "verified" if data["verified"] else "NOT VERIFIED"

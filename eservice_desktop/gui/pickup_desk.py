@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -43,6 +44,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.devices.scanner import HOLD, SCAN, SerialScanner, WedgeDecoder, WedgeRules
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.printing import print_document
 from eservice_desktop.services import pickup
 
 PAGE_TITLE_ZH = "多媒體簡訊領件"
@@ -468,15 +470,25 @@ class PickupDesk(QWidget):
                 field.clear()
             self.ctx.case_changed.emit(result.case_number)
 
-    def print_slip(self) -> None:
+    def print_slip(self, printer: QPrinter | None = None) -> None:
+        """Archives the slip PDF in DATA_DIR/pickup-slips/ and prints it off the UI thread: on
+        the configured printer silently, otherwise after the print dialog."""
         if self.result is None or not self.result.case_number:
             return
-        self.ctx.tasks.run(
-            _write_slip,
-            self.ctx.app,
-            self.result.case_number,
-            on_done=lambda path: self.ctx.status_message.emit(
-                _t("領件單已產生：{path}").format(path=path)
+        app = self.ctx.app
+        number = self.result.case_number
+
+        def make_pdf() -> bytes:
+            return Path(_write_slip(app, number)).read_bytes()
+
+        print_document(
+            self.ctx,
+            make_pdf,
+            parent=self,
+            ask=not app.settings.printer_name,
+            printer=printer,
+            on_done=lambda pages: self.ctx.status_message.emit(
+                _t("領件單已送印（{n} 頁）").format(n=pages)
             ),
             on_error=self._error,
         )

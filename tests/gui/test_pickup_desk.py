@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from pytestqt.qtbot import QtBot
 from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, key_char
+from eservice_desktop.gui.printing import make_printer
 from eservice_desktop.services import cases, pickup
 from eservice_desktop.services.app import App
 
@@ -81,6 +83,16 @@ def test_burst_in_a_text_field_brings_up_the_case_and_leaves_the_field_alone(
     assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
     assert desk.slip_button.isEnabled()
     qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 0)
+
+    # The pickup slip: archived as a PDF and printed through Qt, off the UI thread.
+    printed = ctx.app.settings.data_dir / "printer-out.pdf"
+    desk.print_slip(printer=make_printer(output_pdf=printed))
+    archived = ctx.app.settings.data_dir / "pickup-slips" / f"{number}.pdf"
+    qtbot.waitUntil(lambda: printed.exists() and printed.stat().st_size > 1000, timeout=15000)
+    text = subprocess.run(
+        ["pdftotext", str(archived), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert number in text and "A12345****" in text
 
     # The same code again: refused, said plainly.
     focus(qtbot, desk.scan_edit)

@@ -3,14 +3,19 @@ process (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
+import json
+import subprocess
 from collections.abc import Callable
 
 import pytest
+import zxingcpp
+from PIL import Image
 from sqlalchemy import select
 from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending, sync_now
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.printing.county_receipt import render_county_receipt
 from eservice_desktop.services import cases, sync
 from eservice_desktop.services.app import App
 from eservice_desktop.storage.models_sync import CountyReceiptRow
@@ -133,6 +138,20 @@ def test_receipts_are_signed_and_verified(county: CountyServer, office: Callable
     assert row.office == "H01"
     printed = sync.county_receipt(app, number)
     assert printed["verified"] and printed["case_number"] == number
+    # The printable proof: the PDF reads back in Chinese and its QR carries the signed receipt.
+    pdf_path = app.settings.data_dir / "county-receipt.pdf"
+    pdf_path.write_bytes(render_county_receipt(printed, app.office.name))
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "縣 府 收 件 回 執" in text and number in text and "簽章有效" in text
+    png = app.settings.data_dir / "county-receipt"
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf_path), str(png)], check=True
+    )
+    decoded = zxingcpp.read_barcodes(Image.open(f"{png}.png"))
+    carried = json.loads(next(b.text for b in decoded if b.format == zxingcpp.BarcodeFormat.QRCode))
+    assert carried["signature"] == printed["signature"] and carried["case_number"] == number
     other = new_case(app)
     with pytest.raises(DomainError):
         sync.county_receipt(app, other)
