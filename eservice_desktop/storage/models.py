@@ -82,7 +82,7 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_cases_office_status_due", "office", "status", "due_date"),
         Index("ix_cases_office_status_received", "office", "status", "received_at"),
-        Index("ix_cases_received_day", "received_day"),
+        Index("ix_cases_office_received", "office", "received_day", "received_at"),
         Index("ix_cases_pickup", "pickup_office", "status"),
     )
 
