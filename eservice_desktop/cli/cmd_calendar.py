@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.cli.common import add_json, emit, open_from, parse_time
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.calendar import compute_deadline, import_calendar
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -36,16 +32,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     d.set_defaults(func=cmd_deadline)
 
 
-def _time(text: str, field: str) -> datetime:
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError as e:
-        raise DomainError(
-            "time.format", f"時間格式錯誤：{text}", f"Bad ISO 8601 time: {text}", field
-        ) from e
-    return value if value.tzinfo else value.replace(tzinfo=TAIPEI)
-
-
 def cmd_import(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
@@ -57,7 +43,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_deadline(args: argparse.Namespace) -> int:
-    received = _time(args.received, "received")
+    received = parse_time(args.received, "received")
     pauses = []
     for item in args.pause:
         start, sep, end = item.partition("/")
@@ -65,7 +51,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
             raise DomainError(
                 "pause.format", "暫停區間格式須為 START/END", "Use START/END", "pause"
             )
-        pauses.append((_time(start, "pause"), _time(end, "pause")))
+        pauses.append((parse_time(start, "pause"), parse_time(end, "pause")))
     app = open_from(args)
     try:
         due = compute_deadline(app, received, args.working_days, pauses)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import datetime
 
-from eservice_desktop.cli.common import add_json, emit, fail, lang_of, open_from
+from eservice_desktop.cli.common import add_json, emit, fail, lang_of, open_from, parse_time
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
@@ -58,22 +57,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         t.set_defaults(func=_transition_cmd(func, needs_reason))
 
 
-def _parse_time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as e:
-        raise DomainError(
-            "time.format", "時間格式錯誤（ISO 8601）", "Bad ISO 8601 time", "received"
-        ) from e
-    if value.tzinfo is None:
-        from zoneinfo import ZoneInfo
-
-        value = value.replace(tzinfo=ZoneInfo("Asia/Taipei"))
-    return value
-
-
 def cmd_intake(args: argparse.Namespace) -> int:
     fields: dict[str, str] = {}
     for item in args.field:
@@ -83,7 +66,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
                 args, DomainError("field.format", "欄位格式須為 KEY=VALUE", "Use KEY=VALUE", key)
             )
         fields[key.strip()] = value.strip()
-    received = _parse_time(args.received)
+    received = parse_time(args.received, "received") if args.received else None
     app = open_from(args)
     try:
         view = intake(

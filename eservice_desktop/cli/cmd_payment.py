@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import argparse
 import uuid
-from datetime import datetime
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
-from eservice_desktop.cli.common import add_json, emit, open_from
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.cli.common import add_json, emit, open_from, parse_time
 
 if TYPE_CHECKING:
     from eservice_desktop.services.payments import PaymentResult
-
-TPE = ZoneInfo("Asia/Taipei")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -83,18 +78,6 @@ def cmd_assess(args: argparse.Namespace) -> int:
     return 0
 
 
-def _time(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError as e:
-        raise DomainError(
-            "time.format", "時間格式錯誤（ISO 8601）", "Bad ISO 8601 time", "authorised_at"
-        ) from e
-    return value if value.tzinfo else value.replace(tzinfo=TPE)
-
-
 def cmd_record(args: argparse.Namespace) -> int:
     from eservice_desktop.services import cases, payments
 
@@ -110,7 +93,11 @@ def cmd_record(args: argparse.Namespace) -> int:
                     payment_id=args.payment_id or str(uuid.uuid4()),
                     amount=args.amount,
                     payment_tool=args.payment_tool,
-                    authorised_at=_time(args.authorised_at) or app.now(),
+                    authorised_at=(
+                        parse_time(args.authorised_at, "authorised_at")
+                        if args.authorised_at
+                        else app.now()
+                    ),
                     reference=args.reference,
                 )
         else:

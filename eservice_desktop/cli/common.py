@@ -6,7 +6,9 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain.errors import DomainError
@@ -48,6 +50,17 @@ def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPU
         )
     print(message, file=sys.stderr)
     return code
+
+
+def parse_time(text: str, field: str) -> datetime:
+    """ISO 8601 from the command line; a time without a zone is Taipei time, as clerks mean."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError as e:
+        raise DomainError(
+            "time.format", f"時間格式錯誤（ISO 8601）：{text}", f"Bad ISO 8601 time: {text}", field
+        ) from e
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Taipei"))
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
