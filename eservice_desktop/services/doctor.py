@@ -893,6 +893,52 @@ def check_fonts() -> Check:
     )
 
 
+def receipt_fonts_verdict(found: list[str]) -> Status:
+    """ok with TW-Kai (CNS 11643 rare characters print), warn with a fallback only, else fail."""
+    if "TWKai" in found:
+        return "ok"
+    return "warn" if found else "fail"
+
+
+def check_receipt_fonts() -> Check:
+    """The TrueType fonts reportlab embeds in receipts and slips (not the screen fonts)."""
+    from eservice_desktop.printing.fonts import CANDIDATES, locate
+
+    title = ("收據字型（全字庫）", "Receipt fonts (CNS 11643)")
+    files = {name: locate(file_name) for name, file_name, _ in CANDIDATES}
+    found = [name for name, path in files.items() if path is not None]
+    status = receipt_fonts_verdict(found)
+    located = {n: str(p) for n, p in files.items() if p is not None}
+    if status == "ok":
+        return _check(
+            "receipt_fonts", title, "ok", (", ".join(found), ", ".join(found)), fonts=located
+        )
+    fix = (
+        "apt install fonts-cns11643-kai（Windows：安裝時勾選全字庫字型）",
+        "apt install fonts-cns11643-kai (Windows: keep the CNS 11643 font feature selected)",
+    )
+    if status == "warn":
+        return _check(
+            "receipt_fonts",
+            title,
+            "warn",
+            (
+                f"只有 {', '.join(found)}：罕用字姓名可能無法列印",
+                f"Only {', '.join(found)}: rare characters in names may not print",
+            ),
+            fix,
+            fonts=located,
+        )
+    return _check(
+        "receipt_fonts",
+        title,
+        "fail",
+        ("沒有可嵌入收據的中文 TrueType 字型", "No Chinese TrueType font to embed in receipts"),
+        fix,
+        fonts=located,
+    )
+
+
 # --- all of them ---------------------------------------------------------------------------------
 
 
@@ -913,5 +959,6 @@ def run_checks(settings: Settings, network: bool = True, timeout: float = 3.0) -
         check_printers(settings),
         check_scanners(settings),
         check_fonts(),
+        check_receipt_fonts(),
     ]
     return Report(checks)

@@ -342,3 +342,11 @@ def test_doctor_stays_off_qt(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_receipt_fonts_found_on_this_machine_and_verdicts() -> None:
+    check = doctor.check_receipt_fonts()
+    assert check.status == "ok"  # fonts-cns11643-kai is a declared system package
+    assert "TWKai" in check.data["fonts"]
+    assert doctor.receipt_fonts_verdict(["UMingTW"]) == "warn"
+    assert doctor.receipt_fonts_verdict([]) == "fail"
