@@ -125,7 +125,7 @@ def build_case(
     )
     fields: dict[str, Any] = {}
     for spec in service.fields:
-        if spec.required and spec.key != "copies":
+        if spec.required:
             fields[spec.key] = (
                 spec.choices[0]
                 if spec.choices

@@ -100,8 +100,6 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
                 "applicant_id",
             )
         for spec in service.fields:
-            if spec.key == "copies":  # the generic copies count covers it
-                continue
             value = req.fields.get(spec.key)
             text = "" if value is None else str(value).strip()
             if spec.required and not text:
