@@ -365,6 +365,12 @@ class Catalogue:
                 "catalogue.unknown_service", "申辦項目", "service", code, "service_code"
             ) from None
 
+    def service_name(self, code: str) -> str:
+        """The service's name, or its code for a case received under an older catalogue that
+        no longer lists it: a case on screen or on paper must never fail over its label."""
+        service = self._services.get(code)
+        return service.name if service is not None else code
+
     def has_service(self, code: str) -> bool:
         return code in self._services
 

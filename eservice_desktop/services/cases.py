@@ -137,10 +137,7 @@ def view_of(
         left = working_days_left(due, now_day, app.calendar) if due else None
     else:
         status, left = "finished", None
-    try:
-        service_name = app.catalogue.service(state.service_code).name
-    except DomainError:
-        service_name = state.service_code
+    service_name = app.catalogue.service_name(state.service_code)
     return CaseView(
         case_id=state.case_id,
         case_number=state.case_number,

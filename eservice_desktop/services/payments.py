@@ -604,10 +604,7 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
         state = _load(s, row.case_id)
         reprint_count = row.print_count if reprint_reason else 0
     a = fees.current(state)
-    try:
-        service_name = app.catalogue.service(state.service_code).name
-    except DomainError:
-        service_name = state.service_code
+    service_name = app.catalogue.service_name(state.service_code)
     try:
         office = app.catalogue.office(row.office)
         office_name = office.name

@@ -217,10 +217,7 @@ def _documents(app: App, state: CaseState) -> list[dict[str, Any]]:
 
 
 def case_view(app: App, state: CaseState) -> PickupCaseView:
-    try:
-        service_name = app.catalogue.service(state.service_code).name
-    except DomainError:
-        service_name = state.service_code
+    service_name = app.catalogue.service_name(state.service_code)
     return PickupCaseView(
         case_id=state.case_id,
         case_number=state.case_number,
@@ -264,10 +261,7 @@ def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
     out: list[ReadyRow] = []
     with app.reading() as s:
         for r in s.scalars(stmt):
-            try:
-                service_name = app.catalogue.service(r.service_code).name
-            except DomainError:
-                service_name = r.service_code
+            service_name = app.catalogue.service_name(r.service_code)
             out.append(
                 ReadyRow(
                     case_number=r.case_number,

@@ -237,10 +237,7 @@ def reconciliation(
         office_name = office
     name = "全部"
     if service_code:
-        try:
-            name = app.catalogue.service(service_code).name
-        except DomainError:
-            name = service_code
+        name = app.catalogue.service_name(service_code)
     return Reconciliation(office_name, name, start, end, tuple(out))
 
 

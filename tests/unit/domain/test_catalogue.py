@@ -485,3 +485,8 @@ def test_bad_office_data(raw: dict[str, Any], raw_offices: dict[str, Any]) -> No
     offices = copy.deepcopy(raw_offices)
     offices["offices"][0]["kind"] = "land"  # code H01 says household
     _rejects(raw, "catalogue.invalid", offices)
+
+
+def test_service_name_falls_back_to_the_code_of_a_retired_service(cat: Catalogue) -> None:
+    assert cat.service_name("HR-TRANSCRIPT") == cat.service("HR-TRANSCRIPT").name
+    assert cat.service_name("HR-RETIRED-2008") == "HR-RETIRED-2008"
