@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 DEMO_DIR ?= $(CURDIR)/.demo-data
 COUNTY_PORT ?= 8765
 
-.PHONY: run test bench system-deps venv lint lock clean help translations
+.PHONY: run test bench system-deps system-deps-run venv venv-run lint lock clean help translations translations-run
 
 help:
 	@echo "make run    - install what is missing, start the county server and the counter GUI with demo data"
@@ -15,27 +15,45 @@ help:
 	@echo "make bench  - run the benchmarks and print the figures"
 	@echo "make appdir | appimage | deb | msi-check | test-installer - installers (docs/it-guide.md)"
 
+# Two installs: `make run` gets the runtime only ([run] apt section, requirements-run.lock);
+# `make test` adds the test stack ([test] section, requirements.lock with the dev tools).
+RUN_STAMP := $(VENV)/.installed-run
+
 system-deps:
-	@tools/install-system-deps.sh
+	@tools/install-system-deps.sh test
+
+system-deps-run:
+	@tools/install-system-deps.sh run
+
+$(RUN_STAMP): pyproject.toml requirements-run.lock | system-deps-run
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --upgrade pip
+	@$(BIN)/python -m pip install -q -r requirements-run.lock
+	@$(BIN)/python -m pip install -q --no-deps -e .
+	@touch $(RUN_STAMP)
 
 $(STAMP): pyproject.toml requirements.lock | system-deps
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --upgrade pip
 	@$(BIN)/python -m pip install -q -r requirements.lock
 	@$(BIN)/python -m pip install -q --no-deps -e .
-	@touch $(STAMP)
+	@touch $(STAMP) $(RUN_STAMP)
 
 venv: system-deps $(STAMP) translations
+
+venv-run: system-deps-run $(RUN_STAMP) translations-run
 
 # Qt translations: every resources/translations/<area>_en.ts compiles to a .qm (build output,
 # not committed; gui/i18n.py explains the workflow and its runtime fallback).
 TS_FILES := $(wildcard resources/translations/*.ts)
 QM_FILES := $(TS_FILES:.ts=.qm)
 translations: $(QM_FILES)
+translations-run: $(RUN_STAMP)
+	@for ts in $(TS_FILES); do qm=$${ts%.ts}.qm; [ "$$qm" -nt "$$ts" ] || $(BIN)/pyside6-lrelease -silent "$$ts" -qm "$$qm"; done
 resources/translations/%.qm: resources/translations/%.ts | $(STAMP)
 	@$(BIN)/pyside6-lrelease -silent $< -qm $@
 
-run: venv
+run: venv-run
 	@tools/run-demo.sh "$(DEMO_DIR)" "$(COUNTY_PORT)"
 
 test: venv
@@ -47,13 +65,19 @@ bench: venv
 lint: venv
 	@$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports
 
-# Re-resolves the lock file from pyproject.toml (needs the package registry).
+# Re-resolves both lock files from pyproject.toml (needs the package registry): the runtime set
+# (requirements-run.lock, what `make run` installs) is resolved within the full one.
 lock:
 	@rm -rf /tmp/eservice-lock && $(PYTHON) -m venv /tmp/eservice-lock
 	@/tmp/eservice-lock/bin/pip install -q --upgrade pip
 	@/tmp/eservice-lock/bin/pip install -q ".[dev]"
 	@/tmp/eservice-lock/bin/pip freeze --exclude eservice-desktop > requirements.lock
-	@echo "requirements.lock updated"
+	@rm -rf /tmp/eservice-lock-run && $(PYTHON) -m venv /tmp/eservice-lock-run
+	@/tmp/eservice-lock-run/bin/pip install -q --upgrade pip
+	@/tmp/eservice-lock-run/bin/pip install -q -c requirements.lock .
+	@{ echo "# Runtime dependencies only (what \`make run\` installs): a subset of requirements.lock, made by \`make lock\`."; \
+	  /tmp/eservice-lock-run/bin/pip freeze --exclude eservice-desktop; } > requirements-run.lock
+	@echo "requirements.lock and requirements-run.lock updated"
 
 clean:
 	rm -rf $(VENV) .demo-data build dist

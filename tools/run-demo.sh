@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make run`: the reference county server on loopback plus the counter GUI over an embedded
 # SQLite database with demo data. Without a display it starts a virtual one and says so.
+# A port or display already taken is not fatal: the next free one is used and named.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-$PWD/.demo-data}
@@ -10,21 +11,36 @@ mkdir -p "$data/office" "$data/county"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_taken() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+display_taken() { [ -e "/tmp/.X11-unix/X$1" ] || [ -e "/tmp/.X$1-lock" ]; }
+
+wanted=$port
+while port_taken "$port"; do port=$((port + 1)); done
+[ "$port" = "$wanted" ] || echo "Port $wanted is in use: the county server takes port $port instead."
 
 if "$bin/python" -c "import eservice_desktop.county.cli" 2>/dev/null; then
   "$bin/eservice-county-server" serve --db "sqlite:///$data/county/county.sqlite3" \
     --host 127.0.0.1 --port "$port" --demo >"$data/county/server.log" 2>&1 &
   pids+=($!)
-  echo "county server: http://127.0.0.1:$port (log: $data/county/server.log)"
+  echo "County server: http://127.0.0.1:$port (log: $data/county/server.log)"
 fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
-  echo "No display found: starting a virtual screen :90 (Xvfb). Use a desktop session to see the window."
-  Xvfb :90 -screen 0 1366x900x24 -nolisten tcp >/dev/null 2>&1 &
+  first=${ESERVICE_DEMO_DISPLAY:-90}
+  n=$first
+  while display_taken "$n"; do n=$((n + 1)); done
+  [ "$n" = "$first" ] || echo "Display :$first is in use: the virtual screen takes :$n instead."
+  echo "No display found: starting a virtual screen :$n (Xvfb). Use a desktop session to see the window."
+  Xvfb ":$n" -screen 0 1366x900x24 -nolisten tcp >/dev/null 2>&1 &
   pids+=($!)
-  export DISPLAY=:90
-  sleep 1
+  export DISPLAY=":$n"
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
 fi
 
+echo "To stop: close the window, or press Ctrl+C here (the county server and any virtual screen stop with it)."
 export ESERVICE_COUNTY_URL="http://127.0.0.1:$port"
-"$bin/eservice-desktop" --data-dir "$data/office" gui --demo
+"$bin/eservice-desktop" --data-dir "$data/office" gui --demo &
+pids+=($!)
+wait "${pids[-1]}"
