@@ -1,14 +1,14 @@
 """Printing receipts and reports on the office's printers through Qt, off the UI thread.
 
 Approach: the PDF that reportlab made (the same bytes that are archived, mailed or written by
-the CLI) is rasterised page by page with poppler's ``pdftoppm`` at the printer's resolution
-(capped at 300 dpi) and each page image is painted onto a :class:`QPrinter` with a
+the CLI) is rasterised page by page in-process with PDFium (pypdfium2, wheels for Windows and
+Linux, 4 MB) at the printer's resolution (capped at 300 dpi) and each page image is painted onto
+a :class:`QPrinter` with a
 :class:`QPainter`. One layout source means the paper receipt cannot differ from the PDF one,
 and reportlab's per-character font fallback (rare CNS 11643 characters) carries over unchanged;
 a second QPainter layout would need its own fallback through Qt's font database, which depends
-on what each counter PC has installed. QtPdf is not part of PySide6-Essentials. The cost is one
-external program (poppler-utils, already required for the tests; the Windows build must ship
-``pdftoppm.exe`` next to the executable, or swap :func:`rasterise_pdf` for pypdfium2 in-process).
+on what each counter PC has installed. QtPdf is not part of PySide6-Essentials (it would bring
+the whole PySide6-Addons); pypdfium2 needs no external program on any platform.
 
 Threads: the print dialog (when the clerk asks for one, or no default printer is set) runs on
 the UI thread and only configures a :class:`QPrinter`; rendering, rasterising and painting run
@@ -18,9 +18,7 @@ Qt as long as one thread uses it). ``settings.printer_name`` set = silent printi
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -62,26 +60,31 @@ def pdf_page_size_mm(pdf: bytes) -> tuple[float, float]:
     return ((x1 - x0) * POINT_MM, (y1 - y0) * POINT_MM)
 
 
+#: PDFium is not thread-safe: one document at a time, whichever worker asks.
+_PDFIUM_LOCK = threading.Lock()
+
+
 def rasterise_pdf(pdf: bytes, dpi: int) -> list[QImage]:
-    """Every page as an image, via poppler's pdftoppm (worker thread)."""
-    exe = shutil.which("pdftoppm")
-    if exe is None:
-        raise PrintError(
-            "print.no_renderer",
-            "找不到 pdftoppm（poppler-utils），無法列印",
-            "pdftoppm (poppler-utils) is missing; cannot print",
-        )
-    with tempfile.TemporaryDirectory(prefix="eservice-print-") as tmp:
-        src = Path(tmp) / "doc.pdf"
-        src.write_bytes(pdf)
-        subprocess.run(
-            [exe, "-r", str(dpi), "-png", str(src), str(Path(tmp) / "page")],
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-        pages = sorted(Path(tmp).glob("page-*.png"))
-        images = [QImage(str(p)) for p in pages]
+    """Every page as an RGB image at ``dpi``, rendered in-process by PDFium (worker thread)."""
+    import pypdfium2
+
+    images: list[QImage] = []
+    try:
+        with _PDFIUM_LOCK:
+            doc = pypdfium2.PdfDocument(pdf)
+            try:
+                for page in doc:
+                    bitmap = page.render(scale=dpi / 72)
+                    pil = bitmap.to_pil().convert("RGB")
+                    w, h = pil.size
+                    data = pil.tobytes()
+                    # copy(): the QImage must own its pixels once ``data`` goes away
+                    images.append(QImage(data, w, h, 3 * w, QImage.Format.Format_RGB888).copy())
+                    page.close()
+            finally:
+                doc.close()
+    except pypdfium2.PdfiumError as e:
+        raise PrintError("print.render", "收據轉檔失敗", "Could not render the document") from e
     if not images or any(i.isNull() for i in images):
         raise PrintError("print.render", "收據轉檔失敗", "Could not render the document")
     return images

@@ -36,7 +36,8 @@ def test_run_scope_has_no_test_stack_and_test_scope_has_everything() -> None:
     assert not run & TEST_ONLY_APT
     assert test >= TEST_ONLY_APT
     # what the demo itself needs on a fresh machine
-    assert {"xvfb", "poppler-utils", "fonts-cns11643-kai", "libpcsclite-dev"} <= run
+    assert {"xvfb", "fonts-cns11643-kai", "libpcsclite-dev", "libcups2"} <= run
+    assert "poppler-utils" in test - run  # printing renders PDFs in-process (pypdfium2)
 
 
 def test_runtime_lock_is_the_full_lock_without_the_dev_tools() -> None:
