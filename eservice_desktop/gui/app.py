@@ -1,5 +1,5 @@
-"""Starting the counter window (``eservice-desktop gui``): Qt application, language, core,
-demo data, main window.
+"""Starting the counter window (``eservice-desktop gui``): Qt application, screen font
+(``gui/fonts.py``), language, core, demo data, main window at the screen's available size.
 
 Demo seeding runs on a worker with the status bar's progress bar while the window is already
 usable; the queue refreshes when it is done (``ctx.case_changed("")`` means "many cases").
@@ -25,9 +25,17 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+if TYPE_CHECKING:
+    from eservice_desktop.gui.context import GuiContext
+    from eservice_desktop.gui.main_window import MainWindow
+    from eservice_desktop.services.app import App
 
 log = logging.getLogger("eservice.gui")
 
@@ -70,17 +78,43 @@ def when_idle(
     timer.start()
 
 
-def run(args: argparse.Namespace) -> int:
+def fit_to_screen(window: QWidget) -> None:
+    """Opens the window over the screen's available area (the desktop minus task bars): a
+    1366×768 counter screen gets all of its pixels. Without a window manager (kiosk, Xvfb)
+    maximising is only a hint, so the geometry is set as well."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is None:
+        return
+    area = screen.availableGeometry()
+    window.setGeometry(area)
+    window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+
+
+@dataclass
+class Started:
+    """The running window and what it needs; :func:`run` enters the event loop with it."""
+
+    qt_app: QApplication
+    window: MainWindow
+    ctx: GuiContext
+    core: App
+    translators: object
+
+
+def start(args: argparse.Namespace) -> Started:
+    """Qt application, screen font, language, core, window shown at the screen's size."""
     from eservice_desktop.config import settings_from_args as settings_from
     from eservice_desktop.gui.context import GuiContext
+    from eservice_desktop.gui.fonts import install_screen_font
     from eservice_desktop.gui.i18n import install_translators, normalise_lang
-    from eservice_desktop.gui.main_window import QUEUE_PAGE, MainWindow
+    from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.gui.tasks import TaskRunner
     from eservice_desktop.services.app import open_app
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("eservice-desktop")
+    install_screen_font(qt_app)
     settings = settings_from(args)
     lang = normalise_lang(settings.lang)
     translators = install_translators(qt_app, lang)
@@ -88,7 +122,17 @@ def run(args: argparse.Namespace) -> int:
     tasks = TaskRunner()
     ctx = GuiContext(core, tasks, lang)
     window = MainWindow(ctx)
+    fit_to_screen(window)
     window.show()
+    return Started(qt_app, window, ctx, core, translators)
+
+
+def run(args: argparse.Namespace) -> int:
+    from eservice_desktop.gui.main_window import QUEUE_PAGE
+
+    started = start(args)
+    qt_app, window, ctx, core = started.qt_app, started.window, started.ctx, started.core
+    tasks = ctx.tasks
 
     if getattr(args, "demo", False) and not _has_cases(core):
         from eservice_desktop.services.demo import seed_demo
@@ -144,4 +188,4 @@ def run(args: argparse.Namespace) -> int:
     finally:
         tasks.shutdown()
         core.close()
-        del translators
+        del started

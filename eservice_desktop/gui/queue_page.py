@@ -42,6 +42,7 @@ from eservice_desktop.domain.deadline import deadline_status, working_days_left
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
@@ -334,6 +335,10 @@ class QueuePage(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
+        self.table.setTabKeyNavigation(False)  # Tab leaves the list
+        # No column cut at 1366 px: the service name gives way (elided, full text in its tooltip).
+        elastic = ([key for key, _ in COLUMNS].index("service_name"),)
+        self.column_fitter = ColumnFitter(self.table, elastic)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)

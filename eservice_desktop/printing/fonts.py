@@ -7,9 +7,13 @@ characters that have no standard code point). AR PL UMing TW is a smaller fallba
 only reads TrueType (glyf) outlines, so Noto CJK (CFF) cannot be used.
 
 Each text run is split so that every character is drawn with the first font of the chain that
-has it; a character no font has is reported (``FontChain.missing``) instead of silently turning
-into a box. Fonts are found in, in order: ``ESERVICE_FONT_DIR``, ``resources/fonts`` shipped with
-the program (where the Windows installer puts TW-Kai), then the system font folders.
+has it; a character no font has is printed as its code point, ``[U+XXXXX]``, and reported
+(``FontChain.missing``) instead of silently turning into a box. :func:`unprintable` tells the
+intake form beforehand which characters of a name will not print. Fonts are found in, in
+order: ``ESERVICE_FONT_DIR``, ``resources/fonts`` shipped with the program (where the Windows
+installer puts TW-Kai), then the system font folders. BabelStone Han (Debian
+``fonts-babelstone-han``) comes last: it has the newest extensions (Ext-C to Ext-H) that the
+others lack.
 
 reportlab 5.1 writes a broken ToUnicode entry for characters above U+FFFF (5 hex digits instead
 of a UTF-16 surrogate pair), so text extraction and copy/paste of such a name yields garbage;
@@ -46,6 +50,9 @@ CANDIDATES: tuple[tuple[str, str, int | None], ...] = (
     # Windows counters without TW-Kai: MingLiU is TrueType; its ExtB file covers plane 2.
     ("MingLiU", "mingliu.ttc", 0),
     ("MingLiUExtB", "mingliub.ttc", 0),
+    # Last resort for the newest extensions (Ext-C to Ext-H: 𫝀 U+2B740, 𬺰 U+2CEB0, 𰻞 U+30EDE,
+    # U+31350) that neither TW-Kai nor UMing has: BabelStone Han (Debian fonts-babelstone-han).
+    ("BabelStoneHan", "BabelStoneHan.ttf", None),
 )
 
 
@@ -69,6 +76,7 @@ def font_dirs() -> list[Path]:
         dirs += [
             Path("/usr/share/fonts/truetype/cns11643"),
             Path("/usr/share/fonts/truetype/arphic"),
+            Path("/usr/share/fonts/truetype/babelstone"),
             Path("/usr/local/share/fonts"),
             Path.home() / ".local" / "share" / "fonts",
             Path.home() / ".fonts",
@@ -138,30 +146,52 @@ class FontChain:
     def files(self) -> list[tuple[str, Path]]:
         return [(f.name, f.path) for f in self.faces]
 
-    def font_for(self, ch: str) -> str:
-        """First face with a glyph for ``ch``; fallback faces are loaded only when needed."""
+    def _lookup(self, ch: str) -> str | None:
+        """First face with a glyph for ``ch``, or None; fallback faces load only when needed."""
         hit = self._choice.get(ch)
         if hit is not None:
             return hit
         with self._lock:
             code = ord(ch)
-            name = None
             for face in self.faces:
                 if face.has(code):
-                    name = face.name
-                    break
-            if name is None:
-                if not ch.isspace():
-                    self.missing.add(ch)
-                    log.warning("no font has a glyph for U+%04X", code)
-                name = self.primary
-            self._choice[ch] = name
-            return name
+                    self._choice[ch] = face.name
+                    return face.name
+            return None
+
+    def font_for(self, ch: str) -> str:
+        """First face with a glyph for ``ch``; a character none has is recorded as missing."""
+        name = self._lookup(ch)
+        if name is None:
+            if not ch.isspace() and ch not in self.missing:
+                self.missing.add(ch)
+                log.warning("no font has a glyph for U+%04X", ord(ch))
+            name = self.primary
+        return name
+
+    def has_glyph(self, ch: str) -> bool:
+        """Whether some face of the chain can draw ``ch`` (spaces always can)."""
+        return ch.isspace() or self._lookup(ch) is not None
+
+    def printable(self, text: str) -> str:
+        """``text`` with every character no face has replaced by ``[U+XXXXX]`` (and recorded in
+        ``missing``)."""
+        if all(self.has_glyph(ch) for ch in text):
+            return text
+        out = []
+        for ch in text:
+            if self.has_glyph(ch):
+                out.append(ch)
+            else:
+                self.font_for(ch)  # recorded as missing and logged
+                out.append(placeholder(ch))
+        return "".join(out)
 
     def runs(self, text: str) -> Iterator[tuple[str, str]]:
-        """(font name, text) runs that each use one font."""
+        """(font name, text) runs that each use one font; a character no font has comes out as
+        its code point (``[U+2B740]``) in the primary font rather than as an empty box."""
         current, buf = "", list[str]()
-        for ch in text:
+        for ch in self.printable(text):
             name = self.font_for(ch)
             if name != current and buf:
                 yield current, "".join(buf)
@@ -201,6 +231,21 @@ class FontChain:
         if line or not lines:
             lines.append(line)
         return lines
+
+
+def placeholder(ch: str) -> str:
+    """What is printed for a character no font has: its code point, ``[U+2B740]``."""
+    return f"[U+{ord(ch):04X}]"
+
+
+def unprintable(text: str) -> list[str]:
+    """The distinct characters of ``text`` that no receipt font can print, in order."""
+    chain = font_chain()
+    seen: list[str] = []
+    for ch in text:
+        if ch not in seen and not chain.has_glyph(ch):
+            seen.append(ch)
+    return seen
 
 
 class FontNotFound(RuntimeError):

@@ -1,0 +1,117 @@
+"""Columns that fit the table's width: no header cut, no horizontal scroll bar.
+
+A counter screen is 1366 px wide and the identity panel takes a part of it. Sizing columns to
+their contents lets a long service name push the last columns off screen; stretching them all
+equally cuts "Working days left". :class:`ColumnFitter` gives every column what its header
+(text, margins and sort arrow) and its contents need, except the *elastic* columns (long free
+text such as a service name), which share what is left and are elided, with the full text in
+the tooltip. When even that does not fit, every header still fits and the rest is shared.
+It runs again when the table is resized or its rows are replaced. The clerk can still drag a
+column wider; the next resize of the window fits them again.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+
+class ColumnFitter(QObject):
+    """Keeps the columns of ``table`` inside its viewport (see the module docstring)."""
+
+    def __init__(self, table: QTableView, elastic: tuple[int, ...] = ()) -> None:
+        super().__init__(table)
+        self.table = table
+        self.elastic = elastic
+        self._wanted: list[int] | None = None
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(False)
+        table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        table.viewport().installEventFilter(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.fit)
+        self._model: QAbstractItemModel | None = None
+        self._watch_model()
+        self.fit()
+
+    def _watch_model(self) -> None:
+        model = self.table.model()
+        if model is None or model is self._model:
+            return
+        self._model = model
+        for signal in (model.modelReset, model.layoutChanged, model.headerDataChanged):
+            signal.connect(self.contents_changed)
+        model.rowsInserted.connect(self.contents_changed)
+
+    def contents_changed(self, *_args: object) -> None:
+        self._wanted = None
+        self._timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Resize:
+            self._timer.start()
+        return False
+
+    def minimum_widths(self) -> list[int]:
+        """What each header needs: its text, the style's margins and the sort indicator."""
+        header = self.table.horizontalHeader()
+        return [header.sectionSizeFromContents(i).width() for i in range(header.count())]
+
+    def _wanted_widths(self, minimum: list[int]) -> list[int]:
+        if self._wanted is None or len(self._wanted) != len(minimum):
+            self._wanted = [max(m, self.table.sizeHintForColumn(i)) for i, m in enumerate(minimum)]
+        return self._wanted
+
+    def fit(self) -> None:
+        self._watch_model()
+        header = self.table.horizontalHeader()
+        n = header.count()
+        if n == 0:
+            return
+        available = self.table.viewport().width()
+        minimum = self.minimum_widths()
+        wanted = self._wanted_widths(minimum)
+        widths = fit_widths(minimum, wanted, available, self.elastic)
+        for i, w in enumerate(widths):
+            if header.sectionSize(i) != w:
+                header.resizeSection(i, w)
+
+
+def fit_widths(
+    minimum: list[int], wanted: list[int], available: int, elastic: tuple[int, ...] = ()
+) -> list[int]:
+    """Column widths that sum to ``available`` whenever the headers fit at all.
+
+    Columns not in ``elastic`` get what their contents want; the ``elastic`` ones (long free
+    text such as a service name) share the rest in proportion to their wishes, never below
+    their header. When even that does not fit, every column keeps its header and the room
+    above the headers is shared in proportion to how much more each column wants. With too
+    little room for the headers alone, the minimums (a scroll bar is then unavoidable)."""
+    n = len(minimum)
+    floor = sum(minimum)
+    if floor >= available:
+        return list(minimum)
+    want = [max(w, m) for w, m in zip(wanted, minimum, strict=True)]
+    flexible = [i for i in elastic if 0 <= i < n] or [n - 1]
+    fixed = sum(want[i] for i in range(n) if i not in flexible)
+    left = available - fixed
+    if left >= sum(minimum[i] for i in flexible):
+        widths = list(want)
+        total = sum(want[i] for i in flexible) or 1
+        for i in flexible:
+            widths[i] = want[i] * left // total
+        short = [i for i in flexible if widths[i] < minimum[i]]
+        for i in short:  # a small elastic column keeps its header; the largest one gives way
+            widths[max(flexible, key=lambda j: widths[j])] -= minimum[i] - widths[i]
+            widths[i] = minimum[i]
+        widths[flexible[-1]] += available - sum(widths)
+        return widths
+    extra = [w - m for w, m in zip(want, minimum, strict=True)]
+    room = available - floor
+    more = sum(extra) or 1
+    widths = [m + e * room // more for m, e in zip(minimum, extra, strict=True)]
+    widths[max(range(n), key=lambda i: extra[i])] += available - sum(widths)
+    return widths
