@@ -1,0 +1,72 @@
+"""Every name prints: CJK Ext-C..H characters on a real receipt read back with poppler, and a
+character no installed font has printed as its code point instead of an empty box."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from payments_tools import new_case, pdffonts, pdftotext
+
+from eservice_desktop.printing.fonts import CANDIDATES, font_chain, unprintable
+from eservice_desktop.services import payments
+from eservice_desktop.services.app import App
+from eservice_desktop.services.glyphs import UNPRINTABLE, check_printable
+
+#: 𫝀 U+2B740 (Ext-D), 𬺰 U+2CEB0 (Ext-F), 𰻞 U+30EDE (Ext-G), U+31350 (Ext-H), U+2A700 (Ext-C),
+#: U+2B820 (Ext-E): TW-Kai and UMing have none of the first four.
+RARE = "\U0002b740\U0002ceb0\U00030ede\U00031350\U0002a700\U0002b820"
+#: U+2EBF0, the first character of Ext-I (Unicode 15.1): no font installed here has it.
+NOWHERE = "\U0002ebf0"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_babelstone_han_closes_the_chain_after_tw_kai() -> None:
+    names = [name for name, _file, _sub in CANDIDATES]
+    assert names[0] == "TWKai" and names[-1] == "BabelStoneHan"
+    chain = font_chain()
+    assert chain.primary == "TWKai"  # the legal print stays in Kai
+    assert {
+        ch: chain.font_for(ch) for ch in "\U0002b740\U0002ceb0\U00030ede\U00031350"
+    } == dict.fromkeys("\U0002b740\U0002ceb0\U00030ede\U00031350", "BabelStoneHan")
+    assert chain.font_for("王") == "TWKai"
+
+
+def test_ext_c_to_h_names_print_on_the_receipt(app: App, tmp_path: Path) -> None:
+    name = "林" + RARE
+    number = new_case(app, name=name)
+    r = payments.record_payment(app, number, "cash", 30, tendered=30)
+    pdf = tmp_path / "rare.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, "roll80"))
+    text = pdftotext(pdf)
+    assert squash(name) in squash(text)
+    assert "[U+" not in text and "\ufffd" not in text
+    fonts = {row[0].split("+", 1)[-1]: row for row in pdffonts(pdf)}
+    assert "BabelStoneHan" in fonts, fonts
+    assert fonts["BabelStoneHan"][-5:-2] == ["yes", "yes", "yes"]  # embedded, subset, ToUnicode
+    assert unprintable(name) == [] and check_printable(name) is None
+
+
+def test_a_character_no_font_has_prints_as_its_code_point(app: App, tmp_path: Path) -> None:
+    name = "王" + NOWHERE + "明"
+    number = new_case(app, name=name)
+    r = payments.record_payment(app, number, "cash", 30, tendered=30)
+    pdf = tmp_path / "nowhere.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, "a6"))
+    flat = squash(pdftotext(pdf))
+    assert "王[U+2EBF0]明" in flat
+    assert NOWHERE not in flat
+    assert NOWHERE in font_chain().missing
+
+
+def test_the_intake_check_names_the_code_point_in_both_languages() -> None:
+    assert unprintable("王" + NOWHERE + "明" + NOWHERE) == [NOWHERE]
+    warning = check_printable("王" + NOWHERE + "明")
+    assert warning is not None and warning.code == UNPRINTABLE
+    assert warning.field == "applicant_name"
+    assert "U+2EBF0" in warning.message_zh and "[U+2EBF0]" in warning.message_zh
+    assert "U+2EBF0" in warning.message_en
+    assert check_printable("王小明 " + RARE) is None
