@@ -19,14 +19,10 @@ import functools
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from eservice_desktop.services.glyphs import SCREEN_SANS_FAMILIES
+
 #: Sans faces for Traditional Chinese, first match wins (Linux, Windows, macOS).
-SANS_FAMILIES: tuple[str, ...] = (
-    "Noto Sans CJK TC",
-    "Noto Sans TC",
-    "Microsoft JhengHei UI",
-    "Microsoft JhengHei",
-    "PingFang TC",
-)
+SANS_FAMILIES: tuple[str, ...] = SCREEN_SANS_FAMILIES
 
 #: Fallbacks for what the sans faces lack (CJK Ext-B to Ext-H, CNS 11643 plane 15).
 FALLBACK_FAMILIES: tuple[str, ...] = (
@@ -82,11 +78,12 @@ def _metrics(family: str) -> QFontMetrics | None:
 
 
 def has_glyph(ch: str, font: QFont | None = None) -> bool:
-    """Whether some family of the font's chain (the application font by default) has ``ch``."""
+    """Whether some family of the font's chain (the application font by default) or of the
+    screen chain has ``ch``."""
     if ch.isspace():
         return True
     families = (font or QApplication.font()).families()
-    for family in families:
+    for family in [*families, *installed(SANS_FAMILIES + FALLBACK_FAMILIES)]:
         metrics = _metrics(family)
         if metrics is not None and metrics.inFontUcs4(ord(ch)):
             return True

@@ -55,6 +55,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
 
@@ -187,6 +188,9 @@ class IntakeForm(QWidget):
         self.applicant_name.setObjectName("applicant_name")
         self.applicant_name.setMaxLength(60)
         self._add_row(form, "applicant_name", self.tr("申請人姓名(&N)"), self.applicant_name)
+        # Characters no font can show or print, named by code point, right under the name.
+        self.name_glyphs = GlyphWarning(ctx, self.applicant_name, "applicant_name")
+        form.addRow("", self.name_glyphs)
 
         self.phone = QLineEdit()
         self.phone.setObjectName("phone")

@@ -856,7 +856,10 @@ def check_scanners(settings: Settings) -> Check:
 
 
 def check_fonts() -> Check:
-    """Without a Traditional Chinese font the window and the receipts show boxes."""
+    """Without a Traditional Chinese font the window and the receipts show boxes; without a
+    sans CJK face the window falls back to a Kai or Ming face that is hard to read on screen."""
+    from eservice_desktop.services.glyphs import SCREEN_SANS_FAMILIES
+
     title = ("中文字型", "Chinese fonts")
     if sys.platform == "win32":
         return _check("fonts", title, "ok", ("Windows 內建中文字型", "Windows ships Chinese fonts"))
@@ -869,13 +872,10 @@ def check_fonts() -> Check:
             ("apt install fontconfig", "apt install fontconfig"),
         )
     done = _run(["fc-list", ":lang=zh-tw", "family"])
-    families = sorted(
-        {
-            line.split(",")[0].strip().replace("\\-", "-")
-            for line in (done.stdout if done else "").splitlines()
-            if line.strip()
-        }
-    )
+    lines = [line for line in (done.stdout if done else "").splitlines() if line.strip()]
+    names = [[n.strip().replace("\\-", "-") for n in line.split(",")] for line in lines]
+    families = sorted({n[0] for n in names})
+    every_name = {n for line_names in names for n in line_names}
     if not families:
         return _check(
             "fonts",
@@ -883,39 +883,91 @@ def check_fonts() -> Check:
             "fail",
             ("沒有繁體中文字型", "No Traditional Chinese font installed"),
             (
-                "apt install fonts-arphic-uming fonts-cns11643-kai",
-                "apt install fonts-arphic-uming fonts-cns11643-kai",
+                "apt install fonts-noto-cjk fonts-arphic-uming fonts-cns11643-kai",
+                "apt install fonts-noto-cjk fonts-arphic-uming fonts-cns11643-kai",
             ),
             families=[],
         )
+    sans = [f for f in SCREEN_SANS_FAMILIES if f in every_name]
+    if not sans:
+        return _check(
+            "fonts",
+            title,
+            "warn",
+            (
+                f"畫面沒有黑體中文字型（{SCREEN_SANS_FAMILIES[0]}），將以楷書或明體顯示",
+                f"No sans Chinese face for the screen ({SCREEN_SANS_FAMILIES[0]}):"
+                " the window falls back to a Kai or Ming face",
+            ),
+            ("apt install fonts-noto-cjk", "apt install fonts-noto-cjk"),
+            families=families,
+            screen_sans="",
+        )
     return _check(
-        "fonts", title, "ok", ("、".join(families[:5]), ", ".join(families[:5])), families=families
+        "fonts",
+        title,
+        "ok",
+        (
+            f"畫面：{sans[0]}；" + "、".join(families[:5]),
+            f"Screen: {sans[0]}; " + ", ".join(families[:5]),
+        ),
+        families=families,
+        screen_sans=sans[0],
     )
 
 
-def receipt_fonts_verdict(found: list[str]) -> Status:
-    """ok with TW-Kai (CNS 11643 rare characters print), warn with a fallback only, else fail."""
-    if "TWKai" in found:
+#: Names with characters of Ext-C to Ext-H (𫝀 U+2B740, 𬺰 U+2CEB0, 𰻞 U+30EDE, U+31350):
+#: only BabelStone Han among the receipt fonts has them.
+RARE_SAMPLE = "\U0002a700\U0002b740\U0002b820\U0002ceb0\U00030ede\U00031350"
+
+
+def receipt_fonts_verdict(found: list[str], rare_missing: list[str] | None = None) -> Status:
+    """ok with TW-Kai (CNS 11643 rare characters print) and every Ext-C..H sample printable,
+    warn with a fallback only or a sample that would print as [U+XXXXX], else fail."""
+    if "TWKai" in found and not rare_missing:
         return "ok"
     return "warn" if found else "fail"
 
 
 def check_receipt_fonts() -> Check:
-    """The TrueType fonts reportlab embeds in receipts and slips (not the screen fonts)."""
-    from eservice_desktop.printing.fonts import CANDIDATES, locate
+    """The TrueType fonts reportlab embeds in receipts and slips (not the screen fonts), and
+    whether names with Ext-C..H characters print (BabelStone Han)."""
+    from eservice_desktop.printing.fonts import CANDIDATES, FontNotFound, locate, unprintable
 
     title = ("收據字型（全字庫）", "Receipt fonts (CNS 11643)")
     files = {name: locate(file_name) for name, file_name, _ in CANDIDATES}
     found = [name for name, path in files.items() if path is not None]
-    status = receipt_fonts_verdict(found)
+    try:
+        rare_missing = [f"U+{ord(ch):04X}" for ch in unprintable(RARE_SAMPLE)] if found else []
+    except FontNotFound:
+        rare_missing = []
+    status = receipt_fonts_verdict(found, rare_missing)
     located = {n: str(p) for n, p in files.items() if p is not None}
+    facts: dict[str, Any] = {"fonts": located, "rare_missing": rare_missing}
     if status == "ok":
+        return _check("receipt_fonts", title, "ok", (", ".join(found), ", ".join(found)), **facts)
+    if "TWKai" in found:  # only the newest extensions are missing
+        missing = ", ".join(rare_missing)
         return _check(
-            "receipt_fonts", title, "ok", (", ".join(found), ", ".join(found)), fonts=located
+            "receipt_fonts",
+            title,
+            "warn",
+            (
+                f"擴充 C～H 罕用字無法列印（{missing}），收據將印出 [U+…] 字碼",
+                f"Ext-C..H characters do not print ({missing}): receipts show [U+…] codes",
+            ),
+            (
+                "apt install fonts-babelstone-han"
+                "（Windows：BabelStoneHan.ttf 放入 resources\\fonts）",
+                "apt install fonts-babelstone-han"
+                " (Windows: put BabelStoneHan.ttf into resources\\fonts)",
+            ),
+            **facts,
         )
     fix = (
-        "apt install fonts-cns11643-kai（Windows：安裝時勾選全字庫字型）",
-        "apt install fonts-cns11643-kai (Windows: keep the CNS 11643 font feature selected)",
+        "apt install fonts-cns11643-kai fonts-babelstone-han（Windows：安裝時勾選全字庫字型）",
+        "apt install fonts-cns11643-kai fonts-babelstone-han"
+        " (Windows: keep the CNS 11643 font feature selected)",
     )
     if status == "warn":
         return _check(
@@ -927,7 +979,7 @@ def check_receipt_fonts() -> Check:
                 f"Only {', '.join(found)}: rare characters in names may not print",
             ),
             fix,
-            fonts=located,
+            **facts,
         )
     return _check(
         "receipt_fonts",
@@ -935,7 +987,7 @@ def check_receipt_fonts() -> Check:
         "fail",
         ("沒有可嵌入收據的中文 TrueType 字型", "No Chinese TrueType font to embed in receipts"),
         fix,
-        fonts=located,
+        **facts,
     )
 
 

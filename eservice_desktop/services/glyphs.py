@@ -14,6 +14,16 @@ from eservice_desktop.printing.fonts import FontNotFound, placeholder, unprintab
 
 UNPRINTABLE = "unprintable_character"
 
+#: Sans faces for Traditional Chinese on screen, first installed one wins (Linux, Windows,
+#: macOS); ``gui/fonts.py`` sets the window's font from it and ``doctor`` checks for one.
+SCREEN_SANS_FAMILIES: tuple[str, ...] = (
+    "Noto Sans CJK TC",
+    "Noto Sans TC",
+    "Microsoft JhengHei UI",
+    "Microsoft JhengHei",
+    "PingFang TC",
+)
+
 
 def code_point(ch: str) -> str:
     """``U+2B740`` for 𫝀 (at least four hex digits, as Unicode writes them)."""
