@@ -196,7 +196,7 @@ class IntakeForm(QWidget):
         self.phone.setObjectName("phone")
         self.phone.setPlaceholderText("0912345678")
         self.phone.installEventFilter(self)
-        self._add_row(form, "phone", self.tr("手機(&P)"), self.phone)
+        self._add_row(form, "phone", self.tr("手機(&M)"), self.phone)
 
         self.email = QLineEdit()
         self.email.setObjectName("email")
@@ -229,12 +229,12 @@ class IntakeForm(QWidget):
         lower = QFormLayout()
         self._add_row(lower, "copies", self.tr("份數(&C)"), self.copies)
         self._add_row(lower, "pickup_method", self.tr("領件方式(&U)"), self.pickup_method)
-        self._add_row(lower, "pickup_office", self.tr("領件機關(&O)"), self.pickup_office)
+        self._add_row(lower, "pickup_office", self.tr("領件機關(&K)"), self.pickup_office)
 
         self.submit_button = QPushButton(self.tr("送出收件（Ctrl+Enter）"))
         self.submit_button.setObjectName("submit_button")
         self.submit_button.clicked.connect(self.submit)
-        self.clear_button = QPushButton(self.tr("清除表單"))
+        self.clear_button = QPushButton(self.tr("清除表單(&L)"))
         self.clear_button.setObjectName("clear_button")
         self.clear_button.clicked.connect(self.clear_form)
         self.result_label = QLabel()

@@ -20,8 +20,9 @@ another page):
 A module that fails to import stops the window from opening with the import error: a
 counter missing a feature silently is worse than one that does not start.
 
-Keys: F2 intake, F3 queue and its search box, Ctrl+F search, Esc back to the previous page,
-Ctrl+Q quit; each page's own ``PAGE_SHORTCUT``.
+Keys: F2 intake, F3 queue and its search box, Ctrl+F search, Esc back to the previous page
+(never away from unsaved input: ``gui/keyboard.py``), Ctrl+Q quit; each page's own
+``PAGE_SHORTCUT``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -44,6 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop import __version__
+from eservice_desktop.gui import keyboard
 from eservice_desktop.gui.context import GuiContext
 
 PAGE_MODULES: tuple[str, ...] = (
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow):
 
         self._build_status_bar()
         self._build_shortcuts()
+        keyboard.install()  # Tab leaves tables; dialog buttons show their keys
         ctx.open_case_requested.connect(self.open_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -238,6 +242,18 @@ class MainWindow(QMainWindow):
             hook()
 
     def go_back(self) -> None:
+        """Esc: back to the previous page, unless this one holds input not yet saved (then
+        it says so and stays). Open popups and dialogs take Esc before the window does."""
+        popup = QApplication.activePopupWidget()
+        if popup is not None:  # a completer or combo list: Esc closes it and nothing else
+            popup.close()
+            return
+        current = self.stack.currentWidget()
+        if current is not None and keyboard.has_unsaved_input(current):
+            self.statusBar().showMessage(
+                self.tr("本頁有尚未送出的資料，Esc 不會離開；請先送出或清除（F3 回案件清單）"), 8000
+            )
+            return
         while self._history:
             widget = self._history.pop()
             if widget is not self.stack.currentWidget():

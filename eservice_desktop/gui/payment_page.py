@@ -45,6 +45,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import printing
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.services import cases, fees, payments, reports
 from eservice_desktop.services.app import App
 
@@ -102,9 +103,10 @@ class PaymentPage(QWidget):
         top = QHBoxLayout()
         self.case_edit = QLineEdit()
         self.case_edit.setObjectName("case_edit")
+        mark_lookup(self.case_edit)  # Esc may leave with a case number typed
         self.case_edit.setPlaceholderText(self.tr("輸入或掃描案號"))
         self.case_edit.returnPressed.connect(lambda: self.load(self.case_edit.text()))
-        load_btn = QPushButton(self.tr("查詢"))
+        load_btn = QPushButton(self.tr("查詢(&L)"))
         load_btn.clicked.connect(lambda: self.load(self.case_edit.text()))
         top.addWidget(QLabel(self.tr("案號")))
         top.addWidget(self.case_edit, 1)
@@ -139,7 +141,7 @@ class PaymentPage(QWidget):
         self.reason_combo.setEditable(True)
         self.reason_combo.addItems(["", *fees.EXEMPTION_REASONS])
         self.reason_combo.setObjectName("reason_combo")
-        self.assess_btn = QPushButton(self.tr("核定規費"))
+        self.assess_btn = QPushButton(self.tr("核定規費(&A)"))
         self.assess_btn.setObjectName("assess_btn")
         self.assess_btn.clicked.connect(self.assess)
         for w in (self.exempt_box, self.reduction_spin, QLabel(self.tr("原因")), self.reason_combo):
@@ -209,13 +211,13 @@ class PaymentPage(QWidget):
         self.receipts_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         rec_layout.addWidget(self.receipts_table)
         buttons = QHBoxLayout()
-        self.print_btn = QPushButton(self.tr("列印／重印"))
+        self.print_btn = QPushButton(self.tr("列印／重印(&R)"))
         self.print_btn.clicked.connect(self.print_selected)
-        self.void_btn = QPushButton(self.tr("作廢"))
+        self.void_btn = QPushButton(self.tr("作廢(&D)"))
         self.void_btn.clicked.connect(self.void_selected)
-        self.refund_btn = QPushButton(self.tr("退費"))
+        self.refund_btn = QPushButton(self.tr("退費(&U)"))
         self.refund_btn.clicked.connect(self.refund_selected)
-        self.closing_btn = QPushButton(self.tr("日結表…"))
+        self.closing_btn = QPushButton(self.tr("日結表(&C)…"))
         self.closing_btn.clicked.connect(self.closing_dialog)
         for b in (self.print_btn, self.void_btn, self.refund_btn):
             buttons.addWidget(b)

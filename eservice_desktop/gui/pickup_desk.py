@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.devices.scanner import HOLD, SCAN, SerialScanner, WedgeDecoder, WedgeRules
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.printing import print_document
 from eservice_desktop.services import pickup
 
@@ -202,12 +203,13 @@ class PickupDesk(QWidget):
 
         self.scan_edit = QLineEdit()
         self.scan_edit.setObjectName("pickup_scan_edit")
+        mark_lookup(self.scan_edit)  # Esc may leave with a code typed
         self.scan_edit.setPlaceholderText(
             self.tr("掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter")
         )
         self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.scan_edit.returnPressed.connect(lambda: self.scan(self.scan_edit.text()))
-        photo = QPushButton(self.tr("辨識照片…"))
+        photo = QPushButton(self.tr("辨識照片(&R)…"))
         photo.setObjectName("pickup_photo_button")
         photo.clicked.connect(self._pick_photo)
         top = QHBoxLayout()
@@ -232,7 +234,7 @@ class PickupDesk(QWidget):
         self.ready_table.verticalHeader().hide()
         self.ready_table.setWordWrap(False)
         self.ready_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        refresh = QPushButton(self.tr("重新整理"))
+        refresh = QPushButton(self.tr("重新整理(&E)"))
         refresh.clicked.connect(self.refresh_ready)
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("本所待領件")))
@@ -279,15 +281,15 @@ class PickupDesk(QWidget):
         proxy_box = QGroupBox(self.tr("領件人"))
         proxy_box.setLayout(proxy_form)
 
-        self.confirm_button = QPushButton(self.tr("確認交付"))
+        self.confirm_button = QPushButton(self.tr("確認交付(&D)"))
         self.confirm_button.setObjectName("pickup_confirm")
         self.confirm_button.setEnabled(False)
         self.confirm_button.clicked.connect(self.confirm)
-        self.slip_button = QPushButton(self.tr("列印領件單"))
+        self.slip_button = QPushButton(self.tr("列印領件單(&S)"))
         self.slip_button.setObjectName("pickup_slip")
         self.slip_button.setEnabled(False)
         self.slip_button.clicked.connect(self.print_slip)
-        self.online_button = QPushButton(self.tr("向縣府線上查詢"))
+        self.online_button = QPushButton(self.tr("向縣府線上查詢(&L)"))
         self.online_button.setObjectName("pickup_online")
         self.online_button.hide()
         self.online_button.clicked.connect(self.look_up_online)

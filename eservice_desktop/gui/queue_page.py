@@ -42,6 +42,7 @@ from eservice_desktop.domain.deadline import deadline_status, working_days_left
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services import cases
@@ -311,6 +312,8 @@ class QueuePage(QWidget):
         self.filter_box.setObjectName("filter_box")
         self.filter_box.setPlaceholderText(self.tr("篩選目前清單"))
         self.filter_box.setClearButtonEnabled(True)
+        mark_lookup(self.search_box)
+        mark_lookup(self.filter_box)
         self.result_label = QLabel(self)
         self.result_label.setObjectName("result_label")
 

@@ -150,7 +150,7 @@ class SyncStatusWidget(QWidget):
             .replace("%2", when)
         )
         conflicts = int(st.get("conflicts", 0))
-        self.conflicts_button.setText(self.tr("衝突 %1 件").replace("%1", str(conflicts)))
+        self.conflicts_button.setText(self.tr("衝突 %1 件(&T)").replace("%1", str(conflicts)))
         self.conflicts_button.setVisible(conflicts > 0)
         self.setToolTip(
             self.tr("縣府伺服器：%1").replace(
@@ -174,7 +174,7 @@ class ConflictDialog(QDialog):
         layout = QVBoxLayout(self)
         self.list = QListWidget(self)
         layout.addWidget(self.list)
-        self.resolve_button = QPushButton(self.tr("處理所選衝突…"), self)
+        self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
         self.resolve_button.clicked.connect(self.resolve_selected)
         layout.addWidget(self.resolve_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)

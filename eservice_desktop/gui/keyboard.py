@@ -1,0 +1,158 @@
+"""The keyboard rules every page and dialog follows, applied in one place.
+
+- **Tab leaves a table.** A table that keeps Tab traps a keyboard-only clerk in its cells;
+  every item view gets ``setTabKeyNavigation(False)`` when it is first polished (arrows still
+  move inside it).
+- **Dialog buttons show their keys.** Qt's standard buttons ("OK", "Cancel", "Close") carry
+  no mnemonic; when a dialog is shown, the default button is labelled "(Enter)", the button
+  that rejects it "(Esc)", and any other button without a key gets a free Alt+letter.
+- **Esc never leaves a page with unsaved input** (:func:`has_unsaved_input`, used by the
+  main window's Esc/back): a page may say so itself with a ``has_unsaved_input()`` method;
+  otherwise any editable text field of the page holding text counts, except look-up fields
+  (search, case number, scan) marked with ``mark_lookup(widget)``. Dialogs and popups close
+  on Esc on their own (Qt gives them the key first), so Esc only ever closes the innermost.
+
+:func:`install` is called by the main window; it is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QWidget,
+)
+
+LOOKUP_PROPERTY = "eservice_lookup"
+_MNEMONIC = re.compile(r"&[^&\s]")
+_KEY_SHOWN = re.compile(r"\((?:Enter|Esc|F\d{1,2}|Ctrl\+[^)]+)\)")
+
+
+def mark_lookup(widget: QWidget) -> None:
+    """A field that only looks something up (search, case number, scan): text in it is not
+    unsaved input, Esc may leave the page."""
+    widget.setProperty(LOOKUP_PROPERTY, True)
+
+
+def has_unsaved_input(page: QWidget) -> bool:
+    hook = getattr(page, "has_unsaved_input", None)
+    if callable(hook):
+        return bool(hook())
+    for edit in page.findChildren(QLineEdit):
+        if _counts(edit, page) and not edit.isReadOnly() and edit.text().strip():
+            return True
+    for text_edit in page.findChildren(QTextEdit) + page.findChildren(QPlainTextEdit):
+        if (
+            _counts(text_edit, page)
+            and not text_edit.isReadOnly()
+            and text_edit.toPlainText().strip()
+        ):
+            return True
+    return False
+
+
+def _counts(widget: QWidget, page: QWidget) -> bool:
+    if not widget.isVisibleTo(page) or not widget.isEnabled():
+        return False
+    w: QWidget | None = widget
+    while w is not None and w is not page:
+        if w.property(LOOKUP_PROPERTY):
+            return False
+        if w is not widget and isinstance(w, (QComboBox, QAbstractSpinBox)):
+            return False  # a choice or a number, not typed text
+        w = w.parentWidget()
+    return True
+
+
+def _free_letter(text: str, taken: set[str]) -> str:
+    for ch in text:
+        if ch.isascii() and ch.isalpha() and ch.upper() not in taken:
+            return ch
+    for ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        if ch not in taken:
+            return ch
+    return ""
+
+
+def show_dialog_keys(dialog: QDialog) -> None:
+    """Labels the buttons of the dialog's button boxes with the key that presses them."""
+    for box in dialog.findChildren(QDialogButtonBox):
+        buttons = box.buttons()
+        taken = {
+            m.group(0)[1].upper()
+            for b in dialog.findChildren(QAbstractButton)
+            for m in [_MNEMONIC.search(b.text().replace("&&", ""))]
+            if m
+        }
+        default = next(
+            (b for b in buttons if isinstance(b, QPushButton) and b.isDefault()), None
+        ) or next(
+            (
+                b
+                for b in buttons
+                if box.buttonRole(b)
+                in (QDialogButtonBox.ButtonRole.AcceptRole, QDialogButtonBox.ButtonRole.YesRole)
+            ),
+            None,
+        )
+        for button in buttons:
+            text = button.text()
+            if _MNEMONIC.search(text.replace("&&", "")) or _KEY_SHOWN.search(text):
+                continue
+            role = box.buttonRole(button)
+            if button is default and isinstance(button, QPushButton):
+                button.setDefault(True)
+                button.setText(f"{text} (Enter)")
+            elif role == QDialogButtonBox.ButtonRole.RejectRole:
+                button.setText(f"{text} (Esc)")
+            else:
+                letter = _free_letter(text, taken)
+                if not letter:
+                    continue
+                taken.add(letter.upper())
+                if letter in text:
+                    i = text.index(letter)
+                    button.setText(text[:i] + "&" + text[i:])
+                else:
+                    button.setText(f"{text}(&{letter})")
+
+
+class KeyboardPolicy(QObject):
+    """Application event filter applying the rules of the module docstring."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        kind = event.type()
+        if kind == QEvent.Type.Polish and isinstance(watched, QAbstractItemView):
+            watched.setTabKeyNavigation(False)
+        elif kind == QEvent.Type.Show and isinstance(watched, QDialog):
+            show_dialog_keys(watched)
+            # Buttons a dialog adds while it opens (QInputDialog, QMessageBox) come a tick later.
+            QTimer.singleShot(0, watched, lambda d=watched: show_dialog_keys(d))
+        return False
+
+
+_policy: list[KeyboardPolicy] = []
+
+
+def install(app: QApplication | None = None) -> None:
+    qt_app = app or QApplication.instance()
+    if qt_app is None or _policy:
+        return
+    policy = KeyboardPolicy(qt_app)
+    qt_app.installEventFilter(policy)
+    _policy.append(policy)
+    for widget in QApplication.allWidgets():
+        if isinstance(widget, QAbstractItemView):
+            widget.setTabKeyNavigation(False)
