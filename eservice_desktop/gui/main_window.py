@@ -36,10 +36,12 @@ from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QSho
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
+    QFrame,
     QLabel,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QScrollArea,
     QStackedWidget,
     QToolBar,
     QWidget,
@@ -87,6 +89,7 @@ class MainWindow(QMainWindow):
         self.page_actions: dict[str, QAction] = {}
         self.page_bar_actions: dict[str, QAction] = {}
         self._history: list[QWidget] = []
+        self._holders: dict[QWidget, QScrollArea] = {}
 
         self._build_menu_bar()
         # The page bar makes every desk one click (or its F-key) away for clerks who do not
@@ -105,7 +108,7 @@ class MainWindow(QMainWindow):
 
         self.case_detail = CaseDetail(ctx, self)
         self.case_detail.setObjectName("case_detail")
-        self.stack.addWidget(self.case_detail)
+        self._add_to_stack(self.case_detail)
 
         self.panels: list[QDockWidget] = []
         for path in PANEL_MODULES:
@@ -151,7 +154,7 @@ class MainWindow(QMainWindow):
         widget: QWidget = module.create_page(self.ctx)
         widget.setObjectName(widget.objectName() or path.rsplit(".", 1)[-1])
         self.pages[path] = widget
-        self.stack.addWidget(widget)
+        self._add_to_stack(widget)
         title = self.ctx.pick(module.PAGE_TITLE_ZH, module.PAGE_TITLE_EN)
         action = QAction(title, self)
         shortcut = getattr(module, "PAGE_SHORTCUT", "")
@@ -168,6 +171,18 @@ class MainWindow(QMainWindow):
         self.page_bar_actions[path] = bar_action
         self.addAction(action)
         self.page_actions[path] = action
+
+    def _add_to_stack(self, page: QWidget) -> None:
+        """Each page sits in a frameless scroll area: on a short screen (1366×768 minus a task
+        bar) a tall page scrolls instead of pushing the window past the screen's edge."""
+        holder = QScrollArea(self.stack)
+        holder.setObjectName("holder_" + page.objectName())
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop in the Tab chain
+        holder.setWidget(page)
+        self._holders[page] = holder
+        self.stack.addWidget(holder)
 
     def _add_panel(self, path: str) -> None:
         module = _load(path)
@@ -221,7 +236,8 @@ class MainWindow(QMainWindow):
     # -- navigation --------------------------------------------------------------------------
 
     def current_page(self) -> QWidget | None:
-        return self.stack.currentWidget()
+        holder = self.stack.currentWidget()
+        return holder.widget() if isinstance(holder, QScrollArea) else holder
 
     def show_page(self, path: str, remember: bool = True) -> QWidget:
         widget = self.pages[path]
@@ -229,11 +245,11 @@ class MainWindow(QMainWindow):
         return widget
 
     def _show(self, widget: QWidget, remember: bool = True) -> None:
-        current = self.stack.currentWidget()
+        current = self.current_page()
         if remember and current is not None and current is not widget:
             self._history.append(current)
             del self._history[:-20]
-        self.stack.setCurrentWidget(widget)
+        self.stack.setCurrentWidget(self._holders.get(widget, widget))
         for path, page in self.pages.items():
             if page is widget:
                 self.page_bar_actions[path].setChecked(True)
@@ -248,7 +264,7 @@ class MainWindow(QMainWindow):
         if popup is not None:  # a completer or combo list: Esc closes it and nothing else
             popup.close()
             return
-        current = self.stack.currentWidget()
+        current = self.current_page()
         if current is not None and keyboard.has_unsaved_input(current):
             self.statusBar().showMessage(
                 self.tr("本頁有尚未送出的資料，Esc 不會離開；請先送出或清除（F3 回案件清單）"), 8000
@@ -256,14 +272,14 @@ class MainWindow(QMainWindow):
             return
         while self._history:
             widget = self._history.pop()
-            if widget is not self.stack.currentWidget():
+            if widget is not self.current_page():
                 self._show(widget, remember=False)
                 return
-        if QUEUE_PAGE in self.pages and self.stack.currentWidget() is not self.pages[QUEUE_PAGE]:
+        if QUEUE_PAGE in self.pages and self.current_page() is not self.pages[QUEUE_PAGE]:
             self._show(self.pages[QUEUE_PAGE], remember=False)
 
     def focus_search(self) -> None:
-        current = self.stack.currentWidget()
+        current = self.current_page()
         if not callable(getattr(current, "focus_search", None)) and QUEUE_PAGE in self.pages:
             current = self.show_page(QUEUE_PAGE)
         hook: Any = getattr(current, "focus_search", None)
