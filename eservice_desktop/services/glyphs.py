@@ -40,8 +40,9 @@ def check_printable(text: str, field: str = "applicant_name") -> DomainError | N
         return DomainError(UNPRINTABLE, zh, en or zh, field)
     if not gaps:
         return None
-    points = "、".join(f"{ch}（{code_point(ch)}）" for ch in gaps)
-    points_en = ", ".join(f"{ch} ({code_point(ch)})" for ch in gaps)
+    # Code points only: the character itself may be a box on this screen too.
+    points = "、".join(code_point(ch) for ch in gaps)
+    points_en = ", ".join(code_point(ch) for ch in gaps)
     shown = placeholder(gaps[0])
     return DomainError(
         UNPRINTABLE,
