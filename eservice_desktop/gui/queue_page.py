@@ -300,8 +300,8 @@ class QueuePage(QWidget):
 
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("queue_tabs")
-        for _name, label, _key in QUEUE_TABS:
-            self.tabs.addTab(self.tr(str(label)))
+        for i, (_name, label, _key) in enumerate(QUEUE_TABS):
+            self.tabs.addTab(f"{self.tr(str(label))}  Alt+{i + 1}")  # the key shows on the tab
         self.tabs.currentChanged.connect(lambda _i: self.reload())
 
         self.search_box = SearchBox(self)
@@ -474,7 +474,7 @@ class QueuePage(QWidget):
             text = self.tr(str(label))
             if key:
                 text = f"{text} ({counts.get(key, 0)})"
-            self.tabs.setTabText(i, text)
+            self.tabs.setTabText(i, f"{text}  Alt+{i + 1}")
 
     # -- opening -----------------------------------------------------------------------------
 

@@ -145,6 +145,14 @@ def offenders(top: QWidget) -> list[Offender]:
             if not mnemonic(text) and not _shown_key_is_bound(text, bound):
                 found.append(Offender("no shortcut", _where(bar), text))
 
+    for tabs in top.findChildren(QTabBar):
+        if not _visible(tabs, top) or isinstance(tabs.parentWidget(), QDockWidget):
+            continue
+        for i in range(tabs.count()):
+            text = tabs.tabText(i)
+            if not mnemonic(text) and not _shown_key_is_bound(text, bound):
+                found.append(Offender("no shortcut", _where(tabs), text))
+
     for menubar in top.findChildren(QMenuBar):
         if not _visible(menubar, top):
             continue

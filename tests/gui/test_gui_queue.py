@@ -107,7 +107,7 @@ def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.counts() != {}, timeout=3000)
     assert page.counts() == {"today": 1, "supplement": 1, "due_soon": 0, "overdue": 1}
-    assert page.tabs.tabText(3) == "逾期 (1)"
+    assert page.tabs.tabText(3) == "逾期 (1)  Alt+4"
     page.tabs.setCurrentIndex(3)
     qtbot.waitUntil(
         lambda: [i.case_number for i in page.model.items()] == [old.case_number], timeout=3000
