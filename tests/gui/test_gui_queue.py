@@ -73,7 +73,9 @@ def test_search_as_you_type_by_number_id_and_chinese_name(qtbot, ctx: GuiContext
     type_text("王小")  # Chinese name prefix, committed by the input method
     qtbot.waitUntil(lambda: wang.case_number in numbers(), timeout=3000)
     assert all(i.applicant_name.startswith("王小") for i in page.model.items())
-    assert "搜尋結果" in page.result_label.text()
+    qtbot.waitUntil(lambda: page.total() is not None, timeout=3000)
+    shown = len(page.model.items())
+    assert page.result_label.text() == f"顯示 {shown} 筆／共 {page.total()} 件"
 
     # Down then Enter opens the case detail.
     press(Qt.Key.Key_Down)
