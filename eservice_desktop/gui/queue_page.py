@@ -573,6 +573,9 @@ class QueuePage(QWidget):
         current = self.current_case_number()
         items = chunk.items
         first = not self._sized and bool(items)
+        # A new list starts at its top (left at the bottom, the reset would load a second
+        # chunk at once).
+        self.table.scrollToTop()
         self.model.set_items(items, self._more(self._generation, searching, chunk))
         self.loaded = True
         if first:
