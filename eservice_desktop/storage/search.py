@@ -269,31 +269,49 @@ def search_keys(
 
 
 def count_matches(session: Session, raw: str) -> int:
-    """How many cases the text matches, exactly (each case once)."""
+    """How many cases the text matches, exactly (each case once).
+
+    Each branch is counted through its own index. When several have matches, the largest
+    counts in full and each other one only its cases outside the branches before it
+    (``|L| + |S1 - L| + |S2 - L - S1|``): a broad prefix ("H" is every case number) is never
+    put through a UNION of a million keys.
+    """
     p = plan(raw)
     if p.empty:
         return 0
+    # (condition on the cases row "c", parameters) per branch
     branches: list[tuple[str, dict[str, Any]]] = []
     if p.match is not None:
-        fts = "SELECT rowid AS k FROM case_search WHERE case_search MATCH :q"
-        branches.append((fts, {"q": p.match}))
+        branches.append(
+            (
+                "c.search_key IN (SELECT rowid FROM case_search WHERE case_search MATCH :q)",
+                {"q": p.match},
+            )
+        )
     for i, prefix in enumerate(p.prefixes):
         col = prefix.column
         branches.append(
             (
-                f"SELECT search_key AS k FROM cases WHERE {col} >= :lo{i} AND {col} < :hi{i}",
+                f"(c.{col} >= :lo{i} AND c.{col} < :hi{i})",
                 {f"lo{i}": prefix.lo, f"hi{i}": prefix.lo + "\uffff"},
             )
         )
-    counts = [
-        int(session.execute(text(f"SELECT count(*) FROM ({sql})"), params).scalar_one())
-        for sql, params in branches
-    ]
-    if sum(1 for c in counts if c) <= 1:
-        return sum(counts)
-    union = " UNION ".join(sql for sql, _ in branches)
-    params = {k: v for _, ps in branches for k, v in ps.items()}
-    return int(session.execute(text(f"SELECT count(*) FROM ({union})"), params).scalar_one())
+
+    def count(where: str, params: dict[str, Any]) -> int:
+        sql = f"SELECT count(*) FROM cases AS c WHERE {where}"
+        return int(session.execute(text(sql), params).scalar_one())
+
+    counted = [(count(cond, params), cond, params) for cond, params in branches]
+    present = sorted((c for c in counted if c[0]), key=lambda c: -c[0])
+    if len(present) <= 1:
+        return present[0][0] if present else 0
+    total, seen, seen_params = present[0][0], [present[0][1]], dict(present[0][2])
+    for _n, cond, params in present[1:]:
+        others = " AND ".join(f"NOT {o}" for o in seen)
+        total += count(f"{cond} AND {others}", {**seen_params, **params})
+        seen.append(cond)
+        seen_params.update(params)
+    return total
 
 
 def rows_by_keys(session: Session, keys: Sequence[int]) -> list[CaseRow]:
