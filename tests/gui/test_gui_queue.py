@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.main_window import QUEUE_PAGE
 from eservice_desktop.gui.queue_page import (
     QUEUE_CHUNK,
@@ -174,3 +175,18 @@ def test_lists_load_as_the_clerk_scrolls_and_say_how_many_in_all(qtbot, ctx: Gui
     found = [i.case_number for i in page.model.items()]
     assert found == [r.case_number for r in cases.search(ctx.app, "H01", limit=200)]
     assert len(set(found)) == 2 * SEARCH_CHUNK
+
+
+def test_the_list_says_how_many_in_english(qtbot, ctx: GuiContext, qapp: QApplication):
+    seed_demo_bulk(ctx.app, 1300, seed=8, days=3)
+    translators = install_translators(qapp, "en")
+    try:
+        ctx.lang = "en"
+        page = QueuePage(ctx)
+        qtbot.addWidget(page)
+        page.search_box.setText("H01")
+        page.search_now()
+        qtbot.waitUntil(lambda: page.total() == 1300, timeout=10000)
+        assert page.result_label.text() == f"Showing {SEARCH_CHUNK} of 1,300"
+    finally:
+        remove_translators(qapp, translators)
