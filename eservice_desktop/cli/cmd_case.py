@@ -37,9 +37,21 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(s)
     s.set_defaults(func=cmd_show)
 
-    q = cs.add_parser("search", help="以案號、身分證字號或姓名搜尋", parents=[common])
+    q = cs.add_parser(
+        "search",
+        help="搜尋：姓名、身分證字號或流水號的任一段，或案號開頭",
+        description=(
+            "Finds cases whose applicant name, ID number or case sequence number contains TEXT,"
+            " or whose case number starts with it (dashes optional), newest first. With --json:"
+            ' {"total": N, "limit": L, "offset": O, "cases": [...]}; total counts every match.'
+        ),
+        parents=[common],
+    )
     q.add_argument("text")
-    q.add_argument("--limit", type=int, default=50)
+    q.add_argument(
+        "--limit", default="50", help=f"rows to return, 1 to {cases.MAX_PAGE} (default 50)"
+    )
+    q.add_argument("--offset", default="0", help="matches to skip first (default 0)")
     add_json(q)
     q.set_defaults(func=cmd_search)
 
@@ -120,10 +132,29 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _whole_number(value: str, option: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise DomainError(
+            "page.not_a_number",
+            f"{option} 須為整數（收到「{value}」）",
+            f"{option} must be a whole number (got '{value}')",
+            option.lstrip("-"),
+        ) from None
+
+
 def cmd_search(args: argparse.Namespace) -> int:
+    try:
+        limit = _whole_number(args.limit, "--limit")
+        offset = _whole_number(args.offset, "--offset")
+        cases.check_page(limit, offset)
+    except DomainError as e:
+        return fail(args, e)
     app = open_from(args)
     try:
-        rows = cases.search(app, args.text, args.limit)
+        rows = cases.search(app, args.text, limit, offset)
+        total = cases.search_count(app, args.text)
     finally:
         app.close()
     data = [
@@ -138,13 +169,19 @@ def cmd_search(args: argparse.Namespace) -> int:
         }
         for r in rows
     ]
-    emit(
-        args,
-        data,
-        lambda: "\n".join(
-            f"{d['case_number']}  {d['applicant_name']}  {d['status']}" for d in data
-        ),
-    )
+    zh = lang_of(args).startswith("zh")
+
+    def human() -> str:
+        lines = [f"{d['case_number']}  {d['applicant_name']}  {d['status']}" for d in data]
+        first, last = (offset + 1, offset + len(data)) if data else (0, 0)
+        lines.append(
+            f"第 {first:,}–{last:,} 筆／共 {total:,} 件"
+            if zh
+            else f"{first:,}–{last:,} of {total:,}"
+        )
+        return "\n".join(lines)
+
+    emit(args, {"total": total, "limit": limit, "offset": offset, "cases": data}, human)
     return 0
 
 

@@ -165,28 +165,90 @@ def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]
     return out
 
 
-def load_queue(app: App, name: str, lang: str, limit: int = 500) -> list[QueueItem]:
-    return to_items(app, cases.queue(app, name, limit=limit), lang)
+#: Rows per load: the first screenful and each further load as the clerk scrolls.
+QUEUE_CHUNK = 500
+SEARCH_CHUNK = 100
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows of one load; ``more`` when the list goes on, ``after`` continues a search."""
+
+    items: list[QueueItem]
+    more: bool
+    after: int | None = None
+
+
+def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:
+    return queue_chunk(app, name, lang, 0, limit).items
+
+
+def queue_chunk(app: App, name: str, lang: str, offset: int = 0, limit: int = QUEUE_CHUNK) -> Chunk:
+    page = cases.queue_page(app, name, limit, offset)
+    return Chunk(to_items(app, page.rows, lang), page.more)
 
 
 def search_items(app: App, text: str, lang: str, limit: int = 50) -> list[QueueItem]:
-    return to_items(app, cases.search(app, text, limit=limit), lang)
+    return search_chunk(app, text, lang, None, limit).items
+
+
+def search_chunk(
+    app: App, text: str, lang: str, after: int | None = None, limit: int = SEARCH_CHUNK
+) -> Chunk:
+    page = cases.search_page(app, text, limit, after=after)
+    return Chunk(to_items(app, page.rows, lang), page.more, page.after)
 
 
 _DEADLINE_COLOURS = {"overdue": QColor("#b00020"), "due_soon": QColor("#a05a00")}
 
 
 class QueueModel(QAbstractTableModel):
-    """Read-only table over :class:`QueueItem` rows."""
+    """Read-only table over :class:`QueueItem` rows, loaded as the view scrolls.
+
+    ``set_items(items, fetch_more)`` starts a list; while ``fetch_more`` is set the view's
+    ``canFetchMore``/``fetchMore`` call it (once at a time) and the page appends the rows it
+    loaded off the UI thread with ``append_items``.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._items: list[QueueItem] = []
+        self._fetch_more: Any = None
+        self._fetching = False
 
-    def set_items(self, items: list[QueueItem]) -> None:
+    def set_items(self, items: list[QueueItem], fetch_more: Any = None) -> None:
         self.beginResetModel()
         self._items = list(items)
+        self._fetch_more = fetch_more
+        self._fetching = False
         self.endResetModel()
+
+    def append_items(self, items: list[QueueItem], fetch_more: Any = None) -> None:
+        self._fetching = False
+        self._fetch_more = fetch_more
+        if items:
+            first = len(self._items)
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
+            self._items.extend(items)
+            self.endInsertRows()
+
+    def stop_fetching(self) -> None:
+        self._fetching = False
+        self._fetch_more = None
+
+    def canFetchMore(  # noqa: N802
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> bool:
+        return not parent.isValid() and self._fetch_more is not None and not self._fetching
+
+    def fetchMore(  # noqa: N802
+        self,
+        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
+    ) -> None:
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self._fetch_more()
 
     def items(self) -> list[QueueItem]:
         return list(self._items)
@@ -297,6 +359,9 @@ class QueuePage(QWidget):
         self.loaded = False
         self._counting = False
         self._counts_dirty = False
+        self._total: int | None = None
+        self._total_running = False
+        self._total_wanted: tuple[int, tuple[Any, ...]] | None = None
 
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("queue_tabs")
@@ -410,37 +475,121 @@ class QueuePage(QWidget):
         self._query(search_items, self.ctx.app, text, self.ctx.lang)
 
     def _query(self, fn: Any, *args: Any) -> None:
+        """First rows of a queue (``load_queue``) or search (``search_items``); the rest load
+        as the table scrolls, and the total is counted on a worker meanwhile."""
         self._generation += 1
         generation = self._generation
         if self._pending is not None:
             self._pending.cancel()
         searching = fn is search_items
+        app, key, lang = args[0], args[1], args[2]
+        self._total = None
+        if searching:
+            first: Any = (search_chunk, app, key, lang)
+            count: Any = (cases.search_count, app, key)
+        else:
+            first = (queue_chunk, app, key, lang)
+            count = (cases.queue_total, app, key)
 
-        def done(items: list[QueueItem]) -> None:
+        def done(chunk: Chunk) -> None:
             if generation != self._generation:
                 return  # a newer keystroke asked since: stale
             self._pending = None
-            self._show(items, searching)
+            self._show(chunk, searching)
+            self._count(generation, count)
 
-        self._pending = self.ctx.tasks.run(fn, *args, on_done=done, on_error=self._failed)
+        self._pending = self.ctx.tasks.run(*first, on_done=done, on_error=self._failed)
+
+    def _more(self, generation: int, searching: bool, loaded: Chunk) -> Any:
+        """The model's fetchMore for the list shown: loads the next chunk on a worker."""
+        if not loaded.more:
+            return None
+        app, lang = self.ctx.app, self.ctx.lang
+        text = self.search_box.text().strip()
+        queue_name = self.queue_name
+
+        def fetch() -> None:
+            if searching:
+                self.ctx.tasks.run(
+                    search_chunk, app, text, lang, loaded.after, on_done=done, on_error=failed
+                )
+            else:
+                offset = self.model.rowCount()
+                self.ctx.tasks.run(
+                    queue_chunk, app, queue_name, lang, offset, on_done=done, on_error=failed
+                )
+
+        def done(chunk: Chunk) -> None:
+            if generation != self._generation:
+                return
+            self.model.append_items(chunk.items, self._more(generation, searching, chunk))
+            self._show_counts()
+
+        def failed(error: object) -> None:
+            if generation == self._generation:
+                self.model.stop_fetching()
+                self._failed(error)
+
+        return fetch
+
+    def _count(self, generation: int, job: tuple[Any, ...]) -> None:
+        """At most one total counted at a time; a newer list's count replaces a waiting one."""
+        if self._total_running:
+            self._total_wanted = (generation, job)
+            return
+        self._total_running = True
+
+        def finish() -> None:
+            self._total_running = False
+            wanted, self._total_wanted = self._total_wanted, None
+            if wanted is not None and wanted[0] == self._generation:
+                self._count(*wanted)
+
+        def done(total: int) -> None:
+            if generation == self._generation:
+                self._total = total
+                self._show_counts()
+            finish()
+
+        def failed(error: object) -> None:
+            finish()
+            if generation == self._generation:
+                self._failed(error)
+
+        self.ctx.tasks.run(*job, on_done=done, on_error=failed)
+
+    def _show_counts(self) -> None:
+        shown = f"{self.model.rowCount():,}"
+        if self._total is None:
+            text = self.tr("顯示 {shown} 筆／計算總數中…").format(shown=shown)
+        else:
+            text = self.tr("顯示 {shown} 筆／共 {total} 件").format(
+                shown=shown, total=f"{self._total:,}"
+            )
+        self.result_label.setText(text)
+
+    def total(self) -> int | None:
+        """Every case of the list shown (None while it is being counted)."""
+        return self._total
 
     def _failed(self, error: object) -> None:
         self._pending = None
         msg = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
         self.result_label.setText(msg)
 
-    def _show(self, items: list[QueueItem], searching: bool) -> None:
+    def _show(self, chunk: Chunk, searching: bool) -> None:
         current = self.current_case_number()
+        items = chunk.items
         first = not self._sized and bool(items)
-        self.model.set_items(items)
+        # A new list starts at its top (left at the bottom, the reset would load a second
+        # chunk at once).
+        self.table.scrollToTop()
+        self.model.set_items(items, self._more(self._generation, searching, chunk))
         self.loaded = True
         if first:
             self._sized = True
             self.table.resizeColumnsToContents()
-        if searching:
-            self.result_label.setText(self.tr("搜尋結果：{n} 件").format(n=len(items)))
-        else:
-            self.result_label.setText(self.tr("共 {n} 件").format(n=len(items)))
+        self._show_counts()
         if current:
             self.select_case(current)
         if self._open_first:

@@ -277,14 +277,33 @@ NEWEST_FIRST = (CaseRow.received_day.desc(), CaseRow.received_at.desc())
 QUEUES = ("today", "supplement", "due_soon", "overdue", "open", "all")
 
 
-def queue(app: App, name: str, limit: int = 500) -> list[QueueRow]:
+def queue(app: App, name: str, limit: int = 500, offset: int = 0) -> list[QueueRow]:
     """The clerk's queues: today's intake, awaiting supplement, due within 2 working days,
-    overdue, every open case, or everything (newest first)."""
+    overdue, every open case, or everything (newest first); ``limit`` rows from ``offset``."""
+    return queue_page(app, name, limit, offset).rows
+
+
+def queue_page(app: App, name: str, limit: int = 500, offset: int = 0) -> Page:
+    check_page(limit, offset)
+    stmt = _queue_select(app, name, select(CaseRow))
+    with app.reading() as s:
+        rows = [_queue_row(r) for r in s.scalars(stmt.limit(limit + 1).offset(offset))]
+    return Page(rows[:limit], len(rows) > limit)
+
+
+def queue_total(app: App, name: str) -> int:
+    """Every case of a queue (the list shows how many it has loaded of these)."""
+    stmt = _queue_select(app, name, select(func.count()).select_from(CaseRow), ordered=False)
+    with app.reading() as s:
+        return int(s.scalar(stmt) or 0)
+
+
+def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
     if name not in QUEUES:
         raise DomainError("queue.unknown", f"未知的清單：{name}", f"Unknown queue: {name}")
     day = today(app)
     office = app.settings.office_code
-    stmt = select(CaseRow).where(CaseRow.office == office)
+    stmt = stmt.where(CaseRow.office == office)
     if name == "today":
         stmt = stmt.where(CaseRow.received_day == day).order_by(CaseRow.received_at.desc())
     elif name == "supplement":
@@ -303,8 +322,9 @@ def queue(app: App, name: str, limit: int = 500) -> list[QueueRow]:
         stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES)).order_by(*NEWEST_FIRST)
     else:
         stmt = stmt.order_by(*NEWEST_FIRST)
-    with app.reading() as s:
-        return [_queue_row(r) for r in s.scalars(stmt.limit(limit))]
+    if not ordered:
+        stmt = stmt.order_by(None)
+    return stmt
 
 
 def queue_counts(app: App) -> dict[str, int]:
@@ -332,9 +352,59 @@ def _working_day_after(app: App, day: date, n: int) -> date:
     return d
 
 
-def search(app: App, text: str, limit: int = 50) -> list[QueueRow]:
+#: Most rows one search or queue call returns (the CLI refuses a larger --limit).
+MAX_PAGE = 1000
+#: Largest offset accepted: more cases than any office holds, far below SQLite's integers.
+MAX_OFFSET = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Page:
+    """Rows of a list and whether more follow; ``after`` continues a search from its last row."""
+
+    rows: list[QueueRow]
+    more: bool
+    after: int | None = None
+
+
+def check_page(limit: int, offset: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise DomainError(
+            "page.limit",
+            f"每頁筆數須介於 1 與 {MAX_PAGE} 之間（收到 {limit}）",
+            f"The page size must be between 1 and {MAX_PAGE} (got {limit})",
+        )
+    if not 0 <= offset <= MAX_OFFSET:
+        raise DomainError(
+            "page.offset",
+            f"起始位置須介於 0 與 {MAX_OFFSET:,} 之間（收到 {offset}）",
+            f"The offset must be between 0 and {MAX_OFFSET:,} (got {offset})",
+        )
+
+
+def search(app: App, text: str, limit: int = 50, offset: int = 0) -> list[QueueRow]:
+    """Cases whose name, ID number or sequence number contains ``text`` or whose case number
+    starts with it (storage/search.py), newest first."""
+    return search_page(app, text, limit, offset).rows
+
+
+def search_page(
+    app: App, text: str, limit: int = 100, offset: int = 0, after: int | None = None
+) -> Page:
+    """One page of a search; the next page is ``search_page(..., after=page.after)``."""
+    check_page(limit, offset)
     with app.reading() as s:
-        return [_queue_row(r) for r in repo.search_cases(s, text, limit)]
+        rows = repo.search_cases(s, text, limit + 1, offset, after)
+        more = len(rows) > limit
+        rows = rows[:limit]
+        last = rows[-1].search_key if rows else after
+        return Page([_queue_row(r) for r in rows], more, last)
+
+
+def search_count(app: App, text: str) -> int:
+    """How many cases a search matches, every one counted (the lists say "n of N")."""
+    with app.reading() as s:
+        return repo.count_search(s, text)
 
 
 def days_ago(app: App, n: int) -> date:

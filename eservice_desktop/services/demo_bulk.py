@@ -24,6 +24,8 @@ from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
@@ -32,7 +34,8 @@ from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import demo
 from eservice_desktop.services.app import App
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import repo, search
+from eservice_desktop.storage.models import CaseRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 #: SQLite page cache for bulk writes, in KiB.
@@ -45,8 +48,8 @@ _EVENT_SQL = (
 _CASE_SQL = (
     "INSERT INTO cases (case_id, case_number, service_code, office, applicant_id, "
     "applicant_name, applicant_kind, status, received_at, received_day, due_date, closed_at, "
-    "fees_due, paid, pickup_office, updated_at, state) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?)"
+    "fees_due, paid, pickup_office, updated_at, state, search_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?)"
 )
 
 
@@ -96,6 +99,11 @@ def seed_demo_bulk(
             due_cache[key] = due_date(received, limit, app.calendar, hours)
         return due_cache[key]
 
+    with app.reading() as session:
+        # Search keys are unique receipt times (storage/search.py): ties move up by one.
+        used_keys = set(
+            session.scalars(select(CaseRow.search_key).where(CaseRow.search_key.is_not(None)))
+        )
     while done < cases:
         n = min(batch, cases - done)
         received_list = sorted(
@@ -103,6 +111,7 @@ def seed_demo_bulk(
         )
         event_rows: list[tuple[Any, ...]] = []
         case_rows: list[tuple[Any, ...]] = []
+        index_rows: list[tuple[int, str, str, str]] = []
         with app.transaction() as session:
             numbers = _reserve_numbers(session, app, received_list)
             for received, number in zip(received_list, numbers, strict=True):
@@ -134,6 +143,11 @@ def seed_demo_bulk(
                     )
                 applicant = evs[0][2]["applicant"]
                 counts[status] = counts.get(status, 0) + 1
+                key = search.base_key(received)
+                while key in used_keys:
+                    key += 1
+                used_keys.add(key)
+                index_rows.append((key, number, applicant["id"], applicant["name"]))
                 case_rows.append(
                     (
                         case_id,
@@ -151,6 +165,7 @@ def seed_demo_bulk(
                         pickup_office,
                         now_text,
                         dumps(summary),
+                        key,
                     )
                 )
             conn = session.connection()
@@ -159,6 +174,7 @@ def seed_demo_bulk(
             conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             conn.exec_driver_sql(_EVENT_SQL, event_rows)
             conn.exec_driver_sql(_CASE_SQL, case_rows)
+            search.insert_many(session, index_rows)
         done += n
         if progress:
             progress(done, cases)

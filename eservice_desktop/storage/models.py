@@ -78,12 +78,16 @@ class CaseRow(Base):
     pickup_office: Mapped[str] = mapped_column(String(8), nullable=False, default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     state: Mapped[dict] = mapped_column(JSON, nullable=False)  # type: ignore[type-arg]
+    #: Newest-first order of search results and the rowid of the case in the ``case_search``
+    #: full-text index (storage/search.py): receipt time in microseconds, unique.
+    search_key: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (
         Index("ix_cases_office_status_due", "office", "status", "due_date"),
         Index("ix_cases_office_status_received", "office", "status", "received_at"),
         Index("ix_cases_office_received", "office", "received_day", "received_at"),
         Index("ix_cases_pickup", "pickup_office", "status"),
+        Index("ix_cases_search_key", "search_key", unique=True),
     )
 
 

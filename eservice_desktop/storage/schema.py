@@ -13,6 +13,7 @@ from sqlalchemy import MetaData
 
 import eservice_desktop.storage as _pkg
 from eservice_desktop.storage.models import Base
+from eservice_desktop.storage.search import SEARCH_TABLES
 
 
 def load_all_models() -> MetaData:
@@ -23,3 +24,9 @@ def load_all_models() -> MetaData:
 
 
 metadata = load_all_models()
+
+
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Alembic filter: the FTS5 search index (created by raw SQL in its migration, see
+    storage/search.py) is not part of the SQLAlchemy metadata and is left alone."""
+    return not (type_ == "table" and name in SEARCH_TABLES)

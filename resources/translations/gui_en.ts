@@ -332,12 +332,12 @@ Version {version}</translation>
         <translation>Filter this list</translation>
     </message>
     <message>
-        <source>搜尋結果：{n} 件</source>
-        <translation>Search results: {n}</translation>
+        <source>顯示 {shown} 筆／共 {total} 件</source>
+        <translation>Showing {shown} of {total}</translation>
     </message>
     <message>
-        <source>共 {n} 件</source>
-        <translation>{n} cases</translation>
+        <source>顯示 {shown} 筆／計算總數中…</source>
+        <translation>Showing {shown} (counting all…)</translation>
     </message>
 </context>
 </TS>

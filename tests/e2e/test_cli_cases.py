@@ -52,9 +52,39 @@ def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-
     assert case["due"] == "2026-03-09" and case["copies"] == 2 and case["phone"] == "0912345678"
     shown = cli("case", "show", case["case_number"].replace("-", ""), "--json").json
     assert shown["case_number"] == case["case_number"] and shown["applicant_name"] == "王小明"
-    found = cli("case", "search", "王小", "--json").json
-    assert [c["case_number"] for c in found] == [case["case_number"]]
-    assert found[0]["applicant_id_masked"] == "A12345****"
+    found = cli("case", "search", "小明", "--json").json
+    assert found["total"] == 1 and found["offset"] == 0 and found["limit"] == 50
+    assert [c["case_number"] for c in found["cases"]] == [case["case_number"]]
+    assert found["cases"][0]["applicant_id_masked"] == "A12345****"
+
+
+def test_search_pages_with_total_and_refuses_bad_pages(cli) -> None:  # type: ignore[no-untyped-def]
+    taken = []
+    for pid, name in (("A123456789", "王小明"), ("F131104093", "陳小明"), ("B120000008", "林小明")):
+        r = cli("case", "intake", *HR, "--applicant-id", pid, "--applicant-name", name, "--json")
+        assert r.code == 0, r.err
+        taken.append(r.json["case_number"])
+    newest_first = taken[::-1]
+    page = cli("case", "search", "小明", "--limit", "2", "--json").json
+    assert page["total"] == 3 and [c["case_number"] for c in page["cases"]] == newest_first[:2]
+    rest = cli("case", "search", "小明", "--limit", "2", "--offset", "2", "--json").json
+    assert rest["total"] == 3 and [c["case_number"] for c in rest["cases"]] == newest_first[2:]
+    human = cli("case", "search", "小明", "--limit", "2")
+    assert human.code == 0 and human.out.strip().splitlines()[-1] == "第 1–2 筆／共 3 件"
+    for bad in (
+        ["--limit", "0"],
+        ["--limit", "-5"],
+        ["--limit", "100000"],
+        ["--offset", "-1"],
+        ["--offset", "99999999999999999999"],
+        ["--limit", "ten"],
+    ):
+        r = cli("case", "search", "小明", *bad, "--json")
+        assert r.code == 2, bad
+        assert r.json["ok"] is False and r.json["error"].startswith("page."), bad
+        assert len(r.err.strip().splitlines()) == 1 and r.out.count("\n") == 1, bad
+    english = cli("--lang", "en", "case", "search", "小明", "--limit", "0")
+    assert english.code == 2 and "between 1 and 1000" in english.err
 
 
 def test_bad_id_exits_2_with_one_line_and_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""Queue page: the model passes Qt's model tester, search as you type, queues and counts."""
+"""Queue page: the model passes Qt's model tester, search as you type, queues and counts,
+rows loaded as the table scrolls."""
 
 from __future__ import annotations
 
@@ -9,10 +10,18 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.main_window import QUEUE_PAGE
-from eservice_desktop.gui.queue_page import QueueModel, QueuePage, load_queue
+from eservice_desktop.gui.queue_page import (
+    QUEUE_CHUNK,
+    SEARCH_CHUNK,
+    QueueModel,
+    QueuePage,
+    load_queue,
+)
 from eservice_desktop.services import cases
 from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.demo_bulk import seed_demo_bulk
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 
@@ -73,7 +82,9 @@ def test_search_as_you_type_by_number_id_and_chinese_name(qtbot, ctx: GuiContext
     type_text("王小")  # Chinese name prefix, committed by the input method
     qtbot.waitUntil(lambda: wang.case_number in numbers(), timeout=3000)
     assert all(i.applicant_name.startswith("王小") for i in page.model.items())
-    assert "搜尋結果" in page.result_label.text()
+    qtbot.waitUntil(lambda: page.total() is not None, timeout=3000)
+    shown = len(page.model.items())
+    assert page.result_label.text() == f"顯示 {shown} 筆／共 {page.total()} 件"
 
     # Down then Enter opens the case detail.
     press(Qt.Key.Key_Down)
@@ -126,3 +137,56 @@ def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
     assert first == old.case_number
     page.filter_box.setText("林美")
     assert page.proxy.rowCount() == 1
+
+
+def test_lists_load_as_the_clerk_scrolls_and_say_how_many_in_all(qtbot, ctx: GuiContext):
+    seed_demo_bulk(ctx.app, 2000, seed=4, days=3)
+    total = cases.queue_total(ctx.app, "open")
+    assert total > QUEUE_CHUNK
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 600)
+    page.show()
+    page.tabs.setCurrentIndex(4)  # all open cases
+    qtbot.waitUntil(lambda: page.total() == total, timeout=10000)
+    assert page.model.rowCount() == QUEUE_CHUNK  # nothing silently dropped: more to come
+    assert page.result_label.text() == f"顯示 500 筆／共 {total:,} 件"
+
+    def scroll_to_end(expected: int) -> None:
+        page.table.scrollToBottom()
+        qtbot.waitUntil(lambda: page.model.rowCount() == expected, timeout=10000)
+
+    scroll_to_end(min(total, 2 * QUEUE_CHUNK))
+    while page.model.rowCount() < total:
+        scroll_to_end(min(total, page.model.rowCount() + QUEUE_CHUNK))
+    assert not page.model.canFetchMore()
+    assert page.result_label.text() == f"顯示 {total:,} 筆／共 {total:,} 件"
+    shown = [i.case_number for i in page.model.items()]
+    assert shown == [r.case_number for r in cases.queue(ctx.app, "open", limit=1000)]
+
+    # A search as broad as the whole office: 100 rows first, the rest as the clerk scrolls.
+    page.search_box.setText("H01")
+    page.search_now()
+    qtbot.waitUntil(lambda: page.total() == 2000, timeout=10000)
+    assert page.model.rowCount() == SEARCH_CHUNK
+    assert page.result_label.text() == f"顯示 {SEARCH_CHUNK} 筆／共 2,000 件"
+    scroll_to_end(2 * SEARCH_CHUNK)
+    assert page.result_label.text() == f"顯示 {2 * SEARCH_CHUNK} 筆／共 2,000 件"
+    found = [i.case_number for i in page.model.items()]
+    assert found == [r.case_number for r in cases.search(ctx.app, "H01", limit=200)]
+    assert len(set(found)) == 2 * SEARCH_CHUNK
+
+
+def test_the_list_says_how_many_in_english(qtbot, ctx: GuiContext, qapp: QApplication):
+    seed_demo_bulk(ctx.app, 1300, seed=8, days=3)
+    translators = install_translators(qapp, "en")
+    try:
+        ctx.lang = "en"
+        page = QueuePage(ctx)
+        qtbot.addWidget(page)
+        page.search_box.setText("H01")
+        page.search_now()
+        qtbot.waitUntil(lambda: page.total() == 1300, timeout=10000)
+        assert page.result_label.text() == f"Showing {SEARCH_CHUNK} of 1,300"
+    finally:
+        remove_translators(qapp, translators)

@@ -39,10 +39,11 @@ def test_empty_database_upgrades_to_head_and_matches_models(tmp_path: Path) -> N
         from alembic.autogenerate import compare_metadata
         from alembic.runtime.migration import MigrationContext
 
-        from eservice_desktop.storage.schema import metadata
+        from eservice_desktop.storage.schema import include_name, metadata
 
         with app.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+            ctx = MigrationContext.configure(conn, opts={"include_name": include_name})
+            diff = compare_metadata(ctx, metadata)
         assert diff == [], f"models and migrations differ: {diff}"
     finally:
         app.close()
@@ -107,5 +108,55 @@ def test_wal_and_full_sync_are_on(tmp_path: Path) -> None:
         with app.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    finally:
+        app.close()
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[f.stem for f in FIXTURES])
+def test_kept_old_databases_are_searchable_by_substring_after_upgrade(
+    tmp_path: Path, fixture: Path
+) -> None:
+    """Migration 0008 fills the search index from the cases already there."""
+    settings = Settings(data_dir=tmp_path)
+    shutil.copy(fixture, settings.db_path)
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        wang = [r.case_number for r in cases.queue(app, "all") if r.applicant_name == "王小明"]
+        assert [r.case_number for r in cases.search(app, "小明")] == wang
+        assert [r.case_number for r in cases.search(app, "6789")] == wang  # A123456789
+        assert cases.search_count(app, "美玲") == 1
+        seq = wang[0].split("-")[3]
+        assert [r.case_number for r in cases.search(app, seq)] == wang
+        # A case taken after the upgrade is indexed like the old ones, newest first.
+        from eservice_desktop.services.intake import IntakeRequest, intake
+
+        fields = {
+            "registered_address": "桃園市桃園區中正路1號",
+            "transcript_kind": "現戶",
+            "record_detail": "省略記事",
+        }
+        new = intake(app, IntakeRequest("HR-TRANSCRIPT", "B123456780", "陳小明", fields=fields))
+        assert [r.case_number for r in cases.search(app, "小明")] == [new.case_number, *wang]
+    finally:
+        app.close()
+
+
+def test_search_index_migration_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    shutil.copy(FIXTURES[-1], settings.db_path)
+    open_app(settings, clock=lambda: NOW).close()
+    engine = db.make_engine(settings.db_url)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(settings.db_url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0007")
+    engine.dispose()
+    with sqlite3.connect(settings.db_path) as conn:
+        names = {r[0] for r in conn.execute("select name from sqlite_master")}
+        columns = {r[1] for r in conn.execute("pragma table_info(cases)")}
+    assert "case_search" not in names and "search_key" not in columns
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        assert cases.search_count(app, "小明") == 1
     finally:
         app.close()

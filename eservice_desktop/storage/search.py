@@ -1,0 +1,322 @@
+"""Substring search over the cases projection, backed by an SQLite FTS5 trigram index.
+
+What a clerk can type, and what it finds (``text`` stripped; letters compared without case):
+
+- 3 characters or more: any part of the applicant's name (``王小明`` for 王小明), of the ID
+  number (its last digits, ``6789``), or of the case number's sequence with its check digit
+  (``000027`` or ``000027-8`` for ``H01-01-115-000027-8``): the trigram index.
+- 2 characters: any two neighbouring characters of the name (``小明`` finds 王小明; trigrams
+  cannot hold a 2-character query, so the index also keeps each name's bigrams, each followed
+  by a separator, and ``小明`` is looked up as the trigram ``小明`` + separator).
+- Always: the start of the case number, with or without dashes (``H0101115000027``); for 1 or
+  2 characters also the start of the ID number, and for 1 character the start of the name
+  (B-tree indexes of the ``cases`` table). One character is a prefix only: as a substring it
+  would match almost every case.
+
+Results come newest first. Each case has a unique ``search_key`` (its receipt time in
+microseconds since 1970, moved up by one on the rare tie): the FTS rowid, and an indexed
+column of ``cases``, so every branch yields its matches in that order and pages continue from
+the last key shown (keyset paging: the 1,000th page costs what the first does).
+
+The index is ``case_search``, an FTS5 table without content (``content=''``): it keeps the
+trigrams (the index terms) and for each the rowids and positions, no row of text; reading it
+back gives no names or ID numbers, only which keys contain a trigram. Personal data in it is
+thus no more than the ``cases`` table holds next to it, in the same file (encrypted, backed up
+and deleted with it).
+It is written by :func:`index_case` in the transaction that writes the projection row, and
+created and filled by migration 0008. The county's PostgreSQL is not concerned: it has no
+``cases`` projection of this kind and no search.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from eservice_desktop.storage.models import CaseRow
+
+#: Tables FTS5 creates for the index (the virtual table and its shadow tables); the schema
+#: comparison and Alembic's autogenerate leave them alone (see migrations/env.py).
+SEARCH_TABLES = frozenset(
+    {
+        "case_search",
+        "case_search_data",
+        "case_search_idx",
+        "case_search_content",
+        "case_search_docsize",
+        "case_search_config",
+    }
+)
+
+#: Follows each name bigram in the ``pairs`` column; never part of a query.
+PAIR_END = "\x1e"
+
+CREATE_INDEX_SQL = (
+    "CREATE VIRTUAL TABLE case_search USING fts5("
+    "name, id, num, pairs, content='', columnsize=0, tokenize='trigram')"
+)
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+#: A prefix branch with at most this many matches is read through its own index and sorted;
+#: a broader one walks the search_key index newest first and filters (its matches are dense).
+SORT_AT_MOST = 10_000
+
+
+def base_key(received_at: datetime) -> int:
+    """Receipt time in whole microseconds since 1970 (UTC; naive values are UTC)."""
+    aware = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
+    return (aware - _EPOCH) // timedelta(microseconds=1)
+
+
+def case_sequence(case_number: str) -> str:
+    """``H01-01-115-000027-8`` -> ``0000278``: the part of the number the index holds."""
+    parts = case_number.split("-")
+    return "".join(parts[3:]) if len(parts) >= 5 else case_number.replace("-", "")
+
+
+def name_pairs(name: str) -> str:
+    return "".join(name[i : i + 2] + PAIR_END for i in range(len(name) - 1))
+
+
+def index_values(case_number: str, applicant_id: str, applicant_name: str) -> dict[str, str]:
+    return {
+        "name": applicant_name,
+        "id": applicant_id.upper(),
+        "num": case_sequence(case_number),
+        "pairs": name_pairs(applicant_name),
+    }
+
+
+_INSERT = text(
+    "INSERT INTO case_search (rowid, name, id, num, pairs) VALUES (:key, :name, :id, :num, :pairs)"
+)
+# A contentless table forgets its text: removing a row means giving back the values indexed.
+_DELETE = text(
+    "INSERT INTO case_search (case_search, rowid, name, id, num, pairs) "
+    "VALUES ('delete', :key, :name, :id, :num, :pairs)"
+)
+
+
+def free_key(session: Session, received_at: datetime) -> int:
+    key = base_key(received_at)
+    while session.execute(text("SELECT 1 FROM cases WHERE search_key = :k"), {"k": key}).first():
+        key += 1
+    return key
+
+
+def index_case(
+    session: Session,
+    key: int,
+    new: tuple[str, str, str],
+    old: tuple[str, str, str] | None = None,
+) -> None:
+    """Adds (or, given the values indexed before, replaces) one case's index entry.
+
+    ``new``/``old`` are (case number, applicant ID, applicant name).
+    """
+    if old is not None:
+        if old == new:
+            return
+        session.execute(_DELETE, {"key": key, **index_values(*old)})
+    session.execute(_INSERT, {"key": key, **index_values(*new)})
+
+
+def bulk_rows(rows: Iterable[tuple[int, str, str, str]]) -> list[dict[str, Any]]:
+    """Parameters for ``INSERT`` of many (key, case number, ID, name) rows at once."""
+    return [{"key": k, **index_values(n, i, a)} for k, n, i, a in rows]
+
+
+def insert_many(session: Session, rows: Iterable[tuple[int, str, str, str]]) -> None:
+    params = bulk_rows(rows)
+    if params:
+        session.execute(_INSERT, params)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+
+def _phrase(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _clean(value: str) -> str:
+    return "".join(ch for ch in value if ch.isprintable()).strip()
+
+
+@dataclass(frozen=True)
+class _Prefix:
+    column: str
+    lo: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How one query text is answered: an FTS5 expression and B-tree prefix ranges."""
+
+    match: str | None
+    prefixes: tuple[_Prefix, ...]
+
+    @property
+    def empty(self) -> bool:
+        return self.match is None and not self.prefixes
+
+
+def plan(raw: str) -> Plan:
+    q = _clean(raw)
+    if not q:
+        return Plan(None, ())
+    compact = q.upper().replace("-", "").replace(" ", "")
+    parts: list[str] = []
+    if len(q) == 2:
+        parts.append("pairs : " + _phrase(q + PAIR_END))
+    elif len(q) >= 3:
+        parts.append("name : " + _phrase(q))
+    if len(compact) >= 3:
+        parts.append("{id num} : " + _phrase(compact))
+    prefixes: list[_Prefix] = []
+    latin = compact.isascii() and compact.isalnum()
+    if latin and (compact[:1].isalpha() or compact.isdigit()):
+        prefixes.append(_Prefix("case_number", dash_case_prefix(compact)))
+    if latin and len(compact) < 3:
+        prefixes.append(_Prefix("applicant_id", compact))
+    if len(q) == 1:
+        prefixes.append(_Prefix("applicant_name", q))
+    return Plan(" OR ".join(parts) or None, tuple(prefixes))
+
+
+def dash_case_prefix(compact: str) -> str:
+    """Re-inserts dashes at the case number's group boundaries (3-2-3-6-1)."""
+    out = []
+    for i, ch in enumerate(compact):
+        if i in (3, 5, 8, 14):
+            out.append("-")
+        out.append(ch)
+    return "".join(out)
+
+
+def _range(p: _Prefix) -> dict[str, str]:
+    return {"lo": p.lo, "hi": p.lo + "\uffff"}
+
+
+def _after(after: int | None) -> tuple[str, dict[str, int]]:
+    return ("", {}) if after is None else (" AND search_key < :after", {"after": after})
+
+
+def _fts_keys(session: Session, match: str, n: int, after: int | None) -> list[int]:
+    cond = "" if after is None else " AND rowid < :after"
+    sql = (
+        f"SELECT rowid FROM case_search WHERE case_search MATCH :q{cond} "
+        "ORDER BY rowid DESC LIMIT :n"
+    )
+    params: dict[str, Any] = {"q": match, "n": n}
+    if after is not None:
+        params["after"] = after
+    return [int(k) for k in session.execute(text(sql), params).scalars()]
+
+
+def _prefix_keys(session: Session, p: _Prefix, n: int, after: int | None) -> list[int]:
+    col = p.column
+    rng = _range(p)
+    dense = (
+        session.execute(
+            text(
+                f"SELECT count(*) FROM (SELECT 1 FROM cases WHERE {col} >= :lo AND {col} < :hi "
+                "LIMIT :cap)"
+            ),
+            {**rng, "cap": SORT_AT_MOST + 1},
+        ).scalar_one()
+        > SORT_AT_MOST
+    )
+    cond, extra = _after(after)
+    if dense:
+        # Most rows match: walk the key index newest first ("+col" keeps SQLite off the
+        # column's index) and stop at n.
+        sql = (
+            f"SELECT search_key FROM cases WHERE +{col} >= :lo AND +{col} < :hi{cond} "
+            "ORDER BY search_key DESC LIMIT :n"
+        )
+    else:
+        # Few rows match: read them through the column's index and sort ("+search_key"
+        # keeps SQLite from walking the whole key index instead).
+        sql = (
+            f"SELECT search_key FROM cases WHERE {col} >= :lo AND {col} < :hi{cond} "
+            "ORDER BY +search_key DESC LIMIT :n"
+        )
+    return [int(k) for k in session.execute(text(sql), {**rng, **extra, "n": n}).scalars()]
+
+
+def search_keys(
+    session: Session, raw: str, limit: int, offset: int = 0, after: int | None = None
+) -> list[int]:
+    """The keys of the matching cases, newest first: ``limit`` of them after skipping
+    ``offset`` (from the start, or after the key ``after`` when given)."""
+    p = plan(raw)
+    if p.empty or limit <= 0:
+        return []
+    n = offset + limit
+    found: set[int] = set()
+    if p.match is not None:
+        found.update(_fts_keys(session, p.match, n, after))
+    for prefix in p.prefixes:
+        found.update(_prefix_keys(session, prefix, n, after))
+    return sorted(found, reverse=True)[offset:n]
+
+
+def count_matches(session: Session, raw: str) -> int:
+    """How many cases the text matches, exactly (each case once).
+
+    Each branch is counted through its own index. When several have matches, the largest
+    counts in full and each other one only its cases outside the branches before it
+    (``|L| + |S1 - L| + |S2 - L - S1|``): a broad prefix ("H" is every case number) is never
+    put through a UNION of a million keys.
+    """
+    p = plan(raw)
+    if p.empty:
+        return 0
+    # (condition on the cases row "c", parameters) per branch
+    branches: list[tuple[str, dict[str, Any]]] = []
+    if p.match is not None:
+        branches.append(
+            (
+                "c.search_key IN (SELECT rowid FROM case_search WHERE case_search MATCH :q)",
+                {"q": p.match},
+            )
+        )
+    for i, prefix in enumerate(p.prefixes):
+        col = prefix.column
+        branches.append(
+            (
+                f"(c.{col} >= :lo{i} AND c.{col} < :hi{i})",
+                {f"lo{i}": prefix.lo, f"hi{i}": prefix.lo + "\uffff"},
+            )
+        )
+
+    def count(where: str, params: dict[str, Any]) -> int:
+        sql = f"SELECT count(*) FROM cases AS c WHERE {where}"
+        return int(session.execute(text(sql), params).scalar_one())
+
+    counted = [(count(cond, params), cond, params) for cond, params in branches]
+    present = sorted((c for c in counted if c[0]), key=lambda c: -c[0])
+    if len(present) <= 1:
+        return present[0][0] if present else 0
+    total, seen, seen_params = present[0][0], [present[0][1]], dict(present[0][2])
+    for _n, cond, params in present[1:]:
+        others = " AND ".join(f"NOT {o}" for o in seen)
+        total += count(f"{cond} AND {others}", {**seen_params, **params})
+        seen.append(cond)
+        seen_params.update(params)
+    return total
+
+
+def rows_by_keys(session: Session, keys: Sequence[int]) -> list[CaseRow]:
+    if not keys:
+        return []
+    rows = session.scalars(select(CaseRow).where(CaseRow.search_key.in_(list(keys)))).all()
+    order = {k: i for i, k in enumerate(keys)}
+    return sorted(rows, key=lambda r: order.get(r.search_key or 0, 0))

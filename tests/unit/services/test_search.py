@@ -1,0 +1,185 @@
+"""Substring search (storage/search.py): what it finds, that it equals a plain scan of the
+table in every branch, order and page, and that the index moves with the projection."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import select, text
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+from eservice_desktop.services.demo_bulk import seed_demo_bulk
+from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.storage import repo, search
+from eservice_desktop.storage.models import CaseRow
+
+FIELDS = {
+    "registered_address": "桃園市桃園區中正路1號",
+    "transcript_kind": "現戶",
+    "record_detail": "省略記事",
+}
+
+
+def _take(app: App, pid: str, name: str) -> cases.CaseView:
+    return intake(app, IntakeRequest("HR-TRANSCRIPT", pid, name, fields=FIELDS))
+
+
+def _numbers(rows: list[cases.QueueRow]) -> list[str]:
+    return [r.case_number for r in rows]
+
+
+def test_given_name_sequence_number_and_id_digits_find_the_case(app: App) -> None:
+    seed_demo_bulk(app, 300, seed=11, days=20)
+    wang = _take(app, "A123456789", "王小明")
+    seq = wang.case_number.split("-")[3]
+    check = wang.case_number.split("-")[4]
+    for typed in ("小明", "王小明", "王小", "王", seq, f"{seq}-{check}", "456789", "6789"):
+        found = _numbers(cases.search(app, typed, limit=1000))
+        assert wang.case_number in found, typed
+    # Two characters from the middle of a three-character name: a bigram, not a prefix.
+    assert _numbers(cases.search(app, "小明")) == [wang.case_number]
+    assert cases.search_count(app, "小明") == 1
+    # The number as read aloud (no dashes), and its start with the dashes.
+    assert _numbers(cases.search(app, wang.case_number.replace("-", ""))) == [wang.case_number]
+    assert wang.case_number in _numbers(cases.search(app, wang.case_number[:12], limit=1000))
+    assert cases.search(app, "小明王") == []
+    assert wang.case_number not in _numbers(cases.search(app, "明", limit=1000))  # prefix only
+
+
+def _naive(app: App, typed: str) -> list[str]:
+    """The documented rules applied row by row to the whole table, newest first."""
+    q = typed.strip()
+    compact = q.upper().replace("-", "").replace(" ", "")
+    dashed = search.dash_case_prefix(compact)
+    latin = compact.isascii() and compact.isalnum()
+    out = []
+    with app.reading() as s:
+        rows = s.scalars(select(CaseRow).order_by(CaseRow.search_key.desc())).all()
+    for r in rows:
+        seq = search.case_sequence(r.case_number)
+        hit = (
+            (len(q) >= 2 and q in r.applicant_name)
+            or (len(compact) >= 3 and (compact in r.applicant_id or compact in seq))
+            or (
+                latin
+                and (compact[:1].isalpha() or compact.isdigit())
+                and r.case_number.startswith(dashed)
+            )
+            or (latin and len(compact) < 3 and r.applicant_id.startswith(compact))
+            or (len(q) == 1 and r.applicant_name.startswith(q))
+        )
+        if hit:
+            out.append(r.case_number)
+    return out
+
+
+def test_every_branch_page_and_count_equal_a_plain_scan(app: App) -> None:
+    seed_demo_bulk(app, 400, seed=5, days=20)
+    rng = random.Random(3)
+    with app.reading() as s:
+        rows = s.scalars(select(CaseRow)).all()
+    typed = ["H", "H0", "H01", "H0101", "A", "A1", "000", "-", "陳", "1", "12"]
+    for r in rng.sample(list(rows), 8):
+        name, pid, number = r.applicant_name, r.applicant_id, r.case_number
+        typed += [
+            name[:1],
+            name[1:3],
+            name[-2:],
+            name,
+            pid[:2],
+            pid[:5],
+            pid[-4:],
+            pid[3:7],
+            number.replace("-", "")[:9],
+            number[:13],
+            search.case_sequence(number)[2:],
+        ]
+    saved = search.SORT_AT_MOST
+    try:
+        for sort_at_most in (saved, 5):  # both plans of the prefix branches
+            search.SORT_AT_MOST = sort_at_most
+            for t in typed:
+                want = _naive(app, t)
+                assert cases.search_count(app, t) == len(want), t
+                assert _numbers(cases.search(app, t, limit=30)) == want[:30], t
+                assert _numbers(cases.search(app, t, limit=25, offset=10)) == want[10:35], t
+                # Keyset pages: each continues after the last row of the one before.
+                got: list[str] = []
+                page = cases.search_page(app, t, limit=40)
+                got += _numbers(page.rows)
+                while page.more:
+                    page = cases.search_page(app, t, limit=40, after=page.after)
+                    got += _numbers(page.rows)
+                assert got == want, t
+    finally:
+        search.SORT_AT_MOST = saved
+    assert any(len(_naive(app, t)) > 40 for t in typed)  # paging was exercised
+
+
+def test_equal_receipt_times_get_distinct_keys_in_order(app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    first = _take(app, "A123456789", "王小明")
+    second = _take(app, "F131104093", "林美玲")  # same clock: the same microsecond
+    with app.reading() as s:
+        keys = {r.case_number: r.search_key for r in s.scalars(select(CaseRow))}
+    assert keys[second.case_number] == keys[first.case_number] + 1
+    assert search.base_key(clock()) == keys[first.case_number]
+
+
+def test_index_is_written_in_the_projections_transaction(app: App) -> None:
+    wang = _take(app, "A123456789", "王小明")
+    with app.reading() as s:
+        state = repo.load_state(s, wang.case_id)
+    assert state is not None
+    renamed = replace(state, applicant_name="王大同", applicant_id="B223456780")
+    # A failing transaction leaves neither the projection nor the index changed.
+    with pytest.raises(RuntimeError), app.transaction() as s:
+        repo.upsert_projection(s, renamed, None, app.now())
+        raise RuntimeError("rolled back")
+    assert _numbers(cases.search(app, "小明")) == [wang.case_number]
+    assert cases.search(app, "大同") == []
+    # A committed change replaces the old entry: old texts no longer match, new ones do.
+    with app.transaction() as s:
+        repo.upsert_projection(s, renamed, None, app.now())
+    assert cases.search(app, "小明") == [] and cases.search(app, "6789") == []
+    assert _numbers(cases.search(app, "大同")) == [wang.case_number]
+    assert _numbers(cases.search(app, "56780")) == [wang.case_number]
+
+
+def test_the_index_keeps_no_copy_of_names_or_ids(app: App) -> None:
+    _take(app, "A123456789", "王小明")
+    with app.reading() as s:
+        tables = set(s.execute(text("SELECT name FROM sqlite_master WHERE type='table'")).scalars())
+        stored = s.execute(
+            text("SELECT name, id FROM case_search WHERE case_search MATCH '\"王小明\"'")
+        ).all()
+    assert "case_search_content" not in tables  # contentless FTS5: trigrams and rowids only
+    assert stored == [(None, None)]
+
+
+@pytest.mark.parametrize(("limit", "offset"), [(0, 0), (-1, 0), (1001, 0), (10, -1)])
+def test_bad_pages_are_refused(app: App, limit: int, offset: int) -> None:
+    with pytest.raises(DomainError) as info:
+        cases.search(app, "王", limit=limit, offset=offset)
+    assert info.value.code in ("page.limit", "page.offset")
+
+
+def test_queue_pages_and_total_cover_the_whole_queue(app: App) -> None:
+    seed_demo_bulk(app, 300, seed=9, days=5)
+    total = cases.queue_total(app, "all")
+    assert total == 300
+    got: list[str] = []
+    offset = 0
+    while True:
+        page = cases.queue_page(app, "all", limit=70, offset=offset)
+        got += _numbers(page.rows)
+        offset += len(page.rows)
+        if not page.more:
+            break
+    assert len(got) == len(set(got)) == total
+    assert got[:70] == _numbers(cases.queue(app, "all", limit=70))
+    for name in ("open", "today", "supplement", "due_soon", "overdue"):
+        assert cases.queue_total(app, name) == len(cases.queue(app, name, limit=1000)), name
