@@ -86,6 +86,9 @@ class CaseState:
     pickup_office: str = ""
     lifecycle: str = OPEN
     consent_kinds: frozenset[str] = frozenset()
+    #: The catalogue's required documents at intake, and those the clerk ticked as presented.
+    documents_required: tuple[str, ...] = ()
+    documents_presented: tuple[str, ...] = ()
     supplement_since: datetime | None = None
     supplement_reason: str = ""
     payment_wait_since: datetime | None = None
@@ -330,6 +333,9 @@ def apply(state: CaseState | None, event: ev.Event) -> CaseState:
         if event.type != ev.RECEIVED:
             raise _refuse("case.not_found", "查無此案件", "No such case")
         applicant = p["applicant"]
+        docs = p.get("documents")
+        if not isinstance(docs, dict):
+            docs = {}
         return CaseState(
             case_id=event.case_id,
             case_number=str(p["case_number"]),
@@ -348,6 +354,8 @@ def apply(state: CaseState | None, event: ev.Event) -> CaseState:
             pickup_method=str(p.get("pickup", {}).get("method", "counter")),
             pickup_office=str(p.get("pickup", {}).get("office", event.office)),
             consent_kinds=frozenset(p.get("consent", [])),
+            documents_required=tuple(str(d) for d in docs.get("required", [])),
+            documents_presented=tuple(str(d) for d in docs.get("presented", [])),
             last_event_at=event.at,
             event_count=1,
         )

@@ -157,6 +157,15 @@ class Service:
     mms_pickup: bool
     usage_share: float
     fields: tuple[FieldSpec, ...]
+    #: English names of ``required_documents``, same order (empty when not translated).
+    required_documents_en: tuple[str, ...] = ()
+
+    def document_name(self, doc: str, lang: str = "zh_TW") -> str:
+        """A required document's name in the language asked (zh-TW when not translated)."""
+        if lang.lower().startswith("zh") or doc not in self.required_documents:
+            return doc
+        i = self.required_documents.index(doc)
+        return self.required_documents_en[i] if i < len(self.required_documents_en) else doc
 
     @property
     def at_counter(self) -> bool:
@@ -675,6 +684,16 @@ def _service(raw: Any, where: str) -> Service:
     fields = tuple(
         _field_spec(f, f"{where}.fields[{i}]") for i, f in enumerate(_list(obj, "fields", where))
     )
+    documents = _str_list(obj, "required_documents", where)
+    documents_en: tuple[str, ...] = ()
+    if "required_documents_en" in obj:
+        documents_en = _str_list(obj, "required_documents_en", where)
+        if len(documents_en) != len(documents):
+            raise _invalid(
+                f"{where}.required_documents_en",
+                "須與 required_documents 一一對應",
+                "must match required_documents one to one",
+            )
     if len({f.key for f in fields}) != len(fields):
         raise _invalid(f"{where}.fields", "欄位代碼重複", "repeat a field key")
 
@@ -691,7 +710,8 @@ def _service(raw: Any, where: str) -> Service:
         requires_moica=_bool(obj, "requires_moica", where),
         mode=cast(ServiceMode, _one_of(obj, "mode", where, SERVICE_MODES)),
         document_free_lookups=frozenset(lookups),
-        required_documents=_str_list(obj, "required_documents", where),
+        required_documents=documents,
+        required_documents_en=documents_en,
         pickup_options=cast(tuple[PickupOption, ...], pickup),
         mms_pickup=mms,
         usage_share=float(share_raw),

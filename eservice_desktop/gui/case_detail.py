@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
-from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.services import cases
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -100,12 +100,16 @@ class CaseDetail(QWidget):
         self.status_label.setObjectName("detail_status")
         self.deadline_label = QLabel(self)
         self.deadline_label.setObjectName("detail_deadline")
+        self.documents_label = QLabel(self)
+        self.documents_label.setObjectName("detail_documents")
+        self.documents_label.setWordWrap(True)
         header = QFormLayout()
         header.addRow(self.tr("案號"), self.number_label)
         header.addRow(self.tr("申辦項目"), self.service_label)
         header.addRow(self.tr("申請人"), self.applicant_label)
         header.addRow(self.tr("狀態"), self.status_label)
         header.addRow(self.tr("處理期限"), self.deadline_label)
+        header.addRow(self.tr("應備文件"), self.documents_label)
 
         self.timeline = QTableWidget(0, 5, self)
         self.timeline.setObjectName("timeline")
@@ -180,9 +184,16 @@ class CaseDetail(QWidget):
     def on_shown(self) -> None:
         self.timeline.setFocus()
 
+    def shown_case(self) -> ScreenCase | None:
+        v = self.view
+        if v is None or v.case_number != self.case_number:
+            return None
+        return ScreenCase(v.case_number, v.applicant_name, v.applicant_id)
+
     def load(self, case_number: str) -> None:
         self.case_number = case_number
         self.error_label.clear()
+        self.ctx.screen_case_changed.emit()
         self.ctx.tasks.run(
             cases.show_case, self.ctx.app, case_number, on_done=self._show, on_error=self._error
         )
@@ -191,12 +202,14 @@ class CaseDetail(QWidget):
         if view.case_number != self.case_number:
             return
         self.view = view
+        self.ctx.screen_case_changed.emit()
         zh = self.ctx.is_zh
         self.number_label.setText(view.case_number)
         self.service_label.setText(f"{view.service_name}（{view.service_code}）")
         self.applicant_label.setText(f"{view.applicant_name}　{view.applicant_id_masked}")
         self.status_label.setText(view.status_label if zh else self._status_en(view))
         self.deadline_label.setText(self._deadline_text(view))
+        self.documents_label.setText(self._documents_text(view))
         self.timeline.setRowCount(len(view.events))
         for i, e in enumerate(view.events):
             label = EVENT_LABELS.get(e["type"], (e["type"], e["type"]))
@@ -210,6 +223,28 @@ class CaseDetail(QWidget):
             for col, text in enumerate(cells):
                 self.timeline.setItem(i, col, QTableWidgetItem(text))
         self._set_enabled()
+
+    def _documents_text(self, view: cases.CaseView) -> str:
+        """The required documents ticked at intake: "已收 2／4：✔ 甲、✔ 乙、✘ 丙、✘ 丁"."""
+        if not view.documents_required:
+            return self.tr("（收件時未記錄）")
+        lang = self.ctx.lang
+        try:
+            service = self.ctx.app.catalogue.service(view.service_code)
+        except DomainError:
+            service = None
+
+        def name(doc: str) -> str:
+            return service.document_name(doc, lang) if service is not None else doc
+
+        presented = set(view.documents_presented)
+        marks = "、".join(
+            f"{'✔' if d in presented else '✘'} {name(d)}" for d in view.documents_required
+        )
+        head = self.tr("已收 {n}／{total}").format(
+            n=len(presented & set(view.documents_required)), total=len(view.documents_required)
+        )
+        return f"{head}：{marks}" if self.ctx.is_zh else f"{head}: {marks}"
 
     def _status_en(self, view: cases.CaseView) -> str:
         from eservice_desktop.domain.case import STATUS_LABELS

@@ -7,11 +7,28 @@ self-contained module that registers with one line in ``gui/main_window.py``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from PySide6.QtCore import QObject, Signal
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.tasks import TaskRunner
 from eservice_desktop.services.app import App
+
+
+@dataclass(frozen=True)
+class ScreenCase:
+    """The case in front of the clerk: what a verification or any other action acts on."""
+
+    case_number: str
+    applicant_name: str = ""
+    applicant_id: str = ""
+
+    @property
+    def masked_name(self) -> str:
+        return mask_name(self.applicant_name)
 
 
 class GuiContext(QObject):
@@ -28,6 +45,19 @@ class GuiContext(QObject):
     status_message = Signal(str)
     #: Someone asks to show a case (case number): the main window opens the case detail.
     open_case_requested = Signal(str)
+    #: A page's displayed case changed (loaded, cleared): the window asks it again.
+    screen_case_changed = Signal()
+    #: The case in front of the clerk (``ScreenCase``) or None: sent by the main window when the
+    #: page in front or the case it shows changes. Never "the last case that changed".
+    case_in_front = Signal(object)
+    #: The intake form's applicant (ID, name) as typed so far.
+    intake_applicant = Signal(str, str)
+    #: Identity panel -> intake form: a passed MOICA proof (``services.identity.ProofResult``)
+    #: to record with the case when it is saved, or None to withdraw it.
+    intake_proof = Signal(object)
+    #: Intake form -> identity panel: what became of that proof: ("recorded", case number) or
+    #: ("dropped", "") when the applicant changed or the form was cleared.
+    intake_proof_done = Signal(str, str)
 
     def __init__(
         self, app: App, tasks: TaskRunner, lang: str = "zh_TW", parent: QObject | None = None
@@ -37,6 +67,9 @@ class GuiContext(QObject):
         self.tasks = tasks
         self.lang = lang
         tasks.lang = lang
+        #: Asks the window, at the moment of acting, which case is in front (set by MainWindow;
+        #: None without a window).
+        self.screen_case: Callable[[], ScreenCase | None] = lambda: None
 
     @property
     def is_zh(self) -> bool:

@@ -9,6 +9,13 @@ broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped, wit
 The MOICA proof asks for the PIN in a dialog that shows the tries left first; the PIN goes from
 the dialog straight to the background task and the field is cleared at once. A wrong PIN is
 reported, never retried by the program.
+
+Where a verification goes is always on screen ("驗證結果將記錄於案件 …（王○明）"): the case in
+front of the clerk (``ctx.case_in_front``, asked again with ``ctx.screen_case()`` when the PIN
+dialog opens and when the PIN is entered). With no case on screen it binds to the intake form: the
+form's applicant is the one compared with the certificate, and the passed proof goes to the form
+(``ctx.intake_proof``), which records it with the new case in the intake transaction. A case
+merely written somewhere (``ctx.case_changed``) never moves the binding.
 """
 
 from __future__ import annotations
@@ -33,8 +40,9 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.domain.rocdate import format_roc
-from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.services import identity
 from eservice_desktop.services.identity import ReaderState, ReaderStatus
 
@@ -80,11 +88,18 @@ class _Bridge(QObject):
 class PinDialog(QDialog):
     """Asks for the PIN once; shows the tries left before the holder types."""
 
-    def __init__(self, tries: dict[str, Any], parent: QWidget | None = None) -> None:
+    def __init__(
+        self, tries: dict[str, Any], parent: QWidget | None = None, target: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("pin_dialog")
         self.setWindowTitle(self.tr("輸入自然人憑證 PIN 碼"))
         layout = QVBoxLayout(self)
+        self.target_label = QLabel(target)
+        self.target_label.setObjectName("pin_target")
+        self.target_label.setWordWrap(True)
+        self.target_label.setStyleSheet("font-weight: bold;")
+        layout.addWidget(self.target_label)
         self.tries_label = QLabel(self._tries_text(tries))
         self.tries_label.setObjectName("pin_tries")
         self.tries_label.setWordWrap(True)
@@ -157,7 +172,15 @@ class IdentityPanel(QWidget):
         self.statuses: dict[str, ReaderStatus] = {}
         self.shown_reader: str | None = None
         self.shown_generation = -1
-        self.case_number: str | None = None
+        #: What the next verification is recorded on: a case on screen, or the intake form.
+        self.target: ScreenCase | None = None
+        self._target_key: tuple[str, str] = ("intake", "")
+        #: The target of the verification under way (fixed when the PIN dialog opens).
+        self._verifying: ScreenCase | None = None
+        self._verifying_intake: tuple[str, str] | None = None
+        self._result_target: tuple[str, str] | None = None
+        self.intake_id = ""
+        self.intake_name = ""
         self.pin_dialog: PinDialog | None = None
         self.override_dialog: OverrideDialog | None = None
         self._pending_override: identity.Override | None = None
@@ -165,7 +188,9 @@ class IdentityPanel(QWidget):
         self._build()
         self._bridge = _Bridge(self)
         self._bridge.status.connect(self.on_status)
-        ctx.case_changed.connect(self._on_case_changed)
+        ctx.case_in_front.connect(self._on_case_in_front)
+        ctx.intake_applicant.connect(self._on_intake_applicant)
+        ctx.intake_proof_done.connect(self._on_intake_proof_done)
         self._watch_token: int | None = None
         if start_monitor:
             watch = identity.CardWatch.shared()
@@ -213,7 +238,7 @@ class IdentityPanel(QWidget):
 
         self.moica_box = QGroupBox(self.tr("自然人憑證身分驗證"))
         box = QVBoxLayout(self.moica_box)
-        self.case_label = QLabel(self.tr("尚未選定案件（驗證結果不會記錄）"))
+        self.case_label = QLabel()
         self.case_label.setObjectName("verify_case")
         self.case_label.setWordWrap(True)
         box.addWidget(self.case_label)
@@ -236,6 +261,7 @@ class IdentityPanel(QWidget):
         layout.addWidget(self.moica_box)
         layout.addStretch(1)
         self._clear_nhi()
+        self.refresh_target()
 
     # -- readers -----------------------------------------------------------------------------
 
@@ -318,20 +344,89 @@ class IdentityPanel(QWidget):
 
     # -- MOICA -------------------------------------------------------------------------------
 
-    @Slot(str)
-    def _on_case_changed(self, number: str) -> None:
-        self.case_number = number
-        self.case_label.setText(self.tr("驗證結果將記錄於案件 %1").replace("%1", number))
+    def current_target(self) -> ScreenCase | None:
+        """The case in front of the clerk now (None: the intake form)."""
+        return self.ctx.screen_case()
 
-    def set_case(self, number: str | None) -> None:
-        if number:
-            self._on_case_changed(number)
+    def target_text(self, case: ScreenCase | None) -> str:
+        if case is not None:
+            return (
+                self.tr("驗證結果將記錄於案件 %1（%2）")
+                .replace("%1", case.case_number)
+                .replace("%2", case.masked_name or self.tr("申請人"))
+            )
+        if self.intake_id.strip() and self.intake_name.strip():
+            return self.tr("畫面上無案件：驗證結果將隨收件表單記錄於新案件（申請人 %1）").replace(
+                "%1", mask_name(self.intake_name)
+            )
+        return self.tr("畫面上無案件：驗證結果將隨收件表單記錄；請先在收件表單輸入申請人證號及姓名")
+
+    @staticmethod
+    def _key(case: ScreenCase | None) -> tuple[str, str]:
+        return ("case", case.case_number) if case is not None else ("intake", "")
+
+    def refresh_target(self) -> None:
+        case = self.current_target()
+        key = self._key(case)
+        if key != self._target_key and self._verifying is None:
+            self._clear_result()
+        self.target = case
+        self._target_key = key
+        self.case_label.setText(self.target_text(case))
+
+    @Slot(object)
+    def _on_case_in_front(self, _case: object) -> None:
+        self.refresh_target()
+
+    @Slot(str, str)
+    def _on_intake_applicant(self, applicant_id: str, name: str) -> None:
+        self.intake_id, self.intake_name = applicant_id, name
+        self.refresh_target()
+
+    @Slot(str, str)
+    def _on_intake_proof_done(self, what: str, number: str) -> None:
+        if self._result_target != ("intake", ""):
+            return
+        if what == "recorded":
+            self._result_target = ("case", number)
+            self.verdict_label.setText(
+                self.verdict_label.text() + "\n" + self.tr("已記錄於案件 %1").replace("%1", number)
+            )
         else:
-            self.case_number = None
-            self.case_label.setText(self.tr("尚未選定案件（驗證結果不會記錄）"))
+            self._clear_result()
+            self.verdict_label.setText(
+                self.tr("收件表單的申請人已變更或已清除：先前的驗證不再適用")
+            )
+
+    def _clear_result(self) -> None:
+        self.last_result = None
+        self._result_target = None
+        self._pending_override = None
+        self.verdict_label.clear()
+        self.verdict_label.setStyleSheet("")
+        self.checks_list.clear()
+        self.override_button.hide()
+
+    def _begin(self) -> bool:
+        """Fixes the target of this verification; False (with the reason shown) if it cannot
+        be recorded anywhere yet."""
+        self.refresh_target()
+        case = self.target
+        if case is None and not (self.intake_id.strip() and self.intake_name.strip()):
+            self.verdict_label.setStyleSheet("color: #b00020;")
+            self.verdict_label.setText(
+                self.tr("畫面上無案件，收件表單也尚無申請人：請先輸入申請人證號及姓名，或開啟案件")
+            )
+            return False
+        self._verifying = case if case is not None else ScreenCase("")
+        self._verifying_intake = None if case is not None else (self.intake_id, self.intake_name)
+        return True
 
     def start_verify(self) -> None:
+        if not self._begin():
+            return
         self.verify_button.setEnabled(False)
+        self.verdict_label.setStyleSheet("")
         self.verdict_label.setText(self.tr("讀取自然人憑證…"))
         self.ctx.tasks.run(
             identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed
@@ -341,9 +436,16 @@ class IdentityPanel(QWidget):
         tries = status.tries.to_json()
         if tries["state"] == "locked":
             self.verify_button.setEnabled(True)
+            self._verifying = None
             self.verdict_label.setText(self.ctx.message(identity.locked_error()))
             return
-        self.pin_dialog = PinDialog(tries, self)
+        if self._verifying is None and not self._begin():
+            self.verify_button.setEnabled(True)
+            return
+        target = self._verifying
+        self.pin_dialog = PinDialog(
+            tries, self, self.target_text(target if target and target.case_number else None)
+        )
         self.pin_dialog.accepted.connect(self._pin_entered)
         self.pin_dialog.rejected.connect(self._pin_cancelled)
         self.pin_dialog.open()
@@ -352,6 +454,7 @@ class IdentityPanel(QWidget):
         self.verify_button.setEnabled(True)
         self.verdict_label.setText(self.tr("已取消"))
         self._pending_override = None
+        self._verifying = None
         self.pin_dialog = None
 
     def _pin_entered(self) -> None:
@@ -359,12 +462,37 @@ class IdentityPanel(QWidget):
         assert dialog is not None
         pin = dialog.take_pin()
         self.pin_dialog = None
+        target = self._verifying
+        now = self.current_target()
+        intake_now = (self.intake_id, self.intake_name)
+        moved = target is None or (
+            now.case_number != target.case_number
+            if now is not None
+            else (target.case_number != "" or intake_now != self._verifying_intake)
+        )
+        if moved:
+            # The clerk is looking at something else than what the dialog named: record nothing.
+            del pin
+            self._verifying = None
+            self._pending_override = None
+            self.verify_button.setEnabled(True)
+            self.refresh_target()
+            self.verdict_label.setStyleSheet("color: #b00020;")
+            self.verdict_label.setText(
+                self.tr("畫面上的案件已變更，未驗證：請再按「驗證自然人憑證」")
+            )
+            return
+        assert target is not None
+        applicant = None
+        if not target.case_number:
+            applicant = identity.Applicant(self.intake_name.strip(), self.intake_id.strip())
         self.verdict_label.setText(self.tr("驗證中…"))
         self.ctx.tasks.run(
             identity.verify_moica,
             self.ctx.app,
             pin,
-            case_number=self.case_number,
+            applicant=applicant,
+            case_number=target.case_number or None,
             override=self._pending_override,
             on_done=self._verdict,
             on_error=self._failed,
@@ -373,7 +501,10 @@ class IdentityPanel(QWidget):
         self._pending_override = None
 
     def _verdict(self, result: identity.ProofResult) -> None:
+        target = self._verifying
+        self._verifying = None
         self.last_result = result
+        self._result_target = self._key(target if target and target.case_number else None)
         self.verify_button.setEnabled(True)
         zh, en = VERDICTS[result.verdict]
         self.verdict_label.setText(self.ctx.pick(zh, en))
@@ -388,10 +519,23 @@ class IdentityPanel(QWidget):
             item.setToolTip(check["detail"])
             self.checks_list.addItem(item)
         self.override_button.setVisible(result.verdict == "revocation_unknown")
-        if result.ok and result.event_id and self.case_number:
-            self.ctx.case_changed.emit(self.case_number)
+        if target is not None and target.case_number:
+            if result.ok and result.event_id:
+                self.verdict_label.setText(
+                    self.verdict_label.text()
+                    + "\n"
+                    + self.tr("已記錄於案件 %1").replace("%1", target.case_number)
+                )
+                self.ctx.case_changed.emit(target.case_number)
+        elif result.ok:
+            self.verdict_label.setText(
+                self.verdict_label.text() + "\n" + self.tr("將於收件送出時記錄於新案件")
+            )
+            self.ctx.intake_proof.emit(result)
+        self.refresh_target()
 
     def _failed(self, error: object) -> None:
+        self._verifying = None
         self.verify_button.setEnabled(True)
         self.verdict_label.setStyleSheet("color: #b00020;")
         if isinstance(error, DomainError):
@@ -414,6 +558,9 @@ class IdentityPanel(QWidget):
         self.override_dialog = None
         self.override_button.hide()
         # A new proof (fresh nonce, PIN typed again) carries the override.
+        if not self._begin():
+            self._pending_override = None
+            return
         self.verify_button.setEnabled(False)
         self.ctx.tasks.run(
             identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed

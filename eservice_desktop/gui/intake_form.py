@@ -9,10 +9,18 @@ the field loses focus.
 
 The form state is saved as a draft (``DATA_DIR/drafts/intake.json``, written atomically,
 debounced) on every change and restored when the form opens, so closing the window or a crash
-loses nothing; a successful intake deletes it.
+loses nothing; a successful intake deletes it. A restored draft is announced in a banner at the
+top of the page with "捨棄草稿 (Alt+D)" and "保留 (Alt+R)".
 
-Identity cards: ``ctx.applicant_read`` fills ID and name and says where they came from;
-``ctx.identity_cleared`` empties the fields that still hold what the card gave.
+Required choice fields (the service's choices, the pickup office) start empty ("請選擇"); saving
+without a choice puts the error beside the field. The service's required documents (應備文件)
+are a checklist (Alt+1 … Alt+9); the ticks go into the intake event.
+
+Identity cards: ``ctx.applicant_read`` fills the empty ID and name fields and asks before
+replacing anything already in them; a card leaving the reader (``ctx.identity_cleared``) clears
+nothing in the form. A MOICA proof made while no case is on screen arrives by
+``ctx.intake_proof`` and is recorded with the case when the form is saved; changing the applicant
+drops it. Esc does not leave the page while the form holds input.
 """
 
 from __future__ import annotations
@@ -21,21 +29,24 @@ import itertools
 import json
 import logging
 import os
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -56,6 +67,7 @@ from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
+from eservice_desktop.services import identity
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
 
@@ -65,6 +77,7 @@ PAGE_SHORTCUT = "F2"
 
 DRAFT_DEBOUNCE_MS = 300
 DRAFT_VERSION = 1
+TAIPEI_TZ = "Asia/Taipei"
 
 log = logging.getLogger("eservice.gui")
 
@@ -80,11 +93,16 @@ class DraftStore:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def save(self, state: dict[str, Any]) -> None:
+    def save(self, state: dict[str, Any], saved_at: datetime | None = None) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(self.path.name + ".tmp")
+        data = {
+            "version": DRAFT_VERSION,
+            "saved_at": (saved_at or datetime.now(UTC)).isoformat(),
+            "form": state,
+        }
         with open(tmp, "w", encoding="utf-8") as f:
-            json.dump({"version": DRAFT_VERSION, "form": state}, f, ensure_ascii=False)
+            json.dump(data, f, ensure_ascii=False)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, self.path)
@@ -99,6 +117,18 @@ class DraftStore:
             return None
         form = data.get("form") if isinstance(data, dict) else None
         return form if isinstance(form, dict) else None
+
+    def saved_at(self) -> datetime | None:
+        """When the draft on disk was written (its own record, else the file's time)."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return datetime.fromisoformat(str(data["saved_at"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        try:
+            return datetime.fromtimestamp(self.path.stat().st_mtime, UTC)
+        except OSError:
+            return None
 
     def clear(self) -> None:
         self.path.unlink(missing_ok=True)
@@ -134,11 +164,39 @@ class IntakeForm(QWidget):
         self.field_widgets: dict[str, QWidget] = {}
         self._field_specs: dict[str, FieldSpec] = {}
         self.consent_boxes: dict[str, QCheckBox] = {}
+        self.document_boxes: dict[str, QCheckBox] = {}
         self._card: dict[str, str] = {}  # field -> value the card gave
         self._card_source = ""
+        #: A card read waiting for the clerk's answer (replace typed values or not).
+        self.card_question: QMessageBox | None = None
+        self._card_pending: dict[str, Any] | None = None
+        #: A passed MOICA proof made on this form, and the (ID, name) it was made for.
+        self.identity_proof: identity.ProofResult | None = None
+        self._proof_for: tuple[str, str] = ("", "")
         self._restoring = False
         self._submitting = False
         self.last_case: CaseView | None = None
+
+        # The restored-draft banner: says a draft came back, offers to discard it.
+        self.draft_banner = QFrame()
+        self.draft_banner.setObjectName("draft_banner")
+        self.draft_banner.setStyleSheet(
+            "#draft_banner { background: #fff4ce; border: 1px solid #c8a600; }"
+        )
+        banner = QHBoxLayout(self.draft_banner)
+        self.draft_banner_label = QLabel()
+        self.draft_banner_label.setObjectName("draft_banner_label")
+        self.draft_banner_label.setWordWrap(True)
+        self.discard_draft_button = QPushButton(self.tr("捨棄草稿(&D)"))
+        self.discard_draft_button.setObjectName("discard_draft_button")
+        self.discard_draft_button.clicked.connect(self.discard_draft)
+        self.keep_draft_button = QPushButton(self.tr("保留並繼續(&R)"))
+        self.keep_draft_button.setObjectName("keep_draft_button")
+        self.keep_draft_button.clicked.connect(self.hide_draft_banner)
+        banner.addWidget(self.draft_banner_label, 1)
+        banner.addWidget(self.discard_draft_button)
+        banner.addWidget(self.keep_draft_button)
+        self.draft_banner.hide()
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -177,10 +235,14 @@ class IntakeForm(QWidget):
         self.card_source = QLabel()
         self.card_source.setObjectName("card_source")
         self.card_source.setStyleSheet("color: #1b5e20;")
+        self.proof_label = QLabel()
+        self.proof_label.setObjectName("proof_label")
+        self.proof_label.setStyleSheet("color: #1b5e20;")
         self._add_row(form, "applicant_id", self.tr("申請人證號(&I)"), self.applicant_id)
         kind_row = QHBoxLayout()
         kind_row.addWidget(self.applicant_kind)
         kind_row.addWidget(self.card_source)
+        kind_row.addWidget(self.proof_label)
         kind_row.addStretch(1)
         form.addRow("", kind_row)
 
@@ -214,16 +276,24 @@ class IntakeForm(QWidget):
         self.consent_error = _error_label("consent")
         self.error_labels["consent"] = self.consent_error
 
+        self.documents_box = QGroupBox(self.tr("應備文件（已收到者請勾選）"))
+        self.documents_box.setObjectName("documents_box")
+        self.documents_layout = QVBoxLayout(self.documents_box)
+        self.documents_error = _error_label("documents")
+        self.error_labels["documents"] = self.documents_error
+
         self.pickup_method = QComboBox()
         self.pickup_method.setObjectName("pickup_method")
         self.pickup_method.currentIndexChanged.connect(self._pickup_changed)
         self.pickup_office = QComboBox()
         self.pickup_office.setObjectName("pickup_office")
+        self.pickup_office.setPlaceholderText(self.tr("請選擇"))
         for office in ctx.app.catalogue.offices_of_kind(ctx.app.office.kind):
             if office.code != ctx.app.settings.office_code:
                 self.pickup_office.addItem(
                     f"{office.code}　{ctx.pick(office.name, office.name_en)}", office.code
                 )
+        self.pickup_office.setCurrentIndex(-1)
         self.pickup_office.setEnabled(False)
 
         lower = QFormLayout()
@@ -250,11 +320,14 @@ class IntakeForm(QWidget):
 
         inner = QWidget()
         col = QVBoxLayout(inner)
+        col.addWidget(self.draft_banner)
         col.addLayout(form)
         col.addWidget(self.fields_box)
         col.addLayout(lower)
         col.addWidget(self.consent_box)
         col.addWidget(self.consent_error)
+        col.addWidget(self.documents_box)
+        col.addWidget(self.documents_error)
         col.addLayout(buttons)
         col.addWidget(self.form_error)
         col.addWidget(self.result_label)
@@ -279,15 +352,19 @@ class IntakeForm(QWidget):
             edit.textChanged.connect(self._changed)
         self.applicant_id.textChanged.connect(lambda t: self._card_edited("applicant_id", t))
         self.applicant_name.textChanged.connect(lambda t: self._card_edited("applicant_name", t))
+        self.applicant_id.textChanged.connect(self._applicant_changed)
+        self.applicant_name.textChanged.connect(self._applicant_changed)
         self.copies.valueChanged.connect(self._changed)
         self.pickup_method.currentIndexChanged.connect(self._changed)
         self.pickup_office.currentIndexChanged.connect(self._changed)
 
         ctx.applicant_read.connect(self.fill_from_card)
-        ctx.identity_cleared.connect(self.clear_card_fields)
+        ctx.identity_cleared.connect(self.card_removed)
+        ctx.intake_proof.connect(self.take_proof)
 
         self._set_service(None)
         self.restore_draft()
+        self._applicant_changed()
 
     # -- building ----------------------------------------------------------------------------
 
@@ -355,12 +432,17 @@ class IntakeForm(QWidget):
         for box in self.consent_boxes.values():
             box.deleteLater()
         self.consent_boxes.clear()
+        old_docs = {k for k, b in self.document_boxes.items() if b.isChecked()}
+        for box in self.document_boxes.values():
+            box.deleteLater()
+        self.document_boxes.clear()
         self.pickup_method.blockSignals(True)
         self.pickup_method.clear()
         if service is None:
             self.service_info.setText(self.tr("請先選擇申辦項目"))
             self.fields_box.setVisible(False)
             self.consent_box.setVisible(False)
+            self.documents_box.setVisible(False)
             self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS["counter"]), "counter")
             self.pickup_method.blockSignals(False)
             self._pickup_changed()
@@ -398,6 +480,15 @@ class IntakeForm(QWidget):
             self.consent_layout.addWidget(box)
             self.consent_boxes[kind] = box
         self.consent_box.setVisible(bool(self.consent_boxes))
+        for i, doc in enumerate(service.required_documents):
+            text = service.document_name(doc, self.ctx.lang)
+            box = QCheckBox(f"{text} (&{i + 1})" if i < 9 else text)
+            box.setObjectName(f"document_{i}")
+            box.setChecked(doc in old_docs)
+            box.toggled.connect(self._changed)
+            self.documents_layout.addWidget(box)
+            self.document_boxes[doc] = box
+        self.documents_box.setVisible(bool(self.document_boxes))
         for option in service.pickup_options:
             self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS[option]), option)
         self.pickup_method.blockSignals(False)
@@ -406,11 +497,14 @@ class IntakeForm(QWidget):
 
     def _field_widget(self, spec: FieldSpec) -> QWidget:
         if spec.type == "choice":
+            # Never pre-filled: a required choice starts empty and says so.
             combo = QComboBox()
+            combo.setPlaceholderText(self.tr("請選擇"))
             if not spec.required:
                 combo.addItem("", "")
             for choice in spec.choices:
                 combo.addItem(choice, choice)
+            combo.setCurrentIndex(-1)
             combo.currentIndexChanged.connect(self._changed)
             return combo
         if spec.type == "int":
@@ -434,6 +528,8 @@ class IntakeForm(QWidget):
 
     def _chain_tab_order(self) -> None:
         chain: list[QWidget] = [
+            self.discard_draft_button,
+            self.keep_draft_button,
             self.service_combo,
             self.applicant_id,
             self.applicant_name,
@@ -443,6 +539,7 @@ class IntakeForm(QWidget):
         chain += list(self.field_widgets.values())
         chain += [self.copies, self.pickup_method, self.pickup_office]
         chain += list(self.consent_boxes.values())
+        chain += list(self.document_boxes.values())
         chain += [self.submit_button, self.clear_button]
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
@@ -464,12 +561,15 @@ class IntakeForm(QWidget):
                 out[key] = widget.text()
         return out
 
+    def documents_presented(self) -> list[str]:
+        """The ticked required documents, in the catalogue's order."""
+        return [doc for doc, box in self.document_boxes.items() if box.isChecked()]
+
     def _set_field_value(self, key: str, value: Any) -> None:
         widget = self.field_widgets.get(key)
         if isinstance(widget, QComboBox):
-            i = widget.findData(value)
-            if i >= 0:
-                widget.setCurrentIndex(i)
+            i = widget.findData(value) if value else -1
+            widget.setCurrentIndex(i)
         elif isinstance(widget, QSpinBox):
             widget.setValue(int(value or 0))
         elif isinstance(widget, QLineEdit):
@@ -487,6 +587,7 @@ class IntakeForm(QWidget):
             "copies": self.copies.value(),
             "fields": self.field_values(),
             "consent": sorted(k for k, b in self.consent_boxes.items() if b.isChecked()),
+            "documents": self.documents_presented(),
             "pickup_method": self.pickup_method.currentData() or "counter",
             "pickup_office": self.pickup_office.currentData() or "",
             "card": dict(self._card),
@@ -511,12 +612,16 @@ class IntakeForm(QWidget):
             for kind in state.get("consent") or []:
                 if kind in self.consent_boxes:
                     self.consent_boxes[kind].setChecked(True)
+            for doc in state.get("documents") or []:
+                if doc in self.document_boxes:
+                    self.document_boxes[doc].setChecked(True)
             i = self.pickup_method.findData(state.get("pickup_method", "counter"))
             if i >= 0:
                 self.pickup_method.setCurrentIndex(i)
-            j = self.pickup_office.findData(state.get("pickup_office", ""))
-            if j >= 0:
-                self.pickup_office.setCurrentIndex(j)
+            office = state.get("pickup_office", "")
+            self.pickup_office.setCurrentIndex(
+                self.pickup_office.findData(office) if office else -1
+            )
             self._card = {k: str(v) for k, v in dict(state.get("card") or {}).items()}
             self._card_source = str(state.get("card_source") or "")
             self._show_card_source()
@@ -541,8 +646,46 @@ class IntakeForm(QWidget):
         if not state:
             return False
         self.set_state(state)
+        saved = self.drafts.saved_at()
+        when = ""
+        if saved is not None:
+            from zoneinfo import ZoneInfo
+
+            local = saved.astimezone(ZoneInfo(TAIPEI_TZ))
+            day = format_roc(local.date(), "short") if self.ctx.is_zh else local.date().isoformat()
+            when = f"{day} {local:%H:%M}"
+        text = (
+            self.tr("已還原 {when} 未送出的收件草稿。").format(when=when)
+            if when
+            else self.tr("已還原未送出的收件草稿。")
+        )
+        self.draft_banner_label.setText(
+            text + self.tr("若不是這位民眾的資料，請按「捨棄草稿」(Alt+D)。")
+        )
+        self.draft_banner.show()
         self.ctx.status_message.emit(self.tr("已還原未送出的收件草稿"))
         return True
+
+    def discard_draft(self) -> None:
+        """The banner's "discard": the restored input and the draft on disk are gone."""
+        self.hide_draft_banner()
+        self.clear_form()
+        self.ctx.status_message.emit(self.tr("已捨棄收件草稿"))
+
+    def hide_draft_banner(self) -> None:
+        focus = QApplication.focusWidget()
+        had_focus = focus is not None and self.draft_banner.isAncestorOf(focus)
+        self.draft_banner.hide()
+        if had_focus:
+            self.service_combo.setFocus()
+
+    def has_unsaved_input(self) -> bool:
+        """Anything typed, chosen or ticked that is not yet a case."""
+        if self.service is not None or self.service_combo.currentText().strip():
+            return True
+        if any(e.text().strip() for e in (self.applicant_id, self.applicant_name)):
+            return True
+        return any(e.text().strip() for e in (self.phone, self.email))
 
     def on_closing(self) -> None:
         if self._draft_timer.isActive():
@@ -556,6 +699,7 @@ class IntakeForm(QWidget):
             for edit in (self.applicant_id, self.applicant_name, self.phone, self.email):
                 edit.clear()
             self.copies.setValue(1)
+            self.pickup_office.setCurrentIndex(-1)
             self._card.clear()
             self._card_source = ""
             self._show_card_source()
@@ -563,6 +707,8 @@ class IntakeForm(QWidget):
             self.clear_errors()
         finally:
             self._restoring = False
+        self._drop_proof()
+        self.draft_banner.hide()
         self._draft_timer.stop()
         self.drafts.clear()
         completer = self.service_combo.completer()
@@ -574,26 +720,103 @@ class IntakeForm(QWidget):
     # -- identity cards ----------------------------------------------------------------------
 
     def fill_from_card(self, person: dict[str, Any]) -> None:
-        pid, name = str(person.get("id", "")), str(person.get("name", ""))
-        self._card_source = str(person.get("source", ""))
-        self._card = {}
-        self.applicant_id.setText(pid)
-        self.applicant_name.setText(name)
-        self._card = {"applicant_id": pid, "applicant_name": name}
+        """A card was read: empty fields take its values; a field that holds something else
+        is replaced only when the clerk says so."""
+        values = {
+            "applicant_id": str(person.get("id", "")).strip(),
+            "applicant_name": str(person.get("name", "")).strip(),
+        }
+        values = {k: v for k, v in values.items() if v}
+        conflicts = {k: v for k, v in values.items() if self._edit(k).text().strip() not in ("", v)}
+        if self.card_question is not None:
+            self.card_question.close()
+            self.card_question = None
+        source = str(person.get("source", ""))
+        self._apply_card(source, {k: v for k, v in values.items() if k not in conflicts})
+        if not conflicts:
+            return
+        labels = {"applicant_id": self.tr("申請人證號"), "applicant_name": self.tr("申請人姓名")}
+        lines = [
+            self.tr("{field}：表單為「{typed}」，卡片為「{card}」").format(
+                field=labels[k], typed=self._edit(k).text().strip(), card=v
+            )
+            for k, v in conflicts.items()
+        ]
+        box = QMessageBox(self)
+        box.setObjectName("card_replace_question")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("卡片資料與表單不同"))
+        box.setText(self.tr("卡片資料與表單已輸入的資料不同，要以卡片資料取代嗎？"))
+        box.setInformativeText("\n".join(lines))
+        self.card_replace_button = box.addButton(
+            self.tr("以卡片資料取代(&R)"), QMessageBox.ButtonRole.AcceptRole
+        )
+        self.card_keep_button = box.addButton(
+            self.tr("保留表單資料(&K)"), QMessageBox.ButtonRole.RejectRole
+        )
+        box.setDefaultButton(self.card_keep_button)
+        box.setEscapeButton(self.card_keep_button)
+        self._card_pending = {"source": source, "values": conflicts}
+        box.finished.connect(lambda _r, b=box: self._card_answered(b))
+        self.card_question = box
+        box.open()
+
+    def _card_answered(self, box: QMessageBox) -> None:
+        pending = self._card_pending
+        if box is not self.card_question or pending is None:
+            return
+        self.card_question = None
+        self._card_pending = None
+        if box.clickedButton() is self.card_replace_button:
+            self._apply_card(str(pending["source"]), dict(pending["values"]))
+
+    def _edit(self, key: str) -> QLineEdit:
+        return self.applicant_id if key == "applicant_id" else self.applicant_name
+
+    def _apply_card(self, source: str, values: dict[str, str]) -> None:
+        if not values:
+            return
+        for key, value in values.items():
+            self._edit(key).setText(value)
+        self._card.update(values)
+        self._card_source = source
         self._show_card_source()
-        self.check_applicant_id()
+        if "applicant_id" in values:
+            self.check_applicant_id()
         self._changed()
 
-    def clear_card_fields(self) -> None:
-        for key, value in list(self._card.items()):
-            edit = self.applicant_id if key == "applicant_id" else self.applicant_name
-            if edit.text() == value:
-                edit.clear()
-        self._card.clear()
-        self._card_source = ""
-        self._show_card_source()
-        self.applicant_kind.clear()
-        self._changed()
+    def card_removed(self) -> None:
+        """The card left its reader: the panel forgets it; the form keeps every value (the
+        clerk is still taking this citizen's application)."""
+        if self.card_question is not None:
+            self.card_question.close()
+            self.card_question = None
+            self._card_pending = None
+
+    # -- MOICA proof made on this form ---------------------------------------------------------
+
+    def take_proof(self, result: object) -> None:
+        if result is None:
+            self._drop_proof()
+            return
+        assert isinstance(result, identity.ProofResult)
+        self.identity_proof = result
+        self._proof_for = (self.applicant_id.text().strip(), self.applicant_name.text().strip())
+        self.proof_label.setText(self.tr("自然人憑證已驗證，送出時記錄於案件"))
+
+    def _drop_proof(self) -> None:
+        if self.identity_proof is None:
+            return
+        self.identity_proof = None
+        self._proof_for = ("", "")
+        self.proof_label.clear()
+        self.ctx.intake_proof_done.emit("dropped", "")
+
+    def _applicant_changed(self, *_args: Any) -> None:
+        now = (self.applicant_id.text().strip(), self.applicant_name.text().strip())
+        if self.identity_proof is not None and now != self._proof_for:
+            self._drop_proof()
+        self.ctx.intake_applicant.emit(*now)
 
     def _card_edited(self, key: str, text: str) -> None:
         if key in self._card and text != self._card[key]:
@@ -706,6 +929,8 @@ class IntakeForm(QWidget):
             "copies": self.copies,
             "pickup_method": self.pickup_method,
             "pickup_office": self.pickup_office,
+            "documents": next(iter(self.document_boxes.values()), None),
+            "consent": next(iter(self.consent_boxes.values()), None),
         }.get(key) or self.field_widgets.get(key)
 
     # -- submit ------------------------------------------------------------------------------
@@ -735,6 +960,8 @@ class IntakeForm(QWidget):
             pickup_office=str(self.pickup_office.currentData() or "")
             if method == "other_office"
             else "",
+            documents=self.documents_presented(),
+            identity_proof=self.identity_proof,
         )
         return req, local
 
@@ -774,6 +1001,10 @@ class IntakeForm(QWidget):
         self._submitting = False
         self.submit_button.setEnabled(True)
         self.last_case = view
+        if self.identity_proof is not None:
+            self.identity_proof = None
+            self.proof_label.clear()
+            self.ctx.intake_proof_done.emit("recorded", view.case_number)
         self.clear_form()
         due = "—"
         if view.due:

@@ -9,7 +9,9 @@ another page):
     ``PAGE_SHORTCUT`` (a QKeySequence string such as ``"F4"``, or ``""``) and
     ``create_page(ctx: GuiContext) -> QWidget``. Optional hooks on the returned widget:
     ``on_shown()`` (called each time the page comes to the front, e.g. to focus its first
-    field) and ``focus_search()`` (Ctrl+F lands there when the page has it).
+    field), ``focus_search()`` (Ctrl+F lands there when the page has it), ``shown_case()``
+    (the ``ScreenCase`` the page displays, or None; the page emits ``ctx.screen_case_changed``
+    when it changes) and ``has_unsaved_input()`` (True keeps Esc from leaving the page).
 ``STATUS_WIDGET_MODULES``
     Modules exporting ``create_status_widget(ctx) -> QWidget``, added to the right of the
     status bar in order (e.g. the sync state).
@@ -23,6 +25,9 @@ counter missing a feature silently is worse than one that does not start.
 Keys: F2 intake, F3 queue and its search box, Ctrl+F search, Esc back to the previous page
 (never away from unsaved input: ``gui/keyboard.py``), Ctrl+Q quit; each page's own
 ``PAGE_SHORTCUT``.
+
+The window says which case is in front of the clerk (``ctx.case_in_front``, and
+``ctx.screen_case()`` asked at the moment of acting): the case the page in front shows, or None.
 """
 
 from __future__ import annotations
@@ -49,7 +54,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop import __version__
 from eservice_desktop.gui import keyboard
-from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import GuiContext, ScreenCase
 
 PAGE_MODULES: tuple[str, ...] = (
     "eservice_desktop.gui.queue_page",
@@ -118,6 +123,8 @@ class MainWindow(QMainWindow):
         self._build_shortcuts()
         keyboard.install()  # Tab leaves tables; dialog buttons show their keys
         ctx.open_case_requested.connect(self.open_case)
+        ctx.screen_case = self.screen_case
+        ctx.screen_case_changed.connect(self._announce_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
         if QUEUE_PAGE in self.pages:
@@ -256,6 +263,16 @@ class MainWindow(QMainWindow):
         hook = getattr(widget, "on_shown", None)
         if callable(hook):
             hook()
+        self._announce_case()
+
+    def screen_case(self) -> ScreenCase | None:
+        """The case the page in front displays (None: no case on screen)."""
+        hook = getattr(self.current_page(), "shown_case", None)
+        case = hook() if callable(hook) else None
+        return case if isinstance(case, ScreenCase) else None
+
+    def _announce_case(self) -> None:
+        self.ctx.case_in_front.emit(self.screen_case())
 
     def go_back(self) -> None:
         """Esc: back to the previous page, unless this one holds input not yet saved (then

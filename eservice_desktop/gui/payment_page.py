@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import printing
-from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.services import cases, fees, payments, reports
 from eservice_desktop.services.app import App
@@ -254,6 +254,12 @@ class PaymentPage(QWidget):
 
     # -- loading and showing -----------------------------------------------------------------
 
+    def shown_case(self) -> ScreenCase | None:
+        if self.current is None:
+            return None
+        v = self.current.view
+        return ScreenCase(v.case_number, v.applicant_name, v.applicant_id)
+
     def load(self, case_number: str) -> None:
         number = case_number.strip().upper()
         if not number:
@@ -265,6 +271,7 @@ class PaymentPage(QWidget):
 
     def _show(self, screen: PaymentScreen) -> None:
         self.current = screen
+        self.ctx.screen_case_changed.emit()
         v, a = screen.view, screen.assessment
         self.summary.setText(
             self.tr("{name}（{id}）　{service}　{status}").format(

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.devices.scanner import HOLD, SCAN, SerialScanner, WedgeDecoder, WedgeRules
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.printing import print_document
 from eservice_desktop.services import pickup
@@ -390,8 +390,15 @@ class PickupDesk(QWidget):
 
     # -- results ------------------------------------------------------------------------------
 
+    def shown_case(self) -> ScreenCase | None:
+        view = self.result.case if self.result is not None else None
+        if view is None:
+            return None
+        return ScreenCase(view.case_number, view.applicant_name)
+
     def _show(self, result: pickup.PickupResult) -> None:
         self.result = result
+        self.ctx.screen_case_changed.emit()
         colour = "#1b5e20" if result.ok else "#b71c1c"
         self.message_label.setStyleSheet(f"font-size: 16pt; color: {colour};")
         text = self.ctx.pick(result.message_zh, result.message_en)

@@ -115,6 +115,9 @@ class CaseView:
     supplement_reason: str = ""
     rejection_reason: str = ""
     consent_kinds: list[str] = field(default_factory=list)
+    #: The catalogue's required documents (應備文件) at intake and those ticked as presented.
+    documents_required: list[str] = field(default_factory=list)
+    documents_presented: list[str] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
 
@@ -164,6 +167,8 @@ def view_of(
         supplement_reason=state.supplement_reason if state.supplement_since else "",
         rejection_reason=state.rejection_reason,
         consent_kinds=sorted(state.consent_kinds),
+        documents_required=list(state.documents_required),
+        documents_presented=list(state.documents_presented),
         fields=dict(state.fields),
         events=[
             {

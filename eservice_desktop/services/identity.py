@@ -31,14 +31,16 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.devices import moica, pcsc, pki
 from eservice_desktop.devices.apdu import ApduError
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App
-from eservice_desktop.services.cases import record, resolve_case_id
+from eservice_desktop.services.cases import append, record, resolve_case_id
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_identity import CrlCacheRow, IdentityNonceRow
 
@@ -551,8 +553,9 @@ def finish_proof(
     return result
 
 
-def _record(app: App, case_number: str, result: ProofResult, applicant: Applicant | None) -> str:
-    payload: dict[str, Any] = {
+def proof_payload(result: ProofResult, holder_checked: bool) -> dict[str, Any]:
+    """The ``identity_verified`` event payload of a passed proof."""
+    return {
         "method": "moica",
         "verdict": result.verdict,
         "cert_serial": result.certificate["serial"],
@@ -564,9 +567,42 @@ def _record(app: App, case_number: str, result: ProofResult, applicant: Applican
             k: result.revocation[k]
             for k in ("status", "source", "crl_number", "this_update", "age_s")
         },
-        "holder_matched": bool(result.holder.get("matches")) if applicant else None,
+        "holder_matched": bool(result.holder.get("matches")) if holder_checked else None,
         "override": result.override,
     }
+
+
+def holder_matches(result: ProofResult, applicant: Applicant) -> bool:
+    """The certificate holder is this applicant (name, and the ID's last 4 characters)."""
+    name_ok = _norm(str(result.holder.get("name", ""))) == _norm(applicant.name)
+    last4 = str(result.holder.get("id_last4", ""))
+    return name_ok and bool(last4) and _norm(applicant.national_id)[-4:] == last4
+
+
+def proof_not_for_applicant() -> DomainError:
+    return DomainError(
+        "identity.not_this_applicant",
+        "自然人憑證的持卡人與申請人不符：驗證結果不能記錄於此案件，請重新驗證",
+        "The certificate holder is not this applicant: the verification cannot be recorded "
+        "on this case; verify again",
+        "identity",
+    )
+
+
+def record_with_intake(
+    app: App, session: Session, state: CaseState, at: datetime, result: ProofResult
+) -> CaseState:
+    """Records a proof made on the intake form in the intake transaction of its new case,
+    provided its holder is the case's applicant."""
+    applicant = Applicant(state.applicant_name, state.applicant_id)
+    if not result.ok or not holder_matches(result, applicant):
+        raise proof_not_for_applicant()
+    event = app.actor.event(state.case_id, ev.IDENTITY_VERIFIED, at, proof_payload(result, True))
+    return append(app, session, event, state)
+
+
+def _record(app: App, case_number: str, result: ProofResult, applicant: Applicant | None) -> str:
+    payload = proof_payload(result, applicant is not None)
     with app.transaction() as s:
         case_id = resolve_case_id(s, case_number)
         state = record(app, s, case_id, ev.IDENTITY_VERIFIED, payload)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -24,6 +24,9 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import CaseView, append, view_of
 from eservice_desktop.storage import repo
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.identity import ProofResult
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -50,6 +53,10 @@ class IntakeRequest:
     pickup_method: str = "counter"
     pickup_office: str = ""
     received_at: datetime | None = None
+    #: The catalogue's required documents (應備文件) the clerk ticked as presented.
+    documents: list[str] = field(default_factory=list)
+    #: A MOICA proof made while the case was still an intake form: recorded with the case.
+    identity_proof: ProofResult | None = None
 
 
 def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
@@ -102,7 +109,11 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         for spec in service.fields:
             value = req.fields.get(spec.key)
             text = "" if value is None else str(value).strip()
-            if spec.required and not text:
+            if spec.required and not text and spec.type == "choice":
+                errors[spec.key] = _err(
+                    "field.required", f"請選擇{spec.label}", f"Choose {spec.label_en}", spec.key
+                )
+            elif spec.required and not text:
                 errors[spec.key] = _err(
                     "field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key
                 )
@@ -128,6 +139,14 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
                 "This service cannot use these document-free lookups",
                 "consent",
             )
+        unknown = [d for d in req.documents if d not in service.required_documents]
+        if unknown:
+            errors["documents"] = _err(
+                "documents.unknown",
+                "不是此申辦項目的應備文件：" + "、".join(unknown),
+                "Not a required document of this service: " + ", ".join(unknown),
+                "documents",
+            )
         if req.pickup_method not in service.pickup_options:
             errors["pickup_method"] = _err(
                 "pickup.not_offered",
@@ -135,7 +154,11 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
                 "This service does not offer this pickup option",
                 "pickup_method",
             )
-    if req.pickup_office:
+    if req.pickup_method == "other_office" and not req.pickup_office.strip():
+        errors["pickup_office"] = _err(
+            "field.required", "請選擇領件機關", "Choose the pickup office", "pickup_office"
+        )
+    elif req.pickup_office:
         try:
             app.catalogue.office(req.pickup_office)
         except DomainError:
@@ -175,7 +198,15 @@ def intake(app: App, req: IntakeRequest) -> CaseView:
                 "method": req.pickup_method,
                 "office": req.pickup_office or app.settings.office_code,
             },
+            "documents": {
+                "required": list(service.required_documents),
+                "presented": [d for d in service.required_documents if d in req.documents],
+            },
         }
         event = app.actor.event(case_id, ev.RECEIVED, received, payload)
         state = append(app, s, event, None)
+        if req.identity_proof is not None:
+            from eservice_desktop.services import identity
+
+            state = identity.record_with_intake(app, s, state, received, req.identity_proof)
     return view_of(app, state)

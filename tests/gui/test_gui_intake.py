@@ -133,6 +133,8 @@ def _fill(form: IntakeForm) -> None:
     widget = form.field_widgets["registered_address"]
     assert isinstance(widget, QLineEdit)
     widget.setText("桃園市桃園區縣府路1號")
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
     form.copies.setValue(2)
 
 
@@ -168,22 +170,22 @@ def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
     assert _count(ctx.app) == 1
 
 
-def test_card_fills_applicant_and_pulling_it_clears(qtbot, sync_ctx: GuiContext):
+def test_card_fills_empty_fields_and_pulling_it_keeps_the_form(qtbot, sync_ctx: GuiContext):
     form = IntakeForm(sync_ctx)
     qtbot.addWidget(form)
     form.phone.setText("0912345678")
     sync_ctx.applicant_read.emit(
         {"id": "A123456789", "name": "王小明", "birth": "1980-01-01", "source": "nhi"}
     )
+    assert form.card_question is None  # nothing typed was in the way: no question
     assert form.applicant_id.text() == "A123456789"
     assert form.applicant_name.text() == "王小明"
     assert form.card_source.text() == "讀自健保卡"
     form.applicant_name.setText("王大明")  # corrected by hand: no longer the card's
     sync_ctx.identity_cleared.emit()
-    assert form.applicant_id.text() == ""
+    assert form.applicant_id.text() == "A123456789"
     assert form.applicant_name.text() == "王大明"
     assert form.phone.text() == "0912345678"
-    assert form.card_source.text() == ""
 
 
 def test_service_picker_filters_by_name(qtbot, sync_ctx: GuiContext):
@@ -227,6 +229,7 @@ def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ct
     visit = form.field_widgets["visit_date"]
     assert isinstance(visit, QLineEdit)
     visit.setText("115/13/40")
+    form._set_field_value("visit_slot", "上午")
     form.submit()
     assert "日期格式錯誤" in form.error_labels["visit_date"].text()
     assert _count(sync_ctx.app) == 0

@@ -20,7 +20,7 @@ import cards_vcard as vc
 from eservice_desktop.devices.nhi import parse_record
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui import intake_form
-from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.identity_panel import IdentityPanel
 from eservice_desktop.services import cases, identity
 from eservice_desktop.services.identity import ReaderState, ReaderStatus
@@ -47,7 +47,7 @@ def vcards() -> Iterator[Callable[..., vc.VirtualCard]]:
 
 
 @pytest.mark.pcsc
-def test_nhi_card_fills_intake_and_pulling_it_clears(
+def test_nhi_card_fills_intake_and_pulling_it_clears_the_panel_only(
     ctx: GuiContext, qtbot: QtBot, vcards: Callable[..., vc.VirtualCard]
 ) -> None:
     form = intake_form.create_page(ctx)
@@ -74,8 +74,8 @@ def test_nhi_card_fills_intake_and_pulling_it_clears(
     qtbot.waitUntil(lambda: not panel.showing_data, timeout=5000)
     assert panel.nhi_name.text() == "" and panel.nhi_birth.text() == ""
     assert cleared == [True]
-    assert form.applicant_id.text() == "" and form.applicant_name.text() == ""
-    assert form.card_source.text() == ""
+    # The panel forgets the card; the form keeps what it holds for this citizen's intake.
+    assert form.applicant_id.text() == "A123456789" and form.applicant_name.text() == "林碁明"
     assert panel.reader_label.text() == "請插入健保卡"
     panel.shutdown()
 
@@ -150,12 +150,18 @@ def _case(ctx: GuiContext) -> str:
     return intake(ctx.app, req).case_number
 
 
+def _on_screen(ctx: GuiContext, number: str) -> None:
+    """The window's answer to "which case is in front of the clerk" (no window in these tests)."""
+    ctx.screen_case = lambda: ScreenCase(number, cp.HOLDER_NAME, cp.HOLDER_ID)
+    ctx.case_in_front.emit(ctx.screen_case())
+
+
 @pytest.mark.softhsm
 def test_moica_pin_flow_records_the_check(moica_ctx: GuiContext, qtbot: QtBot) -> None:
     panel = IdentityPanel(moica_ctx, start_monitor=False)
     qtbot.addWidget(panel)
     number = _case(moica_ctx)
-    panel.set_case(number)
+    _on_screen(moica_ctx, number)
     changed: list[str] = []
     moica_ctx.case_changed.connect(changed.append)
 
@@ -177,7 +183,7 @@ def test_moica_pin_flow_records_the_check(moica_ctx: GuiContext, qtbot: QtBot) -
     qtbot.keyClicks(dialog.pin, cp.PIN)
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
-    assert panel.verdict_label.text() == "身分驗證通過"
+    assert panel.verdict_label.text() == f"身分驗證通過\n已記錄於案件 {number}"
     assert panel.checks_list.count() == 11
     assert all(panel.checks_list.item(i).text().startswith("✔") for i in range(11))
     assert changed == [number]
@@ -190,6 +196,7 @@ def test_moica_refusal_is_shown_with_failed_check(moica_ctx: GuiContext, qtbot: 
     moica_ctx.app.settings.pkcs11_token_label = "revoked"
     panel = IdentityPanel(moica_ctx, start_monitor=False)
     qtbot.addWidget(panel)
+    _on_screen(moica_ctx, _case(moica_ctx))
     panel.verify_button.click()
     qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
     dialog = panel.pin_dialog
@@ -236,7 +243,7 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
     clock.set(cp.NOW + timedelta(days=2))  # type: ignore[attr-defined]  # the CRL is stale now
     panel = IdentityPanel(moica_ctx, start_monitor=False)
     qtbot.addWidget(panel)
-    panel.set_case(number)
+    _on_screen(moica_ctx, number)
 
     def enter_pin() -> None:
         qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
@@ -262,7 +269,7 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
     qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
     assert panel.last_result is not None
     assert panel.last_result.verdict == "verified_with_override"
-    assert panel.verdict_label.text() == "經主管覆核通過（撤銷狀態未知）"
+    assert panel.verdict_label.text() == f"經主管覆核通過（撤銷狀態未知）\n已記錄於案件 {number}"
     payload = next(
         e["payload"]
         for e in cases.show_case(moica_ctx.app, number).events
