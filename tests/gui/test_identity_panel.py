@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "cards"))
@@ -276,3 +277,254 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
         if e["type"] == ev.IDENTITY_VERIFIED
     )
     assert payload["override"] == {"supervisor": "super01", "reason": "county link down"}
+
+
+# -- which case a verification goes to --------------------------------------------------------
+
+
+def _other_case(ctx: GuiContext) -> str:
+    fields = {
+        "registered_address": "桃園市中壢區中央西路1號",
+        "transcript_kind": "全戶",
+        "record_detail": "詳細記事",
+    }
+    req = IntakeRequest("HR-TRANSCRIPT", "B120000008", "林美玲", fields=fields)
+    return intake(ctx.app, req).case_number
+
+
+def test_panel_names_the_case_on_screen_never_the_last_case_that_changed(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    from gui_keys import open_window, press, type_text
+    from PySide6.QtCore import Qt
+
+    from eservice_desktop.gui.main_window import INTAKE_PAGE
+
+    first = _case(ctx)  # 王小明
+    second = _other_case(ctx)  # 林美玲
+    window = open_window(qtbot, ctx)
+    panel = window.panels[0].widget()
+    assert isinstance(panel, IdentityPanel)
+    # The queue shows no case: the verification would go with the intake form.
+    assert panel.case_label.text().startswith("畫面上無案件：驗證結果將隨收件表單記錄")
+
+    ctx.open_case_requested.emit(first)
+    qtbot.waitUntil(
+        lambda: panel.case_label.text() == f"驗證結果將記錄於案件 {first}（王○明）", timeout=5000
+    )
+    # Another case is written (a payment at the next window, a sync pull): nothing moves.
+    ctx.case_changed.emit(second)
+    qtbot.wait(200)
+    assert panel.case_label.text() == f"驗證結果將記錄於案件 {first}（王○明）"
+    assert panel.current_target() is not None
+    assert panel.current_target().case_number == first  # type: ignore[union-attr]
+
+    payment = window.show_page("eservice_desktop.gui.payment_page")
+    payment.load(second)  # type: ignore[attr-defined]
+    qtbot.waitUntil(
+        lambda: panel.case_label.text() == f"驗證結果將記錄於案件 {second}（林○玲）", timeout=5000
+    )
+
+    press(Qt.Key.Key_F2)
+    form = window.pages[INTAKE_PAGE]
+    assert window.current_page() is form
+    assert panel.case_label.text() == (
+        "畫面上無案件：驗證結果將隨收件表單記錄；請先在收件表單輸入申請人證號及姓名"
+    )
+    form.applicant_id.setFocus()  # type: ignore[attr-defined]
+    type_text("A123456789")
+    form.applicant_name.setFocus()  # type: ignore[attr-defined]
+    type_text("王小明")
+    assert panel.case_label.text() == (
+        "畫面上無案件：驗證結果將隨收件表單記錄於新案件（申請人 王○明）"
+    )
+
+
+def test_verify_without_case_or_applicant_asks_for_one_first(sync_ctx: GuiContext, qtbot: QtBot):
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    panel.verify_button.click()
+    assert panel.pin_dialog is None
+    assert "請先輸入申請人證號及姓名" in panel.verdict_label.text()
+    assert panel.verify_button.isEnabled()
+
+
+def _enter_pin(panel: IdentityPanel, qtbot: QtBot) -> None:
+    qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+    dialog = panel.pin_dialog
+    assert dialog is not None
+    qtbot.keyClicks(dialog.pin, cp.PIN)
+    dialog.ok_button.click()
+
+
+@pytest.mark.softhsm
+def test_pin_dialog_names_the_case_and_a_changed_screen_records_nothing(
+    moica_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    first, second = _case(moica_ctx), _other_case(moica_ctx)
+    panel = IdentityPanel(moica_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    _on_screen(moica_ctx, first)
+    panel.verify_button.click()
+    qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+    dialog = panel.pin_dialog
+    assert dialog is not None
+    assert dialog.target_label.text() == f"驗證結果將記錄於案件 {first}（王○明）"
+    # While the holder types, the clerk opens another case: the PIN is not used for either.
+    moica_ctx.screen_case = lambda: ScreenCase(second, "林美玲")
+    qtbot.keyClicks(dialog.pin, cp.PIN)
+    dialog.ok_button.click()
+    assert panel.verdict_label.text() == "畫面上的案件已變更，未驗證：請再按「驗證自然人憑證」"
+    qtbot.wait(300)
+    assert panel.last_result is None
+    for number in (first, second):
+        types = [e["type"] for e in cases.show_case(moica_ctx.app, number).events]
+        assert ev.IDENTITY_VERIFIED not in types
+
+
+@pytest.mark.softhsm
+def test_verification_on_the_intake_form_is_recorded_with_the_new_case(
+    moica_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    form = intake_form.IntakeForm(moica_ctx)
+    qtbot.addWidget(form)
+    panel = IdentityPanel(moica_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText(cp.HOLDER_ID)
+    form.applicant_name.setText(cp.HOLDER_NAME)
+    form.field_widgets["registered_address"].setText("桃園市桃園區中正路1號")  # type: ignore[attr-defined]
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    assert panel.case_label.text().endswith("（申請人 王○明）")
+
+    panel.verify_button.click()
+    qtbot.waitUntil(lambda: panel.pin_dialog is not None, timeout=5000)
+    assert panel.pin_dialog is not None
+    assert panel.pin_dialog.target_label.text().endswith("（申請人 王○明）")
+    _enter_pin(panel, qtbot)
+    qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
+    assert panel.verdict_label.text() == "身分驗證通過\n將於收件送出時記錄於新案件"
+    assert panel.last_result is not None and panel.last_result.event_id is None
+    assert form.identity_proof is panel.last_result
+    assert form.proof_label.text() == "自然人憑證已驗證，送出時記錄於案件"
+
+    form.submit()
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=10000)
+    assert form.last_case is not None
+    number = form.last_case.case_number
+    events = cases.show_case(moica_ctx.app, number).events
+    assert [e["type"] for e in events] == [ev.RECEIVED, ev.IDENTITY_VERIFIED]
+    assert events[1]["payload"]["holder_matched"] is True
+    assert events[1]["payload"]["verdict"] == "verified"
+    assert panel.verdict_label.text().endswith(f"已記錄於案件 {number}")
+    assert form.identity_proof is None and form.proof_label.text() == ""
+
+
+@pytest.mark.softhsm
+def test_changing_the_applicant_drops_the_intake_verification(
+    moica_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    form = intake_form.IntakeForm(moica_ctx)
+    qtbot.addWidget(form)
+    panel = IdentityPanel(moica_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText(cp.HOLDER_ID)
+    form.applicant_name.setText(cp.HOLDER_NAME)
+    form.field_widgets["registered_address"].setText("桃園市桃園區中正路1號")  # type: ignore[attr-defined]
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    panel.verify_button.click()
+    _enter_pin(panel, qtbot)
+    qtbot.waitUntil(lambda: form.identity_proof is not None, timeout=10000)
+
+    form.applicant_id.setText("B120000008")  # another citizen now
+    form.applicant_name.setText("林美玲")
+    assert form.identity_proof is None
+    assert panel.verdict_label.text() == "收件表單的申請人已變更或已清除：先前的驗證不再適用"
+    form.submit()
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=10000)
+    assert form.last_case is not None
+    types = [e["type"] for e in cases.show_case(moica_ctx.app, form.last_case.case_number).events]
+    assert types == [ev.RECEIVED]
+
+
+def test_intake_refuses_a_proof_whose_holder_is_not_the_applicant(
+    moica_ctx: GuiContext,
+) -> None:
+    from eservice_desktop.devices.pki import ValidationReport
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.storage import repo
+
+    proof = identity.ProofResult(
+        verdict="verified",
+        report=ValidationReport(),
+        certificate={"serial": "1", "issuer": "CN=x", "policies": []},
+        holder={"name": "王小明", "id_last4": "6789", "matches": True},
+        revocation={k: None for k in ("status", "source", "crl_number", "this_update", "age_s")},
+    )
+    fields = {
+        "registered_address": "桃園市中壢區中央西路1號",
+        "transcript_kind": "全戶",
+        "record_detail": "詳細記事",
+    }
+    req = IntakeRequest(
+        "HR-TRANSCRIPT", "B120000008", "林美玲", fields=fields, identity_proof=proof
+    )
+    with pytest.raises(DomainError) as e:
+        intake(moica_ctx.app, req)
+    assert e.value.code == "identity.not_this_applicant"
+    with moica_ctx.app.reading() as s:
+        assert repo.count_cases(s) == 0  # nothing stored, the number not used
+
+
+# -- a card meets typed data (real pcscd, virtual NHI card) ------------------------------------
+
+
+@pytest.mark.pcsc
+def test_card_fills_empty_fields_asks_before_replacing_and_removal_clears_nothing(
+    ctx: GuiContext, qtbot: QtBot, vcards: Callable[..., vc.VirtualCard]
+) -> None:
+    from PySide6.QtCore import Qt
+
+    form = intake_form.create_page(ctx)
+    panel = IdentityPanel(ctx)
+    qtbot.addWidget(form)
+    qtbot.addWidget(panel)
+    assert isinstance(form, intake_form.IntakeForm)
+    form.show()
+    qtbot.waitUntil(lambda: panel.reader_label.text() == "請插入健保卡", timeout=5000)
+    form.applicant_name.setText("林基明")  # typed by the clerk before the card came
+    form.phone.setText("0912345678")
+
+    card = vcards(vc.nhi_handler(vc.nhi_record("林碁明".encode("cp950"))))
+    card.insert()
+    qtbot.waitUntil(lambda: form.applicant_id.text() == "A123456789", timeout=5000)  # was empty
+    qtbot.waitUntil(lambda: form.card_question is not None, timeout=2000)
+    question = form.card_question
+    assert question is not None
+    assert "表單為「林基明」，卡片為「林碁明」" in question.informativeText()
+    assert form.applicant_name.text() == "林基明"  # not replaced while the clerk is asked
+    QTest.keyClick(question, Qt.Key.Key_Escape)  # Esc keeps what was typed
+    qtbot.waitUntil(lambda: form.card_question is None, timeout=2000)
+    assert form.applicant_name.text() == "林基明"
+
+    card.remove()
+    qtbot.waitUntil(lambda: not panel.showing_data, timeout=5000)
+    assert form.applicant_id.text() == "A123456789"
+    assert form.applicant_name.text() == "林基明" and form.phone.text() == "0912345678"
+
+    card = vcards(vc.nhi_handler(vc.nhi_record("林碁明".encode("cp950"))))
+    card.insert()
+    qtbot.waitUntil(lambda: form.card_question is not None, timeout=5000)
+    question = form.card_question
+    assert question is not None
+    assert "申請人證號" not in question.informativeText()  # the same ID: nothing to ask
+    form.card_replace_button.click()
+    qtbot.waitUntil(lambda: form.applicant_name.text() == "林碁明", timeout=2000)
+    assert form.card_source.text() == "讀自健保卡"
+    card.remove()
+    qtbot.waitUntil(lambda: not panel.showing_data, timeout=5000)
+    assert form.applicant_name.text() == "林碁明"
+    panel.shutdown()

@@ -139,3 +139,39 @@ def test_overdue_and_due_soon_queues(app: App, clock) -> None:  # type: ignore[n
     soon = [r.case_number for r in cases.queue(app, "due_soon")]
     assert overdue == [old.case_number]
     assert fresh.case_number in soon and old.case_number not in soon
+
+
+def test_ticked_documents_are_recorded_on_the_case(app: App) -> None:
+    required = list(app.catalogue.service("HR-TRANSCRIPT").required_documents)
+    assert len(required) == 4
+    view = intake(app, request(documents=[required[2], required[0]]))
+    shown = cases.show_case(app, view.case_number)
+    assert shown.documents_required == required
+    assert shown.documents_presented == [required[0], required[2]]  # catalogue order
+    received = shown.events[0]["payload"]["documents"]
+    assert received == {"required": required, "presented": [required[0], required[2]]}
+
+
+def test_a_document_the_service_does_not_list_is_refused(app: App) -> None:
+    with pytest.raises(IntakeErrors) as e:
+        intake(app, request(documents=["戶口名簿正本"]))
+    assert set(e.value.errors) == {"documents"}
+    assert "戶口名簿正本" in e.value.errors["documents"].message_zh
+    assert count(app, CaseRow) == 0
+
+
+def test_a_missing_required_choice_asks_to_choose(app: App) -> None:
+    fields = {k: v for k, v in FIELDS.items() if k != "transcript_kind"}
+    with pytest.raises(IntakeErrors) as e:
+        intake(app, request(fields=fields))
+    err = e.value.errors["transcript_kind"]
+    assert (err.message_zh, err.message_en) == ("請選擇謄本種類", "Choose Transcript kind")
+    assert count(app, CaseRow) == 0
+
+
+def test_pickup_at_another_office_needs_the_office(app: App) -> None:
+    with pytest.raises(IntakeErrors) as e:
+        intake(app, request(pickup_method="other_office"))
+    assert e.value.errors["pickup_office"].message_zh == "請選擇領件機關"
+    view = intake(app, request(pickup_method="other_office", pickup_office="H02"))
+    assert view.pickup_office == "H02"

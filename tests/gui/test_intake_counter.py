@@ -1,0 +1,254 @@
+"""The intake page at the counter: empty required choices, the restored-draft banner, the
+required-documents checklist, Esc with unsaved input, and the English of what this adds."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from gui_keys import open_window, press, tab, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
+
+from eservice_desktop.gui.case_detail import CaseDetail
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators, translations_dir
+from eservice_desktop.gui.intake_form import IntakeForm
+from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _count(app: App) -> int:
+    with app.reading() as s:
+        return repo.count_cases(s)
+
+
+def _transcript(form: IntakeForm) -> None:
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("林美玲")
+    address = form.field_widgets["registered_address"]
+    assert isinstance(address, QLineEdit)
+    address.setText("桃園市桃園區縣府路1號")
+
+
+def test_required_choices_start_empty_and_saving_without_one_errs_beside_it(
+    qtbot, sync_ctx: GuiContext
+) -> None:
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    _transcript(form)
+    for key in ("transcript_kind", "record_detail"):
+        combo = form.field_widgets[key]
+        assert isinstance(combo, QComboBox)
+        assert combo.currentIndex() == -1 and combo.currentText() == ""
+        assert combo.placeholderText() == "請選擇"
+        assert form.field_values()[key] == ""
+    form.submit()
+    label = form.error_labels["transcript_kind"]
+    assert label.text() == "請選擇謄本種類"
+    assert form.error_labels["record_detail"].text() == "請選擇記事"
+    combo = form.field_widgets["transcript_kind"]
+    assert label.parent() is combo.parent()  # on the field's own row, beside it
+    assert _count(sync_ctx.app) == 0
+
+    form._set_field_value("transcript_kind", "全戶")
+    form._set_field_value("record_detail", "詳細記事")
+    form.submit()
+    assert form.last_case is not None
+    assert form.last_case.fields["transcript_kind"] == "全戶"
+
+
+def test_pickup_office_is_chosen_never_defaulted(qtbot, sync_ctx: GuiContext) -> None:
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    _transcript(form)
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    assert form.pickup_office.currentIndex() == -1
+    assert form.pickup_office.placeholderText() == "請選擇"
+    form.pickup_method.setCurrentIndex(form.pickup_method.findData("other_office"))
+    assert form.pickup_office.isEnabled() and form.pickup_office.currentIndex() == -1
+    form.submit()
+    assert form.error_labels["pickup_office"].text() == "請選擇領件機關"
+    assert _count(sync_ctx.app) == 0
+    form.pickup_office.setCurrentIndex(form.pickup_office.findData("H03"))
+    form.submit()
+    assert form.last_case is not None and form.last_case.pickup_office == "H03"
+
+
+def test_choices_say_please_choose_in_english(
+    qtbot, sync_ctx: GuiContext, qapp: QApplication
+) -> None:
+    translators = install_translators(qapp, "en")
+    try:
+        sync_ctx.lang = "en"
+        form = IntakeForm(sync_ctx)
+        qtbot.addWidget(form)
+        form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+        combo = form.field_widgets["transcript_kind"]
+        assert isinstance(combo, QComboBox)
+        assert combo.placeholderText() == "Please choose"
+        assert form.pickup_office.placeholderText() == "Please choose"
+        boxes = list(form.document_boxes.values())
+        assert boxes[0].text() == "The applicant's original national ID card (&1)"
+        assert form.documents_box.title() == "Required documents (tick those presented)"
+        assert form.discard_draft_button.text() == "&Discard draft"
+    finally:
+        remove_translators(qapp, translators)
+
+
+def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
+    qtbot, ctx: GuiContext
+) -> None:
+    path = ctx.app.settings.data_dir / "drafts" / "intake.json"
+    first = IntakeForm(ctx)
+    qtbot.addWidget(first)
+    assert first.draft_banner.isHidden()  # nothing restored, nothing announced
+    _transcript(first)
+    first.on_closing()
+    first.save_draft()
+    assert path.exists()
+
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    assert form.applicant_name.text() == "林美玲"
+    assert form.draft_banner.isVisible()
+    text = form.draft_banner_label.text()
+    assert text.startswith("已還原 ") and "未送出的收件草稿" in text and "Alt+D" in text
+    assert "115/" in text  # the time it was saved, ROC date
+    assert form.discard_draft_button.text() == "捨棄草稿(&D)"
+    # Keyboard reachable: Shift+Tab from the first field lands on the banner's buttons.
+    assert QApplication.focusWidget() is form.service_combo
+    press(Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is form.keep_draft_button
+    press(Qt.Key.Key_Backtab)
+    assert QApplication.focusWidget() is form.discard_draft_button
+    tab(2)
+    assert QApplication.focusWidget() is form.service_combo
+
+    press(Qt.Key.Key_D, ALT)  # a mnemonic "animates" the click: it lands ~100 ms later
+    qtbot.waitUntil(form.draft_banner.isHidden, timeout=2000)
+    assert form.applicant_name.text() == "" and form.service is None
+    assert not path.exists()
+    assert window.current_page() is form
+
+
+def test_keep_hides_the_banner_and_keeps_the_draft(qtbot, sync_ctx: GuiContext) -> None:
+    first = IntakeForm(sync_ctx)
+    qtbot.addWidget(first)
+    _transcript(first)
+    first.save_draft()
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    assert not form.draft_banner.isHidden()
+    form.keep_draft_button.click()
+    assert form.draft_banner.isHidden()
+    assert form.applicant_name.text() == "林美玲"
+
+
+def test_required_documents_are_a_checklist_whose_ticks_go_on_the_case(
+    qtbot, ctx: GuiContext
+) -> None:
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    assert form.documents_box.isHidden()  # no service, no list
+    _transcript(form)
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    required = list(ctx.app.catalogue.service("HR-TRANSCRIPT").required_documents)
+    boxes = list(form.document_boxes.values())
+    assert [b.text() for b in boxes] == [f"{d} (&{i + 1})" for i, d in enumerate(required)]
+    assert not any(b.isChecked() for b in boxes)
+    form.applicant_name.setFocus()
+    press(Qt.Key.Key_1, ALT)
+    qtbot.waitUntil(boxes[0].isChecked, timeout=2000)  # mnemonics click ~100 ms later
+    press(Qt.Key.Key_3, ALT)
+    qtbot.waitUntil(boxes[2].isChecked, timeout=2000)
+    assert [b.isChecked() for b in boxes] == [True, False, True, False]
+    # In the Tab chain, in order, after the pickup fields and before the submit button.
+    form.pickup_method.setFocus()
+    seen = []
+    for _ in range(20):
+        tab()
+        if QApplication.focusWidget() is form.submit_button:
+            break
+        seen.append(QApplication.focusWidget())
+    assert seen[-len(boxes) :] == boxes
+    assert all(isinstance(w, QCheckBox) for w in seen)
+
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    case = form.last_case
+    assert case is not None
+    assert case.documents_presented == [required[0], required[2]]
+    shown = cases.show_case(ctx.app, case.case_number)
+    assert shown.events[0]["payload"]["documents"]["presented"] == [required[0], required[2]]
+    assert form.document_boxes == {}  # cleared for the next citizen
+
+    ctx.open_case_requested.emit(case.case_number)
+    detail = window.current_page()
+    assert isinstance(detail, CaseDetail)
+    qtbot.waitUntil(lambda: detail.documents_label.text() != "", timeout=5000)
+    assert detail.documents_label.text() == (
+        f"已收 2／4：✔ {required[0]}、✘ {required[1]}、✔ {required[2]}、✘ {required[3]}"
+    )
+
+
+def test_esc_never_leaves_the_intake_page_with_unsaved_input(qtbot, ctx: GuiContext) -> None:
+    window = open_window(qtbot, ctx)
+    assert window.current_page() is window.pages[QUEUE_PAGE]
+    press(Qt.Key.Key_F2)
+    form = window.pages[INTAKE_PAGE]
+    assert isinstance(form, IntakeForm)
+    form.applicant_id.setFocus()
+    type_text("A123456789")
+    press(Qt.Key.Key_Escape)
+    assert window.current_page() is form
+    assert form.applicant_id.text() == "A123456789"
+    assert "未送出" in window.statusBar().currentMessage()
+    form.clear_form()
+    press(Qt.Key.Key_Escape)
+    assert window.current_page() is window.pages[QUEUE_PAGE]
+
+
+def test_every_string_this_page_and_the_panel_show_has_english(tmp_path: Path) -> None:
+    """lupdate reads the tr() calls of the files; every source must be translated in some .ts."""
+    root = Path(__file__).resolve().parents[2]
+    lupdate = Path(sys.executable).parent / "pyside6-lupdate"
+    out = tmp_path / "all.ts"
+    files = [
+        root / "eservice_desktop" / "gui" / name
+        for name in ("intake_form.py", "identity_panel.py", "case_detail.py")
+    ]
+    subprocess.run(
+        [str(lupdate), *map(str, files), "-ts", str(out), "-source-language", "zh_TW"],
+        check=True,
+        capture_output=True,
+    )
+    have: set[tuple[str, str]] = set()
+    for ts in translations_dir().glob("*_en.ts"):
+        for context in ET.parse(ts).getroot().iter("context"):
+            name = context.findtext("name") or ""
+            for m in context.iter("message"):
+                t = m.find("translation")
+                text = "".join(t.itertext()) if t is not None else ""
+                if t is not None and text.strip() and t.get("type") != "unfinished":
+                    have.add((name, m.findtext("source") or ""))
+    missing = [
+        (context.findtext("name"), m.findtext("source"))
+        for context in ET.parse(out).getroot().iter("context")
+        for m in context.iter("message")
+        if (context.findtext("name") or "", m.findtext("source") or "") not in have
+    ]
+    assert missing == []
