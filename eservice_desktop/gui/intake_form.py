@@ -284,6 +284,7 @@ class IntakeForm(QWidget):
 
         self.pickup_method = QComboBox()
         self.pickup_method.setObjectName("pickup_method")
+        self.pickup_method.setPlaceholderText(self.tr("請選擇"))
         self.pickup_method.currentIndexChanged.connect(self._pickup_changed)
         self.pickup_office = QComboBox()
         self.pickup_office.setObjectName("pickup_office")
@@ -491,6 +492,13 @@ class IntakeForm(QWidget):
         self.documents_box.setVisible(bool(self.document_boxes))
         for option in service.pickup_options:
             self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS[option]), option)
+        # The default is the office's own: pick up here at the counter. A service without
+        # counter pickup and with several ways gets no default (never "the first option").
+        options = service.pickup_options
+        if "counter" in options:
+            self.pickup_method.setCurrentIndex(self.pickup_method.findData("counter"))
+        elif len(options) != 1:
+            self.pickup_method.setCurrentIndex(-1)
         self.pickup_method.blockSignals(False)
         self._pickup_changed()
         self._chain_tab_order()
@@ -588,7 +596,7 @@ class IntakeForm(QWidget):
             "fields": self.field_values(),
             "consent": sorted(k for k, b in self.consent_boxes.items() if b.isChecked()),
             "documents": self.documents_presented(),
-            "pickup_method": self.pickup_method.currentData() or "counter",
+            "pickup_method": self.pickup_method.currentData() or "",
             "pickup_office": self.pickup_office.currentData() or "",
             "card": dict(self._card),
             "card_source": self._card_source,
@@ -615,7 +623,7 @@ class IntakeForm(QWidget):
             for doc in state.get("documents") or []:
                 if doc in self.document_boxes:
                     self.document_boxes[doc].setChecked(True)
-            i = self.pickup_method.findData(state.get("pickup_method", "counter"))
+            i = self.pickup_method.findData(state.get("pickup_method") or "")
             if i >= 0:
                 self.pickup_method.setCurrentIndex(i)
             office = state.get("pickup_office", "")
@@ -946,7 +954,7 @@ class IntakeForm(QWidget):
                     local[key] = self.error_labels[key].text()
                 else:
                     fields[key] = iso
-        method = str(self.pickup_method.currentData() or "counter")
+        method = str(self.pickup_method.currentData() or "")
         req = intake_service.IntakeRequest(
             service_code=self.service.code if self.service else self.service_combo.currentText(),
             applicant_id=self.applicant_id.text(),

@@ -147,7 +147,11 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
                 "Not a required document of this service: " + ", ".join(unknown),
                 "documents",
             )
-        if req.pickup_method not in service.pickup_options:
+        if not req.pickup_method.strip():
+            errors["pickup_method"] = _err(
+                "field.required", "請選擇領件方式", "Choose how to collect", "pickup_method"
+            )
+        elif req.pickup_method not in service.pickup_options:
             errors["pickup_method"] = _err(
                 "pickup.not_offered",
                 "此申辦項目不提供這種領件方式",

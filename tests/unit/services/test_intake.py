@@ -173,5 +173,8 @@ def test_pickup_at_another_office_needs_the_office(app: App) -> None:
     with pytest.raises(IntakeErrors) as e:
         intake(app, request(pickup_method="other_office"))
     assert e.value.errors["pickup_office"].message_zh == "請選擇領件機關"
+    with pytest.raises(IntakeErrors) as e:
+        intake(app, request(pickup_method=""))
+    assert e.value.errors["pickup_method"].message_zh == "請選擇領件方式"
     view = intake(app, request(pickup_method="other_office", pickup_office="H02"))
     assert view.pickup_office == "H02"
