@@ -29,6 +29,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     i.add_argument("--consent", action="append", default=[], help="document-free lookup kind")
     i.add_argument("--pickup", default="counter", choices=["counter", "mail", "other_office"])
     i.add_argument("--pickup-office", default="")
+    i.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        help="a required document (應備文件, as the catalogue names it) the applicant presented",
+    )
     add_json(i)
     i.set_defaults(func=cmd_intake)
 
@@ -95,6 +101,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
                 pickup_method=args.pickup,
                 pickup_office=args.pickup_office,
                 received_at=received,
+                documents=args.document,
             ),
         )
     except IntakeErrors as e:

@@ -210,3 +210,37 @@ def test_no_personal_data_in_logs(cli) -> None:  # type: ignore[no-untyped-def]
     )
     logs = "".join(p.read_text(encoding="utf-8") for p in (cli.data_dir / "logs").glob("*.log"))
     assert "A123456789" not in logs and "0912345678" not in logs and "王小明" not in logs
+
+
+def test_intake_records_the_documents_presented(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli(
+        "case",
+        "intake",
+        *HR,
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+        "--document",
+        "印章或簽名",
+        "--document",
+        "申請人國民身分證正本",
+        "--json",
+    )
+    assert r.code == 0, r.err
+    shown = cli("case", "show", r.json["case_number"], "--json").json
+    assert shown["documents_presented"] == ["申請人國民身分證正本", "印章或簽名"]
+    assert len(shown["documents_required"]) == 4
+    bad = cli(
+        "case",
+        "intake",
+        *HR,
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+        "--document",
+        "護照",
+    )
+    assert bad.code == 2 and "護照" in bad.err
+    assert case_count(cli.data_dir) == 1
