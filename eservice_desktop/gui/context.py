@@ -70,6 +70,9 @@ class GuiContext(QObject):
         #: Asks the window, at the moment of acting, which case is in front (set by MainWindow;
         #: None without a window).
         self.screen_case: Callable[[], ScreenCase | None] = lambda: None
+        #: The intake form's applicant (ID, name) now: what ``intake_applicant`` last said, for
+        #: a listener that starts after the form (the identity panel starts after the pages).
+        self.intake_applicant_now: tuple[str, str] = ("", "")
 
     @property
     def is_zh(self) -> bool:

@@ -179,8 +179,7 @@ class IdentityPanel(QWidget):
         self._verifying: ScreenCase | None = None
         self._verifying_intake: tuple[str, str] | None = None
         self._result_target: tuple[str, str] | None = None
-        self.intake_id = ""
-        self.intake_name = ""
+        self.intake_id, self.intake_name = ctx.intake_applicant_now
         self.pin_dialog: PinDialog | None = None
         self.override_dialog: OverrideDialog | None = None
         self._pending_override: identity.Override | None = None

@@ -824,6 +824,7 @@ class IntakeForm(QWidget):
         now = (self.applicant_id.text().strip(), self.applicant_name.text().strip())
         if self.identity_proof is not None and now != self._proof_for:
             self._drop_proof()
+        self.ctx.intake_applicant_now = now
         self.ctx.intake_applicant.emit(*now)
 
     def _card_edited(self, key: str, text: str) -> None:
