@@ -3,7 +3,8 @@
 Everything is reachable from the keyboard in a fixed tab order: service picker (type a code or
 part of the name), applicant ID (person or business is decided by the number's shape), name,
 phone, e-mail, the service's own fields, copies, document-free lookup consent, pickup. Ctrl+Enter
-submits. Each field has its error label right beside it, filled in zh-TW (or English) from the
+submits. Enter moves on to the next field still to fill (skipping what a card filled and what is
+optional), and to the submit button when nothing is left, where Enter submits. Each field has its error label right beside it, filled in zh-TW (or English) from the
 ``DomainError`` the service raised for that field; IDs and phone numbers are also checked when
 the field loses focus.
 
@@ -34,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -215,6 +216,9 @@ class IntakeForm(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.service_combo.setCompleter(completer)
+        # Enter in the filtered list takes the highlighted (or only) service and moves on.
+        self._service_popup = completer.popup()
+        self._service_popup.installEventFilter(self)
         line = self.service_combo.lineEdit()
         assert line is not None
         line.setPlaceholderText(self.tr("輸入代碼或名稱篩選"))
@@ -304,6 +308,7 @@ class IntakeForm(QWidget):
 
         self.submit_button = QPushButton(self.tr("送出收件（Ctrl+Enter）"))
         self.submit_button.setObjectName("submit_button")
+        self.submit_button.setAutoDefault(True)  # Enter on the focused button submits
         self.submit_button.clicked.connect(self.submit)
         self.clear_button = QPushButton(self.tr("清除表單(&L)"))
         self.clear_button.setObjectName("clear_button")
@@ -534,7 +539,7 @@ class IntakeForm(QWidget):
         edit.textChanged.connect(self._changed)
         return edit
 
-    def _chain_tab_order(self) -> None:
+    def _chain(self) -> list[QWidget]:
         chain: list[QWidget] = [
             self.discard_draft_button,
             self.keep_draft_button,
@@ -549,8 +554,17 @@ class IntakeForm(QWidget):
         chain += list(self.consent_boxes.values())
         chain += list(self.document_boxes.values())
         chain += [self.submit_button, self.clear_button]
+        return chain
+
+    def _chain_tab_order(self) -> None:
+        chain = self._chain()
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
+        # Enter moves on to the next field still to fill (see focus_next_needed).
+        line = self.service_combo.lineEdit()
+        for widget in [line, *chain[2 : chain.index(self.pickup_office) + 1]]:
+            if widget is not None:
+                widget.installEventFilter(self)
 
     def _pickup_changed(self, _index: int = 0) -> None:
         other = self.pickup_method.currentData() == "other_office"
@@ -840,7 +854,60 @@ class IntakeForm(QWidget):
 
     # -- checks ------------------------------------------------------------------------------
 
+    def _needs_input(self, widget: QWidget) -> bool:
+        """A field the intake cannot go without that is still empty."""
+        if not widget.isEnabled():
+            return False
+        if widget is self.service_combo:
+            return self.service is None
+        if widget is self.applicant_id:
+            return not self.applicant_id.text().strip()
+        if widget is self.applicant_name:
+            return not self.applicant_name.text().strip()
+        if widget is self.pickup_method:
+            return self.pickup_method.currentIndex() < 0
+        if widget is self.pickup_office:
+            return self.pickup_office.currentIndex() < 0
+        for key, field in self.field_widgets.items():
+            if field is widget:
+                return self._field_specs[key].required and self.field_values()[key] in ("", None)
+        return False
+
+    def focus_next_needed(self, after: QWidget) -> None:
+        """Enter in a field: on to the next field still to fill, or to the submit button (where
+        Enter submits) when none is left."""
+        chain = self._chain()
+        start = chain.index(after) + 1 if after in chain else 0
+        for widget in chain[start : chain.index(self.submit_button)]:
+            if self._needs_input(widget):
+                widget.setFocus(Qt.FocusReason.TabFocusReason)
+                return
+        self.submit_button.setFocus(Qt.FocusReason.TabFocusReason)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and event.modifiers()
+            in (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
+            and isinstance(watched, QWidget)
+        ):
+            if watched is self._service_popup:
+                index = self._service_popup.currentIndex()
+                line = self.service_combo.lineEdit()
+                if index.isValid() and line is not None:
+                    line.setText(str(index.data()))
+                self._service_popup.hide()
+                watched = self.service_combo
+            if watched in (self.service_combo, self.service_combo.lineEdit()):
+                self._service_text_done()
+                if self.service is None:
+                    self.service_combo.setFocus()  # the error beside it says why
+                    return True
+                watched = self.service_combo
+            self.focus_next_needed(watched)
+            return True
         if event.type() == QEvent.Type.FocusOut:
             if watched is self.applicant_id:
                 self.check_applicant_id()

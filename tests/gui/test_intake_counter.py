@@ -255,3 +255,103 @@ def test_every_string_this_page_and_the_panel_show_has_english(tmp_path: Path) -
         if (context.findtext("name") or "", m.findtext("source") or "") not in have
     ]
     assert missing == []
+
+
+def test_household_transcript_by_keyboard_alone_choices_included(qtbot, ctx: GuiContext) -> None:
+    """The empty choices cost one key each (Down picks the first, Down again the next); the
+    keys besides typed text are counted for the counter's key budget."""
+    keys = 0
+
+    def key(k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        nonlocal keys
+        keys += 1
+        press(k, mods)
+
+    window = open_window(qtbot, ctx)
+    key(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    # What an NHI card read fills (the virtual-card path is in test_identity_panel.py).
+    ctx.applicant_read.emit({"id": "A123456789", "name": "王小明", "birth": "", "source": "nhi"})
+    type_text("HR-TRANSCRIPT")
+    key(Qt.Key.Key_Tab)  # -> ID (from the card)
+    key(Qt.Key.Key_Tab)  # -> name (from the card)
+    key(Qt.Key.Key_Tab)  # -> phone
+    key(Qt.Key.Key_Tab)  # -> e-mail
+    key(Qt.Key.Key_Tab)  # -> registered address
+    type_text("桃園市桃園區中正路1號")
+    key(Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is form.field_widgets["transcript_kind"]
+    key(Qt.Key.Key_Down)  # 現戶
+    key(Qt.Key.Key_Tab)
+    key(Qt.Key.Key_Down)
+    key(Qt.Key.Key_Down)  # 省略記事
+    key(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    case = form.last_case
+    assert case is not None
+    assert case.fields["transcript_kind"] == "現戶"
+    assert case.fields["record_detail"] == "省略記事"
+    assert case.pickup_method == "counter"
+    assert keys == 12
+
+
+def test_enter_moves_to_the_next_field_still_to_fill(qtbot, ctx: GuiContext) -> None:
+    """Enter skips what the card filled and what is optional; the household transcript then
+    takes 8 keys besides typed text, from F2 to the case number."""
+    keys = 0
+
+    def key(k: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        nonlocal keys
+        keys += 1
+        press(k, mods)
+
+    window = open_window(qtbot, ctx)
+    key(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    ctx.applicant_read.emit({"id": "A123456789", "name": "王小明", "birth": "", "source": "nhi"})
+    type_text("HR-TRANSCRIPT")
+    key(Qt.Key.Key_Return)
+    assert form.service is not None and form.service.code == "HR-TRANSCRIPT"
+    assert QApplication.focusWidget() is form.field_widgets["registered_address"]
+    type_text("桃園市桃園區中正路1號")
+    key(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.field_widgets["transcript_kind"]
+    key(Qt.Key.Key_Down)
+    key(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.field_widgets["record_detail"]
+    key(Qt.Key.Key_Down)
+    key(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.submit_button  # nothing left to fill
+    assert form.last_case is None  # Enter in a field never submits by itself
+    key(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    case = form.last_case
+    assert case is not None
+    assert case.applicant_name == "王小明"
+    assert case.fields == {
+        "registered_address": "桃園市桃園區中正路1號",
+        "transcript_kind": "現戶",
+        "record_detail": "詳細記事",
+    }
+    assert keys == 8
+
+
+def test_enter_on_an_empty_form_goes_to_the_first_missing_field(qtbot, ctx) -> None:
+    window = open_window(qtbot, ctx)
+    form = window.show_page(INTAKE_PAGE)
+    assert isinstance(form, IntakeForm)
+    type_text("戶籍謄本")  # several services match: Enter stays, the error says why
+    press(Qt.Key.Key_Return)
+    assert form.service is None
+    assert QApplication.focusWidget() is form.service_combo
+    assert form.error_labels["service"].text() == "查無此申辦項目，請輸入代碼或名稱"
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.phone.setFocus()
+    press(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.field_widgets["registered_address"]
+    form.applicant_name.setFocus()
+    form.applicant_name.clear()
+    press(Qt.Key.Key_Return)  # the ID is before the name: Enter goes forward only
+    assert QApplication.focusWidget() is form.field_widgets["registered_address"]
