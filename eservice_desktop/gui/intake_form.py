@@ -4,9 +4,9 @@ Everything is reachable from the keyboard in a fixed tab order: service picker (
 part of the name), applicant ID (person or business is decided by the number's shape), name,
 phone, e-mail, the service's own fields, copies, document-free lookup consent, pickup. Ctrl+Enter
 submits. Enter moves on to the next field still to fill (skipping what a card filled and what is
-optional), and to the submit button when nothing is left, where Enter submits. Each field has its error label right beside it, filled in zh-TW (or English) from the
-``DomainError`` the service raised for that field; IDs and phone numbers are also checked when
-the field loses focus.
+optional), and to the submit button when nothing is left, where Enter submits. Each field has
+its error label right beside it, filled in zh-TW (or English) from the ``DomainError`` the
+service raised for that field; IDs and phone numbers are also checked when the field loses focus.
 
 The form state is saved as a draft (``DATA_DIR/drafts/intake.json``, written atomically,
 debounced) on every change and restored when the form opens, so closing the window or a crash
