@@ -3,8 +3,9 @@
 Driven by the per-reader state machine of ``devices.pcsc``: the PC/SC monitor runs on its own
 thread and hands every :class:`ReaderStatus` to this panel through a queued Qt signal, so the UI
 thread never waits for a card. NHI data is shown under "讀自健保卡" (read, not proven), is
-broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped, with
-``ctx.identity_cleared``, the moment the card leaves the reader.
+broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped from the panel, with
+``ctx.identity_cleared``, the moment the card leaves the reader (the intake form keeps what it
+took).
 
 The MOICA proof asks for the PIN in a dialog that shows the tries left first; the PIN goes from
 the dialog straight to the background task and the field is cleared at once. A wrong PIN is
@@ -501,6 +502,7 @@ class IdentityPanel(QWidget):
 
     def _verdict(self, result: identity.ProofResult) -> None:
         target = self._verifying
+        verified_for = self._verifying_intake
         self._verifying = None
         self.last_result = result
         self._result_target = self._key(target if target and target.case_number else None)
@@ -526,6 +528,12 @@ class IdentityPanel(QWidget):
                     + self.tr("已記錄於案件 %1").replace("%1", target.case_number)
                 )
                 self.ctx.case_changed.emit(target.case_number)
+        elif result.ok and verified_for != (self.intake_id, self.intake_name):
+            # The form's applicant changed while the card was being checked: not theirs.
+            self._result_target = None
+            self.verdict_label.setText(
+                self.tr("收件表單的申請人已變更或已清除：先前的驗證不再適用")
+            )
         elif result.ok:
             self.verdict_label.setText(
                 self.verdict_label.text() + "\n" + self.tr("將於收件送出時記錄於新案件")

@@ -217,8 +217,10 @@ class IntakeForm(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.service_combo.setCompleter(completer)
         # Enter in the filtered list takes the highlighted (or only) service and moves on.
-        self._service_popup = completer.popup()
-        self._service_popup.installEventFilter(self)
+        popup = completer.popup()
+        assert popup is not None
+        self._service_popup = popup
+        popup.installEventFilter(self)
         line = self.service_combo.lineEdit()
         assert line is not None
         line.setPlaceholderText(self.tr("輸入代碼或名稱篩選"))
@@ -1095,6 +1097,8 @@ class IntakeForm(QWidget):
     def _submit_failed(self, error: object) -> None:
         self._submitting = False
         self.submit_button.setEnabled(True)
+        if isinstance(error, DomainError) and error.code == "identity.not_this_applicant":
+            self._drop_proof()  # the next submit goes without it; the panel says so
         if isinstance(error, intake_service.IntakeErrors):
             self.show_errors(dict(error.errors))
         elif isinstance(error, DomainError):

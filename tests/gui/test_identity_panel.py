@@ -528,3 +528,27 @@ def test_card_fills_empty_fields_asks_before_replacing_and_removal_clears_nothin
     qtbot.waitUntil(lambda: not panel.showing_data, timeout=5000)
     assert form.applicant_name.text() == "林碁明"
     panel.shutdown()
+
+
+def test_a_proof_finishing_after_the_applicant_changed_does_not_go_to_the_form(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    from eservice_desktop.devices.pki import ValidationReport
+
+    form = intake_form.IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    form.applicant_id.setText(cp.HOLDER_ID)
+    form.applicant_name.setText(cp.HOLDER_NAME)
+    assert panel._begin()  # the PIN went to the card for 王小明 ...
+    form.applicant_id.setText("B120000008")  # ... while the clerk typed another citizen
+    form.applicant_name.setText("林美玲")
+    proof = identity.ProofResult(
+        verdict="verified",
+        report=ValidationReport(),
+        holder={"name": cp.HOLDER_NAME, "id_last4": cp.HOLDER_ID[-4:], "matches": True},
+    )
+    panel._verdict(proof)
+    assert form.identity_proof is None
+    assert panel.verdict_label.text() == "收件表單的申請人已變更或已清除：先前的驗證不再適用"
