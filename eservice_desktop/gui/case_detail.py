@@ -238,7 +238,7 @@ class CaseDetail(QWidget):
             return service.document_name(doc, lang) if service is not None else doc
 
         presented = set(view.documents_presented)
-        marks = "、".join(
+        marks = ("、" if self.ctx.is_zh else ", ").join(
             f"{'✔' if d in presented else '✘'} {name(d)}" for d in view.documents_required
         )
         head = self.tr("已收 {n}／{total}").format(

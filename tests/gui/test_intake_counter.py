@@ -100,6 +100,27 @@ def test_choices_say_please_choose_in_english(
         assert boxes[0].text() == "The applicant's original national ID card (&1)"
         assert form.documents_box.title() == "Required documents (tick those presented)"
         assert form.discard_draft_button.text() == "&Discard draft"
+
+        from eservice_desktop.services.intake import IntakeRequest, intake
+
+        fields = {
+            "registered_address": "桃園市桃園區縣府路1號",
+            "transcript_kind": "現戶",
+            "record_detail": "省略記事",
+        }
+        required = sync_ctx.app.catalogue.service("HR-TRANSCRIPT").required_documents
+        req = IntakeRequest(
+            "HR-TRANSCRIPT", "A123456789", "林美玲", fields=fields, documents=[required[1]]
+        )
+        number = intake(sync_ctx.app, req).case_number
+        detail = CaseDetail(sync_ctx)
+        qtbot.addWidget(detail)
+        detail.load(number)
+        assert detail.documents_label.text() == (
+            "Presented 1/4: ✘ The applicant's original national ID card, ✔ Seal or signature, "
+            "✘ Letter of authorisation and the agent's national ID card (when filed by an agent), "
+            "✘ Proof of legal interest (when filed by an interested party)"
+        )
     finally:
         remove_translators(qapp, translators)
 
