@@ -157,6 +157,11 @@ def build_case(
                     )
                 ),
                 "pickup": {"method": pickup, "office": app.settings.office_code},
+                # Every document brought except those only needed in some cases ("…時）").
+                "documents": {
+                    "required": list(service.required_documents),
+                    "presented": [d for d in service.required_documents if "時）" not in d],
+                },
             },
         )
     ]
