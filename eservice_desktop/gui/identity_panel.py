@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -241,6 +242,9 @@ class IdentityPanel(QWidget):
         self.case_label = QLabel()
         self.case_label.setObjectName("verify_case")
         self.case_label.setWordWrap(True)
+        # Long sentences wrap to the dock's width instead of widening the dock (and squeezing
+        # the queue's columns).
+        self.case_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         box.addWidget(self.case_label)
         self.verify_button = QPushButton(self.tr("驗證自然人憑證(&V)"))
         self.verify_button.setObjectName("verify_button")
@@ -249,6 +253,7 @@ class IdentityPanel(QWidget):
         self.verdict_label = QLabel()
         self.verdict_label.setObjectName("verdict")
         self.verdict_label.setWordWrap(True)
+        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         box.addWidget(self.verdict_label)
         self.checks_list = QListWidget()
         self.checks_list.setObjectName("checks")
