@@ -261,7 +261,8 @@ class QueueRow:
     paid: int
 
 
-def _queue_row(r: CaseRow) -> QueueRow:
+def _queue_row(r: CaseRow | Any) -> QueueRow:
+    """From a ``CaseRow`` or a row of ``storage.search.LIST_COLUMNS``."""
     return QueueRow(
         case_id=r.case_id,
         case_number=r.case_number,

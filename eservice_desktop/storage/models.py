@@ -65,8 +65,8 @@ class CaseRow(Base):
     case_number: Mapped[str] = mapped_column(String(24), unique=True, nullable=False)
     service_code: Mapped[str] = mapped_column(String(48), nullable=False)
     office: Mapped[str] = mapped_column(String(8), nullable=False)
-    applicant_id: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
-    applicant_name: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
+    applicant_id: Mapped[str] = mapped_column(String(16), nullable=False)
+    applicant_name: Mapped[str] = mapped_column(String(64), nullable=False)
     applicant_kind: Mapped[str] = mapped_column(String(12), nullable=False)
     status: Mapped[str] = mapped_column(String(24), nullable=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
@@ -88,6 +88,10 @@ class CaseRow(Base):
         Index("ix_cases_office_received", "office", "received_day", "received_at"),
         Index("ix_cases_pickup", "pickup_office", "status"),
         Index("ix_cases_search_key", "search_key", unique=True),
+        # Prefix search reads (value, search_key) from the index alone, then sorts the keys.
+        Index("ix_cases_number_key", "case_number", "search_key"),
+        Index("ix_cases_applicant_id_key", "applicant_id", "search_key"),
+        Index("ix_cases_applicant_name_key", "applicant_name", "search_key"),
     )
 
 

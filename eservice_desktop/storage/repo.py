@@ -145,9 +145,10 @@ def peek_counter(session: Session, name: str) -> int:
 
 def search_cases(
     session: Session, text: str, limit: int = 50, offset: int = 0, after: int | None = None
-) -> Sequence[CaseRow]:
+) -> Sequence[Any]:
     """Cases matching ``text`` (substring of name, ID number or case sequence number; prefix
-    of the case number: see storage/search.py), newest first."""
+    of the case number: see storage/search.py), newest first; rows of
+    ``search.LIST_COLUMNS``."""
     return search.rows_by_keys(session, search.search_keys(session, text, limit, offset, after))
 
 

@@ -65,7 +65,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 #: A prefix branch with at most this many matches is read through its own index and sorted;
 #: a broader one walks the search_key index newest first and filters (its matches are dense).
-SORT_AT_MOST = 10_000
+SORT_AT_MOST = 20_000
 
 
 def base_key(received_at: datetime) -> int:
@@ -314,9 +314,26 @@ def count_matches(session: Session, raw: str) -> int:
     return total
 
 
-def rows_by_keys(session: Session, keys: Sequence[int]) -> list[CaseRow]:
+#: What a list row shows (services.cases.QueueRow): read as plain rows, not ORM objects.
+LIST_COLUMNS = (
+    CaseRow.case_id,
+    CaseRow.case_number,
+    CaseRow.service_code,
+    CaseRow.applicant_name,
+    CaseRow.applicant_id,
+    CaseRow.status,
+    CaseRow.received_at,
+    CaseRow.due_date,
+    CaseRow.fees_due,
+    CaseRow.paid,
+    CaseRow.search_key,
+)
+
+
+def rows_by_keys(session: Session, keys: Sequence[int]) -> list[Any]:
+    """The list columns of the cases with these keys, in the order of ``keys``."""
     if not keys:
         return []
-    rows = session.scalars(select(CaseRow).where(CaseRow.search_key.in_(list(keys)))).all()
+    rows = session.execute(select(*LIST_COLUMNS).where(CaseRow.search_key.in_(list(keys)))).all()
     order = {k: i for i, k in enumerate(keys)}
     return sorted(rows, key=lambda r: order.get(r.search_key or 0, 0))
