@@ -66,6 +66,12 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 #: A prefix branch with at most this many matches is read through its own index and sorted;
 #: a broader one walks the search_key index newest first and filters (its matches are dense).
 SORT_AT_MOST = 20_000
+#: A broad case number prefix is read per (office, device, ROC year) group, "H01-01-115",
+#: in number order: the numbers of one device and year follow the order of intake, while
+#: newer cases of other years lie between them in key order (a key walk from the newest
+#: case would cross a whole year of them for "H01-01-114"). At most this many groups.
+NUMBER_GROUP = 10
+MAX_NUMBER_GROUPS = 64
 
 
 def base_key(received_at: datetime) -> int:
@@ -234,6 +240,10 @@ def _prefix_keys(session: Session, p: _Prefix, n: int, after: int | None) -> lis
         > SORT_AT_MOST
     )
     cond, extra = _after(after)
+    if dense and col == "case_number":
+        groups = _number_groups(session, rng["lo"], rng["hi"])
+        if len(groups) <= MAX_NUMBER_GROUPS:
+            return _number_walk(session, groups, n, after)
     if dense:
         # Most rows match: walk the key index newest first ("+col" keeps SQLite off the
         # column's index) and stop at n.
@@ -249,6 +259,47 @@ def _prefix_keys(session: Session, p: _Prefix, n: int, after: int | None) -> lis
             "ORDER BY +search_key DESC LIMIT :n"
         )
     return [int(k) for k in session.execute(text(sql), {**rng, **extra, "n": n}).scalars()]
+
+
+def _number_groups(session: Session, lo: str, hi: str) -> list[tuple[str, str]]:
+    """The (office, device, year) groups of case numbers in [lo, hi), as sub-ranges, newest
+    numbers first: a jump per group through the case number index."""
+    out: list[tuple[str, str]] = []
+    upper = hi
+    while len(out) <= MAX_NUMBER_GROUPS:
+        top = session.execute(
+            text(
+                "SELECT max(case_number) FROM cases WHERE case_number >= :lo AND case_number < :up"
+            ),
+            {"lo": lo, "up": upper},
+        ).scalar()
+        if top is None:
+            break
+        start = max(lo, str(top)[:NUMBER_GROUP])
+        out.append((start, upper))
+        if start <= lo:
+            break
+        upper = start
+    return out
+
+
+def _number_walk(
+    session: Session, groups: list[tuple[str, str]], n: int, after: int | None
+) -> list[int]:
+    """The first n keys of each group in descending number order (a device numbers its cases
+    in the order it takes them in), newest first over all groups."""
+    cond = "" if after is None else " AND +search_key < :after"
+    sql = text(
+        "SELECT search_key FROM cases WHERE case_number >= :a AND case_number < :b"
+        f"{cond} ORDER BY case_number DESC LIMIT :n"
+    )
+    keys: list[int] = []
+    for a, b in groups:
+        params: dict[str, Any] = {"a": a, "b": b, "n": n}
+        if after is not None:
+            params["after"] = after
+        keys += [int(k) for k in session.execute(sql, params).scalars()]
+    return sorted(keys, reverse=True)[:n]
 
 
 def search_keys(

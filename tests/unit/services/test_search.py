@@ -183,3 +183,29 @@ def test_queue_pages_and_total_cover_the_whole_queue(app: App) -> None:
     assert got[:70] == _numbers(cases.queue(app, "all", limit=70))
     for name in ("open", "today", "supplement", "due_soon", "overdue"):
         assert cases.queue_total(app, name) == len(cases.queue(app, name, limit=1000)), name
+
+
+def test_broad_case_number_prefix_over_several_years_comes_newest_first(app: App) -> None:
+    from datetime import UTC, datetime
+
+    taken = []
+    for year, month in ((2025, 3), (2026, 1), (2025, 6), (2026, 2), (2025, 9)):
+        at = datetime(year, month, 10, 2, 0, tzinfo=UTC)
+        view = intake(
+            app,
+            IntakeRequest("HR-TRANSCRIPT", "A123456789", "王小明", fields=FIELDS, received_at=at),
+        )
+        taken.append((at, view.case_number))
+    newest_first = [n for _at, n in sorted(taken, reverse=True)]
+    assert {n[:10] for n in newest_first} == {"H01-01-114", "H01-01-115"}
+    saved = search.SORT_AT_MOST
+    try:
+        search.SORT_AT_MOST = 1  # the per-group walk of a broad prefix
+        for typed in ("H", "H01", "H0101", "H01-01-11"):
+            assert _numbers(cases.search(app, typed)) == newest_first, typed
+            page = cases.search_page(app, typed, limit=2)
+            rest = cases.search_page(app, typed, limit=10, after=page.after)
+            assert _numbers(page.rows) + _numbers(rest.rows) == newest_first, typed
+        assert _numbers(cases.search(app, "H0101114")) == newest_first[2:]
+    finally:
+        search.SORT_AT_MOST = saved
