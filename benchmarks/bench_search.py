@@ -19,6 +19,7 @@ The database is bench_gui's (``ESERVICE_BENCH_CACHE``/``gui-1000000``, built onc
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import time
@@ -56,25 +57,30 @@ def typed_strings(app: Any, rng: random.Random, each: int = 5) -> dict[str, list
 
 def per_keystroke(
     app: Any, strings: dict[str, list[str]]
-) -> dict[str, tuple[list[float], list[float]]]:
+) -> dict[str, tuple[list[float], list[float], list[float]]]:
+    """Per kind: wall times of the first page, CPU times of the same calls (what the wall
+    time would be on an otherwise idle machine, less I/O waits), wall times of the total."""
     from eservice_desktop.gui.queue_page import SEARCH_CHUNK
     from eservice_desktop.services import cases
 
-    out: dict[str, tuple[list[float], list[float]]] = {}
+    out: dict[str, tuple[list[float], list[float], list[float]]] = {}
     for kind, values in strings.items():
         pages: list[float] = []
+        cpu: list[float] = []
         counts: list[float] = []
         for value in values:
             for i in range(1, len(value) + 1):
                 started = time.perf_counter()
+                cpu_started = time.thread_time()
                 page = cases.search_page(app, value[:i], limit=SEARCH_CHUNK)
+                cpu.append(time.thread_time() - cpu_started)
                 pages.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 cases.search_count(app, value[:i])
                 counts.append(time.perf_counter() - started)
             if not page.rows:
                 raise RuntimeError(f"search found nothing for a {kind} in the database")
-        out[kind] = (pages, counts)
+        out[kind] = (pages, cpu, counts)
     return out
 
 
@@ -120,11 +126,14 @@ def run() -> list[tuple[str, str]]:
     try:
         strings = typed_strings(app, random.Random(SEED + 1))
         every_page: list[float] = []
-        for kind, (pages, counts) in per_keystroke(app, strings).items():
+        every_cpu: list[float] = []
+        for kind, (pages, cpu, counts) in per_keystroke(app, strings).items():
             every_page += pages
+            every_cpu += cpu
             baseline = scan_baseline(app, strings[kind][:2])
             ratio = statistics.median(baseline) / statistics.median(pages)
             rows.append((f"substring search, {kind}: first page per keystroke", _stats(pages)))
+            rows.append((f"substring search, {kind}: first page, CPU time", _stats(cpu)))
             rows.append((f"substring search, {kind}: exact total per keystroke", _stats(counts)))
             rows.append(
                 (
@@ -132,14 +141,19 @@ def run() -> list[tuple[str, str]]:
                     f"median {_ms(statistics.median(baseline))}, {ratio:,.0f}×",
                 )
             )
-        p95 = _p95(every_page)
-        verdict = "meets" if p95 <= TARGET_P95_S else "MISSES"
-        rows.append(
-            (
-                f"substring search over {CASES:,} cases, every keystroke above: p95 (target 30 ms)",
-                f"{_ms(p95)}, {p95 / TARGET_P95_S:.2f}× the target ({verdict} it)",
+        for label, values in (("wall time", every_page), ("CPU time", every_cpu)):
+            p95 = _p95(values)
+            verdict = "meets" if p95 <= TARGET_P95_S else "MISSES"
+            rows.append(
+                (
+                    f"substring search over {CASES:,} cases, every keystroke above, first page"
+                    f" {label}: p95 (target 30 ms)",
+                    f"{_ms(p95)}, {p95 / TARGET_P95_S:.2f}× the target ({verdict} it)",
+                )
             )
-        )
+        load = os.getloadavg()[0]
+        cores = os.cpu_count() or 0
+        rows.append((f"load average of the machine at the end ({cores} cores)", f"{load:.1f}"))
         ctx = GuiContext(app, TaskRunner())
         for kind, times in search_gui(ctx, strings).items():
             rows.append(
