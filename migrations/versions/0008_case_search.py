@@ -1,8 +1,7 @@
 """Substring search: each case's search key and the FTS5 trigram index ``case_search``.
 
 Adds ``cases.search_key`` (receipt time in microseconds, unique; the newest-first order of
-search results), indexes (case number / ID / name, search_key) replacing the single-column
-ones, and the contentless FTS5 table of names, ID numbers, case sequence numbers
+search results) and the contentless FTS5 table of names, ID numbers, case sequence numbers
 and name bigrams (storage/search.py), then fills both from the existing cases. About a minute
 per million cases; the database was copied aside before (storage.db.upgrade).
 
@@ -71,20 +70,9 @@ def upgrade() -> None:
         bind.execute(update, keyed[i : i + _BATCH])
         bind.execute(insert, indexed[i : i + _BATCH])
     op.create_index("ix_cases_search_key", "cases", ["search_key"], unique=True)
-    # Prefix branches read (value, key) pairs from these without touching the table.
-    op.drop_index("ix_cases_applicant_id", table_name="cases")
-    op.drop_index("ix_cases_applicant_name", table_name="cases")
-    op.create_index("ix_cases_number_key", "cases", ["case_number", "search_key"])
-    op.create_index("ix_cases_applicant_id_key", "cases", ["applicant_id", "search_key"])
-    op.create_index("ix_cases_applicant_name_key", "cases", ["applicant_name", "search_key"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_cases_applicant_name_key", table_name="cases")
-    op.drop_index("ix_cases_applicant_id_key", table_name="cases")
-    op.drop_index("ix_cases_number_key", table_name="cases")
-    op.create_index("ix_cases_applicant_name", "cases", ["applicant_name"])
-    op.create_index("ix_cases_applicant_id", "cases", ["applicant_id"])
     op.drop_index("ix_cases_search_key", table_name="cases")
     op.get_bind().exec_driver_sql("DROP TABLE case_search")
     with op.batch_alter_table("cases") as batch:

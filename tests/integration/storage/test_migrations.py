@@ -149,7 +149,7 @@ def test_search_index_migration_downgrades_and_upgrades_again(tmp_path: Path) ->
     with engine.begin() as conn:
         cfg = db.alembic_config(settings.db_url)
         cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
+        command.downgrade(cfg, "0007")  # through 0009 and 0008
     engine.dispose()
     with sqlite3.connect(settings.db_path) as conn:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
