@@ -16,7 +16,10 @@ What a clerk can type, and what it finds (``text`` stripped; letters compared wi
 Results come newest first. Each case has a unique ``search_key`` (its receipt time in
 microseconds since 1970, moved up by one on the rare tie): the FTS rowid, and an indexed
 column of ``cases``, so every branch yields its matches in that order and pages continue from
-the last key shown (keyset paging: the 1,000th page costs what the first does).
+the last key shown (keyset paging: the 1,000th page costs what the first does). A case number
+prefix matching more than ``SORT_AT_MOST`` cases is read per (office, device, year) group in
+descending number order, which is receipt order as long as a device numbers its cases as it
+takes them in (a case entered later with an earlier receipt time comes where its number is).
 
 The index is ``case_search``, an FTS5 table without content (``content=''``): it keeps the
 trigrams (the index terms) and for each the rowids and positions, no row of text; reading it
@@ -24,8 +27,9 @@ back gives no names or ID numbers, only which keys contain a trigram. Personal d
 thus no more than the ``cases`` table holds next to it, in the same file (encrypted, backed up
 and deleted with it).
 It is written by :func:`index_case` in the transaction that writes the projection row, and
-created and filled by migration 0008. The county's PostgreSQL is not concerned: it has no
-``cases`` projection of this kind and no search.
+created and filled by migration 0008 (0009 adds the (value, search_key) indexes). The
+county's PostgreSQL is not concerned: it has no ``cases`` projection of this kind and no
+search.
 """
 
 from __future__ import annotations
