@@ -56,6 +56,8 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 SEARCH_DEBOUNCE_MS = 150
+#: The total of a list is counted once its first rows have stayed this long.
+COUNT_DELAY_MS = 200
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -362,6 +364,11 @@ class QueuePage(QWidget):
         self._total: int | None = None
         self._total_running = False
         self._total_wanted: tuple[int, tuple[Any, ...]] | None = None
+        self._count_job: tuple[int, tuple[Any, ...]] | None = None
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self._count_now)
 
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("queue_tabs")
@@ -496,7 +503,10 @@ class QueuePage(QWidget):
                 return  # a newer keystroke asked since: stale
             self._pending = None
             self._show(chunk, searching)
-            self._count(generation, count)
+            # Counted once the list has stayed for a moment: a total per keystroke of fast
+            # typing would only compete with the next keystroke's rows.
+            self._count_job = (generation, count)
+            self._count_timer.start()
 
         self._pending = self.ctx.tasks.run(*first, on_done=done, on_error=self._failed)
 
@@ -531,6 +541,11 @@ class QueuePage(QWidget):
                 self._failed(error)
 
         return fetch
+
+    def _count_now(self) -> None:
+        job, self._count_job = self._count_job, None
+        if job is not None and job[0] == self._generation:
+            self._count(*job)
 
     def _count(self, generation: int, job: tuple[Any, ...]) -> None:
         """At most one total counted at a time; a newer list's count replaces a waiting one."""
