@@ -369,6 +369,15 @@ class QueuePage(QWidget):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
         self._count_timer.timeout.connect(self._count_now)
+        # Totals and further rows answer later: a page gone by then must not hear of them.
+        self._background: list[Task] = []
+        background = self._background
+
+        def forget(*_args: object) -> None:
+            for task in background:
+                task.cancel()
+
+        self.destroyed.connect(forget)
 
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("queue_tabs")
@@ -520,14 +529,15 @@ class QueuePage(QWidget):
 
         def fetch() -> None:
             if searching:
-                self.ctx.tasks.run(
+                task = self.ctx.tasks.run(
                     search_chunk, app, text, lang, loaded.after, on_done=done, on_error=failed
                 )
             else:
                 offset = self.model.rowCount()
-                self.ctx.tasks.run(
+                task = self.ctx.tasks.run(
                     queue_chunk, app, queue_name, lang, offset, on_done=done, on_error=failed
                 )
+            self._track(task)
 
         def done(chunk: Chunk) -> None:
             if generation != self._generation:
@@ -571,7 +581,11 @@ class QueuePage(QWidget):
             if generation == self._generation:
                 self._failed(error)
 
-        self.ctx.tasks.run(*job, on_done=done, on_error=failed)
+        self._track(self.ctx.tasks.run(*job, on_done=done, on_error=failed))
+
+    def _track(self, task: Task) -> None:
+        self._background[:] = [t for t in self._background if not t.finished]
+        self._background.append(task)
 
     def _show_counts(self) -> None:
         shown = f"{self.model.rowCount():,}"
