@@ -28,6 +28,9 @@ class ColumnFitter(QObject):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        # Contents are measured over the visible rows only: measuring 500 loaded rows on
+        # every keystroke cost ~100 ms of the UI thread (the elastic columns elide anyway).
+        header.setResizeContentsPrecision(0)
         table.viewport().installEventFilter(self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
