@@ -65,9 +65,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     app = open_from(args)
     if args.interval is not None:
         app.settings.sync_interval_s = args.interval
-    sync.install_clock_correction(app)
-    sync.load_county_reference(app)
-    loop = sync.make_loop(app)
+    loop = sync.start(app)
 
     def stop(_signum: int, _frame: Any) -> None:
         loop.stop()

@@ -88,8 +88,7 @@ class SyncStatusWidget(QWidget):
         if self.loop is not None:
             return
         app = self.ctx.app
-        sync.install_clock_correction(app)
-        self.loop = sync.make_loop(app, on_result=self._from_worker)
+        self.loop = sync.start(app, on_result=self._from_worker)
         self._thread = threading.Thread(target=self.loop.run_forever, name="sync-loop", daemon=True)
         self._thread.start()
 

@@ -1,7 +1,8 @@
 """Case use cases shared by every face: record an event, read a case, search, the queues.
 
-:func:`record` is the single write path: load the stream, let the domain check the transition,
-append, refresh the projection and deadline, all in the caller's one transaction.
+:func:`record` is the write path of the faces: load the stream, then hand the new event to
+:func:`services.ingest.ingest`, which checks the transition, appends and refreshes every
+projection in the caller's one transaction.
 """
 
 from __future__ import annotations
@@ -15,31 +16,20 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
+from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.case_number import looks_like_case_number, parse_case_number
-from eservice_desktop.domain.deadline import deadline_status, due_date, working_days_left
+from eservice_desktop.domain.deadline import deadline_status, working_days_left
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.services.app import App
+from eservice_desktop.services.ingest import compute_due, ingest
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 NOT_FOUND = DomainError("case.not_found", "查無此案件", "No such case", "case_number")
-
-
-def compute_due(app: App, state: CaseState) -> date | None:
-    """The legal due date from the case's own waiting windows; None while it is paused."""
-    return due_date(
-        state.received_at,
-        state.time_limit_working_days,
-        app.calendar,
-        app.hours,
-        open_pauses(state),
-        closed_at=state.closed_at,
-    )
 
 
 def append(
@@ -49,19 +39,9 @@ def append(
     state: CaseState | None,
     origin: str = "local",
 ) -> CaseState:
-    """Checks and appends one event to a loaded state; returns the new state."""
-    if origin == "local":
-        check(state, event)
-    new = apply(state, event)
-    now = app.now()
-    repo.insert_event(session, event, now, origin)
-    repo.upsert_projection(session, new, compute_due(app, new), now)
-    if event.type in ev.MONEY_TYPES:
-        # The receipts table is a projection too, kept for local and synced events alike.
-        from eservice_desktop.services.payments import project_payment
-
-        project_payment(session, event)
-    return new
+    """Checks and appends one event to a loaded state; returns the new state
+    (:func:`services.ingest.ingest`, the one door every event comes through)."""
+    return ingest(app, session, event, state, origin=origin)
 
 
 def record(

@@ -15,19 +15,18 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.app import App
-from eservice_desktop.services.cases import compute_due
+from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
+from eservice_desktop.storage.models import CounterRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -267,65 +266,26 @@ def seed_demo(
             received_list = sorted(
                 _received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
             )
-            event_rows: list[dict[str, Any]] = []
-            case_rows: list[dict[str, Any]] = []
+            batch_events: list[Event] = []
             for received in received_list:
                 year = to_roc(received.astimezone(TAIPEI).date())[0]
                 seq = repo.next_counter(session, f"case:{s.office_code}:{s.device_id}:{year}")
                 number = str(CaseNumber(s.office_code, s.device_id, year, seq))
                 service = rng.choices(services, weights)[0]
-                stream = build_case(
-                    app=app,
-                    service=service,
-                    number=number,
-                    received=received,
-                    rng=rng,
-                    now=now,
-                    make_event=make_event,
-                )
-                state: CaseState | None = None
-                for e in stream:
-                    state = apply(state, e)
-                    event_rows.append(
-                        {
-                            "event_id": e.event_id,
-                            "case_id": e.case_id,
-                            "type": e.type,
-                            "office": e.office,
-                            "device": e.device,
-                            "clerk": e.clerk,
-                            "at": e.at,
-                            "recorded_at": now,
-                            "payload": e.payload,
-                            "origin": "local",
-                            "acked_at": None,
-                        }
+                batch_events.extend(
+                    build_case(
+                        app=app,
+                        service=service,
+                        number=number,
+                        received=received,
+                        rng=rng,
+                        now=now,
+                        make_event=make_event,
                     )
-                assert state is not None
-                counts[state.status] = counts.get(state.status, 0) + 1
-                case_rows.append(
-                    {
-                        "case_id": state.case_id,
-                        "case_number": state.case_number,
-                        "service_code": state.service_code,
-                        "office": state.office,
-                        "applicant_id": state.applicant_id,
-                        "applicant_name": state.applicant_name,
-                        "applicant_kind": state.applicant_kind,
-                        "status": state.status,
-                        "received_at": state.received_at,
-                        "received_day": state.received_at.astimezone(TAIPEI).date(),
-                        "due_date": compute_due(app, state),
-                        "closed_at": state.closed_at,
-                        "fees_due": state.fees_due,
-                        "paid": state.paid,
-                        "pickup_office": state.pickup_office,
-                        "updated_at": now,
-                        "state": repo.state_summary(state),
-                    }
                 )
-            session.execute(insert(EventRow), event_rows)
-            session.execute(insert(CaseRow), case_rows)
+            report = ingest_many(app, session, batch_events, strict=True)
+            for state in report.states.values():
+                counts[state.status] = counts.get(state.status, 0) + 1
         done += n
         if progress:
             progress(done, cases)

@@ -38,12 +38,12 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import cases, fees
 from eservice_desktop.services.app import App
+from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
@@ -182,87 +182,6 @@ def _load(session: Session, case_id: str) -> CaseState:
     return state
 
 
-def project_payment(session: Session, event: Event, key_id: str = "") -> None:
-    """Keeps ``receipts`` in step with one payment/receipt event (local or synced).
-
-    ``cases.append`` calls it for every money event, so receipts issued on other devices (pulled
-    from the county) appear in look-ups and in the office's closing; replaying is harmless. A
-    payment without a receipt number is not a receipt and is left out; the same payment id under
-    a second number (an online payment recorded by two devices) is logged and left out too —
-    the case projection shows the double payment, for the clerk to refund.
-    """
-    p = event.payload
-    if event.type == ev.PAYMENT_RECORDED:
-        number = p.get("receipt_number")
-        if not number or session.get(ReceiptRow, number) is not None:
-            return
-        if session.scalars(
-            select(ReceiptRow.number).where(ReceiptRow.payment_id == str(p["payment_id"]))
-        ).first():
-            log.warning("payment recorded twice under two receipt numbers: %s", number)
-            return
-        parts = str(number).split("-")
-        at = event.at.astimezone(UTC)
-        session.add(
-            ReceiptRow(
-                number=str(number),
-                office=parts[0] if len(parts) == 4 else event.office,
-                device=parts[1] if len(parts) == 4 else event.device,
-                roc_year=int(parts[2]) if len(parts) == 4 else to_roc(at.date())[0],
-                seq=int(parts[3].lstrip("R")) if len(parts) == 4 else 0,
-                case_id=event.case_id,
-                case_number=str(p.get("case_number", "")),
-                payment_id=str(p["payment_id"]),
-                method=str(p["method"]),
-                amount=int(p["amount"]),
-                tendered=None if p.get("tendered") is None else int(p["tendered"]),
-                change=int(p.get("change", 0)),
-                reference=str(p.get("reference") or ""),
-                payment_tool=str(p.get("payment_tool", "")),
-                authorised_at=str(p.get("authorised_at", "")),
-                deposit_date=str(p.get("deposit_date", "")),
-                settlement_number=str(p.get("settlement_number", "")),
-                deposited=bool(p.get("deposited", False)),
-                issued_at=at,
-                issued_day=at.astimezone(TAIPEI).date(),
-                clerk=event.clerk,
-                status="valid",
-                void_reason="",
-                voided_at=None,
-                refunded=0,
-                print_count=0,
-                verification=str(p.get("verification", "")),
-                key_id=str(p.get("key_id", key_id)),
-            )
-        )
-        session.flush()
-        return
-    number = p.get("receipt_number")
-    row = None
-    if number:
-        row = session.get(ReceiptRow, str(number))
-    elif p.get("payment_id"):
-        row = session.scalars(
-            select(ReceiptRow).where(ReceiptRow.payment_id == str(p["payment_id"]))
-        ).first()
-    if row is None:
-        return
-    if event.type == ev.PAYMENT_REFUNDED:
-        row.refunded += int(p["amount"])
-    elif event.type in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED):
-        if row.status != "void":
-            row.status = "void"
-            row.voided_at = event.at.astimezone(UTC)
-            row.void_reason = str(p.get("reason", ""))
-    elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
-        row.print_count += 1
-    elif event.type == ev.PAYMENT_SETTLED:
-        row.deposit_date = str(p.get("deposit_date", row.deposit_date))
-        row.settlement_number = str(p.get("settlement_number", row.settlement_number))
-        row.deposited = bool(p.get("deposited", row.deposited))
-    session.flush()
-
-
 def rebuild_receipts(app: App) -> int:
     """Rebuilds the ``receipts`` projection from the event store (repair, after an import).
 
@@ -282,7 +201,7 @@ def rebuild_receipts(app: App) -> int:
 def _record(
     app: App, session: Session, case_id: str, type_: str, payload: dict[str, Any]
 ) -> CaseState:
-    """cases.record; ``cases.append`` keeps ``receipts`` in step (see project_payment)."""
+    """cases.record; the ingest keeps ``receipts`` in step (see projections.project_payment)."""
     return cases.record(app, session, case_id, type_, payload)
 
 

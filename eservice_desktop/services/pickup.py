@@ -13,7 +13,6 @@ shows them, it does not crash on them.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import random
 from collections.abc import Mapping
@@ -34,6 +33,7 @@ from eservice_desktop.domain.ids import classify_applicant_id, mask_id, mask_nam
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
+from eservice_desktop.services.projections import token_digest
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_pickup import CountyKeyRow, PickupConsumedRow
@@ -501,28 +501,20 @@ def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = No
                     case_number=c.state.case_number,
                     case=case_view(app, c.state),
                 )
-            actor = app.actor
-            event = actor.event(
+            event = app.actor.event(
                 c.state.case_id,
                 ev.PICKED_UP,
                 app.now(),
-                {"by": by, "via": c.via, "kid": c.claims.kid},
+                {
+                    "by": by,
+                    "via": c.via,
+                    "kid": c.claims.kid,
+                    "token_sha256": token_digest(c.token),
+                },
             )
+            # the ingest writes the pickup_consumed row (unique per code and per case)
             new = append(app, s, event, c.state)
             event_id = event.event_id
-            s.add(
-                PickupConsumedRow(
-                    token_digest=token_digest(c.token),
-                    case_id=c.state.case_id,
-                    event_id=event_id,
-                    office=actor.office,
-                    device=actor.device,
-                    clerk=actor.clerk,
-                    via=c.via,
-                    consumed_at=app.now(),
-                )
-            )
-            s.flush()
             view = case_view(app, new)
     except IntegrityError:
         # Another desk consumed the code between our check and our insert.
@@ -544,10 +536,6 @@ def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = No
         event_id=event_id,
         via=c.via,
     )
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(pt.token_bytes(token)).hexdigest()
 
 
 def pickup_record(app: App, case_number: str) -> dict[str, Any]:

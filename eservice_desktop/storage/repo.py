@@ -6,7 +6,7 @@ Use cases call these inside their one transaction; nothing here commits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from eservice_desktop.storage import search
 from eservice_desktop.storage.models import CalendarDayRow, CaseRow, CounterRow, EventRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
+_US = timedelta(microseconds=1)
 
 
 def _aware(value: datetime) -> datetime:
@@ -87,8 +88,10 @@ def state_summary(state: CaseState) -> dict[str, Any]:
     }
 
 
-def upsert_projection(session: Session, state: CaseState, due: date | None, now: datetime) -> None:
-    values: dict[str, Any] = {
+def projection_values(state: CaseState, due: date | None, now: datetime) -> dict[str, Any]:
+    """The ``cases`` row of a state. ``updated_at`` is the case's last event time (``now``
+    only for a state without one), so the row is the same whenever it is rebuilt."""
+    return {
         "case_number": state.case_number,
         "service_code": state.service_code,
         "office": state.office,
@@ -103,21 +106,50 @@ def upsert_projection(session: Session, state: CaseState, due: date | None, now:
         "fees_due": state.fees_due,
         "paid": state.paid,
         "pickup_office": state.pickup_office,
-        "updated_at": now.astimezone(UTC),
+        "updated_at": (state.last_event_at or now).astimezone(UTC),
         "state": state_summary(state),
     }
-    indexed = (state.case_number, state.applicant_id, state.applicant_name)
+
+
+def _indexed(state: CaseState) -> tuple[str, str, str]:
+    return (state.case_number, state.applicant_id, state.applicant_name)
+
+
+def index_existing(session: Session, row: CaseRow, state: CaseState) -> dict[str, Any]:
+    """Keeps the search index of a case that has a projection row (storage/search.py);
+    returns the extra column values for the row (a search key when it had none)."""
+    if row.search_key is None:
+        key = search.free_key(session, state.received_at)
+        search.index_case(session, key, _indexed(state))
+        return {"search_key": key}
+    before = (row.case_number, row.applicant_id, row.applicant_name)
+    search.index_case(session, row.search_key, _indexed(state), old=before)
+    return {}
+
+
+def new_search_key(session: Session, received_at: datetime, taken: set[int]) -> int:
+    """A free search key for a new case, also past the keys ``taken`` earlier in a batch
+    whose rows are not written yet."""
+    at = received_at
+    key = search.free_key(session, at)
+    while key in taken:  # look again from the next microsecond
+        at += (key + 1 - search.base_key(at)) * _US
+        key = search.free_key(session, at)
+    taken.add(key)
+    return key
+
+
+def upsert_projection(session: Session, state: CaseState, due: date | None, now: datetime) -> None:
+    """Writes the ``cases`` row of a state and its search index entry, in the caller's
+    transaction."""
+    values = projection_values(state, due, now)
     row = session.get(CaseRow, state.case_id)
-    if row is None or row.search_key is None:
-        # The search index is written here, in the projection's transaction (storage/search.py).
-        values["search_key"] = search.free_key(session, state.received_at)
-        search.index_case(session, values["search_key"], indexed)
-    else:
-        before = (row.case_number, row.applicant_id, row.applicant_name)
-        search.index_case(session, row.search_key, indexed, old=before)
     if row is None:
+        values["search_key"] = search.free_key(session, state.received_at)
+        search.index_case(session, values["search_key"], _indexed(state))
         session.add(CaseRow(case_id=state.case_id, **values))
     else:
+        values.update(index_existing(session, row, state))
         for k, v in values.items():
             setattr(row, k, v)
 

@@ -1,0 +1,284 @@
+"""The one door every case event comes through: check, append, project, in one transaction.
+
+The GUI and the CLI (through :func:`services.cases.record`/``append``), a sync pull, ``sync
+recover`` and demo seeding all call :func:`ingest` (one event) or :func:`ingest_many` (a batch).
+Both do the same four things inside the caller's transaction:
+
+1. fold the event onto its case's state, refusing it when ``domain.case.check`` does (local
+   events always; pulled events are checked by the county that ordered them, so only a fold that
+   cannot be made at all refuses them);
+2. append it to ``events``;
+3. refresh every projection the event feeds: the ``cases`` row (status, due date, fees, paid),
+   ``receipts`` (money events, whichever device took the money), ``pickup_consumed`` (a
+   handover, wherever it happened) and this device's number ``counters`` (so a device rebuilt
+   from the county never issues a case or receipt number twice);
+4. report what it did.
+
+The bulk form never aborts a batch for one bad event. It is *check-then-apply*: each event is
+folded in memory first, a refused event leaves its case's state untouched and is reported in
+:attr:`IngestReport.refused` with the reason, and only the accepted events are written (one
+multi-row insert for the events, one for new projection rows). Nothing has reached the
+database when an event is refused, so no savepoint is needed. The caller decides what a
+refusal means: a local batch (demo seeding) raises with ``strict=True``; the sync inbox keeps
+refused pulled events aside and moves its cursor on — the hook where the feed quarantine
+(issue 11) writes its rows.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
+from eservice_desktop.domain.case_number import parse_case_number
+from eservice_desktop.domain.deadline import due_date
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services import projections
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow, EventRow
+
+log = logging.getLogger("eservice.ingest")
+
+#: What a fold of a malformed event raises besides a DomainError (a missing or mistyped field).
+_MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An event that was not appended, with the reason (zh-TW first, English complete)."""
+
+    event: Event
+    code: str
+    message_zh: str
+    message_en: str
+
+    def error(self) -> DomainError:
+        return DomainError(self.code, self.message_zh, self.message_en)
+
+
+@dataclass
+class IngestReport:
+    """What :func:`ingest_many` did with a batch."""
+
+    applied: list[Event] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    refused: list[Refusal] = field(default_factory=list)
+    #: The state of every case the batch touched, after the batch.
+    states: dict[str, CaseState] = field(default_factory=dict)
+
+
+def compute_due(app: App, state: CaseState) -> date | None:
+    """The legal due date from the case's own waiting windows; None while it is paused."""
+    return due_date(
+        state.received_at,
+        state.time_limit_working_days,
+        app.calendar,
+        app.hours,
+        open_pauses(state),
+        closed_at=state.closed_at,
+    )
+
+
+def _refusal(event: Event, exc: Exception) -> Refusal:
+    if isinstance(exc, DomainError):
+        return Refusal(event, exc.code, exc.message_zh, exc.message_en)
+    return Refusal(
+        event,
+        "event.malformed",
+        f"事件內容不完整或格式錯誤（{type(exc).__name__}）",
+        f"The event is incomplete or malformed ({type(exc).__name__})",
+    )
+
+
+def _fold(state: CaseState | None, event: Event, checked: bool) -> CaseState:
+    if checked:
+        check(state, event)
+    return apply(state, event)
+
+
+def ingest(
+    app: App,
+    session: Session,
+    event: Event,
+    state: CaseState | None,
+    *,
+    origin: str = "local",
+) -> CaseState:
+    """Checks (local events), appends and projects one event onto its loaded ``state``;
+    returns the new state. Raises the refusal as a DomainError; nothing is written then."""
+    try:
+        new = _fold(state, event, checked=origin == "local")
+    except DomainError:
+        raise
+    except _MALFORMED as e:
+        raise _refusal(event, e).error() from e
+    now = app.now()
+    repo.insert_event(session, event, now, origin)
+    repo.upsert_projection(session, new, compute_due(app, new), now)
+    _project_side(app, session, [event], first=origin == "local")
+    return new
+
+
+def ingest_many(
+    app: App,
+    session: Session,
+    events: Iterable[Event],
+    *,
+    origin: str = "local",
+    check: bool | None = None,
+    own_acked: bool = False,
+    strict: bool = False,
+) -> IngestReport:
+    """Appends a batch in one go (see the module docstring).
+
+    ``check`` defaults to True for local events. ``own_acked`` (recovery) stores events of this
+    very device as local, already acknowledged events. ``strict`` raises the first refusal
+    instead of reporting it (then the caller's transaction rolls back: all or nothing)."""
+    checked = origin == "local" if check is None else check
+    batch = list(events)
+    report = IngestReport()
+    if not batch:
+        return report
+    now = app.now()
+    ids = [e.event_id for e in batch]
+    known = set(session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(ids))))
+    states = _load_states(session, {e.case_id for e in batch if e.event_id not in known})
+    me = (app.settings.office_code, app.settings.device_id)
+    rows: list[dict[str, Any]] = []
+    for e in batch:
+        if e.event_id in known:
+            report.duplicates.append(e.event_id)
+            continue
+        try:
+            states[e.case_id] = _fold(states.get(e.case_id), e, checked)
+        except (DomainError, *_MALFORMED) as exc:
+            refusal = _refusal(e, exc)
+            if strict:
+                raise refusal.error() from exc
+            report.refused.append(refusal)
+            continue
+        known.add(e.event_id)
+        mine = own_acked and (e.office, e.device) == me
+        rows.append(_event_row(e, now, "local" if mine else origin, now if mine else None))
+        report.applied.append(e)
+    if rows:
+        session.execute(insert(EventRow), rows)
+    touched = {e.case_id for e in report.applied}
+    report.states = {c: s for c, s in states.items() if c in touched and s is not None}
+    _project_cases(app, session, report.states, now)
+    _project_side(app, session, report.applied)
+    return report
+
+
+def _event_row(e: Event, now: datetime, origin: str, acked_at: datetime | None) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "case_id": e.case_id,
+        "type": e.type,
+        "office": e.office,
+        "device": e.device,
+        "clerk": e.clerk,
+        "at": e.at.astimezone(UTC),
+        "recorded_at": now,
+        "payload": e.payload,
+        "origin": origin,
+        "acked_at": acked_at,
+    }
+
+
+def _load_states(session: Session, case_ids: set[str]) -> dict[str, CaseState | None]:
+    """The current state of each case, from one query over their streams."""
+    states: dict[str, CaseState | None] = dict.fromkeys(case_ids)
+    if not case_ids:
+        return states
+    present = list(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(case_ids))))
+    if not present:
+        return states  # only new cases (intake, demo seeding): no stream to read
+    rows = session.scalars(
+        select(EventRow).where(EventRow.case_id.in_(present)).order_by(EventRow.seq)
+    )
+    for r in rows:
+        states[r.case_id] = apply(states[r.case_id], repo.row_to_event(r))
+    return states
+
+
+def _project_cases(
+    app: App, session: Session, states: Mapping[str, CaseState], now: datetime
+) -> None:
+    """The ``cases`` rows of a batch: one multi-row insert for new cases, updates for the rest.
+    Due dates of cases without waiting windows are shared per (limit, day, after closing)."""
+    if not states:
+        return
+    existing = {
+        r.case_id: r
+        for r in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(list(states))))
+    }
+    cache: dict[tuple[int, date, bool], date | None] = {}
+    hours = app.hours
+    new_rows: list[dict[str, Any]] = []
+    for case_id in sorted(states):
+        state = states[case_id]
+        if state.pauses or state.supplement_since or state.payment_wait_since:
+            due = compute_due(app, state)
+        else:
+            day = hours.local_date(state.received_at)
+            key = (
+                state.time_limit_working_days,
+                day,
+                state.received_at > hours.closing_at(day),
+            )
+            if key not in cache:
+                cache[key] = compute_due(app, state)
+            due = cache[key]
+        values = repo.projection_values(state, due, now)
+        row = existing.get(case_id)
+        if row is None:
+            new_rows.append({"case_id": case_id, **values})
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+    if new_rows:
+        session.execute(insert(CaseRow), new_rows)
+
+
+def _project_side(
+    app: App, session: Session, applied: Sequence[Event], *, first: bool = False
+) -> None:
+    """The projections beside ``cases``: receipts, handovers and this device's counters."""
+    counters: dict[str, int] = {}
+    me = (app.settings.office_code, app.settings.device_id)
+    for e in applied:
+        if e.type in ev.MONEY_TYPES:
+            projections.project_payment(session, e)
+        elif e.type == ev.PICKED_UP:
+            projections.project_pickup(session, e, first=first)
+        if (e.office, e.device) == me:
+            name, seq = _counter_of(e)
+            if name and seq > counters.get(name, 0):
+                counters[name] = seq
+    if counters:
+        projections.raise_counters(session, counters)
+
+
+def _counter_of(e: Event) -> tuple[str, int]:
+    """The number series an event of this device used, and its number in it."""
+    try:
+        if e.type == ev.RECEIVED:
+            n = parse_case_number(str(e.payload.get("case_number", "")))
+            return f"case:{n.office}:{n.device}:{n.roc_year}", n.sequence
+        if e.type == ev.PAYMENT_RECORDED and e.payload.get("receipt_number"):
+            parts = str(e.payload["receipt_number"]).split("-")
+            if len(parts) == 4 and parts[3].startswith("R"):
+                return f"receipt:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3][1:])
+    except (DomainError, ValueError):
+        log.warning("event %s carries a number outside the known series", e.event_id)
+    return "", 0

@@ -1,0 +1,177 @@
+"""Projections beside the ``cases`` row, kept by :mod:`services.ingest` for every event.
+
+Each is a function of the event alone (plus the rows it already wrote), so a database rebuilt
+from the event stream (``sync recover``, :func:`services.payments.rebuild_receipts`) holds
+the very same rows, and replaying an event is harmless.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.storage.models import CounterRow, EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+from eservice_desktop.storage.models_pickup import PickupConsumedRow
+
+log = logging.getLogger("eservice.ingest")
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+def project_payment(session: Session, event: Event, key_id: str = "") -> None:
+    """Keeps ``receipts`` in step with one payment/receipt event (local or synced).
+
+    ``services.ingest`` calls it for every money event, so receipts issued on other devices (pulled
+    from the county) appear in look-ups and in the office's closing; replaying is harmless. A
+    payment without a receipt number is not a receipt and is left out; the same payment id under
+    a second number (an online payment recorded by two devices) is logged and left out too —
+    the case projection shows the double payment, for the clerk to refund.
+    """
+    p = event.payload
+    if event.type == ev.PAYMENT_RECORDED:
+        number = p.get("receipt_number")
+        if not number or session.get(ReceiptRow, number) is not None:
+            return
+        if session.scalars(
+            select(ReceiptRow.number).where(ReceiptRow.payment_id == str(p["payment_id"]))
+        ).first():
+            log.warning("payment recorded twice under two receipt numbers: %s", number)
+            return
+        parts = str(number).split("-")
+        at = event.at.astimezone(UTC)
+        session.add(
+            ReceiptRow(
+                number=str(number),
+                office=parts[0] if len(parts) == 4 else event.office,
+                device=parts[1] if len(parts) == 4 else event.device,
+                roc_year=int(parts[2]) if len(parts) == 4 else to_roc(at.date())[0],
+                seq=int(parts[3].lstrip("R")) if len(parts) == 4 else 0,
+                case_id=event.case_id,
+                case_number=str(p.get("case_number", "")),
+                payment_id=str(p["payment_id"]),
+                method=str(p["method"]),
+                amount=int(p["amount"]),
+                tendered=None if p.get("tendered") is None else int(p["tendered"]),
+                change=int(p.get("change", 0)),
+                reference=str(p.get("reference") or ""),
+                payment_tool=str(p.get("payment_tool", "")),
+                authorised_at=str(p.get("authorised_at", "")),
+                deposit_date=str(p.get("deposit_date", "")),
+                settlement_number=str(p.get("settlement_number", "")),
+                deposited=bool(p.get("deposited", False)),
+                issued_at=at,
+                issued_day=at.astimezone(TAIPEI).date(),
+                clerk=event.clerk,
+                status="valid",
+                void_reason="",
+                voided_at=None,
+                refunded=0,
+                print_count=0,
+                verification=str(p.get("verification", "")),
+                key_id=str(p.get("key_id", key_id)),
+            )
+        )
+        session.flush()
+        return
+    number = p.get("receipt_number")
+    row = None
+    if number:
+        row = session.get(ReceiptRow, str(number))
+    elif p.get("payment_id"):
+        row = session.scalars(
+            select(ReceiptRow).where(ReceiptRow.payment_id == str(p["payment_id"]))
+        ).first()
+    if row is None:
+        return
+    if event.type == ev.PAYMENT_REFUNDED:
+        row.refunded += int(p["amount"])
+    elif event.type in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED):
+        if row.status != "void":
+            row.status = "void"
+            row.voided_at = event.at.astimezone(UTC)
+            row.void_reason = str(p.get("reason", ""))
+    elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
+        row.print_count += 1
+    elif event.type == ev.PAYMENT_SETTLED:
+        row.deposit_date = str(p.get("deposit_date", row.deposit_date))
+        row.settlement_number = str(p.get("settlement_number", row.settlement_number))
+        row.deposited = bool(p.get("deposited", row.deposited))
+    session.flush()
+
+
+def token_digest(token: str) -> str:
+    """What ``pickup_consumed`` keeps of a pickup code (never the code itself)."""
+    return hashlib.sha256(pt.token_bytes(token)).hexdigest()
+
+
+def project_pickup(session: Session, event: Event, *, first: bool = False) -> None:
+    """Keeps ``pickup_consumed`` in step with a handover, on whichever desk it happened.
+
+    The code's digest travels in the event (``token_sha256``); an older event without it falls
+    back to the code of the case's latest ready-for-pickup event. A handover whose code is
+    unknown (a demo case made ready without one) consumes nothing.
+
+    ``first`` (a handover at this desk): a code already consumed raises IntegrityError (the
+    unique digest and case), the race ``handover`` reports. Otherwise (events from elsewhere,
+    replays) the row already there is kept: a code handed over on two desks while they were
+    apart shows as two pickup events in the case's history, it must not stop a sync page."""
+    p = event.payload
+    digest = str(p.get("token_sha256") or "")
+    if not digest:
+        token = None
+        for payload in session.scalars(
+            select(EventRow.payload)
+            .where(EventRow.case_id == event.case_id, EventRow.type == ev.READY_FOR_PICKUP)
+            .order_by(EventRow.seq)
+        ):
+            token = payload.get("token") or token
+        if not token:
+            return
+        digest = token_digest(str(token))
+    if not first and session.scalar(
+        select(PickupConsumedRow.event_id).where(
+            (PickupConsumedRow.token_digest == digest)
+            | (PickupConsumedRow.case_id == event.case_id)
+        )
+    ):
+        if session.get(PickupConsumedRow, digest) is None:
+            log.warning("case handed over twice on different desks (event %s)", event.event_id)
+        return
+    session.add(
+        PickupConsumedRow(
+            token_digest=digest,
+            case_id=event.case_id,
+            event_id=event.event_id,
+            office=event.office,
+            device=event.device,
+            clerk=event.clerk,
+            via=str(p.get("via", "")),
+            consumed_at=event.at.astimezone(UTC),
+        )
+    )
+    session.flush()
+
+
+def raise_counters(session: Session, highest: dict[str, int]) -> None:
+    """Moves number counters up to the highest number events of this device already carry
+    (a no-op for numbers the counter itself issued)."""
+    rows = {
+        r.name: r
+        for r in session.scalars(select(CounterRow).where(CounterRow.name.in_(list(highest))))
+    }
+    for name, value in highest.items():
+        row = rows.get(name)
+        if row is None:
+            session.add(CounterRow(name=name, value=value))
+        elif row.value < value:
+            row.value = value

@@ -1,0 +1,41 @@
+"""The county's clock on this device: the offset learned each round, and ``app.now()``
+following it, so events and deadlines written on a device whose clock is off carry county
+time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync.state import get_state
+
+
+def base_now(app: App) -> datetime:
+    """The device's own clock, before the county offset is applied."""
+    base: Callable[[], datetime] = app.extras.get("sync_base_clock", app.clock)
+    return base().astimezone(UTC)
+
+
+def install_clock_correction(app: App) -> None:
+    """Makes ``app.now()`` follow the county's clock (offset learned each round)."""
+    if "sync_base_clock" in app.extras:
+        return
+    with app.reading() as s:
+        stored = get_state(s, "clock_offset_s")
+    app.extras["sync_clock_offset"] = float(stored) if stored else 0.0
+    base = app.clock
+    app.extras["sync_base_clock"] = base
+
+    def corrected() -> datetime:
+        return base() + timedelta(seconds=float(app.extras.get("sync_clock_offset", 0.0)))
+
+    app.clock = corrected
+
+
+def learn_clock(app: App, t0: datetime, t1: datetime, server_time: datetime) -> float:
+    """The offset from a request sent at ``t0`` and answered at ``t1`` (device clock)."""
+    midpoint = t0 + (t1 - t0) / 2
+    offset = (server_time.astimezone(UTC) - midpoint).total_seconds()
+    app.extras["sync_clock_offset"] = offset
+    return offset

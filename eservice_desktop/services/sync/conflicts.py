@@ -1,0 +1,116 @@
+"""Events the county refused: kept as conflicts, noted on the case, resolved by the clerk."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models_sync import SyncConflictRow
+
+log = logging.getLogger("eservice.sync")
+
+
+def record_conflict(
+    app: App, s: Session, e: Event, *, conflict_id: str, code: str, zh: str, en: str, now: datetime
+) -> None:
+    """Keeps the refusal and notes it on the case (a ``case.conflict_recorded`` event)."""
+    if s.scalar(select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == e.event_id)):
+        return
+    s.add(
+        SyncConflictRow(
+            conflict_id=conflict_id,
+            event_id=e.event_id,
+            case_id=e.case_id,
+            event_type=e.type,
+            reason_code=code,
+            reason_zh=zh,
+            reason_en=en,
+            created_at=now,
+            resolution="",
+        )
+    )
+    if e.type in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED):
+        return  # never a conflict about a conflict: that could loop
+    state = repo.load_state(s, e.case_id)
+    if state is None:
+        return
+    note = app.actor.event(
+        e.case_id,
+        ev.CONFLICT_RECORDED,
+        now,
+        {
+            "conflict_id": conflict_id,
+            "event_id": e.event_id,
+            "event_type": e.type,
+            "reason_code": code,
+            "reason_zh": zh,
+            "reason_en": en,
+        },
+    )
+    cases.append(app, s, note, state, origin="local")
+    log.warning("county refused event %s (%s): conflict %s", e.event_id, code, conflict_id)
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    conflict_id: str
+    case_id: str
+    case_number: str
+    event_type: str
+    reason: str
+    created_at: str
+
+
+def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
+    with app.reading() as s:
+        rows = list(
+            s.scalars(
+                select(SyncConflictRow)
+                .where(SyncConflictRow.resolved_at.is_(None))
+                .order_by(SyncConflictRow.created_at)
+            )
+        )
+        out = []
+        for r in rows:
+            state = repo.load_state(s, r.case_id)
+            out.append(
+                ConflictView(
+                    r.conflict_id,
+                    r.case_id,
+                    state.case_number if state else "",
+                    r.event_type,
+                    r.reason_zh if lang.startswith("zh") else r.reason_en,
+                    repo._aware(r.created_at).isoformat(),
+                )
+            )
+    return out
+
+
+def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
+    """The clerk's decision, recorded as a ``case.conflict_resolved`` event (synced like any)."""
+    if not note.strip():
+        raise DomainError(
+            "case.reason_required", "請說明處理方式", "Say how the conflict was resolved"
+        )
+    with app.transaction() as s:
+        row = s.get(SyncConflictRow, conflict_id)
+        if row is None or row.resolved_at is not None:
+            raise DomainError("sync.no_conflict", "查無待處理的衝突", "No such open conflict")
+        cases.record(
+            app,
+            s,
+            row.case_id,
+            ev.CONFLICT_RESOLVED,
+            {"conflict_id": conflict_id, "note": note.strip()},
+        )
+        row.resolved_at, row.resolution = app.now(), note.strip()

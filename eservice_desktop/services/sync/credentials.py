@@ -1,0 +1,114 @@
+"""The device credential (OS keyring, service ``eservice-desktop``; never the database or the
+settings file), enrolment with a one-time code, and the client that carries the credential."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+from typing import Any
+from urllib.parse import urlsplit
+
+import keyring
+from keyring.errors import KeyringError
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync.state import set_state
+from eservice_desktop.sync.client import AuthError, CountyClient, is_loopback
+
+log = logging.getLogger("eservice.sync")
+
+KEYRING_SERVICE = "eservice-desktop"
+
+
+def keyring_account(app: App) -> str:
+    return f"county:{app.settings.office_code}-{app.settings.device_id}"
+
+
+def credential(app: App) -> str | None:
+    try:
+        value = keyring.get_password(KEYRING_SERVICE, keyring_account(app))
+    except KeyringError:
+        value = None
+    return value or app.extras.get("sync_demo_credential") or None
+
+
+def _keep_credential(app: App, secret: str) -> None:
+    """The OS keyring only. A demo device on a machine without one (a headless `make run`)
+    keeps the credential in memory for this process; it simply enrols again next start."""
+    try:
+        keyring.set_password(KEYRING_SERVICE, keyring_account(app), secret)
+    except KeyringError as e:
+        if not app.settings.demo:
+            raise DomainError(
+                "sync.no_keyring",
+                "找不到系統金鑰圈，無法安全保存本機憑證；請 IT 安裝或啟用金鑰圈服務",
+                "No OS keyring is available to keep the device credential; ask IT to enable one",
+            ) from e
+        app.extras["sync_demo_credential"] = secret
+
+
+def make_client(app: App, url: str | None = None, with_credential: bool = True) -> CountyClient:
+    return CountyClient(
+        url or app.settings.county_url,
+        credential=credential(app) if with_credential else None,
+        ca_file=app.settings.county_ca_file,
+    )
+
+
+def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
+    """Trades a one-time code for this device's credential and keeps it in the keyring."""
+    client = CountyClient(server_url, ca_file=app.settings.county_ca_file)
+    try:
+        resp = client.enrol(code, app.settings.device_id, label=socket.gethostname()[:100])
+    except AuthError as e:
+        raise DomainError(
+            "sync.enrol_refused",
+            "登記碼無效、已使用或已過期",
+            "The enrolment code is unknown, used or expired",
+        ) from e
+    finally:
+        client.close()
+    if resp.office != app.settings.office_code:
+        raise DomainError(
+            "sync.enrol_office",
+            f"此登記碼屬於 {resp.office}，本機設定為 {app.settings.office_code}",
+            f"The code belongs to office {resp.office}, this device is {app.settings.office_code}",
+        )
+    _keep_credential(app, resp.credential)
+    now = app.now()
+    info = {
+        "office": resp.office,
+        "device": resp.device,
+        "device_key": resp.device_key,
+        "server": server_url,
+        "at": now.isoformat(),
+    }
+    with app.transaction() as s:
+        set_state(s, "enrolled", json.dumps(info), now)
+    if server_url.rstrip("/") != app.settings.county_url.rstrip("/"):
+        app.settings.county_url = server_url
+        app.settings.save()
+    log.info("device %s enrolled with the county", resp.device_key)
+    return info
+
+
+def demo_enrol(app: App) -> bool:
+    """A demo device talking to a loopback demo server enrols itself (again, when the demo
+    server was reset). Everywhere else IT enrols with a code: returns False."""
+    if not app.settings.demo or not is_loopback(urlsplit(app.settings.county_url).hostname or ""):
+        return False
+    app.extras.pop("sync_demo_credential", None)
+    client = make_client(app, with_credential=False)
+    try:
+        code = client.demo_enrol_code(app.settings.office_code)
+    finally:
+        client.close()
+    enrol(app, app.settings.county_url, code)
+    return True
+
+
+def ensure_enrolled(app: App) -> bool:
+    """True when the device has a credential (a demo device gets one by itself)."""
+    return credential(app) is not None or demo_enrol(app)

@@ -1,0 +1,120 @@
+"""One pulled page applied in the caller's transaction: its events through the one ingest
+path (:func:`services.ingest.ingest_many`), its reference data into ``sync_reference``.
+
+A pulled event the ingest refuses (a case this office never received, a fold that cannot be
+made) does not stop the page: it is kept aside under ``parked:<event id>`` with the reason,
+and the cursor moves on. That is where the feed quarantine of pulled events plugs in: it
+replaces :func:`park` with its own table and review screen; nothing else changes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.calendar import parse_dgpa_csv
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services.app import App
+from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
+from eservice_desktop.services.sync.reference import put_reference, reload_catalogue
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models_sync import SyncNotificationRow
+from eservice_desktop.sync.protocol import Change, WireEvent
+
+log = logging.getLogger("eservice.sync")
+
+
+@dataclass
+class PageOutcome:
+    """What a page brought besides its events, for the round to act on after the commit."""
+
+    report: IngestReport = field(default_factory=IngestReport)
+    pickup_keys: dict[str, Any] | None = None
+    crls: list[dict[str, Any]] = field(default_factory=list)
+    calendar_changed: bool = False
+
+
+def apply_page(
+    app: App, s: Session, changes: list[Change], *, events_only: bool = False, own: bool = False
+) -> PageOutcome:
+    """Applies a page. ``own`` (recovery): this device's own events come back as local,
+    acknowledged events; ``events_only`` leaves the reference data alone."""
+    out = PageOutcome()
+    events: list[Event] = []
+    seqs: dict[str, tuple[int, dict[str, Any]]] = {}
+    for change in changes:
+        if change.kind == "event":
+            e = WireEvent.model_validate(change.data).to_event()
+            events.append(e)
+            seqs[e.event_id] = (change.seq, change.data)
+        elif not events_only:
+            _apply_reference(app, s, change, out)
+    out.report = ingest_many(app, s, events, origin="county", own_acked=own)
+    for refusal in out.report.refused:
+        seq, data = seqs[refusal.event.event_id]
+        park(app, s, refusal, seq, data)
+    return out
+
+
+def park(app: App, s: Session, refusal: Refusal, seq: int, data: dict[str, Any]) -> None:
+    """Keeps a refused pulled event aside with the reason; the page goes on without it."""
+    put_reference(
+        s,
+        f"parked:{refusal.event.event_id}",
+        seq,
+        {**data, "refused": {"code": refusal.code, "zh": refusal.message_zh}},
+        app.now(),
+    )
+    log.warning("pulled event %s refused (%s): parked", refusal.event.event_id, refusal.code)
+
+
+def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> None:
+    now = app.now()
+    data = change.data
+    if change.kind == "calendar":
+        days = parse_dgpa_csv(str(data.get("csv", "")))
+        repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()))
+        put_reference(
+            s, f"calendar:{data.get('year', '')}", change.seq, {"year": data.get("year")}, now
+        )
+        out.calendar_changed = True
+    elif change.kind == "catalogue":
+        put_reference(s, "catalogue", change.seq, data, now)
+        reload_catalogue(app, data)
+    elif change.kind in ("county_keys", "pickup_keys"):
+        put_reference(s, change.kind, change.seq, data, now)
+        if change.kind == "pickup_keys":
+            out.pickup_keys = data
+    elif change.kind == "revocation":
+        put_reference(
+            s, f"revocation:{data.get('device_key') or change.seq}", change.seq, data, now
+        )
+        if data.get("kind") == "crl":
+            out.crls.append(data)
+    elif change.kind == "notification":
+        _notification(s, data, now)
+
+
+def _notification(s: Session, data: dict[str, Any], now: Any) -> None:
+    row = s.get(SyncNotificationRow, str(data["notification_id"]))
+    if row is None:
+        s.add(
+            SyncNotificationRow(
+                notification_id=str(data["notification_id"]),
+                case_id=str(data["case_id"]),
+                channel=str(data["channel"]),
+                stage=str(data["stage"]),
+                status=str(data["status"]),
+                attempts=int(data.get("attempts", 0)),
+                updated_at=now,
+            )
+        )
+    else:
+        row.status, row.attempts, row.updated_at = (
+            str(data["status"]),
+            int(data.get("attempts", 0)),
+            now,
+        )

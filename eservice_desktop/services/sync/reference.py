@@ -1,0 +1,73 @@
+"""Reference data the county publishes (catalogue, calendars, keys, revocations): kept in
+``sync_reference`` and applied to this process."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.app import App
+from eservice_desktop.storage.models_sync import SyncReferenceRow
+
+log = logging.getLogger("eservice.sync")
+
+
+def put_reference(s: Session, name: str, seq: int, data: dict[str, Any], now: datetime) -> None:
+    row = s.get(SyncReferenceRow, name)
+    if row is None:
+        s.add(SyncReferenceRow(name=name, seq=seq, data=data, updated_at=now))
+    elif seq >= row.seq:
+        row.seq, row.data, row.updated_at = seq, data, now
+
+
+def reload_catalogue(app: App, services_doc: dict[str, Any]) -> None:
+    from eservice_desktop.domain.catalogue import Catalogue
+    from eservice_desktop.storage import resources
+
+    try:
+        app.catalogue = Catalogue.from_dict(
+            services_doc, resources.read_json("catalogue", "offices.json")
+        )
+    except (DomainError, KeyError, ValueError, TypeError):
+        log.warning("catalogue from the county refused; keeping the current one", exc_info=True)
+
+
+def load_county_reference(app: App) -> bool:
+    """Applies the catalogue the county published last (kept in ``sync_reference``) to this
+    process; the shipped catalogue stays when there is none. Returns True when applied."""
+    with app.reading() as s:
+        row = s.get(SyncReferenceRow, "catalogue")
+        data = dict(row.data) if row is not None else None
+    if data is None:
+        return False
+    before = app.catalogue
+    reload_catalogue(app, data)
+    return app.catalogue is not before
+
+
+def import_pickup_keys(app: App, doc: dict[str, Any]) -> None:
+    from eservice_desktop.services import pickup
+
+    try:
+        pickup.import_county_keys(app, doc)
+    except DomainError:
+        log.warning("pickup keys from the county refused", exc_info=True)
+
+
+def import_crl(app: App, data: dict[str, Any]) -> None:
+    """A CRL/ARL the county distributes goes through the identity area's own verification."""
+    try:
+        from eservice_desktop.services import identity
+
+        der = base64.b64decode(str(data.get("der_b64", "")))
+        update = identity.accept_crl(app, der, source=f"county:{data.get('name', '')}")
+    except (ImportError, ValueError, DomainError):
+        log.warning("revocation list from the county not imported", exc_info=True)
+        return
+    if not update.accepted:
+        log.warning("revocation list from the county refused: %s", update.code)

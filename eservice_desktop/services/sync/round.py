@@ -1,0 +1,143 @@
+"""One sync round: push the whole outbox in batches, then pull every page.
+
+Exactly-once without distributed transactions:
+
+- push: events are sent in local order; the county is idempotent by event id. The outbox rows
+  are marked acknowledged only after the answer arrived, in one local transaction. A crash or a
+  lost reply between the county's commit and ours just means the next round re-sends the batch
+  and gets ``duplicate`` answers.
+- pull: the changes of a page and the new cursor are written in the *same* local transaction,
+  so a page is applied entirely or not at all, and events are skipped when already present.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync.attachments import upload_attachments
+from eservice_desktop.services.sync.clock import base_now, learn_clock
+from eservice_desktop.services.sync.conflicts import record_conflict
+from eservice_desktop.services.sync.inbox import apply_page
+from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
+from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
+from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
+from eservice_desktop.storage import repo
+from eservice_desktop.sync.client import CountyClient
+from eservice_desktop.sync.protocol import PushResponse, WireEvent
+
+PUSH_BATCH = 500
+PULL_PAGE = 1000
+
+
+@dataclass
+class RoundResult:
+    pushed: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    pulled: int = 0
+    pending: int = 0
+    attachments: int = 0
+    server_time: str = ""
+    clock_offset_s: float = 0.0
+    more: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sync_round(app: App, client: CountyClient, max_push_batches: int | None = None) -> RoundResult:
+    """Pushes the whole outbox in batches, then pulls every page; raises SyncError on failure
+    (what was already acknowledged or applied stays so)."""
+    result = RoundResult()
+    _push_all(app, client, result, max_push_batches)
+    result.attachments = upload_attachments(app, client)
+    pickup_keys: dict[str, Any] | None = None
+    crls: list[dict[str, Any]] = []
+    calendar_changed = False
+    while True:
+        with app.reading() as s:
+            cursor = get_state(s, "cursor") or ""
+        t0 = base_now(app)
+        page = client.pull(cursor, PULL_PAGE)
+        result.clock_offset_s = learn_clock(app, t0, base_now(app), page.server_time)
+        result.server_time = page.server_time.isoformat()
+        if not page.changes and page.cursor == cursor:
+            break  # nothing new: no write transaction (an idle round stays cheap)
+        with app.transaction() as s:
+            out = apply_page(app, s, page.changes)
+            set_state(s, "cursor", page.cursor, app.now())
+        result.pulled += len(out.report.applied)
+        pickup_keys = out.pickup_keys if out.pickup_keys is not None else pickup_keys
+        crls.extend(out.crls)
+        calendar_changed |= out.calendar_changed
+        if not page.more:
+            break
+    if result.conflicts:
+        _push_all(app, client, result, max_push_batches)  # the conflict notes just written
+    if calendar_changed:
+        app.reload_calendar()
+    if pickup_keys is not None:
+        import_pickup_keys(app, pickup_keys)
+    for crl in crls:
+        import_crl(app, crl)
+    with app.transaction() as s:
+        now = app.now()
+        set_state(s, "last_success", now.isoformat(), now)
+        set_state(s, "clock_offset_s", f"{result.clock_offset_s:.3f}", now)
+        set_state(s, "last_error", "", now)
+        result.pending = pending_count(s)
+    return result
+
+
+def _push_all(app: App, client: CountyClient, result: RoundResult, max_batches: int | None) -> None:
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        with app.reading() as s:
+            batch = outbox(s, PUSH_BATCH)
+        if not batch:
+            break
+        t0 = base_now(app)
+        resp = client.push([WireEvent.of(e) for e in batch])
+        result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
+        with app.transaction() as s:
+            _apply_push(app, s, batch, resp, result)
+        batches += 1
+        if len(batch) < PUSH_BATCH:
+            break
+
+
+def _apply_push(
+    app: App, s: Session, batch: list[Event], resp: PushResponse, result: RoundResult
+) -> None:
+    by_id = {e.event_id: e for e in batch}
+    now = app.now()
+    acked: list[str] = []
+    for r in resp.results:
+        e = by_id.get(r.event_id)
+        if e is None:
+            continue
+        acked.append(r.event_id)
+        if r.status == "accepted":
+            result.pushed += 1
+        elif r.status == "duplicate":
+            result.duplicates += 1
+        else:
+            result.conflicts += 1
+            record_conflict(
+                app,
+                s,
+                e,
+                conflict_id=r.conflict_id or str(uuid.uuid4()),
+                code=r.reason_code or "",
+                zh=r.reason_zh or "",
+                en=r.reason_en or "",
+                now=now,
+            )
+    repo.mark_acked(s, acked, now)
+    store_receipts(s, resp.receipts, receipt_keys(s), now)

@@ -1,0 +1,73 @@
+"""The sync service: rounds on a :class:`~eservice_desktop.sync.worker.SyncLoop`.
+
+:func:`start` prepares the one loop both faces run: ``sync run`` on the main thread until
+SIGTERM, the GUI's status widget on a worker thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync import state
+from eservice_desktop.services.sync.clock import install_clock_correction
+from eservice_desktop.services.sync.credentials import demo_enrol, ensure_enrolled, make_client
+from eservice_desktop.services.sync.reference import load_county_reference
+from eservice_desktop.services.sync.round import RoundResult, sync_round
+from eservice_desktop.sync.client import AuthError
+from eservice_desktop.sync.worker import SyncLoop
+
+
+def run_round(app: App) -> RoundResult:
+    """One round with a fresh client (the credential may have just been enrolled)."""
+    now = app.now()
+    with app.transaction() as s:
+        state.set_state(s, "last_attempt", now.isoformat(), now)
+    try:
+        ensure_enrolled(app)
+        client = make_client(app)
+        try:
+            return sync_round(app, client)
+        except AuthError:
+            if not demo_enrol(app):  # a demo server that was reset: enrol again, once
+                raise
+        finally:
+            client.close()
+        client = make_client(app)
+        try:
+            return sync_round(app, client)
+        finally:
+            client.close()
+    except Exception as e:
+        with app.transaction() as s:
+            state.set_state(s, "last_error", type(e).__name__, app.now())
+        raise
+
+
+def has_pending(app: App) -> bool:
+    """Cheap (index-only) check the service polls between rounds."""
+    with app.reading() as s:
+        return state.has_pending(s)
+
+
+def make_loop(
+    app: App, on_result: Callable[[Any, BaseException | None], None] | None = None
+) -> SyncLoop:
+    return SyncLoop(
+        lambda: run_round(app),
+        interval=app.settings.sync_interval_s,
+        on_result=on_result,
+        has_work=lambda: has_pending(app),
+    )
+
+
+def start(
+    app: App, on_result: Callable[[Any, BaseException | None], None] | None = None
+) -> SyncLoop:
+    """Makes ``app.now()`` follow the county clock, applies the catalogue the county sent last
+    and returns the loop, not yet running: the caller runs ``loop.run_forever()`` on the
+    thread it chooses and ``loop.stop()`` ends it."""
+    install_clock_correction(app)
+    load_county_reference(app)
+    return make_loop(app, on_result)

@@ -1,0 +1,54 @@
+"""What the status bar, ``sync status`` and doctor show about the link."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import func, select
+
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync.credentials import credential
+from eservice_desktop.services.sync.state import get_state, pending_count
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_sync import SyncConflictRow
+
+
+def status(app: App) -> dict[str, Any]:
+    with app.reading() as s:
+        local = int(
+            s.scalar(select(func.count()).select_from(EventRow).where(EventRow.origin == "local"))
+            or 0
+        )
+        pending = pending_count(s)
+        conflicts = int(
+            s.scalar(
+                select(func.count())
+                .select_from(SyncConflictRow)
+                .where(SyncConflictRow.resolved_at.is_(None))
+            )
+            or 0
+        )
+        enrolled = get_state(s, "enrolled")
+        offset = get_state(s, "clock_offset_s")
+        out = {
+            "pending": pending,
+            "acknowledged": local - pending,
+            "local_events": local,
+            "pulled_events": int(
+                s.scalar(
+                    select(func.count()).select_from(EventRow).where(EventRow.origin == "county")
+                )
+                or 0
+            ),
+            "last_success": get_state(s, "last_success") or None,
+            "last_attempt": get_state(s, "last_attempt") or None,
+            "last_error": get_state(s, "last_error") or None,
+            "conflicts": conflicts,
+            "cursor": get_state(s, "cursor") or "",
+            "clock_offset_s": float(offset) if offset else None,
+            "enrolled": json.loads(enrolled) if enrolled else None,
+            "server": app.settings.county_url,
+            "has_credential": credential(app) is not None,
+        }
+    return out
