@@ -192,17 +192,6 @@ class HttpSmsGateway:
         return str(r.json().get("id", ""))
 
 
-class RoutingGateway:
-    """Sends e-mail through one gateway and SMS/MMS through another."""
-
-    def __init__(self, email: Gateway, sms: Gateway) -> None:
-        self.email, self.sms = email, sms
-
-    def send(self, channel: str, recipient: str, subject: str, body: str) -> str:
-        target = self.email if channel == "email" else self.sms
-        return target.send(channel, recipient, subject, body)
-
-
 def gateway_from_spec(spec: str) -> Gateway:
     """``file:PATH`` | ``smtp://host:port`` | ``http(s)://sms-provider/...``."""
     if spec.startswith("file:"):

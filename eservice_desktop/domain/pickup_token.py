@@ -240,11 +240,6 @@ def parse_claims(raw: bytes) -> PickupClaims:
     )
 
 
-def peek_kid(text: str) -> str:
-    """The key id of a token that is at least well-formed (for a key look-up before verify)."""
-    return token_bytes(text)[1:5].hex()
-
-
 def short_code(token_text: str) -> str:
     """The spoken fallback: pickup number + 4 check characters only the token's holder knows."""
     raw = token_bytes(token_text)

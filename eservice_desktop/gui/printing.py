@@ -45,10 +45,6 @@ def available_printers() -> list[str]:
     return [p.printerName() for p in QPrinterInfo.availablePrinters()]
 
 
-def default_printer() -> str:
-    return QPrinterInfo.defaultPrinterName()
-
-
 def pdf_page_size_mm(pdf: bytes) -> tuple[float, float]:
     """The first page's MediaBox in millimetres (reportlab writes it plainly)."""
     import re

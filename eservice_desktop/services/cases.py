@@ -8,7 +8,7 @@ projection in the caller's one transaction.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -212,19 +212,6 @@ def cancel_case(app: App, case_number: str, reason: str) -> CaseView:
     return _transition(app, case_number, ev.CANCELLED, {"reason": reason.strip()})
 
 
-def record_consent(app: App, case_number: str, kinds: list[str]) -> CaseView:
-    allowed = app.catalogue.service(load_case(app, case_number).service_code).document_free_lookups
-    bad = [k for k in kinds if k not in allowed]
-    if bad:
-        raise DomainError(
-            "consent.not_allowed",
-            "此申辦項目不能查調：" + "、".join(bad),
-            "This service cannot use these lookups: " + ", ".join(bad),
-            "consent",
-        )
-    return _transition(app, case_number, ev.CONSENT_RECORDED, {"kinds": sorted(kinds)})
-
-
 @dataclass(frozen=True)
 class QueueRow:
     """One line of the clerk's queue: straight from the projection table, no event folding."""
@@ -391,7 +378,3 @@ def search_count(app: App, text: str) -> int:
     """How many cases a search matches, every one counted (the lists say "n of N")."""
     with app.reading() as s:
         return repo.count_search(s, text)
-
-
-def days_ago(app: App, n: int) -> date:
-    return today(app) - timedelta(days=n)
