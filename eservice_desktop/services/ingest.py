@@ -30,14 +30,13 @@ import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
-from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
@@ -47,6 +46,9 @@ from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.ingest")
+
+_EVENTS = cast(Table, EventRow.__table__)
+_CASES = cast(Table, CaseRow.__table__)
 
 #: What a fold of a malformed event raises besides a DomainError (a missing or mistyped field).
 _MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
@@ -149,9 +151,11 @@ def ingest_many(
     if not batch:
         return report
     now = app.now()
-    ids = [e.event_id for e in batch]
-    known = set(session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(ids))))
-    states = _load_states(session, {e.case_id for e in batch if e.event_id not in known})
+    known: set[str] = set()
+    if origin != "local":  # a local event is new by construction (a fresh UUID)
+        ids = [e.event_id for e in batch]
+        known = set(session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(ids))))
+    states, present = _load_states(session, {e.case_id for e in batch if e.event_id not in known})
     me = (app.settings.office_code, app.settings.device_id)
     rows: list[dict[str, Any]] = []
     for e in batch:
@@ -171,10 +175,11 @@ def ingest_many(
         rows.append(_event_row(e, now, "local" if mine else origin, now if mine else None))
         report.applied.append(e)
     if rows:
-        session.execute(insert(EventRow), rows)
+        # Core, not the ORM's bulk insert: the rows need no identity map (3x faster)
+        session.connection().execute(insert(_EVENTS), rows)
     touched = {e.case_id for e in report.applied}
     report.states = {c: s for c, s in states.items() if c in touched and s is not None}
-    _project_cases(app, session, report.states, now)
+    _project_cases(app, session, report.states, present, now)
     _project_side(app, session, report.applied)
     return report
 
@@ -195,32 +200,35 @@ def _event_row(e: Event, now: datetime, origin: str, acked_at: datetime | None) 
     }
 
 
-def _load_states(session: Session, case_ids: set[str]) -> dict[str, CaseState | None]:
-    """The current state of each case, from one query over their streams."""
+def _load_states(
+    session: Session, case_ids: set[str]
+) -> tuple[dict[str, CaseState | None], set[str]]:
+    """The current state of each case, from one query over their streams, and the cases
+    that already have a projection row."""
     states: dict[str, CaseState | None] = dict.fromkeys(case_ids)
     if not case_ids:
-        return states
-    present = list(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(case_ids))))
+        return states, set()
+    present = set(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(case_ids))))
     if not present:
-        return states  # only new cases (intake, demo seeding): no stream to read
+        return states, present  # only new cases (intake, demo seeding): no stream to read
     rows = session.scalars(
         select(EventRow).where(EventRow.case_id.in_(present)).order_by(EventRow.seq)
     )
     for r in rows:
         states[r.case_id] = apply(states[r.case_id], repo.row_to_event(r))
-    return states
+    return states, present
 
 
 def _project_cases(
-    app: App, session: Session, states: Mapping[str, CaseState], now: datetime
+    app: App, session: Session, states: Mapping[str, CaseState], present: set[str], now: datetime
 ) -> None:
     """The ``cases`` rows of a batch: one multi-row insert for new cases, updates for the rest.
     Due dates of cases without waiting windows are shared per (limit, day, after closing)."""
     if not states:
         return
+    update = [c for c in states if c in present]
     existing = {
-        r.case_id: r
-        for r in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(list(states))))
+        r.case_id: r for r in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(update)))
     }
     cache: dict[tuple[int, date, bool], date | None] = {}
     hours = app.hours
@@ -247,7 +255,7 @@ def _project_cases(
             for k, v in values.items():
                 setattr(row, k, v)
     if new_rows:
-        session.execute(insert(CaseRow), new_rows)
+        session.connection().execute(insert(_CASES), new_rows)
 
 
 def _project_side(
@@ -256,12 +264,17 @@ def _project_side(
     """The projections beside ``cases``: receipts, handovers and this device's counters."""
     counters: dict[str, int] = {}
     me = (app.settings.office_code, app.settings.device_id)
+    ready_tokens: dict[str, str] = {}  # the batch's own ready-for-pickup codes, by case
     for e in applied:
         if e.type in ev.MONEY_TYPES:
             projections.project_payment(session, e)
+        elif e.type == ev.READY_FOR_PICKUP:
+            ready_tokens[e.case_id] = str(e.payload.get("token") or "")
         elif e.type == ev.PICKED_UP:
-            projections.project_pickup(session, e, first=first)
-        if (e.office, e.device) == me:
+            projections.project_pickup(
+                session, e, first=first, ready_token=ready_tokens.get(e.case_id)
+            )
+        if (e.office, e.device) == me and e.type in (ev.RECEIVED, ev.PAYMENT_RECORDED):
             name, seq = _counter_of(e)
             if name and seq > counters.get(name, 0):
                 counters[name] = seq
@@ -270,15 +283,17 @@ def _project_side(
 
 
 def _counter_of(e: Event) -> tuple[str, int]:
-    """The number series an event of this device used, and its number in it."""
+    """The number series an event of this device used, and its number in it (the numbers
+    were validated when they were issued: here they are only split)."""
+    key = "case_number" if e.type == ev.RECEIVED else "receipt_number"
+    parts = str(e.payload.get(key) or "").split("-")
     try:
-        if e.type == ev.RECEIVED:
-            n = parse_case_number(str(e.payload.get("case_number", "")))
-            return f"case:{n.office}:{n.device}:{n.roc_year}", n.sequence
-        if e.type == ev.PAYMENT_RECORDED and e.payload.get("receipt_number"):
-            parts = str(e.payload["receipt_number"]).split("-")
-            if len(parts) == 4 and parts[3].startswith("R"):
-                return f"receipt:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3][1:])
-    except (DomainError, ValueError):
+        if e.type == ev.RECEIVED and len(parts) == 5:
+            return f"case:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3])
+        if len(parts) == 4 and parts[3].startswith("R"):
+            return f"receipt:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3][1:])
+    except ValueError:
+        pass
+    if parts != [""]:
         log.warning("event %s carries a number outside the known series", e.event_id)
     return "", 0

@@ -114,11 +114,14 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(pt.token_bytes(token)).hexdigest()
 
 
-def project_pickup(session: Session, event: Event, *, first: bool = False) -> None:
+def project_pickup(
+    session: Session, event: Event, *, first: bool = False, ready_token: str | None = None
+) -> None:
     """Keeps ``pickup_consumed`` in step with a handover, on whichever desk it happened.
 
     The code's digest travels in the event (``token_sha256``); an older event without it falls
-    back to the code of the case's latest ready-for-pickup event. A handover whose code is
+    back to the code of the case's latest ready-for-pickup event (``ready_token`` when the
+    caller has it at hand, else read from ``events``). A handover whose code is
     unknown (a demo case made ready without one) consumes nothing.
 
     ``first`` (a handover at this desk): a code already consumed raises IntegrityError (the
@@ -128,13 +131,14 @@ def project_pickup(session: Session, event: Event, *, first: bool = False) -> No
     p = event.payload
     digest = str(p.get("token_sha256") or "")
     if not digest:
-        token = None
-        for payload in session.scalars(
-            select(EventRow.payload)
-            .where(EventRow.case_id == event.case_id, EventRow.type == ev.READY_FOR_PICKUP)
-            .order_by(EventRow.seq)
-        ):
-            token = payload.get("token") or token
+        token = ready_token
+        if token is None:
+            for payload in session.scalars(
+                select(EventRow.payload)
+                .where(EventRow.case_id == event.case_id, EventRow.type == ev.READY_FOR_PICKUP)
+                .order_by(EventRow.seq)
+            ):
+                token = payload.get("token") or ""
         if not token:
             return
         digest = token_digest(str(token))
