@@ -1,0 +1,142 @@
+"""The one ingest path: a batch reports refused events without aborting, writes only what
+it accepted, and feeds every projection the per-event path feeds."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Actor, Event
+from eservice_desktop.services import cases, ingest
+from eservice_desktop.services.app import App
+from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+OTHER = Actor("H01", "02", "clerk02")
+
+
+def _case(app: App) -> tuple[str, str]:
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields={
+                "registered_address": "桃園市",
+                "transcript_kind": "現戶",
+                "record_detail": "省略記事",
+            },
+        ),
+    )
+    return view.case_id, view.case_number
+
+
+def _received(app: App, actor: Actor, number: str) -> Event:
+    return actor.event(
+        str(uuid.uuid4()),
+        ev.RECEIVED,
+        app.now(),
+        {
+            "case_number": number,
+            "service_code": "HR-TRANSCRIPT",
+            "time_limit_working_days": 1,
+            "applicant": {
+                "kind": "person",
+                "id_type": "national_id",
+                "id": "A123456789",
+                "name": "王小明",
+            },
+        },
+    )
+
+
+def _count(app: App, model: type) -> int:
+    with app.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_pulled_batch_reports_refusals_and_keeps_the_rest(app: App) -> None:
+    case_id, number = _case(app)
+    fee = OTHER.event(case_id, ev.FEE_ASSESSED, app.now(), {"total": 15, "items": []})
+    paid = OTHER.event(
+        case_id,
+        ev.PAYMENT_RECORDED,
+        app.now(),
+        {
+            "payment_id": "p-1",
+            "case_number": number,
+            "method": "cash",
+            "amount": 15,
+            "receipt_number": "H01-02-115-R000003",
+            "verification": "ABCDEFGHIJ",
+            "key_id": "k",
+        },
+    )
+    orphan = OTHER.event(str(uuid.uuid4()), ev.CLOSED, app.now(), {"note": ""})
+    malformed = OTHER.event(case_id, ev.PAYMENT_RECORDED, app.now(), {"method": "cash"})
+    new_case = _received(app, OTHER, "H01-02-115-000001-0")
+    with app.transaction() as s:
+        report = ingest.ingest_many(
+            app, s, [fee, orphan, malformed, paid, new_case, paid], origin="county"
+        )
+    assert [e.event_id for e in report.applied] == [fee.event_id, paid.event_id, new_case.event_id]
+    assert [(r.event.event_id, r.code) for r in report.refused] == [
+        (orphan.event_id, "case.not_found"),
+        (malformed.event_id, "event.malformed"),
+    ]
+    assert report.duplicates == [paid.event_id]  # the same event twice in one page
+    assert report.refused[1].message_zh and report.refused[1].message_en
+    view = cases.show_case(app, number)
+    assert (view.fees_due, view.paid, view.status) == (15, 15, "received")
+    with app.reading() as s:
+        receipt = s.get(ReceiptRow, "H01-02-115-R000003")
+        assert receipt is not None and (receipt.device, receipt.amount) == ("02", 15)
+        assert s.get(CaseRow, new_case.case_id) is not None
+        # another device's numbers never move this device's counters
+        assert set(s.scalars(select(CounterRow.name))) == {"case:H01:01:115"}
+        origins = set(s.scalars(select(EventRow.origin).where(EventRow.case_id == case_id)))
+    assert origins == {"local", "county"}
+    # pulled again (a replayed page): nothing new
+    with app.transaction() as s:
+        again = ingest.ingest_many(app, s, [fee, paid], origin="county")
+    assert (again.applied, len(again.duplicates)) == ([], 2)
+
+
+def test_strict_batch_is_all_or_nothing(app: App) -> None:
+    actor = app.actor
+    good = _received(app, actor, "H01-01-115-000007-3")
+    bad = actor.event(good.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), {"reason": ""})
+    before = _count(app, EventRow)
+    with pytest.raises(DomainError) as info, app.transaction() as s:
+        ingest.ingest_many(app, s, [good, bad], strict=True)
+    assert info.value.code == "case.reason_required"
+    assert _count(app, EventRow) == before and _count(app, CaseRow) == 0
+
+
+def test_local_batch_checks_and_moves_this_devices_counters(app: App) -> None:
+    actor = app.actor
+    first = _received(app, actor, "H01-01-115-000041-1")
+    with app.transaction() as s:
+        report = ingest.ingest_many(app, s, [first, _received(app, actor, "H01-01-115-000040-3")])
+    assert len(report.applied) == 2
+    with app.reading() as s:
+        assert s.get(CounterRow, "case:H01:01:115").value == 41  # type: ignore[union-attr]
+    # a local event that breaks a rule is refused (the county's are not re-checked)
+    again = actor.event(first.case_id, ev.RECEIVED, app.now(), dict(first.payload))
+    with app.transaction() as s:
+        refused = ingest.ingest_many(app, s, [again])
+    assert [r.code for r in refused.refused] == ["case.duplicate"]
+
+
+def test_single_ingest_refuses_a_malformed_event_with_a_domain_error(app: App) -> None:
+    case_id, _number = _case(app)
+    bad = app.actor.event(case_id, ev.FEE_ASSESSED, app.now(), {"total": "many"})
+    with pytest.raises(DomainError) as info, app.transaction() as s:
+        cases.record(app, s, case_id, bad.type, bad.payload)
+    assert info.value.code == "event.malformed"
