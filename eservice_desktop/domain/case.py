@@ -165,24 +165,17 @@ def _refuse(code: str, zh: str, en: str) -> DomainError:
     return DomainError(code, zh, en)
 
 
-def check(state: CaseState | None, event: ev.Event) -> None:
-    """Raises DomainError when ``event`` may not follow ``state``; the message is for the clerk."""
-    t = event.type
-    p = event.payload
-    if state is None:
-        if t != ev.RECEIVED:
-            raise _refuse("case.not_found", "查無此案件", "No such case")
-        return
-    if t == ev.RECEIVED:
-        raise _refuse("case.duplicate", "此案件已收件", "This case was already received")
-    finished = {
-        CLOSED: ("本案已結案", "The case is already closed"),
-        REJECTED: ("本案已駁回", "The case was rejected"),
-        CANCELLED: ("本案已撤件", "The case was cancelled"),
-        READY: ("本案已待領件", "The case is already ready for pickup"),
-        PICKED_UP: ("本案已領件", "The case was already picked up"),
-    }
-    needs_open = {
+_FINISHED: dict[str, tuple[str, str]] = {
+    CLOSED: ("本案已結案", "The case is already closed"),
+    REJECTED: ("本案已駁回", "The case was rejected"),
+    CANCELLED: ("本案已撤件", "The case was cancelled"),
+    READY: ("本案已待領件", "The case is already ready for pickup"),
+    PICKED_UP: ("本案已領件", "The case was already picked up"),
+}
+
+#: Events only an open case takes.
+_NEEDS_OPEN = frozenset(
+    {
         ev.CONSENT_RECORDED,
         ev.SUPPLEMENT_REQUESTED,
         ev.SUPPLEMENT_RECEIVED,
@@ -191,105 +184,158 @@ def check(state: CaseState | None, event: ev.Event) -> None:
         ev.REJECTED,
         ev.CANCELLED,
     }
-    if t in needs_open and not state.is_open:
-        zh, en = finished[state.lifecycle]
+)
+
+Payload = dict[str, Any]
+
+
+def check(state: CaseState | None, event: ev.Event) -> None:
+    """Raises DomainError when ``event`` may not follow ``state``; the message is for the clerk.
+
+    The rules common to every type come first; then the type's own rule from ``_CHECKS``."""
+    t = event.type
+    if state is None:
+        if t != ev.RECEIVED:
+            raise _refuse("case.not_found", "查無此案件", "No such case")
+        return
+    if t == ev.RECEIVED:
+        raise _refuse("case.duplicate", "此案件已收件", "This case was already received")
+    if t in _NEEDS_OPEN and not state.is_open:
+        zh, en = _FINISHED[state.lifecycle]
         raise _refuse(
             "case.not_open", zh + "，無法再辦理此動作", en + "; this action is not possible"
         )
-    if t == ev.SUPPLEMENT_REQUESTED:
-        if state.supplement_since is not None:
-            raise _refuse(
-                "case.supplement_pending",
-                "已通知補正，尚待民眾補件",
-                "A supplement is already pending",
-            )
-        if not str(p.get("reason", "")).strip():
-            raise _refuse("case.reason_required", "請填寫補正事項", "Say what must be supplied")
-    elif t == ev.SUPPLEMENT_RECEIVED:
-        if state.supplement_since is None:
-            raise _refuse("case.no_supplement", "本案未在補正中", "No supplement was requested")
-    elif t == ev.CLOSED:
-        if state.supplement_since is not None:
-            raise _refuse(
-                "case.supplement_pending",
-                "補正中的案件不能結案，請先登錄補件",
-                "Record the supplement before closing",
-            )
-    elif t in (ev.REJECTED, ev.CANCELLED):
-        if not str(p.get("reason", "")).strip():
-            raise _refuse(
-                "case.reason_required",
-                "請填寫理由（民眾會看到）",
-                "A reason is required (the citizen will see it)",
-            )
-    elif t == ev.FEE_ASSESSED:
-        total = int(p.get("total", -1))
-        if total < 0:
-            raise _refuse("fee.invalid", "規費金額不正確", "Invalid fee total")
-        if total < state.paid:
-            raise _refuse(
-                "fee.below_paid",
-                "核定金額低於已繳金額，請先辦理退費",
-                "The assessed fee is below what was paid; refund first",
-            )
-    elif t == ev.PAYMENT_RECORDED:
-        if state.lifecycle in (REJECTED, CANCELLED):
-            zh, en = finished[state.lifecycle]
-            raise _refuse("case.not_open", zh + "，不能收費", en + "; no payment can be taken")
-        amount = int(p.get("amount", 0))
-        if amount <= 0:
-            raise _refuse("payment.amount", "繳費金額必須大於零", "The amount must be positive")
-        if amount > state.balance:
-            raise _refuse(
-                "payment.over_balance",
-                f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
-                f"Amount {amount} exceeds the balance due {state.balance}",
-            )
-        if any(x.payment_id == p.get("payment_id") for x in state.payments):
-            raise _refuse("payment.duplicate", "此筆繳費已登錄", "This payment is already recorded")
-        _check_payment_method(p, amount)
-    elif t == ev.PAYMENT_REFUNDED:
-        pay = state.payment(str(p.get("payment_id")))
-        amount = int(p.get("amount", 0))
-        if pay.voided or amount <= 0 or amount > pay.net:
-            raise _refuse("payment.refund_amount", "退費金額不正確", "Invalid refund amount")
-        if not str(p.get("reason", "")).strip():
-            raise _refuse("case.reason_required", "請填寫退費理由", "A refund reason is required")
-    elif t == ev.PAYMENT_VOIDED:
-        pay = state.payment(str(p.get("payment_id")))
-        if pay.voided:
-            raise _refuse(
-                "payment.already_voided", "此筆繳費已作廢", "This payment is already void"
-            )
-        if not str(p.get("reason", "")).strip():
-            raise _refuse("case.reason_required", "請填寫作廢理由", "A void reason is required")
-    elif t == ev.PAYMENT_SETTLED:
-        pay = state.payment(str(p.get("payment_id")))
-        if pay.method != "online":
-            raise _refuse(
-                "payment.not_online", "只有線上繳費有入庫資料", "Only online payments are settled"
-            )
-    elif t in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED, ev.RECEIPT_VOIDED):
-        number = str(p.get("receipt_number"))
-        state.payment_by_receipt(number)
-        if number in state.voided_receipts:
-            raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
-        if t != ev.RECEIPT_ISSUED and not str(p.get("reason", "")).strip():
-            zh = "請填寫作廢理由" if t == ev.RECEIPT_VOIDED else "請填寫重印原因"
-            raise _refuse("case.reason_required", zh, "A reason is required")
-    elif t == ev.READY_FOR_PICKUP:
-        if state.lifecycle != CLOSED:
-            if state.lifecycle == OPEN:
-                raise _refuse(
-                    "case.not_closed", "案件尚未結案，不能通知領件", "Close the case first"
-                )
-            zh, en = finished[state.lifecycle]
-            raise _refuse("case.not_open", zh, en)
-    elif t == ev.PICKED_UP:
-        if state.lifecycle == PICKED_UP:
-            raise _refuse("pickup.already_picked_up", "本案文件已領取", "Already picked up")
-        if state.lifecycle != READY:
-            raise _refuse("pickup.not_ready", "案件尚未可領件", "The case is not ready for pickup")
+    rule = _CHECKS.get(t)
+    if rule is not None:
+        rule(state, event.payload, t)
+
+
+def _require_reason(p: Payload, zh: str, en: str) -> None:
+    if not str(p.get("reason", "")).strip():
+        raise _refuse("case.reason_required", zh, en)
+
+
+def _check_supplement_requested(state: CaseState, p: Payload, _t: str) -> None:
+    if state.supplement_since is not None:
+        raise _refuse(
+            "case.supplement_pending",
+            "已通知補正，尚待民眾補件",
+            "A supplement is already pending",
+        )
+    _require_reason(p, "請填寫補正事項", "Say what must be supplied")
+
+
+def _check_supplement_received(state: CaseState, _p: Payload, _t: str) -> None:
+    if state.supplement_since is None:
+        raise _refuse("case.no_supplement", "本案未在補正中", "No supplement was requested")
+
+
+def _check_closed(state: CaseState, _p: Payload, _t: str) -> None:
+    if state.supplement_since is not None:
+        raise _refuse(
+            "case.supplement_pending",
+            "補正中的案件不能結案，請先登錄補件",
+            "Record the supplement before closing",
+        )
+
+
+def _check_ended(_state: CaseState, p: Payload, _t: str) -> None:
+    _require_reason(p, "請填寫理由（民眾會看到）", "A reason is required (the citizen will see it)")
+
+
+def _check_fee_assessed(state: CaseState, p: Payload, _t: str) -> None:
+    total = int(p.get("total", -1))
+    if total < 0:
+        raise _refuse("fee.invalid", "規費金額不正確", "Invalid fee total")
+    if total < state.paid:
+        raise _refuse(
+            "fee.below_paid",
+            "核定金額低於已繳金額，請先辦理退費",
+            "The assessed fee is below what was paid; refund first",
+        )
+
+
+def _check_payment_recorded(state: CaseState, p: Payload, _t: str) -> None:
+    if state.lifecycle in (REJECTED, CANCELLED):
+        zh, en = _FINISHED[state.lifecycle]
+        raise _refuse("case.not_open", zh + "，不能收費", en + "; no payment can be taken")
+    amount = int(p.get("amount", 0))
+    if amount <= 0:
+        raise _refuse("payment.amount", "繳費金額必須大於零", "The amount must be positive")
+    if amount > state.balance:
+        raise _refuse(
+            "payment.over_balance",
+            f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
+            f"Amount {amount} exceeds the balance due {state.balance}",
+        )
+    if any(x.payment_id == p.get("payment_id") for x in state.payments):
+        raise _refuse("payment.duplicate", "此筆繳費已登錄", "This payment is already recorded")
+    _check_payment_method(p, amount)
+
+
+def _check_payment_refunded(state: CaseState, p: Payload, _t: str) -> None:
+    pay = state.payment(str(p.get("payment_id")))
+    amount = int(p.get("amount", 0))
+    if pay.voided or amount <= 0 or amount > pay.net:
+        raise _refuse("payment.refund_amount", "退費金額不正確", "Invalid refund amount")
+    _require_reason(p, "請填寫退費理由", "A refund reason is required")
+
+
+def _check_payment_voided(state: CaseState, p: Payload, _t: str) -> None:
+    if state.payment(str(p.get("payment_id"))).voided:
+        raise _refuse("payment.already_voided", "此筆繳費已作廢", "This payment is already void")
+    _require_reason(p, "請填寫作廢理由", "A void reason is required")
+
+
+def _check_payment_settled(state: CaseState, p: Payload, _t: str) -> None:
+    if state.payment(str(p.get("payment_id"))).method != "online":
+        raise _refuse(
+            "payment.not_online", "只有線上繳費有入庫資料", "Only online payments are settled"
+        )
+
+
+def _check_receipt(state: CaseState, p: Payload, t: str) -> None:
+    number = str(p.get("receipt_number"))
+    state.payment_by_receipt(number)
+    if number in state.voided_receipts:
+        raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
+    if t != ev.RECEIPT_ISSUED:
+        zh = "請填寫作廢理由" if t == ev.RECEIPT_VOIDED else "請填寫重印原因"
+        _require_reason(p, zh, "A reason is required")
+
+
+def _check_ready(state: CaseState, _p: Payload, _t: str) -> None:
+    if state.lifecycle == OPEN:
+        raise _refuse("case.not_closed", "案件尚未結案，不能通知領件", "Close the case first")
+    if state.lifecycle != CLOSED:
+        zh, en = _FINISHED[state.lifecycle]
+        raise _refuse("case.not_open", zh, en)
+
+
+def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
+    if state.lifecycle == PICKED_UP:
+        raise _refuse("pickup.already_picked_up", "本案文件已領取", "Already picked up")
+    if state.lifecycle != READY:
+        raise _refuse("pickup.not_ready", "案件尚未可領件", "The case is not ready for pickup")
+
+
+_CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
+    ev.SUPPLEMENT_REQUESTED: _check_supplement_requested,
+    ev.SUPPLEMENT_RECEIVED: _check_supplement_received,
+    ev.CLOSED: _check_closed,
+    ev.REJECTED: _check_ended,
+    ev.CANCELLED: _check_ended,
+    ev.FEE_ASSESSED: _check_fee_assessed,
+    ev.PAYMENT_RECORDED: _check_payment_recorded,
+    ev.PAYMENT_REFUNDED: _check_payment_refunded,
+    ev.PAYMENT_VOIDED: _check_payment_voided,
+    ev.PAYMENT_SETTLED: _check_payment_settled,
+    ev.RECEIPT_ISSUED: _check_receipt,
+    ev.RECEIPT_REPRINTED: _check_receipt,
+    ev.RECEIPT_VOIDED: _check_receipt,
+    ev.READY_FOR_PICKUP: _check_ready,
+    ev.PICKED_UP: _check_picked_up,
+}
 
 
 PAYMENT_METHODS = ("cash", "card", "online")
@@ -360,113 +406,166 @@ def apply(state: CaseState | None, event: ev.Event) -> CaseState:
             event_count=1,
         )
     s = replace(state, last_event_at=event.at, event_count=state.event_count + 1)
-    t = event.type
-    if t == ev.CONSENT_RECORDED:
-        s = replace(s, consent_kinds=frozenset(p.get("kinds", [])))
-    elif t == ev.IDENTITY_VERIFIED:
-        s = replace(s, identity_checks=(*s.identity_checks, dict(p)))
-    elif t == ev.SUPPLEMENT_REQUESTED:
-        s = replace(s, supplement_since=event.at, supplement_reason=str(p.get("reason", "")))
-    elif t == ev.SUPPLEMENT_RECEIVED:
-        s = replace(s, pauses=_close_pause(s, s.supplement_since, event.at), supplement_since=None)
-    elif t == ev.FEE_ASSESSED:
-        s = replace(
-            s,
-            fees_due=int(p["total"]),
-            fee_items=tuple(dict(i) for i in p.get("items", [])),
-            exemption_reason=str(p.get("exemption_reason", "")),
-        )
-    elif t == ev.PAYMENT_RECORDED:
-        pay = Payment(
-            payment_id=str(p["payment_id"]),
-            method=str(p["method"]),
-            amount=int(p["amount"]),
-            at=event.at,
-            receipt_number=p.get("receipt_number"),
-            reference=p.get("reference"),
-            tendered=None if p.get("tendered") is None else int(p["tendered"]),
-            change=int(p.get("change", 0)),
-            payment_tool=str(p.get("payment_tool", "")),
-            authorised_at=str(p.get("authorised_at", "")),
-            deposit_date=str(p.get("deposit_date", "")),
-            settlement_number=str(p.get("settlement_number", "")),
-            deposited=bool(p.get("deposited", False)),
-        )
-        s = replace(s, payments=(*s.payments, pay))
-    elif t == ev.PAYMENT_SETTLED:
-        s = _update_payment(
-            s,
-            lambda x: x.payment_id == p["payment_id"],
-            lambda x: replace(
-                x,
-                deposit_date=str(p.get("deposit_date", x.deposit_date)),
-                settlement_number=str(p.get("settlement_number", x.settlement_number)),
-                deposited=bool(p.get("deposited", x.deposited)),
-            ),
-        )
-    elif t in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
-        number = str(p["receipt_number"])
-        s = _update_payment(
-            s,
-            lambda x: x.receipt_number == number,
-            lambda x: (
-                replace(x, issued=True)
-                if t == ev.RECEIPT_ISSUED
-                else replace(x, issued=True, reprints=x.reprints + 1)
-            ),
-        )
-    elif t == ev.PAYMENT_REFUNDED:
-        s = replace(
-            s,
-            payments=tuple(
-                replace(x, refunded=x.refunded + int(p["amount"]))
-                if x.payment_id == p["payment_id"]
-                else x
-                for x in s.payments
-            ),
-        )
-    elif t == ev.PAYMENT_VOIDED:
-        s = replace(
-            s,
-            payments=tuple(
-                replace(x, voided=True) if x.payment_id == p["payment_id"] else x
-                for x in s.payments
-            ),
-        )
-    elif t == ev.RECEIPT_VOIDED:
-        s = replace(s, voided_receipts=s.voided_receipts | {str(p["receipt_number"])})
-    elif t == ev.CLOSED:
-        s = replace(s, lifecycle=CLOSED, closed_at=event.at)
-    elif t == ev.REJECTED:
-        s = replace(
-            s, lifecycle=REJECTED, closed_at=event.at, rejection_reason=str(p.get("reason", ""))
-        )
-    elif t == ev.CANCELLED:
-        s = replace(
-            s, lifecycle=CANCELLED, closed_at=event.at, cancel_reason=str(p.get("reason", ""))
-        )
-    elif t == ev.READY_FOR_PICKUP:
-        s = replace(
-            s,
-            lifecycle=READY,
-            ready_at=event.at,
-            pickup_office=str(p.get("office", s.pickup_office)),
-            pickup_number=str(p.get("pickup_number", "")),
-        )
-    elif t == ev.PICKED_UP:
-        s = replace(
-            s,
-            lifecycle=PICKED_UP,
-            picked_up_at=event.at,
-            picked_up_office=event.office,
-            picked_up_device=event.device,
-            picked_up_by=dict(p.get("by", {})),
-        )
-    elif t == ev.CONFLICT_RECORDED:
-        s = replace(s, open_conflicts=s.open_conflicts | {str(p["conflict_id"])})
-    elif t == ev.CONFLICT_RESOLVED:
-        s = replace(s, open_conflicts=s.open_conflicts - {str(p["conflict_id"])})
+    fold = _FOLDS.get(event.type)
+    if fold is not None:
+        s = fold(s, event.payload, event)
     return _track_payment_wait(s, event.at)
+
+
+def _fold_consent(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(s, consent_kinds=frozenset(p.get("kinds", [])))
+
+
+def _fold_identity(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(s, identity_checks=(*s.identity_checks, dict(p)))
+
+
+def _fold_supplement_requested(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+    return replace(s, supplement_since=e.at, supplement_reason=str(p.get("reason", "")))
+
+
+def _fold_supplement_received(s: CaseState, _p: Payload, e: ev.Event) -> CaseState:
+    return replace(s, pauses=_close_pause(s, s.supplement_since, e.at), supplement_since=None)
+
+
+def _fold_fee_assessed(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        fees_due=int(p["total"]),
+        fee_items=tuple(dict(i) for i in p.get("items", [])),
+        exemption_reason=str(p.get("exemption_reason", "")),
+    )
+
+
+def _fold_payment_recorded(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+    pay = Payment(
+        payment_id=str(p["payment_id"]),
+        method=str(p["method"]),
+        amount=int(p["amount"]),
+        at=e.at,
+        receipt_number=p.get("receipt_number"),
+        reference=p.get("reference"),
+        tendered=None if p.get("tendered") is None else int(p["tendered"]),
+        change=int(p.get("change", 0)),
+        payment_tool=str(p.get("payment_tool", "")),
+        authorised_at=str(p.get("authorised_at", "")),
+        deposit_date=str(p.get("deposit_date", "")),
+        settlement_number=str(p.get("settlement_number", "")),
+        deposited=bool(p.get("deposited", False)),
+    )
+    return replace(s, payments=(*s.payments, pay))
+
+
+def _fold_payment_settled(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return _update_payment(
+        s,
+        lambda x: x.payment_id == p["payment_id"],
+        lambda x: replace(
+            x,
+            deposit_date=str(p.get("deposit_date", x.deposit_date)),
+            settlement_number=str(p.get("settlement_number", x.settlement_number)),
+            deposited=bool(p.get("deposited", x.deposited)),
+        ),
+    )
+
+
+def _fold_receipt_issued(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    number = str(p["receipt_number"])
+    return _update_payment(
+        s, lambda x: x.receipt_number == number, lambda x: replace(x, issued=True)
+    )
+
+
+def _fold_receipt_reprinted(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    number = str(p["receipt_number"])
+    return _update_payment(
+        s,
+        lambda x: x.receipt_number == number,
+        lambda x: replace(x, issued=True, reprints=x.reprints + 1),
+    )
+
+
+def _fold_payment_refunded(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return _update_payment(
+        s,
+        lambda x: x.payment_id == p["payment_id"],
+        lambda x: replace(x, refunded=x.refunded + int(p["amount"])),
+    )
+
+
+def _fold_payment_voided(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return _update_payment(
+        s, lambda x: x.payment_id == p["payment_id"], lambda x: replace(x, voided=True)
+    )
+
+
+def _fold_receipt_voided(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(s, voided_receipts=s.voided_receipts | {str(p["receipt_number"])})
+
+
+def _fold_closed(s: CaseState, _p: Payload, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=CLOSED, closed_at=e.at)
+
+
+def _fold_rejected(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=REJECTED, closed_at=e.at, rejection_reason=str(p.get("reason", "")))
+
+
+def _fold_cancelled(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=CANCELLED, closed_at=e.at, cancel_reason=str(p.get("reason", "")))
+
+
+def _fold_ready(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        lifecycle=READY,
+        ready_at=e.at,
+        pickup_office=str(p.get("office", s.pickup_office)),
+        pickup_number=str(p.get("pickup_number", "")),
+    )
+
+
+def _fold_picked_up(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        lifecycle=PICKED_UP,
+        picked_up_at=e.at,
+        picked_up_office=e.office,
+        picked_up_device=e.device,
+        picked_up_by=dict(p.get("by", {})),
+    )
+
+
+def _fold_conflict_recorded(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(s, open_conflicts=s.open_conflicts | {str(p["conflict_id"])})
+
+
+def _fold_conflict_resolved(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(s, open_conflicts=s.open_conflicts - {str(p["conflict_id"])})
+
+
+#: How each type changes a case (types without an entry only bump the counters).
+_FOLDS: dict[str, Callable[[CaseState, Payload, ev.Event], CaseState]] = {
+    ev.CONSENT_RECORDED: _fold_consent,
+    ev.IDENTITY_VERIFIED: _fold_identity,
+    ev.SUPPLEMENT_REQUESTED: _fold_supplement_requested,
+    ev.SUPPLEMENT_RECEIVED: _fold_supplement_received,
+    ev.FEE_ASSESSED: _fold_fee_assessed,
+    ev.PAYMENT_RECORDED: _fold_payment_recorded,
+    ev.PAYMENT_SETTLED: _fold_payment_settled,
+    ev.RECEIPT_ISSUED: _fold_receipt_issued,
+    ev.RECEIPT_REPRINTED: _fold_receipt_reprinted,
+    ev.PAYMENT_REFUNDED: _fold_payment_refunded,
+    ev.PAYMENT_VOIDED: _fold_payment_voided,
+    ev.RECEIPT_VOIDED: _fold_receipt_voided,
+    ev.CLOSED: _fold_closed,
+    ev.REJECTED: _fold_rejected,
+    ev.CANCELLED: _fold_cancelled,
+    ev.READY_FOR_PICKUP: _fold_ready,
+    ev.PICKED_UP: _fold_picked_up,
+    ev.CONFLICT_RECORDED: _fold_conflict_recorded,
+    ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
+}
 
 
 def _update_payment(
