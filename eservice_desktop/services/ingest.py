@@ -8,7 +8,8 @@ Both do the same four things inside the caller's transaction:
    events always; pulled events are checked by the county that ordered them, so only a fold that
    cannot be made at all refuses them);
 2. append it to ``events``;
-3. refresh every projection the event feeds: the ``cases`` row (status, due date, fees, paid),
+3. refresh every projection the event feeds: the ``cases`` row (status, due date, fees, paid)
+   and its search index entry,
    ``receipts`` (money events, whichever device took the money), ``pickup_consumed`` (a
    handover, wherever it happened) and this device's number ``counters`` (so a device rebuilt
    from the county never issues a case or receipt number twice);
@@ -42,7 +43,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import projections
 from eservice_desktop.services.app import App
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import repo, search
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.ingest")
@@ -233,6 +234,8 @@ def _project_cases(
     cache: dict[tuple[int, date, bool], date | None] = {}
     hours = app.hours
     new_rows: list[dict[str, Any]] = []
+    index_rows: list[tuple[int, str, str, str]] = []  # the search index (storage/search.py)
+    taken: set[int] = set()
     for case_id in sorted(states):
         state = states[case_id]
         if state.pauses or state.supplement_since or state.payment_wait_since:
@@ -250,12 +253,16 @@ def _project_cases(
         values = repo.projection_values(state, due, now)
         row = existing.get(case_id)
         if row is None:
-            new_rows.append({"case_id": case_id, **values})
+            sk = repo.new_search_key(session, state.received_at, taken)
+            new_rows.append({"case_id": case_id, **values, "search_key": sk})
+            index_rows.append((sk, state.case_number, state.applicant_id, state.applicant_name))
         else:
+            values.update(repo.index_existing(session, row, state))
             for k, v in values.items():
                 setattr(row, k, v)
     if new_rows:
         session.connection().execute(insert(_CASES), new_rows)
+        search.insert_many(session, index_rows)
 
 
 def _project_side(

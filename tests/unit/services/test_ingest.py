@@ -102,6 +102,8 @@ def test_pulled_batch_reports_refusals_and_keeps_the_rest(app: App) -> None:
         assert set(s.scalars(select(CounterRow.name))) == {"case:H01:01:115"}
         origins = set(s.scalars(select(EventRow.origin).where(EventRow.case_id == case_id)))
     assert origins == {"local", "county"}
+    # the pulled case is in the search index too
+    assert [r.case_id for r in cases.search(app, "H0102115")] == [new_case.case_id]
     # pulled again (a replayed page): nothing new
     with app.transaction() as s:
         again = ingest.ingest_many(app, s, [fee, paid], origin="county")
