@@ -178,8 +178,10 @@ def ingest_many(
     if rows:
         # Core, not the ORM's bulk insert: the rows need no identity map (3x faster)
         session.connection().execute(insert(_EVENTS), rows)
-    touched = {e.case_id for e in report.applied}
-    report.states = {c: s for c, s in states.items() if c in touched and s is not None}
+    # in the order the batch first touched them: ties of receipt time get their search keys
+    # in that order, as they did one by one on the device that took them
+    touched = dict.fromkeys(e.case_id for e in report.applied)
+    report.states = {c: st for c in touched if (st := states.get(c)) is not None}
     _project_cases(app, session, report.states, present, now)
     _project_side(app, session, report.applied)
     return report
@@ -234,9 +236,8 @@ def _project_cases(
     cache: dict[tuple[int, date, bool], date | None] = {}
     hours = app.hours
     new_rows: list[dict[str, Any]] = []
-    index_rows: list[tuple[int, str, str, str]] = []  # the search index (storage/search.py)
-    taken: set[int] = set()
-    for case_id in sorted(states):
+    new_states: list[CaseState] = []  # of the new rows, for their search index entries
+    for case_id in states:
         state = states[case_id]
         if state.pauses or state.supplement_since or state.payment_wait_since:
             due = compute_due(app, state)
@@ -253,16 +254,24 @@ def _project_cases(
         values = repo.projection_values(state, due, now)
         row = existing.get(case_id)
         if row is None:
-            sk = repo.new_search_key(session, state.received_at, taken)
-            new_rows.append({"case_id": case_id, **values, "search_key": sk})
-            index_rows.append((sk, state.case_number, state.applicant_id, state.applicant_name))
+            new_rows.append({"case_id": case_id, **values})
+            new_states.append(state)
         else:
             values.update(repo.index_existing(session, row, state))
             for k, v in values.items():
                 setattr(row, k, v)
     if new_rows:
+        search_keys = repo.new_search_keys(session, [st.received_at for st in new_states])
+        for values, sk in zip(new_rows, search_keys, strict=True):
+            values["search_key"] = sk
         session.connection().execute(insert(_CASES), new_rows)
-        search.insert_many(session, index_rows)
+        search.insert_many(
+            session,
+            (
+                (sk, st.case_number, st.applicant_id, st.applicant_name)
+                for sk, st in zip(search_keys, new_states, strict=True)
+            ),
+        )
 
 
 def _project_side(

@@ -6,7 +6,7 @@ Use cases call these inside their one transaction; nothing here commits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -19,7 +19,6 @@ from eservice_desktop.storage import search
 from eservice_desktop.storage.models import CalendarDayRow, CaseRow, CounterRow, EventRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
-_US = timedelta(microseconds=1)
 
 
 def _aware(value: datetime) -> datetime:
@@ -127,16 +126,29 @@ def index_existing(session: Session, row: CaseRow, state: CaseState) -> dict[str
     return {}
 
 
-def new_search_key(session: Session, received_at: datetime, taken: set[int]) -> int:
-    """A free search key for a new case, also past the keys ``taken`` earlier in a batch
-    whose rows are not written yet."""
-    at = received_at
-    key = search.free_key(session, at)
-    while key in taken:  # look again from the next microsecond
-        at += (key + 1 - search.base_key(at)) * _US
-        key = search.free_key(session, at)
-    taken.add(key)
-    return key
+def new_search_keys(session: Session, received: Sequence[datetime]) -> list[int]:
+    """Free search keys for a batch of new cases (rows not written yet), in order: one query
+    for the keys already used in the batch's range, then the same rule as
+    :func:`search.free_key` (a tie moves up by one) applied in memory."""
+    bases = [search.base_key(r) for r in received]
+    if not bases:
+        return []
+    lo, hi = min(bases), max(bases) + len(bases)
+    taken = set(
+        session.scalars(select(CaseRow.search_key).where(CaseRow.search_key.between(lo, hi)))
+    )
+    out: list[int] = []
+    for base in bases:
+        key = base
+        while key in taken or (key > hi and _key_used(session, key)):
+            key += 1
+        taken.add(key)
+        out.append(key)
+    return out
+
+
+def _key_used(session: Session, key: int) -> bool:
+    return session.scalar(select(CaseRow.case_id).where(CaseRow.search_key == key)) is not None
 
 
 def upsert_projection(session: Session, state: CaseState, due: date | None, now: datetime) -> None:
