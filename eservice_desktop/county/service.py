@@ -424,7 +424,9 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
             )
         history[e.case_id].append(data)
         if not (before is not None and before.lifecycle == READY_STATE):
-            notify.queue(s, e, notify.messages_for(before, after, e), now)
+            notify.queue(
+                s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), now
+            )
         results.append(PushResult(event_id=e.event_id, status="accepted"))
         if e.type == ev.CLOSED:
             closed_now.append(e.case_id)
@@ -479,7 +481,9 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
                 }
             )
         history[case_id].append(rdata)
-        notify.queue(s, ready, notify.messages_for(st, after, ready), now)
+        notify.queue(
+            s, ready, notify.messages_for(st, after, ready, notify.county_catalogue(s)), now
+        )
     if event_rows:
         s.execute(insert(CountyEventRow), event_rows)
     if route_rows:
