@@ -1,0 +1,138 @@
+"""The county's ready notice against a real county server on loopback: the MMS written by the
+``file:`` gateway carries the pickup picture, whose QR code the pickup office's ``pickup verify``
+accepts, and the short code in its text; the catalogue's ``mms_pickup`` flag decides between MMS
+and SMS."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import zxingcpp
+from PIL import Image
+from sync_helpers import ROOT, CountyServer, county_cli, enrol, new_case, sync_now
+
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.services import cases, pickup
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import resources
+
+
+def _outbox_lines(county: CountyServer, count: int, seconds: float = 20.0) -> list[dict[str, Any]]:
+    outbox = county.workdir / "outbox.jsonl"
+    deadline = time.monotonic() + seconds
+    lines: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        if outbox.exists():
+            lines = [json.loads(x) for x in outbox.read_text(encoding="utf-8").splitlines()]
+            if len(lines) >= count:
+                return lines
+        threading.Event().wait(0.2)
+    raise AssertionError(f"only {len(lines)} notices in the outbox: {lines}")
+
+
+def _publish_transcript_with_mms(county: CountyServer, tmp_path: Path) -> None:
+    """The county publishes a catalogue in which the household transcript is an MMS pickup
+    service (the shipped seed flags only two county services)."""
+    doc = resources.read_json("catalogue", "services.json")
+    for service in doc["services"]:
+        if service["code"] == "HR-TRANSCRIPT":
+            service["mms_pickup"] = True
+    path = tmp_path / "services-mms.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    county_cli("publish", "catalogue", str(path), "--db", county.db_url)
+
+
+def _ready_at_h02(office: Callable[..., App], county: CountyServer) -> tuple[App, App, str]:
+    h01 = office("H01", "01", county.url)
+    h02 = office("H02", "01", county.url)
+    enrol(h01, county)
+    enrol(h02, county)
+    number = new_case(h01, pickup_office="H02")
+    cases.close_case(h01, number)
+    sync_now(h01)  # the county makes the case ready at H02 and queues the notice
+    return h01, h02, number
+
+
+def _cli_verify(app: App, payload: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    env["ESERVICE_OFFICE_CODE"] = app.settings.office_code
+    env["ESERVICE_DEVICE_ID"] = app.settings.device_id
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eservice_desktop",
+            "--data-dir",
+            str(app.settings.data_dir),
+            "pickup",
+            "verify",
+            payload,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        cwd=ROOT,
+    )
+    assert p.stdout, p.stderr
+    result: dict[str, Any] = json.loads(p.stdout)
+    result["exit_code"] = p.returncode
+    return result
+
+
+def test_ready_mms_picture_decodes_to_a_code_the_pickup_office_verifies(
+    office: Callable[..., App], sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    _publish_transcript_with_mms(sqlite_county, tmp_path)
+    _h01, h02, number = _ready_at_h02(office, sqlite_county)
+    lines = _outbox_lines(sqlite_county, 2)  # received, then ready
+    assert [x["channel"] for x in lines] == ["sms", "mms"]
+    mms = lines[1]
+    assert "attachment" not in lines[0]
+    picture = sqlite_county.workdir / mms["attachment"]
+    assert picture.parent == sqlite_county.workdir and picture.suffix == ".png"
+    assert picture.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(picture))]
+    assert len(decoded) == 1
+    token = decoded[0]
+    # the short code in the text is the one derived from the very token in the picture
+    found = re.search(r"口述領件碼 (\d{4}-[0-9A-Z]{4})", mms["body"])
+    assert found, mms["body"]
+    assert found.group(1) == pt.short_code(token)
+    assert number in mms["body"] and "桃園市中壢戶政事務所" in mms["body"]
+    assert "H02" not in mms["body"]
+    sync_now(h02)  # keys and the ready case reach the pickup office
+    result = pickup.verify(h02, token)
+    assert result.ok, result.message_en
+    assert result.case_number == number
+    assert pickup.verify(h02, found.group(1)).ok  # the short code, read out at the desk
+    h02.close()
+    cli = _cli_verify(h02, token)
+    assert cli["exit_code"] == 0 and cli["ok"] is True, cli
+    assert cli["case_number"] == number
+
+
+def test_without_the_catalogue_flag_the_ready_notice_is_an_sms_without_a_code(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    # the shipped seed: HR-TRANSCRIPT is not an MMS pickup service
+    _h01, _h02, number = _ready_at_h02(office, sqlite_county)
+    lines = _outbox_lines(sqlite_county, 2)
+    assert [x["channel"] for x in lines] == ["sms", "sms"]
+    ready = lines[1]
+    assert "attachment" not in ready
+    assert number in ready["body"] and "桃園市中壢戶政事務所" in ready["body"]
+    assert "攜帶身分證件" in ready["body"] and "條碼" not in ready["body"]
+    assert "口述領件碼" not in ready["body"]
+    assert not list(sqlite_county.workdir.glob("outbox-*.png"))
