@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import smtplib
 import threading
 import uuid
@@ -158,17 +159,27 @@ def _expiry(event: Event) -> str:
     return format_roc(moment.astimezone(TAIPEI).date(), "long")
 
 
+_CHANNEL_MARK = re.compile(r"\s*[（(](?:預約|全程式)[）)]$")
+
+
+def service_label(catalogue: Catalogue, code: str) -> str:
+    """The service's name as a citizen says it: the catalogue's name without the seed's channel
+    mark ("請領戶籍謄本(預約)" -> "請領戶籍謄本")."""
+    return _CHANNEL_MARK.sub("", catalogue.service_name(code))
+
+
 def notice_text(
     stage: str, state: CaseState, event: Event, catalogue: Catalogue, *, mms: bool = False
 ) -> str:
     """The notice in natural zh-TW, signed with the office's name (never its code)."""
     office = _office_name(catalogue, state.office)
     pickup = _office_name(catalogue, state.pickup_office or state.office)
-    what = f"您的案件 {state.case_number}（{catalogue.service_name(state.service_code)}）"
+    service = service_label(catalogue, state.service_code)
+    what = f"您申請的「{service}」（案件編號 {state.case_number}）"
     head = f"【{office}】"
     if stage == "received":
-        return f"{head}您申請的{catalogue.service_name(state.service_code)}已收件，" + (
-            f"案件編號 {state.case_number}，本所將儘速為您辦理。"
+        return (
+            f"{head}您申請的「{service}」已收件，案件編號 {state.case_number}，本所將儘速為您辦理。"
         )
     if stage == "payment_due":
         return (
@@ -186,7 +197,7 @@ def notice_text(
     if stage == "ready_for_pickup":
         number = str(event.payload.get("pickup_number", state.pickup_number))
         until = _expiry(event)
-        by = f"請於 {until} 前" if until else "請"
+        by = f"請於{until}前" if until else "請"
         if mms:
             token = str(event.payload.get("token", ""))
             return (

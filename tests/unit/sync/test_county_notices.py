@@ -1,0 +1,187 @@
+"""The county's notices to the citizen: what each of the seed's stages says, in zh-TW, with the
+office's name and the case's true state; the catalogue's ``mms_pickup`` flags."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from eservice_desktop.county import notify
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import CaseState, apply
+from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.events import Event
+from eservice_desktop.storage import resources
+from eservice_desktop.sync import pickup_crypto
+
+NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+CASE_ID = "8f1d7a4e-2b6c-4e0a-9c1f-3d2e1b0a9f88"
+NUMBER = "H01-01-115-000001-3"
+
+
+def _catalogue(mms_services: tuple[str, ...] = (), office_off: tuple[str, ...] = ()) -> Catalogue:
+    services = resources.read_json("catalogue", "services.json")
+    offices = resources.read_json("catalogue", "offices.json")
+    for s in services["services"]:
+        if s["code"] in mms_services:
+            s["mms_pickup"] = True
+    for o in offices["offices"]:
+        if o["code"] in office_off:
+            o["mms_pickup"] = False
+    return Catalogue.from_dict(services, offices)
+
+
+def _event(type_: str, payload: dict[str, Any], office: str = "H01") -> Event:
+    return Event(
+        event_id=str(uuid.uuid4()),
+        case_id=CASE_ID,
+        type=type_,
+        office=office,
+        device="01",
+        clerk="c",
+        at=NOW,
+        payload=payload,
+    )
+
+
+def _received(pickup: dict[str, str] | None = None, email: str = "") -> Event:
+    return _event(
+        ev.RECEIVED,
+        {
+            "case_number": NUMBER,
+            "service_code": "HR-TRANSCRIPT",
+            "time_limit_working_days": 1,
+            "phone": "0912345678",
+            "email": email,
+            "applicant": {
+                "kind": "person",
+                "id_type": "national_id",
+                "id": "A123456789",
+                "name": "王小明",
+            },
+            "pickup": pickup or {"method": "other_office", "office": "H02"},
+        },
+    )
+
+
+def _run(*events: Event) -> tuple[CaseState | None, CaseState, Event]:
+    state: CaseState | None = None
+    before: CaseState | None = None
+    for e in events:
+        before, state = state, apply(state, e)
+    assert state is not None
+    return before, state, events[-1]
+
+
+def _texts(*events: Event, catalogue: Catalogue | None = None) -> list[notify.Message]:
+    return notify.messages_for(*_run(*events), catalogue or _catalogue())
+
+
+def _ready(office: str = "H02") -> Event:
+    key = pickup_crypto.generate()
+    claims = pt.PickupClaims(
+        kid=pt.key_id(pickup_crypto.public_bytes(key)),
+        case_id=CASE_ID,
+        case_number=NUMBER,
+        office=office,
+        pickup_number="0427",
+        issued_at=NOW,
+        expires_at=NOW + timedelta(days=30),
+    )
+    token = pt.encode_token(claims, key.sign)
+    return _event(
+        ev.READY_FOR_PICKUP,
+        {
+            "office": office,
+            "pickup_number": "0427",
+            "token": token,
+            "expires_at": claims.expires_at.isoformat(),
+        },
+        office=office,
+    )
+
+
+def test_received_names_the_office_and_service_not_codes() -> None:
+    [m] = _texts(_received())
+    assert m.channel == "sms" and m.stage == "received" and m.recipient == "0912345678"
+    assert m.body == (
+        "【桃園市桃園戶政事務所】您申請的「請領戶籍謄本」已收件，案件編號 H01-01-115-000001-3，"
+        "本所將儘速為您辦理。"
+    )
+    assert "H01" not in m.body.replace(NUMBER, "") and "H01" not in m.subject.replace(NUMBER, "")
+    assert "A123456789" not in m.body and "王小明" not in m.body
+
+
+def test_payment_due_only_while_a_fee_is_owed() -> None:
+    fee = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []})
+    [m] = _texts(_received(), fee)
+    assert m.stage == "payment_due"
+    assert "應繳規費新臺幣 1,200 元" in m.body and m.body.startswith("【桃園市桃園戶政事務所】")
+    # exempt: no fee-due notice at all
+    exempt = _event(ev.FEE_ASSESSED, {"total": 0, "items": [], "exemption_reason": "低收入戶"})
+    assert _texts(_received(), exempt) == []
+
+
+def test_supplement_and_rejection_carry_the_reason_once() -> None:
+    sup = _event(ev.SUPPLEMENT_REQUESTED, {"reason": "缺少委託書。"})
+    [m] = _texts(_received(), sup)
+    assert m.body == (
+        "【桃園市桃園戶政事務所】您申請的「請領戶籍謄本」（案件編號 H01-01-115-000001-3）尚需補正："
+        "缺少委託書。請於補正後送交本所，以便續辦。"
+    )
+    rej = _event(ev.REJECTED, {"reason": "申請人非本人或其法定代理人"})
+    [r] = _texts(_received(), rej)
+    assert r.stage == "rejected"
+    assert r.body == (
+        "【桃園市桃園戶政事務所】很抱歉，您申請的「請領戶籍謄本」"
+        "（案件編號 H01-01-115-000001-3）經審查未能核准，理由：申請人非本人或其法定代理人。"
+        "如有疑問，請洽本所。"
+    )
+
+
+def test_closed_is_one_notice_mailed_or_ready_for_pickup() -> None:
+    mailed = _received(pickup={"method": "mail"})
+    [m] = _texts(mailed, _event(ev.CLOSED, {}))
+    assert m.stage == "closed" and "已辦結，文件將郵寄至您的通訊地址" in m.body
+    # collected at an office: the ready notice is the closing one, not a second message
+    assert _texts(_received(), _event(ev.CLOSED, {})) == []
+    [sms] = _texts(_received(), _event(ev.CLOSED, {}), _ready())
+    assert sms.channel == "sms" and sms.stage == "ready_for_pickup"
+    assert sms.body == (
+        "【桃園市桃園戶政事務所】您申請的「請領戶籍謄本」（案件編號 H01-01-115-000001-3）"
+        "已辦結，請於"
+        "民國115年12月30日前攜帶身分證件至桃園市中壢戶政事務所領件（領件號碼 0427）。"
+    )
+
+
+def test_ready_is_an_mms_with_the_short_code_only_when_service_and_office_are_flagged() -> None:
+    ready = _ready()
+    token = str(ready.payload["token"])
+    flagged = _catalogue(("HR-TRANSCRIPT",))
+    [mms, mail] = _texts(
+        _received(email="a@example.tw"), _event(ev.CLOSED, {}), ready, catalogue=flagged
+    )
+    assert (mms.channel, mail.channel) == ("mms", "email")
+    assert f"口述領件碼 {pt.short_code(token)}" in mms.body and "出示本簡訊條碼" in mms.body
+    assert "至桃園市中壢戶政事務所領件" in mms.body
+    # the pickup office's flag is honoured as well
+    off = _catalogue(("HR-TRANSCRIPT",), office_off=("H02",))
+    [sms] = _texts(_received(), _event(ev.CLOSED, {}), ready, catalogue=off)
+    assert sms.channel == "sms" and "口述領件碼" not in sms.body
+    assert not notify.sends_mms(off, _run(_received())[1])
+    assert notify.sends_mms(flagged, _run(_received())[1])
+
+
+@pytest.mark.parametrize("code", ["SA-DISABLED-PARKING", "PW-USE-PERMIT-TRANSCRIPT"])
+def test_the_seed_flags_its_two_mms_services_and_all_twenty_offices(code: str) -> None:
+    cat = _catalogue()
+    assert cat.service(code).mms_pickup
+    assert {o.code for o in cat.offices if o.mms_pickup} == {
+        *(f"H{i:02d}" for i in range(1, 14)),
+        *(f"L{i:02d}" for i in range(1, 8)),
+    }
+    assert not cat.service("HR-TRANSCRIPT").mms_pickup
