@@ -151,11 +151,19 @@ def _sentence(text: str) -> str:
 
 
 def _expiry(event: Event) -> str:
-    raw = str(event.payload.get("expires_at", ""))
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return ""
+    """The pickup deadline as a ROC date: the signed token's, else the event's."""
+    moment: datetime | None = None
+    token = str(event.payload.get("token", ""))
+    if token:
+        try:
+            moment = pt.parse_claims(pt.token_bytes(token)).expires_at
+        except DomainError:
+            moment = None
+    if moment is None:
+        try:
+            moment = datetime.fromisoformat(str(event.payload.get("expires_at", "")))
+        except ValueError:
+            return ""
     return format_roc(moment.astimezone(TAIPEI).date(), "long")
 
 
@@ -457,13 +465,12 @@ def pickup_picture(s: Session, row: NotificationRow) -> Attachment | None:
     short = pt.short_code(token)
     if short not in row.body:
         return None  # an SMS-only ready notice
-    catalogue = county_catalogue(s)
-    office = str(event.payload.get("office", event.office))
+    claims = pt.parse_claims(pt.token_bytes(token))  # what the picture says is what it signs
     png = render_mms_png(
-        _office_name(catalogue, office),
-        str(event.payload.get("pickup_number", "")),
+        _office_name(county_catalogue(s), claims.office),
+        claims.pickup_number,
         token,
-        datetime.fromisoformat(str(event.payload["expires_at"])),
+        claims.expires_at,
         short_code=short,
     )
     return Attachment(f"pickup-{short}.png", "image/png", png)
