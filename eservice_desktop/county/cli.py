@@ -199,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument(
         "--gateway",
         default="",
-        help="notification gateway: file:PATH | smtp://host:port | https://sms-provider/...",
+        help="notification gateway: file:PATH (one JSON line a message, MMS picture as PNG "
+        "beside it) | smtp://host:port[?mms_domain=D] | https://sms-provider/... (multipart "
+        "for MMS)",
     )
     s.add_argument("--tls-cert", default="")
     s.add_argument("--tls-key", default="")
