@@ -75,7 +75,8 @@ PAYMENT_DUE_HOLD = timedelta(minutes=5)
 
 # --- the catalogue the county goes by ---------------------------------------------------------
 
-_catalogue_cache: dict[int, Catalogue] = {}
+#: (database, seq of the published catalogue) -> the catalogue built from it.
+_catalogue_cache: dict[tuple[str, int], Catalogue] = {}
 
 
 def county_catalogue(session: Session) -> Catalogue:
@@ -85,7 +86,9 @@ def county_catalogue(session: Session) -> Catalogue:
     if isinstance(memo, Catalogue):
         return memo  # one look-up per transaction (a push of many events)
     seq = session.scalar(select(func.max(FeedRow.seq)).where(FeedRow.kind == "catalogue")) or 0
-    cached = _catalogue_cache.get(seq)
+    bind = session.get_bind()
+    key = (str(bind.engine.url), seq)
+    cached = _catalogue_cache.get(key)
     if cached is not None:
         session.info["county_catalogue"] = cached
         return cached
@@ -100,8 +103,9 @@ def county_catalogue(session: Session) -> Catalogue:
             log.warning("published catalogue %s refused; using the shipped one", seq)
     if catalogue is None:
         catalogue = Catalogue.from_dict(shipped, offices)
-    _catalogue_cache.clear()
-    _catalogue_cache[seq] = catalogue
+    if len(_catalogue_cache) > 8:
+        _catalogue_cache.clear()
+    _catalogue_cache[key] = catalogue
     session.info["county_catalogue"] = catalogue
     return catalogue
 
