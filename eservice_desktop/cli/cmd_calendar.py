@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, open_from, parse_time
+from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, parse_time
+from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.calendar import compute_deadline, import_calendar
 
@@ -55,15 +56,20 @@ def cmd_deadline(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         due = compute_deadline(app, received, args.working_days, pauses)
+        provisional = is_provisional(app.hours.local_date(received), due, app.calendar)
     finally:
         app.close()
     data = {
         "due": due.isoformat() if due else None,
+        "provisional": provisional,
         "received": received.isoformat(),
         "working_days": args.working_days,
         "pauses": [[a.isoformat(), b.isoformat()] for a, b in pauses],
         "office": app.settings.office_code,
         "closes": app.hours.closes.isoformat(),
     }
-    emit(args, data, f"due {data['due']}")
+    note = {"en": " (provisional: no working calendar imported for that year)"}.get(
+        lang_of(args), "（暫定：該年度尚未匯入辦公日曆）"
+    )
+    emit(args, data, f"due {data['due']}{note if provisional else ''}")
     return 0

@@ -173,6 +173,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             "status": r.status,
             "received_at": r.received_at.isoformat(),
             "due": r.due.isoformat() if r.due else None,
+            "provisional": r.provisional,
         }
         for r in rows
     ]

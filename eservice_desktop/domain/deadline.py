@@ -33,6 +33,7 @@ __all__ = [
     "closed_on_time",
     "deadline_status",
     "due_date",
+    "is_provisional",
     "working_days_elapsed",
     "working_days_left",
 ]
@@ -145,6 +146,18 @@ def due_date(
             if count >= target:
                 return day
         day = calendar.next_working_day(day)
+
+
+def is_provisional(start: date, due: date | None, calendar: WorkingCalendar) -> bool:
+    """Whether a due date rests on a guess: some year between the day counting started and the
+    due date has no imported official calendar, so only weekends were known to be days off
+    (a typhoon day, a make-up working Saturday or a new holiday could still move it).
+
+    A paused case (``due`` None) has no date to qualify.
+    """
+    if due is None:
+        return False
+    return any(not calendar.covers(year) for year in range(start.year, due.year + 1))
 
 
 def working_days_elapsed(

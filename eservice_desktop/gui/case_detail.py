@@ -33,6 +33,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.timeline import describe
 from eservice_desktop.services import cases
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -66,18 +67,6 @@ def format_moment(iso: str, zh: bool = True) -> str:
     local = datetime.fromisoformat(iso).astimezone(TAIPEI)
     day = format_roc(local.date(), "short") if zh else local.date().isoformat()
     return f"{day} {local:%H:%M:%S}"
-
-
-def _detail_of(payload: dict[str, Any]) -> str:
-    for key in ("reason", "note", "pickup_number"):
-        value = payload.get(key)
-        if value:
-            return str(value)
-    if "kinds" in payload:
-        return "、".join(payload["kinds"])
-    if "case_number" in payload:
-        return str(payload.get("service_code", ""))
-    return ""
 
 
 class CaseDetail(QWidget):
@@ -205,7 +194,10 @@ class CaseDetail(QWidget):
         self.ctx.screen_case_changed.emit()
         zh = self.ctx.is_zh
         self.number_label.setText(view.case_number)
-        self.service_label.setText(f"{view.service_name}（{view.service_code}）")
+        name = self._service_name(view.service_code)
+        self.service_label.setText(
+            self.tr("{name}（{code}）").format(name=name, code=view.service_code)
+        )
         self.applicant_label.setText(f"{view.applicant_name}　{view.applicant_id_masked}")
         self.status_label.setText(view.status_label if zh else self._status_en(view))
         self.deadline_label.setText(self._deadline_text(view))
@@ -218,7 +210,7 @@ class CaseDetail(QWidget):
                 label[0] if zh else label[1],
                 e["clerk"],
                 f"{e['office']}-{e['device']}",
-                _detail_of(e["payload"]),
+                describe(e, zh=zh, applicant=view.applicant_name, service_name=self._service_name),
             )
             for col, text in enumerate(cells):
                 self.timeline.setItem(i, col, QTableWidgetItem(text))
@@ -246,6 +238,13 @@ class CaseDetail(QWidget):
         )
         return f"{head}：{marks}" if self.ctx.is_zh else f"{head}: {marks}"
 
+    def _service_name(self, code: str) -> str:
+        catalogue = self.ctx.app.catalogue
+        if not catalogue.has_service(code):
+            return code
+        service = catalogue.service(code)
+        return self.ctx.pick(service.name, service.name_en)
+
     def _status_en(self, view: cases.CaseView) -> str:
         from eservice_desktop.domain.case import STATUS_LABELS
 
@@ -259,10 +258,22 @@ class CaseDetail(QWidget):
         due = date.fromisoformat(view.due)
         roc = format_roc(due, "long") if self.ctx.is_zh else due.isoformat()
         if view.deadline_status == "finished":
-            return self.tr("到期日 {due}（已辦結）").format(due=roc)
-        if view.deadline_status == "overdue":
-            return self.tr("到期日 {due}（已逾期）").format(due=roc)
-        return self.tr("到期日 {due}（剩 {n} 個工作天）").format(due=roc, n=view.working_days_left)
+            text = self.tr("到期日 {due}（已辦結）").format(due=roc)
+        elif view.deadline_status == "overdue":
+            text = self.tr("到期日 {due}（已逾期）").format(due=roc)
+        else:
+            text = self.tr("到期日 {due}（剩 {n} 個工作天）").format(
+                due=roc, n=view.working_days_left
+            )
+        if view.provisional:
+            # No official working calendar for a year the count crosses: a guess from weekends.
+            text += self.tr("　暫定（{year} 年辦公日曆尚未匯入）").format(
+                year=self._roc_year(due.year)
+            )
+        return text
+
+    def _roc_year(self, year: int) -> str:
+        return str(year - 1911) if self.ctx.is_zh else str(year)
 
     def timeline_types(self) -> list[str]:
         """Event types shown, in order (tests and screen readers)."""

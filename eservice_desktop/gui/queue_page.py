@@ -158,7 +158,9 @@ def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]
                 status_label=labels[0] if zh else labels[1],
                 received_text=format_received(r.received_at, zh),
                 received_key=r.received_at.timestamp(),
-                due_text=format_day(r.due, zh) if r.due else "—",
+                due_text=(format_day(r.due, zh) + (_t("（暫定）") if r.provisional else ""))
+                if r.due
+                else "—",
                 due_key=r.due.isoformat() if r.due else "9999",
                 days_left=left,
                 deadline=status,

@@ -16,9 +16,10 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.case_number import looks_like_case_number, parse_case_number
-from eservice_desktop.domain.deadline import deadline_status, working_days_left
+from eservice_desktop.domain.deadline import deadline_status, is_provisional, working_days_left
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
@@ -87,6 +88,8 @@ class CaseView:
     due: str | None
     working_days_left: int | None
     deadline_status: str
+    #: The due date counts days of a year with no imported working calendar (a guess).
+    provisional: bool
     fees_due: int
     paid: int
     balance: int
@@ -139,6 +142,7 @@ def view_of(
         due=due.isoformat() if due else None,
         working_days_left=left,
         deadline_status=status,
+        provisional=is_provisional(state.received_at.astimezone(TAIPEI).date(), due, app.calendar),
         fees_due=state.fees_due,
         paid=state.paid,
         balance=state.balance,
@@ -226,10 +230,13 @@ class QueueRow:
     due: date | None
     fees_due: int
     paid: int
+    #: The due date counts days of a year with no imported working calendar (see CaseView).
+    provisional: bool = False
 
 
-def _queue_row(r: CaseRow | Any) -> QueueRow:
+def _queue_row(r: CaseRow | Any, calendar: WorkingCalendar | None = None) -> QueueRow:
     """From a ``CaseRow`` or a row of ``storage.search.LIST_COLUMNS``."""
+    received = repo._aware(r.received_at)
     return QueueRow(
         case_id=r.case_id,
         case_number=r.case_number,
@@ -237,10 +244,12 @@ def _queue_row(r: CaseRow | Any) -> QueueRow:
         applicant_name=r.applicant_name,
         applicant_id_masked=mask_id(r.applicant_id),
         status=r.status,
-        received_at=repo._aware(r.received_at),
+        received_at=received,
         due=r.due_date,
         fees_due=r.fees_due,
         paid=r.paid,
+        provisional=calendar is not None
+        and is_provisional(received.astimezone(TAIPEI).date(), r.due_date, calendar),
     )
 
 
@@ -260,7 +269,9 @@ def queue_page(app: App, name: str, limit: int = 500, offset: int = 0) -> Page:
     check_page(limit, offset)
     stmt = _queue_select(app, name, select(CaseRow))
     with app.reading() as s:
-        rows = [_queue_row(r) for r in s.scalars(stmt.limit(limit + 1).offset(offset))]
+        rows = [
+            _queue_row(r, app.calendar) for r in s.scalars(stmt.limit(limit + 1).offset(offset))
+        ]
     return Page(rows[:limit], len(rows) > limit)
 
 
@@ -371,7 +382,7 @@ def search_page(
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1].search_key if rows else after
-        return Page([_queue_row(r) for r in rows], more, last)
+        return Page([_queue_row(r, app.calendar) for r in rows], more, last)
 
 
 def search_count(app: App, text: str) -> int:

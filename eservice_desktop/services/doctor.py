@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from eservice_desktop import __version__
 from eservice_desktop.config import Settings
@@ -40,6 +41,7 @@ WARN_FREE_BYTES = 1024 * 1024 * 1024
 #: Certificates expiring within this many days get a warning.
 CERT_WARN_DAYS = 30
 KEYRING_SERVICE = "eservice-desktop"
+_TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 @dataclass(frozen=True)
@@ -991,16 +993,92 @@ def check_receipt_fonts() -> Check:
     )
 
 
+# --- working calendar ----------------------------------------------------------------------------
+
+#: From this month on, next year's official calendar should be imported (DGPA publishes it
+#: mid-year); a due date reaching into a year without one is only a weekend-based guess.
+CALENDAR_WARN_MONTH = 10
+
+
+def calendar_years(settings: Settings) -> set[int]:
+    """Years with an official working calendar: the shipped CSVs plus imported days (read-only)."""
+    from eservice_desktop.domain.calendar import parse_dgpa_csv
+    from eservice_desktop.storage import resources
+
+    years: set[int] = set()
+    for path in resources.shipped_calendar_files():
+        try:
+            years |= {d.year for d in parse_dgpa_csv(path.read_text(encoding="utf-8-sig"))}
+        except Exception:  # a damaged shipped file is the database/installation check's matter
+            continue
+    if settings.db_path.exists():
+        try:
+            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=10)
+            try:
+                rows = conn.execute("SELECT DISTINCT substr(day, 1, 4) FROM calendar_days")
+                years |= {int(y) for (y,) in rows.fetchall() if str(y).isdigit()}
+            finally:
+                conn.close()
+        except sqlite3.DatabaseError:
+            pass  # unreadable database: reported by check_database
+    return years
+
+
+def check_calendar(settings: Settings, now: datetime, years: set[int] | None = None) -> Check:
+    """This year's official calendar must be there; from October, next year's too."""
+    title = ("辦公日曆", "Working calendar")
+    years = calendar_years(settings) if years is None else years
+    today = now.astimezone(_TAIPEI).date()
+    wanted = [today.year] + ([today.year + 1] if today.month >= CALENDAR_WARN_MONTH else [])
+    missing = [y for y in wanted if y not in years]
+    fix = (
+        "自行政院人事行政總處下載該年度「政府行政機關辦公日曆表」CSV，執行 "
+        "eservice-desktop calendar import 檔案.csv",
+        "Download that year's government office calendar CSV from the DGPA and run "
+        "`eservice-desktop calendar import FILE.csv`",
+    )
+    facts = {"years": sorted(years), "missing": missing}
+    if not missing:
+        shown = "、".join(str(y - 1911) for y in sorted(years))
+        return _check(
+            "calendar",
+            title,
+            "ok",
+            (f"已有民國 {shown} 年", f"Loaded: {', '.join(str(y) for y in sorted(years))}"),
+            **facts,
+        )
+    roc = "、".join(str(y - 1911) for y in missing)
+    return _check(
+        "calendar",
+        title,
+        "warn",
+        (
+            f"缺少民國 {roc} 年辦公日曆：落在該年的處理期限只是暫定（僅以週末推算）",
+            f"No working calendar for {', '.join(str(y) for y in missing)}: due dates in that "
+            "year are provisional (weekends only)",
+        ),
+        fix,
+        **facts,
+    )
+
+
 # --- all of them ---------------------------------------------------------------------------------
 
 
-def run_checks(settings: Settings, network: bool = True, timeout: float = 3.0) -> Report:
-    """Every check in the order IT reads them; ``network=False`` skips the county probe."""
+def run_checks(
+    settings: Settings,
+    network: bool = True,
+    timeout: float = 3.0,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Report:
+    """Every check in the order IT reads them; ``network=False`` skips the county probe;
+    ``now`` is the clock (tests pass a fixed one)."""
     checks = [
         check_version(),
         check_data_dir(settings),
         check_database(settings),
         check_office(settings),
+        check_calendar(settings, now()),
     ]
     if network:
         checks.append(check_county(settings, timeout=timeout))
