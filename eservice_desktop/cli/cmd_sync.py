@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.cli.common import add_json, emit, lang_of, open_from
 
 log = logging.getLogger("eservice.sync")
 
@@ -111,11 +111,18 @@ def cmd_once(args: argparse.Namespace) -> int:
         except SyncError as e:
             with app.reading() as s:
                 pending = sync.pending_count(s)
-            data = {"ok": False, "error": type(e).__name__, "detail": str(e), "pending": pending}
-            print(
-                json.dumps(data) if args.json else f"sync failed: {type(e).__name__}: {e}",
-                file=sys.stdout if args.json else sys.stderr,
-            )
+            message = e.message(lang_of(args))
+            data = {
+                "ok": False,
+                "error": type(e).__name__,
+                "detail": str(e),
+                "status": e.status,
+                "message": message,
+                "pending": pending,
+            }
+            if args.json:
+                print(json.dumps(data, ensure_ascii=False))
+            print(message, file=sys.stderr)
             return 1
     finally:
         app.close()

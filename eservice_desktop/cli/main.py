@@ -103,9 +103,35 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception:
+    except Exception as e:
+        from eservice_desktop.sync.client import SyncError
+
+        if isinstance(e, SyncError):
+            return _sync_failed(args, e)
         log.exception("command %s failed", args.command)
         raise
+
+
+def _sync_failed(args: argparse.Namespace, error: Exception) -> int:
+    """The county link failed (enrol, recover, receipt ...): say so in the clerk's language,
+    never as an exception name; exit 1 like ``sync once``."""
+    import json
+
+    from eservice_desktop.cli.common import lang_of
+    from eservice_desktop.sync.client import sync_error_message
+
+    message = sync_error_message(error, lang_of(args))
+    log.warning("command %s: county link failed (%s)", args.command, type(error).__name__)
+    if getattr(args, "json", False):
+        data = {
+            "ok": False,
+            "error": type(error).__name__,
+            "status": getattr(error, "status", None),
+            "message": message,
+        }
+        print(json.dumps(data, ensure_ascii=False))
+    print(message, file=sys.stderr)
+    return 1
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import sync
+from eservice_desktop.sync.client import sync_error_message
 from eservice_desktop.sync.worker import SyncLoop
 
 log = logging.getLogger("eservice.gui.sync")
@@ -43,8 +44,11 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 class SyncStatusWidget(QWidget):
-    #: (status dict, error name or "") from the worker thread; handled on the UI thread.
+    #: (status dict, error message in the clerk's language or "") from the worker thread;
+    #: handled on the UI thread.
     round_finished = Signal(object, str)
+    #: (events sent, events to send) during a push, from the worker thread.
+    push_progress = Signal(int, int)
 
     def __init__(
         self, ctx: GuiContext, autostart: bool | None = None, parent: QWidget | None = None
@@ -53,6 +57,10 @@ class SyncStatusWidget(QWidget):
         self.ctx = ctx
         self.online: bool | None = None
         self.status: dict[str, Any] = {}
+        #: (sent, total) while a push is under way, else None.
+        self.pushing: tuple[int, int] | None = None
+        #: Why the last round failed, in the clerk's language ("" after a good round).
+        self.error = ""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         self.state_label = QLabel(self)
@@ -66,6 +74,7 @@ class SyncStatusWidget(QWidget):
         for w in (self.state_label, self.counts_label, self.conflicts_button):
             layout.addWidget(w)
         self.round_finished.connect(self._on_round, Qt.ConnectionType.QueuedConnection)
+        self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         ctx.case_changed.connect(self._on_local_work)
         self.loop: SyncLoop | None = None
         self._thread: threading.Thread | None = None
@@ -88,9 +97,10 @@ class SyncStatusWidget(QWidget):
         if self.loop is not None:
             return
         app = self.ctx.app
-        self.loop = sync.start(app, on_result=self._from_worker)
+        self.loop = sync.start(app, on_result=self._from_worker, progress=self._progress)
         self._thread = threading.Thread(target=self.loop.run_forever, name="sync-loop", daemon=True)
         self._thread.start()
+        self._render()
 
     def stop(self) -> None:
         loop, thread = self.loop, self._thread
@@ -110,7 +120,12 @@ class SyncStatusWidget(QWidget):
             status = sync.status(self.ctx.app)
         except Exception:  # the app may be closing
             return
-        self.round_finished.emit(status, type(error).__name__ if error else "")
+        message = sync_error_message(error, self.ctx.lang) if error is not None else ""
+        self.round_finished.emit(status, message)
+
+    def _progress(self, done: int, total: int) -> None:
+        """Worker thread, during a push: hand the figures to the UI thread."""
+        self.push_progress.emit(done, total)
 
     def _on_local_work(self, _number: str) -> None:
         if self.loop is not None:
@@ -128,19 +143,35 @@ class SyncStatusWidget(QWidget):
         self.status = status
         self._render()
 
+    def _on_progress(self, done: int, total: int) -> None:
+        self.pushing = (done, total)
+        self._render()
+
     def _on_round(self, status: dict[str, Any], error: str) -> None:
         self.status = status
         self.online = not error
+        self.pushing = None
+        if error and error != self.error:
+            self.ctx.status_message.emit(error)
+        self.error = error
         self._render()
 
     def _render(self) -> None:
         st = self.status
-        if self.online is None:
+        self.state_label.setToolTip(self.error)
+        if self.pushing is not None:
+            done, total = self.pushing
+            self.state_label.setText(
+                self.tr("● 同步中 %1／%2").replace("%1", f"{done:,}").replace("%2", f"{total:,}")
+            )
+        elif self.online is None and self.loop is not None:
+            self.state_label.setText(self.tr("○ 連線中…"))
+        elif self.online is None:
             self.state_label.setText(self.tr("○ 尚未連線"))
         elif self.online:
             self.state_label.setText(self.tr("● 已連線"))
         else:
-            self.state_label.setText(self.tr("○ 離線"))
+            self.state_label.setText(self.tr("○ 離線：%1").replace("%1", self.error))
         last = st.get("last_success")
         when = datetime.fromisoformat(last).astimezone(TAIPEI).strftime("%H:%M:%S") if last else "—"
         self.counts_label.setText(

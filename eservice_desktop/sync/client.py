@@ -35,9 +35,17 @@ GZIP_MIN = 1024
 
 
 class SyncError(Exception):
-    """A round failed; ``transient`` errors are retried with back-off."""
+    """A round failed; ``transient`` errors are retried with back-off. ``status`` is the HTTP
+    status the county answered, when it answered. :meth:`message` is what a clerk reads."""
 
     transient = True
+
+    def __init__(self, detail: str = "", status: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+
+    def message(self, lang: str = "zh_TW") -> str:
+        return sync_error_message(self, lang)
 
 
 class Offline(SyncError):
@@ -64,6 +72,66 @@ class RequestRefused(SyncError):
     """4xx other than auth: a bug or a version mismatch; retrying will not help."""
 
     transient = False
+
+
+#: Why the county refused us, by HTTP status: (zh-TW, English).
+_STATUS_REASONS: dict[int, tuple[str, str]] = {
+    401: ("本機尚未登記", "device not enrolled"),
+    403: ("本機憑證已被縣府撤銷", "device credential revoked"),
+    404: ("縣府伺服器沒有這項服務", "not found on the county server"),
+    409: ("縣府伺服器拒絕此要求", "refused by the county server"),
+    413: ("資料太大", "too large"),
+    429: ("縣府伺服器忙碌中", "county server busy"),
+}
+
+#: Transport failures (requests exception names): (zh-TW, English).
+_OFFLINE_REASONS: dict[str, tuple[str, str]] = {
+    "ConnectionError": ("連線被拒或網路中斷", "connection refused or network down"),
+    "ConnectTimeout": ("連線逾時", "connection timed out"),
+    "ReadTimeout": ("等候回應逾時", "no answer in time"),
+    "Timeout": ("逾時", "timed out"),
+}
+
+
+def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
+    """A failed round as a clerk reads it, in the clerk's language: never an exception name.
+
+    e.g. "Cannot reach the county server (HTTP 401: device not enrolled)"."""
+    en = lang.lower().startswith("en")
+
+    def say(zh: str, english: str) -> str:
+        return english if en else zh
+
+    status = getattr(error, "status", None)
+    if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
+        if status >= 500:
+            reason = ("縣府伺服器發生錯誤", "county server error")
+        else:
+            reason = _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
+        return say(
+            f"無法與縣府伺服器同步（HTTP {status}：{reason[0]}）",
+            f"Cannot reach the county server (HTTP {status}: {reason[1]})",
+        )
+    if isinstance(error, ServerError):
+        return say(
+            "無法與縣府伺服器同步（回應無法辨識）",
+            "Cannot reach the county server (unreadable answer)",
+        )
+    if isinstance(error, Offline):
+        reason = _OFFLINE_REASONS.get(str(error), ("網路無法連線", "network unreachable"))
+        return say(
+            f"無法連線縣府伺服器（{reason[0]}），資料已保存在本機，恢復連線後自動送出",
+            f"Cannot reach the county server ({reason[1]}); work is kept here and sent once "
+            "the link is back",
+        )
+    if isinstance(error, ConfigError):
+        return say(
+            "同步設定不正確（縣府網址或憑證），請洽資訊人員",
+            "The sync settings are wrong (county URL or certificate); call IT",
+        )
+    if isinstance(error, RequestRefused):
+        return say("縣府伺服器拒絕此要求", "The county server refused the request")
+    return say("同步發生錯誤，請洽資訊人員", "Sync failed; call IT")
 
 
 def is_loopback(host: str) -> bool:
@@ -142,14 +210,14 @@ class CountyClient:
         except requests.RequestException as e:
             raise Offline(type(e).__name__) from e
         if r.status_code in (401, 403):
-            raise AuthError(f"{r.status_code} from county")
+            raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
-            raise ServerError(f"{r.status_code} from county")
+            raise ServerError(f"{r.status_code} from county", r.status_code)
         return r
 
     def _json(self, r: requests.Response, model: type[M]) -> M:
         if r.status_code >= 400:
-            raise RequestRefused(f"{r.status_code}: {r.text[:200]}")
+            raise RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code)
         try:
             return model.model_validate_json(r.content)
         except ValidationError as e:
@@ -190,7 +258,7 @@ class CountyClient:
         if r.status_code == 404:
             return None
         if r.status_code >= 400:
-            raise RequestRefused(str(r.status_code))
+            raise RequestRefused(str(r.status_code), r.status_code)
         return dict(r.json())
 
     def attachment_state(self, sha256: str) -> AttachmentState | None:

@@ -26,6 +26,18 @@
         <source>縣府伺服器：%1</source>
         <translation>County server: %1</translation>
     </message>
+    <message>
+        <source>● 同步中 %1／%2</source>
+        <translation>● Syncing %1/%2</translation>
+    </message>
+    <message>
+        <source>○ 連線中…</source>
+        <translation>○ Connecting…</translation>
+    </message>
+    <message>
+        <source>○ 離線：%1</source>
+        <translation>○ Offline: %1</translation>
+    </message>
 </context>
 <context>
     <name>ConflictDialog</name>

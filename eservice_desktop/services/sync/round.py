@@ -13,6 +13,7 @@ Exactly-once without distributed transactions:
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -51,11 +52,21 @@ class RoundResult:
         return asdict(self)
 
 
-def sync_round(app: App, client: CountyClient, max_push_batches: int | None = None) -> RoundResult:
+#: ``progress(done, total)`` during a push: events acknowledged so far out of the outbox size
+#: when the push began (called from the sync thread).
+Progress = Callable[[int, int], None]
+
+
+def sync_round(
+    app: App,
+    client: CountyClient,
+    max_push_batches: int | None = None,
+    progress: Progress | None = None,
+) -> RoundResult:
     """Pushes the whole outbox in batches, then pulls every page; raises SyncError on failure
     (what was already acknowledged or applied stays so)."""
     result = RoundResult()
-    _push_all(app, client, result, max_push_batches)
+    _push_all(app, client, result, max_push_batches, progress)
     result.attachments = upload_attachments(app, client)
     pickup_keys: dict[str, Any] | None = None
     crls: list[dict[str, Any]] = []
@@ -79,7 +90,7 @@ def sync_round(app: App, client: CountyClient, max_push_batches: int | None = No
         if not page.more:
             break
     if result.conflicts:
-        _push_all(app, client, result, max_push_batches)  # the conflict notes just written
+        _push_all(app, client, result, max_push_batches, progress)  # the conflict notes
     if calendar_changed:
         app.reload_calendar()
     if pickup_keys is not None:
@@ -95,19 +106,33 @@ def sync_round(app: App, client: CountyClient, max_push_batches: int | None = No
     return result
 
 
-def _push_all(app: App, client: CountyClient, result: RoundResult, max_batches: int | None) -> None:
+def _push_all(
+    app: App,
+    client: CountyClient,
+    result: RoundResult,
+    max_batches: int | None,
+    progress: Progress | None = None,
+) -> None:
     batches = 0
+    done, total = 0, 0
     while max_batches is None or batches < max_batches:
         with app.reading() as s:
             batch = outbox(s, PUSH_BATCH)
+            if progress is not None and batches == 0 and batch:
+                total = pending_count(s)
         if not batch:
             break
+        if progress is not None:
+            progress(done, max(total, done + len(batch)))
         t0 = base_now(app)
         resp = client.push([WireEvent.of(e) for e in batch])
         result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
         with app.transaction() as s:
             _apply_push(app, s, batch, resp, result)
         batches += 1
+        done += len(batch)
+        if progress is not None:
+            progress(done, max(total, done))
         if len(batch) < PUSH_BATCH:
             break
 

@@ -14,13 +14,14 @@ from eservice_desktop.services.sync import state
 from eservice_desktop.services.sync.clock import install_clock_correction
 from eservice_desktop.services.sync.credentials import demo_enrol, ensure_enrolled, make_client
 from eservice_desktop.services.sync.reference import load_county_reference
-from eservice_desktop.services.sync.round import RoundResult, sync_round
+from eservice_desktop.services.sync.round import Progress, RoundResult, sync_round
 from eservice_desktop.sync.client import AuthError
 from eservice_desktop.sync.worker import SyncLoop
 
 
-def run_round(app: App) -> RoundResult:
-    """One round with a fresh client (the credential may have just been enrolled)."""
+def run_round(app: App, progress: Progress | None = None) -> RoundResult:
+    """One round with a fresh client (the credential may have just been enrolled);
+    ``progress(done, total)`` follows the push (see :func:`.round.sync_round`)."""
     now = app.now()
     with app.transaction() as s:
         state.set_state(s, "last_attempt", now.isoformat(), now)
@@ -28,7 +29,7 @@ def run_round(app: App) -> RoundResult:
         ensure_enrolled(app)
         client = make_client(app)
         try:
-            return sync_round(app, client)
+            return sync_round(app, client, progress=progress)
         except AuthError:
             if not demo_enrol(app):  # a demo server that was reset: enrol again, once
                 raise
@@ -36,7 +37,7 @@ def run_round(app: App) -> RoundResult:
             client.close()
         client = make_client(app)
         try:
-            return sync_round(app, client)
+            return sync_round(app, client, progress=progress)
         finally:
             client.close()
     except Exception as e:
@@ -52,10 +53,12 @@ def has_pending(app: App) -> bool:
 
 
 def make_loop(
-    app: App, on_result: Callable[[Any, BaseException | None], None] | None = None
+    app: App,
+    on_result: Callable[[Any, BaseException | None], None] | None = None,
+    progress: Progress | None = None,
 ) -> SyncLoop:
     return SyncLoop(
-        lambda: run_round(app),
+        lambda: run_round(app, progress),
         interval=app.settings.sync_interval_s,
         on_result=on_result,
         has_work=lambda: has_pending(app),
@@ -63,11 +66,13 @@ def make_loop(
 
 
 def start(
-    app: App, on_result: Callable[[Any, BaseException | None], None] | None = None
+    app: App,
+    on_result: Callable[[Any, BaseException | None], None] | None = None,
+    progress: Progress | None = None,
 ) -> SyncLoop:
     """Makes ``app.now()`` follow the county clock, applies the catalogue the county sent last
     and returns the loop, not yet running: the caller runs ``loop.run_forever()`` on the
     thread it chooses and ``loop.stop()`` ends it."""
     install_clock_correction(app)
     load_county_reference(app)
-    return make_loop(app, on_result)
+    return make_loop(app, on_result, progress)

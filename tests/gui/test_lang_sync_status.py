@@ -1,0 +1,102 @@
+"""The status bar during a long push says how far it is ("同步中 n／N", "Syncing n/N"), never
+"尚未連線"; a failed round reads as a sentence in the clerk's language, never an exception name.
+Both against a real county server on loopback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
+from eservice_desktop.gui.sync_status import SyncStatusWidget
+from eservice_desktop.services import sync
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "sync"))
+from sync_helpers import CountyServer, enrol, free_port, new_case, pending
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Iterator[CountyServer]:
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["zh_TW", "en"])
+def lang_ctx(
+    request: pytest.FixtureRequest, ctx: GuiContext, qapp: QApplication
+) -> Iterator[GuiContext]:
+    translators = install_translators(qapp, request.param)
+    ctx.lang = ctx.tasks.lang = request.param
+    yield ctx
+    remove_translators(qapp, translators)
+
+
+def watch(w: SyncStatusWidget) -> list[str]:
+    """Every text the state label shows from now on."""
+    seen: list[str] = []
+    render = w._render
+
+    def spy() -> None:
+        render()
+        seen.append(w.state_label.text())
+
+    w._render = spy  # type: ignore[method-assign]
+    return seen
+
+
+def test_a_long_push_shows_its_progress(
+    lang_ctx: GuiContext, qtbot: QtBot, county: CountyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = lang_ctx.app
+    app.settings.county_url = county.url
+    enrol(app, county)
+    for _ in range(4):
+        new_case(app)
+    total = pending(app)
+    assert total >= 4
+    monkeypatch.setattr(sync, "PUSH_BATCH", 2)  # several batches: a "long" push
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    seen = watch(w)
+    w.start()
+    qtbot.waitUntil(lambda: w.online is True and w.status.get("pending") == 0, timeout=20000)
+    w.stop()
+    en = lang_ctx.lang == "en"
+    steps = [f"Syncing {n}/{total}" if en else f"同步中 {n}／{total}" for n in (0, 2, 4, total)]
+    for step in steps:
+        assert any(step in text for text in seen), (step, seen)
+    assert not any("尚未連線" in t or "Not connected" in t for t in seen), seen
+    assert seen[-1] == ("● Online" if en else "● 已連線")
+    assert county.count() == total
+
+
+def test_a_refused_round_reads_in_the_clerks_language(
+    lang_ctx: GuiContext, qtbot: QtBot, county: CountyServer
+) -> None:
+    app = lang_ctx.app
+    app.settings.county_url = county.url  # never enrolled: the county answers 401
+    new_case(app)
+    messages: list[str] = []
+    lang_ctx.status_message.connect(messages.append)
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    w.start()
+    qtbot.waitUntil(lambda: w.online is False, timeout=20000)
+    w.stop()
+    if lang_ctx.lang == "en":
+        expected = "Cannot reach the county server (HTTP 401: device not enrolled)"
+        assert w.state_label.text() == f"○ Offline: {expected}"
+    else:
+        expected = "無法與縣府伺服器同步（HTTP 401：本機尚未登記）"
+        assert w.state_label.text() == f"○ 離線：{expected}"
+    assert w.state_label.toolTip() == expected
+    assert messages == [expected]
+    assert "AuthError" not in w.state_label.text()

@@ -1,0 +1,91 @@
+"""A failed sync on the command line is a sentence in the clerk's language, with the HTTP
+status when the county answered, never ``AuthError: 401``; --json keeps the stable fields."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "sync"))
+from sync_helpers import CountyServer, free_port
+
+
+@pytest.fixture
+def county(tmp_path: Path) -> Iterator[CountyServer]:
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    yield server
+    server.stop()
+
+
+def _run(
+    settings: Settings, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(settings.data_dir), *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "Cannot reach the county server (HTTP 401: device not enrolled)"),
+        ("zh_TW", "無法與縣府伺服器同步（HTTP 401：本機尚未登記）"),
+    ],
+)
+def test_sync_once_refused_by_the_county(
+    settings: Settings,
+    county: CountyServer,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: str,
+) -> None:
+    Settings(data_dir=settings.data_dir, county_url=county.url).save()
+    code, out, err = _run(settings, capsys, "--lang", lang, "sync", "once")
+    assert code == 1
+    assert err.strip() == expected
+    assert "AuthError" not in err
+    code, out, err = _run(settings, capsys, "--lang", lang, "sync", "once", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    assert data["error"] == "AuthError" and data["status"] == 401  # the stable fields stay
+    assert data["message"] == expected
+
+
+def test_unreachable_server_and_other_sync_commands(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as s:  # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    Settings(data_dir=settings.data_dir, county_url=f"http://127.0.0.1:{port}").save()
+    code, _, err = _run(settings, capsys, "--lang", "en", "sync", "once")
+    assert code == 1
+    assert err.startswith("Cannot reach the county server (connection refused or network down)")
+    # enrol used to end in a traceback; now the same kind of sentence, exit 1
+    code, out, err = _run(
+        settings,
+        capsys,
+        "--lang",
+        "en",
+        "sync",
+        "enrol",
+        "--server",
+        f"http://127.0.0.1:{port}",
+        "--code",
+        "123456",
+        "--json",
+    )
+    assert code == 1
+    assert json.loads(out)["message"] == err.strip()
+    assert err.startswith("Cannot reach the county server")
+    code, _, err = _run(settings, capsys, "sync", "once")
+    assert err.startswith("無法連線縣府伺服器（連線被拒或網路中斷）")
