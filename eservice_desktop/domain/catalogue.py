@@ -103,6 +103,11 @@ class FeeItem:
     unit_price: int
     unit: str
     additional_unit_price: int | None = None
+    #: The unit in English ("sheet", "parcel" ...).
+    unit_en: str = ""
+
+    def unit_label(self, lang: str) -> str:
+        return self.unit_en if lang.startswith("en") and self.unit_en else self.unit
 
     def amount(self, copies: int) -> int:
         """Fee for ``copies`` units (``copies`` ≥ 1, checked by :func:`fee_total`)."""
@@ -122,6 +127,15 @@ class FieldSpec:
     required: bool
     choices: tuple[str, ...] = ()
     max_length: int | None = None
+    #: English labels of ``choices``, same order. The value stored on a case is the zh-TW
+    #: choice: it is what the county and the printed forms use.
+    choices_en: tuple[str, ...] = ()
+
+    def choice_label(self, value: str, lang: str) -> str:
+        """The label of a stored choice in the window's language (the value itself if unknown)."""
+        if lang.startswith("en") and value in self.choices:
+            return self.choices_en[self.choices.index(value)]
+        return value
 
 
 @dataclass(frozen=True)
@@ -539,6 +553,18 @@ def _str_list(obj: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _parallel(obj: Mapping[str, Any], key: str, where: str, zh: tuple[str, ...]) -> tuple[str, ...]:
+    """The English list that goes with a zh-TW list: one entry for each, in the same order."""
+    en = _str_list(obj, key, where)
+    if len(en) != len(zh):
+        raise _invalid(
+            f"{where}.{key}",
+            f"英文項目數（{len(en)}）與中文（{len(zh)}）不符",
+            f"has {len(en)} entries for {len(zh)} in zh-TW",
+        )
+    return en
+
+
 def _one_of(obj: Mapping[str, Any], key: str, where: str, allowed: frozenset[str]) -> str:
     value = _str(obj, key, where)
     if value not in allowed:
@@ -590,6 +616,7 @@ def _fee_item(raw: Any, where: str) -> FeeItem:
         additional_unit_price=None
         if additional is None
         else _price(obj, "additional_unit_price", where),
+        unit_en=_str(obj, "unit_en", where),
     )
 
 
@@ -612,6 +639,7 @@ def _field_spec(raw: Any, where: str) -> FieldSpec:
         raise _invalid(
             f"{where}.choices", "只有選項欄位可有選項", "only choice fields have choices"
         )
+    choices_en = _parallel(obj, "choices_en", where, choices) if choices else ()
     max_length = _opt_int(obj, "max_length", where)
     if max_length is not None and max_length < 1:
         raise _invalid(f"{where}.max_length", "應為正整數", "must be positive")
@@ -623,6 +651,7 @@ def _field_spec(raw: Any, where: str) -> FieldSpec:
         required=_bool(obj, "required", where),
         choices=choices,
         max_length=max_length,
+        choices_en=choices_en,
     )
 
 
