@@ -7,6 +7,13 @@ How strings are written
     data (catalogue names, DomainError messages) carry both languages already: use
     ``ctx.pick(zh, en)`` / ``ctx.message(error)``, not the translation system.
 
+Qt's own dialogs
+    File, print and page-setup dialogs take their texts from Qt's ``qtbase_<lang>.qm`` (in
+    PySide6's translations directory, loaded for both languages). Where that zh-TW catalogue
+    has gaps (the file dialog's "Look in:", the page-setup "Pages per sheet:"),
+    ``resources/translations/qtgaps_zh_TW.ts`` fills them; it is compiled and loaded like the
+    English files.
+
 How an area adds its English (e.g. the pickup desk)
     1. Write ``resources/translations/<area>_en.ts`` (``pickup_en.ts``). Generate it with
        ``.venv/bin/pyside6-lupdate eservice_desktop/gui/pickup_page.py -ts
@@ -112,8 +119,9 @@ def install_translators(app: QCoreApplication, lang: str | None) -> list[QTransl
     if base.load(f"qtbase_{lang}", qt_dir):
         app.installTranslator(base)
         installed.append(base)
-    if lang == SOURCE_LANG:
-        return installed
+    # English: every area's <area>_en.qm. Chinese: the code is the translation already; only
+    # qtgaps_zh_TW.qm, which fills the strings of Qt's own dialogs that qtbase_zh_TW leaves in
+    # English (installed after qtbase, so Qt asks it first).
     for qm in compiled_translations(lang):
         tr = QTranslator(app)
         if tr.load(str(qm)):

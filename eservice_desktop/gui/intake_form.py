@@ -518,7 +518,7 @@ class IntakeForm(QWidget):
             if not spec.required:
                 combo.addItem("", "")
             for choice in spec.choices:
-                combo.addItem(choice, choice)
+                combo.addItem(spec.choice_label(choice, self.ctx.lang), choice)
             combo.setCurrentIndex(-1)
             combo.currentIndexChanged.connect(self._changed)
             return combo

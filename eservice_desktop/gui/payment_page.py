@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QCoreApplication, QDate, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -43,9 +42,10 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import printing
+from eservice_desktop.gui import labels, printing
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.services import cases, fees, payments, reports
 from eservice_desktop.services.app import App
 
@@ -139,7 +139,9 @@ class PaymentPage(QWidget):
         self.reduction_spin.setPrefix(self.tr("減免 "))
         self.reason_combo = QComboBox()
         self.reason_combo.setEditable(True)
-        self.reason_combo.addItems(["", *fees.EXEMPTION_REASONS])
+        self.reason_combo.addItem("", "")
+        for reason in fees.EXEMPTION_REASONS:  # shown translated, recorded as listed
+            self.reason_combo.addItem(QCoreApplication.translate("PaymentPage", reason), reason)
         self.reason_combo.setObjectName("reason_combo")
         self.assess_btn = QPushButton(self.tr("核定規費(&A)"))
         self.assess_btn.setObjectName("assess_btn")
@@ -277,15 +279,15 @@ class PaymentPage(QWidget):
             self.tr("{name}（{id}）　{service}　{status}").format(
                 name=v.applicant_name,
                 id=mask_id(v.applicant_id),
-                service=v.service_name,
-                status=v.status_label,
+                service=labels.service_name(self.ctx, v.service_code),
+                status=labels.status_label(self.ctx, v.status),
             )
         )
         self.items_table.setRowCount(len(a.items))
         for row, item in enumerate(a.items):
             cells = [
                 self.ctx.pick(item.name, item.name_en),
-                f"{item.quantity}{item.unit}",
+                labels.quantity(self.ctx, item.quantity, item.unit),
                 f"{item.unit_price:,}"
                 + (
                     ""
@@ -377,6 +379,13 @@ class PaymentPage(QWidget):
 
     # -- actions -----------------------------------------------------------------------------
 
+    def _exemption_reason(self) -> str:
+        """A listed reason is recorded as listed (zh-TW); a typed one as typed."""
+        i = self.reason_combo.currentIndex()
+        if i >= 0 and self.reason_combo.currentText() == self.reason_combo.itemText(i):
+            return str(self.reason_combo.itemData(i) or "")
+        return self.reason_combo.currentText()
+
     def assess(self) -> None:
         if self.current is None:
             return
@@ -387,7 +396,7 @@ class PaymentPage(QWidget):
             number,
             exempt=self.exempt_box.isChecked(),
             reduction=self.reduction_spin.value(),
-            reason=self.reason_combo.currentText(),
+            reason=self._exemption_reason(),
             on_done=lambda _v: self._written(number),
             on_error=self._error,
         )
@@ -519,8 +528,7 @@ class PaymentPage(QWidget):
         dialog = QDialog(self)
         dialog.setWindowTitle(self.tr("日結表"))
         lay = QFormLayout(dialog)
-        day = QDateEdit(QDate.currentDate())
-        day.setCalendarPopup(True)
+        day = RocDateEdit(QDate.currentDate())
         scope = QComboBox()
         scope.addItems([self.tr("本櫃檯"), self.tr("全所")])
         lay.addRow(self.tr("營業日"), day)

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.devices.scanner import HOLD, SCAN, SerialScanner, WedgeDecoder, WedgeRules
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.printing import print_document
@@ -411,10 +412,17 @@ class PickupDesk(QWidget):
         if view is not None:
             values = {
                 "case_number": view.case_number,
-                "service_name": view.service_name,
+                "service_name": labels.service_name(self.ctx, view.service_code),
                 "applicant": f"{view.applicant_name}　{view.applicant_id_masked}",
-                "documents": "、".join(f"{d['name']} {d['copies']} 份" for d in view.documents),
-                "balance": f"{view.balance} 元" if view.balance else self.tr("無"),
+                "documents": self.tr("、").join(
+                    self.tr("{name} {n} 份").format(
+                        name=self.ctx.pick(d["name"], d.get("name_en", "")), n=d["copies"]
+                    )
+                    for d in view.documents
+                ),
+                "balance": self.tr("{n} 元").format(n=f"{view.balance:,}")
+                if view.balance
+                else self.tr("無"),
             }
         for key, label in self.case_labels.items():
             label.setText(values[key])
@@ -514,7 +522,7 @@ class PickupDesk(QWidget):
                 (
                     r.pickup_number,
                     r.case_number,
-                    r.service_name,
+                    labels.service_name(self.ctx, r.service_code or r.service_name),
                     r.applicant_name_masked,
                     str(r.balance) if r.balance else "",
                 )

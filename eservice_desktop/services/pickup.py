@@ -210,10 +210,13 @@ def _documents(app: App, state: CaseState) -> list[dict[str, Any]]:
     try:
         service = app.catalogue.service(state.service_code)
     except DomainError:
-        return [{"name": state.service_code, "copies": state.copies}]
+        return [{"name": state.service_code, "name_en": state.service_code, "copies": state.copies}]
     if service.fee_items:
-        return [{"name": item.name, "copies": state.copies} for item in service.fee_items]
-    return [{"name": service.name, "copies": state.copies}]
+        return [
+            {"name": item.name, "name_en": item.name_en, "copies": state.copies}
+            for item in service.fee_items
+        ]
+    return [{"name": service.name, "name_en": service.name_en, "copies": state.copies}]
 
 
 def case_view(app: App, state: CaseState) -> PickupCaseView:
@@ -248,6 +251,7 @@ class ReadyRow:
     applicant_id_masked: str
     balance: int
     updated_at: str
+    service_code: str = ""
 
 
 def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
@@ -271,6 +275,7 @@ def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
                     applicant_id_masked=mask_id(r.applicant_id),
                     balance=r.fees_due - r.paid,
                     updated_at=r.updated_at.isoformat() if r.updated_at else "",
+                    service_code=r.service_code,
                 )
             )
     return out

@@ -107,6 +107,14 @@
         <source>發生錯誤，請洽資訊人員</source>
         <translation>Something went wrong; please call IT</translation>
     </message>
+    <message>
+        <source>{name}（{code}）</source>
+        <translation>{name} ({code})</translation>
+    </message>
+    <message>
+        <source>　暫定（{year} 年辦公日曆尚未匯入）</source>
+        <translation> — provisional (no working calendar imported for {year})</translation>
+    </message>
 </context>
 <context>
     <name>IntakeForm</name>
@@ -338,6 +346,148 @@ Version {version}</translation>
     <message>
         <source>顯示 {shown} 筆／計算總數中…</source>
         <translation>Showing {shown} (counting all…)</translation>
+    </message>
+    <message>
+        <source>（暫定）</source>
+        <translation> (provisional)</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>{method} {amount} 元</source>
+        <translation>{method} NT${amount}</translation>
+    </message>
+    <message>
+        <source>{name}（{id}）代理 {applicant} 領取</source>
+        <translation>Collected by {name} ({id}) as proxy for {applicant}</translation>
+    </message>
+    <message>
+        <source>{n} 份</source>
+        <translation>copies: {n}</translation>
+    </message>
+    <message>
+        <source>{source}：{verdict}</source>
+        <translation>{source}: {verdict}</translation>
+    </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>主管覆核後通過</source>
+        <translation>passed after a supervisor's override</translation>
+    </message>
+    <message>
+        <source>交易序號 {reference}</source>
+        <translation>transaction reference {reference}</translation>
+    </message>
+    <message>
+        <source>健保卡</source>
+        <translation>NHI card</translation>
+    </message>
+    <message>
+        <source>刷卡</source>
+        <translation>Card</translation>
+    </message>
+    <message>
+        <source>原因：{reason}</source>
+        <translation>reason: {reason}</translation>
+    </message>
+    <message>
+        <source>憑證序號 {serial}</source>
+        <translation>certificate serial {serial}</translation>
+    </message>
+    <message>
+        <source>應繳 {total} 元</source>
+        <translation>NT${total} due</translation>
+    </message>
+    <message>
+        <source>持卡人與申請人不符</source>
+        <translation>card holder is NOT the applicant</translation>
+    </message>
+    <message>
+        <source>持卡人與申請人相符</source>
+        <translation>card holder is the applicant</translation>
+    </message>
+    <message>
+        <source>掃描領件 QR 碼</source>
+        <translation>pickup QR code scanned</translation>
+    </message>
+    <message>
+        <source>收 {tendered} 元，找零 {change} 元</source>
+        <translation>tendered NT${tendered}, change NT${change}</translation>
+    </message>
+    <message>
+        <source>收據 {number}</source>
+        <translation>receipt {number}</translation>
+    </message>
+    <message>
+        <source>查驗未通過</source>
+        <translation>verification failed</translation>
+    </message>
+    <message>
+        <source>查驗通過</source>
+        <translation>verified</translation>
+    </message>
+    <message>
+        <source>減免 {amount} 元</source>
+        <translation>NT${amount} reduced</translation>
+    </message>
+    <message>
+        <source>減免理由：{reason}</source>
+        <translation>exemption reason: {reason}</translation>
+    </message>
+    <message>
+        <source>無法確認憑證廢止狀態</source>
+        <translation>revocation status unknown</translation>
+    </message>
+    <message>
+        <source>現金</source>
+        <translation>Cash</translation>
+    </message>
+    <message>
+        <source>申請人本人領取</source>
+        <translation>Collected by the applicant in person</translation>
+    </message>
+    <message>
+        <source>線上繳費</source>
+        <translation>Online payment</translation>
+    </message>
+    <message>
+        <source>自然人憑證</source>
+        <translation>MOICA certificate</translation>
+    </message>
+    <message>
+        <source>覆核主管 {supervisor}：{reason}</source>
+        <translation>override by supervisor {supervisor}: {reason}</translation>
+    </message>
+    <message>
+        <source>輸入領件短碼</source>
+        <translation>pickup short code typed</translation>
+    </message>
+    <message>
+        <source>退費 {amount} 元</source>
+        <translation>NT${amount} refunded</translation>
+    </message>
+    <message>
+        <source>關係：{relation}</source>
+        <translation>relation: {relation}</translation>
+    </message>
+    <message>
+        <source>領件號碼 {number}</source>
+        <translation>pickup number {number}</translation>
+    </message>
+    <message>
+        <source>；</source>
+        <translation>; </translation>
+    </message>
+</context>
+<context>
+    <name>RocDateEdit</name>
+    <message>
+        <source>民國年/月/日，例如 115/03/10；↑↓ 加減一天</source>
+        <translation>ROC year/month/day, e.g. 115/03/10 (year 115 = 2026); Up/Down: one day</translation>
     </message>
 </context>
 </TS>

@@ -315,5 +315,25 @@
         <source>日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）</source>
         <translation>Daily closing saved: {p} (net NTD {n}, cash expected NTD {c})</translation>
     </message>
+    <message>
+        <source>低收入戶免徵（規費法第12條）</source>
+        <translation>Low-income household: exempt (Charges and Fees Act art. 12)</translation>
+    </message>
+    <message>
+        <source>中低收入戶免徵</source>
+        <translation>Middle-to-low-income household: exempt</translation>
+    </message>
+    <message>
+        <source>公務需要免徵</source>
+        <translation>Official use: exempt</translation>
+    </message>
+    <message>
+        <source>重新核發（機關錯誤）免徵</source>
+        <translation>Re-issue after an office error: exempt</translation>
+    </message>
+    <message>
+        <source>身心障礙者減半</source>
+        <translation>Person with disabilities: half fee</translation>
+    </message>
 </context>
 </TS>

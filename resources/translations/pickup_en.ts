@@ -122,5 +122,17 @@
         <source>向縣府查詢中…</source>
         <translation>Asking the county…</translation>
     </message>
+    <message>
+        <source>、</source>
+        <translation>, </translation>
+    </message>
+    <message>
+        <source>{name} {n} 份</source>
+        <translation>{name} × {n}</translation>
+    </message>
+    <message>
+        <source>{n} 元</source>
+        <translation>NT${n}</translation>
+    </message>
 </context>
 </TS>

@@ -1,0 +1,50 @@
+"""Catalogue and status labels in the window's language, for pages that get zh-TW from the
+services (a case view's ``service_name`` and ``status_label``, a fee line's ``unit``).
+
+The services keep answering in zh-TW (receipts, the county and the CLI's JSON rely on it); a
+page that shows such a value calls one of these instead of showing it as is.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from eservice_desktop.domain.case import STATUS_LABELS
+from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.gui.context import GuiContext
+
+
+def service_name(ctx: GuiContext, code: str) -> str:
+    """The service's name in the window's language; its code when the catalogue lost it."""
+    catalogue = ctx.app.catalogue
+    if not catalogue.has_service(code):
+        return code
+    service = catalogue.service(code)
+    return ctx.pick(service.name, service.name_en)
+
+
+def status_label(ctx: GuiContext, status: str) -> str:
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    return ctx.pick(zh, en)
+
+
+@lru_cache(maxsize=8)
+def _units(catalogue: Catalogue) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for kind in ("household", "land", "county"):
+        for service in catalogue.services_for(kind):
+            for item in service.fee_items:
+                out.setdefault(item.unit, item.unit_en)
+    return out
+
+
+def unit_label(ctx: GuiContext, unit: str) -> str:
+    """A fee unit (張, 筆, 建號 ...) in the window's language."""
+    return unit if ctx.is_zh else _units(ctx.app.catalogue).get(unit, unit)
+
+
+def quantity(ctx: GuiContext, n: int, unit: str) -> str:
+    """``3張`` in Chinese, ``3 × sheet`` in English (no plural to get wrong)."""
+    if ctx.is_zh:
+        return f"{n}{unit}"
+    return f"{n} × {unit_label(ctx, unit)}"

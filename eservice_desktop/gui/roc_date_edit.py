@@ -1,0 +1,89 @@
+"""A date field that shows and reads ROC dates (民國 115/03/10), in both languages.
+
+Qt has no ROC calendar system (``QCalendar`` offers Gregorian, Julian, Jalali, Islamic...), so
+this QDateEdit renders its text itself and parses what the clerk types with
+:func:`~eservice_desktop.domain.rocdate.parse_roc` (115/3/10, 115.03.10, 1150310,
+民國115年3月10日). Up/Down and PageUp/PageDown move by a day and a month wherever the cursor is
+(sections of a Gregorian format would not line up with a three-digit year). There is no
+calendar popup: its month grid and year header would be Gregorian.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtGui import QKeyEvent, QValidator
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QWidget
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import ROC_OFFSET, parse_roc
+
+#: The first day an ROC date exists (民國元年元旦).
+ROC_START = QDate(ROC_OFFSET + 1, 1, 1)
+
+
+def roc_text(day: QDate) -> str:
+    return f"{day.year() - ROC_OFFSET}/{day.month():02d}/{day.day():02d}"
+
+
+class RocDateEdit(QDateEdit):
+    def __init__(self, day: QDate | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setCalendarPopup(False)
+        self.setMinimumDate(ROC_START)
+        self.setDate(day if day is not None else QDate.currentDate())
+        self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
+        self.setToolTip(self.tr("民國年/月/日，例如 115/03/10；↑↓ 加減一天"))
+
+    # -- text ------------------------------------------------------------------------------
+
+    def textFromDateTime(self, dt: QDateTime) -> str:  # noqa: N802 (Qt API)
+        return roc_text(dt.date())
+
+    def _parse(self, text: str) -> date | None:
+        try:
+            return parse_roc(text)
+        except (DomainError, ValueError):
+            return None
+
+    def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802 (Qt API)
+        day = self._parse(text)
+        if day is None:
+            return self.dateTime()
+        return QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0))
+
+    def validate(self, text: str, pos: int) -> object:  # (state, text, pos) in PySide6
+        day = self._parse(text)
+        if day is None:
+            state = QValidator.State.Intermediate
+        else:
+            qd = QDate(day.year, day.month, day.day)
+            ok = self.minimumDate() <= qd <= self.maximumDate()
+            state = QValidator.State.Acceptable if ok else QValidator.State.Intermediate
+        return state, text, pos
+
+    def fixup(self, text: str) -> str:
+        return roc_text(self.date())
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt API)
+        self.setDate(self.date().addDays(steps))
+        self.selectAll()
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:  # noqa: N802 (Qt API)
+        flags = QAbstractSpinBox.StepEnabledFlag.StepNone
+        if self.date() > self.minimumDate():
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        if self.date() < self.maximumDate():
+            flags |= QAbstractSpinBox.StepEnabledFlag.StepUpEnabled
+        return flags
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            months = 1 if event.key() == Qt.Key.Key_PageUp else -1
+            self.setDate(self.date().addMonths(months))
+            self.selectAll()
+            return
+        super().keyPressEvent(event)
