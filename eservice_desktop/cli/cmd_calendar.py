@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, parse_time
+from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.calendar import compute_deadline, import_calendar
@@ -39,7 +39,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = import_calendar(app, args.file)
     finally:
         app.close()
-    emit(args, result, f"匯入 {result['days']} 天（{result['years']}）")
+    emit(
+        args,
+        result,
+        say(
+            args,
+            f"匯入 {result['days']} 天（{result['years']}）",
+            f"imported {result['days']} days ({result['years']})",
+        ),
+    )
     return 0
 
 
@@ -68,8 +76,10 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         "office": app.settings.office_code,
         "closes": app.hours.closes.isoformat(),
     }
-    note = {"en": " (provisional: no working calendar imported for that year)"}.get(
-        lang_of(args), "（暫定：該年度尚未匯入辦公日曆）"
+    note = say(
+        args,
+        "（暫定：該年度尚未匯入辦公日曆）",
+        " (provisional: no working calendar imported for that year)",
     )
     emit(args, data, f"due {data['due']}{note if provisional else ''}")
     return 0

@@ -5,7 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 
-from eservice_desktop.cli.common import add_json, emit, fail, lang_of, open_from, parse_time
+from eservice_desktop.cli.common import (
+    add_json,
+    emit,
+    fail,
+    lang_of,
+    open_from,
+    parse_time,
+    say,
+    service_label,
+    status_label,
+)
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
@@ -119,7 +129,12 @@ def cmd_intake(args: argparse.Namespace) -> int:
         return 2
     finally:
         app.close()
-    emit(args, view.to_json(), f"{view.case_number}  {view.service_name}  due {view.due}")
+    emit(
+        args,
+        view.to_json(),
+        f"{view.case_number}  {service_label(app, view.service_code, args)}  due {view.due}"
+        + (say(args, "（暫定）", " (provisional)") if view.provisional else ""),
+    )
     return 0
 
 
@@ -129,12 +144,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         view = cases.show_case(app, args.case_number)
     finally:
         app.close()
+    shown = {
+        **view.to_json(),
+        "service_name": service_label(app, view.service_code, args),
+        "status_label": status_label(view.status, args),
+    }
     emit(
         args,
         view.to_json(),
-        lambda: "\n".join(
-            f"{k}: {v}" for k, v in view.to_json().items() if k not in ("events", "fields")
-        ),
+        lambda: "\n".join(f"{k}: {v}" for k, v in shown.items() if k not in ("events", "fields")),
     )
     return 0
 
@@ -201,7 +219,7 @@ def _transition_cmd(func, needs_reason: bool):  # type: ignore[no-untyped-def]
             view = func(app, args.case_number, text)
         finally:
             app.close()
-        emit(args, view.to_json(), f"{view.case_number}: {view.status_label}")
+        emit(args, view.to_json(), f"{view.case_number}: {status_label(view.status, args)}")
         return 0
 
     return run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.cli.common import add_json, emit, open_from, say
 from eservice_desktop.services.demo import seed_demo
 
 
@@ -25,5 +25,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
         result = seed_demo(app, args.cases, args.seed, days=args.days)
     finally:
         app.close()
-    emit(args, result, f"已加入 {result['added']} 件示範案件，共 {result['total_cases']} 件")
+    emit(
+        args,
+        result,
+        say(
+            args,
+            f"已加入 {result['added']} 件示範案件，共 {result['total_cases']} 件",
+            f"added {result['added']} demo cases, {result['total_cases']} in all",
+        ),
+    )
     return 0

@@ -6,7 +6,7 @@ import argparse
 import uuid
 from typing import TYPE_CHECKING
 
-from eservice_desktop.cli.common import add_json, emit, open_from, parse_time
+from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
 
 if TYPE_CHECKING:
     from eservice_desktop.services.payments import PaymentResult
@@ -74,7 +74,15 @@ def cmd_assess(args: argparse.Namespace) -> int:
         "paid": view.paid,
         "balance": view.balance,
     }
-    emit(args, data, f"{view.case_number}: 應繳 {view.fees_due} 元，餘額 {view.balance} 元")
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"{view.case_number}: 應繳 {view.fees_due} 元，餘額 {view.balance} 元",
+            f"{view.case_number}: NT${view.fees_due} due, balance NT${view.balance}",
+        ),
+    )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.cli.common import add_json, emit, open_from, say
 
 #: Reason recorded when a receipt already printed is written again from the command line.
 DEFAULT_REPRINT_REASON = "依申請補印"
@@ -76,7 +76,7 @@ def cmd_void(args: argparse.Namespace) -> int:
         result = payments.void_receipt(app, args.receipt_number, args.reason)
     finally:
         app.close()
-    emit(args, result.to_json(), f"{result.receipt_number}: 已作廢 / void")
+    emit(args, result.to_json(), f"{result.receipt_number}: " + say(args, "已作廢", "void"))
     return 0
 
 
@@ -104,5 +104,5 @@ def cmd_pending(args: argparse.Namespace) -> int:
         numbers = payments.pending_receipts(app)
     finally:
         app.close()
-    emit(args, numbers, lambda: "\n".join(numbers) or "（無）")
+    emit(args, numbers, lambda: "\n".join(numbers) or say(args, "（無）", "(none)"))
     return 0

@@ -30,6 +30,26 @@ def lang_of(args: argparse.Namespace) -> str:
     return str(getattr(args, "lang", None) or "zh_TW")
 
 
+def say(args: argparse.Namespace, zh: str, en: str) -> str:
+    """A human line in the user's language (``--lang``)."""
+    return en if lang_of(args).startswith("en") else zh
+
+
+def service_label(app: App, code: str, args: argparse.Namespace) -> str:
+    """A service's name in the user's language (its code if the catalogue lost it)."""
+    if not app.catalogue.has_service(code):
+        return code
+    service = app.catalogue.service(code)
+    return say(args, service.name, service.name_en)
+
+
+def status_label(status: str, args: argparse.Namespace) -> str:
+    from eservice_desktop.domain.case import STATUS_LABELS
+
+    zh, en = STATUS_LABELS.get(status, (status, status))
+    return say(args, zh, en)
+
+
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str] | None = None) -> None:
     """Prints one JSON document with --json, otherwise a human line."""
     if getattr(args, "json", False) or text is None:
