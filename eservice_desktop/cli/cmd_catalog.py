@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.common import add_json, emit
+from eservice_desktop.cli.common import add_json, emit, say
 from eservice_desktop.services.app import load_catalogue
 
 
@@ -33,7 +33,13 @@ def cmd_list(args: argparse.Namespace) -> int:
             "requires_moica": s.requires_moica,
             "mode": s.mode,
             "fee_items": [
-                {"code": f.code, "name": f.name, "unit_price": f.unit_price, "unit": f.unit}
+                {
+                    "code": f.code,
+                    "name": f.name,
+                    "unit_price": f.unit_price,
+                    "unit": f.unit,
+                    "unit_en": f.unit_en,
+                }
                 for f in s.fee_items
             ],
         }
@@ -43,7 +49,13 @@ def cmd_list(args: argparse.Namespace) -> int:
         args,
         data,
         lambda: "\n".join(
-            f"{d['code']:<32} {d['name']}  ({d['time_limit_working_days']} 日)" for d in data
+            f"{d['code']:<32} {say(args, str(d['name']), str(d['name_en']))}  "
+            + say(
+                args,
+                f"({d['time_limit_working_days']} 日)",
+                f"(working days: {d['time_limit_working_days']})",
+            )
+            for d in data
         ),
     )
     return 0

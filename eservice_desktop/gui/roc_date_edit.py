@@ -53,7 +53,7 @@ class RocDateEdit(QDateEdit):
             return self.dateTime()
         return QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0))
 
-    def validate(self, text: str, pos: int) -> object:  # (state, text, pos) in PySide6
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         day = self._parse(text)
         if day is None:
             state = QValidator.State.Intermediate

@@ -1037,7 +1037,7 @@ def check_calendar(settings: Settings, now: datetime, years: set[int] | None = N
         "Download that year's government office calendar CSV from the DGPA and run "
         "`eservice-desktop calendar import FILE.csv`",
     )
-    facts = {"years": sorted(years), "missing": missing}
+    facts: dict[str, Any] = {"years": sorted(years), "missing": missing}
     if not missing:
         shown = "、".join(str(y - 1911) for y in sorted(years))
         return _check(

@@ -65,6 +65,14 @@ def test_case_commands_speak_english(
     assert zh == en
 
 
+def test_catalogue_list_in_english(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(settings, capsys, "--lang", "en", "catalog", "list")
+    assert code == 0 and english(out), out
+    assert "Household registration transcript" in out and "working days" in out
+
+
 def test_errors_speak_english(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(settings, capsys, "--lang", "en", "case", "show", "H01-01-115-000001-3")
     assert code == 2 and err.strip() == "No such case"
