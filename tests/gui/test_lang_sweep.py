@@ -51,6 +51,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
+from eservice_desktop.gui.identity_panel import OverrideDialog
 from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.sync_status import ConflictDialog
 from eservice_desktop.services import cases, fees, payments, pickup
@@ -400,6 +401,14 @@ def test_every_page_speaks_one_language(
     payment = window.pages["eservice_desktop.gui.payment_page"]
     seen += [(f"closing {w}", t) for w, t in modal_texts(payment.closing_dialog, qtbot)]  # type: ignore[attr-defined]
     seen += [(f"about {w}", t) for w, t in modal_texts(window._about, qtbot)]
+    override = OverrideDialog(window.panels[0].widget())
+    seen += [(f"override {w}", t) for w, t in visible_texts(override)]
+    override.close()
+    window.show_page("eservice_desktop.gui.payment_page")
+    payment.load(numbers["collected"])  # type: ignore[attr-defined]
+    settle()
+    payment.receipts_table.selectRow(0)  # type: ignore[attr-defined]
+    seen += [(f"void {w}", t) for w, t in modal_texts(payment.void_selected, qtbot)]  # type: ignore[attr-defined]
 
     bad = wrong_language(seen, lang, allowed)
     assert bad == [], "\n".join(sorted(set(bad)))
