@@ -120,9 +120,7 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
     if isinstance(error, Offline):
         reason = _OFFLINE_REASONS.get(str(error), ("網路無法連線", "network unreachable"))
         return say(
-            f"無法連線縣府伺服器（{reason[0]}），資料已保存在本機，恢復連線後自動送出",
-            f"Cannot reach the county server ({reason[1]}); work is kept here and sent once "
-            "the link is back",
+            f"無法連線縣府伺服器（{reason[0]}）", f"Cannot reach the county server ({reason[1]})"
         )
     if isinstance(error, ConfigError):
         return say(
