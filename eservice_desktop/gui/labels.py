@@ -23,6 +23,18 @@ def service_name(ctx: GuiContext, code: str) -> str:
     return ctx.pick(service.name, service.name_en)
 
 
+def document_name(ctx: GuiContext, service_code: str, name: str) -> str:
+    """A document handed over (a fee item's name, or the service's) in the window's language."""
+    catalogue = ctx.app.catalogue
+    if ctx.is_zh or not catalogue.has_service(service_code):
+        return name
+    service = catalogue.service(service_code)
+    for item in service.fee_items:
+        if item.name == name:
+            return item.name_en
+    return service.name_en if name == service.name else name
+
+
 def status_label(ctx: GuiContext, status: str) -> str:
     zh, en = STATUS_LABELS.get(status, (status, status))
     return ctx.pick(zh, en)

@@ -416,7 +416,8 @@ class PickupDesk(QWidget):
                 "applicant": f"{view.applicant_name}　{view.applicant_id_masked}",
                 "documents": self.tr("、").join(
                     self.tr("{name} {n} 份").format(
-                        name=self.ctx.pick(d["name"], d.get("name_en", "")), n=d["copies"]
+                        name=labels.document_name(self.ctx, view.service_code, d["name"]),
+                        n=d["copies"],
                     )
                     for d in view.documents
                 ),

@@ -210,13 +210,10 @@ def _documents(app: App, state: CaseState) -> list[dict[str, Any]]:
     try:
         service = app.catalogue.service(state.service_code)
     except DomainError:
-        return [{"name": state.service_code, "name_en": state.service_code, "copies": state.copies}]
+        return [{"name": state.service_code, "copies": state.copies}]
     if service.fee_items:
-        return [
-            {"name": item.name, "name_en": item.name_en, "copies": state.copies}
-            for item in service.fee_items
-        ]
-    return [{"name": service.name, "name_en": service.name_en, "copies": state.copies}]
+        return [{"name": item.name, "copies": state.copies} for item in service.fee_items]
+    return [{"name": service.name, "copies": state.copies}]
 
 
 def case_view(app: App, state: CaseState) -> PickupCaseView:

@@ -381,6 +381,9 @@ def test_every_page_speaks_one_language(
             assert token
             page.scan(token)  # type: ignore[attr-defined]
             settle()
+            shown = page.case_labels  # type: ignore[attr-defined]
+            qtbot.waitUntil(lambda: shown["case_number"].text() == numbers["ready"])
+            assert shown["documents"].text()
         seen += [(f"{path.rsplit('.', 1)[-1]} {w}", t) for w, t in visible_texts(window)]
     queue = window.pages["eservice_desktop.gui.queue_page"]
     window.show_page("eservice_desktop.gui.queue_page")
