@@ -275,6 +275,10 @@ Version {version}</translation>
         <source>建立示範資料</source>
         <translation>Creating demo data</translation>
     </message>
+    <message>
+        <source>頁面</source>
+        <translation>Pages</translation>
+    </message>
 </context>
 <context>
     <name>QueuePage</name>
