@@ -146,7 +146,14 @@ def cmd_status(args: argparse.Namespace) -> int:
         data = sync.status(app)
     finally:
         app.close()
-    emit(args, data, lambda: "\n".join(f"{k}: {v}" for k, v in data.items()))
+    shown = dict(data)
+    if data.get("last_error"):
+        from eservice_desktop.sync.client import error_named, sync_error_message
+
+        error = error_named(str(data["last_error"]))
+        if error is not None:
+            shown["last_error"] = sync_error_message(error, lang_of(args))
+    emit(args, data, lambda: "\n".join(f"{k}: {v}" for k, v in shown.items()))
     return 0
 
 

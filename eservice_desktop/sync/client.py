@@ -93,6 +93,13 @@ _OFFLINE_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+def error_named(name: str) -> SyncError | None:
+    """The error class a stored ``last_error`` names, as an instance to describe."""
+    cls = {c.__name__: c for c in (Offline, ServerError, AuthError, ConfigError, RequestRefused)}
+    found = cls.get(name)
+    return found() if found is not None else None
+
+
 def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
     """A failed round as a clerk reads it, in the clerk's language: never an exception name.
 
@@ -111,6 +118,11 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
         return say(
             f"無法與縣府伺服器同步（HTTP {status}：{reason[0]}）",
             f"Cannot reach the county server (HTTP {status}: {reason[1]})",
+        )
+    if isinstance(error, AuthError):
+        return say(
+            "無法與縣府伺服器同步（本機未登記或憑證已撤銷）",
+            "Cannot reach the county server (device not enrolled or credential revoked)",
         )
     if isinstance(error, ServerError):
         return say(

@@ -382,7 +382,7 @@ def test_every_page_speaks_one_language(
             page.scan(token)  # type: ignore[attr-defined]
             settle()
             shown = page.case_labels  # type: ignore[attr-defined]
-            qtbot.waitUntil(lambda: shown["case_number"].text() == numbers["ready"])
+            qtbot.waitUntil(lambda s=shown: s["case_number"].text() == numbers["ready"])
             assert shown["documents"].text()
         seen += [(f"{path.rsplit('.', 1)[-1]} {w}", t) for w, t in visible_texts(window)]
     queue = window.pages["eservice_desktop.gui.queue_page"]

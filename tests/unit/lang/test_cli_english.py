@@ -65,9 +65,7 @@ def test_case_commands_speak_english(
     assert zh == en
 
 
-def test_catalogue_list_in_english(
-    settings: Settings, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_catalogue_list_in_english(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(settings, capsys, "--lang", "en", "catalog", "list")
     assert code == 0 and english(out), out
     assert "Household registration transcript" in out and "working days" in out

@@ -58,6 +58,12 @@ def test_sync_once_refused_by_the_county(
     assert code == 1 and data["ok"] is False
     assert data["error"] == "AuthError" and data["status"] == 401  # the stable fields stay
     assert data["message"] == expected
+    # what sync status says afterwards: the same kind of sentence, not the class name
+    code, out, _ = _run(settings, capsys, "--lang", lang, "sync", "status")
+    assert "AuthError" not in out
+    assert ("device not enrolled" if lang == "en" else "本機未登記") in out
+    code, out, _ = _run(settings, capsys, "sync", "status", "--json")
+    assert json.loads(out)["last_error"] == "AuthError"  # the JSON keeps the stable name
 
 
 def test_unreachable_server_and_other_sync_commands(
