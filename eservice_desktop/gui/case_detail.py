@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.timeline import describe
 from eservice_desktop.services import cases
@@ -239,11 +240,7 @@ class CaseDetail(QWidget):
         return f"{head}：{marks}" if self.ctx.is_zh else f"{head}: {marks}"
 
     def _service_name(self, code: str) -> str:
-        catalogue = self.ctx.app.catalogue
-        if not catalogue.has_service(code):
-            return code
-        service = catalogue.service(code)
-        return self.ctx.pick(service.name, service.name_en)
+        return labels.service_name(self.ctx, code)
 
     def _status_en(self, view: cases.CaseView) -> str:
         from eservice_desktop.domain.case import STATUS_LABELS
