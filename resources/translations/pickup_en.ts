@@ -134,5 +134,9 @@
         <source>{n} 元</source>
         <translation>NT${n}</translation>
     </message>
+    <message>
+        <source>領件單已送印（{n} 頁）</source>
+        <translation>Pickup slip sent to the printer ({n} pages)</translation>
+    </message>
 </context>
 </TS>
