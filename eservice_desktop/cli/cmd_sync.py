@@ -112,14 +112,8 @@ def cmd_once(args: argparse.Namespace) -> int:
             with app.reading() as s:
                 pending = sync.pending_count(s)
             message = e.message(lang_of(args))
-            data = {
-                "ok": False,
-                "error": type(e).__name__,
-                "detail": str(e),
-                "status": e.status,
-                "message": message,
-                "pending": pending,
-            }
+            # The JSON shape is a promise (error = class name); the sentence goes to stderr.
+            data = {"ok": False, "error": type(e).__name__, "detail": str(e), "pending": pending}
             if args.json:
                 print(json.dumps(data, ensure_ascii=False))
             print(message, file=sys.stderr)
