@@ -82,7 +82,8 @@ def test_cli_marks_a_due_date_in_an_uncovered_year(
     assert isinstance(early, dict) and early["provisional"] is False
 
     rows = run(settings, capsys, "case", "search", "王小明")
-    flags = {r["case_number"]: r["provisional"] for r in rows}  # type: ignore[union-attr]
+    assert isinstance(rows, dict)
+    flags = {r["case_number"]: r["provisional"] for r in rows["cases"]}
     assert flags == {late["case_number"]: True, early["case_number"]: False}
 
     guess = run(
