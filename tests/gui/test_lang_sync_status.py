@@ -62,7 +62,8 @@ def test_a_long_push_shows_its_progress(
         new_case(app)
     total = pending(app)
     assert total >= 4
-    monkeypatch.setattr(sync, "PUSH_BATCH", 2)  # several batches: a "long" push
+    # several batches: a "long" push (patched where the push loop reads it)
+    monkeypatch.setattr(sys.modules[sync.sync_round.__module__], "PUSH_BATCH", 2)
     w = SyncStatusWidget(lang_ctx, autostart=False)
     qtbot.addWidget(w)
     seen = watch(w)
