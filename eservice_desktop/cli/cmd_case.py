@@ -149,6 +149,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         "service_name": service_label(app, view.service_code, args),
         "status_label": status_label(view.status, args),
     }
+    if app.catalogue.has_service(view.service_code):
+        service = app.catalogue.service(view.service_code)
+        for key in ("documents_required", "documents_presented"):
+            if isinstance(shown.get(key), list):
+                shown[key] = [service.document_name(d, lang_of(args)) for d in shown[key]]
     emit(
         args,
         view.to_json(),
