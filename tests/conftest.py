@@ -23,7 +23,7 @@ os.environ.pop("ESERVICE_DATA_DIR", None)
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.app import App, open_app
-from eservice_desktop.storage import db
+from eservice_desktop.storage import db, dbkey
 
 
 class MutableClock:
@@ -44,10 +44,18 @@ DEFAULT_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One key directory for the session: the file key store, as on an installed Linux counter
+    (the template database below is encrypted with its key, so copies of it open)."""
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, db_key_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("template") / "eservice.sqlite3"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine, f"sqlite:///{path}", path)
+    settings = Settings(data_dir=path.parent, db_key_dir=str(db_key_dir))
+    engine, key = db.open_office_engine(settings)
+    db.upgrade(engine, settings.db_url, path, key)
     engine.dispose()
     return path
 
@@ -70,13 +78,19 @@ def settings(data_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def make_app(template_db: Path, clock: MutableClock) -> Iterator[Callable[..., App]]:
+def make_app(
+    template_db: Path, db_key_dir: Path, clock: MutableClock
+) -> Iterator[Callable[..., App]]:
     opened: list[App] = []
 
     def make(settings: Settings) -> App:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         if not settings.db_path.exists():
             shutil.copy(template_db, settings.db_path)
+            # the copy opens with the template's key, kept where this data directory keeps it
+            keys = dbkey.key_dir(settings)
+            keys.mkdir(mode=0o700, parents=True, exist_ok=True)
+            shutil.copy(db_key_dir / dbkey.KEY_FILE, keys / dbkey.KEY_FILE)
         app = open_app(settings, clock=clock)
         opened.append(app)
         return app

@@ -21,11 +21,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = db.make_engine(settings.db_url)
+    engine, key = db.open_office_engine(settings)
     try:
         before = db.current_revision(engine)
-        backup = db.upgrade(engine, settings.db_url, settings.db_path)
+        backup = db.upgrade(engine, settings.db_url, settings.db_path, key)
         after = db.current_revision(engine)
     finally:
         engine.dispose()
@@ -45,7 +44,7 @@ def cmd_current(args: argparse.Namespace) -> int:
     exists = settings.db_path.exists()
     current = None
     if exists:
-        engine = db.make_engine(settings.db_url)
+        engine, _key = db.open_office_engine(settings)
         try:
             current = db.current_revision(engine)
         finally:

@@ -102,10 +102,9 @@ class App:
 
 
 def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = db.make_engine(settings.db_url)
+    engine, key = db.open_office_engine(settings)
     if migrate:
-        db.upgrade(engine, settings.db_url, settings.db_path)
+        db.upgrade(engine, settings.db_url, settings.db_path, key)
     catalogue = load_catalogue()
     try:
         catalogue.office(settings.office_code)

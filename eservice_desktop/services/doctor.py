@@ -18,7 +18,6 @@ import os
 import platform
 import shutil
 import socket
-import sqlite3
 import ssl
 import subprocess
 import sys
@@ -216,17 +215,31 @@ def check_database(settings: Settings) -> Check:
             ),
             **facts,
         )
+    from eservice_desktop.storage import cipher, dbkey
+
+    if cipher.is_plain(path):
+        return _check(
+            "database",
+            title,
+            "fail",
+            ("資料庫未加密", "The database is not encrypted"),
+            (
+                "執行 eservice-desktop db upgrade（就地轉為加密資料庫）",
+                "Run `eservice-desktop db upgrade` (encrypts it in place)",
+            ),
+            **facts,
+        )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn = db.raw_connect(settings, read_only=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
             try:
                 found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            except sqlite3.OperationalError:
+            except cipher.DatabaseError:
                 found = None
         finally:
             conn.close()
-    except sqlite3.DatabaseError as e:
+    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable) as e:
         return _check(
             "database",
             title,
@@ -582,8 +595,10 @@ def check_enrolment(settings: Settings) -> Check:
     )
     info: dict[str, Any] | None = None
     if settings.db_path.exists():
+        from eservice_desktop.storage import cipher, db
+
         try:
-            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=10)
+            conn = db.raw_connect(settings, read_only=True)
             try:
                 row = conn.execute(
                     "SELECT value FROM sync_state WHERE name = 'enrolled'"
@@ -591,7 +606,7 @@ def check_enrolment(settings: Settings) -> Check:
             finally:
                 conn.close()
             info = json.loads(row[0]) if row else None
-        except (sqlite3.DatabaseError, ValueError):
+        except (cipher.DatabaseError, RuntimeError, ValueError):
             info = None
     try:
         import keyring

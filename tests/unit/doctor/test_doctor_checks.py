@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import keyring
 import pytest
+from db_support import connect_db
 from keyring.backends import fail
 
 from eservice_desktop import __version__
@@ -68,21 +68,20 @@ def test_database_ok_at_head(app: App) -> None:
     assert c.data["integrity"] == ["ok"]
 
 
-def _set_revision(path: Path, revision: str) -> None:
-    conn = sqlite3.connect(path)
+def _set_revision(settings: Settings, revision: str) -> None:
+    conn = connect_db(settings)
     with conn:
         conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     conn.close()
 
 
 def test_database_behind_head_warns_and_newer_fails(app: App) -> None:
-    path = app.settings.db_path
     app.close()
-    _set_revision(path, "0001")
+    _set_revision(app.settings, "0001")
     behind = doctor.check_database(app.settings)
     assert behind.status == "warn"
     assert behind.data["current"] == "0001"
-    _set_revision(path, "9999")
+    _set_revision(app.settings, "9999")
     newer = doctor.check_database(app.settings)
     assert newer.status == "fail"
     assert "newer" in newer.detail_en
