@@ -22,6 +22,7 @@ from eservice_desktop.domain.catalogue import Catalogue, Office
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.storage import db, repo, resources
+from eservice_desktop.storage.sealed import Sealer
 
 log = logging.getLogger("eservice.app")
 
@@ -55,6 +56,8 @@ class App:
     calendar: WorkingCalendar
     clock: Clock = system_clock
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Encrypts files with personal data kept beside the database (drafts, archived slips).
+    sealer: Sealer | None = None
 
     @property
     def office(self) -> Office:
@@ -118,6 +121,7 @@ def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tru
         catalogue=catalogue,
         calendar=WorkingCalendar({}),
         clock=clock or system_clock,
+        sealer=Sealer(key),
     )
     app.reload_calendar()
     return app
