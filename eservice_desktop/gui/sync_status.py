@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.services import sync
+from eservice_desktop.services import backup, sync
 from eservice_desktop.sync.worker import SyncLoop
 
 log = logging.getLogger("eservice.gui.sync")
@@ -89,6 +89,7 @@ class SyncStatusWidget(QWidget):
             return
         app = self.ctx.app
         self.loop = sync.start(app, on_result=self._from_worker)
+        self.loop.round_fn = backup.with_scheduled_backups(app, self.loop.round_fn)
         self._thread = threading.Thread(target=self.loop.run_forever, name="sync-loop", daemon=True)
         self._thread.start()
 

@@ -57,7 +57,9 @@ class App:
     clock: Clock = system_clock
     extras: dict[str, Any] = field(default_factory=dict)
     #: Encrypts files with personal data kept beside the database (drafts, archived slips).
-    sealer: Sealer | None = None
+    sealer: Sealer | None = field(default=None, repr=False)
+    #: The database key (backups are encrypted with it); never shown, never logged.
+    db_key: bytes = field(default=b"", repr=False)
 
     @property
     def office(self) -> Office:
@@ -122,6 +124,7 @@ def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tru
         calendar=WorkingCalendar({}),
         clock=clock or system_clock,
         sealer=Sealer(key),
+        db_key=key,
     )
     app.reload_calendar()
     return app
