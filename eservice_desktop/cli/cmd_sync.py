@@ -62,7 +62,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_run(args: argparse.Namespace) -> int:
     from eservice_desktop.services import backup, sync
 
+    from eservice_desktop.logs import install_crash_handlers
+
     app = open_from(args)
+    install_crash_handlers(app.settings.log_dir)
     if args.interval is not None:
         app.settings.sync_interval_s = args.interval
     loop = sync.start(app)
