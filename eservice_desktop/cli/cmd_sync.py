@@ -60,9 +60,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import backup, sync
-
     from eservice_desktop.logs import install_crash_handlers
+    from eservice_desktop.services import backup, sync
 
     app = open_from(args)
     install_crash_handlers(app.settings.log_dir)
