@@ -90,6 +90,9 @@ class Settings:
     backup_keep_days: int = 30
     #: doctor fails when the newest good backup is older than this many hours.
     backup_max_age_h: float = 26.0
+    #: Days after a case is finished (and acknowledged by the county) before its personal data
+    #: is pseudonymised on this PC (services/retention.py gives the legal basis of the default).
+    retention_days: int = 180
 
     @property
     def db_path(self) -> Path:

@@ -17,6 +17,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cur = cs.add_parser("current", help="目前資料庫版本", parents=[common])
     add_json(cur)
     cur.set_defaults(func=cmd_current)
+    ret = cs.add_parser(
+        "retention", help="已結案且縣府已收的案件，逾保存期限者將個資去識別化", parents=[common]
+    )
+    ret.add_argument("--dry-run", action="store_true", help="only count the cases due")
+    add_json(ret)
+    ret.set_defaults(func=cmd_retention)
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
@@ -36,6 +42,19 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
         "database": str(settings.db_path),
     }
     emit(args, data, f"database at {after} (was {before})")
+    return 0
+
+
+def cmd_retention(args: argparse.Namespace) -> int:
+    from eservice_desktop.cli.common import open_from
+    from eservice_desktop.services import retention
+
+    app = open_from(args)
+    try:
+        result = retention.pseudonymise(app, dry_run=args.dry_run)
+    finally:
+        app.close()
+    emit(args, result, f"due {result['due']}, pseudonymised {result['pseudonymised']}")
     return 0
 
 

@@ -182,8 +182,9 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
     _atomic_write(out, data)
     if day == app.now().astimezone(TAIPEI).date():
         # The daily closing also closes the day's data: one backup of it, whatever the hour.
-        from eservice_desktop.services import backup
+        from eservice_desktop.services import backup, retention
 
+        retention.pseudonymise(app)  # finished cases past the retention period, then
         backup.take(app, "closing")
     return report
 

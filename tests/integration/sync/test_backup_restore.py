@@ -158,3 +158,49 @@ def test_hourly_backup_rides_the_sync_loop_during_office_hours(
     reports.write_closing(app, datetime(2026, 3, 10, 14, 0, tzinfo=UTC).date(), tmp_path / "c.csv")
     labels = [b.label for b in backup.list_backups(app.settings)]
     assert labels[0] == "closing" and len(labels) == 3
+
+
+def test_retention_pseudonymises_finished_acknowledged_cases_only(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    clock,  # type: ignore[no-untyped-def]
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from eservice_desktop.services import retention
+    from eservice_desktop.storage.models import EventRow
+
+    app = office(url=sqlite_county.url)
+    enrol(app, sqlite_county)
+    finished, still_open = new_case(app), new_case(app)
+    cases.reject_case(app, finished, "不符申請資格")
+    sync_now(app)
+    unsynced = new_case(app)
+    cases.reject_case(
+        app, unsynced, "不符申請資格"
+    )  # finished, but the county does not have it yet
+    later = clock.now + timedelta(days=app.settings.retention_days + 1)
+    assert retention.pseudonymise(app, now=clock.now)["due"] == 0  # too recent
+    assert retention.pseudonymise(app, now=later, dry_run=True)["due"] == 1
+    code, dry = _cli(capsys, app.settings.data_dir, "db", "retention", "--dry-run")
+    assert code == 0 and dry["due"] == 1 and dry["pseudonymised"] == 0
+    result = retention.pseudonymise(app, now=later)
+    assert result == {"due": 1, "pseudonymised": 1, "retention_days": 180}
+    rows = {r.case_number: r for r in cases.queue(app, "all")}
+    assert rows[finished].applicant_name == "王○明"
+    assert rows[still_open].applicant_name == "王小明"
+    assert rows[unsynced].applicant_name == "王小明"
+    view = cases.show_case(app, finished)
+    assert view.applicant_id == "A12345****" and view.status == "rejected"
+    with app.reading() as s:
+        from sqlalchemy import select
+
+        payloads = [
+            json.dumps(p, ensure_ascii=False)
+            for p in s.scalars(select(EventRow.payload).where(EventRow.case_id == view.case_id))
+        ]
+    text = "\n".join(payloads)
+    assert "A123456789" not in text and "王小明" not in text and "0912345678" not in text
+    assert "縣府路" not in text  # the service's own fields (an address) are emptied
+    assert retention.pseudonymise(app, now=later)["due"] == 0  # done once
+    verified = backup.verify(app, backup.take(app, "manual").path)
+    assert verified["ok"], verified["problems"]  # projections still equal their events
