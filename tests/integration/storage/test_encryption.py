@@ -130,3 +130,26 @@ def test_plain_database_is_converted_on_open(
         app.close()
     assert not cipher.is_plain(settings.db_path)
     assert b"\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e" not in settings.db_path.read_bytes()  # 王小明
+
+
+def test_key_export_and_import_for_escrow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eservice_desktop.cli.main import main
+
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "db", "key", "export"]) == 0
+    escrow = tmp_path / "envelope.txt"
+    escrow.write_text(capsys.readouterr().out)
+    (data / "keys" / "db.key").unlink()  # the PC was rebuilt
+    assert main(["--data-dir", str(data), "db", "current"]) == 3  # refused, clearly
+    assert "db key import" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(dbkey.new_key().hex())
+    assert main(["--data-dir", str(data), "db", "key", "import", str(wrong)]) == 2
+    assert "無法開啟" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "db", "key", "import", str(escrow), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "db", "current", "--json"]) == 0
