@@ -148,13 +148,13 @@ def test_search_index_migration_downgrades_and_upgrades_again(tmp_path: Path) ->
     settings = Settings(data_dir=tmp_path)
     shutil.copy(FIXTURES[-1], settings.db_path)
     open_app(settings, clock=lambda: NOW).close()
-    engine = db.make_engine(settings.db_url)
+    engine, _key = db.open_office_engine(settings)
     with engine.begin() as conn:
         cfg = db.alembic_config(settings.db_url)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0007")  # through 0009 and 0008
     engine.dispose()
-    with sqlite3.connect(settings.db_path) as conn:
+    with connect_db(settings) as conn:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
         columns = {r[1] for r in conn.execute("pragma table_info(cases)")}
     assert "case_search" not in names and "search_key" not in columns
