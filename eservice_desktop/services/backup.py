@@ -98,7 +98,7 @@ def take(app: App, label: str = "manual") -> BackupInfo:
     if label not in LABELS:
         raise ValueError(f"unknown backup label {label!r}")
     folder = backup_dir(app.settings)
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cipher.private_dir(folder)
     now = app.now()
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     s = app.settings
@@ -261,7 +261,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
     if target.exists() and target.stat().st_size > 0:
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
         folder = backup_dir(settings)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        cipher.private_dir(folder)
         kept = folder / (
             f"eservice-{settings.office_code}-{settings.device_id}-before-restore-{stamp}.sqlite3"
         )

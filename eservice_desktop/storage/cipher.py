@@ -161,6 +161,27 @@ def encrypt_in_place(path: Path, key: bytes) -> bool:
         return True
 
 
+def shared_with_group(directory: Path) -> bool:
+    """IT shares a directory with the clerks' group by making it setgid (the .deb's 2770 data
+    directory); files there are then group-readable, elsewhere the owner's only."""
+    import stat
+
+    return os.name == "posix" and bool(stat.S_IMODE(directory.stat().st_mode) & stat.S_ISGID)
+
+
+def private_dir(directory: Path) -> None:
+    """Creates ``directory`` for the owner only (0700), or for the owner and the group when its
+    parent is shared with the group (setgid: 2770)."""
+    if directory.exists():
+        return
+    parent = directory.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    shared = shared_with_group(parent)
+    directory.mkdir(mode=0o770 if shared else 0o700)
+    if os.name == "posix":  # whatever the umask
+        os.chmod(directory, 0o2770 if shared else 0o700)
+
+
 def backup_to(src_path: Path, target: Path, key: bytes) -> None:
     """Copies a live encrypted database consistently with SQLite's online backup API into a new
     encrypted file (same key), written beside ``target`` first and renamed into place."""
@@ -177,7 +198,7 @@ def backup_to(src_path: Path, target: Path, key: bytes) -> None:
             dst.close()
     finally:
         src.close()
-    os.chmod(tmp, 0o600)
+    os.chmod(tmp, 0o660 if shared_with_group(target.parent) else 0o600)
     fsync_path(tmp)
     os.replace(tmp, target)
     fsync_dir(target.parent)

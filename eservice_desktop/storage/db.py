@@ -158,12 +158,15 @@ def restrict_permissions(path: Path) -> None:
     mode = 0o660 if shared else 0o600
     for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         if p.exists() and stat.S_IMODE(p.stat().st_mode) != mode:
-            os.chmod(p, mode)
+            try:
+                os.chmod(p, mode)
+            except PermissionError:  # another account's file: its owner sets the mode
+                log.warning("cannot set the mode of %s (owned by another account)", p.name)
 
 
 def backup_sqlite(db_path: Path, backup_dir: Path, label: str, key: bytes) -> Path:
     """Copies the live encrypted database consistently (online backup API, WAL included)."""
-    backup_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    cipher.private_dir(backup_dir)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = backup_dir / f"{db_path.stem}-{label}-{stamp}.sqlite3"
     cipher.backup_to(db_path, target, key)

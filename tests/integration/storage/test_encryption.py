@@ -157,3 +157,26 @@ def test_key_export_and_import_for_escrow(
     assert main(["--data-dir", str(data), "db", "key", "import", str(escrow), "--json"]) == 0
     capsys.readouterr()
     assert main(["--data-dir", str(data), "db", "current", "--json"]) == 0
+
+
+def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
+    tmp_path: Path,
+) -> None:
+    """The .deb's layout: data directory 2770, keys 2750, backups 2770 (setgid)."""
+    from eservice_desktop.services import backup
+
+    data = tmp_path / "var"
+    data.mkdir()
+    os.chmod(data, 0o2770)
+    (data / "keys").mkdir()
+    os.chmod(data / "keys", 0o2750)
+    app = open_app(Settings(data_dir=data))
+    try:
+        _intake(app)
+        taken = backup.take(app, "manual")
+    finally:
+        app.close()
+    assert stat.S_IMODE((data / "eservice.sqlite3").stat().st_mode) == 0o660
+    assert stat.S_IMODE((data / "keys" / "db.key").stat().st_mode) == 0o640
+    assert stat.S_IMODE(taken.path.parent.stat().st_mode) & 0o777 == 0o770
+    assert stat.S_IMODE(taken.path.stat().st_mode) == 0o660
