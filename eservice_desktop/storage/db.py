@@ -57,6 +57,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=FULL")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
+    # Up to 256 MiB of page cache per connection (SQLite's default is 2 MiB; it grows only as
+    # pages are read): with SQLCipher a page taken from the OS cache is decrypted again on every
+    # read, so the search indexes stay decrypted here. make bench (bench_crypt): 64 MiB left the
+    # search p95 at 1.7x plain, 256 MiB within 1.3x.
+    cur.execute("PRAGMA cache_size=-262144")
     cur.close()
 
 
