@@ -31,7 +31,7 @@ from sqlalchemy import select
 from eservice_desktop.domain.case import CANCELLED, CLOSED, PICKED_UP, REJECTED, project
 from eservice_desktop.domain.ids import mask_id, mask_name
 from eservice_desktop.services.app import App
-from eservice_desktop.services.cases import compute_due
+from eservice_desktop.services.ingest import compute_due
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 

@@ -189,6 +189,8 @@ def test_retention_pseudonymises_finished_acknowledged_cases_only(
     assert rows[finished].applicant_name == "王○明"
     assert rows[still_open].applicant_name == "王小明"
     assert rows[unsynced].applicant_name == "王小明"
+    found = {r.case_number for r in cases.search(app, "王小明")}
+    assert finished not in found and still_open in found  # the search index follows
     view = cases.show_case(app, finished)
     assert view.applicant_id == "A12345****" and view.status == "rejected"
     with app.reading() as s:
