@@ -50,19 +50,21 @@ def million_db() -> Path:
         seed_pickup_codes(app, CASES, seed=20261129)
     finally:
         app.close()
-    _analyze(building / "eservice.sqlite3")
+    _analyze(building)
     shutil.rmtree(target, ignore_errors=True)
     building.rename(target)
     (target / ".complete").write_text("ok")
     return target
 
 
-def _analyze(db_path: Path) -> None:
+def _analyze(data_dir: Path) -> None:
     """Planner statistics and a folded WAL, outside the engine: its connections BEGIN
     IMMEDIATE on first use, and SQLite refuses a checkpoint inside a transaction."""
-    import sqlite3
+    from eservice_desktop.config import Settings
+    from eservice_desktop.storage import db
 
-    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn = db.raw_connect(Settings(data_dir=data_dir))
+    conn.isolation_level = None
     try:
         conn.execute("ANALYZE")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

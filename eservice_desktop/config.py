@@ -77,6 +77,22 @@ class Settings:
     printer_name: str = ""
     #: Receipt layout: a6 | roll80.
     receipt_layout: str = "a6"
+    #: Where the database key is kept: file | keyring; empty = keyring on Windows (Credential
+    #: Manager, DPAPI), file elsewhere (docs/it-guide.md "Key custody").
+    db_key_store: str = ""
+    #: Directory of the key file (file store); empty = DATA_DIR/keys.
+    db_key_dir: str = ""
+    #: Second location for scheduled backups (USB disk, network share); empty = DATA_DIR/backups.
+    backup_dir: str = ""
+    #: Hours between backups while the program runs (the daily closing takes one too).
+    backup_interval_h: float = 1.0
+    #: Backups kept: every one of the last 48 hours, then the newest of each day for this many days.
+    backup_keep_days: int = 30
+    #: doctor fails when the newest good backup is older than this many hours.
+    backup_max_age_h: float = 26.0
+    #: Days after a case is finished (and acknowledged by the county) before its personal data
+    #: is pseudonymised on this PC (services/retention.py gives the legal basis of the default).
+    retention_days: int = 180
 
     @property
     def db_path(self) -> Path:

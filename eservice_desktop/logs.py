@@ -1,12 +1,21 @@
 """Logging: one logger per area (eservice.sync, eservice.card, ...), rotating files in the data
-directory, and a redaction filter so an ID number, a phone number or a PIN never reaches a log."""
+directory, and redaction so an ID number, a phone number or a PIN never reaches a log.
+
+Redaction applies to the fully formatted record: the message with its arguments, the exception
+text and traceback, and the stack (``RedactingFilter`` and ``RedactingFormatter`` both run, so a
+handler that formats on its own is covered too). Log files and their directory are the owner's
+only (0600/0700). ``install_crash_handlers`` sends uncaught exceptions and fatal signals
+(faulthandler) to the log directory."""
 
 from __future__ import annotations
 
 import json
 import logging
 import logging.handlers
+import os
 import re
+import stat
+from collections.abc import Callable
 from pathlib import Path
 
 _ID = re.compile(r"\b[A-Z][A-D1289]\d{8}\b")
@@ -21,13 +30,31 @@ def redact(text: str) -> str:
 
 
 class RedactingFilter(logging.Filter):
-    """Rewrites every record's message; names are never logged by the code in the first place."""
+    """Rewrites every record's message, exception text and stack before any handler formats
+    it; names are never logged by the code in the first place."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         record.msg = redact(message)
         record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True
+
+
+class RedactingFormatter(logging.Formatter):
+    """Redacts the final text of whatever formatter it wraps (message, traceback, all)."""
+
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(self.inner.format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -38,9 +65,34 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        if record.exc_info:
-            data["exc"] = self.formatException(record.exc_info)
+        if record.exc_info or record.exc_text:
+            data["exc"] = record.exc_text or self.formatException(record.exc_info)  # type: ignore[arg-type]
         return json.dumps(data, ensure_ascii=False)
+
+
+def redacting(handler: logging.Handler, fmt: logging.Formatter | None = None) -> logging.Handler:
+    """Makes ``handler`` redact everything it writes."""
+    handler.setFormatter(
+        RedactingFormatter(
+            fmt or logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
+    )
+    handler.addFilter(RedactingFilter())
+    return handler
+
+
+def _private(path: Path, mode: int) -> None:
+    if os.name == "posix" and path.exists() and stat.S_IMODE(path.stat().st_mode) != mode:
+        os.chmod(path, mode)
+
+
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Log files readable by their owner only, the rotated ones too."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        _private(Path(self.baseFilename), 0o600)
+        return stream
 
 
 def setup_logging(
@@ -53,8 +105,9 @@ def setup_logging(
     root = logging.getLogger("eservice")
     root.setLevel(level)
     for h in list(root.handlers):
-        root.removeHandler(h)
-        h.close()
+        if getattr(h, "_eservice_setup", False):  # ours from an earlier call; others stay
+            root.removeHandler(h)
+            h.close()
     fmt: logging.Formatter = (
         JsonFormatter()
         if json_lines
@@ -62,15 +115,53 @@ def setup_logging(
     )
     handlers: list[logging.Handler] = []
     if log_dir is not None:
-        log_dir.mkdir(parents=True, exist_ok=True)
+        log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _private(log_dir, 0o700)
         handlers.append(
-            logging.handlers.RotatingFileHandler(
+            _PrivateRotatingFileHandler(
                 log_dir / f"{name}.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
             )
         )
     if stderr:
         handlers.append(logging.StreamHandler())
     for h in handlers:
-        h.setFormatter(fmt)
-        h.addFilter(RedactingFilter())
+        redacting(h, fmt)
+        h._eservice_setup = True  # type: ignore[attr-defined]
         root.addHandler(h)
+
+
+CRASH_FILE = "crash.log"
+
+
+def install_crash_handlers(log_dir: Path) -> Path:
+    """Uncaught exceptions go to the log (redacted) and fatal signals (segfaults in Qt or a
+    driver) to ``crash.log`` via faulthandler, both in ``log_dir``; returns the crash file."""
+    import faulthandler
+    import sys
+
+    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    crash = log_dir / CRASH_FILE
+    fd = os.open(crash, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    _private(crash, 0o600)
+    stream = os.fdopen(fd, "a", encoding="utf-8")
+    faulthandler.enable(stream)
+    _CRASH_STREAMS.append(stream)  # faulthandler needs the file kept open
+    previous = sys.excepthook
+
+    def excepthook(kind, value, tb):  # type: ignore[no-untyped-def]
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, value, tb)
+            return
+        logging.getLogger("eservice.crash").critical(
+            "uncaught exception", exc_info=(kind, value, tb)
+        )
+        for hook in list(CRASH_LISTENERS):
+            hook(log_dir)
+
+    sys.excepthook = excepthook
+    return crash
+
+
+_CRASH_STREAMS: list[object] = []
+#: Called with the log directory after an uncaught exception was logged (the GUI's dialog).
+CRASH_LISTENERS: list[Callable[[Path], None]] = []

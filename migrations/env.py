@@ -1,10 +1,11 @@
-"""Alembic environment: runs on the connection handed over by storage.db.upgrade, or on the URL."""
+"""Alembic environment: runs on the connection handed over by storage.db.upgrade, or on the URL
+(an office database file is opened through storage.db with the key the OS holds for it)."""
 
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine
 
+from eservice_desktop.storage.db import make_engine
 from eservice_desktop.storage.schema import include_name, metadata
 
 config = context.config
@@ -23,7 +24,9 @@ def run() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url") or "sqlite://")
+    engine = make_engine(
+        config.get_main_option("sqlalchemy.url") or "sqlite://", key=config.attributes.get("key")
+    )
     with engine.begin() as conn:
         context.configure(
             connection=conn,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import sys
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ os.environ.pop("ESERVICE_DATA_DIR", None)
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.app import App, open_app
-from eservice_desktop.storage import db
+from eservice_desktop.storage import db, dbkey
 
 
 class MutableClock:
@@ -44,10 +46,18 @@ DEFAULT_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")
-def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def db_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One key directory for the session: the file key store, as on an installed Linux counter
+    (the template database below is encrypted with its key, so copies of it open)."""
+    return tmp_path_factory.mktemp("keys")
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory, db_key_dir: Path) -> Path:
     path = tmp_path_factory.mktemp("template") / "eservice.sqlite3"
-    engine = db.make_engine(f"sqlite:///{path}")
-    db.upgrade(engine, f"sqlite:///{path}", path)
+    settings = Settings(data_dir=path.parent, db_key_dir=str(db_key_dir))
+    engine, key = db.open_office_engine(settings)
+    db.upgrade(engine, settings.db_url, path, key)
     engine.dispose()
     return path
 
@@ -70,13 +80,19 @@ def settings(data_dir: Path) -> Settings:
 
 
 @pytest.fixture
-def make_app(template_db: Path, clock: MutableClock) -> Iterator[Callable[..., App]]:
+def make_app(
+    template_db: Path, db_key_dir: Path, clock: MutableClock
+) -> Iterator[Callable[..., App]]:
     opened: list[App] = []
 
     def make(settings: Settings) -> App:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         if not settings.db_path.exists():
             shutil.copy(template_db, settings.db_path)
+            # the copy opens with the template's key, kept where this data directory keeps it
+            keys = dbkey.key_dir(settings)
+            keys.mkdir(mode=0o700, parents=True, exist_ok=True)
+            shutil.copy(db_key_dir / dbkey.KEY_FILE, keys / dbkey.KEY_FILE)
         app = open_app(settings, clock=clock)
         opened.append(app)
         return app
@@ -158,3 +174,51 @@ def pg_url() -> str:
     if url is None:
         pytest.fail("ESERVICE_TEST_PG_URL is not set: run the suite through `make test`")
     return url
+
+
+# --- every log line of the whole run is checked for personal data ------------------------------
+
+#: Names the tests give applicants (IDs and phone numbers are found by their shape).
+TEST_NAMES = ("王小明", "林美玲", "林小明", "陳堃", "鄭雅婷", "賴冠霖", "蔡佩蓉")
+_RAW_ID = re.compile(r"(?<![A-Z0-9])[A-Z][12]\d{8}(?!\d)")
+_RAW_PHONE = re.compile(r"(?<!\d)09\d{2}-?\d{3}-?\d{3}(?!\d)")
+_LOG_LINES: list[str] = []
+
+
+class _Collector(logging.Handler):
+    def emit(self, record: logging.LogRecord) -> None:
+        _LOG_LINES.append(self.format(record))
+
+
+def personal_data_in(text: str) -> list[str]:
+    found = _RAW_ID.findall(text) + _RAW_PHONE.findall(text)
+    return found + [n for n in TEST_NAMES if n in text]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _collect_every_log_line() -> Iterator[None]:
+    """Every record under ``eservice`` in this process, formatted the way the product's
+    handlers format it (logs.redacting); log files written by subprocesses are read at the end
+    (pytest_sessionfinish)."""
+    from eservice_desktop import logs
+
+    handler = logs.redacting(_Collector(logging.DEBUG))
+    logger = logging.getLogger("eservice")
+    logger.addHandler(handler)
+    yield
+    logger.removeHandler(handler)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if getattr(session.config, "workerinput", None) is None and not session.items:
+        return
+    lines = list(_LOG_LINES)
+    base = session.config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+    for path in base.rglob("*.log*"):
+        if path.is_file() and "logs" in path.parts[-2:-1]:
+            lines += path.read_text(encoding="utf-8", errors="replace").splitlines()
+    bad = [(line, personal_data_in(line)) for line in lines if personal_data_in(line)]
+    if bad:
+        for line, found in bad[:20]:
+            print(f"\npersonal data {found} in a log line: {line[:300]}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

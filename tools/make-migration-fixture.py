@@ -6,7 +6,6 @@ that every later build is tested upgrading real old databases, not just empty on
 
 from __future__ import annotations
 
-import shutil
 import sys
 import tempfile
 from datetime import UTC, datetime
@@ -45,7 +44,16 @@ def main() -> int:
         intake(app, IntakeRequest("HR-TRANSCRIPT", "F131104093", "林美玲", fields=fields))
         request_supplement(app, first.case_number, "請補附戶口名簿影本")
         app.close()
-        shutil.copy(settings.db_path, out / f"{target_rev}.sqlite3")
+        # Kept plain, as databases of builds before encryption were: opening one converts it.
+        target = out / f"{target_rev}.sqlite3"
+        target.unlink(missing_ok=True)
+        conn = db.raw_connect(settings)
+        conn.execute("ATTACH DATABASE ? AS plain KEY ''", (str(target),))
+        conn.execute("SELECT sqlcipher_export('plain')")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA plain.user_version = {version}")
+        conn.execute("DETACH DATABASE plain")
+        conn.close()
     print(out / f"{target_rev}.sqlite3")
     return 0
 

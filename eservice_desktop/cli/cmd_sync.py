@@ -60,12 +60,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import sync
+    from eservice_desktop.logs import install_crash_handlers
+    from eservice_desktop.services import backup, sync
 
     app = open_from(args)
+    install_crash_handlers(app.settings.log_dir)
     if args.interval is not None:
         app.settings.sync_interval_s = args.interval
     loop = sync.start(app)
+    loop.round_fn = backup.with_scheduled_backups(app, loop.round_fn)  # the hourly backup
 
     def stop(_signum: int, _frame: Any) -> None:
         loop.stop()

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "cmd_calendar",
     "cmd_demo",
     "cmd_db",
+    "cmd_backup",
     "cmd_pickup",
     "cmd_sync",
     "cmd_payment",
@@ -76,6 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eservice_desktop.config import load_settings
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.logs import setup_logging
+    from eservice_desktop.storage import cipher, dbkey
 
     parser = build_parser()
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -97,6 +99,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from eservice_desktop.cli.common import fail
 
         return fail(args, e)
+    except (dbkey.KeyUnavailable, cipher.WrongKey) as e:
+        # The database key is missing or wrong: IT's to fix (docs/it-guide.md, key custody).
+        from eservice_desktop.cli.common import EXIT_REFUSED, fail
+
+        zh, _, en = str(e).partition(" / ")
+        return fail(args, DomainError("database.key", zh, en or zh), EXIT_REFUSED)
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error of ours.
         import os

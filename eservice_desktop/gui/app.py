@@ -118,6 +118,9 @@ def start(args: argparse.Namespace) -> Started:
     settings = settings_from(args)
     lang = normalise_lang(settings.lang)
     translators = install_translators(qt_app, lang)
+    from eservice_desktop.gui import crash
+
+    crash.install(settings.log_dir)
     core = open_app(settings)
     tasks = TaskRunner()
     ctx = GuiContext(core, tasks, lang)

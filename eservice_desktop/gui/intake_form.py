@@ -8,10 +8,10 @@ optional), and to the submit button when nothing is left, where Enter submits. E
 its error label right beside it, filled in zh-TW (or English) from the ``DomainError`` the
 service raised for that field; IDs and phone numbers are also checked when the field loses focus.
 
-The form state is saved as a draft (``DATA_DIR/drafts/intake.json``, written atomically,
-debounced) on every change and restored when the form opens, so closing the window or a crash
-loses nothing; a successful intake deletes it. A restored draft is announced in a banner at the
-top of the page with "捨棄草稿 (Alt+D)" and "保留 (Alt+R)".
+The form state is saved as a draft (``DATA_DIR/drafts/intake.json.sealed``: encrypted with the
+office key, written atomically, debounced) on every change and restored when the form opens, so
+closing the window or a crash loses nothing; a successful intake deletes it. A restored draft is
+announced in a banner at the top of the page with "捨棄草稿 (Alt+D)" and "保留 (Alt+R)".
 
 Required choice fields (the service's choices, the pickup office) start empty ("請選擇"); saving
 without a choice puts the error beside the field. The service's required documents (應備文件)
@@ -29,7 +29,6 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -71,6 +70,7 @@ from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.services import identity
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
+from eservice_desktop.storage.sealed import Sealer
 
 PAGE_TITLE_ZH = "收件"
 PAGE_TITLE_EN = "Intake"
@@ -89,28 +89,24 @@ SOURCE_LABELS = {
 
 
 class DraftStore:
-    """One JSON draft per form, replaced atomically (a crash mid-write keeps the old one)."""
+    """One JSON draft per form, encrypted with the office key (it holds personal data) and
+    replaced atomically (a crash mid-write keeps the old one)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sealer: Sealer) -> None:
         self.path = path
+        self.sealer = sealer
 
     def save(self, state: dict[str, Any], saved_at: datetime | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(self.path.name + ".tmp")
         data = {
             "version": DRAFT_VERSION,
             "saved_at": (saved_at or datetime.now(UTC)).isoformat(),
             "form": state,
         }
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, self.path)
+        self.sealer.write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def load(self) -> dict[str, Any] | None:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.sealer.read(self.path).decode("utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError):
@@ -122,7 +118,7 @@ class DraftStore:
     def saved_at(self) -> datetime | None:
         """When the draft on disk was written (its own record, else the file's time)."""
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(self.sealer.read(self.path).decode("utf-8"))
             return datetime.fromisoformat(str(data["saved_at"]))
         except (OSError, ValueError, KeyError, TypeError):
             pass
@@ -158,7 +154,10 @@ class IntakeForm(QWidget):
         super().__init__(parent)
         self.setObjectName("intake_form")
         self.ctx = ctx
-        self.drafts = DraftStore(ctx.app.settings.data_dir / "drafts" / "intake.json")
+        assert ctx.app.sealer is not None
+        self.drafts = DraftStore(
+            ctx.app.settings.data_dir / "drafts" / "intake.json.sealed", ctx.app.sealer
+        )
         self.service: Service | None = None
         self.services = ctx.app.catalogue.services_for(ctx.app.office_kind)
         self.error_labels: dict[str, QLabel] = {}

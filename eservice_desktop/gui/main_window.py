@@ -40,6 +40,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QDockWidget,
     QFrame,
     QLabel,
@@ -135,6 +136,10 @@ class MainWindow(QMainWindow):
     def _build_menu_bar(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("檔案(&F)"))
+        backup_action = QAction(self.tr("備份與還原(&K)…"), self)
+        backup_action.setObjectName("backup_action")
+        backup_action.triggered.connect(self.open_backups)
+        file_menu.addAction(backup_action)
         quit_action = QAction(self.tr("結束(&X)"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -319,6 +324,13 @@ class MainWindow(QMainWindow):
             self.busy_bar.setRange(0, total)
             self.busy_bar.setValue(done)
         self.busy_bar.setFormat(f"{label} %v/%m" if label else "%v/%m")
+
+    def open_backups(self) -> QDialog:
+        from eservice_desktop.gui.backup_dialog import BackupDialog
+
+        dialog = BackupDialog(self.ctx, self)
+        dialog.open()
+        return dialog
 
     def _about(self) -> None:
         QMessageBox.about(

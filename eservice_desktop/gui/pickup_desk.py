@@ -489,15 +489,16 @@ class PickupDesk(QWidget):
             self.ctx.case_changed.emit(result.case_number)
 
     def print_slip(self, printer: QPrinter | None = None) -> None:
-        """Archives the slip PDF in DATA_DIR/pickup-slips/ and prints it off the UI thread: on
-        the configured printer silently, otherwise after the print dialog."""
+        """Archives the slip PDF (encrypted) in DATA_DIR/pickup-slips/ and prints it off the UI
+        thread: on the configured printer silently, otherwise after the print dialog."""
         if self.result is None or not self.result.case_number:
             return
         app = self.ctx.app
         number = self.result.case_number
 
         def make_pdf() -> bytes:
-            return Path(_write_slip(app, number)).read_bytes()
+            assert app.sealer is not None
+            return app.sealer.read(Path(_write_slip(app, number)))
 
         print_document(
             self.ctx,
@@ -532,14 +533,14 @@ class PickupDesk(QWidget):
 
 
 def _write_slip(app: Any, case_number: str) -> str:
-    """Worker: renders the slip PDF into DATA_DIR/pickup-slips/ (the print path picks it up)."""
+    """Worker: renders the slip PDF into DATA_DIR/pickup-slips/, sealed with the office key (the
+    print path picks it up)."""
     from eservice_desktop.printing.pickup_slip import render_pickup_slip
 
     pdf = render_pickup_slip(**pickup.slip_fields(pickup.pickup_record(app, case_number)))
     folder = Path(app.settings.data_dir) / "pickup-slips"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{case_number}.pdf"
-    path.write_bytes(pdf)
+    path = folder / f"{case_number}.pdf.sealed"
+    app.sealer.write(path, pdf)
     return str(path)
 
 

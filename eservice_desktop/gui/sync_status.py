@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.services import sync
+from eservice_desktop.services import backup, sync
 from eservice_desktop.sync.client import sync_error_message
 from eservice_desktop.sync.worker import SyncLoop
 
@@ -98,6 +98,7 @@ class SyncStatusWidget(QWidget):
             return
         app = self.ctx.app
         self.loop = sync.start(app, on_result=self._from_worker, progress=self._progress)
+        self.loop.round_fn = backup.with_scheduled_backups(app, self.loop.round_fn)
         self._thread = threading.Thread(target=self.loop.run_forever, name="sync-loop", daemon=True)
         self._thread.start()
         self._render()

@@ -22,6 +22,7 @@ from eservice_desktop.domain.catalogue import Catalogue, Office
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.storage import db, repo, resources
+from eservice_desktop.storage.sealed import Sealer
 
 log = logging.getLogger("eservice.app")
 
@@ -55,6 +56,10 @@ class App:
     calendar: WorkingCalendar
     clock: Clock = system_clock
     extras: dict[str, Any] = field(default_factory=dict)
+    #: Encrypts files with personal data kept beside the database (drafts, archived slips).
+    sealer: Sealer | None = field(default=None, repr=False)
+    #: The database key (backups are encrypted with it); never shown, never logged.
+    db_key: bytes = field(default=b"", repr=False)
 
     @property
     def office(self) -> Office:
@@ -102,10 +107,9 @@ class App:
 
 
 def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = db.make_engine(settings.db_url)
+    engine, key = db.open_office_engine(settings)
     if migrate:
-        db.upgrade(engine, settings.db_url, settings.db_path)
+        db.upgrade(engine, settings.db_url, settings.db_path, key)
     catalogue = load_catalogue()
     try:
         catalogue.office(settings.office_code)
@@ -119,6 +123,8 @@ def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tru
         catalogue=catalogue,
         calendar=WorkingCalendar({}),
         clock=clock or system_clock,
+        sealer=Sealer(key),
+        db_key=key,
     )
     app.reload_calendar()
     return app

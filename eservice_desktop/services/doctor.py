@@ -18,7 +18,6 @@ import os
 import platform
 import shutil
 import socket
-import sqlite3
 import ssl
 import subprocess
 import sys
@@ -218,17 +217,31 @@ def check_database(settings: Settings) -> Check:
             ),
             **facts,
         )
+    from eservice_desktop.storage import cipher, dbkey
+
+    if cipher.is_plain(path):
+        return _check(
+            "database",
+            title,
+            "fail",
+            ("資料庫未加密", "The database is not encrypted"),
+            (
+                "執行 eservice-desktop db upgrade（就地轉為加密資料庫）",
+                "Run `eservice-desktop db upgrade` (encrypts it in place)",
+            ),
+            **facts,
+        )
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+        conn = db.raw_connect(settings, read_only=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
             try:
                 found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-            except sqlite3.OperationalError:
+            except cipher.DatabaseError:
                 found = None
         finally:
             conn.close()
-    except sqlite3.DatabaseError as e:
+    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable) as e:
         return _check(
             "database",
             title,
@@ -317,6 +330,65 @@ def _loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def check_backup(
+    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Check:
+    """The newest backup that opens and passes a quick check is younger than
+    ``backup_max_age_h``; a database with no case yet only warns when none exists."""
+    from eservice_desktop.services import backup
+    from eservice_desktop.storage import cipher, db
+
+    title = ("資料庫備份", "Database backups")
+    folder = backup.backup_dir(settings)
+    facts: dict[str, Any] = {"backup_dir": str(folder), "max_age_h": settings.backup_max_age_h}
+    fix = (
+        "執行 eservice-desktop backup now，並確認備份位置（USB 磁碟或網路磁碟）可寫入",
+        "Run `eservice-desktop backup now` and check the backup location (USB disk or share)",
+    )
+    good = backup.newest_good(settings) if settings.db_path.exists() else None
+    if good is None:
+        has_cases = False
+        if settings.db_path.exists() and not cipher.is_plain(settings.db_path):
+            try:
+                conn = db.raw_connect(settings, read_only=True)
+                try:
+                    has_cases = bool(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+                finally:
+                    conn.close()
+            except (cipher.DatabaseError, RuntimeError):
+                has_cases = True
+        return _check(
+            "backup",
+            title,
+            "fail" if has_cases else "warn",
+            (f"{folder} 沒有可用的備份", f"No usable backup in {folder}"),
+            fix,
+            **facts,
+        )
+    age_h = (now() - good.taken_at).total_seconds() / 3600
+    facts.update(newest=str(good.path), age_h=round(age_h, 2))
+    if age_h > settings.backup_max_age_h:
+        return _check(
+            "backup",
+            title,
+            "fail",
+            (
+                f"最近一次可用備份已是 {age_h:.0f} 小時前（上限 {settings.backup_max_age_h:.0f}）",
+                f"The newest good backup is {age_h:.0f} h old "
+                f"(limit {settings.backup_max_age_h:.0f} h)",
+            ),
+            fix,
+            **facts,
+        )
+    return _check(
+        "backup",
+        title,
+        "ok",
+        (f"最近備份 {age_h:.1f} 小時前：{good.path.name}", f"{age_h:.1f} h old: {good.path.name}"),
+        **facts,
+    )
 
 
 def check_office(settings: Settings) -> Check:
@@ -584,8 +656,10 @@ def check_enrolment(settings: Settings) -> Check:
     )
     info: dict[str, Any] | None = None
     if settings.db_path.exists():
+        from eservice_desktop.storage import cipher, db
+
         try:
-            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=10)
+            conn = db.raw_connect(settings, read_only=True)
             try:
                 row = conn.execute(
                     "SELECT value FROM sync_state WHERE name = 'enrolled'"
@@ -593,7 +667,7 @@ def check_enrolment(settings: Settings) -> Check:
             finally:
                 conn.close()
             info = json.loads(row[0]) if row else None
-        except (sqlite3.DatabaseError, ValueError):
+        except (cipher.DatabaseError, RuntimeError, ValueError):
             info = None
     try:
         import keyring
@@ -1077,6 +1151,7 @@ def run_checks(
         check_version(),
         check_data_dir(settings),
         check_database(settings),
+        check_backup(settings),
         check_office(settings),
         check_calendar(settings, now()),
     ]

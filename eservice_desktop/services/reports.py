@@ -180,6 +180,12 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
             "report.format", "輸出檔須為 .pdf 或 .csv", "The output must be .pdf or .csv", "out"
         )
     _atomic_write(out, data)
+    if day == app.now().astimezone(TAIPEI).date():
+        # The daily closing also closes the day's data: one backup of it, whatever the hour.
+        from eservice_desktop.services import backup, retention
+
+        retention.pseudonymise(app)  # finished cases past the retention period, then
+        backup.take(app, "closing")
     return report
 
 

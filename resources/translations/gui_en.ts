@@ -226,6 +226,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>備份與還原(&amp;K)…</source>
+        <translation>Bac&amp;kup and restore…</translation>
+    </message>
+    <message>
         <source>檔案(&amp;F)</source>
         <translation>&amp;File</translation>
     </message>
@@ -492,6 +496,67 @@ Version {version}</translation>
     <message>
         <source>民國年/月/日，例如 115/03/10；↑↓ 加減一天</source>
         <translation>ROC year/month/day, e.g. 115/03/10 (year 115 = 2026); Up/Down: one day</translation>
+    </message>
+</context>
+<context>
+    <name>BackupDialog</name>
+    <message>
+        <source>備份與還原</source>
+        <translation>Backup and restore</translation>
+    </message>
+    <message>
+        <source>備份時間（UTC）</source>
+        <translation>Taken at (UTC)</translation>
+    </message>
+    <message>
+        <source>種類</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <source>距今（小時）</source>
+        <translation>Age (hours)</translation>
+    </message>
+    <message>
+        <source>立即備份(&amp;B)</source>
+        <translation>&amp;Back up now</translation>
+    </message>
+    <message>
+        <source>驗證所選備份(&amp;V)</source>
+        <translation>&amp;Verify the selected backup</translation>
+    </message>
+    <message>
+        <source>備份位置：{0}
+還原：請關閉本視窗與同步服務後，由資訊人員執行 eservice-desktop backup restore 備份檔（會自動自縣府取回已同步的資料）。</source>
+        <translation>Backup location: {0}
+Restore: close this window and the sync service, then IT runs eservice-desktop backup restore FILE (it pulls back from the county what was already synchronised).</translation>
+    </message>
+    <message>
+        <source>備份中…</source>
+        <translation>Backing up…</translation>
+    </message>
+    <message>
+        <source>已備份：{0}</source>
+        <translation>Backed up: {0}</translation>
+    </message>
+    <message>
+        <source>請先選擇一個備份</source>
+        <translation>Select a backup first</translation>
+    </message>
+    <message>
+        <source>驗證中…</source>
+        <translation>Verifying…</translation>
+    </message>
+    <message>
+        <source>驗證通過：{0} 件案件，備份於 {1} 小時前</source>
+        <translation>Verified: {0} cases, taken {1} hours ago</translation>
+    </message>
+    <message>
+        <source>驗證失敗：{0}</source>
+        <translation>Verification failed: {0}</translation>
+    </message>
+    <message>
+        <source>失敗：{0}</source>
+        <translation>Failed: {0}</translation>
     </message>
 </context>
 </TS>

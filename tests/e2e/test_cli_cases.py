@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
+
+from db_support import connect_db
 
 from eservice_desktop import __version__
 
@@ -20,7 +21,7 @@ HR = [
 
 
 def case_count(data_dir: Path) -> int:
-    with sqlite3.connect(data_dir / "eservice.sqlite3") as conn:
+    with connect_db(data_dir) as conn:
         return int(conn.execute("select count(*) from cases").fetchone()[0])
 
 

@@ -39,3 +39,16 @@ def test_gui_demo_start_seeds_in_the_background(tmp_path: Path):
             assert repo.count_cases(s) == 300
     finally:
         app.close()
+
+
+def test_crash_dialog_says_nothing_committed_was_lost_and_where_the_log_is(
+    qtbot, tmp_path: Path
+) -> None:
+    from eservice_desktop.gui.crash import show_crash_dialog
+
+    box = show_crash_dialog(tmp_path / "logs")
+    qtbot.waitUntil(box.isVisible)
+    text = box.text()
+    assert "沒有遺失" in text and str(tmp_path / "logs") in text
+    assert text.index("沒有遺失") < text.index("nothing was lost")  # Chinese first
+    box.accept()

@@ -139,16 +139,21 @@ def _fill(form: IntakeForm) -> None:
 
 
 def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
-    path = ctx.app.settings.data_dir / "drafts" / "intake.json"
+    path = ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
+    sealer = ctx.app.sealer
+    assert sealer is not None
     form = IntakeForm(ctx)
     qtbot.addWidget(form)
     _fill(form)
     # Crash case: the debounced save has already reached the disk before any close.
     qtbot.waitUntil(path.exists, timeout=3000)
-    qtbot.waitUntil(lambda: json.loads(path.read_text("utf-8"))["form"]["copies"] == 2)
-    assert not path.with_name("intake.json.tmp").exists()
-    crashed = json.loads(path.read_text("utf-8"))["form"]
+    qtbot.waitUntil(lambda: json.loads(sealer.read(path))["form"]["copies"] == 2)
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
+    crashed = json.loads(sealer.read(path))["form"]
     assert crashed["applicant_name"] == "林美玲"
+    # the draft holds personal data: on disk it is ciphertext
+    raw = path.read_bytes()
+    assert "林美玲".encode() not in raw and b"A123456789" not in raw
 
     form.phone.setText("0987654321")
     form.on_closing()  # closing the window flushes the pending change at once

@@ -87,11 +87,16 @@ def test_burst_in_a_text_field_brings_up_the_case_and_leaves_the_field_alone(
     # The pickup slip: archived as a PDF and printed through Qt, off the UI thread.
     printed = ctx.app.settings.data_dir / "printer-out.pdf"
     desk.print_slip(printer=make_printer(output_pdf=printed))
-    archived = ctx.app.settings.data_dir / "pickup-slips" / f"{number}.pdf"
+    archived = ctx.app.settings.data_dir / "pickup-slips" / f"{number}.pdf.sealed"
     qtbot.waitUntil(lambda: printed.exists() and printed.stat().st_size > 1000, timeout=15000)
+    assert not archived.read_bytes().startswith(b"%PDF")  # archived encrypted
+    assert ctx.app.sealer is not None
     text = subprocess.run(
-        ["pdftotext", str(archived), "-"], capture_output=True, text=True, check=True
-    ).stdout
+        ["pdftotext", "-", "-"],
+        input=ctx.app.sealer.read(archived),
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
     assert number in text and "A12345****" in text
 
     # The same code again: refused, said plainly.

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
 from pathlib import Path
+
+from db_support import connect_db
 
 WRITER = textwrap.dedent(
     """
@@ -51,7 +52,7 @@ def test_kill_9_during_intake_loses_no_committed_case(tmp_path: Path) -> None:
         committed.extend(x.strip() for x in proc.stdout.read().splitlines() if x.strip())
         proc.stdout.close()
     assert len(committed) >= 20
-    with sqlite3.connect(tmp_path / "eservice.sqlite3") as conn:
+    with connect_db(tmp_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {r[0] for r in conn.execute("select case_number from cases")}
         events = conn.execute("select count(*) from events").fetchone()[0]

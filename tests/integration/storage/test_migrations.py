@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
+from db_support import connect_db
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services import cases
@@ -87,14 +87,17 @@ def test_kept_old_databases_upgrade_with_backup(tmp_path: Path, fixture: Path) -
     backups = list((tmp_path / "backups").glob("*.sqlite3"))
     if fixture.stem != db.head_revision():
         assert len(backups) == 1
-        with sqlite3.connect(backups[0]) as conn:
+        from eservice_desktop.storage import cipher, dbkey
+
+        key = dbkey.database_key(settings, create=False)
+        with cipher.connect(backups[0], key) as conn:
             assert conn.execute("select count(*) from cases").fetchone()[0] == 2
 
 
 def test_database_from_a_newer_build_is_refused(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     open_app(settings, clock=lambda: NOW).close()
-    with sqlite3.connect(settings.db_path) as conn:
+    with connect_db(settings) as conn:
         conn.execute("update alembic_version set version_num = '9999'")
     with pytest.raises(db.DatabaseTooNew) as info:
         open_app(settings, clock=lambda: NOW)
@@ -145,13 +148,13 @@ def test_search_index_migration_downgrades_and_upgrades_again(tmp_path: Path) ->
     settings = Settings(data_dir=tmp_path)
     shutil.copy(FIXTURES[-1], settings.db_path)
     open_app(settings, clock=lambda: NOW).close()
-    engine = db.make_engine(settings.db_url)
+    engine, _key = db.open_office_engine(settings)
     with engine.begin() as conn:
         cfg = db.alembic_config(settings.db_url)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0007")  # through 0009 and 0008
     engine.dispose()
-    with sqlite3.connect(settings.db_path) as conn:
+    with connect_db(settings) as conn:
         names = {r[0] for r in conn.execute("select name from sqlite_master")}
         columns = {r[1] for r in conn.execute("pragma table_info(cases)")}
     assert "case_search" not in names and "search_key" not in columns

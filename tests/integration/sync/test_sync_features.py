@@ -39,7 +39,7 @@ from eservice_desktop.sync.protocol import WireEvent
 
 
 def test_device_clock_off_by_an_hour(
-    sqlite_county: CountyServer, tmp_path: Path, template_db: Path
+    sqlite_county: CountyServer, tmp_path: Path, template_db: Path, db_key_dir: Path
 ) -> None:
     def skewed() -> datetime:
         return datetime.now(UTC) + timedelta(hours=1)
@@ -55,7 +55,11 @@ def test_device_clock_off_by_an_hour(
         apps.append(
             open_app(
                 Settings(
-                    data_dir=d, office_code=code, device_id="01", county_url=sqlite_county.url
+                    data_dir=d,
+                    office_code=code,
+                    device_id="01",
+                    county_url=sqlite_county.url,
+                    db_key_dir=str(db_key_dir),
                 ),
                 clock=clock,
             )

@@ -7,12 +7,12 @@ import json
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from db_support import connect_db
 from sync_helpers import (
     PY,
     ROOT,
@@ -153,6 +153,8 @@ def test_database_copied_while_syncing_then_restored(
             for suffix in ("", "-wal"):
                 if Path(str(src) + suffix).exists():
                     shutil.copy(str(src) + suffix, str(target / src.name) + suffix)
+            # the database is encrypted: its key goes along (IT imports the escrowed key)
+            shutil.copytree(app.settings.data_dir / "keys", target / "keys")
             copies.append(target)
         deadline = time.monotonic() + 60
         while pending(app) and time.monotonic() < deadline:
@@ -165,7 +167,7 @@ def test_database_copied_while_syncing_then_restored(
     # every copy is a consistent database; restored, it syncs without doubling anything and
     # recovers from the county what it had missed
     for target in copies:
-        with sqlite3.connect(target / app.settings.db_path.name) as c:
+        with connect_db(target) as c:
             assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         restored = open_app(
             Settings(

@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
+from db_support import connect_db
 from keyring.backends import fail
 
 from eservice_desktop import __version__
@@ -68,21 +69,20 @@ def test_database_ok_at_head(app: App) -> None:
     assert c.data["integrity"] == ["ok"]
 
 
-def _set_revision(path: Path, revision: str) -> None:
-    conn = sqlite3.connect(path)
+def _set_revision(settings: Settings, revision: str) -> None:
+    conn = connect_db(settings)
     with conn:
         conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
     conn.close()
 
 
 def test_database_behind_head_warns_and_newer_fails(app: App) -> None:
-    path = app.settings.db_path
     app.close()
-    _set_revision(path, "0001")
+    _set_revision(app.settings, "0001")
     behind = doctor.check_database(app.settings)
     assert behind.status == "warn"
     assert behind.data["current"] == "0001"
-    _set_revision(path, "9999")
+    _set_revision(app.settings, "9999")
     newer = doctor.check_database(app.settings)
     assert newer.status == "fail"
     assert "newer" in newer.detail_en
@@ -295,7 +295,7 @@ def test_report_without_network(app: App) -> None:
     report = doctor.run_checks(app.settings, network=False)
     keys = [c.key for c in report.checks]
     assert "county" not in keys
-    assert keys[:4] == ["version", "data_dir", "database", "office"]
+    assert keys[:5] == ["version", "data_dir", "database", "backup", "office"]
     assert {"enrolment", "keyring", "card_readers", "printers", "scanners", "fonts"} <= set(keys)
     assert report.status in ("ok", "warn")
     assert all(c.fix_en and c.fix_zh for c in report.checks if c.status != "ok")
@@ -350,3 +350,27 @@ def test_receipt_fonts_found_on_this_machine_and_verdicts() -> None:
     assert "TWKai" in check.data["fonts"]
     assert doctor.receipt_fonts_verdict(["UMingTW"]) == "warn"
     assert doctor.receipt_fonts_verdict([]) == "fail"
+
+
+def test_backup_check_fails_when_the_newest_good_backup_is_too_old(app: App, clock: Any) -> None:
+    from datetime import timedelta
+
+    from eservice_desktop.services import backup
+    from eservice_desktop.services.intake import IntakeRequest, intake
+
+    fields = {
+        "registered_address": "桃園市桃園區中正路1號",
+        "transcript_kind": "現戶",
+        "record_detail": "省略記事",
+    }
+    intake(app, IntakeRequest("HR-TRANSCRIPT", "A123456789", "王小明", fields=fields))
+    none = doctor.check_backup(app.settings, now=lambda: clock.now)
+    assert none.status == "fail" and "backup now" in none.fix_en
+    taken = backup.take(app, "manual")
+    fresh = doctor.check_backup(app.settings, now=lambda: clock.now + timedelta(hours=2))
+    assert fresh.status == "ok" and fresh.data["newest"] == str(taken.path)
+    old = doctor.check_backup(app.settings, now=lambda: clock.now + timedelta(hours=27))
+    assert old.status == "fail" and "27" in old.detail_en
+    # a damaged newest backup does not count as good
+    taken.path.write_bytes(b"\0" * 8192)
+    assert doctor.check_backup(app.settings, now=lambda: clock.now).status == "fail"

@@ -1,0 +1,154 @@
+"""``backup now | list | verify | restore`` for IT and the office admin (docs/it-guide.md).
+
+``restore`` is guided: it verifies the copy, keeps the current database aside, switches files,
+then runs ``sync recover`` (unless ``--no-recover``) and says what, if anything, was lost.
+Stop the sync service and close the counter window before restoring.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
+from eservice_desktop.domain.errors import DomainError
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("backup", help="資料庫備份與還原", parents=[common])
+    cs = p.add_subparsers(dest="backup_command", required=True)
+    now = cs.add_parser("now", help="立即備份（加密、一致）", parents=[common])
+    add_json(now)
+    now.set_defaults(func=cmd_now)
+    ls = cs.add_parser("list", help="列出備份與時間", parents=[common])
+    add_json(ls)
+    ls.set_defaults(func=cmd_list)
+    v = cs.add_parser("verify", help="驗證備份（完整性、事件與投影一致、時間）", parents=[common])
+    v.add_argument("file", nargs="?", type=Path, help="backup file (default: the newest)")
+    add_json(v)
+    v.set_defaults(func=cmd_verify)
+    r = cs.add_parser("restore", help="自備份還原，並自縣府取回已同步的事件", parents=[common])
+    r.add_argument("file", type=Path)
+    r.add_argument("--no-recover", action="store_true", help="skip `sync recover` afterwards")
+    add_json(r)
+    r.set_defaults(func=cmd_restore)
+
+
+def cmd_now(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import backup
+
+    app = open_from(args)
+    try:
+        info = backup.take(app, "manual")
+        data = info.to_json(app.now())
+    finally:
+        app.close()
+    emit(args, {"ok": True, **data}, f"backup: {info.path}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from eservice_desktop.services import backup
+
+    settings = settings_from(args)
+    now = datetime.now(UTC)
+    items = [b.to_json(now) for b in backup.list_backups(settings)]
+    emit(
+        args,
+        {"backup_dir": str(backup.backup_dir(settings)), "backups": items},
+        lambda: (
+            "\n".join(f"{b['taken_at']}  {b['label']:<14} {b['file']}" for b in items)
+            or "(no backups)"
+        ),
+    )
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import backup
+
+    app = open_from(args)
+    try:
+        path = args.file
+        if path is None:
+            found = backup.list_backups(app.settings)
+            if not found:
+                raise DomainError("backup.none", "尚無任何備份", "There is no backup yet", "backup")
+            path = found[0].path
+        result = backup.verify(app, path)
+    finally:
+        app.close()
+    emit(
+        args,
+        result,
+        f"{'OK' if result['ok'] else 'FAILED'} {result['file']} "
+        f"({result['cases']} cases, {result['age_h']} h old) {'; '.join(result['problems'])}",
+    )
+    return 0 if result["ok"] else 1
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import backup, sync
+
+    settings = settings_from(args)
+    if not args.file.is_file():
+        raise DomainError(
+            "backup.missing", f"找不到備份檔 {args.file}", f"No backup file at {args.file}", "file"
+        )
+    result = backup.restore(settings, args.file)
+    app = open_from(args)  # opening upgrades an older backup's schema (after its own backup)
+    try:
+        verified = backup.verify(app, args.file)
+        result["verified"] = verified["ok"]
+        if args.no_recover:
+            result["recovery"] = None
+        else:
+            previous = result["previous_kept_as"]
+            try:
+                client = sync.make_client(app)
+                try:
+                    result["recovery"] = backup.after_restore(
+                        app, client, Path(previous) if previous else None
+                    )
+                finally:
+                    client.close()
+            except Exception as e:  # county unreachable or not enrolled: restore stands
+                result["recovery"] = {"ok": False, "error": type(e).__name__, "detail": str(e)}
+    finally:
+        app.close()
+    recovery = result["recovery"]
+    ok = recovery is None or "error" not in recovery
+    emit(args, {"ok": ok, **result}, lambda: _story(result))
+    return 0 if ok else EXIT_REFUSED
+
+
+def _story(result: dict[str, object]) -> str:
+    lines = [f"已還原 / restored: {result['restored_from']} ({result['taken_at']})"]
+    rec = result.get("recovery")
+    if rec is None:
+        lines.append("未自縣府取回事件：請執行 sync recover / run `sync recover` next")
+    elif isinstance(rec, dict) and "error" in rec:
+        lines.append(
+            f"無法連線縣府（{rec['error']}）：連線後請執行 sync recover"
+            f" / county unreachable ({rec['error']}): run `sync recover` once it is"
+        )
+    elif isinstance(rec, dict):
+        lines.append(
+            f"自縣府取回本機事件 {rec['restored']} 筆 / own events restored: "
+            f"{rec['restored']}, others added: {rec['added']}"
+        )
+        lost = rec.get("lost") or []
+        if lost:
+            lines.append(f"遺失 {len(lost)} 筆未同步事件 / {len(lost)} unsynced events lost:")
+            lines += [f"  {x['case_number']} {x['type']} {x['at']}" for x in lost]
+        elif rec.get("lost_known"):
+            lines.append("沒有遺失任何事件 / nothing was lost")
+        else:
+            lines.append(
+                f"原資料庫無法讀取：{rec['last_own_event_at']} 之後未同步的工作無法確認"
+                f" / the previous database is gone: unsynced work after "
+                f"{rec['last_own_event_at']} cannot be checked"
+            )
+    return "\n".join(lines)

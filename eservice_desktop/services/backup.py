@@ -1,0 +1,345 @@
+"""Backups of the office database: consistent, encrypted, scheduled, verified, restorable.
+
+- A backup is SQLite's online backup API run on the live encrypted database into a new file
+  encrypted with the same key (``storage/cipher.backup_to``): consistent while clerks work, and
+  a copied backup disk holds nothing readable. Files are named
+  ``eservice-<office>-<device>-<label>-<UTC stamp>.sqlite3`` in ``backup_dir`` (a USB disk or a
+  network share; default ``DATA_DIR/backups``), mode 0600.
+- Taken every ``backup_interval_h`` hours during office hours (by the sync loop of the service
+  or of the window, whichever runs) and at the daily closing; kept: everything of the last 48
+  hours, then the newest of each day for ``backup_keep_days`` days.
+- ``verify`` opens a copy of the backup (the backup itself is never written), checks SQLite's
+  integrity and that every case's projection equals the one rebuilt from its events.
+- ``restore`` verifies first, keeps the current database aside, switches files atomically; the
+  caller then runs ``sync recover`` (``after_restore``) which pulls this device's acknowledged
+  events back from the county and says what could not come back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.case import project
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import cipher, db, dbkey, repo
+from eservice_desktop.storage.models import CaseRow, EventRow
+
+log = logging.getLogger("eservice.backup")
+
+NAME = re.compile(
+    r"^eservice-(?P<office>[A-Z0-9]+)-(?P<device>\d+)-(?P<label>[a-z-]+)-(?P<stamp>\d{8}T\d{6}Z)"
+    r"\.sqlite3$"
+)
+LABELS = ("hourly", "closing", "manual", "before-restore")
+KEEP_ALL_HOURS = 48
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    label: str
+    taken_at: datetime
+    size: int
+
+    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": str(self.path),
+            "label": self.label,
+            "taken_at": self.taken_at.isoformat(),
+            "size": self.size,
+        }
+        if now is not None:
+            out["age_h"] = round((now - self.taken_at).total_seconds() / 3600, 2)
+        return out
+
+
+def backup_dir(settings: Settings) -> Path:
+    return Path(settings.backup_dir) if settings.backup_dir else settings.data_dir / "backups"
+
+
+def _parse(path: Path) -> BackupInfo | None:
+    m = NAME.match(path.name)
+    if m is None:
+        return None
+    taken = datetime.strptime(m["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return BackupInfo(path, m["label"], taken, path.stat().st_size)
+
+
+def list_backups(settings: Settings) -> list[BackupInfo]:
+    """This device's backups in the backup location, newest first."""
+    folder = backup_dir(settings)
+    if not folder.is_dir():
+        return []
+    prefix = f"eservice-{settings.office_code}-{settings.device_id}-"
+    found = [_parse(p) for p in folder.glob(f"{prefix}*.sqlite3")]
+    return sorted((b for b in found if b is not None), key=lambda b: b.taken_at, reverse=True)
+
+
+def take(app: App, label: str = "manual") -> BackupInfo:
+    """One consistent, encrypted backup now; old ones pruned afterwards."""
+    if label not in LABELS:
+        raise ValueError(f"unknown backup label {label!r}")
+    folder = backup_dir(app.settings)
+    cipher.private_dir(folder)
+    now = app.now()
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    s = app.settings
+    target = folder / f"eservice-{s.office_code}-{s.device_id}-{label}-{stamp}.sqlite3"
+    with cipher.file_lock(folder / ".backup"):
+        cipher.backup_to(s.db_path, target, app.db_key)
+    info = _parse(target)
+    assert info is not None
+    log.info("backup taken: %s (%d bytes)", target.name, info.size)
+    prune(app.settings, now)
+    return info
+
+
+def prune(settings: Settings, now: datetime) -> list[Path]:
+    """Retention: every backup of the last 48 hours, then the newest of each (Taipei) day for
+    ``backup_keep_days`` days; the newest backup is never removed."""
+    backups = list_backups(settings)
+    keep: set[Path] = {b.path for b in backups[:1]}
+    days_kept: set[Any] = set()
+    for b in backups:  # newest first
+        age = now - b.taken_at
+        if age <= timedelta(hours=KEEP_ALL_HOURS):
+            keep.add(b.path)
+            continue
+        day = b.taken_at.astimezone(TAIPEI).date()
+        if age <= timedelta(days=settings.backup_keep_days) and day not in days_kept:
+            days_kept.add(day)
+            keep.add(b.path)
+    removed = [b.path for b in backups if b.path not in keep]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    if removed:
+        log.info("backups pruned: %d removed", len(removed))
+    return removed
+
+
+def due(app: App) -> bool:
+    """An hourly backup is due: office hours on this (Taipei) day and the interval passed."""
+    now = app.now()
+    local = now.astimezone(TAIPEI)
+    hours = app.hours
+    if not (hours.opens <= local.time() <= hours.closes):
+        return False
+    newest = list_backups(app.settings)
+    if not newest:
+        return True
+    return now - newest[0].taken_at >= timedelta(hours=app.settings.backup_interval_h)
+
+
+def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], T]:
+    """Wraps a sync round so that the loop that runs it (service or window) also takes the
+    hourly backup; a failed backup is logged and never stops the sync."""
+
+    def round_and_backup() -> T:
+        try:
+            if due(app):
+                take(app, "hourly")
+        except Exception as e:
+            log.warning("scheduled backup failed: %s", type(e).__name__)
+        return round_fn()
+
+    return round_and_backup
+
+
+# --- verify -----------------------------------------------------------------------------------
+
+
+def _fail(code: str, zh: str, en: str) -> DomainError:
+    return DomainError(f"backup.{code}", zh, en, "backup")
+
+
+def verify(app: App, path: Path) -> dict[str, Any]:
+    """Opens a temporary copy of the backup with the office key: SQLite integrity, schema
+    revision, and every case's stored projection equal to the one rebuilt from its events."""
+    info = _parse(path)
+    if not path.is_file():
+        raise _fail("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="eservice-verify-") as tmp:
+        copy = Path(tmp) / "copy.sqlite3"
+        shutil.copy(path, copy)
+        try:
+            conn = cipher.connect(copy, app.db_key)
+        except cipher.WrongKey as e:
+            raise _fail("key", str(e).split(" / ")[0], str(e).split(" / ")[-1]) from e
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+        if integrity != ["ok"]:
+            problems.append("integrity: " + "; ".join(integrity[:5]))
+        engine = db.make_engine(f"sqlite:///{copy}", key=app.db_key)
+        cases = events = mismatched = 0
+        try:
+            with Session(engine) as c:
+                rows = {r.case_id: r for r in c.scalars(select(CaseRow)).all()}
+                by_case: dict[str, list[Any]] = {}
+                for erow in c.scalars(select(EventRow).order_by(EventRow.seq)).all():
+                    by_case.setdefault(erow.case_id, []).append(erow)
+                    events += 1
+                for case_id, evs in by_case.items():
+                    cases += 1
+                    state = project([repo.row_to_event(e) for e in evs])
+                    row = rows.get(case_id)
+                    if row is None or (
+                        row.status,
+                        row.fees_due,
+                        row.paid,
+                        row.case_number,
+                        row.applicant_name,
+                        row.state.get("event_count"),
+                    ) != (
+                        state.status,
+                        state.fees_due,
+                        state.paid,
+                        state.case_number,
+                        state.applicant_name,
+                        state.event_count,
+                    ):
+                        mismatched += 1
+                extra = set(rows) - set(by_case)
+        finally:
+            engine.dispose()
+        if mismatched or extra:
+            problems.append(
+                f"projections: {mismatched} differ from their events, {len(extra)} without events"
+            )
+    now = app.now()
+    return {
+        "file": str(path),
+        "ok": not problems,
+        "problems": problems,
+        "integrity": integrity,
+        "revision": revision[0] if revision else None,
+        "cases": cases,
+        "events": events,
+        "taken_at": info.taken_at.isoformat() if info else None,
+        "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
+    }
+
+
+# --- restore ----------------------------------------------------------------------------------
+
+
+def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict[str, Any]:
+    """Puts a backup in the database's place (the program must not be running). The current
+    database, if any, is kept as a ``before-restore`` backup; the switch is atomic."""
+    key = dbkey.database_key(settings, create=False)
+    check = cipher.connect(path, key)
+    try:
+        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        check.close()
+    if not ok:
+        raise _fail("damaged", f"備份檔 {path.name} 已損毀", f"The backup {path.name} is damaged")
+    now = now or datetime.now(UTC)
+    target = settings.db_path
+    kept: Path | None = None
+    if target.exists() and target.stat().st_size > 0:
+        stamp = now.strftime("%Y%m%dT%H%M%SZ")
+        folder = backup_dir(settings)
+        cipher.private_dir(folder)
+        kept = folder / (
+            f"eservice-{settings.office_code}-{settings.device_id}-before-restore-{stamp}.sqlite3"
+        )
+        try:
+            cipher.backup_to(target, kept, key)
+        except (cipher.DatabaseError, cipher.WrongKey):
+            kept = None  # the current database is unreadable: nothing to keep
+    tmp = target.with_name(target.name + ".restoring")
+    shutil.copy(path, tmp)
+    os.chmod(tmp, 0o600)
+    cipher.fsync_path(tmp)
+    for suffix in ("-wal", "-shm", "-journal"):
+        target.with_name(target.name + suffix).unlink(missing_ok=True)
+    os.replace(tmp, target)
+    cipher.fsync_dir(target.parent)
+    log.info("database restored from %s", path.name)
+    info = _parse(path)
+    return {
+        "restored_from": str(path),
+        "taken_at": info.taken_at.isoformat() if info else None,
+        "previous_kept_as": str(kept) if kept else None,
+    }
+
+
+def after_restore(app: App, client: Any, previous: Path | None) -> dict[str, Any]:
+    """``sync recover`` after a restore, and the account of what could not come back: this
+    device's events that the previous database had (when it still opened) but neither the
+    backup nor the county has; without it, the time after which unsynced work is unknown."""
+    from eservice_desktop.services import sync
+
+    counts = sync.recover_from_county(app, client)
+    me = (app.settings.office_code, app.settings.device_id)
+    with app.reading() as s:
+        present = set(s.scalars(select(EventRow.event_id)))
+        last_own = s.scalar(
+            select(EventRow.at)
+            .where(EventRow.office == me[0], EventRow.device == me[1])
+            .order_by(EventRow.at.desc())
+            .limit(1)
+        )
+    lost: list[dict[str, str]] = []
+    if previous is not None and previous.exists():
+        engine = db.make_engine(f"sqlite:///{previous}", key=app.db_key)
+        try:
+            with Session(engine) as c:
+                for e in c.scalars(select(EventRow)).all():
+                    if e.event_id not in present:
+                        state_row = c.execute(
+                            select(CaseRow.case_number).where(CaseRow.case_id == e.case_id)
+                        ).scalar()
+                        lost.append(
+                            {"case_number": state_row or "", "type": e.type, "at": str(e.at)}
+                        )
+        finally:
+            engine.dispose()
+    return {
+        **counts,
+        "lost": lost,
+        "lost_known": previous is not None,
+        "last_own_event_at": repo._aware(last_own).isoformat() if last_own else None,
+    }
+
+
+def newest_good(settings: Settings) -> BackupInfo | None:
+    """The newest backup that opens with the key and passes a quick check (doctor)."""
+    key = dbkey.read_key(settings)
+    if key is None:
+        return None
+    for b in list_backups(settings):
+        try:
+            conn = cipher.connect(b.path, key, read_only=True)
+        except (cipher.WrongKey, cipher.DatabaseError):
+            continue
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+                return b
+        except cipher.DatabaseError:
+            continue
+        finally:
+            conn.close()
+    return None

@@ -1,0 +1,106 @@
+"""Retention: personal data of finished cases is pseudonymised on the counter PC.
+
+A case qualifies when it is finished (closed, picked up, rejected or cancelled), last changed
+longer ago than
+``retention_days`` (default 180), and every event of it is acknowledged by the county (the county
+keeps the full record; its own retention schedule governs it). Then, in one transaction per
+batch, every event of the case has its personal fields rewritten: the ID number masked as on
+receipts (last four characters hidden), the name masked as on queue screens, phone, e-mail,
+addresses and the service's own form fields emptied, proxies and card holders likewise; the
+``cases`` projection is rebuilt from the rewritten events, so receipts reprint with the masked
+data they already showed and ``backup verify`` still finds projections equal to their events.
+
+This is the one deliberate exception to "events are append-only": the Personal Data Protection
+Act (個人資料保護法) Art. 11 para. 3 requires personal data to be deleted or its processing
+stopped once the specific purpose is fulfilled, and on the counter the purpose (intake, payment,
+pickup, answering the citizen) ends with the case. The default of 180 days keeps the data through
+the periods in which a finished case is still commonly worked on at the counter: the 30-day
+administrative appeal window (訴願法 Art. 14) and the three months to ask for reopening
+(行政程序法 Art. 128), with margin. An office sets ``retention_days`` to its own records policy.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+
+from eservice_desktop.domain.case import CANCELLED, CLOSED, PICKED_UP, REJECTED, project
+from eservice_desktop.domain.ids import mask_id, mask_name
+from eservice_desktop.services.app import App
+from eservice_desktop.services.ingest import compute_due
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow, EventRow
+
+log = logging.getLogger("eservice.retention")
+
+FINISHED = (CLOSED, REJECTED, CANCELLED, PICKED_UP)
+#: Payload keys whose string values identify a person (at any depth).
+ID_KEYS = {"id", "applicant_id", "national_id", "id_number", "proxy_id", "holder_id"}
+NAME_KEYS = {"name", "applicant_name", "proxy_name", "holder", "payer", "payer_name", "subject"}
+EMPTY_KEYS = {"phone", "email", "address", "mail_address", "registered_address"}
+_ID_SHAPE = re.compile(r"\b[A-Z][A-D1289]\d{8}\b")
+BATCH = 200
+
+
+def _scrub(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        if key == "fields":  # the service's own form: addresses, record details
+            return {k: "" for k in value}
+        return {k: _scrub(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, key) for v in value]
+    if not isinstance(value, str) or not value:
+        return value
+    if key in ID_KEYS:
+        return mask_id(value)
+    if key in NAME_KEYS:
+        return mask_name(value)
+    if key in EMPTY_KEYS:
+        return ""
+    return _ID_SHAPE.sub(lambda m: mask_id(m.group(0)), value)
+
+
+def due_cases(app: App, now: datetime | None = None) -> list[str]:
+    """Case ids whose personal data is due for pseudonymisation."""
+    cutoff = (now or app.now()) - timedelta(days=app.settings.retention_days)
+    with app.reading() as s:
+        finished = s.execute(
+            select(CaseRow.case_id, CaseRow.applicant_id)
+            .where(CaseRow.status.in_(FINISHED))
+            .where(CaseRow.updated_at < cutoff)
+        ).all()
+        out = []
+        for case_id, applicant_id in finished:
+            if "*" in applicant_id:
+                continue  # done already
+            rows = s.scalars(select(EventRow).where(EventRow.case_id == case_id)).all()
+            if not rows or any(r.origin == "local" and r.acked_at is None for r in rows):
+                continue  # the county does not have all of it yet
+            out.append(case_id)
+    return out
+
+
+def pseudonymise(app: App, now: datetime | None = None, dry_run: bool = False) -> dict[str, Any]:
+    """Pseudonymises every case due; returns how many (``dry_run``: only counts them)."""
+    ids = due_cases(app, now)
+    if dry_run:
+        return {"due": len(ids), "pseudonymised": 0, "retention_days": app.settings.retention_days}
+    done = 0
+    for start in range(0, len(ids), BATCH):
+        with app.transaction() as s:
+            for case_id in ids[start : start + BATCH]:
+                rows = s.scalars(
+                    select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
+                ).all()
+                for r in rows:
+                    r.payload = _scrub(dict(r.payload))
+                state = project([repo.row_to_event(r) for r in rows])
+                repo.upsert_projection(s, state, compute_due(app, state), app.now())
+                done += 1
+    if done:
+        log.info("retention: personal data of %d finished cases pseudonymised", done)
+    return {"due": len(ids), "pseudonymised": done, "retention_days": app.settings.retention_days}

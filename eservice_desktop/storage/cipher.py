@@ -1,0 +1,204 @@
+"""SQLCipher: raw connections with the key applied, and the crash-safe conversion of a plain
+database into an encrypted one.
+
+Why SQLCipher through ``sqlcipher3``: its wheels (Linux manylinux and Windows win_amd64, one
+self-contained extension module with SQLCipher and its crypto linked in statically) install with
+pip, SQLAlchemy speaks to it with its own ``sqlite+pysqlcipher`` dialect, and PyInstaller bundles
+it as an ordinary extension module (no external DLL to find). SQLCipher 4 encrypts every page of
+the database and of its WAL (AES-256-CBC, HMAC-SHA512 per page); temporary tables and indices stay
+in memory (``temp_store = MEMORY``), so no plain temporary file is written either.
+
+The key is raw (``x'…'``, 256 bits from the OS store, see dbkey.py): no passphrase derivation
+runs on each connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3.dbapi2 as sqlcipher
+
+PLAIN_HEADER = b"SQLite format 3\x00"
+DatabaseError = sqlcipher.DatabaseError
+
+
+class WrongKey(RuntimeError):
+    """The key does not open this database (or the file is no database at all)."""
+
+
+def key_pragma(key: bytes) -> str:
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def apply_key(dbapi_conn: Any, key: bytes) -> None:
+    """First statements on a new connection: the key, quiet logging, memory temp store."""
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA cipher_log_level = NONE")
+    cur.execute(key_pragma(key))
+    cur.execute("PRAGMA temp_store = MEMORY")
+    cur.close()
+
+
+def is_plain(path: Path) -> bool:
+    """True when the file is an ordinary (unencrypted) SQLite database."""
+    try:
+        with path.open("rb") as f:
+            return f.read(16) == PLAIN_HEADER
+    except FileNotFoundError:
+        return False
+
+
+def connect(path: Path, key: bytes | None, read_only: bool = False) -> Any:
+    """A raw SQLCipher connection (backups, conversion, doctor); checks the key at once."""
+    if read_only:
+        conn = sqlcipher.connect(f"file:{path}?mode=ro", uri=True, timeout=10)
+    else:
+        conn = sqlcipher.connect(str(path), timeout=10)
+    try:
+        if key is not None:
+            apply_key(conn, key)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlcipher.DatabaseError as e:
+        conn.close()
+        raise WrongKey(
+            f"無法以本機金鑰開啟 {path.name}（金鑰不符或檔案損毀）。"
+            f" / {path.name} does not open with this machine's key (wrong key or damaged file)."
+        ) from e
+    return conn
+
+
+def fsync_path(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_dir(path: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):
+        return  # Windows: MoveFileEx (os.replace) is durable without a directory handle
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (the window and the service opening at once)."""
+    lock = path.with_name(path.name + ".lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _remove_sidecars(path: Path) -> None:
+    for suffix in ("-wal", "-shm", "-journal"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def encrypt_in_place(path: Path, key: bytes) -> bool:
+    """Converts a plain database file into an encrypted one with ``key``; False if it already
+    was encrypted. Crash-safe: the plain file is made self-contained (WAL checkpointed, rollback
+    journal mode), exported into ``NAME.encrypting`` with ``sqlcipher_export``, fsynced, checked,
+    then renamed over the original in one atomic step. Killed at any moment, the path holds
+    either the old plain database (converted again on the next open) or the new encrypted one."""
+    with file_lock(path):
+        if not is_plain(path):
+            return False
+        tmp = path.with_name(path.name + ".encrypting")
+        _remove_sidecars(tmp)
+        tmp.unlink(missing_ok=True)
+        # 1. Opening the plain file recovers any hot journal / WAL; then fold the WAL in and
+        #    leave WAL mode so the file alone holds every committed transaction.
+        plain = sqlcipher.connect(str(path), timeout=30, isolation_level=None)
+        try:
+            plain.execute("PRAGMA cipher_log_level = NONE")
+            plain.execute("PRAGMA busy_timeout = 30000")
+            plain.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            plain.execute("PRAGMA journal_mode = DELETE").fetchone()
+            version = plain.execute("PRAGMA user_version").fetchone()[0]
+            plain.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(tmp),))
+            plain.execute("BEGIN IMMEDIATE")  # no writer slips in during the export
+            plain.execute("SELECT sqlcipher_export('encrypted')").fetchone()
+            plain.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+            plain.execute("COMMIT")
+            plain.execute("DETACH DATABASE encrypted")
+        finally:
+            plain.close()
+        # 2. The new file is complete and checked before it takes the old one's place.
+        check = connect(tmp, key)
+        try:
+            result = check.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            check.close()
+        if result != "ok":
+            tmp.unlink(missing_ok=True)
+            raise DatabaseError(f"encrypted copy failed its check: {result}")
+        os.chmod(tmp, os.stat(path).st_mode & 0o777)
+        fsync_path(tmp)
+        # 3. Atomic switch; the plain file's sidecars (none after step 1) must not outlive it.
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+        _remove_sidecars(path)
+        return True
+
+
+def shared_with_group(directory: Path) -> bool:
+    """IT shares a directory with the clerks' group by making it setgid (the .deb's 2770 data
+    directory); files there are then group-readable, elsewhere the owner's only."""
+    import stat
+
+    return os.name == "posix" and bool(stat.S_IMODE(directory.stat().st_mode) & stat.S_ISGID)
+
+
+def private_dir(directory: Path) -> None:
+    """Creates ``directory`` for the owner only (0700), or for the owner and the group when its
+    parent is shared with the group (setgid: 2770)."""
+    if directory.exists():
+        return
+    parent = directory.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    shared = shared_with_group(parent)
+    directory.mkdir(mode=0o770 if shared else 0o700)
+    if os.name == "posix":  # whatever the umask
+        os.chmod(directory, 0o2770 if shared else 0o700)
+
+
+def backup_to(src_path: Path, target: Path, key: bytes) -> None:
+    """Copies a live encrypted database consistently with SQLite's online backup API into a new
+    encrypted file (same key), written beside ``target`` first and renamed into place."""
+    tmp = target.with_name(target.name + ".partial")
+    tmp.unlink(missing_ok=True)
+    src = connect(src_path, key)
+    try:
+        dst = sqlcipher.connect(str(tmp))
+        try:
+            apply_key(dst, key)
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode = DELETE").fetchone()
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(tmp, 0o660 if shared_with_group(target.parent) else 0o600)
+    fsync_path(tmp)
+    os.replace(tmp, target)
+    fsync_dir(target.parent)

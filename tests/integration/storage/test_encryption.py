@@ -1,0 +1,182 @@
+"""The office database is a SQLCipher database under a 256-bit key the OS store holds."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import keyring
+import pytest
+from db_support import connect_db
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.app import App, open_app
+from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.storage import cipher, db, dbkey
+
+FIELDS = {
+    "registered_address": "桃園市桃園區中正路1號",
+    "transcript_kind": "現戶",
+    "record_detail": "省略記事",
+}
+
+
+def _intake(app: App, nid: str = "F229384752", name: str = "鄭雅婷") -> str:
+    return intake(app, IntakeRequest("HR-TRANSCRIPT", nid, name, fields=FIELDS)).case_number
+
+
+def test_new_database_is_encrypted_and_key_is_kept_apart(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.save()
+    app = open_app(settings)
+    try:
+        _intake(app)
+        with app.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA cipher_version").scalar()
+            assert conn.exec_driver_sql("PRAGMA temp_store").scalar() == 2  # MEMORY
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        raw = settings.db_path.read_bytes()
+        assert not raw.startswith(cipher.PLAIN_HEADER)
+        key = dbkey.read_key(settings)
+        assert key is not None and len(key) == 32
+        key_file = settings.data_dir / "keys" / "db.key"
+        assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+        assert stat.S_IMODE(key_file.parent.stat().st_mode) == 0o700
+        assert stat.S_IMODE(settings.db_path.stat().st_mode) == 0o600
+        # never in the settings file, never in the database
+        assert key.hex() not in (settings.data_dir / "settings.json").read_text()
+        with connect_db(settings) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "select name from sqlite_master where type='table'"
+                    " and sql not like 'CREATE VIRTUAL%'"
+                )
+            ]
+            dump = "\n".join(repr(conn.execute(f'select * from "{t}"').fetchall()) for t in tables)
+        assert "F229384752" in dump  # the scan reads real rows
+        assert key.hex() not in dump.lower() and key.hex().upper() not in dump
+    finally:
+        app.close()
+    # the standard library cannot read it; a wrong key is refused with a clear message
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(settings.db_path).execute("select * from cases").fetchall()
+    with pytest.raises(cipher.WrongKey) as info:
+        cipher.connect(settings.db_path, dbkey.new_key())
+    assert "金鑰" in str(info.value) and "key" in str(info.value)
+
+
+def test_missing_key_is_refused_not_replaced(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path)
+    open_app(settings).close()
+    (tmp_path / "keys" / "db.key").unlink()
+    with pytest.raises(dbkey.KeyUnavailable) as info:
+        open_app(settings)
+    assert "db key import" in str(info.value)
+    assert not (tmp_path / "keys" / "db.key").exists()  # no new key silently made
+
+
+def test_shared_key_directory_gives_the_group_read_access(tmp_path: Path) -> None:
+    """The .deb's layout: key directory 2750 eservice:eservice, key file 0640."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    os.chmod(keys, 0o2750)
+    settings = Settings(data_dir=tmp_path / "data", db_key_dir=str(keys))
+    open_app(settings).close()
+    assert stat.S_IMODE((keys / "db.key").stat().st_mode) == 0o640
+    assert not (settings.data_dir / "keys").exists()
+
+
+def test_keyring_store_holds_the_key_when_chosen(tmp_path: Path) -> None:
+    """Windows' default store (Credential Manager through keyring); here the suite's keyring."""
+    settings = Settings(data_dir=tmp_path, db_key_store="keyring")
+    open_app(settings).close()
+    stored = keyring.get_password(dbkey.KEYRING_SERVICE, str(settings.db_path.resolve()))
+    assert stored is not None and len(bytes.fromhex(stored)) == 32
+    assert not (tmp_path / "keys").exists()
+    with connect_db(settings) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+
+
+def test_every_face_opens_through_the_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eservice_desktop.cli.main import main
+
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "db", "upgrade", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["after"] == db.head_revision()
+    assert not cipher.is_plain(data / "eservice.sqlite3")
+    assert main(["--data-dir", str(data), "db", "current", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["up_to_date"] is True
+
+
+def test_plain_database_is_converted_on_open(
+    tmp_path: Path, make_app: Callable[[Settings], App]
+) -> None:
+    fixture = sorted((Path(__file__).parents[2] / "data" / "migrations").glob("*.sqlite3"))[-1]
+    settings = Settings(data_dir=tmp_path)
+    import shutil
+
+    shutil.copy(fixture, settings.db_path)
+    assert cipher.is_plain(settings.db_path)
+    app = open_app(settings)
+    try:
+        from eservice_desktop.services import cases
+
+        assert {r.applicant_name for r in cases.queue(app, "all")} == {"王小明", "林美玲"}
+    finally:
+        app.close()
+    assert not cipher.is_plain(settings.db_path)
+    assert b"\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e" not in settings.db_path.read_bytes()  # 王小明
+
+
+def test_key_export_and_import_for_escrow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eservice_desktop.cli.main import main
+
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "db", "key", "export"]) == 0
+    escrow = tmp_path / "envelope.txt"
+    escrow.write_text(capsys.readouterr().out)
+    (data / "keys" / "db.key").unlink()  # the PC was rebuilt
+    assert main(["--data-dir", str(data), "db", "current"]) == 3  # refused, clearly
+    assert "db key import" in capsys.readouterr().err
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text(dbkey.new_key().hex())
+    assert main(["--data-dir", str(data), "db", "key", "import", str(wrong)]) == 2
+    assert "無法開啟" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "db", "key", "import", str(escrow), "--json"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "db", "current", "--json"]) == 0
+
+
+def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
+    tmp_path: Path,
+) -> None:
+    """The .deb's layout: data directory 2770, keys 2750, backups 2770 (setgid)."""
+    from eservice_desktop.services import backup
+
+    data = tmp_path / "var"
+    data.mkdir()
+    os.chmod(data, 0o2770)
+    (data / "keys").mkdir()
+    os.chmod(data / "keys", 0o2750)
+    app = open_app(Settings(data_dir=data))
+    try:
+        _intake(app)
+        taken = backup.take(app, "manual")
+    finally:
+        app.close()
+    assert stat.S_IMODE((data / "eservice.sqlite3").stat().st_mode) == 0o660
+    assert stat.S_IMODE((data / "keys" / "db.key").stat().st_mode) == 0o640
+    assert stat.S_IMODE(taken.path.parent.stat().st_mode) & 0o777 == 0o770
+    assert stat.S_IMODE(taken.path.stat().st_mode) == 0o660
