@@ -1086,15 +1086,17 @@ def calendar_years(settings: Settings) -> set[int]:
         except Exception:  # a damaged shipped file is the database/installation check's matter
             continue
     if settings.db_path.exists():
+        from eservice_desktop.storage import cipher, db, dbkey
+
         try:
-            conn = sqlite3.connect(f"file:{settings.db_path}?mode=ro", uri=True, timeout=10)
+            conn = db.raw_connect(settings, read_only=True)
             try:
                 rows = conn.execute("SELECT DISTINCT substr(day, 1, 4) FROM calendar_days")
                 years |= {int(y) for (y,) in rows.fetchall() if str(y).isdigit()}
             finally:
                 conn.close()
-        except sqlite3.DatabaseError:
-            pass  # unreadable database: reported by check_database
+        except (cipher.DatabaseError, dbkey.KeyUnavailable, OSError):
+            pass  # unreadable, unkeyed or locked: reported by check_database
     return years
 
 
