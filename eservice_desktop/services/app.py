@@ -104,7 +104,7 @@ class App:
 def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = db.make_engine(settings.db_url)
-    if migrate:
+    if migrate and not db.schema_is_current(engine):
         db.upgrade(engine, settings.db_url, settings.db_path)
     catalogue = load_catalogue()
     try:
