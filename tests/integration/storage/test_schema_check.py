@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parents[2] / "data" / "migrations"
 
 
 def test_head_constant_matches_the_migrations_directory() -> None:
-    assert db.HEAD_REVISION == db.head_revision()
+    assert db.head_revision() == db.HEAD_REVISION
 
 
 def test_schema_is_current_only_at_head(tmp_path: Path) -> None:
