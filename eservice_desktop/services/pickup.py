@@ -35,7 +35,7 @@ from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
 from eservice_desktop.services.projections import token_digest
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models import PICKUP_NUMBER_SQL, READY_STATUS, CaseRow
+from eservice_desktop.storage.models import PICKUP_NUMBER_SQL, READY_STATUS, CaseRow, EventRow
 from eservice_desktop.storage.models_pickup import CountyKeyRow, PickupConsumedRow
 from eservice_desktop.sync import pickup_crypto
 
@@ -315,9 +315,17 @@ def _from_short_code(app: App, session: Session, number: str, code: str) -> str:
             literal_column(PICKUP_NUMBER_SQL) == number,
         )
     ).all()
+    # The latest code each candidate was made ready with, in one read of their events.
+    latest: dict[str, str] = {}
+    for cid, event_payload in session.execute(
+        select(EventRow.case_id, EventRow.payload)
+        .where(EventRow.case_id.in_(candidates), EventRow.type == ev.READY_FOR_PICKUP)
+        .order_by(EventRow.seq)
+    ):
+        latest[cid] = event_payload.get("token") or ""
     for cid in candidates:
-        token = _ready_token(session, cid)
-        if token is not None:
+        token = latest.get(cid)
+        if token:
             try:
                 if pt.short_code(token) == code:
                     return token
