@@ -59,8 +59,8 @@ class EventRow(Base):
 #: The pickup number inside a case's JSON state, as the short-code index spells it: a query
 #: uses the index only when it repeats this expression (and the status) literally. The index,
 #: ``ix_cases_ready_pickup_number`` (pickup_office, this expression) WHERE status = READY_STATUS,
-#: lives in migration 0009 only: SQLite reflection cannot read expression indexes, so it is
-#: left out of this metadata (tests/integration/storage/test_pickup_number_index.py checks it).
+#: lives in migration 0010 only: SQLite reflection cannot read expression indexes, so it is
+#: left out of this metadata (tests/unit/services/test_pickup_short_code_index.py checks it).
 PICKUP_NUMBER_SQL = "json_extract(state, '$.pickup_number')"
 READY_STATUS = "ready_for_pickup"
 

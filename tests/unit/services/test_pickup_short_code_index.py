@@ -1,4 +1,4 @@
-"""The short-code look-up reads ix_cases_ready_pickup_number (migration 0009), not every ready
+"""The short-code look-up reads ix_cases_ready_pickup_number (migration 0010), not every ready
 case: the statement the service really runs is explained by SQLite and must use the index."""
 
 from __future__ import annotations

@@ -6,16 +6,16 @@ narrowed that to every ready case, 60,000 at a large office, each with its JSON 
 This partial expression index holds the ready cases only, keyed by office and pickup number,
 so the look-up reads the handful of cases sharing one number.
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-30
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009"
-down_revision = "0008"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
