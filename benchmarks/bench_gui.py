@@ -299,6 +299,9 @@ def intake_commit(ctx: Any, runs: int = 10) -> list[float]:
         address = form.field_widgets["registered_address"]
         assert isinstance(address, QLineEdit)
         address.setText("桃園市桃園區縣府路1號")
+        # Required choices start empty (a clerk must pick one).
+        form._set_field_value("transcript_kind", "現戶")
+        form._set_field_value("record_detail", "省略記事")
         form.last_case = None
         started = time.perf_counter()
         form.submit()
