@@ -362,7 +362,6 @@ class QueuePage(QWidget):
         #: True once the first list has reached the table (start-up readiness).
         self.loaded = False
         self._counting = False
-        self._counts_after_list = False
         self._counts_dirty = False
         self._total: int | None = None
         self._total_running = False
@@ -470,10 +469,8 @@ class QueuePage(QWidget):
         return QUEUE_TABS[max(self.tabs.currentIndex(), 0)][0]
 
     def refresh(self) -> None:
-        """The current list (or search) again, e.g. after a case changed, then the tab counts:
-        counting over a big database would otherwise compete with the list for the CPU
-        (intake commit to row in the queue)."""
-        self._counts_after_list = True
+        """Counts and the current list (or search) again, e.g. after a case changed."""
+        self.refresh_counts()
         if self.search_box.text().strip():
             self.search_now()
         else:
@@ -521,9 +518,6 @@ class QueuePage(QWidget):
             # typing would only compete with the next keystroke's rows.
             self._count_job = (generation, count)
             self._count_timer.start()
-            if self._counts_after_list:
-                self._counts_after_list = False
-                self.refresh_counts()
 
         self._pending = self.ctx.tasks.run(*first, on_done=done, on_error=self._failed)
 
@@ -611,9 +605,6 @@ class QueuePage(QWidget):
 
     def _failed(self, error: object) -> None:
         self._pending = None
-        if self._counts_after_list:
-            self._counts_after_list = False
-            self.refresh_counts()
         msg = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
         self.result_label.setText(msg)
 
