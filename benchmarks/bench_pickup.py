@@ -192,7 +192,10 @@ def run() -> list[tuple[str, str]]:
         ("pickup: scan→case shown (desk page) p95", f"{_percentile(gui, 95):.2f} ms"),
         ("pickup: cases waiting for pickup at this office", f"{waiting:,}"),
         ("pickup: short code typed→case verified median", f"{statistics.median(shorts):.2f} ms"),
-        ("pickup: short code typed→case verified p95", f"{_percentile(shorts, 95):.2f} ms"),
+        (
+            "pickup: short code typed→case verified p95 (goal ≤ 20 ms)",
+            f"{_percentile(shorts, 95):.2f} ms",
+        ),
         ("pickup: QR of the 168-character code", "version 7, error correction M"),
     ]
 

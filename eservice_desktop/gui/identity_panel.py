@@ -22,7 +22,7 @@ merely written somewhere (``ctx.case_changed``) never moves the binding.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRegularExpression, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QRegularExpressionValidator
@@ -45,8 +45,10 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.services import identity
-from eservice_desktop.services.identity import ReaderState, ReaderStatus
+
+if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
+    from eservice_desktop.services import identity
+    from eservice_desktop.services.identity import ReaderStatus
 
 log = logging.getLogger("eservice.gui")
 
@@ -163,10 +165,17 @@ class OverrideDialog(QDialog):
 
 
 class IdentityPanel(QWidget):
-    """The dock widget. ``start_monitor=False`` lets a test feed statuses by hand."""
+    """The dock widget. ``start_monitor=False`` lets a test feed statuses by hand; ``defer``
+    leaves the card monitor to :meth:`start_background` (the main window calls it once the
+    first list is shown, so the identity stack is imported after the window became
+    interactive)."""
 
     def __init__(
-        self, ctx: GuiContext, parent: QWidget | None = None, start_monitor: bool = True
+        self,
+        ctx: GuiContext,
+        parent: QWidget | None = None,
+        start_monitor: bool = True,
+        defer: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("identity_panel")
@@ -193,18 +202,26 @@ class IdentityPanel(QWidget):
         ctx.intake_applicant.connect(self._on_intake_applicant)
         ctx.intake_proof_done.connect(self._on_intake_proof_done)
         self._watch_token: int | None = None
-        if start_monitor:
-            watch = identity.CardWatch.shared()
-            bridge = self._bridge
-            token = watch.subscribe(bridge.status.emit)
-            self._watch_token = token
-            # A deleted panel must stop receiving (its bridge is gone with it).
-            self.destroyed.connect(lambda *_: watch.unsubscribe(token))
+        self._start_monitor = start_monitor
         self._crl_timer = QTimer(self)
         self._crl_timer.setInterval(CRL_CHECK_MS)
         self._crl_timer.timeout.connect(self.update_crls_if_due)
         if ctx.app.settings.crl_urls.strip():
             self._crl_timer.start()
+        if not defer:
+            self.start_background()
+
+    def start_background(self) -> None:
+        """Starts watching the card readers (once)."""
+        if not self._start_monitor or self._watch_token is not None:
+            return
+        from eservice_desktop.services import identity
+
+        watch = identity.CardWatch.shared()
+        token = watch.subscribe(self._bridge.status.emit)
+        self._watch_token = token
+        # A deleted panel must stop receiving (its bridge is gone with it).
+        self.destroyed.connect(lambda *_: watch.unsubscribe(token))
 
     # -- building ----------------------------------------------------------------------------
 
@@ -271,6 +288,8 @@ class IdentityPanel(QWidget):
     # -- readers -----------------------------------------------------------------------------
 
     def _state_text(self, st: ReaderStatus) -> str:
+        from eservice_desktop.services.identity import ReaderState
+
         s = st.state
         if s == ReaderState.NO_READER:
             return self.tr("未連接讀卡機")
@@ -290,6 +309,8 @@ class IdentityPanel(QWidget):
 
     @Slot(object)
     def on_status(self, st: ReaderStatus) -> None:
+        from eservice_desktop.services.identity import ReaderState
+
         self.statuses[st.reader] = st
         if st.state == ReaderState.SHOWN and st.record is not None:
             if st.reader != self.shown_reader or st.generation != self.shown_generation:
@@ -303,6 +324,8 @@ class IdentityPanel(QWidget):
     def _summary(self) -> str:
         if not self.statuses:
             return self.tr("未連接讀卡機")
+        from eservice_desktop.services.identity import ReaderState
+
         active = [s for s in self.statuses.values() if s.state != ReaderState.NO_READER]
         if not active:
             return self.tr("未連接讀卡機")
@@ -428,6 +451,8 @@ class IdentityPanel(QWidget):
         return True
 
     def start_verify(self) -> None:
+        from eservice_desktop.services import identity
+
         if not self._begin():
             return
         self.verify_button.setEnabled(False)
@@ -438,6 +463,8 @@ class IdentityPanel(QWidget):
         )
 
     def _ask_pin(self, status: Any) -> None:
+        from eservice_desktop.services import identity
+
         tries = status.tries.to_json()
         if tries["state"] == "locked":
             self.verify_button.setEnabled(True)
@@ -463,6 +490,8 @@ class IdentityPanel(QWidget):
         self.pin_dialog = None
 
     def _pin_entered(self) -> None:
+        from eservice_desktop.services import identity
+
         dialog = self.pin_dialog
         assert dialog is not None
         pin = dialog.take_pin()
@@ -562,6 +591,8 @@ class IdentityPanel(QWidget):
         self.override_dialog.open()
 
     def _override_entered(self) -> None:
+        from eservice_desktop.services import identity
+
         dialog = self.override_dialog
         assert dialog is not None
         self._pending_override = identity.Override(
@@ -581,6 +612,8 @@ class IdentityPanel(QWidget):
     # -- CRL schedule --------------------------------------------------------------------------
 
     def update_crls_if_due(self) -> None:
+        from eservice_desktop.services import identity
+
         def work() -> list[identity.CrlUpdate]:
             if not identity.crl_update_due(self.ctx.app):
                 return []
@@ -594,10 +627,12 @@ class IdentityPanel(QWidget):
     # -- lifecycle -----------------------------------------------------------------------------
 
     def shutdown(self) -> None:
+        from eservice_desktop.services import identity
+
         if self._watch_token is not None:
             identity.CardWatch.shared().unsubscribe(self._watch_token)
             self._watch_token = None
 
 
-def create_panel(ctx: GuiContext) -> QWidget:
-    return IdentityPanel(ctx)
+def create_panel(ctx: GuiContext, defer: bool = False) -> QWidget:
+    return IdentityPanel(ctx, defer=defer)

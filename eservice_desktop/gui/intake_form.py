@@ -31,7 +31,7 @@ import json
 import logging
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
@@ -67,10 +67,12 @@ from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
-from eservice_desktop.services import identity
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
 from eservice_desktop.storage.sealed import Sealer
+
+if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
+    from eservice_desktop.services import identity
 
 PAGE_TITLE_ZH = "收件"
 PAGE_TITLE_EN = "Intake"
@@ -822,6 +824,8 @@ class IntakeForm(QWidget):
         if result is None:
             self._drop_proof()
             return
+        from eservice_desktop.services import identity
+
         assert isinstance(result, identity.ProofResult)
         self.identity_proof = result
         self._proof_for = (self.applicant_id.text().strip(), self.applicant_name.text().strip())

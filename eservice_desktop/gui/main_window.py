@@ -13,11 +13,17 @@ another page):
     (the ``ScreenCase`` the page displays, or None; the page emits ``ctx.screen_case_changed``
     when it changes) and ``has_unsaved_input()`` (True keeps Esc from leaving the page).
 ``STATUS_WIDGET_MODULES``
-    Modules exporting ``create_status_widget(ctx) -> QWidget``, added to the right of the
-    status bar in order (e.g. the sync state).
+    Modules exporting ``create_status_widget(ctx, defer=False) -> QWidget``, added to the right
+    of the status bar in order (e.g. the sync state).
 ``PANEL_MODULES``
-    Modules exporting ``create_panel(ctx) -> QWidget`` and optionally ``PANEL_TITLE_ZH`` /
-    ``PANEL_TITLE_EN``; each becomes a dock on the right (e.g. the identity panel).
+    Modules exporting ``create_panel(ctx, defer=False) -> QWidget`` and optionally
+    ``PANEL_TITLE_ZH`` / ``PANEL_TITLE_EN``; each becomes a dock on the right (e.g. the
+    identity panel).
+
+With ``defer_background=True`` (``gui/app.py``'s start) status widgets and panels are built
+with ``defer=True`` and their background work (sync loop, card monitor: the heavy imports)
+waits for :meth:`MainWindow.begin_background`, called once the first list is shown; each
+such widget has a ``start_background()`` method.
 
 A module that fails to import stops the window from opening with the import error: a
 counter missing a feature silently is worse than one that does not start.
@@ -80,9 +86,12 @@ def _load(path: str) -> ModuleType:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: GuiContext, parent: QWidget | None = None, defer_background: bool = False
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._defer = defer_background
         self.setObjectName("MainWindow")
         office = ctx.app.office
         title = ctx.pick(APP_TITLE_ZH, APP_TITLE_EN)
@@ -198,7 +207,7 @@ class MainWindow(QMainWindow):
 
     def _add_panel(self, path: str) -> None:
         module = _load(path)
-        widget: QWidget = module.create_panel(self.ctx)
+        widget: QWidget = module.create_panel(self.ctx, defer=self._defer)
         title = self.ctx.pick(
             getattr(module, "PANEL_TITLE_ZH", ""), getattr(module, "PANEL_TITLE_EN", "")
         )
@@ -234,7 +243,7 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy_bar)
         self.status_widgets: list[QWidget] = []
         for path in STATUS_WIDGET_MODULES:
-            widget = _load(path).create_status_widget(self.ctx)
+            widget = _load(path).create_status_widget(self.ctx, defer=self._defer)
             status.addPermanentWidget(widget)
             self.status_widgets.append(widget)
         self.ctx.tasks.busy_changed.connect(self._busy)
@@ -244,6 +253,13 @@ class MainWindow(QMainWindow):
         # Alternative keys that are not worth a menu entry of their own.
         f3 = QShortcut(QKeySequence("Ctrl+L"), self)
         f3.activated.connect(self.focus_search)
+
+    def begin_background(self) -> None:
+        """Starts what status widgets and panels deferred (``defer_background``)."""
+        for widget in [*self.status_widgets, *(dock.widget() for dock in self.panels)]:
+            start = getattr(widget, "start_background", None)
+            if callable(start):
+                start()
 
     # -- navigation --------------------------------------------------------------------------
 

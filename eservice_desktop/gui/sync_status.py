@@ -16,7 +16,7 @@ import logging
 import os
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.services import backup, sync
-from eservice_desktop.sync.client import sync_error_message
-from eservice_desktop.sync.worker import SyncLoop
+
+if TYPE_CHECKING:
+    from eservice_desktop.sync.worker import SyncLoop
 
 log = logging.getLogger("eservice.gui.sync")
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -51,7 +51,11 @@ class SyncStatusWidget(QWidget):
     push_progress = Signal(int, int)
 
     def __init__(
-        self, ctx: GuiContext, autostart: bool | None = None, parent: QWidget | None = None
+        self,
+        ctx: GuiContext,
+        autostart: bool | None = None,
+        parent: QWidget | None = None,
+        defer: bool = False,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -79,8 +83,23 @@ class SyncStatusWidget(QWidget):
         self.loop: SyncLoop | None = None
         self._thread: threading.Thread | None = None
         self.destroyed.connect(self._stop_from_destroyed)
-        sync.load_county_reference(ctx.app)
+        self._autostart = autostart
+        self._begun = False
         self._render()
+        if not defer:
+            self.start_background()
+
+    def start_background(self) -> None:
+        """County reference data, the first counts, and the loop when this device syncs. The
+        main window calls it once the first list is shown (``defer``): the sync stack (keyring,
+        requests, pydantic) is then imported after the window became interactive."""
+        if self._begun:
+            return
+        self._begun = True
+        from eservice_desktop.services import sync
+
+        ctx, autostart = self.ctx, self._autostart
+        sync.load_county_reference(ctx.app)
         self.refresh()
         if autostart is None:
             # an enrolled device syncs; a demo one only when a county URL was given to it
@@ -96,6 +115,8 @@ class SyncStatusWidget(QWidget):
     def start(self) -> None:
         if self.loop is not None:
             return
+        from eservice_desktop.services import backup, sync
+
         app = self.ctx.app
         self.loop = sync.start(app, on_result=self._from_worker, progress=self._progress)
         self.loop.round_fn = backup.with_scheduled_backups(app, self.loop.round_fn)
@@ -117,6 +138,9 @@ class SyncStatusWidget(QWidget):
 
     def _from_worker(self, _result: Any, error: BaseException | None) -> None:
         """Worker thread: read the counts here (not on the UI thread), then hand them over."""
+        from eservice_desktop.services import sync
+        from eservice_desktop.sync.client import sync_error_message
+
         try:
             status = sync.status(self.ctx.app)
         except Exception:  # the app may be closing
@@ -138,6 +162,8 @@ class SyncStatusWidget(QWidget):
 
     def refresh(self) -> None:
         """Reads the counts in the background and shows them."""
+        from eservice_desktop.services import sync
+
         self.ctx.tasks.run(sync.status, self.ctx.app, on_done=self._on_status)
 
     def _on_status(self, status: dict[str, Any]) -> None:
@@ -214,6 +240,8 @@ class ConflictDialog(QDialog):
         self.load()
 
     def load(self) -> None:
+        from eservice_desktop.services import sync
+
         self.list.clear()
         for c in sync.open_conflicts(self.ctx.app, self.ctx.lang):
             item = QListWidgetItem(f"{c.case_number}　{c.event_type}　{c.reason}")
@@ -231,6 +259,8 @@ class ConflictDialog(QDialog):
             if not ok:
                 return False
             note = text
+        from eservice_desktop.services import sync
+
         try:
             sync.resolve_conflict(self.ctx.app, str(item.data(Qt.ItemDataRole.UserRole)), note)
         except DomainError as e:
@@ -240,5 +270,5 @@ class ConflictDialog(QDialog):
         return True
 
 
-def create_status_widget(ctx: GuiContext) -> QWidget:
-    return SyncStatusWidget(ctx)
+def create_status_widget(ctx: GuiContext, defer: bool = False) -> QWidget:
+    return SyncStatusWidget(ctx, defer=defer)

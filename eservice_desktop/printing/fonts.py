@@ -32,10 +32,10 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
-from reportlab.pdfbase.ttfonts import TTFont
+if TYPE_CHECKING:  # reportlab is imported when a font is first needed (a cold-start cost)
+    from reportlab.pdfbase.ttfonts import TTFont
 
 log = logging.getLogger("eservice.printing")
 
@@ -120,6 +120,9 @@ class _Face:
 
     def load(self) -> TTFont:
         if self.font is None:
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+
             kw: dict[str, Any] = {} if self.subfont is None else {"subfontIndex": self.subfont}
             self.font = TTFont(self.name, str(self.path), **kw)
             _no_copy_tables(self.font.face)
@@ -202,10 +205,14 @@ class FontChain:
             yield current, "".join(buf)
 
     def width(self, text: str, size: float) -> float:
+        from reportlab.pdfbase import pdfmetrics
+
         return float(sum(pdfmetrics.stringWidth(t, f, size) for f, t in self.runs(text)))
 
     def draw(self, canvas: Any, x: float, y: float, text: str, size: float) -> float:
         """Draws ``text`` starting at (x, y); returns the x where it ended."""
+        from reportlab.pdfbase import pdfmetrics
+
         for name, run in self.runs(text):
             canvas.setFont(name, size)
             canvas.drawString(x, y, run)
@@ -338,4 +345,6 @@ def _no_copy_tables(face: Any) -> None:
 
 
 def _install_tounicode_fix() -> None:
+    from reportlab.pdfbase import ttfonts
+
     ttfonts.makeToUnicodeCMap = _make_tounicode_cmap

@@ -10,12 +10,16 @@ import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas as pdfcanvas
+from typing import TYPE_CHECKING
 
 from eservice_desktop.printing.fonts import FontChain, font_chain
+
+if TYPE_CHECKING:
+    from reportlab.pdfgen import canvas as pdfcanvas
+
+#: reportlab's millimetre (``reportlab.lib.units.mm``), spelled out so that importing this module
+#: does not load reportlab: it loads when a document is first rendered (a cold-start cost).
+mm = 72.0 / 2.54 * 0.1
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,9 @@ class _Pager:
 
 
 def render_report(report: Report) -> bytes:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.pdfgen import canvas as pdfcanvas
+
     chain = font_chain()
     size = landscape(A4) if report.landscape else A4
     buf = io.BytesIO()

@@ -108,7 +108,7 @@ class App:
 
 def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
     engine, key = db.open_office_engine(settings)
-    if migrate:
+    if migrate and not db.schema_is_current(engine):
         db.upgrade(engine, settings.db_url, settings.db_path, key)
     catalogue = load_catalogue()
     try:

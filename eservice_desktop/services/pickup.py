@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,7 @@ from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
 from eservice_desktop.services.projections import token_digest
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models import CaseRow
+from eservice_desktop.storage.models import PICKUP_NUMBER_SQL, READY_STATUS, CaseRow, EventRow
 from eservice_desktop.storage.models_pickup import CountyKeyRow, PickupConsumedRow
 from eservice_desktop.sync import pickup_crypto
 
@@ -306,16 +306,26 @@ def _ready_token(session: Session, case_id: str) -> str | None:
 
 def _from_short_code(app: App, session: Session, number: str, code: str) -> str:
     """Finds the ready case at this office whose code has this short form."""
+    # Spelled as ix_cases_ready_pickup_number is (literal status, same expression), so SQLite
+    # reads the few ready cases sharing this pickup number instead of every ready case.
     candidates = session.scalars(
         select(CaseRow.case_id).where(
             CaseRow.pickup_office == app.settings.office_code,
-            CaseRow.status == READY,
-            CaseRow.state["pickup_number"].as_string() == number,
+            CaseRow.status == literal_column(f"'{READY_STATUS}'"),
+            literal_column(PICKUP_NUMBER_SQL) == number,
         )
     ).all()
+    # The latest code each candidate was made ready with, in one read of their events.
+    latest: dict[str, str] = {}
+    for cid, event_payload in session.execute(
+        select(EventRow.case_id, EventRow.payload)
+        .where(EventRow.case_id.in_(candidates), EventRow.type == ev.READY_FOR_PICKUP)
+        .order_by(EventRow.seq)
+    ):
+        latest[cid] = event_payload.get("token") or ""
     for cid in candidates:
-        token = _ready_token(session, cid)
-        if token is not None:
+        token = latest.get(cid)
+        if token:
             try:
                 if pt.short_code(token) == code:
                     return token

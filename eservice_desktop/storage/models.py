@@ -56,6 +56,15 @@ class EventRow(Base):
     __table_args__ = (Index("ix_events_outbox", "origin", "acked_at", "seq"),)
 
 
+#: The pickup number inside a case's JSON state, as the short-code index spells it: a query
+#: uses the index only when it repeats this expression (and the status) literally. The index,
+#: ``ix_cases_ready_pickup_number`` (pickup_office, this expression) WHERE status = READY_STATUS,
+#: lives in migration 0010 only: SQLite reflection cannot read expression indexes, so it is
+#: left out of this metadata (tests/unit/services/test_pickup_short_code_index.py checks it).
+PICKUP_NUMBER_SQL = "json_extract(state, '$.pickup_number')"
+READY_STATUS = "ready_for_pickup"
+
+
 class CaseRow(Base):
     """Projection of a case for queues and search; rebuilt from events at any time."""
 

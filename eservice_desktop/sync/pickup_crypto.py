@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+if TYPE_CHECKING:  # cryptography loads when a code is first checked (a cold-start cost)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 DEMO_KEY_FILE = "demo-county-key.pem"
 _DEMO_BANNER = (
@@ -23,6 +23,9 @@ _DEMO_BANNER = (
 
 def verify_ed25519(public_key: bytes, message: bytes, signature: bytes) -> bool:
     """The :data:`~eservice_desktop.domain.pickup_token.Verifier` the desk uses; never raises."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
     except (InvalidSignature, ValueError):
@@ -31,10 +34,14 @@ def verify_ed25519(public_key: bytes, message: bytes, signature: bytes) -> bool:
 
 
 def generate() -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     return Ed25519PrivateKey.generate()
 
 
 def public_bytes(key: Ed25519PrivateKey) -> bytes:
+    from cryptography.hazmat.primitives import serialization
+
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
@@ -45,6 +52,8 @@ def signer(key: Ed25519PrivateKey):  # type: ignore[no-untyped-def]
 
 def save_private_pem(key: Ed25519PrivateKey, path: Path, banner: bytes = b"") -> None:
     """Writes a private key readable by its owner only (created 0600, replaced atomically)."""
+    from cryptography.hazmat.primitives import serialization
+
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
@@ -58,6 +67,9 @@ def save_private_pem(key: Ed25519PrivateKey, path: Path, banner: bytes = b"") ->
 
 
 def load_private_pem(path: Path) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     data = path.read_bytes()
     start = data.find(b"-----BEGIN")
     key = serialization.load_pem_private_key(data[max(start, 0) :], password=None)

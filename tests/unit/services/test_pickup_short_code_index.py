@@ -1,0 +1,59 @@
+"""The short-code look-up reads ix_cases_ready_pickup_number (migration 0010), not every ready
+case: the statement the service really runs is explained by SQLite and must use the index."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.services import pickup
+from eservice_desktop.services.app import App
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from pickup_support import County, ready_case
+
+
+@pytest.fixture
+def county(app: App) -> County:
+    c = County()
+    pickup.import_county_keys(app, c.document())
+    return c
+
+
+def test_short_code_look_up_uses_the_pickup_number_index(app: App, county: County) -> None:
+    ready_case(app, county, pickup_number="0815", applicant_id="B123456780")
+    number, token = ready_case(app, county, pickup_number="0427")
+    seen: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if "json_extract" in statement and "FROM cases" in statement:
+            seen.append((statement, params))
+
+    event.listen(app.engine, "before_cursor_execute", capture)
+    try:
+        result = pickup.verify(app, pt.short_code(token))
+    finally:
+        event.remove(app.engine, "before_cursor_execute", capture)
+    assert result.ok and result.case_number == number and result.via == "short"
+    assert len(seen) == 1
+    statement, params = seen[0]
+    conn = sqlite3.connect(app.settings.db_path)
+    try:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {statement}", params).fetchall()
+    finally:
+        conn.close()
+    details = " / ".join(str(row[-1]) for row in plan)
+    assert "USING INDEX ix_cases_ready_pickup_number" in details, details
+
+
+def test_short_code_of_another_number_is_not_found(app: App, county: County) -> None:
+    _number, token = ready_case(app, county, pickup_number="0427")
+    code = pt.short_code(token)
+    other = "0428" + code[4:]
+    assert pickup.verify(app, other).reason == pickup.UNKNOWN_SHORT_CODE
