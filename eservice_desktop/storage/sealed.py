@@ -12,11 +12,7 @@ import os
 import secrets
 import tempfile
 from pathlib import Path
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from typing import Any
 
 MAGIC = b"ESVSEAL1"
 SUFFIX = ".sealed"
@@ -27,22 +23,41 @@ class SealError(ValueError):
 
 
 class Sealer:
+    """Built at start-up by every face; cryptography is loaded at the first seal or unseal
+    (it costs the window's cold start a tenth of a second otherwise)."""
+
     def __init__(self, db_key: bytes) -> None:
-        derived = HKDF(
-            algorithm=hashes.SHA256(), length=32, salt=None, info=b"eservice-desktop sealed files"
-        ).derive(db_key)
-        self._aead = AESGCM(derived)
+        self._db_key = db_key
+        self._cipher: Any = None
+
+    @property
+    def _aead(self) -> Any:
+        if self._cipher is None:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            derived = HKDF(
+                algorithm=hashes.SHA256(),
+                length=32,
+                salt=None,
+                info=b"eservice-desktop sealed files",
+            ).derive(self._db_key)
+            self._cipher = AESGCM(derived)
+        return self._cipher
 
     def seal(self, data: bytes, name: str) -> bytes:
         nonce = secrets.token_bytes(12)
-        return MAGIC + nonce + self._aead.encrypt(nonce, data, name.encode())
+        return MAGIC + nonce + bytes(self._aead.encrypt(nonce, data, name.encode()))
 
     def unseal(self, blob: bytes, name: str) -> bytes:
         if not blob.startswith(MAGIC) or len(blob) < len(MAGIC) + 12 + 16:
             raise SealError(f"{name}: not a sealed file")
+        from cryptography.exceptions import InvalidTag
+
         nonce = blob[len(MAGIC) : len(MAGIC) + 12]
         try:
-            return self._aead.decrypt(nonce, blob[len(MAGIC) + 12 :], name.encode())
+            return bytes(self._aead.decrypt(nonce, blob[len(MAGIC) + 12 :], name.encode()))
         except InvalidTag as e:
             raise SealError(f"{name}: does not open with this office's key") from e
 
