@@ -185,6 +185,9 @@ class TaskRunner(QObject):
             self._busy_update()
         if task.cancelled:
             return
+        callback = task.on_done if ok else task.on_error
+        if callback is not None and _owner_deleted(callback):
+            return  # the widget that asked is gone (page closed, form replaced)
         if ok:
             if task.on_done is not None:
                 task.on_done(value)
@@ -237,3 +240,12 @@ class SyncTaskRunner(TaskRunner):
     def wait_idle(self, timeout_ms: int = 10000) -> bool:
         QCoreApplication.processEvents()
         return True
+
+
+def _owner_deleted(callback: Callable[..., Any]) -> bool:
+    """True for a bound method of a Qt object whose C++ side was deleted meanwhile."""
+    from PySide6.QtCore import QObject
+    from shiboken6 import isValid
+
+    owner = getattr(callback, "__self__", None)
+    return isinstance(owner, QObject) and not isValid(owner)

@@ -158,7 +158,6 @@ def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
     form.phone.setText("0987654321")
     form.on_closing()  # closing the window flushes the pending change at once
     form.close()
-    form.deleteLater()
 
     again = IntakeForm(ctx)
     qtbot.addWidget(again)

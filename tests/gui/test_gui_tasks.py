@@ -97,3 +97,17 @@ def test_sync_runner_runs_inline():
 
 def _refuse() -> None:
     raise DomainError("test.refused", "不行", "No")
+
+
+def test_answer_for_a_widget_deleted_meanwhile_is_dropped(qtbot):
+    from PySide6.QtWidgets import QLabel
+    from shiboken6 import delete
+
+    runner = TaskRunner()
+    gate = threading.Event()
+    label = QLabel()
+    task = runner.run(lambda: gate.wait(5) and "late", on_done=label.setText)
+    delete(label)  # the page was closed while the worker ran
+    gate.set()
+    qtbot.waitUntil(lambda: task.finished, timeout=3000)  # no RuntimeError reached the loop
+    assert runner.pending == 0

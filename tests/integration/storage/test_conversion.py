@@ -22,9 +22,15 @@ from eservice_desktop.config import Settings
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import open_app
 from eservice_desktop.storage import cipher, dbkey
+from eservice_desktop.storage.db import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parents[3]
-FIXTURE = sorted((ROOT / "tests" / "data" / "migrations").glob("*.sqlite3"))[-1]
+# the newest kept database that still needs an upgrade (so a pre-upgrade backup is taken)
+FIXTURE = [
+    p
+    for p in sorted((ROOT / "tests" / "data" / "migrations").glob("*.sqlite3"))
+    if p.stem != HEAD_REVISION
+][-1]
 ROWS = 40_000
 
 CONVERTER = textwrap.dedent(

@@ -3,7 +3,6 @@ case: the statement the service really runs is explained by SQLite and must use 
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ from sqlalchemy import event
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import pickup
 from eservice_desktop.services.app import App
+from eservice_desktop.storage import db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
@@ -43,7 +43,7 @@ def test_short_code_look_up_uses_the_pickup_number_index(app: App, county: Count
     assert result.ok and result.case_number == number and result.via == "short"
     assert len(seen) == 1
     statement, params = seen[0]
-    conn = sqlite3.connect(app.settings.db_path)
+    conn = db.raw_connect(app.settings)
     try:
         plan = conn.execute(f"EXPLAIN QUERY PLAN {statement}", params).fetchall()
     finally:
