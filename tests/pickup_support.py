@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.services import cases, pickup
+from eservice_desktop.services import cases, payments, pickup
 from eservice_desktop.services.app import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.sync import pickup_crypto
@@ -68,7 +68,8 @@ def ready_case(
     applicant_id: str = "A123456789",
     **token_kw: Any,
 ) -> tuple[str, str]:
-    """A case taken in, closed and made ready here by the county with a signed code."""
+    """A case taken in, paid at the counter (its fee is assessed at intake), closed and made
+    ready here by the county with a signed code."""
     view = intake(
         app,
         IntakeRequest(
@@ -78,6 +79,8 @@ def ready_case(
             fields=dict(FIELDS),
         ),
     )
+    if view.balance:
+        payments.record_payment(app, view.case_number, "cash", view.balance)
     cases.close_case(app, view.case_number)
     token = county.token(
         case_id=view.case_id,

@@ -45,6 +45,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         default=[],
         help="a required document (應備文件, as the catalogue names it) the applicant presented",
     )
+    i.add_argument("--fee-exempt", action="store_true", help="免徵規費（須附 --fee-reason）")
+    i.add_argument("--fee-reduction", type=int, default=0, help="減免金額（元，須附原因）")
+    i.add_argument("--fee-reason", default="", help="免徵或減免的原因")
     add_json(i)
     i.set_defaults(func=cmd_intake)
 
@@ -112,6 +115,9 @@ def cmd_intake(args: argparse.Namespace) -> int:
                 pickup_office=args.pickup_office,
                 received_at=received,
                 documents=args.document,
+                fee_exempt=args.fee_exempt,
+                fee_reduction=args.fee_reduction,
+                fee_reason=args.fee_reason,
             ),
         )
     except IntakeErrors as e:

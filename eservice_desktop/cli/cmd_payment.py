@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("--exempt", action="store_true", help="免徵")
     a.add_argument("--reduction", type=int, default=0, help="減免金額（元）")
     a.add_argument("--reason", default="", help="減免原因")
+    a.add_argument("--copies", type=int, help="改份數並重新核計（保留已核准的免徵或減免）")
     add_json(a)
     a.set_defaults(func=cmd_assess)
 
@@ -61,9 +62,17 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
     app = open_from(args)
     try:
-        view = fees.assess(
-            app, args.case_number, exempt=args.exempt, reduction=args.reduction, reason=args.reason
-        )
+        if args.copies is not None and not (args.exempt or args.reduction or args.reason):
+            view = fees.change_copies(app, args.case_number, args.copies)
+        else:
+            view = fees.assess(
+                app,
+                args.case_number,
+                exempt=args.exempt,
+                reduction=args.reduction,
+                reason=args.reason,
+                copies=args.copies,
+            )
         state = cases.load_case(app, args.case_number)
     finally:
         app.close()
@@ -73,6 +82,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         "fees_due": view.fees_due,
         "paid": view.paid,
         "balance": view.balance,
+        "copies": view.copies,
     }
     emit(
         args,

@@ -1,7 +1,9 @@
 """``pickup ready|verify|handover|issue|render-mms|slip|import-keys``: the MMS pickup desk headless.
 
 Exit status: 0 when the code is valid (verify) or the documents were handed over (handover);
-3 when the code was refused (the JSON says why in ``reason``); 2 for bad input.
+3 when the code was refused (the JSON says why in ``reason``); 2 for bad input, and 2 when
+``handover`` is refused because fees are still due (``reason`` and ``error`` are ``fees_due``,
+``amount`` is the balance in NTD, as for ``case close``).
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ import argparse
 import json
 from pathlib import Path
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, lang_of, open_from
+from eservice_desktop.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_REFUSED,
+    add_json,
+    emit,
+    lang_of,
+    open_from,
+)
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import pickup
 
@@ -82,10 +91,24 @@ def cmd_ready(args: argparse.Namespace) -> int:
     return 0
 
 
-def _result(args: argparse.Namespace, result: pickup.PickupResult, ok_needed: bool) -> int:
+def _result(
+    args: argparse.Namespace,
+    result: pickup.PickupResult,
+    ok_needed: bool,
+    fees_due_code: int = EXIT_REFUSED,
+) -> int:
     text = result.message(lang_of(args))
-    emit(args, result.to_json(), text if result.ok else f"{result.reason}: {text}")
-    return 0 if ok_needed else EXIT_REFUSED
+    data = result.to_json()
+    if result.reason == pickup.FEES_DUE and result.case is not None:
+        # The same error fields as every other refused command (cli.common.fail), plus the amount.
+        data.update(
+            {"error": pickup.FEES_DUE, "field": "balance", "message": text}
+            | {"amount": result.case.balance}
+        )
+    emit(args, data, text if result.ok else f"{result.reason}: {text}")
+    if ok_needed:
+        return 0
+    return fees_due_code if result.reason == pickup.FEES_DUE else EXIT_REFUSED
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -110,7 +133,7 @@ def cmd_handover(args: argparse.Namespace) -> int:
         result = pickup.handover(app, args.payload, collector)
     finally:
         app.close()
-    return _result(args, result, result.handed_over)
+    return _result(args, result, result.handed_over, EXIT_BAD_INPUT)
 
 
 def cmd_issue(args: argparse.Namespace) -> int:

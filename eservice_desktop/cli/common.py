@@ -64,7 +64,13 @@ def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPU
     if getattr(args, "json", False):
         print(
             json.dumps(
-                {"ok": False, "error": error.code, "field": error.field, "message": message},
+                {
+                    "ok": False,
+                    "error": error.code,
+                    "field": error.field,
+                    "message": message,
+                    **error.extra,
+                },
                 ensure_ascii=False,
             )
         )

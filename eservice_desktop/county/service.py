@@ -428,12 +428,16 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
                 s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), now
             )
         results.append(PushResult(event_id=e.event_id, status="accepted"))
-        if e.type == ev.CLOSED:
+        if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (
+            e.case_id not in closed_now
+        ):
+            # closed now, or a closed case whose fees were settled now (paid or exempted)
             closed_now.append(e.case_id)
-    # after the batch, so an office that marks the case ready itself in the same batch wins
+    # after the batch, so an office that marks the case ready itself in the same batch wins;
+    # nothing leaves the office unpaid: a case with a balance due is not made ready
     for case_id in closed_now:
         st = states[case_id]
-        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
+        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail" or st.balance > 0:
             continue
         ready = _ready_event(s, st, now)
         if ready is None:

@@ -173,13 +173,39 @@ _FINISHED: dict[str, tuple[str, str]] = {
     PICKED_UP: ("本案已領件", "The case was already picked up"),
 }
 
+#: The stable reason every face reports when money is still owed.
+FEES_DUE = "fees_due"
+
+#: What the refused action is called, per event type (zh-TW, English).
+_UNPAID_ACTIONS: dict[str, tuple[str, str]] = {
+    ev.CLOSED: ("結案", "close the case"),
+    ev.READY_FOR_PICKUP: ("通知領件", "make it ready for pickup"),
+    ev.PICKED_UP: ("交付文件", "hand the documents over"),
+}
+
+
+def fees_due_error(balance: int, event_type: str = ev.CLOSED) -> DomainError:
+    """Nothing closes or leaves the office unpaid: the refusal names the amount and the way to
+    pay (or the one way past: an exemption with its reason, recorded as an assessment)."""
+    zh_action, en_action = _UNPAID_ACTIONS.get(event_type, ("辦理此動作", "do this"))
+    return DomainError(
+        FEES_DUE,
+        f"尚有規費 {balance:,} 元未繳，不能{zh_action}。請先收費（規費收費頁 F6，或指令 "
+        "payment record），或經核准免徵並記錄理由（payment assess --exempt --reason）。",
+        f"NT${balance:,} in fees is still due, so you cannot {en_action}. Take the payment first "
+        "(Fees page F6, or `payment record`), or record an approved exemption with its reason "
+        "(`payment assess --exempt --reason`).",
+        "balance",
+        {"amount": balance},
+    )
+
+
 #: Events only an open case takes.
 _NEEDS_OPEN = frozenset(
     {
         ev.CONSENT_RECORDED,
         ev.SUPPLEMENT_REQUESTED,
         ev.SUPPLEMENT_RECEIVED,
-        ev.FEE_ASSESSED,
         ev.CLOSED,
         ev.REJECTED,
         ev.CANCELLED,
@@ -237,6 +263,8 @@ def _check_closed(state: CaseState, _p: Payload, _t: str) -> None:
             "補正中的案件不能結案，請先登錄補件",
             "Record the supplement before closing",
         )
+    if state.balance > 0:
+        raise fees_due_error(state.balance, ev.CLOSED)
 
 
 def _check_ended(_state: CaseState, p: Payload, _t: str) -> None:
@@ -244,9 +272,17 @@ def _check_ended(_state: CaseState, p: Payload, _t: str) -> None:
 
 
 def _check_fee_assessed(state: CaseState, p: Payload, _t: str) -> None:
+    # Fees can be (re-)assessed or exempted until the documents leave the office.
+    if state.lifecycle not in (OPEN, CLOSED, READY):
+        zh, en = _FINISHED[state.lifecycle]
+        raise _refuse(
+            "case.not_open", zh + "，無法再核計規費", en + "; fees can no longer be assessed"
+        )
     total = int(p.get("total", -1))
     if total < 0:
         raise _refuse("fee.invalid", "規費金額不正確", "Invalid fee total")
+    if "copies" in p and not 1 <= int(p["copies"]) <= 99:
+        raise _refuse("copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99")
     if total < state.paid:
         raise _refuse(
             "fee.below_paid",
@@ -310,6 +346,8 @@ def _check_ready(state: CaseState, _p: Payload, _t: str) -> None:
     if state.lifecycle != CLOSED:
         zh, en = _FINISHED[state.lifecycle]
         raise _refuse("case.not_open", zh, en)
+    if state.balance > 0:
+        raise fees_due_error(state.balance, ev.READY_FOR_PICKUP)
 
 
 def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
@@ -317,6 +355,8 @@ def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
         raise _refuse("pickup.already_picked_up", "本案文件已領取", "Already picked up")
     if state.lifecycle != READY:
         raise _refuse("pickup.not_ready", "案件尚未可領件", "The case is not ready for pickup")
+    if state.balance > 0:
+        raise fees_due_error(state.balance, ev.PICKED_UP)
 
 
 _CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
@@ -431,6 +471,7 @@ def _fold_supplement_received(s: CaseState, _p: Payload, e: ev.Event) -> CaseSta
 def _fold_fee_assessed(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
     return replace(
         s,
+        copies=int(p.get("copies", s.copies)),
         fees_due=int(p["total"]),
         fee_items=tuple(dict(i) for i in p.get("items", [])),
         exemption_reason=str(p.get("exemption_reason", "")),

@@ -15,13 +15,21 @@ class DomainError(ValueError):
     """
 
     def __init__(
-        self, code: str, message_zh: str, message_en: str, field: str | None = None
+        self,
+        code: str,
+        message_zh: str,
+        message_en: str,
+        field: str | None = None,
+        extra: dict[str, int | str] | None = None,
     ) -> None:
         super().__init__(message_en)
         self.code = code
         self.message_zh = message_zh
         self.message_en = message_en
         self.field = field
+        #: Machine-readable facts behind the refusal (e.g. ``{"amount": 150}`` for fees_due);
+        #: the CLI adds them to its JSON error.
+        self.extra: dict[str, int | str] = dict(extra or {})
 
     def message(self, lang: str) -> str:
         """Pick the message for a UI locale; anything that is not Chinese falls back to English."""

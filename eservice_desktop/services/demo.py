@@ -4,6 +4,11 @@ Cases go through the same domain fold and deadline rule as real ones, but are wr
 batches (one transaction per batch) so a million cases take minutes, not hours. Services are
 drawn in proportion to the catalogue's usage shares (seed appendix 3); receipt times fall within
 office hours on working days before now; some cases end in each state.
+
+Money follows the counter's rules: the fee is assessed at intake (a few cases exempted, with
+the reason), paid in cash within minutes at the counter with a numbered, printed receipt
+(``payments.DemoTill``), and no case is ever closed, made ready or picked up with a balance due;
+only some open cases still owe their fee (status "payment_due").
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import ingest_many
+from eservice_desktop.services.payments import DemoTill
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CounterRow
 
@@ -56,6 +62,14 @@ SUPPLEMENT_REASONS = (
     "請補附戶口名簿影本",
 )
 REJECT_REASONS = ("申請人非權利人，依法不得申請", "逾期未補正，依規定駁回")
+#: Share of demo cases exempted from their fee at intake, and the reason recorded.
+EXEMPT_SHARE = 0.03
+EXEMPT_REASON = "低收入戶免徵（規費法第12條）"
+#: Share of open demo cases (received, awaiting supplement) that paid at intake.
+OPEN_PAID_SHARE = 0.6
+
+#: Pays ``amount`` for (case id, case number) at a time: the PAYMENT_RECORDED payload.
+PayFn = Callable[[str, str, int, datetime], dict[str, Any]]
 
 #: Share of demo cases ending in each state (the rest stay freshly received).
 OUTCOMES = (
@@ -65,6 +79,27 @@ OUTCOMES = (
     ("ready", 0.06),
     ("picked_up", 0.20),
 )
+
+
+def payment_time(app: App, received: datetime, rng: random.Random) -> datetime:
+    """A cash payment a few minutes after receipt, before that day's closing time (so paying
+    never moves the deadline: the case was not waiting for payment at any closing)."""
+    closing = app.hours.closing_at(received.astimezone(TAIPEI).date())
+    at = received + timedelta(seconds=rng.uniform(20, 240))
+    return min(at, max(received + timedelta(seconds=1), closing - timedelta(seconds=1)))
+
+
+def fee_assessment(
+    service: Service, copies: int, rng: random.Random
+) -> tuple[dict[str, Any], int] | None:
+    """The intake assessment of a demo case (payload, total), None for a service without fee."""
+    if not service.fee_items:
+        return None
+    from eservice_desktop.services.fees import compute
+
+    exempt = rng.random() < EXEMPT_SHARE
+    a = compute(service, copies, exempt=exempt, reason=EXEMPT_REASON if exempt else "")
+    return {**a.payload(), "copies": copies}, a.total
 
 
 def _name(rng: random.Random) -> str:
@@ -103,8 +138,10 @@ def build_case(
     rng: random.Random,
     now: datetime,
     make_event: Callable[..., Event],
+    pay: PayFn | None = None,
 ) -> list[Event]:
-    """The event stream of one synthetic case, consistent with the domain's transitions."""
+    """The event stream of one synthetic case, consistent with the domain's transitions (a
+    case that finishes has paid its fee first; ``pay`` numbers the receipt)."""
     case_id = str(uuid.uuid4())
     business = service.office_kind == "land" and rng.random() < 0.1
     applicant = (
@@ -135,6 +172,7 @@ def build_case(
                 )
             )
     pickup = service.pickup_options[0] if service.pickup_options else "counter"
+    copies = rng.choice((1, 1, 1, 2, 3))
     evs = [
         make_event(
             case_id,
@@ -147,7 +185,7 @@ def build_case(
                 "applicant": applicant,
                 "phone": "09" + "".join(str(rng.randint(0, 9)) for _ in range(8)),
                 "email": "",
-                "copies": rng.choice((1, 1, 1, 2, 3)),
+                "copies": copies,
                 "fields": fields,
                 "consent": sorted(
                     rng.sample(
@@ -185,6 +223,23 @@ def build_case(
         step = timedelta(seconds=rng.uniform(60, max(120.0, age.total_seconds() * max_fraction)))
         t = min(t + step, now - timedelta(seconds=30))
         return t
+
+    assessed = fee_assessment(service, copies, rng)
+    if assessed is not None:
+        payload, total = assessed
+        evs.append(make_event(case_id, ev.FEE_ASSESSED, received, payload))
+        finishes = outcome in ("closed", "ready", "picked_up")
+        if total > 0 and pay is not None and (finishes or rng.random() < OPEN_PAID_SHARE):
+            t = payment_time(app, received, rng)
+            evs.append(make_event(case_id, ev.PAYMENT_RECORDED, t, pay(case_id, number, total, t)))
+            issued = make_event(
+                case_id,
+                ev.RECEIPT_ISSUED,
+                t + timedelta(seconds=5),
+                {"receipt_number": evs[-1].payload["receipt_number"]},
+            )
+            evs.append(issued)
+            t = issued.at
 
     if outcome == "supplement":
         evs.append(
@@ -263,6 +318,8 @@ def seed_demo(
     while done < cases:
         n = min(batch, cases - done)
         with app.transaction() as session:
+            till = DemoTill(app, session)
+            pay = till.payer(rng, actor.clerk)
             received_list = sorted(
                 _received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
             )
@@ -281,8 +338,10 @@ def seed_demo(
                         rng=rng,
                         now=now,
                         make_event=make_event,
+                        pay=pay,
                     )
                 )
+            till.flush()
             report = ingest_many(app, session, batch_events, strict=True)
             for state in report.states.values():
                 counts[state.status] = counts.get(state.status, 0) + 1

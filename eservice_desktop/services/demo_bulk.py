@@ -27,6 +27,7 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import demo
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import ingest_many
+from eservice_desktop.services.payments import DemoTill
 from eservice_desktop.storage import repo
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -72,13 +73,18 @@ def seed_demo_bulk(
             # them cached, or a million rows take many times longer.
             session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
             numbers = _reserve_numbers(session, app, received_list)
+            till = DemoTill(app, session)
+            pay = till.payer(rng, clerk)
             for received, number in zip(received_list, numbers, strict=True):
                 service = rng.choices(services, cum_weights=cum)[0]
                 case_id = new_id()
-                for type_, at, payload in _one_case(app, service, number, received, now, rng, rand):
+                for type_, at, payload in _one_case(
+                    app, service, number, received, now, rng, rand, case_id, pay
+                ):
                     events.append(
                         Event(new_id(), case_id, type_, office, device, clerk, at, payload)
                     )
+            till.flush()
             report = ingest_many(app, session, events, strict=True)
         for state in report.states.values():
             counts[state.status] = counts.get(state.status, 0) + 1
@@ -123,8 +129,11 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
     now: datetime,
     rng: random.Random,
     rand: Callable[[], float],
+    case_id: str,
+    pay: demo.PayFn,
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """One case's events as (type, time, payload); mirrors ``demo.build_case``."""
+    """One case's events as (type, time, payload); mirrors ``demo.build_case`` (the fee
+    assessed at intake and, for every case that finishes, paid at the counter first)."""
     business = service.office_kind == "land" and rand() < 0.1
     if business:
         applicant = {
@@ -189,6 +198,17 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
         t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
         return t
 
+    assessed = demo.fee_assessment(service, copies, rng)
+    if assessed is not None:
+        payload, fees_due = assessed
+        evs.append((ev.FEE_ASSESSED, received, payload))
+        finishes = outcome in ("closed", "ready", "picked_up")
+        if fees_due > 0 and (finishes or rand() < demo.OPEN_PAID_SHARE):
+            t = demo.payment_time(app, received, rng)
+            receipt = pay(case_id, number, fees_due, t)
+            evs.append((ev.PAYMENT_RECORDED, t, receipt))
+            t = t + timedelta(seconds=5)
+            evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
     if outcome == "supplement":
         reason = rng.choice(demo.SUPPLEMENT_REASONS)
         evs.append((ev.SUPPLEMENT_REQUESTED, later(), {"reason": reason, "items": []}))

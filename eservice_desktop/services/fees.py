@@ -2,14 +2,18 @@
 
 The assessment is an event (FEE_ASSESSED) so that the amount a citizen was asked to pay, and why
 it was reduced, stays on the case's record; the balance due is a projection of it and the
-payments. Intake assesses in its own transaction, so the clerk sees the fee before taking money;
-a clerk may re-assess (an exemption granted after the fact) as long as it stays above what was
-already paid.
+payments. Intake assesses inside the intake transaction (:func:`assess_in` from
+``services.intake``), so a case with a fee owes it from the moment it exists; a clerk may
+re-assess until the documents are handed over (an exemption granted after the fact, or a change
+of copies, which the assessment event carries) as long as it stays above what was already paid.
+While a balance is due the case cannot be closed, made ready or handed over
+(``domain.case.fees_due_error``); an exemption with its reason is the only way past.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -126,11 +130,17 @@ def assess_in(
     exempt: bool = False,
     reduction: int = 0,
     reason: str = "",
+    copies: int | None = None,
+    at: datetime | None = None,
 ) -> CaseState:
-    """Records the assessment inside the caller's transaction (intake uses this)."""
+    """Records the assessment inside the caller's transaction (intake uses this, at the
+    moment of receipt). ``copies`` re-assesses for a new number of copies and records it."""
     service = app.catalogue.service(state.service_code)
-    a = compute(service, state.copies, exempt=exempt, reduction=reduction, reason=reason)
-    return cases.record(app, session, state.case_id, ev.FEE_ASSESSED, a.payload())
+    n = state.copies if copies is None else copies
+    a = compute(service, n, exempt=exempt, reduction=reduction, reason=reason)
+    payload = {**a.payload(), "copies": n}
+    event = app.actor.event(state.case_id, ev.FEE_ASSESSED, at or app.now(), payload)
+    return cases.append(app, session, event, state)
 
 
 def ensure_assessed(app: App, session: Session, state: CaseState) -> CaseState:
@@ -179,11 +189,39 @@ def assess(
     exempt: bool = False,
     reduction: int = 0,
     reason: str = "",
+    copies: int | None = None,
 ) -> cases.CaseView:
+    """Re-assesses a case: an exemption or reduction (with its reason), or new copies."""
     with app.transaction() as s:
         case_id = cases.resolve_case_id(s, case_number)
         state = repo.load_state(s, case_id)
         if state is None:
             raise cases.NOT_FOUND
-        new = assess_in(app, s, state, exempt=exempt, reduction=reduction, reason=reason)
+        new = assess_in(
+            app, s, state, exempt=exempt, reduction=reduction, reason=reason, copies=copies
+        )
+    return cases.view_of(app, new)
+
+
+def change_copies(app: App, case_number: str, copies: int) -> cases.CaseView:
+    """New number of copies: re-assessed at once, keeping an exemption or reduction already
+    granted (a full exemption stays full; a reduction is capped at the new subtotal)."""
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        state = repo.load_state(s, case_id)
+        if state is None:
+            raise cases.NOT_FOUND
+        old = current(state)
+        exempt = bool(state.fee_items) and old.total == 0 and old.reduction > 0
+        service = app.catalogue.service(state.service_code)
+        new_subtotal = compute(service, copies).subtotal
+        new = assess_in(
+            app,
+            s,
+            state,
+            exempt=exempt,
+            reduction=0 if exempt else min(old.reduction, new_subtotal),
+            reason=old.exemption_reason,
+            copies=copies,
+        )
     return cases.view_of(app, new)

@@ -2,7 +2,9 @@
 
 Validation collects every field error at once (the form shows each next to its field) and
 nothing is stored unless all pass. The case number comes from this device's own counter inside
-the same transaction as the received event, so a number is never skipped or reused.
+the same transaction as the received event, so a number is never skipped or reused. The fee is
+assessed in that same transaction (catalogue items × copies, less an exemption or reduction
+with its reason), so a case with a fee owes it from the moment it exists.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services import fees
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import CaseView, append, view_of
 from eservice_desktop.storage import repo
@@ -57,6 +60,10 @@ class IntakeRequest:
     documents: list[str] = field(default_factory=list)
     #: A MOICA proof made while the case was still an intake form: recorded with the case.
     identity_proof: ProofResult | None = None
+    #: Fee exemption (免徵) or reduction (減免, NTD) granted at intake, with its reason.
+    fee_exempt: bool = False
+    fee_reduction: int = 0
+    fee_reason: str = ""
 
 
 def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
@@ -158,6 +165,18 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
                 "This service does not offer this pickup option",
                 "pickup_method",
             )
+    if service is not None and "copies" not in errors:
+        try:
+            fees.compute(
+                service,
+                req.copies,
+                exempt=req.fee_exempt,
+                reduction=req.fee_reduction,
+                reason=req.fee_reason,
+            )
+        except DomainError as e:
+            fld = e.field or "fee"
+            errors[fld] = DomainError(e.code, e.message_zh, e.message_en, fld)
     if req.pickup_method == "other_office" and not req.pickup_office.strip():
         errors["pickup_office"] = _err(
             "field.required", "請選擇領件機關", "Choose the pickup office", "pickup_office"
@@ -213,4 +232,14 @@ def intake(app: App, req: IntakeRequest) -> CaseView:
             from eservice_desktop.services import identity
 
             state = identity.record_with_intake(app, s, state, received, req.identity_proof)
+        if service.fee_items:
+            state = fees.assess_in(
+                app,
+                s,
+                state,
+                exempt=req.fee_exempt,
+                reduction=req.fee_reduction,
+                reason=req.fee_reason,
+                at=received,
+            )
     return view_of(app, state)

@@ -27,6 +27,7 @@ import hmac
 import logging
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -585,11 +586,84 @@ def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str =
 # ---------------------------------------------------------------------------------------------
 
 
+class DemoTill:
+    """Cash payments for demo cases written in batches (``services.demo``, ``demo_bulk``).
+
+    Demo streams go through the one ingest path (which checks every event against the domain
+    and projects the ``receipts`` rows), but their payments are real ones all the same: a
+    number of this device's gapless series (reserved here, the counter written back by
+    :meth:`flush` in the caller's transaction), the HMAC verification code and the key id.
+    """
+
+    def __init__(self, app: App, session: Session) -> None:
+        self.app = app
+        self.session = session
+        key = _device_key(app, session)
+        self.key_id = key.key_id
+        self.secret = bytes.fromhex(key.secret_hex)
+        self.last: dict[int, int] = {}
+
+    def _name(self, year: int) -> str:
+        s = self.app.settings
+        return f"receipt:{s.office_code}:{s.device_id}:{year}"
+
+    def payer(self, rng: Any, clerk: str) -> Callable[[str, str, int, datetime], dict[str, Any]]:
+        """``pay(case_id, case_number, amount, at)`` for the demo builders (cash, with change)."""
+
+        def pay(case_id: str, case_number: str, amount: int, at: datetime) -> dict[str, Any]:
+            return self.cash(case_number, amount, at, tendered=demo_tendered(amount, rng))
+
+        _ = clerk  # the event carries the clerk
+        return pay
+
+    def cash(self, case_number: str, amount: int, at: datetime, *, tendered: int) -> dict[str, Any]:
+        """The PAYMENT_RECORDED payload of a cash payment at ``at``."""
+        year = to_roc(at.astimezone(TAIPEI).date())[0]
+        if year in self.last:
+            seq = self.last[year] + 1
+        else:
+            seq = repo.next_counter(self.session, self._name(year))
+        self.last[year] = seq
+        s = self.app.settings
+        number = receipt_number(s.office_code, s.device_id, year, seq)
+        code = compute_code(self.secret, number, case_number, amount, at.astimezone(TAIPEI).date())
+        return {
+            "payment_id": str(uuid.uuid4()),
+            "case_number": case_number,
+            "method": "cash",
+            "amount": amount,
+            "receipt_number": number,
+            "reference": None,
+            "verification": code,
+            "key_id": self.key_id,
+            "tendered": tendered,
+            "change": tendered - amount,
+        }
+
+    def flush(self) -> None:
+        """Writes the receipt counters back (inside the caller's transaction)."""
+        from eservice_desktop.storage.models import CounterRow
+
+        for year, last in self.last.items():
+            row = self.session.get(CounterRow, self._name(year))
+            assert row is not None
+            row.value = max(row.value, last)
+        self.session.flush()
+        self.last = {}
+
+
+def demo_tendered(amount: int, rng: Any) -> int:
+    """What a citizen hands over for ``amount``: the exact sum or the next usual note."""
+    notes = [t for t in (100, 500, 1000, 2000) if t >= amount]
+    return rng.choice([amount, *notes[:1]]) if notes else amount
+
+
 def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> dict[str, int]:
     """Fees and receipts on the newest demo cases, through the real payment path.
 
-    Most are paid in cash (with change) or by card and printed; a few stay unpaid (payment due,
-    deadline paused), one is paid in part, one receipt is voided, one partly refunded, and two
+    Works on open cases still owing their fee (assessed at intake): most are paid in cash (with
+    change) or by card and printed; a few stay unpaid (payment due, deadline paused), one is
+    paid in part, one receipt is voided, one partly refunded, and two
     are online payments (one already deposited) so the closing and the reconciliation statement
     have content. Limited to 60 cases: this is for trying the counter, not for volume.
     """
@@ -605,8 +679,9 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
                 select(CaseRow)
                 .where(
                     CaseRow.office == app.settings.office_code,
-                    CaseRow.status.in_(("received", "payment_due", "supplement_requested")),
-                    CaseRow.fees_due == 0,
+                    CaseRow.status.in_(("payment_due", "supplement_requested")),
+                    CaseRow.fees_due > 0,
+                    CaseRow.paid == 0,
                 )
                 .order_by(CaseRow.received_at.desc())
                 .limit(limit * 4)

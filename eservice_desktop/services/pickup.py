@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import PICKED_UP, READY, CaseState
+from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
+from eservice_desktop.domain.case import PICKED_UP, READY, CaseState, fees_due_error
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, mask_id, mask_name
 from eservice_desktop.domain.rocdate import format_roc
@@ -47,7 +48,7 @@ NOT_SYNCED = "not_synced"
 NOT_READY = "not_ready"
 ALREADY_PICKED_UP = "already_picked_up"
 CASE_MISMATCH = "case_mismatch"
-FEES_DUE = "fees_due"
+FEES_DUE = _FEES_DUE
 UNKNOWN_SHORT_CODE = "unknown_short_code"
 
 #: How long a demo code stays valid.
@@ -447,15 +448,7 @@ def verify(app: App, payload: str) -> PickupResult:
             return _refused(app, s, e)
         view = case_view(app, c.state)
     if view.balance > 0:
-        return PickupResult(
-            ok=False,
-            reason=FEES_DUE,
-            message_zh=f"尚有規費 {view.balance} 元未繳，請先收費再交付文件。",
-            message_en=f"NT${view.balance} in fees is still due; take payment before handing over.",
-            case_number=view.case_number,
-            case=view,
-            via=c.via,
-        )
+        return _fees_due(app, c.state, c.via)
     return PickupResult(
         ok=True,
         reason="ok",
@@ -464,6 +457,22 @@ def verify(app: App, payload: str) -> PickupResult:
         case_number=view.case_number,
         case=view,
         via=c.via,
+    )
+
+
+def _fees_due(app: App, state: CaseState, via: str) -> PickupResult:
+    """Nothing leaves the office unpaid: the amount and the way to pay (F6 opens the payment page
+    for the case on the desk)."""
+    e = fees_due_error(state.balance, ev.PICKED_UP)
+    return PickupResult(
+        ok=False,
+        reason=FEES_DUE,
+        message_zh=e.message_zh,
+        message_en=e.message_en,
+        case_number=state.case_number,
+        case=case_view(app, state),
+        details={"case_number": state.case_number, "amount": str(state.balance)},
+        via=via,
     )
 
 
@@ -505,14 +514,7 @@ def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = No
             except pt.PickupRefused as e:
                 return _refused(app, s, e)
             if c.state.balance > 0:
-                return PickupResult(
-                    ok=False,
-                    reason=FEES_DUE,
-                    message_zh=f"尚有規費 {c.state.balance} 元未繳，請先收費再交付文件。",
-                    message_en=f"NT${c.state.balance} in fees is still due.",
-                    case_number=c.state.case_number,
-                    case=case_view(app, c.state),
-                )
+                return _fees_due(app, c.state, c.via)
             event = app.actor.event(
                 c.state.case_id,
                 ev.PICKED_UP,

@@ -45,12 +45,17 @@ def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-
         "2",
         "--received",
         "2026-03-06T18:30:00+08:00",
+        # exempt, so no payment wait pauses the clock (see test_fee_at_intake_... below)
+        "--fee-exempt",
+        "--fee-reason",
+        "低收入戶免徵（規費法第12條）",
         "--json",
     )
     assert r.code == 0, r.err
     case = r.json
     # Friday after hours: counting starts Monday 03-09, a 1-day limit is due that day.
     assert case["due"] == "2026-03-09" and case["copies"] == 2 and case["phone"] == "0912345678"
+    assert (case["fees_due"], case["balance"]) == (0, 0)
     shown = cli("case", "show", case["case_number"].replace("-", ""), "--json").json
     assert shown["case_number"] == case["case_number"] and shown["applicant_name"] == "王小明"
     found = cli("case", "search", "小明", "--json").json
@@ -86,6 +91,36 @@ def test_search_pages_with_total_and_refuses_bad_pages(cli) -> None:  # type: ig
         assert len(r.err.strip().splitlines()) == 1 and r.out.count("\n") == 1, bad
     english = cli("--lang", "en", "case", "search", "小明", "--limit", "0")
     assert english.code == 2 and "between 1 and 1000" in english.err
+
+
+def test_fee_at_intake_and_nothing_closes_unpaid(cli) -> None:  # type: ignore[no-untyped-def]
+    args = ("--applicant-id", "A123456789", "--applicant-name", "王小明", "--copies", "2")
+    number = cli("case", "intake", *HR, *args, "--json").json["case_number"]
+    shown = cli("case", "show", number, "--json").json
+    assert (shown["fees_due"], shown["paid"], shown["balance"]) == (30, 0, 30)
+    assert shown["status"] == "payment_due"
+    assert [e["type"] for e in shown["events"]] == ["case.received", "case.fee_assessed"]
+    r = cli("case", "close", number, "--json")
+    assert r.code == 2
+    assert r.json["ok"] is False and r.json["error"] == "fees_due" and r.json["amount"] == 30
+    assert "30" in r.json["message"] and "payment record" in r.json["message"]
+    assert "30" in r.err  # one line on stderr, zh-TW by default
+    en = cli("case", "close", number, "--lang", "en")
+    assert en.code == 2 and "NT$30" in en.err and "payment record" in en.err
+    assert cli("case", "show", number, "--json").json["status"] == "payment_due"
+    paid = cli("payment", "record", number, "--method", "cash", "--amount", "30", "--json")
+    assert paid.code == 0 and paid.json["balance"] == 0
+    closed = cli("case", "close", number, "--json")
+    assert closed.code == 0 and closed.json["status"] == "closed"
+
+
+def test_copies_change_reassesses(cli) -> None:  # type: ignore[no-untyped-def]
+    args = ("--applicant-id", "A123456789", "--applicant-name", "王小明")
+    number = cli("case", "intake", *HR, *args, "--json").json["case_number"]
+    r = cli("payment", "assess", number, "--copies", "3", "--json")
+    assert r.code == 0 and (r.json["copies"], r.json["fees_due"], r.json["balance"]) == (3, 45, 45)
+    shown = cli("case", "show", number, "--json").json
+    assert (shown["copies"], shown["balance"]) == (3, 45)
 
 
 def test_bad_id_exits_2_with_one_line_and_stores_nothing(cli) -> None:  # type: ignore[no-untyped-def]

@@ -37,16 +37,76 @@ def test_assessment_is_items_times_copies_with_reasoned_reductions(app: App) -> 
         fees.compute(service, 1, reduction=101, reason="x")
 
 
-def test_fee_is_shown_before_payment_and_assessed_on_payment(app: App, fee_case: str) -> None:
-    assert fees.preview(app, fee_case).total == 30
-    assert cases.show_case(app, fee_case).fees_due == 0  # not assessed by intake
-    view = fees.assess(app, fee_case)
+def test_fee_is_assessed_at_intake_in_the_intake_transaction(app: App, fee_case: str) -> None:
+    view = cases.show_case(app, fee_case)
     assert (view.fees_due, view.paid, view.balance, view.status) == (30, 0, 30, "payment_due")
+    assert [e["type"] for e in view.events] == [ev.RECEIVED, ev.FEE_ASSESSED]
+    received, assessed = view.events
+    assert assessed["at"] == received["at"]  # the same moment: the intake transaction
+    assert assessed["payload"]["items"][0]["quantity"] == 2
+    assert fees.preview(app, fee_case).total == 30
+    again = fees.assess(app, fee_case)
+    assert (again.fees_due, again.paid, again.balance) == (30, 0, 30)
 
 
-def test_payment_without_explicit_assessment_assesses_in_the_same_transaction(
-    app: App, fee_case: str
-) -> None:
+def test_exemption_at_intake_needs_its_reason_and_is_recorded(app: App) -> None:
+    from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
+
+    req = IntakeRequest(
+        service_code="HR-TRANSCRIPT",
+        applicant_id="A123456789",
+        applicant_name="王小明",
+        fields={
+            "registered_address": "桃園市桃園區中正路1號",
+            "transcript_kind": "現戶",
+            "record_detail": "省略記事",
+        },
+        fee_exempt=True,
+    )
+    with pytest.raises(IntakeErrors) as info:
+        intake(app, req)
+    assert "exemption_reason" in info.value.errors
+    with app.reading() as s:
+        assert s.scalar(select(func.count()).select_from(EventRow)) == 0
+    req.fee_reason = "低收入戶免徵（規費法第12條）"
+    view = intake(app, req)
+    assert (view.fees_due, view.balance, view.status) == (0, 0, "received")
+    state = cases.load_case(app, view.case_number)
+    assert state.exemption_reason == "低收入戶免徵（規費法第12條）"
+    assert cases.close_case(app, view.case_number).status == "closed"
+
+
+def test_changing_copies_reassesses_and_keeps_an_exemption(app: App, make_case) -> None:  # type: ignore[no-untyped-def]
+    number = make_case(copies=1)
+    assert cases.show_case(app, number).balance == 15
+    view = fees.change_copies(app, number, 3)
+    assert (view.copies, view.fees_due, view.balance) == (3, 45, 45)
+    payments.record_payment(app, number, "cash", 45)
+    with pytest.raises(DomainError) as info:
+        fees.change_copies(app, number, 2)  # below what was paid: refund first
+    assert info.value.code == "fee.below_paid"
+    exempted = make_case(copies=1)
+    fees.assess(app, exempted, exempt=True, reason="低收入戶免徵（規費法第12條）")
+    view = fees.change_copies(app, exempted, 4)
+    assert (view.copies, view.fees_due, view.balance) == (4, 0, 0)
+    assert cases.load_case(app, exempted).exemption_reason == "低收入戶免徵（規費法第12條）"
+
+
+def test_nothing_closes_or_becomes_ready_while_fees_are_due(app: App, fee_case: str) -> None:
+    with pytest.raises(DomainError) as info:
+        cases.close_case(app, fee_case)
+    e = info.value
+    assert e.code == "fees_due" and e.extra == {"amount": 30}
+    assert "30" in e.message_zh and "F6" in e.message_zh and "payment record" in e.message_en
+    payments.record_payment(app, fee_case, "cash", 10)
+    with pytest.raises(DomainError) as info:
+        cases.close_case(app, fee_case)
+    assert info.value.extra == {"amount": 20} and "20" in info.value.message_zh
+    payments.record_payment(app, fee_case, "cash", 20)
+    assert cases.close_case(app, fee_case).status == "closed"
+
+
+def test_payment_takes_the_fee_assessed_at_intake(app: App, fee_case: str) -> None:
     r = payments.record_payment(app, fee_case, "cash", 30, tendered=100)
     assert (r.fees_due, r.paid, r.balance, r.change, r.tendered) == (30, 30, 0, 70, 100)
     assert r.receipt_number == "H01-01-115-R000001"
@@ -219,8 +279,8 @@ def test_unknown_receipt_and_case_without_receipt(app: App, fee_case: str) -> No
     with pytest.raises(DomainError) as info:
         payments.void_receipt(app, "H01-01-115-R000777", "x")
     assert info.value.code == "receipt.unknown"
-    with app.reading() as s:
-        assert s.scalar(select(func.count()).select_from(EventRow)) == 1
+    with app.reading() as s:  # received and assessed at intake; nothing since
+        assert s.scalar(select(func.count()).select_from(EventRow)) == 2
 
 
 def test_payment_events_from_another_device_feed_the_receipts_projection(

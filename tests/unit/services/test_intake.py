@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from eservice_desktop.domain.case_number import parse_case_number
-from eservice_desktop.services import cases
+from eservice_desktop.services import cases, payments
 from eservice_desktop.services.app import App
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
 from eservice_desktop.storage.models import CaseRow, EventRow
@@ -122,6 +122,8 @@ def test_queue_buckets_and_search(app: App) -> None:
 def test_supplement_pauses_and_closing_finishes(app: App, clock) -> None:  # type: ignore[no-untyped-def]
     view = intake(app, request())
     number = view.case_number
+    assert view.status == "payment_due" and view.balance == 15  # assessed at intake
+    payments.record_payment(app, number, "cash", 15)
     v = cases.request_supplement(app, number, "請補附戶口名簿影本")
     assert v.status == "supplement_requested" and v.due is None
     assert [r.case_number for r in cases.queue(app, "supplement")] == [number]
@@ -129,16 +131,23 @@ def test_supplement_pauses_and_closing_finishes(app: App, clock) -> None:  # typ
     assert v.status == "received" and v.due is not None
     v = cases.close_case(app, number)
     assert v.status == "closed"
-    assert len(cases.show_case(app, number).events) == 4
+    assert len(cases.show_case(app, number).events) == 6
 
 
 def test_overdue_and_due_soon_queues(app: App, clock) -> None:  # type: ignore[no-untyped-def]
+    now = clock.now
+    clock.set(datetime(2026, 3, 2, 9, 5, tzinfo=TPE))
     old = intake(app, request(received_at=datetime(2026, 3, 2, 9, 0, tzinfo=TPE)))
+    payments.record_payment(app, old.case_number, "cash", 15)  # paid at the counter then
+    clock.set(now)
     fresh = intake(app, request())
+    unpaid = intake(app, request())  # waiting for payment: no deadline runs
+    payments.record_payment(app, fresh.case_number, "cash", 15)
     overdue = [r.case_number for r in cases.queue(app, "overdue")]
     soon = [r.case_number for r in cases.queue(app, "due_soon")]
     assert overdue == [old.case_number]
     assert fresh.case_number in soon and old.case_number not in soon
+    assert unpaid.case_number not in soon + overdue
 
 
 def test_ticked_documents_are_recorded_on_the_case(app: App) -> None:

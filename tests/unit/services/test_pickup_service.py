@@ -138,7 +138,8 @@ def test_not_ready_case_refused(app: App, county: County) -> None:
     )
     token = county.token(case_id=view.case_id, case_number=view.case_number)
     r = pickup.verify(app, token)
-    assert r.reason == "not_ready" and r.case is not None and r.case.status == "received"
+    assert r.reason == "not_ready" and r.case is not None and r.case.status == "payment_due"
+    assert "待繳費" in r.message_zh
     assert number != view.case_number
 
 
@@ -229,3 +230,40 @@ def test_consumed_table_refuses_a_second_row_for_one_case(app: App, county: Coun
                 consumed_at=datetime(2026, 3, 10, tzinfo=UTC),
             )
         )
+
+
+def test_nothing_leaves_the_office_unpaid_and_the_desk_can_take_the_payment(
+    app: App, county: County
+) -> None:
+    from eservice_desktop.services import payments
+
+    number, token = ready_case(app, county)
+    receipt = payments.last_receipt_number(app, number)
+    payments.refund(app, receipt, 15, "誤收退還")  # the balance reopens after it was made ready
+    for result in (pickup.verify(app, token), pickup.handover(app, token)):
+        assert not result.ok and result.reason == "fees_due"
+        assert result.case is not None and result.case.balance == 15
+        assert "15" in result.message_zh and "F6" in result.message_zh
+        assert "NT$15" in result.message_en and result.details["amount"] == "15"
+    assert picked_up_events(app) == 0
+    # still ready for pickup, so payment stays possible until the handover
+    payments.record_payment(app, number, "cash", 15)
+    assert pickup.handover(app, token).handed_over
+    with pytest.raises(DomainError) as info:  # the state machine refuses it too
+        with app.transaction() as s:
+            other, _ = ready_case(app, county, applicant_id="B123456780")
+            payments.refund(app, payments.last_receipt_number(app, other), 15, "誤收退還")
+            cases.record(app, s, cases.load_case(app, other).case_id, ev.PICKED_UP, {"by": {}})
+    assert info.value.code == "fees_due" and info.value.extra == {"amount": 15}
+
+
+def test_an_exemption_with_its_reason_is_the_way_past(app: App, county: County) -> None:
+    from eservice_desktop.services import fees, payments
+
+    number, token = ready_case(app, county)
+    payments.refund(app, payments.last_receipt_number(app, number), 15, "誤收退還")
+    assert pickup.verify(app, token).reason == "fees_due"
+    fees.assess(app, number, exempt=True, reason="低收入戶免徵（規費法第12條）")
+    assert pickup.handover(app, token).handed_over
+    state = cases.load_case(app, number)
+    assert state.exemption_reason == "低收入戶免徵（規費法第12條）"
