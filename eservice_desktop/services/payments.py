@@ -687,7 +687,8 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
                 .limit(limit * 4)
             )
         )
-    chosen = [r for r in rows if app.catalogue.service(r.service_code).fee_items][:limit]
+    # every fourth unpaid case is left as it is: the queue shows cases waiting for payment
+    chosen = [r for k, r in enumerate(rows) if k % 4 != 3][:limit]
     counts = {"assessed": 0, "paid": 0, "void": 0, "refunded": 0, "online": 0, "unpaid": 0}
     for i, row in enumerate(chosen):
         with app.transaction() as s:

@@ -62,3 +62,45 @@ def test_pickup_ready_verify_handover_twice(cli: Callable[..., Any], tmp_path: P
 def test_verify_garbage_exits_nonzero_with_reason(cli: Callable[..., Any]) -> None:
     r = cli("pickup", "verify", "NOTACODE", "--json")
     assert r.code == 3 and r.json["reason"] == "malformed"
+
+
+def test_handover_refused_while_fees_are_due(cli: Callable[..., Any]) -> None:
+    """A ready case whose fee was refunded owes it again: exit 2, reason fees_due, the amount;
+    paid at the desk, it is handed over."""
+    hr = [
+        "--service",
+        "HR-TRANSCRIPT",
+        "--applicant-id",
+        "A123456789",
+        "--applicant-name",
+        "王小明",
+    ]
+    for kv in (
+        "registered_address=桃園市桃園區中正路1號",
+        "transcript_kind=現戶",
+        "record_detail=省略記事",
+    ):
+        hr += ["--field", kv]
+    number = cli("case", "intake", *hr, "--json", env=DEMO).json["case_number"]
+    refused = cli("pickup", "issue", number, "--json", env=DEMO)  # neither closed nor paid
+    assert refused.code == 2
+    paid = cli("payment", "record", number, "--method", "cash", "--amount", "15", "--json")
+    assert paid.code == 0, paid.err
+    assert cli("case", "close", number).code == 0
+    payload = cli("pickup", "issue", number, "--json", env=DEMO).json["payload"]
+    receipt = paid.json["receipt_number"]
+    refund = cli("payment", "refund", receipt, "--amount", "15", "--reason", "誤收退還")
+    assert refund.code == 0, refund.err
+
+    r = cli("pickup", "handover", payload, "--json", env=DEMO)
+    assert r.code == 2
+    j = r.json
+    assert j["ok"] is False and j["reason"] == "fees_due" and j["error"] == "fees_due"
+    assert j["amount"] == 15 and j["handed_over"] is False and "15" in j["message"]
+    assert "payment record" in j["message"]
+    assert cli("pickup", "verify", payload, "--json", env=DEMO).json["reason"] == "fees_due"
+
+    again = cli("payment", "record", number, "--method", "cash", "--amount", "15", "--json")
+    assert again.code == 0, again.err
+    done = cli("pickup", "handover", payload, "--json", env=DEMO)
+    assert done.code == 0 and done.json["handed_over"] is True

@@ -28,6 +28,7 @@ def test_bulk_rows_match_the_domain_projection(app: App):
             state = project(repo.events_for(s, row.case_id))
             assert row.case_number == state.case_number
             assert row.status == state.status
+            assert (row.fees_due, row.paid) == (state.fees_due, state.paid)
             assert row.applicant_id == state.applicant_id
             assert row.applicant_name == state.applicant_name
             assert repo._aware(row.received_at) == state.received_at

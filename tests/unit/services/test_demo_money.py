@@ -1,0 +1,89 @@
+"""The demo data obeys the counter's money rules: nothing unpaid is ever closed or handed over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply, check
+from eservice_desktop.services import payments
+from eservice_desktop.services.app import App
+from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.demo_bulk import seed_demo_bulk
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+FINISHING = (ev.CLOSED, ev.READY_FOR_PICKUP, ev.PICKED_UP)
+
+
+def assert_money_rules(app: App) -> dict[str, int]:
+    """Replays every stored stream through the domain's own checks and counts what it saw."""
+    seen = {"finished": 0, "paid": 0, "exempt": 0, "unpaid_open": 0, "payments": 0}
+    with app.reading() as s:
+        case_ids = s.scalars(select(CaseRow.case_id)).all()
+        receipt_numbers = set(s.scalars(select(ReceiptRow.number)))
+        for case_id in case_ids:
+            state: CaseState | None = None
+            for e in repo.events_for(s, case_id):
+                if e.type in FINISHING:
+                    assert state is not None and state.balance <= 0, (e.type, state)
+                if e.type == ev.PAYMENT_RECORDED:
+                    assert e.payload["receipt_number"] in receipt_numbers
+                    seen["payments"] += 1
+                check(state, e)  # every demo event is one the counter itself would accept
+                state = apply(state, e)
+            assert state is not None
+            row = s.get(CaseRow, case_id)
+            assert row is not None and (row.fees_due, row.paid) == (state.fees_due, state.paid)
+            service = app.catalogue.service(state.service_code)
+            if service.fee_items:
+                assert state.fee_items, "assessed at intake"
+            if state.lifecycle in ("closed", "ready_for_pickup", "picked_up"):
+                seen["finished"] += 1
+                assert state.balance <= 0
+            if state.exemption_reason:
+                seen["exempt"] += 1
+            if state.paid:
+                seen["paid"] += 1
+            if state.is_open and state.balance > 0:
+                seen["unpaid_open"] += 1
+                assert state.status == "payment_due" or state.supplement_since is not None
+    # every counter receipt was printed; online payments' receipts wait for the clerk to print
+    for number in payments.pending_receipts(app):
+        assert payments.get_receipt(app, number).method == "online"
+    return seen
+
+
+def assert_gapless(app: App) -> None:
+    with app.reading() as s:
+        rows = s.execute(select(ReceiptRow.device, ReceiptRow.roc_year, ReceiptRow.seq)).all()
+    series: dict[tuple[str, int], list[int]] = {}
+    for device, year, seq in rows:
+        series.setdefault((device, year), []).append(seq)
+    assert series
+    for numbers in series.values():
+        assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+def test_seeded_demo_database_never_closes_or_hands_over_unpaid(
+    make_app: object, tmp_path: Path
+) -> None:
+    assert callable(make_app)
+    app: App = make_app(Settings(data_dir=tmp_path / "demo", demo=True))
+    result = seed_demo(app, 300, seed=5)
+    assert result["pickup_ready_with_code"] >= 1
+    seen = assert_money_rules(app)
+    assert seen["finished"] > 100 and seen["payments"] > 100
+    assert seen["unpaid_open"] >= 1 and seen["exempt"] >= 1
+    assert_gapless(app)
+
+
+def test_bulk_demo_database_never_closes_or_hands_over_unpaid(app: App) -> None:
+    seed_demo_bulk(app, 500, seed=3, days=60, batch=170)
+    seen = assert_money_rules(app)
+    assert seen["finished"] > 100 and seen["unpaid_open"] >= 1
+    assert_gapless(app)
