@@ -135,6 +135,10 @@ class CaseDetail(QWidget):
         self.close_button.clicked.connect(self.close_case)
         self.reject_button.clicked.connect(self.reject_case)
         self.cancel_button.clicked.connect(self.cancel_case)
+        #: Why 結案 is disabled, beside it (fees still due: the amount and the way to pay).
+        self.close_reason = QLabel(actions)
+        self.close_reason.setObjectName("close_reason")
+        self.close_reason.setStyleSheet("color: #b00020;")
         self.error_label = QLabel(actions)
         self.error_label.setObjectName("detail_error")
         self.error_label.setStyleSheet("color: #b00020;")
@@ -147,6 +151,7 @@ class CaseDetail(QWidget):
             self.supplement_button,
             self.received_button,
             self.close_button,
+            self.close_reason,
             self.reject_button,
             self.cancel_button,
         ):
@@ -193,6 +198,7 @@ class CaseDetail(QWidget):
             return
         self.view = view
         self.ctx.screen_case_changed.emit()
+        self.ctx.case_shown.emit(view.case_number)
         zh = self.ctx.is_zh
         self.number_label.setText(view.case_number)
         name = self._service_name(view.service_code)
@@ -284,7 +290,13 @@ class CaseDetail(QWidget):
         waiting = status == "supplement_requested"
         self.supplement_button.setEnabled(is_open and not waiting)
         self.received_button.setEnabled(waiting)
-        self.close_button.setEnabled(is_open and not waiting)
+        balance = self.view.balance if self.view else 0
+        self.close_button.setEnabled(is_open and not waiting and balance <= 0)
+        self.close_reason.setText(
+            self.tr("尚有規費 {n} 元未繳，請按 F6 收費").format(n=f"{balance:,}")
+            if is_open and balance > 0
+            else ""
+        )
         self.reject_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
 

@@ -58,6 +58,8 @@ class GuiContext(QObject):
     #: Intake form -> identity panel: what became of that proof: ("recorded", case number) or
     #: ("dropped", "") when the applicant changed or the form was cleared.
     intake_proof_done = Signal(str, str)
+    #: A page now shows this case to the clerk (case number): F6 takes its payment.
+    case_shown = Signal(str)
 
     def __init__(
         self, app: App, tasks: TaskRunner, lang: str = "zh_TW", parent: QObject | None = None

@@ -3,8 +3,13 @@ with change, card with the terminal's reference, receipt print / reprint (with r
 (with reason), refunds, and the daily closing.
 
 Every service call runs on a worker through ``ctx.tasks``; printing goes through
-``gui.printing`` (print dialog on the UI thread only when asked, painting on a worker). After a
-crash, receipts that were paid but never printed are offered first (``pending_receipts``).
+``gui.printing`` (print dialog on the UI thread only when asked, painting on a worker).
+
+The page acts only on the case it shows: loading another number clears the page first and a
+number that is not found leaves it empty with every action disabled, so F9 can never take money
+for a case that was on screen before. A receipt that was paid but whose print was cancelled or
+failed (or never happened, after a crash) keeps the red "收據未列印" banner up, with F10 to print
+it, until it is printed (``payments.pending_receipts``).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -117,10 +123,30 @@ class PaymentPage(QWidget):
         self.summary.setObjectName("summary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         root.addWidget(self.summary)
+        self.case_error = QLabel()
+        self.case_error.setObjectName("case_error")
+        self.case_error.setStyleSheet("color: #b00020")
+        root.addWidget(self.case_error)
+        self.pending_banner = QFrame()
+        self.pending_banner.setObjectName("pending_banner")
+        self.pending_banner.setStyleSheet(
+            "#pending_banner { background: #fdecea; border: 1px solid #b00020; }"
+        )
+        banner = QHBoxLayout(self.pending_banner)
         self.pending_label = QLabel()
         self.pending_label.setObjectName("pending_label")
-        self.pending_label.setStyleSheet("color: #b00020")
-        root.addWidget(self.pending_label)
+        self.pending_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.pending_label.setWordWrap(True)
+        self.pending_btn = QPushButton(self.tr("列印收據 (F10)"))
+        self.pending_btn.setObjectName("pending_btn")
+        self.pending_btn.clicked.connect(self.print_pending)
+        banner.addWidget(self.pending_label, 1)
+        banner.addWidget(self.pending_btn)
+        self.pending_banner.hide()
+        QShortcut(QKeySequence("F10"), self, self.print_pending)
+        #: Receipts paid but never printed (``payments.pending_receipts``), oldest first.
+        self.pending: list[str] = []
+        root.addWidget(self.pending_banner)
 
         fee_box = QGroupBox(self.tr("規費核計"))
         fee_layout = QVBoxLayout(fee_box)
@@ -228,6 +254,9 @@ class PaymentPage(QWidget):
         rec_layout.addLayout(buttons)
         root.addWidget(rec_box, 1)
         self._method_changed()
+        self.case_edit.textEdited.connect(self._number_edited)
+        self.ctx.case_shown.connect(self._case_shown)
+        self._clear()
 
     # -- page hooks --------------------------------------------------------------------------
 
@@ -237,6 +266,10 @@ class PaymentPage(QWidget):
             self.current is None or self.current.view.case_number != self.recent_case
         ):
             self.load(self.recent_case)
+        self.refresh_pending()
+
+    def refresh_pending(self) -> None:
+        """Asks ``payments.pending_receipts`` again (after every print, cancel or failure)."""
         self.ctx.tasks.run(
             payments.pending_receipts,
             self.ctx.app,
@@ -254,6 +287,11 @@ class PaymentPage(QWidget):
         if self.current is not None and number == self.current.view.case_number:
             self.load(number)
 
+    def _case_shown(self, number: str) -> None:
+        """Another page (pickup desk, case detail) shows this case: F6 brings up its fee."""
+        if number and not self.isVisible():
+            self.recent_case = number
+
     # -- loading and showing -----------------------------------------------------------------
 
     def shown_case(self) -> ScreenCase | None:
@@ -263,17 +301,84 @@ class PaymentPage(QWidget):
         return ScreenCase(v.case_number, v.applicant_name, v.applicant_id)
 
     def load(self, case_number: str) -> None:
+        """Clears the page, then shows ``case_number``: until it is loaded nothing can be done,
+        and a number that is not found leaves the page empty."""
         number = case_number.strip().upper()
+        self._clear()
+        self.recent_case = ""
         if not number:
             return
+        self._loading = number
         self.case_edit.setText(number)
         self.ctx.tasks.run(
-            load_screen, self.ctx.app, number, on_done=self._show, on_error=self._error
+            load_screen, self.ctx.app, number, on_done=self._show, on_error=self._load_failed
         )
 
+    def _clear(self) -> None:
+        """No case on the page: every field empty and every action disabled."""
+        had_case = getattr(self, "current", None) is not None
+        self.current = None
+        if had_case:
+            self.ctx.screen_case_changed.emit()  # the identity panel no longer binds to it
+        self._loading = ""
+        self.summary.clear()
+        self.case_error.clear()
+        self.items_table.setRowCount(0)
+        self.receipts_table.setRowCount(0)
+        self.totals.clear()
+        self.amount_spin.setValue(0)
+        self.tendered_spin.setValue(0)
+        self.reference_edit.clear()
+        self.exempt_box.setChecked(False)
+        self.reduction_spin.setValue(0)
+        self.reason_combo.setCurrentIndex(0)
+        self._set_actions(False)
+
+    def _set_actions(self, enabled: bool, balance: int = 0) -> None:
+        for w in (
+            self.assess_btn,
+            self.exempt_box,
+            self.reduction_spin,
+            self.reason_combo,
+            self.print_btn,
+            self.void_btn,
+            self.refund_btn,
+            self.amount_spin,
+            self.cash_radio,
+            self.card_radio,
+        ):
+            w.setEnabled(enabled)
+        self.pay_btn.setEnabled(enabled and balance > 0)
+        self._method_changed()
+        if not enabled:
+            self.tendered_spin.setEnabled(False)
+            self.reference_edit.setEnabled(False)
+
+    def _load_failed(self, error: BaseException) -> None:
+        if not self._loading:
+            return
+        self._clear()
+        self._error(error)
+        self.case_error.setText(self.last_error)
+
+    def _number_edited(self, text: str) -> None:
+        """Typing another number makes the case on screen no longer the one meant: nothing may
+        be done until Enter loads the new number (or the old one is typed back)."""
+        if self.current is None:
+            return
+        shown = self.current.view.case_number
+        typed = text.strip().upper()
+        same = typed in (shown, shown.replace("-", ""))
+        self._set_actions(same, self.current.view.balance if same else 0)
+
     def _show(self, screen: PaymentScreen) -> None:
+        if screen.view.case_number != self._loading:
+            return  # an answer for a number the clerk has since replaced
+        self._loading = ""
         self.current = screen
         self.ctx.screen_case_changed.emit()
+        self.case_error.clear()
+        self._set_actions(True, screen.view.balance)
         v, a = screen.view, screen.assessment
         self.summary.setText(
             self.tr("{name}（{id}）　{service}　{status}").format(
@@ -321,6 +426,7 @@ class PaymentPage(QWidget):
         self.amount_spin.setValue(max(balance, 0))
         self.tendered_spin.setValue(max(balance, 0))
         self.pay_btn.setEnabled(balance > 0)
+        self.ctx.case_shown.emit(v.case_number)
         self.receipts_table.setRowCount(len(screen.receipts))
         for row, r in enumerate(screen.receipts):
             method = {
@@ -347,13 +453,21 @@ class PaymentPage(QWidget):
         self._update_change()
 
     def _show_pending(self, numbers: list[str]) -> None:
+        self.pending = list(numbers)
+        self.pending_banner.setVisible(bool(numbers))
         self.pending_label.setText(
-            self.tr("尚有 {n} 張已收費未列印的收據：{list}").format(
-                n=len(numbers), list="、".join(numbers[:5])
+            self.tr("收據未列印：{n} 張已收費的收據尚未印出（{list}）。按 F10 列印 {first}").format(
+                n=len(numbers), list="、".join(numbers[:5]), first=numbers[0]
             )
             if numbers
             else ""
         )
+
+    def print_pending(self) -> None:
+        """F10: prints the oldest receipt that was paid but never printed (a first print)."""
+        if not self.pending:
+            return
+        self._print(self.pending[0], "")
 
     def _method_changed(self) -> None:
         cash = self.cash_radio.isChecked()
@@ -387,7 +501,7 @@ class PaymentPage(QWidget):
         return self.reason_combo.currentText()
 
     def assess(self) -> None:
-        if self.current is None:
+        if self.current is None or not self.assess_btn.isEnabled():
             return
         number = self.current.view.case_number
         self.ctx.tasks.run(
@@ -423,7 +537,7 @@ class PaymentPage(QWidget):
         )
 
     def _pay_failed(self, error: BaseException) -> None:
-        self.pay_btn.setEnabled(True)
+        self.pay_btn.setEnabled(self.current is not None and self.current.view.balance > 0)
         self._error(error)
 
     def _paid(self, result: payments.PaymentResult) -> None:
@@ -436,26 +550,36 @@ class PaymentPage(QWidget):
         self._written(result.case_number)
 
     def _written(self, number: str) -> None:
+        """A write finished: tell the other pages; the case on screen reloads through
+        ``_case_changed``. Never brings another case onto the page by itself."""
         self.ctx.case_changed.emit(number)
-        if self.current is None or self.current.view.case_number != number:
-            self.load(number)
 
     def _printer(self) -> QPrinter | None:
         return self.printer_factory() if self.printer_factory is not None else None
 
     def _print(self, number: str, reason: str) -> None:
-        printing.print_receipt(
+        task = printing.print_receipt(
             self.ctx,
             number,
             parent=self,
             reprint_reason=reason,
             printer=self._printer(),
-            on_done=lambda r: self._written(r.case_number),
-            on_error=self._error,
+            on_done=self._printed,
+            on_error=self._print_failed,
         )
+        if task is None:  # the clerk cancelled the print dialog
+            self.refresh_pending()
+
+    def _printed(self, result: payments.PaymentResult) -> None:
+        self.refresh_pending()
+        self._written(result.case_number)
+
+    def _print_failed(self, error: BaseException) -> None:
+        self._error(error)
+        self.refresh_pending()
 
     def selected_receipt(self) -> payments.PaymentResult | None:
-        if self.current is None:
+        if self.current is None or not self.print_btn.isEnabled():
             return None
         row = self.receipts_table.currentRow()
         if 0 <= row < len(self.current.receipts):

@@ -285,7 +285,12 @@ class PickupDesk(QWidget):
         self.confirm_button = QPushButton(self.tr("確認交付(&D)"))
         self.confirm_button.setObjectName("pickup_confirm")
         self.confirm_button.setEnabled(False)
+        self.confirm_button.setAutoDefault(True)  # Enter presses it once it has the focus
         self.confirm_button.clicked.connect(self.confirm)
+        #: Why 確認交付 is disabled, beside it (fees due: the amount and F6).
+        self.confirm_reason = QLabel("")
+        self.confirm_reason.setObjectName("pickup_confirm_reason")
+        self.confirm_reason.setStyleSheet("color: #b71c1c;")
         self.slip_button = QPushButton(self.tr("列印領件單(&S)"))
         self.slip_button.setObjectName("pickup_slip")
         self.slip_button.setEnabled(False)
@@ -297,6 +302,7 @@ class PickupDesk(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.online_button)
         buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.confirm_reason)
         buttons.addWidget(self.slip_button)
 
         right = QVBoxLayout()
@@ -345,6 +351,8 @@ class PickupDesk(QWidget):
     def on_shown(self) -> None:
         self.refresh_ready()
         self.scan_edit.setFocus()
+        if self.payload and self.result is not None and self.result.reason == pickup.FEES_DUE:
+            self._verify(self.payload)  # back from the payment page (F6): check again
 
     def focus_search(self) -> None:
         self.scan_edit.setFocus()
@@ -366,6 +374,9 @@ class PickupDesk(QWidget):
         self.payload = payload
         self.confirm_button.setEnabled(False)
         self.slip_button.setEnabled(False)
+        self._verify(payload)
+
+    def _verify(self, payload: str) -> None:
         self.message_label.setText(self.tr("驗證中…"))
         self.ctx.tasks.run(
             pickup.verify, self.ctx.app, payload, on_done=self._show, on_error=self._error
@@ -429,6 +440,16 @@ class PickupDesk(QWidget):
             label.setText(values[key])
         self.confirm_button.setEnabled(result.ok and not result.handed_over)
         self.slip_button.setEnabled(result.handed_over)
+        unpaid = result.reason == pickup.FEES_DUE and view is not None and view.balance > 0
+        self.confirm_reason.setText(
+            self.tr("尚有規費 {n} 元未繳：按 F6 收費").format(n=f"{view.balance:,}")
+            if unpaid and view is not None
+            else ""
+        )
+        if result.ok and not result.handed_over:
+            self.confirm_button.setFocus()  # Enter hands over: scan, then one key
+        if view is not None:
+            self.ctx.case_shown.emit(view.case_number)  # F6 takes this case's payment
         self.result_shown.emit(result)
 
     def _error(self, error: object) -> None:
@@ -480,12 +501,17 @@ class PickupDesk(QWidget):
             on_error=self._error,
         )
 
+    def clear_collector(self) -> None:
+        """Forgets the previous citizen's collector (proxy name, ID, relation)."""
+        self.proxy_check.setChecked(False)
+        for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
+            field.clear()
+
     def _handed_over(self, result: pickup.PickupResult) -> None:
         self._show(result)
         if result.handed_over and result.case_number:
-            self.proxy_check.setChecked(False)
-            for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
-                field.clear()
+            self.clear_collector()
+            self.scan_edit.setFocus()  # ready for the next citizen's scan
             self.ctx.case_changed.emit(result.case_number)
 
     def print_slip(self, printer: QPrinter | None = None) -> None:

@@ -6,6 +6,7 @@ from gui_keys import open_window
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import payments
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 
@@ -23,13 +24,15 @@ def test_supplement_record_close_update_the_timeline(qtbot, ctx: GuiContext):
             },
         ),
     )
+    payments.record_payment(ctx.app, view.case_number, "cash", 15)  # paid at the counter
+    paid = [ev.RECEIVED, ev.FEE_ASSESSED, ev.PAYMENT_RECORDED]
     window = open_window(qtbot, ctx)
     changed: list[str] = []
     ctx.case_changed.connect(changed.append)
     ctx.open_case_requested.emit(view.case_number)
     detail = window.case_detail
     assert window.current_page() is detail
-    qtbot.waitUntil(lambda: detail.timeline_types() == [ev.RECEIVED], timeout=3000)
+    qtbot.waitUntil(lambda: detail.timeline_types() == paid, timeout=3000)
     assert detail.status_label.text() == "收件"
     assert detail.deadline_label.text() == "到期日 民國115年3月10日（剩 1 個工作天）"
     assert detail.applicant_label.text() == "王小明　A12345****"
@@ -39,24 +42,25 @@ def test_supplement_record_close_update_the_timeline(qtbot, ctx: GuiContext):
     # A reason is required before asking for a supplement.
     detail.supplement_button.click()
     assert detail.error_label.text() == "請先輸入理由"
-    assert detail.timeline_types() == [ev.RECEIVED]
+    assert detail.timeline_types() == paid
 
     detail.reason_edit.setText("缺少委託書")
     detail.supplement_button.click()
-    qtbot.waitUntil(lambda: len(detail.timeline_types()) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(detail.timeline_types()) == 4, timeout=3000)
     assert detail.timeline_types()[-1] == ev.SUPPLEMENT_REQUESTED
     assert detail.status_label.text() == "補正中"
     assert detail.deadline_label.text() == "補正中，期限暫停（缺少委託書）"
-    assert detail.timeline.item(1, 4).text() == "缺少委託書"
-    assert detail.timeline.item(1, 2).text() == "tester"
+    assert detail.timeline.item(3, 4).text() == "缺少委託書"
+    assert detail.timeline.item(3, 2).text() == "tester"
     assert not detail.close_button.isEnabled()
 
     detail.received_button.click()
-    qtbot.waitUntil(lambda: len(detail.timeline_types()) == 3, timeout=3000)
+    qtbot.waitUntil(lambda: len(detail.timeline_types()) == 5, timeout=3000)
     assert detail.timeline_types()[-1] == ev.SUPPLEMENT_RECEIVED
+    assert detail.close_button.isEnabled() and detail.close_reason.text() == ""
 
     detail.close_button.click()
-    qtbot.waitUntil(lambda: len(detail.timeline_types()) == 4, timeout=3000)
+    qtbot.waitUntil(lambda: len(detail.timeline_types()) == 6, timeout=3000)
     assert detail.timeline_types()[-1] == ev.CLOSED
     assert detail.status_label.text() == "結案"
     assert "已辦結" in detail.deadline_label.text()
@@ -85,12 +89,12 @@ def test_reject_shows_reason_and_refuses_a_second_time(qtbot, ctx: GuiContext):
     detail.reason_edit.setText("申請人非權利人")
     detail.reject_button.click()
     qtbot.waitUntil(lambda: detail.status_label.text() == "駁回", timeout=3000)
-    assert detail.timeline.item(1, 4).text() == "申請人非權利人"
+    assert detail.timeline.item(2, 4).text() == "申請人非權利人"
     # Forcing a second action through shows the domain's refusal in zh-TW beside the buttons.
     detail.reason_edit.setText("再次駁回")
     detail.reject_case()
     qtbot.waitUntil(lambda: detail.error_label.text() != "", timeout=3000)
-    assert detail.timeline_types() == [ev.RECEIVED, ev.REJECTED]
+    assert detail.timeline_types() == [ev.RECEIVED, ev.FEE_ASSESSED, ev.REJECTED]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in detail.error_label.text())
 
 
@@ -114,6 +118,45 @@ def test_a_change_made_elsewhere_refreshes_the_detail(qtbot, ctx: GuiContext):
     detail = window.case_detail
     window.open_case(view.case_number)
     qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
-    cases.close_case(ctx.app, view.case_number)  # e.g. another page's write
+    payments.record_payment(ctx.app, view.case_number, "cash", 15)  # e.g. another page's write
+    cases.close_case(ctx.app, view.case_number)
     ctx.case_changed.emit(view.case_number)
-    qtbot.waitUntil(lambda: detail.timeline_types() == [ev.RECEIVED, ev.CLOSED], timeout=3000)
+    done = [ev.RECEIVED, ev.FEE_ASSESSED, ev.PAYMENT_RECORDED, ev.CLOSED]
+    qtbot.waitUntil(lambda: detail.timeline_types() == done, timeout=3000)
+
+
+def test_close_is_disabled_with_the_fee_beside_it_and_f6_takes_the_payment(qtbot, ctx: GuiContext):
+    from PySide6.QtCore import Qt
+
+    view = intake(
+        ctx.app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            copies=2,
+            fields={
+                "registered_address": "桃園市桃園區縣府路1號",
+                "transcript_kind": "現戶",
+                "record_detail": "省略記事",
+            },
+        ),
+    )
+    window = open_window(qtbot, ctx)
+    detail = window.case_detail
+    window.open_case(view.case_number)
+    qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
+    assert detail.status_label.text() == "待繳費"
+    assert not detail.close_button.isEnabled()
+    assert detail.close_reason.text() == "尚有規費 30 元未繳，請按 F6 收費"
+    detail.close_case()  # forced through anyway: the domain refuses, nothing is written
+    qtbot.waitUntil(lambda: detail.error_label.text() != "", timeout=3000)
+    assert "30" in detail.error_label.text()
+    assert ev.CLOSED not in detail.timeline_types()
+
+    qtbot.keyClick(window, Qt.Key.Key_F6)
+    page = window.current_page()
+    assert page is not None and page.objectName() == "payment_page"
+    qtbot.waitUntil(lambda: page.current is not None, timeout=3000)
+    assert page.current.view.case_number == view.case_number
+    assert page.amount_spin.value() == 30
