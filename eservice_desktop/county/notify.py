@@ -135,7 +135,14 @@ def stage_of(before: CaseState | None, after: CaseState, event: Event) -> str | 
     t = event.type
     if t == ev.RECEIVED:
         return "received"
-    if t == ev.FEE_ASSESSED and after.balance > 0 and not after.exemption_reason:
+    if (
+        t == ev.FEE_ASSESSED
+        and after.balance > 0
+        and not after.exemption_reason
+        and event.at != after.received_at
+    ):
+        # the assessment made at intake is paid at the counter there and then: the citizen
+        # is told only of a fee assessed (or raised) later
         return "payment_due"
     if t == ev.SUPPLEMENT_REQUESTED:
         return "supplement_requested"

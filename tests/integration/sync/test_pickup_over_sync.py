@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
-from eservice_desktop.services import cases, pickup
+from eservice_desktop.services import cases, payments, pickup
 from eservice_desktop.services.app import App
 
 
@@ -18,6 +18,7 @@ def _ready_at_h02(office: Callable[..., App], county: CountyServer) -> tuple[App
     enrol(h01, county)
     enrol(h02, county)
     number = new_case(h01, pickup_office="H02")
+    payments.record_payment(h01, number, "cash", 15)  # nothing leaves the office unpaid
     cases.close_case(h01, number)
     sync_now(h01)  # the county makes it ready at H02 with a signed code
     sync_now(h01)

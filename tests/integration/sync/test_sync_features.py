@@ -82,7 +82,11 @@ def test_device_clock_off_by_an_hour(
         # order is the county's arrival order, not the clocks: nothing is reordered
         for app in (h01, h02):
             view = cases.show_case(app, number)
-            assert [e["type"] for e in view.events][:2] == [ev.RECEIVED, ev.SUPPLEMENT_REQUESTED]
+            assert [e["type"] for e in view.events][:3] == [
+                ev.RECEIVED,
+                ev.FEE_ASSESSED,
+                ev.SUPPLEMENT_REQUESTED,
+            ]
             assert view.status == "supplement_requested"
         # H01 now writes with county time; both offices compute the same deadline
         cases.record_supplement(h01, number, "補件")

@@ -16,7 +16,7 @@ from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.printing.county_receipt import render_county_receipt
-from eservice_desktop.services import cases, sync
+from eservice_desktop.services import cases, payments, sync
 from eservice_desktop.services.app import App
 from eservice_desktop.storage.models_sync import CountyReceiptRow
 from eservice_desktop.sync.client import AuthError, CountyClient
@@ -32,10 +32,11 @@ def test_push_then_pull_routes_case_to_pickup_office(
     number = new_case(h01, pickup_office="H02")
     cases.request_supplement(h01, number, "缺少委託書")
     r1 = sync_now(h01)
-    assert (r1.pushed, r1.duplicates, r1.conflicts, r1.pending) == (2, 0, 0, 0)
+    # received, fee assessed at intake, supplement requested
+    assert (r1.pushed, r1.duplicates, r1.conflicts, r1.pending) == (3, 0, 0, 0)
     assert sorted(county.event_ids()) == sorted(local_event_ids(h01))
     r2 = sync_now(h02)
-    assert r2.pulled == 2
+    assert r2.pulled == 3
     view = cases.show_case(h02, number)
     assert view.status == "supplement_requested"
     # the pulled events are not in H02's outbox and a second round moves nothing
@@ -86,9 +87,10 @@ def test_push_is_idempotent_and_answered_per_event(
         second = client.push(batch + batch[:1])
     finally:
         client.close()
-    assert [r.status for r in first.results] == ["accepted", "accepted"]
-    assert [r.status for r in second.results] == ["duplicate"] * 3
-    assert county.count() == 2
+    # each intake is two events: received and the fee assessed in the same transaction
+    assert [r.status for r in first.results] == ["accepted"] * 4
+    assert [r.status for r in second.results] == ["duplicate"] * 5
+    assert county.count() == 4
     assert len(first.receipts) == 2
 
 
@@ -99,6 +101,7 @@ def test_conflict_is_recorded_and_resolution_is_an_event(
     enrol(h01, county)
     enrol(h02, county)
     number = new_case(h01, pickup_office="H02")
+    payments.record_payment(h01, number, "cash", 15)
     sync_now(h01)
     sync_now(h02)
     # both offices act while apart: H01 cancels, H02 closes
@@ -134,7 +137,7 @@ def test_receipts_are_signed_and_verified(county: CountyServer, office: Callable
     sync_now(app)
     with app.reading() as s:
         row = s.scalar(select(CountyReceiptRow).where(CountyReceiptRow.case_number == number))
-    assert row is not None and row.events_accepted == 2 and row.verified
+    assert row is not None and row.events_accepted == 3 and row.verified
     assert row.office == "H01"
     printed = sync.county_receipt(app, number)
     assert printed["verified"] and printed["case_number"] == number
@@ -210,6 +213,7 @@ def test_impossible_merges_become_conflicts(
             b, number, ev.PAYMENT_RECORDED, {"payment_id": "p1", "method": "cash", "amount": 100}
         )
     else:
+        payments.record_payment(a, number, "cash", 15)
         cases.close_case(a, number)
         sync_now(a)  # the county makes it ready
         sync_now(a)

@@ -1,0 +1,162 @@
+"""The pickup desk and money: scan -> handover in at most two keys, the previous citizen's
+collector forgotten after each handover, nothing handed over unpaid, and F6 from the desk takes
+the payment of the case on the desk (keyboard only, no mouse)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui import printing
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.main_window import MainWindow
+from eservice_desktop.gui.payment_page import PaymentPage
+from eservice_desktop.gui.pickup_desk import PickupDesk
+from eservice_desktop.services import cases, payments, pickup
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from gui_keys import open_window
+from pickup_support import County, ready_case
+
+
+class Keys:
+    """Every key the clerk presses goes through here, so the test can count them."""
+
+    def __init__(self, qtbot: QtBot, window: QWidget) -> None:
+        self.qtbot = qtbot
+        self.window = window
+        self.count = 0
+
+    def press(self, key: Qt.Key, text: str = "") -> None:
+        self.count += 1
+        target = QApplication.focusWidget() or self.window
+        self.qtbot.keyClick(target, key)
+        self.qtbot.wait(80)  # a person's pace (the desk tells people from scanners by it)
+
+    def type(self, text: str) -> None:
+        """Typed text (a name, an ID) is not counted as key presses."""
+        target = QApplication.focusWidget() or self.window
+        if text.isascii():
+            for ch in text:
+                self.qtbot.keyClick(target, ch)
+                self.qtbot.wait(60)
+        else:
+            from PySide6.QtGui import QInputMethodEvent
+
+            ev = QInputMethodEvent("", [])
+            ev.setCommitString(text)
+            QApplication.sendEvent(target, ev)
+
+
+def scanner(text: str) -> None:
+    """A keyboard-wedge scanner: a burst into whatever has the focus, Enter at the end."""
+    widget = QApplication.focusWidget()
+    assert widget is not None
+    for ch in text:
+        mods = Qt.KeyboardModifier.ShiftModifier if ch.isupper() else Qt.KeyboardModifier.NoModifier
+        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(etype, ord(ch.upper()), mods, ch))
+    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(
+            widget, QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
+        )
+
+
+@pytest.fixture
+def county(ctx: GuiContext) -> County:
+    c = County()
+    pickup.import_county_keys(ctx.app, c.document())
+    return c
+
+
+def desk_of(window: MainWindow) -> PickupDesk:
+    page = window.pages["eservice_desktop.gui.pickup_desk"]
+    assert isinstance(page, PickupDesk)
+    return page
+
+
+def test_scan_to_handover_in_at_most_two_keys_and_the_collector_is_forgotten(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    first, first_token = ready_case(ctx.app, county)
+    second, second_token = ready_case(ctx.app, county, applicant_id="B123456780")
+    window = open_window(qtbot, ctx)
+    keys = Keys(qtbot, window)
+    keys.press(Qt.Key.Key_F8)
+    desk = desk_of(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.scan_edit, timeout=3000)
+
+    # First citizen: collected by a proxy.
+    scanner(first_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    desk.proxy_check.setFocus()
+    keys.press(Qt.Key.Key_Space)  # 由他人代領
+    assert desk.proxy_check.isChecked()
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("陳大文")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("F131104093")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("配偶")
+    desk.confirm_button.setFocus()
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    assert cases.load_case(ctx.app, first).picked_up_by["name"] == "陳大文"
+    # the previous citizen's collector is gone, and the desk waits for the next scan
+    assert not desk.proxy_check.isChecked()
+    assert (desk.proxy_name.text(), desk.proxy_id.text(), desk.proxy_relation.text()) == ("",) * 3
+    assert QApplication.focusWidget() is desk.scan_edit
+
+    # Second citizen, in person: scan, then one key.
+    keys.count = 0
+    scanner(second_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=3000)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    assert cases.load_case(ctx.app, second).picked_up_by == {"self": True}
+    assert keys.count <= 2, keys.count
+    print(f"\nscan -> handover: {keys.count} key press(es)")
+
+
+def test_unpaid_case_is_refused_beside_the_button_and_f6_takes_its_payment(
+    ctx: GuiContext, qtbot: QtBot, county: County, tmp_path: Path
+) -> None:
+    number, token = ready_case(ctx.app, county)
+    payments.refund(ctx.app, payments.last_receipt_number(ctx.app, number), 15, "誤收退還")
+    window = open_window(qtbot, ctx)
+    keys = Keys(qtbot, window)
+    keys.press(Qt.Key.Key_F8)
+    desk = desk_of(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.scan_edit, timeout=3000)
+    scanner(token)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=10000)
+    assert desk.result is not None and desk.result.reason == "fees_due"
+    assert not desk.confirm_button.isEnabled()
+    assert desk.confirm_reason.text() == "尚有規費 15 元未繳：按 F6 收費"
+    assert "15" in desk.message_label.text()
+
+    keys.press(Qt.Key.Key_F6)  # the payment page, for the case on the desk
+    page = window.current_page()
+    assert isinstance(page, PaymentPage)
+    page.printer_factory = lambda: printing.make_printer(output_pdf=tmp_path / "r.pdf")
+    qtbot.waitUntil(lambda: page.current is not None, timeout=10000)
+    assert page.current is not None and page.current.view.case_number == number
+    assert page.amount_spin.value() == 15 and page.pay_btn.isEnabled()
+    keys.press(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: cases.load_case(ctx.app, number).balance == 0, timeout=10000)
+
+    keys.press(Qt.Key.Key_F8)  # back at the desk: checked again, now it can be handed over
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    assert desk.confirm_reason.text() == ""
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=3000)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
+    ctx.tasks.wait_idle()
