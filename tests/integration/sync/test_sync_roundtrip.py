@@ -47,7 +47,7 @@ def test_push_then_pull_routes_case_to_pickup_office(
     cases.record_supplement(h02, number, "補件")
     assert sync_now(h02).pushed == 1
     assert sync_now(h01).pulled == 1
-    assert cases.show_case(h01, number).status == "received"
+    assert cases.show_case(h01, number).status == "payment_due"  # the fee is still owed
     st = sync.status(h01)
     assert st["pending"] == 0 and st["acknowledged"] == st["local_events"] == 2
     assert st["last_success"] and st["conflicts"] == 0
