@@ -49,7 +49,7 @@ def test_push_then_pull_routes_case_to_pickup_office(
     assert sync_now(h01).pulled == 1
     assert cases.show_case(h01, number).status == "payment_due"  # the fee is still owed
     st = sync.status(h01)
-    assert st["pending"] == 0 and st["acknowledged"] == st["local_events"] == 2
+    assert st["pending"] == 0 and st["acknowledged"] == st["local_events"] == 3
     assert st["last_success"] and st["conflicts"] == 0
 
 
