@@ -169,10 +169,20 @@ class PaymentPage(QWidget):
         for reason in fees.EXEMPTION_REASONS:  # shown translated, recorded as listed
             self.reason_combo.addItem(QCoreApplication.translate("PaymentPage", reason), reason)
         self.reason_combo.setObjectName("reason_combo")
+        self.copies_spin = QSpinBox()
+        self.copies_spin.setObjectName("copies_spin")
+        self.copies_spin.setRange(1, 99)
+        self.copies_spin.setPrefix(self.tr("份數 "))
         self.assess_btn = QPushButton(self.tr("核定規費(&A)"))
         self.assess_btn.setObjectName("assess_btn")
         self.assess_btn.clicked.connect(self.assess)
-        for w in (self.exempt_box, self.reduction_spin, QLabel(self.tr("原因")), self.reason_combo):
+        for w in (
+            self.copies_spin,
+            self.exempt_box,
+            self.reduction_spin,
+            QLabel(self.tr("原因")),
+            self.reason_combo,
+        ):
             adjust.addWidget(w)
         adjust.addWidget(self.assess_btn)
         fee_layout.addLayout(adjust)
@@ -337,6 +347,7 @@ class PaymentPage(QWidget):
     def _set_actions(self, enabled: bool, balance: int = 0) -> None:
         for w in (
             self.assess_btn,
+            self.copies_spin,
             self.exempt_box,
             self.reduction_spin,
             self.reason_combo,
@@ -426,6 +437,7 @@ class PaymentPage(QWidget):
         self.amount_spin.setValue(max(balance, 0))
         self.tendered_spin.setValue(max(balance, 0))
         self.pay_btn.setEnabled(balance > 0)
+        self.copies_spin.setValue(v.copies)
         self.ctx.case_shown.emit(v.case_number)
         self.receipts_table.setRowCount(len(screen.receipts))
         for row, r in enumerate(screen.receipts):
@@ -504,13 +516,28 @@ class PaymentPage(QWidget):
         if self.current is None or not self.assess_btn.isEnabled():
             return
         number = self.current.view.case_number
+        copies = self.copies_spin.value()
+        exempt = self.exempt_box.isChecked()
+        reduction = self.reduction_spin.value()
+        if copies != self.current.view.copies and not (exempt or reduction):
+            # only the copies changed: re-assessed, keeping an exemption already granted
+            self.ctx.tasks.run(
+                fees.change_copies,
+                self.ctx.app,
+                number,
+                copies,
+                on_done=lambda _v: self._written(number),
+                on_error=self._error,
+            )
+            return
         self.ctx.tasks.run(
             fees.assess,
             self.ctx.app,
             number,
-            exempt=self.exempt_box.isChecked(),
-            reduction=self.reduction_spin.value(),
+            exempt=exempt,
+            reduction=reduction,
             reason=self._exemption_reason(),
+            copies=copies,
             on_done=lambda _v: self._written(number),
             on_error=self._error,
         )

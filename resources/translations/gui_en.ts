@@ -115,6 +115,10 @@
         <source>　暫定（{year} 年辦公日曆尚未匯入）</source>
         <translation> — provisional (no working calendar imported for {year})</translation>
     </message>
+    <message>
+        <source>尚有規費 {n} 元未繳，請按 F6 收費</source>
+        <translation>NT${n} in fees still due: press F6 to take the payment</translation>
+    </message>
 </context>
 <context>
     <name>IntakeForm</name>

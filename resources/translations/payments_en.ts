@@ -222,8 +222,8 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="340" />
-        <source>尚有 {n} 張已收費未列印的收據：{list}</source>
-        <translation>{n} paid receipt(s) not printed yet: {list}</translation>
+        <source>收據未列印：{n} 張已收費的收據尚未印出（{list}）。按 F10 列印 {first}</source>
+        <translation>Receipt not printed: {n} paid receipt(s) not printed yet ({list}). Press F10 to print {first}</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="412" />
@@ -334,6 +334,14 @@
     <message>
         <source>身心障礙者減半</source>
         <translation>Person with disabilities: half fee</translation>
+    </message>
+    <message>
+        <source>列印收據 (F10)</source>
+        <translation>Print receipt (F10)</translation>
+    </message>
+    <message>
+        <source>份數 </source>
+        <translation>Copies </translation>
     </message>
 </context>
 </TS>

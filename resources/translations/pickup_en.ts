@@ -79,8 +79,8 @@
         <translation>Collected by</translation>
     </message>
     <message>
-        <source>確認交付</source>
-        <translation>Confirm handover</translation>
+        <source>確認交付 (Enter)</source>
+        <translation>Confirm handover (Enter)</translation>
     </message>
     <message>
         <source>列印領件單</source>
@@ -137,6 +137,10 @@
     <message>
         <source>領件單已送印（{n} 頁）</source>
         <translation>Pickup slip sent to the printer ({n} pages)</translation>
+    </message>
+    <message>
+        <source>尚有規費 {n} 元未繳：按 F6 收費</source>
+        <translation>NT${n} in fees still due: press F6 to take the payment</translation>
     </message>
 </context>
 </TS>

@@ -243,3 +243,42 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     ]
     assert "case.receipt_issued" in events and "case.receipt_reprinted" not in events
     assert page.current is not None and page.current.view.case_number == other  # unchanged
+
+
+def test_changing_copies_on_the_page_reassesses(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    number = new_case(sync_ctx)
+    page.load(number)
+    assert page.copies_spin.value() == 2 and page.amount_spin.value() == 30
+    page.copies_spin.setValue(3)
+    page.assess()
+    assert page.current is not None and page.current.view.copies == 3
+    assert page.amount_spin.value() == 45 and "應繳 45" in page.totals.text()
+
+
+def test_money_refusals_and_banner_speak_english(
+    sync_ctx: GuiContext, qtbot, qapp, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+    translators = install_translators(qapp, "en")
+    try:
+        sync_ctx.lang = "en"
+        page = PaymentPage(sync_ctx)
+        qtbot.addWidget(page)
+        number = new_case(sync_ctx)
+        payments.record_payment(sync_ctx.app, number, "cash", 30)  # never printed
+        page.refresh_pending()
+        assert page.pending_label.text().startswith("Receipt not printed: 1 paid receipt")
+        assert page.pending_btn.text() == "Print receipt (F10)"
+        from eservice_desktop.gui.case_detail import CaseDetail
+
+        other = new_case(sync_ctx)
+        detail = CaseDetail(sync_ctx)
+        qtbot.addWidget(detail)
+        detail.load(other)
+        reason = detail.close_reason.text()
+        assert reason == "NT$30 in fees still due: press F6 to take the payment"
+    finally:
+        remove_translators(qapp, translators)
