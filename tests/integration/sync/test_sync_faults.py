@@ -74,14 +74,15 @@ def test_push_faults(
     before = len(local_event_ids(app))
     if fault == "duplicate":
         r = round_via(app, proxy)
-        assert r.duplicates == 6 and r.pushed == 0  # the second delivery's answer
+        # 3 cases x (received, fee assessed at intake, supplement requested)
+        assert r.duplicates == 9 and r.pushed == 0  # the second delivery's answer
     else:
         with pytest.raises(SyncError):
             round_via(app, proxy, timeout=(2.0, 1.0))
-        assert pending(app) == 6
+        assert pending(app) == 9
         r = round_via(app, proxy)
-        expected_dupes = 0 if fault in ("error500", "drop") else 6
-        assert (r.pushed, r.duplicates) == (6 - expected_dupes, expected_dupes)
+        expected_dupes = 0 if fault in ("error500", "drop") else 9
+        assert (r.pushed, r.duplicates) == (9 - expected_dupes, expected_dupes)
     assert len(local_event_ids(app)) == before
     assert_exactly_once(app, county)
 
@@ -99,12 +100,13 @@ def test_pull_faults(
     proxy = FaultProxy(county.port)
     proxies.append(proxy)
     proxy.add(fault, path="/v1/changes")
+    # each intake is two events: received and the fee assessed in the same transaction
     if fault == "duplicate":
-        assert round_via(h02, proxy).pulled == 4
+        assert round_via(h02, proxy).pulled == 8
     else:
         with pytest.raises(SyncError):
             round_via(h02, proxy)
-        assert round_via(h02, proxy).pulled == 4
+        assert round_via(h02, proxy).pulled == 8
     assert sorted(local_event_ids(h01)) == sorted(
         e["event_id"]
         for c in cases.search(h02, "A1")
@@ -129,11 +131,11 @@ def test_server_down_at_start(
     new_case(app)
     with pytest.raises(Offline):
         sync.run_round(app)
-    assert pending(app) == 1  # the received event waits
+    assert pending(app) == 2  # the received event and its fee assessment wait
     assert sync.status(app)["last_error"] == "Offline"
     server.start_in_thread()
     result = sync.run_round(app)
-    assert result.pushed == 1 and result.pending == 0
+    assert result.pushed == 2 and result.pending == 0
     assert_exactly_once(app, server)
 
 
@@ -212,5 +214,5 @@ def test_many_rounds_with_random_faults(
     sync_now(h02)
     assert_exactly_once(h01, county)
     assert {c.case_number for c in cases.queue(h01, "all")} >= set(numbers)
-    assert sync.status(h02)["pulled_events"] == len(numbers)
+    assert sync.status(h02)["pulled_events"] == 2 * len(numbers)  # received + fee assessed
     _ = time

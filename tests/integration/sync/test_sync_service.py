@@ -227,9 +227,10 @@ def test_cli_enrol_once_status_stats(
         timeout=120,
     )
     data = json.loads(once.stdout)
-    assert data["ok"] and data["pushed"] == 1 and data["pending"] == 0
+    # received and the fee assessed at intake
+    assert data["ok"] and data["pushed"] == 2 and data["pending"] == 0
     stats = json.loads(county_cli("stats", "--db", sqlite_county.db_url, "--json"))
-    assert stats["offices"]["H01"] == {"events": 1, "cases": 1, "conflicts": 0}
+    assert stats["offices"]["H01"] == {"events": 2, "cases": 1, "conflicts": 0}
     # the county is gone: exit 1, a JSON answer, nothing lost
     sqlite_county.stop()
     new_case(app)
@@ -246,5 +247,5 @@ def test_cli_enrol_once_status_stats(
         "ok": False,
         "error": "Offline",
         "detail": json.loads(failed.stdout)["detail"],
-        "pending": 1,
+        "pending": 2,
     }
