@@ -79,8 +79,8 @@
         <translation>Collected by</translation>
     </message>
     <message>
-        <source>確認交付 (Enter)</source>
-        <translation>Confirm handover (Enter)</translation>
+        <source>確認交付</source>
+        <translation>Confirm handover</translation>
     </message>
     <message>
         <source>列印領件單</source>
