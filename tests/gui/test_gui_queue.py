@@ -19,7 +19,7 @@ from eservice_desktop.gui.queue_page import (
     QueuePage,
     load_queue,
 )
-from eservice_desktop.services import cases
+from eservice_desktop.services import cases, payments
 from eservice_desktop.services.demo import seed_demo
 from eservice_desktop.services.demo_bulk import seed_demo_bulk
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -111,7 +111,11 @@ def test_stale_search_results_are_discarded(qtbot, ctx: GuiContext):
 
 def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
     # Received 3 working days ago -> overdue today; one waiting for a supplement.
+    now = clock.now
+    clock.set(datetime(2026, 3, 5, 2, 5, tzinfo=UTC))
     old = _take(ctx, "A123456789", "王小明", received_at=datetime(2026, 3, 5, 2, 0, tzinfo=UTC))
+    payments.record_payment(ctx.app, old.case_number, "cash", 15)  # paid at the counter then
+    clock.set(now)
     waiting = _take(ctx, "F131232216", "林美玲")
     cases.request_supplement(ctx.app, waiting.case_number, "缺少委託書")
     page = QueuePage(ctx)
