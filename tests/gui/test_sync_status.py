@@ -22,7 +22,7 @@ def test_counts_and_offline(sync_ctx: GuiContext, qtbot: QtBot) -> None:
     new_case(sync_ctx.app)
     w = SyncStatusWidget(sync_ctx, autostart=False)
     qtbot.addWidget(w)
-    assert "待送 1 筆" in w.counts_label.text()
+    assert "待送 2 筆" in w.counts_label.text()  # received, and its fee assessed at intake
     assert "尚未連線" in w.state_label.text()
     assert not w.conflicts_button.isVisibleTo(w)
     w._on_round(sync.status(sync_ctx.app), "Offline")
@@ -77,7 +77,7 @@ def test_loop_syncs_local_work_with_a_real_server(
         ctx.case_changed.emit(number)
         qtbot.waitUntil(lambda: w.online is True and w.status.get("pending") == 0, timeout=15000)
         assert "已連線" in w.state_label.text()
-        assert number and server.count() == 1
+        assert number and server.count() == 2  # received + fee assessed
         w.stop()
     finally:
         server.stop()

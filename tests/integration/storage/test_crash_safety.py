@@ -55,10 +55,16 @@ def test_kill_9_during_intake_loses_no_committed_case(tmp_path: Path) -> None:
     with connect_db(tmp_path) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         stored = {r[0] for r in conn.execute("select case_number from cases")}
-        events = conn.execute("select count(*) from events").fetchone()[0]
+        events = conn.execute(
+            "select count(*) from events where type = 'case.received'"
+        ).fetchone()[0]
+        assessed = conn.execute(
+            "select count(*) from events where type = 'case.fee_assessed'"
+        ).fetchone()[0]
     missing = [n for n in committed if n not in stored]
     assert missing == []
     assert events == len(stored)  # projection and events were written together
+    assert assessed == len(stored)  # and the fee, assessed in the same intake transaction
     # Numbers continue without reuse across the kills.
     seqs = sorted(int(n.split("-")[3]) for n in stored)
     assert seqs == list(range(1, len(seqs) + 1))
