@@ -414,7 +414,8 @@ def test_verification_on_the_intake_form_is_recorded_with_the_new_case(
     assert form.last_case is not None
     number = form.last_case.case_number
     events = cases.show_case(moica_ctx.app, number).events
-    assert [e["type"] for e in events] == [ev.RECEIVED, ev.IDENTITY_VERIFIED]
+    # the proof and the fee are both recorded in the intake transaction
+    assert [e["type"] for e in events] == [ev.RECEIVED, ev.IDENTITY_VERIFIED, ev.FEE_ASSESSED]
     assert events[1]["payload"]["holder_matched"] is True
     assert events[1]["payload"]["verdict"] == "verified"
     assert panel.verdict_label.text().endswith(f"已記錄於案件 {number}")
@@ -447,7 +448,7 @@ def test_changing_the_applicant_drops_the_intake_verification(
     qtbot.waitUntil(lambda: form.last_case is not None, timeout=10000)
     assert form.last_case is not None
     types = [e["type"] for e in cases.show_case(moica_ctx.app, form.last_case.case_number).events]
-    assert types == [ev.RECEIVED]
+    assert types == [ev.RECEIVED, ev.FEE_ASSESSED]  # no verification recorded
 
 
 def test_intake_refuses_a_proof_whose_holder_is_not_the_applicant(
