@@ -86,7 +86,8 @@ def payment_time(app: App, received: datetime, rng: random.Random) -> datetime:
     never moves the deadline: the case was not waiting for payment at any closing)."""
     closing = app.hours.closing_at(received.astimezone(TAIPEI).date())
     at = received + timedelta(seconds=rng.uniform(20, 240))
-    return min(at, max(received + timedelta(seconds=1), closing - timedelta(seconds=1)))
+    latest = max(received + timedelta(seconds=1), closing - timedelta(seconds=1))
+    return min(at, latest).astimezone(UTC)  # events are stored in UTC
 
 
 def fee_assessment(
