@@ -12,6 +12,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -47,7 +48,9 @@ from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
 from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply, check
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.storage import resources
 from eservice_desktop.sync.protocol import (
     MAX_PULL_PAGE,
     AttachmentState,
@@ -71,6 +74,15 @@ COUNTY_DEVICE = "CTY"
 NOT_ROUTED = DomainError(
     "case.not_routed", "本案未分送本所，不能登錄", "This case is not routed to this office"
 )
+
+
+ID_TAKEN = DomainError(
+    "event.id_taken", "事件編號已被其他機關使用", "This event id is already used by another office"
+)
+NUMBER_TAKEN = DomainError(
+    "case_number.taken", "案號已被其他案件使用", "This case number is already used by another case"
+)
+UNKNOWN_OFFICE = DomainError("office.unknown", "查無此機關", "Unknown office")
 
 
 class AuthFailed(Exception):
@@ -298,10 +310,33 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
             raise Forbidden("events must come from the pushing device")
     lock_feed(s)
     ids = [w.event_id for w in events]
-    known = set(s.scalars(select(CountyEventRow.event_id).where(CountyEventRow.event_id.in_(ids))))
+    known_office: dict[str, str] = dict(
+        s.execute(
+            select(CountyEventRow.event_id, CountyEventRow.office).where(
+                CountyEventRow.event_id.in_(ids)
+            )
+        ).all()
+    )
+    known = {i for i, office in known_office.items() if office == dev.office}
     old_conflicts = {
         c.event_id: c for c in s.scalars(select(ConflictRow).where(ConflictRow.event_id.in_(ids)))
     }
+    # an id another office already used: refused, never answered "duplicate" with its receipt
+    foreign = {i for i, office in known_office.items() if office != dev.office} | {
+        i for i, c in old_conflicts.items() if c.office != dev.office
+    }
+    new_numbers = {
+        str(w.payload.get("case_number"))
+        for w in events
+        if w.type == ev.RECEIVED and isinstance(w.payload.get("case_number"), str)
+    }
+    numbers_taken: dict[str, str] = dict(
+        s.execute(
+            select(CountyCaseRow.case_number, CountyCaseRow.case_id).where(
+                CountyCaseRow.case_number.in_(new_numbers)
+            )
+        ).all()
+    )
     case_ids = {w.case_id for w in events}
     states, history = _load_states(s, case_ids)
     routes: dict[str, set[str]] = defaultdict(set)
@@ -315,6 +350,18 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     seen: set[str] = set()
     closed_now: list[str] = []
     for w in events:
+        if w.event_id in foreign:
+            results.append(
+                PushResult(
+                    event_id=w.event_id,
+                    status="conflict",
+                    conflict_id=str(uuid.uuid4()),
+                    reason_code=ID_TAKEN.code,
+                    reason_zh=ID_TAKEN.message_zh,
+                    reason_en=ID_TAKEN.message_en,
+                )
+            )
+            continue
         if w.event_id in known or w.event_id in seen:
             results.append(PushResult(event_id=w.event_id, status="duplicate"))
             touched.add(w.case_id)
@@ -336,8 +383,15 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
         e = w.to_event()
         before = states.get(e.case_id)
         try:
+            # the same value rules as every office: what one office cannot apply is refused
+            check_event(e)
             if before is not None and dev.office not in routes[e.case_id]:
                 raise NOT_ROUTED
+            if e.type == ev.RECEIVED and before is None:
+                _check_new_case(e, numbers_taken)
+            office_to = e.payload.get("office") if e.type == ev.READY_FOR_PICKUP else None
+            if office_to and known_offices() and office_to not in known_offices():
+                raise UNKNOWN_OFFICE
             # an office re-announcing readiness of a case the county already made ready (its
             # own code, e.g. demo data) says the same thing: kept, not a conflict
             if not (
@@ -381,6 +435,8 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
             continue
         states[e.case_id] = after
         touched.add(e.case_id)
+        if e.type == ev.RECEIVED:
+            numbers_taken[after.case_number] = e.case_id
         data = e.to_dict()
         event_rows.append(
             {
@@ -493,6 +549,28 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     receipts = _update_cases(s, states, touched, now)
     dev.last_seen_at = now
     return PushResponse(results=results, receipts=receipts, server_time=now)
+
+
+def _check_new_case(e: Event, numbers_taken: dict[str, str]) -> None:
+    """A new case's number is the pushing office's own, and no other case has it already;
+    its pickup office is one the county knows."""
+    p = e.payload
+    if str(p.get("case_number")) in numbers_taken:
+        raise NUMBER_TAKEN
+    offices = known_offices()
+    pickup = p.get("pickup", {}).get("office", e.office)
+    if offices and (e.office not in offices or pickup not in offices):
+        raise UNKNOWN_OFFICE
+
+
+@cache
+def known_offices() -> frozenset[str]:
+    """The offices of the shipped catalogue (empty when it cannot be read: no check)."""
+    try:
+        data = resources.read_json("catalogue", "offices.json")
+        return frozenset(str(o["code"]) for o in data["offices"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return frozenset()
 
 
 def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
