@@ -157,8 +157,11 @@ def create_app(
             """Demo servers only, loopback callers only: lets `make run` enrol by itself."""
             if not _is_loopback(request.client.host if request.client else None):
                 raise HTTPException(403, "demo enrolment only from loopback")
-            with tx() as s:
-                return {"code": service.new_enrol_code(s, office, clock())}
+            try:
+                with tx() as s:
+                    return {"code": service.new_enrol_code(s, office, clock())}
+            except service.BadRequest as e:
+                raise HTTPException(400, str(e)) from None
 
     @app.get(
         f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=errors

@@ -78,6 +78,22 @@ class EnrolCodeRow(CountyBase):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     used_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: Set when county IT issued the code to replace one named device's credential.
+    device: Mapped[str | None] = mapped_column(String(8), nullable=True)
+
+
+class DeviceAuditRow(CountyBase):
+    """Who got or lost a credential, when and how (enrolled, replaced, revoked); never updated."""
+
+    __tablename__ = "county_device_audit"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    device_key: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    #: The first 8 hex digits of the code's hash (which code, never the code).
+    code_ref: Mapped[str] = mapped_column(String(8), nullable=False, default="")
+    label: Mapped[str] = mapped_column(String(100), nullable=False, default="")
 
 
 class CountyEventRow(CountyBase):
@@ -252,13 +268,30 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Creates missing tables; safe when several processes start at once on PostgreSQL."""
+    """Creates missing tables (and columns added since); safe when several processes start at
+    once on PostgreSQL."""
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY + 1})
             CountyBase.metadata.create_all(conn)
+            _add_columns(conn)
     else:
         CountyBase.metadata.create_all(engine)
+        with engine.begin() as conn:
+            _add_columns(conn)
+
+
+#: Columns added after a table was first shipped: (table, column, SQL type).
+_ADDED_COLUMNS = (("county_enrol_codes", "device", "VARCHAR(8)"),)
+
+
+def _add_columns(conn: Connection) -> None:
+    from sqlalchemy import inspect
+
+    insp = inspect(conn)
+    for table, column, sql_type in _ADDED_COLUMNS:
+        if column not in {c["name"] for c in insp.get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
 
 
 def lock_feed(session: Session) -> None:
