@@ -815,7 +815,7 @@ def attachment_start(
     media_type: str,
     now: datetime,
 ) -> AttachmentState:
-    row = s.get(AttachmentRow, sha256, with_for_update=True)
+    row = s.get(AttachmentRow, (dev.office, sha256), with_for_update=True)
     if row is None:
         row = AttachmentRow(
             sha256=sha256,
@@ -834,10 +834,8 @@ def attachment_start(
 
 
 def attachment_get(s: Session, dev: DeviceRow, sha256: str) -> AttachmentState | None:
-    row = s.get(AttachmentRow, sha256)
-    if row is None or row.office != dev.office:
-        return None
-    return _att_state(row)
+    row = s.get(AttachmentRow, (dev.office, sha256))
+    return None if row is None else _att_state(row)
 
 
 def attachment_chunk(
@@ -845,25 +843,27 @@ def attachment_chunk(
 ) -> AttachmentState | None:
     """Accepts the chunk that continues the upload; a repeated chunk is ignored. The content
     hash is verified when the last byte arrives; a mismatch restarts the upload."""
-    row = s.get(AttachmentRow, sha256, with_for_update=True)
-    if row is None or row.office != dev.office:
+    row = s.get(AttachmentRow, (dev.office, sha256), with_for_update=True)
+    if row is None:
         return None
     if row.complete or offset + len(data) <= row.received:
         return _att_state(row)
     if offset != row.received or offset + len(data) > row.size:
         raise ValueError(f"expected offset {row.received}")
-    s.add(AttachmentChunkRow(sha256=sha256, offset=offset, data=data))
+    s.add(AttachmentChunkRow(office=dev.office, sha256=sha256, offset=offset, data=data))
     row.received += len(data)
     if row.received == row.size:
         digest = hashlib.sha256()
         for chunk in s.scalars(
             select(AttachmentChunkRow.data)
-            .where(AttachmentChunkRow.sha256 == sha256)
+            .where(AttachmentChunkRow.office == dev.office, AttachmentChunkRow.sha256 == sha256)
             .order_by(AttachmentChunkRow.offset)
         ):
             digest.update(chunk)
         if digest.hexdigest() != sha256:
-            s.query(AttachmentChunkRow).filter(AttachmentChunkRow.sha256 == sha256).delete()
+            s.query(AttachmentChunkRow).filter(
+                AttachmentChunkRow.office == dev.office, AttachmentChunkRow.sha256 == sha256
+            ).delete()
             row.received = 0
             raise ValueError("content does not match its SHA-256")
         row.complete = True

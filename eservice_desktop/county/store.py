@@ -215,23 +215,26 @@ class NotificationRow(CountyBase):
 
 
 class AttachmentRow(CountyBase):
-    """A content-addressed attachment; ``received`` bytes are stored so far, in order."""
+    """A content-addressed attachment of one office; ``received`` bytes are stored so far, in
+    order. Keyed by (office, hash): an office never sees, blocks or completes another office's
+    upload, even of identical content."""
 
-    __tablename__ = "county_attachments"
+    __tablename__ = "county_office_attachments"
 
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     received: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    office: Mapped[str] = mapped_column(String(8), nullable=False)
     case_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     media_type: Mapped[str] = mapped_column(String(100), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class AttachmentChunkRow(CountyBase):
-    __tablename__ = "county_attachment_chunks"
+    __tablename__ = "county_office_attachment_chunks"
 
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
@@ -292,6 +295,25 @@ def _add_columns(conn: Connection) -> None:
     for table, column, sql_type in _ADDED_COLUMNS:
         if column not in {c["name"] for c in insp.get_columns(table)}:
             conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+    # attachments were keyed by hash alone before: carried over once, under their office
+    tables = set(insp.get_table_names())
+    if "county_attachments" in tables and not conn.scalar(
+        text("SELECT count(*) FROM county_office_attachments")
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO county_office_attachments (office, sha256, size, received, "
+                "complete, case_id, media_type, created_at) SELECT office, sha256, size, "
+                "received, complete, case_id, media_type, created_at FROM county_attachments"
+            )
+        )
+        conn.execute(
+            text(
+                'INSERT INTO county_office_attachment_chunks (office, sha256, "offset", data) '
+                'SELECT a.office, c.sha256, c."offset", c.data FROM county_attachment_chunks c '
+                "JOIN county_attachments a ON a.sha256 = c.sha256"
+            )
+        )
 
 
 def lock_feed(session: Session) -> None:

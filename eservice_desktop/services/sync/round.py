@@ -12,6 +12,7 @@ Exactly-once without distributed transactions:
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -32,7 +33,7 @@ from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.storage import repo
-from eservice_desktop.sync.client import CountyClient
+from eservice_desktop.sync.client import ROUND_DEADLINE_S, CountyClient
 from eservice_desktop.sync.protocol import PushResponse, WireEvent
 
 PUSH_BATCH = 500
@@ -68,6 +69,17 @@ def sync_round(
 ) -> RoundResult:
     """Pushes the whole outbox in batches, then pulls every page; raises SyncError on failure
     (what was already acknowledged or applied stays so)."""
+    started_here = client.round_ends is None
+    if started_here:  # one overall deadline for every request of this round
+        client.round_ends = time.monotonic() + ROUND_DEADLINE_S
+    try:
+        return _round(app, client, max_push_batches)
+    finally:
+        if started_here:
+            client.round_ends = None
+
+
+def _round(app: App, client: CountyClient, max_push_batches: int | None) -> RoundResult:
     result = RoundResult()
     _push_all(app, client, result, max_push_batches, progress)
     result.attachments = upload_attachments(app, client)

@@ -280,3 +280,39 @@ def test_enrolment_attempts_are_rate_limited(county: County) -> None:
     ]
     assert codes[:10] == [403] * 10
     assert codes[-1] == 429
+
+
+def test_attachments_are_keyed_by_office(county: County) -> None:
+    """A probe of another office's hash looks missing; registering a hash first blocks
+    nobody's upload."""
+    import hashlib
+
+    data = b"%PDF-1.4 scan " * 100
+    sha = hashlib.sha256(data).hexdigest()
+    case_id = str(uuid.uuid4())
+    # H02 squats the hash with a wrong size before the owner uploads
+    squat = county.post(
+        f"/v1/attachments/{sha}", json={"size": 3, "case_id": "x"}, headers=county.h("H02")
+    )
+    assert squat.status_code == 200
+    start = county.post(
+        f"/v1/attachments/{sha}",
+        json={"size": len(data), "case_id": case_id},
+        headers=county.h("H03"),
+    )
+    assert start.status_code == 200 and start.json()["received"] == 0
+    put = county.session.put(
+        f"{county.url}/v1/attachments/{sha}/chunks/0",
+        data=data,
+        headers={**county.h("H03"), "Content-Type": "application/octet-stream"},
+        timeout=60,
+    )
+    assert put.status_code == 200 and put.json()["complete"] is True
+    # H01 probes: indistinguishable from a hash nobody has
+    probe = county.get(f"/v1/attachments/{sha}", headers=county.h("H01"))
+    missing = county.get(f"/v1/attachments/{'0' * 64}", headers=county.h("H01"))
+    assert probe.status_code == missing.status_code == 404
+    assert probe.json() == missing.json()
+    assert case_id not in probe.text
+    mine = county.get(f"/v1/attachments/{sha}", headers=county.h("H03"))
+    assert mine.json()["case_id"] == case_id
