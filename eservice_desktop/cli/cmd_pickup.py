@@ -10,7 +10,14 @@ import argparse
 import json
 from pathlib import Path
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, lang_of, open_from
+from eservice_desktop.cli.common import (
+    EXIT_REFUSED,
+    add_json,
+    bounded_int,
+    emit,
+    lang_of,
+    open_from,
+)
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import pickup
 
@@ -20,7 +27,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cs = p.add_subparsers(dest="pickup_command", required=True)
 
     r = cs.add_parser("ready", help="本所待領件案件", parents=[common])
-    r.add_argument("--limit", type=int, default=500)
+    r.add_argument("--limit", type=bounded_int(1, 10_000), default=500)
     add_json(r)
     r.set_defaults(func=cmd_ready)
 

@@ -36,8 +36,9 @@ FIELD_KEY_MAX: Final = 40
 FIELD_VALUE_MAX: Final = 500
 TEXT_MAX: Final = 2000
 ID_MAX: Final = 36
-PIN_MIN: Final = 4
-PIN_MAX: Final = 12
+#: A card PIN as the counter's PIN dialog takes it (gui.identity_panel.PinDialog).
+PIN_MIN: Final = 1
+PIN_MAX: Final = 16
 
 #: Ranges.
 AMOUNT_MAX: Final = 99_999_999  # NTD; more than any fee or payment at a counter
@@ -56,7 +57,7 @@ OFFICE_RE: Final = re.compile(r"[A-Z][0-9]{2}")
 DEVICE_RE: Final = re.compile(r"[0-9A-Za-z]{1,8}")
 ID_RE: Final = re.compile(r"[0-9A-Za-z-]{1,36}")
 EMAIL_RE: Final = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
-PIN_RE: Final = re.compile(rf"[0-9]{{{PIN_MIN},{PIN_MAX}}}")
+PIN_RE: Final = re.compile(rf"[0-9A-Za-z]{{{PIN_MIN},{PIN_MAX}}}")
 
 #: Bidi embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069) and marks.
 _BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
@@ -83,6 +84,14 @@ def bad_char(text: str, *, multiline: bool = False) -> str | None:
         if o in (0x2028, 0x2029):  # line/paragraph separators: invisible line breaks
             return ch
     return None
+
+
+def printable(text: str, limit: int = 40) -> str:
+    """``text`` made safe to echo in a message: refused characters shown as U+XXXX, cut."""
+    out = []
+    for ch in text[:limit]:
+        out.append(f"U+{ord(ch):04X}" if bad_char(ch) is not None else ch)
+    return "".join(out) + ("…" if len(text) > limit else "")
 
 
 def check_text(
@@ -214,12 +223,12 @@ def check_iso_time(value: Any, field: str) -> str:
 
 
 def check_pin(value: Any, field: str = "pin") -> str:
-    """A card PIN as the GUI accepts it: 4..12 ASCII digits."""
+    """A card PIN as the GUI accepts it: 1..16 ASCII letters or digits."""
     if not isinstance(value, str) or not PIN_RE.fullmatch(value):
         raise _bad(
             "card.pin_format",
-            f"PIN 碼須為 {PIN_MIN} 到 {PIN_MAX} 位數字",
-            f"The PIN must be {PIN_MIN} to {PIN_MAX} digits",
+            f"PIN 碼須為 {PIN_MIN} 到 {PIN_MAX} 個英數字元",
+            f"The PIN must be {PIN_MIN} to {PIN_MAX} letters or digits",
             field,
         )
     return value

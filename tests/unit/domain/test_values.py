@@ -117,7 +117,8 @@ def test_json_refuses_non_finite_and_huge_and_deep() -> None:
 
 def test_pin_is_what_the_gui_accepts() -> None:
     assert v.check_pin("123456") == "123456"
-    for bad in ("12", "1" * 13, "12a4", "1" * 300, "١٢٣٤"):
+    assert v.check_pin("12a4B6") == "12a4B6"
+    for bad in ("", "1" * 17, "12 4", "1" * 300, "١٢٣٤", "12\x00", "ｐｉｎ"):
         with pytest.raises(DomainError):
             v.check_pin(bad)
 
