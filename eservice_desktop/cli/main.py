@@ -90,7 +90,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eservice_desktop.storage import cipher, dbkey
 
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    for arg in arguments:
+        # undecodable bytes arrive as lone surrogates (surrogateescape); NUL can never be stored
+        if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in arg):
+            print(
+                "參數含有無法辨識的字元（編碼錯誤或 NUL） / "
+                "an argument holds an undecodable character or NUL",
+                file=sys.stderr,
+            )
+            return 2
+    args = parser.parse_args(arguments)
     if not getattr(args, "command", None):
         args.command = "gui"
         from eservice_desktop.cli.cmd_gui import run_gui

@@ -70,6 +70,9 @@ def one_line_refusal(result: tuple[int, str, str]) -> str:
     [
         ["--clerk", "c" * 200, *intake()],
         intake(name="王\x00明"),
+        intake(name="王\udcff明"),  # an undecodable byte (surrogateescape)
+        ["case", "show", "\ud800"],
+        ["pickup", "verify", "\ud800"],
         intake(name="王\x1b[31m明"),
         intake(name="王\u202e明"),
         intake(name="王\uffff"),
