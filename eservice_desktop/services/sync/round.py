@@ -73,13 +73,15 @@ def sync_round(
     if started_here:  # one overall deadline for every request of this round
         client.round_ends = time.monotonic() + ROUND_DEADLINE_S
     try:
-        return _round(app, client, max_push_batches)
+        return _round(app, client, max_push_batches, progress)
     finally:
         if started_here:
             client.round_ends = None
 
 
-def _round(app: App, client: CountyClient, max_push_batches: int | None) -> RoundResult:
+def _round(
+    app: App, client: CountyClient, max_push_batches: int | None, progress: Progress | None
+) -> RoundResult:
     result = RoundResult()
     _push_all(app, client, result, max_push_batches, progress)
     result.attachments = upload_attachments(app, client)
