@@ -271,14 +271,22 @@ def seed_demo(
 
 
 def _snapshot(app: App) -> Any:
+    """An in-memory copy through the database's own driver (sqlite3 or SQLCipher), or None
+    when the driver cannot copy this database (then the seed is not all-or-nothing)."""
     if app.engine.dialect.name != "sqlite":
         return None
-    import sqlite3
+    import sys
 
-    mem = sqlite3.connect(":memory:")
     raw = app.engine.raw_connection()
     try:
-        raw.driver_connection.backup(mem)  # type: ignore[union-attr]
+        driver = raw.driver_connection
+        module = sys.modules[type(driver).__module__]
+        mem = module.connect(":memory:")
+        try:
+            driver.backup(mem)  # type: ignore[union-attr]
+        except Exception:  # e.g. SQLCipher refuses to copy an encrypted page set into plain
+            mem.close()
+            return None
     finally:
         raw.close()
     return mem

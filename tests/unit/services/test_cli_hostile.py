@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eservice_desktop.cli.main import main
-from eservice_desktop.storage import db
+from eservice_desktop.config import Settings
+from eservice_desktop.storage import db, dbkey
 
 FIELDS = [
     "--field", "registered_address=桃園市桃園區中正路1號",
@@ -24,11 +24,17 @@ FIELDS = [
 ]  # fmt: skip
 
 
+KEY_DIR: list[Path] = []
+
+
 @pytest.fixture
-def data(tmp_path: Path, template_db: Path) -> Path:
+def data(tmp_path: Path, template_db: Path, db_key_dir: Path) -> Path:
+    KEY_DIR[:] = [db_key_dir]
     d = tmp_path / "data"
     d.mkdir()
     shutil.copy(template_db, d / "eservice.sqlite3")
+    (d / "keys").mkdir()  # the database's key, where an installed counter keeps it
+    shutil.copy(db_key_dir / dbkey.KEY_FILE, d / "keys" / dbkey.KEY_FILE)
     return d
 
 
@@ -48,9 +54,20 @@ def run(data: Path, capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[i
     return call
 
 
+def _connect(data: Path, read_only: bool = True) -> Any:
+    """The office database through its own (possibly encrypted) connection."""
+    return db.raw_connect(
+        Settings(data_dir=data, office_code="H01", device_id="01", db_key_dir=str(KEY_DIR[0])),
+        read_only=read_only,
+    )
+
+
 def events(data: Path) -> int:
-    with sqlite3.connect(data / "eservice.sqlite3") as c:
+    c = _connect(data)
+    try:
         return int(c.execute("SELECT count(*) FROM events").fetchone()[0])
+    finally:
+        c.close()
 
 
 def intake(*extra: str, name: str = "王小明") -> list[str]:
@@ -124,8 +141,11 @@ def test_cli_refuses_a_pin_the_gui_would_refuse(
 
 def _full_disk(monkeypatch: pytest.MonkeyPatch, data: Path, spare_pages: int) -> None:
     """SQLite's max_page_count on every connection: the database cannot grow past it."""
-    with sqlite3.connect(data / "eservice.sqlite3") as c:
+    c = _connect(data)
+    try:
         pages = int(c.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        c.close()
     original = db._sqlite_pragmas
 
     def pragmas(dbapi_conn: Any, record: Any) -> None:
@@ -142,9 +162,12 @@ def test_a_full_disk_is_one_line_and_the_demo_seed_leaves_no_half(
     err = one_line_refusal(run("demo", "seed", "--cases", "3000", "--seed", "1"))
     assert "full" in err
     assert events(data) == 0  # all or nothing
-    with sqlite3.connect(data / "eservice.sqlite3") as c:
+    c = _connect(data)
+    try:
         assert c.execute("SELECT count(*) FROM cases").fetchone()[0] == 0
         assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        c.close()
 
 
 def test_a_full_disk_during_intake_is_one_line(
@@ -171,7 +194,8 @@ def test_a_locked_database_is_one_line(
         dbapi_conn.execute("PRAGMA busy_timeout = 100")
 
     monkeypatch.setattr(db, "_sqlite_pragmas", pragmas)
-    holder = sqlite3.connect(data / "eservice.sqlite3", isolation_level=None)
+    holder = _connect(data, read_only=False)
+    holder.isolation_level = None
     holder.execute("BEGIN EXCLUSIVE")
     try:
         err = one_line_refusal(run(*intake()))
