@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
+from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, parse_time, say
+from eservice_desktop.domain import values
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.calendar import compute_deadline, import_calendar
@@ -21,7 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     d = sub.add_parser("deadline", help="計算處理期限", parents=[common])
     d.add_argument("--received", required=True, help="ISO 8601 time of receipt")
-    d.add_argument("--working-days", type=int, required=True)
+    d.add_argument("--working-days", type=bounded_int(0, values.WORKING_DAYS_MAX), required=True)
     d.add_argument(
         "--pause",
         action="append",

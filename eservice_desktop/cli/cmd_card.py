@@ -7,6 +7,7 @@ import sys
 from typing import Any
 
 from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
+from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 
 
@@ -98,6 +99,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     pin = _read_pin(args)
     if not pin:
         raise DomainError("pin.empty", "請輸入 PIN 碼", "Enter the PIN", "pin")
+    values.check_pin(pin)  # the same rule as the counter's PIN dialog; nothing else reaches a card
     applicant = None
     if args.applicant_name is not None or args.applicant_id is not None:
         applicant = identity.Applicant(args.applicant_name or "", args.applicant_id or "")

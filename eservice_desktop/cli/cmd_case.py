@@ -7,6 +7,7 @@ import json
 
 from eservice_desktop.cli.common import (
     add_json,
+    bounded_int,
     emit,
     fail,
     lang_of,
@@ -16,6 +17,7 @@ from eservice_desktop.cli.common import (
     service_label,
     status_label,
 )
+from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
@@ -31,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     i.add_argument("--applicant-name", required=True)
     i.add_argument("--phone", default="")
     i.add_argument("--email", default="")
-    i.add_argument("--copies", type=int, default=1)
+    i.add_argument("--copies", type=bounded_int(1, values.COPIES_MAX), default=1)
     i.add_argument("--received", help="ISO 8601 time of receipt (default: now)")
     i.add_argument(
         "--field", action="append", default=[], metavar="KEY=VALUE", help="service-specific field"

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.common import add_json, emit, open_from, say
-from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, say
+from eservice_desktop.services.demo import DEMO_MAX_CASES, seed_demo
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("demo", help="示範資料", parents=[common])
     cs = p.add_subparsers(dest="demo_command", required=True)
     s = cs.add_parser("seed", help="加入示範案件", parents=[common])
-    s.add_argument("--cases", type=int, default=200)
-    s.add_argument("--seed", type=int, default=None)
-    s.add_argument("--days", type=int, default=40, help="spread over this many office days")
+    s.add_argument("--cases", type=bounded_int(0, DEMO_MAX_CASES), default=200)
+    s.add_argument("--seed", type=bounded_int(0, 2**63 - 1), default=None)
+    s.add_argument(
+        "--days", type=bounded_int(1, 3650), default=40, help="spread over this many office days"
+    )
     add_json(s)
     s.set_defaults(func=cmd_seed)
 

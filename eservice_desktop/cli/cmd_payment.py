@@ -6,7 +6,8 @@ import argparse
 import uuid
 from typing import TYPE_CHECKING
 
-from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
+from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, parse_time, say
+from eservice_desktop.domain import values
 
 if TYPE_CHECKING:
     from eservice_desktop.services.payments import PaymentResult
@@ -19,7 +20,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a = ps.add_parser("assess", help="核計規費（可減免，須附理由）", parents=[common])
     a.add_argument("case_number")
     a.add_argument("--exempt", action="store_true", help="免徵")
-    a.add_argument("--reduction", type=int, default=0, help="減免金額（元）")
+    a.add_argument(
+        "--reduction", type=bounded_int(0, values.AMOUNT_MAX), default=0, help="減免金額（元）"
+    )
     a.add_argument("--reason", default="", help="減免原因")
     a.add_argument("--copies", type=int, help="改份數並重新核計（保留已核准的免徵或減免）")
     add_json(a)
@@ -28,9 +31,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r = ps.add_parser("record", help="登錄繳費並取得收據號碼", parents=[common])
     r.add_argument("case_number")
     r.add_argument("--method", required=True, choices=["cash", "card", "online"])
-    r.add_argument("--amount", required=True, type=int, help="NTD")
+    r.add_argument("--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX), help="NTD")
     r.add_argument("--reference", default="", help="card terminal reference / online txn id")
-    r.add_argument("--tendered", type=int, help="cash handed over (change is computed)")
+    r.add_argument(
+        "--tendered",
+        type=bounded_int(0, values.AMOUNT_MAX),
+        help="cash handed over (change is computed)",
+    )
     r.add_argument(
         "--payment-tool", default="信用卡", help="online: 信用卡|金融帳戶轉帳|晶片金融卡"
     )
@@ -41,7 +48,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     f = ps.add_parser("refund", help="退費", parents=[common])
     f.add_argument("receipt_number")
-    f.add_argument("--amount", required=True, type=int)
+    f.add_argument("--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX))
     f.add_argument("--reason", required=True)
     add_json(f)
     f.set_defaults(func=cmd_refund)

@@ -16,6 +16,7 @@ from eservice_desktop.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_REFUSED,
     add_json,
+    bounded_int,
     emit,
     lang_of,
     open_from,
@@ -29,7 +30,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cs = p.add_subparsers(dest="pickup_command", required=True)
 
     r = cs.add_parser("ready", help="本所待領件案件", parents=[common])
-    r.add_argument("--limit", type=int, default=500)
+    r.add_argument("--limit", type=bounded_int(1, 10_000), default=500)
     add_json(r)
     r.set_defaults(func=cmd_ready)
 

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 
 
@@ -34,9 +35,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _day(text: str, field: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError as e:
         raise DomainError("date.format", "日期格式須為 YYYY-MM-DD", "Use YYYY-MM-DD", field) from e
+    if not values.EARLIEST.date() <= day < values.LATEST.date():
+        raise DomainError(
+            "date.range",
+            f"日期須在 {values.EARLIEST.year} 到 {values.LATEST.year - 1} 年之間",
+            f"The date must be within {values.EARLIEST.year}..{values.LATEST.year - 1}",
+            field,
+        )
+    return day
 
 
 def cmd_closing(args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.config import Settings, settings_from_args
+from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App, open_app
 
@@ -79,14 +80,88 @@ def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPU
 
 
 def parse_time(text: str, field: str) -> datetime:
-    """ISO 8601 from the command line; a time without a zone is Taipei time, as clerks mean."""
+    """ISO 8601 from the command line; a time without a zone is Taipei time, as clerks mean.
+    Times outside the domain's window (values.EARLIEST..LATEST) are refused."""
+    shown = values.printable(text, 40)
     try:
         value = datetime.fromisoformat(text.strip())
     except ValueError as e:
         raise DomainError(
-            "time.format", f"時間格式錯誤（ISO 8601）：{text}", f"Bad ISO 8601 time: {text}", field
+            "time.format",
+            f"時間格式錯誤（ISO 8601）：{shown}",
+            f"Bad ISO 8601 time: {shown}",
+            field,
         ) from e
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    value = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    return values.check_time(value, field)
+
+
+def bounded_int(lo: int, hi: int) -> Callable[[str], int]:
+    """An argparse type: a whole number within lo..hi (a --limit of -1 or an amount of 10^30
+    is refused with one line, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.strip(), 10)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"須為整數 / must be a whole number: {values.printable(text, 20)}"
+            ) from None
+        if not lo <= value <= hi:
+            raise argparse.ArgumentTypeError(f"須介於 {lo} 到 {hi} / must be between {lo} and {hi}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def environment_error(exc: BaseException) -> DomainError | None:
+    """A failure of the machine rather than of the input: full disk, locked or read-only
+    database, unwritable path. None for anything else (a bug)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    inner = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(inner).lower()
+    if isinstance(inner, sqlite3.Error) or isinstance(exc, DBAPIError):
+        if "full" in text:
+            return DomainError(
+                "env.disk_full",
+                "磁碟空間已滿，這次的資料都沒有儲存；請 IT 清出空間後再試",
+                "The disk is full; nothing of this was stored. Ask IT to free space and retry",
+            )
+        if "locked" in text or "busy" in text:
+            return DomainError(
+                "env.db_locked",
+                "資料庫正由其他程式使用中，請稍候再試",
+                "The database is in use by another program; try again shortly",
+            )
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return DomainError(
+                "env.db_readonly",
+                "無法寫入資料庫檔案，請 IT 檢查資料夾權限",
+                "The database file cannot be written; ask IT to check the folder's permissions",
+            )
+        return DomainError(
+            "env.db_error",
+            "資料庫無法完成這項作業，資料未變更；請 IT 執行 doctor 檢查",
+            "The database could not do this; nothing changed. Ask IT to run `doctor`",
+        )
+    if isinstance(exc, OSError):
+        where = values.printable(str(exc.filename or ""), 80)
+        if exc.errno == 28:  # ENOSPC
+            return DomainError(
+                "env.disk_full",
+                f"磁碟空間已滿，無法寫入 {where}",
+                f"The disk is full; cannot write {where}",
+            )
+        return DomainError(
+            "env.path",
+            f"無法存取 {where}（{exc.strerror or type(exc).__name__}）",
+            f"Cannot access {where} ({exc.strerror or type(exc).__name__})",
+        )
+    return None
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

@@ -11,6 +11,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from eservice_desktop import __version__
 
@@ -52,9 +53,18 @@ def common_options() -> argparse.ArgumentParser:
     return common
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Bad arguments: one line on stderr (no usage block) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        from eservice_desktop.domain.values import printable
+
+        self.exit(2, f"{self.prog}: {printable(message, 300)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = common_options()
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="eservice-desktop",
         description="戶政／地政事務所櫃檯系統 — counter software for household and land offices",
         parents=[common],
@@ -80,24 +90,34 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eservice_desktop.storage import cipher, dbkey
 
     parser = build_parser()
-    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    for arg in arguments:
+        # undecodable bytes arrive as lone surrogates (surrogateescape); NUL can never be stored
+        if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in arg):
+            print(
+                "參數含有無法辨識的字元（編碼錯誤或 NUL） / "
+                "an argument holds an undecodable character or NUL",
+                file=sys.stderr,
+            )
+            return 2
+    args = parser.parse_args(arguments)
     if not getattr(args, "command", None):
         args.command = "gui"
         from eservice_desktop.cli.cmd_gui import run_gui
 
         args.func = run_gui
-    settings = load_settings(getattr(args, "data_dir", None))
-    setup_logging(
-        settings.log_dir,
-        json_lines=bool(getattr(args, "json_logging", False)),
-        stderr=bool(getattr(args, "verbose", False)),
-        name="sync" if args.command == "sync" else "eservice",
-    )
+    from eservice_desktop.cli.common import environment_error, fail
+
     try:
+        settings = load_settings(getattr(args, "data_dir", None))
+        setup_logging(
+            settings.log_dir,
+            json_lines=bool(getattr(args, "json_logging", False)),
+            stderr=bool(getattr(args, "verbose", False)),
+            name="sync" if args.command == "sync" else "eservice",
+        )
         return int(args.func(args) or 0)
     except DomainError as e:
-        from eservice_desktop.cli.common import fail
-
         return fail(args, e)
     except (dbkey.KeyUnavailable, cipher.WrongKey) as e:
         # The database key is missing or wrong: IT's to fix (docs/it-guide.md, key custody).
@@ -116,6 +136,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(e, SyncError):
             return _sync_failed(args, e)
+        env = environment_error(e)
+        if env is not None:  # the machine, not the program: one line, exit 2
+            log.warning("command %s failed: %s (%s)", args.command, env.code, type(e).__name__)
+            return fail(args, env)
         log.exception("command %s failed", args.command)
         raise
 

@@ -10,7 +10,6 @@ compressed when the client accepts it.
 
 import ipaddress
 import logging
-import zlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
@@ -19,13 +18,14 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eservice_desktop.county import notify, service
+from eservice_desktop.county.edge import BoundedStrictBodies
 from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, utcnow
 from eservice_desktop.sync.protocol import (
     API_VERSION,
@@ -45,71 +45,7 @@ from eservice_desktop.sync.protocol import (
 
 log = logging.getLogger("eservice.county.http")
 
-MAX_BODY = 20 * 1024 * 1024
 SHA256_RE = r"^[0-9a-f]{64}$"
-
-
-class GunzipRequests:
-    """Inflates ``Content-Encoding: gzip`` request bodies (bounded, against zip bombs)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        headers = dict(scope.get("headers") or [])
-        if headers.get(b"content-encoding", b"").lower() != b"gzip":
-            await self.app(scope, receive, send)
-            return
-        body = b""
-        more = True
-        while more:
-            msg = await receive()
-            body += msg.get("body", b"")
-            more = msg.get("more_body", False)
-            if len(body) > MAX_BODY:
-                await _plain_error(send, 413, "body too large")
-                return
-        try:
-            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
-            data = d.decompress(body, MAX_BODY + 1)
-            if len(data) > MAX_BODY or d.unconsumed_tail:
-                await _plain_error(send, 413, "body too large")
-                return
-        except (zlib.error, OSError, EOFError):
-            await _plain_error(send, 400, "bad gzip body")
-            return
-        new_headers = [
-            (k, v) for k, v in scope["headers"] if k not in (b"content-encoding", b"content-length")
-        ] + [(b"content-length", str(len(data)).encode())]
-        scope = dict(scope, headers=new_headers)
-        sent = False
-
-        async def inflated() -> Message:
-            nonlocal sent
-            if sent:
-                return await receive()
-            sent = True
-            return {"type": "http.request", "body": data, "more_body": False}
-
-        await self.app(scope, inflated, send)
-
-
-async def _plain_error(send: Send, status: int, text: str) -> None:
-    body = (f'{{"detail":"{text}"}}').encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 def _is_loopback(host: str | None) -> bool:
@@ -155,7 +91,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(GunzipRequests)
+    app.add_middleware(BoundedStrictBodies)
     app.state.sessions = sessions
     app.state.engine = engine
     bearer = HTTPBearer(auto_error=False, description="Device credential from enrolment")
@@ -221,8 +157,11 @@ def create_app(
             """Demo servers only, loopback callers only: lets `make run` enrol by itself."""
             if not _is_loopback(request.client.host if request.client else None):
                 raise HTTPException(403, "demo enrolment only from loopback")
-            with tx() as s:
-                return {"code": service.new_enrol_code(s, office, clock())}
+            try:
+                with tx() as s:
+                    return {"code": service.new_enrol_code(s, office, clock())}
+            except service.BadRequest as e:
+                raise HTTPException(400, str(e)) from None
 
     @app.get(
         f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=errors
@@ -356,6 +295,15 @@ def create_app(
         if state is None:
             raise HTTPException(404, "unknown attachment")
         return state
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_r: Request, e: RequestValidationError) -> JSONResponse:
+        # where and why, never the refused value itself (it may not even be encodable)
+        detail = [
+            {"loc": [str(x)[:64] for x in err.get("loc", ())], "msg": str(err.get("msg", ""))[:200]}
+            for err in e.errors()[:20]
+        ]
+        return JSONResponse({"detail": detail}, status_code=422)
 
     @app.exception_handler(service.Forbidden)
     async def _forbidden(_r: Request, e: service.Forbidden) -> JSONResponse:

@@ -76,10 +76,16 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
     engine, sessions = _sessions(_db(args))
     try:
         with sessions() as s, s.begin():
-            code = service.new_enrol_code(s, args.office, utcnow())
+            code = service.new_enrol_code(s, args.office, utcnow(), device=args.device)
+    except service.BadRequest as e:
+        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        return 2
     finally:
         engine.dispose()
-    print(json.dumps({"code": code, "office": args.office}) if args.json else code)
+    out: dict[str, str] = {"code": code, "office": args.office}
+    if args.device:
+        out["device"] = args.device
+    print(json.dumps(out) if args.json else code)
     return 0
 
 
@@ -208,7 +214,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_serve)
 
     e = with_db("enrol-code", "print a one-time enrolment code for an office")
-    e.add_argument("--office", required=True)
+    e.add_argument("--office", required=True, help="an office of the catalogue, e.g. H01")
+    e.add_argument(
+        "--device",
+        default=None,
+        help="replace this enrolled device's credential (e.g. 02: a new PC for that counter)",
+    )
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_enrol_code)
 

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -32,6 +34,7 @@ from eservice_desktop.county.store import (
     ConflictRow,
     CountyCaseRow,
     CountyEventRow,
+    DeviceAuditRow,
     DeviceRow,
     EnrolCodeRow,
     FeedRow,
@@ -47,7 +50,9 @@ from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
 from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply, check
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.storage import resources
 from eservice_desktop.sync.protocol import (
     MAX_PULL_PAGE,
     AttachmentState,
@@ -66,11 +71,21 @@ CODE_TTL = timedelta(days=7)
 #: How long a pickup code the county issues stays valid.
 PICKUP_VALID = timedelta(days=30)
 COUNTY_DEVICE = "CTY"
+OFFICE_CODE = re.compile(r"[A-Z][0-9]{2}")
 
 
 NOT_ROUTED = DomainError(
     "case.not_routed", "本案未分送本所，不能登錄", "This case is not routed to this office"
 )
+
+
+ID_TAKEN = DomainError(
+    "event.id_taken", "事件編號已被其他機關使用", "This event id is already used by another office"
+)
+NUMBER_TAKEN = DomainError(
+    "case_number.taken", "案號已被其他案件使用", "This case number is already used by another case"
+)
+UNKNOWN_OFFICE = DomainError("office.unknown", "查無此機關", "Unknown office")
 
 
 class AuthFailed(Exception):
@@ -89,36 +104,109 @@ def normalise_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch.isalnum())
 
 
-def new_enrol_code(s: Session, office: str, now: datetime) -> str:
+#: Device numbers: two digits (they are part of every case and receipt number); ``CTY`` and
+#: anything else outside 01..99 is reserved for the county.
+DEVICE_NUMBER = re.compile(r"(0[1-9]|[1-9][0-9])")
+
+
+class BadRequest(Exception):
+    """Refused input of a county command (office not in the catalogue, bad device number)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.message_zh, self.message_en = zh, en
+
+
+def check_office_code(office: str) -> str:
+    offices = known_offices()
+    if not OFFICE_CODE.fullmatch(office or "") or (offices and office not in offices):
+        raise BadRequest(
+            f"查無此機關代碼：{office[:20]!r}", f"No such office in the catalogue: {office[:20]!r}"
+        )
+    return office
+
+
+def check_device_number(device: str) -> str:
+    if not DEVICE_NUMBER.fullmatch(device or ""):
+        raise BadRequest(
+            "設備編號須為 01 到 99 的兩位數字", "A device number is two digits, 01 to 99"
+        )
+    return device
+
+
+def new_enrol_code(s: Session, office: str, now: datetime, device: str | None = None) -> str:
+    """A one-time code for a new device of ``office``, or, with ``device``, one that replaces
+    that device's credential (a new PC for the same counter)."""
+    check_office_code(office)
+    if device is not None:
+        check_device_number(device)
+        dev = s.get(DeviceRow, f"{office}-{device}")
+        if dev is not None and dev.revoked_at is not None:
+            raise BadRequest(
+                f"設備 {office}-{device} 已撤銷，不能換發", f"Device {office}-{device} is revoked"
+            )
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     s.add(
-        EnrolCodeRow(code_hash=_hash(raw), office=office, created_at=now, expires_at=now + CODE_TTL)
+        EnrolCodeRow(
+            code_hash=_hash(raw),
+            office=office,
+            device=device,
+            created_at=now,
+            expires_at=now + CODE_TTL,
+        )
     )
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
+def _free_number(s: Session, office: str, wanted: str) -> str:
+    taken = set(s.scalars(select(DeviceRow.device).where(DeviceRow.office == office)))
+    if DEVICE_NUMBER.fullmatch(wanted) and wanted not in taken:
+        return wanted
+    for n in range(1, 100):
+        if f"{n:02d}" not in taken:
+            return f"{n:02d}"
+    raise Forbidden("no device number left in this office")
+
+
 def enrol(s: Session, code: str, device: str, label: str, now: datetime) -> tuple[DeviceRow, str]:
-    """Consumes a one-time code and issues the device's credential (returned once)."""
-    row = s.get(EnrolCodeRow, _hash(normalise_code(code)), with_for_update=True)
+    """Consumes a one-time code and issues a credential (returned once).
+
+    A plain code enrols a new device: the asked number when it is free, else the next free one
+    (the answer says which). A code county IT issued for a named device replaces that device's
+    credential. Neither ever takes over another device, lifts a revocation or uses a reserved
+    id; every issue is written to the device audit."""
+    code_hash = _hash(normalise_code(code))
+    row = s.get(EnrolCodeRow, code_hash, with_for_update=True)
     if row is None or row.used_at is not None or aware(row.expires_at) < now:
         raise Forbidden("enrolment code unknown, used or expired")
-    key = f"{row.office}-{device}"
     credential = secrets.token_urlsafe(32)
+    if row.device is not None:
+        key = f"{row.office}-{row.device}"
+        dev = s.get(DeviceRow, key, with_for_update=True)
+        if dev is not None and dev.revoked_at is not None:
+            raise Forbidden("device revoked")
+        action = "replaced" if dev is not None else "enrolled"
+        number = row.device
+    else:
+        number = _free_number(s, row.office, device)
+        key = f"{row.office}-{number}"
+        dev, action = None, "enrolled"
     row.used_at, row.used_by = now, key
-    dev = s.get(DeviceRow, key)
     if dev is None:
         dev = DeviceRow(
             device_key=key,
             office=row.office,
-            device=device,
+            device=number,
             enrolled_at=now,
             credential_hash=_hash(credential),
             label=label,
         )
         s.add(dev)
-    else:  # re-enrolment replaces the old credential (and lifts a revocation)
-        dev.credential_hash, dev.revoked_at, dev.enrolled_at = _hash(credential), None, now
-        dev.label = label
+    else:
+        dev.credential_hash, dev.enrolled_at, dev.label = _hash(credential), now, label
+    s.add(
+        DeviceAuditRow(device_key=key, action=action, at=now, code_ref=code_hash[:8], label=label)
+    )
     return dev, credential
 
 
@@ -138,6 +226,7 @@ def revoke(s: Session, device_key: str, now: datetime) -> bool:
     if dev is None:
         return False
     dev.revoked_at = now
+    s.add(DeviceAuditRow(device_key=device_key, action="revoked", at=now))
     lock_feed(s)
     s.add(
         FeedRow(
@@ -298,10 +387,33 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
             raise Forbidden("events must come from the pushing device")
     lock_feed(s)
     ids = [w.event_id for w in events]
-    known = set(s.scalars(select(CountyEventRow.event_id).where(CountyEventRow.event_id.in_(ids))))
+    known_office: dict[str, str] = dict(
+        s.execute(
+            select(CountyEventRow.event_id, CountyEventRow.office).where(
+                CountyEventRow.event_id.in_(ids)
+            )
+        ).all()
+    )
+    known = {i for i, office in known_office.items() if office == dev.office}
     old_conflicts = {
         c.event_id: c for c in s.scalars(select(ConflictRow).where(ConflictRow.event_id.in_(ids)))
     }
+    # an id another office already used: refused, never answered "duplicate" with its receipt
+    foreign = {i for i, office in known_office.items() if office != dev.office} | {
+        i for i, c in old_conflicts.items() if c.office != dev.office
+    }
+    new_numbers = {
+        str(w.payload.get("case_number"))
+        for w in events
+        if w.type == ev.RECEIVED and isinstance(w.payload.get("case_number"), str)
+    }
+    numbers_taken: dict[str, str] = dict(
+        s.execute(
+            select(CountyCaseRow.case_number, CountyCaseRow.case_id).where(
+                CountyCaseRow.case_number.in_(new_numbers)
+            )
+        ).all()
+    )
     case_ids = {w.case_id for w in events}
     states, history = _load_states(s, case_ids)
     routes: dict[str, set[str]] = defaultdict(set)
@@ -315,6 +427,18 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     seen: set[str] = set()
     closed_now: list[str] = []
     for w in events:
+        if w.event_id in foreign:
+            results.append(
+                PushResult(
+                    event_id=w.event_id,
+                    status="conflict",
+                    conflict_id=str(uuid.uuid4()),
+                    reason_code=ID_TAKEN.code,
+                    reason_zh=ID_TAKEN.message_zh,
+                    reason_en=ID_TAKEN.message_en,
+                )
+            )
+            continue
         if w.event_id in known or w.event_id in seen:
             results.append(PushResult(event_id=w.event_id, status="duplicate"))
             touched.add(w.case_id)
@@ -336,8 +460,15 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
         e = w.to_event()
         before = states.get(e.case_id)
         try:
+            # the same value rules as every office: what one office cannot apply is refused
+            check_event(e)
             if before is not None and dev.office not in routes[e.case_id]:
                 raise NOT_ROUTED
+            if e.type == ev.RECEIVED and before is None:
+                _check_new_case(e, numbers_taken)
+            office_to = e.payload.get("office") if e.type == ev.READY_FOR_PICKUP else None
+            if office_to and known_offices() and office_to not in known_offices():
+                raise UNKNOWN_OFFICE
             # an office re-announcing readiness of a case the county already made ready (its
             # own code, e.g. demo data) says the same thing: kept, not a conflict
             if not (
@@ -381,6 +512,8 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
             continue
         states[e.case_id] = after
         touched.add(e.case_id)
+        if e.type == ev.RECEIVED:
+            numbers_taken[after.case_number] = e.case_id
         data = e.to_dict()
         event_rows.append(
             {
@@ -497,6 +630,28 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     receipts = _update_cases(s, states, touched, now)
     dev.last_seen_at = now
     return PushResponse(results=results, receipts=receipts, server_time=now)
+
+
+def _check_new_case(e: Event, numbers_taken: dict[str, str]) -> None:
+    """A new case's number is the pushing office's own, and no other case has it already;
+    its pickup office is one the county knows."""
+    p = e.payload
+    if str(p.get("case_number")) in numbers_taken:
+        raise NUMBER_TAKEN
+    offices = known_offices()
+    pickup = p.get("pickup", {}).get("office", e.office)
+    if offices and (e.office not in offices or pickup not in offices):
+        raise UNKNOWN_OFFICE
+
+
+@cache
+def known_offices() -> frozenset[str]:
+    """The offices of the shipped catalogue (empty when it cannot be read: no check)."""
+    try:
+        data = resources.read_json("catalogue", "offices.json")
+        return frozenset(str(o["code"]) for o in data["offices"])
+    except (OSError, KeyError, TypeError, ValueError):
+        return frozenset()
 
 
 def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
@@ -664,7 +819,7 @@ def attachment_start(
     media_type: str,
     now: datetime,
 ) -> AttachmentState:
-    row = s.get(AttachmentRow, sha256, with_for_update=True)
+    row = s.get(AttachmentRow, (dev.office, sha256), with_for_update=True)
     if row is None:
         row = AttachmentRow(
             sha256=sha256,
@@ -683,10 +838,8 @@ def attachment_start(
 
 
 def attachment_get(s: Session, dev: DeviceRow, sha256: str) -> AttachmentState | None:
-    row = s.get(AttachmentRow, sha256)
-    if row is None or row.office != dev.office:
-        return None
-    return _att_state(row)
+    row = s.get(AttachmentRow, (dev.office, sha256))
+    return None if row is None else _att_state(row)
 
 
 def attachment_chunk(
@@ -694,25 +847,27 @@ def attachment_chunk(
 ) -> AttachmentState | None:
     """Accepts the chunk that continues the upload; a repeated chunk is ignored. The content
     hash is verified when the last byte arrives; a mismatch restarts the upload."""
-    row = s.get(AttachmentRow, sha256, with_for_update=True)
-    if row is None or row.office != dev.office:
+    row = s.get(AttachmentRow, (dev.office, sha256), with_for_update=True)
+    if row is None:
         return None
     if row.complete or offset + len(data) <= row.received:
         return _att_state(row)
     if offset != row.received or offset + len(data) > row.size:
         raise ValueError(f"expected offset {row.received}")
-    s.add(AttachmentChunkRow(sha256=sha256, offset=offset, data=data))
+    s.add(AttachmentChunkRow(office=dev.office, sha256=sha256, offset=offset, data=data))
     row.received += len(data)
     if row.received == row.size:
         digest = hashlib.sha256()
         for chunk in s.scalars(
             select(AttachmentChunkRow.data)
-            .where(AttachmentChunkRow.sha256 == sha256)
+            .where(AttachmentChunkRow.office == dev.office, AttachmentChunkRow.sha256 == sha256)
             .order_by(AttachmentChunkRow.offset)
         ):
             digest.update(chunk)
         if digest.hexdigest() != sha256:
-            s.query(AttachmentChunkRow).filter(AttachmentChunkRow.sha256 == sha256).delete()
+            s.query(AttachmentChunkRow).filter(
+                AttachmentChunkRow.office == dev.office, AttachmentChunkRow.sha256 == sha256
+            ).delete()
             row.received = 0
             raise ValueError("content does not match its SHA-256")
         row.complete = True

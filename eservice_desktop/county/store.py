@@ -78,6 +78,22 @@ class EnrolCodeRow(CountyBase):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     used_by: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    #: Set when county IT issued the code to replace one named device's credential.
+    device: Mapped[str | None] = mapped_column(String(8), nullable=True)
+
+
+class DeviceAuditRow(CountyBase):
+    """Who got or lost a credential, when and how (enrolled, replaced, revoked); never updated."""
+
+    __tablename__ = "county_device_audit"
+
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    device_key: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    #: The first 8 hex digits of the code's hash (which code, never the code).
+    code_ref: Mapped[str] = mapped_column(String(8), nullable=False, default="")
+    label: Mapped[str] = mapped_column(String(100), nullable=False, default="")
 
 
 class CountyEventRow(CountyBase):
@@ -199,23 +215,26 @@ class NotificationRow(CountyBase):
 
 
 class AttachmentRow(CountyBase):
-    """A content-addressed attachment; ``received`` bytes are stored so far, in order."""
+    """A content-addressed attachment of one office; ``received`` bytes are stored so far, in
+    order. Keyed by (office, hash): an office never sees, blocks or completes another office's
+    upload, even of identical content."""
 
-    __tablename__ = "county_attachments"
+    __tablename__ = "county_office_attachments"
 
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     received: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
-    office: Mapped[str] = mapped_column(String(8), nullable=False)
     case_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     media_type: Mapped[str] = mapped_column(String(100), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class AttachmentChunkRow(CountyBase):
-    __tablename__ = "county_attachment_chunks"
+    __tablename__ = "county_office_attachment_chunks"
 
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     offset: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
@@ -252,13 +271,49 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Creates missing tables; safe when several processes start at once on PostgreSQL."""
+    """Creates missing tables (and columns added since); safe when several processes start at
+    once on PostgreSQL."""
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY + 1})
             CountyBase.metadata.create_all(conn)
+            _add_columns(conn)
     else:
         CountyBase.metadata.create_all(engine)
+        with engine.begin() as conn:
+            _add_columns(conn)
+
+
+#: Columns added after a table was first shipped: (table, column, SQL type).
+_ADDED_COLUMNS = (("county_enrol_codes", "device", "VARCHAR(8)"),)
+
+
+def _add_columns(conn: Connection) -> None:
+    from sqlalchemy import inspect
+
+    insp = inspect(conn)
+    for table, column, sql_type in _ADDED_COLUMNS:
+        if column not in {c["name"] for c in insp.get_columns(table)}:
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
+    # attachments were keyed by hash alone before: carried over once, under their office
+    tables = set(insp.get_table_names())
+    if "county_attachments" in tables and not conn.scalar(
+        text("SELECT count(*) FROM county_office_attachments")
+    ):
+        conn.execute(
+            text(
+                "INSERT INTO county_office_attachments (office, sha256, size, received, "
+                "complete, case_id, media_type, created_at) SELECT office, sha256, size, "
+                "received, complete, case_id, media_type, created_at FROM county_attachments"
+            )
+        )
+        conn.execute(
+            text(
+                'INSERT INTO county_office_attachment_chunks (office, sha256, "offset", data) '
+                'SELECT a.office, c.sha256, c."offset", c.data FROM county_attachment_chunks c '
+                "JOIN county_attachments a ON a.sha256 = c.sha256"
+            )
+        )
 
 
 def lock_feed(session: Session) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import select
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
@@ -101,6 +102,10 @@ def fee_assessment(
     exempt = rng.random() < EXEMPT_SHARE
     a = compute(service, copies, exempt=exempt, reason=EXEMPT_REASON if exempt else "")
     return {**a.payload(), "copies": copies}, a.total
+
+
+#: The most demo cases one seed adds (a million is the documented load test).
+DEMO_MAX_CASES = 2_000_000
 
 
 def _name(rng: random.Random) -> str:
@@ -293,7 +298,75 @@ def seed_demo(
     batch: int = 5000,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
-    """Adds ``cases`` synthetic cases; running it twice adds twice (numbers keep counting)."""
+    """Adds ``cases`` synthetic cases; running it twice adds twice (numbers keep counting).
+
+    All or nothing: the seed runs in several transactions (batches, then pickup codes and
+    payments), so the database is copied first (SQLite online backup, in memory) and put back
+    when any step fails, e.g. on a full disk; the error is raised after that."""
+    if isinstance(cases, bool) or not 0 <= cases <= DEMO_MAX_CASES:
+        raise DomainError(
+            "demo.cases",
+            f"示範案件數須介於 0 到 {DEMO_MAX_CASES}",
+            f"The number of demo cases must be between 0 and {DEMO_MAX_CASES}",
+            "cases",
+        )
+    if isinstance(days, bool) or not 1 <= days <= 3650:
+        raise DomainError(
+            "demo.days", "天數須介於 1 到 3650", "Days must be between 1 and 3650", "days"
+        )
+    snapshot = _snapshot(app)
+    try:
+        return _seed(app, cases, seed, days=days, batch=batch, progress=progress)
+    except BaseException:
+        if snapshot is not None:
+            _restore(app, snapshot)
+        raise
+    finally:
+        if snapshot is not None:
+            snapshot.close()
+
+
+def _snapshot(app: App) -> Any:
+    """An in-memory copy through the database's own driver (sqlite3 or SQLCipher), or None
+    when the driver cannot copy this database (then the seed is not all-or-nothing)."""
+    if app.engine.dialect.name != "sqlite":
+        return None
+    import sys
+
+    raw = app.engine.raw_connection()
+    try:
+        driver = raw.driver_connection
+        module = sys.modules[type(driver).__module__]
+        mem = module.connect(":memory:")
+        try:
+            driver.backup(mem)  # type: ignore[union-attr]
+        except Exception:  # e.g. SQLCipher refuses to copy an encrypted page set into plain
+            mem.close()
+            return None
+    finally:
+        raw.close()
+    return mem
+
+
+def _restore(app: App, snapshot: Any) -> None:
+    app.engine.dispose()  # no pooled connection keeps a view of the half-seeded database
+    raw = app.engine.raw_connection()
+    try:
+        snapshot.backup(raw.driver_connection)
+    finally:
+        raw.close()
+    app.engine.dispose()
+
+
+def _seed(
+    app: App,
+    cases: int,
+    seed: int | None,
+    *,
+    days: int,
+    batch: int,
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, Any]:
     rng = random.Random(seed)
     now = app.now()
     services = app.catalogue.services_for(app.office_kind)

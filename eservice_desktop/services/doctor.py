@@ -647,7 +647,7 @@ def check_county(
 def check_enrolment(settings: Settings) -> Check:
     """The device is enrolled when the database records it and the keyring holds its credential."""
     title = ("本機登記", "Device enrolment")
-    account = f"county:{settings.office_code}-{settings.device_id}"
+    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
     facts: dict[str, Any] = {"keyring_account": account}
     enrol_fix = (
         "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
@@ -664,15 +664,23 @@ def check_enrolment(settings: Settings) -> Check:
                 row = conn.execute(
                     "SELECT value FROM sync_state WHERE name = 'enrolled'"
                 ).fetchone()
+                iid = conn.execute(
+                    "SELECT value FROM sync_state WHERE name = 'installation_id'"
+                ).fetchone()
             finally:
                 conn.close()
             info = json.loads(row[0]) if row else None
+            if iid and iid[0]:  # the data directory's own entry (services.sync.keyring_account)
+                account = f"{account}:{iid[0]}"
+                facts["keyring_account"] = account
         except (cipher.DatabaseError, RuntimeError, ValueError):
             info = None
     try:
         import keyring
 
-        has_credential = bool(keyring.get_password(KEYRING_SERVICE, account))
+        has_credential = bool(keyring.get_password(KEYRING_SERVICE, account)) or bool(
+            info and keyring.get_password(KEYRING_SERVICE, legacy)
+        )
     except Exception as e:  # keyring raises backend-specific errors (no D-Bus, locked vault, ...)
         facts["keyring_error"] = type(e).__name__
         has_credential = False

@@ -40,6 +40,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import projections
 from eservice_desktop.services.app import App
@@ -104,6 +105,9 @@ def _refusal(event: Event, exc: Exception) -> Refusal:
 
 def _fold(state: CaseState | None, event: Event, checked: bool) -> CaseState:
     if checked:
+        # values first (domain.event_values): nothing another office or the county would
+        # refuse is ever stored, so no value can block the outbox later
+        check_event(event)
         check(state, event)
     return apply(state, event)
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
@@ -89,10 +90,13 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         errors["applicant_name"] = _err(
             "field.required", "請輸入申請人姓名", "Enter the applicant's name", "applicant_name"
         )
-    elif len(name) > 60:
-        errors["applicant_name"] = _err(
-            "field.too_long", "姓名過長（最多 60 字）", "Name too long (60 max)", "applicant_name"
-        )
+    else:
+        try:
+            values.check_name(name)
+        except DomainError as e:
+            errors["applicant_name"] = DomainError(
+                e.code, e.message_zh, e.message_en, "applicant_name"
+            )
     applicant["name"] = name
     phone = ""
     if req.phone.strip():
@@ -101,7 +105,23 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         except DomainError as e:
             errors["phone"] = DomainError(e.code, e.message_zh, e.message_en, "phone")
     applicant["phone"] = phone
-    if not 1 <= req.copies <= 99:
+    try:
+        values.check_email(req.email.strip())
+    except DomainError as e:
+        errors["email"] = DomainError(e.code, e.message_zh, e.message_en, "email")
+    if req.received_at is not None:
+        try:
+            at = values.check_time(req.received_at, "received_at")
+            if at > app.now() + timedelta(days=1):
+                raise DomainError(
+                    "time.future",
+                    "收件時間不可晚於現在",
+                    "The receipt time cannot be in the future",
+                    "received_at",
+                )
+        except DomainError as e:
+            errors["received_at"] = DomainError(e.code, e.message_zh, e.message_en, "received_at")
+    if isinstance(req.copies, bool) or not isinstance(req.copies, int) or not 1 <= req.copies <= 99:
         errors["copies"] = _err(
             "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
         )
@@ -131,13 +151,30 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
                     f"{spec.label_en} must be one of {', '.join(spec.choices)}",
                     spec.key,
                 )
-            elif text and spec.max_length and len(text) > spec.max_length:
+            elif text and values.bad_char(text, multiline=True) is not None:
                 errors[spec.key] = _err(
-                    "field.too_long",
-                    f"{spec.label}最多 {spec.max_length} 字",
-                    f"{spec.label_en}: at most {spec.max_length} characters",
+                    "value.character",
+                    f"{spec.label}含有不允許的字元",
+                    f"{spec.label_en} contains a character that is not allowed",
                     spec.key,
                 )
+            elif text and len(text) > (most := spec.max_length or values.FIELD_VALUE_MAX):
+                errors[spec.key] = _err(
+                    "field.too_long",
+                    f"{spec.label}最多 {most} 字",
+                    f"{spec.label_en}: at most {most} characters",
+                    spec.key,
+                )
+        known = {spec.key for spec in service.fields}
+        unknown = sorted(str(k) for k in req.fields if k not in known)
+        if unknown:
+            shown = ", ".join(x[:40] for x in unknown[:3])
+            errors["fields"] = _err(
+                "field.unknown",
+                f"此申辦項目沒有這些欄位：{shown}",
+                f"This service has no such fields: {shown}",
+                "fields",
+            )
         bad = [k for k in req.consent if k not in service.document_free_lookups]
         if bad:
             errors["consent"] = _err(

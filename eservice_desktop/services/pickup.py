@@ -50,6 +50,11 @@ ALREADY_PICKED_UP = "already_picked_up"
 CASE_MISMATCH = "case_mismatch"
 FEES_DUE = _FEES_DUE
 UNKNOWN_SHORT_CODE = "unknown_short_code"
+SHORT_CODE_LOCKED = "short_code_locked"
+
+#: Wrong short codes a desk accepts within SHORT_CODE_WINDOW before it asks for the QR code.
+SHORT_CODE_TRIES = 5
+SHORT_CODE_WINDOW = timedelta(minutes=1)
 
 #: How long a demo code stays valid.
 DEMO_VALID_DAYS = 30
@@ -339,12 +344,41 @@ def _from_short_code(app: App, session: Session, number: str, code: str) -> str:
     )
 
 
+def _short_code_failures(app: App) -> list[datetime]:
+    recent: list[datetime] = app.extras.setdefault("pickup_short_failures", [])
+    cutoff = app.now() - SHORT_CODE_WINDOW
+    recent[:] = [t for t in recent if t > cutoff]
+    return recent
+
+
+def _short_code_gate(app: App) -> None:
+    """After a few wrong short codes in a minute the desk stops guessing games: only the QR
+    code (signed, not guessable) or a supervisor helps now."""
+    if len(_short_code_failures(app)) >= SHORT_CODE_TRIES:
+        log.warning("pickup short codes locked after %d wrong tries", SHORT_CODE_TRIES)
+        raise _refuse(
+            SHORT_CODE_LOCKED,
+            "領件號碼輸入錯誤次數過多，請掃描民眾簡訊中的條碼，或請主管協助；一分鐘後可再輸入。",
+            "Too many wrong pickup numbers: scan the code in the citizen's MMS or ask a"
+            " supervisor; short codes work again in a minute.",
+        )
+
+
+def _short_code_failed(app: App) -> None:
+    _short_code_failures(app).append(app.now())
+
+
 def _check(app: App, session: Session, payload: str) -> _Checked:
     """Every refusal a code can earn, in the order a clerk needs them. Raises PickupRefused."""
     via = "qr"
     short = pt.parse_short_code(payload)
     if short is not None:
-        payload = _from_short_code(app, session, short[0], short[1])
+        _short_code_gate(app)
+        try:
+            payload = _from_short_code(app, session, short[0], short[1])
+        except pt.PickupRefused:
+            _short_code_failed(app)
+            raise
         via = "short"
     office = app.settings.office_code
     claims = pt.verify_token(

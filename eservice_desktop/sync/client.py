@@ -7,14 +7,19 @@ whole trust store, so a certificate from any other CA is refused: the CA is pinn
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import ipaddress
 import json
+import socket
+import threading
+import time
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
 
 from eservice_desktop.sync.protocol import (
     PREFIX,
@@ -165,6 +170,64 @@ def check_url(url: str, ca_file: str) -> None:
         raise ConfigError(f"unsupported URL scheme {parts.scheme!r}")
 
 
+#: Overall limits: one request (connect, headers and the whole body) and one sync round.
+REQUEST_DEADLINE_S = 120.0
+ROUND_DEADLINE_S = 600.0
+#: The largest answer the client reads (a pull page of MAX_PULL_PAGE changes fits easily).
+MAX_RESPONSE = 64 * 1024 * 1024
+
+
+class _Sockets:
+    """The sockets this client's connections opened, so a watchdog can cut a request that
+    outlives its deadline (a per-read timeout alone lets a server drip one byte every few
+    seconds forever)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open: list[socket.socket] = []
+
+    def add(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.open = [s for s in self.open if s.fileno() != -1]
+            self.open.append(sock)
+
+    def cut(self) -> None:
+        with self.lock:
+            for sock in self.open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            self.open = []
+
+
+def _adapter(sockets: _Sockets) -> HTTPAdapter:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Conn(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.add(self.sock)
+
+    class TLSConn(HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.add(self.sock)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Conn
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = TLSConn
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+            self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
+
+    return Adapter()
+
+
 class CountyClient:
     def __init__(
         self,
@@ -172,11 +235,19 @@ class CountyClient:
         credential: str | None = None,
         ca_file: str = "",
         timeout: tuple[float, float] = (5.0, 60.0),
+        deadline_s: float = REQUEST_DEADLINE_S,
     ) -> None:
         check_url(base_url, ca_file)
         self.base = base_url.rstrip("/") + PREFIX
         self.timeout = timeout
+        self.deadline_s = deadline_s
+        #: monotonic time by which the current round must end (None: no round running)
+        self.round_ends: float | None = None
+        self._sockets = _Sockets()
         self.http = requests.Session()
+        adapter = _adapter(self._sockets)
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
         self.http.headers["Accept-Encoding"] = "gzip"
         self.http.headers["User-Agent"] = "eservice-desktop-sync/1"
         self.http.verify = ca_file if ca_file else True
@@ -206,6 +277,21 @@ class CountyClient:
                 headers["Content-Encoding"] = "gzip"
         elif raw is not None:
             headers["Content-Type"] = "application/octet-stream"
+        now = time.monotonic()
+        ends = now + self.deadline_s
+        if self.round_ends is not None:
+            if now >= self.round_ends:
+                raise Offline("the sync round ran out of time")
+            ends = min(ends, self.round_ends)
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            self._sockets.cut()
+
+        watchdog = threading.Timer(max(0.0, ends - now), cut)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             r = self.http.request(
                 method,
@@ -213,12 +299,32 @@ class CountyClient:
                 data=data,
                 params=params,
                 headers=headers,
-                timeout=self.timeout,
+                timeout=(self.timeout[0], min(self.timeout[1], max(0.1, ends - now))),
+                stream=True,
             )
+            try:
+                body = bytearray()
+                for chunk in r.iter_content(64 * 1024):
+                    body += chunk
+                    if len(body) > MAX_RESPONSE:
+                        raise ServerError("answer from county too large")
+                    if expired.is_set():
+                        break
+                r._content = bytes(body)
+            finally:
+                r.close()
+            if expired.is_set():
+                raise Offline("the county answered too slowly")
         except requests.exceptions.SSLError as e:
+            if expired.is_set():
+                raise Offline("the county answered too slowly") from e
             raise ConfigError(f"TLS verification failed: {type(e).__name__}") from e
         except requests.RequestException as e:
-            raise Offline(type(e).__name__) from e
+            raise Offline(
+                "the county answered too slowly" if expired.is_set() else type(e).__name__
+            ) from e
+        finally:
+            watchdog.cancel()
         if r.status_code in (401, 403):
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:

@@ -17,8 +17,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from eservice_desktop.domain import values
 from eservice_desktop.domain.events import ALL_TYPES, Event
 
 API_VERSION = "v1"
@@ -69,12 +77,12 @@ class _Model(BaseModel):
 class WireEvent(_Model):
     """A case event as it travels; ``at`` is the device's (offset-corrected) UTC time."""
 
-    event_id: str = Field(min_length=8, max_length=36)
-    case_id: str = Field(min_length=1, max_length=36)
+    event_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
+    case_id: str = Field(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
     type: str = Field(max_length=40)
     office: str = Field(pattern=_CODE)
     device: str = Field(pattern=_DEVICE)
-    clerk: str = Field(min_length=1, max_length=64)
+    clerk: str = Field(min_length=1, max_length=values.CLERK_MAX)
     at: datetime
     payload: dict[str, Any] = Field(default_factory=dict)
 
@@ -88,9 +96,26 @@ class WireEvent(_Model):
     @field_validator("at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("event time must carry a UTC offset")
-        return value.astimezone(UTC)
+        # the domain's window: no year 1 or 9999 that overflows on conversion or in a database
+        return values.check_time(value)
+
+    @field_validator("event_id", "case_id")
+    @classmethod
+    def _ids(cls, value: str, info: ValidationInfo) -> str:
+        return values.check_id(value, str(info.field_name))
+
+    @field_validator("clerk")
+    @classmethod
+    def _clerk(cls, value: str) -> str:
+        return values.check_clerk(value)
+
+    @field_validator("payload")
+    @classmethod
+    def _payload(cls, value: dict[str, Any]) -> dict[str, Any]:
+        # structure only (text, numbers, size); the per-type checks are the county's, so one
+        # odd event becomes a conflict instead of refusing the whole batch
+        values.check_json(value, exact_ints=False)
+        return value
 
     @classmethod
     def of(cls, event: Event) -> WireEvent:
@@ -178,6 +203,11 @@ class EnrolRequest(_Model):
     code: str = Field(min_length=6, max_length=64)
     device: str = Field(pattern=_DEVICE)
     label: str = Field(default="", max_length=100)
+
+    @field_validator("label")
+    @classmethod
+    def _label(cls, value: str) -> str:
+        return values.check_text(value, "label", max_len=100)
 
 
 class EnrolResponse(_Model):

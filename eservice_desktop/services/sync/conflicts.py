@@ -57,7 +57,10 @@ def record_conflict(
             "reason_en": en,
         },
     )
-    cases.append(app, s, note, state, origin="local")
+    try:
+        cases.append(app, s, note, state, origin="local")
+    except DomainError as err:  # the note itself cannot be stored (e.g. the case id is bad)
+        log.warning("conflict note for %s not recorded: %s", e.event_id, err.code)
     log.warning("county refused event %s (%s): conflict %s", e.event_id, code, conflict_id)
 
 

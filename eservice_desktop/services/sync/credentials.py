@@ -6,15 +6,18 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
 import keyring
 from keyring.errors import KeyringError
+from sqlalchemy import func, select
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App
-from eservice_desktop.services.sync.state import set_state
+from eservice_desktop.services.sync.state import get_state, set_state
+from eservice_desktop.storage.models import EventRow
 from eservice_desktop.sync.client import AuthError, CountyClient, is_loopback
 
 log = logging.getLogger("eservice.sync")
@@ -22,16 +25,47 @@ log = logging.getLogger("eservice.sync")
 KEYRING_SERVICE = "eservice-desktop"
 
 
+def installation_id(app: App) -> str:
+    """This data directory's own identity (a random id kept in its database), so two data
+    directories configured as the same office device never share a keyring entry."""
+    cached = app.extras.get("sync_installation_id")
+    if cached:
+        return str(cached)
+    with app.reading() as s:
+        value = get_state(s, "installation_id")
+    if not value:
+        with app.transaction() as s:
+            value = get_state(s, "installation_id") or uuid.uuid4().hex
+            set_state(s, "installation_id", value, app.now())
+    app.extras["sync_installation_id"] = value
+    return value
+
+
 def keyring_account(app: App) -> str:
+    s = app.settings
+    return f"county:{s.office_code}-{s.device_id}:{installation_id(app)}"
+
+
+def _legacy_account(app: App) -> str:
     return f"county:{app.settings.office_code}-{app.settings.device_id}"
 
 
 def credential(app: App) -> str | None:
     try:
         value = keyring.get_password(KEYRING_SERVICE, keyring_account(app))
+        if not value and _state(app, "enrolled"):
+            # enrolled by a build that named the entry after office-device only: move it over
+            value = keyring.get_password(KEYRING_SERVICE, _legacy_account(app))
+            if value:
+                keyring.set_password(KEYRING_SERVICE, keyring_account(app), value)
     except KeyringError:
         value = None
     return value or app.extras.get("sync_demo_credential") or None
+
+
+def _state(app: App, name: str) -> str | None:
+    with app.reading() as s:
+        return get_state(s, name)
 
 
 def _keep_credential(app: App, secret: str) -> None:
@@ -76,6 +110,23 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
             f"此登記碼屬於 {resp.office}，本機設定為 {app.settings.office_code}",
             f"The code belongs to office {resp.office}, this device is {app.settings.office_code}",
         )
+    if resp.device != app.settings.device_id:
+        # the county gave this device another number (the asked one is another counter's)
+        with app.reading() as s:
+            own = s.scalar(
+                select(func.count()).select_from(EventRow).where(EventRow.origin == "local")
+            )
+        if own:
+            raise DomainError(
+                "sync.enrol_device",
+                f"設備編號 {app.settings.device_id} 已由他機使用；本機已有案件，"
+                "請縣府資訊人員以 enrol-code --device 換發本機憑證",
+                f"Device number {app.settings.device_id} belongs to another counter and this "
+                "device already holds cases; ask county IT for a replacement code "
+                "(enrol-code --device)",
+            )
+        app.settings.device_id = resp.device
+        app.settings.save()
     _keep_credential(app, resp.credential)
     now = app.now()
     info = {

@@ -12,13 +12,17 @@ Exactly-once without distributed transactions:
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services.app import App
 from eservice_desktop.services.sync.attachments import upload_attachments
@@ -29,7 +33,7 @@ from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.storage import repo
-from eservice_desktop.sync.client import CountyClient
+from eservice_desktop.sync.client import ROUND_DEADLINE_S, CountyClient
 from eservice_desktop.sync.protocol import PushResponse, WireEvent
 
 PUSH_BATCH = 500
@@ -65,6 +69,19 @@ def sync_round(
 ) -> RoundResult:
     """Pushes the whole outbox in batches, then pulls every page; raises SyncError on failure
     (what was already acknowledged or applied stays so)."""
+    started_here = client.round_ends is None
+    if started_here:  # one overall deadline for every request of this round
+        client.round_ends = time.monotonic() + ROUND_DEADLINE_S
+    try:
+        return _round(app, client, max_push_batches, progress)
+    finally:
+        if started_here:
+            client.round_ends = None
+
+
+def _round(
+    app: App, client: CountyClient, max_push_batches: int | None, progress: Progress | None
+) -> RoundResult:
     result = RoundResult()
     _push_all(app, client, result, max_push_batches, progress)
     result.attachments = upload_attachments(app, client)
@@ -124,6 +141,10 @@ def _push_all(
             break
         if progress is not None:
             progress(done, max(total, done + len(batch)))
+        fetched = len(batch)
+        batch = _set_aside_invalid(app, batch, result)
+        if not batch:
+            continue
         t0 = base_now(app)
         resp = client.push([WireEvent.of(e) for e in batch])
         result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
@@ -133,8 +154,44 @@ def _push_all(
         done += len(batch)
         if progress is not None:
             progress(done, max(total, done))
-        if len(batch) < PUSH_BATCH:
+        if fetched < PUSH_BATCH:
             break
+
+
+def _set_aside_invalid(app: App, batch: list[Event], result: RoundResult) -> list[Event]:
+    """An event stored before today's value rules that the wire would refuse becomes a local
+    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed."""
+    good: list[Event] = []
+    bad: list[tuple[Event, DomainError]] = []
+    for e in batch:
+        try:
+            check_event(e)
+            WireEvent.of(e)
+        except (DomainError, ValidationError) as err:
+            bad.append((e, err if isinstance(err, DomainError) else _wire_refusal()))
+        else:
+            good.append(e)
+    if bad:
+        with app.transaction() as s:
+            now = app.now()
+            for e, why in bad:
+                result.conflicts += 1
+                record_conflict(
+                    app,
+                    s,
+                    e,
+                    conflict_id=str(uuid.uuid4()),
+                    code=why.code,
+                    zh=why.message_zh,
+                    en=why.message_en,
+                    now=now,
+                )
+            repo.mark_acked(s, [e.event_id for e, _ in bad], now)
+    return good
+
+
+def _wire_refusal() -> DomainError:
+    return DomainError("event.invalid", "事件內容無法傳送", "The event cannot be sent as it is")
 
 
 def _apply_push(

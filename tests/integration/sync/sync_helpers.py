@@ -142,11 +142,12 @@ class CountyServer:
                 self.kill()
         self.proc = None
 
-    def enrol_code(self, office: str) -> str:
+    def enrol_code(self, office: str, device: str | None = None) -> str:
+        """A code for a new device, or (``device``) one replacing that device's credential."""
         engine = make_engine(self.db_url)
         try:
             with Session(engine) as s, s.begin():
-                return county_service.new_enrol_code(s, office, utcnow())
+                return county_service.new_enrol_code(s, office, utcnow(), device=device)
         finally:
             engine.dispose()
 

@@ -237,7 +237,7 @@ def test_attachment_upload_resumes_and_is_never_sent_twice(
     assert len(chunk_puts) == 3  # 0, 262144 (reply lost), 524288: none twice
     engine = make_engine(county.db_url)
     with Session(engine) as s:
-        row = s.get(AttachmentRow, sha)
+        row = s.get(AttachmentRow, ("H01", sha))
         assert row is not None and row.complete and row.size == len(data)
     engine.dispose()
     # another device of the office with the same scan: the county already has it

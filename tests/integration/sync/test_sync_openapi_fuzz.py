@@ -58,7 +58,7 @@ def _h02_case(client: Client, credential: str) -> str:
         "clerk": "c",
         "at": "2026-03-10T02:00:00+00:00",
         "payload": {
-            "case_number": "H02-01-115-000001-8",
+            "case_number": "H02-01-115-000001-2",
             "service_code": "HR-TRANSCRIPT",
             "time_limit_working_days": 1,
             "applicant": {

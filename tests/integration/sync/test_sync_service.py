@@ -213,8 +213,9 @@ def test_cli_enrol_once_status_stats(
     # The service account's own store: private to it, outside settings and database.
     assert oct(keyring_file.stat().st_mode & 0o777) == "0o700"
     stored = json.loads((keyring_file / "credentials.json").read_text())
-    assert list(stored) == ["eservice-desktop\x1fcounty:H01-01"]
-    secret = stored["eservice-desktop\x1fcounty:H01-01"]
+    [entry] = list(stored)  # named after this data directory's own identity
+    assert entry.startswith("eservice-desktop\x1fcounty:H01-01:")
+    secret = stored[entry]
     settings_text = (app.settings.data_dir / "settings.json").read_text()
     assert sqlite_county.url in settings_text and secret not in settings_text
     env = env_for(app, keyring_file)

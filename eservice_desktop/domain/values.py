@@ -1,0 +1,268 @@
+"""What a valid value is: one definition for the counter, the wire schema and the county.
+
+Every edge that takes a value from outside (a clerk's keyboard, a command-line argument, a pushed
+event, a pulled change) asks these functions before anything is stored, so a value that one side
+would refuse can never be committed on another and later block a sync outbox or feed.
+
+Text: no control characters (tab and newline only where a field is multi-line), no bidi
+overrides or isolates (they make a name read differently from how it sorts and prints), no lone
+surrogates, no noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF). Everything else is kept, rare CJK
+extensions and the private-use characters offices use for 造字 included, so no legitimate name is
+ever refused. Numbers: integers within fixed ranges (money is integer NTD), never NaN or
+Infinity. Times: timezone-aware, inside :data:`EARLIEST` .. :data:`LATEST`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from eservice_desktop.domain.errors import DomainError
+
+#: Length limits (characters), shared with the database columns and the wire schema.
+NAME_MAX: Final = 60
+CLERK_MAX: Final = 64
+EMAIL_MAX: Final = 120
+PHONE_MAX: Final = 20
+REFERENCE_MAX: Final = 64
+PAYMENT_ID_MAX: Final = 64
+RECEIPT_NUMBER_MAX: Final = 24
+SERVICE_CODE_MAX: Final = 48
+REASON_MAX: Final = 500
+FIELD_KEY_MAX: Final = 40
+FIELD_VALUE_MAX: Final = 500
+TEXT_MAX: Final = 2000
+ID_MAX: Final = 36
+#: A card PIN as the counter's PIN dialog takes it (gui.identity_panel.PinDialog).
+PIN_MIN: Final = 1
+PIN_MAX: Final = 16
+
+#: Ranges.
+AMOUNT_MAX: Final = 99_999_999  # NTD; more than any fee or payment at a counter
+COPIES_MAX: Final = 99
+WORKING_DAYS_MAX: Final = 365
+#: Integers anywhere in a payload (what every JSON reader keeps exactly).
+JSON_INT_MAX: Final = 2**53 - 1
+JSON_DEPTH_MAX: Final = 8
+JSON_ITEMS_MAX: Final = 2000
+
+#: The sane window for any stored or transmitted time.
+EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
+
+OFFICE_RE: Final = re.compile(r"[A-Z][0-9]{2}")
+DEVICE_RE: Final = re.compile(r"[0-9A-Za-z]{1,8}")
+ID_RE: Final = re.compile(r"[0-9A-Za-z-]{1,36}")
+EMAIL_RE: Final = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
+PIN_RE: Final = re.compile(rf"[0-9A-Za-z]{{{PIN_MIN},{PIN_MAX}}}")
+
+#: Bidi embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069) and marks.
+_BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _bad(code: str, zh: str, en: str, field: str | None) -> DomainError:
+    return DomainError(code, zh, en, field)
+
+
+def _label(field: str | None) -> str:
+    return f"{field}: " if field else ""
+
+
+def bad_char(text: str, *, multiline: bool = False) -> str | None:
+    """The first character no stored text may hold, or None."""
+    for ch in text:
+        o = ord(ch)
+        if ch in "\n\t" and multiline:
+            continue
+        if o < 0x20 or 0x7F <= o < 0xA0 or ch in _BIDI:
+            return ch
+        if 0xD800 <= o <= 0xDFFF or 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
+            return ch
+        if o in (0x2028, 0x2029):  # line/paragraph separators: invisible line breaks
+            return ch
+    return None
+
+
+def printable(text: str, limit: int = 40) -> str:
+    """``text`` made safe to echo in a message: refused characters shown as U+XXXX, cut."""
+    out = []
+    for ch in text[:limit]:
+        out.append(f"U+{ord(ch):04X}" if bad_char(ch) is not None else ch)
+    return "".join(out) + ("…" if len(text) > limit else "")
+
+
+def check_text(
+    value: Any,
+    field: str | None = None,
+    *,
+    max_len: int = TEXT_MAX,
+    min_len: int = 0,
+    multiline: bool = False,
+) -> str:
+    """Returns ``value`` when it is acceptable text, else raises DomainError."""
+    if not isinstance(value, str):
+        raise _bad("value.type", f"{_label(field)}應為文字", f"{_label(field)}must be text", field)
+    ch = bad_char(value, multiline=multiline)
+    if ch is not None:
+        name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
+        shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+        raise _bad(
+            "value.character",
+            f"{_label(field)}含有不允許的字元（{shown}）",
+            f"{_label(field)}contains a character that is not allowed ({shown})",
+            field,
+        )
+    if len(value) > max_len:
+        raise _bad(
+            "value.too_long",
+            f"{_label(field)}過長（最多 {max_len} 字）",
+            f"{_label(field)}too long ({max_len} characters at most)",
+            field,
+        )
+    if len(value.strip()) < min_len:
+        raise _bad(
+            "value.required", f"{_label(field)}不可空白", f"{_label(field)}is required", field
+        )
+    return value
+
+
+def check_name(value: Any, field: str = "applicant_name") -> str:
+    return check_text(value, field, max_len=NAME_MAX, min_len=1)
+
+
+def check_clerk(value: Any, field: str = "clerk") -> str:
+    return check_text(value, field, max_len=CLERK_MAX, min_len=1)
+
+
+def check_email(value: Any, field: str = "email") -> str:
+    """Empty, or one plain address of at most EMAIL_MAX characters."""
+    text = check_text(value, field, max_len=EMAIL_MAX)
+    if text and not EMAIL_RE.fullmatch(text):
+        raise _bad("email.format", "電子郵件格式錯誤", "Bad e-mail address", field)
+    return text
+
+
+def check_office(value: Any, field: str = "office") -> str:
+    if not isinstance(value, str) or not OFFICE_RE.fullmatch(value):
+        raise _bad(
+            "office.format",
+            "機關代碼格式錯誤（例如 H01）",
+            "Bad office code (e.g. H01)",
+            field,
+        )
+    return value
+
+
+def check_device(value: Any, field: str = "device") -> str:
+    if not isinstance(value, str) or not DEVICE_RE.fullmatch(value):
+        raise _bad("device.format", "設備代碼格式錯誤", "Bad device id", field)
+    return value
+
+
+def check_id(value: Any, field: str) -> str:
+    """Event, case and payment ids: ASCII letters, digits and dashes, 1..36."""
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
+        raise _bad("id.format", f"{field} 格式錯誤", f"Bad {field}", field)
+    return value
+
+
+def check_int(value: Any, field: str, lo: int, hi: int) -> int:
+    """An integer (never a bool, float, NaN or string) within ``lo..hi``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise _bad("value.type", f"{field} 應為整數", f"{field} must be a whole number", field)
+    if not lo <= value <= hi:
+        raise _bad(
+            "value.range",
+            f"{field} 須介於 {lo} 到 {hi}",
+            f"{field} must be between {lo} and {hi}",
+            field,
+        )
+    return value
+
+
+def check_amount(value: Any, field: str = "amount", *, positive: bool = False) -> int:
+    return check_int(value, field, 1 if positive else 0, AMOUNT_MAX)
+
+
+def check_copies(value: Any, field: str = "copies") -> int:
+    return check_int(value, field, 1, COPIES_MAX)
+
+
+def check_working_days(value: Any, field: str = "time_limit_working_days") -> int:
+    return check_int(value, field, 0, WORKING_DAYS_MAX)
+
+
+def check_time(value: Any, field: str = "at") -> datetime:
+    """A timezone-aware time inside the sane window (no overflow near year 1 or 9999)."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise _bad("time.zone", f"{field} 須含時區", f"{field} must carry a UTC offset", field)
+    naive = value.replace(tzinfo=None)
+    if not EARLIEST.replace(tzinfo=None) < naive < LATEST.replace(tzinfo=None):
+        raise _bad(
+            "time.range",
+            f"{field} 超出合理範圍（{EARLIEST.year}–{LATEST.year - 1} 年）",
+            f"{field} is outside {EARLIEST.year}..{LATEST.year - 1}",
+            field,
+        )
+    return value.astimezone(UTC)
+
+
+def check_iso_time(value: Any, field: str) -> str:
+    """An ISO 8601 time carried as text in a payload (empty allowed)."""
+    text = check_text(value, field, max_len=40)
+    if text:
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError as e:
+            raise _bad("time.format", f"{field} 時間格式錯誤", f"{field}: bad time", field) from e
+        check_time(parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC), field)
+    return text
+
+
+def check_pin(value: Any, field: str = "pin") -> str:
+    """A card PIN as the GUI accepts it: 1..16 ASCII letters or digits."""
+    if not isinstance(value, str) or not PIN_RE.fullmatch(value):
+        raise _bad(
+            "card.pin_format",
+            f"PIN 碼須為 {PIN_MIN} 到 {PIN_MAX} 個英數字元",
+            f"The PIN must be {PIN_MIN} to {PIN_MAX} letters or digits",
+            field,
+        )
+    return value
+
+
+def check_json(value: Any, field: str = "payload", *, exact_ints: bool = True) -> Any:
+    """A JSON document every reader keeps exactly: str keys, acceptable text, finite numbers,
+    integers within ±2^53 (unless ``exact_ints`` is False: the wire's structural check leaves
+    ranges to the per-type checks), bounded depth and size."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        count += 1
+        if count > JSON_ITEMS_MAX or depth > JSON_DEPTH_MAX:
+            raise _bad("value.too_large", f"{field} 內容過大", f"{field} is too large", field)
+        if item is None or isinstance(item, bool):
+            continue
+        if isinstance(item, int):
+            if exact_ints:
+                check_int(item, field, -JSON_INT_MAX, JSON_INT_MAX)
+        elif isinstance(item, float):
+            if not math.isfinite(item):
+                raise _bad(
+                    "value.number", f"{field} 數值無效", f"{field}: not a finite number", field
+                )
+        elif isinstance(item, str):
+            check_text(item, field, max_len=TEXT_MAX, multiline=True)
+        elif isinstance(item, list):
+            stack.extend((x, depth + 1) for x in item)
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                check_text(k, field, max_len=FIELD_KEY_MAX)
+                stack.append((v, depth + 1))
+        else:
+            raise _bad("value.type", f"{field} 含有無效的值", f"{field}: unsupported value", field)
+    return value

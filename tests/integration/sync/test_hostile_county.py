@@ -1,0 +1,318 @@
+"""Issue 11 at the county, over both databases: no pushed value can stop another office's
+feed, nothing gives a 500, event ids are per office, bodies are bounded before parsing."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from sqlalchemy.orm import Session
+from sync_helpers import CountyServer
+
+from eservice_desktop.county import service
+from eservice_desktop.county.store import make_engine, utcnow
+from eservice_desktop.domain.case_number import CaseNumber
+
+
+class County:
+    def __init__(self, server: CountyServer) -> None:
+        self.server = server
+        self.url = server.url
+        self.session = requests.Session()
+        self.creds: dict[str, str] = {}
+        self.seq = 0
+
+    def enrol(self, office: str) -> str:
+        engine = make_engine(self.server.db_url)
+        try:
+            with Session(engine) as s, s.begin():
+                code = service.new_enrol_code(s, office, utcnow())
+                _dev, cred = service.enrol(s, code, "01", "t", utcnow())
+        finally:
+            engine.dispose()
+        self.creds[office] = cred
+        return cred
+
+    @property
+    def http(self) -> County:
+        return self
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.session.get(self.url + path, timeout=60, **kw)
+
+    def post(self, path: str, **kw: Any) -> requests.Response:
+        return self.session.post(self.url + path, timeout=60, **kw)
+
+    def h(self, office: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.creds[office]}"}
+
+    def push(self, office: str, *events: dict[str, Any]) -> Any:
+        return self.http.post("/v1/events", json={"events": list(events)}, headers=self.h(office))
+
+    def raw_push(self, office: str, body: bytes) -> Any:
+        return self.http.post(
+            "/v1/events",
+            data=body,
+            headers={**self.h(office), "Content-Type": "application/json"},
+        )
+
+    def pull(self, office: str) -> Any:
+        return self.http.get("/v1/changes", headers=self.h(office))
+
+    def received(self, office: str = "H02", pickup: str = "H03", **payload: Any) -> dict[str, Any]:
+        self.seq += 1
+        p: dict[str, Any] = {
+            "case_number": str(CaseNumber(office, "01", 115, self.seq)),
+            "service_code": "HR-TRANSCRIPT",
+            "time_limit_working_days": 3,
+            "applicant": {
+                "kind": "person",
+                "id_type": "national_id",
+                "id": "A123456789",
+                "name": "王小明",
+            },
+            "pickup": {"method": "counter", "office": pickup},
+        }
+        p.update(payload)
+        return event(office, "case.received", p)
+
+
+def event(office: str, type_: str, payload: dict[str, Any], case_id: str = "") -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "case_id": case_id or str(uuid.uuid4()),
+        "type": type_,
+        "office": office,
+        "device": "01",
+        "clerk": "c",
+        "at": "2026-03-10T02:00:00+00:00",
+        "payload": payload,
+    }
+
+
+@pytest.fixture
+def county(county_db: str, server_factory: Callable[[str], CountyServer]) -> County:
+    c = County(server_factory(county_db).start_in_thread())
+    for office in ("H01", "H02", "H03"):
+        c.enrol(office)
+    return c
+
+
+def status(resp: Any) -> str:
+    assert resp.status_code == 200, resp.text
+    return str(resp.json()["results"][0]["status"])
+
+
+def feed_events(c: County, office: str) -> list[dict[str, Any]]:
+    r = c.pull(office)
+    assert r.status_code == 200, r.text
+    return [ch["data"] for ch in r.json()["changes"] if ch["kind"] == "event"]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"time_limit_working_days": -5},
+        {"time_limit_working_days": 10**7},
+        {"copies": 10**9},
+        {"email": "x" * 300},
+        {"applicant": {"kind": "person", "id_type": "national_id", "id": "A1", "name": "王\x07"}},
+    ],
+)
+def test_a_value_the_pickup_office_cannot_apply_is_a_conflict(
+    county: County, payload: dict[str, Any]
+) -> None:
+    r = county.push("H02", county.received(**payload))
+    if r.status_code == 422:  # text the wire itself refuses (control characters)
+        assert "payload" in r.text
+    else:
+        assert status(r) == "conflict"
+        assert r.json()["receipts"] == []
+    assert feed_events(county, "H03") == []
+
+
+def test_case_number_must_be_the_offices_own_unused_and_check_digit_valid(
+    county: County,
+) -> None:
+    first = county.received(office="H03", pickup="H03")
+    assert status(county.push("H03", first)) == "accepted"
+    used = county.received(case_number=first["payload"]["case_number"])
+    used["payload"]["case_number"] = first["payload"]["case_number"]
+    r = county.push("H02", used)
+    assert status(r) == "conflict"
+    other = county.received(case_number=str(CaseNumber("H03", "01", 115, 900)))
+    assert status(county.push("H02", other)) == "conflict"
+    right = str(CaseNumber("H02", "01", 115, 777))
+    wrong = county.received(case_number=right[:-1] + str((int(right[-1]) + 1) % 10))
+    assert status(county.push("H02", wrong)) == "conflict"
+    assert status(county.push("H02", county.received(case_number="H" * 300))) == "conflict"
+    # H03 sees only its own case, and can read it
+    assert [e["event_id"] for e in feed_events(county, "H03")] == []
+    mine = county.http.get(f"/v1/cases/{first['case_id']}", headers=county.h("H03"))
+    assert mine.status_code == 200 and mine.json()["case_number"] == first["payload"]["case_number"]
+
+
+def test_a_huge_fee_later_is_a_conflict_and_the_feed_stays_applicable(county: County) -> None:
+    rec = county.received()
+    assert status(county.push("H02", rec)) == "accepted"
+    fee = event("H02", "case.fee_assessed", {"total": 10**20, "items": []}, rec["case_id"])
+    assert status(county.push("H02", fee)) == "conflict"
+    data = feed_events(county, "H03")
+    assert [e["type"] for e in data] == ["case.received"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"x": NaN}',
+        b'{"x": Infinity}',
+        b'{"x": -Infinity}',
+        b'{"x": 1e400}',
+        b'{"x": "\\ud800"}',
+        b'{"x": "\\udc00\\ud800"}',
+        b'\xff\xfe{"x": 1}',
+    ],
+)
+def test_non_standard_json_is_refused_at_parse_time(county: County, raw: bytes) -> None:
+    ev = county.received()
+    body = json.dumps({"events": [ev]}).replace('"payload": {', '"payload": {"odd": 1, ', 1)
+    body_b = body.encode().replace(b'"odd": 1', raw[1:-1] if raw.startswith(b"{") else raw)
+    r = county.raw_push("H02", body_b)
+    assert r.status_code == 400, (r.status_code, r.text)
+    # and the office's reads keep working
+    assert county.pull("H03").status_code == 200
+    assert county.pull("H02").status_code == 200
+
+
+def test_a_lone_surrogate_in_a_name_never_reaches_a_feed(county: County) -> None:
+    ev = county.received()
+    body = json.dumps({"events": [ev]}).replace("\\u738b", "\\ud800")
+    assert "\\ud800" in body
+    r = county.raw_push("H02", body.encode())
+    assert r.status_code == 400
+    assert county.pull("H03").status_code == 200
+    assert county.http.get(f"/v1/cases/{ev['case_id']}", headers=county.h("H03")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "at",
+    [
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-12:00",
+        "2100-06-01T00:00:00+00:00",
+        "1970-01-01T00:00:00+00:00",
+    ],
+)
+def test_event_times_outside_the_window_are_refused_without_500(county: County, at: str) -> None:
+    ev = county.received()
+    ev["at"] = at
+    r = county.push("H02", ev)
+    assert r.status_code == 422, r.text
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("office", "H" * 300),
+        ("device", "0" * 300),
+        ("clerk", "c" * 300),
+        ("case_id", "x" * 300),
+        ("event_id", "e" * 300),
+        ("clerk", "c\u202e"),
+    ],
+)
+def test_over_long_envelope_values_answer_422(county: County, key: str, value: str) -> None:
+    ev = county.received()
+    ev[key] = value
+    r = county.push("H02", ev)
+    assert r.status_code in (403, 422), r.text
+
+
+def test_another_offices_event_id_is_refused_never_duplicate(county: County) -> None:
+    rec = county.received(office="H03", pickup="H03")
+    assert status(county.push("H03", rec)) == "accepted"
+    thief = county.received()
+    thief["event_id"] = rec["event_id"]
+    r = county.push("H02", thief)
+    assert status(r) == "conflict"
+    assert r.json()["results"][0]["reason_code"] == "event.id_taken"
+    assert r.json()["receipts"] == []
+    # the owner still gets "duplicate" for its own id
+    assert status(county.push("H03", rec)) == "duplicate"
+
+
+def test_bodies_are_bounded_before_parsing(county: County) -> None:
+    big = b'{"events": [' + b" " * (21 * 1024 * 1024) + b"]}"
+    r = county.raw_push("H02", big)
+    assert r.status_code == 413
+    enrol = county.http.post(
+        "/v1/enrol",
+        data=b"{" + b" " * 10_000 + b"}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert enrol.status_code == 413
+    bomb = gzip.compress(b'{"events": [' + b" " * (50 * 1024 * 1024) + b"]}")
+    r = county.http.post(
+        "/v1/events",
+        data=bomb,
+        headers={**county.h("H02"), "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
+    assert r.status_code == 413
+    # a small gzip push still works
+    ok = gzip.compress(json.dumps({"events": [county.received()]}).encode())
+    r = county.http.post(
+        "/v1/events",
+        data=ok,
+        headers={**county.h("H02"), "Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
+    assert status(r) == "accepted"
+
+
+def test_enrolment_attempts_are_rate_limited(county: County) -> None:
+    codes = [
+        county.http.post("/v1/enrol", json={"code": f"WRONG-{i:06d}", "device": "09"}).status_code
+        for i in range(15)
+    ]
+    assert codes[:10] == [403] * 10
+    assert codes[-1] == 429
+
+
+def test_attachments_are_keyed_by_office(county: County) -> None:
+    """A probe of another office's hash looks missing; registering a hash first blocks
+    nobody's upload."""
+    import hashlib
+
+    data = b"%PDF-1.4 scan " * 100
+    sha = hashlib.sha256(data).hexdigest()
+    case_id = str(uuid.uuid4())
+    # H02 squats the hash with a wrong size before the owner uploads
+    squat = county.post(
+        f"/v1/attachments/{sha}", json={"size": 3, "case_id": "x"}, headers=county.h("H02")
+    )
+    assert squat.status_code == 200
+    start = county.post(
+        f"/v1/attachments/{sha}",
+        json={"size": len(data), "case_id": case_id},
+        headers=county.h("H03"),
+    )
+    assert start.status_code == 200 and start.json()["received"] == 0
+    put = county.session.put(
+        f"{county.url}/v1/attachments/{sha}/chunks/0",
+        data=data,
+        headers={**county.h("H03"), "Content-Type": "application/octet-stream"},
+        timeout=60,
+    )
+    assert put.status_code == 200 and put.json()["complete"] is True
+    # H01 probes: indistinguishable from a hash nobody has
+    probe = county.get(f"/v1/attachments/{sha}", headers=county.h("H01"))
+    missing = county.get(f"/v1/attachments/{'0' * 64}", headers=county.h("H01"))
+    assert probe.status_code == missing.status_code == 404
+    assert probe.json() == missing.json()
+    assert case_id not in probe.text
+    mine = county.get(f"/v1/attachments/{sha}", headers=county.h("H03"))
+    assert mine.json()["case_id"] == case_id
