@@ -40,7 +40,7 @@ def test_case_commands_speak_english(
         "--applicant-name",
         "王小明",
         "--received",
-        "2027-12-30T10:00",
+        "2026-03-10T10:00",
         "--field",
         "parcel=桃園段 0012-0000",
         "--field",
@@ -48,8 +48,21 @@ def test_case_commands_speak_english(
     ]
     code, out, _ = run(settings, capsys, "--lang", "en", *intake)
     assert code == 0 and english(out), out
-    assert "Correction of a registration" in out and "(provisional)" in out
+    assert "Correction of a registration" in out and "due 2026-03-12" in out
     number = out.split()[0]
+    # a receipt cannot lie in the future: the provisional mark is shown by `deadline`
+    code, out, _ = run(
+        settings,
+        capsys,
+        "--lang",
+        "en",
+        "deadline",
+        "--received",
+        "2027-12-30T10:00",
+        "--working-days",
+        "5",
+    )
+    assert code == 0 and english(out) and "(provisional" in out, out
     code, out, _ = run(settings, capsys, "--lang", "en", "case", "show", number)
     assert code == 0 and english(out), out
     assert "status_label: Received" in out

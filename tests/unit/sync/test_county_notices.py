@@ -35,7 +35,9 @@ def _catalogue(mms_services: tuple[str, ...] = (), office_off: tuple[str, ...] =
     return Catalogue.from_dict(services, offices)
 
 
-def _event(type_: str, payload: dict[str, Any], office: str = "H01") -> Event:
+def _event(
+    type_: str, payload: dict[str, Any], office: str = "H01", at: datetime | None = None
+) -> Event:
     return Event(
         event_id=str(uuid.uuid4()),
         case_id=CASE_ID,
@@ -43,7 +45,7 @@ def _event(type_: str, payload: dict[str, Any], office: str = "H01") -> Event:
         office=office,
         device="01",
         clerk="c",
-        at=NOW,
+        at=at or NOW,
         payload=payload,
     )
 
@@ -117,7 +119,11 @@ def test_received_names_the_office_and_service_not_codes() -> None:
 
 
 def test_payment_due_only_while_a_fee_is_owed() -> None:
-    fee = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []})
+    # assessed at intake: paid at the counter there and then, no notice
+    at_intake = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []})
+    assert _texts(_received(), at_intake) == []
+    # assessed (or raised) later: the citizen is told
+    fee = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []}, at=NOW + timedelta(hours=2))
     [m] = _texts(_received(), fee)
     assert m.stage == "payment_due"
     assert "應繳規費新臺幣 1,200 元" in m.body and m.body.startswith("【桃園市桃園戶政事務所】")
