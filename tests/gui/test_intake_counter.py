@@ -128,7 +128,7 @@ def test_choices_say_please_choose_in_english(
 def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
     qtbot, ctx: GuiContext
 ) -> None:
-    path = ctx.app.settings.data_dir / "drafts" / "intake.json"
+    path = ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
     first = IntakeForm(ctx)
     qtbot.addWidget(first)
     assert first.draft_banner.isHidden()  # nothing restored, nothing announced

@@ -21,7 +21,7 @@ from PIL import Image
 from sync_helpers import ROOT, CountyServer, county_cli, enrol, new_case, sync_now
 
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.services import cases, pickup
+from eservice_desktop.services import cases, payments, pickup
 from eservice_desktop.services.app import App
 from eservice_desktop.storage import resources
 
@@ -57,6 +57,9 @@ def _ready_at_h02(office: Callable[..., App], county: CountyServer) -> tuple[App
     enrol(h01, county)
     enrol(h02, county)
     number = new_case(h01, pickup_office="H02")
+    balance = cases.show_case(h01, number).balance
+    if balance:  # nothing leaves the office unpaid
+        payments.record_payment(h01, number, "cash", balance)
     cases.close_case(h01, number)
     sync_now(h01)  # the county makes the case ready at H02 and queues the notice
     return h01, h02, number
