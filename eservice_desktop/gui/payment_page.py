@@ -463,6 +463,16 @@ class PaymentPage(QWidget):
         if screen.receipts:
             self.receipts_table.selectRow(len(screen.receipts) - 1)
         self._update_change()
+        self._focus_next_step(balance)
+
+    def _focus_next_step(self, balance: int) -> None:
+        """A case with money due puts the cursor where the clerk types next: the cash handed
+        over (selected, so typing replaces the suggested exact amount), or the amount."""
+        if balance <= 0 or not self.isVisible():
+            return
+        spin = self.tendered_spin if self.tendered_spin.isEnabled() else self.amount_spin
+        spin.setFocus()
+        spin.selectAll()
 
     def _show_pending(self, numbers: list[str]) -> None:
         self.pending = list(numbers)

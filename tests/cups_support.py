@@ -1,0 +1,146 @@
+"""A private CUPS scheduler for tests that print: Qt -> libcups -> this cupsd -> the socket
+(JetDirect, port-9100 style) backend -> a loopback "thermal printer" that keeps each job."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CUPSD_CONF = """Listen 127.0.0.1:{port}
+LogLevel warn
+WebInterface No
+Browsing No
+DefaultAuthType None
+<Location />
+  Order allow,deny
+  Allow all
+</Location>
+<Policy default>
+  JobPrivateAccess all
+  JobPrivateValues none
+  SubscriptionPrivateAccess all
+  SubscriptionPrivateValues none
+  <Limit All>
+    Order deny,allow
+    Allow all
+  </Limit>
+</Policy>
+"""
+CUPS_FILES_CONF = """ServerRoot {d}/etc
+RequestRoot {d}/spool
+TempDir {d}/tmp
+StateDir {d}/state
+CacheDir {d}/cache
+ErrorLog {d}/log/error_log
+AccessLog {d}/log/access_log
+PageLog {d}/log/page_log
+User lp
+Group lp
+SystemGroup root
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class FakeThermalPrinter:
+    """Accepts raw print jobs on a TCP port, like a network receipt printer on 9100."""
+
+    port: int
+    jobs: list[bytes] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.sock = socket.create_server(("127.0.0.1", self.port))
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                chunks = []
+                while data := conn.recv(65536):
+                    chunks.append(data)
+                self.jobs.append(b"".join(chunks))
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+@dataclass
+class Cups:
+    server: str
+    printer: str
+    device: FakeThermalPrinter
+
+
+@pytest.fixture(name="cups")
+def cups_fixture() -> Iterator[Cups]:
+    cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
+    if not Path(cupsd).exists():
+        pytest.fail("cupsd is missing: install cups-daemon (tools/apt-packages.txt)")
+    # cupsd hands spool files to its filters and backends as user lp: pytest's tmp_path sits
+    # under a 0700 directory, so the scheduler gets a directory of its own that lp can enter.
+    d = Path(tempfile.mkdtemp(prefix="eservice-cups-"))
+    d.chmod(0o755)
+    for sub in ("etc/ppd", "spool", "tmp", "state", "cache", "log"):
+        (d / sub).mkdir(parents=True)
+    (d / "tmp").chmod(0o1777)
+    port = free_port()
+    (d / "etc" / "cupsd.conf").write_text(CUPSD_CONF.format(port=port))
+    (d / "etc" / "cups-files.conf").write_text(CUPS_FILES_CONF.format(d=d))
+    proc = subprocess.Popen(
+        [cupsd, "-f", "-c", str(d / "etc/cupsd.conf"), "-s", str(d / "etc/cups-files.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    device = FakeThermalPrinter(free_port())
+    server = f"127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            added = subprocess.run(
+                [
+                    "lpadmin",
+                    "-h",
+                    server,
+                    "-p",
+                    "Receipt80",
+                    "-E",
+                    "-v",
+                    f"socket://127.0.0.1:{device.port}",
+                    "-m",
+                    "raw",
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            if added.returncode == 0:
+                break
+            if time.monotonic() > deadline:
+                pytest.fail(f"private cupsd did not accept the printer: {added.stderr}")
+            time.sleep(0.2)
+        yield Cups(server, "Receipt80", device)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+        device.close()
+        shutil.rmtree(d, ignore_errors=True)
