@@ -152,14 +152,18 @@ def create_app(
 
         @app.post(f"/{API_VERSION}/demo/enrol-code", tags=["demo"], include_in_schema=False)
         def demo_code(
-            request: Request, office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")]
+            request: Request,
+            office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")],
+            device: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
         ) -> dict[str, str]:
-            """Demo servers only, loopback callers only: lets `make run` enrol by itself."""
+            """Demo servers only, loopback callers only: lets `make run` enrol by itself. A
+            named device gets a replacement code (audited), so the demo device keeps its
+            number when `make run` starts again over the same demo data."""
             if not _is_loopback(request.client.host if request.client else None):
                 raise HTTPException(403, "demo enrolment only from loopback")
             try:
                 with tx() as s:
-                    return {"code": service.new_enrol_code(s, office, clock())}
+                    return {"code": service.new_enrol_code(s, office, clock(), device=device)}
             except service.BadRequest as e:
                 raise HTTPException(400, str(e)) from None
 

@@ -349,8 +349,9 @@ class CountyClient:
             self._send("POST", "/enrol", body=req.model_dump(mode="json")), EnrolResponse
         )
 
-    def demo_enrol_code(self, office: str) -> str:
-        r = self._send("POST", "/demo/enrol-code", params={"office": office})
+    def demo_enrol_code(self, office: str, device: str | None = None) -> str:
+        params = {"office": office} if device is None else {"office": office, "device": device}
+        r = self._send("POST", "/demo/enrol-code", params=params)
         if r.status_code != 200:
             raise RequestRefused("the county server is not in demo mode")
         return str(r.json()["code"])

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -79,19 +80,32 @@ def taken_display() -> Iterator[int]:
         lock.unlink(missing_ok=True)
 
 
-def test_make_run_takes_free_port_and_display_says_how_to_stop_and_enrols_once(
-    tmp_path: Path, taken_port: int, taken_display: int
-) -> None:
-    if not (ROOT / ".venv" / "bin" / "eservice-desktop").exists():
-        pytest.skip("needs the project's virtual environment (make test creates it)")
-    data = tmp_path / "demo"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
-    env.pop("DISPLAY", None)
-    env.pop("WAYLAND_DISPLAY", None)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    env["ESERVICE_DEMO_DISPLAY"] = str(taken_display)
+def _sync_status(data: Path, env: dict[str, str]) -> dict[str, object]:
+    office = str(data / "office")
+    r = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "eservice_desktop",
+            "--data-dir",
+            office,
+            "sync",
+            "status",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return json.loads(r.stdout) if r.returncode == 0 else {}
+
+
+def _run_demo(data: Path, port: int, env: dict[str, str]) -> str:
+    """One `make run` until the demo device has synced in this run, then Ctrl+C; returns what
+    the script printed."""
+    started = datetime.now(UTC).isoformat()
     proc = subprocess.Popen(
-        ["bash", str(SCRIPT), str(data), str(taken_port)],
+        ["bash", str(SCRIPT), str(data), str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -105,30 +119,17 @@ def test_make_run_takes_free_port_and_display_says_how_to_stop_and_enrols_once(
             lines.append(line.rstrip("\n"))
             if line.startswith("To stop"):
                 break
-        out = "\n".join(lines)
-        county = taken_port + 1
-        assert f"Port {taken_port} is in use" in out and f"port {county} instead" in out, out
-        assert f"County server: http://127.0.0.1:{county}" in out, out
-        display = taken_display + 1
-        assert f"Display :{taken_display} is in use" in out and f":{display}" in out, out
-        assert "Ctrl+C" in out, out
 
-        def enrolled() -> bool:
-            office = str(data / "office")
-            cmd = [sys.executable, "-m", "eservice_desktop", "--data-dir", office, "sync"]
-            r = subprocess.run(
-                [*cmd, "status", "--json"],
-                capture_output=True,
-                text=True,
-                env=env,
+        def synced() -> bool:
+            st = _sync_status(data, env)
+            return (
+                bool(st.get("enrolled"))
+                and int(st.get("acknowledged") or 0) > 0
+                and str(st.get("last_success") or "") > started
+                and st.get("last_error") is None
             )
-            if r.returncode != 0:
-                return False
-            st = json.loads(r.stdout)
-            return bool(st.get("enrolled")) and st.get("acknowledged", 0) > 0
 
-        _wait_for(enrolled, 120, "the demo device to enrol and push its demo data")
-        assert Path(f"/tmp/.X11-unix/X{display}").exists()
+        _wait_for(synced, 120, "the demo device to enrol and sync in this run")
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
@@ -139,8 +140,36 @@ def test_make_run_takes_free_port_and_display_says_how_to_stop_and_enrols_once(
         finally:
             if proc.stdout is not None:
                 proc.stdout.close()
+    return "\n".join(lines)
+
+
+def test_make_run_takes_free_port_and_display_says_how_to_stop_and_enrols_once(
+    tmp_path: Path, taken_port: int, taken_display: int
+) -> None:
+    if not (ROOT / ".venv" / "bin" / "eservice-desktop").exists():
+        pytest.skip("needs the project's virtual environment (make test creates it)")
+    data = tmp_path / "demo"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["ESERVICE_DEMO_DISPLAY"] = str(taken_display)
+    county, display = taken_port + 1, taken_display + 1
+
+    out = _run_demo(data, taken_port, env)
+    assert f"Port {taken_port} is in use" in out and f"port {county} instead" in out, out
+    assert f"County server: http://127.0.0.1:{county}" in out, out
+    assert f"Display :{taken_display} is in use" in out and f":{display}" in out, out
+    assert "Ctrl+C" in out, out
     # Ctrl+C stopped everything the script started
-    _wait_for(lambda: not _listening(taken_port + 1), 15, "the county server to stop")
+    _wait_for(lambda: not _listening(county), 15, "the county server to stop")
     _wait_for(lambda: not Path(f"/tmp/.X{display}-lock").exists(), 15, "the virtual screen to stop")
+    log = (data / "county" / "server.log").read_text()
+    assert log.count("demo enrolment code for") == 1, log
+
+    # Started again over the same demo data: the same device enrols once more and syncs
+    _run_demo(data, taken_port, env)
+    st = _sync_status(data, env)
+    assert st["enrolled"]["device"] == "01", st  # type: ignore[index]
     log = (data / "county" / "server.log").read_text()
     assert log.count("demo enrolment code for") == 1, log

@@ -153,7 +153,7 @@ def demo_enrol(app: App) -> bool:
     app.extras.pop("sync_demo_credential", None)
     client = make_client(app, with_credential=False)
     try:
-        code = client.demo_enrol_code(app.settings.office_code)
+        code = client.demo_enrol_code(app.settings.office_code, app.settings.device_id)
     finally:
         client.close()
     enrol(app, app.settings.county_url, code)
