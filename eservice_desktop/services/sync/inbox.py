@@ -9,22 +9,34 @@ replaces :func:`park` with its own table and review screen; nothing else changes
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.calendar import parse_dgpa_csv
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
 from eservice_desktop.services.sync.reference import put_reference, reload_catalogue
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncNotificationRow
 from eservice_desktop.sync.protocol import Change, WireEvent
 
 log = logging.getLogger("eservice.sync")
+
+#: What parsing a malformed pulled event raises besides pydantic's ValidationError.
+_MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
+#: The most of an unreadable pulled event's raw text kept aside.
+_RAW_LIMIT = 16_384
 
 
 @dataclass
@@ -45,9 +57,18 @@ def apply_page(
     out = PageOutcome()
     events: list[Event] = []
     seqs: dict[str, tuple[int, dict[str, Any]]] = {}
+    numbers: set[str] = set()
     for change in changes:
         if change.kind == "event":
-            e = WireEvent.model_validate(change.data).to_event()
+            try:
+                e = WireEvent.model_validate(change.data).to_event()
+            except (ValidationError, *_MALFORMED) as exc:
+                park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
+                continue
+            refusal = _screen(s, e, numbers)
+            if refusal is not None:
+                park(app, s, refusal, change.seq, change.data)
+                continue
             events.append(e)
             seqs[e.event_id] = (change.seq, change.data)
         elif not events_only:
@@ -57,6 +78,48 @@ def apply_page(
         seq, data = seqs[refusal.event.event_id]
         park(app, s, refusal, seq, data)
     return out
+
+
+def _screen(s: Session, e: Event, numbers: set[str]) -> Refusal | None:
+    """Refuses, before the fold, a pulled event whose values this office would never store
+    (a negative time limit, an amount beyond the money range) or whose case number another
+    case here already uses: such an event would otherwise abort the whole page's insert."""
+    try:
+        check_event(e)
+    except DomainError as err:
+        return Refusal(e, err.code, err.message_zh, err.message_en)
+    if e.type == ev.RECEIVED:
+        number = str(e.payload.get("case_number") or "")
+        taken = number in numbers or s.scalar(
+            select(CaseRow.case_id).where(
+                CaseRow.case_number == number, CaseRow.case_id != e.case_id
+            )
+        )
+        if taken:
+            return Refusal(
+                e,
+                "case.number_taken",
+                f"案件編號 {number} 已由本所其他案件使用",
+                f"Case number {number} is already used by another case here",
+            )
+        numbers.add(number)
+    return None
+
+
+def park_unreadable(app: App, s: Session, seq: int, data: Any, why: str) -> None:
+    """Keeps aside a pulled event that does not even parse against the wire schema."""
+    event_id = str(data.get("event_id", "")) if isinstance(data, dict) else ""
+    put_reference(
+        s,
+        f"parked:{event_id[:36] or seq}",
+        seq,
+        {
+            "raw": json.dumps(data, ensure_ascii=False, default=str)[:_RAW_LIMIT],
+            "refused": {"code": "event.unreadable", "zh": f"事件無法解讀（{why}）"},
+        },
+        app.now(),
+    )
+    log.warning("pulled change %s does not parse (%s): parked", seq, why)
 
 
 def park(app: App, s: Session, refusal: Refusal, seq: int, data: dict[str, Any]) -> None:
