@@ -173,14 +173,18 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
     app = open_from(args)
     try:
-        rows = [asdict(c) for c in sync.open_conflicts(app, str(getattr(args, "lang", "zh_TW")))]
+        lang = str(getattr(args, "lang", "zh_TW"))
+        rows = [{"kind": "conflict", **asdict(c)} for c in sync.open_conflicts(app, lang)]
+        # Pulled events set aside follow, same keys plus their own, ``kind`` tells them apart.
+        rows += [asdict(q) for q in sync.quarantined(app, lang)]
     finally:
         app.close()
     emit(
         args,
         rows,
         lambda: "\n".join(
-            f"{r['conflict_id']}  {r['case_number']}  {r['event_type']}  {r['reason']}"
+            f"{r['conflict_id'] or r['kind'] + ':' + r['event_id']}  {r['case_number']}"
+            f"  {r['event_type']}  {r['reason']}"
             for r in rows
         ),
     )

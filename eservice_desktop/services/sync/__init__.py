@@ -29,6 +29,7 @@ from eservice_desktop.services.sync.credentials import (
     keyring_account,
     make_client,
 )
+from eservice_desktop.services.sync.quarantine import QuarantineView, quarantined
 from eservice_desktop.services.sync.receipts import county_receipt, verify_receipt
 from eservice_desktop.services.sync.recovery import recover_from_county
 from eservice_desktop.services.sync.reference import load_county_reference
@@ -42,6 +43,7 @@ __all__ = [
     "PULL_PAGE",
     "PUSH_BATCH",
     "ConflictView",
+    "QuarantineView",
     "RoundResult",
     "add_attachment",
     "base_now",
@@ -59,6 +61,7 @@ __all__ = [
     "open_conflicts",
     "outbox",
     "pending_count",
+    "quarantined",
     "recover_from_county",
     "resolve_conflict",
     "run_round",

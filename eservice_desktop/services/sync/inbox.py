@@ -115,7 +115,11 @@ def park_unreadable(app: App, s: Session, seq: int, data: Any, why: str) -> None
         seq,
         {
             "raw": json.dumps(data, ensure_ascii=False, default=str)[:_RAW_LIMIT],
-            "refused": {"code": "event.unreadable", "zh": f"事件無法解讀（{why}）"},
+            "refused": {
+                "code": "event.unreadable",
+                "zh": f"事件無法解讀（{why}）",
+                "en": f"The event cannot be read ({why})",
+            },
         },
         app.now(),
     )
@@ -128,7 +132,10 @@ def park(app: App, s: Session, refusal: Refusal, seq: int, data: dict[str, Any])
         s,
         f"parked:{refusal.event.event_id}",
         seq,
-        {**data, "refused": {"code": refusal.code, "zh": refusal.message_zh}},
+        {
+            **data,
+            "refused": {"code": refusal.code, "zh": refusal.message_zh, "en": refusal.message_en},
+        },
         app.now(),
     )
     log.warning("pulled event %s refused (%s): parked", refusal.event.event_id, refusal.code)

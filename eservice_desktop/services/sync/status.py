@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from eservice_desktop.services.app import App
 from eservice_desktop.services.sync.credentials import credential
+from eservice_desktop.services.sync.quarantine import quarantined_count
 from eservice_desktop.services.sync.state import get_state, pending_count
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncConflictRow
@@ -45,6 +46,7 @@ def status(app: App) -> dict[str, Any]:
             "last_attempt": get_state(s, "last_attempt") or None,
             "last_error": get_state(s, "last_error") or None,
             "conflicts": conflicts,
+            "quarantined": quarantined_count(s),
             "cursor": get_state(s, "cursor") or "",
             "clock_offset_s": float(offset) if offset else None,
             "enrolled": json.loads(enrolled) if enrolled else None,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 
+import pytest
 from sqlalchemy import select
 
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import check_digit
 from eservice_desktop.domain.events import Actor
@@ -23,7 +27,7 @@ def _change(seq: int, e: object) -> Change:
     return Change(seq=seq, kind="event", data=WireEvent.of(e).model_dump(mode="json"))  # type: ignore[arg-type]
 
 
-def test_bad_pulled_events_are_kept_aside_and_the_good_one_applies(app: App) -> None:
+def _page_with_bad_events(app: App) -> tuple[object, object, object, Change, object]:
     _, taken = _case(app)
     head = taken.split("-")
     head[1] = "02"  # the other device's own series
@@ -38,6 +42,11 @@ def test_bad_pulled_events_are_kept_aside_and_the_good_one_applies(app: App) -> 
     good = _received(app, COUNTY, number(2))
     unreadable = Change(seq=4, kind="event", data={"event_id": str(uuid.uuid4()), "type": 7})
     changes = [_change(1, negative), _change(2, clash), unreadable, _change(5, good)]
+    return negative, clash, unreadable, good, changes  # type: ignore[return-value]
+
+
+def test_bad_pulled_events_are_kept_aside_and_the_good_one_applies(app: App) -> None:
+    negative, clash, _, good, changes = _page_with_bad_events(app)  # type: ignore[misc]
     with app.transaction() as s:
         out = apply_page(app, s, changes)
     assert [e.event_id for e in out.report.applied] == [good.event_id]
@@ -48,3 +57,30 @@ def test_bad_pulled_events_are_kept_aside_and_the_good_one_applies(app: App) -> 
         )
     assert good.event_id in ids and negative.event_id not in ids and clash.event_id not in ids
     assert len(parked) == 3
+
+
+def test_status_and_conflicts_show_the_events_set_aside(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    negative, clash, unreadable, _, changes = _page_with_bad_events(app)  # type: ignore[misc]
+    with app.transaction() as s:
+        apply_page(app, s, changes)
+    base = ["--data-dir", str(settings.data_dir)]
+    capsys.readouterr()
+    assert main([*base, "sync", "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["quarantined"] == 3
+    assert status["conflicts"] == 0 and "pending" in status and "cursor" in status
+    assert main([*base, "--lang", "en", "sync", "conflicts", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["kind"] for r in rows} == {"quarantined"}
+    by_id = {r["event_id"]: r for r in rows}
+    neg = by_id[negative.event_id]
+    assert neg["reason_code"] == "value.range"
+    assert neg["reason_zh"] and neg["reason_en"] and neg["reason"] == neg["reason_en"]
+    assert neg["event_type"] == ev.RECEIVED and neg["case_id"] == negative.case_id
+    assert by_id[clash.event_id]["reason_code"] == "case.number_taken"
+    assert "already used" in by_id[clash.event_id]["reason_en"]
+    assert "已由本所其他案件使用" in by_id[clash.event_id]["reason_zh"]
+    assert by_id[unreadable.data["event_id"]]["reason_code"] == "event.unreadable"
+    assert all(set(r) >= {"conflict_id", "case_number", "event_type", "reason"} for r in rows)
