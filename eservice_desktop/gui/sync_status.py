@@ -75,7 +75,15 @@ class SyncStatusWidget(QWidget):
         self.conflicts_button.setObjectName("sync_conflicts")
         self.conflicts_button.setFlat(True)
         self.conflicts_button.clicked.connect(self.show_conflicts)
-        for w in (self.state_label, self.counts_label, self.conflicts_button):
+        #: Pulled events set aside for IT (``sync conflicts`` lists them); hidden when none.
+        self.quarantine_label = QLabel(self)
+        self.quarantine_label.setObjectName("sync_quarantined")
+        for w in (
+            self.state_label,
+            self.counts_label,
+            self.conflicts_button,
+            self.quarantine_label,
+        ):
             layout.addWidget(w)
         self.round_finished.connect(self._on_round, Qt.ConnectionType.QueuedConnection)
         self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
@@ -209,6 +217,9 @@ class SyncStatusWidget(QWidget):
         conflicts = int(st.get("conflicts", 0))
         self.conflicts_button.setText(self.tr("衝突 %1 件(&T)").replace("%1", str(conflicts)))
         self.conflicts_button.setVisible(conflicts > 0)
+        quarantined = int(st.get("quarantined", 0))
+        self.quarantine_label.setText(self.tr("隔離 %1 筆").replace("%1", str(quarantined)))
+        self.quarantine_label.setVisible(quarantined > 0)
         self.setToolTip(
             self.tr("縣府伺服器：%1").replace(
                 "%1", str(st.get("server", self.ctx.app.settings.county_url))

@@ -23,6 +23,10 @@
         <translation>%1 conflicts</translation>
     </message>
     <message>
+        <source>隔離 %1 筆</source>
+        <translation>%1 set aside</translation>
+    </message>
+    <message>
         <source>縣府伺服器：%1</source>
         <translation>County server: %1</translation>
     </message>

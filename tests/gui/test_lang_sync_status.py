@@ -101,3 +101,16 @@ def test_a_refused_round_reads_in_the_clerks_language(
     assert w.state_label.toolTip() == expected
     assert messages == [expected]
     assert "AuthError" not in w.state_label.text()
+
+
+def test_events_set_aside_are_counted_in_the_status_bar(lang_ctx: GuiContext, qtbot: QtBot) -> None:
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    status = sync.status(lang_ctx.app)
+    assert status["quarantined"] == 0
+    w._on_round(status, "")
+    assert not w.quarantine_label.isVisibleTo(w)
+    w._on_round({**status, "quarantined": 2}, "")
+    assert w.quarantine_label.isVisibleTo(w)
+    expected = "隔離 2 筆" if lang_ctx.lang == "zh_TW" else "2 set aside"
+    assert w.quarantine_label.text() == expected
