@@ -3,8 +3,10 @@ path (:func:`services.ingest.ingest_many`), its reference data into ``sync_refer
 
 A pulled event the ingest refuses (a case this office never received, a fold that cannot be
 made) does not stop the page: it is kept aside under ``parked:<event id>`` with the reason,
-and the cursor moves on. That is where the feed quarantine of pulled events plugs in: it
-replaces :func:`park` with its own table and review screen; nothing else changes.
+and the cursor moves on. An event that does not parse, breaks the value rules or reuses a
+case number here is set aside the same way. ``services/sync/quarantine.py`` reads those rows
+for `sync status` (``quarantined``), `sync conflicts` (rows of kind ``quarantined``) and the
+status bar; IT sees each with its reason in both languages.
 """
 
 from __future__ import annotations
