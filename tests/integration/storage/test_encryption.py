@@ -12,17 +12,12 @@ from pathlib import Path
 import keyring
 import pytest
 from db_support import connect_db
+from factories import FIELDS
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.app import App, open_app
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import cipher, db, dbkey
-
-FIELDS = {
-    "registered_address": "桃園市桃園區中正路1號",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
 
 
 def _intake(app: App, nid: str = "F229384752", name: str = "鄭雅婷") -> str:

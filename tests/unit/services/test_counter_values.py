@@ -7,30 +7,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from factories import FIELDS, request
 from sqlalchemy import func, select
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App
-from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
+from eservice_desktop.services.intake import IntakeErrors, intake
 from eservice_desktop.storage.models import EventRow
-
-FIELDS = {
-    "registered_address": "桃園市桃園區中正路1號",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
-
-
-def request(**kw: object) -> IntakeRequest:
-    base: dict[str, object] = {
-        "service_code": "HR-TRANSCRIPT",
-        "applicant_id": "A123456789",
-        "applicant_name": "王小明",
-        "fields": dict(FIELDS),
-    }
-    base.update(kw)
-    return IntakeRequest(**base)  # type: ignore[arg-type]
 
 
 def stored(app: App) -> int:

@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from factories import FIELDS, request
 from sqlalchemy import func, select
 
 from eservice_desktop.domain.case_number import parse_case_number
@@ -15,22 +16,6 @@ from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 TPE = ZoneInfo("Asia/Taipei")
-FIELDS = {
-    "registered_address": "桃園市桃園區中正路1號",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
-
-
-def request(**kw: object) -> IntakeRequest:
-    base: dict[str, object] = {
-        "service_code": "HR-TRANSCRIPT",
-        "applicant_id": "A123456789",
-        "applicant_name": "王小明",
-        "fields": dict(FIELDS),
-    }
-    base.update(kw)
-    return IntakeRequest(**base)  # type: ignore[arg-type]
 
 
 def count(app: App, table: type) -> int:

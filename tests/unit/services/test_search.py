@@ -7,6 +7,7 @@ import random
 from dataclasses import replace
 
 import pytest
+from factories import FIELDS
 from sqlalchemy import select, text
 
 from eservice_desktop.domain.errors import DomainError
@@ -16,12 +17,6 @@ from eservice_desktop.services.demo_bulk import seed_demo_bulk
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import repo, search
 from eservice_desktop.storage.models import CaseRow
-
-FIELDS = {
-    "registered_address": "桃園市桃園區中正路1號",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
 
 
 def _take(app: App, pid: str, name: str) -> cases.CaseView:
