@@ -31,6 +31,19 @@ def test_chain_is_linear_with_one_head() -> None:
     assert revisions()[0] == "0001"
 
 
+#: Revisions that never were the head of a release: they came in one commit with a later one, so
+#: no office database can be at them (0002-0004 arrived together with 0005).
+NEVER_A_HEAD = frozenset({"0002", "0003", "0004"})
+
+
+def test_every_released_revision_has_a_fixture_database() -> None:
+    """Each revision an office could be running has a real old database that the upgrade tests
+    below carry to head; a new migration comes with one (tools/make-migration-fixture.py)."""
+    have = {f.stem for f in FIXTURES}
+    missing = [r for r in revisions() if r not in NEVER_A_HEAD and r not in have]
+    assert missing == [], f"no fixture database for revisions {missing}"
+
+
 def test_empty_database_upgrades_to_head_and_matches_models(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     app = open_app(settings, clock=lambda: NOW)
@@ -80,8 +93,10 @@ def test_kept_old_databases_upgrade_with_backup(tmp_path: Path, fixture: Path) -
         assert {r.applicant_name for r in rows} == {"王小明", "林美玲"}
         waiting = cases.queue(app, "supplement")
         assert [r.applicant_name for r in waiting] == ["王小明"]
-        # The case keeps working after the upgrade: the supplement can be recorded.
-        assert cases.record_supplement(app, waiting[0].case_number).status == "received"
+        # The case keeps working after the upgrade: the supplement can be recorded (databases
+        # written since fees are assessed at intake then show the fee still due).
+        status = cases.record_supplement(app, waiting[0].case_number).status
+        assert status in {"received", "payment_due"}
     finally:
         app.close()
     backups = list((tmp_path / "backups").glob("*.sqlite3"))
