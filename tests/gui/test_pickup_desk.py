@@ -20,6 +20,7 @@ from eservice_desktop.services import cases, pickup
 from eservice_desktop.services.app import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from keystrokes import HUMAN_MS, burst, keys
 from pickup_support import County, ready_case
 
 
@@ -46,19 +47,6 @@ def ready(app: App) -> tuple[str, str]:
 def focus(qtbot: QtBot, widget: object) -> None:
     widget.setFocus()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: QApplication.focusWidget() is widget, timeout=2000)
-
-
-def burst(widget: object, text: str) -> None:
-    """A scanner: every key in a few microseconds, Shift for capitals, Enter at the end."""
-    for ch in text:
-        key = ord(ch.upper())
-        mods = Qt.KeyboardModifier.ShiftModifier if ch.isupper() else Qt.KeyboardModifier.NoModifier
-        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(etype, key, mods, ch))
-    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        QApplication.sendEvent(
-            widget, QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
-        )
 
 
 def test_burst_in_a_text_field_brings_up_the_case_and_leaves_the_field_alone(
@@ -113,11 +101,8 @@ def test_slow_human_typing_is_not_a_scan(
     desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot
 ) -> None:
     focus(qtbot, desk.proxy_relation)
-    for ch in "ABCDEFGH":
-        qtbot.keyClick(desk.proxy_relation, ch)
-        qtbot.wait(80)
-    qtbot.keyClick(desk.proxy_relation, Qt.Key.Key_Return)
-    qtbot.wait(100)
+    keys(desk.proxy_relation, "ABCDEFGH", HUMAN_MS)
+    qtbot.wait(100)  # the wedge filter's quiet timer releases anything it held
     assert desk.proxy_relation.text() == "ABCDEFGH"
     assert desk.result is None
 

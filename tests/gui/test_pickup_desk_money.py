@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -22,6 +21,7 @@ from eservice_desktop.services import cases, payments, pickup
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gui_keys import open_window
+from keystrokes import burst
 from pickup_support import County, ready_case
 
 
@@ -58,14 +58,7 @@ def scanner(text: str) -> None:
     """A keyboard-wedge scanner: a burst into whatever has the focus, Enter at the end."""
     widget = QApplication.focusWidget()
     assert widget is not None
-    for ch in text:
-        mods = Qt.KeyboardModifier.ShiftModifier if ch.isupper() else Qt.KeyboardModifier.NoModifier
-        for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-            QApplication.sendEvent(widget, QKeyEvent(etype, ord(ch.upper()), mods, ch))
-    for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-        QApplication.sendEvent(
-            widget, QKeyEvent(etype, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier, "\r")
-        )
+    burst(widget, text)
 
 
 @pytest.fixture
