@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.services import cases, payments, pickup
+from eservice_desktop.services import cases, payments, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.sync import pickup_crypto
@@ -43,7 +43,7 @@ class County:
         return pt.CountyKey(self.kid, self.public, KEY_START, self.not_after, self.retired_at)
 
     def document(self) -> dict[str, Any]:
-        return pickup.key_document([self.county_key()], datetime(2026, 1, 1, tzinfo=UTC))
+        return pickup_keys.key_document([self.county_key()], datetime(2026, 1, 1, tzinfo=UTC))
 
     def token(self, **kw: Any) -> str:
         issued = kw.pop("issued_at", datetime(2026, 3, 9, 2, 0, tzinfo=UTC))

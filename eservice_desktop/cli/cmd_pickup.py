@@ -22,7 +22,7 @@ from eservice_desktop.cli.common import (
     open_from,
 )
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import pickup
+from eservice_desktop.services import pickup, pickup_keys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -196,7 +196,7 @@ def cmd_import_keys(args: argparse.Namespace) -> int:
     doc = json.loads(args.file.read_text(encoding="utf-8"))
     app = open_from(args)
     try:
-        counts = pickup.import_county_keys(app, doc)
+        counts = pickup_keys.import_county_keys(app, doc)
     finally:
         app.close()
     emit(args, counts, lambda: ", ".join(f"{k}={v}" for k, v in counts.items()))

@@ -21,7 +21,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk
 from eservice_desktop.gui.tasks import TaskRunner
-from eservice_desktop.services import pickup
+from eservice_desktop.services import pickup_keys
 from eservice_desktop.services.app import open_app
 
 
@@ -32,7 +32,7 @@ def main() -> None:
         Settings(data_dir=Path(tempfile.mkdtemp()), clerk="x11", scanner_max_interkey_ms=50)
     )
     county = County()
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     from datetime import UTC, datetime
 
     number, token = ready_case(app, county, expires_at=datetime(2100, 1, 1, tzinfo=UTC))

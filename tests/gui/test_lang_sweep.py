@@ -54,7 +54,7 @@ from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.identity_panel import OverrideDialog
 from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.sync_status import ConflictDialog
-from eservice_desktop.services import cases, fees, payments, pickup
+from eservice_desktop.services import cases, fees, payments, pickup, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.services.demo import seed_demo
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -159,7 +159,7 @@ def build_cases(app: App, clock: Any) -> dict[str, str]:
         )
     cases.close_case(app, collected)
     county = County()
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     pickup.handover(
         app,
         _ready(app, county, collected, "0427"),

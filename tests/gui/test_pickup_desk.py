@@ -16,7 +16,7 @@ from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, key_char
 from eservice_desktop.gui.printing import make_printer
-from eservice_desktop.services import cases, pickup
+from eservice_desktop.services import cases, pickup_keys
 from eservice_desktop.services.app import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -40,7 +40,7 @@ def desk(ctx: GuiContext, qtbot: QtBot) -> PickupDesk:
 @pytest.fixture
 def ready(app: App) -> tuple[str, str]:
     county = County()
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     return ready_case(app, county)
 
 
@@ -166,7 +166,7 @@ def test_not_synced_offers_online_look_up(
     desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, app: App
 ) -> None:
     county = County()
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     desk.scan(county.token())
     qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
     assert desk.result.reason == "not_synced"

@@ -17,7 +17,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.payment_page import PaymentPage
 from eservice_desktop.gui.pickup_desk import PickupDesk
-from eservice_desktop.services import cases, payments, pickup
+from eservice_desktop.services import cases, payments, pickup_keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gui_keys import open_window
@@ -64,7 +64,7 @@ def scanner(text: str) -> None:
 @pytest.fixture
 def county(ctx: GuiContext) -> County:
     c = County()
-    pickup.import_county_keys(ctx.app, c.document())
+    pickup_keys.import_county_keys(ctx.app, c.document())
     return c
 
 

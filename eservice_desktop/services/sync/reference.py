@@ -51,10 +51,10 @@ def load_county_reference(app: App) -> bool:
 
 
 def import_pickup_keys(app: App, doc: dict[str, Any]) -> None:
-    from eservice_desktop.services import pickup
+    from eservice_desktop.services import pickup_keys
 
     try:
-        pickup.import_county_keys(app, doc)
+        pickup_keys.import_county_keys(app, doc)
     except DomainError:
         log.warning("pickup keys from the county refused", exc_info=True)
 

@@ -20,7 +20,7 @@ from eservice_desktop.devices.scanner import SerialScanner, decode_image
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.printing.mms import qr_version, render_mms_png
 from eservice_desktop.printing.pickup_slip import render_pickup_slip
-from eservice_desktop.services import pickup
+from eservice_desktop.services import pickup, pickup_keys
 from eservice_desktop.services.app import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -44,7 +44,7 @@ print(json.dumps({"device": device, "handed_over": r.handed_over, "reason": r.re
 
 def test_two_desk_processes_racing_on_one_code_hand_over_once(app: App, tmp_path: Path) -> None:
     county = County()
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     tokens = []
     for n in range(3):
         # The racing processes use the real clock: a code valid well around today.
@@ -102,7 +102,7 @@ def test_render_mms_cli_and_pickup_slip_pdf(app: App, tmp_path: Path) -> None:
     if shutil.which("pdftotext") is None:
         pytest.fail("poppler-utils (pdftotext) is required")
     county = County()
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     number, token = ready_case(app, county)
     assert pickup.handover(app, token, {"name": "陳大文", "id": "F131104093"}).handed_over
     pdf = render_pickup_slip(**pickup.slip_fields(pickup.pickup_record(app, number)))

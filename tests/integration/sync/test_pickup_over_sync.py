@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
-from eservice_desktop.services import cases, payments, pickup
+from eservice_desktop.services import cases, payments, pickup, pickup_keys
 from eservice_desktop.services.app import App
 
 
@@ -58,7 +58,7 @@ def test_not_synced_case_is_fetched_online(
     with Session(engine) as s:
         doc = county_service.pickup_key_document(s, utcnow())
     engine.dispose()
-    pickup.import_county_keys(h02, doc)
+    pickup_keys.import_county_keys(h02, doc)
     assert pickup.verify(h02, token).reason == "not_synced"
     fetched = pickup.fetch_online(h02, token)
     assert fetched.ok, fetched.message_en

@@ -273,10 +273,10 @@ def test_calendar_and_key_rotation_reach_the_office(
     with app.reading() as s:
         keys = s.get(SyncReferenceRow, "county_keys")
         assert keys is not None and len(keys.data["keys"]) == 2
-    from eservice_desktop.services import pickup
+    from eservice_desktop.services import pickup_keys
 
     with app.reading() as s:
-        assert len(pickup.county_keys(s)) == 2  # the pickup desk imported both pickup keys
+        assert len(pickup_keys.county_keys(s)) == 2  # the pickup desk imported both pickup keys
     # a catalogue update: applied at once, and by every process that opens the app later
     from eservice_desktop.storage import resources
 

@@ -13,7 +13,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import cases, pickup
+from eservice_desktop.services import cases, pickup, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.services.demo import seed_demo
 from eservice_desktop.storage.models import EventRow
@@ -26,7 +26,7 @@ from pickup_support import County, ready_case
 @pytest.fixture
 def county(app: App) -> County:
     c = County()
-    pickup.import_county_keys(app, c.document())
+    pickup_keys.import_county_keys(app, c.document())
     return c
 
 
@@ -42,10 +42,10 @@ def picked_up_events(app: App) -> int:
 
 def test_import_keys_is_idempotent_and_updates_end_dates(app: App) -> None:
     c = County()
-    assert pickup.import_county_keys(app, c.document())["added"] == 1
-    assert pickup.import_county_keys(app, c.document())["unchanged"] == 1
+    assert pickup_keys.import_county_keys(app, c.document())["added"] == 1
+    assert pickup_keys.import_county_keys(app, c.document())["unchanged"] == 1
     c.retired_at = datetime(2026, 3, 1, tzinfo=UTC)
-    assert pickup.import_county_keys(app, c.document()) == {
+    assert pickup_keys.import_county_keys(app, c.document()) == {
         "added": 0,
         "updated": 1,
         "unchanged": 0,
@@ -57,7 +57,7 @@ def test_demo_key_document_refused_outside_demo_mode(app: App) -> None:
     doc = County().document()
     doc["keys"][0]["demo"] = True
     with pytest.raises(DomainError) as info:
-        pickup.import_county_keys(app, doc)
+        pickup_keys.import_county_keys(app, doc)
     assert info.value.code == "pickup_keys.demo"
 
 
@@ -192,7 +192,7 @@ def test_demo_seed_makes_codes_accepted_only_in_demo_mode(make_app: object, tmp_
 def test_key_retired_by_a_later_document(app: App, county: County, clock: object) -> None:
     _, token = ready_case(app, county)
     county.retired_at = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
-    pickup.import_county_keys(app, county.document())
+    pickup_keys.import_county_keys(app, county.document())
     r = pickup.verify(app, token)
     assert r.reason == "retired_key"
     assert r.details["retired_at"].startswith("2026-03-10T01:00")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.services import pickup
+from eservice_desktop.services import pickup, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.storage import db
 
@@ -22,7 +22,7 @@ from pickup_support import County, ready_case
 @pytest.fixture
 def county(app: App) -> County:
     c = County()
-    pickup.import_county_keys(app, c.document())
+    pickup_keys.import_county_keys(app, c.document())
     return c
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.services import pickup
+from eservice_desktop.services import pickup, pickup_keys
 from eservice_desktop.services.app import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -20,7 +20,7 @@ from pickup_support import County, ready_case
 @pytest.fixture
 def county(app: App) -> County:
     c = County()
-    pickup.import_county_keys(app, c.document())
+    pickup_keys.import_county_keys(app, c.document())
     return c
 
 
