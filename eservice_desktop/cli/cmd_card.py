@@ -43,13 +43,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         r.pop("nhi", None)  # status says what is where; `card read` shows personal data
     moica_info: dict[str, Any] | None = None
     if settings.pkcs11_module:
-        from eservice_desktop.devices import moica
-
-        try:
-            moica_info = moica.status(settings.pkcs11_module, settings.pkcs11_token_label).to_json()
-            moica_info["present"] = True
-        except moica.CardError as e:
-            moica_info = {"present": False, "code": e.code}
+        moica_info = identity.moica_presence(settings)
     data = {"readers": readers, "moica": moica_info}
 
     def text() -> str:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from eservice_desktop.cli.common import add_json, emit, settings_from
-from eservice_desktop.storage import db
+from eservice_desktop.services import database
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -35,22 +35,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    engine, key = db.open_office_engine(settings)
-    try:
-        before = db.current_revision(engine)
-        backup = db.upgrade(engine, settings.db_url, settings.db_path, key)
-        after = db.current_revision(engine)
-    finally:
-        engine.dispose()
-    data = {
-        "before": before,
-        "after": after,
-        "head": db.head_revision(),
-        "backup": backup,
-        "database": str(settings.db_path),
-    }
-    emit(args, data, f"database at {after} (was {before})")
+    data = database.upgrade(settings_from(args))
+    emit(args, data, f"database at {data['after']} (was {data['before']})")
     return 0
 
 
@@ -68,68 +54,19 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_key_export(args: argparse.Namespace) -> int:
-    from eservice_desktop.storage import dbkey
-
-    settings = settings_from(args)
-    key = dbkey.database_key(settings, create=False)
-    print(key.hex())
+    print(database.export_key(settings_from(args)))
     return 0
 
 
 def cmd_key_import(args: argparse.Namespace) -> int:
     import sys
 
-    from eservice_desktop.domain.errors import DomainError
-    from eservice_desktop.storage import cipher, dbkey
-
-    settings = settings_from(args)
     text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="ascii")
-    try:
-        key = dbkey._parse(text)
-    except dbkey.KeyUnavailable as e:
-        zh, _, en = str(e).partition(" / ")
-        raise DomainError("key.format", zh, en, "file") from e
-    path = settings.db_path
-    if path.exists() and path.stat().st_size > 0 and not cipher.is_plain(path):
-        try:
-            cipher.connect(path, key, read_only=True).close()
-        except cipher.WrongKey as e:
-            raise DomainError(
-                "key.wrong",
-                "此金鑰無法開啟本機資料庫，未匯入",
-                "This key does not open this database; nothing imported",
-                "file",
-            ) from e
-    current = dbkey.read_key(settings)
-    if current is not None and current != key:
-        raise DomainError(
-            "key.exists",
-            "本機已有不同的金鑰，未匯入（請先移除原金鑰檔）",
-            "This machine already holds a different key; nothing imported",
-            "file",
-        )
-    dbkey.store_key(settings, key)
-    emit(args, {"ok": True, "store": dbkey.store_kind(settings)}, "key imported")
+    emit(args, database.import_key(settings_from(args), text), "key imported")
     return 0
 
 
 def cmd_current(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    exists = settings.db_path.exists()
-    current = None
-    if exists:
-        engine, _key = db.open_office_engine(settings)
-        try:
-            current = db.current_revision(engine)
-        finally:
-            engine.dispose()
-    head = db.head_revision()
-    data = {
-        "current": current,
-        "head": head,
-        "up_to_date": current == head,
-        "database": str(settings.db_path),
-        "exists": exists,
-    }
-    emit(args, data, f"{current or '(none)'} (head {head})")
+    data = database.current(settings_from(args))
+    emit(args, data, f"{data['current'] or '(none)'} (head {data['head']})")
     return 0

@@ -21,7 +21,6 @@ from eservice_desktop.cli.common import (
     lang_of,
     open_from,
 )
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import pickup, pickup_keys
 
 
@@ -148,29 +147,9 @@ def cmd_issue(args: argparse.Namespace) -> int:
 
 
 def cmd_render_mms(args: argparse.Namespace) -> int:
-    from eservice_desktop.domain import pickup_token as pt
-    from eservice_desktop.printing.mms import render_mms_png
-
     app = open_from(args)
     try:
-        token = args.payload or pickup.stored_token(app, args.case_number)
-        if not token and app.settings.demo:
-            token = pickup.issue_demo(app, args.case_number)["payload"]
-        if not token:
-            raise DomainError(
-                "pickup.no_code",
-                "此案件沒有領件條碼（縣府尚未通知領件）",
-                "This case has no pickup code yet",
-            )
-        claims = pt.parse_claims(pt.token_bytes(token))
-        office = app.catalogue.office(claims.office)
-        png = render_mms_png(
-            office_name=office.name,
-            pickup_number=claims.pickup_number,
-            payload=token,
-            expires_at=claims.expires_at,
-            short_code=pt.short_code(token),
-        )
+        png = pickup.mms_png(app, args.case_number, args.payload)
     finally:
         app.close()
     args.out.write_bytes(png)
@@ -179,14 +158,11 @@ def cmd_render_mms(args: argparse.Namespace) -> int:
 
 
 def cmd_slip(args: argparse.Namespace) -> int:
-    from eservice_desktop.printing.pickup_slip import render_pickup_slip
-
     app = open_from(args)
     try:
-        rec = pickup.pickup_record(app, args.case_number)
+        pdf = pickup.slip_pdf(app, args.case_number)
     finally:
         app.close()
-    pdf = render_pickup_slip(**pickup.slip_fields(rec))
     args.out.write_bytes(pdf)
     emit(args, {"out": str(args.out), "bytes": len(pdf)}, str(args.out))
     return 0

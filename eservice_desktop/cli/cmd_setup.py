@@ -53,7 +53,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     from eservice_desktop.services import sync
     from eservice_desktop.services.app import open_app
     from eservice_desktop.services.doctor import check_keyring
-    from eservice_desktop.sync.client import SyncError
+    from eservice_desktop.services.sync import SyncError
 
     later = f"eservice-desktop sync enrol --server {stored.county_url} --code CODE"
     keyring_state = check_keyring()

@@ -104,7 +104,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 def cmd_once(args: argparse.Namespace) -> int:
     from eservice_desktop.services import sync
-    from eservice_desktop.sync.client import SyncError
+    from eservice_desktop.services.sync import SyncError
 
     app = open_from(args)
     try:
@@ -145,7 +145,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         app.close()
     shown = dict(data)
     if data.get("last_error"):
-        from eservice_desktop.sync.client import error_named, sync_error_message
+        from eservice_desktop.services.sync import error_named, sync_error_message
 
         error = error_named(str(data["last_error"]))
         if error is not None:
@@ -210,10 +210,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     try:
         data = sync.county_receipt(app, args.case_number)
         if args.pdf:
-            from eservice_desktop.printing.county_receipt import render_county_receipt
-
-            office = app.catalogue.office(str(data["office"])).name
-            args.pdf.write_bytes(render_county_receipt(data, office))
+            args.pdf.write_bytes(sync.county_receipt_pdf(app, data))
             data["pdf"] = str(args.pdf)
     finally:
         app.close()

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eservice_desktop.config import load_settings
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.logs import setup_logging
-    from eservice_desktop.storage import cipher, dbkey
+    from eservice_desktop.services.database import KEY_ERRORS
 
     parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
@@ -119,7 +119,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except DomainError as e:
         return fail(args, e)
-    except (dbkey.KeyUnavailable, cipher.WrongKey) as e:
+    except KEY_ERRORS as e:
         # The database key is missing or wrong: IT's to fix (docs/it-guide.md, key custody).
         from eservice_desktop.cli.common import EXIT_REFUSED, fail
 
@@ -132,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:
-        from eservice_desktop.sync.client import SyncError
+        from eservice_desktop.services.sync import SyncError
 
         if isinstance(e, SyncError):
             return _sync_failed(args, e)
@@ -150,7 +150,7 @@ def _sync_failed(args: argparse.Namespace, error: Exception) -> int:
     import json
 
     from eservice_desktop.cli.common import lang_of
-    from eservice_desktop.sync.client import sync_error_message
+    from eservice_desktop.services.sync import sync_error_message
 
     message = sync_error_message(error, lang_of(args))
     log.warning("command %s: county link failed (%s)", args.command, type(error).__name__)

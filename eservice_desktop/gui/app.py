@@ -47,11 +47,10 @@ _PROCESS_START = time.monotonic()
 
 def _has_cases(app: object) -> bool:
     from eservice_desktop.services.app import App
-    from eservice_desktop.storage import repo
+    from eservice_desktop.services.cases import has_cases
 
     assert isinstance(app, App)
-    with app.reading() as s:
-        return repo.count_cases(s) > 0
+    return has_cases(app)
 
 
 def when_idle(

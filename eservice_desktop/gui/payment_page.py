@@ -736,12 +736,10 @@ class PaymentPage(QWidget):
         )
 
     def print_closing(self, day: date, device: str | None = "") -> None:
-        from eservice_desktop.printing.closing import closing_pdf
-
         app = self.ctx.app
 
         def make() -> bytes:
-            return closing_pdf(reports.closing(app, day, device))
+            return reports.closing_document(app, day, device)
 
         printing.print_document(
             self.ctx, make, parent=self, printer=self._printer(), on_error=self._error

@@ -41,13 +41,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.devices.scanner import HOLD, SCAN, SerialScanner, WedgeDecoder, WedgeRules
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.printing import print_document
 from eservice_desktop.services import pickup
+from eservice_desktop.services.scanners import (
+    HOLD,
+    SCAN,
+    SerialScanner,
+    WedgeDecoder,
+    WedgeRules,
+    open_serial,
+    wedge_rules,
+)
 
 PAGE_TITLE_ZH = "多媒體簡訊領件"
 PAGE_TITLE_EN = "MMS pickup desk"
@@ -323,23 +331,13 @@ class PickupDesk(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
 
-        s = ctx.app.settings
-        rules = WedgeRules(
-            prefix=s.scanner_prefix,
-            suffix=s.scanner_suffix or "\r",
-            max_interkey_ms=s.scanner_max_interkey_ms,
-        )
-        self.wedge = WedgeFilter(rules, self._wedge_active, self)
+        self.wedge = WedgeFilter(wedge_rules(ctx.app.settings), self._wedge_active, self)
         self.wedge.scanned.connect(self.scan)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.wedge)
         self.serial_scanned.connect(self.scan)
-        if s.scanner_serial_port:
-            self._serial = SerialScanner(
-                s.scanner_serial_port, self.serial_scanned.emit, s.scanner_serial_baud
-            )
-            self._serial.start()
+        self._serial = open_serial(ctx.app.settings, self.serial_scanned.emit)
         ctx.case_changed.connect(lambda _n: self.refresh_ready())
         self.refresh_ready()
 
@@ -390,7 +388,7 @@ class PickupDesk(QWidget):
             self.scan_photo(Path(path))
 
     def scan_photo(self, path: Path) -> None:
-        from eservice_desktop.devices.scanner import decode_image
+        from eservice_desktop.services.scanners import decode_image
 
         self.ctx.tasks.run(decode_image, path, on_done=self._photo_done, on_error=self._error)
 
@@ -561,9 +559,7 @@ class PickupDesk(QWidget):
 def _write_slip(app: Any, case_number: str) -> str:
     """Worker: renders the slip PDF into DATA_DIR/pickup-slips/, sealed with the office key (the
     print path picks it up)."""
-    from eservice_desktop.printing.pickup_slip import render_pickup_slip
-
-    pdf = render_pickup_slip(**pickup.slip_fields(pickup.pickup_record(app, case_number)))
+    pdf = pickup.slip_pdf(app, case_number)
     folder = Path(app.settings.data_dir) / "pickup-slips"
     path = folder / f"{case_number}.pdf.sealed"
     app.sealer.write(path, pdf)

@@ -37,7 +37,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:
-    from eservice_desktop.sync.worker import SyncLoop
+    from eservice_desktop.services.sync import SyncLoop
 
 log = logging.getLogger("eservice.gui.sync")
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -147,7 +147,7 @@ class SyncStatusWidget(QWidget):
     def _from_worker(self, _result: Any, error: BaseException | None) -> None:
         """Worker thread: read the counts here (not on the UI thread), then hand them over."""
         from eservice_desktop.services import sync
-        from eservice_desktop.sync.client import sync_error_message
+        from eservice_desktop.services.sync import sync_error_message
 
         try:
             status = sync.status(self.ctx.app)

@@ -22,9 +22,23 @@ from eservice_desktop.domain.catalogue import Catalogue, Office
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.storage import db, repo, resources
+from eservice_desktop.storage.resources import resources_dir
 from eservice_desktop.storage.sealed import Sealer
 
 log = logging.getLogger("eservice.app")
+
+#: What the faces need of the layers below: the shipped resources' folder (translations,
+#: fonts) and the type of the file sealer the app carries.
+__all__ = [
+    "App",
+    "Clock",
+    "Sealer",
+    "load_catalogue",
+    "open_app",
+    "resources_dir",
+    "shipped_calendar_days",
+    "system_clock",
+]
 
 Clock = Callable[[], datetime]
 

@@ -311,6 +311,12 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
     return stmt
 
 
+def has_cases(app: App) -> bool:
+    """Whether the database holds any case yet (the first start offers the demo or setup)."""
+    with app.reading() as s:
+        return repo.count_cases(s) > 0
+
+
 def queue_counts(app: App) -> dict[str, int]:
     day = today(app)
     soon = _working_day_after(app, day, 2)

@@ -33,6 +33,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from eservice_desktop.config import Settings
 from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.devices import moica, pcsc, pki
 from eservice_desktop.devices.apdu import ApduError
@@ -623,6 +624,16 @@ def token_status(app: App) -> moica.TokenStatus:
         return moica.status(app.settings.pkcs11_module, app.settings.pkcs11_token_label)
     except moica.CardError as e:
         raise _card_error(e) from e
+
+
+def moica_presence(settings: Settings) -> dict[str, Any]:
+    """What ``card status`` says of the citizen certificate token: its label, or why not."""
+    try:
+        info = moica.status(settings.pkcs11_module, settings.pkcs11_token_label).to_json()
+    except moica.CardError as e:
+        return {"present": False, "code": e.code}
+    info["present"] = True
+    return info
 
 
 def locked_error() -> DomainError:

@@ -666,6 +666,37 @@ def slip_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def slip_pdf(app: App, case_number: str) -> bytes:
+    """The pickup slip of a handed-over case as PDF: the one place the desk and the CLI get it."""
+    from eservice_desktop.printing.pickup_slip import render_pickup_slip
+
+    return render_pickup_slip(**slip_fields(pickup_record(app, case_number)))
+
+
+def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
+    """The picture of a case's pickup MMS (QR code, pickup number, short code, validity), from
+    the code given or the one stored for the case (a demo code is issued in demo mode)."""
+    from eservice_desktop.printing.mms import render_mms_png
+
+    token = payload or stored_token(app, case_number)
+    if not token and app.settings.demo:
+        token = str(issue_demo(app, case_number)["payload"])
+    if not token:
+        raise DomainError(
+            "pickup.no_code",
+            "此案件沒有領件條碼（縣府尚未通知領件）",
+            "This case has no pickup code yet",
+        )
+    claims = pt.parse_claims(pt.token_bytes(token))
+    return render_mms_png(
+        office_name=app.catalogue.office(claims.office).name,
+        pickup_number=claims.pickup_number,
+        payload=token,
+        expires_at=claims.expires_at,
+        short_code=pt.short_code(token),
+    )
+
+
 OFFLINE = "offline"
 NOT_AT_COUNTY = "not_at_county"
 

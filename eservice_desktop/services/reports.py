@@ -168,6 +168,11 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     return report
 
 
+def closing_document(app: App, day: date, device: str | None = "") -> bytes:
+    """The daily closing as PDF: the one place the payment page's print and the export get it."""
+    return closing_pdf(closing(app, day, device))
+
+
 def write_closing(app: App, day: date, out: Path, device: str | None = "") -> ClosingReport:
     report = closing(app, day, device)
     suffix = out.suffix.lower()

@@ -30,13 +30,19 @@ from eservice_desktop.services.sync.credentials import (
     make_client,
 )
 from eservice_desktop.services.sync.quarantine import QuarantineView, quarantined
-from eservice_desktop.services.sync.receipts import county_receipt, verify_receipt
+from eservice_desktop.services.sync.receipts import (
+    county_receipt,
+    county_receipt_pdf,
+    verify_receipt,
+)
 from eservice_desktop.services.sync.recovery import recover_from_county
 from eservice_desktop.services.sync.reference import load_county_reference
 from eservice_desktop.services.sync.round import PULL_PAGE, PUSH_BATCH, RoundResult, sync_round
 from eservice_desktop.services.sync.service import has_pending, make_loop, run_round, start
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.services.sync.status import status
+from eservice_desktop.sync.client import SyncError, error_named, sync_error_message
+from eservice_desktop.sync.worker import SyncLoop
 
 __all__ = [
     "KEYRING_SERVICE",
@@ -45,12 +51,16 @@ __all__ = [
     "ConflictView",
     "QuarantineView",
     "RoundResult",
+    "SyncError",
+    "SyncLoop",
     "add_attachment",
     "base_now",
     "county_receipt",
+    "county_receipt_pdf",
     "credential",
     "enrol",
     "ensure_enrolled",
+    "error_named",
     "get_state",
     "has_pending",
     "install_clock_correction",
@@ -68,6 +78,7 @@ __all__ = [
     "set_state",
     "start",
     "status",
+    "sync_error_message",
     "sync_round",
     "upload_attachments",
     "verify_receipt",

@@ -99,3 +99,10 @@ def county_receipt(app: App, case_number: str) -> dict[str, Any]:
         signature=row.signature,
     )
     return receipt.model_dump(mode="json") | {"verified": verify_receipt(receipt, keys)}
+
+
+def county_receipt_pdf(app: App, data: dict[str, Any]) -> bytes:
+    """The county's receipt for a case (as :func:`county_receipt` returns it) as a PDF."""
+    from eservice_desktop.printing.county_receipt import render_county_receipt
+
+    return render_county_receipt(data, app.catalogue.office(str(data["office"])).name)

@@ -1,0 +1,90 @@
+"""IT's database chores: the schema version, the upgrade (after a backup), the key's custody.
+
+These act on the database file before (or instead of) opening the application core, so they
+take the settings, not an :class:`~eservice_desktop.services.app.App`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.storage import cipher, db, dbkey
+
+#: The database key is missing or does not open the database: IT's to fix (docs/it-guide.md).
+KEY_ERRORS: tuple[type[Exception], ...] = (dbkey.KeyUnavailable, cipher.WrongKey)
+
+
+def upgrade(settings: Settings) -> dict[str, Any]:
+    """Brings the schema to this build's head, after a backup copy; says what it did."""
+    engine, key = db.open_office_engine(settings)
+    try:
+        before = db.current_revision(engine)
+        backup = db.upgrade(engine, settings.db_url, settings.db_path, key)
+        after = db.current_revision(engine)
+    finally:
+        engine.dispose()
+    return {
+        "before": before,
+        "after": after,
+        "head": db.head_revision(),
+        "backup": backup,
+        "database": str(settings.db_path),
+    }
+
+
+def current(settings: Settings) -> dict[str, Any]:
+    """The schema version of the database file (none yet: ``current`` is None)."""
+    exists = settings.db_path.exists()
+    revision = None
+    if exists:
+        engine, _key = db.open_office_engine(settings)
+        try:
+            revision = db.current_revision(engine)
+        finally:
+            engine.dispose()
+    head = db.head_revision()
+    return {
+        "current": revision,
+        "head": head,
+        "up_to_date": revision == head,
+        "database": str(settings.db_path),
+        "exists": exists,
+    }
+
+
+def export_key(settings: Settings) -> str:
+    """The database key as 64 hex characters, for sealed safekeeping."""
+    return dbkey.database_key(settings, create=False).hex()
+
+
+def import_key(settings: Settings, text: str) -> dict[str, Any]:
+    """Stores a kept key on this machine, only if it opens the database here and no other key
+    is held already."""
+    try:
+        key = dbkey._parse(text)
+    except dbkey.KeyUnavailable as e:
+        zh, _, en = str(e).partition(" / ")
+        raise DomainError("key.format", zh, en, "file") from e
+    path = settings.db_path
+    if path.exists() and path.stat().st_size > 0 and not cipher.is_plain(path):
+        try:
+            cipher.connect(path, key, read_only=True).close()
+        except cipher.WrongKey as e:
+            raise DomainError(
+                "key.wrong",
+                "此金鑰無法開啟本機資料庫，未匯入",
+                "This key does not open this database; nothing imported",
+                "file",
+            ) from e
+    held = dbkey.read_key(settings)
+    if held is not None and held != key:
+        raise DomainError(
+            "key.exists",
+            "本機已有不同的金鑰，未匯入（請先移除原金鑰檔）",
+            "This machine already holds a different key; nothing imported",
+            "file",
+        )
+    dbkey.store_key(settings, key)
+    return {"ok": True, "store": dbkey.store_kind(settings)}
