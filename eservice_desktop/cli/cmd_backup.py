@@ -90,7 +90,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import backup, sync
+    from eservice_desktop.services import backup
 
     settings = settings_from(args)
     if not args.file.is_file():
@@ -100,22 +100,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     result = backup.restore(settings, args.file)
     app = open_from(args)  # opening upgrades an older backup's schema (after its own backup)
     try:
-        verified = backup.verify(app, args.file)
-        result["verified"] = verified["ok"]
-        if args.no_recover:
-            result["recovery"] = None
-        else:
-            previous = result["previous_kept_as"]
-            try:
-                client = sync.make_client(app)
-                try:
-                    result["recovery"] = backup.after_restore(
-                        app, client, Path(previous) if previous else None
-                    )
-                finally:
-                    client.close()
-            except Exception as e:  # county unreachable or not enrolled: restore stands
-                result["recovery"] = {"ok": False, "error": type(e).__name__, "detail": str(e)}
+        backup.finish_restore(app, args.file, result, recover=not args.no_recover)
     finally:
         app.close()
     recovery = result["recovery"]

@@ -1,17 +1,30 @@
-"""The office admin's backup dialog (檔案 ▸ 備份與還原): the backups with their age, "back up
-now" and "verify", all on worker threads (gui/tasks.py). Restoring replaces the database the
-window holds open, so the dialog says how to do it (close the window, `backup restore`)."""
+"""The office admin's backup dialog (檔案 ▸ 備份與還原): the backups of the configured location
+with their age, "back up now", "verify" and the guided restore, all on worker threads
+(gui/tasks.py) and all from the keyboard (Alt+B, Alt+V, Alt+R; Alt+C confirms a restore, Esc
+cancels it).
+
+The guided restore: the chosen backup is verified first and compared with the database in use
+(``services.backup.preview``): its age, the last synchronisation, how many events come back from
+the county and which of this device's events never reached it and would be lost. Only after the
+admin confirms does the window stop its sync loop, switch the database under the App it holds
+(``services.backup.restore_in_place``: kept aside, switched, reopened, verified), run
+``sync recover`` and say what, if anything, was lost; then the sync loop starts again."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,6 +34,14 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import backup
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+def _local(iso: str | None) -> str:
+    if not iso:
+        return "—"
+    return datetime.fromisoformat(iso).astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
 
 
 class BackupDialog(QDialog):
@@ -35,6 +56,7 @@ class BackupDialog(QDialog):
             [self.tr("備份時間（UTC）"), self.tr("種類"), self.tr("距今（小時）")]
         )
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.status = QLabel()
         self.status.setObjectName("backup_status")
@@ -45,32 +67,79 @@ class BackupDialog(QDialog):
         self.verify_button = QPushButton(self.tr("驗證所選備份(&V)"))
         self.verify_button.setObjectName("backup_verify")
         self.verify_button.clicked.connect(self.verify_selected)
+        self.restore_button = QPushButton(self.tr("還原所選備份(&R)…"))
+        self.restore_button.setObjectName("backup_restore")
+        self.restore_button.clicked.connect(self.prepare_restore)
         where = backup.backup_dir(ctx.app.settings)
         hint = QLabel(
             self.tr(
-                "備份位置：{0}\n還原：請關閉本視窗與同步服務後，由資訊人員執行 "
-                "eservice-desktop backup restore 備份檔（會自動自縣府取回已同步的資料）。"
+                "備份位置：{0}\n還原會先驗證備份並列出將遺失的資料，確認後才置換資料庫，"
+                "並自縣府取回本機已同步的事件。"
             ).format(where)
         )
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.now_button)
         buttons.addWidget(self.verify_button)
+        buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
-        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        close.rejected.connect(self.reject)
+
+        # the confirmation step of the guided restore (hidden until a backup was checked)
+        self.confirm_box = QGroupBox(self.tr("確認還原"))
+        self.confirm_box.setObjectName("restore_confirm")
+        self.summary = QLabel()
+        self.summary.setObjectName("restore_summary")
+        self.summary.setWordWrap(True)
+        self.lost_list = QListWidget()
+        self.lost_list.setObjectName("restore_lost")
+        self.confirm_button = QPushButton(self.tr("確認還原(&C)"))
+        self.confirm_button.setObjectName("restore_confirm_button")
+        self.confirm_button.clicked.connect(self.confirm_restore)
+        self.cancel_button = QPushButton(self.tr("不還原（Esc）"))
+        self.cancel_button.setObjectName("restore_cancel")
+        self.cancel_button.clicked.connect(self.cancel_restore)
+        confirm_row = QHBoxLayout()
+        confirm_row.addWidget(self.confirm_button)
+        confirm_row.addWidget(self.cancel_button)
+        confirm_row.addStretch(1)
+        box = QVBoxLayout(self.confirm_box)
+        box.addWidget(self.summary)
+        box.addWidget(self.lost_list)
+        box.addLayout(confirm_row)
+        self.confirm_box.hide()
+
+        self.progress = QProgressBar()
+        self.progress.setObjectName("restore_progress")
+        self.progress.setRange(0, backup.RESTORE_STEPS)
+        self.progress.hide()
+        self.outcome = QListWidget()
+        self.outcome.setObjectName("restore_outcome")
+        self.outcome.hide()
+
+        self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_box.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        layout.addWidget(self.confirm_box)
+        layout.addWidget(self.progress)
         layout.addWidget(self.status)
+        layout.addWidget(self.outcome)
         layout.addWidget(hint)
-        layout.addWidget(close)
+        layout.addWidget(self.close_box)
         self.backups: list[backup.BackupInfo] = []
+        #: The backup checked and shown in the confirmation step.
+        self.plan: dict[str, Any] | None = None
+        #: True from the confirmation until the restored database is in use.
+        self.restoring = False
+        #: The result of the last restore (``services.backup.restore_in_place``).
+        self.outcome_data: dict[str, Any] | None = None
+        self._paused: list[Any] = []
         self.refresh()
 
     def _busy(self, busy: bool, text: str = "") -> None:
-        self.now_button.setEnabled(not busy)
-        self.verify_button.setEnabled(not busy)
+        for b in (self.now_button, self.verify_button, self.restore_button):
+            b.setEnabled(not busy)
         if text:
             self.status.setText(text)
 
@@ -102,12 +171,17 @@ class BackupDialog(QDialog):
         self._busy(False, self.tr("已備份：{0}").format(info.path.name))
         self.refresh()
 
-    def verify_selected(self) -> None:
+    def _selected(self) -> backup.BackupInfo | None:
         rows = self.table.selectionModel().selectedRows()
         if not rows or not self.backups:
             self.status.setText(self.tr("請先選擇一個備份"))
+            return None
+        return self.backups[rows[0].row()]
+
+    def verify_selected(self) -> None:
+        chosen = self._selected()
+        if chosen is None:
             return
-        chosen = self.backups[rows[0].row()]
         self._busy(True, self.tr("驗證中…"))
         self.ctx.tasks.run(
             backup.verify, self.ctx.app, chosen.path, on_done=self._verified, on_error=self._failed
@@ -121,6 +195,172 @@ class BackupDialog(QDialog):
         else:
             text = self.tr("驗證失敗：{0}").format("；".join(result["problems"]))
         self._busy(False, text)
+
+    # --- guided restore ---------------------------------------------------------------------
+
+    def prepare_restore(self) -> None:
+        """Step 1: verify the chosen backup and work out what a restore would lose."""
+        chosen = self._selected()
+        if chosen is None:
+            return
+        self.plan = None
+        self.confirm_box.hide()
+        self.outcome.hide()
+        self._busy(True, self.tr("檢查備份與目前資料中…"))
+        self.ctx.tasks.run(
+            backup.preview, self.ctx.app, chosen.path, on_done=self._planned, on_error=self._failed
+        )
+
+    def _planned(self, plan: dict[str, Any]) -> None:
+        if not plan["ok"]:
+            problems = "；".join(plan["verified"]["problems"])
+            self._busy(False, self.tr("備份驗證失敗，不能用來還原：{0}").format(problems))
+            self.table.setFocus()
+            return
+        self.plan = plan
+        lost = plan["will_be_lost"] or []
+        lines = [
+            self.tr("備份時間：{0}（{1} 小時前），{2} 件案件，驗證通過").format(
+                _local(plan["taken_at"]), plan["age_h"], plan["verified"]["cases"]
+            )
+        ]
+        if not plan["current_readable"]:
+            lines.append(
+                self.tr(
+                    "目前的資料庫無法讀取：已送達縣府的事件還原後會自縣府取回；"
+                    "最後一次同步之後未送出的工作無法確認，須依紙本核對"
+                )
+            )
+        else:
+            lines += [
+                self.tr("最近一次與縣府同步：{0}").format(_local(plan["last_sync"])),
+                self.tr("備份之後已送達縣府的 {0} 筆事件，還原後會自縣府取回").format(
+                    plan["come_back"]
+                ),
+            ]
+        if lost:
+            lines.append(
+                self.tr("下列 {0} 筆本機事件尚未送達縣府，還原後將遺失，須依紙本重新輸入：").format(
+                    len(lost)
+                )
+            )
+        elif plan["current_readable"]:
+            lines.append(self.tr("不會遺失任何資料"))
+        self.summary.setText("\n".join(lines))
+        self.lost_list.clear()
+        for x in lost:
+            self.lost_list.addItem(f"{x['case_number']}  {x['type']}  {_local(x['at'])}")
+        self.lost_list.setVisible(bool(lost))
+        self.confirm_box.show()
+        self._busy(False, self.tr("請確認是否還原（Alt+C 確認，Esc 取消）"))
+        self.cancel_button.setFocus()  # a destructive step is never the default
+
+    def cancel_restore(self) -> None:
+        self.plan = None
+        self.confirm_box.hide()
+        self.status.setText(self.tr("未還原"))
+        self.table.setFocus()
+
+    def _sync_widgets(self) -> list[Any]:
+        window = self.parent()
+        widgets = getattr(window, "status_widgets", [])
+        return [w for w in widgets if callable(getattr(w, "stop", None)) and hasattr(w, "loop")]
+
+    def confirm_restore(self) -> None:
+        """Step 2: stop the sync loop, switch the database, verify it, recover from the county."""
+        if self.plan is None or self.restoring:
+            return
+        path = Path(self.plan["file"])
+        self.restoring = True
+        self.confirm_box.hide()
+        self.close_box.setEnabled(False)
+        self._busy(True, self.tr("還原中…"))
+        self.progress.setValue(0)
+        self.progress.show()
+        self._paused = [w for w in self._sync_widgets() if w.loop is not None]
+        paused = list(self._paused)
+
+        def work(progress: Any) -> dict[str, Any]:
+            for w in paused:  # joins the loop's thread: here, never on the UI thread
+                w.stop()
+            return backup.restore_in_place(self.ctx.app, path, progress=progress)
+
+        self.ctx.tasks.run(
+            work,
+            progress=True,
+            label=self.tr("還原"),
+            on_progress=self._progressed,
+            on_done=self._restored,
+            on_error=self._restore_failed,
+        )
+
+    def _progressed(self, done: int, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(done)
+        steps = [
+            self.tr("保留目前資料庫並置換檔案…"),
+            self.tr("開啟還原的資料庫…"),
+            self.tr("驗證還原的資料庫…"),
+            self.tr("自縣府取回本機已同步的事件…"),
+            self.tr("完成"),
+        ]
+        self.status.setText(steps[min(done, len(steps) - 1)])
+
+    def _resume_sync(self) -> None:
+        for w in self._paused:
+            w.start()
+        self._paused = []
+
+    def _restored(self, result: dict[str, Any]) -> None:
+        self.restoring = False
+        self.outcome_data = result
+        self.progress.setValue(backup.RESTORE_STEPS)
+        self.close_box.setEnabled(True)
+        self._resume_sync()
+        self.outcome.clear()
+        rec = result["recovery"]
+        head = self.tr("已自 {0} 還原").format(Path(result["restored_from"]).name)
+        if rec is None or "error" in rec:
+            error = rec["error"] if rec else ""
+            text = self.tr(
+                "{0}；無法連線縣府（{1}），連線後請執行 eservice-desktop sync recover"
+            ).format(head, error)
+        else:
+            lost = rec["lost"]
+            text = self.tr("{0}；自縣府取回本機事件 {1} 筆、其他櫃檯事件 {2} 筆。").format(
+                head, rec["restored"], rec["added"]
+            )
+            if lost:
+                text += self.tr("遺失 {0} 筆未同步的事件，須依紙本重新輸入：").format(len(lost))
+                for x in lost:
+                    self.outcome.addItem(f"{x['case_number']}  {x['type']}  {_local(x['at'])}")
+                self.outcome.show()
+            elif rec["lost_known"]:
+                text += self.tr("沒有遺失任何資料。")
+            else:
+                text += self.tr(
+                    "原資料庫無法讀取：{0} 之後未同步的工作無法確認，請依紙本核對。"
+                ).format(_local(rec["last_own_event_at"]))
+        self._busy(False, text)
+        self.ctx.status_message.emit(text)
+        self.ctx.case_changed.emit("")  # every page reads the restored database again
+        self.refresh()
+        self.table.setFocus()
+
+    def _restore_failed(self, error: BaseException) -> None:
+        self.restoring = False
+        self.close_box.setEnabled(True)
+        self.progress.hide()
+        self._resume_sync()
+        self._failed(error)
+
+    def reject(self) -> None:
+        if self.restoring:
+            return  # Esc while the database is being switched: wait for it
+        if self.confirm_box.isVisible():
+            self.cancel_restore()  # Esc at the confirmation: back to the list, nothing changed
+            return
+        super().reject()
 
     def _failed(self, error: BaseException) -> None:
         message = error.message(self.ctx.lang) if hasattr(error, "message") else str(error)

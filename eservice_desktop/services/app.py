@@ -119,6 +119,15 @@ class App:
     def close(self) -> None:
         self.engine.dispose()
 
+    def reopen(self) -> None:
+        """After the database file was replaced (a restore): a new engine over the new file,
+        upgraded if it is older, in this same object, so every holder of the App (the window's
+        pages, the sync loop) goes on with it."""
+        self.engine.dispose()
+        fresh = open_app(self.settings, clock=self.clock)
+        self.engine, self.sessions = fresh.engine, fresh.sessions
+        self.db_key, self.sealer, self.calendar = fresh.db_key, fresh.sealer, fresh.calendar
+
 
 def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
     engine, key = db.open_office_engine(settings)

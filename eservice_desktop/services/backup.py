@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.config import Settings
@@ -284,6 +285,141 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
         "taken_at": info.taken_at.isoformat() if info else None,
         "previous_kept_as": str(kept) if kept else None,
     }
+
+
+def preview(app: App, path: Path) -> dict[str, Any]:
+    """What restoring ``path`` would mean, before anything changes: the backup verified (with
+    its age), and the events this database holds that the backup lacks, split into those the
+    county has (``sync recover`` brings them back) and this device's events the county never
+    acknowledged, which the restore would lose."""
+    verified = verify(app, path)
+    conn = cipher.connect(path, app.db_key, read_only=True)
+    try:
+        in_backup = {r[0] for r in conn.execute("SELECT event_id FROM events")}
+    finally:
+        conn.close()
+    from eservice_desktop.services.sync.state import get_state
+
+    returns = 0
+    lost: list[dict[str, str]] = []
+    try:
+        with app.reading() as s:
+            numbers = {
+                r.case_id: r.case_number
+                for r in s.execute(select(CaseRow.case_id, CaseRow.case_number))
+            }
+            rows = s.execute(
+                select(EventRow.event_id, EventRow.case_id, EventRow.type, EventRow.at)
+                .add_columns(EventRow.origin, EventRow.acked_at)
+                .order_by(EventRow.seq)
+            ).all()
+            last_sync = get_state(s, "last_success") or None
+    except (SQLAlchemyError, cipher.DatabaseError, cipher.WrongKey):
+        # the database in use is damaged or gone: what it held beyond the county is unknown
+        return {
+            "file": str(path),
+            "verified": verified,
+            "ok": bool(verified["ok"]),
+            "taken_at": verified["taken_at"],
+            "age_h": verified["age_h"],
+            "current_readable": False,
+            "last_sync": None,
+            "come_back": None,
+            "will_be_lost": None,
+        }
+    for event_id, case_id, type_, at, origin, acked_at in rows:
+        if event_id in in_backup:
+            continue
+        if origin == "local" and acked_at is None:
+            lost.append(
+                {
+                    "case_number": numbers.get(case_id) or "",
+                    "type": type_,
+                    "at": repo._aware(at).isoformat(),
+                }
+            )
+        else:
+            returns += 1
+    return {
+        "file": str(path),
+        "verified": verified,
+        "ok": bool(verified["ok"]),
+        "taken_at": verified["taken_at"],
+        "age_h": verified["age_h"],
+        "current_readable": True,
+        "last_sync": last_sync,
+        "come_back": returns,
+        "will_be_lost": lost,
+    }
+
+
+def finish_restore(
+    app: App,
+    path: Path,
+    result: dict[str, Any],
+    recover: bool = True,
+    make_client: Callable[[App], Any] | None = None,
+) -> dict[str, Any]:
+    """The part of a restore after the files were switched and the database opened: verify the
+    restored copy, then ``sync recover`` and the account of what was lost."""
+    result["verified"] = verify(app, path)["ok"]
+    result["recovery"] = recover_after_restore(app, result, make_client) if recover else None
+    return result
+
+
+def recover_after_restore(
+    app: App, result: dict[str, Any], make_client: Callable[[App], Any] | None = None
+) -> dict[str, Any]:
+    """``sync recover`` after :func:`restore` (whose ``result`` names the database it kept
+    aside). A county that cannot be reached leaves the restore standing: the answer says why
+    (``error``), and ``sync recover`` is run later."""
+    if make_client is None:
+        from eservice_desktop.services import sync
+
+        make_client = sync.make_client
+    previous = result["previous_kept_as"]
+    try:
+        client = make_client(app)
+        try:
+            return after_restore(app, client, Path(previous) if previous else None)
+        finally:
+            client.close()
+    except Exception as e:  # county unreachable or not enrolled: the restore stands
+        return {"ok": False, "error": type(e).__name__, "detail": str(e)}
+
+
+#: The steps of :func:`restore_in_place` reported to ``progress(done, RESTORE_STEPS)``.
+RESTORE_STEPS = 4
+
+
+def restore_in_place(
+    app: App,
+    path: Path,
+    recover: bool = True,
+    make_client: Callable[[App], Any] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The guided restore of the window (the office admin's): the same as ``backup restore``
+    but on the App the window holds open. The caller stops its own sync loop first; every
+    holder of ``app`` goes on with the restored database (``App.reopen``)."""
+
+    def step(done: int) -> None:
+        if progress is not None:
+            progress(done, RESTORE_STEPS)
+
+    step(0)
+    app.engine.dispose()  # no pooled connection may keep the old file
+    result = restore(app.settings, path, now=app.now())
+    step(1)
+    app.reopen()
+    step(2)
+    result["verified"] = verify(app, path)["ok"]
+    step(3)
+    result["recovery"] = recover_after_restore(app, result, make_client) if recover else None
+    step(4)
+    recovery = result["recovery"]
+    result["ok"] = recovery is None or "error" not in recovery
+    return result
 
 
 def after_restore(app: App, client: Any, previous: Path | None) -> dict[str, Any]:

@@ -529,12 +529,6 @@ Version {version}</translation>
         <translation>&amp;Verify the selected backup</translation>
     </message>
     <message>
-        <source>備份位置：{0}
-還原：請關閉本視窗與同步服務後，由資訊人員執行 eservice-desktop backup restore 備份檔（會自動自縣府取回已同步的資料）。</source>
-        <translation>Backup location: {0}
-Restore: close this window and the sync service, then IT runs eservice-desktop backup restore FILE (it pulls back from the county what was already synchronised).</translation>
-    </message>
-    <message>
         <source>備份中…</source>
         <translation>Backing up…</translation>
     </message>
@@ -561,6 +555,120 @@ Restore: close this window and the sync service, then IT runs eservice-desktop b
     <message>
         <source>失敗：{0}</source>
         <translation>Failed: {0}</translation>
+    </message>
+    <message>
+        <source>還原所選備份(&amp;R)…</source>
+        <translation>&amp;Restore the selected backup…</translation>
+    </message>
+    <message>
+        <source>備份位置：{0}
+還原會先驗證備份並列出將遺失的資料，確認後才置換資料庫，並自縣府取回本機已同步的事件。</source>
+        <translation>Backup location: {0}
+A restore verifies the backup and lists what would be lost first; only after you confirm does it replace the database and pull back from the county this device's synchronised events.</translation>
+    </message>
+    <message>
+        <source>確認還原</source>
+        <translation>Confirm the restore</translation>
+    </message>
+    <message>
+        <source>確認還原(&amp;C)</source>
+        <translation>&amp;Confirm the restore</translation>
+    </message>
+    <message>
+        <source>不還原（Esc）</source>
+        <translation>Do not restore (Esc)</translation>
+    </message>
+    <message>
+        <source>檢查備份與目前資料中…</source>
+        <translation>Checking the backup and the current data…</translation>
+    </message>
+    <message>
+        <source>備份驗證失敗，不能用來還原：{0}</source>
+        <translation>The backup failed verification and cannot be restored: {0}</translation>
+    </message>
+    <message>
+        <source>備份時間：{0}（{1} 小時前），{2} 件案件，驗證通過</source>
+        <translation>Taken: {0} ({1} hours ago), {2} cases, verified</translation>
+    </message>
+    <message>
+        <source>目前的資料庫無法讀取：已送達縣府的事件還原後會自縣府取回；最後一次同步之後未送出的工作無法確認，須依紙本核對</source>
+        <translation>The database in use cannot be read: events the county has come back after the restore; work not sent since the last sync cannot be checked and must be compared with the paper forms</translation>
+    </message>
+    <message>
+        <source>最近一次與縣府同步：{0}</source>
+        <translation>Last synchronised with the county: {0}</translation>
+    </message>
+    <message>
+        <source>備份之後已送達縣府的 {0} 筆事件，還原後會自縣府取回</source>
+        <translation>{0} events made after the backup reached the county and come back after the restore</translation>
+    </message>
+    <message>
+        <source>下列 {0} 筆本機事件尚未送達縣府，還原後將遺失，須依紙本重新輸入：</source>
+        <translation>These {0} events of this counter never reached the county and will be lost; re-enter them from the paper forms:</translation>
+    </message>
+    <message>
+        <source>不會遺失任何資料</source>
+        <translation>Nothing will be lost</translation>
+    </message>
+    <message>
+        <source>請確認是否還原（Alt+C 確認，Esc 取消）</source>
+        <translation>Confirm the restore (Alt+C) or cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>未還原</source>
+        <translation>Not restored</translation>
+    </message>
+    <message>
+        <source>還原中…</source>
+        <translation>Restoring…</translation>
+    </message>
+    <message>
+        <source>還原</source>
+        <translation>Restore</translation>
+    </message>
+    <message>
+        <source>保留目前資料庫並置換檔案…</source>
+        <translation>Keeping the current database aside and switching the files…</translation>
+    </message>
+    <message>
+        <source>開啟還原的資料庫…</source>
+        <translation>Opening the restored database…</translation>
+    </message>
+    <message>
+        <source>驗證還原的資料庫…</source>
+        <translation>Verifying the restored database…</translation>
+    </message>
+    <message>
+        <source>自縣府取回本機已同步的事件…</source>
+        <translation>Pulling back this counter's synchronised events from the county…</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>已自 {0} 還原</source>
+        <translation>Restored from {0}</translation>
+    </message>
+    <message>
+        <source>{0}；無法連線縣府（{1}），連線後請執行 eservice-desktop sync recover</source>
+        <translation>{0}; the county cannot be reached ({1}): run eservice-desktop sync recover once it can</translation>
+    </message>
+    <message>
+        <source>{0}；自縣府取回本機事件 {1} 筆、其他櫃檯事件 {2} 筆。</source>
+        <translation>{0}; {1} events of this counter and {2} of other counters came back from the county. </translation>
+    </message>
+    <message>
+        <source>遺失 {0} 筆未同步的事件，須依紙本重新輸入：</source>
+        <translation>{0} events that were never synchronised are lost; re-enter them from the paper forms:</translation>
+    </message>
+    <message>
+        <source>沒有遺失任何資料。</source>
+        <translation>Nothing was lost.</translation>
+    </message>
+    <message>
+        <source>原資料庫無法讀取：{0} 之後未同步的工作無法確認，請依紙本核對。</source>
+        <translation>The previous database could not be read: work after {0} that was not synchronised cannot be checked; compare with the paper forms.</translation>
     </message>
 </context>
 </TS>
