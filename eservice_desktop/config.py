@@ -90,6 +90,13 @@ class Settings:
     backup_keep_days: int = 30
     #: doctor fails when the newest good backup is older than this many hours.
     backup_max_age_h: float = 26.0
+    #: doctor (shift start) warns when this device's oldest event not yet acknowledged by the
+    #: county is older than ``sync_backlog_warn_h`` hours and fails beyond ``sync_backlog_max_h``.
+    sync_backlog_warn_h: float = 1.0
+    sync_backlog_max_h: float = 24.0
+    #: doctor warns when the newest CRL/ARL was issued more than this many hours ago (a list
+    #: past its nextUpdate always fails: revocation is then unknown).
+    crl_max_age_h: float = 48.0
     #: Days after a case is finished (and acknowledged by the county) before its personal data
     #: is pseudonymised on this PC (services/retention.py gives the legal basis of the default).
     retention_days: int = 180

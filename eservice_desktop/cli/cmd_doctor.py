@@ -1,4 +1,6 @@
-"""``doctor [--json] [--no-network]``: what IT checks first on a counter PC.
+"""``doctor [--json] [--no-network] [--shift-start] [--test-print] [--scan-wait S]``: what IT
+checks first on a counter PC, and the shift-start check (``--shift-start``: the checks a counter
+needs to serve today, with a test print to the configured printer and a test scan).
 
 The checks are data (services/doctor.py); this module only prints them. Exit status: 0 when
 nothing failed (warnings allowed), 1 when a check failed, so scripts and deployment tools can act
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, settings_from
+from eservice_desktop.cli.common import add_json, bounded_int, emit, lang_of, settings_from
 
 MARK = {"ok": "[ OK ]", "warn": "[WARN]", "fail": "[FAIL]"}
 
@@ -18,6 +20,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("doctor", help="安裝檢查（IT）/ check this installation", parents=[common])
     p.add_argument("--no-network", action="store_true", help="skip the county server probe")
     p.add_argument("--timeout", type=float, default=3.0, help="network timeout in seconds")
+    p.add_argument(
+        "--shift-start",
+        action="store_true",
+        help="上班前檢查（含測試列印與掃描）/ shift-start checks, test print and scan included",
+    )
+    p.add_argument(
+        "--test-print", action="store_true", help="print a test page on printer_name (CUPS)"
+    )
+    p.add_argument(
+        "--scan-wait",
+        type=bounded_int(0, 300),
+        default=0,
+        help="seconds to wait for a test scan on the serial scanner",
+    )
     add_json(p)
     p.set_defaults(func=cmd_doctor)
 
@@ -25,7 +41,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_doctor(args: argparse.Namespace) -> int:
     from eservice_desktop.services.doctor import run_checks
 
-    report = run_checks(settings_from(args), network=not args.no_network, timeout=args.timeout)
+    report = run_checks(
+        settings_from(args),
+        network=not args.no_network,
+        timeout=args.timeout,
+        shift_start=args.shift_start,
+        test_print=args.test_print,
+        scan_wait_s=args.scan_wait,
+    )
     lang = lang_of(args)
 
     def text() -> str:

@@ -73,6 +73,8 @@ class Check:
 @dataclass(frozen=True)
 class Report:
     checks: list[Check]
+    #: True for the shift-start set (``doctor --shift-start``).
+    shift_start: bool = False
 
     @property
     def status(self) -> Status:
@@ -83,6 +85,7 @@ class Report:
         return {
             "status": self.status,
             "version": __version__,
+            "set": "shift_start" if self.shift_start else "full",
             "checks": [c.to_json() for c in self.checks],
         }
 
@@ -1080,6 +1083,8 @@ def check_receipt_fonts() -> Check:
 #: From this month on, next year's official calendar should be imported (DGPA publishes it
 #: mid-year); a due date reaching into a year without one is only a weekend-based guess.
 CALENDAR_WARN_MONTH = 10
+#: In this month a missing calendar of next year fails the check.
+CALENDAR_FAIL_MONTH = 12
 
 
 def calendar_years(settings: Settings) -> set[int]:
@@ -1109,7 +1114,8 @@ def calendar_years(settings: Settings) -> set[int]:
 
 
 def check_calendar(settings: Settings, now: datetime, years: set[int] | None = None) -> Check:
-    """This year's official calendar must be there; from October, next year's too."""
+    """This year's official calendar must be there; from October, next year's too (a warning,
+    a failure in December)."""
     title = ("辦公日曆", "Working calendar")
     years = calendar_years(settings) if years is None else years
     today = now.astimezone(_TAIPEI).date()
@@ -1132,10 +1138,13 @@ def check_calendar(settings: Settings, now: datetime, years: set[int] | None = N
             **facts,
         )
     roc = "、".join(str(y - 1911) for y in missing)
+    # In December next year's calendar is days away: without it every due date reaching into
+    # January is a guess, so the check fails (from October it warns).
+    december = today.month == CALENDAR_FAIL_MONTH and today.year + 1 in missing
     return _check(
         "calendar",
         title,
-        "warn",
+        "fail" if december else "warn",
         (
             f"缺少民國 {roc} 年辦公日曆：落在該年的處理期限只是暫定（僅以週末推算）",
             f"No working calendar for {', '.join(str(y) for y in missing)}: due dates in that "
@@ -1146,34 +1155,588 @@ def check_calendar(settings: Settings, now: datetime, years: set[int] | None = N
     )
 
 
+# --- shift start: card middleware, trust anchors, CRLs, sync backlog, test print and scan --------
+
+
+def _aware_utc(value: Any) -> datetime | None:
+    """A time read with plain SQL (SQLite keeps it as text): timezone-aware UTC."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _read_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]] | None:
+    """Rows of a read-only query, or None when the database cannot be read (check_database
+    reports why)."""
+    if not settings.db_path.exists():
+        return None
+    from eservice_desktop.storage import cipher, db, dbkey
+
+    try:
+        conn = db.raw_connect(settings, read_only=True)
+        try:
+            return [tuple(r) for r in conn.execute(sql).fetchall()]
+        finally:
+            conn.close()
+    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable, RuntimeError, OSError):
+        return None
+
+
+def check_pkcs11(settings: Settings) -> Check:
+    """The MOICA card middleware (a PKCS#11 module) is configured, present and loads."""
+    title = ("自然人憑證元件（PKCS#11）", "Citizen certificate middleware (PKCS#11)")
+    module = settings.pkcs11_module
+    facts: dict[str, Any] = {"module": module}
+    install = (
+        "安裝內政部憑證管理中心的跨平台網頁元件（HiCOS），並在 settings.json 設定 "
+        "pkcs11_module（如 C:\\Windows\\System32\\HiCOSPKCS11.dll）",
+        "Install the MOICA HiCOS client and set pkcs11_module in settings.json "
+        "(e.g. C:\\Windows\\System32\\HiCOSPKCS11.dll)",
+    )
+    if not module:
+        return _check(
+            "pkcs11",
+            title,
+            "warn",
+            (
+                "未設定 PKCS#11 模組：無法以自然人憑證驗證身分",
+                "No PKCS#11 module configured: citizen certificate proofs are unavailable",
+            ),
+            install,
+            **facts,
+        )
+    if not Path(module).is_file():
+        return _check(
+            "pkcs11",
+            title,
+            "fail",
+            (f"找不到 PKCS#11 模組 {module}", f"The PKCS#11 module {module} does not exist"),
+            install,
+            **facts,
+        )
+    from eservice_desktop.devices import moica
+
+    try:
+        lib = moica._lib(module)
+        facts.update(
+            manufacturer=str(getattr(lib, "manufacturer_id", "")).strip(),
+            description=str(getattr(lib, "library_description", "")).strip(),
+            slots=len(lib.get_slots()),
+        )
+    except moica.CardError as e:
+        return _check(
+            "pkcs11",
+            title,
+            "fail",
+            (f"PKCS#11 模組無法載入：{e}", f"The PKCS#11 module does not load: {e}"),
+            (
+                "重新安裝 HiCOS 元件（32／64 位元須與本程式相同）",
+                "Reinstall the HiCOS client (its 32/64-bit build must match this program)",
+            ),
+            **facts,
+        )
+    name = facts.get("description") or Path(module).name
+    return _check(
+        "pkcs11",
+        title,
+        "ok",
+        (f"{name}（{facts['slots']} 個插槽）", f"{name} ({facts['slots']} slots)"),
+        **facts,
+    )
+
+
+def check_trust_anchors(
+    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Check:
+    """The pinned trust anchors (GRCA root, MOICA intermediate) load, and none expires soon."""
+    from eservice_desktop.devices import pki
+
+    title = ("憑證信任錨", "Certificate trust anchors")
+    folder = settings.trust_anchor_dir
+    facts: dict[str, Any] = {"trust_anchor_dir": folder}
+    fix = (
+        f"將 GRCA 根憑證與 MOICA 中繼憑證放入信任錨目錄，並在 {pki.PIN_FILE} 列出其 SHA-256 "
+        "指紋；settings.json 的 trust_anchor_dir 指向該目錄",
+        f"Put the GRCA root and MOICA intermediate certificates in the trust anchor directory, "
+        f"list their SHA-256 fingerprints in {pki.PIN_FILE}, and point trust_anchor_dir in "
+        "settings.json to it",
+    )
+    if not folder:
+        return _check(
+            "trust_anchors",
+            title,
+            "warn",
+            (
+                "未設定信任錨目錄：無法驗證自然人憑證",
+                "No trust anchor directory configured: citizen certificates cannot be validated",
+            ),
+            fix,
+            **facts,
+        )
+    try:
+        store = pki.TrustStore.load(folder)
+    except pki.TrustError as e:
+        return _check(
+            "trust_anchors",
+            title,
+            "fail",
+            (f"信任錨無法使用：{e}", f"The trust anchors are unusable: {e}"),
+            fix,
+            **facts,
+        )
+    moment = now()
+    anchors: list[dict[str, Any]] = [
+        {
+            "subject": c.subject.rfc4514_string(),
+            "not_after": c.not_valid_after_utc.isoformat(),
+            "days_left": (c.not_valid_after_utc - moment).days,
+        }
+        for c in store.all
+    ]
+    facts.update(anchors=anchors, ignored=list(store.ignored))
+    soonest = min(anchors, key=lambda a: a["days_left"])
+    if soonest["days_left"] < 0:
+        return _check(
+            "trust_anchors",
+            title,
+            "fail",
+            (
+                f"信任錨已過期：{soonest['subject']}",
+                f"A trust anchor has expired: {soonest['subject']}",
+            ),
+            fix,
+            **facts,
+        )
+    if soonest["days_left"] < CERT_WARN_DAYS:
+        return _check(
+            "trust_anchors",
+            title,
+            "warn",
+            (
+                f"信任錨 {soonest['days_left']} 天後到期：{soonest['subject']}",
+                f"A trust anchor expires in {soonest['days_left']} days: {soonest['subject']}",
+            ),
+            ("向縣府索取新版信任錨並更新", "Get the renewed trust anchors from the county"),
+            **facts,
+        )
+    return _check(
+        "trust_anchors",
+        title,
+        "ok",
+        (
+            f"根憑證 {len(store.roots)} 張、中繼憑證 {len(store.intermediates)} 張",
+            f"{len(store.roots)} root(s), {len(store.intermediates)} intermediate(s)",
+        ),
+        **facts,
+    )
+
+
+def check_crl(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Check:
+    """The cached CRLs/ARLs: one past its nextUpdate fails (revocation is unknown, so MOICA
+    proofs are refused or need an override); one issued more than ``crl_max_age_h`` ago warns."""
+    title = ("憑證廢止清冊（CRL）", "Certificate revocation lists (CRL)")
+    facts: dict[str, Any] = {"crl_urls": settings.crl_urls.split(), "max_age_h": 0.0}
+    facts["max_age_h"] = settings.crl_max_age_h
+    fix = (
+        "確認可連線 crl_urls 所列網址（防火牆）後執行 eservice-desktop crl update；"
+        "離線時可自他處下載後以 crl update --file 檔案 匯入",
+        "Check the CRL URLs in crl_urls are reachable (firewall), then run "
+        "`eservice-desktop crl update`; offline, download them elsewhere and "
+        "`crl update --file FILE`",
+    )
+    rows = _read_rows(
+        settings, "SELECT issuer, kind, this_update, next_update, fetched_at FROM crl_cache"
+    )
+    lists = [
+        {
+            "issuer": issuer,
+            "kind": kind,
+            "this_update": _aware_utc(this),
+            "next_update": _aware_utc(nxt),
+            "fetched_at": _aware_utc(fetched),
+        }
+        for issuer, kind, this, nxt, fetched in rows or []
+    ]
+    if not lists:
+        wanted = bool(settings.crl_urls.split() or settings.trust_anchor_dir)
+        return _check(
+            "crl",
+            title,
+            "fail" if wanted else "warn",
+            (
+                "尚無任何廢止清冊：自然人憑證的廢止狀態無法確認",
+                "No CRL yet: the revocation status of citizen certificates is unknown",
+            ),
+            fix,
+            **facts,
+        )
+    moment = now()
+    stale = [x for x in lists if x["next_update"] is None or x["next_update"] < moment]
+    oldest = max(lists, key=lambda x: moment - x["this_update"])
+    age_h = (moment - oldest["this_update"]).total_seconds() / 3600
+    facts["lists"] = [
+        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in x.items()} for x in lists
+    ]
+    facts["oldest_age_h"] = round(age_h, 1)
+    if stale:
+        who = stale[0]["issuer"]
+        return _check(
+            "crl",
+            title,
+            "fail",
+            (
+                f"廢止清冊已過期（下次更新時間已過）：{who}",
+                f"A CRL is past its next update: {who}",
+            ),
+            fix,
+            **facts,
+        )
+    if age_h > settings.crl_max_age_h:
+        return _check(
+            "crl",
+            title,
+            "warn",
+            (
+                f"最舊的廢止清冊於 {age_h:.0f} 小時前發布（上限 {settings.crl_max_age_h:.0f}）",
+                f"The oldest CRL was issued {age_h:.0f} h ago "
+                f"(limit {settings.crl_max_age_h:.0f} h)",
+            ),
+            fix,
+            **facts,
+        )
+    return _check(
+        "crl",
+        title,
+        "ok",
+        (
+            f"{len(lists)} 份，最舊 {age_h:.0f} 小時前發布",
+            f"{len(lists)} list(s), the oldest issued {age_h:.0f} h ago",
+        ),
+        **facts,
+    )
+
+
+def check_sync_backlog(
+    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Check:
+    """How long this device's oldest event not yet acknowledged by the county has waited."""
+    title = ("待送縣府資料", "Sync backlog")
+    facts: dict[str, Any] = {
+        "warn_h": settings.sync_backlog_warn_h,
+        "max_h": settings.sync_backlog_max_h,
+    }
+    rows = _read_rows(
+        settings,
+        "SELECT count(*), min(at) FROM events WHERE origin = 'local' AND acked_at IS NULL",
+    )
+    if rows is None:
+        return _check(
+            "sync_backlog",
+            title,
+            "warn",
+            ("無法讀取資料庫", "The database cannot be read"),
+            ("見「資料庫完整性與版本」", "See 'Database integrity and revision'"),
+            **facts,
+        )
+    count, oldest = rows[0]
+    facts["pending"] = int(count or 0)
+    if not count:
+        return _check("sync_backlog", title, "ok", ("沒有待送資料", "Nothing waiting"), **facts)
+    since = _aware_utc(oldest)
+    assert since is not None
+    age_h = (now() - since).total_seconds() / 3600
+    facts.update(oldest_at=since.isoformat(), oldest_age_h=round(age_h, 2))
+    fix = (
+        "確認縣府伺服器可連線（見「縣府伺服器連線」）、同步服務執行中（Windows：sc query "
+        "eservice-sync；Linux：systemctl status eservice-sync），再執行 eservice-desktop sync once",
+        "Check the county server is reachable (see 'County server'), the sync service runs "
+        "(Windows: sc query eservice-sync; Linux: systemctl status eservice-sync), then run "
+        "`eservice-desktop sync once`",
+    )
+    detail = (
+        f"{count} 筆待送，最舊的已等候 {age_h:.1f} 小時",
+        f"{count} waiting, the oldest for {age_h:.1f} h",
+    )
+    if age_h > settings.sync_backlog_max_h:
+        return _check("sync_backlog", title, "fail", detail, fix, **facts)
+    if age_h > settings.sync_backlog_warn_h:
+        return _check("sync_backlog", title, "warn", detail, fix, **facts)
+    return _check("sync_backlog", title, "ok", detail, **facts)
+
+
+#: Seconds a test print may take to leave the CUPS queue.
+TEST_PRINT_TIMEOUT_S = 20.0
+
+
+def check_page(settings: Settings, moment: datetime) -> bytes:
+    """A one-page PDF that names this counter and the time (no personal data)."""
+    import io
+
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, pagesize=(80 * mm, 60 * mm))
+    c.setFont("Helvetica-Bold", 11)
+    c.drawString(5 * mm, 50 * mm, "eservice-desktop test print")
+    c.setFont("Helvetica", 9)
+    c.drawString(5 * mm, 42 * mm, f"Office {settings.office_code}, counter {settings.device_id}")
+    local = moment.astimezone(_TAIPEI)
+    c.drawString(5 * mm, 36 * mm, f"{local:%Y-%m-%d %H:%M} (Taipei)")
+    c.drawString(5 * mm, 30 * mm, f"Queue: {settings.printer_name or '-'}")
+    c.showPage()
+    c.save()
+    return out.getvalue()
+
+
+def check_test_print(
+    settings: Settings,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    timeout: float = TEST_PRINT_TIMEOUT_S,
+) -> Check:
+    """Prints a small test page to the configured queue through CUPS (``lp``) and waits until
+    the job has left the queue (CUPS ``completed``)."""
+    title = ("測試列印", "Test print")
+    queue = settings.printer_name
+    facts: dict[str, Any] = {"printer": queue}
+    if not queue:
+        return _check(
+            "test_print",
+            title,
+            "warn",
+            (
+                "未設定收據印表機（printer_name），無法測試列印",
+                "No receipt printer configured (printer_name): nothing to test",
+            ),
+            (
+                "在 settings.json 設定 printer_name 為收據印表機佇列",
+                "Set printer_name in settings.json to the receipt printer's queue",
+            ),
+            **facts,
+        )
+    if sys.platform == "win32" or shutil.which("lp") is None:
+        return _check(
+            "test_print",
+            title,
+            "warn",
+            ("此電腦沒有 CUPS 的 lp 指令", "CUPS' lp command is not available here"),
+            (
+                "Linux：apt install cups-client；Windows：由櫃檯程式列印收據以測試",
+                "Linux: apt install cups-client; Windows: test by printing a receipt from the "
+                "counter window",
+            ),
+            **facts,
+        )
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="eservice-testprint-") as tmp:
+        page = Path(tmp) / "test-print.pdf"
+        page.write_bytes(check_page(settings, now()))
+        sent = _run(["lp", "-d", queue, "-t", "eservice-desktop test print", str(page)])
+    fix = (
+        f"確認印表機 {queue} 已開機、連線且有紙；lpstat -p {queue} 查看狀態，"
+        f"cupsenable {queue} 重新啟用佇列",
+        f"Check that the printer {queue} is on, connected and has paper; `lpstat -p {queue}` "
+        f"shows its state, `cupsenable {queue}` re-enables the queue",
+    )
+    if sent is None or sent.returncode != 0:
+        error = (sent.stderr.strip() if sent else "lp did not run")[:200]
+        facts["error"] = error
+        return _check(
+            "test_print",
+            title,
+            "fail",
+            (
+                f"無法送出測試頁到 {queue}：{error}",
+                f"The test page was not accepted by {queue}: {error}",
+            ),
+            fix,
+            **facts,
+        )
+    job = next((w for w in sent.stdout.split() if w.startswith(f"{queue}-")), "")
+    facts["job"] = job
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        waiting = _run(["lpstat", "-W", "not-completed", "-o", queue])
+        pending = waiting.stdout.split() if waiting is not None else []
+        if job and job not in pending:
+            break
+        if time.monotonic() > deadline:
+            return _check(
+                "test_print",
+                title,
+                "fail",
+                (
+                    f"測試頁 {job} 在 {timeout:.0f} 秒內未印出",
+                    f"The test page {job} did not print within {timeout:.0f} s",
+                ),
+                fix,
+                **facts,
+            )
+        time.sleep(0.2)
+    return _check(
+        "test_print",
+        title,
+        "ok",
+        (f"測試頁已送至 {queue}（{job}）", f"Test page printed on {queue} ({job})"),
+        **facts,
+    )
+
+
+def check_test_scan(settings: Settings, wait_s: float = 0.0) -> Check:
+    """A serial scanner: its port opens at the configured speed and, when ``wait_s`` is given,
+    a code scanned within that time arrives. A keyboard-wedge scanner types into the window:
+    the window's search field is where to try it."""
+    title = ("測試掃描", "Test scan")
+    port = settings.scanner_serial_port
+    facts: dict[str, Any] = {"port": port, "baud": settings.scanner_serial_baud}
+    if not port:
+        return _check(
+            "test_scan",
+            title,
+            "ok",
+            (
+                "鍵盤模式掃描器：請在櫃檯程式的搜尋欄掃描任一條碼測試",
+                "Keyboard-wedge scanner: scan any code into the window's search field to test it",
+            ),
+            mode="keyboard",
+            **facts,
+        )
+    fix = (
+        "接上掃描器並確認 settings.json 的 scanner_serial_port 與 scanner_serial_baud；"
+        "Windows 請關閉其他占用該序列埠的程式",
+        "Plug the scanner in and check scanner_serial_port and scanner_serial_baud in "
+        "settings.json; on Windows close any other program holding the port",
+    )
+    try:
+        import serial
+
+        conn = serial.Serial(port, settings.scanner_serial_baud, timeout=0.2)
+    except Exception as e:  # pyserial raises SerialException / OSError / ValueError
+        return _check(
+            "test_scan",
+            title,
+            "fail",
+            (
+                f"掃描器序列埠 {port} 無法開啟（{type(e).__name__}）",
+                f"The scanner port {port} does not open ({type(e).__name__})",
+            ),
+            fix,
+            mode="serial",
+            **facts,
+        )
+    try:
+        if wait_s <= 0:
+            return _check(
+                "test_scan",
+                title,
+                "ok",
+                (f"掃描器序列埠 {port} 可開啟", f"The scanner port {port} opens"),
+                mode="serial",
+                **facts,
+            )
+        import time
+
+        deadline = time.monotonic() + wait_s
+        received = b""
+        while time.monotonic() < deadline and not received.rstrip(b"\r\n"):
+            received += conn.readline()
+    finally:
+        conn.close()
+    code = received.strip()
+    facts["received_chars"] = len(code)  # the code itself is not kept: it may be personal
+    if not code:
+        return _check(
+            "test_scan",
+            title,
+            "fail",
+            (
+                f"{wait_s:.0f} 秒內沒有收到掃描資料（{port}）",
+                f"No scan arrived on {port} within {wait_s:.0f} s",
+            ),
+            fix,
+            mode="serial",
+            **facts,
+        )
+    return _check(
+        "test_scan",
+        title,
+        "ok",
+        (
+            f"收到掃描資料 {len(code)} 字元（{port}）",
+            f"A scan of {len(code)} characters arrived on {port}",
+        ),
+        mode="serial",
+        **facts,
+    )
+
+
 # --- all of them ---------------------------------------------------------------------------------
+
+#: What ``doctor --shift-start`` runs (the GUI shows it at the first login of the day): what a
+#: counter needs to serve citizens today, the test print and the test scan included.
+SHIFT_START = (
+    "database",
+    "backup",
+    "calendar",
+    "county",
+    "enrolment",
+    "sync_backlog",
+    "card_readers",
+    "pkcs11",
+    "trust_anchors",
+    "crl",
+    "printers",
+    "test_print",
+    "scanners",
+    "test_scan",
+)
 
 
 def run_checks(
     settings: Settings,
+    *,
     network: bool = True,
     timeout: float = 3.0,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    shift_start: bool = False,
+    test_print: bool = False,
+    scan_wait_s: float = 0.0,
 ) -> Report:
     """Every check in the order IT reads them; ``network=False`` skips the county probe;
-    ``now`` is the clock (tests pass a fixed one)."""
-    checks = [
-        check_version(),
-        check_data_dir(settings),
-        check_database(settings),
-        check_backup(settings),
-        check_office(settings),
-        check_calendar(settings, now()),
+    ``now`` is the clock (tests pass a fixed one). ``shift_start`` runs the shift-start set
+    (``SHIFT_START``, with the test print and the test scan); ``test_print`` adds the test print
+    to the full set; ``scan_wait_s`` waits that long for a scan on a serial scanner."""
+    wanted: Callable[[str], bool] = (
+        (lambda key: key in SHIFT_START) if shift_start else (lambda key: True)
+    )
+    makers: list[tuple[str, Callable[[], Check]]] = [
+        ("version", check_version),
+        ("data_dir", lambda: check_data_dir(settings)),
+        ("database", lambda: check_database(settings)),
+        ("backup", lambda: check_backup(settings, now=now)),
+        ("office", lambda: check_office(settings)),
+        ("calendar", lambda: check_calendar(settings, now())),
     ]
     if network:
-        checks.append(check_county(settings, timeout=timeout))
-    checks += [
-        check_enrolment(settings),
-        check_keyring(),
-        check_card_readers(),
-        check_printers(settings),
-        check_scanners(settings),
-        check_fonts(),
-        check_receipt_fonts(),
+        makers.append(("county", lambda: check_county(settings, timeout=timeout)))
+    makers += [
+        ("enrolment", lambda: check_enrolment(settings)),
+        ("sync_backlog", lambda: check_sync_backlog(settings, now=now)),
+        ("keyring", check_keyring),
+        ("card_readers", check_card_readers),
+        ("pkcs11", lambda: check_pkcs11(settings)),
+        ("trust_anchors", lambda: check_trust_anchors(settings, now=now)),
+        ("crl", lambda: check_crl(settings, now=now)),
+        ("printers", lambda: check_printers(settings)),
     ]
-    return Report(checks)
+    if shift_start or test_print:
+        makers.append(("test_print", lambda: check_test_print(settings, now=now)))
+    makers.append(("scanners", lambda: check_scanners(settings)))
+    if shift_start or scan_wait_s > 0:
+        makers.append(("test_scan", lambda: check_test_scan(settings, scan_wait_s)))
+    makers += [("fonts", check_fonts), ("receipt_fonts", check_receipt_fonts)]
+    return Report([make() for key, make in makers if wanted(key)], shift_start=shift_start)
