@@ -21,7 +21,7 @@ from eservice_desktop.cli.common import (
     lang_of,
     open_from,
 )
-from eservice_desktop.services import pickup, pickup_keys
+from eservice_desktop.services import exports, pickup, pickup_keys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -149,22 +149,33 @@ def cmd_issue(args: argparse.Namespace) -> int:
 def cmd_render_mms(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
+        # the code releases the documents: kept like personal data
+        exports.check_target(app.settings, args.out, personal=True)
         png = pickup.mms_png(app, args.case_number, args.payload)
+        out = exports.write(app.settings, args.out, png, personal=True)
     finally:
         app.close()
-    args.out.write_bytes(png)
-    emit(args, {"out": str(args.out), "bytes": len(png)}, f"{args.out}（{len(png)} bytes）")
+    emit(
+        args,
+        {"out": str(args.out), **out.to_json()},
+        f"{args.out}（{len(png)} bytes）\n{out.notice(lang_of(args))}",
+    )
     return 0
 
 
 def cmd_slip(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
+        exports.check_target(app.settings, args.out, personal=True)  # names on the slip
         pdf = pickup.slip_pdf(app, args.case_number)
+        out = exports.write(app.settings, args.out, pdf, personal=True)
     finally:
         app.close()
-    args.out.write_bytes(pdf)
-    emit(args, {"out": str(args.out), "bytes": len(pdf)}, str(args.out))
+    emit(
+        args,
+        {"out": str(args.out), **out.to_json()},
+        f"{args.out}\n{out.notice(lang_of(args))}",
+    )
     return 0
 
 

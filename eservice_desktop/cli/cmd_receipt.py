@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, open_from, say
+from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
+from eservice_desktop.services import exports
 
 #: Reason recorded when a receipt already printed is written again from the command line.
 DEFAULT_REPRINT_REASON = "依申請補印"
@@ -46,24 +47,22 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 
     app = open_from(args)
     try:
+        # the payer's name: personal data, never in clear in the data directory
+        exports.check_target(app.settings, args.out, personal=True)
         number = args.number or payments.last_receipt_number(app, args.case_number)
         layout = args.layout or app.settings.receipt_layout
         reason = args.reprint_reason.strip()
         if not reason and payments.needs_reprint_reason(app, number):
             reason = DEFAULT_REPRINT_REASON
         pdf = payments.receipt_pdf(app, number, layout, reprint_reason=reason)
-        out: Path = args.out
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(pdf)
-        tmp.replace(out)
+        out = exports.write(app.settings, args.out, pdf, personal=True)
         result = payments.confirm_printed(app, number, reason)
     finally:
         app.close()
     emit(
         args,
-        {**result.to_json(), "file": str(args.out), "layout": layout, "reprint_reason": reason},
-        f"{number} → {args.out}",
+        {**result.to_json(), **out.to_json(), "layout": layout, "reprint_reason": reason},
+        f"{number} → {args.out}\n{out.notice(lang_of(args))}",
     )
     return 0
 

@@ -6,9 +6,10 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.cli.common import add_json, emit, lang_of, open_from
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import exports
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -58,12 +59,13 @@ def cmd_closing(args: argparse.Namespace) -> int:
         report = reports.write_closing(app, day, args.out, device)
     finally:
         app.close()
-    data = {**report.to_json(), "file": str(args.out)}
+    out = exports.written(args.out, personal=True)
+    data = {**report.to_json(), **out.to_json()}
     emit(
         args,
         data,
         f"{args.out}: {len(report.receipts)} 張收據，淨額 {report.net} 元，"
-        f"應有現金 {report.cash_expected} 元",
+        f"應有現金 {report.cash_expected} 元\n{out.notice(lang_of(args))}",
     )
     return 0
 
@@ -78,7 +80,7 @@ def cmd_reconciliation(args: argparse.Namespace) -> int:
     finally:
         app.close()
     data = {
-        "file": str(args.out),
+        **exports.written(args.out, personal=False).to_json(),
         "rows": len(r.rows),
         "deposited": r.deposited_total,
         "outstanding": r.outstanding_total,

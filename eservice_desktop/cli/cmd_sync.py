@@ -210,7 +210,10 @@ def cmd_receipt(args: argparse.Namespace) -> int:
     try:
         data = sync.county_receipt(app, args.case_number)
         if args.pdf:
-            args.pdf.write_bytes(sync.county_receipt_pdf(app, data))
+            from eservice_desktop.services import exports
+
+            pdf = sync.county_receipt_pdf(app, data)  # case number, counts, signature only
+            exports.write(app.settings, args.pdf, pdf, personal=False)
             data["pdf"] = str(args.pdf)
     finally:
         app.close()

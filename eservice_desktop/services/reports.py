@@ -29,6 +29,7 @@ from eservice_desktop.printing.reconciliation import (
     reconciliation_csv,
     reconciliation_pdf,
 )
+from eservice_desktop.services import exports
 from eservice_desktop.services.app import App
 from eservice_desktop.services.fees import current
 from eservice_desktop.storage import repo
@@ -184,7 +185,8 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
         raise DomainError(
             "report.format", "輸出檔須為 .pdf 或 .csv", "The output must be .pdf or .csv", "out"
         )
-    _atomic_write(out, data)
+    # clerks' accounts and free-text reasons: personal data (services/exports.py)
+    exports.write(app.settings, out, data, personal=True)
     if day == app.now().astimezone(TAIPEI).date():
         # The daily closing also closes the day's data: one backup of it, whatever the hour.
         from eservice_desktop.services import backup, retention
@@ -192,13 +194,6 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
         retention.pseudonymise(app)  # finished cases past the retention period, then
         backup.take(app, "closing")
     return report
-
-
-def _atomic_write(out: Path, data: bytes) -> None:
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
 
 
 def reconciliation(
@@ -261,5 +256,6 @@ def write_reconciliation(
         raise DomainError(
             "report.format", "輸出檔須為 .pdf 或 .csv", "The output must be .pdf or .csv", "out"
         )
-    _atomic_write(out, reconciliation_pdf(r) if suffix == ".pdf" else reconciliation_csv(r))
+    data = reconciliation_pdf(r) if suffix == ".pdf" else reconciliation_csv(r)
+    exports.write(app.settings, out, data, personal=False)  # case numbers and amounts only
     return r

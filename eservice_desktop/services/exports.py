@@ -1,0 +1,110 @@
+"""Files the operator asks for (``--out``, 存成 PDF/CSV): where they may go and how they are kept.
+
+Every file in the office data directory that holds personal data is encrypted (the database,
+its backups, drafts and archived slips), so an export is never written there in clear:
+
+- an export with **personal data** (a receipt names the payer, a pickup slip the applicant, the
+  MMS picture carries the pickup code that releases the documents, the daily closing lists
+  clerks' accounts and free-text void and refund reasons) is refused inside the data directory
+  (exit 2, ``export.in_data_dir``) and written elsewhere **owner-only (0600)**, atomically,
+  through a temporary file that is 0600 from its creation; the command says so
+  (``personal_data: true``, ``mode: "0600"``) and tells the operator to delete it when done;
+- an export **without** personal data (the appendix-22 reconciliation: case numbers, amounts,
+  settlement numbers; the county's signed receipt: case number, counts, signature) is written
+  the same atomic way with ordinary permissions, anywhere.
+
+On Windows the mode bits do not restrict reading: the file takes the ACL of the folder it is
+written to, so the operator chooses a personal folder (docs/it-guide.md).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import DomainError
+
+PRIVATE_MODE = 0o600
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    size: int
+    personal_data: bool
+    mode: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "bytes": self.size,
+            "personal_data": self.personal_data,
+            "mode": f"{self.mode:04o}",
+        }
+
+    def notice(self, lang: str) -> str:
+        """The line a command prints after writing a file with personal data ("" otherwise)."""
+        if not self.personal_data:
+            return ""
+        if lang == "en":
+            return (
+                f"{self.path} holds personal data: readable by this account only (0600); "
+                "delete it when done"
+            )
+        return f"{self.path} 含個人資料：僅限本帳號讀取（0600），用畢請刪除"
+
+
+def written(path: Path, personal: bool) -> Written:
+    """What a command reports about a file a service wrote with :func:`write`."""
+    st = path.stat()
+    return Written(path, st.st_size, personal, st.st_mode & 0o777)
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """``path`` is ``folder`` or lies under it (symbolic links resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def check_target(settings: Settings, out: Path, personal: bool) -> None:
+    """Refuses a personal-data export aimed into the data directory, before any work is done."""
+    if personal and inside(out, settings.data_dir):
+        raise DomainError(
+            "export.in_data_dir",
+            f"含個人資料的匯出檔不可存放在資料目錄 {settings.data_dir}（其中的個資一律加密）；"
+            "請指定資料目錄以外的路徑",
+            f"An export with personal data cannot be written into the data directory "
+            f"{settings.data_dir} (personal data there is always encrypted); choose a path "
+            "outside it",
+            "out",
+        )
+
+
+def write(settings: Settings, out: Path, data: bytes, personal: bool) -> Written:
+    """Writes ``data`` to ``out`` atomically: 0600 for personal data (refused inside the data
+    directory), the process's ordinary permissions otherwise."""
+    check_target(settings, out, personal)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}-", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:  # mkstemp creates it 0600
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if not personal:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    mode = out.stat().st_mode & 0o777
+    return Written(out, len(data), personal, mode)
