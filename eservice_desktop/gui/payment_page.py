@@ -728,9 +728,10 @@ class PaymentPage(QWidget):
             path,
             device,
             on_done=lambda r: self.ctx.status_message.emit(
-                self.tr("日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）").format(
-                    p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}"
-                )
+                self.tr(
+                    "日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；"
+                    "含個人資料，僅限本帳號讀取，用畢請刪除"
+                ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
             ),
             on_error=self._error,
         )
