@@ -1,0 +1,141 @@
+"""The shape every supervisor report takes, whatever computed it and whatever draws it.
+
+A report (on-time, usage, savings, targets) is computed by ``services.supervisor_reports`` (or
+by the county server over all offices) and returned as one :class:`Report`: tables to read,
+charts to look at, and a few totals. The writers (CSV and XLSX in ``services.report_export``,
+PDF in ``printing.report_pdf``) and the GUI's reports page all work from this one value, so a
+figure is computed once and shown the same way everywhere. Pure data: no SQL, no Qt, no clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+from eservice_desktop.domain.errors import DomainError
+
+#: A table cell: text, a count, a figure, or nothing (an empty cell, e.g. a rate over no cases).
+Cell = str | int | float | None
+
+ChartKind = Literal["line", "bar", "stacked_bar", "pie"]
+CHART_KINDS: frozenset[str] = frozenset({"line", "bar", "stacked_bar", "pie"})
+
+ReportKind = Literal["on-time", "usage", "savings", "targets"]
+REPORT_KINDS: tuple[str, ...] = ("on-time", "usage", "savings", "targets")
+
+
+@dataclass(frozen=True)
+class ReportTable:
+    """One table: a title, column headings and rows of cells (each row as long as ``columns``)."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+
+    def __post_init__(self) -> None:
+        for n, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                raise ValueError(
+                    f"table {self.title!r}: row {n} has {len(row)} cells for "
+                    f"{len(self.columns)} columns"
+                )
+
+    def column(self, name: str) -> tuple[Cell, ...]:
+        """Every cell of one column, in row order (tests and charts read figures this way)."""
+        i = self.columns.index(name)
+        return tuple(row[i] for row in self.rows)
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """What to draw, not how: the GUI (QtCharts) and the PDF (reportlab) draw the same spec.
+
+    ``categories`` are the x axis (months, departments, services) or the pie's slices;
+    ``series`` are named value lists, each as long as ``categories`` (a pie has one series).
+    ``unit`` labels the value axis ("%", "件", "NTD" ...).
+    """
+
+    kind: ChartKind
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+    unit: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in CHART_KINDS:
+            raise ValueError(f"chart {self.title!r}: unknown kind {self.kind!r}")
+        for name, values in self.series:
+            if len(values) != len(self.categories):
+                raise ValueError(
+                    f"chart {self.title!r}: series {name!r} has {len(values)} values for "
+                    f"{len(self.categories)} categories"
+                )
+        if self.kind == "pie" and len(self.series) != 1:
+            raise ValueError(f"chart {self.title!r}: a pie has exactly one series")
+
+
+@dataclass(frozen=True)
+class Report:
+    """One computed report for one period (both dates inclusive, Asia/Taipei calendar days).
+
+    ``office`` is the office code, or ``"*"`` for the county's report over every office.
+    ``totals`` holds the headline figures by a stable key (``"ntd"``, ``"rate_pct"`` ...);
+    the CLI's ``--json`` output is built from it, so its keys are a promise.
+    """
+
+    kind: str
+    title: str
+    period_from: date
+    period_to: date
+    office: str
+    tables: tuple[ReportTable, ...]
+    charts: tuple[ChartSpec, ...] = ()
+    totals: Mapping[str, int | float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.kind not in REPORT_KINDS:
+            raise ValueError(f"unknown report kind {self.kind!r}")
+        object.__setattr__(self, "totals", MappingProxyType(dict(self.totals)))
+
+    def table(self, title: str) -> ReportTable:
+        """The table with this title (KeyError if there is none)."""
+        for t in self.tables:
+            if t.title == title:
+                return t
+        raise KeyError(title)
+
+
+#: The longest period a report covers (five years and a leap day or two).
+MAX_PERIOD_DAYS = 366 * 5
+
+
+def check_period(period_from: date, period_to: date) -> None:
+    """Refuse a period that ends before it starts or spans more than five years."""
+    if period_to < period_from:
+        raise DomainError(
+            "report_period_reversed",
+            f"報表期間的結束日 {period_to.isoformat()} 早於開始日 {period_from.isoformat()}。",
+            f"The report period ends ({period_to.isoformat()}) before it starts "
+            f"({period_from.isoformat()}).",
+            field="to",
+        )
+    if (period_to - period_from).days + 1 > MAX_PERIOD_DAYS:
+        raise DomainError(
+            "report_period_too_long",
+            "報表期間最長五年，請縮短期間。",
+            "A report period is at most five years; shorten it.",
+            field="to",
+        )
+
+
+def months_between(period_from: date, period_to: date) -> tuple[str, ...]:
+    """Every month the period touches, as ``YYYY-MM`` (the usage and target reports' columns)."""
+    out: list[str] = []
+    y, m = period_from.year, period_from.month
+    while (y, m) <= (period_to.year, period_to.month):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)

@@ -1,0 +1,96 @@
+"""CSV and XLSX exports of a supervisor report (``domain.report_model.Report``).
+
+CSV is UTF-8 with a byte-order mark so that Excel on a Traditional Chinese Windows opens it
+without mojibake; a report with several tables writes them one after another, each under its
+title, separated by an empty line. XLSX (openpyxl) gives each table its own sheet, numbers as
+numbers, plus a first sheet with the period, the office and the totals. The PDF is
+``printing.report_pdf``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+from eservice_desktop.domain.report_model import Cell, Report
+
+
+def _meta_rows(report: Report) -> list[list[Cell]]:
+    rows: list[list[Cell]] = [
+        ["報表 Report", report.title],
+        ["期間 Period", f"{report.period_from.isoformat()} ~ {report.period_to.isoformat()}"],
+        ["機關 Office", report.office],
+    ]
+    rows.extend([[f"合計 {key}", value] for key, value in report.totals.items()])
+    return rows
+
+
+def report_csv_text(report: Report) -> str:
+    """The CSV text (without the BOM): the header block, then every table under its title."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    for row in _meta_rows(report):
+        w.writerow(["" if c is None else c for c in row])
+    for table in report.tables:
+        w.writerow([])
+        w.writerow([table.title])
+        w.writerow(table.columns)
+        for cells in table.rows:
+            w.writerow(["" if c is None else c for c in cells])
+    return buf.getvalue()
+
+
+def write_report_csv(report: Report, path: Path) -> Path:
+    """Write the report as CSV, UTF-8 with BOM."""
+    path.write_text(report_csv_text(report), encoding="utf-8-sig", newline="")
+    return path
+
+
+_SHEET_BAD = re.compile(r"[\[\]\*\?/\\:]")
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []*?/\\:, unique in the workbook."""
+    base = _SHEET_BAD.sub("_", title).strip("'") or "Sheet"
+    name = base[:31]
+    n = 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name = base[: 31 - len(suffix)] + suffix
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def write_report_xlsx(report: Report, path: Path) -> Path:
+    """Write the report as an XLSX workbook: a summary sheet, then one sheet per table."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    taken: set[str] = set()
+    summary = wb.active
+    assert summary is not None
+    summary.title = _sheet_title("摘要 Summary", taken)
+    for row in _meta_rows(report):
+        summary.append(row)
+    summary.column_dimensions["A"].width = 24
+    summary.column_dimensions["B"].width = 40
+    bold = Font(bold=True)
+    for table in report.tables:
+        ws = wb.create_sheet(_sheet_title(table.title, taken))
+        ws.append(list(table.columns))
+        for cell in ws[1]:
+            cell.font = bold
+        for cells in table.rows:
+            ws.append(list(cells))
+        for i, name in enumerate(table.columns, start=1):
+            longest = max([len(str(name))] + [len(str(r[i - 1] or "")) for r in table.rows])
+            ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = min(
+                60, max(8, longest * 2)
+            )
+        ws.freeze_panes = "A2"
+    wb.save(path)
+    return path
