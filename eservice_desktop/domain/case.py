@@ -84,6 +84,8 @@ class CaseState:
     fields: dict[str, Any] = field(default_factory=dict)
     pickup_method: str = "counter"
     pickup_office: str = ""
+    #: How the case reached the office (values.CHANNELS); the usage report counts it.
+    channel: str = "counter"
     lifecycle: str = OPEN
     consent_kinds: frozenset[str] = frozenset()
     #: The catalogue's required documents at intake, and those the clerk ticked as presented.
@@ -110,6 +112,8 @@ class CaseState:
     identity_checks: tuple[dict[str, Any], ...] = ()
     open_conflicts: frozenset[str] = frozenset()
     last_event_at: datetime | None = None
+    #: The clerk of the latest event: who holds the case (the on-time report's overdue list).
+    last_clerk: str = ""
     event_count: int = 0
 
     @property
@@ -439,13 +443,17 @@ def apply(state: CaseState | None, event: ev.Event) -> CaseState:
             fields=dict(p.get("fields", {})),
             pickup_method=str(p.get("pickup", {}).get("method", "counter")),
             pickup_office=str(p.get("pickup", {}).get("office", event.office)),
+            channel=str(p.get("channel", "counter")),
             consent_kinds=frozenset(p.get("consent", [])),
             documents_required=tuple(str(d) for d in docs.get("required", [])),
             documents_presented=tuple(str(d) for d in docs.get("presented", [])),
             last_event_at=event.at,
+            last_clerk=event.clerk,
             event_count=1,
         )
-    s = replace(state, last_event_at=event.at, event_count=state.event_count + 1)
+    s = replace(
+        state, last_event_at=event.at, last_clerk=event.clerk, event_count=state.event_count + 1
+    )
     fold = _FOLDS.get(event.type)
     if fold is not None:
         s = fold(s, event.payload, event)

@@ -67,6 +67,7 @@ def check_received(e: Event) -> None:
     v.check_text(p.get("phone", ""), "phone", max_len=v.PHONE_MAX)
     v.check_email(p.get("email", ""))
     v.check_copies(p.get("copies", 1))
+    v.check_channel(p.get("channel", "counter"))
     for key, value in _dict(p.get("fields", {}), "fields").items():
         v.check_text(key, "fields", max_len=v.FIELD_KEY_MAX, min_len=1)
         if isinstance(value, str):

@@ -156,6 +156,25 @@ def check_office(value: Any, field: str = "office") -> str:
     return value
 
 
+#: How a case reached the office (seed appendix 2, 3): at the counter, online on the county's
+#: web site, or at a convenience-store kiosk. The two last are "online" in the usage report.
+CHANNELS: Final = ("counter", "web", "kiosk")
+ONLINE_CHANNELS: Final = frozenset({"web", "kiosk"})
+CHANNEL_NAMES: Final = {"counter": "臨櫃", "web": "網路", "kiosk": "超商"}
+
+
+def check_channel(value: Any, field: str = "channel") -> str:
+    """One of :data:`CHANNELS`."""
+    if not isinstance(value, str) or value not in CHANNELS:
+        raise _bad(
+            "channel.unknown",
+            "申辦管道須為臨櫃(counter)、網路(web)或超商(kiosk)",
+            "The channel must be counter, web or kiosk",
+            field,
+        )
+    return value
+
+
 def check_device(value: Any, field: str = "device") -> str:
     if not isinstance(value, str) or not DEVICE_RE.fullmatch(value):
         raise _bad("device.format", "設備代碼格式錯誤", "Bad device id", field)

@@ -38,7 +38,8 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
-from eservice_desktop.domain.deadline import due_date
+from eservice_desktop.domain.case import CANCELLED
+from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
@@ -92,6 +93,14 @@ def compute_due(app: App, state: CaseState) -> date | None:
     )
 
 
+def compute_on_time(app: App, state: CaseState, due: date | None) -> bool | None:
+    """依限辦結 of a finished case (closed or rejected; a cancelled one is not judged), else
+    None: the ``cases.closed_on_time`` the on-time report counts."""
+    if state.closed_at is None or due is None or state.lifecycle == CANCELLED:
+        return None
+    return closed_on_time(due, state.closed_at, app.hours)
+
+
 def _refusal(event: Event, exc: Exception) -> Refusal:
     if isinstance(exc, DomainError):
         return Refusal(event, exc.code, exc.message_zh, exc.message_en)
@@ -130,7 +139,8 @@ def ingest(
         raise _refusal(event, e).error() from e
     now = app.now()
     repo.insert_event(session, event, now, origin)
-    repo.upsert_projection(session, new, compute_due(app, new), now)
+    due = compute_due(app, new)
+    repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
     _project_side(app, session, [event], first=origin == "local")
     return new
 
@@ -255,7 +265,7 @@ def _project_cases(
             if key not in cache:
                 cache[key] = compute_due(app, state)
             due = cache[key]
-        values = repo.projection_values(state, due, now)
+        values = repo.projection_values(state, due, now, compute_on_time(app, state, due))
         row = existing.get(case_id)
         if row is None:
             new_rows.append({"case_id": case_id, **values})

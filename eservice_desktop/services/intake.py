@@ -254,6 +254,7 @@ def intake(app: App, req: IntakeRequest) -> CaseView:
             "copies": req.copies,
             "fields": {k: v for k, v in req.fields.items() if v not in (None, "")},
             "consent": sorted(req.consent),
+            "channel": "counter",
             "pickup": {
                 "method": req.pickup_method,
                 "office": req.pickup_office or app.settings.office_code,

@@ -31,7 +31,7 @@ from sqlalchemy import select
 from eservice_desktop.domain.case import CANCELLED, CLOSED, PICKED_UP, REJECTED, project
 from eservice_desktop.domain.ids import mask_id, mask_name
 from eservice_desktop.services.app import App
-from eservice_desktop.services.ingest import compute_due
+from eservice_desktop.services.ingest import compute_due, compute_on_time
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
@@ -99,7 +99,10 @@ def pseudonymise(app: App, now: datetime | None = None, dry_run: bool = False) -
                 for r in rows:
                     r.payload = _scrub(dict(r.payload))
                 state = project([repo.row_to_event(r) for r in rows])
-                repo.upsert_projection(s, state, compute_due(app, state), app.now())
+                due = compute_due(app, state)
+                repo.upsert_projection(
+                    s, state, due, app.now(), compute_on_time(app, state, due)
+                )
                 done += 1
     if done:
         log.info("retention: personal data of %d finished cases pseudonymised", done)

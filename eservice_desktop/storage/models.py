@@ -90,6 +90,15 @@ class CaseRow(Base):
     #: Newest-first order of search results and the rowid of the case in the ``case_search``
     #: full-text index (storage/search.py): receipt time in microseconds, unique.
     search_key: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: How the case reached the office (domain.values.CHANNELS): the usage report's key.
+    channel: Mapped[str] = mapped_column(String(12), nullable=False, default="counter")
+    #: The citizen consented to document-free look-ups (the savings report counts these).
+    consent: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: 依限辦結: closed (or rejected) by the office's closing time on the due date; None while
+    #: open, cancelled or without a due date.
+    closed_on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    #: The clerk of the case's latest event (who holds it) — ``updated_at`` is since when.
+    holder: Mapped[str] = mapped_column(String(64), nullable=False, default="")
 
     __table_args__ = (
         Index("ix_cases_office_status_due", "office", "status", "due_date"),
@@ -101,6 +110,17 @@ class CaseRow(Base):
         Index("ix_cases_number_key", "case_number", "search_key"),
         Index("ix_cases_applicant_id_key", "applicant_id", "search_key"),
         Index("ix_cases_applicant_name_key", "applicant_name", "search_key"),
+        # The supervisor reports aggregate a period's cases from this index alone.
+        Index(
+            "ix_cases_report",
+            "office",
+            "received_day",
+            "service_code",
+            "channel",
+            "status",
+            "consent",
+            "closed_on_time",
+        ),
     )
 
 

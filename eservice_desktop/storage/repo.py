@@ -87,9 +87,13 @@ def state_summary(state: CaseState) -> dict[str, Any]:
     }
 
 
-def projection_values(state: CaseState, due: date | None, now: datetime) -> dict[str, Any]:
+def projection_values(
+    state: CaseState, due: date | None, now: datetime, on_time: bool | None = None
+) -> dict[str, Any]:
     """The ``cases`` row of a state. ``updated_at`` is the case's last event time (``now``
-    only for a state without one), so the row is the same whenever it is rebuilt."""
+    only for a state without one), so the row is the same whenever it is rebuilt.
+    ``on_time`` is :func:`domain.deadline.closed_on_time` of a finished case (the caller
+    knows the office hours), None otherwise."""
     return {
         "case_number": state.case_number,
         "service_code": state.service_code,
@@ -107,6 +111,10 @@ def projection_values(state: CaseState, due: date | None, now: datetime) -> dict
         "pickup_office": state.pickup_office,
         "updated_at": (state.last_event_at or now).astimezone(UTC),
         "state": state_summary(state),
+        "channel": state.channel,
+        "consent": bool(state.consent_kinds),
+        "closed_on_time": on_time,
+        "holder": state.last_clerk,
     }
 
 
@@ -151,10 +159,16 @@ def _key_used(session: Session, key: int) -> bool:
     return session.scalar(select(CaseRow.case_id).where(CaseRow.search_key == key)) is not None
 
 
-def upsert_projection(session: Session, state: CaseState, due: date | None, now: datetime) -> None:
+def upsert_projection(
+    session: Session,
+    state: CaseState,
+    due: date | None,
+    now: datetime,
+    on_time: bool | None = None,
+) -> None:
     """Writes the ``cases`` row of a state and its search index entry, in the caller's
     transaction."""
-    values = projection_values(state, due, now)
+    values = projection_values(state, due, now, on_time)
     row = session.get(CaseRow, state.case_id)
     if row is None:
         values["search_key"] = search.free_key(session, state.received_at)
