@@ -37,8 +37,7 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState, apply, check, open_pauses
-from eservice_desktop.domain.case import CANCELLED
+from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event

@@ -100,9 +100,7 @@ def pseudonymise(app: App, now: datetime | None = None, dry_run: bool = False) -
                     r.payload = _scrub(dict(r.payload))
                 state = project([repo.row_to_event(r) for r in rows])
                 due = compute_due(app, state)
-                repo.upsert_projection(
-                    s, state, due, app.now(), compute_on_time(app, state, due)
-                )
+                repo.upsert_projection(s, state, due, app.now(), compute_on_time(app, state, due))
                 done += 1
     if done:
         log.info("retention: personal data of %d finished cases pseudonymised", done)

@@ -57,7 +57,15 @@ def upgrade() -> None:
     op.create_index(
         "ix_cases_report",
         "cases",
-        ["office", "received_day", "service_code", "channel", "status", "consent", "closed_on_time"],
+        [
+            "office",
+            "received_day",
+            "service_code",
+            "channel",
+            "status",
+            "consent",
+            "closed_on_time",
+        ],
     )
 
 
