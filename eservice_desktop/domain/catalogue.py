@@ -153,6 +153,44 @@ class Department:
 
 
 @dataclass(frozen=True)
+class SavingsItem:
+    """What one document-free look-up spares the citizen (seed appendix 4, 6, 10): the
+    transcript fee or copy charge (NTD), the time to apply for the document (minutes) and
+    the paper (sheets)."""
+
+    kind: str
+    #: The document as the seed names it (全戶戶籍謄本, 個人戶籍謄本 ...).
+    document: str
+    ntd: int
+    minutes: int
+    sheets: int
+
+
+@dataclass(frozen=True)
+class Savings:
+    """A service's unit figures for the savings report: one closed case with the citizen's
+    consent counts once with these, whatever number of look-ups the clerk made."""
+
+    documents: tuple[SavingsItem, ...]
+    #: Where the figures come from (appendix and row), or why they are inferred.
+    source: str
+    #: The appendices' case count for the service, 96.08–98.12 (None: not a row there).
+    seed_cases: int | None = None
+
+    @property
+    def ntd(self) -> int:
+        return sum(d.ntd for d in self.documents)
+
+    @property
+    def minutes(self) -> int:
+        return sum(d.minutes for d in self.documents)
+
+    @property
+    def sheets(self) -> int:
+        return sum(d.sheets for d in self.documents)
+
+
+@dataclass(frozen=True)
 class Service:
     """One online service (申辦項目) of seed appendix 1."""
 
@@ -173,6 +211,8 @@ class Service:
     fields: tuple[FieldSpec, ...]
     #: English names of ``required_documents``, same order (empty when not translated).
     required_documents_en: tuple[str, ...] = ()
+    #: Unit figures of the savings report; None for a service without document-free look-ups.
+    savings: Savings | None = None
 
     def document_name(self, doc: str, lang: str = "zh_TW") -> str:
         """A required document's name in the language asked (zh-TW when not translated)."""
@@ -725,6 +765,7 @@ def _service(raw: Any, where: str) -> Service:
             )
     if len({f.key for f in fields}) != len(fields):
         raise _invalid(f"{where}.fields", "欄位代碼重複", "repeat a field key")
+    savings = _savings(obj.get("savings"), f"{where}.savings", frozenset(lookups))
 
     return Service(
         code=code,
@@ -745,7 +786,37 @@ def _service(raw: Any, where: str) -> Service:
         mms_pickup=mms,
         usage_share=float(share_raw),
         fields=fields,
+        savings=savings,
     )
+
+
+def _savings(raw: Any, where: str, lookups: frozenset[str]) -> Savings | None:
+    """``savings``: ``{"documents": [{kind, document, ntd, minutes, sheets}], "source",
+    "seed_cases"}``; each kind must be one of the service's document-free look-ups."""
+    if raw is None:
+        return None
+    obj = _mapping(raw, where)
+    items = []
+    for i, doc in enumerate(_list(obj, "documents", where)):
+        at = f"{where}.documents[{i}]"
+        d = _mapping(doc, at)
+        kind = _str(d, "kind", at)
+        if kind not in lookups:
+            raise DomainError(
+                "catalogue.unknown_lookup_kind",
+                f"節省效益的書證種類 {kind} 不在本項目的免書證查詢之列",
+                f"Savings document kind {kind} is not one of the service's look-ups",
+                f"{at}.kind",
+            )
+        figures = {key: _int(d, key, at) for key in ("ntd", "minutes", "sheets")}
+        for key, value in figures.items():
+            if value < 0:
+                raise _invalid(f"{at}.{key}", "不可為負數", "must not be negative")
+        items.append(SavingsItem(kind=kind, document=_str(d, "document", at), **figures))
+    if not items:
+        raise _invalid(f"{where}.documents", "至少須有一種書證", "must not be empty")
+    seed_cases = _opt_int(obj, "seed_cases", where)
+    return Savings(documents=tuple(items), source=_str(obj, "source", where), seed_cases=seed_cases)
 
 
 def _hhmm(obj: Mapping[str, Any], key: str, where: str) -> time:
