@@ -5,7 +5,8 @@ Adds to ``cases`` the columns the on-time, usage and savings reports aggregate i
 event; every case before this revision came in at the counter unless its event says
 otherwise), ``consent`` (document-free look-ups consented: the latest consent event, or the
 intake's), ``closed_on_time`` (依限辦結 of a closed or rejected case) and ``holder`` (the
-clerk of the latest event), filled from the events already there, and ``ix_cases_report``.
+clerk of the latest event), filled from the events already there, and ``ix_cases_report``;
+and the table of the county's monthly targets, ``report_targets`` (storage/models_reports.py).
 
 ``closed_on_time`` is filled with the offices' catalogue hours (closing 17:00 Asia/Taipei,
 09:00 UTC, the same for every office in resources/catalogue/offices.json); new events
@@ -69,7 +70,22 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "report_targets",
+        sa.Column("office", sa.String(8), nullable=False),
+        sa.Column("department", sa.String(32), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("metric", sa.String(12), nullable=False),
+        sa.Column("value", sa.Integer(), nullable=False),
+        sa.Column("set_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "office", "department", "month", "metric", name=op.f("pk_report_targets")
+        ),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("report_targets")
     op.drop_index("ix_cases_report", table_name="cases")
     # ALTER TABLE DROP COLUMN in place (SQLite >= 3.35): a batch copy of the table would lose
     # the expression index of 0010, which reflection cannot see.

@@ -1,0 +1,240 @@
+"""The supervisor's reports at the office: on time, usage, savings and targets (issue 16).
+
+Each report is a few SQL aggregates over the ``cases`` projection (its ``ix_cases_report``
+index covers them: office, day of receipt, service, channel, status, consent, on-time), never
+a fold of events, so a year of a busy office takes well under the 2 s budget
+(``make bench``: benchmarks/bench_reports.py). The counts go to the pure builders of
+``domain.supervisor``, which the county server uses too. Nothing here writes, except
+:func:`store_targets` (the county's targets, from a sync pull).
+
+Only the cases this office received count (``cases.office``); cases other offices received
+and routed here for pickup are theirs.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import delete, select, text
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import supervisor as sv
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.report_model import REPORT_KINDS, Report, check_period
+from eservice_desktop.services.app import App
+from eservice_desktop.storage.models_reports import TargetRow
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+_FINISHED = ", ".join(f"'{s}'" for s in sv.FINISHED_STATUSES)
+_CLOSED = ", ".join(f"'{s}'" for s in sv.CLOSED_STATUSES)
+_OPEN = ", ".join(f"'{s}'" for s in sv.OPEN_STATUSES)
+
+# One pass over the period's index range: per service and month of receipt.
+_ON_TIME_SQL = text(
+    f"""
+    SELECT service_code, substr(received_day, 1, 7) AS month, count(*),
+           sum(status IN ({_FINISHED})), sum(coalesce(closed_on_time, 0)),
+           sum(status IN ({_OPEN}))
+    FROM cases
+    WHERE office = :office AND received_day BETWEEN :f AND :t
+    GROUP BY service_code, month
+    """
+)
+# The open cases past due: ix_cases_office_status_due finds them without the period's scan.
+_OVERDUE_SQL = text(
+    f"""
+    SELECT case_number, service_code, due_date, holder, updated_at, status
+    FROM cases
+    WHERE office = :office AND status IN ({_OPEN}) AND due_date < :as_of
+      AND received_day BETWEEN :f AND :t
+    """
+)
+_USAGE_SQL = text(
+    """
+    SELECT service_code, channel, substr(received_day, 1, 7) AS month, count(*)
+    FROM cases
+    WHERE office = :office AND received_day BETWEEN :f AND :t
+    GROUP BY service_code, channel, month
+    """
+)
+_SAVINGS_SQL = text(
+    f"""
+    SELECT service_code, count(*)
+    FROM cases
+    WHERE office = :office AND received_day BETWEEN :f AND :t
+      AND consent = 1 AND status IN ({_CLOSED})
+    GROUP BY service_code
+    """
+)
+
+
+def _params(app: App, period_from: date, period_to: date) -> dict[str, Any]:
+    check_period(period_from, period_to)
+    return {
+        "office": app.settings.office_code,
+        "f": period_from.isoformat(),
+        "t": period_to.isoformat(),
+    }
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _datetime(value: Any) -> datetime:
+    v = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return (v if v.tzinfo else v.replace(tzinfo=UTC)).astimezone(TAIPEI)
+
+
+def today(app: App) -> date:
+    """Today in Taipei by the app's clock."""
+    return app.now().astimezone(TAIPEI).date()
+
+
+def on_time(app: App, period_from: date, period_to: date) -> Report:
+    """Appendix 11: on time per department and per service, and the overdue open cases as of
+    the period's end (or today, if the period runs on past it)."""
+    p = _params(app, period_from, period_to)
+    as_of = min(period_to, today(app))
+    with app.sessions() as s:
+        counts = [
+            sv.OnTimeCount(code, month, n, int(fin or 0), int(ok or 0), int(op or 0))
+            for code, month, n, fin, ok, op in s.execute(_ON_TIME_SQL, p)
+        ]
+        overdue = [
+            sv.OverdueCase(number, code, _date(due), holder, _datetime(since), status)
+            for number, code, due, holder, since, status in s.execute(
+                _OVERDUE_SQL, {**p, "as_of": as_of.isoformat()}
+            )
+        ]
+    return sv.build_on_time(
+        app.catalogue,
+        counts,
+        overdue,
+        period_from=period_from,
+        period_to=period_to,
+        office=p["office"],
+        as_of=as_of,
+    )
+
+
+def _usage_counts(s: Session, p: Mapping[str, Any]) -> list[sv.UsageCount]:
+    return [
+        sv.UsageCount(code, channel, month, n)
+        for code, channel, month, n in s.execute(_USAGE_SQL, p)
+    ]
+
+
+def usage(app: App, period_from: date, period_to: date) -> Report:
+    """Appendix 3: cases per service and channel, month by month, with the online share."""
+    p = _params(app, period_from, period_to)
+    with app.sessions() as s:
+        counts = _usage_counts(s, p)
+    return sv.build_usage(
+        app.catalogue, counts, period_from=period_from, period_to=period_to, office=p["office"]
+    )
+
+
+def savings(app: App, period_from: date, period_to: date) -> Report:
+    """Appendices 4, 6 and 10: what the closed cases with consent spared their citizens."""
+    p = _params(app, period_from, period_to)
+    with app.sessions() as s:
+        consented = {code: int(n) for code, n in s.execute(_SAVINGS_SQL, p)}
+    return sv.build_savings(
+        app.catalogue, consented, period_from=period_from, period_to=period_to, office=p["office"]
+    )
+
+
+def targets(app: App, period_from: date, period_to: date) -> Report:
+    """Appendix 18: the county's monthly targets for this office and their achievement."""
+    p = _params(app, period_from, period_to)
+    with app.sessions() as s:
+        counts = _usage_counts(s, p)
+        rows = s.scalars(select(TargetRow).where(TargetRow.office == p["office"])).all()
+        goals = [sv.Target(r.office, r.department, r.month, r.metric, r.value) for r in rows]
+    return sv.build_targets(
+        app.catalogue,
+        goals,
+        counts,
+        period_from=period_from,
+        period_to=period_to,
+        office=p["office"],
+    )
+
+
+REPORTS: dict[str, Callable[[App, date, date], Report]] = {
+    "on-time": on_time,
+    "usage": usage,
+    "savings": savings,
+    "targets": targets,
+}
+assert tuple(REPORTS) == REPORT_KINDS
+
+
+def compute(app: App, kind: str, period_from: date, period_to: date) -> Report:
+    """The report of that kind (``on-time``, ``usage``, ``savings``, ``targets``)."""
+    if kind not in REPORTS:
+        raise DomainError(
+            "report.kind",
+            f"不明的報表種類：{kind}",
+            f"Unknown report: {kind}",
+            "kind",
+        )
+    return REPORTS[kind](app, period_from, period_to)
+
+
+def store_targets(
+    session: Session, office: str, rows: Iterable[Mapping[str, Any]], now: datetime
+) -> int:
+    """Replaces this office's targets with the county's (a sync pull, in its transaction);
+    returns how many are this office's.
+
+    Each row is checked (``domain.supervisor.check_target``); one bad row refuses the set.
+    """
+    checked = [sv.check_target(r) for r in rows]
+    session.execute(delete(TargetRow).where(TargetRow.office == office))
+    for t in checked:
+        if t.office != office:
+            continue
+        session.add(
+            TargetRow(
+                office=t.office,
+                department=t.department,
+                month=t.month,
+                metric=t.metric,
+                value=t.value,
+                set_at=now,
+            )
+        )
+    session.flush()
+    return sum(1 for t in checked if t.office == office)
+
+
+def export(report: Report, path: Path) -> Path:
+    """Write the report to ``path`` by its suffix: .csv, .xlsx or .pdf."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        from eservice_desktop.printing.report_export import write_report_csv
+
+        return write_report_csv(report, path)
+    if suffix == ".xlsx":
+        from eservice_desktop.printing.report_export import write_report_xlsx
+
+        return write_report_xlsx(report, path)
+    if suffix == ".pdf":
+        # printing.report_pdf draws the same Report with its charts (reportlab).
+        report_pdf = importlib.import_module("eservice_desktop.printing.report_pdf")
+        report_pdf.write_report_pdf(report, path)
+        return path
+    raise DomainError(
+        "report.format",
+        "報表檔案須為 .csv、.xlsx 或 .pdf",
+        "The report file must end in .csv, .xlsx or .pdf",
+        "out",
+    )
