@@ -1,4 +1,5 @@
-"""``report closing|reconciliation``: the daily closing and the appendix-22 statement."""
+"""``report closing|reconciliation``: the daily closing and the appendix-22 statement;
+``report on-time|usage|savings|targets``: the supervisor's reports (issue 16)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r.add_argument("--out", required=True, type=Path, help="FILE.pdf or FILE.csv")
     add_json(r)
     r.set_defaults(func=cmd_reconciliation)
+
+    helps = {
+        "on-time": "依限辦結：各單位、各項目的辦結與逾期（附件11）",
+        "usage": "使用情形：各項目、各管道、每月、線上比率（附件3）",
+        "savings": "免書證節省效益：金額、時間、紙張（附件4、6、10）",
+        "targets": "每月目標值與達成評分（附件18）",
+    }
+    for kind, text in helps.items():
+        k = rs.add_parser(kind, help=text, parents=[common])
+        k.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (Taipei day)")
+        k.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD (included)")
+        k.add_argument("--csv", type=Path, metavar="FILE", help="write CSV (UTF-8 with BOM)")
+        k.add_argument("--xlsx", type=Path, metavar="FILE", help="write an Excel workbook")
+        k.add_argument("--pdf", type=Path, metavar="FILE", help="write a PDF with the charts")
+        add_json(k)
+        k.set_defaults(func=cmd_supervisor, report_kind=kind)
 
 
 def _day(text: str, field: str) -> date:
@@ -90,4 +107,57 @@ def cmd_reconciliation(args: argparse.Namespace) -> int:
         data,
         f"{args.out}: {len(r.rows)} 筆，已入庫 {r.deposited_total}，未入庫 {r.outstanding_total}",
     )
+    return 0
+
+
+def _period(args: argparse.Namespace) -> tuple[date, date]:
+    from eservice_desktop.domain.report_model import check_period
+
+    start, end = _day(args.start, "from"), _day(args.end, "to")
+    check_period(start, end)
+    return start, end
+
+
+def _summary(kind: str, total: dict[str, int | float]) -> str:
+    if kind == "on-time":
+        return (
+            f"收件 {total['received']}，辦結 {total['finished']}，依限 {total['on_time']}"
+            f"（{total['rate_pct']}%），逾期未結 {total['overdue']}"
+        )
+    if kind == "usage":
+        return f"{total['cases']} 件，線上 {total['online']}（{total['online_share_pct']}%）"
+    if kind == "savings":
+        return (
+            f"{total['cases']} 件，節省 {total['ntd']} 元、{total['minutes']} 分鐘"
+            f"（{total['hours']} 小時，{total['days']} 日）、{total['sheets']} 張"
+        )
+    return (
+        f"{total['departments']} 個單位，目標 {total['target']}，實績 {total['actual']}，"
+        f"需檢討 {total['review_months']} 個月次"
+    )
+
+
+def cmd_supervisor(args: argparse.Namespace) -> int:
+    from eservice_desktop.domain.report_model import report_to_json
+    from eservice_desktop.services import supervisor_reports
+
+    start, end = _period(args)
+    app = open_from(args)
+    try:
+        report = supervisor_reports.compute(app, args.report_kind, start, end)
+    finally:
+        app.close()
+    files: dict[str, str] = {}
+    for key in ("csv", "xlsx", "pdf"):
+        path = getattr(args, key)
+        if path is not None:
+            supervisor_reports.export(
+                report, path.with_suffix(f".{key}") if not path.suffix else path
+            )
+            files[key] = str(path)
+    data = {**report_to_json(report), "files": files}
+    lines = [f"{report.title}  {start.isoformat()} ~ {end.isoformat()}"]
+    lines.append(_summary(args.report_kind, dict(report.totals)))
+    lines.extend(f"{key.upper()}: {name}" for key, name in files.items())
+    emit(args, data, "\n".join(lines))
     return 0

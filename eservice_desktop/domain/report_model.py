@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Literal
+from typing import Any, Literal
 
 from eservice_desktop.domain.errors import DomainError
 
@@ -139,3 +139,31 @@ def months_between(period_from: date, period_to: date) -> tuple[str, ...]:
         out.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return tuple(out)
+
+
+def report_to_json(report: Report) -> dict[str, Any]:
+    """The JSON form of a report (``report … --json`` and the county's report endpoint): its
+    headline figures under ``total`` (``report savings --json`` promises
+    ``{"total": {"ntd", "minutes", "sheets", ...}}``), then every table and chart."""
+    return {
+        "kind": report.kind,
+        "title": report.title,
+        "office": report.office,
+        "from": report.period_from.isoformat(),
+        "to": report.period_to.isoformat(),
+        "total": dict(report.totals),
+        "tables": [
+            {"title": t.title, "columns": list(t.columns), "rows": [list(r) for r in t.rows]}
+            for t in report.tables
+        ],
+        "charts": [
+            {
+                "kind": c.kind,
+                "title": c.title,
+                "unit": c.unit,
+                "categories": list(c.categories),
+                "series": [{"name": n, "values": list(v)} for n, v in c.series],
+            }
+            for c in report.charts
+        ],
+    }

@@ -216,9 +216,9 @@ def store_targets(
     return sum(1 for t in checked if t.office == office)
 
 
-def export(report: Report, path: Path) -> Path:
-    """Write the report to ``path`` by its suffix: .csv, .xlsx or .pdf."""
-    suffix = path.suffix.lower()
+def export(report: Report, path: Path, fmt: str | None = None) -> Path:
+    """Write the report to ``path`` as ``fmt`` (csv, xlsx, pdf), by default by its suffix."""
+    suffix = "." + fmt if fmt else path.suffix.lower()
     if suffix == ".csv":
         from eservice_desktop.printing.report_export import write_report_csv
 

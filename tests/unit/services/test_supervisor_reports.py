@@ -1,0 +1,229 @@
+"""The supervisor reports over a known case mix (tests/report_support.py): every figure."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import report_support as mix
+from openpyxl import load_workbook
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.domain import supervisor as sv
+from eservice_desktop.domain.report_model import Report
+from eservice_desktop.services import supervisor_reports as reports
+from eservice_desktop.services.app import App
+from eservice_desktop.services.ingest import ingest_many
+
+F, T = mix.PERIOD
+
+
+@pytest.fixture
+def loaded(app: App, clock: object) -> App:
+    clock.now = mix.NOW  # type: ignore[attr-defined]
+    events = mix.case_mix()
+    local = [e for e in events if e.office == "H01"]
+    pulled = [e for e in events if e.office != "H01"]
+    with app.transaction() as s:
+        report = ingest_many(app, s, local)
+        assert not report.refused, report.refused
+        report = ingest_many(app, s, pulled, origin="county")
+        assert not report.refused, report.refused
+        reports.store_targets(s, "H01", mix.TARGETS, mix.NOW)
+    return app
+
+
+def _rows(report: Report, title: str, key: int) -> dict[object, tuple[object, ...]]:
+    return {row[key]: tuple(row) for row in report.table(title).rows}
+
+
+def test_on_time_every_figure(loaded: App) -> None:
+    r = reports.on_time(loaded, F, T)
+    total = (r.totals[k] for k in ("received", "finished", "on_time", "late", "rate_pct"))
+    assert tuple(total) == mix.ON_TIME_TOTAL[:5]
+    assert (r.totals["open"], r.totals["overdue"]) == mix.ON_TIME_TOTAL[5:]
+    depts = _rows(r, sv.T_DEPARTMENTS, 0)
+    assert depts.pop("合計 Total")[1:] == mix.ON_TIME_TOTAL
+    assert {k: v[1:] for k, v in depts.items()} == mix.ON_TIME_BY_DEPARTMENT
+    services = _rows(r, sv.T_SERVICES, 1)
+    assert {k: v[3:] for k, v in services.items()} == mix.ON_TIME_BY_SERVICE
+    (overdue,) = r.table(sv.T_OVERDUE).rows
+    number, due, days, holder, since = mix.OVERDUE
+    assert str(overdue[0]).startswith(number)
+    assert overdue[1:] == ("地政事務所", "人工登記簿謄本申請", due, days, holder, since, "received")
+    rate_chart, overdue_chart = r.charts
+    assert dict(zip(rate_chart.categories, rate_chart.series[0][1], strict=True)) == (
+        mix.RATE_BY_MONTH
+    )
+    assert dict(zip(overdue_chart.categories, overdue_chart.series[0][1], strict=True)) == {
+        name: float(v[6]) for name, v in mix.ON_TIME_BY_DEPARTMENT.items()
+    }
+
+
+def test_on_time_of_a_period_still_running_counts_overdue_as_of_today(
+    loaded: App, clock: object
+) -> None:
+    """c10 (due 04-30) is not overdue on 04-30 but is on 05-01, when the period runs on."""
+    from datetime import date
+
+    assert reports.on_time(loaded, F, date(2026, 5, 31)).totals["overdue"] == 2
+    assert reports.on_time(loaded, F, T).totals["overdue"] == 1
+
+
+def test_usage_every_figure(loaded: App) -> None:
+    r = reports.usage(loaded, F, T)
+    assert {k: r.totals[k] for k in mix.USAGE_TOTAL} == mix.USAGE_TOTAL
+    assert r.totals["online_share_pct"] == 41.67
+    months = _rows(r, sv.T_USAGE_MONTHS, 0)
+    assert {k: v[1:] for k, v in months.items()} == mix.USAGE_BY_MONTH
+    services = _rows(r, sv.T_USAGE_SERVICES, 1)
+    assert {k: v[3:] for k, v in services.items()} == mix.USAGE_BY_SERVICE
+    pie, bars = r.charts
+    assert pie.kind == "pie" and pie.series[0][1] == (7.0, 3.0, 2.0)
+    assert bars.categories == ("2026-03", "2026-04")
+    assert [s[1] for s in bars.series] == [(3.0, 4.0), (3.0, 0.0), (2.0, 0.0)]
+
+
+def test_savings_every_figure_recomputed_from_the_seed_units(loaded: App) -> None:
+    r = reports.savings(loaded, F, T)
+    want = mix.savings_total()
+    assert {k: r.totals[k] for k in want} == want == {
+        "cases": 4, "ntd": 160, "minutes": 240, "sheets": 8
+    }  # fmt: skip
+    assert (r.totals["hours"], r.totals["days"]) == (4, 0)
+    rows = r.table(sv.T_SAVINGS).rows
+    # per service and document: cases, unit and product of fee, minutes, sheets
+    assert [(row[1], row[3], *row[4:]) for row in rows] == [
+        ("ED-CRAM-SCHOOL-REGISTER", "個人戶籍謄本", 2, 20, 40, 20, 40, 1, 2),
+        ("ED-CRAM-SCHOOL-REGISTER", "土地登記簿謄本", 2, 20, 40, 20, 40, 1, 2),
+        ("ED-CRAM-SCHOOL-REGISTER", "建物登記簿謄本", 2, 20, 40, 20, 40, 1, 2),
+        ("UR-ZONING-CERT", "土地登記簿謄本", 2, 20, 40, 60, 120, 1, 2),
+    ]
+    assert sum(int(row[6]) for row in rows) == want["ntd"]  # type: ignore[call-overload]
+    assert sum(int(row[8]) for row in rows) == want["minutes"]  # type: ignore[call-overload]
+    assert sum(int(row[10]) for row in rows) == want["sheets"]  # type: ignore[call-overload]
+
+
+def test_targets_every_figure_with_appendix_18_scores(loaded: App) -> None:
+    r = reports.targets(loaded, F, T)
+    scores = {(row[0], row[1]): tuple(row[2:]) for row in r.table(sv.T_SCORES).rows}
+    assert scores == mix.TARGET_SCORES
+    months = {(row[0], row[1], row[2]): tuple(row[3:]) for row in r.table(sv.T_TARGETS).rows}
+    assert months == {
+        ("戶政事務所", "cases", "2026-03"): (3, 3, 100.0, 3, 3, 100.0, ""),
+        ("戶政事務所", "cases", "2026-04"): (2, 1, 50.0, 5, 4, 80.0, "需召開檢討會 Review"),
+        ("戶政事務所", "online", "2026-03"): (4, 2, 50.0, 4, 2, 50.0, "需召開檢討會 Review"),
+        ("地政事務所", "cases", "2026-04"): (2, 2, 100.0, 2, 2, 100.0, ""),
+    }
+    assert dict(r.totals) == {
+        "departments": 3, "target": 11, "actual": 8, "review_months": mix.REVIEW_MONTHS
+    }  # fmt: skip
+
+
+def test_appendix_18_bands() -> None:
+    assert sv.result_score(0) == 100
+    assert sv.result_score(3.0) == 80 and sv.result_score(0.05) == 99
+    assert sv.result_score(5.0) == 60 and sv.result_score(10.0) == 40
+    assert sv.result_score(100.0) == 1
+    # behind 10 % and 12 % two months running (then caught up): the 5-15 % band, halfway
+    assert sv.progress_score([10.0, 12.0, 0.0], [10.0, 11.0, 5.0]) == 70
+    # behind 30 % one month only, on track the next: never two months in a row
+    assert sv.progress_score([30.0, 0.0], [30.0, 0.0]) == 100
+    assert sv.sustained_lag([]) == 0.0
+
+
+def test_a_bad_target_refuses_the_whole_set(loaded: App) -> None:
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services.supervisor_reports import store_targets
+
+    bad = [*mix.TARGETS, {**mix.TARGETS[0], "month": "2026-13"}]
+    with pytest.raises(DomainError) as info, loaded.transaction() as s:
+        store_targets(s, "H01", bad, mix.NOW)
+    assert info.value.code == "target.month"
+    assert reports.targets(loaded, F, T).totals["departments"] == 3  # the old set stays
+
+
+# ---------------------------------------------------------------------------------------------
+# The command line and the files
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def run(
+    loaded: App, settings: Settings, capsys: pytest.CaptureFixture[str], db_key_dir: Path
+) -> Callable[..., tuple[int, str, str]]:
+    loaded.close()
+    import shutil
+
+    from eservice_desktop.storage import dbkey
+
+    keys = settings.data_dir / "keys"
+    keys.mkdir(exist_ok=True)
+    shutil.copy(db_key_dir / dbkey.KEY_FILE, keys / dbkey.KEY_FILE)
+
+    def call(*argv: str, lang: str = "en") -> tuple[int, str, str]:
+        try:
+            rc = main(["--data-dir", str(settings.data_dir), "--office", "H01", "--device", "01",
+                       "--lang", lang, *argv])  # fmt: skip
+        except SystemExit as e:
+            rc = int(e.code or 0)
+        out = capsys.readouterr()
+        return rc, out.out, out.err
+
+    return call
+
+
+def test_cli_savings_json_keeps_its_total_shape(run: Callable[..., tuple[int, str, str]]) -> None:
+    rc, out, _ = run("report", "savings", "--from", "2026-03-01", "--to", "2026-04-30", "--json")
+    assert rc == 0
+    data = json.loads(out)
+    want = mix.savings_total()
+    assert {k: data["total"][k] for k in ("ntd", "minutes", "sheets")} == {
+        k: want[k] for k in ("ntd", "minutes", "sheets")
+    }
+    assert data["kind"] == "savings" and data["office"] == "H01"
+
+
+def test_cli_exports_csv_with_bom_and_xlsx(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    out_csv, out_xlsx = tmp_path / "on-time.csv", tmp_path / "on-time.xlsx"
+    rc, out, _ = run("report", "on-time", "--from", "2026-03-01", "--to", "2026-04-30",
+                     "--csv", str(out_csv), "--xlsx", str(out_xlsx), lang="zh_TW")  # fmt: skip
+    assert rc == 0 and "依限 7（77.78%）" in out
+    raw = out_csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    total = next(r for r in rows if r and r[0] == "合計 Total")
+    assert total[1:] == ["12", "9", "7", "2", "77.78", "2", "1"]
+    wb = load_workbook(out_xlsx)
+    ws = wb[sv.T_DEPARTMENTS[:31]]
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[1] == ["合計 Total", 12, 9, 7, 2, 77.78, 2, 1]
+    land = next(v for v in values if v[0] == "地政事務所")
+    assert land == ["地政事務所", 2, 0, 0, 0, None, 2, 1]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "needle"),
+    [
+        ("2026-04-30", "2026-03-01", "ends"),
+        ("2026-3-1x", "2026-04-30", "YYYY-MM-DD"),
+        ("2026-02-30", "2026-04-30", "YYYY-MM-DD"),
+        ("1999-12-31", "2026-04-30", "2000"),
+        ("2020-01-01", "2026-04-30", "five years"),
+    ],
+)
+def test_cli_bad_periods_exit_2_with_one_line(
+    run: Callable[..., tuple[int, str, str]], start: str, end: str, needle: str
+) -> None:
+    for kind in ("on-time", "usage", "savings", "targets"):
+        rc, out, err = run("report", kind, "--from", start, "--to", end)
+        assert rc == 2 and out == "" and needle in err and len(err.strip().splitlines()) == 1
+    rc, _, err = run("report", "usage", "--from", start, "--to", end, lang="zh_TW")
+    assert rc == 2 and any("\u4e00" <= ch <= "\u9fff" for ch in err)
