@@ -69,6 +69,14 @@ EXEMPT_REASON = "低收入戶免徵（規費法第12條）"
 #: Share of open demo cases (received, awaiting supplement) that paid at intake.
 OPEN_PAID_SHARE = 0.6
 
+
+def demo_channel(number: str) -> str:
+    """The channel of a demo case, from its sequence number (the random stream stays as it
+    was): 60 % at the counter, 30 % on the web, 10 % at a convenience-store kiosk."""
+    slot = int(number.split("-")[3]) % 10
+    return "counter" if slot < 6 else "web" if slot < 9 else "kiosk"
+
+
 #: Pays ``amount`` for (case id, case number) at a time: the PAYMENT_RECORDED payload.
 PayFn = Callable[[str, str, int, datetime], dict[str, Any]]
 
@@ -193,6 +201,7 @@ def build_case(
                 "email": "",
                 "copies": copies,
                 "fields": fields,
+                "channel": demo_channel(number),
                 "consent": sorted(
                     rng.sample(
                         sorted(service.document_free_lookups),

@@ -177,6 +177,7 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
                 "copies": copies,
                 "fields": fields,
                 "consent": consent,
+                "channel": demo.demo_channel(number),
                 "pickup": {"method": pickup, "office": app.settings.office_code},
             },
         )

@@ -1,9 +1,11 @@
 """The supervisor's reports at the office: on time, usage, savings and targets (issue 16).
 
-Each report is a few SQL aggregates over the ``cases`` projection (its ``ix_cases_report``
-index covers them: office, day of receipt, service, channel, status, consent, on-time), never
-a fold of events, so a year of a busy office takes well under the 2 s budget
-(``make bench``: benchmarks/bench_reports.py). The counts go to the pure builders of
+Each report is a few SQL aggregates over ``case_stats``, the projection that counts the
+``cases`` rows per office, day of receipt, service, channel, status, consent and on-time
+verdict (kept by triggers on ``cases``, storage/models_reports.py), never a fold of events:
+a year of a busy office is a few ten thousand rows to add up, well under the 2 s budget
+(``make bench``: benchmarks/bench_reports.py). Only the overdue list reads ``cases`` itself,
+through its (office, status, due date) index. The counts go to the pure builders of
 ``domain.supervisor``, which the county server uses too. Nothing here writes, except
 :func:`store_targets` (the county's targets, from a sync pull).
 
@@ -35,13 +37,14 @@ _FINISHED = ", ".join(f"'{s}'" for s in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{s}'" for s in sv.CLOSED_STATUSES)
 _OPEN = ", ".join(f"'{s}'" for s in sv.OPEN_STATUSES)
 
-# One pass over the period's index range: per service and month of receipt.
+# Per service and month of receipt.
 _ON_TIME_SQL = text(
     f"""
-    SELECT service_code, substr(received_day, 1, 7) AS month, count(*),
-           sum(status IN ({_FINISHED})), sum(coalesce(closed_on_time, 0)),
-           sum(status IN ({_OPEN}))
-    FROM cases
+    SELECT service_code, substr(received_day, 1, 7) AS month, sum(n),
+           sum(CASE WHEN status IN ({_FINISHED}) THEN n ELSE 0 END),
+           sum(CASE WHEN on_time = 1 THEN n ELSE 0 END),
+           sum(CASE WHEN status IN ({_OPEN}) THEN n ELSE 0 END)
+    FROM case_stats
     WHERE office = :office AND received_day BETWEEN :f AND :t
     GROUP BY service_code, month
     """
@@ -57,16 +60,17 @@ _OVERDUE_SQL = text(
 )
 _USAGE_SQL = text(
     """
-    SELECT service_code, channel, substr(received_day, 1, 7) AS month, count(*)
-    FROM cases
+    SELECT service_code, channel, substr(received_day, 1, 7) AS month, sum(n)
+    FROM case_stats
     WHERE office = :office AND received_day BETWEEN :f AND :t
     GROUP BY service_code, channel, month
+    HAVING sum(n) > 0
     """
 )
 _SAVINGS_SQL = text(
     f"""
-    SELECT service_code, count(*)
-    FROM cases
+    SELECT service_code, sum(n)
+    FROM case_stats
     WHERE office = :office AND received_day BETWEEN :f AND :t
       AND consent = 1 AND status IN ({_CLOSED})
     GROUP BY service_code
@@ -104,8 +108,9 @@ def on_time(app: App, period_from: date, period_to: date) -> Report:
     as_of = min(period_to, today(app))
     with app.sessions() as s:
         counts = [
-            sv.OnTimeCount(code, month, n, int(fin or 0), int(ok or 0), int(op or 0))
+            sv.OnTimeCount(code, month, int(n), int(fin or 0), int(ok or 0), int(op or 0))
             for code, month, n, fin, ok, op in s.execute(_ON_TIME_SQL, p)
+            if n
         ]
         overdue = [
             sv.OverdueCase(number, code, _date(due), holder, _datetime(since), status)
@@ -145,7 +150,7 @@ def savings(app: App, period_from: date, period_to: date) -> Report:
     """Appendices 4, 6 and 10: what the closed cases with consent spared their citizens."""
     p = _params(app, period_from, period_to)
     with app.sessions() as s:
-        consented = {code: int(n) for code, n in s.execute(_SAVINGS_SQL, p)}
+        consented = {code: int(n) for code, n in s.execute(_SAVINGS_SQL, p) if n}
     return sv.build_savings(
         app.catalogue, consented, period_from=period_from, period_to=period_to, office=p["office"]
     )

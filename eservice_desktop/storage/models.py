@@ -110,17 +110,6 @@ class CaseRow(Base):
         Index("ix_cases_number_key", "case_number", "search_key"),
         Index("ix_cases_applicant_id_key", "applicant_id", "search_key"),
         Index("ix_cases_applicant_name_key", "applicant_name", "search_key"),
-        # The supervisor reports aggregate a period's cases from this index alone.
-        Index(
-            "ix_cases_report",
-            "office",
-            "received_day",
-            "service_code",
-            "channel",
-            "status",
-            "consent",
-            "closed_on_time",
-        ),
     )
 
 

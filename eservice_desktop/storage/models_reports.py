@@ -1,4 +1,10 @@
-"""Tables of the supervisor reports: the monthly targets the county set for this office.
+"""Tables of the supervisor reports: the case counts they add up, and the county's targets.
+
+``case_stats`` counts the ``cases`` rows per office, day of receipt, service, channel, status,
+consent and on-time verdict. SQLite triggers on ``cases`` (migration 0011, not in this
+metadata: reflection cannot compare triggers) keep it in the same transaction as every insert,
+update and delete of a case row, whatever path wrote it (one ingest, a bulk ingest, a
+migration), so a year of reports reads a few ten thousand rows instead of a million.
 
 ``report_targets`` is reference data: the county sets it (``eservice-county-server targets
 set``) and every sync round's pull replaces this office's rows with the county's
@@ -7,12 +13,31 @@ set``) and every sync round's pull replaces this office's rows with the county's
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eservice_desktop.storage.models import Base
+
+#: ``case_stats.on_time`` for a case with no verdict (open, cancelled, no due date).
+NO_VERDICT = -1
+
+
+class CaseStatRow(Base):
+    """How many cases share one combination of the reports' keys."""
+
+    __tablename__ = "case_stats"
+
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
+    received_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), primary_key=True)
+    status: Mapped[str] = mapped_column(String(24), primary_key=True)
+    consent: Mapped[bool] = mapped_column(Boolean, primary_key=True)
+    #: 1 on time, 0 late, NO_VERDICT none (``cases.closed_on_time`` NULL).
+    on_time: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class TargetRow(Base):

@@ -5,8 +5,9 @@ Adds to ``cases`` the columns the on-time, usage and savings reports aggregate i
 event; every case before this revision came in at the counter unless its event says
 otherwise), ``consent`` (document-free look-ups consented: the latest consent event, or the
 intake's), ``closed_on_time`` (依限辦結 of a closed or rejected case) and ``holder`` (the
-clerk of the latest event), filled from the events already there, and ``ix_cases_report``;
-and the table of the county's monthly targets, ``report_targets`` (storage/models_reports.py).
+clerk of the latest event), filled from the events already there; ``case_stats``, the counts
+the reports add up, filled from the cases and kept by three triggers on ``cases``; and the
+table of the county's monthly targets, ``report_targets`` (storage/models_reports.py).
 
 ``closed_on_time`` is filled with the offices' catalogue hours (closing 17:00 Asia/Taipei,
 09:00 UTC, the same for every office in resources/catalogue/offices.json); new events
@@ -45,6 +46,38 @@ _FILL = [
 ]
 
 
+#: case_stats' key, and the same from a cases row (the on-time verdict -1 when there is none).
+_KEY = ("office", "received_day", "service_code", "channel", "status", "consent", "on_time")
+_SELECT_KEY = (
+    "office, received_day, service_code, channel, status, consent, coalesce(closed_on_time, -1)"
+)
+
+
+def _bump(row: str, delta: str) -> str:
+    values = ", ".join(
+        f"{row}.{c}" for c in ("office", "received_day", "service_code", "channel", "status")
+    )
+    return (
+        f"INSERT INTO case_stats ({', '.join(_KEY)}, n) VALUES ({values}, {row}.consent, "
+        f"coalesce({row}.closed_on_time, -1), {delta}) "
+        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET n = n + ({delta});"
+    )
+
+
+# Kept by SQLite itself, in the transaction of every write to cases (models_reports.py).
+_TRIGGERS = [
+    f"CREATE TRIGGER case_stats_insert AFTER INSERT ON cases BEGIN {_bump('NEW', '1')} END",
+    "CREATE TRIGGER case_stats_update AFTER UPDATE OF office, received_day, service_code, "
+    "channel, status, consent, closed_on_time ON cases WHEN "
+    "OLD.office IS NOT NEW.office OR OLD.received_day IS NOT NEW.received_day "
+    "OR OLD.service_code IS NOT NEW.service_code OR OLD.channel IS NOT NEW.channel "
+    "OR OLD.status IS NOT NEW.status OR OLD.consent IS NOT NEW.consent "
+    "OR OLD.closed_on_time IS NOT NEW.closed_on_time "
+    f"BEGIN {_bump('OLD', '-1')} {_bump('NEW', '1')} END",
+    f"CREATE TRIGGER case_stats_delete AFTER DELETE ON cases BEGIN {_bump('OLD', '-1')} END",
+]
+
+
 def upgrade() -> None:
     # Plain ALTER TABLE ADD COLUMN (no table copy, so 0010's expression index stays).
     op.add_column(
@@ -55,21 +88,26 @@ def upgrade() -> None:
     op.add_column("cases", sa.Column("holder", sa.String(64), nullable=False, server_default=""))
     for sql in _FILL:
         op.execute(sa.text(sql))
-    op.create_index(
-        "ix_cases_report",
-        "cases",
-        [
-            "office",
-            "received_day",
-            "service_code",
-            "channel",
-            "status",
-            "consent",
-            "closed_on_time",
-        ],
+    op.create_table(
+        "case_stats",
+        sa.Column("office", sa.String(8), nullable=False),
+        sa.Column("received_day", sa.Date(), nullable=False),
+        sa.Column("service_code", sa.String(48), nullable=False),
+        sa.Column("channel", sa.String(12), nullable=False),
+        sa.Column("status", sa.String(24), nullable=False),
+        sa.Column("consent", sa.Boolean(), nullable=False),
+        sa.Column("on_time", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*_KEY, name=op.f("pk_case_stats")),
     )
-
-
+    op.execute(
+        sa.text(
+            f"INSERT INTO case_stats ({', '.join(_KEY)}, n) "
+            f"SELECT {_SELECT_KEY}, count(*) FROM cases GROUP BY {_SELECT_KEY}"
+        )
+    )
+    for sql in _TRIGGERS:
+        op.execute(sa.text(sql))
     op.create_table(
         "report_targets",
         sa.Column("office", sa.String(8), nullable=False),
@@ -86,7 +124,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("report_targets")
-    op.drop_index("ix_cases_report", table_name="cases")
+    for name in ("insert", "update", "delete"):
+        op.execute(sa.text(f"DROP TRIGGER IF EXISTS case_stats_{name}"))
+    op.drop_table("case_stats")
     # ALTER TABLE DROP COLUMN in place (SQLite >= 3.35): a batch copy of the table would lose
     # the expression index of 0010, which reflection cannot see.
     for name in ("holder", "closed_on_time", "consent", "channel"):

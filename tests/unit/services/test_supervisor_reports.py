@@ -227,3 +227,64 @@ def test_cli_bad_periods_exit_2_with_one_line(
         assert rc == 2 and out == "" and needle in err and len(err.strip().splitlines()) == 1
     rc, _, err = run("report", "usage", "--from", start, "--to", end, lang="zh_TW")
     assert rc == 2 and any("\u4e00" <= ch <= "\u9fff" for ch in err)
+
+
+# ---------------------------------------------------------------------------------------------
+# case_stats: the triggers keep it equal to the cases it counts
+# ---------------------------------------------------------------------------------------------
+
+_FROM_CASES = (
+    "SELECT office, received_day, service_code, channel, status, consent, "
+    "coalesce(closed_on_time, -1), count(*) FROM cases GROUP BY 1, 2, 3, 4, 5, 6, 7"
+)
+_FROM_STATS = (
+    "SELECT office, received_day, service_code, channel, status, consent, on_time, n "
+    "FROM case_stats WHERE n != 0"
+)
+
+
+def _stats_and_cases(app: App) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
+    from sqlalchemy import text
+
+    with app.reading() as s:
+        stats = {tuple(r) for r in s.execute(text(_FROM_STATS))}
+        cases = {tuple(r) for r in s.execute(text(_FROM_CASES))}
+    return stats, cases
+
+
+def test_case_stats_follows_every_write_to_cases(loaded: App) -> None:
+    stats, cases = _stats_and_cases(loaded)
+    assert stats == cases and sum(int(r[-1]) for r in stats) == 14  # type: ignore[call-overload]
+    # a later event moves its case from one key to another (c10 closed on time)
+    from eservice_desktop.domain import events as ev
+    from eservice_desktop.domain.events import Event
+
+    c10 = next(e for e in mix.case_mix() if "-000010-" in str(e.payload.get("case_number", "")))
+    closing = Event("report-mix-close-c10", c10.case_id, ev.CLOSED, "H01", "01", "clerk-c",
+                    mix._t(4, 30, 16), {})  # fmt: skip
+    with loaded.transaction() as s:
+        assert not ingest_many(loaded, s, [closing]).refused
+    stats, cases = _stats_and_cases(loaded)
+    assert stats == cases
+    assert reports.on_time(loaded, F, T).totals["on_time"] == mix.ON_TIME_TOTAL[2] + 1
+
+
+def test_an_old_database_gets_its_report_columns_and_counts(
+    tmp_path: Path, make_app: Callable[..., App]
+) -> None:
+    """Migration 0011 on a 0010 database: channel counter, consent and holder from the
+    events, case_stats counting the cases already there."""
+    import shutil
+
+    fixture = Path(__file__).parents[2] / "data" / "migrations" / "0010.sqlite3"
+    settings = Settings(data_dir=tmp_path / "old", office_code="H01", device_id="01")
+    settings.data_dir.mkdir()
+    shutil.copy(fixture, settings.db_path)
+    app = make_app(settings)
+    from sqlalchemy import text
+
+    with app.reading() as s:
+        rows = s.execute(text("SELECT channel, consent, holder, closed_on_time FROM cases")).all()
+    assert [tuple(r) for r in rows] == [("counter", 0, "fixture", None)] * 2
+    stats, cases = _stats_and_cases(app)
+    assert stats == cases and len(cases) >= 1
