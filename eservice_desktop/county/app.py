@@ -12,7 +12,7 @@ import ipaddress
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,13 +20,15 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import notify, service
+from eservice_desktop.county import notify, reports, service
 from eservice_desktop.county.edge import BoundedStrictBodies
 from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, utcnow
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.report_model import Report
 from eservice_desktop.sync.protocol import (
     API_VERSION,
     CHUNK_SIZE,
@@ -299,6 +301,49 @@ def create_app(
         if state is None:
             raise HTTPException(404, "unknown attachment")
         return state
+
+    @app.get(f"/{API_VERSION}/targets", tags=["reports"], responses=errors)
+    def targets(key: Device) -> dict[str, Any]:
+        """This office's monthly targets (appendix 18), as its feed carries them."""
+        with tx() as s:
+            office = dev_of(s, key).office
+            return {"office": office, "targets": reports.targets_of(s, office)}
+
+    DayFrom = Annotated[  # noqa: N806
+        str, Query(alias="from", pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")
+    ]
+    DayTo = Annotated[  # noqa: N806
+        str, Query(alias="to", pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description="YYYY-MM-DD")
+    ]
+    Kind = Annotated[str, PathParam(pattern=r"^(on-time|usage|savings|targets)$")]  # noqa: N806
+
+    def county_report(kind: str, start: str, end: str) -> Report:
+        try:
+            period = (date.fromisoformat(start), date.fromisoformat(end))
+            with tx() as s:
+                catalogue = notify.county_catalogue(s)
+                today = clock().astimezone(reports.TAIPEI).date()
+                return reports.compute(s, catalogue, kind, *period, today=today)
+        except DomainError as e:
+            raise HTTPException(400, f"{e.message_zh} / {e.message_en}") from None
+        except ValueError:
+            raise HTTPException(400, "日期須為 YYYY-MM-DD / dates must be YYYY-MM-DD") from None
+
+    @app.get(
+        f"/{API_VERSION}/reports/{{kind}}",
+        tags=["reports"],
+        responses=errors | {400: {"description": "bad period"}},
+    )
+    def report_json(kind: Kind, start: DayFrom, end: DayTo, _key: Device) -> dict[str, Any]:
+        """A supervisor report over every office (the JSON of ``report KIND --json``); like
+        every route, for an enrolled device's credential."""
+        return reports.report_json(county_report(kind, start, end))
+
+    @app.get("/reports/{kind}", tags=["reports"], response_class=HTMLResponse, responses=errors)
+    def report_page(kind: Kind, start: DayFrom, end: DayTo, _key: Device) -> HTMLResponse:
+        """The same report as a small HTML page (``eservice-county-server report KIND --html
+        FILE`` writes it on the server without a credential)."""
+        return HTMLResponse(reports.report_html(county_report(kind, start, end)))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, e: RequestValidationError) -> JSONResponse:

@@ -1,4 +1,5 @@
-"""``eservice-county-server``: serve, enrol-code, keys rotate, stats, revoke, publish.
+"""``eservice-county-server``: serve, enrol-code, keys rotate, stats, revoke, publish,
+targets set|list, report.
 
 Every command takes ``--db URL`` (SQLAlchemy URL: ``sqlite:///county.sqlite3`` embedded,
 ``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``).
@@ -181,6 +182,88 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refuse(error: Any) -> int:
+    print(f"{error.message_zh} / {error.message_en}", file=sys.stderr)
+    return 2
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """``targets set``: one monthly target (appendix 18), published to that office's feed;
+    ``targets list``: every target held."""
+    from sqlalchemy import select
+
+    from eservice_desktop.county import reports
+    from eservice_desktop.county.notify import county_catalogue
+    from eservice_desktop.county.store import CountyTargetRow, utcnow
+    from eservice_desktop.domain.errors import DomainError
+
+    engine, sessions = _sessions(_db(args))
+    try:
+        with sessions() as s, s.begin():
+            if args.targets_command == "set":
+                row = {
+                    "office": args.office,
+                    "department": args.department,
+                    "month": args.month,
+                    "metric": args.metric,
+                    "value": args.value,
+                }
+                try:
+                    seqs = reports.set_targets(s, county_catalogue(s), [row], utcnow())
+                except DomainError as e:
+                    return _refuse(e)
+                print(json.dumps({"published": seqs}))
+                return 0
+            rows = s.scalars(
+                select(CountyTargetRow).order_by(
+                    CountyTargetRow.office, CountyTargetRow.month, CountyTargetRow.department
+                )
+            )
+            data = [
+                {"office": r.office, "department": r.department, "month": r.month,
+                 "metric": r.metric, "value": r.value}
+                for r in rows
+            ]  # fmt: skip
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for r in data:
+            print(f"{r['office']} {r['month']} {r['department']} {r['metric']} {r['value']}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """A supervisor report over every office, as JSON (the same as GET /v1/reports/KIND)."""
+    from datetime import date
+
+    from eservice_desktop.county import reports
+    from eservice_desktop.county.notify import county_catalogue
+    from eservice_desktop.county.store import utcnow
+    from eservice_desktop.domain.errors import DomainError
+
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        print("日期須為 YYYY-MM-DD / dates must be YYYY-MM-DD", file=sys.stderr)
+        return 2
+    engine, sessions = _sessions(_db(args))
+    try:
+        with sessions() as s:
+            today = utcnow().astimezone(reports.TAIPEI).date()
+            try:
+                report = reports.compute(s, county_catalogue(s), args.kind, start, end, today=today)
+            except DomainError as e:
+                return _refuse(e)
+    finally:
+        engine.dispose()
+    if args.html:
+        Path(args.html).write_text(reports.report_html(report), encoding="utf-8")
+    print(json.dumps(reports.report_json(report), ensure_ascii=False, indent=2))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eservice-county-server",
@@ -242,6 +325,23 @@ def build_parser() -> argparse.ArgumentParser:
     pb.add_argument("file")
     pb.add_argument("--year", default="")
     pb.set_defaults(func=cmd_publish)
+
+    tg = with_db("targets", "monthly targets per department and office (appendix 18)")
+    tg.add_argument("targets_command", choices=["set", "list"])
+    tg.add_argument("--office", help="e.g. H01")
+    tg.add_argument("--department", help="a department code of the catalogue, e.g. household")
+    tg.add_argument("--month", help="YYYY-MM")
+    tg.add_argument("--metric", choices=["cases", "online"], default="cases")
+    tg.add_argument("--value", type=int, help="the month's target (cases)")
+    tg.add_argument("--json", action="store_true")
+    tg.set_defaults(func=cmd_targets)
+
+    rp = with_db("report", "a supervisor report over every office, as JSON (and a page)")
+    rp.add_argument("kind", choices=["on-time", "usage", "savings", "targets"])
+    rp.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    rp.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+    rp.add_argument("--html", default="", help="also write the report as an HTML page")
+    rp.set_defaults(func=cmd_report)
     return p
 
 

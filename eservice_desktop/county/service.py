@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.serialization import (
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import notify
+from eservice_desktop.county import notify, reports
 from eservice_desktop.county.routing import offices_for
 from eservice_desktop.county.store import (
     AttachmentChunkRow,
@@ -628,6 +628,7 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     if feed_rows:
         s.execute(insert(FeedRow), feed_rows)
     receipts = _update_cases(s, states, touched, now)
+    reports.project_facts(s, states, touched)
     dev.last_seen_at = now
     return PushResponse(results=results, receipts=receipts, server_time=now)
 

@@ -14,13 +14,14 @@ SQLite needs no lock (its writers are serialised by ``BEGIN IMMEDIATE``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     Engine,
     Index,
@@ -127,6 +128,43 @@ class CountyCaseRow(CountyBase):
     status: Mapped[str] = mapped_column(String(24), nullable=False)
     event_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class CountyCaseFactRow(CountyBase):
+    """What the county-level supervisor reports count of a case (county/reports.py): kept
+    with ``county_cases`` in the push transaction, one row per case."""
+
+    __tablename__ = "county_case_facts"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(24), nullable=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    service_code: Mapped[str] = mapped_column(String(48), nullable=False)
+    channel: Mapped[str] = mapped_column(String(12), nullable=False)
+    received_day: Mapped[date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(24), nullable=False)
+    consent: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    closed_on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    holder: Mapped[str] = mapped_column(String(64), nullable=False)
+    held_since: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        Index("ix_county_case_facts_day", "received_day", "office", "service_code", "channel"),
+    )
+
+
+class CountyTargetRow(CountyBase):
+    """A monthly target the county set for one department at one office (appendix 18)."""
+
+    __tablename__ = "county_targets"
+
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
+    department: Mapped[str] = mapped_column(String(32), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(12), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False)
+    set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 
 class RouteRow(CountyBase):

@@ -40,7 +40,14 @@ CHUNK_SIZE = 256 * 1024
 
 PushStatus = Literal["accepted", "duplicate", "conflict"]
 ChangeKind = Literal[
-    "event", "catalogue", "calendar", "pickup_keys", "county_keys", "revocation", "notification"
+    "event",
+    "catalogue",
+    "calendar",
+    "pickup_keys",
+    "county_keys",
+    "revocation",
+    "notification",
+    "targets",
 ]
 
 _CODE = r"^[A-Z][0-9]{2}$"
@@ -184,7 +191,8 @@ class Change(_Model):
     event -> a WireEvent; catalogue -> the services document; calendar -> {"year", "csv"};
     pickup_keys / county_keys -> {"keys": [{"key_id", "alg", "public_key", "not_before"}]};
     revocation -> {"kind": "device"|"crl", ...}; notification -> {"notification_id", "case_id",
-    "channel", "stage", "status", "attempts", "detail"}."""
+    "channel", "stage", "status", "attempts", "detail"}; targets -> {"office", "targets":
+    [{"office", "department", "month", "metric", "value"}]} (the office's whole set)."""
 
     seq: int
     kind: ChangeKind

@@ -168,6 +168,23 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
             out.crls.append(data)
     elif change.kind == "notification":
         _notification(s, data, now)
+    elif change.kind == "targets":
+        _targets(app, s, change, now)
+
+
+def _targets(app: App, s: Session, change: Change, now: Any) -> None:
+    """The county's monthly targets for this office replace the ones held (a set that does
+    not pass the value rules is kept aside, like an unreadable event, and the old set stays)."""
+    from eservice_desktop.services.supervisor_reports import store_targets
+
+    rows = change.data.get("targets")
+    try:
+        if not isinstance(rows, list):
+            raise DomainError("target.type", "目標值格式錯誤", "The targets must be a list")
+        with s.begin_nested():
+            store_targets(s, app.settings.office_code, rows, now)
+    except DomainError as exc:
+        park_unreadable(app, s, change.seq, change.data, exc.code)
 
 
 def _notification(s: Session, data: dict[str, Any], now: Any) -> None:

@@ -148,7 +148,10 @@ def test_every_route_needs_a_credential(county_app: Any) -> None:
                 path.replace("{sha256}", sha)
                 .replace("{offset}", "0")
                 .replace("{case_id}", county_app.state.h02_case)
+                .replace("{kind}", "usage")
             )
+            if "/reports/" in path:
+                url += "?from=2026-03-01&to=2026-04-30"
             for method in ops:
                 if (path, method) in open_routes:
                     continue

@@ -1,0 +1,303 @@
+"""The supervisor reports at the county: the same four reports over every office.
+
+The push keeps ``county_case_facts`` (one row per case: office, service, channel, day of
+receipt, status, consent, due date, on-time verdict, holder) in its transaction
+(:func:`project_facts`, from the same ``domain.case`` fold the county checks events with).
+Due dates come from ``domain.deadline`` with the working calendar the county knows (the
+shipped DGPA calendars, overridden by any it published) and each office's catalogue hours.
+The reports are SQL aggregates over that table handed to the builders of
+``domain.supervisor``, so a county figure is computed by the same rules as an office's.
+
+Targets: the county sets them (``eservice-county-server targets set``), keeps them in
+``county_targets`` and publishes each office's set to that office's feed (kind ``targets``);
+the office's pull stores them (``services.supervisor_reports.store_targets``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county.store import (
+    CountyCaseFactRow,
+    CountyTargetRow,
+    FeedRow,
+    aware,
+)
+from eservice_desktop.domain import supervisor as sv
+from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
+from eservice_desktop.domain.case import CANCELLED, CaseState, open_pauses
+from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.deadline import closed_on_time, due_date
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.report_model import Report, check_period, report_to_json
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+_calendar_cache: dict[tuple[str, int], WorkingCalendar] = {}
+
+
+def county_calendar(s: Session) -> WorkingCalendar:
+    """The shipped DGPA calendars merged with every calendar the county published."""
+    from eservice_desktop.storage import resources
+
+    seq = s.scalar(select(func.max(FeedRow.seq)).where(FeedRow.kind == "calendar")) or 0
+    key = (str(s.get_bind().engine.url), int(seq))
+    if key in _calendar_cache:
+        return _calendar_cache[key]
+    days: dict[date, bool] = {}
+    for path in resources.shipped_calendar_files():
+        days.update(
+            {d: off for d, (off, _n) in parse_dgpa_csv(path.read_text("utf-8-sig")).items()}
+        )
+    for row in s.scalars(select(FeedRow).where(FeedRow.kind == "calendar").order_by(FeedRow.seq)):
+        try:
+            parsed = parse_dgpa_csv(str(row.data.get("csv", "")))
+        except DomainError:
+            continue
+        days.update({d: off for d, (off, _n) in parsed.items()})
+    cal = WorkingCalendar(days)
+    if len(_calendar_cache) > 8:
+        _calendar_cache.clear()
+    _calendar_cache[key] = cal
+    return cal
+
+
+def _hours(catalogue: Catalogue, office: str) -> OfficeHours:
+    try:
+        o = catalogue.office(office)
+    except DomainError:
+        return OfficeHours(opens=time(8), closes=time(17))
+    return OfficeHours(opens=o.opens or time(8), closes=o.closes or time(17))
+
+
+def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable[str]) -> None:
+    """Writes the facts row of every case the push touched (in the push's transaction)."""
+    from eservice_desktop.county.notify import county_catalogue
+
+    ids = sorted(set(touched) & set(states))
+    if not ids:
+        return
+    catalogue = county_catalogue(s)
+    calendar = county_calendar(s)
+    existing = {
+        r.case_id: r
+        for r in s.scalars(select(CountyCaseFactRow).where(CountyCaseFactRow.case_id.in_(ids)))
+    }
+    for case_id in ids:
+        st = states[case_id]
+        hours = _hours(catalogue, st.office)
+        due = due_date(
+            st.received_at,
+            st.time_limit_working_days,
+            calendar,
+            hours,
+            open_pauses(st),
+            closed_at=st.closed_at,
+        )
+        verdict = (
+            None
+            if st.closed_at is None or due is None or st.lifecycle == CANCELLED
+            else closed_on_time(due, st.closed_at, hours)
+        )
+        values = {
+            "case_number": st.case_number,
+            "office": st.office,
+            "service_code": st.service_code,
+            "channel": st.channel,
+            "received_day": st.received_at.astimezone(TAIPEI).date(),
+            "status": st.status,
+            "consent": bool(st.consent_kinds),
+            "due_date": due,
+            "closed_on_time": verdict,
+            "holder": st.last_clerk,
+            "held_since": st.last_event_at or st.received_at,
+        }
+        row = existing.get(case_id)
+        if row is None:
+            s.add(CountyCaseFactRow(case_id=case_id, **values))
+        else:
+            for k, v in values.items():
+                setattr(row, k, v)
+    s.flush()
+
+
+_FINISHED = ", ".join(f"'{x}'" for x in sv.FINISHED_STATUSES)
+_CLOSED = ", ".join(f"'{x}'" for x in sv.CLOSED_STATUSES)
+_OPEN = ", ".join(f"'{x}'" for x in sv.OPEN_STATUSES)
+_MONTH = "substr(CAST(received_day AS VARCHAR), 1, 7)"
+_WHERE = "received_day BETWEEN :f AND :t"
+
+
+def compute(
+    s: Session,
+    catalogue: Catalogue,
+    kind: str,
+    period_from: date,
+    period_to: date,
+    *,
+    today: date,
+) -> Report:
+    """One report over every office (``office`` ``"*"``)."""
+    check_period(period_from, period_to)
+    p = {"f": period_from, "t": period_to}
+    common: dict[str, Any] = {"period_from": period_from, "period_to": period_to, "office": "*"}
+    if kind == "on-time":
+        counts = [
+            sv.OnTimeCount(code, month, int(n), int(fin), int(ok), int(op))
+            for code, month, n, fin, ok, op in s.execute(
+                text(
+                    f"SELECT service_code, {_MONTH} AS m, count(*), "
+                    f"sum(CASE WHEN status IN ({_FINISHED}) THEN 1 ELSE 0 END), "
+                    "sum(CASE WHEN closed_on_time THEN 1 ELSE 0 END), "
+                    f"sum(CASE WHEN status IN ({_OPEN}) THEN 1 ELSE 0 END) "
+                    f"FROM county_case_facts WHERE {_WHERE} GROUP BY service_code, m"
+                ),
+                p,
+            )
+        ]
+        as_of = min(period_to, today)
+        overdue = [
+            sv.OverdueCase(
+                r.case_number,
+                r.service_code,
+                r.due_date,
+                f"{r.office} {r.holder}",
+                aware(r.held_since).astimezone(TAIPEI),
+                r.status,
+            )
+            for r in s.scalars(
+                select(CountyCaseFactRow).where(
+                    CountyCaseFactRow.received_day.between(period_from, period_to),
+                    CountyCaseFactRow.status.in_(sv.OPEN_STATUSES),
+                    CountyCaseFactRow.due_date < as_of,
+                )
+            )
+            if r.due_date is not None
+        ]
+        return sv.build_on_time(catalogue, counts, overdue, as_of=as_of, **common)
+    usage = [
+        sv.UsageCount(code, channel, month, int(n))
+        for code, channel, month, n in s.execute(
+            text(
+                f"SELECT service_code, channel, {_MONTH} AS m, count(*) FROM county_case_facts "
+                f"WHERE {_WHERE} GROUP BY service_code, channel, m"
+            ),
+            p,
+        )
+    ]
+    if kind == "usage":
+        return sv.build_usage(catalogue, usage, **common)
+    if kind == "savings":
+        consented = {
+            code: int(n)
+            for code, n in s.execute(
+                text(
+                    "SELECT service_code, count(*) FROM county_case_facts "
+                    f"WHERE {_WHERE} AND consent AND status IN ({_CLOSED}) GROUP BY service_code"
+                ),
+                p,
+            )
+        }
+        return sv.build_savings(catalogue, consented, **common)
+    if kind == "targets":
+        goals = [
+            sv.Target(r.office, r.department, r.month, r.metric, r.value)
+            for r in s.scalars(select(CountyTargetRow))
+        ]
+        return sv.build_targets(catalogue, goals, usage, **common)
+    raise DomainError("report.kind", f"不明的報表種類：{kind}", f"Unknown report: {kind}", "kind")
+
+
+def set_targets(
+    s: Session, catalogue: Catalogue, rows: Iterable[Mapping[str, Any]], now: datetime
+) -> dict[str, int]:
+    """Sets (or replaces) targets and publishes each affected office's whole set to that
+    office's feed; returns the feed sequence per office. One bad row refuses them all."""
+    from eservice_desktop.county import service
+
+    checked = [sv.check_target(r) for r in rows]
+    for t in checked:
+        catalogue.department(t.department)  # DomainError for an unknown department
+        catalogue.office(t.office)
+    for t in checked:
+        row = s.get(CountyTargetRow, (t.office, t.department, t.month, t.metric))
+        if row is None:
+            s.add(
+                CountyTargetRow(
+                    office=t.office,
+                    department=t.department,
+                    month=t.month,
+                    metric=t.metric,
+                    value=t.value,
+                    set_at=now,
+                )
+            )
+        else:
+            row.value, row.set_at = t.value, now
+    s.flush()
+    published = {}
+    for office in sorted({t.office for t in checked}):
+        data = {"office": office, "targets": targets_of(s, office)}
+        published[office] = service.publish(s, "targets", data, now, office=office)
+    return published
+
+
+def targets_of(s: Session, office: str) -> list[dict[str, Any]]:
+    """An office's targets as the feed and ``GET /v1/targets`` carry them."""
+    rows = s.scalars(
+        select(CountyTargetRow)
+        .where(CountyTargetRow.office == office)
+        .order_by(CountyTargetRow.month, CountyTargetRow.department, CountyTargetRow.metric)
+    )
+    return [
+        {
+            "office": r.office,
+            "department": r.department,
+            "month": r.month,
+            "metric": r.metric,
+            "value": r.value,
+        }
+        for r in rows
+    ]
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    return report_to_json(report)
+
+
+def report_html(report: Report) -> str:
+    """A small self-contained page: the totals, then every table (the county's browser view)."""
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='zh-Hant'><head><meta charset='utf-8'>",
+        f"<title>{e(report.title)}</title>",
+        "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;"
+        "margin:.5em 0 1.5em}td,th{border:1px solid #999;padding:2px 6px}"
+        "td.n{text-align:right}</style></head><body>",
+        f"<h1>{e(report.title)}</h1>",
+        f"<p>{e(report.period_from.isoformat())} ~ {e(report.period_to.isoformat())}，"
+        "全縣各事務所 All offices</p><ul>",
+    ]
+    parts += [f"<li>{e(k)}: {e(str(v))}</li>" for k, v in report.totals.items()]
+    parts.append("</ul>")
+    for t in report.tables:
+        parts.append(f"<h2>{e(t.title)}</h2><table><tr>")
+        parts += [f"<th>{e(c)}</th>" for c in t.columns]
+        parts.append("</tr>")
+        for row in t.rows:
+            cells = "".join(
+                f"<td class='n'>{'' if c is None else c}</td>"
+                if isinstance(c, int | float) or c is None
+                else f"<td>{e(str(c))}</td>"
+                for c in row
+            )
+            parts.append(f"<tr>{cells}</tr>")
+        parts.append("</table>")
+    parts.append("</body></html>")
+    return "".join(parts)

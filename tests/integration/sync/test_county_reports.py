@@ -1,0 +1,105 @@
+"""County-level reports over two offices, and targets set at the county reaching an office.
+
+The known case mix of tests/report_support.py: H01's cases c1..c13 and H02's c14, each taken
+at its own office and pushed by a real sync round over loopback HTTP to the county server
+(SQLite and PostgreSQL); the county computes the same four reports over both offices.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import report_support as mix
+import requests
+from sync_helpers import CountyServer, county_cli, enrol, sync_now
+
+from eservice_desktop.county import reports as county_reports
+from eservice_desktop.county.store import make_engine, utcnow
+from eservice_desktop.domain import supervisor as sv
+from eservice_desktop.services import supervisor_reports
+from eservice_desktop.services.app import App
+from eservice_desktop.services.ingest import ingest_many
+
+QUERY = {"from": "2026-03-01", "to": "2026-04-30"}
+
+
+def _load(app: App, events: list) -> None:  # type: ignore[type-arg]
+    app.clock.now = mix.NOW  # type: ignore[attr-defined]
+    with app.transaction() as s:
+        assert not ingest_many(app, s, events).refused
+
+
+def test_county_reports_over_every_office_and_targets_reach_the_office(
+    county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    h01, h02 = office("H01", "01", url=county.url), office("H02", "01", url=county.url)
+    events = mix.case_mix()
+    _load(h01, [e for e in events if e.office == "H01"])
+    _load(h02, [e for e in events if e.office == "H02"])
+    for app in (h01, h02):
+        enrol(app, county)
+        mine = [e for e in events if e.office == app.settings.office_code]
+        assert sync_now(app).pushed == len(mine)
+
+    # the CLI sets one target; the rest in one call of the same function
+    county_cli("targets", "set", "--db", county.db_url, "--office", "H01",
+               "--department", "household", "--month", "2026-03", "--value", "3")  # fmt: skip
+    from sqlalchemy.orm import Session
+
+    from eservice_desktop.county.notify import county_catalogue
+
+    engine = make_engine(county.db_url)
+    try:
+        with Session(engine) as s, s.begin():
+            county_reports.set_targets(s, county_catalogue(s), mix.TARGETS[1:], utcnow())
+    finally:
+        engine.dispose()
+    sync_now(h01)
+    office_targets = supervisor_reports.targets(h01, *mix.PERIOD)
+    scores = {(r[0], r[1]): tuple(r[2:]) for r in office_targets.table(sv.T_SCORES).rows}
+    assert scores == mix.TARGET_SCORES
+
+    # county level: H01's figures plus c14 (H02, household, counter, closed on time); any
+    # enrolled device's credential reads them
+    from eservice_desktop.services.sync.credentials import credential
+
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {credential(h02)}"
+    assert (
+        requests.get(f"{county.url}/v1/reports/usage", params=QUERY, timeout=30).status_code == 401
+    )
+    on_time = http.get(f"{county.url}/v1/reports/on-time", params=QUERY, timeout=30).json()
+    assert on_time["office"] == "*"
+    assert on_time["total"] == {
+        "received": 13, "finished": 10, "on_time": 8, "late": 2, "rate_pct": 80.0, "open": 2,
+        "overdue": 1,
+    }  # fmt: skip
+    overdue = on_time["tables"][2]["rows"]
+    assert [r[0][:17] for r in overdue] == [mix.OVERDUE[0]] and overdue[0][5] == "H01 clerk-b"
+    savings = http.get(f"{county.url}/v1/reports/savings", params=QUERY, timeout=30).json()
+    assert {k: savings["total"][k] for k in ("ntd", "minutes", "sheets")} == {
+        k: mix.savings_total()[k] for k in ("ntd", "minutes", "sheets")
+    }
+    usage = http.get(f"{county.url}/v1/reports/usage", params=QUERY, timeout=30).json()
+    assert {k: usage["total"][k] for k in ("cases", "counter", "web", "kiosk", "online")} == {
+        **mix.USAGE_TOTAL,
+        "cases": 13,
+        "counter": 8,
+    }
+    # targets over both offices: household March 3 (H01) + 7 (H02) against 3 + 1 cases
+    targets = http.get(f"{county.url}/v1/reports/targets", params=QUERY, timeout=30).json()
+    months = {(r[0], r[1], r[2]): r[3:6] for r in targets["tables"][0]["rows"]}
+    assert months[("戶政事務所", "cases", "2026-03")] == [10, 4, 40.0]
+    page = http.get(f"{county.url}/reports/on-time", params=QUERY, timeout=30)
+    assert page.status_code == 200 and "80.0" in page.text and "地政事務所" in page.text
+    bad = http.get(
+        f"{county.url}/v1/reports/usage", params={"from": "2026-04-30", "to": "2026-03-01"},
+        timeout=30,
+    )  # fmt: skip
+    assert bad.status_code == 400 and "ends" in bad.json()["detail"]
+    out = county_cli("report", "savings", "--db", county.db_url, "--from", "2026-03-01",
+                     "--to", "2026-04-30", "--html", str(tmp_path / "savings.html"))  # fmt: skip
+    assert json.loads(out)["total"]["ntd"] == mix.savings_total()["ntd"]
+    assert "免書證" in (tmp_path / "savings.html").read_text(encoding="utf-8")
