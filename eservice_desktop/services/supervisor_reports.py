@@ -234,7 +234,15 @@ def export(report: Report, path: Path, fmt: str | None = None) -> Path:
         return write_report_xlsx(report, path)
     if suffix == ".pdf":
         # printing.report_pdf draws the same Report with its charts (reportlab).
-        report_pdf = importlib.import_module("eservice_desktop.printing.report_pdf")
+        try:
+            report_pdf = importlib.import_module("eservice_desktop.printing.report_pdf")
+        except ModuleNotFoundError:
+            raise DomainError(
+                "report.pdf_unavailable",
+                "此版本尚無報表 PDF 匯出，請改用 --csv 或 --xlsx",
+                "This build has no report PDF export; use --csv or --xlsx",
+                "pdf",
+            ) from None
         report_pdf.write_report_pdf(report, path)
         return path
     raise DomainError(
