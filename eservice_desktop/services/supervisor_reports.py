@@ -1,9 +1,10 @@
 """The supervisor's reports at the office: on time, usage, savings and targets (issue 16).
 
-Each report is a few SQL aggregates over ``case_stats``, the projection that counts the
-``cases`` rows per office, day of receipt, service, channel, status, consent and on-time
-verdict (kept by triggers on ``cases``, storage/models_reports.py), never a fold of events:
-a year of a busy office is a few ten thousand rows to add up, well under the 2 s budget
+Each report is a few SQL aggregates over ``case_stats_month`` and ``case_stats``, the
+projections that count the ``cases`` rows per office, month (day) of receipt, service,
+channel, status, consent and on-time verdict (kept by triggers on ``cases``,
+storage/models_reports.py), never a fold of events: a year is twelve months of counts plus
+the days of a partial month at either end, well under the 2 s budget
 (``make bench``: benchmarks/bench_reports.py). Only the overdue list reads ``cases`` itself,
 through its (office, status, due date) index. The counts go to the pure builders of
 ``domain.supervisor``, which the county server uses too. Nothing here writes, except
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,15 +38,25 @@ _FINISHED = ", ".join(f"'{s}'" for s in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{s}'" for s in sv.CLOSED_STATUSES)
 _OPEN = ", ".join(f"'{s}'" for s in sv.OPEN_STATUSES)
 
+#: The period's counts: whole months from case_stats_month, the days of a partial month at
+#: either end from case_stats (see :func:`_params` for the bounds).
+_PERIOD_ROWS = """
+    SELECT month, service_code, channel, status, consent, on_time, n FROM case_stats_month
+    WHERE office = :office AND month BETWEEN :m1 AND :m2
+    UNION ALL
+    SELECT substr(received_day, 1, 7), service_code, channel, status, consent, on_time, n
+    FROM case_stats
+    WHERE office = :office
+      AND (received_day BETWEEN :f AND :head_end OR received_day BETWEEN :tail_start AND :t)
+"""
 # Per service and month of receipt.
 _ON_TIME_SQL = text(
     f"""
-    SELECT service_code, substr(received_day, 1, 7) AS month, sum(n),
+    SELECT service_code, month, sum(n),
            sum(CASE WHEN status IN ({_FINISHED}) THEN n ELSE 0 END),
            sum(CASE WHEN on_time = 1 THEN n ELSE 0 END),
            sum(CASE WHEN status IN ({_OPEN}) THEN n ELSE 0 END)
-    FROM case_stats
-    WHERE office = :office AND received_day BETWEEN :f AND :t
+    FROM ({_PERIOD_ROWS}) AS period
     GROUP BY service_code, month
     """
 )
@@ -59,10 +70,9 @@ _OVERDUE_SQL = text(
     """
 )
 _USAGE_SQL = text(
-    """
-    SELECT service_code, channel, substr(received_day, 1, 7) AS month, sum(n)
-    FROM case_stats
-    WHERE office = :office AND received_day BETWEEN :f AND :t
+    f"""
+    SELECT service_code, channel, month, sum(n)
+    FROM ({_PERIOD_ROWS}) AS period
     GROUP BY service_code, channel, month
     HAVING sum(n) > 0
     """
@@ -70,20 +80,37 @@ _USAGE_SQL = text(
 _SAVINGS_SQL = text(
     f"""
     SELECT service_code, sum(n)
-    FROM case_stats
-    WHERE office = :office AND received_day BETWEEN :f AND :t
-      AND consent = 1 AND status IN ({_CLOSED})
+    FROM ({_PERIOD_ROWS}) AS period
+    WHERE consent = 1 AND status IN ({_CLOSED})
     GROUP BY service_code
     """
 )
 
 
 def _params(app: App, period_from: date, period_to: date) -> dict[str, Any]:
+    """The office, the period, and its split: whole months ``m1``..``m2``, the days before
+    them (``f``..``head_end``) and after them (``tail_start``..``t``)."""
     check_period(period_from, period_to)
+    first_full = (
+        period_from
+        if period_from.day == 1
+        else (period_from.replace(day=28) + timedelta(days=4)).replace(day=1)
+    )
+    after = period_to + timedelta(days=1)
+    last_full_end = period_to if after.day == 1 else period_to.replace(day=1) - timedelta(days=1)
+    if first_full > last_full_end:  # no whole month: every day from case_stats
+        m1, m2, head_end, tail_start = "9999-12", "0000-01", period_to, after
+    else:
+        m1, m2 = first_full.isoformat()[:7], last_full_end.isoformat()[:7]
+        head_end, tail_start = first_full - timedelta(days=1), last_full_end + timedelta(days=1)
     return {
         "office": app.settings.office_code,
         "f": period_from.isoformat(),
         "t": period_to.isoformat(),
+        "m1": m1,
+        "m2": m2,
+        "head_end": head_end.isoformat(),
+        "tail_start": tail_start.isoformat(),
     }
 
 

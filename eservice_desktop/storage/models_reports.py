@@ -1,14 +1,15 @@
 """Tables of the supervisor reports: the case counts they add up, and the county's targets.
 
-``case_stats`` counts the ``cases`` rows per office, day of receipt, service, channel, status,
-consent and on-time verdict. SQLite triggers on ``cases`` (migration 0011, not in this
-metadata: reflection cannot compare triggers) keep it in the same transaction as every insert,
-update and delete of a case row, whatever path wrote it (one ingest, a bulk ingest, a
-migration), so a year of reports reads a few ten thousand rows instead of a million.
+``case_stats`` counts the ``cases`` rows per office, day of receipt, service, channel,
+status, consent and on-time verdict; ``case_stats_month`` the same per month of receipt.
+SQLite triggers on ``cases`` (migration 0011, not in this metadata: reflection cannot compare
+triggers) keep both in the same transaction as every insert, update and delete of a case row,
+whatever path wrote it (one ingest, a bulk ingest, a migration), so a year of reports reads a
+few thousand rows instead of a million.
 
 ``report_targets`` is reference data: the county sets it (``eservice-county-server targets
 set``) and every sync round's pull replaces this office's rows with the county's
-(services/sync/reference.py); nothing at the office edits it.
+(services/sync/inbox.py); nothing at the office edits it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,22 @@ class CaseStatRow(Base):
     status: Mapped[str] = mapped_column(String(24), primary_key=True)
     consent: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     #: 1 on time, 0 late, NO_VERDICT none (``cases.closed_on_time`` NULL).
+    on_time: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class CaseStatMonthRow(Base):
+    """The same counts per month of receipt (``YYYY-MM``): a report adds up whole months
+    here and only the days of a partial month at either end of its period in ``case_stats``."""
+
+    __tablename__ = "case_stats_month"
+
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(48), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(12), primary_key=True)
+    status: Mapped[str] = mapped_column(String(24), primary_key=True)
+    consent: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     on_time: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, nullable=False)
 

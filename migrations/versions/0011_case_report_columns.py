@@ -1,12 +1,13 @@
-"""Supervisor reports: each case's channel, consent, on-time verdict and holder, and an index.
+"""Supervisor reports: each case's channel, consent, on-time verdict and holder; the counts.
 
 Adds to ``cases`` the columns the on-time, usage and savings reports aggregate in SQL
 (``services/supervisor_reports.py``): ``channel`` (counter / web / kiosk, from the received
 event; every case before this revision came in at the counter unless its event says
 otherwise), ``consent`` (document-free look-ups consented: the latest consent event, or the
 intake's), ``closed_on_time`` (依限辦結 of a closed or rejected case) and ``holder`` (the
-clerk of the latest event), filled from the events already there; ``case_stats``, the counts
-the reports add up, filled from the cases and kept by three triggers on ``cases``; and the
+clerk of the latest event), filled from the events already there; ``case_stats`` and
+``case_stats_month``, the counts the reports add up per day and per month, filled from the
+cases and kept by three triggers on ``cases``; and the
 table of the county's monthly targets, ``report_targets`` (storage/models_reports.py).
 
 ``closed_on_time`` is filled with the offices' catalogue hours (closing 17:00 Asia/Taipei,
@@ -53,16 +54,32 @@ _SELECT_KEY = (
 )
 
 
-def _bump(row: str, delta: str) -> str:
-    values = ", ".join(
-        f"{row}.{c}" for c in ("office", "received_day", "service_code", "channel", "status")
-    )
-    return (
-        f"INSERT INTO case_stats ({', '.join(_KEY)}, n) VALUES ({values}, {row}.consent, "
-        f"coalesce({row}.closed_on_time, -1), {delta}) "
-        f"ON CONFLICT ({', '.join(_KEY)}) DO UPDATE SET n = n + ({delta});"
-    )
+_MONTH_KEY = ("office", "month", *_KEY[2:])
 
+
+def _bump(row: str, delta: str) -> str:
+    """The two upserts that move one case in or out of its day's and its month's count."""
+    rest = f"{row}.service_code, {row}.channel, {row}.status, {row}.consent, "
+    rest += f"coalesce({row}.closed_on_time, -1), {delta}"
+    day = (
+        f"INSERT INTO case_stats ({', '.join(_KEY)}, n) VALUES ({row}.office, "
+        f"{row}.received_day, {rest}) ON CONFLICT ({', '.join(_KEY)}) "
+        f"DO UPDATE SET n = n + ({delta});"
+    )
+    month = (
+        f"INSERT INTO case_stats_month ({', '.join(_MONTH_KEY)}, n) VALUES ({row}.office, "
+        f"substr({row}.received_day, 1, 7), {rest}) ON CONFLICT ({', '.join(_MONTH_KEY)}) "
+        f"DO UPDATE SET n = n + ({delta});"
+    )
+    return f"{day} {month}"
+
+
+#: case_stats_month from case_stats (also how a cached benchmark database was brought up).
+FILL_MONTHS = (
+    f"INSERT INTO case_stats_month ({', '.join(_MONTH_KEY)}, n) "
+    "SELECT office, substr(received_day, 1, 7), service_code, channel, status, consent, "
+    "on_time, sum(n) FROM case_stats GROUP BY 1, 2, 3, 4, 5, 6, 7"
+)
 
 # Kept by SQLite itself, in the transaction of every write to cases (models_reports.py).
 _TRIGGERS = [
@@ -106,6 +123,19 @@ def upgrade() -> None:
             f"SELECT {_SELECT_KEY}, count(*) FROM cases GROUP BY {_SELECT_KEY}"
         )
     )
+    op.create_table(
+        "case_stats_month",
+        sa.Column("office", sa.String(8), nullable=False),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("service_code", sa.String(48), nullable=False),
+        sa.Column("channel", sa.String(12), nullable=False),
+        sa.Column("status", sa.String(24), nullable=False),
+        sa.Column("consent", sa.Boolean(), nullable=False),
+        sa.Column("on_time", sa.Integer(), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(*_MONTH_KEY, name=op.f("pk_case_stats_month")),
+    )
+    op.execute(sa.text(FILL_MONTHS))
     for sql in _TRIGGERS:
         op.execute(sa.text(sql))
     op.create_table(
@@ -126,6 +156,7 @@ def downgrade() -> None:
     op.drop_table("report_targets")
     for name in ("insert", "update", "delete"):
         op.execute(sa.text(f"DROP TRIGGER IF EXISTS case_stats_{name}"))
+    op.drop_table("case_stats_month")
     op.drop_table("case_stats")
     # ALTER TABLE DROP COLUMN in place (SQLite >= 3.35): a batch copy of the table would lose
     # the expression index of 0010, which reflection cannot see.

@@ -89,6 +89,23 @@ def test_usage_every_figure(loaded: App) -> None:
     assert [s[1] for s in bars.series] == [(3.0, 4.0), (3.0, 0.0), (2.0, 0.0)]
 
 
+@pytest.mark.parametrize(
+    ("start", "end", "want"),
+    [
+        # no whole month: every day from case_stats (c4..c8, c9, c11)
+        ("2026-03-05", "2026-04-08", {"cases": 7, "counter": 4, "web": 2, "kiosk": 1}),
+        # two days before the whole months (c13 on 02-27) and two after
+        ("2026-02-27", "2026-05-02", {"cases": 13, "counter": 8, "web": 3, "kiosk": 2}),
+        ("2026-03-02", "2026-03-02", {"cases": 1, "counter": 1, "web": 0, "kiosk": 0}),
+    ],
+)
+def test_periods_that_cut_months(loaded: App, start: str, end: str, want: dict[str, int]) -> None:
+    from datetime import date
+
+    r = reports.usage(loaded, date.fromisoformat(start), date.fromisoformat(end))
+    assert {k: r.totals[k] for k in want} == want
+
+
 def test_savings_every_figure_recomputed_from_the_seed_units(loaded: App) -> None:
     r = reports.savings(loaded, F, T)
     want = mix.savings_total()
@@ -243,12 +260,25 @@ _FROM_STATS = (
 )
 
 
+_MONTHS_FROM_STATS = (
+    "SELECT office, substr(received_day, 1, 7), service_code, channel, status, consent, "
+    "on_time, sum(n) FROM case_stats GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) != 0"
+)
+_FROM_MONTHS = (
+    "SELECT office, month, service_code, channel, status, consent, on_time, n "
+    "FROM case_stats_month WHERE n != 0"
+)
+
+
 def _stats_and_cases(app: App) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
     from sqlalchemy import text
 
     with app.reading() as s:
         stats = {tuple(r) for r in s.execute(text(_FROM_STATS))}
         cases = {tuple(r) for r in s.execute(text(_FROM_CASES))}
+        months = {tuple(r) for r in s.execute(text(_MONTHS_FROM_STATS))}
+        from_month_table = {tuple(r) for r in s.execute(text(_FROM_MONTHS))}
+    assert months == from_month_table
     return stats, cases
 
 
