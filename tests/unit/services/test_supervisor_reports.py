@@ -318,3 +318,23 @@ def test_an_old_database_gets_its_report_columns_and_counts(
     assert [tuple(r) for r in rows] == [("counter", 0, "fixture", None)] * 2
     stats, cases = _stats_and_cases(app)
     assert stats == cases and len(cases) >= 1
+
+
+def test_a_pulled_target_set_replaces_the_office_set_and_a_bad_one_is_set_aside(
+    loaded: App,
+) -> None:
+    from eservice_desktop.services.sync.inbox import apply_page
+    from eservice_desktop.storage.models_sync import SyncReferenceRow
+    from eservice_desktop.sync.protocol import Change
+
+    land_only = [t for t in mix.TARGETS if t["department"] == "land"]
+    bad = [{**land_only[0], "value": -1}]
+    with loaded.transaction() as s:
+        apply_page(loaded, s, [Change(seq=7, kind="targets", data={"targets": bad})])
+    assert reports.targets(loaded, F, T).totals["departments"] == 3  # the old set stays
+    with loaded.reading() as s:
+        assert s.get(SyncReferenceRow, "parked:7") is not None
+    with loaded.transaction() as s:
+        apply_page(loaded, s, [Change(seq=8, kind="targets", data={"targets": land_only})])
+    r = reports.targets(loaded, F, T)
+    assert [(row[0], row[1]) for row in r.table(sv.T_SCORES).rows] == [("地政事務所", "cases")]
