@@ -143,21 +143,23 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
 
     start, end = _period(args)
     app = open_from(args)
+    files: dict[str, str] = {}
+    notices: list[str] = []
     try:
         report = supervisor_reports.compute(app, args.report_kind, start, end)
+        for key in ("csv", "xlsx", "pdf"):
+            path = getattr(args, key)
+            if path is not None:
+                written = supervisor_reports.export(app, report, path, key)
+                files[key] = str(path)
+                if written.notice(lang_of(args)):
+                    notices.append(written.notice(lang_of(args)))
     finally:
         app.close()
-    files: dict[str, str] = {}
-    for key in ("csv", "xlsx", "pdf"):
-        path = getattr(args, key)
-        if path is not None:
-            supervisor_reports.export(
-                report, path.with_suffix(f".{key}") if not path.suffix else path
-            )
-            files[key] = str(path)
     data = {**report_to_json(report), "files": files}
     lines = [f"{report.title}  {start.isoformat()} ~ {end.isoformat()}"]
     lines.append(_summary(args.report_kind, dict(report.totals)))
     lines.extend(f"{key.upper()}: {name}" for key, name in files.items())
+    lines.extend(notices)
     emit(args, data, "\n".join(lines))
     return 0

@@ -64,7 +64,7 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return name
 
 
-def write_report_xlsx(report: Report, path: Path) -> Path:
+def write_report_xlsx(report: Report, path: Path | io.BytesIO) -> Path | io.BytesIO:
     """Write the report as an XLSX workbook: a summary sheet, then one sheet per table."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -94,3 +94,10 @@ def write_report_xlsx(report: Report, path: Path) -> Path:
         ws.freeze_panes = "A2"
     wb.save(path)
     return path
+
+
+def report_xlsx_bytes(report: Report) -> bytes:
+    """The XLSX workbook as bytes (for an atomic, permission-aware write)."""
+    buf = io.BytesIO()
+    write_report_xlsx(report, buf)
+    return buf.getvalue()

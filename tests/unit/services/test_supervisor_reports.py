@@ -215,6 +215,8 @@ def test_cli_exports_csv_with_bom_and_xlsx(
     assert rc == 0 and "依限 7（77.78%）" in out
     raw = out_csv.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
+    # the on-time report names clerks: owner-only, and the command says so
+    assert out_csv.stat().st_mode & 0o777 == 0o600 and "0600" in out
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     total = next(r for r in rows if r and r[0] == "合計 Total")
     assert total[1:] == ["12", "9", "7", "2", "77.78", "2", "1"]
@@ -224,6 +226,19 @@ def test_cli_exports_csv_with_bom_and_xlsx(
     assert values[1] == ["合計 Total", 12, 9, 7, 2, 77.78, 2, 1]
     land = next(v for v in values if v[0] == "地政事務所")
     assert land == ["地政事務所", 2, 0, 0, 0, None, 2, 1]
+
+
+def test_cli_on_time_file_refused_in_the_data_directory_counts_written_there(
+    run: Callable[..., tuple[int, str, str]], settings: Settings
+) -> None:
+    inside = settings.data_dir / "on-time.csv"
+    rc, out, err = run("report", "on-time", "--from", "2026-03-01", "--to", "2026-04-30",
+                       "--csv", str(inside))  # fmt: skip
+    assert rc == 2 and "data directory" in err and not inside.exists()
+    usage = settings.data_dir / "usage.xlsx"
+    rc, out, _ = run("report", "usage", "--from", "2026-03-01", "--to", "2026-04-30",
+                     "--xlsx", str(usage))  # fmt: skip
+    assert rc == 0 and usage.exists() and "0600" not in out
 
 
 @pytest.mark.parametrize(
