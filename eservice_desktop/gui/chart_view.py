@@ -21,6 +21,10 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 _registered: set[str] = set()
 
+#: The widest a chart is drawn on screen, in pixels: wider, its labels grow past what a glance
+#: takes in and a tall chart pushes its table out of sight.
+MAX_WIDTH = 860
+
 
 def ensure_font(family: str, path: str) -> None:
     """Makes ``family`` known to Qt (once), loading the font file when the system lacks it."""
@@ -60,7 +64,7 @@ class ChartView(QWidget):
         return True
 
     def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt API)
-        return int(min(width, 1100) * self._ratio())
+        return int(min(width, MAX_WIDTH) * self._ratio())
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
         size = self.renderer.defaultSize()
@@ -69,8 +73,9 @@ class ChartView(QWidget):
         return QSize(int(size.width() * 1.5), int(size.height() * 1.5))
 
     def chart_rect(self) -> QRectF:
-        """Where the chart is painted: as wide as fits (at most 1100 px), proportions kept."""
-        width = float(min(self.width(), 1100))
+        """Where the chart is painted: as wide as fits (at most :data:`MAX_WIDTH` px), in
+        proportion."""
+        width = float(min(self.width(), MAX_WIDTH))
         height = width * self._ratio()
         if height > self.height():
             height = float(self.height())

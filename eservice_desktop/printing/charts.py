@@ -73,7 +73,7 @@ MAX_LABEL = 12
 
 TITLE_SIZE = 11.0
 LABEL_SIZE = 7.5
-VALUE_SIZE = 6.5
+VALUE_SIZE = 7.5
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def format_value(value: float | None, unit: str = "") -> str:
 
 def format_cell(cell: Cell) -> str:
     """A table cell as every face shows it (the PDF, the screen): counts with thousands
-    separators, figures with up to two decimals and at least one, nothing as empty."""
+    separators, figures with two decimals (a column of rates lines up), nothing as empty."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -140,8 +140,7 @@ def format_cell(cell: Cell) -> str:
     if isinstance(cell, float):
         if math.isnan(cell):
             return ""
-        text = f"{cell:,.2f}"
-        return text[:-1] if text.endswith("0") else text
+        return f"{cell:,.2f}"
     return str(cell)
 
 
@@ -208,8 +207,9 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
     spec, cut = _limited(spec)
     horizontal = spec.kind in ("bar", "stacked_bar") and _wants_horizontal(spec)
     if horizontal:
+        # bars about 14 points thick whatever their number: a chart of two services is short
         rows = len(spec.categories) * (1 if spec.kind == "stacked_bar" else len(spec.series))
-        height = max(height, 70 + len(spec.categories) * 6 + rows * 11)
+        height = max(150.0, 70 + len(spec.categories) * 8 + rows * 16)
     d = Drawing(width, height)
     d.add(
         String(
@@ -249,7 +249,7 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
 def _wants_horizontal(spec: ChartSpec) -> bool:
     """Long names (services) read better down the side than slanted under the bars."""
     longest = max((len(c) for c in spec.categories), default=0)
-    return longest > 6 or len(spec.categories) * max(1, len(spec.series)) > 16
+    return longest > 8 or len(spec.categories) * max(1, len(spec.series)) > 16
 
 
 def _fmt(unit: str, below: float = 0.0) -> Callable[[float], str]:
@@ -268,17 +268,31 @@ def _tick(v: float) -> str:
     return f"{int(v):,}" if float(v).is_integer() else f"{v:,.1f}"
 
 
+def _nice_step(top: float, whole: bool) -> float:
+    """A tick step of 1, 2 or 5 times a power of ten giving about five ticks; counts never
+    get fractional ticks."""
+    if top <= 0:
+        return 1.0
+    raw = top / 5
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return max(step, 1.0) if whole else step
+
+
 def _value_axis(axis: Any, spec: ChartSpec, font: str) -> None:
     values = [v or 0.0 for _, vs in spec.series for v in vs]
     if spec.kind == "stacked_bar":
         values = [sum((vs[i] or 0.0) for _, vs in spec.series) for i in range(len(spec.categories))]
     if min(values, default=0.0) >= 0:
         axis.valueMin = 0
-    if spec.unit == "%" and max(values, default=0.0) <= 100:
+    top = max(values, default=0.0)
+    if spec.unit == "%" and top <= 100:
         axis.valueMax = 100
         axis.valueStep = 20
     else:
-        axis.valueMax = max(values, default=1.0) * 1.12 or 1.0
+        step = _nice_step(top, whole=all(float(v).is_integer() for v in values))
+        axis.valueStep = step
+        axis.valueMax = (math.floor(top * 1.08 / step) + 1) * step
     axis.labels.fontName = font
     axis.labels.fontSize = LABEL_SIZE
     axis.labelTextFormat = _tick
@@ -291,6 +305,24 @@ def _colour(hex_text: str) -> Any:
     from reportlab.lib.colors import HexColor
 
     return HexColor(hex_text)
+
+
+def _widest(spec: ChartSpec, font: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return max(
+        float(stringWidth(_drawable(short_label(c)), font, LABEL_SIZE)) for c in spec.categories
+    )
+
+
+def _bottom(spec: ChartSpec, font: str, plot_width: float) -> tuple[bool, float]:
+    """Whether the category labels must slant to fit under their slots, and the room below
+    the axis they take."""
+    widest = _widest(spec, font)
+    slot = plot_width / max(1, len(spec.categories))
+    if widest <= slot - 4:
+        return False, 18.0
+    return True, widest * 0.5 + LABEL_SIZE + 12  # sin 30° of the label, its height, a gap
 
 
 def _categories(axis: Any, spec: ChartSpec, font: str, slanted: bool) -> None:
@@ -318,16 +350,14 @@ def _bars(
 
     stacked = spec.kind == "stacked_bar"
     chart: Any = HorizontalBarChart() if horizontal else VerticalBarChart()
-    longest = max(len(short_label(c)) for c in spec.categories)
     if horizontal:
-        left = 12 + longest * LABEL_SIZE
+        left = 12 + _widest(spec, font)
         chart.x, chart.y = left, 20 + legend_h
         chart.width, chart.height = width - left - 30, top - chart.y - 4
         chart.categoryAxis.reverseDirection = 1  # first category at the top, as in the table
         _categories(chart.categoryAxis, spec, font, slanted=False)
     else:
-        slanted = len(spec.categories) > 6 or longest > 4
-        bottom = (longest * LABEL_SIZE * 0.6 + 14) if slanted else 18
+        slanted, bottom = _bottom(spec, font, width - 60)
         chart.x, chart.y = 46, bottom + legend_h
         chart.width, chart.height = width - 60, top - chart.y - 6
         _categories(chart.categoryAxis, spec, font, slanted)
@@ -373,9 +403,7 @@ def _line(
     from reportlab.graphics.widgets.markers import makeMarker
 
     chart: Any = HorizontalLineChart()
-    longest = max(len(short_label(c)) for c in spec.categories)
-    slanted = len(spec.categories) > 8 or longest > 7
-    bottom = (longest * LABEL_SIZE * 0.6 + 14) if slanted else 18
+    slanted, bottom = _bottom(spec, font, width - 64)
     chart.x, chart.y = 46, bottom + legend_h
     chart.width, chart.height = width - 64, top - chart.y - 8
     chart.data = [[v or 0.0 for v in values] for _, values in spec.series]

@@ -103,8 +103,8 @@ def test_f7_kind_period_enter_on_a_worker_with_progress_then_charts_and_tables(
     grid = page.tables[0]
     cells = [[grid.item(r, c).text() for c in range(grid.columnCount())] for r in range(2)]
     assert cells == [
-        ["戶籍課", "1,200", "1,100", "1,045", "95.0"],
-        ["地籍課", "80", "40", "37", "92.5"],
+        ["戶籍課", "1,200", "1,100", "1,045", "95.00"],
+        ["地籍課", "80", "40", "37", "92.50"],
     ]
     assert grid.item(0, 1).textAlignment() & Qt.AlignmentFlag.AlignRight
     assert page.tables[1].rowCount() == 0

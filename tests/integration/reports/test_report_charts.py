@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -190,7 +191,7 @@ def test_value_and_cell_formats() -> None:
     assert [format_value(v, "%") for v in (95.0, 92.46, 100.0)] == ["95.0", "92.5", "100.0"]
     assert [format_value(v, "NTD") for v in (1234567.0, 2.5, None)] == ["1,234,567", "2.5", ""]
     assert [format_cell(c) for c in (1234, 95.0, 92.46, 0.125, None, "戶籍課")] == [
-        "1,234", "95.0", "92.46", "0.12", "", "戶籍課",
+        "1,234", "95.00", "92.46", "0.12", "", "戶籍課",
     ]  # fmt: skip
 
 
@@ -212,3 +213,12 @@ def test_reportlab_is_not_loaded_by_importing_the_renderer() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     assert charts.WIDTH > 0
+
+
+def test_counts_get_whole_ticks_and_a_rate_axis_runs_to_100() -> None:
+    one = ChartSpec("bar", "逾期", ("戶籍課", "地籍課"), (("逾期", (0.0, 1.0)),), "件")
+    shown = texts(chart_svg(one))
+    assert not [t for t in shown if re.fullmatch(r"\d+\.\d+", t)], shown  # no 0.2, 0.4 ...
+    assert {"0", "1", "2"} <= set(shown)
+    rates = texts(chart_svg(RATES))
+    assert {"0", "20", "40", "60", "80", "100"} <= set(rates)
