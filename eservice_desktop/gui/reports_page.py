@@ -1,7 +1,7 @@
 """報表 (Reports): the supervisor's figures for a period, on time, usage, savings and targets,
 each with its charts and tables, exported to CSV, XLSX or PDF.
 
-The report is computed on a worker (``services.supervisor_reports.compute``) together with its
+The report is computed on a worker (``services.report_views.screen_report``) together with its
 charts' SVG (``printing/charts.py``: the same reportlab Drawings the PDF draws), with progress
 in the status bar; the UI thread only lays out what came back. Exports write what is on screen
 (the report last computed, whose kind and period the heading names), on a worker too.
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -40,12 +39,12 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.report_model import Report, ReportTable, check_period
+from eservice_desktop.domain.report_model import ReportTable, check_period
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
-from eservice_desktop.services.app import App
+from eservice_desktop.services import report_views
 
 PAGE_TITLE_ZH = "報表"
 PAGE_TITLE_EN = "Reports"
@@ -61,70 +60,8 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("targets", str(QT_TRANSLATE_NOOP("ReportsPage", "目標達成"))),
 )
 #: Export formats: (suffix, button text). PDF is ours, CSV and XLSX the report writers'.
-FORMATS = ("csv", "xlsx", "pdf")
 #: Rows a table shows before it scrolls inside itself.
 VISIBLE_ROWS = 12
-
-
-@dataclass(frozen=True)
-class Computed:
-    """What the worker hands back: the report and each chart's SVG and description."""
-
-    report: Report
-    svgs: tuple[str, ...]
-    descriptions: tuple[str, ...]
-    font_family: str
-    font_path: str
-
-
-def default_compute(app: App, kind: str, period_from: date, period_to: date) -> Report:
-    from eservice_desktop.services import supervisor_reports
-
-    return supervisor_reports.compute(app, kind, period_from, period_to)
-
-
-def compute_with_charts(
-    compute: Callable[[App, str, date, date], Report],
-    app: App,
-    kind: str,
-    period_from: date,
-    period_to: date,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-) -> Computed:
-    """Worker side: the report, then its charts drawn (one progress step each)."""
-    from eservice_desktop.printing.charts import chart_font, chart_svg, describe
-
-    def step(done: int, total: int) -> None:
-        if progress is not None:
-            progress(done, total)
-
-    step(0, 1)
-    report = compute(app, kind, period_from, period_to)
-    total = 1 + len(report.charts)
-    step(1, total)
-    svgs = []
-    for i, spec in enumerate(report.charts):
-        svgs.append(chart_svg(spec))
-        step(2 + i, total)
-    font = chart_font()
-    return Computed(
-        report, tuple(svgs), tuple(describe(c) for c in report.charts), font.family, font.path
-    )
-
-
-def export_report(report: Report, path: Path, office_name: str, printed: str) -> Path:
-    """Worker side: the file by its suffix."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix == "pdf":
-        from eservice_desktop.printing.report_pdf import ReportHeading, write_report_pdf
-
-        return write_report_pdf(report, path, ReportHeading(office_name, printed))
-    from eservice_desktop.printing import report_export
-
-    if suffix == "xlsx":
-        return report_export.write_report_xlsx(report, path)
-    return report_export.write_report_csv(report, path)
 
 
 def _qdate(day: date) -> QDate:
@@ -140,11 +77,12 @@ class ReportsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("reports_page")
-        #: The report computation (tests give their own); runs on a worker.
-        self.compute: Callable[[App, str, date, date], Report] = default_compute
+        #: The report computation (None: ``supervisor_reports.compute``; tests give their
+        #: own); runs on a worker.
+        self.compute: report_views.Compute | None = None
         #: Asks where to save (suffix) -> path or None; tests answer without a dialog.
         self.ask_path: Callable[[str, str], Path | None] = self._ask_path
-        self.current: Computed | None = None
+        self.current: report_views.ScreenReport | None = None
         self.running = False
         self.last_export: Path | None = None
         self._build()
@@ -267,12 +205,12 @@ class ReportsPage(QWidget):
         self.compute_btn.setEnabled(False)
         self.heading.setText(self.tr("計算中…"))
         self.ctx.tasks.run(
-            compute_with_charts,
-            self.compute,
+            report_views.screen_report,
             self.ctx.app,
             kind,
             start,
             end,
+            compute=self.compute,
             progress=True,
             label=self.tr("計算報表"),
             on_done=self._show,
@@ -301,7 +239,7 @@ class ReportsPage(QWidget):
             title=r.title, office=name or r.office, start=start, end=end
         )
 
-    def _show(self, computed: Computed) -> None:
+    def _show(self, computed: report_views.ScreenReport) -> None:
         self.running = False
         self.compute_btn.setEnabled(True)
         self.current = computed
@@ -334,8 +272,6 @@ class ReportsPage(QWidget):
         self.tables = []
 
     def _add_table(self, table: ReportTable, index: int) -> None:
-        from eservice_desktop.printing.charts import format_cell, is_number
-
         title = QLabel(table.title)
         title.setObjectName(f"table_title_{index}")
         font = title.font()
@@ -351,8 +287,8 @@ class ReportsPage(QWidget):
         grid.verticalHeader().setVisible(False)
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
-                item = QTableWidgetItem(format_cell(cell))
-                if is_number(cell):
+                item = QTableWidgetItem(report_views.format_cell(cell))
+                if report_views.is_number(cell):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
@@ -407,7 +343,7 @@ class ReportsPage(QWidget):
         now = self.ctx.app.now().astimezone(TAIPEI)
         printed = f"{format_roc(now.date(), 'short')} {now:%H:%M}"
         self.ctx.tasks.run(
-            export_report,
+            report_views.export_report,
             self.current.report,
             path,
             office.name,

@@ -120,3 +120,18 @@ def test_rare_names_and_an_empty_table(tmp_path: Path) -> None:
     text = squash("".join(pages(write_report_pdf(report(0, overdue), tmp_path / "rare.pdf"))))
     assert "H01-01-115-000007-3林\U0002b740115/03/02" in text
     assert "各服務準時結案服務課別收件結案如期結案準時率(%)承辦人（本期無資料）" in text
+
+
+def test_the_export_goes_by_suffix_and_refuses_another(tmp_path: Path) -> None:
+    import pytest
+
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services.report_views import export_report
+
+    for suffix in ("pdf", "csv", "xlsx"):
+        path = export_report(report(2), tmp_path / f"r.{suffix}", "桃園戶政", "115/05/10 10:00")
+        assert path.read_bytes()[:4] in {b"%PDF", b"\xef\xbb\xbf\xe5", b"PK\x03\x04"}, suffix
+    with pytest.raises(DomainError) as refused:
+        export_report(report(2), tmp_path / "r.txt")
+    assert refused.value.message("zh_TW") == "報表檔案須為 .csv、.xlsx 或 .pdf"
+    assert not (tmp_path / "r.txt").exists()
