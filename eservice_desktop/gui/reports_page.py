@@ -49,6 +49,8 @@ from eservice_desktop.services import report_views
 PAGE_TITLE_ZH = "報表"
 PAGE_TITLE_EN = "Reports"
 PAGE_SHORTCUT = "F7"
+#: The use case the page needs (``domain.operators.Action``): supervisors and administrators.
+PAGE_ACTION = "REPORTS"
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -267,6 +269,9 @@ class ReportsPage(QWidget):
             item = self.body_layout.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                # out of the page (and its Tab chain) now; deleted when control returns
+                widget.hide()
+                widget.setParent(None)
                 widget.deleteLater()
         self.chart_views = []
         self.tables = []

@@ -112,6 +112,15 @@ def test_f7_kind_period_enter_on_a_worker_with_progress_then_charts_and_tables(
     page.compute_btn.setFocus()
     tab()
     assert QApplication.focusWidget() is page.tables[0]
+    press(Qt.Key.Key_Return)  # Enter in a table computes again (the same kind and period)
+    qtbot.waitUntil(lambda: len(rec.calls) == 2 and not page.running, timeout=15000)
+    assert rec.calls[1] == rec.calls[0]
+    page.kind_combo.setFocus()
+    press(Qt.Key.Key_Return)  # and from the kind
+    qtbot.waitUntil(lambda: len(rec.calls) == 3 and not page.running, timeout=15000)
+    page.compute_btn.setFocus()
+    tab()
+    assert QApplication.focusWidget() is page.tables[0]
     tab()
     assert QApplication.focusWidget() is page.tables[1]
     tab()
