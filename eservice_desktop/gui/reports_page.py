@@ -254,7 +254,7 @@ class ReportsPage(QWidget):
                 view = ChartView(self.body)
                 view.setObjectName(f"chart_{i}")
                 view.set_chart(computed.svgs[i], report.charts[i].title, computed.descriptions[i])
-                self.body_layout.addWidget(view)
+                self._add(view)
                 self.chart_views.append(view)
             if i < len(report.tables):
                 self._add_table(report.tables[i], i)
@@ -263,6 +263,13 @@ class ReportsPage(QWidget):
             btn.setEnabled(True)
         self._chain_tabs()
         self.ctx.status_message.emit(self.tr("報表已產生：{t}").format(t=report.title))
+
+    def _add(self, widget: QWidget) -> None:
+        """Into the page and shown now: a layout shows a new child only when the event loop
+        next runs, and until then Tab would skip it."""
+        self.body_layout.addWidget(widget)
+        if self.body.isVisible():  # (a hidden page shows its children when it is shown)
+            widget.show()
 
     def _clear_body(self) -> None:
         while self.body_layout.count():
@@ -309,11 +316,11 @@ class ReportsPage(QWidget):
             + 4
         )
         grid.setFixedHeight(height)
-        self.body_layout.addWidget(title)
-        self.body_layout.addWidget(grid)
+        self._add(title)
+        self._add(grid)
         if not table.rows:
             empty = QLabel(self.tr("（本期無資料）"))
-            self.body_layout.addWidget(empty)
+            self._add(empty)
         self.tables.append(grid)
 
     # -- exports -----------------------------------------------------------------------------
