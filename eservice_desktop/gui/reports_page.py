@@ -308,12 +308,19 @@ class ReportsPage(QWidget):
         grid.resizeColumnsToContents()
         grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         grid.horizontalHeader().setStretchLastSection(True)
-        rows = max(1, min(len(table.rows), VISIBLE_ROWS))
+        # as tall as its first VISIBLE_ROWS rows really are (the font sets their height), with
+        # room for the horizontal scroll bar a wide table gets
+        grid.resizeRowsToContents()
+        shown = min(len(table.rows), VISIBLE_ROWS)
+        rows_height = sum(grid.rowHeight(r) for r in range(shown)) or (
+            grid.verticalHeader().defaultSectionSize()
+        )
         height = (
             grid.horizontalHeader().sizeHint().height()
-            + rows * grid.verticalHeader().defaultSectionSize()
+            + rows_height
+            + grid.horizontalScrollBar().sizeHint().height()
             + 2 * grid.frameWidth()
-            + 4
+            + 2
         )
         grid.setFixedHeight(height)
         self._add(title)

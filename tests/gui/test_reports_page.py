@@ -241,3 +241,29 @@ def test_a_cancelled_file_dialog_writes_nothing(
     page.ask_path = lambda _fmt, name: out / name
     page.export(fmt)  # the same page, a chosen file: written
     assert page.last_export == out / "on-time-1150301-1150310.csv" and page.last_export.exists()
+
+
+def test_a_table_shows_twelve_whole_rows_then_scrolls(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    wide = tuple(f"第{i}欄很長的標題" for i in range(12))  # wider than the page: a scroll bar
+
+    def many(app: App, kind: str, start: date, end: date) -> Report:
+        tables = (
+            ReportTable("各服務", wide, tuple(tuple(range(r, r + 12)) for r in range(30))),
+            ReportTable("各課", ("課", "件數"), tuple((f"課{i}", i) for i in range(3))),
+        )
+        return Report(kind, "使用量", start, end, "H01", tables)
+
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.resize(700, 2000)
+    page.show()
+    qtbot.waitExposed(page)
+    page.compute = many
+    page.run()
+    long, short = page.tables
+    assert long.horizontalScrollBar().isVisible()
+    for grid, rows in ((long, 12), (short, 3)):
+        viewport = grid.viewport().height()
+        whole = sum(grid.rowHeight(r) for r in range(rows))
+        assert whole <= viewport < whole + grid.rowHeight(0)  # those rows, whole, no more
+    assert long.verticalScrollBar().maximum() > 0 and short.verticalScrollBar().maximum() == 0
