@@ -97,21 +97,58 @@ def _styles() -> dict[str, Any]:
     }
 
 
-def _widths(table: ReportTable, texts: list[list[str]], avail: float) -> list[float]:
-    """Each column as wide as its widest cell (capped), scaled to fill the page width."""
+#: The smallest type a wide table shrinks to (points).
+MIN_SIZE = 6.5
+#: Cell padding, left and right together (platypus' default 6 points each side is 12).
+PADDING = 8
+#: A word measured to fit exactly may still wrap (rounding in the layout): this much to spare.
+SLACK = 1.5
+
+
+def column_widths(
+    table: ReportTable, texts: list[list[str]], avail: float
+) -> tuple[list[float], float]:
+    """Column widths filling ``avail`` and the type size to set the table in.
+
+    No column is narrower than its longest word (a heading wraps between its Chinese and its
+    English, never inside "Received"), its widest figure or its longest code or case number.
+    Columns get up to their widest cell when the page allows, what is left in proportion. A
+    table whose words alone are wider than the page is set smaller (down to
+    :data:`MIN_SIZE`)."""
     chain = report_chain()
-    natural = []
+
+    def width(text: str) -> float:
+        return chain.width(text, BODY_SIZE)
+
+    least, natural = [], []
     for i, heading in enumerate(table.columns):
-        widest = max(
-            [chain.width(heading, BODY_SIZE)] + [chain.width(row[i], BODY_SIZE) for row in texts]
-        )
-        natural.append(min(max(widest + 8, MIN_COL), avail * MAX_COL_SHARE))
-    total = sum(natural)
-    return [w * avail / total for w in natural]
+        cells = [row[i] for row in texts]
+        numbers = [t for t, row in zip(cells, table.rows, strict=True) if is_number(row[i])]
+        # words that must not break: the heading's, figures, Latin codes and case numbers
+        # (Chinese wraps between any two characters)
+        words = heading.split() + numbers + [t for c in cells for t in c.split() if t.isascii()]
+        low = max([width(w) for w in words] + [0.0])
+        low = max(low + PADDING + SLACK, MIN_COL)
+        widest = max([width(heading)] + [width(c) for c in cells]) + PADDING
+        least.append(low)
+        natural.append(max(low, min(widest, avail * MAX_COL_SHARE)))
+    if sum(natural) <= avail:
+        return [w * avail / sum(natural) for w in natural], BODY_SIZE
+    if sum(least) <= avail:
+        spare = avail - sum(least)
+        give = [n - low for n, low in zip(natural, least, strict=True)]
+        return [low + spare * g / sum(give) for low, g in zip(least, give, strict=True)], BODY_SIZE
+    # set smaller: the words shrink with the type, the padding does not
+    words = [max(w - PADDING - SLACK, 1.0) for w in least]
+    size = BODY_SIZE * (avail - (PADDING + SLACK) * len(words)) / sum(words)
+    size = max(MIN_SIZE, min(BODY_SIZE, size))
+    widths = [w * size / BODY_SIZE + PADDING + SLACK for w in words]
+    return [w * avail / sum(widths) for w in widths], size
 
 
 def table_flowable(table: ReportTable, styles: dict[str, Any], avail: float) -> Flowable:
     from reportlab.lib.colors import HexColor
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, Table, TableStyle
 
     texts = [[format_cell(c) for c in row] for row in table.rows]
@@ -119,6 +156,12 @@ def table_flowable(table: ReportTable, styles: dict[str, Any], avail: float) -> 
         bool(table.rows) and all(is_number(r[i]) or r[i] is None for r in table.rows)
         for i in range(len(table.columns))
     ]
+    widths, size = column_widths(table, texts, avail)
+    if size != BODY_SIZE:
+        styles = {
+            k: ParagraphStyle(f"{k}_small", parent=v, fontSize=size, leading=size * 1.3)
+            for k, v in styles.items()
+        }
     head = [Paragraph(markup(c), styles["head"]) for c in table.columns]
     body = [
         [
@@ -129,12 +172,14 @@ def table_flowable(table: ReportTable, styles: dict[str, Any], avail: float) -> 
     ]
     if not body:
         body = [[Paragraph(markup("（本期無資料）"), styles["cell"])] + [""] * (len(head) - 1)]
-    grid = Table([head, *body], colWidths=_widths(table, texts, avail), repeatRows=1)
+    grid = Table([head, *body], colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#808080")),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor("#E8E8E8")),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), PADDING / 2),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PADDING / 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
     if not table.rows:

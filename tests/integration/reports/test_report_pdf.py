@@ -135,3 +135,38 @@ def test_the_export_goes_by_suffix_and_refuses_another(tmp_path: Path) -> None:
         export_report(report(2), tmp_path / "r.txt")
     assert refused.value.message("zh_TW") == "報表檔案須為 .csv、.xlsx 或 .pdf"
     assert not (tmp_path / "r.txt").exists()
+
+
+def test_words_figures_and_codes_never_break_and_a_wide_table_is_set_smaller(
+    tmp_path: Path,
+) -> None:
+    from eservice_desktop.printing.report_pdf import (
+        BODY_SIZE,
+        MIN_SIZE,
+        column_widths,
+        report_chain,
+    )
+
+    columns = (
+        "單位 Department",
+        "代碼 Code",
+        "項目 Service",
+        *(f"收件 Received{i}" for i in range(6)),
+    )
+    rows = (
+        ("教育處", "ED-CRAM-SCHOOL-REGISTER", "短期補習班立案申請", *range(1_000_000, 1_000_006)),
+    )
+    table = ReportTable("各項目", columns, rows)
+    texts = [[str(c) if isinstance(c, str) else f"{c:,}" for c in r] for r in rows]
+    widths, size = column_widths(table, texts, 515)
+    assert abs(sum(widths) - 515) < 0.01 and size == BODY_SIZE
+    chain = report_chain()
+    for word, col in (("ED-CRAM-SCHOOL-REGISTER", 1), ("Received0", 3), ("1,000,000", 3)):
+        assert chain.width(word, size) < widths[col], word
+    wide = ReportTable("寬", tuple(f"Column{i:02d}" for i in range(14)), ())
+    widths, size = column_widths(wide, [], 515)
+    assert abs(sum(widths) - 515) < 0.01 and MIN_SIZE <= size < BODY_SIZE
+    r = Report("usage", "使用量", date(2026, 3, 1), date(2026, 3, 31), "H01", (table, wide))
+    text = "".join(pages(write_report_pdf(r, tmp_path / "wide.pdf")))
+    assert "ED-CRAM-SCHOOL-REGISTER" in text and "1,000,005" in text
+    assert all(f"Column{i:02d}" in text for i in range(14))
