@@ -139,10 +139,10 @@ def column_widths(
         give = [n - low for n, low in zip(natural, least, strict=True)]
         return [low + spare * g / sum(give) for low, g in zip(least, give, strict=True)], BODY_SIZE
     # set smaller: the words shrink with the type, the padding does not
-    words = [max(w - PADDING - SLACK, 1.0) for w in least]
-    size = BODY_SIZE * (avail - (PADDING + SLACK) * len(words)) / sum(words)
+    glyphs = [max(w - PADDING - SLACK, 1.0) for w in least]
+    size = BODY_SIZE * (avail - (PADDING + SLACK) * len(glyphs)) / sum(glyphs)
     size = max(MIN_SIZE, min(BODY_SIZE, size))
-    widths = [w * size / BODY_SIZE + PADDING + SLACK for w in words]
+    widths = [w * size / BODY_SIZE + PADDING + SLACK for w in glyphs]
     return [w * avail / sum(widths) for w in widths], size
 
 
