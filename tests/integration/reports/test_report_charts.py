@@ -222,3 +222,18 @@ def test_counts_get_whole_ticks_and_a_rate_axis_runs_to_100() -> None:
     assert {"0", "1", "2"} <= set(shown)
     rates = texts(chart_svg(RATES))
     assert {"0", "20", "40", "60", "80", "100"} <= set(rates)
+
+
+def test_the_county_page_shows_the_same_charts_inline_before_the_tables() -> None:
+    from datetime import date
+
+    from eservice_desktop.county.reports import report_html
+    from eservice_desktop.domain.report_model import Report, ReportTable
+
+    table = ReportTable("各管道", ("管道", "件數"), (("臨櫃", 420), ("線上", 207), ("郵寄", 12)))
+    r = Report("usage", "使用量", date(2026, 3, 1), date(2026, 3, 31), "*", (table,), (SHARE,))
+    page = report_html(r)
+    assert page.count("<svg") == 1 and "<?xml" not in page
+    svg = page[page.index("<svg") : page.index("</svg>") + 6]
+    assert texts(svg) == texts(chart_svg(SHARE))  # the office's chart, figure for figure
+    assert page.index("</svg>") < page.index("<table")
