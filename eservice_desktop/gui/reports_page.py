@@ -18,7 +18,6 @@ import itertools
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
@@ -363,6 +362,7 @@ class ReportsPage(QWidget):
         printed = f"{format_roc(now.date(), 'short')} {now:%H:%M}"
         self.ctx.tasks.run(
             report_views.export_report,
+            self.ctx.app,
             self.current.report,
             path,
             office.name,
@@ -372,9 +372,11 @@ class ReportsPage(QWidget):
             on_error=self._failed,
         )
 
-    def _exported(self, path: Any) -> None:
-        self.last_export = Path(path)
-        self.ctx.status_message.emit(self.tr("報表已匯出：{p}").format(p=str(path)))
+    def _exported(self, written: report_views.ExportWritten) -> None:
+        self.last_export = written.path
+        text = self.tr("報表已匯出：{p}").format(p=str(written.path))
+        notice = written.notice("en" if not self.ctx.is_zh else "zh_TW")
+        self.ctx.status_message.emit(f"{text}　{notice}" if notice else text)
 
 
 def create_page(ctx: GuiContext) -> QWidget:

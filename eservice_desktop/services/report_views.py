@@ -9,6 +9,7 @@ PDF. Everything here runs on a worker except :func:`format_cell` / :func:`is_num
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +18,12 @@ from pathlib import Path
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.report_model import Cell, Report
 from eservice_desktop.printing import charts
+from eservice_desktop.services import exports
 from eservice_desktop.services.app import App
 
 Compute = Callable[[App, str, date, date], Report]
 Progress = Callable[[int, int], None]
+ExportWritten = exports.Written
 
 #: Export formats by file suffix.
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "pdf")
@@ -87,24 +90,44 @@ def is_number(cell: Cell) -> bool:
     return charts.is_number(cell)
 
 
-def export_report(report: Report, path: Path, office_name: str = "", printed: str = "") -> Path:
-    """Writes ``report`` to ``path`` by its suffix: CSV (UTF-8 with BOM) and XLSX by
-    ``printing/report_export.py``, the PDF with its charts by ``printing/report_pdf.py``
-    (headed with the office's name and the time it was printed)."""
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt == "pdf":
-        from eservice_desktop.printing.report_pdf import ReportHeading, write_report_pdf
+#: Reports that name people: the on-time report's overdue list names the clerk holding each
+#: case (like the daily closing, personal data by ``services/exports.py``'s rule).
+PERSONAL_KINDS: frozenset[str] = frozenset({"on-time"})
 
-        return write_report_pdf(report, path, ReportHeading(office_name, printed))
+
+def export_bytes(report: Report, fmt: str, office_name: str = "", printed: str = "") -> bytes:
+    """The file's bytes: CSV (UTF-8 with BOM) and XLSX by ``printing/report_export.py``, the
+    PDF with its charts by ``printing/report_pdf.py`` (headed with the office's name and the
+    time it was printed)."""
+    if fmt == "pdf":
+        from eservice_desktop.printing.report_pdf import ReportHeading, report_pdf
+
+        return report_pdf(report, ReportHeading(office_name, printed))
     from eservice_desktop.printing import report_export
 
-    if fmt == "xlsx":
-        return report_export.write_report_xlsx(report, path)
     if fmt == "csv":
-        return report_export.write_report_csv(report, path)
+        return report_export.report_csv_text(report).encode("utf-8-sig")
+    if fmt == "xlsx":
+        with tempfile.TemporaryDirectory(prefix="eservice-report-") as tmp:  # 0700
+            out = Path(tmp) / "report.xlsx"
+            report_export.write_report_xlsx(report, out)
+            return out.read_bytes()
     raise DomainError(
         "report.format",
         "報表檔案須為 .csv、.xlsx 或 .pdf",
         "The report file must end in .csv, .xlsx or .pdf",
         "out",
     )
+
+
+def export_report(
+    app: App, report: Report, path: Path, office_name: str = "", printed: str = ""
+) -> exports.Written:
+    """Writes ``report`` to ``path`` by its suffix, atomically, the way every export is kept
+    (``services/exports.py``): a report naming people is refused inside the data directory and
+    written owner-only (0600); the others with ordinary permissions."""
+    fmt = path.suffix.lower().lstrip(".")
+    personal = report.kind in PERSONAL_KINDS
+    exports.check_target(app.settings, path, personal)
+    data = export_bytes(report, fmt, office_name, printed)
+    return exports.write(app.settings, path, data, personal)

@@ -214,6 +214,8 @@ def test_exports_write_what_is_on_screen_and_enter_on_a_button_presses_it(
         "on-time-1150101-1150331.xlsx",
         "on-time-1150101-1150331.pdf",
     ]
+    # the on-time report names clerks: owner-only, and the status bar says so
+    assert all((tmp_path / name).stat().st_mode & 0o777 == 0o600 for name in asked)
     raw = (tmp_path / asked[0]).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
@@ -243,6 +245,10 @@ def test_a_cancelled_file_dialog_writes_nothing(
     page.ask_path = lambda _fmt, name: out / name
     page.export(fmt)  # the same page, a chosen file: written
     assert page.last_export == out / "on-time-1150301-1150310.csv" and page.last_export.exists()
+    page.ask_path = lambda _fmt, name: sync_ctx.app.settings.data_dir / name
+    page.export(fmt)  # a report naming people never goes into the data directory in clear
+    assert "資料目錄" in page.error_label.text()
+    assert not (sync_ctx.app.settings.data_dir / "on-time-1150301-1150310.csv").exists()
 
 
 def test_a_table_shows_twelve_whole_rows_then_scrolls(sync_ctx: GuiContext, qtbot: QtBot) -> None:

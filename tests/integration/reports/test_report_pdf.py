@@ -4,6 +4,7 @@ PDFium's text extraction, the way a reader sees it."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pypdfium2
 from eservice_desktop.domain.report_model import ChartSpec, Report, ReportTable
 from eservice_desktop.printing.charts import chart_svg
 from eservice_desktop.printing.report_pdf import ReportHeading, write_report_pdf
+from eservice_desktop.services.app import App
 
 COLUMNS = ("服務", "課別", "收件", "結案", "如期結案", "準時率(%)", "承辦人")
 RATE = ChartSpec(
@@ -122,19 +124,34 @@ def test_rare_names_and_an_empty_table(tmp_path: Path) -> None:
     assert "各服務準時結案服務課別收件結案如期結案準時率(%)承辦人（本期無資料）" in text
 
 
-def test_the_export_goes_by_suffix_and_refuses_another(tmp_path: Path) -> None:
+def test_the_export_goes_by_suffix_and_keeps_a_report_naming_people_private(
+    app: App, tmp_path: Path
+) -> None:
     import pytest
 
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.services.report_views import export_report
 
+    out = tmp_path / "out"
     for suffix in ("pdf", "csv", "xlsx"):
-        path = export_report(report(2), tmp_path / f"r.{suffix}", "桃園戶政", "115/05/10 10:00")
-        assert path.read_bytes()[:4] in {b"%PDF", b"\xef\xbb\xbf\xe5", b"PK\x03\x04"}, suffix
+        written = export_report(app, report(2), out / f"r.{suffix}", "桃園戶政", "115/05/10 10:00")
+        assert written.path.read_bytes()[:4] in {b"%PDF", b"\xef\xbb\xbf\xe5", b"PK\x03\x04"}
+        # the on-time report names the clerk holding each overdue case: owner-only
+        assert (
+            written.personal_data and written.mode == 0o600 == written.path.stat().st_mode & 0o777
+        )
+    usage = replace(report(2), kind="usage")
+    written = export_report(app, usage, out / "usage.csv")
+    assert not written.personal_data and written.mode & 0o044  # others may read it
     with pytest.raises(DomainError) as refused:
-        export_report(report(2), tmp_path / "r.txt")
+        export_report(app, report(2), app.settings.data_dir / "r.pdf")
+    assert refused.value.code == "export.in_data_dir"
+    assert not (app.settings.data_dir / "r.pdf").exists()
+    with pytest.raises(DomainError) as refused:
+        export_report(app, report(2), out / "r.txt")
     assert refused.value.message("zh_TW") == "報表檔案須為 .csv、.xlsx 或 .pdf"
-    assert not (tmp_path / "r.txt").exists()
+    assert not (out / "r.txt").exists()
+    assert sorted(p.name for p in out.iterdir()) == ["r.csv", "r.pdf", "r.xlsx", "usage.csv"]
 
 
 def test_words_figures_and_codes_never_break_and_a_wide_table_is_set_smaller(
