@@ -378,6 +378,8 @@ def _bars(
         chart.barLabels.boxTarget = "mid"
         chart.barLabels.fillColor = _colour("#000000")
         chart.barLabels.boxFillColor = _colour("#FFFFFF")
+        chart.barLabels.leftPadding = chart.barLabels.rightPadding = 2
+        chart.barLabels.topPadding = chart.barLabels.bottomPadding = 1
     elif horizontal:
         chart.barLabels.boxAnchor = "w"
         chart.barLabels.dx = 2
