@@ -271,8 +271,32 @@ def report_json(report: Report) -> dict[str, Any]:
     return report_to_json(report)
 
 
+def charts_html(report: Report) -> list[str]:
+    """Each chart as inline SVG: the same reportlab drawing the office's screen and PDF show
+    (``printing/charts.py``). A server without a Chinese TrueType font shows the tables only."""
+    if not report.charts:
+        return []
+    from eservice_desktop.printing.charts import chart_svg
+    from eservice_desktop.printing.fonts import FontNotFound
+
+    out = []
+    for spec in report.charts:
+        try:
+            svg = chart_svg(spec)
+        except FontNotFound:
+            return []
+        start = svg.index("<svg")
+        out.append(
+            "<figure style='margin:0 0 1em;max-width:860px'>"
+            + svg[start:].replace("<svg ", "<svg style='width:100%;height:auto' ", 1)
+            + "</figure>"
+        )
+    return out
+
+
 def report_html(report: Report) -> str:
-    """A small self-contained page: the totals, then every table (the county's browser view)."""
+    """A small self-contained page: the totals, the charts, then every table (the county's
+    browser view)."""
     e = html.escape
     parts = [
         "<!doctype html><html lang='zh-Hant'><head><meta charset='utf-8'>",
@@ -286,6 +310,7 @@ def report_html(report: Report) -> str:
     ]
     parts += [f"<li>{e(k)}: {e(str(v))}</li>" for k, v in report.totals.items()]
     parts.append("</ul>")
+    parts += charts_html(report)
     for t in report.tables:
         parts.append(f"<h2>{e(t.title)}</h2><table><tr>")
         parts += [f"<th>{e(c)}</th>" for c in t.columns]

@@ -68,6 +68,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "eservice_desktop.gui.intake_form",
     "eservice_desktop.gui.pickup_desk",
     "eservice_desktop.gui.payment_page",
+    "eservice_desktop.gui.reports_page",
 )
 
 STATUS_WIDGET_MODULES: tuple[str, ...] = ("eservice_desktop.gui.sync_status",)

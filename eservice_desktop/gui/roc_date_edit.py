@@ -4,7 +4,8 @@ Qt has no ROC calendar system (``QCalendar`` offers Gregorian, Julian, Jalali, I
 this QDateEdit renders its text itself and parses what the clerk types with
 :func:`~eservice_desktop.domain.rocdate.parse_roc` (115/3/10, 115.03.10, 1150310,
 民國115年3月10日). Up/Down and PageUp/PageDown move by a day and a month wherever the cursor is
-(sections of a Gregorian format would not line up with a three-digit year). There is no
+(sections of a Gregorian format would not line up with a three-digit year); the focus arriving
+selects the whole date, so what the clerk types replaces it. There is no
 calendar popup: its month grid and year header would be Gregorian.
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtGui import QKeyEvent, QValidator
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QWidget
 
 from eservice_desktop.domain.errors import DomainError
@@ -67,6 +68,12 @@ class RocDateEdit(QDateEdit):
         return roc_text(self.date())
 
     # -- keys ------------------------------------------------------------------------------
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        """Arriving by Tab selects the whole date, so typing 115/01/01 replaces it; QDateEdit
+        would select only its first section and splice the typed text into the old date."""
+        super().focusInEvent(event)
+        self.lineEdit().selectAll()
 
     def stepBy(self, steps: int) -> None:  # noqa: N802 (Qt API)
         self.setDate(self.date().addDays(steps))

@@ -1,0 +1,383 @@
+"""報表 (Reports): the supervisor's figures for a period, on time, usage, savings and targets,
+each with its charts and tables, exported to CSV, XLSX or PDF.
+
+The report is computed on a worker (``services.report_views.screen_report``) together with its
+charts' SVG (``printing/charts.py``: the same reportlab Drawings the PDF draws), with progress
+in the status bar; the UI thread only lays out what came back. Exports write what is on screen
+(the report last computed, whose kind and period the heading names), on a worker too.
+
+Keys: F7 opens the page with the focus on the report kind; Tab goes kind → from → to →
+compute → the tables → the export buttons; Enter anywhere but on a button computes; Alt+K,
+Alt+B, Alt+E, Alt+R, Alt+C, Alt+X, Alt+D reach the fields and buttons (letters no other
+control visible with the page uses).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.report_model import ReportTable, check_period
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui.chart_view import ChartView, ensure_font
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.roc_date_edit import RocDateEdit
+from eservice_desktop.services import report_views
+
+PAGE_TITLE_ZH = "報表"
+PAGE_TITLE_EN = "Reports"
+PAGE_SHORTCUT = "F7"
+#: The use case the page needs (``domain.operators.Action``): supervisors and administrators.
+PAGE_ACTION = "REPORTS"
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+#: (kind, zh label); the English comes from reports_en.ts (context ReportsPage).
+KINDS: tuple[tuple[str, str], ...] = (
+    ("on-time", str(QT_TRANSLATE_NOOP("ReportsPage", "準時結案"))),
+    ("usage", str(QT_TRANSLATE_NOOP("ReportsPage", "服務使用量"))),
+    ("savings", str(QT_TRANSLATE_NOOP("ReportsPage", "免書證節省"))),
+    ("targets", str(QT_TRANSLATE_NOOP("ReportsPage", "目標達成"))),
+)
+#: Export formats: (suffix, button text). PDF is ours, CSV and XLSX the report writers'.
+#: Rows a table shows before it scrolls inside itself.
+VISIBLE_ROWS = 12
+
+
+def _qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def _date(day: QDate) -> date:
+    return date(day.year(), day.month(), day.day())
+
+
+class ReportsPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("reports_page")
+        #: The report computation (None: ``supervisor_reports.compute``; tests give their
+        #: own); runs on a worker.
+        self.compute: report_views.Compute | None = None
+        #: Asks where to save (suffix) -> path or None; tests answer without a dialog.
+        self.ask_path: Callable[[str, str], Path | None] = self._ask_path
+        self.current: report_views.ScreenReport | None = None
+        self.running = False
+        self.last_export: Path | None = None
+        self._build()
+
+    # -- construction ------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        root = QVBoxLayout(self)
+        form = QGridLayout()
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("kind_combo")
+        for kind, label in KINDS:
+            self.kind_combo.addItem(self.tr(label), kind)
+        kind_label = QLabel(self.tr("報表種類(&K)"))
+        kind_label.setBuddy(self.kind_combo)
+        today = self.ctx.app.now().astimezone(TAIPEI).date()
+        self.from_edit = RocDateEdit(_qdate(today.replace(day=1)))
+        self.from_edit.setObjectName("from_edit")
+        self.to_edit = RocDateEdit(_qdate(today))
+        self.to_edit.setObjectName("to_edit")
+        from_label = QLabel(self.tr("起日(&B)"))
+        from_label.setBuddy(self.from_edit)
+        to_label = QLabel(self.tr("迄日(&E)"))
+        to_label.setBuddy(self.to_edit)
+        self.compute_btn = QPushButton(self.tr("產生報表(&R) Enter"))
+        self.compute_btn.setObjectName("compute_btn")
+        self.compute_btn.clicked.connect(self.run)
+        form.addWidget(kind_label, 0, 0)
+        form.addWidget(self.kind_combo, 0, 1)
+        form.addWidget(from_label, 0, 2)
+        form.addWidget(self.from_edit, 0, 3)
+        form.addWidget(to_label, 0, 4)
+        form.addWidget(self.to_edit, 0, 5)
+        form.addWidget(self.compute_btn, 0, 6)
+        form.setColumnStretch(7, 1)
+        root.addLayout(form)
+
+        self.error_label = QLabel()
+        self.error_label.setObjectName("error_label")
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.setWordWrap(True)
+        root.addWidget(self.error_label)
+        self.heading = QLabel(self.tr("選擇報表種類與期間，按 Enter 產生報表。"))
+        self.heading.setObjectName("heading")
+        self.heading.setWordWrap(True)
+        self.heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.heading)
+
+        self.body = QWidget()
+        self.body.setObjectName("report_body")
+        self.body_layout = QVBoxLayout(self.body)
+        self.body_layout.setContentsMargins(0, 0, 0, 0)
+        root.addWidget(self.body, 1)
+
+        exports = QHBoxLayout()
+        self.export_buttons: dict[str, QPushButton] = {}
+        for fmt, text in (
+            ("csv", self.tr("匯出 CSV(&C)")),
+            ("xlsx", self.tr("匯出 XLSX(&X)")),
+            ("pdf", self.tr("匯出 PDF(&D)")),
+        ):
+            btn = QPushButton(text)
+            btn.setObjectName(f"export_{fmt}")
+            btn.setEnabled(False)
+            btn.clicked.connect(lambda _=False, f=fmt: self.export(f))
+            exports.addWidget(btn)
+            self.export_buttons[fmt] = btn
+        exports.addStretch(1)
+        root.addLayout(exports)
+        self.chart_views: list[ChartView] = []
+        self.tables: list[QTableWidget] = []
+        self._chain_tabs()
+
+    def _chain_tabs(self) -> None:
+        order: list[QWidget] = [
+            self.kind_combo,
+            self.from_edit,
+            self.to_edit,
+            self.compute_btn,
+            *self.tables,
+            *self.export_buttons.values(),
+        ]
+        for a, b in itertools.pairwise(order):
+            QWidget.setTabOrder(a, b)
+
+    # -- page hooks --------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.kind_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        """Enter computes, from any field (a focused button takes Enter as its own click)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            focused = self.focusWidget()
+            if isinstance(focused, QPushButton) and focused.isEnabled():
+                focused.click()
+            else:
+                self.run()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # -- computing ---------------------------------------------------------------------------
+
+    def period(self) -> tuple[date, date]:
+        return _date(self.from_edit.date()), _date(self.to_edit.date())
+
+    def run(self) -> None:
+        if self.running:
+            return
+        kind = str(self.kind_combo.currentData())
+        start, end = self.period()
+        try:
+            check_period(start, end)
+        except DomainError as e:
+            self._failed(e)
+            return
+        self.error_label.clear()
+        self.running = True
+        self.compute_btn.setEnabled(False)
+        self.heading.setText(self.tr("計算中…"))
+        self.ctx.tasks.run(
+            report_views.screen_report,
+            self.ctx.app,
+            kind,
+            start,
+            end,
+            compute=self.compute,
+            progress=True,
+            label=self.tr("計算報表"),
+            on_done=self._show,
+            on_error=self._failed,
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        self.running = False
+        self.compute_btn.setEnabled(True)
+        if isinstance(error, DomainError):
+            text = self.ctx.message(error)
+        else:
+            text = self.tr("報表無法產生：{e}").format(e=type(error).__name__)
+        self.error_label.setText(text)
+        self.heading.setText(self._heading_text() if self.current else "")
+        self.ctx.status_message.emit(text)
+
+    def _heading_text(self) -> str:
+        if self.current is None:
+            return ""
+        r = self.current.report
+        office = self.ctx.app.office
+        name = self.ctx.pick(office.name, office.name_en) if r.office != "*" else ""
+        start, end = format_roc(r.period_from, "short"), format_roc(r.period_to, "short")
+        return self.tr("{title}　{office}　{start} 至 {end}").format(
+            title=r.title, office=name or r.office, start=start, end=end
+        )
+
+    def _show(self, computed: report_views.ScreenReport) -> None:
+        self.running = False
+        self.compute_btn.setEnabled(True)
+        self.current = computed
+        ensure_font(computed.font_family, computed.font_path)
+        self._clear_body()
+        report = computed.report
+        n = max(len(report.charts), len(report.tables))
+        for i in range(n):
+            if i < len(report.charts):
+                view = ChartView(self.body)
+                view.setObjectName(f"chart_{i}")
+                view.set_chart(computed.svgs[i], report.charts[i].title, computed.descriptions[i])
+                self._add(view)
+                self.chart_views.append(view)
+            if i < len(report.tables):
+                self._add_table(report.tables[i], i)
+        self.heading.setText(self._heading_text())
+        for btn in self.export_buttons.values():
+            btn.setEnabled(True)
+        self._chain_tabs()
+        self.ctx.status_message.emit(self.tr("報表已產生：{t}").format(t=report.title))
+
+    def _add(self, widget: QWidget) -> None:
+        """Into the page and shown now: a layout shows a new child only when the event loop
+        next runs, and until then Tab would skip it."""
+        self.body_layout.addWidget(widget)
+        if self.body.isVisible():  # (a hidden page shows its children when it is shown)
+            widget.show()
+
+    def _clear_body(self) -> None:
+        while self.body_layout.count():
+            item = self.body_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                # out of the page (and its Tab chain) now; deleted when control returns
+                widget.hide()
+                widget.setParent(None)
+                widget.deleteLater()
+        self.chart_views = []
+        self.tables = []
+
+    def _add_table(self, table: ReportTable, index: int) -> None:
+        title = QLabel(table.title)
+        title.setObjectName(f"table_title_{index}")
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+        grid = QTableWidget(len(table.rows), len(table.columns), self.body)
+        grid.setObjectName(f"table_{index}")
+        grid.setAccessibleName(table.title)
+        grid.setHorizontalHeaderLabels(list(table.columns))
+        grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        grid.setTabKeyNavigation(False)
+        grid.verticalHeader().setVisible(False)
+        for r, row in enumerate(table.rows):
+            for c, cell in enumerate(row):
+                item = QTableWidgetItem(report_views.format_cell(cell))
+                if report_views.is_number(cell):
+                    item.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                grid.setItem(r, c, item)
+        grid.resizeColumnsToContents()
+        grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        grid.horizontalHeader().setStretchLastSection(True)
+        # as tall as its first VISIBLE_ROWS rows really are (the font sets their height), with
+        # room for the horizontal scroll bar a wide table gets
+        grid.resizeRowsToContents()
+        shown = min(len(table.rows), VISIBLE_ROWS)
+        rows_height = sum(grid.rowHeight(r) for r in range(shown)) or (
+            grid.verticalHeader().defaultSectionSize()
+        )
+        height = (
+            grid.horizontalHeader().sizeHint().height()
+            + rows_height
+            + grid.horizontalScrollBar().sizeHint().height()
+            + 2 * grid.frameWidth()
+            + 2
+        )
+        grid.setFixedHeight(height)
+        self._add(title)
+        self._add(grid)
+        if not table.rows:
+            empty = QLabel(self.tr("（本期無資料）"))
+            self._add(empty)
+        self.tables.append(grid)
+
+    # -- exports -----------------------------------------------------------------------------
+
+    def default_name(self, fmt: str) -> str:
+        assert self.current is not None
+        r = self.current.report
+        start = format_roc(r.period_from, "short").replace("/", "")
+        end = format_roc(r.period_to, "short").replace("/", "")
+        return f"{r.kind}-{start}-{end}.{fmt}"
+
+    def _ask_path(self, fmt: str, suggested: str) -> Path | None:
+        filters = {
+            "csv": self.tr("CSV 檔 (*.csv)"),
+            "xlsx": self.tr("Excel 活頁簿 (*.xlsx)"),
+            "pdf": self.tr("PDF 檔 (*.pdf)"),
+        }
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("匯出報表"), suggested, filters[fmt])
+        if not path:
+            return None
+        out = Path(path)
+        return out if out.suffix.lower() == f".{fmt}" else out.with_name(out.name + f".{fmt}")
+
+    def export(self, fmt: str) -> None:
+        """Saves the report on screen as ``fmt`` where the clerk chooses, on a worker."""
+        if self.current is None:
+            return
+        path = self.ask_path(fmt, self.default_name(fmt))
+        if path is None:
+            return
+        office = self.ctx.app.office
+        now = self.ctx.app.now().astimezone(TAIPEI)
+        printed = f"{format_roc(now.date(), 'short')} {now:%H:%M}"
+        self.ctx.tasks.run(
+            report_views.export_report,
+            self.ctx.app,
+            self.current.report,
+            path,
+            office.name,
+            printed,
+            label=self.tr("匯出報表"),
+            on_done=self._exported,
+            on_error=self._failed,
+        )
+
+    def _exported(self, written: report_views.ExportWritten) -> None:
+        self.last_export = written.path
+        text = self.tr("報表已匯出：{p}").format(p=str(written.path))
+        notice = written.notice("en" if not self.ctx.is_zh else "zh_TW")
+        self.ctx.status_message.emit(f"{text}　{notice}" if notice else text)
+
+
+def create_page(ctx: GuiContext) -> QWidget:
+    return ReportsPage(ctx)

@@ -1,0 +1,277 @@
+"""The 報表 page: opened with F7, driven by the keyboard alone, computed on a worker with
+progress, charts painted from the same Drawing the PDF draws, tables, exports."""
+
+from __future__ import annotations
+
+import csv
+import threading
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pypdfium2
+import pytest
+from gui_keys import open_window, press, tab, type_text
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.domain.report_model import ChartSpec, Report, ReportTable
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.reports_page import ReportsPage
+from eservice_desktop.printing.charts import PALETTE
+from eservice_desktop.services.app import App
+
+PAGE = "eservice_desktop.gui.reports_page"
+
+
+def sample(kind: str, start: date, end: date) -> Report:
+    return Report(
+        kind,
+        "準時結案報表",
+        start,
+        end,
+        "H01",
+        (
+            ReportTable(
+                "各課準時結案",
+                ("課別", "收件", "結案", "如期結案", "準時率(%)"),
+                (("戶籍課", 1200, 1100, 1045, 95.0), ("地籍課", 80, 40, 37, 92.5)),
+            ),
+            ReportTable("逾期案件", ("案號", "承辦人", "持有自"), ()),
+        ),
+        (
+            ChartSpec(
+                "bar", "準時率（依課別）", ("戶籍課", "地籍課"), (("準時率", (95.0, 92.5)),), "%"
+            ),
+            ChartSpec(
+                "pie", "逾期案件（依課別）", ("戶籍課", "地籍課"), (("逾期", (3.0, 1.0)),), "件"
+            ),
+        ),
+        {"rate_pct": 94.8},
+    )
+
+
+class Recorder:
+    """The report computation the page runs: records its arguments and its thread."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, date, date]] = []
+        self.threads: list[threading.Thread] = []
+
+    def __call__(self, app: App, kind: str, start: date, end: date) -> Report:
+        self.calls.append((kind, start, end))
+        self.threads.append(threading.current_thread())
+        return sample(kind, start, end)
+
+
+def test_f7_kind_period_enter_on_a_worker_with_progress_then_charts_and_tables(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.pages[PAGE]
+    assert isinstance(page, ReportsPage)
+    rec = Recorder()
+    page.compute = rec
+    progress: list[tuple[int, int]] = []
+    ctx.tasks.progress_changed.connect(lambda _label, d, t: progress.append((d, t)))
+
+    press(Qt.Key.Key_F7)
+    assert window.current_page() is page
+    assert QApplication.focusWidget() is page.kind_combo
+    press(Qt.Key.Key_Down)  # 服務使用量
+    tab()
+    assert QApplication.focusWidget() is page.from_edit
+    type_text("115/01/01")
+    tab()
+    assert QApplication.focusWidget() is page.to_edit
+    type_text("115/03/31")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.current is not None, timeout=15000)
+
+    assert rec.calls == [("usage", date(2026, 1, 1), date(2026, 3, 31))]
+    assert rec.threads[0] is not threading.main_thread()  # computed off the UI thread
+    assert progress[0] == (0, 0) and progress[-1] == (3, 3)  # report, then each chart
+    assert page.heading.text() == "準時結案報表　桃園市桃園戶政事務所　115/01/01 至 115/03/31"
+    assert [v.accessibleName() for v in page.chart_views] == [
+        "準時率（依課別）",
+        "逾期案件（依課別）",
+    ]
+    assert all(v.renderer.isValid() for v in page.chart_views)
+    assert "戶籍課 95.0%、地籍課 92.5%" in page.chart_views[0].accessibleDescription()
+    grid = page.tables[0]
+    cells = [[grid.item(r, c).text() for c in range(grid.columnCount())] for r in range(2)]
+    assert cells == [
+        ["戶籍課", "1,200", "1,100", "1,045", "95.00"],
+        ["地籍課", "80", "40", "37", "92.50"],
+    ]
+    assert grid.item(0, 1).textAlignment() & Qt.AlignmentFlag.AlignRight
+    assert page.tables[1].rowCount() == 0
+    # Tab order after a report: … compute → the tables → the exports; tables let Tab go
+    page.compute_btn.setFocus()
+    tab()
+    assert QApplication.focusWidget() is page.tables[0]
+    press(Qt.Key.Key_Return)  # Enter in a table computes again (the same kind and period)
+    qtbot.waitUntil(lambda: len(rec.calls) == 2 and not page.running, timeout=15000)
+    assert rec.calls[1] == rec.calls[0]
+    page.kind_combo.setFocus()
+    press(Qt.Key.Key_Return)  # and from the kind
+    qtbot.waitUntil(lambda: len(rec.calls) == 3 and not page.running, timeout=15000)
+    page.compute_btn.setFocus()
+    tab()
+    assert QApplication.focusWidget() is page.tables[0]
+    tab()
+    assert QApplication.focusWidget() is page.tables[1]
+    tab()
+    assert QApplication.focusWidget() is page.export_buttons["csv"]
+    press(Qt.Key.Key_Escape)  # dates and a kind are not unsaved input: Esc goes back
+    assert window.current_page() is not page
+
+
+def test_the_chart_on_screen_is_painted_in_its_colours_and_its_font(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.compute = Recorder()
+    page.run()
+    assert page.current is not None
+    family = page.current.font_family
+    assert family in QFontDatabase.families()  # Qt draws the face reportlab measured with
+    img = page.chart_views[0].image(1030)
+    blue = QColor(PALETTE[0])
+    found = sum(
+        1
+        for x in range(0, img.width(), 4)
+        for y in range(0, img.height(), 4)
+        if abs(QColor(img.pixel(x, y)).red() - blue.red()) < 8
+        and abs(QColor(img.pixel(x, y)).green() - blue.green()) < 8
+        and abs(QColor(img.pixel(x, y)).blue() - blue.blue()) < 8
+    )
+    assert found > 500  # the bars (not a black or empty box)
+    dark_title = sum(
+        1
+        for x in range(300, 730)
+        for y in range(0, 30)
+        if QColor(img.pixel(x, y)).lightness() < 100
+    )
+    assert dark_title > 150  # the Chinese title is drawn as glyphs
+    black = sum(
+        1
+        for x in range(0, img.width(), 4)
+        for y in range(0, img.height(), 4)
+        if QColor(img.pixel(x, y)).lightness() < 30
+    )
+    assert black < img.width() * img.height() / 16 * 0.1  # no black clip box over the chart
+
+
+def test_a_reversed_period_says_why_and_computes_nothing(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    rec = Recorder()
+    page.compute = rec
+    page.from_edit.setDate(QDate(2026, 3, 31))
+    page.to_edit.setDate(QDate(2026, 1, 1))
+    page.run()
+    assert rec.calls == []
+    assert "早於開始日" in page.error_label.text()
+    assert all(not b.isEnabled() for b in page.export_buttons.values())
+
+
+def test_exports_write_what_is_on_screen_and_enter_on_a_button_presses_it(
+    ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    window = open_window(qtbot, ctx)
+    page = window.pages[PAGE]
+    assert isinstance(page, ReportsPage)
+    rec = Recorder()
+    page.compute = rec
+    asked: list[str] = []
+
+    def ask(fmt: str, suggested: str) -> Path:
+        asked.append(suggested)
+        return tmp_path / suggested
+
+    page.ask_path = ask
+    press(Qt.Key.Key_F7)
+    page.from_edit.setDate(QDate(2026, 1, 1))
+    page.to_edit.setDate(QDate(2026, 3, 31))
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.current is not None, timeout=15000)
+    for fmt in ("csv", "xlsx", "pdf"):
+        page.export_buttons[fmt].setFocus()
+        press(Qt.Key.Key_Return)  # the focused button, not a new computation
+        qtbot.waitUntil(
+            lambda f=fmt: page.last_export is not None and page.last_export.suffix == f".{f}",
+            timeout=15000,
+        )
+    assert len(rec.calls) == 1
+    assert asked == [
+        "on-time-1150101-1150331.csv",
+        "on-time-1150101-1150331.xlsx",
+        "on-time-1150101-1150331.pdf",
+    ]
+    # the on-time report names clerks: owner-only, and the status bar says so
+    assert all((tmp_path / name).stat().st_mode & 0o777 == 0o600 for name in asked)
+    raw = (tmp_path / asked[0]).read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+    assert ["戶籍課", "1200", "1100", "1045", "95.0"] in rows
+    book = openpyxl.load_workbook(tmp_path / asked[1])
+    assert any(ws.cell(2, 1).value == "課別" or ws.cell(1, 1).value == "課別" for ws in book)
+    doc = pypdfium2.PdfDocument(str(tmp_path / asked[2]))
+    text = doc[0].get_textpage().get_text_range()
+    doc.close()
+    assert "準時結案報表" in text and "機關：桃園市桃園戶政事務所（H01）" in text
+    assert "民國115年1月1日至民國115年3月31日" in text.replace("\r", "").replace("\n", "")
+
+
+@pytest.mark.parametrize("fmt", ["csv"])
+def test_a_cancelled_file_dialog_writes_nothing(
+    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path, fmt: str
+) -> None:
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.compute = Recorder()
+    page.run()
+    out = tmp_path / "exports"
+    out.mkdir()
+    page.ask_path = lambda _fmt, _name: None
+    page.export(fmt)
+    assert page.last_export is None and not list(out.iterdir())
+    page.ask_path = lambda _fmt, name: out / name
+    page.export(fmt)  # the same page, a chosen file: written
+    assert page.last_export == out / "on-time-1150301-1150310.csv" and page.last_export.exists()
+    page.ask_path = lambda _fmt, name: sync_ctx.app.settings.data_dir / name
+    page.export(fmt)  # a report naming people never goes into the data directory in clear
+    assert "資料目錄" in page.error_label.text()
+    assert not (sync_ctx.app.settings.data_dir / "on-time-1150301-1150310.csv").exists()
+
+
+def test_a_table_shows_twelve_whole_rows_then_scrolls(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    wide = tuple(f"第{i}欄很長的標題" for i in range(12))  # wider than the page: a scroll bar
+
+    def many(app: App, kind: str, start: date, end: date) -> Report:
+        tables = (
+            ReportTable("各服務", wide, tuple(tuple(range(r, r + 12)) for r in range(30))),
+            ReportTable("各課", ("課", "件數"), tuple((f"課{i}", i) for i in range(3))),
+        )
+        return Report(kind, "使用量", start, end, "H01", tables)
+
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.resize(700, 2000)
+    page.show()
+    qtbot.waitExposed(page)
+    page.compute = many
+    page.run()
+    long, short = page.tables
+    assert long.horizontalScrollBar().isVisible()
+    for grid, rows in ((long, 12), (short, 3)):
+        viewport = grid.viewport().height()
+        whole = sum(grid.rowHeight(r) for r in range(rows))
+        assert whole <= viewport < whole + grid.rowHeight(0)  # those rows, whole, no more
+    assert long.verticalScrollBar().maximum() > 0 and short.verticalScrollBar().maximum() == 0
