@@ -139,7 +139,7 @@ def _summary(kind: str, total: dict[str, int | float]) -> str:
 
 def cmd_supervisor(args: argparse.Namespace) -> int:
     from eservice_desktop.domain.report_model import report_to_json
-    from eservice_desktop.services import supervisor_reports
+    from eservice_desktop.services import report_views, supervisor_reports
 
     start, end = _period(args)
     app = open_from(args)
@@ -150,7 +150,7 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
         for key in ("csv", "xlsx", "pdf"):
             path = getattr(args, key)
             if path is not None:
-                written = supervisor_reports.export(app, report, path, key)
+                written = report_views.export_report(app, report, path, key)
                 files[key] = str(path)
                 if written.notice(lang_of(args)):
                     notices.append(written.notice(lang_of(args)))

@@ -357,16 +357,11 @@ class ReportsPage(QWidget):
         path = self.ask_path(fmt, self.default_name(fmt))
         if path is None:
             return
-        office = self.ctx.app.office
-        now = self.ctx.app.now().astimezone(TAIPEI)
-        printed = f"{format_roc(now.date(), 'short')} {now:%H:%M}"
         self.ctx.tasks.run(
             report_views.export_report,
             self.ctx.app,
             self.current.report,
             path,
-            office.name,
-            printed,
             label=self.tr("匯出報表"),
             on_done=self._exported,
             on_error=self._failed,

@@ -14,9 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.report_model import Cell, Report
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing import charts
 from eservice_desktop.services import exports
 from eservice_desktop.services.app import App
@@ -90,6 +92,8 @@ def is_number(cell: Cell) -> bool:
     return charts.is_number(cell)
 
 
+TAIPEI = ZoneInfo("Asia/Taipei")
+
 #: Reports that name people: the on-time report's overdue list names the clerk holding each
 #: case (like the daily closing, personal data by ``services/exports.py``'s rule).
 PERSONAL_KINDS: frozenset[str] = frozenset({"on-time"})
@@ -120,14 +124,15 @@ def export_bytes(report: Report, fmt: str, office_name: str = "", printed: str =
     )
 
 
-def export_report(
-    app: App, report: Report, path: Path, office_name: str = "", printed: str = ""
-) -> exports.Written:
-    """Writes ``report`` to ``path`` by its suffix, atomically, the way every export is kept
-    (``services/exports.py``): a report naming people is refused inside the data directory and
-    written owner-only (0600); the others with ordinary permissions."""
-    fmt = path.suffix.lower().lstrip(".")
+def export_report(app: App, report: Report, path: Path, fmt: str | None = None) -> exports.Written:
+    """Writes ``report`` to ``path`` as ``fmt`` (by default its suffix), atomically, the way
+    every export is kept (``services/exports.py``): a report naming people is refused inside the
+    data directory and written owner-only (0600); the others with ordinary permissions. The
+    PDF is headed with the office's name and the time it was printed (ROC date, Taipei)."""
+    kind = fmt or path.suffix.lower().lstrip(".")
     personal = report.kind in PERSONAL_KINDS
     exports.check_target(app.settings, path, personal)
-    data = export_bytes(report, fmt, office_name, printed)
+    now = app.now().astimezone(TAIPEI)
+    printed = f"{format_roc(now.date(), 'short')} {now:%H:%M}"
+    data = export_bytes(report, kind, app.office.name, printed)
     return exports.write(app.settings, path, data, personal)

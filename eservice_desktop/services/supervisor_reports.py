@@ -16,11 +16,8 @@ and routed here for pickup are theirs.
 
 from __future__ import annotations
 
-import importlib
-import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,7 +27,6 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.report_model import REPORT_KINDS, Report, check_period
-from eservice_desktop.services import exports
 from eservice_desktop.services.app import App
 from eservice_desktop.storage.models_reports import TargetRow
 
@@ -248,49 +244,3 @@ def store_targets(
         )
     session.flush()
     return sum(1 for t in checked if t.office == office)
-
-
-#: Reports whose files name people: the on-time report's overdue list names the clerk holding
-#: each case. Kept like every such export (``services/exports.py``): refused inside the data
-#: directory, written owner-only (0600). The others are counts, written as ordinary files.
-PERSONAL_KINDS: frozenset[str] = frozenset({"on-time"})
-
-
-def export_bytes(report: Report, fmt: str) -> bytes:
-    """The report as a CSV (UTF-8 with BOM), XLSX or PDF file's bytes."""
-    from eservice_desktop.printing import report_export
-
-    if fmt == "csv":
-        return report_export.report_csv_text(report).encode("utf-8-sig")
-    if fmt == "xlsx":
-        return report_export.report_xlsx_bytes(report)
-    if fmt == "pdf":
-        try:
-            # printing.report_pdf draws the same Report with its charts (reportlab).
-            report_pdf = importlib.import_module("eservice_desktop.printing.report_pdf")
-        except ModuleNotFoundError:
-            raise DomainError(
-                "report.pdf_unavailable",
-                "此版本尚無報表 PDF 匯出，請改用 --csv 或 --xlsx",
-                "This build has no report PDF export; use --csv or --xlsx",
-                "pdf",
-            ) from None
-        with tempfile.TemporaryDirectory() as tmp:
-            out = Path(tmp) / "report.pdf"
-            report_pdf.write_report_pdf(report, out)
-            return out.read_bytes()
-    raise DomainError(
-        "report.format",
-        "報表檔案須為 .csv、.xlsx 或 .pdf",
-        "The report file must end in .csv, .xlsx or .pdf",
-        "out",
-    )
-
-
-def export(app: App, report: Report, path: Path, fmt: str | None = None) -> exports.Written:
-    """Writes the report to ``path`` as ``fmt`` (csv, xlsx, pdf; by default its suffix),
-    atomically, by the export rule of ``services/exports.py`` (see :data:`PERSONAL_KINDS`)."""
-    kind = fmt or path.suffix.lower().lstrip(".")
-    personal = report.kind in PERSONAL_KINDS
-    exports.check_target(app.settings, path, personal)
-    return exports.write(app.settings, path, export_bytes(report, kind), personal)

@@ -134,7 +134,7 @@ def test_the_export_goes_by_suffix_and_keeps_a_report_naming_people_private(
 
     out = tmp_path / "out"
     for suffix in ("pdf", "csv", "xlsx"):
-        written = export_report(app, report(2), out / f"r.{suffix}", "桃園戶政", "115/05/10 10:00")
+        written = export_report(app, report(2), out / f"r.{suffix}")
         assert written.path.read_bytes()[:4] in {b"%PDF", b"\xef\xbb\xbf\xe5", b"PK\x03\x04"}
         # the on-time report names the clerk holding each overdue case: owner-only
         assert (
