@@ -1,4 +1,4 @@
-"""``case intake|show|search|supplement|supplement-received|close|reject|cancel``."""
+"""``case intake|show|search|accept|supplement|supplement-received|close|reject|cancel``."""
 
 from __future__ import annotations
 
@@ -77,6 +77,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.set_defaults(func=cmd_search)
 
     for name, help_, needs_reason, func in (
+        ("accept", "線上申辦收件", False, cases.accept_case),
         ("supplement", "通知補正", True, cases.request_supplement),
         ("supplement-received", "登錄補件", False, cases.record_supplement),
         ("close", "結案", False, cases.close_case),

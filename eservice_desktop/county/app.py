@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import notify, reports, service
+from eservice_desktop.county import channel_api, notify, reports, service
 from eservice_desktop.county.edge import BoundedStrictBodies
 from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, utcnow
 from eservice_desktop.domain.errors import DomainError
@@ -344,6 +344,8 @@ def create_app(
         """The same report as a small HTML page (``eservice-county-server report KIND --html
         FILE`` writes it on the server without a credential)."""
         return HTMLResponse(reports.report_html(county_report(kind, start, end)))
+
+    channel_api.register(app, sessions, clock)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, e: RequestValidationError) -> JSONResponse:

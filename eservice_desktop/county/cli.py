@@ -1,5 +1,5 @@
 """``eservice-county-server``: serve, enrol-code, keys rotate, stats, revoke, publish,
-targets set|list, report.
+targets set|list, report, channel.
 
 Every command takes ``--db URL`` (SQLAlchemy URL: ``sqlite:///county.sqlite3`` embedded,
 ``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``).
@@ -264,6 +264,36 @@ def cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_channel(args: argparse.Namespace) -> int:
+    """Channel credentials (web portal, kiosk): ``create`` prints the bearer token once."""
+    from eservice_desktop.county import channels, service
+    from eservice_desktop.county.store import utcnow
+
+    engine, sessions = _sessions(_db(args))
+    out: dict[str, Any]
+    try:
+        with sessions() as s, s.begin():
+            if args.channel_command == "create":
+                if not args.name or not args.kind:
+                    raise service.BadRequest("請指定通路名稱與 --kind", "Give a name and --kind")
+                token = channels.create_channel(s, args.name, args.kind, utcnow())
+                out = {"name": args.name, "kind": args.kind, "token": token}
+            elif args.channel_command == "revoke":
+                if not channels.revoke_channel(s, args.name or "", utcnow()):
+                    print("查無此通路 / unknown channel", file=sys.stderr)
+                    return 2
+                out = {"name": args.name, "revoked": True}
+            else:
+                out = {"channels": channels.list_channels(s)}
+    except service.BadRequest as e:
+        print(f"{e.message_zh}\n{e.message_en}", file=sys.stderr)
+        return 2
+    finally:
+        engine.dispose()
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eservice-county-server",
@@ -319,6 +349,12 @@ def build_parser() -> argparse.ArgumentParser:
     r = with_db("revoke", "revoke a device credential (e.g. H01-02)")
     r.add_argument("device_key")
     r.set_defaults(func=cmd_revoke)
+
+    c = with_db("channel", "channel credentials (web portal, convenience-store kiosk)")
+    c.add_argument("channel_command", choices=["create", "revoke", "list"])
+    c.add_argument("name", nargs="?", default="", help="e.g. web-portal, kiosk-7-eleven")
+    c.add_argument("--kind", choices=["web", "kiosk"], default="")
+    c.set_defaults(func=cmd_channel)
 
     pb = with_db("publish", "publish a catalogue, a working calendar or a CRL to every office")
     pb.add_argument("kind", choices=["catalogue", "calendar", "crl"])

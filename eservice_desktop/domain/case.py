@@ -14,6 +14,7 @@ from typing import Any
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.values import ONLINE_CHANNELS
 
 OPEN = "open"
 CLOSED = "closed"
@@ -86,6 +87,10 @@ class CaseState:
     pickup_office: str = ""
     #: How the case reached the office (values.CHANNELS); the usage report counts it.
     channel: str = "counter"
+    #: Web and kiosk cases: the reservation the citizen asked for (ISO time, "" for none) and
+    #: when the office's clerk accepted the case (收件; None until then).
+    reservation_at: str = ""
+    accepted_at: datetime | None = None
     lifecycle: str = OPEN
     consent_kinds: frozenset[str] = frozenset()
     #: The catalogue's required documents at intake, and those the clerk ticked as presented.
@@ -127,6 +132,25 @@ class CaseState:
     @property
     def is_open(self) -> bool:
         return self.lifecycle == OPEN
+
+    @property
+    def online(self) -> bool:
+        """Filed through a channel (web, kiosk) rather than at a counter."""
+        return self.channel in ONLINE_CHANNELS
+
+    @property
+    def awaiting_acceptance(self) -> bool:
+        """A web or kiosk case the office has not accepted (收件) yet."""
+        return self.online and self.accepted_at is None and self.lifecycle == OPEN
+
+    @property
+    def clock_start(self) -> datetime:
+        """When the legal time limit starts (docs/channels.md): the submission time for every
+        channel. An online case submitted after hours or on a holiday starts counting on the
+        next working day (the deadline rule: a day counts only when the case existed at its
+        closing time). Acceptance never moves it later: a case the office leaves unaccepted
+        still runs against its limit."""
+        return self.received_at
 
     @property
     def waiting_for_citizen(self) -> bool:
@@ -207,6 +231,7 @@ def fees_due_error(balance: int, event_type: str = ev.CLOSED) -> DomainError:
 #: Events only an open case takes.
 _NEEDS_OPEN = frozenset(
     {
+        ev.ACCEPTED,
         ev.CONSENT_RECORDED,
         ev.SUPPLEMENT_REQUESTED,
         ev.SUPPLEMENT_RECEIVED,
@@ -245,7 +270,28 @@ def _require_reason(p: Payload, zh: str, en: str) -> None:
         raise _refuse("case.reason_required", zh, en)
 
 
+NOT_ACCEPTED = (
+    "本案為線上申辦，請先收件（Ctrl+R 或 case accept）",
+    "Accept this online case first (Ctrl+R or `case accept`)",
+)
+
+
+def _require_accepted(state: CaseState) -> None:
+    if state.awaiting_acceptance:
+        raise _refuse("case.not_accepted", *NOT_ACCEPTED)
+
+
+def _check_accepted(state: CaseState, _p: Payload, _t: str) -> None:
+    if not state.online:
+        raise _refuse(
+            "case.not_online", "臨櫃案件已於收件時受理", "A counter case was accepted at intake"
+        )
+    if state.accepted_at is not None:
+        raise _refuse("case.already_accepted", "本案已收件", "This case was already accepted")
+
+
 def _check_supplement_requested(state: CaseState, p: Payload, _t: str) -> None:
+    _require_accepted(state)
     if state.supplement_since is not None:
         raise _refuse(
             "case.supplement_pending",
@@ -261,6 +307,7 @@ def _check_supplement_received(state: CaseState, _p: Payload, _t: str) -> None:
 
 
 def _check_closed(state: CaseState, _p: Payload, _t: str) -> None:
+    _require_accepted(state)
     if state.supplement_since is not None:
         raise _refuse(
             "case.supplement_pending",
@@ -364,6 +411,7 @@ def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
 
 
 _CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
+    ev.ACCEPTED: _check_accepted,
     ev.SUPPLEMENT_REQUESTED: _check_supplement_requested,
     ev.SUPPLEMENT_RECEIVED: _check_supplement_received,
     ev.CLOSED: _check_closed,
@@ -444,6 +492,7 @@ def apply(state: CaseState | None, event: ev.Event) -> CaseState:
             pickup_method=str(p.get("pickup", {}).get("method", "counter")),
             pickup_office=str(p.get("pickup", {}).get("office", event.office)),
             channel=str(p.get("channel", "counter")),
+            reservation_at=str(p.get("reservation_at") or ""),
             consent_kinds=frozenset(p.get("consent", [])),
             documents_required=tuple(str(d) for d in docs.get("required", [])),
             documents_presented=tuple(str(d) for d in docs.get("presented", [])),
@@ -458,6 +507,10 @@ def apply(state: CaseState | None, event: ev.Event) -> CaseState:
     if fold is not None:
         s = fold(s, event.payload, event)
     return _track_payment_wait(s, event.at)
+
+
+def _fold_accepted(s: CaseState, _p: Payload, e: ev.Event) -> CaseState:
+    return replace(s, accepted_at=e.at)
 
 
 def _fold_consent(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
@@ -595,6 +648,7 @@ def _fold_conflict_resolved(s: CaseState, p: Payload, _e: ev.Event) -> CaseState
 
 #: How each type changes a case (types without an entry only bump the counters).
 _FOLDS: dict[str, Callable[[CaseState, Payload, ev.Event], CaseState]] = {
+    ev.ACCEPTED: _fold_accepted,
     ev.CONSENT_RECORDED: _fold_consent,
     ev.IDENTITY_VERIFIED: _fold_identity,
     ev.SUPPLEMENT_REQUESTED: _fold_supplement_requested,

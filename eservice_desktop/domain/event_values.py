@@ -68,6 +68,8 @@ def check_received(e: Event) -> None:
     v.check_email(p.get("email", ""))
     v.check_copies(p.get("copies", 1))
     v.check_channel(p.get("channel", "counter"))
+    if p.get("reservation_at"):
+        v.check_iso_time(p["reservation_at"], "reservation_at")
     for key, value in _dict(p.get("fields", {}), "fields").items():
         v.check_text(key, "fields", max_len=v.FIELD_KEY_MAX, min_len=1)
         if isinstance(value, str):

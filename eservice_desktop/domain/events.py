@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 RECEIVED: Final = "case.received"
+#: The office took in a case that arrived by a channel (web, kiosk): 收件 by its clerk.
+ACCEPTED: Final = "case.accepted"
 CONSENT_RECORDED: Final = "case.consent_recorded"
 IDENTITY_VERIFIED: Final = "case.identity_verified"
 SUPPLEMENT_REQUESTED: Final = "case.supplement_requested"
@@ -37,6 +39,7 @@ CONFLICT_RESOLVED: Final = "case.conflict_resolved"
 ALL_TYPES: Final = frozenset(
     {
         RECEIVED,
+        ACCEPTED,
         CONSENT_RECORDED,
         IDENTITY_VERIFIED,
         SUPPLEMENT_REQUESTED,

@@ -42,6 +42,7 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 #: Event type -> (zh-TW, English) shown in the timeline.
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.RECEIVED: ("收件", "Received"),
+    ev.ACCEPTED: ("線上案件收件", "Online case accepted"),
     ev.CONSENT_RECORDED: ("同意查調書證", "Document-free lookup consent"),
     ev.IDENTITY_VERIFIED: ("身分查驗", "Identity verified"),
     ev.SUPPLEMENT_REQUESTED: ("通知補正", "Supplement requested"),

@@ -23,6 +23,7 @@ from eservice_desktop.domain.deadline import deadline_status, is_provisional, wo
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.values import ONLINE_CHANNELS
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import compute_due, ingest
 from eservice_desktop.storage import repo
@@ -103,6 +104,12 @@ class CaseView:
     documents_presented: list[str] = field(default_factory=list)
     fields: dict[str, Any] = field(default_factory=dict)
     events: list[dict[str, Any]] = field(default_factory=list)
+    #: How the case arrived (counter, web, kiosk); a web or kiosk case's reservation (ISO,
+    #: "" for none) and when this office accepted it (ISO; None while it awaits 收件).
+    channel: str = "counter"
+    reservation_at: str = ""
+    accepted_at: str | None = None
+    awaiting_acceptance: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,6 +173,10 @@ def view_of(
             }
             for e in (events or [])
         ],
+        channel=state.channel,
+        reservation_at=state.reservation_at,
+        accepted_at=state.accepted_at.isoformat() if state.accepted_at else None,
+        awaiting_acceptance=state.awaiting_acceptance,
     )
 
 
@@ -202,6 +213,12 @@ def request_supplement(
 
 def record_supplement(app: App, case_number: str, note: str = "") -> CaseView:
     return _transition(app, case_number, ev.SUPPLEMENT_RECEIVED, {"note": note.strip()})
+
+
+def accept_case(app: App, case_number: str, note: str = "") -> CaseView:
+    """收件 of a web or kiosk case that sync brought to this office (docs/channels.md: the
+    legal clock runs from the submission time, not from this acceptance)."""
+    return _transition(app, case_number, ev.ACCEPTED, {"note": note.strip()})
 
 
 def close_case(app: App, case_number: str, note: str = "") -> CaseView:
@@ -309,6 +326,59 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
     if not ordered:
         stmt = stmt.order_by(None)
     return stmt
+
+
+@dataclass(frozen=True)
+class OnlineRow:
+    """A web or kiosk case waiting for this office's 收件 (the queue's 線上申辦 tab)."""
+
+    case_id: str
+    case_number: str
+    service_code: str
+    applicant_name: str
+    applicant_id_masked: str
+    channel: str
+    #: When the citizen submitted it: the legal clock runs from here (docs/channels.md).
+    submitted_at: datetime
+    reservation_at: datetime | None
+    fees_due: int
+    paid: int
+
+
+def online_queue(app: App, limit: int = 1000) -> list[OnlineRow]:
+    """Web and kiosk cases routed to this office and not accepted yet, oldest first."""
+    awaiting = func.json_extract(CaseRow.state, "$.awaiting_acceptance")
+    stmt = (
+        select(CaseRow)
+        .where(
+            CaseRow.office == app.settings.office_code,
+            CaseRow.channel.in_(sorted(ONLINE_CHANNELS)),
+            CaseRow.status.in_(OPEN_STATUSES),
+            awaiting == 1,
+        )
+        .order_by(CaseRow.received_at)
+        .limit(limit)
+    )
+    with app.reading() as s:
+        rows = list(s.scalars(stmt))
+    out = []
+    for r in rows:
+        reservation = str((r.state or {}).get("reservation_at") or "")
+        out.append(
+            OnlineRow(
+                case_id=r.case_id,
+                case_number=r.case_number,
+                service_code=r.service_code,
+                applicant_name=r.applicant_name,
+                applicant_id_masked=mask_id(r.applicant_id),
+                channel=r.channel,
+                submitted_at=repo._aware(r.received_at),
+                reservation_at=datetime.fromisoformat(reservation) if reservation else None,
+                fees_due=r.fees_due,
+                paid=r.paid,
+            )
+        )
+    return out
 
 
 def has_cases(app: App) -> bool:

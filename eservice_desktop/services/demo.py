@@ -217,6 +217,9 @@ def build_case(
             },
         )
     ]
+    if demo_channel(number) != "counter":
+        # a web or kiosk case is accepted (收件) by the clerk before anything else happens
+        evs.append(make_event(case_id, ev.ACCEPTED, received, {"note": ""}))
     roll = rng.random()
     outcome = "received"
     acc = 0.0

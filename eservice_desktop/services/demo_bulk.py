@@ -182,6 +182,8 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
             },
         )
     ]
+    if demo.demo_channel(number) != "counter":
+        evs.append((ev.ACCEPTED, received, {"note": ""}))
     roll = rand()
     outcome = "received"
     acc = 0.0

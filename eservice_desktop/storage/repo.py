@@ -84,6 +84,10 @@ def state_summary(state: CaseState) -> dict[str, Any]:
         "pickup_number": state.pickup_number,
         "open_conflicts": sorted(state.open_conflicts),
         "event_count": state.event_count,
+        # web and kiosk cases: the online queue (services.cases.online_queue) lists those
+        # awaiting 收件, with the citizen's reservation
+        "awaiting_acceptance": state.awaiting_acceptance,
+        "reservation_at": state.reservation_at,
     }
 
 

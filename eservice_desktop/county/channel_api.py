@@ -1,0 +1,299 @@
+"""HTTP routes of the channels (web portal, kiosk) and of the citizen's status query.
+
+``register`` adds them to the county app (docs/protocol.md "Channels", docs/channels.md):
+
+- ``POST /v1/channel/applications`` and ``POST /v1/channel/payments``: a channel's bearer
+  credential, 120 requests a minute per channel, bodies within the server's default limit
+  (64 KiB), refused input answered 422 with the field, a code and zh-TW/English reasons.
+- ``GET /v1/public/status`` (JSON) and ``GET /status`` (a small page readable on a phone):
+  case number + the last four characters of the applicant's ID; 20 queries a minute per client
+  address; masked data only.
+"""
+
+# no `from __future__ import annotations`: FastAPI must see the real annotation objects.
+
+import html
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session, sessionmaker
+
+from eservice_desktop.county import channels, service
+from eservice_desktop.county.edge import RateLimiter
+from eservice_desktop.sync.protocol import API_VERSION
+
+CHANNEL_RATE = 120
+STATUS_RATE = 20
+WINDOW_S = 60.0
+CASE_NUMBER = r"^[A-Za-z][0-9]{2}-?[0-9]{2}-?[0-9]{3}-?[0-9]{6}-?[0-9]$"
+LAST4 = r"^[0-9A-Za-z]{4}$"
+
+
+class ApplicationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_code: str = Field(min_length=1, max_length=40)
+    applicant_id: str = Field(min_length=1, max_length=16)
+    applicant_name: str = Field(min_length=1, max_length=60)
+    phone: str = Field(default="", max_length=20)
+    email: str = Field(default="", max_length=120)
+    copies: int = Field(default=1, ge=1, le=99)
+    fields: dict[str, str | int] = Field(default_factory=dict, max_length=40)
+    office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$", description="handling office")
+    pickup_method: str = Field(default="counter", pattern=r"^(counter|mail|other_office)$")
+    pickup_office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$")
+    reservation_at: datetime | None = Field(
+        default=None, description="requested appointment, with a UTC offset"
+    )
+
+
+class ApplicationOut(BaseModel):
+    case_id: str
+    case_number: str
+    office: str
+    channel: str
+    submitted_at: str
+    reservation_at: str | None
+    fees_due: int
+
+
+class PaymentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    case_number: str = Field(pattern=CASE_NUMBER)
+    amount: int = Field(ge=1, le=10_000_000)
+    transaction_id: str = Field(
+        min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", description="交易電子案號"
+    )
+    payment_tool: str = Field(default="", max_length=24)
+
+
+class PaymentOut(BaseModel):
+    case_number: str
+    payment_id: str
+    amount: int
+    balance: int
+    transaction_id: str
+
+
+def register(
+    app: FastAPI,
+    sessions: sessionmaker[Session],
+    clock: Callable[[], datetime],
+    *,
+    channel_limiter: RateLimiter | None = None,
+    status_limiter: RateLimiter | None = None,
+) -> None:
+    bearer = HTTPBearer(auto_error=False, description="Channel credential (county channel create)")
+    per_channel = channel_limiter or RateLimiter(CHANNEL_RATE, WINDOW_S)
+    per_client = status_limiter or RateLimiter(STATUS_RATE, WINDOW_S)
+    app.state.channel_limiter, app.state.status_limiter = per_channel, per_client
+
+    @contextmanager
+    def tx() -> Iterator[Session]:
+        with sessions() as s, s.begin():
+            yield s
+
+    def channel_of(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> channels.ChannelRow:
+        try:
+            with tx() as s:
+                row = channels.authenticate(s, creds.credentials if creds else None)
+        except service.AuthFailed:
+            raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
+        except service.Forbidden:
+            raise HTTPException(403, "channel revoked") from None
+        if not per_channel.allow(row.name):
+            raise HTTPException(429, "too many requests", {"Retry-After": "60"})
+        return row
+
+    Channel = Annotated[channels.ChannelRow, Depends(channel_of)]  # noqa: N806
+    errors: dict[int | str, dict[str, Any]] = {
+        401: {"description": "no or unknown channel credential"},
+        403: {"description": "channel revoked, or a payment from a channel that cannot pay"},
+        422: {"description": "refused: field, code, message_zh, message_en"},
+        429: {"description": "rate limit"},
+    }
+
+    @app.post(
+        f"/{API_VERSION}/channel/applications",
+        response_model=ApplicationOut,
+        status_code=201,
+        tags=["channels"],
+        responses=errors,
+    )
+    def submit(body: ApplicationIn, ch: Channel) -> Any:
+        """A web or kiosk application; the case reaches its office by the next sync pull."""
+        application = channels.Application(
+            service_code=body.service_code,
+            applicant_id=body.applicant_id,
+            applicant_name=body.applicant_name,
+            phone=body.phone,
+            email=body.email,
+            copies=body.copies,
+            fields={k: str(v) for k, v in body.fields.items()},
+            office=body.office,
+            pickup_method=body.pickup_method,
+            pickup_office=body.pickup_office,
+            reservation_at=body.reservation_at,
+        )
+        try:
+            with tx() as s:
+                return channels.submit(s, ch, application, clock())
+        except channels.Refused as e:
+            return JSONResponse(e.body(), status_code=422)
+
+    @app.post(
+        f"/{API_VERSION}/channel/payments",
+        response_model=PaymentOut,
+        status_code=201,
+        tags=["channels"],
+        responses=errors | {404: {"description": "no such case"}},
+    )
+    def pay(body: PaymentIn, ch: Channel) -> Any:
+        """A fee paid at the kiosk (or on the web): an online payment on the case."""
+        try:
+            with tx() as s:
+                return channels.pay(
+                    s,
+                    ch,
+                    case_number=body.case_number,
+                    amount=body.amount,
+                    transaction_id=body.transaction_id,
+                    payment_tool=body.payment_tool.strip(),
+                    now=clock(),
+                )
+        except channels.Refused as e:
+            return JSONResponse(e.body(), status_code=422)
+        except LookupError:
+            raise HTTPException(404, "no such case") from None
+
+    def client_allowed(request: Request) -> None:
+        host = request.client.host if request.client else "?"
+        if not per_client.allow(host):
+            raise HTTPException(429, "too many queries", {"Retry-After": "60"})
+
+    @app.get(
+        f"/{API_VERSION}/public/status",
+        tags=["public"],
+        responses={404: {"description": "no such case or the ID does not match"}, 429: {}},
+    )
+    def status_json(
+        request: Request,
+        case_number: Annotated[str, Query(pattern=CASE_NUMBER)],
+        id_last4: Annotated[str, Query(pattern=LAST4)],
+    ) -> dict[str, Any]:
+        """The four stages and the pickup office of a case (masked data only)."""
+        client_allowed(request)
+        with tx() as s:
+            data = channels.status_of(s, _dashed(case_number), id_last4)
+        if data is None:
+            raise HTTPException(404, "no such case or the ID does not match")
+        return data
+
+    @app.get("/status", response_class=HTMLResponse, tags=["public"])
+    def status_page(
+        request: Request,
+        case_number: Annotated[str, Query(max_length=30)] = "",
+        id_last4: Annotated[str, Query(max_length=8)] = "",
+    ) -> HTMLResponse:
+        """The citizen's status page (zh-TW with English): a form, and the case when found."""
+        data: dict[str, Any] | None = None
+        message = ""
+        import re
+
+        if case_number or id_last4:
+            client_allowed(request)
+            if re.fullmatch(CASE_NUMBER, case_number.strip()) and re.fullmatch(
+                LAST4, id_last4.strip()
+            ):
+                with tx() as s:
+                    data = channels.status_of(s, _dashed(case_number.strip()), id_last4.strip())
+            if data is None:
+                message = (
+                    "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."
+                )
+        page = render_page(case_number.strip()[:30], data, message)
+        return HTMLResponse(page, status_code=200 if data or not message else 404)
+
+
+def _dashed(number: str) -> str:
+    """``H0100115000001c`` or ``H01-00-115-000001-c`` as the dashed form."""
+    raw = number.replace("-", "").upper()
+    return f"{raw[:3]}-{raw[3:5]}-{raw[5:8]}-{raw[8:14]}-{raw[14:]}"
+
+
+_STATE_TEXT = {
+    "done": ("已完成", "done"),
+    "current": ("進行中", "in progress"),
+    "pending": ("尚未", "not yet"),
+    "not_needed": ("不需要", "not needed"),
+}
+
+_CSS = """
+body{font-family:"Noto Sans CJK TC","Noto Sans TC",sans-serif;font-size:20px;line-height:1.5;
+margin:0;padding:16px;max-width:640px;color:#111;background:#fff}
+h1{font-size:26px;margin:0 0 12px}
+label{display:block;margin-top:12px}
+input{font-size:22px;padding:10px;width:100%;box-sizing:border-box}
+button{font-size:22px;padding:12px 20px;margin-top:16px;width:100%}
+ol{list-style:none;padding:0}
+li{border:2px solid #999;border-radius:8px;padding:12px;margin:10px 0}
+li.done{border-color:#1a7f37;background:#e9f7ee}
+li.current{border-color:#bf5b00;background:#fff4e5}
+.msg{color:#a40000;font-weight:bold}
+"""
+
+
+def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> str:
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='zh-Hant-TW'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<title>案件進度查詢 Case status</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>案件進度查詢<br><small>Case status</small></h1>",
+        "<form method='get' action='/status'>",
+        "<label for='case_number'>案號 Case number</label>",
+        f"<input id='case_number' name='case_number' value='{e(case_number)}' "
+        "autocomplete='off' required>",
+        "<label for='id_last4'>身分證號末四碼 Last four characters of your ID</label>",
+        "<input id='id_last4' name='id_last4' maxlength='4' autocomplete='off' required>",
+        "<button id='query' type='submit'>查詢 Look up</button></form>",
+    ]
+    if message:
+        parts.append(f"<p class='msg' id='message'>{e(message)}</p>")
+    if data is not None:
+        parts.append("<section id='result'>")
+        parts.append(
+            f"<p>案號 <b id='number'>{e(data['case_number'])}</b><br>"
+            f"{e(data['service'])}<br>申請人 Applicant {e(data['applicant_id_masked'])}</p>"
+        )
+        parts.append(
+            f"<p>目前狀態 Status: <b id='status'>{e(data['status_label'])} "
+            f"{e(data['status_label_en'])}</b></p><ol id='stages'>"
+        )
+        for st in data["stages"]:
+            zh, en = _STATE_TEXT[st["state"]]
+            parts.append(
+                f"<li class='{e(st['state'])}' data-stage='{e(st['key'])}' "
+                f"data-state='{e(st['state'])}'>{e(st['label_zh'])} {e(st['label_en'])}："
+                f"{zh} {en}</li>"
+            )
+        parts.append("</ol>")
+        where = f"{data['pickup_office_name']} {data['pickup_office_name_en']}"
+        ready = "，可領件 ready for pickup" if data["ready_for_pickup"] else ""
+        done = "，已領件 picked up" if data["picked_up"] else ""
+        parts.append(f"<p>領件地點 Pickup office: <b id='pickup'>{e(where)}</b>{ready}{done}</p>")
+        if data["balance"]:
+            parts.append(f"<p>尚需繳費 Still due: NT${data['balance']:,}</p>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "".join(parts)

@@ -1,0 +1,197 @@
+"""Channels on loopback: a web application reaches its office by sync, the clerk accepts it,
+the fee is paid at the kiosk and arrives as an online payment, the case is closed and made
+ready, and the citizen's status query shows each stage as it changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sync_helpers import CountyServer, enrol, sync_now
+
+from eservice_desktop.county import channels
+from eservice_desktop.county.store import CountyCaseRow, CountyEventRow, make_engine
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+
+APPLICATION: dict[str, Any] = {
+    "service_code": "HR-TRANSCRIPT",
+    "applicant_id": "A123456789",
+    "applicant_name": "王小明",
+    "phone": "0912345678",
+    "office": "H02",
+    "fields": {
+        "registered_address": "桃園市桃園區縣府路1號",
+        "transcript_kind": "全戶",
+        "record_detail": "省略記事",
+    },
+}
+
+
+def _token(county: CountyServer, name: str, kind: str) -> str:
+    engine = make_engine(county.db_url)
+    try:
+        with Session(engine) as s, s.begin():
+            return channels.create_channel(s, name, kind, datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def _next_weekday_10am() -> datetime:
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 Taipei
+
+
+def _stages(http: httpx.Client, number: str) -> dict[str, str]:
+    r = http.get("/v1/public/status", params={"case_number": number, "id_last4": "6789"})
+    assert r.status_code == 200, r.text
+    return {s["key"]: s["state"] for s in r.json()["stages"]}
+
+
+def test_web_case_reaches_office_is_accepted_paid_at_kiosk_and_shown_to_citizen(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h02 = office("H02", "01", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    web = {"Authorization": f"Bearer {_token(sqlite_county, 'web-portal', 'web')}"}
+    kiosk = {"Authorization": f"Bearer {_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
+    with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
+        reservation = _next_weekday_10am()
+        r = http.post(
+            "/v1/channel/applications",
+            json=APPLICATION | {"reservation_at": reservation.isoformat()},
+            headers=web,
+        )
+        assert r.status_code == 201, r.text
+        made = r.json()
+        number = made["case_number"]
+        assert number.startswith("H02-00-") and made["office"] == "H02"
+        assert made["channel"] == "web" and made["fees_due"] == 15
+        assert _stages(http, number) == {
+            "received": "current",
+            "payment": "current",
+            "supplement": "not_needed",
+            "closed": "pending",
+        }
+
+        # routing: the case reaches H02 by the ordinary pull, waiting for 收件
+        sync_now(h02)
+        view = cases.show_case(h02, number)
+        assert view.channel == "web" and view.awaiting_acceptance
+        assert view.reservation_at == reservation.isoformat()
+        assert view.received_at == made["submitted_at"]
+        online = cases.online_queue(h02)
+        assert [row.case_number for row in online] == [number]
+        assert online[0].channel == "web" and online[0].reservation_at == reservation
+        with pytest.raises(DomainError) as refused:
+            cases.close_case(h02, number)
+        assert refused.value.code == "case.not_accepted"
+
+        accepted = cases.accept_case(h02, number)
+        assert accepted.accepted_at and not accepted.awaiting_acceptance
+        # the legal clock runs from the submission (docs/channels.md), not from the acceptance
+        assert accepted.received_at == made["submitted_at"]
+        assert cases.online_queue(h02) == []
+        sync_now(h02)
+        assert _stages(http, number)["received"] == "done"
+
+        # paid at the kiosk: an online payment on the case
+        r = http.post(
+            "/v1/channel/payments",
+            json={"case_number": number, "amount": 15, "transaction_id": "IBON-0001"},
+            headers=kiosk,
+        )
+        assert r.status_code == 201, r.text
+        assert r.json()["balance"] == 0
+        again = http.post(
+            "/v1/channel/payments",
+            json={"case_number": number, "amount": 15, "transaction_id": "IBON-0001"},
+            headers=kiosk,
+        )
+        assert again.status_code == 422
+        assert _stages(http, number)["payment"] == "done"
+        sync_now(h02)
+        state = cases.load_case(h02, number)
+        assert state.balance == 0
+        (pay,) = state.payments
+        assert (pay.method, pay.amount, pay.reference) == ("online", 15, "IBON-0001")
+        assert pay.payment_tool == channels.KIOSK_TOOL
+
+        cases.close_case(h02, number)
+        sync_now(h02)
+        r = http.get("/v1/public/status", params={"case_number": number, "id_last4": "6789"})
+        body = r.json()
+        assert body["stages"][3]["state"] == "done"
+        assert body["ready_for_pickup"] and body["pickup_office"] == "H02"
+        assert body["applicant_id_masked"] != "A123456789" and "王" not in r.text
+        assert "0912345678" not in r.text
+        wrong = http.get("/v1/public/status", params={"case_number": number, "id_last4": "0000"})
+        assert wrong.status_code == 404
+
+
+def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyServer) -> None:
+    web = {"Authorization": f"Bearer {_token(sqlite_county, 'web-portal', 'web')}"}
+    kiosk = {"Authorization": f"Bearer {_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
+    with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
+        assert http.post("/v1/channel/applications", json=APPLICATION).status_code == 401
+        bad_token = {"Authorization": "Bearer esch_nope"}
+        assert (
+            http.post("/v1/channel/applications", json=APPLICATION, headers=bad_token).status_code
+            == 401
+        )
+        cases_: list[tuple[dict[str, Any], dict[str, str], str]] = [
+            (APPLICATION | {"applicant_id": "A123456788"}, web, "applicant_id"),
+            (APPLICATION | {"service_code": "NOPE"}, web, "service_code"),
+            # a county department's service: no office takes it in
+            (APPLICATION | {"service_code": "SW-DISABILITY-PARKING"}, web, "service_code"),
+            # not on the kiosk's list (appendix 2)
+            (APPLICATION, kiosk, "service_code"),
+            (APPLICATION | {"fields": {"transcript_kind": "全戶"}}, web, "registered_address"),
+            (APPLICATION | {"office": "L01"}, web, "office"),
+            (
+                APPLICATION | {"reservation_at": "2020-01-01T10:00:00+08:00"},
+                web,
+                "reservation_at",
+            ),
+        ]
+        for body, auth, field in cases_:
+            r = http.post("/v1/channel/applications", json=body, headers=auth)
+            assert r.status_code == 422, (field, r.text)
+            fields = [d.get("field") or d.get("loc", [""])[-1] for d in r.json()["detail"]]
+            if field != "service_code" or body["service_code"] != "NOPE":
+                assert field in fields, (field, r.text)
+            assert all(d.get("message_zh", "x") for d in r.json()["detail"])
+        big = APPLICATION | {"applicant_name": "王" * 40_000}
+        assert http.post("/v1/channel/applications", json=big, headers=web).status_code == 413
+        r = http.post(
+            "/v1/channel/payments",
+            json={"case_number": "H01-00-115-000001-0", "amount": 15, "transaction_id": "T1"},
+            headers=kiosk,
+        )
+        assert r.status_code == 404
+    engine = make_engine(sqlite_county.db_url)
+    with Session(engine) as s:
+        assert s.scalars(select(CountyEventRow)).all() == []
+        assert s.scalars(select(CountyCaseRow)).all() == []
+    engine.dispose()
+
+
+def test_status_query_and_channel_api_are_rate_limited(sqlite_county: CountyServer) -> None:
+    with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
+        codes = [
+            http.get(
+                "/v1/public/status",
+                params={"case_number": "H01-00-115-000001-0", "id_last4": "6789"},
+            ).status_code
+            for _ in range(25)
+        ]
+    assert codes[:20] == [404] * 20
+    assert set(codes[20:]) == {429}
