@@ -292,7 +292,8 @@ def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> 
         ready = "，可領件 ready for pickup" if data["ready_for_pickup"] else ""
         done = "，已領件 picked up" if data["picked_up"] else ""
         parts.append(
-            f"<p id='pickup_line'>領件地點 Pickup office: <b id='pickup'>{e(where)}</b>{ready}{done}</p>"
+            f"<p id='pickup_line'>領件地點 Pickup office: <b id='pickup'>{e(where)}</b>"
+            f"{ready}{done}</p>"
         )
         if data["balance"]:
             parts.append(f"<p>尚需繳費 Still due: NT${data['balance']:,}</p>")
