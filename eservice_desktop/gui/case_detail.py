@@ -121,6 +121,11 @@ class CaseDetail(QWidget):
         self.reason_edit.setPlaceholderText(self.tr("補正、駁回或撤件的理由（民眾會看到）"))
         reason_label = QLabel(self.tr("理由(&R)"), actions)
         reason_label.setBuddy(self.reason_edit)
+        #: 收件 of a web or kiosk case that sync brought here (Alt+A); the legal clock runs
+        #: from the citizen's submission (docs/channels.md).
+        self.accept_button = QPushButton(self.tr("線上收件(&A)"), actions)
+        self.accept_button.setObjectName("accept_button")
+        self.accept_button.clicked.connect(self.accept_case)
         self.supplement_button = QPushButton(self.tr("通知補正(&S)"), actions)
         self.supplement_button.setObjectName("supplement_button")
         self.received_button = QPushButton(self.tr("補正完成(&D)"), actions)
@@ -149,6 +154,7 @@ class CaseDetail(QWidget):
         row.addWidget(self.reason_edit, 1)
         buttons = QHBoxLayout()
         for b in (
+            self.accept_button,
             self.supplement_button,
             self.received_button,
             self.close_button,
@@ -289,10 +295,13 @@ class CaseDetail(QWidget):
         status = self.view.status if self.view else ""
         is_open = status in cases.OPEN_STATUSES
         waiting = status == "supplement_requested"
-        self.supplement_button.setEnabled(is_open and not waiting)
+        unaccepted = bool(self.view and self.view.awaiting_acceptance)
+        self.accept_button.setVisible(bool(self.view and self.view.channel != "counter"))
+        self.accept_button.setEnabled(unaccepted)
+        self.supplement_button.setEnabled(is_open and not waiting and not unaccepted)
         self.received_button.setEnabled(waiting)
         balance = self.view.balance if self.view else 0
-        self.close_button.setEnabled(is_open and not waiting and balance <= 0)
+        self.close_button.setEnabled(is_open and not waiting and balance <= 0 and not unaccepted)
         self.close_reason.setText(
             self.tr("尚有規費 {n} 元未繳，請按 F6 收費").format(n=f"{balance:,}")
             if is_open and balance > 0
@@ -321,6 +330,9 @@ class CaseDetail(QWidget):
             self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
 
         self.ctx.tasks.run(fn, self.ctx.app, number, *args, on_done=done, on_error=self._error)
+
+    def accept_case(self) -> None:
+        self._write(cases.accept_case, "")
 
     def request_supplement(self) -> None:
         reason = self._reason()

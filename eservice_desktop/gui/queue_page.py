@@ -68,6 +68,8 @@ QUEUE_TABS: tuple[tuple[str, object, str], ...] = (  # labels marked for lupdate
     ("due_soon", QT_TRANSLATE_NOOP("QueuePage", "兩日內到期"), "due_soon"),
     ("overdue", QT_TRANSLATE_NOOP("QueuePage", "逾期"), "overdue"),
     ("open", QT_TRANSLATE_NOOP("QueuePage", "全部未結"), ""),
+    # web and kiosk cases waiting for 收件 (open one, Alt+A accepts it)
+    ("online", QT_TRANSLATE_NOOP("QueuePage", "線上申辦"), "online"),
 )
 
 
@@ -91,6 +93,10 @@ class QueueItem:
     due_key: str
     days_left: int | None
     deadline: str  # on_track | due_soon | overdue | paused | finished
+    #: The online tab's columns: channel (網路 / 超商) and the citizen's reservation.
+    channel_text: str = ""
+    reservation_text: str = ""
+    reservation_key: float = 0.0
 
 
 COLUMNS: tuple[tuple[str, object], ...] = (  # headers marked for lupdate
@@ -103,6 +109,24 @@ COLUMNS: tuple[tuple[str, object], ...] = (  # headers marked for lupdate
     ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
     ("days_left", QT_TRANSLATE_NOOP("QueuePage", "剩餘工作天")),
 )
+
+#: The online tab (線上申辦): channel, submission time and reservation instead of the status.
+ONLINE_COLUMNS: tuple[tuple[str, object], ...] = (
+    ("case_number", QT_TRANSLATE_NOOP("QueuePage", "案號")),
+    ("service_name", QT_TRANSLATE_NOOP("QueuePage", "申辦項目")),
+    ("applicant_name", QT_TRANSLATE_NOOP("QueuePage", "申請人")),
+    ("applicant_id_masked", QT_TRANSLATE_NOOP("QueuePage", "身分證號")),
+    ("channel_text", QT_TRANSLATE_NOOP("QueuePage", "管道")),
+    ("received_text", QT_TRANSLATE_NOOP("QueuePage", "送件時間")),
+    ("reservation_text", QT_TRANSLATE_NOOP("QueuePage", "預約時間")),
+    ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
+)
+
+CHANNEL_LABELS: dict[str, object] = {
+    "counter": QT_TRANSLATE_NOOP("QueuePage", "臨櫃"),
+    "web": QT_TRANSLATE_NOOP("QueuePage", "網路"),
+    "kiosk": QT_TRANSLATE_NOOP("QueuePage", "超商"),
+}
 
 
 def format_day(day: date, zh: bool = True) -> str:
@@ -164,6 +188,9 @@ def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]
                 due_key=r.due.isoformat() if r.due else "9999",
                 days_left=left,
                 deadline=status,
+                channel_text=_t(str(CHANNEL_LABELS.get(r.channel, r.channel))),
+                reservation_text=format_received(r.reservation_at, zh) if r.reservation_at else "—",
+                reservation_key=r.reservation_at.timestamp() if r.reservation_at else 0.0,
             )
         )
     return out
@@ -219,9 +246,14 @@ class QueueModel(QAbstractTableModel):
         self._items: list[QueueItem] = []
         self._fetch_more: Any = None
         self._fetching = False
+        #: COLUMNS, or ONLINE_COLUMNS while the online tab is shown.
+        self.columns = COLUMNS
 
-    def set_items(self, items: list[QueueItem], fetch_more: Any = None) -> None:
+    def set_items(
+        self, items: list[QueueItem], fetch_more: Any = None, columns: Any = None
+    ) -> None:
         self.beginResetModel()
+        self.columns = columns or COLUMNS
         self._items = list(items)
         self._fetch_more = fetch_more
         self._fetching = False
@@ -270,15 +302,15 @@ class QueueModel(QAbstractTableModel):
         self,
         parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
     ) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(  # noqa: N802
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return _t(str(COLUMNS[section][1]))
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+            return _t(str(self.columns[section][1]))
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._items):
             return section + 1
         return None
@@ -289,7 +321,7 @@ class QueueModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         item = self._items[index.row()]
-        key = COLUMNS[index.column()][0]
+        key = self.columns[index.column()][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "days_left":
                 return "—" if item.days_left is None else str(item.days_left)
@@ -299,6 +331,8 @@ class QueueModel(QAbstractTableModel):
                 return item.received_key
             if key == "due_text":
                 return item.due_key
+            if key == "reservation_text":
+                return item.reservation_key
             if key == "days_left":
                 return -(10**6) if item.days_left is None else item.days_left
             return getattr(item, key)
@@ -615,7 +649,12 @@ class QueuePage(QWidget):
         # A new list starts at its top (left at the bottom, the reset would load a second
         # chunk at once).
         self.table.scrollToTop()
-        self.model.set_items(items, self._more(self._generation, searching, chunk))
+        online = not searching and self.queue_name == "online"
+        self.model.set_items(
+            items,
+            self._more(self._generation, searching, chunk),
+            ONLINE_COLUMNS if online else COLUMNS,
+        )
         self.loaded = True
         if first:
             self._sized = True

@@ -249,11 +249,16 @@ class QueueRow:
     paid: int
     #: The due date counts days of a year with no imported working calendar (see CaseView).
     provisional: bool = False
+    #: How the case arrived (counter, web, kiosk) and a web or kiosk case's reservation.
+    channel: str = "counter"
+    reservation_at: datetime | None = None
 
 
 def _queue_row(r: CaseRow | Any, calendar: WorkingCalendar | None = None) -> QueueRow:
     """From a ``CaseRow`` or a row of ``storage.search.LIST_COLUMNS``."""
     received = repo._aware(r.received_at)
+    summary = getattr(r, "state", None)
+    reservation = str(summary.get("reservation_at") or "") if isinstance(summary, dict) else ""
     return QueueRow(
         case_id=r.case_id,
         case_number=r.case_number,
@@ -267,13 +272,24 @@ def _queue_row(r: CaseRow | Any, calendar: WorkingCalendar | None = None) -> Que
         paid=r.paid,
         provisional=calendar is not None
         and is_provisional(received.astimezone(TAIPEI).date(), r.due_date, calendar),
+        channel=str(getattr(r, "channel", None) or "counter"),
+        reservation_at=datetime.fromisoformat(reservation) if reservation else None,
     )
 
 
 OPEN_STATUSES = ("received", "payment_due", "supplement_requested")
 #: Newest first, in an order the (office, received_day, received_at) index serves (see queue()).
 NEWEST_FIRST = (CaseRow.received_day.desc(), CaseRow.received_at.desc())
-QUEUES = ("today", "supplement", "due_soon", "overdue", "open", "all")
+QUEUES = ("today", "supplement", "due_soon", "overdue", "open", "all", "online")
+
+
+def _awaiting_acceptance() -> Any:
+    """Web and kiosk cases not accepted (收件) yet: the projection's state summary says so."""
+    return and_(
+        CaseRow.channel.in_(sorted(ONLINE_CHANNELS)),
+        CaseRow.status.in_(OPEN_STATUSES),
+        func.json_extract(CaseRow.state, "$.awaiting_acceptance") == 1,
+    )
 
 
 def queue(app: App, name: str, limit: int = 500, offset: int = 0) -> list[QueueRow]:
@@ -317,6 +333,8 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
             else CaseRow.due_date < day
         )
         stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES), cond).order_by(CaseRow.due_date)
+    elif name == "online":
+        stmt = stmt.where(_awaiting_acceptance()).order_by(CaseRow.received_at)
     elif name == "open":
         # The (office, received_day, received_at) index serves this order: SQLite walks it
         # newest first and stops at the limit (0.8 s -> 2 ms over 1M cases).
@@ -347,38 +365,21 @@ class OnlineRow:
 
 def online_queue(app: App, limit: int = 1000) -> list[OnlineRow]:
     """Web and kiosk cases routed to this office and not accepted yet, oldest first."""
-    awaiting = func.json_extract(CaseRow.state, "$.awaiting_acceptance")
-    stmt = (
-        select(CaseRow)
-        .where(
-            CaseRow.office == app.settings.office_code,
-            CaseRow.channel.in_(sorted(ONLINE_CHANNELS)),
-            CaseRow.status.in_(OPEN_STATUSES),
-            awaiting == 1,
+    return [
+        OnlineRow(
+            case_id=r.case_id,
+            case_number=r.case_number,
+            service_code=r.service_code,
+            applicant_name=r.applicant_name,
+            applicant_id_masked=r.applicant_id_masked,
+            channel=r.channel,
+            submitted_at=r.received_at,
+            reservation_at=r.reservation_at,
+            fees_due=r.fees_due,
+            paid=r.paid,
         )
-        .order_by(CaseRow.received_at)
-        .limit(limit)
-    )
-    with app.reading() as s:
-        rows = list(s.scalars(stmt))
-    out = []
-    for r in rows:
-        reservation = str((r.state or {}).get("reservation_at") or "")
-        out.append(
-            OnlineRow(
-                case_id=r.case_id,
-                case_number=r.case_number,
-                service_code=r.service_code,
-                applicant_name=r.applicant_name,
-                applicant_id_masked=mask_id(r.applicant_id),
-                channel=r.channel,
-                submitted_at=repo._aware(r.received_at),
-                reservation_at=datetime.fromisoformat(reservation) if reservation else None,
-                fees_due=r.fees_due,
-                paid=r.paid,
-            )
-        )
-    return out
+        for r in queue(app, "online", limit)
+    ]
 
 
 def has_cases(app: App) -> bool:
@@ -401,6 +402,7 @@ def queue_counts(app: App) -> dict[str, int]:
                 s.scalar(base.where(open_, CaseRow.due_date >= day, CaseRow.due_date <= soon)) or 0
             ),
             "overdue": int(s.scalar(base.where(open_, CaseRow.due_date < day)) or 0),
+            "online": int(s.scalar(base.where(_awaiting_acceptance())) or 0),
         }
 
 

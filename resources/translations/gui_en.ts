@@ -64,6 +64,10 @@
         <translation>Supplement &amp;done</translation>
     </message>
     <message>
+        <source>線上收件(&amp;A)</source>
+        <translation>&amp;Accept online case</translation>
+    </message>
+    <message>
         <source>結案(&amp;C)</source>
         <translation>&amp;Close case</translation>
     </message>
@@ -306,6 +310,34 @@ Version {version}</translation>
     <message>
         <source>逾期</source>
         <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>線上申辦</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>管道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>送件時間</source>
+        <translation>Submitted</translation>
+    </message>
+    <message>
+        <source>預約時間</source>
+        <translation>Reservation</translation>
+    </message>
+    <message>
+        <source>臨櫃</source>
+        <translation>Counter</translation>
+    </message>
+    <message>
+        <source>網路</source>
+        <translation>Web</translation>
+    </message>
+    <message>
+        <source>超商</source>
+        <translation>Kiosk</translation>
     </message>
     <message>
         <source>全部未結</source>

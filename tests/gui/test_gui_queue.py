@@ -121,7 +121,13 @@ def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
     page = QueuePage(ctx)
     qtbot.addWidget(page)
     qtbot.waitUntil(lambda: page.counts() != {}, timeout=3000)
-    assert page.counts() == {"today": 1, "supplement": 1, "due_soon": 0, "overdue": 1}
+    assert page.counts() == {
+        "today": 1,
+        "supplement": 1,
+        "due_soon": 0,
+        "overdue": 1,
+        "online": 0,
+    }
     assert page.tabs.tabText(3) == "逾期 (1)  Alt+4"
     page.tabs.setCurrentIndex(3)
     qtbot.waitUntil(
