@@ -77,7 +77,7 @@ def test_online_tab_lists_web_case_and_alt_a_accepts_it(qtbot, ctx: GuiContext) 
     detail = window.case_detail
     qtbot.waitUntil(lambda: window.current_page() is detail, timeout=3000)
     qtbot.waitUntil(lambda: detail.case_number == number, timeout=3000)
-    qtbot.waitUntil(lambda: detail.accept_button.isEnabled(), timeout=3000)
+    qtbot.waitUntil(detail.accept_button.isEnabled, timeout=3000)
     assert not detail.close_button.isEnabled()  # not before 收件
     press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: not cases.show_case(ctx.app, number).awaiting_acceptance, timeout=3000)
