@@ -90,6 +90,8 @@ class _Case:
                 "pickup": {"method": "counter", "office": self.office},
             },
         )  # fmt: skip
+        if channel != "counter":
+            self.add(ev.ACCEPTED, at, {})  # 收件 of a web or kiosk case (docs/channels.md)
         return self
 
 

@@ -271,8 +271,8 @@ def _require_reason(p: Payload, zh: str, en: str) -> None:
 
 
 NOT_ACCEPTED = (
-    "本案為線上申辦，請先收件（Ctrl+R 或 case accept）",
-    "Accept this online case first (Ctrl+R or `case accept`)",
+    "本案為線上申辦，請先收件（案件明細 Alt+A 或 case accept）",
+    "Accept this online case first (Alt+A in the case detail, or `case accept`)",
 )
 
 
