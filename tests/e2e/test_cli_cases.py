@@ -280,3 +280,20 @@ def test_intake_records_the_documents_presented(cli) -> None:  # type: ignore[no
     )
     assert bad.code == 2 and "護照" in bad.err
     assert case_count(cli.data_dir) == 1
+
+
+def test_case_accept_is_for_web_and_kiosk_cases_only(cli) -> None:  # type: ignore[no-untyped-def]
+    args = ("--applicant-id", "A123456789", "--applicant-name", "王小明", "--fee-exempt")
+    number = cli("case", "intake", *HR, *args, "--fee-reason", "低收入戶", "--json").json[
+        "case_number"
+    ]
+    shown = cli("case", "show", number, "--json").json
+    assert (shown["channel"], shown["awaiting_acceptance"], shown["accepted_at"]) == (
+        "counter",
+        False,
+        None,
+    )
+    r = cli("case", "accept", number, "--json")
+    assert r.code == 2
+    assert r.json["ok"] is False and r.json["error"] == "case.not_online"
+    assert "臨櫃" in r.err
