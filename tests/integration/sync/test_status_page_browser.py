@@ -46,11 +46,19 @@ def browser() -> Iterator[object]:
 
 def _query(driver: object, base: str, number: str, last4: str) -> dict[str, str]:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{base}/status")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "case_number").send_keys(number)  # type: ignore[attr-defined]
     driver.find_element(By.ID, "id_last4").send_keys(last4)  # type: ignore[attr-defined]
+    form_page = driver.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "query").click()  # type: ignore[attr-defined]
+    # the answer is a new page: wait until the form's page is gone
+    WebDriverWait(driver, 10).until(ec.staleness_of(form_page))  # type: ignore[arg-type]
+    WebDriverWait(driver, 10).until(  # type: ignore[arg-type]
+        lambda d: d.execute_script("return document.readyState") == "complete"
+    )
     items = driver.find_elements(By.CSS_SELECTOR, "#stages li")  # type: ignore[attr-defined]
     return {li.get_attribute("data-stage"): li.get_attribute("data-state") for li in items}
 
