@@ -8,7 +8,7 @@ merge streams from many offices without overwriting anything.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -90,6 +90,10 @@ class Event:
     clerk: str
     at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+    #: Its place in its device's hash chain (domain/chain.py): the previous event's hash and
+    #: its own; None for an event not linked yet (a use case makes it, ingest links it).
+    prev: str | None = None
+    hash: str | None = None
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -97,8 +101,12 @@ class Event:
         if self.type not in ALL_TYPES:
             raise ValueError(f"unknown event type {self.type!r}")
 
+    def chained(self, prev: str | None, hash_: str | None) -> Event:
+        """The same event with its chain link."""
+        return replace(self, prev=prev, hash=hash_)
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "event_id": self.event_id,
             "case_id": self.case_id,
             "type": self.type,
@@ -108,6 +116,10 @@ class Event:
             "at": self.at.astimezone(UTC).isoformat(),
             "payload": self.payload,
         }
+        if self.hash is not None:
+            data["prev"] = self.prev
+            data["hash"] = self.hash
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
@@ -121,6 +133,8 @@ class Event:
             clerk=str(data["clerk"]),
             at=at.astimezone(UTC),
             payload=dict(data.get("payload") or {}),
+            prev=None if data.get("prev") is None else str(data["prev"]),
+            hash=None if data.get("hash") is None else str(data["hash"]),
         )
 
 

@@ -16,7 +16,13 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import search
-from eservice_desktop.storage.models import CalendarDayRow, CaseRow, CounterRow, EventRow
+from eservice_desktop.storage.models import (
+    CalendarDayRow,
+    CaseRow,
+    ChainHeadRow,
+    CounterRow,
+    EventRow,
+)
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -36,6 +42,8 @@ def row_to_event(row: EventRow) -> Event:
         clerk=row.clerk,
         at=_aware(row.at),
         payload=dict(row.payload),
+        prev=row.prev,
+        hash=row.hash,
     )
 
 
@@ -69,8 +77,45 @@ def insert_event(session: Session, event: Event, now: datetime, origin: str = "l
             payload=event.payload,
             origin=origin,
             acked_at=None,
+            prev=event.prev,
+            hash=event.hash,
         )
     )
+
+
+def chain_heads(
+    session: Session, devices: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], ChainHeadRow]:
+    """The chain heads of these (office, device) pairs that have one."""
+    out: dict[tuple[str, str], ChainHeadRow] = {}
+    for office, device in set(devices):
+        row = session.get(ChainHeadRow, (office, device))
+        if row is not None:
+            out[(office, device)] = row
+    return out
+
+
+def advance_head(
+    session: Session, heads: dict[tuple[str, str], ChainHeadRow], event: Event
+) -> None:
+    """Moves the device's chain head onto ``event`` (already linked)."""
+    assert event.hash is not None
+    key = (event.office, event.device)
+    row = heads.get(key)
+    if row is None:
+        row = ChainHeadRow(
+            office=event.office,
+            device=event.device,
+            hash=event.hash,
+            event_id=event.event_id,
+            case_id=event.case_id,
+            length=1,
+        )
+        session.add(row)
+        heads[key] = row
+        return
+    row.hash, row.event_id, row.case_id = event.hash, event.event_id, event.case_id
+    row.length += 1
 
 
 def state_summary(state: CaseState) -> dict[str, Any]:
