@@ -185,7 +185,7 @@ def create_app(
     def push(body: PushRequest, key: Device) -> PushResponse:
         try:
             with tx() as s:
-                return service.push(s, dev_of(s, key), body.events, clock())
+                return service.push(s, dev_of(s, key), body.events, clock(), gaps=body.gaps)
         except service.Forbidden as e:
             raise HTTPException(403, str(e)) from None
 

@@ -116,6 +116,31 @@ class CountyEventRow(CountyBase):
     __table_args__ = (Index("ix_county_events_office", "office", "seq"),)
 
 
+class CountyChainRow(CountyBase):
+    """An accepted event's place in its device's hash chain (domain/chain.py), kept beside
+    ``county_events`` (a table of its own: county databases from before the chain gain it by
+    ``create_all``), so replays and recovery hand the chain on as it was pushed."""
+
+    __tablename__ = "county_event_chain"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    prev: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class CountyChainHeadRow(CountyBase):
+    """The last link the county accepted of each device's chain: the next push must go on
+    from it. Cleared when the device's credential is replaced (a new PC starts its own)."""
+
+    __tablename__ = "county_chain_heads"
+
+    device_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    length: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 class CountyCaseRow(CountyBase):
     """Projection of a case at the county (for routing, statistics and lookups)."""
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Final
@@ -82,13 +82,17 @@ class Break:
         }
 
 
-def first_break(chain: Sequence[Event], *, strict: bool = True) -> Break | None:
+def first_break(
+    chain: Sequence[Event], *, strict: bool = True, links_only: Set[str] = frozenset()
+) -> Break | None:
     """Walks one device's events in their stored order.
 
     ``strict`` (this device's own chain): every link must follow the previous event; events
     without a hash may only come before the first chained one (rows older than the chain),
     whose ``prev`` is the genesis value unless such older rows precede it. Not strict (events
-    pulled from another device, a sparse part of its chain): each event's own hash only."""
+    pulled from another device, a sparse part of its chain): each event's own hash only.
+    ``links_only``: ids of events whose content was rewritten on purpose (retention), whose
+    links are checked but not their content."""
     seen: dict[str, int] = {}
     hashes = {e.hash: i for i, e in enumerate(chain) if e.hash}
     expected: str | None = None
@@ -105,7 +109,7 @@ def first_break(chain: Sequence[Event], *, strict: bool = True) -> Break | None:
                 later = hashes.get(e.prev)
                 moved = (later is not None and later > i) or e.prev in seen
                 return _break(e, REORDERED if moved else DELETED)
-        if event_hash(e, e.prev) != e.hash:
+        if e.event_id not in links_only and event_hash(e, e.prev) != e.hash:
             return _break(e, EDITED)
         seen[e.hash] = i
         expected = e.hash

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
 from eservice_desktop.domain.events import Event
+from eservice_desktop.services import access
 from eservice_desktop.services.app import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, ChainHeadRow, EventRow
@@ -38,6 +39,7 @@ WHAT_TEXT = {
 class AuditResult:
     devices: int = 0
     events: int = 0
+    access_records: int = 0
     broken: dict[str, Any] | None = None
     chains: list[dict[str, Any]] = field(default_factory=list)
 
@@ -46,9 +48,14 @@ class AuditResult:
         return self.broken is None
 
     def to_json(self) -> dict[str, Any]:
+        counts = {
+            "devices": self.devices,
+            "events": self.events,
+            "access_records": self.access_records,
+        }
         if self.broken is None:
-            return {"ok": True, "devices": self.devices, "events": self.events}
-        return {"ok": False, "devices": self.devices, "events": self.events, "broken": self.broken}
+            return {"ok": True, **counts}
+        return {"ok": False, **counts, "broken": self.broken}
 
     def message(self, lang: str = "zh_TW") -> str:
         if self.broken is None:
@@ -59,6 +66,8 @@ class AuditResult:
             )
         b = self.broken
         zh, en = WHAT_TEXT.get(b["what"], (b["what"], b["what"]))
+        if b.get("table") == "access_log":
+            zh, en = f"存取紀錄：{zh}", f"access log: {en}"
         where = (
             f"{b['office']}-{b['device']} {b.get('case_number') or b['case_id']} {b['event_id']}"
         )
@@ -74,8 +83,11 @@ def verify_session(s: Session) -> AuditResult:
     result = AuditResult()
     local: dict[tuple[str, str], list[Event]] = {}
     pulled: dict[tuple[str, str], list[Event]] = {}
+    rewritten: set[str] = set()
     for row in s.scalars(select(EventRow).order_by(EventRow.seq)):
         e = repo.row_to_event(row)
+        if row.pseudonymised_at is not None:
+            rewritten.add(e.event_id)
         (local if row.origin == "local" else pulled).setdefault((e.office, e.device), []).append(e)
         result.events += 1
     heads = {(h.office, h.device): h for h in s.scalars(select(ChainHeadRow))}
@@ -83,14 +95,16 @@ def verify_session(s: Session) -> AuditResult:
     result.devices = len(devices)
     for key in sorted(devices):
         own = local.get(key, [])
-        brk = chain.first_break(own, strict=True) or chain.first_break(
-            pulled.get(key, []), strict=False
+        brk = chain.first_break(own, strict=True, links_only=rewritten) or chain.first_break(
+            pulled.get(key, []), strict=False, links_only=rewritten
         )
         if brk is None:
             brk = _tail(key, own, heads.get(key))
         if brk is not None:
             result.broken = _describe(s, brk)
-            break
+            return result
+    result.access_records = access.count(s)
+    result.broken = access.first_break(s)
     return result
 
 

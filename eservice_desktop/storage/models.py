@@ -56,6 +56,11 @@ class EventRow(Base):
     #: Set by ingest for this device's events, kept as received for pulled ones.
     prev: Mapped[str | None] = mapped_column(String(64), nullable=True)
     hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Set when retention rewrote the payload (services/retention.py): the hash stays the
+    #: original's, so only the event's links can be verified from then on.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
     __table_args__ = (Index("ix_events_outbox", "origin", "acked_at", "seq"),)
 

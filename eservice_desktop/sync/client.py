@@ -25,6 +25,7 @@ from eservice_desktop.sync.protocol import (
     PREFIX,
     AttachmentStart,
     AttachmentState,
+    ChainGap,
     EnrolRequest,
     EnrolResponse,
     PullResponse,
@@ -359,8 +360,10 @@ class CountyClient:
     def status(self) -> StatusResponse:
         return self._json(self._send("GET", "/status"), StatusResponse)
 
-    def push(self, events: list[WireEvent]) -> PushResponse:
-        body = PushRequest(events=events).model_dump(mode="json")
+    def push(self, events: list[WireEvent], gaps: list[ChainGap] | None = None) -> PushResponse:
+        request = PushRequest(events=events, gaps=gaps or [])
+        # no gaps key unless there are gaps: a county from before the chain still takes it
+        body = request.model_dump(mode="json", exclude=None if gaps else {"gaps"})
         return self._json(self._send("POST", "/events", body=body), PushResponse)
 
     def pull(self, since: str, limit: int = 500, include_own: bool = False) -> PullResponse:

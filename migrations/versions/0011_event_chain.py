@@ -4,7 +4,9 @@ Adds ``events.prev``/``events.hash`` (domain/chain.py), ``event_chain_heads`` (t
 this device's chain) and ``access_log`` (who viewed, searched, printed or exported which case,
 with its own chain). The events this device made (``origin = 'local'``) get their chain now, in
 their insertion order, so an upgraded database verifies; events pulled from other devices
-stay without one (their devices chain them from now on).
+stay without one (their devices chain them from now on). ``events.pseudonymised_at`` marks
+events retention rewrote (their links are checked, not their content); events already
+pseudonymised before this revision are chained over their rewritten payload.
 
 Revision ID: 0011
 Revises: 0010
@@ -48,6 +50,7 @@ def _hash(row: sa.Row, payload: object, at: datetime, prev: str) -> str:
 def upgrade() -> None:
     op.add_column("events", sa.Column("prev", sa.String(64), nullable=True))
     op.add_column("events", sa.Column("hash", sa.String(64), nullable=True))
+    op.add_column("events", sa.Column("pseudonymised_at", TZ, nullable=True))
     op.create_table(
         "event_chain_heads",
         sa.Column("office", sa.String(8), nullable=False),
@@ -138,5 +141,6 @@ def downgrade() -> None:
     op.drop_table("access_log")
     op.drop_table("event_chain_heads")
     with op.batch_alter_table("events") as batch:
+        batch.drop_column("pseudonymised_at")
         batch.drop_column("hash")
         batch.drop_column("prev")

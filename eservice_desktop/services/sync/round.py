@@ -34,7 +34,7 @@ from eservice_desktop.services.sync.reference import import_crl, import_pickup_k
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.storage import repo
 from eservice_desktop.sync.client import ROUND_DEADLINE_S, CountyClient
-from eservice_desktop.sync.protocol import PushResponse, WireEvent
+from eservice_desktop.sync.protocol import ChainGap, PushResponse, WireEvent
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000
@@ -142,11 +142,11 @@ def _push_all(
         if progress is not None:
             progress(done, max(total, done + len(batch)))
         fetched = len(batch)
-        batch = _set_aside_invalid(app, batch, result)
-        if not batch:
+        batch, gaps = _set_aside_invalid(app, batch, result)
+        if not batch and not gaps:
             continue
         t0 = base_now(app)
-        resp = client.push([WireEvent.of(e) for e in batch])
+        resp = client.push([WireEvent.of(e) for e in batch], gaps)
         result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
         with app.transaction() as s:
             _apply_push(app, s, batch, resp, result)
@@ -158,17 +158,30 @@ def _push_all(
             break
 
 
-def _set_aside_invalid(app: App, batch: list[Event], result: RoundResult) -> list[Event]:
+def _set_aside_invalid(
+    app: App, batch: list[Event], result: RoundResult
+) -> tuple[list[Event], list[ChainGap]]:
     """An event stored before today's value rules that the wire would refuse becomes a local
-    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed."""
+    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed, with
+    the chain links of the events set aside (so the county's chain of this device goes on)."""
     good: list[Event] = []
     bad: list[tuple[Event, DomainError]] = []
+    gaps: list[ChainGap] = []
     for e in batch:
+        if e.prev and e.hash:
+            try:
+                gap = ChainGap(event_id=e.event_id, prev=e.prev, hash=e.hash, position=len(good))
+            except ValidationError:
+                gap = None
+        else:
+            gap = None
         try:
             check_event(e)
             WireEvent.of(e)
         except (DomainError, ValidationError) as err:
             bad.append((e, err if isinstance(err, DomainError) else _wire_refusal()))
+            if gap is not None:
+                gaps.append(gap)
         else:
             good.append(e)
     if bad:
@@ -187,7 +200,7 @@ def _set_aside_invalid(app: App, batch: list[Event], result: RoundResult) -> lis
                     now=now,
                 )
             repo.mark_acked(s, [e.event_id for e, _ in bad], now)
-    return good
+    return good, gaps
 
 
 def _wire_refusal() -> DomainError:
