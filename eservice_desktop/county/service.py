@@ -33,6 +33,7 @@ from eservice_desktop.county.store import (
     AttachmentChunkRow,
     AttachmentRow,
     ConflictRow,
+    CountyAccessRow,
     CountyCaseRow,
     CountyChainHeadRow,
     CountyChainRow,
@@ -59,6 +60,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import resources
 from eservice_desktop.sync.protocol import (
     MAX_PULL_PAGE,
+    AccessPushResponse,
     AttachmentState,
     ChainGap,
     Change,
@@ -66,6 +68,7 @@ from eservice_desktop.sync.protocol import (
     PullResponse,
     PushResponse,
     PushResult,
+    WireAccess,
     WireEvent,
     cursor_of,
     receipt_bytes,
@@ -757,6 +760,30 @@ def push(
     reports.project_facts(s, states, touched)
     dev.last_seen_at = now
     return PushResponse(results=results, receipts=receipts, server_time=now)
+
+
+def push_access(
+    s: Session, dev: DeviceRow, records: list[WireAccess], now: datetime
+) -> AccessPushResponse:
+    """Stores the office's access-log records (idempotent by id)."""
+    for r in records:
+        if r.office != dev.office or r.device != dev.device:
+            raise Forbidden("access records must come from the pushing device")
+    ids = [r.access_id for r in records]
+    known = set(
+        s.scalars(select(CountyAccessRow.access_id).where(CountyAccessRow.access_id.in_(ids)))
+    )
+    rows = []
+    for r in records:
+        if r.access_id in known:
+            continue
+        known.add(r.access_id)
+        rows.append({**r.model_dump(), "received_at": now})
+    if rows:
+        s.execute(insert(CountyAccessRow), rows)
+    return AccessPushResponse(
+        stored=len(rows), duplicates=len(records) - len(rows), server_time=now
+    )
 
 
 def _check_new_case(e: Event, numbers_taken: dict[str, str]) -> None:

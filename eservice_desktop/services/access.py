@@ -123,7 +123,7 @@ def append(
         action,
         case_id,
         case_number,
-        detail[:DETAIL_MAX],
+        "".join(ch for ch in detail if ch.isprintable())[:DETAIL_MAX],
         app.now(),
         prev,
         "",

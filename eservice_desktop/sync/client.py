@@ -23,6 +23,8 @@ from requests.adapters import HTTPAdapter
 
 from eservice_desktop.sync.protocol import (
     PREFIX,
+    AccessPushRequest,
+    AccessPushResponse,
     AttachmentStart,
     AttachmentState,
     ChainGap,
@@ -32,6 +34,7 @@ from eservice_desktop.sync.protocol import (
     PushRequest,
     PushResponse,
     StatusResponse,
+    WireAccess,
     WireEvent,
 )
 
@@ -365,6 +368,10 @@ class CountyClient:
         # no gaps key unless there are gaps: a county from before the chain still takes it
         body = request.model_dump(mode="json", exclude=None if gaps else {"gaps"})
         return self._json(self._send("POST", "/events", body=body), PushResponse)
+
+    def push_access(self, records: list[WireAccess]) -> AccessPushResponse:
+        body = AccessPushRequest(records=records).model_dump(mode="json")
+        return self._json(self._send("POST", "/access", body=body), AccessPushResponse)
 
     def pull(self, since: str, limit: int = 500, include_own: bool = False) -> PullResponse:
         params: dict[str, Any] = {"since": since, "limit": limit}

@@ -165,6 +165,39 @@ class PushRequest(_Model):
     gaps: list[ChainGap] = Field(default_factory=list, max_length=MAX_PUSH_BATCH)
 
 
+class WireAccess(_Model):
+    """One access-log record (services/access.py): who viewed, searched, printed or exported
+    which case, with its place in the device's access-log hash chain."""
+
+    access_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
+    office: str = Field(pattern=_CODE)
+    device: str = Field(pattern=_DEVICE)
+    operator: str = Field(min_length=1, max_length=values.CLERK_MAX)
+    action: Literal["view", "search", "print", "export"]
+    case_id: str = Field(default="", max_length=36, pattern=r"^[0-9A-Za-z-]*$")
+    case_number: str = Field(default="", max_length=24)
+    detail: str = Field(default="", max_length=200)
+    at: datetime
+    prev: str = Field(pattern=_HASH)
+    hash: str = Field(pattern=_HASH)
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return values.check_time(value)
+
+
+class AccessPushRequest(_Model):
+    records: list[WireAccess] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class AccessPushResponse(_Model):
+    #: Records stored now, and records the county already had (a push sent again).
+    stored: int
+    duplicates: int
+    server_time: datetime
+
+
 class PushResult(_Model):
     event_id: str
     status: PushStatus

@@ -116,3 +116,24 @@ def test_an_edited_event_is_refused_as_a_conflict(
     assert _conflicts(h01)[received.event_id] == "chain.edited"
     assert received.event_id not in set(sqlite_county.event_ids())
     assert number in {v.case_number for v in sync.open_conflicts(h01)}
+
+
+def test_the_access_log_reaches_the_county(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    from eservice_desktop.county.store import CountyAccessRow
+
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    number = new_case(h01)
+    cases.show_case(h01, number)
+    cases.search_page(h01, "王小")
+    result = sync_now(h01)
+    assert result.access == 2
+    stored = _county_rows(
+        sqlite_county,
+        select(CountyAccessRow.action, CountyAccessRow.operator, CountyAccessRow.case_number)
+        .order_by(CountyAccessRow.at),
+    )
+    assert stored == [("view", "tester", number), ("search", "tester", "")]
+    assert sync_now(h01).access == 0  # acknowledged: not sent again
