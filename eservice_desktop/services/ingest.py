@@ -7,7 +7,9 @@ Both do the same four things inside the caller's transaction:
 1. fold the event onto its case's state, refusing it when ``domain.case.check`` does (local
    events always; pulled events are checked by the county that ordered them, so only a fold that
    cannot be made at all refuses them);
-2. append it to ``events``;
+2. append it to ``events``, a local event linked first into this device's hash chain
+   (domain/chain.py: its ``prev`` and ``hash``, one sha256; the head in ``event_chain_heads``
+   moves with it), a pulled one with the links it came with;
 3. refresh every projection the event feeds: the ``cases`` row (status, due date, fees, paid)
    and its search index entry,
    ``receipts`` (money events, whichever device took the money), ``pickup_consumed`` (a
