@@ -91,8 +91,8 @@ def test_a_deleted_event_is_refused_as_a_conflict(
     )
     assert county[follower.event_id] == "chain.broken"
     # the office sees it: listed among the open conflicts, on the case it belongs to
-    views = {v.case_number: v for v in sync.open_conflicts(h01, "en")}
-    assert later in views and "deleted" in views[later].reason
+    reasons = [v.reason for v in sync.open_conflicts(h01, "en") if v.case_number == later]
+    assert any("deleted" in r for r in reasons), reasons
     assert follower.case_id == cases.load_case(h01, later).case_id
     # and the chain goes on from there: what the office does next is accepted
     new_case(h01)
