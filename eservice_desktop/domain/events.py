@@ -8,7 +8,7 @@ merge streams from many offices without overwriting anything.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -102,8 +102,11 @@ class Event:
             raise ValueError(f"unknown event type {self.type!r}")
 
     def chained(self, prev: str | None, hash_: str | None) -> Event:
-        """The same event with its chain link."""
-        return replace(self, prev=prev, hash=hash_)
+        """The same event with its chain link (a copy of its fields: no second validation on
+        the ingest path, where every local event is linked)."""
+        linked = object.__new__(Event)
+        object.__setattr__(linked, "__dict__", {**self.__dict__, "prev": prev, "hash": hash_})
+        return linked
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {

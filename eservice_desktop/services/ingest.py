@@ -146,7 +146,8 @@ def ingest(
         heads = repo.chain_heads(session, [(event.office, event.device)])
         head = heads.get((event.office, event.device))
         event = chain.link(event, head.hash if head else chain.GENESIS)
-        repo.advance_head(session, heads, event)
+        repo.advance_head(heads, event)
+        repo.save_heads(session, heads)
     repo.insert_event(session, event, now, origin)
     due = compute_due(app, new)
     repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
@@ -202,11 +203,12 @@ def ingest_many(
         if origin == "local":
             head = heads.get((e.office, e.device))
             e = chain.link(e, head.hash if head else chain.GENESIS)  # noqa: PLW2901
-            repo.advance_head(session, heads, e)
+            repo.advance_head(heads, e)
         elif mine and e.hash:  # this device's own events back from the county, as they were
-            repo.advance_head(session, heads, e)
+            repo.advance_head(heads, e)
         rows.append(_event_row(e, now, "local" if mine else origin, now if mine else None))
         report.applied.append(e)
+    repo.save_heads(session, heads)
     if rows:
         # Core, not the ORM's bulk insert: the rows need no identity map (3x faster)
         session.connection().execute(insert(_EVENTS), rows)
