@@ -132,8 +132,9 @@ def test_the_access_log_reaches_the_county(
     assert result.access == 2
     stored = _county_rows(
         sqlite_county,
-        select(CountyAccessRow.action, CountyAccessRow.operator, CountyAccessRow.case_number)
-        .order_by(CountyAccessRow.at),
+        select(
+            CountyAccessRow.action, CountyAccessRow.operator, CountyAccessRow.case_number
+        ).order_by(CountyAccessRow.at),
     )
     assert stored == [("view", "tester", number), ("search", "tester", "")]
     assert sync_now(h01).access == 0  # acknowledged: not sent again

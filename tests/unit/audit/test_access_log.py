@@ -133,7 +133,5 @@ def test_the_operator_is_the_actor(app: App, make_app: Any, tmp_path: Path) -> N
     view = intake(other, request())
     cases.show_case(other, view.case_number)
     rows = access.report(other, operator="clerk07")
-    assert [(r.action, r.device, r.case_number) for r in rows] == [
-        ("view", "02", view.case_number)
-    ]
+    assert [(r.action, r.device, r.case_number) for r in rows] == [("view", "02", view.case_number)]
     assert rows[0].at == datetime.fromisoformat(rows[0].to_json()["at"])
