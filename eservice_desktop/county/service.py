@@ -541,8 +541,10 @@ def push(
     seen: set[str] = set()
     closed_now: list[str] = []
     gap_at: dict[int, list[ChainGap]] = defaultdict(list)
+    sent = set(ids)
     for g in gaps:
-        gap_at[min(g.position, len(events))].append(g)
+        if g.event_id not in sent:  # a gap is an event not sent: never one of this batch
+            gap_at[min(g.position, len(events))].append(g)
     for i, w in enumerate(events):
         for g in gap_at.pop(i, ()):
             device_chain.skip(g)
@@ -750,6 +752,15 @@ def push(
         )
     if event_rows:
         s.execute(insert(CountyEventRow), event_rows)
+    if chain_rows:
+        have = set(
+            s.scalars(
+                select(CountyChainRow.event_id).where(
+                    CountyChainRow.event_id.in_([r["event_id"] for r in chain_rows])
+                )
+            )
+        )
+        chain_rows = [r for r in chain_rows if r["event_id"] not in have]
     if chain_rows:
         s.execute(insert(CountyChainRow), chain_rows)
     if route_rows:
