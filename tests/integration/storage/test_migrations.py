@@ -97,7 +97,7 @@ def test_kept_old_databases_upgrade_with_backup(tmp_path: Path, fixture: Path) -
         # written since fees are assessed at intake then show the fee still due).
         status = cases.record_supplement(app, waiting[0].case_number).status
         assert status in {"received", "payment_due"}
-        # the upgrade chained the rows this device had made (migration 0011), and the new
+        # the upgrade chained the rows this device had made (migration 0012), and the new
         # event went on from that chain's head: the whole database verifies
         result = audit.verify(app)
         assert result.ok and result.events >= 4, result.to_json()

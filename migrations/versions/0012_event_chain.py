@@ -8,8 +8,8 @@ stay without one (their devices chain them from now on). ``events.pseudonymised_
 events retention rewrote (their links are checked, not their content); events already
 pseudonymised before this revision are chained over their rewritten payload.
 
-Revision ID: 0011
-Revises: 0010
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-11-30
 """
 
@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0010"
+revision = "0012"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
