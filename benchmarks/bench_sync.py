@@ -44,7 +44,8 @@ def _memory_keyring() -> None:
 
 
 def _events(n: int) -> list[Any]:
-    """n events: received + supplement requested per case, device H01-01."""
+    """n events: received + supplement requested per case, device H01-01, linked into the
+    device's hash chain as ingest links them (so the push measures the county's check)."""
     from eservice_desktop.domain import events as ev
     from eservice_desktop.domain.case_number import CaseNumber
     from eservice_desktop.domain.events import Actor
@@ -82,7 +83,14 @@ def _events(n: int) -> list[Any]:
                 {"reason": "缺少委託書", "items": []},
             )
         )
-    return out
+    from eservice_desktop.domain import chain
+
+    prev, linked = chain.GENESIS, []
+    for e in out:
+        e = chain.link(e, prev)  # noqa: PLW2901
+        linked.append(e)
+        prev = e.hash
+    return linked
 
 
 def run() -> list[tuple[str, str]]:

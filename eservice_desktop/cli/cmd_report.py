@@ -1,5 +1,6 @@
 """``report closing|reconciliation``: the daily closing and the appendix-22 statement;
-``report on-time|usage|savings|targets``: the supervisor's reports (issue 16)."""
+``report on-time|usage|savings|targets``: the supervisor's reports (issue 16);
+``report access``: the access log (cli/cmd_access.py)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         k.add_argument("--pdf", type=Path, metavar="FILE", help="write a PDF with the charts")
         add_json(k)
         k.set_defaults(func=cmd_supervisor, report_kind=kind)
+
+    from eservice_desktop.cli.cmd_access import register_report
+
+    register_report(rs, common)
 
 
 def _day(text: str, field: str) -> date:

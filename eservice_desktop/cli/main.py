@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "cmd_card",
     "cmd_crl",
     "cmd_doctor",
+    "cmd_audit",
     "cmd_setup",
 )
 

@@ -33,6 +33,8 @@ from eservice_desktop.sync.protocol import (
     API_VERSION,
     CHUNK_SIZE,
     MAX_PULL_PAGE,
+    AccessPushRequest,
+    AccessPushResponse,
     AttachmentStart,
     AttachmentState,
     EnrolRequest,
@@ -185,7 +187,21 @@ def create_app(
     def push(body: PushRequest, key: Device) -> PushResponse:
         try:
             with tx() as s:
-                return service.push(s, dev_of(s, key), body.events, clock())
+                return service.push(s, dev_of(s, key), body.events, clock(), gaps=body.gaps)
+        except service.Forbidden as e:
+            raise HTTPException(403, str(e)) from None
+
+    @app.post(
+        f"/{API_VERSION}/access",
+        response_model=AccessPushResponse,
+        tags=["sync"],
+        responses=errors,
+    )
+    def push_access(body: AccessPushRequest, key: Device) -> AccessPushResponse:
+        """The office's access log (who viewed, searched, printed or exported which case)."""
+        try:
+            with tx() as s:
+                return service.push_access(s, dev_of(s, key), body.records, clock())
         except service.Forbidden as e:
             raise HTTPException(403, str(e)) from None
 

@@ -27,6 +27,8 @@ MAX_BODY = 20 * 1024 * 1024
 #: Body limits by route (method, path prefix); the first match wins, else DEFAULT_LIMIT.
 LIMITS: tuple[tuple[str, str, int], ...] = (
     ("POST", "/v1/events", MAX_BODY),
+    # MAX_PUSH_BATCH access records of at most ~1.2 KB each (a 200-character detail in CJK)
+    ("POST", "/v1/access", 2 * 1024 * 1024),
     ("PUT", "/v1/attachments/", 256 * 1024 + 1024),
     ("POST", "/v1/enrol", 4 * 1024),
 )

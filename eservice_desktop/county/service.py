@@ -11,6 +11,7 @@ import re
 import secrets
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -32,7 +33,10 @@ from eservice_desktop.county.store import (
     AttachmentChunkRow,
     AttachmentRow,
     ConflictRow,
+    CountyAccessRow,
     CountyCaseRow,
+    CountyChainHeadRow,
+    CountyChainRow,
     CountyEventRow,
     DeviceAuditRow,
     DeviceRow,
@@ -44,6 +48,7 @@ from eservice_desktop.county.store import (
     aware,
     lock_feed,
 )
+from eservice_desktop.domain import chain
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
@@ -55,12 +60,15 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import resources
 from eservice_desktop.sync.protocol import (
     MAX_PULL_PAGE,
+    AccessPushResponse,
     AttachmentState,
+    ChainGap,
     Change,
     CountyReceipt,
     PullResponse,
     PushResponse,
     PushResult,
+    WireAccess,
     WireEvent,
     cursor_of,
     receipt_bytes,
@@ -86,6 +94,21 @@ NUMBER_TAKEN = DomainError(
     "case_number.taken", "案號已被其他案件使用", "This case number is already used by another case"
 )
 UNKNOWN_OFFICE = DomainError("office.unknown", "查無此機關", "Unknown office")
+CHAIN_EDITED = DomainError(
+    "chain.edited",
+    "事件內容與其雜湊不符：該設備的資料庫可能遭修改",
+    "The event differs from its hash: the device's database may have been changed",
+)
+CHAIN_BROKEN = DomainError(
+    "chain.broken",
+    "事件未接續該設備的上一筆事件：可能有事件遭刪除或調換順序",
+    "The event does not follow the device's previous event: one may have been deleted or moved",
+)
+CHAIN_MISSING = DomainError(
+    "chain.missing",
+    "事件缺少雜湊鏈（該設備先前的事件都有）",
+    "The event carries no hash chain (the device's earlier events did)",
+)
 
 
 class AuthFailed(Exception):
@@ -204,6 +227,11 @@ def enrol(s: Session, code: str, device: str, label: str, now: datetime) -> tupl
         s.add(dev)
     else:
         dev.credential_hash, dev.enrolled_at, dev.label = _hash(credential), now, label
+        # a new PC for the counter starts its own chain (or goes on from the events it
+        # recovered): the next push is taken as the chain's new start
+        head = s.get(CountyChainHeadRow, key)
+        if head is not None:
+            s.delete(head)
     s.add(
         DeviceAuditRow(device_key=key, action=action, at=now, code_ref=code_hash[:8], label=label)
     )
@@ -355,19 +383,94 @@ def _load_states(
     history: dict[str, list[dict[str, Any]]] = defaultdict(list)
     if not case_ids:
         return states, history
-    rows = s.scalars(
-        select(CountyEventRow)
+    rows = s.execute(
+        _with_chain(select(CountyEventRow))
         .where(CountyEventRow.case_id.in_(case_ids))
         .order_by(CountyEventRow.seq)
     )
-    for r in rows:
-        e = _row_event(r)
+    for r, prev, hash_ in rows:
+        e = _row_event(r, prev, hash_)
         states[r.case_id] = apply(states.get(r.case_id), e)
         history[r.case_id].append(e.to_dict())
     return states, history
 
 
-def _row_event(r: CountyEventRow) -> Event:
+def _with_chain(stmt: Any) -> Any:
+    """The statement with each event's chain link (NULL for events pushed before the chain)."""
+    return stmt.add_columns(CountyChainRow.prev, CountyChainRow.hash).outerjoin(
+        CountyChainRow, CountyChainRow.event_id == CountyEventRow.event_id
+    )
+
+
+class _DeviceChain:
+    """The pushing device's hash chain (domain/chain.py) as the county last accepted it.
+
+    Each pushed event must carry its hash over its own content and follow the device's previous
+    event; an event that does not is refused as a conflict the office sees (``chain.edited``,
+    ``chain.broken``, ``chain.missing``). The chain goes on from the refused event's hash, so
+    one tampered row is refused, not every event after it. A device whose earlier events came
+    without a chain (a build before it) starts its chain at its first chained event."""
+
+    def __init__(self, s: Session, dev: DeviceRow, now: datetime) -> None:
+        self.s, self.dev, self.now = s, dev, now
+        self.head = s.get(CountyChainHeadRow, dev.device_key, with_for_update=True)
+        self.skipped: set[str] = set()
+
+    def _has_history(self) -> bool:
+        return (
+            self.s.scalar(
+                select(CountyEventRow.seq)
+                .where(
+                    CountyEventRow.office == self.dev.office,
+                    CountyEventRow.device == self.dev.device,
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
+    def skip(self, gap: ChainGap) -> None:
+        """An event the office set aside: the chain goes on over its link (its content never
+        reaches the county; the office keeps it as a conflict of its own)."""
+        if gap.event_id in self.skipped or self.s.get(CountyChainRow, gap.event_id) is not None:
+            return  # a push sent again
+        self.skipped.add(gap.event_id)
+        self.s.add(CountyChainRow(event_id=gap.event_id, prev=gap.prev, hash=gap.hash))
+        self._advance(gap.event_id, gap.hash)
+
+    def _advance(self, event_id: str, hash_: str) -> None:
+        if self.head is None:
+            self.head = CountyChainHeadRow(
+                device_key=self.dev.device_key,
+                hash=hash_,
+                event_id=event_id,
+                length=1,
+                updated_at=self.now,
+            )
+            self.s.add(self.head)
+        else:
+            self.head.hash, self.head.event_id = hash_, event_id
+            self.head.length += 1
+            self.head.updated_at = self.now
+
+    def take(self, e: Event) -> DomainError | None:
+        """Checks the event's link and moves the head onto it; the refusal, if any."""
+        if e.hash is None or e.prev is None:
+            return CHAIN_MISSING if self.head is not None else None
+        error: DomainError | None = None
+        if self.head is not None:
+            want: str | None = self.head.hash
+        else:
+            want = None if self._has_history() else chain.GENESIS
+        if want is not None and e.prev != want:
+            error = CHAIN_BROKEN
+        elif chain.event_hash(e, e.prev) != e.hash:
+            error = CHAIN_EDITED
+        self._advance(e.event_id, e.hash)
+        return error
+
+
+def _row_event(r: CountyEventRow, prev: str | None = None, hash_: str | None = None) -> Event:
     return Event(
         event_id=r.event_id,
         case_id=r.case_id,
@@ -377,11 +480,20 @@ def _row_event(r: CountyEventRow) -> Event:
         clerk=r.clerk,
         at=aware(r.at),
         payload=dict(r.payload),
+        prev=prev,
+        hash=hash_,
     )
 
 
-def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> PushResponse:
-    """Appends what is new, answers duplicates and conflicts; idempotent by event id."""
+def push(
+    s: Session,
+    dev: DeviceRow,
+    events: list[WireEvent],
+    now: datetime,
+    gaps: Sequence[ChainGap] = (),
+) -> PushResponse:
+    """Appends what is new, answers duplicates and conflicts; idempotent by event id.
+    ``gaps`` are the chain links of events the office set aside (their place in ``events``)."""
     for w in events:
         if w.office != dev.office or w.device != dev.device:
             raise Forbidden("events must come from the pushing device")
@@ -420,13 +532,22 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(case_ids))):
         routes[r.case_id].add(r.office)
     results: list[PushResult] = []
+    device_chain = _DeviceChain(s, dev, now)
+    chain_rows: list[dict[str, Any]] = []
     event_rows: list[dict[str, Any]] = []
     feed_rows: list[dict[str, Any]] = []
     route_rows: list[dict[str, Any]] = []
     touched: set[str] = set()
     seen: set[str] = set()
     closed_now: list[str] = []
-    for w in events:
+    gap_at: dict[int, list[ChainGap]] = defaultdict(list)
+    sent = set(ids)
+    for g in gaps:
+        if g.event_id not in sent:  # a gap is an event not sent: never one of this batch
+            gap_at[min(g.position, len(events))].append(g)
+    for i, w in enumerate(events):
+        for g in gap_at.pop(i, ()):
+            device_chain.skip(g)
         if w.event_id in foreign:
             results.append(
                 PushResult(
@@ -460,6 +581,9 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
         e = w.to_event()
         before = states.get(e.case_id)
         try:
+            broken = device_chain.take(e)
+            if broken is not None:
+                raise broken
             # the same value rules as every office: what one office cannot apply is refused
             check_event(e)
             if before is not None and dev.office not in routes[e.case_id]:
@@ -528,6 +652,8 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
                 "payload": e.payload,
             }
         )
+        if e.hash is not None and e.prev is not None:
+            chain_rows.append({"event_id": e.event_id, "prev": e.prev, "hash": e.hash})
         wanted = offices_for(after, e)
         for office in sorted(wanted - routes[e.case_id]):
             route_rows.append({"case_id": e.case_id, "office": office})
@@ -566,6 +692,9 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
         ):
             # closed now, or a closed case whose fees were settled now (paid or exempted)
             closed_now.append(e.case_id)
+    for rest in gap_at.values():
+        for g in rest:
+            device_chain.skip(g)
     # after the batch, so an office that marks the case ready itself in the same batch wins;
     # nothing leaves the office unpaid: a case with a balance due is not made ready
     for case_id in closed_now:
@@ -623,6 +752,17 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
         )
     if event_rows:
         s.execute(insert(CountyEventRow), event_rows)
+    if chain_rows:
+        have = set(
+            s.scalars(
+                select(CountyChainRow.event_id).where(
+                    CountyChainRow.event_id.in_([r["event_id"] for r in chain_rows])
+                )
+            )
+        )
+        chain_rows = [r for r in chain_rows if r["event_id"] not in have]
+    if chain_rows:
+        s.execute(insert(CountyChainRow), chain_rows)
     if route_rows:
         s.execute(insert(RouteRow), route_rows)
     if feed_rows:
@@ -631,6 +771,30 @@ def push(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> 
     reports.project_facts(s, states, touched)
     dev.last_seen_at = now
     return PushResponse(results=results, receipts=receipts, server_time=now)
+
+
+def push_access(
+    s: Session, dev: DeviceRow, records: list[WireAccess], now: datetime
+) -> AccessPushResponse:
+    """Stores the office's access-log records (idempotent by id)."""
+    for r in records:
+        if r.office != dev.office or r.device != dev.device:
+            raise Forbidden("access records must come from the pushing device")
+    ids = [r.access_id for r in records]
+    known = set(
+        s.scalars(select(CountyAccessRow.access_id).where(CountyAccessRow.access_id.in_(ids)))
+    )
+    rows = []
+    for r in records:
+        if r.access_id in known:
+            continue
+        known.add(r.access_id)
+        rows.append({**r.model_dump(), "received_at": now})
+    if rows:
+        s.execute(insert(CountyAccessRow), rows)
+    return AccessPushResponse(
+        stored=len(rows), duplicates=len(records) - len(rows), server_time=now
+    )
 
 
 def _check_new_case(e: Event, numbers_taken: dict[str, str]) -> None:
@@ -775,14 +939,16 @@ def case_for_office(s: Session, dev: DeviceRow, case_id: str) -> dict[str, Any] 
     if routed is None:
         return None
     row = s.get(CountyCaseRow, case_id)
-    evs = s.scalars(
-        select(CountyEventRow).where(CountyEventRow.case_id == case_id).order_by(CountyEventRow.seq)
+    evs = s.execute(
+        _with_chain(select(CountyEventRow))
+        .where(CountyEventRow.case_id == case_id)
+        .order_by(CountyEventRow.seq)
     )
     return {
         "case_id": case_id,
         "case_number": row.case_number if row else "",
         "status": row.status if row else "",
-        "events": [_row_event(r).to_dict() for r in evs],
+        "events": [_row_event(r, p, h).to_dict() for r, p, h in evs],
     }
 
 

@@ -116,6 +116,56 @@ class CountyEventRow(CountyBase):
     __table_args__ = (Index("ix_county_events_office", "office", "seq"),)
 
 
+class CountyChainRow(CountyBase):
+    """An accepted event's place in its device's hash chain (domain/chain.py), kept beside
+    ``county_events`` (a table of its own: county databases from before the chain gain it by
+    ``create_all``), so replays and recovery hand the chain on as it was pushed."""
+
+    __tablename__ = "county_event_chain"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    prev: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+
+
+class CountyChainHeadRow(CountyBase):
+    """The last link the county accepted of each device's chain: the next push must go on
+    from it. Cleared when the device's credential is replaced (a new PC starts its own)."""
+
+    __tablename__ = "county_chain_heads"
+
+    device_key: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    length: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class CountyAccessRow(CountyBase):
+    """The offices' access logs (who viewed, searched, printed or exported which case), as
+    pushed, with each device's chain links; never updated."""
+
+    __tablename__ = "county_access_log"
+
+    access_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    device: Mapped[str] = mapped_column(String(8), nullable=False)
+    operator: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    case_number: Mapped[str] = mapped_column(String(24), nullable=False, default="")
+    detail: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    prev: Mapped[str] = mapped_column(String(64), nullable=False)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (
+        Index("ix_county_access_office_operator", "office", "operator", "at"),
+        Index("ix_county_access_case_number", "case_number", "at"),
+    )
+
+
 class CountyCaseRow(CountyBase):
     """Projection of a case at the county (for routing, statistics and lookups)."""
 

@@ -93,6 +93,10 @@ class Event:
     clerk: str
     at: datetime
     payload: dict[str, Any] = field(default_factory=dict)
+    #: Its place in its device's hash chain (domain/chain.py): the previous event's hash and
+    #: its own; None for an event not linked yet (a use case makes it, ingest links it).
+    prev: str | None = None
+    hash: str | None = None
 
     def __post_init__(self) -> None:
         if self.at.tzinfo is None:
@@ -100,8 +104,15 @@ class Event:
         if self.type not in ALL_TYPES:
             raise ValueError(f"unknown event type {self.type!r}")
 
+    def chained(self, prev: str | None, hash_: str | None) -> Event:
+        """The same event with its chain link (a copy of its fields: no second validation on
+        the ingest path, where every local event is linked)."""
+        linked = object.__new__(Event)
+        object.__setattr__(linked, "__dict__", {**self.__dict__, "prev": prev, "hash": hash_})
+        return linked
+
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "event_id": self.event_id,
             "case_id": self.case_id,
             "type": self.type,
@@ -111,6 +122,10 @@ class Event:
             "at": self.at.astimezone(UTC).isoformat(),
             "payload": self.payload,
         }
+        if self.hash is not None:
+            data["prev"] = self.prev
+            data["hash"] = self.hash
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:
@@ -124,6 +139,8 @@ class Event:
             clerk=str(data["clerk"]),
             at=at.astimezone(UTC),
             payload=dict(data.get("payload") or {}),
+            prev=None if data.get("prev") is None else str(data["prev"]),
+            hash=None if data.get("hash") is None else str(data["hash"]),
         )
 
 

@@ -9,7 +9,8 @@
   or of the window, whichever runs) and at the daily closing; kept: everything of the last 48
   hours, then the newest of each day for ``backup_keep_days`` days.
 - ``verify`` opens a copy of the backup (the backup itself is never written), checks SQLite's
-  integrity and that every case's projection equals the one rebuilt from its events.
+  integrity, every device's event hash chain (services/audit.py, on the copy upgraded first
+  when it is older) and that every case's projection equals the one rebuilt from its events.
 - ``restore`` verifies first, keeps the current database aside, switches files atomically; the
   caller then runs ``sync recover`` (``after_restore``) which pulls this device's acknowledged
   events back from the county and says what could not come back.
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.case import project
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import audit
 from eservice_desktop.services.app import App
 from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
@@ -195,6 +197,13 @@ def verify(app: App, path: Path) -> dict[str, Any]:
         engine = db.make_engine(f"sqlite:///{copy}", key=app.db_key)
         cases = events = mismatched = 0
         try:
+            if integrity == ["ok"] and revision and revision[0] != db.HEAD_REVISION:
+                # an older backup is checked as a restore would open it: upgraded (the copy)
+                db.upgrade(engine, f"sqlite:///{copy}")
+            with Session(engine) as c:
+                chain = audit.verify_session(c)
+            if not chain.ok:
+                problems.append("chain: " + chain.message("en"))
             with Session(engine) as c:
                 rows = {r.case_id: r for r in c.scalars(select(CaseRow)).all()}
                 by_case: dict[str, list[Any]] = {}
@@ -237,6 +246,7 @@ def verify(app: App, path: Path) -> dict[str, Any]:
         "revision": revision[0] if revision else None,
         "cases": cases,
         "events": events,
+        "chain": chain.to_json(),
         "taken_at": info.taken_at.isoformat() if info else None,
         "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
     }

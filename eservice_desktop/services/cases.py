@@ -24,6 +24,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.values import ONLINE_CHANNELS
+from eservice_desktop.services import access
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import compute_due, ingest
 from eservice_desktop.storage import repo
@@ -181,12 +182,15 @@ def view_of(
 
 
 def show_case(app: App, case_number: str) -> CaseView:
+    """The case on screen (or printed by ``case show``); the view goes to the access log."""
     with app.reading() as s:
         case_id = resolve_case_id(s, case_number)
         evs = repo.events_for(s, case_id)
     from eservice_desktop.domain.case import project
 
-    return view_of(app, project(evs), evs)
+    view = view_of(app, project(evs), evs)
+    access.record(app, access.VIEW, case_id=case_id, case_number=view.case_number)
+    return view
 
 
 def load_case(app: App, case_number: str) -> CaseState:
@@ -453,14 +457,19 @@ def search(app: App, text: str, limit: int = 50, offset: int = 0) -> list[QueueR
 def search_page(
     app: App, text: str, limit: int = 100, offset: int = 0, after: int | None = None
 ) -> Page:
-    """One page of a search; the next page is ``search_page(..., after=page.after)``."""
+    """One page of a search; the next page is ``search_page(..., after=page.after)``. The
+    first page of each search goes to the access log (the text and how many cases it showed)."""
     check_page(limit, offset)
     with app.reading() as s:
         rows = repo.search_cases(s, text, limit + 1, offset, after)
         more = len(rows) > limit
         rows = rows[:limit]
         last = rows[-1].search_key if rows else after
-        return Page([_queue_row(r, app.calendar) for r in rows], more, last)
+        page = Page([_queue_row(r, app.calendar) for r in rows], more, last)
+    if offset == 0 and after is None:
+        shown = f"{len(page.rows)}{'+' if more else ''}"
+        access.record(app, access.SEARCH, detail=f"{text[:160]} → {shown}")
+    return page
 
 
 def search_count(app: App, text: str) -> int:

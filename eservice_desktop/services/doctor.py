@@ -312,6 +312,58 @@ def check_database(settings: Settings) -> Check:
     )
 
 
+def check_chain(settings: Settings) -> Check:
+    """Every device's event hash chain (``audit verify``), read-only."""
+    from eservice_desktop.storage import cipher, db, dbkey
+
+    title = ("事件雜湊鏈（防竄改）", "Event hash chain (tamper evidence)")
+    path = settings.db_path
+    if not path.exists() or cipher.is_plain(path):
+        return _check("chain", title, "warn", ("資料庫尚未建立", "No database yet"))
+    try:
+        engine = db.make_engine(settings.db_url, key=dbkey.database_key(settings, create=False))
+    except dbkey.KeyUnavailable as e:
+        return _check("chain", title, "fail", (f"無法讀取資料庫：{e}", f"Cannot read it: {e}"))
+    try:
+        if not db.schema_is_current(engine):
+            return _check(
+                "chain",
+                title,
+                "warn",
+                ("資料庫升級後才能檢查", "Checked once the database is upgraded"),
+                ("執行 eservice-desktop db upgrade", "Run `eservice-desktop db upgrade`"),
+            )
+        from sqlalchemy.orm import Session
+
+        from eservice_desktop.services.audit import verify_session
+
+        reading = engine.connect().execution_options(**{db.READ_ONLY_OPTION: True})
+        with reading as conn, Session(conn) as s:
+            result = verify_session(s)
+    except (cipher.DatabaseError, cipher.WrongKey) as e:
+        return _check("chain", title, "fail", (f"無法讀取資料庫：{e}", f"Cannot read it: {e}"))
+    finally:
+        engine.dispose()
+    facts = result.to_json()
+    if result.ok:
+        return _check(
+            "chain", title, "ok", (result.message("zh_TW"), result.message("en")), **facts
+        )
+    return _check(
+        "chain",
+        title,
+        "fail",
+        (result.message("zh_TW"), result.message("en")),
+        (
+            "資料庫曾被直接修改：保全此檔案與備份，通報主管與縣府，"
+            "停用此櫃檯（見 IT 手冊「防竄改」）",
+            "The database file was changed outside the program: keep this file and the backups, "
+            "tell the office head and the county, stop the counter (IT guide, 'Tamper evidence')",
+        ),
+        **facts,
+    )
+
+
 def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
@@ -1717,6 +1769,7 @@ def run_checks(
         ("version", check_version),
         ("data_dir", lambda: check_data_dir(settings)),
         ("database", lambda: check_database(settings)),
+        ("chain", lambda: check_chain(settings)),
         ("backup", lambda: check_backup(settings, now=now)),
         ("office", lambda: check_office(settings)),
         ("calendar", lambda: check_calendar(settings, now())),

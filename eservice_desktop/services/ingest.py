@@ -7,7 +7,9 @@ Both do the same four things inside the caller's transaction:
 1. fold the event onto its case's state, refusing it when ``domain.case.check`` does (local
    events always; pulled events are checked by the county that ordered them, so only a fold that
    cannot be made at all refuses them);
-2. append it to ``events``;
+2. append it to ``events``, a local event linked first into this device's hash chain
+   (domain/chain.py: its ``prev`` and ``hash``, one sha256; the head in ``event_chain_heads``
+   moves with it), a pulled one with the links it came with;
 3. refresh every projection the event feeds: the ``cases`` row (status, due date, fees, paid)
    and its search index entry,
    ``receipts`` (money events, whichever device took the money), ``pickup_consumed`` (a
@@ -36,6 +38,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain import chain
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import closed_on_time, due_date
@@ -137,6 +140,14 @@ def ingest(
     except _MALFORMED as e:
         raise _refusal(event, e).error() from e
     now = app.now()
+    if origin == "local":
+        # this device's chain (domain/chain.py): one sha256, and its head moved in this
+        # transaction
+        heads = repo.chain_heads(session, [(event.office, event.device)])
+        head = heads.get((event.office, event.device))
+        event = chain.link(event, head.hash if head else chain.GENESIS)
+        repo.advance_head(heads, event)
+        repo.save_heads(session, heads)
     repo.insert_event(session, event, now, origin)
     due = compute_due(app, new)
     repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
@@ -171,6 +182,9 @@ def ingest_many(
         known = set(session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(ids))))
     states, present = _load_states(session, {e.case_id for e in batch if e.event_id not in known})
     me = (app.settings.office_code, app.settings.device_id)
+    # the chains this batch extends: every device of a local batch, this device on recovery
+    chained = {(e.office, e.device) for e in batch if origin == "local" or (own_acked and e.hash)}
+    heads = repo.chain_heads(session, chained)
     rows: list[dict[str, Any]] = []
     for e in batch:
         if e.event_id in known:
@@ -186,8 +200,15 @@ def ingest_many(
             continue
         known.add(e.event_id)
         mine = own_acked and (e.office, e.device) == me
+        if origin == "local":
+            head = heads.get((e.office, e.device))
+            e = chain.link(e, head.hash if head else chain.GENESIS)  # noqa: PLW2901
+            repo.advance_head(heads, e)
+        elif mine and e.hash:  # this device's own events back from the county, as they were
+            repo.advance_head(heads, e)
         rows.append(_event_row(e, now, "local" if mine else origin, now if mine else None))
         report.applied.append(e)
+    repo.save_heads(session, heads)
     if rows:
         # Core, not the ORM's bulk insert: the rows need no identity map (3x faster)
         session.connection().execute(insert(_EVENTS), rows)
@@ -213,6 +234,8 @@ def _event_row(e: Event, now: datetime, origin: str, acked_at: datetime | None) 
         "payload": e.payload,
         "origin": origin,
         "acked_at": acked_at,
+        "prev": e.prev,
+        "hash": e.hash,
     }
 
 

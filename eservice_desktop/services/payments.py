@@ -42,7 +42,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
-from eservice_desktop.services import cases, fees
+from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.app import App
 from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
@@ -563,7 +563,8 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
 
 
 def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str = "") -> bytes:
-    """Renders without recording anything: call :func:`confirm_printed` once it is out."""
+    """Renders without recording an event (call :func:`confirm_printed` once it is out); the
+    access log notes the print (services/access.py)."""
     if layout not in ("a6", "roll80"):
         raise DomainError(
             "receipt.layout", "收據版面須為 a6 或 roll80", "Layout must be a6 or roll80", "layout"
@@ -571,6 +572,7 @@ def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str =
     with app.reading() as s:
         row = _receipt_row(s, number)
         printed_before = row.print_count > 0 and row.status == "valid"
+        case_id, case_number = row.case_id, row.case_number
     if printed_before and not reprint_reason.strip():
         raise DomainError(
             "receipt.reprint_reason",
@@ -578,7 +580,11 @@ def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str =
             "This receipt was printed before; a reprint needs a reason",
             "reprint_reason",
         )
-    return render_receipt(receipt_data(app, number, reprint_reason), layout)
+    pdf = render_receipt(receipt_data(app, number, reprint_reason), layout)
+    access.record(
+        app, access.PRINT, case_id=case_id, case_number=case_number, detail=f"receipt {number}"
+    )
+    return pdf
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from eservice_desktop.domain.case import PICKED_UP, READY, CaseState, fees_due_e
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, mask_id, mask_name
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.services import access
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
 from eservice_desktop.services.pickup_keys import (
@@ -511,6 +512,9 @@ def pickup_record(app: App, case_number: str) -> dict[str, Any]:
     assert state is not None
     if state.lifecycle != PICKED_UP or state.picked_up_at is None:
         raise DomainError("pickup.not_picked_up", "本案尚未領件", "Not picked up yet")
+    access.record(
+        app, access.PRINT, case_id=case_id, case_number=state.case_number, detail="pickup slip"
+    )
     return {
         "case": case_view(app, state),
         "office_name": _office_name(app, state.picked_up_office),

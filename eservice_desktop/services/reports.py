@@ -29,7 +29,7 @@ from eservice_desktop.printing.reconciliation import (
     reconciliation_csv,
     reconciliation_pdf,
 )
-from eservice_desktop.services import exports
+from eservice_desktop.services import access, exports
 from eservice_desktop.services.app import App
 from eservice_desktop.services.fees import current
 from eservice_desktop.storage import repo
@@ -187,6 +187,7 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
         )
     # clerks' accounts and free-text reasons: personal data (services/exports.py)
     exports.write(app.settings, out, data, personal=True)
+    access.record(app, access.EXPORT, detail=f"closing report {day.isoformat()} {out.name}")
     if day == app.now().astimezone(TAIPEI).date():
         # The daily closing also closes the day's data: one backup of it, whatever the hour.
         from eservice_desktop.services import backup, retention
@@ -258,4 +259,9 @@ def write_reconciliation(
         )
     data = reconciliation_pdf(r) if suffix == ".pdf" else reconciliation_csv(r)
     exports.write(app.settings, out, data, personal=False)  # case numbers and amounts only
+    access.record(
+        app,
+        access.EXPORT,
+        detail=f"reconciliation {start.isoformat()}..{end.isoformat()} {out.name}",
+    )
     return r

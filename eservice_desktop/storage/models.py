@@ -52,8 +52,31 @@ class EventRow(Base):
     payload: Mapped[dict] = mapped_column(JSON, nullable=False)  # type: ignore[type-arg]
     origin: Mapped[str] = mapped_column(String(8), nullable=False, default="local")
     acked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The device's hash chain (domain/chain.py): the previous event's hash and this one's.
+    #: Set by ingest for this device's events, kept as received for pulled ones.
+    prev: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Set when retention rewrote the payload (services/retention.py): the hash stays the
+    #: original's, so only the event's links can be verified from then on.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True
+    )
 
     __table_args__ = (Index("ix_events_outbox", "origin", "acked_at", "seq"),)
+
+
+class ChainHeadRow(Base):
+    """The last link of this device's event chain, written with every event in the same
+    transaction: an event deleted from the end of the chain leaves the head pointing at it."""
+
+    __tablename__ = "event_chain_heads"
+
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
+    device: Mapped[str] = mapped_column(String(8), primary_key=True)
+    hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    event_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    length: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 #: The pickup number inside a case's JSON state, as the short-code index spells it: a query

@@ -6,17 +6,25 @@ Use cases call these inside their one transaction; nothing here commits.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import search
-from eservice_desktop.storage.models import CalendarDayRow, CaseRow, CounterRow, EventRow
+from eservice_desktop.storage.models import (
+    CalendarDayRow,
+    CaseRow,
+    ChainHeadRow,
+    CounterRow,
+    EventRow,
+)
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -36,6 +44,8 @@ def row_to_event(row: EventRow) -> Event:
         clerk=row.clerk,
         at=_aware(row.at),
         payload=dict(row.payload),
+        prev=row.prev,
+        hash=row.hash,
     )
 
 
@@ -69,8 +79,86 @@ def insert_event(session: Session, event: Event, now: datetime, origin: str = "l
             payload=event.payload,
             origin=origin,
             acked_at=None,
+            prev=event.prev,
+            hash=event.hash,
         )
     )
+
+
+@dataclass
+class ChainHead:
+    """The last link of one device's chain while a transaction extends it."""
+
+    hash: str
+    event_id: str
+    case_id: str
+    length: int
+    moved: bool = False
+
+
+_HEADS = cast(Table, ChainHeadRow.__table__)
+
+
+#: Built once: a single ingest runs these for every event.
+_HEAD_READ = select(
+    ChainHeadRow.hash, ChainHeadRow.event_id, ChainHeadRow.case_id, ChainHeadRow.length
+).where(ChainHeadRow.office == bindparam("o"), ChainHeadRow.device == bindparam("d"))
+_HEAD_WRITE = sqlite_insert(_HEADS)
+_HEAD_WRITE = _HEAD_WRITE.on_conflict_do_update(
+    index_elements=["office", "device"],
+    set_={
+        "hash": _HEAD_WRITE.excluded.hash,
+        "event_id": _HEAD_WRITE.excluded.event_id,
+        "case_id": _HEAD_WRITE.excluded.case_id,
+        "length": _HEAD_WRITE.excluded.length,
+    },
+)
+
+
+def chain_heads(
+    session: Session, devices: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], ChainHead]:
+    """The chain heads of these (office, device) pairs that have one (plain SQL: no ORM flush,
+    so a single ingest pays one indexed read and one upsert for its link)."""
+    out: dict[tuple[str, str], ChainHead] = {}
+    conn = session.connection()
+    for office, device in set(devices):
+        row = conn.execute(_HEAD_READ, {"o": office, "d": device}).first()
+        if row is not None:
+            out[(office, device)] = ChainHead(row[0], row[1], row[2], row[3])
+    return out
+
+
+def advance_head(heads: dict[tuple[str, str], ChainHead], event: Event) -> None:
+    """Moves the device's chain head onto ``event`` (already linked), in memory."""
+    assert event.hash is not None
+    key = (event.office, event.device)
+    head = heads.get(key)
+    if head is None:
+        heads[key] = ChainHead(event.hash, event.event_id, event.case_id, 1, moved=True)
+    else:
+        head.hash, head.event_id, head.case_id = event.hash, event.event_id, event.case_id
+        head.length += 1
+        head.moved = True
+
+
+def save_heads(session: Session, heads: dict[tuple[str, str], ChainHead]) -> None:
+    """Writes the heads that moved (one upsert each, in the caller's transaction)."""
+    moved = [
+        {
+            "office": office,
+            "device": device,
+            "hash": h.hash,
+            "event_id": h.event_id,
+            "case_id": h.case_id,
+            "length": h.length,
+        }
+        for (office, device), h in heads.items()
+        if h.moved
+    ]
+    if not moved:
+        return
+    session.connection().execute(_HEAD_WRITE, moved)
 
 
 def state_summary(state: CaseState) -> dict[str, Any]:

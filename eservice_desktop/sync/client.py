@@ -23,14 +23,18 @@ from requests.adapters import HTTPAdapter
 
 from eservice_desktop.sync.protocol import (
     PREFIX,
+    AccessPushRequest,
+    AccessPushResponse,
     AttachmentStart,
     AttachmentState,
+    ChainGap,
     EnrolRequest,
     EnrolResponse,
     PullResponse,
     PushRequest,
     PushResponse,
     StatusResponse,
+    WireAccess,
     WireEvent,
 )
 
@@ -359,9 +363,15 @@ class CountyClient:
     def status(self) -> StatusResponse:
         return self._json(self._send("GET", "/status"), StatusResponse)
 
-    def push(self, events: list[WireEvent]) -> PushResponse:
-        body = PushRequest(events=events).model_dump(mode="json")
+    def push(self, events: list[WireEvent], gaps: list[ChainGap] | None = None) -> PushResponse:
+        request = PushRequest(events=events, gaps=gaps or [])
+        # no gaps key unless there are gaps: a county from before the chain still takes it
+        body = request.model_dump(mode="json", exclude=None if gaps else {"gaps"})
         return self._json(self._send("POST", "/events", body=body), PushResponse)
+
+    def push_access(self, records: list[WireAccess]) -> AccessPushResponse:
+        body = AccessPushRequest(records=records).model_dump(mode="json")
+        return self._json(self._send("POST", "/access", body=body), AccessPushResponse)
 
     def pull(self, since: str, limit: int = 500, include_own: bool = False) -> PullResponse:
         params: dict[str, Any] = {"since": since, "limit": limit}

@@ -52,6 +52,7 @@ ChangeKind = Literal[
 
 _CODE = r"^[A-Z][0-9]{2}$"
 _DEVICE = r"^[0-9A-Za-z]{1,8}$"
+_HASH = r"^[0-9a-f]{64}$"
 
 
 def _no_nul(value: Any) -> None:
@@ -92,6 +93,11 @@ class WireEvent(_Model):
     clerk: str = Field(min_length=1, max_length=values.CLERK_MAX)
     at: datetime
     payload: dict[str, Any] = Field(default_factory=dict)
+    #: The device's hash chain (domain/chain.py): the previous event's hash of the same device
+    #: and this event's own; absent only from events of builds before the chain and from the
+    #: county's own events.
+    prev: str | None = Field(default=None, pattern=_HASH)
+    hash: str | None = Field(default=None, pattern=_HASH)
 
     @field_validator("type")
     @classmethod
@@ -138,11 +144,58 @@ class WireEvent(_Model):
             clerk=self.clerk,
             at=self.at,
             payload=dict(self.payload),
+            prev=self.prev,
+            hash=self.hash,
         )
+
+
+class ChainGap(_Model):
+    """The chain link of an event the office set aside instead of sending (stored before
+    today's value rules, so the wire would refuse it): the county's chain of the device goes on
+    over it. ``position`` is the index in ``events`` the event would have had."""
+
+    event_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
+    prev: str = Field(pattern=_HASH)
+    hash: str = Field(pattern=_HASH)
+    position: int = Field(ge=0, le=MAX_PUSH_BATCH)
 
 
 class PushRequest(_Model):
     events: list[WireEvent] = Field(max_length=MAX_PUSH_BATCH)
+    gaps: list[ChainGap] = Field(default_factory=list, max_length=MAX_PUSH_BATCH)
+
+
+class WireAccess(_Model):
+    """One access-log record (services/access.py): who viewed, searched, printed or exported
+    which case, with its place in the device's access-log hash chain."""
+
+    access_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
+    office: str = Field(pattern=_CODE)
+    device: str = Field(pattern=_DEVICE)
+    operator: str = Field(min_length=1, max_length=values.CLERK_MAX)
+    action: Literal["view", "search", "print", "export"]
+    case_id: str = Field(default="", max_length=36, pattern=r"^[0-9A-Za-z-]*$")
+    case_number: str = Field(default="", max_length=24)
+    detail: str = Field(default="", max_length=200)
+    at: datetime
+    prev: str = Field(pattern=_HASH)
+    hash: str = Field(pattern=_HASH)
+
+    @field_validator("at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        return values.check_time(value)
+
+
+class AccessPushRequest(_Model):
+    records: list[WireAccess] = Field(max_length=MAX_PUSH_BATCH)
+
+
+class AccessPushResponse(_Model):
+    #: Records stored now, and records the county already had (a push sent again).
+    stored: int
+    duplicates: int
+    server_time: datetime
 
 
 class PushResult(_Model):

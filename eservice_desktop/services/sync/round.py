@@ -12,6 +12,7 @@ Exactly-once without distributed transactions:
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.services import access
 from eservice_desktop.services.app import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.clock import base_now, learn_clock
@@ -34,10 +36,12 @@ from eservice_desktop.services.sync.reference import import_crl, import_pickup_k
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.storage import repo
 from eservice_desktop.sync.client import ROUND_DEADLINE_S, CountyClient
-from eservice_desktop.sync.protocol import PushResponse, WireEvent
+from eservice_desktop.sync.protocol import ChainGap, PushResponse, WireAccess, WireEvent
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000
+
+log = logging.getLogger("eservice.sync")
 
 
 @dataclass
@@ -48,6 +52,8 @@ class RoundResult:
     pulled: int = 0
     pending: int = 0
     attachments: int = 0
+    #: Access-log records the county stored this round.
+    access: int = 0
     server_time: str = ""
     clock_offset_s: float = 0.0
     more: bool = False
@@ -84,6 +90,7 @@ def _round(
 ) -> RoundResult:
     result = RoundResult()
     _push_all(app, client, result, max_push_batches, progress)
+    result.access = _push_access(app, client)
     result.attachments = upload_attachments(app, client)
     pickup_keys: dict[str, Any] | None = None
     crls: list[dict[str, Any]] = []
@@ -142,11 +149,11 @@ def _push_all(
         if progress is not None:
             progress(done, max(total, done + len(batch)))
         fetched = len(batch)
-        batch = _set_aside_invalid(app, batch, result)
-        if not batch:
+        batch, gaps = _set_aside_invalid(app, batch, result)
+        if not batch and not gaps:
             continue
         t0 = base_now(app)
-        resp = client.push([WireEvent.of(e) for e in batch])
+        resp = client.push([WireEvent.of(e) for e in batch], gaps)
         result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
         with app.transaction() as s:
             _apply_push(app, s, batch, resp, result)
@@ -158,17 +165,52 @@ def _push_all(
             break
 
 
-def _set_aside_invalid(app: App, batch: list[Event], result: RoundResult) -> list[Event]:
+def _push_access(app: App, client: CountyClient) -> int:
+    """The access log (services/access.py) to the county, in batches, oldest first."""
+    stored = 0
+    while True:
+        with app.reading() as s:
+            batch = access.outbox(s, PUSH_BATCH)
+        if not batch:
+            return stored
+        wire: list[WireAccess] = []
+        for r in batch:
+            try:
+                wire.append(WireAccess.model_validate(r.to_json()))
+            except ValidationError:  # never blocks the log: kept here, audit verify reads it
+                log.warning("access record %s cannot be sent as it is", r.access_id)
+        if wire:
+            stored += client.push_access(wire).stored
+        with app.transaction() as s:
+            access.mark_acked(s, [r.access_id for r in batch], app.now())
+        if len(batch) < PUSH_BATCH:
+            return stored
+
+
+def _set_aside_invalid(
+    app: App, batch: list[Event], result: RoundResult
+) -> tuple[list[Event], list[ChainGap]]:
     """An event stored before today's value rules that the wire would refuse becomes a local
-    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed."""
+    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed, with
+    the chain links of the events set aside (so the county's chain of this device goes on)."""
     good: list[Event] = []
     bad: list[tuple[Event, DomainError]] = []
+    gaps: list[ChainGap] = []
     for e in batch:
+        if e.prev and e.hash:
+            try:
+                gap = ChainGap(event_id=e.event_id, prev=e.prev, hash=e.hash, position=len(good))
+            except ValidationError:
+                gap = None
+        else:
+            gap = None
         try:
             check_event(e)
             WireEvent.of(e)
         except (DomainError, ValidationError) as err:
             bad.append((e, err if isinstance(err, DomainError) else _wire_refusal()))
+            if gap is not None:
+                gaps.append(gap)
         else:
             good.append(e)
     if bad:
@@ -187,7 +229,7 @@ def _set_aside_invalid(app: App, batch: list[Event], result: RoundResult) -> lis
                     now=now,
                 )
             repo.mark_acked(s, [e.event_id for e, _ in bad], now)
-    return good
+    return good, gaps
 
 
 def _wire_refusal() -> DomainError:

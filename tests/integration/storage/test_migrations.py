@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from db_support import connect_db
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services import cases
+from eservice_desktop.services import audit, cases
 from eservice_desktop.services.app import open_app
 from eservice_desktop.storage import db
 
@@ -97,6 +97,10 @@ def test_kept_old_databases_upgrade_with_backup(tmp_path: Path, fixture: Path) -
         # written since fees are assessed at intake then show the fee still due).
         status = cases.record_supplement(app, waiting[0].case_number).status
         assert status in {"received", "payment_due"}
+        # the upgrade chained the rows this device had made (migration 0012), and the new
+        # event went on from that chain's head: the whole database verifies
+        result = audit.verify(app)
+        assert result.ok and result.events >= 4, result.to_json()
     finally:
         app.close()
     backups = list((tmp_path / "backups").glob("*.sqlite3"))

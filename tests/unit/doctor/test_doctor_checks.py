@@ -295,7 +295,7 @@ def test_report_without_network(app: App) -> None:
     report = doctor.run_checks(app.settings, network=False)
     keys = [c.key for c in report.checks]
     assert "county" not in keys
-    assert keys[:5] == ["version", "data_dir", "database", "backup", "office"]
+    assert keys[:6] == ["version", "data_dir", "database", "chain", "backup", "office"]
     assert {"enrolment", "keyring", "card_readers", "printers", "scanners", "fonts"} <= set(keys)
     assert report.status in ("ok", "warn")
     assert all(c.fix_en and c.fix_zh for c in report.checks if c.status != "ok")

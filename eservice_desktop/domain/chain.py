@@ -1,0 +1,127 @@
+"""The per-device hash chain of case events (tamper evidence).
+
+Every event a device creates stores ``prev``, the hash of the previous event of the same device
+(office + device), and ``hash``, the SHA-256 of its canonical encoding with that ``prev``. A row
+edited, deleted or moved in a copy of the database breaks the chain at the first changed link;
+the county checks the same chain on every push.
+
+The canonical encoding is RFC 8785-like JSON: the fields ``event_id, case_id, type, office,
+device, clerk, at`` (UTC, ISO 8601 as :meth:`Event.to_dict` writes it), ``payload`` and
+``prev``, keys sorted, no whitespace, UTF-8 without escapes. It equals RFC 8785 for every value
+an event may hold (text, integers within +-2^53, booleans, null, lists, objects with ASCII
+keys); only the exponent spelling of very large or small floats would differ, and both ends
+use this one function. The standard library's C encoder keeps it at one sha256 per event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any, Final
+
+from eservice_desktop.domain.events import Event
+
+#: The ``prev`` of a device's first event.
+GENESIS: Final = "0" * 64
+
+#: What a broken link is called in ``audit verify`` (and the county's conflict reasons).
+EDITED: Final = "edited"
+DELETED: Final = "deleted"
+REORDERED: Final = "reordered"
+UNCHAINED: Final = "unchained"
+HEAD: Final = "head"
+
+
+def canonical(event: Event, prev: str) -> bytes:
+    """The bytes the hash is taken over (see the module docstring)."""
+    doc: dict[str, Any] = {
+        "event_id": event.event_id,
+        "case_id": event.case_id,
+        "type": event.type,
+        "office": event.office,
+        "device": event.device,
+        "clerk": event.clerk,
+        "at": event.at.astimezone(UTC).isoformat(),
+        "payload": event.payload,
+        "prev": prev,
+    }
+    return json.dumps(
+        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+    ).encode("utf-8")
+
+
+def event_hash(event: Event, prev: str) -> str:
+    return hashlib.sha256(canonical(event, prev)).hexdigest()
+
+
+def link(event: Event, prev: str) -> Event:
+    """The event with its place in the chain after ``prev`` filled in."""
+    return event.chained(prev, event_hash(event, prev))
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link of one device's chain."""
+
+    office: str
+    device: str
+    case_id: str
+    event_id: str
+    what: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "office": self.office,
+            "device": self.device,
+            "case_id": self.case_id,
+            "event_id": self.event_id,
+            "what": self.what,
+        }
+
+
+def first_break(
+    chain: Sequence[Event], *, strict: bool = True, links_only: Set[str] = frozenset()
+) -> Break | None:
+    """Walks one device's events in their stored order.
+
+    ``strict`` (this device's own chain): every link must follow the previous event; events
+    without a hash may only come before the first chained one (rows older than the chain),
+    whose ``prev`` is the genesis value unless such older rows precede it. Not strict (events
+    pulled from another device, a sparse part of its chain): each event's own hash only.
+    ``links_only``: ids of events whose content was rewritten on purpose (retention), whose
+    links are checked but not their content."""
+    seen: dict[str, int] = {}
+    hashes = {e.hash: i for i, e in enumerate(chain) if e.hash}
+    expected: str | None = None
+    legacy = False
+    for i, e in enumerate(chain):
+        if not e.hash or not e.prev:
+            if strict and expected is not None:
+                return _break(e, UNCHAINED)
+            legacy = True
+            continue
+        if strict:
+            want = expected if expected is not None else (None if legacy else GENESIS)
+            if want is not None and e.prev != want:
+                later = hashes.get(e.prev)
+                moved = (later is not None and later > i) or e.prev in seen
+                return _break(e, REORDERED if moved else DELETED)
+        if e.event_id not in links_only and event_hash(e, e.prev) != e.hash:
+            return _break(e, EDITED)
+        seen[e.hash] = i
+        expected = e.hash
+    return None
+
+
+def _break(e: Event, what: str) -> Break:
+    return Break(e.office, e.device, e.case_id, e.event_id, what)
+
+
+def by_device(events: Iterable[Event]) -> dict[tuple[str, str], list[Event]]:
+    out: dict[tuple[str, str], list[Event]] = {}
+    for e in events:
+        out.setdefault((e.office, e.device), []).append(e)
+    return out

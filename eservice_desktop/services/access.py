@@ -1,0 +1,264 @@
+"""The access log (個資法 accountability): who viewed, searched, printed or exported which case.
+
+The use cases that show personal data call :func:`record` (``cases.show_case`` a view,
+``cases.search_page`` a search, ``payments.receipt_pdf`` and ``pickup.pickup_record`` a print,
+the closing report an export). Each record is appended to ``access_log`` in a short
+transaction of its own, linked into the log's own hash chain (the same canonical encoding as
+the events, domain/chain.py), and pushed to the county by the sync round (``/v1/access``).
+``report access --operator ACCOUNT | --case NUMBER`` reads it back.
+
+The operator is the account stamped on events (``app.actor.clerk``). A search record keeps the
+search text (an auditor must be able to answer "who looked this person up"); the log lives in
+the encrypted database and at the county, never in a log file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import chain
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.app import App
+from eservice_desktop.storage.models_audit import AccessLogRow
+
+VIEW: Final = "view"
+SEARCH: Final = "search"
+PRINT: Final = "print"
+EXPORT: Final = "export"
+ACTIONS: Final = (VIEW, SEARCH, PRINT, EXPORT)
+DETAIL_MAX: Final = 200
+
+ACTION_LABELS = {
+    VIEW: ("檢視", "viewed"),
+    SEARCH: ("查詢", "searched"),
+    PRINT: ("列印", "printed"),
+    EXPORT: ("匯出", "exported"),
+}
+
+
+@dataclass(frozen=True)
+class AccessRecord:
+    access_id: str
+    office: str
+    device: str
+    operator: str
+    action: str
+    case_id: str
+    case_number: str
+    detail: str
+    at: datetime
+    prev: str
+    hash: str
+
+    def canonical_fields(self) -> dict[str, Any]:
+        return {
+            "access_id": self.access_id,
+            "office": self.office,
+            "device": self.device,
+            "operator": self.operator,
+            "action": self.action,
+            "case_id": self.case_id,
+            "case_number": self.case_number,
+            "detail": self.detail,
+            "at": self.at.astimezone(UTC).isoformat(),
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.canonical_fields(), "prev": self.prev, "hash": self.hash}
+
+
+def record_hash(fields: dict[str, Any], prev: str) -> str:
+    """SHA-256 of the record's canonical JSON with ``prev`` (as domain/chain.py does events)."""
+    doc = {**fields, "prev": prev}
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _row_record(r: AccessLogRow) -> AccessRecord:
+    at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)
+    return AccessRecord(
+        r.access_id,
+        r.office,
+        r.device,
+        r.operator,
+        r.action,
+        r.case_id,
+        r.case_number,
+        r.detail,
+        at,
+        r.prev,
+        r.hash,
+    )
+
+
+def append(
+    app: App,
+    s: Session,
+    action: str,
+    *,
+    case_id: str = "",
+    case_number: str = "",
+    detail: str = "",
+) -> AccessRecord:
+    """Appends one record inside the caller's write transaction."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown access action {action!r}")
+    actor = app.actor
+    last = s.scalar(select(AccessLogRow.hash).order_by(AccessLogRow.seq.desc()).limit(1))
+    prev = last or chain.GENESIS
+    base = AccessRecord(
+        str(uuid.uuid4()),
+        actor.office,
+        actor.device,
+        actor.clerk,
+        action,
+        case_id,
+        case_number,
+        "".join(ch for ch in detail if ch.isprintable())[:DETAIL_MAX],
+        app.now(),
+        prev,
+        "",
+    )
+    rec = replace(base, hash=record_hash(base.canonical_fields(), prev))
+    s.add(
+        AccessLogRow(
+            access_id=rec.access_id,
+            office=rec.office,
+            device=rec.device,
+            operator=rec.operator,
+            action=rec.action,
+            case_id=rec.case_id,
+            case_number=rec.case_number,
+            detail=rec.detail,
+            at=rec.at,
+            prev=rec.prev,
+            hash=rec.hash,
+            acked_at=None,
+        )
+    )
+    return rec
+
+
+def record(
+    app: App, action: str, *, case_id: str = "", case_number: str = "", detail: str = ""
+) -> AccessRecord:
+    """Appends one record in a transaction of its own (the use case only read)."""
+    with app.transaction() as s:
+        return append(app, s, action, case_id=case_id, case_number=case_number, detail=detail)
+
+
+# --- verify -----------------------------------------------------------------------------------
+
+
+def first_break(s: Session) -> dict[str, Any] | None:
+    """The first broken link of the access log's chain (``audit verify`` runs it)."""
+    expected = chain.GENESIS
+    rows = list(s.scalars(select(AccessLogRow).order_by(AccessLogRow.seq)))
+    hashes = {r.hash: i for i, r in enumerate(rows)}
+    seen: set[str] = set()
+    for i, r in enumerate(rows):
+        rec = _row_record(r)
+        what = None
+        if rec.prev != expected:
+            later = hashes.get(rec.prev)
+            moved = (later is not None and later > i) or rec.prev in seen
+            what = chain.REORDERED if moved else chain.DELETED
+        elif record_hash(rec.canonical_fields(), rec.prev) != rec.hash:
+            what = chain.EDITED
+        if what is not None:
+            return {
+                "table": "access_log",
+                "office": rec.office,
+                "device": rec.device,
+                "case_id": rec.case_id,
+                "case_number": rec.case_number,
+                "access_id": rec.access_id,
+                "event_id": rec.access_id,
+                "what": what,
+            }
+        seen.add(rec.hash)
+        expected = rec.hash
+    return None
+
+
+def count(s: Session) -> int:
+    from sqlalchemy import func
+
+    return int(s.scalar(select(func.count()).select_from(AccessLogRow)) or 0)
+
+
+# --- sync -------------------------------------------------------------------------------------
+
+
+def outbox(s: Session, limit: int) -> list[AccessRecord]:
+    rows = s.scalars(
+        select(AccessLogRow)
+        .where(AccessLogRow.acked_at.is_(None))
+        .order_by(AccessLogRow.seq)
+        .limit(limit)
+    )
+    return [_row_record(r) for r in rows]
+
+
+def mark_acked(s: Session, access_ids: Iterable[str], at: datetime) -> None:
+    from sqlalchemy import update
+
+    ids = list(access_ids)
+    if ids:
+        s.execute(update(AccessLogRow).where(AccessLogRow.access_id.in_(ids)).values(acked_at=at))
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def _bad(code: str, zh: str, en: str, field: str) -> DomainError:
+    return DomainError(code, zh, en, field)
+
+
+def report(
+    app: App,
+    *,
+    operator: str | None = None,
+    case_number: str | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    limit: int = 10_000,
+) -> list[AccessRecord]:
+    """The records of one operator or of one case, oldest first, within ``[start, end)``."""
+    if not operator and not case_number:
+        raise _bad(
+            "access.filter",
+            "請指定 --operator 帳號或 --case 案號",
+            "Give --operator ACCOUNT or --case NUMBER",
+            "operator",
+        )
+    if start is not None and end is not None and end <= start:
+        raise _bad("access.range", "結束日須晚於起始日", "--to must be after --from", "to")
+    stmt = select(AccessLogRow)
+    if operator:
+        stmt = stmt.where(AccessLogRow.operator == operator)
+    if case_number:
+        stmt = stmt.where(AccessLogRow.case_number == case_number)
+    if start is not None:
+        stmt = stmt.where(AccessLogRow.at >= start.astimezone(UTC))
+    if end is not None:
+        stmt = stmt.where(AccessLogRow.at < end.astimezone(UTC))
+    with app.reading() as s:
+        rows = s.scalars(stmt.order_by(AccessLogRow.seq).limit(limit))
+        return [_row_record(r) for r in rows]
+
+
+def summary(records: Sequence[AccessRecord]) -> dict[str, int]:
+    out = dict.fromkeys(ACTIONS, 0)
+    for r in records:
+        out[r.action] = out.get(r.action, 0) + 1
+    return out

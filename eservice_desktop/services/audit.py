@@ -1,0 +1,156 @@
+"""``audit verify``: walks every device's event hash chain (domain/chain.py) in the database.
+
+This device's chain (its rows, ``origin = 'local'``) is checked link by link from the first
+event to the chain head kept beside it (``event_chain_heads``), so a row edited, deleted
+(anywhere, the last one included) or moved is found; events pulled from other devices are a
+sparse part of their device's chain here, so each is checked against its own hash (the
+county checked their links when their device pushed them). The answer names the first broken
+link: office, device, case, event and what differs. For a deleted event it also names the case
+whose stored projection counts more events than its stream holds (``case_number`` of that case
+when known), since the deleted event itself is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import chain
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services import access
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow, ChainHeadRow, EventRow
+
+#: zh-TW / English for each kind of break (doctor and the CLI's human line).
+WHAT_TEXT = {
+    chain.EDITED: ("事件內容與其雜湊不符（遭修改）", "the event differs from its hash (edited)"),
+    chain.DELETED: ("前一筆事件不見了（遭刪除）", "the event before it is missing (deleted)"),
+    chain.REORDERED: ("事件順序被調換", "the events were put in another order (reordered)"),
+    chain.UNCHAINED: ("事件缺少雜湊鏈", "the event has no place in the chain"),
+    chain.HEAD: ("鏈尾事件不見了（遭刪除）", "the last event of the chain is missing (deleted)"),
+}
+
+
+@dataclass
+class AuditResult:
+    devices: int = 0
+    events: int = 0
+    access_records: int = 0
+    broken: dict[str, Any] | None = None
+    chains: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.broken is None
+
+    def to_json(self) -> dict[str, Any]:
+        counts = {
+            "devices": self.devices,
+            "events": self.events,
+            "access_records": self.access_records,
+        }
+        if self.broken is None:
+            return {"ok": True, **counts}
+        return {"ok": False, **counts, "broken": self.broken}
+
+    def message(self, lang: str = "zh_TW") -> str:
+        if self.broken is None:
+            return (
+                f"雜湊鏈完整：{self.devices} 部設備、{self.events} 筆事件"
+                if lang.startswith("zh")
+                else f"hash chains intact: {self.devices} devices, {self.events} events"
+            )
+        b = self.broken
+        zh, en = WHAT_TEXT.get(b["what"], (b["what"], b["what"]))
+        if b.get("table") == "access_log":
+            zh, en = f"存取紀錄：{zh}", f"access log: {en}"
+        where = (
+            f"{b['office']}-{b['device']} {b.get('case_number') or b['case_id']} {b['event_id']}"
+        )
+        return (
+            f"雜湊鏈中斷：{where}：{zh}"
+            if lang.startswith("zh")
+            else f"hash chain broken: {where}: {en}"
+        )
+
+
+def verify_session(s: Session) -> AuditResult:
+    """Checks every chain in the database ``s`` reads (the office's, or a backup copy's)."""
+    result = AuditResult()
+    local: dict[tuple[str, str], list[Event]] = {}
+    pulled: dict[tuple[str, str], list[Event]] = {}
+    rewritten: set[str] = set()
+    for row in s.scalars(select(EventRow).order_by(EventRow.seq)):
+        e = repo.row_to_event(row)
+        if row.pseudonymised_at is not None:
+            rewritten.add(e.event_id)
+        (local if row.origin == "local" else pulled).setdefault((e.office, e.device), []).append(e)
+        result.events += 1
+    heads = {(h.office, h.device): h for h in s.scalars(select(ChainHeadRow))}
+    devices = set(local) | set(pulled) | set(heads)
+    result.devices = len(devices)
+    for key in sorted(devices):
+        own = local.get(key, [])
+        brk = chain.first_break(own, strict=True, links_only=rewritten) or chain.first_break(
+            pulled.get(key, []), strict=False, links_only=rewritten
+        )
+        if brk is None:
+            brk = _tail(key, own, heads.get(key))
+        if brk is not None:
+            result.broken = _describe(s, brk)
+            return result
+    result.access_records = access.count(s)
+    result.broken = access.first_break(s)
+    return result
+
+
+def _tail(key: tuple[str, str], own: list[Event], head: ChainHeadRow | None) -> chain.Break | None:
+    """The chain must end where its head says: a deleted last event leaves the head on it."""
+    linked = [e for e in own if e.hash]
+    if head is None:
+        if linked:  # a chain without its head: the head row itself was deleted
+            last = linked[-1]
+            return chain.Break(key[0], key[1], last.case_id, last.event_id, chain.HEAD)
+        return None
+    if not linked or linked[-1].hash != head.hash:
+        return chain.Break(key[0], key[1], head.case_id, head.event_id, chain.HEAD)
+    return None
+
+
+def _describe(s: Session, brk: chain.Break) -> dict[str, Any]:
+    out: dict[str, Any] = brk.to_json()
+    if brk.what == chain.HEAD:
+        out["what"] = chain.DELETED
+        out["tail"] = True
+    out["case_number"] = _number(s, brk.case_id)
+    if brk.what == chain.DELETED:
+        short = _case_missing_events(s)
+        if short:
+            out["missing_from_case_id"] = short
+            out["missing_from_case_number"] = _number(s, short)
+    return out
+
+
+def _number(s: Session, case_id: str) -> str:
+    return s.scalar(select(CaseRow.case_number).where(CaseRow.case_id == case_id)) or ""
+
+
+def _case_missing_events(s: Session) -> str | None:
+    """A case whose projection counts more events than its stream holds."""
+    counts = select(EventRow.case_id, func.count().label("n")).group_by(EventRow.case_id).subquery()
+    stored = func.json_extract(CaseRow.state, "$.event_count")
+    return s.scalar(
+        select(CaseRow.case_id)
+        .outerjoin(counts, counts.c.case_id == CaseRow.case_id)
+        .where(stored.is_not(None), stored > func.coalesce(counts.c.n, 0))
+        .limit(1)
+    )
+
+
+def verify(app: App) -> AuditResult:
+    with app.reading() as s:
+        return verify_session(s)

@@ -1,0 +1,140 @@
+"""Issue 13, tamper evidence at the county: it checks every pushed event's hash chain and
+refuses a broken link as a conflict the office sees (sync conflicts, the case's timeline)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import create_engine, select
+from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
+
+from eservice_desktop.county.store import ConflictRow, CountyChainHeadRow, CountyChainRow
+from eservice_desktop.services import cases, sync
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import db
+from eservice_desktop.storage.models import EventRow
+
+
+def _county_rows(server: CountyServer, stmt: object) -> list[object]:
+    engine = create_engine(server.db_url)
+    try:
+        with engine.connect() as c:
+            return list(c.execute(stmt).all())  # type: ignore[call-overload]
+    finally:
+        engine.dispose()
+
+
+def _unpushed(app: App) -> list[EventRow]:
+    with app.reading() as s:
+        return list(
+            s.scalars(
+                select(EventRow)
+                .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
+                .order_by(EventRow.seq)
+            )
+        )
+
+
+def _raw(app: App, sql: str, *params: object) -> None:
+    conn = db.raw_connect(app.settings)
+    try:
+        conn.execute(sql, params)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _conflicts(app: App) -> dict[str, str]:
+    """Open conflicts at the office: event id -> reason code."""
+    from eservice_desktop.storage.models_sync import SyncConflictRow
+
+    with app.reading() as s:
+        return {r.event_id: r.reason_code for r in s.scalars(select(SyncConflictRow))}
+
+
+def test_an_intact_chain_is_accepted_and_kept(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    new_case(h01)
+    new_case(h01)
+    local = _unpushed(h01)
+    result = sync_now(h01)
+    assert (result.pushed, result.conflicts, pending(h01)) == (len(local), 0, 0)
+    kept = dict(
+        _county_rows(sqlite_county, select(CountyChainRow.event_id, CountyChainRow.hash))  # type: ignore[arg-type]
+    )
+    assert kept == {r.event_id: r.hash for r in local}
+    head = _county_rows(sqlite_county, select(CountyChainHeadRow.hash, CountyChainHeadRow.length))
+    assert head == [(local[-1].hash, len(local))]
+
+
+def test_a_deleted_event_is_refused_as_a_conflict(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    new_case(h01)
+    assert sync_now(h01).conflicts == 0
+    new_case(h01)
+    later = new_case(h01)
+    rows = _unpushed(h01)  # received + fee of two cases
+    gone, follower = rows[1], rows[2]
+    _raw(h01, "DELETE FROM events WHERE event_id = ?", gone.event_id)
+
+    result = sync_now(h01)
+    assert result.conflicts >= 1
+    assert _conflicts(h01)[follower.event_id] == "chain.broken"
+    county = dict(
+        _county_rows(sqlite_county, select(ConflictRow.event_id, ConflictRow.reason_code))  # type: ignore[arg-type]
+    )
+    assert county[follower.event_id] == "chain.broken"
+    # the office sees it: listed among the open conflicts, on the case it belongs to
+    reasons = [v.reason for v in sync.open_conflicts(h01, "en") if v.case_number == later]
+    assert any("deleted" in r for r in reasons), reasons
+    assert follower.case_id == cases.load_case(h01, later).case_id
+    # and the chain goes on from there: what the office does next is accepted
+    new_case(h01)
+    assert sync_now(h01).pushed >= 2
+
+
+def test_an_edited_event_is_refused_as_a_conflict(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    number = new_case(h01)
+    received = _unpushed(h01)[0]
+    _raw(
+        h01,
+        "UPDATE events SET payload = json_set(payload, '$.applicant.name', '王大明')"
+        " WHERE event_id = ?",
+        received.event_id,
+    )
+    sync_now(h01)
+    assert _conflicts(h01)[received.event_id] == "chain.edited"
+    assert received.event_id not in set(sqlite_county.event_ids())
+    assert number in {v.case_number for v in sync.open_conflicts(h01)}
+
+
+def test_the_access_log_reaches_the_county(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    from eservice_desktop.county.store import CountyAccessRow
+
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    number = new_case(h01)
+    cases.show_case(h01, number)
+    cases.search_page(h01, "王小")
+    result = sync_now(h01)
+    assert result.access == 2
+    stored = _county_rows(
+        sqlite_county,
+        select(
+            CountyAccessRow.action, CountyAccessRow.operator, CountyAccessRow.case_number
+        ).order_by(CountyAccessRow.at),
+    )
+    assert stored == [("view", "tester", number), ("search", "tester", "")]
+    assert sync_now(h01).access == 0  # acknowledged: not sent again

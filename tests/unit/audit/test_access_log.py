@@ -1,0 +1,137 @@
+"""The access log (個資法 accountability): views, searches, prints and exports are recorded at the
+service layer with the operator, read back per operator and per case, and chained."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from factories import request
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.services import access, cases, payments, reports
+from eservice_desktop.services.app import App
+from eservice_desktop.services.intake import intake
+from eservice_desktop.storage import db
+
+TPE = ZoneInfo("Asia/Taipei")
+
+
+def _cli(settings: Settings, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, Any]:
+    capsys.readouterr()
+    code = main(["--data-dir", str(settings.data_dir), *args])
+    out = capsys.readouterr().out
+    return code, (json.loads(out) if out.strip().startswith("{") else out)
+
+
+def _accesses(app: App, tmp_path: Path) -> dict[str, str]:
+    first = intake(app, request())
+    paid = payments.record_payment(app, first.case_number, "cash", 15)
+    second = intake(app, request(applicant_name="林美玲", applicant_id="B123456780"))
+    cases.show_case(app, first.case_number)
+    cases.search_page(app, "林美")
+    cases.search_page(app, "林美", offset=0, after=10**18)  # a next page: not a new search
+    payments.receipt_pdf(app, paid.receipt_number)
+    # yesterday's closing: an export all the same (today's would also take a backup)
+    reports.write_closing(app, date(2026, 3, 9), tmp_path / "closing.csv")
+    return {"first": first.case_number, "second": second.case_number}
+
+
+def test_views_searches_prints_and_exports_are_reported(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    numbers = _accesses(app, tmp_path)
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
+    assert code == 0
+    assert out["by_action"] == {"view": 1, "search": 1, "print": 1, "export": 1}
+    actions = [(r["action"], r["case_number"], r["operator"]) for r in out["records"]]
+    assert actions == [
+        ("view", numbers["first"], "tester"),
+        ("search", "", "tester"),
+        ("print", numbers["first"], "tester"),
+        ("export", "", "tester"),
+    ]
+    assert out["records"][1]["detail"].startswith("林美")  # who looked this person up
+
+    code, out = _cli(settings, capsys, "report", "access", "--case", numbers["first"], "--json")
+    assert code == 0 and [r["action"] for r in out["records"]] == ["view", "print"]
+    code, out = _cli(settings, capsys, "report", "access", "--case", numbers["second"], "--json")
+    assert out["count"] == 0
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "someone", "--json")
+    assert out["count"] == 0
+
+
+def test_the_time_window_filters(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _accesses(app, tmp_path)
+    now = app.now().astimezone(TPE)
+    day = now.date().isoformat()
+    code, out = _cli(
+        settings, capsys, "report", "access", "--operator", "tester", "--from", day, "--json"
+    )
+    assert out["count"] == 4
+    code, out = _cli(
+        settings, capsys, "report", "access", "--operator", "tester", "--to", day, "--json"
+    )
+    assert out["count"] == 0
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester")
+    assert code == 0 and "4 筆" in out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--operator", "tester", "--from", "yesterday"),
+        ("--operator", "tester", "--from", "2026-03-10", "--to", "2026-03-09"),
+    ],
+)
+def test_bad_input_exits_2(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    code, out = _cli(settings, capsys, "report", "access", *args, "--json")
+    assert code == 2 and out["ok"] is False
+
+
+def test_neither_operator_nor_case_exits_2(settings: Settings) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--data-dir", str(settings.data_dir), "report", "access"])
+    assert info.value.code == 2
+
+
+def test_an_edited_access_record_breaks_its_chain(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    numbers = _accesses(app, tmp_path)
+    code, out = _cli(settings, capsys, "audit", "verify", "--json")
+    assert code == 0 and out["access_records"] == 4
+    conn = db.raw_connect(settings)
+    try:  # hide that the first case was printed
+        conn.execute("UPDATE access_log SET case_number = '', case_id = '' WHERE action = 'print'")
+        conn.commit()
+    finally:
+        conn.close()
+    code, out = _cli(settings, capsys, "audit", "verify", "--json")
+    assert code == 1
+    assert out["broken"]["table"] == "access_log" and out["broken"]["what"] == "edited"
+    assert numbers["first"] not in json.dumps(out)  # the edit took it away...
+    # ...but the record is named
+    with app.reading() as s:
+        printed = [r for r in access.outbox(s, 10) if r.action == "print"]
+    assert out["broken"]["access_id"] == printed[0].access_id
+
+
+def test_the_operator_is_the_actor(app: App, make_app: Any, tmp_path: Path) -> None:
+    other = make_app(
+        Settings(data_dir=tmp_path / "other", office_code="H01", device_id="02", clerk="clerk07")
+    )
+    view = intake(other, request())
+    cases.show_case(other, view.case_number)
+    rows = access.report(other, operator="clerk07")
+    assert [(r.action, r.device, r.case_number) for r in rows] == [("view", "02", view.case_number)]
+    assert rows[0].at == datetime.fromisoformat(rows[0].to_json()["at"])
