@@ -537,7 +537,7 @@ def finish_proof(
                 "A supervisor override needs the supervisor's account and a reason",
                 "override",
             )
-        if override.supervisor.strip() == app.settings.clerk:
+        if override.supervisor.strip() == app.actor.clerk:
             raise DomainError(
                 "identity.override_self",
                 "覆核須由承辦人以外的主管為之",

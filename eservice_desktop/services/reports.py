@@ -122,7 +122,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
         day=day,
         device=dev,
         generated_at=f"{app.now().astimezone(TAIPEI):%Y-%m-%d %H:%M}",
-        clerk=app.settings.clerk,
+        clerk=app.actor.clerk,
         ranges=ranges,
     )
     item_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])

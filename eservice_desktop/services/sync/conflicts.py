@@ -44,7 +44,7 @@ def record_conflict(
     state = repo.load_state(s, e.case_id)
     if state is None:
         return
-    note = app.actor.event(
+    note = app.device_actor.event(
         e.case_id,
         ev.CONFLICT_RECORDED,
         now,

@@ -15,6 +15,7 @@ from db_support import connect_db
 from factories import FIELDS
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services.app import App, open_app
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import cipher, db, dbkey
@@ -28,6 +29,7 @@ def test_new_database_is_encrypted_and_key_is_kept_apart(tmp_path: Path) -> None
     settings = Settings(data_dir=tmp_path / "data")
     settings.save()
     app = open_app(settings)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         _intake(app)
         with app.engine.connect() as conn:
@@ -121,6 +123,7 @@ def test_plain_database_is_converted_on_open(
     shutil.copy(fixture, settings.db_path)
     assert cipher.is_plain(settings.db_path)
     app = open_app(settings)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         from eservice_desktop.services import cases
 
@@ -166,6 +169,7 @@ def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
     (data / "keys").mkdir()
     os.chmod(data / "keys", 0o2750)
     app = open_app(Settings(data_dir=data))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         _intake(app)
         taken = backup.take(app, "manual")
