@@ -33,6 +33,8 @@ COMMAND_MODULES = (
     "cmd_crl",
     "cmd_doctor",
     "cmd_setup",
+    "cmd_auth",
+    "cmd_operator",
 )
 
 log = logging.getLogger("eservice.cli")

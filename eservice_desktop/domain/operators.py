@@ -65,8 +65,6 @@ class Action(StrEnum):
     RESTORE = "restore"  # restore a backup
     DOCTOR = "doctor"  # health checks
     DB_ADMIN = "db_admin"  # schema upgrade, key custody, database commands
-    CRL = "crl"  # certificate revocation lists
-    SYNC = "sync"  # sync status, enrolment, a sync round by hand
 
 
 #: What a role reads: these actions show personal data (IT must have none of them).
@@ -145,10 +143,9 @@ PERMISSIONS: Final[Mapping[Role, frozenset[Action]]] = MappingProxyType(
                 _A.BACKUP,
                 _A.RESTORE,
                 _A.DOCTOR,
-                _A.SYNC,
             }
         ),
-        Role.IT: frozenset({_A.DOCTOR, _A.DB_ADMIN, _A.BACKUP, _A.RESTORE, _A.CRL, _A.SYNC}),
+        Role.IT: frozenset({_A.DOCTOR, _A.DB_ADMIN, _A.BACKUP, _A.RESTORE}),
     }
 )
 

@@ -36,7 +36,9 @@ from sqlalchemy.orm import Session
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.case import project
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
@@ -95,7 +97,15 @@ def list_backups(settings: Settings) -> list[BackupInfo]:
 
 
 def take(app: App, label: str = "manual") -> BackupInfo:
-    """One consistent, encrypted backup now; old ones pruned afterwards."""
+    """One consistent, encrypted backup now, asked for by an operator; old ones pruned
+    afterwards."""
+    require(app, Action.BACKUP)
+    return take_scheduled(app, label)
+
+
+def take_scheduled(app: App, label: str) -> BackupInfo:
+    """The same backup taken on schedule (hourly by the sync loop, at the daily closing): the
+    device's own work, so no operator's role is asked for."""
     if label not in LABELS:
         raise ValueError(f"unknown backup label {label!r}")
     folder = backup_dir(app.settings)
@@ -156,7 +166,7 @@ def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], 
     def round_and_backup() -> T:
         try:
             if due(app):
-                take(app, "hourly")
+                take_scheduled(app, "hourly")
         except Exception as e:
             log.warning("scheduled backup failed: %s", type(e).__name__)
         return round_fn()
@@ -174,6 +184,7 @@ def _fail(code: str, zh: str, en: str) -> DomainError:
 def verify(app: App, path: Path) -> dict[str, Any]:
     """Opens a temporary copy of the backup with the office key: SQLite integrity, schema
     revision, and every case's stored projection equal to the one rebuilt from its events."""
+    require(app, Action.BACKUP)
     info = _parse(path)
     if not path.is_file():
         raise _fail("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
@@ -426,6 +437,7 @@ def after_restore(app: App, client: Any, previous: Path | None) -> dict[str, Any
     """``sync recover`` after a restore, and the account of what could not come back: this
     device's events that the previous database had (when it still opened) but neither the
     backup nor the county has; without it, the time after which unsynced work is unknown."""
+    require(app, Action.RESTORE)
     from eservice_desktop.services import sync
 
     counts = sync.recover_from_county(app, client)
