@@ -336,6 +336,7 @@ def settle_online_payment(
     deposited: bool = True,
 ) -> PaymentResult:
     """The money of an online payment reached the treasury (入庫): for the reconciliation."""
+    require(app, Action.RECORD_PAYMENT)
     row = session.scalars(select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)).first()
     if row is None:
         raise DomainError("payment.unknown", "查無此筆繳費紀錄", "No such payment")
