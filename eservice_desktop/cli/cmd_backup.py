@@ -145,12 +145,14 @@ def _story(result: dict[str, object]) -> str:
 
 def _restorer(args: argparse.Namespace) -> Operator | None:
     """Who restores: an operator with RESTORE when the current database opens. A database that
-    no longer opens (damaged) is restored by whoever may write the data directory (IT)."""
+    no longer opens (damaged) or is gone is restored by whoever may write the data directory."""
     from sqlalchemy.exc import DBAPIError
 
     from eservice_desktop.domain.operators import Action
     from eservice_desktop.services.operators import require
 
+    if not settings_from(args).db_path.exists():  # nothing left to open (a rebuilt PC)
+        return None
     try:
         app = open_from(args)
     except DBAPIError:

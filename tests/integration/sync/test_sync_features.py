@@ -66,6 +66,8 @@ def test_device_clock_off_by_an_hour(
             )
         )
     h01, h02 = apps
+    for a in apps:
+        a.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         enrol(h01, sqlite_county)
         enrol(h02, sqlite_county)
