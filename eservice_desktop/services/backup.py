@@ -303,6 +303,7 @@ def preview(app: App, path: Path) -> dict[str, Any]:
     its age), and the events this database holds that the backup lacks, split into those the
     county has (``sync recover`` brings them back) and this device's events the county never
     acknowledged, which the restore would lose."""
+    require(app, Action.RESTORE)
     verified = verify(app, path)
     conn = cipher.connect(path, app.db_key, read_only=True)
     try:
@@ -373,6 +374,7 @@ def finish_restore(
 ) -> dict[str, Any]:
     """The part of a restore after the files were switched and the database opened: verify the
     restored copy, then ``sync recover`` and the account of what was lost."""
+    require(app, Action.RESTORE)
     result["verified"] = verify(app, path)["ok"]
     result["recovery"] = recover_after_restore(app, result, make_client) if recover else None
     return result
@@ -384,6 +386,7 @@ def recover_after_restore(
     """``sync recover`` after :func:`restore` (whose ``result`` names the database it kept
     aside). A county that cannot be reached leaves the restore standing: the answer says why
     (``error``), and ``sync recover`` is run later."""
+    require(app, Action.RESTORE)
     if make_client is None:
         from eservice_desktop.services import sync
 
@@ -413,6 +416,7 @@ def restore_in_place(
     """The guided restore of the window (the office admin's): the same as ``backup restore``
     but on the App the window holds open. The caller stops its own sync loop first; every
     holder of ``app`` goes on with the restored database (``App.reopen``)."""
+    require(app, Action.RESTORE)
 
     def step(done: int) -> None:
         if progress is not None:

@@ -675,6 +675,7 @@ def slip_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
 
 def slip_pdf(app: App, case_number: str) -> bytes:
     """The pickup slip of a handed-over case as PDF: the one place the desk and the CLI get it."""
+    require(app, Action.PRINT)
     from eservice_desktop.printing.pickup_slip import render_pickup_slip
 
     return render_pickup_slip(**slip_fields(pickup_record(app, case_number)))
@@ -683,9 +684,14 @@ def slip_pdf(app: App, case_number: str) -> bytes:
 def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
     """The picture of a case's pickup MMS (QR code, pickup number, short code, validity), from
     the code given or the one stored for the case (a demo code is issued in demo mode)."""
+    require(app, Action.PRINT)
     from eservice_desktop.printing.mms import render_mms_png
 
-    token = payload or stored_token(app, case_number)
+    if payload:
+        token: str | None = payload
+    else:
+        with app.reading() as s:
+            token = _ready_token(s, resolve_case_id(s, case_number))
     if not token and app.settings.demo:
         token = str(issue_demo(app, case_number)["payload"])
     if not token:

@@ -174,6 +174,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
 
 def closing_document(app: App, day: date, device: str | None = "") -> bytes:
     """The daily closing as PDF: the one place the payment page's print and the export get it."""
+    require(app, Action.REPORTS)
     return closing_pdf(closing(app, day, device))
 
 

@@ -106,6 +106,7 @@ def county_receipt(app: App, case_number: str) -> dict[str, Any]:
 
 def county_receipt_pdf(app: App, data: dict[str, Any]) -> bytes:
     """The county's receipt for a case (as :func:`county_receipt` returns it) as a PDF."""
+    require(app, Action.PRINT)
     from eservice_desktop.printing.county_receipt import render_county_receipt
 
     return render_county_receipt(data, app.catalogue.office(str(data["office"])).name)

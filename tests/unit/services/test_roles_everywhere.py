@@ -33,8 +33,10 @@ from eservice_desktop.services import (
     operators,
     payments,
     pickup,
+    report_views,
     reports,
     retention,
+    supervisor_reports,
 )
 from eservice_desktop.services.app import App
 from eservice_desktop.services.sync import conflicts
@@ -164,6 +166,51 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     backup.take: (Action.BACKUP, lambda a, t: backup.take(a)),
     backup.verify: (Action.BACKUP, lambda a, t: backup.verify(a, t / "none.sqlite3")),
     backup.after_restore: (Action.RESTORE, lambda a, t: backup.after_restore(a, None, None)),
+    backup.preview: (Action.RESTORE, lambda a, t: backup.preview(a, t / "none.sqlite3")),
+    backup.restore_in_place: (
+        Action.RESTORE,
+        lambda a, t: backup.restore_in_place(a, t / "none.sqlite3", recover=False),
+    ),
+    backup.finish_restore: (
+        Action.RESTORE,
+        lambda a, t: backup.finish_restore(a, t / "none.sqlite3", {}, recover=False),
+    ),
+    backup.recover_after_restore: (
+        Action.RESTORE,
+        lambda a, t: backup.recover_after_restore(a, {}, make_client=None),
+    ),
+    pickup.mms_png: (Action.PRINT, lambda a, t: pickup.mms_png(a, CASE)),
+    pickup.slip_pdf: (Action.PRINT, lambda a, t: pickup.slip_pdf(a, CASE)),
+    county_receipts.county_receipt_pdf: (
+        Action.PRINT,
+        lambda a, t: county_receipts.county_receipt_pdf(a, {}),
+    ),
+    reports.closing_document: (Action.REPORTS, lambda a, t: reports.closing_document(a, DAY)),
+    report_views.screen_report: (
+        Action.REPORTS,
+        lambda a, t: report_views.screen_report(a, "nothing", DAY, DAY),
+    ),
+    report_views.export_report: (
+        Action.EXPORT,
+        lambda a, t: report_views.export_report(a, None, t / "r.csv"),  # type: ignore[arg-type]
+    ),
+    supervisor_reports.compute: (
+        Action.REPORTS,
+        lambda a, t: supervisor_reports.compute(a, "nothing", DAY, DAY),
+    ),
+    supervisor_reports.on_time: (
+        Action.REPORTS,
+        lambda a, t: supervisor_reports.on_time(a, DAY, DAY),
+    ),
+    supervisor_reports.usage: (Action.REPORTS, lambda a, t: supervisor_reports.usage(a, DAY, DAY)),
+    supervisor_reports.savings: (
+        Action.REPORTS,
+        lambda a, t: supervisor_reports.savings(a, DAY, DAY),
+    ),
+    supervisor_reports.targets: (
+        Action.REPORTS,
+        lambda a, t: supervisor_reports.targets(a, DAY, DAY),
+    ),
     calendar.import_calendar: (
         Action.CALENDAR,
         lambda a, t: calendar.import_calendar(a, t / "none.csv"),
@@ -220,7 +267,10 @@ NOT_GUARDED: dict[str, str] = {
     "backup.with_scheduled_backups": "wraps the sync loop",
     "retention.pseudonymise_scheduled": "the retention rule at the daily closing",
     "conflicts.record_conflict": "the sync round notes a county refusal as the device",
-    "pickup.import_county_keys": "county key document, by sync",
+    "pickup_keys.import_county_keys": "county key document, by sync",
+    "cases.has_cases": "whether any case exists (first start), no data",
+    "ingest.compute_on_time": "inside ingest",
+    "supervisor_reports.today": "the office day, no data",
     # public reference data, no personal data
     "calendar.compute_deadline": "working-day arithmetic",
     "identity.accept_crl": "certificate revocation lists (public), also by sync",
