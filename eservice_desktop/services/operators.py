@@ -123,7 +123,7 @@ def current(app: App) -> Operator:
 def require(app: App, action: Action, service_code: str | None = None) -> Operator:
     """The guard every guarded service function calls first."""
     op = current(app)
-    if service_code is not None:
+    if service_code is not None and app.catalogue.has_service(service_code):
         allowed = op.can(action, service_code, app.catalogue, app.office_kind)
     else:
         allowed = op.can(action)
