@@ -101,7 +101,7 @@ def test_require_checks_roles_and_scope(office: App) -> None:
     for action, service in [
         (Action.VOID, None),
         (Action.MANAGE_OPERATORS, None),
-        (Action.INTAKE, "LR-TRANSCRIPT"),  # a land service at a household office
+        (Action.INTAKE, "LR-LAND-TRANSCRIPT"),  # a land service at a household office
     ]:
         with pytest.raises(AuthError) as e:
             operators.require(office, action, service)
