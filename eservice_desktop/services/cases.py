@@ -378,6 +378,7 @@ class OnlineRow:
 
 def online_queue(app: App, limit: int = 1000) -> list[OnlineRow]:
     """Web and kiosk cases routed to this office and not accepted yet, oldest first."""
+    require(app, Action.VIEW_CASE)
     return [
         OnlineRow(
             case_id=r.case_id,

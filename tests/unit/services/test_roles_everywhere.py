@@ -64,6 +64,8 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.PROCESS,
         lambda a, t: cases.request_supplement(a, CASE, "缺件"),
     ),
+    cases.accept_case: (Action.PROCESS, lambda a, t: cases.accept_case(a, CASE)),
+    cases.online_queue: (Action.VIEW_CASE, lambda a, t: cases.online_queue(a)),
     cases.record_supplement: (Action.PROCESS, lambda a, t: cases.record_supplement(a, CASE)),
     cases.close_case: (Action.CLOSE, lambda a, t: cases.close_case(a, CASE)),
     cases.reject_case: (Action.CLOSE, lambda a, t: cases.reject_case(a, CASE, "不符")),
