@@ -37,8 +37,11 @@ class Settings:
     office_kind: str = ""
     #: Device number inside the office (2 digits); owns its own case/receipt number space.
     device_id: str = "01"
-    #: Clerk signed in at this counter (account name, never a national ID).
-    clerk: str = "clerk01"
+    #: Minutes without input after which the GUI locks and a CLI session expires.
+    idle_lock_min: float = 10.0
+    #: Wrong passwords in a row before an account is locked, and for how many minutes.
+    login_max_failures: int = 5
+    login_lockout_min: float = 15.0
     #: zh_TW (default) or en.
     lang: str = "zh_TW"
     #: County server base URL; plain http is accepted only for loopback addresses.
@@ -171,7 +174,6 @@ def settings_from_args(args: Any) -> Settings:
         getattr(args, "data_dir", None),
         office_code=getattr(args, "office", None),
         device_id=getattr(args, "device", None),
-        clerk=getattr(args, "clerk", None),
         lang=getattr(args, "lang", None),
         demo=True if getattr(args, "demo", False) else None,
     )

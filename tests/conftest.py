@@ -22,6 +22,11 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("ESERVICE_DATA_DIR", None)
+# Tests that are not about authentication run the CLI in demo mode, which signs in the demo
+# operator; the tests of login, sessions and refusals unset it (tests/e2e/test_cli_auth.py).
+os.environ["ESERVICE_DEMO"] = "1"
+
+from operator_support import sign_in
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.app import App, open_app
@@ -76,7 +81,7 @@ def clock() -> MutableClock:
 
 @pytest.fixture
 def settings(data_dir: Path) -> Settings:
-    return Settings(data_dir=data_dir, office_code="H01", device_id="01", clerk="tester")
+    return Settings(data_dir=data_dir, office_code="H01", device_id="01")
 
 
 @pytest.fixture
@@ -94,6 +99,7 @@ def make_app(
             keys.mkdir(mode=0o700, parents=True, exist_ok=True)
             shutil.copy(db_key_dir / dbkey.KEY_FILE, keys / dbkey.KEY_FILE)
         app = open_app(settings, clock=clock)
+        sign_in(app)
         opened.append(app)
         return app
 
@@ -134,6 +140,17 @@ def _fail_on_error_logs(request: pytest.FixtureRequest) -> Iterator[None]:
     if catcher.records:
         lines = "\n".join(f"{r.name}: {r.getMessage()}" for r in catcher.records)
         pytest.fail(f"unexpected ERROR log lines:\n{lines}")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with the cheapest parameters in-process (the shipped ones take ~0.4 s a hash on
+    this machine); the subprocess CLI tests keep the shipped parameters."""
+    from argon2 import PasswordHasher, profiles
+
+    from eservice_desktop.services import operators
+
+    monkeypatch.setattr(operators, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture(autouse=True)

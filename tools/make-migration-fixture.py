@@ -14,9 +14,11 @@ from pathlib import Path
 from alembic import command
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services.app import open_app
 from eservice_desktop.services.cases import request_supplement
 from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.services.operators import create_first_admin
 from eservice_desktop.storage import db
 
 
@@ -25,7 +27,7 @@ def main() -> int:
     out = Path(__file__).resolve().parents[1] / "tests" / "data" / "migrations"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(data_dir=Path(tmp), office_code="H01", device_id="01", clerk="fixture")
+        settings = Settings(data_dir=Path(tmp), office_code="H01", device_id="01")
         engine = db.make_engine(settings.db_url)
         with engine.begin() as conn:
             cfg = db.alembic_config(settings.db_url)
@@ -35,6 +37,10 @@ def main() -> int:
         app = open_app(
             settings, clock=lambda: datetime(2026, 3, 10, 2, 0, tzinfo=UTC), migrate=False
         )
+        if target_rev >= "0012":  # operator accounts exist from 0012 on
+            create_first_admin(app, "admin", "事務所管理者", "fixture-password")
+        # The cases are taken in by a counter operator (signed in directly: no password here).
+        app.operator = Operator(account="fixture", name="fixture", roles=COUNTER_ROLES)
         fields = {
             "registered_address": "桃園市桃園區中正路1號",
             "transcript_kind": "現戶",

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Operator
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -97,8 +98,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise DomainError(
             "backup.missing", f"找不到備份檔 {args.file}", f"No backup file at {args.file}", "file"
         )
+    restorer = _restorer(args)
     result = backup.restore(settings, args.file)
     app = open_from(args)  # opening upgrades an older backup's schema (after its own backup)
+    if restorer is not None:  # the restored database may predate this session
+        app.operator = restorer
     try:
         backup.finish_restore(app, args.file, result, recover=not args.no_recover)
     finally:
@@ -137,3 +141,23 @@ def _story(result: dict[str, object]) -> str:
                 f"{rec['last_own_event_at']} cannot be checked"
             )
     return "\n".join(lines)
+
+
+def _restorer(args: argparse.Namespace) -> Operator | None:
+    """Who restores: an operator with RESTORE when the current database opens. A database that
+    no longer opens (damaged) or is gone is restored by whoever may write the data directory."""
+    from sqlalchemy.exc import DBAPIError
+
+    from eservice_desktop.domain.operators import Action
+    from eservice_desktop.services.operators import require
+
+    if not settings_from(args).db_path.exists():  # nothing left to open (a rebuilt PC)
+        return None
+    try:
+        app = open_from(args)
+    except DBAPIError:
+        return None
+    try:
+        return require(app, Action.RESTORE)
+    finally:
+        app.close()

@@ -57,8 +57,15 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
+    from eservice_desktop.domain.operators import Action
     from eservice_desktop.services import identity
+    from eservice_desktop.services.operators import require
 
+    app = open_from(args)  # the card's personal data is read for a signed-in operator only
+    try:
+        require(app, Action.VERIFY_IDENTITY)
+    finally:
+        app.close()
     st = identity.read_nhi()
     assert st.record is not None
     data = {"reader": st.reader, "source": "nhi", "verified": False, **st.record.to_json()}

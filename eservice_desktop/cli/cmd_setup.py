@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 
 from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, settings_from
-from eservice_desktop.config import load_settings
+from eservice_desktop.config import Settings, load_settings
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -22,6 +22,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--county-url", help="county server base URL (https://...)")
     p.add_argument("--county-ca-file", help="PEM file of the county CA")
     p.add_argument("--enrol-code", help="one-time enrolment code: enrol this device now")
+    p.add_argument(
+        "--admin",
+        metavar="ACCOUNT",
+        help="fresh data directory: create the first office admin (password on stdin)",
+    )
+    p.add_argument("--admin-name", default="", help="display name of the first office admin")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the admin's password from stdin"
+    )
     add_json(p)
     p.set_defaults(func=cmd_setup)
 
@@ -46,6 +55,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
         "county_url": stored.county_url,
         "enrolled": False,
     }
+    if args.admin:
+        data["admin"] = _first_admin(args, stored)
     if not args.enrol_code:
         emit(args, data, f"settings written to {data['settings']}")
         return 0
@@ -90,3 +101,18 @@ def cmd_setup(args: argparse.Namespace) -> int:
     data.update(enrolled=True, device_key=info.get("device_key"))
     emit(args, data, f"settings written; enrolled as {info.get('device_key')}")
     return 0
+
+
+def _first_admin(args: argparse.Namespace, stored: Settings) -> str:
+    """The first office admin of a fresh data directory (refused once any account exists)."""
+    from eservice_desktop.cli.cmd_auth import read_password
+    from eservice_desktop.services import operators
+    from eservice_desktop.services.app import open_app
+
+    password = read_password(args)
+    app = open_app(load_settings(stored.data_dir))
+    try:
+        op = operators.create_first_admin(app, args.admin, args.admin_name or args.admin, password)
+    finally:
+        app.close()
+    return op.account

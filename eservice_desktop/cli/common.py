@@ -7,6 +7,7 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,73 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def open_from(args: argparse.Namespace) -> App:
-    return open_app(settings_from(args))
+    """The core with this OS user's operator signed in when a live session exists (demo mode
+    signs in the demo operator). Without one, guarded use cases refuse with auth.required."""
+    app = open_app(settings_from(args))
+    if app.operator is None:
+        try:
+            resume_cli_session(app)
+        except BaseException:
+            app.close()
+            raise
+    return app
+
+
+#: Why this process's session file was refused (expired, revoked): said instead of the plain
+#: "sign in first" when a use case then asks for a session.
+_ENDED_SESSION: list[DomainError] = []
+
+
+def os_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers): the uid itself
+        import os
+
+        return f"uid{os.getuid()}" if hasattr(os, "getuid") else "user"
+
+
+def session_file(settings: Settings) -> Path:
+    """This OS user's CLI session: ``session-<user>`` in the data directory, owner-only."""
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in os_user())[:64]
+    return settings.data_dir / f"session-{safe}"
+
+
+def resume_cli_session(app: App) -> bool:
+    """Signs in the operator of this OS user's session file, if it is live. An expired or
+    revoked session's file is removed and its expiry reported on the next refusal."""
+    from eservice_desktop.domain.errors import AuthError
+    from eservice_desktop.services import operators
+
+    path = session_file(app.settings)
+    try:
+        token = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        return False
+    if not token:
+        return False
+    try:
+        operators.resume_session(app, token, os_user())
+    except AuthError as e:
+        path.unlink(missing_ok=True)
+        _ENDED_SESSION.append(e)
+        return False
+    return True
+
+
+def write_session_file(settings: Settings, token: str) -> Path:
+    import os
+
+    path = session_file(settings)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.unlink(missing_ok=True)
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(token + "\n")
+    os.replace(tmp, path)
+    return path
 
 
 def lang_of(args: argparse.Namespace) -> str:
@@ -61,6 +128,8 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str] | No
 
 def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPUT) -> int:
     """One line on stderr in the user's language; the JSON form on stdout with --json."""
+    if error.code == "auth.required" and _ENDED_SESSION:
+        error = _ENDED_SESSION[-1]
     message = error.message(lang_of(args))
     if getattr(args, "json", False):
         print(

@@ -34,6 +34,8 @@ COMMAND_MODULES = (
     "cmd_doctor",
     "cmd_audit",
     "cmd_setup",
+    "cmd_auth",
+    "cmd_operator",
 )
 
 log = logging.getLogger("eservice.cli")
@@ -47,7 +49,6 @@ def common_options() -> argparse.ArgumentParser:
     )
     common.add_argument("--office", default=s, help="office code, e.g. H01")
     common.add_argument("--device", default=s, help="device number inside the office, e.g. 01")
-    common.add_argument("--clerk", default=s, help="clerk account at this counter")
     common.add_argument("--lang", default=s, choices=["zh_TW", "en"], help="language of messages")
     common.add_argument("--json-logging", action="store_true", default=s, help="log JSON lines")
     common.add_argument("--verbose", "-v", action="store_true", default=s, help="log to stderr")

@@ -42,3 +42,43 @@ class DomainError(ValueError):
         return (
             f"DomainError(code={self.code!r}, field={self.field!r}, message_en={self.message_en!r})"
         )
+
+
+#: The reasons an :class:`AuthError` carries (the CLI prints them as ``error``).
+AUTH_REASONS = frozenset(
+    {
+        "auth.required",
+        "auth.forbidden",
+        "auth.bad_password",
+        "auth.locked",
+        "auth.inactive",
+        "auth.unknown_account",
+        "auth.self_approval",
+        "auth.approval_required",
+    }
+)
+
+
+class AuthError(DomainError):
+    """Who is asking was not established or is not allowed: no session, a wrong password, a
+    locked or inactive account, a role or scope that does not cover the use case. ``reason``
+    is one of :data:`AUTH_REASONS` (the same as ``code``); the CLI exits 2 with it."""
+
+    def __init__(
+        self,
+        reason: str,
+        message_zh: str,
+        message_en: str,
+        field: str | None = None,
+        extra: dict[str, int | str] | None = None,
+    ) -> None:
+        if reason not in AUTH_REASONS:
+            raise ValueError(f"unknown auth reason {reason!r}")
+        super().__init__(reason, message_zh, message_en, field, extra)
+
+    @property
+    def reason(self) -> str:
+        return self.code
+
+    def __repr__(self) -> str:
+        return f"AuthError(reason={self.code!r}, message_en={self.message_en!r})"

@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
                 office=self.ctx.pick(office.name, office.name_en),
                 code=office.code,
                 device=s.device_id,
-                clerk=s.clerk,
+                clerk=self.ctx.app.operator.account if self.ctx.app.operator else "",
             )
         )
         self.office_label.setObjectName("office_label")

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
 from eservice_desktop.domain.catalogue import Catalogue, Office
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Actor
+from eservice_desktop.domain.operators import DEVICE_ACCOUNT_PREFIX, Operator
 from eservice_desktop.storage import db, repo, resources
 from eservice_desktop.storage.resources import resources_dir
 from eservice_desktop.storage.sealed import Sealer
@@ -74,6 +75,9 @@ class App:
     sealer: Sealer | None = field(default=None, repr=False)
     #: The database key (backups are encrypted with it); never shown, never logged.
     db_key: bytes = field(default=b"", repr=False)
+    #: The signed-in operator (services/operators.py); None until someone signs in. The
+    #: background sync service never signs in: it acts as the device (``device_actor``).
+    operator: Operator | None = None
 
     @property
     def office(self) -> Office:
@@ -90,7 +94,20 @@ class App:
 
     @property
     def actor(self) -> Actor:
-        return Actor(self.settings.office_code, self.settings.device_id, self.settings.clerk)
+        """The signed-in operator at this device: every event a use case writes names them."""
+        if self.operator is None:
+            raise AuthError(
+                "auth.required",
+                "請先登入（eservice-desktop login 帳號 --password-stdin）",
+                "Sign in first (eservice-desktop login ACCOUNT --password-stdin)",
+            )
+        return Actor(self.settings.office_code, self.settings.device_id, self.operator.account)
+
+    @property
+    def device_actor(self) -> Actor:
+        """The device itself (``device:01``): what the sync service signs its notes as."""
+        device = self.settings.device_id
+        return Actor(self.settings.office_code, device, f"{DEVICE_ACCOUNT_PREFIX}{device}")
 
     def now(self) -> datetime:
         return self.clock().astimezone(UTC)
@@ -150,4 +167,9 @@ def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = Tru
         db_key=key,
     )
     app.reload_calendar()
+    if settings.demo:
+        # Demo mode (--demo, ESERVICE_DEMO=1): the demo operator, without a password.
+        from eservice_desktop.services.operators import sign_in_demo
+
+        sign_in_demo(app)
     return app

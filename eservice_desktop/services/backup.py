@@ -38,7 +38,9 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain.case import project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import audit
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
@@ -97,7 +99,15 @@ def list_backups(settings: Settings) -> list[BackupInfo]:
 
 
 def take(app: App, label: str = "manual") -> BackupInfo:
-    """One consistent, encrypted backup now; old ones pruned afterwards."""
+    """One consistent, encrypted backup now, asked for by an operator; old ones pruned
+    afterwards."""
+    require(app, Action.BACKUP)
+    return take_scheduled(app, label)
+
+
+def take_scheduled(app: App, label: str) -> BackupInfo:
+    """The same backup taken on schedule (hourly by the sync loop, at the daily closing): the
+    device's own work, so no operator's role is asked for."""
     if label not in LABELS:
         raise ValueError(f"unknown backup label {label!r}")
     folder = backup_dir(app.settings)
@@ -158,7 +168,7 @@ def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], 
     def round_and_backup() -> T:
         try:
             if due(app):
-                take(app, "hourly")
+                take_scheduled(app, "hourly")
         except Exception as e:
             log.warning("scheduled backup failed: %s", type(e).__name__)
         return round_fn()
@@ -176,6 +186,7 @@ def _fail(code: str, zh: str, en: str) -> DomainError:
 def verify(app: App, path: Path) -> dict[str, Any]:
     """Opens a temporary copy of the backup with the office key: SQLite integrity, schema
     revision, and every case's stored projection equal to the one rebuilt from its events."""
+    require(app, Action.BACKUP)
     info = _parse(path)
     if not path.is_file():
         raise _fail("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
@@ -302,6 +313,7 @@ def preview(app: App, path: Path) -> dict[str, Any]:
     its age), and the events this database holds that the backup lacks, split into those the
     county has (``sync recover`` brings them back) and this device's events the county never
     acknowledged, which the restore would lose."""
+    require(app, Action.RESTORE)
     verified = verify(app, path)
     conn = cipher.connect(path, app.db_key, read_only=True)
     try:
@@ -372,6 +384,7 @@ def finish_restore(
 ) -> dict[str, Any]:
     """The part of a restore after the files were switched and the database opened: verify the
     restored copy, then ``sync recover`` and the account of what was lost."""
+    require(app, Action.RESTORE)
     result["verified"] = verify(app, path)["ok"]
     result["recovery"] = recover_after_restore(app, result, make_client) if recover else None
     return result
@@ -383,6 +396,7 @@ def recover_after_restore(
     """``sync recover`` after :func:`restore` (whose ``result`` names the database it kept
     aside). A county that cannot be reached leaves the restore standing: the answer says why
     (``error``), and ``sync recover`` is run later."""
+    require(app, Action.RESTORE)
     if make_client is None:
         from eservice_desktop.services import sync
 
@@ -412,6 +426,7 @@ def restore_in_place(
     """The guided restore of the window (the office admin's): the same as ``backup restore``
     but on the App the window holds open. The caller stops its own sync loop first; every
     holder of ``app`` goes on with the restored database (``App.reopen``)."""
+    require(app, Action.RESTORE)
 
     def step(done: int) -> None:
         if progress is not None:
@@ -436,6 +451,7 @@ def after_restore(app: App, client: Any, previous: Path | None) -> dict[str, Any
     """``sync recover`` after a restore, and the account of what could not come back: this
     device's events that the previous database had (when it still opened) but neither the
     backup nor the county has; without it, the time after which unsynced work is unknown."""
+    require(app, Action.RESTORE)
     from eservice_desktop.services import sync
 
     counts = sync.recover_from_county(app, client)

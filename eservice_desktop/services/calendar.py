@@ -8,11 +8,14 @@ from pathlib import Path
 from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 
 
 def import_calendar(app: App, path: Path) -> dict[str, object]:
+    require(app, Action.CALENDAR)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:

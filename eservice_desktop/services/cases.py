@@ -23,10 +23,12 @@ from eservice_desktop.domain.deadline import deadline_status, is_provisional, wo
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.values import ONLINE_CHANNELS
 from eservice_desktop.services import access
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import compute_due, ingest
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 
@@ -183,6 +185,7 @@ def view_of(
 
 def show_case(app: App, case_number: str) -> CaseView:
     """The case on screen (or printed by ``case show``); the view goes to the access log."""
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         case_id = resolve_case_id(s, case_number)
         evs = repo.events_for(s, case_id)
@@ -194,6 +197,7 @@ def show_case(app: App, case_number: str) -> CaseView:
 
 
 def load_case(app: App, case_number: str) -> CaseState:
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         state = repo.load_state(s, resolve_case_id(s, case_number))
     if state is None:
@@ -210,30 +214,36 @@ def _transition(app: App, case_number: str, type_: str, payload: dict[str, Any])
 def request_supplement(
     app: App, case_number: str, reason: str, items: list[str] | None = None
 ) -> CaseView:
+    require(app, Action.PROCESS)
     return _transition(
         app, case_number, ev.SUPPLEMENT_REQUESTED, {"reason": reason.strip(), "items": items or []}
     )
 
 
 def record_supplement(app: App, case_number: str, note: str = "") -> CaseView:
+    require(app, Action.PROCESS)
     return _transition(app, case_number, ev.SUPPLEMENT_RECEIVED, {"note": note.strip()})
 
 
 def accept_case(app: App, case_number: str, note: str = "") -> CaseView:
     """收件 of a web or kiosk case that sync brought to this office (docs/channels.md: the
     legal clock runs from the submission time, not from this acceptance)."""
+    require(app, Action.PROCESS)
     return _transition(app, case_number, ev.ACCEPTED, {"note": note.strip()})
 
 
 def close_case(app: App, case_number: str, note: str = "") -> CaseView:
+    require(app, Action.CLOSE)
     return _transition(app, case_number, ev.CLOSED, {"note": note.strip()})
 
 
 def reject_case(app: App, case_number: str, reason: str) -> CaseView:
+    require(app, Action.CLOSE)
     return _transition(app, case_number, ev.REJECTED, {"reason": reason.strip()})
 
 
 def cancel_case(app: App, case_number: str, reason: str) -> CaseView:
+    require(app, Action.CLOSE)
     return _transition(app, case_number, ev.CANCELLED, {"reason": reason.strip()})
 
 
@@ -299,10 +309,12 @@ def _awaiting_acceptance() -> Any:
 def queue(app: App, name: str, limit: int = 500, offset: int = 0) -> list[QueueRow]:
     """The clerk's queues: today's intake, awaiting supplement, due within 2 working days,
     overdue, every open case, or everything (newest first); ``limit`` rows from ``offset``."""
+    require(app, Action.VIEW_CASE)
     return queue_page(app, name, limit, offset).rows
 
 
 def queue_page(app: App, name: str, limit: int = 500, offset: int = 0) -> Page:
+    require(app, Action.VIEW_CASE)
     check_page(limit, offset)
     stmt = _queue_select(app, name, select(CaseRow))
     with app.reading() as s:
@@ -314,6 +326,7 @@ def queue_page(app: App, name: str, limit: int = 500, offset: int = 0) -> Page:
 
 def queue_total(app: App, name: str) -> int:
     """Every case of a queue (the list shows how many it has loaded of these)."""
+    require(app, Action.VIEW_CASE)
     stmt = _queue_select(app, name, select(func.count()).select_from(CaseRow), ordered=False)
     with app.reading() as s:
         return int(s.scalar(stmt) or 0)
@@ -369,6 +382,7 @@ class OnlineRow:
 
 def online_queue(app: App, limit: int = 1000) -> list[OnlineRow]:
     """Web and kiosk cases routed to this office and not accepted yet, oldest first."""
+    require(app, Action.VIEW_CASE)
     return [
         OnlineRow(
             case_id=r.case_id,
@@ -393,6 +407,7 @@ def has_cases(app: App) -> bool:
 
 
 def queue_counts(app: App) -> dict[str, int]:
+    require(app, Action.VIEW_CASE)
     day = today(app)
     soon = _working_day_after(app, day, 2)
     office = app.settings.office_code
@@ -451,6 +466,7 @@ def check_page(limit: int, offset: int) -> None:
 def search(app: App, text: str, limit: int = 50, offset: int = 0) -> list[QueueRow]:
     """Cases whose name, ID number or sequence number contains ``text`` or whose case number
     starts with it (storage/search.py), newest first."""
+    require(app, Action.SEARCH)
     return search_page(app, text, limit, offset).rows
 
 
@@ -459,6 +475,7 @@ def search_page(
 ) -> Page:
     """One page of a search; the next page is ``search_page(..., after=page.after)``. The
     first page of each search goes to the access log (the text and how many cases it showed)."""
+    require(app, Action.SEARCH)
     check_page(limit, offset)
     with app.reading() as s:
         rows = repo.search_cases(s, text, limit + 1, offset, after)
@@ -474,5 +491,6 @@ def search_page(
 
 def search_count(app: App, text: str) -> int:
     """How many cases a search matches, every one counted (the lists say "n of N")."""
+    require(app, Action.SEARCH)
     with app.reading() as s:
         return repo.count_search(s, text)

@@ -22,8 +22,10 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 
 #: Legal grounds clerks pick from most often; free text is accepted as well.
@@ -155,6 +157,7 @@ def ensure_assessed(app: App, session: Session, state: CaseState) -> CaseState:
 
 def preview(app: App, case_number: str, **kw: Any) -> Assessment:
     """What an assessment would be, for the payment page before the clerk confirms."""
+    require(app, Action.VIEW_CASE)
     state = cases.load_case(app, case_number)
     return compute(app.catalogue.service(state.service_code), state.copies, **kw)
 
@@ -192,6 +195,7 @@ def assess(
     copies: int | None = None,
 ) -> cases.CaseView:
     """Re-assesses a case: an exemption or reduction (with its reason), or new copies."""
+    require(app, Action.PROCESS)
     with app.transaction() as s:
         case_id = cases.resolve_case_id(s, case_number)
         state = repo.load_state(s, case_id)
@@ -206,6 +210,7 @@ def assess(
 def change_copies(app: App, case_number: str, copies: int) -> cases.CaseView:
     """New number of copies: re-assessed at once, keeping an exemption or reduction already
     granted (a full exemption stays full; a reduction is capped at the new subtotal)."""
+    require(app, Action.PROCESS)
     with app.transaction() as s:
         case_id = cases.resolve_case_id(s, case_number)
         state = repo.load_state(s, case_id)

@@ -40,8 +40,10 @@ from eservice_desktop.devices.apdu import ApduError
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_identity import CrlCacheRow, IdentityNonceRow
 
@@ -342,6 +344,7 @@ class ProofResult:
 
 def start_proof(app: App, case_id: str | None = None) -> Challenge:
     """Issues a fresh 32-byte nonce, recorded so it can be used once, within its lifetime."""
+    require(app, Action.VERIFY_IDENTITY)
     nonce = secrets.token_bytes(NONCE_BYTES)
     now = app.now()
     with app.transaction() as s:
@@ -450,6 +453,7 @@ def finish_proof(
     override: Override | None = None,
 ) -> ProofResult:
     """Verifies a signed challenge and the certificate; records the event when it passes."""
+    require(app, Action.VERIFY_IDENTITY)
     store = _trust_store(app)
     policy = _policy(app)
     now = app.now()
@@ -537,7 +541,7 @@ def finish_proof(
                 "A supervisor override needs the supervisor's account and a reason",
                 "override",
             )
-        if override.supervisor.strip() == app.settings.clerk:
+        if override.supervisor.strip() == app.actor.clerk:
             raise DomainError(
                 "identity.override_self",
                 "覆核須由承辦人以外的主管為之",
@@ -613,6 +617,7 @@ def _record(app: App, case_number: str, result: ProofResult, applicant: Applican
 
 
 def applicant_of_case(app: App, case_number: str) -> Applicant:
+    require(app, Action.VIEW_CASE)
     from eservice_desktop.services.cases import load_case
 
     state = load_case(app, case_number)
@@ -679,6 +684,7 @@ def verify_moica(
     override: Override | None = None,
 ) -> ProofResult:
     """The whole proof: challenge, one PIN attempt on the card, verification, record."""
+    require(app, Action.VERIFY_IDENTITY)
     if case_number and applicant is None:
         applicant = applicant_of_case(app, case_number)
     case_id = None

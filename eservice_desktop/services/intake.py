@@ -23,10 +23,12 @@ from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import CaseView, append, view_of
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 
 if TYPE_CHECKING:
@@ -73,6 +75,7 @@ def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
 
 def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
     """Returns the service and the normalised applicant; raises IntakeErrors listing all fields."""
+    require(app, Action.INTAKE, req.service_code.strip())
     errors: dict[str, DomainError] = {}
     service: Service | None = None
     try:
@@ -239,6 +242,7 @@ def allocate_case_number(app: App, session: Session, at: datetime) -> str:
 
 
 def intake(app: App, req: IntakeRequest) -> CaseView:
+    require(app, Action.INTAKE, req.service_code.strip())
     service, applicant = validate(app, req)
     received = (req.received_at or app.now()).astimezone(UTC)
     with app.transaction() as s:

@@ -40,10 +40,12 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
@@ -189,6 +191,7 @@ def rebuild_receipts(app: App) -> int:
     Print counts, voids, refunds and settlements come back from their events; returns the
     number of receipts.
     """
+    require(app, Action.DB_ADMIN)
     with app.transaction() as s:
         s.execute(delete(ReceiptRow))
         rows = s.scalars(
@@ -262,6 +265,7 @@ def record_payment(
     reference: str = "",
 ) -> PaymentResult:
     """Counter payment (cash with change, or card with the terminal's reference)."""
+    require(app, Action.RECORD_PAYMENT)
     if method == "online":
         raise DomainError(
             "payment.online_by_sync",
@@ -298,6 +302,7 @@ def record_online_payment(
     next number, which is what makes the online payment's receipt legally valid at the office
     (the seed's complaint: the online channel alone gave no valid receipt).
     """
+    require(app, Action.RECORD_PAYMENT)
     existing = session.scalars(
         select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)
     ).first()
@@ -331,6 +336,7 @@ def settle_online_payment(
     deposited: bool = True,
 ) -> PaymentResult:
     """The money of an online payment reached the treasury (入庫): for the reconciliation."""
+    require(app, Action.RECORD_PAYMENT)
     row = session.scalars(select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)).first()
     if row is None:
         raise DomainError("payment.unknown", "查無此筆繳費紀錄", "No such payment")
@@ -366,6 +372,7 @@ def _receipt_row(session: Session, number: str) -> ReceiptRow:
 
 def refund(app: App, number: str, amount: int, reason: str) -> PaymentResult:
     """Money handed back on a valid receipt (the receipt stays valid; the case balance grows)."""
+    require(app, Action.REFUND)
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _record(
@@ -386,6 +393,7 @@ def refund(app: App, number: str, amount: int, reason: str) -> PaymentResult:
 
 def void_receipt(app: App, number: str, reason: str) -> PaymentResult:
     """Cancels a payment and its receipt; the number stays used and shows as void."""
+    require(app, Action.VOID)
     reason = reason.strip()
     with app.transaction() as s:
         row = _receipt_row(s, number)
@@ -411,6 +419,7 @@ def void_receipt(app: App, number: str, reason: str) -> PaymentResult:
 
 def confirm_printed(app: App, number: str, reprint_reason: str = "") -> PaymentResult:
     """Records that the receipt went to the printer (first time) or was reprinted (with reason)."""
+    require(app, Action.PRINT)
     with app.transaction() as s:
         row = _receipt_row(s, number)
         if row.status == "void":
@@ -430,12 +439,14 @@ def confirm_printed(app: App, number: str, reprint_reason: str = "") -> PaymentR
 
 
 def needs_reprint_reason(app: App, number: str) -> bool:
+    require(app, Action.PRINT)
     with app.reading() as s:
         return _receipt_row(s, number).print_count > 0
 
 
 def last_receipt_number(app: App, case_number: str) -> str:
     """The receipt of the case's last payment (void or not); DomainError when there is none."""
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         case_id = cases.resolve_case_id(s, case_number)
         row = s.scalars(
@@ -450,6 +461,7 @@ def last_receipt_number(app: App, case_number: str) -> str:
 
 
 def receipts_of_case(app: App, case_number: str) -> list[PaymentResult]:
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         case_id = cases.resolve_case_id(s, case_number)
         state = _load(s, case_id)
@@ -460,6 +472,7 @@ def receipts_of_case(app: App, case_number: str) -> list[PaymentResult]:
 
 
 def get_receipt(app: App, number: str) -> PaymentResult:
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         row = _receipt_row(s, number)
         return _result(row, _load(s, row.case_id))
@@ -467,6 +480,7 @@ def get_receipt(app: App, number: str) -> PaymentResult:
 
 def pending_receipts(app: App) -> list[str]:
     """Valid receipts of this device never printed: after a crash, print them first."""
+    require(app, Action.VIEW_CASE)
     st = app.settings
     with app.reading() as s:
         return list(
@@ -485,6 +499,7 @@ def pending_receipts(app: App) -> list[str]:
 
 def verify_receipt(app: App, number: str, code: str) -> bool:
     """True when ``code`` is the verification code of receipt ``number`` (with any dashes)."""
+    require(app, Action.VIEW_CASE)
     wanted = code.replace("-", "").strip().upper()
     with app.reading() as s:
         row = s.get(ReceiptRow, number.strip().upper())
@@ -519,6 +534,7 @@ def _method_details(row: ReceiptRow) -> tuple[str, ...]:
 
 def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData:
     """What to print for receipt ``number``; a non-empty ``reprint_reason`` marks it 重印."""
+    require(app, Action.PRINT)
     with app.reading() as s:
         row = _receipt_row(s, number)
         state = _load(s, row.case_id)
@@ -565,6 +581,7 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
 def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str = "") -> bytes:
     """Renders without recording an event (call :func:`confirm_printed` once it is out); the
     access log notes the print (services/access.py)."""
+    require(app, Action.PRINT)
     if layout not in ("a6", "roll80"):
         raise DomainError(
             "receipt.layout", "收據版面須為 a6 或 roll80", "Layout must be a6 or roll80", "layout"

@@ -31,10 +31,12 @@ from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
 from eservice_desktop.domain.case import PICKED_UP, READY, CaseState, fees_due_error
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, mask_id, mask_name
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services import access
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
+from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_keys import (
     county_keys,
 )
@@ -176,6 +178,7 @@ class ReadyRow:
 
 def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
     """Cases waiting for pickup at this office, oldest first (straight from the projection)."""
+    require(app, Action.VIEW_CASE)
     stmt = (
         select(CaseRow)
         .where(CaseRow.pickup_office == app.settings.office_code, CaseRow.status == READY)
@@ -392,6 +395,7 @@ def _refused(app: App, session: Session | None, e: pt.PickupRefused) -> PickupRe
 
 def verify(app: App, payload: str) -> PickupResult:
     """Scan → everything the desk must know before handing over; writes nothing."""
+    require(app, Action.HANDOVER)
     with app.reading() as s:
         try:
             c = _check(app, s, payload)
@@ -457,6 +461,7 @@ def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = No
     ``collected_by`` is None for the applicant in person, or ``{"name", "id", "relation"?}`` for
     someone collecting on their behalf (ID validated). Raises DomainError only for a bad
     collector entry; every refusal of the code itself is a result."""
+    require(app, Action.HANDOVER)
     by = validate_collector(collected_by)
     try:
         with app.transaction() as s:
@@ -505,6 +510,7 @@ def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = No
 
 def pickup_record(app: App, case_number: str) -> dict[str, Any]:
     """What the pickup slip prints about a handed-over case."""
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         case_id = resolve_case_id(s, case_number)
         state = repo.load_state(s, case_id)
@@ -641,6 +647,7 @@ def seed_pickup_demo(app: App, count: int, seed: int | None = None) -> int:
 
 
 def stored_token(app: App, case_number: str) -> str | None:
+    require(app, Action.HANDOVER)
     with app.reading() as s:
         return _ready_token(s, resolve_case_id(s, case_number))
 
@@ -672,6 +679,7 @@ def slip_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
 
 def slip_pdf(app: App, case_number: str) -> bytes:
     """The pickup slip of a handed-over case as PDF: the one place the desk and the CLI get it."""
+    require(app, Action.PRINT)
     from eservice_desktop.printing.pickup_slip import render_pickup_slip
 
     return render_pickup_slip(**slip_fields(pickup_record(app, case_number)))
@@ -680,9 +688,14 @@ def slip_pdf(app: App, case_number: str) -> bytes:
 def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
     """The picture of a case's pickup MMS (QR code, pickup number, short code, validity), from
     the code given or the one stored for the case (a demo code is issued in demo mode)."""
+    require(app, Action.PRINT)
     from eservice_desktop.printing.mms import render_mms_png
 
-    token = payload or stored_token(app, case_number)
+    if payload:
+        token: str | None = payload
+    else:
+        with app.reading() as s:
+            token = _ready_token(s, resolve_case_id(s, case_number))
     if not token and app.settings.demo:
         token = str(issue_demo(app, case_number)["payload"])
     if not token:
@@ -709,6 +722,7 @@ def fetch_online(app: App, payload: str) -> PickupResult:
     """For ``not_synced``: asks the county for the case (when the network is there), stores its
     events like a sync pull would, then verifies again. Only a code that passed every offline
     check except the local case is looked up, so a forged code never causes a request."""
+    require(app, Action.HANDOVER)
     first = verify(app, payload)
     if first.reason != NOT_SYNCED:
         return first

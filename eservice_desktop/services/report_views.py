@@ -17,11 +17,13 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import Cell, Report
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing import charts
 from eservice_desktop.services import exports
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 
 Compute = Callable[[App, str, date, date], Report]
 Progress = Callable[[int, int], None]
@@ -60,6 +62,7 @@ def screen_report(
 ) -> ScreenReport:
     """The report, then each chart drawn: one ``progress`` step for the report and one per
     chart. ``compute`` replaces ``supervisor_reports.compute`` (tests)."""
+    require(app, Action.REPORTS)
 
     def step(done: int, total: int) -> None:
         if progress is not None:
@@ -129,6 +132,7 @@ def export_report(app: App, report: Report, path: Path, fmt: str | None = None) 
     every export is kept (``services/exports.py``): a report naming people is refused inside the
     data directory and written owner-only (0600); the others with ordinary permissions. The
     PDF is headed with the office's name and the time it was printed (ROC date, Taipei)."""
+    require(app, Action.EXPORT)
     kind = fmt or path.suffix.lower().lstrip(".")
     personal = report.kind in PERSONAL_KINDS
     exports.check_target(app.settings, path, personal)

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
     ClosingRefund,
@@ -32,6 +33,7 @@ from eservice_desktop.printing.reconciliation import (
 from eservice_desktop.services import access, exports
 from eservice_desktop.services.app import App
 from eservice_desktop.services.fees import current
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -89,6 +91,7 @@ def _ranges(device: str | None, rows: list[ReceiptRow]) -> list[ReceiptRange]:
 def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     """The closing of ``day``: this counter (``device=""``), a named device, or the whole office
     (``device=None``)."""
+    require(app, Action.REPORTS)
     office = app.settings.office_code
     dev = app.settings.device_id if device == "" else device
     start, end = _day_bounds(day)
@@ -122,7 +125,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
         day=day,
         device=dev,
         generated_at=f"{app.now().astimezone(TAIPEI):%Y-%m-%d %H:%M}",
-        clerk=app.settings.clerk,
+        clerk=app.actor.clerk,
         ranges=ranges,
     )
     item_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -171,10 +174,12 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
 
 def closing_document(app: App, day: date, device: str | None = "") -> bytes:
     """The daily closing as PDF: the one place the payment page's print and the export get it."""
+    require(app, Action.REPORTS)
     return closing_pdf(closing(app, day, device))
 
 
 def write_closing(app: App, day: date, out: Path, device: str | None = "") -> ClosingReport:
+    require(app, Action.REPORTS)
     report = closing(app, day, device)
     suffix = out.suffix.lower()
     if suffix == ".pdf":
@@ -192,8 +197,8 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
         # The daily closing also closes the day's data: one backup of it, whatever the hour.
         from eservice_desktop.services import backup, retention
 
-        retention.pseudonymise(app)  # finished cases past the retention period, then
-        backup.take(app, "closing")
+        retention.pseudonymise_scheduled(app)  # finished cases past the retention period
+        backup.take_scheduled(app, "closing")
     return report
 
 
@@ -201,6 +206,7 @@ def reconciliation(
     app: App, start: date, end: date, service_code: str | None = None
 ) -> Reconciliation:
     """Online payments authorised between ``start`` and ``end`` (inclusive, Taipei days)."""
+    require(app, Action.REPORTS)
     office = app.settings.office_code
     lo, _ = _day_bounds(start)
     _, hi = _day_bounds(end)
@@ -251,6 +257,7 @@ def reconciliation(
 def write_reconciliation(
     app: App, start: date, end: date, out: Path, service_code: str | None = None
 ) -> Reconciliation:
+    require(app, Action.REPORTS)
     r = reconciliation(app, start, end, service_code)
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".csv"):

@@ -32,8 +32,10 @@ from sqlalchemy import select
 
 from eservice_desktop.domain.case import CANCELLED, CLOSED, PICKED_UP, REJECTED, project
 from eservice_desktop.domain.ids import mask_id, mask_name
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import compute_due, compute_on_time
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
@@ -68,6 +70,12 @@ def _scrub(value: Any, key: str = "") -> Any:
 
 def due_cases(app: App, now: datetime | None = None) -> list[str]:
     """Case ids whose personal data is due for pseudonymisation."""
+    require(app, Action.RETENTION)
+    return _due_cases(app, now)
+
+
+def _due_cases(app: App, now: datetime | None = None) -> list[str]:
+    """Case ids whose personal data is due for pseudonymisation."""
     cutoff = (now or app.now()) - timedelta(days=app.settings.retention_days)
     with app.reading() as s:
         finished = s.execute(
@@ -88,7 +96,16 @@ def due_cases(app: App, now: datetime | None = None) -> list[str]:
 
 def pseudonymise(app: App, now: datetime | None = None, dry_run: bool = False) -> dict[str, Any]:
     """Pseudonymises every case due; returns how many (``dry_run``: only counts them)."""
-    ids = due_cases(app, now)
+    require(app, Action.RETENTION)
+    return pseudonymise_scheduled(app, now, dry_run)
+
+
+def pseudonymise_scheduled(
+    app: App, now: datetime | None = None, dry_run: bool = False
+) -> dict[str, Any]:
+    """The same at the daily closing (services.reports): the office's rule applied on schedule,
+    not an operator's request, so no role is asked for."""
+    ids = _due_cases(app, now)
     if dry_run:
         return {"due": len(ids), "pseudonymised": 0, "retention_days": app.settings.retention_days}
     done = 0

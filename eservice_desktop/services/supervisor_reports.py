@@ -26,8 +26,10 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import REPORT_KINDS, Report, check_period
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_reports import TargetRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -129,6 +131,7 @@ def today(app: App) -> date:
 def on_time(app: App, period_from: date, period_to: date) -> Report:
     """Appendix 11: on time per department and per service, and the overdue open cases as of
     the period's end (or today, if the period runs on past it)."""
+    require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
     as_of = min(period_to, today(app))
     with app.sessions() as s:
@@ -163,6 +166,7 @@ def _usage_counts(s: Session, p: Mapping[str, Any]) -> list[sv.UsageCount]:
 
 def usage(app: App, period_from: date, period_to: date) -> Report:
     """Appendix 3: cases per service and channel, month by month, with the online share."""
+    require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
     with app.sessions() as s:
         counts = _usage_counts(s, p)
@@ -173,6 +177,7 @@ def usage(app: App, period_from: date, period_to: date) -> Report:
 
 def savings(app: App, period_from: date, period_to: date) -> Report:
     """Appendices 4, 6 and 10: what the closed cases with consent spared their citizens."""
+    require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
     with app.sessions() as s:
         consented = {code: int(n) for code, n in s.execute(_SAVINGS_SQL, p) if n}
@@ -183,6 +188,7 @@ def savings(app: App, period_from: date, period_to: date) -> Report:
 
 def targets(app: App, period_from: date, period_to: date) -> Report:
     """Appendix 18: the county's monthly targets for this office and their achievement."""
+    require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
     with app.sessions() as s:
         counts = _usage_counts(s, p)
@@ -209,6 +215,7 @@ assert tuple(REPORTS) == REPORT_KINDS
 
 def compute(app: App, kind: str, period_from: date, period_to: date) -> Report:
     """The report of that kind (``on-time``, ``usage``, ``savings``, ``targets``)."""
+    require(app, Action.REPORTS)
     if kind not in REPORTS:
         raise DomainError(
             "report.kind",

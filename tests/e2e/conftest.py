@@ -37,7 +37,11 @@ def cli(tmp_path: Path) -> Callable[..., Result]:
     ) -> Result:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
         full_env["ESERVICE_TEST_PG_URL"] = os.environ.get("ESERVICE_TEST_PG_URL", "")
+        # demo mode signs in the demo operator; the login tests pass ESERVICE_DEMO="" to leave it
+        full_env["ESERVICE_DEMO"] = "1"
         full_env.update(env or {})
+        if not full_env["ESERVICE_DEMO"]:
+            del full_env["ESERVICE_DEMO"]
         argv = [sys.executable, "-m", "eservice_desktop"]
         if data_dir is not None:
             argv += ["--data-dir", str(data_dir)]

@@ -38,9 +38,7 @@ def sync_ctx(app: App, qapp: QApplication) -> Iterator[GuiContext]:
 @pytest.fixture
 def land_app(make_app: Callable[..., App], tmp_path: Path) -> App:
     """An App at a land office (L01): its services have limits of several working days."""
-    return make_app(
-        Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01", clerk="tester")
-    )
+    return make_app(Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01"))
 
 
 @pytest.fixture

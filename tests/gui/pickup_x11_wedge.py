@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pickup_support import County, ready_case
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk
 from eservice_desktop.gui.tasks import TaskRunner
@@ -28,9 +29,8 @@ from eservice_desktop.services.app import open_app
 def main() -> None:
     qapp = QApplication([])
     # A little slack over the 30 ms default: the suite runs this on a busy 2-core machine.
-    app = open_app(
-        Settings(data_dir=Path(tempfile.mkdtemp()), clerk="x11", scanner_max_interkey_ms=50)
-    )
+    app = open_app(Settings(data_dir=Path(tempfile.mkdtemp()), scanner_max_interkey_ms=50))
+    app.operator = Operator("x11", "x11", COUNTER_ROLES)
     county = County()
     pickup_keys.import_county_keys(app, county.document())
     from datetime import UTC, datetime

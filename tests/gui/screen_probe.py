@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.cli.main import build_parser
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.gui import fonts
 from eservice_desktop.gui.app import start
 from eservice_desktop.gui.main_window import QUEUE_PAGE
@@ -54,6 +55,7 @@ def main() -> int:
     data, lang = Path(sys.argv[1]), sys.argv[2]
     shot = sys.argv[3] if len(sys.argv) > 3 else ""
     core = open_app(Settings(data_dir=data))
+    core.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         seed_demo(core, 300, seed=7)
     finally:

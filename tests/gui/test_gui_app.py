@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services.app import open_app
 from eservice_desktop.storage import repo
 
@@ -34,6 +35,7 @@ def test_gui_demo_start_seeds_in_the_background(tmp_path: Path):
     marks = [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
     assert marks == ["ready", "idle"]
     app = open_app(Settings(data_dir=data))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         with app.reading() as s:
             assert repo.count_cases(s) == 300

@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
@@ -44,7 +46,7 @@ def record_conflict(
     state = repo.load_state(s, e.case_id)
     if state is None:
         return
-    note = app.actor.event(
+    note = app.device_actor.event(
         e.case_id,
         ev.CONFLICT_RECORDED,
         now,
@@ -75,6 +77,7 @@ class ConflictView:
 
 
 def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         rows = list(
             s.scalars(
@@ -101,6 +104,7 @@ def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
 
 def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
     """The clerk's decision, recorded as a ``case.conflict_resolved`` event (synced like any)."""
+    require(app, Action.RESOLVE_CONFLICT)
     if not note.strip():
         raise DomainError(
             "case.reason_required", "請說明處理方式", "Say how the conflict was resolved"

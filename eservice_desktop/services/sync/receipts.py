@@ -10,8 +10,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_sync import CountyReceiptRow, SyncReferenceRow
 from eservice_desktop.sync.protocol import CountyReceipt
@@ -79,6 +81,7 @@ def store_receipts(
 def county_receipt(app: App, case_number: str) -> dict[str, Any]:
     """The county's signed acknowledgement of a case, re-verified now: printable proof that
     the case reached the county (and how many of its events)."""
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         case_id = cases.resolve_case_id(s, case_number)
         row = s.get(CountyReceiptRow, case_id)
@@ -103,6 +106,7 @@ def county_receipt(app: App, case_number: str) -> dict[str, Any]:
 
 def county_receipt_pdf(app: App, data: dict[str, Any]) -> bytes:
     """The county's receipt for a case (as :func:`county_receipt` returns it) as a PDF."""
+    require(app, Action.PRINT)
     from eservice_desktop.printing.county_receipt import render_county_receipt
 
     return render_county_receipt(data, app.catalogue.office(str(data["office"])).name)

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.gui import printing
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import TaskRunner
@@ -25,6 +26,7 @@ def main() -> None:
     data_dir, printer_name, number, layout = sys.argv[1:]
     qapp = QApplication([])
     app = open_app(Settings(data_dir=Path(data_dir), printer_name=printer_name))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     ctx = GuiContext(app, TaskRunner())
     out: dict[str, object] = {"printers": printing.available_printers()}
     ui_thread = threading.get_ident()

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import fees, payments
 from eservice_desktop.services.app import open_app
 
@@ -20,6 +21,7 @@ from eservice_desktop.services.app import open_app
 def main() -> None:
     data_dir, mode, *rest = sys.argv[1:]
     app = open_app(Settings(data_dir=Path(data_dir), office_code="H01", device_id="01"))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     if mode == "many":
         go, *case_numbers = rest
         while not Path(go).exists():

@@ -32,9 +32,10 @@ from pathlib import Path
 from eservice_desktop.config import Settings
 from eservice_desktop.services.app import open_app
 from eservice_desktop.services import pickup
+from eservice_desktop.domain.operators import Operator, Role
 data_dir, device, token, start = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-app = open_app(Settings(data_dir=Path(data_dir), office_code="H01", device_id=device,
-                        clerk="desk" + device))
+app = open_app(Settings(data_dir=Path(data_dir), office_code="H01", device_id=device))
+app.operator = Operator("desk" + device, "desk", frozenset({Role.PICKUP}))
 while time.time() < start:
     time.sleep(0.001)
 r = pickup.handover(app, token)

@@ -19,6 +19,7 @@ import pytest
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import open_app
 from eservice_desktop.storage import cipher, dbkey
@@ -200,6 +201,7 @@ def test_no_personal_datum_in_any_file_of_the_data_directory(
     assert list((data / "backups").glob("*.sqlite3")), "the upgrade backup is part of the check"
     assert (data / "logs").is_dir()
     app = open_app(Settings(data_dir=data))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         nid, name, phone = PEOPLE[2]
         from eservice_desktop.services.intake import IntakeRequest, intake

@@ -17,10 +17,12 @@ WRITER = textwrap.dedent(
     import sys
     from pathlib import Path
     from eservice_desktop.config import Settings
+    from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
     from eservice_desktop.services.app import open_app
     from eservice_desktop.services.intake import IntakeRequest, intake
 
     app = open_app(Settings(data_dir=Path(sys.argv[1]), office_code="H01", device_id="01"))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     fields = {"registered_address": "桃園市桃園區中正路1號", "transcript_kind": "現戶",
               "record_detail": "省略記事"}
     while True:

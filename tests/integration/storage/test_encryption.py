@@ -15,6 +15,7 @@ from db_support import connect_db
 from factories import FIELDS
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services.app import App, open_app
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import cipher, db, dbkey
@@ -28,6 +29,7 @@ def test_new_database_is_encrypted_and_key_is_kept_apart(tmp_path: Path) -> None
     settings = Settings(data_dir=tmp_path / "data")
     settings.save()
     app = open_app(settings)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         _intake(app)
         with app.engine.connect() as conn:
@@ -121,6 +123,7 @@ def test_plain_database_is_converted_on_open(
     shutil.copy(fixture, settings.db_path)
     assert cipher.is_plain(settings.db_path)
     app = open_app(settings)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         from eservice_desktop.services import cases
 
@@ -131,13 +134,35 @@ def test_plain_database_is_converted_on_open(
     assert b"\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e" not in settings.db_path.read_bytes()  # 王小明
 
 
+def sign_in_it(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
+    """The office's first admin adds an IT account, which signs in (a CLI session)."""
+    import io
+
+    from eservice_desktop.cli.main import main
+
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
+    for args, password in (
+        (["setup", "--admin", "boss", "--password-stdin"], "admin password"),
+        (["login", "boss", "--password-stdin"], "admin password"),
+        (
+            ["operator", "add", "it01", "--name", "IT", "--roles", "it", "--password-stdin"],
+            "it pw 1234",
+        ),
+        (["login", "it01", "--password-stdin"], "it pw 1234"),
+    ):
+        monkeypatch.setattr("sys.stdin", io.StringIO(password))
+        assert main(["--data-dir", str(data), *args]) == 0, args
+
+
 def test_key_export_and_import_for_escrow(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from eservice_desktop.cli.main import main
 
     data = tmp_path / "office"
     assert main(["--data-dir", str(data), "db", "upgrade"]) == 0
+    assert main(["--data-dir", str(data), "db", "key", "export"]) == 2  # IT signs in first
+    sign_in_it(monkeypatch, data)
     capsys.readouterr()
     assert main(["--data-dir", str(data), "db", "key", "export"]) == 0
     escrow = tmp_path / "envelope.txt"
@@ -166,6 +191,7 @@ def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
     (data / "keys").mkdir()
     os.chmod(data / "keys", 0o2750)
     app = open_app(Settings(data_dir=data))
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         _intake(app)
         taken = backup.take(app, "manual")

@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 from db_support import connect_db
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import audit, cases
 from eservice_desktop.services.app import open_app
 from eservice_desktop.storage import db
@@ -47,6 +48,7 @@ def test_every_released_revision_has_a_fixture_database() -> None:
 def test_empty_database_upgrades_to_head_and_matches_models(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     app = open_app(settings, clock=lambda: NOW)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         assert db.current_revision(app.engine) == db.head_revision()
         from alembic.autogenerate import compare_metadata
@@ -76,6 +78,7 @@ def test_previous_revision_with_data_upgrades(tmp_path: Path) -> None:
         command.upgrade(cfg, chain[-2])
     engine.dispose()
     app = open_app(settings, clock=lambda: NOW)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         assert db.current_revision(app.engine) == chain[-1]
         assert {r.applicant_name for r in cases.queue(app, "all")} == {"王小明", "林美玲"}
@@ -88,6 +91,7 @@ def test_kept_old_databases_upgrade_with_backup(tmp_path: Path, fixture: Path) -
     settings = Settings(data_dir=tmp_path)
     shutil.copy(fixture, settings.db_path)
     app = open_app(settings, clock=lambda: NOW)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         rows = cases.queue(app, "all")
         assert {r.applicant_name for r in rows} == {"王小明", "林美玲"}
@@ -126,6 +130,7 @@ def test_database_from_a_newer_build_is_refused(tmp_path: Path) -> None:
 def test_wal_and_full_sync_are_on(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path)
     app = open_app(settings, clock=lambda: NOW)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         with app.engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -142,6 +147,7 @@ def test_kept_old_databases_are_searchable_by_substring_after_upgrade(
     settings = Settings(data_dir=tmp_path)
     shutil.copy(fixture, settings.db_path)
     app = open_app(settings, clock=lambda: NOW)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         wang = [r.case_number for r in cases.queue(app, "all") if r.applicant_name == "王小明"]
         assert [r.case_number for r in cases.search(app, "小明")] == wang
@@ -178,6 +184,7 @@ def test_search_index_migration_downgrades_and_upgrades_again(tmp_path: Path) ->
         columns = {r[1] for r in conn.execute("pragma table_info(cases)")}
     assert "case_search" not in names and "search_key" not in columns
     app = open_app(settings, clock=lambda: NOW)
+    app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         assert cases.search_count(app, "小明") == 1
     finally:

@@ -73,7 +73,6 @@ def office(tmp_path: Path, make_app: Callable[[Settings], App]) -> Callable[...,
             data_dir=tmp_path / f"office-{office_code}-{device}",
             office_code=office_code,
             device_id=device,
-            clerk="tester",
             county_url=url or "http://127.0.0.1:9",
             sync_interval_s=0.2,
         )

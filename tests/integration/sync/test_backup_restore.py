@@ -13,6 +13,7 @@ import pytest
 from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending, sync_now
 
 from eservice_desktop.cli.main import main
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import backup, cases
 from eservice_desktop.services.app import App, open_app
 from eservice_desktop.storage import cipher
@@ -81,6 +82,7 @@ def test_backup_wipe_restore_recover_loses_nothing(
     assert recovery["last_own_event_at"]
 
     again = open_app(app.settings)
+    again.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         assert _numbers(again) == everything
         assert set(local_event_ids(again)) >= own_events

@@ -130,7 +130,6 @@ def pc(tmp_path: Path, make_app: Callable[[Settings], App]) -> Callable[[str, st
                 data_dir=tmp_path / f"pc{len(made)}",
                 office_code=office_code,
                 device_id=device,
-                clerk="tester",
                 county_url=url,
             )
         )

@@ -69,6 +69,7 @@ def _cli_verify(app: App, payload: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
     env["ESERVICE_OFFICE_CODE"] = app.settings.office_code
+    env["ESERVICE_DEMO"] = "1"  # the demo operator is signed in
     env["ESERVICE_DEVICE_ID"] = app.settings.device_id
     p = subprocess.run(
         [

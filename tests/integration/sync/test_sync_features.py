@@ -31,6 +31,7 @@ from eservice_desktop.county.store import (
     utcnow,
 )
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import cases, sync
 from eservice_desktop.services.app import App, open_app
 from eservice_desktop.storage.models_sync import SyncNotificationRow, SyncReferenceRow
@@ -65,6 +66,8 @@ def test_device_clock_off_by_an_hour(
             )
         )
     h01, h02 = apps
+    for a in apps:
+        a.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         enrol(h01, sqlite_county)
         enrol(h02, sqlite_county)
@@ -289,6 +292,7 @@ def test_calendar_and_key_rotation_reach_the_office(
     sync_now(app)
     assert app.catalogue.service(first["code"]).name.endswith("（縣府更新）")
     reopened = open_app(app.settings, clock=app.clock)
+    reopened.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         assert not reopened.catalogue.service(first["code"]).name.endswith("（縣府更新）")
         assert sync.load_county_reference(reopened)

@@ -140,7 +140,6 @@ def test_wiped_device_recovers_the_same_projections(
             data_dir=tmp_path / "office-H01-01-reinstalled",
             office_code="H01",
             device_id="01",
-            clerk="tester",
             county_url=county.url,
         )
     )

@@ -176,6 +176,7 @@ def test_database_copied_while_syncing_then_restored(
             ),
             clock=app.clock,
         )
+        restored.operator = app.operator
         try:
             client = sync.make_client(restored)
             try:

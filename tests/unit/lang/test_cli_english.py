@@ -30,6 +30,8 @@ def english(text: str) -> bool:
 def test_case_commands_speak_english(
     settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    # a land service, taken in at a land office (a household office's roles refuse it)
+    Settings(data_dir=settings.data_dir, office_code="L01").save()
     intake = [
         "case",
         "intake",

@@ -18,6 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "sy
 from sync_helpers import CountyServer, free_port
 
 
+@pytest.fixture(autouse=True)
+def _not_demo(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A production counter: sync needs no operator (it acts as the device), and demo mode would
+    enrol itself with the demo county."""
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
+
+
 @pytest.fixture
 def county(tmp_path: Path) -> Iterator[CountyServer]:
     server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())

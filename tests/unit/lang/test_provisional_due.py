@@ -41,6 +41,7 @@ def test_cli_marks_a_due_date_in_an_uncovered_year(
     # 2026 calendar is missing (shipped files without 2026.csv, nothing imported).
     from eservice_desktop.storage import resources
 
+    Settings(data_dir=settings.data_dir, office_code="L01").save()  # land services: a land office
     shipped = resources.shipped_calendar_files()
     monkeypatch.setattr(
         resources, "shipped_calendar_files", lambda: [p for p in shipped if p.stem != "2026"]

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from factories import FIELDS, request
 from sqlalchemy import func, select
 
+from eservice_desktop.config import Settings
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.app import App
@@ -23,7 +26,14 @@ def count(app: App, table: type) -> int:
         return int(s.scalar(select(func.count()).select_from(table)) or 0)
 
 
-def test_intake_stores_case_with_due_date(app: App) -> None:
+@pytest.fixture
+def land(make_app: Callable[[Settings], App], tmp_path: Path) -> App:
+    """A land office: land services are taken in there (a household office's roles refuse)."""
+    return make_app(Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01"))
+
+
+def test_intake_stores_case_with_due_date(land: App) -> None:
+    app = land
     # Friday 2026-03-06 10:00: a 3-working-day land service is due Tuesday 03-10.
     view = intake(
         app,
@@ -36,12 +46,13 @@ def test_intake_stores_case_with_due_date(app: App) -> None:
         ),
     )
     assert view.due == "2026-03-10"
-    assert parse_case_number(view.case_number).office == "H01"
+    assert parse_case_number(view.case_number).office == "L01"
     assert count(app, CaseRow) == 1 and count(app, EventRow) == 1
     assert cases.show_case(app, view.case_number).applicant_name == "王小明"
 
 
-def test_after_hours_receipt_starts_next_working_day(app: App) -> None:
+def test_after_hours_receipt_starts_next_working_day(land: App) -> None:
+    app = land
     view = intake(
         app,
         IntakeRequest(

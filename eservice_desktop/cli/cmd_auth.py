@@ -1,0 +1,127 @@
+"""``login``, ``logout`` and ``whoami``: the CLI's operator session for this OS user.
+
+``login ACCOUNT --password-stdin`` checks the password (argon2id; wrong passwords count towards
+the lockout) and writes a random session token to ``session-<user>`` in the data directory,
+readable by this OS user only; the database keeps the token's SHA-256 and the expiry, which every
+command moves forward by the idle time (``idle_lock_min``, the same as the GUI's lock).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from eservice_desktop.cli.common import (
+    add_json,
+    emit,
+    open_from,
+    os_user,
+    resume_cli_session,
+    say,
+    session_file,
+    settings_from,
+    write_session_file,
+)
+from eservice_desktop.domain.errors import DomainError
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("login", help="操作員登入 / sign in", parents=[common])
+    p.add_argument("account", help="operator account")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    add_json(p)
+    p.set_defaults(func=cmd_login)
+    o = sub.add_parser("logout", help="登出 / sign out", parents=[common])
+    add_json(o)
+    o.set_defaults(func=cmd_logout)
+    w = sub.add_parser("whoami", help="目前登入的操作員 / who is signed in", parents=[common])
+    add_json(w)
+    w.set_defaults(func=cmd_whoami)
+
+
+def read_password(args: argparse.Namespace) -> str:
+    if not getattr(args, "password_stdin", False):
+        raise DomainError(
+            "operator.password_stdin",
+            "請以 --password-stdin 由標準輸入提供密碼",
+            "Give the password on standard input with --password-stdin",
+            "password",
+        )
+    line = sys.stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+def cmd_login(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    password = read_password(args)
+    app = open_from(args)
+    try:
+        app.operator = None
+        op = operators.login(app, args.account, password)
+        token = operators.open_session(app, os_user())
+        write_session_file(app.settings, token)
+        minutes = app.settings.idle_lock_min
+    finally:
+        app.close()
+    data = {
+        "ok": True,
+        "account": op.account,
+        "name": op.name,
+        "roles": sorted(r.value for r in op.roles),
+        "idle_minutes": minutes,
+    }
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"{op.name}（{op.account}）已登入；閒置 {minutes:g} 分鐘後須重新登入",
+            f"{op.account} signed in; the session ends after {minutes:g} idle minutes",
+        ),
+    )
+    return 0
+
+
+def cmd_logout(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+    from eservice_desktop.services.app import open_app
+
+    path = session_file(settings_from(args))
+    ended = False
+    try:
+        token = path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        token = ""
+    if token:
+        app = open_app(settings_from(args))
+        try:
+            ended = operators.end_session(app, token)
+        finally:
+            app.close()
+    path.unlink(missing_ok=True)
+    emit(args, {"ok": True, "ended": ended}, say(args, "已登出", "signed out"))
+    return 0
+
+
+def cmd_whoami(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    app = open_from(args)
+    try:
+        if app.operator is None:
+            resume_cli_session(app)
+        op = operators.current(app)
+    finally:
+        app.close()
+    data = {
+        "ok": True,
+        "account": op.account,
+        "name": op.name,
+        "roles": sorted(r.value for r in op.roles),
+        "departments": sorted(op.departments),
+    }
+    emit(args, data, f"{op.account} {op.name} ({', '.join(data['roles'])})")  # type: ignore[arg-type]
+    return 0

@@ -1,0 +1,155 @@
+"""``operator add|list|passwd|roles|disable``: an office admin manages the office's accounts.
+
+Passwords are read from standard input (``--password-stdin``), never from the command line.
+An operator may change their own password with ``passwd`` giving the old and the new one on
+two lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from eservice_desktop.cli.cmd_auth import read_password
+from eservice_desktop.cli.common import add_json, emit, open_from, say
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "operator", help="操作員帳號（事務所管理者）/ operator accounts", parents=[common]
+    )
+    cs = p.add_subparsers(dest="operator_command", required=True)
+    a = cs.add_parser("add", help="新增帳號", parents=[common])
+    a.add_argument("account")
+    a.add_argument("--name", required=True, help="display name")
+    a.add_argument(
+        "--roles", required=True, help="clerk, cashier, pickup, supervisor, admin, it (comma list)"
+    )
+    a.add_argument(
+        "--departments", default="", help="department or service codes in scope; empty = all"
+    )
+    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add_json(a)
+    a.set_defaults(func=cmd_add)
+    ls = cs.add_parser("list", help="列出帳號", parents=[common])
+    add_json(ls)
+    ls.set_defaults(func=cmd_list)
+    pw = cs.add_parser("passwd", help="設定密碼（並解除鎖定）", parents=[common])
+    pw.add_argument("account")
+    pw.add_argument(
+        "--own",
+        action="store_true",
+        help="change your own password: the old one, then the new one, on stdin",
+    )
+    pw.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add_json(pw)
+    pw.set_defaults(func=cmd_passwd)
+    r = cs.add_parser("roles", help="設定角色與業務範圍", parents=[common])
+    r.add_argument("account")
+    r.add_argument("--roles", required=True)
+    r.add_argument("--departments", default=None)
+    add_json(r)
+    r.set_defaults(func=cmd_roles)
+    d = cs.add_parser("disable", help="停用帳號", parents=[common])
+    d.add_argument("account")
+    add_json(d)
+    d.set_defaults(func=cmd_disable)
+
+
+def _split(text: str | None) -> list[str]:
+    return [] if not text else text.replace(",", " ").split()
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    password = read_password(args)
+    app = open_from(args)
+    try:
+        op = operators.create_operator(
+            app,
+            args.account,
+            args.name,
+            _split(args.roles),
+            password,
+            departments=_split(args.departments),
+        )
+    finally:
+        app.close()
+    data = {"ok": True, "account": op.account, "roles": sorted(r.value for r in op.roles)}
+    emit(args, data, say(args, f"已新增帳號 {op.account}", f"account {op.account} added"))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    app = open_from(args)
+    try:
+        views = operators.list_operators(app)
+    finally:
+        app.close()
+    data = [v.to_json() for v in views]
+
+    def text() -> str:
+        lines = []
+        for v in views:
+            flags = ("" if v.active else " disabled") + (" locked" if v.locked else "")
+            scope = ",".join(v.departments) or "*"
+            lines.append(f"{v.account}  {v.name}  {','.join(v.roles)}  [{scope}]{flags}")
+        return "\n".join(lines)
+
+    emit(args, data, text)
+    return 0
+
+
+def cmd_passwd(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    old = read_password(args) if args.own else None
+    new = read_password(args)
+    app = open_from(args)
+    try:
+        operators.set_password(app, args.account, new, old_password=old)
+    finally:
+        app.close()
+    emit(
+        args,
+        {"ok": True, "account": args.account},
+        say(args, f"已設定 {args.account} 的密碼", f"password of {args.account} set"),
+    )
+    return 0
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    app = open_from(args)
+    try:
+        departments = None if args.departments is None else _split(args.departments)
+        op = operators.set_roles(app, args.account, _split(args.roles), departments)
+    finally:
+        app.close()
+    data = {
+        "ok": True,
+        "account": op.account,
+        "roles": sorted(r.value for r in op.roles),
+        "departments": sorted(op.departments),
+    }
+    emit(args, data, f"{op.account}: {', '.join(data['roles'])}")  # type: ignore[arg-type]
+    return 0
+
+
+def cmd_disable(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    app = open_from(args)
+    try:
+        op = operators.deactivate(app, args.account)
+    finally:
+        app.close()
+    emit(
+        args,
+        {"ok": True, "account": op.account, "active": False},
+        say(args, f"已停用帳號 {op.account}", f"account {op.account} disabled"),
+    )
+    return 0

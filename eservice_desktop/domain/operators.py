@@ -1,0 +1,260 @@
+"""Operators of an office: who may do what at the counter.
+
+An operator is an office account with roles (counter clerk, cashier, pickup desk, supervisor,
+office admin, IT) and a scope of departments or services. :data:`PERMISSIONS` is the one table
+of which role may do which use case; every guarded service function asks it through
+``services.operators.require`` before it reads or writes anything. The roles x actions table in
+docs/operators.md is this mapping, and a test compares the two.
+
+IT keeps the machine running (doctor, database, backups, certificate lists, sync) and is given
+nothing that reads personal data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Final
+
+from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.errors import AuthError, DomainError
+
+#: The background sync service signs its work as the device (``device:01``), never as a person.
+DEVICE_ACCOUNT_PREFIX: Final = "device:"
+
+#: Account names: a letter, then letters, digits, ``.``, ``_`` or ``-`` (never a national ID).
+ACCOUNT_RE: Final = re.compile(r"[a-z][a-z0-9._-]{1,31}")
+NAME_MAX: Final = 40
+
+
+class Role(StrEnum):
+    CLERK = "clerk"  # 櫃檯承辦
+    CASHIER = "cashier"  # 收費
+    PICKUP = "pickup"  # 領件櫃檯
+    SUPERVISOR = "supervisor"  # 主管
+    ADMIN = "admin"  # 事務所管理者
+    IT = "it"  # 資訊人員
+
+
+class Action(StrEnum):
+    """One member per guarded use case."""
+
+    INTAKE = "intake"  # take in a new case
+    VIEW_CASE = "view_case"  # open a case, queues, receipts of a case (personal data)
+    SEARCH = "search"  # search cases by name, ID, number (personal data)
+    PROCESS = "process"  # supplements, copies, fee assessment of a case in progress
+    CLOSE = "close"  # close, reject or cancel a case
+    VERIFY_IDENTITY = "verify_identity"  # MOICA / NHI card proof of identity
+    RECORD_PAYMENT = "record_payment"  # cash and online payments, printed receipts
+    VOID = "void"  # void a receipt
+    REFUND = "refund"  # refund a payment
+    PRINT = "print"  # print or reprint receipts and slips
+    HANDOVER = "handover"  # verify a pickup code and hand over documents
+    APPROVE = "approve"  # approve another operator's exception
+    REPORTS = "reports"  # daily closing, reconciliation, statistics
+    EXPORT = "export"  # files with personal data leaving the program
+    AUDIT = "audit"  # hash chain verification, access log reports
+    MANAGE_OPERATORS = "manage_operators"  # accounts, roles, passwords
+    CALENDAR = "calendar"  # import the working-day calendar
+    RETENTION = "retention"  # pseudonymise finished cases
+    RESOLVE_CONFLICT = "resolve_conflict"  # close a sync conflict
+    BACKUP = "backup"  # take and verify backups
+    RESTORE = "restore"  # restore a backup
+    DOCTOR = "doctor"  # health checks
+    DB_ADMIN = "db_admin"  # schema upgrade, key custody, database commands
+
+
+#: What a role reads: these actions show personal data (IT must have none of them).
+PERSONAL_DATA_ACTIONS: Final = frozenset(
+    {
+        Action.INTAKE,
+        Action.VIEW_CASE,
+        Action.SEARCH,
+        Action.PROCESS,
+        Action.CLOSE,
+        Action.VERIFY_IDENTITY,
+        Action.RECORD_PAYMENT,
+        Action.VOID,
+        Action.REFUND,
+        Action.PRINT,
+        Action.HANDOVER,
+        Action.APPROVE,
+        Action.EXPORT,
+        Action.RETENTION,
+        Action.RESOLVE_CONFLICT,
+    }
+)
+
+#: Actions that concern one service: the operator's scope and the office kind apply.
+SERVICE_SCOPED: Final = frozenset({Action.INTAKE})
+
+_A = Action
+PERMISSIONS: Final[Mapping[Role, frozenset[Action]]] = MappingProxyType(
+    {
+        Role.CLERK: frozenset(
+            {
+                _A.INTAKE,
+                _A.VIEW_CASE,
+                _A.SEARCH,
+                _A.PROCESS,
+                _A.CLOSE,
+                _A.VERIFY_IDENTITY,
+                _A.PRINT,
+            }
+        ),
+        Role.CASHIER: frozenset({_A.VIEW_CASE, _A.SEARCH, _A.RECORD_PAYMENT, _A.PRINT, _A.REPORTS}),
+        Role.PICKUP: frozenset(
+            {_A.VIEW_CASE, _A.SEARCH, _A.VERIFY_IDENTITY, _A.HANDOVER, _A.PRINT}
+        ),
+        Role.SUPERVISOR: frozenset(
+            {
+                _A.INTAKE,
+                _A.VIEW_CASE,
+                _A.SEARCH,
+                _A.PROCESS,
+                _A.CLOSE,
+                _A.VERIFY_IDENTITY,
+                _A.RECORD_PAYMENT,
+                _A.VOID,
+                _A.REFUND,
+                _A.PRINT,
+                _A.HANDOVER,
+                _A.APPROVE,
+                _A.REPORTS,
+                _A.EXPORT,
+                _A.AUDIT,
+                _A.RESOLVE_CONFLICT,
+            }
+        ),
+        Role.ADMIN: frozenset(
+            {
+                _A.VIEW_CASE,
+                _A.SEARCH,
+                _A.REPORTS,
+                _A.EXPORT,
+                _A.AUDIT,
+                _A.MANAGE_OPERATORS,
+                _A.CALENDAR,
+                _A.RETENTION,
+                _A.RESOLVE_CONFLICT,
+                _A.BACKUP,
+                _A.RESTORE,
+                _A.DOCTOR,
+            }
+        ),
+        Role.IT: frozenset({_A.DOCTOR, _A.DB_ADMIN, _A.BACKUP, _A.RESTORE}),
+    }
+)
+
+#: Roles of the counter (the demo operator holds them all).
+COUNTER_ROLES: Final = frozenset(
+    {Role.CLERK, Role.CASHIER, Role.PICKUP, Role.SUPERVISOR, Role.ADMIN}
+)
+
+ROLE_LABELS: Final[Mapping[Role, tuple[str, str]]] = MappingProxyType(
+    {
+        Role.CLERK: ("櫃檯承辦", "Counter clerk"),
+        Role.CASHIER: ("收費", "Cashier"),
+        Role.PICKUP: ("領件櫃檯", "Pickup desk"),
+        Role.SUPERVISOR: ("主管", "Supervisor"),
+        Role.ADMIN: ("事務所管理者", "Office admin"),
+        Role.IT: ("資訊人員", "IT"),
+    }
+)
+
+
+def actions_of(roles: Iterable[Role]) -> frozenset[Action]:
+    out: set[Action] = set()
+    for role in roles:
+        out |= PERMISSIONS[role]
+    return frozenset(out)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """A signed-in (or provisioned) office account. ``departments`` narrows what the operator
+    takes in to those department or service codes; empty means every service of the office
+    kind."""
+
+    account: str
+    name: str
+    roles: frozenset[Role]
+    departments: frozenset[str] = field(default_factory=frozenset)
+    active: bool = True
+
+    @property
+    def actions(self) -> frozenset[Action]:
+        return actions_of(self.roles)
+
+    def can(
+        self,
+        action: Action,
+        service_code: str | None = None,
+        catalogue: Catalogue | None = None,
+        office_kind: str | None = None,
+    ) -> bool:
+        """True when a role allows ``action`` and, for a service, the service is of this
+        office's kind and in the operator's scope."""
+        if not self.active or action not in self.actions:
+            return False
+        if service_code is None:
+            return True
+        if catalogue is not None:
+            if not catalogue.has_service(service_code):
+                return False
+            service = catalogue.service(service_code)
+            if office_kind is not None and service.office_kind != office_kind:
+                return False
+            in_scope = service.department in self.departments or service.code in self.departments
+            return not self.departments or in_scope
+        return not self.departments or service_code in self.departments
+
+
+#: A national ID or resident certificate number in lower case: never an account name.
+_ID_SHAPE: Final = re.compile(r"[a-z][a-d0-9][0-9]{8}")
+
+
+def check_account(value: object, field_name: str = "account") -> str:
+    text = value.strip() if isinstance(value, str) else ""
+    if not ACCOUNT_RE.fullmatch(text) or _ID_SHAPE.fullmatch(text.lower()):
+        raise DomainError(
+            "operator.account",
+            "帳號須為 2 到 32 個英文小寫字母、數字或 . _ -，以字母開頭，且不可為身分證號",
+            "An account is 2-32 lower-case letters, digits, '.', '_' or '-', starting with a "
+            "letter, and never an ID number",
+            field_name,
+        )
+    return text
+
+
+def parse_roles(values: Iterable[str]) -> frozenset[Role]:
+    roles: set[Role] = set()
+    for raw in values:
+        for part in str(raw).replace(",", " ").split():
+            try:
+                roles.add(Role(part.strip().lower()))
+            except ValueError:
+                known = ", ".join(r.value for r in Role)
+                raise DomainError(
+                    "operator.role",
+                    f"不明的角色：{part[:20]}（可用：{known}）",
+                    f"Unknown role: {part[:20]} (known: {known})",
+                    "roles",
+                ) from None
+    if not roles:
+        raise DomainError(
+            "operator.role", "至少需要一個角色", "At least one role is needed", "roles"
+        )
+    return frozenset(roles)
+
+
+def forbidden(action: Action, service_code: str | None = None) -> AuthError:
+    what = f"{action.value} ({service_code})" if service_code else action.value
+    return AuthError(
+        "auth.forbidden",
+        f"您的角色或業務範圍不允許這項作業：{what}",
+        f"Your roles or scope do not allow this: {what}",
+    )

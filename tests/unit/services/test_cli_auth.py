@@ -1,0 +1,153 @@
+"""The command line signs operators in: setup's first admin, login/logout, auth.required
+without a session, the session's idle expiry, the lockout, roles on commands."""
+
+from __future__ import annotations
+
+import io
+import json
+import stat
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eservice_desktop.cli.common import session_file
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import load_settings
+
+ADMIN_PW = "admin password 1"
+CLERK_PW = "clerk password 1"
+INTAKE = [
+    "case", "intake", "--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789",
+    "--applicant-name", "王小明", "--field", "registered_address=桃園市桃園區中正路1號",
+    "--field", "transcript_kind=現戶", "--field", "record_detail=省略記事",
+]  # fmt: skip
+
+
+class Cli:
+    def __init__(self, data: Path, capsys: pytest.CaptureFixture[str], mp: pytest.MonkeyPatch):
+        self.data, self.capsys, self.mp = data, capsys, mp
+
+    def __call__(self, *args: str, stdin: str = "") -> tuple[int, Any, str]:
+        self.mp.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["--data-dir", str(self.data), *args])
+        out = self.capsys.readouterr()
+        try:
+            data: Any = json.loads(out.out)
+        except ValueError:
+            data = out.out
+        return code, data, out.err
+
+
+@pytest.fixture
+def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Cli:
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
+    run = Cli(tmp_path / "office", capsys, monkeypatch)
+    code, data, _ = run("setup", "--admin", "boss", "--password-stdin", "--json", stdin=ADMIN_PW)
+    assert code == 0 and data["admin"] == "boss"
+    assert run("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    code, _, err = run(
+        "operator", "add", "clerk07", "--name", "王承辦", "--roles", "clerk",
+        "--password-stdin", stdin=CLERK_PW,
+    )  # fmt: skip
+    assert code == 0, err
+    assert run("logout")[0] == 0
+    return run
+
+
+def test_without_a_session_personal_data_and_actions_are_refused(cli: Cli) -> None:
+    for args in (["case", "search", "王", "--json"], [*INTAKE, "--json"]):
+        code, data, err = cli(*args)
+        assert code == 2
+        assert data["ok"] is False and data["error"] == "auth.required"
+        assert "登入" in err
+    code, _, err = cli("--lang", "en", "case", "search", "王")
+    assert code == 2 and "Sign in" in err
+
+
+def test_login_opens_an_owner_only_session_and_events_carry_the_account(cli: Cli) -> None:
+    code, data, _ = cli("login", "clerk07", "--password-stdin", "--json", stdin=CLERK_PW)
+    assert code == 0 and data["account"] == "clerk07" and data["roles"] == ["clerk"]
+    path = session_file(load_settings(cli.data))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    token = path.read_text().strip()
+    code, data, _ = cli(*INTAKE, "--json")
+    assert code == 0, data
+    code, data, _ = cli("case", "show", data["case_number"], "--json")
+    assert code == 0 and {e["clerk"] for e in data["events"]} == {"clerk07"}
+    from eservice_desktop.services.app import open_app
+    from eservice_desktop.storage.models_operators import OperatorSessionRow
+
+    app = open_app(load_settings(cli.data))
+    try:
+        with app.reading() as s:
+            stored = [r.token_hash for r in s.query(OperatorSessionRow).all()]
+    finally:
+        app.close()
+    assert token not in stored and len(stored) == 1  # only the token's hash
+    assert cli("logout", "--json")[1]["ended"] is True
+    assert not path.exists()
+    assert cli("case", "search", "王", "--json")[1]["error"] == "auth.required"
+
+
+def test_the_session_expires_after_the_idle_time(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESERVICE_IDLE_LOCK_MIN", "0.01")  # 0.6 s
+    assert cli("login", "clerk07", "--password-stdin", stdin=CLERK_PW)[0] == 0
+    assert cli("case", "search", "王", "--json")[0] == 0
+    time.sleep(1.0)
+    code, data, _ = cli("case", "search", "王", "--json")
+    assert code == 2 and data["error"] == "auth.required"
+    assert "逾時" in data["message"]
+
+
+def test_repeated_wrong_passwords_lock_the_account(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESERVICE_LOGIN_MAX_FAILURES", "3")
+    reasons = [
+        cli("login", "clerk07", "--password-stdin", "--json", stdin="wrong password")[1]["error"]
+        for _ in range(3)
+    ]
+    assert reasons == ["auth.bad_password"] * 3
+    code, data, _ = cli("login", "clerk07", "--password-stdin", "--json", stdin=CLERK_PW)
+    assert code == 2 and data["error"] == "auth.locked"
+    # the office admin's new password lifts it
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    assert cli("operator", "passwd", "clerk07", "--password-stdin", stdin="new password 1")[0] == 0
+    code, data, _ = cli("login", "clerk07", "--password-stdin", "--json", stdin="new password 1")
+    assert code == 0, data
+
+
+def test_roles_decide_the_commands(cli: Cli) -> None:
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    assert cli(
+        "operator", "add", "it01", "--name", "資訊", "--roles", "it", "--password-stdin",
+        stdin="it password 1",
+    )[0] == 0  # fmt: skip
+    code, data, _ = cli("operator", "list", "--json")
+    assert [a["account"] for a in data] == ["boss", "clerk07", "it01"]
+    assert cli("login", "it01", "--password-stdin", stdin="it password 1")[0] == 0
+    for args in (["case", "search", "王", "--json"], ["operator", "list", "--json"]):
+        code, data, _ = cli(*args)
+        assert code == 2 and data["error"] == "auth.forbidden", args
+    assert cli("db", "current")[0] == 0
+    assert cli("backup", "now", "--json")[0] == 0
+    assert cli("login", "clerk07", "--password-stdin", stdin=CLERK_PW)[0] == 0
+    code, data, _ = cli("operator", "add", "x2", "--name", "X", "--roles", "admin",
+                        "--password-stdin", "--json", stdin="password 12")  # fmt: skip
+    assert code == 2 and data["error"] == "auth.forbidden"
+    code, data, _ = cli("setup", "--admin", "evil", "--password-stdin", "--json", stdin="pass 1234")
+    assert code == 2 and data["error"] == "auth.forbidden"
+
+
+def test_clerk_free_text_is_gone(cli: Cli) -> None:
+    with pytest.raises(SystemExit) as e:
+        cli("--clerk", "someone", "case", "search", "王")
+    assert e.value.code == 2
+
+
+def test_demo_mode_signs_in_the_demo_operator(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESERVICE_DEMO", "1")
+    code, data, _ = cli("whoami", "--json")
+    assert code == 0 and data["account"] == "demo01"

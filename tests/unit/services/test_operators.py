@@ -1,0 +1,201 @@
+"""Operator accounts: argon2id hashes, sign-in, lockout, the guard, account management."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.operators import Action, Operator, Role
+from eservice_desktop.services import operators
+from eservice_desktop.services.app import App
+from eservice_desktop.storage.models_operators import OperatorRow
+
+PASSWORD = "correct horse 1"
+
+
+@pytest.fixture
+def office(app: App) -> App:
+    """An office with its first admin signed in and a clerk account."""
+    app.operator = None
+    operators.create_first_admin(app, "boss", "林主任", PASSWORD)
+    operators.login(app, "boss", PASSWORD)
+    operators.create_operator(app, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
+    operators.logout(app)
+    return app
+
+
+def test_passwords_are_stored_as_argon2id_hashes(office: App) -> None:
+    with office.reading() as s:
+        row = s.get(OperatorRow, "clerk07")
+        assert row is not None
+        assert row.password_hash.startswith("$argon2id$")
+        assert PASSWORD not in row.password_hash
+
+
+def test_login_signs_in_and_events_carry_the_account(office: App) -> None:
+    op = operators.login(office, "clerk07", PASSWORD)
+    assert op.roles == frozenset({Role.CLERK})
+    assert office.operator == op
+    assert office.actor.clerk == "clerk07"
+    operators.logout(office)
+    with pytest.raises(AuthError) as e:
+        office.actor  # noqa: B018
+    assert e.value.reason == "auth.required"
+
+
+@pytest.mark.parametrize(
+    ("account", "password", "reason"),
+    [
+        ("clerk07", "wrong password", "auth.bad_password"),
+        ("nobody", PASSWORD, "auth.unknown_account"),
+        ("NOT VALID!", PASSWORD, "auth.unknown_account"),
+    ],
+)
+def test_login_refusals(office: App, account: str, password: str, reason: str) -> None:
+    with pytest.raises(AuthError) as e:
+        operators.login(office, account, password)
+    assert e.value.reason == reason
+    assert office.operator is None
+
+
+def test_lockout_after_repeated_failures_then_expiry(office: App, clock: Any) -> None:
+    for _ in range(office.settings.login_max_failures):
+        with pytest.raises(AuthError) as e:
+            operators.login(office, "clerk07", "wrong password")
+        assert e.value.reason == "auth.bad_password"
+    with pytest.raises(AuthError) as e:  # even the right password now
+        operators.login(office, "clerk07", PASSWORD)
+    assert e.value.reason == "auth.locked"
+    clock.set(clock.now + timedelta(minutes=office.settings.login_lockout_min, seconds=1))
+    assert operators.login(office, "clerk07", PASSWORD).account == "clerk07"
+
+
+def test_admin_password_reset_lifts_a_lockout(office: App) -> None:
+    for _ in range(office.settings.login_max_failures):
+        with pytest.raises(AuthError):
+            operators.login(office, "clerk07", "wrong password")
+    operators.login(office, "boss", PASSWORD)
+    operators.set_password(office, "clerk07", "a new password")
+    assert operators.login(office, "clerk07", "a new password").account == "clerk07"
+
+
+def test_inactive_account_cannot_sign_in(office: App) -> None:
+    operators.login(office, "boss", PASSWORD)
+    operators.deactivate(office, "clerk07")
+    with pytest.raises(AuthError) as e:
+        operators.login(office, "clerk07", PASSWORD)
+    assert e.value.reason == "auth.inactive"
+
+
+def test_require_checks_roles_and_scope(office: App) -> None:
+    with pytest.raises(AuthError) as e:
+        operators.require(office, Action.INTAKE)
+    assert e.value.reason == "auth.required"
+    operators.login(office, "clerk07", PASSWORD)
+    assert operators.require(office, Action.INTAKE, "HR-TRANSCRIPT").account == "clerk07"
+    for action, service in [
+        (Action.VOID, None),
+        (Action.MANAGE_OPERATORS, None),
+        (Action.INTAKE, "LR-LAND-TRANSCRIPT"),  # a land service at a household office
+    ]:
+        with pytest.raises(AuthError) as e:
+            operators.require(office, action, service)
+        assert e.value.reason == "auth.forbidden"
+
+
+def test_scope_narrows_intake_to_the_listed_services(office: App) -> None:
+    operators.login(office, "boss", PASSWORD)
+    operators.set_roles(office, "clerk07", ["clerk"], departments=["HR-TRANSCRIPT"])
+    op = operators.login(office, "clerk07", PASSWORD)
+    assert op.can(Action.INTAKE, "HR-TRANSCRIPT", office.catalogue, office.office_kind)
+    other = [
+        s.code for s in office.catalogue.services_for("household") if s.code != "HR-TRANSCRIPT"
+    ]
+    assert other and not op.can(Action.INTAKE, other[0], office.catalogue, office.office_kind)
+
+
+def test_only_an_admin_manages_accounts(office: App) -> None:
+    operators.login(office, "clerk07", PASSWORD)
+    for call in (
+        lambda: operators.list_operators(office),
+        lambda: operators.create_operator(office, "x1", "X", ["clerk"], PASSWORD),
+        lambda: operators.set_roles(office, "clerk07", ["admin"]),
+        lambda: operators.deactivate(office, "boss"),
+        lambda: operators.set_password(office, "boss", "another password"),
+    ):
+        with pytest.raises(AuthError) as e:
+            call()
+        assert e.value.reason == "auth.forbidden"
+    # their own password, with the old one
+    operators.set_password(office, "clerk07", "my new password", old_password=PASSWORD)
+    assert operators.verify_password(office, "clerk07", "my new password").account == "clerk07"
+
+
+def test_first_admin_only_on_an_empty_office(office: App) -> None:
+    with pytest.raises(AuthError) as e:
+        operators.create_first_admin(office, "second", "Second", PASSWORD)
+    assert e.value.reason == "auth.forbidden"
+
+
+def test_bad_account_names_and_passwords_are_refused(office: App) -> None:
+    operators.login(office, "boss", PASSWORD)
+    with pytest.raises(DomainError) as e:
+        operators.create_operator(office, "A123456789", "X", ["clerk"], PASSWORD)
+    assert e.value.code == "operator.account"
+    with pytest.raises(DomainError) as e:
+        operators.create_operator(office, "short", "X", ["clerk"], "1234")
+    assert e.value.code == "operator.password"
+    with pytest.raises(DomainError) as e:
+        operators.create_operator(office, "roles", "X", ["janitor"], PASSWORD)
+    assert e.value.code == "operator.role"
+
+
+def test_provisioned_hashes_are_taken_as_given(office: App) -> None:
+    record = {
+        "account": "county01",
+        "name": "縣府派員",
+        "roles": ["pickup"],
+        "departments": [],
+        "active": True,
+        "password_hash": operators.hash_password("from the county"),
+    }
+    assert operators.upsert_provisioned(office, [record]) == 1
+    assert operators.upsert_provisioned(office, [record]) == 0
+    assert operators.login(office, "county01", "from the county").roles == {Role.PICKUP}
+    with pytest.raises(DomainError):
+        operators.upsert_provisioned(office, [{**record, "password_hash": "plain"}])
+
+
+def test_demo_mode_signs_in_the_demo_operator(
+    make_app: Callable[..., App], settings: Settings
+) -> None:
+    settings.demo = True
+    app = make_app(settings)
+    app.operator = None
+    assert operators.sign_in_demo(app).account == "demo01"
+    settings.demo = False
+    with pytest.raises(AuthError):
+        operators.sign_in_demo(app)
+
+
+def test_cli_session_expires_after_the_idle_time(office: App, clock: Any) -> None:
+    operators.login(office, "clerk07", PASSWORD)
+    token = operators.open_session(office, "alice")
+    office.operator = None
+    assert operators.resume_session(office, token, "alice").account == "clerk07"
+    with pytest.raises(AuthError):
+        operators.resume_session(office, token, "mallory")
+    clock.set(clock.now + timedelta(minutes=office.settings.idle_lock_min, seconds=1))
+    with pytest.raises(AuthError) as e:
+        operators.resume_session(office, token, "alice")
+    assert e.value.reason == "auth.required"
+
+
+def test_the_device_never_acts_as_an_operator(app: App) -> None:
+    assert app.device_actor.clerk == "device:01"
+    assert isinstance(app.operator, Operator)
