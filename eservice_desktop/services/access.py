@@ -27,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_audit import AccessLogRow
 
 VIEW: Final = "view"
@@ -234,6 +236,7 @@ def report(
     limit: int = 10_000,
 ) -> list[AccessRecord]:
     """The records of one operator or of one case, oldest first, within ``[start, end)``."""
+    require(app, Action.AUDIT)
     if not operator and not case_number:
         raise _bad(
             "access.filter",

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from factories import request
+from operator_support import sign_in
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
@@ -127,8 +128,9 @@ def test_an_edited_access_record_breaks_its_chain(
 
 
 def test_the_operator_is_the_actor(app: App, make_app: Any, tmp_path: Path) -> None:
-    other = make_app(
-        Settings(data_dir=tmp_path / "other", office_code="H01", device_id="02", clerk="clerk07")
+    other = sign_in(
+        make_app(Settings(data_dir=tmp_path / "other", office_code="H01", device_id="02")),
+        "clerk07",
     )
     view = intake(other, request())
     cases.show_case(other, view.case_number)

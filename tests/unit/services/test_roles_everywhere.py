@@ -24,6 +24,7 @@ import eservice_desktop.services as services_pkg
 from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import PERMISSIONS, Action, Operator, Role
 from eservice_desktop.services import (
+    access,
     backup,
     calendar,
     cases,
@@ -52,6 +53,7 @@ Call = Callable[[App, Path], Any]
 #: function -> (the action it must ask for, a call with plausible arguments)
 GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     cases.show_case: (Action.VIEW_CASE, lambda a, t: cases.show_case(a, CASE)),
+    access.report: (Action.AUDIT, lambda a, t: access.report(a, operator="tester")),
     cases.load_case: (Action.VIEW_CASE, lambda a, t: cases.load_case(a, CASE)),
     cases.queue: (Action.VIEW_CASE, lambda a, t: cases.queue(a, "all")),
     cases.queue_page: (Action.VIEW_CASE, lambda a, t: cases.queue_page(a, "all")),
@@ -247,6 +249,9 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
 
 #: Public functions of the services that take the App and ask for no role, and why.
 NOT_GUARDED: dict[str, str] = {
+    "access.record": "inside a guarded use case (the view, search, print or export it notes)",
+    "access.append": "inside a guarded use case's transaction",
+    "audit.verify": "chain integrity only (counts, the first broken link); doctor runs it",
     # internal steps of a guarded use case (they take its open transaction or state)
     "cases.append": "inside a guarded use case's transaction",
     "cases.record": "inside a guarded use case's transaction",
