@@ -155,7 +155,7 @@ def _measure(label: str, county_url: str | None) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     try:
         county_db = county_url or f"sqlite:///{tmp / 'county.sqlite3'}"
-        app_c = create_app(county_db, dispatch=False)
+        app_c = create_app(county_db, secret=b"benchmark county passphrase", dispatch=False)
         server = uvicorn.Server(
             uvicorn.Config(app_c, host="127.0.0.1", port=0, log_level="warning")
         )

@@ -22,11 +22,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channel_api, notify, reports, service
-from eservice_desktop.county.edge import BoundedStrictBodies
-from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, utcnow
+from eservice_desktop.county import operators as county_operators
+from eservice_desktop.county.edge import BoundedStrictBodies, Limits
+from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, scrub, utcnow
+from eservice_desktop.county.vault import Vault, unlock
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.report_model import Report
 from eservice_desktop.sync.protocol import (
@@ -40,6 +43,9 @@ from eservice_desktop.sync.protocol import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    OperatorsResponse,
+    OperatorVerifyRequest,
+    OperatorVerifyResponse,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -59,19 +65,35 @@ def _is_loopback(host: str | None) -> bool:
         return host == "localhost"
 
 
+def open_vault(engine: Engine, secret: bytes, now: datetime) -> Vault:
+    """Unwraps the county's data key (creates it on a new database)."""
+    with Session(engine) as s, s.begin():
+        return unlock(s, secret, now)
+
+
 def create_app(
     db_url: str,
     *,
+    secret: bytes,
     demo: bool = False,
     gateway: notify.Gateway | None = None,
     dispatch: bool = True,
     clock: Callable[[], datetime] = utcnow,
+    limits: Limits | None = None,
 ) -> FastAPI:
+    """The server over ``db_url``; ``secret`` (passphrase or key file bytes) opens the sealed
+    signing keys and operator hashes (raises vault.WrongSecret when it does not)."""
     engine = make_engine(db_url)
     create_schema(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
+    box = open_vault(engine, secret, clock())
+    sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
     with sessions() as s, s.begin():
+        sealed = service.seal_plain_keys(s)
+        service.check_keys_open(s)
         service.ensure_keys(s, clock())
+    if sealed:
+        scrub(engine)
+    limits = limits or Limits()
     dispatcher = (
         notify.Dispatcher(sessions, gateway or notify.FileGateway(Path("county-outbox.jsonl")))
         if dispatch
@@ -95,9 +117,10 @@ def create_app(
         lifespan=lifespan,
     )
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.add_middleware(BoundedStrictBodies)
+    app.add_middleware(BoundedStrictBodies, enrol_limiter=limits.enrol_source)
     app.state.sessions = sessions
     app.state.engine = engine
+    app.state.limits = limits
     bearer = HTTPBearer(auto_error=False, description="Device credential from enrolment")
 
     @contextmanager
@@ -132,16 +155,29 @@ def create_app(
     def health() -> dict[str, Any]:
         return {"status": "ok", "api_version": API_VERSION, "server_time": clock().isoformat()}
 
+    def too_many(wait: int, what: str) -> HTTPException:
+        return HTTPException(429, f"too many {what}", {"Retry-After": str(wait)})
+
     @app.post(
         f"/{API_VERSION}/enrol",
         response_model=EnrolResponse,
         tags=["devices"],
-        responses={403: errors[403]},
+        responses={
+            403: errors[403],
+            409: {"model": ErrorBody, "description": "the code is for another office"},
+            429: {"description": "too many attempts (per address, per office); Retry-After"},
+        },
     )
-    def enrol(body: EnrolRequest) -> EnrolResponse:
+    def enrol(body: EnrolRequest) -> Any:
+        office_key = f"enrol:{body.office}"
+        wait = limits.enrol_office.retry_after(office_key)
+        if wait:
+            raise too_many(wait, "enrolment attempts for this office")
         try:
             with tx() as s:
-                dev, credential = service.enrol(s, body.code, body.device, body.label, clock())
+                dev, credential = service.enrol(
+                    s, body.code, body.device, body.label, clock(), office=body.office
+                )
                 return EnrolResponse(
                     office=dev.office,
                     device=dev.device,
@@ -149,7 +185,20 @@ def create_app(
                     credential=credential,
                     server_time=clock(),
                 )
+        except service.WrongOffice as e:
+            limits.enrol_office.record(office_key)
+            return JSONResponse(
+                ErrorBody(
+                    code="enrol.office_mismatch",
+                    message_zh=f"此登記碼核發給 {e.code_office}，本機屬於 {e.device_office}；"
+                    "登記碼仍可由該所使用",
+                    message_en=f"This code was issued for office {e.code_office}, this device "
+                    f"belongs to {e.device_office}; the code stays valid for its office",
+                ).model_dump(),
+                status_code=409,
+            )
         except service.Forbidden:
+            limits.enrol_office.record(office_key)
             raise HTTPException(403, "enrolment code unknown, used or expired") from None
 
     if demo:
@@ -242,6 +291,55 @@ def create_app(
                 "receipt": service.public_keys(s, "receipt"),
                 "pickup": service.public_keys(s, "pickup"),
             }
+
+    @app.get(
+        f"/{API_VERSION}/operators",
+        response_model=OperatorsResponse,
+        tags=["operators"],
+        responses=errors,
+    )
+    def operators_pull(
+        key: Device,
+        since: Annotated[
+            str, Query(pattern=r"^[0-9]{0,18}$", description="version from the last pull")
+        ] = "",
+    ) -> OperatorsResponse:
+        """This office's operators changed since ``since``, with their argon2id hashes."""
+        with tx() as s:
+            dev = dev_of(s, key)
+            records, version = county_operators.records_since(s, dev.office, seq_of(since))
+            dev.last_seen_at = clock()
+        return OperatorsResponse(operators=records, version=str(version), server_time=clock())
+
+    @app.post(
+        f"/{API_VERSION}/operators/verify",
+        response_model=OperatorVerifyResponse,
+        tags=["operators"],
+        responses=errors
+        | {429: {"description": "too many checks (per address, per account); Retry-After"}},
+    )
+    def operators_verify(
+        body: OperatorVerifyRequest, key: Device, request: Request
+    ) -> OperatorVerifyResponse:
+        """Checks an operator's password against the county's hash (an office that has not
+        pulled the account yet). Rate-limited per address and per account (failed checks)."""
+        source = request.client.host if request.client else "?"
+        wait = limits.login_source.hit(f"login:{source}")
+        if wait:
+            raise too_many(wait, "password checks from this address")
+        with tx() as s:
+            office = dev_of(s, key).office
+        account_key = f"login:{office}:{body.account}"
+        wait = limits.login_account.retry_after(account_key)
+        if wait:
+            raise too_many(wait, "failed password checks for this account")
+        with tx() as s:
+            reason, roles = county_operators.verify(s, office, body.account, body.password)
+        if reason:
+            limits.login_account.record(account_key)
+        return OperatorVerifyResponse(
+            ok=not reason, reason=reason, account=body.account, roles=roles, server_time=clock()
+        )
 
     @app.post(
         f"/{API_VERSION}/attachments/{{sha256}}",

@@ -1,5 +1,5 @@
-"""``eservice-county-server``: serve, enrol-code, keys rotate, stats, revoke, publish,
-targets set|list, report, channel.
+"""``eservice-county-server``: serve, enrol-code, keys, operator, secret, stats, revoke,
+publish, targets set|list, report, channel.
 
 Every command takes ``--db URL`` (SQLAlchemy URL: ``sqlite:///county.sqlite3`` embedded,
 ``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``).
@@ -23,14 +23,72 @@ def _db(args: argparse.Namespace) -> str:
     return str(args.db or os.environ.get("ESERVICE_COUNTY_DB") or DEFAULT_DB)
 
 
-def _sessions(url: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy.orm import sessionmaker
+#: The passphrase a ``--demo`` server uses when IT gave none (demo data only).
+DEMO_SECRET = b"demo-county-passphrase"
 
-    from eservice_desktop.county.store import create_schema, make_engine
+
+class Refused(Exception):
+    """A command that cannot run: printed as ``zh / en`` on stderr, exit 2."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.message_zh, self.message_en = zh, en
+
+
+def _secret(args: argparse.Namespace, demo: bool = False) -> bytes:
+    from eservice_desktop.county import vault
+
+    try:
+        return vault.secret_from(getattr(args, "key_file", None))
+    except vault.SecretMissing as e:
+        if demo and "no passphrase" in str(e):
+            print("demo: county secrets sealed with the demo passphrase", file=sys.stderr)
+            return DEMO_SECRET
+        raise Refused(
+            f"須提供縣府金鑰密語（環境變數 {vault.PASSPHRASE_ENV}）或金鑰檔（--key-file）：{e}",
+            f"The county passphrase ({vault.PASSPHRASE_ENV}) or key file (--key-file) is "
+            f"needed: {e}",
+        ) from None
+
+
+def _unlock_refused(e: Exception) -> Refused:
+    from eservice_desktop.county import vault
+
+    if isinstance(e, vault.WeakSecret):
+        return Refused(
+            f"密語至少須 {vault.MIN_SECRET_LEN} 個字元", f"{e} (a new database is sealed with it)"
+        )
+    return Refused(
+        "密語或金鑰檔錯誤，無法開啟本縣府資料庫的簽章金鑰；伺服器未啟動",
+        "Wrong passphrase or key file: it does not open this county database's signing keys; "
+        "the server did not start",
+    )
+
+
+def _sessions(url: str, secret: bytes | None = None):  # type: ignore[no-untyped-def]
+    """Engine and session factory; with ``secret`` the sessions carry the unlocked vault."""
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from eservice_desktop.county import service, vault
+    from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
 
     engine = make_engine(url)
     create_schema(engine)
-    return engine, sessionmaker(engine, expire_on_commit=False)
+    if secret is None:
+        return engine, sessionmaker(engine, expire_on_commit=False)
+    try:
+        with Session(engine) as s, s.begin():
+            box = vault.unlock(s, secret, utcnow())
+        sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
+        with sessions() as s, s.begin():
+            sealed = service.seal_plain_keys(s)
+            service.check_keys_open(s)
+        if sealed:
+            scrub(engine)
+    except (vault.WrongSecret, vault.WeakSecret) as e:
+        engine.dispose()
+        raise _unlock_refused(e) from None
+    return engine, sessions
 
 
 def _default_outbox(url: str) -> Path:
@@ -42,16 +100,20 @@ def _default_outbox(url: str) -> Path:
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from eservice_desktop.county import notify
+    from eservice_desktop.county import notify, vault
     from eservice_desktop.county.app import create_app
 
     url = _db(args)
+    secret = _secret(args, demo=args.demo)
     gateway = (
         notify.gateway_from_spec(args.gateway)
         if args.gateway
         else notify.FileGateway(_default_outbox(url))
     )
-    app = create_app(url, demo=args.demo, gateway=gateway)
+    try:
+        app = create_app(url, secret=secret, demo=args.demo, gateway=gateway)
+    except (vault.WrongSecret, vault.WeakSecret) as e:
+        raise _unlock_refused(e) from None
     if args.demo:
         from eservice_desktop.county import service
         from eservice_desktop.county.store import utcnow
@@ -94,7 +156,9 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from eservice_desktop.county import service
     from eservice_desktop.county.store import utcnow
 
-    engine, sessions = _sessions(_db(args))
+    engine, sessions = _sessions(
+        _db(args), _secret(args) if args.keys_command == "rotate" else None
+    )
     try:
         out: dict[str, Any]
         with sessions() as s, s.begin():
@@ -109,11 +173,12 @@ def cmd_keys(args: argparse.Namespace) -> int:
                 }
     finally:
         engine.dispose()
-    print(
-        json.dumps(out, indent=2)
-        if args.json
-        else "\n".join(out.get("created", [k["key_id"] for v in out.values() for k in v]))
-    )
+    if args.json:
+        print(json.dumps(out, indent=2))
+    elif "created" in out:
+        print("\n".join(out["created"]))
+    else:
+        print("\n".join(k["key_id"] for v in out.values() for k in v))
     return 0
 
 
@@ -294,6 +359,97 @@ def cmd_channel(args: argparse.Namespace) -> int:
     return 0
 
 
+def _password_stdin() -> str:
+    line = sys.stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+def cmd_operator(args: argparse.Namespace) -> int:
+    """County IT provisions an office's operators; offices pull them in their next sync."""
+    from eservice_desktop.county import operators
+    from eservice_desktop.county.store import utcnow
+
+    action = args.operator_command
+    needs_secret = action in ("add", "password")
+    if needs_secret and not args.password_stdin:
+        raise Refused("密碼須以 --password-stdin 輸入", "Give the password with --password-stdin")
+    password = _password_stdin() if needs_secret else ""
+    engine, sessions = _sessions(_db(args), _secret(args) if needs_secret else None)
+    now = utcnow()
+    out: Any
+    try:
+        with sessions() as s, s.begin():
+            if action == "list":
+                out = operators.list_office(s, args.office)
+            else:
+                if action == "add":
+                    row = operators.add(
+                        s,
+                        args.office,
+                        args.account,
+                        name=args.name,
+                        roles=args.role,
+                        password=password,
+                        now=now,
+                        departments=args.department,
+                    )
+                elif action in ("disable", "enable"):
+                    row = operators.set_active(
+                        s, args.office, args.account, action == "enable", now
+                    )
+                elif action == "roles":
+                    row = operators.set_roles(
+                        s,
+                        args.office,
+                        args.account,
+                        args.role,
+                        now=now,
+                        departments=args.department if args.department else None,
+                    )
+                else:
+                    row = operators.reset_password(s, args.office, args.account, password, now)
+                out = operators.summary(row)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    elif action == "list":
+        for o in out:
+            state = "active" if o["active"] else "disabled"
+            print(f"{o['account']}\t{o['name']}\t{','.join(o['roles'])}\t{state}")
+    else:
+        print(f"{out['office']} {out['account']}: version {out['version']}")
+    return 0
+
+
+def cmd_secret(args: argparse.Namespace) -> int:
+    """Changes the passphrase or key file that seals the county's secrets."""
+    from eservice_desktop.county import vault
+    from eservice_desktop.county.store import utcnow
+
+    old = _secret(args)
+    try:
+        new = vault.secret_from(
+            args.new_key_file,
+            env={vault.PASSPHRASE_ENV: os.environ.get("ESERVICE_COUNTY_NEW_PASSPHRASE", "")},
+        )
+    except vault.SecretMissing as e:
+        raise Refused(
+            "須提供新密語（ESERVICE_COUNTY_NEW_PASSPHRASE）或新金鑰檔（--new-key-file）",
+            f"Give the new passphrase (ESERVICE_COUNTY_NEW_PASSPHRASE) or --new-key-file: {e}",
+        ) from None
+    engine, sessions = _sessions(_db(args), old)
+    try:
+        with sessions() as s, s.begin():
+            vault.rewrap(s, old, new, utcnow())
+    except (vault.WrongSecret, vault.WeakSecret) as e:
+        raise _unlock_refused(e) from None
+    finally:
+        engine.dispose()
+    print("passphrase changed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eservice-county-server",
@@ -305,6 +461,14 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("--db", help=f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
         return sp
+
+    def key_file(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument(
+            "--key-file",
+            default=None,
+            help="file whose content seals the county's signing keys and operator hashes "
+            "(else the passphrase in ESERVICE_COUNTY_PASSPHRASE; also ESERVICE_COUNTY_KEY_FILE)",
+        )
 
     s = with_db("serve", "serve the sync API")
     s.add_argument("--host", default="127.0.0.1")
@@ -324,6 +488,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--tls-cert", default="")
     s.add_argument("--tls-key", default="")
+    key_file(s)
     s.set_defaults(func=cmd_serve)
 
     e = with_db("enrol-code", "print a one-time enrolment code for an office")
@@ -340,7 +505,32 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("keys_command", choices=["rotate", "list"])
     k.add_argument("--purpose", choices=["all", "receipt", "pickup"], default="all")
     k.add_argument("--json", action="store_true")
+    key_file(k)
     k.set_defaults(func=cmd_keys)
+
+    op = with_db("operator", "an office's operators, provisioned to the office by sync")
+    op.add_argument(
+        "operator_command", choices=["add", "disable", "enable", "roles", "password", "list"]
+    )
+    op.add_argument("account", nargs="?", default="")
+    op.add_argument("--office", required=True, help="an office of the catalogue, e.g. H01")
+    op.add_argument("--name", default="", help="display name (add)")
+    op.add_argument(
+        "--role", action="append", default=[], help="clerk|cashier|pickup|supervisor|admin|it"
+    )
+    op.add_argument(
+        "--department", action="append", default=[], help="service or unit code in scope"
+    )
+    op.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    op.add_argument("--json", action="store_true")
+    key_file(op)
+    op.set_defaults(func=cmd_operator)
+
+    sc = with_db("secret", "change the passphrase or key file sealing the county's secrets")
+    sc.add_argument("secret_command", choices=["change"])
+    sc.add_argument("--new-key-file", default=None, help="else ESERVICE_COUNTY_NEW_PASSPHRASE")
+    key_file(sc)
+    sc.set_defaults(func=cmd_secret)
 
     st = with_db("stats", "events and cases per office, conflicts")
     st.add_argument("--json", action="store_true")
@@ -386,7 +576,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    return int(args.func(args) or 0)
+    from eservice_desktop.county.service import BadRequest
+
+    try:
+        return int(args.func(args) or 0)
+    except (Refused, BadRequest) as e:
+        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
 - Strict JSON: a JSON body must be UTF-8 and standard JSON: ``NaN``, ``Infinity``, numbers that
   overflow to infinity and unpaired surrogates (``"\\ud800"``) are refused with 400 at parse
   time, so no such value can reach a store or a response.
-- Rate: ``POST /v1/enrol`` allows a few attempts per client address per minute (429 after).
+- Rate: ``POST /v1/enrol`` allows a few attempts per client address per minute (429 with
+  ``Retry-After`` after); the per-office and per-account limits are applied by the handlers
+  (they need the body), with the limiters of :class:`Limits`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import threading
 import time
 import zlib
 from collections import deque
+from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -36,6 +39,13 @@ DEFAULT_LIMIT = 64 * 1024
 #: Enrolment attempts per client address per window.
 ENROL_RATE = 10
 ENROL_WINDOW_S = 60.0
+#: Failed enrolment attempts naming one office per window (any address).
+ENROL_OFFICE_RATE = 5
+ENROL_OFFICE_WINDOW_S = 600.0
+#: Operator password checks per client address, and failed ones per account, per window.
+LOGIN_SOURCE_RATE = 30
+LOGIN_ACCOUNT_RATE = 5
+LOGIN_WINDOW_S = 300.0
 
 
 def limit_for(method: str, path: str) -> int:
@@ -88,25 +98,72 @@ def strict_loads(body: bytes) -> Any:
 
 
 class RateLimiter:
-    """Sliding window per key; thread-safe (handlers and middleware run on several threads)."""
+    """Sliding window per key; thread-safe (handlers and middleware run on several threads).
+
+    ``allow`` counts every attempt; ``retry_after`` + ``record`` count only the attempts the
+    caller chooses (failed passwords), so an account's own successful logins never lock it."""
 
     def __init__(self, rate: int, window_s: float) -> None:
         self.rate, self.window = rate, window_s
         self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, key: str, now: float | None = None) -> bool:
+    def _queue(self, key: str, t: float) -> deque[float]:
+        if len(self._hits) > 10_000:  # forget idle clients; bounded memory
+            self._hits = {k: q for k, q in self._hits.items() if q and q[-1] > t - self.window}
+        q = self._hits.setdefault(key, deque())
+        while q and q[0] <= t - self.window:
+            q.popleft()
+        return q
+
+    def _wait(self, q: deque[float], t: float) -> int:
+        """Whole seconds until the oldest attempt leaves the window (at least 1)."""
+        return max(1, math.ceil(q[0] + self.window - t)) if len(q) >= self.rate else 0
+
+    def retry_after(self, key: str, now: float | None = None) -> int:
+        """0 when ``key`` may try now, else the seconds to wait (the Retry-After value)."""
         t = time.monotonic() if now is None else now
         with self._lock:
-            if len(self._hits) > 10_000:  # forget idle clients; bounded memory
-                self._hits = {k: q for k, q in self._hits.items() if q and q[-1] > t - self.window}
-            q = self._hits.setdefault(key, deque())
-            while q and q[0] <= t - self.window:
-                q.popleft()
-            if len(q) >= self.rate:
-                return False
-            q.append(t)
-            return True
+            return self._wait(self._queue(key, t), t)
+
+    def record(self, key: str, now: float | None = None) -> None:
+        t = time.monotonic() if now is None else now
+        with self._lock:
+            self._queue(key, t).append(t)
+
+    def hit(self, key: str, now: float | None = None) -> int:
+        """Counts an attempt when allowed; answers like :meth:`retry_after`."""
+        t = time.monotonic() if now is None else now
+        with self._lock:
+            q = self._queue(key, t)
+            wait = self._wait(q, t)
+            if not wait:
+                q.append(t)
+            return wait
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        return self.hit(key, now) == 0
+
+
+@dataclass
+class Limits:
+    """The county's rate limits, one limiter per source and per account (see docs/protocol.md):
+
+    - enrolment: every attempt per client address; failed attempts per office the device names;
+    - operator password checks: every attempt per client address; failed ones per account."""
+
+    enrol_source: RateLimiter = field(
+        default_factory=lambda: RateLimiter(ENROL_RATE, ENROL_WINDOW_S)
+    )
+    enrol_office: RateLimiter = field(
+        default_factory=lambda: RateLimiter(ENROL_OFFICE_RATE, ENROL_OFFICE_WINDOW_S)
+    )
+    login_source: RateLimiter = field(
+        default_factory=lambda: RateLimiter(LOGIN_SOURCE_RATE, LOGIN_WINDOW_S)
+    )
+    login_account: RateLimiter = field(
+        default_factory=lambda: RateLimiter(LOGIN_ACCOUNT_RATE, LOGIN_WINDOW_S)
+    )
 
 
 async def plain_error(send: Send, status: int, text: str, extra: list[Any] | None = None) -> None:
@@ -141,9 +198,10 @@ class BoundedStrictBodies:
         headers = dict(scope.get("headers") or [])
         if method == "POST" and path == "/v1/enrol":
             client = scope.get("client")
-            if not self.enrol_limiter.allow(client[0] if client else "?"):
+            wait = self.enrol_limiter.hit(client[0] if client else "?")
+            if wait:
                 await plain_error(
-                    send, 429, "too many enrolment attempts", [(b"retry-after", b"60")]
+                    send, 429, "too many enrolment attempts", [(b"retry-after", b"%d" % wait)]
                 )
                 return
         limit = limit_for(method, path)

@@ -15,7 +15,11 @@ def document() -> dict[str, Any]:
     from eservice_desktop.county.app import create_app
 
     with tempfile.TemporaryDirectory() as d:
-        app = create_app(f"sqlite:///{Path(d) / 'schema.sqlite3'}", dispatch=False)
+        app = create_app(
+            f"sqlite:///{Path(d) / 'schema.sqlite3'}",
+            secret=b"schema only, never served",
+            dispatch=False,
+        )
         doc = app.openapi()
         app.state.engine.dispose()
     return doc

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import (
     Encoding,
@@ -27,7 +28,7 @@ from cryptography.hazmat.primitives.serialization import (
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import notify, reports
+from eservice_desktop.county import notify, reports, vault
 from eservice_desktop.county.routing import offices_for
 from eservice_desktop.county.store import (
     AttachmentChunkRow,
@@ -191,8 +192,27 @@ def _free_number(s: Session, office: str, wanted: str) -> str:
     raise Forbidden("no device number left in this office")
 
 
-def enrol(s: Session, code: str, device: str, label: str, now: datetime) -> tuple[DeviceRow, str]:
+class WrongOffice(Exception):
+    """The code was issued for another office than the one the device belongs to."""
+
+    def __init__(self, code_office: str, device_office: str) -> None:
+        super().__init__(f"code for {code_office}, device of {device_office}")
+        self.code_office, self.device_office = code_office, device_office
+
+
+def enrol(
+    s: Session,
+    code: str,
+    device: str,
+    label: str,
+    now: datetime,
+    *,
+    office: str | None = None,
+) -> tuple[DeviceRow, str]:
     """Consumes a one-time code and issues a credential (returned once).
+
+    The device names its office: a code issued for another office is refused before anything
+    is written (WrongOffice): the code stays usable and no device is created.
 
     A plain code enrols a new device: the asked number when it is free, else the next free one
     (the answer says which). A code county IT issued for a named device replaces that device's
@@ -202,6 +222,8 @@ def enrol(s: Session, code: str, device: str, label: str, now: datetime) -> tupl
     row = s.get(EnrolCodeRow, code_hash, with_for_update=True)
     if row is None or row.used_at is not None or aware(row.expires_at) < now:
         raise Forbidden("enrolment code unknown, used or expired")
+    if office is not None and office != row.office:
+        raise WrongOffice(row.office, office)
     credential = secrets.token_urlsafe(32)
     if row.device is not None:
         key = f"{row.office}-{row.device}"
@@ -271,7 +293,12 @@ def revoke(s: Session, device_key: str, now: datetime) -> bool:
 # --- keys -----------------------------------------------------------------------------------
 
 
-def _new_key(purpose: str, now: datetime) -> KeyRow:
+def _key_aad(key_id: str) -> str:
+    return f"county-key:{key_id}"
+
+
+def _new_key(s: Session, purpose: str, now: datetime) -> KeyRow:
+    """A new Ed25519 key; its private half is stored sealed by the vault, never in clear."""
     private = Ed25519PrivateKey.generate()
     raw_priv = private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
     raw_pub = private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
@@ -280,10 +307,31 @@ def _new_key(purpose: str, now: datetime) -> KeyRow:
     return KeyRow(
         key_id=kid,
         purpose=purpose,
-        private_key=base64.b64encode(raw_priv).decode(),
+        private_key=vault.of(s).seal(raw_priv, _key_aad(kid)),
         public_key=base64.b64encode(raw_pub).decode(),
         created_at=now,
     )
+
+
+def seal_plain_keys(s: Session) -> int:
+    """Seals private keys a build before the vault stored in clear (once, at start)."""
+    box = vault.of(s)
+    n = 0
+    for row in s.scalars(select(KeyRow)):
+        if not vault.is_sealed(row.private_key):
+            row.private_key = box.seal(base64.b64decode(row.private_key), _key_aad(row.key_id))
+            n += 1
+    return n
+
+
+def check_keys_open(s: Session) -> None:
+    """Every stored private key opens with this vault (else the vault is not this county's)."""
+    box = vault.of(s)
+    for row in s.scalars(select(KeyRow)):
+        try:
+            box.open(row.private_key, _key_aad(row.key_id))
+        except (InvalidTag, ValueError):
+            raise vault.WrongSecret(f"signing key {row.key_id} does not open") from None
 
 
 def public_keys(s: Session, purpose: str) -> list[dict[str, Any]]:
@@ -338,7 +386,7 @@ def rotate_keys(
             select(KeyRow).where(KeyRow.purpose == purpose, KeyRow.retired_at.is_(None))
         ):
             old.retired_at = now
-        key = _new_key(purpose, now)
+        key = _new_key(s, purpose, now)
         s.add(key)
         s.flush()
         created.append(key.key_id)
@@ -370,7 +418,8 @@ def signing_key(s: Session, purpose: str) -> tuple[str, Ed25519PrivateKey]:
     )
     if row is None:
         raise RuntimeError(f"no {purpose} key: run `eservice-county-server keys rotate`")
-    return row.key_id, Ed25519PrivateKey.from_private_bytes(base64.b64decode(row.private_key))
+    raw = vault.of(s).open(row.private_key, _key_aad(row.key_id))
+    return row.key_id, Ed25519PrivateKey.from_private_bytes(raw)
 
 
 # --- push -----------------------------------------------------------------------------------

@@ -275,6 +275,41 @@ class KeyRow(CountyBase):
     retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+class VaultRow(CountyBase):
+    """The data key that seals the county's secrets, wrapped by a key derived from the
+    passphrase or key file given at start (``county/vault.py``); never stored in clear."""
+
+    __tablename__ = "county_vault"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kdf: Mapped[str] = mapped_column(String(64), nullable=False)
+    salt: Mapped[str] = mapped_column(String(64), nullable=False)
+    wrapped: Mapped[str] = mapped_column(Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class OperatorRow(CountyBase):
+    """An office's operator as the county provisions it; offices pull the rows of their own
+    office (``GET /v1/operators``). ``password_hash`` is the argon2id hash, sealed by the
+    vault. ``version`` grows on every change (one counter for the county) and is the cursor
+    of the pull."""
+
+    __tablename__ = "county_operators"
+
+    office: Mapped[str] = mapped_column(String(8), primary_key=True)
+    account: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    roles: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    departments: Mapped[list[str]] = mapped_column(JSON, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    password_hash: Mapped[str] = mapped_column(Text, nullable=False)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (Index("ix_county_operators_office_version", "office", "version"),)
+
+
 class NotificationRow(CountyBase):
     """A message to the citizen; sent by the dispatcher, retried, never inside a push."""
 
@@ -402,6 +437,25 @@ def _add_columns(conn: Connection) -> None:
                 "JOIN county_attachments a ON a.sha256 = c.sha256"
             )
         )
+
+
+def scrub(engine: Engine) -> None:
+    """Rewrites the database file so no freed page keeps an overwritten secret (after keys
+    stored in clear by an older build were sealed). SQLite: VACUUM and an emptied WAL;
+    PostgreSQL: VACUUM FULL of the keys table (old row versions)."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # autocommit (VACUUM cannot run in a transaction)
+        try:
+            cur = raw.cursor()
+            checkpoint = "PRAGMA wal_checkpoint(TRUNCATE)"
+            for sql in (checkpoint, "VACUUM", checkpoint):
+                cur.execute(sql)
+            cur.close()
+        finally:
+            raw.close()
+    elif engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM FULL county_keys"))
 
 
 def lock_feed(session: Session) -> None:

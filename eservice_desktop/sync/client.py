@@ -30,6 +30,10 @@ from eservice_desktop.sync.protocol import (
     ChainGap,
     EnrolRequest,
     EnrolResponse,
+    ErrorBody,
+    OperatorsResponse,
+    OperatorVerifyRequest,
+    OperatorVerifyResponse,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -81,6 +85,22 @@ class RequestRefused(SyncError):
     """4xx other than auth: a bug or a version mismatch; retrying will not help."""
 
     transient = False
+
+
+class WrongOffice(RequestRefused):
+    """Enrolment: the code was issued for another office (the county did not use it)."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en, 409)
+        self.message_zh, self.message_en = message_zh, message_en
+
+
+class RateLimited(RequestRefused):
+    """429: too many attempts; ``retry_after`` seconds (as the county said) to wait."""
+
+    def __init__(self, retry_after: str, status: int = 429) -> None:
+        super().__init__(f"too many attempts, retry after {retry_after or '?'} s", status)
+        self.retry_after = int(retry_after) if retry_after.isdigit() else 60
 
 
 #: Why the county refused us, by HTTP status: (zh-TW, English).
@@ -347,11 +367,35 @@ class CountyClient:
         r = self._send("GET", "/health")
         return dict(r.json())
 
-    def enrol(self, code: str, device: str, label: str = "") -> EnrolResponse:
-        req = EnrolRequest(code=code, device=device, label=label)
+    def enrol(self, code: str, device: str, label: str = "", office: str = "") -> EnrolResponse:
+        """Trades the code for a credential; the county refuses (409, :class:`WrongOffice`) a
+        code issued for another office than ``office`` without using it."""
+        req = EnrolRequest(code=code, device=device, label=label, office=office)
+        r = self._send("POST", "/enrol", body=req.model_dump(mode="json"))
+        if r.status_code == 409:
+            try:
+                body = ErrorBody.model_validate_json(r.content)
+            except ValidationError:
+                body = None
+            if body is not None and body.code == "enrol.office_mismatch":
+                raise WrongOffice(body.message_zh, body.message_en)
+        if r.status_code == 429:
+            raise RateLimited(r.headers.get("Retry-After", ""), 429)
+        return self._json(r, EnrolResponse)
+
+    def operators(self, since: str) -> OperatorsResponse:
+        """This office's operators changed since version ``since`` (argon2id hashes)."""
         return self._json(
-            self._send("POST", "/enrol", body=req.model_dump(mode="json")), EnrolResponse
+            self._send("GET", "/operators", params={"since": since}), OperatorsResponse
         )
+
+    def verify_operator(self, account: str, password: str) -> OperatorVerifyResponse:
+        """Checks an operator's password at the county (rate-limited there)."""
+        body = OperatorVerifyRequest(account=account, password=password).model_dump()
+        r = self._send("POST", "/operators/verify", body=body)
+        if r.status_code == 429:
+            raise RateLimited(r.headers.get("Retry-After", ""), 429)
+        return self._json(r, OperatorVerifyResponse)
 
     def demo_enrol_code(self, office: str, device: str | None = None) -> str:
         params = {"office": office} if device is None else {"office": office, "device": device}

@@ -263,6 +263,9 @@ class PullResponse(_Model):
 class EnrolRequest(_Model):
     code: str = Field(min_length=6, max_length=64)
     device: str = Field(pattern=_DEVICE)
+    #: The office the device belongs to: a code issued for another office is refused (409)
+    #: before it is used.
+    office: str = Field(pattern=_CODE)
     label: str = Field(default="", max_length=100)
 
     @field_validator("label")
@@ -299,6 +302,44 @@ class AttachmentStart(_Model):
     size: int = Field(ge=0, le=200 * 1024 * 1024)
     case_id: str | None = Field(default=None, max_length=36)
     media_type: str = Field(default="application/octet-stream", max_length=100)
+
+
+_ACCOUNT = r"^[a-z0-9][a-z0-9._-]{1,31}$"
+
+
+class OperatorRecord(_Model):
+    """An office operator as the county provisions it (``GET /v1/operators``)."""
+
+    account: str = Field(pattern=_ACCOUNT)
+    name: str = Field(min_length=1, max_length=100)
+    roles: list[str] = Field(max_length=16)
+    departments: list[str] = Field(default_factory=list, max_length=200)
+    active: bool
+    #: The argon2id hash (PHC string); the office verifies passwords offline with it.
+    password_hash: str = Field(max_length=400)
+    version: int = Field(ge=1)
+    updated_at: datetime
+
+
+class OperatorsResponse(_Model):
+    operators: list[OperatorRecord]
+    #: The cursor for the next pull (``since``): the highest version the office has now.
+    version: str
+    server_time: datetime
+
+
+class OperatorVerifyRequest(_Model):
+    account: str = Field(pattern=_ACCOUNT)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class OperatorVerifyResponse(_Model):
+    ok: bool
+    #: ``auth.bad_password`` | ``auth.unknown_account`` | ``auth.inactive`` when not ok.
+    reason: str = ""
+    account: str
+    roles: list[str] = Field(default_factory=list)
+    server_time: datetime
 
 
 class ErrorBody(_Model):

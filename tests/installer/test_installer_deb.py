@@ -229,10 +229,12 @@ def check_service_enrols_and_syncs_with_its_own_credential_store(tmp_path: Path)
     county_bin = Path(sys.executable).parent / "eservice-county-server"
     port = _free_port()
     county_db = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    county_env = {**os.environ, "ESERVICE_COUNTY_PASSPHRASE": "installer test passphrase"}
     server = subprocess.Popen(
         [str(county_bin), "serve", "--db", county_db, "--host", "127.0.0.1", "--port", str(port)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=county_env,
     )
     try:
         url = f"http://127.0.0.1:{port}"

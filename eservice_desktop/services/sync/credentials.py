@@ -18,7 +18,13 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App
 from eservice_desktop.services.sync.state import get_state, set_state
 from eservice_desktop.storage.models import EventRow
-from eservice_desktop.sync.client import AuthError, CountyClient, is_loopback
+from eservice_desktop.sync.client import (
+    AuthError,
+    CountyClient,
+    RateLimited,
+    WrongOffice,
+    is_loopback,
+)
 
 log = logging.getLogger("eservice.sync")
 
@@ -95,12 +101,25 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     """Trades a one-time code for this device's credential and keeps it in the keyring."""
     client = CountyClient(server_url, ca_file=app.settings.county_ca_file)
     try:
-        resp = client.enrol(code, app.settings.device_id, label=socket.gethostname()[:100])
+        resp = client.enrol(
+            code,
+            app.settings.device_id,
+            label=socket.gethostname()[:100],
+            office=app.settings.office_code,
+        )
     except AuthError as e:
         raise DomainError(
             "sync.enrol_refused",
             "登記碼無效、已使用或已過期",
             "The enrolment code is unknown, used or expired",
+        ) from e
+    except WrongOffice as e:
+        raise DomainError("sync.enrol_office", e.message_zh, e.message_en) from e
+    except RateLimited as e:
+        raise DomainError(
+            "sync.enrol_rate_limited",
+            f"登記嘗試過於頻繁，請於 {e.retry_after} 秒後再試",
+            f"Too many enrolment attempts; try again in {e.retry_after} s",
         ) from e
     finally:
         client.close()

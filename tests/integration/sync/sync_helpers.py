@@ -23,6 +23,7 @@ sys.path.insert(0, str(HERE))
 
 
 from eservice_desktop.county import service as county_service  # noqa: E402
+from eservice_desktop.county.edge import Limits  # noqa: E402
 from eservice_desktop.county.store import (  # noqa: E402
     ConflictRow,
     CountyEventRow,
@@ -36,6 +37,8 @@ from eservice_desktop.sync.service_keyring import ENV_DIR  # noqa: E402
 
 ROOT = HERE.parents[2]
 PY = sys.executable
+#: The passphrase sealing the test county's secrets (given to a server process by env).
+TEST_SECRET = b"test county passphrase"
 
 
 def free_port() -> int:
@@ -63,8 +66,14 @@ def county_cli(*args: str) -> str:
         text=True,
         cwd=ROOT,
         timeout=60,
+        env=county_env(),
     )
     return out.stdout
+
+
+def county_env() -> dict[str, str]:
+    """This environment plus the test county's passphrase."""
+    return {**os.environ, "ESERVICE_COUNTY_PASSPHRASE": TEST_SECRET.decode()}
 
 
 @dataclass
@@ -73,6 +82,7 @@ class CountyServer:
     workdir: Path
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
+    limits: Limits | None = None
 
     @property
     def url(self) -> str:
@@ -99,6 +109,7 @@ class CountyServer:
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=ROOT,
+                env=county_env(),
             )
         wait_http(self.url + "/v1/health")
         return self
@@ -112,7 +123,13 @@ class CountyServer:
         from eservice_desktop.county.app import create_app
         from eservice_desktop.county.notify import FileGateway
 
-        app = create_app(self.db_url, gateway=FileGateway(self.workdir / "outbox.jsonl"), demo=demo)
+        app = create_app(
+            self.db_url,
+            secret=TEST_SECRET,
+            gateway=FileGateway(self.workdir / "outbox.jsonl"),
+            demo=demo,
+            limits=self.limits,
+        )
         config = uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
         )
@@ -121,6 +138,10 @@ class CountyServer:
         self._thread.start()
         wait_http(self.url + "/v1/health")
         return self
+
+    def app_limits(self) -> Limits:
+        """The rate limiters of a server started in this process."""
+        return self._uv.config.app.state.limits  # type: ignore[no-any-return]
 
     def kill(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -22,9 +22,13 @@ from eservice_desktop.services import sync
 from eservice_desktop.services.app import App
 
 
-def _post_enrol(county: CountyServer, code: str, device: str) -> requests.Response:
+def _post_enrol(
+    county: CountyServer, code: str, device: str, office: str = "H01"
+) -> requests.Response:
     return requests.post(
-        county.url + "/v1/enrol", json={"code": code, "device": device}, timeout=30
+        county.url + "/v1/enrol",
+        json={"code": code, "device": device, "office": office},
+        timeout=30,
     )
 
 

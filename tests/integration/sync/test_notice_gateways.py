@@ -22,10 +22,12 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from sync_helpers import TEST_SECRET
 from test_sync_features import _TinySmtp
 
 from eservice_desktop.county import notify
 from eservice_desktop.county import service as county_service
+from eservice_desktop.county.app import open_vault
 from eservice_desktop.county.store import (
     CountyEventRow,
     DeviceRow,
@@ -155,8 +157,9 @@ def test_http_gateway_sends_the_picture_multipart(provider: str) -> None:
 def county(tmp_path: Path) -> Iterator[tuple[sessionmaker[Session], DeviceRow]]:
     engine = make_engine(f"sqlite:///{tmp_path / 'county.sqlite3'}")
     create_schema(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
     now = utcnow()
+    box = open_vault(engine, TEST_SECRET, now)
+    sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
     with sessions() as s, s.begin():
         county_service.ensure_keys(s, now)
         dev, _cred = county_service.enrol(

@@ -18,11 +18,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sync_faultproxy import FaultProxy
-from sync_helpers import CountyServer, enrol, new_case, sync_now
+from sync_helpers import TEST_SECRET, CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.config import Settings
 from eservice_desktop.county import notify
 from eservice_desktop.county import service as county_service
+from eservice_desktop.county.app import open_vault
 from eservice_desktop.county.store import (
     AttachmentRow,
     NotificationRow,
@@ -155,8 +156,9 @@ class _FlakySms(BaseHTTPRequestHandler):
 def test_http_sms_gateway_failures_are_retried_and_never_block_push(tmp_path: Path) -> None:
     engine = make_engine(f"sqlite:///{tmp_path / 'county.sqlite3'}")
     create_schema(engine)
-    sessions = sessionmaker(engine, expire_on_commit=False)
     now = utcnow()
+    box = open_vault(engine, TEST_SECRET, now)
+    sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
     with sessions() as s, s.begin():
         county_service.ensure_keys(s, now)
         dev, _cred = county_service.enrol(

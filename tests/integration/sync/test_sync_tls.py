@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from sync_helpers import free_port, wait_http
+from sync_helpers import TEST_SECRET, free_port, wait_http
 
 from eservice_desktop.county.app import create_app
 from eservice_desktop.sync.client import ConfigError, CountyClient
@@ -84,7 +84,7 @@ def tls_county(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     )
     (tmp_path / "county-ca.pem").write_bytes(_pem(ca))
     (tmp_path / "other-ca.pem").write_bytes(_pem(_ca("Some Other CA")[1]))
-    app = create_app(f"sqlite:///{tmp_path / 'county.sqlite3'}", dispatch=False)
+    app = create_app(f"sqlite:///{tmp_path / 'county.sqlite3'}", secret=TEST_SECRET, dispatch=False)
     port = free_port()
     server = uvicorn.Server(
         uvicorn.Config(

@@ -1,0 +1,247 @@
+"""The county's store of office operators: county IT adds, disables, re-roles and resets an
+office's operators; each office pulls its own (``GET /v1/operators``) in every sync round, so
+a clerk logs in offline with the argon2id hash the county gave.
+
+Every change takes the next ``version`` (one counter for the county, under the feed lock so
+versions commit in order on PostgreSQL); an office pulls the rows after the version it holds.
+The hash is stored sealed by the vault and opened only to answer the office it belongs to.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county import vault
+from eservice_desktop.county.service import BadRequest, check_office_code
+from eservice_desktop.county.store import OperatorRow, aware, lock_feed
+from eservice_desktop.sync.protocol import OperatorRecord
+
+#: The office roles (domain.operators.Role values).
+ROLES = ("clerk", "cashier", "pickup", "supervisor", "admin", "it")
+ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
+DEPARTMENT = re.compile(r"[0-9A-Za-z_.-]{1,40}")
+MIN_PASSWORD = 8
+MAX_PASSWORD = 256
+
+
+@cache
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()  # argon2id, the library's current parameters
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher().hash("not an account of this office")
+
+
+def _aad(office: str, account: str) -> str:
+    return f"operator:{office}:{account}"
+
+
+def check_account(account: str) -> str:
+    if not ACCOUNT.fullmatch(account or ""):
+        raise BadRequest(
+            "帳號須為 2 到 32 個小寫英文字母、數字或 . _ -（以字母或數字開頭）",
+            "An account is 2 to 32 lower-case letters, digits or . _ - (starting with a "
+            "letter or digit)",
+        )
+    return account
+
+
+def check_roles(roles: Iterable[str]) -> list[str]:
+    known = set(ROLES)
+    out = sorted(set(roles))
+    bad = [r for r in out if r not in known]
+    if bad or not out:
+        raise BadRequest(
+            f"角色須為 {', '.join(sorted(known))} 之一或多個",
+            f"Roles are one or more of {', '.join(sorted(known))}",
+        )
+    return out
+
+
+def check_departments(departments: Iterable[str]) -> list[str]:
+    out = sorted(set(departments))
+    if any(not DEPARTMENT.fullmatch(d) for d in out):
+        raise BadRequest(
+            "業務範圍須為服務或課別代碼（英數字）", "A department is a service or unit code"
+        )
+    return out
+
+
+def check_password(password: str) -> str:
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise BadRequest(
+            f"密碼須為 {MIN_PASSWORD} 到 {MAX_PASSWORD} 個字元",
+            f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+        )
+    return password
+
+
+def _next_version(s: Session) -> int:
+    lock_feed(s)
+    return int(s.scalar(select(func.max(OperatorRow.version))) or 0) + 1
+
+
+def _get(s: Session, office: str, account: str) -> OperatorRow:
+    row = s.get(OperatorRow, (check_office_code(office), check_account(account)))
+    if row is None:
+        raise BadRequest(
+            f"{office} 查無帳號 {account}", f"No operator {account} in office {office}"
+        )
+    return row
+
+
+def add(
+    s: Session,
+    office: str,
+    account: str,
+    *,
+    name: str,
+    roles: Iterable[str],
+    password: str,
+    now: datetime,
+    departments: Iterable[str] = (),
+) -> OperatorRow:
+    check_office_code(office)
+    check_account(account)
+    name = name.strip()
+    if not 1 <= len(name) <= 100 or any(ord(c) < 32 for c in name):
+        raise BadRequest("姓名須為 1 到 100 個字元", "A name has 1 to 100 characters")
+    if s.get(OperatorRow, (office, account)) is not None:
+        raise BadRequest(
+            f"{office} 已有帳號 {account}", f"Office {office} already has operator {account}"
+        )
+    row = OperatorRow(
+        office=office,
+        account=account,
+        name=name,
+        roles=check_roles(roles),
+        departments=check_departments(departments),
+        active=True,
+        password_hash=vault.of(s).seal(
+            _hasher().hash(check_password(password)).encode(), _aad(office, account)
+        ),
+        version=_next_version(s),
+        updated_at=now,
+    )
+    s.add(row)
+    return row
+
+
+def set_active(s: Session, office: str, account: str, active: bool, now: datetime) -> OperatorRow:
+    row = _get(s, office, account)
+    row.active, row.version, row.updated_at = active, _next_version(s), now
+    return row
+
+
+def set_roles(
+    s: Session,
+    office: str,
+    account: str,
+    roles: Iterable[str],
+    *,
+    now: datetime,
+    departments: Iterable[str] | None = None,
+) -> OperatorRow:
+    row = _get(s, office, account)
+    row.roles = check_roles(roles)
+    if departments is not None:
+        row.departments = check_departments(departments)
+    row.version, row.updated_at = _next_version(s), now
+    return row
+
+
+def reset_password(
+    s: Session, office: str, account: str, password: str, now: datetime
+) -> OperatorRow:
+    row = _get(s, office, account)
+    row.password_hash = vault.of(s).seal(
+        _hasher().hash(check_password(password)).encode(), _aad(office, account)
+    )
+    row.version, row.updated_at = _next_version(s), now
+    return row
+
+
+def summary(row: OperatorRow) -> dict[str, Any]:
+    """What county IT sees of an operator: never the hash."""
+    return {
+        "office": row.office,
+        "account": row.account,
+        "name": row.name,
+        "roles": list(row.roles),
+        "departments": list(row.departments),
+        "active": row.active,
+        "version": row.version,
+        "updated_at": aware(row.updated_at).isoformat(),
+    }
+
+
+def list_office(s: Session, office: str) -> list[dict[str, Any]]:
+    check_office_code(office)
+    rows = s.scalars(
+        select(OperatorRow).where(OperatorRow.office == office).order_by(OperatorRow.account)
+    )
+    return [summary(r) for r in rows]
+
+
+def records_since(s: Session, office: str, since: int) -> tuple[list[OperatorRecord], int]:
+    """The office's operators changed after version ``since`` and the office's new version.
+    Only rows at or below the high-water mark read first are returned (a version allocated
+    by a transaction not yet committed is never skipped: appends hold the feed lock)."""
+    high = int(s.scalar(select(func.max(OperatorRow.version))) or 0)
+    box = vault.of(s)
+    rows = list(
+        s.scalars(
+            select(OperatorRow)
+            .where(
+                OperatorRow.office == office,
+                OperatorRow.version > since,
+                OperatorRow.version <= high,
+            )
+            .order_by(OperatorRow.version)
+        )
+    )
+    records = [
+        OperatorRecord(
+            account=r.account,
+            name=r.name,
+            roles=list(r.roles),
+            departments=list(r.departments),
+            active=r.active,
+            password_hash=box.open(r.password_hash, _aad(r.office, r.account)).decode(),
+            version=r.version,
+            updated_at=aware(r.updated_at),
+        )
+        for r in rows
+    ]
+    return records, max(since, high)
+
+
+def verify(s: Session, office: str, account: str, password: str) -> tuple[str, list[str]]:
+    """Checks an operator's password at the county: ``("", roles)`` when right, else the
+    reason (``auth.unknown_account`` | ``auth.inactive`` | ``auth.bad_password``). An unknown
+    account costs the same hash computation as a known one."""
+    row = s.get(OperatorRow, (office, account))
+    if row is None:
+        with contextlib.suppress(VerificationError):
+            _hasher().verify(_dummy_hash(), password + "\x00")
+        return "auth.unknown_account", []
+    stored = vault.of(s).open(row.password_hash, _aad(office, account)).decode()
+    try:
+        _hasher().verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return "auth.bad_password", []
+    if not row.active:
+        return "auth.inactive", []
+    return "", list(row.roles)
