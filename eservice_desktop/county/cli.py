@@ -577,10 +577,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
     from eservice_desktop.county.service import BadRequest
+    from eservice_desktop.domain.errors import DomainError
 
     try:
         return int(args.func(args) or 0)
-    except (Refused, BadRequest) as e:
+    except (Refused, BadRequest, DomainError) as e:
         print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
         return 2
 

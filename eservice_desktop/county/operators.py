@@ -10,7 +10,6 @@ The hash is stored sealed by the vault and opened only to answer the office it b
 from __future__ import annotations
 
 import contextlib
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from functools import cache
@@ -21,17 +20,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import vault
+from eservice_desktop.county import notify, vault
 from eservice_desktop.county.service import BadRequest, check_office_code
 from eservice_desktop.county.store import OperatorRow, aware, lock_feed
+from eservice_desktop.domain import operators as domain_operators
+from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.sync.protocol import OperatorRecord
 
-#: The office roles (domain.operators.Role values).
-ROLES = ("clerk", "cashier", "pickup", "supervisor", "admin", "it")
-ACCOUNT = re.compile(r"[a-z0-9][a-z0-9._-]{1,31}")
-DEPARTMENT = re.compile(r"[0-9A-Za-z_.-]{1,40}")
 MIN_PASSWORD = 8
-MAX_PASSWORD = 256
+MAX_PASSWORD = 128
 
 
 @cache
@@ -48,34 +46,45 @@ def _aad(office: str, account: str) -> str:
     return f"operator:{office}:{account}"
 
 
+def _refused(e: DomainError) -> BadRequest:
+    return BadRequest(e.message_zh, e.message_en)
+
+
 def check_account(account: str) -> str:
-    if not ACCOUNT.fullmatch(account or ""):
-        raise BadRequest(
-            "帳號須為 2 到 32 個小寫英文字母、數字或 . _ -（以字母或數字開頭）",
-            "An account is 2 to 32 lower-case letters, digits or . _ - (starting with a "
-            "letter or digit)",
-        )
-    return account
+    """The office's rule for account names (``domain.operators.check_account``)."""
+    try:
+        return domain_operators.check_account(account)
+    except DomainError as e:
+        raise _refused(e) from None
 
 
 def check_roles(roles: Iterable[str]) -> list[str]:
-    known = set(ROLES)
-    out = sorted(set(roles))
-    bad = [r for r in out if r not in known]
-    if bad or not out:
-        raise BadRequest(
-            f"角色須為 {', '.join(sorted(known))} 之一或多個",
-            f"Roles are one or more of {', '.join(sorted(known))}",
-        )
-    return out
+    try:
+        return sorted(r.value for r in domain_operators.parse_roles(roles))
+    except DomainError as e:
+        raise _refused(e) from None
 
 
-def check_departments(departments: Iterable[str]) -> list[str]:
-    out = sorted(set(departments))
-    if any(not DEPARTMENT.fullmatch(d) for d in out):
-        raise BadRequest(
-            "業務範圍須為服務或課別代碼（英數字）", "A department is a service or unit code"
-        )
+def check_name(name: str) -> str:
+    try:
+        return values.check_text(name, "name", max_len=domain_operators.NAME_MAX, min_len=1)
+    except DomainError as e:
+        raise _refused(e) from None
+
+
+def check_departments(s: Session, departments: Iterable[str]) -> list[str]:
+    """Department or service codes of the catalogue the offices hold (as the office checks
+    them when it applies the record: a code it cannot read would stop its sync)."""
+    catalogue = notify.county_catalogue(s)
+    known = {d.code for d in catalogue.departments}
+    out = sorted({c for raw in departments for c in str(raw).replace(",", " ").split()})
+    for code in out:
+        if code not in known and not catalogue.has_service(code):
+            shown = values.printable(code, 30)
+            raise BadRequest(
+                f"不明的業務範圍（單位或申辦項目代碼）：{shown}",
+                f"Unknown scope (department or service code): {shown}",
+            )
     return out
 
 
@@ -115,9 +124,7 @@ def add(
 ) -> OperatorRow:
     check_office_code(office)
     check_account(account)
-    name = name.strip()
-    if not 1 <= len(name) <= 100 or any(ord(c) < 32 for c in name):
-        raise BadRequest("姓名須為 1 到 100 個字元", "A name has 1 to 100 characters")
+    name = check_name(name)
     if s.get(OperatorRow, (office, account)) is not None:
         raise BadRequest(
             f"{office} 已有帳號 {account}", f"Office {office} already has operator {account}"
@@ -127,7 +134,7 @@ def add(
         account=account,
         name=name,
         roles=check_roles(roles),
-        departments=check_departments(departments),
+        departments=check_departments(s, departments),
         active=True,
         password_hash=vault.of(s).seal(
             _hasher().hash(check_password(password)).encode(), _aad(office, account)
@@ -157,7 +164,7 @@ def set_roles(
     row = _get(s, office, account)
     row.roles = check_roles(roles)
     if departments is not None:
-        row.departments = check_departments(departments)
+        row.departments = check_departments(s, departments)
     row.version, row.updated_at = _next_version(s), now
     return row
 

@@ -304,14 +304,14 @@ class AttachmentStart(_Model):
     media_type: str = Field(default="application/octet-stream", max_length=100)
 
 
-_ACCOUNT = r"^[a-z0-9][a-z0-9._-]{1,31}$"
+_ACCOUNT = r"^[a-z][a-z0-9._-]{1,31}$"
 
 
 class OperatorRecord(_Model):
     """An office operator as the county provisions it (``GET /v1/operators``)."""
 
     account: str = Field(pattern=_ACCOUNT)
-    name: str = Field(min_length=1, max_length=100)
+    name: str = Field(min_length=1, max_length=40)
     roles: list[str] = Field(max_length=16)
     departments: list[str] = Field(default_factory=list, max_length=200)
     active: bool

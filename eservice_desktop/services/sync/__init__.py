@@ -7,6 +7,7 @@
 - :mod:`.reference` catalogue, calendars, keys and revocation lists from the county;
 - :mod:`.receipts` the county's signed receipts;
 - :mod:`.attachments` resumable uploads;
+- :mod:`.provisioning` the office's operators as the county provisions them;
 - :mod:`.conflicts` events the county refused, and the clerk's resolution;
 - :mod:`.recovery` a restored or wiped device rebuilt from the county;
 - :mod:`.status` what the faces show about the link;

@@ -31,6 +31,7 @@ from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
 from eservice_desktop.services.sync.inbox import apply_page
+from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
@@ -54,6 +55,8 @@ class RoundResult:
     attachments: int = 0
     #: Access-log records the county stored this round.
     access: int = 0
+    #: Operator records the county provisioned this round.
+    operators: int = 0
     server_time: str = ""
     clock_offset_s: float = 0.0
     more: bool = False
@@ -115,6 +118,7 @@ def _round(
             break
     if result.conflicts:
         _push_all(app, client, result, max_push_batches, progress)  # the conflict notes
+    result.operators = pull_operators(app, client)
     if calendar_changed:
         app.reload_calendar()
     if pickup_keys is not None:
