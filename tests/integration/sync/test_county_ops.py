@@ -8,7 +8,6 @@ import base64
 import http.client
 import json
 import os
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import pytest
 import requests
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sync_helpers import PY, ROOT, TEST_SECRET, CountyServer, county_env
+from sync_helpers import TEST_SECRET, CountyServer
 
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county import service
@@ -266,32 +265,21 @@ def test_signing_keys_and_hashes_are_sealed_and_a_wrong_passphrase_does_not_star
     srv = CountyServer(db_url, data).start()  # a real server process, passphrase by env
     try:
         # it signs (a pickup key and a receipt key exist) and provisions an operator hash
-        out = subprocess.run(
-            [
-                PY,
-                "-m",
-                "eservice_desktop.county.cli",
-                "operator",
-                "add",
-                "a01",
-                "--db",
-                db_url,
-                "--office",
-                "H01",
-                "--name",
-                "王小明",
+        secret = {PASSPHRASE_ENV: TEST_SECRET.decode()}
+        add = ("operator", "add", "a01", "--db", db_url, "--office", "H01", "--name", "王小明")
+        assert (
+            _cli(
+                monkeypatch,
+                secret,
+                *add,
                 "--role",
                 "clerk",
                 "--password-stdin",
-            ],
-            input=PASSWORD + "\n",
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=county_env(),
-            check=True,
+                stdin=PASSWORD + "\n",
+            )
+            == 0
         )
-        assert "H01 a01" in out.stdout
+        assert "H01 a01" in capsys.readouterr().out
         r = requests.get(srv.url + "/v1/health", timeout=10)
         assert r.status_code == 200
     finally:
