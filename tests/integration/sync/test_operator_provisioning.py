@@ -37,12 +37,12 @@ def _county(
 
 
 def test_operators_provisioned_by_sync_log_in_offline_and_follow_the_county(
-    county_db: str,
+    sqlite_county_db: str,
     server_factory: Callable[[str], CountyServer],
     office: Callable[..., Any],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    db = county_db
+    db = sqlite_county_db
     srv = server_factory(db).start_in_thread()
 
     def add(account: str, office: str, role: str, password: str) -> tuple[int, str, str]:
