@@ -436,7 +436,10 @@ class CaseDetail(QWidget):
     def attachment_rows(self) -> list[list[str]]:
         """The attachment list as shown (tests and screen readers)."""
         t = self.attachments
-        return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+        return [
+            [(it.text() if (it := t.item(r, c)) else "") for c in range(t.columnCount())]
+            for r in range(t.rowCount())
+        ]
 
     def choose_file(self) -> None:
         if not self.case_number or self.view is None:
