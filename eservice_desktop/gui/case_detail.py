@@ -1,6 +1,6 @@
 """Case detail (案件明細): header, deadline with the working days left, the event timeline, and
 this issue's actions — request supplement, record supplement, close, reject, cancel — and the
-case's attachments (附件): a file chosen with 附加檔案 (Alt+A, Ctrl+Shift+A) or dropped onto the
+case's attachments (附件): a file chosen with 附加檔案 (Alt+E, Ctrl+Shift+A) or dropped onto the
 page is checked, sealed and queued for upload by ``services.case_attachments`` on the task
 runner; the list shows each file as waiting (待上傳) or uploaded (已上傳) and reloads after every
 sync round.
@@ -193,7 +193,7 @@ class CaseDetail(QWidget):
         self.attachments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.attachments.horizontalHeader().setStretchLastSection(True)
         self.attachments.setMaximumHeight(140)
-        self.attach_button = QPushButton(self.tr("附加檔案(&A)…"), files)
+        self.attach_button = QPushButton(self.tr("附加檔案(&E)…"), files)
         self.attach_button.setObjectName("attach_button")
         self.attach_button.setToolTip(self.tr("PNG、JPEG 圖檔或 PDF（Ctrl+Shift+A）"))
         self.attach_button.clicked.connect(self.choose_file)

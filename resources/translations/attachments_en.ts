@@ -27,8 +27,8 @@
         <translation>Upload</translation>
     </message>
     <message>
-        <source>附加檔案(&amp;A)…</source>
-        <translation>&amp;Attach file…</translation>
+        <source>附加檔案(&amp;E)…</source>
+        <translation>Attach fil&amp;e…</translation>
     </message>
     <message>
         <source>PNG、JPEG 圖檔或 PDF（Ctrl+Shift+A）</source>
