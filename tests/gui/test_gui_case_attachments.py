@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from sqlalchemy import func, select
 
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.sync_status import SyncStatusWidget
 from eservice_desktop.services import case_attachments
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
@@ -127,7 +128,9 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
     with ctx.app.transaction() as s:
         for r in s.scalars(select(SyncAttachmentRow)):
             r.complete, r.uploaded = True, r.size
-    ctx.sync_round_done.emit()
+    # the sync status widget's finished round (as the loop's thread reports it) refreshes the list
+    (status,) = window.findChildren(SyncStatusWidget)
+    status.round_finished.emit({"pending": 0}, "")
     qtbot.waitUntil(
         lambda: [r[4] for r in detail.attachment_rows()] == ["已上傳"] * 2, timeout=3000
     )
