@@ -11,7 +11,7 @@ same case changes nothing, attaching it to another case is refused.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from hashlib import sha256
 from pathlib import Path
 
@@ -190,13 +190,15 @@ def _name_of(row: SyncAttachmentRow) -> str:
 
 
 def _view(row: SyncAttachmentRow) -> AttachmentView:
+    at = row.created_at  # stored UTC; SQLite gives it back without its zone
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return AttachmentView(
         sha256=row.sha256,
         name=_name_of(row),
         kind=KINDS.get(row.media_type, row.media_type),
         media_type=row.media_type,
         size=row.size,
-        attached_at=row.created_at,
+        attached_at=at,
         uploaded=bool(row.complete),
         uploaded_bytes=row.uploaded,
     )
