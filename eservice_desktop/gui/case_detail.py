@@ -464,6 +464,8 @@ class CaseDetail(QWidget):
             if number == self.case_number:
                 self.attach_message.setText(text)
                 self.load_attachments()
+            # local work: the sync loop is poked and uploads the file without waiting its turn
+            self.ctx.case_changed.emit(number)
             self.ctx.status_message.emit(self.tr("案件 {n}：{text}").format(n=number, text=text))
 
         def failed(error: object) -> None:

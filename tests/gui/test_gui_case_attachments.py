@@ -85,6 +85,8 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
         return str(scan), ""
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", dialog)
+    changed: list[str] = []
+    ctx.case_changed.connect(changed.append)
     # keyboard alone: Ctrl+Shift+A opens the dialog
     detail.timeline.setFocus()
     qtbot.keyClick(
@@ -105,6 +107,7 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
     _drop(detail, [pdf])
     qtbot.waitUntil(lambda: len(detail.attachment_rows()) == 2, timeout=3000)
     assert [r[1] for r in detail.attachment_rows()] == ["PNG", "PDF"]
+    assert changed == [case_a, case_a]  # the sync loop hears of local work on case A only
 
     assert [a.name for a in case_attachments.list_attachments(ctx.app, case_a)] == [
         "戶口名簿.png",
