@@ -52,6 +52,8 @@ class Settings:
     demo: bool = False
     #: Seconds between background sync rounds.
     sync_interval_s: float = 5.0
+    #: Largest file (MB) a clerk may attach to a case (scans, photos, PDFs).
+    attachment_max_mb: int = 20
     #: PKCS#11 module of the MOICA card (HiCOSPKCS11 on real counters).
     pkcs11_module: str = ""
     #: PKCS#11 token label of the MOICA card; empty = the only token present.

@@ -1,9 +1,10 @@
-"""``case intake|show|search|accept|supplement|supplement-received|close|reject|cancel``."""
+"""``case intake|show|attach|search|accept|supplement|supplement-received|close|reject|cancel``."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 
 from eservice_desktop.cli.common import (
     add_json,
@@ -19,7 +20,7 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import cases
+from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
 
 
@@ -57,6 +58,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.add_argument("case_number")
     add_json(s)
     s.set_defaults(func=cmd_show)
+
+    a = cs.add_parser("attach", help="附加檔案（PNG、JPEG、PDF）", parents=[common])
+    a.add_argument("case_number")
+    a.add_argument("file", help="PNG/JPEG image or PDF file to attach")
+    add_json(a)
+    a.set_defaults(func=cmd_attach)
 
     q = cs.add_parser(
         "search",
@@ -151,6 +158,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         view = cases.show_case(app, args.case_number)
+        attached = [a.to_json() for a in case_attachments.list_attachments(app, view.case_number)]
     finally:
         app.close()
     shown = {
@@ -163,10 +171,37 @@ def cmd_show(args: argparse.Namespace) -> int:
         for key in ("documents_required", "documents_presented"):
             if isinstance(shown.get(key), list):
                 shown[key] = [service.document_name(d, lang_of(args)) for d in shown[key]]
+    shown["attachments"] = ", ".join(
+        f"{a['name']} ({a['kind']}, {a['size']} B, {'uploaded' if a['uploaded'] else 'waiting'})"
+        for a in attached
+    )
     emit(
         args,
-        view.to_json(),
+        {**view.to_json(), "attachments": attached},
         lambda: "\n".join(f"{k}: {v}" for k, v in shown.items() if k not in ("events", "fields")),
+    )
+    return 0
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    app = open_from(args)
+    try:
+        try:
+            att = case_attachments.attach_file(app, args.case_number, Path(args.file))
+        except DomainError as e:
+            return fail(args, e)
+    finally:
+        app.close()
+    emit(
+        args,
+        {"ok": True, "case_number": args.case_number, **att.to_json()},
+        say(
+            args,
+            f"已附加 {att.name}（{att.kind}，{att.size} 位元組）於案件 {args.case_number}，"
+            "待同步上傳",
+            f"Attached {att.name} ({att.kind}, {att.size} bytes) to case {args.case_number}; "
+            "waiting for sync",
+        ),
     )
     return 0
 

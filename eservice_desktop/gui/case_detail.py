@@ -1,5 +1,9 @@
 """Case detail (案件明細): header, deadline with the working days left, the event timeline, and
-this issue's actions — request supplement, record supplement, close, reject, cancel.
+this issue's actions — request supplement, record supplement, close, reject, cancel — and the
+case's attachments (附件): a file chosen with 附加檔案 (Alt+E, Ctrl+Shift+A) or dropped onto the
+page is checked, sealed and queued for upload by ``services.case_attachments`` on the task
+runner; the list shows each file as waiting (待上傳) or uploaded (已上傳) and reloads after every
+sync round.
 
 Reads and writes go through ``services.cases`` on the task runner (each is milliseconds, but a
 disk under load must not freeze the counter). After a write the page reloads the case and
@@ -10,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -35,7 +42,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.timeline import describe
-from eservice_desktop.services import cases
+from eservice_desktop.services import case_attachments, cases
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -169,12 +176,49 @@ class CaseDetail(QWidget):
         box.addLayout(buttons)
         box.addWidget(self.error_label)
 
+        files = QGroupBox(self.tr("附件（可將檔案拖放至此）"), self)
+        self.attachments = QTableWidget(0, 5, files)
+        self.attachments.setObjectName("attachments")
+        self.attachments.setHorizontalHeaderLabels(
+            [
+                self.tr("檔名"),
+                self.tr("類型"),
+                self.tr("大小"),
+                self.tr("附加時間"),
+                self.tr("上傳"),
+            ]
+        )
+        self.attachments.verticalHeader().setVisible(False)
+        self.attachments.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attachments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attachments.horizontalHeader().setStretchLastSection(True)
+        self.attachments.setMaximumHeight(140)
+        self.attach_button = QPushButton(self.tr("附加檔案(&E)…"), files)
+        self.attach_button.setObjectName("attach_button")
+        self.attach_button.setToolTip(self.tr("PNG、JPEG 圖檔或 PDF（Ctrl+Shift+A）"))
+        self.attach_button.clicked.connect(self.choose_file)
+        self.attach_shortcut = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
+        self.attach_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.attach_shortcut.activated.connect(self.choose_file)
+        self.attach_message = QLabel(files)
+        self.attach_message.setObjectName("attach_message")
+        self.attach_message.setWordWrap(True)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.attach_button)
+        file_row.addWidget(self.attach_message, 1)
+        file_box = QVBoxLayout(files)
+        file_box.addWidget(self.attachments)
+        file_box.addLayout(file_row)
+        self.setAcceptDrops(True)
+
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.timeline, 1)
+        layout.addWidget(files)
         layout.addWidget(actions)
         self._set_enabled()
         ctx.case_changed.connect(self._case_changed)
+        ctx.sync_round_done.connect(self.load_attachments)
 
     def _case_changed(self, case_number: str) -> None:
         """Any page wrote to the case shown here (a payment, a pickup ...): show it again."""
@@ -199,6 +243,7 @@ class CaseDetail(QWidget):
         self.ctx.tasks.run(
             cases.show_case, self.ctx.app, case_number, on_done=self._show, on_error=self._error
         )
+        self.load_attachments()
 
     def _show(self, view: cases.CaseView) -> None:
         if view.case_number != self.case_number:
@@ -355,6 +400,117 @@ class CaseDetail(QWidget):
         if reason is not None:
             self._write(cases.cancel_case, reason)
 
+    # -- attachments -------------------------------------------------------------------------
+
+    def load_attachments(self) -> None:
+        number = self.case_number
+        if not number:
+            return
+
+        def done(items: list[case_attachments.AttachmentView]) -> None:
+            if number == self.case_number:
+                self._show_attachments(items)
+
+        self.ctx.tasks.run(
+            case_attachments.list_attachments,
+            self.ctx.app,
+            number,
+            on_done=done,
+            on_error=lambda _e: None,  # the case itself reports a missing case
+        )
+
+    def _show_attachments(self, items: list[case_attachments.AttachmentView]) -> None:
+        zh = self.ctx.is_zh
+        self.attachments.setRowCount(len(items))
+        for i, a in enumerate(items):
+            cells = (
+                a.name,
+                a.kind,
+                _size_text(a.size),
+                format_moment(a.attached_at.isoformat(), zh),
+                self.tr("已上傳") if a.uploaded else self.tr("待上傳"),
+            )
+            for col, text in enumerate(cells):
+                self.attachments.setItem(i, col, QTableWidgetItem(text))
+
+    def attachment_rows(self) -> list[list[str]]:
+        """The attachment list as shown (tests and screen readers)."""
+        t = self.attachments
+        return [
+            [(it.text() if (it := t.item(r, c)) else "") for c in range(t.columnCount())]
+            for r in range(t.rowCount())
+        ]
+
+    def choose_file(self) -> None:
+        if not self.case_number or self.view is None:
+            return
+        number = self.case_number  # the case on screen when the clerk asked
+        path, _filter = QFileDialog.getOpenFileName(
+            self,
+            self.tr("附加檔案至案件 {n}").format(n=number),
+            "",
+            self.tr("圖檔或 PDF (*.png *.jpg *.jpeg *.pdf);;所有檔案 (*)"),
+        )
+        if path:
+            self.attach(number, Path(path))
+
+    def attach(self, number: str, path: Path) -> None:
+        """Attaches ``path`` to case ``number`` off the UI thread."""
+        self.attach_message.setStyleSheet("")
+        self.attach_message.setText(self.tr("附加中：{name}").format(name=path.name))
+
+        def done(att: case_attachments.AttachmentView) -> None:
+            text = self.tr("已附加 {name}（待同步上傳）").format(name=att.name)
+            if number == self.case_number:
+                self.attach_message.setText(text)
+                self.load_attachments()
+            # local work: the sync loop is poked and uploads the file without waiting its turn
+            self.ctx.case_changed.emit(number)
+            self.ctx.status_message.emit(self.tr("案件 {n}：{text}").format(n=number, text=text))
+
+        def failed(error: object) -> None:
+            self.attach_message.setStyleSheet("color: #b00020;")
+            if isinstance(error, DomainError):
+                self.attach_message.setText(self.ctx.message(error))
+            else:
+                self.attach_message.setText(
+                    QCoreApplication.translate("CaseDetail", "發生錯誤，請洽資訊人員")
+                )
+                self.ctx.tasks._unhandled(error)
+
+        self.ctx.tasks.run(
+            case_attachments.attach_file, self.ctx.app, number, path, on_done=done, on_error=failed
+        )
+
+    @staticmethod
+    def _dropped_files(event: QDropEvent) -> list[Path]:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return []
+        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if self.view is not None and self._dropped_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if self.view is not None and self._dropped_files(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        files = self._dropped_files(event)
+        if self.view is None or not files:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        number = self.case_number
+        for path in files:
+            self.attach(number, path)
+
     def _error(self, error: object) -> None:
         if isinstance(error, DomainError):
             self.error_label.setText(self.ctx.message(error))
@@ -363,3 +519,11 @@ class CaseDetail(QWidget):
                 QCoreApplication.translate("CaseDetail", "發生錯誤，請洽資訊人員")
             )
             self.ctx.tasks._unhandled(error)
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1048576:.1f} MB"

@@ -60,6 +60,8 @@ class GuiContext(QObject):
     intake_proof_done = Signal(str, str)
     #: A page now shows this case to the clerk (case number): F6 takes its payment.
     case_shown = Signal(str)
+    #: A sync round with the county finished well (attachments may have been uploaded).
+    sync_round_done = Signal()
 
     def __init__(
         self, app: App, tasks: TaskRunner, lang: str = "zh_TW", parent: QObject | None = None

@@ -190,6 +190,8 @@ class SyncStatusWidget(QWidget):
             self.ctx.status_message.emit(error)
         self.error = error
         self._render()
+        if not error:
+            self.ctx.sync_round_done.emit()
 
     def _render(self) -> None:
         st = self.status

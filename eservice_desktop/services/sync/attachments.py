@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from eservice_desktop.services.app import App
+from eservice_desktop.services.case_attachments import is_sealed, read_content
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
 from eservice_desktop.sync.client import CountyClient
 from eservice_desktop.sync.protocol import CHUNK_SIZE, AttachmentStart
@@ -55,15 +56,20 @@ def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_S
         )
         offset = state.received
         if not state.complete:
+            # A sealed attachment (services.case_attachments, bounded by the size limit) is
+            # opened in memory; any other registered file is read from disk chunk by chunk.
+            content = read_content(app, att.path) if is_sealed(att.path) else None
             with open(att.path, "rb") as f:
-                f.seek(offset)
                 while offset < att.size:
-                    data = f.read(chunk_size)
+                    if content is not None:
+                        data = content[offset : offset + chunk_size]
+                    else:
+                        f.seek(offset)
+                        data = f.read(chunk_size)
                     if not data:
                         break
                     state = client.attachment_chunk(att.sha256, offset, data)
                     offset = state.received
-                    f.seek(offset)
                     with app.transaction() as s:
                         row = s.get(SyncAttachmentRow, att.sha256)
                         if row is not None:

@@ -1,0 +1,216 @@
+"""Files attached to a case at the counter (scans, photos, PDFs).
+
+The file is checked (kind by its first bytes, never by its name; not empty; within the
+``attachment_max_mb`` setting), sealed with the office key into
+``DATA_DIR/attachments/<sha256>/<file name>.sealed`` and registered with the resumable upload
+engine (``services.sync.attachments``), which unseals it when it sends it to the county. Nothing
+is stored when the file is refused. The same content is one upload: attaching it again to the
+same case changes nothing, attaching it to another case is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from hashlib import sha256
+from pathlib import Path
+
+from sqlalchemy import select
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.app import App
+from eservice_desktop.services.cases import resolve_case_id
+from eservice_desktop.storage.models import CaseRow
+from eservice_desktop.storage.models_sync import SyncAttachmentRow
+
+#: Media types accepted, with the leading bytes that identify them.
+MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"%PDF-", "application/pdf"),
+)
+#: Short kind shown to the clerk, by media type.
+KINDS = {"image/png": "PNG", "image/jpeg": "JPEG", "application/pdf": "PDF"}
+SEALED_SUFFIX = ".sealed"
+_NAME_MAX = 120
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    sha256: str
+    name: str
+    kind: str
+    media_type: str
+    size: int
+    attached_at: datetime
+    uploaded: bool
+    uploaded_bytes: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "sha256": self.sha256,
+            "name": self.name,
+            "kind": self.kind,
+            "media_type": self.media_type,
+            "size": self.size,
+            "attached_at": self.attached_at.isoformat(),
+            "uploaded": self.uploaded,
+            "uploaded_bytes": self.uploaded_bytes,
+        }
+
+
+def sniff(data: bytes) -> str | None:
+    """The media type the leading bytes show, or None when it is not an accepted kind."""
+    for magic, media_type in MAGIC:
+        if data.startswith(magic):
+            return media_type
+    return None
+
+
+def _safe_name(name: str) -> str:
+    cleaned = "".join(c for c in name if c.isprintable() and c not in '/\\:*?"<>|').strip(" .")
+    return cleaned[-_NAME_MAX:] or "attachment"
+
+
+def _refuse(code: str, zh: str, en: str, **extra: int | str) -> DomainError:
+    return DomainError(code, zh, en, field="file", extra=dict(extra))
+
+
+def read_checked(path: Path, max_mb: int) -> tuple[bytes, str]:
+    """The file's bytes and media type, or a DomainError in both languages."""
+    limit = max_mb * 1024 * 1024
+    try:
+        size = path.stat().st_size
+        if not path.is_file():
+            raise OSError
+        if size > limit:
+            raise _refuse(
+                "attachment_too_large",
+                f"檔案過大（{size / 1048576:.1f} MB），上限 {max_mb} MB",
+                f"The file is too large ({size / 1048576:.1f} MB); the limit is {max_mb} MB",
+                size=size,
+                limit=limit,
+            )
+        with path.open("rb") as f:
+            data = f.read(limit + 1)
+    except OSError:
+        raise _refuse(
+            "attachment_unreadable",
+            f"無法讀取檔案「{path.name}」",
+            f"The file “{path.name}” cannot be read",
+        ) from None
+    if len(data) > limit:
+        raise _refuse(
+            "attachment_too_large",
+            f"檔案過大，上限 {max_mb} MB",
+            f"The file is too large; the limit is {max_mb} MB",
+            limit=limit,
+        )
+    if not data:
+        raise _refuse(
+            "attachment_empty", f"檔案「{path.name}」是空的", f"The file “{path.name}” is empty"
+        )
+    media_type = sniff(data)
+    if media_type is None:
+        raise _refuse(
+            "attachment_type",
+            "只能附加 PNG、JPEG 圖檔或 PDF 檔（依檔案內容判斷）",
+            "Only PNG or JPEG images and PDF files can be attached (judged by the content)",
+        )
+    return data, media_type
+
+
+def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
+    """Checks, seals and queues ``path`` for upload as an attachment of the case."""
+    data, media_type = read_checked(path, app.settings.attachment_max_mb)
+    with app.reading() as s:
+        case_id = resolve_case_id(s, case_number)
+    sha = sha256(data).hexdigest()
+    name = _safe_name(path.name)
+    with app.reading() as s:
+        existing = s.get(SyncAttachmentRow, sha)
+    if existing is not None:
+        if existing.case_id == case_id:
+            return _view(existing)
+        with app.reading() as s:
+            other = (
+                s.scalar(select(CaseRow.case_number).where(CaseRow.case_id == existing.case_id))
+                if existing.case_id
+                else None
+            )
+        raise _refuse(
+            "attachment_other_case",
+            f"相同內容的檔案已附於案件 {other or '（同步檔案）'}",
+            f"A file with the same content is already attached to case {other or '(sync file)'}",
+        )
+    if app.sealer is None:
+        raise _refuse(
+            "attachment_no_key",
+            "本機沒有加密金鑰，無法保存附件",
+            "This counter has no encryption key; the attachment cannot be stored",
+        )
+    stored = app.settings.data_dir / "attachments" / sha / f"{name}{SEALED_SUFFIX}"
+    app.sealer.write(stored, data)
+    try:
+        with app.transaction() as s:
+            row = SyncAttachmentRow(
+                sha256=sha,
+                path=str(stored),
+                size=len(data),
+                uploaded=0,
+                complete=False,
+                case_id=case_id,
+                media_type=media_type,
+                created_at=app.now(),
+            )
+            s.add(row)
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    return _view(row)
+
+
+def is_sealed(path: str) -> bool:
+    return Path(path).name.endswith(SEALED_SUFFIX)
+
+
+def read_content(app: App, path: str) -> bytes:
+    """The plain bytes of a registered file (sealed attachments are opened with the office key)."""
+    p = Path(path)
+    if p.name.endswith(SEALED_SUFFIX):
+        if app.sealer is None:
+            raise OSError(f"{p.name}: no key to open the sealed attachment")
+        return app.sealer.read(p)
+    return p.read_bytes()
+
+
+def _name_of(row: SyncAttachmentRow) -> str:
+    name = Path(row.path).name
+    return name[: -len(SEALED_SUFFIX)] if name.endswith(SEALED_SUFFIX) else name
+
+
+def _view(row: SyncAttachmentRow) -> AttachmentView:
+    at = row.created_at  # stored UTC; SQLite gives it back without its zone
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return AttachmentView(
+        sha256=row.sha256,
+        name=_name_of(row),
+        kind=KINDS.get(row.media_type, row.media_type),
+        media_type=row.media_type,
+        size=row.size,
+        attached_at=at,
+        uploaded=bool(row.complete),
+        uploaded_bytes=row.uploaded,
+    )
+
+
+def list_attachments(app: App, case_number: str) -> list[AttachmentView]:
+    """The case's attachments, oldest first."""
+    with app.reading() as s:
+        case_id = resolve_case_id(s, case_number)
+        rows = s.scalars(
+            select(SyncAttachmentRow)
+            .where(SyncAttachmentRow.case_id == case_id)
+            .order_by(SyncAttachmentRow.created_at, SyncAttachmentRow.sha256)
+        )
+        return [_view(r) for r in rows]

@@ -1,0 +1,83 @@
+"""services.case_attachments: kind by content, limits, refusals in both languages, one upload per
+content (again on the same case: nothing new; on another case: refused)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import case_attachments as ca
+from eservice_desktop.services.app import App
+from eservice_desktop.services.intake import IntakeRequest, intake
+
+JPEG = b"\xff\xd8\xff\xdb" + bytes(200)
+
+
+def _case(app: App) -> str:
+    return intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields={
+                "registered_address": "桃園市桃園區縣府路1號",
+                "transcript_kind": "現戶",
+                "record_detail": "省略記事",
+            },
+        ),
+    ).case_number
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n", "image/png"),
+        (b"\xff\xd8\xff\xe1", "image/jpeg"),
+        (b"%PDF-2.0", "application/pdf"),
+        (b"GIF89a", None),
+        (b"PK\x03\x04", None),
+        (b"\x89PNG", None),  # cut short
+    ],
+)
+def test_kind_comes_from_the_first_bytes(head: bytes, kind: str | None) -> None:
+    assert ca.sniff(head + bytes(16)) == kind
+
+
+def test_limit_from_settings_and_english_messages(app: App, tmp_path: Path) -> None:
+    number = _case(app)
+    app.settings.attachment_max_mb = 1
+    exact = tmp_path / "exact.pdf"
+    exact.write_bytes(b"%PDF-" + bytes(1024 * 1024 - 5))  # exactly the limit: accepted
+    assert ca.attach_file(app, number, exact).size == 1024 * 1024
+    over = tmp_path / "over.pdf"
+    over.write_bytes(b"%PDF-" + bytes(1024 * 1024 - 4))
+    with pytest.raises(DomainError) as e:
+        ca.attach_file(app, number, over)
+    assert e.value.code == "attachment_too_large"
+    assert e.value.message_en == "The file is too large (1.0 MB); the limit is 1 MB"
+    folder = tmp_path / "folder.png"
+    folder.mkdir()
+    with pytest.raises(DomainError) as e:
+        ca.attach_file(app, number, folder)
+    assert e.value.code == "attachment_unreadable"
+    assert e.value.message_en == "The file “folder.png” cannot be read"
+    assert [a.name for a in ca.list_attachments(app, number)] == ["exact.pdf"]
+
+
+def test_same_content_is_one_upload(app: App, tmp_path: Path) -> None:
+    a, b = _case(app), _case(app)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(JPEG)
+    first = ca.attach_file(app, a, photo)
+    assert ca.attach_file(app, a, photo) == first  # again on the same case: nothing new
+    with pytest.raises(DomainError) as e:
+        ca.attach_file(app, b, photo)
+    assert e.value.code == "attachment_other_case"
+    assert a in e.value.message_zh and a in e.value.message_en
+    assert ca.list_attachments(app, b) == []
+    with pytest.raises(DomainError) as e:
+        ca.attach_file(app, "H01-01-115-999999-0", photo)
+    assert len(ca.list_attachments(app, a)) == 1
