@@ -234,6 +234,7 @@ def reconciliation(
         out.append(
             ReconciliationRow(
                 case_number=r.case_number,
+                transaction_id=r.payment_id,
                 authorised_at=f"{at.astimezone(TAIPEI):%Y/%m/%d %H:%M:%S}",
                 payment_tool=r.payment_tool,
                 deposit_date=r.deposit_date.replace("-", "/"),
