@@ -34,7 +34,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.gui.timeline import describe
+from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
 from eservice_desktop.services import cases, notices
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -65,15 +65,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-#: The citizen's notices (county outcomes): stage, channel and outcome as (zh-TW, English).
-NOTICE_STAGE_LABELS: dict[str, tuple[str, str]] = {
-    "received": ("收件通知", "Received"),
-    "payment_due": ("繳費通知", "Payment due"),
-    "supplement_requested": ("補正通知", "Supplement"),
-    "closed": ("辦結通知", "Closed"),
-    "rejected": ("駁回通知", "Rejected"),
-    "ready_for_pickup": ("領件通知", "Ready for pickup"),
-}
+#: The citizen's notices (county outcomes): channel and outcome as (zh-TW, English).
 NOTICE_CHANNEL_LABELS: dict[str, tuple[str, str]] = {
     "sms": ("簡訊", "SMS"),
     "mms": ("多媒體簡訊", "MMS"),

@@ -70,4 +70,6 @@ def test_notices_list_outcomes_and_alt_w_asks_for_a_resend(qtbot, ctx: GuiContex
             select(EventRow.payload).where(EventRow.type == ev.NOTICE_RESEND_REQUESTED)
         ).one()
     assert payload == {"stage": "received"}
-    assert detail.timeline.item(len(detail.timeline_types()) - 1, 1).text() == "重送通知"
+    last = len(detail.timeline_types()) - 1
+    assert detail.timeline.item(last, 1).text() == "重送通知"
+    assert detail.timeline.item(last, 4).text() == "收件通知"
