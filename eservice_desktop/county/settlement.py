@@ -26,9 +26,10 @@ from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 
 
-def _payments(s: Session, ids: set[str]) -> dict[str, str]:
-    """transaction id → case id, for the online payments among ``ids``."""
-    found: dict[str, str] = {}
+def _payments(s: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """transaction id → (case id, payment id) for the payments among ``ids``: 交易電子案號 is the
+    channel's transaction id (the payment's ``reference``), else the payment id itself."""
+    found: dict[str, tuple[str, str]] = {}
     rows = s.execute(
         select(CountyEventRow.case_id, CountyEventRow.payload).where(
             CountyEventRow.type == ev.PAYMENT_RECORDED
@@ -36,8 +37,10 @@ def _payments(s: Session, ids: set[str]) -> dict[str, str]:
     )
     for case_id, payload in rows:
         pid = str(payload.get("payment_id", ""))
-        if pid in ids:
-            found[pid] = case_id
+        ref = payload.get("reference")
+        for key in {pid, sf.transaction_id(pid, str(ref) if ref else "")}:
+            if key in ids:
+                found[key] = (case_id, pid)
     return found
 
 
@@ -54,19 +57,20 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
     lines = sf.parse(data)
     lock_feed(s)
     where = _payments(s, {ln.transaction_id for ln in lines})
-    states, _history = service._load_states(s, set(where.values()))
+    case_ids = {case_id for case_id, _pid in where.values()}
+    states, _history = service._load_states(s, case_ids)
     routes: dict[str, list[str]] = {}
-    for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(set(where.values())))):
+    for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(case_ids))):
         routes.setdefault(r.case_id, []).append(r.office)
     outcomes: list[sf.SettlementOutcome] = []
     event_rows: list[dict[str, Any]] = []
     feed_rows: list[dict[str, Any]] = []
     touched: set[str] = set()
     for ln in lines:
-        case_id = where.get(ln.transaction_id)
+        case_id, payment_id = where.get(ln.transaction_id, ("", ""))
         state = states.get(case_id) if case_id else None
-        pay = _payment(state, ln.transaction_id) if state else None
-        if state is None or pay is None or case_id is None:
+        pay = _payment(state, payment_id) if state else None
+        if state is None or pay is None:
             outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "unknown"))
             continue
         number = state.case_number
@@ -92,7 +96,7 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
             clerk="county",
             at=now,
             payload={
-                "payment_id": ln.transaction_id,
+                "payment_id": payment_id,
                 "receipt_number": pay.receipt_number or "",
                 "deposit_date": ln.deposit_date.isoformat() if ln.deposit_date else "",
                 "settlement_number": ln.settlement_number,

@@ -21,8 +21,9 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_LINES = 200_000
 MAX_FIELD = 200
 
-#: Payment tools (seed appendix 22); the seed's PDF breaks some of them with a space.
-TOOLS: tuple[str, ...] = ("信用卡", "金融帳戶轉帳", "晶片金融卡")
+#: Payment tools (seed appendix 22, plus the convenience-store kiosk's 超商代收, appendix 29);
+#: the seed's PDF breaks some of them with a space.
+TOOLS: tuple[str, ...] = ("信用卡", "金融帳戶轉帳", "晶片金融卡", "超商代收")
 
 COL_NO = "編號"
 COL_TXN = "交易電子案號"
@@ -83,7 +84,9 @@ class SettlementFileError(DomainError):
 @dataclass(frozen=True)
 class SettlementLine:
     line: int  # 1-based line of the file (the header is line 1)
-    transaction_id: str  # 交易電子案號: the payment's transaction id (payment_id), not a case
+    #: 交易電子案號: the payment's transaction id (its ``reference`` when the channel gave one,
+    #: else its ``payment_id``), never the case number
+    transaction_id: str
     authorised_at: datetime | None  # 授權時間 as written (Taipei wall clock, naive)
     payment_tool: str
     deposit_date: date | None  # 入庫日期; empty only for a line not deposited yet
@@ -248,7 +251,7 @@ def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLi
         raise SettlementFileError(
             line,
             f"付費工具須為 {'、'.join(TOOLS)}：{tool[:20]!r}",
-            "the payment tool must be credit card, account transfer or chip card",
+            "the payment tool must be credit card, account transfer, chip card or kiosk",
         )
     amount = _int(cell[COL_AMOUNT], line, COL_AMOUNT)
     dep, undep = cell[COL_DEPOSITED], cell[COL_UNDEPOSITED]
@@ -336,3 +339,9 @@ def changes(
         settlement_number,
         deposited,
     )
+
+
+def transaction_id(payment_id: str, reference: str | None) -> str:
+    """An online payment's 交易電子案號: the channel's transaction id (``reference``) when it
+    has one (kiosk and web payments, docs/channels.md), else its ``payment_id``."""
+    return (reference or "").strip() or payment_id

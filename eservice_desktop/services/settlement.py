@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.services import payments
@@ -29,13 +29,21 @@ def import_settlement(app: App, data: bytes) -> dict[str, Any]:
     lines = sf.parse(data)
     outcomes: list[sf.SettlementOutcome] = []
     with app.transaction() as s:
-        ids = [ln.transaction_id for ln in lines]
+        wanted = {ln.transaction_id for ln in lines}
+        ids = sorted(wanted)
         rows: dict[str, ReceiptRow] = {}
-        for i in range(0, len(ids), 500):
-            for r in s.scalars(
-                select(ReceiptRow).where(ReceiptRow.payment_id.in_(ids[i : i + 500]))
-            ):
-                rows[r.payment_id] = r
+        for i in range(0, len(ids), 400):
+            chunk = ids[i : i + 400]
+            found = s.scalars(
+                select(ReceiptRow).where(
+                    or_(ReceiptRow.payment_id.in_(chunk), ReceiptRow.reference.in_(chunk))
+                )
+            )
+            for r in found:
+                # 交易電子案號 is the channel's transaction id (reference), else the payment id
+                for key in (r.payment_id, sf.transaction_id(r.payment_id, r.reference)):
+                    if key in wanted and (key not in rows or rows[key].method != "online"):
+                        rows[key] = r
         for ln in lines:
             row = rows.get(ln.transaction_id)
             if row is None:
@@ -61,7 +69,7 @@ def import_settlement(app: App, data: bytes) -> dict[str, Any]:
             payments.settle_online_payment(
                 app,
                 s,
-                ln.transaction_id,
+                row.payment_id,
                 deposit_date=ln.deposit_date,
                 settlement_number=ln.settlement_number,
                 deposited=ln.deposited,

@@ -46,7 +46,10 @@ def test_county_import_reaches_the_office_reconciliation_once(
             h01,
             s,
             cases.resolve_case_id(s, number),
-            payment_id="30096955600",
+            # as a kiosk or web payment arrives: its own id, the channel's transaction id as
+            # the reference (交易電子案號, docs/channels.md)
+            payment_id="c3a1f0d2-online-1",
+            reference="30096955600",
             amount=15,
             payment_tool="金融帳戶轉帳",
             authorised_at=datetime(2026, 3, 10, 2, 40, 20, tzinfo=UTC),

@@ -23,13 +23,14 @@ DAY = date(2026, 3, 10)
 HEAD = "編號,交易電子案號,授權時間,付費工具,入庫日期,應繳金額,已入庫,未入庫,機關核銷編號,規費單號"
 
 
-def online(app: App, number: str, payment_id: str, amount: int = 30) -> str:
+def online(app: App, number: str, payment_id: str, amount: int = 30, reference: str = "") -> str:
     with app.transaction() as s:
         r = pay.record_online_payment(
             app,
             s,
             cases.resolve_case_id(s, number),
             payment_id=payment_id,
+            reference=reference,
             amount=amount,
             payment_tool="信用卡",
             authorised_at=datetime(2026, 3, 10, 0, 43, 53, tzinfo=UTC),
@@ -106,6 +107,16 @@ def test_unknown_ids_and_different_amounts_are_reported_not_applied(
     assert result["not_applied"][0]["amount_expected"] == 30  # type: ignore[index]
     assert settled_events(app) == 0
     assert reports.reconciliation(app, DAY, DAY).rows[0].deposit_date == ""
+
+
+def test_a_channel_payment_is_found_by_its_transaction_id_not_its_payment_id(
+    app: App, fee_case: str
+) -> None:
+    online(app, fee_case, "9d0c-uuid-of-the-payment", reference="30097021900")
+    assert reports.reconciliation(app, DAY, DAY).table()[0][1] == "30097021900"
+    data = f"{HEAD}\n1,30097021900,2026/03/10 10:51:32,超商代收,2026/03/10,30,30,,AU7,\n".encode()
+    assert settlement.import_settlement(app, data)["settled"] == 1
+    assert reports.reconciliation(app, DAY, DAY).rows[0].settlement_number == "AU7"
 
 
 def test_undeposited_then_deposited_updates_and_big5_with_bom_variants_read(
