@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncNotificationRow
 
@@ -65,12 +67,14 @@ def notices_in(session: Session, case_id: str) -> list[Notice]:
 
 
 def of_case(app: App, case_number: str) -> list[Notice]:
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         return notices_in(s, cases.resolve_case_id(s, case_number))
 
 
 def request_resend(app: App, case_number: str, stage: str) -> list[Notice]:
     """Records ``case.notice_resend_requested``; the notices of ``stage`` it concerns."""
+    require(app, Action.PROCESS)
     with app.transaction() as s:
         case_id = cases.resolve_case_id(s, case_number)
         mine = [n for n in notices_in(s, case_id) if n.stage == stage]

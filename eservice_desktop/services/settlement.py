@@ -17,8 +17,10 @@ from typing import Any
 from sqlalchemy import or_, select
 
 from eservice_desktop.domain import settlement_file as sf
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import payments
 from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 log = logging.getLogger("eservice.settlement")
@@ -26,6 +28,7 @@ log = logging.getLogger("eservice.settlement")
 
 def import_settlement(app: App, data: bytes) -> dict[str, Any]:
     """Parses ``data`` (raises ``SettlementFileError``) and applies it in one transaction."""
+    require(app, Action.RECORD_PAYMENT)
     lines = sf.parse(data)
     outcomes: list[sf.SettlementOutcome] = []
     with app.transaction() as s:
