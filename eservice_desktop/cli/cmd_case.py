@@ -20,6 +20,7 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import NOTICE_STAGES
 from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
 
@@ -64,6 +65,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.add_argument("file", help="PNG/JPEG image or PDF file to attach")
     add_json(a)
     a.set_defaults(func=cmd_attach)
+    rn = cs.add_parser(
+        "resend-notice", help="請縣府重送某階段的民眾通知（簡訊／電子郵件）", parents=[common]
+    )
+    rn.add_argument("case_number")
+    rn.add_argument("--stage", required=True, choices=list(NOTICE_STAGES))
+    add_json(rn)
+    rn.set_defaults(func=cmd_resend_notice)
 
     q = cs.add_parser(
         "search",
@@ -155,10 +163,13 @@ def cmd_intake(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import notices
+
     app = open_from(args)
     try:
         view = cases.show_case(app, args.case_number)
         attached = [a.to_json() for a in case_attachments.list_attachments(app, view.case_number)]
+        sent = [n.to_json() for n in notices.of_case(app, view.case_number)]
     finally:
         app.close()
     shown = {
@@ -177,8 +188,39 @@ def cmd_show(args: argparse.Namespace) -> int:
     )
     emit(
         args,
-        {**view.to_json(), "attachments": attached},
-        lambda: "\n".join(f"{k}: {v}" for k, v in shown.items() if k not in ("events", "fields")),
+        {**view.to_json(), "attachments": attached, "notices": sent},
+        lambda: "\n".join(
+            [
+                *(f"{k}: {v}" for k, v in shown.items() if k not in ("events", "fields")),
+                *(f"notice: {n['stage']} {n['channel']} {n['status']} {n['at']}" for n in sent),
+            ]
+        ),
+    )
+    return 0
+
+
+def cmd_resend_notice(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import notices
+
+    app = open_from(args)
+    try:
+        concerned = notices.request_resend(app, args.case_number, args.stage)
+    finally:
+        app.close()
+    data = {
+        "ok": True,
+        "case_number": args.case_number,
+        "stage": args.stage,
+        "channels": sorted({n.channel for n in concerned}),
+    }
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"已要求縣府重送「{args.stage}」通知（下次同步送出）",
+            f"Asked the county to send the {args.stage} notice again (sent with the next sync)",
+        ),
     )
     return 0
 

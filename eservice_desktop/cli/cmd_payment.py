@@ -58,6 +58,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(ls)
     ls.set_defaults(func=cmd_list)
 
+    si = ps.add_parser(
+        "settle-import",
+        help="匯入公庫入庫對帳檔（附件 22 欄位 CSV），填入入庫日期、已/未入庫與機關核銷編號",
+        parents=[common],
+    )
+    si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")
+    add_json(si)
+    si.set_defaults(func=cmd_settle_import)
+
 
 def _line(r: PaymentResult) -> str:
     extra = f"  找零 {r.change}" if r.method == "cash" else ""
@@ -161,4 +170,44 @@ def cmd_list(args: argparse.Namespace) -> int:
     finally:
         app.close()
     emit(args, [r.to_json() for r in rows], lambda: "\n".join(_line(r) for r in rows))
+    return 0
+
+
+def cmd_settle_import(args: argparse.Namespace) -> int:
+    from eservice_desktop.domain import settlement_file as sf
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services import settlement
+
+    try:
+        with open(args.file, "rb") as fh:
+            data = sf.read_limited(fh)
+    except OSError as e:
+        raise DomainError(
+            "settlement.unreadable",
+            f"無法讀取對帳檔：{e.strerror}",
+            f"Cannot read the settlement file: {e.strerror}",
+            "file",
+        ) from None
+    app = open_from(args)
+    try:
+        result = settlement.import_settlement(app, data)
+    finally:
+        app.close()
+
+    def text() -> str:
+        head = say(
+            args,
+            f"對帳檔 {result['lines']} 筆：入庫資料更新 {result['settled']} 筆，"
+            f"已是最新 {result['unchanged']} 筆，未套用 {len(result['not_applied'])} 筆",
+            f"{result['lines']} lines: {result['settled']} settled, {result['unchanged']} "
+            f"unchanged, {len(result['not_applied'])} not applied",
+        )
+        rest = [
+            f"  line {o['line']}: {o['transaction_id']} {o['status']}"
+            + (f" (expected {o['amount_expected']})" if "amount_expected" in o else "")
+            for o in result["not_applied"]
+        ]
+        return "\n".join([head, *rest])
+
+    emit(args, result, text)
     return 0

@@ -450,6 +450,16 @@ def cmd_secret(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_settle_import(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import settlement
+
+    engine, sessions = _sessions(_db(args))
+    try:
+        return settlement.cli_import(sessions, args.file, as_json=args.json)
+    finally:
+        engine.dispose()
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eservice-county-server",
@@ -568,6 +578,11 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
     rp.add_argument("--html", default="", help="also write the report as an HTML page")
     rp.set_defaults(func=cmd_report)
+
+    si = with_db("settle-import", "import the treasury's settlement file (appendix 22 CSV)")
+    si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")
+    si.add_argument("--json", action="store_true")
+    si.set_defaults(func=cmd_settle_import)
     return p
 
 

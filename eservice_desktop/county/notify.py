@@ -26,6 +26,7 @@ import requests
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from eservice_desktop.county import notice_outcomes
 from eservice_desktop.county.store import (
     CountyEventRow,
     FeedRow,
@@ -258,28 +259,28 @@ def _shipped_catalogue() -> Catalogue:
 def queue(session: Session, event: Event, messages: list[Message], now: datetime) -> None:
     if not messages:
         return
-    session.execute(
-        insert(NotificationRow),
-        [
-            {
-                "notification_id": str(uuid.uuid4()),
-                "event_id": event.event_id,
-                "case_id": event.case_id,
-                "office": event.office,
-                "channel": m.channel,
-                "stage": m.stage,
-                "recipient": m.recipient,
-                "subject": m.subject,
-                "body": m.body,
-                "status": "queued",
-                "attempts": 0,
-                "next_attempt_at": now + PAYMENT_DUE_HOLD if m.stage == "payment_due" else now,
-                "last_error": "",
-                "created_at": now,
-            }
-            for m in messages
-        ],
-    )
+    rows = [
+        {
+            "notification_id": str(uuid.uuid4()),
+            "event_id": event.event_id,
+            "case_id": event.case_id,
+            "office": event.office,
+            "channel": m.channel,
+            "stage": m.stage,
+            "recipient": m.recipient,
+            "subject": m.subject,
+            "body": m.body,
+            "status": "queued",
+            "attempts": 0,
+            "next_attempt_at": now + PAYMENT_DUE_HOLD if m.stage == "payment_due" else now,
+            "last_error": "",
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    session.execute(insert(NotificationRow), rows)
+    for row in rows:
+        notice_outcomes.report(session, row, "queued", now)  # the office shows it at once
 
 
 class Gateway(Protocol):
@@ -524,6 +525,7 @@ def dispatch_due(sessions: sessionmaker[Session], gateway: Gateway, limit: int =
                     row.status = "failed"
                 else:
                     row.next_attempt_at = utcnow() + backoff(row.attempts)
+                    notice_outcomes.report(s, row, "retrying", utcnow(), {"error": row.last_error})
                 log.warning(
                     "notification %s attempt %d failed: %s", nid, row.attempts, type(e).__name__
                 )
@@ -546,6 +548,7 @@ def dispatch_due(sessions: sessionmaker[Session], gateway: Gateway, limit: int =
                             "status": row.status,
                             "attempts": row.attempts,
                             "detail": detail | {"error": row.last_error},
+                            "at": utcnow().isoformat(),
                         },
                         created_at=utcnow(),
                     )

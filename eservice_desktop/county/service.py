@@ -28,7 +28,7 @@ from cryptography.hazmat.primitives.serialization import (
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import notify, reports, vault
+from eservice_desktop.county import notice_outcomes, notify, reports, vault
 from eservice_desktop.county.routing import offices_for
 from eservice_desktop.county.store import (
     AttachmentChunkRow,
@@ -731,6 +731,8 @@ def push(
                 }
             )
         history[e.case_id].append(data)
+        if e.type == ev.NOTICE_RESEND_REQUESTED:
+            notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), now)
         if not (before is not None and before.lifecycle == READY_STATE):
             notify.queue(
                 s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), now

@@ -410,6 +410,17 @@ def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
         raise fees_due_error(state.balance, ev.PICKED_UP)
 
 
+def _check_notice_resend(state: CaseState, p: Payload, _t: str) -> None:
+    if p.get("stage") not in ev.NOTICE_STAGES:
+        raise _refuse(
+            "notice.stage",
+            "通知階段不正確（received、payment_due、supplement_requested、closed、rejected、"
+            "ready_for_pickup）",
+            "Unknown notice stage (received, payment_due, supplement_requested, closed, "
+            "rejected, ready_for_pickup)",
+        )
+
+
 _CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
     ev.ACCEPTED: _check_accepted,
     ev.SUPPLEMENT_REQUESTED: _check_supplement_requested,
@@ -427,6 +438,7 @@ _CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
     ev.RECEIPT_VOIDED: _check_receipt,
     ev.READY_FOR_PICKUP: _check_ready,
     ev.PICKED_UP: _check_picked_up,
+    ev.NOTICE_RESEND_REQUESTED: _check_notice_resend,
 }
 
 
@@ -668,6 +680,7 @@ _FOLDS: dict[str, Callable[[CaseState, Payload, ev.Event], CaseState]] = {
     ev.PICKED_UP: _fold_picked_up,
     ev.CONFLICT_RECORDED: _fold_conflict_recorded,
     ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
+    ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
 }
 
 

@@ -129,6 +129,8 @@ def check_payload(e: Event) -> None:
         if p.get("office") is not None:
             v.check_office(p["office"], "pickup_office")
         _opt_text(p, "pickup_number", 16)
+    elif t == ev.NOTICE_RESEND_REQUESTED:
+        v.check_text(p.get("stage"), "stage", max_len=24, min_len=1)
     elif t in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED):
         v.check_text(p.get("conflict_id"), "conflict_id", max_len=v.ID_MAX, min_len=1)
     for key in ("reason", "supplement_reason"):

@@ -35,6 +35,18 @@ READY_FOR_PICKUP: Final = "case.ready_for_pickup"
 PICKED_UP: Final = "case.picked_up"
 CONFLICT_RECORDED: Final = "case.conflict_recorded"
 CONFLICT_RESOLVED: Final = "case.conflict_resolved"
+#: A clerk asks the county to send the citizen's notice of one stage again (docs/protocol.md).
+NOTICE_RESEND_REQUESTED: Final = "case.notice_resend_requested"
+
+#: The notice stages of the seed the county sends (``county.notify.stage_of``).
+NOTICE_STAGES: Final = (
+    "received",
+    "payment_due",
+    "supplement_requested",
+    "closed",
+    "rejected",
+    "ready_for_pickup",
+)
 
 ALL_TYPES: Final = frozenset(
     {
@@ -59,6 +71,7 @@ ALL_TYPES: Final = frozenset(
         PICKED_UP,
         CONFLICT_RECORDED,
         CONFLICT_RESOLVED,
+        NOTICE_RESEND_REQUESTED,
     }
 )
 

@@ -41,8 +41,8 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.gui.timeline import describe
-from eservice_desktop.services import case_attachments, cases
+from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
+from eservice_desktop.services import case_attachments, cases, notices
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -68,7 +68,28 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.PICKED_UP: ("已領件", "Picked up"),
     ev.CONFLICT_RECORDED: ("資料衝突", "Conflict recorded"),
     ev.CONFLICT_RESOLVED: ("衝突已解決", "Conflict resolved"),
+    ev.NOTICE_RESEND_REQUESTED: ("重送通知", "Notice resend requested"),
 }
+
+
+#: The citizen's notices (county outcomes): channel and outcome as (zh-TW, English).
+NOTICE_CHANNEL_LABELS: dict[str, tuple[str, str]] = {
+    "sms": ("簡訊", "SMS"),
+    "mms": ("多媒體簡訊", "MMS"),
+    "email": ("電子郵件", "E-mail"),
+}
+NOTICE_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "queued": ("排隊中", "Queued"),
+    "retrying": ("重試中", "Retrying"),
+    "sent": ("已送出", "Sent"),
+    "failed": ("傳送失敗", "Failed"),
+    "superseded": ("已取消（案件已變動）", "Dropped (case moved on)"),
+}
+
+
+def _case_and_notices(app: Any, number: str) -> tuple[cases.CaseView, list[notices.Notice]]:
+    view = cases.show_case(app, number)
+    return view, notices.of_case(app, view.case_number)
 
 
 def format_moment(iso: str, zh: bool = True) -> str:
@@ -121,6 +142,29 @@ class CaseDetail(QWidget):
         self.timeline.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
+
+        #: The citizen's notices and what became of them (reported by the county).
+        self.notices: list[notices.Notice] = []
+        notice_box = QGroupBox(self.tr("民眾通知"), self)
+        self.notices_table = QTableWidget(0, 4, notice_box)
+        self.notices_table.setObjectName("notices_table")
+        self.notices_table.setHorizontalHeaderLabels(
+            [self.tr("階段"), self.tr("管道"), self.tr("時間"), self.tr("結果")]
+        )
+        self.notices_table.verticalHeader().setVisible(False)
+        self.notices_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.notices_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.notices_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.notices_table.horizontalHeader().setStretchLastSection(True)
+        self.notices_table.setMaximumHeight(120)
+        self.notices_table.itemSelectionChanged.connect(self._set_enabled)
+        self.resend_button = QPushButton(self.tr("重送通知(&W)"), notice_box)
+        self.resend_button.setObjectName("resend_button")
+        self.resend_button.setToolTip(self.tr("請縣府再送一次所選的通知（下次同步送出）"))
+        self.resend_button.clicked.connect(self.resend_notice)
+        notice_row = QHBoxLayout(notice_box)
+        notice_row.addWidget(self.notices_table, 1)
+        notice_row.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignTop)
 
         actions = QGroupBox(self.tr("處理"), self)
         self.reason_edit = QLineEdit(actions)
@@ -215,6 +259,7 @@ class CaseDetail(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.timeline, 1)
         layout.addWidget(files)
+        layout.addWidget(notice_box)
         layout.addWidget(actions)
         self._set_enabled()
         ctx.case_changed.connect(self._case_changed)
@@ -239,9 +284,66 @@ class CaseDetail(QWidget):
     def load(self, case_number: str) -> None:
         self.case_number = case_number
         self.error_label.clear()
+        self._show_notices([])  # never the notices of the case shown before
         self.ctx.screen_case_changed.emit()
         self.ctx.tasks.run(
-            cases.show_case, self.ctx.app, case_number, on_done=self._show, on_error=self._error
+            _case_and_notices,
+            self.ctx.app,
+            case_number,
+            on_done=self._show_all,
+            on_error=self._error,
+        )
+
+    def _show_all(self, result: tuple[cases.CaseView, list[notices.Notice]]) -> None:
+        view, sent = result
+        if view.case_number != self.case_number:
+            return
+        self._show_notices(sent)
+        self._show(view)
+
+    def _show_notices(self, sent: list[notices.Notice]) -> None:
+        zh = self.ctx.is_zh
+        self.notices = list(sent)
+        self.notices_table.setRowCount(len(sent))
+        for i, n in enumerate(sent):
+            cells = (
+                NOTICE_STAGE_LABELS.get(n.stage, (n.stage, n.stage))[0 if zh else 1],
+                NOTICE_CHANNEL_LABELS.get(n.channel, (n.channel, n.channel))[0 if zh else 1],
+                format_moment(n.at, zh),
+                NOTICE_STATUS_LABELS.get(n.status, (n.status, n.status))[0 if zh else 1],
+            )
+            for col, text in enumerate(cells):
+                self.notices_table.setItem(i, col, QTableWidgetItem(text))
+        if sent:
+            self.notices_table.selectRow(len(sent) - 1)  # the latest notice
+        self._set_enabled()
+
+    def selected_notice(self) -> notices.Notice | None:
+        rows = self.notices_table.selectionModel().selectedRows()
+        if not rows or self.view is None or self.view.case_number != self.case_number:
+            return None
+        index = rows[0].row()
+        return self.notices[index] if 0 <= index < len(self.notices) else None
+
+    def resend_notice(self) -> None:
+        """Asks the county to send the selected notice again (acts on the case on screen)."""
+        notice = self.selected_notice()
+        if notice is None or not self.case_number:
+            return
+        self.error_label.clear()
+        number = self.case_number
+
+        def done(_sent: list[notices.Notice]) -> None:
+            self.ctx.status_message.emit(self.tr("已要求縣府重送通知（案件 {n}）").format(n=number))
+            self.ctx.case_changed.emit(number)
+
+        self.ctx.tasks.run(
+            notices.request_resend,
+            self.ctx.app,
+            number,
+            notice.stage,
+            on_done=done,
+            on_error=self._error,
         )
         self.load_attachments()
 
@@ -354,6 +456,8 @@ class CaseDetail(QWidget):
         )
         self.reject_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
+        notice = self.selected_notice()
+        self.resend_button.setEnabled(notice is not None and notice.status not in notices.PENDING)
 
     def _reason(self) -> str | None:
         reason = self.reason_edit.text().strip()

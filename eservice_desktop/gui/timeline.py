@@ -142,6 +142,17 @@ def _conflict(p: Mapping[str, Any], zh: bool) -> str:
     return str(reason or p.get("reason_code") or p.get("note") or "")
 
 
+#: The stages of the citizen's notices (county.notify) as (zh-TW, English).
+NOTICE_STAGE_LABELS: dict[str, tuple[str, str]] = {
+    "received": ("收件通知", "Received"),
+    "payment_due": ("繳費通知", "Payment due"),
+    "supplement_requested": ("補正通知", "Supplement"),
+    "closed": ("辦結通知", "Closed"),
+    "rejected": ("駁回通知", "Rejected"),
+    "ready_for_pickup": ("領件通知", "Ready for pickup"),
+}
+
+
 def _generic(p: Mapping[str, Any]) -> str:
     for key in ("reason", "note", "pickup_number"):
         value = p.get(key)
@@ -190,4 +201,7 @@ def describe(
         return _pickup(p, applicant)
     if t in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED):
         return _conflict(p, zh)
+    if t == ev.NOTICE_RESEND_REQUESTED:
+        stage = str(p.get("stage", ""))
+        return NOTICE_STAGE_LABELS.get(stage, (stage, stage))[0 if zh else 1]
     return _generic(p)

@@ -1,6 +1,8 @@
 """The online-payment reconciliation statement (電子付費對帳單, seed appendix 22).
 
-Columns as the finance office checks them every month: number, case number (交易電子案號),
+Columns as the finance office checks them every month: number, the online payment's
+transaction id (交易電子案號 — not the case number; the treasury's settlement file carries the same
+id, docs/payments.md),
 authorisation time, payment tool, deposit date, amount due, deposited / not deposited,
 settlement number (機關核銷編號) and fee slip number (規費單號, our receipt number).
 """
@@ -31,6 +33,7 @@ HEADER = (
 @dataclass(frozen=True)
 class ReconciliationRow:
     case_number: str
+    transaction_id: str  # 交易電子案號: the online payment's id (payment_id)
     authorised_at: str  # YYYY/MM/DD HH:MM:SS, Taipei
     payment_tool: str
     deposit_date: str  # YYYY/MM/DD or ""
@@ -63,7 +66,7 @@ class Reconciliation:
             out.append(
                 [
                     str(i),
-                    r.case_number,
+                    r.transaction_id,
                     r.authorised_at,
                     r.payment_tool,
                     r.deposit_date,

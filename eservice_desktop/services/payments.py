@@ -331,7 +331,7 @@ def settle_online_payment(
     session: Session,
     payment_id: str,
     *,
-    deposit_date: date,
+    deposit_date: date | None,
     settlement_number: str,
     deposited: bool = True,
 ) -> PaymentResult:
@@ -348,7 +348,7 @@ def settle_online_payment(
         {
             "payment_id": payment_id,
             "receipt_number": row.number,
-            "deposit_date": deposit_date.isoformat(),
+            "deposit_date": deposit_date.isoformat() if deposit_date else "",
             "settlement_number": settlement_number,
             "deposited": deposited,
         },

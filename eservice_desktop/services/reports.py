@@ -16,6 +16,7 @@ from sqlalchemy import select
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
     ClosingRefund,
@@ -234,6 +235,7 @@ def reconciliation(
         out.append(
             ReconciliationRow(
                 case_number=r.case_number,
+                transaction_id=transaction_id(r.payment_id, r.reference),
                 authorised_at=f"{at.astimezone(TAIPEI):%Y/%m/%d %H:%M:%S}",
                 payment_tool=r.payment_tool,
                 deposit_date=r.deposit_date.replace("-", "/"),

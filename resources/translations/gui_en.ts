@@ -123,6 +123,34 @@
         <source>尚有規費 {n} 元未繳，請按 F6 收費</source>
         <translation>NT${n} in fees still due: press F6 to take the payment</translation>
     </message>
+    <message>
+        <source>民眾通知</source>
+        <translation>Citizen notices</translation>
+    </message>
+    <message>
+        <source>階段</source>
+        <translation>Stage</translation>
+    </message>
+    <message>
+        <source>管道</source>
+        <translation>Channel</translation>
+    </message>
+    <message>
+        <source>結果</source>
+        <translation>Outcome</translation>
+    </message>
+    <message>
+        <source>重送通知(&amp;W)</source>
+        <translation>Resend notice (&amp;W)</translation>
+    </message>
+    <message>
+        <source>請縣府再送一次所選的通知（下次同步送出）</source>
+        <translation>Ask the county to send the selected notice again (sent with the next sync)</translation>
+    </message>
+    <message>
+        <source>已要求縣府重送通知（案件 {n}）</source>
+        <translation>Asked the county to resend the notice (case {n})</translation>
+    </message>
 </context>
 <context>
     <name>IntakeForm</name>

@@ -11,9 +11,11 @@ status bar; IT sees each with its reason in both languages.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -188,6 +190,9 @@ def _targets(app: App, s: Session, change: Change, now: Any) -> None:
 
 
 def _notification(s: Session, data: dict[str, Any], now: Any) -> None:
+    # the county's time of the outcome (older servers: when it arrived here)
+    with contextlib.suppress(ValueError):
+        now = datetime.fromisoformat(str(data["at"])) if data.get("at") else now
     row = s.get(SyncNotificationRow, str(data["notification_id"]))
     if row is None:
         s.add(

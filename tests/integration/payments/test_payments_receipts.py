@@ -205,7 +205,7 @@ def test_reconciliation_statement_has_appendix_22_columns(
     ]
     assert rows[1] == [
         "1",
-        case_number,
+        "30096955600",  # 交易電子案號 is the payment's transaction id, not the case number
         "2026/03/10 10:40:20",
         "金融帳戶轉帳",
         "2026/03/10",

@@ -1,0 +1,82 @@
+"""Notice outcomes reported to the offices, and the clerk's resend (docs/protocol.md).
+
+Every change of a notice's state goes to the offices of its case through the change feed
+(``kind: notification``): ``queued`` when it is queued (or queued again), ``retrying`` after a
+failed attempt that will be retried, then ``sent``, ``failed`` or ``superseded``. A
+``case.notice_resend_requested`` event pushed by an office queues the latest notice of that
+stage again, on each channel it went out on (unless it is still queued).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county.store import FeedRow, NotificationRow, lock_feed
+
+
+def outcome_data(
+    row: NotificationRow | dict[str, Any], status: str, at: datetime
+) -> dict[str, Any]:
+    get = row.get if isinstance(row, dict) else lambda k: getattr(row, k)
+    return {
+        "notification_id": get("notification_id"),
+        "case_id": get("case_id"),
+        "channel": get("channel"),
+        "stage": get("stage"),
+        "status": status,
+        "attempts": get("attempts"),
+        "at": at.isoformat(),
+    }
+
+
+def report(
+    s: Session,
+    row: NotificationRow | dict[str, Any],
+    status: str,
+    at: datetime,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One feed row telling the case's office what became of a notice."""
+    lock_feed(s)
+    data = outcome_data(row, status, at)
+    if detail is not None:
+        data["detail"] = detail
+    office = row["office"] if isinstance(row, dict) else row.office
+    s.add(
+        FeedRow(
+            office=office,
+            kind="notification",
+            case_id=data["case_id"],
+            source=None,
+            data=data,
+            created_at=at,
+        )
+    )
+
+
+def resend(s: Session, case_id: str, stage: str, now: datetime) -> int:
+    """Queues the latest notice of ``stage`` again on each of its channels; returns how many."""
+    rows = list(
+        s.scalars(
+            select(NotificationRow)
+            .where(NotificationRow.case_id == case_id, NotificationRow.stage == stage)
+            .order_by(NotificationRow.created_at)
+        )
+    )
+    latest: dict[str, NotificationRow] = {}
+    for r in rows:
+        latest[r.channel] = r
+    count = 0
+    for r in latest.values():
+        if r.status == "queued":
+            continue  # on its way already
+        r.status, r.attempts, r.last_error = "queued", 0, ""
+        r.next_attempt_at, r.sent_at = now, None
+        report(s, r, "queued", now)
+        count += 1
+    s.flush()
+    return count

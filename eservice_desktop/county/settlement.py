@@ -1,0 +1,191 @@
+"""Importing the treasury's settlement file at the county (docs/payments.md, appendix 22).
+
+The same file and rules as at the office (``domain.settlement_file``): each line whose
+transaction id (交易電子案號) is an online payment the county holds, with the same amount,
+becomes a ``case.payment_settled`` event of the county (device ``CTY``) appended to the case's
+stream and to the feed of every office the case is routed to; the offices take it in by their
+next pull, through their one ingest path. Lines that say nothing new are skipped (idempotent);
+unknown ids and different amounts are reported, never applied.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county import service
+from eservice_desktop.county.store import CountyEventRow, FeedRow, RouteRow, lock_feed
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import settlement_file as sf
+from eservice_desktop.domain.case import CaseState, Payment, apply, check
+from eservice_desktop.domain.event_values import check_event
+from eservice_desktop.domain.events import Event
+
+
+def _payments(s: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
+    """transaction id → (case id, payment id) for the payments among ``ids``: 交易電子案號 is the
+    channel's transaction id (the payment's ``reference``), else the payment id itself."""
+    found: dict[str, tuple[str, str]] = {}
+    rows = s.execute(
+        select(CountyEventRow.case_id, CountyEventRow.payload).where(
+            CountyEventRow.type == ev.PAYMENT_RECORDED
+        )
+    )
+    for case_id, payload in rows:
+        pid = str(payload.get("payment_id", ""))
+        ref = payload.get("reference")
+        for key in {pid, sf.transaction_id(pid, str(ref) if ref else "")}:
+            if key in ids:
+                found[key] = (case_id, pid)
+    return found
+
+
+def _payment(state: CaseState, payment_id: str) -> Payment | None:
+    for p in state.payments:
+        if p.payment_id == payment_id:
+            return p
+    return None
+
+
+def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
+    """Parses ``data`` (raises ``SettlementFileError``, nothing stored) and applies it inside
+    the caller's transaction."""
+    lines = sf.parse(data)
+    lock_feed(s)
+    where = _payments(s, {ln.transaction_id for ln in lines})
+    case_ids = {case_id for case_id, _pid in where.values()}
+    states, _history = service._load_states(s, case_ids)
+    routes: dict[str, list[str]] = {}
+    for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(case_ids))):
+        routes.setdefault(r.case_id, []).append(r.office)
+    outcomes: list[sf.SettlementOutcome] = []
+    event_rows: list[dict[str, Any]] = []
+    feed_rows: list[dict[str, Any]] = []
+    touched: set[str] = set()
+    for ln in lines:
+        case_id, payment_id = where.get(ln.transaction_id, ("", ""))
+        state = states.get(case_id) if case_id else None
+        pay = _payment(state, payment_id) if state else None
+        if state is None or pay is None:
+            outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "unknown"))
+            continue
+        number = state.case_number
+        if pay.method != "online":
+            outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "not_online", number))
+            continue
+        if pay.amount != ln.amount:
+            outcomes.append(
+                sf.SettlementOutcome(
+                    ln.line, ln.transaction_id, "amount_mismatch", number, pay.amount
+                )
+            )
+            continue
+        if not sf.changes(ln, pay.deposit_date, pay.settlement_number, pay.deposited):
+            outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "unchanged", number))
+            continue
+        e = Event(
+            event_id=str(uuid.uuid4()),
+            case_id=case_id,
+            type=ev.PAYMENT_SETTLED,
+            office=state.office,
+            device=service.COUNTY_DEVICE,
+            clerk="county",
+            at=now,
+            payload={
+                "payment_id": payment_id,
+                "receipt_number": pay.receipt_number or "",
+                "deposit_date": ln.deposit_date.isoformat() if ln.deposit_date else "",
+                "settlement_number": ln.settlement_number,
+                "deposited": ln.deposited,
+            },
+        )
+        check_event(e)
+        check(state, e)
+        states[case_id] = apply(state, e)
+        touched.add(case_id)
+        event_rows.append(
+            {
+                "event_id": e.event_id,
+                "case_id": case_id,
+                "type": e.type,
+                "office": e.office,
+                "device": e.device,
+                "clerk": e.clerk,
+                "at": e.at,
+                "received_at": now,
+                "payload": e.payload,
+            }
+        )
+        data_ = e.to_dict()
+        for office in sorted(routes.get(case_id, [state.office])):
+            feed_rows.append(
+                {
+                    "office": office,
+                    "kind": "event",
+                    "case_id": case_id,
+                    "source": None,
+                    "data": data_,
+                    "created_at": now,
+                }
+            )
+        outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "settled", number))
+    if event_rows:
+        s.execute(insert(CountyEventRow), event_rows)
+    if feed_rows:
+        s.execute(insert(FeedRow), feed_rows)
+    service._update_cases(s, states, touched, now)
+    return sf.summary(outcomes)
+
+
+def cli_import(sessions: Any, path: str, *, as_json: bool) -> int:
+    """``eservice-county-server settle-import FILE``: exit 0 imported (lines not applied are
+    listed), 2 a malformed or unreadable file (one zh-TW / English line naming the line)."""
+    import json
+    import sys
+
+    from eservice_desktop.county.store import utcnow
+    from eservice_desktop.domain.errors import DomainError
+
+    try:
+        with open(path, "rb") as fh:
+            data = sf.read_limited(fh)
+        with sessions() as s, s.begin():
+            result = import_settlement(s, data, utcnow())
+    except OSError as e:
+        print(
+            f"無法讀取對帳檔：{e.strerror} / Cannot read the settlement file: {e.strerror}",
+            file=sys.stderr,
+        )
+        return 2
+    except DomainError as e:
+        if as_json:
+            print(
+                json.dumps(
+                    {
+                        "ok": False,
+                        "error": e.code,
+                        "message": e.message_zh,
+                        "message_en": e.message_en,
+                        **e.extra,
+                    },
+                    ensure_ascii=False,
+                )
+            )
+        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        return 2
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        print(
+            f"對帳檔 {result['lines']} 筆：入庫資料更新 {result['settled']} 筆，已是最新 "
+            f"{result['unchanged']} 筆，未套用 {len(result['not_applied'])} 筆 / "
+            f"{result['settled']} settled, {result['unchanged']} unchanged, "
+            f"{len(result['not_applied'])} not applied"
+        )
+        for o in result["not_applied"]:
+            print(f"  line {o['line']}: {o['transaction_id']} {o['status']}")
+    return 0

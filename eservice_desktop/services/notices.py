@@ -1,0 +1,110 @@
+"""The citizen's notices on the case: outcomes reported by the county, and the clerk's resend.
+
+The county sends the notices (``county.notify``) and reports each outcome through the change
+feed (``kind: notification``: queued, retrying, sent, failed, superseded), kept here in
+``sync_notifications``. A resend is the event ``case.notice_resend_requested`` (``stage``)
+recorded on the case through the one ingest path; it reaches the county with the next push and
+the county queues that stage's notice again (docs/protocol.md). Recorded offline, it waits in
+the outbox like any event, and the case's timeline shows who asked and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
+from eservice_desktop.services import cases
+from eservice_desktop.services.app import App
+from eservice_desktop.services.operators import require
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_sync import SyncNotificationRow
+
+#: Outcomes still on their way: a resend would only send the notice twice.
+PENDING = frozenset({"queued", "retrying"})
+
+
+@dataclass(frozen=True)
+class Notice:
+    notification_id: str
+    stage: str
+    channel: str  # sms | mms | email
+    status: str  # queued | retrying | sent | failed | superseded
+    attempts: int
+    at: str  # ISO UTC of the latest outcome
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def notices_in(session: Session, case_id: str) -> list[Notice]:
+    rows = session.scalars(
+        select(SyncNotificationRow)
+        .where(SyncNotificationRow.case_id == case_id)
+        .order_by(SyncNotificationRow.updated_at, SyncNotificationRow.notification_id)
+    )
+    return [
+        Notice(
+            notification_id=r.notification_id,
+            stage=r.stage,
+            channel=r.channel,
+            status=r.status,
+            attempts=r.attempts,
+            at=_aware(r.updated_at).isoformat(),
+        )
+        for r in rows
+    ]
+
+
+def of_case(app: App, case_number: str) -> list[Notice]:
+    require(app, Action.VIEW_CASE)
+    with app.reading() as s:
+        return notices_in(s, cases.resolve_case_id(s, case_number))
+
+
+def request_resend(app: App, case_number: str, stage: str) -> list[Notice]:
+    """Records ``case.notice_resend_requested``; the notices of ``stage`` it concerns."""
+    require(app, Action.PROCESS)
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        mine = [n for n in notices_in(s, case_id) if n.stage == stage]
+        if not mine:
+            raise DomainError(
+                "notice.none",
+                f"本案沒有「{stage}」階段的通知可重送",
+                f"This case has no {stage!r} notice to send again",
+                "stage",
+            )
+        if any(n.status in PENDING for n in mine):
+            raise DomainError(
+                "notice.pending",
+                "此通知正在傳送中，請稍候再看結果",
+                "This notice is still being sent; wait for its outcome",
+                "stage",
+            )
+        latest = max(datetime.fromisoformat(n.at) for n in mine)
+        asked = s.execute(
+            select(EventRow.at, EventRow.payload).where(
+                EventRow.case_id == case_id, EventRow.type == ev.NOTICE_RESEND_REQUESTED
+            )
+        )
+        for at, payload in asked:
+            if payload.get("stage") == stage and _aware(at) >= latest:
+                raise DomainError(
+                    "notice.resend_pending",
+                    "已要求重送此通知，尚待縣府回報結果",
+                    "A resend of this notice was already requested; its outcome is not back yet",
+                    "stage",
+                )
+        cases.record(app, s, case_id, ev.NOTICE_RESEND_REQUESTED, {"stage": stage})
+        return mine

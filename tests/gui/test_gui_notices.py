@@ -1,0 +1,75 @@
+"""Case detail: the citizen's notices with the county's outcomes, and 重送通知 from the keyboard
+(Alt+W) acting on the selected notice of the case on screen."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from gui_keys import open_window
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import cases
+from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.services.sync import inbox
+from eservice_desktop.storage.models import EventRow
+
+
+def report(
+    ctx: GuiContext, case_number: str, nid: str, stage: str, *, status: str, at: str
+) -> None:
+    """What a pull of the county's ``notification`` change stores."""
+    with ctx.app.transaction() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        data = {"notification_id": nid, "case_id": case_id, "channel": "sms", "stage": stage,
+                "status": status, "attempts": 1, "at": at}  # fmt: skip
+        inbox._notification(s, data, datetime.now(UTC))
+
+
+def test_notices_list_outcomes_and_alt_w_asks_for_a_resend(qtbot, ctx: GuiContext) -> None:
+    number = intake(
+        ctx.app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields={
+                "registered_address": "桃園市桃園區縣府路1號",
+                "transcript_kind": "現戶",
+                "record_detail": "省略記事",
+            },
+        ),
+    ).case_number
+    report(ctx, number, "n1", "received", status="failed", at="2026-03-10T02:01:00+00:00")
+    report(ctx, number, "n2", "payment_due", status="queued", at="2026-03-10T02:05:00+00:00")
+    window = open_window(qtbot, ctx)
+    ctx.open_case_requested.emit(number)
+    detail = window.case_detail
+    qtbot.waitUntil(lambda: detail.notices_table.rowCount() == 2, timeout=3000)
+    cells = [[detail.notices_table.item(r, c).text() for c in range(4)] for r in range(2)]
+    assert cells == [
+        ["收件通知", "簡訊", "115/03/10 10:01:00", "傳送失敗"],
+        ["繳費通知", "簡訊", "115/03/10 10:05:00", "排隊中"],
+    ]
+    # the latest notice is selected; it is still queued: nothing to resend
+    assert not detail.resend_button.isEnabled()
+    detail.notices_table.setFocus()
+    qtbot.keyClick(detail.notices_table, Qt.Key.Key_Up)
+    assert detail.selected_notice().stage == "received"
+    assert detail.resend_button.isEnabled()
+    qtbot.keyClick(detail, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: detail.timeline_types()[-1:] == [ev.NOTICE_RESEND_REQUESTED], timeout=3000
+    )
+    state = cases.load_case(ctx.app, number)
+    assert state.event_count == len(detail.timeline_types())
+    with ctx.app.reading() as s:
+        payload = s.scalars(
+            select(EventRow.payload).where(EventRow.type == ev.NOTICE_RESEND_REQUESTED)
+        ).one()
+    assert payload == {"stage": "received"}
+    last = len(detail.timeline_types()) - 1
+    assert detail.timeline.item(last, 1).text() == "重送通知"
+    assert detail.timeline.item(last, 4).text() == "收件通知"
