@@ -161,7 +161,7 @@ class IntakeForm(QWidget):
             ctx.app.settings.data_dir / "drafts" / "intake.json.sealed", ctx.app.sealer
         )
         self.service: Service | None = None
-        self.services = ctx.app.catalogue.services_for(ctx.app.office_kind)
+        self.services = ctx.app.services
         self.error_labels: dict[str, QLabel] = {}
         self.field_widgets: dict[str, QWidget] = {}
         self._field_specs: dict[str, FieldSpec] = {}

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
-from eservice_desktop.domain.catalogue import Catalogue, Office
+from eservice_desktop.domain.catalogue import Catalogue, Office, Service
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.domain.operators import DEVICE_ACCOUNT_PREFIX, Operator
@@ -86,6 +86,15 @@ class App:
     @property
     def office_kind(self) -> str:
         return self.settings.office_kind or self.office.kind
+
+    @property
+    def services(self) -> list[Service]:
+        """The services this office takes in, catalogue order: those of its kind at a household
+        or land office, exactly its department's at a county department's desk."""
+        office = self.office
+        if office.kind == "county_department":
+            return self.catalogue.services_at(office)
+        return self.catalogue.services_for(self.office_kind)
 
     @property
     def hours(self) -> OfficeHours:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.catalogue import Office, Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.operators import Action
@@ -71,6 +71,24 @@ class IntakeRequest:
 
 def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
     return DomainError(code, zh, en, fld)
+
+
+def _handlers(app: App, service: Service) -> list[Office]:
+    return [o for o in app.catalogue.offices if service in app.catalogue.services_at(o)]
+
+
+def _handler_zh(app: App, service: Service) -> str:
+    if service.office_kind in ("household", "land"):
+        return "戶政事務所" if service.office_kind == "household" else "地政事務所"
+    offices = _handlers(app, service)
+    return offices[0].name if offices else app.catalogue.department(service.department).name
+
+
+def _handler_en(app: App, service: Service) -> str:
+    if service.office_kind in ("household", "land"):
+        return f"a {service.office_kind} registration office"
+    offices = _handlers(app, service)
+    return offices[0].name_en if offices else app.catalogue.department(service.department).name_en
 
 
 def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
@@ -127,6 +145,15 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
     if isinstance(req.copies, bool) or not isinstance(req.copies, int) or not 1 <= req.copies <= 99:
         errors["copies"] = _err(
             "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
+        )
+    if service is not None and service not in app.services:
+        office = app.office
+        errors["service"] = _err(
+            "service.not_at_office",
+            f"「{service.name}」不由本機關（{office.name}）受理，請洽{_handler_zh(app, service)}",
+            f"{service.name_en} ({service.code}) is not taken in at {office.name_en}; it is handled"
+            f" by {_handler_en(app, service)}",
+            "service",
         )
     if service is not None:
         if applicant.get("kind") == "business" and service.office_kind == "household":
