@@ -74,7 +74,7 @@ def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
 
 
 def _handlers(app: App, service: Service) -> list[Office]:
-    return [o for o in app.catalogue.offices if service in app.catalogue.services_at(o)]
+    return [o for o in app.catalogue.offices if app.catalogue.takes_in(o, service)]
 
 
 def _handler_zh(app: App, service: Service) -> str:
@@ -146,7 +146,7 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         errors["copies"] = _err(
             "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
         )
-    if service is not None and service not in app.services:
+    if service is not None and not app.catalogue.takes_in(app.office, service):
         office = app.office
         errors["service"] = _err(
             "service.not_at_office",
