@@ -227,7 +227,8 @@ class Service:
 
     @property
     def at_counter(self) -> bool:
-        """Taken at our counters, i.e. at a household or a land office."""
+        """Taken at the district offices (household or land); a county service is taken in only
+        at its department's desk (:meth:`Catalogue.takes_in`)."""
         return self.office_kind != "county"
 
     @property
