@@ -487,13 +487,12 @@ class Catalogue:
         return self.services_for(office.kind)
 
     def takes_in(self, office: Office, service: Service) -> bool:
-        """Whether ``office`` may take in a case of ``service``: a county department's desk only
-        its own department's county services; a household or land office, as before, any
-        household or land service (what the GUI lists there is :meth:`services_at`), never a
-        county department's."""
+        """Whether ``office`` may take in a case of ``service``, i.e. ``service`` is one of
+        :meth:`services_at`: a county department's desk only its own department's county
+        services; a household or land office the services of its kind, never a county one."""
         if office.kind == "county_department":
             return service.office_kind == "county" and service.department == office.department
-        return service.office_kind != "county"
+        return service.office_kind == office.kind
 
     def services_of_department(self, department: str) -> list[Service]:
         self.department(department)

@@ -91,13 +91,31 @@ def _handler_en(app: App, service: Service) -> str:
     return offices[0].name_en if offices else app.catalogue.department(service.department).name_en
 
 
+def _not_here(app: App, service: Service) -> DomainError:
+    office = app.office
+    return _err(
+        "service.not_at_office",
+        f"「{service.name}」不由本機關（{office.name}）受理，請洽{_handler_zh(app, service)}",
+        f"{service.name_en} ({service.code}) is not taken in at {office.name_en}; it is handled"
+        f" by {_handler_en(app, service)}",
+        "service",
+    )
+
+
 def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
     """Returns the service and the normalised applicant; raises IntakeErrors listing all fields."""
-    require(app, Action.INTAKE, req.service_code.strip())
+    code = req.service_code.strip()
+    if app.catalogue.has_service(code) and not app.catalogue.takes_in(
+        app.office, app.catalogue.service(code)
+    ):
+        # the office-kind rule of the catalogue comes first, with a message naming who takes
+        # the service in; the operator's roles and scope are checked by require() below
+        raise IntakeErrors({"service": _not_here(app, app.catalogue.service(code))})
+    require(app, Action.INTAKE, code)
     errors: dict[str, DomainError] = {}
     service: Service | None = None
     try:
-        service = app.catalogue.service(req.service_code.strip())
+        service = app.catalogue.service(code)
     except DomainError as e:
         errors["service"] = DomainError(e.code, e.message_zh, e.message_en, "service")
     applicant: dict[str, Any] = {}
@@ -145,15 +163,6 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
     if isinstance(req.copies, bool) or not isinstance(req.copies, int) or not 1 <= req.copies <= 99:
         errors["copies"] = _err(
             "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
-        )
-    if service is not None and not app.catalogue.takes_in(app.office, service):
-        office = app.office
-        errors["service"] = _err(
-            "service.not_at_office",
-            f"「{service.name}」不由本機關（{office.name}）受理，請洽{_handler_zh(app, service)}",
-            f"{service.name_en} ({service.code}) is not taken in at {office.name_en}; it is handled"
-            f" by {_handler_en(app, service)}",
-            "service",
         )
     if service is not None:
         if applicant.get("kind") == "business" and service.office_kind == "household":
@@ -269,8 +278,7 @@ def allocate_case_number(app: App, session: Session, at: datetime) -> str:
 
 
 def intake(app: App, req: IntakeRequest) -> CaseView:
-    require(app, Action.INTAKE, req.service_code.strip())
-    service, applicant = validate(app, req)
+    service, applicant = validate(app, req)  # the office's services, then require()
     received = (req.received_at or app.now()).astimezone(UTC)
     with app.transaction() as s:
         number = allocate_case_number(app, s, received)

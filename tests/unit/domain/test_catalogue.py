@@ -511,7 +511,8 @@ def test_county_department_desks(cat: Catalogue) -> None:
     assert not cat.takes_in(cat.office("D01"), cat.service("HB-DIABETES-CPD"))
     assert not cat.takes_in(cat.office("D01"), cat.service("HR-TRANSCRIPT"))
     assert not cat.takes_in(cat.office("H01"), cat.service("SA-EMERGENCY-AID"))
-    assert cat.takes_in(cat.office("H01"), cat.service("LR-CORRECTION"))
+    assert not cat.takes_in(cat.office("H01"), cat.service("LR-CORRECTION"))
+    assert cat.takes_in(cat.office("L01"), cat.service("LR-CORRECTION"))
 
 
 def test_a_department_desk_needs_a_department_with_county_services(
