@@ -33,7 +33,7 @@ class Settings:
     data_dir: Path = field(default_factory=default_data_dir)
     #: Office this counter belongs to (see resources/catalogue/offices.json).
     office_code: str = "H01"
-    #: household | land; derived from the office catalogue when empty.
+    #: household | land | county_department; derived from the office catalogue when empty.
     office_kind: str = ""
     #: Device number inside the office (2 digits); owns its own case/receipt number space.
     device_id: str = "01"

@@ -19,7 +19,7 @@ from typing import Any, Final, Literal, Protocol, TypeVar, cast
 
 from eservice_desktop.domain.errors import DomainError
 
-OfficeKind = Literal["household", "land"]
+OfficeKind = Literal["household", "land", "county_department"]
 ServiceOfficeKind = Literal["household", "land", "county"]
 ServiceMode = Literal["counter", "reservation"]
 FieldType = Literal["text", "int", "date", "choice", "land_parcel", "address"]
@@ -64,7 +64,11 @@ PICKUP_LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
     }
 )
 
-OFFICE_KINDS: Final[frozenset[str]] = frozenset({"household", "land"})
+OFFICE_KINDS: Final[frozenset[str]] = frozenset({"household", "land", "county_department"})
+#: The first letter of an office code for each kind of office.
+OFFICE_CODE_LETTER: Final[Mapping[str, str]] = MappingProxyType(
+    {"household": "H", "land": "L", "county_department": "D"}
+)
 SERVICE_OFFICE_KINDS: Final[frozenset[str]] = frozenset({"household", "land", "county"})
 SERVICE_MODES: Final[frozenset[str]] = frozenset({"counter", "reservation"})
 FIELD_TYPES: Final[frozenset[str]] = frozenset(
@@ -78,7 +82,7 @@ RESERVED_FIELD_KEYS: Final[frozenset[str]] = frozenset(
 )
 
 _SERVICE_CODE = re.compile(r"^[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*$")
-_OFFICE_CODE = re.compile(r"^[HL][0-9]{2}$")
+_OFFICE_CODE = re.compile(r"^[HLD][0-9]{2}$")
 _DEPARTMENT_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FIELD_KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 _HHMM = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
@@ -223,7 +227,8 @@ class Service:
 
     @property
     def at_counter(self) -> bool:
-        """Taken at our counters, i.e. at a household or a land office."""
+        """Taken at the district offices (household or land); a county service is taken in only
+        at its department's desk (:meth:`Catalogue.takes_in`)."""
         return self.office_kind != "county"
 
     @property
@@ -244,7 +249,9 @@ class Service:
 
 @dataclass(frozen=True)
 class Office:
-    """A district office where cases are filed and collected."""
+    """An office where cases are filed and collected: a household or land district office, or a
+    county department's desk (kind ``county_department``, which takes in that department's
+    services only)."""
 
     code: str
     kind: OfficeKind
@@ -257,6 +264,8 @@ class Office:
     district: str = ""
     address: str | None = None
     phone: str | None = None
+    #: For a county department's desk: the ``departments[].code`` whose services it takes in.
+    department: str | None = None
 
     def is_open_at(self, moment: time) -> bool:
         """Within office hours (opening time included, closing time excluded)."""
@@ -328,6 +337,23 @@ class Catalogue:
                     "department",
                     svc.department,
                     f"services[{i}].department",
+                )
+        for i, office in enumerate(self._offices.values()):
+            if office.department is None:
+                continue
+            if office.department not in self._departments:
+                raise _unknown(
+                    "catalogue.unknown_department",
+                    "部門",
+                    "department",
+                    office.department,
+                    f"offices[{i}].department",
+                )
+            if not self.services_at(office):
+                raise _invalid(
+                    f"offices[{i}].department",
+                    f"{office.department} 沒有由縣府局處受理的申辦項目",
+                    f"{office.department} has no services handled by a county department",
                 )
         for i, item in enumerate(self._kiosk.values()):
             if item.department not in self._departments:
@@ -447,6 +473,26 @@ class Catalogue:
                 "office_kind",
             )
         return [s for s in self._services.values() if s.office_kind == office_kind]
+
+    def services_at(self, office: Office) -> list[Service]:
+        """The services an office takes in, catalogue order: a household or land office all the
+        services of its kind (the vertical integration); a county department's desk exactly its
+        department's services handled by the county (``office_kind == "county"``)."""
+        if office.kind == "county_department":
+            return [
+                s
+                for s in self._services.values()
+                if s.office_kind == "county" and s.department == office.department
+            ]
+        return self.services_for(office.kind)
+
+    def takes_in(self, office: Office, service: Service) -> bool:
+        """Whether ``office`` may take in a case of ``service``, i.e. ``service`` is one of
+        :meth:`services_at`: a county department's desk only its own department's county
+        services; a household or land office the services of its kind, never a county one."""
+        if office.kind == "county_department":
+            return service.office_kind == "county" and service.department == office.department
+        return service.office_kind == office.kind
 
     def services_of_department(self, department: str) -> list[Service]:
         self.department(department)
@@ -835,9 +881,16 @@ def _office(raw: Any, where: str) -> Office:
         raise _invalid(f"{where}.hours", "開門時間須早於下班時間", "must open before it closes")
     code = _code(obj, where, _OFFICE_CODE)
     kind = _one_of(obj, "kind", where, OFFICE_KINDS)
-    if code[0] != ("H" if kind == "household" else "L"):
+    if code[0] != OFFICE_CODE_LETTER[kind]:
         raise _invalid(
             f"{where}.code", f"代碼 {code} 與類別 {kind} 不符", f"{code} does not match kind {kind}"
+        )
+    department = _opt_str(obj, "department", where)
+    if (kind == "county_department") != (department is not None):
+        raise _invalid(
+            f"{where}.department",
+            "縣府局處櫃檯須指定所屬局處，其他事務所不可指定",
+            "is required for a county department's desk and not allowed for other offices",
         )
     return Office(
         code=code,
@@ -851,6 +904,7 @@ def _office(raw: Any, where: str) -> Office:
         district=_opt_str(obj, "district", where) or "",
         address=_opt_str(obj, "address", where),
         phone=_opt_str(obj, "phone", where),
+        department=department,
     )
 
 

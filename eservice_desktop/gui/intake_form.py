@@ -161,7 +161,7 @@ class IntakeForm(QWidget):
             ctx.app.settings.data_dir / "drafts" / "intake.json.sealed", ctx.app.sealer
         )
         self.service: Service | None = None
-        self.services = ctx.app.catalogue.services_for(ctx.app.office_kind)
+        self.services = ctx.app.services
         self.error_labels: dict[str, QLabel] = {}
         self.field_widgets: dict[str, QWidget] = {}
         self._field_specs: dict[str, FieldSpec] = {}
@@ -296,7 +296,10 @@ class IntakeForm(QWidget):
         self.pickup_office = QComboBox()
         self.pickup_office.setObjectName("pickup_office")
         self.pickup_office.setPlaceholderText(self.tr("請選擇"))
-        for office in ctx.app.catalogue.offices_of_kind(ctx.app.office.kind):
+        # 他地領件 at a county department's desk: at a household or land office (catalogue README)
+        own_kind = ctx.app.office.kind
+        kinds = ("household", "land") if own_kind == "county_department" else (own_kind,)
+        for office in (o for k in kinds for o in ctx.app.catalogue.offices_of_kind(k)):
             if office.code != ctx.app.settings.office_code:
                 self.pickup_office.addItem(
                     f"{office.code}　{ctx.pick(office.name, office.name_en)}", office.code

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
-from eservice_desktop.domain.catalogue import Catalogue, Office
+from eservice_desktop.domain.catalogue import Catalogue, Office, Service
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.domain.operators import DEVICE_ACCOUNT_PREFIX, Operator
@@ -85,7 +85,22 @@ class App:
 
     @property
     def office_kind(self) -> str:
-        return self.settings.office_kind or self.office.kind
+        """The ``office_kind`` of the services taken in here: ``household``, ``land``, or
+        ``county`` at a county department's desk (which :attr:`services` narrows to its own
+        department)."""
+        if self.settings.office_kind:
+            return self.settings.office_kind
+        kind = self.office.kind
+        return "county" if kind == "county_department" else kind
+
+    @property
+    def services(self) -> list[Service]:
+        """The services this office takes in, catalogue order: those of its kind at a household
+        or land office, exactly its department's at a county department's desk."""
+        office = self.office
+        if office.kind == "county_department" or not self.settings.office_kind:
+            return self.catalogue.services_at(office)
+        return self.catalogue.services_for(self.settings.office_kind)
 
     @property
     def hours(self) -> OfficeHours:

@@ -381,7 +381,7 @@ def _seed(
 ) -> dict[str, Any]:
     rng = random.Random(seed)
     now = app.now()
-    services = app.catalogue.services_for(app.office_kind)
+    services = app.services
     weights = [max(s.usage_share, 1e-6) for s in services]
     office_days = _office_days(app, now, days)
     actor = app.actor

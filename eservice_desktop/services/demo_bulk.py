@@ -49,7 +49,7 @@ def seed_demo_bulk(
         return demo.seed_demo(app, cases, seed=seed, progress=progress)
     rng = random.Random(seed)
     now = app.now()
-    services = app.catalogue.services_for(app.office_kind)
+    services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
     office_days = demo._office_days(app, now, days)
     actor = app.actor

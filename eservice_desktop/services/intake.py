@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.catalogue import Office, Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.operators import Action
@@ -73,13 +73,49 @@ def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
     return DomainError(code, zh, en, fld)
 
 
+def _handlers(app: App, service: Service) -> list[Office]:
+    return [o for o in app.catalogue.offices if app.catalogue.takes_in(o, service)]
+
+
+def _handler_zh(app: App, service: Service) -> str:
+    if service.office_kind in ("household", "land"):
+        return "戶政事務所" if service.office_kind == "household" else "地政事務所"
+    offices = _handlers(app, service)
+    return offices[0].name if offices else app.catalogue.department(service.department).name
+
+
+def _handler_en(app: App, service: Service) -> str:
+    if service.office_kind in ("household", "land"):
+        return f"a {service.office_kind} registration office"
+    offices = _handlers(app, service)
+    return offices[0].name_en if offices else app.catalogue.department(service.department).name_en
+
+
+def _not_here(app: App, service: Service) -> DomainError:
+    office = app.office
+    return _err(
+        "service.not_at_office",
+        f"「{service.name}」不由本機關（{office.name}）受理，請洽{_handler_zh(app, service)}",
+        f"{service.name_en} ({service.code}) is not taken in at {office.name_en}; it is handled"
+        f" by {_handler_en(app, service)}",
+        "service",
+    )
+
+
 def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
     """Returns the service and the normalised applicant; raises IntakeErrors listing all fields."""
-    require(app, Action.INTAKE, req.service_code.strip())
+    code = req.service_code.strip()
+    if app.catalogue.has_service(code) and not app.catalogue.takes_in(
+        app.office, app.catalogue.service(code)
+    ):
+        # the office-kind rule of the catalogue comes first, with a message naming who takes
+        # the service in; the operator's roles and scope are checked by require() below
+        raise IntakeErrors({"service": _not_here(app, app.catalogue.service(code))})
+    require(app, Action.INTAKE, code)
     errors: dict[str, DomainError] = {}
     service: Service | None = None
     try:
-        service = app.catalogue.service(req.service_code.strip())
+        service = app.catalogue.service(code)
     except DomainError as e:
         errors["service"] = DomainError(e.code, e.message_zh, e.message_en, "service")
     applicant: dict[str, Any] = {}
@@ -242,8 +278,7 @@ def allocate_case_number(app: App, session: Session, at: datetime) -> str:
 
 
 def intake(app: App, req: IntakeRequest) -> CaseView:
-    require(app, Action.INTAKE, req.service_code.strip())
-    service, applicant = validate(app, req)
+    service, applicant = validate(app, req)  # the office's services, then require()
     received = (req.received_at or app.now()).astimezone(UTC)
     with app.transaction() as s:
         number = allocate_case_number(app, s, received)

@@ -241,3 +241,21 @@ def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ct
     form.submit()
     assert form.last_case is not None
     assert form.last_case.fields["visit_date"] == "2026-03-12"
+
+
+def test_a_department_desk_lists_only_its_departments_services(qtbot, make_app, tmp_path):
+    from eservice_desktop.config import Settings
+    from eservice_desktop.gui.tasks import TaskRunner
+
+    app = make_app(Settings(data_dir=tmp_path / "d04", office_code="D04", device_id="01"))
+    runner = TaskRunner()
+    try:
+        form = IntakeForm(GuiContext(app, runner, "zh_TW"))
+        qtbot.addWidget(form)
+        codes = [form.service_combo.itemData(i) for i in range(1, form.service_combo.count())]
+        assert codes == [s.code for s in app.catalogue.services if s.department == "health"]
+        assert len(codes) == 6 and all(c.startswith("HB-") for c in codes)
+        offices = [form.pickup_office.itemData(i) for i in range(form.pickup_office.count())]
+        assert offices == [f"H{i:02d}" for i in range(1, 14)] + [f"L{i:02d}" for i in range(1, 8)]
+    finally:
+        runner.shutdown()

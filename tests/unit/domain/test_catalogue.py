@@ -179,7 +179,7 @@ def _rejects(data: dict[str, Any], code: str, offices: dict[str, Any] | None = N
 def test_version_and_sizes(cat: Catalogue) -> None:
     assert cat.version == "2026.1"
     assert len(cat.services) == 63
-    assert len(cat.offices) == 20
+    assert len(cat.offices) == 32
     assert len(cat.kiosk) == 16
 
 
@@ -335,12 +335,12 @@ def test_offices(cat: Catalogue, raw_offices: dict[str, Any]) -> None:
     assert cat.office("H01").name == "桃園市桃園戶政事務所"
     assert cat.office("H13").name == "桃園市復興戶政事務所"
     assert cat.office("L07").name == "桃園市平鎮地政事務所"
-    assert all(o.mms_pickup for o in cat.offices)
+    assert all(o.mms_pickup for o in household + land)
     assert cat.office("H02").opens == time(8, 0)
     assert cat.office("H02").closes == time(17, 0)
     assert cat.office("H02").is_open_at(time(16, 59))
     assert not cat.office("H02").is_open_at(time(17, 0))
-    assert len({o["name"] for o in raw_offices["offices"]}) == 20
+    assert len({o["name"] for o in raw_offices["offices"]}) == 32
 
 
 def test_kiosk(cat: Catalogue) -> None:
@@ -490,3 +490,37 @@ def test_bad_office_data(raw: dict[str, Any], raw_offices: dict[str, Any]) -> No
 def test_service_name_falls_back_to_the_code_of_a_retired_service(cat: Catalogue) -> None:
     assert cat.service_name("HR-TRANSCRIPT") == cat.service("HR-TRANSCRIPT").name
     assert cat.service_name("HR-RETIRED-2008") == "HR-RETIRED-2008"
+
+
+def test_county_department_desks(cat: Catalogue) -> None:
+    desks = cat.offices_of_kind("county_department")
+    assert [o.code for o in desks] == [f"D{i:02d}" for i in range(1, 13)]
+    with_county_services = [
+        d.code
+        for d in cat.departments
+        if any(s.department == d.code and s.office_kind == "county" for s in cat.services)
+    ]
+    assert [o.department for o in desks] == with_county_services
+    assert sum(len(cat.services_at(o)) for o in desks) == 47
+    assert cat.office("D01").name == "桃園市政府社會局"
+    assert [s.code for s in cat.services_at(cat.office("D12"))] == [
+        s.code for s in cat.services if s.department == "land_admin"
+    ]
+    assert not any(o.mms_pickup for o in desks)
+    assert cat.takes_in(cat.office("D01"), cat.service("SA-EMERGENCY-AID"))
+    assert not cat.takes_in(cat.office("D01"), cat.service("HB-DIABETES-CPD"))
+    assert not cat.takes_in(cat.office("D01"), cat.service("HR-TRANSCRIPT"))
+    assert not cat.takes_in(cat.office("H01"), cat.service("SA-EMERGENCY-AID"))
+    assert not cat.takes_in(cat.office("H01"), cat.service("LR-CORRECTION"))
+    assert cat.takes_in(cat.office("L01"), cat.service("LR-CORRECTION"))
+
+
+def test_a_department_desk_needs_a_department_with_county_services(
+    raw: dict[str, Any], raw_offices: dict[str, Any]
+) -> None:
+    desk = next(o for o in raw_offices["offices"] if o["code"] == "D01")
+    for bad in ({"department": "household"}, {"department": None}, {"code": "H99"}):
+        offices = copy.deepcopy(raw_offices)
+        offices["offices"].append({**desk, "code": "D99", **bad})
+        with pytest.raises(DomainError):
+            Catalogue.from_dict(raw, offices)

@@ -253,3 +253,21 @@ def test_fuzzed_arguments_never_give_a_traceback(
     assert "Traceback" not in err
     if rc == 2:
         assert err.count("\n") == 1, err
+
+
+def test_a_department_desk_set_up_by_cli_refuses_a_household_service_with_exit_2(
+    data: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--data-dir", str(data), "--lang", "zh_TW"]
+    assert main([*base, "setup", "--office", "D01"]) == 0
+    capsys.readouterr()
+    before = events(data)
+    assert main([*base, *intake()]) == 2
+    err = capsys.readouterr().err
+    assert "不由本機關（桃園市政府社會局）受理" in err and "戶政事務所" in err, err
+    assert events(data) == before
+    ok = ["case", "intake", "--service", "SA-EMERGENCY-AID", "--applicant-id", "A123456789",
+          "--applicant-name", "王小明", "--pickup", "mail",
+          "--field", "child_count=2", "--field", "hardship=重大傷病", "--json"]  # fmt: skip
+    assert main([*base, *ok]) == 0
+    assert '"D01-01-' in capsys.readouterr().out
