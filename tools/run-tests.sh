@@ -16,4 +16,5 @@ trap cleanup EXIT
 env_lines=$(tools/test-services.sh start "$state")
 eval "$env_lines"
 echo "== pytest"
-QT_QPA_PLATFORM=offscreen python -m pytest "$@"
+# Two workers (pytest-xdist): the suite is written to run side by side on the 2 cores.
+QT_QPA_PLATFORM=offscreen python -m pytest -n 2 "$@"

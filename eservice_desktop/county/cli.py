@@ -453,7 +453,8 @@ def cmd_secret(args: argparse.Namespace) -> int:
 def cmd_settle_import(args: argparse.Namespace) -> int:
     from eservice_desktop.county import settlement
 
-    engine, sessions = _sessions(_db(args))
+    # the settled events are signed into the feed: the county's keys must be unlocked
+    engine, sessions = _sessions(_db(args), _secret(args))
     try:
         return settlement.cli_import(sessions, args.file, as_json=args.json)
     finally:
@@ -582,6 +583,7 @@ def build_parser() -> argparse.ArgumentParser:
     si = with_db("settle-import", "import the treasury's settlement file (appendix 22 CSV)")
     si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")
     si.add_argument("--json", action="store_true")
+    key_file(si)
     si.set_defaults(func=cmd_settle_import)
     return p
 

@@ -18,8 +18,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import resolve_case_id
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
 
@@ -122,6 +124,7 @@ def read_checked(path: Path, max_mb: int) -> tuple[bytes, str]:
 
 def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
     """Checks, seals and queues ``path`` for upload as an attachment of the case."""
+    require(app, Action.PROCESS)
     data, media_type = read_checked(path, app.settings.attachment_max_mb)
     with app.reading() as s:
         case_id = resolve_case_id(s, case_number)
@@ -206,6 +209,7 @@ def _view(row: SyncAttachmentRow) -> AttachmentView:
 
 def list_attachments(app: App, case_number: str) -> list[AttachmentView]:
     """The case's attachments, oldest first."""
+    require(app, Action.VIEW_CASE)
     with app.reading() as s:
         case_id = resolve_case_id(s, case_number)
         rows = s.scalars(

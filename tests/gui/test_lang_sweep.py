@@ -172,17 +172,11 @@ def build_cases(app: App, clock: Any) -> dict[str, str]:
     waiting = _transcript(app, "張志明", "H159791907").case_number
     cases.request_supplement(app, waiting, "請補附戶口名簿影本")
     now = clock.now
-    clock.set(datetime(2027, 12, 30, 10, 0, tzinfo=TPE))
+    # Taken in after hours on the last day of 2027: due in 2028, a year with no calendar yet.
+    clock.set(datetime(2027, 12, 31, 18, 0, tzinfo=TPE))
     try:
-        late = intake(
-            app,
-            IntakeRequest(
-                service_code="LR-CORRECTION",
-                applicant_id="M132860120",
-                applicant_name="吳建宏",
-                fields={"parcel": "桃園段 0012-0000", "correction": "地號誤繕"},
-            ),
-        ).case_number
+        late = _transcript(app, "吳建宏", "M132860120").case_number
+        _pay_in_full(app, late)  # paid: the clock runs, towards a due date in 2028
     finally:
         clock.set(now)
     return {"collected": collected, "ready": ready, "waiting": waiting, "late": late}
@@ -193,7 +187,8 @@ USER_KEYS = {"reason", "note", "name", "relation", "items", "exemption_reason", 
 
 def user_data(app: App) -> list[str]:
     """Everything a person typed or the demo generated: allowed in either language."""
-    found: set[str] = {app.settings.clerk, app.settings.device_id, app.settings.county_url}
+    account = app.operator.account if app.operator else ""
+    found: set[str] = {account, app.settings.device_id, app.settings.county_url}
 
     def walk(value: Any, key: str = "") -> None:
         if isinstance(value, dict):

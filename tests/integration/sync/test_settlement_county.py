@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from sync_helpers import CountyServer, enrol, new_case, sync_now
+from sync_helpers import TEST_SECRET, CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county.cli import main as county_main
 from eservice_desktop.county.store import CountyEventRow, FeedRow
@@ -27,7 +27,9 @@ def county(
     srv: CountyServer, *argv: str, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
     capsys.readouterr()
-    rc = county_main(["settle-import", "--db", srv.db_url, *argv])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ESERVICE_COUNTY_PASSPHRASE", TEST_SECRET.decode())
+        rc = county_main(["settle-import", "--db", srv.db_url, *argv])
     out = capsys.readouterr()
     return rc, out.out, out.err
 
