@@ -36,6 +36,32 @@ STATUS_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+#: The exceptions a supervisor approves (the ``action`` of a ``case.approval_granted``).
+APPROVE_VOID = "void"
+APPROVE_REFUND = "refund"
+APPROVE_FEE_REDUCTION = "fee_reduction"
+APPROVE_IDENTITY_REVOCATION_UNKNOWN = "identity_revocation_unknown"
+APPROVE_REPRINT = "reprint"
+APPROVE_CLOSE_WITH_BALANCE = "close_with_balance"
+APPROVE_HANDOVER_WITH_BALANCE = "handover_with_balance"
+APPROVE_STALE_SYNC_INTAKE = "stale_sync_intake"
+
+#: Action -> (zh-TW, English) as a clerk and an auditor read it.
+APPROVAL_ACTIONS: dict[str, tuple[str, str]] = {
+    APPROVE_VOID: ("作廢收據", "void a receipt"),
+    APPROVE_REFUND: ("退費", "refund"),
+    APPROVE_FEE_REDUCTION: ("規費減免或免徵", "fee reduction or exemption"),
+    APPROVE_IDENTITY_REVOCATION_UNKNOWN: (
+        "憑證廢止狀態不明仍予受理",
+        "identity accepted with revocation unknown",
+    ),
+    APPROVE_REPRINT: ("再次補印收據", "reprint a receipt again"),
+    APPROVE_CLOSE_WITH_BALANCE: ("未繳清規費結案", "close with fees still due"),
+    APPROVE_HANDOVER_WITH_BALANCE: ("未繳清規費交付文件", "hand over with fees still due"),
+    APPROVE_STALE_SYNC_INTAKE: ("久未同步仍予收件", "intake while sync is overdue"),
+}
+
+
 @dataclass(frozen=True)
 class Payment:
     payment_id: str
@@ -116,6 +142,8 @@ class CaseState:
     picked_up_by: dict[str, Any] = field(default_factory=dict)
     identity_checks: tuple[dict[str, Any], ...] = ()
     open_conflicts: frozenset[str] = frozenset()
+    #: Every ``case.approval_granted`` payload, in order (who approved what, for which event).
+    approvals: tuple[dict[str, Any], ...] = ()
     last_event_at: datetime | None = None
     #: The clerk of the latest event: who holds the case (the on-time report's overdue list).
     last_clerk: str = ""
@@ -169,6 +197,18 @@ class CaseState:
     def status_label(self, lang: str = "zh_TW") -> str:
         zh, en = STATUS_LABELS[self.status]
         return zh if lang.startswith("zh") else en
+
+    def approval_for(self, event_id: str, action: str) -> dict[str, Any] | None:
+        """The approval granted for the event ``event_id`` (appended just before it)."""
+        for a in reversed(self.approvals):
+            if a.get("for_event") == event_id and a.get("action") == action:
+                return a
+        return None
+
+    @property
+    def closed_with_balance_approved(self) -> bool:
+        """A supervisor approved closing this case with fees still due."""
+        return any(a.get("action") == APPROVE_CLOSE_WITH_BALANCE for a in self.approvals)
 
     def payment(self, payment_id: str) -> Payment:
         for p in self.payments:
@@ -260,6 +300,12 @@ def check(state: CaseState | None, event: ev.Event) -> None:
         raise _refuse(
             "case.not_open", zh + "，無法再辦理此動作", en + "; this action is not possible"
         )
+    if t in _BALANCE_EXCEPTIONS:
+        _check_balance_exception(state, event)
+        return
+    if t == ev.APPROVAL_GRANTED:
+        _check_approval(event)
+        return
     rule = _CHECKS.get(t)
     if rule is not None:
         rule(state, event.payload, t)
@@ -314,8 +360,54 @@ def _check_closed(state: CaseState, _p: Payload, _t: str) -> None:
             "補正中的案件不能結案，請先登錄補件",
             "Record the supplement before closing",
         )
-    if state.balance > 0:
-        raise fees_due_error(state.balance, ev.CLOSED)
+
+
+#: The events a balance due refuses unless a supervisor approved this very event.
+_BALANCE_EXCEPTIONS: dict[str, str] = {
+    ev.CLOSED: APPROVE_CLOSE_WITH_BALANCE,
+    ev.PICKED_UP: APPROVE_HANDOVER_WITH_BALANCE,
+    ev.READY_FOR_PICKUP: APPROVE_CLOSE_WITH_BALANCE,
+}
+
+
+def _check_balance_exception(state: CaseState, event: ev.Event) -> None:
+    """Closing, making ready and handing over: the type's own rule, then the balance. A balance
+    due refuses unless the supervisor's approval for this event was appended just before it (for
+    the ready notice: the case was closed with an approved balance)."""
+    t = event.type
+    _CHECKS[t](state, event.payload, t)
+    if state.balance <= 0:
+        return
+    action = _BALANCE_EXCEPTIONS[t]
+    if t == ev.READY_FOR_PICKUP:
+        if state.closed_with_balance_approved:
+            return
+    elif state.approval_for(event.event_id, action) is not None:
+        return
+    raise fees_due_error(state.balance, t)
+
+
+def _check_approval(event: ev.Event) -> None:
+    """An approval names a known exception, the event it approves, both accounts (never the
+    same one: nobody approves their own request) and the reason."""
+    p = event.payload
+    if p.get("action") not in APPROVAL_ACTIONS:
+        raise _refuse("approval.action", "核准事項不明", "Unknown approval action")
+    if not str(p.get("for_event") or "").strip():
+        raise _refuse("approval.target", "核准未指明所核准的事件", "The approved event is missing")
+    requested = str(p.get("requested_by") or "").strip()
+    approved = str(p.get("approved_by") or "").strip()
+    if not requested or not approved:
+        raise _refuse(
+            "approval.accounts", "核准須記錄申請人與核准主管帳號", "Both accounts must be named"
+        )
+    if approved in (requested, event.clerk):
+        raise _refuse(
+            "auth.self_approval",
+            "不能核准自己的申請，請由其他主管核准",
+            "Nobody can approve their own request; another supervisor must approve it",
+        )
+    _require_reason(p, "請填寫核准理由", "An approval needs a reason")
 
 
 def _check_ended(_state: CaseState, p: Payload, _t: str) -> None:
@@ -397,8 +489,6 @@ def _check_ready(state: CaseState, _p: Payload, _t: str) -> None:
     if state.lifecycle != CLOSED:
         zh, en = _FINISHED[state.lifecycle]
         raise _refuse("case.not_open", zh, en)
-    if state.balance > 0:
-        raise fees_due_error(state.balance, ev.READY_FOR_PICKUP)
 
 
 def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
@@ -406,8 +496,6 @@ def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
         raise _refuse("pickup.already_picked_up", "本案文件已領取", "Already picked up")
     if state.lifecycle != READY:
         raise _refuse("pickup.not_ready", "案件尚未可領件", "The case is not ready for pickup")
-    if state.balance > 0:
-        raise fees_due_error(state.balance, ev.PICKED_UP)
 
 
 def _check_notice_resend(state: CaseState, p: Payload, _t: str) -> None:
@@ -658,6 +746,10 @@ def _fold_conflict_resolved(s: CaseState, p: Payload, _e: ev.Event) -> CaseState
     return replace(s, open_conflicts=s.open_conflicts - {str(p["conflict_id"])})
 
 
+def _fold_approval(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+    return replace(s, approvals=(*s.approvals, dict(p)))
+
+
 #: How each type changes a case (types without an entry only bump the counters).
 _FOLDS: dict[str, Callable[[CaseState, Payload, ev.Event], CaseState]] = {
     ev.ACCEPTED: _fold_accepted,
@@ -681,6 +773,7 @@ _FOLDS: dict[str, Callable[[CaseState, Payload, ev.Event], CaseState]] = {
     ev.CONFLICT_RECORDED: _fold_conflict_recorded,
     ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
     ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
+    ev.APPROVAL_GRANTED: _fold_approval,
 }
 
 

@@ -133,6 +133,12 @@ def check_payload(e: Event) -> None:
         v.check_text(p.get("stage"), "stage", max_len=24, min_len=1)
     elif t in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED):
         v.check_text(p.get("conflict_id"), "conflict_id", max_len=v.ID_MAX, min_len=1)
+    elif t == ev.APPROVAL_GRANTED:
+        v.check_text(p.get("action"), "action", max_len=40, min_len=1)
+        v.check_id(p.get("for_event"), "for_event")
+        _opt_text(p, "for_type", 40)
+        v.check_clerk(p.get("requested_by"), "requested_by")
+        v.check_clerk(p.get("approved_by"), "approved_by")
     for key in ("reason", "supplement_reason"):
         _opt_text(p, key, v.REASON_MAX, multiline=True)
 

@@ -47,6 +47,10 @@ NOTICE_STAGES: Final = (
     "rejected",
     "ready_for_pickup",
 )
+#: A supervisor approved an exception (void, refund, ...) requested by another operator; it is
+#: appended in the same transaction as the event it approves (``for_event``), just before it
+#: (or, for an intake, just after the case's ``case.received``).
+APPROVAL_GRANTED: Final = "case.approval_granted"
 
 ALL_TYPES: Final = frozenset(
     {
@@ -72,6 +76,7 @@ ALL_TYPES: Final = frozenset(
         CONFLICT_RECORDED,
         CONFLICT_RESOLVED,
         NOTICE_RESEND_REQUESTED,
+        APPROVAL_GRANTED,
     }
 )
 

@@ -69,6 +69,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.CONFLICT_RECORDED: ("資料衝突", "Conflict recorded"),
     ev.CONFLICT_RESOLVED: ("衝突已解決", "Conflict resolved"),
     ev.NOTICE_RESEND_REQUESTED: ("重送通知", "Notice resend requested"),
+    ev.APPROVAL_GRANTED: ("主管核准", "Supervisor approval"),
 }
 
 
