@@ -54,6 +54,11 @@ class Settings:
     sync_interval_s: float = 5.0
     #: Largest file (MB) a clerk may attach to a case (scans, photos, PDFs).
     attachment_max_mb: int = 20
+    #: Hours since the last successful sync round after which intake warns (``sync.stale``),
+    #: and after which an intake needs a supervisor's approval; 0 turns either off. Only an
+    #: enrolled device (one that syncs) is held to them.
+    sync_stale_warn_h: float = 24.0
+    sync_stale_approval_h: float = 72.0
     #: PKCS#11 module of the MOICA card (HiCOSPKCS11 on real counters).
     pkcs11_module: str = ""
     #: PKCS#11 token label of the MOICA card; empty = the only token present.

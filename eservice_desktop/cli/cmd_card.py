@@ -6,7 +6,14 @@ import argparse
 import sys
 from typing import Any
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
+from eservice_desktop.cli.common import (
+    EXIT_REFUSED,
+    add_json,
+    approval_from,
+    emit,
+    open_from,
+    settings_from,
+)
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 
@@ -28,8 +35,22 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     v.add_argument("--case", dest="case_number", help="record the result on this case")
     v.add_argument("--applicant-name", default=None, help="holder name to match (without --case)")
     v.add_argument("--applicant-id", default=None, help="holder ID to match (without --case)")
-    v.add_argument("--override-by", default="", help="supervisor accepting unknown revocation")
-    v.add_argument("--override-reason", default="", help="why the override is needed")
+    v.add_argument(
+        "--approver",
+        "--override-by",
+        dest="approver",
+        default="",
+        metavar="ACCOUNT",
+        help="supervisor accepting an unknown revocation status (never the signed-in operator)",
+    )
+    v.add_argument(
+        "--approver-password-stdin",
+        action="store_true",
+        help="read the approver's password from standard input (the line after the PIN)",
+    )
+    v.add_argument(
+        "--reason", "--override-reason", dest="reason", default="", help="why it is accepted"
+    )
     add_json(v)
     v.set_defaults(func=cmd_verify)
 
@@ -105,8 +126,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.applicant_name is not None or args.applicant_id is not None:
         applicant = identity.Applicant(args.applicant_name or "", args.applicant_id or "")
     override = None
-    if args.override_by or args.override_reason:
-        override = identity.Override(args.override_by, args.override_reason)
+    approval = approval_from(args)
+    if approval is not None:
+        override = identity.Override(approval.account, approval.reason, approval.password)
     app = open_from(args)
     try:
         result = identity.verify_moica(

@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+import sys
 
 from eservice_desktop.cli.common import (
+    add_approval,
     add_json,
+    approval_from,
     bounded_int,
     emit,
     fail,
@@ -23,6 +26,14 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import NOTICE_STAGES
 from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
+from eservice_desktop.services import cases
+from eservice_desktop.services.intake import (
+    SYNC_STALE,
+    IntakeErrors,
+    IntakeRequest,
+    IntakeResult,
+    intake_with_warnings,
+)
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -52,6 +63,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     i.add_argument("--fee-exempt", action="store_true", help="免徵規費（須附 --fee-reason）")
     i.add_argument("--fee-reduction", type=int, default=0, help="減免金額（元，須附原因）")
     i.add_argument("--fee-reason", default="", help="免徵或減免的原因")
+    add_approval(i, reason=True)
     add_json(i)
     i.set_defaults(func=cmd_intake)
 
@@ -102,6 +114,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         t = cs.add_parser(name, help=help_, parents=[common])
         t.add_argument("case_number")
         t.add_argument("--reason" if needs_reason else "--note", required=needs_reason, default="")
+        if name == "close":
+            # closing with fees still due: a supervisor's approval (exit 2 fees_due without)
+            add_approval(t, reason=True)
         add_json(t)
         t.set_defaults(func=_transition_cmd(func, needs_reason))
 
@@ -116,9 +131,10 @@ def cmd_intake(args: argparse.Namespace) -> int:
             )
         fields[key.strip()] = value.strip()
     received = parse_time(args.received, "received") if args.received else None
+    approval = approval_from(args, args.fee_reason.strip())
     app = open_from(args)
     try:
-        view = intake(
+        result = intake_with_warnings(
             app,
             IntakeRequest(
                 service_code=args.service,
@@ -136,6 +152,7 @@ def cmd_intake(args: argparse.Namespace) -> int:
                 fee_exempt=args.fee_exempt,
                 fee_reduction=args.fee_reduction,
                 fee_reason=args.fee_reason,
+                approval=approval,
             ),
         )
     except IntakeErrors as e:
@@ -147,19 +164,32 @@ def cmd_intake(args: argparse.Namespace) -> int:
                     ensure_ascii=False,
                 )
             )
-        import sys
-
         print("; ".join(f"{k}: {v.message(lang)}" for k, v in e.errors.items()), file=sys.stderr)
         return 2
     finally:
         app.close()
+    view = result.view
+    for warning in result.warnings:
+        print(_warning_text(args, warning, result), file=sys.stderr)
     emit(
         args,
-        view.to_json(),
+        {**view.to_json(), "warnings": list(result.warnings)},
         f"{view.case_number}  {service_label(app, view.service_code, args)}  due {view.due}"
         + (say(args, "（暫定）", " (provisional)") if view.provisional else ""),
     )
     return 0
+
+
+def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) -> str:
+    if warning == SYNC_STALE and result.sync is not None:
+        hours = int(result.sync.hours or 0)
+        return say(
+            args,
+            f"警告（sync.stale）：本機已 {hours} 小時未與縣府同步，請檢查網路或通知資訊人員",
+            f"warning (sync.stale): no sync with the county for {hours} h; check the network "
+            "or call IT",
+        )
+    return f"warning: {warning}"
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -307,7 +337,11 @@ def _transition_cmd(func, needs_reason: bool):  # type: ignore[no-untyped-def]
         app = open_from(args)
         try:
             text = args.reason if needs_reason else args.note
-            view = func(app, args.case_number, text)
+            if func is cases.close_case:
+                approval = approval_from(args, args.note.strip())
+                view = cases.close_case(app, args.case_number, text, approval=approval)
+            else:
+                view = func(app, args.case_number, text)
         finally:
             app.close()
         emit(args, view.to_json(), f"{view.case_number}: {status_label(view.status, args)}")

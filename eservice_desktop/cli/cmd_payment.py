@@ -1,4 +1,7 @@
-"""``payment assess|record|refund|list``: fees and payments at the counter, headless."""
+"""``payment assess|record|refund|list``: fees and payments at the counter, headless.
+
+A refund and a fee reduction or exemption need a supervisor's approval: ``--approver ACCOUNT
+--approver-password-stdin`` (exit 2 ``auth.approval_required`` without it)."""
 
 from __future__ import annotations
 
@@ -6,7 +9,16 @@ import argparse
 import uuid
 from typing import TYPE_CHECKING
 
-from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, parse_time, say
+from eservice_desktop.cli.common import (
+    add_approval,
+    add_json,
+    approval_from,
+    bounded_int,
+    emit,
+    open_from,
+    parse_time,
+    say,
+)
 from eservice_desktop.domain import values
 
 if TYPE_CHECKING:
@@ -25,6 +37,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     a.add_argument("--reason", default="", help="減免原因")
     a.add_argument("--copies", type=int, help="改份數並重新核計（保留已核准的免徵或減免）")
+    add_approval(a)
     add_json(a)
     a.set_defaults(func=cmd_assess)
 
@@ -50,6 +63,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     f.add_argument("receipt_number")
     f.add_argument("--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX))
     f.add_argument("--reason", required=True)
+    add_approval(f)
     add_json(f)
     f.set_defaults(func=cmd_refund)
 
@@ -76,6 +90,7 @@ def _line(r: PaymentResult) -> str:
 def cmd_assess(args: argparse.Namespace) -> int:
     from eservice_desktop.services import cases, fees
 
+    approval = approval_from(args)
     app = open_from(args)
     try:
         if args.copies is not None and not (args.exempt or args.reduction or args.reason):
@@ -88,6 +103,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
                 reduction=args.reduction,
                 reason=args.reason,
                 copies=args.copies,
+                approval=approval,
             )
         state = cases.load_case(app, args.case_number)
     finally:
@@ -152,9 +168,12 @@ def cmd_record(args: argparse.Namespace) -> int:
 def cmd_refund(args: argparse.Namespace) -> int:
     from eservice_desktop.services import payments
 
+    approval = approval_from(args)
     app = open_from(args)
     try:
-        result = payments.refund(app, args.receipt_number, args.amount, args.reason)
+        result = payments.refund(
+            app, args.receipt_number, args.amount, args.reason, approval=approval
+        )
     finally:
         app.close()
     emit(args, result.to_json(), _line(result))

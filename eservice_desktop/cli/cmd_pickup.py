@@ -15,7 +15,9 @@ from pathlib import Path
 from eservice_desktop.cli.common import (
     EXIT_BAD_INPUT,
     EXIT_REFUSED,
+    add_approval,
     add_json,
+    approval_from,
     bounded_int,
     emit,
     lang_of,
@@ -43,6 +45,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     h.add_argument("--collector-name", default="", help="person collecting on behalf")
     h.add_argument("--collector-id", default="", help="their national ID or resident number")
     h.add_argument("--collector-relation", default="")
+    add_approval(h, reason=True)
     add_json(h)
     h.set_defaults(func=cmd_handover)
 
@@ -128,9 +131,10 @@ def cmd_handover(args: argparse.Namespace) -> int:
             "id": args.collector_id,
             "relation": args.collector_relation,
         }
+    approval = approval_from(args)
     app = open_from(args)
     try:
-        result = pickup.handover(app, args.payload, collector)
+        result = pickup.handover(app, args.payload, collector, approval=approval)
     finally:
         app.close()
     return _result(args, result, result.handed_over, EXIT_BAD_INPUT)

@@ -1,4 +1,7 @@
-"""``receipt pdf|void|verify|pending``: receipts as PDF files, voids, verification codes."""
+"""``receipt pdf|void|verify|pending``: receipts as PDF files, voids, verification codes.
+
+A void, and a receipt's second reprint or later, need a supervisor's approval: ``--approver
+ACCOUNT --approver-password-stdin`` (exit 2 ``auth.approval_required`` without it)."""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from pathlib import Path
 
 from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
 from eservice_desktop.services import exports
+from eservice_desktop.cli.common import add_approval, add_json, approval_from, emit, open_from, say
 
 #: Reason recorded when a receipt already printed is written again from the command line.
 DEFAULT_REPRINT_REASON = "依申請補印"
@@ -22,12 +26,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     d.add_argument("--layout", choices=["a6", "roll80"], help="default: settings.receipt_layout")
     d.add_argument("--number", help="a given receipt number of the case instead of the last")
     d.add_argument("--reprint-reason", default="", help="重印原因 (when printed before)")
+    add_approval(d)
     add_json(d)
     d.set_defaults(func=cmd_pdf)
 
     v = rs.add_parser("void", help="作廢收據（號碼保留）", parents=[common])
     v.add_argument("receipt_number")
     v.add_argument("--reason", required=True)
+    add_approval(v)
     add_json(v)
     v.set_defaults(func=cmd_void)
 
@@ -45,6 +51,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_pdf(args: argparse.Namespace) -> int:
     from eservice_desktop.services import payments
 
+    approval = approval_from(args)
     app = open_from(args)
     try:
         # the payer's name: personal data, never in clear in the data directory
@@ -54,9 +61,15 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         reason = args.reprint_reason.strip()
         if not reason and payments.needs_reprint_reason(app, number):
             reason = DEFAULT_REPRINT_REASON
+        if payments.needs_reprint_approval(app, number) and approval is None:
+            # asked before anything is written: a second reprint is an exception
+            from eservice_desktop.domain.case import APPROVE_REPRINT
+            from eservice_desktop.services.approvals import approval_required
+
+            raise approval_required(APPROVE_REPRINT)
         pdf = payments.receipt_pdf(app, number, layout, reprint_reason=reason)
         out = exports.write(app.settings, args.out, pdf, personal=True)
-        result = payments.confirm_printed(app, number, reason)
+        result = payments.confirm_printed(app, number, reason, approval=approval)
     finally:
         app.close()
     emit(
@@ -70,9 +83,10 @@ def cmd_pdf(args: argparse.Namespace) -> int:
 def cmd_void(args: argparse.Namespace) -> int:
     from eservice_desktop.services import payments
 
+    approval = approval_from(args)
     app = open_from(args)
     try:
-        result = payments.void_receipt(app, args.receipt_number, args.reason)
+        result = payments.void_receipt(app, args.receipt_number, args.reason, approval=approval)
     finally:
         app.close()
     emit(args, result.to_json(), f"{result.receipt_number}: " + say(args, "已作廢", "void"))

@@ -9,12 +9,16 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.app import App, open_app
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.approvals import Approval
 
 EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 3
@@ -235,3 +239,59 @@ def environment_error(exc: BaseException) -> DomainError | None:
 
 def add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON document")
+
+
+def add_approval(parser: argparse.ArgumentParser, *, reason: bool = False) -> None:
+    """``--approver ACCOUNT --approver-password-stdin`` (and ``--reason`` when the command has
+    none): a supervisor's approval of an exception (docs/operators.md, "Approvals")."""
+    parser.add_argument(
+        "--approver",
+        default="",
+        metavar="ACCOUNT",
+        help="supervisor approving this exception (主管帳號; never the signed-in operator)",
+    )
+    parser.add_argument(
+        "--approver-password-stdin",
+        action="store_true",
+        help="read the approver's password from standard input (one line)",
+    )
+    if reason:
+        parser.add_argument("--reason", default="", help="why the exception is approved")
+
+
+def read_secret_line(what: str) -> str:
+    """One line of standard input without its line end (passwords, PINs); never echoed."""
+    line = sys.stdin.readline()
+    if not line:
+        raise DomainError(
+            "stdin.empty", f"標準輸入沒有{what}", f"No {what} on standard input", what
+        )
+    return line.rstrip("\r\n")
+
+
+def approval_from(args: argparse.Namespace, reason: str = "") -> Approval | None:
+    """The :class:`services.approvals.Approval` the options give, or None without
+    ``--approver`` (the use case then refuses an exception with ``auth.approval_required``)."""
+    from eservice_desktop.services.approvals import Approval
+
+    account = str(getattr(args, "approver", "") or "").strip()
+    from_stdin = bool(getattr(args, "approver_password_stdin", False))
+    if not account:
+        if from_stdin:
+            raise DomainError(
+                "approval.account_required",
+                "請以 --approver 指定核准主管的帳號",
+                "Name the approving supervisor with --approver",
+                "approver",
+            )
+        return None
+    if not from_stdin:
+        raise DomainError(
+            "approval.password_required",
+            "主管密碼須由標準輸入提供（--approver-password-stdin）",
+            "The approver's password is read from standard input (--approver-password-stdin)",
+            "approver",
+        )
+    password = read_secret_line("password")
+    why = str(getattr(args, "reason", "") or "").strip() or reason
+    return Approval(account, password, why)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.calendar import WorkingCalendar
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, CaseState
 from eservice_desktop.domain.case_number import looks_like_case_number, parse_case_number
 from eservice_desktop.domain.deadline import deadline_status, is_provisional, working_days_left
 from eservice_desktop.domain.errors import DomainError
@@ -27,6 +27,7 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.values import ONLINE_CHANNELS
 from eservice_desktop.services import access
 from eservice_desktop.services.app import App
+from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.ingest import compute_due, ingest
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
@@ -50,13 +51,21 @@ def append(
 
 
 def record(
-    app: App, session: Session, case_id: str, type_: str, payload: dict[str, Any]
+    app: App,
+    session: Session,
+    case_id: str,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    granted: Granted | None = None,
 ) -> CaseState:
+    """Loads the case and appends one new event of the signed-in operator; with ``granted``
+    (a supervisor's verified approval, ``services.approvals``) the approval event goes first."""
     state = repo.load_state(session, case_id)
     if state is None:
         raise NOT_FOUND
     event = app.actor.event(case_id, type_, app.now(), payload)
-    return append(app, session, event, state)
+    return append_approved(app, session, state, event, granted)
 
 
 def resolve_case_id(session: Session, case_number: str) -> str:
@@ -205,9 +214,15 @@ def load_case(app: App, case_number: str) -> CaseState:
     return state
 
 
-def _transition(app: App, case_number: str, type_: str, payload: dict[str, Any]) -> CaseView:
+def _transition(
+    app: App,
+    case_number: str,
+    type_: str,
+    payload: dict[str, Any],
+    granted: Granted | None = None,
+) -> CaseView:
     with app.transaction() as s:
-        state = record(app, s, resolve_case_id(s, case_number), type_, payload)
+        state = record(app, s, resolve_case_id(s, case_number), type_, payload, granted=granted)
     return view_of(app, state)
 
 
@@ -232,9 +247,20 @@ def accept_case(app: App, case_number: str, note: str = "") -> CaseView:
     return _transition(app, case_number, ev.ACCEPTED, {"note": note.strip()})
 
 
-def close_case(app: App, case_number: str, note: str = "") -> CaseView:
+def close_case(
+    app: App, case_number: str, note: str = "", *, approval: Approval | None = None
+) -> CaseView:
+    """Closes the case. With fees still due it is refused (``fees_due``) unless a supervisor
+    approves (``approval``): then the approval is recorded just before the closing."""
     require(app, Action.CLOSE)
-    return _transition(app, case_number, ev.CLOSED, {"note": note.strip()})
+    granted = None
+    if approval is not None:
+        state = load_case(app, case_number)
+        if state.balance > 0:
+            granted = grant(
+                app, approval, APPROVE_CLOSE_WITH_BALANCE, reason=note, target=state.case_number
+            )
+    return _transition(app, case_number, ev.CLOSED, {"note": note.strip()}, granted)
 
 
 def reject_case(app: App, case_number: str, reason: str) -> CaseView:

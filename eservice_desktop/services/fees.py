@@ -19,13 +19,20 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION, CaseState
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.approvals import (
+    Approval,
+    Granted,
+    append_approved,
+    approval_required,
+    grant,
+)
 from eservice_desktop.storage import repo
 
 #: Legal grounds clerks pick from most often; free text is accepted as well.
@@ -134,15 +141,40 @@ def assess_in(
     reason: str = "",
     copies: int | None = None,
     at: datetime | None = None,
+    granted: Granted | None = None,
+    carried: bool = False,
 ) -> CaseState:
     """Records the assessment inside the caller's transaction (intake uses this, at the
-    moment of receipt). ``copies`` re-assesses for a new number of copies and records it."""
+    moment of receipt). ``copies`` re-assesses for a new number of copies and records it.
+
+    A reduction or exemption needs a supervisor's approval (``granted``, recorded just before
+    the assessment); ``carried`` is a re-assessment that only keeps one already approved."""
     service = app.catalogue.service(state.service_code)
     n = state.copies if copies is None else copies
     a = compute(service, n, exempt=exempt, reduction=reduction, reason=reason)
+    if a.reduction and granted is None and not carried:
+        raise approval_required(APPROVE_FEE_REDUCTION)
     payload = {**a.payload(), "copies": n}
     event = app.actor.event(state.case_id, ev.FEE_ASSESSED, at or app.now(), payload)
-    return cases.append(app, session, event, state)
+    return append_approved(app, session, state, event, granted if a.reduction else None)
+
+
+def needs_approval(
+    app: App, service_code: str, copies: int, *, exempt: bool = False, reduction: int = 0
+) -> bool:
+    """An assessment with these terms reduces the fee: a supervisor approves it."""
+    if not (exempt or reduction):
+        return False
+    return (
+        compute(
+            app.catalogue.service(service_code),
+            copies,
+            exempt=exempt,
+            reduction=reduction,
+            reason="-",
+        ).reduction
+        > 0
+    )
 
 
 def ensure_assessed(app: App, session: Session, state: CaseState) -> CaseState:
@@ -193,16 +225,32 @@ def assess(
     reduction: int = 0,
     reason: str = "",
     copies: int | None = None,
+    approval: Approval | None = None,
 ) -> cases.CaseView:
-    """Re-assesses a case: an exemption or reduction (with its reason), or new copies."""
+    """Re-assesses a case: an exemption or reduction (with its reason, approved by a
+    supervisor: ``approval``), or new copies."""
     require(app, Action.PROCESS)
+    before = cases.load_case(app, case_number)
+    n = before.copies if copies is None else copies
+    granted = None
+    if needs_approval(app, before.service_code, n, exempt=exempt, reduction=reduction):
+        granted = grant(
+            app, approval, APPROVE_FEE_REDUCTION, reason=reason, target=before.case_number
+        )
     with app.transaction() as s:
         case_id = cases.resolve_case_id(s, case_number)
         state = repo.load_state(s, case_id)
         if state is None:
             raise cases.NOT_FOUND
         new = assess_in(
-            app, s, state, exempt=exempt, reduction=reduction, reason=reason, copies=copies
+            app,
+            s,
+            state,
+            exempt=exempt,
+            reduction=reduction,
+            reason=reason,
+            copies=copies,
+            granted=granted,
         )
     return cases.view_of(app, new)
 
@@ -228,5 +276,6 @@ def change_copies(app: App, case_number: str, copies: int) -> cases.CaseView:
             reduction=0 if exempt else min(old.reduction, new_subtotal),
             reason=old.exemption_reason,
             copies=copies,
+            carried=True,
         )
     return cases.view_of(app, new)

@@ -38,12 +38,14 @@ from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.devices import moica, pcsc, pki
 from eservice_desktop.devices.apdu import ApduError
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN, CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import append, record, resolve_case_id
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
+from eservice_desktop.services.cases import record, resolve_case_id
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_identity import CrlCacheRow, IdentityNonceRow
 
@@ -295,8 +297,15 @@ class Applicant:
 
 @dataclass(frozen=True)
 class Override:
+    """A supervisor accepting a card whose revocation status is unknown: the supervisor's
+    account and password, entered on this counter, and the reason (``services.approvals``)."""
+
     supervisor: str
     reason: str
+    password: str = field(default="", repr=False)
+
+    def as_approval(self) -> Approval:
+        return Approval(self.supervisor, self.password, self.reason)
 
 
 @dataclass(frozen=True)
@@ -323,6 +332,9 @@ class ProofResult:
     override: dict[str, str] | None = None
     event_id: str | None = None
     reasons: list[str] = field(default_factory=list)
+    #: The supervisor's verified approval of an unknown revocation status, recorded as a
+    #: ``case.approval_granted`` just before the ``case.identity_verified`` it approves.
+    granted: Granted | None = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -534,24 +546,18 @@ def finish_proof(
         if override is None:
             result.verdict = "revocation_unknown"
             return result
-        if not override.supervisor.strip() or not override.reason.strip():
-            raise DomainError(
-                "identity.override_incomplete",
-                "主管覆核須填寫主管帳號與理由",
-                "A supervisor override needs the supervisor's account and a reason",
-                "override",
-            )
-        if override.supervisor.strip() == app.actor.clerk:
-            raise DomainError(
-                "identity.override_self",
-                "覆核須由承辦人以外的主管為之",
-                "The override must come from a supervisor other than the clerk",
-                "override",
-            )
+        granted = grant(
+            app,
+            override.as_approval(),
+            APPROVE_IDENTITY_REVOCATION_UNKNOWN,
+            target=result.certificate["serial"],
+        )
         result.verdict = "verified_with_override"
+        result.granted = granted
         result.override = {
-            "supervisor": override.supervisor.strip(),
-            "reason": override.reason.strip(),
+            "supervisor": granted.approved_by,
+            "requested_by": granted.requested_by,
+            "reason": granted.reason,
         }
     if case_number:
         result.event_id = _record(app, case_number, result, applicant)
@@ -603,14 +609,14 @@ def record_with_intake(
     if not result.ok or not holder_matches(result, applicant):
         raise proof_not_for_applicant()
     event = app.actor.event(state.case_id, ev.IDENTITY_VERIFIED, at, proof_payload(result, True))
-    return append(app, session, event, state)
+    return append_approved(app, session, state, event, result.granted)
 
 
 def _record(app: App, case_number: str, result: ProofResult, applicant: Applicant | None) -> str:
     payload = proof_payload(result, applicant is not None)
     with app.transaction() as s:
         case_id = resolve_case_id(s, case_number)
-        state = record(app, s, case_id, ev.IDENTITY_VERIFIED, payload)
+        state = record(app, s, case_id, ev.IDENTITY_VERIFIED, payload, granted=result.granted)
         del state
         last = repo.events_for(s, case_id)[-1]
     return last.event_id

@@ -9,8 +9,9 @@ with its reason), so a case with a fee owes it from the moment it exists.
 
 from __future__ import annotations
 
+import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
+from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION, APPROVE_STALE_SYNC_INTAKE
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Office, Service
 from eservice_desktop.domain.errors import DomainError
@@ -27,6 +29,7 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
 from eservice_desktop.services.app import App
+from eservice_desktop.services.approvals import Approval, Granted, append_approval_after, grant
 from eservice_desktop.services.cases import CaseView, append, view_of
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
@@ -67,6 +70,66 @@ class IntakeRequest:
     fee_exempt: bool = False
     fee_reduction: int = 0
     fee_reason: str = ""
+    #: A supervisor's approval (``services.approvals``) of the exceptions of this intake: a fee
+    #: reduction or exemption, and an intake while the office's sync is long overdue.
+    approval: Approval | None = None
+
+
+#: The intake warning when the office has not synced for ``sync_stale_warn_h`` hours.
+SYNC_STALE = "sync.stale"
+
+
+@dataclass(frozen=True)
+class SyncFreshness:
+    """How long ago this device last completed a sync round, against the two limits."""
+
+    enrolled: bool
+    last_success: datetime | None
+    hours: float | None
+    warn: bool
+    needs_approval: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "enrolled": self.enrolled,
+            "last_success": self.last_success.isoformat() if self.last_success else None,
+            "hours": None if self.hours is None else round(self.hours, 1),
+            "warn": self.warn,
+            "needs_approval": self.needs_approval,
+        }
+
+
+def sync_freshness(app: App) -> SyncFreshness:
+    """The age of the last successful sync round (``sync_state.last_success``; since the
+    enrolment when no round has succeeded yet). A device never enrolled does not sync: no
+    warning. Zero turns a limit off."""
+    from eservice_desktop.services.sync.state import get_state
+
+    with app.reading() as s:
+        enrolled = get_state(s, "enrolled")
+        last = get_state(s, "last_success")
+    if not enrolled:
+        return SyncFreshness(False, None, None, False, False)
+    since_text = last or str(json.loads(enrolled).get("at") or "")
+    since = datetime.fromisoformat(since_text) if since_text else None
+    if since is None:
+        return SyncFreshness(True, None, None, False, False)
+    hours = max((app.now() - since).total_seconds() / 3600, 0.0)
+    warn_h = app.settings.sync_stale_warn_h
+    approve_h = app.settings.sync_stale_approval_h
+    needs = approve_h > 0 and hours >= approve_h
+    warn = needs or (warn_h > 0 and hours >= warn_h)
+    return SyncFreshness(True, since if last else None, hours, warn, needs)
+
+
+@dataclass(frozen=True)
+class IntakeResult:
+    """The new case and what the clerk should know about the intake (``warnings``:
+    ``sync.stale`` when the office has not synced for a long time)."""
+
+    view: CaseView
+    warnings: tuple[str, ...] = ()
+    sync: SyncFreshness | None = None
 
 
 def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
@@ -278,7 +341,43 @@ def allocate_case_number(app: App, session: Session, at: datetime) -> str:
 
 
 def intake(app: App, req: IntakeRequest) -> CaseView:
+    """Stores a new case (see :func:`intake_with_warnings` for the warnings as well)."""
+    return intake_with_warnings(app, req).view
+
+
+def _intake_approvals(
+    app: App, req: IntakeRequest, service: Service, freshness: SyncFreshness
+) -> tuple[Granted | None, Granted | None]:
+    """The supervisor's approvals this intake needs (one password entry covers both): a fee
+    reduction or exemption, and an intake after ``sync_stale_approval_h`` without sync."""
+    reduces = bool(service.fee_items) and fees.needs_approval(
+        app, service.code, req.copies, exempt=req.fee_exempt, reduction=req.fee_reduction
+    )
+    first = None
+    if freshness.needs_approval:
+        hours = int(freshness.hours or 0)
+        first = grant(
+            app,
+            req.approval,
+            APPROVE_STALE_SYNC_INTAKE,
+            reason=f"已 {hours} 小時未與縣府同步 / no sync for {hours} h",
+        )
+    if not reduces:
+        return first, None
+    if first is not None:
+        return first, first.for_action(APPROVE_FEE_REDUCTION)
+    return None, grant(app, req.approval, APPROVE_FEE_REDUCTION, reason=req.fee_reason)
+
+
+def intake_with_warnings(app: App, req: IntakeRequest) -> IntakeResult:
+    """Validates and stores a new case; the result carries the warnings (``sync.stale``).
+
+    Exceptions need ``req.approval`` (a supervisor's, ``services.approvals``): a fee reduction
+    or exemption, and an intake when the office has not synced for ``sync_stale_approval_h``
+    hours (``auth.approval_required`` otherwise)."""
     service, applicant = validate(app, req)  # the office's services, then require()
+    freshness = sync_freshness(app)
+    stale_granted, fee_granted = _intake_approvals(app, req, service, freshness)
     received = (req.received_at or app.now()).astimezone(UTC)
     with app.transaction() as s:
         number = allocate_case_number(app, s, received)
@@ -305,6 +404,10 @@ def intake(app: App, req: IntakeRequest) -> CaseView:
         }
         event = app.actor.event(case_id, ev.RECEIVED, received, payload)
         state = append(app, s, event, None)
+        if stale_granted is not None:
+            state = append_approval_after(
+                app, s, state, event, replace(stale_granted, target=number)
+            )
         if req.identity_proof is not None:
             from eservice_desktop.services import identity
 
@@ -318,5 +421,7 @@ def intake(app: App, req: IntakeRequest) -> CaseView:
                 reduction=req.fee_reduction,
                 reason=req.fee_reason,
                 at=received,
+                granted=None if fee_granted is None else replace(fee_granted, target=number),
             )
-    return view_of(app, state)
+    warnings = (SYNC_STALE,) if freshness.warn else ()
+    return IntakeResult(view_of(app, state), warnings, freshness)

@@ -37,7 +37,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import APPROVE_REFUND, APPROVE_REPRINT, APPROVE_VOID, CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.operators import Action
@@ -46,6 +46,7 @@ from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_recei
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.app import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.approvals import Approval, Granted, grant
 from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
@@ -203,10 +204,16 @@ def rebuild_receipts(app: App) -> int:
 
 
 def _record(
-    app: App, session: Session, case_id: str, type_: str, payload: dict[str, Any]
+    app: App,
+    session: Session,
+    case_id: str,
+    type_: str,
+    payload: dict[str, Any],
+    *,
+    granted: Granted | None = None,
 ) -> CaseState:
     """cases.record; the ingest keeps ``receipts`` in step (see projections.project_payment)."""
-    return cases.record(app, session, case_id, type_, payload)
+    return cases.record(app, session, case_id, type_, payload, granted=granted)
 
 
 def record_payment_in(
@@ -370,9 +377,21 @@ def _receipt_row(session: Session, number: str) -> ReceiptRow:
     return row
 
 
-def refund(app: App, number: str, amount: int, reason: str) -> PaymentResult:
-    """Money handed back on a valid receipt (the receipt stays valid; the case balance grows)."""
+def _existing_receipt(app: App, number: str) -> str:
+    """The receipt number as stored (refused before a supervisor is asked to approve)."""
+    with app.reading() as s:
+        return _receipt_row(s, number).number
+
+
+def refund(
+    app: App, number: str, amount: int, reason: str, *, approval: Approval | None = None
+) -> PaymentResult:
+    """Money handed back on a valid receipt (the receipt stays valid; the case balance grows).
+    A supervisor approves every refund (``approval``, recorded just before the refund)."""
     require(app, Action.REFUND)
+    granted = grant(
+        app, approval, APPROVE_REFUND, reason=reason, target=_existing_receipt(app, number)
+    )
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _record(
@@ -387,14 +406,21 @@ def refund(app: App, number: str, amount: int, reason: str) -> PaymentResult:
                 "method": row.method,
                 "reason": reason.strip(),
             },
+            granted=granted,
         )
         return _result(row, state)
 
 
-def void_receipt(app: App, number: str, reason: str) -> PaymentResult:
-    """Cancels a payment and its receipt; the number stays used and shows as void."""
+def void_receipt(
+    app: App, number: str, reason: str, *, approval: Approval | None = None
+) -> PaymentResult:
+    """Cancels a payment and its receipt; the number stays used and shows as void. A supervisor
+    approves every void (``approval``, recorded just before the void's first event)."""
     require(app, Action.VOID)
     reason = reason.strip()
+    granted = grant(
+        app, approval, APPROVE_VOID, reason=reason, target=_existing_receipt(app, number)
+    )
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _load(s, row.case_id)
@@ -406,20 +432,37 @@ def void_receipt(app: App, number: str, reason: str) -> PaymentResult:
                 row.case_id,
                 ev.PAYMENT_VOIDED,
                 {"payment_id": row.payment_id, "receipt_number": row.number, "reason": reason},
+                granted=granted,
             )
+            granted = None
         state = _record(
             app,
             s,
             row.case_id,
             ev.RECEIPT_VOIDED,
             {"receipt_number": row.number, "payment_id": row.payment_id, "reason": reason},
+            granted=granted,
         )
         return _result(row, state)
 
 
-def confirm_printed(app: App, number: str, reprint_reason: str = "") -> PaymentResult:
-    """Records that the receipt went to the printer (first time) or was reprinted (with reason)."""
+def confirm_printed(
+    app: App, number: str, reprint_reason: str = "", *, approval: Approval | None = None
+) -> PaymentResult:
+    """Records that the receipt went to the printer (first time) or was reprinted (with reason).
+
+    The first reprint needs only its reason; every later one a supervisor's approval
+    (:func:`needs_reprint_approval`, asked before printing)."""
     require(app, Action.PRINT)
+    granted = None
+    if needs_reprint_approval(app, number):
+        granted = grant(
+            app,
+            approval,
+            APPROVE_REPRINT,
+            reason=reprint_reason,
+            target=_existing_receipt(app, number),
+        )
     with app.transaction() as s:
         row = _receipt_row(s, number)
         if row.status == "void":
@@ -434,6 +477,7 @@ def confirm_printed(app: App, number: str, reprint_reason: str = "") -> PaymentR
                 row.case_id,
                 ev.RECEIPT_REPRINTED,
                 {"receipt_number": row.number, "reason": reprint_reason.strip()},
+                granted=granted,
             )
         return _result(row, state)
 
@@ -442,6 +486,17 @@ def needs_reprint_reason(app: App, number: str) -> bool:
     require(app, Action.PRINT)
     with app.reading() as s:
         return _receipt_row(s, number).print_count > 0
+
+
+def needs_reprint_approval(app: App, number: str) -> bool:
+    """Printing this receipt again would be its second reprint or more: a supervisor approves
+    (ask before printing; :func:`confirm_printed` checks again). A void receipt printed for the
+    record is no reprint."""
+    with app.reading() as s:
+        row = _receipt_row(s, number)
+        if row.status == "void" or row.print_count == 0:
+            return False
+        return _load(s, row.case_id).payment(row.payment_id).reprints >= 1
 
 
 def last_receipt_number(app: App, case_number: str) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,14 +27,21 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import (
+    APPROVE_HANDOVER_WITH_BALANCE,
+    PICKED_UP,
+    READY,
+    CaseState,
+    fees_due_error,
+)
 from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
-from eservice_desktop.domain.case import PICKED_UP, READY, CaseState, fees_due_error
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, mask_id, mask_name
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services import access
 from eservice_desktop.services.app import App
+from eservice_desktop.services.approvals import Approval, append_approved, grant
 from eservice_desktop.services.cases import append, record, resolve_case_id
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_keys import (
@@ -455,22 +462,37 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
     return out
 
 
-def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = None) -> PickupResult:
+def handover(
+    app: App,
+    payload: str,
+    collected_by: Mapping[str, Any] | None = None,
+    *,
+    approval: Approval | None = None,
+) -> PickupResult:
     """Verifies again inside the write transaction and records the pickup once.
 
     ``collected_by`` is None for the applicant in person, or ``{"name", "id", "relation"?}`` for
     someone collecting on their behalf (ID validated). Raises DomainError only for a bad
-    collector entry; every refusal of the code itself is a result."""
+    collector entry or a refused ``approval``; every refusal of the code itself is a result.
+    With fees still due the result is ``fees_due`` unless a supervisor approved handing over
+    anyway (``approval``, recorded just before the handover; ignored when nothing is due)."""
     require(app, Action.HANDOVER)
     by = validate_collector(collected_by)
+    granted = None
+    if approval is not None:
+        granted = grant(app, approval, APPROVE_HANDOVER_WITH_BALANCE)
     try:
         with app.transaction() as s:
             try:
                 c = _check(app, s, payload)
             except pt.PickupRefused as e:
                 return _refused(app, s, e)
-            if c.state.balance > 0:
+            if c.state.balance <= 0:
+                granted = None
+            elif granted is None:
                 return _fees_due(app, c.state, c.via)
+            else:
+                granted = replace(granted, target=c.state.case_number)
             event = app.actor.event(
                 c.state.case_id,
                 ev.PICKED_UP,
@@ -483,7 +505,7 @@ def handover(app: App, payload: str, collected_by: Mapping[str, Any] | None = No
                 },
             )
             # the ingest writes the pickup_consumed row (unique per code and per case)
-            new = append(app, s, event, c.state)
+            new = append_approved(app, s, c.state, event, granted)
             event_id = event.event_id
             view = case_view(app, new)
     except IntegrityError:

@@ -1,0 +1,188 @@
+"""Authenticated approvals: a supervisor confirms an exception on the clerk's own counter.
+
+Every exception the office treats as one needs a supervisor's approval, given with the
+supervisor's own account and password on the same counter (``services.operators
+.verify_password``: the supervisor is not signed in, the clerk stays signed in):
+
+========================================  ==================================================
+exception                                 use case (``approval=`` argument)
+========================================  ==================================================
+void a receipt                            ``payments.void_receipt``
+refund                                    ``payments.refund``
+fee reduction or exemption                ``fees.assess``, ``intake.intake`` (with a reduction)
+identity with revocation unknown          ``identity.finish_proof`` / ``verify_moica``
+a receipt reprinted a second time or more ``payments.confirm_printed``
+closing with fees still due               ``cases.close_case``
+handing over with fees still due          ``pickup.handover``
+intake after a long time without sync     ``intake.intake`` (``sync_stale_approval_h``)
+========================================  ==================================================
+
+A face asks the supervisor for an :class:`Approval` (account, password, reason) and passes it
+to the use case. The use case calls :func:`grant` *before* its own transaction (a wrong
+password is counted towards the supervisor's lockout even though the use case is refused),
+then appends a ``case.approval_granted`` event naming both accounts just before the event it
+approves, in the same transaction, through ``services.ingest`` (:func:`append_approved`).
+
+Refusals are ``AuthError``s: ``auth.approval_required`` (no approval given),
+``auth.self_approval`` (the approver is the signed-in operator), ``auth.bad_password``,
+``auth.unknown_account``, ``auth.locked``, ``auth.inactive`` (from the password check) and
+``auth.forbidden`` (the approver does not hold the supervisor role).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
+from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.operators import Role
+from eservice_desktop.services import operators
+from eservice_desktop.services.app import App
+from eservice_desktop.services.ingest import ingest
+
+log = logging.getLogger("eservice.approvals")
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What the approving supervisor enters on the clerk's counter (never logged or stored:
+    only the account reaches the event)."""
+
+    account: str
+    password: str = field(repr=False)
+    #: Why the exception is allowed; when empty, the use case's own reason is taken.
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Granted:
+    """A verified approval, ready to be recorded with the event it approves."""
+
+    action: str
+    requested_by: str
+    approved_by: str
+    approver_name: str
+    reason: str
+    #: What the approval is about, as a person reads it (a receipt or case number).
+    target: str = ""
+
+    def payload(self, event: Event) -> dict[str, Any]:
+        """The ``case.approval_granted`` payload for the approved ``event``."""
+        return {
+            "action": self.action,
+            "requested_by": self.requested_by,
+            "approved_by": self.approved_by,
+            "reason": self.reason,
+            "for_event": event.event_id,
+            "for_type": event.type,
+            "target": self.target,
+        }
+
+    def for_action(self, action: str, target: str = "") -> Granted:
+        """The same supervisor's approval of a second exception of the same request (an
+        intake both late in sync and with a fee exemption is approved once, recorded twice)."""
+        return replace(self, action=action, target=target or self.target)
+
+
+def _label(action: str) -> tuple[str, str]:
+    return APPROVAL_ACTIONS.get(action, (action, action))
+
+
+def approval_required(action: str) -> AuthError:
+    """The refusal when an exception comes without a supervisor's approval."""
+    zh, en = _label(action)
+    return AuthError(
+        "auth.approval_required",
+        f"「{zh}」須經主管核准：請主管在本櫃檯輸入帳號與密碼"
+        "（指令：--approver 帳號 --approver-password-stdin）",
+        f"'{en}' needs a supervisor's approval: the supervisor enters their account and "
+        "password at this counter (command line: --approver ACCOUNT --approver-password-stdin)",
+        "approver",
+        {"action": action},
+    )
+
+
+def grant(
+    app: App, approval: Approval | None, action: str, *, reason: str = "", target: str = ""
+) -> Granted:
+    """Verifies a supervisor's approval of ``action`` requested by the signed-in operator.
+
+    Cheap checks first (missing, self-approval, reason), then the password (which counts towards
+    the approver's lockout when wrong), then the supervisor role. Opens its own short
+    transaction (the password check): call it before the use case's transaction."""
+    if action not in APPROVAL_ACTIONS:
+        raise ValueError(f"unknown approval action {action!r}")
+    if approval is None or not approval.account.strip():
+        raise approval_required(action)
+    requester = app.actor.clerk
+    account = approval.account.strip()
+    if account == requester:
+        raise AuthError(
+            "auth.self_approval",
+            "不能核准自己的申請：請由另一位主管在本櫃檯輸入帳號與密碼",
+            "You cannot approve your own request: another supervisor enters their account "
+            "and password at this counter",
+            "approver",
+        )
+    why = (approval.reason or reason).strip()
+    if not why:
+        raise DomainError(
+            "approval.reason_required",
+            "主管核准須填寫理由",
+            "An approval needs a reason",
+            "reason",
+        )
+    approver = operators.verify_password(app, account, approval.password)
+    if Role.SUPERVISOR not in approver.roles:
+        log.info("approval of %s refused: %s is not a supervisor", action, approver.account)
+        raise AuthError(
+            "auth.forbidden",
+            f"核准須由主管為之：帳號 {approver.account} 沒有主管角色",
+            f"Only a supervisor can approve: account {approver.account} has no supervisor role",
+            "approver",
+        )
+    log.info("%s approved by %s for %s", action, approver.account, requester)
+    return Granted(
+        action=action,
+        requested_by=requester,
+        approved_by=approver.account,
+        approver_name=approver.name,
+        reason=why,
+        target=target,
+    )
+
+
+def approval_event(app: App, granted: Granted, event: Event) -> Event:
+    """The ``case.approval_granted`` event of ``granted`` for ``event`` (same case, same time,
+    stamped with the requesting operator; the payload names the approver)."""
+    if granted.requested_by != event.clerk:
+        raise AuthError(
+            "auth.forbidden",
+            "核准只適用於提出申請的承辦人",
+            "An approval only covers the operator who asked for it",
+        )
+    return app.actor.event(event.case_id, ev.APPROVAL_GRANTED, event.at, granted.payload(event))
+
+
+def append_approved(
+    app: App, session: Session, state: CaseState | None, event: Event, granted: Granted | None
+) -> CaseState:
+    """Appends ``event`` (through ``services.ingest``), preceded by its approval when there is
+    one, in the caller's transaction."""
+    if granted is not None and state is not None:
+        state = ingest(app, session, approval_event(app, granted, event), state)
+    return ingest(app, session, event, state)
+
+
+def append_approval_after(
+    app: App, session: Session, state: CaseState, event: Event, granted: Granted
+) -> CaseState:
+    """Appends the approval of an event already appended (an intake: nothing can precede a
+    case's ``case.received``)."""
+    return ingest(app, session, approval_event(app, granted, event), state)
