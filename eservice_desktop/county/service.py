@@ -747,10 +747,13 @@ def push(
         for g in rest:
             device_chain.skip(g)
     # after the batch, so an office that marks the case ready itself in the same batch wins;
-    # nothing leaves the office unpaid: a case with a balance due is not made ready
+    # nothing leaves the office unpaid: a case with a balance due is not made ready, unless a
+    # supervisor approved closing it with the balance (the handover needs its own approval)
     for case_id in closed_now:
         st = states[case_id]
-        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail" or st.balance > 0:
+        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
+            continue
+        if st.balance > 0 and not st.closed_with_balance_approved:
             continue
         ready = _ready_event(s, st, now)
         if ready is None:
