@@ -377,10 +377,21 @@ def _receipt_row(session: Session, number: str) -> ReceiptRow:
     return row
 
 
-def _existing_receipt(app: App, number: str) -> str:
-    """The receipt number as stored (refused before a supervisor is asked to approve)."""
+def _reason_given(reason: str, zh: str, en: str) -> str:
+    """The reason the state machine asks for, checked before a supervisor is asked."""
+    if not reason.strip():
+        raise DomainError("case.reason_required", zh, en, "reason")
+    return reason.strip()
+
+
+def _existing_receipt(app: App, number: str, *, void: bool = False) -> str:
+    """The receipt number as stored; an unknown receipt (or, for a void, one already void) is
+    refused before a supervisor is asked to approve."""
     with app.reading() as s:
-        return _receipt_row(s, number).number
+        row = _receipt_row(s, number)
+    if void and row.status == "void":
+        raise DomainError("receipt.already_voided", "此收據已作廢", "This receipt is already void")
+    return row.number
 
 
 def refund(
@@ -389,9 +400,9 @@ def refund(
     """Money handed back on a valid receipt (the receipt stays valid; the case balance grows).
     A supervisor approves every refund (``approval``, recorded just before the refund)."""
     require(app, Action.REFUND)
-    granted = grant(
-        app, approval, APPROVE_REFUND, reason=reason, target=_existing_receipt(app, number)
-    )
+    target = _existing_receipt(app, number)
+    _reason_given(reason, "請填寫退費理由", "A refund reason is required")
+    granted = grant(app, approval, APPROVE_REFUND, reason=reason, target=target)
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _record(
@@ -417,10 +428,9 @@ def void_receipt(
     """Cancels a payment and its receipt; the number stays used and shows as void. A supervisor
     approves every void (``approval``, recorded just before the void's first event)."""
     require(app, Action.VOID)
-    reason = reason.strip()
-    granted = grant(
-        app, approval, APPROVE_VOID, reason=reason, target=_existing_receipt(app, number)
-    )
+    target = _existing_receipt(app, number, void=True)
+    reason = _reason_given(reason, "請填寫作廢理由", "A void reason is required")
+    granted = grant(app, approval, APPROVE_VOID, reason=reason, target=target)
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _load(s, row.case_id)

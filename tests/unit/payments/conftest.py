@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from approvals_support import add_accounts, supervisor_approval
 
 from eservice_desktop.services.app import App
+from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 FIELDS = {
@@ -40,3 +42,10 @@ def fee_case(app: App) -> str:
 @pytest.fixture
 def make_case(app: App) -> Callable[..., str]:
     return lambda **kw: new_case(app, **kw)
+
+
+@pytest.fixture
+def sup(app: App) -> Approval:
+    """A supervisor of the office (``super01``) approving at this counter."""
+    add_accounts(app)
+    return supervisor_approval()

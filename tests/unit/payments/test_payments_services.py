@@ -13,6 +13,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.services import cases, fees, payments, reports
 from eservice_desktop.services.app import App
+from eservice_desktop.services.approvals import Approval
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
@@ -50,7 +51,7 @@ def test_fee_is_assessed_at_intake_in_the_intake_transaction(app: App, fee_case:
     assert (again.fees_due, again.paid, again.balance) == (30, 0, 30)
 
 
-def test_exemption_at_intake_needs_its_reason_and_is_recorded(app: App) -> None:
+def test_exemption_at_intake_needs_its_reason_and_is_recorded(app: App, sup: Approval) -> None:
     from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
 
     req = IntakeRequest(
@@ -70,6 +71,7 @@ def test_exemption_at_intake_needs_its_reason_and_is_recorded(app: App) -> None:
     with app.reading() as s:
         assert s.scalar(select(func.count()).select_from(EventRow)) == 0
     req.fee_reason = "低收入戶免徵（規費法第12條）"
+    req.approval = sup
     view = intake(app, req)
     assert (view.fees_due, view.balance, view.status) == (0, 0, "received")
     state = cases.load_case(app, view.case_number)
@@ -77,7 +79,7 @@ def test_exemption_at_intake_needs_its_reason_and_is_recorded(app: App) -> None:
     assert cases.close_case(app, view.case_number).status == "closed"
 
 
-def test_changing_copies_reassesses_and_keeps_an_exemption(app: App, make_case) -> None:  # type: ignore[no-untyped-def]
+def test_changing_copies_reassesses_and_keeps_an_exemption(app: App, make_case, sup) -> None:  # type: ignore[no-untyped-def]
     number = make_case(copies=1)
     assert cases.show_case(app, number).balance == 15
     view = fees.change_copies(app, number, 3)
@@ -87,7 +89,7 @@ def test_changing_copies_reassesses_and_keeps_an_exemption(app: App, make_case) 
         fees.change_copies(app, number, 2)  # below what was paid: refund first
     assert info.value.code == "fee.below_paid"
     exempted = make_case(copies=1)
-    fees.assess(app, exempted, exempt=True, reason="低收入戶免徵（規費法第12條）")
+    fees.assess(app, exempted, exempt=True, reason="低收入戶免徵（規費法第12條）", approval=sup)
     view = fees.change_copies(app, exempted, 4)
     assert (view.copies, view.fees_due, view.balance) == (4, 0, 0)
     assert cases.load_case(app, exempted).exemption_reason == "低收入戶免徵（規費法第12條）"
@@ -155,12 +157,14 @@ def test_numbers_are_per_device_and_restart_each_roc_year(
     assert third == "H01-01-116-R000001"
 
 
-def test_void_keeps_the_number_and_the_series_continues(app: App, fee_case: str) -> None:
+def test_void_keeps_the_number_and_the_series_continues(
+    app: App, fee_case: str, sup: Approval
+) -> None:
     r1 = payments.record_payment(app, fee_case, "cash", 30)
-    voided = payments.void_receipt(app, r1.receipt_number, "金額輸入錯誤")
+    voided = payments.void_receipt(app, r1.receipt_number, "金額輸入錯誤", approval=sup)
     assert voided.status == "void" and voided.balance == 30
     with pytest.raises(DomainError) as info:
-        payments.void_receipt(app, r1.receipt_number, "again")
+        payments.void_receipt(app, r1.receipt_number, "again", approval=sup)
     assert info.value.code == "receipt.already_voided"
     r2 = payments.record_payment(app, fee_case, "cash", 30)
     assert r2.receipt_number == "H01-01-115-R000002"
@@ -173,12 +177,14 @@ def test_void_keeps_the_number_and_the_series_continues(app: App, fee_case: str)
     assert data.is_void
 
 
-def test_refund_keeps_receipt_valid_and_reduces_cash_expected(app: App, fee_case: str) -> None:
+def test_refund_keeps_receipt_valid_and_reduces_cash_expected(
+    app: App, fee_case: str, sup: Approval
+) -> None:
     r = payments.record_payment(app, fee_case, "cash", 30)
     with pytest.raises(DomainError) as info:
-        payments.refund(app, r.receipt_number, 10, " ")
+        payments.refund(app, r.receipt_number, 10, " ", approval=sup)
     assert info.value.code == "case.reason_required"
-    after = payments.refund(app, r.receipt_number, 10, "溢收退還")
+    after = payments.refund(app, r.receipt_number, 10, "溢收退還", approval=sup)
     assert (after.status, after.refunded, after.paid, after.balance) == ("valid", 10, 20, 10)
     closing = reports.closing(app, DAY)
     assert closing.refunded == 10 and closing.cash_expected == 20 and closing.net == 20
@@ -331,13 +337,15 @@ def test_payment_events_from_another_device_feed_the_receipts_projection(
     assert mine == "H01-01-115-R000001"
 
 
-def test_receipts_projection_rebuilds_from_events(app: App, make_case: Callable[..., str]) -> None:
+def test_receipts_projection_rebuilds_from_events(
+    app: App, make_case: Callable[..., str], sup: Approval
+) -> None:
     a = payments.record_payment(app, make_case(), "cash", 30, tendered=50)
     b = payments.record_payment(app, make_case(), "card", 30, reference="T1")
     payments.confirm_printed(app, a.receipt_number)
     payments.confirm_printed(app, a.receipt_number, "民眾遺失")
-    payments.void_receipt(app, b.receipt_number, "刷錯卡")
-    payments.refund(app, a.receipt_number, 10, "溢收")
+    payments.void_receipt(app, b.receipt_number, "刷錯卡", approval=sup)
+    payments.refund(app, a.receipt_number, 10, "溢收", approval=sup)
 
     def snapshot() -> list[tuple[object, ...]]:
         with app.reading() as s:

@@ -20,6 +20,7 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from approvals_support import add_accounts, supervisor_approval
 from pickup_support import County, ready_case
 
 
@@ -237,9 +238,11 @@ def test_nothing_leaves_the_office_unpaid_and_the_desk_can_take_the_payment(
 ) -> None:
     from eservice_desktop.services import payments
 
+    add_accounts(app)
     number, token = ready_case(app, county)
     receipt = payments.last_receipt_number(app, number)
-    payments.refund(app, receipt, 15, "誤收退還")  # the balance reopens after it was made ready
+    # the balance reopens after it was made ready
+    payments.refund(app, receipt, 15, "誤收退還", approval=supervisor_approval())
     for result in (pickup.verify(app, token), pickup.handover(app, token)):
         assert not result.ok and result.reason == "fees_due"
         assert result.case is not None and result.case.balance == 15
@@ -250,7 +253,13 @@ def test_nothing_leaves_the_office_unpaid_and_the_desk_can_take_the_payment(
     payments.record_payment(app, number, "cash", 15)
     assert pickup.handover(app, token).handed_over
     other, _ = ready_case(app, county, applicant_id="B123456780")
-    payments.refund(app, payments.last_receipt_number(app, other), 15, "誤收退還")
+    payments.refund(
+        app,
+        payments.last_receipt_number(app, other),
+        15,
+        "誤收退還",
+        approval=supervisor_approval(),
+    )
     other_id = cases.load_case(app, other).case_id
     # the state machine refuses it too, whoever asks
     with pytest.raises(DomainError) as info, app.transaction() as s:
@@ -261,10 +270,23 @@ def test_nothing_leaves_the_office_unpaid_and_the_desk_can_take_the_payment(
 def test_an_exemption_with_its_reason_is_the_way_past(app: App, county: County) -> None:
     from eservice_desktop.services import fees, payments
 
+    add_accounts(app)
     number, token = ready_case(app, county)
-    payments.refund(app, payments.last_receipt_number(app, number), 15, "誤收退還")
+    payments.refund(
+        app,
+        payments.last_receipt_number(app, number),
+        15,
+        "誤收退還",
+        approval=supervisor_approval(),
+    )
     assert pickup.verify(app, token).reason == "fees_due"
-    fees.assess(app, number, exempt=True, reason="低收入戶免徵（規費法第12條）")
+    fees.assess(
+        app,
+        number,
+        exempt=True,
+        reason="低收入戶免徵（規費法第12條）",
+        approval=supervisor_approval(),
+    )
     assert pickup.handover(app, token).handed_over
     state = cases.load_case(app, number)
     assert state.exemption_reason == "低收入戶免徵（規費法第12條）"
