@@ -9,13 +9,20 @@ from pathlib import Path
 
 import cards_pki as cp
 import pytest
+from approvals_support import (
+    CLERK,
+    CLERK_PASSWORD,
+    SUPERVISOR,
+    SUPERVISOR_PASSWORD,
+    add_accounts,
+)
 from cryptography import x509
 
 from eservice_desktop.config import Settings
 from eservice_desktop.devices import moica
 from eservice_desktop.devices import pki as pkimod
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.services import cases, identity
 from eservice_desktop.services.app import App
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -124,19 +131,40 @@ def test_stale_crl_with_supervisor_override(id_app: App, clock: object) -> None:
     clock.set(cp.NOW + timedelta(days=2))  # type: ignore[attr-defined]
     pending = verify(id_app, case_number=number)
     assert pending.verdict == "revocation_unknown" and pending.event_id is None
-    with pytest.raises(DomainError) as e:
-        verify(id_app, case_number=number, override=identity.Override("tester", "offline"))
-    assert e.value.code == "identity.override_self"
+    add_accounts(id_app)
+    refusals = [
+        (identity.Override("tester", "offline", "whatever-1"), "auth.self_approval"),
+        (identity.Override(SUPERVISOR, "offline", "wrong-pass-1"), "auth.bad_password"),
+        (identity.Override(CLERK, "offline", CLERK_PASSWORD), "auth.forbidden"),
+        (identity.Override(SUPERVISOR, "offline"), "auth.bad_password"),  # a typed name alone
+    ]
+    for override, reason in refusals:
+        with pytest.raises(AuthError) as e:
+            verify(id_app, case_number=number, override=override)
+        assert e.value.reason == reason
     result = verify(
-        id_app, case_number=number, override=identity.Override("super01", "county link down")
+        id_app,
+        case_number=number,
+        override=identity.Override(SUPERVISOR, "county link down", SUPERVISOR_PASSWORD),
     )
     assert result.verdict == "verified_with_override"
-    payload = next(
-        e["payload"]
-        for e in cases.show_case(id_app, number).events
-        if e["type"] == ev.IDENTITY_VERIFIED
+    events = cases.show_case(id_app, number).events
+    types = [e["type"] for e in events]
+    assert types.count(ev.IDENTITY_VERIFIED) == 1 and types.count(ev.APPROVAL_GRANTED) == 1
+    approval, verified = events[-2], events[-1]
+    assert verified["type"] == ev.IDENTITY_VERIFIED
+    assert approval["payload"]["for_event"] == verified["event_id"]
+    assert approval["payload"]["action"] == "identity_revocation_unknown"
+    assert (approval["payload"]["requested_by"], approval["payload"]["approved_by"]) == (
+        "tester",
+        SUPERVISOR,
     )
-    assert payload["override"] == {"supervisor": "super01", "reason": "county link down"}
+    payload = verified["payload"]
+    assert payload["override"] == {
+        "supervisor": SUPERVISOR,
+        "requested_by": "tester",
+        "reason": "county link down",
+    }
     assert "revocation_ee" in payload["checks_unknown"]
 
 

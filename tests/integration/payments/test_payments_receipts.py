@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from approvals_support import add_accounts, supervisor_approval
 from payments_tools import cli, decode, new_case, pdffonts, pdftotext
 from sqlalchemy import select
 
@@ -131,13 +132,14 @@ def test_capital_numerals_and_roc_date_on_receipts(tmp_path: Path) -> None:
 
 
 def test_reprint_and_void_are_marked(app: App, case_number: str, tmp_path: Path) -> None:
+    add_accounts(app)
     n = payments.record_payment(app, case_number, "card", 30, reference="T-77").receipt_number
     payments.confirm_printed(app, n)
     pdf = tmp_path / "reprint.pdf"
     pdf.write_bytes(payments.receipt_pdf(app, n, "a6", reprint_reason="民眾遺失"))
     flat = squash(pdftotext(pdf))
     assert "重印" in flat and "重新列印原因：民眾遺失" in flat and "刷卡機交易序號T-77" in flat
-    payments.void_receipt(app, n, "刷卡金額錯誤")
+    payments.void_receipt(app, n, "刷卡金額錯誤", approval=supervisor_approval())
     pdf.write_bytes(payments.receipt_pdf(app, n, "roll80"))
     flat = squash(pdftotext(pdf))
     assert "規費收據（作廢）" in flat and "作廢原因：刷卡金額錯誤" in flat
@@ -149,8 +151,9 @@ def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
     a = payments.record_payment(app, make_case(), "cash", 30, tendered=50)
     b = payments.record_payment(app, make_case(), "cash", 30)
     c = payments.record_payment(app, make_case(), "card", 30, reference="T1")
-    payments.void_receipt(app, b.receipt_number, "重複收費")
-    payments.refund(app, a.receipt_number, 15, "少印一張")
+    add_accounts(app)
+    payments.void_receipt(app, b.receipt_number, "重複收費", approval=supervisor_approval())
+    payments.refund(app, a.receipt_number, 15, "少印一張", approval=supervisor_approval())
     report = reports.write_closing(app, DAY, tmp_path / "closing.pdf")
     reports.write_closing(app, DAY, tmp_path / "closing.csv")
     assert report.cash_expected == 15 and report.gross == 60 and report.net == 45

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from approvals_support import add_accounts, supervisor_approval
 from sqlalchemy import select
 from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
 
@@ -69,7 +70,8 @@ def test_receipt_of_device_02_is_reprinted_and_voided_on_device_01(
     pdf = payments.receipt_pdf(d1, receipt, reprint_reason="卡紙")
     assert pdf.startswith(b"%PDF")
     payments.confirm_printed(d1, receipt, reprint_reason="卡紙")
-    voided = payments.void_receipt(d1, receipt, "金額誤收")
+    add_accounts(d1)
+    voided = payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
     assert (voided.status, voided.balance) == ("void", FEE)
     assert payments.verify_receipt(d2, receipt, got.verification_code)
     sync_now(d1)
@@ -115,8 +117,10 @@ def test_wiped_device_recovers_the_same_projections(
     a = new_case(d1)
     ra = _pay(d1, a)
     payments.confirm_printed(d1, ra, reprint_reason="卡紙")
-    payments.void_receipt(d1, _pay(d1, new_case(d1)), "重複收費")
-    payments.refund(d1, _pay(d1, new_case(d1), printed=False), 5, "少印一份")
+    add_accounts(d1)
+    sup = supervisor_approval()
+    payments.void_receipt(d1, _pay(d1, new_case(d1)), "重複收費", approval=sup)
+    payments.refund(d1, _pay(d1, new_case(d1), printed=False), 5, "少印一份", approval=sup)
     cases.request_supplement(d1, new_case(d1), "缺少委託書")
     closed = new_case(d1)
     _pay(d1, closed)
