@@ -41,7 +41,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.operators import Role
+from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.services import operators
 from eservice_desktop.services.app import App
 from eservice_desktop.services.ingest import ingest
@@ -108,6 +108,41 @@ def approval_required(action: str) -> AuthError:
     )
 
 
+def _approver(app: App, account: str, password: str, action: str) -> Operator:
+    """The approving supervisor, verified (self-approval, password, role)."""
+    if account == app.actor.clerk:
+        raise AuthError(
+            "auth.self_approval",
+            "不能核准自己的申請：請由另一位主管在本櫃檯輸入帳號與密碼",
+            "You cannot approve your own request: another supervisor enters their account "
+            "and password at this counter",
+            "approver",
+        )
+    approver = operators.verify_password(app, account, password)
+    if Role.SUPERVISOR not in approver.roles:
+        log.info("approval of %s refused: %s is not a supervisor", action, approver.account)
+        raise AuthError(
+            "auth.forbidden",
+            f"核准須由主管為之：帳號 {approver.account} 沒有主管角色",
+            f"Only a supervisor can approve: account {approver.account} has no supervisor role",
+            "approver",
+        )
+    return approver
+
+
+def check(app: App, account: str, password: str, action: str, reason: str = "") -> Approval:
+    """Verifies a supervisor's account and password for ``action`` before the request is made
+    again (an approval dialog shows a refusal in place); returns the :class:`Approval` to pass
+    as the use case's ``approval=``, which verifies it once more when it records the event."""
+    if action not in APPROVAL_ACTIONS:
+        raise ValueError(f"unknown approval action {action!r}")
+    account = account.strip()
+    if not account:
+        raise approval_required(action)
+    _approver(app, account, password, action)
+    return Approval(account, password, reason)
+
+
 def grant(
     app: App, approval: Approval | None, action: str, *, reason: str = "", target: str = ""
 ) -> Granted:
@@ -123,13 +158,7 @@ def grant(
     requester = app.actor.clerk
     account = approval.account.strip()
     if account == requester:
-        raise AuthError(
-            "auth.self_approval",
-            "不能核准自己的申請：請由另一位主管在本櫃檯輸入帳號與密碼",
-            "You cannot approve your own request: another supervisor enters their account "
-            "and password at this counter",
-            "approver",
-        )
+        _approver(app, account, approval.password, action)  # raises auth.self_approval
     why = (approval.reason or reason).strip()
     if not why:
         raise DomainError(
@@ -138,15 +167,7 @@ def grant(
             "An approval needs a reason",
             "reason",
         )
-    approver = operators.verify_password(app, account, approval.password)
-    if Role.SUPERVISOR not in approver.roles:
-        log.info("approval of %s refused: %s is not a supervisor", action, approver.account)
-        raise AuthError(
-            "auth.forbidden",
-            f"核准須由主管為之：帳號 {approver.account} 沒有主管角色",
-            f"Only a supervisor can approve: account {approver.account} has no supervisor role",
-            "approver",
-        )
+    approver = _approver(app, account, approval.password, action)
     log.info("%s approved by %s for %s", action, approver.account, requester)
     return Granted(
         action=action,

@@ -367,3 +367,25 @@ def test_the_approver_password_is_never_stored(office: App) -> None:
     assert any(SUPERVISOR in p for p in payloads)
     assert SUPERVISOR_PASSWORD not in repr(supervisor_approval())
     del number
+
+
+def test_check_verifies_in_advance_for_a_dialog(office: App) -> None:
+    from eservice_desktop.services import approvals
+
+    app = office
+    number, receipt = _paid_case(app)
+    for account, password, reason in (
+        (REQUESTER, "whatever-1", "auth.self_approval"),
+        (SUPERVISOR, "wrong-pass-1", "auth.bad_password"),
+        (CLERK, CLERK_PASSWORD, "auth.forbidden"),
+        ("", "x", "auth.approval_required"),
+    ):
+        with pytest.raises(AuthError) as info:
+            approvals.check(app, account, password, "void")
+        assert info.value.reason == reason
+    approval = approvals.check(app, SUPERVISOR, SUPERVISOR_PASSWORD, "void")
+    assert ev.APPROVAL_GRANTED not in [e["type"] for e in _events(app, number)]
+    payments.void_receipt(app, receipt, "金額誤收", approval=approval)
+    _assert_names_both(
+        _approval_before(_events(app, number), ev.PAYMENT_VOIDED), "void", "金額誤收"
+    )
