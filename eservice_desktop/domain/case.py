@@ -202,7 +202,7 @@ class CaseState:
         """The approval granted for the event ``event_id`` (appended just before it)."""
         for a in reversed(self.approvals):
             if a.get("for_event") == event_id and a.get("action") == action:
-                return a
+                return dict(a)
         return None
 
     @property

@@ -430,7 +430,7 @@ def void_receipt(
     require(app, Action.VOID)
     target = _existing_receipt(app, number, void=True)
     reason = _reason_given(reason, "請填寫作廢理由", "A void reason is required")
-    granted = grant(app, approval, APPROVE_VOID, reason=reason, target=target)
+    granted: Granted | None = grant(app, approval, APPROVE_VOID, reason=reason, target=target)
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _load(s, row.case_id)
