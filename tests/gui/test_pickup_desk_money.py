@@ -20,6 +20,7 @@ from eservice_desktop.gui.pickup_desk import PickupDesk
 from eservice_desktop.services import cases, payments, pickup_keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from approvals_support import add_accounts, supervisor_approval
 from gui_keys import open_window
 from keystrokes import burst
 from pickup_support import County, ready_case
@@ -122,7 +123,9 @@ def test_unpaid_case_is_refused_beside_the_button_and_f6_takes_its_payment(
     ctx: GuiContext, qtbot: QtBot, county: County, tmp_path: Path
 ) -> None:
     number, token = ready_case(ctx.app, county)
-    payments.refund(ctx.app, payments.last_receipt_number(ctx.app, number), 15, "誤收退還")
+    add_accounts(ctx.app)
+    receipt = payments.last_receipt_number(ctx.app, number)
+    payments.refund(ctx.app, receipt, 15, "誤收退還", approval=supervisor_approval())
     window = open_window(qtbot, ctx)
     keys = Keys(qtbot, window)
     keys.press(Qt.Key.Key_F8)
