@@ -68,10 +68,13 @@ def decode(pdf: Path, dpi: int = 200) -> dict[str, str]:
         return {str(r.format).replace(" ", ""): r.text for r in zxingcpp.read_barcodes(image)}
 
 
-def cli(data_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+def cli(
+    data_dir: Path, *args: str, check: bool = True, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "ESERVICE_DATA_DIR": str(data_dir)}
     return subprocess.run(
         [sys.executable, "-m", "eservice_desktop", *args],
+        input=stdin,
         capture_output=True,
         text=True,
         env=env,

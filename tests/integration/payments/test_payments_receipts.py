@@ -15,7 +15,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from approvals_support import add_accounts, supervisor_approval
+from approvals_support import (
+    SUPERVISOR,
+    SUPERVISOR_PASSWORD,
+    add_accounts,
+    supervisor_approval,
+)
 from payments_tools import cli, decode, new_case, pdffonts, pdftotext
 from sqlalchemy import select
 
@@ -287,6 +292,7 @@ def test_crash_between_payment_and_printing_loses_nothing(
 
 def test_cli_payment_receipt_report(app: App, settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     number = new_case(app)
+    add_accounts(app)
     d = settings.data_dir
     app.close()
     none = cli(d, "receipt", "pdf", number, "--out", str(tmp_path / "none.pdf"), check=False)
@@ -300,9 +306,11 @@ def test_cli_payment_receipt_report(app: App, settings, tmp_path: Path) -> None:
     out = tmp_path / "r.pdf"
     cli(d, "receipt", "pdf", number, "--out", str(out), "--layout", "roll80")
     assert paid["receipt_number"] in pdftotext(out)
-    voided = json.loads(
-        cli(d, "receipt", "void", paid["receipt_number"], "--reason", "收錯案件", "--json").stdout
-    )
+    void = ("receipt", "void", paid["receipt_number"], "--reason", "收錯案件", "--json")
+    refused = json.loads(cli(d, *void, check=False).stdout)
+    assert refused["error"] == "auth.approval_required"
+    approver = ("--approver", SUPERVISOR, "--approver-password-stdin")
+    voided = json.loads(cli(d, *void, *approver, stdin=SUPERVISOR_PASSWORD + "\n").stdout)
     assert voided["status"] == "void" and voided["receipt_number"] == paid["receipt_number"]
     today = datetime.now(UTC).astimezone(__import__("zoneinfo").ZoneInfo("Asia/Taipei")).date()
     csv_out = tmp_path / "closing.csv"
