@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from eservice_desktop.domain import case as dcase
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
-from eservice_desktop.services import cases, fees, intake, payments, pickup
+from eservice_desktop.services import cases, fees, intake, payments, pickup, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.sync.state import set_state
@@ -250,7 +250,7 @@ def test_closing_with_a_balance_is_possible_only_with_approval(office: App) -> N
 def test_handing_over_with_a_balance_is_possible_only_with_approval(office: App) -> None:
     app = office
     c = County()
-    pickup.import_county_keys(app, c.document())
+    pickup_keys.import_county_keys(app, c.document())
     number, token = ready_case(app, c)
     receipt = payments.last_receipt_number(app, number)
     payments.refund(app, receipt, 15, "誤收退還", approval=supervisor_approval())
