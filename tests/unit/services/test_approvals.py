@@ -18,7 +18,6 @@ from approvals_support import (
     add_accounts,
     supervisor_approval,
 )
-from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from factories import request
 from pickup_support import County, ready_case
 from sqlalchemy import func, select
@@ -26,6 +25,7 @@ from sqlalchemy import func, select
 from eservice_desktop.domain import case as dcase
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import cases, fees, intake, payments, pickup, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval
