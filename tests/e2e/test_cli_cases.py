@@ -31,6 +31,18 @@ def test_version(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-def]
+    added = cli(
+        "operator",
+        "add",
+        "super01",
+        "--name",
+        "林主管",
+        "--roles",
+        "supervisor",
+        "--password-stdin",
+        stdin="super-secret-1\n",
+    )
+    assert added.code == 0, added.err
     r = cli(
         "case",
         "intake",
@@ -49,7 +61,11 @@ def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-
         "--fee-exempt",
         "--fee-reason",
         "低收入戶免徵（規費法第12條）",
+        "--approver",
+        "super01",
+        "--approver-password-stdin",
         "--json",
+        stdin="super-secret-1\n",
     )
     assert r.code == 0, r.err
     case = r.json

@@ -99,8 +99,25 @@ def test_handover_refused_while_fees_are_due(cli: Callable[..., Any]) -> None:
     assert cli("case", "close", number).code == 0
     payload = cli("pickup", "issue", number, "--json", env=DEMO).json["payload"]
     receipt = paid.json["receipt_number"]
-    refund = cli("payment", "refund", receipt, "--amount", "15", "--reason", "誤收退還")
-    assert refund.code == 0, refund.err
+    refund = ("payment", "refund", receipt, "--amount", "15", "--reason", "誤收退還", "--json")
+    refused = cli(*refund)
+    assert refused.code == 2 and refused.json["error"] == "auth.approval_required"
+    # an office supervisor approves on this counter with their own password
+    added = cli(
+        "operator",
+        "add",
+        "super01",
+        "--name",
+        "林主管",
+        "--roles",
+        "supervisor",
+        "--password-stdin",
+        stdin="super-secret-1\n",
+    )
+    assert added.code == 0, added.err
+    approver = ("--approver", "super01", "--approver-password-stdin")
+    done_refund = cli(*refund, *approver, stdin="super-secret-1\n")
+    assert done_refund.code == 0, done_refund.err
 
     r = cli("pickup", "handover", payload, "--json", env=DEMO)
     assert r.code == 2
