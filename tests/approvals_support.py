@@ -4,7 +4,6 @@ with real argon2id hashes in the office database, and the approval a supervisor 
 from __future__ import annotations
 
 from eservice_desktop.domain.operators import Role
-
 from eservice_desktop.services import operators
 from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval

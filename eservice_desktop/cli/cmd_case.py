@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 import sys
+from pathlib import Path
 
 from eservice_desktop.cli.common import (
     add_approval,
@@ -25,8 +25,6 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import NOTICE_STAGES
 from eservice_desktop.services import case_attachments, cases
-from eservice_desktop.services.intake import IntakeErrors, IntakeRequest, intake
-from eservice_desktop.services import cases
 from eservice_desktop.services.intake import (
     SYNC_STALE,
     IntakeErrors,

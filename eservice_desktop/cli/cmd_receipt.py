@@ -8,9 +8,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
+from eservice_desktop.cli.common import (
+    add_approval,
+    add_json,
+    approval_from,
+    emit,
+    lang_of,
+    open_from,
+    say,
+)
 from eservice_desktop.services import exports
-from eservice_desktop.cli.common import add_approval, add_json, approval_from, emit, open_from, say
 
 #: Reason recorded when a receipt already printed is written again from the command line.
 DEFAULT_REPRINT_REASON = "依申請補印"

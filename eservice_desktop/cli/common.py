@@ -8,7 +8,6 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 

@@ -25,7 +25,6 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.app import App
-from eservice_desktop.services.operators import require
 from eservice_desktop.services.approvals import (
     Approval,
     Granted,
@@ -33,6 +32,7 @@ from eservice_desktop.services.approvals import (
     approval_required,
     grant,
 )
+from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 
 #: Legal grounds clerks pick from most often; free text is accepted as well.

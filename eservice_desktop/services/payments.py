@@ -45,8 +45,8 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.app import App
-from eservice_desktop.services.operators import require
 from eservice_desktop.services.approvals import Approval, Granted, grant
+from eservice_desktop.services.operators import require
 from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
