@@ -42,6 +42,9 @@ class Settings:
     #: Wrong passwords in a row before an account is locked, and for how many minutes.
     login_max_failures: int = 5
     login_lockout_min: float = 15.0
+    #: PC/SC reader holding the operator's own card (staff or MOICA card); when set, pulling
+    #: the card from it locks the window at once. Empty = off.
+    lock_card_reader: str = ""
     #: zh_TW (default) or en.
     lang: str = "zh_TW"
     #: County server base URL; plain http is accepted only for loopback addresses.

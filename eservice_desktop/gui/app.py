@@ -1,5 +1,7 @@
 """Starting the counter window (``eservice-desktop gui``): Qt application, screen font
 (``gui/fonts.py``), language, core, demo data, main window at the screen's available size.
+The window opens at the login screen (``gui/auth.py``); in demo mode the demo operator is
+signed in first, so the window opens on the queue.
 
 Demo seeding runs on a worker with the status bar's progress bar while the window is already
 usable; the queue refreshes when it is done (``ctx.case_changed("")`` means "many cases").
@@ -127,6 +129,11 @@ def start(args: argparse.Namespace) -> Started:
 
     crash.install(settings.log_dir)
     core = open_app(settings)
+    if settings.demo:
+        # Demo mode (--demo, ESERVICE_DEMO=1): the demo operator is signed in, no password.
+        from eservice_desktop.services.operators import sign_in_demo
+
+        sign_in_demo(core)
     tasks = TaskRunner()
     ctx = GuiContext(core, tasks, lang)
     window = MainWindow(ctx, defer_background=True)

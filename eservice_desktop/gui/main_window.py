@@ -69,6 +69,7 @@ PAGE_MODULES: tuple[str, ...] = (
     "eservice_desktop.gui.pickup_desk",
     "eservice_desktop.gui.payment_page",
     "eservice_desktop.gui.reports_page",
+    "eservice_desktop.gui.operators_page",
 )
 
 STATUS_WIDGET_MODULES: tuple[str, ...] = ("eservice_desktop.gui.sync_status",)
@@ -80,6 +81,15 @@ APP_TITLE_EN = "Household / Land Office Counter"
 
 QUEUE_PAGE = "eservice_desktop.gui.queue_page"
 INTAKE_PAGE = "eservice_desktop.gui.intake_form"
+
+#: The use case (``domain.operators.Action`` member name) each page needs; a page module may
+#: say it itself with ``PAGE_ACTION``. Pages the operator's roles do not allow are hidden.
+PAGE_ACTIONS: dict[str, str] = {
+    QUEUE_PAGE: "SEARCH",
+    INTAKE_PAGE: "INTAKE",
+    "eservice_desktop.gui.pickup_desk": "HANDOVER",
+    "eservice_desktop.gui.payment_page": "RECORD_PAYMENT",
+}
 
 
 def _load(path: str) -> ModuleType:
@@ -99,14 +109,53 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title} — {ctx.pick(office.name, office.name_en)}")
         self.resize(1200, 760)
 
-        self.stack = QStackedWidget(self)
-        self.setCentralWidget(self.stack)
+        # The central widget holds two screens: the pages (``stack``) and the login screen,
+        # which replaces them while nobody is signed in or the window is locked.
+        self.screens = QStackedWidget(self)
+        self.screens.setObjectName("screens")
+        self.setCentralWidget(self.screens)
+        self.stack = QStackedWidget(self.screens)
+        self.stack.setObjectName("pages")
+        self.screens.addWidget(self.stack)
+        from eservice_desktop.gui.auth import IdleWatch, LoginScreen, ShortcutGuard
+
+        self.login_screen = LoginScreen(ctx, self.screens)
+        self._shortcut_guard = ShortcutGuard(self.login_screen, self)
+        self.login_screen.signed_in.connect(self._signed_in)
+        self.screens.addWidget(self.login_screen)
+        self.idle = IdleWatch(ctx, self)
+        self.idle.lock_due.connect(self.lock)
+        self.locked = False
+        self._hidden_while_locked: list[QWidget] = []
+        self._docks_shown: list[QDockWidget] = []
+        self._background_begun = False
         self.pages: dict[str, QWidget] = {}
         self.page_actions: dict[str, QAction] = {}
         self.page_bar_actions: dict[str, QAction] = {}
         self._history: list[QWidget] = []
         self._holders: dict[QWidget, QScrollArea] = {}
+        self.panels: list[QDockWidget] = []
+        self.status_widgets: list[QWidget] = []
+        self.content_built = False
+        self.shift_dialog: QDialog | None = None
+        self._focus_before_lock: QWidget | None = None
+        operator = ctx.app.operator
+        if operator is None:
+            # Nothing of a case is built, loaded or painted before somebody signs in.
+            self.menuBar().hide()
+            self.screens.setCurrentWidget(self.login_screen)
+            self.login_screen.ask_login()
+            app = QApplication.instance()
+            if app is not None:
+                app.installEventFilter(self._shortcut_guard)
+        else:
+            self._build_content()
+            self._operator_changed()
 
+    def _build_content(self) -> None:
+        """Menu, page bar, pages, panels and status bar: built once, at the first sign-in."""
+        ctx = self.ctx
+        self.content_built = True
         self._build_menu_bar()
         # The page bar makes every desk one click (or its F-key) away for clerks who do not
         # know the shortcuts yet; it shows the key next to each page's name.
@@ -125,8 +174,12 @@ class MainWindow(QMainWindow):
         self.case_detail = CaseDetail(ctx, self)
         self.case_detail.setObjectName("case_detail")
         self._add_to_stack(self.case_detail)
+        # Shown when the operator's roles open none of the pages (IT: no personal data).
+        self.no_page = QLabel(self.tr("此帳號的角色沒有可用的櫃檯頁面（可使用「檔案」選單）。"))
+        self.no_page.setObjectName("no_page")
+        self.no_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._add_to_stack(self.no_page)
 
-        self.panels: list[QDockWidget] = []
         for path in PANEL_MODULES:
             self._add_panel(path)
 
@@ -138,8 +191,11 @@ class MainWindow(QMainWindow):
         ctx.screen_case_changed.connect(self._announce_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.screens.setCurrentWidget(self.stack)
         if QUEUE_PAGE in self.pages:
             self.show_page(QUEUE_PAGE, remember=False)
+        if self._background_begun:
+            self.begin_background()
 
     # -- construction ------------------------------------------------------------------------
 
@@ -150,6 +206,25 @@ class MainWindow(QMainWindow):
         backup_action.setObjectName("backup_action")
         backup_action.triggered.connect(self.open_backups)
         file_menu.addAction(backup_action)
+        self.backup_action = backup_action
+        self.doctor_action = QAction(self.tr("系統檢查(&D)…"), self)
+        self.doctor_action.setObjectName("doctor_action")
+        self.doctor_action.triggered.connect(self.run_shift_check)
+        file_menu.addAction(self.doctor_action)
+        file_menu.addSeparator()
+        self.lock_action = QAction(self.tr("鎖定畫面(&L)"), self)
+        self.lock_action.setObjectName("lock_action")
+        self.lock_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.lock_action.triggered.connect(lambda: self.lock("manual"))
+        file_menu.addAction(self.lock_action)
+        self.sign_out_action = QAction(self.tr("登出／切換操作人員(&O)"), self)
+        self.sign_out_action.setObjectName("sign_out_action")
+        self.sign_out_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.sign_out_action.triggered.connect(self.sign_out)
+        file_menu.addAction(self.sign_out_action)
+        self.addAction(self.lock_action)
+        self.addAction(self.sign_out_action)
+        file_menu.addSeparator()
         quit_action = QAction(self.tr("結束(&X)"), self)
         quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         quit_action.triggered.connect(self.close)
@@ -226,16 +301,16 @@ class MainWindow(QMainWindow):
         status = self.statusBar()
         s = self.ctx.app.settings
         office = self.ctx.app.office
-        self.office_label = QLabel(
-            self.tr("{office}（{code}）櫃檯 {device}　承辦人：{clerk}").format(
-                office=self.ctx.pick(office.name, office.name_en),
-                code=office.code,
-                device=s.device_id,
-                clerk=self.ctx.app.operator.account if self.ctx.app.operator else "",
-            )
+        self._office_text = self.tr("{office}（{code}）櫃檯 {device}").format(
+            office=self.ctx.pick(office.name, office.name_en), code=office.code, device=s.device_id
         )
+        self.office_label = QLabel(self._office_text)
         self.office_label.setObjectName("office_label")
         status.addWidget(self.office_label)
+        # Who is signed in, always in sight while the window is unlocked.
+        self.operator_label = QLabel()
+        self.operator_label.setObjectName("operator_label")
+        status.addWidget(self.operator_label)
         self.busy_bar = QProgressBar()
         self.busy_bar.setObjectName("busy_bar")
         self.busy_bar.setMaximumWidth(220)
@@ -257,10 +332,166 @@ class MainWindow(QMainWindow):
 
     def begin_background(self) -> None:
         """Starts what status widgets and panels deferred (``defer_background``)."""
+        self._background_begun = True
+        self.idle.watch_card()
         for widget in [*self.status_widgets, *(dock.widget() for dock in self.panels)]:
             start = getattr(widget, "start_background", None)
             if callable(start):
                 start()
+
+    # -- operators: sign-in, lock, roles ----------------------------------------------------
+
+    def _signed_in(self, result: object) -> None:
+        from eservice_desktop.gui.auth import SignIn, display_name
+
+        assert isinstance(result, SignIn)
+        first = not self.content_built
+        if first:
+            app = QApplication.instance()
+            if app is not None:
+                app.removeEventFilter(self._shortcut_guard)
+            self.menuBar().show()
+            self._build_content()
+        else:
+            self._uncover()
+        self._operator_changed()
+        if result.new_session and not first:
+            self.ctx.case_changed.emit("")  # lists again, under the new operator's scope
+        self.statusBar().showMessage(
+            self.tr("{name} 已登入").format(name=display_name(result.operator)), 8000
+        )
+        if result.new_session:
+            from eservice_desktop.gui import shift_start
+
+            shift_start.run_if_first_today(self)
+
+    def _operator_changed(self) -> None:
+        from eservice_desktop.gui.auth import display_name
+
+        operator = self.ctx.app.operator
+        if operator is None:
+            return
+        self.operator_label.setText(
+            self.tr("承辦人：{name}").format(name=display_name(operator))
+        )
+        self._apply_roles(operator)
+        self.idle.arm()
+
+    def page_allowed(self, path: str, operator: Any) -> bool:
+        """Whether the operator's roles allow the page's use case (the services refuse anyway;
+        this keeps what they would refuse out of the menus)."""
+        from eservice_desktop.domain.operators import Action
+
+        name = PAGE_ACTIONS.get(path) or getattr(_load(path), "PAGE_ACTION", "")
+        action = getattr(Action, name, None) if name else None
+        return action is None or bool(operator.can(action))
+
+    def _apply_roles(self, operator: Any) -> None:
+        from eservice_desktop.domain.operators import Action
+
+        for path, action in self.page_actions.items():
+            allowed = self.page_allowed(path, operator)
+            action.setEnabled(allowed)
+            action.setVisible(allowed)
+            self.page_bar_actions[path].setVisible(allowed)
+            self.page_bar_actions[path].setEnabled(allowed)
+        for qaction, name in (
+            (self.backup_action, "BACKUP"),
+            (self.doctor_action, "DOCTOR"),
+        ):
+            member = getattr(Action, name, None)
+            allowed = member is None or bool(operator.can(member))
+            qaction.setEnabled(allowed)
+            qaction.setVisible(allowed)
+        view = getattr(Action, "VIEW_CASE", None)
+        verify = getattr(Action, "VERIFY_IDENTITY", None)
+        sees_cases = view is None or bool(operator.can(view))
+        for dock in self.panels:
+            allowed = sees_cases and (verify is None or bool(operator.can(verify)))
+            dock.setVisible(allowed)
+        current = self.current_page()
+        path = next((p for p, w in self.pages.items() if w is current), None)
+        if (path is not None and not self.page_allowed(path, operator)) or (
+            current is self.case_detail and not sees_cases
+        ) or current is self.no_page:
+            self._history.clear()
+            first = next(
+                (p for p in self.pages if self.page_allowed(p, operator)), None
+            )
+            if first is not None:
+                self.show_page(first, remember=False)
+            else:
+                self._show(self.no_page, remember=False)
+
+    def lock(self, why: str = "manual") -> None:
+        """Hides every personal datum behind the login screen until the operator's password
+        (or a supervisor's or admin's sign-in) is entered; the pages keep what they hold."""
+        from eservice_desktop.gui.auth import lock_reason_text
+
+        operator = self.ctx.app.operator
+        if self.locked or not self.content_built or operator is None:
+            return
+        self._cover()
+        self.locked = True
+        self.login_screen.ask_unlock(operator)
+        self.login_screen.message.setText(lock_reason_text(why))
+
+    def sign_out(self) -> None:
+        """Ends the operator's session (drafts are kept) and shows the login screen: the next
+        operator signs in there."""
+        if not self.content_built or self.ctx.app.operator is None:
+            return
+        for widget in self.pages.values():
+            hook = getattr(widget, "on_closing", None)
+            if callable(hook):
+                hook()  # the intake draft is sealed to disk before the session ends
+        from eservice_desktop.services import operators
+
+        operators.logout(self.ctx.app)
+        if not self.locked:
+            self._cover()
+        self.locked = False
+        self.login_screen.ask_login(self.tr("已登出。"))
+
+    def _cover(self) -> None:
+        self.idle.disarm()
+        from eservice_desktop.gui.auth import hide_open_dialogs
+
+        focus = QApplication.focusWidget()
+        self._focus_before_lock = focus if focus is not None and self.isAncestorOf(focus) else None
+        self._hidden_while_locked = hide_open_dialogs(self)
+        self._docks_shown = [d for d in self.panels if d.isVisible()]
+        for dock in self.panels:
+            dock.hide()
+        self.menuBar().hide()
+        self.page_bar.hide()
+        self.statusBar().hide()
+        self.screens.setCurrentWidget(self.login_screen)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._shortcut_guard)
+
+    def _uncover(self) -> None:
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._shortcut_guard)
+        self.locked = False
+        self.screens.setCurrentWidget(self.stack)
+        self.menuBar().show()
+        self.page_bar.show()
+        self.statusBar().show()
+        for dock in self._docks_shown:
+            dock.show()
+        for widget in self._hidden_while_locked:
+            widget.show()
+        self._hidden_while_locked = []
+        focus = getattr(self, "_focus_before_lock", None)
+        if focus is not None:
+            focus.setFocus()
+        else:
+            hook = getattr(self.current_page(), "on_shown", None)
+            if callable(hook):
+                hook()
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -355,6 +586,12 @@ class MainWindow(QMainWindow):
             self.tr("關於"),
             self.tr("戶政／地政事務所櫃檯系統\n版本 {version}").format(version=__version__),
         )
+
+    def run_shift_check(self) -> None:
+        """檔案 ▸ 系統檢查: doctor on a worker, its findings with the fix for each."""
+        from eservice_desktop.gui import shift_start
+
+        shift_start.run_check(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for widget in self.pages.values():

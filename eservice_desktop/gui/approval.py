@@ -1,0 +1,180 @@
+"""A supervisor's approval on the same counter (issue 13, authenticated approvals).
+
+When a service refuses with ``auth.approval_required`` (a void, a refund, a fee reduction, a
+reprint after the first, closing with a balance ...), :func:`run_with_approval` opens
+:class:`ApprovalDialog`: a supervisor types their own account and password on this counter, the
+approval is granted on a worker (``services.approvals``: argon2 verify, the approval event names
+both accounts) and the refused call is made again with it. The signed-in operator cannot approve
+their own request: the dialog says so before asking the service, and the service refuses
+``auth.self_approval`` anyway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.context import GuiContext
+
+#: ``grant(account, password) -> approval``: runs on a worker; raises AuthError when refused.
+Grant = Callable[[str, str], object]
+
+
+class ApprovalDialog(QDialog):
+    """Supervisor's account and password. Emits ``approved(approval)`` and closes when the
+    service granted it; a refusal stays in the dialog with its reason."""
+
+    approved = Signal(object)
+
+    def __init__(
+        self, ctx: GuiContext, what: str, grant: Grant, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("approval_dialog")
+        self.setWindowTitle(self.tr("主管核准"))
+        self.ctx = ctx
+        self.grant = grant
+        self._busy = False
+        layout = QVBoxLayout(self)
+        self.what = QLabel(what)
+        self.what.setObjectName("approval_what")
+        self.what.setWordWrap(True)
+        layout.addWidget(self.what)
+        hint = QLabel(self.tr("請主管在本櫃檯輸入自己的帳號與密碼核准；承辦人不能核准自己的申請。"))
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        form = QFormLayout()
+        self.account = QLineEdit()
+        self.account.setObjectName("approval_account")
+        self.password = QLineEdit()
+        self.password.setObjectName("approval_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        account_label = QLabel(self.tr("主管帳號(&U)"))
+        account_label.setBuddy(self.account)
+        password_label = QLabel(self.tr("主管密碼(&W)"))
+        password_label.setBuddy(self.password)
+        form.addRow(account_label, self.account)
+        form.addRow(password_label, self.password)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setObjectName("approval_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.message)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("核准"))
+        ok.setAutoDefault(False)
+        ok.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.account.returnPressed.connect(self.password.setFocus)
+        self.account.setFocus()
+
+    def submit(self) -> None:
+        if self._busy:
+            return
+        account = self.account.text().strip().lower()
+        password = self.password.text()
+        if not account:
+            self.message.setText(self.tr("請輸入主管帳號。"))
+            self.account.setFocus()
+            return
+        me = self.ctx.app.operator
+        if me is not None and account == me.account:
+            self.message.setText(
+                self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。")
+            )
+            self.password.clear()
+            self.account.selectAll()
+            self.account.setFocus()
+            return
+        if not password:
+            self.message.setText(self.tr("請輸入主管密碼。"))
+            self.password.setFocus()
+            return
+        self._busy = True
+        self.message.setText(self.tr("核准中…"))
+        self.ctx.tasks.run(self.grant, account, password, on_done=self._done, on_error=self._failed)
+
+    def _done(self, approval: object) -> None:
+        self._busy = False
+        self.password.clear()
+        self.approved.emit(approval)
+        self.accept()
+
+    def _failed(self, error: object) -> None:
+        self._busy = False
+        self.password.clear()
+        self.password.setFocus()
+        reason = getattr(error, "code", "")
+        texts = {
+            "auth.self_approval": self.tr(
+                "不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"
+            ),
+            "auth.bad_password": self.tr("主管帳號或密碼不正確。"),
+            "auth.unknown_account": self.tr("主管帳號或密碼不正確。"),
+            "auth.forbidden": self.tr("此帳號沒有核准權限（需主管）。"),
+            "auth.locked": self.tr("此主管帳號因連續輸錯密碼已暫時鎖定。"),
+            "auth.inactive": self.tr("此主管帳號已停用。"),
+        }
+        text = texts.get(reason)
+        if text is None:
+            text = (
+                self.ctx.message(error)
+                if isinstance(error, DomainError)
+                else self.tr("核准失敗：{e}").format(e=type(error).__name__)
+            )
+        self.message.setText(text)
+
+
+def run_with_approval(
+    ctx: GuiContext,
+    parent: QWidget,
+    fn: Callable[..., Any],
+    *args: Any,
+    grant_for: Callable[[DomainError], Grant],
+    on_done: Callable[[Any], None] | None = None,
+    on_error: Callable[[object], None] | None = None,
+    **kwargs: Any,
+) -> None:
+    """Runs ``fn(*args, **kwargs)`` on a worker; when it refuses ``auth.approval_required``,
+    asks for a supervisor's approval (``grant_for(error)`` gives the grant of that request) and
+    runs it again with ``approval=...``. Other errors go to ``on_error``."""
+
+    def attempt(approval: object = None) -> None:
+        extra = dict(kwargs)
+        if approval is not None:
+            extra["approval"] = approval
+        ctx.tasks.run(fn, *args, on_done=on_done, on_error=failed, **extra)
+
+    def failed(error: object) -> None:
+        if isinstance(error, DomainError) and error.code == "auth.approval_required":
+            dialog = ApprovalDialog(ctx, ctx.message(error), grant_for(error), parent)
+            dialog.approved.connect(attempt)
+            dialog.open()
+            parent.setProperty("approval_dialog", dialog)
+            return
+        if on_error is not None:
+            on_error(error)
+        elif isinstance(error, DomainError):
+            ctx.status_message.emit(ctx.message(error))
+        else:
+            ctx.tasks._unhandled(error)
+
+    attempt()

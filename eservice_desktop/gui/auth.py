@@ -1,0 +1,418 @@
+"""Who works at this counter: the login screen, the lock, and what wakes the lock.
+
+The window shows nothing of a case until an operator signs in (``services.operators.login``,
+argon2id: on a worker, never on the UI thread). Signed in, the window locks
+
+- after ``settings.idle_lock_min`` minutes without a key press or mouse use (:class:`IdleWatch`),
+- when the operator's own card leaves ``settings.lock_card_reader`` (:class:`IdleWatch` watches
+  the shared card monitor, as the identity panel does),
+- on 檔案 ▸ 鎖定畫面 (Ctrl+Shift+L).
+
+Locked, the main window swaps its pages for the :class:`LoginScreen` and hides the menu, the
+page bar, the side panels and the status bar (``MainWindow.lock``): nothing personal is painted,
+so a screenshot of the window shows the login form only. The pages themselves stay as they were,
+so a form typed half-way is still there after unlocking. Only the same operator's password
+unlocks; a supervisor or an office admin may sign in instead, which ends the locked operator's
+session and makes them the operator of the window.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Operator, Role
+from eservice_desktop.gui.context import GuiContext
+
+if TYPE_CHECKING:
+    from eservice_desktop.devices.pcsc import ReaderStatus
+    from eservice_desktop.services.app import App
+
+#: Roles that may sign in over a locked screen (ending the locked operator's session).
+TAKEOVER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
+
+#: Events that count as the operator being at the counter.
+_ACTIVITY = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.InputMethod,
+    }
+)
+
+
+class NotYours(Exception):
+    """Someone other than the locked operator, without a supervisor's or admin's role, tried
+    to unlock (nothing was changed)."""
+
+    def __init__(self, operator: Operator) -> None:
+        super().__init__(operator.account)
+        self.operator = operator
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """What a successful sign-in at the login screen gave."""
+
+    operator: Operator
+    #: True: a new session (first sign-in, or another operator took over the locked window);
+    #: False: the same operator unlocked.
+    new_session: bool
+
+
+def authenticate(app: App, account: str, password: str, locked: str | None) -> SignIn:
+    """Worker side of the login screen. ``locked``: the account the window is locked for."""
+    from eservice_desktop.services import operators
+
+    if locked is None:
+        return SignIn(operators.login(app, account, password), True)
+    if account == locked:
+        return SignIn(operators.login(app, account, password), False)
+    who = operators.verify_password(app, account, password)
+    if not (TAKEOVER_ROLES & who.roles):
+        raise NotYours(who)
+    return SignIn(operators.login(app, account, password), True)
+
+
+def display_name(operator: Operator) -> str:
+    return f"{operator.name}（{operator.account}）" if operator.name else operator.account
+
+
+class LoginScreen(QWidget):
+    """Account, password, Enter. Two modes: nobody signed in (:meth:`ask_login`) and locked for
+    one operator (:meth:`ask_unlock`). Emits ``signed_in(SignIn)``."""
+
+    signed_in = Signal(object)
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("login_screen")
+        self.ctx = ctx
+        self.locked_for: Operator | None = None
+        self._busy = False
+        outer = QVBoxLayout(self)
+        outer.addStretch(1)
+        box = QFrame(self)
+        box.setObjectName("login_box")
+        box.setFrameShape(QFrame.Shape.StyledPanel)
+        box.setMaximumWidth(520)
+        layout = QVBoxLayout(box)
+        office = ctx.app.office
+        self.title = QLabel(self.tr("櫃檯登入"))
+        self.title.setObjectName("login_title")
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        layout.addWidget(self.title)
+        self.office_label = QLabel(
+            self.tr("{office}（{code}）櫃檯 {device}").format(
+                office=ctx.pick(office.name, office.name_en),
+                code=office.code,
+                device=ctx.app.settings.device_id,
+            )
+        )
+        self.office_label.setObjectName("login_office")
+        layout.addWidget(self.office_label)
+        self.hint = QLabel()
+        self.hint.setObjectName("login_hint")
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        form = QFormLayout()
+        self.account = QLineEdit()
+        self.account.setObjectName("login_account")
+        self.account.setMaxLength(64)
+        self.password = QLineEdit()
+        self.password.setObjectName("login_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(256)
+        account_label = QLabel(self.tr("帳號(&A)"))
+        account_label.setBuddy(self.account)
+        password_label = QLabel(self.tr("密碼(&W)"))
+        password_label.setBuddy(self.password)
+        form.addRow(account_label, self.account)
+        form.addRow(password_label, self.password)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setObjectName("login_message")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b00020;")
+        layout.addWidget(self.message)
+        self.button = QPushButton(self.tr("登入 (Enter)"))
+        self.button.setObjectName("login_button")
+        self.button.setDefault(True)
+        self.button.clicked.connect(self.submit)
+        layout.addWidget(self.button)
+        row = QVBoxLayout()
+        row.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self.account.returnPressed.connect(self._account_entered)
+        self.password.returnPressed.connect(self.submit)
+        self.ask_login()
+
+    # -- modes -------------------------------------------------------------------------------
+
+    def ask_login(self, message: str = "") -> None:
+        self.locked_for = None
+        self.title.setText(self.tr("櫃檯登入"))
+        self.hint.setText(self.tr("請輸入帳號與密碼，按 Enter 登入。"))
+        self.account.clear()
+        self.password.clear()
+        self.message.setText(message)
+        self.account.setFocus()
+
+    def ask_unlock(self, operator: Operator) -> None:
+        self.locked_for = operator
+        self.title.setText(self.tr("畫面已鎖定"))
+        self.hint.setText(
+            self.tr(
+                "{name} 的畫面已鎖定。請輸入密碼解鎖；主管或管理者登入會結束 {name} 的工作階段。"
+            ).format(name=display_name(operator))
+        )
+        self.account.setText(operator.account)
+        self.password.clear()
+        self.message.clear()
+        self.password.setFocus()
+
+    def focus_first(self) -> None:
+        (self.password if self.account.text() else self.account).setFocus()
+
+    # -- signing in --------------------------------------------------------------------------
+
+    def _account_entered(self) -> None:
+        if self.account.text().strip():
+            self.password.setFocus()
+
+    def submit(self) -> None:
+        if self._busy:
+            return
+        account = self.account.text().strip()
+        password = self.password.text()
+        if not account:
+            self.message.setText(self.tr("請輸入帳號。"))
+            self.account.setFocus()
+            return
+        if not password:
+            self.message.setText(self.tr("請輸入密碼。"))
+            self.password.setFocus()
+            return
+        self._busy = True
+        self.button.setEnabled(False)
+        self.message.setText(self.tr("驗證中…"))
+        locked = self.locked_for.account if self.locked_for else None
+        self.ctx.tasks.run(
+            authenticate,
+            self.ctx.app,
+            account,
+            password,
+            locked,
+            on_done=self._done,
+            on_error=self._failed,
+        )
+
+    def _done(self, result: object) -> None:
+        assert isinstance(result, SignIn)
+        self._busy = False
+        self.button.setEnabled(True)
+        self.password.clear()
+        self.message.clear()
+        self.signed_in.emit(result)
+
+    def _failed(self, error: object) -> None:
+        self._busy = False
+        self.button.setEnabled(True)
+        self.password.clear()
+        self.message.setText(self.explain(error))
+        if isinstance(error, DomainError) and error.code == "auth.unknown_account":
+            self.account.selectAll()
+            self.account.setFocus()
+        else:
+            self.password.setFocus()
+
+    def explain(self, error: object) -> str:
+        """The clerk's sentence for a refused sign-in."""
+        if isinstance(error, NotYours):
+            assert self.locked_for is not None
+            return self.tr(
+                "{who} 不能解鎖 {name} 的畫面：只有本人、主管或管理者可以。"
+            ).format(who=display_name(error.operator), name=display_name(self.locked_for))
+        reason = getattr(error, "reason", None) or getattr(error, "code", "")
+        texts = {
+            "auth.bad_password": self.tr("帳號或密碼不正確，請重新輸入。"),
+            "auth.unknown_account": self.tr("帳號或密碼不正確，請重新輸入。"),
+            "auth.locked": self.tr(
+                "此帳號因連續輸錯密碼已暫時鎖定，請稍後再試，或請管理者重設密碼。"
+            ),
+            "auth.inactive": self.tr("此帳號已停用，請洽管理者。"),
+        }
+        text = texts.get(str(reason))
+        if text is None:
+            if isinstance(error, DomainError):
+                return self.ctx.message(error)
+            return self.tr("登入失敗：{error}").format(error=type(error).__name__)
+        if isinstance(error, DomainError) and reason == "auth.locked":
+            detail = self.ctx.message(error)
+            if detail and detail not in text:
+                text = f"{text}\n{detail}"
+        return text
+
+
+class _CardBridge(QObject):
+    status = Signal(object)
+
+
+class IdleWatch(QObject):
+    """Says when the window should lock: ``lock_due(str)`` with ``"idle"`` or ``"card"``.
+
+    Activity is any key press, mouse use or input-method text anywhere in the application (an
+    application-wide event filter). ``clock`` is replaceable so tests need not wait minutes.
+    """
+
+    lock_due = Signal(str)
+
+    def __init__(
+        self,
+        ctx: GuiContext,
+        parent: QObject | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.clock = clock
+        self.armed = False
+        self.last_activity = clock()
+        self._timer = QTimer(self)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.check)
+        self._card_present: dict[str, bool] = {}
+        self._card_token: int | None = None
+        self._bridge = _CardBridge(self)
+        self._bridge.status.connect(self.on_card_status)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    @property
+    def idle_limit_s(self) -> float:
+        return max(0.0, float(self.ctx.app.settings.idle_lock_min)) * 60.0
+
+    def arm(self) -> None:
+        """Start counting (an operator is at work in the window)."""
+        self.armed = True
+        self.touch()
+        if self.idle_limit_s > 0:
+            self._timer.start()
+
+    def disarm(self) -> None:
+        self.armed = False
+        self._timer.stop()
+
+    def touch(self) -> None:
+        self.last_activity = self.clock()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _ACTIVITY:
+            self.last_activity = self.clock()
+        return False
+
+    @Slot()
+    def check(self) -> None:
+        limit = self.idle_limit_s
+        if self.armed and limit > 0 and self.clock() - self.last_activity >= limit:
+            self.disarm()
+            self.lock_due.emit("idle")
+
+    # -- the operator's card -----------------------------------------------------------------
+
+    def watch_card(self) -> None:
+        """Follow ``settings.lock_card_reader`` on the shared card monitor (once)."""
+        if self._card_token is not None or not self.ctx.app.settings.lock_card_reader.strip():
+            return
+        from eservice_desktop.services import identity
+
+        watch = identity.CardWatch.shared()
+        token = watch.subscribe(self._bridge.status.emit)
+        self._card_token = token
+        self.destroyed.connect(lambda *_: watch.unsubscribe(token))
+
+    @Slot(object)
+    def on_card_status(self, st: ReaderStatus) -> None:
+        from eservice_desktop.devices.pcsc import ReaderState
+
+        if st.reader != self.ctx.app.settings.lock_card_reader.strip():
+            return
+        present = st.state not in (ReaderState.NO_CARD, ReaderState.NO_READER)
+        was = self._card_present.get(st.reader, False)
+        self._card_present[st.reader] = present
+        if was and not present and self.armed:
+            self.disarm()
+            self.lock_due.emit("card")
+
+
+def lock_reason_text(why: str) -> str:
+    texts = {
+        "idle": QCoreApplication.translate("LoginScreen", "閒置過久，畫面已自動鎖定。"),
+        "card": QCoreApplication.translate("LoginScreen", "承辦人卡片已離開讀卡機，畫面已鎖定。"),
+        "manual": QCoreApplication.translate("LoginScreen", "畫面已鎖定。"),
+    }
+    return texts.get(why, "")
+
+
+def hide_open_dialogs(window: QWidget) -> list[QWidget]:
+    """Hides every other visible top-level window of the application (dialogs can show
+    personal data too) and closes popups; returns what to show again after unlocking."""
+    popup = QApplication.activePopupWidget()
+    while popup is not None:
+        popup.close()
+        nxt = QApplication.activePopupWidget()
+        if nxt is popup:
+            break
+        popup = nxt
+    hidden: list[QWidget] = []
+    for widget in QApplication.topLevelWidgets():
+        if widget is window or not widget.isVisible():
+            continue
+        if widget.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
+            widget.hide()
+            continue
+        widget.hide()
+        hidden.append(widget)
+    return hidden
+
+
+class ShortcutGuard(QObject):
+    """Installed on the application while the window is covered: swallows every shortcut
+    (menu keys, F-keys, Esc) except the login screen's own mnemonics, so no page can be reached
+    or acted on behind the lock."""
+
+    def __init__(self, allowed: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.allowed = allowed
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Shortcut, QEvent.Type.ShortcutOverride):
+            inside = isinstance(watched, QWidget) and (
+                watched is self.allowed or self.allowed.isAncestorOf(watched)
+            )
+            if not inside:
+                return event.type() == QEvent.Type.Shortcut
+        return False

@@ -1,0 +1,320 @@
+"""Office admin page (操作人員管理): the office's operator accounts, their roles and scope.
+
+List, add, change roles and scope, reset a password, disable: every change goes through
+``services.operators`` on a worker (argon2 hashing takes a moment) and the service checks that
+the signed-in operator may manage operators (the page is hidden from everybody else, the
+service refuses anyway). Keyboard: the list, then the form (account, name, roles, scope,
+password) and the buttons, each with its Alt key; Enter in the password field saves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import ROLE_LABELS, Role
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import operators
+
+PAGE_TITLE_ZH = "操作人員管理"
+PAGE_TITLE_EN = "Operators"
+PAGE_SHORTCUT = "F11"
+PAGE_ACTION = "MANAGE_OPERATORS"
+
+
+def _parse_scope(text: str) -> frozenset[str]:
+    return frozenset(p for p in text.replace(",", " ").replace("，", " ").split() if p)
+
+
+class OperatorsPage(QWidget):
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("operators_page")
+        self.ctx = ctx
+        self.operators: list[operators.AccountView] = []
+        #: The account the form edits; None: the form describes a new account.
+        self.editing: str | None = None
+        self.loaded = False
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("操作人員管理"))
+        title.setObjectName("operators_title")
+        layout.addWidget(title)
+
+        columns = [self.tr("帳號"), self.tr("姓名"), self.tr("角色"), self.tr("業務範圍")]
+        columns.append(self.tr("狀態"))
+        self.table = QTableWidget(0, len(columns), self)
+        self.table.setObjectName("operators_table")
+        self.table.setHorizontalHeaderLabels(columns)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._selected)
+        layout.addWidget(self.table, 1)
+
+        box = QGroupBox(self.tr("帳號資料"))
+        form = QFormLayout(box)
+        self.account = QLineEdit()
+        self.account.setObjectName("op_account")
+        self.account.setMaxLength(32)
+        self.name = QLineEdit()
+        self.name.setObjectName("op_name")
+        self.name.setMaxLength(40)
+        self.scope = QLineEdit()
+        self.scope.setObjectName("op_scope")
+        self.scope.setPlaceholderText(self.tr("空白＝本所全部業務；多個以空白分隔"))
+        self.password = QLineEdit()
+        self.password.setObjectName("op_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setPlaceholderText(self.tr("新帳號的初始密碼，或重設的新密碼"))
+        self.password.returnPressed.connect(self._password_entered)
+        roles_box = QWidget()
+        grid = QGridLayout(roles_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.role_boxes: dict[Role, QCheckBox] = {}
+        for i, role in enumerate(Role):
+            zh, en = ROLE_LABELS[role]
+            check = QCheckBox(ctx.pick(zh, en))
+            check.setObjectName(f"role_{role.value}")
+            self.role_boxes[role] = check
+            grid.addWidget(check, i // 3, i % 3)
+        labels = []
+        for text, buddy in (
+            (self.tr("帳號(&C)"), self.account),
+            (self.tr("姓名(&N)"), self.name),
+            (self.tr("業務範圍(&S)"), self.scope),
+            (self.tr("密碼(&W)"), self.password),
+        ):
+            label = QLabel(text)
+            label.setBuddy(buddy)
+            labels.append(label)
+        form.addRow(labels[0], self.account)
+        form.addRow(labels[1], self.name)
+        form.addRow(QLabel(self.tr("角色")), roles_box)
+        form.addRow(labels[2], self.scope)
+        form.addRow(labels[3], self.password)
+        layout.addWidget(box)
+
+        buttons = QHBoxLayout()
+        self.new_button = QPushButton(self.tr("新增帳號(&A)"))
+        self.new_button.setObjectName("op_new")
+        self.new_button.clicked.connect(self.new_account)
+        self.save_button = QPushButton(self.tr("儲存(&E)"))
+        self.save_button.setObjectName("op_save")
+        self.save_button.clicked.connect(self.save)
+        self.reset_button = QPushButton(self.tr("重設密碼(&R)"))
+        self.reset_button.setObjectName("op_reset")
+        self.reset_button.clicked.connect(self.reset_password)
+        self.disable_button = QPushButton(self.tr("停用帳號(&D)"))
+        self.disable_button.setObjectName("op_disable")
+        self.disable_button.clicked.connect(self.disable)
+        for b in (self.new_button, self.save_button, self.reset_button, self.disable_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.message = QLabel()
+        self.message.setObjectName("op_message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.new_account()
+
+    # -- hooks -------------------------------------------------------------------------------
+
+    def on_shown(self) -> None:
+        self.reload()
+        self.table.setFocus()
+
+    def has_unsaved_input(self) -> bool:
+        return bool(self.password.text()) or (
+            self.editing is None and bool(self.account.text().strip() or self.name.text().strip())
+        )
+
+    # -- list --------------------------------------------------------------------------------
+
+    def reload(self, select: str | None = None) -> None:
+        self.ctx.tasks.run(
+            operators.list_operators,
+            self.ctx.app,
+            on_done=lambda rows: self._show(rows, select),
+            on_error=self._error,
+        )
+
+    def _role_text(self, roles: tuple[str, ...]) -> str:
+        return "、".join(self.ctx.pick(*ROLE_LABELS[r]) for r in Role if r.value in roles)
+
+    def _state_text(self, op: operators.AccountView) -> str:
+        if not op.active:
+            return self.tr("停用")
+        if op.locked:
+            return self.tr("暫時鎖定（密碼錯誤過多）")
+        return self.tr("啟用")
+
+    def _show(self, rows: Any, select: str | None) -> None:
+        self.operators = list(rows)
+        keep = select or self.editing
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(self.operators))
+        for row, op in enumerate(self.operators):
+            cells = (
+                op.account,
+                op.name,
+                self._role_text(op.roles),
+                " ".join(sorted(op.departments)) or self.tr("全部"),
+                self._state_text(op),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, op.account)
+                self.table.setItem(row, col, item)
+        self.table.blockSignals(False)
+        self.loaded = True
+        if keep:
+            for row, op in enumerate(self.operators):
+                if op.account == keep:
+                    self.table.selectRow(row)
+                    break
+
+    def _selected(self) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return
+        op = self.operators[rows[0].row()]
+        self.editing = op.account
+        self.account.setText(op.account)
+        self.account.setReadOnly(True)
+        self.name.setText(op.name)
+        for role, check in self.role_boxes.items():
+            check.setChecked(role.value in op.roles)
+        self.scope.setText(" ".join(sorted(op.departments)))
+        self.password.clear()
+        self.disable_button.setEnabled(op.active)
+        self.reset_button.setEnabled(True)
+        self.message.clear()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def new_account(self) -> None:
+        self.editing = None
+        self.table.clearSelection()
+        self.account.setReadOnly(False)
+        self.account.clear()
+        self.name.clear()
+        self.scope.clear()
+        self.password.clear()
+        for role, check in self.role_boxes.items():
+            check.setChecked(role == Role.CLERK)
+        self.disable_button.setEnabled(False)
+        self.reset_button.setEnabled(False)
+        self.message.clear()
+        self.account.setFocus()
+
+    def _roles(self) -> list[str]:
+        return [r.value for r, check in self.role_boxes.items() if check.isChecked()]
+
+    def _password_entered(self) -> None:
+        if self.editing is None:
+            self.save()
+        else:
+            self.reset_password()
+
+    def save(self) -> None:
+        app = self.ctx.app
+        roles = self._roles()
+        scope = sorted(_parse_scope(self.scope.text()))
+        if self.editing is None:
+            account = self.account.text().strip()
+            name = self.name.text().strip()
+            password = self.password.text()
+            if not password:
+                self.message.setText(self.tr("請輸入新帳號的初始密碼。"))
+                self.password.setFocus()
+                return
+            self.ctx.tasks.run(
+                operators.create_operator,
+                app,
+                account,
+                name,
+                roles,
+                password,
+                departments=scope,
+                on_done=lambda _r, a=account: self._done(self.tr("已新增帳號 {a}。"), a),
+                on_error=self._error,
+            )
+        else:
+            account = self.editing
+            self.ctx.tasks.run(
+                operators.set_roles,
+                app,
+                account,
+                roles,
+                departments=scope,
+                on_done=lambda _r, a=account: self._done(self.tr("已更新 {a} 的角色與業務範圍。"), a),
+                on_error=self._error,
+            )
+
+    def reset_password(self) -> None:
+        if self.editing is None:
+            return
+        password = self.password.text()
+        if not password:
+            self.message.setText(self.tr("請在「密碼」欄輸入新密碼，再按重設密碼。"))
+            self.password.setFocus()
+            return
+        account = self.editing
+        self.ctx.tasks.run(
+            operators.set_password,
+            self.ctx.app,
+            account,
+            password,
+            on_done=lambda _r, a=account: self._done(self.tr("已重設 {a} 的密碼。"), a),
+            on_error=self._error,
+        )
+
+    def disable(self) -> None:
+        if self.editing is None:
+            return
+        account = self.editing
+        self.ctx.tasks.run(
+            operators.deactivate,
+            self.ctx.app,
+            account,
+            on_done=lambda _r, a=account: self._done(self.tr("已停用帳號 {a}。"), a),
+            on_error=self._error,
+        )
+
+    def _done(self, text: str, account: str) -> None:
+        self.password.clear()
+        self.message.setStyleSheet("")
+        self.message.setText(text.format(a=account))
+        self.ctx.status_message.emit(text.format(a=account))
+        self.editing = account
+        self.reload(select=account)
+
+    def _error(self, error: object) -> None:
+        self.message.setStyleSheet("color: #b00020;")
+        if isinstance(error, DomainError):
+            self.message.setText(self.ctx.message(error))
+        else:
+            self.message.setText(self.tr("操作失敗：{e}").format(e=type(error).__name__))
+
+
+def create_page(ctx: GuiContext) -> QWidget:
+    return OperatorsPage(ctx)

@@ -1,0 +1,342 @@
+"""The counter window's login screen, idle and card lock, sign-out, roles in the menus, the
+office admin page, the supervisor approval dialog and the shift-start check, driven from the
+keyboard (pytest-qt, offscreen). Screenshots for a human look go to ``ESERVICE_SHOTS`` when set
+(/work/team/shots on the team machine)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from gui_keys import press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from eservice_desktop.devices.pcsc import ReaderState, ReaderStatus
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE, MainWindow
+from eservice_desktop.services import operators
+from eservice_desktop.services.app import App
+
+OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
+PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
+PASSWORD = "counter-pass-1"
+
+
+def shot(widget: object, name: str) -> None:
+    where = os.environ.get("ESERVICE_SHOTS")
+    if where:
+        Path(where).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(where) / f"auth-{name}.png"))  # type: ignore[attr-defined]
+
+
+def add_operator(app: App, account: str, name: str, roles: list[str]) -> None:
+    """Creates an account as the office admin would (the fixture operator manages operators)."""
+    before = app.operator
+    operators.create_operator(app, account, name, roles, PASSWORD)
+    app.operator = before
+
+
+@pytest.fixture
+def staff(ctx: GuiContext) -> Iterator[GuiContext]:
+    """Accounts of a small office; nobody signed in: the window starts at the login screen."""
+    app = ctx.app
+    add_operator(app, "clerk01", "王承辦", ["clerk"])
+    add_operator(app, "clerk02", "李承辦", ["clerk"])
+    add_operator(app, "boss01", "陳主管", ["supervisor"])
+    add_operator(app, "cash01", "林收費", ["cashier"])
+    add_operator(app, "it01", "張資訊", ["it"])
+    operators.logout(app)
+    yield ctx
+
+
+def open_at_login(qtbot: object, ctx: GuiContext) -> MainWindow:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)  # type: ignore[attr-defined]
+    window.resize(1366, 768)
+    window.show()
+    window.activateWindow()
+    qtbot.waitExposed(window)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.login_screen.account)  # type: ignore[attr-defined]
+    return window
+
+
+def sign_in(qtbot: object, window: MainWindow, account: str, password: str = PASSWORD) -> None:
+    """Types the account, Enter, the password, Enter: as a clerk does."""
+    screen = window.login_screen
+    if QApplication.focusWidget() is screen.account:
+        screen.account.clear()
+        type_text(account)
+        press(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.password
+    type_text(password)
+    press(Qt.Key.Key_Return)
+
+
+def wait_idle(qtbot: object, ctx: GuiContext) -> None:
+    qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=15000)  # type: ignore[attr-defined]
+    QApplication.processEvents()
+
+
+def test_window_starts_at_the_login_screen_and_shows_nothing_else(qtbot, staff):
+    window = open_at_login(qtbot, staff)
+    assert window.screens.currentWidget() is window.login_screen
+    assert window.pages == {}  # nothing of a case is even built before a sign-in
+    assert not window.menuBar().isVisible()
+    assert window.login_screen.title.text() == "櫃檯登入"
+    press(Qt.Key.Key_F3)  # no page key reaches anything
+    assert window.pages == {}
+    shot(window, "login")
+
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    assert staff.app.operator is not None and staff.app.operator.account == "clerk01"
+    assert window.operator_label.text() == "承辦人：王承辦（clerk01）"
+    assert window.current_page() is window.pages[QUEUE_PAGE]
+    assert window.menuBar().isVisible()
+    wait_idle(qtbot, staff)
+    shot(window, "signed-in")
+
+
+def test_wrong_password_inactive_and_lockout_say_so_in_chinese(qtbot, staff):
+    app = staff.app
+    window = open_at_login(qtbot, staff)
+    screen = window.login_screen
+    sign_in(qtbot, window, "clerk01", "wrong-password")
+    qtbot.waitUntil(lambda: screen.message.text() == "帳號或密碼不正確，請重新輸入。", timeout=10000)
+    assert app.operator is None
+    assert window.pages == {}
+    assert QApplication.focusWidget() is screen.password and screen.password.text() == ""
+    shot(window, "bad-password")
+
+    # the account locks after repeated failures; then even the right password is refused
+    for _ in range(10):
+        if "鎖定" in screen.message.text():
+            break
+        type_text("wrong-password")
+        press(Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not app.operator and not screen._busy, timeout=10000)
+    assert "已暫時鎖定" in screen.message.text()
+    type_text(PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not screen._busy, timeout=10000)
+    assert "已暫時鎖定" in screen.message.text() and app.operator is None
+    shot(window, "locked-account")
+
+    # a disabled account
+    app.operator = operators.get_operator(app, "tester")
+    operators.deactivate(app, "clerk02")
+    operators.logout(app)
+    screen.account.setFocus()
+    sign_in(qtbot, window, "clerk02")
+    qtbot.waitUntil(lambda: screen.message.text() == "此帳號已停用，請洽管理者。", timeout=10000)
+    assert app.operator is None and window.pages == {}
+
+
+def _fill_intake(qtbot: object, window: MainWindow) -> QLineEdit:
+    press(Qt.Key.Key_F2)
+    form = window.pages[INTAKE_PAGE]
+    qtbot.waitUntil(lambda: window.current_page() is form)  # type: ignore[attr-defined]
+    name = form.applicant_name  # type: ignore[attr-defined]
+    name.setFocus()
+    type_text("林美玲")
+    return name
+
+
+def test_idle_lock_hides_the_queue_keeps_the_draft_and_unlocks_with_the_password(qtbot, staff):
+    app = staff.app
+    app.settings.idle_lock_min = 5
+    window = open_at_login(qtbot, staff)
+    now = [1000.0]
+    window.idle.clock = lambda: now[0]
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    wait_idle(qtbot, staff)
+    name = _fill_intake(qtbot, window)
+    assert name.text() == "林美玲"
+
+    now[0] += 4 * 60  # four minutes: still open
+    window.idle.check()
+    assert not window.locked
+    type_text("x")  # a key press counts as activity ...
+    press(Qt.Key.Key_Backspace)
+    now[0] += 4 * 60  # ... so four more minutes are not five idle ones
+    window.idle.check()
+    assert not window.locked
+    now[0] += 61
+    window.idle.check()
+    assert window.locked
+    assert window.screens.currentWidget() is window.login_screen
+    # nothing of a case is visible or painted: pages, panels, menu, page bar, status bar
+    assert not window.stack.isVisible()
+    assert not window.pages[QUEUE_PAGE].isVisible()
+    assert not window.pages[INTAKE_PAGE].isVisible()
+    assert not any(dock.isVisible() for dock in window.panels)
+    assert not window.statusBar().isVisible() and not window.menuBar().isVisible()
+    assert window.login_screen.message.text() == "閒置過久，畫面已自動鎖定。"
+    assert "王承辦（clerk01）" in window.login_screen.hint.text()
+    image = window.grab().toImage()
+    login = window.login_screen.grab().toImage()
+    # the grabbed window is the login screen and nothing else
+    assert image.width() == login.width() and image.height() == login.height()
+    shot(window, "idle-locked")
+    press(Qt.Key.Key_F3)  # page keys do nothing behind the lock
+    assert window.screens.currentWidget() is window.login_screen
+
+    # another clerk cannot unlock
+    screen = window.login_screen
+    screen.account.setFocus()
+    sign_in(qtbot, window, "clerk02")
+    qtbot.waitUntil(lambda: "不能解鎖" in screen.message.text(), timeout=10000)
+    assert window.locked and app.operator is not None and app.operator.account == "clerk01"
+
+    # the same clerk's password opens it again, with the typed name where it was
+    screen.account.setFocus()
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: not window.locked, timeout=10000)
+    assert window.current_page() is window.pages[INTAKE_PAGE]
+    assert name.text() == "林美玲"
+    assert QApplication.focusWidget() is name
+    assert window.statusBar().isVisible() and window.menuBar().isVisible()
+    shot(window, "unlocked")
+
+
+def test_a_supervisor_signing_in_over_the_lock_ends_the_clerks_session(qtbot, staff):
+    app = staff.app
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    wait_idle(qtbot, staff)
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.locked
+    screen = window.login_screen
+    screen.account.setFocus()
+    sign_in(qtbot, window, "boss01")
+    qtbot.waitUntil(lambda: not window.locked, timeout=10000)
+    assert app.operator is not None and app.operator.account == "boss01"
+    assert window.operator_label.text() == "承辦人：陳主管（boss01）"
+
+
+def test_pulling_the_operators_card_locks_at_once(qtbot, staff):
+    app = staff.app
+    app.settings.lock_card_reader = "Virtual PCD 00 01"
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    idle = window.idle
+    card = ReaderStatus("Virtual PCD 00 01", ReaderState.UNREADABLE, 1, "other", "not_nhi")
+    applicant = ReaderStatus("Virtual PCD 00 00", ReaderState.NO_CARD)
+    idle.on_card_status(card)
+    idle.on_card_status(applicant)  # the applicant's reader changing locks nothing
+    assert not window.locked
+    idle.on_card_status(ReaderStatus("Virtual PCD 00 01", ReaderState.NO_CARD, 2))
+    assert window.locked
+    assert window.login_screen.message.text() == "承辦人卡片已離開讀卡機，畫面已鎖定。"
+
+
+def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff):
+    app = staff.app
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "cash01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    wait_idle(qtbot, staff)
+    # a cashier takes payments, not intakes, and does not manage accounts
+    assert window.page_actions[PAYMENT_PAGE].isVisible()
+    assert not window.page_actions[INTAKE_PAGE].isVisible()
+    assert not window.page_actions[INTAKE_PAGE].isEnabled()
+    assert not window.page_actions[OPERATORS_PAGE].isVisible()
+    assert not window.backup_action.isVisible()
+    press(Qt.Key.Key_F2)
+    assert window.current_page() is not window.pages[INTAKE_PAGE]
+
+    press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert app.operator is None
+    assert window.screens.currentWidget() is window.login_screen
+    assert window.login_screen.message.text() == "已登出。"
+    assert QApplication.focusWidget() is window.login_screen.account
+
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    assert app.operator is not None and app.operator.account == "clerk01"
+    assert window.page_actions[INTAKE_PAGE].isVisible()
+    assert not window.page_actions[PAYMENT_PAGE].isVisible()
+    press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+    # IT: no page with personal data at all
+    sign_in(qtbot, window, "it01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    wait_idle(qtbot, staff)
+    assert not any(a.isVisible() for p, a in window.page_actions.items())
+    assert window.current_page() is window.no_page
+    assert not any(dock.isVisible() for dock in window.panels)
+    assert window.doctor_action.isVisible() and window.backup_action.isVisible()
+
+
+def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ctx):
+    from gui_keys import open_window
+
+    app = ctx.app
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 1, timeout=10000)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # new account
+    assert QApplication.focusWidget() is page.account  # type: ignore[attr-defined]
+    type_text("pick01")
+    press(Qt.Key.Key_Tab)
+    type_text("黃領件")
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    type_text("")
+    page.role_boxes[operators.Role.CLERK].setChecked(False)  # type: ignore[attr-defined]
+    page.role_boxes[operators.Role.PICKUP].setChecked(True)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    type_text("pickup-pass-1")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.message.text() == "已新增帳號 pick01。", timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.editing == "pick01" and page.account.isReadOnly(), timeout=10000)  # type: ignore[attr-defined]
+    shot(window, "admin-page")
+    made = operators.get_operator(app, "pick01")
+    assert made.name == "黃領件" and {r.value for r in made.roles} == {"pickup"}
+
+    press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    type_text("pickup-pass-2")
+    press(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.message.text() == "已重設 pick01 的密碼。", timeout=10000)  # type: ignore[attr-defined]
+    assert operators.verify_password(app, "pick01", "pickup-pass-2").account == "pick01"
+
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.message.text() == "已停用帳號 pick01。", timeout=10000)  # type: ignore[attr-defined]
+    assert operators.get_operator(app, "pick01").active is False
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "pick01")  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.table.item(row, 4).text() == "停用", timeout=5000)  # type: ignore[attr-defined]
+
+
+def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff, clock):
+    from eservice_desktop.gui import shift_start
+
+    app = staff.app
+    window = open_at_login(qtbot, staff)
+    assert not shift_start.checked_today(app)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.shift_dialog is not None, timeout=60000)
+    dialog = window.shift_dialog
+    assert dialog is not None and dialog.isVisible()
+    report = dialog.report  # type: ignore[attr-defined]
+    assert report.checks  # doctor's own findings, as they are on this machine
+    table = dialog.table  # type: ignore[attr-defined]
+    for row, check in enumerate(sorted(report.checks, key=lambda c: shift_start._ORDER[c.status])):
+        assert table.item(row, 1).text() == check.title_zh
+        assert table.item(row, 3).text() == (check.fix_zh if check.status != "ok" else "")
+    assert shift_start.checked_today(app)
+    shot(dialog, "shift-start")
+    press(Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+    window.shift_dialog = None
+
+    press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    sign_in(qtbot, window, "clerk02")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    wait_idle(qtbot, staff)
+    assert window.shift_dialog is None  # same day: not again
