@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from eservice_desktop.devices.pcsc import ReaderState, ReaderStatus
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
+from eservice_desktop.gui import shift_start
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE, MainWindow
 from eservice_desktop.services import operators
@@ -23,6 +25,8 @@ from eservice_desktop.services.app import App
 OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
 PASSWORD = "counter-pass-1"
+#: The office admin the fixtures act as (every counter role; no password).
+ADMIN = Operator(account="tester", name="測試操作員", roles=COUNTER_ROLES)
 
 
 def shot(widget: object, name: str) -> None:
@@ -49,6 +53,7 @@ def staff(ctx: GuiContext) -> Iterator[GuiContext]:
     add_operator(app, "cash01", "林收費", ["cashier"])
     add_operator(app, "it01", "張資訊", ["it"])
     operators.logout(app)
+    shift_start._mark_checked(app)  # today's shift-start check is done (its own test below)
     yield ctx
 
 
@@ -91,7 +96,7 @@ def test_window_starts_at_the_login_screen_and_shows_nothing_else(qtbot, staff):
     shot(window, "login")
 
     sign_in(qtbot, window, "clerk01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     assert staff.app.operator is not None and staff.app.operator.account == "clerk01"
     assert window.operator_label.text() == "承辦人：王承辦（clerk01）"
     assert window.current_page() is window.pages[QUEUE_PAGE]
@@ -105,7 +110,7 @@ def test_wrong_password_inactive_and_lockout_say_so_in_chinese(qtbot, staff):
     window = open_at_login(qtbot, staff)
     screen = window.login_screen
     sign_in(qtbot, window, "clerk01", "wrong-password")
-    qtbot.waitUntil(lambda: screen.message.text() == "帳號或密碼不正確，請重新輸入。", timeout=10000)
+    qtbot.waitUntil(lambda: screen.message.text() == "帳號或密碼不正確，請重新輸入。", timeout=20000)
     assert app.operator is None
     assert window.pages == {}
     assert QApplication.focusWidget() is screen.password and screen.password.text() == ""
@@ -117,21 +122,21 @@ def test_wrong_password_inactive_and_lockout_say_so_in_chinese(qtbot, staff):
             break
         type_text("wrong-password")
         press(Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: not app.operator and not screen._busy, timeout=10000)
+        qtbot.waitUntil(lambda: not app.operator and not screen._busy, timeout=20000)
     assert "已暫時鎖定" in screen.message.text()
     type_text(PASSWORD)
     press(Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not screen._busy, timeout=10000)
+    qtbot.waitUntil(lambda: not screen._busy, timeout=20000)
     assert "已暫時鎖定" in screen.message.text() and app.operator is None
     shot(window, "locked-account")
 
     # a disabled account
-    app.operator = operators.get_operator(app, "tester")
+    app.operator = ADMIN
     operators.deactivate(app, "clerk02")
     operators.logout(app)
     screen.account.setFocus()
     sign_in(qtbot, window, "clerk02")
-    qtbot.waitUntil(lambda: screen.message.text() == "此帳號已停用，請洽管理者。", timeout=10000)
+    qtbot.waitUntil(lambda: screen.message.text() == "此帳號已停用，請洽管理者。", timeout=20000)
     assert app.operator is None and window.pages == {}
 
 
@@ -152,7 +157,7 @@ def test_idle_lock_hides_the_queue_keeps_the_draft_and_unlocks_with_the_password
     now = [1000.0]
     window.idle.clock = lambda: now[0]
     sign_in(qtbot, window, "clerk01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     wait_idle(qtbot, staff)
     name = _fill_intake(qtbot, window)
     assert name.text() == "林美玲"
@@ -189,13 +194,13 @@ def test_idle_lock_hides_the_queue_keeps_the_draft_and_unlocks_with_the_password
     screen = window.login_screen
     screen.account.setFocus()
     sign_in(qtbot, window, "clerk02")
-    qtbot.waitUntil(lambda: "不能解鎖" in screen.message.text(), timeout=10000)
+    qtbot.waitUntil(lambda: "不能解鎖" in screen.message.text(), timeout=20000)
     assert window.locked and app.operator is not None and app.operator.account == "clerk01"
 
     # the same clerk's password opens it again, with the typed name where it was
     screen.account.setFocus()
     sign_in(qtbot, window, "clerk01")
-    qtbot.waitUntil(lambda: not window.locked, timeout=10000)
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
     assert window.current_page() is window.pages[INTAKE_PAGE]
     assert name.text() == "林美玲"
     assert QApplication.focusWidget() is name
@@ -207,14 +212,14 @@ def test_a_supervisor_signing_in_over_the_lock_ends_the_clerks_session(qtbot, st
     app = staff.app
     window = open_at_login(qtbot, staff)
     sign_in(qtbot, window, "clerk01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     wait_idle(qtbot, staff)
     press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.locked
     screen = window.login_screen
     screen.account.setFocus()
     sign_in(qtbot, window, "boss01")
-    qtbot.waitUntil(lambda: not window.locked, timeout=10000)
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
     assert app.operator is not None and app.operator.account == "boss01"
     assert window.operator_label.text() == "承辦人：陳主管（boss01）"
 
@@ -224,7 +229,7 @@ def test_pulling_the_operators_card_locks_at_once(qtbot, staff):
     app.settings.lock_card_reader = "Virtual PCD 00 01"
     window = open_at_login(qtbot, staff)
     sign_in(qtbot, window, "clerk01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     idle = window.idle
     card = ReaderStatus("Virtual PCD 00 01", ReaderState.UNREADABLE, 1, "other", "not_nhi")
     applicant = ReaderStatus("Virtual PCD 00 00", ReaderState.NO_CARD)
@@ -240,7 +245,7 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
     app = staff.app
     window = open_at_login(qtbot, staff)
     sign_in(qtbot, window, "cash01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     wait_idle(qtbot, staff)
     # a cashier takes payments, not intakes, and does not manage accounts
     assert window.page_actions[PAYMENT_PAGE].isVisible()
@@ -258,7 +263,7 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
     assert QApplication.focusWidget() is window.login_screen.account
 
     sign_in(qtbot, window, "clerk01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     assert app.operator is not None and app.operator.account == "clerk01"
     assert window.page_actions[INTAKE_PAGE].isVisible()
     assert not window.page_actions[PAYMENT_PAGE].isVisible()
@@ -266,7 +271,7 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
 
     # IT: no page with personal data at all
     sign_in(qtbot, window, "it01")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     wait_idle(qtbot, staff)
     assert not any(a.isVisible() for p, a in window.page_actions.items())
     assert window.current_page() is window.no_page
@@ -278,24 +283,26 @@ def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ct
     from gui_keys import open_window
 
     app = ctx.app
+    add_operator(app, "clerk01", "王承辦", ["clerk"])
     window = open_window(qtbot, ctx)
     press(Qt.Key.Key_F11)
     page = window.pages[OPERATORS_PAGE]
-    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 1, timeout=10000)  # type: ignore[attr-defined]
-    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # new account
-    assert QApplication.focusWidget() is page.account  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 1, timeout=20000)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # new account (buttons click animated)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.account)  # type: ignore[attr-defined]
     type_text("pick01")
     press(Qt.Key.Key_Tab)
     type_text("黃領件")
     press(Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
-    type_text("")
+    assert QApplication.focusWidget() is page.scope  # type: ignore[attr-defined]
     page.role_boxes[operators.Role.CLERK].setChecked(False)  # type: ignore[attr-defined]
     page.role_boxes[operators.Role.PICKUP].setChecked(True)  # type: ignore[attr-defined]
     press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     type_text("pickup-pass-1")
     press(Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.message.text() == "已新增帳號 pick01。", timeout=10000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: page.editing == "pick01" and page.account.isReadOnly(), timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=20000)  # type: ignore[attr-defined]
+    assert page.message.text() == "已新增帳號 pick01。"  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.editing == "pick01" and page.account.isReadOnly(), timeout=20000)  # type: ignore[attr-defined]
     shot(window, "admin-page")
     made = operators.get_operator(app, "pick01")
     assert made.name == "黃領件" and {r.value for r in made.roles} == {"pickup"}
@@ -303,20 +310,19 @@ def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ct
     press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     type_text("pickup-pass-2")
     press(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: page.message.text() == "已重設 pick01 的密碼。", timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.message.text() == "已重設 pick01 的密碼。", timeout=20000)  # type: ignore[attr-defined]
     assert operators.verify_password(app, "pick01", "pickup-pass-2").account == "pick01"
 
     press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
-    qtbot.waitUntil(lambda: page.message.text() == "已停用帳號 pick01。", timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.message.text() == "已停用帳號 pick01。", timeout=20000)  # type: ignore[attr-defined]
     assert operators.get_operator(app, "pick01").active is False
     row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "pick01")  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: page.table.item(row, 4).text() == "停用", timeout=5000)  # type: ignore[attr-defined]
 
 
 def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff, clock):
-    from eservice_desktop.gui import shift_start
-
     app = staff.app
+    (app.settings.data_dir / shift_start.MARKER).unlink()
     window = open_at_login(qtbot, staff)
     assert not shift_start.checked_today(app)
     sign_in(qtbot, window, "clerk01")
@@ -334,9 +340,11 @@ def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff
     press(Qt.Key.Key_Escape)
     assert not dialog.isVisible()
     window.shift_dialog = None
+    window.activateWindow()  # offscreen: no window manager gives the activation back
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
 
     press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     sign_in(qtbot, window, "clerk02")
-    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=10000)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     wait_idle(qtbot, staff)
     assert window.shift_dialog is None  # same day: not again
