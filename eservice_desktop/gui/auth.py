@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFormLayout,
@@ -92,8 +93,11 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     return SignIn(operators.login(app, account, password), True)
 
 
-def display_name(operator: Operator) -> str:
-    return f"{operator.name}（{operator.account}）" if operator.name else operator.account
+def display_name(operator: Operator, zh: bool = True) -> str:
+    """``王承辦（clerk01）``; in English ``王承辦 (clerk01)`` (the name is as the office typed it)."""
+    if not operator.name:
+        return operator.account
+    return f"{operator.name}（{operator.account}）" if zh else f"{operator.name} ({operator.account})"
 
 
 class LoginScreen(QWidget):
@@ -165,8 +169,12 @@ class LoginScreen(QWidget):
         row.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addLayout(row)
         outer.addStretch(2)
-        self.account.returnPressed.connect(self._account_entered)
-        self.password.returnPressed.connect(self.submit)
+        # Enter (either key) anywhere on the screen: from the account on to the password, from
+        # the password (or the button) sign in. The button shows the key.
+        self.enter = QShortcut(self)
+        self.enter.setKeys([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
+        self.enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.enter.activated.connect(self._enter)
         self.ask_login()
 
     # -- modes -------------------------------------------------------------------------------
@@ -186,7 +194,7 @@ class LoginScreen(QWidget):
         self.hint.setText(
             self.tr(
                 "{name} 的畫面已鎖定。請輸入密碼解鎖；主管或管理者登入會結束 {name} 的工作階段。"
-            ).format(name=display_name(operator))
+            ).format(name=display_name(operator, self.ctx.is_zh))
         )
         self.account.setText(operator.account)
         self.password.clear()
@@ -198,9 +206,11 @@ class LoginScreen(QWidget):
 
     # -- signing in --------------------------------------------------------------------------
 
-    def _account_entered(self) -> None:
-        if self.account.text().strip():
+    def _enter(self) -> None:
+        if self.account.hasFocus() and self.account.text().strip():
             self.password.setFocus()
+        else:
+            self.submit()
 
     def submit(self) -> None:
         if self._busy:
@@ -254,7 +264,10 @@ class LoginScreen(QWidget):
             assert self.locked_for is not None
             return self.tr(
                 "{who} 不能解鎖 {name} 的畫面：只有本人、主管或管理者可以。"
-            ).format(who=display_name(error.operator), name=display_name(self.locked_for))
+            ).format(
+                who=display_name(error.operator, self.ctx.is_zh),
+                name=display_name(self.locked_for, self.ctx.is_zh),
+            )
         reason = getattr(error, "reason", None) or getattr(error, "code", "")
         texts = {
             "auth.bad_password": self.tr("帳號或密碼不正確，請重新輸入。"),
@@ -409,10 +422,11 @@ class ShortcutGuard(QObject):
         self.allowed = allowed
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in (QEvent.Type.Shortcut, QEvent.Type.ShortcutOverride):
-            inside = isinstance(watched, QWidget) and (
-                watched is self.allowed or self.allowed.isAncestorOf(watched)
-            )
-            if not inside:
-                return event.type() == QEvent.Type.Shortcut
+        if event.type() == QEvent.Type.Shortcut:
+            owner: QObject | None = watched
+            while owner is not None:  # a shortcut object belongs to its parent widget
+                if owner is self.allowed:
+                    return False
+                owner = owner.parent()
+            return True
         return False

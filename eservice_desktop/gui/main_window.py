@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         if result.new_session and not first:
             self.ctx.case_changed.emit("")  # lists again, under the new operator's scope
         self.statusBar().showMessage(
-            self.tr("{name} 已登入").format(name=display_name(result.operator)), 8000
+            self.tr("{name} 已登入").format(name=display_name(result.operator, self.ctx.is_zh)), 8000
         )
         if result.new_session:
             from eservice_desktop.gui import shift_start
@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         if operator is None:
             return
         self.operator_label.setText(
-            self.tr("承辦人：{name}").format(name=display_name(operator))
+            self.tr("承辦人：{name}").format(name=display_name(operator, self.ctx.is_zh))
         )
         self._apply_roles(operator)
         self.idle.arm()

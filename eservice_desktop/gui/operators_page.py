@@ -184,19 +184,24 @@ class OperatorsPage(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, op.account)
                 self.table.setItem(row, col, item)
-        self.table.blockSignals(False)
         self.loaded = True
         if keep:
             for row, op in enumerate(self.operators):
                 if op.account == keep:
+                    # the account just changed stays in the form, with what was said about it
                     self.table.selectRow(row)
+                    self._fill(op)
                     break
+        self.table.blockSignals(False)
 
     def _selected(self) -> None:
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return
-        op = self.operators[rows[0].row()]
+        self._fill(self.operators[rows[0].row()])
+        self.message.clear()
+
+    def _fill(self, op: operators.AccountView) -> None:
         self.editing = op.account
         self.account.setText(op.account)
         self.account.setReadOnly(True)
@@ -207,7 +212,6 @@ class OperatorsPage(QWidget):
         self.password.clear()
         self.disable_button.setEnabled(op.active)
         self.reset_button.setEnabled(True)
-        self.message.clear()
 
     # -- actions -----------------------------------------------------------------------------
 

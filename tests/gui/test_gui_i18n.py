@@ -27,7 +27,7 @@ def test_lang_en_shows_english_in_the_main_window(qtbot, ctx: GuiContext, qapp: 
         assert queue.tabs.tabText(0).startswith("Today")  # type: ignore[attr-defined]
         header = queue.model.headerData(0, Qt.Orientation.Horizontal)  # type: ignore[attr-defined]
         assert header == "Case number"
-        assert "clerk: tester" in window.office_label.text()
+        assert window.operator_label.text() == "Clerk: 測試操作員 (tester)"
         intake = window.pages[INTAKE_PAGE]
         assert intake.submit_button.text() == "Submit intake (Ctrl+Enter)"  # type: ignore[attr-defined]
     finally:

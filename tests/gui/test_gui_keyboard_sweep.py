@@ -13,11 +13,14 @@ from keyboard_sweep import Offender, offenders
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.identity_panel import OverrideDialog, PinDialog
 from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE, MainWindow
+from eservice_desktop.gui.shift_start import ShiftStartDialog
 from eservice_desktop.gui.sync_status import ConflictDialog
+from eservice_desktop.services import doctor
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
@@ -113,10 +116,13 @@ def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_
     qtbot.waitUntil(lambda: window.case_detail.timeline.rowCount() > 0, timeout=5000)
     sweep("case detail")
 
+    report = doctor.Report([doctor.check_version(), doctor.check_fonts()])
     for dialog in (
         PinDialog({"left": 3}, window),
         OverrideDialog(window),
         ConflictDialog(ctx, window),
+        ApprovalDialog(ctx, "void", lambda account, password: None, window),
+        ShiftStartDialog(ctx, report, window),
     ):
         dialog.show()
         qtbot.waitExposed(dialog)
@@ -132,6 +138,8 @@ def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_
     )
     with_modal(window._about, lambda d: sweep("about box", d))
 
+    window.lock("manual")  # the lock screen: sign-in by keyboard alone
+    sweep("locked")
     assert [f"{where}: {o}" for where, o in found] == []
 
 

@@ -49,12 +49,14 @@ from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.ids import mask_name
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.identity_panel import OverrideDialog
 from eservice_desktop.gui.main_window import MainWindow
+from eservice_desktop.gui.shift_start import ShiftStartDialog
 from eservice_desktop.gui.sync_status import ConflictDialog
-from eservice_desktop.services import cases, fees, payments, pickup, pickup_keys
+from eservice_desktop.services import cases, doctor, fees, payments, pickup, pickup_keys
 from eservice_desktop.services.app import App
 from eservice_desktop.services.demo import seed_demo
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -407,6 +409,18 @@ def test_every_page_speaks_one_language(
     settle()
     payment.receipts_table.selectRow(0)  # type: ignore[attr-defined]
     seen += [(f"void {w}", t) for w, t in modal_texts(payment.void_selected, qtbot)]  # type: ignore[attr-defined]
+
+    approval = ApprovalDialog(ctx, ctx.pick("作廢收據", "Void a receipt"), lambda a, p: None, window)
+    approval.account.setText(app.operator.account if app.operator else "")
+    approval.submit()  # the signed-in operator's own account: refused with a sentence
+    seen += [(f"approval {w}", t) for w, t in visible_texts(approval)]
+    approval.close()
+    report = doctor.Report([doctor.check_calendar(app.settings, app.now())])
+    shift = ShiftStartDialog(ctx, report, window)
+    seen += [(f"shift start {w}", t) for w, t in visible_texts(shift)]
+    shift.close()
+    window.lock("idle")
+    seen += [(f"locked {w}", t) for w, t in visible_texts(window)]
 
     bad = wrong_language(seen, lang, allowed)
     assert bad == [], "\n".join(sorted(set(bad)))
