@@ -129,7 +129,7 @@ def start(args: argparse.Namespace) -> Started:
 
     crash.install(settings.log_dir)
     core = open_app(settings)
-    if settings.demo:
+    if settings.demo and core.operator is None:
         # Demo mode (--demo, ESERVICE_DEMO=1): the demo operator is signed in, no password.
         from eservice_desktop.services.operators import sign_in_demo
 

@@ -100,6 +100,9 @@ def display_name(operator: Operator, zh: bool = True) -> str:
     return f"{operator.name}（{operator.account}）" if zh else f"{operator.name} ({operator.account})"
 
 
+BOX_WIDTH = 520
+
+
 class LoginScreen(QWidget):
     """Account, password, Enter. Two modes: nobody signed in (:meth:`ask_login`) and locked for
     one operator (:meth:`ask_unlock`). Emits ``signed_in(SignIn)``."""
@@ -117,7 +120,8 @@ class LoginScreen(QWidget):
         box = QFrame(self)
         box.setObjectName("login_box")
         box.setFrameShape(QFrame.Shape.StyledPanel)
-        box.setMaximumWidth(520)
+        # A fixed width lets the wrapped sentences take the height they need.
+        box.setFixedWidth(BOX_WIDTH)
         layout = QVBoxLayout(box)
         office = ctx.app.office
         self.title = QLabel(self.tr("櫃檯登入"))
@@ -136,9 +140,14 @@ class LoginScreen(QWidget):
         )
         self.office_label.setObjectName("login_office")
         layout.addWidget(self.office_label)
+        # Room for the longest sentences (the lock's three lines, a lockout's two) from the
+        # start: the centred box then never has to grow while it is on screen.
+        lines = self.fontMetrics().lineSpacing()
         self.hint = QLabel()
         self.hint.setObjectName("login_hint")
         self.hint.setWordWrap(True)
+        self.hint.setMinimumHeight(3 * lines + 4)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.hint)
         form = QFormLayout()
         self.account = QLineEdit()
@@ -158,6 +167,8 @@ class LoginScreen(QWidget):
         self.message = QLabel()
         self.message.setObjectName("login_message")
         self.message.setWordWrap(True)
+        self.message.setMinimumHeight(3 * lines + 4)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message.setStyleSheet("color: #b00020;")
         layout.addWidget(self.message)
         self.button = QPushButton(self.tr("登入 (Enter)"))

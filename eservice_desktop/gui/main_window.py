@@ -342,7 +342,7 @@ class MainWindow(QMainWindow):
     # -- operators: sign-in, lock, roles ----------------------------------------------------
 
     def _signed_in(self, result: object) -> None:
-        from eservice_desktop.gui.auth import SignIn, display_name
+        from eservice_desktop.gui.auth import SignIn
 
         assert isinstance(result, SignIn)
         first = not self.content_built
@@ -357,9 +357,6 @@ class MainWindow(QMainWindow):
         self._operator_changed()
         if result.new_session and not first:
             self.ctx.case_changed.emit("")  # lists again, under the new operator's scope
-        self.statusBar().showMessage(
-            self.tr("{name} 已登入").format(name=display_name(result.operator, self.ctx.is_zh)), 8000
-        )
         if result.new_session:
             from eservice_desktop.gui import shift_start
 

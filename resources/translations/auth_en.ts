@@ -24,6 +24,10 @@
         <translation>Approve</translation>
     </message>
     <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
         <source>請輸入主管帳號。</source>
         <translation>Enter the supervisor's account.</translation>
     </message>
@@ -172,10 +176,6 @@
     <message>
         <source>{office}（{code}）櫃檯 {device}</source>
         <translation>{office} ({code}) counter {device}</translation>
-    </message>
-    <message>
-        <source>{name} 已登入</source>
-        <translation>{name} signed in</translation>
     </message>
     <message>
         <source>承辦人：{name}</source>
@@ -342,6 +342,10 @@
     <message>
         <source>處理方式</source>
         <translation>How to fix</translation>
+    </message>
+    <message>
+        <source>關閉</source>
+        <translation>Close</translation>
     </message>
 </context>
 </TS>
