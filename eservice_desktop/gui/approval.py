@@ -97,9 +97,7 @@ class ApprovalDialog(QDialog):
             return
         me = self.ctx.app.operator
         if me is not None and account == me.account:
-            self.message.setText(
-                self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。")
-            )
+            self.message.setText(self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"))
             self.password.clear()
             self.account.selectAll()
             self.account.setFocus()
@@ -124,9 +122,7 @@ class ApprovalDialog(QDialog):
         self.password.setFocus()
         reason = getattr(error, "code", "")
         texts = {
-            "auth.self_approval": self.tr(
-                "不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"
-            ),
+            "auth.self_approval": self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"),
             "auth.bad_password": self.tr("主管帳號或密碼不正確。"),
             "auth.unknown_account": self.tr("主管帳號或密碼不正確。"),
             "auth.forbidden": self.tr("此帳號沒有核准權限（需主管）。"),

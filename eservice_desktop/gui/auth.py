@@ -94,10 +94,12 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
 
 
 def display_name(operator: Operator, zh: bool = True) -> str:
-    """``王承辦（clerk01）``; in English ``王承辦 (clerk01)`` (the name is as the office typed it)."""
+    """``王承辦（clerk01）``; in English ``王承辦 (clerk01)`` (the name as the office typed it)."""
     if not operator.name:
         return operator.account
-    return f"{operator.name}（{operator.account}）" if zh else f"{operator.name} ({operator.account})"
+    return (
+        f"{operator.name}（{operator.account}）" if zh else f"{operator.name} ({operator.account})"
+    )
 
 
 BOX_WIDTH = 520
@@ -273,9 +275,7 @@ class LoginScreen(QWidget):
         """The clerk's sentence for a refused sign-in."""
         if isinstance(error, NotYours):
             assert self.locked_for is not None
-            return self.tr(
-                "{who} 不能解鎖 {name} 的畫面：只有本人、主管或管理者可以。"
-            ).format(
+            return self.tr("{who} 不能解鎖 {name} 的畫面：只有本人、主管或管理者可以。").format(
                 who=display_name(error.operator, self.ctx.is_zh),
                 name=display_name(self.locked_for, self.ctx.is_zh),
             )

@@ -60,6 +60,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop import __version__
+from eservice_desktop.domain.operators import Action, Operator
 from eservice_desktop.gui import keyboard
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 
@@ -317,7 +318,7 @@ class MainWindow(QMainWindow):
         self.busy_bar.setTextVisible(True)
         self.busy_bar.hide()
         status.addPermanentWidget(self.busy_bar)
-        self.status_widgets: list[QWidget] = []
+        self.status_widgets.clear()
         for path in STATUS_WIDGET_MODULES:
             widget = _load(path).create_status_widget(self.ctx, defer=self._defer)
             status.addPermanentWidget(widget)
@@ -374,47 +375,38 @@ class MainWindow(QMainWindow):
         self._apply_roles(operator)
         self.idle.arm()
 
-    def page_allowed(self, path: str, operator: Any) -> bool:
+    def page_allowed(self, path: str, operator: Operator) -> bool:
         """Whether the operator's roles allow the page's use case (the services refuse anyway;
         this keeps what they would refuse out of the menus)."""
-        from eservice_desktop.domain.operators import Action
-
         name = PAGE_ACTIONS.get(path) or getattr(_load(path), "PAGE_ACTION", "")
         action = getattr(Action, name, None) if name else None
         return action is None or bool(operator.can(action))
 
-    def _apply_roles(self, operator: Any) -> None:
-        from eservice_desktop.domain.operators import Action
-
+    def _apply_roles(self, operator: Operator) -> None:
         for path, action in self.page_actions.items():
             allowed = self.page_allowed(path, operator)
             action.setEnabled(allowed)
             action.setVisible(allowed)
             self.page_bar_actions[path].setVisible(allowed)
             self.page_bar_actions[path].setEnabled(allowed)
-        for qaction, name in (
-            (self.backup_action, "BACKUP"),
-            (self.doctor_action, "DOCTOR"),
+        for qaction, needed in (
+            (self.backup_action, Action.BACKUP),
+            (self.doctor_action, Action.DOCTOR),
         ):
-            member = getattr(Action, name, None)
-            allowed = member is None or bool(operator.can(member))
-            qaction.setEnabled(allowed)
-            qaction.setVisible(allowed)
-        view = getattr(Action, "VIEW_CASE", None)
-        verify = getattr(Action, "VERIFY_IDENTITY", None)
-        sees_cases = view is None or bool(operator.can(view))
+            qaction.setEnabled(operator.can(needed))
+            qaction.setVisible(operator.can(needed))
+        sees_cases = operator.can(Action.VIEW_CASE)
         for dock in self.panels:
-            allowed = sees_cases and (verify is None or bool(operator.can(verify)))
-            dock.setVisible(allowed)
+            dock.setVisible(sees_cases and operator.can(Action.VERIFY_IDENTITY))
         current = self.current_page()
-        path = next((p for p, w in self.pages.items() if w is current), None)
-        if (path is not None and not self.page_allowed(path, operator)) or (
-            current is self.case_detail and not sees_cases
-        ) or current is self.no_page:
+        shown = next((p for p, w in self.pages.items() if w is current), None)
+        if (
+            (shown is not None and not self.page_allowed(shown, operator))
+            or (current is self.case_detail and not sees_cases)
+            or current is self.no_page
+        ):
             self._history.clear()
-            first = next(
-                (p for p in self.pages if self.page_allowed(p, operator)), None
-            )
+            first = next((p for p in self.pages if self.page_allowed(p, operator)), None)
             if first is not None:
                 self.show_page(first, remember=False)
             else:

@@ -9,6 +9,7 @@ password) and the buttons, each with its Alt key; Enter in the password field sa
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -259,7 +260,7 @@ class OperatorsPage(QWidget):
                 roles,
                 password,
                 departments=scope,
-                on_done=lambda _r, a=account: self._done(self.tr("已新增帳號 {a}。"), a),
+                on_done=partial(self._done, self.tr("已新增帳號 {a}。"), account),
                 on_error=self._error,
             )
         else:
@@ -270,7 +271,7 @@ class OperatorsPage(QWidget):
                 account,
                 roles,
                 departments=scope,
-                on_done=lambda _r, a=account: self._done(self.tr("已更新 {a} 的角色與業務範圍。"), a),
+                on_done=partial(self._done, self.tr("已更新 {a} 的角色與業務範圍。"), account),
                 on_error=self._error,
             )
 
@@ -288,7 +289,7 @@ class OperatorsPage(QWidget):
             self.ctx.app,
             account,
             password,
-            on_done=lambda _r, a=account: self._done(self.tr("已重設 {a} 的密碼。"), a),
+            on_done=partial(self._done, self.tr("已重設 {a} 的密碼。"), account),
             on_error=self._error,
         )
 
@@ -300,11 +301,11 @@ class OperatorsPage(QWidget):
             operators.deactivate,
             self.ctx.app,
             account,
-            on_done=lambda _r, a=account: self._done(self.tr("已停用帳號 {a}。"), a),
+            on_done=partial(self._done, self.tr("已停用帳號 {a}。"), account),
             on_error=self._error,
         )
 
-    def _done(self, text: str, account: str) -> None:
+    def _done(self, text: str, account: str, _result: object = None) -> None:
         self.password.clear()
         self.message.setStyleSheet("")
         self.message.setText(text.format(a=account))

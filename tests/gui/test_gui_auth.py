@@ -110,7 +110,9 @@ def test_wrong_password_inactive_and_lockout_say_so_in_chinese(qtbot, staff):
     window = open_at_login(qtbot, staff)
     screen = window.login_screen
     sign_in(qtbot, window, "clerk01", "wrong-password")
-    qtbot.waitUntil(lambda: screen.message.text() == "帳號或密碼不正確，請重新輸入。", timeout=20000)
+    qtbot.waitUntil(
+        lambda: screen.message.text() == "帳號或密碼不正確，請重新輸入。", timeout=20000
+    )
     assert app.operator is None
     assert window.pages == {}
     assert QApplication.focusWidget() is screen.password and screen.password.text() == ""

@@ -410,7 +410,9 @@ def test_every_page_speaks_one_language(
     payment.receipts_table.selectRow(0)  # type: ignore[attr-defined]
     seen += [(f"void {w}", t) for w, t in modal_texts(payment.void_selected, qtbot)]  # type: ignore[attr-defined]
 
-    approval = ApprovalDialog(ctx, ctx.pick("作廢收據", "Void a receipt"), lambda a, p: None, window)
+    approval = ApprovalDialog(
+        ctx, ctx.pick("作廢收據", "Void a receipt"), lambda a, p: None, window
+    )
     approval.account.setText(app.operator.account if app.operator else "")
     approval.submit()  # the signed-in operator's own account: refused with a sentence
     seen += [(f"approval {w}", t) for w, t in visible_texts(approval)]
