@@ -3,8 +3,9 @@
 When a service refuses with ``auth.approval_required`` (a void, a refund, a fee reduction, a
 reprint after the first, closing with a balance ...), :func:`run_with_approval` opens
 :class:`ApprovalDialog`: a supervisor types their own account and password on this counter, the
-approval is granted on a worker (``services.approvals``: argon2 verify, the approval event names
-both accounts) and the refused call is made again with it. The signed-in operator cannot approve
+approval is checked on a worker (``services.approvals.check``: argon2 verify, role, not the
+requester) and the refused call is made again with ``approval=``; the use case records the
+``case.approval_granted`` event naming both accounts. The signed-in operator cannot approve
 their own request: the dialog says so before asking the service, and the service refuses
 ``auth.self_approval`` anyway.
 """
@@ -28,8 +29,9 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 
-#: ``grant(account, password) -> approval``: runs on a worker; raises AuthError when refused.
-Grant = Callable[[str, str], object]
+#: ``grant(account, password, reason) -> approval``: runs on a worker; raises AuthError when
+#: refused.
+Grant = Callable[[str, str, str], object]
 
 
 class ApprovalDialog(QDialog):
@@ -39,7 +41,12 @@ class ApprovalDialog(QDialog):
     approved = Signal(object)
 
     def __init__(
-        self, ctx: GuiContext, what: str, grant: Grant, parent: QWidget | None = None
+        self,
+        ctx: GuiContext,
+        what: str,
+        grant: Grant,
+        parent: QWidget | None = None,
+        reason: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("approval_dialog")
@@ -65,8 +72,14 @@ class ApprovalDialog(QDialog):
         account_label.setBuddy(self.account)
         password_label = QLabel(self.tr("主管密碼(&W)"))
         password_label.setBuddy(self.password)
+        self.reason = QLineEdit(reason)
+        self.reason.setObjectName("approval_reason")
+        self.reason.setMaxLength(200)
+        reason_label = QLabel(self.tr("核准理由(&R)"))
+        reason_label.setBuddy(self.reason)
         form.addRow(account_label, self.account)
         form.addRow(password_label, self.password)
+        form.addRow(reason_label, self.reason)
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setObjectName("approval_message")
@@ -108,7 +121,10 @@ class ApprovalDialog(QDialog):
             return
         self._busy = True
         self.message.setText(self.tr("核准中…"))
-        self.ctx.tasks.run(self.grant, account, password, on_done=self._done, on_error=self._failed)
+        reason = self.reason.text().strip()
+        self.ctx.tasks.run(
+            self.grant, account, password, reason, on_done=self._done, on_error=self._failed
+        )
 
     def _done(self, approval: object) -> None:
         self._busy = False
@@ -119,8 +135,8 @@ class ApprovalDialog(QDialog):
     def _failed(self, error: object) -> None:
         self._busy = False
         self.password.clear()
-        self.password.setFocus()
         reason = getattr(error, "code", "")
+        (self.reason if reason == "approval.reason_required" else self.password).setFocus()
         texts = {
             "auth.self_approval": self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"),
             "auth.bad_password": self.tr("主管帳號或密碼不正確。"),
@@ -128,6 +144,7 @@ class ApprovalDialog(QDialog):
             "auth.forbidden": self.tr("此帳號沒有核准權限（需主管）。"),
             "auth.locked": self.tr("此主管帳號因連續輸錯密碼已暫時鎖定。"),
             "auth.inactive": self.tr("此主管帳號已停用。"),
+            "approval.reason_required": self.tr("請填寫核准理由。"),
         }
         text = texts.get(reason)
         if text is None:
@@ -139,19 +156,31 @@ class ApprovalDialog(QDialog):
         self.message.setText(text)
 
 
+def supervisor_check(ctx: GuiContext, action: str) -> Grant:
+    """The grant of ``action``: ``services.approvals.check`` with what the supervisor typed."""
+
+    def grant(account: str, password: str, reason: str) -> object:
+        from eservice_desktop.services import approvals
+
+        return approvals.check(ctx.app, account, password, action, reason)
+
+    return grant
+
+
 def run_with_approval(
     ctx: GuiContext,
     parent: QWidget,
     fn: Callable[..., Any],
     *args: Any,
-    grant_for: Callable[[DomainError], Grant],
+    reason: str = "",
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[object], None] | None = None,
     **kwargs: Any,
 ) -> None:
-    """Runs ``fn(*args, **kwargs)`` on a worker; when it refuses ``auth.approval_required``,
-    asks for a supervisor's approval (``grant_for(error)`` gives the grant of that request) and
-    runs it again with ``approval=...``. Other errors go to ``on_error``."""
+    """Runs ``fn(*args, **kwargs)`` on a worker; when it refuses ``auth.approval_required``
+    (``extra["action"]`` names the exception), asks a supervisor in :class:`ApprovalDialog`
+    (``reason``: the request's own reason, shown for the supervisor to keep or change) and runs
+    it again with ``approval=``. Any other error goes to ``on_error``."""
 
     def attempt(approval: object = None) -> None:
         extra = dict(kwargs)
@@ -161,16 +190,18 @@ def run_with_approval(
 
     def failed(error: object) -> None:
         if isinstance(error, DomainError) and error.code == "auth.approval_required":
-            dialog = ApprovalDialog(ctx, ctx.message(error), grant_for(error), parent)
+            action = str(error.extra.get("action", ""))
+            dialog = ApprovalDialog(
+                ctx, ctx.message(error), supervisor_check(ctx, action), parent, reason
+            )
             dialog.approved.connect(attempt)
-            dialog.open()
-            parent.setProperty("approval_dialog", dialog)
+            dialog.open()  # owned by ``parent``; tests find it with findChild
             return
         if on_error is not None:
             on_error(error)
         elif isinstance(error, DomainError):
             ctx.status_message.emit(ctx.message(error))
         else:
-            ctx.tasks._unhandled(error)
+            ctx.tasks.failed.emit(str(error))
 
     attempt()

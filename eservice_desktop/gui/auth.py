@@ -424,20 +424,22 @@ def hide_open_dialogs(window: QWidget) -> list[QWidget]:
 
 
 class ShortcutGuard(QObject):
-    """Installed on the application while the window is covered: swallows every shortcut
-    (menu keys, F-keys, Esc) except the login screen's own mnemonics, so no page can be reached
-    or acted on behind the lock."""
+    """Installed on the application while the window is covered: swallows every shortcut of
+    that window (menu keys, F-keys, Esc) except the login screen's own keys, so no page can be
+    reached or acted on behind the lock. Shortcuts of other windows are left alone."""
 
-    def __init__(self, allowed: QWidget, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+    def __init__(self, window: QWidget, allowed: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
         self.allowed = allowed
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Shortcut:
             owner: QObject | None = watched
-            while owner is not None:  # a shortcut object belongs to its parent widget
+            while owner is not None:  # a shortcut or action belongs to its parent widget
                 if owner is self.allowed:
                     return False
+                if owner is self.window:
+                    return True
                 owner = owner.parent()
-            return True
         return False

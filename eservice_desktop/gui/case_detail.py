@@ -40,6 +40,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
+from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
 from eservice_desktop.services import case_attachments, cases, notices
@@ -479,7 +480,19 @@ class CaseDetail(QWidget):
             self.ctx.status_message.emit(self.tr("已更新案件 {n}").format(n=number))
             self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
 
-        self.ctx.tasks.run(fn, self.ctx.app, number, *args, on_done=done, on_error=self._error)
+        # Closing with fees due needs a supervisor: the dialog asks and the call is made again.
+        reason = str(args[0]) if args else ""
+        run_with_approval(
+            self.ctx,
+            self,
+            fn,
+            self.ctx.app,
+            number,
+            *args,
+            reason=reason,
+            on_done=done,
+            on_error=self._error,
+        )
 
     def accept_case(self) -> None:
         self._write(cases.accept_case, "")

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         from eservice_desktop.gui.auth import IdleWatch, LoginScreen, ShortcutGuard
 
         self.login_screen = LoginScreen(ctx, self.screens)
-        self._shortcut_guard = ShortcutGuard(self.login_screen, self)
+        self._shortcut_guard = ShortcutGuard(self, self.login_screen)
         self.login_screen.signed_in.connect(self._signed_in)
         self.screens.addWidget(self.login_screen)
         self.idle = IdleWatch(ctx, self)
@@ -583,6 +583,11 @@ class MainWindow(QMainWindow):
         shift_start.run_check(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._shortcut_guard)
+            app.removeEventFilter(self.idle)
+        self.idle.disarm()
         for widget in self.pages.values():
             hook = getattr(widget, "on_closing", None)
             if callable(hook):

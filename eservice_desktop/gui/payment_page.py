@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import labels, printing
+from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
@@ -647,11 +648,14 @@ class PaymentPage(QWidget):
         reason = self.ask_text(self.tr("作廢收據"), self.tr("作廢原因（號碼保留，列入日結）："))
         if reason is None:
             return
-        self.ctx.tasks.run(
+        run_with_approval(  # a supervisor approves on this counter (auth.approval_required)
+            self.ctx,
+            self,
             payments.void_receipt,
             self.ctx.app,
             r.receipt_number,
             reason,
+            reason=reason,
             on_done=lambda res: self._written(res.case_number),
             on_error=self._error,
         )
@@ -673,12 +677,15 @@ class PaymentPage(QWidget):
         reason = self.ask_text(self.tr("退費"), self.tr("退費原因："))
         if reason is None:
             return
-        self.ctx.tasks.run(
+        run_with_approval(
+            self.ctx,
+            self,
             payments.refund,
             self.ctx.app,
             r.receipt_number,
             amount,
             reason,
+            reason=reason,
             on_done=lambda res: self._written(res.case_number),
             on_error=self._error,
         )

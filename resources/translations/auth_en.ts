@@ -28,6 +28,14 @@
         <translation>Cancel</translation>
     </message>
     <message>
+        <source>核准理由(&amp;R)</source>
+        <translation>&amp;Reason for the approval</translation>
+    </message>
+    <message>
+        <source>請填寫核准理由。</source>
+        <translation>Enter the reason for the approval.</translation>
+    </message>
+    <message>
         <source>請輸入主管帳號。</source>
         <translation>Enter the supervisor's account.</translation>
     </message>

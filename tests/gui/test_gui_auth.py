@@ -350,3 +350,64 @@ def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     wait_idle(qtbot, staff)
     assert window.shift_dialog is None  # same day: not again
+
+
+def test_a_void_asks_a_supervisor_on_this_counter_and_refuses_self_approval(qtbot, ctx):
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+    from factories import request
+    from gui_keys import open_window
+
+    from eservice_desktop.gui.approval import ApprovalDialog, run_with_approval
+    from eservice_desktop.services import cases, intake, payments
+
+    app = ctx.app
+    add_accounts(app)
+    number = intake.intake(app, request(copies=2)).case_number
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    done: list[object] = []
+    run_with_approval(
+        ctx,
+        page,
+        payments.void_receipt,
+        app,
+        receipt,
+        "金額誤收",
+        reason="金額誤收",
+        on_done=done.append,
+    )
+    qtbot.waitUntil(lambda: page.findChild(ApprovalDialog) is not None, timeout=20000)
+    dialog = page.findChild(ApprovalDialog)
+    assert isinstance(dialog, ApprovalDialog)
+    qtbot.waitExposed(dialog)
+    assert "須經主管核准" in dialog.what.text()
+    assert dialog.reason.text() == "金額誤收"
+    dialog.activateWindow()
+    dialog.account.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.account)
+
+    type_text("tester")  # the signed-in clerk asks: cannot approve their own void
+    press(Qt.Key.Key_Return)
+    assert dialog.message.text() == "不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"
+    assert QApplication.focusWidget() is dialog.account and dialog.account.selectedText()
+    assert not done
+    shot(dialog, "approval-self")
+
+    type_text(SUPERVISOR)  # replaces the selected account
+    press(Qt.Key.Key_Return)
+    assert dialog.message.text() == "請輸入主管密碼。"
+    assert QApplication.focusWidget() is dialog.password
+    type_text("wrong-password")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.text() == "主管帳號或密碼不正確。", timeout=20000)
+    assert not done
+    type_text(SUPERVISOR_PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert not dialog.isVisible()
+    events = cases.show_case(app, number).events
+    approval = next(e for e in events if e["type"] == "case.approval_granted")
+    assert approval["payload"]["approved_by"] == SUPERVISOR
+    assert approval["payload"]["requested_by"] == "tester"
+    assert approval["payload"]["action"] == "void"

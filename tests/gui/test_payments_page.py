@@ -9,10 +9,12 @@ from pathlib import Path
 import PIL.Image
 import pytest
 import zxingcpp
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.gui import printing
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.payment_page import PaymentPage
 from eservice_desktop.services import payments
@@ -104,7 +106,15 @@ def test_reprint_asks_a_reason_and_void_keeps_the_row(
     assert events.count("case.receipt_reprinted") == 1
     page.ask_text = lambda _title, _label: "刷卡金額錯誤"  # type: ignore[method-assign]
     page.receipts_table.selectRow(0)
+    add_accounts(sync_ctx.app)
     page.void_selected()
+    # a void needs a supervisor: the approval dialog asks on this counter, then the void is made
+    dialog = page.findChild(ApprovalDialog)
+    assert isinstance(dialog, ApprovalDialog) and dialog.reason.text() == "刷卡金額錯誤"
+    assert page.receipts_table.item(0, 3).text() != "作廢"
+    dialog.account.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    dialog.submit()
     assert page.receipts_table.item(0, 0).text() == receipt
     assert page.receipts_table.item(0, 3).text() == "作廢"
     assert page.pay_btn.isEnabled() and page.amount_spin.value() == 30
