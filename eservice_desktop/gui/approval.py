@@ -174,7 +174,7 @@ def run_with_approval(
     *args: Any,
     reason: str = "",
     on_done: Callable[[Any], None] | None = None,
-    on_error: Callable[[object], None] | None = None,
+    on_error: Callable[[Any], None] | None = None,
     **kwargs: Any,
 ) -> None:
     """Runs ``fn(*args, **kwargs)`` on a worker; when it refuses ``auth.approval_required``

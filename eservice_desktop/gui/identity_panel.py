@@ -142,7 +142,8 @@ class PinDialog(QDialog):
 
 
 class OverrideDialog(QDialog):
-    """A supervisor accepts an unknown revocation status; account and reason are recorded."""
+    """A supervisor accepts an unknown revocation status with their own account and password;
+    both accounts and the reason are recorded (``case.approval_granted``)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -154,7 +155,13 @@ class OverrideDialog(QDialog):
         self.supervisor.setObjectName("override_supervisor")
         self.reason = QLineEdit()
         self.reason.setObjectName("override_reason")
+        # The supervisor's own password on this counter (services.approvals): a typed name
+        # alone approves nothing.
+        self.password = QLineEdit()
+        self.password.setObjectName("override_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
         form.addRow(self.tr("主管帳號"), self.supervisor)
+        form.addRow(self.tr("主管密碼"), self.password)
         form.addRow(self.tr("理由"), self.reason)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -596,7 +603,7 @@ class IdentityPanel(QWidget):
         dialog = self.override_dialog
         assert dialog is not None
         self._pending_override = identity.Override(
-            dialog.supervisor.text().strip(), dialog.reason.text().strip()
+            dialog.supervisor.text().strip(), dialog.reason.text().strip(), dialog.password.text()
         )
         self.override_dialog = None
         self.override_button.hide()

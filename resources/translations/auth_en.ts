@@ -310,6 +310,13 @@
     </message>
 </context>
 <context>
+    <name>OverrideDialog</name>
+    <message>
+        <source>主管密碼</source>
+        <translation>Supervisor password</translation>
+    </message>
+</context>
+<context>
     <name>ShiftStartDialog</name>
     <message>
         <source>上班檢查</source>

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -263,7 +264,9 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
     panel.override_button.click()
     dialog = panel.override_dialog
     assert dialog is not None
-    dialog.supervisor.setText("super01")
+    add_accounts(moica_ctx.app)
+    dialog.supervisor.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)  # the supervisor's own password, not a name
     dialog.reason.setText("county link down")
     dialog.accept()
     enter_pin()  # a new proof: fresh nonce, the holder types the PIN again
@@ -276,7 +279,11 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
         for e in cases.show_case(moica_ctx.app, number).events
         if e["type"] == ev.IDENTITY_VERIFIED
     )
-    assert payload["override"] == {"supervisor": "super01", "reason": "county link down"}
+    assert payload["override"] == {
+        "supervisor": SUPERVISOR,
+        "requested_by": "tester",
+        "reason": "county link down",
+    }
 
 
 # -- which case a verification goes to --------------------------------------------------------
