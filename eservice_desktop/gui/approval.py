@@ -12,7 +12,7 @@ their own request: the dialog says so before asking the service, and the service
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -119,6 +119,10 @@ class ApprovalDialog(QDialog):
             self.message.setText(self.tr("請輸入主管密碼。"))
             self.password.setFocus()
             return
+        if not self.reason.text().strip():
+            self.message.setText(self.tr("請填寫核准理由。"))
+            self.reason.setFocus()
+            return
         self._busy = True
         self.message.setText(self.tr("核准中…"))
         reason = self.reason.text().strip()
@@ -172,15 +176,18 @@ def run_with_approval(
     parent: QWidget,
     fn: Callable[..., Any],
     *args: Any,
-    reason: str = "",
+    approval_reason: str = "",
+    approvable: Mapping[str, str] | None = None,
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[Any], None] | None = None,
     **kwargs: Any,
 ) -> None:
     """Runs ``fn(*args, **kwargs)`` on a worker; when it refuses ``auth.approval_required``
     (``extra["action"]`` names the exception), asks a supervisor in :class:`ApprovalDialog`
-    (``reason``: the request's own reason, shown for the supervisor to keep or change) and runs
-    it again with ``approval=``. Any other error goes to ``on_error``."""
+    (``approval_reason``: the request's own reason, for the supervisor to keep or change) and
+    runs it again with ``approval=``. ``approvable`` maps other refusal codes to the exception a
+    supervisor may approve instead (closing refused ``fees_due``: ``close_with_balance``). A
+    refusal nobody approves, or a dialog closed with Esc, goes to ``on_error``."""
 
     def attempt(approval: object = None) -> None:
         extra = dict(kwargs)
@@ -189,14 +196,23 @@ def run_with_approval(
         ctx.tasks.run(fn, *args, on_done=on_done, on_error=failed, **extra)
 
     def failed(error: object) -> None:
-        if isinstance(error, DomainError) and error.code == "auth.approval_required":
-            action = str(error.extra.get("action", ""))
+        action = ""
+        if isinstance(error, DomainError):
+            if error.code == "auth.approval_required":
+                action = str(error.extra.get("action", ""))
+            elif approvable and error.code in approvable:
+                action = approvable[error.code]
+        if isinstance(error, DomainError) and action:
             dialog = ApprovalDialog(
-                ctx, ctx.message(error), supervisor_check(ctx, action), parent, reason
+                ctx, ctx.message(error), supervisor_check(ctx, action), parent, approval_reason
             )
             dialog.approved.connect(attempt)
+            dialog.rejected.connect(lambda: report(error))
             dialog.open()  # owned by ``parent``; tests find it with findChild
             return
+        report(error)
+
+    def report(error: object) -> None:
         if on_error is not None:
             on_error(error)
         elif isinstance(error, DomainError):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
@@ -450,9 +451,12 @@ class CaseDetail(QWidget):
         self.supplement_button.setEnabled(is_open and not waiting and not unaccepted)
         self.received_button.setEnabled(waiting)
         balance = self.view.balance if self.view else 0
-        self.close_button.setEnabled(is_open and not waiting and balance <= 0 and not unaccepted)
+        # With fees due, closing is an exception a supervisor approves on this counter.
+        self.close_button.setEnabled(is_open and not waiting and not unaccepted)
         self.close_reason.setText(
-            self.tr("尚有規費 {n} 元未繳，請按 F6 收費").format(n=f"{balance:,}")
+            self.tr("尚有規費 {n} 元未繳，請按 F6 收費；未繳結案須主管核准").format(
+                n=f"{balance:,}"
+            )
             if is_open and balance > 0
             else ""
         )
@@ -469,7 +473,12 @@ class CaseDetail(QWidget):
             return None
         return reason
 
-    def _write(self, fn: Callable[..., cases.CaseView], *args: Any) -> None:
+    def _write(
+        self,
+        fn: Callable[..., cases.CaseView],
+        *args: Any,
+        approvable: dict[str, str] | None = None,
+    ) -> None:
         if not self.case_number:
             return
         self.error_label.clear()
@@ -489,7 +498,8 @@ class CaseDetail(QWidget):
             self.ctx.app,
             number,
             *args,
-            reason=reason,
+            approval_reason=reason,
+            approvable=approvable,
             on_done=done,
             on_error=self._error,
         )
@@ -506,7 +516,12 @@ class CaseDetail(QWidget):
         self._write(cases.record_supplement, self.reason_edit.text())
 
     def close_case(self) -> None:
-        self._write(cases.close_case, self.reason_edit.text())
+        # With fees due, a supervisor may approve closing (the approval names both accounts).
+        self._write(
+            cases.close_case,
+            self.reason_edit.text(),
+            approvable={FEES_DUE: APPROVE_CLOSE_WITH_BALANCE},
+        )
 
     def reject_case(self) -> None:
         reason = self._reason()

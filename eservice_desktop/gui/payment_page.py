@@ -541,14 +541,18 @@ class PaymentPage(QWidget):
                 on_error=self._error,
             )
             return
-        self.ctx.tasks.run(
+        reason = self._exemption_reason()
+        run_with_approval(  # a reduction or exemption needs a supervisor's approval
+            self.ctx,
+            self,
             fees.assess,
             self.ctx.app,
             number,
             exempt=exempt,
             reduction=reduction,
-            reason=self._exemption_reason(),
+            reason=reason,
             copies=copies,
+            approval_reason=reason,
             on_done=lambda _v: self._written(number),
             on_error=self._error,
         )
@@ -655,7 +659,7 @@ class PaymentPage(QWidget):
             self.ctx.app,
             r.receipt_number,
             reason,
-            reason=reason,
+            approval_reason=reason,
             on_done=lambda res: self._written(res.case_number),
             on_error=self._error,
         )
@@ -685,7 +689,7 @@ class PaymentPage(QWidget):
             r.receipt_number,
             amount,
             reason,
-            reason=reason,
+            approval_reason=reason,
             on_done=lambda res: self._written(res.case_number),
             on_error=self._error,
         )

@@ -374,7 +374,7 @@ def test_a_void_asks_a_supervisor_on_this_counter_and_refuses_self_approval(qtbo
         app,
         receipt,
         "金額誤收",
-        reason="金額誤收",
+        approval_reason="金額誤收",
         on_done=done.append,
     )
     qtbot.waitUntil(lambda: page.findChild(ApprovalDialog) is not None, timeout=20000)
@@ -411,3 +411,42 @@ def test_a_void_asks_a_supervisor_on_this_counter_and_refuses_self_approval(qtbo
     assert approval["payload"]["approved_by"] == SUPERVISOR
     assert approval["payload"]["requested_by"] == "tester"
     assert approval["payload"]["action"] == "void"
+
+
+def test_closing_with_fees_due_is_approved_by_a_supervisor_or_stays_refused(qtbot, ctx):
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+    from factories import request
+    from gui_keys import open_window
+
+    from eservice_desktop.gui.approval import ApprovalDialog
+    from eservice_desktop.services import cases, intake
+
+    app = ctx.app
+    add_accounts(app)
+    number = intake.intake(app, request(copies=2)).case_number  # fees assessed, nothing paid
+    window = open_window(qtbot, ctx)
+    window.open_case(number)
+    detail = window.case_detail
+    qtbot.waitUntil(lambda: detail.case_number == number, timeout=20000)
+    detail.reason_edit.setFocus()
+    type_text("民眾不領")
+    detail.close_case()
+    qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=20000)
+    dialog = detail.findChild(ApprovalDialog)
+    assert isinstance(dialog, ApprovalDialog) and "未繳" in dialog.what.text()
+    dialog.reject()  # nobody approves: the refusal stays beside the form, nothing is closed
+    assert "未繳" in detail.error_label.text()
+    assert cases.show_case(app, number).status != "closed"
+
+    detail.close_case()
+    qtbot.waitUntil(lambda: len(detail.findChildren(ApprovalDialog)) == 2, timeout=20000)
+    dialog = detail.findChildren(ApprovalDialog)[-1]
+    assert dialog.reason.text() == "民眾不領"
+    dialog.account.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    dialog.submit()
+    qtbot.waitUntil(lambda: cases.show_case(app, number).status == "closed", timeout=20000)
+    events = cases.show_case(app, number).events
+    approval = next(e for e in events if e["type"] == "case.approval_granted")
+    assert approval["payload"]["action"] == "close_with_balance"
+    assert approval["payload"]["approved_by"] == SUPERVISOR

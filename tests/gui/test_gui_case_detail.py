@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from gui_keys import open_window
+from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import payments
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -147,10 +149,13 @@ def test_close_is_disabled_with_the_fee_beside_it_and_f6_takes_the_payment(qtbot
     window.open_case(view.case_number)
     qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
     assert detail.status_label.text() == "待繳費"
-    assert not detail.close_button.isEnabled()
-    assert detail.close_reason.text() == "尚有規費 30 元未繳，請按 F6 收費"
-    detail.close_case()  # forced through anyway: the domain refuses, nothing is written
+    assert detail.close_reason.text() == "尚有規費 30 元未繳，請按 F6 收費；未繳結案須主管核准"
+    detail.close_case()  # the domain refuses; only a supervisor's approval would close it
+    qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=3000)
+    detail.findChild(ApprovalDialog).reject()  # nobody approves: nothing is written
     qtbot.waitUntil(lambda: detail.error_label.text() != "", timeout=3000)
+    window.activateWindow()  # offscreen: no window manager gives the activation back
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     assert "30" in detail.error_label.text()
     assert ev.CLOSED not in detail.timeline_types()
 

@@ -289,6 +289,9 @@ def test_money_refusals_and_banner_speak_english(
         qtbot.addWidget(detail)
         detail.load(other)
         reason = detail.close_reason.text()
-        assert reason == "NT$30 in fees still due: press F6 to take the payment"
+        assert reason == (
+            "NT$30 in fees still due: press F6 to take the payment; closing unpaid needs a "
+            "supervisor's approval"
+        )
     finally:
         remove_translators(qapp, translators)
