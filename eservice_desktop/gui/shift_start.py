@@ -1,5 +1,5 @@
-"""The shift-start check: at the first sign-in of the day on this counter, ``doctor``
-(``services/doctor.py``) runs on a worker and its findings are shown with the fix for each one
+"""The shift-start check: at the first sign-in of the day on this counter, ``doctor
+--shift-start`` (``services/doctor.py``, ``run_checks(shift_start=True)``) runs on a worker and its findings are shown with the fix for each one
 that is not ok. 檔案 ▸ 系統檢查 shows the same at any time.
 
 "First of the day" is per counter (device): the Asia/Taipei date of the last shift-start check is
@@ -63,18 +63,21 @@ def _mark_checked(app: App) -> None:
     os.replace(tmp, target)
 
 
-def run_doctor(app: App) -> Report:
-    """Every doctor check (the county probe included, with a short timeout)."""
+def run_doctor(app: App, shift: bool = False) -> Report:
+    """Doctor's checks (the county probe included, with a short timeout); ``shift``: the
+    shift-start set (``doctor --shift-start``: with the test print and the test scan)."""
     from eservice_desktop.services import doctor
 
-    return doctor.run_checks(app.settings, network=True, timeout=3.0, now=app.now)
+    return doctor.run_checks(
+        app.settings, network=True, timeout=3.0, now=app.now, shift_start=shift
+    )
 
 
 def shift_start(app: App) -> Report | None:
     """Worker side: doctor's report when this is the first check of the day, else None."""
     if checked_today(app):
         return None
-    report = run_doctor(app)
+    report = run_doctor(app, shift=True)
     _mark_checked(app)
     return report
 
