@@ -83,6 +83,9 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     """Worker side of the login screen. ``locked``: the account the window is locked for."""
     from eservice_desktop.services import operators
 
+    if app.settings.demo and account == operators.DEMO_OPERATOR.account and not password:
+        # Demo mode: the demo operator has no password (as at start, without one).
+        return SignIn(operators.sign_in_demo(app), locked != account)
     if locked is None:
         return SignIn(operators.login(app, account, password), True)
     if account == locked:
@@ -208,6 +211,11 @@ class LoginScreen(QWidget):
             self.tr(
                 "{name} 的畫面已鎖定。請輸入密碼解鎖；主管或管理者登入會結束 {name} 的工作階段。"
             ).format(name=display_name(operator, self.ctx.is_zh))
+            + (
+                self.tr("（示範模式：按 Enter 即可解鎖）")
+                if self._demo_account(operator.account)
+                else ""
+            )
         )
         self.account.setText(operator.account)
         self.password.clear()
@@ -218,6 +226,11 @@ class LoginScreen(QWidget):
         (self.password if self.account.text() else self.account).setFocus()
 
     # -- signing in --------------------------------------------------------------------------
+
+    def _demo_account(self, account: str) -> bool:
+        from eservice_desktop.services.operators import DEMO_OPERATOR
+
+        return bool(self.ctx.app.settings.demo) and account == DEMO_OPERATOR.account
 
     def _enter(self) -> None:
         if self.account.hasFocus() and self.account.text().strip():
@@ -234,7 +247,7 @@ class LoginScreen(QWidget):
             self.message.setText(self.tr("請輸入帳號。"))
             self.account.setFocus()
             return
-        if not password:
+        if not password and not self._demo_account(account):
             self.message.setText(self.tr("請輸入密碼。"))
             self.password.setFocus()
             return

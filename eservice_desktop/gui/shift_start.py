@@ -1,6 +1,7 @@
 """The shift-start check: at the first sign-in of the day on this counter, ``doctor
---shift-start`` (``services/doctor.py``, ``run_checks(shift_start=True)``) runs on a worker and its findings are shown with the fix for each one
-that is not ok. 檔案 ▸ 系統檢查 shows the same at any time.
+--shift-start`` (``services/doctor.py``, ``run_checks(shift_start=True)``: test print and test
+scan included) runs on a worker and its findings are shown with the fix for each one that is not
+ok. 檔案 ▸ 系統檢查 runs the full doctor at any time.
 
 "First of the day" is per counter (device): the Asia/Taipei date of the last shift-start check is
 kept in ``DATA_DIR/shift-start.json`` (no personal data), written once doctor has run.

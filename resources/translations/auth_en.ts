@@ -150,6 +150,10 @@
         <source>畫面已鎖定。</source>
         <translation>Screen locked.</translation>
     </message>
+    <message>
+        <source>（示範模式：按 Enter 即可解鎖）</source>
+        <translation> (Demo mode: press Enter to unlock.)</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>

@@ -450,3 +450,20 @@ def test_closing_with_fees_due_is_approved_by_a_supervisor_or_stays_refused(qtbo
     approval = next(e for e in events if e["type"] == "case.approval_granted")
     assert approval["payload"]["action"] == "close_with_balance"
     assert approval["payload"]["approved_by"] == SUPERVISOR
+
+
+def test_demo_mode_opens_on_the_queue_and_the_demo_operator_unlocks_with_enter(qtbot, ctx):
+    from gui_keys import open_window
+
+    app = ctx.app
+    app.settings.demo = True
+    operators.sign_in_demo(app)  # what open_app does in demo mode
+    window = open_window(qtbot, ctx)
+    assert window.screens.currentWidget() is window.stack
+    assert window.operator_label.text() == "承辦人：示範操作員（demo01）"
+    window.lock("idle")
+    assert "示範模式" in window.login_screen.hint.text()
+    assert QApplication.focusWidget() is window.login_screen.password
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
+    assert app.operator is not None and app.operator.account == "demo01"
