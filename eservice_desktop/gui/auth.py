@@ -41,8 +41,8 @@ from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:
-    from eservice_desktop.devices.pcsc import ReaderStatus
     from eservice_desktop.services.app import App
+    from eservice_desktop.services.identity import ReaderStatus
 
 #: Roles that may sign in over a locked screen (ending the locked operator's session).
 TAKEOVER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -393,7 +393,7 @@ class IdleWatch(QObject):
 
     @Slot(object)
     def on_card_status(self, st: ReaderStatus) -> None:
-        from eservice_desktop.devices.pcsc import ReaderState
+        from eservice_desktop.services.identity import ReaderState
 
         if st.reader != self.ctx.app.settings.lock_card_reader.strip():
             return
