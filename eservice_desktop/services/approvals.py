@@ -179,6 +179,30 @@ def grant(
     )
 
 
+def demo_granted(app: App, action: str, *, reason: str, target: str = "") -> Granted:
+    """Demo seeding's approval of ``action`` by the demo supervisor (``operators
+    .DEMO_SUPERVISOR``, created when missing), for the signed-in operator's request. The seeder is
+    trusted code: the supervisor's password is not asked."""
+    if action not in APPROVAL_ACTIONS:
+        raise ValueError(f"unknown approval action {action!r}")
+    approver = operators.ensure_demo_supervisor(app)
+    requester = app.actor.clerk
+    if requester == approver.account:
+        raise AuthError(
+            "auth.self_approval",
+            "示範主管不能核准自己的申請",
+            "The demo supervisor cannot approve their own request",
+        )
+    return Granted(
+        action=action,
+        requested_by=requester,
+        approved_by=approver.account,
+        approver_name=approver.name,
+        reason=reason,
+        target=target,
+    )
+
+
 def approval_event(app: App, granted: Granted, event: Event) -> Event:
     """The ``case.approval_granted`` event of ``granted`` for ``event`` (same case, same time,
     stamped with the requesting operator; the payload names the approver)."""

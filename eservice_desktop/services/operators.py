@@ -57,6 +57,17 @@ DEMO_OPERATOR = Operator(
     roles=COUNTER_ROLES,
 )
 
+#: The demo supervisor: approves the exceptions demo seeding records (fee reductions, voids,
+#: refunds), so the demo's approvals name a supervisor other than the demo operator. In demo mode
+#: its password is :data:`DEMO_SUPERVISOR_PASSWORD` (to try the approval dialog); elsewhere a
+#: random one nobody knows.
+DEMO_SUPERVISOR = Operator(
+    account="demo-sup",
+    name="示範主管",
+    roles=frozenset({Role.SUPERVISOR}),
+)
+DEMO_SUPERVISOR_PASSWORD = "demo-sup-1234"  # demo mode only (docs/operators.md)
+
 _hasher = PasswordHasher()  # argon2id
 #: Verified against when the account does not exist, so both answers take the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
@@ -139,6 +150,30 @@ def sign_in_demo(app: App) -> Operator:
         raise AuthError("auth.forbidden", "僅示範模式可用", "Only in demo mode")
     app.operator = DEMO_OPERATOR
     return DEMO_OPERATOR
+
+
+def ensure_demo_supervisor(app: App) -> Operator:
+    """The demo supervisor's account (:data:`DEMO_SUPERVISOR`), created when missing (demo
+    seeding only). An existing account of that name must still be an active supervisor."""
+    with app.transaction() as s:
+        row = s.get(OperatorRow, DEMO_SUPERVISOR.account)
+        if row is None:
+            password = DEMO_SUPERVISOR_PASSWORD if app.settings.demo else secrets.token_urlsafe(24)
+            op = _insert(
+                app,
+                s,
+                DEMO_SUPERVISOR.account,
+                DEMO_SUPERVISOR.name,
+                DEMO_SUPERVISOR.roles,
+                password,
+                (),
+            )
+            log.info("demo supervisor %s created", op.account)
+            return op
+        op = _operator(row)
+    if not op.active or Role.SUPERVISOR not in op.roles:
+        raise forbidden(Action.APPROVE)
+    return op
 
 
 def logout(app: App) -> None:

@@ -37,7 +37,13 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import APPROVE_REFUND, APPROVE_REPRINT, APPROVE_VOID, CaseState
+from eservice_desktop.domain.case import (
+    APPROVE_FEE_REDUCTION,
+    APPROVE_REFUND,
+    APPROVE_REPRINT,
+    APPROVE_VOID,
+    CaseState,
+)
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.operators import Action
@@ -45,7 +51,7 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.app import App
-from eservice_desktop.services.approvals import Approval, Granted, grant
+from eservice_desktop.services.approvals import Approval, Granted, demo_granted, grant
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
@@ -403,6 +409,12 @@ def refund(
     target = _existing_receipt(app, number)
     _reason_given(reason, "請填寫退費理由", "A refund reason is required")
     granted = grant(app, approval, APPROVE_REFUND, reason=reason, target=target)
+    return _refund_granted(app, number, amount, reason, granted)
+
+
+def _refund_granted(
+    app: App, number: str, amount: int, reason: str, granted: Granted
+) -> PaymentResult:
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _record(
@@ -430,7 +442,13 @@ def void_receipt(
     require(app, Action.VOID)
     target = _existing_receipt(app, number, void=True)
     reason = _reason_given(reason, "請填寫作廢理由", "A void reason is required")
-    granted: Granted | None = grant(app, approval, APPROVE_VOID, reason=reason, target=target)
+    return _void_granted(
+        app, number, reason, grant(app, approval, APPROVE_VOID, reason=reason, target=target)
+    )
+
+
+def _void_granted(app: App, number: str, reason: str, approved: Granted) -> PaymentResult:
+    granted: Granted | None = approved
     with app.transaction() as s:
         row = _receipt_row(s, number)
         state = _load(s, row.case_id)
@@ -778,6 +796,8 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
     # every fourth unpaid case is left as it is: the queue shows cases waiting for payment
     chosen = [r for k, r in enumerate(rows) if k % 4 != 3][:limit]
     counts = {"assessed": 0, "paid": 0, "void": 0, "refunded": 0, "online": 0, "unpaid": 0}
+    # the demo supervisor approves the reductions (verified before any transaction opens)
+    reduced = demo_granted(app, APPROVE_FEE_REDUCTION, reason="身心障礙者減半")
     for i, row in enumerate(chosen):
         with app.transaction() as s:
             state = _load(s, row.case_id)
@@ -788,6 +808,7 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
                     state,
                     reduction=state_subtotal(app, state) // 2,
                     reason="身心障礙者減半",
+                    granted=reduced.for_action(APPROVE_FEE_REDUCTION, row.case_number),
                 )
             else:
                 state = fees.ensure_assessed(app, s, state)
@@ -827,10 +848,23 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
             counts["paid"] += 1
         confirm_printed(app, r.receipt_number)
         if i == 5:
-            void_receipt(app, r.receipt_number, "金額輸入錯誤，重新收費")
+            why = "金額輸入錯誤，重新收費"
+            _void_granted(
+                app,
+                r.receipt_number,
+                why,
+                demo_granted(app, APPROVE_VOID, reason=why, target=r.receipt_number),
+            )
             counts["void"] += 1
         elif i == 7 and r.amount > 1:
-            refund(app, r.receipt_number, r.amount // 2, "溢收退還")
+            why = "溢收退還"
+            _refund_granted(
+                app,
+                r.receipt_number,
+                r.amount // 2,
+                why,
+                demo_granted(app, APPROVE_REFUND, reason=why, target=r.receipt_number),
+            )
             counts["refunded"] += 1
     return counts
 
