@@ -342,6 +342,7 @@ def allocate_case_number(app: App, session: Session, at: datetime) -> str:
 
 def intake(app: App, req: IntakeRequest) -> CaseView:
     """Stores a new case (see :func:`intake_with_warnings` for the warnings as well)."""
+    require(app, Action.INTAKE)
     return intake_with_warnings(app, req).view
 
 
@@ -375,7 +376,8 @@ def intake_with_warnings(app: App, req: IntakeRequest) -> IntakeResult:
     Exceptions need ``req.approval`` (a supervisor's, ``services.approvals``): a fee reduction
     or exemption, and an intake when the office has not synced for ``sync_stale_approval_h``
     hours (``auth.approval_required`` otherwise)."""
-    service, applicant = validate(app, req)  # the office's services, then require()
+    require(app, Action.INTAKE)
+    service, applicant = validate(app, req)  # the office's services, then the scope
     freshness = sync_freshness(app)
     stale_granted, fee_granted = _intake_approvals(app, req, service, freshness)
     received = (req.received_at or app.now()).astimezone(UTC)
