@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
@@ -30,6 +31,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.app import App
+from eservice_desktop.services.approvals import Granted, demo_granted
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments import DemoTill
 from eservice_desktop.storage import repo
@@ -153,6 +155,7 @@ def build_case(
     now: datetime,
     make_event: Callable[..., Event],
     pay: PayFn | None = None,
+    exemption_approval: Granted | None = None,
 ) -> list[Event]:
     """The event stream of one synthetic case, consistent with the domain's transitions (a
     case that finishes has paid its fee first; ``pay`` numbers the receipt)."""
@@ -245,7 +248,14 @@ def build_case(
     assessed = fee_assessment(service, copies, rng)
     if assessed is not None:
         payload, total = assessed
-        evs.append(make_event(case_id, ev.FEE_ASSESSED, received, payload))
+        fee_event = make_event(case_id, ev.FEE_ASSESSED, received, payload)
+        if payload["reduction"] and exemption_approval is not None:
+            # the demo supervisor approved the exemption, recorded just before the assessment
+            approved = exemption_approval.for_action(APPROVE_FEE_REDUCTION, number)
+            evs.append(
+                make_event(case_id, ev.APPROVAL_GRANTED, received, approved.payload(fee_event))
+            )
+        evs.append(fee_event)
         finishes = outcome in ("closed", "ready", "picked_up")
         if total > 0 and pay is not None and (finishes or rng.random() < OPEN_PAID_SHARE):
             t = payment_time(app, received, rng)
@@ -387,6 +397,8 @@ def _seed(
     actor = app.actor
     s = app.settings
     counts: dict[str, int] = {}
+    # exemptions at intake are approved by the demo supervisor (verified before any transaction)
+    exemption_approval = demo_granted(app, APPROVE_FEE_REDUCTION, reason=EXEMPT_REASON)
     done = 0
 
     def make_event(case_id: str, type_: str, at: datetime, payload: dict[str, Any]) -> Event:
@@ -425,6 +437,7 @@ def _seed(
                         now=now,
                         make_event=make_event,
                         pay=pay,
+                        exemption_approval=exemption_approval,
                     )
                 )
             till.flush()
