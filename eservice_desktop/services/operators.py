@@ -354,7 +354,9 @@ def _insert(  # noqa: PLR0917
 def create_first_admin(app: App, account: str, name: str, password: str) -> Operator:
     """A fresh office's first account, an office admin (``setup``); refused once any exists."""
     with app.transaction() as s:
-        if s.scalar(select(func.count()).select_from(OperatorRow)):
+        # the demo supervisor (demo seeding) approves demo data only: it is no office admin
+        others = select(func.count()).where(OperatorRow.account != DEMO_SUPERVISOR.account)
+        if s.scalar(others.select_from(OperatorRow)):
             raise AuthError(
                 "auth.forbidden",
                 "已有操作員帳號；請由事務所管理者新增帳號",
