@@ -299,10 +299,8 @@ def test_intake_records_the_documents_presented(cli) -> None:  # type: ignore[no
 
 
 def test_case_accept_is_for_web_and_kiosk_cases_only(cli) -> None:  # type: ignore[no-untyped-def]
-    args = ("--applicant-id", "A123456789", "--applicant-name", "王小明", "--fee-exempt")
-    number = cli("case", "intake", *HR, *args, "--fee-reason", "低收入戶", "--json").json[
-        "case_number"
-    ]
+    args = ("--applicant-id", "A123456789", "--applicant-name", "王小明")
+    number = cli("case", "intake", *HR, *args, "--json").json["case_number"]
     shown = cli("case", "show", number, "--json").json
     assert (shown["channel"], shown["awaiting_acceptance"], shown["accepted_at"]) == (
         "counter",

@@ -189,8 +189,13 @@ USER_KEYS = {"reason", "note", "name", "relation", "items", "exemption_reason", 
 
 def user_data(app: App) -> list[str]:
     """Everything a person typed or the demo generated: allowed in either language."""
+    from eservice_desktop.services.operators import DEMO_SUPERVISOR
+
     account = app.operator.account if app.operator else ""
     found: set[str] = {account, app.settings.device_id, app.settings.county_url}
+    if app.operator is not None:  # the signed-in operator's name, as the office typed it
+        found.add(app.operator.name)
+    found |= {DEMO_SUPERVISOR.account, DEMO_SUPERVISOR.name}  # the demo data's supervisor
 
     def walk(value: Any, key: str = "") -> None:
         if isinstance(value, dict):
@@ -411,7 +416,7 @@ def test_every_page_speaks_one_language(
     seen += [(f"void {w}", t) for w, t in modal_texts(payment.void_selected, qtbot)]  # type: ignore[attr-defined]
 
     approval = ApprovalDialog(
-        ctx, ctx.pick("作廢收據", "Void a receipt"), lambda a, p: None, window
+        ctx, ctx.pick("作廢收據", "Void a receipt"), lambda a, p, r: None, window
     )
     approval.account.setText(app.operator.account if app.operator else "")
     approval.submit()  # the signed-in operator's own account: refused with a sentence
