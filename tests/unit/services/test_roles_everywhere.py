@@ -98,23 +98,6 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.INTAKE,
         lambda a, t: intake.intake_with_warnings(a, request()),
     ),
-    case_attachments.attach_file: (
-        Action.PROCESS,
-        lambda a, t: case_attachments.attach_file(a, CASE, t / "scan.pdf"),
-    ),
-    case_attachments.list_attachments: (
-        Action.VIEW_CASE,
-        lambda a, t: case_attachments.list_attachments(a, CASE),
-    ),
-    notices.of_case: (Action.VIEW_CASE, lambda a, t: notices.of_case(a, CASE)),
-    notices.request_resend: (
-        Action.PROCESS,
-        lambda a, t: notices.request_resend(a, CASE, "received"),
-    ),
-    settlement.import_settlement: (
-        Action.RECORD_PAYMENT,
-        lambda a, t: settlement.import_settlement(a, b""),
-    ),
     fees.preview: (Action.VIEW_CASE, lambda a, t: fees.preview(a, CASE)),
     fees.assess: (Action.PROCESS, lambda a, t: fees.assess(a, CASE)),
     fees.change_copies: (Action.PROCESS, lambda a, t: fees.change_copies(a, CASE, 2)),
@@ -360,7 +343,6 @@ NOT_GUARDED: dict[str, str] = {
     "fees.needs_approval": "whether terms need an approval, no data read",
     "payments.needs_reprint_approval": "whether a reprint needs an approval; the print is guarded",
     "intake.sync_freshness": "the time of the last sync round, no personal data",
-    "case_attachments.read_content": "opens a sealed file for the sync upload (the device)",
     "approvals.check": "verifies the approver (password, supervisor role) for a dialog",
     "approvals.grant": "verifies the approver; called by guarded use cases",
     "approvals.demo_granted": "demo data: the demo supervisor's approval",
