@@ -7,6 +7,7 @@ import logging
 from eservice_desktop.services.app import App
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.round import PULL_PAGE
+from eservice_desktop.services.sync.state import set_state
 from eservice_desktop.sync.client import CountyClient
 
 log = logging.getLogger("eservice.sync")
@@ -33,5 +34,10 @@ def recover_from_county(app: App, client: CountyClient) -> dict[str, int]:
         cursor = page.cursor
         if not page.more:
             break
+    with app.transaction() as s:
+        # The whole history just came from the county: the device is as fresh as after a round
+        # (a restored copy's own last_success would make intake ask for a supervisor).
+        now = app.now()
+        set_state(s, "last_success", now.isoformat(), now)
     log.info("recovery: %d own events restored, %d others added", restored, added)
     return {"restored": restored, "added": added}

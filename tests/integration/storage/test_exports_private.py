@@ -109,8 +109,9 @@ def test_exports_outside_are_owner_only_and_say_so(
     main(["--data-dir", str(data), "receipt", "pdf", number, "--out", str(desk / "again.pdf")])
     text = capsys.readouterr().out
     assert "含個人資料" in text and "0600" in text
-    en = ["--data-dir", str(data), "--lang", "en", "receipt", "pdf", number]
-    main([*en, "--out", str(desk / "en.pdf"), "--reprint-reason", "lost"])
+    # (a second reprint would need a supervisor's approval: the English notice on the closing)
+    en = ["--data-dir", str(data), "--lang", "en", "report", "closing", "--date", DAY]
+    main([*en, "--out", str(desk / "closing-en.pdf")])
     assert "readable by this account only (0600)" in capsys.readouterr().out
     assert _clear_in(data) == []  # nothing of it was left in the data directory
 
