@@ -1,0 +1,184 @@
+"""The citizen's whole loop on loopback, each stage checked where the citizen sees it:
+a web application reaches the office by sync and is accepted (收件), the fee is paid at the
+kiosk, the clerk closes the case, the county makes it ready and sends the MMS; the MMS picture
+written by the ``file:`` gateway decodes (zxing-cpp) to the code the pickup desk verifies and
+hands over exactly once, and the citizen's status page follows every step."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import zxingcpp
+from PIL import Image
+from sqlalchemy.orm import Session
+from sync_helpers import CountyServer, county_cli, enrol, sync_now
+
+from eservice_desktop.county import channels
+from eservice_desktop.county.store import make_engine
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.services import cases, pickup
+from eservice_desktop.services.app import App
+from eservice_desktop.storage import resources
+
+APPLICATION: dict[str, Any] = {
+    "service_code": "HR-TRANSCRIPT",
+    "applicant_id": "A123456789",
+    "applicant_name": "王小明",
+    "phone": "0912345678",
+    "office": "H02",
+    "fields": {
+        "registered_address": "桃園市桃園區縣府路1號",
+        "transcript_kind": "全戶",
+        "record_detail": "省略記事",
+    },
+}
+ID_LAST4 = "6789"
+
+
+def _channel_token(county: CountyServer, name: str, kind: str) -> str:
+    engine = make_engine(county.db_url)
+    try:
+        with Session(engine) as s, s.begin():
+            return channels.create_channel(s, name, kind, datetime.now(UTC))
+    finally:
+        engine.dispose()
+
+
+def _publish_transcript_as_mms(county: CountyServer, tmp_path: Path) -> None:
+    """The county's catalogue flags the household transcript as an MMS pickup service."""
+    doc = resources.read_json("catalogue", "services.json")
+    for service in doc["services"]:
+        if service["code"] == "HR-TRANSCRIPT":
+            service["mms_pickup"] = True
+    path = tmp_path / "services-mms.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    county_cli("publish", "catalogue", str(path), "--db", county.db_url)
+
+
+def _reservation() -> str:
+    day = datetime.now(UTC).date() + timedelta(days=2)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC).isoformat()
+
+
+def _page(http: httpx.Client, number: str) -> dict[str, Any]:
+    """What the citizen's status page (the HTML, not only its JSON) shows for the case."""
+    r = http.get("/status", params={"case_number": number, "id_last4": ID_LAST4})
+    assert r.status_code == 200, r.text
+    text = r.text
+    stages = dict(re.findall(r"data-stage='(\w+)' data-state='(\w+)'", text))
+    pickup_line = re.search(r"<p id='pickup_line'>(.*?)</p>", text)
+    assert pickup_line, text
+    line = html.unescape(re.sub(r"<[^>]+>", "", pickup_line.group(1)))
+    assert "王小明" not in text and "0912345678" not in text and "A123456789" not in text
+    return {"stages": stages, "pickup": line}
+
+
+def _outbox(county: CountyServer, count: int, seconds: float = 30.0) -> list[dict[str, Any]]:
+    outbox = county.workdir / "outbox.jsonl"
+    deadline = time.monotonic() + seconds
+    lines: list[dict[str, Any]] = []
+    while time.monotonic() < deadline:
+        if outbox.exists():
+            lines = [json.loads(x) for x in outbox.read_text(encoding="utf-8").splitlines()]
+            if len(lines) >= count:
+                return lines
+        threading.Event().wait(0.2)
+    raise AssertionError(f"only {len(lines)} notices in the outbox: {lines}")
+
+
+def _apply_online(http: httpx.Client, web: dict[str, str]) -> str:
+    r = http.post(
+        "/v1/channel/applications",
+        json=APPLICATION | {"reservation_at": _reservation()},
+        headers=web,
+    )
+    assert r.status_code == 201, r.text
+    number: str = r.json()["case_number"]
+    return number
+
+
+def _accept_at_office(h02: App, number: str) -> None:
+    sync_now(h02)  # routed to H02 by the ordinary pull
+    assert [row.case_number for row in cases.online_queue(h02)] == [number]
+    cases.accept_case(h02, number)
+    sync_now(h02)
+
+
+def _pay_at_kiosk(http: httpx.Client, kiosk: dict[str, str], number: str) -> None:
+    r = http.post(
+        "/v1/channel/payments",
+        json={"case_number": number, "amount": 15, "transaction_id": "IBON-LOOP-1"},
+        headers=kiosk,
+    )
+    assert r.status_code == 201 and r.json()["balance"] == 0, r.text
+
+
+def _mms_code(county: CountyServer, number: str) -> tuple[str, str]:
+    """The token in the MMS picture (decoded with zxing-cpp) and the short code in its text."""
+    lines = [x for x in _outbox(county, 2) if number in x["body"]]
+    (mms,) = [x for x in lines if x["channel"] == "mms"]
+    picture = county.workdir / mms["attachment"]
+    decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(picture))]
+    assert len(decoded) == 1, decoded
+    short = re.search(r"口述領件碼 (\d{4}-[0-9A-Z]{4})", mms["body"])
+    assert short, mms["body"]
+    assert "應繳規費" not in mms["body"]  # paid at the kiosk: no "fee due" in the notice
+    return decoded[0], short.group(1)
+
+
+def test_web_application_to_mms_handover_with_the_status_page_at_each_stage(
+    office: Callable[..., App], sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    _publish_transcript_as_mms(sqlite_county, tmp_path)
+    h02 = office("H02", "01", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    web = {"Authorization": f"Bearer {_channel_token(sqlite_county, 'web', 'web')}"}
+    kiosk = {"Authorization": f"Bearer {_channel_token(sqlite_county, 'ibon', 'kiosk')}"}
+    with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
+        number = _apply_online(http, web)
+        first = _page(http, number)
+        assert first["stages"] == {
+            "received": "current",
+            "payment": "current",
+            "supplement": "not_needed",
+            "closed": "pending",
+        }
+        assert "桃園市中壢戶政事務所" in first["pickup"] and "ready" not in first["pickup"]
+
+        _accept_at_office(h02, number)
+        assert _page(http, number)["stages"]["received"] == "done"
+
+        _pay_at_kiosk(http, kiosk, number)
+        assert _page(http, number)["stages"]["payment"] == "done"
+        sync_now(h02)
+        assert cases.load_case(h02, number).balance == 0
+
+        cases.close_case(h02, number)
+        sync_now(h02)  # the county makes it ready at H02 and sends the MMS
+        ready = _page(http, number)
+        assert ready["stages"]["closed"] == "done" and "ready for pickup" in ready["pickup"]
+
+        token, short = _mms_code(sqlite_county, number)
+        assert short == pt.short_code(token)
+        sync_now(h02)  # the county's pickup key and the ready record reach the desk
+        checked = pickup.verify(h02, token)
+        assert checked.ok and checked.case_number == number, checked.message_en
+        handed = pickup.handover(h02, token)
+        assert handed.ok, handed.message_en
+        again = pickup.handover(h02, token)
+        assert not again.ok and again.reason == "already_picked_up", again
+        assert not pickup.verify(h02, short).ok  # the spoken code is spent with the token
+
+        sync_now(h02)
+        assert "picked up" in _page(http, number)["pickup"]
