@@ -82,7 +82,7 @@ def _nhi(tmp: Path) -> tuple[list[float], list[float]]:
     from eservice_desktop.gui.context import GuiContext
     from eservice_desktop.gui.identity_panel import IdentityPanel
     from eservice_desktop.gui.tasks import TaskRunner
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     qapp = QApplication.instance() or QApplication([])
     app = open_app(Settings(data_dir=tmp / "nhi", office_code="H01", device_id="01"))
@@ -142,7 +142,7 @@ def _moica(tmp: Path) -> tuple[list[float], list[tuple[str, str]]]:
     from eservice_desktop.config import Settings
     from eservice_desktop.devices import crl as crlmod
     from eservice_desktop.services import identity
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     pki, _ = cp.shared_pki()
     settings = Settings(data_dir=tmp / "moica", office_code="H01", device_id="01")

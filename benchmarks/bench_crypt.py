@@ -1,7 +1,7 @@
 """What encryption costs: the same work on an encrypted (SQLCipher) and a plain database, in the
 same run, on the same data.
 
-Two data directories are seeded identically (``services.demo_bulk``, ``ESERVICE_BENCH_CRYPT_CASES``
+Two data directories are seeded identically (``demo.bulk``, ``ESERVICE_BENCH_CRYPT_CASES``
 cases, default 200,000) and cached under ``ESERVICE_BENCH_CACHE``: one through the product's path
 (``open_app``: encrypted), one through a plain engine (how builds before encryption stored it).
 Figures: search as you type (``services.cases.search`` per keystroke over case numbers, ID
@@ -41,7 +41,7 @@ def _cache(kind: str) -> Path:
 def _open(data_dir: Path, encrypted: bool) -> Any:
     from eservice_desktop.config import Settings
     from eservice_desktop.domain.calendar import WorkingCalendar
-    from eservice_desktop.services.app import App, load_catalogue, open_app
+    from eservice_desktop.services.core import App, load_catalogue, open_app
     from eservice_desktop.storage import db
 
     settings = Settings(data_dir=data_dir, office_code="H01")
@@ -56,7 +56,7 @@ def _open(data_dir: Path, encrypted: bool) -> Any:
 
 
 def _built(encrypted: bool) -> Path:
-    from eservice_desktop.services.demo_bulk import seed_demo_bulk
+    from eservice_desktop.demo.bulk import seed_demo_bulk
 
     target = _cache("encrypted" if encrypted else "plain")
     if (target / ".complete").exists():

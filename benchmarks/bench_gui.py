@@ -3,7 +3,7 @@
 Figures:
 - cold start: ``eservice-desktop gui`` in a fresh process (offscreen) until the main window is
   shown and its first queue query has been painted into the model (``ESERVICE_QUIT_WHEN_READY``
-  hook of ``gui/app.py``); wall time seen by the parent, median of 3. Its baseline, measured
+  hook of ``gui/launcher.py``); wall time seen by the parent, median of 3. Its baseline, measured
   in the same run the same way: a bare PySide6 window (QMainWindow and a filled table, shown
   and painted) in a fresh process; the goal is at most 3× that.
 - search as you type: strings typed one character at a time — case numbers (without dashes,
@@ -14,7 +14,7 @@ Figures:
 - queue tab loads over the million (today, awaiting supplement, due soon, overdue, all open).
 - intake commit: the intake form's submit until the new row is in the queue page's model.
 
-The database (``services.demo_bulk.seed_demo_bulk``, household office H01, cases spread over
+The database (``demo.bulk.seed_demo_bulk``, household office H01, cases spread over
 1,000 office days) is built once into ``ESERVICE_BENCH_CACHE`` (default
 ``~/.cache/eservice-desktop-bench``)/``gui-1000000`` and reused. The intake figure adds a few
 cases to it per run, which changes nothing measurable.
@@ -47,8 +47,8 @@ def _cache_dir() -> Path:
 def million_db() -> tuple[Path, float | None]:
     """The cached data directory, and the build time when it was built by this call."""
     from eservice_desktop.config import Settings
-    from eservice_desktop.services.app import open_app
-    from eservice_desktop.services.demo_bulk import seed_demo_bulk
+    from eservice_desktop.demo.bulk import seed_demo_bulk
+    from eservice_desktop.services.core import open_app
 
     target = _cache_dir()
     if (target / ".complete").exists():
@@ -328,7 +328,7 @@ def run() -> list[tuple[str, str]]:
     from eservice_desktop.config import load_settings
     from eservice_desktop.gui.context import GuiContext
     from eservice_desktop.gui.tasks import TaskRunner
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     data_dir, built = million_db()
     rows: list[tuple[str, str]] = []

@@ -5,8 +5,8 @@ load and projection, desk view) and the whole desk path (the scanned text handed
 the worker, the result painted back on the UI thread). Codes are signed by the demo county key
 for ready cases spread over the whole database.
 
-The 1M-case database is built once with ``services.demo_bulk.seed_demo_bulk`` (the bulk path
-of the demo data) plus ``services.demo.seed_pickup_codes``, and cached under
+The 1M-case database is built once with ``demo.bulk.seed_demo_bulk`` (the bulk path
+of the demo data) plus ``demo.seeding.seed_pickup_codes``, and cached under
 ``ESERVICE_BENCH_CACHE`` (default ``~/.cache/eservice-desktop-bench``).
 """
 
@@ -34,9 +34,9 @@ def _cache_dir() -> Path:
 def million_db() -> Path:
     """A data directory holding CASES demo cases (built once, then reused)."""
     from eservice_desktop.config import Settings
-    from eservice_desktop.services.app import open_app
-    from eservice_desktop.services.demo import seed_pickup_codes
-    from eservice_desktop.services.demo_bulk import seed_demo_bulk
+    from eservice_desktop.demo.bulk import seed_demo_bulk
+    from eservice_desktop.demo.seeding import seed_pickup_codes
+    from eservice_desktop.services.core import open_app
 
     target = _cache_dir()
     done = target / ".complete"
@@ -75,7 +75,7 @@ def _analyze(data_dir: Path) -> None:
 def _open(data_dir: Path) -> Any:
     """Verification only reads; signing codes for ready cases writes nothing but the demo key."""
     from eservice_desktop.config import Settings
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     return open_app(Settings(data_dir=data_dir, demo=True))
 

@@ -121,7 +121,7 @@ def _decode(pdf: bytes, layout: str) -> list[tuple[str, str]]:
 def _payment_path() -> list[tuple[str, str]]:
     from eservice_desktop.config import Settings
     from eservice_desktop.services import payments
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
     from eservice_desktop.services.intake import IntakeRequest, intake
 
     fields = {

@@ -45,7 +45,7 @@ BASELINE_SQL = (
 
 def _rows(app: Any, rng: random.Random, first: int, count: int, year: int) -> list[tuple]:
     """``count`` projection rows of cases received in ``year`` (Taipei office hours)."""
-    from eservice_desktop.services.demo import demo_channel
+    from eservice_desktop.demo.seeding import demo_channel
 
     services = app.catalogue.services
     weights = list(accumulate(s.usage_share for s in services))
@@ -109,7 +109,7 @@ def report_db() -> tuple[Path, float | None]:
     million cases through the bulk ingest takes hours on this machine (20,000 took 250 s).
     """
     from eservice_desktop.config import Settings
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     target = _cache_dir().with_name(f"reports-{CASES}")
     if (target / ".complete").exists():
@@ -160,7 +160,7 @@ def run() -> list[tuple[str, str]]:
 
     from eservice_desktop.config import load_settings
     from eservice_desktop.services import supervisor_reports
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
     from eservice_desktop.storage.models import CaseRow
 
     data_dir, built = report_db()

@@ -111,7 +111,7 @@ def run() -> list[tuple[str, str]]:
     from eservice_desktop.config import load_settings
     from eservice_desktop.gui.context import GuiContext
     from eservice_desktop.gui.tasks import TaskRunner
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     data_dir, built = million_db()
     rows: list[tuple[str, str]] = []

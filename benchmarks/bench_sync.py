@@ -138,7 +138,7 @@ def _measure(label: str, county_url: str | None) -> list[tuple[str, str]]:
 
     from eservice_desktop.config import Settings
     from eservice_desktop.county import service as county_service
-    from eservice_desktop.county.app import create_app
+    from eservice_desktop.county.asgi import create_app
     from eservice_desktop.county.store import (
         CountyEventRow,
         FeedRow,
@@ -147,7 +147,7 @@ def _measure(label: str, county_url: str | None) -> list[tuple[str, str]]:
         utcnow,
     )
     from eservice_desktop.services import sync
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
     from eservice_desktop.storage import repo
 
     _memory_keyring()

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval
+from eservice_desktop.services.core import App
 
 SUPERVISOR = "super01"
 SUPERVISOR_PASSWORD = "super-secret-1"

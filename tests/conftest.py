@@ -29,7 +29,7 @@ os.environ["ESERVICE_DEMO"] = "1"
 from operator_support import sign_in
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.app import App, open_app
+from eservice_desktop.services.core import App, open_app
 from eservice_desktop.storage import db, dbkey
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def counter_operator(account: str = "tester") -> Operator:

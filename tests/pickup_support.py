@@ -9,13 +9,13 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.services import cases, payments, pickup_keys
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
-from eservice_desktop.sync import pickup_crypto
 
 FIELDS = {
     "registered_address": "桃園市桃園區中正路1號",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cold start of the counter window: process start to the main window shown and idle
-# (gui/app.py's ESERVICE_QUIT_WHEN_READY hook), frozen AppDir against `python -m eservice_desktop`,
+# (gui/launcher.py's ESERVICE_QUIT_WHEN_READY hook), frozen AppDir against `python -m eservice_desktop`,
 # on a private Xvfb. Wall time of the whole process, median of 6 runs after one warm-up run each.
 # Usage: tools/cold-start.sh [APPDIR]
 set -euo pipefail
@@ -23,7 +23,7 @@ mkdir -p "$work/home"
 session='printf eservice | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"'
 
 # Runs alternate between the two programs so background load hits both alike. Reported: wall
-# time of the whole process (D-Bus session included) and gui/app.py's own "ready" figure (from
+# time of the whole process (D-Bus session included) and gui/launcher.py's own "ready" figure (from
 # importing the GUI module to the window shown and idle).
 once() {  # data-dir command... -> "wall_ms ready_s"
   local data=$1; shift

@@ -15,8 +15,8 @@ from alembic import command
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.services.app import open_app
 from eservice_desktop.services.cases import request_supplement
+from eservice_desktop.services.core import open_app
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.services.operators import create_first_admin
 from eservice_desktop.storage import db

@@ -87,7 +87,7 @@ def cmd_login(args: argparse.Namespace) -> int:
 
 def cmd_logout(args: argparse.Namespace) -> int:
     from eservice_desktop.services import operators
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     path = session_file(settings_from(args))
     ended = False

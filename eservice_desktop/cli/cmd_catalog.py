@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from eservice_desktop.cli.common import add_json, emit, say
-from eservice_desktop.services.app import load_catalogue
+from eservice_desktop.services.core import load_catalogue
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, say
-from eservice_desktop.services.demo import DEMO_MAX_CASES, seed_demo
+from eservice_desktop.demo.seeding import DEMO_MAX_CASES, seed_demo
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -17,6 +17,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def run_gui(args: argparse.Namespace) -> int:
-    from eservice_desktop.gui.app import run
+    from eservice_desktop.gui.launcher import run
 
     return int(run(args))

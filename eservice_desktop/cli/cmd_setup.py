@@ -62,7 +62,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
         return 0
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.services import sync
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
     from eservice_desktop.services.doctor import check_keyring
     from eservice_desktop.services.sync import SyncError
 
@@ -107,7 +107,7 @@ def _first_admin(args: argparse.Namespace, stored: Settings) -> str:
     """The first office admin of a fresh data directory (refused once any account exists)."""
     from eservice_desktop.cli.cmd_auth import read_password
     from eservice_desktop.services import operators
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     password = read_password(args)
     app = open_app(load_settings(stored.data_dir))

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.app import App, open_app
+from eservice_desktop.services.core import App, open_app
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channels, service
 from eservice_desktop.county.edge import RateLimiter
-from eservice_desktop.sync.protocol import API_VERSION
+from eservice_desktop.county_link.protocol import API_VERSION
 
 CHANNEL_RATE = 120
 STATUS_RATE = 20

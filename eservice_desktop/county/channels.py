@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from eservice_desktop.county import notify, service
 from eservice_desktop.county.store import CountyBase, CountyCaseRow, DeviceRow, lock_feed
+from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import CaseState
@@ -38,7 +39,6 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.domain.ids import classify_applicant_id, mask_id, validate_mobile
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.sync.protocol import WireEvent
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 KINDS = ("web", "kiosk")

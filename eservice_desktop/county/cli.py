@@ -101,7 +101,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from eservice_desktop.county import notify, vault
-    from eservice_desktop.county.app import create_app
+    from eservice_desktop.county.asgi import create_app
 
     url = _db(args)
     secret = _secret(args, demo=args.demo)

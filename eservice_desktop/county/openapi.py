@@ -12,7 +12,7 @@ from typing import Any
 
 
 def document() -> dict[str, Any]:
-    from eservice_desktop.county.app import create_app
+    from eservice_desktop.county.asgi import create_app
 
     with tempfile.TemporaryDirectory() as d:
         app = create_app(

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from eservice_desktop.county import notify, vault
 from eservice_desktop.county.service import BadRequest, check_office_code
 from eservice_desktop.county.store import OperatorRow, aware, lock_feed
+from eservice_desktop.county_link.protocol import OperatorRecord
 from eservice_desktop.domain import operators as domain_operators
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.sync.protocol import OperatorRecord
 
 MIN_PASSWORD = 8
 MAX_PASSWORD = 128

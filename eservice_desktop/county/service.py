@@ -49,17 +49,7 @@ from eservice_desktop.county.store import (
     aware,
     lock_feed,
 )
-from eservice_desktop.domain import chain
-from eservice_desktop.domain import events as ev
-from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
-from eservice_desktop.domain.case import READY as READY_STATE
-from eservice_desktop.domain.case import CaseState, apply, check
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.event_values import check_event
-from eservice_desktop.domain.events import Event
-from eservice_desktop.storage import resources
-from eservice_desktop.sync.protocol import (
+from eservice_desktop.county_link.protocol import (
     MAX_PULL_PAGE,
     AccessPushResponse,
     AttachmentState,
@@ -74,6 +64,16 @@ from eservice_desktop.sync.protocol import (
     cursor_of,
     receipt_bytes,
 )
+from eservice_desktop.domain import chain
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
+from eservice_desktop.domain.case import READY as READY_STATE
+from eservice_desktop.domain.case import CaseState, apply, check
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
+from eservice_desktop.domain.events import Event
+from eservice_desktop.storage import resources
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_TTL = timedelta(days=7)

@@ -11,8 +11,9 @@ Why this shape:
 - **Ed25519 over a domain-separated message** (``ESVC-PICKUP`` + the 41 claim bytes), so a
   county signature made for something else can never be replayed as a pickup code.
 - **The domain stays pure.** It knows the layout, the claims and the order of the checks; the
-  signature primitive is handed in as a callable by an adapter (``sync/pickup_crypto.py``, since
-  the county's public keys arrive by sync). Nothing here reads a clock: ``now`` is passed in.
+  signature primitive is handed in as a callable by an adapter
+  (``county_link/pickup_crypto.py``, since the county's public keys arrive by sync).
+  Nothing here reads a clock: ``now`` is passed in.
 
 Layout (big-endian)::
 

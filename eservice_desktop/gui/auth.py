@@ -41,7 +41,7 @@ from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:
-    from eservice_desktop.services.app import App
+    from eservice_desktop.services.core import App
     from eservice_desktop.services.identity import ReaderStatus
 
 #: Roles that may sign in over a locked screen (ending the locked operator's session).

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.tasks import TaskRunner
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,8 @@ from one design, at one size. Characters it lacks (Ext-C to Ext-H mostly: 𫝀 U
 𬺰 U+2CEB0, U+31350) come from the next family of the chain that has them, BabelStone Han
 (``fonts-babelstone-han``) on Linux, then TW-Kai and UMing as a last resort.
 
-:func:`install_screen_font` is called once by ``gui/app.py`` at start; :func:`screen_gaps` tells
+:func:`install_screen_font` is called once by ``gui/launcher.py`` at start;
+:func:`screen_gaps` tells
 the intake form which characters of a name no screen font can show.
 """
 

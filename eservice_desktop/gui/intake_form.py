@@ -68,8 +68,8 @@ from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.services import intake as intake_service
-from eservice_desktop.services.app import Sealer
 from eservice_desktop.services.cases import CaseView
+from eservice_desktop.services.core import Sealer
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     from eservice_desktop.services import identity

@@ -20,7 +20,7 @@ another page):
     ``PANEL_TITLE_ZH`` / ``PANEL_TITLE_EN``; each becomes a dock on the right (e.g. the
     identity panel).
 
-With ``defer_background=True`` (``gui/app.py``'s start) status widgets and panels are built
+With ``defer_background=True`` (``gui/launcher.py``'s start) status widgets and panels are built
 with ``defer=True`` and their background work (sync loop, card monitor: the heavy imports)
 waits for :meth:`MainWindow.begin_background`, called once the first list is shown; each
 such widget has a ``start_background()`` method.

@@ -3,7 +3,7 @@ with change, card with the terminal's reference, receipt print / reprint (with r
 (with reason), refunds, and the daily closing.
 
 Every service call runs on a worker through ``ctx.tasks``; printing goes through
-``gui.printing`` (print dialog on the UI thread only when asked, painting on a worker).
+``gui.qt_print`` (print dialog on the UI thread only when asked, painting on a worker).
 
 The page acts only on the case it shows: loading another number clears the page first and a
 number that is not found leaves it empty with every action disabled, so F9 can never take money
@@ -48,13 +48,13 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import labels, printing
+from eservice_desktop.gui import labels, qt_print
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.services import cases, fees, payments, reports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 PAGE_TITLE_ZH = "規費收費"
 PAGE_TITLE_EN = "Fees and receipts"
@@ -600,7 +600,7 @@ class PaymentPage(QWidget):
         return self.printer_factory() if self.printer_factory is not None else None
 
     def _print(self, number: str, reason: str) -> None:
-        task = printing.print_receipt(
+        task = qt_print.print_receipt(
             self.ctx,
             number,
             parent=self,
@@ -753,7 +753,7 @@ class PaymentPage(QWidget):
         def make() -> bytes:
             return reports.closing_document(app, day, device)
 
-        printing.print_document(
+        qt_print.print_document(
             self.ctx, make, parent=self, printer=self._printer(), on_error=self._error
         )
 

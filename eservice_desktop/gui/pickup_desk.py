@@ -45,7 +45,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
-from eservice_desktop.gui.printing import print_document
+from eservice_desktop.gui.qt_print import print_document
 from eservice_desktop.services import pickup
 from eservice_desktop.services.scanners import (
     HOLD,

@@ -46,7 +46,7 @@ from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 PAGE_TITLE_ZH = "案件清單"
 PAGE_TITLE_EN = "Case queue"

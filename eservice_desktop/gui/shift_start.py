@@ -33,7 +33,7 @@ from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
-    from eservice_desktop.services.app import App
+    from eservice_desktop.services.core import App
     from eservice_desktop.services.doctor import Report
 
 MARKER = "shift-start.json"

@@ -1,7 +1,8 @@
 """Status-bar widget of the county link: online/offline, events waiting, last successful sync,
 conflicts waiting for the clerk (click to resolve; the resolution is itself a case event).
 
-The sync loop is the same :class:`~eservice_desktop.sync.worker.SyncLoop` the headless service
+The sync loop is the same :class:`~eservice_desktop.county_link.worker.SyncLoop` the headless
+service
 runs, on a plain worker thread (it never touches widgets); each round's outcome comes back to
 the UI thread through a queued Qt signal. Local work (``ctx.case_changed``) pokes the loop so a
 new case leaves for the county at once when the link is up.

@@ -12,7 +12,7 @@ lives on the UI thread). Workers never touch widgets: they only compute and retu
 
 ``progress=True`` marks a long task the main window shows in its progress indicator, and hands
 ``fn`` a keyword argument ``progress`` — a callable ``progress(done, total)`` that is safe to call
-from the worker (``services.demo.seed_demo`` takes exactly that). ``on_progress(done, total)``
+from the worker (``demo.seeding.seed_demo`` takes exactly that). ``on_progress(done, total)``
 receives the same figures on the UI thread.
 
 :meth:`TaskRunner.run` returns a :class:`Task`; ``task.cancel()`` drops its callbacks (the worker

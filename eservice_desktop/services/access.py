@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import chain
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_audit import AccessLogRow
 

@@ -43,7 +43,7 @@ from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
 
 log = logging.getLogger("eservice.approvals")

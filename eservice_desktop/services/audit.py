@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import chain
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, ChainHeadRow, EventRow
 

@@ -39,7 +39,7 @@ from eservice_desktop.domain.case import project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import audit
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow

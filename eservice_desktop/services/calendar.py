@@ -9,7 +9,7 @@ from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 

@@ -19,8 +19,8 @@ from sqlalchemy import select
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import resolve_case_id
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncAttachmentRow

@@ -26,8 +26,8 @@ from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.values import ONLINE_CHANNELS
 from eservice_desktop.services import access
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import compute_due, ingest
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo

@@ -1,7 +1,7 @@
 """IT's database chores: the schema version, the upgrade (after a backup), the key's custody.
 
 These act on the database file before (or instead of) opening the application core, so they
-take the settings, not an :class:`~eservice_desktop.services.app.App`.
+take the settings, not an :class:`~eservice_desktop.services.core.App`.
 """
 
 from __future__ import annotations

@@ -24,7 +24,6 @@ from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import (
     Approval,
     Granted,
@@ -32,6 +31,7 @@ from eservice_desktop.services.approvals import (
     approval_required,
     grant,
 )
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 

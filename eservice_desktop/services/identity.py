@@ -41,9 +41,9 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN, CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.cases import record, resolve_case_id
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_identity import CrlCacheRow, IdentityNonceRow

@@ -46,7 +46,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import projections
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo, search
 from eservice_desktop.storage.models import CaseRow, EventRow
 

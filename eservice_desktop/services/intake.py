@@ -28,9 +28,9 @@ from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval, Granted, append_approval_after, grant
 from eservice_desktop.services.cases import CaseView, append, view_of
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 

@@ -21,7 +21,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncNotificationRow

@@ -42,7 +42,7 @@ from eservice_desktop.domain.operators import (
     forbidden,
     parse_roles,
 )
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
 
 log = logging.getLogger("eservice.operators")

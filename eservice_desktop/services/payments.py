@@ -50,8 +50,8 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval, Granted, demo_granted, grant
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.projections import project_payment
 from eservice_desktop.storage import repo
@@ -693,7 +693,7 @@ def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str =
 
 
 class DemoTill:
-    """Cash payments for demo cases written in batches (``services.demo``, ``demo_bulk``).
+    """Cash payments for demo cases written in batches (``demo.seeding``, ``demo_bulk``).
 
     Demo streams go through the one ingest path (which checks every event against the domain
     and projects the ``receipts`` rows), but their payments are real ones all the same: a

@@ -25,6 +25,7 @@ from sqlalchemy import literal_column, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import (
@@ -40,9 +41,9 @@ from eservice_desktop.domain.ids import classify_applicant_id, mask_id, mask_nam
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services import access
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval, append_approved, grant
 from eservice_desktop.services.cases import append, record, resolve_case_id
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_keys import (
     county_keys,
@@ -51,7 +52,6 @@ from eservice_desktop.services.projections import token_digest
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import PICKUP_NUMBER_SQL, READY_STATUS, CaseRow, EventRow
 from eservice_desktop.storage.models_pickup import CountyKeyRow, PickupConsumedRow
-from eservice_desktop.sync import pickup_crypto
 
 log = logging.getLogger("eservice.pickup")
 
@@ -749,8 +749,8 @@ def fetch_online(app: App, payload: str) -> PickupResult:
     if first.reason != NOT_SYNCED:
         return first
     claims = pt.parse_claims(pt.token_bytes(payload))
+    from eservice_desktop.county_link.client import SyncError
     from eservice_desktop.services import sync
-    from eservice_desktop.sync.client import SyncError
 
     try:
         client = sync.make_client(app)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_pickup import CountyKeyRow
 
 log = logging.getLogger("eservice.pickup")

@@ -22,7 +22,7 @@ from eservice_desktop.domain.report_model import Cell, Report
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing import charts
 from eservice_desktop.services import exports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 
 Compute = Callable[[App, str, date, date], Report]

@@ -32,7 +32,7 @@ from eservice_desktop.printing.reconciliation import (
     reconciliation_pdf,
 )
 from eservice_desktop.services import access, exports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.fees import current
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo

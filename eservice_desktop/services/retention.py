@@ -33,7 +33,7 @@ from sqlalchemy import select
 from eservice_desktop.domain.case import CANCELLED, CLOSED, PICKED_UP, REJECTED, project
 from eservice_desktop.domain.ids import mask_id, mask_name
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import compute_due, compute_on_time
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo

@@ -19,7 +19,7 @@ from sqlalchemy import or_, select
 from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import payments
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_payments import ReceiptRow
 

@@ -28,7 +28,7 @@ from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import REPORT_KINDS, Report, check_period
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_reports import TargetRow
 

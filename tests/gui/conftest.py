@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from eservice_desktop.config import Settings
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import SyncTaskRunner, TaskRunner
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def _make_ctx(app: App, runner: TaskRunner) -> Iterator[GuiContext]:

@@ -23,7 +23,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk
 from eservice_desktop.gui.tasks import TaskRunner
 from eservice_desktop.services import pickup_keys
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 
 
 def main() -> None:

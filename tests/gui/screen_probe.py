@@ -1,4 +1,4 @@
-"""Starts the real window the way ``eservice-desktop gui`` does (``gui.app.start``) on whatever
+"""Starts the real window the way ``eservice-desktop gui`` does (``gui.launcher.start``) on whatever
 screen the Qt platform gives, with demo data, and prints what a clerk would see as JSON:
 
 - the window's geometry and the screen's available geometry;
@@ -23,12 +23,12 @@ from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.cli.main import build_parser
 from eservice_desktop.config import Settings
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.gui import fonts
-from eservice_desktop.gui.app import start
+from eservice_desktop.gui.launcher import start
 from eservice_desktop.gui.main_window import QUEUE_PAGE
-from eservice_desktop.services.app import open_app
-from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.core import open_app
 
 RARE = {
     "ext_b": "\U00021619",  # 𡘙

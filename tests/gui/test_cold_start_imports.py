@@ -1,7 +1,7 @@
 """Cold start: the window becomes interactive without the heavy libraries of later work.
 
-A fresh process starts the window the way ``eservice-desktop gui`` does (``gui.app.start``) over
-a database that is already current; when the window is interactive (shown with its first queue
+A fresh process starts the window the way ``eservice-desktop gui`` does (``gui.launcher.start``)
+over a database that is already current; when the window is interactive (shown with its first queue
 list: the ready hooks) it lists which of the heavy packages are loaded. Each of them costs
 tenths of a second on a counter PC and is needed only when its feature is first used (printing,
 schema upgrades, sync, identity cards, the county server).
@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 
 HEAVY = (
     "reportlab",
@@ -38,7 +38,7 @@ PROBE = """
 import json, sys, time
 from PySide6.QtWidgets import QApplication
 from eservice_desktop.cli.main import build_parser
-from eservice_desktop.gui import app as gui_app
+from eservice_desktop.gui import launcher as gui_app
 
 heavy = json.loads(sys.argv[2])
 args = build_parser().parse_args(["--data-dir", sys.argv[1], "gui"])

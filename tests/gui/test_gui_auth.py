@@ -20,7 +20,7 @@ from eservice_desktop.gui import shift_start
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE, MainWindow
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"

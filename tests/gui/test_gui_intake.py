@@ -15,7 +15,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.intake_form import IntakeForm
 from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE
 from eservice_desktop.gui.queue_page import QueuePage
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 
 

@@ -9,6 +9,8 @@ from gui_keys import open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from eservice_desktop.demo.bulk import seed_demo_bulk
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.main_window import QUEUE_PAGE
@@ -20,8 +22,6 @@ from eservice_desktop.gui.queue_page import (
     load_queue,
 )
 from eservice_desktop.services import cases, payments
-from eservice_desktop.services.demo import seed_demo
-from eservice_desktop.services.demo_bulk import seed_demo_bulk
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 

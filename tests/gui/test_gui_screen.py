@@ -3,7 +3,7 @@ available size, draws Chinese and Latin in one sans face whose fallback chain ha
 extension, and the queue's columns fit (no header cut, no horizontal scroll bar).
 
 The screen size is fixed when QApplication starts, so ``screen_probe.py`` runs the real start-up
-(``gui.app.start``) in a subprocess on Qt's offscreen platform configured as a 1366×768 screen
+(``gui.launcher.start``) in a subprocess on Qt's offscreen platform configured as a 1366×768 screen
 and reports what it measured as JSON.
 """
 

@@ -2,7 +2,8 @@
 
 Runs ``eservice-desktop --data-dir TMP gui --demo`` as a subprocess on the Xvfb display that
 ``tools/test-services.sh`` starts (``ESERVICE_TEST_DISPLAY``), with the ``ESERVICE_SCREENSHOT``
-hook of ``gui/app.py``: once the window is up and the demo data is in, it saves a PNG and quits.
+hook of ``gui/launcher.py``: once the window is up and the demo data is in, it saves a PNG and
+quits.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from eservice_desktop.gui.i18n import install_translators, remove_translators, t
 from eservice_desktop.gui.intake_form import IntakeForm
 from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 
 ALT = Qt.KeyboardModifier.AltModifier

@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.approval import ApprovalDialog
@@ -57,8 +58,7 @@ from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.shift_start import ShiftStartDialog
 from eservice_desktop.gui.sync_status import ConflictDialog
 from eservice_desktop.services import cases, doctor, fees, payments, pickup, pickup_keys
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage.models import CaseRow, EventRow
 

@@ -13,7 +13,7 @@ from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from eservice_desktop.gui import printing
+from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.payment_page import PaymentPage
@@ -58,7 +58,7 @@ def test_fee_change_pay_and_print_through_qt(sync_ctx: GuiContext, qtbot, tmp_pa
     page.tendered_spin.setValue(100)
     assert page.change_label.text() == "70"
     out = tmp_path / "qt-printed.pdf"
-    page.printer_factory = lambda: printing.make_printer(output_pdf=out)
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
     with qtbot.waitSignal(sync_ctx.case_changed, timeout=10000):
         qtbot.mouseClick(page.pay_btn, Qt.MouseButton.LeftButton)
     receipt = payments.last_receipt_number(sync_ctx.app, number)
@@ -88,7 +88,7 @@ def test_reprint_asks_a_reason_and_void_keeps_the_row(
     qtbot.addWidget(page)
     number = new_case(sync_ctx)
     out = tmp_path / "p.pdf"
-    page.printer_factory = lambda: printing.make_printer(output_pdf=out)
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
     page.load(number)
     page.card_radio.setChecked(True)
     page.reference_edit.setText("T-123")
@@ -125,10 +125,10 @@ def test_printing_runs_on_a_worker_and_reports_back(ctx: GuiContext, qtbot, tmp_
     receipt = payments.record_payment(ctx.app, number, "cash", 30).receipt_number
     out = tmp_path / "worker.pdf"
     done: list[payments.PaymentResult] = []
-    task = printing.print_receipt(
+    task = qt_print.print_receipt(
         ctx,
         receipt,
-        printer=printing.make_printer(output_pdf=out),
+        printer=qt_print.make_printer(output_pdf=out),
         layout="roll80",
         on_done=done.append,
     )
@@ -222,7 +222,7 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     page.load(number)
     assert page.pending_banner.isHidden()
     # the printer fails (here: a file in a folder that does not exist)
-    page.printer_factory = lambda: printing.make_printer(output_pdf=tmp_path / "no" / "x.pdf")
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "no" / "x.pdf")
     qtbot.keyClick(page.case_edit, Qt.Key.Key_F9)
     receipt = payments.last_receipt_number(sync_ctx.app, number)
     assert payments.pending_receipts(sync_ctx.app) == [receipt]
@@ -234,12 +234,12 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     other = new_case(sync_ctx)
     page.load(other)
     page.printer_factory = None
-    monkeypatch.setattr(printing, "choose_printer", lambda *_a, **_k: None)
+    monkeypatch.setattr(qt_print, "choose_printer", lambda *_a, **_k: None)
     qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
     assert not page.pending_banner.isHidden() and page.pending == [receipt]
 
     out = tmp_path / "printed.pdf"
-    page.printer_factory = lambda: printing.make_printer(output_pdf=out)
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
     qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)  # one key
     assert payments.get_receipt(sync_ctx.app, receipt).printed
     assert payments.pending_receipts(sync_ctx.app) == []

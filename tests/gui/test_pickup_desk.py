@@ -15,9 +15,9 @@ from pytestqt.qtbot import QtBot
 from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, key_char
-from eservice_desktop.gui.printing import make_printer
+from eservice_desktop.gui.qt_print import make_printer
 from eservice_desktop.services import cases, pickup_keys
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from keystrokes import HUMAN_MS, burst, keys

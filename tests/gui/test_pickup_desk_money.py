@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from eservice_desktop.gui import printing
+from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.payment_page import PaymentPage
@@ -141,7 +141,7 @@ def test_unpaid_case_is_refused_beside_the_button_and_f6_takes_its_payment(
     keys.press(Qt.Key.Key_F6)  # the payment page, for the case on the desk
     page = window.current_page()
     assert isinstance(page, PaymentPage)
-    page.printer_factory = lambda: printing.make_printer(output_pdf=tmp_path / "r.pdf")
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
     qtbot.waitUntil(lambda: page.current is not None, timeout=10000)
     assert page.current is not None and page.current.view.case_number == number
     assert page.amount_spin.value() == 15 and page.pay_btn.isEnabled()

@@ -8,7 +8,7 @@ import pytest
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from eservice_desktop.gui.printing import PrintError, rasterise_pdf
+from eservice_desktop.gui.qt_print import PrintError, rasterise_pdf
 
 
 def _two_page_pdf() -> bytes:

@@ -21,7 +21,7 @@ from eservice_desktop.domain.report_model import ChartSpec, Report, ReportTable
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.reports_page import ReportsPage
 from eservice_desktop.printing.charts import PALETTE
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 PAGE = "eservice_desktop.gui.reports_page"
 

@@ -85,7 +85,7 @@ def desktop_session() -> list[str]:
 
 
 def screenshot(cmd: list[str], data_dir: Path, shot: Path, display: str, **env: str) -> Image.Image:
-    """Starts the counter window on a real X display; gui/app.py grabs it once idle and quits."""
+    """Starts the counter window on a real X display; gui/launcher.py grabs it once idle, quits."""
     home = shot.parent / "home"
     home.mkdir(exist_ok=True)
     done = run(

@@ -19,6 +19,8 @@ The names below are the package's public face; other code imports them from here
 
 from __future__ import annotations
 
+from eservice_desktop.county_link.client import SyncError, error_named, sync_error_message
+from eservice_desktop.county_link.worker import SyncLoop
 from eservice_desktop.services.sync.attachments import add_attachment, upload_attachments
 from eservice_desktop.services.sync.clock import base_now, install_clock_correction
 from eservice_desktop.services.sync.conflicts import ConflictView, open_conflicts, resolve_conflict
@@ -42,8 +44,6 @@ from eservice_desktop.services.sync.round import PULL_PAGE, PUSH_BATCH, RoundRes
 from eservice_desktop.services.sync.service import has_pending, make_loop, run_round, start
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.services.sync.status import status
-from eservice_desktop.sync.client import SyncError, error_named, sync_error_message
-from eservice_desktop.sync.worker import SyncLoop
 
 __all__ = [
     "KEYRING_SERVICE",

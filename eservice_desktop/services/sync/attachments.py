@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from eservice_desktop.services.app import App
+from eservice_desktop.county_link.client import CountyClient
+from eservice_desktop.county_link.protocol import CHUNK_SIZE, AttachmentStart
 from eservice_desktop.services.case_attachments import is_sealed, read_content
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
-from eservice_desktop.sync.client import CountyClient
-from eservice_desktop.sync.protocol import CHUNK_SIZE, AttachmentStart
 
 
 def add_attachment(

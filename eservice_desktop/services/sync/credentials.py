@@ -14,17 +14,17 @@ import keyring
 from keyring.errors import KeyringError
 from sqlalchemy import func, select
 
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.app import App
-from eservice_desktop.services.sync.state import get_state, set_state
-from eservice_desktop.storage.models import EventRow
-from eservice_desktop.sync.client import (
+from eservice_desktop.county_link.client import (
     AuthError,
     CountyClient,
     RateLimited,
     WrongOffice,
     is_loopback,
 )
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.state import get_state, set_state
+from eservice_desktop.storage.models import EventRow
 
 log = logging.getLogger("eservice.sync")
 

@@ -22,18 +22,18 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.county_link.protocol import Change, WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
 from eservice_desktop.services.sync.reference import put_reference, reload_catalogue
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncNotificationRow
-from eservice_desktop.sync.protocol import Change, WireEvent
 
 log = logging.getLogger("eservice.sync")
 

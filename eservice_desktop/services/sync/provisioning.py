@@ -7,10 +7,10 @@ the same records are applied again (an upsert)."""
 
 from __future__ import annotations
 
+from eservice_desktop.county_link.client import CountyClient, RequestRefused
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
-from eservice_desktop.sync.client import CountyClient, RequestRefused
 
 #: ``sync_state`` name of the operators version this office holds.
 OPERATORS_VERSION = "operators_version"

@@ -9,14 +9,14 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.county_link.protocol import CountyReceipt
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_sync import CountyReceiptRow, SyncReferenceRow
-from eservice_desktop.sync.protocol import CountyReceipt
 
 
 def receipt_keys(s: Session) -> dict[str, str]:

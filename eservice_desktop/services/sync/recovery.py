@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from eservice_desktop.services.app import App
+from eservice_desktop.county_link.client import CountyClient
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.round import PULL_PAGE
 from eservice_desktop.services.sync.state import set_state
-from eservice_desktop.sync.client import CountyClient
 
 log = logging.getLogger("eservice.sync")
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncReferenceRow
 
 log = logging.getLogger("eservice.sync")

@@ -22,11 +22,13 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient
+from eservice_desktop.county_link.protocol import ChainGap, PushResponse, WireAccess, WireEvent
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
@@ -36,8 +38,6 @@ from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.storage import repo
-from eservice_desktop.sync.client import ROUND_DEADLINE_S, CountyClient
-from eservice_desktop.sync.protocol import ChainGap, PushResponse, WireAccess, WireEvent
 
 PUSH_BATCH = 500
 PULL_PAGE = 1000

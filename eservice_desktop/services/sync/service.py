@@ -1,4 +1,4 @@
-"""The sync service: rounds on a :class:`~eservice_desktop.sync.worker.SyncLoop`.
+"""The sync service: rounds on a :class:`~eservice_desktop.county_link.worker.SyncLoop`.
 
 :func:`start` prepares the one loop both faces run: ``sync run`` on the main thread until
 SIGTERM, the GUI's status widget on a worker thread.
@@ -9,14 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from eservice_desktop.services.app import App
+from eservice_desktop.county_link.client import AuthError
+from eservice_desktop.county_link.worker import SyncLoop
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import state
 from eservice_desktop.services.sync.clock import install_clock_correction
 from eservice_desktop.services.sync.credentials import demo_enrol, ensure_enrolled, make_client
 from eservice_desktop.services.sync.reference import load_county_reference
 from eservice_desktop.services.sync.round import Progress, RoundResult, sync_round
-from eservice_desktop.sync.client import AuthError
-from eservice_desktop.sync.worker import SyncLoop
 
 
 def run_round(app: App, progress: Progress | None = None) -> RoundResult:

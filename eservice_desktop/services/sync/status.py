@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.credentials import credential
 from eservice_desktop.services.sync.quarantine import quarantined_count
 from eservice_desktop.services.sync.state import get_state, pending_count

@@ -18,7 +18,7 @@ import cards_vcard as vc
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services import identity
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def _port_open(port: int) -> bool:

@@ -18,7 +18,7 @@ import pytest
 from eservice_desktop.config import Settings
 from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.services import identity
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 pytestmark = pytest.mark.softhsm

@@ -24,7 +24,7 @@ from eservice_desktop.devices import pki as pkimod
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.services import cases, identity
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 pytestmark = pytest.mark.softhsm

@@ -16,10 +16,10 @@ from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.gui import printing
+from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import TaskRunner
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 
 
 def main() -> None:
@@ -28,14 +28,14 @@ def main() -> None:
     app = open_app(Settings(data_dir=Path(data_dir), printer_name=printer_name))
     app.operator = Operator("tester", "tester", COUNTER_ROLES)
     ctx = GuiContext(app, TaskRunner())
-    out: dict[str, object] = {"printers": printing.available_printers()}
+    out: dict[str, object] = {"printers": qt_print.available_printers()}
     ui_thread = threading.get_ident()
 
     def job_thread(*args: object) -> object:
         out["job_on_ui_thread"] = threading.get_ident() == ui_thread
-        return printing.print_receipt_job(*args)  # type: ignore[arg-type]
+        return qt_print.print_receipt_job(*args)  # type: ignore[arg-type]
 
-    printer = printing.choose_printer(ctx, None, ask=False)  # silent: settings.printer_name
+    printer = qt_print.choose_printer(ctx, None, ask=False)  # silent: settings.printer_name
     assert printer is not None
     ctx.tasks.run(
         job_thread,

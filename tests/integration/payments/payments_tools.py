@@ -10,7 +10,7 @@ from pathlib import Path
 import PIL.Image
 import zxingcpp
 
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 FIELDS = {

@@ -15,7 +15,7 @@ from pathlib import Path
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import fees, payments
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 
 
 def main() -> None:

@@ -15,7 +15,7 @@ from cups_support import Cups, cups_fixture  # noqa: F401 (the `cups` fixture)
 from payments_tools import decode, new_case
 
 from eservice_desktop.services import payments
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 WORKER = Path(__file__).with_name("payments_print_worker.py")
 

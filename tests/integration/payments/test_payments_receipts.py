@@ -27,7 +27,7 @@ from sqlalchemy import select
 from eservice_desktop.printing.fonts import font_chain
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import cases, fees, payments, reports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptRow
 

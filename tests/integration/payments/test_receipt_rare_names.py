@@ -10,7 +10,7 @@ from payments_tools import new_case, pdffonts, pdftotext
 
 from eservice_desktop.printing.fonts import CANDIDATES, font_chain, unprintable
 from eservice_desktop.services import payments
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.glyphs import UNPRINTABLE, check_printable
 
 #: 𫝀 U+2B740 (Ext-D), 𬺰 U+2CEB0 (Ext-F), 𰻞 U+30EDE (Ext-G), U+31350 (Ext-H), U+2A700 (Ext-C),

@@ -21,7 +21,7 @@ from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.printing.mms import qr_version, render_mms_png
 from eservice_desktop.printing.pickup_slip import render_pickup_slip
 from eservice_desktop.services import pickup, pickup_keys
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
@@ -30,7 +30,7 @@ RACER = r"""
 import json, sys, time
 from pathlib import Path
 from eservice_desktop.config import Settings
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 from eservice_desktop.services import pickup
 from eservice_desktop.domain.operators import Operator, Role
 data_dir, device, token, start = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])

@@ -13,7 +13,7 @@ import pypdfium2
 from eservice_desktop.domain.report_model import ChartSpec, Report, ReportTable
 from eservice_desktop.printing.charts import chart_svg
 from eservice_desktop.printing.report_pdf import ReportHeading, write_report_pdf
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 COLUMNS = ("服務", "課別", "收件", "結案", "如期結案", "準時率(%)", "承辦人")
 RATE = ChartSpec(

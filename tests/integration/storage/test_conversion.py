@@ -21,7 +21,7 @@ from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 from eservice_desktop.storage import cipher, dbkey
 from eservice_desktop.storage.db import HEAD_REVISION
 

@@ -18,7 +18,7 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     from eservice_desktop.config import Settings
     from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
     from eservice_desktop.services.intake import IntakeRequest, intake
 
     app = open_app(Settings(data_dir=Path(sys.argv[1]), office_code="H01", device_id="01"))

@@ -16,7 +16,7 @@ from factories import FIELDS
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.services.app import App, open_app
+from eservice_desktop.services.core import App, open_app
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import cipher, db, dbkey
 

@@ -16,7 +16,7 @@ from factories import request
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services import exports, payments
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import intake
 
 NAME, ID = "王小明", "A123456789"

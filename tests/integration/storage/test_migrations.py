@@ -14,7 +14,7 @@ from db_support import connect_db
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import audit, cases
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 from eservice_desktop.storage import db
 
 FIXTURES = sorted((Path(__file__).parents[2] / "data" / "migrations").glob("*.sqlite3"))

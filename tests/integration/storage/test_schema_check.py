@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.app import open_app
+from eservice_desktop.services.core import open_app
 from eservice_desktop.storage import db
 
 FIXTURES = Path(__file__).parents[2] / "data" / "migrations"
@@ -40,7 +40,7 @@ def test_opening_a_current_database_does_not_import_alembic(tmp_path: Path) -> N
         "import json, sys\n"
         "from pathlib import Path\n"
         "from eservice_desktop.config import Settings\n"
-        "from eservice_desktop.services.app import open_app\n"
+        "from eservice_desktop.services.core import open_app\n"
         f"open_app(Settings(data_dir=Path({str(tmp_path)!r}))).close()\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic')))\n"
     )

@@ -15,7 +15,7 @@ from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, _fresh_pg_db
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -30,10 +30,10 @@ from eservice_desktop.county.store import (  # noqa: E402
     make_engine,
     utcnow,
 )
+from eservice_desktop.county_link.service_keyring import ENV_DIR  # noqa: E402
 from eservice_desktop.services import sync  # noqa: E402
-from eservice_desktop.services.app import App  # noqa: E402
+from eservice_desktop.services.core import App  # noqa: E402
 from eservice_desktop.services.intake import IntakeRequest, intake  # noqa: E402
-from eservice_desktop.sync.service_keyring import ENV_DIR  # noqa: E402
 
 ROOT = HERE.parents[2]
 PY = sys.executable
@@ -120,7 +120,7 @@ class CountyServer:
 
         import uvicorn
 
-        from eservice_desktop.county.app import create_app
+        from eservice_desktop.county.asgi import create_app
         from eservice_desktop.county.notify import FileGateway
 
         app = create_app(
@@ -252,7 +252,7 @@ def pending(app: App) -> int:
 def write_keyring_file(app: App, path: Path) -> None:
     """Copies the enrolled credential into the service account's credential store (the
     product's ServiceKeyring, in directory ``path``) that a subprocess service reads."""
-    from eservice_desktop.sync.service_keyring import ServiceKeyring
+    from eservice_desktop.county_link.service_keyring import ServiceKeyring
 
     account = sync.keyring_account(app)
     value = keyring.get_password(sync.KEYRING_SERVICE, account)
@@ -271,7 +271,7 @@ def write_keyring_file(app: App, path: Path) -> None:
 def service_env(keyring_file: Path) -> dict[str, str]:
     """The environment the installed service unit gives `sync run`."""
     env = dict(os.environ)
-    env["PYTHON_KEYRING_BACKEND"] = "eservice_desktop.sync.service_keyring.ServiceKeyring"
+    env["PYTHON_KEYRING_BACKEND"] = "eservice_desktop.county_link.service_keyring.ServiceKeyring"
     env[ENV_DIR] = str(keyring_file)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE), str(ROOT), env.get("PYTHONPATH", "")])
     env.pop("ESERVICE_DATA_DIR", None)

@@ -15,7 +15,7 @@ from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending
 from eservice_desktop.cli.main import main
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import backup, cases
-from eservice_desktop.services.app import App, open_app
+from eservice_desktop.services.core import App, open_app
 from eservice_desktop.storage import cipher
 
 

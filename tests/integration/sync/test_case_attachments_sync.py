@@ -17,7 +17,7 @@ from sync_helpers import CountyServer, enrol, new_case, sync_now
 from eservice_desktop.cli.main import main
 from eservice_desktop.county.store import AttachmentChunkRow, AttachmentRow, make_engine
 from eservice_desktop.services import case_attachments, cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def test_attached_scan_reaches_the_county(

@@ -18,7 +18,7 @@ from eservice_desktop.county import channels
 from eservice_desktop.county.store import CountyCaseRow, CountyEventRow, make_engine
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 APPLICATION: dict[str, Any] = {
     "service_code": "HR-TRANSCRIPT",

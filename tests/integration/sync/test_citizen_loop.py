@@ -26,7 +26,7 @@ from eservice_desktop.county import channels
 from eservice_desktop.county.store import make_engine
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import cases, pickup
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import resources
 
 APPLICATION: dict[str, Any] = {

@@ -20,7 +20,7 @@ from sync_helpers import TEST_SECRET, CountyServer
 
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county import service
-from eservice_desktop.county.app import open_vault
+from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.edge import (
     ENROL_OFFICE_RATE,
     ENROL_RATE,
@@ -341,7 +341,7 @@ def test_keys_stored_in_clear_by_an_older_build_are_sealed_at_start(tmp_path: Pa
         PublicFormat,
     )
 
-    from eservice_desktop.county.app import create_app
+    from eservice_desktop.county.asgi import create_app
     from eservice_desktop.county.store import create_schema
 
     db_url = f"sqlite:///{tmp_path / 'county.sqlite3'}"

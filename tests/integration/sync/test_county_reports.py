@@ -19,7 +19,7 @@ from eservice_desktop.county import reports as county_reports
 from eservice_desktop.county.store import make_engine, utcnow
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.services import supervisor_reports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 
 QUERY = {"from": "2026-03-01", "to": "2026-04-30"}

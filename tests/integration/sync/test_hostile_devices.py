@@ -19,7 +19,7 @@ from eservice_desktop.county import service
 from eservice_desktop.county.store import DeviceAuditRow, DeviceRow, make_engine, utcnow
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import sync
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def _post_enrol(

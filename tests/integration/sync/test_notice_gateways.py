@@ -27,7 +27,7 @@ from test_sync_features import _TinySmtp
 
 from eservice_desktop.county import notify
 from eservice_desktop.county import service as county_service
-from eservice_desktop.county.app import open_vault
+from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.store import (
     CountyEventRow,
     DeviceRow,
@@ -37,10 +37,10 @@ from eservice_desktop.county.store import (
     make_engine,
     utcnow,
 )
+from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.storage import resources
-from eservice_desktop.sync.protocol import WireEvent
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture-bytes"
 

@@ -28,7 +28,7 @@ from eservice_desktop.county.store import (
 )
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def outbox(srv: CountyServer, n: int, seconds: float = 15.0) -> list[dict[str, Any]]:

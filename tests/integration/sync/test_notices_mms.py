@@ -22,7 +22,7 @@ from sync_helpers import ROOT, CountyServer, county_cli, enrol, new_case, sync_n
 
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import cases, payments, pickup
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import resources
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.services import cases, payments, pickup, pickup_keys
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 
 def _ready_at_h02(office: Callable[..., App], county: CountyServer) -> tuple[App, App, str, str]:

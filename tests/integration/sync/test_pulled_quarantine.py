@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county.store import FeedRow, make_engine, utcnow
+from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.services import cases, sync
-from eservice_desktop.services.app import App
-from eservice_desktop.sync.protocol import WireEvent
+from eservice_desktop.services.core import App
 from tests.unit.services.test_ingest import _received
 
 

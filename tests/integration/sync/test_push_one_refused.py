@@ -10,7 +10,7 @@ from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.services import cases, sync
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 
 

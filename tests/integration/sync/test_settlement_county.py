@@ -17,7 +17,7 @@ from eservice_desktop.county.cli import main as county_main
 from eservice_desktop.county.store import CountyEventRow, FeedRow
 from eservice_desktop.services import cases, reports
 from eservice_desktop.services import payments as pay
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 DAY = date(2026, 3, 10)
 HEAD = "編號,交易電子案號,授權時間,付費工具,入庫日期,應繳金額,已入庫,未入庫,機關核銷編號,規費單號"

@@ -11,12 +11,12 @@ from collections.abc import Callable, Iterator
 import pytest
 from sync_helpers import new_case
 
+from eservice_desktop.county_link import client as client_mod
+from eservice_desktop.county_link.client import CountyClient, Offline
+from eservice_desktop.county_link.worker import SyncLoop
 from eservice_desktop.services import sync
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import round as sync_round_module
-from eservice_desktop.sync import client as client_mod
-from eservice_desktop.sync.client import CountyClient, Offline
-from eservice_desktop.sync.worker import SyncLoop
 
 
 class Dripper:

@@ -17,7 +17,7 @@ from test_channels_loop import APPLICATION
 from eservice_desktop.county import channels
 from eservice_desktop.county.store import make_engine
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 webdriver = pytest.importorskip("selenium.webdriver")
 pytestmark = pytest.mark.skipif(

@@ -8,7 +8,7 @@ from sync_helpers import CountyServer, enrol, local_event_ids, pending, sync_now
 
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 

@@ -20,10 +20,10 @@ from sync_helpers import (
     sync_now,
 )
 
+from eservice_desktop.county_link.client import CountyClient, Offline, ServerError, SyncError
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.services import cases, sync
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo import seed_demo
-from eservice_desktop.sync.client import CountyClient, Offline, ServerError, SyncError
+from eservice_desktop.services.core import App
 
 
 def assert_exactly_once(app: App, county: CountyServer, also_conflicts: bool = False) -> None:

@@ -23,7 +23,7 @@ from sync_helpers import TEST_SECRET, CountyServer, enrol, new_case, sync_now
 from eservice_desktop.config import Settings
 from eservice_desktop.county import notify
 from eservice_desktop.county import service as county_service
-from eservice_desktop.county.app import open_vault
+from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.store import (
     AttachmentRow,
     NotificationRow,
@@ -31,13 +31,13 @@ from eservice_desktop.county.store import (
     make_engine,
     utcnow,
 )
+from eservice_desktop.county_link.client import CountyClient, SyncError
+from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import cases, sync
-from eservice_desktop.services.app import App, open_app
+from eservice_desktop.services.core import App, open_app
 from eservice_desktop.storage.models_sync import SyncNotificationRow, SyncReferenceRow
-from eservice_desktop.sync.client import CountyClient, SyncError
-from eservice_desktop.sync.protocol import WireEvent
 
 
 def test_device_clock_off_by_an_hour(

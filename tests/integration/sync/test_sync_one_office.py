@@ -14,7 +14,7 @@ from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services import cases, payments, pickup, reports, sync
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow

@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, settings
 from sync_helpers import TEST_SECRET, free_port, wait_http
 
 from eservice_desktop.county import service
-from eservice_desktop.county.app import create_app
+from eservice_desktop.county.asgi import create_app
 from eservice_desktop.county.store import utcnow
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -13,14 +13,14 @@ from PIL import Image
 from sqlalchemy import select
 from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending, sync_now
 
+from eservice_desktop.county_link.client import AuthError, CountyClient
+from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.printing.county_receipt import render_county_receipt
 from eservice_desktop.services import cases, payments, sync
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import CountyReceiptRow
-from eservice_desktop.sync.client import AuthError, CountyClient
-from eservice_desktop.sync.protocol import WireEvent
 
 
 def test_push_then_pull_routes_case_to_pickup_office(

@@ -27,9 +27,9 @@ from sync_helpers import (
 from test_sync_faults import assert_exactly_once
 
 from eservice_desktop.config import Settings
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.services import cases, sync
-from eservice_desktop.services.app import App, open_app
-from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.core import App, open_app
 
 
 def office_cli(app: App, keyring_file: Path, *args: str) -> list[str]:

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sync_helpers import TEST_SECRET, free_port, wait_http
 
-from eservice_desktop.county.app import create_app
-from eservice_desktop.sync.client import ConfigError, CountyClient
+from eservice_desktop.county.asgi import create_app
+from eservice_desktop.county_link.client import ConfigError, CountyClient
 
 
 def _ca(name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:

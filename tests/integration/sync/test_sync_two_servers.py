@@ -11,11 +11,11 @@ from collections.abc import Callable
 import pytest
 from sync_helpers import CountyServer, _fresh_pg_db, enrol
 
+from eservice_desktop.county_link.client import CountyClient
+from eservice_desktop.county_link.protocol import WireEvent, seq_of
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.services import sync
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo import seed_demo
-from eservice_desktop.sync.client import CountyClient
-from eservice_desktop.sync.protocol import WireEvent, seq_of
+from eservice_desktop.services.core import App
 
 pytestmark = pytest.mark.postgres
 

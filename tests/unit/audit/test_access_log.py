@@ -16,7 +16,7 @@ from operator_support import sign_in
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services import access, cases, payments, reports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import intake
 from eservice_desktop.storage import db
 

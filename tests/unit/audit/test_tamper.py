@@ -12,7 +12,7 @@ from factories import request
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services import cases, payments
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.doctor import check_chain
 from eservice_desktop.services.intake import intake
 from eservice_desktop.storage import db

@@ -20,7 +20,7 @@ from eservice_desktop import __version__
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services import doctor
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import db
 
 #: The ``county_server`` fixture (conftest.py): start(tls=False, health=200, server_days=365).

@@ -21,7 +21,7 @@ from cups_support import Cups, cups_fixture  # noqa: F401 (the `cups` fixture)
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services import doctor, identity
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "cards"))

@@ -10,7 +10,7 @@ import pytest
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.app import load_catalogue
+from eservice_desktop.services.core import load_catalogue
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from eservice_desktop.county_link.pickup_crypto import verify_ed25519
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.sync.pickup_crypto import verify_ed25519
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from approvals_support import add_accounts, supervisor_approval
 
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 FIELDS = {

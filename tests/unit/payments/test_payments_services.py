@@ -12,8 +12,8 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.services import cases, fees, payments, reports
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 

@@ -16,7 +16,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.services import cases, reports, settlement
 from eservice_desktop.services import payments as pay
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 
 DAY = date(2026, 3, 10)

@@ -27,8 +27,8 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import cases, fees, intake, payments, pickup, pickup_keys
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Approval
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import set_state
 from eservice_desktop.storage.models import EventRow
 

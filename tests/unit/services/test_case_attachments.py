@@ -9,7 +9,7 @@ import pytest
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import case_attachments as ca
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 JPEG = b"\xff\xd8\xff\xdb" + bytes(200)

@@ -16,7 +16,7 @@ from factories import FIELDS
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
-from eservice_desktop.services.app import App, system_clock
+from eservice_desktop.services.core import App, system_clock
 from eservice_desktop.services.sync.state import set_state
 
 HR = ["--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789", "--applicant-name", "王小明"]

@@ -76,7 +76,7 @@ def test_login_opens_an_owner_only_session_and_events_carry_the_account(cli: Cli
     assert code == 0, data
     code, data, _ = cli("case", "show", data["case_number"], "--json")
     assert code == 0 and {e["clerk"] for e in data["events"]} == {"clerk07"}
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
     from eservice_desktop.storage.models_operators import OperatorSessionRow
 
     app = open_app(load_settings(cli.data))

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeErrors, intake
 from eservice_desktop.storage.models import EventRow
 

@@ -6,10 +6,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.domain.case import project
-from eservice_desktop.services.app import App
 from eservice_desktop.services.cases import compute_due
-from eservice_desktop.services.demo_bulk import seed_demo_bulk
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow

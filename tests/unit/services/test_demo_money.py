@@ -7,12 +7,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from eservice_desktop.config import Settings
+from eservice_desktop.demo.bulk import seed_demo_bulk
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply, check
 from eservice_desktop.services import payments
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo import seed_demo
-from eservice_desktop.services.demo_bulk import seed_demo_bulk
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_payments import ReceiptRow

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeErrors, intake
 from eservice_desktop.storage.models import CaseRow
 

@@ -10,14 +10,14 @@ from sqlalchemy import select
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
+from eservice_desktop.county_link.protocol import Change, WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import check_digit
 from eservice_desktop.domain.events import Actor
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncReferenceRow
-from eservice_desktop.sync.protocol import Change, WireEvent
 from tests.unit.services.test_ingest import _case, _received
 
 COUNTY = Actor("H01", "02", "clerk02")

@@ -12,7 +12,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.services import cases, ingest
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow

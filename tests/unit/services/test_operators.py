@@ -12,7 +12,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import Action, Operator, Role
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow
 
 PASSWORD = "correct horse 1"

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import func, select
 
 from eservice_desktop.config import Settings
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases, pickup, pickup_keys
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo import seed_demo
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
 

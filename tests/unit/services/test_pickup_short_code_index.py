@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import pickup, pickup_keys
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))

@@ -11,7 +11,7 @@ import pytest
 
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import pickup, pickup_keys
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case

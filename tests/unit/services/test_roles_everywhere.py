@@ -42,7 +42,7 @@ from eservice_desktop.services import (
     settlement,
     supervisor_reports,
 )
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import conflicts
 from eservice_desktop.services.sync import receipts as county_receipts
 
@@ -312,12 +312,6 @@ NOT_GUARDED: dict[str, str] = {
     "identity.update_crls": "certificate revocation lists (public), on a timer",
     "identity.token_status": "is a card token present, no data read",
     # demo data (demo mode only; the events still need a signed-in operator)
-    "demo.build_case": "demo data",
-    "demo.payment_time": "demo data",
-    "demo.seed_demo": "demo data",
-    "demo.seed_payments": "demo data",
-    "demo.seed_pickup_codes": "demo data",
-    "demo_bulk.seed_demo_bulk": "demo data",
     "payments.seed_payments_demo": "demo data",
     "pickup.ensure_demo_key": "demo data",
     "pickup.issue_demo": "demo data",

@@ -10,10 +10,10 @@ import pytest
 from factories import FIELDS
 from sqlalchemy import select, text
 
+from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo_bulk import seed_demo_bulk
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import repo, search
 from eservice_desktop.storage.models import CaseRow

@@ -17,7 +17,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.report_model import Report
 from eservice_desktop.services import supervisor_reports as reports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 
 F, T = mix.PERIOD
@@ -338,9 +338,9 @@ def test_an_old_database_gets_its_report_columns_and_counts(
 def test_a_pulled_target_set_replaces_the_office_set_and_a_bad_one_is_set_aside(
     loaded: App,
 ) -> None:
+    from eservice_desktop.county_link.protocol import Change
     from eservice_desktop.services.sync.inbox import apply_page
     from eservice_desktop.storage.models_sync import SyncReferenceRow
-    from eservice_desktop.sync.protocol import Change
 
     land_only = [t for t in mix.TARGETS if t["department"] == "land"]
     bad = [{**land_only[0], "value": -1}]

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 
 from eservice_desktop.county import notify
+from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import resources
-from eservice_desktop.sync import pickup_crypto
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
 CASE_ID = "8f1d7a4e-2b6c-4e0a-9c1f-3d2e1b0a9f88"

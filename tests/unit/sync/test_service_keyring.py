@@ -9,7 +9,7 @@ import keyring
 import pytest
 from keyring.errors import KeyringError, PasswordDeleteError
 
-from eservice_desktop.sync.service_keyring import ENV_DIR, FILE_NAME, ServiceKeyring
+from eservice_desktop.county_link.service_keyring import ENV_DIR, FILE_NAME, ServiceKeyring
 
 
 @pytest.fixture

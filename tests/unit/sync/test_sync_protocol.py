@@ -11,11 +11,11 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import ValidationError
 
+from eservice_desktop.county_link.client import ConfigError, SyncError, check_url
+from eservice_desktop.county_link.protocol import CountyReceipt, PushRequest, WireEvent, seq_of
+from eservice_desktop.county_link.worker import Backoff, SyncLoop
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.services.sync import verify_receipt
-from eservice_desktop.sync.client import ConfigError, SyncError, check_url
-from eservice_desktop.sync.protocol import CountyReceipt, PushRequest, WireEvent, seq_of
-from eservice_desktop.sync.worker import Backoff, SyncLoop
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 

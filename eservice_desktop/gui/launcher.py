@@ -40,7 +40,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 if TYPE_CHECKING:
     from eservice_desktop.gui.context import GuiContext
     from eservice_desktop.gui.main_window import MainWindow
-    from eservice_desktop.services.app import App
+    from eservice_desktop.services.core import App
 
 log = logging.getLogger("eservice.gui")
 
@@ -48,8 +48,8 @@ _PROCESS_START = time.monotonic()
 
 
 def _has_cases(app: object) -> bool:
-    from eservice_desktop.services.app import App
     from eservice_desktop.services.cases import has_cases
+    from eservice_desktop.services.core import App
 
     assert isinstance(app, App)
     return has_cases(app)
@@ -116,7 +116,7 @@ def start(args: argparse.Namespace) -> Started:
     from eservice_desktop.gui.i18n import install_translators, normalise_lang
     from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.gui.tasks import TaskRunner
-    from eservice_desktop.services.app import open_app
+    from eservice_desktop.services.core import open_app
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(qt_app, QApplication)
@@ -172,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     tasks = ctx.tasks
 
     if getattr(args, "demo", False) and not _has_cases(core):
-        from eservice_desktop.services.demo import seed_demo
+        from eservice_desktop.demo.seeding import seed_demo
 
         seed = int(os.environ.get("ESERVICE_DEMO_SEED", "20260310"))
         tasks.run(

@@ -1,6 +1,6 @@
 """Bulk demo data for benchmarks: a million realistic cases, through the bulk ingest.
 
-:func:`services.demo.seed_demo` builds each case with the per-event helpers of the demo; this
+:func:`demo.seeding.seed_demo` builds each case with the per-event helpers of the demo; this
 path builds the very same streams from plain tuples in a hot loop and hands each batch of
 20,000 cases to :func:`services.ingest.ingest_many`, the door every event comes through: the
 domain checks every event, the projection rows and due dates come from the same code as an
@@ -18,14 +18,14 @@ from itertools import accumulate
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eservice_desktop.demo import seeding
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.services import demo
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments import DemoTill
 from eservice_desktop.storage import repo
@@ -46,12 +46,12 @@ def seed_demo_bulk(
 ) -> dict[str, Any]:
     """Adds ``cases`` synthetic cases received over the last ``days`` office days."""
     if app.engine.dialect.name != "sqlite":
-        return demo.seed_demo(app, cases, seed=seed, progress=progress)
+        return seeding.seed_demo(app, cases, seed=seed, progress=progress)
     rng = random.Random(seed)
     now = app.now()
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
-    office_days = demo._office_days(app, now, days)
+    office_days = seeding._office_days(app, now, days)
     actor = app.actor
     office, device, clerk = actor.office, actor.device, actor.clerk
     counts: dict[str, int] = {}
@@ -65,7 +65,7 @@ def seed_demo_bulk(
     while done < cases:
         n = min(batch, cases - done)
         received_list = sorted(
-            demo._received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
+            seeding._received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
         )
         events: list[Event] = []
         with app.transaction() as session:
@@ -130,9 +130,9 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
     rng: random.Random,
     rand: Callable[[], float],
     case_id: str,
-    pay: demo.PayFn,
+    pay: seeding.PayFn,
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """One case's events as (type, time, payload); mirrors ``demo.build_case`` (the fee
+    """One case's events as (type, time, payload); mirrors ``seeding.build_case`` (the fee
     assessed at intake and, for every case that finishes, paid at the counter first)."""
     business = service.office_kind == "land" and rand() < 0.1
     if business:
@@ -140,14 +140,14 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
             "kind": "business",
             "id_type": "ubn",
             "id": generate_ubn(rng),
-            "name": rng.choice(demo.BUSINESSES),
+            "name": rng.choice(seeding.BUSINESSES),
         }
     else:
         applicant = {
             "kind": "person",
             "id_type": "national_id",
             "id": generate_national_id(rng),
-            "name": demo._name(rng),
+            "name": seeding._name(rng),
         }
     fields: dict[str, Any] = {}
     for spec in service.fields:
@@ -177,17 +177,17 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
                 "copies": copies,
                 "fields": fields,
                 "consent": consent,
-                "channel": demo.demo_channel(number),
+                "channel": seeding.demo_channel(number),
                 "pickup": {"method": pickup, "office": app.settings.office_code},
             },
         )
     ]
-    if demo.demo_channel(number) != "counter":
+    if seeding.demo_channel(number) != "counter":
         evs.append((ev.ACCEPTED, received, {"note": ""}))
     roll = rand()
     outcome = "received"
     acc = 0.0
-    for name, share in demo.OUTCOMES:
+    for name, share in seeding.OUTCOMES:
         acc += share
         if roll < acc:
             outcome = name
@@ -201,25 +201,25 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
         t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
         return t
 
-    assessed = demo.fee_assessment(service, copies, rng)
+    assessed = seeding.fee_assessment(service, copies, rng)
     if assessed is not None:
         payload, fees_due = assessed
         evs.append((ev.FEE_ASSESSED, received, payload))
         finishes = outcome in ("closed", "ready", "picked_up")
-        if fees_due > 0 and (finishes or rand() < demo.OPEN_PAID_SHARE):
-            t = demo.payment_time(app, received, rng)
+        if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
+            t = seeding.payment_time(app, received, rng)
             receipt = pay(case_id, number, fees_due, t)
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
             t = t + timedelta(seconds=5)
             evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
     if outcome == "supplement":
-        reason = rng.choice(demo.SUPPLEMENT_REASONS)
+        reason = rng.choice(seeding.SUPPLEMENT_REASONS)
         evs.append((ev.SUPPLEMENT_REQUESTED, later(), {"reason": reason, "items": []}))
     elif outcome == "rejected":
-        evs.append((ev.REJECTED, later(), {"reason": rng.choice(demo.REJECT_REASONS)}))
+        evs.append((ev.REJECTED, later(), {"reason": rng.choice(seeding.REJECT_REASONS)}))
     elif outcome in ("closed", "ready", "picked_up"):
         if rand() < 0.2:
-            reason = rng.choice(demo.SUPPLEMENT_REASONS)
+            reason = rng.choice(seeding.SUPPLEMENT_REASONS)
             evs.append((ev.SUPPLEMENT_REQUESTED, later(0.2), {"reason": reason, "items": []}))
             evs.append((ev.SUPPLEMENT_RECEIVED, later(0.2), {"note": ""}))
         evs.append((ev.CLOSED, later(0.2), {"note": ""}))

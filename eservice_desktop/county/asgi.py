@@ -30,9 +30,7 @@ from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county.edge import BoundedStrictBodies, Limits
 from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, scrub, utcnow
 from eservice_desktop.county.vault import Vault, unlock
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.report_model import Report
-from eservice_desktop.sync.protocol import (
+from eservice_desktop.county_link.protocol import (
     API_VERSION,
     CHUNK_SIZE,
     MAX_PULL_PAGE,
@@ -52,6 +50,8 @@ from eservice_desktop.sync.protocol import (
     StatusResponse,
     seq_of,
 )
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.report_model import Report
 
 log = logging.getLogger("eservice.county.http")
 

@@ -5,7 +5,8 @@ Secret Service: the OS keyring the counter window uses cannot exist there. This 
 keeps the device credential in one file inside a directory only the service account can open
 (0700, file 0600), written atomically, outside the database and the settings file that clerks
 share. It is never chosen automatically: the service unit and the installer's enrolment select
-it with ``PYTHON_KEYRING_BACKEND=eservice_desktop.sync.service_keyring.ServiceKeyring`` and name
+it with
+``PYTHON_KEYRING_BACKEND=eservice_desktop.county_link.service_keyring.ServiceKeyring`` and name
 the directory in ``ESERVICE_CREDENTIALS_DIR``. (Windows services run as LocalSystem, whose own
 Credential Manager is a real keyring; they do not need this.)
 """

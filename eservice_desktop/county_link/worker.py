@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from eservice_desktop.sync.client import SyncError
+from eservice_desktop.county_link.client import SyncError
 
 log = logging.getLogger("eservice.sync")
 

@@ -30,8 +30,8 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.services.app import App
 from eservice_desktop.services.approvals import Granted, demo_granted
+from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments import DemoTill
 from eservice_desktop.storage import repo

@@ -1,8 +1,9 @@
 """Ed25519 for pickup codes: the adapter the pure token module is handed.
 
-It lives under ``sync/`` because the county's public keys arrive by sync and the county server
-(which may import ``domain`` and ``sync`` only) signs codes with the same functions. Private keys
-are only ever made here for tests and demo mode; a real county keeps its key on its own side.
+It lives under ``county_link/`` because the county's public keys arrive by sync and the county
+server (which may import ``domain`` and ``county_link`` only) signs codes with the same functions.
+Private keys are only ever made here for tests and demo mode; a real county keeps its key on its
+own side.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ import requests
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 
-from eservice_desktop.sync.protocol import (
+from eservice_desktop.county_link.protocol import (
     PREFIX,
     AccessPushRequest,
     AccessPushResponse,
