@@ -1,0 +1,238 @@
+"""The county server as this counter sees it: reachable, its TLS certificate, the clock, and this
+device's enrolment."""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.report import CERT_WARN_DAYS, KEYRING_SERVICE, Check, _check
+
+
+def _cert_summary(der: bytes) -> dict[str, Any]:
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(der)
+    return {
+        "subject": cert.subject.rfc4514_string(),
+        "issuer": cert.issuer.rfc4514_string(),
+        "not_after": cert.not_valid_after_utc.isoformat(),
+    }
+
+
+def check_county(
+    settings: Settings,
+    timeout: float = 3.0,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Check:
+    """TCP, then TLS against the pinned county CA (certificate and expiry), then ``/v1/health``."""
+    import requests
+
+    title = ("縣府伺服器連線與憑證", "County server reachability and certificate")
+    parts = urlsplit(settings.county_url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    facts: dict[str, Any] = {"url": settings.county_url, "host": host, "port": port}
+    firewall = (
+        f"確認防火牆允許本機連線至 {host} 的 TCP {port}，並確認縣府伺服器運作中",
+        f"Check that the firewall allows TCP {port} to {host} and that the county server is up",
+    )
+    try:
+        sock = socket.create_connection((host, port), timeout=timeout)
+    except OSError as e:
+        return _check(
+            "county",
+            title,
+            "fail",
+            (
+                f"無法連線 {host}:{port}（{type(e).__name__}）",
+                f"Cannot connect to {host}:{port} ({type(e).__name__})",
+            ),
+            firewall,
+            **facts,
+        )
+    days_left: int | None = None
+    try:
+        if parts.scheme == "https":
+            ctx = ssl.create_default_context(cafile=settings.county_ca_file or None)
+            try:
+                with ctx.wrap_socket(sock, server_hostname=host) as tls:
+                    der = tls.getpeercert(binary_form=True)
+            except ssl.SSLCertVerificationError as e:
+                return _check(
+                    "county",
+                    title,
+                    "fail",
+                    (
+                        f"伺服器憑證驗證失敗：{e.verify_message}",
+                        f"Server certificate rejected: {e.verify_message}",
+                    ),
+                    (
+                        "確認 county_ca_file 是縣府提供的 CA 憑證、"
+                        "伺服器名稱與網址相符、電腦時間正確",
+                        "Check that county_ca_file is the county's CA certificate, the host name "
+                        "matches the URL and the PC clock is right",
+                    ),
+                    **facts,
+                )
+            except (ssl.SSLError, OSError) as e:
+                return _check(
+                    "county",
+                    title,
+                    "fail",
+                    (
+                        f"TLS 交握失敗（{type(e).__name__}）",
+                        f"TLS handshake failed ({type(e).__name__})",
+                    ),
+                    (
+                        "確認網址與連接埠正確、中間無 TLS 攔截設備",
+                        "Check the URL and port, and that nothing intercepts TLS on the way",
+                    ),
+                    **facts,
+                )
+            if der:
+                facts["certificate"] = _cert_summary(der)
+                expires = datetime.fromisoformat(facts["certificate"]["not_after"])
+                days_left = (expires - now()).days
+                facts["certificate"]["days_left"] = days_left
+    finally:
+        sock.close()
+    try:
+        r = requests.get(
+            settings.county_url.rstrip("/") + "/v1/health",
+            timeout=timeout,
+            verify=settings.county_ca_file or True,
+        )
+        facts["http_status"] = r.status_code
+    except requests.RequestException as e:
+        return _check(
+            "county",
+            title,
+            "fail",
+            (
+                f"{host}:{port} 可連線但 HTTP 失敗（{type(e).__name__}）",
+                f"{host}:{port} accepts connections but HTTP fails ({type(e).__name__})",
+            ),
+            firewall,
+            **facts,
+        )
+    if r.status_code != 200:
+        return _check(
+            "county",
+            title,
+            "warn",
+            (
+                f"伺服器回應 HTTP {r.status_code}（非 eservice 縣府伺服器？）",
+                f"The server answered HTTP {r.status_code} (not an eservice county server?)",
+            ),
+            (
+                "確認 county_url 指向縣府同步伺服器的根網址",
+                "Check that county_url is the base URL of the county sync server",
+            ),
+            **facts,
+        )
+    if days_left is not None and days_left < CERT_WARN_DAYS:
+        return _check(
+            "county",
+            title,
+            "warn",
+            (
+                f"連線正常；伺服器憑證 {days_left} 天後到期",
+                f"Reachable; the server certificate expires in {days_left} days",
+            ),
+            ("通知縣府更新伺服器憑證", "Ask the county to renew the server certificate"),
+            **facts,
+        )
+    tail = f"，憑證 {days_left} 天後到期" if days_left is not None else ""
+    tail_en = f", certificate valid for {days_left} more days" if days_left is not None else ""
+    return _check(
+        "county",
+        title,
+        "ok",
+        (f"{host}:{port} 連線正常{tail}", f"{host}:{port} reachable{tail_en}"),
+        **facts,
+    )
+
+
+def check_enrolment(settings: Settings) -> Check:
+    """The device is enrolled when the database records it and the keyring holds its credential."""
+    title = ("本機登記", "Device enrolment")
+    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
+    facts: dict[str, Any] = {"keyring_account": account}
+    enrol_fix = (
+        "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
+        "Run `eservice-desktop sync enrol --server URL --code CODE` "
+        "with the county's one-time code",
+    )
+    info: dict[str, Any] | None = None
+    if settings.db_path.exists():
+        from eservice_desktop.storage import cipher, db
+
+        try:
+            conn = db.raw_connect(settings, read_only=True)
+            try:
+                row = conn.execute(
+                    "SELECT value FROM sync_state WHERE name = 'enrolled'"
+                ).fetchone()
+                iid = conn.execute(
+                    "SELECT value FROM sync_state WHERE name = 'installation_id'"
+                ).fetchone()
+            finally:
+                conn.close()
+            info = json.loads(row[0]) if row else None
+            if iid and iid[0]:  # the data directory's own entry (services.sync.keyring_account)
+                account = f"{account}:{iid[0]}"
+                facts["keyring_account"] = account
+        except (cipher.DatabaseError, RuntimeError, ValueError):
+            info = None
+    try:
+        import keyring
+
+        has_credential = bool(keyring.get_password(KEYRING_SERVICE, account)) or bool(
+            info and keyring.get_password(KEYRING_SERVICE, legacy)
+        )
+    except Exception as e:  # keyring raises backend-specific errors (no D-Bus, locked vault, ...)
+        facts["keyring_error"] = type(e).__name__
+        has_credential = False
+    facts.update(enrolled=info, credential=has_credential)
+    if info and has_credential:
+        return _check(
+            "enrolment",
+            title,
+            "ok",
+            (
+                f"已登記為 {info.get('device_key', '?')}（{info.get('at', '')}）",
+                f"Enrolled as {info.get('device_key', '?')} ({info.get('at', '')})",
+            ),
+            **facts,
+        )
+    if info and not has_credential:
+        return _check(
+            "enrolment",
+            title,
+            "fail",
+            (
+                "資料庫記錄已登記，但金鑰圈中沒有本機憑證（不同使用者帳號或金鑰圈被清除）",
+                "The database says enrolled but the keyring holds no credential (another user "
+                "account, or the keyring was cleared)",
+            ),
+            (
+                "以同步服務使用的帳號重新登記：" + enrol_fix[0],
+                "Enrol again under the account the sync service runs as: " + enrol_fix[1],
+            ),
+            **facts,
+        )
+    return _check(
+        "enrolment",
+        title,
+        "warn",
+        ("本機尚未向縣府登記", "This device is not enrolled yet"),
+        enrol_fix,
+        **facts,
+    )

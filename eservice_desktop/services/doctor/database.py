@@ -1,0 +1,243 @@
+"""The office database without changing it: opens, current schema, whole event chain, recent
+backup."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.report import Check, _check
+
+
+def check_database(settings: Settings) -> Check:
+    """Integrity and schema revision, read-only (``mode=ro``: doctor never writes)."""
+    from eservice_desktop.storage import db
+
+    title = ("資料庫完整性與版本", "Database integrity and revision")
+    path = settings.db_path
+    head = db.head_revision()
+    facts: dict[str, Any] = {"path": str(path), "head": head}
+    if not path.exists():
+        return _check(
+            "database",
+            title,
+            "warn",
+            ("資料庫尚未建立", "No database yet"),
+            (
+                "執行 eservice-desktop db upgrade（或開啟櫃檯程式一次）",
+                "Run `eservice-desktop db upgrade` (or open the counter window once)",
+            ),
+            **facts,
+        )
+    from eservice_desktop.storage import cipher, dbkey
+
+    if cipher.is_plain(path):
+        return _check(
+            "database",
+            title,
+            "fail",
+            ("資料庫未加密", "The database is not encrypted"),
+            (
+                "執行 eservice-desktop db upgrade（就地轉為加密資料庫）",
+                "Run `eservice-desktop db upgrade` (encrypts it in place)",
+            ),
+            **facts,
+        )
+    try:
+        conn = db.raw_connect(settings, read_only=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            try:
+                found = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            except cipher.DatabaseError:
+                found = None
+        finally:
+            conn.close()
+    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable) as e:
+        return _check(
+            "database",
+            title,
+            "fail",
+            (f"無法讀取資料庫：{e}", f"Cannot read the database: {e}"),
+            (
+                "由 backups/ 還原最近的備份（見 IT 手冊「備份與還原」）",
+                "Restore the latest copy from backups/ (IT guide, 'Backup and restore')",
+            ),
+            **facts,
+        )
+    problems = [str(r[0]) for r in rows]
+    current = str(found[0]) if found else None
+    facts.update(integrity=problems[:10], current=current)
+    if problems != ["ok"]:
+        return _check(
+            "database",
+            title,
+            "fail",
+            (f"完整性檢查失敗：{problems[0]}", f"Integrity check failed: {problems[0]}"),
+            (
+                "停止程式與同步服務，由 backups/ 還原最近的備份（見 IT 手冊）",
+                "Stop the program and the sync service, restore the latest copy from backups/ "
+                "(IT guide)",
+            ),
+            **facts,
+        )
+    known = _known_revisions()
+    if current == head:
+        return _check(
+            "database",
+            title,
+            "ok",
+            (f"完整性正常，版本 {current}", f"Integrity ok, revision {current}"),
+            **facts,
+        )
+    if current is not None and current not in known:
+        return _check(
+            "database",
+            title,
+            "fail",
+            (
+                f"資料庫版本 {current} 比本程式（{head}）新",
+                f"Database revision {current} is newer than this build ({head})",
+            ),
+            (
+                "安裝與寫入此資料庫相同或更新版本的 eservice-desktop",
+                "Install the eservice-desktop version that wrote it, or a newer one",
+            ),
+            **facts,
+        )
+    return _check(
+        "database",
+        title,
+        "warn",
+        (
+            f"完整性正常，版本 {current or '（無）'}，待升級至 {head}",
+            f"Integrity ok, revision {current or '(none)'}, upgrade to {head} pending",
+        ),
+        (
+            "執行 eservice-desktop db upgrade（會先自動備份）",
+            "Run `eservice-desktop db upgrade` (it backs the database up first)",
+        ),
+        **facts,
+    )
+
+
+def check_chain(settings: Settings) -> Check:
+    """Every device's event hash chain (``audit verify``), read-only."""
+    from eservice_desktop.storage import cipher, db, dbkey
+
+    title = ("事件雜湊鏈（防竄改）", "Event hash chain (tamper evidence)")
+    path = settings.db_path
+    if not path.exists() or cipher.is_plain(path):
+        return _check("chain", title, "warn", ("資料庫尚未建立", "No database yet"))
+    try:
+        engine = db.make_engine(settings.db_url, key=dbkey.database_key(settings, create=False))
+    except dbkey.KeyUnavailable as e:
+        return _check("chain", title, "fail", (f"無法讀取資料庫：{e}", f"Cannot read it: {e}"))
+    try:
+        if not db.schema_is_current(engine):
+            return _check(
+                "chain",
+                title,
+                "warn",
+                ("資料庫升級後才能檢查", "Checked once the database is upgraded"),
+                ("執行 eservice-desktop db upgrade", "Run `eservice-desktop db upgrade`"),
+            )
+        from sqlalchemy.orm import Session
+
+        from eservice_desktop.services.audit import verify_session
+
+        reading = engine.connect().execution_options(**{db.READ_ONLY_OPTION: True})
+        with reading as conn, Session(conn) as s:
+            result = verify_session(s)
+    except (cipher.DatabaseError, cipher.WrongKey) as e:
+        return _check("chain", title, "fail", (f"無法讀取資料庫：{e}", f"Cannot read it: {e}"))
+    finally:
+        engine.dispose()
+    facts = result.to_json()
+    if result.ok:
+        return _check(
+            "chain", title, "ok", (result.message("zh_TW"), result.message("en")), **facts
+        )
+    return _check(
+        "chain",
+        title,
+        "fail",
+        (result.message("zh_TW"), result.message("en")),
+        (
+            "資料庫曾被直接修改：保全此檔案與備份，通報主管與縣府，"
+            "停用此櫃檯（見 IT 手冊「防竄改」）",
+            "The database file was changed outside the program: keep this file and the backups, "
+            "tell the office head and the county, stop the counter (IT guide, 'Tamper evidence')",
+        ),
+        **facts,
+    )
+
+
+def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    from eservice_desktop.storage import db
+
+    script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def check_backup(
+    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Check:
+    """The newest backup that opens and passes a quick check is younger than
+    ``backup_max_age_h``; a database with no case yet only warns when none exists."""
+    from eservice_desktop.services import backup
+    from eservice_desktop.storage import cipher, db
+
+    title = ("資料庫備份", "Database backups")
+    folder = backup.backup_dir(settings)
+    facts: dict[str, Any] = {"backup_dir": str(folder), "max_age_h": settings.backup_max_age_h}
+    fix = (
+        "執行 eservice-desktop backup now，並確認備份位置（USB 磁碟或網路磁碟）可寫入",
+        "Run `eservice-desktop backup now` and check the backup location (USB disk or share)",
+    )
+    good = backup.newest_good(settings) if settings.db_path.exists() else None
+    if good is None:
+        has_cases = False
+        if settings.db_path.exists() and not cipher.is_plain(settings.db_path):
+            try:
+                conn = db.raw_connect(settings, read_only=True)
+                try:
+                    has_cases = bool(conn.execute("SELECT count(*) FROM events").fetchone()[0])
+                finally:
+                    conn.close()
+            except (cipher.DatabaseError, RuntimeError):
+                has_cases = True
+        return _check(
+            "backup",
+            title,
+            "fail" if has_cases else "warn",
+            (f"{folder} 沒有可用的備份", f"No usable backup in {folder}"),
+            fix,
+            **facts,
+        )
+    age_h = (now() - good.taken_at).total_seconds() / 3600
+    facts.update(newest=str(good.path), age_h=round(age_h, 2))
+    if age_h > settings.backup_max_age_h:
+        return _check(
+            "backup",
+            title,
+            "fail",
+            (
+                f"最近一次可用備份已是 {age_h:.0f} 小時前（上限 {settings.backup_max_age_h:.0f}）",
+                f"The newest good backup is {age_h:.0f} h old "
+                f"(limit {settings.backup_max_age_h:.0f} h)",
+            ),
+            fix,
+            **facts,
+        )
+    return _check(
+        "backup",
+        title,
+        "ok",
+        (f"最近備份 {age_h:.1f} 小時前：{good.path.name}", f"{age_h:.1f} h old: {good.path.name}"),
+        **facts,
+    )

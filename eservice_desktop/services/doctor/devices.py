@@ -1,0 +1,182 @@
+"""Devices at the counter: card readers (PC/SC), printers, barcode scanners. Libraries are imported
+lazily; a missing service is a warning, not a failure."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.report import Check, _check, _run
+
+
+def check_card_readers() -> Check:
+    title = ("讀卡機（健保卡、自然人憑證）", "Smart-card readers (NHI, MOICA)")
+    pcsc_fix = (
+        "Linux：apt install pcscd 並啟動（systemctl enable --now pcscd.socket）；"
+        "Windows：啟動「智慧卡」服務 (SCardSvr)",
+        "Linux: apt install pcscd and start it (systemctl enable --now pcscd.socket); "
+        "Windows: start the Smart Card service (SCardSvr)",
+    )
+    try:
+        from smartcard.System import readers
+    except ImportError as e:
+        return _check(
+            "card_readers",
+            title,
+            "warn",
+            (f"PC/SC 函式庫無法載入（{e}）", f"The PC/SC library cannot be loaded ({e})"),
+            pcsc_fix,
+        )
+    try:
+        names = [str(r) for r in readers()]
+    except Exception as e:  # pyscard raises EstablishContextException when no PC/SC service runs
+        return _check(
+            "card_readers",
+            title,
+            "warn",
+            (
+                f"PC/SC 服務未執行（{type(e).__name__}）",
+                f"The PC/SC service is not running ({type(e).__name__})",
+            ),
+            pcsc_fix,
+            error=type(e).__name__,
+        )
+    if not names:
+        return _check(
+            "card_readers",
+            title,
+            "warn",
+            ("未偵測到讀卡機", "No card reader found"),
+            (
+                "接上讀卡機並安裝其驅動程式（CCID 讀卡機免驅動）",
+                "Plug in a reader and install its driver (CCID readers need none)",
+            ),
+            readers=[],
+        )
+    return _check("card_readers", title, "ok", ("、".join(names), ", ".join(names)), readers=names)
+
+
+def list_printers() -> list[str] | None:
+    """Printer queue names, or None when this machine has no way to list them."""
+    if sys.platform == "win32":
+        done = _run(["powershell", "-NoProfile", "-Command", "Get-Printer | ForEach-Object Name"])
+        if done is None or done.returncode != 0:
+            return None
+        return [line.strip() for line in done.stdout.splitlines() if line.strip()]
+    if shutil.which("lpstat") is None:
+        return None
+    done = _run(["lpstat", "-e"])
+    if done is None:
+        return None
+    # lpstat -e exits 1 with "No destinations added." (or no scheduler): that is an empty list.
+    return [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
+
+
+def check_printers(settings: Settings, printers: Iterable[str] | None = None) -> Check:
+    title = ("印表機", "Printers")
+    found = list_printers() if printers is None else list(printers)
+    facts: dict[str, Any] = {"configured": settings.printer_name, "printers": found}
+    if found is None:
+        return _check(
+            "printers",
+            title,
+            "warn",
+            ("無法列出印表機（找不到 lpstat）", "Cannot list printers (lpstat not found)"),
+            ("Linux：apt install cups-client cups", "Linux: apt install cups-client cups"),
+            **facts,
+        )
+    if settings.printer_name and settings.printer_name not in found:
+        return _check(
+            "printers",
+            title,
+            "fail",
+            (
+                f"設定的印表機 {settings.printer_name!r} 不存在",
+                f"The configured printer {settings.printer_name!r} does not exist",
+            ),
+            (
+                "在 settings.json 的 printer_name 填入下列其中一台，或留空改由列印對話框選擇",
+                "Set printer_name in settings.json to one of the printers listed, "
+                "or leave it empty "
+                "to choose in the print dialog",
+            ),
+            **facts,
+        )
+    if not found:
+        return _check(
+            "printers",
+            title,
+            "warn",
+            ("沒有安裝任何印表機", "No printer is installed"),
+            (
+                "安裝收據印表機（A6 或 80 mm 熱感）",
+                "Install the receipt printer (A6 or 80 mm thermal)",
+            ),
+            **facts,
+        )
+    chosen = settings.printer_name or "（列印時選擇）"
+    chosen_en = settings.printer_name or "(chosen when printing)"
+    return _check(
+        "printers",
+        title,
+        "ok",
+        (f"{len(found)} 台；收據使用 {chosen}", f"{len(found)} found; receipts go to {chosen_en}"),
+        **facts,
+    )
+
+
+def check_scanners(settings: Settings) -> Check:
+    title = ("條碼掃描器", "Barcode scanners")
+    try:
+        from serial.tools import list_ports
+
+        ports = sorted(p.device for p in list_ports.comports())
+    except Exception as e:
+        return _check(
+            "scanners",
+            title,
+            "warn",
+            (f"無法列出序列埠（{e}）", f"Cannot list serial ports ({e})"),
+            ("重新安裝 eservice-desktop", "Reinstall eservice-desktop"),
+        )
+    facts: dict[str, Any] = {"serial_ports": ports, "configured": settings.scanner_serial_port}
+    wanted = settings.scanner_serial_port
+    if wanted and wanted not in ports:
+        return _check(
+            "scanners",
+            title,
+            "fail",
+            (
+                f"設定的掃描器序列埠 {wanted} 不存在",
+                f"The configured scanner port {wanted} does not exist",
+            ),
+            (
+                "接上掃描器，或修改 settings.json 的 scanner_serial_port"
+                "（留空則使用鍵盤模式掃描器）",
+                "Plug the scanner in, or fix scanner_serial_port in settings.json (empty = "
+                "keyboard-wedge scanner)",
+            ),
+            **facts,
+        )
+    if wanted:
+        return _check(
+            "scanners",
+            title,
+            "ok",
+            (f"序列埠掃描器 {wanted}", f"Serial scanner on {wanted}"),
+            **facts,
+        )
+    listed = "、".join(ports) if ports else "無"
+    return _check(
+        "scanners",
+        title,
+        "ok",
+        (
+            f"鍵盤模式掃描器（免設定）；序列埠：{listed}",
+            f"Keyboard-wedge scanner (no setup needed); serial ports: {', '.join(ports) or 'none'}",
+        ),
+        **facts,
+    )

@@ -1,0 +1,252 @@
+"""The office this counter serves: its code in the catalogue, next year's working calendar, and how
+old the events still waiting for the county are."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.report import (
+    _TAIPEI,
+    Check,
+    _aware_utc,
+    _check,
+    _loopback,
+    _read_rows,
+)
+
+
+def check_office(settings: Settings) -> Check:
+    from eservice_desktop.storage.resources import read_json
+
+    title = ("事務所設定", "Office settings")
+    offices = {o["code"]: o for o in read_json("catalogue", "offices.json")["offices"]}
+    office = offices.get(settings.office_code)
+    facts: dict[str, Any] = {
+        "office_code": settings.office_code,
+        "device_id": settings.device_id,
+        "county_url": settings.county_url,
+        "demo": settings.demo,
+    }
+    settings_file = settings.data_dir / "settings.json"
+    where = (f"{settings_file}", "settings.json")
+    if office is None:
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"事務所代碼 {settings.office_code} 不在目錄中",
+                f"Office code {settings.office_code} is not in the catalogue",
+            ),
+            (
+                f"在 {where[0]} 設定 office_code（如 H01），或以 OFFICE_CODE 重新安裝",
+                f"Set office_code (e.g. H01) in {where[0]}, or reinstall with OFFICE_CODE",
+            ),
+            **facts,
+        )
+    if not (settings.device_id.isalnum() and 1 <= len(settings.device_id) <= 8):
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"櫃檯編號 {settings.device_id!r} 格式錯誤",
+                f"Bad device number {settings.device_id!r}",
+            ),
+            (
+                f"在 {where[0]} 設定 device_id（如 01），同一事務所內不可重複",
+                f"Set device_id (e.g. 01) in {where[0]}; unique inside the office",
+            ),
+            **facts,
+        )
+    parts = urlsplit(settings.county_url)
+    name = f"{office['name']}（{settings.office_code}）櫃檯 {settings.device_id}"
+    name_en = (
+        f"{office.get('name_en', office['code'])} ({settings.office_code}), "
+        f"counter {settings.device_id}"
+    )
+    facts["office_name"] = office["name"]
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"{name}；縣府伺服器網址 {settings.county_url!r} 無效",
+                f"{name_en}; county server URL {settings.county_url!r} is not valid",
+            ),
+            (
+                "設定 county_url（https://…），或以 COUNTY_SERVER_URL 重新安裝",
+                "Set county_url (https://...), or reinstall with COUNTY_SERVER_URL",
+            ),
+            **facts,
+        )
+    if parts.scheme == "http" and not _loopback(parts.hostname):
+        return _check(
+            "office",
+            title,
+            "fail",
+            (
+                f"{name}；縣府伺服器使用未加密的 http",
+                f"{name_en}; the county server URL is plain http",
+            ),
+            (
+                "改用 https 網址並設定 county_ca_file（縣府 CA 憑證）",
+                "Use the https URL and set county_ca_file (the county CA certificate)",
+            ),
+            **facts,
+        )
+    if parts.scheme == "https" and not settings.county_ca_file:
+        return _check(
+            "office",
+            title,
+            "fail",
+            (f"{name}；未設定縣府 CA 憑證", f"{name_en}; no county CA certificate configured"),
+            (
+                "在 settings.json 設定 county_ca_file（PEM 檔路徑）",
+                "Set county_ca_file (path of the PEM file) in settings.json",
+            ),
+            **facts,
+        )
+    if settings.demo:
+        return _check(
+            "office",
+            title,
+            "warn",
+            (f"{name}；示範模式開啟", f"{name_en}; demo mode is on"),
+            (
+                "正式櫃檯請在 settings.json 設定 demo 為 false",
+                "Set demo to false in settings.json on a production counter",
+            ),
+            **facts,
+        )
+    return _check("office", title, "ok", (name, name_en), **facts)
+
+
+#: From this month on, next year's official calendar should be imported (DGPA publishes it
+#: mid-year); a due date reaching into a year without one is only a weekend-based guess.
+CALENDAR_WARN_MONTH = 10
+
+
+#: In this month a missing calendar of next year fails the check.
+CALENDAR_FAIL_MONTH = 12
+
+
+def calendar_years(settings: Settings) -> set[int]:
+    """Years with an official working calendar: the shipped CSVs plus imported days (read-only)."""
+    from eservice_desktop.domain.calendar import parse_dgpa_csv
+    from eservice_desktop.storage import resources
+
+    years: set[int] = set()
+    for path in resources.shipped_calendar_files():
+        try:
+            years |= {d.year for d in parse_dgpa_csv(path.read_text(encoding="utf-8-sig"))}
+        except Exception:  # a damaged shipped file is the database/installation check's matter
+            continue
+    if settings.db_path.exists():
+        from eservice_desktop.storage import cipher, db, dbkey
+
+        try:
+            conn = db.raw_connect(settings, read_only=True)
+            try:
+                rows = conn.execute("SELECT DISTINCT substr(day, 1, 4) FROM calendar_days")
+                years |= {int(y) for (y,) in rows.fetchall() if str(y).isdigit()}
+            finally:
+                conn.close()
+        except (cipher.DatabaseError, dbkey.KeyUnavailable, OSError):
+            pass  # unreadable, unkeyed or locked: reported by check_database
+    return years
+
+
+def check_calendar(settings: Settings, now: datetime, years: set[int] | None = None) -> Check:
+    """This year's official calendar must be there; from October, next year's too (a warning,
+    a failure in December)."""
+    title = ("辦公日曆", "Working calendar")
+    years = calendar_years(settings) if years is None else years
+    today = now.astimezone(_TAIPEI).date()
+    wanted = [today.year] + ([today.year + 1] if today.month >= CALENDAR_WARN_MONTH else [])
+    missing = [y for y in wanted if y not in years]
+    fix = (
+        "自行政院人事行政總處下載該年度「政府行政機關辦公日曆表」CSV，執行 "
+        "eservice-desktop calendar import 檔案.csv",
+        "Download that year's government office calendar CSV from the DGPA and run "
+        "`eservice-desktop calendar import FILE.csv`",
+    )
+    facts: dict[str, Any] = {"years": sorted(years), "missing": missing}
+    if not missing:
+        shown = "、".join(str(y - 1911) for y in sorted(years))
+        return _check(
+            "calendar",
+            title,
+            "ok",
+            (f"已有民國 {shown} 年", f"Loaded: {', '.join(str(y) for y in sorted(years))}"),
+            **facts,
+        )
+    roc = "、".join(str(y - 1911) for y in missing)
+    # In December next year's calendar is days away: without it every due date reaching into
+    # January is a guess, so the check fails (from October it warns).
+    december = today.month == CALENDAR_FAIL_MONTH and today.year + 1 in missing
+    return _check(
+        "calendar",
+        title,
+        "fail" if december else "warn",
+        (
+            f"缺少民國 {roc} 年辦公日曆：落在該年的處理期限只是暫定（僅以週末推算）",
+            f"No working calendar for {', '.join(str(y) for y in missing)}: due dates in that "
+            "year are provisional (weekends only)",
+        ),
+        fix,
+        **facts,
+    )
+
+
+def check_sync_backlog(
+    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Check:
+    """How long this device's oldest event not yet acknowledged by the county has waited."""
+    title = ("待送縣府資料", "Sync backlog")
+    facts: dict[str, Any] = {
+        "warn_h": settings.sync_backlog_warn_h,
+        "max_h": settings.sync_backlog_max_h,
+    }
+    rows = _read_rows(
+        settings,
+        "SELECT count(*), min(at) FROM events WHERE origin = 'local' AND acked_at IS NULL",
+    )
+    if rows is None:
+        return _check(
+            "sync_backlog",
+            title,
+            "warn",
+            ("無法讀取資料庫", "The database cannot be read"),
+            ("見「資料庫完整性與版本」", "See 'Database integrity and revision'"),
+            **facts,
+        )
+    count, oldest = rows[0]
+    facts["pending"] = int(count or 0)
+    if not count:
+        return _check("sync_backlog", title, "ok", ("沒有待送資料", "Nothing waiting"), **facts)
+    since = _aware_utc(oldest)
+    assert since is not None
+    age_h = (now() - since).total_seconds() / 3600
+    facts.update(oldest_at=since.isoformat(), oldest_age_h=round(age_h, 2))
+    fix = (
+        "確認縣府伺服器可連線（見「縣府伺服器連線」）、同步服務執行中（Windows：sc query "
+        "eservice-sync；Linux：systemctl status eservice-sync），再執行 eservice-desktop sync once",
+        "Check the county server is reachable (see 'County server'), the sync service runs "
+        "(Windows: sc query eservice-sync; Linux: systemctl status eservice-sync), then run "
+        "`eservice-desktop sync once`",
+    )
+    detail = (
+        f"{count} 筆待送，最舊的已等候 {age_h:.1f} 小時",
+        f"{count} waiting, the oldest for {age_h:.1f} h",
+    )
+    if age_h > settings.sync_backlog_max_h:
+        return _check("sync_backlog", title, "fail", detail, fix, **facts)
+    if age_h > settings.sync_backlog_warn_h:
+        return _check("sync_backlog", title, "warn", detail, fix, **facts)
+    return _check("sync_backlog", title, "ok", detail, **facts)
