@@ -12,7 +12,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.doctor.report import CERT_WARN_DAYS, KEYRING_SERVICE, Check, _check
+from eservice_desktop.services.doctor.report import (
+    CERT_WARN_DAYS,
+    KEYRING_SERVICE,
+    Check,
+    Verdict,
+    _check,
+)
 
 
 def _cert_summary(der: bytes) -> dict[str, Any]:
@@ -26,134 +32,151 @@ def _cert_summary(der: bytes) -> dict[str, Any]:
     }
 
 
-def check_county(
-    settings: Settings,
-    timeout: float = 3.0,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> Check:
-    """TCP, then TLS against the pinned county CA (certificate and expiry), then ``/v1/health``."""
-    import requests
+_COUNTY = ("縣府伺服器連線與憑證", "County server reachability and certificate")
 
-    title = ("縣府伺服器連線與憑證", "County server reachability and certificate")
-    parts = urlsplit(settings.county_url)
-    host = parts.hostname or ""
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    facts: dict[str, Any] = {"url": settings.county_url, "host": host, "port": port}
-    firewall = (
+
+def _firewall(host: str, port: int) -> tuple[str, str]:
+    return (
         f"確認防火牆允許本機連線至 {host} 的 TCP {port}，並確認縣府伺服器運作中",
         f"Check that the firewall allows TCP {port} to {host} and that the county server is up",
     )
+
+
+def _connect(host: str, port: int, timeout: float) -> socket.socket:
     try:
-        sock = socket.create_connection((host, port), timeout=timeout)
+        return socket.create_connection((host, port), timeout=timeout)
     except OSError as e:
-        return _check(
-            "county",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"無法連線 {host}:{port}（{type(e).__name__}）",
                 f"Cannot connect to {host}:{port} ({type(e).__name__})",
             ),
-            firewall,
-            **facts,
-        )
-    days_left: int | None = None
+            _firewall(host, port),
+        ) from None
+
+
+def _peer_certificate(settings: Settings, sock: socket.socket, host: str) -> bytes | None:
+    ctx = ssl.create_default_context(cafile=settings.county_ca_file or None)
     try:
-        if parts.scheme == "https":
-            ctx = ssl.create_default_context(cafile=settings.county_ca_file or None)
-            try:
-                with ctx.wrap_socket(sock, server_hostname=host) as tls:
-                    der = tls.getpeercert(binary_form=True)
-            except ssl.SSLCertVerificationError as e:
-                return _check(
-                    "county",
-                    title,
-                    "fail",
-                    (
-                        f"伺服器憑證驗證失敗：{e.verify_message}",
-                        f"Server certificate rejected: {e.verify_message}",
-                    ),
-                    (
-                        "確認 county_ca_file 是縣府提供的 CA 憑證、"
-                        "伺服器名稱與網址相符、電腦時間正確",
-                        "Check that county_ca_file is the county's CA certificate, the host name "
-                        "matches the URL and the PC clock is right",
-                    ),
-                    **facts,
-                )
-            except (ssl.SSLError, OSError) as e:
-                return _check(
-                    "county",
-                    title,
-                    "fail",
-                    (
-                        f"TLS 交握失敗（{type(e).__name__}）",
-                        f"TLS handshake failed ({type(e).__name__})",
-                    ),
-                    (
-                        "確認網址與連接埠正確、中間無 TLS 攔截設備",
-                        "Check the URL and port, and that nothing intercepts TLS on the way",
-                    ),
-                    **facts,
-                )
-            if der:
-                facts["certificate"] = _cert_summary(der)
-                expires = datetime.fromisoformat(facts["certificate"]["not_after"])
-                days_left = (expires - now()).days
-                facts["certificate"]["days_left"] = days_left
+        with ctx.wrap_socket(sock, server_hostname=host) as tls:
+            return tls.getpeercert(binary_form=True)
+    except ssl.SSLCertVerificationError as e:
+        raise Verdict(
+            "fail",
+            (
+                f"伺服器憑證驗證失敗：{e.verify_message}",
+                f"Server certificate rejected: {e.verify_message}",
+            ),
+            (
+                "確認 county_ca_file 是縣府提供的 CA 憑證、伺服器名稱與網址相符、電腦時間正確",
+                "Check that county_ca_file is the county's CA certificate, the host name "
+                "matches the URL and the PC clock is right",
+            ),
+        ) from None
+    except (ssl.SSLError, OSError) as e:
+        raise Verdict(
+            "fail",
+            (f"TLS 交握失敗（{type(e).__name__}）", f"TLS handshake failed ({type(e).__name__})"),
+            (
+                "確認網址與連接埠正確、中間無 TLS 攔截設備",
+                "Check the URL and port, and that nothing intercepts TLS on the way",
+            ),
+        ) from None
+
+
+def _certificate_days(
+    settings: Settings,
+    host: str,
+    port: int,
+    timeout: float,
+    *,
+    now: datetime,
+    facts: dict[str, Any],
+) -> int | None:
+    """Days the county's TLS certificate has left (None over plain HTTP); the summary goes into
+    ``facts``."""
+    sock = _connect(host, port, timeout)
+    try:
+        if urlsplit(settings.county_url).scheme != "https":
+            return None
+        der = _peer_certificate(settings, sock, host)
     finally:
         sock.close()
+    if not der:
+        return None
+    facts["certificate"] = _cert_summary(der)
+    expires = datetime.fromisoformat(facts["certificate"]["not_after"])
+    facts["certificate"]["days_left"] = days_left = (expires - now).days
+    return days_left
+
+
+def _health(settings: Settings, host: str, port: int, timeout: float) -> int:
+    import requests
+
     try:
         r = requests.get(
             settings.county_url.rstrip("/") + "/v1/health",
             timeout=timeout,
             verify=settings.county_ca_file or True,
         )
-        facts["http_status"] = r.status_code
     except requests.RequestException as e:
-        return _check(
-            "county",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"{host}:{port} 可連線但 HTTP 失敗（{type(e).__name__}）",
                 f"{host}:{port} accepts connections but HTTP fails ({type(e).__name__})",
             ),
-            firewall,
-            **facts,
-        )
-    if r.status_code != 200:
-        return _check(
-            "county",
-            title,
+            _firewall(host, port),
+        ) from None
+    return r.status_code
+
+
+def _answered(status: int, days_left: int | None) -> None:
+    if status != 200:
+        raise Verdict(
             "warn",
             (
-                f"伺服器回應 HTTP {r.status_code}（非 eservice 縣府伺服器？）",
-                f"The server answered HTTP {r.status_code} (not an eservice county server?)",
+                f"伺服器回應 HTTP {status}（非 eservice 縣府伺服器？）",
+                f"The server answered HTTP {status} (not an eservice county server?)",
             ),
             (
                 "確認 county_url 指向縣府同步伺服器的根網址",
                 "Check that county_url is the base URL of the county sync server",
             ),
-            **facts,
         )
     if days_left is not None and days_left < CERT_WARN_DAYS:
-        return _check(
-            "county",
-            title,
+        raise Verdict(
             "warn",
             (
                 f"連線正常；伺服器憑證 {days_left} 天後到期",
                 f"Reachable; the server certificate expires in {days_left} days",
             ),
             ("通知縣府更新伺服器憑證", "Ask the county to renew the server certificate"),
-            **facts,
         )
+
+
+def check_county(
+    settings: Settings,
+    timeout: float = 3.0,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> Check:
+    """TCP, then TLS against the pinned county CA (certificate and expiry), then ``/v1/health``."""
+    parts = urlsplit(settings.county_url)
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    facts: dict[str, Any] = {"url": settings.county_url, "host": host, "port": port}
+    try:
+        days_left = _certificate_days(settings, host, port, timeout, now=now(), facts=facts)
+        facts["http_status"] = _health(settings, host, port, timeout)
+        _answered(facts["http_status"], days_left)
+    except Verdict as v:
+        return v.check("county", _COUNTY, **facts)
     tail = f"，憑證 {days_left} 天後到期" if days_left is not None else ""
     tail_en = f", certificate valid for {days_left} more days" if days_left is not None else ""
     return _check(
         "county",
-        title,
+        _COUNTY,
         "ok",
         (f"{host}:{port} 連線正常{tail}", f"{host}:{port} reachable{tail_en}"),
         **facts,

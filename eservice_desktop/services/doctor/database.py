@@ -5,46 +5,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.doctor.report import Check, _check
+from eservice_desktop.services.doctor.report import Check, Verdict, _check
+
+_DATABASE = ("資料庫完整性與版本", "Database integrity and revision")
 
 
-def check_database(settings: Settings) -> Check:
-    """Integrity and schema revision, read-only (``mode=ro``: doctor never writes)."""
-    from eservice_desktop.storage import db
+def _openable(path: Path) -> None:
+    """Exists and is encrypted, or the verdict."""
+    from eservice_desktop.storage import cipher
 
-    title = ("資料庫完整性與版本", "Database integrity and revision")
-    path = settings.db_path
-    head = db.head_revision()
-    facts: dict[str, Any] = {"path": str(path), "head": head}
     if not path.exists():
-        return _check(
-            "database",
-            title,
+        raise Verdict(
             "warn",
             ("資料庫尚未建立", "No database yet"),
             (
                 "執行 eservice-desktop db upgrade（或開啟櫃檯程式一次）",
                 "Run `eservice-desktop db upgrade` (or open the counter window once)",
             ),
-            **facts,
         )
-    from eservice_desktop.storage import cipher, dbkey
-
     if cipher.is_plain(path):
-        return _check(
-            "database",
-            title,
+        raise Verdict(
             "fail",
             ("資料庫未加密", "The database is not encrypted"),
             (
                 "執行 eservice-desktop db upgrade（就地轉為加密資料庫）",
                 "Run `eservice-desktop db upgrade` (encrypts it in place)",
             ),
-            **facts,
         )
+
+
+def _integrity_and_revision(settings: Settings) -> tuple[list[str], str | None]:
+    """``PRAGMA integrity_check`` rows and the Alembic revision, read-only."""
+    from eservice_desktop.storage import cipher, db, dbkey
+
     try:
         conn = db.raw_connect(settings, read_only=True)
         try:
@@ -56,24 +53,20 @@ def check_database(settings: Settings) -> Check:
         finally:
             conn.close()
     except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable) as e:
-        return _check(
-            "database",
-            title,
+        raise Verdict(
             "fail",
             (f"無法讀取資料庫：{e}", f"Cannot read the database: {e}"),
             (
                 "由 backups/ 還原最近的備份（見 IT 手冊「備份與還原」）",
                 "Restore the latest copy from backups/ (IT guide, 'Backup and restore')",
             ),
-            **facts,
-        )
-    problems = [str(r[0]) for r in rows]
-    current = str(found[0]) if found else None
-    facts.update(integrity=problems[:10], current=current)
+        ) from None
+    return [str(r[0]) for r in rows], (str(found[0]) if found else None)
+
+
+def _sound(problems: list[str]) -> None:
     if problems != ["ok"]:
-        return _check(
-            "database",
-            title,
+        raise Verdict(
             "fail",
             (f"完整性檢查失敗：{problems[0]}", f"Integrity check failed: {problems[0]}"),
             (
@@ -81,21 +74,14 @@ def check_database(settings: Settings) -> Check:
                 "Stop the program and the sync service, restore the latest copy from backups/ "
                 "(IT guide)",
             ),
-            **facts,
         )
-    known = _known_revisions()
+
+
+def _revision_verdict(current: str | None, head: str) -> Verdict:
     if current == head:
-        return _check(
-            "database",
-            title,
-            "ok",
-            (f"完整性正常，版本 {current}", f"Integrity ok, revision {current}"),
-            **facts,
-        )
-    if current is not None and current not in known:
-        return _check(
-            "database",
-            title,
+        return Verdict("ok", (f"完整性正常，版本 {current}", f"Integrity ok, revision {current}"))
+    if current is not None and current not in _known_revisions():
+        return Verdict(
             "fail",
             (
                 f"資料庫版本 {current} 比本程式（{head}）新",
@@ -105,11 +91,8 @@ def check_database(settings: Settings) -> Check:
                 "安裝與寫入此資料庫相同或更新版本的 eservice-desktop",
                 "Install the eservice-desktop version that wrote it, or a newer one",
             ),
-            **facts,
         )
-    return _check(
-        "database",
-        title,
+    return Verdict(
         "warn",
         (
             f"完整性正常，版本 {current or '（無）'}，待升級至 {head}",
@@ -119,8 +102,23 @@ def check_database(settings: Settings) -> Check:
             "執行 eservice-desktop db upgrade（會先自動備份）",
             "Run `eservice-desktop db upgrade` (it backs the database up first)",
         ),
-        **facts,
     )
+
+
+def check_database(settings: Settings) -> Check:
+    """Integrity and schema revision, read-only (``mode=ro``: doctor never writes)."""
+    from eservice_desktop.storage import db
+
+    head = db.head_revision()
+    facts: dict[str, Any] = {"path": str(settings.db_path), "head": head}
+    try:
+        _openable(settings.db_path)
+        problems, current = _integrity_and_revision(settings)
+        facts.update(integrity=problems[:10], current=current)
+        _sound(problems)
+    except Verdict as v:
+        return v.check("database", _DATABASE, **facts)
+    return _revision_verdict(current, head).check("database", _DATABASE, **facts)
 
 
 def check_chain(settings: Settings) -> Check:

@@ -12,68 +12,55 @@ from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.report import (
     _TAIPEI,
     Check,
+    Verdict,
     _aware_utc,
     _check,
     _loopback,
     _read_rows,
 )
 
+_OFFICE = ("事務所設定", "Office settings")
 
-def check_office(settings: Settings) -> Check:
+
+def _office_entry(settings: Settings) -> dict[str, Any]:
+    """The catalogue's entry for the office code and a valid device number, or the verdict."""
     from eservice_desktop.storage.resources import read_json
 
-    title = ("事務所設定", "Office settings")
     offices = {o["code"]: o for o in read_json("catalogue", "offices.json")["offices"]}
-    office = offices.get(settings.office_code)
-    facts: dict[str, Any] = {
-        "office_code": settings.office_code,
-        "device_id": settings.device_id,
-        "county_url": settings.county_url,
-        "demo": settings.demo,
-    }
-    settings_file = settings.data_dir / "settings.json"
-    where = (f"{settings_file}", "settings.json")
+    office: dict[str, Any] | None = offices.get(settings.office_code)
+    where = settings.data_dir / "settings.json"
     if office is None:
-        return _check(
-            "office",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"事務所代碼 {settings.office_code} 不在目錄中",
                 f"Office code {settings.office_code} is not in the catalogue",
             ),
             (
-                f"在 {where[0]} 設定 office_code（如 H01），或以 OFFICE_CODE 重新安裝",
-                f"Set office_code (e.g. H01) in {where[0]}, or reinstall with OFFICE_CODE",
+                f"在 {where} 設定 office_code（如 H01），或以 OFFICE_CODE 重新安裝",
+                f"Set office_code (e.g. H01) in {where}, or reinstall with OFFICE_CODE",
             ),
-            **facts,
         )
     if not (settings.device_id.isalnum() and 1 <= len(settings.device_id) <= 8):
-        return _check(
-            "office",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"櫃檯編號 {settings.device_id!r} 格式錯誤",
                 f"Bad device number {settings.device_id!r}",
             ),
             (
-                f"在 {where[0]} 設定 device_id（如 01），同一事務所內不可重複",
-                f"Set device_id (e.g. 01) in {where[0]}; unique inside the office",
+                f"在 {where} 設定 device_id（如 01），同一事務所內不可重複",
+                f"Set device_id (e.g. 01) in {where}; unique inside the office",
             ),
-            **facts,
         )
+    return office
+
+
+def _county_url(settings: Settings, name: str, name_en: str) -> None:
+    """A county URL the counter may use: https with the county's CA, or http on loopback."""
     parts = urlsplit(settings.county_url)
-    name = f"{office['name']}（{settings.office_code}）櫃檯 {settings.device_id}"
-    name_en = (
-        f"{office.get('name_en', office['code'])} ({settings.office_code}), "
-        f"counter {settings.device_id}"
-    )
-    facts["office_name"] = office["name"]
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return _check(
-            "office",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"{name}；縣府伺服器網址 {settings.county_url!r} 無效",
@@ -83,12 +70,9 @@ def check_office(settings: Settings) -> Check:
                 "設定 county_url（https://…），或以 COUNTY_SERVER_URL 重新安裝",
                 "Set county_url (https://...), or reinstall with COUNTY_SERVER_URL",
             ),
-            **facts,
         )
     if parts.scheme == "http" and not _loopback(parts.hostname):
-        return _check(
-            "office",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"{name}；縣府伺服器使用未加密的 http",
@@ -98,33 +82,52 @@ def check_office(settings: Settings) -> Check:
                 "改用 https 網址並設定 county_ca_file（縣府 CA 憑證）",
                 "Use the https URL and set county_ca_file (the county CA certificate)",
             ),
-            **facts,
         )
     if parts.scheme == "https" and not settings.county_ca_file:
-        return _check(
-            "office",
-            title,
+        raise Verdict(
             "fail",
             (f"{name}；未設定縣府 CA 憑證", f"{name_en}; no county CA certificate configured"),
             (
                 "在 settings.json 設定 county_ca_file（PEM 檔路徑）",
                 "Set county_ca_file (path of the PEM file) in settings.json",
             ),
-            **facts,
         )
+
+
+def _not_demo(settings: Settings, name: str, name_en: str) -> None:
     if settings.demo:
-        return _check(
-            "office",
-            title,
+        raise Verdict(
             "warn",
             (f"{name}；示範模式開啟", f"{name_en}; demo mode is on"),
             (
                 "正式櫃檯請在 settings.json 設定 demo 為 false",
                 "Set demo to false in settings.json on a production counter",
             ),
-            **facts,
         )
-    return _check("office", title, "ok", (name, name_en), **facts)
+
+
+def check_office(settings: Settings) -> Check:
+    """The office code is in the catalogue, the device number is valid, the county URL is safe,
+    and demo mode is off."""
+    facts: dict[str, Any] = {
+        "office_code": settings.office_code,
+        "device_id": settings.device_id,
+        "county_url": settings.county_url,
+        "demo": settings.demo,
+    }
+    try:
+        office = _office_entry(settings)
+        facts["office_name"] = office["name"]
+        name = f"{office['name']}（{settings.office_code}）櫃檯 {settings.device_id}"
+        name_en = (
+            f"{office.get('name_en', office['code'])} ({settings.office_code}), "
+            f"counter {settings.device_id}"
+        )
+        _county_url(settings, name, name_en)
+        _not_demo(settings, name, name_en)
+    except Verdict as v:
+        return v.check("office", _OFFICE, **facts)
+    return _check("office", _OFFICE, "ok", (name, name_en), **facts)
 
 
 #: From this month on, next year's official calendar should be imported (DGPA publishes it

@@ -18,18 +18,10 @@ Status = Literal["ok", "warn", "fail"]
 
 #: Below this much free space on the data directory's disk doctor fails; below WARN_FREE it warns.
 FAIL_FREE_BYTES = 200 * 1024 * 1024
-
-
 WARN_FREE_BYTES = 1024 * 1024 * 1024
-
-
 #: Certificates expiring within this many days get a warning.
 CERT_WARN_DAYS = 30
-
-
 KEYRING_SERVICE = "eservice-desktop"
-
-
 _TAIPEI = ZoneInfo("Asia/Taipei")
 
 
@@ -89,6 +81,20 @@ def _check(
     **data: Any,
 ) -> Check:
     return Check(key, title[0], title[1], status, detail[0], detail[1], fix[0], fix[1], data)
+
+
+class Verdict(Exception):
+    """A finding reached part-way through a check. A step raises it and its check turns it into
+    the :class:`Check`, so each step is one short function and the check reads as their list."""
+
+    def __init__(
+        self, status: Status, detail: tuple[str, str], fix: tuple[str, str] = ("", "")
+    ) -> None:
+        super().__init__(detail[1])
+        self.status, self.detail, self.fix = status, detail, fix
+
+    def check(self, key: str, title: tuple[str, str], **data: Any) -> Check:
+        return _check(key, title, self.status, self.detail, self.fix, **data)
 
 
 def _existing_parent(path: Path) -> Path:
