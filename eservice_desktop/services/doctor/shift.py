@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.doctor.report import _TAIPEI, Check, _check, _run
+from eservice_desktop.services.doctor.report import _TAIPEI, Check, Verdict, _check, _run
 
 #: Seconds a test print may take to leave the CUPS queue.
 TEST_PRINT_TIMEOUT_S = 20.0
@@ -38,20 +38,23 @@ def check_page(settings: Settings, moment: datetime) -> bytes:
     return out.getvalue()
 
 
-def check_test_print(
-    settings: Settings,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
-    timeout: float = TEST_PRINT_TIMEOUT_S,
-) -> Check:
-    """Prints a small test page to the configured queue through CUPS (``lp``) and waits until
-    the job has left the queue (CUPS ``completed``)."""
-    title = ("測試列印", "Test print")
-    queue = settings.printer_name
-    facts: dict[str, Any] = {"printer": queue}
-    if not queue:
-        return _check(
-            "test_print",
-            title,
+_TEST_PRINT = ("測試列印", "Test print")
+_TEST_SCAN = ("測試掃描", "Test scan")
+
+
+def _print_fix(queue: str) -> tuple[str, str]:
+    return (
+        f"確認印表機 {queue} 已開機、連線且有紙；lpstat -p {queue} 查看狀態，"
+        f"cupsenable {queue} 重新啟用佇列",
+        f"Check that the printer {queue} is on, connected and has paper; `lpstat -p {queue}` "
+        f"shows its state, `cupsenable {queue}` re-enables the queue",
+    )
+
+
+def _print_queue(settings: Settings) -> str:
+    """The configured queue, when CUPS' ``lp`` can reach it; otherwise the verdict."""
+    if not settings.printer_name:
+        raise Verdict(
             "warn",
             (
                 "未設定收據印表機（printer_name），無法測試列印",
@@ -61,12 +64,9 @@ def check_test_print(
                 "在 settings.json 設定 printer_name 為收據印表機佇列",
                 "Set printer_name in settings.json to the receipt printer's queue",
             ),
-            **facts,
         )
     if sys.platform == "win32" or shutil.which("lp") is None:
-        return _check(
-            "test_print",
-            title,
+        raise Verdict(
             "warn",
             ("此電腦沒有 CUPS 的 lp 指令", "CUPS' lp command is not available here"),
             (
@@ -74,36 +74,34 @@ def check_test_print(
                 "Linux: apt install cups-client; Windows: test by printing a receipt from the "
                 "counter window",
             ),
-            **facts,
         )
+    return settings.printer_name
+
+
+def _send_test_page(settings: Settings, queue: str, moment: datetime, facts: dict[str, Any]) -> str:
+    """Sends the test page with ``lp``; the CUPS job id."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="eservice-testprint-") as tmp:
         page = Path(tmp) / "test-print.pdf"
-        page.write_bytes(check_page(settings, now()))
+        page.write_bytes(check_page(settings, moment))
         sent = _run(["lp", "-d", queue, "-t", "eservice-desktop test print", str(page)])
-    fix = (
-        f"確認印表機 {queue} 已開機、連線且有紙；lpstat -p {queue} 查看狀態，"
-        f"cupsenable {queue} 重新啟用佇列",
-        f"Check that the printer {queue} is on, connected and has paper; `lpstat -p {queue}` "
-        f"shows its state, `cupsenable {queue}` re-enables the queue",
-    )
     if sent is None or sent.returncode != 0:
         error = (sent.stderr.strip() if sent else "lp did not run")[:200]
         facts["error"] = error
-        return _check(
-            "test_print",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"無法送出測試頁到 {queue}：{error}",
                 f"The test page was not accepted by {queue}: {error}",
             ),
-            fix,
-            **facts,
+            _print_fix(queue),
         )
-    job = next((w for w in sent.stdout.split() if w.startswith(f"{queue}-")), "")
-    facts["job"] = job
+    return next((w for w in sent.stdout.split() if w.startswith(f"{queue}-")), "")
+
+
+def _wait_printed(queue: str, job: str, timeout: float) -> None:
+    """Until the job has left the queue (CUPS ``completed``), or the verdict after ``timeout``."""
     import time
 
     deadline = time.monotonic() + timeout
@@ -111,81 +109,69 @@ def check_test_print(
         waiting = _run(["lpstat", "-W", "not-completed", "-o", queue])
         pending = waiting.stdout.split() if waiting is not None else []
         if job and job not in pending:
-            break
+            return
         if time.monotonic() > deadline:
-            return _check(
-                "test_print",
-                title,
+            raise Verdict(
                 "fail",
                 (
                     f"測試頁 {job} 在 {timeout:.0f} 秒內未印出",
                     f"The test page {job} did not print within {timeout:.0f} s",
                 ),
-                fix,
-                **facts,
+                _print_fix(queue),
             )
         time.sleep(0.2)
+
+
+def check_test_print(
+    settings: Settings,
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    timeout: float = TEST_PRINT_TIMEOUT_S,
+) -> Check:
+    """Prints a small test page to the configured queue through CUPS (``lp``) and waits until
+    the job has left the queue (CUPS ``completed``)."""
+    facts: dict[str, Any] = {"printer": settings.printer_name}
+    try:
+        queue = _print_queue(settings)
+        facts["job"] = job = _send_test_page(settings, queue, now(), facts)
+        _wait_printed(queue, job, timeout)
+    except Verdict as v:
+        return v.check("test_print", _TEST_PRINT, **facts)
     return _check(
         "test_print",
-        title,
+        _TEST_PRINT,
         "ok",
         (f"測試頁已送至 {queue}（{job}）", f"Test page printed on {queue} ({job})"),
         **facts,
     )
 
 
-def check_test_scan(settings: Settings, wait_s: float = 0.0) -> Check:
-    """A serial scanner: its port opens at the configured speed and, when ``wait_s`` is given,
-    a code scanned within that time arrives. A keyboard-wedge scanner types into the window:
-    the window's search field is where to try it."""
-    title = ("測試掃描", "Test scan")
+_SCAN_FIX = (
+    "接上掃描器並確認 settings.json 的 scanner_serial_port 與 scanner_serial_baud；"
+    "Windows 請關閉其他占用該序列埠的程式",
+    "Plug the scanner in and check scanner_serial_port and scanner_serial_baud in "
+    "settings.json; on Windows close any other program holding the port",
+)
+
+
+def _read_scan(settings: Settings, wait_s: float) -> bytes:
+    """Opens the serial port and, with ``wait_s``, reads one scan; the verdict when it fails."""
     port = settings.scanner_serial_port
-    facts: dict[str, Any] = {"port": port, "baud": settings.scanner_serial_baud}
-    if not port:
-        return _check(
-            "test_scan",
-            title,
-            "ok",
-            (
-                "鍵盤模式掃描器：請在櫃檯程式的搜尋欄掃描任一條碼測試",
-                "Keyboard-wedge scanner: scan any code into the window's search field to test it",
-            ),
-            mode="keyboard",
-            **facts,
-        )
-    fix = (
-        "接上掃描器並確認 settings.json 的 scanner_serial_port 與 scanner_serial_baud；"
-        "Windows 請關閉其他占用該序列埠的程式",
-        "Plug the scanner in and check scanner_serial_port and scanner_serial_baud in "
-        "settings.json; on Windows close any other program holding the port",
-    )
     try:
         import serial
 
         conn = serial.Serial(port, settings.scanner_serial_baud, timeout=0.2)
     except Exception as e:  # pyserial raises SerialException / OSError / ValueError
-        return _check(
-            "test_scan",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"掃描器序列埠 {port} 無法開啟（{type(e).__name__}）",
                 f"The scanner port {port} does not open ({type(e).__name__})",
             ),
-            fix,
-            mode="serial",
-            **facts,
-        )
+            _SCAN_FIX,
+        ) from None
     try:
         if wait_s <= 0:
-            return _check(
-                "test_scan",
-                title,
-                "ok",
-                (f"掃描器序列埠 {port} 可開啟", f"The scanner port {port} opens"),
-                mode="serial",
-                **facts,
-            )
+            raise Verdict("ok", (f"掃描器序列埠 {port} 可開啟", f"The scanner port {port} opens"))
         import time
 
         deadline = time.monotonic() + wait_s
@@ -194,24 +180,48 @@ def check_test_scan(settings: Settings, wait_s: float = 0.0) -> Check:
             received += conn.readline()
     finally:
         conn.close()
-    code = received.strip()
+    return received.strip()
+
+
+def check_test_scan(settings: Settings, wait_s: float = 0.0) -> Check:
+    """A serial scanner: its port opens at the configured speed and, when ``wait_s`` is given,
+    a code scanned within that time arrives. A keyboard-wedge scanner types into the window:
+    the window's search field is where to try it."""
+    port = settings.scanner_serial_port
+    facts: dict[str, Any] = {"port": port, "baud": settings.scanner_serial_baud}
+    if not port:
+        return _check(
+            "test_scan",
+            _TEST_SCAN,
+            "ok",
+            (
+                "鍵盤模式掃描器：請在櫃檯程式的搜尋欄掃描任一條碼測試",
+                "Keyboard-wedge scanner: scan any code into the window's search field to test it",
+            ),
+            mode="keyboard",
+            **facts,
+        )
+    try:
+        code = _read_scan(settings, wait_s)
+    except Verdict as v:
+        return v.check("test_scan", _TEST_SCAN, mode="serial", **facts)
     facts["received_chars"] = len(code)  # the code itself is not kept: it may be personal
     if not code:
         return _check(
             "test_scan",
-            title,
+            _TEST_SCAN,
             "fail",
             (
                 f"{wait_s:.0f} 秒內沒有收到掃描資料（{port}）",
                 f"No scan arrived on {port} within {wait_s:.0f} s",
             ),
-            fix,
+            _SCAN_FIX,
             mode="serial",
             **facts,
         )
     return _check(
         "test_scan",
-        title,
+        _TEST_SCAN,
         "ok",
         (
             f"收到掃描資料 {len(code)} 字元（{port}）",
