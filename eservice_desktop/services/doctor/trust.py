@@ -11,6 +11,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.report import (
     CERT_WARN_DAYS,
     Check,
+    Verdict,
     _aware_utc,
     _check,
     _read_rows,
@@ -80,83 +81,88 @@ def check_pkcs11(settings: Settings) -> Check:
     )
 
 
-def check_trust_anchors(
-    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
-) -> Check:
-    """The pinned trust anchors (GRCA root, MOICA intermediate) load, and none expires soon."""
+_ANCHORS = ("憑證信任錨", "Certificate trust anchors")
+_CRL = ("憑證廢止清冊（CRL）", "Certificate revocation lists (CRL)")
+
+
+def _anchor_fix() -> tuple[str, str]:
     from eservice_desktop.devices import pki
 
-    title = ("憑證信任錨", "Certificate trust anchors")
-    folder = settings.trust_anchor_dir
-    facts: dict[str, Any] = {"trust_anchor_dir": folder}
-    fix = (
+    return (
         f"將 GRCA 根憑證與 MOICA 中繼憑證放入信任錨目錄，並在 {pki.PIN_FILE} 列出其 SHA-256 "
         "指紋；settings.json 的 trust_anchor_dir 指向該目錄",
         f"Put the GRCA root and MOICA intermediate certificates in the trust anchor directory, "
         f"list their SHA-256 fingerprints in {pki.PIN_FILE}, and point trust_anchor_dir in "
         "settings.json to it",
     )
+
+
+def _trust_store(folder: str) -> Any:
+    """The loaded store of pinned anchors, or the verdict."""
+    from eservice_desktop.devices import pki
+
     if not folder:
-        return _check(
-            "trust_anchors",
-            title,
+        raise Verdict(
             "warn",
             (
                 "未設定信任錨目錄：無法驗證自然人憑證",
                 "No trust anchor directory configured: citizen certificates cannot be validated",
             ),
-            fix,
-            **facts,
+            _anchor_fix(),
         )
     try:
-        store = pki.TrustStore.load(folder)
+        return pki.TrustStore.load(folder)
     except pki.TrustError as e:
-        return _check(
-            "trust_anchors",
-            title,
-            "fail",
-            (f"信任錨無法使用：{e}", f"The trust anchors are unusable: {e}"),
-            fix,
-            **facts,
-        )
-    moment = now()
-    anchors: list[dict[str, Any]] = [
-        {
-            "subject": c.subject.rfc4514_string(),
-            "not_after": c.not_valid_after_utc.isoformat(),
-            "days_left": (c.not_valid_after_utc - moment).days,
-        }
-        for c in store.all
-    ]
-    facts.update(anchors=anchors, ignored=list(store.ignored))
+        raise Verdict(
+            "fail", (f"信任錨無法使用：{e}", f"The trust anchors are unusable: {e}"), _anchor_fix()
+        ) from None
+
+
+def _anchors_in_date(anchors: list[dict[str, Any]]) -> None:
     soonest = min(anchors, key=lambda a: a["days_left"])
     if soonest["days_left"] < 0:
-        return _check(
-            "trust_anchors",
-            title,
+        raise Verdict(
             "fail",
             (
                 f"信任錨已過期：{soonest['subject']}",
                 f"A trust anchor has expired: {soonest['subject']}",
             ),
-            fix,
-            **facts,
+            _anchor_fix(),
         )
     if soonest["days_left"] < CERT_WARN_DAYS:
-        return _check(
-            "trust_anchors",
-            title,
+        raise Verdict(
             "warn",
             (
                 f"信任錨 {soonest['days_left']} 天後到期：{soonest['subject']}",
                 f"A trust anchor expires in {soonest['days_left']} days: {soonest['subject']}",
             ),
             ("向縣府索取新版信任錨並更新", "Get the renewed trust anchors from the county"),
-            **facts,
         )
+
+
+def check_trust_anchors(
+    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Check:
+    """The pinned trust anchors (GRCA root, MOICA intermediate) load, and none expires soon."""
+    facts: dict[str, Any] = {"trust_anchor_dir": settings.trust_anchor_dir}
+    try:
+        store = _trust_store(settings.trust_anchor_dir)
+        moment = now()
+        anchors: list[dict[str, Any]] = [
+            {
+                "subject": c.subject.rfc4514_string(),
+                "not_after": c.not_valid_after_utc.isoformat(),
+                "days_left": (c.not_valid_after_utc - moment).days,
+            }
+            for c in store.all
+        ]
+        facts.update(anchors=anchors, ignored=list(store.ignored))
+        _anchors_in_date(anchors)
+    except Verdict as v:
+        return v.check("trust_anchors", _ANCHORS, **facts)
     return _check(
         "trust_anchors",
-        title,
+        _ANCHORS,
         "ok",
         (
             f"根憑證 {len(store.roots)} 張、中繼憑證 {len(store.intermediates)} 張",
@@ -166,19 +172,17 @@ def check_trust_anchors(
     )
 
 
-def check_crl(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Check:
-    """The cached CRLs/ARLs: one past its nextUpdate fails (revocation is unknown, so MOICA
-    proofs are refused or need an override); one issued more than ``crl_max_age_h`` ago warns."""
-    title = ("憑證廢止清冊（CRL）", "Certificate revocation lists (CRL)")
-    facts: dict[str, Any] = {"crl_urls": settings.crl_urls.split(), "max_age_h": 0.0}
-    facts["max_age_h"] = settings.crl_max_age_h
-    fix = (
-        "確認可連線 crl_urls 所列網址（防火牆）後執行 eservice-desktop crl update；"
-        "離線時可自他處下載後以 crl update --file 檔案 匯入",
-        "Check the CRL URLs in crl_urls are reachable (firewall), then run "
-        "`eservice-desktop crl update`; offline, download them elsewhere and "
-        "`crl update --file FILE`",
-    )
+_CRL_FIX = (
+    "確認可連線 crl_urls 所列網址（防火牆）後執行 eservice-desktop crl update；"
+    "離線時可自他處下載後以 crl update --file 檔案 匯入",
+    "Check the CRL URLs in crl_urls are reachable (firewall), then run "
+    "`eservice-desktop crl update`; offline, download them elsewhere and "
+    "`crl update --file FILE`",
+)
+
+
+def _cached_lists(settings: Settings) -> list[dict[str, Any]]:
+    """The cached CRLs/ARLs with their times; the verdict when there are none."""
     rows = _read_rows(
         settings, "SELECT issuer, kind, this_update, next_update, fetched_at FROM crl_cache"
     )
@@ -194,54 +198,61 @@ def check_crl(settings: Settings, now: Callable[[], datetime] = lambda: datetime
     ]
     if not lists:
         wanted = bool(settings.crl_urls.split() or settings.trust_anchor_dir)
-        return _check(
-            "crl",
-            title,
+        raise Verdict(
             "fail" if wanted else "warn",
             (
                 "尚無任何廢止清冊：自然人憑證的廢止狀態無法確認",
                 "No CRL yet: the revocation status of citizen certificates is unknown",
             ),
-            fix,
-            **facts,
+            _CRL_FIX,
         )
-    moment = now()
+    return lists
+
+
+def _lists_fresh(lists: list[dict[str, Any]], moment: datetime, max_age_h: float) -> float:
+    """Age in hours of the oldest list; the verdict when one is past its next update or too old."""
     stale = [x for x in lists if x["next_update"] is None or x["next_update"] < moment]
     oldest = max(lists, key=lambda x: moment - x["this_update"])
-    age_h = (moment - oldest["this_update"]).total_seconds() / 3600
-    facts["lists"] = [
-        {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in x.items()} for x in lists
-    ]
-    facts["oldest_age_h"] = round(age_h, 1)
+    age_h: float = (moment - oldest["this_update"]).total_seconds() / 3600
     if stale:
         who = stale[0]["issuer"]
-        return _check(
-            "crl",
-            title,
+        raise Verdict(
             "fail",
-            (
-                f"廢止清冊已過期（下次更新時間已過）：{who}",
-                f"A CRL is past its next update: {who}",
-            ),
-            fix,
-            **facts,
+            (f"廢止清冊已過期（下次更新時間已過）：{who}", f"A CRL is past its next update: {who}"),
+            _CRL_FIX,
         )
-    if age_h > settings.crl_max_age_h:
-        return _check(
-            "crl",
-            title,
+    if age_h > max_age_h:
+        raise Verdict(
             "warn",
             (
-                f"最舊的廢止清冊於 {age_h:.0f} 小時前發布（上限 {settings.crl_max_age_h:.0f}）",
-                f"The oldest CRL was issued {age_h:.0f} h ago "
-                f"(limit {settings.crl_max_age_h:.0f} h)",
+                f"最舊的廢止清冊於 {age_h:.0f} 小時前發布（上限 {max_age_h:.0f}）",
+                f"The oldest CRL was issued {age_h:.0f} h ago (limit {max_age_h:.0f} h)",
             ),
-            fix,
-            **facts,
+            _CRL_FIX,
         )
+    return age_h
+
+
+def check_crl(settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> Check:
+    """The cached CRLs/ARLs: one past its nextUpdate fails (revocation is unknown, so MOICA
+    proofs are refused or need an override); one issued more than ``crl_max_age_h`` ago warns."""
+    facts: dict[str, Any] = {"crl_urls": settings.crl_urls.split()}
+    facts["max_age_h"] = settings.crl_max_age_h
+    try:
+        lists = _cached_lists(settings)
+        moment = now()
+        oldest = max(lists, key=lambda x: moment - x["this_update"])
+        facts["lists"] = [
+            {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in x.items()}
+            for x in lists
+        ]
+        facts["oldest_age_h"] = round((moment - oldest["this_update"]).total_seconds() / 3600, 1)
+        age_h = _lists_fresh(lists, moment, settings.crl_max_age_h)
+    except Verdict as v:
+        return v.check("crl", _CRL, **facts)
     return _check(
         "crl",
-        title,
+        _CRL,
         "ok",
         (
             f"{len(lists)} 份，最舊 {age_h:.0f} 小時前發布",
