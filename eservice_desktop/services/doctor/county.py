@@ -183,62 +183,67 @@ def check_county(
     )
 
 
-def check_enrolment(settings: Settings) -> Check:
-    """The device is enrolled when the database records it and the keyring holds its credential."""
-    title = ("本機登記", "Device enrolment")
-    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
-    facts: dict[str, Any] = {"keyring_account": account}
-    enrol_fix = (
-        "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
-        "Run `eservice-desktop sync enrol --server URL --code CODE` "
-        "with the county's one-time code",
-    )
-    info: dict[str, Any] | None = None
-    if settings.db_path.exists():
-        from eservice_desktop.storage import cipher, db
+_ENROLMENT = ("本機登記", "Device enrolment")
+_ENROL_FIX = (
+    "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
+    "Run `eservice-desktop sync enrol --server URL --code CODE` with the county's one-time code",
+)
 
+
+def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | None]:
+    """What the database records of the enrolment, and the data directory's installation id."""
+    if not settings.db_path.exists():
+        return None, None
+    from eservice_desktop.storage import cipher, db
+
+    try:
+        conn = db.raw_connect(settings, read_only=True)
         try:
-            conn = db.raw_connect(settings, read_only=True)
-            try:
-                row = conn.execute(
-                    "SELECT value FROM sync_state WHERE name = 'enrolled'"
-                ).fetchone()
-                iid = conn.execute(
-                    "SELECT value FROM sync_state WHERE name = 'installation_id'"
-                ).fetchone()
-            finally:
-                conn.close()
-            info = json.loads(row[0]) if row else None
-            if iid and iid[0]:  # the data directory's own entry (services.sync.keyring_account)
-                account = f"{account}:{iid[0]}"
-                facts["keyring_account"] = account
-        except (cipher.DatabaseError, RuntimeError, ValueError):
-            info = None
+            row = conn.execute("SELECT value FROM sync_state WHERE name = 'enrolled'").fetchone()
+            iid = conn.execute(
+                "SELECT value FROM sync_state WHERE name = 'installation_id'"
+            ).fetchone()
+        finally:
+            conn.close()
+        return (json.loads(row[0]) if row else None), (iid[0] if iid and iid[0] else None)
+    except (cipher.DatabaseError, RuntimeError, ValueError):
+        return None, None
+
+
+def _has_credential(account: str, legacy: str | None, facts: dict[str, Any]) -> bool:
     try:
         import keyring
 
-        has_credential = bool(keyring.get_password(KEYRING_SERVICE, account)) or bool(
-            info and keyring.get_password(KEYRING_SERVICE, legacy)
+        return bool(keyring.get_password(KEYRING_SERVICE, account)) or bool(
+            legacy and keyring.get_password(KEYRING_SERVICE, legacy)
         )
     except Exception as e:  # keyring raises backend-specific errors (no D-Bus, locked vault, ...)
         facts["keyring_error"] = type(e).__name__
-        has_credential = False
+        return False
+
+
+def check_enrolment(settings: Settings) -> Check:
+    """The device is enrolled when the database records it and the keyring holds its credential."""
+    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
+    info, installation = _enrolled_record(settings)
+    if installation:  # the data directory's own entry (services.sync.keyring_account)
+        account = f"{account}:{installation}"
+    facts: dict[str, Any] = {"keyring_account": account}
+    has_credential = _has_credential(account, legacy if info else None, facts)
     facts.update(enrolled=info, credential=has_credential)
     if info and has_credential:
+        at, key = info.get("at", ""), info.get("device_key", "?")
         return _check(
             "enrolment",
-            title,
+            _ENROLMENT,
             "ok",
-            (
-                f"已登記為 {info.get('device_key', '?')}（{info.get('at', '')}）",
-                f"Enrolled as {info.get('device_key', '?')} ({info.get('at', '')})",
-            ),
+            (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
             **facts,
         )
-    if info and not has_credential:
+    if info:
         return _check(
             "enrolment",
-            title,
+            _ENROLMENT,
             "fail",
             (
                 "資料庫記錄已登記，但金鑰圈中沒有本機憑證（不同使用者帳號或金鑰圈被清除）",
@@ -246,16 +251,16 @@ def check_enrolment(settings: Settings) -> Check:
                 "account, or the keyring was cleared)",
             ),
             (
-                "以同步服務使用的帳號重新登記：" + enrol_fix[0],
-                "Enrol again under the account the sync service runs as: " + enrol_fix[1],
+                "以同步服務使用的帳號重新登記：" + _ENROL_FIX[0],
+                "Enrol again under the account the sync service runs as: " + _ENROL_FIX[1],
             ),
             **facts,
         )
     return _check(
         "enrolment",
-        title,
+        _ENROLMENT,
         "warn",
         ("本機尚未向縣府登記", "This device is not enrolled yet"),
-        enrol_fix,
+        _ENROL_FIX,
         **facts,
     )

@@ -7,6 +7,7 @@ import os
 import platform
 import shutil
 import sys
+from pathlib import Path
 from typing import Any
 
 from eservice_desktop import __version__
@@ -16,6 +17,7 @@ from eservice_desktop.services.doctor.report import (
     WARN_FREE_BYTES,
     Check,
     Status,
+    Verdict,
     _check,
     _existing_parent,
     _run,
@@ -41,18 +43,14 @@ def check_version() -> Check:
     )
 
 
-def check_data_dir(settings: Settings) -> Check:
-    title = ("資料目錄與磁碟空間", "Data directory and free space")
-    d = settings.data_dir
-    base = _existing_parent(d)
-    free = shutil.disk_usage(base).free
-    facts: dict[str, Any] = {"path": str(d), "exists": d.is_dir(), "free_bytes": free}
-    free_mb = free // (1024 * 1024)
+_DATA_DIR = ("資料目錄與磁碟空間", "Data directory and free space")
+
+
+def _usable_dir(d: Path, base: Path) -> None:
+    """The data directory exists and is writable, or the verdict."""
     if not d.is_dir():
         if os.access(base, os.W_OK):
-            return _check(
-                "data_dir",
-                title,
+            raise Verdict(
                 "warn",
                 (
                     f"{d} 尚未建立（第一次啟動時建立）",
@@ -62,20 +60,14 @@ def check_data_dir(settings: Settings) -> Check:
                     "執行 eservice-desktop db upgrade 建立資料庫",
                     "Run `eservice-desktop db upgrade` to create it",
                 ),
-                **facts,
             )
-        return _check(
-            "data_dir",
-            title,
+        raise Verdict(
             "fail",
             (f"{d} 不存在且無法建立", f"{d} does not exist and cannot be created"),
             (f"建立目錄並給予使用者寫入權限：{d}", f"Create {d} and make it writable for the user"),
-            **facts,
         )
     if not os.access(d, os.W_OK | os.X_OK):
-        return _check(
-            "data_dir",
-            title,
+        raise Verdict(
             "fail",
             (f"{d} 無寫入權限", f"{d} is not writable by this user"),
             (
@@ -84,31 +76,42 @@ def check_data_dir(settings: Settings) -> Check:
                 "Linux: add the user to the eservice group (usermod -aG eservice USER) and log in "
                 "again; Windows: repair the installation to restore permissions",
             ),
-            **facts,
         )
+
+
+def _enough_space(d: Path, free: int) -> None:
+    free_mb = free // (1024 * 1024)
     if free < FAIL_FREE_BYTES:
-        return _check(
-            "data_dir",
-            title,
+        raise Verdict(
             "fail",
             (f"{d}：剩餘空間僅 {free_mb} MB", f"{d}: only {free_mb} MB free"),
             (
                 "清出磁碟空間（至少 1 GB），可將舊備份 backups/ 移至外部儲存",
                 "Free disk space (1 GB or more); old backups in backups/ can be moved off the PC",
             ),
-            **facts,
         )
     if free < WARN_FREE_BYTES:
-        return _check(
-            "data_dir",
-            title,
+        raise Verdict(
             "warn",
             (f"{d}：剩餘空間 {free_mb} MB", f"{d}: {free_mb} MB free"),
             ("磁碟空間不足 1 GB，請清理", "Less than 1 GB free: clean up the disk"),
-            **facts,
         )
+
+
+def check_data_dir(settings: Settings) -> Check:
+    """The data directory exists (or can be made), is writable, and its disk has room."""
+    d = settings.data_dir
+    base = _existing_parent(d)
+    free = shutil.disk_usage(base).free
+    facts: dict[str, Any] = {"path": str(d), "exists": d.is_dir(), "free_bytes": free}
+    try:
+        _usable_dir(d, base)
+        _enough_space(d, free)
+    except Verdict as v:
+        return v.check("data_dir", _DATA_DIR, **facts)
+    free_mb = free // (1024 * 1024)
     return _check(
-        "data_dir", title, "ok", (f"{d}：剩餘 {free_mb} MB", f"{d}: {free_mb} MB free"), **facts
+        "data_dir", _DATA_DIR, "ok", (f"{d}：剩餘 {free_mb} MB", f"{d}: {free_mb} MB free"), **facts
     )
 
 
