@@ -453,6 +453,109 @@ def _policy(app: App) -> pki.PkiPolicy:
     )
 
 
+def _check_time(
+    app: App, policy: pki.PkiPolicy, report: pki.ValidationReport, now: datetime
+) -> None:
+    """The PC clock against the newest signed time this office holds (its newest CRL)."""
+    newest = max((info.this_update for info, _ in cached_lists(app)), default=None)
+    if newest is None:
+        report.set("trusted_time", "unknown", "no signed time reference (no CRL cached)")
+    elif now < newest - policy.clock_tolerance:
+        report.set("trusted_time", "failed", "the PC clock is earlier than the newest CRL")
+    else:
+        report.set("trusted_time", "passed")
+
+
+def _check_holder(
+    cert: x509.Certificate, applicant: Applicant | None, report: pki.ValidationReport
+) -> dict[str, Any]:
+    """The card holder's name and ID tail against the applicant's, when there is one."""
+    holder_name = pki.holder_name(cert)
+    last4 = pki.id_last4(cert)
+    holder: dict[str, Any] = {"name": holder_name, "id_last4": last4 or ""}
+    if applicant is None:
+        report.set("holder", "not_checked", "no applicant to compare with")
+        return holder
+    name_ok = _norm(holder_name) == _norm(applicant.name)
+    id_ok = last4 is not None and _norm(applicant.national_id)[-4:] == last4
+    holder["matches"] = name_ok and id_ok
+    if name_ok and id_ok:
+        report.set("holder", "passed")
+    else:
+        what = [w for w, ok in (("name", name_ok), ("ID last 4", id_ok)) if not ok]
+        report.set("holder", "failed", "mismatch: " + ", ".join(what))
+    return holder
+
+
+def _revocation_facts(rev: pki.Revocation, now: datetime) -> dict[str, Any]:
+    return {
+        "status": rev.status,
+        "source": rev.source,
+        "crl_number": rev.crl_number,
+        "this_update": rev.this_update.isoformat() if rev.this_update else None,
+        "next_update": rev.next_update.isoformat() if rev.next_update else None,
+        "age_s": int((now - rev.this_update).total_seconds()) if rev.this_update else None,
+        "detail": rev.detail,
+    }
+
+
+def _validate(
+    app: App, cert: x509.Certificate, nonce: bytes, signature: bytes, now: datetime
+) -> tuple[pki.ValidationReport, pki.Revocation]:
+    """Every check of the proof into one report: nonce, signature, clock, path, revocation."""
+    store = _trust_store(app)
+    policy = _policy(app)
+    report = pki.ValidationReport()
+    problem = _consume_nonce(app, nonce)
+    report.set("nonce", "failed" if problem else "passed", problem)
+    sig_ok = _verify_signature(cert, nonce, signature)
+    report.set("signature", "passed" if sig_ok else "failed", "" if sig_ok else "bad signature")
+    _check_time(app, policy, report, now)
+    arls = [
+        crlmod.read_der(app.settings.data_dir, info.sha256)
+        for info, _ in cached_lists(app)
+        if info.kind == "arl"
+    ]
+    pki.validate_path(cert, store=store, policy=policy, moment=now, arls=arls, report=report)
+    rev = _ee_revocation(app, cert, store, now)
+    rev_status = {"good": "passed", "revoked": "failed", "unknown": "unknown"}[rev.status]
+    report.set("revocation_ee", rev_status, rev.detail or rev.status)
+    return report, rev
+
+
+def _decide(app: App, result: ProofResult, override: Override | None) -> bool:
+    """Sets the verdict from the report; False when the proof stops here (refused, or waiting
+    for a supervisor because revocation is unknown)."""
+    report = result.report
+    if report.failed:
+        result.verdict = "refused"
+        result.reasons = report.failed
+        return False
+    if not report.unknown:
+        return True
+    result.reasons = report.unknown
+    if _policy(app).revocation_unknown != "override":
+        result.verdict = "refused"
+        return False
+    if override is None:
+        result.verdict = "revocation_unknown"
+        return False
+    granted = grant(
+        app,
+        override.as_approval(),
+        APPROVE_IDENTITY_REVOCATION_UNKNOWN,
+        target=result.certificate["serial"],
+    )
+    result.verdict = "verified_with_override"
+    result.granted = granted
+    result.override = {
+        "supervisor": granted.approved_by,
+        "requested_by": granted.requested_by,
+        "reason": granted.reason,
+    }
+    return True
+
+
 def finish_proof(
     app: App,
     *,
@@ -465,61 +568,8 @@ def finish_proof(
 ) -> ProofResult:
     """Verifies a signed challenge and the certificate; records the event when it passes."""
     require(app, Action.VERIFY_IDENTITY)
-    store = _trust_store(app)
-    policy = _policy(app)
     now = app.now()
-    report = pki.ValidationReport()
-
-    problem = _consume_nonce(app, nonce)
-    report.set("nonce", "failed" if problem else "passed", problem)
-    sig_ok = _verify_signature(cert, nonce, signature)
-    report.set("signature", "passed" if sig_ok else "failed", "" if sig_ok else "bad signature")
-
-    lists = cached_lists(app)
-    newest = max((info.this_update for info, _ in lists), default=None)
-    if newest is None:
-        report.set("trusted_time", "unknown", "no signed time reference (no CRL cached)")
-    elif now < newest - policy.clock_tolerance:
-        report.set("trusted_time", "failed", "the PC clock is earlier than the newest CRL")
-    else:
-        report.set("trusted_time", "passed")
-
-    arls = [
-        crlmod.read_der(app.settings.data_dir, info.sha256)
-        for info, _ in lists
-        if info.kind == "arl"
-    ]
-    pki.validate_path(cert, store=store, policy=policy, moment=now, arls=arls, report=report)
-
-    rev = _ee_revocation(app, cert, store, now)
-    rev_status = {"good": "passed", "revoked": "failed", "unknown": "unknown"}[rev.status]
-    report.set("revocation_ee", rev_status, rev.detail or rev.status)
-
-    holder_name = pki.holder_name(cert)
-    last4 = pki.id_last4(cert)
-    holder: dict[str, Any] = {"name": holder_name, "id_last4": last4 or ""}
-    if applicant is None:
-        report.set("holder", "not_checked", "no applicant to compare with")
-    else:
-        name_ok = _norm(holder_name) == _norm(applicant.name)
-        id_ok = last4 is not None and _norm(applicant.national_id)[-4:] == last4
-        holder["matches"] = name_ok and id_ok
-        if name_ok and id_ok:
-            report.set("holder", "passed")
-        else:
-            what = [w for w, ok in (("name", name_ok), ("ID last 4", id_ok)) if not ok]
-            report.set("holder", "failed", "mismatch: " + ", ".join(what))
-
-    age = int((now - rev.this_update).total_seconds()) if rev.this_update else None
-    revocation = {
-        "status": rev.status,
-        "source": rev.source,
-        "crl_number": rev.crl_number,
-        "this_update": rev.this_update.isoformat() if rev.this_update else None,
-        "next_update": rev.next_update.isoformat() if rev.next_update else None,
-        "age_s": age,
-        "detail": rev.detail,
-    }
+    report, rev = _validate(app, cert, nonce, signature, now)
     result = ProofResult(
         verdict="verified",
         report=report,
@@ -530,35 +580,10 @@ def finish_proof(
             "not_after": cert.not_valid_after_utc.isoformat(),
             "policies": report.policies,
         },
-        holder=holder,
-        revocation=revocation,
+        holder=_check_holder(cert, applicant, report),
+        revocation=_revocation_facts(rev, now),
     )
-    if report.failed:
-        result.verdict = "refused"
-        result.reasons = report.failed
-        return result
-    if report.unknown:
-        result.reasons = report.unknown
-        if policy.revocation_unknown != "override":
-            result.verdict = "refused"
-            return result
-        if override is None:
-            result.verdict = "revocation_unknown"
-            return result
-        granted = grant(
-            app,
-            override.as_approval(),
-            APPROVE_IDENTITY_REVOCATION_UNKNOWN,
-            target=result.certificate["serial"],
-        )
-        result.verdict = "verified_with_override"
-        result.granted = granted
-        result.override = {
-            "supervisor": granted.approved_by,
-            "requested_by": granted.requested_by,
-            "reason": granted.reason,
-        }
-    if case_number:
+    if _decide(app, result, override) and case_number:
         result.event_id = _record(app, case_number, result, applicant)
     return result
 
