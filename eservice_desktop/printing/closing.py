@@ -111,14 +111,12 @@ class ClosingReport:
         }
 
 
-def _report(r: ClosingReport) -> Report:
-    scope = f"櫃檯 {r.device}" if r.device else "全所"
-    subtitle = [
-        f"機關：{r.office_name}（{r.office_code}）　範圍：{scope}",
-        f"營業日：{format_roc(r.day, 'receipt')}　製表時間：{r.generated_at}　製表人：{r.clerk}",
-    ]
-    money = "{:,}".format
-    ranges = Section(
+def _money(amount: int) -> str:
+    return f"{amount:,}"
+
+
+def _ranges(r: ClosingReport) -> Section:
+    return Section(
         "收據號碼區間",
         [
             Column("櫃檯", 20),
@@ -129,18 +127,28 @@ def _report(r: ClosingReport) -> Report:
         ],
         [[x.device, x.first, x.last, str(x.count), "、".join(x.missing) or "無"] for x in r.ranges],
     )
-    items = Section(
-        "規費項目小計",
-        [Column("規費項目", 90), Column("筆數", 25, "right"), Column("金額", 40, "right")],
-        [[n, str(c), money(a)] for n, c, a in r.by_fee_item],
-        ["合計", "", money(sum(a for _, _, a in r.by_fee_item))],
-    )
-    methods = Section(
-        "繳費方式小計",
-        [Column("繳費方式", 90), Column("筆數", 25, "right"), Column("金額", 40, "right")],
-        [[METHOD_ZH.get(k, k), str(c), money(a)] for k, (c, a) in sorted(r.by_method.items())],
-        ["合計", str(len(r.valid)), money(r.gross)],
-    )
+
+
+def _subtotals(r: ClosingReport) -> list[Section]:
+    """Per fee item and per payment method."""
+    three = [Column("筆數", 25, "right"), Column("金額", 40, "right")]
+    return [
+        Section(
+            "規費項目小計",
+            [Column("規費項目", 90), *three],
+            [[n, str(c), _money(a)] for n, c, a in r.by_fee_item],
+            ["合計", "", _money(sum(a for _, _, a in r.by_fee_item))],
+        ),
+        Section(
+            "繳費方式小計",
+            [Column("繳費方式", 90), *three],
+            [[METHOD_ZH.get(k, k), str(c), _money(a)] for k, (c, a) in sorted(r.by_method.items())],
+            ["合計", str(len(r.valid)), _money(r.gross)],
+        ),
+    ]
+
+
+def _detail(r: ClosingReport) -> Section:
     cols = [
         Column("收據號碼", 42),
         Column("時間", 14),
@@ -150,22 +158,22 @@ def _report(r: ClosingReport) -> Report:
         Column("狀態", 12, "centre"),
         Column("經收", 20),
     ]
-    detail = Section(
-        "收據明細",
-        cols,
+    rows = [
         [
-            [
-                x.number,
-                x.time,
-                x.case_number,
-                METHOD_ZH.get(x.method, x.method),
-                money(x.amount),
-                "作廢" if x.status == "void" else ("退費" if x.refunded else ""),
-                x.clerk,
-            ]
-            for x in r.receipts
-        ],
-    )
+            x.number,
+            x.time,
+            x.case_number,
+            METHOD_ZH.get(x.method, x.method),
+            _money(x.amount),
+            "作廢" if x.status == "void" else ("退費" if x.refunded else ""),
+            x.clerk,
+        ]
+        for x in r.receipts
+    ]
+    return Section("收據明細", cols, rows)
+
+
+def _voids_and_refunds(r: ClosingReport) -> list[Section]:
     voids = Section(
         "作廢收據",
         [
@@ -174,7 +182,7 @@ def _report(r: ClosingReport) -> Report:
             Column("金額", 20, "right"),
             Column("作廢原因", 72),
         ],
-        [[x.number, x.case_number, money(x.amount), x.void_reason] for x in r.voids],
+        [[x.number, x.case_number, _money(x.amount), x.void_reason] for x in r.voids],
         note="作廢收據保留原號碼，不得重複使用。",
     )
     refunds = Section(
@@ -187,24 +195,42 @@ def _report(r: ClosingReport) -> Report:
             Column("退費原因", 91),
         ],
         [
-            [x.receipt_number, x.time, METHOD_ZH.get(x.method, x.method), money(x.amount), x.reason]
+            [
+                x.receipt_number,
+                x.time,
+                METHOD_ZH.get(x.method, x.method),
+                _money(x.amount),
+                x.reason,
+            ]
             for x in r.refunds
         ],
     )
-    summary = Section(
+    return [voids, refunds]
+
+
+def _summary(r: ClosingReport) -> Section:
+    return Section(
         "結算",
         [Column("項目", 90), Column("金額", 40, "right")],
         [
-            ["實收合計（不含作廢）", money(r.gross)],
-            ["退費合計", money(r.refunded)],
-            ["淨額", money(r.net)],
-            ["應有現金（現金收入－現金退費）", money(r.cash_expected)],
+            ["實收合計（不含作廢）", _money(r.gross)],
+            ["退費合計", _money(r.refunded)],
+            ["淨額", _money(r.net)],
+            ["應有現金（現金收入－現金退費）", _money(r.cash_expected)],
         ],
     )
+
+
+def _report(r: ClosingReport) -> Report:
+    scope = f"櫃檯 {r.device}" if r.device else "全所"
+    subtitle = [
+        f"機關：{r.office_name}（{r.office_code}）　範圍：{scope}",
+        f"營業日：{format_roc(r.day, 'receipt')}　製表時間：{r.generated_at}　製表人：{r.clerk}",
+    ]
     return Report(
         title="規費日結表",
         subtitle_lines=subtitle,
-        sections=[ranges, items, methods, detail, voids, refunds, summary],
+        sections=[_ranges(r), *_subtotals(r), _detail(r), *_voids_and_refunds(r), _summary(r)],
         signature_line="經收人：＿＿＿＿＿＿　主管：＿＿＿＿＿＿　出納：＿＿＿＿＿＿",
     )
 

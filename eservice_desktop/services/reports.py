@@ -7,6 +7,7 @@ the day; nothing here writes. Days are Taipei calendar days.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.settlement_file import transaction_id
@@ -89,12 +91,17 @@ def _ranges(device: str | None, rows: list[ReceiptRow]) -> list[ReceiptRange]:
     return out
 
 
-def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
-    """The closing of ``day``: this counter (``device=""``), a named device, or the whole office
-    (``device=None``)."""
-    require(app, Action.REPORTS)
+@dataclass
+class _DayRows:
+    """What the closing of one day reads: its receipts, its refund events, their cases."""
+
+    receipts: list[ReceiptRow]
+    refunds: list[EventRow]
+    states: dict[str, CaseState]
+
+
+def _day_rows(app: App, day: date, dev: str | None) -> _DayRows:
     office = app.settings.office_code
-    dev = app.settings.device_id if device == "" else device
     start, end = _day_bounds(day)
     with app.reading() as s:
         stmt = select(ReceiptRow).where(ReceiptRow.issued_day == day, ReceiptRow.office == office)
@@ -115,23 +122,14 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
             state = repo.load_state(s, case_id)
             if state is not None:
                 states[case_id] = state
-    ranges = _ranges(dev, rows)
-    try:
-        office_name = app.catalogue.office(office).name
-    except DomainError:
-        office_name = office
-    report = ClosingReport(
-        office_code=office,
-        office_name=office_name,
-        day=day,
-        device=dev,
-        generated_at=f"{app.now().astimezone(TAIPEI):%Y-%m-%d %H:%M}",
-        clerk=app.actor.clerk,
-        ranges=ranges,
-    )
+    return _DayRows(rows, refund_events, states)
+
+
+def _add_receipts(report: ClosingReport, day: _DayRows) -> None:
+    """Every receipt in the detail; the valid ones into the per-method and per-item totals."""
     item_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     method_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for r in rows:
+    for r in day.receipts:
         report.receipts.append(
             ClosingReceipt(
                 number=r.number,
@@ -149,14 +147,19 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
             continue
         method_totals[r.method][0] += 1
         method_totals[r.method][1] += r.amount
-        state = states.get(r.case_id)
+        state = day.states.get(r.case_id)
         lines = [(i.name, i.amount) for i in current(state).items] if state else []
         for name, amount in _allocate(lines, r.amount):
             item_totals[name][0] += 1
             item_totals[name][1] += amount
-    for e in refund_events:
+    report.by_fee_item = [(n, c, a) for n, (c, a) in sorted(item_totals.items())]
+    report.by_method = {k: (c, a) for k, (c, a) in method_totals.items()}
+
+
+def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
+    for e in day.refunds:
         p = e.payload
-        state = states.get(e.case_id)
+        state = day.states.get(e.case_id)
         report.refunds.append(
             ClosingRefund(
                 receipt_number=str(p.get("receipt_number", "")),
@@ -168,8 +171,30 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
                 clerk=e.clerk,
             )
         )
-    report.by_fee_item = [(n, c, a) for n, (c, a) in sorted(item_totals.items())]
-    report.by_method = {k: (c, a) for k, (c, a) in method_totals.items()}
+
+
+def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
+    """The closing of ``day``: this counter (``device=""``), a named device, or the whole office
+    (``device=None``)."""
+    require(app, Action.REPORTS)
+    office = app.settings.office_code
+    dev = app.settings.device_id if device == "" else device
+    rows = _day_rows(app, day, dev)
+    try:
+        office_name = app.catalogue.office(office).name
+    except DomainError:
+        office_name = office
+    report = ClosingReport(
+        office_code=office,
+        office_name=office_name,
+        day=day,
+        device=dev,
+        generated_at=f"{app.now().astimezone(TAIPEI):%Y-%m-%d %H:%M}",
+        clerk=app.actor.clerk,
+        ranges=_ranges(dev, rows.receipts),
+    )
+    _add_receipts(report, rows)
+    _add_refunds(report, rows)
     return report
 
 
