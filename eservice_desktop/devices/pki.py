@@ -308,6 +308,71 @@ def _issuer_named_but_not_signing(cert: x509.Certificate, store: TrustStore) -> 
 _PATH_CHECKS = ("trusted_root", "policy", "chain_signatures", "ca_flags_key_usage", "validity")
 
 
+def _asn1(c: x509.Certificate) -> Any:
+    return a509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
+
+
+def _validator(
+    cert: x509.Certificate,
+    store: TrustStore,
+    policy: PkiPolicy,
+    moment: datetime,
+    arls: Iterable[bytes],
+) -> Any:
+    """pyhanko-certvalidator set up for MOICA: pinned anchors, no fetching, the CA certificates'
+    revocation from the ARL(s) (the end entity's is checked separately), explicit policies."""
+    from pyhanko_certvalidator import CertificateValidator, ValidationContext
+    from pyhanko_certvalidator.policy_decl import (
+        CertRevTrustPolicy,
+        PKIXValidationParams,
+        RevocationCheckingPolicy,
+        RevocationCheckingRule,
+    )
+
+    revinfo = CertRevTrustPolicy(
+        RevocationCheckingPolicy(
+            ee_certificate_rule=RevocationCheckingRule.NO_CHECK,
+            intermediate_ca_cert_rule=RevocationCheckingRule.CRL_REQUIRED,
+        )
+    )
+    ctx = ValidationContext(
+        trust_roots=[_asn1(r) for r in store.roots],
+        other_certs=[_asn1(i) for i in store.intermediates],
+        crls=list(arls),
+        moment=moment,
+        allow_fetching=False,
+        revinfo_policy=revinfo,
+        time_tolerance=timedelta(seconds=1),
+    )
+    params = PKIXValidationParams(
+        user_initial_policy_set=frozenset(policy.required_policies), initial_explicit_policy=True
+    )
+    return CertificateValidator(_asn1(cert), validation_context=ctx, pkix_params=params)
+
+
+def _report_failure(
+    error: Exception, cert: x509.Certificate, store: TrustStore, report: ValidationReport
+) -> None:
+    """Classifies a pyhanko failure into the report; re-raises anything that is not one."""
+    from pyhanko_certvalidator import errors as e
+
+    if not isinstance(error, e.PathBuildingError | e.ValidationError | e.PathError):
+        raise error
+    _classify(error, report)
+    if isinstance(error, e.PathBuildingError) and _issuer_named_but_not_signing(cert, store):
+        # A pinned CA has the issuer's name but its key did not sign this certificate:
+        # a forged or corrupted certificate, not an unknown root.
+        report.set("trusted_root", "not_checked")
+        report.set("chain_signatures", "failed", "signature does not verify with the issuer's key")
+        return
+    # Checks pyhanko performs before the one that failed are reported as passed only when
+    # they are known to come earlier in its algorithm (path building first).
+    if report.status("trusted_root") == "not_checked" and not isinstance(
+        error, e.PathBuildingError
+    ):
+        report.set("trusted_root", "passed")
+
+
 def validate_path(
     cert: x509.Certificate,
     *,
@@ -319,14 +384,6 @@ def validate_path(
 ) -> None:
     """Runs pyhanko-certvalidator: anchors, chain signatures, CA flags, key usage, validity at
     ``moment``, policy tree, and the CA certificates' revocation against the ARL(s)."""
-    from pyhanko_certvalidator import CertificateValidator, ValidationContext
-    from pyhanko_certvalidator.policy_decl import (
-        CertRevTrustPolicy,
-        PKIXValidationParams,
-        RevocationCheckingPolicy,
-        RevocationCheckingRule,
-    )
-
     report.policies = certificate_policies(cert)
     if policy.production and TEST_POLICIES & set(report.policies):
         report.set("policy", "failed", "test-level certificate refused in production mode")
@@ -334,51 +391,11 @@ def validate_path(
     if not policy.required_policies:
         report.set("policy", "failed", "no certificate policy configured for this service")
         return
-
-    def a(c: x509.Certificate) -> Any:
-        return a509.Certificate.load(c.public_bytes(serialization.Encoding.DER))
-
-    revinfo = CertRevTrustPolicy(
-        RevocationCheckingPolicy(
-            ee_certificate_rule=RevocationCheckingRule.NO_CHECK,
-            intermediate_ca_cert_rule=RevocationCheckingRule.CRL_REQUIRED,
-        )
-    )
-    ctx = ValidationContext(
-        trust_roots=[a(r) for r in store.roots],
-        other_certs=[a(i) for i in store.intermediates],
-        crls=list(arls),
-        moment=moment,
-        allow_fetching=False,
-        revinfo_policy=revinfo,
-        time_tolerance=timedelta(seconds=1),
-    )
-    params = PKIXValidationParams(
-        user_initial_policy_set=frozenset(policy.required_policies), initial_explicit_policy=True
-    )
-    validator = CertificateValidator(a(cert), validation_context=ctx, pkix_params=params)
+    validator = _validator(cert, store, policy, moment, arls)
     try:
-        asyncio.run(validator.async_validate_usage(key_usage=set(policy.key_usage)))  # type: ignore[no-untyped-call]
+        asyncio.run(validator.async_validate_usage(key_usage=set(policy.key_usage)))
     except Exception as error:  # pyhanko's hierarchy is wide; classify, never swallow silently
-        from pyhanko_certvalidator import errors as e
-
-        if not isinstance(error, e.PathBuildingError | e.ValidationError | e.PathError):
-            raise
-        _classify(error, report)
-        if isinstance(error, e.PathBuildingError) and _issuer_named_but_not_signing(cert, store):
-            # A pinned CA has the issuer's name but its key did not sign this certificate:
-            # a forged or corrupted certificate, not an unknown root.
-            report.set("trusted_root", "not_checked")
-            report.set(
-                "chain_signatures", "failed", "signature does not verify with the issuer's key"
-            )
-            return
-        # Checks pyhanko performs before the one that failed are reported as passed only when
-        # they are known to come earlier in its algorithm (path building first).
-        if report.status("trusted_root") == "not_checked" and not isinstance(
-            error, e.PathBuildingError
-        ):
-            report.set("trusted_root", "passed")
+        _report_failure(error, cert, store, report)
         return
     for name in _PATH_CHECKS:
         report.set(name, "passed")
