@@ -35,7 +35,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.config import Settings
-from eservice_desktop.domain.case import project
+from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import audit
@@ -183,6 +183,77 @@ def _fail(code: str, zh: str, en: str) -> DomainError:
     return DomainError(f"backup.{code}", zh, en, "backup")
 
 
+def _integrity(copy: Path, key: bytes) -> tuple[list[str], str | None]:
+    """SQLite's integrity check and the schema revision of a backup copy."""
+    try:
+        conn = cipher.connect(copy, key)
+    except cipher.WrongKey as e:
+        raise _fail("key", str(e).split(" / ")[0], str(e).split(" / ")[-1]) from e
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+    finally:
+        conn.close()
+    return integrity, (revision[0] if revision else None)
+
+
+def _same_projection(row: CaseRow | None, state: CaseState) -> bool:
+    return row is not None and (
+        row.status,
+        row.fees_due,
+        row.paid,
+        row.case_number,
+        row.applicant_name,
+        row.state.get("event_count"),
+    ) == (
+        state.status,
+        state.fees_due,
+        state.paid,
+        state.case_number,
+        state.applicant_name,
+        state.event_count,
+    )
+
+
+def _projections(c: Session) -> tuple[int, int, int, int]:
+    """Cases, events, projections that differ from their events, projections without events."""
+    rows = {r.case_id: r for r in c.scalars(select(CaseRow)).all()}
+    by_case: dict[str, list[Any]] = {}
+    events = 0
+    for erow in c.scalars(select(EventRow).order_by(EventRow.seq)).all():
+        by_case.setdefault(erow.case_id, []).append(erow)
+        events += 1
+    mismatched = sum(
+        not _same_projection(rows.get(case_id), project([repo.row_to_event(e) for e in evs]))
+        for case_id, evs in by_case.items()
+    )
+    return len(by_case), events, mismatched, len(set(rows) - set(by_case))
+
+
+def _check_copy(
+    copy: Path, key: bytes, revision: str | None, sound: bool, problems: list[str]
+) -> tuple[audit.AuditResult, tuple[int, int, int, int]]:
+    """Chain and projections of the copy, upgraded first when older (as a restore would open
+    it); what is wrong is added to ``problems``."""
+    engine = db.make_engine(f"sqlite:///{copy}", key=key)
+    try:
+        if sound and revision and revision != db.HEAD_REVISION:
+            db.upgrade(engine, f"sqlite:///{copy}")
+        with Session(engine) as c:
+            chain = audit.verify_session(c)
+        if not chain.ok:
+            problems.append("chain: " + chain.message("en"))
+        with Session(engine) as c:
+            counts = _projections(c)
+    finally:
+        engine.dispose()
+    if counts[2] or counts[3]:
+        problems.append(
+            f"projections: {counts[2]} differ from their events, {counts[3]} without events"
+        )
+    return chain, counts
+
+
 def verify(app: App, path: Path) -> dict[str, Any]:
     """Opens a temporary copy of the backup with the office key: SQLite integrity, schema
     revision, and every case's stored projection equal to the one rebuilt from its events."""
@@ -194,67 +265,19 @@ def verify(app: App, path: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="eservice-verify-") as tmp:
         copy = Path(tmp) / "copy.sqlite3"
         shutil.copy(path, copy)
-        try:
-            conn = cipher.connect(copy, app.db_key)
-        except cipher.WrongKey as e:
-            raise _fail("key", str(e).split(" / ")[0], str(e).split(" / ")[-1]) from e
-        try:
-            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-            revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
+        integrity, revision = _integrity(copy, app.db_key)
         if integrity != ["ok"]:
             problems.append("integrity: " + "; ".join(integrity[:5]))
-        engine = db.make_engine(f"sqlite:///{copy}", key=app.db_key)
-        cases = events = mismatched = 0
-        try:
-            if integrity == ["ok"] and revision and revision[0] != db.HEAD_REVISION:
-                # an older backup is checked as a restore would open it: upgraded (the copy)
-                db.upgrade(engine, f"sqlite:///{copy}")
-            with Session(engine) as c:
-                chain = audit.verify_session(c)
-            if not chain.ok:
-                problems.append("chain: " + chain.message("en"))
-            with Session(engine) as c:
-                rows = {r.case_id: r for r in c.scalars(select(CaseRow)).all()}
-                by_case: dict[str, list[Any]] = {}
-                for erow in c.scalars(select(EventRow).order_by(EventRow.seq)).all():
-                    by_case.setdefault(erow.case_id, []).append(erow)
-                    events += 1
-                for case_id, evs in by_case.items():
-                    cases += 1
-                    state = project([repo.row_to_event(e) for e in evs])
-                    row = rows.get(case_id)
-                    if row is None or (
-                        row.status,
-                        row.fees_due,
-                        row.paid,
-                        row.case_number,
-                        row.applicant_name,
-                        row.state.get("event_count"),
-                    ) != (
-                        state.status,
-                        state.fees_due,
-                        state.paid,
-                        state.case_number,
-                        state.applicant_name,
-                        state.event_count,
-                    ):
-                        mismatched += 1
-                extra = set(rows) - set(by_case)
-        finally:
-            engine.dispose()
-        if mismatched or extra:
-            problems.append(
-                f"projections: {mismatched} differ from their events, {len(extra)} without events"
-            )
+        chain, (cases, events, _, _) = _check_copy(
+            copy, app.db_key, revision, integrity == ["ok"], problems
+        )
     now = app.now()
     return {
         "file": str(path),
         "ok": not problems,
         "problems": problems,
         "integrity": integrity,
-        "revision": revision[0] if revision else None,
+        "revision": revision,
         "cases": cases,
         "events": events,
         "chain": chain.to_json(),
