@@ -257,7 +257,8 @@ def search_gui(ctx: Any, strings: dict[str, list[str]]) -> dict[str, list[float]
 
 
 def queue_loads(app: Any) -> list[tuple[str, str]]:
-    from eservice_desktop.gui.queue_page import QUEUE_TABS, load_queue
+    from eservice_desktop.gui.queue_page import QUEUE_TABS
+    from eservice_desktop.services.queue_rows import load_queue
 
     rows = []
     for name, _label, _key in QUEUE_TABS:

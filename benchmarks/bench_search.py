@@ -60,8 +60,8 @@ def per_keystroke(
 ) -> dict[str, tuple[list[float], list[float], list[float]]]:
     """Per kind: wall times of the first page, CPU times of the same calls (what the wall
     time would be on an otherwise idle machine, less I/O waits), wall times of the total."""
-    from eservice_desktop.gui.queue_page import SEARCH_CHUNK
     from eservice_desktop.services import cases
+    from eservice_desktop.services.queue_rows import SEARCH_CHUNK
 
     out: dict[str, tuple[list[float], list[float], list[float]]] = {}
     for kind, values in strings.items():

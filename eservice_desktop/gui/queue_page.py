@@ -1,16 +1,15 @@
 """The clerk's queue (案件清單): today's intake, awaiting supplement, due within two working
 days, overdue, all open — plus search as you type over every case.
 
-Rows come from ``services.cases.queue`` / ``search`` on a worker (a million cases must never
-freeze the counter) and are turned into display rows there too, so the Qt model only indexes
-lists. Every query carries a generation number; an answer older than the newest question is
+Rows come from ``services.queue_rows`` on a worker (a million cases must never freeze the
+counter), already turned into display rows there, so the Qt model only indexes lists. Every
+query carries a generation number; an answer older than the newest question is
 dropped, so fast typing never shows the results of an earlier keystroke last.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,16 +36,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.domain.case import STATUS_LABELS
-from eservice_desktop.domain.deadline import deadline_status, working_days_left
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services import cases
-from eservice_desktop.services.core import App
+from eservice_desktop.services.queue_rows import (
+    Chunk,
+    QueueItem,
+    load_queue,
+    queue_chunk,
+    search_chunk,
+    search_items,
+)
 
 PAGE_TITLE_ZH = "案件清單"
 PAGE_TITLE_EN = "Case queue"
@@ -77,28 +80,6 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("QueuePage", text)
 
 
-@dataclass(frozen=True)
-class QueueItem:
-    """A queue row ready to show: display texts and sort keys, computed on the worker."""
-
-    case_number: str
-    service_name: str
-    applicant_name: str
-    applicant_id_masked: str
-    status: str
-    status_label: str
-    received_text: str
-    received_key: float
-    due_text: str
-    due_key: str
-    days_left: int | None
-    deadline: str  # on_track | due_soon | overdue | paused | finished
-    #: The online tab's columns: channel (網路 / 超商) and the citizen's reservation.
-    channel_text: str = ""
-    reservation_text: str = ""
-    reservation_key: float = 0.0
-
-
 COLUMNS: tuple[tuple[str, object], ...] = (  # headers marked for lupdate
     ("case_number", QT_TRANSLATE_NOOP("QueuePage", "案號")),
     ("service_name", QT_TRANSLATE_NOOP("QueuePage", "申辦項目")),
@@ -121,114 +102,6 @@ ONLINE_COLUMNS: tuple[tuple[str, object], ...] = (
     ("reservation_text", QT_TRANSLATE_NOOP("QueuePage", "預約時間")),
     ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
 )
-
-CHANNEL_LABELS: dict[str, object] = {
-    "counter": QT_TRANSLATE_NOOP("QueuePage", "臨櫃"),
-    "web": QT_TRANSLATE_NOOP("QueuePage", "網路"),
-    "kiosk": QT_TRANSLATE_NOOP("QueuePage", "超商"),
-}
-
-
-def format_day(day: date, zh: bool = True) -> str:
-    """ROC dates for zh-TW clerks; ISO dates in the English window."""
-    return format_roc(day, "short") if zh else day.isoformat()
-
-
-def format_received(at: datetime, zh: bool = True) -> str:
-    local = at.astimezone(TAIPEI)
-    return f"{format_day(local.date(), zh)} {local:%H:%M}"
-
-
-def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]:
-    """Display rows for the model; runs on the worker with the query."""
-    today = cases.today(app)
-    zh = lang.lower().startswith("zh")
-    names: dict[str, str] = {}
-    # Rows share due dates; counting working days to a date years back is not free.
-    deadlines: dict[date, tuple[int, str]] = {}
-    out: list[QueueItem] = []
-    for r in rows:
-        name = names.get(r.service_code)
-        if name is None:
-            try:
-                svc = app.catalogue.service(r.service_code)
-                name = svc.name if zh else (svc.name_en or svc.name)
-            except Exception:
-                name = r.service_code
-            names[r.service_code] = name
-        is_open = r.status in cases.OPEN_STATUSES
-        left: int | None = None
-        status: str
-        if is_open and r.due is not None:
-            known = deadlines.get(r.due)
-            if known is None:
-                known = deadlines[r.due] = (
-                    working_days_left(r.due, today, app.calendar),
-                    deadline_status(r.due, today, app.calendar),
-                )
-            left, status = known
-        elif is_open:
-            status = "paused"
-        else:
-            status = "finished"
-        labels = STATUS_LABELS.get(r.status, (r.status, r.status))
-        out.append(
-            QueueItem(
-                case_number=r.case_number,
-                service_name=name,
-                applicant_name=r.applicant_name,
-                applicant_id_masked=r.applicant_id_masked,
-                status=r.status,
-                status_label=labels[0] if zh else labels[1],
-                received_text=format_received(r.received_at, zh),
-                received_key=r.received_at.timestamp(),
-                due_text=(format_day(r.due, zh) + (_t("（暫定）") if r.provisional else ""))
-                if r.due
-                else "—",
-                due_key=r.due.isoformat() if r.due else "9999",
-                days_left=left,
-                deadline=status,
-                channel_text=_t(str(CHANNEL_LABELS.get(r.channel, r.channel))),
-                reservation_text=format_received(r.reservation_at, zh) if r.reservation_at else "—",
-                reservation_key=r.reservation_at.timestamp() if r.reservation_at else 0.0,
-            )
-        )
-    return out
-
-
-#: Rows per load: the first screenful and each further load as the clerk scrolls.
-QUEUE_CHUNK = 500
-SEARCH_CHUNK = 100
-
-
-@dataclass(frozen=True)
-class Chunk:
-    """Rows of one load; ``more`` when the list goes on, ``after`` continues a search."""
-
-    items: list[QueueItem]
-    more: bool
-    after: int | None = None
-
-
-def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:
-    return queue_chunk(app, name, lang, 0, limit).items
-
-
-def queue_chunk(app: App, name: str, lang: str, offset: int = 0, limit: int = QUEUE_CHUNK) -> Chunk:
-    page = cases.queue_page(app, name, limit, offset)
-    return Chunk(to_items(app, page.rows, lang), page.more)
-
-
-def search_items(app: App, text: str, lang: str, limit: int = 50) -> list[QueueItem]:
-    return search_chunk(app, text, lang, None, limit).items
-
-
-def search_chunk(
-    app: App, text: str, lang: str, after: int | None = None, limit: int = SEARCH_CHUNK
-) -> Chunk:
-    page = cases.search_page(app, text, limit, after=after)
-    return Chunk(to_items(app, page.rows, lang), page.more, page.after)
-
 
 _DEADLINE_COLOURS = {"overdue": QColor("#b00020"), "due_soon": QColor("#a05a00")}
 

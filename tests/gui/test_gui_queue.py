@@ -14,15 +14,10 @@ from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.main_window import QUEUE_PAGE
-from eservice_desktop.gui.queue_page import (
-    QUEUE_CHUNK,
-    SEARCH_CHUNK,
-    QueueModel,
-    QueuePage,
-    load_queue,
-)
+from eservice_desktop.gui.queue_page import QueueModel, QueuePage
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.services.queue_rows import QUEUE_CHUNK, SEARCH_CHUNK, load_queue
 
 
 def _take(ctx: GuiContext, pid: str, name: str, **kw: object) -> cases.CaseView:

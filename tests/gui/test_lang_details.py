@@ -16,8 +16,8 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
-from eservice_desktop.gui.queue_page import load_queue
 from eservice_desktop.services import cases
+from eservice_desktop.services.queue_rows import load_queue
 
 EXPECTED = {
     "zh_TW": {

@@ -316,6 +316,12 @@ NOT_GUARDED: dict[str, str] = {
     "pickup.ensure_demo_key": "demo data",
     "pickup.issue_demo": "demo data",
     "pickup.seed_pickup_demo": "demo data",
+    # the queue's display rows: read through cases.queue_page / search_page, which are guarded
+    "queue_rows.load_queue": "through the guarded cases.queue_page",
+    "queue_rows.queue_chunk": "through the guarded cases.queue_page",
+    "queue_rows.search_items": "through the guarded cases.search_page",
+    "queue_rows.search_chunk": "through the guarded cases.search_page",
+    "queue_rows.to_items": "formats rows already read by a guarded query",
     # sign-in itself
     "operators.count_operators": "how many accounts (login screen, setup)",
     "operators.create_first_admin": "refused once any account exists",

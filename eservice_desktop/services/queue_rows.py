@@ -1,0 +1,167 @@
+"""The queue's rows as the clerk reads them (案件清單): display texts and sort keys, computed
+with the query on a worker, so the window's model only indexes lists.
+
+Labels come in the window's language (zh-TW, or English): status and channel names, ROC dates
+for zh-TW clerks and ISO dates in English, a provisional due date marked as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from eservice_desktop.domain.case import STATUS_LABELS
+from eservice_desktop.domain.deadline import deadline_status, working_days_left
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.services import cases
+from eservice_desktop.services.core import App
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+#: Rows per load: the first screenful and each further load as the clerk scrolls.
+QUEUE_CHUNK = 500
+SEARCH_CHUNK = 100
+
+#: Channel names (zh-TW, English).
+CHANNEL_LABELS: dict[str, tuple[str, str]] = {
+    "counter": ("臨櫃", "Counter"),
+    "web": ("網路", "Web"),
+    "kiosk": ("超商", "Kiosk"),
+}
+PROVISIONAL = ("（暫定）", " (provisional)")
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A queue row ready to show: display texts and sort keys, computed on the worker."""
+
+    case_number: str
+    service_name: str
+    applicant_name: str
+    applicant_id_masked: str
+    status: str
+    status_label: str
+    received_text: str
+    received_key: float
+    due_text: str
+    due_key: str
+    days_left: int | None
+    deadline: str  # on_track | due_soon | overdue | paused | finished
+    #: The online tab's columns: channel (網路 / 超商) and the citizen's reservation.
+    channel_text: str = ""
+    reservation_text: str = ""
+    reservation_key: float = 0.0
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Rows of one load; ``more`` when the list goes on, ``after`` continues a search."""
+
+    items: list[QueueItem]
+    more: bool
+    after: int | None = None
+
+
+def format_day(day: date, zh: bool = True) -> str:
+    """ROC dates for zh-TW clerks; ISO dates in the English window."""
+    return format_roc(day, "short") if zh else day.isoformat()
+
+
+def format_received(at: datetime, zh: bool = True) -> str:
+    local = at.astimezone(TAIPEI)
+    return f"{format_day(local.date(), zh)} {local:%H:%M}"
+
+
+class _Labels:
+    """Per-load caches: rows share services and due dates, and counting working days to a date
+    years back is not free."""
+
+    def __init__(self, app: App, zh: bool) -> None:
+        self.app, self.zh = app, zh
+        self.today = cases.today(app)
+        self.names: dict[str, str] = {}
+        self.deadlines: dict[date, tuple[int, str]] = {}
+
+    def service(self, code: str) -> str:
+        name = self.names.get(code)
+        if name is None:
+            try:
+                svc = self.app.catalogue.service(code)
+                name = svc.name if self.zh else (svc.name_en or svc.name)
+            except Exception:
+                name = code
+            self.names[code] = name
+        return name
+
+    def deadline(self, r: cases.QueueRow) -> tuple[int | None, str]:
+        """Working days left and on_track | due_soon | overdue | paused | finished."""
+        if r.status not in cases.OPEN_STATUSES:
+            return None, "finished"
+        if r.due is None:
+            return None, "paused"
+        known = self.deadlines.get(r.due)
+        if known is None:
+            cal = self.app.calendar
+            known = self.deadlines[r.due] = (
+                working_days_left(r.due, self.today, cal),
+                deadline_status(r.due, self.today, cal),
+            )
+        return known
+
+    def due(self, r: cases.QueueRow) -> str:
+        if not r.due:
+            return "—"
+        return format_day(r.due, self.zh) + (
+            PROVISIONAL[0 if self.zh else 1] if r.provisional else ""
+        )
+
+
+def _item(r: cases.QueueRow, labels: _Labels) -> QueueItem:
+    zh = labels.zh
+    left, deadline = labels.deadline(r)
+    status = STATUS_LABELS.get(r.status, (r.status, r.status))
+    channel = CHANNEL_LABELS.get(r.channel, (r.channel, r.channel))
+    return QueueItem(
+        case_number=r.case_number,
+        service_name=labels.service(r.service_code),
+        applicant_name=r.applicant_name,
+        applicant_id_masked=r.applicant_id_masked,
+        status=r.status,
+        status_label=status[0] if zh else status[1],
+        received_text=format_received(r.received_at, zh),
+        received_key=r.received_at.timestamp(),
+        due_text=labels.due(r),
+        due_key=r.due.isoformat() if r.due else "9999",
+        days_left=left,
+        deadline=deadline,
+        channel_text=channel[0] if zh else channel[1],
+        reservation_text=format_received(r.reservation_at, zh) if r.reservation_at else "—",
+        reservation_key=r.reservation_at.timestamp() if r.reservation_at else 0.0,
+    )
+
+
+def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]:
+    """Display rows for the model; runs on the worker with the query."""
+    labels = _Labels(app, lang.lower().startswith("zh"))
+    return [_item(r, labels) for r in rows]
+
+
+def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:
+    return queue_chunk(app, name, lang, 0, limit).items
+
+
+def queue_chunk(app: App, name: str, lang: str, offset: int = 0, limit: int = QUEUE_CHUNK) -> Chunk:
+    page = cases.queue_page(app, name, limit, offset)
+    return Chunk(to_items(app, page.rows, lang), page.more)
+
+
+def search_items(app: App, text: str, lang: str, limit: int = 50) -> list[QueueItem]:
+    return search_chunk(app, text, lang, None, limit).items
+
+
+def search_chunk(
+    app: App, text: str, lang: str, after: int | None = None, limit: int = SEARCH_CHUNK
+) -> Chunk:
+    page = cases.search_page(app, text, limit, after=after)
+    return Chunk(to_items(app, page.rows, lang), page.more, page.after)
