@@ -15,7 +15,6 @@ it, until it is printed (``payments.pending_receipts``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -53,8 +52,7 @@ from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
-from eservice_desktop.services import cases, fees, payments, reports
-from eservice_desktop.services.core import App
+from eservice_desktop.services import fees, payment_screen, payments, reports
 
 PAGE_TITLE_ZH = "規費收費"
 PAGE_TITLE_EN = "Fees and receipts"
@@ -63,38 +61,12 @@ PAGE_SHORTCUT = "F6"
 MAX_AMOUNT = 9_999_999
 
 
-@dataclass(frozen=True)
-class PaymentScreen:
-    """Everything the page shows for one case, loaded on a worker."""
-
-    view: cases.CaseView
-    assessment: fees.Assessment
-    assessed: bool
-    receipts: list[payments.PaymentResult]
-
-
-def load_screen(app: App, case_number: str) -> PaymentScreen:
-    view = cases.show_case(app, case_number)
-    state = cases.load_case(app, case_number)
-    assessed = bool(state.fee_items) or state.fees_due > 0
-    a = fees.current(state) if assessed else fees.preview(app, case_number)
-    return PaymentScreen(view, a, assessed, payments.receipts_of_case(app, view.case_number))
-
-
-def pay_and_number(
-    app: App, case_number: str, method: str, amount: int, *, tendered: int | None, reference: str
-) -> payments.PaymentResult:
-    return payments.record_payment(
-        app, case_number, method, amount, tendered=tendered, reference=reference
-    )
-
-
 class PaymentPage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("payment_page")
-        self.current: PaymentScreen | None = None
+        self.current: payment_screen.PaymentScreen | None = None
         #: Returns the printer for the next job, or None to ask (tests inject a PDF printer).
         self.printer_factory: Callable[[], QPrinter | None] | None = None
         self.last_error = ""
@@ -322,7 +294,11 @@ class PaymentPage(QWidget):
         self._loading = number
         self.case_edit.setText(number)
         self.ctx.tasks.run(
-            load_screen, self.ctx.app, number, on_done=self._show, on_error=self._load_failed
+            payment_screen.load,
+            self.ctx.app,
+            number,
+            on_done=self._show,
+            on_error=self._load_failed,
         )
 
     def _clear(self) -> None:
@@ -383,7 +359,7 @@ class PaymentPage(QWidget):
         same = typed in (shown, shown.replace("-", ""))
         self._set_actions(same, self.current.view.balance if same else 0)
 
-    def _show(self, screen: PaymentScreen) -> None:
+    def _show(self, screen: payment_screen.PaymentScreen) -> None:
         if screen.view.case_number != self._loading:
             return  # an answer for a number the clerk has since replaced
         self._loading = ""
@@ -567,7 +543,7 @@ class PaymentPage(QWidget):
         number = self.current.view.case_number
         self.pay_btn.setEnabled(False)
         self.ctx.tasks.run(
-            pay_and_number,
+            payments.record_payment,
             self.ctx.app,
             number,
             "cash" if cash else "card",

@@ -322,6 +322,7 @@ NOT_GUARDED: dict[str, str] = {
     "queue_rows.search_items": "through the guarded cases.search_page",
     "queue_rows.search_chunk": "through the guarded cases.search_page",
     "queue_rows.to_items": "formats rows already read by a guarded query",
+    "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
     # sign-in itself
     "operators.count_operators": "how many accounts (login screen, setup)",
     "operators.create_first_admin": "refused once any account exists",
