@@ -86,6 +86,11 @@ class Settings:
     #: Serial scanner port (COM3, /dev/ttyACM0); empty = none.
     scanner_serial_port: str = ""
     scanner_serial_baud: int = 9600
+    #: Camera of the pickup desk's camera mode (F8, then Ctrl+K): 0 = the first camera.
+    camera_index: int = 0
+    #: A video file or a directory of frames played instead of the camera (demos, training);
+    #: empty = the camera at ``camera_index``.
+    camera_recording: str = ""
     #: Printer name for silent printing; empty = ask with the print dialog.
     printer_name: str = ""
     #: Receipt layout: a6 | roll80.

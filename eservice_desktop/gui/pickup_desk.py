@@ -1,13 +1,18 @@
 """The MMS pickup desk (領件): scan the citizen's phone, check the case, hand the documents over.
 
-Scans come from three sources and all end in :meth:`PickupDesk.scan`:
+Scans come from four sources and all end in :meth:`PickupDesk.scan`:
 
 - a keyboard-wedge scanner, caught by :class:`WedgeFilter`, an event filter on the whole
   application: while the desk is on screen a scanner burst is recognised whatever widget has
   focus (even the collector's name field with a Chinese IME on) and none of its keystrokes
   reaches that widget; a human's keystrokes are only held back ~30 ms and then delivered;
 - a serial scanner (``settings.scanner_serial_port``), read on its own thread;
-- a picture of the phone (file or webcam frame) decoded with zxing-cpp.
+- a picture of the phone (a file) decoded with zxing-cpp;
+- the live camera (F12 or 相機掃描): frames are read and decoded on the camera reader's threads
+  (``services.scanners.open_camera``), shown in a preview (converted to a QImage here, on the
+  UI thread, only the newest frame: a slow paint never queues frames up), and each new code
+  arrives as ``camera_scanned``. Leaving the page, locking the window or closing it turns the
+  camera off; a camera that cannot be opened says so and the desk carries on.
 
 Verification and handover run on a worker (``ctx.tasks``); the refusal text comes from the
 service in both languages and says what to do next.
@@ -15,13 +20,14 @@ service in both languages and says what to do next.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QHideEvent, QImage, QKeyEvent, QKeySequence, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,10 +52,14 @@ from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.qt_print import print_document
-from eservice_desktop.services import pickup
+from eservice_desktop.services import pickup, scanners
 from eservice_desktop.services.scanners import (
     HOLD,
     SCAN,
+    CameraReader,
+    CameraUnavailable,
+    Frame,
+    FrameSource,
     SerialScanner,
     WedgeDecoder,
     WedgeRules,
@@ -60,6 +70,9 @@ from eservice_desktop.services.scanners import (
 PAGE_TITLE_ZH = "多媒體簡訊領件"
 PAGE_TITLE_EN = "MMS pickup desk"
 PAGE_SHORTCUT = "F8"
+#: Turns the desk's camera mode on and off (the button's Alt+C does too).
+CAMERA_SHORTCUT = "F12"
+PREVIEW_SIZE = (400, 300)
 
 _MODIFIER_KEYS = frozenset(
     {
@@ -201,6 +214,11 @@ class PickupDesk(QWidget):
 
     serial_scanned = Signal(str)
     result_shown = Signal(object)
+    #: Emitted on the camera reader's thread; delivered on the UI thread.
+    camera_scanned = Signal(str)
+    camera_failed = Signal(object)
+    camera_ended = Signal()
+    _frame_ready = Signal()
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -209,6 +227,16 @@ class PickupDesk(QWidget):
         self.result: pickup.PickupResult | None = None
         self.payload = ""
         self._serial: SerialScanner | None = None
+        self._verify_task: Any = None
+        self._handing_over = False
+        #: Where camera mode takes its frames (tests and demos put a recording here).
+        self.camera_source: Callable[[], FrameSource] = lambda: scanners.camera_source(
+            ctx.app.settings
+        )
+        self._camera: CameraReader | None = None
+        self._frame_lock = threading.Lock()
+        self._frame: Frame | None = None
+        self._frame_pending = False
 
         self.scan_edit = QLineEdit()
         self.scan_edit.setObjectName("pickup_scan_edit")
@@ -225,6 +253,7 @@ class PickupDesk(QWidget):
         top.addWidget(QLabel(self.tr("領件碼")))
         top.addWidget(self.scan_edit, 1)
         top.addWidget(photo)
+        top.addWidget(self._build_camera())
 
         self.ready_table = QTableWidget(0, 5)
         self.ready_table.setObjectName("pickup_ready_table")
@@ -246,6 +275,7 @@ class PickupDesk(QWidget):
         refresh = QPushButton(self.tr("重新整理(&E)"))
         refresh.clicked.connect(self.refresh_ready)
         left = QVBoxLayout()
+        left.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(QLabel(self.tr("本所待領件")))
         left.addWidget(self.ready_table, 1)
         left.addWidget(refresh)
@@ -341,6 +371,29 @@ class PickupDesk(QWidget):
         ctx.case_changed.connect(lambda _n: self.refresh_ready())
         self.refresh_ready()
 
+    def _build_camera(self) -> QPushButton:
+        """The camera button (F12, Alt+C) and the preview (hidden until the camera is on)."""
+        self.camera_button = QPushButton(self.tr("相機掃描(&C) F12"))
+        self.camera_button.setObjectName("pickup_camera_button")
+        self.camera_button.setCheckable(True)
+        self.camera_button.clicked.connect(
+            lambda on: self.start_camera() if on else self.stop_camera()
+        )
+        shortcut = QShortcut(QKeySequence(CAMERA_SHORTCUT), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.toggle_camera)
+        self.preview = QLabel()
+        self.preview.setObjectName("pickup_camera_preview")
+        self.preview.setFixedSize(*PREVIEW_SIZE)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: #202020; color: #e0e0e0;")
+        self.preview.hide()
+        self.camera_scanned.connect(self._camera_code)
+        self.camera_failed.connect(self._camera_failed)
+        self.camera_ended.connect(self.stop_camera)
+        self._frame_ready.connect(self._paint_frame)
+        return self.camera_button
+
     # -- page hooks ---------------------------------------------------------------------------
 
     def _wedge_active(self) -> bool:
@@ -356,11 +409,96 @@ class PickupDesk(QWidget):
         self.scan_edit.setFocus()
 
     def on_closing(self) -> None:
+        self.stop_camera()
         if self._serial is not None:
             self._serial.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self.wedge)
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 (Qt API)
+        """Leaving the page or locking the window (the page is hidden) turns the camera off."""
+        self.stop_camera()
+        super().hideEvent(event)
+
+    # -- camera -------------------------------------------------------------------------------
+
+    @property
+    def camera_on(self) -> bool:
+        return self._camera is not None
+
+    def toggle_camera(self) -> None:
+        if self.camera_on:
+            self.stop_camera()
+        else:
+            self.start_camera()
+
+    def start_camera(self) -> None:
+        """Camera mode: the source opens on the reader's thread (a slow driver never freezes
+        the desk); codes go through :meth:`scan` like a scanner's."""
+        if self._camera is not None:
+            return
+        self.camera_button.setChecked(True)
+        self.preview.clear()
+        self.preview.setText(self.tr("相機開啟中…"))
+        self.preview.show()
+        self.message_label.setStyleSheet("font-size: 16pt;")
+        self.message_label.setText(self.tr("相機掃描中：請民眾將手機條碼對準鏡頭"))
+        self._camera = scanners.open_camera(
+            self.camera_source(),
+            self.camera_scanned.emit,
+            on_frame=self._offer_frame,
+            on_error=self.camera_failed.emit,
+            on_end=self.camera_ended.emit,
+        )
+
+    def stop_camera(self) -> None:
+        """Releases the camera and hides the preview (nothing happens when it is off)."""
+        reader, self._camera = self._camera, None
+        if reader is not None:
+            reader.stop()
+        with self._frame_lock:
+            self._frame = None
+        self.camera_button.setChecked(False)
+        self.preview.hide()
+        self.preview.clear()
+
+    def _offer_frame(self, frame: Frame) -> None:
+        """Camera reader's thread: keeps only the newest frame; asks for one paint at a time."""
+        with self._frame_lock:
+            self._frame = frame
+            if self._frame_pending:
+                return
+            self._frame_pending = True
+        self._frame_ready.emit()
+
+    def _paint_frame(self) -> None:
+        with self._frame_lock:
+            frame, self._frame = self._frame, None
+            self._frame_pending = False
+        if frame is None or not self.camera_on:
+            return
+        pixmap = QPixmap.fromImage(frame_image(frame)).scaled(
+            self.preview.size(),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.FastTransformation,
+        )
+        self.preview.setPixmap(pixmap)
+
+    def _camera_code(self, text: str) -> None:
+        """A code off the camera: verified like a scan, unless the camera was turned off
+        meanwhile, a handover is under way, or it is the code already on screen."""
+        if not self.camera_on or self._handing_over:
+            return
+        if text.strip() == self.payload and (self.result is not None or self._verifying):
+            return
+        self.scan(text)
+
+    def _camera_failed(self, error: CameraUnavailable) -> None:
+        self.stop_camera()
+        zh, en = scanners.camera_message(error, self.ctx.app.settings)
+        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
+        self.message_label.setText(self.ctx.pick(zh, en))
 
     # -- scanning -----------------------------------------------------------------------------
 
@@ -374,9 +512,18 @@ class PickupDesk(QWidget):
         self.slip_button.setEnabled(False)
         self._verify(payload)
 
+    @property
+    def _verifying(self) -> bool:
+        task = self._verify_task
+        return task is not None and not task.finished and not task.cancelled
+
     def _verify(self, payload: str) -> None:
+        """Checks ``payload``; an older check still running is dropped, so the result shown
+        (and the handover it enables) is always the latest code's."""
+        if self._verify_task is not None:
+            self._verify_task.cancel()
         self.message_label.setText(self.tr("驗證中…"))
-        self.ctx.tasks.run(
+        self._verify_task = self.ctx.tasks.run(
             pickup.verify, self.ctx.app, payload, on_done=self._show, on_error=self._error
         )
 
@@ -451,6 +598,7 @@ class PickupDesk(QWidget):
         self.result_shown.emit(result)
 
     def _error(self, error: object) -> None:
+        self._handing_over = False
         text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
         self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
         self.message_label.setText(text)
@@ -490,6 +638,7 @@ class PickupDesk(QWidget):
             self._error(e)
             return
         self.confirm_button.setEnabled(False)
+        self._handing_over = True
         self.ctx.tasks.run(
             pickup.handover,
             self.ctx.app,
@@ -506,6 +655,7 @@ class PickupDesk(QWidget):
             field.clear()
 
     def _handed_over(self, result: pickup.PickupResult) -> None:
+        self._handing_over = False
         self._show(result)
         if result.handed_over and result.case_number:
             self.clear_collector()
@@ -554,6 +704,14 @@ class PickupDesk(QWidget):
                 )
             ):
                 self.ready_table.setItem(i, j, QTableWidgetItem(value))
+
+
+def frame_image(frame: Frame) -> QImage:
+    """A camera frame (numpy, BGR or grey) as a QImage that owns its pixels."""
+    height, width = frame.shape[:2]
+    fmt = QImage.Format.Format_Grayscale8 if frame.ndim == 2 else QImage.Format.Format_BGR888
+    image = QImage(frame.data, width, height, int(frame.strides[0]), fmt)
+    return image.copy()
 
 
 def _write_slip(app: Any, case_number: str) -> str:
