@@ -441,9 +441,8 @@ class PickupDesk(QWidget):
         self.camera_button.setChecked(True)
         self.preview.clear()
         self.preview.setText(self.tr("相機開啟中…"))
+        self.preview.setToolTip(self.tr("請民眾將手機條碼對準鏡頭"))
         self.preview.show()
-        self.message_label.setStyleSheet("font-size: 16pt;")
-        self.message_label.setText(self.tr("相機掃描中：請民眾將手機條碼對準鏡頭"))
         self._camera = scanners.open_camera(
             self.camera_source(),
             self.camera_scanned.emit,
