@@ -142,5 +142,17 @@
         <source>尚有規費 {n} 元未繳：按 F6 收費</source>
         <translation>NT${n} in fees still due: press F6 to take the payment</translation>
     </message>
+    <message>
+        <source>相機掃描(&amp;C) F12</source>
+        <translation>&amp;Camera scan F12</translation>
+    </message>
+    <message>
+        <source>相機開啟中…</source>
+        <translation>Opening the camera…</translation>
+    </message>
+    <message>
+        <source>請民眾將手機條碼對準鏡頭</source>
+        <translation>Ask the citizen to hold the phone's code up to the camera</translation>
+    </message>
 </context>
 </TS>
