@@ -25,6 +25,7 @@ from eservice_desktop.services.doctor.county import check_enrolment as check_enr
 from eservice_desktop.services.doctor.database import check_backup as check_backup
 from eservice_desktop.services.doctor.database import check_chain as check_chain
 from eservice_desktop.services.doctor.database import check_database as check_database
+from eservice_desktop.services.doctor.devices import check_camera as check_camera
 from eservice_desktop.services.doctor.devices import check_card_readers as check_card_readers
 from eservice_desktop.services.doctor.devices import check_printers as check_printers
 from eservice_desktop.services.doctor.devices import check_scanners as check_scanners
@@ -118,6 +119,7 @@ def run_checks(
     if shift_start or test_print:
         makers.append(("test_print", lambda: check_test_print(settings, now=now)))
     makers.append(("scanners", lambda: check_scanners(settings)))
+    makers.append(("camera", lambda: check_camera(settings)))
     if shift_start or scan_wait_s > 0:
         makers.append(("test_scan", lambda: check_test_scan(settings, scan_wait_s)))
     makers += [("fonts", check_fonts), ("receipt_fonts", check_receipt_fonts)]

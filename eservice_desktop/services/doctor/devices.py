@@ -180,3 +180,54 @@ def check_scanners(settings: Settings) -> Check:
         ),
         **facts,
     )
+
+
+def check_camera(settings: Settings) -> Check:
+    """The pickup desk's camera (``camera_index``, or the ``camera_recording`` played instead)
+    opens and delivers a frame. A warning, never a failure: the desk works without a camera."""
+    from eservice_desktop.services.scanners import (
+        CameraSource,
+        CameraUnavailable,
+        camera_message,
+        camera_source,
+    )
+
+    title = ("領件相機", "Pickup camera")
+    source = camera_source(settings)
+    what = (
+        (f"相機 {settings.camera_index}", f"Camera {settings.camera_index}")
+        if isinstance(source, CameraSource)
+        else ("錄影（camera_recording）", "Recording (camera_recording)")
+    )
+    facts: dict[str, Any] = {
+        "index": settings.camera_index,
+        "recording": bool(settings.camera_recording),
+    }
+    try:
+        source.open()
+        try:
+            frame = source.read()
+        finally:
+            source.close()
+        if frame is None:
+            raise CameraUnavailable("lost", "no frame")
+    except CameraUnavailable as e:
+        zh, en = camera_message(e, settings)
+        return _check(
+            "camera",
+            title,
+            "warn",
+            (f"{what[0]}無法使用（{e.reason}）", f"{what[1]} cannot be used ({e.reason})"),
+            (zh + "櫃檯沒有相機時可忽略。", en + " Ignore this at a desk without a camera."),
+            reason=e.reason,
+            **facts,
+        )
+    height, width = frame.shape[:2]
+    facts.update(width=int(width), height=int(height))
+    return _check(
+        "camera",
+        title,
+        "ok",
+        (f"{what[0]}可用（{width}×{height}）", f"{what[1]} works ({width}×{height})"),
+        **facts,
+    )
