@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -99,8 +100,6 @@ def test_leaving_the_page_turns_the_camera_off(
 ) -> None:
     folder = tmp_path / "frames"
     folder.mkdir()
-    import cv2
-
     for i, shot in enumerate(frames(None, before=2, showing=0, after=0)):
         cv2.imwrite(str(folder / f"{i}.png"), shot)
     desk.camera_source = lambda: scanners.RecordedSource(folder, fps=20, loop=True)
@@ -113,6 +112,35 @@ def test_leaving_the_page_turns_the_camera_off(
     qtbot.waitUntil(lambda: not reader.running, timeout=3000)
     desk.show()
     assert not desk.camera_on  # it stays off until asked again
+
+
+def test_in_the_window_another_page_or_the_lock_turns_the_camera_off(
+    ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    from gui_keys import open_window, press
+
+    from eservice_desktop.gui.main_window import QUEUE_PAGE
+
+    folder = tmp_path / "frames"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "0.png"), frames(None, before=1, showing=0, after=0)[0])
+    window = open_window(qtbot, ctx)
+    page = window.show_page("eservice_desktop.gui.pickup_desk")
+    assert isinstance(page, PickupDesk)
+    page.camera_source = lambda: scanners.RecordedSource(folder, fps=20, loop=True)
+    press(Qt.Key.Key_F12)
+    assert page.camera_on
+    window.show_page(QUEUE_PAGE)
+    assert not page.camera_on
+    window.show_page("eservice_desktop.gui.pickup_desk")
+    assert not page.camera_on
+    press(Qt.Key.Key_F12)
+    reader = page._camera
+    assert reader is not None
+    window.lock()
+    assert window.locked and not page.camera_on
+    qtbot.waitUntil(lambda: not reader.running, timeout=3000)
+    window.close()
 
 
 def test_a_camera_that_does_not_open_says_so_and_the_desk_goes_on(
