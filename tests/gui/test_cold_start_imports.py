@@ -32,6 +32,9 @@ HEAVY = (
     "PIL",
     "smartcard",
     "uvicorn",
+    # the pickup desk's camera: loaded when the camera is turned on
+    "cv2",
+    "numpy",
 )
 
 PROBE = """
