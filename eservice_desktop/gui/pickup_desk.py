@@ -238,6 +238,31 @@ class PickupDesk(QWidget):
         self._frame: Frame | None = None
         self._frame_pending = False
 
+        top = self._build_top()
+        left_box = self._build_ready_list()
+        right_box = self._build_case_side()
+
+        split = QSplitter()
+        split.addWidget(left_box)
+        split.addWidget(right_box)
+        split.setStretchFactor(1, 1)
+        split.setSizes([520, 580])
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(split, 1)
+
+        self.wedge = WedgeFilter(wedge_rules(ctx.app.settings), self._wedge_active, self)
+        self.wedge.scanned.connect(self.scan)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.wedge)
+        self.serial_scanned.connect(self.scan)
+        self._serial = open_serial(ctx.app.settings, self.serial_scanned.emit)
+        ctx.case_changed.connect(lambda _n: self.refresh_ready())
+        self.refresh_ready()
+
+    def _build_top(self) -> QHBoxLayout:
+        """The code field, the photo button and the camera button."""
         self.scan_edit = QLineEdit()
         self.scan_edit.setObjectName("pickup_scan_edit")
         mark_lookup(self.scan_edit)  # Esc may leave with a code typed
@@ -254,7 +279,10 @@ class PickupDesk(QWidget):
         top.addWidget(self.scan_edit, 1)
         top.addWidget(photo)
         top.addWidget(self._build_camera())
+        return top
 
+    def _build_ready_list(self) -> QWidget:
+        """The camera preview over the list of cases ready here."""
         self.ready_table = QTableWidget(0, 5)
         self.ready_table.setObjectName("pickup_ready_table")
         self.ready_table.setHorizontalHeaderLabels(
@@ -281,7 +309,10 @@ class PickupDesk(QWidget):
         left.addWidget(refresh)
         left_box = QWidget()
         left_box.setLayout(left)
+        return left_box
 
+    def _build_case_side(self) -> QWidget:
+        """The message, the case scanned, the collector and the actions."""
         self.message_label = QLabel(self.tr("請掃描民眾手機上的領件條碼"))
         self.message_label.setObjectName("pickup_message")
         self.message_label.setWordWrap(True)
@@ -302,7 +333,21 @@ class PickupDesk(QWidget):
             case_form.addRow(label, value)
         case_box = QGroupBox(self.tr("案件"))
         case_box.setLayout(case_form)
+        proxy_box = self._build_collector()
+        buttons = self._build_actions()
 
+        right = QVBoxLayout()
+        right.addWidget(self.message_label)
+        right.addWidget(case_box)
+        right.addWidget(proxy_box)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        right_box = QWidget()
+        right_box.setLayout(right)
+        return right_box
+
+    def _build_collector(self) -> QGroupBox:
+        """由他人代領: the proxy's name, ID number and relation."""
         self.proxy_check = QCheckBox(self.tr("由他人代領"))
         self.proxy_check.setObjectName("pickup_proxy_check")
         self.proxy_name = QLineEdit()
@@ -319,7 +364,10 @@ class PickupDesk(QWidget):
         proxy_form.addRow(self.tr("與申請人關係"), self.proxy_relation)
         proxy_box = QGroupBox(self.tr("領件人"))
         proxy_box.setLayout(proxy_form)
+        return proxy_box
 
+    def _build_actions(self) -> QHBoxLayout:
+        """確認交付 (and why it is disabled), the slip, the online look-up."""
         self.confirm_button = QPushButton(self.tr("確認交付(&D)"))
         self.confirm_button.setObjectName("pickup_confirm")
         self.confirm_button.setEnabled(False)
@@ -342,34 +390,7 @@ class PickupDesk(QWidget):
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.confirm_reason)
         buttons.addWidget(self.slip_button)
-
-        right = QVBoxLayout()
-        right.addWidget(self.message_label)
-        right.addWidget(case_box)
-        right.addWidget(proxy_box)
-        right.addLayout(buttons)
-        right.addStretch(1)
-        right_box = QWidget()
-        right_box.setLayout(right)
-
-        split = QSplitter()
-        split.addWidget(left_box)
-        split.addWidget(right_box)
-        split.setStretchFactor(1, 1)
-        split.setSizes([520, 580])
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(split, 1)
-
-        self.wedge = WedgeFilter(wedge_rules(ctx.app.settings), self._wedge_active, self)
-        self.wedge.scanned.connect(self.scan)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.wedge)
-        self.serial_scanned.connect(self.scan)
-        self._serial = open_serial(ctx.app.settings, self.serial_scanned.emit)
-        ctx.case_changed.connect(lambda _n: self.refresh_ready())
-        self.refresh_ready()
+        return buttons
 
     def _build_camera(self) -> QPushButton:
         """The camera button (F12, Alt+C) and the preview (hidden until the camera is on)."""
