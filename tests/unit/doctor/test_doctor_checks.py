@@ -297,6 +297,7 @@ def test_report_without_network(app: App) -> None:
     assert "county" not in keys
     assert keys[:6] == ["version", "data_dir", "database", "chain", "backup", "office"]
     assert {"enrolment", "keyring", "card_readers", "printers", "scanners", "fonts"} <= set(keys)
+    assert keys.index("camera") == keys.index("scanners") + 1
     assert report.status in ("ok", "warn")
     assert all(c.fix_en and c.fix_zh for c in report.checks if c.status != "ok")
 
