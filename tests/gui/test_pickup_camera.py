@@ -95,6 +95,45 @@ def test_camera_mode_verifies_the_case_and_hands_it_over_once(
     assert picked_up_events(ctx.app) == 1
 
 
+def test_a_newer_code_drops_the_answer_of_an_older_check_still_running(
+    desk: PickupDesk, ctx: GuiContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Codes can follow each other quickly off a camera: the case on screen, and the one 確認交付
+    hands over, is always the latest code's."""
+    import threading
+
+    from eservice_desktop.services import pickup
+
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    first, first_token = ready_case(ctx.app, county, pickup_number="0427")
+    second, second_token = ready_case(
+        ctx.app, county, pickup_number="0428", applicant_id="B123456780"
+    )
+    release = threading.Event()
+    real_verify = pickup.verify
+
+    def verify(app: App, payload: str) -> pickup.PickupResult:
+        if payload == first_token:
+            release.wait(10)  # the first check is slow
+        return real_verify(app, payload)
+
+    monkeypatch.setattr(pickup, "verify", verify)
+    desk.scan(first_token)
+    desk.scan(second_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    assert desk.case_labels["case_number"].text() == second
+    release.set()
+    ctx.tasks.wait_idle()
+    qtbot.wait(50)
+    assert desk.case_labels["case_number"].text() == second
+    assert desk.result.case_number == second and desk.payload == second_token
+    desk.confirm()
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
+    assert cases.load_case(ctx.app, second).lifecycle == "picked_up"
+    assert cases.load_case(ctx.app, first).lifecycle != "picked_up"
+
+
 def test_leaving_the_page_turns_the_camera_off(
     desk: PickupDesk, qtbot: QtBot, tmp_path: Path
 ) -> None:
