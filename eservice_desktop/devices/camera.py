@@ -67,6 +67,10 @@ class FrameSource(Protocol):
 
 @functools.cache
 def _cv2() -> Any:
+    import os
+
+    # Media Foundation's hardware transforms make opening some cameras take many seconds.
+    os.environ.setdefault("OPENCV_VIDEOIO_MSMF_ENABLE_HW_TRANSFORMS", "0")
     try:
         import cv2
     except ImportError as e:  # the wheel is missing or its libraries are
