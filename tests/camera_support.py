@@ -13,7 +13,7 @@ import cv2
 import numpy as np
 
 from eservice_desktop.services import pickup
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 WIDTH, HEIGHT = 640, 480
 

@@ -19,7 +19,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, frame_image
 from eservice_desktop.services import cases, pickup_keys, scanners
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))

@@ -23,7 +23,7 @@ from eservice_desktop.devices.camera import (
     decode_frame,
 )
 from eservice_desktop.services import pickup, pickup_keys, scanners
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from camera_support import frames, mms_video, write_video
