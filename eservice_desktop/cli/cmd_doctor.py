@@ -2,7 +2,7 @@
 checks first on a counter PC, and the shift-start check (``--shift-start``: the checks a counter
 needs to serve today, with a test print to the configured printer and a test scan).
 
-The checks are data (services/doctor.py); this module only prints them. Exit status: 0 when
+The checks are data (services/doctor/); this module only prints them. Exit status: 0 when
 nothing failed (warnings allowed), 1 when a check failed, so scripts and deployment tools can act
 on it. Qt is never imported on this path.
 """

@@ -1,5 +1,5 @@
 """The shift-start check: at the first sign-in of the day on this counter, ``doctor
---shift-start`` (``services/doctor.py``, ``run_checks(shift_start=True)``: test print and test
+--shift-start`` (``services/doctor/``, ``run_checks(shift_start=True)``: test print and test
 scan included) runs on a worker and its findings are shown with the fix for each one that is not
 ok. 檔案 ▸ 系統檢查 runs the full doctor at any time.
 
