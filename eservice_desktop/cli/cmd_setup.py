@@ -35,10 +35,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_setup)
 
 
-def cmd_setup(args: argparse.Namespace) -> int:
-    # Only what was given on this command line is written; settings.json keeps everything else.
-    settings = settings_from(args)
-    stored = load_settings(settings.data_dir)
+def _store_given(args: argparse.Namespace) -> Settings:
+    """Writes only what was given on this command line; settings.json keeps everything else."""
+    stored = load_settings(settings_from(args).data_dir)
     if getattr(args, "office", None):
         stored.office_code = args.office.strip()
     if getattr(args, "device", None):
@@ -48,18 +47,12 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if args.county_ca_file:
         stored.county_ca_file = args.county_ca_file.strip()
     stored.save()
-    data: dict[str, object] = {
-        "ok": True,
-        "settings": str(stored.data_dir / "settings.json"),
-        "office_code": stored.office_code,
-        "county_url": stored.county_url,
-        "enrolled": False,
-    }
-    if args.admin:
-        data["admin"] = _first_admin(args, stored)
-    if not args.enrol_code:
-        emit(args, data, f"settings written to {data['settings']}")
-        return 0
+    return stored
+
+
+def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) -> int:
+    """Enrols with the one-time code, unless no keyring could keep the credential (the county
+    would burn the code for nothing)."""
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.services import sync
     from eservice_desktop.services.core import open_app
@@ -69,8 +62,6 @@ def cmd_setup(args: argparse.Namespace) -> int:
     later = f"eservice-desktop sync enrol --server {stored.county_url} --code CODE"
     keyring_state = check_keyring()
     if keyring_state.status != "ok":
-        # The county would accept (and burn) the one-time code, then the credential could not be
-        # kept: do not try.
         data.update(ok=False, error="no_keyring", later=later)
         emit(
             args,
@@ -84,16 +75,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
     try:
         info = sync.enrol(app, stored.county_url, args.enrol_code.strip())
     except (DomainError, SyncError, OSError) as e:
-        data.update(
-            ok=False,
-            error=type(e).__name__,
-            later=f"eservice-desktop sync enrol --server {stored.county_url} --code CODE",
-        )
+        data.update(ok=False, error=type(e).__name__, later=later)
         emit(
             args,
             data,
-            f"settings written; enrolment failed ({type(e).__name__}); enrol later "
-            f"with: {data['later']}",
+            f"settings written; enrolment failed ({type(e).__name__}); enrol later with: {later}",
         )
         return EXIT_REFUSED
     finally:
@@ -101,6 +87,23 @@ def cmd_setup(args: argparse.Namespace) -> int:
     data.update(enrolled=True, device_key=info.get("device_key"))
     emit(args, data, f"settings written; enrolled as {info.get('device_key')}")
     return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    stored = _store_given(args)
+    data: dict[str, object] = {
+        "ok": True,
+        "settings": str(stored.data_dir / "settings.json"),
+        "office_code": stored.office_code,
+        "county_url": stored.county_url,
+        "enrolled": False,
+    }
+    if args.admin:
+        data["admin"] = _first_admin(args, stored)
+    if not args.enrol_code:
+        emit(args, data, f"settings written to {data['settings']}")
+        return 0
+    return _enrol(args, stored, data)
 
 
 def _first_admin(args: argparse.Namespace, stored: Settings) -> str:
