@@ -61,7 +61,7 @@ class GlyphWarning(QLabel):
             self._task.cancel()
         self._task = None
         if text.strip():
-            self._task = self.ctx.tasks.run(
+            self._task = self.ctx.tasks.run_io(
                 check_printable, text, self.field, on_done=self._receipt_done
             )
 

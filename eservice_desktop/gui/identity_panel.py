@@ -465,7 +465,7 @@ class IdentityPanel(QWidget):
         self.verify_button.setEnabled(False)
         self.verdict_label.setStyleSheet("")
         self.verdict_label.setText(self.tr("讀取自然人憑證…"))
-        self.ctx.tasks.run(
+        self.ctx.tasks.run_io(
             identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed
         )
 
@@ -612,7 +612,7 @@ class IdentityPanel(QWidget):
             self._pending_override = None
             return
         self.verify_button.setEnabled(False)
-        self.ctx.tasks.run(
+        self.ctx.tasks.run_io(
             identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed
         )
 

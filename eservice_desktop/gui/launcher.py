@@ -31,15 +31,17 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
+    from eservice_desktop.config import Settings
     from eservice_desktop.gui.context import GuiContext
     from eservice_desktop.gui.main_window import MainWindow
+    from eservice_desktop.gui.tasks import TaskRunner
     from eservice_desktop.services.core import App
 
 log = logging.getLogger("eservice.gui")
@@ -47,12 +49,14 @@ log = logging.getLogger("eservice.gui")
 _PROCESS_START = time.monotonic()
 
 
-def _has_cases(app: object) -> bool:
+def _seed_demo_if_empty(app: App, seed: int, progress: Callable[[int, int], None]) -> object:
+    """Database writer: demo cases on an empty database (None when it has cases already)."""
     from eservice_desktop.services.cases import has_cases
-    from eservice_desktop.services.core import App
+    from eservice_desktop.demo.seeding import seed_demo
 
-    assert isinstance(app, App)
-    return has_cases(app)
+    if has_cases(app):
+        return None
+    return seed_demo(app, 300, seed=seed, batch=50, progress=progress)
 
 
 def when_idle(
@@ -116,7 +120,6 @@ def start(args: argparse.Namespace) -> Started:
     from eservice_desktop.gui.i18n import install_translators, normalise_lang
     from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.gui.tasks import TaskRunner
-    from eservice_desktop.services.core import open_app
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(qt_app, QApplication)
@@ -128,13 +131,8 @@ def start(args: argparse.Namespace) -> Started:
     from eservice_desktop.gui import crash
 
     crash.install(settings.log_dir)
-    core = open_app(settings)
-    if settings.demo and core.operator is None:
-        # Demo mode (--demo, ESERVICE_DEMO=1): the demo operator is signed in, no password.
-        from eservice_desktop.services.operators import sign_in_demo
-
-        sign_in_demo(core)
     tasks = TaskRunner()
+    core = open_core(tasks, settings)
     ctx = GuiContext(core, tasks, lang)
     window = MainWindow(ctx, defer_background=True)
     fit_to_screen(window)
@@ -142,6 +140,43 @@ def start(args: argparse.Namespace) -> Started:
     started = Started(qt_app, window, ctx, core, translators, [])
     _when_interactive(started)
     return started
+
+
+def _open_and_sign_in(settings: Settings) -> App:
+    """Database writer: the core opened (key, schema check, calendar); in demo mode (--demo,
+    ESERVICE_DEMO=1) the demo operator signed in, no password."""
+    from eservice_desktop.services.core import open_app
+
+    core = open_app(settings)
+    if settings.demo and core.operator is None:
+        from eservice_desktop.services.operators import sign_in_demo
+
+        sign_in_demo(core)
+    return core
+
+
+def open_core(tasks: TaskRunner, settings: Settings) -> App:
+    """Opens the core on the database writer while the UI thread keeps handling events (the
+    key from the OS store, a migration with its backup, the calendar: never on the UI
+    thread)."""
+    from PySide6.QtCore import QEventLoop
+
+    waiting = QEventLoop()
+    out: dict[str, Any] = {}
+
+    def finish(key: str) -> Callable[[Any], None]:
+        def store(value: Any) -> None:
+            out[key] = value
+            waiting.quit()
+
+        return store
+
+    tasks.run(_open_and_sign_in, settings, on_done=finish("core"), on_error=finish("error"))
+    waiting.exec()
+    if "error" in out:
+        raise out["error"]
+    core: App = out["core"]
+    return core
 
 
 def _when_interactive(started: Started) -> None:
@@ -171,19 +206,15 @@ def run(args: argparse.Namespace) -> int:
     qt_app, window, ctx, core = started.qt_app, started.window, started.ctx, started.core
     tasks = ctx.tasks
 
-    if getattr(args, "demo", False) and not _has_cases(core):
-        from eservice_desktop.demo.seeding import seed_demo
-
+    if getattr(args, "demo", False):
         seed = int(os.environ.get("ESERVICE_DEMO_SEED", "20260310"))
         tasks.run(
-            seed_demo,
+            _seed_demo_if_empty,
             core,
-            300,
-            seed=seed,
-            batch=50,
+            seed,
             progress=True,
             label=QCoreApplication.translate("MainWindow", "建立示範資料"),
-            on_done=lambda _result: ctx.case_changed.emit(""),
+            on_done=lambda result: None if result is None else ctx.case_changed.emit(""),
         )
 
     shot = os.environ.get("ESERVICE_SCREENSHOT")

@@ -557,7 +557,7 @@ class PickupDesk(QWidget):
     def scan_photo(self, path: Path) -> None:
         from eservice_desktop.services.scanners import decode_image
 
-        self.ctx.tasks.run(decode_image, path, on_done=self._photo_done, on_error=self._error)
+        self.ctx.tasks.run_io(decode_image, path, on_done=self._photo_done, on_error=self._error)
 
     def _photo_done(self, texts: list[str]) -> None:
         if texts:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.tasks import Task
+from eservice_desktop.gui.tasks import Task, TaskRunner
 from eservice_desktop.services import payments
 
 MAX_DPI = 300
@@ -135,12 +135,19 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
 
 
 def print_receipt_job(
-    app: Any, number: str, layout: str, printer: QPrinter, reprint_reason: str = ""
+    tasks: TaskRunner,
+    app: Any,
+    number: str,
+    layout: str,
+    printer: QPrinter,
+    *,
+    reprint_reason: str = "",
 ) -> payments.PaymentResult:
-    """Worker body: render, print, then record RECEIPT_ISSUED / RECEIPT_REPRINTED."""
-    pdf = payments.receipt_pdf(app, number, layout, reprint_reason=reprint_reason)
+    """I/O pool body: the receipt drawn on the database writer, printed here, then
+    RECEIPT_ISSUED / RECEIPT_REPRINTED recorded on the writer."""
+    pdf = tasks.call_db(payments.receipt_pdf, app, number, layout, reprint_reason=reprint_reason)
     print_pdf(pdf, printer)
-    return payments.confirm_printed(app, number, reprint_reason)
+    return tasks.call_db(payments.confirm_printed, app, number, reprint_reason)
 
 
 def choose_printer(ctx: GuiContext, parent: QWidget | None, ask: bool) -> QPrinter | None:
@@ -175,13 +182,14 @@ def print_receipt(
         printer = choose_printer(ctx, parent, ask)
         if printer is None:
             return None
-    return ctx.tasks.run(
+    return ctx.tasks.run_io(
         print_receipt_job,
+        ctx.tasks,
         ctx.app,
         number,
         layout or ctx.app.settings.receipt_layout,
         printer,
-        reprint_reason,
+        reprint_reason=reprint_reason,
         on_done=on_done,
         on_error=on_error,
         label="列印收據" if ctx.is_zh else "Printing receipt",
@@ -198,13 +206,16 @@ def print_document(
     on_done: Callable[[int], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
 ) -> Task | None:
-    """Any report PDF (closing, reconciliation): built and printed on a worker."""
+    """Any report PDF (closing, reconciliation, pickup slip): built on the database writer
+    (``make_pdf`` reads the database), printed on the I/O pool."""
     if printer is None:
         printer = choose_printer(ctx, parent, ask)
         if printer is None:
             return None
 
-    def job() -> int:
-        return print_pdf(make_pdf(), printer)
+    tasks = ctx.tasks
 
-    return ctx.tasks.run(job, on_done=on_done, on_error=on_error, label="列印報表")
+    def job() -> int:
+        return print_pdf(tasks.call_db(make_pdf), printer)
+
+    return tasks.run_io(job, on_done=on_done, on_error=on_error, label="列印報表")

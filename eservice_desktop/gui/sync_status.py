@@ -38,6 +38,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:
+    from eservice_desktop.services.core import App
     from eservice_desktop.services.sync import SyncLoop
 
 log = logging.getLogger("eservice.gui.sync")
@@ -91,6 +92,10 @@ class SyncStatusWidget(QWidget):
         ctx.case_changed.connect(self._on_local_work)
         self.loop: SyncLoop | None = None
         self._thread: threading.Thread | None = None
+        #: Counts the start and stop requests: a loop prepared on the writer for an older
+        #: request (stopped meanwhile) is dropped.
+        self._starts = 0
+        self._starting = False
         self.destroyed.connect(self._stop_from_destroyed)
         self._autostart = autostart
         self._begun = False
@@ -101,20 +106,21 @@ class SyncStatusWidget(QWidget):
     def start_background(self) -> None:
         """County reference data, the first counts, and the loop when this device syncs. The
         main window calls it once the first list is shown (``defer``): the sync stack (keyring,
-        requests, pydantic) is then imported after the window became interactive."""
+        requests, pydantic) is then imported after the window became interactive. The
+        reference data and the credential are read on the database writer."""
         if self._begun:
             return
         self._begun = True
-        from eservice_desktop.services import sync
+        self.ctx.tasks.run(_load_reference, self.ctx.app, on_done=self._reference_loaded)
 
-        ctx, autostart = self.ctx, self._autostart
-        sync.load_county_reference(ctx.app)
+    def _reference_loaded(self, enrolled: bool) -> None:
         self.refresh()
+        autostart = self._autostart
         if autostart is None:
             # an enrolled device syncs; a demo one only when a county URL was given to it
             # explicitly (tools/run-demo.sh exports ESERVICE_COUNTY_URL), never in tests
-            autostart = sync.credential(ctx.app) is not None or (
-                ctx.app.settings.demo and bool(os.environ.get("ESERVICE_COUNTY_URL"))
+            autostart = enrolled or (
+                self.ctx.app.settings.demo and bool(os.environ.get("ESERVICE_COUNTY_URL"))
             )
         if autostart:
             self.start()
@@ -122,18 +128,39 @@ class SyncStatusWidget(QWidget):
     # --- the loop ------------------------------------------------------------------------
 
     def start(self) -> None:
-        if self.loop is not None:
+        """Prepares the loop on the database writer (county clock, county catalogue), then
+        runs it on its own thread; ``self.loop`` is set once it runs."""
+        if self.loop is not None or self._starting:
             return
-        from eservice_desktop.services import backup, sync
+        self._starting = True
+        self._starts += 1
+        self.ctx.tasks.run(
+            _prepare_loop,
+            self.ctx.app,
+            self._from_worker,
+            self._progress,
+            self._starts,
+            on_done=self._run_loop,
+            on_error=self._start_failed,
+        )
 
-        app = self.ctx.app
-        self.loop = sync.start(app, on_result=self._from_worker, progress=self._progress)
-        self.loop.round_fn = backup.with_scheduled_backups(app, self.loop.round_fn)
-        self._thread = threading.Thread(target=self.loop.run_forever, name="sync-loop", daemon=True)
+    def _run_loop(self, prepared: tuple[SyncLoop, int]) -> None:
+        loop, request = prepared
+        self._starting = False
+        if request != self._starts or self.loop is not None:
+            return  # stopped (or started again) while it was being prepared
+        self.loop = loop
+        self._thread = threading.Thread(target=loop.run_forever, name="sync-loop", daemon=True)
         self._thread.start()
         self._render()
 
+    def _start_failed(self, error: object) -> None:
+        self._starting = False
+        self.ctx.tasks._unhandled(error)
+
     def stop(self) -> None:
+        self._starts += 1
+        self._starting = False
         loop, thread = self.loop, self._thread
         self.loop, self._thread = None, None
         if loop is not None:
@@ -254,10 +281,14 @@ class ConflictDialog(QDialog):
         self.load()
 
     def load(self) -> None:
+        """Reads the open conflicts on the database writer, then lists them."""
         from eservice_desktop.services import sync
 
+        self.ctx.tasks.run(sync.open_conflicts, self.ctx.app, self.ctx.lang, on_done=self._show)
+
+    def _show(self, conflicts: list[Any]) -> None:
         self.list.clear()
-        for c in sync.open_conflicts(self.ctx.app, self.ctx.lang):
+        for c in conflicts:
             item = QListWidgetItem(f"{c.case_number}　{c.event_type}　{c.reason}")
             item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
             self.list.addItem(item)
@@ -265,6 +296,8 @@ class ConflictDialog(QDialog):
             self.list.setCurrentRow(0)
 
     def resolve_selected(self, note: str | None = None) -> bool:
+        """Asks for a note (unless given) and records the resolution on the database writer;
+        False when nothing is selected or the clerk cancelled."""
         item = self.list.currentItem()
         if item is None:
             return False
@@ -275,13 +308,39 @@ class ConflictDialog(QDialog):
             note = text
         from eservice_desktop.services import sync
 
-        try:
-            sync.resolve_conflict(self.ctx.app, str(item.data(Qt.ItemDataRole.UserRole)), note)
-        except DomainError as e:
-            self.ctx.status_message.emit(self.ctx.message(e))
-            return False
-        self.load()
+        self.ctx.tasks.run(
+            sync.resolve_conflict,
+            self.ctx.app,
+            str(item.data(Qt.ItemDataRole.UserRole)),
+            note,
+            on_done=lambda _r: self.load(),
+            on_error=self._refused,
+        )
         return True
+
+    def _refused(self, error: object) -> None:
+        if isinstance(error, DomainError):
+            self.ctx.status_message.emit(self.ctx.message(error))
+        else:
+            self.ctx.tasks._unhandled(error)
+
+
+def _load_reference(app: App) -> bool:
+    """Database writer: the catalogue the county sent last applied; True when this device
+    holds a sync credential (keyring)."""
+    from eservice_desktop.services import sync
+
+    sync.load_county_reference(app)
+    return sync.credential(app) is not None
+
+
+def _prepare_loop(app: App, on_result: Any, progress: Any, request: int) -> tuple[SyncLoop, int]:
+    """Database writer: the loop of this device with its scheduled backups, ready to run."""
+    from eservice_desktop.services import backup, sync
+
+    loop = sync.start(app, on_result=on_result, progress=progress)
+    loop.round_fn = backup.with_scheduled_backups(app, loop.round_fn)
+    return loop, request
 
 
 def create_status_widget(ctx: GuiContext, defer: bool = False) -> QWidget:

@@ -1,14 +1,24 @@
 """Background work for the GUI: the UI thread only paints and reacts.
 
-Anything that may take more than a few milliseconds (queries over a big database, seeding demo
-data, card I/O, printing, sync) goes through :class:`TaskRunner`::
+Two executors, Anki's pattern:
 
-    ctx.tasks.run(services.cases.search, ctx.app, text,
-                  on_done=self._show_rows, on_error=self._show_error)
+- **the database writer**, one thread (``eservice-db``) that runs every job touching the
+  database (or the keyring) one after another, in the order they were asked for. Two writes from
+  the window never race, SQLite never sees two writers from this process's window, and a read
+  always sees the writes asked for before it. :meth:`TaskRunner.run` sends a job there::
 
-``fn`` runs on a worker of a private :class:`QThreadPool`; ``on_done(result)`` /
-``on_error(exception)`` are called back on the UI thread (a queued signal of the runner, which
-lives on the UI thread). Workers never touch widgets: they only compute and return.
+      ctx.tasks.run(services.cases.search, ctx.app, text,
+                    on_done=self._show_rows, on_error=self._show_error)
+
+- **the I/O pool**, a few threads (``eservice-io``) for work that never opens the database:
+  card readers, printers, image decoding, the network. :meth:`TaskRunner.run_io` sends a job
+  there. A pool job that needs the database for one step hands that step to the writer and
+  waits for it with :meth:`TaskRunner.call_db` (a receipt: read on the writer, print on the pool,
+  record the printing on the writer).
+
+``on_done(result)`` / ``on_error(exception)`` are called back on the UI thread (a queued signal
+of the runner, which lives on the UI thread). Jobs never touch widgets: they only compute and
+return.
 
 ``progress=True`` marks a long task the main window shows in its progress indicator, and hands
 ``fn`` a keyword argument ``progress`` — a callable ``progress(done, total)`` that is safe to call
@@ -20,19 +30,22 @@ still finishes, Python threads cannot be interrupted), which is how "as you type
 stale results. Errors without ``on_error`` are shown in the status bar (:class:`DomainError`) or
 logged at ERROR (anything else, so a test notices).
 
-:class:`SyncTaskRunner` has the same interface and runs everything inline, for GUI tests that
-want deterministic order without waiting.
+:class:`SyncTaskRunner` has the same interface and waits for each job before returning (the job
+still runs on the writer or the pool, never on the UI thread), for GUI tests that want
+deterministic order.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
 from eservice_desktop.domain.errors import DomainError
 
@@ -40,6 +53,17 @@ log = logging.getLogger("eservice.gui")
 
 Callback = Callable[[Any], None]
 ProgressCallback = Callable[[int, int], None]
+Lane = Literal["db", "io"]
+T = TypeVar("T")
+
+#: Thread name prefixes of the two executors (tests check which one ran a transaction).
+WRITER_THREAD = "eservice-db"
+IO_THREAD = "eservice-io"
+
+
+def on_writer_thread() -> bool:
+    """True inside a job of a database writer."""
+    return threading.current_thread().name.startswith(WRITER_THREAD)
 
 
 @dataclass
@@ -59,42 +83,25 @@ class Task:
         self.cancelled = True
 
 
-class _Job(QRunnable):
-    def __init__(
-        self,
-        runner: TaskRunner,
-        task: Task,
-        fn: Callable[..., Any],
-        args: tuple[Any, ...],
-        kwargs: dict[str, Any],
-    ) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._runner = runner
-        self._task = task
-        self._fn = fn
-        self._args = args
-        self._kwargs = kwargs
+@dataclass
+class _Job:
+    """What a worker runs: ``fn(*args, **kwargs)``, with ``progress=`` for a progress task."""
 
-    def run(self) -> None:  # worker thread: no widgets here
-        task_id = self._task.task_id
-        kwargs = dict(self._kwargs)
-        if self._task.progress:
+    task: Task
+    fn: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
 
-            def report(done: int, total: int) -> None:
-                self._runner._progressed.emit(task_id, int(done), int(total))
-
-            kwargs["progress"] = report
+    def __call__(self, report: ProgressCallback) -> tuple[bool, object]:  # worker thread
+        kwargs = {**self.kwargs, "progress": report} if self.task.progress else self.kwargs
         try:
-            result = self._fn(*self._args, **kwargs)
+            return True, self.fn(*self.args, **kwargs)
         except BaseException as e:
-            self._runner._finished.emit(task_id, False, e)
-        else:
-            self._runner._finished.emit(task_id, True, result)
+            return False, e
 
 
 class TaskRunner(QObject):
-    """Runs callables on worker threads and calls back on the UI thread."""
+    """Runs callables on the database writer or the I/O pool and calls back on the UI thread."""
 
     #: True while at least one ``progress=True`` task runs (main window shows a busy bar).
     busy_changed = Signal(bool)
@@ -106,10 +113,12 @@ class TaskRunner(QObject):
     _finished = Signal(int, bool, object)
     _progressed = Signal(int, int, int)
 
-    def __init__(self, parent: QObject | None = None, max_threads: int = 4) -> None:
+    def __init__(self, parent: QObject | None = None, max_threads: int = 3) -> None:
         super().__init__(parent)
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(max_threads)
+        self._io_threads = max_threads
+        self._executors: dict[Lane, ThreadPoolExecutor] = {}
+        self._futures: set[Future[Any]] = set()
+        self._futures_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._tasks: dict[int, Task] = {}
         self.lang = "zh_TW"
@@ -130,6 +139,68 @@ class TaskRunner(QObject):
         label: str = "",
         **kwargs: Any,
     ) -> Task:
+        """``fn`` on the database writer, after every job asked for before it."""
+        task = self._new_task(label, progress, on_done, on_error, on_progress)
+        self._start("db", _Job(task, fn, args, kwargs))
+        return task
+
+    def run_io(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        on_done: Callback | None = None,
+        on_error: Callback | None = None,
+        on_progress: ProgressCallback | None = None,
+        progress: bool = False,
+        label: str = "",
+        **kwargs: Any,
+    ) -> Task:
+        """``fn`` on the I/O pool (cards, printers, images, network): never the database."""
+        task = self._new_task(label, progress, on_done, on_error, on_progress)
+        self._start("io", _Job(task, fn, args, kwargs))
+        return task
+
+    def call_db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """From a pool job: runs ``fn`` on the database writer and waits for its answer."""
+        if on_writer_thread():
+            return fn(*args, **kwargs)
+        if threading.current_thread() is threading.main_thread():
+            raise RuntimeError("call_db waits for the writer: never on the UI thread")
+        return self._executor("db").submit(fn, *args, **kwargs).result()
+
+    @property
+    def pending(self) -> int:
+        return len(self._tasks)
+
+    @property
+    def busy(self) -> bool:
+        return any(t.progress for t in self._tasks.values())
+
+    def wait_idle(self, timeout_ms: int = 10000) -> bool:
+        """Waits for every worker, then delivers their callbacks (tests and shutdown)."""
+        ok = self._wait_workers(timeout_ms)
+        QCoreApplication.processEvents()
+        return ok and not self._tasks
+
+    def shutdown(self, timeout_ms: int = 30000) -> None:
+        """Drops every pending callback and waits for the workers (window closing)."""
+        for t in self._tasks.values():
+            t.cancel()
+        self._wait_workers(timeout_ms)
+        executors, self._executors = self._executors, {}
+        for executor in executors.values():
+            executor.shutdown(wait=False)
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _new_task(
+        self,
+        label: str,
+        progress: bool,
+        on_done: Callback | None,
+        on_error: Callback | None,
+        on_progress: ProgressCallback | None,
+    ) -> Task:
         task = Task(
             next(self._ids),
             label,
@@ -142,35 +213,46 @@ class TaskRunner(QObject):
         if progress:
             self._busy_update()
             self.progress_changed.emit(label, 0, 0)
-        self._start(task, fn, args, kwargs)
         return task
 
-    @property
-    def pending(self) -> int:
-        return len(self._tasks)
+    def _executor(self, lane: Lane) -> ThreadPoolExecutor:
+        executor = self._executors.get(lane)
+        if executor is None:
+            if lane == "db":
+                executor = ThreadPoolExecutor(1, thread_name_prefix=WRITER_THREAD)
+            else:
+                executor = ThreadPoolExecutor(self._io_threads, thread_name_prefix=IO_THREAD)
+            self._executors[lane] = executor
+        return executor
 
-    @property
-    def busy(self) -> bool:
-        return any(t.progress for t in self._tasks.values())
+    def _submit(self, lane: Lane, fn: Callable[..., T], *args: Any) -> Future[T]:
+        future = self._executor(lane).submit(fn, *args)
+        with self._futures_lock:
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+        return future
 
-    def wait_idle(self, timeout_ms: int = 10000) -> bool:
-        """Waits for every worker, then delivers their callbacks (tests and shutdown)."""
-        ok = self._pool.waitForDone(timeout_ms)
-        QCoreApplication.processEvents()
-        return ok and not self._tasks
+    def _forget(self, future: Future[Any]) -> None:
+        with self._futures_lock:
+            self._futures.discard(future)
 
-    def shutdown(self, timeout_ms: int = 30000) -> None:
-        """Drops every pending callback and waits for the workers (window closing)."""
-        for t in self._tasks.values():
-            t.cancel()
-        self._pool.waitForDone(timeout_ms)
+    def _wait_workers(self, timeout_ms: int) -> bool:
+        with self._futures_lock:
+            running = list(self._futures)
+        _done, not_done = wait(running, timeout=timeout_ms / 1000)
+        return not not_done
 
-    # -- internals ---------------------------------------------------------------------------
+    def _start(self, lane: Lane, job: _Job) -> None:
+        task_id = job.task.task_id
 
-    def _start(
-        self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        self._pool.start(_Job(self, task, fn, args, kwargs))
+        def report(done: int, total: int) -> None:
+            self._progressed.emit(task_id, int(done), int(total))
+
+        def work() -> None:  # worker thread: no widgets here
+            ok, value = job(report)
+            self._finished.emit(task_id, ok, value)
+
+        self._submit(lane, work)
 
     def _busy_update(self) -> None:
         self.busy_changed.emit(self.busy)
@@ -219,23 +301,19 @@ class TaskRunner(QObject):
 
 
 class SyncTaskRunner(TaskRunner):
-    """Same interface, but runs ``fn`` inline on the calling thread (unit-level GUI tests)."""
+    """Same interface and the same executors, but ``run`` returns only once the job ran and its
+    callbacks were called (GUI tests that want deterministic order without waiting)."""
 
-    def _start(
-        self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        if task.progress:
+    def _start(self, lane: Lane, job: _Job) -> None:
+        steps: list[tuple[int, int]] = []
 
-            def report(done: int, total: int) -> None:
-                self._on_progressed(task.task_id, done, total)
+        def report(done: int, total: int) -> None:
+            steps.append((int(done), int(total)))
 
-            kwargs = {**kwargs, "progress": report}
-        try:
-            result = fn(*args, **kwargs)
-        except Exception as e:
-            self._on_finished(task.task_id, False, e)
-        else:
-            self._on_finished(task.task_id, True, result)
+        ok, value = self._submit(lane, job, report).result()
+        for done, total in steps:
+            self._on_progressed(job.task.task_id, done, total)
+        self._on_finished(job.task.task_id, ok, value)
 
     def wait_idle(self, timeout_ms: int = 10000) -> bool:
         QCoreApplication.processEvents()

@@ -2,14 +2,24 @@
 
 Opening it applies pending migrations (after a backup), loads the shipped catalogue and working
 calendars once, and fixes who is working here (office, device, clerk) for the events it writes.
+
+Reference data (catalogue, working calendar, the county clock's offset) is one immutable
+:class:`Reference` snapshot, ``app.reference``. Nothing changes it in place: the sync round
+(a new catalogue or calendar from the county, a new clock offset) builds a new snapshot and
+swaps it in with one assignment (:meth:`App.swap_reference`), so a reader that took
+``app.reference`` keeps a consistent view while a round runs on another thread.
+
+Write transactions (:meth:`App.transaction`) of one process take turns on ``app.write_lock``:
+the window's database writer and the sync loop's thread never write at the same time.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from typing import Any
 
@@ -33,6 +43,7 @@ log = logging.getLogger("eservice.app")
 __all__ = [
     "App",
     "Clock",
+    "Reference",
     "Sealer",
     "load_catalogue",
     "open_app",
@@ -62,13 +73,23 @@ def shipped_calendar_days() -> dict[Any, tuple[bool, str]]:
     return days
 
 
-@dataclass
+@dataclass(frozen=True)
+class Reference:
+    """One consistent view of the reference data; replaced whole, never changed."""
+
+    catalogue: Catalogue
+    calendar: WorkingCalendar
+    #: Seconds to add to this device's clock to get the county's (0 before any round).
+    clock_offset_s: float = 0.0
+
+
+@dataclass(init=False)
 class App:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
-    catalogue: Catalogue
-    calendar: WorkingCalendar
+    #: The current reference snapshot (``catalogue`` and ``calendar`` read it).
+    reference: Reference
     clock: Clock = system_clock
     extras: dict[str, Any] = field(default_factory=dict)
     #: Encrypts files with personal data kept beside the database (drafts, archived slips).
@@ -78,6 +99,45 @@ class App:
     #: The signed-in operator (services/operators.py); None until someone signs in. The
     #: background sync service never signs in: it acts as the device (``device_actor``).
     operator: Operator | None = None
+    #: Held by every write transaction of this process (re-entrant).
+    write_lock: Any = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        sessions: sessionmaker[Session],
+        catalogue: Catalogue,
+        calendar: WorkingCalendar,
+        *,
+        clock: Clock = system_clock,
+        sealer: Sealer | None = None,
+        db_key: bytes = b"",
+    ) -> None:
+        self.settings, self.engine, self.sessions = settings, engine, sessions
+        self.reference = Reference(catalogue, calendar)
+        self.clock = clock
+        self.extras = {}
+        self.sealer, self.db_key = sealer, db_key
+        self.operator = None
+        self.write_lock = threading.RLock()
+        self._swaps = threading.Lock()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        return self.reference.catalogue
+
+    @property
+    def calendar(self) -> WorkingCalendar:
+        return self.reference.calendar
+
+    def swap_reference(self, **changes: Any) -> Reference:
+        """Replaces the snapshot by a copy with ``changes`` (catalogue=, calendar=,
+        clock_offset_s=) in one assignment; returns the new one."""
+        with self._swaps:  # two swaps at once (calendar, clock) must not lose one another
+            new = replace(self.reference, **changes)
+            self.reference = new
+        return new
 
     @property
     def office(self) -> Office:
@@ -130,7 +190,7 @@ class App:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One write transaction per use case: all of it is committed, or none of it."""
-        with self.sessions() as session, session.begin():
+        with self.write_lock, self.sessions() as session, session.begin():
             yield session
 
     @contextmanager
@@ -146,7 +206,7 @@ class App:
         with self.reading() as s:
             for day, off, note in repo.calendar_days(s):
                 days[day] = (off, note)
-        self.calendar = WorkingCalendar.from_dgpa(days)
+        self.swap_reference(calendar=WorkingCalendar.from_dgpa(days))
 
     def close(self) -> None:
         self.engine.dispose()
@@ -158,7 +218,8 @@ class App:
         self.engine.dispose()
         fresh = open_app(self.settings, clock=self.clock)
         self.engine, self.sessions = fresh.engine, fresh.sessions
-        self.db_key, self.sealer, self.calendar = fresh.db_key, fresh.sealer, fresh.calendar
+        self.db_key, self.sealer = fresh.db_key, fresh.sealer
+        self.swap_reference(calendar=fresh.calendar)
 
 
 def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:

@@ -6,6 +6,9 @@ runs background work inline. Keyboard helpers are in ``gui_keys.py``.
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.config import Settings
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.tasks import SyncTaskRunner, TaskRunner
+from eservice_desktop.gui.tasks import IO_THREAD, SyncTaskRunner, TaskRunner
 from eservice_desktop.services.core import App
 
 
@@ -54,3 +57,74 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+
+
+# --- nothing touches the database or the keyring on the GUI thread ------------------------------
+
+_GUI_CODE = f"{os.sep}eservice_desktop{os.sep}gui{os.sep}"
+
+
+def _gui_frames() -> list[str]:
+    """The frames of the counter window's own code on the current stack (innermost first).
+    None when a test called a worker's body directly to build its expectation (such as
+    ``queue_page.load_queue``): plain functions only, no widget's method among them."""
+    frames: list[str] = []
+    outermost = None
+    methods = False
+    frame = sys._getframe(2)
+    while frame is not None:
+        code = frame.f_code
+        if _GUI_CODE in code.co_filename:
+            frames.append(f"{Path(code.co_filename).name}:{frame.f_lineno}")
+            methods |= "self" in code.co_varnames[: code.co_argcount]
+            outermost = frame
+        frame = frame.f_back
+    caller = outermost.f_back if outermost is not None else None
+    if caller is not None and not methods and f"{os.sep}tests{os.sep}" in caller.f_code.co_filename:
+        return []
+    return frames
+
+
+@pytest.fixture(autouse=True)
+def _no_gui_thread_io(_memory_keyring: None) -> Iterator[list[str]]:
+    """Fails a GUI test when the window's code begins a database transaction or asks the
+    keyring on the GUI thread (the main thread here), or when a job of the I/O pool does (the
+    database belongs to the writer, gui/tasks.py). The test's own set-up and assertions may call
+    services directly: on the main thread only a call with a frame of ``eservice_desktop/gui``
+    on the stack counts."""
+    import keyring
+    from sqlalchemy import Engine, event
+
+    found: list[str] = []
+
+    def check(what: str) -> None:
+        thread = threading.current_thread()
+        if thread.name.startswith(IO_THREAD):
+            found.append(f"{what} on the I/O pool ({thread.name}), not the database writer")
+        elif thread is threading.main_thread():
+            frames = _gui_frames()
+            if frames:
+                found.append(f"{what} from {' <- '.join(frames[:4])}")
+
+    def on_begin(_conn: object) -> None:
+        check("database transaction")
+
+    backend = keyring.get_keyring()
+    originals = {n: getattr(backend, n) for n in ("get_password", "set_password")}
+
+    def wrap(name: str) -> Callable[..., object]:
+        def call(*args: object) -> object:
+            check(f"keyring {name}")
+            return originals[name](*args)
+
+        return call
+
+    event.listen(Engine, "begin", on_begin)
+    for name in originals:
+        setattr(backend, name, wrap(name))
+    yield found
+    event.remove(Engine, "begin", on_begin)
+    for name, fn in originals.items():
+        setattr(backend, name, fn)
+    if found:
+        pytest.fail("on the GUI thread:\n" + "\n".join(dict.fromkeys(found)))

@@ -72,7 +72,7 @@ def test_loop_syncs_local_work_with_a_real_server(
         enrol(app, server)
         w = SyncStatusWidget(ctx)  # enrolled: starts by itself
         qtbot.addWidget(w)
-        assert w.loop is not None
+        qtbot.waitUntil(lambda: w.loop is not None, timeout=10000)  # prepared on the writer
         number = new_case(app)
         ctx.case_changed.emit(number)
         qtbot.waitUntil(lambda: w.online is True and w.status.get("pending") == 0, timeout=15000)

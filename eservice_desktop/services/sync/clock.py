@@ -1,6 +1,7 @@
 """The county's clock on this device: the offset learned each round, and ``app.now()``
 following it, so events and deadlines written on a device whose clock is off carry county
-time."""
+time. The offset lives in the reference snapshot (``app.reference.clock_offset_s``): a round
+swaps in a new snapshot, it never changes one."""
 
 from __future__ import annotations
 
@@ -23,12 +24,12 @@ def install_clock_correction(app: App) -> None:
         return
     with app.reading() as s:
         stored = get_state(s, "clock_offset_s")
-    app.extras["sync_clock_offset"] = float(stored) if stored else 0.0
+    app.swap_reference(clock_offset_s=float(stored) if stored else 0.0)
     base = app.clock
     app.extras["sync_base_clock"] = base
 
     def corrected() -> datetime:
-        return base() + timedelta(seconds=float(app.extras.get("sync_clock_offset", 0.0)))
+        return base() + timedelta(seconds=app.reference.clock_offset_s)
 
     app.clock = corrected
 
@@ -37,5 +38,5 @@ def learn_clock(app: App, t0: datetime, t1: datetime, server_time: datetime) -> 
     """The offset from a request sent at ``t0`` and answered at ``t1`` (device clock)."""
     midpoint = t0 + (t1 - t0) / 2
     offset = (server_time.astimezone(UTC) - midpoint).total_seconds()
-    app.extras["sync_clock_offset"] = offset
+    app.swap_reference(clock_offset_s=offset)
     return offset

@@ -1,5 +1,6 @@
 """Reference data the county publishes (catalogue, calendars, keys, revocations): kept in
-``sync_reference`` and applied to this process."""
+``sync_reference`` and applied to this process (a new catalogue is swapped in as a new
+``app.reference`` snapshot, see services/core.py)."""
 
 from __future__ import annotations
 
@@ -30,9 +31,10 @@ def reload_catalogue(app: App, services_doc: dict[str, Any]) -> None:
     from eservice_desktop.storage import resources
 
     try:
-        app.catalogue = Catalogue.from_dict(
+        catalogue = Catalogue.from_dict(
             services_doc, resources.read_json("catalogue", "offices.json")
         )
+        app.swap_reference(catalogue=catalogue)
     except (DomainError, KeyError, ValueError, TypeError):
         log.warning("catalogue from the county refused; keeping the current one", exc_info=True)
 

@@ -31,19 +31,20 @@ def main() -> None:
     out: dict[str, object] = {"printers": qt_print.available_printers()}
     ui_thread = threading.get_ident()
 
-    def job_thread(*args: object) -> object:
+    def job_thread(*args: object, **kwargs: str) -> object:
         out["job_on_ui_thread"] = threading.get_ident() == ui_thread
-        return qt_print.print_receipt_job(*args)  # type: ignore[arg-type]
+        return qt_print.print_receipt_job(*args, **kwargs)  # type: ignore[arg-type]
 
     printer = qt_print.choose_printer(ctx, None, ask=False)  # silent: settings.printer_name
     assert printer is not None
-    ctx.tasks.run(
+    ctx.tasks.run_io(
         job_thread,
+        ctx.tasks,
         app,
         number,
         layout,
         printer,
-        "",
+        reprint_reason="",
         on_done=lambda r: out.update(printed=r.printed),
         on_error=lambda e: out.update(error=repr(e)),
     )
