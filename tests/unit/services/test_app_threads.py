@@ -1,0 +1,60 @@
+"""The App across threads: write transactions of one process take turns; reference data is a
+frozen snapshot that swaps are made of, never edits."""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+
+import pytest
+
+from eservice_desktop.domain.calendar import WorkingCalendar
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync.state import get_state, set_state
+
+
+def test_two_threads_never_hold_a_write_transaction_at_once(app: App) -> None:
+    inside = threading.Event()
+    release = threading.Event()
+    log: list[str] = []
+
+    def first() -> None:
+        with app.transaction() as s:
+            set_state(s, "test_lock", "first", app.now())
+            log.append("first in")
+            inside.set()
+            release.wait(5)
+            log.append("first out")
+
+    def second() -> None:
+        inside.wait(5)
+        with app.transaction() as s:
+            log.append("second in")
+            set_state(s, "test_lock", "second", app.now())
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    inside.wait(5)
+    threading.Event().wait(0.2)  # the second one had time to begin, had it not waited
+    assert log == ["first in"]
+    # it waits on the process's write lock (no busy timeout there), not on SQLite's
+    assert not app.write_lock.acquire(blocking=False)
+    release.set()
+    for t in threads:
+        t.join(10)
+    assert log == ["first in", "first out", "second in"]
+    with app.reading() as s:
+        assert get_state(s, "test_lock") == "second"
+
+
+def test_reference_is_swapped_whole_never_edited(app: App) -> None:
+    held = app.reference
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        held.clock_offset_s = 5.0  # type: ignore[misc]
+    new = app.swap_reference(calendar=WorkingCalendar({}), clock_offset_s=2.5)
+    assert app.reference is new and new is not held
+    assert new.catalogue is held.catalogue and app.calendar is new.calendar
+    assert held.clock_offset_s == 0.0 and held.calendar is not new.calendar
+    app.reload_calendar()  # a calendar reload swaps again, keeping the offset
+    assert app.reference is not new and app.reference.clock_offset_s == 2.5
