@@ -1,7 +1,9 @@
 """Fixtures and keyboard helpers for the counter window's tests (pytest-qt, offscreen).
 
 ``ctx`` uses the real threaded TaskRunner (tests wait with ``qtbot.waitUntil``); ``sync_ctx``
-runs background work inline. Keyboard helpers are in ``gui_keys.py``.
+waits for each job (on the writer or the pool) before ``run`` returns. Keyboard helpers are in
+``gui_keys.py``. Every GUI test fails when the window's code begins a database transaction or
+asks the keyring on the UI thread (``_no_gui_thread_io``).
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from eservice_desktop.domain.calendar import WorkingCalendar
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
 
 
