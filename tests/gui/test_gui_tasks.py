@@ -170,7 +170,9 @@ def test_sync_runner_runs_on_the_writer_and_answers_before_returning(qtbot):
         progress(1, 2)
         return threading.current_thread().name
 
-    runner.run(job, progress=True, on_progress=lambda d, t: steps.append((d, t)), on_done=got.append)
+    runner.run(
+        job, progress=True, on_progress=lambda d, t: steps.append((d, t)), on_done=got.append
+    )
     assert got and got[0].startswith(WRITER_THREAD) and steps == [(1, 2)]
     runner.shutdown()
 
