@@ -51,8 +51,8 @@ _PROCESS_START = time.monotonic()
 
 def _seed_demo_if_empty(app: App, seed: int, progress: Callable[[int, int], None]) -> object:
     """Database writer: demo cases on an empty database (None when it has cases already)."""
-    from eservice_desktop.services.cases import has_cases
     from eservice_desktop.demo.seeding import seed_demo
+    from eservice_desktop.services.cases import has_cases
 
     if has_cases(app):
         return None
