@@ -118,14 +118,22 @@ def test_a_newer_code_drops_the_answer_of_an_older_check_still_running(
             release.wait(10)  # the first check is slow
         return real_verify(app, payload)
 
+    shown: list[str | None] = []
+    real_show = desk._show
+
+    def show(result: pickup.PickupResult) -> None:
+        shown.append(result.case_number)
+        real_show(result)
+
     monkeypatch.setattr(pickup, "verify", verify)
+    monkeypatch.setattr(desk, "_show", show)
     desk.scan(first_token)
-    desk.scan(second_token)
-    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
-    assert desk.case_labels["case_number"].text() == second
+    desk.scan(second_token)  # asked while the first check is still running
     release.set()
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
     ctx.tasks.wait_idle()
     qtbot.wait(50)
+    assert shown == [second]  # the first check's answer never reached the screen
     assert desk.case_labels["case_number"].text() == second
     assert desk.result.case_number == second and desk.payload == second_token
     desk.confirm()
