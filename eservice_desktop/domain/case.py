@@ -10,11 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.values import ONLINE_CHANNELS
+
+_T = TypeVar("_T")
 
 OPEN = "open"
 CLOSED = "closed"
@@ -281,13 +285,18 @@ _NEEDS_OPEN = frozenset(
     }
 )
 
-Payload = dict[str, Any]
+#: A rule of one event type: the state, the event's typed payload, the event type.
+Rule = Callable[[CaseState, Any, str], None]
+#: How one event type changes a case: the state, the typed payload, the event.
+Fold = Callable[[CaseState, Any, ev.Event], CaseState]
 
 
 def check(state: CaseState | None, event: ev.Event) -> None:
     """Raises DomainError when ``event`` may not follow ``state``; the message is for the clerk.
 
-    The rules common to every type come first; then the type's own rule from ``_CHECKS``."""
+    The rules common to every type come first; then the type's own rule from ``_CHECKS``, given
+    the event's typed payload (``domain.payloads``; its values were checked by
+    ``domain.event_values`` before)."""
     t = event.type
     if state is None:
         if t != ev.RECEIVED:
@@ -304,15 +313,15 @@ def check(state: CaseState | None, event: ev.Event) -> None:
         _check_balance_exception(state, event)
         return
     if t == ev.APPROVAL_GRANTED:
-        _check_approval(event)
+        _check_approval(pl.ApprovalGranted.read(event.payload), event.clerk)
         return
     rule = _CHECKS.get(t)
     if rule is not None:
-        rule(state, event.payload, t)
+        rule(state, payload_of(event), t)
 
 
-def _require_reason(p: Payload, zh: str, en: str) -> None:
-    if not str(p.get("reason", "")).strip():
+def _require_reason(p: pl.EventPayload, zh: str, en: str) -> None:
+    if not (p.reason or "").strip():
         raise _refuse("case.reason_required", zh, en)
 
 
@@ -327,7 +336,7 @@ def _require_accepted(state: CaseState) -> None:
         raise _refuse("case.not_accepted", *NOT_ACCEPTED)
 
 
-def _check_accepted(state: CaseState, _p: Payload, _t: str) -> None:
+def _check_accepted(state: CaseState, _p: pl.Accepted, _t: str) -> None:
     if not state.online:
         raise _refuse(
             "case.not_online", "臨櫃案件已於收件時受理", "A counter case was accepted at intake"
@@ -336,7 +345,7 @@ def _check_accepted(state: CaseState, _p: Payload, _t: str) -> None:
         raise _refuse("case.already_accepted", "本案已收件", "This case was already accepted")
 
 
-def _check_supplement_requested(state: CaseState, p: Payload, _t: str) -> None:
+def _check_supplement_requested(state: CaseState, p: pl.SupplementRequested, _t: str) -> None:
     _require_accepted(state)
     if state.supplement_since is not None:
         raise _refuse(
@@ -347,12 +356,12 @@ def _check_supplement_requested(state: CaseState, p: Payload, _t: str) -> None:
     _require_reason(p, "請填寫補正事項", "Say what must be supplied")
 
 
-def _check_supplement_received(state: CaseState, _p: Payload, _t: str) -> None:
+def _check_supplement_received(state: CaseState, _p: pl.SupplementReceived, _t: str) -> None:
     if state.supplement_since is None:
         raise _refuse("case.no_supplement", "本案未在補正中", "No supplement was requested")
 
 
-def _check_closed(state: CaseState, _p: Payload, _t: str) -> None:
+def _check_closed(state: CaseState, _p: pl.Closed, _t: str) -> None:
     _require_accepted(state)
     if state.supplement_since is not None:
         raise _refuse(
@@ -375,7 +384,7 @@ def _check_balance_exception(state: CaseState, event: ev.Event) -> None:
     due refuses unless the supervisor's approval for this event was appended just before it (for
     the ready notice: the case was closed with an approved balance)."""
     t = event.type
-    _CHECKS[t](state, event.payload, t)
+    _CHECKS[t](state, payload_of(event), t)
     if state.balance <= 0:
         return
     action = _BALANCE_EXCEPTIONS[t]
@@ -387,21 +396,20 @@ def _check_balance_exception(state: CaseState, event: ev.Event) -> None:
     raise fees_due_error(state.balance, t)
 
 
-def _check_approval(event: ev.Event) -> None:
+def _check_approval(p: pl.ApprovalGranted, clerk: str) -> None:
     """An approval names a known exception, the event it approves, both accounts (never the
-    same one: nobody approves their own request) and the reason."""
-    p = event.payload
-    if p.get("action") not in APPROVAL_ACTIONS:
+    same one, nor the clerk appending it: nobody approves their own request) and the reason."""
+    if p.action not in APPROVAL_ACTIONS:
         raise _refuse("approval.action", "核准事項不明", "Unknown approval action")
-    if not str(p.get("for_event") or "").strip():
+    if not str(p.for_event or "").strip():
         raise _refuse("approval.target", "核准未指明所核准的事件", "The approved event is missing")
-    requested = str(p.get("requested_by") or "").strip()
-    approved = str(p.get("approved_by") or "").strip()
+    requested = str(p.requested_by or "").strip()
+    approved = str(p.approved_by or "").strip()
     if not requested or not approved:
         raise _refuse(
             "approval.accounts", "核准須記錄申請人與核准主管帳號", "Both accounts must be named"
         )
-    if approved in (requested, event.clerk):
+    if approved in (requested, clerk):
         raise _refuse(
             "auth.self_approval",
             "不能核准自己的申請，請由其他主管核准",
@@ -410,23 +418,22 @@ def _check_approval(event: ev.Event) -> None:
     _require_reason(p, "請填寫核准理由", "An approval needs a reason")
 
 
-def _check_ended(_state: CaseState, p: Payload, _t: str) -> None:
+def _check_ended(_state: CaseState, p: pl.Rejected | pl.Cancelled, _t: str) -> None:
     _require_reason(p, "請填寫理由（民眾會看到）", "A reason is required (the citizen will see it)")
 
 
-def _check_fee_assessed(state: CaseState, p: Payload, _t: str) -> None:
+def _check_fee_assessed(state: CaseState, p: pl.FeeAssessed, _t: str) -> None:
     # Fees can be (re-)assessed or exempted until the documents leave the office.
     if state.lifecycle not in (OPEN, CLOSED, READY):
         zh, en = _FINISHED[state.lifecycle]
         raise _refuse(
             "case.not_open", zh + "，無法再核計規費", en + "; fees can no longer be assessed"
         )
-    total = int(p.get("total", -1))
-    if total < 0:
+    if p.total < 0:
         raise _refuse("fee.invalid", "規費金額不正確", "Invalid fee total")
-    if "copies" in p and not 1 <= int(p["copies"]) <= 99:
+    if p.copies is not None and not 1 <= int(p.copies) <= 99:
         raise _refuse("copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99")
-    if total < state.paid:
+    if p.total < state.paid:
         raise _refuse(
             "fee.below_paid",
             "核定金額低於已繳金額，請先辦理退費",
@@ -434,11 +441,11 @@ def _check_fee_assessed(state: CaseState, p: Payload, _t: str) -> None:
         )
 
 
-def _check_payment_recorded(state: CaseState, p: Payload, _t: str) -> None:
+def _check_payment_recorded(state: CaseState, p: pl.PaymentRecorded, _t: str) -> None:
     if state.lifecycle in (REJECTED, CANCELLED):
         zh, en = _FINISHED[state.lifecycle]
         raise _refuse("case.not_open", zh + "，不能收費", en + "; no payment can be taken")
-    amount = int(p.get("amount", 0))
+    amount = p.amount
     if amount <= 0:
         raise _refuse("payment.amount", "繳費金額必須大於零", "The amount must be positive")
     if amount > state.balance:
@@ -447,34 +454,33 @@ def _check_payment_recorded(state: CaseState, p: Payload, _t: str) -> None:
             f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
             f"Amount {amount} exceeds the balance due {state.balance}",
         )
-    if any(x.payment_id == p.get("payment_id") for x in state.payments):
+    if any(x.payment_id == p.payment_id for x in state.payments):
         raise _refuse("payment.duplicate", "此筆繳費已登錄", "This payment is already recorded")
-    _check_payment_method(p, amount)
+    _check_payment_method(p)
 
 
-def _check_payment_refunded(state: CaseState, p: Payload, _t: str) -> None:
-    pay = state.payment(str(p.get("payment_id")))
-    amount = int(p.get("amount", 0))
-    if pay.voided or amount <= 0 or amount > pay.net:
+def _check_payment_refunded(state: CaseState, p: pl.PaymentRefunded, _t: str) -> None:
+    pay = state.payment(p.payment_id)
+    if pay.voided or p.amount <= 0 or p.amount > pay.net:
         raise _refuse("payment.refund_amount", "退費金額不正確", "Invalid refund amount")
     _require_reason(p, "請填寫退費理由", "A refund reason is required")
 
 
-def _check_payment_voided(state: CaseState, p: Payload, _t: str) -> None:
-    if state.payment(str(p.get("payment_id"))).voided:
+def _check_payment_voided(state: CaseState, p: pl.PaymentVoided, _t: str) -> None:
+    if state.payment(p.payment_id).voided:
         raise _refuse("payment.already_voided", "此筆繳費已作廢", "This payment is already void")
     _require_reason(p, "請填寫作廢理由", "A void reason is required")
 
 
-def _check_payment_settled(state: CaseState, p: Payload, _t: str) -> None:
-    if state.payment(str(p.get("payment_id"))).method != "online":
+def _check_payment_settled(state: CaseState, p: pl.PaymentSettled, _t: str) -> None:
+    if state.payment(p.payment_id).method != "online":
         raise _refuse(
             "payment.not_online", "只有線上繳費有入庫資料", "Only online payments are settled"
         )
 
 
-def _check_receipt(state: CaseState, p: Payload, t: str) -> None:
-    number = str(p.get("receipt_number"))
+def _check_receipt(state: CaseState, p: pl.ReceiptPayload, t: str) -> None:
+    number = p.receipt_number
     state.payment_by_receipt(number)
     if number in state.voided_receipts:
         raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
@@ -483,7 +489,7 @@ def _check_receipt(state: CaseState, p: Payload, t: str) -> None:
         _require_reason(p, zh, "A reason is required")
 
 
-def _check_ready(state: CaseState, _p: Payload, _t: str) -> None:
+def _check_ready(state: CaseState, _p: pl.ReadyForPickup, _t: str) -> None:
     if state.lifecycle == OPEN:
         raise _refuse("case.not_closed", "案件尚未結案，不能通知領件", "Close the case first")
     if state.lifecycle != CLOSED:
@@ -491,15 +497,15 @@ def _check_ready(state: CaseState, _p: Payload, _t: str) -> None:
         raise _refuse("case.not_open", zh, en)
 
 
-def _check_picked_up(state: CaseState, _p: Payload, _t: str) -> None:
+def _check_picked_up(state: CaseState, _p: pl.PickedUp, _t: str) -> None:
     if state.lifecycle == PICKED_UP:
         raise _refuse("pickup.already_picked_up", "本案文件已領取", "Already picked up")
     if state.lifecycle != READY:
         raise _refuse("pickup.not_ready", "案件尚未可領件", "The case is not ready for pickup")
 
 
-def _check_notice_resend(state: CaseState, p: Payload, _t: str) -> None:
-    if p.get("stage") not in ev.NOTICE_STAGES:
+def _check_notice_resend(state: CaseState, p: pl.NoticeResendRequested, _t: str) -> None:
+    if p.stage not in ev.NOTICE_STAGES:
         raise _refuse(
             "notice.stage",
             "通知階段不正確（received、payment_due、supplement_requested、closed、rejected、"
@@ -509,7 +515,7 @@ def _check_notice_resend(state: CaseState, p: Payload, _t: str) -> None:
         )
 
 
-_CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
+_CHECKS: dict[str, Rule] = {
     ev.ACCEPTED: _check_accepted,
     ev.SUPPLEMENT_REQUESTED: _check_supplement_requested,
     ev.SUPPLEMENT_RECEIVED: _check_supplement_received,
@@ -533,26 +539,25 @@ _CHECKS: dict[str, Callable[[CaseState, Payload, str], None]] = {
 PAYMENT_METHODS = ("cash", "card", "online")
 
 
-def _check_payment_method(p: dict[str, Any], amount: int) -> None:
+def _check_payment_method(p: pl.PaymentRecorded) -> None:
     """Each way of paying carries what the closing and the reconciliation need later."""
-    method = p.get("method")
-    if method not in PAYMENT_METHODS:
+    if p.method not in PAYMENT_METHODS:
         raise _refuse("payment.method", "繳費方式不正確", "Unknown payment method")
-    if method == "cash" and p.get("tendered") is not None:
-        tendered = int(p["tendered"])
-        if tendered < amount:
+    if p.method == "cash" and p.tendered is not None:
+        tendered = int(p.tendered)
+        if tendered < p.amount:
             raise _refuse(
                 "payment.tendered",
-                f"收現金額 {tendered} 元不足應收 {amount} 元",
-                f"Cash tendered {tendered} is less than the amount {amount}",
+                f"收現金額 {tendered} 元不足應收 {p.amount} 元",
+                f"Cash tendered {tendered} is less than the amount {p.amount}",
             )
-    if method == "card" and not str(p.get("reference") or "").strip():
+    if p.method == "card" and not str(p.reference or "").strip():
         raise _refuse(
             "payment.reference_required",
             "刷卡繳費須輸入刷卡機交易序號（授權碼）",
             "Card payments need the terminal's reference number",
         )
-    if method == "online" and not str(p.get("payment_tool") or "").strip():
+    if p.method == "online" and not str(p.payment_tool or "").strip():
         raise _refuse(
             "payment.tool_required", "線上繳費須註明付費工具", "Online payments need a payment tool"
         )
@@ -566,120 +571,125 @@ def _close_pause(state: CaseState, since: datetime | None, at: datetime) -> tupl
 
 def apply(state: CaseState | None, event: ev.Event) -> CaseState:
     """Folds one event; unknown-but-valid types only bump the counters (forward compatible)."""
-    p = event.payload
     if state is None:
         if event.type != ev.RECEIVED:
             raise _refuse("case.not_found", "查無此案件", "No such case")
-        applicant = p["applicant"]
-        docs = p.get("documents")
-        if not isinstance(docs, dict):
-            docs = {}
-        return CaseState(
-            case_id=event.case_id,
-            case_number=str(p["case_number"]),
-            service_code=str(p["service_code"]),
-            office=event.office,
-            received_at=event.at,
-            time_limit_working_days=int(p["time_limit_working_days"]),
-            applicant_kind=str(applicant["kind"]),
-            applicant_id_type=str(applicant["id_type"]),
-            applicant_id=str(applicant["id"]),
-            applicant_name=str(applicant["name"]),
-            phone=str(p.get("phone", "")),
-            email=str(p.get("email", "")),
-            copies=int(p.get("copies", 1)),
-            fields=dict(p.get("fields", {})),
-            pickup_method=str(p.get("pickup", {}).get("method", "counter")),
-            pickup_office=str(p.get("pickup", {}).get("office", event.office)),
-            channel=str(p.get("channel", "counter")),
-            reservation_at=str(p.get("reservation_at") or ""),
-            consent_kinds=frozenset(p.get("consent", [])),
-            documents_required=tuple(str(d) for d in docs.get("required", [])),
-            documents_presented=tuple(str(d) for d in docs.get("presented", [])),
-            last_event_at=event.at,
-            last_clerk=event.clerk,
-            event_count=1,
-        )
+        return _received(event, pl.Received.read(event.payload))
     s = replace(
         state, last_event_at=event.at, last_clerk=event.clerk, event_count=state.event_count + 1
     )
     fold = _FOLDS.get(event.type)
     if fold is not None:
-        s = fold(s, event.payload, event)
+        s = fold(s, payload_of(event), event)
     return _track_payment_wait(s, event.at)
 
 
-def _fold_accepted(s: CaseState, _p: Payload, e: ev.Event) -> CaseState:
-    return replace(s, accepted_at=e.at)
+def _or(value: _T | None, default: _T) -> _T:
+    return default if value is None else value
 
 
-def _fold_consent(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(s, consent_kinds=frozenset(p.get("kinds", [])))
-
-
-def _fold_identity(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(s, identity_checks=(*s.identity_checks, dict(p)))
-
-
-def _fold_supplement_requested(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
-    return replace(s, supplement_since=e.at, supplement_reason=str(p.get("reason", "")))
-
-
-def _fold_supplement_received(s: CaseState, _p: Payload, e: ev.Event) -> CaseState:
-    return replace(s, pauses=_close_pause(s, s.supplement_since, e.at), supplement_since=None)
-
-
-def _fold_fee_assessed(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(
-        s,
-        copies=int(p.get("copies", s.copies)),
-        fees_due=int(p["total"]),
-        fee_items=tuple(dict(i) for i in p.get("items", [])),
-        exemption_reason=str(p.get("exemption_reason", "")),
+def _received(event: ev.Event, p: pl.Received) -> CaseState:
+    docs = p.documents if isinstance(p.documents, dict) else {}
+    pickup = _or(p.pickup, pl.Pickup())
+    return CaseState(
+        case_id=event.case_id,
+        case_number=str(p.case_number),
+        service_code=str(p.service_code),
+        office=event.office,
+        received_at=event.at,
+        time_limit_working_days=int(p.time_limit_working_days),
+        applicant_kind=str(p.applicant.kind),
+        applicant_id_type=str(p.applicant.id_type),
+        applicant_id=str(p.applicant.id),
+        applicant_name=str(p.applicant.name),
+        phone=str(_or(p.phone, "")),
+        email=str(_or(p.email, "")),
+        copies=int(_or(p.copies, 1)),
+        fields=dict(_or(p.fields, {})),
+        pickup_method=str(_or(pickup.method, "counter")),
+        pickup_office=str(_or(pickup.office, event.office)),
+        channel=str(_or(p.channel, "counter")),
+        reservation_at=str(p.reservation_at or ""),
+        consent_kinds=frozenset(_or(p.consent, [])),
+        documents_required=tuple(str(d) for d in docs.get("required", [])),
+        documents_presented=tuple(str(d) for d in docs.get("presented", [])),
+        last_event_at=event.at,
+        last_clerk=event.clerk,
+        event_count=1,
     )
 
 
-def _fold_payment_recorded(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+def _fold_accepted(s: CaseState, _p: pl.Accepted, e: ev.Event) -> CaseState:
+    return replace(s, accepted_at=e.at)
+
+
+def _fold_consent(s: CaseState, p: pl.ConsentRecorded, _e: ev.Event) -> CaseState:
+    return replace(s, consent_kinds=frozenset(_or(p.kinds, [])))
+
+
+def _fold_identity(s: CaseState, p: pl.IdentityVerified, _e: ev.Event) -> CaseState:
+    return replace(s, identity_checks=(*s.identity_checks, p.to_payload()))
+
+
+def _fold_supplement_requested(s: CaseState, p: pl.SupplementRequested, e: ev.Event) -> CaseState:
+    return replace(s, supplement_since=e.at, supplement_reason=str(_or(p.reason, "")))
+
+
+def _fold_supplement_received(s: CaseState, _p: pl.SupplementReceived, e: ev.Event) -> CaseState:
+    return replace(s, pauses=_close_pause(s, s.supplement_since, e.at), supplement_since=None)
+
+
+def _fold_fee_assessed(s: CaseState, p: pl.FeeAssessed, _e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        copies=int(_or(p.copies, s.copies)),
+        fees_due=int(p.total),
+        fee_items=tuple(dict(i) for i in _or(p.items, [])),
+        exemption_reason=str(_or(p.exemption_reason, "")),
+    )
+
+
+def _fold_payment_recorded(s: CaseState, p: pl.PaymentRecorded, e: ev.Event) -> CaseState:
     pay = Payment(
-        payment_id=str(p["payment_id"]),
-        method=str(p["method"]),
-        amount=int(p["amount"]),
+        payment_id=str(p.payment_id),
+        method=str(p.method),
+        amount=int(p.amount),
         at=e.at,
-        receipt_number=p.get("receipt_number"),
-        reference=p.get("reference"),
-        tendered=None if p.get("tendered") is None else int(p["tendered"]),
-        change=int(p.get("change", 0)),
-        payment_tool=str(p.get("payment_tool", "")),
-        authorised_at=str(p.get("authorised_at", "")),
-        deposit_date=str(p.get("deposit_date", "")),
-        settlement_number=str(p.get("settlement_number", "")),
-        deposited=bool(p.get("deposited", False)),
+        receipt_number=p.receipt_number,
+        reference=p.reference,
+        tendered=None if p.tendered is None else int(p.tendered),
+        change=int(_or(p.change, 0)),
+        payment_tool=str(_or(p.payment_tool, "")),
+        authorised_at=str(_or(p.authorised_at, "")),
+        deposit_date=str(_or(p.deposit_date, "")),
+        settlement_number=str(_or(p.settlement_number, "")),
+        deposited=bool(_or(p.deposited, False)),
     )
     return replace(s, payments=(*s.payments, pay))
 
 
-def _fold_payment_settled(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+def _fold_payment_settled(s: CaseState, p: pl.PaymentSettled, _e: ev.Event) -> CaseState:
     return _update_payment(
         s,
-        lambda x: x.payment_id == p["payment_id"],
+        lambda x: x.payment_id == p.payment_id,
         lambda x: replace(
             x,
-            deposit_date=str(p.get("deposit_date", x.deposit_date)),
-            settlement_number=str(p.get("settlement_number", x.settlement_number)),
-            deposited=bool(p.get("deposited", x.deposited)),
+            deposit_date=str(_or(p.deposit_date, x.deposit_date)),
+            settlement_number=str(_or(p.settlement_number, x.settlement_number)),
+            deposited=bool(_or(p.deposited, x.deposited)),
         ),
     )
 
 
-def _fold_receipt_issued(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    number = str(p["receipt_number"])
+def _fold_receipt_issued(s: CaseState, p: pl.ReceiptIssued, _e: ev.Event) -> CaseState:
+    number = str(p.receipt_number)
     return _update_payment(
         s, lambda x: x.receipt_number == number, lambda x: replace(x, issued=True)
     )
 
 
-def _fold_receipt_reprinted(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    number = str(p["receipt_number"])
+def _fold_receipt_reprinted(s: CaseState, p: pl.ReceiptReprinted, _e: ev.Event) -> CaseState:
+    number = str(p.receipt_number)
     return _update_payment(
         s,
         lambda x: x.receipt_number == number,
@@ -687,71 +697,71 @@ def _fold_receipt_reprinted(s: CaseState, p: Payload, _e: ev.Event) -> CaseState
     )
 
 
-def _fold_payment_refunded(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+def _fold_payment_refunded(s: CaseState, p: pl.PaymentRefunded, _e: ev.Event) -> CaseState:
     return _update_payment(
         s,
-        lambda x: x.payment_id == p["payment_id"],
-        lambda x: replace(x, refunded=x.refunded + int(p["amount"])),
+        lambda x: x.payment_id == p.payment_id,
+        lambda x: replace(x, refunded=x.refunded + int(p.amount)),
     )
 
 
-def _fold_payment_voided(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
+def _fold_payment_voided(s: CaseState, p: pl.PaymentVoided, _e: ev.Event) -> CaseState:
     return _update_payment(
-        s, lambda x: x.payment_id == p["payment_id"], lambda x: replace(x, voided=True)
+        s, lambda x: x.payment_id == p.payment_id, lambda x: replace(x, voided=True)
     )
 
 
-def _fold_receipt_voided(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(s, voided_receipts=s.voided_receipts | {str(p["receipt_number"])})
+def _fold_receipt_voided(s: CaseState, p: pl.ReceiptVoided, _e: ev.Event) -> CaseState:
+    return replace(s, voided_receipts=s.voided_receipts | {str(p.receipt_number)})
 
 
-def _fold_closed(s: CaseState, _p: Payload, e: ev.Event) -> CaseState:
+def _fold_closed(s: CaseState, _p: pl.Closed, e: ev.Event) -> CaseState:
     return replace(s, lifecycle=CLOSED, closed_at=e.at)
 
 
-def _fold_rejected(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
-    return replace(s, lifecycle=REJECTED, closed_at=e.at, rejection_reason=str(p.get("reason", "")))
+def _fold_rejected(s: CaseState, p: pl.Rejected, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=REJECTED, closed_at=e.at, rejection_reason=str(_or(p.reason, "")))
 
 
-def _fold_cancelled(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
-    return replace(s, lifecycle=CANCELLED, closed_at=e.at, cancel_reason=str(p.get("reason", "")))
+def _fold_cancelled(s: CaseState, p: pl.Cancelled, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=CANCELLED, closed_at=e.at, cancel_reason=str(_or(p.reason, "")))
 
 
-def _fold_ready(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+def _fold_ready(s: CaseState, p: pl.ReadyForPickup, e: ev.Event) -> CaseState:
     return replace(
         s,
         lifecycle=READY,
         ready_at=e.at,
-        pickup_office=str(p.get("office", s.pickup_office)),
-        pickup_number=str(p.get("pickup_number", "")),
+        pickup_office=str(_or(p.office, s.pickup_office)),
+        pickup_number=str(_or(p.pickup_number, "")),
     )
 
 
-def _fold_picked_up(s: CaseState, p: Payload, e: ev.Event) -> CaseState:
+def _fold_picked_up(s: CaseState, p: pl.PickedUp, e: ev.Event) -> CaseState:
     return replace(
         s,
         lifecycle=PICKED_UP,
         picked_up_at=e.at,
         picked_up_office=e.office,
         picked_up_device=e.device,
-        picked_up_by=dict(p.get("by", {})),
+        picked_up_by=dict(_or(p.by, {})),
     )
 
 
-def _fold_conflict_recorded(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(s, open_conflicts=s.open_conflicts | {str(p["conflict_id"])})
+def _fold_conflict_recorded(s: CaseState, p: pl.ConflictRecorded, _e: ev.Event) -> CaseState:
+    return replace(s, open_conflicts=s.open_conflicts | {str(p.conflict_id)})
 
 
-def _fold_conflict_resolved(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(s, open_conflicts=s.open_conflicts - {str(p["conflict_id"])})
+def _fold_conflict_resolved(s: CaseState, p: pl.ConflictResolved, _e: ev.Event) -> CaseState:
+    return replace(s, open_conflicts=s.open_conflicts - {str(p.conflict_id)})
 
 
-def _fold_approval(s: CaseState, p: Payload, _e: ev.Event) -> CaseState:
-    return replace(s, approvals=(*s.approvals, dict(p)))
+def _fold_approval(s: CaseState, p: pl.ApprovalGranted, _e: ev.Event) -> CaseState:
+    return replace(s, approvals=(*s.approvals, p.to_payload()))
 
 
 #: How each type changes a case (types without an entry only bump the counters).
-_FOLDS: dict[str, Callable[[CaseState, Payload, ev.Event], CaseState]] = {
+_FOLDS: dict[str, Fold] = {
     ev.ACCEPTED: _fold_accepted,
     ev.CONSENT_RECORDED: _fold_consent,
     ev.IDENTITY_VERIFIED: _fold_identity,
