@@ -37,7 +37,7 @@ from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Catalogue, Service, fee_total
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
-from eservice_desktop.domain.ids import classify_applicant_id, mask_id, validate_mobile
+from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.rocdate import to_roc
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -196,29 +196,10 @@ def validate(
             )
     except DomainError as e:
         errors["service_code"] = DomainError(e.code, e.message_zh, e.message_en, "service_code")
-    applicant: dict[str, Any] = {}
-    try:
-        k, id_type, norm = classify_applicant_id(app.applicant_id)
-        applicant = {"kind": k, "id_type": id_type, "id": norm}
-    except DomainError as e:
-        errors["applicant_id"] = DomainError(e.code, e.message_zh, e.message_en, "applicant_id")
-    name = " ".join(app.applicant_name.split())
-    try:
-        values.check_name(name)
-    except DomainError as e:
-        errors["applicant_name"] = DomainError(e.code, e.message_zh, e.message_en, "applicant_name")
-    applicant["name"] = name
-    phone = ""
-    if app.phone.strip():
-        try:
-            phone = validate_mobile(app.phone)
-        except DomainError as e:
-            errors["phone"] = DomainError(e.code, e.message_zh, e.message_en, "phone")
-    applicant["phone"] = phone
-    try:
-        values.check_email(app.email.strip())
-    except DomainError as e:
-        errors["email"] = DomainError(e.code, e.message_zh, e.message_en, "email")
+    applicant, applicant_errors = values.check_applicant(
+        app.applicant_id, app.applicant_name, app.phone, app.email
+    )
+    errors.update(applicant_errors)
     if not 1 <= app.copies <= 99:
         errors["copies"] = DomainError(
             "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 
 #: Length limits (characters), shared with the database columns and the wire schema.
 NAME_MAX: Final = 60
@@ -285,3 +286,48 @@ def check_json(value: Any, field: str = "payload", *, exact_ints: bool = True) -
         else:
             raise _bad("value.type", f"{field} 含有無效的值", f"{field}: unsupported value", field)
     return value
+
+
+def _as_field(e: DomainError, field: str) -> DomainError:
+    return DomainError(e.code, e.message_zh, e.message_en, field)
+
+
+def check_applicant(
+    applicant_id: str,
+    name: str,
+    phone: str,
+    email: str,
+    *,
+    blank_name: DomainError | None = None,
+) -> tuple[dict[str, Any], dict[str, DomainError]]:
+    """The applicant as every intake (the counter's, the channels') takes it in: the normalised
+    applicant (``kind``, ``id_type``, ``id`` when the ID is valid; ``name`` with its spaces
+    collapsed; ``phone`` normalised, "" when none) and the field errors by form field
+    (``applicant_id``, ``applicant_name``, ``phone``, ``email``). ``blank_name`` is the error a
+    caller reports for an empty name instead of the name rule's own."""
+    errors: dict[str, DomainError] = {}
+    applicant: dict[str, Any] = {}
+    try:
+        kind, id_type, norm = classify_applicant_id(applicant_id)
+        applicant = {"kind": kind, "id_type": id_type, "id": norm}
+    except DomainError as e:
+        errors["applicant_id"] = _as_field(e, "applicant_id")
+    applicant["name"] = " ".join(name.split())
+    if not applicant["name"] and blank_name is not None:
+        errors["applicant_name"] = blank_name
+    else:
+        try:
+            check_name(applicant["name"])
+        except DomainError as e:
+            errors["applicant_name"] = _as_field(e, "applicant_name")
+    applicant["phone"] = ""
+    if phone.strip():
+        try:
+            applicant["phone"] = validate_mobile(phone)
+        except DomainError as e:
+            errors["phone"] = _as_field(e, "phone")
+    try:
+        check_email(email.strip())
+    except DomainError as e:
+        errors["email"] = _as_field(e, "email")
+    return applicant, errors

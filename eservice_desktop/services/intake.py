@@ -24,7 +24,6 @@ from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION, APPROVE_STALE_SY
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Office, Service
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
@@ -181,36 +180,16 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         service = app.catalogue.service(code)
     except DomainError as e:
         errors["service"] = DomainError(e.code, e.message_zh, e.message_en, "service")
-    applicant: dict[str, Any] = {}
-    try:
-        kind, id_type, norm = classify_applicant_id(req.applicant_id)
-        applicant = {"kind": kind, "id_type": id_type, "id": norm}
-    except DomainError as e:
-        errors["applicant_id"] = DomainError(e.code, e.message_zh, e.message_en, "applicant_id")
-    name = " ".join(req.applicant_name.split())
-    if not name:
-        errors["applicant_name"] = _err(
+    applicant, applicant_errors = values.check_applicant(
+        req.applicant_id,
+        req.applicant_name,
+        req.phone,
+        req.email,
+        blank_name=_err(
             "field.required", "請輸入申請人姓名", "Enter the applicant's name", "applicant_name"
-        )
-    else:
-        try:
-            values.check_name(name)
-        except DomainError as e:
-            errors["applicant_name"] = DomainError(
-                e.code, e.message_zh, e.message_en, "applicant_name"
-            )
-    applicant["name"] = name
-    phone = ""
-    if req.phone.strip():
-        try:
-            phone = validate_mobile(req.phone)
-        except DomainError as e:
-            errors["phone"] = DomainError(e.code, e.message_zh, e.message_en, "phone")
-    applicant["phone"] = phone
-    try:
-        values.check_email(req.email.strip())
-    except DomainError as e:
-        errors["email"] = DomainError(e.code, e.message_zh, e.message_en, "email")
+        ),
+    )
+    errors.update(applicant_errors)
     if req.received_at is not None:
         try:
             at = values.check_time(req.received_at, "received_at")
