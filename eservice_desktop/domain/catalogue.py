@@ -320,6 +320,12 @@ class Catalogue:
         self._services = _index(services, "services", "申辦項目")
         self._offices = _index(offices, "offices", "事務所")
         self._kiosk = _index(kiosk, "kiosk", "超商服務")
+        self._check_departments()
+        self._check_offices()
+        self._check_kiosk()
+
+    def _check_departments(self) -> None:
+        """Every department's parent, and every service's department, is in the catalogue."""
         for i, dept in enumerate(self._departments.values()):
             if dept.parent is not None and dept.parent not in self._departments:
                 raise _unknown(
@@ -338,6 +344,9 @@ class Catalogue:
                     svc.department,
                     f"services[{i}].department",
                 )
+
+    def _check_offices(self) -> None:
+        """A county department's office names a known department that takes services in."""
         for i, office in enumerate(self._offices.values()):
             if office.department is None:
                 continue
@@ -355,6 +364,8 @@ class Catalogue:
                     f"{office.department} 沒有由縣府局處受理的申辦項目",
                     f"{office.department} has no services handled by a county department",
                 )
+
+    def _check_kiosk(self) -> None:
         for i, item in enumerate(self._kiosk.values()):
             if item.department not in self._departments:
                 raise _unknown(
@@ -749,66 +760,14 @@ def _service(raw: Any, where: str) -> Service:
     if time_limit < 0:
         raise _invalid(f"{where}.time_limit_working_days", "不可為負數", "must not be negative")
 
-    fee_items = tuple(
-        _fee_item(f, f"{where}.fee_items[{i}]")
-        for i, f in enumerate(_list(obj, "fee_items", where))
-    )
-    if len({f.code for f in fee_items}) != len(fee_items):
-        raise DomainError(
-            "catalogue.duplicate_code",
-            f"申辦項目 {code} 的規費代碼重複",
-            f"Service {code} repeats a fee item code",
-            f"{where}.fee_items",
-        )
-
-    lookups = _str_list(obj, "document_free_lookups", where)
-    for i, kind in enumerate(lookups):
-        if kind not in DOCUMENT_FREE_KINDS:
-            raise DomainError(
-                "catalogue.unknown_lookup_kind",
-                f"不明的免書證查詢種類：{kind}",
-                f"Unknown document-free lookup kind: {kind}",
-                f"{where}.document_free_lookups[{i}]",
-            )
-
-    pickup = _str_list(obj, "pickup_options", where)
-    if not pickup:
-        raise _invalid(f"{where}.pickup_options", "至少須有一種領件方式", "must not be empty")
-    for i, option in enumerate(pickup):
-        if option not in PICKUP_LABELS:
-            raise _invalid(
-                f"{where}.pickup_options[{i}]", f"不明的領件方式：{option}", f"{option!r} unknown"
-            )
-    mms = _bool(obj, "mms_pickup", where)
-    if mms and "other_office" not in pickup:
-        raise _invalid(
-            f"{where}.mms_pickup",
-            "多媒體簡訊領件須可他地領件",
-            "requires the other_office pickup option",
-        )
-
-    share_raw = _get(obj, "usage_share", where)
-    if (
-        isinstance(share_raw, bool)
-        or not isinstance(share_raw, int | float)
-        or not math.isfinite(share_raw)
-        or not 0 < share_raw <= 1
-    ):
-        raise _invalid(f"{where}.usage_share", "應為大於 0、至多 1 的數字", "must be in (0, 1]")
-
+    fee_items = _service_fee_items(obj, where, code)
+    lookups = _service_lookups(obj, where)
+    pickup, mms = _service_pickup(obj, where)
+    share_raw = _service_usage_share(obj, where)
     fields = tuple(
         _field_spec(f, f"{where}.fields[{i}]") for i, f in enumerate(_list(obj, "fields", where))
     )
-    documents = _str_list(obj, "required_documents", where)
-    documents_en: tuple[str, ...] = ()
-    if "required_documents_en" in obj:
-        documents_en = _str_list(obj, "required_documents_en", where)
-        if len(documents_en) != len(documents):
-            raise _invalid(
-                f"{where}.required_documents_en",
-                "須與 required_documents 一一對應",
-                "must match required_documents one to one",
-            )
+    documents, documents_en = _service_documents(obj, where)
     if len({f.key for f in fields}) != len(fields):
         raise _invalid(f"{where}.fields", "欄位代碼重複", "repeat a field key")
     savings = _savings(obj.get("savings"), f"{where}.savings", frozenset(lookups))
@@ -830,10 +789,87 @@ def _service(raw: Any, where: str) -> Service:
         required_documents_en=documents_en,
         pickup_options=cast(tuple[PickupOption, ...], pickup),
         mms_pickup=mms,
-        usage_share=float(share_raw),
+        usage_share=share_raw,
         fields=fields,
         savings=savings,
     )
+
+
+def _service_fee_items(obj: Mapping[str, Any], where: str, code: str) -> tuple[FeeItem, ...]:
+    fee_items = tuple(
+        _fee_item(f, f"{where}.fee_items[{i}]")
+        for i, f in enumerate(_list(obj, "fee_items", where))
+    )
+    if len({f.code for f in fee_items}) != len(fee_items):
+        raise DomainError(
+            "catalogue.duplicate_code",
+            f"申辦項目 {code} 的規費代碼重複",
+            f"Service {code} repeats a fee item code",
+            f"{where}.fee_items",
+        )
+    return fee_items
+
+
+def _service_lookups(obj: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    lookups = _str_list(obj, "document_free_lookups", where)
+    for i, kind in enumerate(lookups):
+        if kind not in DOCUMENT_FREE_KINDS:
+            raise DomainError(
+                "catalogue.unknown_lookup_kind",
+                f"不明的免書證查詢種類：{kind}",
+                f"Unknown document-free lookup kind: {kind}",
+                f"{where}.document_free_lookups[{i}]",
+            )
+    return lookups
+
+
+def _service_pickup(obj: Mapping[str, Any], where: str) -> tuple[tuple[str, ...], bool]:
+    """The pickup options (at least one known) and whether MMS pickup is offered."""
+    pickup = _str_list(obj, "pickup_options", where)
+    if not pickup:
+        raise _invalid(f"{where}.pickup_options", "至少須有一種領件方式", "must not be empty")
+    for i, option in enumerate(pickup):
+        if option not in PICKUP_LABELS:
+            raise _invalid(
+                f"{where}.pickup_options[{i}]", f"不明的領件方式：{option}", f"{option!r} unknown"
+            )
+    mms = _bool(obj, "mms_pickup", where)
+    if mms and "other_office" not in pickup:
+        raise _invalid(
+            f"{where}.mms_pickup",
+            "多媒體簡訊領件須可他地領件",
+            "requires the other_office pickup option",
+        )
+    return pickup, mms
+
+
+def _service_usage_share(obj: Mapping[str, Any], where: str) -> float:
+    share_raw = _get(obj, "usage_share", where)
+    if (
+        isinstance(share_raw, bool)
+        or not isinstance(share_raw, int | float)
+        or not math.isfinite(share_raw)
+        or not 0 < share_raw <= 1
+    ):
+        raise _invalid(f"{where}.usage_share", "應為大於 0、至多 1 的數字", "must be in (0, 1]")
+    return float(share_raw)
+
+
+def _service_documents(
+    obj: Mapping[str, Any], where: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The required documents and their English names (none, or one for each)."""
+    documents = _str_list(obj, "required_documents", where)
+    documents_en: tuple[str, ...] = ()
+    if "required_documents_en" in obj:
+        documents_en = _str_list(obj, "required_documents_en", where)
+        if len(documents_en) != len(documents):
+            raise _invalid(
+                f"{where}.required_documents_en",
+                "須與 required_documents 一一對應",
+                "must match required_documents one to one",
+            )
+    return documents, documents_en
 
 
 def _savings(raw: Any, where: str, lookups: frozenset[str]) -> Savings | None:

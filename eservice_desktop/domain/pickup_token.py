@@ -283,7 +283,15 @@ def verify_token(
     Form, then key, then signature; only a signed token's claims are believed, then key
     lifetime, expiry and office. Never raises anything but :class:`PickupRefused`."""
     raw = token_bytes(text)
-    kid = raw[1:5].hex()
+    key = _signing_key(raw[1:5].hex(), keys, accept_demo=accept_demo)
+    _check_signature(raw, key, verify)
+    claims = parse_claims(raw)
+    _check_key_lifetime(claims, key, now, format_date)
+    _check_expiry_and_office(claims, now, office, office_name, format_date)
+    return claims
+
+
+def _signing_key(kid: str, keys: Mapping[str, CountyKey], *, accept_demo: bool) -> CountyKey:
     key = keys.get(kid)
     if key is None:
         raise PickupRefused(
@@ -300,6 +308,10 @@ def verify_token(
             "This code was signed with a demo key, which is refused outside demo mode.",
             {"kid": kid},
         )
+    return key
+
+
+def _check_signature(raw: bytes, key: CountyKey, verify: Verifier) -> None:
     try:
         good = bool(verify(key.public_key, SIGNING_CONTEXT + raw[:CLAIMS_LEN], raw[CLAIMS_LEN:]))
     except Exception:
@@ -309,15 +321,19 @@ def verify_token(
             INVALID_SIGNATURE,
             "條碼簽章不符，可能遭偽造或竄改：請勿交付文件，並請民眾洽承辦人員。",
             "The signature does not match: the code is forged or altered. Do not hand over.",
-            {"kid": kid},
+            {"kid": raw[1:5].hex()},
         )
-    claims = parse_claims(raw)
+
+
+def _check_key_lifetime(
+    claims: PickupClaims, key: CountyKey, now: datetime, format_date: Callable[[datetime], str]
+) -> None:
     if claims.issued_at < key.not_before or (key.end is not None and claims.issued_at > key.end):
         raise PickupRefused(
             INVALID_SIGNATURE,
             "條碼的簽發時間不在金鑰有效期間內，請勿交付文件，並請民眾洽承辦人員。",
             "The code claims an issue time outside its key's lifetime. Do not hand over.",
-            {"kid": kid},
+            {"kid": claims.kid},
         )
     if key.end is not None and now >= key.end:
         raise PickupRefused(
@@ -325,8 +341,17 @@ def verify_token(
             f"此條碼的簽章金鑰已於 {format_date(key.end)} 停用，請民眾向縣府重新申請領件通知。",
             f"The code's signing key was retired on {key.end.date().isoformat()}; the citizen"
             " needs a new pickup notice.",
-            {"kid": kid, "retired_at": _fmt(key.end)},
+            {"kid": claims.kid, "retired_at": _fmt(key.end)},
         )
+
+
+def _check_expiry_and_office(
+    claims: PickupClaims,
+    now: datetime,
+    office: str,
+    office_name: Callable[[str], str],
+    format_date: Callable[[datetime], str],
+) -> None:
     if now >= claims.expires_at:
         raise PickupRefused(
             EXPIRED,
@@ -342,7 +367,6 @@ def verify_token(
             f"This code is for pickup at {claims.office} ({office_name(claims.office)}), not here.",
             {"office": claims.office, "case_number": claims.case_number},
         )
-    return claims
 
 
 def parse_time(value: object, name: str) -> datetime | None:

@@ -232,7 +232,31 @@ def parse(data: bytes) -> list[SettlementLine]:
 
 
 def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLine:
-    txn = cell[COL_TXN]
+    txn = _transaction_id(cell[COL_TXN], line, seen)
+    tool = cell[COL_TOOL].replace(" ", "").replace("\u3000", "")
+    if tool not in TOOLS:
+        raise SettlementFileError(
+            line,
+            f"付費工具須為 {'、'.join(TOOLS)}：{tool[:20]!r}",
+            "the payment tool must be credit card, account transfer, chip card or kiosk",
+        )
+    amount = _int(cell[COL_AMOUNT], line, COL_AMOUNT)
+    deposited, deposit_date, settlement = _deposit(cell, line, amount)
+    return SettlementLine(
+        line=line,
+        transaction_id=txn,
+        authorised_at=_time(cell[COL_AUTH], line),
+        payment_tool=tool,
+        deposit_date=deposit_date,
+        amount=amount,
+        deposited=deposited,
+        settlement_number=settlement,
+        slip=cell.get(COL_SLIP, ""),
+    )
+
+
+def _transaction_id(txn: str, line: int, seen: dict[str, int]) -> str:
+    """A well-formed transaction id not seen on an earlier line (recorded in ``seen``)."""
     if not _TXN.match(txn):
         raise SettlementFileError(
             line,
@@ -246,14 +270,12 @@ def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLi
             f"transaction id {txn} repeats line {seen[txn]}",
         )
     seen[txn] = line
-    tool = cell[COL_TOOL].replace(" ", "").replace("\u3000", "")
-    if tool not in TOOLS:
-        raise SettlementFileError(
-            line,
-            f"付費工具須為 {'、'.join(TOOLS)}：{tool[:20]!r}",
-            "the payment tool must be credit card, account transfer, chip card or kiosk",
-        )
-    amount = _int(cell[COL_AMOUNT], line, COL_AMOUNT)
+    return txn
+
+
+def _deposit(cell: dict[str, str], line: int, amount: int) -> tuple[bool, date | None, str]:
+    """Deposited or not (exactly one column, for the whole amount), the deposit date and the
+    settlement number (both needed once deposited)."""
     dep, undep = cell[COL_DEPOSITED], cell[COL_UNDEPOSITED]
     if bool(dep) == bool(undep):
         raise SettlementFileError(
@@ -281,17 +303,7 @@ def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLi
         )
     if len(settlement) > 40:
         raise SettlementFileError(line, "機關核銷編號過長", "the settlement number is too long")
-    return SettlementLine(
-        line=line,
-        transaction_id=txn,
-        authorised_at=_time(cell[COL_AUTH], line),
-        payment_tool=tool,
-        deposit_date=deposit_date,
-        amount=amount,
-        deposited=deposited,
-        settlement_number=settlement,
-        slip=cell.get(COL_SLIP, ""),
-    )
+    return deposited, deposit_date, settlement
 
 
 @dataclass(frozen=True)
