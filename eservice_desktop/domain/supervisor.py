@@ -31,7 +31,7 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import Any, Final
 
-from eservice_desktop.domain.catalogue import Catalogue, Service
+from eservice_desktop.domain.catalogue import Catalogue, SavingsItem, Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.report_model import (
     Cell,
@@ -158,6 +158,89 @@ ON_TIME_COLUMNS: Final = (
 )
 
 
+def _overdue_columns(tz_label: str) -> tuple[str, ...]:
+    return (
+        "案號 Case",
+        "單位 Department",
+        "項目 Service",
+        "期限 Due",
+        "逾期日數 Days overdue",
+        "承辦人 Held by",
+        f"持有起始 Since ({tz_label})",
+        "狀態 Status",
+    )
+
+
+@dataclass
+class _OnTimeTallies:
+    by_service: dict[str, _Tally]
+    by_dept: dict[str, _Tally]
+    by_month: dict[str, _Tally]
+    total: _Tally
+
+
+def _on_time_tallies(
+    catalogue: Catalogue, counts: Iterable[OnTimeCount], overdue: Sequence[OverdueCase]
+) -> _OnTimeTallies:
+    t = _OnTimeTallies(defaultdict(_Tally), defaultdict(_Tally), defaultdict(_Tally), _Tally())
+    for c in counts:
+        t.by_service[c.service_code].add(c)
+        t.by_dept[_department_of(catalogue, c.service_code)].add(c)
+        t.by_month[c.month].add(c)
+        t.total.add(c)
+    for o in overdue:
+        t.by_service[o.service_code].overdue += 1
+        t.by_dept[_department_of(catalogue, o.service_code)].overdue += 1
+        t.total.overdue += 1
+    return t
+
+
+def _overdue_rows(
+    catalogue: Catalogue, overdue: Sequence[OverdueCase], as_of: date
+) -> list[tuple[Cell, ...]]:
+    rows: list[tuple[Cell, ...]] = []
+    for o in sorted(overdue, key=lambda o: (o.due_date, o.case_number)):
+        dept, name = _name(catalogue, o.service_code)
+        rows.append(
+            (
+                o.case_number,
+                dept,
+                name,
+                o.due_date.isoformat(),
+                (as_of - o.due_date).days,
+                o.holder,
+                o.held_since.isoformat(timespec="minutes"),
+                o.status,
+            )
+        )
+    return rows
+
+
+def _on_time_charts(
+    catalogue: Catalogue, t: _OnTimeTallies, months: tuple[str, ...]
+) -> tuple[ChartSpec, ChartSpec]:
+    """The on-time rate month by month, and the overdue open cases per department."""
+    rates = tuple(
+        float(rate_pct(t.by_month[m].on_time, t.by_month[m].finished) or 0.0) for m in months
+    )
+    rate_chart = ChartSpec(
+        kind="line",
+        title="每月依限辦結率 On-time rate by month",
+        categories=months,
+        series=(("依限辦結率 On-time rate", rates),),
+        unit="%",
+    )
+    depts = sorted(t.by_dept)
+    overdue_chart = ChartSpec(
+        kind="bar",
+        title="各單位逾期未結 Overdue open cases by department",
+        categories=tuple(_department_name(catalogue, d) for d in depts),
+        series=(("逾期未結 Overdue", tuple(float(t.by_dept[d].overdue) for d in depts)),),
+        unit="件",
+    )
+    return rate_chart, overdue_chart
+
+
 def build_on_time(
     catalogue: Catalogue,
     counts: Iterable[OnTimeCount],
@@ -171,65 +254,14 @@ def build_on_time(
 ) -> Report:
     """Appendix 11's table per department and per service, the overdue list and the charts
     (on-time rate month by month; overdue open cases per department)."""
-    counts = list(counts)
-    by_service: dict[str, _Tally] = defaultdict(_Tally)
-    by_dept: dict[str, _Tally] = defaultdict(_Tally)
-    by_month: dict[str, _Tally] = defaultdict(_Tally)
-    total = _Tally()
-    for c in counts:
-        by_service[c.service_code].add(c)
-        by_dept[_department_of(catalogue, c.service_code)].add(c)
-        by_month[c.month].add(c)
-        total.add(c)
-    for o in overdue:
-        by_service[o.service_code].overdue += 1
-        by_dept[_department_of(catalogue, o.service_code)].overdue += 1
-        total.overdue += 1
-    dept_rows = [(_department_name(catalogue, d), *t.row()) for d, t in sorted(by_dept.items())]
+    t = _on_time_tallies(catalogue, counts, overdue)
+    total = t.total
+    dept_rows = [(_department_name(catalogue, d), *x.row()) for d, x in sorted(t.by_dept.items())]
     dept_rows.insert(0, ("合計 Total", *total.row()))
     service_rows = []
-    for code, t in sorted(by_service.items()):
+    for code, x in sorted(t.by_service.items()):
         dept, name = _name(catalogue, code)
-        service_rows.append((dept, code, name, *t.row()))
-    overdue_rows = []
-    for o in sorted(overdue, key=lambda o: (o.due_date, o.case_number)):
-        dept, name = _name(catalogue, o.service_code)
-        overdue_rows.append(
-            (
-                o.case_number,
-                dept,
-                name,
-                o.due_date.isoformat(),
-                (as_of - o.due_date).days,
-                o.holder,
-                o.held_since.isoformat(timespec="minutes"),
-                o.status,
-            )
-        )
-    months = months_between(period_from, period_to)
-    rate_chart = ChartSpec(
-        kind="line",
-        title="每月依限辦結率 On-time rate by month",
-        categories=months,
-        series=(
-            (
-                "依限辦結率 On-time rate",
-                tuple(
-                    float(rate_pct(by_month[m].on_time, by_month[m].finished) or 0.0)
-                    for m in months
-                ),
-            ),
-        ),
-        unit="%",
-    )
-    depts = sorted(by_dept)
-    overdue_chart = ChartSpec(
-        kind="bar",
-        title="各單位逾期未結 Overdue open cases by department",
-        categories=tuple(_department_name(catalogue, d) for d in depts),
-        series=(("逾期未結 Overdue", tuple(float(by_dept[d].overdue) for d in depts)),),
-        unit="件",
-    )
+        service_rows.append((dept, code, name, *x.row()))
     return Report(
         kind="on-time",
         title="線上申辦案件辦理情形（依限辦結） On-time completion",
@@ -245,20 +277,11 @@ def build_on_time(
             ),
             ReportTable(
                 T_OVERDUE,
-                (
-                    "案號 Case",
-                    "單位 Department",
-                    "項目 Service",
-                    "期限 Due",
-                    "逾期日數 Days overdue",
-                    "承辦人 Held by",
-                    f"持有起始 Since ({tz_label})",
-                    "狀態 Status",
-                ),
-                tuple(overdue_rows),
+                _overdue_columns(tz_label),
+                tuple(_overdue_rows(catalogue, overdue, as_of)),
             ),
         ),
-        charts=(rate_chart, overdue_chart),
+        charts=_on_time_charts(catalogue, t, months_between(period_from, period_to)),
         totals={
             "received": total.received,
             "finished": total.finished,
@@ -286,6 +309,35 @@ class UsageCount:
 
 def _online(channel: str) -> bool:
     return channel in ONLINE_CHANNELS
+
+
+def _usage_charts(
+    channels: Sequence[str],
+    labels: Sequence[str],
+    months: tuple[str, ...],
+    per_month: Mapping[str, Mapping[str, int]],
+    per_channel: Mapping[str, int],
+) -> tuple[ChartSpec, ChartSpec]:
+    """The share by channel, and the cases per month by channel."""
+    return (
+        ChartSpec(
+            kind="pie",
+            title="各管道占比 Share by channel",
+            categories=tuple(labels),
+            series=(("件數 Cases", tuple(float(per_channel.get(ch, 0)) for ch in channels)),),
+            unit="件",
+        ),
+        ChartSpec(
+            kind="stacked_bar",
+            title="每月各管道件數 Cases per month by channel",
+            categories=months,
+            series=tuple(
+                (label, tuple(float(per_month.get(m, {}).get(ch, 0)) for m in months))
+                for ch, label in zip(channels, labels, strict=True)
+            ),
+            unit="件",
+        ),
+    )
 
 
 def build_usage(
@@ -338,25 +390,7 @@ def build_usage(
             ),
             ReportTable(T_USAGE_MONTHS, ("月份 Month", *tail), tuple(month_rows)),
         ),
-        charts=(
-            ChartSpec(
-                kind="pie",
-                title="各管道占比 Share by channel",
-                categories=tuple(labels),
-                series=(("件數 Cases", tuple(float(per_channel.get(ch, 0)) for ch in channels)),),
-                unit="件",
-            ),
-            ChartSpec(
-                kind="stacked_bar",
-                title="每月各管道件數 Cases per month by channel",
-                categories=months,
-                series=tuple(
-                    (label, tuple(float(per_month.get(m, {}).get(ch, 0)) for m in months))
-                    for ch, label in zip(channels, labels, strict=True)
-                ),
-                unit="件",
-            ),
-        ),
+        charts=_usage_charts(channels, labels, months, per_month, per_channel),
         totals={
             "cases": grand,
             **{ch: per_channel.get(ch, 0) for ch in channels},
@@ -379,6 +413,49 @@ def minutes_to_hours(minutes: int) -> int:
 def minutes_to_days(minutes: int) -> int:
     """Whole 24-hour days, half up (the seed: 1,780,710 minutes = 1,237 days)."""
     return (minutes + 720) // 1440
+
+
+SAVINGS_COLUMNS: Final = (
+    "單位 Department",
+    "代碼 Code",
+    "項目 Service",
+    "免檢附書證 Document",
+    "案件量 Cases",
+    "規費(元) Fee NTD",
+    "節省金額(元) NTD saved",
+    "申請時間(分) Minutes",
+    "節省時間(分) Minutes saved",
+    "紙張數 Sheets",
+    "節省紙張 Sheets saved",
+)
+
+
+def _document_row(dept: str, svc: Service, item: SavingsItem, n: int) -> tuple[Cell, ...]:
+    """One document kind of one service: its unit figures and their products with ``n``."""
+    return (
+        dept,
+        svc.code,
+        svc.name,
+        item.document,
+        n,
+        item.ntd,
+        n * item.ntd,
+        item.minutes,
+        n * item.minutes,
+        item.sheets,
+        n * item.sheets,
+    )
+
+
+def _savings_chart(by_service: Mapping[str, int]) -> ChartSpec:
+    names = tuple(by_service)
+    return ChartSpec(
+        kind="bar",
+        title="各項目節省金額 NTD saved per service",
+        categories=names,
+        series=(("節省金額 NTD", tuple(float(by_service[n]) for n in names)),),
+        unit="NTD",
+    )
 
 
 def build_savings(
@@ -404,27 +481,12 @@ def build_savings(
         cases += n
         dept = catalogue.department(svc.department).name
         for item in svc.savings.documents:
-            rows.append(
-                (
-                    dept,
-                    svc.code,
-                    svc.name,
-                    item.document,
-                    n,
-                    item.ntd,
-                    n * item.ntd,
-                    item.minutes,
-                    n * item.minutes,
-                    item.sheets,
-                    n * item.sheets,
-                )
-            )
+            rows.append(_document_row(dept, svc, item, n))
         ntd += n * svc.savings.ntd
         minutes += n * svc.savings.minutes
         sheets += n * svc.savings.sheets
         by_service[svc.name] = n * svc.savings.ntd
     hours, days = minutes_to_hours(minutes), minutes_to_days(minutes)
-    names = tuple(by_service)
     return Report(
         kind="savings",
         title="免書證免謄本節省效益 Savings from document-free look-ups",
@@ -432,23 +494,7 @@ def build_savings(
         period_to=period_to,
         office=office,
         tables=(
-            ReportTable(
-                T_SAVINGS,
-                (
-                    "單位 Department",
-                    "代碼 Code",
-                    "項目 Service",
-                    "免檢附書證 Document",
-                    "案件量 Cases",
-                    "規費(元) Fee NTD",
-                    "節省金額(元) NTD saved",
-                    "申請時間(分) Minutes",
-                    "節省時間(分) Minutes saved",
-                    "紙張數 Sheets",
-                    "節省紙張 Sheets saved",
-                ),
-                tuple(rows),
-            ),
+            ReportTable(T_SAVINGS, SAVINGS_COLUMNS, tuple(rows)),
             ReportTable(
                 T_SAVINGS_TOTAL,
                 ("項目 Item", "數值 Value"),
@@ -462,15 +508,7 @@ def build_savings(
                 ),
             ),
         ),
-        charts=(
-            ChartSpec(
-                kind="bar",
-                title="各項目節省金額 NTD saved per service",
-                categories=names,
-                series=(("節省金額 NTD", tuple(float(by_service[n]) for n in names)),),
-                unit="NTD",
-            ),
-        ),
+        charts=(_savings_chart(by_service),),
         totals={
             "cases": cases,
             "ntd": ntd,
@@ -573,6 +611,106 @@ def result_score(final_cumulative_lag: float) -> int:
     return _band_score(final_cumulative_lag, _RESULT_BANDS)
 
 
+TARGET_COLUMNS: Final = (
+    "單位 Department",
+    "指標 Metric",
+    "月份 Month",
+    "目標 Target",
+    "實績 Actual",
+    "達成率% Achieved",
+    "累計目標 Cum. target",
+    "累計實績 Cum. actual",
+    "累計達成率% Cum. achieved",
+    "檢討 Review",
+)
+SCORE_COLUMNS: Final = (
+    "單位 Department",
+    "指標 Metric",
+    "目標 Target",
+    "實績 Actual",
+    "達成率% Achieved",
+    "進度控制情形 Progress (100)",
+    "進度控制結果 Result (100)",
+    "得分 Points (60)",
+)
+
+_Series = dict[tuple[str, str], dict[str, int]]
+
+
+def _goals_and_actuals(
+    catalogue: Catalogue,
+    targets: Iterable[Target],
+    usage: Iterable[UsageCount],
+    months: tuple[str, ...],
+) -> tuple[_Series, _Series]:
+    """(department, metric) -> month -> the targets, and the cases (all, online)."""
+    goal: _Series = defaultdict(lambda: defaultdict(int))
+    for t in targets:
+        if t.month in months:
+            goal[(t.department, t.metric)][t.month] += t.value
+    actual: _Series = defaultdict(lambda: defaultdict(int))
+    for u in usage:
+        dept = _department_of(catalogue, u.service_code)
+        actual[(dept, "cases")][u.month] += u.cases
+        if _online(u.channel):
+            actual[(dept, "online")][u.month] += u.cases
+    return goal, actual
+
+
+@dataclass
+class _Progress:
+    """One department's metric month by month: the table rows and the lags."""
+
+    rows: list[tuple[Cell, ...]]
+    monthly: list[float]
+    cumulative: list[float]
+    target: int = 0
+    actual: int = 0
+    review: int = 0
+
+
+def _progress(
+    name: str, metric: str, g: Mapping[str, int], a: Mapping[str, int], months: tuple[str, ...]
+) -> _Progress:
+    out = _Progress([], [], [])
+    for m in (m for m in months if g.get(m, 0) > 0):
+        out.target, out.actual = out.target + g[m], out.actual + a.get(m, 0)
+        lag_m, lag_c = lag_pct(a.get(m, 0), g[m]), lag_pct(out.actual, out.target)
+        out.monthly.append(lag_m)
+        out.cumulative.append(lag_c)
+        meeting = lag_m > REVIEW_LAG_PCT
+        out.review += meeting
+        out.rows.append(
+            (
+                name,
+                metric,
+                m,
+                g[m],
+                a.get(m, 0),
+                rate_pct(a.get(m, 0), g[m]),
+                out.target,
+                out.actual,
+                rate_pct(out.actual, out.target),
+                "需召開檢討會 Review" if meeting else "",
+            )
+        )
+    return out
+
+
+def _points_chart(catalogue: Catalogue, points: Mapping[str, float]) -> ChartSpec:
+    """The points of each ``department:metric``."""
+    keys = tuple(points)
+    return ChartSpec(
+        kind="bar",
+        title="各單位目標達成得分 Target points by department",
+        categories=tuple(
+            f"{_department_name(catalogue, k.split(':')[0])} {k.split(':')[1]}" for k in keys
+        ),
+        series=(("得分 Points (60)", tuple(points[k] for k in keys)),),
+        unit="分",
+    )
+
+
 def build_targets(
     catalogue: Catalogue,
     targets: Iterable[Target],
@@ -587,55 +725,25 @@ def build_targets(
     appendix 18 scores of 預定目標達成率 (60 of the 100 points: 30 progress control, 30
     result). Only departments with a target in the period appear."""
     months = months_between(period_from, period_to)
-    goal: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for t in targets:
-        if t.month in months:
-            goal[(t.department, t.metric)][t.month] += t.value
-    actual: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for u in usage:
-        dept = _department_of(catalogue, u.service_code)
-        actual[(dept, "cases")][u.month] += u.cases
-        if _online(u.channel):
-            actual[(dept, "online")][u.month] += u.cases
+    goal, actual = _goals_and_actuals(catalogue, targets, usage, months)
     month_rows: list[tuple[Cell, ...]] = []
     score_rows: list[tuple[Cell, ...]] = []
     points: dict[str, float] = {}
     review = sum_target = sum_actual = 0
     for dept, metric in sorted(goal):
-        g, a = goal[(dept, metric)], actual[(dept, metric)]
         name = _department_name(catalogue, dept)
-        scored = [m for m in months if g.get(m, 0) > 0]
-        monthly, cumulative = [], []
-        cum_g = cum_a = 0
-        for m in scored:
-            cum_g, cum_a = cum_g + g[m], cum_a + a.get(m, 0)
-            lag_m, lag_c = lag_pct(a.get(m, 0), g[m]), lag_pct(cum_a, cum_g)
-            monthly.append(lag_m)
-            cumulative.append(lag_c)
-            meeting = lag_m > REVIEW_LAG_PCT
-            review += meeting
-            month_rows.append(
-                (
-                    name,
-                    metric,
-                    m,
-                    g[m],
-                    a.get(m, 0),
-                    rate_pct(a.get(m, 0), g[m]),
-                    cum_g,
-                    cum_a,
-                    rate_pct(cum_a, cum_g),
-                    "需召開檢討會 Review" if meeting else "",
-                )
-            )
-        if not scored:
+        pr = _progress(name, metric, goal[(dept, metric)], actual[(dept, metric)], months)
+        month_rows += pr.rows
+        review += pr.review
+        if not pr.rows:
             continue
-        p, r = progress_score(monthly, cumulative), result_score(cumulative[-1])
+        p, r = progress_score(pr.monthly, pr.cumulative), result_score(pr.cumulative[-1])
         pts = round(0.3 * p + 0.3 * r, 1)
-        sum_target, sum_actual = sum_target + cum_g, sum_actual + cum_a
+        sum_target, sum_actual = sum_target + pr.target, sum_actual + pr.actual
         points[f"{dept}:{metric}"] = pts
-        score_rows.append((name, metric, cum_g, cum_a, rate_pct(cum_a, cum_g), p, r, pts))
-    keys = tuple(points)
+        score_rows.append(
+            (name, metric, pr.target, pr.actual, rate_pct(pr.actual, pr.target), p, r, pts)
+        )
     return Report(
         kind="targets",
         title="每月目標值達成情形 Monthly targets and achievement",
@@ -643,49 +751,10 @@ def build_targets(
         period_to=period_to,
         office=office,
         tables=(
-            ReportTable(
-                T_TARGETS,
-                (
-                    "單位 Department",
-                    "指標 Metric",
-                    "月份 Month",
-                    "目標 Target",
-                    "實績 Actual",
-                    "達成率% Achieved",
-                    "累計目標 Cum. target",
-                    "累計實績 Cum. actual",
-                    "累計達成率% Cum. achieved",
-                    "檢討 Review",
-                ),
-                tuple(month_rows),
-            ),
-            ReportTable(
-                T_SCORES,
-                (
-                    "單位 Department",
-                    "指標 Metric",
-                    "目標 Target",
-                    "實績 Actual",
-                    "達成率% Achieved",
-                    "進度控制情形 Progress (100)",
-                    "進度控制結果 Result (100)",
-                    "得分 Points (60)",
-                ),
-                tuple(score_rows),
-            ),
+            ReportTable(T_TARGETS, TARGET_COLUMNS, tuple(month_rows)),
+            ReportTable(T_SCORES, SCORE_COLUMNS, tuple(score_rows)),
         ),
-        charts=(
-            ChartSpec(
-                kind="bar",
-                title="各單位目標達成得分 Target points by department",
-                categories=tuple(
-                    f"{_department_name(catalogue, k.split(':')[0])} {k.split(':')[1]}"
-                    for k in keys
-                ),
-                series=(("得分 Points (60)", tuple(points[k] for k in keys)),),
-                unit="分",
-            ),
-        ),
+        charts=(_points_chart(catalogue, points),),
         totals={
             "departments": len(score_rows),
             "target": sum_target,
