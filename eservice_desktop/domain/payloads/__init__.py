@@ -1,0 +1,116 @@
+"""Typed payloads: one small frozen dataclass per case event type (``domain.events``).
+
+``Cls.from_payload(p)`` checks every value the way every office and the county must accept it
+(the field rules live here, once; ``domain.event_values`` runs them); ``Cls.read(p)`` takes an
+already checked payload; ``to_payload()`` gives back exactly the dict (see ``base``).
+:data:`PAYLOADS` maps each event type to its class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.payloads.base import EventPayload, Fields
+from eservice_desktop.domain.payloads.case import (
+    PICKUP_METHODS,
+    Accepted,
+    Applicant,
+    ApprovalGranted,
+    Cancelled,
+    Closed,
+    ConflictRecorded,
+    ConflictResolved,
+    ConsentRecorded,
+    IdentityVerified,
+    NoticeResendRequested,
+    PickedUp,
+    Pickup,
+    ReadyForPickup,
+    Received,
+    Rejected,
+    SupplementReceived,
+    SupplementRequested,
+    check_case_number,
+)
+from eservice_desktop.domain.payloads.money import (
+    FeeAssessed,
+    PaymentRecorded,
+    PaymentRefunded,
+    PaymentSettled,
+    PaymentVoided,
+    ReceiptIssued,
+    ReceiptPayload,
+    ReceiptReprinted,
+    ReceiptVoided,
+)
+
+__all__ = [
+    "PAYLOADS",
+    "PICKUP_METHODS",
+    "Accepted",
+    "Applicant",
+    "ApprovalGranted",
+    "Cancelled",
+    "Closed",
+    "ConflictRecorded",
+    "ConflictResolved",
+    "ConsentRecorded",
+    "EventPayload",
+    "FeeAssessed",
+    "Fields",
+    "IdentityVerified",
+    "NoticeResendRequested",
+    "PaymentRecorded",
+    "PaymentRefunded",
+    "PaymentSettled",
+    "PaymentVoided",
+    "PickedUp",
+    "Pickup",
+    "ReadyForPickup",
+    "ReceiptIssued",
+    "ReceiptPayload",
+    "ReceiptReprinted",
+    "ReceiptVoided",
+    "Received",
+    "Rejected",
+    "SupplementReceived",
+    "SupplementRequested",
+    "check_case_number",
+    "payload_of",
+]
+
+#: Event type -> its payload class (every type of ``events.ALL_TYPES``).
+PAYLOADS: Mapping[str, type[EventPayload]] = {
+    c.TYPE: c
+    for c in (
+        Received,
+        Accepted,
+        ConsentRecorded,
+        IdentityVerified,
+        SupplementRequested,
+        SupplementReceived,
+        FeeAssessed,
+        PaymentRecorded,
+        PaymentRefunded,
+        PaymentVoided,
+        PaymentSettled,
+        ReceiptIssued,
+        ReceiptReprinted,
+        ReceiptVoided,
+        Closed,
+        Rejected,
+        Cancelled,
+        ReadyForPickup,
+        PickedUp,
+        ConflictRecorded,
+        ConflictResolved,
+        NoticeResendRequested,
+        ApprovalGranted,
+    )
+}
+
+
+def payload_of(event: ev.Event) -> EventPayload:
+    """The typed payload of an event that passed ``event_values.check_event``."""
+    return PAYLOADS[event.type].read(event.payload)

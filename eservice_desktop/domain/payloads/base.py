@@ -1,0 +1,158 @@
+"""What every typed payload shares: reading, checking and writing back a payload dict.
+
+``Cls.from_payload(p)`` checks every value the way every office and the county must accept it
+(the field rules live here, once; ``domain.event_values`` runs them) and ``Cls.read(p)`` takes a
+payload that was already checked (a stored or ingested event) without checking it again.
+``to_payload()`` gives back exactly the dict it was made from, because the hash chain
+(``domain.chain``) hashes payload dicts: a key the class does not name, and a named optional
+key written as ``null``, are kept in ``extra`` as they came, so absent and ``null`` stay apart.
+
+A named field is required (missing: its rule reports it), optional (``None`` when absent), or
+optional with a default the readers assume when absent (``phone`` is ``""``): for those an
+explicit ``null`` is refused like any other bad value, as it always was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Self
+
+from eservice_desktop.domain import values as v
+from eservice_desktop.domain.errors import DomainError
+
+Rule = Callable[[Any], Any]
+
+
+def as_dict(value: Any, name: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise DomainError("value.type", f"{name} 格式錯誤", f"{name} must be an object", name)
+    return value
+
+
+def as_list(value: Any, name: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise DomainError("value.type", f"{name} 格式錯誤", f"{name} must be a list", name)
+    return value
+
+
+def text_rule(name: str, max_len: int, min_len: int = 0, *, multiline: bool = False) -> Rule:
+    return lambda x: v.check_text(x, name, max_len=max_len, min_len=min_len, multiline=multiline)
+
+
+def req(rule: Rule | None = None) -> Any:
+    """A key every payload of the type carries."""
+    return field(metadata={"rule": rule, "kind": "required"})
+
+
+def opt(rule: Rule | None = None) -> Any:
+    """A key that may be absent or ``null`` (both ``None`` here; ``null`` is kept in extra)."""
+    return field(default=None, metadata={"rule": rule, "kind": "optional"})
+
+
+def dflt(rule: Rule) -> Any:
+    """A key that may be absent (the readers assume a default) but never ``null``."""
+    return field(default=None, metadata={"rule": rule, "kind": "defaulted"})
+
+
+@dataclass(frozen=True)
+class _Spec:
+    name: str
+    rule: Rule | None
+    kind: str
+    nested: type[Fields] | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Fields:
+    """The reading and writing every payload (and nested object of one) shares."""
+
+    #: Keys this class does not name, and named optional keys written as null, as they came.
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    _specs: ClassVar[tuple[_Spec, ...]] = ()
+    _names: ClassVar[frozenset[str]] = frozenset()
+    #: Nested objects: field name -> the class of its value.
+    _NESTED: ClassVar[Mapping[str, type[Fields]]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._specs = ()  # filled on first use: the dataclass decorator runs after this hook
+
+    @classmethod
+    def _field_specs(cls) -> tuple[_Spec, ...]:
+        if not cls._specs:
+            named = [f for f in fields(cls) if f.name != "extra"]
+            own = [f for f in named if f.name not in _COMMON]
+            cls._specs = tuple(
+                _Spec(f.name, f.metadata["rule"], f.metadata["kind"], cls._NESTED.get(f.name))
+                for f in (*own, *(f for f in named if f.name in _COMMON))
+            )
+            cls._names = frozenset(f.name for f in named)
+        return cls._specs
+
+    @classmethod
+    def from_payload(cls, p: Mapping[str, Any]) -> Self:
+        """The typed payload of ``p``; raises DomainError for the first value no office takes."""
+        return cls._build(p, checked=True)
+
+    @classmethod
+    def read(cls, p: Mapping[str, Any]) -> Self:
+        """The typed payload of an already checked ``p`` (no value is checked again); a
+        required key missing raises KeyError."""
+        return cls._build(p, checked=False)
+
+    @classmethod
+    def _build(cls, p: Mapping[str, Any], *, checked: bool) -> Self:
+        kw: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for spec in cls._field_specs():
+            name = spec.name
+            value = p.get(name)
+            if value is None and spec.kind != "required":
+                if name in p:
+                    extra[name] = None  # written as null: kept apart from absent
+                    if checked and spec.kind == "defaulted" and spec.rule is not None:
+                        spec.rule(None)  # refuses the null
+                continue
+            if name not in p:
+                if checked and spec.rule is not None:
+                    spec.rule(None)  # names the missing key the way its rule does
+                raise KeyError(name)
+            value = p[name]
+            if checked and spec.rule is not None:
+                value = spec.rule(value)
+            kw[name] = value if spec.nested is None else spec.nested._build(value, checked=checked)
+        extra.update((k, x) for k, x in p.items() if k not in cls._names)
+        return cls(**kw, extra=extra)
+
+    def to_payload(self) -> dict[str, Any]:
+        """Exactly the payload this was made from (a new dict)."""
+        out: dict[str, Any] = {}
+        for spec in self._field_specs():
+            value = getattr(self, spec.name)
+            if value is not None:
+                out[spec.name] = value.to_payload() if spec.nested is not None else value
+        out.update(self.extra)
+        return out
+
+
+def _reason_rule(name: str) -> Rule:
+    return text_rule(name, v.REASON_MAX, multiline=True)
+
+
+#: Fields every event type may carry; checked after the type's own.
+_COMMON = ("reason", "supplement_reason")
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventPayload(Fields):
+    """The payload of one event type (``TYPE``)."""
+
+    TYPE: ClassVar[str] = ""
+
+    reason: str | None = opt(text_rule("reason", v.REASON_MAX, multiline=True))
+    #: Not written any more; still checked wherever a payload carries it.
+    supplement_reason: str | None = opt(
+        text_rule("supplement_reason", v.REASON_MAX, multiline=True)
+    )

@@ -1,0 +1,189 @@
+"""The payloads of a case's life outside money: received (with its applicant and pickup),
+accepted, consent, identity, supplements, the endings, pickup, conflicts, notices, approvals."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values as v
+from eservice_desktop.domain.case_number import CaseNumber, parse_case_number
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.payloads.base import (
+    EventPayload,
+    Fields,
+    as_dict,
+    as_list,
+    dflt,
+    opt,
+    req,
+    text_rule,
+)
+
+PICKUP_METHODS = ("counter", "mail", "other_office")
+
+
+# --- case.received ---------------------------------------------------------------------------
+
+
+def check_case_number(value: Any) -> CaseNumber:
+    """The case number's rule (the receiving office's match is ``event_values``')."""
+    return parse_case_number(v.check_text(value, "case_number", max_len=24))
+
+
+def _case_number(value: Any) -> str:
+    check_case_number(value)
+    return str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Applicant(Fields):
+    kind: str = req(text_rule("kind", 12, 1))
+    id_type: str = req(text_rule("id_type", 12, 1))
+    id: str = req(text_rule("applicant_id", 16, 1))
+    name: str = req(v.check_name)
+
+
+def _pickup_method(value: Any) -> Any:
+    if value not in PICKUP_METHODS:
+        raise DomainError("pickup.method", "領件方式不正確", "Unknown pickup method", "pickup")
+    return value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Pickup(Fields):
+    method: str | None = dflt(_pickup_method)
+    office: str | None = dflt(lambda x: v.check_office(x, "pickup_office"))
+
+
+def _fields(value: Any) -> dict[str, Any]:
+    for key, item in as_dict(value, "fields").items():
+        v.check_text(key, "fields", max_len=v.FIELD_KEY_MAX, min_len=1)
+        if isinstance(item, str):
+            v.check_text(item, key, max_len=v.FIELD_VALUE_MAX, multiline=True)
+    return dict(value)
+
+
+def _consent(value: Any) -> list[Any]:
+    for kind in as_list(value, "consent"):
+        v.check_text(kind, "consent", max_len=40, min_len=1)
+    return value  # type: ignore[no-any-return]
+
+
+def _reservation(value: Any) -> Any:
+    return v.check_iso_time(value, "reservation_at") if value else value
+
+
+@dataclass(frozen=True, kw_only=True)
+class Received(EventPayload):
+    TYPE = ev.RECEIVED
+    _NESTED: ClassVar[Mapping[str, type[Fields]]] = {"applicant": Applicant, "pickup": Pickup}
+
+    case_number: str = req(_case_number)
+    service_code: str = req(text_rule("service_code", v.SERVICE_CODE_MAX, 1))
+    time_limit_working_days: int = req(v.check_working_days)
+    applicant: Applicant = req(lambda x: as_dict(x, "applicant"))
+    phone: str | None = dflt(text_rule("phone", v.PHONE_MAX))
+    email: str | None = dflt(v.check_email)
+    copies: int | None = dflt(v.check_copies)
+    channel: str | None = dflt(v.check_channel)
+    reservation_at: str | None = opt(_reservation)
+    fields: dict[str, Any] | None = dflt(_fields)
+    consent: list[str] | None = dflt(_consent)
+    pickup: Pickup | None = dflt(lambda x: as_dict(x, "pickup"))
+    #: The catalogue's required documents and those presented (not checked: advisory).
+    documents: Any = opt()
+
+
+# --- the rest of a case's life ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Accepted(EventPayload):
+    TYPE = ev.ACCEPTED
+    note: str | None = opt()
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentRecorded(EventPayload):
+    TYPE = ev.CONSENT_RECORDED
+    kinds: list[str] | None = opt()
+
+
+@dataclass(frozen=True, kw_only=True)
+class IdentityVerified(EventPayload):
+    """The card's proof (``services.identity.proof_payload``), kept whole in ``extra``."""
+
+    TYPE = ev.IDENTITY_VERIFIED
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplementRequested(EventPayload):
+    TYPE = ev.SUPPLEMENT_REQUESTED
+    items: list[Any] | None = opt()
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplementReceived(EventPayload):
+    TYPE = ev.SUPPLEMENT_RECEIVED
+    note: str | None = opt()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Closed(EventPayload):
+    TYPE = ev.CLOSED
+    note: str | None = opt()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Rejected(EventPayload):
+    TYPE = ev.REJECTED
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cancelled(EventPayload):
+    TYPE = ev.CANCELLED
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadyForPickup(EventPayload):
+    TYPE = ev.READY_FOR_PICKUP
+    office: str | None = opt(lambda x: v.check_office(x, "pickup_office"))
+    pickup_number: str | None = opt(text_rule("pickup_number", 16))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PickedUp(EventPayload):
+    TYPE = ev.PICKED_UP
+    #: Who collected the documents (``{"self": True}`` or a proxy's name and ID).
+    by: dict[str, Any] | None = opt()
+
+
+@dataclass(frozen=True, kw_only=True)
+class NoticeResendRequested(EventPayload):
+    TYPE = ev.NOTICE_RESEND_REQUESTED
+    stage: str = req(text_rule("stage", 24, 1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConflictRecorded(EventPayload):
+    TYPE = ev.CONFLICT_RECORDED
+    conflict_id: str = req(text_rule("conflict_id", v.ID_MAX, 1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConflictResolved(EventPayload):
+    TYPE = ev.CONFLICT_RESOLVED
+    conflict_id: str = req(text_rule("conflict_id", v.ID_MAX, 1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApprovalGranted(EventPayload):
+    TYPE = ev.APPROVAL_GRANTED
+    action: str = req(text_rule("action", 40, 1))
+    for_event: str = req(lambda x: v.check_id(x, "for_event"))
+    for_type: str | None = opt(text_rule("for_type", 40))
+    requested_by: str = req(lambda x: v.check_clerk(x, "requested_by"))
+    approved_by: str = req(lambda x: v.check_clerk(x, "approved_by"))
