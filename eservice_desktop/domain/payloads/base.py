@@ -71,7 +71,10 @@ class Fields:
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     _specs: ClassVar[tuple[_Spec, ...]] = ()
-    _names: ClassVar[frozenset[str]] = frozenset()
+    #: Every named field as None, the required ones, the nested ones (for :meth:`read`).
+    _absent: ClassVar[Mapping[str, None]] = {}
+    _required: ClassVar[tuple[str, ...]] = ()
+    _nested: ClassVar[tuple[tuple[str, type[Fields]], ...]] = ()
     #: Nested objects: field name -> the class of its value.
     _NESTED: ClassVar[Mapping[str, type[Fields]]] = {}
 
@@ -88,22 +91,41 @@ class Fields:
                 _Spec(f.name, f.metadata["rule"], f.metadata["kind"], cls._NESTED.get(f.name))
                 for f in (*own, *(f for f in named if f.name in _COMMON))
             )
-            cls._names = frozenset(f.name for f in named)
+            cls._absent = dict.fromkeys(f.name for f in named)
+            cls._required = tuple(s.name for s in cls._specs if s.kind == "required")
+            cls._nested = tuple((s.name, s.nested) for s in cls._specs if s.nested is not None)
         return cls._specs
 
     @classmethod
     def from_payload(cls, p: Mapping[str, Any]) -> Self:
         """The typed payload of ``p``; raises DomainError for the first value no office takes."""
-        return cls._build(p, checked=True)
+        return cls._build(p)
 
     @classmethod
     def read(cls, p: Mapping[str, Any]) -> Self:
-        """The typed payload of an already checked ``p`` (no value is checked again); a
-        required key missing raises KeyError."""
-        return cls._build(p, checked=False)
+        """The typed payload of an already checked ``p`` (no value is checked again; the same
+        object :meth:`from_payload` gives, built on the fold's fast path); a required key
+        missing raises KeyError."""
+        cls._field_specs()
+        kw: dict[str, Any] = dict(cls._absent)
+        extra: dict[str, Any] = {}
+        for key, value in p.items():
+            if key in kw and (value is not None or key in cls._required):
+                kw[key] = value
+            else:
+                extra[key] = value  # not named, or named and written as null
+        for name in cls._required:
+            if name not in p:
+                raise KeyError(name)
+        for name, nested in cls._nested:
+            if kw[name] is not None:
+                kw[name] = nested.read(kw[name])
+        typed = object.__new__(cls)  # the values are the payload's own: no __init__ needed
+        typed.__dict__.update(kw, extra=extra)
+        return typed
 
     @classmethod
-    def _build(cls, p: Mapping[str, Any], *, checked: bool) -> Self:
+    def _build(cls, p: Mapping[str, Any]) -> Self:
         kw: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         for spec in cls._field_specs():
@@ -112,18 +134,18 @@ class Fields:
             if value is None and spec.kind != "required":
                 if name in p:
                     extra[name] = None  # written as null: kept apart from absent
-                    if checked and spec.kind == "defaulted" and spec.rule is not None:
+                    if spec.kind == "defaulted" and spec.rule is not None:
                         spec.rule(None)  # refuses the null
                 continue
             if name not in p:
-                if checked and spec.rule is not None:
+                if spec.rule is not None:
                     spec.rule(None)  # names the missing key the way its rule does
                 raise KeyError(name)
             value = p[name]
-            if checked and spec.rule is not None:
+            if spec.rule is not None:
                 value = spec.rule(value)
-            kw[name] = value if spec.nested is None else spec.nested._build(value, checked=checked)
-        extra.update((k, x) for k, x in p.items() if k not in cls._names)
+            kw[name] = value if spec.nested is None else spec.nested._build(value)
+        extra.update((k, x) for k, x in p.items() if k not in cls._absent)
         return cls(**kw, extra=extra)
 
     def to_payload(self) -> dict[str, Any]:
