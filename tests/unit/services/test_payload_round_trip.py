@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import select
 
 from eservice_desktop.config import Settings
+from eservice_desktop.demo.bulk import seed_demo_bulk
+from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
-from eservice_desktop.services.app import App
-from eservice_desktop.services.demo import seed_demo
-from eservice_desktop.services.demo_bulk import seed_demo_bulk
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 
 
