@@ -20,11 +20,13 @@ from zoneinfo import ZoneInfo
 
 from eservice_desktop.demo import seeding
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments import DemoTill
@@ -62,6 +64,9 @@ def seed_demo_bulk(
     def new_id() -> str:
         return str(uuid.UUID(int=randbits(128), version=4))
 
+    # exemptions are approved by the demo supervisor, as in ``seeding.seed_demo``
+    approval = _ApprovalPayloads(app)
+
     while done < cases:
         n = min(batch, cases - done)
         received_list = sorted(
@@ -78,12 +83,14 @@ def seed_demo_bulk(
             for received, number in zip(received_list, numbers, strict=True):
                 service = rng.choices(services, cum_weights=cum)[0]
                 case_id = new_id()
+                start = len(events)
                 for type_, at, payload in _one_case(
-                    app, service, number, received, now, rng, rand, case_id, pay
+                    app, service, number, received, now, rng, rand, case_id, pay, approval
                 ):
                     events.append(
                         Event(new_id(), case_id, type_, office, device, clerk, at, payload)
                     )
+                approval.link(events, start)
             till.flush()
             report = ingest_many(app, session, events, strict=True)
         for state in report.states.values():
@@ -121,6 +128,41 @@ def _reserve_numbers(session: Any, app: App, received: list[datetime]) -> list[s
     return out
 
 
+class _ApprovalPayloads:
+    """The demo supervisor's ``case.approval_granted`` payloads of the exceptions a case makes
+    (an exemption at intake), linked to the event each approves once the loop has given that
+    event its id (the approval is appended just before it, as ``seeding.build_case`` does)."""
+
+    def __init__(self, app: App) -> None:
+        self.granted = demo_granted(app, APPROVE_FEE_REDUCTION, reason=seeding.EXEMPT_REASON)
+        #: (payload, position of the approval in its case's events) not linked yet
+        self.pending: list[tuple[dict[str, Any], int]] = []
+
+    def before(
+        self, evs: list[tuple[str, datetime, dict[str, Any]]], for_type: str, number: str
+    ) -> None:
+        """Appends the approval of the event appended next (``for_type``) to ``evs``."""
+        g = self.granted
+        payload = {
+            "action": g.action,
+            "requested_by": g.requested_by,
+            "approved_by": g.approved_by,
+            "reason": g.reason,
+            "for_event": "",
+            "for_type": for_type,
+            "target": number,
+        }
+        self.pending.append((payload, len(evs)))
+        evs.append((ev.APPROVAL_GRANTED, evs[-1][1], payload))
+
+    def link(self, events: list[Event], start: int) -> None:
+        """Names the approved event (the next one) in each approval of the case just built,
+        whose events begin at ``events[start]``."""
+        for payload, i in self.pending:
+            payload["for_event"] = events[start + i + 1].event_id
+        self.pending.clear()
+
+
 def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
     app: App,
     service: Service,
@@ -131,6 +173,7 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
     rand: Callable[[], float],
     case_id: str,
     pay: seeding.PayFn,
+    approval: _ApprovalPayloads,
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
     """One case's events as (type, time, payload); mirrors ``seeding.build_case`` (the fee
     assessed at intake and, for every case that finishes, paid at the counter first)."""
@@ -204,6 +247,8 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
     assessed = seeding.fee_assessment(service, copies, rng)
     if assessed is not None:
         payload, fees_due = assessed
+        if payload["reduction"]:  # an exemption: the demo supervisor approved it first
+            approval.before(evs, ev.FEE_ASSESSED, number)
         evs.append((ev.FEE_ASSESSED, received, payload))
         finishes = outcome in ("closed", "ready", "picked_up")
         if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
 from eservice_desktop.demo.bulk import seed_demo_bulk
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import project
+from eservice_desktop.services import operators
 from eservice_desktop.services.cases import compute_due
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -56,3 +62,34 @@ def test_numbering_continues_after_bulk(app: App):
         ),
     )
     assert view.case_number.startswith("H01-01-115-000031-")
+
+
+def test_bulk_exemptions_are_approved_by_the_demo_supervisor_and_the_chain_verifies(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 13: every exemption the bulk seeder writes is preceded by a ``case.approval_granted``
+    event naming two different accounts (the demo supervisor approves the signed-in clerk),
+    linked to the very assessment it approves; ``audit verify`` passes."""
+    seed_demo_bulk(app, 300, seed=7, days=30, batch=120)
+    exemptions = 0
+    with app.reading() as s:
+        for case_id in s.scalars(select(CaseRow.case_id)).all():
+            stream = repo.events_for(s, case_id)
+            for i, e in enumerate(stream):
+                if e.type == ev.FEE_ASSESSED and e.payload["reduction"]:
+                    exemptions += 1
+                    approval = stream[i - 1]
+                    assert approval.type == ev.APPROVAL_GRANTED
+                    p = approval.payload
+                    assert p["action"] == "fee_reduction" and p["for_event"] == e.event_id
+                    assert p["for_type"] == ev.FEE_ASSESSED and p["target"]
+                    assert p["approved_by"] == operators.DEMO_SUPERVISOR.account
+                    assert p["requested_by"] == approval.clerk == e.clerk
+                    assert p["approved_by"] != p["requested_by"]
+                elif e.type == ev.APPROVAL_GRANTED:
+                    assert stream[i + 1].payload.get("reduction"), "only exemptions are approved"
+    assert exemptions >= 3
+    capsys.readouterr()
+    code = main(["--data-dir", str(settings.data_dir), "audit", "verify", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["ok"] is True and out["events"] > 300
