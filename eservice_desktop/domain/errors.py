@@ -55,6 +55,7 @@ AUTH_REASONS = frozenset(
         "auth.unknown_account",
         "auth.self_approval",
         "auth.approval_required",
+        "auth.rate_limited",
     }
 )
 

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -183,6 +183,42 @@ def logout(app: App) -> None:
 # --- passwords and lockout ----------------------------------------------------------------------
 
 
+def _locked(row: OperatorRow, now: datetime) -> AuthError | None:
+    """``auth.locked`` while the account's lockout lasts."""
+    locked_until = _aware(row.locked_until)
+    if locked_until is None or locked_until <= now:
+        return None
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return AuthError(
+        "auth.locked",
+        f"密碼錯誤次數過多，帳號已鎖定，約 {minutes} 分鐘後再試或請管理者重設密碼",
+        f"Too many wrong passwords: the account is locked for about {minutes} min "
+        "(or until an office admin resets the password)",
+        extra={"minutes": minutes},
+    )
+
+
+def _wrong_password(app: App, row: OperatorRow, now: datetime) -> AuthError:
+    """Counts a wrong password against the account (locking it after the last one allowed)."""
+    row.failed_attempts += 1
+    left = app.settings.login_max_failures - row.failed_attempts
+    if left <= 0:
+        row.failed_attempts = 0
+        row.locked_until = now + timedelta(minutes=app.settings.login_lockout_min)
+        log.warning("account %s locked after repeated wrong passwords", row.account)
+    return AuthError(
+        "auth.bad_password",
+        "密碼錯誤" + (f"（再錯 {left} 次將鎖定帳號）" if left > 0 else "，帳號已鎖定"),
+        "Wrong password"
+        + (f" ({left} more and the account is locked)" if left > 0 else "; account locked"),
+        extra={"attempts_left": max(left, 0)},
+    )
+
+
+def _inactive() -> AuthError:
+    return AuthError("auth.inactive", "此帳號已停用", "This account is disabled")
+
+
 def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
     """Verifies a password inside a write transaction, counting failures and locking."""
     now = app.now()
@@ -196,39 +232,61 @@ def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_DUMMY_HASH, password or "-")
         raise _unknown()
-    locked_until = _aware(row.locked_until)
-    if locked_until is not None and locked_until > now:
-        minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-        raise AuthError(
-            "auth.locked",
-            f"密碼錯誤次數過多，帳號已鎖定，約 {minutes} 分鐘後再試或請管理者重設密碼",
-            f"Too many wrong passwords: the account is locked for about {minutes} min "
-            "(or until an office admin resets the password)",
-            extra={"minutes": minutes},
-        )
+    locked = _locked(row, now)
+    if locked is not None:
+        raise locked
     try:
         _hasher.verify(row.password_hash, password)
     except (VerifyMismatchError, InvalidHashError, VerificationError):
-        row.failed_attempts += 1
-        left = app.settings.login_max_failures - row.failed_attempts
-        if left <= 0:
-            row.failed_attempts = 0
-            row.locked_until = now + timedelta(minutes=app.settings.login_lockout_min)
-            log.warning("account %s locked after repeated wrong passwords", row.account)
-        raise AuthError(
-            "auth.bad_password",
-            "密碼錯誤" + (f"（再錯 {left} 次將鎖定帳號）" if left > 0 else "，帳號已鎖定"),
-            "Wrong password"
-            + (f" ({left} more and the account is locked)" if left > 0 else "; account locked"),
-            extra={"attempts_left": max(left, 0)},
-        ) from None
+        raise _wrong_password(app, row, now) from None
     if not row.active:
-        raise AuthError("auth.inactive", "此帳號已停用", "This account is disabled")
+        raise _inactive()
     row.failed_attempts = 0
     row.locked_until = None
     if _hasher.check_needs_rehash(row.password_hash):
         row.password_hash = _hasher.hash(password)
     return row
+
+
+def unknown_account() -> AuthError:
+    return _unknown()
+
+
+def account_source(app: App, account: str) -> str | None:
+    """Where the account (a checked account name) comes from: ``county`` (provisioned by sync),
+    ``local`` (made at this office), None when this office does not know it."""
+    with app.reading() as s:
+        row = s.get(OperatorRow, account)
+        return None if row is None else row.source
+
+
+def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) -> Operator:
+    """Signs in (or refuses) ``account`` as the county decided (``services.county_login``:
+    ``reason`` empty = the county accepted the password, with the account's ``roles`` there).
+    A wrong password counts towards this office's lockout; a lock here still holds; an account
+    disabled here stays disabled."""
+    now = app.now()
+    error: AuthError | None = None
+    with app.transaction() as s:
+        row = s.get(OperatorRow, account)
+        error = _unknown() if row is None else _locked(row, now)
+        if row is not None and error is None:
+            if reason == "auth.bad_password":
+                error = _wrong_password(app, row, now)
+            elif reason == "auth.inactive" or (not reason and not row.active):
+                error = _inactive()
+            elif reason:
+                error = _unknown()
+            else:
+                row.failed_attempts = 0
+                row.locked_until = None
+                row.last_login_at = now
+                op = _operator(row)
+    if error is not None:
+        raise error
+    known = {r.value for r in Role}
+    county_roles = frozenset(Role(r) for r in roles if r in known)
+    return replace(op, roles=county_roles) if county_roles else op
 
 
 def _verify_committed(app: App, account: str, password: str, login: bool) -> Operator:
@@ -255,8 +313,16 @@ def verify_password(app: App, account: str, password: str) -> Operator:
 
 
 def login(app: App, account: str, password: str) -> Operator:
-    """Signs ``account`` in on this App (argon2id verify, lockout after repeated failures)."""
-    op = _verify_committed(app, account, password, login=True)
+    """Signs ``account`` in on this App (argon2id verify, lockout after repeated failures).
+
+    An enrolled office asks the county first when it can reach it (``services.county_login``:
+    the county's answer decides for the accounts it provisions); otherwise, and for accounts
+    made at this office, the provisioned hashes here decide (offline)."""
+    from eservice_desktop.services import county_login
+
+    op = county_login.online_login(app, account, password)
+    if op is None:
+        op = _verify_committed(app, account, password, login=True)
     app.operator = op
     log.info("operator %s signed in", op.account)
     return op

@@ -1,0 +1,125 @@
+"""Online sign-in: the county checks the password when it can be reached (issue 13).
+
+When this office is enrolled and the county answers, a sign-in of an account the county
+provisions (or one this office has not pulled yet) is decided by the county's rate-limited
+``POST /v1/operators/verify``: an account disabled or re-passworded there is refused here at
+once, before the next sync brings the change. When the county cannot be reached (refused
+connection, no answer within :data:`ONLINE_TIMEOUT_S`, a server error), the provisioned
+argon2id hashes in the office database decide, as offline. Accounts made at this office
+(``source='local'``, e.g. the first office admin) are never known to the county: their own hash
+decides. The county's ``429`` is refused with ``auth.rate_limited`` and the seconds to wait.
+
+The password goes to the county in the request body over the pinned TLS link and nowhere else:
+no log line here names it (only the account and the kind of failure).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.operators import Operator, check_account
+from eservice_desktop.services import operators
+from eservice_desktop.services.app import App
+from eservice_desktop.sync.client import CountyClient, RateLimited, SyncError
+
+log = logging.getLogger("eservice.operators")
+
+#: How long a sign-in waits for the county (connect and answer) before checking offline.
+ONLINE_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True)
+class CountyAnswer:
+    #: empty when the county accepted the password, else ``auth.bad_password`` |
+    #: ``auth.unknown_account`` | ``auth.inactive``
+    reason: str
+    roles: tuple[str, ...] = ()
+
+
+def rate_limited(seconds: int) -> AuthError:
+    return AuthError(
+        "auth.rate_limited",
+        f"密碼檢查過於頻繁，縣府暫停受理此帳號的登入，請於 {seconds} 秒後再試",
+        f"Too many password checks: the county accepts no sign-in for this account for "
+        f"{seconds} s; try again then",
+        extra={"retry_after": seconds},
+    )
+
+
+def _client(app: App) -> CountyClient | None:
+    """A client with this device's credential and the short sign-in timeout; None when the
+    office is not enrolled (no county to ask)."""
+    from eservice_desktop.services.sync.credentials import credential
+    from eservice_desktop.services.sync.state import get_state
+
+    if not app.settings.county_url:
+        return None
+    with app.reading() as s:
+        if not get_state(s, "enrolled"):
+            return None
+    secret = credential(app)
+    if not secret:
+        return None
+    try:
+        return CountyClient(
+            app.settings.county_url,
+            credential=secret,
+            ca_file=app.settings.county_ca_file,
+            timeout=(ONLINE_TIMEOUT_S, ONLINE_TIMEOUT_S),
+            deadline_s=ONLINE_TIMEOUT_S + 0.5,
+        )
+    except SyncError as e:
+        log.info("county sign-in unavailable (%s): offline check", type(e).__name__)
+        return None
+
+
+def ask(client: CountyClient, account: str, password: str) -> CountyAnswer | None:
+    """The county's verdict; None when it cannot give one (unreachable, too slow, refused the
+    device, an older county without the check)."""
+    try:
+        answer = client.verify_operator(account, password)
+    except RateLimited as e:
+        log.info("county refused a sign-in check of %s: rate limited", account)
+        raise rate_limited(e.retry_after) from None
+    except (SyncError, ValueError) as e:  # ValueError: a request the protocol cannot carry
+        log.info("county sign-in check unavailable (%s): offline check", type(e).__name__)
+        return None
+    if answer.account != account:
+        return None
+    reason = "" if answer.ok else answer.reason or "auth.bad_password"
+    return CountyAnswer(reason, tuple(answer.roles))
+
+
+def online_login(app: App, account: str, password: str) -> Operator | None:
+    """The operator the county signs in (or the refusal it gives, raised); None when the
+    county is not asked or cannot answer: the caller checks offline."""
+    try:
+        account = check_account(account)
+    except DomainError:
+        return None  # refused offline, as any name that is not an account
+    source = operators.account_source(app, account)
+    if source == "local":
+        return None
+    client = _client(app)
+    if client is None:
+        return None
+    try:
+        answer = ask(client, account, password)
+        if answer is None:
+            return None
+        if not answer.reason and source is None:
+            # provisioned at the county after this office's last sync: pull it now
+            from eservice_desktop.services.sync.provisioning import pull_operators
+
+            try:
+                pull_operators(app, client)
+            except SyncError as e:
+                log.info("operators pull at sign-in failed (%s)", type(e).__name__)
+    finally:
+        client.close()
+    if answer.reason == "auth.unknown_account" and source is None:
+        raise operators.unknown_account()
+    log.info("sign-in of %s checked by the county", account)
+    return operators.county_sign_in(app, account, answer.reason, answer.roles)
