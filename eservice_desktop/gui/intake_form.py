@@ -65,6 +65,7 @@ from eservice_desktop.domain.catalogue import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
+from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.services import intake as intake_service
@@ -1073,10 +1074,17 @@ class IntakeForm(QWidget):
             return
         self._submitting = True
         self.submit_button.setEnabled(False)
-        self.ctx.tasks.run(
-            intake_service.intake,
+        # after a long time without sync (sync_stale_approval_h) a supervisor approves on this
+        # counter; the form (and its draft) stays as typed while the dialog is open or refused
+        from eservice_desktop.domain.case import APPROVAL_ACTIONS, APPROVE_STALE_SYNC_INTAKE
+
+        run_with_approval(
+            self.ctx,
+            self,
+            intake_approved,
             self.ctx.app,
             req,
+            approval_reason=self.ctx.pick(*APPROVAL_ACTIONS[APPROVE_STALE_SYNC_INTAKE]),
             on_done=self._submitted,
             on_error=self._submit_failed,
         )
@@ -1103,6 +1111,8 @@ class IntakeForm(QWidget):
     def _submit_failed(self, error: object) -> None:
         self._submitting = False
         self.submit_button.setEnabled(True)
+        if isinstance(error, DomainError):
+            self.save_draft()  # refused (or not approved): what was typed stays, on disk too
         if isinstance(error, DomainError) and error.code == "identity.not_this_applicant":
             self._drop_proof()  # the next submit goes without it; the panel says so
         if isinstance(error, intake_service.IntakeErrors):
@@ -1120,6 +1130,13 @@ class IntakeForm(QWidget):
 
     def on_shown(self) -> None:
         self.service_combo.setFocus()
+
+
+def intake_approved(app: Any, req: intake_service.IntakeRequest, approval: Any = None) -> CaseView:
+    """Worker: the intake, with the supervisor's approval when the dialog gave one."""
+    from dataclasses import replace
+
+    return intake_service.intake(app, replace(req, approval=approval) if approval else req)
 
 
 def create_page(ctx: GuiContext) -> QWidget:

@@ -575,12 +575,13 @@ class PaymentPage(QWidget):
     def _printer(self) -> QPrinter | None:
         return self.printer_factory() if self.printer_factory is not None else None
 
-    def _print(self, number: str, reason: str) -> None:
+    def _print(self, number: str, reason: str, approval: object = None) -> None:
         task = qt_print.print_receipt(
             self.ctx,
             number,
             parent=self,
             reprint_reason=reason,
+            approval=approval,
             printer=self._printer(),
             on_done=self._printed,
             on_error=self._print_failed,
@@ -619,6 +620,19 @@ class PaymentPage(QWidget):
             if asked is None:
                 return
             reason = asked
+            number = r.receipt_number
+            # a second reprint or later: a supervisor approves on this counter before printing
+            run_with_approval(
+                self.ctx,
+                self,
+                qt_print.reprint_allowed,
+                self.ctx.app,
+                number,
+                approval_reason=reason,
+                on_done=lambda approval: self._print(number, reason, approval),
+                on_error=self._error,
+            )
+            return
         self._print(r.receipt_number, reason)
 
     def void_selected(self) -> None:

@@ -47,8 +47,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, FEES_DUE, fees_due_error
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import PICKED_UP
 from eservice_desktop.gui import labels
+from eservice_desktop.gui.approval import ApprovalDialog, run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.qt_print import print_document
@@ -418,7 +421,8 @@ class PickupDesk(QWidget):
     # -- page hooks ---------------------------------------------------------------------------
 
     def _wedge_active(self) -> bool:
-        return self.isVisible()
+        # not while a supervisor types their account and password in the approval dialog
+        return self.isVisible() and not isinstance(QApplication.activeModalWidget(), ApprovalDialog)
 
     def on_shown(self) -> None:
         self.refresh_ready()
@@ -603,11 +607,14 @@ class PickupDesk(QWidget):
             }
         for key, label in self.case_labels.items():
             label.setText(values[key])
-        self.confirm_button.setEnabled(result.ok and not result.handed_over)
-        self.slip_button.setEnabled(result.handed_over)
         unpaid = result.reason == pickup.FEES_DUE and view is not None and view.balance > 0
+        # with fees due, 確認交付 asks a supervisor's approval (handover_with_balance)
+        self.confirm_button.setEnabled((result.ok or unpaid) and not result.handed_over)
+        self.slip_button.setEnabled(result.handed_over)
         self.confirm_reason.setText(
-            self.tr("尚有規費 {n} 元未繳：按 F6 收費").format(n=f"{view.balance:,}")
+            self.tr("尚有規費 {n} 元未繳：按 F6 收費，或經主管核准交付").format(
+                n=f"{view.balance:,}"
+            )
             if unpaid and view is not None
             else ""
         )
@@ -650,7 +657,10 @@ class PickupDesk(QWidget):
         }
 
     def confirm(self) -> None:
-        if self.result is None or not self.result.ok:
+        """Hands the documents of the case shown over; with fees still due a supervisor
+        approves on this counter first (the approval dialog), or nothing is handed over."""
+        result = self.result
+        if result is None or not (result.ok or result.reason == pickup.FEES_DUE):
             return
         try:
             by = pickup.validate_collector(self.collector())
@@ -659,13 +669,25 @@ class PickupDesk(QWidget):
             return
         self.confirm_button.setEnabled(False)
         self._handing_over = True
-        self.ctx.tasks.run(
-            pickup.handover,
+        run_with_approval(
+            self.ctx,
+            self,
+            handover_or_refuse,
             self.ctx.app,
             self.payload,
             None if by.get("self") else self.collector(),
+            approvable={FEES_DUE: APPROVE_HANDOVER_WITH_BALANCE},
             on_done=self._handed_over,
-            on_error=self._error,
+            on_error=self._handover_refused,
+        )
+
+    def _handover_refused(self, error: object) -> None:
+        self._error(error)
+        result = self.result
+        self.confirm_button.setEnabled(
+            result is not None
+            and (result.ok or result.reason == pickup.FEES_DUE)
+            and not result.handed_over
         )
 
     def clear_collector(self) -> None:
@@ -732,6 +754,17 @@ def frame_image(frame: Frame) -> QImage:
     fmt = QImage.Format.Format_Grayscale8 if frame.ndim == 2 else QImage.Format.Format_BGR888
     image = QImage(frame.data, width, height, int(frame.strides[0]), fmt)
     return image.copy()
+
+
+def handover_or_refuse(
+    app: Any, payload: str, collected_by: dict[str, Any] | None, approval: Any = None
+) -> pickup.PickupResult:
+    """Worker: ``pickup.handover``; fees still due without an approval raise the ``fees_due``
+    refusal (so the desk asks a supervisor), every other refusal stays a result."""
+    result = pickup.handover(app, payload, collected_by, approval=approval)
+    if result.reason == pickup.FEES_DUE and result.case is not None:
+        raise fees_due_error(result.case.balance, PICKED_UP)
+    return result
 
 
 def _write_slip(app: Any, case_number: str) -> str:

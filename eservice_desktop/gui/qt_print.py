@@ -142,12 +142,26 @@ def print_receipt_job(
     printer: QPrinter,
     *,
     reprint_reason: str = "",
+    approval: Any = None,
 ) -> payments.PaymentResult:
     """I/O pool body: the receipt drawn on the database writer, printed here, then
-    RECEIPT_ISSUED / RECEIPT_REPRINTED recorded on the writer."""
+    RECEIPT_ISSUED / RECEIPT_REPRINTED recorded on the writer (a second reprint or later with the
+    supervisor's ``approval``, asked before: :func:`reprint_allowed`)."""
     pdf = tasks.call_db(payments.receipt_pdf, app, number, layout, reprint_reason=reprint_reason)
     print_pdf(pdf, printer)
-    return tasks.call_db(payments.confirm_printed, app, number, reprint_reason)
+    return tasks.call_db(payments.confirm_printed, app, number, reprint_reason, approval=approval)
+
+
+def reprint_allowed(app: Any, number: str, approval: Any = None) -> Any:
+    """Database writer, before anything is printed: a receipt's second reprint or later is an
+    exception (``auth.approval_required``, so the page asks a supervisor) unless ``approval``
+    is given; returns the approval to print with."""
+    if approval is None and payments.needs_reprint_approval(app, number):
+        from eservice_desktop.domain.case import APPROVE_REPRINT
+        from eservice_desktop.services.approvals import approval_required
+
+        raise approval_required(APPROVE_REPRINT)
+    return approval
 
 
 def choose_printer(ctx: GuiContext, parent: QWidget | None, ask: bool) -> QPrinter | None:
@@ -172,6 +186,7 @@ def print_receipt(
     parent: QWidget | None = None,
     layout: str | None = None,
     reprint_reason: str = "",
+    approval: Any = None,
     ask: bool = False,
     printer: QPrinter | None = None,
     on_done: Callable[[payments.PaymentResult], None] | None = None,
@@ -190,6 +205,7 @@ def print_receipt(
         layout or ctx.app.settings.receipt_layout,
         printer,
         reprint_reason=reprint_reason,
+        approval=approval,
         on_done=on_done,
         on_error=on_error,
         label="列印收據" if ctx.is_zh else "Printing receipt",

@@ -139,8 +139,8 @@
         <translation>Pickup slip sent to the printer ({n} pages)</translation>
     </message>
     <message>
-        <source>尚有規費 {n} 元未繳：按 F6 收費</source>
-        <translation>NT${n} in fees still due: press F6 to take the payment</translation>
+        <source>尚有規費 {n} 元未繳：按 F6 收費，或經主管核准交付</source>
+        <translation>NT${n} in fees still due: press F6 to take the payment, or have a supervisor approve the handover</translation>
     </message>
     <message>
         <source>相機掃描(&amp;C) F12</source>
