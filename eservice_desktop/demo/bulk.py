@@ -64,9 +64,7 @@ def seed_demo_bulk(
     def new_id() -> str:
         return str(uuid.UUID(int=randbits(128), version=4))
 
-    # exemptions are approved by the demo supervisor, as in ``seeding.seed_demo``
-    approval = _ApprovalPayloads(app)
-
+    approval = _ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     while done < cases:
         n = min(batch, cases - done)
         received_list = sorted(
@@ -98,6 +96,10 @@ def seed_demo_bulk(
         done += n
         if progress:
             progress(done, cases)
+    return _summary(app, cases, counts)
+
+
+def _summary(app: App, cases: int, counts: dict[str, int]) -> dict[str, Any]:
     with app.reading() as s:
         total = repo.count_cases(s)
     return {"added": cases, "total_cases": total, "by_status": counts}
@@ -177,6 +179,52 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
     """One case's events as (type, time, payload); mirrors ``seeding.build_case`` (the fee
     assessed at intake and, for every case that finishes, paid at the counter first)."""
+    evs, copies = _intake_events(app, service, number, received, rng, rand)
+    if seeding.demo_channel(number) != "counter":
+        evs.append((ev.ACCEPTED, received, {"note": ""}))
+    roll = rand()
+    outcome = "received"
+    acc = 0.0
+    for name, share in seeding.OUTCOMES:
+        acc += share
+        if roll < acc:
+            outcome = name
+            break
+    t = received
+    age = (now - received).total_seconds()
+    latest = now - timedelta(seconds=30)
+
+    def later(max_fraction: float = 0.4) -> datetime:
+        nonlocal t
+        t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
+        return t
+
+    assessed = seeding.fee_assessment(service, copies, rng)
+    if assessed is not None:
+        payload, fees_due = assessed
+        if payload["reduction"]:  # an exemption: the demo supervisor approved it first
+            approval.before(evs, ev.FEE_ASSESSED, number)
+        evs.append((ev.FEE_ASSESSED, received, payload))
+        finishes = outcome in ("closed", "ready", "picked_up")
+        if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
+            t = seeding.payment_time(app, received, rng)
+            receipt = pay(case_id, number, fees_due, t)
+            evs.append((ev.PAYMENT_RECORDED, t, receipt))
+            t = t + timedelta(seconds=5)
+            evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
+    _outcome_events(app, evs, outcome, later, rng, rand)
+    return evs
+
+
+def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
+    app: App,
+    service: Service,
+    number: str,
+    received: datetime,
+    rng: random.Random,
+    rand: Callable[[], float],
+) -> tuple[list[tuple[str, datetime, dict[str, Any]]], int]:
+    """The case's ``case.received`` (a synthetic applicant) and its copies."""
     business = service.office_kind == "land" and rand() < 0.1
     if business:
         applicant = {
@@ -225,38 +273,18 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
             },
         )
     ]
-    if seeding.demo_channel(number) != "counter":
-        evs.append((ev.ACCEPTED, received, {"note": ""}))
-    roll = rand()
-    outcome = "received"
-    acc = 0.0
-    for name, share in seeding.OUTCOMES:
-        acc += share
-        if roll < acc:
-            outcome = name
-            break
-    t = received
-    age = (now - received).total_seconds()
-    latest = now - timedelta(seconds=30)
+    return evs, copies
 
-    def later(max_fraction: float = 0.4) -> datetime:
-        nonlocal t
-        t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
-        return t
 
-    assessed = seeding.fee_assessment(service, copies, rng)
-    if assessed is not None:
-        payload, fees_due = assessed
-        if payload["reduction"]:  # an exemption: the demo supervisor approved it first
-            approval.before(evs, ev.FEE_ASSESSED, number)
-        evs.append((ev.FEE_ASSESSED, received, payload))
-        finishes = outcome in ("closed", "ready", "picked_up")
-        if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
-            t = seeding.payment_time(app, received, rng)
-            receipt = pay(case_id, number, fees_due, t)
-            evs.append((ev.PAYMENT_RECORDED, t, receipt))
-            t = t + timedelta(seconds=5)
-            evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
+def _outcome_events(  # noqa: PLR0917 - a private helper of the hot loop
+    app: App,
+    evs: list[tuple[str, datetime, dict[str, Any]]],
+    outcome: str,
+    later: Callable[..., datetime],
+    rng: random.Random,
+    rand: Callable[[], float],
+) -> None:
+    """Appends what happened to the case after intake (``later()``: the next moment)."""
     if outcome == "supplement":
         reason = rng.choice(seeding.SUPPLEMENT_REASONS)
         evs.append((ev.SUPPLEMENT_REQUESTED, later(), {"reason": reason, "items": []}))
@@ -279,4 +307,3 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
             )
         if outcome == "picked_up":
             evs.append((ev.PICKED_UP, later(0.1), {"by": {"self": True}}))
-    return evs
