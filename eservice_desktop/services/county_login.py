@@ -38,7 +38,7 @@ class CountyAnswer:
     roles: tuple[str, ...] = ()
 
 
-def rate_limited(seconds: int) -> AuthError:
+def _rate_limited(seconds: int) -> AuthError:
     return AuthError(
         "auth.rate_limited",
         f"密碼檢查過於頻繁，縣府暫停受理此帳號的登入，請於 {seconds} 秒後再試",
@@ -75,14 +75,14 @@ def _client(app: App) -> CountyClient | None:
         return None
 
 
-def ask(client: CountyClient, account: str, password: str) -> CountyAnswer | None:
+def _ask(client: CountyClient, account: str, password: str) -> CountyAnswer | None:
     """The county's verdict; None when it cannot give one (unreachable, too slow, refused the
     device, an older county without the check)."""
     try:
         answer = client.verify_operator(account, password)
     except RateLimited as e:
         log.info("county refused a sign-in check of %s: rate limited", account)
-        raise rate_limited(e.retry_after) from None
+        raise _rate_limited(e.retry_after) from None
     except (SyncError, ValueError) as e:  # ValueError: a request the protocol cannot carry
         log.info("county sign-in check unavailable (%s): offline check", type(e).__name__)
         return None
@@ -106,7 +106,7 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
     if client is None:
         return None
     try:
-        answer = ask(client, account, password)
+        answer = _ask(client, account, password)
         if answer is None:
             return None
         if not answer.reason and source is None:
