@@ -18,11 +18,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from eservice_desktop.county_link.client import CountyClient, RateLimited, SyncError
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import Operator, check_account
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
-from eservice_desktop.sync.client import CountyClient, RateLimited, SyncError
+from eservice_desktop.services.core import App
 
 log = logging.getLogger("eservice.operators")
 

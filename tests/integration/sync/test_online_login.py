@@ -21,7 +21,7 @@ from eservice_desktop.county.edge import Limits, RateLimiter
 from eservice_desktop.county.vault import PASSPHRASE_ENV
 from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.services import operators
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.county_login import ONLINE_TIMEOUT_S
 
 PASSWORD = "counter pass 1234"
