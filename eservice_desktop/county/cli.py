@@ -1,5 +1,5 @@
-"""``eservice-county-server``: serve, enrol-code, keys, operator, secret, stats, revoke,
-publish, targets set|list, report, channel.
+"""``eservice-county-server``: serve, db upgrade|current, enrol-code, keys, operator, secret,
+stats, revoke, publish, targets set|list, report, channel.
 
 Every command takes ``--db URL`` (SQLAlchemy URL: ``sqlite:///county.sqlite3`` embedded,
 ``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``).
@@ -461,6 +461,43 @@ def cmd_settle_import(args: argparse.Namespace) -> int:
         engine.dispose()
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    """``db current``: the schema revision and this build's head; ``db upgrade``: to head
+    (the server also upgrades on start)."""
+    from eservice_desktop.county import migrate
+    from eservice_desktop.county.store import make_engine
+
+    engine = make_engine(_db(args))
+    try:
+        head = migrate.head()
+        was: str | None
+        now: str | None
+        if args.db_command == "upgrade":
+            was, now = migrate.upgrade(engine)
+        else:
+            was = now = migrate.current(engine)
+    finally:
+        engine.dispose()
+    if args.json:
+        out: dict[str, Any] = {"current": now, "head": head, "up_to_date": now == head}
+        if args.db_command == "upgrade":
+            out["from"] = was
+        print(json.dumps(out))
+    elif args.db_command == "upgrade":
+        print(f"upgraded from {was} to {now}" if was != now else f"already at {now} (head)")
+    else:
+        print(f"{now or '(none)'} (head {head})")
+    return 0
+
+
+def _add_db_parser(sub: Any, db_help: str) -> None:
+    d = sub.add_parser("db", help="the county database's schema revision (Alembic)")
+    d.add_argument("db_command", choices=["upgrade", "current"])
+    d.add_argument("--db", help=db_help)
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=cmd_db)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eservice-county-server",
@@ -501,6 +538,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--tls-key", default="")
     key_file(s)
     s.set_defaults(func=cmd_serve)
+    _add_db_parser(sub, f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
 
     e = with_db("enrol-code", "print a one-time enrolment code for an office")
     e.add_argument("--office", required=True, help="an office of the catalogue, e.g. H01")
@@ -593,12 +631,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    from eservice_desktop.county.migrate import CountyDatabaseTooNew
     from eservice_desktop.county.service import BadRequest
     from eservice_desktop.domain.errors import DomainError
 
     try:
         return int(args.func(args) or 0)
-    except (Refused, BadRequest, DomainError) as e:
+    except (Refused, BadRequest, DomainError, CountyDatabaseTooNew) as e:
         print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
         return 2
 

@@ -1,7 +1,9 @@
 """The county server's own database: append-only event store, routing, change feed, devices.
 
-One schema for PostgreSQL (production) and SQLite (embedded default), created with
-``create_all`` (the county server is a separate deployable with its own tables).
+One schema for PostgreSQL (production) and SQLite (embedded default), under Alembic with its
+own script directory and version table (county/migrate.py, migrations/county): the county
+server is a separate deployable with its own tables. A change to these models comes with one
+new revision file in migrations/county/versions.
 
 Cursor allocation: the change feed's ``seq`` is the cursor. A plain sequence is not enough with
 several server processes: PostgreSQL hands out sequence values at INSERT but transactions commit
@@ -118,8 +120,8 @@ class CountyEventRow(CountyBase):
 
 class CountyChainRow(CountyBase):
     """An accepted event's place in its device's hash chain (domain/chain.py), kept beside
-    ``county_events`` (a table of its own: county databases from before the chain gain it by
-    ``create_all``), so replays and recovery hand the chain on as it was pushed."""
+    ``county_events`` (a table of its own: county databases from before the chain gained it
+    at start), so replays and recovery hand the chain on as it was pushed."""
 
     __tablename__ = "county_event_chain"
 
@@ -394,49 +396,12 @@ def make_engine(url: str) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Creates missing tables (and columns added since); safe when several processes start at
-    once on PostgreSQL."""
-    if engine.dialect.name == "postgresql":
-        with engine.begin() as conn:
-            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": FEED_LOCK_KEY + 1})
-            CountyBase.metadata.create_all(conn)
-            _add_columns(conn)
-    else:
-        CountyBase.metadata.create_all(engine)
-        with engine.begin() as conn:
-            _add_columns(conn)
+    """Brings the county schema to this build's head with Alembic (county/migrate.py): creates
+    a new database, adopts one created before the schema was under Alembic, and is safe when
+    several processes start at once on PostgreSQL."""
+    from eservice_desktop.county import migrate
 
-
-#: Columns added after a table was first shipped: (table, column, SQL type).
-_ADDED_COLUMNS = (("county_enrol_codes", "device", "VARCHAR(8)"),)
-
-
-def _add_columns(conn: Connection) -> None:
-    from sqlalchemy import inspect
-
-    insp = inspect(conn)
-    for table, column, sql_type in _ADDED_COLUMNS:
-        if column not in {c["name"] for c in insp.get_columns(table)}:
-            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} {sql_type}"))
-    # attachments were keyed by hash alone before: carried over once, under their office
-    tables = set(insp.get_table_names())
-    if "county_attachments" in tables and not conn.scalar(
-        text("SELECT count(*) FROM county_office_attachments")
-    ):
-        conn.execute(
-            text(
-                "INSERT INTO county_office_attachments (office, sha256, size, received, "
-                "complete, case_id, media_type, created_at) SELECT office, sha256, size, "
-                "received, complete, case_id, media_type, created_at FROM county_attachments"
-            )
-        )
-        conn.execute(
-            text(
-                'INSERT INTO county_office_attachment_chunks (office, sha256, "offset", data) '
-                'SELECT a.office, c.sha256, c."offset", c.data FROM county_attachment_chunks c '
-                "JOIN county_attachments a ON a.sha256 = c.sha256"
-            )
-        )
+    migrate.upgrade(engine)
 
 
 def scrub(engine: Engine) -> None:

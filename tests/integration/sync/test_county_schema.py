@@ -1,0 +1,215 @@
+"""The county schema under Alembic (county/migrate.py, migrations/county): its own version table,
+a baseline equal to the models, adoption of a county database made before Alembic, and the
+IT commands ``db current`` / ``db upgrade``.
+
+tests/data/county/pre-alembic.sqlite3 was written by the county code as it was before the
+schema went under Alembic (``create_all``, no version table): a vault and signing keys
+(passphrase ``fixture-county-passphrase``), one enrolled device H01-01, two enrolment codes,
+a target, and three accepted intakes pushed by H01-01 (events, cases, facts, routes, feed,
+notifications).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy.orm import Session
+from sync_helpers import _fresh_pg_db
+
+from eservice_desktop.county import migrate
+from eservice_desktop.county import service as county_service
+from eservice_desktop.county.cli import main as county_main
+from eservice_desktop.county.store import CountyEventRow, create_schema, make_engine, utcnow
+from eservice_desktop.county.vault import unlock
+
+FIXTURE = Path(__file__).resolve().parents[2] / "data" / "county" / "pre-alembic.sqlite3"
+FIXTURE_SECRET = b"fixture-county-passphrase"
+
+
+def _copy_fixture(tmp_path: Path) -> str:
+    path = tmp_path / "county.sqlite3"
+    shutil.copy(FIXTURE, path)
+    return f"sqlite:///{path}"
+
+
+def _schema_diff(engine: Engine) -> list[Any]:
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE})
+        return [
+            d
+            for d in compare_metadata(ctx, migrate.metadata())
+            if not (d[0] == "remove_table" and d[1].name == migrate.VERSION_TABLE)
+        ]
+
+
+def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every county table, in primary-key order."""
+    out = {}
+    with engine.connect() as conn:
+        for table in migrate.metadata().sorted_tables:
+            pk = list(table.primary_key.columns)
+            rows = conn.execute(select(table).order_by(*pk))
+            out[table.name] = [tuple(_utc(v) for v in r) for r in rows]
+    return out
+
+
+def _utc(value: Any) -> Any:
+    """SQLite gives back naive UTC datetimes, PostgreSQL aware ones: compared as aware UTC."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value
+
+
+@pytest.fixture
+def pg_county(pg_url: str) -> Any:
+    engine = make_engine(_fresh_pg_db(pg_url))
+    yield engine
+    engine.dispose()
+
+
+def test_fresh_database_gets_baseline_equal_to_models_in_its_own_version_table(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'new.sqlite3'}")
+    assert migrate.current(engine) is None
+    assert migrate.upgrade(engine) == (None, migrate.head())
+    assert migrate.current(engine) == migrate.head()
+    tables = set(inspect(engine).get_table_names())
+    assert migrate.VERSION_TABLE in tables
+    assert "alembic_version" not in tables  # the office's version table is not touched
+    assert _schema_diff(engine) == []  # a model change without a revision fails here
+    assert migrate.upgrade(engine) == (migrate.head(), migrate.head())  # idempotent start
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_baseline_equals_models(pg_county: Engine) -> None:
+    create_schema(pg_county)
+    assert migrate.current(pg_county) == migrate.head()
+    assert _schema_diff(pg_county) == []
+
+
+def test_pre_alembic_database_is_adopted_with_its_rows_intact(tmp_path: Path) -> None:
+    engine = make_engine(_copy_fixture(tmp_path))
+    assert migrate.current(engine) is None
+    before = _rows(engine)
+    assert len(before["county_events"]) == 3
+    assert len(before["county_devices"]) == 1
+    assert len(before["county_keys"]) == 2
+
+    create_schema(engine)  # what the server does on start
+
+    assert migrate.current(engine) == migrate.head()
+    assert _rows(engine) == before
+    assert _schema_diff(engine) == []
+    # the adopted database still serves: the sealed keys open with its passphrase
+    with Session(engine) as s, s.begin():
+        box = unlock(s, FIXTURE_SECRET, utcnow())
+    with Session(engine, info={"vault": box}) as s, s.begin():
+        county_service.check_keys_open(s)
+        assert s.scalar(select(CountyEventRow.case_id).order_by(CountyEventRow.seq)) == (
+            "8f1d7a4e-2b6c-4e0a-9c1f-3d2e1b0a9f81"
+        )
+    engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_from_baseline_keeps_the_old_rows(
+    tmp_path: Path, pg_county: Engine
+) -> None:
+    """The same rows on PostgreSQL, in the schema the baseline revision creates, then up to
+    head."""
+    old = make_engine(_copy_fixture(tmp_path))
+    rows = _rows(old)
+    old.dispose()
+    migrate.upgrade(pg_county, "0001")
+    assert migrate.current(pg_county) == "0001"
+    _insert_all(pg_county, rows)
+
+    migrate.upgrade(pg_county)
+
+    assert migrate.current(pg_county) == migrate.head()
+    assert _rows(pg_county) == rows
+    assert _schema_diff(pg_county) == []
+
+
+@pytest.mark.postgres
+def test_postgres_pre_alembic_database_is_adopted(pg_county: Engine) -> None:
+    migrate.metadata().create_all(pg_county)  # how the server created its tables before
+    with pg_county.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO county_targets (office, department, month, metric, value, set_at)"
+                " VALUES ('H01', 'household', '2026-11', 'cases', 120, now())"
+            )
+        )
+    assert migrate.current(pg_county) is None
+    assert migrate.upgrade(pg_county) == (None, migrate.head())
+    with pg_county.connect() as conn:
+        assert conn.scalar(text("SELECT value FROM county_targets")) == 120
+
+
+def _insert_all(engine: Engine, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+    with engine.begin() as conn:
+        for table in migrate.metadata().sorted_tables:
+            if rows[table.name]:
+                keys = [c.name for c in table.columns]
+                conn.execute(
+                    table.insert(), [dict(zip(keys, r, strict=True)) for r in rows[table.name]]
+                )
+        for table in ("county_events", "county_feed", "county_device_audit"):
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'seq'), "
+                    f"(SELECT max(seq) FROM {table}))"
+                )
+            )
+
+
+def test_it_commands_show_and_bring_the_revision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _copy_fixture(tmp_path)
+    assert county_main(["db", "current", "--db", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "current": None,
+        "head": migrate.head(),
+        "up_to_date": False,
+    }
+    assert county_main(["db", "upgrade", "--db", url, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "current": migrate.head(),
+        "head": migrate.head(),
+        "up_to_date": True,
+        "from": None,
+    }
+    assert county_main(["db", "current", "--db", url]) == 0
+    assert capsys.readouterr().out.strip() == f"{migrate.head()} (head {migrate.head()})"
+
+
+def test_database_from_a_newer_build_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = _copy_fixture(tmp_path)
+    engine = make_engine(url)
+    create_schema(engine)
+    with engine.begin() as conn:
+        conn.execute(text(f"UPDATE {migrate.VERSION_TABLE} SET version_num = '9999'"))
+    before = _rows(engine)
+    engine.dispose()
+    assert county_main(["db", "upgrade", "--db", url]) == 2
+    err = capsys.readouterr().err
+    assert "縣府資料庫版本 9999 比本程式新" in err
+    assert "revision 9999" in err
+    engine = make_engine(url)
+    assert _rows(engine) == before
+    assert migrate.current(engine) == "9999"
+    engine.dispose()
