@@ -6,7 +6,7 @@ compressed when the client accepts it.
 """
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects of
-# the handlers defined inside create_app().
+# the handlers defined inside the route groups below.
 
 import ipaddress
 import logging
@@ -71,6 +71,24 @@ def open_vault(engine: Engine, secret: bytes, now: datetime) -> Vault:
         return unlock(s, secret, now)
 
 
+def _open_store(
+    db_url: str, secret: bytes, clock: Callable[[], datetime]
+) -> tuple[Engine, sessionmaker[Session]]:
+    """The database at this build's schema (county/migrate.py), the vault unlocked, plain
+    keys of an older build sealed and the signing keys made when missing."""
+    engine = make_engine(db_url)
+    create_schema(engine)
+    box = open_vault(engine, secret, clock())
+    sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
+    with sessions() as s, s.begin():
+        sealed = service.seal_plain_keys(s)
+        service.check_keys_open(s)
+        service.ensure_keys(s, clock())
+    if sealed:
+        scrub(engine)
+    return engine, sessions
+
+
 def create_app(
     db_url: str,
     *,
@@ -83,16 +101,7 @@ def create_app(
 ) -> FastAPI:
     """The server over ``db_url``; ``secret`` (passphrase or key file bytes) opens the sealed
     signing keys and operator hashes (raises vault.WrongSecret when it does not)."""
-    engine = make_engine(db_url)
-    create_schema(engine)
-    box = open_vault(engine, secret, clock())
-    sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
-    with sessions() as s, s.begin():
-        sealed = service.seal_plain_keys(s)
-        service.check_keys_open(s)
-        service.ensure_keys(s, clock())
-    if sealed:
-        scrub(engine)
+    engine, sessions = _open_store(db_url, secret, clock)
     limits = limits or Limits()
     dispatcher = (
         notify.Dispatcher(sessions, gateway or notify.FileGateway(Path("county-outbox.jsonl")))
@@ -121,49 +130,91 @@ def create_app(
     app.state.sessions = sessions
     app.state.engine = engine
     app.state.limits = limits
-    bearer = HTTPBearer(auto_error=False, description="Device credential from enrolment")
+
+    r = _Routes(app, sessions, clock, limits)
+    _device_routes(r)
+    if demo:
+        _demo_routes(r)
+    _sync_routes(r)
+    _case_routes(r)
+    _operator_routes(r)
+    _attachment_routes(r)
+    _attachment_chunk_route(r)
+    _report_routes(r)
+    channel_api.register(app, sessions, clock)
+    _error_handlers(app)
+    return app
+
+
+_bearer = HTTPBearer(auto_error=False, description="Device credential from enrolment")
+
+
+def _device_key(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    try:
+        with sessions() as s, s.begin():
+            return service.authenticate(s, creds.credentials if creds else None).device_key
+    except service.AuthFailed:
+        raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
+    except service.Forbidden:
+        raise HTTPException(403, "device revoked") from None
+
+
+#: The authenticated device's key, as a handler parameter.
+Device = Annotated[str, Depends(_device_key)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "no or unknown credential"},
+    403: {"model": ErrorBody, "description": "revoked or not allowed"},
+}
+
+
+def dev_of(s: Session, key: str) -> DeviceRow:
+    dev = s.get(DeviceRow, key)
+    assert dev is not None
+    return dev
+
+
+def too_many(wait: int, what: str) -> HTTPException:
+    return HTTPException(429, f"too many {what}", {"Retry-After": str(wait)})
+
+
+class _Routes:
+    """What every route group shares: the app, one transaction per handler, the clock and
+    the rate limits."""
+
+    def __init__(
+        self,
+        app: FastAPI,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        limits: Limits,
+    ) -> None:
+        self.app, self.sessions, self.clock, self.limits = app, sessions, clock, limits
 
     @contextmanager
-    def tx() -> Iterator[Session]:
-        with sessions() as s, s.begin():
+    def tx(self) -> Iterator[Session]:
+        with self.sessions() as s, s.begin():
             yield s
 
-    def device_key(
-        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> str:
-        try:
-            with tx() as s:
-                return service.authenticate(s, creds.credentials if creds else None).device_key
-        except service.AuthFailed:
-            raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
-        except service.Forbidden:
-            raise HTTPException(403, "device revoked") from None
 
-    Device = Annotated[str, Depends(device_key)]  # noqa: N806
-
-    def dev_of(s: Session, key: str) -> DeviceRow:
-        dev = s.get(DeviceRow, key)
-        assert dev is not None
-        return dev
-
-    errors: dict[int | str, dict[str, Any]] = {
-        401: {"model": ErrorBody, "description": "no or unknown credential"},
-        403: {"model": ErrorBody, "description": "revoked or not allowed"},
-    }
+def _device_routes(r: _Routes) -> None:
+    """Health and enrolment (rate-limited per address and per office)."""
+    app, tx, clock, limits = r.app, r.tx, r.clock, r.limits
 
     @app.get(f"/{API_VERSION}/health", tags=["meta"])
     def health() -> dict[str, Any]:
         return {"status": "ok", "api_version": API_VERSION, "server_time": clock().isoformat()}
-
-    def too_many(wait: int, what: str) -> HTTPException:
-        return HTTPException(429, f"too many {what}", {"Retry-After": str(wait)})
 
     @app.post(
         f"/{API_VERSION}/enrol",
         response_model=EnrolResponse,
         tags=["devices"],
         responses={
-            403: errors[403],
+            403: ERRORS[403],
             409: {"model": ErrorBody, "description": "the code is for another office"},
             429: {"description": "too many attempts (per address, per office); Retry-After"},
         },
@@ -201,27 +252,35 @@ def create_app(
             limits.enrol_office.record(office_key)
             raise HTTPException(403, "enrolment code unknown, used or expired") from None
 
-    if demo:
 
-        @app.post(f"/{API_VERSION}/demo/enrol-code", tags=["demo"], include_in_schema=False)
-        def demo_code(
-            request: Request,
-            office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")],
-            device: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
-        ) -> dict[str, str]:
-            """Demo servers only, loopback callers only: lets `make run` enrol by itself. A
-            named device gets a replacement code (audited), so the demo device keeps its
-            number when `make run` starts again over the same demo data."""
-            if not _is_loopback(request.client.host if request.client else None):
-                raise HTTPException(403, "demo enrolment only from loopback")
-            try:
-                with tx() as s:
-                    return {"code": service.new_enrol_code(s, office, clock(), device=device)}
-            except service.BadRequest as e:
-                raise HTTPException(400, str(e)) from None
+def _demo_routes(r: _Routes) -> None:
+    """Demo servers only: enrolment codes for loopback callers."""
+    app, tx, clock = r.app, r.tx, r.clock
+
+    @app.post(f"/{API_VERSION}/demo/enrol-code", tags=["demo"], include_in_schema=False)
+    def demo_code(
+        request: Request,
+        office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")],
+        device: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
+    ) -> dict[str, str]:
+        """Demo servers only, loopback callers only: lets `make run` enrol by itself. A
+        named device gets a replacement code (audited), so the demo device keeps its
+        number when `make run` starts again over the same demo data."""
+        if not _is_loopback(request.client.host if request.client else None):
+            raise HTTPException(403, "demo enrolment only from loopback")
+        try:
+            with tx() as s:
+                return {"code": service.new_enrol_code(s, office, clock(), device=device)}
+        except service.BadRequest as e:
+            raise HTTPException(400, str(e)) from None
+
+
+def _sync_routes(r: _Routes) -> None:
+    """Status, push, access log, pull."""
+    app, tx, clock = r.app, r.tx, r.clock
 
     @app.get(
-        f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=errors
+        f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=ERRORS
     )
     def status(key: Device) -> StatusResponse:
         with tx() as s:
@@ -231,7 +290,7 @@ def create_app(
             )
 
     @app.post(
-        f"/{API_VERSION}/events", response_model=PushResponse, tags=["sync"], responses=errors
+        f"/{API_VERSION}/events", response_model=PushResponse, tags=["sync"], responses=ERRORS
     )
     def push(body: PushRequest, key: Device) -> PushResponse:
         try:
@@ -244,7 +303,7 @@ def create_app(
         f"/{API_VERSION}/access",
         response_model=AccessPushResponse,
         tags=["sync"],
-        responses=errors,
+        responses=ERRORS,
     )
     def push_access(body: AccessPushRequest, key: Device) -> AccessPushResponse:
         """The office's access log (who viewed, searched, printed or exported which case)."""
@@ -255,7 +314,7 @@ def create_app(
             raise HTTPException(403, str(e)) from None
 
     @app.get(
-        f"/{API_VERSION}/changes", response_model=PullResponse, tags=["sync"], responses=errors
+        f"/{API_VERSION}/changes", response_model=PullResponse, tags=["sync"], responses=ERRORS
     )
     def pull(
         key: Device,
@@ -270,10 +329,15 @@ def create_app(
                 s, dev_of(s, key), seq_of(since), limit, clock(), include_own=include_own
             )
 
+
+def _case_routes(r: _Routes) -> None:
+    """One case routed to the office; the public signing keys."""
+    app, tx = r.app, r.tx
+
     @app.get(
         f"/{API_VERSION}/cases/{{case_id}}",
         tags=["sync"],
-        responses=errors | {404: {"description": "unknown or not routed to this office"}},
+        responses=ERRORS | {404: {"description": "unknown or not routed to this office"}},
     )
     def get_case(
         case_id: Annotated[str, PathParam(pattern=r"^[0-9A-Za-z-]{1,36}$")], key: Device
@@ -284,7 +348,7 @@ def create_app(
             raise HTTPException(404, "no such case for this office")
         return data
 
-    @app.get(f"/{API_VERSION}/keys", tags=["sync"], responses=errors)
+    @app.get(f"/{API_VERSION}/keys", tags=["sync"], responses=ERRORS)
     def keys(key: Device) -> dict[str, Any]:
         with tx() as s:
             return {
@@ -292,11 +356,16 @@ def create_app(
                 "pickup": service.public_keys(s, "pickup"),
             }
 
+
+def _operator_routes(r: _Routes) -> None:
+    """An office's operators: pull and password check (rate-limited)."""
+    app, tx, clock, limits = r.app, r.tx, r.clock, r.limits
+
     @app.get(
         f"/{API_VERSION}/operators",
         response_model=OperatorsResponse,
         tags=["operators"],
-        responses=errors,
+        responses=ERRORS,
     )
     def operators_pull(
         key: Device,
@@ -315,7 +384,7 @@ def create_app(
         f"/{API_VERSION}/operators/verify",
         response_model=OperatorVerifyResponse,
         tags=["operators"],
-        responses=errors
+        responses=ERRORS
         | {429: {"description": "too many checks (per address, per account); Retry-After"}},
     )
     def operators_verify(
@@ -341,11 +410,16 @@ def create_app(
             ok=not reason, reason=reason, account=body.account, roles=roles, server_time=clock()
         )
 
+
+def _attachment_routes(r: _Routes) -> None:
+    """Content-addressed attachments: start, state, chunks."""
+    app, tx, clock = r.app, r.tx, r.clock
+
     @app.post(
         f"/{API_VERSION}/attachments/{{sha256}}",
         response_model=AttachmentState,
         tags=["attachments"],
-        responses=errors | {409: {"description": "size mismatch"}},
+        responses=ERRORS | {409: {"description": "size mismatch"}},
     )
     def attachment_start(
         sha256: Annotated[str, PathParam(pattern=SHA256_RE)], body: AttachmentStart, key: Device
@@ -368,7 +442,7 @@ def create_app(
         f"/{API_VERSION}/attachments/{{sha256}}",
         response_model=AttachmentState,
         tags=["attachments"],
-        responses=errors | {404: {"description": "unknown"}},
+        responses=ERRORS | {404: {"description": "unknown"}},
     )
     def attachment_state(
         sha256: Annotated[str, PathParam(pattern=SHA256_RE)], key: Device
@@ -379,11 +453,17 @@ def create_app(
             raise HTTPException(404, "unknown attachment")
         return state
 
+
+def _attachment_chunk_route(r: _Routes) -> None:
+    """One chunk of an attachment, at its offset (read off the event loop, stored in a
+    worker thread)."""
+    app, tx = r.app, r.tx
+
     @app.put(
         f"/{API_VERSION}/attachments/{{sha256}}/chunks/{{offset}}",
         response_model=AttachmentState,
         tags=["attachments"],
-        responses=errors | {404: {"description": "unknown"}, 409: {"description": "wrong offset"}},
+        responses=ERRORS | {404: {"description": "unknown"}, 409: {"description": "wrong offset"}},
         openapi_extra={
             "requestBody": {
                 "required": True,
@@ -416,7 +496,12 @@ def create_app(
             raise HTTPException(404, "unknown attachment")
         return state
 
-    @app.get(f"/{API_VERSION}/targets", tags=["reports"], responses=errors)
+
+def _report_routes(r: _Routes) -> None:
+    """Targets and the supervisor reports (JSON and HTML page)."""
+    app, tx, clock = r.app, r.tx, r.clock
+
+    @app.get(f"/{API_VERSION}/targets", tags=["reports"], responses=ERRORS)
     def targets(key: Device) -> dict[str, Any]:
         """This office's monthly targets (appendix 18), as its feed carries them."""
         with tx() as s:
@@ -446,20 +531,22 @@ def create_app(
     @app.get(
         f"/{API_VERSION}/reports/{{kind}}",
         tags=["reports"],
-        responses=errors | {400: {"description": "bad period"}},
+        responses=ERRORS | {400: {"description": "bad period"}},
     )
     def report_json(kind: Kind, start: DayFrom, end: DayTo, _key: Device) -> dict[str, Any]:
         """A supervisor report over every office (the JSON of ``report KIND --json``); like
         every route, for an enrolled device's credential."""
         return reports.report_json(county_report(kind, start, end))
 
-    @app.get("/reports/{kind}", tags=["reports"], response_class=HTMLResponse, responses=errors)
+    @app.get("/reports/{kind}", tags=["reports"], response_class=HTMLResponse, responses=ERRORS)
     def report_page(kind: Kind, start: DayFrom, end: DayTo, _key: Device) -> HTMLResponse:
         """The same report as a small HTML page (``eservice-county-server report KIND --html
         FILE`` writes it on the server without a credential)."""
         return HTMLResponse(reports.report_html(county_report(kind, start, end)))
 
-    channel_api.register(app, sessions, clock)
+
+def _error_handlers(app: FastAPI) -> None:
+    """Refused input answers where and why (never the value); Forbidden is a 403."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, e: RequestValidationError) -> JSONResponse:
@@ -473,5 +560,3 @@ def create_app(
     @app.exception_handler(service.Forbidden)
     async def _forbidden(_r: Request, e: service.Forbidden) -> JSONResponse:
         return JSONResponse({"detail": str(e)}, status_code=403)
-
-    return app
