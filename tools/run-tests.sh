@@ -15,6 +15,12 @@ cleanup() { tools/test-services.sh stop "$state" || true; rm -rf "$state"; }
 trap cleanup EXIT
 env_lines=$(tools/test-services.sh start "$state")
 eval "$env_lines"
-echo "== pytest"
+# Random order (pytest-randomly; each xdist worker shuffles with the same seed): the seed is
+# printed before and after the run, and PYTEST_SEED=N replays that order.
+seed=${PYTEST_SEED:-$((RANDOM * 32768 + RANDOM))}
+echo "== pytest (random order, seed $seed; replay: PYTEST_SEED=$seed make test)"
 # Two workers (pytest-xdist): the suite is written to run side by side on the 2 cores.
-QT_QPA_PLATFORM=offscreen python -m pytest -n 2 "$@"
+status=0
+QT_QPA_PLATFORM=offscreen python -m pytest -n 2 -p randomly --randomly-seed="$seed" "$@" || status=$?
+echo "== pytest seed $seed (replay: PYTEST_SEED=$seed make test, or pytest -p randomly --randomly-seed=$seed)"
+exit "$status"
