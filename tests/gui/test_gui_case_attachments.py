@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from factories import new_case
 from gui_keys import open_window
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -14,27 +15,10 @@ from sqlalchemy import func, select
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_status import SyncStatusWidget
 from eservice_desktop.services import case_attachments
-from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(range(64))
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _case(ctx: GuiContext, name: str) -> str:
-    return intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name=name,
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    ).case_number
 
 
 def _rows(ctx: GuiContext) -> int:
@@ -69,8 +53,8 @@ def _drop(widget, paths: list[Path]) -> None:
 def test_dialog_and_drop_attach_to_the_case_on_screen(
     qtbot, ctx: GuiContext, tmp_path, monkeypatch
 ):
-    case_a = _case(ctx, "王小明")
-    case_b = _case(ctx, "李大華")  # the last case changed: nothing may land on it
+    case_a = new_case(ctx.app, name="王小明")
+    case_b = new_case(ctx.app, name="李大華")  # the last case changed: nothing may land on it
     window = open_window(qtbot, ctx)
     ctx.open_case_requested.emit(case_a)
     detail = window.case_detail
@@ -140,7 +124,7 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
 
 
 def test_refused_files_say_why_and_store_nothing(qtbot, ctx: GuiContext, tmp_path):
-    case_a = _case(ctx, "王小明")
+    case_a = new_case(ctx.app, name="王小明")
     window = open_window(qtbot, ctx)
     ctx.open_case_requested.emit(case_a)
     detail = window.case_detail

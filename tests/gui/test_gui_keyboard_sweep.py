@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from factories import new_case
 from gui_keys import open_window, press, type_text
 from keyboard_sweep import Offender, offenders
 from PySide6.QtCore import Qt, QTimer
@@ -21,27 +22,9 @@ from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE, MainWindow
 from eservice_desktop.gui.shift_start import ShiftStartDialog
 from eservice_desktop.gui.sync_status import ConflictDialog
 from eservice_desktop.services import doctor
-from eservice_desktop.services.intake import IntakeRequest, intake
 
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
 PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
-
-
-def new_case(ctx: GuiContext) -> str:
-    return intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            copies=2,
-            fields={
-                "registered_address": "桃園市桃園區中正路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    ).case_number
 
 
 @pytest.fixture(params=["zh_TW", "en"])
@@ -84,7 +67,7 @@ def with_modal(trigger: Callable[[], object], inspect: Callable[[QDialog], None]
 
 def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_ctx) -> None:  # type: ignore[no-untyped-def]
     ctx = lang_ctx
-    number = new_case(ctx)
+    number = new_case(ctx.app, copies=2)
     window = open_window(qtbot, ctx)
     found: list[tuple[str, Offender]] = []
 
@@ -163,7 +146,7 @@ def test_a_table_that_keeps_tab_and_a_button_without_a_key_are_caught(qtbot, syn
 
 
 def test_tab_leaves_the_tables(qtbot, sync_ctx) -> None:  # type: ignore[no-untyped-def]
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, copies=2)
     window = open_window(qtbot, sync_ctx)
     window.open_case(number)
     timeline = window.case_detail.timeline
@@ -186,7 +169,7 @@ def _on(window: MainWindow, path: str) -> bool:
 
 
 def test_esc_never_leaves_unsaved_input_and_closes_only_the_innermost(qtbot, sync_ctx) -> None:  # type: ignore[no-untyped-def]
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, copies=2)
     window = open_window(qtbot, sync_ctx)
     form = window.show_page(INTAKE_PAGE)
     assert _on(window, INTAKE_PAGE)

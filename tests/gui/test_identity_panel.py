@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+from factories import new_case
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
@@ -140,16 +141,6 @@ def moica_ctx(ctx: GuiContext, tmp_path: Path) -> GuiContext:
     for data in (pki.crl(), pki.arl()):
         assert identity.accept_crl(ctx.app, data, "test").accepted
     return ctx
-
-
-def _case(ctx: GuiContext) -> str:
-    fields = {
-        "registered_address": "桃園市桃園區中正路1號",
-        "transcript_kind": "現戶",
-        "record_detail": "省略記事",
-    }
-    req = IntakeRequest("HR-TRANSCRIPT", cp.HOLDER_ID, cp.HOLDER_NAME, fields=fields)
-    return intake(ctx.app, req).case_number
 
 
 def _on_screen(ctx: GuiContext, number: str) -> None:
@@ -289,14 +280,13 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
 # -- which case a verification goes to --------------------------------------------------------
 
 
+def _case(ctx: GuiContext) -> str:
+    """The card holder's case (王小明)."""
+    return new_case(ctx.app, name=cp.HOLDER_NAME, applicant_id=cp.HOLDER_ID)
+
+
 def _other_case(ctx: GuiContext) -> str:
-    fields = {
-        "registered_address": "桃園市中壢區中央西路1號",
-        "transcript_kind": "全戶",
-        "record_detail": "詳細記事",
-    }
-    req = IntakeRequest("HR-TRANSCRIPT", "B120000008", "林美玲", fields=fields)
-    return intake(ctx.app, req).case_number
+    return new_case(ctx.app, name="林美玲", applicant_id="B120000008")
 
 
 def test_panel_names_the_case_on_screen_never_the_last_case_that_changed(

@@ -10,6 +10,7 @@ import PIL.Image
 import pytest
 import zxingcpp
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+from factories import new_case
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -18,26 +19,6 @@ from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.payment_page import PaymentPage
 from eservice_desktop.services import payments
-from eservice_desktop.services.intake import IntakeRequest, intake
-
-FIELDS = {
-    "registered_address": "桃園市桃園區中正路1號",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
-
-
-def new_case(ctx: GuiContext) -> str:
-    return intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="陳堃",
-            copies=2,
-            fields=dict(FIELDS),
-        ),
-    ).case_number
 
 
 def codes_in(pdf: Path) -> list[str]:
@@ -50,7 +31,7 @@ def codes_in(pdf: Path) -> list[str]:
 def test_fee_change_pay_and_print_through_qt(sync_ctx: GuiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     page = PaymentPage(sync_ctx)
     qtbot.addWidget(page)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     page.load(number)
     assert page.items_table.rowCount() == 1
     assert "應繳 30" in page.totals.text() and "已核定" in page.totals.text()  # at intake
@@ -73,7 +54,7 @@ def test_fee_change_pay_and_print_through_qt(sync_ctx: GuiContext, qtbot, tmp_pa
 def test_short_cash_is_refused_before_anything_is_written(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     page = PaymentPage(sync_ctx)
     qtbot.addWidget(page)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     page.load(number)
     page.tendered_spin.setValue(20)
     page.pay()
@@ -86,7 +67,7 @@ def test_reprint_asks_a_reason_and_void_keeps_the_row(
 ) -> None:  # type: ignore[no-untyped-def]
     page = PaymentPage(sync_ctx)
     qtbot.addWidget(page)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     out = tmp_path / "p.pdf"
     page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
     page.load(number)
@@ -121,7 +102,7 @@ def test_reprint_asks_a_reason_and_void_keeps_the_row(
 
 
 def test_printing_runs_on_a_worker_and_reports_back(ctx: GuiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    number = new_case(ctx)
+    number = new_case(ctx.app, name="陳堃", copies=2)
     receipt = payments.record_payment(ctx.app, number, "cash", 30).receipt_number
     out = tmp_path / "worker.pdf"
     done: list[payments.PaymentResult] = []
@@ -140,7 +121,7 @@ def test_printing_runs_on_a_worker_and_reports_back(ctx: GuiContext, qtbot, tmp_
 def test_a_case_just_received_is_shown_when_the_page_opens(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     page = PaymentPage(sync_ctx)
     qtbot.addWidget(page)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     sync_ctx.case_changed.emit(number)  # what the intake form announces
     page.on_shown()
     assert page.current is not None and page.current.view.case_number == number
@@ -181,7 +162,7 @@ def test_a_number_not_found_clears_the_page_and_f9_records_nothing(
     from eservice_desktop.domain.case_number import CaseNumber
 
     page = shown_page(sync_ctx, qtbot)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     page.case_edit.setFocus()
     qtbot.keyClicks(page.case_edit, number)
     qtbot.keyClick(page.case_edit, Qt.Key.Key_Return)
@@ -218,7 +199,7 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     sync_ctx: GuiContext, qtbot, tmp_path: Path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     page = shown_page(sync_ctx, qtbot)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     page.load(number)
     assert page.pending_banner.isHidden()
     # the printer fails (here: a file in a folder that does not exist)
@@ -231,7 +212,7 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     assert "F10" in page.pending_btn.text()
 
     # Another case on the page, and the print dialog cancelled: the banner stays.
-    other = new_case(sync_ctx)
+    other = new_case(sync_ctx.app, name="陳堃", copies=2)
     page.load(other)
     page.printer_factory = None
     monkeypatch.setattr(qt_print, "choose_printer", lambda *_a, **_k: None)
@@ -258,7 +239,7 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
 def test_changing_copies_on_the_page_reassesses(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     page = PaymentPage(sync_ctx)
     qtbot.addWidget(page)
-    number = new_case(sync_ctx)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
     page.load(number)
     assert page.copies_spin.value() == 2 and page.amount_spin.value() == 30
     page.copies_spin.setValue(3)
@@ -277,14 +258,14 @@ def test_money_refusals_and_banner_speak_english(
         sync_ctx.lang = "en"
         page = PaymentPage(sync_ctx)
         qtbot.addWidget(page)
-        number = new_case(sync_ctx)
+        number = new_case(sync_ctx.app, name="陳堃", copies=2)
         payments.record_payment(sync_ctx.app, number, "cash", 30)  # never printed
         page.refresh_pending()
         assert page.pending_label.text().startswith("Receipt not printed: 1 paid receipt")
         assert page.pending_btn.text() == "Print receipt (F10)"
         from eservice_desktop.gui.case_detail import CaseDetail
 
-        other = new_case(sync_ctx)
+        other = new_case(sync_ctx.app, name="陳堃", copies=2)
         detail = CaseDetail(sync_ctx)
         qtbot.addWidget(detail)
         detail.load(other)

@@ -17,6 +17,7 @@ from approvals_support import (
     add_accounts,
 )
 from cryptography import x509
+from factories import new_case
 
 from eservice_desktop.config import Settings
 from eservice_desktop.devices import moica
@@ -25,7 +26,6 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.services import cases, identity
 from eservice_desktop.services.core import App
-from eservice_desktop.services.intake import IntakeRequest, intake
 
 pytestmark = pytest.mark.softhsm
 
@@ -46,19 +46,9 @@ def statuses(result: identity.ProofResult) -> dict[str, str]:
     return {c["name"]: c["status"] for c in result.report.to_json()}
 
 
-def new_case(app: App) -> str:
-    fields = {
-        "registered_address": "桃園市桃園區中正路1號",
-        "transcript_kind": "現戶",
-        "record_detail": "省略記事",
-    }
-    view = intake(app, IntakeRequest("HR-TRANSCRIPT", cp.HOLDER_ID, cp.HOLDER_NAME, fields=fields))
-    return view.case_number
-
-
 def test_valid_card_is_verified_and_recorded(id_app: App, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
-    number = new_case(id_app)
+    number = new_case(id_app, name=cp.HOLDER_NAME, applicant_id=cp.HOLDER_ID)
     result = verify(id_app, case_number=number)
     assert result.verdict == "verified", result.to_json()
     assert all(s == "passed" for s in statuses(result).values())
@@ -99,7 +89,7 @@ def test_without_applicant_holder_is_not_checked(id_app: App) -> None:
     ],
 )
 def test_refusals(id_app: App, label: str, check: str) -> None:
-    number = new_case(id_app)
+    number = new_case(id_app, name=cp.HOLDER_NAME, applicant_id=cp.HOLDER_ID)
     result = verify(id_app, label, case_number=number)
     assert result.verdict == "refused"
     assert check in result.reasons, result.to_json()
@@ -127,7 +117,7 @@ def test_stale_crl_is_revocation_unknown_and_refused(id_app: App, clock: object)
 
 def test_stale_crl_with_supervisor_override(id_app: App, clock: object) -> None:
     id_app.settings.revocation_unknown_policy = "override"
-    number = new_case(id_app)
+    number = new_case(id_app, name=cp.HOLDER_NAME, applicant_id=cp.HOLDER_ID)
     clock.set(cp.NOW + timedelta(days=2))  # type: ignore[attr-defined]
     pending = verify(id_app, case_number=number)
     assert pending.verdict == "revocation_unknown" and pending.event_id is None

@@ -6,32 +6,19 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import factories
 import PIL.Image
 import zxingcpp
 
 from eservice_desktop.services.core import App
-from eservice_desktop.services.intake import IntakeRequest, intake
-
-FIELDS = {
-    "registered_address": "桃園市桃園區中正路1號",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
 
 
-def new_case(app: App, copies: int = 2, name: str = "王小明") -> str:
-    """An HR-TRANSCRIPT case: NT$15 a copy, so 2 copies cost NT$30."""
-    return intake(
-        app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name=name,
-            copies=copies,
-            fields=dict(FIELDS),
-        ),
-    ).case_number
+
+def new_case(app: App, copies: int = 2, **kw: Any) -> str:
+    """An HR-TRANSCRIPT case (tests/factories.py): NT$15 a copy, so 2 copies cost NT$30."""
+    return factories.new_case(app, copies=copies, **kw)
 
 
 def pdftotext(pdf: Path) -> str:

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import factories
 import keyring
 import requests
 from sqlalchemy import create_engine, func, select, text
@@ -33,7 +34,6 @@ from eservice_desktop.county.store import (  # noqa: E402
 from eservice_desktop.county_link.service_keyring import ENV_DIR  # noqa: E402
 from eservice_desktop.services import sync  # noqa: E402
 from eservice_desktop.services.core import App  # noqa: E402
-from eservice_desktop.services.intake import IntakeRequest, intake  # noqa: E402
 
 ROOT = HERE.parents[2]
 PY = sys.executable
@@ -218,23 +218,13 @@ def sync_now(app: App) -> sync.RoundResult:
 
 
 def new_case(app: App, pickup_office: str = "", phone: str = "0912345678") -> str:
-    view = intake(
+    """A case whose notices go out (a phone), picked up at ``pickup_office`` when given."""
+    return factories.new_case(
         app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            phone=phone,
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "全戶",
-                "record_detail": "省略記事",
-            },
-            pickup_method="other_office" if pickup_office else "counter",
-            pickup_office=pickup_office,
-        ),
+        phone=phone,
+        pickup_method="other_office" if pickup_office else "counter",
+        pickup_office=pickup_office,
     )
-    return view.case_number
 
 
 def local_event_ids(app: App) -> list[str]:

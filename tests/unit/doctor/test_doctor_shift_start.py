@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 from cups_support import Cups, cups_fixture  # noqa: F401 (the `cups` fixture)
+from factories import new_case
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services import doctor, identity
 from eservice_desktop.services.core import App
-from eservice_desktop.services.intake import IntakeRequest, intake
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "cards"))
 import cards_pki as cp
@@ -118,19 +118,10 @@ def test_next_years_calendar_missing_warns_from_october_and_fails_in_december(
 # --- sync backlog and backup age -------------------------------------------------------------
 
 
-def _case(app: App) -> None:
-    fields = {
-        "registered_address": "桃園市桃園區中正路1號",
-        "transcript_kind": "現戶",
-        "record_detail": "省略記事",
-    }
-    intake(app, IntakeRequest("HR-TRANSCRIPT", "A123456789", "王小明", fields=fields))
-
-
 def test_sync_backlog_age_of_the_oldest_unacknowledged_event(app: App, clock: Any) -> None:
     s = app.settings
     assert doctor.check_sync_backlog(s).status == "ok"  # nothing waiting
-    _case(app)
+    new_case(app)
     start = clock.now
     assert doctor.check_sync_backlog(s, now=_at(start + timedelta(minutes=30))).status == "ok"
     warn = doctor.check_sync_backlog(s, now=_at(start + timedelta(hours=3)))
@@ -151,7 +142,7 @@ def test_sync_backlog_age_of_the_oldest_unacknowledged_event(app: App, clock: An
 def test_shift_start_set_fails_on_an_old_backup(app: App, clock: Any) -> None:
     from eservice_desktop.services import backup
 
-    _case(app)
+    new_case(app)
     backup.take(app, "manual")
     later = _at(clock.now + timedelta(hours=30))
     report = doctor.run_checks(app.settings, network=False, now=later, shift_start=True)

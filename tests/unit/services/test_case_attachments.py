@@ -6,29 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from factories import new_case
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import case_attachments as ca
 from eservice_desktop.services.core import App
-from eservice_desktop.services.intake import IntakeRequest, intake
 
 JPEG = b"\xff\xd8\xff\xdb" + bytes(200)
-
-
-def _case(app: App) -> str:
-    return intake(
-        app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    ).case_number
 
 
 @pytest.mark.parametrize(
@@ -47,7 +31,7 @@ def test_kind_comes_from_the_first_bytes(head: bytes, kind: str | None) -> None:
 
 
 def test_limit_from_settings_and_english_messages(app: App, tmp_path: Path) -> None:
-    number = _case(app)
+    number = new_case(app)
     app.settings.attachment_max_mb = 1
     exact = tmp_path / "exact.pdf"
     exact.write_bytes(b"%PDF-" + bytes(1024 * 1024 - 5))  # exactly the limit: accepted
@@ -68,7 +52,7 @@ def test_limit_from_settings_and_english_messages(app: App, tmp_path: Path) -> N
 
 
 def test_same_content_is_one_upload(app: App, tmp_path: Path) -> None:
-    a, b = _case(app), _case(app)
+    a, b = new_case(app), new_case(app)
     photo = tmp_path / "photo.jpg"
     photo.write_bytes(JPEG)
     first = ca.attach_file(app, a, photo)
