@@ -432,12 +432,6 @@ class CountyClient:
             raise RequestRefused(str(r.status_code), r.status_code)
         return dict(r.json())
 
-    def attachment_state(self, sha256: str) -> AttachmentState | None:
-        r = self._send("GET", f"/attachments/{sha256}")
-        if r.status_code == 404:
-            return None
-        return self._json(r, AttachmentState)
-
     def attachment_start(self, sha256: str, start: AttachmentStart) -> AttachmentState:
         r = self._send("POST", f"/attachments/{sha256}", body=start.model_dump(mode="json"))
         return self._json(r, AttachmentState)

@@ -53,9 +53,6 @@ class OfficeHours:
         """The instant, in the office's zone, at which day ``d`` is counted or not."""
         return datetime.combine(d, self.closes, tzinfo=self.zone())
 
-    def opening_at(self, d: date) -> datetime:
-        return datetime.combine(d, self.opens, tzinfo=self.zone())
-
     def local_date(self, moment: datetime) -> date:
         """The office's calendar date of an aware instant (the server may run in UTC)."""
         if moment.tzinfo is None or moment.utcoffset() is None:

@@ -505,10 +505,6 @@ class Catalogue:
             return service.office_kind == "county" and service.department == office.department
         return service.office_kind == office.kind
 
-    def services_of_department(self, department: str) -> list[Service]:
-        self.department(department)
-        return [s for s in self._services.values() if s.department == department]
-
     def office(self, code: str) -> Office:
         try:
             return self._offices[code]

@@ -222,9 +222,6 @@ class LoginScreen(QWidget):
         self.message.clear()
         self.password.setFocus()
 
-    def focus_first(self) -> None:
-        (self.password if self.account.text() else self.account).setFocus()
-
     # -- signing in --------------------------------------------------------------------------
 
     def _demo_account(self, account: str) -> bool:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -495,7 +495,3 @@ def chart_svg(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT) -> 
     # renderSVG writes Python's None for "no fill" (a polyline); SVG's keyword is lower case,
     # and QtSvg fills the line's area black on "None".
     return svg.replace(": None;", ": none;")
-
-
-def chart_svgs(specs: Sequence[ChartSpec]) -> list[str]:
-    return [chart_svg(s) for s in specs]

@@ -42,12 +42,6 @@ def report_csv_text(report: Report) -> str:
     return buf.getvalue()
 
 
-def write_report_csv(report: Report, path: Path) -> Path:
-    """Write the report as CSV, UTF-8 with BOM."""
-    path.write_text(report_csv_text(report), encoding="utf-8-sig", newline="")
-    return path
-
-
 _SHEET_BAD = re.compile(r"[\[\]\*\?/\\:]")
 
 
@@ -94,10 +88,3 @@ def write_report_xlsx(report: Report, path: Path | io.BytesIO) -> Path | io.Byte
         ws.freeze_panes = "A2"
     wb.save(path)
     return path
-
-
-def report_xlsx_bytes(report: Report) -> bytes:
-    """The XLSX workbook as bytes (for an atomic, permission-aware write)."""
-    buf = io.BytesIO()
-    write_report_xlsx(report, buf)
-    return buf.getvalue()

@@ -380,11 +380,6 @@ def _roles_text(roles: Iterable[Role | str]) -> str:
     return " ".join(sorted(r.value for r in parse_roles(str(r) for r in roles)))
 
 
-def count_operators(app: App) -> int:
-    with app.reading() as s:
-        return int(s.scalar(select(func.count()).select_from(OperatorRow)) or 0)
-
-
 def _insert(  # noqa: PLR0917
     app: App,
     s: Session,

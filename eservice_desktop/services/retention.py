@@ -68,12 +68,6 @@ def _scrub(value: Any, key: str = "") -> Any:
     return _ID_SHAPE.sub(lambda m: mask_id(m.group(0)), value)
 
 
-def due_cases(app: App, now: datetime | None = None) -> list[str]:
-    """Case ids whose personal data is due for pseudonymisation."""
-    require(app, Action.RETENTION)
-    return _due_cases(app, now)
-
-
 def _due_cases(app: App, now: datetime | None = None) -> list[str]:
     """Case ids whose personal data is due for pseudonymisation."""
     cutoff = (now or app.now()) - timedelta(days=app.settings.retention_days)

@@ -186,7 +186,6 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.REPORTS,
         lambda a, t: reports.write_reconciliation(a, DAY, DAY, t / "r.csv"),
     ),
-    retention.due_cases: (Action.RETENTION, lambda a, t: retention.due_cases(a)),
     retention.pseudonymise: (
         Action.RETENTION,
         lambda a, t: retention.pseudonymise(a, dry_run=True),
@@ -324,7 +323,6 @@ NOT_GUARDED: dict[str, str] = {
     "queue_rows.to_items": "formats rows already read by a guarded query",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
     # sign-in itself
-    "operators.count_operators": "how many accounts (login screen, setup)",
     "operators.create_first_admin": "refused once any account exists",
     "operators.current": "the guard",
     "operators.require": "the guard",
