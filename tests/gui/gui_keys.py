@@ -12,6 +12,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
 
@@ -64,3 +65,16 @@ def press(key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoMo
 def tab(times: int = 1) -> None:
     for _ in range(times):
         press(Qt.Key.Key_Tab)
+
+
+def open_case_detail(qtbot: object, ctx: GuiContext, number: str) -> tuple[MainWindow, CaseDetail]:
+    """The main window with case ``number`` open in the case detail, as a search result or the
+    queue opens it (``open_case_requested``), once its view is loaded."""
+    window = open_window(qtbot, ctx)
+    ctx.open_case_requested.emit(number)
+    detail = window.case_detail
+    assert window.current_page() is detail
+    qtbot.waitUntil(  # type: ignore[attr-defined]
+        lambda: detail.view is not None and detail.view.case_number == number, timeout=3000
+    )
+    return window, detail

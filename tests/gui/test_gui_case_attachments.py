@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factories import new_case
-from gui_keys import open_window
+from gui_keys import open_case_detail
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -55,10 +55,7 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
 ):
     case_a = new_case(ctx.app, name="王小明")
     case_b = new_case(ctx.app, name="李大華")  # the last case changed: nothing may land on it
-    window = open_window(qtbot, ctx)
-    ctx.open_case_requested.emit(case_a)
-    detail = window.case_detail
-    qtbot.waitUntil(lambda: detail.view is not None and detail.view.case_number == case_a)
+    window, detail = open_case_detail(qtbot, ctx, case_a)
 
     scan = tmp_path / "戶口名簿.png"
     scan.write_bytes(PNG)
@@ -125,10 +122,7 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
 
 def test_refused_files_say_why_and_store_nothing(qtbot, ctx: GuiContext, tmp_path):
     case_a = new_case(ctx.app, name="王小明")
-    window = open_window(qtbot, ctx)
-    ctx.open_case_requested.emit(case_a)
-    detail = window.case_detail
-    qtbot.waitUntil(lambda: detail.view is not None)
+    _window, detail = open_case_detail(qtbot, ctx, case_a)
     ctx.app.settings.attachment_max_mb = 1
 
     empty = tmp_path / "empty.pdf"

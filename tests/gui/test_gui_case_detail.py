@@ -2,38 +2,23 @@
 
 from __future__ import annotations
 
-from gui_keys import open_window
+from factories import new_case
+from gui_keys import open_case_detail
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import payments
-from eservice_desktop.services.intake import IntakeRequest, intake
 
 
 def test_supplement_record_close_update_the_timeline(qtbot, ctx: GuiContext):
-    view = intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    )
-    payments.record_payment(ctx.app, view.case_number, "cash", 15)  # paid at the counter
+    number = new_case(ctx.app)
+    payments.record_payment(ctx.app, number, "cash", 15)  # paid at the counter
     paid = [ev.RECEIVED, ev.FEE_ASSESSED, ev.PAYMENT_RECORDED]
-    window = open_window(qtbot, ctx)
     changed: list[str] = []
     ctx.case_changed.connect(changed.append)
-    ctx.open_case_requested.emit(view.case_number)
-    detail = window.case_detail
-    assert window.current_page() is detail
+    _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(lambda: detail.timeline_types() == paid, timeout=3000)
     assert detail.status_label.text() == "收件"
     assert detail.deadline_label.text() == "到期日 民國115年3月10日（剩 1 個工作天）"
@@ -67,27 +52,12 @@ def test_supplement_record_close_update_the_timeline(qtbot, ctx: GuiContext):
     assert detail.status_label.text() == "結案"
     assert "已辦結" in detail.deadline_label.text()
     assert not detail.reject_button.isEnabled()
-    assert changed == [view.case_number] * 3
+    assert changed == [number] * 3
 
 
 def test_reject_shows_reason_and_refuses_a_second_time(qtbot, ctx: GuiContext):
-    view = intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    )
-    window = open_window(qtbot, ctx)
-    detail = window.case_detail
-    window.open_case(view.case_number)
-    qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
+    number = new_case(ctx.app)
+    _window, detail = open_case_detail(qtbot, ctx, number)
     detail.reason_edit.setText("申請人非權利人")
     detail.reject_button.click()
     qtbot.waitUntil(lambda: detail.status_label.text() == "駁回", timeout=3000)
@@ -103,26 +73,11 @@ def test_reject_shows_reason_and_refuses_a_second_time(qtbot, ctx: GuiContext):
 def test_a_change_made_elsewhere_refreshes_the_detail(qtbot, ctx: GuiContext):
     from eservice_desktop.services import cases
 
-    view = intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    )
-    window = open_window(qtbot, ctx)
-    detail = window.case_detail
-    window.open_case(view.case_number)
-    qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
-    payments.record_payment(ctx.app, view.case_number, "cash", 15)  # e.g. another page's write
-    cases.close_case(ctx.app, view.case_number)
-    ctx.case_changed.emit(view.case_number)
+    number = new_case(ctx.app)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    payments.record_payment(ctx.app, number, "cash", 15)  # e.g. another page's write
+    cases.close_case(ctx.app, number)
+    ctx.case_changed.emit(number)
     done = [ev.RECEIVED, ev.FEE_ASSESSED, ev.PAYMENT_RECORDED, ev.CLOSED]
     qtbot.waitUntil(lambda: detail.timeline_types() == done, timeout=3000)
 
@@ -130,24 +85,8 @@ def test_a_change_made_elsewhere_refreshes_the_detail(qtbot, ctx: GuiContext):
 def test_close_is_disabled_with_the_fee_beside_it_and_f6_takes_the_payment(qtbot, ctx: GuiContext):
     from PySide6.QtCore import Qt
 
-    view = intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            copies=2,
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    )
-    window = open_window(qtbot, ctx)
-    detail = window.case_detail
-    window.open_case(view.case_number)
-    qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
+    number = new_case(ctx.app, copies=2)
+    window, detail = open_case_detail(qtbot, ctx, number)
     assert detail.status_label.text() == "待繳費"
     assert detail.close_reason.text() == "尚有規費 30 元未繳，請按 F6 收費；未繳結案須主管核准"
     detail.close_case()  # the domain refuses; only a supervisor's approval would close it
@@ -163,5 +102,5 @@ def test_close_is_disabled_with_the_fee_beside_it_and_f6_takes_the_payment(qtbot
     page = window.current_page()
     assert page is not None and page.objectName() == "payment_page"
     qtbot.waitUntil(lambda: page.current is not None, timeout=3000)
-    assert page.current.view.case_number == view.case_number
+    assert page.current.view.case_number == number
     assert page.amount_spin.value() == 30

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gui_keys import open_window
+from factories import new_case
+from gui_keys import open_case_detail
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import cases
-from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.services.sync import inbox
 from eservice_desktop.storage.models import EventRow
 
@@ -29,24 +29,10 @@ def report(
 
 
 def test_notices_list_outcomes_and_alt_w_asks_for_a_resend(qtbot, ctx: GuiContext) -> None:
-    number = intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    ).case_number
+    number = new_case(ctx.app)
     report(ctx, number, "n1", "received", status="failed", at="2026-03-10T02:01:00+00:00")
     report(ctx, number, "n2", "payment_due", status="queued", at="2026-03-10T02:05:00+00:00")
-    window = open_window(qtbot, ctx)
-    ctx.open_case_requested.emit(number)
-    detail = window.case_detail
+    _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(lambda: detail.notices_table.rowCount() == 2, timeout=3000)
     cells = [[detail.notices_table.item(r, c).text() for c in range(4)] for r in range(2)]
     assert cells == [
