@@ -45,6 +45,12 @@ def open_from(args: argparse.Namespace) -> App:
 _ENDED_SESSION: list[DomainError] = []
 
 
+def forget_ended_session() -> None:
+    """A new command starts with no refused session (several commands may run in one
+    process: the tests, a script calling ``main``)."""
+    _ENDED_SESSION.clear()
+
+
 def os_user() -> str:
     import getpass
 

@@ -108,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         from eservice_desktop.cli.cmd_gui import run_gui
 
         args.func = run_gui
-    from eservice_desktop.cli.common import environment_error, fail
+    from eservice_desktop.cli.common import environment_error, fail, forget_ended_session
+
+    forget_ended_session()
 
     try:
         settings = load_settings(getattr(args, "data_dir", None))
