@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 #: The fields the household transcript (HR-TRANSCRIPT) asks for, filled validly.

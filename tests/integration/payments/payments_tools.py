@@ -15,7 +15,6 @@ import zxingcpp
 from eservice_desktop.services.core import App
 
 
-
 def new_case(app: App, copies: int = 2, **kw: Any) -> str:
     """An HR-TRANSCRIPT case (tests/factories.py): NT$15 a copy, so 2 copies cost NT$30."""
     return factories.new_case(app, copies=copies, **kw)
