@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -28,7 +27,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_gui import _cache_dir, _ms
+from benchmarks.bench_gui import _ms
+from benchmarks.fixtures import cached_build
 from eservice_desktop.domain.case_number import CaseNumber
 
 CASES = int(os.environ.get("ESERVICE_BENCH_REPORT_CASES", "1000000"))
@@ -108,16 +108,15 @@ def report_db() -> tuple[Path, float | None]:
     plausible mix) straight into a real office database at head; seeding the events of a
     million cases through the bulk ingest takes hours on this machine (20,000 took 250 s).
     """
+    return cached_build(f"reports-{CASES}", _write_year)
+
+
+def _write_year(directory: Path) -> None:
     from eservice_desktop.config import Settings
     from eservice_desktop.services.core import open_app
 
-    target = _cache_dir().with_name(f"reports-{CASES}")
-    if (target / ".complete").exists():
-        return target, None
-    building = target.with_name(target.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
     started = time.perf_counter()
-    app = open_app(Settings(data_dir=building, office_code="H01"))
+    app = open_app(Settings(data_dir=directory, office_code="H01"))
     rng = random.Random(SEED)
     try:
         raw = app.engine.raw_connection()
@@ -138,11 +137,6 @@ def report_db() -> tuple[Path, float | None]:
             raw.close()
     finally:
         app.close()
-    elapsed = time.perf_counter() - started
-    shutil.rmtree(target, ignore_errors=True)
-    building.rename(target)
-    (target / ".complete").write_text("ok")
-    return target, elapsed
 
 
 def _time(fn: Any) -> list[float]:

@@ -64,7 +64,29 @@ class OneLineParser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {printable(message, 300)}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Global options that take a value (the word after them is not a command).
+_VALUE_OPTIONS = frozenset({"--data-dir", "--office", "--device", "--lang"})
+
+
+def opens_the_window(arguments: Sequence[str]) -> bool:
+    """True when the arguments ask for the counter window (no command, or ``gui``) and no help:
+    then only ``cmd_gui`` is registered, so the start does not import every command's services
+    (``--help`` and any other word build the full parser, abbreviated options included)."""
+    words: list[str] = []
+    value_next = False
+    for arg in arguments:
+        if value_next:
+            value_next = False
+        elif arg in _VALUE_OPTIONS:
+            value_next = True
+        elif arg in ("-h", "--help", "--version"):
+            return False
+        elif not arg.startswith("-"):
+            words.append(arg)
+    return words in ([], ["gui"])
+
+
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
     common = common_options()
     parser = OneLineParser(
         prog="eservice-desktop",
@@ -79,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="with the GUI: seed demo data first",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in modules:
         module = importlib.import_module(f"eservice_desktop.cli.{name}")
         module.register(sub, common)
     return parser
@@ -91,8 +113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eservice_desktop.logs import setup_logging
     from eservice_desktop.services.database import KEY_ERRORS
 
-    parser = build_parser()
     arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(("cmd_gui",) if opens_the_window(arguments) else COMMAND_MODULES)
     for arg in arguments:
         # undecodable bytes arrive as lone surrogates (surrogateescape); NUL can never be stored
         if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in arg):

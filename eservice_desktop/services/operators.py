@@ -17,6 +17,7 @@ GUI locks after (``idle_lock_min``).
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import secrets
@@ -69,8 +70,13 @@ DEMO_SUPERVISOR = Operator(
 DEMO_SUPERVISOR_PASSWORD = "demo-sup-1234"  # demo mode only (docs/operators.md)
 
 _hasher = PasswordHasher()  # argon2id
-#: Verified against when the account does not exist, so both answers take the same time.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so both answers take the same time.
+    Made on first use, not at import: one argon2 hash (64 MiB, tens of ms) off the start-up."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 def hash_password(password: str) -> str:
@@ -230,7 +236,7 @@ def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
         row = s.get(OperatorRow, account)
     if row is None:
         with contextlib.suppress(VerificationError):
-            _hasher.verify(_DUMMY_HASH, password or "-")
+            _hasher.verify(_dummy_hash(), password or "-")
         raise _unknown()
     locked = _locked(row, now)
     if locked is not None:
