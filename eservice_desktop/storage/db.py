@@ -50,6 +50,10 @@ def migrations_dir() -> Path:
     raise FileNotFoundError("migrations directory not found")
 
 
+#: SQLite's process-wide soft heap limit (bytes): page caches of every connection together.
+SQLITE_HEAP_LIMIT = 80 * 1024 * 1024
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -61,6 +65,10 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # read, so the search indexes stay decrypted here. make bench (bench_crypt): 64 MiB left the
     # search p95 at 1.7x plain, 256 MiB within 1.3x.
     cur.execute("PRAGMA cache_size=-262144")
+    # ... but all connections of the process together keep at most SQLITE_HEAP_LIMIT of heap:
+    # beyond it SQLite recycles the least recently used cache pages (process-wide, soft), so a
+    # worker pool of connections cannot hold a quarter GiB each (make bench, bench_memory).
+    cur.execute(f"PRAGMA soft_heap_limit={SQLITE_HEAP_LIMIT}")
     cur.close()
 
 

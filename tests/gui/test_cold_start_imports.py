@@ -35,16 +35,32 @@ HEAVY = (
     # the pickup desk's camera: loaded when the camera is turned on
     "cv2",
     "numpy",
+    "openpyxl",
+    "pypdfium2",
+)
+
+#: Other commands' modules: the window's start registers only its own parser.
+OTHER_COMMANDS = ("eservice_desktop.cli.cmd_case", "eservice_desktop.cli.cmd_sync")
+
+#: What only the pages behind the sign-in need: the login screen comes up without them.
+BEHIND_SIGN_IN = (
+    "segno",
+    "eservice_desktop.gui.queue_page",
+    "eservice_desktop.gui.intake_form",
+    "eservice_desktop.services.payments",
+    "eservice_desktop.services.exports",
+    "eservice_desktop.printing.receipt",
 )
 
 PROBE = """
 import json, sys, time
 from PySide6.QtWidgets import QApplication
-from eservice_desktop.cli.main import build_parser
+from eservice_desktop.cli.main import COMMAND_MODULES, build_parser, opens_the_window
 from eservice_desktop.gui import launcher as gui_app
 
 heavy = json.loads(sys.argv[2])
-args = build_parser().parse_args(["--data-dir", sys.argv[1], "gui"])
+argv = ["--data-dir", sys.argv[1], "gui"]
+args = build_parser(("cmd_gui",) if opens_the_window(argv) else COMMAND_MODULES).parse_args(argv)
 started = gui_app.start(args)
 seen = []
 started.ready_hooks.append(lambda: seen.append(sorted(h for h in heavy if h in sys.modules)))
@@ -68,7 +84,7 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(HEAVY)],
+        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(HEAVY + OTHER_COMMANDS)],
         capture_output=True,
         text=True,
         env=env,
@@ -80,3 +96,51 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
     assert result["ready"] == [], f"loaded before the window was interactive: {result['ready']}"
     # The deferred background start still happens once the window is interactive.
     assert result["after"] == ["keyring", "requests"]
+
+
+def test_the_login_screen_comes_up_without_the_pages_behind_it(tmp_path: Path) -> None:
+    open_app(Settings(data_dir=tmp_path)).close()
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    env.pop("ESERVICE_DEMO", None)  # not demo mode: the window opens at the login screen
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(HEAVY + BEHIND_SIGN_IN)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["ready"] == [], f"loaded before the login screen was up: {result['ready']}"
+
+
+def test_the_window_command_registers_only_its_own_parser() -> None:
+    from eservice_desktop.cli.main import opens_the_window
+
+    assert opens_the_window([])
+    assert opens_the_window(["gui", "--demo"])
+    assert opens_the_window(["--data-dir", "gui", "--lang", "en"])  # values, not commands
+    assert opens_the_window(["--data-dir=/tmp/x", "gui"])
+    assert not opens_the_window(["case", "list"])
+    assert not opens_the_window(["--data-dir", "/tmp/x", "doctor"])
+    assert not opens_the_window(["gui", "--help"])
+    assert not opens_the_window(["--version"])
+    assert not opens_the_window(["--data", "/tmp/x", "gui"])  # abbreviated: the full parser
+
+
+def test_help_still_lists_every_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop", "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    for command in ("gui", "case", "sync", "doctor", "operator"):
+        assert f"    {command}" in done.stdout
