@@ -1,6 +1,6 @@
 """GUI memory: peak RSS of the counter window after a scripted hour at 1,000,000 cases.
 
-A fresh process opens the real window (``gui.app.start``, demo operator signed in, offscreen)
+A fresh process opens the real window (``gui.launcher.start``, demo operator signed in, offscreen)
 over the cold-start benchmark's database (``bench_gui.million_db``) and works an hour of a busy
 counter through the window's own pages and the services behind them: 2,000 searches typed into
 the queue page (worker query, display rows, model), 200 intakes through the intake form (until
@@ -118,7 +118,7 @@ def _pickups(window: Any, count: int) -> int:
 def child(data_dir: str) -> None:
     """The scripted hour in this process; prints one JSON line."""
     from eservice_desktop.cli.main import build_parser
-    from eservice_desktop.gui import app as gui_app
+    from eservice_desktop.gui import launcher as gui_app
     from eservice_desktop.gui.main_window import QUEUE_PAGE
 
     args = build_parser(("cmd_gui",)).parse_args(["--data-dir", data_dir, "gui", "--demo"])
