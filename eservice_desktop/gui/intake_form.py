@@ -161,8 +161,22 @@ class IntakeForm(QWidget):
         self.drafts = DraftStore(
             ctx.app.settings.data_dir / "drafts" / "intake.json.sealed", ctx.app.sealer
         )
+        self._init_state()
+        self._build_draft_banner()
+        form = self._build_service_picker()
+        self._build_applicant(form)
+        lower = self._build_details()
+        buttons = self._build_buttons()
+        self._lay_out(form, lower, buttons)
+        self._connect()
+        self._set_service(None)
+        self.restore_draft()
+        self._applicant_changed()
+
+    def _init_state(self) -> None:
+        """What the form holds besides its widgets: the service, card and proof state."""
         self.service: Service | None = None
-        self.services = ctx.app.services
+        self.services = self.ctx.app.services
         self.error_labels: dict[str, QLabel] = {}
         self.field_widgets: dict[str, QWidget] = {}
         self._field_specs: dict[str, FieldSpec] = {}
@@ -180,7 +194,8 @@ class IntakeForm(QWidget):
         self._submitting = False
         self.last_case: CaseView | None = None
 
-        # The restored-draft banner: says a draft came back, offers to discard it.
+    def _build_draft_banner(self) -> None:
+        """The restored-draft banner: says a draft came back, offers to discard it."""
         self.draft_banner = QFrame()
         self.draft_banner.setObjectName("draft_banner")
         self.draft_banner.setStyleSheet(
@@ -201,17 +216,20 @@ class IntakeForm(QWidget):
         banner.addWidget(self.keep_draft_button)
         self.draft_banner.hide()
 
+    def _build_service_picker(self) -> QFormLayout:
+        """The service picker: editable, completes on code or any part of the name."""
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
-        # Service picker: editable, completes on code or any part of the name.
         self.service_combo = QComboBox()
         self.service_combo.setObjectName("service_combo")
         self.service_combo.setEditable(True)
         self.service_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.service_combo.addItem("", "")
         for svc in self.services:
-            self.service_combo.addItem(f"{svc.code}　{ctx.pick(svc.name, svc.name_en)}", svc.code)
+            self.service_combo.addItem(
+                f"{svc.code}　{self.ctx.pick(svc.name, svc.name_en)}", svc.code
+            )
         completer = QCompleter(self.service_combo.model(), self.service_combo)
         completer.setCompletionColumn(0)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
@@ -232,7 +250,10 @@ class IntakeForm(QWidget):
         self.service_info.setObjectName("service_info")
         self._add_row(form, "service", self.tr("申辦項目(&S)"), self.service_combo)
         form.addRow("", self.service_info)
+        return form
 
+    def _build_applicant(self, form: QFormLayout) -> None:
+        """The applicant's ID, name (with its glyph warning), mobile and e-mail."""
         self.applicant_id = QLineEdit()
         self.applicant_id.setObjectName("applicant_id")
         self.applicant_id.setPlaceholderText(self.tr("身分證字號、居留證號或統一編號"))
@@ -259,7 +280,7 @@ class IntakeForm(QWidget):
         self.applicant_name.setMaxLength(60)
         self._add_row(form, "applicant_name", self.tr("申請人姓名(&N)"), self.applicant_name)
         # Characters no font can show or print, named by code point, right under the name.
-        self.name_glyphs = GlyphWarning(ctx, self.applicant_name, "applicant_name")
+        self.name_glyphs = GlyphWarning(self.ctx, self.applicant_name, "applicant_name")
         form.addRow("", self.name_glyphs)
 
         self.phone = QLineEdit()
@@ -272,6 +293,8 @@ class IntakeForm(QWidget):
         self.email.setObjectName("email")
         self._add_row(form, "email", self.tr("電子郵件(&E)"), self.email)
 
+    def _build_details(self) -> QFormLayout:
+        """The service's own fields, copies, consent, documents and where to pick up."""
         self.fields_box = QGroupBox(self.tr("申辦項目資料"))
         self.fields_form = QFormLayout(self.fields_box)
 
@@ -298,12 +321,12 @@ class IntakeForm(QWidget):
         self.pickup_office.setObjectName("pickup_office")
         self.pickup_office.setPlaceholderText(self.tr("請選擇"))
         # 他地領件 at a county department's desk: at a household or land office (catalogue README)
-        own_kind = ctx.app.office.kind
+        own_kind = self.ctx.app.office.kind
         kinds = ("household", "land") if own_kind == "county_department" else (own_kind,)
-        for office in (o for k in kinds for o in ctx.app.catalogue.offices_of_kind(k)):
-            if office.code != ctx.app.settings.office_code:
+        for office in (o for k in kinds for o in self.ctx.app.catalogue.offices_of_kind(k)):
+            if office.code != self.ctx.app.settings.office_code:
                 self.pickup_office.addItem(
-                    f"{office.code}　{ctx.pick(office.name, office.name_en)}", office.code
+                    f"{office.code}　{self.ctx.pick(office.name, office.name_en)}", office.code
                 )
         self.pickup_office.setCurrentIndex(-1)
         self.pickup_office.setEnabled(False)
@@ -312,7 +335,10 @@ class IntakeForm(QWidget):
         self._add_row(lower, "copies", self.tr("份數(&C)"), self.copies)
         self._add_row(lower, "pickup_method", self.tr("領件方式(&U)"), self.pickup_method)
         self._add_row(lower, "pickup_office", self.tr("領件機關(&K)"), self.pickup_office)
+        return lower
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """Submit, clear, and the labels for the result and a form-wide error."""
         self.submit_button = QPushButton(self.tr("送出收件（Ctrl+Enter）"))
         self.submit_button.setObjectName("submit_button")
         self.submit_button.setAutoDefault(True)  # Enter on the focused button submits
@@ -330,7 +356,10 @@ class IntakeForm(QWidget):
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
+        return buttons
 
+    def _lay_out(self, form: QFormLayout, lower: QFormLayout, buttons: QHBoxLayout) -> None:
+        """One scrolling column, top to bottom in the order the clerk fills it in."""
         inner = QWidget()
         col = QVBoxLayout(inner)
         col.addWidget(self.draft_banner)
@@ -352,6 +381,8 @@ class IntakeForm(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
+    def _connect(self) -> None:
+        """Ctrl+Enter submits; edits save the draft (debounced); card and proof signals fill in."""
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             sc = QShortcut(QKeySequence(seq), self)
             sc.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -371,13 +402,9 @@ class IntakeForm(QWidget):
         self.pickup_method.currentIndexChanged.connect(self._changed)
         self.pickup_office.currentIndexChanged.connect(self._changed)
 
-        ctx.applicant_read.connect(self.fill_from_card)
-        ctx.identity_cleared.connect(self.card_removed)
-        ctx.intake_proof.connect(self.take_proof)
-
-        self._set_service(None)
-        self.restore_draft()
-        self._applicant_changed()
+        self.ctx.applicant_read.connect(self.fill_from_card)
+        self.ctx.identity_cleared.connect(self.card_removed)
+        self.ctx.intake_proof.connect(self.take_proof)
 
     # -- building ----------------------------------------------------------------------------
 
