@@ -25,7 +25,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import channel_api, notify, reports, service
+from eservice_desktop.county import channel_api, lookups, notify, reports, service
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county.edge import BoundedStrictBodies, Limits
 from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, scrub, utcnow
@@ -41,6 +41,7 @@ from eservice_desktop.county_link.protocol import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    LookupRequest,
     OperatorsResponse,
     OperatorVerifyRequest,
     OperatorVerifyResponse,
@@ -102,6 +103,9 @@ def create_app(
     """The server over ``db_url``; ``secret`` (passphrase or key file bytes) opens the sealed
     signing keys and operator hashes (raises vault.WrongSecret when it does not)."""
     engine, sessions = _open_store(db_url, secret, clock)
+    if demo:
+        with sessions() as s, s.begin():
+            lookups.seed_demo(s, clock())
     limits = limits or Limits()
     dispatcher = (
         notify.Dispatcher(sessions, gateway or notify.FileGateway(Path("county-outbox.jsonl")))
@@ -140,6 +144,7 @@ def create_app(
     _operator_routes(r)
     _attachment_routes(r)
     _attachment_chunk_route(r)
+    _lookup_routes(r)
     _report_routes(r)
     channel_api.register(app, sessions, clock)
     _error_handlers(app)
@@ -495,6 +500,41 @@ def _attachment_chunk_route(r: _Routes) -> None:
         if state is None:
             raise HTTPException(404, "unknown attachment")
         return state
+
+
+def _lookup_routes(r: _Routes) -> None:
+    """Document-free look-ups (免書證免謄本) over the county registry (docs/lookups.md)."""
+    app, tx, clock, limits = r.app, r.tx, r.clock, r.limits
+
+    @app.post(
+        f"/{API_VERSION}/lookups",
+        tags=["lookups"],
+        responses=ERRORS
+        | {
+            400: {"model": ErrorBody, "description": "unknown service or document kind"},
+            404: {"model": ErrorBody, "description": "no such record in the registry"},
+            409: {"model": ErrorBody, "description": "no consent, or another office's case"},
+            429: {"description": "too many look-ups from this device; Retry-After"},
+        },
+    )
+    def lookup(body: LookupRequest, key: Device) -> Any:
+        """A document-free look-up (免書證免謄本) with the citizen's consent: the county's
+        signed record of one document kind for the case's subject (docs/lookups.md)."""
+        wait = limits.lookup_device.hit(f"lookup:{key}")
+        if wait:
+            raise too_many(wait, "look-ups from this device")
+        try:
+            with tx() as s:
+                return lookups.lookup(
+                    s, dev_of(s, key), body, clock(), service.signing_key(s, "receipt")
+                )
+        except lookups.LookupRefused as e:
+            return JSONResponse(
+                ErrorBody(
+                    code=e.code, message_zh=e.message_zh, message_en=e.message_en
+                ).model_dump(),
+                status_code=e.status,
+            )
 
 
 def _report_routes(r: _Routes) -> None:

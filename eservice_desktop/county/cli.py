@@ -115,11 +115,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (vault.WrongSecret, vault.WeakSecret) as e:
         raise _unlock_refused(e) from None
     if args.demo:
-        from eservice_desktop.county import service
+        from eservice_desktop.county import lookups, service
         from eservice_desktop.county.store import utcnow
 
         with app.state.sessions() as s, s.begin():
             code = service.new_enrol_code(s, args.demo_office, utcnow())
+            lookups.seed_demo(s, utcnow())
         print(f"demo enrolment code for {args.demo_office}: {code}", flush=True)
     uvicorn.run(
         app,
@@ -498,6 +499,30 @@ def _add_db_parser(sub: Any, db_help: str) -> None:
     d.set_defaults(func=cmd_db)
 
 
+def cmd_registry(args: argparse.Namespace) -> int:
+    """``registry import FILE``: records for document-free look-ups (sealed by the vault)."""
+    from eservice_desktop.county import lookups
+    from eservice_desktop.county.store import utcnow
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise Refused(f"無法讀取檔案 {args.file}：{e}", f"Cannot read {args.file}: {e}") from None
+    records = lookups.read_file(text)
+    engine, sessions = _sessions(_db(args), _secret(args))
+    try:
+        with sessions() as s, s.begin():
+            counts = lookups.import_records(s, records, utcnow())
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        print(f"登錄資料：新增 {counts['added']} 筆、更新 {counts['replaced']} 筆 / "
+              f"registry: {counts['added']} added, {counts['replaced']} replaced")  # fmt: skip
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="eservice-county-server",
@@ -617,6 +642,13 @@ def build_parser() -> argparse.ArgumentParser:
     rp.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
     rp.add_argument("--html", default="", help="also write the report as an HTML page")
     rp.set_defaults(func=cmd_report)
+
+    rg = with_db("registry", "records answering document-free look-ups (免書證免謄本)")
+    rg.add_argument("registry_command", choices=["import"])
+    rg.add_argument("file", help="JSON: [{kind, subject_id, fields}] (docs/lookups.md)")
+    rg.add_argument("--json", action="store_true")
+    key_file(rg)
+    rg.set_defaults(func=cmd_registry)
 
     si = with_db("settle-import", "import the treasury's settlement file (appendix 22 CSV)")
     si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")

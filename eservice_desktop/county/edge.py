@@ -46,6 +46,9 @@ ENROL_OFFICE_WINDOW_S = 600.0
 LOGIN_SOURCE_RATE = 30
 LOGIN_ACCOUNT_RATE = 5
 LOGIN_WINDOW_S = 300.0
+#: Document-free look-ups per device per window (a counter asks a few per case).
+LOOKUP_RATE = 30
+LOOKUP_WINDOW_S = 60.0
 
 
 def limit_for(method: str, path: str) -> int:
@@ -150,7 +153,8 @@ class Limits:
     """The county's rate limits, one limiter per source and per account (see docs/protocol.md):
 
     - enrolment: every attempt per client address; failed attempts per office the device names;
-    - operator password checks: every attempt per client address; failed ones per account."""
+    - operator password checks: every attempt per client address; failed ones per account;
+    - document-free look-ups: every look-up per device."""
 
     enrol_source: RateLimiter = field(
         default_factory=lambda: RateLimiter(ENROL_RATE, ENROL_WINDOW_S)
@@ -163,6 +167,9 @@ class Limits:
     )
     login_account: RateLimiter = field(
         default_factory=lambda: RateLimiter(LOGIN_ACCOUNT_RATE, LOGIN_WINDOW_S)
+    )
+    lookup_device: RateLimiter = field(
+        default_factory=lambda: RateLimiter(LOOKUP_RATE, LOOKUP_WINDOW_S)
     )
 
 

@@ -365,6 +365,21 @@ class AttachmentChunkRow(CountyBase):
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
+class RegistryRow(CountyBase):
+    """The county's registry for document-free look-ups (免書證免謄本; county/lookups.py):
+    one record per document kind and subject. ``subject_hash`` is the SHA-256 of the kind and
+    the subject's ID (the ID itself is not stored); ``fields`` is the record's data as JSON,
+    sealed by the vault (bound to the kind and subject hash). Loaded by IT with
+    ``eservice-county-server registry import FILE`` (a demo server seeds a few)."""
+
+    __tablename__ = "county_registry"
+
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    subject_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    fields: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -31,6 +31,7 @@ from eservice_desktop.county_link.protocol import (
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
+    LookupRequest,
     OperatorsResponse,
     OperatorVerifyRequest,
     OperatorVerifyResponse,
@@ -101,6 +102,15 @@ class RateLimited(RequestRefused):
     def __init__(self, retry_after: str, status: int = 429) -> None:
         super().__init__(f"too many attempts, retry after {retry_after or '?'} s", status)
         self.retry_after = int(retry_after) if retry_after.isdigit() else 60
+
+
+class LookupRefused(RequestRefused):
+    """A document-free look-up the county answered with a reason (no record, unknown kind, no
+    consent, case of another office); ``code`` is the county's reason code."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
+        super().__init__(message_en, status)
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
 
 
 #: Why the county refused us, by HTTP status: (zh-TW, English).
@@ -432,6 +442,35 @@ class CountyClient:
             raise RequestRefused(str(r.status_code), r.status_code)
         return dict(r.json())
 
+<<<<<<< HEAD
+=======
+    def lookup(self, req: LookupRequest) -> dict[str, Any]:
+        """``POST /v1/lookups``: the county's signed result (verified by the caller);
+        :class:`LookupRefused` with the county's reason, :class:`RateLimited` on 429."""
+        r = self._send("POST", "/lookups", body=req.model_dump(mode="json"))
+        if r.status_code == 429:
+            raise RateLimited(r.headers.get("Retry-After", ""), 429)
+        if r.status_code >= 400:
+            try:
+                body = ErrorBody.model_validate_json(r.content)
+            except ValidationError:
+                raise RequestRefused(f"{r.status_code}", r.status_code) from None
+            raise LookupRefused(body.code, body.message_zh, body.message_en, r.status_code)
+        try:
+            data = r.json()
+        except ValueError:
+            raise ServerError("unreadable answer from county") from None
+        if not isinstance(data, dict):
+            raise ServerError("unreadable answer from county")
+        return data
+
+    def attachment_state(self, sha256: str) -> AttachmentState | None:
+        r = self._send("GET", f"/attachments/{sha256}")
+        if r.status_code == 404:
+            return None
+        return self._json(r, AttachmentState)
+
+>>>>>>> 80a17ab (Document-free lookups: county endpoint over a sealed registry (signed results), office service storing the verified result as a case attachment with case.lookup_done, savings counted per document looked up (migration 0014))
     def attachment_start(self, sha256: str, start: AttachmentStart) -> AttachmentState:
         r = self._send("POST", f"/attachments/{sha256}", body=start.model_dump(mode="json"))
         return self._json(r, AttachmentState)

@@ -123,6 +123,8 @@ class CaseState:
     accepted_at: datetime | None = None
     lifecycle: str = OPEN
     consent_kinds: frozenset[str] = frozenset()
+    #: Document kinds looked up at the county with the citizen's consent (``case.lookup_done``).
+    lookup_kinds: frozenset[str] = frozenset()
     #: The catalogue's required documents at intake, and those the clerk ticked as presented.
     documents_required: tuple[str, ...] = ()
     documents_presented: tuple[str, ...] = ()
@@ -277,6 +279,7 @@ _NEEDS_OPEN = frozenset(
     {
         ev.ACCEPTED,
         ev.CONSENT_RECORDED,
+        ev.LOOKUP_DONE,
         ev.SUPPLEMENT_REQUESTED,
         ev.SUPPLEMENT_RECEIVED,
         ev.CLOSED,
@@ -515,6 +518,16 @@ def _check_notice_resend(state: CaseState, p: pl.NoticeResendRequested, _t: str)
         )
 
 
+def _check_lookup_done(state: CaseState, p: pl.LookupDone, _t: str) -> None:
+    if p.kind not in state.consent_kinds:
+        raise _refuse(
+            "lookup.no_consent",
+            "民眾未同意查調此項書證，不能代為查詢；請先徵得同意並記錄",
+            "The citizen has not consented to this document being looked up; record the "
+            "consent first",
+        )
+
+
 _CHECKS: dict[str, Rule] = {
     ev.ACCEPTED: _check_accepted,
     ev.SUPPLEMENT_REQUESTED: _check_supplement_requested,
@@ -533,6 +546,7 @@ _CHECKS: dict[str, Rule] = {
     ev.READY_FOR_PICKUP: _check_ready,
     ev.PICKED_UP: _check_picked_up,
     ev.NOTICE_RESEND_REQUESTED: _check_notice_resend,
+    ev.LOOKUP_DONE: _check_lookup_done,
 }
 
 
@@ -625,6 +639,10 @@ def _fold_accepted(s: CaseState, _p: pl.Accepted, e: ev.Event) -> CaseState:
 
 def _fold_consent(s: CaseState, p: pl.ConsentRecorded, _e: ev.Event) -> CaseState:
     return replace(s, consent_kinds=frozenset(_or(p.kinds, [])))
+
+
+def _fold_lookup(s: CaseState, p: pl.LookupDone, _e: ev.Event) -> CaseState:
+    return replace(s, lookup_kinds=s.lookup_kinds | {p.kind})
 
 
 def _fold_identity(s: CaseState, p: pl.IdentityVerified, _e: ev.Event) -> CaseState:
@@ -783,6 +801,7 @@ _FOLDS: dict[str, Fold] = {
     ev.CONFLICT_RECORDED: _fold_conflict_recorded,
     ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
     ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
+    ev.LOOKUP_DONE: _fold_lookup,
     ev.APPROVAL_GRANTED: _fold_approval,
 }
 

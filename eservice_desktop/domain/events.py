@@ -37,6 +37,9 @@ CONFLICT_RECORDED: Final = "case.conflict_recorded"
 CONFLICT_RESOLVED: Final = "case.conflict_resolved"
 #: A clerk asks the county to send the citizen's notice of one stage again (docs/protocol.md).
 NOTICE_RESEND_REQUESTED: Final = "case.notice_resend_requested"
+#: A document-free look-up (免書證免謄本) answered by the county, with the citizen's consent:
+#: ``kind`` (a document kind of the service), ``result_id`` and the stored result's ``sha256``.
+LOOKUP_DONE: Final = "case.lookup_done"
 
 #: The notice stages of the seed the county sends (``county.notify.stage_of``).
 NOTICE_STAGES: Final = (
@@ -76,6 +79,7 @@ ALL_TYPES: Final = frozenset(
         CONFLICT_RECORDED,
         CONFLICT_RESOLVED,
         NOTICE_RESEND_REQUESTED,
+        LOOKUP_DONE,
         APPROVAL_GRANTED,
     }
 )

@@ -16,7 +16,8 @@ included), month by month by the month of receipt:
 - **usage** (appendix 3): cases per service and channel, month by month, with the online share
   (web and kiosk over all).
 - **savings** (appendices 4, 6, 10): each closed case with consent to document-free look-ups
-  counts once with its service's unit figures (``catalogue.Savings``).
+  counts once with its service's unit figures (``catalogue.Savings``), per document: a case
+  that recorded look-ups (``case.lookup_done``) for exactly the documents it looked up.
 - **targets** (appendix 18): monthly targets per department against the cases received, with
   the scoring of 預定目標達成率 (see :func:`progress_score` and :func:`result_score`).
 """
@@ -458,6 +459,34 @@ def _savings_chart(by_service: Mapping[str, int]) -> ChartSpec:
     )
 
 
+@dataclass(frozen=True)
+class LookupCounts:
+    """The closed cases with consent that recorded document-free look-ups at this system:
+    ``cases[code]`` of them per service, and ``by_kind[(code, kind)]`` of those that looked
+    up that document kind."""
+
+    cases: Mapping[str, int]
+    by_kind: Mapping[tuple[str, str], int]
+
+
+NO_LOOKUPS: Final = LookupCounts({}, {})
+
+
+def savings_per_document(
+    svc: Service, n: int, lookups: LookupCounts
+) -> list[tuple[SavingsItem, int]]:
+    """Each document of the service with the cases it counts for: a case that recorded
+    look-ups (``case.lookup_done``) counts for exactly the kinds it looked up; a case with
+    consent and none recorded counts for every document of the service (the seed's rule: the
+    office obtained them by its own means)."""
+    if svc.savings is None:
+        return []
+    without = n - lookups.cases.get(svc.code, 0)
+    return [
+        (d, without + lookups.by_kind.get((svc.code, d.kind), 0)) for d in svc.savings.documents
+    ]
+
+
 def build_savings(
     catalogue: Catalogue,
     consented_closed: Mapping[str, int],
@@ -465,10 +494,12 @@ def build_savings(
     period_from: date,
     period_to: date,
     office: str,
+    lookups: LookupCounts = NO_LOOKUPS,
 ) -> Report:
     """Appendices 4, 6 and 10 in one: per service and document kind the cases, the unit
     figures and the products; ``consented_closed`` maps a service code to its closed cases
-    with consent. Services without unit figures are not counted (they have no look-ups)."""
+    with consent, ``lookups`` says which of them recorded which look-ups
+    (:func:`savings_per_document`). Services without unit figures are not counted."""
     rows: list[tuple[Cell, ...]] = []
     ntd = minutes = sheets = cases = 0
     by_service: dict[str, int] = {}
@@ -480,12 +511,14 @@ def build_savings(
             continue
         cases += n
         dept = catalogue.department(svc.department).name
-        for item in svc.savings.documents:
-            rows.append(_document_row(dept, svc, item, n))
-        ntd += n * svc.savings.ntd
-        minutes += n * svc.savings.minutes
-        sheets += n * svc.savings.sheets
-        by_service[svc.name] = n * svc.savings.ntd
+        saved = 0
+        for item, k in savings_per_document(svc, n, lookups):
+            rows.append(_document_row(dept, svc, item, k))
+            ntd += k * item.ntd
+            minutes += k * item.minutes
+            sheets += k * item.sheets
+            saved += k * item.ntd
+        by_service[svc.name] = saved
     hours, days = minutes_to_hours(minutes), minutes_to_days(minutes)
     return Report(
         kind="savings",

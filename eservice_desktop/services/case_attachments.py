@@ -16,6 +16,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
@@ -31,8 +32,15 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", "image/jpeg"),
     (b"%PDF-", "application/pdf"),
 )
+#: A county's signed document-free look-up result (services/lookups.py).
+LOOKUP_MEDIA_TYPE = "application/vnd.eservice.lookup+json"
 #: Short kind shown to the clerk, by media type.
-KINDS = {"image/png": "PNG", "image/jpeg": "JPEG", "application/pdf": "PDF"}
+KINDS = {
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "application/pdf": "PDF",
+    LOOKUP_MEDIA_TYPE: "LOOKUP",
+}
 SEALED_SUFFIX = ".sealed"
 _NAME_MAX = 120
 
@@ -146,31 +154,55 @@ def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
             f"相同內容的檔案已附於案件 {other or '（同步檔案）'}",
             f"A file with the same content is already attached to case {other or '(sync file)'}",
         )
+    stored = seal_file(app, sha, name, data)
+    try:
+        with app.transaction() as s:
+            row = register(
+                app, s, case_id, sha=sha, stored=stored, data=data, media_type=media_type
+            )
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    return _view(row)
+
+
+def seal_file(app: App, sha: str, name: str, data: bytes) -> Path:
+    """Seals ``data`` with the office key into the attachment store; the path written (the
+    caller registers it, or removes the file when its transaction fails)."""
     if app.sealer is None:
         raise _refuse(
             "attachment_no_key",
             "本機沒有加密金鑰，無法保存附件",
             "This counter has no encryption key; the attachment cannot be stored",
         )
-    stored = app.settings.data_dir / "attachments" / sha / f"{name}{SEALED_SUFFIX}"
+    stored = app.settings.data_dir / "attachments" / sha / f"{_safe_name(name)}{SEALED_SUFFIX}"
     app.sealer.write(stored, data)
-    try:
-        with app.transaction() as s:
-            row = SyncAttachmentRow(
-                sha256=sha,
-                path=str(stored),
-                size=len(data),
-                uploaded=0,
-                complete=False,
-                case_id=case_id,
-                media_type=media_type,
-                created_at=app.now(),
-            )
-            s.add(row)
-    except BaseException:
-        stored.unlink(missing_ok=True)
-        raise
-    return _view(row)
+    return stored
+
+
+def register(
+    app: App,
+    session: Session,
+    case_id: str,
+    *,
+    sha: str,
+    stored: Path,
+    data: bytes,
+    media_type: str,
+) -> SyncAttachmentRow:
+    """Queues a sealed file for the resumable upload, in the caller's transaction."""
+    row = SyncAttachmentRow(
+        sha256=sha,
+        path=str(stored),
+        size=len(data),
+        uploaded=0,
+        complete=False,
+        case_id=case_id,
+        media_type=media_type,
+        created_at=app.now(),
+    )
+    session.add(row)
+    return row
 
 
 def is_sealed(path: str) -> bool:

@@ -313,13 +313,16 @@ def _project_cases(
 def _project_side(
     app: App, session: Session, applied: Sequence[Event], *, first: bool = False
 ) -> None:
-    """The projections beside ``cases``: receipts, handovers and this device's counters."""
+    """The projections beside ``cases``: receipts, handovers, look-ups and this device's
+    counters."""
     counters: dict[str, int] = {}
     me = (app.settings.office_code, app.settings.device_id)
     ready_tokens: dict[str, str] = {}  # the batch's own ready-for-pickup codes, by case
     for e in applied:
         if e.type in ev.MONEY_TYPES:
             projections.project_payment(session, e)
+        elif e.type == ev.LOOKUP_DONE:
+            projections.project_lookup(session, e)
         elif e.type == ev.READY_FOR_PICKUP:
             ready_tokens[e.case_id] = str(e.payload.get("token") or "")
         elif e.type == ev.PICKED_UP:

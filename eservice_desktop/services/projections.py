@@ -22,6 +22,7 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.storage.models import CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
+from eservice_desktop.storage.models_reports import CaseLookupRow
 
 log = logging.getLogger("eservice.ingest")
 
@@ -107,6 +108,21 @@ def project_payment(session: Session, event: Event, key_id: str = "") -> None:
         row.settlement_number = str(p.get("settlement_number", row.settlement_number))
         row.deposited = bool(p.get("deposited", row.deposited))
     session.flush()
+
+
+def project_lookup(session: Session, event: Event) -> None:
+    """``case_lookups``: one row per ``case.lookup_done`` (the savings report counts them)."""
+    if session.get(CaseLookupRow, event.event_id) is None:
+        session.add(
+            CaseLookupRow(
+                event_id=event.event_id,
+                case_id=event.case_id,
+                kind=str(event.payload["kind"]),
+                result_id=str(event.payload["result_id"]),
+                sha256=str(event.payload["sha256"]),
+                at=event.at,
+            )
+        )
 
 
 def token_digest(token: str) -> str:

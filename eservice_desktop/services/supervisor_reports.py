@@ -86,6 +86,21 @@ _SAVINGS_SQL = text(
     """
 )
 
+#: The closed cases with consent that recorded look-ups (case_lookups), per service and
+#: document kind, and per service (each case once).
+_LOOKUPS_WHERE = f"""
+    FROM case_lookups l JOIN cases c ON c.case_id = l.case_id
+    WHERE c.office = :office AND c.received_day BETWEEN :f AND :t AND c.consent = 1
+      AND c.status IN ({_CLOSED})
+"""
+_LOOKUP_KINDS_SQL = text(
+    f"SELECT c.service_code, l.kind, count(DISTINCT c.case_id) {_LOOKUPS_WHERE} "
+    "GROUP BY c.service_code, l.kind"
+)
+_LOOKUP_CASES_SQL = text(
+    f"SELECT c.service_code, count(DISTINCT c.case_id) {_LOOKUPS_WHERE} GROUP BY c.service_code"
+)
+
 
 def _params(app: App, period_from: date, period_to: date) -> dict[str, Any]:
     """The office, the period, and its split: whole months ``m1``..``m2``, the days before
@@ -176,13 +191,23 @@ def usage(app: App, period_from: date, period_to: date) -> Report:
 
 
 def savings(app: App, period_from: date, period_to: date) -> Report:
-    """Appendices 4, 6 and 10: what the closed cases with consent spared their citizens."""
+    """Appendices 4, 6 and 10: what the closed cases with consent spared their citizens (per
+    document kind looked up, for a case that recorded its look-ups)."""
     require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
     with app.sessions() as s:
         consented = {code: int(n) for code, n in s.execute(_SAVINGS_SQL, p) if n}
+        lookups = sv.LookupCounts(
+            cases={code: int(n) for code, n in s.execute(_LOOKUP_CASES_SQL, p)},
+            by_kind={(code, kind): int(n) for code, kind, n in s.execute(_LOOKUP_KINDS_SQL, p)},
+        )
     return sv.build_savings(
-        app.catalogue, consented, period_from=period_from, period_to=period_to, office=p["office"]
+        app.catalogue,
+        consented,
+        period_from=period_from,
+        period_to=period_to,
+        office=p["office"],
+        lookups=lookups,
     )
 
 

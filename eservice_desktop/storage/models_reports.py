@@ -7,6 +7,10 @@ triggers) keep both in the same transaction as every insert, update and delete o
 whatever path wrote it (one ingest, a bulk ingest, a migration), so a year of reports reads a
 few thousand rows instead of a million.
 
+``case_lookups`` holds one row per document-free look-up done on a case (``case.lookup_done``,
+projected by ingest, migration 0014): the savings report counts a closed case with consent
+per document kind looked up (docs/reports.md).
+
 ``report_targets`` is reference data: the county sets it (``eservice-county-server targets
 set``) and every sync round's pull replaces this office's rows with the county's
 (services/sync/inbox.py); nothing at the office edits it.
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eservice_desktop.storage.models import Base
@@ -69,3 +73,19 @@ class TargetRow(Base):
     metric: Mapped[str] = mapped_column(String(12), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, nullable=False)
     set_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class CaseLookupRow(Base):
+    """One document-free look-up of a case (``case.lookup_done``): the document kind, the
+    county's result id and the hash of the stored result (an attachment of the case)."""
+
+    __tablename__ = "case_lookups"
+
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    result_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+    __table_args__ = (Index("ix_case_lookups_case_kind", "case_id", "kind"),)

@@ -23,6 +23,7 @@ from eservice_desktop.domain.payloads.case import (
     ConflictResolved,
     ConsentRecorded,
     IdentityVerified,
+    LookupDone,
     NoticeResendRequested,
     PickedUp,
     Pickup,
@@ -60,6 +61,7 @@ __all__ = [
     "FeeAssessed",
     "Fields",
     "IdentityVerified",
+    "LookupDone",
     "NoticeResendRequested",
     "PaymentRecorded",
     "PaymentRefunded",
@@ -106,6 +108,7 @@ PAYLOADS: Mapping[str, type[EventPayload]] = {
         ConflictRecorded,
         ConflictResolved,
         NoticeResendRequested,
+        LookupDone,
         ApprovalGranted,
     )
 }

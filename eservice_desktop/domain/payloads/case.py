@@ -168,6 +168,16 @@ class NoticeResendRequested(EventPayload):
 
 
 @dataclass(frozen=True, kw_only=True)
+class LookupDone(EventPayload):
+    """A document-free look-up answered by the county (docs/lookups.md)."""
+
+    TYPE = ev.LOOKUP_DONE
+    kind: str = req(text_rule("kind", 40, 1))
+    result_id: str = req(lambda x: v.check_id(x, "result_id"))
+    sha256: str = req(text_rule("sha256", 64, 64))
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConflictRecorded(EventPayload):
     TYPE = ev.CONFLICT_RECORDED
     conflict_id: str = req(text_rule("conflict_id", v.ID_MAX, 1))
