@@ -141,7 +141,7 @@ def _check_case(app: App, state: CaseState, kind: str, record_consent: bool) -> 
 
 def _ask_county(app: App, req: LookupRequest) -> dict[str, Any]:
     from eservice_desktop.services import sync
-    from eservice_desktop.sync.client import LookupRefused, RateLimited, SyncError
+    from eservice_desktop.sync.client import AuthError, LookupRefused, RateLimited, SyncError
 
     try:
         client = sync.make_client(app)
@@ -158,7 +158,13 @@ def _ask_county(app: App, req: LookupRequest) -> dict[str, Any]:
             f"縣府查詢次數已達上限，請 {e.retry_after} 秒後再試",
             f"Too many look-ups; try again in {e.retry_after} s",
         ) from None
-    except (SyncError, OSError, DomainError) as e:
+    except AuthError as e:
+        raise _err(
+            "lookup.not_enrolled",
+            f"{e.message('zh_TW')}；請民眾提供書證，並請資訊人員處理",
+            f"{e.message('en')}; ask the citizen for the document and call IT",
+        ) from None
+    except (SyncError, OSError) as e:
         log.info("look-up %s: county unreachable (%s)", req.kind, type(e).__name__)
         raise _err("lookup.offline", OFFLINE_ZH, OFFLINE_EN) from None
 
