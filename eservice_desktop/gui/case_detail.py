@@ -3,7 +3,8 @@ this issue's actions — request supplement, record supplement, close, reject, c
 case's attachments (附件): a file chosen with 附加檔案 (Alt+E, Ctrl+Shift+A) or dropped onto the
 page is checked, sealed and queued for upload by ``services.case_attachments`` on the task
 runner; the list shows each file as waiting (待上傳) or uploaded (已上傳) and reloads after every
-sync round.
+sync round. 免書證查詢 (Alt+L, Ctrl+Shift+D; gui/lookup_panel.py) asks the county for a document
+with the citizen's consent and lists the signed result with the attachments.
 
 Reads and writes go through ``services.cases`` on the task runner (each is milliseconds, but a
 disk under load must not freeze the counter). After a write the page reloads the case and
@@ -43,6 +44,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.lookup_panel import LookupPanel
 from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
 from eservice_desktop.services import case_attachments, cases, notices
 
@@ -71,6 +73,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.CONFLICT_RECORDED: ("資料衝突", "Conflict recorded"),
     ev.CONFLICT_RESOLVED: ("衝突已解決", "Conflict resolved"),
     ev.NOTICE_RESEND_REQUESTED: ("重送通知", "Notice resend requested"),
+    ev.LOOKUP_DONE: ("免書證查詢", "Document-free lookup"),
     ev.APPROVAL_GRANTED: ("主管核准", "Supervisor approval"),
 }
 
@@ -109,6 +112,24 @@ class CaseDetail(QWidget):
         self.view: cases.CaseView | None = None
         self.case_number = ""
 
+        header = self._build_header()
+        self._build_timeline()
+        notice_box = self._build_notices()
+        actions = self._build_actions()
+        files = self._build_files()
+        self.setAcceptDrops(True)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.timeline, 1)
+        layout.addWidget(files)
+        layout.addWidget(notice_box)
+        layout.addWidget(actions)
+        self._set_enabled()
+        ctx.case_changed.connect(self._case_changed)
+        ctx.sync_round_done.connect(self.load_attachments)
+
+    def _build_header(self) -> QFormLayout:
         self.number_label = QLabel(self)
         self.number_label.setObjectName("detail_number")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -132,7 +153,9 @@ class CaseDetail(QWidget):
         header.addRow(self.tr("狀態"), self.status_label)
         header.addRow(self.tr("處理期限"), self.deadline_label)
         header.addRow(self.tr("應備文件"), self.documents_label)
+        return header
 
+    def _build_timeline(self) -> None:
         self.timeline = QTableWidget(0, 5, self)
         self.timeline.setObjectName("timeline")
         self.timeline.setHorizontalHeaderLabels(
@@ -146,6 +169,7 @@ class CaseDetail(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
 
+    def _build_notices(self) -> QGroupBox:
         #: The citizen's notices and what became of them (reported by the county).
         self.notices: list[notices.Notice] = []
         notice_box = QGroupBox(self.tr("民眾通知"), self)
@@ -168,7 +192,9 @@ class CaseDetail(QWidget):
         notice_row = QHBoxLayout(notice_box)
         notice_row.addWidget(self.notices_table, 1)
         notice_row.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignTop)
+        return notice_box
 
+    def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(self.tr("處理"), self)
         self.reason_edit = QLineEdit(actions)
         self.reason_edit.setObjectName("reason_edit")
@@ -222,7 +248,9 @@ class CaseDetail(QWidget):
         box.addLayout(row)
         box.addLayout(buttons)
         box.addWidget(self.error_label)
+        return actions
 
+    def _build_files(self) -> QGroupBox:
         files = QGroupBox(self.tr("附件（可將檔案拖放至此）"), self)
         self.attachments = QTableWidget(0, 5, files)
         self.attachments.setObjectName("attachments")
@@ -256,17 +284,11 @@ class CaseDetail(QWidget):
         file_box = QVBoxLayout(files)
         file_box.addWidget(self.attachments)
         file_box.addLayout(file_row)
-        self.setAcceptDrops(True)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(header)
-        layout.addWidget(self.timeline, 1)
-        layout.addWidget(files)
-        layout.addWidget(notice_box)
-        layout.addWidget(actions)
-        self._set_enabled()
-        ctx.case_changed.connect(self._case_changed)
-        ctx.sync_round_done.connect(self.load_attachments)
+        #: 免書證查詢 (Alt+L, Ctrl+Shift+D): the county answers, the result is attached here.
+        self.lookup = LookupPanel(self.ctx, files, shortcut_parent=self)
+        self.lookup.done.connect(self._lookup_done)
+        file_box.addWidget(self.lookup)
+        return files
 
     def _case_changed(self, case_number: str) -> None:
         """Any page wrote to the case shown here (a payment, a pickup ...): show it again."""
@@ -288,6 +310,8 @@ class CaseDetail(QWidget):
         self.case_number = case_number
         self.error_label.clear()
         self._show_notices([])  # never the notices of the case shown before
+        if self.view is None or self.view.case_number != case_number:
+            self.lookup.show_case(None)  # no look-up until this case is on screen
         self.ctx.screen_case_changed.emit()
         self.ctx.tasks.run(
             _case_and_notices,
@@ -378,6 +402,7 @@ class CaseDetail(QWidget):
             )
             for col, text in enumerate(cells):
                 self.timeline.setItem(i, col, QTableWidgetItem(text))
+        self.lookup.show_case(view)
         self._set_enabled()
 
     def _documents_text(self, view: cases.CaseView) -> str:
@@ -551,6 +576,13 @@ class CaseDetail(QWidget):
             on_done=done,
             on_error=lambda _e: None,  # the case itself reports a missing case
         )
+
+    def _lookup_done(self, number: str) -> None:
+        """A look-up stored its result on ``number``: the case (timeline) and its attachments
+        show it; the sync loop hears of the local work."""
+        if number == self.case_number:
+            self.load_attachments()
+        self.ctx.case_changed.emit(number)
 
     def _show_attachments(self, items: list[case_attachments.AttachmentView]) -> None:
         zh = self.ctx.is_zh

@@ -178,6 +178,8 @@ def describe(
         return _join(name, _t("{n} 份").format(n=copies) if copies else "")
     if t == ev.CONSENT_RECORDED:
         return _consent(p, zh)
+    if t == ev.LOOKUP_DONE:
+        return _consent({"kinds": [p.get("kind", "")]}, zh)
     if t == ev.IDENTITY_VERIFIED:
         return _identity(p)
     if t == ev.SUPPLEMENT_REQUESTED:

@@ -134,8 +134,10 @@ def _check_case(app: App, state: CaseState, kind: str, record_consent: bool) -> 
     if kind not in state.consent_kinds and not record_consent:
         raise _err(
             "lookup.no_consent",
-            "民眾未同意查調此項書證；請先徵得同意（指令加 --consent 記錄）",
-            "The citizen has not consented to this look-up; ask and record it (--consent)",
+            "民眾未同意查調此項書證；請先徵得同意並記錄"
+            "（勾選「民眾當場同意」，或指令加 --consent）",
+            "The citizen has not consented to this look-up; ask and record the consent (tick "
+            "“Citizen consents now”, or --consent on the command line)",
         )
 
 

@@ -32,6 +32,7 @@ from eservice_desktop.services import (
     fees,
     identity,
     intake,
+    lookups,
     notices,
     operators,
     payments,
@@ -66,6 +67,11 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         lambda a, t: case_attachments.list_attachments(a, CASE),
     ),
     notices.of_case: (Action.VIEW_CASE, lambda a, t: notices.of_case(a, CASE)),
+    lookups.run_lookup: (
+        Action.PROCESS,
+        lambda a, t: lookups.run_lookup(a, CASE, "household_transcript", record_consent=True),
+    ),
+    lookups.kinds_of: (Action.VIEW_CASE, lambda a, t: lookups.kinds_of(a, CASE)),
     notices.request_resend: (
         Action.PROCESS,
         lambda a, t: notices.request_resend(a, CASE, "received"),
@@ -275,6 +281,8 @@ NOT_GUARDED: dict[str, str] = {
     "access.record": "inside a guarded use case (the view, search, print or export it notes)",
     "access.append": "inside a guarded use case's transaction",
     "case_attachments.read_content": "the sync upload opening a sealed file, the device's work",
+    "case_attachments.seal_file": "inside a guarded use case (attach_file, lookups.run_lookup)",
+    "case_attachments.register": "inside a guarded use case's transaction",
     "audit.verify": "chain integrity only (counts, the first broken link); doctor runs it",
     # internal steps of a guarded use case (they take its open transaction or state)
     "cases.append": "inside a guarded use case's transaction",
