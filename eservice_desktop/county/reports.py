@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
     CountyCaseFactRow,
+    CountyCaseLookupRow,
     CountyTargetRow,
     FeedRow,
     aware,
@@ -124,7 +125,27 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
         else:
             for k, v in values.items():
                 setattr(row, k, v)
+    _project_lookups(s, states, ids)
     s.flush()
+
+
+def _project_lookups(s: Session, states: Mapping[str, CaseState], ids: list[str]) -> None:
+    """``county_case_lookups``: the kinds each touched case looked up (they only grow)."""
+    looked = [case_id for case_id in ids if states[case_id].lookup_kinds]
+    if not looked:
+        return
+    have = {
+        (str(case_id), str(kind))
+        for case_id, kind in s.execute(
+            select(CountyCaseLookupRow.case_id, CountyCaseLookupRow.kind).where(
+                CountyCaseLookupRow.case_id.in_(looked)
+            )
+        )
+    }
+    for case_id in looked:
+        for kind in sorted(states[case_id].lookup_kinds):
+            if (case_id, kind) not in have:
+                s.add(CountyCaseLookupRow(case_id=case_id, kind=kind))
 
 
 _FINISHED = ", ".join(f"'{x}'" for x in sv.FINISHED_STATUSES)
@@ -132,6 +153,93 @@ _CLOSED = ", ".join(f"'{x}'" for x in sv.CLOSED_STATUSES)
 _OPEN = ", ".join(f"'{x}'" for x in sv.OPEN_STATUSES)
 _MONTH = "substr(CAST(received_day AS VARCHAR), 1, 7)"
 _WHERE = "received_day BETWEEN :f AND :t"
+
+
+_LOOKUPS_FROM = (
+    "FROM county_case_lookups l JOIN county_case_facts f ON f.case_id = l.case_id "
+    f"WHERE f.received_day BETWEEN :f AND :t AND f.consent AND f.status IN ({_CLOSED})"
+)
+
+
+def _lookup_counts(s: Session, p: Mapping[str, Any]) -> sv.LookupCounts:
+    """The closed cases with consent that recorded look-ups, per service and kind."""
+    return sv.LookupCounts(
+        cases={
+            code: int(n)
+            for code, n in s.execute(
+                text(
+                    f"SELECT f.service_code, count(DISTINCT f.case_id) {_LOOKUPS_FROM} "
+                    "GROUP BY f.service_code"
+                ),
+                p,
+            )
+        },
+        by_kind={
+            (code, kind): int(n)
+            for code, kind, n in s.execute(
+                text(
+                    f"SELECT f.service_code, l.kind, count(DISTINCT f.case_id) {_LOOKUPS_FROM} "
+                    "GROUP BY f.service_code, l.kind"
+                ),
+                p,
+            )
+        },
+    )
+
+
+def _on_time(
+    s: Session, catalogue: Catalogue, p: Mapping[str, Any], today: date, common: dict[str, Any]
+) -> Report:
+    period_from, period_to = p["f"], p["t"]
+    counts = [
+        sv.OnTimeCount(code, month, int(n), int(fin), int(ok), int(op))
+        for code, month, n, fin, ok, op in s.execute(
+            text(
+                f"SELECT service_code, {_MONTH} AS m, count(*), "
+                f"sum(CASE WHEN status IN ({_FINISHED}) THEN 1 ELSE 0 END), "
+                "sum(CASE WHEN closed_on_time THEN 1 ELSE 0 END), "
+                f"sum(CASE WHEN status IN ({_OPEN}) THEN 1 ELSE 0 END) "
+                f"FROM county_case_facts WHERE {_WHERE} GROUP BY service_code, m"
+            ),
+            p,
+        )
+    ]
+    as_of = min(period_to, today)
+    overdue = [
+        sv.OverdueCase(
+            r.case_number,
+            r.service_code,
+            r.due_date,
+            f"{r.office} {r.holder}",
+            aware(r.held_since).astimezone(TAIPEI),
+            r.status,
+        )
+        for r in s.scalars(
+            select(CountyCaseFactRow).where(
+                CountyCaseFactRow.received_day.between(period_from, period_to),
+                CountyCaseFactRow.status.in_(sv.OPEN_STATUSES),
+                CountyCaseFactRow.due_date < as_of,
+            )
+        )
+        if r.due_date is not None
+    ]
+    return sv.build_on_time(catalogue, counts, overdue, as_of=as_of, **common)
+
+
+def _savings(
+    s: Session, catalogue: Catalogue, p: Mapping[str, Any], common: dict[str, Any]
+) -> Report:
+    consented = {
+        code: int(n)
+        for code, n in s.execute(
+            text(
+                "SELECT service_code, count(*) FROM county_case_facts "
+                f"WHERE {_WHERE} AND consent AND status IN ({_CLOSED}) GROUP BY service_code"
+            ),
+            p,
+        )
+    }
+    return sv.build_savings(catalogue, consented, lookups=_lookup_counts(s, p), **common)
 
 
 def compute(
@@ -148,39 +256,9 @@ def compute(
     p = {"f": period_from, "t": period_to}
     common: dict[str, Any] = {"period_from": period_from, "period_to": period_to, "office": "*"}
     if kind == "on-time":
-        counts = [
-            sv.OnTimeCount(code, month, int(n), int(fin), int(ok), int(op))
-            for code, month, n, fin, ok, op in s.execute(
-                text(
-                    f"SELECT service_code, {_MONTH} AS m, count(*), "
-                    f"sum(CASE WHEN status IN ({_FINISHED}) THEN 1 ELSE 0 END), "
-                    "sum(CASE WHEN closed_on_time THEN 1 ELSE 0 END), "
-                    f"sum(CASE WHEN status IN ({_OPEN}) THEN 1 ELSE 0 END) "
-                    f"FROM county_case_facts WHERE {_WHERE} GROUP BY service_code, m"
-                ),
-                p,
-            )
-        ]
-        as_of = min(period_to, today)
-        overdue = [
-            sv.OverdueCase(
-                r.case_number,
-                r.service_code,
-                r.due_date,
-                f"{r.office} {r.holder}",
-                aware(r.held_since).astimezone(TAIPEI),
-                r.status,
-            )
-            for r in s.scalars(
-                select(CountyCaseFactRow).where(
-                    CountyCaseFactRow.received_day.between(period_from, period_to),
-                    CountyCaseFactRow.status.in_(sv.OPEN_STATUSES),
-                    CountyCaseFactRow.due_date < as_of,
-                )
-            )
-            if r.due_date is not None
-        ]
-        return sv.build_on_time(catalogue, counts, overdue, as_of=as_of, **common)
+        return _on_time(s, catalogue, p, today, common)
+    if kind == "savings":
+        return _savings(s, catalogue, p, common)
     usage = [
         sv.UsageCount(code, channel, month, int(n))
         for code, channel, month, n in s.execute(
@@ -193,18 +271,6 @@ def compute(
     ]
     if kind == "usage":
         return sv.build_usage(catalogue, usage, **common)
-    if kind == "savings":
-        consented = {
-            code: int(n)
-            for code, n in s.execute(
-                text(
-                    "SELECT service_code, count(*) FROM county_case_facts "
-                    f"WHERE {_WHERE} AND consent AND status IN ({_CLOSED}) GROUP BY service_code"
-                ),
-                p,
-            )
-        }
-        return sv.build_savings(catalogue, consented, **common)
     if kind == "targets":
         goals = [
             sv.Target(r.office, r.department, r.month, r.metric, r.value)

@@ -206,6 +206,17 @@ class CountyCaseFactRow(CountyBase):
     )
 
 
+class CountyCaseLookupRow(CountyBase):
+    """A document kind a case looked up (``case.lookup_done``), kept with
+    ``county_case_facts`` in the push transaction: the county's savings report counts the
+    case per document looked up, as the office's does."""
+
+    __tablename__ = "county_case_lookups"
+
+    case_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+
+
 class CountyTargetRow(CountyBase):
     """A monthly target the county set for one department at one office (appendix 18)."""
 

@@ -140,6 +140,18 @@ def test_lookup_end_to_end_counts_per_document_in_savings(
         "cases": 1, "ntd": 40, "minutes": 40, "sheets": 2,
     }  # fmt: skip
 
+    # the county's report over every office counts the same, from the pushed events
+    sync_now(d03)
+    http = requests.Session()
+    http.headers["Authorization"] = f"Bearer {credential(d03)}"
+    period = {"from": (today - timedelta(days=1)).isoformat(), "to": today.isoformat()}
+    county_total = http.get(f"{county.url}/v1/reports/savings", params=period, timeout=30).json()[
+        "total"
+    ]
+    assert {k: county_total[k] for k in ("ntd", "minutes", "sheets")} == {
+        "ntd": 40, "minutes": 40, "sheets": 2,
+    }  # fmt: skip
+
     # nothing personal in any log record, office or county
     text = "\n".join(r.getMessage() for r in caplog.records)
     assert "A123456789" not in text and "王小明" not in text and "F131104093" not in text
