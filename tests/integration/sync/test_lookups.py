@@ -158,8 +158,10 @@ def test_lookup_end_to_end_counts_per_document_in_savings(
 
 
 def test_county_endpoint_refuses_and_signs(
-    county: CountyServer, office: Callable[..., App], tmp_path: Path
+    sqlite_county: CountyServer, office: Callable[..., App], tmp_path: Path
 ) -> None:
+    """SQLite only (the end-to-end test above runs both databases)."""
+    county = sqlite_county
     _seed_registry(county, tmp_path)
     d03 = office("D03", "01", county.url)
     enrol(d03, county)
