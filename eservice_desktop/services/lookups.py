@@ -33,7 +33,12 @@ from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.app import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.sync.receipts import receipt_keys
-from eservice_desktop.sync.protocol import LOOKUP_FORMAT, LookupRequest, lookup_signed_bytes
+from eservice_desktop.sync.protocol import (
+    LOOKUP_FORMAT,
+    LOOKUP_SIGNED_FIELDS,
+    LookupRequest,
+    lookup_signed_bytes,
+)
 
 log = logging.getLogger("eservice.lookups")
 
@@ -185,6 +190,8 @@ def verify_result(
         "The county's look-up result does not verify; it was not used. Ask the citizen for "
         "the document, or IT to check the synced keys",
     )
+    if set(result) != {*LOOKUP_SIGNED_FIELDS, "signature"}:
+        raise bad  # nothing unsigned is kept with a result
     pub = keys.get(str(result.get("key_id")))
     try:
         if pub is None or not isinstance(result.get("signature"), str):

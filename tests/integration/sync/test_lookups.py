@@ -204,6 +204,7 @@ def test_county_endpoint_refuses_and_signs(
         result | {"fields": {**result["fields"], "name": "李大華"}},
         result | {"subject": "B12345****"},
         result | {"signature": base64.b64encode(b"\0" * 64).decode()},
+        result | {"note": "unsigned text"},
     ):
         with pytest.raises(DomainError) as e:
             lookups.verify_result(tampered, keys, **check)  # type: ignore[arg-type]
