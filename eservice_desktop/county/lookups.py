@@ -26,10 +26,10 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notify, vault
 from eservice_desktop.county.store import CountyCaseRow, DeviceRow, RegistryRow, RouteRow
+from eservice_desktop.county_link.protocol import LOOKUP_FORMAT, LookupRequest, lookup_signed_bytes
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.sync.protocol import LOOKUP_FORMAT, LookupRequest, lookup_signed_bytes
 
 log = logging.getLogger("eservice.county.lookups")
 

@@ -23,6 +23,12 @@ from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
 
+from eservice_desktop.county_link.protocol import (
+    LOOKUP_FORMAT,
+    LOOKUP_SIGNED_FIELDS,
+    LookupRequest,
+    lookup_signed_bytes,
+)
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.catalogue import DOCUMENT_FREE_KINDS, DOCUMENT_FREE_KINDS_EN
@@ -30,15 +36,9 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import case_attachments, cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.sync.receipts import receipt_keys
-from eservice_desktop.sync.protocol import (
-    LOOKUP_FORMAT,
-    LOOKUP_SIGNED_FIELDS,
-    LookupRequest,
-    lookup_signed_bytes,
-)
 
 log = logging.getLogger("eservice.lookups")
 
@@ -147,8 +147,8 @@ def _check_case(app: App, state: CaseState, kind: str, record_consent: bool) -> 
 
 
 def _ask_county(app: App, req: LookupRequest) -> dict[str, Any]:
+    from eservice_desktop.county_link.client import AuthError, LookupRefused, RateLimited, SyncError
     from eservice_desktop.services import sync
-    from eservice_desktop.sync.client import AuthError, LookupRefused, RateLimited, SyncError
 
     try:
         client = sync.make_client(app)

@@ -18,7 +18,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import TaskRunner
 from eservice_desktop.services import case_attachments, cases
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -21,7 +21,7 @@ from eservice_desktop.county.edge import Limits, RateLimiter
 from eservice_desktop.county.store import AttachmentRow
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import case_attachments, cases, lookups, supervisor_reports
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.services.sync.credentials import credential
 from eservice_desktop.services.sync.receipts import receipt_keys

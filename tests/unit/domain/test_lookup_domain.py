@@ -15,7 +15,7 @@ from eservice_desktop.domain.case import check, project
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
-from eservice_desktop.services.app import load_catalogue
+from eservice_desktop.services.core import load_catalogue
 
 SHA = "ab" * 32
 RESULT = "0d5e7f20-0000-4000-8000-000000000001"
