@@ -21,14 +21,8 @@ import json
 import logging
 from dataclasses import dataclass
 from hashlib import sha256
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.county_link.protocol import (
-    LOOKUP_FORMAT,
-    LOOKUP_SIGNED_FIELDS,
-    LookupRequest,
-    lookup_signed_bytes,
-)
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.catalogue import DOCUMENT_FREE_KINDS, DOCUMENT_FREE_KINDS_EN
@@ -38,7 +32,9 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
-from eservice_desktop.services.sync.receipts import receipt_keys
+
+if TYPE_CHECKING:
+    from eservice_desktop.county_link.protocol import LookupRequest
 
 log = logging.getLogger("eservice.lookups")
 
@@ -181,8 +177,15 @@ def verify_result(
 ) -> None:
     """Refuses (``lookup.signature``) a result whose signature does not verify with a county
     key this office trusts, or that answers another case, kind or subject."""
+    # the protocol (pydantic) loads with the first look-up, not with the counter window
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from eservice_desktop.county_link.protocol import (
+        LOOKUP_FORMAT,
+        LOOKUP_SIGNED_FIELDS,
+        lookup_signed_bytes,
+    )
 
     bad = _err(
         "lookup.signature",
@@ -219,6 +222,9 @@ def run_lookup(
     require(app, Action.PROCESS, state.service_code)
     kind = kind.strip()
     _check_case(app, state, kind, record_consent)
+    from eservice_desktop.county_link.protocol import LookupRequest
+    from eservice_desktop.services.sync.receipts import receipt_keys
+
     req = LookupRequest(
         case_number=state.case_number,
         service_code=state.service_code,
