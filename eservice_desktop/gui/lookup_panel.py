@@ -2,9 +2,10 @@
 
 The clerk picks the document kind (the case's service's look-ups, each marked when the citizen
 consented), ticks 民眾當場同意 when the citizen consents now, and runs the look-up (Alt+L or
-Ctrl+Shift+D). ``services.lookups.run_lookup`` runs on the task runner, for the case that was
-on screen when the clerk asked; the result appears in the attachments list and its fields
-below the button. Offline or refused: the reason in red, nothing stored.
+Ctrl+Shift+D). ``services.lookups.run_lookup`` runs on the I/O pool (its database steps on the
+writer), for the case that was on screen when the clerk asked; the result appears in the
+attachments list and its fields below the button. Offline or refused: the reason in red,
+nothing stored.
 """
 
 from __future__ import annotations
@@ -116,12 +117,14 @@ class LookupPanel(QWidget):
                 )
                 self.ctx.tasks._unhandled(error)
 
-        self.ctx.tasks.run(
+        # the wait for the county on the I/O pool; the database steps on the writer
+        self.ctx.tasks.run_io(
             lookups.run_lookup,
             self.ctx.app,
             number,
             kind,
             record_consent=record,
+            db=self.ctx.tasks.call_db,
             on_done=finished,
             on_error=failed,
         )

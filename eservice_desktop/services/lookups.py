@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 
 if TYPE_CHECKING:
+    from eservice_desktop.county_link.client import CountyClient
     from eservice_desktop.county_link.protocol import LookupRequest
 
 log = logging.getLogger("eservice.lookups")
@@ -142,12 +144,10 @@ def _check_case(app: App, state: CaseState, kind: str, record_consent: bool) -> 
         )
 
 
-def _ask_county(app: App, req: LookupRequest) -> dict[str, Any]:
+def _ask_county(client: CountyClient, req: LookupRequest) -> dict[str, Any]:
     from eservice_desktop.county_link.client import AuthError, LookupRefused, RateLimited, SyncError
-    from eservice_desktop.services import sync
 
     try:
-        client = sync.make_client(app)
         try:
             return client.lookup(req)
         finally:
@@ -211,20 +211,49 @@ def verify_result(
         raise bad
 
 
+#: Runs one database step of a look-up: ``db(fn, *args)`` (the GUI's writer, :func:`_direct`
+#: elsewhere); the county's answer is awaited outside it.
+DbStep = Callable[..., Any]
+
+
+def _direct(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    return fn(*args, **kwargs)
+
+
+def _prepare(
+    app: App, case_number: str, kind: str, record_consent: bool
+) -> tuple[CaseState, dict[str, str], CountyClient]:
+    """The database step before the request: the case and its checks, the trusted county keys
+    and a client with the device credential (the keyring)."""
+    from eservice_desktop.services import sync
+    from eservice_desktop.services.sync.receipts import receipt_keys
+
+    state = cases.load_case(app, case_number)
+    require(app, Action.PROCESS, state.service_code)
+    _check_case(app, state, kind, record_consent)
+    with app.reading() as s:
+        keys = receipt_keys(s)
+    return state, keys, sync.make_client(app)
+
+
 def run_lookup(
-    app: App, case_number: str, kind: str, *, record_consent: bool = False
+    app: App,
+    case_number: str,
+    kind: str,
+    *,
+    record_consent: bool = False,
+    db: DbStep = _direct,
 ) -> LookupResult:
     """Looks ``kind`` up at the county for the case and keeps the verified result (module
     docstring). ``record_consent``: the citizen consents now, at the counter; the consent is
-    recorded on the case with the result (and not at all when the look-up fails)."""
-    require(app, Action.PROCESS)
-    state = cases.load_case(app, case_number)
-    require(app, Action.PROCESS, state.service_code)
-    kind = kind.strip()
-    _check_case(app, state, kind, record_consent)
+    recorded on the case with the result (and not at all when the look-up fails). ``db`` runs
+    the database steps (the GUI runs this on its I/O pool and passes its writer's
+    ``call_db``), so the wait for the county never holds the database."""
     from eservice_desktop.county_link.protocol import LookupRequest
-    from eservice_desktop.services.sync.receipts import receipt_keys
 
+    require(app, Action.PROCESS)
+    kind = kind.strip()
+    state, keys, client = db(_prepare, app, case_number, kind, record_consent)
     req = LookupRequest(
         case_number=state.case_number,
         service_code=state.service_code,
@@ -232,13 +261,13 @@ def run_lookup(
         subject_id=state.applicant_id,
         consent=True,
     )
-    result = _ask_county(app, req)
-    with app.reading() as s:
-        keys = receipt_keys(s)
+    result = _ask_county(client, req)
     verify_result(
         result, keys, case_number=state.case_number, kind=kind, subject=mask_id(req.subject_id)
     )
-    return _store(app, state, kind, result, record_consent and kind not in state.consent_kinds)
+    add_consent = record_consent and kind not in state.consent_kinds
+    stored: LookupResult = db(_store, app, state, kind, result, add_consent)
+    return stored
 
 
 def _store(
