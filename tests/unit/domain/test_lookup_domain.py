@@ -58,6 +58,14 @@ def test_lookup_values_are_checked(payload: dict[str, object]) -> None:
         check_event(ACTOR.event(CASE, ev.LOOKUP_DONE, T0, payload))
 
 
+def test_lookup_payload_round_trips() -> None:
+    from eservice_desktop.domain import payloads as pl
+
+    payload = {"kind": "land_transcript", "result_id": RESULT, "sha256": SHA}
+    typed = pl.PAYLOADS[ev.LOOKUP_DONE].from_payload(payload)
+    assert typed.to_payload() == payload and typed.kind == "land_transcript"  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def catalogue() -> Catalogue:
     return load_catalogue()
