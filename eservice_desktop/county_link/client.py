@@ -442,8 +442,6 @@ class CountyClient:
             raise RequestRefused(str(r.status_code), r.status_code)
         return dict(r.json())
 
-<<<<<<< HEAD
-=======
     def lookup(self, req: LookupRequest) -> dict[str, Any]:
         """``POST /v1/lookups``: the county's signed result (verified by the caller);
         :class:`LookupRefused` with the county's reason, :class:`RateLimited` on 429."""
@@ -464,13 +462,6 @@ class CountyClient:
             raise ServerError("unreadable answer from county")
         return data
 
-    def attachment_state(self, sha256: str) -> AttachmentState | None:
-        r = self._send("GET", f"/attachments/{sha256}")
-        if r.status_code == 404:
-            return None
-        return self._json(r, AttachmentState)
-
->>>>>>> 80a17ab (Document-free lookups: county endpoint over a sealed registry (signed results), office service storing the verified result as a case attachment with case.lookup_done, savings counted per document looked up (migration 0014))
     def attachment_start(self, sha256: str, start: AttachmentStart) -> AttachmentState:
         r = self._send("POST", f"/attachments/{sha256}", body=start.model_dump(mode="json"))
         return self._json(r, AttachmentState)
