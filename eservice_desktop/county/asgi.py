@@ -20,8 +20,9 @@ from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -88,6 +89,12 @@ def _open_store(
     if sealed:
         scrub(engine)
     return engine, sessions
+
+
+def _json_of(answer: BaseModel) -> Response:
+    """The answer serialised once (FastAPI would dump it and validate it again against the
+    response model: the model stays declared for the OpenAPI document)."""
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 def create_app(
@@ -297,12 +304,13 @@ def _sync_routes(r: _Routes) -> None:
     @app.post(
         f"/{API_VERSION}/events", response_model=PushResponse, tags=["sync"], responses=ERRORS
     )
-    def push(body: PushRequest, key: Device) -> PushResponse:
+    def push(body: PushRequest, key: Device) -> Response:
         try:
             with tx() as s:
-                return service.push(s, dev_of(s, key), body.events, clock(), gaps=body.gaps)
+                answer = service.push(s, dev_of(s, key), body.events, clock(), gaps=body.gaps)
         except service.Forbidden as e:
             raise HTTPException(403, str(e)) from None
+        return _json_of(answer)
 
     @app.post(
         f"/{API_VERSION}/access",
@@ -328,11 +336,12 @@ def _sync_routes(r: _Routes) -> None:
         ] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
         include_own: Annotated[bool, Query(description="also this device's own events")] = False,
-    ) -> PullResponse:
+    ) -> Response:
         with tx() as s:
-            return service.pull(
+            page = service.pull(
                 s, dev_of(s, key), seq_of(since), limit, clock(), include_own=include_own
             )
+        return _json_of(page)
 
 
 def _case_routes(r: _Routes) -> None:

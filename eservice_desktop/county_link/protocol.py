@@ -15,6 +15,8 @@ Design points (see docs/protocol.md):
 from __future__ import annotations
 
 import json
+import re
+
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -56,19 +58,31 @@ _DEVICE = r"^[0-9A-Za-z]{1,8}$"
 _HASH = r"^[0-9a-f]{64}$"
 
 
+#: ``\u0000`` as JSON writes U+0000: preceded by an even number of backslashes (an odd number
+#: is an escaped backslash followed by the text "u0000").
+_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
+
+
 def _no_nul(value: Any) -> None:
     """PostgreSQL text cannot hold U+0000 (found by fuzzing): refused at the door, anywhere
-    in a body, so no store ever sees it."""
+    in a body, so no store ever sees it. A document is checked as its JSON text (one C-speed
+    pass instead of a walk in Python)."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError("the NUL character is not allowed")
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            _no_nul(k)
-            _no_nul(v)
-    elif isinstance(value, list | tuple):
-        for v in value:
-            _no_nul(v)
+    elif isinstance(value, dict | list | tuple):
+        try:
+            text = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):  # not plain JSON: walk it
+            for item in value.items() if isinstance(value, dict) else value:
+                if isinstance(value, dict):
+                    _no_nul(item[0])
+                    _no_nul(item[1])
+                else:
+                    _no_nul(item)
+            return
+        if _JSON_NUL.search(text):
+            raise ValueError("the NUL character is not allowed")
 
 
 class _Model(BaseModel):

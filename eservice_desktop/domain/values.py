@@ -72,19 +72,25 @@ def _label(field: str | None) -> str:
     return f"{field}: " if field else ""
 
 
+def _refused_class(multiline: bool) -> re.Pattern[str]:
+    controls = "\x00-\x08\x0b-\x1f" if multiline else "\x00-\x1f"
+    nonchars = "".join(f"{chr(p | 0xFFFE)}{chr(p | 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+    return re.compile(
+        f"[{controls}\x7f-\x9f{''.join(sorted(_BIDI))}\ud800-\udfff"
+        f"\ufdd0-\ufdef\u2028\u2029{nonchars}]"
+    )
+
+
+#: The characters no stored text may hold (tab and newline allowed in multi-line text): one
+#: regex search instead of a loop over the characters (the sync path checks every string).
+_REFUSED: Final = _refused_class(False)
+_REFUSED_MULTILINE: Final = _refused_class(True)
+
+
 def bad_char(text: str, *, multiline: bool = False) -> str | None:
     """The first character no stored text may hold, or None."""
-    for ch in text:
-        o = ord(ch)
-        if ch in "\n\t" and multiline:
-            continue
-        if o < 0x20 or 0x7F <= o < 0xA0 or ch in _BIDI:
-            return ch
-        if 0xD800 <= o <= 0xDFFF or 0xFDD0 <= o <= 0xFDEF or (o & 0xFFFE) == 0xFFFE:
-            return ch
-        if o in (0x2028, 0x2029):  # line/paragraph separators: invisible line breaks
-            return ch
-    return None
+    found = (_REFUSED_MULTILINE if multiline else _REFUSED).search(text)
+    return found.group() if found else None
 
 
 def printable(text: str, limit: int = 40) -> str:

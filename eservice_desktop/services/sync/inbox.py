@@ -62,6 +62,7 @@ def apply_page(
     events: list[Event] = []
     seqs: dict[str, tuple[int, dict[str, Any]]] = {}
     numbers: set[str] = set()
+    taken = _numbers_taken(s, changes)
     for change in changes:
         if change.kind == "event":
             try:
@@ -69,7 +70,7 @@ def apply_page(
             except (ValidationError, *_MALFORMED) as exc:
                 park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
                 continue
-            refusal = _screen(s, e, numbers)
+            refusal = _screen(e, numbers, taken)
             if refusal is not None:
                 park(app, s, refusal, change.seq, change.data)
                 continue
@@ -84,22 +85,40 @@ def apply_page(
     return out
 
 
-def _screen(s: Session, e: Event, numbers: set[str]) -> Refusal | None:
+def _numbers_taken(s: Session, changes: list[Change]) -> dict[str, str]:
+    """The case numbers the page's new cases name that a case here already has (number ->
+    case id), in one query for the whole page."""
+    wanted = {
+        str(c.data["payload"].get("case_number") or "")
+        for c in changes
+        if c.kind == "event"
+        and c.data.get("type") == ev.RECEIVED
+        and isinstance(c.data.get("payload"), dict)
+    }
+    wanted.discard("")
+    if not wanted:
+        return {}
+    return dict(
+        s.execute(
+            select(CaseRow.case_number, CaseRow.case_id).where(CaseRow.case_number.in_(wanted))
+        ).tuples()
+    )
+
+
+def _screen(e: Event, numbers: set[str], taken: dict[str, str]) -> Refusal | None:
     """Refuses, before the fold, a pulled event whose values this office would never store
     (a negative time limit, an amount beyond the money range) or whose case number another
-    case here already uses: such an event would otherwise abort the whole page's insert."""
+    case here already uses (``taken``: the page's numbers already held here; ``numbers``:
+    those the page itself used so far): such an event would otherwise abort the whole page's
+    insert."""
     try:
         check_event(e)
     except DomainError as err:
         return Refusal(e, err.code, err.message_zh, err.message_en)
     if e.type == ev.RECEIVED:
         number = str(e.payload.get("case_number") or "")
-        taken = number in numbers or s.scalar(
-            select(CaseRow.case_id).where(
-                CaseRow.case_number == number, CaseRow.case_id != e.case_id
-            )
-        )
-        if taken:
+        holder = taken.get(number)
+        if number in numbers or (holder is not None and holder != e.case_id):
             return Refusal(
                 e,
                 "case.number_taken",

@@ -153,11 +153,11 @@ def _push_all(
         if progress is not None:
             progress(done, max(total, done + len(batch)))
         fetched = len(batch)
-        batch, gaps = _set_aside_invalid(app, batch, result)
+        batch, wire, gaps = _set_aside_invalid(app, batch, result)
         if not batch and not gaps:
             continue
         t0 = base_now(app)
-        resp = client.push([WireEvent.of(e) for e in batch], gaps)
+        resp = client.push(wire, gaps)
         result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
         with app.transaction() as s:
             _apply_push(app, s, batch, resp, result)
@@ -193,11 +193,13 @@ def _push_access(app: App, client: CountyClient) -> int:
 
 def _set_aside_invalid(
     app: App, batch: list[Event], result: RoundResult
-) -> tuple[list[Event], list[ChainGap]]:
+) -> tuple[list[Event], list[WireEvent], list[ChainGap]]:
     """An event stored before today's value rules that the wire would refuse becomes a local
     conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed, with
-    the chain links of the events set aside (so the county's chain of this device goes on)."""
+    the chain links of the events set aside (so the county's chain of this device goes on).
+    Returns the events to push, the same as wire events (each validated once), and the gaps."""
     good: list[Event] = []
+    wire: list[WireEvent] = []
     bad: list[tuple[Event, DomainError]] = []
     gaps: list[ChainGap] = []
     for e in batch:
@@ -210,13 +212,14 @@ def _set_aside_invalid(
             gap = None
         try:
             check_event(e)
-            WireEvent.of(e)
+            w = WireEvent.of(e)
         except (DomainError, ValidationError) as err:
             bad.append((e, err if isinstance(err, DomainError) else _wire_refusal()))
             if gap is not None:
                 gaps.append(gap)
         else:
             good.append(e)
+            wire.append(w)
     if bad:
         with app.transaction() as s:
             now = app.now()
@@ -233,7 +236,7 @@ def _set_aside_invalid(
                     now=now,
                 )
             repo.mark_acked(s, [e.event_id for e, _ in bad], now)
-    return good, gaps
+    return good, wire, gaps
 
 
 def _wire_refusal() -> DomainError:
