@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
@@ -86,10 +86,11 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
         return
     catalogue = county_catalogue(s)
     calendar = county_calendar(s)
-    existing = {
-        r.case_id: r
-        for r in s.scalars(select(CountyCaseFactRow).where(CountyCaseFactRow.case_id.in_(ids)))
-    }
+    existing = set(
+        s.scalars(select(CountyCaseFactRow.case_id).where(CountyCaseFactRow.case_id.in_(ids)))
+    )
+    new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     for case_id in ids:
         st = states[case_id]
         hours = _hours(catalogue, st.office)
@@ -119,12 +120,12 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
             "holder": st.last_clerk,
             "held_since": st.last_event_at or st.received_at,
         }
-        row = existing.get(case_id)
-        if row is None:
-            s.add(CountyCaseFactRow(case_id=case_id, **values))
-        else:
-            for k, v in values.items():
-                setattr(row, k, v)
+        (changed if case_id in existing else new_rows).append({"case_id": case_id, **values})
+    # set-based: one multi-row insert, one executemany update by primary key
+    if new_rows:
+        s.execute(insert(CountyCaseFactRow), new_rows)
+    if changed:
+        s.execute(update(CountyCaseFactRow), changed)
     _project_lookups(s, states, ids)
     s.flush()
 

@@ -12,7 +12,7 @@ import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notice_outcomes, notify, reports, vault
@@ -534,6 +534,30 @@ def _row_event(r: CountyEventRow, prev: str | None = None, hash_: str | None = N
     )
 
 
+@dataclass
+class _Batch:
+    """One push as it is checked and folded in memory: what the county knew before it (loaded
+    in one query each) and the rows it will write (one multi-row insert each)."""
+
+    dev: DeviceRow
+    now: datetime
+    known: set[str]
+    foreign: set[str]
+    old_conflicts: dict[str, ConflictRow]
+    numbers_taken: dict[str, str]
+    states: dict[str, CaseState]
+    history: dict[str, list[dict[str, Any]]]
+    routes: dict[str, set[str]]
+    results: list[PushResult] = field(default_factory=list)
+    event_rows: list[dict[str, Any]] = field(default_factory=list)
+    chain_rows: list[dict[str, Any]] = field(default_factory=list)
+    feed_rows: list[dict[str, Any]] = field(default_factory=list)
+    route_rows: list[dict[str, Any]] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+    closed_now: list[str] = field(default_factory=list)
+
+
 def push(
     s: Session,
     dev: DeviceRow,
@@ -542,11 +566,45 @@ def push(
     gaps: Sequence[ChainGap] = (),
 ) -> PushResponse:
     """Appends what is new, answers duplicates and conflicts; idempotent by event id.
-    ``gaps`` are the chain links of events the office set aside (their place in ``events``)."""
+    ``gaps`` are the chain links of events the office set aside (their place in ``events``).
+
+    Set-based: every case state, route and known id the batch needs is loaded in one query
+    each, each event is checked and folded in memory, and the batch is written with one
+    multi-row insert per table, in the caller's one transaction."""
+    _check_sender(dev, events)
+    lock_feed(s)
+    batch = _load_batch(s, dev, events, now)
+    device_chain = _DeviceChain(s, dev, now)
+    gap_at = _gaps_by_position(events, gaps)
+    for i, w in enumerate(events):
+        for g in gap_at.pop(i, ()):
+            device_chain.skip(g)
+        answer = _answer_known(batch, w)
+        if answer is not None:
+            batch.results.append(answer)
+            continue
+        batch.seen.add(w.event_id)
+        _take_event(s, batch, device_chain, w.to_event())
+    for rest in gap_at.values():
+        for g in rest:
+            device_chain.skip(g)
+    _make_ready(s, batch)
+    _write_batch(s, batch)
+    receipts = _update_cases(s, batch.states, batch.touched, now)
+    reports.project_facts(s, batch.states, batch.touched)
+    dev.last_seen_at = now
+    return PushResponse(results=batch.results, receipts=receipts, server_time=now)
+
+
+def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:
     for w in events:
         if w.office != dev.office or w.device != dev.device:
             raise Forbidden("events must come from the pushing device")
-    lock_feed(s)
+
+
+def _load_batch(s: Session, dev: DeviceRow, events: list[WireEvent], now: datetime) -> _Batch:
+    """What the county already holds of this batch: ids (its own office's and others'),
+    earlier conflicts, case numbers in use, the cases' states, histories and routes."""
     ids = [w.event_id for w in events]
     known_office: dict[str, str] = dict(
         s.execute(
@@ -555,7 +613,6 @@ def push(
             )
         ).all()
     )
-    known = {i for i, office in known_office.items() if office == dev.office}
     old_conflicts = {
         c.event_id: c for c in s.scalars(select(ConflictRow).where(ConflictRow.event_id.in_(ids)))
     }
@@ -578,234 +635,232 @@ def push(
     case_ids = {w.case_id for w in events}
     states, history = _load_states(s, case_ids)
     routes: dict[str, set[str]] = defaultdict(set)
-    for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(case_ids))):
-        routes[r.case_id].add(r.office)
-    results: list[PushResult] = []
-    device_chain = _DeviceChain(s, dev, now)
-    chain_rows: list[dict[str, Any]] = []
-    event_rows: list[dict[str, Any]] = []
-    feed_rows: list[dict[str, Any]] = []
-    route_rows: list[dict[str, Any]] = []
-    touched: set[str] = set()
-    seen: set[str] = set()
-    closed_now: list[str] = []
+    for case_id, office in s.execute(
+        select(RouteRow.case_id, RouteRow.office).where(RouteRow.case_id.in_(case_ids))
+    ):
+        routes[case_id].add(office)
+    return _Batch(
+        dev=dev,
+        now=now,
+        known={i for i, office in known_office.items() if office == dev.office},
+        foreign=foreign,
+        old_conflicts=old_conflicts,
+        numbers_taken=numbers_taken,
+        states=states,
+        history=history,
+        routes=routes,
+    )
+
+
+def _gaps_by_position(
+    events: list[WireEvent], gaps: Sequence[ChainGap]
+) -> dict[int, list[ChainGap]]:
+    sent = {w.event_id for w in events}
     gap_at: dict[int, list[ChainGap]] = defaultdict(list)
-    sent = set(ids)
     for g in gaps:
         if g.event_id not in sent:  # a gap is an event not sent: never one of this batch
             gap_at[min(g.position, len(events))].append(g)
-    for i, w in enumerate(events):
-        for g in gap_at.pop(i, ()):
-            device_chain.skip(g)
-        if w.event_id in foreign:
-            results.append(
-                PushResult(
-                    event_id=w.event_id,
-                    status="conflict",
-                    conflict_id=str(uuid.uuid4()),
-                    reason_code=ID_TAKEN.code,
-                    reason_zh=ID_TAKEN.message_zh,
-                    reason_en=ID_TAKEN.message_en,
-                )
-            )
-            continue
-        if w.event_id in known or w.event_id in seen:
-            results.append(PushResult(event_id=w.event_id, status="duplicate"))
-            touched.add(w.case_id)
-            continue
-        if w.event_id in old_conflicts:
-            c = old_conflicts[w.event_id]
-            results.append(
-                PushResult(
-                    event_id=w.event_id,
-                    status="conflict",
-                    conflict_id=c.conflict_id,
-                    reason_code=c.reason_code,
-                    reason_zh=c.reason_zh,
-                    reason_en=c.reason_en,
-                )
-            )
-            continue
-        seen.add(w.event_id)
-        e = w.to_event()
-        before = states.get(e.case_id)
-        try:
-            broken = device_chain.take(e)
-            if broken is not None:
-                raise broken
-            # the same value rules as every office: what one office cannot apply is refused
-            check_event(e)
-            if before is not None and dev.office not in routes[e.case_id]:
-                raise NOT_ROUTED
-            if e.type == ev.RECEIVED and before is None:
-                _check_new_case(e, numbers_taken)
-            office_to = e.payload.get("office") if e.type == ev.READY_FOR_PICKUP else None
-            if office_to and known_offices() and office_to not in known_offices():
-                raise UNKNOWN_OFFICE
-            # an office re-announcing readiness of a case the county already made ready (its
-            # own code, e.g. demo data) says the same thing: kept, not a conflict
-            if not (
-                e.type == ev.READY_FOR_PICKUP
-                and before is not None
-                and before.lifecycle == READY_STATE
-            ):
-                check(before, e)
-            after = apply(before, e)
-        except (DomainError, KeyError, ValueError, TypeError) as err:
-            code, zh, en = (
-                (err.code, err.message_zh, err.message_en)
-                if isinstance(err, DomainError)
-                else ("event.malformed", "事件內容不完整", f"Malformed event: {type(err).__name__}")
-            )
-            cid = str(uuid.uuid4())
-            s.add(
-                ConflictRow(
-                    conflict_id=cid,
-                    event_id=e.event_id,
-                    case_id=e.case_id,
-                    office=dev.office,
-                    device=dev.device,
-                    reason_code=code,
-                    reason_zh=zh,
-                    reason_en=en,
-                    event=e.to_dict(),
-                    created_at=now,
-                )
-            )
-            results.append(
-                PushResult(
-                    event_id=e.event_id,
-                    status="conflict",
-                    conflict_id=cid,
-                    reason_code=code,
-                    reason_zh=zh,
-                    reason_en=en,
-                )
-            )
-            continue
-        states[e.case_id] = after
-        touched.add(e.case_id)
-        if e.type == ev.RECEIVED:
-            numbers_taken[after.case_number] = e.case_id
-        data = e.to_dict()
-        event_rows.append(
-            {
-                "event_id": e.event_id,
-                "case_id": e.case_id,
-                "type": e.type,
-                "office": e.office,
-                "device": e.device,
-                "clerk": e.clerk,
-                "at": e.at,
-                "received_at": now,
-                "payload": e.payload,
-            }
+    return gap_at
+
+
+def _answer_known(batch: _Batch, w: WireEvent) -> PushResult | None:
+    """The answer to an event the county has seen already (another office's id, a duplicate,
+    an earlier conflict), or None for a new one."""
+    if w.event_id in batch.foreign:
+        return PushResult(
+            event_id=w.event_id,
+            status="conflict",
+            conflict_id=str(uuid.uuid4()),
+            reason_code=ID_TAKEN.code,
+            reason_zh=ID_TAKEN.message_zh,
+            reason_en=ID_TAKEN.message_en,
         )
-        if e.hash is not None and e.prev is not None:
-            chain_rows.append({"event_id": e.event_id, "prev": e.prev, "hash": e.hash})
-        wanted = offices_for(after, e)
-        for office in sorted(wanted - routes[e.case_id]):
-            route_rows.append({"case_id": e.case_id, "office": office})
-            # replay the earlier history to an office that joins the case now
-            for old in history[e.case_id]:
-                feed_rows.append(
-                    {
-                        "office": office,
-                        "kind": "event",
-                        "case_id": e.case_id,
-                        "source": f"{old['office']}-{old['device']}",
-                        "data": old,
-                        "created_at": now,
-                    }
-                )
-        routes[e.case_id] |= wanted
-        for office in sorted(routes[e.case_id]):
-            feed_rows.append(
-                {
-                    "office": office,
-                    "kind": "event",
-                    "case_id": e.case_id,
-                    "source": dev.device_key,
-                    "data": data,
-                    "created_at": now,
-                }
-            )
-        history[e.case_id].append(data)
-        if e.type == ev.NOTICE_RESEND_REQUESTED:
-            notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), now)
-        if not (before is not None and before.lifecycle == READY_STATE):
-            notify.queue(
-                s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), now
-            )
-        results.append(PushResult(event_id=e.event_id, status="accepted"))
-        if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (
-            e.case_id not in closed_now
-        ):
-            # closed now, or a closed case whose fees were settled now (paid or exempted)
-            closed_now.append(e.case_id)
-    for rest in gap_at.values():
-        for g in rest:
-            device_chain.skip(g)
-    # after the batch, so an office that marks the case ready itself in the same batch wins;
-    # nothing leaves the office unpaid: a case with a balance due is not made ready, unless a
-    # supervisor approved closing it with the balance (the handover needs its own approval)
-    for case_id in closed_now:
-        st = states[case_id]
-        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
-            continue
-        if st.balance > 0 and not st.closed_with_balance_approved:
-            continue
-        ready = _ready_event(s, st, now)
-        if ready is None:
-            continue
-        after = apply(st, ready)
-        states[case_id] = after
-        rdata = ready.to_dict()
-        event_rows.append(
-            {
-                "event_id": ready.event_id,
-                "case_id": case_id,
-                "type": ready.type,
-                "office": ready.office,
-                "device": ready.device,
-                "clerk": ready.clerk,
-                "at": ready.at,
-                "received_at": now,
-                "payload": ready.payload,
-            }
+    if w.event_id in batch.known or w.event_id in batch.seen:
+        batch.touched.add(w.case_id)
+        return PushResult(event_id=w.event_id, status="duplicate")
+    c = batch.old_conflicts.get(w.event_id)
+    if c is not None:
+        return PushResult(
+            event_id=w.event_id,
+            status="conflict",
+            conflict_id=c.conflict_id,
+            reason_code=c.reason_code,
+            reason_zh=c.reason_zh,
+            reason_en=c.reason_en,
         )
-        wanted = offices_for(after, ready)
-        for office in sorted(wanted - routes[case_id]):
-            route_rows.append({"case_id": case_id, "office": office})
-            for old in history[case_id]:
-                feed_rows.append(
-                    {
-                        "office": office,
-                        "kind": "event",
-                        "case_id": case_id,
-                        "source": f"{old['office']}-{old['device']}",
-                        "data": old,
-                        "created_at": now,
-                    }
-                )
-        routes[case_id] |= wanted
-        for office in sorted(routes[case_id]):
-            feed_rows.append(
+    return None
+
+
+def _take_event(s: Session, batch: _Batch, device_chain: _DeviceChain, e: Event) -> None:
+    """Checks one new event and folds it: accepted (rows queued) or refused (a conflict)."""
+    before = batch.states.get(e.case_id)
+    try:
+        after = _checked_fold(batch, device_chain, e, before)
+    except (DomainError, KeyError, ValueError, TypeError) as err:
+        batch.results.append(_refuse(s, batch, e, err))
+        return
+    _accept(s, batch, e, before, after)
+    batch.results.append(PushResult(event_id=e.event_id, status="accepted"))
+
+
+def _checked_fold(
+    batch: _Batch, device_chain: _DeviceChain, e: Event, before: CaseState | None
+) -> CaseState:
+    """Every check the county makes of a new event (chain, values, office scope, new case,
+    known offices, the case's rules); the case's state after it."""
+    broken = device_chain.take(e)
+    if broken is not None:
+        raise broken
+    # the same value rules as every office: what one office cannot apply is refused
+    check_event(e)
+    if before is not None and batch.dev.office not in batch.routes[e.case_id]:
+        raise NOT_ROUTED
+    if e.type == ev.RECEIVED and before is None:
+        _check_new_case(e, batch.numbers_taken)
+    office_to = e.payload.get("office") if e.type == ev.READY_FOR_PICKUP else None
+    if office_to and known_offices() and office_to not in known_offices():
+        raise UNKNOWN_OFFICE
+    # an office re-announcing readiness of a case the county already made ready (its own
+    # code, e.g. demo data) says the same thing: kept, not a conflict
+    if not (
+        e.type == ev.READY_FOR_PICKUP and before is not None and before.lifecycle == READY_STATE
+    ):
+        check(before, e)
+    return apply(before, e)
+
+
+def _refuse(s: Session, batch: _Batch, e: Event, err: Exception) -> PushResult:
+    """Stores the refused event as a conflict the office sees; its answer."""
+    code, zh, en = (
+        (err.code, err.message_zh, err.message_en)
+        if isinstance(err, DomainError)
+        else ("event.malformed", "事件內容不完整", f"Malformed event: {type(err).__name__}")
+    )
+    cid = str(uuid.uuid4())
+    s.add(
+        ConflictRow(
+            conflict_id=cid,
+            event_id=e.event_id,
+            case_id=e.case_id,
+            office=batch.dev.office,
+            device=batch.dev.device,
+            reason_code=code,
+            reason_zh=zh,
+            reason_en=en,
+            event=e.to_dict(),
+            created_at=batch.now,
+        )
+    )
+    return PushResult(
+        event_id=e.event_id,
+        status="conflict",
+        conflict_id=cid,
+        reason_code=code,
+        reason_zh=zh,
+        reason_en=en,
+    )
+
+
+def _event_row(e: Event, now: datetime) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "case_id": e.case_id,
+        "type": e.type,
+        "office": e.office,
+        "device": e.device,
+        "clerk": e.clerk,
+        "at": e.at,
+        "received_at": now,
+        "payload": e.payload,
+    }
+
+
+def _accept(
+    s: Session, batch: _Batch, e: Event, before: CaseState | None, after: CaseState
+) -> None:
+    """Queues an accepted event's rows (event, chain link, routes, feed), its notices."""
+    batch.states[e.case_id] = after
+    batch.touched.add(e.case_id)
+    if e.type == ev.RECEIVED:
+        batch.numbers_taken[after.case_number] = e.case_id
+    batch.event_rows.append(_event_row(e, batch.now))
+    if e.hash is not None and e.prev is not None:
+        batch.chain_rows.append({"event_id": e.event_id, "prev": e.prev, "hash": e.hash})
+    _route(batch, e, after, batch.dev.device_key)
+    if e.type == ev.NOTICE_RESEND_REQUESTED:
+        notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
+    if not (before is not None and before.lifecycle == READY_STATE):
+        messages = notify.messages_for(before, after, e, notify.county_catalogue(s))
+        notify.queue(s, e, messages, batch.now)
+    if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (
+        e.case_id not in batch.closed_now
+    ):
+        # closed now, or a closed case whose fees were settled now (paid or exempted)
+        batch.closed_now.append(e.case_id)
+
+
+def _route(batch: _Batch, e: Event, after: CaseState, source: str | None) -> None:
+    """Feed rows of the event for every office the case is routed to; an office that joins
+    the case now first gets its earlier history."""
+    case_id, now = e.case_id, batch.now
+    data = e.to_dict()
+    wanted = offices_for(after, e)
+    routes = batch.routes[case_id]
+    for office in sorted(wanted - routes):
+        batch.route_rows.append({"case_id": case_id, "office": office})
+        for old in batch.history[case_id]:
+            batch.feed_rows.append(
                 {
                     "office": office,
                     "kind": "event",
                     "case_id": case_id,
-                    "source": None,
-                    "data": rdata,
+                    "source": f"{old['office']}-{old['device']}",
+                    "data": old,
                     "created_at": now,
                 }
             )
-        history[case_id].append(rdata)
-        notify.queue(
-            s, ready, notify.messages_for(st, after, ready, notify.county_catalogue(s)), now
+    routes |= wanted
+    for office in sorted(routes):
+        batch.feed_rows.append(
+            {
+                "office": office,
+                "kind": "event",
+                "case_id": case_id,
+                "source": source,
+                "data": data,
+                "created_at": now,
+            }
         )
-    if event_rows:
-        s.execute(insert(CountyEventRow), event_rows)
+    batch.history[case_id].append(data)
+
+
+def _make_ready(s: Session, batch: _Batch) -> None:
+    """After the batch, so an office that marks the case ready itself in the same batch wins:
+    the county makes every case closed now ready at its pickup office. Nothing leaves the
+    office unpaid: a case with a balance due is not made ready, unless a supervisor approved
+    closing it with the balance (the handover needs its own approval)."""
+    for case_id in batch.closed_now:
+        st = batch.states[case_id]
+        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
+            continue
+        if st.balance > 0 and not st.closed_with_balance_approved:
+            continue
+        ready = _ready_event(s, st, batch.now)
+        if ready is None:
+            continue
+        after = apply(st, ready)
+        batch.states[case_id] = after
+        batch.event_rows.append(_event_row(ready, batch.now))
+        _route(batch, ready, after, None)
+        messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
+        notify.queue(s, ready, messages, batch.now)
+
+
+def _write_batch(s: Session, batch: _Batch) -> None:
+    """One multi-row insert per table (a chain link stored already is not stored again)."""
+    if batch.event_rows:
+        s.execute(insert(CountyEventRow), batch.event_rows)
+    chain_rows = batch.chain_rows
     if chain_rows:
         have = set(
             s.scalars(
@@ -817,14 +872,10 @@ def push(
         chain_rows = [r for r in chain_rows if r["event_id"] not in have]
     if chain_rows:
         s.execute(insert(CountyChainRow), chain_rows)
-    if route_rows:
-        s.execute(insert(RouteRow), route_rows)
-    if feed_rows:
-        s.execute(insert(FeedRow), feed_rows)
-    receipts = _update_cases(s, states, touched, now)
-    reports.project_facts(s, states, touched)
-    dev.last_seen_at = now
-    return PushResponse(results=results, receipts=receipts, server_time=now)
+    if batch.route_rows:
+        s.execute(insert(RouteRow), batch.route_rows)
+    if batch.feed_rows:
+        s.execute(insert(FeedRow), batch.feed_rows)
 
 
 def push_access(
@@ -916,31 +967,24 @@ def _update_cases(
     if not touched:
         return []
     key_id, key = signing_key(s, "receipt")
-    existing = {
-        r.case_id: r
-        for r in s.scalars(select(CountyCaseRow).where(CountyCaseRow.case_id.in_(touched)))
-    }
+    ids = sorted(c for c in touched if c in states)
+    existing = set(s.scalars(select(CountyCaseRow.case_id).where(CountyCaseRow.case_id.in_(ids))))
+    new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
     receipts = []
-    for case_id in sorted(touched):
-        st = states.get(case_id)
-        if st is None:
-            continue
-        row = existing.get(case_id)
-        if row is None:
-            s.add(
-                CountyCaseRow(
-                    case_id=case_id,
-                    case_number=st.case_number,
-                    office=st.office,
-                    pickup_office=st.pickup_office,
-                    status=st.status,
-                    event_count=st.event_count,
-                    updated_at=now,
-                )
-            )
+    for case_id in ids:
+        st = states[case_id]
+        values = {
+            "case_id": case_id,
+            "status": st.status,
+            "event_count": st.event_count,
+            "updated_at": now,
+            "pickup_office": st.pickup_office,
+        }
+        if case_id in existing:
+            changed.append(values)
         else:
-            row.status, row.event_count, row.updated_at = st.status, st.event_count, now
-            row.pickup_office = st.pickup_office
+            new_rows.append({**values, "case_number": st.case_number, "office": st.office})
         sig = key.sign(receipt_bytes(case_id, st.case_number, st.office, st.event_count, now))
         receipts.append(
             CountyReceipt(
@@ -953,6 +997,11 @@ def _update_cases(
                 signature=base64.b64encode(sig).decode(),
             )
         )
+    # set-based: one multi-row insert, one executemany update by primary key
+    if new_rows:
+        s.execute(insert(CountyCaseRow), new_rows)
+    if changed:
+        s.execute(update(CountyCaseRow), changed)
     return receipts
 
 

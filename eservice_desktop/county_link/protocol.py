@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-
 from datetime import UTC, datetime
 from typing import Any, Literal
 

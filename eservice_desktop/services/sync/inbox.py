@@ -101,7 +101,7 @@ def _numbers_taken(s: Session, changes: list[Change]) -> dict[str, str]:
     return dict(
         s.execute(
             select(CaseRow.case_number, CaseRow.case_id).where(CaseRow.case_number.in_(wanted))
-        ).tuples()
+        ).all()
     )
 
 
