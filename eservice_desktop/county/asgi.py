@@ -336,10 +336,19 @@ def _sync_routes(r: _Routes) -> None:
         ] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
         include_own: Annotated[bool, Query(description="also this device's own events")] = False,
+        count: Annotated[
+            bool, Query(description="also tell how many changes remain after this page")
+        ] = False,
     ) -> Response:
         with tx() as s:
             page = service.pull(
-                s, dev_of(s, key), seq_of(since), limit, clock(), include_own=include_own
+                s,
+                dev_of(s, key),
+                seq_of(since),
+                limit,
+                clock(),
+                include_own=include_own,
+                count=count,
             )
         return _json_of(page)
 

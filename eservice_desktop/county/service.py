@@ -1009,11 +1009,20 @@ def _update_cases(
 
 
 def pull(
-    s: Session, dev: DeviceRow, since: int, limit: int, now: datetime, *, include_own: bool = False
+    s: Session,
+    dev: DeviceRow,
+    since: int,
+    limit: int,
+    now: datetime,
+    *,
+    include_own: bool = False,
+    count: bool = False,
 ) -> PullResponse:
     """Reads the office's feed after ``since``. The high-water mark is read first: every feed
     row at or below it is committed (appends are serialised), so the cursor never skips one.
-    A device's own events are left out unless ``include_own`` (recovery of a restored copy)."""
+    A device's own events are left out unless ``include_own`` (recovery of a restored copy).
+    ``count`` also tells how many changes remain after this page (one count query: a client
+    asks on the first page of a round to show a long catch-up's progress)."""
     limit = max(1, min(limit, MAX_PULL_PAGE))
     high = s.scalar(select(func.max(FeedRow.seq))) or 0
     conds = [
@@ -1027,8 +1036,21 @@ def pull(
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = rows[-1].seq if more else max(high, since)
+    remaining = None
+    if count:
+        remaining = (
+            int(
+                s.scalar(
+                    select(func.count()).select_from(FeedRow).where(*conds, FeedRow.seq > cursor)
+                )
+                or 0
+            )
+            if more
+            else 0
+        )
     dev.last_seen_at = now
     return PullResponse(
+        remaining=remaining,
         # the county's own stored rows, validated when they were pushed: not validated again
         changes=[Change.model_construct(seq=r.seq, kind=r.kind, data=r.data) for r in rows],
         cursor=cursor_of(cursor),

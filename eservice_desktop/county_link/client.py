@@ -427,10 +427,16 @@ class CountyClient:
         body = AccessPushRequest(records=records).model_dump(mode="json")
         return self._json(self._send("POST", "/access", body=body), AccessPushResponse)
 
-    def pull(self, since: str, limit: int = 500, include_own: bool = False) -> PullResponse:
+    def pull(
+        self, since: str, limit: int = 500, include_own: bool = False, count: bool = False
+    ) -> PullResponse:
+        """A page of the office's changes after ``since``; ``count`` asks the county how many
+        remain after it (``PullResponse.remaining``; None from a county before it)."""
         params: dict[str, Any] = {"since": since, "limit": limit}
         if include_own:
             params["include_own"] = "true"
+        if count:
+            params["count"] = "true"
         r = self._send("GET", "/changes", params=params)
         return self._json(r, PullResponse)
 

@@ -272,6 +272,10 @@ class PullResponse(_Model):
     cursor: str
     more: bool
     server_time: datetime
+    #: Changes of this office still to pull after this page, when the pull asked for the
+    #: count (``count=true``; a catch-up shows its progress); absent otherwise and from
+    #: counties before it.
+    remaining: int | None = None
 
 
 class EnrolRequest(_Model):

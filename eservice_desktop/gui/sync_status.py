@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,8 @@ class SyncStatusWidget(QWidget):
     round_finished = Signal(object, str)
     #: (events sent, events to send) during a push, from the worker thread.
     push_progress = Signal(int, int)
+    #: (changes received, changes waiting) during a pull, from the worker thread.
+    pull_progress = Signal(int, int)
 
     def __init__(
         self,
@@ -65,6 +68,8 @@ class SyncStatusWidget(QWidget):
         self.status: dict[str, Any] = {}
         #: (sent, total) while a push is under way, else None.
         self.pushing: tuple[int, int] | None = None
+        #: (received, total) while a pull is under way (a long catch-up), else None.
+        self.pulling: tuple[int, int] | None = None
         #: Why the last round failed, in the clerk's language ("" after a good round).
         self.error = ""
         layout = QHBoxLayout(self)
@@ -77,11 +82,17 @@ class SyncStatusWidget(QWidget):
         self.conflicts_button.setObjectName("sync_conflicts")
         self.conflicts_button.setFlat(True)
         self.conflicts_button.clicked.connect(self.show_conflicts)
+        #: How far a push or a pull is; shown only while one is under way.
+        self.progress_bar = QProgressBar(self)
+        self.progress_bar.setObjectName("sync_progress")
+        self.progress_bar.setMaximumWidth(160)
+        self.progress_bar.setTextVisible(False)
         #: Pulled events set aside for IT (``sync conflicts`` lists them); hidden when none.
         self.quarantine_label = QLabel(self)
         self.quarantine_label.setObjectName("sync_quarantined")
         for w in (
             self.state_label,
+            self.progress_bar,
             self.counts_label,
             self.conflicts_button,
             self.quarantine_label,
@@ -89,6 +100,7 @@ class SyncStatusWidget(QWidget):
             layout.addWidget(w)
         self.round_finished.connect(self._on_round, Qt.ConnectionType.QueuedConnection)
         self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self.pull_progress.connect(self._on_pull_progress, Qt.ConnectionType.QueuedConnection)
         ctx.case_changed.connect(self._on_local_work)
         self.loop: SyncLoop | None = None
         self._thread: threading.Thread | None = None
@@ -138,7 +150,7 @@ class SyncStatusWidget(QWidget):
             _prepare_loop,
             self.ctx.app,
             self._from_worker,
-            self._progress,
+            (self._progress, self._pull_progress),
             self._starts,
             on_done=self._run_loop,
             on_error=self._start_failed,
@@ -188,6 +200,10 @@ class SyncStatusWidget(QWidget):
         """Worker thread, during a push: hand the figures to the UI thread."""
         self.push_progress.emit(done, total)
 
+    def _pull_progress(self, done: int, total: int) -> None:
+        """Worker thread, during a pull: hand the figures to the UI thread."""
+        self.pull_progress.emit(done, total)
+
     def _on_local_work(self, _number: str) -> None:
         if self.loop is not None:
             self.loop.poke()
@@ -210,10 +226,15 @@ class SyncStatusWidget(QWidget):
         self.pushing = (done, total)
         self._render()
 
+    def _on_pull_progress(self, done: int, total: int) -> None:
+        self.pushing = None
+        self.pulling = (done, total)
+        self._render()
+
     def _on_round(self, status: dict[str, Any], error: str) -> None:
         self.status = status
         self.online = not error
-        self.pushing = None
+        self.pushing = self.pulling = None
         if error and error != self.error:
             self.ctx.status_message.emit(error)
         self.error = error
@@ -224,10 +245,16 @@ class SyncStatusWidget(QWidget):
     def _render(self) -> None:
         st = self.status
         self.state_label.setToolTip(self.error)
+        self._render_progress()
         if self.pushing is not None:
             done, total = self.pushing
             self.state_label.setText(
                 self.tr("● 同步中 %1／%2").replace("%1", f"{done:,}").replace("%2", f"{total:,}")
+            )
+        elif self.pulling is not None:
+            done, total = self.pulling
+            self.state_label.setText(
+                self.tr("● 接收中 %1／%2").replace("%1", f"{done:,}").replace("%2", f"{total:,}")
             )
         elif self.online is None and self.loop is not None:
             self.state_label.setText(self.tr("○ 連線中…"))
@@ -255,6 +282,15 @@ class SyncStatusWidget(QWidget):
                 "%1", str(st.get("server", self.ctx.app.settings.county_url))
             )
         )
+
+    def _render_progress(self) -> None:
+        """The bar follows the push or the pull under way; hidden between them."""
+        running = self.pushing or self.pulling
+        self.progress_bar.setVisible(running is not None)
+        if running is not None:
+            done, total = running
+            self.progress_bar.setRange(0, max(total, 1))
+            self.progress_bar.setValue(min(done, max(total, 1)))
 
     def show_conflicts(self) -> None:
         dialog = ConflictDialog(self.ctx, self)
@@ -334,11 +370,14 @@ def _load_reference(app: App) -> bool:
     return sync.credential(app) is not None
 
 
-def _prepare_loop(app: App, on_result: Any, progress: Any, request: int) -> tuple[SyncLoop, int]:
-    """Database writer: the loop of this device with its scheduled backups, ready to run."""
+def _prepare_loop(
+    app: App, on_result: Any, progress: tuple[Any, Any], request: int
+) -> tuple[SyncLoop, int]:
+    """Database writer: the loop of this device with its scheduled backups, ready to run;
+    ``progress`` follows the push and the pull."""
     from eservice_desktop.services import backup, sync
 
-    loop = sync.start(app, on_result=on_result, progress=progress)
+    loop = sync.start(app, on_result=on_result, progress=progress[0], pull_progress=progress[1])
     loop.round_fn = backup.with_scheduled_backups(app, loop.round_fn)
     return loop, request
 

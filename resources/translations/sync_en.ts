@@ -35,6 +35,10 @@
         <translation>● Syncing %1/%2</translation>
     </message>
     <message>
+        <source>● 接收中 %1／%2</source>
+        <translation>● Receiving %1/%2</translation>
+    </message>
+    <message>
         <source>○ 連線中…</source>
         <translation>○ Connecting…</translation>
     </message>

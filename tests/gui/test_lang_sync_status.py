@@ -114,3 +114,25 @@ def test_events_set_aside_are_counted_in_the_status_bar(lang_ctx: GuiContext, qt
     assert w.quarantine_label.isVisibleTo(w)
     expected = "隔離 2 筆" if lang_ctx.lang == "zh_TW" else "2 set aside"
     assert w.quarantine_label.text() == expected
+
+
+def test_a_long_pull_shows_received_out_of_total_and_a_bar(
+    lang_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    w.show()
+    assert not w.progress_bar.isVisible()  # nothing under way
+    w.pull_progress.emit(2_000, 1_000_000)  # as the sync thread sends it
+    qtbot.waitUntil(lambda: w.pulling == (2_000, 1_000_000))
+    en = lang_ctx.lang == "en"
+    assert w.state_label.text() == (
+        "● Receiving 2,000/1,000,000" if en else "● 接收中 2,000／1,000,000"
+    )
+    assert w.progress_bar.isVisible()
+    assert (w.progress_bar.value(), w.progress_bar.maximum()) == (2_000, 1_000_000)
+    w.pull_progress.emit(1_000_000, 1_000_000)
+    qtbot.waitUntil(lambda: w.progress_bar.value() == 1_000_000)
+    w._on_round(sync.status(lang_ctx.app), "")  # the round ended
+    assert not w.progress_bar.isVisible()
+    assert w.state_label.text() == ("● Online" if en else "● 已連線")

@@ -16,7 +16,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -66,7 +66,8 @@ class RoundResult:
 
 
 #: ``progress(done, total)`` during a push: events acknowledged so far out of the outbox size
-#: when the push began (called from the sync thread).
+#: when the push began; during a pull (``pull_progress``): changes received so far out of
+#: those the county said were waiting when the pull began (called from the sync thread).
 Progress = Callable[[int, int], None]
 
 
@@ -75,6 +76,7 @@ def sync_round(
     client: CountyClient,
     max_push_batches: int | None = None,
     progress: Progress | None = None,
+    pull_progress: Progress | None = None,
 ) -> RoundResult:
     """Pushes the whole outbox in batches, then pulls every page; raises SyncError on failure
     (what was already acknowledged or applied stays so)."""
@@ -82,48 +84,41 @@ def sync_round(
     if started_here:  # one overall deadline for every request of this round
         client.round_ends = time.monotonic() + ROUND_DEADLINE_S
     try:
-        return _round(app, client, max_push_batches, progress)
+        return _round(app, client, max_push_batches, progress, pull_progress)
     finally:
         if started_here:
             client.round_ends = None
 
 
+@dataclass
+class _Pulled:
+    """What the pages of a round brought besides events, acted on after the last page."""
+
+    pickup_keys: dict[str, Any] | None = None
+    crls: list[dict[str, Any]] = field(default_factory=list)
+    calendar_changed: bool = False
+
+
 def _round(
-    app: App, client: CountyClient, max_push_batches: int | None, progress: Progress | None
+    app: App,
+    client: CountyClient,
+    max_push_batches: int | None,
+    progress: Progress | None,
+    pull_progress: Progress | None,
 ) -> RoundResult:
     result = RoundResult()
     _push_all(app, client, result, max_push_batches, progress)
     result.access = _push_access(app, client)
     result.attachments = upload_attachments(app, client)
-    pickup_keys: dict[str, Any] | None = None
-    crls: list[dict[str, Any]] = []
-    calendar_changed = False
-    while True:
-        with app.reading() as s:
-            cursor = get_state(s, "cursor") or ""
-        t0 = base_now(app)
-        page = client.pull(cursor, PULL_PAGE)
-        result.clock_offset_s = learn_clock(app, t0, base_now(app), page.server_time)
-        result.server_time = page.server_time.isoformat()
-        if not page.changes and page.cursor == cursor:
-            break  # nothing new: no write transaction (an idle round stays cheap)
-        with app.transaction() as s:
-            out = apply_page(app, s, page.changes)
-            set_state(s, "cursor", page.cursor, app.now())
-        result.pulled += len(out.report.applied)
-        pickup_keys = out.pickup_keys if out.pickup_keys is not None else pickup_keys
-        crls.extend(out.crls)
-        calendar_changed |= out.calendar_changed
-        if not page.more:
-            break
+    pulled = _pull_all(app, client, result, pull_progress)
     if result.conflicts:
         _push_all(app, client, result, max_push_batches, progress)  # the conflict notes
     result.operators = pull_operators(app, client)
-    if calendar_changed:
+    if pulled.calendar_changed:
         app.reload_calendar()
-    if pickup_keys is not None:
-        import_pickup_keys(app, pickup_keys)
-    for crl in crls:
+    if pulled.pickup_keys is not None:
+        import_pickup_keys(app, pulled.pickup_keys)
+    for crl in pulled.crls:
         import_crl(app, crl)
     with app.transaction() as s:
         now = app.now()
@@ -132,6 +127,41 @@ def _round(
         set_state(s, "last_error", "", now)
         result.pending = pending_count(s)
     return result
+
+
+def _pull_all(
+    app: App, client: CountyClient, result: RoundResult, progress: Progress | None
+) -> _Pulled:
+    """Pulls every page, each applied with its cursor in one local transaction. With
+    ``progress``, the first page asks the county how many changes wait (a long catch-up shows
+    how far it is); a county that does not say leaves the total at what arrived so far."""
+    pulled = _Pulled()
+    done, total = 0, 0
+    while True:
+        with app.reading() as s:
+            cursor = get_state(s, "cursor") or ""
+        t0 = base_now(app)
+        page = client.pull(cursor, PULL_PAGE, count=progress is not None and done == 0)
+        result.clock_offset_s = learn_clock(app, t0, base_now(app), page.server_time)
+        result.server_time = page.server_time.isoformat()
+        if not page.changes and page.cursor == cursor:
+            break  # nothing new: no write transaction (an idle round stays cheap)
+        if done == 0 and page.remaining is not None:
+            total = len(page.changes) + page.remaining
+        with app.transaction() as s:
+            out = apply_page(app, s, page.changes)
+            set_state(s, "cursor", page.cursor, app.now())
+        result.pulled += len(out.report.applied)
+        done += len(page.changes)
+        if progress is not None:
+            progress(done, max(total, done))
+        if out.pickup_keys is not None:
+            pulled.pickup_keys = out.pickup_keys
+        pulled.crls.extend(out.crls)
+        pulled.calendar_changed |= out.calendar_changed
+        if not page.more:
+            break
+    return pulled
 
 
 def _push_all(

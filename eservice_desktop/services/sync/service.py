@@ -19,9 +19,12 @@ from eservice_desktop.services.sync.reference import load_county_reference
 from eservice_desktop.services.sync.round import Progress, RoundResult, sync_round
 
 
-def run_round(app: App, progress: Progress | None = None) -> RoundResult:
+def run_round(
+    app: App, progress: Progress | None = None, pull_progress: Progress | None = None
+) -> RoundResult:
     """One round with a fresh client (the credential may have just been enrolled);
-    ``progress(done, total)`` follows the push (see :func:`.round.sync_round`)."""
+    ``progress(done, total)`` follows the push, ``pull_progress`` the pull (see
+    :func:`.round.sync_round`)."""
     now = app.now()
     with app.transaction() as s:
         state.set_state(s, "last_attempt", now.isoformat(), now)
@@ -29,7 +32,7 @@ def run_round(app: App, progress: Progress | None = None) -> RoundResult:
         ensure_enrolled(app)
         client = make_client(app)
         try:
-            return sync_round(app, client, progress=progress)
+            return sync_round(app, client, progress=progress, pull_progress=pull_progress)
         except AuthError:
             if not demo_enrol(app):  # a demo server that was reset: enrol again, once
                 raise
@@ -37,7 +40,7 @@ def run_round(app: App, progress: Progress | None = None) -> RoundResult:
             client.close()
         client = make_client(app)
         try:
-            return sync_round(app, client, progress=progress)
+            return sync_round(app, client, progress=progress, pull_progress=pull_progress)
         finally:
             client.close()
     except Exception as e:
@@ -56,9 +59,10 @@ def make_loop(
     app: App,
     on_result: Callable[[Any, BaseException | None], None] | None = None,
     progress: Progress | None = None,
+    pull_progress: Progress | None = None,
 ) -> SyncLoop:
     return SyncLoop(
-        lambda: run_round(app, progress),
+        lambda: run_round(app, progress, pull_progress),
         interval=app.settings.sync_interval_s,
         on_result=on_result,
         has_work=lambda: has_pending(app),
@@ -69,10 +73,11 @@ def start(
     app: App,
     on_result: Callable[[Any, BaseException | None], None] | None = None,
     progress: Progress | None = None,
+    pull_progress: Progress | None = None,
 ) -> SyncLoop:
     """Makes ``app.now()`` follow the county clock, applies the catalogue the county sent last
     and returns the loop, not yet running: the caller runs ``loop.run_forever()`` on the
     thread it chooses and ``loop.stop()`` ends it."""
     install_clock_correction(app)
     load_county_reference(app)
-    return make_loop(app, on_result, progress)
+    return make_loop(app, on_result, progress, pull_progress)

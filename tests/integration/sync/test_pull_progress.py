@@ -1,0 +1,71 @@
+"""A long pull (a catch-up) reports how far it is: the county tells on the first page how many
+changes wait (``remaining``, asked with ``count=true``), and the round calls
+``pull_progress(received, total)`` after every page (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from itertools import pairwise
+
+import pytest
+from sync_helpers import CountyServer, enrol, new_case, sync_now
+
+from eservice_desktop.services import sync
+from eservice_desktop.services.app import App
+from eservice_desktop.services.sync import state
+
+
+def test_a_catch_up_reports_received_out_of_total(
+    county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    for _ in range(4):
+        new_case(d1)
+    sync_now(d1)
+    # small pages: the catch-up takes several (patched where the pull loop reads it)
+    monkeypatch.setattr(sys.modules[sync.sync_round.__module__], "PULL_PAGE", 3)
+    steps: list[tuple[int, int]] = []
+    client = sync.make_client(d2)
+    try:
+        result = sync.sync_round(d2, client, pull_progress=lambda d, t: steps.append((d, t)))
+        # the county's own count, asked as the round asks it
+        with d2.reading() as s:
+            cursor = state.get_state(s, "cursor") or ""
+        assert client.pull(cursor, 3, count=True).remaining == 0
+    finally:
+        client.close()
+    assert result.pulled == 8  # 4 cases: received + fee assessed each
+    first_total = steps[0][1]
+    assert first_total >= 8  # the events and the county's reference data (keys)
+    assert steps[0][0] == 3 and len(steps) >= 3  # one call per page of 3
+    dones, totals = [d for d, _ in steps], [t for _, t in steps]
+    assert [b - a for a, b in pairwise(dones[:-1])] == [3] * (len(dones) - 2)
+    assert 0 < dones[-1] - dones[-2] <= 3
+    # the total is known from the first page on (it only grows when the county's notice
+    # outcomes arrive in the feed while the pull runs)
+    assert totals == sorted(totals) and all(d <= t for d, t in steps)
+    assert steps[-1][0] == steps[-1][1]
+
+
+def test_the_count_is_only_told_when_asked(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    new_case(d1)
+    sync_now(d1)
+    client = sync.make_client(d2)
+    try:
+        page = client.pull("", 2)
+        assert page.remaining is None and page.more
+        asked = client.pull("", 2, count=True)
+        assert [c.seq for c in asked.changes] == [c.seq for c in page.changes]
+        rest = client.pull(asked.cursor, 1000, count=True)
+        assert asked.remaining == len(rest.changes) >= 2  # at least the case's two events
+        assert rest.remaining == 0 and not rest.more
+    finally:
+        client.close()
