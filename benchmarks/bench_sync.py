@@ -1,12 +1,18 @@
 """Sync figures over loopback: push 10,000 events, pull 10,000 on another device, the same rows
-inserted straight into the county database (ratio sync/raw), and an idle round's latency.
+inserted straight into the county database with one ``executemany`` (the baseline, same run;
+ratio sync/raw, goal <= 3x), the pull again without gzip (does compression pay on loopback?),
+an idle round's latency, and a catch-up of one office (``ESERVICE_BENCH_CATCHUP`` events,
+default 1,000,000) pulled into a fresh device.
 
-The county server runs in this process (uvicorn on a thread, SQLite) so the figure measures
-the protocol, the server's checks and both databases, not process start-up.
+The county server runs in this process (uvicorn on a thread) so the figures measure the
+protocol, the server's checks and both databases, not process start-up. Beside each wall time
+the CPU time of this process (client and county together) is printed: on a shared machine it
+moves far less with the load than the wall time does.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import statistics
 import tempfile
@@ -18,6 +24,23 @@ from pathlib import Path
 from typing import Any
 
 N_EVENTS = 10_000
+#: Events of the catch-up figure (one office, pulled into a fresh device).
+N_CATCHUP = int(os.environ.get("ESERVICE_BENCH_CATCHUP", "1000000"))
+
+
+class _Clock:
+    """Wall and CPU seconds of a block (CPU: this process, client and county threads)."""
+
+    def __enter__(self) -> _Clock:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.wall = time.perf_counter() - self.wall
+        self.cpu = time.process_time() - self.cpu
+
+    def __str__(self) -> str:
+        return f"{self.wall:.2f} s (CPU {self.cpu:.2f} s)"
 
 
 def _memory_keyring() -> None:
@@ -43,9 +66,10 @@ def _memory_keyring() -> None:
     keyring.set_keyring(Memory())
 
 
-def _events(n: int) -> list[Any]:
+def _events(n: int, first: int = 0, prev: str = "") -> list[Any]:
     """n events: received + supplement requested per case, device H01-01, linked into the
-    device's hash chain as ingest links them (so the push measures the county's check)."""
+    device's hash chain as ingest links them (so the push measures the county's check);
+    ``first`` case number offset and ``prev`` hash continue an earlier chunk."""
     from eservice_desktop.domain import events as ev
     from eservice_desktop.domain.case_number import CaseNumber
     from eservice_desktop.domain.events import Actor
@@ -53,7 +77,7 @@ def _events(n: int) -> list[Any]:
     actor = Actor("H01", "01", "bench")
     t0 = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
     out = []
-    for i in range(n // 2):
+    for i in range(first, first + n // 2):
         case_id = str(uuid.uuid4())
         at = t0 + timedelta(seconds=i)
         out.append(
@@ -85,7 +109,7 @@ def _events(n: int) -> list[Any]:
         )
     from eservice_desktop.domain import chain
 
-    prev, linked = chain.GENESIS, []
+    prev, linked = prev or chain.GENESIS, []
     for e in out:
         e = chain.link(e, prev)  # noqa: PLW2901
         linked.append(e)
@@ -99,6 +123,7 @@ def run() -> list[tuple[str, str]]:
     import os
 
     rows = _measure("sqlite", None)
+    rows += _catch_up()
     pg = os.environ.get("ESERVICE_BENCH_PG_URL") or os.environ.get("ESERVICE_TEST_PG_URL")
     if pg:
         db = _fresh_pg(pg)
@@ -131,152 +156,238 @@ def _fresh_pg(url: str, name: str = "") -> str:
     return url.rsplit("/", 1)[0] + "/" + name
 
 
-def _measure(label: str, county_url: str | None) -> list[tuple[str, str]]:
-    import uvicorn
-    from sqlalchemy import insert
-    from sqlalchemy.orm import Session
+class _County:
+    """A county server on a loopback port, in this process, and enrolled office devices."""
 
-    from eservice_desktop.config import Settings
-    from eservice_desktop.county import service as county_service
-    from eservice_desktop.county.asgi import create_app
-    from eservice_desktop.county.store import (
-        CountyEventRow,
-        FeedRow,
-        create_schema,
-        make_engine,
-        utcnow,
-    )
+    def __init__(self, county_url: str, tmp: Path) -> None:
+        import uvicorn
+
+        from eservice_desktop.county.app import create_app
+
+        self.tmp = tmp
+        self.app = create_app(county_url, secret=b"benchmark county passphrase", dispatch=False)
+        self.server = uvicorn.Server(
+            uvicorn.Config(self.app, host="127.0.0.1", port=0, log_level="warning")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}"
+
+    def office(self, device: str) -> Any:
+        from eservice_desktop.config import Settings
+        from eservice_desktop.county import service as county_service
+        from eservice_desktop.county.store import utcnow
+        from eservice_desktop.services import sync
+        from eservice_desktop.services.app import open_app
+
+        app = open_app(
+            Settings(
+                data_dir=self.tmp / f"office-{device}",
+                office_code="H01",
+                device_id=device,
+                county_url=self.url,
+            )
+        )
+        with self.app.state.sessions() as s, s.begin():
+            code = county_service.new_enrol_code(s, "H01", utcnow())
+        sync.enrol(app, self.url, code)
+        return app
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.app.state.engine.dispose()
+
+
+def _pull_into(app: Any, gzip: bool = True, progress: Any = None) -> tuple[_Clock, int]:
+    """One round of a device that only pulls; gzip off sends and accepts plain bodies."""
     from eservice_desktop.services import sync
-    from eservice_desktop.services.core import open_app
+    from eservice_desktop.sync import client as client_module
+
+    client = sync.make_client(app)
+    saved = client_module.GZIP_MIN
+    if not gzip:
+        client.http.headers["Accept-Encoding"] = "identity"
+        client_module.GZIP_MIN = 1 << 62
+    try:
+        with _Clock() as clock:
+            r = sync.sync_round(app, client, pull_progress=progress)
+    finally:
+        client_module.GZIP_MIN = saved
+        client.close()
+    return clock, r.pulled
+
+
+def _measure(label: str, county_url: str | None) -> list[tuple[str, str]]:
+    from eservice_desktop.services import sync
     from eservice_desktop.storage import repo
 
     _memory_keyring()
     tmp = Path(tempfile.mkdtemp(prefix="bench-sync-"))
     rows: list[tuple[str, str]] = []
     try:
-        county_db = county_url or f"sqlite:///{tmp / 'county.sqlite3'}"
-        app_c = create_app(county_db, secret=b"benchmark county passphrase", dispatch=False)
-        server = uvicorn.Server(
-            uvicorn.Config(app_c, host="127.0.0.1", port=0, log_level="warning")
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.02)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        url = f"http://127.0.0.1:{port}"
-
-        def office(device: str) -> Any:
-            app = open_app(
-                Settings(
-                    data_dir=tmp / f"office-{device}",
-                    office_code="H01",
-                    device_id=device,
-                    county_url=url,
-                )
-            )
-            with app_c.state.sessions() as s, s.begin():
-                code = county_service.new_enrol_code(s, "H01", utcnow())
-            sync.enrol(app, url, code)
-            return app
-
-        pusher, puller = office("01"), office("02")
+        county = _County(county_url or f"sqlite:///{tmp / 'county.sqlite3'}", tmp)
+        pusher, puller, plain = county.office("01"), county.office("02"), county.office("03")
         evs = _events(N_EVENTS)
         now = datetime.now(UTC)
         with pusher.transaction() as s:
             for e in evs:
                 repo.insert_event(s, e, now)
         client = sync.make_client(pusher)
-        t = time.perf_counter()
-        r = sync.sync_round(pusher, client)
-        push_s = time.perf_counter() - t
+        with _Clock() as push:
+            r = sync.sync_round(pusher, client)
         client.close()
         assert r.pushed == N_EVENTS, r
-        rows.append((f"[{label}] push {N_EVENTS:,} events over loopback", f"{push_s:.2f} s"))
-        rows.append((f"[{label}] push throughput", f"{N_EVENTS / push_s:,.0f} events/s"))
-
-        client = sync.make_client(puller)
-        t = time.perf_counter()
-        r = sync.sync_round(puller, client)
-        pull_s = time.perf_counter() - t
-        assert r.pulled == N_EVENTS, r
-        rows.append(
-            (f"[{label}] pull {N_EVENTS:,} events (applied to the office DB)", f"{pull_s:.2f} s")
-        )
-        rows.append((f"[{label}] pull throughput", f"{N_EVENTS / pull_s:,.0f} events/s"))
-
-        lat = []
-        for _ in range(30):
-            t = time.perf_counter()
-            sync.sync_round(puller, client)
-            lat.append((time.perf_counter() - t) * 1000)
-        client.close()
-        rows.append(
-            (
-                f"[{label}] idle sync round latency (median / p95)",
-                f"{statistics.median(lat):.1f} / {sorted(lat)[int(len(lat) * 0.95) - 1]:.1f} ms",
-            )
-        )
-
-        raw_engine = make_engine(
-            _fresh_pg(county_url, county_url.rsplit("/", 1)[1] + "_raw")
-            if county_url
-            else f"sqlite:///{tmp / 'raw.sqlite3'}"
-        )
-        create_schema(raw_engine)
-        t = time.perf_counter()
-        with Session(raw_engine) as s, s.begin():
-            s.execute(
-                insert(CountyEventRow),
-                [
-                    {
-                        "event_id": e.event_id,
-                        "case_id": e.case_id,
-                        "type": e.type,
-                        "office": e.office,
-                        "device": e.device,
-                        "clerk": e.clerk,
-                        "at": e.at,
-                        "received_at": now,
-                        "payload": e.payload,
-                    }
-                    for e in evs
-                ],
-            )
-            s.execute(
-                insert(FeedRow),
-                [
-                    {
-                        "office": "H01",
-                        "kind": "event",
-                        "case_id": e.case_id,
-                        "source": "H01-01",
-                        "data": e.to_dict(),
-                        "created_at": now,
-                    }
-                    for e in evs
-                ],
-            )
-        raw_s = time.perf_counter() - t
-        raw_engine.dispose()
-        rows.append(
-            (
-                f"[{label}] raw insert of the same {N_EVENTS:,} rows into the county DB",
-                f"{raw_s:.2f} s",
-            )
-        )
-        rows.append((f"[{label}] ratio push / raw insert", f"{push_s / raw_s:.1f}×"))
-        rows.append(
-            (f"[{label}] ratio push+pull / raw insert", f"{(push_s + pull_s) / raw_s:.1f}×")
-        )
-        server.should_exit = True
-        thread.join(10)
-        app_c.state.engine.dispose()
+        pull, pulled = _pull_into(puller)
+        assert pulled == N_EVENTS, pulled
+        pull_plain, pulled = _pull_into(plain, gzip=False)
+        assert pulled == N_EVENTS, pulled
+        lat = _idle_latency(puller)
+        raw = _raw_insert(county_url, tmp, evs, now)
+        county.stop()
         pusher.close()
         puller.close()
+        plain.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    n = f"{N_EVENTS:,}"
+    rows += [
+        (f"[{label}] push {n} events over loopback", str(push)),
+        (f"[{label}] push throughput", f"{N_EVENTS / push.wall:,.0f} events/s"),
+        (f"[{label}] pull {n} events (applied to the office DB)", str(pull)),
+        (f"[{label}] pull throughput", f"{N_EVENTS / pull.wall:,.0f} events/s"),
+        (f"[{label}] baseline: one executemany of the same {n} rows", str(raw)),
+        (f"[{label}] ratio push / raw insert (wall; CPU)", _ratio(push, raw)),
+        (f"[{label}] ratio pull / raw insert (wall; CPU)", _ratio(pull, raw)),
+        (f"[{label}] pull {n} events without gzip (loopback)", str(pull_plain)),
+        (f"[{label}] ratio pull without / with gzip (wall; CPU)", _ratio(pull_plain, pull)),
+        (f"[{label}] idle sync round latency (median / p95)", lat),
+    ]
     return rows
+
+
+def _ratio(a: _Clock, b: _Clock) -> str:
+    return f"{a.wall / b.wall:.1f}× ; {a.cpu / max(b.cpu, 1e-3):.1f}×"
+
+
+def _idle_latency(app: Any) -> str:
+    from eservice_desktop.services import sync
+
+    client = sync.make_client(app)
+    lat = []
+    for _ in range(30):
+        t = time.perf_counter()
+        sync.sync_round(app, client)
+        lat.append((time.perf_counter() - t) * 1000)
+    client.close()
+    return f"{statistics.median(lat):.1f} / {sorted(lat)[int(len(lat) * 0.95) - 1]:.1f} ms"
+
+
+def _raw_insert(county_url: str | None, tmp: Path, evs: list[Any], now: datetime) -> _Clock:
+    """The baseline: the pushed events' county rows (event and feed row) inserted with one
+    executemany each, in one transaction, into a fresh database of the same kind."""
+    from sqlalchemy import insert
+    from sqlalchemy.orm import Session
+
+    from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
+
+    raw_engine = make_engine(
+        _fresh_pg(county_url, county_url.rsplit("/", 1)[1] + "_raw")
+        if county_url
+        else f"sqlite:///{tmp / 'raw.sqlite3'}"
+    )
+    create_schema(raw_engine)
+    with _Clock() as clock, Session(raw_engine) as s, s.begin():
+        s.execute(insert(CountyEventRow), [_county_event(e, now) for e in evs])
+        s.execute(insert(FeedRow), [_feed(e, now) for e in evs])
+    raw_engine.dispose()
+    return clock
+
+
+def _county_event(e: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "event_id": e.event_id,
+        "case_id": e.case_id,
+        "type": e.type,
+        "office": e.office,
+        "device": e.device,
+        "clerk": e.clerk,
+        "at": e.at,
+        "received_at": now,
+        "payload": e.payload,
+    }
+
+
+def _feed(e: Any, now: datetime) -> dict[str, Any]:
+    return {
+        "office": "H01",
+        "kind": "event",
+        "case_id": e.case_id,
+        "source": "H01-01",
+        "data": e.to_dict(),
+        "created_at": now,
+    }
+
+
+def _catch_up() -> list[tuple[str, str]]:
+    """``N_CATCHUP`` events of office H01 in a SQLite county (written straight into its
+    tables, as a county that took them over months holds them; built once and cached), pulled
+    into a fresh device of the office: the wall time, the rate and the progress it reported."""
+    _memory_keyring()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-catchup-"))
+    try:
+        shutil.copy(_catch_up_county(), tmp / "county.sqlite3")
+        county = _County(f"sqlite:///{tmp / 'county.sqlite3'}", tmp)
+        device = county.office("05")
+        steps: list[tuple[int, int]] = []
+        clock, pulled = _pull_into(device, progress=lambda d, t: steps.append((d, t)))
+        county.stop()
+        device.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    assert pulled == N_CATCHUP, pulled
+    n = f"{N_CATCHUP:,}"
+    return [
+        (f"[sqlite] catch-up: pull {n} events of one office into a fresh device", str(clock)),
+        ("[sqlite] catch-up throughput", f"{N_CATCHUP / clock.wall:,.0f} events/s"),
+        (
+            "[sqlite] catch-up progress reports (first / last)",
+            f"{len(steps)} ({steps[0][0]:,}/{steps[0][1]:,} … {steps[-1][0]:,}/{steps[-1][1]:,})",
+        ),
+    ]
+
+
+def _catch_up_county() -> Path:
+    """The cached county database holding the catch-up's events (built on first use)."""
+    from sqlalchemy import insert
+    from sqlalchemy.orm import Session
+
+    from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
+
+    base = os.environ.get("ESERVICE_BENCH_CACHE") or str(
+        Path.home() / ".cache" / "eservice-desktop-bench"
+    )
+    target = Path(base) / f"county-catchup-{N_CATCHUP}.sqlite3"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_suffix(".building")
+    building.unlink(missing_ok=True)
+    engine = make_engine(f"sqlite:///{building}")
+    create_schema(engine)
+    now, prev, chunk = datetime.now(UTC), "", 50_000
+    for first in range(0, N_CATCHUP, chunk):
+        evs = _events(min(chunk, N_CATCHUP - first), first // 2, prev)
+        prev = evs[-1].hash
+        with Session(engine) as s, s.begin():
+            s.execute(insert(CountyEventRow), [_county_event(e, now) for e in evs])
+            s.execute(insert(FeedRow), [_feed(e, now) for e in evs])
+    engine.dispose()
+    building.rename(target)
+    return target
 
 
 if __name__ == "__main__":
