@@ -162,7 +162,7 @@ class _County:
     def __init__(self, county_url: str, tmp: Path) -> None:
         import uvicorn
 
-        from eservice_desktop.county.app import create_app
+        from eservice_desktop.county.asgi import create_app
 
         self.tmp = tmp
         self.app = create_app(county_url, secret=b"benchmark county passphrase", dispatch=False)
@@ -181,7 +181,7 @@ class _County:
         from eservice_desktop.county import service as county_service
         from eservice_desktop.county.store import utcnow
         from eservice_desktop.services import sync
-        from eservice_desktop.services.app import open_app
+        from eservice_desktop.services.core import open_app
 
         app = open_app(
             Settings(
@@ -204,8 +204,8 @@ class _County:
 
 def _pull_into(app: Any, gzip: bool = True, progress: Any = None) -> tuple[_Clock, int]:
     """One round of a device that only pulls; gzip off sends and accepts plain bodies."""
+    from eservice_desktop.county_link import client as client_module
     from eservice_desktop.services import sync
-    from eservice_desktop.sync import client as client_module
 
     client = sync.make_client(app)
     saved = client_module.GZIP_MIN

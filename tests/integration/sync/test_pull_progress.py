@@ -12,7 +12,7 @@ import pytest
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.services import sync
-from eservice_desktop.services.app import App
+from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import state
 
 
