@@ -318,10 +318,9 @@ def _project_side(
     counters: dict[str, int] = {}
     me = (app.settings.office_code, app.settings.device_id)
     ready_tokens: dict[str, str] = {}  # the batch's own ready-for-pickup codes, by case
+    projections.project_payments(session, [e for e in applied if e.type in ev.MONEY_TYPES])
     for e in applied:
-        if e.type in ev.MONEY_TYPES:
-            projections.project_payment(session, e)
-        elif e.type == ev.LOOKUP_DONE:
+        if e.type == ev.LOOKUP_DONE:
             projections.project_lookup(session, e)
         elif e.type == ev.READY_FOR_PICKUP:
             ready_tokens[e.case_id] = str(e.payload.get("token") or "")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Sequence
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
@@ -30,84 +31,123 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def project_payment(session: Session, event: Event, key_id: str = "") -> None:
-    """Keeps ``receipts`` in step with one payment/receipt event (local or synced).
+    """Keeps ``receipts`` in step with one payment/receipt event (see :func:`project_payments`)."""
+    project_payments(session, [event], key_id)
 
-    ``services.ingest`` calls it for every money event, so receipts issued on other devices (pulled
-    from the county) appear in look-ups and in the office's closing; replaying is harmless. A
-    payment without a receipt number is not a receipt and is left out; the same payment id under
-    a second number (an online payment recorded by two devices) is logged and left out too —
-    the case projection shows the double payment, for the clerk to refund.
-    """
-    p = event.payload
-    if event.type == ev.PAYMENT_RECORDED:
-        number = p.get("receipt_number")
-        if not number or session.get(ReceiptRow, number) is not None:
-            return
-        if session.scalars(
-            select(ReceiptRow.number).where(ReceiptRow.payment_id == str(p["payment_id"]))
-        ).first():
-            log.warning("payment recorded twice under two receipt numbers: %s", number)
-            return
-        parts = str(number).split("-")
-        at = event.at.astimezone(UTC)
-        session.add(
-            ReceiptRow(
-                number=str(number),
-                office=parts[0] if len(parts) == 4 else event.office,
-                device=parts[1] if len(parts) == 4 else event.device,
-                roc_year=int(parts[2]) if len(parts) == 4 else to_roc(at.date())[0],
-                seq=int(parts[3].lstrip("R")) if len(parts) == 4 else 0,
-                case_id=event.case_id,
-                case_number=str(p.get("case_number", "")),
-                payment_id=str(p["payment_id"]),
-                method=str(p["method"]),
-                amount=int(p["amount"]),
-                tendered=None if p.get("tendered") is None else int(p["tendered"]),
-                change=int(p.get("change", 0)),
-                reference=str(p.get("reference") or ""),
-                payment_tool=str(p.get("payment_tool", "")),
-                authorised_at=str(p.get("authorised_at", "")),
-                deposit_date=str(p.get("deposit_date", "")),
-                settlement_number=str(p.get("settlement_number", "")),
-                deposited=bool(p.get("deposited", False)),
-                issued_at=at,
-                issued_day=at.astimezone(TAIPEI).date(),
-                clerk=event.clerk,
-                status="valid",
-                void_reason="",
-                voided_at=None,
-                refunded=0,
-                print_count=0,
-                verification=str(p.get("verification", "")),
-                key_id=str(p.get("key_id", key_id)),
+
+def project_payments(session: Session, events: Sequence[Event], key_id: str = "") -> None:
+    """Keeps ``receipts`` in step with payment/receipt events (local or synced), in order.
+
+    ``services.ingest`` calls it with every money event of a batch, so receipts issued on other
+    devices (pulled from the county) appear in look-ups and in the office's closing; replaying
+    is harmless. A payment without a receipt number is not a receipt and is left out; the same
+    payment id under a second number (an online payment recorded by two devices) is logged and
+    left out too — the case projection shows the double payment, for the clerk to refund.
+
+    Set-based: the receipts the events name are loaded in one query, changed in memory and
+    written with one flush."""
+    if not events:
+        return
+    book = _Receipts(session, events)
+    for event in events:
+        if event.type == ev.PAYMENT_RECORDED:
+            book.record(event, key_id)
+        else:
+            book.change(event)
+    session.flush()
+
+
+class _Receipts:
+    """The receipts a batch of money events names, by number and by payment id."""
+
+    def __init__(self, session: Session, events: Sequence[Event]) -> None:
+        self.session = session
+        numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
+        payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
+        rows = list(
+            session.scalars(
+                select(ReceiptRow).where(
+                    ReceiptRow.number.in_(numbers) | ReceiptRow.payment_id.in_(payment_ids)
+                )
             )
         )
-        session.flush()
-        return
-    number = p.get("receipt_number")
-    row = None
-    if number:
-        row = session.get(ReceiptRow, str(number))
-    elif p.get("payment_id"):
-        row = session.scalars(
-            select(ReceiptRow).where(ReceiptRow.payment_id == str(p["payment_id"]))
-        ).first()
-    if row is None:
-        return
-    if event.type == ev.PAYMENT_REFUNDED:
-        row.refunded += int(p["amount"])
-    elif event.type in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED):
-        if row.status != "void":
-            row.status = "void"
-            row.voided_at = event.at.astimezone(UTC)
-            row.void_reason = str(p.get("reason", ""))
-    elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
-        row.print_count += 1
-    elif event.type == ev.PAYMENT_SETTLED:
-        row.deposit_date = str(p.get("deposit_date", row.deposit_date))
-        row.settlement_number = str(p.get("settlement_number", row.settlement_number))
-        row.deposited = bool(p.get("deposited", row.deposited))
-    session.flush()
+        self.by_number = {r.number: r for r in rows}
+        self.by_payment: dict[str, ReceiptRow] = {}
+        for r in rows:
+            self.by_payment.setdefault(r.payment_id, r)
+
+    def record(self, event: Event, key_id: str) -> None:
+        p = event.payload
+        number = p.get("receipt_number")
+        if not number or str(number) in self.by_number:
+            return
+        if str(p["payment_id"]) in self.by_payment:
+            log.warning("payment recorded twice under two receipt numbers: %s", number)
+            return
+        row = _receipt_row(event, str(number), key_id)
+        self.session.add(row)
+        self.by_number[row.number] = row
+        self.by_payment.setdefault(row.payment_id, row)
+
+    def change(self, event: Event) -> None:
+        p = event.payload
+        number = p.get("receipt_number")
+        row = None
+        if number:
+            row = self.by_number.get(str(number))
+        elif p.get("payment_id"):
+            row = self.by_payment.get(str(p["payment_id"]))
+        if row is None:
+            return
+        if event.type == ev.PAYMENT_REFUNDED:
+            row.refunded += int(p["amount"])
+        elif event.type in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED):
+            if row.status != "void":
+                row.status = "void"
+                row.voided_at = event.at.astimezone(UTC)
+                row.void_reason = str(p.get("reason", ""))
+        elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
+            row.print_count += 1
+        elif event.type == ev.PAYMENT_SETTLED:
+            row.deposit_date = str(p.get("deposit_date", row.deposit_date))
+            row.settlement_number = str(p.get("settlement_number", row.settlement_number))
+            row.deposited = bool(p.get("deposited", row.deposited))
+
+
+def _receipt_row(event: Event, number: str, key_id: str) -> ReceiptRow:
+    p = event.payload
+    parts = number.split("-")
+    at = event.at.astimezone(UTC)
+    return ReceiptRow(
+        number=number,
+        office=parts[0] if len(parts) == 4 else event.office,
+        device=parts[1] if len(parts) == 4 else event.device,
+        roc_year=int(parts[2]) if len(parts) == 4 else to_roc(at.date())[0],
+        seq=int(parts[3].lstrip("R")) if len(parts) == 4 else 0,
+        case_id=event.case_id,
+        case_number=str(p.get("case_number", "")),
+        payment_id=str(p["payment_id"]),
+        method=str(p["method"]),
+        amount=int(p["amount"]),
+        tendered=None if p.get("tendered") is None else int(p["tendered"]),
+        change=int(p.get("change", 0)),
+        reference=str(p.get("reference") or ""),
+        payment_tool=str(p.get("payment_tool", "")),
+        authorised_at=str(p.get("authorised_at", "")),
+        deposit_date=str(p.get("deposit_date", "")),
+        settlement_number=str(p.get("settlement_number", "")),
+        deposited=bool(p.get("deposited", False)),
+        issued_at=at,
+        issued_day=at.astimezone(TAIPEI).date(),
+        clerk=event.clerk,
+        status="valid",
+        void_reason="",
+        voided_at=None,
+        refunded=0,
+        print_count=0,
+        verification=str(p.get("verification", "")),
+        key_id=str(p.get("key_id", key_id)),
+    )
 
 
 def project_lookup(session: Session, event: Event) -> None:
