@@ -422,9 +422,17 @@ def _seed(
                 _received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
             )
             batch_events: list[Event] = []
-            for received in received_list:
-                year = to_roc(received.astimezone(TAIPEI).date())[0]
-                seq = repo.next_counter(session, f"case:{s.office_code}:{s.device_id}:{year}")
+            years = [to_roc(r.astimezone(TAIPEI).date())[0] for r in received_list]
+            # the batch's case numbers reserved with one counter write per ROC year
+            next_seq = {
+                y: repo.reserve_counter(
+                    session, f"case:{s.office_code}:{s.device_id}:{y}", years.count(y)
+                )
+                for y in sorted(set(years))
+            }
+            for received, year in zip(received_list, years, strict=True):
+                seq = next_seq[year]
+                next_seq[year] = seq + 1
                 number = str(CaseNumber(s.office_code, s.device_id, year, seq))
                 service = rng.choices(services, weights)[0]
                 batch_events.extend(
