@@ -158,9 +158,7 @@ class IntakeForm(QWidget):
         self.setObjectName("intake_form")
         self.ctx = ctx
         assert ctx.app.sealer is not None
-        self.drafts = DraftStore(
-            ctx.app.settings.data_dir / "drafts" / "intake.json.sealed", ctx.app.sealer
-        )
+        self.drafts = DraftStore(draft_path(ctx), ctx.app.sealer)
         self._init_state()
         self._build_draft_banner()
         form = self._build_service_picker()
@@ -1164,6 +1162,16 @@ def intake_approved(app: Any, req: intake_service.IntakeRequest, approval: Any =
     from dataclasses import replace
 
     return intake_service.intake(app, replace(req, approval=approval) if approval else req)
+
+
+def draft_path(ctx: GuiContext) -> Path:
+    """Where the form's unsent input is sealed (``DraftStore``)."""
+    return ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
+
+
+def wanted_at_sign_in(ctx: GuiContext) -> bool:
+    """A draft waits on disk: the form is built at sign-in, restores it and says so."""
+    return draft_path(ctx).exists()
 
 
 def create_page(ctx: GuiContext) -> QWidget:

@@ -181,11 +181,11 @@ def open_core(tasks: TaskRunner, settings: Settings) -> App:
 
 def _when_interactive(started: Started) -> None:
     """Once the window is shown with its first queue list: the ready hooks, then the
-    deferred background start (sync, card monitor), so their imports never delay the list."""
-    from eservice_desktop.gui.main_window import QUEUE_PAGE
-
+    deferred background start (sync, card monitor), so their imports never delay the list.
+    The page in front is the one the roles chose (the queue); asking ``window.pages`` for
+    the queue would build it for a role that may not open it."""
     window = started.window
-    queue = window.pages.get(QUEUE_PAGE)
+    queue = window.current_page()
     timer = QTimer(window)
     timer.setInterval(5)
 

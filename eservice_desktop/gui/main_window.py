@@ -7,7 +7,9 @@ another page):
 ``PAGE_MODULES``
     Module paths of pages. Each module exports ``PAGE_TITLE_ZH``, ``PAGE_TITLE_EN``,
     ``PAGE_SHORTCUT`` (a QKeySequence string such as ``"F4"``, or ``""``) and
-    ``create_page(ctx: GuiContext) -> QWidget``. Optional hooks on the returned widget:
+    ``create_page(ctx: GuiContext) -> QWidget``, and optionally ``wanted_at_sign_in(ctx) ->
+    bool`` (True: the page holds something to show at once, e.g. a restored draft, and is
+    built at sign-in). Optional hooks on the returned widget:
     ``on_shown()`` (called each time the page comes to the front, e.g. to focus its first
     field), ``focus_search()`` (Ctrl+F lands there when the page has it), ``shown_case()``
     (the ``ScreenCase`` the page displays, or None; the page emits ``ctx.screen_case_changed``
@@ -19,6 +21,13 @@ another page):
     Modules exporting ``create_panel(ctx, defer=False) -> QWidget`` and optionally
     ``PANEL_TITLE_ZH`` / ``PANEL_TITLE_EN``; each becomes a dock on the right (e.g. the
     identity panel).
+
+Pages are built when first shown (their key, menu entry or page-bar button, or any code
+that asks ``window.pages[path]``): at sign-in only the page shown first (the queue) exists, so
+the signed-in start builds, lays out and fills one page instead of all of them. A page the
+operator's roles do not open is never built by the window. Until the intake form exists a card
+read builds it (it fills its applicant, as it would in the background), and the payment page
+takes, when built, the case last written or shown elsewhere (what F6 brings up).
 
 With ``defer_background=True`` (``gui/launcher.py``'s start) status widgets and panels are built
 with ``defer=True`` and their background work (sync loop, card monitor: the heavy imports)
@@ -39,8 +48,9 @@ The window says which case is in front of the clerk (``ctx.case_in_front``, and
 from __future__ import annotations
 
 import importlib
+from collections.abc import Iterator, Mapping
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
@@ -63,6 +73,9 @@ from eservice_desktop import __version__
 from eservice_desktop.domain.operators import Action, Operator
 from eservice_desktop.gui import keyboard
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+
+if TYPE_CHECKING:
+    from eservice_desktop.gui.case_detail import CaseDetail
 
 PAGE_MODULES: tuple[str, ...] = (
     "eservice_desktop.gui.queue_page",
@@ -95,6 +108,30 @@ PAGE_ACTIONS: dict[str, str] = {
 
 def _load(path: str) -> ModuleType:
     return importlib.import_module(path)
+
+
+class LazyPages(Mapping[str, QWidget]):
+    """``window.pages``: every page of the window (none before the first sign-in), each built
+    the first time it is asked for. ``built`` holds the ones that exist."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self.built: dict[str, QWidget] = {}
+
+    def __getitem__(self, path: str) -> QWidget:
+        if path not in self._window.page_actions:
+            raise KeyError(path)
+        page = self.built.get(path)
+        return page if page is not None else self._window._build_page(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._window.page_actions))
+
+    def __len__(self) -> int:
+        return len(self._window.page_actions)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._window.page_actions
 
 
 class MainWindow(QMainWindow):
@@ -130,8 +167,11 @@ class MainWindow(QMainWindow):
         self._hidden_while_locked: list[QWidget] = []
         self._docks_shown: list[QDockWidget] = []
         self._background_begun = False
-        self.pages: dict[str, QWidget] = {}
         self.page_actions: dict[str, QAction] = {}
+        self.pages = LazyPages(self)
+        self._case_detail: CaseDetail | None = None
+        #: The case last written or shown while the payment page did not exist (F6 shows it).
+        self._recent_case = ""
         self.page_bar_actions: dict[str, QAction] = {}
         self._history: list[QWidget] = []
         self._holders: dict[QWidget, QScrollArea] = {}
@@ -170,12 +210,8 @@ class MainWindow(QMainWindow):
         for path in PAGE_MODULES:
             self._add_page(path)
 
-        from eservice_desktop.gui.case_detail import CaseDetail
-
-        self.case_detail = CaseDetail(ctx, self)
-        self.case_detail.setObjectName("case_detail")
-        self._add_to_stack(self.case_detail)
-        # Shown when the operator's roles open none of the pages (IT: no personal data).
+        # Shown when the operator's roles open none of the pages (IT: no personal data). It is
+        # in front until the roles choose the first page (``_apply_roles``).
         self.no_page = QLabel(self.tr("此帳號的角色沒有可用的櫃檯頁面（可使用「檔案」選單）。"))
         self.no_page.setObjectName("no_page")
         self.no_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -192,9 +228,10 @@ class MainWindow(QMainWindow):
         ctx.screen_case_changed.connect(self._announce_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        ctx.case_changed.connect(self._note_recent_case)
+        ctx.case_shown.connect(self._note_recent_case)
+        ctx.applicant_read.connect(self._applicant_read)
         self.screens.setCurrentWidget(self.stack)
-        if QUEUE_PAGE in self.pages:
-            self.show_page(QUEUE_PAGE, remember=False)
         if self._background_begun:
             self.begin_background()
 
@@ -248,11 +285,9 @@ class MainWindow(QMainWindow):
         help_menu.addAction(about)
 
     def _add_page(self, path: str) -> None:
+        """The page's menu entry, key and page-bar button; the page itself is built when first
+        shown (``_build_page``)."""
         module = _load(path)
-        widget: QWidget = module.create_page(self.ctx)
-        widget.setObjectName(widget.objectName() or path.rsplit(".", 1)[-1])
-        self.pages[path] = widget
-        self._add_to_stack(widget)
         title = self.ctx.pick(module.PAGE_TITLE_ZH, module.PAGE_TITLE_EN)
         action = QAction(title, self)
         shortcut = getattr(module, "PAGE_SHORTCUT", "")
@@ -269,6 +304,55 @@ class MainWindow(QMainWindow):
         self.page_bar_actions[path] = bar_action
         self.addAction(action)
         self.page_actions[path] = action
+
+    def _build_page(self, path: str) -> QWidget:
+        widget: QWidget = _load(path).create_page(self.ctx)
+        widget.setObjectName(widget.objectName() or path.rsplit(".", 1)[-1])
+        self.pages.built[path] = widget
+        self._add_to_stack(widget)
+        if self._recent_case and hasattr(widget, "recent_case"):
+            widget.recent_case = self._recent_case  # what F6 brings up (the payment page)
+        return widget
+
+    @property
+    def case_detail(self) -> CaseDetail:
+        """The case detail, built when a case is first opened."""
+        if self._case_detail is None:
+            from eservice_desktop.gui.case_detail import CaseDetail
+
+            self._case_detail = CaseDetail(self.ctx, self)
+            self._case_detail.setObjectName("case_detail")
+            self._add_to_stack(self._case_detail)
+        return self._case_detail
+
+    def _note_recent_case(self, number: str) -> None:
+        if number:
+            self._recent_case = number
+
+    def _applicant_read(self, person: dict[str, Any]) -> None:
+        """A card was read before the intake form existed: the form is built and filled, as
+        the built form fills itself from every read."""
+        operator = self.ctx.app.operator
+        if (
+            INTAKE_PAGE in self.page_actions
+            and INTAKE_PAGE not in self.pages.built
+            and operator is not None
+            and self.page_allowed(INTAKE_PAGE, operator)
+        ):
+            form: Any = self.pages[INTAKE_PAGE]
+            form.fill_from_card(person)
+
+    def _build_wanted_pages(self, operator: Operator) -> None:
+        """Pages that hold something to show at once (``wanted_at_sign_in``) are built now."""
+        for path in self.page_actions:
+            wanted = getattr(_load(path), "wanted_at_sign_in", None)
+            if (
+                path not in self.pages.built
+                and callable(wanted)
+                and self.page_allowed(path, operator)
+                and wanted(self.ctx)
+            ):
+                self._build_page(path)
 
     def _add_to_stack(self, page: QWidget) -> None:
         """Each page sits in a frameless scroll area: on a short screen (1366×768 minus a task
@@ -373,6 +457,7 @@ class MainWindow(QMainWindow):
             self.tr("承辦人：{name}").format(name=display_name(operator, self.ctx.is_zh))
         )
         self._apply_roles(operator)
+        self._build_wanted_pages(operator)
         self.idle.arm()
 
     def page_allowed(self, path: str, operator: Operator) -> bool:
@@ -399,14 +484,15 @@ class MainWindow(QMainWindow):
         for dock in self.panels:
             dock.setVisible(sees_cases and operator.can(Action.VERIFY_IDENTITY))
         current = self.current_page()
-        shown = next((p for p, w in self.pages.items() if w is current), None)
+        shown = next((p for p, w in self.pages.built.items() if w is current), None)
+        detail = self._case_detail
         if (
             (shown is not None and not self.page_allowed(shown, operator))
-            or (current is self.case_detail and not sees_cases)
+            or (detail is not None and current is detail and not sees_cases)
             or current is self.no_page
         ):
             self._history.clear()
-            first = next((p for p in self.pages if self.page_allowed(p, operator)), None)
+            first = next((p for p in self.page_actions if self.page_allowed(p, operator)), None)
             if first is not None:
                 self.show_page(first, remember=False)
             else:
@@ -430,7 +516,7 @@ class MainWindow(QMainWindow):
         operator signs in there."""
         if not self.content_built or self.ctx.app.operator is None:
             return
-        for widget in self.pages.values():
+        for widget in self.pages.built.values():
             hook = getattr(widget, "on_closing", None)
             if callable(hook):
                 hook()  # the intake draft is sealed to disk before the session ends
@@ -499,7 +585,7 @@ class MainWindow(QMainWindow):
             self._history.append(current)
             del self._history[:-20]
         self.stack.setCurrentWidget(self._holders.get(widget, widget))
-        for path, page in self.pages.items():
+        for path, page in self.pages.built.items():
             if page is widget:
                 self.page_bar_actions[path].setChecked(True)
         hook = getattr(widget, "on_shown", None)
@@ -534,12 +620,20 @@ class MainWindow(QMainWindow):
             if widget is not self.current_page():
                 self._show(widget, remember=False)
                 return
-        if QUEUE_PAGE in self.pages and self.current_page() is not self.pages[QUEUE_PAGE]:
+        if self._queue_allowed() and self.current_page() is not self.pages[QUEUE_PAGE]:
             self._show(self.pages[QUEUE_PAGE], remember=False)
+
+    def _queue_allowed(self) -> bool:
+        operator = self.ctx.app.operator
+        return (
+            QUEUE_PAGE in self.page_actions
+            and operator is not None
+            and self.page_allowed(QUEUE_PAGE, operator)
+        )
 
     def focus_search(self) -> None:
         current = self.current_page()
-        if not callable(getattr(current, "focus_search", None)) and QUEUE_PAGE in self.pages:
+        if not callable(getattr(current, "focus_search", None)) and self._queue_allowed():
             current = self.show_page(QUEUE_PAGE)
         hook: Any = getattr(current, "focus_search", None)
         if callable(hook):
@@ -588,7 +682,7 @@ class MainWindow(QMainWindow):
             app.removeEventFilter(self._shortcut_guard)
             app.removeEventFilter(self.idle)
         self.idle.disarm()
-        for widget in self.pages.values():
+        for widget in self.pages.built.values():
             hook = getattr(widget, "on_closing", None)
             if callable(hook):
                 hook()
