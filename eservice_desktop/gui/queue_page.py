@@ -61,6 +61,9 @@ TAIPEI = ZoneInfo("Asia/Taipei")
 SEARCH_DEBOUNCE_MS = 150
 #: The total of a list is counted once its first rows have stayed this long.
 COUNT_DELAY_MS = 200
+#: The tab counts are taken again this long after a case changed: the changed list loads
+#: first, and a burst of changes (a batch of intakes, a sync) is counted once.
+RECOUNT_DELAY_MS = 250
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -278,6 +281,10 @@ class QueuePage(QWidget):
         self._count_timer.setSingleShot(True)
         self._count_timer.setInterval(COUNT_DELAY_MS)
         self._count_timer.timeout.connect(self._count_now)
+        self._recount_timer = QTimer(self)
+        self._recount_timer.setSingleShot(True)
+        self._recount_timer.setInterval(RECOUNT_DELAY_MS)
+        self._recount_timer.timeout.connect(self.refresh_counts)
         # Totals and further rows answer later: a page gone by then must not hear of them.
         self._background: list[Task] = []
         background = self._background
@@ -353,7 +360,8 @@ class QueuePage(QWidget):
             sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(i))
 
         ctx.case_changed.connect(lambda _n: self.refresh())
-        self.refresh()
+        self.reload()
+        self.refresh_counts()
 
     # -- page hooks --------------------------------------------------------------------------
 
@@ -376,12 +384,13 @@ class QueuePage(QWidget):
         return QUEUE_TABS[max(self.tabs.currentIndex(), 0)][0]
 
     def refresh(self) -> None:
-        """Counts and the current list (or search) again, e.g. after a case changed."""
-        self.refresh_counts()
+        """The current list (or search) again, e.g. after a case changed, and the tab counts a
+        moment later (RECOUNT_DELAY_MS: the list goes first on the database thread)."""
         if self.search_box.text().strip():
             self.search_now()
         else:
             self.reload()
+        self._recount_timer.start()
 
     def reload(self) -> None:
         if self.search_box.text():

@@ -18,6 +18,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -88,6 +89,18 @@ PICKUP_NUMBER_SQL = "json_extract(state, '$.pickup_number')"
 READY_STATUS = "ready_for_pickup"
 
 
+#: Web and kiosk cases not accepted (收件) yet, as SQL: the condition of the partial index
+#: ``ix_cases_online_waiting`` and of the queries it serves. Literal values, not parameters:
+#: SQLite uses a partial index only when the query repeats its condition term for term. The
+#: unary ``+`` (no change of value) keeps the planner from reading every open case through
+#: ``ix_cases_office_status_received`` instead (office and status are in that index too).
+AWAITING_ACCEPTANCE_SQL = (
+    "+channel IN ('kiosk', 'web') "
+    "AND +status IN ('received', 'payment_due', 'supplement_requested') "
+    "AND json_extract(state, '$.awaiting_acceptance') = 1"
+)
+
+
 class CaseRow(Base):
     """Projection of a case for queues and search; rebuilt from events at any time."""
 
@@ -133,6 +146,14 @@ class CaseRow(Base):
         Index("ix_cases_number_key", "case_number", "search_key"),
         Index("ix_cases_applicant_id_key", "applicant_id", "search_key"),
         Index("ix_cases_applicant_name_key", "applicant_name", "search_key"),
+        # Only the web and kiosk cases waiting for 收件: the online tab and its count read
+        # these few entries instead of every open case's JSON state (migration 0015).
+        Index(
+            "ix_cases_online_waiting",
+            "office",
+            "received_at",
+            sqlite_where=text(AWAITING_ACCEPTANCE_SQL),
+        ),
     )
 
 
