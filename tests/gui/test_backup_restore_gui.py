@@ -124,6 +124,7 @@ def test_backup_wipe_restore_recover_through_the_window(
         assert new_case(app) not in everything  # numbering goes on past what was issued
         dialog.reject()
         assert not dialog.isVisible()
+        dialog.close()
         window.close()
     finally:
         server.stop()
@@ -174,6 +175,7 @@ def test_unsynced_work_is_named_before_and_after_the_restore(
         qtbot.waitUntil(lambda: loop.loop is not None, timeout=10000)  # sync runs again
         qtbot.waitUntil(lambda: loop.online is True, timeout=15000)
         loop.stop()
+        dialog.close()
         window.close()
     finally:
         server.stop()

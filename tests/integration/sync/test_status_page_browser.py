@@ -44,9 +44,18 @@ def browser() -> Iterator[object]:
         driver.quit()
 
 
+def _gone(element: object) -> bool:
+    from selenium.common.exceptions import WebDriverException
+
+    try:
+        element.is_enabled()  # type: ignore[attr-defined]
+    except WebDriverException:
+        return True
+    return False
+
+
 def _query(driver: object, base: str, number: str, last4: str) -> dict[str, str]:
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     driver.get(f"{base}/status")  # type: ignore[attr-defined]
@@ -54,8 +63,9 @@ def _query(driver: object, base: str, number: str, last4: str) -> dict[str, str]
     driver.find_element(By.ID, "id_last4").send_keys(last4)  # type: ignore[attr-defined]
     form_page = driver.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
     driver.find_element(By.ID, "query").click()  # type: ignore[attr-defined]
-    # the answer is a new page: wait until the form's page is gone
-    WebDriverWait(driver, 10).until(ec.staleness_of(form_page))  # type: ignore[arg-type]
+    # the answer is a new page: wait until the form's page is gone (chromedriver reports a node
+    # of the old document either as stale or as "does not belong to the document")
+    WebDriverWait(driver, 10).until(lambda _d: _gone(form_page))  # type: ignore[arg-type]
     WebDriverWait(driver, 10).until(  # type: ignore[arg-type]
         lambda d: d.execute_script("return document.readyState") == "complete"
     )
