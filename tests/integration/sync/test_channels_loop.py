@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from channel_helpers import APPLICATION, channel_token
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, sync_now
@@ -19,28 +20,6 @@ from eservice_desktop.county.store import CountyCaseRow, CountyEventRow, make_en
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
-
-APPLICATION: dict[str, Any] = {
-    "service_code": "HR-TRANSCRIPT",
-    "applicant_id": "A123456789",
-    "applicant_name": "王小明",
-    "phone": "0912345678",
-    "office": "H02",
-    "fields": {
-        "registered_address": "桃園市桃園區縣府路1號",
-        "transcript_kind": "全戶",
-        "record_detail": "省略記事",
-    },
-}
-
-
-def _token(county: CountyServer, name: str, kind: str) -> str:
-    engine = make_engine(county.db_url)
-    try:
-        with Session(engine) as s, s.begin():
-            return channels.create_channel(s, name, kind, datetime.now(UTC))
-    finally:
-        engine.dispose()
 
 
 def _next_weekday_10am() -> datetime:
@@ -61,8 +40,8 @@ def test_web_case_reaches_office_is_accepted_paid_at_kiosk_and_shown_to_citizen(
 ) -> None:
     h02 = office("H02", "01", sqlite_county.url)
     enrol(h02, sqlite_county)
-    web = {"Authorization": f"Bearer {_token(sqlite_county, 'web-portal', 'web')}"}
-    kiosk = {"Authorization": f"Bearer {_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    kiosk = {"Authorization": f"Bearer {channel_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
         reservation = _next_weekday_10am()
         r = http.post(
@@ -138,8 +117,8 @@ def test_web_case_reaches_office_is_accepted_paid_at_kiosk_and_shown_to_citizen(
 
 
 def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyServer) -> None:
-    web = {"Authorization": f"Bearer {_token(sqlite_county, 'web-portal', 'web')}"}
-    kiosk = {"Authorization": f"Bearer {_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    kiosk = {"Authorization": f"Bearer {channel_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
         assert http.post("/v1/channel/applications", json=APPLICATION).status_code == 401
         bad_token = {"Authorization": "Bearer esch_nope"}

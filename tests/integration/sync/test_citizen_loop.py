@@ -7,10 +7,7 @@ hands over exactly once, and the citizen's status page follows every step."""
 from __future__ import annotations
 
 import html
-import json
 import re
-import threading
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -18,50 +15,15 @@ from typing import Any
 
 import httpx
 import zxingcpp
+from channel_helpers import APPLICATION, channel_token, outbox_lines, publish_transcript_as_mms
 from PIL import Image
-from sqlalchemy.orm import Session
-from sync_helpers import CountyServer, county_cli, enrol, sync_now
+from sync_helpers import CountyServer, enrol, sync_now
 
-from eservice_desktop.county import channels
-from eservice_desktop.county.store import make_engine
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import cases, pickup
 from eservice_desktop.services.core import App
-from eservice_desktop.storage import resources
 
-APPLICATION: dict[str, Any] = {
-    "service_code": "HR-TRANSCRIPT",
-    "applicant_id": "A123456789",
-    "applicant_name": "王小明",
-    "phone": "0912345678",
-    "office": "H02",
-    "fields": {
-        "registered_address": "桃園市桃園區縣府路1號",
-        "transcript_kind": "全戶",
-        "record_detail": "省略記事",
-    },
-}
 ID_LAST4 = "6789"
-
-
-def _channel_token(county: CountyServer, name: str, kind: str) -> str:
-    engine = make_engine(county.db_url)
-    try:
-        with Session(engine) as s, s.begin():
-            return channels.create_channel(s, name, kind, datetime.now(UTC))
-    finally:
-        engine.dispose()
-
-
-def _publish_transcript_as_mms(county: CountyServer, tmp_path: Path) -> None:
-    """The county's catalogue flags the household transcript as an MMS pickup service."""
-    doc = resources.read_json("catalogue", "services.json")
-    for service in doc["services"]:
-        if service["code"] == "HR-TRANSCRIPT":
-            service["mms_pickup"] = True
-    path = tmp_path / "services-mms.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    county_cli("publish", "catalogue", str(path), "--db", county.db_url)
 
 
 def _reservation() -> str:
@@ -82,19 +44,6 @@ def _page(http: httpx.Client, number: str) -> dict[str, Any]:
     line = html.unescape(re.sub(r"<[^>]+>", "", pickup_line.group(1)))
     assert "王小明" not in text and "0912345678" not in text and "A123456789" not in text
     return {"stages": stages, "pickup": line}
-
-
-def _outbox(county: CountyServer, count: int, seconds: float = 30.0) -> list[dict[str, Any]]:
-    outbox = county.workdir / "outbox.jsonl"
-    deadline = time.monotonic() + seconds
-    lines: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        if outbox.exists():
-            lines = [json.loads(x) for x in outbox.read_text(encoding="utf-8").splitlines()]
-            if len(lines) >= count:
-                return lines
-        threading.Event().wait(0.2)
-    raise AssertionError(f"only {len(lines)} notices in the outbox: {lines}")
 
 
 def _apply_online(http: httpx.Client, web: dict[str, str]) -> str:
@@ -126,7 +75,7 @@ def _pay_at_kiosk(http: httpx.Client, kiosk: dict[str, str], number: str) -> Non
 
 def _mms_code(county: CountyServer, number: str) -> tuple[str, str]:
     """The token in the MMS picture (decoded with zxing-cpp) and the short code in its text."""
-    lines = [x for x in _outbox(county, 2) if number in x["body"]]
+    lines = [x for x in outbox_lines(county, 2) if number in x["body"]]
     (mms,) = [x for x in lines if x["channel"] == "mms"]
     picture = county.workdir / mms["attachment"]
     decoded = [r.text for r in zxingcpp.read_barcodes(Image.open(picture))]
@@ -140,11 +89,11 @@ def _mms_code(county: CountyServer, number: str) -> tuple[str, str]:
 def test_web_application_to_mms_handover_with_the_status_page_at_each_stage(
     office: Callable[..., App], sqlite_county: CountyServer, tmp_path: Path
 ) -> None:
-    _publish_transcript_as_mms(sqlite_county, tmp_path)
+    publish_transcript_as_mms(sqlite_county, tmp_path)
     h02 = office("H02", "01", sqlite_county.url)
     enrol(h02, sqlite_county)
-    web = {"Authorization": f"Bearer {_channel_token(sqlite_county, 'web', 'web')}"}
-    kiosk = {"Authorization": f"Bearer {_channel_token(sqlite_county, 'ibon', 'kiosk')}"}
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web', 'web')}"}
+    kiosk = {"Authorization": f"Bearer {channel_token(sqlite_county, 'ibon', 'kiosk')}"}
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
         number = _apply_online(http, web)
         first = _page(http, number)

@@ -10,45 +10,18 @@ import os
 import re
 import subprocess
 import sys
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import zxingcpp
+from channel_helpers import outbox_lines, publish_transcript_as_mms
 from PIL import Image
-from sync_helpers import ROOT, CountyServer, county_cli, enrol, new_case, sync_now
+from sync_helpers import ROOT, CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import cases, payments, pickup
 from eservice_desktop.services.core import App
-from eservice_desktop.storage import resources
-
-
-def _outbox_lines(county: CountyServer, count: int, seconds: float = 20.0) -> list[dict[str, Any]]:
-    outbox = county.workdir / "outbox.jsonl"
-    deadline = time.monotonic() + seconds
-    lines: list[dict[str, Any]] = []
-    while time.monotonic() < deadline:
-        if outbox.exists():
-            lines = [json.loads(x) for x in outbox.read_text(encoding="utf-8").splitlines()]
-            if len(lines) >= count:
-                return lines
-        threading.Event().wait(0.2)
-    raise AssertionError(f"only {len(lines)} notices in the outbox: {lines}")
-
-
-def _publish_transcript_with_mms(county: CountyServer, tmp_path: Path) -> None:
-    """The county publishes a catalogue in which the household transcript is an MMS pickup
-    service (the shipped seed flags only two county services)."""
-    doc = resources.read_json("catalogue", "services.json")
-    for service in doc["services"]:
-        if service["code"] == "HR-TRANSCRIPT":
-            service["mms_pickup"] = True
-    path = tmp_path / "services-mms.json"
-    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    county_cli("publish", "catalogue", str(path), "--db", county.db_url)
 
 
 def _ready_at_h02(office: Callable[..., App], county: CountyServer) -> tuple[App, App, str]:
@@ -98,9 +71,9 @@ def _cli_verify(app: App, payload: str) -> dict[str, Any]:
 def test_ready_mms_picture_decodes_to_a_code_the_pickup_office_verifies(
     office: Callable[..., App], sqlite_county: CountyServer, tmp_path: Path
 ) -> None:
-    _publish_transcript_with_mms(sqlite_county, tmp_path)
+    publish_transcript_as_mms(sqlite_county, tmp_path)
     _h01, h02, number = _ready_at_h02(office, sqlite_county)
-    lines = _outbox_lines(sqlite_county, 2)  # received, then ready
+    lines = outbox_lines(sqlite_county, 2)  # received, then ready
     assert [x["channel"] for x in lines] == ["sms", "mms"]
     mms = lines[1]
     assert "attachment" not in lines[0]
@@ -132,7 +105,7 @@ def test_without_the_catalogue_flag_the_ready_notice_is_an_sms_without_a_code(
 ) -> None:
     # the shipped seed: HR-TRANSCRIPT is not an MMS pickup service
     _h01, _h02, number = _ready_at_h02(office, sqlite_county)
-    lines = _outbox_lines(sqlite_county, 2)
+    lines = outbox_lines(sqlite_county, 2)
     assert [x["channel"] for x in lines] == ["sms", "sms"]
     ready = lines[1]
     assert "attachment" not in ready
