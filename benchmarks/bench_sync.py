@@ -292,6 +292,7 @@ def _raw_insert(county_url: str | None, tmp: Path, evs: list[Any], now: datetime
     from sqlalchemy import insert
     from sqlalchemy.orm import Session
 
+    from eservice_desktop.county import service as county_service
     from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
 
     raw_engine = make_engine(
@@ -301,24 +302,10 @@ def _raw_insert(county_url: str | None, tmp: Path, evs: list[Any], now: datetime
     )
     create_schema(raw_engine)
     with _Clock() as clock, Session(raw_engine) as s, s.begin():
-        s.execute(insert(CountyEventRow), [_county_event(e, now) for e in evs])
+        s.execute(insert(CountyEventRow), [county_service.event_row(e, now) for e in evs])
         s.execute(insert(FeedRow), [_feed(e, now) for e in evs])
     raw_engine.dispose()
     return clock
-
-
-def _county_event(e: Any, now: datetime) -> dict[str, Any]:
-    return {
-        "event_id": e.event_id,
-        "case_id": e.case_id,
-        "type": e.type,
-        "office": e.office,
-        "device": e.device,
-        "clerk": e.clerk,
-        "at": e.at,
-        "received_at": now,
-        "payload": e.payload,
-    }
 
 
 def _feed(e: Any, now: datetime) -> dict[str, Any]:
@@ -365,6 +352,7 @@ def _catch_up_county() -> Path:
     from sqlalchemy import insert
     from sqlalchemy.orm import Session
 
+    from eservice_desktop.county import service as county_service
     from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
 
     base = os.environ.get("ESERVICE_BENCH_CACHE") or str(
@@ -383,7 +371,7 @@ def _catch_up_county() -> Path:
         evs = _events(min(chunk, N_CATCHUP - first), first // 2, prev)
         prev = evs[-1].hash
         with Session(engine) as s, s.begin():
-            s.execute(insert(CountyEventRow), [_county_event(e, now) for e in evs])
+            s.execute(insert(CountyEventRow), [county_service.event_row(e, now) for e in evs])
             s.execute(insert(FeedRow), [_feed(e, now) for e in evs])
     engine.dispose()
     building.rename(target)

@@ -761,7 +761,8 @@ def _refuse(s: Session, batch: _Batch, e: Event, err: Exception) -> PushResult:
     )
 
 
-def _event_row(e: Event, now: datetime) -> dict[str, Any]:
+def event_row(e: Event, now: datetime) -> dict[str, Any]:
+    """The ``county_events`` row of an accepted event (push, settlement, the bench)."""
     return {
         "event_id": e.event_id,
         "case_id": e.case_id,
@@ -783,7 +784,7 @@ def _accept(
     batch.touched.add(e.case_id)
     if e.type == ev.RECEIVED:
         batch.numbers_taken[after.case_number] = e.case_id
-    batch.event_rows.append(_event_row(e, batch.now))
+    batch.event_rows.append(event_row(e, batch.now))
     if e.hash is not None and e.prev is not None:
         batch.chain_rows.append({"event_id": e.event_id, "prev": e.prev, "hash": e.hash})
     _route(batch, e, after, batch.dev.device_key)
@@ -850,7 +851,7 @@ def _make_ready(s: Session, batch: _Batch) -> None:
             continue
         after = apply(st, ready)
         batch.states[case_id] = after
-        batch.event_rows.append(_event_row(ready, batch.now))
+        batch.event_rows.append(event_row(ready, batch.now))
         _route(batch, ready, after, None)
         messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
         notify.queue(s, ready, messages, batch.now)

@@ -107,19 +107,7 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
         check(state, e)
         states[case_id] = apply(state, e)
         touched.add(case_id)
-        event_rows.append(
-            {
-                "event_id": e.event_id,
-                "case_id": case_id,
-                "type": e.type,
-                "office": e.office,
-                "device": e.device,
-                "clerk": e.clerk,
-                "at": e.at,
-                "received_at": now,
-                "payload": e.payload,
-            }
-        )
+        event_rows.append(service.event_row(e, now))
         data_ = e.to_dict()
         for office in sorted(routes.get(case_id, [state.office])):
             feed_rows.append(
