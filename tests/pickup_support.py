@@ -98,3 +98,11 @@ def ready_case(
             {"office": office, "pickup_number": pickup_number, "token": token},
         )
     return view.case_number, token
+
+
+def ready_with_county_keys(app: App) -> tuple[str, str]:
+    """A ready case whose pickup code is signed by a county whose keys the office holds: the
+    (case number, token) the desk tests scan."""
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    return ready_case(app, county)

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from eservice_desktop.config import Settings
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.pickup_desk import PickupDesk, create_page
 from eservice_desktop.gui.tasks import IO_THREAD, SyncTaskRunner, TaskRunner
 from eservice_desktop.services.core import App
 
@@ -130,3 +132,17 @@ def _no_gui_thread_io(_memory_keyring: None) -> Iterator[list[str]]:
         setattr(backend, name, fn)
     if found:
         pytest.fail("on the GUI thread:\n" + "\n".join(dict.fromkeys(found)))
+
+
+@pytest.fixture
+def desk(ctx: GuiContext, qtbot: QtBot) -> Iterator[PickupDesk]:
+    """The pickup desk page on its own, shown and active (the desk and camera tests)."""
+    page = create_page(ctx)
+    assert isinstance(page, PickupDesk)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    yield page
+    page.on_closing()
+    ctx.tasks.wait_idle()

@@ -5,7 +5,6 @@ or a camera that does not open, turns the camera off with a message and never bl
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import cv2
@@ -17,34 +16,19 @@ from sqlalchemy import func, select
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, frame_image
+from eservice_desktop.gui.pickup_desk import PickupDesk, frame_image
 from eservice_desktop.services import cases, pickup_keys, scanners
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from camera_support import frames, mms_video
-from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def desk(ctx: GuiContext, qtbot: QtBot) -> Iterator[PickupDesk]:
-    page = create_page(ctx)
-    assert isinstance(page, PickupDesk)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
-    yield page
-    page.on_closing()
-    ctx.tasks.wait_idle()
+from pickup_support import County, ready_case, ready_with_county_keys
 
 
 @pytest.fixture
 def ready(app: App) -> tuple[str, str]:
-    county = County()
-    pickup_keys.import_county_keys(app, county.document())
-    return ready_case(app, county)
+    return ready_with_county_keys(app)
 
 
 def picked_up_events(app: App) -> int:

@@ -14,34 +14,19 @@ from pytestqt.qtbot import QtBot
 
 from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.pickup_desk import PickupDesk, create_page, key_char
+from eservice_desktop.gui.pickup_desk import PickupDesk, key_char
 from eservice_desktop.gui.qt_print import make_printer
 from eservice_desktop.services import cases, pickup_keys
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from keystrokes import HUMAN_MS, burst, keys
-from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def desk(ctx: GuiContext, qtbot: QtBot) -> PickupDesk:
-    page = create_page(ctx)
-    assert isinstance(page, PickupDesk)
-    qtbot.addWidget(page)
-    page.show()
-    qtbot.waitExposed(page)
-    page.activateWindow()
-    yield page
-    page.on_closing()
-    ctx.tasks.wait_idle()
+from pickup_support import County, ready_with_county_keys
 
 
 @pytest.fixture
 def ready(app: App) -> tuple[str, str]:
-    county = County()
-    pickup_keys.import_county_keys(app, county.document())
-    return ready_case(app, county)
+    return ready_with_county_keys(app)
 
 
 def focus(qtbot: QtBot, widget: object) -> None:

@@ -22,19 +22,17 @@ from eservice_desktop.devices.camera import (
     RecordedSource,
     decode_frame,
 )
-from eservice_desktop.services import pickup, pickup_keys, scanners
+from eservice_desktop.services import pickup, scanners
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from camera_support import frames, mms_video, write_video
-from pickup_support import County, ready_case
+from pickup_support import ready_with_county_keys
 
 
 @pytest.fixture
 def ready(app: App) -> tuple[str, str]:
-    county = County()
-    pickup_keys.import_county_keys(app, county.document())
-    return ready_case(app, county)
+    return ready_with_county_keys(app)
 
 
 def test_a_recorded_mms_yields_its_code_once_and_the_desk_verifies_it(
