@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.core import open_app
@@ -76,15 +77,11 @@ print(json.dumps({"ready": seen[0] if seen else None, "after": began}))
 """
 
 
-def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) -> None:
-    open_app(Settings(data_dir=tmp_path)).close()  # a current database: no upgrade at start
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+def _probe(tmp_path: Path, env: dict[str, str], watched: tuple[str, ...]) -> dict[str, Any]:
+    """Starts the window in a fresh process (PROBE) and says which of ``watched`` were loaded
+    when it became interactive (``ready``) and after its deferred start (``after``)."""
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(HEAVY + OTHER_COMMANDS)],
+        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(watched)],
         capture_output=True,
         text=True,
         env=env,
@@ -92,7 +89,18 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) -> None:
+    open_app(Settings(data_dir=tmp_path)).close()  # a current database: no upgrade at start
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    result = _probe(tmp_path, env, HEAVY + OTHER_COMMANDS)
     assert result["ready"] == [], f"loaded before the window was interactive: {result['ready']}"
     # The deferred background start still happens once the window is interactive.
     assert result["after"] == ["keyring", "requests"]
@@ -106,16 +114,7 @@ def test_the_login_screen_comes_up_without_the_pages_behind_it(tmp_path: Path) -
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
     env.pop("ESERVICE_DEMO", None)  # not demo mode: the window opens at the login screen
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(HEAVY + BEHIND_SIGN_IN)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result = _probe(tmp_path, env, HEAVY + BEHIND_SIGN_IN)
     assert result["ready"] == [], f"loaded before the login screen was up: {result['ready']}"
 
 
