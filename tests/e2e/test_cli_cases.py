@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from cli_support import add_supervisor
 from db_support import connect_db
 
 from eservice_desktop import __version__
@@ -31,18 +32,7 @@ def test_version(cli) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-def]
-    added = cli(
-        "operator",
-        "add",
-        "super01",
-        "--name",
-        "林主管",
-        "--roles",
-        "supervisor",
-        "--password-stdin",
-        stdin="super-secret-1\n",
-    )
-    assert added.code == 0, added.err
+    add_supervisor(cli)
     r = cli(
         "case",
         "intake",

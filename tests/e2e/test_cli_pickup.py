@@ -6,6 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from cli_support import add_supervisor
+
 DEMO = {"ESERVICE_DEMO": "1"}
 
 
@@ -103,18 +105,7 @@ def test_handover_refused_while_fees_are_due(cli: Callable[..., Any]) -> None:
     refused = cli(*refund)
     assert refused.code == 2 and refused.json["error"] == "auth.approval_required"
     # an office supervisor approves on this counter with their own password
-    added = cli(
-        "operator",
-        "add",
-        "super01",
-        "--name",
-        "林主管",
-        "--roles",
-        "supervisor",
-        "--password-stdin",
-        stdin="super-secret-1\n",
-    )
-    assert added.code == 0, added.err
+    add_supervisor(cli)
     approver = ("--approver", "super01", "--approver-password-stdin")
     done_refund = cli(*refund, *approver, stdin="super-secret-1\n")
     assert done_refund.code == 0, done_refund.err
