@@ -25,6 +25,10 @@ if "$bin/python" -c "import eservice_desktop.county.cli" 2>/dev/null; then
     --host 127.0.0.1 --port "$port" --demo >"$data/county/server.log" 2>&1 &
   pids+=($!)
   echo "County server: http://127.0.0.1:$port (log: $data/county/server.log)"
+  # The counter's first sync round should find the county up: a round that fails backs off
+  # (1, 2, 4 … s), so a slow first start of the server would delay the demo's first sync.
+  for _ in $(seq 600); do port_taken "$port" && break; sleep 0.1; done
+  port_taken "$port" || echo "The county server is not answering yet; the counter will retry (see its log)."
 fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -143,6 +143,9 @@ def _run_demo(data: Path, port: int, env: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+# Two full demo starts (server, virtual screen, GUI, seeding, first sync): minutes on a loaded
+# two-core machine, so more than the suite's default per-test limit.
+@pytest.mark.timeout(420)
 def test_make_run_takes_free_port_and_display_says_how_to_stop_and_enrols_once(
     tmp_path: Path, taken_port: int, taken_display: int
 ) -> None:
