@@ -1114,7 +1114,8 @@ class IntakeForm(QWidget):
             on_error=self._submit_failed,
         )
 
-    def _submitted(self, view: CaseView) -> None:
+    def _submitted(self, result: intake_service.IntakeResult) -> None:
+        view = result.view
         self._submitting = False
         self.submit_button.setEnabled(True)
         self.last_case = view
@@ -1127,11 +1128,21 @@ class IntakeForm(QWidget):
         if view.due:
             day = date.fromisoformat(view.due)
             due = format_roc(day, "long") if self.ctx.is_zh else day.isoformat()
-        self.result_label.setText(
-            self.tr("已收件：{number}，到期日 {due}").format(number=view.case_number, due=due)
-        )
-        self.ctx.status_message.emit(self.result_label.text())
+        text = self.tr("已收件：{number}，到期日 {due}").format(number=view.case_number, due=due)
+        stale = self._stale_sync_text(result)
+        self.result_label.setText(f"{text}\n{stale}" if stale else text)
+        self.result_label.setStyleSheet("color: #a05a00;" if stale else "")
+        self.ctx.status_message.emit(self.result_label.text().replace("\n", "  "))
         self.ctx.case_changed.emit(view.case_number)
+
+    def _stale_sync_text(self, result: intake_service.IntakeResult) -> str:
+        """The ``sync.stale`` warning of the intake (the office has not synced for
+        ``sync_stale_warn_h``): said beside the new case number, as the CLI says it."""
+        if intake_service.SYNC_STALE not in result.warnings or result.sync is None:
+            return ""
+        return self.tr("警告：本機已 {hours} 小時未與縣府同步，請檢查網路或通知資訊人員").format(
+            hours=int(result.sync.hours or 0)
+        )
 
     def _submit_failed(self, error: object) -> None:
         self._submitting = False
@@ -1157,11 +1168,16 @@ class IntakeForm(QWidget):
         self.service_combo.setFocus()
 
 
-def intake_approved(app: Any, req: intake_service.IntakeRequest, approval: Any = None) -> CaseView:
-    """Worker: the intake, with the supervisor's approval when the dialog gave one."""
+def intake_approved(
+    app: Any, req: intake_service.IntakeRequest, approval: Any = None
+) -> intake_service.IntakeResult:
+    """Worker: the intake, with the supervisor's approval when the dialog gave one, and its
+    warnings."""
     from dataclasses import replace
 
-    return intake_service.intake(app, replace(req, approval=approval) if approval else req)
+    return intake_service.intake_with_warnings(
+        app, replace(req, approval=approval) if approval else req
+    )
 
 
 def draft_path(ctx: GuiContext) -> Path:

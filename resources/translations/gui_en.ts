@@ -255,6 +255,10 @@
         <translation>Received: {number}, due {due}</translation>
     </message>
     <message>
+        <source>警告：本機已 {hours} 小時未與縣府同步，請檢查網路或通知資訊人員</source>
+        <translation>Warning: no sync with the county for {hours} h; check the network or call IT</translation>
+    </message>
+    <message>
         <source>收件失敗，請洽資訊人員；表單已保留為草稿</source>
         <translation>Intake failed; please call IT. The form is kept as a draft</translation>
     </message>

@@ -222,7 +222,7 @@ def test_intake_after_a_long_sync_gap_is_approved_and_the_form_is_kept_until_the
     app = ctx.app
     add_accounts(app)
     _stale(app, app.settings.sync_stale_approval_h + 5)
-    threads = _record_threads(monkeypatch, intake, "intake")
+    threads = _record_threads(monkeypatch, intake, "intake_with_warnings")
     window = open_window(qtbot, ctx)
     form = window.pages[INTAKE_PAGE]
     assert isinstance(form, IntakeForm)
@@ -255,3 +255,34 @@ def test_intake_after_a_long_sync_gap_is_approved_and_the_form_is_kept_until_the
     assert (approval["approved_by"], approval["requested_by"]) == (SUPERVISOR, "tester")
     assert threads and "MainThread" not in threads
     assert form.drafts.load() is None  # a successful intake ends the draft
+    # the case number is said with the warning that the office has not synced for long
+    hours = int(app.settings.sync_stale_approval_h + 5)
+    assert number in form.result_label.text()
+    assert f"已 {hours} 小時未與縣府同步" in form.result_label.text()
+
+
+def test_intake_a_day_without_sync_warns_beside_the_new_case_number(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    app = ctx.app
+    _stale(app, int(app.settings.sync_stale_warn_h) + 2)
+    window = open_window(qtbot, ctx)
+    form = window.pages[INTAKE_PAGE]
+    assert isinstance(form, IntakeForm)
+    window.show_page(INTAKE_PAGE)
+    _fill(form)
+    form.submit()  # under the approval limit: no dialog, only the warning
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=20000)
+    assert form.last_case is not None
+    text = form.result_label.text()
+    assert form.last_case.case_number in text
+    assert f"已 {int(app.settings.sync_stale_warn_h) + 2} 小時未與縣府同步" in text
+    first = form.last_case.case_number
+    _stale(app, 1)  # synced an hour ago: the next intake says nothing of it
+    _fill(form)
+    form.submit()
+    qtbot.waitUntil(
+        lambda: form.last_case is not None and form.last_case.case_number != first, timeout=20000
+    )
+    assert "已收件" in form.result_label.text()
+    assert "未與縣府同步" not in form.result_label.text()
