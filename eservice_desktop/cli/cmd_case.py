@@ -7,6 +7,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from eservice_desktop.cli.common import (
     EXIT_BAD_INPUT,
@@ -217,13 +218,14 @@ def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) 
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import notices
+    from eservice_desktop.services import lookups, notices
 
     app = open_from(args)
     try:
         view = cases.show_case(app, args.case_number)
         attached = [a.to_json() for a in case_attachments.list_attachments(app, view.case_number)]
         sent = [n.to_json() for n in notices.of_case(app, view.case_number)]
+        looked = [k.to_json() for k in lookups.kinds_of(app, view.case_number)]
     finally:
         app.close()
     shown = {
@@ -242,15 +244,26 @@ def cmd_show(args: argparse.Namespace) -> int:
     )
     emit(
         args,
-        {**view.to_json(), "attachments": attached, "notices": sent},
+        {**view.to_json(), "attachments": attached, "notices": sent, "lookups": looked},
         lambda: "\n".join(
             [
                 *(f"{k}: {v}" for k, v in shown.items() if k not in ("events", "fields")),
                 *(f"notice: {n['stage']} {n['channel']} {n['status']} {n['at']}" for n in sent),
+                *(_lookup_line(args, k) for k in looked),
             ]
         ),
     )
     return 0
+
+
+def _lookup_line(args: argparse.Namespace, kind: dict[str, Any]) -> str:
+    """One document-free lookup of the case: the document, the citizen's consent, done or not."""
+    name = say(args, kind["name_zh"], kind["name_en"])
+    consent = (
+        say(args, "已同意", "consented") if kind["consented"] else say(args, "未同意", "no consent")
+    )
+    done = say(args, "已查調", "looked up") if kind["done"] else say(args, "未查調", "not yet")
+    return f"lookup: {kind['kind']} {name} ({consent}, {done})"
 
 
 def cmd_resend_notice(args: argparse.Namespace) -> int:

@@ -310,6 +310,10 @@ def test_cli_case_lookup(
     assert out["kind"] == "land_transcript" and out["subject"] == "A12345****"
     assert out["fields"]["owner"] == "王小明" and len(out["sha256"]) == 64
     assert cases.load_case(d03, number).lookup_kinds == {"land_transcript"}
+    rc, out = _cli(d03, capsys, "case", "show", number)
+    shown = {k["kind"]: (k["consented"], k["done"]) for k in out["lookups"]}
+    assert rc == 0 and shown["land_transcript"] == (True, True)
+    assert shown["household_transcript"] == (True, False)
     # the county unreachable: exit 3, the reason, nothing stored
     monkeypatch.setenv("ESERVICE_COUNTY_URL", "http://127.0.0.1:9")
     rc, out = _cli(d03, capsys, "case", "lookup", number, "--kind", "household_transcript")
