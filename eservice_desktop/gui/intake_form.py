@@ -27,9 +27,8 @@ drops it. Esc does not leave the page while the form holds input.
 from __future__ import annotations
 
 import itertools
-import json
 import logging
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -70,7 +69,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
-from eservice_desktop.services.core import Sealer
+from eservice_desktop.services.drafts import DraftKeeper, DraftStore
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     from eservice_desktop.services import identity
@@ -80,7 +79,6 @@ PAGE_TITLE_EN = "Intake"
 PAGE_SHORTCUT = "F2"
 
 DRAFT_DEBOUNCE_MS = 300
-DRAFT_VERSION = 1
 TAIPEI_TZ = "Asia/Taipei"
 
 log = logging.getLogger("eservice.gui")
@@ -89,49 +87,6 @@ SOURCE_LABELS = {
     "nhi": ("讀自健保卡", "Read from NHI card"),
     "moica": ("讀自自然人憑證", "Read from MOICA card"),
 }
-
-
-class DraftStore:
-    """One JSON draft per form, encrypted with the office key (it holds personal data) and
-    replaced atomically (a crash mid-write keeps the old one)."""
-
-    def __init__(self, path: Path, sealer: Sealer) -> None:
-        self.path = path
-        self.sealer = sealer
-
-    def save(self, state: dict[str, Any], saved_at: datetime | None = None) -> None:
-        data = {
-            "version": DRAFT_VERSION,
-            "saved_at": (saved_at or datetime.now(UTC)).isoformat(),
-            "form": state,
-        }
-        self.sealer.write(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
-
-    def load(self) -> dict[str, Any] | None:
-        try:
-            data = json.loads(self.sealer.read(self.path).decode("utf-8"))
-        except FileNotFoundError:
-            return None
-        except (OSError, ValueError):
-            log.warning("intake draft unreadable; starting with an empty form")
-            return None
-        form = data.get("form") if isinstance(data, dict) else None
-        return form if isinstance(form, dict) else None
-
-    def saved_at(self) -> datetime | None:
-        """When the draft on disk was written (its own record, else the file's time)."""
-        try:
-            data = json.loads(self.sealer.read(self.path).decode("utf-8"))
-            return datetime.fromisoformat(str(data["saved_at"]))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-        try:
-            return datetime.fromtimestamp(self.path.stat().st_mtime, UTC)
-        except OSError:
-            return None
-
-    def clear(self) -> None:
-        self.path.unlink(missing_ok=True)
 
 
 def _error_label(key: str) -> QLabel:
@@ -158,7 +113,7 @@ class IntakeForm(QWidget):
         self.setObjectName("intake_form")
         self.ctx = ctx
         assert ctx.app.sealer is not None
-        self.drafts = DraftStore(draft_path(ctx), ctx.app.sealer)
+        self.drafts = DraftKeeper(DraftStore(draft_path(ctx), ctx.app.sealer))
         self._init_state()
         self._build_draft_banner()
         form = self._build_service_picker()
@@ -689,11 +644,9 @@ class IntakeForm(QWidget):
             self._draft_timer.start()
 
     def save_draft(self) -> None:
+        """Hands the form's state to the draft writer (sealed and fsynced off the UI thread)."""
         self._draft_timer.stop()
-        try:
-            self.drafts.save(self.state())
-        except OSError as e:
-            log.warning("could not save the intake draft: %s", type(e).__name__)
+        self.drafts.save(self.state())
 
     def restore_draft(self) -> bool:
         state = self.drafts.load()
@@ -742,8 +695,10 @@ class IntakeForm(QWidget):
         return any(e.text().strip() for e in (self.phone, self.email))
 
     def on_closing(self) -> None:
+        """The window closes: the pending change is written and waited for."""
         if self._draft_timer.isActive():
             self.save_draft()
+        self.drafts.flush()
 
     def clear_form(self) -> None:
         self._restoring = True

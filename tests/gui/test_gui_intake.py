@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import threading
 from datetime import date
+from pathlib import Path
 
+import pytest
 from gui_keys import open_window, press, tab, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from pytestqt.qtbot import QtBot
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id
@@ -170,8 +174,33 @@ def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
 
     again.submit()
     qtbot.waitUntil(lambda: again.last_case is not None, timeout=5000)
+    again.drafts.flush()
     assert not path.exists()  # a successful intake clears the draft
     assert _count(ctx.app) == 1
+
+
+def test_drafts_are_sealed_and_written_off_the_ui_thread(
+    qtbot: QtBot, ctx: GuiContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sealing and fsyncing a draft takes a disk flush per pause in typing: never on the UI
+    thread."""
+    sealer = ctx.app.sealer
+    assert sealer is not None
+    writes: list[str] = []
+    real = type(sealer).write
+
+    def spy(self: object, path: Path, data: bytes) -> None:
+        writes.append(threading.current_thread().name)
+        real(self, path, data)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(sealer), "write", spy)
+    form = IntakeForm(ctx)
+    qtbot.addWidget(form)
+    _fill(form)
+    form.save_draft()
+    form.drafts.flush()
+    assert writes and all(name.startswith("draft-writer") for name in writes), writes
+    assert form.drafts.load() == form.state()
 
 
 def test_card_fills_empty_fields_and_pulling_it_keeps_the_form(qtbot, sync_ctx: GuiContext):

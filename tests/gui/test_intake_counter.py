@@ -135,6 +135,7 @@ def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
     _transcript(first)
     first.on_closing()
     first.save_draft()
+    first.drafts.flush()
     assert path.exists()
 
     window = open_window(qtbot, ctx)
@@ -162,6 +163,7 @@ def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
     press(Qt.Key.Key_D, ALT)  # a mnemonic "animates" the click: it lands ~100 ms later
     qtbot.waitUntil(form.draft_banner.isHidden, timeout=2000)
     assert form.applicant_name.text() == "" and form.service is None
+    form.drafts.flush()
     assert not path.exists()
     assert window.current_page() is form
 

@@ -175,7 +175,7 @@ HR = [
 def test_no_personal_datum_in_any_file_of_the_data_directory(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from eservice_desktop.gui.intake_form import DraftStore
+    from eservice_desktop.services.drafts import DraftStore
 
     data = tmp_path / "office"
     _plain_office(data)  # an upgraded office: its plain database and pre-upgrade backup
