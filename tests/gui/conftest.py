@@ -2,8 +2,8 @@
 
 ``ctx`` uses the real threaded TaskRunner (tests wait with ``qtbot.waitUntil``); ``sync_ctx``
 waits for each job (on the writer or the pool) before ``run`` returns. Keyboard helpers are in
-``gui_keys.py``. Every GUI test fails when the window's code begins a database transaction or
-asks the keyring on the UI thread (``_no_gui_thread_io``).
+``gui_keys.py``. Every GUI test fails when the window's code begins a database transaction,
+asks the keyring or seals a file to disk on the UI thread (``_no_gui_thread_io``).
 """
 
 from __future__ import annotations
@@ -91,11 +91,11 @@ def _gui_frames() -> list[str]:
 
 @pytest.fixture(autouse=True)
 def _no_gui_thread_io(_memory_keyring: None) -> Iterator[list[str]]:
-    """Fails a GUI test when the window's code begins a database transaction or asks the
-    keyring on the GUI thread (the main thread here), or when a job of the I/O pool does (the
-    database belongs to the writer, gui/tasks.py). The test's own set-up and assertions may call
-    services directly: on the main thread only a call with a frame of ``eservice_desktop/gui``
-    on the stack counts."""
+    """Fails a GUI test when the window's code begins a database transaction, asks the
+    keyring or seals a file to disk on the GUI thread (the main thread here), or when a job of
+    the I/O pool does (the database belongs to the writer, gui/tasks.py). The test's own set-up
+    and assertions may call services directly: on the main thread only a call with a frame of
+    ``eservice_desktop/gui`` on the stack counts."""
     import keyring
     from sqlalchemy import Engine, event
 
@@ -123,10 +123,20 @@ def _no_gui_thread_io(_memory_keyring: None) -> Iterator[list[str]]:
 
         return call
 
+    from eservice_desktop.storage.sealed import Sealer
+
+    sealed_write = Sealer.write
+
+    def write(self: Sealer, path: Path, data: bytes) -> None:
+        check("sealed file write (seal and fsync)")
+        sealed_write(self, path, data)
+
     event.listen(Engine, "begin", on_begin)
     for name in originals:
         setattr(backend, name, wrap(name))
+    Sealer.write = write  # type: ignore[method-assign]
     yield found
+    Sealer.write = sealed_write  # type: ignore[method-assign]
     event.remove(Engine, "begin", on_begin)
     for name, fn in originals.items():
         setattr(backend, name, fn)
