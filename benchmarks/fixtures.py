@@ -6,10 +6,11 @@ fresh processes the start-up figures spawn.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 
@@ -21,11 +22,37 @@ def cache_root() -> Path:
     return Path(base)
 
 
+@contextlib.contextmanager
+def _build_lock(target: Path) -> Iterator[None]:
+    """One builder per cached fixture at a time: a second ``make bench`` started meanwhile
+    waits for the first one's build instead of deleting it half-way (POSIX ``flock``; where
+    there is none, no lock)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(target.with_name(target.name + ".lock"), "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def cached_build(name: str, build: Callable[[Path], None]) -> tuple[Path, float | None]:
     """The cached directory ``name`` under :func:`cache_root`, and the build time when this call
     built it (``build(directory)`` fills a fresh directory)."""
     target = cache_root() / name
     if (target / ".complete").exists():
+        return target, None
+    with _build_lock(target):
+        return _build_once(target, build)
+
+
+def _build_once(target: Path, build: Callable[[Path], None]) -> tuple[Path, float | None]:
+    if (target / ".complete").exists():  # built by the process we waited for
         return target, None
     building = target.with_name(target.name + ".building")
     shutil.rmtree(building, ignore_errors=True)
