@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -22,11 +22,12 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION, APPROVE_STALE_SYNC_INTAKE
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.catalogue import Office, Service
+from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
+from eservice_desktop.services import intake_checks as checks
 from eservice_desktop.services.approvals import Approval, Granted, append_approval_after, grant
 from eservice_desktop.services.cases import CaseView, append, view_of
 from eservice_desktop.services.core import App
@@ -131,48 +132,21 @@ class IntakeResult:
     sync: SyncFreshness | None = None
 
 
-def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
-    return DomainError(code, zh, en, fld)
-
-
-def _handlers(app: App, service: Service) -> list[Office]:
-    return [o for o in app.catalogue.offices if app.catalogue.takes_in(o, service)]
-
-
-def _handler_zh(app: App, service: Service) -> str:
-    if service.office_kind in ("household", "land"):
-        return "戶政事務所" if service.office_kind == "household" else "地政事務所"
-    offices = _handlers(app, service)
-    return offices[0].name if offices else app.catalogue.department(service.department).name
-
-
-def _handler_en(app: App, service: Service) -> str:
-    if service.office_kind in ("household", "land"):
-        return f"a {service.office_kind} registration office"
-    offices = _handlers(app, service)
-    return offices[0].name_en if offices else app.catalogue.department(service.department).name_en
-
-
-def _not_here(app: App, service: Service) -> DomainError:
-    office = app.office
-    return _err(
-        "service.not_at_office",
-        f"「{service.name}」不由本機關（{office.name}）受理，請洽{_handler_zh(app, service)}",
-        f"{service.name_en} ({service.code}) is not taken in at {office.name_en}; it is handled"
-        f" by {_handler_en(app, service)}",
-        "service",
-    )
-
-
 def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
-    """Returns the service and the normalised applicant; raises IntakeErrors listing all fields."""
+    """Returns the service and the normalised applicant; raises IntakeErrors listing all fields.
+
+    Each step adds its fields' errors in the form's order, so the first error (the one
+    ``IntakeErrors`` itself carries) is the topmost wrong field.
+    """
     code = req.service_code.strip()
     if app.catalogue.has_service(code) and not app.catalogue.takes_in(
         app.office, app.catalogue.service(code)
     ):
         # the office-kind rule of the catalogue comes first, with a message naming who takes
         # the service in; the operator's roles and scope are checked by require() below
-        raise IntakeErrors({"service": _not_here(app, app.catalogue.service(code))})
+        raise IntakeErrors(
+            {"service": checks.not_here(app.catalogue, app.office, app.catalogue.service(code))}
+        )
     require(app, Action.INTAKE, code)
     errors: dict[str, DomainError] = {}
     service: Service | None = None
@@ -185,127 +159,21 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         req.applicant_name,
         req.phone,
         req.email,
-        blank_name=_err(
+        blank_name=DomainError(
             "field.required", "請輸入申請人姓名", "Enter the applicant's name", "applicant_name"
         ),
     )
     errors.update(applicant_errors)
-    if req.received_at is not None:
-        try:
-            at = values.check_time(req.received_at, "received_at")
-            if at > app.now() + timedelta(days=1):
-                raise DomainError(
-                    "time.future",
-                    "收件時間不可晚於現在",
-                    "The receipt time cannot be in the future",
-                    "received_at",
-                )
-        except DomainError as e:
-            errors["received_at"] = DomainError(e.code, e.message_zh, e.message_en, "received_at")
+    errors.update(checks.received_at_errors(req, app.now()))
     if isinstance(req.copies, bool) or not isinstance(req.copies, int) or not 1 <= req.copies <= 99:
-        errors["copies"] = _err(
+        errors["copies"] = DomainError(
             "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
         )
     if service is not None:
-        if applicant.get("kind") == "business" and service.office_kind == "household":
-            errors["applicant_id"] = _err(
-                "applicant.business_not_allowed",
-                "戶政案件的申請人須為個人（身分證或居留證號）",
-                "Household services need a person as applicant",
-                "applicant_id",
-            )
-        for spec in service.fields:
-            value = req.fields.get(spec.key)
-            text = "" if value is None else str(value).strip()
-            if spec.required and not text and spec.type == "choice":
-                errors[spec.key] = _err(
-                    "field.required", f"請選擇{spec.label}", f"Choose {spec.label_en}", spec.key
-                )
-            elif spec.required and not text:
-                errors[spec.key] = _err(
-                    "field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key
-                )
-            elif text and spec.choices and text not in spec.choices:
-                errors[spec.key] = _err(
-                    "field.choice",
-                    f"{spec.label}只能是：{'、'.join(spec.choices)}",
-                    f"{spec.label_en} must be one of {', '.join(spec.choices)}",
-                    spec.key,
-                )
-            elif text and values.bad_char(text, multiline=True) is not None:
-                errors[spec.key] = _err(
-                    "value.character",
-                    f"{spec.label}含有不允許的字元",
-                    f"{spec.label_en} contains a character that is not allowed",
-                    spec.key,
-                )
-            elif text and len(text) > (most := spec.max_length or values.FIELD_VALUE_MAX):
-                errors[spec.key] = _err(
-                    "field.too_long",
-                    f"{spec.label}最多 {most} 字",
-                    f"{spec.label_en}: at most {most} characters",
-                    spec.key,
-                )
-        known = {spec.key for spec in service.fields}
-        unknown = sorted(str(k) for k in req.fields if k not in known)
-        if unknown:
-            shown = ", ".join(x[:40] for x in unknown[:3])
-            errors["fields"] = _err(
-                "field.unknown",
-                f"此申辦項目沒有這些欄位：{shown}",
-                f"This service has no such fields: {shown}",
-                "fields",
-            )
-        bad = [k for k in req.consent if k not in service.document_free_lookups]
-        if bad:
-            errors["consent"] = _err(
-                "consent.not_allowed",
-                "此申辦項目不能查調這些書證謄本",
-                "This service cannot use these document-free lookups",
-                "consent",
-            )
-        unknown = [d for d in req.documents if d not in service.required_documents]
-        if unknown:
-            errors["documents"] = _err(
-                "documents.unknown",
-                "不是此申辦項目的應備文件：" + "、".join(unknown),
-                "Not a required document of this service: " + ", ".join(unknown),
-                "documents",
-            )
-        if not req.pickup_method.strip():
-            errors["pickup_method"] = _err(
-                "field.required", "請選擇領件方式", "Choose how to collect", "pickup_method"
-            )
-        elif req.pickup_method not in service.pickup_options:
-            errors["pickup_method"] = _err(
-                "pickup.not_offered",
-                "此申辦項目不提供這種領件方式",
-                "This service does not offer this pickup option",
-                "pickup_method",
-            )
+        errors.update(checks.service_errors(service, req, applicant))
     if service is not None and "copies" not in errors:
-        try:
-            fees.compute(
-                service,
-                req.copies,
-                exempt=req.fee_exempt,
-                reduction=req.fee_reduction,
-                reason=req.fee_reason,
-            )
-        except DomainError as e:
-            fld = e.field or "fee"
-            errors[fld] = DomainError(e.code, e.message_zh, e.message_en, fld)
-    if req.pickup_method == "other_office" and not req.pickup_office.strip():
-        errors["pickup_office"] = _err(
-            "field.required", "請選擇領件機關", "Choose the pickup office", "pickup_office"
-        )
-    elif req.pickup_office:
-        try:
-            app.catalogue.office(req.pickup_office)
-        except DomainError:
-            errors["pickup_office"] = _err(
-                "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
-            )
+        errors.update(checks.fee_errors(service, req))
+    errors.update(checks.pickup_office_errors(app.catalogue, req))
     if errors:
         raise IntakeErrors(errors)
     assert service is not None

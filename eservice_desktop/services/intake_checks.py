@@ -1,0 +1,199 @@
+"""The field checks of an intake (收件): each returns the errors of its part of the form.
+
+``services.intake.validate`` runs them in the form's order and raises them all at once, so the
+clerk sees every wrong field next to the field; nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from eservice_desktop.domain import values
+from eservice_desktop.domain.catalogue import Catalogue, FieldSpec, Office, Service
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import fees
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.intake import IntakeRequest
+
+
+def _err(code: str, zh: str, en: str, fld: str) -> DomainError:
+    return DomainError(code, zh, en, fld)
+
+
+def _handlers(catalogue: Catalogue, service: Service) -> list[Office]:
+    return [o for o in catalogue.offices if catalogue.takes_in(o, service)]
+
+
+def _handler_zh(catalogue: Catalogue, service: Service) -> str:
+    if service.office_kind in ("household", "land"):
+        return "戶政事務所" if service.office_kind == "household" else "地政事務所"
+    offices = _handlers(catalogue, service)
+    return offices[0].name if offices else catalogue.department(service.department).name
+
+
+def _handler_en(catalogue: Catalogue, service: Service) -> str:
+    if service.office_kind in ("household", "land"):
+        return f"a {service.office_kind} registration office"
+    offices = _handlers(catalogue, service)
+    return offices[0].name_en if offices else catalogue.department(service.department).name_en
+
+
+def not_here(catalogue: Catalogue, office: Office, service: Service) -> DomainError:
+    """The refusal of a service this office does not take in, naming who does."""
+    return _err(
+        "service.not_at_office",
+        f"「{service.name}」不由本機關（{office.name}）受理，請洽{_handler_zh(catalogue, service)}",
+        f"{service.name_en} ({service.code}) is not taken in at {office.name_en}; it is handled"
+        f" by {_handler_en(catalogue, service)}",
+        "service",
+    )
+
+
+def received_at_errors(req: IntakeRequest, now: datetime) -> dict[str, DomainError]:
+    """A back-dated intake (a paper form typed in later) may not be dated in the future."""
+    if req.received_at is None:
+        return {}
+    try:
+        at = values.check_time(req.received_at, "received_at")
+        if at > now + timedelta(days=1):
+            raise DomainError(
+                "time.future",
+                "收件時間不可晚於現在",
+                "The receipt time cannot be in the future",
+                "received_at",
+            )
+    except DomainError as e:
+        return {"received_at": DomainError(e.code, e.message_zh, e.message_en, "received_at")}
+    return {}
+
+
+def service_errors(
+    service: Service, req: IntakeRequest, applicant: dict[str, Any]
+) -> dict[str, DomainError]:
+    """What the chosen service asks of the application: applicant kind, its own fields,
+    lookups, documents and pickup method."""
+    errors: dict[str, DomainError] = {}
+    if applicant.get("kind") == "business" and service.office_kind == "household":
+        errors["applicant_id"] = _err(
+            "applicant.business_not_allowed",
+            "戶政案件的申請人須為個人（身分證或居留證號）",
+            "Household services need a person as applicant",
+            "applicant_id",
+        )
+    for spec in service.fields:
+        error = _field_error(spec, req.fields.get(spec.key))
+        if error is not None:
+            errors[spec.key] = error
+    errors.update(_choice_errors(service, req))
+    return errors
+
+
+def _field_error(spec: FieldSpec, value: object) -> DomainError | None:
+    """The first thing wrong with one service field's value, or None."""
+    text = "" if value is None else str(value).strip()
+    if spec.required and not text and spec.type == "choice":
+        return _err("field.required", f"請選擇{spec.label}", f"Choose {spec.label_en}", spec.key)
+    if spec.required and not text:
+        return _err("field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key)
+    if text and spec.choices and text not in spec.choices:
+        return _err(
+            "field.choice",
+            f"{spec.label}只能是：{'、'.join(spec.choices)}",
+            f"{spec.label_en} must be one of {', '.join(spec.choices)}",
+            spec.key,
+        )
+    if text and values.bad_char(text, multiline=True) is not None:
+        return _err(
+            "value.character",
+            f"{spec.label}含有不允許的字元",
+            f"{spec.label_en} contains a character that is not allowed",
+            spec.key,
+        )
+    if text and len(text) > (most := spec.max_length or values.FIELD_VALUE_MAX):
+        return _err(
+            "field.too_long",
+            f"{spec.label}最多 {most} 字",
+            f"{spec.label_en}: at most {most} characters",
+            spec.key,
+        )
+    return None
+
+
+def _choice_errors(service: Service, req: IntakeRequest) -> dict[str, DomainError]:
+    """Names the request picks from the service's lists: fields, lookups, documents, pickup."""
+    errors: dict[str, DomainError] = {}
+    known = {spec.key for spec in service.fields}
+    unknown = sorted(str(k) for k in req.fields if k not in known)
+    if unknown:
+        shown = ", ".join(x[:40] for x in unknown[:3])
+        errors["fields"] = _err(
+            "field.unknown",
+            f"此申辦項目沒有這些欄位：{shown}",
+            f"This service has no such fields: {shown}",
+            "fields",
+        )
+    if [k for k in req.consent if k not in service.document_free_lookups]:
+        errors["consent"] = _err(
+            "consent.not_allowed",
+            "此申辦項目不能查調這些書證謄本",
+            "This service cannot use these document-free lookups",
+            "consent",
+        )
+    unknown = [d for d in req.documents if d not in service.required_documents]
+    if unknown:
+        errors["documents"] = _err(
+            "documents.unknown",
+            "不是此申辦項目的應備文件：" + "、".join(unknown),
+            "Not a required document of this service: " + ", ".join(unknown),
+            "documents",
+        )
+    if not req.pickup_method.strip():
+        errors["pickup_method"] = _err(
+            "field.required", "請選擇領件方式", "Choose how to collect", "pickup_method"
+        )
+    elif req.pickup_method not in service.pickup_options:
+        errors["pickup_method"] = _err(
+            "pickup.not_offered",
+            "此申辦項目不提供這種領件方式",
+            "This service does not offer this pickup option",
+            "pickup_method",
+        )
+    return errors
+
+
+def fee_errors(service: Service, req: IntakeRequest) -> dict[str, DomainError]:
+    """The fee assessment's own refusals (an exemption without reason, a reduction too big)."""
+    try:
+        fees.compute(
+            service,
+            req.copies,
+            exempt=req.fee_exempt,
+            reduction=req.fee_reduction,
+            reason=req.fee_reason,
+        )
+    except DomainError as e:
+        fld = e.field or "fee"
+        return {fld: DomainError(e.code, e.message_zh, e.message_en, fld)}
+    return {}
+
+
+def pickup_office_errors(catalogue: Catalogue, req: IntakeRequest) -> dict[str, DomainError]:
+    """Pickup at another office names an office the catalogue knows."""
+    if req.pickup_method == "other_office" and not req.pickup_office.strip():
+        return {
+            "pickup_office": _err(
+                "field.required", "請選擇領件機關", "Choose the pickup office", "pickup_office"
+            )
+        }
+    if req.pickup_office:
+        try:
+            catalogue.office(req.pickup_office)
+        except DomainError:
+            return {
+                "pickup_office": _err(
+                    "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
+                )
+            }
+    return {}
