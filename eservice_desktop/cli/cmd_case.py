@@ -1,5 +1,5 @@
-"""``case intake|show|attach|lookup|search|accept|supplement|supplement-received|close|reject|
-cancel``."""
+"""``case intake|show|attach|search|accept|supplement|supplement-received|close|reject|cancel``;
+the subcommands that ask the county (``lookup``, ``resend-notice``) are in ``cmd_case_county``."""
 
 from __future__ import annotations
 
@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from eservice_desktop.cli import cmd_case_county
 from eservice_desktop.cli.common import (
-    EXIT_BAD_INPUT,
-    EXIT_REFUSED,
     add_approval,
     add_json,
     approval_from,
@@ -27,7 +26,6 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import NOTICE_STAGES
 from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.intake import (
     SYNC_STALE,
@@ -41,7 +39,24 @@ from eservice_desktop.services.intake import (
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("case", help="案件：收件、查詢、補正、結案", parents=[common])
     cs = p.add_subparsers(dest="case_command", required=True)
+    _add_intake(cs, common)
+    s = cs.add_parser("show", help="案件明細", parents=[common])
+    s.add_argument("case_number")
+    add_json(s)
+    s.set_defaults(func=cmd_show)
 
+    a = cs.add_parser("attach", help="附加檔案（PNG、JPEG、PDF）", parents=[common])
+    a.add_argument("case_number")
+    a.add_argument("file", help="PNG/JPEG image or PDF file to attach")
+    add_json(a)
+    a.set_defaults(func=cmd_attach)
+    cmd_case_county.register(cs, common)
+    _add_search(cs, common)
+    _add_transitions(cs, common)
+
+
+def _add_intake(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """`case intake`: every field of the counter's intake form as an option."""
     i = cs.add_parser("intake", help="收件", parents=[common])
     i.add_argument("--service", required=True, help="service code (see `catalog list`)")
     i.add_argument("--applicant-id", required=True, help="national ID, resident number or UBN")
@@ -69,47 +84,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(i)
     i.set_defaults(func=cmd_intake)
 
-    s = cs.add_parser("show", help="案件明細", parents=[common])
-    s.add_argument("case_number")
-    add_json(s)
-    s.set_defaults(func=cmd_show)
 
-    a = cs.add_parser("attach", help="附加檔案（PNG、JPEG、PDF）", parents=[common])
-    a.add_argument("case_number")
-    a.add_argument("file", help="PNG/JPEG image or PDF file to attach")
-    add_json(a)
-    a.set_defaults(func=cmd_attach)
-    lk = cs.add_parser(
-        "lookup",
-        help="免書證查詢：經民眾同意向縣府查調書證，結果附於案件",
-        description=(
-            "Document-free lookup (免書證免謄本): asks the county for one document of the case "
-            "(the citizen's consent to that kind must be on the case, or given now with "
-            "--consent, which records it with the result), verifies the county's signature and "
-            "attaches the result. Exit 2: bad input (unknown kind, no consent, case not open); "
-            "exit 3: the county is unreachable, refused or its answer did not verify; nothing "
-            "is stored then."
-        ),
-        parents=[common],
-    )
-    lk.add_argument("case_number")
-    lk.add_argument("--kind", required=True, help="document kind, e.g. household_transcript")
-    lk.add_argument(
-        "--consent",
-        action="store_true",
-        help="the citizen consents now: record the consent on the case with the result",
-    )
-    add_json(lk)
-    lk.set_defaults(func=cmd_lookup)
-
-    rn = cs.add_parser(
-        "resend-notice", help="請縣府重送某階段的民眾通知（簡訊／電子郵件）", parents=[common]
-    )
-    rn.add_argument("case_number")
-    rn.add_argument("--stage", required=True, choices=list(NOTICE_STAGES))
-    add_json(rn)
-    rn.set_defaults(func=cmd_resend_notice)
-
+def _add_search(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     q = cs.add_parser(
         "search",
         help="搜尋：姓名、身分證字號或流水號的任一段，或案號開頭",
@@ -128,6 +104,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(q)
     q.set_defaults(func=cmd_search)
 
+
+def _add_transitions(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """The case's status changes: one subcommand each, a note or a required reason."""
     for name, help_, needs_reason, func in (
         ("accept", "線上申辦收件", False, cases.accept_case),
         ("supplement", "通知補正", True, cases.request_supplement),
@@ -264,73 +243,6 @@ def _lookup_line(args: argparse.Namespace, kind: dict[str, Any]) -> str:
     )
     done = say(args, "已查調", "looked up") if kind["done"] else say(args, "未查調", "not yet")
     return f"lookup: {kind['kind']} {name} ({consent}, {done})"
-
-
-def cmd_resend_notice(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import notices
-
-    app = open_from(args)
-    try:
-        concerned = notices.request_resend(app, args.case_number, args.stage)
-    finally:
-        app.close()
-    data = {
-        "ok": True,
-        "case_number": args.case_number,
-        "stage": args.stage,
-        "channels": sorted({n.channel for n in concerned}),
-    }
-    emit(
-        args,
-        data,
-        say(
-            args,
-            f"已要求縣府重送「{args.stage}」通知（下次同步送出）",
-            f"Asked the county to send the {args.stage} notice again (sent with the next sync)",
-        ),
-    )
-    return 0
-
-
-#: Look-up refusals that are not the operator's input: the county's side (exit 3).
-_LOOKUP_COUNTY_CODES = frozenset(
-    {
-        "lookup.offline",
-        "lookup.busy",
-        "lookup.not_enrolled",
-        "lookup.not_found",
-        "lookup.signature",
-        "lookup.other_office",
-        "lookup.case_number",
-        "lookup.service",
-    }
-)
-
-
-def cmd_lookup(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import lookups
-
-    app = open_from(args)
-    try:
-        try:
-            done = lookups.run_lookup(app, args.case_number, args.kind, record_consent=args.consent)
-        except DomainError as e:
-            return fail(args, e, EXIT_REFUSED if e.code in _LOOKUP_COUNTY_CODES else EXIT_BAD_INPUT)
-    finally:
-        app.close()
-    fields = "、".join(f"{k}：{v}" for k, v in done.fields.items())
-    emit(
-        args,
-        {"ok": True, **done.to_json()},
-        say(
-            args,
-            f"已向縣府查調 {done.kind}（{done.subject}）並附於案件 {done.case_number}："
-            f"{done.attachment}\n{fields}",
-            f"Looked up {done.kind} ({done.subject}) at the county and attached it to case "
-            f"{done.case_number}: {done.attachment}\n{fields}",
-        ),
-    )
-    return 0
 
 
 def cmd_attach(args: argparse.Namespace) -> int:

@@ -1,0 +1,121 @@
+"""``case lookup|resend-notice``: the case subcommands that ask the county for something.
+
+Registered under ``case`` by ``cmd_case.register``; a county refusal or an unreachable county is
+exit 3, the operator's own mistake exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from eservice_desktop.cli.common import (
+    EXIT_BAD_INPUT,
+    EXIT_REFUSED,
+    add_json,
+    emit,
+    fail,
+    open_from,
+    say,
+)
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import NOTICE_STAGES
+
+
+def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    lk = cs.add_parser(
+        "lookup",
+        help="免書證查詢：經民眾同意向縣府查調書證，結果附於案件",
+        description=(
+            "Document-free lookup (免書證免謄本): asks the county for one document of the case "
+            "(the citizen's consent to that kind must be on the case, or given now with "
+            "--consent, which records it with the result), verifies the county's signature and "
+            "attaches the result. Exit 2: bad input (unknown kind, no consent, case not open); "
+            "exit 3: the county is unreachable, refused or its answer did not verify; nothing "
+            "is stored then."
+        ),
+        parents=[common],
+    )
+    lk.add_argument("case_number")
+    lk.add_argument("--kind", required=True, help="document kind, e.g. household_transcript")
+    lk.add_argument(
+        "--consent",
+        action="store_true",
+        help="the citizen consents now: record the consent on the case with the result",
+    )
+    add_json(lk)
+    lk.set_defaults(func=cmd_lookup)
+
+    rn = cs.add_parser(
+        "resend-notice", help="請縣府重送某階段的民眾通知（簡訊／電子郵件）", parents=[common]
+    )
+    rn.add_argument("case_number")
+    rn.add_argument("--stage", required=True, choices=list(NOTICE_STAGES))
+    add_json(rn)
+    rn.set_defaults(func=cmd_resend_notice)
+
+
+def cmd_resend_notice(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import notices
+
+    app = open_from(args)
+    try:
+        concerned = notices.request_resend(app, args.case_number, args.stage)
+    finally:
+        app.close()
+    data = {
+        "ok": True,
+        "case_number": args.case_number,
+        "stage": args.stage,
+        "channels": sorted({n.channel for n in concerned}),
+    }
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"已要求縣府重送「{args.stage}」通知（下次同步送出）",
+            f"Asked the county to send the {args.stage} notice again (sent with the next sync)",
+        ),
+    )
+    return 0
+
+
+#: Look-up refusals that are not the operator's input: the county's side (exit 3).
+_LOOKUP_COUNTY_CODES = frozenset(
+    {
+        "lookup.offline",
+        "lookup.busy",
+        "lookup.not_enrolled",
+        "lookup.not_found",
+        "lookup.signature",
+        "lookup.other_office",
+        "lookup.case_number",
+        "lookup.service",
+    }
+)
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import lookups
+
+    app = open_from(args)
+    try:
+        try:
+            done = lookups.run_lookup(app, args.case_number, args.kind, record_consent=args.consent)
+        except DomainError as e:
+            return fail(args, e, EXIT_REFUSED if e.code in _LOOKUP_COUNTY_CODES else EXIT_BAD_INPUT)
+    finally:
+        app.close()
+    fields = "、".join(f"{k}：{v}" for k, v in done.fields.items())
+    emit(
+        args,
+        {"ok": True, **done.to_json()},
+        say(
+            args,
+            f"已向縣府查調 {done.kind}（{done.subject}）並附於案件 {done.case_number}："
+            f"{done.attachment}\n{fields}",
+            f"Looked up {done.kind} ({done.subject}) at the county and attached it to case "
+            f"{done.case_number}: {done.attachment}\n{fields}",
+        ),
+    )
+    return 0
