@@ -29,7 +29,7 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
-from eservice_desktop.services.payments import DemoTill
+from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.storage import repo
 
 TAIPEI = ZoneInfo("Asia/Taipei")

@@ -7,7 +7,7 @@ office hours on working days before now; some cases end in each state.
 
 Money follows the counter's rules: the fee is assessed at intake (a few cases exempted, with
 the reason), paid in cash within minutes at the counter with a numbered, printed receipt
-(``payments.DemoTill``), and no case is ever closed, made ready or picked up with a balance due;
+(``DemoTill``), and no case is ever closed, made ready or picked up with a balance due;
 only some open cases still owe their fee (status "payment_due").
 """
 
@@ -33,7 +33,7 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.approvals import Granted, demo_granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
-from eservice_desktop.services.payments import DemoTill
+from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CounterRow
 
@@ -466,7 +466,7 @@ def _seed(
 
 def seed_payments(app: App, cases: int, seed: int | None = None) -> dict[str, int]:
     """Fees, payments and receipts on the newest demo cases (services.payments)."""
-    from eservice_desktop.services.payments import seed_payments_demo
+    from eservice_desktop.services.payments_demo import seed_payments_demo
 
     return seed_payments_demo(app, cases, seed)
 

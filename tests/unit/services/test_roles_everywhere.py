@@ -319,7 +319,7 @@ NOT_GUARDED: dict[str, str] = {
     "identity.update_crls": "certificate revocation lists (public), on a timer",
     "identity.token_status": "is a card token present, no data read",
     # demo data (demo mode only; the events still need a signed-in operator)
-    "payments.seed_payments_demo": "demo data",
+    "payments_demo.seed_payments_demo": "demo data",
     "pickup.ensure_demo_key": "demo data",
     "pickup.issue_demo": "demo data",
     "pickup.seed_pickup_demo": "demo data",

@@ -1,0 +1,249 @@
+"""Demo payments: real receipts for demo cases (``demo seed``, the bulk seeder).
+
+``DemoTill`` numbers the cash payments of demo streams written in batches (the events still go
+through the one ingest path); ``seed_payments_demo`` pays, voids and refunds a few dozen of the
+newest demo cases through the counter's own payment functions. Nothing in the counter's use
+cases imports this module.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.case import (
+    APPROVE_FEE_REDUCTION,
+    APPROVE_REFUND,
+    APPROVE_VOID,
+    CaseState,
+)
+from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services import fees
+from eservice_desktop.services.approvals import Granted, demo_granted
+from eservice_desktop.services.core import App
+
+# the payment path's own steps: the demo pays the way the counter does
+from eservice_desktop.services.payments import (
+    ONLINE_TOOLS,
+    TAIPEI,
+    PaymentResult,
+    _device_key,
+    _load,
+    _refund_granted,
+    _void_granted,
+    compute_code,
+    confirm_printed,
+    receipt_number,
+    record_online_payment,
+    record_payment_in,
+    state_subtotal,
+)
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
+
+
+class DemoTill:
+    """Cash payments for demo cases written in batches (``demo.seeding``, ``demo_bulk``).
+
+    Demo streams go through the one ingest path (which checks every event against the domain
+    and projects the ``receipts`` rows), but their payments are real ones all the same: a
+    number of this device's gapless series (reserved here, the counter written back by
+    :meth:`flush` in the caller's transaction), the HMAC verification code and the key id.
+    """
+
+    def __init__(self, app: App, session: Session) -> None:
+        self.app = app
+        self.session = session
+        key = _device_key(app, session)
+        self.key_id = key.key_id
+        self.secret = bytes.fromhex(key.secret_hex)
+        self.last: dict[int, int] = {}
+
+    def _name(self, year: int) -> str:
+        s = self.app.settings
+        return f"receipt:{s.office_code}:{s.device_id}:{year}"
+
+    def payer(self, rng: Any, clerk: str) -> Callable[[str, str, int, datetime], dict[str, Any]]:
+        """``pay(case_id, case_number, amount, at)`` for the demo builders (cash, with change)."""
+
+        def pay(case_id: str, case_number: str, amount: int, at: datetime) -> dict[str, Any]:
+            return self.cash(case_number, amount, at, tendered=demo_tendered(amount, rng))
+
+        _ = clerk  # the event carries the clerk
+        return pay
+
+    def cash(self, case_number: str, amount: int, at: datetime, *, tendered: int) -> dict[str, Any]:
+        """The PAYMENT_RECORDED payload of a cash payment at ``at``."""
+        year = to_roc(at.astimezone(TAIPEI).date())[0]
+        if year in self.last:
+            seq = self.last[year] + 1
+        else:
+            seq = repo.next_counter(self.session, self._name(year))
+        self.last[year] = seq
+        s = self.app.settings
+        number = receipt_number(s.office_code, s.device_id, year, seq)
+        code = compute_code(self.secret, number, case_number, amount, at.astimezone(TAIPEI).date())
+        return {
+            "payment_id": str(uuid.uuid4()),
+            "case_number": case_number,
+            "method": "cash",
+            "amount": amount,
+            "receipt_number": number,
+            "reference": None,
+            "verification": code,
+            "key_id": self.key_id,
+            "tendered": tendered,
+            "change": tendered - amount,
+        }
+
+    def flush(self) -> None:
+        """Writes the receipt counters back (inside the caller's transaction)."""
+        from eservice_desktop.storage.models import CounterRow
+
+        for year, last in self.last.items():
+            row = self.session.get(CounterRow, self._name(year))
+            assert row is not None
+            row.value = max(row.value, last)
+        self.session.flush()
+        self.last = {}
+
+
+def demo_tendered(amount: int, rng: Any) -> int:
+    """What a citizen hands over for ``amount``: the exact sum or the next usual note."""
+    notes = [t for t in (100, 500, 1000, 2000) if t >= amount]
+    return rng.choice([amount, *notes[:1]]) if notes else amount
+
+
+def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> dict[str, int]:
+    """Fees and receipts on the newest demo cases, through the real payment path.
+
+    Works on open cases still owing their fee (assessed at intake): most are paid in cash (with
+    change) or by card and printed; a few stay unpaid (payment due, deadline paused), one is
+    paid in part, one receipt is voided, one partly refunded, and two
+    are online payments (one already deposited) so the closing and the reconciliation statement
+    have content. Limited to 60 cases: this is for trying the counter, not for volume.
+    """
+    import random
+
+    rng = random.Random(seed)
+    counts = {"assessed": 0, "paid": 0, "void": 0, "refunded": 0, "online": 0, "unpaid": 0}
+    # the demo supervisor approves the reductions (verified before any transaction opens)
+    reduced = demo_granted(app, APPROVE_FEE_REDUCTION, reason="身心障礙者減半")
+    for i, row in enumerate(_owing_cases(app, min(60, cases_added))):
+        with app.transaction() as s:
+            state = _assess(
+                app, s, _load(s, row.case_id), rng=rng, reduced=reduced, case_number=row.case_number
+            )
+            counts["assessed"] += 1
+            if state.balance <= 0:
+                continue
+            r = _pay(app, s, i, row.case_id, state.balance, rng=rng, counts=counts)
+        if r is None:
+            continue
+        confirm_printed(app, r.receipt_number)
+        _undo_some(app, i, r, counts)
+    return counts
+
+
+def _owing_cases(app: App, limit: int) -> list[CaseRow]:
+    """The newest cases of this office owing their whole fee, less every fourth one: the queue
+    keeps showing cases waiting for payment."""
+    with app.reading() as s:
+        rows = list(
+            s.scalars(
+                select(CaseRow)
+                .where(
+                    CaseRow.office == app.settings.office_code,
+                    CaseRow.status.in_(("payment_due", "supplement_requested")),
+                    CaseRow.fees_due > 0,
+                    CaseRow.paid == 0,
+                )
+                .order_by(CaseRow.received_at.desc())
+                .limit(limit * 4)
+            )
+        )
+    return [r for k, r in enumerate(rows) if k % 4 != 3][:limit]
+
+
+def _assess(
+    app: App, s: Session, state: CaseState, *, rng: Any, reduced: Granted, case_number: str
+) -> CaseState:
+    """The fee as assessed at intake, or (one case in twenty) halved with the supervisor's
+    approval."""
+    if rng.random() < 0.05:
+        return fees.assess_in(
+            app,
+            s,
+            state,
+            reduction=state_subtotal(app, state) // 2,
+            reason="身心障礙者減半",
+            granted=reduced.for_action(APPROVE_FEE_REDUCTION, case_number),
+        )
+    return fees.ensure_assessed(app, s, state)
+
+
+def _pay(
+    app: App, s: Session, i: int, case_id: str, due: int, *, rng: Any, counts: dict[str, int]
+) -> PaymentResult | None:
+    """One case's payment: online for the third and fourth case, otherwise mostly cash or
+    card, sometimes half, sometimes none. None when there is no receipt to print."""
+    if i in (2, 3):
+        authorised = app.now()
+        record_online_payment(
+            app,
+            s,
+            case_id,
+            payment_id=f"DEMO{rng.getrandbits(40):012d}",
+            amount=due,
+            payment_tool=rng.choice(ONLINE_TOOLS),
+            authorised_at=authorised,
+            deposit_date=authorised.astimezone(TAIPEI).date() if i == 2 else None,
+            settlement_number=f"AU0800100{rng.randint(0, 9999):04d}" if i == 2 else "",
+            deposited=i == 2,
+        )
+        counts["online"] += 1
+        return None
+    roll = rng.random()
+    if roll < 0.08:
+        counts["unpaid"] += 1
+        return None
+    if roll < 0.15 and due > 1:
+        r = record_payment_in(app, s, case_id, "cash", due // 2)
+    elif roll < 0.3:
+        r = record_payment_in(
+            app, s, case_id, "card", due, reference=f"{rng.randint(0, 999999):06d}"
+        )
+    else:
+        tendered = next(t for t in (due, 100, 500, 1000, 2000, due) if t >= due)
+        r = record_payment_in(app, s, case_id, "cash", due, tendered=tendered)
+    counts["paid"] += 1
+    return r
+
+
+def _undo_some(app: App, i: int, r: PaymentResult, counts: dict[str, int]) -> None:
+    """The sixth receipt is voided and the eighth partly refunded, each with the demo
+    supervisor's approval, so the closing report shows both."""
+    if i == 5:
+        why = "金額輸入錯誤，重新收費"
+        _void_granted(
+            app,
+            r.receipt_number,
+            why,
+            demo_granted(app, APPROVE_VOID, reason=why, target=r.receipt_number),
+        )
+        counts["void"] += 1
+    elif i == 7 and r.amount > 1:
+        why = "溢收退還"
+        _refund_granted(
+            app,
+            r.receipt_number,
+            r.amount // 2,
+            why,
+            demo_granted(app, APPROVE_REFUND, reason=why, target=r.receipt_number),
+        )
+        counts["refunded"] += 1
