@@ -14,7 +14,7 @@
 
 import html
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -90,7 +90,7 @@ def register(
     channel_limiter: RateLimiter | None = None,
     status_limiter: RateLimiter | None = None,
 ) -> None:
-    bearer = HTTPBearer(auto_error=False, description="Channel credential (county channel create)")
+    """Adds the channels' routes and the citizen's status query to the county app."""
     per_channel = channel_limiter or RateLimiter(CHANNEL_RATE, WINDOW_S)
     per_client = status_limiter or RateLimiter(STATUS_RATE, WINDOW_S)
     app.state.channel_limiter, app.state.status_limiter = per_channel, per_client
@@ -99,6 +99,21 @@ def register(
     def tx() -> Iterator[Session]:
         with sessions() as s, s.begin():
             yield s
+
+    channel_of = _channel_dependency(tx, per_channel)
+    _channel_routes(app, tx, clock, channel_of)
+    _status_routes(app, tx, per_client)
+
+
+Transaction = Callable[[], AbstractContextManager[Session]]
+
+
+def _channel_dependency(
+    tx: Transaction, per_channel: RateLimiter
+) -> Callable[..., channels.ChannelRow]:
+    """The channel a request comes from, by its bearer credential: 401 unknown, 403 revoked,
+    429 over its rate."""
+    bearer = HTTPBearer(auto_error=False, description="Channel credential (county channel create)")
 
     def channel_of(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
@@ -114,39 +129,37 @@ def register(
             raise HTTPException(429, "too many requests", {"Retry-After": "60"})
         return row
 
-    Channel = Annotated[channels.ChannelRow, Depends(channel_of)]  # noqa: N806
-    errors: dict[int | str, dict[str, Any]] = {
-        401: {"description": "no or unknown channel credential"},
-        403: {"description": "channel revoked, or a payment from a channel that cannot pay"},
-        422: {"description": "refused: field, code, message_zh, message_en"},
-        429: {"description": "rate limit"},
-    }
+    return channel_of
+
+
+_CHANNEL_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "no or unknown channel credential"},
+    403: {"description": "channel revoked, or a payment from a channel that cannot pay"},
+    422: {"description": "refused: field, code, message_zh, message_en"},
+    429: {"description": "rate limit"},
+}
+
+
+def _channel_routes(
+    app: FastAPI,
+    tx: Transaction,
+    clock: Callable[[], datetime],
+    channel_of: Callable[..., channels.ChannelRow],
+) -> None:
+    """``POST /v1/channel/applications`` and ``/v1/channel/payments``."""
 
     @app.post(
         f"/{API_VERSION}/channel/applications",
         response_model=ApplicationOut,
         status_code=201,
         tags=["channels"],
-        responses=errors,
+        responses=_CHANNEL_ERRORS,
     )
-    def submit(body: ApplicationIn, ch: Channel) -> Any:
+    def submit(body: ApplicationIn, ch: Annotated[channels.ChannelRow, Depends(channel_of)]) -> Any:
         """A web or kiosk application; the case reaches its office by the next sync pull."""
-        application = channels.Application(
-            service_code=body.service_code,
-            applicant_id=body.applicant_id,
-            applicant_name=body.applicant_name,
-            phone=body.phone,
-            email=body.email,
-            copies=body.copies,
-            fields={k: str(v) for k, v in body.fields.items()},
-            office=body.office,
-            pickup_method=body.pickup_method,
-            pickup_office=body.pickup_office,
-            reservation_at=body.reservation_at,
-        )
         try:
             with tx() as s:
-                return channels.submit(s, ch, application, clock())
+                return channels.submit(s, ch, _application(body), clock())
         except channels.Refused as e:
             return JSONResponse(e.body(), status_code=422)
 
@@ -155,9 +168,9 @@ def register(
         response_model=PaymentOut,
         status_code=201,
         tags=["channels"],
-        responses=errors | {404: {"description": "no such case"}},
+        responses=_CHANNEL_ERRORS | {404: {"description": "no such case"}},
     )
-    def pay(body: PaymentIn, ch: Channel) -> Any:
+    def pay(body: PaymentIn, ch: Annotated[channels.ChannelRow, Depends(channel_of)]) -> Any:
         """A fee paid at the kiosk (or on the web): an online payment on the case."""
         try:
             with tx() as s:
@@ -174,6 +187,27 @@ def register(
             return JSONResponse(e.body(), status_code=422)
         except LookupError:
             raise HTTPException(404, "no such case") from None
+
+
+def _application(body: ApplicationIn) -> channels.Application:
+    return channels.Application(
+        service_code=body.service_code,
+        applicant_id=body.applicant_id,
+        applicant_name=body.applicant_name,
+        phone=body.phone,
+        email=body.email,
+        copies=body.copies,
+        fields={k: str(v) for k, v in body.fields.items()},
+        office=body.office,
+        pickup_method=body.pickup_method,
+        pickup_office=body.pickup_office,
+        reservation_at=body.reservation_at,
+    )
+
+
+def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> None:
+    """``GET /v1/public/status`` (JSON) and ``GET /status`` (the page), rate-limited per
+    client address."""
 
     def client_allowed(request: Request) -> None:
         host = request.client.host if request.client else "?"
