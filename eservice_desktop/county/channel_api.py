@@ -24,7 +24,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import channels, service
+from eservice_desktop.county import channel_checks, channel_status, channels, service
 from eservice_desktop.county.edge import RateLimiter
 from eservice_desktop.county_link.protocol import API_VERSION
 
@@ -160,7 +160,7 @@ def _channel_routes(
         try:
             with tx() as s:
                 return channels.submit(s, ch, _application(body), clock())
-        except channels.Refused as e:
+        except channel_checks.Refused as e:
             return JSONResponse(e.body(), status_code=422)
 
     @app.post(
@@ -183,7 +183,7 @@ def _channel_routes(
                     payment_tool=body.payment_tool.strip(),
                     now=clock(),
                 )
-        except channels.Refused as e:
+        except channel_checks.Refused as e:
             return JSONResponse(e.body(), status_code=422)
         except LookupError:
             raise HTTPException(404, "no such case") from None
@@ -227,7 +227,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         """The four stages and the pickup office of a case (masked data only)."""
         client_allowed(request)
         with tx() as s:
-            data = channels.status_of(s, _dashed(case_number), id_last4)
+            data = channel_status.status_of(s, _dashed(case_number), id_last4)
         if data is None:
             raise HTTPException(404, "no such case or the ID does not match")
         return data
@@ -249,7 +249,9 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
                 LAST4, id_last4.strip()
             ):
                 with tx() as s:
-                    data = channels.status_of(s, _dashed(case_number.strip()), id_last4.strip())
+                    data = channel_status.status_of(
+                        s, _dashed(case_number.strip()), id_last4.strip()
+                    )
             if data is None:
                 message = (
                     "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."

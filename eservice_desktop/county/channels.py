@@ -15,12 +15,11 @@ case numbers (``H01-00-115-000001-c``) no counter can allocate.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,16 +27,15 @@ from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from eservice_desktop.county import notify, service
+from eservice_desktop.county.channel_checks import Refused, validate
+from eservice_desktop.county.channel_status import case_by_number
 from eservice_desktop.county.store import CountyBase, CountyCaseRow, DeviceRow, lock_feed
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain import values
-from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.catalogue import Catalogue, Service, fee_total
+from eservice_desktop.domain.catalogue import fee_total
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
-from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.rocdate import to_roc
 
 TAIPEI = ZoneInfo("Asia/Taipei")
@@ -46,8 +44,6 @@ KINDS = ("web", "kiosk")
 CHANNEL_DEVICE = "00"
 CHANNEL_NAME = re.compile(r"[a-z0-9][a-z0-9-]{1,30}")
 TOKEN_PREFIX = "esch_"
-#: How far ahead a reservation may be made.
-RESERVATION_AHEAD = timedelta(days=60)
 #: Payment tool recorded for a kiosk payment unless the kiosk names one (seed appendix 22).
 KIOSK_TOOL = "超商代收"
 
@@ -62,28 +58,6 @@ class ChannelRow(CountyBase):
     credential_hash: Mapped[str] = mapped_column(String(64), nullable=False, unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-
-
-class Refused(Exception):
-    """422: a refused application or payment; ``errors`` maps field -> DomainError."""
-
-    def __init__(self, errors: dict[str, DomainError]) -> None:
-        first = next(iter(errors.values()))
-        super().__init__(first.message_en)
-        self.errors = errors
-
-    def body(self) -> dict[str, Any]:
-        return {
-            "detail": [
-                {
-                    "field": k,
-                    "code": e.code,
-                    "message_zh": e.message_zh,
-                    "message_en": e.message_en,
-                }
-                for k, e in self.errors.items()
-            ]
-        }
 
 
 def _one(fld: str, code: str, zh: str, en: str) -> Refused:
@@ -166,154 +140,6 @@ class Application:
     pickup_method: str = "counter"
     pickup_office: str = ""
     reservation_at: datetime | None = None
-
-
-def _services_open_to(catalogue: Catalogue, kind: str) -> set[str]:
-    """Web: every catalogue service an office takes in; kiosk: those of appendix 2's list."""
-    at_office = {s.code for s in catalogue.services if s.at_counter}
-    if kind == "web":
-        return at_office
-    return {
-        k.service_code for k in catalogue.kiosk if k.kind == "service" and k.service_code
-    } & at_office
-
-
-def validate(
-    catalogue: Catalogue, kind: str, app: Application, now: datetime
-) -> tuple[Service, dict[str, Any], str]:
-    """The counter's rules; returns the service, the normalised applicant and the office."""
-    errors: dict[str, DomainError] = {}
-    svc: Service | None = None
-    try:
-        svc = catalogue.service(app.service_code.strip())
-        if svc.code not in _services_open_to(catalogue, kind):
-            svc = None
-            errors["service_code"] = DomainError(
-                "service.not_online",
-                "此申辦項目不開放" + ("超商" if kind == "kiosk" else "網路") + "申辦",
-                f"This service is not open to the {kind} channel",
-                "service_code",
-            )
-    except DomainError as e:
-        errors["service_code"] = DomainError(e.code, e.message_zh, e.message_en, "service_code")
-    applicant, applicant_errors = values.check_applicant(
-        app.applicant_id, app.applicant_name, app.phone, app.email
-    )
-    errors.update(applicant_errors)
-    if not 1 <= app.copies <= 99:
-        errors["copies"] = DomainError(
-            "copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99", "copies"
-        )
-    office = ""
-    if svc is not None:
-        if applicant.get("kind") == "business" and svc.office_kind == "household":
-            errors["applicant_id"] = DomainError(
-                "applicant.business_not_allowed",
-                "戶政案件的申請人須為個人（身分證或居留證號）",
-                "Household services need a person as applicant",
-                "applicant_id",
-            )
-        fields = app.fields or {}
-        for spec in svc.fields:
-            value = fields.get(spec.key)
-            text = "" if value is None else str(value).strip()
-            if spec.required and not text:
-                errors[spec.key] = DomainError(
-                    "field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key
-                )
-            elif text and spec.choices and text not in spec.choices:
-                errors[spec.key] = DomainError(
-                    "field.choice",
-                    f"{spec.label}只能是：{'、'.join(spec.choices)}",
-                    f"{spec.label_en} must be one of {', '.join(spec.choices)}",
-                    spec.key,
-                )
-            elif text:
-                try:
-                    values.check_text(
-                        text,
-                        spec.key,
-                        max_len=spec.max_length or values.FIELD_VALUE_MAX,
-                        multiline=True,
-                    )
-                except DomainError as e:
-                    errors[spec.key] = e
-        unknown = sorted(str(k)[:40] for k in fields if k not in {f.key for f in svc.fields})
-        if unknown:
-            errors["fields"] = DomainError(
-                "field.unknown",
-                f"此申辦項目沒有這些欄位：{', '.join(unknown[:3])}",
-                f"This service has no such fields: {', '.join(unknown[:3])}",
-                "fields",
-            )
-        if app.pickup_method not in svc.pickup_options:
-            errors["pickup_method"] = DomainError(
-                "pickup.not_offered",
-                "此申辦項目不提供這種領件方式",
-                "This service does not offer this pickup option",
-                "pickup_method",
-            )
-        office = app.office or _home_office(catalogue, svc)
-        try:
-            chosen = catalogue.office(office)
-            if chosen.kind != svc.office_kind:
-                raise DomainError("office.kind", "", "")
-        except DomainError:
-            errors["office"] = DomainError(
-                "office.not_for_service",
-                "此機關不受理這個申辦項目",
-                "This office does not take in this service",
-                "office",
-            )
-        if app.pickup_office:
-            try:
-                catalogue.office(app.pickup_office)
-            except DomainError:
-                errors["pickup_office"] = DomainError(
-                    "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
-                )
-        if app.reservation_at is not None and "office" not in errors:
-            _check_reservation(catalogue, office, app.reservation_at, now, errors)
-    if errors:
-        raise Refused(errors)
-    assert svc is not None
-    return svc, applicant, office
-
-
-def _home_office(catalogue: Catalogue, svc: Service) -> str:
-    """The office a case goes to when the citizen chose none: the first office of the
-    service's kind in the catalogue (its home office)."""
-    offices = catalogue.offices_of_kind(svc.office_kind)
-    return offices[0].code if offices else ""
-
-
-def _check_reservation(
-    catalogue: Catalogue, office: str, at: datetime, now: datetime, errors: dict[str, DomainError]
-) -> None:
-    if at.tzinfo is None:
-        errors["reservation_at"] = DomainError(
-            "time.zone",
-            "預約時間須含時區",
-            "The reservation time needs a UTC offset",
-            "reservation_at",
-        )
-        return
-    local = at.astimezone(TAIPEI)
-    hours = catalogue.office(office)
-    if not now < at <= now + RESERVATION_AHEAD:
-        errors["reservation_at"] = DomainError(
-            "reservation.range",
-            "預約時間須在現在之後的 60 天內",
-            "The reservation must be within the next 60 days",
-            "reservation_at",
-        )
-    elif local.weekday() >= 5 or not hours.is_open_at(local.time()):
-        errors["reservation_at"] = DomainError(
-            "reservation.closed",
-            f"預約時間不在辦公時間內（週一至週五 {hours.opens:%H:%M}–{hours.closes:%H:%M}）",
-            f"The office is closed then (Mon-Fri {hours.opens:%H:%M}-{hours.closes:%H:%M})",
-            "reservation_at",
-        )
 
 
 def _next_number(s: Session, office: str, at: datetime) -> str:
@@ -406,15 +232,6 @@ def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> 
     }
 
 
-def _case_by_number(s: Session, case_number: str) -> tuple[CountyCaseRow, CaseState] | None:
-    row = s.scalar(select(CountyCaseRow).where(CountyCaseRow.case_number == case_number))
-    if row is None:
-        return None
-    states, _history = service._load_states(s, {row.case_id})
-    state = states.get(row.case_id)
-    return (row, state) if state is not None else None
-
-
 def pay(
     s: Session,
     channel: ChannelRow,
@@ -427,7 +244,7 @@ def pay(
 ) -> dict[str, Any]:
     """An online payment (kiosk or web) on a case: recorded as method ``online`` with the
     channel's transaction id as the payment's reference (交易電子案號)."""
-    found = _case_by_number(s, case_number.strip().upper())
+    found = case_by_number(s, case_number.strip().upper())
     if found is None:
         raise LookupError(case_number)
     row, state = found
@@ -465,82 +282,4 @@ def pay(
         "amount": amount,
         "balance": state.balance - amount,
         "transaction_id": transaction_id,
-    }
-
-
-# --- citizen status -------------------------------------------------------------------------
-
-STAGES: tuple[tuple[str, str, str], ...] = (
-    ("received", "收件", "Received"),
-    ("payment", "繳費", "Payment"),
-    ("supplement", "補正", "Supplement"),
-    ("closed", "結案", "Closed"),
-)
-
-
-def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | None:
-    """The four stages of a case and its pickup office, when the last four characters of the
-    applicant's ID match; None otherwise (the caller cannot tell which was wrong). Only masked
-    data: no name, phone, e-mail, fields or amounts beyond what is still due."""
-    found = _case_by_number(s, case_number.strip().upper())
-    if found is None:
-        return None
-    _row, st = found
-    if not hmac.compare_digest(st.applicant_id[-4:].upper(), id_last4.strip().upper()[:4]):
-        return None
-    catalogue = notify.county_catalogue(s)
-    finished = st.lifecycle != "open"
-
-    def stage(key: str) -> tuple[str, str | None]:
-        if key == "received":
-            if st.awaiting_acceptance:
-                return "current", st.received_at.isoformat()
-            return "done", (st.accepted_at or st.received_at).isoformat()
-        if key == "payment":
-            if st.fees_due == 0:
-                return "not_needed", None
-            if st.balance <= 0:
-                paid = max((p.at for p in st.payments if p.net > 0), default=None)
-                return "done", paid.isoformat() if paid else None
-            return "current", None
-        if key == "supplement":
-            if st.supplement_since is not None:
-                return "current", st.supplement_since.isoformat()
-            return ("done", None) if st.supplement_reason else ("not_needed", None)
-        return (
-            ("done", st.closed_at.isoformat() if st.closed_at else None)
-            if finished
-            else (
-                "pending",
-                None,
-            )
-        )
-
-    pickup = st.pickup_office or st.office
-    try:
-        office = catalogue.office(pickup)
-        office_name, office_name_en = office.name, office.name_en
-    except DomainError:
-        office_name = office_name_en = pickup
-    return {
-        "case_number": st.case_number,
-        "service": catalogue.service_name(st.service_code)
-        if catalogue.has_service(st.service_code)
-        else st.service_code,
-        "applicant_id_masked": mask_id(st.applicant_id),
-        "channel": st.channel,
-        "status": st.status,
-        "status_label": st.status_label("zh_TW"),
-        "status_label_en": st.status_label("en"),
-        "stages": [
-            {"key": k, "label_zh": zh, "label_en": en, "state": a, "at": b}
-            for k, zh, en in STAGES
-            for a, b in [stage(k)]
-        ],
-        "pickup_office": pickup,
-        "pickup_office_name": office_name,
-        "pickup_office_name_en": office_name_en,
-        "ready_for_pickup": st.lifecycle == "ready_for_pickup",
-        "picked_up": st.lifecycle == "picked_up",
-        "balance": max(st.balance, 0),
     }

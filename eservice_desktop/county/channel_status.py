@@ -1,0 +1,99 @@
+"""The citizen's status query (``/v1/public/status``, ``/status``): a case's four stages and
+its pickup office, found by case number and the last four characters of the applicant's ID.
+
+Only masked data leaves here; ``channels.pay`` finds its case with the same look-up.
+"""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county import notify, service
+from eservice_desktop.county.store import CountyCaseRow
+from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_id
+
+STAGES: tuple[tuple[str, str, str], ...] = (
+    ("received", "收件", "Received"),
+    ("payment", "繳費", "Payment"),
+    ("supplement", "補正", "Supplement"),
+    ("closed", "結案", "Closed"),
+)
+
+
+def case_by_number(s: Session, case_number: str) -> tuple[CountyCaseRow, CaseState] | None:
+    """The case with this number and its state as the county folds it; None when unknown."""
+    row = s.scalar(select(CountyCaseRow).where(CountyCaseRow.case_number == case_number))
+    if row is None:
+        return None
+    states, _history = service._load_states(s, {row.case_id})
+    state = states.get(row.case_id)
+    return (row, state) if state is not None else None
+
+
+def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | None:
+    """The four stages of a case and its pickup office, when the last four characters of the
+    applicant's ID match; None otherwise (the caller cannot tell which was wrong). Only masked
+    data: no name, phone, e-mail, fields or amounts beyond what is still due."""
+    found = case_by_number(s, case_number.strip().upper())
+    if found is None:
+        return None
+    _row, st = found
+    if not hmac.compare_digest(st.applicant_id[-4:].upper(), id_last4.strip().upper()[:4]):
+        return None
+    catalogue = notify.county_catalogue(s)
+    pickup = st.pickup_office or st.office
+    try:
+        office = catalogue.office(pickup)
+        office_name, office_name_en = office.name, office.name_en
+    except DomainError:
+        office_name = office_name_en = pickup
+    return {
+        "case_number": st.case_number,
+        "service": catalogue.service_name(st.service_code)
+        if catalogue.has_service(st.service_code)
+        else st.service_code,
+        "applicant_id_masked": mask_id(st.applicant_id),
+        "channel": st.channel,
+        "status": st.status,
+        "status_label": st.status_label("zh_TW"),
+        "status_label_en": st.status_label("en"),
+        "stages": [
+            {"key": k, "label_zh": zh, "label_en": en, "state": a, "at": b}
+            for k, zh, en in STAGES
+            for a, b in [_stage(st, k)]
+        ],
+        "pickup_office": pickup,
+        "pickup_office_name": office_name,
+        "pickup_office_name_en": office_name_en,
+        "ready_for_pickup": st.lifecycle == "ready_for_pickup",
+        "picked_up": st.lifecycle == "picked_up",
+        "balance": max(st.balance, 0),
+    }
+
+
+def _stage(st: CaseState, key: str) -> tuple[str, str | None]:
+    """One stage's state (done, current, pending, not_needed) and when it was reached."""
+    if key == "received":
+        if st.awaiting_acceptance:
+            return "current", st.received_at.isoformat()
+        return "done", (st.accepted_at or st.received_at).isoformat()
+    if key == "payment":
+        if st.fees_due == 0:
+            return "not_needed", None
+        if st.balance <= 0:
+            paid = max((p.at for p in st.payments if p.net > 0), default=None)
+            return "done", paid.isoformat() if paid else None
+        return "current", None
+    if key == "supplement":
+        if st.supplement_since is not None:
+            return "current", st.supplement_since.isoformat()
+        return ("done", None) if st.supplement_reason else ("not_needed", None)
+    if st.lifecycle != "open":
+        return "done", st.closed_at.isoformat() if st.closed_at else None
+    return "pending", None
