@@ -1,0 +1,280 @@
+"""The catalogue's records: departments, services (fields, fees, savings), offices, kiosk items.
+
+Frozen value objects with the few questions a record can answer about itself (a fee for so many
+copies, a field by its key, whether an office is open at a time). ``domain.catalogue`` builds
+them from the JSON (``catalogue_parse``) and re-exports them: import them from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from types import MappingProxyType
+from typing import Final, Literal
+
+from eservice_desktop.domain.errors import DomainError
+
+OfficeKind = Literal["household", "land", "county_department"]
+ServiceOfficeKind = Literal["household", "land", "county"]
+ServiceMode = Literal["counter", "reservation"]
+FieldType = Literal["text", "int", "date", "choice", "land_parcel", "address"]
+PickupOption = Literal["counter", "mail", "other_office"]
+KioskKind = Literal["service", "fee", "fine"]
+
+#: The nine kinds of record a clerk may look up instead of asking for paper (免書證免謄本).
+DOCUMENT_FREE_KINDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "household_transcript": "戶籍謄本",
+        "land_transcript": "土地登記簿謄本",
+        "building_transcript": "建物登記簿謄本",
+        "cadastral_map": "地籍圖",
+        "building_survey_plan": "建物測量成果圖",
+        "business_registration": "商業登記資料",
+        "factory_registration": "工廠登記資料",
+        "use_permit_stub": "使用執照存根",
+        "land_use_zoning": "土地使用分區證明",
+    }
+)
+
+DOCUMENT_FREE_KINDS_EN: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "household_transcript": "Household registration transcript",
+        "land_transcript": "Land register transcript",
+        "building_transcript": "Building register transcript",
+        "cadastral_map": "Cadastral map",
+        "building_survey_plan": "Building survey plan",
+        "business_registration": "Business registration record",
+        "factory_registration": "Factory registration record",
+        "use_permit_stub": "Use permit stub",
+        "land_use_zoning": "Land-use zoning certificate",
+    }
+)
+
+#: Pickup options with their (zh-TW, English) labels.
+PICKUP_LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
+    {
+        "counter": ("臨櫃領件", "At the counter"),
+        "mail": ("郵寄", "By mail"),
+        "other_office": ("他地領件", "At another office"),
+    }
+)
+
+OFFICE_KINDS: Final[frozenset[str]] = frozenset({"household", "land", "county_department"})
+#: The first letter of an office code for each kind of office.
+OFFICE_CODE_LETTER: Final[Mapping[str, str]] = MappingProxyType(
+    {"household": "H", "land": "L", "county_department": "D"}
+)
+SERVICE_OFFICE_KINDS: Final[frozenset[str]] = frozenset({"household", "land", "county"})
+SERVICE_MODES: Final[frozenset[str]] = frozenset({"counter", "reservation"})
+FIELD_TYPES: Final[frozenset[str]] = frozenset(
+    {"text", "int", "date", "choice", "land_parcel", "address"}
+)
+KIOSK_KINDS: Final[frozenset[str]] = frozenset({"service", "fee", "fine"})
+#: Keys a service field may not use: these are attributes of every case (the number of copies
+#: drives :func:`fee_total`; applicant and pickup come from the intake form itself).
+RESERVED_FIELD_KEYS: Final[frozenset[str]] = frozenset(
+    {"copies", "applicant_id", "applicant_name", "phone", "email", "pickup_method", "pickup_office"}
+)
+
+
+@dataclass(frozen=True)
+class FeeItem:
+    """One fee (規費) line of a service, charged per ``unit`` (份, 張, 筆, 建號 …).
+
+    ``additional_unit_price``, when set, is what each copy after the first costs in the same
+    application (e.g. an English household transcript: NT$100, then NT$15 per extra copy).
+    """
+
+    code: str
+    name: str
+    name_en: str
+    unit_price: int
+    unit: str
+    additional_unit_price: int | None = None
+    #: The unit in English ("sheet", "parcel" ...).
+    unit_en: str = ""
+
+    def unit_label(self, lang: str) -> str:
+        return self.unit_en if lang.startswith("en") and self.unit_en else self.unit
+
+    def amount(self, copies: int) -> int:
+        """Fee for ``copies`` units (``copies`` ≥ 1, checked by :func:`fee_total`)."""
+        if self.additional_unit_price is None:
+            return self.unit_price * copies
+        return self.unit_price + self.additional_unit_price * (copies - 1)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """An intake field specific to one service (e.g. 地段地號 for a land transcript)."""
+
+    key: str
+    label: str
+    label_en: str
+    type: FieldType
+    required: bool
+    choices: tuple[str, ...] = ()
+    max_length: int | None = None
+    #: English labels of ``choices``, same order. The value stored on a case is the zh-TW
+    #: choice: it is what the county and the printed forms use.
+    choices_en: tuple[str, ...] = ()
+
+    def choice_label(self, value: str, lang: str) -> str:
+        """The label of a stored choice in the window's language (the value itself if unknown)."""
+        if lang.startswith("en") and value in self.choices:
+            return self.choices_en[self.choices.index(value)]
+        return value
+
+
+@dataclass(frozen=True)
+class Department:
+    """A county department (處/局) or one of the two kinds of district office under it."""
+
+    code: str
+    name: str
+    name_en: str
+    parent: str | None = None
+    #: False for units that appear only in the kiosk channel (tax bureau, police, finance).
+    online_services: bool = True
+    #: Share of cases closed within the time limit, 96.08–98.12 (seed appendix 11), if known.
+    on_time_rate_pct: float | None = None
+
+
+@dataclass(frozen=True)
+class SavingsItem:
+    """What one document-free look-up spares the citizen (seed appendix 4, 6, 10): the
+    transcript fee or copy charge (NTD), the time to apply for the document (minutes) and
+    the paper (sheets)."""
+
+    kind: str
+    #: The document as the seed names it (全戶戶籍謄本, 個人戶籍謄本 ...).
+    document: str
+    ntd: int
+    minutes: int
+    sheets: int
+
+
+@dataclass(frozen=True)
+class Savings:
+    """A service's unit figures for the savings report: one closed case with the citizen's
+    consent counts once with these, whatever number of look-ups the clerk made."""
+
+    documents: tuple[SavingsItem, ...]
+    #: Where the figures come from (appendix and row), or why they are inferred.
+    source: str
+    #: The appendices' case count for the service, 96.08–98.12 (None: not a row there).
+    seed_cases: int | None = None
+
+    @property
+    def ntd(self) -> int:
+        return sum(d.ntd for d in self.documents)
+
+    @property
+    def minutes(self) -> int:
+        return sum(d.minutes for d in self.documents)
+
+    @property
+    def sheets(self) -> int:
+        return sum(d.sheets for d in self.documents)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One online service (申辦項目) of seed appendix 1."""
+
+    code: str
+    name: str
+    name_en: str
+    department: str
+    office_kind: ServiceOfficeKind
+    time_limit_working_days: int
+    fee_items: tuple[FeeItem, ...]
+    requires_moica: bool
+    mode: ServiceMode
+    document_free_lookups: frozenset[str]
+    required_documents: tuple[str, ...]
+    pickup_options: tuple[PickupOption, ...]
+    mms_pickup: bool
+    usage_share: float
+    fields: tuple[FieldSpec, ...]
+    #: English names of ``required_documents``, same order (empty when not translated).
+    required_documents_en: tuple[str, ...] = ()
+    #: Unit figures of the savings report; None for a service without document-free look-ups.
+    savings: Savings | None = None
+
+    def document_name(self, doc: str, lang: str = "zh_TW") -> str:
+        """A required document's name in the language asked (zh-TW when not translated)."""
+        if lang.lower().startswith("zh") or doc not in self.required_documents:
+            return doc
+        i = self.required_documents.index(doc)
+        return self.required_documents_en[i] if i < len(self.required_documents_en) else doc
+
+    @property
+    def at_counter(self) -> bool:
+        """Taken at the district offices (household or land); a county service is taken in only
+        at its department's desk (:meth:`Catalogue.takes_in`)."""
+        return self.office_kind != "county"
+
+    @property
+    def has_fee(self) -> bool:
+        return bool(self.fee_items)
+
+    def field(self, key: str) -> FieldSpec:
+        for spec in self.fields:
+            if spec.key == key:
+                return spec
+        raise DomainError(
+            "catalogue.unknown_field",
+            f"申辦項目「{self.name}」沒有欄位：{key}",
+            f"Service {self.code} has no field {key!r}",
+            key,
+        )
+
+
+@dataclass(frozen=True)
+class Office:
+    """An office where cases are filed and collected: a household or land district office, or a
+    county department's desk (kind ``county_department``, which takes in that department's
+    services only)."""
+
+    code: str
+    kind: OfficeKind
+    name: str
+    name_en: str
+    mms_pickup: bool
+    opens: time
+    closes: time
+    name_2010: str = ""
+    district: str = ""
+    address: str | None = None
+    phone: str | None = None
+    #: For a county department's desk: the ``departments[].code`` whose services it takes in.
+    department: str | None = None
+
+    def is_open_at(self, moment: time) -> bool:
+        """Within office hours (opening time included, closing time excluded)."""
+        return self.opens <= moment < self.closes
+
+
+@dataclass(frozen=True)
+class KioskItem:
+    """What a citizen can do at a convenience-store kiosk (seed appendix 2, 29, 30)."""
+
+    code: str
+    name: str
+    name_en: str
+    department: str
+    kind: KioskKind
+    existing_online: bool
+    service_code: str | None = None
+    #: Highest fine payable at the kiosk (NT$20,000 per the seed); ``None`` if not a fine.
+    fine_limit: int | None = None
+    note: str = ""
+
+    def accepts_amount(self, amount: int) -> bool:
+        """Whether a fine of ``amount`` may be paid here (anything goes for non-fine items)."""
+        return self.fine_limit is None or 0 <= amount <= self.fine_limit
+
+
+# ---------------------------------------------------------------------------------------------
