@@ -1,0 +1,286 @@
+"""The case's fold: :func:`apply` one event to a state, :func:`project` a whole stream.
+
+A plain fold by event type (``_FOLDS``): it also accepts events from other offices that the
+county has already checked and ordered, and types it does not know only bump the counters.
+Everything public is importable from ``domain.case``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import payloads as pl
+from eservice_desktop.domain.case_state import (
+    CANCELLED,
+    CLOSED,
+    PICKED_UP,
+    READY,
+    REJECTED,
+    CaseState,
+    Payment,
+    case_not_found,
+)
+from eservice_desktop.domain.payloads import payload_of
+
+_T = TypeVar("_T")
+
+#: How one event type changes a case: the state, the typed payload, the event.
+Fold = Callable[[CaseState, Any, ev.Event], CaseState]
+
+
+def _close_pause(state: CaseState, since: datetime | None, at: datetime) -> tuple[Any, ...]:
+    if since is None:
+        return state.pauses
+    return (*state.pauses, (since, at))
+
+
+def apply(state: CaseState | None, event: ev.Event) -> CaseState:
+    """Folds one event; unknown-but-valid types only bump the counters (forward compatible)."""
+    if state is None:
+        if event.type != ev.RECEIVED:
+            raise case_not_found()
+        return _received(event, pl.Received.read(event.payload))
+    s = replace(
+        state, last_event_at=event.at, last_clerk=event.clerk, event_count=state.event_count + 1
+    )
+    fold = _FOLDS.get(event.type)
+    if fold is not None:
+        s = fold(s, payload_of(event), event)
+    return _track_payment_wait(s, event.at)
+
+
+def _or(value: _T | None, default: _T) -> _T:
+    return default if value is None else value
+
+
+def _received(event: ev.Event, p: pl.Received) -> CaseState:
+    docs = p.documents if isinstance(p.documents, dict) else {}
+    pickup = _or(p.pickup, pl.Pickup())
+    return CaseState(
+        case_id=event.case_id,
+        case_number=str(p.case_number),
+        service_code=str(p.service_code),
+        office=event.office,
+        received_at=event.at,
+        time_limit_working_days=int(p.time_limit_working_days),
+        applicant_kind=str(p.applicant.kind),
+        applicant_id_type=str(p.applicant.id_type),
+        applicant_id=str(p.applicant.id),
+        applicant_name=str(p.applicant.name),
+        phone=str(_or(p.phone, "")),
+        email=str(_or(p.email, "")),
+        copies=int(_or(p.copies, 1)),
+        fields=dict(_or(p.fields, {})),
+        pickup_method=str(_or(pickup.method, "counter")),
+        pickup_office=str(_or(pickup.office, event.office)),
+        channel=str(_or(p.channel, "counter")),
+        reservation_at=str(p.reservation_at or ""),
+        consent_kinds=frozenset(_or(p.consent, [])),
+        documents_required=tuple(str(d) for d in docs.get("required", [])),
+        documents_presented=tuple(str(d) for d in docs.get("presented", [])),
+        last_event_at=event.at,
+        last_clerk=event.clerk,
+        event_count=1,
+    )
+
+
+def _fold_accepted(s: CaseState, _p: pl.Accepted, e: ev.Event) -> CaseState:
+    return replace(s, accepted_at=e.at)
+
+
+def _fold_consent(s: CaseState, p: pl.ConsentRecorded, _e: ev.Event) -> CaseState:
+    return replace(s, consent_kinds=frozenset(_or(p.kinds, [])))
+
+
+def _fold_lookup(s: CaseState, p: pl.LookupDone, _e: ev.Event) -> CaseState:
+    return replace(s, lookup_kinds=s.lookup_kinds | {p.kind})
+
+
+def _fold_identity(s: CaseState, p: pl.IdentityVerified, _e: ev.Event) -> CaseState:
+    return replace(s, identity_checks=(*s.identity_checks, p.to_payload()))
+
+
+def _fold_supplement_requested(s: CaseState, p: pl.SupplementRequested, e: ev.Event) -> CaseState:
+    return replace(s, supplement_since=e.at, supplement_reason=str(_or(p.reason, "")))
+
+
+def _fold_supplement_received(s: CaseState, _p: pl.SupplementReceived, e: ev.Event) -> CaseState:
+    return replace(s, pauses=_close_pause(s, s.supplement_since, e.at), supplement_since=None)
+
+
+def _fold_fee_assessed(s: CaseState, p: pl.FeeAssessed, _e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        copies=int(_or(p.copies, s.copies)),
+        fees_due=int(p.total),
+        fee_items=tuple(dict(i) for i in _or(p.items, [])),
+        exemption_reason=str(_or(p.exemption_reason, "")),
+    )
+
+
+def _fold_payment_recorded(s: CaseState, p: pl.PaymentRecorded, e: ev.Event) -> CaseState:
+    pay = Payment(
+        payment_id=str(p.payment_id),
+        method=str(p.method),
+        amount=int(p.amount),
+        at=e.at,
+        receipt_number=p.receipt_number,
+        reference=p.reference,
+        tendered=None if p.tendered is None else int(p.tendered),
+        change=int(_or(p.change, 0)),
+        payment_tool=str(_or(p.payment_tool, "")),
+        authorised_at=str(_or(p.authorised_at, "")),
+        deposit_date=str(_or(p.deposit_date, "")),
+        settlement_number=str(_or(p.settlement_number, "")),
+        deposited=bool(_or(p.deposited, False)),
+    )
+    return replace(s, payments=(*s.payments, pay))
+
+
+def _fold_payment_settled(s: CaseState, p: pl.PaymentSettled, _e: ev.Event) -> CaseState:
+    return _update_payment(
+        s,
+        lambda x: x.payment_id == p.payment_id,
+        lambda x: replace(
+            x,
+            deposit_date=str(_or(p.deposit_date, x.deposit_date)),
+            settlement_number=str(_or(p.settlement_number, x.settlement_number)),
+            deposited=bool(_or(p.deposited, x.deposited)),
+        ),
+    )
+
+
+def _fold_receipt_issued(s: CaseState, p: pl.ReceiptIssued, _e: ev.Event) -> CaseState:
+    number = str(p.receipt_number)
+    return _update_payment(
+        s, lambda x: x.receipt_number == number, lambda x: replace(x, issued=True)
+    )
+
+
+def _fold_receipt_reprinted(s: CaseState, p: pl.ReceiptReprinted, _e: ev.Event) -> CaseState:
+    number = str(p.receipt_number)
+    return _update_payment(
+        s,
+        lambda x: x.receipt_number == number,
+        lambda x: replace(x, issued=True, reprints=x.reprints + 1),
+    )
+
+
+def _fold_payment_refunded(s: CaseState, p: pl.PaymentRefunded, _e: ev.Event) -> CaseState:
+    return _update_payment(
+        s,
+        lambda x: x.payment_id == p.payment_id,
+        lambda x: replace(x, refunded=x.refunded + int(p.amount)),
+    )
+
+
+def _fold_payment_voided(s: CaseState, p: pl.PaymentVoided, _e: ev.Event) -> CaseState:
+    return _update_payment(
+        s, lambda x: x.payment_id == p.payment_id, lambda x: replace(x, voided=True)
+    )
+
+
+def _fold_receipt_voided(s: CaseState, p: pl.ReceiptVoided, _e: ev.Event) -> CaseState:
+    return replace(s, voided_receipts=s.voided_receipts | {str(p.receipt_number)})
+
+
+def _fold_closed(s: CaseState, _p: pl.Closed, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=CLOSED, closed_at=e.at)
+
+
+def _fold_rejected(s: CaseState, p: pl.Rejected, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=REJECTED, closed_at=e.at, rejection_reason=str(_or(p.reason, "")))
+
+
+def _fold_cancelled(s: CaseState, p: pl.Cancelled, e: ev.Event) -> CaseState:
+    return replace(s, lifecycle=CANCELLED, closed_at=e.at, cancel_reason=str(_or(p.reason, "")))
+
+
+def _fold_ready(s: CaseState, p: pl.ReadyForPickup, e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        lifecycle=READY,
+        ready_at=e.at,
+        pickup_office=str(_or(p.office, s.pickup_office)),
+        pickup_number=str(_or(p.pickup_number, "")),
+    )
+
+
+def _fold_picked_up(s: CaseState, p: pl.PickedUp, e: ev.Event) -> CaseState:
+    return replace(
+        s,
+        lifecycle=PICKED_UP,
+        picked_up_at=e.at,
+        picked_up_office=e.office,
+        picked_up_device=e.device,
+        picked_up_by=dict(_or(p.by, {})),
+    )
+
+
+def _fold_conflict_recorded(s: CaseState, p: pl.ConflictRecorded, _e: ev.Event) -> CaseState:
+    return replace(s, open_conflicts=s.open_conflicts | {str(p.conflict_id)})
+
+
+def _fold_conflict_resolved(s: CaseState, p: pl.ConflictResolved, _e: ev.Event) -> CaseState:
+    return replace(s, open_conflicts=s.open_conflicts - {str(p.conflict_id)})
+
+
+def _fold_approval(s: CaseState, p: pl.ApprovalGranted, _e: ev.Event) -> CaseState:
+    return replace(s, approvals=(*s.approvals, p.to_payload()))
+
+
+#: How each type changes a case (types without an entry only bump the counters).
+_FOLDS: dict[str, Fold] = {
+    ev.ACCEPTED: _fold_accepted,
+    ev.CONSENT_RECORDED: _fold_consent,
+    ev.IDENTITY_VERIFIED: _fold_identity,
+    ev.SUPPLEMENT_REQUESTED: _fold_supplement_requested,
+    ev.SUPPLEMENT_RECEIVED: _fold_supplement_received,
+    ev.FEE_ASSESSED: _fold_fee_assessed,
+    ev.PAYMENT_RECORDED: _fold_payment_recorded,
+    ev.PAYMENT_SETTLED: _fold_payment_settled,
+    ev.RECEIPT_ISSUED: _fold_receipt_issued,
+    ev.RECEIPT_REPRINTED: _fold_receipt_reprinted,
+    ev.PAYMENT_REFUNDED: _fold_payment_refunded,
+    ev.PAYMENT_VOIDED: _fold_payment_voided,
+    ev.RECEIPT_VOIDED: _fold_receipt_voided,
+    ev.CLOSED: _fold_closed,
+    ev.REJECTED: _fold_rejected,
+    ev.CANCELLED: _fold_cancelled,
+    ev.READY_FOR_PICKUP: _fold_ready,
+    ev.PICKED_UP: _fold_picked_up,
+    ev.CONFLICT_RECORDED: _fold_conflict_recorded,
+    ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
+    ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
+    ev.LOOKUP_DONE: _fold_lookup,
+    ev.APPROVAL_GRANTED: _fold_approval,
+}
+
+
+def _update_payment(
+    s: CaseState, which: Callable[[Payment], bool], change: Callable[[Payment], Payment]
+) -> CaseState:
+    return replace(s, payments=tuple(change(x) if which(x) else x for x in s.payments))
+
+
+def _track_payment_wait(s: CaseState, at: datetime) -> CaseState:
+    """Waiting for payment pauses the clock while an open case has a balance due."""
+    waiting = s.is_open and s.balance > 0
+    if waiting and s.payment_wait_since is None:
+        return replace(s, payment_wait_since=at)
+    if not waiting and s.payment_wait_since is not None:
+        return replace(s, pauses=_close_pause(s, s.payment_wait_since, at), payment_wait_since=None)
+    return s
+
+
+def project(events: Iterable[ev.Event]) -> CaseState:
+    state: CaseState | None = None
+    for e in events:
+        state = apply(state, e)
+    if state is None:
+        raise case_not_found()
+    return state
