@@ -1,0 +1,59 @@
+"""What every supervisor report shares: the status groups, the table titles, rates and the
+catalogue's names of a service or department (an unknown code is shown as it is)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.values import (
+    ONLINE_CHANNELS,
+)
+
+#: Statuses of a finished case (辦結) and of an open one.
+FINISHED_STATUSES: Final = ("closed", "ready_for_pickup", "picked_up", "rejected")
+CLOSED_STATUSES: Final = ("closed", "ready_for_pickup", "picked_up")
+OPEN_STATUSES: Final = ("received", "payment_due", "supplement_requested")
+
+TARGET_METRICS: Final = ("cases", "online")
+
+#: Titles of the tables (tests and the GUI find a table by its title).
+T_DEPARTMENTS: Final = "各單位依限辦結 On time per department"
+T_SERVICES: Final = "各項目依限辦結 On time per service"
+T_OVERDUE: Final = "逾期未結案件 Overdue open cases"
+T_USAGE_SERVICES: Final = "各項目使用情形 Usage per service"
+T_USAGE_MONTHS: Final = "每月使用情形 Usage per month"
+T_SAVINGS: Final = "免書證節省效益 Savings per service and document"
+T_SAVINGS_TOTAL: Final = "節省合計 Savings total"
+T_TARGETS: Final = "每月目標達成 Monthly targets"
+T_SCORES: Final = "目標達成評分 Target scoring (appendix 18)"
+
+
+def rate_pct(part: int, whole: int) -> float | None:
+    """``part / whole`` in percent with two decimals, or None over nothing."""
+    return None if whole == 0 else round(100.0 * part / whole, 2)
+
+
+def service_names(catalogue: Catalogue, code: str) -> tuple[str, str]:
+    """(department name, service name) of a service code; unknown codes are kept as they are
+    (a case synced from a newer catalogue still counts)."""
+    if catalogue.has_service(code):
+        svc = catalogue.service(code)
+        return catalogue.department(svc.department).name, svc.name
+    return "（其他）", code
+
+
+def department_of(catalogue: Catalogue, code: str) -> str:
+    return catalogue.service(code).department if catalogue.has_service(code) else "other"
+
+
+def department_name(catalogue: Catalogue, dept: str) -> str:
+    try:
+        return catalogue.department(dept).name
+    except DomainError:  # an unknown code is shown as it is
+        return "（其他）" if dept == "other" else dept
+
+
+def is_online(channel: str) -> bool:
+    return channel in ONLINE_CHANNELS
