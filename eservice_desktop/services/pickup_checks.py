@@ -1,0 +1,148 @@
+"""Every refusal a scanned or typed pickup code can earn, in the order a clerk needs them.
+
+A code is checked offline against this office's database and the county keys already synced:
+its signature and validity, that the case is here, is this case, is ready, is to be collected at
+this office and still carries this code. ``services.pickup`` runs :func:`check_code` for a scan
+(``verify``) and again inside the handover's transaction; it re-exports the reason codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county_link import pickup_crypto
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import (
+    PICKED_UP,
+    READY,
+    CaseState,
+)
+from eservice_desktop.services.core import App
+from eservice_desktop.services.pickup_keys import (
+    county_keys,
+)
+from eservice_desktop.services.pickup_short_code import token_for_short_code
+from eservice_desktop.services.pickup_views import TAIPEI, office_name, roc_date, roc_datetime
+from eservice_desktop.storage import repo
+
+NOT_SYNCED = "not_synced"
+
+
+NOT_READY = "not_ready"
+
+
+ALREADY_PICKED_UP = "already_picked_up"
+
+
+CASE_MISMATCH = "case_mismatch"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A code that passed every check: the signed code, its claims, the case, how it came."""
+
+    token: str
+    claims: pt.PickupClaims
+    state: CaseState
+    via: str
+
+
+def _refuse(
+    reason: str, zh: str, en: str, details: dict[str, str] | None = None
+) -> pt.PickupRefused:
+    return pt.PickupRefused(reason, zh, en, details)
+
+
+def check_code(app: App, session: Session, payload: str) -> Checked:
+    """Every refusal a code can earn, in the order a clerk needs them. Raises PickupRefused."""
+    token, claims, via = _read_code(app, session, payload)
+    state = repo.load_state(session, claims.case_id)
+    if state is None:
+        raise _refuse(
+            NOT_SYNCED,
+            f"本機尚無案件 {claims.case_number} 的資料（可能尚未同步）。網路正常時可線上查詢，"
+            "或請民眾稍候再試。",
+            f"Case {claims.case_number} is not on this desk yet (not synced); look it up online"
+            " when the network is up, or try again shortly.",
+            {"case_number": claims.case_number},
+        )
+    _check_case(app, state, claims)
+    return Checked(token, claims, state, via)
+
+
+def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.PickupClaims, str]:
+    """The signed code (typed short codes looked up first), its verified claims and how it
+    came (``qr`` or ``short``)."""
+    via = "qr"
+    short = pt.parse_short_code(payload)
+    if short is not None:
+        payload = token_for_short_code(app, session, short[0], short[1])
+        via = "short"
+    claims = pt.verify_token(
+        payload,
+        county_keys(session),
+        pickup_crypto.verify_ed25519,
+        now=app.now(),
+        office=app.settings.office_code,
+        office_name=lambda code: office_name(app, code),
+        accept_demo=app.settings.demo,
+        format_date=roc_date,
+    )
+    return payload, claims, via
+
+
+def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
+    """The case on this desk is the code's, ready, to be collected here, with this code."""
+    if state.case_number != claims.case_number:
+        raise _refuse(
+            CASE_MISMATCH,
+            "條碼內容與本機案件資料不符，請勿交付文件，並請洽承辦人員。",
+            "The code does not match this desk's record of the case. Do not hand over.",
+            {"case_number": claims.case_number},
+        )
+    if state.lifecycle == PICKED_UP:
+        raise _already(app, state)
+    if state.lifecycle != READY:
+        raise _refuse(
+            NOT_READY,
+            f"案件 {state.case_number} 目前為「{state.status_label('zh_TW')}」，尚未可領件，"
+            "請民眾待收到領件通知後再來。",
+            f"Case {state.case_number} is '{state.status_label('en')}', not ready for pickup yet.",
+            {"case_number": state.case_number, "status": state.status},
+        )
+    if state.pickup_office and state.pickup_office != app.settings.office_code:
+        raise _refuse(
+            pt.WRONG_OFFICE,
+            f"此案件已改為於「{office_name(app, state.pickup_office)}」領件，請民眾前往該所。",
+            f"This case is now to be collected at {state.pickup_office}.",
+            {"office": state.pickup_office, "case_number": state.case_number},
+        )
+    if state.pickup_number and state.pickup_number != claims.pickup_number:
+        raise _refuse(
+            CASE_MISMATCH,
+            "此條碼已被新的領件通知取代，請民眾出示最新的簡訊。",
+            "This code was replaced by a newer pickup notice; ask for the latest MMS.",
+            {"case_number": state.case_number},
+        )
+
+
+def _already(app: App, state: CaseState) -> pt.PickupRefused:
+    at = state.picked_up_at
+    where = office_name(app, state.picked_up_office) if state.picked_up_office else ""
+    when_zh = roc_datetime(at) if at else "（時間不明）"
+    when_en = at.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M") if at else "(unknown time)"
+    return _refuse(
+        ALREADY_PICKED_UP,
+        f"案件 {state.case_number} 的文件已於 {when_zh} 在{where}第 {state.picked_up_device} 號"
+        "櫃檯領取，不可重複交付。如有疑義請洽主管。",
+        f"Case {state.case_number} was already collected on {when_en} at {state.picked_up_office}"
+        f" desk {state.picked_up_device}. Do not hand over again.",
+        {
+            "case_number": state.case_number,
+            "picked_up_at": at.isoformat() if at else "",
+            "office": state.picked_up_office,
+            "device": state.picked_up_device,
+        },
+    )

@@ -1,0 +1,153 @@
+"""What the pickup desk shows: a case as the desk sees it (no full ID number), the cases
+waiting for pickup here, ROC dates, and the code stored with a ready case.
+
+Re-exported by ``services.pickup``; nothing here writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import (
+    READY,
+    CaseState,
+)
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_id, mask_name
+from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.services.core import App
+from eservice_desktop.services.operators import require
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+@dataclass(frozen=True)
+class PickupCaseView:
+    """What the desk shows of a case: enough to hand over, no full ID number."""
+
+    case_id: str
+    case_number: str
+    service_code: str
+    service_name: str
+    applicant_name: str
+    applicant_id_masked: str
+    status: str
+    status_label: str
+    pickup_office: str
+    pickup_number: str
+    ready_at: str | None
+    documents: list[dict[str, Any]]
+    fees_due: int
+    paid: int
+    balance: int
+    picked_up_at: str | None = None
+    #: Conflicts the county reported by sync and nobody resolved yet (shown as a warning).
+    open_conflicts: int = 0
+
+
+def office_name(app: App, code: str) -> str:
+    try:
+        return app.catalogue.office(code).name
+    except DomainError:
+        return code
+
+
+def roc_date(t: datetime) -> str:
+    return format_roc(t.astimezone(TAIPEI).date(), "long")
+
+
+def roc_datetime(t: datetime) -> str:
+    local = t.astimezone(TAIPEI)
+    return f"{format_roc(local.date(), 'long')} {local:%H:%M}"
+
+
+def _documents(app: App, state: CaseState) -> list[dict[str, Any]]:
+    try:
+        service = app.catalogue.service(state.service_code)
+    except DomainError:
+        return [{"name": state.service_code, "copies": state.copies}]
+    if service.fee_items:
+        return [{"name": item.name, "copies": state.copies} for item in service.fee_items]
+    return [{"name": service.name, "copies": state.copies}]
+
+
+def case_view(app: App, state: CaseState) -> PickupCaseView:
+    service_name = app.catalogue.service_name(state.service_code)
+    return PickupCaseView(
+        case_id=state.case_id,
+        case_number=state.case_number,
+        service_code=state.service_code,
+        service_name=service_name,
+        applicant_name=state.applicant_name,
+        applicant_id_masked=mask_id(state.applicant_id),
+        status=state.status,
+        status_label=state.status_label(app.settings.lang),
+        pickup_office=state.pickup_office,
+        pickup_number=state.pickup_number,
+        ready_at=state.ready_at.isoformat() if state.ready_at else None,
+        documents=_documents(app, state),
+        fees_due=state.fees_due,
+        paid=state.paid,
+        balance=state.balance,
+        picked_up_at=state.picked_up_at.isoformat() if state.picked_up_at else None,
+        open_conflicts=len(state.open_conflicts),
+    )
+
+
+@dataclass(frozen=True)
+class ReadyRow:
+    case_number: str
+    pickup_number: str
+    service_name: str
+    applicant_name_masked: str
+    applicant_id_masked: str
+    balance: int
+    updated_at: str
+    service_code: str = ""
+
+
+def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
+    """Cases waiting for pickup at this office, oldest first (straight from the projection)."""
+    require(app, Action.VIEW_CASE)
+    stmt = (
+        select(CaseRow)
+        .where(CaseRow.pickup_office == app.settings.office_code, CaseRow.status == READY)
+        .order_by(CaseRow.updated_at, CaseRow.case_number)
+        .limit(limit)
+    )
+    out: list[ReadyRow] = []
+    with app.reading() as s:
+        for r in s.scalars(stmt):
+            service_name = app.catalogue.service_name(r.service_code)
+            out.append(
+                ReadyRow(
+                    case_number=r.case_number,
+                    pickup_number=str((r.state or {}).get("pickup_number", "")),
+                    service_name=service_name,
+                    applicant_name_masked=mask_name(r.applicant_name),
+                    applicant_id_masked=mask_id(r.applicant_id),
+                    balance=r.fees_due - r.paid,
+                    updated_at=r.updated_at.isoformat() if r.updated_at else "",
+                    service_code=r.service_code,
+                )
+            )
+    return out
+
+
+def ready_token(session: Session, case_id: str) -> str | None:
+    """The code the county delivered with the case's latest ready-for-pickup event, if any."""
+    token = None
+    for e in repo.events_for(session, case_id):
+        if e.type == ev.READY_FOR_PICKUP:
+            token = e.payload.get("token")
+    return str(token) if token else None
