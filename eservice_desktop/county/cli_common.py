@@ -1,0 +1,102 @@
+"""What every ``eservice-county-server`` command shares: the ``--db`` URL, the county secret
+(passphrase or key file) that unlocks the vault, opening the database with it, and ``Refused``
+(printed as ``zh / en``, exit 2)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+DEFAULT_DB = "sqlite:///county.sqlite3"
+
+
+def db_url(args: argparse.Namespace) -> str:
+    """``--db``, else ``ESERVICE_COUNTY_DB``, else the SQLite file in the working directory."""
+    return str(args.db or os.environ.get("ESERVICE_COUNTY_DB") or DEFAULT_DB)
+
+
+#: The passphrase a ``--demo`` server uses when IT gave none (demo data only).
+DEMO_SECRET = b"demo-county-passphrase"
+
+
+class Refused(Exception):
+    """A command that cannot run: printed as ``zh / en`` on stderr, exit 2."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.message_zh, self.message_en = zh, en
+
+
+def county_secret(args: argparse.Namespace, demo: bool = False) -> bytes:
+    from eservice_desktop.county import vault
+
+    try:
+        return vault.secret_from(getattr(args, "key_file", None))
+    except vault.SecretMissing as e:
+        if demo and "no passphrase" in str(e):
+            print("demo: county secrets sealed with the demo passphrase", file=sys.stderr)
+            return DEMO_SECRET
+        raise Refused(
+            f"須提供縣府金鑰密語（環境變數 {vault.PASSPHRASE_ENV}）或金鑰檔（--key-file）：{e}",
+            f"The county passphrase ({vault.PASSPHRASE_ENV}) or key file (--key-file) is "
+            f"needed: {e}",
+        ) from None
+
+
+def unlock_refused(e: Exception) -> Refused:
+    from eservice_desktop.county import vault
+
+    if isinstance(e, vault.WeakSecret):
+        return Refused(
+            f"密語至少須 {vault.MIN_SECRET_LEN} 個字元", f"{e} (a new database is sealed with it)"
+        )
+    return Refused(
+        "密語或金鑰檔錯誤，無法開啟本縣府資料庫的簽章金鑰；伺服器未啟動",
+        "Wrong passphrase or key file: it does not open this county database's signing keys; "
+        "the server did not start",
+    )
+
+
+def open_sessions(url: str, secret: bytes | None = None):  # type: ignore[no-untyped-def]
+    """Engine and session factory; with ``secret`` the sessions carry the unlocked vault."""
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from eservice_desktop.county import service, vault
+    from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
+
+    engine = make_engine(url)
+    create_schema(engine)
+    if secret is None:
+        return engine, sessionmaker(engine, expire_on_commit=False)
+    try:
+        with Session(engine) as s, s.begin():
+            box = vault.unlock(s, secret, utcnow())
+        sessions = sessionmaker(engine, expire_on_commit=False, info={"vault": box})
+        with sessions() as s, s.begin():
+            sealed = service.seal_plain_keys(s)
+            service.check_keys_open(s)
+        if sealed:
+            scrub(engine)
+    except (vault.WrongSecret, vault.WeakSecret) as e:
+        engine.dispose()
+        raise unlock_refused(e) from None
+    return engine, sessions
+
+
+def add_command(sub: Any, name: str, help_: str) -> argparse.ArgumentParser:
+    """A subcommand with the ``--db`` option every command takes."""
+    sp: argparse.ArgumentParser = sub.add_parser(name, help=help_)
+    sp.add_argument("--db", help=f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
+    return sp
+
+
+def add_key_file(sp: argparse.ArgumentParser) -> None:
+    """``--key-file`` for a command that needs the county's sealed secrets."""
+    sp.add_argument(
+        "--key-file",
+        default=None,
+        help="file whose content seals the county's signing keys and operator hashes "
+        "(else the passphrase in ESERVICE_COUNTY_PASSPHRASE; also ESERVICE_COUNTY_KEY_FILE)",
+    )

@@ -1,0 +1,211 @@
+"""``eservice-county-server publish|targets|report|registry|settle-import``: the commands
+over the county's data (what it publishes to the offices, the targets and reports over every
+office, the look-up registry and the treasury's settlement file)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from eservice_desktop.county.cli_common import (
+    Refused,
+    add_command,
+    add_key_file,
+    county_secret,
+    db_url,
+    open_sessions,
+)
+
+
+def add_parsers(sub: Any) -> None:
+    """The data commands' parsers, in the order ``--help`` lists them."""
+    pb = add_command(
+        sub, "publish", "publish a catalogue, a working calendar or a CRL to every office"
+    )
+    pb.add_argument("kind", choices=["catalogue", "calendar", "crl"])
+    pb.add_argument("file")
+    pb.add_argument("--year", default="")
+    pb.set_defaults(func=cmd_publish)
+
+    tg = add_command(sub, "targets", "monthly targets per department and office (appendix 18)")
+    tg.add_argument("targets_command", choices=["set", "list"])
+    tg.add_argument("--office", help="e.g. H01")
+    tg.add_argument("--department", help="a department code of the catalogue, e.g. household")
+    tg.add_argument("--month", help="YYYY-MM")
+    tg.add_argument("--metric", choices=["cases", "online"], default="cases")
+    tg.add_argument("--value", type=int, help="the month's target (cases)")
+    tg.add_argument("--json", action="store_true")
+    tg.set_defaults(func=cmd_targets)
+
+    rp = add_command(sub, "report", "a supervisor report over every office, as JSON (and a page)")
+    rp.add_argument("kind", choices=["on-time", "usage", "savings", "targets"])
+    rp.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
+    rp.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+    rp.add_argument("--html", default="", help="also write the report as an HTML page")
+    rp.set_defaults(func=cmd_report)
+
+    rg = add_command(sub, "registry", "records answering document-free look-ups (免書證免謄本)")
+    rg.add_argument("registry_command", choices=["import"])
+    rg.add_argument("file", help="JSON: [{kind, subject_id, fields}] (docs/lookups.md)")
+    rg.add_argument("--json", action="store_true")
+    add_key_file(rg)
+    rg.set_defaults(func=cmd_registry)
+
+    si = add_command(
+        sub, "settle-import", "import the treasury's settlement file (appendix 22 CSV)"
+    )
+    si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")
+    si.add_argument("--json", action="store_true")
+    add_key_file(si)
+    si.set_defaults(func=cmd_settle_import)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    """Publishes a catalogue (services.json), a DGPA calendar CSV or a CRL/ARL (DER or PEM) to
+    every office."""
+    from eservice_desktop.county import service
+    from eservice_desktop.county.store import utcnow
+
+    path = Path(args.file)
+    kind = args.kind
+    if kind == "catalogue":
+        data = json.loads(path.read_text(encoding="utf-8"))
+    elif kind == "crl":
+        import base64
+
+        kind = "revocation"
+        data = {
+            "kind": "crl",
+            "name": path.name,
+            "der_b64": base64.b64encode(path.read_bytes()).decode(),
+        }
+    else:
+        data = {"year": int(args.year or path.stem), "csv": path.read_text(encoding="utf-8-sig")}
+    engine, sessions = open_sessions(db_url(args))
+    try:
+        with sessions() as s, s.begin():
+            seq = service.publish(s, kind, data, utcnow())
+    finally:
+        engine.dispose()
+    print(json.dumps({"seq": seq}))
+    return 0
+
+
+def _refuse(error: Any) -> int:
+    print(f"{error.message_zh} / {error.message_en}", file=sys.stderr)
+    return 2
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    """``targets set``: one monthly target (appendix 18), published to that office's feed;
+    ``targets list``: every target held."""
+    from sqlalchemy import select
+
+    from eservice_desktop.county import reports
+    from eservice_desktop.county.notify import county_catalogue
+    from eservice_desktop.county.store import CountyTargetRow, utcnow
+    from eservice_desktop.domain.errors import DomainError
+
+    engine, sessions = open_sessions(db_url(args))
+    try:
+        with sessions() as s, s.begin():
+            if args.targets_command == "set":
+                row = {
+                    "office": args.office,
+                    "department": args.department,
+                    "month": args.month,
+                    "metric": args.metric,
+                    "value": args.value,
+                }
+                try:
+                    seqs = reports.set_targets(s, county_catalogue(s), [row], utcnow())
+                except DomainError as e:
+                    return _refuse(e)
+                print(json.dumps({"published": seqs}))
+                return 0
+            rows = s.scalars(
+                select(CountyTargetRow).order_by(
+                    CountyTargetRow.office, CountyTargetRow.month, CountyTargetRow.department
+                )
+            )
+            data = [
+                {"office": r.office, "department": r.department, "month": r.month,
+                 "metric": r.metric, "value": r.value}
+                for r in rows
+            ]  # fmt: skip
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        for r in data:
+            print(f"{r['office']} {r['month']} {r['department']} {r['metric']} {r['value']}")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """A supervisor report over every office, as JSON (the same as GET /v1/reports/KIND)."""
+    from datetime import date
+
+    from eservice_desktop.county import reports
+    from eservice_desktop.county.notify import county_catalogue
+    from eservice_desktop.county.store import utcnow
+    from eservice_desktop.domain.errors import DomainError
+
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError:
+        print("日期須為 YYYY-MM-DD / dates must be YYYY-MM-DD", file=sys.stderr)
+        return 2
+    engine, sessions = open_sessions(db_url(args))
+    try:
+        with sessions() as s:
+            today = utcnow().astimezone(reports.TAIPEI).date()
+            try:
+                report = reports.compute(s, county_catalogue(s), args.kind, start, end, today=today)
+            except DomainError as e:
+                return _refuse(e)
+    finally:
+        engine.dispose()
+    if args.html:
+        Path(args.html).write_text(reports.report_html(report), encoding="utf-8")
+    print(json.dumps(reports.report_json(report), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_registry(args: argparse.Namespace) -> int:
+    """``registry import FILE``: records for document-free look-ups (sealed by the vault)."""
+    from eservice_desktop.county import lookups
+    from eservice_desktop.county.store import utcnow
+
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise Refused(f"無法讀取檔案 {args.file}：{e}", f"Cannot read {args.file}: {e}") from None
+    records = lookups.read_file(text)
+    engine, sessions = open_sessions(db_url(args), county_secret(args))
+    try:
+        with sessions() as s, s.begin():
+            counts = lookups.import_records(s, records, utcnow())
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(counts))
+    else:
+        print(f"登錄資料：新增 {counts['added']} 筆、更新 {counts['replaced']} 筆 / "
+              f"registry: {counts['added']} added, {counts['replaced']} replaced")  # fmt: skip
+    return 0
+
+
+def cmd_settle_import(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import settlement
+
+    # the settled events are signed into the feed: the county's keys must be unlocked
+    engine, sessions = open_sessions(db_url(args), county_secret(args))
+    try:
+        return settlement.cli_import(sessions, args.file, as_json=args.json)
+    finally:
+        engine.dispose()

@@ -1,0 +1,103 @@
+"""``eservice-county-server operator``: an office's operators, kept at the county and
+provisioned to the office by sync (password hashes sealed by the vault; a password is read
+from stdin, never from the command line)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from eservice_desktop.county.cli_common import (
+    Refused,
+    add_command,
+    add_key_file,
+    county_secret,
+    db_url,
+    open_sessions,
+)
+
+
+def add_parser(sub: Any) -> None:
+    """``operator add|disable|enable|roles|password|list``."""
+    op = add_command(sub, "operator", "an office's operators, provisioned to the office by sync")
+    op.add_argument(
+        "operator_command", choices=["add", "disable", "enable", "roles", "password", "list"]
+    )
+    op.add_argument("account", nargs="?", default="")
+    op.add_argument("--office", required=True, help="an office of the catalogue, e.g. H01")
+    op.add_argument("--name", default="", help="display name (add)")
+    op.add_argument(
+        "--role", action="append", default=[], help="clerk|cashier|pickup|supervisor|admin|it"
+    )
+    op.add_argument(
+        "--department", action="append", default=[], help="service or unit code in scope"
+    )
+    op.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    op.add_argument("--json", action="store_true")
+    add_key_file(op)
+    op.set_defaults(func=cmd_operator)
+
+
+def _password_stdin() -> str:
+    line = sys.stdin.readline()
+    return line[:-1] if line.endswith("\n") else line
+
+
+def cmd_operator(args: argparse.Namespace) -> int:
+    """County IT provisions an office's operators; offices pull them in their next sync."""
+    from eservice_desktop.county import operators
+    from eservice_desktop.county.store import utcnow
+
+    action = args.operator_command
+    needs_secret = action in ("add", "password")
+    if needs_secret and not args.password_stdin:
+        raise Refused("密碼須以 --password-stdin 輸入", "Give the password with --password-stdin")
+    password = _password_stdin() if needs_secret else ""
+    engine, sessions = open_sessions(db_url(args), county_secret(args) if needs_secret else None)
+    now = utcnow()
+    out: Any
+    try:
+        with sessions() as s, s.begin():
+            if action == "list":
+                out = operators.list_office(s, args.office)
+            else:
+                if action == "add":
+                    row = operators.add(
+                        s,
+                        args.office,
+                        args.account,
+                        name=args.name,
+                        roles=args.role,
+                        password=password,
+                        now=now,
+                        departments=args.department,
+                    )
+                elif action in ("disable", "enable"):
+                    row = operators.set_active(
+                        s, args.office, args.account, action == "enable", now
+                    )
+                elif action == "roles":
+                    row = operators.set_roles(
+                        s,
+                        args.office,
+                        args.account,
+                        args.role,
+                        now=now,
+                        departments=args.department if args.department else None,
+                    )
+                else:
+                    row = operators.reset_password(s, args.office, args.account, password, now)
+                out = operators.summary(row)
+    finally:
+        engine.dispose()
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    elif action == "list":
+        for o in out:
+            state = "active" if o["active"] else "disabled"
+            print(f"{o['account']}\t{o['name']}\t{','.join(o['roles'])}\t{state}")
+    else:
+        print(f"{out['office']} {out['account']}: version {out['version']}")
+    return 0
