@@ -15,28 +15,18 @@ refuses, or accepts a supervisor's recorded override.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import secrets
-import threading
-import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
-from eservice_desktop.config import Settings
 from eservice_desktop.devices import crl as crlmod
-from eservice_desktop.devices import moica, pcsc, pki
-from eservice_desktop.devices.apdu import ApduError
+from eservice_desktop.devices import moica, pki
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN, CaseState
 from eservice_desktop.domain.errors import DomainError
@@ -44,245 +34,83 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.cases import record, resolve_case_id
 from eservice_desktop.services.core import App
+from eservice_desktop.services.identity_card import (
+    PinError,
+    card_error,
+    locked_error,
+    moica_presence,
+)
+from eservice_desktop.services.identity_checks import (
+    check_holder,
+    check_time,
+    ee_revocation,
+    norm,
+    policy_of,
+    revocation_facts,
+    verify_signature,
+)
+from eservice_desktop.services.identity_crl import (
+    CrlUpdate,
+    accept_crl,
+    cached_lists,
+    crl_status,
+    crl_update_due,
+    trust_store,
+    update_crls,
+)
+from eservice_desktop.services.identity_nhi import (
+    CardWatch,
+    Listener,
+    ReaderState,
+    ReaderStatus,
+    card_status,
+    read_nhi,
+)
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models_identity import CrlCacheRow, IdentityNonceRow
+from eservice_desktop.storage.models_identity import IdentityNonceRow
+
+#: The NHI card, the revocation lists, the proof's checks and the card's errors live in
+#: identity_nhi, identity_crl, identity_checks and identity_card; all importable from here.
+__all__ = [
+    "NONCE_BYTES",
+    "NONCE_KEEP",
+    "NONCE_LIFETIME",
+    "Applicant",
+    "CardWatch",
+    "Challenge",
+    "CrlUpdate",
+    "Listener",
+    "Override",
+    "PinError",
+    "ProofResult",
+    "ReaderState",
+    "ReaderStatus",
+    "accept_crl",
+    "applicant_of_case",
+    "cached_lists",
+    "card_status",
+    "crl_status",
+    "crl_update_due",
+    "finish_proof",
+    "holder_matches",
+    "locked_error",
+    "moica_presence",
+    "proof_not_for_applicant",
+    "proof_payload",
+    "read_nhi",
+    "record_with_intake",
+    "start_proof",
+    "token_status",
+    "update_crls",
+    "verify_moica",
+]
 
 log = logging.getLogger("eservice.identity")
 
 NONCE_BYTES = 32
 NONCE_LIFETIME = timedelta(seconds=120)
 NONCE_KEEP = timedelta(days=1)
-
-
-# --------------------------------------------------------------------------- NHI card
-
-ReaderState = pcsc.ReaderState
-ReaderStatus = pcsc.ReaderStatus
-
-
-Listener = Callable[[pcsc.ReaderStatus], None]
-
-
-class CardWatch:
-    """One reader monitor per process, shared by every window or panel that subscribes.
-
-    Listeners are called on the monitor thread; one that raises RuntimeError (a Qt object
-    already deleted) is dropped. A new subscriber first receives the current status of every
-    reader, so a panel opened while a card is in the reader shows it.
-    """
-
-    _shared: CardWatch | None = None
-    _shared_lock = threading.Lock()
-
-    def __init__(self) -> None:
-        self._listeners: dict[int, Listener] = {}
-        self._lock = threading.Lock()
-        self._ids = itertools.count(1)
-        self._monitor: pcsc.PcscMonitor | None = None
-
-    @classmethod
-    def shared(cls) -> CardWatch:
-        with cls._shared_lock:
-            if cls._shared is None:
-                cls._shared = CardWatch()
-            return cls._shared
-
-    def subscribe(self, listener: Listener) -> int:
-        token = next(self._ids)
-        with self._lock:
-            self._listeners[token] = listener
-            if self._monitor is None:
-                self._monitor = pcsc.PcscMonitor(self._dispatch).start()
-                current: list[pcsc.ReaderStatus] = []
-            else:
-                current = list(self._monitor.statuses())
-        for st in current:
-            self._call(token, listener, st)
-        return token
-
-    def unsubscribe(self, token: int) -> None:
-        with self._lock:
-            self._listeners.pop(token, None)
-
-    def statuses(self) -> list[pcsc.ReaderStatus]:
-        with self._lock:
-            return list(self._monitor.statuses()) if self._monitor else []
-
-    def _call(self, token: int, listener: Listener, st: pcsc.ReaderStatus) -> None:
-        try:
-            listener(st)
-        except RuntimeError:
-            self.unsubscribe(token)
-
-    def _dispatch(self, st: pcsc.ReaderStatus) -> None:
-        with self._lock:
-            listeners = list(self._listeners.items())
-        for token, listener in listeners:
-            self._call(token, listener, st)
-
-
-def card_status(read_cards: bool = True) -> list[pcsc.ReaderStatus]:
-    """Every reader and what is in it (NHI data read when ``read_cards``)."""
-    try:
-        return pcsc.snapshot(read_cards=read_cards)
-    except ApduError as e:
-        raise DomainError(
-            "card.service",
-            "讀卡機服務無法使用（智慧卡服務未啟動？）",
-            "The smart-card service is unavailable (is the PC/SC service running?)",
-        ) from e
-
-
-def read_nhi() -> pcsc.ReaderStatus:
-    """The first reader holding a readable NHI card."""
-    statuses = card_status()
-    for st in statuses:
-        if st.record is not None:
-            return st
-    if not statuses:
-        raise DomainError("card.no_reader", "未偵測到讀卡機", "No card reader found")
-    if any(st.card == "nhi" for st in statuses):
-        raise DomainError(
-            "card.unreadable", "健保卡資料無法讀取，請重新插卡", "The NHI card could not be read"
-        )
-    raise DomainError("card.no_nhi", "讀卡機中沒有健保卡", "No NHI card in any reader")
-
-
-# --------------------------------------------------------------------------- CRL / ARL
-
-
-def _trust_store(app: App) -> pki.TrustStore:
-    try:
-        return pki.TrustStore.load(app.settings.trust_anchor_dir)
-    except pki.TrustError as e:
-        raise DomainError(
-            "pki.trust_config",
-            "信任錨設定有誤，請洽資訊人員：" + str(e),
-            "The trust anchor configuration is unusable; call IT: " + str(e),
-        ) from e
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    return None if value is None else repo._aware(value)
-
-
-def _info(row: CrlCacheRow) -> crlmod.CrlInfo:
-    this_update = _aware(row.this_update)
-    assert this_update is not None
-    return crlmod.CrlInfo(
-        kind=row.kind,
-        issuer=row.issuer,
-        issuer_fingerprint=row.issuer_fingerprint,
-        crl_number=row.crl_number,
-        this_update=this_update,
-        next_update=_aware(row.next_update),
-        sha256=row.sha256,
-        revoked_count=row.revoked_count,
-        url=row.url,
-    )
-
-
-def cached_lists(app: App) -> list[tuple[crlmod.CrlInfo, datetime]]:
-    with app.reading() as s:
-        rows = list(s.scalars(select(CrlCacheRow).order_by(CrlCacheRow.issuer)))
-    out: list[tuple[crlmod.CrlInfo, datetime]] = []
-    for r in rows:
-        fetched = _aware(r.fetched_at)
-        assert fetched is not None
-        out.append((_info(r), fetched))
-    return out
-
-
-@dataclass(frozen=True)
-class CrlUpdate:
-    source: str
-    accepted: bool
-    code: str = ""  # why not accepted
-    info: crlmod.CrlInfo | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "accepted": self.accepted,
-            "code": self.code,
-            "info": self.info.to_json() if self.info else None,
-        }
-
-
-def accept_crl(app: App, data: bytes, source: str = "") -> CrlUpdate:
-    """Verifies one downloaded (or imported) list and makes it current for its issuer."""
-    store = _trust_store(app)
-    previous = {info.issuer: info for info, _ in cached_lists(app)}
-    try:
-        info, der, serials = crlmod.verify(data, store, source, previous)
-    except crlmod.CrlRejected as e:
-        log.warning("CRL from %s rejected: %s", source or "file", e.code)
-        return CrlUpdate(source, False, e.code)
-    crlmod.store_files(app.settings.data_dir, info, der, serials)
-    with app.transaction() as s:
-        row = s.get(CrlCacheRow, info.issuer)
-        if row is None:
-            row = CrlCacheRow(issuer=info.issuer)
-            s.add(row)
-        row.kind = info.kind
-        row.issuer_fingerprint = info.issuer_fingerprint
-        row.crl_number = info.crl_number
-        row.this_update = info.this_update
-        row.next_update = info.next_update
-        row.sha256 = info.sha256
-        row.revoked_count = info.revoked_count
-        row.url = source
-        row.fetched_at = app.now()
-    crlmod.prune(app.settings.data_dir, {i.sha256 for i, _ in cached_lists(app)})
-    return CrlUpdate(source, True, "", info)
-
-
-def update_crls(
-    app: App, fetch: Callable[[str], bytes] = crlmod.download, files: list[Path] | None = None
-) -> list[CrlUpdate]:
-    """Downloads every configured list (settings.crl_urls) and/or imports files."""
-    results: list[CrlUpdate] = []
-    for url in app.settings.crl_urls.split():
-        try:
-            data = fetch(url)
-        except Exception as e:  # network errors of any kind: report, keep the cached list
-            log.warning("CRL download failed from %s: %s", url, type(e).__name__)
-            results.append(CrlUpdate(url, False, "download"))
-            continue
-        results.append(accept_crl(app, data, url))
-    for path in files or []:
-        results.append(accept_crl(app, path.read_bytes(), str(path)))
-    return results
-
-
-def crl_update_due(app: App) -> bool:
-    """The schedule: due when a list is missing, older than the interval, or expiring."""
-    if not app.settings.crl_urls.split():
-        return False
-    lists = cached_lists(app)
-    if not lists:
-        return True
-    now = app.now()
-    interval = timedelta(hours=app.settings.crl_update_interval_h)
-    for info, fetched in lists:
-        if now - fetched >= interval:
-            return True
-        if info.next_update is not None and info.next_update - now < interval:
-            return True
-    return False
-
-
-def crl_status(app: App) -> list[dict[str, Any]]:
-    now = app.now()
-    out = []
-    for info, fetched in cached_lists(app):
-        d = info.to_json()
-        d["fetched_at"] = fetched.isoformat()
-        d["fresh"] = info.fresh_at(now)
-        d["age_s"] = int((now - info.this_update).total_seconds())
-        out.append(d)
-    return out
 
 
 # --------------------------------------------------------------------------- MOICA proof
@@ -311,14 +139,6 @@ class Override:
 class Challenge:
     nonce: bytes
     expires_at: datetime
-
-
-class PinError(DomainError):
-    """Wrong or blocked PIN; carries what the card says about the tries left."""
-
-    def __init__(self, code: str, zh: str, en: str, tries: moica.PinTries | None) -> None:
-        super().__init__(code, zh, en, field="pin")
-        self.tries = tries
 
 
 @dataclass
@@ -383,7 +203,7 @@ def _consume_nonce(app: App, nonce: bytes) -> str:
             return "unknown nonce"
         if row.used_at is not None:
             return "nonce already used (replay)"
-        expires = _aware(row.expires_at)
+        expires = repo._aware(row.expires_at)
         assert expires is not None
         result = s.execute(
             update(IdentityNonceRow)
@@ -397,127 +217,25 @@ def _consume_nonce(app: App, nonce: bytes) -> str:
     return ""
 
 
-def _verify_signature(cert: x509.Certificate, nonce: bytes, signature: bytes) -> bool:
-    key = cert.public_key()
-    try:
-        if isinstance(key, rsa.RSAPublicKey):
-            key.verify(signature, nonce, padding.PKCS1v15(), hashes.SHA256())
-        elif isinstance(key, ec.EllipticCurvePublicKey):
-            key.verify(signature, nonce, ec.ECDSA(hashes.SHA256()))
-        else:
-            return False
-    except InvalidSignature:
-        return False
-    return True
-
-
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
-
-
-def _ee_revocation(
-    app: App, cert: x509.Certificate, store: pki.TrustStore, now: datetime
-) -> pki.Revocation:
-    issuer = store.issuer_of(cert)
-    issuer_dn = cert.issuer.rfc4514_string()
-    for info, _ in cached_lists(app):
-        if info.kind != "crl" or info.issuer != issuer_dn:
-            continue
-        if issuer is None or info.issuer_fingerprint != pki.fingerprint(issuer):
-            continue
-        base = pki.Revocation(
-            status="unknown",
-            source=info.url or "cache",
-            crl_number=info.crl_number,
-            this_update=info.this_update,
-            next_update=info.next_update,
-        )
-        if not info.fresh_at(now):
-            base.detail = "CRL past nextUpdate" if info.next_update else "CRL without nextUpdate"
-            return base
-        try:
-            revoked = crlmod.is_revoked(app.settings.data_dir, info, cert.serial_number)
-        except FileNotFoundError:
-            # Another process replaced this list between our read of the index row and now.
-            base.detail = "CRL was being replaced; verify again"
-            return base
-        base.status = "revoked" if revoked else "good"
-        return base
-    return pki.Revocation(status="unknown", detail="no CRL for this issuer")
-
-
-def _policy(app: App) -> pki.PkiPolicy:
-    st = app.settings
-    return pki.PkiPolicy.from_settings(
-        st.pki_policy_oids, st.pki_mode, st.revocation_unknown_policy
-    )
-
-
-def _check_time(
-    app: App, policy: pki.PkiPolicy, report: pki.ValidationReport, now: datetime
-) -> None:
-    """The PC clock against the newest signed time this office holds (its newest CRL)."""
-    newest = max((info.this_update for info, _ in cached_lists(app)), default=None)
-    if newest is None:
-        report.set("trusted_time", "unknown", "no signed time reference (no CRL cached)")
-    elif now < newest - policy.clock_tolerance:
-        report.set("trusted_time", "failed", "the PC clock is earlier than the newest CRL")
-    else:
-        report.set("trusted_time", "passed")
-
-
-def _check_holder(
-    cert: x509.Certificate, applicant: Applicant | None, report: pki.ValidationReport
-) -> dict[str, Any]:
-    """The card holder's name and ID tail against the applicant's, when there is one."""
-    holder_name = pki.holder_name(cert)
-    last4 = pki.id_last4(cert)
-    holder: dict[str, Any] = {"name": holder_name, "id_last4": last4 or ""}
-    if applicant is None:
-        report.set("holder", "not_checked", "no applicant to compare with")
-        return holder
-    name_ok = _norm(holder_name) == _norm(applicant.name)
-    id_ok = last4 is not None and _norm(applicant.national_id)[-4:] == last4
-    holder["matches"] = name_ok and id_ok
-    if name_ok and id_ok:
-        report.set("holder", "passed")
-    else:
-        what = [w for w, ok in (("name", name_ok), ("ID last 4", id_ok)) if not ok]
-        report.set("holder", "failed", "mismatch: " + ", ".join(what))
-    return holder
-
-
-def _revocation_facts(rev: pki.Revocation, now: datetime) -> dict[str, Any]:
-    return {
-        "status": rev.status,
-        "source": rev.source,
-        "crl_number": rev.crl_number,
-        "this_update": rev.this_update.isoformat() if rev.this_update else None,
-        "next_update": rev.next_update.isoformat() if rev.next_update else None,
-        "age_s": int((now - rev.this_update).total_seconds()) if rev.this_update else None,
-        "detail": rev.detail,
-    }
-
-
 def _validate(
     app: App, cert: x509.Certificate, nonce: bytes, signature: bytes, now: datetime
 ) -> tuple[pki.ValidationReport, pki.Revocation]:
     """Every check of the proof into one report: nonce, signature, clock, path, revocation."""
-    store = _trust_store(app)
-    policy = _policy(app)
+    store = trust_store(app.settings)
+    policy = policy_of(app.settings)
     report = pki.ValidationReport()
     problem = _consume_nonce(app, nonce)
     report.set("nonce", "failed" if problem else "passed", problem)
-    sig_ok = _verify_signature(cert, nonce, signature)
+    sig_ok = verify_signature(cert, nonce, signature)
     report.set("signature", "passed" if sig_ok else "failed", "" if sig_ok else "bad signature")
-    _check_time(app, policy, report, now)
+    check_time(app, policy, report, now)
     arls = [
         crlmod.read_der(app.settings.data_dir, info.sha256)
         for info, _ in cached_lists(app)
         if info.kind == "arl"
     ]
     pki.validate_path(cert, store=store, policy=policy, moment=now, arls=arls, report=report)
-    rev = _ee_revocation(app, cert, store, now)
+    rev = ee_revocation(app, cert, store, now)
     rev_status = {"good": "passed", "revoked": "failed", "unknown": "unknown"}[rev.status]
     report.set("revocation_ee", rev_status, rev.detail or rev.status)
     return report, rev
@@ -534,7 +252,7 @@ def _decide(app: App, result: ProofResult, override: Override | None) -> bool:
     if not report.unknown:
         return True
     result.reasons = report.unknown
-    if _policy(app).revocation_unknown != "override":
+    if policy_of(app.settings).revocation_unknown != "override":
         result.verdict = "refused"
         return False
     if override is None:
@@ -580,8 +298,8 @@ def finish_proof(
             "not_after": cert.not_valid_after_utc.isoformat(),
             "policies": report.policies,
         },
-        holder=_check_holder(cert, applicant, report),
-        revocation=_revocation_facts(rev, now),
+        holder=check_holder(cert, applicant, report),
+        revocation=revocation_facts(rev, now),
     )
     if _decide(app, result, override) and case_number:
         result.event_id = _record(app, case_number, result, applicant)
@@ -609,9 +327,9 @@ def proof_payload(result: ProofResult, holder_checked: bool) -> dict[str, Any]:
 
 def holder_matches(result: ProofResult, applicant: Applicant) -> bool:
     """The certificate holder is this applicant (name, and the ID's last 4 characters)."""
-    name_ok = _norm(str(result.holder.get("name", ""))) == _norm(applicant.name)
+    name_ok = norm(str(result.holder.get("name", ""))) == norm(applicant.name)
     last4 = str(result.holder.get("id_last4", ""))
-    return name_ok and bool(last4) and _norm(applicant.national_id)[-4:] == last4
+    return name_ok and bool(last4) and norm(applicant.national_id)[-4:] == last4
 
 
 def proof_not_for_applicant() -> DomainError:
@@ -658,52 +376,7 @@ def token_status(app: App) -> moica.TokenStatus:
     try:
         return moica.status(app.settings.pkcs11_module, app.settings.pkcs11_token_label)
     except moica.CardError as e:
-        raise _card_error(e) from e
-
-
-def moica_presence(settings: Settings) -> dict[str, Any]:
-    """What ``card status`` says of the citizen certificate token: its label, or why not."""
-    try:
-        info = moica.status(settings.pkcs11_module, settings.pkcs11_token_label).to_json()
-    except moica.CardError as e:
-        return {"present": False, "code": e.code}
-    info["present"] = True
-    return info
-
-
-def locked_error() -> DomainError:
-    """What the clerk reads when the card is already locked (shown before asking a PIN)."""
-    return _card_error(moica.CardError("pin.locked", "locked", moica.PinTries("locked", 0)))
-
-
-def _card_error(e: moica.CardError) -> DomainError:
-    if e.code == "pin.wrong":
-        left = e.tries.left if e.tries else None
-        zh = "PIN 碼錯誤" + (f"，尚餘 {left} 次機會" if left is not None else "，剩餘次數已減少")
-        en = "Wrong PIN" + (f"; {left} tries left" if left is not None else "; fewer tries left")
-        if e.tries and e.tries.state == "final":
-            zh, en = (
-                "PIN 碼錯誤，僅剩最後 1 次機會，再錯將鎖卡",
-                "Wrong PIN; ONE try left before lock",
-            )
-        return PinError("pin.wrong", zh, en, e.tries)
-    if e.code == "pin.locked":
-        return PinError("pin.locked", moica.BLOCKED_GUIDANCE_ZH, moica.BLOCKED_GUIDANCE_EN, e.tries)
-    messages = {
-        "pkcs11.not_configured": (
-            "尚未設定自然人憑證模組（PKCS#11），請洽資訊人員",
-            "No PKCS#11 module configured; call IT",
-        ),
-        "pkcs11.load": (
-            "無法載入自然人憑證模組，請洽資訊人員",
-            "Cannot load the PKCS#11 module; call IT",
-        ),
-        "card.absent": ("請插入自然人憑證", "Insert the citizen certificate card"),
-        "card.many": ("偵測到多張憑證卡，請只留一張", "More than one card present; leave only one"),
-        "pin.format": ("PIN 碼長度或字元不正確", "The PIN has the wrong length or characters"),
-    }
-    zh, en = messages.get(e.code, ("自然人憑證操作失敗", "The citizen certificate card failed"))
-    return DomainError(e.code, zh, en, "pin" if e.code.startswith("pin") else None)
+        raise card_error(e) from e
 
 
 def verify_moica(
@@ -727,7 +400,7 @@ def verify_moica(
             app.settings.pkcs11_module, app.settings.pkcs11_token_label, pin, challenge.nonce
         )
     except moica.CardError as e:
-        raise _card_error(e) from e
+        raise card_error(e) from e
     finally:
         del pin
     return finish_proof(

@@ -6,7 +6,7 @@ import pytest
 from pkcs11 import TokenFlag
 
 from eservice_desktop.devices.moica import CardError, PinTries
-from eservice_desktop.services.identity import PinError, _card_error
+from eservice_desktop.services.identity_card import PinError, card_error
 
 
 @pytest.mark.parametrize(
@@ -23,16 +23,16 @@ def test_tries_from_flags(flags: int, state: str, left: int | None) -> None:
 
 
 def test_blocked_card_gets_unblock_guidance() -> None:
-    err = _card_error(CardError("pin.locked", "locked", PinTries("locked", 0)))
+    err = card_error(CardError("pin.locked", "locked", PinTries("locked", 0)))
     assert isinstance(err, PinError) and err.code == "pin.locked"
     assert "戶政事務所" in err.message_zh and "moica.nat.gov.tw" in err.message_en
 
 
 def test_final_try_warns() -> None:
-    err = _card_error(CardError("pin.wrong", "wrong", PinTries("final", 1)))
+    err = card_error(CardError("pin.wrong", "wrong", PinTries("final", 1)))
     assert "最後 1 次" in err.message_zh
 
 
 def test_unknown_count_is_said_honestly() -> None:
-    err = _card_error(CardError("pin.wrong", "wrong", PinTries("low", None)))
+    err = card_error(CardError("pin.wrong", "wrong", PinTries("low", None)))
     assert "減少" in err.message_zh and "fewer" in err.message_en

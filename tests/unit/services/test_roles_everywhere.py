@@ -315,11 +315,13 @@ NOT_GUARDED: dict[str, str] = {
     "supervisor_reports.today": "the office day, no data",
     # public reference data, no personal data
     "calendar.compute_deadline": "working-day arithmetic",
-    "identity.accept_crl": "certificate revocation lists (public), also by sync",
-    "identity.cached_lists": "certificate revocation lists (public)",
-    "identity.crl_status": "certificate revocation lists (public)",
-    "identity.crl_update_due": "certificate revocation lists (public)",
-    "identity.update_crls": "certificate revocation lists (public), on a timer",
+    "identity_crl.accept_crl": "certificate revocation lists (public), also by sync",
+    "identity_crl.cached_lists": "certificate revocation lists (public)",
+    "identity_crl.crl_status": "certificate revocation lists (public)",
+    "identity_crl.crl_update_due": "certificate revocation lists (public)",
+    "identity_crl.update_crls": "certificate revocation lists (public), on a timer",
+    "identity_checks.ee_revocation": "a step of finish_proof (guarded), reads the public CRLs",
+    "identity_checks.check_time": "a step of finish_proof (guarded), reads the public CRLs",
     "identity.token_status": "is a card token present, no data read",
     # demo data (demo mode only; the events still need a signed-in operator)
     "payments_demo.seed_payments_demo": "demo data",

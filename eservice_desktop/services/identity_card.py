@@ -1,0 +1,66 @@
+"""What the citizen certificate card (MOICA, PKCS#11) says, in the clerk's words: a wrong or
+locked PIN with the tries left, a missing module or card, and whether a token is present.
+Re-exported by ``services.identity``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eservice_desktop.config import Settings
+from eservice_desktop.devices import moica
+from eservice_desktop.domain.errors import DomainError
+
+
+class PinError(DomainError):
+    """Wrong or blocked PIN; carries what the card says about the tries left."""
+
+    def __init__(self, code: str, zh: str, en: str, tries: moica.PinTries | None) -> None:
+        super().__init__(code, zh, en, field="pin")
+        self.tries = tries
+
+
+def moica_presence(settings: Settings) -> dict[str, Any]:
+    """What ``card status`` says of the citizen certificate token: its label, or why not."""
+    try:
+        info = moica.status(settings.pkcs11_module, settings.pkcs11_token_label).to_json()
+    except moica.CardError as e:
+        return {"present": False, "code": e.code}
+    info["present"] = True
+    return info
+
+
+def locked_error() -> DomainError:
+    """What the clerk reads when the card is already locked (shown before asking a PIN)."""
+    return card_error(moica.CardError("pin.locked", "locked", moica.PinTries("locked", 0)))
+
+
+def card_error(e: moica.CardError) -> DomainError:
+    """The clerk's message for a card or PIN failure (a PinError carries the tries left)."""
+    if e.code == "pin.wrong":
+        left = e.tries.left if e.tries else None
+        zh = "PIN 碼錯誤" + (f"，尚餘 {left} 次機會" if left is not None else "，剩餘次數已減少")
+        en = "Wrong PIN" + (f"; {left} tries left" if left is not None else "; fewer tries left")
+        if e.tries and e.tries.state == "final":
+            zh, en = (
+                "PIN 碼錯誤，僅剩最後 1 次機會，再錯將鎖卡",
+                "Wrong PIN; ONE try left before lock",
+            )
+        return PinError("pin.wrong", zh, en, e.tries)
+    if e.code == "pin.locked":
+        return PinError("pin.locked", moica.BLOCKED_GUIDANCE_ZH, moica.BLOCKED_GUIDANCE_EN, e.tries)
+    messages = {
+        "pkcs11.not_configured": (
+            "尚未設定自然人憑證模組（PKCS#11），請洽資訊人員",
+            "No PKCS#11 module configured; call IT",
+        ),
+        "pkcs11.load": (
+            "無法載入自然人憑證模組，請洽資訊人員",
+            "Cannot load the PKCS#11 module; call IT",
+        ),
+        "card.absent": ("請插入自然人憑證", "Insert the citizen certificate card"),
+        "card.many": ("偵測到多張憑證卡，請只留一張", "More than one card present; leave only one"),
+        "pin.format": ("PIN 碼長度或字元不正確", "The PIN has the wrong length or characters"),
+    }
+    zh, en = messages.get(e.code, ("自然人憑證操作失敗", "The citizen certificate card failed"))
+    return DomainError(e.code, zh, en, "pin" if e.code.startswith("pin") else None)
