@@ -196,6 +196,14 @@ class _Code128:
 
 
 def _content(data: ReceiptData, o: _Ops) -> None:
+    """The receipt top to bottom: heading, case, fee lines, the money, the verification."""
+    _heading(data, o)
+    _fee_lines(data, o)
+    _payment(data, o)
+    _verification(data, o)
+
+
+def _heading(data: ReceiptData, o: _Ops) -> None:
     b = o.g.base
     o.text(data.office_name, b + 3, "centre")
     o.text("規費收據（作廢）" if data.is_void else "規費收據", b + 4, "centre", gap=1.5)
@@ -209,6 +217,11 @@ def _content(data: ReceiptData, o: _Ops) -> None:
     o.pair("身分證統一編號", data.payer_id_masked)
     o.pair("申辦項目", data.service_name)
     o.rule()
+
+
+def _fee_lines(data: ReceiptData, o: _Ops) -> None:
+    """Each fee item with quantity × unit price = amount, then reduction and the fee due."""
+    b = o.g.base
     o.pair("規費項目", "數量 × 單價 ＝ 金額", b - 1)
     for i, item in enumerate(data.items, 1):
         name = f"{i}、{item.name}"
@@ -227,6 +240,11 @@ def _content(data: ReceiptData, o: _Ops) -> None:
         o.text(f"減免原因：{data.exemption_reason}", b - 1)
     o.pair("應繳規費", money(data.fees_due))
     o.rule()
+
+
+def _payment(data: ReceiptData, o: _Ops) -> None:
+    """The amount taken (in figures and capital numerals), balance, refund, method, clerk."""
+    b = o.g.base
     o.pair("本次實收", f"{money(data.amount)} 元", b + 2)
     o.text(capital_numerals(data.amount), b + 2, "right", gap=1.5)
     if data.balance_after > 0:
@@ -242,6 +260,11 @@ def _content(data: ReceiptData, o: _Ops) -> None:
     if data.is_void:
         o.text(f"作廢原因：{data.void_reason}", b)
     o.rule()
+
+
+def _verification(data: ReceiptData, o: _Ops) -> None:
+    """The QR code with the verification code beside it, and the number as a barcode."""
+    b = o.g.base
     qr_size = 26 * mm
     o.space(2)
     o.graphic(_QR(data.qr_payload, qr_size), o.left, qr_size)
