@@ -15,6 +15,7 @@ import logging
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.domain.operators import Action
@@ -30,56 +31,9 @@ def import_settlement(app: App, data: bytes) -> dict[str, Any]:
     """Parses ``data`` (raises ``SettlementFileError``) and applies it in one transaction."""
     require(app, Action.RECORD_PAYMENT)
     lines = sf.parse(data)
-    outcomes: list[sf.SettlementOutcome] = []
     with app.transaction() as s:
-        wanted = {ln.transaction_id for ln in lines}
-        ids = sorted(wanted)
-        rows: dict[str, ReceiptRow] = {}
-        for i in range(0, len(ids), 400):
-            chunk = ids[i : i + 400]
-            found = s.scalars(
-                select(ReceiptRow).where(
-                    or_(ReceiptRow.payment_id.in_(chunk), ReceiptRow.reference.in_(chunk))
-                )
-            )
-            for r in found:
-                # 交易電子案號 is the channel's transaction id (reference), else the payment id
-                for key in (r.payment_id, sf.transaction_id(r.payment_id, r.reference)):
-                    if key in wanted and (key not in rows or rows[key].method != "online"):
-                        rows[key] = r
-        for ln in lines:
-            row = rows.get(ln.transaction_id)
-            if row is None:
-                outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "unknown"))
-                continue
-            if row.method != "online":
-                outcomes.append(
-                    sf.SettlementOutcome(ln.line, ln.transaction_id, "not_online", row.case_number)
-                )
-                continue
-            if row.amount != ln.amount:
-                outcomes.append(
-                    sf.SettlementOutcome(
-                        ln.line, ln.transaction_id, "amount_mismatch", row.case_number, row.amount
-                    )
-                )
-                continue
-            if not sf.changes(ln, row.deposit_date, row.settlement_number, row.deposited):
-                outcomes.append(
-                    sf.SettlementOutcome(ln.line, ln.transaction_id, "unchanged", row.case_number)
-                )
-                continue
-            payments.settle_online_payment(
-                app,
-                s,
-                row.payment_id,
-                deposit_date=ln.deposit_date,
-                settlement_number=ln.settlement_number,
-                deposited=ln.deposited,
-            )
-            outcomes.append(
-                sf.SettlementOutcome(ln.line, ln.transaction_id, "settled", row.case_number)
-            )
+        rows = _receipts_by_transaction(s, {ln.transaction_id for ln in lines})
+        outcomes = [_apply_line(app, s, ln, rows.get(ln.transaction_id)) for ln in lines]
     result = sf.summary(outcomes)
     log.info(
         "settlement file imported: %s lines, %s settled, %s not applied",
@@ -88,3 +42,48 @@ def import_settlement(app: App, data: bytes) -> dict[str, Any]:
         len(result["not_applied"]),  # type: ignore[arg-type]
     )
     return result
+
+
+def _receipts_by_transaction(s: Session, wanted: set[str]) -> dict[str, ReceiptRow]:
+    """The receipt of each wanted transaction id (an online one first when two match), read
+    400 ids at a time."""
+    ids = sorted(wanted)
+    rows: dict[str, ReceiptRow] = {}
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        found = s.scalars(
+            select(ReceiptRow).where(
+                or_(ReceiptRow.payment_id.in_(chunk), ReceiptRow.reference.in_(chunk))
+            )
+        )
+        for r in found:
+            # 交易電子案號 is the channel's transaction id (reference), else the payment id
+            for key in (r.payment_id, sf.transaction_id(r.payment_id, r.reference)):
+                if key in wanted and (key not in rows or rows[key].method != "online"):
+                    rows[key] = r
+    return rows
+
+
+def _apply_line(
+    app: App, s: Session, ln: sf.SettlementLine, row: ReceiptRow | None
+) -> sf.SettlementOutcome:
+    """One line of the file: settles its online payment, or says why not."""
+    if row is None:
+        return sf.SettlementOutcome(ln.line, ln.transaction_id, "unknown")
+    if row.method != "online":
+        return sf.SettlementOutcome(ln.line, ln.transaction_id, "not_online", row.case_number)
+    if row.amount != ln.amount:
+        return sf.SettlementOutcome(
+            ln.line, ln.transaction_id, "amount_mismatch", row.case_number, row.amount
+        )
+    if not sf.changes(ln, row.deposit_date, row.settlement_number, row.deposited):
+        return sf.SettlementOutcome(ln.line, ln.transaction_id, "unchanged", row.case_number)
+    payments.settle_online_payment(
+        app,
+        s,
+        row.payment_id,
+        deposit_date=ln.deposit_date,
+        settlement_number=ln.settlement_number,
+        deposited=ln.deposited,
+    )
+    return sf.SettlementOutcome(ln.line, ln.transaction_id, "settled", row.case_number)
