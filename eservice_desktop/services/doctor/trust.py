@@ -17,39 +17,45 @@ from eservice_desktop.services.doctor.report import (
     _read_rows,
 )
 
+_PKCS11 = ("自然人憑證元件（PKCS#11）", "Citizen certificate middleware (PKCS#11)")
+_PKCS11_INSTALL = (
+    "安裝內政部憑證管理中心的跨平台網頁元件（HiCOS），並在 settings.json 設定 "
+    "pkcs11_module（如 C:\\Windows\\System32\\HiCOSPKCS11.dll）",
+    "Install the MOICA HiCOS client and set pkcs11_module in settings.json "
+    "(e.g. C:\\Windows\\System32\\HiCOSPKCS11.dll)",
+)
+
 
 def check_pkcs11(settings: Settings) -> Check:
     """The MOICA card middleware (a PKCS#11 module) is configured, present and loads."""
-    title = ("自然人憑證元件（PKCS#11）", "Citizen certificate middleware (PKCS#11)")
     module = settings.pkcs11_module
     facts: dict[str, Any] = {"module": module}
-    install = (
-        "安裝內政部憑證管理中心的跨平台網頁元件（HiCOS），並在 settings.json 設定 "
-        "pkcs11_module（如 C:\\Windows\\System32\\HiCOSPKCS11.dll）",
-        "Install the MOICA HiCOS client and set pkcs11_module in settings.json "
-        "(e.g. C:\\Windows\\System32\\HiCOSPKCS11.dll)",
-    )
     if not module:
         return _check(
             "pkcs11",
-            title,
+            _PKCS11,
             "warn",
             (
                 "未設定 PKCS#11 模組：無法以自然人憑證驗證身分",
                 "No PKCS#11 module configured: citizen certificate proofs are unavailable",
             ),
-            install,
+            _PKCS11_INSTALL,
             **facts,
         )
     if not Path(module).is_file():
         return _check(
             "pkcs11",
-            title,
+            _PKCS11,
             "fail",
             (f"找不到 PKCS#11 模組 {module}", f"The PKCS#11 module {module} does not exist"),
-            install,
+            _PKCS11_INSTALL,
             **facts,
         )
+    return _load_pkcs11(module, facts)
+
+
+def _load_pkcs11(module: str, facts: dict[str, Any]) -> Check:
+    """Loads the module and counts its slots: a module of the wrong build fails here."""
     from eservice_desktop.devices import moica
 
     try:
@@ -62,7 +68,7 @@ def check_pkcs11(settings: Settings) -> Check:
     except moica.CardError as e:
         return _check(
             "pkcs11",
-            title,
+            _PKCS11,
             "fail",
             (f"PKCS#11 模組無法載入：{e}", f"The PKCS#11 module does not load: {e}"),
             (
@@ -74,7 +80,7 @@ def check_pkcs11(settings: Settings) -> Check:
     name = facts.get("description") or Path(module).name
     return _check(
         "pkcs11",
-        title,
+        _PKCS11,
         "ok",
         (f"{name}（{facts['slots']} 個插槽）", f"{name} ({facts['slots']} slots)"),
         **facts,
