@@ -115,15 +115,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     arguments = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(("cmd_gui",) if opens_the_window(arguments) else COMMAND_MODULES)
-    for arg in arguments:
-        # undecodable bytes arrive as lone surrogates (surrogateescape); NUL can never be stored
-        if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in arg):
-            print(
-                "參數含有無法辨識的字元（編碼錯誤或 NUL） / "
-                "an argument holds an undecodable character or NUL",
-                file=sys.stderr,
-            )
-            return 2
+    if any(_undecodable(arg) for arg in arguments):
+        print(
+            "參數含有無法辨識的字元（編碼錯誤或 NUL） / "
+            "an argument holds an undecodable character or NUL",
+            file=sys.stderr,
+        )
+        return 2
     args = parser.parse_args(arguments)
     if not getattr(args, "command", None):
         args.command = "gui"
@@ -168,6 +166,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return fail(args, env)
         log.exception("command %s failed", args.command)
         raise
+
+
+def _undecodable(arg: str) -> bool:
+    """Undecodable bytes arrive as lone surrogates (surrogateescape); NUL can never be stored."""
+    return any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in arg)
 
 
 def _sync_failed(args: argparse.Namespace, error: Exception) -> int:
