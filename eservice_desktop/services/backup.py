@@ -338,40 +338,69 @@ def preview(app: App, path: Path) -> dict[str, Any]:
     acknowledged, which the restore would lose."""
     require(app, Action.RESTORE)
     verified = verify(app, path)
-    conn = cipher.connect(path, app.db_key, read_only=True)
+    head = {
+        "file": str(path),
+        "verified": verified,
+        "ok": bool(verified["ok"]),
+        "taken_at": verified["taken_at"],
+        "age_h": verified["age_h"],
+    }
+    in_backup = _event_ids(app, path)
     try:
-        in_backup = {r[0] for r in conn.execute("SELECT event_id FROM events")}
-    finally:
-        conn.close()
-    from eservice_desktop.services.sync.state import get_state
-
-    returns = 0
-    lost: list[dict[str, str]] = []
-    try:
-        with app.reading() as s:
-            numbers = {
-                r.case_id: r.case_number
-                for r in s.execute(select(CaseRow.case_id, CaseRow.case_number))
-            }
-            rows = s.execute(
-                select(EventRow.event_id, EventRow.case_id, EventRow.type, EventRow.at)
-                .add_columns(EventRow.origin, EventRow.acked_at)
-                .order_by(EventRow.seq)
-            ).all()
-            last_sync = get_state(s, "last_success") or None
+        numbers, rows, last_sync = _current_events(app)
     except (SQLAlchemyError, cipher.DatabaseError, cipher.WrongKey):
         # the database in use is damaged or gone: what it held beyond the county is unknown
         return {
-            "file": str(path),
-            "verified": verified,
-            "ok": bool(verified["ok"]),
-            "taken_at": verified["taken_at"],
-            "age_h": verified["age_h"],
+            **head,
             "current_readable": False,
             "last_sync": None,
             "come_back": None,
             "will_be_lost": None,
         }
+    returns, lost = _beyond_backup(rows, in_backup, numbers)
+    return {
+        **head,
+        "current_readable": True,
+        "last_sync": last_sync,
+        "come_back": returns,
+        "will_be_lost": lost,
+    }
+
+
+def _event_ids(app: App, path: Path) -> set[str]:
+    """The events a backup file holds (read-only, with this office's key)."""
+    conn = cipher.connect(path, app.db_key, read_only=True)
+    try:
+        return {r[0] for r in conn.execute("SELECT event_id FROM events")}
+    finally:
+        conn.close()
+
+
+def _current_events(app: App) -> tuple[dict[str, str], list[Any], str | None]:
+    """The database in use: case numbers by case id, every event in order (id, case, type,
+    time, origin, acknowledged), and the last successful sync."""
+    from eservice_desktop.services.sync.state import get_state
+
+    with app.reading() as s:
+        numbers = {
+            r.case_id: r.case_number
+            for r in s.execute(select(CaseRow.case_id, CaseRow.case_number))
+        }
+        rows = s.execute(
+            select(EventRow.event_id, EventRow.case_id, EventRow.type, EventRow.at)
+            .add_columns(EventRow.origin, EventRow.acked_at)
+            .order_by(EventRow.seq)
+        ).all()
+        return numbers, list(rows), get_state(s, "last_success") or None
+
+
+def _beyond_backup(
+    rows: list[Any], in_backup: set[str], numbers: dict[str, str]
+) -> tuple[int, list[dict[str, str]]]:
+    """Of the events the backup lacks: how many the county has, and this device's own the
+    county never acknowledged (lost by a restore)."""
+    returns = 0
+    lost: list[dict[str, str]] = []
     for event_id, case_id, type_, at, origin, acked_at in rows:
         if event_id in in_backup:
             continue
@@ -385,17 +414,7 @@ def preview(app: App, path: Path) -> dict[str, Any]:
             )
         else:
             returns += 1
-    return {
-        "file": str(path),
-        "verified": verified,
-        "ok": bool(verified["ok"]),
-        "taken_at": verified["taken_at"],
-        "age_h": verified["age_h"],
-        "current_readable": True,
-        "last_sync": last_sync,
-        "come_back": returns,
-        "will_be_lost": lost,
-    }
+    return returns, lost
 
 
 def finish_restore(
