@@ -494,9 +494,24 @@ def backoff(attempts: int) -> timedelta:
 
 def dispatch_due(sessions: sessionmaker[Session], gateway: Gateway, limit: int = 50) -> int:
     """Sends what is due; each message in its own short transaction. Returns messages handled."""
+    handled = 0
+    for nid in _due(sessions, limit):
+        with sessions() as s, s.begin():
+            row = s.get(NotificationRow, nid, with_for_update=True)
+            if row is None or row.status != "queued":
+                continue  # another server process took it
+            detail = _attempt(s, row, gateway)
+            if row.status in ("sent", "failed", "superseded"):
+                _feed_outcome(s, row, detail)
+            handled += 1
+    return handled
+
+
+def _due(sessions: sessionmaker[Session], limit: int) -> list[str]:
+    """The queued messages whose next attempt is due, the longest waiting first."""
     now = utcnow()
     with sessions() as s:
-        due = list(
+        return list(
             s.scalars(
                 select(NotificationRow.notification_id)
                 .where(NotificationRow.status == "queued", NotificationRow.next_attempt_at <= now)
@@ -504,57 +519,61 @@ def dispatch_due(sessions: sessionmaker[Session], gateway: Gateway, limit: int =
                 .limit(limit)
             )
         )
-    handled = 0
-    for nid in due:
-        with sessions() as s, s.begin():
-            row = s.get(NotificationRow, nid, with_for_update=True)
-            if row is None or row.status != "queued":
-                continue  # another server process took it
-            row.attempts += 1
-            detail: dict[str, Any] = {}
-            try:
-                if not _still_due(s, row):
-                    raise _Superseded
-                picture = pickup_picture(s, row)
-                ref = gateway.send(row.channel, row.recipient, row.subject, row.body, picture)
-            except _Superseded:
-                row.status = "superseded"  # the case moved on: the notice would be untrue
-            except Exception as e:  # any gateway failure is retried later
-                row.last_error = type(e).__name__
-                if row.attempts >= MAX_ATTEMPTS:
-                    row.status = "failed"
-                else:
-                    row.next_attempt_at = utcnow() + backoff(row.attempts)
-                    notice_outcomes.report(s, row, "retrying", utcnow(), {"error": row.last_error})
-                log.warning(
-                    "notification %s attempt %d failed: %s", nid, row.attempts, type(e).__name__
-                )
-            else:
-                row.status, row.sent_at = "sent", utcnow()
-                detail["ref"] = ref
-            if row.status in ("sent", "failed", "superseded"):
-                lock_feed(s)
-                s.add(
-                    FeedRow(
-                        office=row.office,
-                        kind="notification",
-                        case_id=row.case_id,
-                        source=None,
-                        data={
-                            "notification_id": row.notification_id,
-                            "case_id": row.case_id,
-                            "channel": row.channel,
-                            "stage": row.stage,
-                            "status": row.status,
-                            "attempts": row.attempts,
-                            "detail": detail | {"error": row.last_error},
-                            "at": utcnow().isoformat(),
-                        },
-                        created_at=utcnow(),
-                    )
-                )
-            handled += 1
-    return handled
+
+
+def _attempt(s: Session, row: NotificationRow, gateway: Gateway) -> dict[str, Any]:
+    """One send: sent, superseded (the case moved on), or failed and retried later with
+    backoff until MAX_ATTEMPTS. Returns the detail the feed reports (the gateway's ref)."""
+    row.attempts += 1
+    detail: dict[str, Any] = {}
+    try:
+        if not _still_due(s, row):
+            raise _Superseded
+        picture = pickup_picture(s, row)
+        ref = gateway.send(row.channel, row.recipient, row.subject, row.body, picture)
+    except _Superseded:
+        row.status = "superseded"  # the case moved on: the notice would be untrue
+    except Exception as e:  # any gateway failure is retried later
+        row.last_error = type(e).__name__
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = "failed"
+        else:
+            row.next_attempt_at = utcnow() + backoff(row.attempts)
+            notice_outcomes.report(s, row, "retrying", utcnow(), {"error": row.last_error})
+        log.warning(
+            "notification %s attempt %d failed: %s",
+            row.notification_id,
+            row.attempts,
+            type(e).__name__,
+        )
+    else:
+        row.status, row.sent_at = "sent", utcnow()
+        detail["ref"] = ref
+    return detail
+
+
+def _feed_outcome(s: Session, row: NotificationRow, detail: dict[str, Any]) -> None:
+    """A message's final outcome goes to its office's feed (the desk shows it on the case)."""
+    lock_feed(s)
+    s.add(
+        FeedRow(
+            office=row.office,
+            kind="notification",
+            case_id=row.case_id,
+            source=None,
+            data={
+                "notification_id": row.notification_id,
+                "case_id": row.case_id,
+                "channel": row.channel,
+                "stage": row.stage,
+                "status": row.status,
+                "attempts": row.attempts,
+                "detail": detail | {"error": row.last_error},
+                "at": utcnow().isoformat(),
+            },
+            created_at=utcnow(),
+        )
+    )
 
 
 class Dispatcher:
