@@ -203,55 +203,15 @@ class BoundedStrictBodies:
             return
         method, path = scope["method"], scope["path"]
         headers = dict(scope.get("headers") or [])
-        if method == "POST" and path == "/v1/enrol":
-            client = scope.get("client")
-            wait = self.enrol_limiter.hit(client[0] if client else "?")
-            if wait:
-                await plain_error(
-                    send, 429, "too many enrolment attempts", [(b"retry-after", b"%d" % wait)]
-                )
-                return
         limit = limit_for(method, path)
         declared = headers.get(b"content-length")
-        if declared is not None:
-            try:
-                if int(declared) > limit:
-                    await plain_error(send, 413, "body too large")
-                    return
-            except ValueError:
-                await plain_error(send, 400, "bad content-length")
-                return
+        if await self._refused_before_body(scope, headers, limit, send):
+            return
         gz = headers.get(b"content-encoding", b"").lower()
-        if gz not in (b"", b"identity", b"gzip"):
-            await plain_error(send, 415, "unsupported content-encoding")
-            return
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz == b"gzip" else None
-        parts: list[bytes] = []
-        size = 0
-        more = True
-        try:
-            while more:
-                msg = await receive()
-                if msg["type"] == "http.disconnect":
-                    return
-                chunk = msg.get("body", b"")
-                more = msg.get("more_body", False)
-                if inflater is not None:
-                    chunk = inflater.decompress(chunk, limit + 1 - size)
-                    if inflater.unconsumed_tail:
-                        await plain_error(send, 413, "body too large")
-                        return
-                size += len(chunk)
-                if size > limit:
-                    await plain_error(send, 413, "body too large")
-                    return
-                parts.append(chunk)
-            if inflater is not None and not inflater.eof:
-                raise zlib.error("truncated gzip body")
-        except (zlib.error, OSError, EOFError):
-            await plain_error(send, 400, "bad gzip body")
+        body = await _read_body(receive, send, limit, inflater)
+        if body is None:
             return
-        body = b"".join(parts)
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if body and (ctype == b"application/json" or ctype.endswith(b"+json")):
             try:
@@ -276,3 +236,61 @@ class BoundedStrictBodies:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+    async def _refused_before_body(
+        self, scope: Scope, headers: dict[bytes, bytes], limit: int, send: Send
+    ) -> bool:
+        """What is refused from the headers alone (the enrolment rate, a declared length over
+        the limit, an unknown encoding); True when the answer was sent."""
+        if scope["method"] == "POST" and scope["path"] == "/v1/enrol":
+            client = scope.get("client")
+            wait = self.enrol_limiter.hit(client[0] if client else "?")
+            if wait:
+                await plain_error(
+                    send, 429, "too many enrolment attempts", [(b"retry-after", b"%d" % wait)]
+                )
+                return True
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            try:
+                if int(declared) > limit:
+                    await plain_error(send, 413, "body too large")
+                    return True
+            except ValueError:
+                await plain_error(send, 400, "bad content-length")
+                return True
+        if headers.get(b"content-encoding", b"").lower() not in (b"", b"identity", b"gzip"):
+            await plain_error(send, 415, "unsupported content-encoding")
+            return True
+        return False
+
+
+async def _read_body(receive: Receive, send: Send, limit: int, inflater: Any) -> bytes | None:
+    """The whole body, inflated, at most ``limit`` bytes; None when the client went away or
+    the answer (413, 400) was sent."""
+    parts: list[bytes] = []
+    size = 0
+    more = True
+    try:
+        while more:
+            msg = await receive()
+            if msg["type"] == "http.disconnect":
+                return None
+            chunk = msg.get("body", b"")
+            more = msg.get("more_body", False)
+            if inflater is not None:
+                chunk = inflater.decompress(chunk, limit + 1 - size)
+                if inflater.unconsumed_tail:
+                    await plain_error(send, 413, "body too large")
+                    return None
+            size += len(chunk)
+            if size > limit:
+                await plain_error(send, 413, "body too large")
+                return None
+            parts.append(chunk)
+        if inflater is not None and not inflater.eof:
+            raise zlib.error("truncated gzip body")
+    except (zlib.error, OSError, EOFError):
+        await plain_error(send, 400, "bad gzip body")
+        return None
+    return b"".join(parts)
