@@ -20,82 +20,70 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import shutil
-import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.config import Settings
-from eservice_desktop.domain.case import CaseState, project
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services import audit
+from eservice_desktop.services.backup_files import (
+    KEEP_ALL_HOURS,
+    LABELS,
+    NAME,
+    TAIPEI,
+    BackupInfo,
+    backup_dir,
+    backup_error,
+    list_backups,
+    parse_name,
+    prune,
+)
+from eservice_desktop.services.backup_verify import (
+    verify,
+)
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
+#: The files and their retention live in backup_files, verifying in backup_verify; every
+#: name is importable from here.
+__all__ = [
+    "KEEP_ALL_HOURS",
+    "LABELS",
+    "NAME",
+    "RESTORE_STEPS",
+    "TAIPEI",
+    "BackupInfo",
+    "after_restore",
+    "backup_dir",
+    "backup_error",
+    "due",
+    "finish_restore",
+    "list_backups",
+    "newest_good",
+    "parse_name",
+    "preview",
+    "prune",
+    "recover_after_restore",
+    "restore",
+    "restore_in_place",
+    "take",
+    "take_scheduled",
+    "verify",
+    "with_scheduled_backups",
+]
+
 log = logging.getLogger("eservice.backup")
 
-NAME = re.compile(
-    r"^eservice-(?P<office>[A-Z0-9]+)-(?P<device>\d+)-(?P<label>[a-z-]+)-(?P<stamp>\d{8}T\d{6}Z)"
-    r"\.sqlite3$"
-)
-LABELS = ("hourly", "closing", "manual", "before-restore")
-KEEP_ALL_HOURS = 48
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 T = TypeVar("T")
-
-
-@dataclass(frozen=True)
-class BackupInfo:
-    path: Path
-    label: str
-    taken_at: datetime
-    size: int
-
-    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "file": str(self.path),
-            "label": self.label,
-            "taken_at": self.taken_at.isoformat(),
-            "size": self.size,
-        }
-        if now is not None:
-            out["age_h"] = round((now - self.taken_at).total_seconds() / 3600, 2)
-        return out
-
-
-def backup_dir(settings: Settings) -> Path:
-    return Path(settings.backup_dir) if settings.backup_dir else settings.data_dir / "backups"
-
-
-def _parse(path: Path) -> BackupInfo | None:
-    m = NAME.match(path.name)
-    if m is None:
-        return None
-    taken = datetime.strptime(m["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return BackupInfo(path, m["label"], taken, path.stat().st_size)
-
-
-def list_backups(settings: Settings) -> list[BackupInfo]:
-    """This device's backups in the backup location, newest first."""
-    folder = backup_dir(settings)
-    if not folder.is_dir():
-        return []
-    prefix = f"eservice-{settings.office_code}-{settings.device_id}-"
-    found = [_parse(p) for p in folder.glob(f"{prefix}*.sqlite3")]
-    return sorted((b for b in found if b is not None), key=lambda b: b.taken_at, reverse=True)
 
 
 def take(app: App, label: str = "manual") -> BackupInfo:
@@ -118,34 +106,11 @@ def take_scheduled(app: App, label: str) -> BackupInfo:
     target = folder / f"eservice-{s.office_code}-{s.device_id}-{label}-{stamp}.sqlite3"
     with cipher.file_lock(folder / ".backup"):
         cipher.backup_to(s.db_path, target, app.db_key)
-    info = _parse(target)
+    info = parse_name(target)
     assert info is not None
     log.info("backup taken: %s (%d bytes)", target.name, info.size)
     prune(app.settings, now)
     return info
-
-
-def prune(settings: Settings, now: datetime) -> list[Path]:
-    """Retention: every backup of the last 48 hours, then the newest of each (Taipei) day for
-    ``backup_keep_days`` days; the newest backup is never removed."""
-    backups = list_backups(settings)
-    keep: set[Path] = {b.path for b in backups[:1]}
-    days_kept: set[Any] = set()
-    for b in backups:  # newest first
-        age = now - b.taken_at
-        if age <= timedelta(hours=KEEP_ALL_HOURS):
-            keep.add(b.path)
-            continue
-        day = b.taken_at.astimezone(TAIPEI).date()
-        if age <= timedelta(days=settings.backup_keep_days) and day not in days_kept:
-            days_kept.add(day)
-            keep.add(b.path)
-    removed = [b.path for b in backups if b.path not in keep]
-    for p in removed:
-        p.unlink(missing_ok=True)
-    if removed:
-        log.info("backups pruned: %d removed", len(removed))
-    return removed
 
 
 def due(app: App) -> bool:
@@ -176,116 +141,6 @@ def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], 
     return round_and_backup
 
 
-# --- verify -----------------------------------------------------------------------------------
-
-
-def _fail(code: str, zh: str, en: str) -> DomainError:
-    return DomainError(f"backup.{code}", zh, en, "backup")
-
-
-def _integrity(copy: Path, key: bytes) -> tuple[list[str], str | None]:
-    """SQLite's integrity check and the schema revision of a backup copy."""
-    try:
-        conn = cipher.connect(copy, key)
-    except cipher.WrongKey as e:
-        raise _fail("key", str(e).split(" / ")[0], str(e).split(" / ")[-1]) from e
-    try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
-        revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-    finally:
-        conn.close()
-    return integrity, (revision[0] if revision else None)
-
-
-def _same_projection(row: CaseRow | None, state: CaseState) -> bool:
-    return row is not None and (
-        row.status,
-        row.fees_due,
-        row.paid,
-        row.case_number,
-        row.applicant_name,
-        row.state.get("event_count"),
-    ) == (
-        state.status,
-        state.fees_due,
-        state.paid,
-        state.case_number,
-        state.applicant_name,
-        state.event_count,
-    )
-
-
-def _projections(c: Session) -> tuple[int, int, int, int]:
-    """Cases, events, projections that differ from their events, projections without events."""
-    rows = {r.case_id: r for r in c.scalars(select(CaseRow)).all()}
-    by_case: dict[str, list[Any]] = {}
-    events = 0
-    for erow in c.scalars(select(EventRow).order_by(EventRow.seq)).all():
-        by_case.setdefault(erow.case_id, []).append(erow)
-        events += 1
-    mismatched = sum(
-        not _same_projection(rows.get(case_id), project([repo.row_to_event(e) for e in evs]))
-        for case_id, evs in by_case.items()
-    )
-    return len(by_case), events, mismatched, len(set(rows) - set(by_case))
-
-
-def _check_copy(
-    copy: Path, key: bytes, revision: str | None, sound: bool, problems: list[str]
-) -> tuple[audit.AuditResult, tuple[int, int, int, int]]:
-    """Chain and projections of the copy, upgraded first when older (as a restore would open
-    it); what is wrong is added to ``problems``."""
-    engine = db.make_engine(f"sqlite:///{copy}", key=key)
-    try:
-        if sound and revision and revision != db.HEAD_REVISION:
-            db.upgrade(engine, f"sqlite:///{copy}")
-        with Session(engine) as c:
-            chain = audit.verify_session(c)
-        if not chain.ok:
-            problems.append("chain: " + chain.message("en"))
-        with Session(engine) as c:
-            counts = _projections(c)
-    finally:
-        engine.dispose()
-    if counts[2] or counts[3]:
-        problems.append(
-            f"projections: {counts[2]} differ from their events, {counts[3]} without events"
-        )
-    return chain, counts
-
-
-def verify(app: App, path: Path) -> dict[str, Any]:
-    """Opens a temporary copy of the backup with the office key: SQLite integrity, schema
-    revision, and every case's stored projection equal to the one rebuilt from its events."""
-    require(app, Action.BACKUP)
-    info = _parse(path)
-    if not path.is_file():
-        raise _fail("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
-    problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="eservice-verify-") as tmp:
-        copy = Path(tmp) / "copy.sqlite3"
-        shutil.copy(path, copy)
-        integrity, revision = _integrity(copy, app.db_key)
-        if integrity != ["ok"]:
-            problems.append("integrity: " + "; ".join(integrity[:5]))
-        chain, (cases, events, _, _) = _check_copy(
-            copy, app.db_key, revision, integrity == ["ok"], problems
-        )
-    now = app.now()
-    return {
-        "file": str(path),
-        "ok": not problems,
-        "problems": problems,
-        "integrity": integrity,
-        "revision": revision,
-        "cases": cases,
-        "events": events,
-        "chain": chain.to_json(),
-        "taken_at": info.taken_at.isoformat() if info else None,
-        "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
-    }
-
-
 # --- restore ----------------------------------------------------------------------------------
 
 
@@ -299,7 +154,9 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
     finally:
         check.close()
     if not ok:
-        raise _fail("damaged", f"備份檔 {path.name} 已損毀", f"The backup {path.name} is damaged")
+        raise backup_error(
+            "damaged", f"備份檔 {path.name} 已損毀", f"The backup {path.name} is damaged"
+        )
     now = now or datetime.now(UTC)
     target = settings.db_path
     kept: Path | None = None
@@ -323,7 +180,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
     os.replace(tmp, target)
     cipher.fsync_dir(target.parent)
     log.info("database restored from %s", path.name)
-    info = _parse(path)
+    info = parse_name(path)
     return {
         "restored_from": str(path),
         "taken_at": info.taken_at.isoformat() if info else None,

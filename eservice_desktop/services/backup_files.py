@@ -1,0 +1,103 @@
+"""This device's backup files: their names (office, device, label, UTC time), where they are,
+and the retention that prunes them. Re-exported by ``services.backup``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import DomainError
+
+log = logging.getLogger("eservice.backup")
+
+
+NAME = re.compile(
+    r"^eservice-(?P<office>[A-Z0-9]+)-(?P<device>\d+)-(?P<label>[a-z-]+)-(?P<stamp>\d{8}T\d{6}Z)"
+    r"\.sqlite3$"
+)
+
+
+LABELS = ("hourly", "closing", "manual", "before-restore")
+
+
+KEEP_ALL_HOURS = 48
+
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    label: str
+    taken_at: datetime
+    size: int
+
+    def to_json(self, now: datetime | None = None) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "file": str(self.path),
+            "label": self.label,
+            "taken_at": self.taken_at.isoformat(),
+            "size": self.size,
+        }
+        if now is not None:
+            out["age_h"] = round((now - self.taken_at).total_seconds() / 3600, 2)
+        return out
+
+
+def backup_error(code: str, zh: str, en: str) -> DomainError:
+    """A refusal about a backup file (``backup.<code>``), for the clerk in zh-TW and English."""
+    return DomainError(f"backup.{code}", zh, en, "backup")
+
+
+def backup_dir(settings: Settings) -> Path:
+    return Path(settings.backup_dir) if settings.backup_dir else settings.data_dir / "backups"
+
+
+def parse_name(path: Path) -> BackupInfo | None:
+    """The backup a file's name describes (office, device, label, UTC time); None for others."""
+    m = NAME.match(path.name)
+    if m is None:
+        return None
+    taken = datetime.strptime(m["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    return BackupInfo(path, m["label"], taken, path.stat().st_size)
+
+
+def list_backups(settings: Settings) -> list[BackupInfo]:
+    """This device's backups in the backup location, newest first."""
+    folder = backup_dir(settings)
+    if not folder.is_dir():
+        return []
+    prefix = f"eservice-{settings.office_code}-{settings.device_id}-"
+    found = [parse_name(p) for p in folder.glob(f"{prefix}*.sqlite3")]
+    return sorted((b for b in found if b is not None), key=lambda b: b.taken_at, reverse=True)
+
+
+def prune(settings: Settings, now: datetime) -> list[Path]:
+    """Retention: every backup of the last 48 hours, then the newest of each (Taipei) day for
+    ``backup_keep_days`` days; the newest backup is never removed."""
+    backups = list_backups(settings)
+    keep: set[Path] = {b.path for b in backups[:1]}
+    days_kept: set[Any] = set()
+    for b in backups:  # newest first
+        age = now - b.taken_at
+        if age <= timedelta(hours=KEEP_ALL_HOURS):
+            keep.add(b.path)
+            continue
+        day = b.taken_at.astimezone(TAIPEI).date()
+        if age <= timedelta(days=settings.backup_keep_days) and day not in days_kept:
+            days_kept.add(day)
+            keep.add(b.path)
+    removed = [b.path for b in backups if b.path not in keep]
+    for p in removed:
+        p.unlink(missing_ok=True)
+    if removed:
+        log.info("backups pruned: %d removed", len(removed))
+    return removed
