@@ -27,14 +27,19 @@ window's cold start never pays for it).
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.domain.report_model import Cell, ChartSpec
-from eservice_desktop.printing.fonts import font_chain, placeholder
+from eservice_desktop.domain.report_model import ChartSpec
+from eservice_desktop.printing.chart_text import (
+    MAX_CATEGORIES,
+    chart_font,
+    drawable,
+    format_value,
+    short_label,
+    title_of,
+)
 
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
@@ -66,86 +71,10 @@ DASHES: tuple[tuple[float, ...] | None, ...] = (None, (5, 2), (1.5, 2), (6, 2, 1
 #: Width of a chart on an A4 page between 14 mm margins, in points; the GUI scales it.
 WIDTH = 515.0
 HEIGHT = 250.0
-#: The most categories a chart draws; the rest are in the table.
-MAX_CATEGORIES = 24
-#: The longest category label drawn, in characters (the full text is in the table).
-MAX_LABEL = 12
 
 TITLE_SIZE = 11.0
 LABEL_SIZE = 7.5
 VALUE_SIZE = 7.5
-
-
-@dataclass(frozen=True)
-class ChartFont:
-    """The face charts are drawn with: reportlab's registered name and its real family name
-    (what the SVG names, so that Qt draws the same face)."""
-
-    name: str
-    family: str
-    path: str
-
-
-#: Ming faces first; the chain's primary face (TW-Kai) when the counter has none.
-PREFERRED_FACES: tuple[str, ...] = ("UMingTW", "MingLiU")
-
-
-@functools.cache
-def chart_font() -> ChartFont:
-    chain = font_chain()
-    faces = {f.name: f for f in chain.faces}
-    face = next((faces[n] for n in PREFERRED_FACES if n in faces), chain.faces[0])
-    tt = face.load()
-    family = tt.face.familyName
-    if isinstance(family, bytes):
-        family = family.decode("utf-8", "replace")
-    return ChartFont(face.name, str(family), str(face.path))
-
-
-def _drawable(text: str) -> str:
-    """``text`` with every character the chart face lacks written as its code point."""
-    font = chart_font()
-    glyphs = font_chain()  # the faces are loaded and cached there
-    face = next(f for f in glyphs.faces if f.name == font.name)
-    if all(ch.isspace() or face.has(ord(ch)) for ch in text):
-        return text
-    return "".join(ch if ch.isspace() or face.has(ord(ch)) else placeholder(ch) for ch in text)
-
-
-def short_label(text: str, limit: int = MAX_LABEL) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def format_value(value: float | None, unit: str = "") -> str:
-    """A value as the charts and the report tables write it: thousands separators, whole
-    numbers without decimals, a rate with one decimal."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if unit == "%":
-        return f"{value:.1f}"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.1f}"
-
-
-def format_cell(cell: Cell) -> str:
-    """A table cell as every face shows it (the PDF, the screen): counts with thousands
-    separators, figures with two decimals (a column of rates lines up), nothing as empty."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "是" if cell else "否"
-    if isinstance(cell, int):
-        return f"{cell:,}"
-    if isinstance(cell, float):
-        if math.isnan(cell):
-            return ""
-        return f"{cell:,.2f}"
-    return str(cell)
-
-
-def is_number(cell: Cell) -> bool:
-    return isinstance(cell, int | float) and not isinstance(cell, bool)
 
 
 def _limited(spec: ChartSpec) -> tuple[ChartSpec, bool]:
@@ -176,28 +105,6 @@ def _empty(spec: ChartSpec) -> bool:
     )
 
 
-def title_of(spec: ChartSpec, cut: bool = False) -> str:
-    text = spec.title
-    if spec.unit:
-        text += f"（單位：{spec.unit}）"
-    if cut:
-        text += f"（前 {MAX_CATEGORIES} 項，其餘見表）"
-    return text
-
-
-def describe(spec: ChartSpec) -> str:
-    """The chart as one sentence of figures: the accessible description a screen reader reads
-    (the table beside the chart has the same figures)."""
-    parts = []
-    for name, values in spec.series:
-        pairs = "、".join(
-            f"{c} {format_value(v, spec.unit)}{spec.unit}"
-            for c, v in zip(spec.categories, values, strict=True)
-        )
-        parts.append(f"{name}：{pairs}" if len(spec.series) > 1 or name else pairs)
-    return f"{title_of(spec)}。" + "；".join(parts) if parts else f"{title_of(spec)}。（無資料）"
-
-
 def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT) -> Drawing:
     """The chart for ``spec`` as a reportlab Drawing ``width`` points wide (a horizontal bar
     chart with many categories grows taller than ``height``)."""
@@ -215,7 +122,7 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
         String(
             width / 2,
             height - TITLE_SIZE - 2,
-            _drawable(title_of(spec, cut)),
+            drawable(title_of(spec, cut)),
             fontName=font,
             fontSize=TITLE_SIZE,
             textAnchor="middle",
@@ -311,7 +218,7 @@ def _widest(spec: ChartSpec, font: str) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return max(
-        float(stringWidth(_drawable(short_label(c)), font, LABEL_SIZE)) for c in spec.categories
+        float(stringWidth(drawable(short_label(c)), font, LABEL_SIZE)) for c in spec.categories
     )
 
 
@@ -326,7 +233,7 @@ def _bottom(spec: ChartSpec, font: str, plot_width: float) -> tuple[bool, float]
 
 
 def _categories(axis: Any, spec: ChartSpec, font: str, slanted: bool) -> None:
-    axis.categoryNames = [_drawable(short_label(c)) for c in spec.categories]
+    axis.categoryNames = [drawable(short_label(c)) for c in spec.categories]
     axis.labels.fontName = font
     axis.labels.fontSize = LABEL_SIZE
     if slanted:
@@ -443,7 +350,7 @@ def _pie(d: Drawing, spec: ChartSpec, font: str, width: float, top: float) -> No
     pie.width = pie.height = size
     pie.data = [v for _, v in shown]
     pie.labels = [
-        _drawable(f"{short_label(c)} {format_value(v, spec.unit)}（{v / total * 100:.1f}%）")
+        drawable(f"{short_label(c)} {format_value(v, spec.unit)}（{v / total * 100:.1f}%）")
         for c, v in shown
     ]
     pie.sideLabels = 1
@@ -463,7 +370,7 @@ def _legend(d: Drawing, spec: ChartSpec, font: str, width: float) -> None:
 
     legend: Any = LineLegend() if spec.kind == "line" else Legend()
     legend.colorNamePairs = [
-        (_colour(PALETTE[i % len(PALETTE)]), _drawable(short_label(name, 20)))
+        (_colour(PALETTE[i % len(PALETTE)]), drawable(short_label(name, 20)))
         for i, (name, _) in enumerate(spec.series)
     ]
     legend.fontName = font

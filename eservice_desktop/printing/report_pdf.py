@@ -20,13 +20,8 @@ from xml.sax.saxutils import escape
 
 from eservice_desktop.domain.report_model import Report, ReportTable
 from eservice_desktop.domain.rocdate import format_roc
-from eservice_desktop.printing.charts import (
-    WIDTH,
-    chart_drawing,
-    chart_font,
-    format_cell,
-    is_number,
-)
+from eservice_desktop.printing.chart_text import chart_font, format_cell, is_number
+from eservice_desktop.printing.charts import WIDTH, chart_drawing
 from eservice_desktop.printing.fonts import FontChain, font_chain
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import Cell, Report
 from eservice_desktop.domain.rocdate import format_roc
-from eservice_desktop.printing import charts
+from eservice_desktop.printing import chart_text, charts
 from eservice_desktop.services import exports
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
@@ -76,23 +76,23 @@ def screen_report(
     for i, spec in enumerate(report.charts):
         svgs.append(charts.chart_svg(spec))
         step(2 + i, total)
-    font = charts.chart_font()
+    font = chart_text.chart_font()
     return ScreenReport(
         report,
         tuple(svgs),
-        tuple(charts.describe(c) for c in report.charts),
+        tuple(chart_text.describe(c) for c in report.charts),
         font.family,
         font.path,
     )
 
 
 def format_cell(cell: Cell) -> str:
-    """A table cell as the PDF prints it (``printing.charts.format_cell``)."""
-    return charts.format_cell(cell)
+    """A table cell as the PDF prints it (``printing.chart_text.format_cell``)."""
+    return chart_text.format_cell(cell)
 
 
 def is_number(cell: Cell) -> bool:
-    return charts.is_number(cell)
+    return chart_text.is_number(cell)
 
 
 TAIPEI = ZoneInfo("Asia/Taipei")

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from eservice_desktop.domain.report_model import REPORT_KINDS
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.reports_page import ReportsPage
-from eservice_desktop.printing.charts import format_cell
+from eservice_desktop.printing.chart_text import format_cell
 from eservice_desktop.services import supervisor_reports
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many

@@ -13,16 +13,14 @@ import pytest
 
 from eservice_desktop.domain.report_model import ChartSpec
 from eservice_desktop.printing import charts
-from eservice_desktop.printing.charts import (
+from eservice_desktop.printing.chart_text import (
     MAX_CATEGORIES,
-    PALETTE,
-    chart_drawing,
     chart_font,
-    chart_svg,
     describe,
     format_cell,
     format_value,
 )
+from eservice_desktop.printing.charts import PALETTE, chart_drawing, chart_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -1,0 +1,117 @@
+"""What a chart writes, and how: the chart face (a Ming face of the receipt fonts, named as
+its real family for the SVG), labels cut to fit, values and table cells as every face shows
+them, a chart's title and its one-sentence description for screen readers.
+
+A character the face lacks is written as its code point (``[U+2B740]``) rather than drawn as
+an empty box. ``printing.charts`` draws with these and re-exports them.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass
+
+from eservice_desktop.domain.report_model import Cell, ChartSpec
+from eservice_desktop.printing.fonts import font_chain, placeholder
+
+#: The most categories a chart draws; the rest are in the table.
+MAX_CATEGORIES = 24
+
+
+#: The longest category label drawn, in characters (the full text is in the table).
+MAX_LABEL = 12
+
+
+@dataclass(frozen=True)
+class ChartFont:
+    """The face charts are drawn with: reportlab's registered name and its real family name
+    (what the SVG names, so that Qt draws the same face)."""
+
+    name: str
+    family: str
+    path: str
+
+
+#: Ming faces first; the chain's primary face (TW-Kai) when the counter has none.
+PREFERRED_FACES: tuple[str, ...] = ("UMingTW", "MingLiU")
+
+
+@functools.cache
+def chart_font() -> ChartFont:
+    chain = font_chain()
+    faces = {f.name: f for f in chain.faces}
+    face = next((faces[n] for n in PREFERRED_FACES if n in faces), chain.faces[0])
+    tt = face.load()
+    family = tt.face.familyName
+    if isinstance(family, bytes):
+        family = family.decode("utf-8", "replace")
+    return ChartFont(face.name, str(family), str(face.path))
+
+
+def drawable(text: str) -> str:
+    """``text`` with every character the chart face lacks written as its code point."""
+    font = chart_font()
+    glyphs = font_chain()  # the faces are loaded and cached there
+    face = next(f for f in glyphs.faces if f.name == font.name)
+    if all(ch.isspace() or face.has(ord(ch)) for ch in text):
+        return text
+    return "".join(ch if ch.isspace() or face.has(ord(ch)) else placeholder(ch) for ch in text)
+
+
+def short_label(text: str, limit: int = MAX_LABEL) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_value(value: float | None, unit: str = "") -> str:
+    """A value as the charts and the report tables write it: thousands separators, whole
+    numbers without decimals, a rate with one decimal."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if unit == "%":
+        return f"{value:.1f}"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.1f}"
+
+
+def format_cell(cell: Cell) -> str:
+    """A table cell as every face shows it (the PDF, the screen): counts with thousands
+    separators, figures with two decimals (a column of rates lines up), nothing as empty."""
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "是" if cell else "否"
+    if isinstance(cell, int):
+        return f"{cell:,}"
+    if isinstance(cell, float):
+        if math.isnan(cell):
+            return ""
+        return f"{cell:,.2f}"
+    return str(cell)
+
+
+def is_number(cell: Cell) -> bool:
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
+
+
+def title_of(spec: ChartSpec, cut: bool = False) -> str:
+    text = spec.title
+    if spec.unit:
+        text += f"（單位：{spec.unit}）"
+    if cut:
+        text += f"（前 {MAX_CATEGORIES} 項，其餘見表）"
+    return text
+
+
+def describe(spec: ChartSpec) -> str:
+    """The chart as one sentence of figures: the accessible description a screen reader reads
+    (the table beside the chart has the same figures)."""
+    parts = []
+    for name, values in spec.series:
+        pairs = "、".join(
+            f"{c} {format_value(v, spec.unit)}{spec.unit}"
+            for c, v in zip(spec.categories, values, strict=True)
+        )
+        parts.append(f"{name}：{pairs}" if len(spec.series) > 1 or name else pairs)
+    return f"{title_of(spec)}。" + "；".join(parts) if parts else f"{title_of(spec)}。（無資料）"
