@@ -10,7 +10,8 @@ Why this shape:
   keyboard-wedge scanner types it the same on any layout and it can be passed as one CLI word.
 - **Ed25519 over a domain-separated message** (``ESVC-PICKUP`` + the 41 claim bytes), so a
   county signature made for something else can never be replayed as a pickup code.
-- **The domain stays pure.** It knows the layout, the claims and the order of the checks; the
+- **The domain stays pure.** It knows the layout, the claims and (``pickup_verify``) the order
+  of the checks; the
   signature primitive is handed in as a callable by an adapter
   (``county_link/pickup_crypto.py``, since the county's public keys arrive by sync).
   Nothing here reads a clock: ``now`` is passed in.
@@ -263,110 +264,9 @@ def parse_short_code(text: str) -> tuple[str, str] | None:
     return m.group(1), f"{m.group(1)}-{m.group(2)}"
 
 
-def _fmt(t: datetime) -> str:
+def utc_text(t: datetime) -> str:
+    """A time as the refusals' details and the key document write it."""
     return t.astimezone(UTC).isoformat()
-
-
-def verify_token(
-    text: str,
-    keys: Mapping[str, CountyKey],
-    verify: Verifier,
-    *,
-    now: datetime,
-    office: str,
-    office_name: Callable[[str], str] = lambda code: code,
-    accept_demo: bool = False,
-    format_date: Callable[[datetime], str] = lambda t: t.date().isoformat(),
-) -> PickupClaims:
-    """Checks a code offline, in the order that tells a clerk the most useful thing first.
-
-    Form, then key, then signature; only a signed token's claims are believed, then key
-    lifetime, expiry and office. Never raises anything but :class:`PickupRefused`."""
-    raw = token_bytes(text)
-    key = _signing_key(raw[1:5].hex(), keys, accept_demo=accept_demo)
-    _check_signature(raw, key, verify)
-    claims = parse_claims(raw)
-    _check_key_lifetime(claims, key, now, format_date)
-    _check_expiry_and_office(claims, now, office, office_name, format_date)
-    return claims
-
-
-def _signing_key(kid: str, keys: Mapping[str, CountyKey], *, accept_demo: bool) -> CountyKey:
-    key = keys.get(kid)
-    if key is None:
-        raise PickupRefused(
-            UNKNOWN_KEY,
-            "無法驗證此條碼：簽章金鑰不在本機（可能尚未同步），請稍後再試或以案號查詢。",
-            "Cannot verify: the signing key is unknown here (not synced yet?); try later or"
-            " look the case up by number.",
-            {"kid": kid},
-        )
-    if key.demo and not accept_demo:
-        raise PickupRefused(
-            DEMO_KEY,
-            "此條碼由示範用金鑰簽發，正式作業模式不受理。",
-            "This code was signed with a demo key, which is refused outside demo mode.",
-            {"kid": kid},
-        )
-    return key
-
-
-def _check_signature(raw: bytes, key: CountyKey, verify: Verifier) -> None:
-    try:
-        good = bool(verify(key.public_key, SIGNING_CONTEXT + raw[:CLAIMS_LEN], raw[CLAIMS_LEN:]))
-    except Exception:
-        good = False
-    if not good:
-        raise PickupRefused(
-            INVALID_SIGNATURE,
-            "條碼簽章不符，可能遭偽造或竄改：請勿交付文件，並請民眾洽承辦人員。",
-            "The signature does not match: the code is forged or altered. Do not hand over.",
-            {"kid": raw[1:5].hex()},
-        )
-
-
-def _check_key_lifetime(
-    claims: PickupClaims, key: CountyKey, now: datetime, format_date: Callable[[datetime], str]
-) -> None:
-    if claims.issued_at < key.not_before or (key.end is not None and claims.issued_at > key.end):
-        raise PickupRefused(
-            INVALID_SIGNATURE,
-            "條碼的簽發時間不在金鑰有效期間內，請勿交付文件，並請民眾洽承辦人員。",
-            "The code claims an issue time outside its key's lifetime. Do not hand over.",
-            {"kid": claims.kid},
-        )
-    if key.end is not None and now >= key.end:
-        raise PickupRefused(
-            RETIRED_KEY,
-            f"此條碼的簽章金鑰已於 {format_date(key.end)} 停用，請民眾向縣府重新申請領件通知。",
-            f"The code's signing key was retired on {key.end.date().isoformat()}; the citizen"
-            " needs a new pickup notice.",
-            {"kid": claims.kid, "retired_at": _fmt(key.end)},
-        )
-
-
-def _check_expiry_and_office(
-    claims: PickupClaims,
-    now: datetime,
-    office: str,
-    office_name: Callable[[str], str],
-    format_date: Callable[[datetime], str],
-) -> None:
-    if now >= claims.expires_at:
-        raise PickupRefused(
-            EXPIRED,
-            f"領件條碼已於 {format_date(claims.expires_at)} 逾期，請民眾洽承辦人員重新通知領件。",
-            f"The pickup code expired on {claims.expires_at.date().isoformat()}; ask the case"
-            " officer for a new notice.",
-            {"expires_at": _fmt(claims.expires_at), "case_number": claims.case_number},
-        )
-    if claims.office != office:
-        raise PickupRefused(
-            WRONG_OFFICE,
-            f"此條碼限於「{office_name(claims.office)}」領件，請民眾前往該所領取。",
-            f"This code is for pickup at {claims.office} ({office_name(claims.office)}), not here.",
-            {"office": claims.office, "case_number": claims.case_number},
-        )
 
 
 def parse_time(value: object, name: str) -> datetime | None:
@@ -450,8 +350,8 @@ def key_entry(key: CountyKey) -> dict[str, object]:
         "kid": key.kid,
         "alg": "Ed25519",
         "public_key": base64.b64encode(key.public_key).decode("ascii"),
-        "not_before": _fmt(key.not_before),
-        "not_after": _fmt(key.not_after) if key.not_after else None,
-        "retired_at": _fmt(key.retired_at) if key.retired_at else None,
+        "not_before": utc_text(key.not_before),
+        "not_after": utc_text(key.not_after) if key.not_after else None,
+        "retired_at": utc_text(key.retired_at) if key.retired_at else None,
         "demo": key.demo,
     }

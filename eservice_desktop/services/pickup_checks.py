@@ -19,6 +19,7 @@ from eservice_desktop.domain.case import (
     READY,
     CaseState,
 )
+from eservice_desktop.domain.pickup_verify import verify_token
 from eservice_desktop.services.core import App
 from eservice_desktop.services.pickup_keys import (
     county_keys,
@@ -80,7 +81,7 @@ def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.Pickup
     if short is not None:
         payload = token_for_short_code(app, session, short[0], short[1])
         via = "short"
-    claims = pt.verify_token(
+    claims = verify_token(
         payload,
         county_keys(session),
         pickup_crypto.verify_ed25519,

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from eservice_desktop.county_link.pickup_crypto import verify_ed25519
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.pickup_verify import verify_token
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County
@@ -26,7 +27,7 @@ def check(
     text: str, county: County, *, now: datetime = NOW, office: str = "H01", demo: bool = False
 ) -> pt.PickupClaims:
     keys = {county.kid: county.county_key()}
-    return pt.verify_token(
+    return verify_token(
         text,
         keys,
         verify_ed25519,
@@ -128,9 +129,9 @@ def test_demo_key_refused_outside_demo_mode() -> None:
     }
     token = county.token()
     with pytest.raises(pt.PickupRefused) as info:
-        pt.verify_token(token, keys, verify_ed25519, now=NOW, office="H01")
+        verify_token(token, keys, verify_ed25519, now=NOW, office="H01")
     assert info.value.reason == pt.DEMO_KEY
-    pt.verify_token(token, keys, verify_ed25519, now=NOW, office="H01", accept_demo=True)
+    verify_token(token, keys, verify_ed25519, now=NOW, office="H01", accept_demo=True)
 
 
 @pytest.mark.parametrize(
