@@ -26,22 +26,24 @@ from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
 from eservice_desktop.services.approvals import Granted, demo_granted
 from eservice_desktop.services.core import App
-
-# the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.services.payments import (
     ONLINE_TOOLS,
-    TAIPEI,
     PaymentResult,
-    _device_key,
-    _load,
     _refund_granted,
     _void_granted,
-    compute_code,
     confirm_printed,
-    receipt_number,
     record_online_payment,
     record_payment_in,
     state_subtotal,
+)
+
+# the payment path's own steps: the demo pays the way the counter does
+from eservice_desktop.services.payments_receipts import (
+    TAIPEI,
+    compute_code,
+    device_key,
+    load_state,
+    receipt_number,
 )
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
@@ -59,7 +61,7 @@ class DemoTill:
     def __init__(self, app: App, session: Session) -> None:
         self.app = app
         self.session = session
-        key = _device_key(app, session)
+        key = device_key(app, session)
         self.key_id = key.key_id
         self.secret = bytes.fromhex(key.secret_hex)
         self.last: dict[int, int] = {}
@@ -137,7 +139,12 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
     for i, row in enumerate(_owing_cases(app, min(60, cases_added))):
         with app.transaction() as s:
             state = _assess(
-                app, s, _load(s, row.case_id), rng=rng, reduced=reduced, case_number=row.case_number
+                app,
+                s,
+                load_state(s, row.case_id),
+                rng=rng,
+                reduced=reduced,
+                case_number=row.case_number,
             )
             counts["assessed"] += 1
             if state.balance <= 0:

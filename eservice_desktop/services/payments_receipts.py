@@ -1,0 +1,324 @@
+"""Receipts (收據) as stored and as printed: the gapless numbers, the HMAC verification code and
+its QR payload, the reads of a case's receipts, and what a receipt prints (``receipt_data``,
+``receipt_pdf``). The payment operations that write them are ``services.payments``, which
+re-exports every name here.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import logging
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.case import (
+    CaseState,
+)
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
+from eservice_desktop.services import access, cases, fees
+from eservice_desktop.services.core import App
+from eservice_desktop.services.operators import require
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
+
+log = logging.getLogger("eservice.payments")
+
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+QR_PREFIX = "ESR1"
+
+
+NO_RECEIPT = DomainError(
+    "receipt.none", "本案尚無繳費收據", "This case has no receipt yet", "case_number"
+)
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    """What a face shows after a payment operation (JSON-ready)."""
+
+    payment_id: str
+    case_number: str
+    receipt_number: str
+    method: str
+    amount: int
+    tendered: int | None
+    change: int
+    reference: str
+    status: str
+    refunded: int
+    verification_code: str
+    issued_at: str
+    fees_due: int
+    paid: int
+    balance: int
+    printed: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def receipt_number(office: str, device: str, roc_year: int, seq: int) -> str:
+    return f"{office}-{device}-{roc_year:03d}-R{seq:06d}"
+
+
+def allocate_receipt_number(app: App, session: Session, at: datetime) -> tuple[str, int, int]:
+    """Next number of this device's series for the ROC year of ``at`` (Taipei time)."""
+    year = to_roc(at.astimezone(TAIPEI).date())[0]
+    s = app.settings
+    seq = repo.next_counter(session, f"receipt:{s.office_code}:{s.device_id}:{year}")
+    return receipt_number(s.office_code, s.device_id, year, seq), year, seq
+
+
+def device_key(app: App, session: Session) -> ReceiptKeyRow:
+    s = app.settings
+    row = session.scalars(
+        select(ReceiptKeyRow)
+        .where(ReceiptKeyRow.office == s.office_code, ReceiptKeyRow.device == s.device_id)
+        .order_by(ReceiptKeyRow.created_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        row = ReceiptKeyRow(
+            key_id=f"{s.office_code}{s.device_id}-{secrets.token_hex(3)}",
+            office=s.office_code,
+            device=s.device_id,
+            secret_hex=secrets.token_hex(32),
+            created_at=app.now(),
+        )
+        session.add(row)
+        session.flush()
+    return row
+
+
+def key_secret(session: Session, key_id: str) -> bytes | None:
+    row = session.get(ReceiptKeyRow, key_id)
+    return None if row is None else bytes.fromhex(row.secret_hex)
+
+
+def compute_code(secret: bytes, number: str, case_number: str, amount: int, day: date) -> str:
+    message = f"v1|{number}|{case_number}|{amount}|{day.isoformat()}".encode()
+    digest = hmac.new(secret, message, hashlib.sha256).digest()
+    return base64.b32encode(digest[:7]).decode("ascii")[:10]
+
+
+def format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
+
+
+def qr_payload(number: str, amount: int, day: date, code: str) -> str:
+    y, m, d = to_roc(day)
+    return f"{QR_PREFIX}|{number}|{amount}|{y:03d}{m:02d}{d:02d}|{code}"
+
+
+def aware(value: datetime) -> datetime:
+    """A stored time as UTC-aware (SQLite gives naive times back)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def payment_result(row: ReceiptRow, state: CaseState) -> PaymentResult:
+    return PaymentResult(
+        payment_id=row.payment_id,
+        case_number=row.case_number,
+        receipt_number=row.number,
+        method=row.method,
+        amount=row.amount,
+        tendered=row.tendered,
+        change=row.change,
+        reference=row.reference,
+        status=row.status,
+        refunded=row.refunded,
+        verification_code=row.verification,
+        issued_at=aware(row.issued_at).isoformat(),
+        fees_due=state.fees_due,
+        paid=state.paid,
+        balance=state.balance,
+        printed=row.print_count > 0,
+    )
+
+
+def load_state(session: Session, case_id: str) -> CaseState:
+    """The case's state; ``case.not_found`` when there is none."""
+    state = repo.load_state(session, case_id)
+    if state is None:
+        raise cases.NOT_FOUND
+    return state
+
+
+def receipt_row(session: Session, number: str) -> ReceiptRow:
+    """The stored receipt by its number (any case, spaces and case ignored)."""
+    row = session.get(ReceiptRow, number.strip().upper())
+    if row is None:
+        raise DomainError(
+            "receipt.unknown", f"查無此收據號碼：{number}", f"No such receipt: {number}", "receipt"
+        )
+    return row
+
+
+def last_receipt_number(app: App, case_number: str) -> str:
+    """The receipt of the case's last payment (void or not); DomainError when there is none."""
+    require(app, Action.VIEW_CASE)
+    with app.reading() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        row = s.scalars(
+            select(ReceiptRow)
+            .where(ReceiptRow.case_id == case_id)
+            .order_by(ReceiptRow.issued_at.desc(), ReceiptRow.seq.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        raise NO_RECEIPT
+    return row.number
+
+
+def receipts_of_case(app: App, case_number: str) -> list[PaymentResult]:
+    require(app, Action.VIEW_CASE)
+    with app.reading() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        state = load_state(s, case_id)
+        rows = s.scalars(
+            select(ReceiptRow).where(ReceiptRow.case_id == case_id).order_by(ReceiptRow.issued_at)
+        ).all()
+        return [payment_result(r, state) for r in rows]
+
+
+def get_receipt(app: App, number: str) -> PaymentResult:
+    require(app, Action.VIEW_CASE)
+    with app.reading() as s:
+        row = receipt_row(s, number)
+        return payment_result(row, load_state(s, row.case_id))
+
+
+def pending_receipts(app: App) -> list[str]:
+    """Valid receipts of this device never printed: after a crash, print them first."""
+    require(app, Action.VIEW_CASE)
+    st = app.settings
+    with app.reading() as s:
+        return list(
+            s.scalars(
+                select(ReceiptRow.number)
+                .where(
+                    ReceiptRow.office == st.office_code,
+                    ReceiptRow.device == st.device_id,
+                    ReceiptRow.status == "valid",
+                    ReceiptRow.print_count == 0,
+                )
+                .order_by(ReceiptRow.roc_year, ReceiptRow.seq)
+            )
+        )
+
+
+def verify_receipt(app: App, number: str, code: str) -> bool:
+    """True when ``code`` is the verification code of receipt ``number`` (with any dashes)."""
+    require(app, Action.VIEW_CASE)
+    wanted = code.replace("-", "").strip().upper()
+    with app.reading() as s:
+        row = s.get(ReceiptRow, number.strip().upper())
+        if row is None:
+            return False
+        secret = key_secret(s, row.key_id)
+        if secret is None:
+            return False
+        expected = compute_code(secret, row.number, row.case_number, row.amount, row.issued_day)
+    return hmac.compare_digest(expected, wanted) and hmac.compare_digest(row.verification, wanted)
+
+
+def _method_details(row: ReceiptRow) -> tuple[str, ...]:
+    if row.method == "cash":
+        tendered = row.tendered if row.tendered is not None else row.amount
+        return (f"收現 {tendered:,} 元　找零 {row.change:,} 元",)
+    if row.method == "card":
+        return (f"刷卡機交易序號 {row.reference}",)
+    out = [f"付費工具 {row.payment_tool}"]
+    if row.authorised_at:
+        at = datetime.fromisoformat(row.authorised_at).astimezone(TAIPEI)
+        out.append(f"授權時間 {at:%Y/%m/%d %H:%M:%S}")
+    if row.settlement_number:
+        out.append(f"機關核銷編號 {row.settlement_number}")
+    return tuple(out)
+
+
+def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData:
+    """What to print for receipt ``number``; a non-empty ``reprint_reason`` marks it 重印."""
+    require(app, Action.PRINT)
+    with app.reading() as s:
+        row = receipt_row(s, number)
+        state = load_state(s, row.case_id)
+        reprint_count = row.print_count if reprint_reason else 0
+    a = fees.current(state)
+    service_name = app.catalogue.service_name(state.service_code)
+    try:
+        office = app.catalogue.office(row.office)
+        office_name = office.name
+    except DomainError:
+        office_name = row.office
+    issued = aware(row.issued_at).astimezone(TAIPEI)
+    return ReceiptData(
+        office_name=office_name,
+        office_code=row.office,
+        receipt_number=row.number,
+        issued_on=issued.date(),
+        issued_time=f"{issued:%H:%M}",
+        case_number=row.case_number,
+        payer_name=state.applicant_name,
+        payer_id_masked=mask_id(state.applicant_id),
+        service_name=service_name,
+        items=tuple(
+            FeeLine(i.name, i.quantity, i.unit, i.unit_price, i.amount, i.breakdown())
+            for i in a.items
+        ),
+        fees_due=state.fees_due,
+        amount=row.amount,
+        method=row.method,
+        clerk=row.clerk,
+        verification_code=format_code(row.verification),
+        qr_payload=qr_payload(row.number, row.amount, row.issued_day, row.verification),
+        reduction=a.reduction,
+        exemption_reason=a.exemption_reason,
+        method_details=_method_details(row),
+        balance_after=state.balance if row.status == "valid" else 0,
+        refunded=row.refunded,
+        void_reason=(row.void_reason or "作廢") if row.status == "void" else "",
+        reprint_reason=reprint_reason.strip(),
+        reprint_count=reprint_count,
+    )
+
+
+def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str = "") -> bytes:
+    """Renders without recording an event (call :func:`confirm_printed` once it is out); the
+    access log notes the print (services/access.py)."""
+    require(app, Action.PRINT)
+    if layout not in ("a6", "roll80"):
+        raise DomainError(
+            "receipt.layout", "收據版面須為 a6 或 roll80", "Layout must be a6 or roll80", "layout"
+        )
+    with app.reading() as s:
+        row = receipt_row(s, number)
+        printed_before = row.print_count > 0 and row.status == "valid"
+        case_id, case_number = row.case_id, row.case_number
+    if printed_before and not reprint_reason.strip():
+        raise DomainError(
+            "receipt.reprint_reason",
+            "此收據已列印過，重印須填寫原因",
+            "This receipt was printed before; a reprint needs a reason",
+            "reprint_reason",
+        )
+    pdf = render_receipt(receipt_data(app, number, reprint_reason), layout)
+    access.record(
+        app, access.PRINT, case_id=case_id, case_number=case_number, detail=f"receipt {number}"
+    )
+    return pdf
