@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence, Set
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any, Final
@@ -35,8 +35,35 @@ UNCHAINED: Final = "unchained"
 HEAD: Final = "head"
 
 
+#: The payload's part of :func:`canonical`, with the very settings of ``json.dumps`` there
+#: (made once: ``json.dumps`` with arguments builds a new encoder for every call).
+_PAYLOAD = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+#: How ``json.dumps(..., ensure_ascii=False)`` writes a string.
+_TEXT: Callable[[str], str] = json.encoder.encode_basestring
+
+
 def canonical(event: Event, prev: str) -> bytes:
-    """The bytes the hash is taken over (see the module docstring)."""
+    """The bytes the hash is taken over (see the module docstring).
+
+    Written field by field in the sorted key order (one hash per stored event): the same
+    bytes as :func:`_canonical_document` gives, which it falls back to for an envelope field
+    that is not text."""
+    fields = (event.case_id, event.clerk, event.device, event.event_id, event.office, prev)
+    if type(event.type) is not str or any(type(f) is not str for f in fields):
+        return _canonical_document(event, prev)
+    t = _TEXT
+    return (
+        f'{{"at":{t(event.at.astimezone(UTC).isoformat())},"case_id":{t(event.case_id)},'
+        f'"clerk":{t(event.clerk)},"device":{t(event.device)},'
+        f'"event_id":{t(event.event_id)},"office":{t(event.office)},'
+        f'"payload":{_PAYLOAD.encode(event.payload)},"prev":{t(prev)},"type":{t(event.type)}}}'
+    ).encode()
+
+
+def _canonical_document(event: Event, prev: str) -> bytes:
+    """The canonical encoding as its definition reads: one document, keys sorted."""
     doc: dict[str, Any] = {
         "event_id": event.event_id,
         "case_id": event.case_id,

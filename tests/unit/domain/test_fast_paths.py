@@ -1,0 +1,139 @@
+"""The quick forms the bulk ingest runs give exactly what their plain definitions give: the
+first refused character, the JSON document check, the chain's canonical bytes, the case
+number's check digit and the fold's copy of a state."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from eservice_desktop.domain import case_number as cn
+from eservice_desktop.domain import chain
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values as v
+from eservice_desktop.domain.case import CaseState, Payment
+from eservice_desktop.domain.case_fold import replace
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+
+#: Characters around every edge of the refused classes, in and beyond the BMP.
+EDGES = [
+    *map(chr, range(0x00, 0x30)),
+    *map(chr, range(0x7E, 0xA2)),
+    *"\u061b\u061c\u200d\u200e\u200f\u2027\u2028\u2029\u202a\u202e\u202f\u2065\u2066\u2069",
+    *map(chr, range(0xD7FE, 0xD802)),
+    *map(chr, range(0xDFFE, 0xE002)),
+    *map(chr, range(0xFDCE, 0xFDF2)),
+    *map(chr, range(0xFFFC, 0x10000)),
+    *"\U00010000\U0001fffd\U0001fffe\U0001ffff\U00020000\U0002a6d6\U000f0000\U0010fffe\U0010ffff",
+    *"桃園王小明號（）",
+]
+TEXT = st.text(alphabet=st.sampled_from(EDGES), max_size=8)
+
+
+@given(TEXT)
+@settings(max_examples=800)
+def test_first_refused_character_is_the_full_class_first(text: str) -> None:
+    for multiline in (False, True):
+        full = (v._REFUSED_MULTILINE if multiline else v._REFUSED).search(text)
+        assert v.bad_char(text, multiline=multiline) == (full.group() if full else None)
+
+
+def _outcome(fn: object, *args: object, **kwargs: object) -> object:
+    try:
+        return ("ok", fn(*args, **kwargs))  # type: ignore[operator]
+    except DomainError as e:
+        return ("refused", e.code, e.message_en)
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**54), max_value=2**54)
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(JSON)
+@settings(max_examples=600)
+def test_json_check_accepts_and_refuses_as_the_value_walk_does(doc: object) -> None:
+    for exact in (True, False):
+        assert _outcome(v.check_json, doc, "payload", exact_ints=exact) == _outcome(
+            v._check_json_values, doc, "payload", exact_ints=exact
+        )
+
+
+def test_json_check_limits_and_odd_types_take_the_value_walk() -> None:
+    deep: object = "x"
+    for _ in range(v.JSON_DEPTH_MAX + 1):
+        deep = [deep]
+    for doc in (deep, list(range(v.JSON_ITEMS_MAX)), {1: "a"}, {"k": object()}, "x" * 2001):
+        assert _outcome(v.check_json, doc) == _outcome(
+            v._check_json_values, doc, "payload", exact_ints=True
+        )
+        assert _outcome(v.check_json, doc)[0] == "refused"
+
+
+@given(
+    clerk=TEXT.filter(bool),
+    payload=st.dictionaries(TEXT, JSON, max_size=5),
+    prev=TEXT,
+)
+@settings(max_examples=400)
+def test_canonical_bytes_equal_the_sorted_document(clerk: str, payload: dict, prev: str) -> None:
+    e = Event(
+        "e-1", "c-1", ev.CLOSED, "H01", "01", clerk, datetime(2026, 3, 2, tzinfo=UTC), payload
+    )
+    try:
+        want = chain._canonical_document(e, prev)
+    except ValueError:  # NaN or infinity: neither encoding takes it
+        with pytest.raises(ValueError):
+            chain.canonical(e, prev)
+        return
+    assert chain.canonical(e, prev) == want
+
+
+def _luhn(body: str) -> int:
+    total = 0
+    for i, ch in enumerate(reversed(cn._digits(body))):
+        d = int(ch)
+        if i % 2 == 0:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return (10 - total % 10) % 10
+
+
+@given(st.from_regex(r"[A-Z][0-9]{0,14}", fullmatch=True))
+def test_check_digit_is_luhn(body: str) -> None:
+    assert cn.check_digit(body) == _luhn(body)
+
+
+def test_fold_copy_equals_dataclasses_replace() -> None:
+    state = CaseState(
+        "c",
+        "n",
+        "S",
+        "H01",
+        datetime(2026, 3, 2, tzinfo=UTC),
+        3,
+        "person",
+        "national_id",
+        "A1",
+        "王",
+    )
+    changes = {"phone": "0912", "event_count": 4, "pauses": ((state.received_at, None),)}
+    assert replace(state, **changes) == dataclasses.replace(state, **changes)
+    assert state.phone == ""  # the original is untouched
+    pay = Payment("p", "cash", 10, state.received_at, "R1")
+    assert replace(pay, voided=True) == dataclasses.replace(pay, voided=True)
+    with pytest.raises(TypeError):
+        replace(state, no_such_field=1)
