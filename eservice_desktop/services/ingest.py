@@ -30,7 +30,7 @@ refused pulled events aside and moves its cursor on — the hook where the feed 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -185,7 +185,8 @@ def ingest_many(
     # the chains this batch extends: every device of a local batch, this device on recovery
     chained = {(e.office, e.device) for e in batch if origin == "local" or (own_acked and e.hash)}
     heads = repo.chain_heads(session, chained)
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
+    row = _EventRows(session, now)
     for e in batch:
         if e.event_id in known:
             report.duplicates.append(e.event_id)
@@ -206,12 +207,11 @@ def ingest_many(
             repo.advance_head(heads, e)
         elif mine and e.hash:  # this device's own events back from the county, as they were
             repo.advance_head(heads, e)
-        rows.append(_event_row(e, now, "local" if mine else origin, now if mine else None))
+        rows.append(row(e, "local" if mine else origin, mine))
         report.applied.append(e)
     repo.save_heads(session, heads)
     if rows:
-        # Core, not the ORM's bulk insert: the rows need no identity map (3x faster)
-        session.connection().execute(insert(_EVENTS), rows)
+        row.insert(rows)
     # in the order the batch first touched them: ties of receipt time get their search keys
     # in that order, as they did one by one on the device that took them
     touched = dict.fromkeys(e.case_id for e in report.applied)
@@ -221,22 +221,78 @@ def ingest_many(
     return report
 
 
-def _event_row(e: Event, now: datetime, origin: str, acked_at: datetime | None) -> dict[str, Any]:
-    return {
-        "event_id": e.event_id,
-        "case_id": e.case_id,
-        "type": e.type,
-        "office": e.office,
-        "device": e.device,
-        "clerk": e.clerk,
-        "at": e.at.astimezone(UTC),
-        "recorded_at": now,
-        "payload": e.payload,
-        "origin": origin,
-        "acked_at": acked_at,
-        "prev": e.prev,
-        "hash": e.hash,
-    }
+#: The ``events`` columns a batch writes, in the order of :class:`_EventRows`' tuples.
+_EVENT_COLUMNS = (
+    "event_id",
+    "case_id",
+    "type",
+    "office",
+    "device",
+    "clerk",
+    "at",
+    "recorded_at",
+    "payload",
+    "origin",
+    "acked_at",
+    "prev",
+    "hash",
+)
+
+
+class _EventRows:
+    """The ``events`` rows of one batch as parameter tuples, written with one ``executemany``
+    of the driver (SQLite): each value converted by the column type's own bind processor, so
+    the stored text is exactly what a Core insert stores, without Core compiling and
+    converting every row's dict (a third of a bulk batch's insert). Other databases get the
+    Core insert of the same rows."""
+
+    def __init__(self, session: Session, now: datetime) -> None:
+        self.conn = session.connection()
+        dialect = self.conn.dialect
+        self.sqlite = dialect.name == "sqlite"
+        self.at = _processor(_EVENTS.c.at, dialect) if self.sqlite else _same
+        self.json = _processor(_EVENTS.c.payload, dialect) if self.sqlite else _same
+        self.now = self.at(now)
+
+    def __call__(self, e: Event, origin: str, acked: bool) -> tuple[Any, ...]:
+        return (
+            e.event_id,
+            e.case_id,
+            e.type,
+            e.office,
+            e.device,
+            e.clerk,
+            self.at(e.at.astimezone(UTC)),
+            self.now,
+            self.json(e.payload),
+            origin,
+            self.now if acked else None,
+            e.prev,
+            e.hash,
+        )
+
+    def insert(self, rows: list[tuple[Any, ...]]) -> None:
+        if not self.sqlite:
+            self.conn.execute(
+                insert(_EVENTS), [dict(zip(_EVENT_COLUMNS, r, strict=True)) for r in rows]
+            )
+            return
+        self.conn.exec_driver_sql(_INSERT_EVENTS, rows)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _processor(column: Any, dialect: Any) -> Callable[[Any], Any]:
+    """What a Core insert does to a value of ``column`` before the driver gets it."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect) or _same
+
+
+_INSERT_EVENTS = (
+    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
+)
 
 
 def _load_states(

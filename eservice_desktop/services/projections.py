@@ -11,9 +11,11 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from datetime import UTC
+from types import SimpleNamespace
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
@@ -44,8 +46,9 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
     payment id under a second number (an online payment recorded by two devices) is logged and
     left out too — the case projection shows the double payment, for the clerk to refund.
 
-    Set-based: the receipts the events name are loaded in one query, changed in memory and
-    written with one flush."""
+    Set-based: the receipts the events name are loaded in one query and changed in memory;
+    the new ones (with whatever later events of the batch did to them) are written with one
+    multi-row insert, the changed ones with one flush."""
     if not events:
         return
     book = _Receipts(session, events)
@@ -54,7 +57,12 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
             book.record(event, key_id)
         else:
             book.change(event)
+    if book.new:
+        session.connection().execute(insert(_RECEIPTS), [vars(r) for r in book.new])
     session.flush()
+
+
+_RECEIPTS = cast(Table, ReceiptRow.__table__)
 
 
 class _Receipts:
@@ -71,8 +79,11 @@ class _Receipts:
                 )
             )
         )
-        self.by_number = {r.number: r for r in rows}
-        self.by_payment: dict[str, ReceiptRow] = {}
+        self.by_number: dict[str, Any] = {r.number: r for r in rows}
+        self.by_payment: dict[str, Any] = {}
+        #: Receipts of this batch's payments, not written yet: plain rows (no ORM identity
+        #: map or attribute events for thousands of objects in a bulk batch).
+        self.new: list[SimpleNamespace] = []
         for r in rows:
             self.by_payment.setdefault(r.payment_id, r)
 
@@ -84,8 +95,8 @@ class _Receipts:
         if str(p["payment_id"]) in self.by_payment:
             log.warning("payment recorded twice under two receipt numbers: %s", number)
             return
-        row = _receipt_row(event, str(number), key_id)
-        self.session.add(row)
+        row = SimpleNamespace(**_receipt_values(event, str(number), key_id))
+        self.new.append(row)
         self.by_number[row.number] = row
         self.by_payment.setdefault(row.payment_id, row)
 
@@ -114,11 +125,12 @@ class _Receipts:
             row.deposited = bool(p.get("deposited", row.deposited))
 
 
-def _receipt_row(event: Event, number: str, key_id: str) -> ReceiptRow:
+def _receipt_values(event: Event, number: str, key_id: str) -> dict[str, Any]:
+    """The ``receipts`` row of a recorded payment, every column given."""
     p = event.payload
     parts = number.split("-")
     at = event.at.astimezone(UTC)
-    return ReceiptRow(
+    return dict(
         number=number,
         office=parts[0] if len(parts) == 4 else event.office,
         device=parts[1] if len(parts) == 4 else event.device,

@@ -143,3 +143,26 @@ def test_single_ingest_refuses_a_malformed_event_with_a_domain_error(app: App) -
         cases.record(app, s, case_id, bad.type, bad.payload)
     # the value rules (domain.event_values) refuse it first; either way a DomainError
     assert info.value.code in ("event.malformed", "value.type")
+
+
+def test_batch_rows_are_stored_as_a_core_insert_stores_them(app: App) -> None:
+    """The batch writes its ``events`` rows through the driver: the stored text of every
+    column is the very text a Core insert of the same rows stores (and reads back alike)."""
+    from sqlalchemy import insert, text
+
+    own = _received(app, app.actor, "H01-01-115-000041-9")
+    own.payload["applicant"]["name"] = '王"小\\明\U00020000'
+    pulled = _received(app, OTHER, "H01-02-115-000001-5")
+    with app.transaction() as s:
+        assert not ingest.ingest_many(app, s, [own]).refused
+        assert not ingest.ingest_many(app, s, [pulled], origin="county", own_acked=True).refused
+    columns = [c.name for c in EventRow.__table__.columns if c.name != "seq"]
+    raw = text(f"SELECT {', '.join(columns)} FROM events ORDER BY seq")
+    with app.transaction() as s:
+        stored = [tuple(r) for r in s.execute(raw)]
+        rows = [{c: getattr(r, c) for c in columns} for r in s.scalars(select(EventRow))]
+        s.execute(text("DELETE FROM events"))
+        s.execute(insert(EventRow.__table__), rows)
+        again = [tuple(r) for r in s.execute(raw)]
+    assert len(stored) == 2 and stored == again
+    assert rows[0]["payload"] == own.payload and rows[0]["at"] is not None
