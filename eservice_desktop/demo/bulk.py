@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from datetime import date, datetime, timedelta
 from itertools import accumulate
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.demo import seeding
@@ -31,6 +32,9 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.storage import repo
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 #: SQLite page cache for bulk writes, in KiB.
@@ -50,53 +54,119 @@ def seed_demo_bulk(
     if app.engine.dialect.name != "sqlite":
         return seeding.seed_demo(app, cases, seed=seed, progress=progress)
     rng = random.Random(seed)
+    office_days = seeding._office_days(app, app.now(), days)
+    counts = add_cases(app, cases, rng, office_days=office_days, batch=batch, progress=progress)
+    return _summary(app, cases, counts)
+
+
+def add_cases(
+    app: App,
+    cases: int,
+    rng: random.Random,
+    *,
+    office_days: list[date],
+    batch: int,
+    progress: Callable[[int, int], None] | None = None,
+    ids: random.Random | None = None,
+) -> dict[str, int]:
+    """The batch loop of both seeders: ``cases`` cases received on ``office_days``, built as
+    plain tuples and handed to :func:`services.ingest.ingest_many` ``batch`` cases at a time
+    (one transaction each, through :func:`bulk_writes`); returns the cases by status.
+
+    Ids come from ``ids`` (default: ``rng``, so a seed gives the very same database)."""
     now = app.now()
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
-    office_days = seeding._office_days(app, now, days)
-    actor = app.actor
-    office, device, clerk = actor.office, actor.device, actor.clerk
+    office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
     counts: dict[str, int] = {}
     done = 0
-    randbits = rng.getrandbits
+    randbits = (ids or rng).getrandbits
     rand = rng.random
 
     def new_id() -> str:
         return str(uuid.UUID(int=randbits(128), version=4))
 
     approval = _ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
-    while done < cases:
-        n = min(batch, cases - done)
-        received_list = sorted(
-            seeding._received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
-        )
-        events: list[Event] = []
-        with app.transaction() as session:
-            # Random UUID keys touch pages all over the indexes: give SQLite room to keep
-            # them cached, or a million rows take many times longer.
-            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-            numbers = _reserve_numbers(session, app, received_list)
-            till = DemoTill(app, session)
-            pay = till.payer(rng, clerk)
-            for received, number in zip(received_list, numbers, strict=True):
-                service = rng.choices(services, cum_weights=cum)[0]
-                case_id = new_id()
-                start = len(events)
-                for type_, at, payload in _one_case(
-                    app, service, number, received, now, rng, rand, case_id, pay, approval
-                ):
-                    events.append(
-                        Event(new_id(), case_id, type_, office, device, clerk, at, payload)
-                    )
-                approval.link(events, start)
-            till.flush()
-            report = ingest_many(app, session, events, strict=True)
-        for state in report.states.values():
-            counts[state.status] = counts.get(state.status, 0) + 1
-        done += n
-        if progress:
-            progress(done, cases)
-    return _summary(app, cases, counts)
+    with bulk_writes(app) as transaction:
+        while done < cases:
+            n = min(batch, cases - done)
+            received_list = sorted(
+                seeding._received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
+            )
+            events: list[Event] = []
+            with transaction() as session:
+                numbers = _reserve_numbers(session, app, received_list)
+                till = DemoTill(app, session)
+                pay = till.payer(rng, clerk)
+                for received, number in zip(received_list, numbers, strict=True):
+                    service = rng.choices(services, cum_weights=cum)[0]
+                    case_id = new_id()
+                    start = len(events)
+                    for type_, at, payload in _one_case(
+                        app, service, number, received, now, rng, rand, case_id, pay, approval
+                    ):
+                        events.append(
+                            Event(new_id(), case_id, type_, office, device, clerk, at, payload)
+                        )
+                    approval.link(events, start)
+                till.flush()
+                report = ingest_many(app, session, events, strict=True)
+            for state in report.states.values():
+                counts[state.status] = counts.get(state.status, 0) + 1
+            done += n
+            if progress:
+                progress(done, cases)
+    return counts
+
+
+#: SQLite settings of the connection a seed writes through (see :func:`bulk_writes`).
+BULK_PRAGMAS = {
+    # WAL with NORMAL syncs at checkpoints, not at every commit: a power cut may lose the
+    # last batches, never the database's consistency (the seed is demo data, and all or
+    # nothing only while the process runs: ``seeding.seed_demo``).
+    "synchronous": "NORMAL",
+    # Random UUID keys touch pages all over the indexes: give SQLite room to keep them cached,
+    # or a million rows take many times longer.
+    "cache_size": f"-{BULK_CACHE_KIB}",
+}
+
+
+@contextmanager
+def bulk_writes(app: App) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
+    """One connection of its own for a seed's batches, under the process's write lock, with
+    :data:`BULK_PRAGMAS` while it writes and the connection's own settings (and SQLite's
+    process-wide soft heap limit) put back afterwards, whatever happens. Yields
+    ``transaction()``: a session in one write transaction on that connection."""
+    with app.write_lock, app.engine.connect() as conn:
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+
+        def pragma(name: str, value: str | None = None) -> Any:
+            sql = f"PRAGMA {name}" if value is None else f"PRAGMA {name}={value}"
+            row = driver.execute(sql).fetchone()
+            return None if row is None else row[0]
+
+        before = {name: pragma(name) for name in BULK_PRAGMAS}
+        heap = pragma("soft_heap_limit")
+        try:
+            for name, value in BULK_PRAGMAS.items():
+                pragma(name, value)
+            # the limit is process-wide (storage.db): the cache above must not be recycled
+            pragma("soft_heap_limit", str(max(int(heap), (BULK_CACHE_KIB + 65536) * 1024)))
+
+            @contextmanager
+            def transaction() -> Iterator[Session]:
+                with app.sessions(bind=conn) as session, session.begin():
+                    yield session
+
+            yield transaction
+        finally:
+            if conn.in_transaction():
+                conn.rollback()
+            for name, value in before.items():
+                pragma(name, str(value))
+            pragma("soft_heap_limit", str(heap))
+            pragma("shrink_memory")
 
 
 def _summary(app: App, cases: int, counts: dict[str, int]) -> dict[str, Any]:
@@ -109,20 +179,11 @@ def _reserve_numbers(session: Any, app: App, received: list[datetime]) -> list[s
     """Case numbers for a batch from the device's counters (one bump per ROC year)."""
     s = app.settings
     years = [to_roc(r.astimezone(TAIPEI).date())[0] for r in received]
+    next_seq = {
+        y: repo.reserve_counter(session, f"case:{s.office_code}:{s.device_id}:{y}", years.count(y))
+        for y in sorted(set(years))
+    }
     out: list[str] = []
-    next_seq: dict[int, int] = {}
-    for year in sorted(set(years)):
-        name = f"case:{s.office_code}:{s.device_id}:{year}"
-        need = years.count(year)
-        first = repo.next_counter(session, name)
-        row_value = first + need - 1
-        if need > 1:
-            from eservice_desktop.storage.models import CounterRow
-
-            row = session.get(CounterRow, name)
-            row.value = row_value
-            session.flush()
-        next_seq[year] = first
     for year in years:
         seq = next_seq[year]
         next_seq[year] = seq + 1
@@ -133,7 +194,7 @@ def _reserve_numbers(session: Any, app: App, received: list[datetime]) -> list[s
 class _ApprovalPayloads:
     """The demo supervisor's ``case.approval_granted`` payloads of the exceptions a case makes
     (an exemption at intake), linked to the event each approves once the loop has given that
-    event its id (the approval is appended just before it, as ``seeding.build_case`` does)."""
+    event its id (the approval is appended just before the assessment it approves)."""
 
     def __init__(self, app: App) -> None:
         self.granted = demo_granted(app, APPROVE_FEE_REDUCTION, reason=seeding.EXEMPT_REASON)
@@ -177,8 +238,9 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
     pay: seeding.PayFn,
     approval: _ApprovalPayloads,
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """One case's events as (type, time, payload); mirrors ``seeding.build_case`` (the fee
-    assessed at intake and, for every case that finishes, paid at the counter first)."""
+    """One case's events as (type, time, payload), consistent with the domain's transitions
+    (the fee assessed at intake and, for every case that finishes, paid at the counter first;
+    old cases mostly finished, as offices close ~96 % on time)."""
     evs, copies = _intake_events(app, service, number, received, rng, rand)
     if seeding.demo_channel(number) != "counter":
         evs.append((ev.ACCEPTED, received, {"note": ""}))
@@ -192,6 +254,10 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
             break
     t = received
     age = (now - received).total_seconds()
+    # Offices close ~96 % of cases on time (seed appendix 11): old cases are mostly finished.
+    late = (now - received).days > service.time_limit_working_days * 1.5 + 3
+    if outcome in ("received", "supplement") and late and rand() < 0.96:
+        outcome = rng.choice(("closed", "picked_up", "picked_up"))
     latest = now - timedelta(seconds=30)
 
     def later(max_fraction: float = 0.4) -> datetime:
@@ -254,6 +320,8 @@ def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
     copies = rng.choice((1, 1, 1, 2, 3))
     lookups = sorted(service.document_free_lookups)
     consent = sorted(rng.sample(lookups, k=min(1, len(lookups))))
+    required = service.required_documents
+    presented = [d for d in required if "時）" not in d]
     evs: list[tuple[str, datetime, dict[str, Any]]] = [
         (
             ev.RECEIVED,
@@ -270,6 +338,8 @@ def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
                 "consent": consent,
                 "channel": seeding.demo_channel(number),
                 "pickup": {"method": pickup, "office": app.settings.office_code},
+                # every document brought except those only needed in some cases ("…時）")
+                "documents": {"required": list(required), "presented": presented},
             },
         )
     ]

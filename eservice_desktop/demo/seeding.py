@@ -20,22 +20,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
-from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
-from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.ids import generate_national_id, generate_ubn
-from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.services.approvals import Granted, demo_granted
 from eservice_desktop.services.core import App
-from eservice_desktop.services.ingest import ingest_many
-from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models import CounterRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -110,8 +98,18 @@ def fee_assessment(
     from eservice_desktop.services.fees import compute
 
     exempt = rng.random() < EXEMPT_SHARE
-    a = compute(service, copies, exempt=exempt, reason=EXEMPT_REASON if exempt else "")
-    return {**a.payload(), "copies": copies}, a.total
+    key = (service.code, service.fee_items, copies, exempt)
+    if key not in _ASSESSED:
+        a = compute(service, copies, exempt=exempt, reason=EXEMPT_REASON if exempt else "")
+        _ASSESSED[key] = ({**a.payload(), "copies": copies}, a.total)
+    payload, total = _ASSESSED[key]
+    # a payload of its own: its fee lines, read only, are shared with the same assessments
+    return dict(payload), total
+
+
+#: The fee assessments already computed (service code and fee items, copies, exempt): a seed
+#: of a million cases assesses a few dozen distinct ones.
+_ASSESSED: dict[tuple[Any, ...], tuple[dict[str, Any], int]] = {}
 
 
 #: The most demo cases one seed adds (a million is the documented load test).
@@ -145,179 +143,13 @@ def _received_time(app: App, day: date, rng: random.Random, latest: datetime) ->
     return (start + timedelta(seconds=rng.uniform(0, span))).astimezone(UTC)
 
 
-def build_case(
-    *,
-    app: App,
-    service: Service,
-    number: str,
-    received: datetime,
-    rng: random.Random,
-    now: datetime,
-    make_event: Callable[..., Event],
-    pay: PayFn | None = None,
-    exemption_approval: Granted | None = None,
-) -> list[Event]:
-    """The event stream of one synthetic case, consistent with the domain's transitions (a
-    case that finishes has paid its fee first; ``pay`` numbers the receipt)."""
-    case_id = str(uuid.uuid4())
-    business = service.office_kind == "land" and rng.random() < 0.1
-    applicant = (
-        {
-            "kind": "business",
-            "id_type": "ubn",
-            "id": generate_ubn(rng),
-            "name": rng.choice(BUSINESSES),
-        }
-        if business
-        else {
-            "kind": "person",
-            "id_type": "national_id",
-            "id": generate_national_id(rng),
-            "name": _name(rng),
-        }
-    )
-    fields: dict[str, Any] = {}
-    for spec in service.fields:
-        if spec.required:
-            fields[spec.key] = (
-                spec.choices[0]
-                if spec.choices
-                else (
-                    f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
-                    if spec.type == "land_parcel"
-                    else "桃園市桃園區中正路" + str(rng.randint(1, 999)) + "號"
-                )
-            )
-    pickup = service.pickup_options[0] if service.pickup_options else "counter"
-    copies = rng.choice((1, 1, 1, 2, 3))
-    evs = [
-        make_event(
-            case_id,
-            ev.RECEIVED,
-            received,
-            {
-                "case_number": number,
-                "service_code": service.code,
-                "time_limit_working_days": service.time_limit_working_days,
-                "applicant": applicant,
-                "phone": "09" + "".join(str(rng.randint(0, 9)) for _ in range(8)),
-                "email": "",
-                "copies": copies,
-                "fields": fields,
-                "channel": demo_channel(number),
-                "consent": sorted(
-                    rng.sample(
-                        sorted(service.document_free_lookups),
-                        k=min(1, len(service.document_free_lookups)),
-                    )
-                ),
-                "pickup": {"method": pickup, "office": app.settings.office_code},
-                # Every document brought except those only needed in some cases ("…時）").
-                "documents": {
-                    "required": list(service.required_documents),
-                    "presented": [d for d in service.required_documents if "時）" not in d],
-                },
-            },
-        )
-    ]
-    if demo_channel(number) != "counter":
-        # a web or kiosk case is accepted (收件) by the clerk before anything else happens
-        evs.append(make_event(case_id, ev.ACCEPTED, received, {"note": ""}))
-    roll = rng.random()
-    outcome = "received"
-    acc = 0.0
-    for name, share in OUTCOMES:
-        acc += share
-        if roll < acc:
-            outcome = name
-            break
-    t = received
-    age = now - received
-    # Offices close ~96 % of cases on time (seed appendix 11): old cases are mostly finished.
-    calendar_days_allowed = service.time_limit_working_days * 1.5 + 3
-    late = age.days > calendar_days_allowed
-    if outcome in ("received", "supplement") and late and rng.random() < 0.96:
-        outcome = rng.choice(("closed", "picked_up", "picked_up"))
-
-    def later(max_fraction: float = 0.4) -> datetime:
-        nonlocal t
-        step = timedelta(seconds=rng.uniform(60, max(120.0, age.total_seconds() * max_fraction)))
-        t = min(t + step, now - timedelta(seconds=30))
-        return t
-
-    assessed = fee_assessment(service, copies, rng)
-    if assessed is not None:
-        payload, total = assessed
-        fee_event = make_event(case_id, ev.FEE_ASSESSED, received, payload)
-        if payload["reduction"] and exemption_approval is not None:
-            # the demo supervisor approved the exemption, recorded just before the assessment
-            approved = exemption_approval.for_action(APPROVE_FEE_REDUCTION, number)
-            evs.append(
-                make_event(case_id, ev.APPROVAL_GRANTED, received, approved.payload(fee_event))
-            )
-        evs.append(fee_event)
-        finishes = outcome in ("closed", "ready", "picked_up")
-        if total > 0 and pay is not None and (finishes or rng.random() < OPEN_PAID_SHARE):
-            t = payment_time(app, received, rng)
-            evs.append(make_event(case_id, ev.PAYMENT_RECORDED, t, pay(case_id, number, total, t)))
-            issued = make_event(
-                case_id,
-                ev.RECEIPT_ISSUED,
-                t + timedelta(seconds=5),
-                {"receipt_number": evs[-1].payload["receipt_number"]},
-            )
-            evs.append(issued)
-            t = issued.at
-
-    if outcome == "supplement":
-        evs.append(
-            make_event(
-                case_id,
-                ev.SUPPLEMENT_REQUESTED,
-                later(),
-                {"reason": rng.choice(SUPPLEMENT_REASONS), "items": []},
-            )
-        )
-    elif outcome == "rejected":
-        evs.append(
-            make_event(case_id, ev.REJECTED, later(), {"reason": rng.choice(REJECT_REASONS)})
-        )
-    elif outcome in ("closed", "ready", "picked_up"):
-        if rng.random() < 0.2:
-            evs.append(
-                make_event(
-                    case_id,
-                    ev.SUPPLEMENT_REQUESTED,
-                    later(0.2),
-                    {"reason": rng.choice(SUPPLEMENT_REASONS), "items": []},
-                )
-            )
-            evs.append(make_event(case_id, ev.SUPPLEMENT_RECEIVED, later(0.2), {"note": ""}))
-        evs.append(make_event(case_id, ev.CLOSED, later(0.2), {"note": ""}))
-        if outcome in ("ready", "picked_up"):
-            evs.append(
-                make_event(
-                    case_id,
-                    ev.READY_FOR_PICKUP,
-                    later(0.1),
-                    {
-                        "office": app.settings.office_code,
-                        "pickup_number": f"{rng.randint(0, 9999):04d}",
-                    },
-                )
-            )
-        if outcome == "picked_up":
-            evs.append(make_event(case_id, ev.PICKED_UP, later(0.1), {"by": {"self": True}}))
-    return evs
-
-
 def seed_demo(
     app: App,
     cases: int,
     seed: int | None = None,
     *,
     days: int = 40,
-    batch: int = 5000,
+    batch: int = 20000,
     progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Adds ``cases`` synthetic cases; running it twice adds twice (numbers keep counting).
@@ -389,75 +221,19 @@ def _seed(
     batch: int,
     progress: Callable[[int, int], None] | None,
 ) -> dict[str, Any]:
+    """The cases through the bulk builder (``demo.bulk``: plain tuples, one ingest per batch),
+    then the pickup codes and the counter's payments. Ids are drawn from the system's entropy,
+    not from ``seed``: seeding twice with one seed adds twice (numbers keep counting)."""
+    from eservice_desktop.demo.bulk import add_cases
+
     rng = random.Random(seed)
-    now = app.now()
-    services = app.services
-    weights = [max(s.usage_share, 1e-6) for s in services]
-    office_days = _office_days(app, now, days)
-    actor = app.actor
-    s = app.settings
-    counts: dict[str, int] = {}
-    # exemptions at intake are approved by the demo supervisor (verified before any transaction)
-    exemption_approval = demo_granted(app, APPROVE_FEE_REDUCTION, reason=EXEMPT_REASON)
-    done = 0
-
-    def make_event(case_id: str, type_: str, at: datetime, payload: dict[str, Any]) -> Event:
-        return Event(
-            event_id=str(uuid.uuid4()),
-            case_id=case_id,
-            type=type_,
-            office=actor.office,
-            device=actor.device,
-            clerk=actor.clerk,
-            at=at,
-            payload=payload,
-        )
-
-    while done < cases:
-        n = min(batch, cases - done)
-        with app.transaction() as session:
-            till = DemoTill(app, session)
-            pay = till.payer(rng, actor.clerk)
-            received_list = sorted(
-                _received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
-            )
-            batch_events: list[Event] = []
-            years = [to_roc(r.astimezone(TAIPEI).date())[0] for r in received_list]
-            # the batch's case numbers reserved with one counter write per ROC year
-            next_seq = {
-                y: repo.reserve_counter(
-                    session, f"case:{s.office_code}:{s.device_id}:{y}", years.count(y)
-                )
-                for y in sorted(set(years))
-            }
-            for received, year in zip(received_list, years, strict=True):
-                seq = next_seq[year]
-                next_seq[year] = seq + 1
-                number = str(CaseNumber(s.office_code, s.device_id, year, seq))
-                service = rng.choices(services, weights)[0]
-                batch_events.extend(
-                    build_case(
-                        app=app,
-                        service=service,
-                        number=number,
-                        received=received,
-                        rng=rng,
-                        now=now,
-                        make_event=make_event,
-                        pay=pay,
-                        exemption_approval=exemption_approval,
-                    )
-                )
-            till.flush()
-            report = ingest_many(app, session, batch_events, strict=True)
-            for state in report.states.values():
-                counts[state.status] = counts.get(state.status, 0) + 1
-        done += n
-        if progress:
-            progress(done, cases)
+    ids = random.Random(uuid.uuid4().int)
+    office_days = _office_days(app, app.now(), days)
+    counts = add_cases(
+        app, cases, rng, office_days=office_days, batch=batch, progress=progress, ids=ids
+    )
     with app.reading() as session:
         total = repo.count_cases(session)
-        _ = session.scalar(select(CounterRow.value).limit(1))
     result: dict[str, Any] = {"added": cases, "total_cases": total, "by_status": counts}
     result["pickup_ready_with_code"] = seed_pickup_codes(app, cases, seed)
     result["payments"] = seed_payments(app, cases, seed)
