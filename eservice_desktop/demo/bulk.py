@@ -11,7 +11,6 @@ gapless and later intakes continue it.
 from __future__ import annotations
 
 import random
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
@@ -75,6 +74,7 @@ def add_cases(
 
     Ids come from ``ids`` (default: ``rng``, so a seed gives the very same database)."""
     now = app.now()
+    hours = app.hours  # built from the office's row on every call
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
     office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
@@ -84,14 +84,14 @@ def add_cases(
     rand = rng.random
 
     def new_id() -> str:
-        return str(uuid.UUID(int=randbits(128), version=4))
+        return uuid4_text(randbits(128))
 
     approval = _ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     with bulk_writes(app) as transaction:
         while done < cases:
             n = min(batch, cases - done)
             received_list = sorted(
-                seeding._received_time(app, rng.choice(office_days), rng, now) for _ in range(n)
+                seeding._received_time(hours, rng.choice(office_days), rng, now) for _ in range(n)
             )
             events: list[Event] = []
             with transaction() as session:
@@ -117,6 +117,18 @@ def add_cases(
             if progress:
                 progress(done, cases)
     return counts
+
+
+def uuid4_text(bits: int) -> str:
+    """``str(uuid.UUID(int=bits, version=4))`` without the UUID object (a seed makes a
+    million ids)."""
+    h = f"{bits & _UUID4_CLEAR | _UUID4_SET:032x}"
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+#: The variant (RFC 4122) and version (4) bits, as ``uuid.UUID(..., version=4)`` sets them.
+_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
+_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 #: SQLite settings of the connection a seed writes through (see :func:`bulk_writes`).
@@ -273,7 +285,7 @@ def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
         evs.append((ev.FEE_ASSESSED, received, payload))
         finishes = outcome in ("closed", "ready", "picked_up")
         if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
-            t = seeding.payment_time(app, received, rng)
+            t = seeding.payment_time(app.hours, received, rng)
             receipt = pay(case_id, number, fees_due, t)
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
             t = t + timedelta(seconds=5)

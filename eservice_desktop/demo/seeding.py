@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
@@ -80,10 +81,10 @@ OUTCOMES = (
 )
 
 
-def payment_time(app: App, received: datetime, rng: random.Random) -> datetime:
+def payment_time(hours: OfficeHours, received: datetime, rng: random.Random) -> datetime:
     """A cash payment a few minutes after receipt, before that day's closing time (so paying
     never moves the deadline: the case was not waiting for payment at any closing)."""
-    closing = app.hours.closing_at(received.astimezone(TAIPEI).date())
+    closing = hours.closing_at(received.astimezone(TAIPEI).date())
     at = received + timedelta(seconds=rng.uniform(20, 240))
     latest = max(received + timedelta(seconds=1), closing - timedelta(seconds=1))
     return min(at, latest).astimezone(UTC)  # events are stored in UTC
@@ -135,10 +136,10 @@ def _office_days(app: App, now: datetime, count: int) -> list[date]:
     return days
 
 
-def _received_time(app: App, day: date, rng: random.Random, latest: datetime) -> datetime:
+def _received_time(hours: OfficeHours, day: date, rng: random.Random, latest: datetime) -> datetime:
     """A moment within office hours on ``day``, never later than a few minutes before now."""
-    start = datetime.combine(day, app.hours.opens, TAIPEI)
-    end = min(datetime.combine(day, app.hours.closes, TAIPEI), latest - timedelta(minutes=5))
+    start = datetime.combine(day, hours.opens, TAIPEI)
+    end = min(datetime.combine(day, hours.closes, TAIPEI), latest - timedelta(minutes=5))
     span = max((end - start).total_seconds(), 0.0)
     return (start + timedelta(seconds=rng.uniform(0, span))).astimezone(UTC)
 

@@ -93,3 +93,34 @@ def test_bulk_exemptions_are_approved_by_the_demo_supervisor_and_the_chain_verif
     code = main(["--data-dir", str(settings.data_dir), "audit", "verify", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert code == 0 and out["ok"] is True and out["events"] > 300
+
+
+def test_uuid_text_is_the_uuid_modules() -> None:
+    import random
+    import uuid
+
+    from eservice_desktop.demo.bulk import uuid4_text
+
+    rng = random.Random(3)
+    for bits in (0, 2**128 - 1, *(rng.getrandbits(128) for _ in range(2000))):
+        assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
+
+
+def test_seed_puts_the_connections_settings_back(app: App) -> None:
+    """The seed writes with synchronous=NORMAL and a large page cache on a connection of its
+    own; afterwards every pooled connection is back at FULL, and the process-wide soft heap
+    limit is SQLite's of storage.db again."""
+    from eservice_desktop.demo.seeding import seed_demo
+    from eservice_desktop.storage.db import SQLITE_HEAP_LIMIT
+
+    seed_demo(app, 30, seed=2)
+    conns = [app.engine.raw_connection() for _ in range(3)]
+    try:
+        for c in conns:
+            driver = c.driver_connection
+            assert driver.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+            assert driver.execute("PRAGMA cache_size").fetchone()[0] == -262144
+            assert driver.execute("PRAGMA soft_heap_limit").fetchone()[0] == SQLITE_HEAP_LIMIT
+    finally:
+        for c in conns:
+            c.close()
