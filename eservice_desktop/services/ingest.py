@@ -30,7 +30,7 @@ refused pulled events aside and moves its cursor on — the hook where the feed 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -250,8 +250,8 @@ class _EventRows:
         self.conn = session.connection()
         dialect = self.conn.dialect
         self.sqlite = dialect.name == "sqlite"
-        self.at = _processor(_EVENTS.c.at, dialect) if self.sqlite else _same
-        self.json = _processor(_EVENTS.c.payload, dialect) if self.sqlite else _same
+        self.at = repo.bind_processor(_EVENTS.c.at, dialect) if self.sqlite else _same
+        self.json = repo.bind_processor(_EVENTS.c.payload, dialect) if self.sqlite else _same
         self.now = self.at(now)
 
     def __call__(self, e: Event, origin: str, acked: bool) -> tuple[Any, ...]:
@@ -282,11 +282,6 @@ class _EventRows:
 
 def _same(value: Any) -> Any:
     return value
-
-
-def _processor(column: Any, dialect: Any) -> Callable[[Any], Any]:
-    """What a Core insert does to a value of ``column`` before the driver gets it."""
-    return column.type.dialect_impl(dialect).bind_processor(dialect) or _same
 
 
 _INSERT_EVENTS = (
@@ -356,7 +351,7 @@ def _project_cases(
         search_keys = repo.new_search_keys(session, [st.received_at for st in new_states])
         for values, sk in zip(new_rows, search_keys, strict=True):
             values["search_key"] = sk
-        session.connection().execute(insert(_CASES), new_rows)
+        repo.insert_rows(session, _CASES, new_rows)
         search.insert_many(
             session,
             (

@@ -15,13 +15,14 @@ from types import SimpleNamespace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
@@ -58,7 +59,7 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
         else:
             book.change(event)
     if book.new:
-        session.connection().execute(insert(_RECEIPTS), [vars(r) for r in book.new])
+        repo.insert_rows(session, _RECEIPTS, [vars(r) for r in book.new])
     session.flush()
 
 

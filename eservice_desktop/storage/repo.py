@@ -5,13 +5,13 @@ Use cases call these inside their one transaction; nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -342,3 +342,32 @@ def mark_acked(session: Session, event_ids: Iterable[str], at: datetime) -> None
     ids = list(event_ids)
     if ids:
         session.execute(update(EventRow).where(EventRow.event_id.in_(ids)).values(acked_at=at))
+
+
+def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
+    """A multi-row insert of ``rows`` (dicts with the same keys) into ``table``: on SQLite one
+    driver ``executemany`` of tuples, every value through its column type's own bind processor
+    (what a Core insert stores, without Core compiling each row's dict); else Core."""
+    conn = session.connection()
+    dialect = conn.dialect
+    names = list(rows[0]) if rows else []
+    if not rows or dialect.name != "sqlite" or any(r.keys() != rows[0].keys() for r in rows):
+        if rows:
+            conn.execute(insert(table), rows)
+        return
+    steps = [(n, bind_processor(table.c[n], dialect)) for n in names]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join('?' * len(names))})"
+    )
+    conn.exec_driver_sql(sql, [tuple([p(r[n]) for n, p in steps]) for r in rows])
+
+
+def bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any]:
+    """What a Core insert does to a value of ``column`` before the driver gets it."""
+    return column.type.dialect_impl(dialect).bind_processor(dialect) or _same_value
+
+
+def _same_value(value: Any) -> Any:
+    return value

@@ -166,3 +166,22 @@ def test_batch_rows_are_stored_as_a_core_insert_stores_them(app: App) -> None:
         again = [tuple(r) for r in s.execute(raw)]
     assert len(stored) == 2 and stored == again
     assert rows[0]["payload"] == own.payload and rows[0]["at"] is not None
+
+
+def test_bulk_projection_rows_are_stored_as_a_core_insert_stores_them(app: App) -> None:
+    """``cases`` and ``receipts`` rows of a seeded batch (driver inserts) hold the very text a
+    Core insert of the same values stores."""
+    from sqlalchemy import delete, insert, text
+
+    from eservice_desktop.demo.bulk import seed_demo_bulk
+
+    seed_demo_bulk(app, 40, seed=4, days=5)
+    for table in (CaseRow.__table__, ReceiptRow.__table__):
+        names = [c.name for c in table.columns]
+        raw = text(f"SELECT {', '.join(names)} FROM {table.name} ORDER BY {names[0]}")
+        with app.transaction() as s:
+            stored = [tuple(r) for r in s.execute(raw)]
+            rows = [dict(r._mapping) for r in s.execute(select(table))]
+            s.execute(delete(table))
+            s.execute(insert(table), rows)
+            assert [tuple(r) for r in s.execute(raw)] == stored and len(stored) > 10
