@@ -49,7 +49,7 @@ def _seed_million(directory: Path) -> None:
     from eservice_desktop.services.core import open_app
 
     started = time.perf_counter()
-    app = open_app(Settings(data_dir=directory, office_code="H01"))
+    app = open_app(Settings(data_dir=directory, office_code="H01", demo=True))
     try:
 
         def report(done: int, total: int) -> None:
