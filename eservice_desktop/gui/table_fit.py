@@ -6,7 +6,8 @@ equally cuts "Working days left". :class:`ColumnFitter` gives every column what 
 (text, margins and sort arrow) and its contents need, except the *elastic* columns (long free
 text such as a service name), which share what is left and are elided, with the full text in
 the tooltip. When even that does not fit, every header still fits and the rest is shared.
-It runs again when the table is resized or its rows are replaced. The clerk can still drag a
+It runs again when the table is shown or resized or its rows are replaced (a hidden table
+waits until it is shown). The clerk can still drag a
 column wider; the next resize of the window fits them again.
 """
 
@@ -54,7 +55,7 @@ class ColumnFitter(QObject):
         self._timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Resize:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
             self._timer.start()
         return False
 
@@ -70,6 +71,11 @@ class ColumnFitter(QObject):
 
     def fit(self) -> None:
         self._watch_model()
+        if not self.table.isVisible():
+            # Measured when shown (the viewport's Show event): a hidden table measures every
+            # row loaded, not the visible ones (Qt's sizeHintForColumn), ~100 ms of the UI
+            # thread for each case the intake form adds behind it to a 500-row list.
+            return
         header = self.table.horizontalHeader()
         n = header.count()
         if n == 0:

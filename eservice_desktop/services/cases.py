@@ -348,6 +348,17 @@ def queue_page(app: App, name: str, limit: int = 500, offset: int = 0) -> Page:
     return Page(rows[:limit], len(rows) > limit)
 
 
+def queue_member(app: App, name: str, case_number: str) -> QueueRow | None:
+    """One case's line if it belongs to queue ``name`` now (the queue's own conditions, read on
+    the case-number index), else None: a list shown is updated by one row after a write
+    instead of being read again."""
+    require(app, Action.VIEW_CASE)
+    stmt = _queue_select(app, name, select(CaseRow), ordered=False)
+    with app.reading() as s:
+        row = s.scalars(stmt.where(CaseRow.case_number == case_number).limit(1)).first()
+        return None if row is None else _queue_row(row, app.calendar)
+
+
 def queue_total(app: App, name: str) -> int:
     """Every case of a queue (the list shows how many it has loaded of these)."""
     require(app, Action.VIEW_CASE)

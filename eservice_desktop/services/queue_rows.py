@@ -7,8 +7,10 @@ for zh-TW clerks and ISO dates in English, a provisional due date marked as such
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.case import STATUS_LABELS
@@ -165,3 +167,23 @@ def search_chunk(
 ) -> Chunk:
     page = cases.search_page(app, text, limit, after=after)
     return Chunk(to_items(app, page.rows, lang), page.more, page.after)
+
+
+def queue_item(app: App, name: str, lang: str, case_number: str) -> QueueItem | None:
+    """One case's display row if it belongs to queue ``name`` now, else None: after a write the
+    list shown takes this one row (an index lookup) instead of loading its first rows again."""
+    row = cases.queue_member(app, name, case_number)
+    return None if row is None else to_items(app, [row], lang)[0]
+
+
+def queue_order(name: str) -> tuple[Callable[[QueueItem], tuple[Any, ...]], bool]:
+    """Where a row taken with :func:`queue_item` goes among the rows loaded of queue ``name``:
+    the sort key of ``cases.queue_page``'s order (ascending keys), and whether it goes before
+    the rows of an equal key (a list read newest first walks its index backwards: the case
+    written last comes first among equals; an oldest-first list has it last)."""
+    if name in ("supplement", "online"):
+        return (lambda i: (i.received_key,)), False
+    if name in ("due_soon", "overdue"):
+        return (lambda i: (i.due_key,)), False
+    # today, open, all: newest first (received_day follows received_at)
+    return (lambda i: (-i.received_key,)), True

@@ -195,3 +195,54 @@ def test_the_list_says_how_many_in_english(qtbot, ctx: GuiContext, qapp: QApplic
         assert page.result_label.text() == f"Showing {SEARCH_CHUNK} of 1,300"
     finally:
         remove_translators(qapp, translators)
+
+
+def test_a_written_case_updates_its_row_in_place_without_reading_the_list_again(
+    qtbot, ctx: GuiContext
+):
+    seed_demo(ctx.app, 30, seed=5)
+    first = _take(ctx, "A123456789", "王小明")
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded and not ctx.tasks.pending, timeout=5000)
+    assert page.queue_name == "today"
+    resets: list[int] = []
+    page.model.modelReset.connect(lambda: resets.append(1))
+    page.select_case(first.case_number)
+
+    def shown() -> list[str]:
+        return [i.case_number for i in page.model.items()]
+
+    def listed(name: str) -> list[str]:
+        return [r.case_number for r in cases.queue(ctx.app, name)]
+
+    # A new intake goes to the top of today's list; the clerk's selection stays where it was.
+    second = _take(ctx, "F131232216", "林美玲")
+    ctx.case_changed.emit(second.case_number)
+    qtbot.waitUntil(lambda: second.case_number in shown(), timeout=3000)
+    assert shown() == listed("today") and shown()[0] == second.case_number
+    assert page.current_case_number() == first.case_number
+    qtbot.waitUntil(lambda: page.total() == len(listed("today")), timeout=3000)
+
+    # A change of status is the same row with its new label.
+    cases.request_supplement(ctx.app, first.case_number, "缺少委託書")
+    ctx.case_changed.emit(first.case_number)
+    qtbot.waitUntil(
+        lambda: (
+            page.model.items()[shown().index(first.case_number)].status == "supplement_requested"
+        ),
+        timeout=3000,
+    )
+    assert shown() == listed("today")
+
+    # On the supplement tab the case leaves the list once the supplement is in.
+    page.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: shown() == [first.case_number], timeout=3000)
+    resets.clear()
+    cases.record_supplement(ctx.app, first.case_number, "委託書已補")
+    ctx.case_changed.emit(first.case_number)
+    qtbot.waitUntil(lambda: shown() == [], timeout=3000)
+    qtbot.waitUntil(lambda: page.total() == 0, timeout=3000)
+    assert listed("supplement") == []
+    assert resets == []  # row by row, never the whole list again
+    qtbot.waitUntil(lambda: page.counts().get("supplement") == 0, timeout=3000)
