@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import mmap
 import os
 import shutil
 import subprocess
@@ -124,13 +125,29 @@ class _Face:
             from reportlab.pdfbase.ttfonts import TTFont
 
             kw: dict[str, Any] = {} if self.subfont is None else {"subfontIndex": self.subfont}
-            self.font = TTFont(self.name, str(self.path), **kw)
+            self.font = TTFont(self.name, _MappedFile(self.path), **kw)
             _no_copy_tables(self.font.face)
             pdfmetrics.registerFont(self.font)
         return self.font
 
     def has(self, code: int) -> bool:
         return code in self.load().face.charToGlyph
+
+
+class _MappedFile:
+    """A font file as reportlab's parser reads it (``read()`` and ``name``), mapped instead of
+    read: reportlab keeps a font's whole file in memory (52 MB for TW-Kai, 65 MB for its Ext-B
+    file), while a receipt touches a few pages of it (tables it parses, glyphs it embeds). The
+    mapping is the file's pages, shared with the OS cache, and only those touched are
+    resident (make bench, bench_memory)."""
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)
+        self._path = path
+
+    def read(self) -> mmap.mmap:
+        with open(self._path, "rb") as f:
+            return mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
 
 
 @dataclass
