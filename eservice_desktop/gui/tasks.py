@@ -219,7 +219,9 @@ class TaskRunner(QObject):
         executor = self._executors.get(lane)
         if executor is None:
             if lane == "db":
-                executor = ThreadPoolExecutor(1, thread_name_prefix=WRITER_THREAD)
+                executor = ThreadPoolExecutor(
+                    1, thread_name_prefix=WRITER_THREAD, initializer=_writer_started
+                )
             else:
                 executor = ThreadPoolExecutor(self._io_threads, thread_name_prefix=IO_THREAD)
             self._executors[lane] = executor
@@ -318,6 +320,14 @@ class SyncTaskRunner(TaskRunner):
     def wait_idle(self, timeout_ms: int = 10000) -> bool:
         QCoreApplication.processEvents()
         return True
+
+
+def _writer_started() -> None:
+    """The database writer's first act: the window's process keeps SQLite's page caches within
+    ``services.database.WINDOW_SQLITE_HEAP`` (the CLI and the services keep their own budget)."""
+    from eservice_desktop.services import database
+
+    database.limit_page_caches()
 
 
 def _owner_deleted(callback: Callable[..., Any]) -> bool:

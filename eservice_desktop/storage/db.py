@@ -52,6 +52,8 @@ def migrations_dir() -> Path:
 
 #: SQLite's process-wide soft heap limit (bytes): page caches of every connection together.
 SQLITE_HEAP_LIMIT = 80 * 1024 * 1024
+#: This process's limit now: SQLITE_HEAP_LIMIT unless a process set its own (limit_process_heap).
+_heap_limit = [SQLITE_HEAP_LIMIT]
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -65,11 +67,30 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # read, so the search indexes stay decrypted here. make bench (bench_crypt): 64 MiB left the
     # search p95 at 1.7x plain, 256 MiB within 1.3x.
     cur.execute("PRAGMA cache_size=-262144")
-    # ... but all connections of the process together keep at most SQLITE_HEAP_LIMIT of heap:
+    # ... but all connections of the process together keep at most SQLITE_HEAP_LIMIT of heap
+    # (or what the process chose, limit_process_heap: the counter window keeps less):
     # beyond it SQLite recycles the least recently used cache pages (process-wide, soft), so a
     # worker pool of connections cannot hold a quarter GiB each (make bench, bench_memory).
-    cur.execute(f"PRAGMA soft_heap_limit={SQLITE_HEAP_LIMIT}")
+    cur.execute(f"PRAGMA soft_heap_limit={_heap_limit[0]}")
     cur.close()
+
+
+def limit_process_heap(limit: int) -> None:
+    """Sets SQLite's process-wide soft heap limit to ``limit`` bytes, now and for every
+    connection opened later (each connection sets it again on connect). The limit belongs to
+    the SQLite library, not to a connection, so a throwaway in-memory connection of each library
+    (SQLCipher's, the standard one) sets it."""
+    _heap_limit[0] = int(limit)
+    import sqlite3
+
+    import sqlcipher3.dbapi2
+
+    for module in (sqlcipher3.dbapi2, sqlite3):
+        conn = module.connect(":memory:")
+        try:
+            conn.execute(f"PRAGMA soft_heap_limit={_heap_limit[0]}")
+        finally:
+            conn.close()
 
 
 #: Connection execution option marking a read-only transaction (see make_engine).
@@ -90,10 +111,17 @@ def make_engine(url: str, key: bytes | None = None, **kwargs: Any) -> Engine:
             def _key(dbapi_conn: Any, _record: Any) -> None:
                 cipher.apply_key(dbapi_conn, key)
 
-            engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+            # Last returned, first lent (LIFO): one thread after the other (the window's
+            # database writer) gets the same connection and its warm page cache, instead of
+            # rotating through the pool, each cache re-read after another connection's write.
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False}, pool_use_lifo=True, **kwargs
+            )
             event.listen(engine, "connect", _key, insert=True)
         else:
-            engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
+            engine = create_engine(
+                url, connect_args={"check_same_thread": False}, pool_use_lifo=True, **kwargs
+            )
         event.listen(engine, "connect", _sqlite_pragmas)
 
         # Take the write lock at BEGIN so concurrent writers queue instead of failing on upgrade.
