@@ -127,6 +127,9 @@ class _Face:
             kw: dict[str, Any] = {} if self.subfont is None else {"subfontIndex": self.subfont}
             self.font = TTFont(self.name, _MappedFile(self.path), **kw)
             _no_copy_tables(self.font.face)
+            # Glyph -> characters, a list per glyph (~7 MiB for TW-Kai): read only when text is
+            # shaped with HarfBuzz (uharfbuzz, not used here), which rebuilds what it misses.
+            self.font.face.glyphToChar = {}
             pdfmetrics.registerFont(self.font)
         return self.font
 
