@@ -84,6 +84,7 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     cases.queue: (Action.VIEW_CASE, lambda a, t: cases.queue(a, "all")),
     cases.queue_page: (Action.VIEW_CASE, lambda a, t: cases.queue_page(a, "all")),
     cases.queue_total: (Action.VIEW_CASE, lambda a, t: cases.queue_total(a, "all")),
+    cases.queue_member: (Action.VIEW_CASE, lambda a, t: cases.queue_member(a, "all", CASE)),
     cases.queue_counts: (Action.VIEW_CASE, lambda a, t: cases.queue_counts(a)),
     cases.search: (Action.SEARCH, lambda a, t: cases.search(a, "王小明")),
     cases.search_page: (Action.SEARCH, lambda a, t: cases.search_page(a, "王小明")),
@@ -335,6 +336,7 @@ NOT_GUARDED: dict[str, str] = {
     "queue_rows.search_items": "through the guarded cases.search_page",
     "queue_rows.search_chunk": "through the guarded cases.search_page",
     "queue_rows.to_items": "formats rows already read by a guarded query",
+    "queue_rows.queue_item": "through the guarded cases.queue_member",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
     # sign-in itself
     "operators.create_first_admin": "refused once any account exists",
