@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services.core import App, open_app
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval
+    from eservice_desktop.services.core import App
 
 EXIT_BAD_INPUT = 2
 EXIT_REFUSED = 3
@@ -30,6 +30,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def open_from(args: argparse.Namespace) -> App:
     """The core with this OS user's operator signed in when a live session exists (demo mode
     signs in the demo operator). Without one, guarded use cases refuse with auth.required."""
+    from eservice_desktop.services.core import open_app  # not at import: the window's start
+
     app = open_app(settings_from(args))
     if app.operator is None:
         try:

@@ -96,6 +96,14 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     return SignIn(operators.login(app, account, password), True)
 
 
+def _authenticate_later(
+    core: Callable[[], App], account: str, password: str, locked: str | None
+) -> SignIn:
+    """:func:`authenticate` with the core the writer opened before this job (a sign-in typed
+    while the core was still opening waits for it here, not on the UI thread)."""
+    return authenticate(core(), account, password, locked)
+
+
 def display_name(operator: Operator, zh: bool = True) -> str:
     """``王承辦（clerk01）``; in English ``王承辦 (clerk01)`` (the name as the office typed it)."""
     if not operator.name:
@@ -128,7 +136,7 @@ class LoginScreen(QWidget):
         # A fixed width lets the wrapped sentences take the height they need.
         box.setFixedWidth(BOX_WIDTH)
         layout = QVBoxLayout(box)
-        office = ctx.app.office
+        office = ctx.office
         self.title = QLabel(self.tr("櫃檯登入"))
         self.title.setObjectName("login_title")
         font = self.title.font()
@@ -140,7 +148,7 @@ class LoginScreen(QWidget):
             self.tr("{office}（{code}）櫃檯 {device}").format(
                 office=ctx.pick(office.name, office.name_en),
                 code=office.code,
-                device=ctx.app.settings.device_id,
+                device=ctx.settings.device_id,
             )
         )
         self.office_label.setObjectName("login_office")
@@ -227,7 +235,7 @@ class LoginScreen(QWidget):
     def _demo_account(self, account: str) -> bool:
         from eservice_desktop.services.operators import DEMO_OPERATOR
 
-        return bool(self.ctx.app.settings.demo) and account == DEMO_OPERATOR.account
+        return bool(self.ctx.settings.demo) and account == DEMO_OPERATOR.account
 
     def _enter(self) -> None:
         if self.account.hasFocus() and self.account.text().strip():
@@ -253,8 +261,8 @@ class LoginScreen(QWidget):
         self.message.setText(self.tr("驗證中…"))
         locked = self.locked_for.account if self.locked_for else None
         self.ctx.tasks.run(
-            authenticate,
-            self.ctx.app,
+            _authenticate_later,
+            self.ctx.core_later(),
             account,
             password,
             locked,
@@ -347,7 +355,7 @@ class IdleWatch(QObject):
 
     @property
     def idle_limit_s(self) -> float:
-        return max(0.0, float(self.ctx.app.settings.idle_lock_min)) * 60.0
+        return max(0.0, float(self.ctx.settings.idle_lock_min)) * 60.0
 
     def arm(self) -> None:
         """Start counting (an operator is at work in the window)."""
@@ -379,7 +387,7 @@ class IdleWatch(QObject):
 
     def watch_card(self) -> None:
         """Follow ``settings.lock_card_reader`` on the shared card monitor (once)."""
-        if self._card_token is not None or not self.ctx.app.settings.lock_card_reader.strip():
+        if self._card_token is not None or not self.ctx.settings.lock_card_reader.strip():
             return
         from eservice_desktop.services import identity
 
@@ -392,7 +400,7 @@ class IdleWatch(QObject):
     def on_card_status(self, st: ReaderStatus) -> None:
         from eservice_desktop.services.identity import ReaderState
 
-        if st.reader != self.ctx.app.settings.lock_card_reader.strip():
+        if st.reader != self.ctx.settings.lock_card_reader.strip():
             return
         present = st.state not in (ReaderState.NO_CARD, ReaderState.NO_READER)
         was = self._card_present.get(st.reader, False)

@@ -3,19 +3,30 @@ language, and the few signals pages talk to each other through.
 
 Pages never import each other; they emit and listen here. That keeps each feature page a
 self-contained module that registers with one line in ``gui/main_window.py``.
+
+The core may still be opening when the window is built (``gui/launcher.py`` opens the login
+screen first and the core on the database writer after the first paint): then the context holds
+a :class:`PendingCore`, and ``settings`` and ``office`` answer without it. ``ctx.app`` waits for
+the core (starting its opening if nobody has), so only code that runs after sign-in should ask.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.tasks import TaskRunner
-from eservice_desktop.services.core import App
+
+if TYPE_CHECKING:
+    from eservice_desktop.config import Settings
+    from eservice_desktop.domain.catalogue import Office
+    from eservice_desktop.services.core import App
 
 
 @dataclass(frozen=True)
@@ -29,6 +40,30 @@ class ScreenCase:
     @property
     def masked_name(self) -> str:
         return mask_name(self.applicant_name)
+
+
+class PendingCore:
+    """The services core while the database writer opens it. ``start`` hands the opening to
+    the writer (once); the job fills ``future``. ``settings`` and ``office`` (from the shipped
+    catalogue, as the core's own) are known before."""
+
+    def __init__(
+        self, settings: Settings, office: Office, start: Callable[[Future[App]], object]
+    ) -> None:
+        self.settings = settings
+        self.office = office
+        self.future: Future[App] = Future()
+        self._start: Callable[[Future[App]], object] | None = start
+
+    def start(self) -> None:
+        begin, self._start = self._start, None
+        if begin is not None:
+            begin(self.future)
+
+    def result(self) -> App:
+        """The open core; waits for the writer (raises what the opening raised)."""
+        self.start()
+        return self.future.result()
 
 
 class GuiContext(QObject):
@@ -64,10 +99,14 @@ class GuiContext(QObject):
     sync_round_done = Signal()
 
     def __init__(
-        self, app: App, tasks: TaskRunner, lang: str = "zh_TW", parent: QObject | None = None
+        self,
+        app: App | PendingCore,
+        tasks: TaskRunner,
+        lang: str = "zh_TW",
+        parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self.app = app
+        self._core = app
         self.tasks = tasks
         self.lang = lang
         tasks.lang = lang
@@ -77,6 +116,65 @@ class GuiContext(QObject):
         #: The intake form's applicant (ID, name) now: what ``intake_applicant`` last said, for
         #: a listener that starts after the form (the identity panel starts after the pages).
         self.intake_applicant_now: tuple[str, str] = ("", "")
+
+    @property
+    def app(self) -> App:
+        """The services core (waits for it while it is still opening: see the module doc)."""
+        core = self._core
+        if isinstance(core, PendingCore):
+            core = self._core = core.result()
+        return core
+
+    @app.setter
+    def app(self, core: App) -> None:
+        self._core = core
+
+    def _opened(self) -> App | None:
+        """The core once it is open, without waiting (None while it is opening)."""
+        core = self._core
+        if isinstance(core, PendingCore):
+            future = core.future
+            if not future.done() or future.exception() is not None:
+                return None
+            core = self._core = future.result()
+        return core
+
+    @property
+    def pending_core(self) -> PendingCore | None:
+        """The core's opening while it is under way (None once open, or never pending)."""
+        core = self._core
+        return core if isinstance(core, PendingCore) and not core.future.done() else None
+
+    @property
+    def core_open(self) -> bool:
+        """False while the core is still being opened (the login screen is up meanwhile)."""
+        return self._opened() is not None
+
+    @property
+    def settings(self) -> Settings:
+        core = self._opened()
+        if core is None:
+            assert isinstance(self._core, PendingCore)
+            return self._core.settings
+        return core.settings
+
+    @property
+    def office(self) -> Office:
+        """This counter's office (from the catalogue the core opens with)."""
+        core = self._opened()
+        if core is None:
+            assert isinstance(self._core, PendingCore)
+            return self._core.office
+        return core.office
+
+    def core_later(self) -> Callable[[], App]:
+        """For a job on the database writer: a call that gives the core there. The opening is
+        started now if it was not, so it is queued on the writer before that job."""
+        core = self._core
+        if isinstance(core, PendingCore):
+            core.start()
+            return core.future.result
+        return lambda: core
 
     @property
     def is_zh(self) -> bool:

@@ -46,7 +46,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from eservice_desktop.services.core import resources_dir
+from eservice_desktop.services.shipped import resources_dir
 
 log = logging.getLogger("eservice.gui")
 

@@ -30,8 +30,9 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -39,9 +40,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
-    from eservice_desktop.gui.context import GuiContext
+    from eservice_desktop.gui.context import GuiContext, PendingCore
     from eservice_desktop.gui.main_window import MainWindow
-    from eservice_desktop.gui.tasks import TaskRunner
     from eservice_desktop.services.core import App
 
 log = logging.getLogger("eservice.gui")
@@ -62,7 +62,8 @@ def _seed_demo_if_empty(app: App, seed: int, progress: Callable[[int, int], None
 def when_idle(
     ctx: object, callback: Callable[[], None], settle_ms: int = 300, interval_ms: int = 50
 ) -> None:
-    """Calls ``callback`` once no background task has been pending for ``settle_ms``."""
+    """Calls ``callback`` once the core is open and no background task has been pending for
+    ``settle_ms``."""
     from eservice_desktop.gui.context import GuiContext
 
     assert isinstance(ctx, GuiContext)
@@ -71,7 +72,7 @@ def when_idle(
     idle_since: list[float | None] = [None]
 
     def tick() -> None:
-        if ctx.tasks.pending:
+        if ctx.tasks.pending or not ctx.core_open:
             idle_since[0] = None
             return
         now = time.monotonic()
@@ -105,78 +106,111 @@ class Started:
     qt_app: QApplication
     window: MainWindow
     ctx: GuiContext
-    core: App
     translators: object
     #: Called once on the UI thread when the window is interactive (shown, first queue list
     #: in), before the window's deferred background start.
     ready_hooks: list[Callable[[], None]]
+    #: What stopped the core from opening after the window was shown (:func:`run` raises it).
+    failure: list[BaseException] = field(default_factory=list)
+
+    @property
+    def core(self) -> App:
+        """The services core (waits for it while it is still opening)."""
+        return self.ctx.app
+
+    def close_core(self) -> None:
+        """Closes the core if it opened (the window may close before it did)."""
+        if self.ctx.core_open:
+            self.ctx.app.close()
 
 
 def start(args: argparse.Namespace) -> Started:
-    """Qt application, screen font, language, core, window shown at the screen's size."""
+    """Qt application, screen font, language, window shown at the screen's size.
+
+    The core (the key from the OS store, SQLAlchemy, the schema check, the calendar) opens on
+    the database writer. Signed out, the window does not wait for it: the login screen is
+    painted first and the opening starts once it is interactive (nothing on it needs the
+    database; a sign-in typed meanwhile queues behind the opening on the writer). In demo mode
+    the demo operator is signed in by the opening and the window opens on the queue, so it
+    waits, while this thread sets up fonts and translations."""
     from eservice_desktop.config import settings_from_args as settings_from
-    from eservice_desktop.gui.context import GuiContext
+    from eservice_desktop.gui.context import GuiContext, PendingCore
     from eservice_desktop.gui.fonts import install_screen_font
     from eservice_desktop.gui.i18n import install_translators, normalise_lang
-    from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.gui.tasks import TaskRunner
+    from eservice_desktop.services.shipped import load_catalogue
 
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("eservice-desktop")
-    install_screen_font(qt_app)
     settings = settings_from(args)
+    tasks = TaskRunner()
+    failure: list[BaseException] = []
+
+    def failed(error: BaseException) -> None:
+        # The window is up (signed out): leave the event loop, run() raises it as start would.
+        failure.append(error)
+        qt_app.quit()
+
+    pending = PendingCore(
+        settings,
+        load_catalogue().office(settings.office_code),
+        lambda future: tasks.run(
+            _open_into, settings, future, on_done=lambda _core: None, on_error=failed
+        ),
+    )
+    if settings.demo:
+        pending.start()  # needed before the first paint: open it while Qt sets up here
+    install_screen_font(qt_app)
     lang = normalise_lang(settings.lang)
     translators = install_translators(qt_app, lang)
     from eservice_desktop.gui import crash
 
     crash.install(settings.log_dir)
-    tasks = TaskRunner()
-    core = open_core(tasks, settings)
-    ctx = GuiContext(core, tasks, lang)
+    from eservice_desktop.gui.main_window import MainWindow
+
+    ctx = GuiContext(pending, tasks, lang)
+    if settings.demo:
+        _wait_for_core(pending)
     window = MainWindow(ctx, defer_background=True)
     fit_to_screen(window)
     window.show()
-    started = Started(qt_app, window, ctx, core, translators, [])
+    started = Started(qt_app, window, ctx, translators, [], failure)
     _when_interactive(started)
     return started
 
 
-def _open_and_sign_in(settings: Settings) -> App:
-    """Database writer: the core opened (key, schema check, calendar); in demo mode (--demo,
-    ESERVICE_DEMO=1) the demo operator signed in, no password."""
+def _open_into(settings: Settings, future: Future[App]) -> App:
+    """Database writer: the core opened (key, schema check, calendar) into ``future``; in demo
+    mode (--demo, ESERVICE_DEMO=1) the demo operator signed in, no password."""
     from eservice_desktop.services.core import open_app
 
-    core = open_app(settings)
-    if settings.demo and core.operator is None:
-        from eservice_desktop.services.operators import sign_in_demo
+    try:
+        core = open_app(settings)
+        if settings.demo and core.operator is None:
+            from eservice_desktop.services.operators import sign_in_demo
 
-        sign_in_demo(core)
+            sign_in_demo(core)
+    except BaseException as e:
+        future.set_exception(e)
+        raise
+    future.set_result(core)
     return core
 
 
-def open_core(tasks: TaskRunner, settings: Settings) -> App:
-    """Opens the core on the database writer while the UI thread keeps handling events (the
-    key from the OS store, a migration with its backup, the calendar: never on the UI
-    thread)."""
-    from PySide6.QtCore import QEventLoop
+def _wait_for_core(pending: PendingCore) -> App:
+    """Waits for the opening on the writer while the UI thread keeps handling events (the key
+    from the OS store, a migration with its backup, the calendar: never on the UI thread)."""
+    from PySide6.QtCore import QEventLoop, QMetaObject
 
-    waiting = QEventLoop()
-    out: dict[str, Any] = {}
-
-    def finish(key: str) -> Callable[[Any], None]:
-        def store(value: Any) -> None:
-            out[key] = value
-            waiting.quit()
-
-        return store
-
-    tasks.run(_open_and_sign_in, settings, on_done=finish("core"), on_error=finish("error"))
-    waiting.exec()
-    if "error" in out:
-        raise out["error"]
-    core: App = out["core"]
-    return core
+    future = pending.future
+    if not future.done():
+        waiting = QEventLoop()
+        future.add_done_callback(
+            lambda _f: QMetaObject.invokeMethod(waiting, "quit", Qt.ConnectionType.QueuedConnection)
+        )
+        waiting.exec()
+    return pending.result()
 
 
 def _when_interactive(started: Started) -> None:
@@ -194,6 +228,9 @@ def _when_interactive(started: Started) -> None:
             timer.stop()
             for hook in started.ready_hooks:
                 hook()
+            pending = started.ctx.pending_core
+            if pending is not None:
+                pending.start()  # the login screen is up: now the database
             window.begin_background()
 
     timer.timeout.connect(check)
@@ -203,14 +240,14 @@ def _when_interactive(started: Started) -> None:
 def run(args: argparse.Namespace) -> int:
 
     started = start(args)
-    qt_app, window, ctx, core = started.qt_app, started.window, started.ctx, started.core
+    qt_app, window, ctx = started.qt_app, started.window, started.ctx
     tasks = ctx.tasks
 
-    if getattr(args, "demo", False):
+    if getattr(args, "demo", False):  # demo mode: the core is open (start waited for it)
         seed = int(os.environ.get("ESERVICE_DEMO_SEED", "20260310"))
         tasks.run(
             _seed_demo_if_empty,
-            core,
+            ctx.app,
             seed,
             progress=True,
             label=QCoreApplication.translate("MainWindow", "建立示範資料"),
@@ -243,8 +280,11 @@ def run(args: argparse.Namespace) -> int:
         when_idle(ctx, finish, settle_ms=300 if shot else 0, interval_ms=50 if shot else 5)
 
     try:
-        return int(qt_app.exec())
+        status = int(qt_app.exec())
     finally:
         tasks.shutdown()
-        core.close()
-        del started
+        started.close_core()
+    if started.failure:
+        raise started.failure[0]  # as if start() had raised it: the CLI says what to do
+    del started
+    return status

@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self._defer = defer_background
         self.setObjectName("MainWindow")
-        office = ctx.app.office
+        office = ctx.office
         title = ctx.pick(APP_TITLE_ZH, APP_TITLE_EN)
         self.setWindowTitle(f"{title} — {ctx.pick(office.name, office.name_en)}")
         self.resize(1200, 760)
@@ -180,7 +180,8 @@ class MainWindow(QMainWindow):
         self.content_built = False
         self.shift_dialog: QDialog | None = None
         self._focus_before_lock: QWidget | None = None
-        operator = ctx.app.operator
+        # Before the core is open nobody can be signed in (the launcher waits for it in demo mode).
+        operator = ctx.app.operator if ctx.core_open else None
         if operator is None:
             # Nothing of a case is built, loaded or painted before somebody signs in.
             self.menuBar().hide()

@@ -27,13 +27,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
-from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
+from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue, Office, Service
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.domain.operators import DEVICE_ACCOUNT_PREFIX, Operator
-from eservice_desktop.storage import db, repo, resources
-from eservice_desktop.storage.resources import resources_dir
+from eservice_desktop.services.shipped import load_catalogue, resources_dir, shipped_calendar_days
+from eservice_desktop.storage import db, repo
 from eservice_desktop.storage.sealed import Sealer
 
 log = logging.getLogger("eservice.app")
@@ -57,20 +57,6 @@ Clock = Callable[[], datetime]
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
-
-
-def load_catalogue() -> Catalogue:
-    return Catalogue.from_dict(
-        resources.read_json("catalogue", "services.json"),
-        resources.read_json("catalogue", "offices.json"),
-    )
-
-
-def shipped_calendar_days() -> dict[Any, tuple[bool, str]]:
-    days: dict[Any, tuple[bool, str]] = {}
-    for path in resources.shipped_calendar_files():
-        days.update(parse_dgpa_csv(path.read_text(encoding="utf-8-sig")))
-    return days
 
 
 @dataclass(frozen=True)

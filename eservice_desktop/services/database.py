@@ -1,7 +1,9 @@
 """IT's database chores: the schema version, the upgrade (after a backup), the key's custody.
 
 These act on the database file before (or instead of) opening the application core, so they
-take the settings, not an :class:`~eservice_desktop.services.core.App`.
+take the settings, not an :class:`~eservice_desktop.services.core.App`. SQLAlchemy (``storage.db``)
+is imported by the chores that need it: every command imports :data:`KEY_ERRORS`, the window's
+start included, which opens the login screen before it opens the database.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.storage import cipher, db, dbkey
+from eservice_desktop.storage import cipher, dbkey
 
 #: The database key is missing or does not open the database: IT's to fix (docs/it-guide.md).
 KEY_ERRORS: tuple[type[Exception], ...] = (dbkey.KeyUnavailable, cipher.WrongKey)
@@ -18,6 +20,8 @@ KEY_ERRORS: tuple[type[Exception], ...] = (dbkey.KeyUnavailable, cipher.WrongKey
 
 def upgrade(settings: Settings) -> dict[str, Any]:
     """Brings the schema to this build's head, after a backup copy; says what it did."""
+    from eservice_desktop.storage import db
+
     engine, key = db.open_office_engine(settings)
     try:
         before = db.current_revision(engine)
@@ -36,6 +40,8 @@ def upgrade(settings: Settings) -> dict[str, Any]:
 
 def current(settings: Settings) -> dict[str, Any]:
     """The schema version of the database file (none yet: ``current`` is None)."""
+    from eservice_desktop.storage import db
+
     exists = settings.db_path.exists()
     revision = None
     if exists:
