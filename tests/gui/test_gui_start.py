@@ -1,0 +1,95 @@
+"""The window's start (``gui.launcher.start``): signed out, the login screen comes up before the
+core is open, and the core opens on the database writer afterwards. A sign-in typed before the
+opening has finished waits for it on the writer; a core that cannot open (the key missing) ends
+the program with IT's sentence, as it did when the window waited for the core."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from eservice_desktop.cli.main import build_parser
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
+from eservice_desktop.gui import launcher, shift_start
+from eservice_desktop.gui.main_window import QUEUE_PAGE
+from eservice_desktop.services import operators
+from eservice_desktop.services.core import open_app
+
+PASSWORD = "counter-pass-1"
+
+
+def _office_with_a_clerk(data_dir: Path) -> None:
+    """A current database with one clerk (today's shift-start check done)."""
+    app = open_app(Settings(data_dir=data_dir))
+    try:
+        app.operator = Operator(account="tester", name="測試操作員", roles=COUNTER_ROLES)
+        operators.create_operator(app, "clerk01", "王承辦", ["clerk"], PASSWORD)
+        app.operator = None
+        shift_start._mark_checked(app)
+    finally:
+        app.close()
+
+
+def test_a_sign_in_typed_before_the_core_is_open_waits_for_it(
+    qtbot: object, qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _office_with_a_clerk(tmp_path)
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)  # signed out: the login screen
+    args = build_parser(("cmd_gui",)).parse_args(["--data-dir", str(tmp_path), "gui"])
+    started = launcher.start(args)
+    window, ctx = started.window, started.ctx
+    try:
+        # Shown at the login screen, and the opening not even begun (it begins once the
+        # screen is interactive, in the event loop).
+        assert window.isVisible()
+        assert window.screens.currentWidget() is window.login_screen
+        assert not ctx.core_open
+        assert ctx.office.code == "H01"
+        screen = window.login_screen
+        screen.account.setText("clerk01")
+        screen.password.setText(PASSWORD)
+        screen.submit()  # before the event loop ran: the opening is queued first, then this
+        qtbot.waitUntil(lambda: window.content_built, timeout=60000)  # type: ignore[attr-defined]
+        assert ctx.core_open
+        operator = ctx.app.operator
+        assert operator is not None and operator.account == "clerk01"
+        assert window.current_page() is window.pages[QUEUE_PAGE]
+    finally:
+        window.close()
+        ctx.tasks.shutdown()
+        started.close_core()
+
+
+def test_a_core_that_cannot_open_after_the_login_screen_ends_with_its_message(
+    tmp_path: Path,
+) -> None:
+    open_app(Settings(data_dir=tmp_path)).close()  # an encrypted database ...
+    (tmp_path / "keys" / "db.key").unlink()  # ... whose key is gone
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "ESERVICE_QUIT_WHEN_READY": "1",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    env.pop("ESERVICE_DEMO", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(tmp_path), "gui"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    # The login screen was interactive (ready), then the opening failed: exit 3 with IT's
+    # sentence, not a traceback, and never "idle".
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert done.stdout.startswith("ready "), done.stdout
+    assert "idle" not in done.stdout
+    assert "Traceback" not in done.stderr
+    assert "金鑰" in done.stderr, done.stderr[-2000:]
