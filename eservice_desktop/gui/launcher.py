@@ -40,6 +40,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
+    from eservice_desktop.domain.catalogue import Catalogue
     from eservice_desktop.gui.context import GuiContext, PendingCore
     from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.services.core import App
@@ -152,11 +153,12 @@ def start(args: argparse.Namespace) -> Started:
         failure.append(error)
         qt_app.quit()
 
+    catalogue = load_catalogue()  # the office's name on the login screen; the core's too
     pending = PendingCore(
         settings,
-        load_catalogue().office(settings.office_code),
+        catalogue.office(settings.office_code),
         lambda future: tasks.run(
-            _open_into, settings, future, on_done=lambda _core: None, on_error=failed
+            _open_into, settings, catalogue, future, on_done=lambda _core: None, on_error=failed
         ),
     )
     if settings.demo:
@@ -180,13 +182,13 @@ def start(args: argparse.Namespace) -> Started:
     return started
 
 
-def _open_into(settings: Settings, future: Future[App]) -> App:
+def _open_into(settings: Settings, catalogue: Catalogue, future: Future[App]) -> App:
     """Database writer: the core opened (key, schema check, calendar) into ``future``; in demo
     mode (--demo, ESERVICE_DEMO=1) the demo operator signed in, no password."""
     from eservice_desktop.services.core import open_app
 
     try:
-        core = open_app(settings)
+        core = open_app(settings, catalogue=catalogue)
         if settings.demo and core.operator is None:
             from eservice_desktop.services.operators import sign_in_demo
 

@@ -208,11 +208,19 @@ class App:
         self.swap_reference(calendar=fresh.calendar)
 
 
-def open_app(settings: Settings, clock: Clock | None = None, migrate: bool = True) -> App:
+def open_app(
+    settings: Settings,
+    clock: Clock | None = None,
+    migrate: bool = True,
+    catalogue: Catalogue | None = None,
+) -> App:
+    """The core over the office database. ``catalogue``: the shipped catalogue when the caller
+    has loaded it already (the window's start, which names the office before the core opens)."""
     engine, key = db.open_office_engine(settings)
     if migrate and not db.schema_is_current(engine):
         db.upgrade(engine, settings.db_url, settings.db_path, key)
-    catalogue = load_catalogue()
+    if catalogue is None:
+        catalogue = load_catalogue()
     try:
         catalogue.office(settings.office_code)
     except DomainError:
