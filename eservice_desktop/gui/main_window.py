@@ -4,12 +4,16 @@ and a status bar.
 Adding a feature to the window is one line in one of these tuples (and never a change to
 another page):
 
-``PAGE_MODULES``
-    Module paths of pages. Each module exports ``PAGE_TITLE_ZH``, ``PAGE_TITLE_EN``,
-    ``PAGE_SHORTCUT`` (a QKeySequence string such as ``"F4"``, or ``""``) and
-    ``create_page(ctx: GuiContext) -> QWidget``, and optionally ``wanted_at_sign_in(ctx) ->
-    bool`` (True: the page holds something to show at once, e.g. a restored draft, and is
-    built at sign-in). Optional hooks on the returned widget:
+``PAGES``
+    One :class:`PageEntry` per page: its module's path, its title in both languages, its key
+    (a QKeySequence string such as ``"F4"``, or ``""``) and the use case it needs. They are
+    declared here, not in the page's module, so the window lists every page in its menus
+    without importing the modules (each loads the services and printing behind its page: a
+    tenth of a second together at sign-in); a module is imported when its page is first built.
+    Each module exports ``create_page(ctx: GuiContext) -> QWidget``, and optionally
+    ``wanted_at_sign_in(ctx) -> bool`` (True: the page holds something to show at once, e.g. a
+    restored draft, and is built at sign-in; its entry says ``wanted_at_sign_in=True``).
+    Optional hooks on the returned widget:
     ``on_shown()`` (called each time the page comes to the front, e.g. to focus its first
     field), ``focus_search()`` (Ctrl+F lands there when the page has it), ``shown_case()``
     (the ``ScreenCase`` the page displays, or None; the page emits ``ctx.screen_case_changed``
@@ -34,12 +38,14 @@ with ``defer=True`` and their background work (sync loop, card monitor: the heav
 waits for :meth:`MainWindow.begin_background`, called once the first list is shown; each
 such widget has a ``start_background()`` method.
 
-A module that fails to import stops the window from opening with the import error: a
-counter missing a feature silently is worse than one that does not start.
+A module that fails to import is not left for a clerk to find: once the window is interactive
+(``begin_background``, or the first sign-in after it) every page's module is imported, and an
+import error reaches the crash handler (logged, the crash dialog): a counter missing a feature
+silently is worse than one that does not start.
 
 Keys: F2 intake, F3 queue and its search box, Ctrl+F search, Esc back to the previous page
-(never away from unsaved input: ``gui/keyboard.py``), Ctrl+Q quit; each page's own
-``PAGE_SHORTCUT``.
+(never away from unsaved input: ``gui/keyboard.py``), Ctrl+Q quit; each page's own key
+(``PageEntry.shortcut``).
 
 The window says which case is in front of the clerk (``ctx.case_in_front``, and
 ``ctx.screen_case()`` asked at the moment of acting): the case the page in front shows, or None.
@@ -49,10 +55,11 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -77,14 +84,37 @@ from eservice_desktop.gui.context import GuiContext, ScreenCase
 if TYPE_CHECKING:
     from eservice_desktop.gui.case_detail import CaseDetail
 
-PAGE_MODULES: tuple[str, ...] = (
-    "eservice_desktop.gui.queue_page",
-    "eservice_desktop.gui.intake_form",
-    "eservice_desktop.gui.pickup_desk",
-    "eservice_desktop.gui.payment_page",
-    "eservice_desktop.gui.reports_page",
-    "eservice_desktop.gui.operators_page",
+_GUI = "eservice_desktop.gui"
+QUEUE_PAGE = f"{_GUI}.queue_page"
+INTAKE_PAGE = f"{_GUI}.intake_form"
+
+
+@dataclass(frozen=True)
+class PageEntry:
+    """A page as the menus, the page bar, the keys and the roles see it (before it is built)."""
+
+    path: str
+    title_zh: str
+    title_en: str
+    shortcut: str = ""
+    #: The use case (``domain.operators.Action`` member name) the page needs; "" for none.
+    #: Pages the operator's roles do not allow are hidden.
+    action: str = ""
+    #: The module has ``wanted_at_sign_in(ctx)``, asked at each sign-in.
+    wanted_at_sign_in: bool = False
+
+
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry(QUEUE_PAGE, "案件清單", "Case queue", "F3", "SEARCH"),
+    PageEntry(INTAKE_PAGE, "收件", "Intake", "F2", "INTAKE", wanted_at_sign_in=True),
+    PageEntry(f"{_GUI}.pickup_desk", "多媒體簡訊領件", "MMS pickup desk", "F8", "HANDOVER"),
+    PageEntry(f"{_GUI}.payment_page", "規費收費", "Fees and receipts", "F6", "RECORD_PAYMENT"),
+    # Supervisors and administrators.
+    PageEntry(f"{_GUI}.reports_page", "報表", "Reports", "F7", "REPORTS"),
+    PageEntry(f"{_GUI}.operators_page", "操作人員管理", "Operators", "F11", "MANAGE_OPERATORS"),
 )
+
+PAGE_MODULES: tuple[str, ...] = tuple(p.path for p in PAGES)
 
 STATUS_WIDGET_MODULES: tuple[str, ...] = ("eservice_desktop.gui.sync_status",)
 
@@ -93,17 +123,7 @@ PANEL_MODULES: tuple[str, ...] = ("eservice_desktop.gui.identity_panel",)
 APP_TITLE_ZH = "戶政／地政事務所櫃檯系統"
 APP_TITLE_EN = "Household / Land Office Counter"
 
-QUEUE_PAGE = "eservice_desktop.gui.queue_page"
-INTAKE_PAGE = "eservice_desktop.gui.intake_form"
-
-#: The use case (``domain.operators.Action`` member name) each page needs; a page module may
-#: say it itself with ``PAGE_ACTION``. Pages the operator's roles do not allow are hidden.
-PAGE_ACTIONS: dict[str, str] = {
-    QUEUE_PAGE: "SEARCH",
-    INTAKE_PAGE: "INTAKE",
-    "eservice_desktop.gui.pickup_desk": "HANDOVER",
-    "eservice_desktop.gui.payment_page": "RECORD_PAYMENT",
-}
+_ENTRIES: dict[str, PageEntry] = {p.path: p for p in PAGES}
 
 
 def _load(path: str) -> ModuleType:
@@ -208,8 +228,8 @@ class MainWindow(QMainWindow):
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.page_bar)
         self.page_group = QActionGroup(self)
         self.page_group.setExclusive(True)
-        for path in PAGE_MODULES:
-            self._add_page(path)
+        for entry in PAGES:
+            self._add_page(entry)
 
         # Shown when the operator's roles open none of the pages (IT: no personal data). It is
         # in front until the roles choose the first page (``_apply_roles``).
@@ -285,13 +305,13 @@ class MainWindow(QMainWindow):
         about.triggered.connect(self._about)
         help_menu.addAction(about)
 
-    def _add_page(self, path: str) -> None:
-        """The page's menu entry, key and page-bar button; the page itself is built when first
-        shown (``_build_page``)."""
-        module = _load(path)
-        title = self.ctx.pick(module.PAGE_TITLE_ZH, module.PAGE_TITLE_EN)
+    def _add_page(self, entry: PageEntry) -> None:
+        """The page's menu entry, key and page-bar button; the page itself (and its module) is
+        built when first shown (``_build_page``)."""
+        path = entry.path
+        title = self.ctx.pick(entry.title_zh, entry.title_en)
         action = QAction(title, self)
-        shortcut = getattr(module, "PAGE_SHORTCUT", "")
+        shortcut = entry.shortcut
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
@@ -346,12 +366,11 @@ class MainWindow(QMainWindow):
     def _build_wanted_pages(self, operator: Operator) -> None:
         """Pages that hold something to show at once (``wanted_at_sign_in``) are built now."""
         for path in self.page_actions:
-            wanted = getattr(_load(path), "wanted_at_sign_in", None)
             if (
-                path not in self.pages.built
-                and callable(wanted)
+                _ENTRIES[path].wanted_at_sign_in
+                and path not in self.pages.built
                 and self.page_allowed(path, operator)
-                and wanted(self.ctx)
+                and _load(path).wanted_at_sign_in(self.ctx)
             ):
                 self._build_page(path)
 
@@ -419,11 +438,19 @@ class MainWindow(QMainWindow):
     def begin_background(self) -> None:
         """Starts what status widgets and panels deferred (``defer_background``)."""
         self._background_begun = True
+        if self.content_built:
+            QTimer.singleShot(0, self._import_page_modules)
         self.idle.watch_card()
         for widget in [*self.status_widgets, *(dock.widget() for dock in self.panels)]:
             start = getattr(widget, "start_background", None)
             if callable(start):
                 start()
+
+    def _import_page_modules(self) -> None:
+        """Every page's module, imported after the first paint: one that fails to import
+        fails now (crash handler), not when its page is first asked for."""
+        for path in PAGE_MODULES:
+            _load(path)
 
     # -- operators: sign-in, lock, roles ----------------------------------------------------
 
@@ -464,7 +491,7 @@ class MainWindow(QMainWindow):
     def page_allowed(self, path: str, operator: Operator) -> bool:
         """Whether the operator's roles allow the page's use case (the services refuse anyway;
         this keeps what they would refuse out of the menus)."""
-        name = PAGE_ACTIONS.get(path) or getattr(_load(path), "PAGE_ACTION", "")
+        name = _ENTRIES[path].action
         action = getattr(Action, name, None) if name else None
         return action is None or bool(operator.can(action))
 
