@@ -74,9 +74,6 @@ from eservice_desktop.services.drafts import DraftKeeper, DraftStore
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     from eservice_desktop.services import identity
 
-PAGE_TITLE_ZH = "收件"
-PAGE_TITLE_EN = "Intake"
-PAGE_SHORTCUT = "F2"
 
 DRAFT_DEBOUNCE_MS = 300
 TAIPEI_TZ = "Asia/Taipei"

@@ -34,11 +34,6 @@ from eservice_desktop.domain.operators import ROLE_LABELS, Role
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import operators
 
-PAGE_TITLE_ZH = "操作人員管理"
-PAGE_TITLE_EN = "Operators"
-PAGE_SHORTCUT = "F11"
-PAGE_ACTION = "MANAGE_OPERATORS"
-
 
 def _parse_scope(text: str) -> frozenset[str]:
     return frozenset(p for p in text.replace(",", " ").replace("，", " ").split() if p)

@@ -54,10 +54,6 @@ from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.services import fees, payment_screen, payments, reports
 
-PAGE_TITLE_ZH = "規費收費"
-PAGE_TITLE_EN = "Fees and receipts"
-PAGE_SHORTCUT = "F6"
-
 MAX_AMOUNT = 9_999_999
 
 

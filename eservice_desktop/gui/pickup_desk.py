@@ -70,9 +70,6 @@ from eservice_desktop.services.scanners import (
     wedge_rules,
 )
 
-PAGE_TITLE_ZH = "多媒體簡訊領件"
-PAGE_TITLE_EN = "MMS pickup desk"
-PAGE_SHORTCUT = "F8"
 #: Turns the desk's camera mode on and off (the button's Alt+C does too).
 CAMERA_SHORTCUT = "F12"
 PREVIEW_SIZE = (400, 300)

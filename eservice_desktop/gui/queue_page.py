@@ -55,10 +55,6 @@ from eservice_desktop.services.queue_rows import (
     search_items,
 )
 
-PAGE_TITLE_ZH = "案件清單"
-PAGE_TITLE_EN = "Case queue"
-PAGE_SHORTCUT = "F3"
-
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 

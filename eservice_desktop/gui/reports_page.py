@@ -45,12 +45,6 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.services import report_views
 
-PAGE_TITLE_ZH = "報表"
-PAGE_TITLE_EN = "Reports"
-PAGE_SHORTCUT = "F7"
-#: The use case the page needs (``domain.operators.Action``): supervisors and administrators.
-PAGE_ACTION = "REPORTS"
-
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 #: (kind, zh label); the English comes from reports_en.ts (context ReportsPage).
