@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 import zlib
@@ -73,12 +74,18 @@ def _finite(text: str) -> float:
     return value
 
 
+#: A lone surrogate can only come from a ``\uD800``..``\uDFFF`` escape (the body is valid
+#: UTF-8): a body without one needs no walk (a match may be an escaped backslash: then walk).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _no_surrogates(value: Any) -> None:
     stack = [value]
     while stack:
         v = stack.pop()
         if isinstance(v, str):
-            if any(0xD800 <= ord(c) <= 0xDFFF for c in v):
+            if _SURROGATE.search(v):
                 raise BadJSON("unpaired surrogate")
         elif isinstance(v, dict):
             stack.extend(v.keys())
@@ -96,7 +103,8 @@ def strict_loads(body: bytes) -> Any:
         raise
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise BadJSON(str(e)[:100]) from e
-    _no_surrogates(value)
+    if _SURROGATE_ESCAPE.search(text):
+        _no_surrogates(value)
     return value
 
 

@@ -19,7 +19,15 @@ _OFFICE = re.compile(r"[A-Z]\d{2}")
 _DEVICE = re.compile(r"\d{2}")
 
 
+#: ASCII letters as their two digits (A = 10 ... Z = 35; lower case as ``ord - 55`` too).
+_LETTERS = str.maketrans(
+    {c: str(ord(c) - 55) for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"}
+)
+
+
 def _digits(body: str) -> str:
+    if body.isascii():  # the case number's own alphabet: one C-speed pass (every push checks)
+        return body.translate(_LETTERS)
     return "".join(str(ord(c) - 55) if c.isalpha() else c for c in body)
 
 

@@ -338,34 +338,58 @@ def _plainly_valid(value: Any, exact_ints: bool) -> bool:
 
 
 def _check_json_values(value: Any, field: str, *, exact_ints: bool) -> Any:
+    """The walk that names the first bad value (the full checks raise their error)."""
     count = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
+    text_bad, key_bad = _REFUSED_MULTILINE.search, _REFUSED.search
     while stack:
         item, depth = stack.pop()
         count += 1
         if count > JSON_ITEMS_MAX or depth > JSON_DEPTH_MAX:
             raise _bad("value.too_large", f"{field} 內容過大", f"{field} is too large", field)
-        if item is None or isinstance(item, bool):
-            continue
-        if isinstance(item, int):
-            if exact_ints:
-                check_int(item, field, -JSON_INT_MAX, JSON_INT_MAX)
-        elif isinstance(item, float):
-            if not math.isfinite(item):
-                raise _bad(
-                    "value.number", f"{field} 數值無效", f"{field}: not a finite number", field
-                )
-        elif isinstance(item, str):
-            check_text(item, field, max_len=TEXT_MAX, multiline=True)
-        elif isinstance(item, list):
-            stack.extend((x, depth + 1) for x in item)
-        elif isinstance(item, dict):
+        kind = type(item)
+        if kind is str:
+            if len(item) > TEXT_MAX or text_bad(item) is not None:
+                check_text(item, field, max_len=TEXT_MAX, multiline=True)
+        elif kind is dict:
             for k, v in item.items():
-                check_text(k, field, max_len=FIELD_KEY_MAX)
+                if type(k) is not str or len(k) > FIELD_KEY_MAX or key_bad(k) is not None:
+                    check_text(k, field, max_len=FIELD_KEY_MAX)
                 stack.append((v, depth + 1))
+        elif kind is int:
+            if exact_ints and not -JSON_INT_MAX <= item <= JSON_INT_MAX:
+                check_int(item, field, -JSON_INT_MAX, JSON_INT_MAX)
+        elif item is None or kind is bool:
+            continue
+        elif kind is list:
+            stack.extend((x, depth + 1) for x in item)
         else:
-            raise _bad("value.type", f"{field} 含有無效的值", f"{field}: unsupported value", field)
+            _check_json_other(item, field, depth, stack, exact_ints)
     return value
+
+
+def _check_json_other(
+    item: Any, field: str, depth: int, stack: list[tuple[Any, int]], exact_ints: bool
+) -> None:
+    """A value of a subclass (of int, str, list, dict) or a float: the general rules."""
+    if isinstance(item, bool):
+        return
+    if isinstance(item, int):
+        if exact_ints:
+            check_int(item, field, -JSON_INT_MAX, JSON_INT_MAX)
+    elif isinstance(item, float):
+        if not math.isfinite(item):
+            raise _bad("value.number", f"{field} 數值無效", f"{field}: not a finite number", field)
+    elif isinstance(item, str):
+        check_text(item, field, max_len=TEXT_MAX, multiline=True)
+    elif isinstance(item, list):
+        stack.extend((x, depth + 1) for x in item)
+    elif isinstance(item, dict):
+        for k, v in item.items():
+            check_text(k, field, max_len=FIELD_KEY_MAX)
+            stack.append((v, depth + 1))
+    else:
+        raise _bad("value.type", f"{field} 含有無效的值", f"{field}: unsupported value", field)
 
 
 def _as_field(e: DomainError, field: str) -> DomainError:

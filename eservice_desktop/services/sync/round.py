@@ -39,8 +39,8 @@ from eservice_desktop.services.sync.reference import import_crl, import_pickup_k
 from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
 from eservice_desktop.storage import repo
 
-PUSH_BATCH = 500
-PULL_PAGE = 1000
+PUSH_BATCH = 1000
+PULL_PAGE = 2000
 
 log = logging.getLogger("eservice.sync")
 
