@@ -120,19 +120,32 @@ def _events(n: int, first: int = 0, prev: str = "") -> list[Any]:
 def run() -> list[tuple[str, str]]:
     """SQLite county always; PostgreSQL too when ESERVICE_BENCH_PG_URL (or the test suite's
     ESERVICE_TEST_PG_URL) names a server (a fresh database is created for the run)."""
-    import os
-
     rows = _measure("sqlite", None)
     rows += _catch_up()
+    return rows + _postgresql()
+
+
+def _postgresql() -> list[tuple[str, str]]:
+    """The PostgreSQL county's figures, or one row saying why there are none."""
+    import psycopg
+
     pg = os.environ.get("ESERVICE_BENCH_PG_URL") or os.environ.get("ESERVICE_TEST_PG_URL")
-    if pg:
+    if not pg:
+        why = (
+            "not measured: no server named (set ESERVICE_BENCH_PG_URL, or source the "
+            "ESERVICE_TEST_PG_URL that tools/test-services.sh prints)"
+        )
+        return [("[postgresql] county figures", why)]
+    try:
         db = _fresh_pg(pg)
-        try:
-            rows += _measure("postgresql", db)
-        finally:
-            _drop_pg(db)
-            _drop_pg(db + "_raw")
-    return rows
+    except psycopg.Error as e:
+        why = f"not measured: cannot reach the server ({type(e).__name__})"
+        return [("[postgresql] county figures", why)]
+    try:
+        return _measure("postgresql", db)
+    finally:
+        _drop_pg(db)
+        _drop_pg(db + "_raw")
 
 
 def _drop_pg(url: str) -> None:
@@ -288,12 +301,18 @@ def _idle_latency(app: Any) -> str:
 
 def _raw_insert(county_url: str | None, tmp: Path, evs: list[Any], now: datetime) -> _Clock:
     """The baseline: the pushed events' county rows (event and feed row) inserted with one
-    executemany each, in one transaction, into a fresh database of the same kind."""
-    from sqlalchemy import insert
+    executemany each (through Core, as the push writes them), in one transaction, into a
+    fresh database of the same kind."""
     from sqlalchemy.orm import Session
 
     from eservice_desktop.county import service as county_service
-    from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
+    from eservice_desktop.county.store import (
+        CountyEventRow,
+        FeedRow,
+        create_schema,
+        insert_rows,
+        make_engine,
+    )
 
     raw_engine = make_engine(
         _fresh_pg(county_url, county_url.rsplit("/", 1)[1] + "_raw")
@@ -302,8 +321,8 @@ def _raw_insert(county_url: str | None, tmp: Path, evs: list[Any], now: datetime
     )
     create_schema(raw_engine)
     with _Clock() as clock, Session(raw_engine) as s, s.begin():
-        s.execute(insert(CountyEventRow), [county_service.event_row(e, now) for e in evs])
-        s.execute(insert(FeedRow), [_feed(e, now) for e in evs])
+        insert_rows(s, CountyEventRow, [county_service.event_row(e, now) for e in evs])
+        insert_rows(s, FeedRow, [_feed(e, now) for e in evs])
     raw_engine.dispose()
     return clock
 
@@ -349,11 +368,16 @@ def _catch_up() -> list[tuple[str, str]]:
 
 def _catch_up_county() -> Path:
     """The cached county database holding the catch-up's events (built on first use)."""
-    from sqlalchemy import insert
     from sqlalchemy.orm import Session
 
     from eservice_desktop.county import service as county_service
-    from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
+    from eservice_desktop.county.store import (
+        CountyEventRow,
+        FeedRow,
+        create_schema,
+        insert_rows,
+        make_engine,
+    )
 
     base = os.environ.get("ESERVICE_BENCH_CACHE") or str(
         Path.home() / ".cache" / "eservice-desktop-bench"
@@ -371,8 +395,8 @@ def _catch_up_county() -> Path:
         evs = _events(min(chunk, N_CATCHUP - first), first // 2, prev)
         prev = evs[-1].hash
         with Session(engine) as s, s.begin():
-            s.execute(insert(CountyEventRow), [county_service.event_row(e, now) for e in evs])
-            s.execute(insert(FeedRow), [_feed(e, now) for e in evs])
+            insert_rows(s, CountyEventRow, [county_service.event_row(e, now) for e in evs])
+            insert_rows(s, FeedRow, [_feed(e, now) for e in evs])
     engine.dispose()
     building.rename(target)
     return target

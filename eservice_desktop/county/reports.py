@@ -21,7 +21,7 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
@@ -30,6 +30,7 @@ from eservice_desktop.county.store import (
     CountyTargetRow,
     FeedRow,
     aware,
+    insert_rows,
 )
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
@@ -123,7 +124,7 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
         (changed if case_id in existing else new_rows).append({"case_id": case_id, **values})
     # set-based: one multi-row insert, one executemany update by primary key
     if new_rows:
-        s.execute(insert(CountyCaseFactRow), new_rows)
+        insert_rows(s, CountyCaseFactRow, new_rows)
     if changed:
         s.execute(update(CountyCaseFactRow), changed)
     _project_lookups(s, states, ids)

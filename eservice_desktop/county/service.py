@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notice_outcomes, notify, reports, vault
@@ -47,6 +47,7 @@ from eservice_desktop.county.store import (
     NotificationRow,
     RouteRow,
     aware,
+    insert_rows,
     lock_feed,
 )
 from eservice_desktop.county_link.protocol import (
@@ -860,7 +861,7 @@ def _make_ready(s: Session, batch: _Batch) -> None:
 def _write_batch(s: Session, batch: _Batch) -> None:
     """One multi-row insert per table (a chain link stored already is not stored again)."""
     if batch.event_rows:
-        s.execute(insert(CountyEventRow), batch.event_rows)
+        insert_rows(s, CountyEventRow, batch.event_rows)
     chain_rows = batch.chain_rows
     if chain_rows:
         have = set(
@@ -872,11 +873,11 @@ def _write_batch(s: Session, batch: _Batch) -> None:
         )
         chain_rows = [r for r in chain_rows if r["event_id"] not in have]
     if chain_rows:
-        s.execute(insert(CountyChainRow), chain_rows)
+        insert_rows(s, CountyChainRow, chain_rows)
     if batch.route_rows:
-        s.execute(insert(RouteRow), batch.route_rows)
+        insert_rows(s, RouteRow, batch.route_rows)
     if batch.feed_rows:
-        s.execute(insert(FeedRow), batch.feed_rows)
+        insert_rows(s, FeedRow, batch.feed_rows)
 
 
 def push_access(
@@ -897,7 +898,7 @@ def push_access(
         known.add(r.access_id)
         rows.append({**r.model_dump(), "received_at": now})
     if rows:
-        s.execute(insert(CountyAccessRow), rows)
+        insert_rows(s, CountyAccessRow, rows)
     return AccessPushResponse(
         stored=len(rows), duplicates=len(records) - len(rows), server_time=now
     )
@@ -1000,7 +1001,7 @@ def _update_cases(
         )
     # set-based: one multi-row insert, one executemany update by primary key
     if new_rows:
-        s.execute(insert(CountyCaseRow), new_rows)
+        insert_rows(s, CountyCaseRow, new_rows)
     if changed:
         s.execute(update(CountyCaseRow), changed)
     return receipts
@@ -1033,7 +1034,13 @@ def pull(
     ]
     if not include_own:
         conds.append(FeedRow.source.is_(None) | (FeedRow.source != dev.device_key))
-    rows = list(s.scalars(select(FeedRow).where(*conds).order_by(FeedRow.seq).limit(limit + 1)))
+    # columns, not ORM objects: the page is only read, and a catch-up reads a million rows
+    rows = s.execute(
+        select(FeedRow.seq, FeedRow.kind, FeedRow.data)
+        .where(*conds)
+        .order_by(FeedRow.seq)
+        .limit(limit + 1)
+    ).all()
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = rows[-1].seq if more else max(high, since)
@@ -1053,7 +1060,7 @@ def pull(
     return PullResponse(
         remaining=remaining,
         # the county's own stored rows, validated when they were pushed: not validated again
-        changes=[Change.model_construct(seq=r.seq, kind=r.kind, data=r.data) for r in rows],
+        changes=[Change.model_construct(seq=seq, kind=kind, data=data) for seq, kind, data in rows],
         cursor=cursor_of(cursor),
         more=more,
         server_time=now,

@@ -14,11 +14,11 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import service
-from eservice_desktop.county.store import CountyEventRow, FeedRow, RouteRow, lock_feed
+from eservice_desktop.county.store import CountyEventRow, FeedRow, RouteRow, insert_rows, lock_feed
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.domain.case import CaseState, Payment, apply, check
@@ -122,9 +122,9 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
             )
         outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "settled", number))
     if event_rows:
-        s.execute(insert(CountyEventRow), event_rows)
+        insert_rows(s, CountyEventRow, event_rows)
     if feed_rows:
-        s.execute(insert(FeedRow), feed_rows)
+        insert_rows(s, FeedRow, feed_rows)
     service._update_cases(s, states, touched, now)
     return sf.summary(outcomes)
 

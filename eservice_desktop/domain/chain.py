@@ -35,7 +35,7 @@ UNCHAINED: Final = "unchained"
 HEAD: Final = "head"
 
 
-#: The payload's part of :func:`canonical`, with the very settings of ``json.dumps`` there
+#: The encoder of the canonical document (and of the payload's part of :func:`canonical`)
 #: (made once: ``json.dumps`` with arguments builds a new encoder for every call).
 _PAYLOAD = json.JSONEncoder(
     sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
@@ -75,9 +75,7 @@ def _canonical_document(event: Event, prev: str) -> bytes:
         "payload": event.payload,
         "prev": prev,
     }
-    return json.dumps(
-        doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _PAYLOAD.encode(doc).encode("utf-8")
 
 
 def event_hash(event: Event, prev: str) -> str:

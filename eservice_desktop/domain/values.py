@@ -53,6 +53,7 @@ JSON_ITEMS_MAX: Final = 2000
 #: The sane window for any stored or transmitted time.
 EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST: Final = datetime(2100, 1, 1, tzinfo=UTC)
+#: The window as naive times (check_time compares a time's own wall clock with them).
 _EARLIEST_NAIVE: Final = EARLIEST.replace(tzinfo=None)
 _LATEST_NAIVE: Final = LATEST.replace(tzinfo=None)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from eservice_desktop.domain import events as ev
@@ -30,6 +31,16 @@ PICKUP_METHODS = ("counter", "mail", "other_office")
 
 def check_case_number(value: Any) -> CaseNumber:
     """The case number's rule (the receiving office's match is ``event_values``')."""
+    if type(value) is str:
+        return _parsed(value)
+    return parse_case_number(v.check_text(value, "case_number", max_len=24))
+
+
+@lru_cache(maxsize=4)
+def _parsed(value: str) -> CaseNumber:
+    # a received event's check reads its number twice (the office's match, then the payload's
+    # rules): the second reading is the first one's (a CaseNumber is frozen); a refusal raises
+    # each time (exceptions are not cached)
     return parse_case_number(v.check_text(value, "case_number", max_len=24))
 
 
