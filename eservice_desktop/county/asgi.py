@@ -138,7 +138,8 @@ def create_app(
         "(see docs/protocol.md).",
         lifespan=lifespan,
     )
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # level 5: a pull page shrinks nearly as much as at 9, for a third of the CPU
+    app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(BoundedStrictBodies, enrol_limiter=limits.enrol_source)
     app.state.sessions = sessions
     app.state.engine = engine

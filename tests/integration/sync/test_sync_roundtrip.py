@@ -53,6 +53,45 @@ def test_push_then_pull_routes_case_to_pickup_office(
     assert st["last_success"] and st["conflicts"] == 0
 
 
+def test_gzip_is_left_off_over_loopback_and_round_trips_when_on(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """Over loopback the client sends and accepts plain bodies; with compression on (a county
+    across the network) the same push and pull come through gzip both ways."""
+    h01, h02 = office("H01", "01"), office("H02", "01")
+    enrol(h01, county)
+    enrol(h02, county)
+    plain = sync.make_client(h01)
+    assert not plain.compress and plain.http.headers["Accept-Encoding"] == "identity"
+    plain.close()
+    assert CountyClient("https://county.example", ca_file="ca.pem").compress
+    numbers = [new_case(h01, pickup_office="H02") for _ in range(4)]  # bodies well over 1 KiB
+    seen: list[tuple[str, str | None, str | None]] = []
+    rounds = []
+    for app in (h01, h02):
+        client = sync.make_client(app)
+        client.compress = True
+        client.http.headers["Accept-Encoding"] = "gzip"
+        client.http.hooks["response"].append(
+            lambda r, *_a, **_k: seen.append(
+                (
+                    r.request.path_url.split("?")[0],
+                    r.request.headers.get("Content-Encoding"),
+                    r.headers.get("Content-Encoding"),
+                )
+            )
+        )
+        try:
+            rounds.append(sync.sync_round(app, client))
+        finally:
+            client.close()
+    assert ("/v1/events", "gzip", "gzip") in seen  # the push, and its answer (receipts)
+    assert ("/v1/changes", None, "gzip") in seen
+    assert rounds[0].pushed == 8 and rounds[1].pulled == 8  # received and fee assessed each
+    for number in numbers:
+        assert cases.show_case(h02, number).status == cases.show_case(h01, number).status
+
+
 def test_office_without_route_sees_nothing(
     county: CountyServer, office: Callable[..., App]
 ) -> None:
