@@ -347,7 +347,8 @@ def _catch_up() -> list[tuple[str, str]]:
         county = _County(f"sqlite:///{tmp / 'county.sqlite3'}", tmp)
         device = county.office("05")
         steps: list[tuple[int, int]] = []
-        clock, pulled = _pull_into(device, progress=lambda d, t: steps.append((d, t)))
+        clock, rounds = _rounds_until_caught_up(device, lambda d, t: steps.append((d, t)))
+        pulled = _events_held(device)
         county.stop()
         device.close()
     finally:
@@ -357,11 +358,44 @@ def _catch_up() -> list[tuple[str, str]]:
     return [
         (f"[sqlite] catch-up: pull {n} events of one office into a fresh device", str(clock)),
         ("[sqlite] catch-up throughput", f"{N_CATCHUP / clock.wall:,.0f} events/s"),
+        ("[sqlite] catch-up sync rounds (a round ends after 600 s; the next goes on)", f"{rounds}"),
         (
             "[sqlite] catch-up progress reports (first / last)",
             f"{len(steps)} ({steps[0][0]:,}/{steps[0][1]:,} … {steps[-1][0]:,}/{steps[-1][1]:,})",
         ),
     ]
+
+
+def _rounds_until_caught_up(app: Any, progress: Any) -> tuple[_Clock, int]:
+    """Sync rounds until one ends normally: a round that runs out of its time (ROUND_DEADLINE_S)
+    keeps the pages it applied, and the next round goes on from its cursor, as the sync loop
+    does on a device."""
+    from eservice_desktop.county_link.client import Offline
+    from eservice_desktop.services import sync
+
+    rounds = 0
+    with _Clock() as clock:
+        while True:
+            rounds += 1
+            client = sync.make_client(app)
+            try:
+                sync.sync_round(app, client, pull_progress=progress)
+                break
+            except Offline:  # the round's time is up (between pages, or during one)
+                if rounds >= 50:
+                    raise
+            finally:
+                client.close()
+    return clock, rounds
+
+
+def _events_held(app: Any) -> int:
+    from sqlalchemy import func, select
+
+    from eservice_desktop.storage.models import EventRow
+
+    with app.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(EventRow)) or 0)
 
 
 def _catch_up_county() -> Path:
