@@ -57,7 +57,7 @@ def main() -> int:
     core = open_app(Settings(data_dir=data))
     core.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
-        seed_demo(core, 300, seed=7)
+        seed_demo(core, 600, seed=7)
     finally:
         core.close()
     args = build_parser().parse_args(["--data-dir", str(data), "--lang", lang, "gui"])

@@ -4,15 +4,17 @@ date (暫定) in the detail and in the queue."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
-from test_lang_sweep import build_cases
+from test_lang_sweep import _pay_in_full, _transcript, build_cases
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.ids import generate_national_id
 from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
@@ -74,7 +76,10 @@ def test_timeline_details_and_provisional_due(
         assert "provisional (no working calendar imported for 2028)" in text
     else:
         assert "暫定（117 年辦公日曆尚未匯入）" in text
-    # the same mark in the queue, and not on a case whose year is covered
+    # the same mark in the queue, and not on a case whose year is covered (one open this year,
+    # whatever the demo data left open)
+    other = _transcript(ctx.app, "張志明", generate_national_id(random.Random(3))).case_number
+    _pay_in_full(ctx.app, other)  # paid: its clock runs towards a due date this year
     rows = {i.case_number: i.due_text for i in load_queue(ctx.app, "open", lang)}
     mark = " (provisional)" if lang == "en" else "（暫定）"
     assert rows[numbers["late"]].endswith(mark)
