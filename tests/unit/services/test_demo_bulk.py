@@ -109,10 +109,15 @@ def test_uuid_text_is_the_uuid_modules() -> None:
 def test_seed_puts_the_connections_settings_back(app: App) -> None:
     """The seed writes with synchronous=NORMAL and a large page cache on a connection of its
     own; afterwards every pooled connection is back at FULL, and the process-wide soft heap
-    limit is SQLite's of storage.db again."""
+    limit is what it was before (storage.db's, or the one a counter window of this process set,
+    services.database.limit_page_caches)."""
     from eservice_desktop.demo.seeding import seed_demo
-    from eservice_desktop.storage.db import SQLITE_HEAP_LIMIT
 
+    probe = app.engine.raw_connection()
+    try:
+        before = probe.driver_connection.execute("PRAGMA soft_heap_limit").fetchone()[0]
+    finally:
+        probe.close()
     seed_demo(app, 30, seed=2)
     conns = [app.engine.raw_connection() for _ in range(3)]
     try:
@@ -120,7 +125,7 @@ def test_seed_puts_the_connections_settings_back(app: App) -> None:
             driver = c.driver_connection
             assert driver.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
             assert driver.execute("PRAGMA cache_size").fetchone()[0] == -262144
-            assert driver.execute("PRAGMA soft_heap_limit").fetchone()[0] == SQLITE_HEAP_LIMIT
+            assert driver.execute("PRAGMA soft_heap_limit").fetchone()[0] == before
     finally:
         for c in conns:
             c.close()
