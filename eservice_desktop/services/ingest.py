@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
@@ -240,18 +240,14 @@ _EVENT_COLUMNS = (
 
 
 class _EventRows:
-    """The ``events`` rows of one batch as parameter tuples, written with one ``executemany``
-    of the driver (SQLite): each value converted by the column type's own bind processor, so
-    the stored text is exactly what a Core insert stores, without Core compiling and
-    converting every row's dict (a third of a bulk batch's insert). Other databases get the
-    Core insert of the same rows."""
+    """The ``events`` rows of one batch as parameter tuples (:func:`storage.repo.insert_tuples`:
+    one driver ``executemany`` on SQLite, each value converted as a Core insert would)."""
 
     def __init__(self, session: Session, now: datetime) -> None:
-        self.conn = session.connection()
-        dialect = self.conn.dialect
-        self.sqlite = dialect.name == "sqlite"
-        self.at = repo.bind_processor(_EVENTS.c.at, dialect) if self.sqlite else _same
-        self.json = repo.bind_processor(_EVENTS.c.payload, dialect) if self.sqlite else _same
+        self.session = session
+        dialect = session.connection().dialect
+        self.at = repo.driver_value(_EVENTS.c.at, dialect)
+        self.json = repo.driver_value(_EVENTS.c.payload, dialect)
         self.now = self.at(now)
 
     def __call__(self, e: Event, origin: str, acked: bool) -> tuple[Any, ...]:
@@ -272,22 +268,7 @@ class _EventRows:
         )
 
     def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        if not self.sqlite:
-            self.conn.execute(
-                insert(_EVENTS), [dict(zip(_EVENT_COLUMNS, r, strict=True)) for r in rows]
-            )
-            return
-        self.conn.exec_driver_sql(_INSERT_EVENTS, rows)
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-_INSERT_EVENTS = (
-    f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_EVENT_COLUMNS))})"
-)
+        repo.insert_tuples(self.session, _EVENTS, _EVENT_COLUMNS, rows)
 
 
 def _load_states(

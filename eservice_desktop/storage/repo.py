@@ -345,27 +345,46 @@ def mark_acked(session: Session, event_ids: Iterable[str], at: datetime) -> None
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """A multi-row insert of ``rows`` (dicts with the same keys) into ``table``: on SQLite one
-    driver ``executemany`` of tuples, every value through its column type's own bind processor
-    (what a Core insert stores, without Core compiling each row's dict); else Core."""
-    conn = session.connection()
-    dialect = conn.dialect
-    names = list(rows[0]) if rows else []
-    if not rows or dialect.name != "sqlite" or any(r.keys() != rows[0].keys() for r in rows):
-        if rows:
-            conn.execute(insert(table), rows)
+    """A multi-row insert of ``rows`` (dicts with the same keys) into ``table`` through
+    :func:`insert_tuples` (rows with other keys: one Core insert)."""
+    if not rows:
         return
-    steps = [(n, bind_processor(table.c[n], dialect)) for n in names]
-    quote = dialect.identifier_preparer.quote
+    names = list(rows[0])
+    if any(r.keys() != rows[0].keys() for r in rows):
+        session.connection().execute(insert(table), rows)
+        return
+    dialect = session.connection().dialect
+    steps = [(n, driver_value(table.c[n], dialect)) for n in names]
+    insert_tuples(session, table, names, [tuple([p(r[n]) for n, p in steps]) for r in rows])
+
+
+def insert_tuples(
+    session: Session, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """A multi-row insert of ``rows`` (values in the order of ``names``, each converted by
+    :func:`driver_value`): on SQLite one driver ``executemany``, which stores exactly what a
+    Core insert stores without Core compiling and converting every row's dict (a third of a
+    bulk batch's insert); elsewhere the Core insert of the same rows."""
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
+        return
+    quote = conn.dialect.identifier_preparer.quote
     sql = (
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
         f"VALUES ({', '.join('?' * len(names))})"
     )
-    conn.exec_driver_sql(sql, [tuple([p(r[n]) for n, p in steps]) for r in rows])
+    conn.exec_driver_sql(sql, rows)
 
 
-def bind_processor(column: Any, dialect: Any) -> Callable[[Any], Any]:
-    """What a Core insert does to a value of ``column`` before the driver gets it."""
+def driver_value(column: Any, dialect: Any) -> Callable[[Any], Any]:
+    """How :func:`insert_tuples` wants a value of ``column``: on SQLite what a Core insert does
+    to it before the driver gets it (the column type's bind processor); elsewhere the value
+    itself (Core converts it there)."""
+    if dialect.name != "sqlite":
+        return _same_value
     return column.type.dialect_impl(dialect).bind_processor(dialect) or _same_value
 
 
