@@ -103,7 +103,6 @@ class DraftKeeper:
 
     def __init__(self, store: DraftStore) -> None:
         self.store = store
-        self.path = store.path
         self._writer = _writer_of(store.path)
 
     def save(self, state: dict[str, Any], saved_at: datetime | None = None) -> None:
