@@ -21,7 +21,7 @@ from eservice_desktop.county.store import (
     CountyEventRow,
     FeedRow,
     NotificationRow,
-    aware,
+    event_of,
     lock_feed,
     utcnow,
 )
@@ -40,19 +40,7 @@ def _case_events(s: Session, case_id: str) -> list[Event]:
     rows = s.scalars(
         select(CountyEventRow).where(CountyEventRow.case_id == case_id).order_by(CountyEventRow.seq)
     )
-    return [
-        Event(
-            event_id=r.event_id,
-            case_id=r.case_id,
-            type=r.type,
-            office=r.office,
-            device=r.device,
-            clerk=r.clerk,
-            at=aware(r.at),
-            payload=dict(r.payload),
-        )
-        for r in rows
-    ]
+    return [event_of(r) for r in rows]
 
 
 class _Superseded(Exception):

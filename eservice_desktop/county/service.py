@@ -47,6 +47,7 @@ from eservice_desktop.county.store import (
     NotificationRow,
     RouteRow,
     aware,
+    event_of,
     insert_rows,
     lock_feed,
 )
@@ -439,7 +440,7 @@ def _load_states(
         .order_by(CountyEventRow.seq)
     )
     for r, prev, hash_ in rows:
-        e = _row_event(r, prev, hash_)
+        e = event_of(r, prev, hash_)
         states[r.case_id] = apply(states.get(r.case_id), e)
         history[r.case_id].append(e.to_dict())
     return states, history
@@ -518,21 +519,6 @@ class _DeviceChain:
             error = CHAIN_EDITED
         self._advance(e.event_id, e.hash)
         return error
-
-
-def _row_event(r: CountyEventRow, prev: str | None = None, hash_: str | None = None) -> Event:
-    return Event(
-        event_id=r.event_id,
-        case_id=r.case_id,
-        type=r.type,
-        office=r.office,
-        device=r.device,
-        clerk=r.clerk,
-        at=aware(r.at),
-        payload=dict(r.payload),
-        prev=prev,
-        hash=hash_,
-    )
 
 
 @dataclass
@@ -1082,7 +1068,7 @@ def case_for_office(s: Session, dev: DeviceRow, case_id: str) -> dict[str, Any] 
         "case_id": case_id,
         "case_number": row.case_number if row else "",
         "status": row.status if row else "",
-        "events": [_row_event(r, p, h).to_dict() for r, p, h in evs],
+        "events": [event_of(r, p, h).to_dict() for r, p, h in evs],
     }
 
 

@@ -41,6 +41,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from eservice_desktop.domain.events import Event
+
 #: Key of the advisory lock that serialises feed appends on PostgreSQL.
 FEED_LOCK_KEY = 0x6573_7663  # "esvc"
 
@@ -407,6 +409,22 @@ def insert_rows(session: Session, entity: type[CountyBase], rows: list[dict[str,
 
 def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def event_of(r: CountyEventRow, prev: str | None = None, hash_: str | None = None) -> Event:
+    """The domain event a stored county row holds (its chain link when given)."""
+    return Event(
+        event_id=r.event_id,
+        case_id=r.case_id,
+        type=r.type,
+        office=r.office,
+        device=r.device,
+        clerk=r.clerk,
+        at=aware(r.at),
+        payload=dict(r.payload),
+        prev=prev,
+        hash=hash_,
+    )
 
 
 def make_engine(url: str) -> Engine:
