@@ -11,7 +11,7 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from eservice_desktop.county_link.client import SyncError
@@ -22,18 +22,20 @@ log = logging.getLogger("eservice.sync")
 @dataclass
 class Backoff:
     """Exponential back-off with full jitter (AWS style): sleep uniform(0, min(cap, base*2^n)),
-    never below ``floor`` so a dead server is not hammered."""
+    never below ``floor`` so a dead server is not hammered. The jitter comes from a generator of
+    its own: the loop's thread never draws from (or moves) the process's shared ``random``
+    state, which a test run seeds and other code may be drawing from at that moment."""
 
     base: float = 1.0
     cap: float = 300.0
     floor: float = 0.5
     failures: int = 0
-    rng: random.Random | None = None
+    rng: random.Random = field(default_factory=random.Random)
 
     def next_delay(self) -> float:
         self.failures += 1
         ceiling = min(self.cap, self.base * 2 ** (self.failures - 1))
-        r = (self.rng or random).uniform(0, ceiling)
+        r = self.rng.uniform(0, ceiling)
         return max(self.floor, r)
 
     def reset(self) -> None:

@@ -92,6 +92,16 @@ def test_backoff_grows_with_jitter_and_resets() -> None:
     assert b.failures == 0
 
 
+def test_backoff_leaves_the_shared_random_state_alone() -> None:
+    """A sync loop's thread draws its jitter from its own generator, never from (or moving) the
+    process's ``random`` that other code, a seeded test run or a property test uses."""
+    before = random.getstate()
+    b = Backoff()
+    delays = {b.next_delay() for _ in range(8)}
+    assert random.getstate() == before
+    assert len(delays) > 1  # still jittered
+
+
 def test_loop_backs_off_on_failure_and_not_on_success() -> None:
     outcomes: list[BaseException | None] = []
     calls = iter([SyncError("down"), SyncError("down"), "ok"])
