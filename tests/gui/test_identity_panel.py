@@ -32,10 +32,19 @@ from eservice_desktop.services.intake import IntakeRequest, intake
 
 @pytest.fixture
 def vcards() -> Iterator[Callable[..., vc.VirtualCard]]:
-    try:
-        socket.create_connection(("127.0.0.1", vc.PORTS[0]), timeout=0.5).close()
-    except OSError:
-        pytest.fail("pcscd with vpcd is not running: use `make test` (tools/test-services.sh)")
+    # pcscd's vpcd may be slow to accept on a loaded machine: a few tries before saying it is
+    # not there
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", vc.PORTS[0]), timeout=2).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    "pcscd with vpcd is not running: use `make test` (tools/test-services.sh)"
+                )
+            time.sleep(0.2)
     made: list[vc.VirtualCard] = []
 
     def make(handler: vc.Handler, port: int = vc.PORTS[0]) -> vc.VirtualCard:
