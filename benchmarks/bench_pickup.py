@@ -5,9 +5,10 @@ load and projection, desk view) and the whole desk path (the scanned text handed
 the worker, the result painted back on the UI thread). Codes are signed by the demo county key
 for ready cases spread over the whole database.
 
-The 1M-case database is built once with ``demo.bulk.seed_demo_bulk`` (the bulk path
-of the demo data) plus ``demo.seeding.seed_pickup_codes``, and cached under
-``ESERVICE_BENCH_CACHE`` (default ``~/.cache/eservice-desktop-bench``).
+The 1M-case database is the GUI benchmarks' (``bench_gui.million_db``: ``demo.bulk``, the bulk
+path of the demo data) copied, plus ``demo.seeding.seed_pickup_codes``; it is cached under
+``ESERVICE_BENCH_CACHE`` (default ``~/.cache/eservice-desktop-bench``). With another case count
+(``ESERVICE_BENCH_PICKUP_CASES``) it is seeded on its own.
 """
 
 from __future__ import annotations
@@ -20,41 +21,45 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.fixtures import cached_build
+
 CASES = int(os.environ.get("ESERVICE_BENCH_PICKUP_CASES", "1000000"))
 SAMPLES = 200
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("ESERVICE_BENCH_CACHE") or str(
-        Path.home() / ".cache" / "eservice-desktop-bench"
-    )
-    return Path(base) / f"pickup-{CASES}"
-
-
 def million_db() -> Path:
-    """A data directory holding CASES demo cases (built once, then reused)."""
+    """A data directory holding CASES demo cases plus signed pickup codes (built once, then
+    reused). When the GUI benchmarks use the same case count, their cached database is copied
+    and only the codes are added: one million-case seed per machine instead of two."""
+    from benchmarks import bench_gui
+
+    def build(building: Path) -> None:
+        if CASES == bench_gui.CASES:
+            source, _ = bench_gui.million_db()
+            shutil.copytree(source, building)
+            (building / ".complete").unlink(missing_ok=True)
+            _seed(building, bulk=False)
+        else:
+            _seed(building, bulk=True)
+        _analyze(building)
+
+    target, _ = cached_build(f"pickup-{CASES}", build)
+    return target
+
+
+def _seed(data_dir: Path, bulk: bool) -> None:
     from eservice_desktop.config import Settings
     from eservice_desktop.demo.bulk import seed_demo_bulk
     from eservice_desktop.demo.seeding import seed_pickup_codes
     from eservice_desktop.services.core import open_app
 
-    target = _cache_dir()
-    done = target / ".complete"
-    if done.exists():
-        return target
-    building = target.with_name(target.name + ".building")
-    shutil.rmtree(building, ignore_errors=True)
-    app = open_app(Settings(data_dir=building, demo=True))
+    app = open_app(Settings(data_dir=data_dir, demo=True))
     try:
-        seed_demo_bulk(app, CASES, seed=20261129)
+        if bulk:
+            seed_demo_bulk(app, CASES, seed=20261129)
         seed_pickup_codes(app, CASES, seed=20261129)
     finally:
         app.close()
-    _analyze(building)
-    shutil.rmtree(target, ignore_errors=True)
-    building.rename(target)
-    (target / ".complete").write_text("ok")
-    return target
 
 
 def _analyze(data_dir: Path) -> None:
