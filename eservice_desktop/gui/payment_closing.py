@@ -1,0 +1,124 @@
+"""The daily closing (日結表) from the fees page: the day and scope the clerk picks, then a
+PDF or CSV saved where the clerk says, or a printed copy.
+
+Apart from ``gui/payment_page.py`` because the closing is about a day's receipts, not the case
+on the page. The texts keep the translation context ``PaymentPage`` (``_t``), where the
+English file has them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QDate
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QWidget,
+)
+
+from eservice_desktop.gui import qt_print
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.roc_date_edit import RocDateEdit
+from eservice_desktop.services import reports
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PaymentPage", text)
+
+
+@dataclass(frozen=True)
+class ClosingChoice:
+    day: date
+    #: "" this counter, None the whole office (``reports.write_closing``).
+    device: str | None
+    #: "pdf", "csv" or "print".
+    output: str
+
+
+def ask_closing(parent: QWidget) -> ClosingChoice | None:
+    """The closing dialog: business day, this counter or the whole office, and how to output
+    it; None when the clerk cancels."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(_t("日結表"))
+    lay = QFormLayout(dialog)
+    day = RocDateEdit(QDate.currentDate())
+    scope = QComboBox()
+    scope.addItems([_t("本櫃檯"), _t("全所")])
+    lay.addRow(_t("營業日"), day)
+    lay.addRow(_t("範圍"), scope)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    choice: list[str] = []
+    for key, text in (
+        ("pdf", _t("存成 PDF")),
+        ("csv", _t("存成 CSV")),
+        ("print", _t("列印")),
+    ):
+        btn = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+        btn.clicked.connect(lambda _=False, k=key: choice.append(k))
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    lay.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted or not choice:
+        return None
+    d = day.date()
+    device: str | None = None if scope.currentIndex() == 1 else ""
+    return ClosingChoice(date(d.year(), d.month(), d.day()), device, choice[0])
+
+
+def ask_path(parent: QWidget, chosen: ClosingChoice) -> Path | None:
+    """Where to save the closing file (None when the clerk cancels the file dialog)."""
+    path, _ = QFileDialog.getSaveFileName(
+        parent, _t("儲存日結表"), f"closing-{chosen.day.isoformat()}.{chosen.output}"
+    )
+    return Path(path) if path else None
+
+
+def save_closing(
+    ctx: GuiContext,
+    day: date,
+    path: Path,
+    device: str | None,
+    on_error: Callable[[BaseException], None],
+) -> None:
+    """Writes the closing on a worker; the status bar says where and warns of personal data."""
+    ctx.tasks.run(
+        reports.write_closing,
+        ctx.app,
+        day,
+        path,
+        device,
+        on_done=lambda r: ctx.status_message.emit(
+            QCoreApplication.translate(
+                "PaymentPage",
+                "日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；"
+                "含個人資料，僅限本帳號讀取，用畢請刪除",
+            ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
+        ),
+        on_error=on_error,
+    )
+
+
+def print_closing(
+    ctx: GuiContext,
+    parent: QWidget,
+    day: date,
+    device: str | None,
+    *,
+    printer: QPrinter | None,
+    on_error: Callable[[BaseException], None],
+) -> None:
+    """Prints the closing: the document is made on a worker, the print dialog is the UI's."""
+    app = ctx.app
+
+    def make() -> bytes:
+        return reports.closing_document(app, day, device)
+
+    qt_print.print_document(ctx, make, parent=parent, printer=printer, on_error=on_error)

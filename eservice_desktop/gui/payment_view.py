@@ -1,0 +1,284 @@
+"""The fees page's widgets, their layout and how a case is drawn in them (規費收費).
+
+Why apart from ``gui/payment_page.py``: what the clerk sees (built in the order the Tab key
+walks it) reads on its own, and the page's module is left with what the widgets do (load,
+pay, print, void, refund). ``PaymentPage`` is a ``PaymentView``; the widgets keep the page's
+attribute names, so nothing outside changes.
+
+The texts keep the translation context ``PaymentPage`` (``_t``): the English file needs no
+change and ``self.tr`` in the page finds the same entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.gui import labels
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.services import cases, fees, payment_screen, payments
+
+MAX_AMOUNT = 9_999_999
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PaymentPage", text)
+
+
+class PaymentView(QWidget):
+    """The page's widgets; ``PaymentPage`` connects them to what they do."""
+
+    ctx: GuiContext
+
+    def _build_view(self) -> None:
+        root = QVBoxLayout(self)
+        self._build_case_bar(root)
+        self._build_pending_banner(root)
+        root.addWidget(self._build_fee_box())
+        root.addWidget(self._build_pay_box())
+        root.addWidget(self._build_receipts_box(), 1)
+
+    def _build_case_bar(self, root: QVBoxLayout) -> None:
+        """The case number to load, the case's summary line and why it could not be loaded."""
+        top = QHBoxLayout()
+        self.case_edit = QLineEdit()
+        self.case_edit.setObjectName("case_edit")
+        mark_lookup(self.case_edit)  # Esc may leave with a case number typed
+        self.case_edit.setPlaceholderText(_t("輸入或掃描案號"))
+        self.load_btn = QPushButton(_t("查詢(&L)"))
+        top.addWidget(QLabel(_t("案號")))
+        top.addWidget(self.case_edit, 1)
+        top.addWidget(self.load_btn)
+        root.addLayout(top)
+
+        self.summary = QLabel()
+        self.summary.setObjectName("summary")
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        root.addWidget(self.summary)
+        self.case_error = QLabel()
+        self.case_error.setObjectName("case_error")
+        self.case_error.setStyleSheet("color: #b00020")
+        root.addWidget(self.case_error)
+
+    def _build_pending_banner(self, root: QVBoxLayout) -> None:
+        """The red banner of receipts paid but never printed (hidden while there are none)."""
+        self.pending_banner = QFrame()
+        self.pending_banner.setObjectName("pending_banner")
+        self.pending_banner.setStyleSheet(
+            "#pending_banner { background: #fdecea; border: 1px solid #b00020; }"
+        )
+        banner = QHBoxLayout(self.pending_banner)
+        self.pending_label = QLabel()
+        self.pending_label.setObjectName("pending_label")
+        self.pending_label.setStyleSheet("color: #b00020; font-weight: bold")
+        self.pending_label.setWordWrap(True)
+        self.pending_btn = QPushButton(_t("列印收據 (F10)"))
+        self.pending_btn.setObjectName("pending_btn")
+        banner.addWidget(self.pending_label, 1)
+        banner.addWidget(self.pending_btn)
+        self.pending_banner.hide()
+        #: Receipts paid but never printed (``payments.pending_receipts``), oldest first.
+        self.pending: list[str] = []
+        root.addWidget(self.pending_banner)
+
+    def _build_fee_box(self) -> QGroupBox:
+        """規費核計: the fee items, copies, exemption or reduction with its reason, totals."""
+        fee_box = QGroupBox(_t("規費核計"))
+        fee_layout = QVBoxLayout(fee_box)
+        self.items_table = QTableWidget(0, 4)
+        self.items_table.setObjectName("items_table")
+        self.items_table.setHorizontalHeaderLabels(
+            [_t("規費項目"), _t("數量"), _t("單價"), _t("金額")]
+        )
+        self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.items_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        fee_layout.addWidget(self.items_table)
+        adjust = QHBoxLayout()
+        self.exempt_box = QCheckBox(_t("免徵"))
+        self.reduction_spin = QSpinBox()
+        self.reduction_spin.setRange(0, MAX_AMOUNT)
+        self.reduction_spin.setPrefix(_t("減免 "))
+        self.reason_combo = QComboBox()
+        self.reason_combo.setEditable(True)
+        self.reason_combo.addItem("", "")
+        for reason in fees.EXEMPTION_REASONS:  # shown translated, recorded as listed
+            self.reason_combo.addItem(QCoreApplication.translate("PaymentPage", reason), reason)
+        self.reason_combo.setObjectName("reason_combo")
+        self.copies_spin = QSpinBox()
+        self.copies_spin.setObjectName("copies_spin")
+        self.copies_spin.setRange(1, 99)
+        self.copies_spin.setPrefix(_t("份數 "))
+        self.assess_btn = QPushButton(_t("核定規費(&A)"))
+        self.assess_btn.setObjectName("assess_btn")
+        for w in (
+            self.copies_spin,
+            self.exempt_box,
+            self.reduction_spin,
+            QLabel(_t("原因")),
+            self.reason_combo,
+        ):
+            adjust.addWidget(w)
+        adjust.addWidget(self.assess_btn)
+        fee_layout.addLayout(adjust)
+        self.totals = QLabel()
+        self.totals.setObjectName("totals")
+        fee_layout.addWidget(self.totals)
+        return fee_box
+
+    def _build_pay_box(self) -> QGroupBox:
+        """收費: cash or card, the amount, the cash handed over and the change, the card's
+        reference, and the button that takes the money."""
+        pay_box = QGroupBox(_t("收費"))
+        form = QFormLayout(pay_box)
+        methods = QHBoxLayout()
+        self.cash_radio = QRadioButton(_t("現金"))
+        self.card_radio = QRadioButton(_t("刷卡"))
+        self.cash_radio.setChecked(True)
+        self.method_group = QButtonGroup(self)
+        self.method_group.addButton(self.cash_radio)
+        self.method_group.addButton(self.card_radio)
+        methods.addWidget(self.cash_radio)
+        methods.addWidget(self.card_radio)
+        methods.addStretch(1)
+        form.addRow(_t("繳費方式"), methods)
+        self.amount_spin = QSpinBox()
+        self.amount_spin.setObjectName("amount_spin")
+        self.amount_spin.setRange(0, MAX_AMOUNT)
+        self.amount_spin.setSuffix(_t(" 元"))
+        form.addRow(_t("本次收費"), self.amount_spin)
+        self.tendered_spin = QSpinBox()
+        self.tendered_spin.setObjectName("tendered_spin")
+        self.tendered_spin.setRange(0, MAX_AMOUNT)
+        self.tendered_spin.setSuffix(_t(" 元"))
+        form.addRow(_t("收現"), self.tendered_spin)
+        self.change_label = QLabel("0")
+        self.change_label.setObjectName("change_label")
+        form.addRow(_t("找零"), self.change_label)
+        self.reference_edit = QLineEdit()
+        self.reference_edit.setObjectName("reference_edit")
+        self.reference_edit.setPlaceholderText(_t("刷卡機交易序號／授權碼"))
+        form.addRow(_t("交易序號"), self.reference_edit)
+        self.pay_btn = QPushButton(_t("收費並列印收據 (F9)"))
+        self.pay_btn.setObjectName("pay_btn")
+        form.addRow(self.pay_btn)
+        return pay_box
+
+    def _build_receipts_box(self) -> QGroupBox:
+        """收據: the case's receipts, and print / void / refund / the daily closing."""
+        rec_box = QGroupBox(_t("收據"))
+        rec_layout = QVBoxLayout(rec_box)
+        self.receipts_table = QTableWidget(0, 5)
+        self.receipts_table.setObjectName("receipts_table")
+        self.receipts_table.setHorizontalHeaderLabels(
+            [_t("收據號碼"), _t("方式"), _t("金額"), _t("狀態"), _t("已列印")]
+        )
+        self.receipts_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.receipts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.receipts_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        rec_layout.addWidget(self.receipts_table)
+        buttons = QHBoxLayout()
+        self.print_btn = QPushButton(_t("列印／重印(&R)"))
+        self.void_btn = QPushButton(_t("作廢(&D)"))
+        self.refund_btn = QPushButton(_t("退費(&U)"))
+        self.closing_btn = QPushButton(_t("日結表(&C)…"))
+        for b in (self.print_btn, self.void_btn, self.refund_btn):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.closing_btn)
+        rec_layout.addLayout(buttons)
+        return rec_box
+
+    # -- drawing a case ----------------------------------------------------------------------
+
+    def _draw_summary(self, v: cases.CaseView) -> None:
+        self.summary.setText(
+            _t("{name}（{id}）　{service}　{status}").format(
+                name=v.applicant_name,
+                id=mask_id(v.applicant_id),
+                service=labels.service_name(self.ctx, v.service_code),
+                status=labels.status_label(self.ctx, v.status),
+            )
+        )
+
+    def _draw_items(self, items: Sequence[fees.FeeLineView]) -> None:
+        self.items_table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            cells = [
+                self.ctx.pick(item.name, item.name_en),
+                labels.quantity(self.ctx, item.quantity, item.unit),
+                f"{item.unit_price:,}"
+                + (
+                    ""
+                    if item.additional_unit_price is None
+                    else _t("／續 {p}").format(p=f"{item.additional_unit_price:,}")
+                ),
+                f"{item.amount:,}",
+            ]
+            for col, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if col:
+                    cell.setTextAlignment(
+                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                    )
+                self.items_table.setItem(row, col, cell)
+
+    def _draw_totals(self, screen: payment_screen.PaymentScreen) -> int:
+        """Shows the totals line; returns the balance still due."""
+        v, a = screen.view, screen.assessment
+        due = a.total if not screen.assessed else v.fees_due
+        balance = due - v.paid
+        state = _t("已核定") if screen.assessed else _t("尚未核定（收費時依此核定）")
+        self.totals.setText(
+            _t("小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　餘額 {bal}　（{state}）").format(
+                sub=f"{a.subtotal:,}",
+                red=f"{a.reduction:,}",
+                due=f"{due:,}",
+                paid=f"{v.paid:,}",
+                bal=f"{balance:,}",
+                state=state,
+            )
+        )
+        return balance
+
+    def _draw_receipts(self, receipts: Sequence[payments.PaymentResult]) -> None:
+        self.receipts_table.setRowCount(len(receipts))
+        for row, r in enumerate(receipts):
+            method = {"cash": _t("現金"), "card": _t("刷卡"), "online": _t("線上")}.get(
+                r.method, r.method
+            )
+            status = (
+                _t("作廢") if r.status == "void" else (_t("部分退費") if r.refunded else _t("有效"))
+            )
+            cells = [
+                r.receipt_number,
+                method,
+                f"{r.amount:,}",
+                status,
+                _t("是") if r.printed else _t("否"),
+            ]
+            for col, text in enumerate(cells):
+                self.receipts_table.setItem(row, col, QTableWidgetItem(text))
+        if receipts:
+            self.receipts_table.selectRow(len(receipts) - 1)

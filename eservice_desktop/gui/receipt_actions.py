@@ -1,0 +1,103 @@
+"""What the fees page does to a receipt already issued: print or reprint it (a reprint asks
+the reason, a second one a supervisor's approval), void it, refund part of it.
+
+Apart from ``gui/payment_page.py`` because these act on one receipt row, each with its reason
+and approval, while the page's module keeps the case and the payment being taken. Every
+function takes the page (its ``ask_text``, print and status plumbing) and returns at once; the
+work runs through ``ctx.tasks``. The texts keep the translation context ``PaymentPage``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QInputDialog
+
+from eservice_desktop.gui import qt_print
+from eservice_desktop.gui.approval import run_with_approval
+from eservice_desktop.services import payments
+
+if TYPE_CHECKING:
+    from eservice_desktop.gui.payment_page import PaymentPage
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PaymentPage", text)
+
+
+def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
+    """A first print as is; a reprint of a valid printed receipt asks the reason, and from the
+    second reprint on a supervisor approves on this counter before it prints."""
+    if r is None:
+        return
+    reason = ""
+    if r.printed and r.status == "valid":
+        asked = page.ask_text(_t("重印收據"), _t("重新列印原因："))
+        if asked is None:
+            return
+        reason = asked
+        number = r.receipt_number
+        run_with_approval(
+            page.ctx,
+            page,
+            qt_print.reprint_allowed,
+            page.ctx.app,
+            number,
+            approval_reason=reason,
+            on_done=lambda approval: page._print(number, reason, approval),
+            on_error=page._error,
+        )
+        return
+    page._print(r.receipt_number, reason)
+
+
+def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
+    """Voids with a reason; the number is kept and counted in the closing."""
+    if r is None or r.status == "void":
+        return
+    reason = page.ask_text(_t("作廢收據"), _t("作廢原因（號碼保留，列入日結）："))
+    if reason is None:
+        return
+    run_with_approval(  # a supervisor approves on this counter (auth.approval_required)
+        page.ctx,
+        page,
+        payments.void_receipt,
+        page.ctx.app,
+        r.receipt_number,
+        reason,
+        approval_reason=reason,
+        on_done=lambda res: page._written(res.case_number),
+        on_error=page._error,
+    )
+
+
+def refund_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
+    """Refunds up to what is left of the receipt, with a reason and a supervisor's approval."""
+    if r is None or r.status == "void":
+        return
+    amount, ok = QInputDialog.getInt(
+        page,
+        _t("退費"),
+        _t("退費金額："),
+        r.amount - r.refunded,
+        1,
+        max(r.amount - r.refunded, 1),
+    )
+    if not ok:
+        return
+    reason = page.ask_text(_t("退費"), _t("退費原因："))
+    if reason is None:
+        return
+    run_with_approval(
+        page.ctx,
+        page,
+        payments.refund,
+        page.ctx.app,
+        r.receipt_number,
+        amount,
+        reason,
+        approval_reason=reason,
+        on_done=lambda res: page._written(res.case_number),
+        on_error=page._error,
+    )
