@@ -52,7 +52,17 @@ class OperatorsPage(QWidget):
         title = QLabel(self.tr("操作人員管理"))
         title.setObjectName("operators_title")
         layout.addWidget(title)
+        layout.addWidget(self._build_table(), 1)
+        layout.addWidget(self._build_form())
+        layout.addLayout(self._build_buttons())
+        self.message = QLabel()
+        self.message.setObjectName("op_message")
+        self.message.setWordWrap(True)
+        layout.addWidget(self.message)
+        self.new_account()
 
+    def _build_table(self) -> QTableWidget:
+        """The office's accounts, one row each; selecting one loads it into the form."""
         columns = [self.tr("帳號"), self.tr("姓名"), self.tr("角色"), self.tr("業務範圍")]
         columns.append(self.tr("狀態"))
         self.table = QTableWidget(0, len(columns), self)
@@ -64,8 +74,10 @@ class OperatorsPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selected)
-        layout.addWidget(self.table, 1)
+        return self.table
 
+    def _build_form(self) -> QGroupBox:
+        """帳號資料: account, name, roles, scope and password, each label with its Alt key."""
         box = QGroupBox(self.tr("帳號資料"))
         form = QFormLayout(box)
         self.account = QLineEdit()
@@ -88,7 +100,7 @@ class OperatorsPage(QWidget):
         self.role_boxes: dict[Role, QCheckBox] = {}
         for i, role in enumerate(Role):
             zh, en = ROLE_LABELS[role]
-            check = QCheckBox(ctx.pick(zh, en))
+            check = QCheckBox(self.ctx.pick(zh, en))
             check.setObjectName(f"role_{role.value}")
             self.role_boxes[role] = check
             grid.addWidget(check, i // 3, i % 3)
@@ -107,8 +119,10 @@ class OperatorsPage(QWidget):
         form.addRow(QLabel(self.tr("角色")), roles_box)
         form.addRow(labels[2], self.scope)
         form.addRow(labels[3], self.password)
-        layout.addWidget(box)
+        return box
 
+    def _build_buttons(self) -> QHBoxLayout:
+        """New, save, reset password, disable."""
         buttons = QHBoxLayout()
         self.new_button = QPushButton(self.tr("新增帳號(&A)"))
         self.new_button.setObjectName("op_new")
@@ -125,12 +139,7 @@ class OperatorsPage(QWidget):
         for b in (self.new_button, self.save_button, self.reset_button, self.disable_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
-        layout.addLayout(buttons)
-        self.message = QLabel()
-        self.message.setObjectName("op_message")
-        self.message.setWordWrap(True)
-        layout.addWidget(self.message)
-        self.new_account()
+        return buttons
 
     # -- hooks -------------------------------------------------------------------------------
 
