@@ -50,6 +50,33 @@ class BackupDialog(QDialog):
         self.setObjectName("backup_dialog")
         self.ctx = ctx
         self.setWindowTitle(self.tr("備份與還原"))
+        self._build_table()
+        buttons, hint = self._build_actions()
+        self._build_confirm_step()
+        self._build_restore_progress()
+        self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_box.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.confirm_box)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.outcome)
+        layout.addWidget(hint)
+        layout.addWidget(self.close_box)
+        self.backups: list[backup.BackupInfo] = []
+        #: The backup checked and shown in the confirmation step.
+        self.plan: dict[str, Any] | None = None
+        #: True from the confirmation until the restored database is in use.
+        self.restoring = False
+        #: The result of the last restore (``services.backup.restore_in_place``).
+        self.outcome_data: dict[str, Any] | None = None
+        self._paused: list[Any] = []
+        self.refresh()
+
+    def _build_table(self) -> None:
+        """The backups on disk, newest first (``refresh``)."""
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("backup_table")
         self.table.setHorizontalHeaderLabels(
@@ -58,6 +85,9 @@ class BackupDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+
+    def _build_actions(self) -> tuple[QHBoxLayout, QLabel]:
+        """Back up now, verify, restore; and where the backups are and what a restore does."""
         self.status = QLabel()
         self.status.setObjectName("backup_status")
         self.status.setWordWrap(True)
@@ -70,7 +100,7 @@ class BackupDialog(QDialog):
         self.restore_button = QPushButton(self.tr("還原所選備份(&R)…"))
         self.restore_button.setObjectName("backup_restore")
         self.restore_button.clicked.connect(self.prepare_restore)
-        where = backup.backup_dir(ctx.app.settings)
+        where = backup.backup_dir(self.ctx.app.settings)
         hint = QLabel(
             self.tr(
                 "備份位置：{0}\n還原會先驗證備份並列出將遺失的資料，確認後才置換資料庫，"
@@ -83,8 +113,11 @@ class BackupDialog(QDialog):
         buttons.addWidget(self.verify_button)
         buttons.addWidget(self.restore_button)
         buttons.addStretch(1)
+        return buttons, hint
 
-        # the confirmation step of the guided restore (hidden until a backup was checked)
+    def _build_confirm_step(self) -> None:
+        """The confirmation step of the guided restore (hidden until a backup was checked):
+        what would be lost, then confirm or keep the database as it is."""
         self.confirm_box = QGroupBox(self.tr("確認還原"))
         self.confirm_box.setObjectName("restore_confirm")
         self.summary = QLabel()
@@ -108,6 +141,8 @@ class BackupDialog(QDialog):
         box.addLayout(confirm_row)
         self.confirm_box.hide()
 
+    def _build_restore_progress(self) -> None:
+        """The restore's steps as it runs, and its outcome (both hidden until a restore)."""
         self.progress = QProgressBar()
         self.progress.setObjectName("restore_progress")
         self.progress.setRange(0, backup.RESTORE_STEPS)
@@ -115,27 +150,6 @@ class BackupDialog(QDialog):
         self.outcome = QListWidget()
         self.outcome.setObjectName("restore_outcome")
         self.outcome.hide()
-
-        self.close_box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        self.close_box.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
-        layout.addLayout(buttons)
-        layout.addWidget(self.confirm_box)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.status)
-        layout.addWidget(self.outcome)
-        layout.addWidget(hint)
-        layout.addWidget(self.close_box)
-        self.backups: list[backup.BackupInfo] = []
-        #: The backup checked and shown in the confirmation step.
-        self.plan: dict[str, Any] | None = None
-        #: True from the confirmation until the restored database is in use.
-        self.restoring = False
-        #: The result of the last restore (``services.backup.restore_in_place``).
-        self.outcome_data: dict[str, Any] | None = None
-        self._paused: list[Any] = []
-        self.refresh()
 
     def _busy(self, busy: bool, text: str = "") -> None:
         for b in (self.now_button, self.verify_button, self.restore_button):
