@@ -86,6 +86,16 @@ class ReportsPage(QWidget):
 
     def _build(self) -> None:
         root = QVBoxLayout(self)
+        root.addLayout(self._build_query())
+        self._build_result(root)
+        root.addLayout(self._build_exports())
+        self.chart_views: list[ChartView] = []
+        self.tables: list[QTableWidget] = []
+        self._chain_tabs()
+
+    def _build_query(self) -> QGridLayout:
+        """Which report and which period (from the first of this month to today), and the
+        button (Enter) that computes it."""
         form = QGridLayout()
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kind_combo")
@@ -113,8 +123,10 @@ class ReportsPage(QWidget):
         form.addWidget(self.to_edit, 0, 5)
         form.addWidget(self.compute_btn, 0, 6)
         form.setColumnStretch(7, 1)
-        root.addLayout(form)
+        return form
 
+    def _build_result(self, root: QVBoxLayout) -> None:
+        """Why a report failed, its heading, and the body its tables and charts go into."""
         self.error_label = QLabel()
         self.error_label.setObjectName("error_label")
         self.error_label.setStyleSheet("color: #b00020")
@@ -132,6 +144,8 @@ class ReportsPage(QWidget):
         self.body_layout.setContentsMargins(0, 0, 0, 0)
         root.addWidget(self.body, 1)
 
+    def _build_exports(self) -> QHBoxLayout:
+        """CSV / XLSX / PDF export of the report on screen (enabled once there is one)."""
         exports = QHBoxLayout()
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt, text in (
@@ -146,10 +160,7 @@ class ReportsPage(QWidget):
             exports.addWidget(btn)
             self.export_buttons[fmt] = btn
         exports.addStretch(1)
-        root.addLayout(exports)
-        self.chart_views: list[ChartView] = []
-        self.tables: list[QTableWidget] = []
-        self._chain_tabs()
+        return exports
 
     def _chain_tabs(self) -> None:
         order: list[QWidget] = [
