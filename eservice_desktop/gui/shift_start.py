@@ -34,7 +34,7 @@ from eservice_desktop.gui.context import GuiContext
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.services.core import App
-    from eservice_desktop.services.doctor import Report
+    from eservice_desktop.services.doctor import Check, Report
 
 MARKER = "shift-start.json"
 _TAIPEI = ZoneInfo("Asia/Taipei")
@@ -91,8 +91,21 @@ class ShiftStartDialog(QDialog):
         self.setObjectName("shift_start_dialog")
         self.setWindowTitle(self.tr("上班檢查"))
         self.resize(900, 520)
-        lang = "zh_TW" if ctx.is_zh else "en"
         layout = QVBoxLayout(self)
+        layout.addWidget(self._summary_label(report))
+        checks = sorted(report.checks, key=lambda c: _ORDER.get(c.status, 3))
+        layout.addWidget(self._checks_table(checks, "zh_TW" if ctx.is_zh else "en"))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("關閉"))
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if checks:
+            self.table.selectRow(0)
+        self.report = report
+
+    def _summary_label(self, report: Report) -> QLabel:
+        """One line: all well, or how many checks failed and warned."""
         bad = [c for c in report.checks if c.status != "ok"]
         failed = sum(1 for c in bad if c.status == "fail")
         if not bad:
@@ -104,13 +117,15 @@ class ShiftStartDialog(QDialog):
         self.summary = QLabel(text)
         self.summary.setObjectName("shift_summary")
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
+        return self.summary
+
+    def _checks_table(self, checks: list[Check], lang: str) -> QTableWidget:
+        """Every check, failures first: status, item, result and (when not ok) the fix."""
         marks = {
             "fail": self.tr("✘ 失敗"),
             "warn": self.tr("！警告"),
             "ok": self.tr("✔ 正常"),
         }
-        checks = sorted(report.checks, key=lambda c: _ORDER.get(c.status, 3))
         self.table = QTableWidget(len(checks), 4, self)
         self.table.setObjectName("shift_checks")
         self.table.setHorizontalHeaderLabels(
@@ -140,15 +155,7 @@ class ShiftStartDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.resizeRowsToContents()
-        layout.addWidget(self.table)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText(self.tr("關閉"))
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
-        if checks:
-            self.table.selectRow(0)
-        self.report = report
+        return self.table
 
 
 def _show(window: MainWindow, report: object) -> None:
