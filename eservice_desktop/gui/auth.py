@@ -136,6 +136,18 @@ class LoginScreen(QWidget):
         # A fixed width lets the wrapped sentences take the height they need.
         box.setFixedWidth(BOX_WIDTH)
         layout = QVBoxLayout(box)
+        self._build_heading(layout)
+        self._build_fields(layout)
+        row = QVBoxLayout()
+        row.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addLayout(row)
+        outer.addStretch(2)
+        self._bind_enter()
+        self.ask_login()
+
+    def _build_heading(self, layout: QVBoxLayout) -> None:
+        """Title, this office and counter, and the hint line of the current mode."""
+        ctx = self.ctx
         office = ctx.office
         self.title = QLabel(self.tr("櫃檯登入"))
         self.title.setObjectName("login_title")
@@ -162,6 +174,11 @@ class LoginScreen(QWidget):
         self.hint.setMinimumHeight(3 * lines + 4)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         layout.addWidget(self.hint)
+
+    def _build_fields(self, layout: QVBoxLayout) -> None:
+        """Account and password (Alt+A, Alt+W), the message line, the sign-in button."""
+        # Room for three lines of a refusal from the start, like the hint's.
+        lines = self.fontMetrics().lineSpacing()
         form = QFormLayout()
         self.account = QLineEdit()
         self.account.setObjectName("login_account")
@@ -189,17 +206,15 @@ class LoginScreen(QWidget):
         self.button.setDefault(True)
         self.button.clicked.connect(self.submit)
         layout.addWidget(self.button)
-        row = QVBoxLayout()
-        row.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
-        outer.addLayout(row)
-        outer.addStretch(2)
+
+    def _bind_enter(self) -> None:
+        """Enter anywhere on the login screen (``_enter``)."""
         # Enter (either key) anywhere on the screen: from the account on to the password, from
         # the password (or the button) sign in. The button shows the key.
         self.enter = QShortcut(self)
         self.enter.setKeys([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         self.enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.enter.activated.connect(self._enter)
-        self.ask_login()
 
     # -- modes -------------------------------------------------------------------------------
 
