@@ -408,24 +408,15 @@ class IntakeForm(QWidget):
         return contains[0] if len(contains) == 1 else None
 
     def _set_service(self, service: Service | None) -> None:
+        """Rebuilds the service's part of the form (fields, consents, documents, pickup ways),
+        keeping what was typed in fields and ticked in documents both services share."""
         if service is self.service and service is not None:
             return
         old = self.field_values()
+        old_docs = {k for k, b in self.document_boxes.items() if b.isChecked()}
         self.service = service
         self.error_labels["service"].clear()
-        while self.fields_form.rowCount():
-            self.fields_form.removeRow(0)
-        for key in list(self.field_widgets):
-            self.error_labels.pop(key, None)
-        self.field_widgets.clear()
-        self._field_specs.clear()
-        for box in self.consent_boxes.values():
-            box.deleteLater()
-        self.consent_boxes.clear()
-        old_docs = {k for k, b in self.document_boxes.items() if b.isChecked()}
-        for box in self.document_boxes.values():
-            box.deleteLater()
-        self.document_boxes.clear()
+        self._clear_service_rows()
         self.pickup_method.blockSignals(True)
         self.pickup_method.clear()
         if service is None:
@@ -445,6 +436,32 @@ class IntakeForm(QWidget):
         if service.requires_moica:
             info += self.tr("　需以自然人憑證驗證身分")
         self.service_info.setText(info)
+        self._add_field_rows(service, old)
+        self._add_consent_boxes(service)
+        self._add_document_boxes(service, old_docs)
+        self._add_pickup_options(service)
+        self.pickup_method.blockSignals(False)
+        self._pickup_changed()
+        self._chain_tab_order()
+
+    def _clear_service_rows(self) -> None:
+        """Removes the previous service's fields, consent and document boxes."""
+        while self.fields_form.rowCount():
+            self.fields_form.removeRow(0)
+        for key in list(self.field_widgets):
+            self.error_labels.pop(key, None)
+        self.field_widgets.clear()
+        self._field_specs.clear()
+        for box in self.consent_boxes.values():
+            box.deleteLater()
+        self.consent_boxes.clear()
+        for box in self.document_boxes.values():
+            box.deleteLater()
+        self.document_boxes.clear()
+
+    def _add_field_rows(self, service: Service, old: dict[str, Any]) -> None:
+        """One row per field of the service (its label, the input, its error line); a value
+        typed for a field of the same key before the service changed is kept."""
         for spec in service.fields:
             widget = self._field_widget(spec)
             widget.setObjectName(f"field_{spec.key}")
@@ -459,6 +476,9 @@ class IntakeForm(QWidget):
             if spec.key in old:
                 self._set_field_value(spec.key, old[spec.key])
         self.fields_box.setVisible(bool(service.fields))
+
+    def _add_consent_boxes(self, service: Service) -> None:
+        """The applicant's consent to each lookup that replaces a paper document."""
         for kind in sorted(service.document_free_lookups):
             box = QCheckBox(
                 self.ctx.pick(
@@ -470,6 +490,9 @@ class IntakeForm(QWidget):
             self.consent_layout.addWidget(box)
             self.consent_boxes[kind] = box
         self.consent_box.setVisible(bool(self.consent_boxes))
+
+    def _add_document_boxes(self, service: Service, old_docs: set[str]) -> None:
+        """The documents the service requires, the first nine with Alt+1..9."""
         for i, doc in enumerate(service.required_documents):
             text = service.document_name(doc, self.ctx.lang)
             box = QCheckBox(f"{text} (&{i + 1})" if i < 9 else text)
@@ -479,6 +502,8 @@ class IntakeForm(QWidget):
             self.documents_layout.addWidget(box)
             self.document_boxes[doc] = box
         self.documents_box.setVisible(bool(self.document_boxes))
+
+    def _add_pickup_options(self, service: Service) -> None:
         for option in service.pickup_options:
             self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS[option]), option)
         # The default is the office's own: pick up here at the counter. A service without
@@ -488,9 +513,6 @@ class IntakeForm(QWidget):
             self.pickup_method.setCurrentIndex(self.pickup_method.findData("counter"))
         elif len(options) != 1:
             self.pickup_method.setCurrentIndex(-1)
-        self.pickup_method.blockSignals(False)
-        self._pickup_changed()
-        self._chain_tab_order()
 
     def _field_widget(self, spec: FieldSpec) -> QWidget:
         if spec.type == "choice":
