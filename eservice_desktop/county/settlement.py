@@ -51,6 +51,64 @@ def _payment(state: CaseState, payment_id: str) -> Payment | None:
     return None
 
 
+def _not_applied(
+    ln: sf.SettlementLine, state: CaseState | None, pay: Payment | None
+) -> sf.SettlementOutcome | None:
+    """Why a line is reported and not applied (unknown id, not an online payment, another
+    amount, nothing new), or None when it settles its payment."""
+    if state is None or pay is None:
+        return sf.SettlementOutcome(ln.line, ln.transaction_id, "unknown")
+    number = state.case_number
+    if pay.method != "online":
+        return sf.SettlementOutcome(ln.line, ln.transaction_id, "not_online", number)
+    if pay.amount != ln.amount:
+        return sf.SettlementOutcome(
+            ln.line, ln.transaction_id, "amount_mismatch", number, pay.amount
+        )
+    if not sf.changes(ln, pay.deposit_date, pay.settlement_number, pay.deposited):
+        return sf.SettlementOutcome(ln.line, ln.transaction_id, "unchanged", number)
+    return None
+
+
+def _settled_event(state: CaseState, pay: Payment, ln: sf.SettlementLine, now: datetime) -> Event:
+    """The county's ``case.payment_settled`` for one line, checked against the case."""
+    e = Event(
+        event_id=str(uuid.uuid4()),
+        case_id=state.case_id,
+        type=ev.PAYMENT_SETTLED,
+        office=state.office,
+        device=service.COUNTY_DEVICE,
+        clerk="county",
+        at=now,
+        payload={
+            "payment_id": pay.payment_id,
+            "receipt_number": pay.receipt_number or "",
+            "deposit_date": ln.deposit_date.isoformat() if ln.deposit_date else "",
+            "settlement_number": ln.settlement_number,
+            "deposited": ln.deposited,
+        },
+    )
+    check_event(e)
+    check(state, e)
+    return e
+
+
+def _feed_rows(e: Event, offices: list[str], now: datetime) -> list[dict[str, Any]]:
+    """The event once in the feed of every office the case is routed to."""
+    data = e.to_dict()
+    return [
+        {
+            "office": office,
+            "kind": "event",
+            "case_id": e.case_id,
+            "source": None,
+            "data": data,
+            "created_at": now,
+        }
+        for office in sorted(offices)
+    ]
+
+
 def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
     """Parses ``data`` (raises ``SettlementFileError``, nothing stored) and applies it inside
     the caller's transaction."""
@@ -70,57 +128,19 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
         case_id, payment_id = where.get(ln.transaction_id, ("", ""))
         state = states.get(case_id) if case_id else None
         pay = _payment(state, payment_id) if state else None
-        if state is None or pay is None:
-            outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "unknown"))
+        refused = _not_applied(ln, state, pay)
+        if refused is not None:
+            outcomes.append(refused)
             continue
-        number = state.case_number
-        if pay.method != "online":
-            outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "not_online", number))
-            continue
-        if pay.amount != ln.amount:
-            outcomes.append(
-                sf.SettlementOutcome(
-                    ln.line, ln.transaction_id, "amount_mismatch", number, pay.amount
-                )
-            )
-            continue
-        if not sf.changes(ln, pay.deposit_date, pay.settlement_number, pay.deposited):
-            outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "unchanged", number))
-            continue
-        e = Event(
-            event_id=str(uuid.uuid4()),
-            case_id=case_id,
-            type=ev.PAYMENT_SETTLED,
-            office=state.office,
-            device=service.COUNTY_DEVICE,
-            clerk="county",
-            at=now,
-            payload={
-                "payment_id": payment_id,
-                "receipt_number": pay.receipt_number or "",
-                "deposit_date": ln.deposit_date.isoformat() if ln.deposit_date else "",
-                "settlement_number": ln.settlement_number,
-                "deposited": ln.deposited,
-            },
-        )
-        check_event(e)
-        check(state, e)
+        assert state is not None and pay is not None
+        e = _settled_event(state, pay, ln, now)
         states[case_id] = apply(state, e)
         touched.add(case_id)
         event_rows.append(service.event_row(e, now))
-        data_ = e.to_dict()
-        for office in sorted(routes.get(case_id, [state.office])):
-            feed_rows.append(
-                {
-                    "office": office,
-                    "kind": "event",
-                    "case_id": case_id,
-                    "source": None,
-                    "data": data_,
-                    "created_at": now,
-                }
-            )
-        outcomes.append(sf.SettlementOutcome(ln.line, ln.transaction_id, "settled", number))
+        feed_rows += _feed_rows(e, routes.get(case_id, [state.office]), now)
+        outcomes.append(
+            sf.SettlementOutcome(ln.line, ln.transaction_id, "settled", state.case_number)
+        )
     if event_rows:
         insert_rows(s, CountyEventRow, event_rows)
     if feed_rows:
