@@ -148,9 +148,11 @@ def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     this machine); the subprocess CLI tests keep the shipped parameters."""
     from argon2 import PasswordHasher, profiles
 
-    from eservice_desktop.services import operators
+    from eservice_desktop.services import operators_signin
 
-    monkeypatch.setattr(operators, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
+    monkeypatch.setattr(
+        operators_signin, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST)
+    )
 
 
 @pytest.fixture(autouse=True)

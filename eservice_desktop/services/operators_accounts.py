@@ -1,0 +1,346 @@
+"""Operator accounts, kept by the office admin: create, list, set a password or the roles and
+scope, disable; the accounts the county provisions by sync; the demo supervisor.
+
+Apart from the sign-in (``services.operators_signin``) because these write accounts while the
+sign-in only reads and counts failures; ``services.operators`` re-exports both.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.operators import (
+    NAME_MAX,
+    Action,
+    Operator,
+    Role,
+    check_account,
+    forbidden,
+    parse_roles,
+)
+from eservice_desktop.services.core import App
+from eservice_desktop.services.operators_signin import (
+    DEMO_SUPERVISOR,
+    DEMO_SUPERVISOR_PASSWORD,
+    _aware,
+    _operator,
+    _unknown,
+    current,
+    hash_password,
+    require,
+    verify_password,
+)
+from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
+
+log = logging.getLogger("eservice.operators")
+
+# --- accounts (office admin) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountView:
+    account: str
+    name: str
+    roles: tuple[str, ...]
+    departments: tuple[str, ...]
+    active: bool
+    locked: bool
+    source: str
+    last_login_at: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "account": self.account,
+            "name": self.name,
+            "roles": list(self.roles),
+            "departments": list(self.departments),
+            "active": self.active,
+            "locked": self.locked,
+            "source": self.source,
+            "last_login_at": self.last_login_at,
+        }
+
+
+def _check_name(name: object) -> str:
+    return values.check_text(name, "name", max_len=NAME_MAX, min_len=1)
+
+
+def _check_departments(app: App, departments: Iterable[str]) -> str:
+    codes: list[str] = []
+    for raw in departments:
+        for code in str(raw).replace(",", " ").split():
+            known = code in {d.code for d in app.catalogue.departments}
+            if not known and not app.catalogue.has_service(code):
+                shown = values.printable(code, 30)
+                raise DomainError(
+                    "operator.department",
+                    f"不明的業務範圍（單位或申辦項目代碼）：{shown}",
+                    f"Unknown scope (department or service code): {shown}",
+                    "departments",
+                )
+            codes.append(code)
+    return " ".join(sorted(set(codes)))
+
+
+def _roles_text(roles: Iterable[Role | str]) -> str:
+    return " ".join(sorted(r.value for r in parse_roles(str(r) for r in roles)))
+
+
+def _insert(  # noqa: PLR0917
+    app: App,
+    s: Session,
+    account: str,
+    name: str,
+    roles: Iterable[Role | str],
+    password: str,
+    departments: Iterable[str],
+) -> Operator:
+    account = check_account(account)
+    if s.get(OperatorRow, account) is not None:
+        raise DomainError(
+            "operator.exists", f"帳號已存在：{account}", f"Account exists: {account}", "account"
+        )
+    now = app.now()
+    row = OperatorRow(
+        account=account,
+        name=_check_name(name),
+        roles=_roles_text(roles),
+        departments=_check_departments(app, departments),
+        active=True,
+        password_hash=hash_password(password),
+        failed_attempts=0,
+        source="local",
+        created_at=now,
+        updated_at=now,
+        password_changed_at=now,
+    )
+    s.add(row)
+    return _operator(row)
+
+
+def create_first_admin(app: App, account: str, name: str, password: str) -> Operator:
+    """A fresh office's first account, an office admin (``setup``); refused once any exists."""
+    with app.transaction() as s:
+        # the demo supervisor (demo seeding) approves demo data only: it is no office admin
+        others = select(func.count()).where(OperatorRow.account != DEMO_SUPERVISOR.account)
+        if s.scalar(others.select_from(OperatorRow)):
+            raise AuthError(
+                "auth.forbidden",
+                "已有操作員帳號；請由事務所管理者新增帳號",
+                "Operator accounts exist already; an office admin adds accounts",
+            )
+        op = _insert(app, s, account, name, [Role.ADMIN], password, ())
+    log.info("first office admin %s created", op.account)
+    return op
+
+
+def create_operator(
+    app: App,
+    account: str,
+    name: str,
+    roles: Iterable[Role | str],
+    password: str,
+    *,
+    departments: Iterable[str] = (),
+) -> Operator:
+    admin = require(app, Action.MANAGE_OPERATORS)
+    with app.transaction() as s:
+        op = _insert(app, s, account, name, roles, password, departments)
+    log.info("operator %s created by %s", op.account, admin.account)
+    return op
+
+
+def _view(row: OperatorRow, now: datetime) -> AccountView:
+    locked_until = _aware(row.locked_until)
+    last = _aware(row.last_login_at)
+    return AccountView(
+        account=row.account,
+        name=row.name,
+        roles=tuple(row.roles.split()),
+        departments=tuple(row.departments.split()),
+        active=row.active,
+        locked=locked_until is not None and locked_until > now,
+        source=row.source,
+        last_login_at=last.isoformat() if last else None,
+    )
+
+
+def list_operators(app: App) -> list[AccountView]:
+    require(app, Action.MANAGE_OPERATORS)
+    now = app.now()
+    with app.reading() as s:
+        rows = s.scalars(select(OperatorRow).order_by(OperatorRow.account)).all()
+        return [_view(r, now) for r in rows]
+
+
+def _row(s: Session, account: str) -> OperatorRow:
+    try:
+        account = check_account(account)
+    except DomainError:
+        raise _unknown() from None
+    row = s.get(OperatorRow, account)
+    if row is None:
+        raise _unknown()
+    return row
+
+
+def set_password(
+    app: App, account: str, new_password: str, old_password: str | None = None
+) -> None:
+    """An office admin sets anyone's password (and lifts a lockout); an operator changes their
+    own with the old one."""
+    me = current(app)
+    own = check_account(account) == me.account if account else False
+    if not own or old_password is None:
+        require(app, Action.MANAGE_OPERATORS)
+    new_hash = hash_password(new_password)
+    if own and old_password is not None:
+        verify_password(app, account, old_password)
+    with app.transaction() as s:
+        row = _row(s, account)
+        row.password_hash = new_hash
+        row.failed_attempts = 0
+        row.locked_until = None
+        row.password_changed_at = row.updated_at = app.now()
+        s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
+    log.info("password of %s set by %s", account, me.account)
+
+
+def set_roles(
+    app: App,
+    account: str,
+    roles: Iterable[Role | str],
+    departments: Iterable[str] | None = None,
+) -> Operator:
+    admin = require(app, Action.MANAGE_OPERATORS)
+    text = _roles_text(roles)
+    with app.transaction() as s:
+        row = _row(s, account)
+        if row.account == admin.account and Role.ADMIN.value not in text.split():
+            raise DomainError(
+                "operator.last_admin",
+                "不能移除自己的管理者角色",
+                "You cannot take the office admin role from yourself",
+                "roles",
+            )
+        row.roles = text
+        if departments is not None:
+            row.departments = _check_departments(app, departments)
+        row.updated_at = app.now()
+        op = _operator(row)
+    log.info("roles of %s set by %s", op.account, admin.account)
+    return op
+
+
+def deactivate(app: App, account: str) -> Operator:
+    admin = require(app, Action.MANAGE_OPERATORS)
+    with app.transaction() as s:
+        row = _row(s, account)
+        if row.account == admin.account:
+            raise DomainError(
+                "operator.self_disable",
+                "不能停用自己的帳號",
+                "You cannot disable your own account",
+                "account",
+            )
+        row.active = False
+        row.updated_at = app.now()
+        s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
+        op = _operator(row)
+    log.info("operator %s disabled by %s", op.account, admin.account)
+    return op
+
+
+def get_operator(app: App, account: str) -> Operator:
+    """The stored account (no password check); ``auth.unknown_account`` when absent."""
+    with app.reading() as s:
+        return _operator(_row(s, account))
+
+
+def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
+    """Accounts the county provisions by sync, hashes as given (argon2id PHC strings). Local
+    lockout counters are kept; returns how many rows changed. Runs as the device (sync)."""
+    changed = 0
+    now = app.now()
+    with app.transaction() as s:
+        for rec in records:
+            account = check_account(rec.get("account"))
+            password_hash = str(rec.get("password_hash") or "")
+            if not password_hash.startswith("$argon2id$"):
+                raise DomainError(
+                    "operator.hash",
+                    f"帳號 {account} 的密碼雜湊不是 argon2id",
+                    f"The password hash of {account} is not argon2id",
+                    "password_hash",
+                )
+            name = _check_name(rec.get("name") or account)
+            roles = _roles_text(rec.get("roles") or ())
+            departments = _check_departments(app, rec.get("departments") or ())
+            active = bool(rec.get("active", True))
+            row = s.get(OperatorRow, account)
+            if row is None:
+                s.add(
+                    OperatorRow(
+                        account=account,
+                        name=name,
+                        roles=roles,
+                        departments=departments,
+                        active=active,
+                        password_hash=password_hash,
+                        failed_attempts=0,
+                        source="county",
+                        created_at=now,
+                        updated_at=now,
+                        password_changed_at=now,
+                    )
+                )
+                changed += 1
+                continue
+            new = (name, roles, departments, active, password_hash)
+            old = (row.name, row.roles, row.departments, row.active, row.password_hash)
+            if new != old:
+                if row.password_hash != password_hash:
+                    row.password_changed_at = now
+                row.name, row.roles, row.departments, row.active, row.password_hash = new
+                row.source = "county"
+                row.updated_at = now
+                if not active:
+                    s.execute(
+                        delete(OperatorSessionRow).where(OperatorSessionRow.account == account)
+                    )
+                changed += 1
+    return changed
+
+
+def ensure_demo_supervisor(app: App) -> Operator:
+    """The demo supervisor's account (:data:`DEMO_SUPERVISOR`), created when missing (demo
+    seeding only). An existing account of that name must still be an active supervisor."""
+    with app.transaction() as s:
+        row = s.get(OperatorRow, DEMO_SUPERVISOR.account)
+        if row is None:
+            password = DEMO_SUPERVISOR_PASSWORD if app.settings.demo else secrets.token_urlsafe(24)
+            op = _insert(
+                app,
+                s,
+                DEMO_SUPERVISOR.account,
+                DEMO_SUPERVISOR.name,
+                DEMO_SUPERVISOR.roles,
+                password,
+                (),
+            )
+            log.info("demo supervisor %s created", op.account)
+            return op
+        op = _operator(row)
+    if not op.active or Role.SUPERVISOR not in op.roles:
+        raise forbidden(Action.APPROVE)
+    return op

@@ -1,0 +1,93 @@
+"""CLI sessions: after ``login`` the command line keeps the signed-in operator between commands.
+
+A session is a random token: the session file of the OS user holds it, the database only its
+SHA-256 and the expiry, which each use moves forward by the idle time the GUI locks after
+(``idle_lock_min``). Re-exported by ``services.operators``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from eservice_desktop.domain.errors import AuthError
+from eservice_desktop.domain.operators import (
+    Operator,
+)
+from eservice_desktop.services.core import App
+from eservice_desktop.services.operators_signin import _aware, _operator, _required, current
+from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
+
+# --- CLI sessions -------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def idle_timeout(app: App) -> timedelta:
+    return timedelta(minutes=app.settings.idle_lock_min)
+
+
+def open_session(app: App, os_user: str) -> str:
+    """After :func:`login`: a new session of the signed-in operator for ``os_user``; returns the
+    token (kept by the caller in an owner-only file; the database keeps its hash)."""
+    op = current(app)
+    token = secrets.token_urlsafe(32)
+    now = app.now()
+    with app.transaction() as s:
+        s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.expires_at <= now))
+        s.add(
+            OperatorSessionRow(
+                token_hash=_token_hash(token),
+                account=op.account,
+                os_user=os_user[:64],
+                created_at=now,
+                expires_at=now + idle_timeout(app),
+            )
+        )
+    return token
+
+
+def resume_session(app: App, token: str, os_user: str) -> Operator:
+    """Signs in the operator of a live session and moves its expiry forward; ``auth.required``
+    when the session is unknown, belongs to another OS user, has expired or its account was
+    disabled."""
+    now = app.now()
+    expired = False
+    op: Operator | None = None
+    with app.transaction() as s:
+        row = s.get(OperatorSessionRow, _token_hash(token))
+        if row is not None and row.os_user == os_user[:64]:
+            expires = _aware(row.expires_at)
+            account = s.get(OperatorRow, row.account)
+            if expires is None or expires <= now or account is None or not account.active:
+                s.delete(row)
+                expired = True
+            else:
+                row.expires_at = now + idle_timeout(app)
+                op = _operator(account)
+    if op is None:
+        err = _required()
+        if expired:
+            err = AuthError(
+                "auth.required",
+                "登入已逾時，請重新登入",
+                "The session has expired; sign in again",
+            )
+        raise err
+    app.operator = op
+    return op
+
+
+def end_session(app: App, token: str) -> bool:
+    """Removes a session; True when there was one."""
+    with app.transaction() as s:
+        result = s.execute(
+            delete(OperatorSessionRow).where(OperatorSessionRow.token_hash == _token_hash(token))
+        )
+    app.operator = None
+    return bool(getattr(result, "rowcount", 0))

@@ -1,0 +1,304 @@
+"""Operators signing in: passwords (argon2id), the lockout, the guard every use case calls
+(``require``), the county's sign-in and the demo operator.
+
+Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile). A wrong
+password counts against the account in the database; after ``login_max_failures`` in a row the
+account is locked for ``login_lockout_min`` minutes (an office admin's ``passwd`` unlocks it). The
+county provisions an office's accounts with hashes made the same way, so a login needs no network.
+
+``require(app, action, service_code)`` is the guard: it raises ``auth.required`` without a
+signed-in operator and ``auth.forbidden`` when no role of the operator (or, for a service, the
+office kind and the operator's scope) allows the action.
+
+Callers import these from ``services.operators`` (which also holds the accounts and the CLI
+sessions); this module is what both of those build on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+import secrets
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.operators import (
+    COUNTER_ROLES,
+    Action,
+    Operator,
+    Role,
+    check_account,
+    forbidden,
+)
+from eservice_desktop.services.core import App
+from eservice_desktop.storage.models_operators import OperatorRow
+
+log = logging.getLogger("eservice.operators")
+
+PASSWORD_MIN = 8
+PASSWORD_MAX = 128
+
+#: The operator demo mode signs in without a password (README demo, ``--demo``, ESERVICE_DEMO=1).
+DEMO_OPERATOR = Operator(
+    account="demo01",
+    name="示範操作員",
+    roles=COUNTER_ROLES,
+)
+
+#: The demo supervisor: approves the exceptions demo seeding records (fee reductions, voids,
+#: refunds), so the demo's approvals name a supervisor other than the demo operator. In demo mode
+#: its password is :data:`DEMO_SUPERVISOR_PASSWORD` (to try the approval dialog); elsewhere a
+#: random one nobody knows.
+DEMO_SUPERVISOR = Operator(
+    account="demo-sup",
+    name="示範主管",
+    roles=frozenset({Role.SUPERVISOR}),
+)
+DEMO_SUPERVISOR_PASSWORD = "demo-sup-1234"  # demo mode only (docs/operators.md)
+
+_hasher = PasswordHasher()  # argon2id
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so both answers take the same time.
+    Made on first use, not at import: one argon2 hash (64 MiB, tens of ms) off the start-up."""
+    return _hasher.hash(secrets.token_hex(16))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(check_password(password))
+
+
+def check_password(password: object) -> str:
+    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise DomainError(
+            "operator.password",
+            f"密碼須為 {PASSWORD_MIN} 到 {PASSWORD_MAX} 個字元",
+            f"A password is {PASSWORD_MIN} to {PASSWORD_MAX} characters long",
+            "password",
+        )
+    if "\x00" in password or password.strip() != password:
+        raise DomainError(
+            "operator.password",
+            "密碼不可含 NUL 或前後空白",
+            "A password may not hold NUL or begin or end with a space",
+            "password",
+        )
+    return password
+
+
+def _aware(t: datetime | None) -> datetime | None:
+    return t if t is None or t.tzinfo else t.replace(tzinfo=UTC)
+
+
+def _operator(row: OperatorRow) -> Operator:
+    return Operator(
+        account=row.account,
+        name=row.name,
+        roles=frozenset(Role(r) for r in row.roles.split()),
+        departments=frozenset(row.departments.split()),
+        active=row.active,
+    )
+
+
+def _unknown() -> AuthError:
+    return AuthError("auth.unknown_account", "查無此帳號", "No such account")
+
+
+def _required() -> AuthError:
+    return AuthError(
+        "auth.required",
+        "請先登入（eservice-desktop login 帳號 --password-stdin）",
+        "Sign in first (eservice-desktop login ACCOUNT --password-stdin)",
+    )
+
+
+# --- who is signed in -------------------------------------------------------------------------
+
+
+def current(app: App) -> Operator:
+    """The signed-in operator; ``auth.required`` when nobody is."""
+    if app.operator is None:
+        raise _required()
+    return app.operator
+
+
+def require(app: App, action: Action, service_code: str | None = None) -> Operator:
+    """The guard every guarded service function calls first."""
+    op = current(app)
+    if service_code is not None and app.catalogue.has_service(service_code):
+        allowed = op.can(action, service_code, app.catalogue, app.office_kind)
+    else:
+        allowed = op.can(action)
+    if not allowed:
+        log.info("refused %s to %s", action.value, op.account)
+        raise forbidden(action, service_code)
+    return op
+
+
+def sign_in_demo(app: App) -> Operator:
+    """Demo mode only: signs in :data:`DEMO_OPERATOR` without a password."""
+    if not app.settings.demo:
+        raise AuthError("auth.forbidden", "僅示範模式可用", "Only in demo mode")
+    app.operator = DEMO_OPERATOR
+    return DEMO_OPERATOR
+
+
+def logout(app: App) -> None:
+    app.operator = None
+
+
+# --- passwords and lockout ----------------------------------------------------------------------
+
+
+def _locked(row: OperatorRow, now: datetime) -> AuthError | None:
+    """``auth.locked`` while the account's lockout lasts."""
+    locked_until = _aware(row.locked_until)
+    if locked_until is None or locked_until <= now:
+        return None
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return AuthError(
+        "auth.locked",
+        f"密碼錯誤次數過多，帳號已鎖定，約 {minutes} 分鐘後再試或請管理者重設密碼",
+        f"Too many wrong passwords: the account is locked for about {minutes} min "
+        "(or until an office admin resets the password)",
+        extra={"minutes": minutes},
+    )
+
+
+def _wrong_password(app: App, row: OperatorRow, now: datetime) -> AuthError:
+    """Counts a wrong password against the account (locking it after the last one allowed)."""
+    row.failed_attempts += 1
+    left = app.settings.login_max_failures - row.failed_attempts
+    if left <= 0:
+        row.failed_attempts = 0
+        row.locked_until = now + timedelta(minutes=app.settings.login_lockout_min)
+        log.warning("account %s locked after repeated wrong passwords", row.account)
+    return AuthError(
+        "auth.bad_password",
+        "密碼錯誤" + (f"（再錯 {left} 次將鎖定帳號）" if left > 0 else "，帳號已鎖定"),
+        "Wrong password"
+        + (f" ({left} more and the account is locked)" if left > 0 else "; account locked"),
+        extra={"attempts_left": max(left, 0)},
+    )
+
+
+def _inactive() -> AuthError:
+    return AuthError("auth.inactive", "此帳號已停用", "This account is disabled")
+
+
+def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
+    """Verifies a password inside a write transaction, counting failures and locking."""
+    now = app.now()
+    try:
+        account = check_account(account)
+    except DomainError:
+        row = None
+    else:
+        row = s.get(OperatorRow, account)
+    if row is None:
+        with contextlib.suppress(VerificationError):
+            _hasher.verify(_dummy_hash(), password or "-")
+        raise _unknown()
+    locked = _locked(row, now)
+    if locked is not None:
+        raise locked
+    try:
+        _hasher.verify(row.password_hash, password)
+    except (VerifyMismatchError, InvalidHashError, VerificationError):
+        raise _wrong_password(app, row, now) from None
+    if not row.active:
+        raise _inactive()
+    row.failed_attempts = 0
+    row.locked_until = None
+    if _hasher.check_needs_rehash(row.password_hash):
+        row.password_hash = _hasher.hash(password)
+    return row
+
+
+def unknown_account() -> AuthError:
+    return _unknown()
+
+
+def account_source(app: App, account: str) -> str | None:
+    """Where the account (a checked account name) comes from: ``county`` (provisioned by sync),
+    ``local`` (made at this office), None when this office does not know it."""
+    with app.reading() as s:
+        row = s.get(OperatorRow, account)
+        return None if row is None else row.source
+
+
+def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) -> Operator:
+    """Signs in (or refuses) ``account`` as the county decided (``services.county_login``:
+    ``reason`` empty = the county accepted the password, with the account's ``roles`` there).
+    A wrong password counts towards this office's lockout; a lock here still holds; an account
+    disabled here stays disabled."""
+    now = app.now()
+    error: AuthError | None = None
+    with app.transaction() as s:
+        row = s.get(OperatorRow, account)
+        error = _unknown() if row is None else _locked(row, now)
+        if row is not None and error is None:
+            if reason == "auth.bad_password":
+                error = _wrong_password(app, row, now)
+            elif reason == "auth.inactive" or (not reason and not row.active):
+                error = _inactive()
+            elif reason:
+                error = _unknown()
+            else:
+                row.failed_attempts = 0
+                row.locked_until = None
+                row.last_login_at = now
+                op = _operator(row)
+    if error is not None:
+        raise error
+    known = {r.value for r in Role}
+    county_roles = frozenset(Role(r) for r in roles if r in known)
+    return replace(op, roles=county_roles) if county_roles else op
+
+
+def _verify_committed(app: App, account: str, password: str, login: bool) -> Operator:
+    """Checks the password; failures are committed even though an AuthError is raised."""
+    error: AuthError | None = None
+    with app.transaction() as s:
+        try:
+            row = _check_in(app, s, account, password)
+        except AuthError as e:
+            error = e
+        else:
+            if login:
+                row.last_login_at = app.now()
+            op = _operator(row)
+    if error is not None:
+        raise error
+    return op
+
+
+def verify_password(app: App, account: str, password: str) -> Operator:
+    """The account's operator when the password is right, without signing in (approvals: a
+    supervisor confirms on the clerk's counter). Wrong passwords count towards the lockout."""
+    return _verify_committed(app, account, password, login=False)
+
+
+def login(app: App, account: str, password: str) -> Operator:
+    """Signs ``account`` in on this App (argon2id verify, lockout after repeated failures).
+
+    An enrolled office asks the county first when it can reach it (``services.county_login``:
+    the county's answer decides for the accounts it provisions); otherwise, and for accounts
+    made at this office, the provisioned hashes here decide (offline)."""
+    from eservice_desktop.services import county_login
+
+    op = county_login.online_login(app, account, password)
+    if op is None:
+        op = _verify_committed(app, account, password, login=True)
+    app.operator = op
+    log.info("operator %s signed in", op.account)
+    return op
