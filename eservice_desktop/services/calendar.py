@@ -1,9 +1,11 @@
-"""Working calendar administration: import a DGPA year, compute a deadline on request."""
+"""Working calendar administration: import a DGPA year, compute a deadline on request; and the
+office day (Taipei time) that deadlines, queues and reports count from."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.deadline import due_date
@@ -12,6 +14,13 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+def today(app: App) -> date:
+    """The office's calendar day now (Taipei), whatever the machine's time zone."""
+    return app.now().astimezone(TAIPEI).date()
 
 
 def import_calendar(app: App, path: Path) -> dict[str, object]:

@@ -288,7 +288,7 @@ NOT_GUARDED: dict[str, str] = {
     # internal steps of a guarded use case (they take its open transaction or state)
     "cases.append": "inside a guarded use case's transaction",
     "cases.record": "inside a guarded use case's transaction",
-    "cases.today": "the office day, no data",
+    "calendar.today": "the office day, no data",
     "cases.view_of": "builds the view a guarded use case returns",
     "fees.assess_in": "inside intake / assess",
     "fees.ensure_assessed": "inside a guarded use case's transaction",
@@ -312,7 +312,7 @@ NOT_GUARDED: dict[str, str] = {
     "retention.pseudonymise_scheduled": "the retention rule at the daily closing",
     "conflicts.record_conflict": "the sync round notes a county refusal as the device",
     "pickup_keys.import_county_keys": "county key document, by sync",
-    "cases.has_cases": "whether any case exists (first start), no data",
+    "case_queues.has_cases": "whether any case exists (first start), no data",
     "ingest.compute_on_time": "inside ingest",
     "supervisor_reports.today": "the office day, no data",
     # public reference data, no personal data
