@@ -31,17 +31,21 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import (
-    APPROVE_REFUND,
-    APPROVE_REPRINT,
-    APPROVE_VOID,
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases, fees
-from eservice_desktop.services.approvals import Approval, Granted, grant
+from eservice_desktop.services.approvals import Granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.payments_corrections import (
+    confirm_printed,
+    needs_reprint_approval,
+    needs_reprint_reason,
+    refund,
+    void_receipt,
+)
 from eservice_desktop.services.payments_receipts import (
     TAIPEI,
     PaymentResult,
@@ -56,7 +60,6 @@ from eservice_desktop.services.payments_receipts import (
     pending_receipts,
     receipt_data,
     receipt_pdf,
-    receipt_row,
     receipts_of_case,
     verify_receipt,
 )
@@ -65,8 +68,8 @@ from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
-#: Receipt numbers, codes, reads and printing live in payments_receipts; the names the faces
-#: use are importable from here.
+#: Receipt numbers, codes, reads and printing live in payments_receipts, refunds, voids and
+#: prints in payments_corrections; the names the faces use are importable from here.
 __all__ = [
     "ONLINE_TOOLS",
     "PaymentResult",
@@ -279,155 +282,6 @@ def settle_online_payment(
         },
     )
     return payment_result(row, state)
-
-
-# ---------------------------------------------------------------------------------------------
-# Refunds, voids, prints
-# ---------------------------------------------------------------------------------------------
-
-
-def _reason_given(reason: str, zh: str, en: str) -> str:
-    """The reason the state machine asks for, checked before a supervisor is asked."""
-    if not reason.strip():
-        raise DomainError("case.reason_required", zh, en, "reason")
-    return reason.strip()
-
-
-def _existing_receipt(app: App, number: str, *, void: bool = False) -> str:
-    """The receipt number as stored; an unknown receipt (or, for a void, one already void) is
-    refused before a supervisor is asked to approve."""
-    with app.reading() as s:
-        row = receipt_row(s, number)
-    if void and row.status == "void":
-        raise DomainError("receipt.already_voided", "此收據已作廢", "This receipt is already void")
-    return row.number
-
-
-def refund(
-    app: App, number: str, amount: int, reason: str, *, approval: Approval | None = None
-) -> PaymentResult:
-    """Money handed back on a valid receipt (the receipt stays valid; the case balance grows).
-    A supervisor approves every refund (``approval``, recorded just before the refund)."""
-    require(app, Action.REFUND)
-    target = _existing_receipt(app, number)
-    _reason_given(reason, "請填寫退費理由", "A refund reason is required")
-    granted = grant(app, approval, APPROVE_REFUND, reason=reason, target=target)
-    return _refund_granted(app, number, amount, reason, granted)
-
-
-def _refund_granted(
-    app: App, number: str, amount: int, reason: str, granted: Granted
-) -> PaymentResult:
-    with app.transaction() as s:
-        row = receipt_row(s, number)
-        state = _record(
-            app,
-            s,
-            row.case_id,
-            ev.PAYMENT_REFUNDED,
-            {
-                "payment_id": row.payment_id,
-                "receipt_number": row.number,
-                "amount": amount,
-                "method": row.method,
-                "reason": reason.strip(),
-            },
-            granted=granted,
-        )
-        return payment_result(row, state)
-
-
-def void_receipt(
-    app: App, number: str, reason: str, *, approval: Approval | None = None
-) -> PaymentResult:
-    """Cancels a payment and its receipt; the number stays used and shows as void. A supervisor
-    approves every void (``approval``, recorded just before the void's first event)."""
-    require(app, Action.VOID)
-    target = _existing_receipt(app, number, void=True)
-    reason = _reason_given(reason, "請填寫作廢理由", "A void reason is required")
-    return _void_granted(
-        app, number, reason, grant(app, approval, APPROVE_VOID, reason=reason, target=target)
-    )
-
-
-def _void_granted(app: App, number: str, reason: str, approved: Granted) -> PaymentResult:
-    granted: Granted | None = approved
-    with app.transaction() as s:
-        row = receipt_row(s, number)
-        state = load_state(s, row.case_id)
-        pay = state.payment(row.payment_id)
-        if not pay.voided:
-            _record(
-                app,
-                s,
-                row.case_id,
-                ev.PAYMENT_VOIDED,
-                {"payment_id": row.payment_id, "receipt_number": row.number, "reason": reason},
-                granted=granted,
-            )
-            granted = None
-        state = _record(
-            app,
-            s,
-            row.case_id,
-            ev.RECEIPT_VOIDED,
-            {"receipt_number": row.number, "payment_id": row.payment_id, "reason": reason},
-            granted=granted,
-        )
-        return payment_result(row, state)
-
-
-def confirm_printed(
-    app: App, number: str, reprint_reason: str = "", *, approval: Approval | None = None
-) -> PaymentResult:
-    """Records that the receipt went to the printer (first time) or was reprinted (with reason).
-
-    The first reprint needs only its reason; every later one a supervisor's approval
-    (:func:`needs_reprint_approval`, asked before printing)."""
-    require(app, Action.PRINT)
-    granted = None
-    if needs_reprint_approval(app, number):
-        granted = grant(
-            app,
-            approval,
-            APPROVE_REPRINT,
-            reason=reprint_reason,
-            target=_existing_receipt(app, number),
-        )
-    with app.transaction() as s:
-        row = receipt_row(s, number)
-        if row.status == "void":
-            # A void receipt printed for the record is not an issue or a reprint of a receipt.
-            return payment_result(row, load_state(s, row.case_id))
-        if row.print_count == 0:
-            state = _record(app, s, row.case_id, ev.RECEIPT_ISSUED, {"receipt_number": row.number})
-        else:
-            state = _record(
-                app,
-                s,
-                row.case_id,
-                ev.RECEIPT_REPRINTED,
-                {"receipt_number": row.number, "reason": reprint_reason.strip()},
-                granted=granted,
-            )
-        return payment_result(row, state)
-
-
-def needs_reprint_reason(app: App, number: str) -> bool:
-    require(app, Action.PRINT)
-    with app.reading() as s:
-        return receipt_row(s, number).print_count > 0
-
-
-def needs_reprint_approval(app: App, number: str) -> bool:
-    """Printing this receipt again would be its second reprint or more: a supervisor approves
-    (ask before printing; :func:`confirm_printed` checks again). A void receipt printed for the
-    record is no reprint."""
-    with app.reading() as s:
-        row = receipt_row(s, number)
-        if row.status == "void" or row.print_count == 0:
-            return False
-        return load_state(s, row.case_id).payment(row.payment_id).reprints >= 1
 
 
 def state_subtotal(app: App, state: CaseState) -> int:

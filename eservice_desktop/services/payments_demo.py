@@ -29,13 +29,12 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.payments import (
     ONLINE_TOOLS,
     PaymentResult,
-    _refund_granted,
-    _void_granted,
     confirm_printed,
     record_online_payment,
     record_payment_in,
     state_subtotal,
 )
+from eservice_desktop.services.payments_corrections import _refund_granted, _void_granted
 
 # the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.services.payments_receipts import (

@@ -359,7 +359,9 @@ NOT_GUARDED: dict[str, str] = {
     # supervisors' approvals: the approver's password and supervisor role are what is checked;
     # the use case that asks for the approval is guarded itself
     "fees.needs_approval": "whether terms need an approval, no data read",
-    "payments.needs_reprint_approval": "whether a reprint needs an approval; the print is guarded",
+    "payments_corrections.needs_reprint_approval": (
+        "whether a reprint needs an approval; the print is guarded"
+    ),
     "intake.sync_freshness": "the time of the last sync round, no personal data",
     "approvals.check": "verifies the approver (password, supervisor role) for a dialog",
     "approvals.grant": "verifies the approver; called by guarded use cases",
