@@ -17,22 +17,18 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from cryptography import x509
 from sqlalchemy import delete, update
-from sqlalchemy.orm import Session
 
 from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.devices import moica, pki
-from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN, CaseState
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
-from eservice_desktop.services.cases import record, resolve_case_id
+from eservice_desktop.services.approvals import grant
+from eservice_desktop.services.cases import resolve_case_id
 from eservice_desktop.services.core import App
 from eservice_desktop.services.identity_card import (
     PinError,
@@ -44,7 +40,6 @@ from eservice_desktop.services.identity_checks import (
     check_holder,
     check_time,
     ee_revocation,
-    norm,
     policy_of,
     revocation_facts,
     verify_signature,
@@ -66,12 +61,23 @@ from eservice_desktop.services.identity_nhi import (
     card_status,
     read_nhi,
 )
+from eservice_desktop.services.identity_record import (
+    Applicant,
+    Override,
+    ProofResult,
+    _record,
+    holder_matches,
+    proof_not_for_applicant,
+    proof_payload,
+    record_with_intake,
+)
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_identity import IdentityNonceRow
 
-#: The NHI card, the revocation lists, the proof's checks and the card's errors live in
-#: identity_nhi, identity_crl, identity_checks and identity_card; all importable from here.
+#: The NHI card, the revocation lists, the proof's checks, the card's errors and the proof's
+#: record live in identity_nhi, identity_crl, identity_checks, identity_card and
+#: identity_record; all importable from here.
 __all__ = [
     "NONCE_BYTES",
     "NONCE_KEEP",
@@ -117,60 +123,9 @@ NONCE_KEEP = timedelta(days=1)
 
 
 @dataclass(frozen=True)
-class Applicant:
-    name: str
-    national_id: str
-
-
-@dataclass(frozen=True)
-class Override:
-    """A supervisor accepting a card whose revocation status is unknown: the supervisor's
-    account and password, entered on this counter, and the reason (``services.approvals``)."""
-
-    supervisor: str
-    reason: str
-    password: str = field(default="", repr=False)
-
-    def as_approval(self) -> Approval:
-        return Approval(self.supervisor, self.password, self.reason)
-
-
-@dataclass(frozen=True)
 class Challenge:
     nonce: bytes
     expires_at: datetime
-
-
-@dataclass
-class ProofResult:
-    verdict: str  # verified | verified_with_override | revocation_unknown | refused
-    report: pki.ValidationReport
-    certificate: dict[str, Any] = field(default_factory=dict)
-    holder: dict[str, Any] = field(default_factory=dict)
-    revocation: dict[str, Any] = field(default_factory=dict)
-    override: dict[str, str] | None = None
-    event_id: str | None = None
-    reasons: list[str] = field(default_factory=list)
-    #: The supervisor's verified approval of an unknown revocation status, recorded as a
-    #: ``case.approval_granted`` just before the ``case.identity_verified`` it approves.
-    granted: Granted | None = field(default=None, repr=False)
-
-    @property
-    def ok(self) -> bool:
-        return self.verdict in ("verified", "verified_with_override")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "verdict": self.verdict,
-            "reasons": self.reasons,
-            "checks": self.report.to_json(),
-            "certificate": self.certificate,
-            "holder": self.holder,
-            "revocation": self.revocation,
-            "override": self.override,
-            "event_id": self.event_id,
-        }
 
 
 def start_proof(app: App, case_id: str | None = None) -> Challenge:
@@ -304,64 +259,6 @@ def finish_proof(
     if _decide(app, result, override) and case_number:
         result.event_id = _record(app, case_number, result, applicant)
     return result
-
-
-def proof_payload(result: ProofResult, holder_checked: bool) -> dict[str, Any]:
-    """The ``identity_verified`` event payload of a passed proof."""
-    return {
-        "method": "moica",
-        "verdict": result.verdict,
-        "cert_serial": result.certificate["serial"],
-        "cert_issuer": result.certificate["issuer"],
-        "policies": result.certificate["policies"],
-        "checks_passed": result.report.passed,
-        "checks_unknown": result.report.unknown,
-        "revocation": {
-            k: result.revocation[k]
-            for k in ("status", "source", "crl_number", "this_update", "age_s")
-        },
-        "holder_matched": bool(result.holder.get("matches")) if holder_checked else None,
-        "override": result.override,
-    }
-
-
-def holder_matches(result: ProofResult, applicant: Applicant) -> bool:
-    """The certificate holder is this applicant (name, and the ID's last 4 characters)."""
-    name_ok = norm(str(result.holder.get("name", ""))) == norm(applicant.name)
-    last4 = str(result.holder.get("id_last4", ""))
-    return name_ok and bool(last4) and norm(applicant.national_id)[-4:] == last4
-
-
-def proof_not_for_applicant() -> DomainError:
-    return DomainError(
-        "identity.not_this_applicant",
-        "自然人憑證的持卡人與申請人不符：驗證結果不能記錄於此案件，請重新驗證",
-        "The certificate holder is not this applicant: the verification cannot be recorded "
-        "on this case; verify again",
-        "identity",
-    )
-
-
-def record_with_intake(
-    app: App, session: Session, state: CaseState, at: datetime, result: ProofResult
-) -> CaseState:
-    """Records a proof made on the intake form in the intake transaction of its new case,
-    provided its holder is the case's applicant."""
-    applicant = Applicant(state.applicant_name, state.applicant_id)
-    if not result.ok or not holder_matches(result, applicant):
-        raise proof_not_for_applicant()
-    event = app.actor.event(state.case_id, ev.IDENTITY_VERIFIED, at, proof_payload(result, True))
-    return append_approved(app, session, state, event, result.granted)
-
-
-def _record(app: App, case_number: str, result: ProofResult, applicant: Applicant | None) -> str:
-    payload = proof_payload(result, applicant is not None)
-    with app.transaction() as s:
-        case_id = resolve_case_id(s, case_number)
-        state = record(app, s, case_id, ev.IDENTITY_VERIFIED, payload, granted=result.granted)
-        del state
-        last = repo.events_for(s, case_id)[-1]
-    return last.event_id
 
 
 def applicant_of_case(app: App, case_number: str) -> Applicant:

@@ -22,7 +22,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.identity_crl import cached_lists
 
 if TYPE_CHECKING:
-    from eservice_desktop.services.identity import Applicant
+    from eservice_desktop.services.identity_record import Applicant
 
 log = logging.getLogger("eservice.identity")
 

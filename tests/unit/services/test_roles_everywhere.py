@@ -292,7 +292,7 @@ NOT_GUARDED: dict[str, str] = {
     "cases.view_of": "builds the view a guarded use case returns",
     "fees.assess_in": "inside intake / assess",
     "fees.ensure_assessed": "inside a guarded use case's transaction",
-    "identity.record_with_intake": "inside intake",
+    "identity_record.record_with_intake": "inside intake",
     "intake.allocate_case_number": "inside intake",
     "payments_receipts.allocate_receipt_number": "inside record_payment",
     "payments_receipts.device_key": "this device's receipt key, inside a payment or the demo till",
