@@ -44,9 +44,7 @@ from eservice_desktop.services.backup_files import (
     parse_name,
     prune,
 )
-from eservice_desktop.services.backup_verify import (
-    verify,
-)
+from eservice_desktop.services.backup_verify import newest_good, verify
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
@@ -384,23 +382,3 @@ def after_restore(app: App, client: Any, previous: Path | None) -> dict[str, Any
         "lost_known": previous is not None,
         "last_own_event_at": repo._aware(last_own).isoformat() if last_own else None,
     }
-
-
-def newest_good(settings: Settings) -> BackupInfo | None:
-    """The newest backup that opens with the key and passes a quick check (doctor)."""
-    key = dbkey.read_key(settings)
-    if key is None:
-        return None
-    for b in list_backups(settings):
-        try:
-            conn = cipher.connect(b.path, key, read_only=True)
-        except (cipher.WrongKey, cipher.DatabaseError):
-            continue
-        try:
-            if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
-                return b
-        except cipher.DatabaseError:
-            continue
-        finally:
-            conn.close()
-    return None

@@ -1,6 +1,7 @@
 """Verifying a backup: a private copy is opened with this office's key and checked (SQLite's
 integrity, every chain of events, every case's projection against its events), so a backup
-is known good before anyone relies on it. Re-exported by ``services.backup``.
+is known good before anyone relies on it; and the quick check (``newest_good``) doctor makes
+of the newest backups. Re-exported by ``services.backup``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.config import Settings
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import audit
-from eservice_desktop.services.backup_files import backup_error, parse_name
+from eservice_desktop.services.backup_files import (
+    BackupInfo,
+    backup_error,
+    list_backups,
+    parse_name,
+)
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
-from eservice_desktop.storage import cipher, db, repo
+from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.backup")
@@ -127,3 +134,23 @@ def verify(app: App, path: Path) -> dict[str, Any]:
         "taken_at": info.taken_at.isoformat() if info else None,
         "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
     }
+
+
+def newest_good(settings: Settings) -> BackupInfo | None:
+    """The newest backup that opens with the key and passes a quick check (doctor)."""
+    key = dbkey.read_key(settings)
+    if key is None:
+        return None
+    for b in list_backups(settings):
+        try:
+            conn = cipher.connect(b.path, key, read_only=True)
+        except (cipher.WrongKey, cipher.DatabaseError):
+            continue
+        try:
+            if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+                return b
+        except cipher.DatabaseError:
+            continue
+        finally:
+            conn.close()
+    return None
