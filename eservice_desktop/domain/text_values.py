@@ -1,0 +1,118 @@
+"""Which characters stored text may hold, and the text check every other value check builds on.
+
+No control characters (tab and newline only where a field is multi-line), no bidi overrides or
+isolates, no lone surrogates, no noncharacters; everything else is kept (rare CJK extensions and
+the private-use characters of 造字 included). Apart from ``domain.values`` (which re-exports
+these) because this is the one rule every edge runs on every string, tuned for speed (two
+regex classes, see ``bad_char``), while ``values`` lists the fields and their limits.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any, Final
+
+from eservice_desktop.domain.errors import DomainError
+
+#: The longest text of any field (a multi-line note, a JSON string) unless the field says less.
+TEXT_MAX: Final = 2000
+
+#: Bidi embeddings, overrides and isolates (U+202A..U+202E, U+2066..U+2069) and marks.
+_BIDI: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def _bad(code: str, zh: str, en: str, field: str | None) -> DomainError:
+    return DomainError(code, zh, en, field)
+
+
+def _label(field: str | None) -> str:
+    return f"{field}: " if field else ""
+
+
+def _refused_class(multiline: bool) -> re.Pattern[str]:
+    controls = "\x00-\x08\x0b-\x1f" if multiline else "\x00-\x1f"
+    nonchars = "".join(f"{chr(p | 0xFFFE)}{chr(p | 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
+    return re.compile(
+        f"[{controls}\x7f-\x9f{''.join(sorted(_BIDI))}\ud800-\udfff"
+        f"\ufdd0-\ufdef\u2028\u2029{nonchars}]"
+    )
+
+
+#: The characters no stored text may hold (tab and newline allowed in multi-line text): one
+#: regex search instead of a loop over the characters (the sync path checks every string).
+_REFUSED: Final = _refused_class(False)
+_REFUSED_MULTILINE: Final = _refused_class(True)
+
+
+def _first_doubt_class(multiline: bool) -> re.Pattern[str]:
+    """The refused characters of the Basic Multilingual Plane and every character beyond it:
+    a class the regex engine tests with a table lookup per character (the full class, with its
+    noncharacters in every plane, is a list of ranges tried one by one: ~7x slower on CJK)."""
+    controls = "\x00-\x08\x0b-\x1f" if multiline else "\x00-\x1f"
+    return re.compile(
+        f"[{controls}\x7f-\x9f{''.join(sorted(_BIDI))}\ud800-\udfff"
+        f"\ufdd0-\ufdef\u2028\u2029\ufffe\uffff\U00010000-\U0010ffff]"
+    )
+
+
+_DOUBT: Final = _first_doubt_class(False)
+_DOUBT_MULTILINE: Final = _first_doubt_class(True)
+
+
+def bad_char(text: str, *, multiline: bool = False) -> str | None:
+    """The first character no stored text may hold, or None.
+
+    The quick class finds the first refused character of the BMP or the first character
+    beyond it; only text with such a character (rare CJK extensions, 造字 of a plane beyond)
+    is searched again from there with the full class."""
+    found = (_DOUBT_MULTILINE if multiline else _DOUBT).search(text)
+    if found is None:
+        return None
+    if found.group() < "\U00010000":
+        return found.group()  # refused, and nothing refused comes before it
+    found = (_REFUSED_MULTILINE if multiline else _REFUSED).search(text, found.start())
+    return found.group() if found else None
+
+
+def printable(text: str, limit: int = 40) -> str:
+    """``text`` made safe to echo in a message: refused characters shown as U+XXXX, cut."""
+    out = []
+    for ch in text[:limit]:
+        out.append(f"U+{ord(ch):04X}" if bad_char(ch) is not None else ch)
+    return "".join(out) + ("…" if len(text) > limit else "")
+
+
+def check_text(
+    value: Any,
+    field: str | None = None,
+    *,
+    max_len: int = TEXT_MAX,
+    min_len: int = 0,
+    multiline: bool = False,
+) -> str:
+    """Returns ``value`` when it is acceptable text, else raises DomainError."""
+    if not isinstance(value, str):
+        raise _bad("value.type", f"{_label(field)}應為文字", f"{_label(field)}must be text", field)
+    ch = bad_char(value, multiline=multiline)
+    if ch is not None:
+        name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
+        shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+        raise _bad(
+            "value.character",
+            f"{_label(field)}含有不允許的字元（{shown}）",
+            f"{_label(field)}contains a character that is not allowed ({shown})",
+            field,
+        )
+    if len(value) > max_len:
+        raise _bad(
+            "value.too_long",
+            f"{_label(field)}過長（最多 {max_len} 字）",
+            f"{_label(field)}too long ({max_len} characters at most)",
+            field,
+        )
+    if len(value.strip()) < min_len:
+        raise _bad(
+            "value.required", f"{_label(field)}不可空白", f"{_label(field)}is required", field
+        )
+    return value
