@@ -21,6 +21,8 @@ Legibility and accessibility:
 - a chart with more categories than fit is cut to the largest ones and says so in its title;
   the table beside it always has every row.
 
+The palette, markers and dashes are ``printing.chart_style`` (importable from here).
+
 Nothing here imports reportlab at module level: it loads when a chart is first drawn (the
 window's cold start never pays for it).
 """
@@ -32,6 +34,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.domain.report_model import ChartSpec
+from eservice_desktop.printing.chart_style import DASHES, MARKERS, PALETTE, _colour
 from eservice_desktop.printing.chart_text import (
     MAX_CATEGORIES,
     chart_font,
@@ -41,32 +44,11 @@ from eservice_desktop.printing.chart_text import (
     title_of,
 )
 
+__all__ = ["DASHES", "MARKERS", "PALETTE", "chart_drawing", "chart_svg"]
+
 if TYPE_CHECKING:
     from reportlab.graphics.shapes import Drawing
 
-#: Okabe & Ito (2008), "Color Universal Design": distinguishable with protanopia, deuteranopia
-#: and tritanopia. The yellow comes late: it is faint on white paper.
-PALETTE: tuple[str, ...] = (
-    "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
-    "#D55E00",  # vermilion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
-    "#000000",  # black
-    "#F0E442",  # yellow
-)
-MARKERS: tuple[str, ...] = (
-    "FilledCircle",
-    "FilledSquare",
-    "FilledTriangle",
-    "FilledDiamond",
-    "Circle",
-    "Square",
-    "Triangle",
-    "Diamond",
-)
-DASHES: tuple[tuple[float, ...] | None, ...] = (None, (5, 2), (1.5, 2), (6, 2, 1.5, 2))
 
 #: Width of a chart on an A4 page between 14 mm margins, in points; the GUI scales it.
 WIDTH = 515.0
@@ -206,12 +188,6 @@ def _value_axis(axis: Any, spec: ChartSpec, font: str) -> None:
     axis.visibleGrid = 1
     axis.gridStrokeColor = _colour("#D0D0D0")
     axis.gridStrokeWidth = 0.4
-
-
-def _colour(hex_text: str) -> Any:
-    from reportlab.lib.colors import HexColor
-
-    return HexColor(hex_text)
 
 
 def _widest(spec: ChartSpec, font: str) -> float:
