@@ -35,15 +35,18 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from asn1crypto import core
 from asn1crypto import x509 as a509
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from eservice_desktop.devices.cert_holder import holder_name, id_last4
+
+#: Re-exported: the holder a certificate names (devices.cert_holder). Only these need listing;
+#: what this module defines is importable as ever.
+__all__ = ["holder_name", "id_last4"]
+
 log = logging.getLogger("eservice.pki")
 
-SDA_OID = "2.5.29.9"
-LAST4_OID = "2.16.886.1.100.2.51"
 PIN_FILE = "pins.sha256"
 CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 #: GRCA/GPKI certificate policies: id-tw-gpki-certpolicy-{test,class1..4}Assurance.
@@ -230,46 +233,6 @@ def certificate_policies(cert: x509.Certificate) -> list[str]:
     except x509.ExtensionNotFound:
         return []
     return [p.policy_identifier.dotted_string for p in ext.value]
-
-
-class _Values(core.SetOf):  # type: ignore[misc]
-    _child_spec = core.Any
-
-
-class _Attribute(core.Sequence):  # type: ignore[misc]
-    _fields = [("type", core.ObjectIdentifier), ("values", _Values)]  # noqa: RUF012
-
-
-class _Attributes(core.SequenceOf):  # type: ignore[misc]
-    _child_spec = _Attribute
-
-
-def id_last4(cert: x509.Certificate) -> str | None:
-    """The last four ID characters MOICA stores in Subject Directory Attributes."""
-    try:
-        ext = cert.extensions.get_extension_for_oid(x509.ObjectIdentifier(SDA_OID))
-    except x509.ExtensionNotFound:
-        return None
-    raw = ext.value.value if isinstance(ext.value, x509.UnrecognizedExtension) else None
-    if raw is None:
-        return None
-    try:
-        attrs = _Attributes.load(raw)
-        for attr in attrs:
-            if attr["type"].dotted == LAST4_OID:
-                for v in attr["values"]:
-                    parsed = v.parsed if hasattr(v, "parsed") else v
-                    text = parsed.native if hasattr(parsed, "native") else None
-                    if isinstance(text, str):
-                        return text.strip().upper()
-    except (ValueError, TypeError):
-        return None
-    return None
-
-
-def holder_name(cert: x509.Certificate) -> str:
-    names = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
-    return str(names[0].value).strip() if names else ""
 
 
 def _classify(error: Exception, report: ValidationReport) -> None:

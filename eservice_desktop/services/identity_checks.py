@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from eservice_desktop.config import Settings
+from eservice_desktop.devices import cert_holder, pki
 from eservice_desktop.devices import crl as crlmod
-from eservice_desktop.devices import pki
 from eservice_desktop.services.core import App
 from eservice_desktop.services.identity_crl import cached_lists
 
@@ -100,8 +100,8 @@ def check_holder(
     cert: x509.Certificate, applicant: Applicant | None, report: pki.ValidationReport
 ) -> dict[str, Any]:
     """The card holder's name and ID tail against the applicant's, when there is one."""
-    holder_name = pki.holder_name(cert)
-    last4 = pki.id_last4(cert)
+    holder_name = cert_holder.holder_name(cert)
+    last4 = cert_holder.id_last4(cert)
     holder: dict[str, Any] = {"name": holder_name, "id_last4": last4 or ""}
     if applicant is None:
         report.set("holder", "not_checked", "no applicant to compare with")
