@@ -18,15 +18,13 @@ session and makes them the operator of the window.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QFormLayout,
     QFrame,
     QLabel,
@@ -39,25 +37,31 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.screen_lock import (
+    IdleWatch,
+    ShortcutGuard,
+    hide_open_dialogs,
+    lock_reason_text,
+)
 
 if TYPE_CHECKING:
     from eservice_desktop.services.core import App
-    from eservice_desktop.services.identity import ReaderStatus
+
+#: What locks the screen and what a lock covers are gui.screen_lock; importable from here.
+__all__ = [
+    "IdleWatch",
+    "LoginScreen",
+    "NotYours",
+    "ShortcutGuard",
+    "SignIn",
+    "authenticate",
+    "display_name",
+    "hide_open_dialogs",
+    "lock_reason_text",
+]
 
 #: Roles that may sign in over a locked screen (ending the locked operator's session).
 TAKEOVER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
-
-#: Events that count as the operator being at the counter.
-_ACTIVITY = frozenset(
-    {
-        QEvent.Type.KeyPress,
-        QEvent.Type.MouseButtonPress,
-        QEvent.Type.MouseMove,
-        QEvent.Type.Wheel,
-        QEvent.Type.TouchBegin,
-        QEvent.Type.InputMethod,
-    }
-)
 
 
 class NotYours(Exception):
@@ -331,148 +335,3 @@ class LoginScreen(QWidget):
             if detail and detail not in text:
                 text = f"{text}\n{detail}"
         return text
-
-
-class _CardBridge(QObject):
-    status = Signal(object)
-
-
-class IdleWatch(QObject):
-    """Says when the window should lock: ``lock_due(str)`` with ``"idle"`` or ``"card"``.
-
-    Activity is any key press, mouse use or input-method text anywhere in the application (an
-    application-wide event filter). ``clock`` is replaceable so tests need not wait minutes.
-    """
-
-    lock_due = Signal(str)
-
-    def __init__(
-        self,
-        ctx: GuiContext,
-        parent: QObject | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.clock = clock
-        self.armed = False
-        self.last_activity = clock()
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self.check)
-        self._card_present: dict[str, bool] = {}
-        self._card_token: int | None = None
-        self._bridge = _CardBridge(self)
-        self._bridge.status.connect(self.on_card_status)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
-
-    @property
-    def idle_limit_s(self) -> float:
-        return max(0.0, float(self.ctx.settings.idle_lock_min)) * 60.0
-
-    def arm(self) -> None:
-        """Start counting (an operator is at work in the window)."""
-        self.armed = True
-        self.touch()
-        if self.idle_limit_s > 0:
-            self._timer.start()
-
-    def disarm(self) -> None:
-        self.armed = False
-        self._timer.stop()
-
-    def touch(self) -> None:
-        self.last_activity = self.clock()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _ACTIVITY:
-            self.last_activity = self.clock()
-        return False
-
-    @Slot()
-    def check(self) -> None:
-        limit = self.idle_limit_s
-        if self.armed and limit > 0 and self.clock() - self.last_activity >= limit:
-            self.disarm()
-            self.lock_due.emit("idle")
-
-    # -- the operator's card -----------------------------------------------------------------
-
-    def watch_card(self) -> None:
-        """Follow ``settings.lock_card_reader`` on the shared card monitor (once)."""
-        if self._card_token is not None or not self.ctx.settings.lock_card_reader.strip():
-            return
-        from eservice_desktop.services import identity
-
-        watch = identity.CardWatch.shared()
-        token = watch.subscribe(self._bridge.status.emit)
-        self._card_token = token
-        self.destroyed.connect(lambda *_: watch.unsubscribe(token))
-
-    @Slot(object)
-    def on_card_status(self, st: ReaderStatus) -> None:
-        from eservice_desktop.services.identity import ReaderState
-
-        if st.reader != self.ctx.settings.lock_card_reader.strip():
-            return
-        present = st.state not in (ReaderState.NO_CARD, ReaderState.NO_READER)
-        was = self._card_present.get(st.reader, False)
-        self._card_present[st.reader] = present
-        if was and not present and self.armed:
-            self.disarm()
-            self.lock_due.emit("card")
-
-
-def lock_reason_text(why: str) -> str:
-    texts = {
-        "idle": QCoreApplication.translate("LoginScreen", "閒置過久，畫面已自動鎖定。"),
-        "card": QCoreApplication.translate("LoginScreen", "承辦人卡片已離開讀卡機，畫面已鎖定。"),
-        "manual": QCoreApplication.translate("LoginScreen", "畫面已鎖定。"),
-    }
-    return texts.get(why, "")
-
-
-def hide_open_dialogs(window: QWidget) -> list[QWidget]:
-    """Hides every other visible top-level window of the application (dialogs can show
-    personal data too) and closes popups; returns what to show again after unlocking."""
-    popup = QApplication.activePopupWidget()
-    while popup is not None:
-        popup.close()
-        nxt = QApplication.activePopupWidget()
-        if nxt is popup:
-            break
-        popup = nxt
-    hidden: list[QWidget] = []
-    for widget in QApplication.topLevelWidgets():
-        if widget is window or not widget.isVisible():
-            continue
-        if widget.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
-            widget.hide()
-            continue
-        widget.hide()
-        hidden.append(widget)
-    return hidden
-
-
-class ShortcutGuard(QObject):
-    """Installed on the application while the window is covered: swallows every shortcut of
-    that window (menu keys, F-keys, Esc) except the login screen's own keys, so no page can be
-    reached or acted on behind the lock. Shortcuts of other windows are left alone."""
-
-    def __init__(self, window: QWidget, allowed: QWidget) -> None:
-        super().__init__(window)
-        self.window = window
-        self.allowed = allowed
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Shortcut:
-            owner: QObject | None = watched
-            while owner is not None:  # a shortcut or action belongs to its parent widget
-                if owner is self.allowed:
-                    return False
-                if owner is self.window:
-                    return True
-                owner = owner.parent()
-        return False
