@@ -51,7 +51,7 @@ REASON_MAX: Final = 500
 FIELD_KEY_MAX: Final = 40
 FIELD_VALUE_MAX: Final = 500
 ID_MAX: Final = 36
-#: A card PIN as the counter's PIN dialog takes it (gui.identity_panel.PinDialog).
+#: A card PIN as the counter's PIN dialog takes it (gui.identity_dialogs.PinDialog).
 PIN_MIN: Final = 1
 PIN_MAX: Final = 16
 
