@@ -1,0 +1,157 @@
+"""The keyboard-wedge barcode scanner at the pickup desk: an application-wide key filter that
+holds a burst of keystrokes as long as it could be a scan (``services.scanners.WedgeDecoder``
+decides by the timing between keys) and either turns it into one ``scanned`` text or hands the
+keys back to the focused widget as typed.
+
+Apart from ``gui.pickup_desk`` (which installs it and re-exports these) because it is key-event
+plumbing for the whole application, not part of the desk's page.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QWidget,
+)
+
+from eservice_desktop.services.scanners import (
+    HOLD,
+    SCAN,
+    WedgeDecoder,
+    WedgeRules,
+)
+
+_MODIFIER_KEYS = frozenset(
+    {
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_AltGr,
+        Qt.Key.Key_CapsLock,
+    }
+)
+
+
+def key_char(key: int, text: str) -> str:
+    """The character a scanner meant, from the key code first (independent of layout and IME)."""
+    if Qt.Key.Key_A.value <= key <= Qt.Key.Key_Z.value or Qt.Key.Key_0.value <= key <= (
+        Qt.Key.Key_9.value
+    ):
+        return chr(key)
+    if key in (Qt.Key.Key_Return.value, Qt.Key.Key_Enter.value) or text in ("\r", "\n"):
+        return "\r"  # Enter, keypad Enter, or a line feed (X11 Linefeed, Ctrl+J suffixes)
+    if key == Qt.Key.Key_Tab.value:
+        return "\t"
+    if key == Qt.Key.Key_Minus.value:
+        return "-"
+    if len(text) == 1 and text.isascii() and text.isprintable():
+        return text
+    return ""
+
+
+class WedgeFilter(QObject):
+    """Application-wide keyboard-wedge catcher; active only while ``active()`` says so."""
+
+    scanned = Signal(str)
+
+    def __init__(
+        self,
+        rules: WedgeRules,
+        active: Callable[[], bool],
+        parent: QObject | None = None,
+        clock: Callable[[], float] = lambda: time.monotonic() * 1000.0,
+    ) -> None:
+        super().__init__(parent)
+        self.decoder = WedgeDecoder(rules)
+        self.active = active
+        self.clock = clock
+        self._held: list[tuple[int, Qt.KeyboardModifier, str, QObject]] = []
+        self._swallowed: dict[int, int] = {}
+        self._replaying = False
+        self._last_held = 0.0
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._expire)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if self._replaying:
+            return False
+        etype = event.type()
+        if etype == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
+            count = self._swallowed.get(event.key(), 0)
+            if count and self._is_target(obj):
+                if count == 1:
+                    del self._swallowed[event.key()]
+                else:
+                    self._swallowed[event.key()] = count - 1
+                return True
+            return False
+        if etype == QEvent.Type.InputMethod and self.decoder.holding:
+            return True  # an IME composing what is really a scanner burst
+        if etype != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        if not self._is_target(obj) or not self.active():
+            return False
+        key = event.key()
+        if key in {k.value for k in _MODIFIER_KEYS} or event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        ):
+            return False
+        ch = key_char(key, event.text())
+        # The platform's press time (X server, Windows message time); synthetic events have 0.
+        pressed = float(event.timestamp()) or self.clock()
+        decision = self.decoder.feed(ch, pressed)
+        self._release(decision.release)
+        if decision.action == HOLD:
+            self._held.append((key, event.modifiers(), event.text(), obj))
+            self._swallowed[key] = self._swallowed.get(key, 0) + 1
+            self._last_held = self.clock()
+            self._timer.start(int(self.decoder.rules.max_interkey_ms) + 5)
+            return True
+        if decision.action == SCAN:
+            self._timer.stop()
+            self._held.clear()
+            self._swallowed[key] = self._swallowed.get(key, 0) + 1
+            self.scanned.emit(decision.text)
+            return True
+        return False
+
+    @staticmethod
+    def _is_target(obj: QObject) -> bool:
+        """Key events also pass the window and each parent; act once, at the first widget."""
+        if not isinstance(obj, QWidget):
+            return False
+        focus = QApplication.focusWidget()
+        return obj is focus or focus is None
+
+    def _expire(self) -> None:
+        """The burst went quiet (by this process's clock): release what is held."""
+        if self.clock() - self._last_held >= self.decoder.rules.max_interkey_ms:
+            self._release(self.decoder.flush())
+        else:
+            self._timer.start(int(self.decoder.rules.max_interkey_ms) + 5)
+
+    def _release(self, n: int) -> None:
+        """Delivers the oldest ``n`` held keystrokes (press and release) to the focus widget."""
+        if n <= 0:
+            return
+        batch, self._held = self._held[:n], self._held[n:]
+        self._replaying = True
+        try:
+            for key, mods, text, origin in batch:
+                count = self._swallowed.get(key, 0)
+                if count <= 1:
+                    self._swallowed.pop(key, None)
+                else:
+                    self._swallowed[key] = count - 1
+                target = QApplication.focusWidget() or origin
+                for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+                    QApplication.sendEvent(target, QKeyEvent(etype, key, mods, text))
+        finally:
+            self._replaying = False
