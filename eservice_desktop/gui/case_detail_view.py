@@ -1,0 +1,301 @@
+"""The case detail page's widgets, their layout, and the texts it shows for a case (the
+deadline, the documents presented, the timeline's and notices' labels).
+
+Apart from ``gui/case_detail.py`` (loading, the actions, attachments; ``CaseDetail`` is a
+``CaseDetailView`` and re-exports these names) so what the clerk sees reads on its own. Widgets
+are created in the order the Tab key walks them. The texts keep the translation context
+``CaseDetail`` (``_t``), where the English file has them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui import labels
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.lookup_panel import LookupPanel
+from eservice_desktop.services import cases, notices
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+
+#: Event type -> (zh-TW, English) shown in the timeline.
+EVENT_LABELS: dict[str, tuple[str, str]] = {
+    ev.RECEIVED: ("收件", "Received"),
+    ev.ACCEPTED: ("線上案件收件", "Online case accepted"),
+    ev.CONSENT_RECORDED: ("同意查調書證", "Document-free lookup consent"),
+    ev.IDENTITY_VERIFIED: ("身分查驗", "Identity verified"),
+    ev.SUPPLEMENT_REQUESTED: ("通知補正", "Supplement requested"),
+    ev.SUPPLEMENT_RECEIVED: ("補正完成", "Supplement received"),
+    ev.FEE_ASSESSED: ("核計規費", "Fee assessed"),
+    ev.PAYMENT_RECORDED: ("繳費", "Payment"),
+    ev.PAYMENT_REFUNDED: ("退費", "Refund"),
+    ev.PAYMENT_VOIDED: ("作廢繳費", "Payment voided"),
+    ev.RECEIPT_ISSUED: ("開立收據", "Receipt issued"),
+    ev.RECEIPT_REPRINTED: ("補印收據", "Receipt reprinted"),
+    ev.RECEIPT_VOIDED: ("作廢收據", "Receipt voided"),
+    ev.CLOSED: ("結案", "Closed"),
+    ev.REJECTED: ("駁回", "Rejected"),
+    ev.CANCELLED: ("撤件", "Cancelled"),
+    ev.READY_FOR_PICKUP: ("待領件", "Ready for pickup"),
+    ev.PICKED_UP: ("已領件", "Picked up"),
+    ev.CONFLICT_RECORDED: ("資料衝突", "Conflict recorded"),
+    ev.CONFLICT_RESOLVED: ("衝突已解決", "Conflict resolved"),
+    ev.NOTICE_RESEND_REQUESTED: ("重送通知", "Notice resend requested"),
+    ev.LOOKUP_DONE: ("免書證查詢", "Document-free lookup"),
+    ev.APPROVAL_GRANTED: ("主管核准", "Supervisor approval"),
+}
+
+
+#: The citizen's notices (county outcomes): channel and outcome as (zh-TW, English).
+NOTICE_CHANNEL_LABELS: dict[str, tuple[str, str]] = {
+    "sms": ("簡訊", "SMS"),
+    "mms": ("多媒體簡訊", "MMS"),
+    "email": ("電子郵件", "E-mail"),
+}
+NOTICE_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "queued": ("排隊中", "Queued"),
+    "retrying": ("重試中", "Retrying"),
+    "sent": ("已送出", "Sent"),
+    "failed": ("傳送失敗", "Failed"),
+    "superseded": ("已取消（案件已變動）", "Dropped (case moved on)"),
+}
+
+
+def format_moment(iso: str, zh: bool = True) -> str:
+    """An event time as the clerk reads it: ROC date (ISO in English) and Taipei clock time."""
+    local = datetime.fromisoformat(iso).astimezone(TAIPEI)
+    day = format_roc(local.date(), "short") if zh else local.date().isoformat()
+    return f"{day} {local:%H:%M:%S}"
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("CaseDetail", text)
+
+
+class CaseDetailView(QWidget):
+    """The page's widgets and texts; ``CaseDetail`` connects them to what they do."""
+
+    ctx: GuiContext
+
+    def _build_header(self) -> QFormLayout:
+        self.number_label = QLabel(self)
+        self.number_label.setObjectName("detail_number")
+        self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.number_label.font()
+        font.setPointSize(font.pointSize() + 4)
+        font.setBold(True)
+        self.number_label.setFont(font)
+        self.service_label = QLabel(self)
+        self.applicant_label = QLabel(self)
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("detail_status")
+        self.deadline_label = QLabel(self)
+        self.deadline_label.setObjectName("detail_deadline")
+        self.documents_label = QLabel(self)
+        self.documents_label.setObjectName("detail_documents")
+        self.documents_label.setWordWrap(True)
+        header = QFormLayout()
+        header.addRow(_t("案號"), self.number_label)
+        header.addRow(_t("申辦項目"), self.service_label)
+        header.addRow(_t("申請人"), self.applicant_label)
+        header.addRow(_t("狀態"), self.status_label)
+        header.addRow(_t("處理期限"), self.deadline_label)
+        header.addRow(_t("應備文件"), self.documents_label)
+        return header
+
+    def _build_timeline(self) -> None:
+        self.timeline = QTableWidget(0, 5, self)
+        self.timeline.setObjectName("timeline")
+        self.timeline.setHorizontalHeaderLabels(
+            [_t("時間"), _t("事件"), _t("承辦人"), _t("機關"), _t("說明")]
+        )
+        self.timeline.verticalHeader().setVisible(False)
+        self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.timeline.horizontalHeader().setStretchLastSection(True)
+        self.timeline.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+
+    def _build_notices(self) -> QGroupBox:
+        #: The citizen's notices and what became of them (reported by the county).
+        self.notices: list[notices.Notice] = []
+        notice_box = QGroupBox(_t("民眾通知"), self)
+        self.notices_table = QTableWidget(0, 4, notice_box)
+        self.notices_table.setObjectName("notices_table")
+        self.notices_table.setHorizontalHeaderLabels(
+            [_t("階段"), _t("管道"), _t("時間"), _t("結果")]
+        )
+        self.notices_table.verticalHeader().setVisible(False)
+        self.notices_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.notices_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.notices_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.notices_table.horizontalHeader().setStretchLastSection(True)
+        self.notices_table.setMaximumHeight(120)
+        self.resend_button = QPushButton(_t("重送通知(&W)"), notice_box)
+        self.resend_button.setObjectName("resend_button")
+        self.resend_button.setToolTip(_t("請縣府再送一次所選的通知（下次同步送出）"))
+        notice_row = QHBoxLayout(notice_box)
+        notice_row.addWidget(self.notices_table, 1)
+        notice_row.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignTop)
+        return notice_box
+
+    def _build_actions(self) -> QGroupBox:
+        actions = QGroupBox(_t("處理"), self)
+        self.reason_edit = QLineEdit(actions)
+        self.reason_edit.setObjectName("reason_edit")
+        self.reason_edit.setPlaceholderText(_t("補正、駁回或撤件的理由（民眾會看到）"))
+        reason_label = QLabel(_t("理由(&R)"), actions)
+        reason_label.setBuddy(self.reason_edit)
+        #: 收件 of a web or kiosk case that sync brought here (Alt+A); the legal clock runs
+        #: from the citizen's submission (docs/channels.md).
+        self.accept_button = QPushButton(_t("線上收件(&A)"), actions)
+        self.accept_button.setObjectName("accept_button")
+        self.supplement_button = QPushButton(_t("通知補正(&S)"), actions)
+        self.supplement_button.setObjectName("supplement_button")
+        self.received_button = QPushButton(_t("補正完成(&D)"), actions)
+        self.received_button.setObjectName("received_button")
+        self.close_button = QPushButton(_t("結案(&C)"), actions)
+        self.close_button.setObjectName("close_button")
+        self.reject_button = QPushButton(_t("駁回(&J)"), actions)
+        self.reject_button.setObjectName("reject_button")
+        self.cancel_button = QPushButton(_t("撤件(&N)"), actions)
+        self.cancel_button.setObjectName("cancel_button")
+        #: Why 結案 is disabled, beside it (fees still due: the amount and the way to pay).
+        self.close_reason = QLabel(actions)
+        self.close_reason.setObjectName("close_reason")
+        self.close_reason.setStyleSheet("color: #b00020;")
+        self.error_label = QLabel(actions)
+        self.error_label.setObjectName("detail_error")
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(reason_label)
+        row.addWidget(self.reason_edit, 1)
+        buttons = QHBoxLayout()
+        for b in (
+            self.accept_button,
+            self.supplement_button,
+            self.received_button,
+            self.close_button,
+            self.close_reason,
+            self.reject_button,
+            self.cancel_button,
+        ):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        box = QVBoxLayout(actions)
+        box.addLayout(row)
+        box.addLayout(buttons)
+        box.addWidget(self.error_label)
+        return actions
+
+    def _build_files(self) -> QGroupBox:
+        files = QGroupBox(_t("附件（可將檔案拖放至此）"), self)
+        self.attachments = QTableWidget(0, 5, files)
+        self.attachments.setObjectName("attachments")
+        self.attachments.setHorizontalHeaderLabels(
+            [
+                _t("檔名"),
+                _t("類型"),
+                _t("大小"),
+                _t("附加時間"),
+                _t("上傳"),
+            ]
+        )
+        self.attachments.verticalHeader().setVisible(False)
+        self.attachments.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.attachments.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.attachments.horizontalHeader().setStretchLastSection(True)
+        self.attachments.setMaximumHeight(140)
+        self.attach_button = QPushButton(_t("附加檔案(&E)…"), files)
+        self.attach_button.setObjectName("attach_button")
+        self.attach_button.setToolTip(_t("PNG、JPEG 圖檔或 PDF（Ctrl+Shift+A）"))
+        self.attach_shortcut = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
+        self.attach_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.attach_message = QLabel(files)
+        self.attach_message.setObjectName("attach_message")
+        self.attach_message.setWordWrap(True)
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.attach_button)
+        file_row.addWidget(self.attach_message, 1)
+        file_box = QVBoxLayout(files)
+        file_box.addWidget(self.attachments)
+        file_box.addLayout(file_row)
+        #: 免書證查詢 (Alt+L, Ctrl+Shift+D): the county answers, the result is attached here.
+        self.lookup = LookupPanel(self.ctx, files, shortcut_parent=self)
+        file_box.addWidget(self.lookup)
+        return files
+
+    # -- texts -----------------------------------------------------------------------------
+
+    def _documents_text(self, view: cases.CaseView) -> str:
+        """The required documents ticked at intake: "已收 2／4：✔ 甲、✔ 乙、✘ 丙、✘ 丁"."""
+        if not view.documents_required:
+            return _t("（收件時未記錄）")
+        lang = self.ctx.lang
+        try:
+            service = self.ctx.app.catalogue.service(view.service_code)
+        except DomainError:
+            service = None
+
+        def name(doc: str) -> str:
+            return service.document_name(doc, lang) if service is not None else doc
+
+        presented = set(view.documents_presented)
+        marks = ("、" if self.ctx.is_zh else ", ").join(
+            f"{'✔' if d in presented else '✘'} {name(d)}" for d in view.documents_required
+        )
+        head = _t("已收 {n}／{total}").format(
+            n=len(presented & set(view.documents_required)), total=len(view.documents_required)
+        )
+        return f"{head}：{marks}" if self.ctx.is_zh else f"{head}: {marks}"
+
+    def _service_name(self, code: str) -> str:
+        return labels.service_name(self.ctx, code)
+
+    def _status_en(self, view: cases.CaseView) -> str:
+        from eservice_desktop.domain.case import STATUS_LABELS
+
+        return STATUS_LABELS.get(view.status, (view.status, view.status))[1]
+
+    def _deadline_text(self, view: cases.CaseView) -> str:
+        if view.status == "supplement_requested":
+            return _t("補正中，期限暫停（{reason}）").format(reason=view.supplement_reason)
+        if view.due is None:
+            return _t("期限暫停")
+        due = date.fromisoformat(view.due)
+        roc = format_roc(due, "long") if self.ctx.is_zh else due.isoformat()
+        if view.deadline_status == "finished":
+            text = _t("到期日 {due}（已辦結）").format(due=roc)
+        elif view.deadline_status == "overdue":
+            text = _t("到期日 {due}（已逾期）").format(due=roc)
+        else:
+            text = _t("到期日 {due}（剩 {n} 個工作天）").format(due=roc, n=view.working_days_left)
+        if view.provisional:
+            # No official working calendar for a year the count crosses: a guess from weekends.
+            text += _t("　暫定（{year} 年辦公日曆尚未匯入）").format(year=self._roc_year(due.year))
+        return text
+
+    def _roc_year(self, year: int) -> str:
+        return str(year - 1911) if self.ctx.is_zh else str(year)
