@@ -26,14 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QLabel,
-    QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -42,6 +35,7 @@ from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.identity_dialogs import OverrideDialog, PinDialog
+from eservice_desktop.gui.identity_view import CHECK_LABELS, STATUS_MARKS, VERDICTS, IdentityView
 
 if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
     from eservice_desktop.services import identity
@@ -58,30 +52,6 @@ PANEL_TITLE_EN = "Identity"
 #: How often the panel asks whether the CRL/ARL download is due (when crl_urls are set).
 CRL_CHECK_MS = 15 * 60 * 1000
 
-CHECK_LABELS = {
-    "signature": ("簽章驗證", "Signature"),
-    "trusted_root": ("信任根憑證", "Trusted root"),
-    "policy": ("憑證政策（保證等級）", "Certificate policy (assurance level)"),
-    "chain_signatures": ("憑證串鏈簽章", "Chain signatures"),
-    "ca_flags_key_usage": ("CA 旗標與金鑰用途", "CA flags and key usage"),
-    "validity": ("有效期間", "Validity period"),
-    "trusted_time": ("可信時間", "Trusted time"),
-    "revocation_ee": ("憑證廢止清冊（CRL）", "Revocation (CRL)"),
-    "revocation_ca": ("中繼憑證廢止清冊（ARL）", "CA revocation (ARL)"),
-    "nonce": ("挑戰值（防重送）", "Challenge nonce (anti-replay)"),
-    "holder": ("持卡人與申請人相符", "Holder matches applicant"),
-}
-STATUS_MARKS = {"passed": "✔", "failed": "✘", "unknown": "？", "not_checked": "－"}
-VERDICTS = {
-    "verified": ("身分驗證通過", "Identity verified"),
-    "verified_with_override": ("經主管覆核通過（撤銷狀態未知）", "Accepted by supervisor override"),
-    "revocation_unknown": (
-        "撤銷狀態未知（CRL 已過期），需主管覆核",
-        "Revocation status unknown (CRL expired): supervisor override needed",
-    ),
-    "refused": ("身分驗證未通過", "Identity NOT verified"),
-}
-
 
 class _Bridge(QObject):
     """Lives on the UI thread; the monitor thread emits, Qt queues delivery to the UI thread."""
@@ -89,7 +59,7 @@ class _Bridge(QObject):
     status = Signal(object)
 
 
-class IdentityPanel(QWidget):
+class IdentityPanel(IdentityView):
     """The dock widget. ``start_monitor=False`` lets a test feed statuses by hand; ``defer``
     leaves the card monitor to :meth:`start_background` (the main window calls it once the
     first list is shown, so the identity stack is imported after the window became
@@ -136,6 +106,13 @@ class IdentityPanel(QWidget):
         if not defer:
             self.start_background()
 
+    def _build(self) -> None:
+        self._build_view()
+        self.verify_button.clicked.connect(self.start_verify)
+        self.override_button.clicked.connect(self.ask_override)
+        self._clear_nhi()
+        self.refresh_target()
+
     def start_background(self) -> None:
         """Starts watching the card readers (once)."""
         if not self._start_monitor or self._watch_token is not None:
@@ -148,89 +125,7 @@ class IdentityPanel(QWidget):
         # A deleted panel must stop receiving (its bridge is gone with it).
         self.destroyed.connect(lambda *_: watch.unsubscribe(token))
 
-    # -- building ----------------------------------------------------------------------------
-
-    def _build(self) -> None:
-        layout = QVBoxLayout(self)
-        self.reader_label = QLabel(self.tr("尋找讀卡機…"))
-        self.reader_label.setObjectName("reader_state")
-        self.reader_label.setWordWrap(True)
-        layout.addWidget(self.reader_label)
-
-        self.nhi_box = QGroupBox(self.tr("讀自健保卡（未經驗證）"))
-        self.nhi_box.setObjectName("nhi_box")
-        form = QFormLayout(self.nhi_box)
-        self.nhi_name = QLabel()
-        self.nhi_name.setObjectName("nhi_name")
-        self.nhi_id = QLabel()
-        self.nhi_id.setObjectName("nhi_id")
-        self.nhi_birth = QLabel()
-        self.nhi_birth.setObjectName("nhi_birth")
-        self.nhi_card = QLabel()
-        self.nhi_card.setObjectName("nhi_card_number")
-        self.nhi_warning = QLabel()
-        self.nhi_warning.setObjectName("nhi_warning")
-        self.nhi_warning.setStyleSheet("color: #b00020;")
-        self.nhi_warning.setWordWrap(True)
-        form.addRow(self.tr("姓名"), self.nhi_name)
-        form.addRow(self.tr("身分證字號"), self.nhi_id)
-        form.addRow(self.tr("出生日期"), self.nhi_birth)
-        form.addRow(self.tr("卡號"), self.nhi_card)
-        form.addRow(self.nhi_warning)
-        layout.addWidget(self.nhi_box)
-
-        self.moica_box = QGroupBox(self.tr("自然人憑證身分驗證"))
-        box = QVBoxLayout(self.moica_box)
-        self.case_label = QLabel()
-        self.case_label.setObjectName("verify_case")
-        self.case_label.setWordWrap(True)
-        # Long sentences wrap to the dock's width instead of widening the dock (and squeezing
-        # the queue's columns).
-        self.case_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        box.addWidget(self.case_label)
-        self.verify_button = QPushButton(self.tr("驗證自然人憑證(&V)"))
-        self.verify_button.setObjectName("verify_button")
-        self.verify_button.clicked.connect(self.start_verify)
-        box.addWidget(self.verify_button)
-        self.verdict_label = QLabel()
-        self.verdict_label.setObjectName("verdict")
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        box.addWidget(self.verdict_label)
-        self.checks_list = QListWidget()
-        self.checks_list.setObjectName("checks")
-        box.addWidget(self.checks_list)
-        self.override_button = QPushButton(self.tr("主管覆核(&O)"))
-        self.override_button.setObjectName("override_button")
-        self.override_button.clicked.connect(self.ask_override)
-        self.override_button.hide()
-        box.addWidget(self.override_button)
-        layout.addWidget(self.moica_box)
-        layout.addStretch(1)
-        self._clear_nhi()
-        self.refresh_target()
-
     # -- readers -----------------------------------------------------------------------------
-
-    def _state_text(self, st: ReaderStatus) -> str:
-        from eservice_desktop.services.identity import ReaderState
-
-        s = st.state
-        if s == ReaderState.NO_READER:
-            return self.tr("未連接讀卡機")
-        if s == ReaderState.NO_CARD:
-            return self.tr("請插入健保卡")
-        if s == ReaderState.READING:
-            return self.tr("讀卡中…")
-        if s == ReaderState.SHOWN:
-            return self.tr("已讀取健保卡")
-        if s == ReaderState.UNREADABLE:
-            if st.detail == "not_nhi":
-                return self.tr("此卡不是健保卡（已略過）")
-            return self.tr("健保卡資料無法辨識，請重新插卡或改以人工輸入")
-        if st.detail == "service_down":
-            return self.tr("讀卡服務中斷，重新連線中…")
-        return self.tr("讀卡發生錯誤，請重新插卡")
 
     @Slot(object)
     def on_status(self, st: ReaderStatus) -> None:

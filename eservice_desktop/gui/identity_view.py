@@ -1,0 +1,135 @@
+"""The identity panel's widgets and the words it shows: the reader's state, the NHI card's data
+(read, not proven), the MOICA proof's box, and the labels of the proof's checks and verdicts.
+
+Apart from ``gui/identity_panel.py`` (the card monitor, the proof's flow; ``IdentityPanel`` is
+an ``IdentityView``) so what the clerk sees reads on its own. The texts keep the translation
+context ``IdentityPanel`` (``_t``), where the English file has them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
+    from eservice_desktop.services.identity import ReaderStatus
+
+CHECK_LABELS = {
+    "signature": ("簽章驗證", "Signature"),
+    "trusted_root": ("信任根憑證", "Trusted root"),
+    "policy": ("憑證政策（保證等級）", "Certificate policy (assurance level)"),
+    "chain_signatures": ("憑證串鏈簽章", "Chain signatures"),
+    "ca_flags_key_usage": ("CA 旗標與金鑰用途", "CA flags and key usage"),
+    "validity": ("有效期間", "Validity period"),
+    "trusted_time": ("可信時間", "Trusted time"),
+    "revocation_ee": ("憑證廢止清冊（CRL）", "Revocation (CRL)"),
+    "revocation_ca": ("中繼憑證廢止清冊（ARL）", "CA revocation (ARL)"),
+    "nonce": ("挑戰值（防重送）", "Challenge nonce (anti-replay)"),
+    "holder": ("持卡人與申請人相符", "Holder matches applicant"),
+}
+STATUS_MARKS = {"passed": "✔", "failed": "✘", "unknown": "？", "not_checked": "－"}
+VERDICTS = {
+    "verified": ("身分驗證通過", "Identity verified"),
+    "verified_with_override": ("經主管覆核通過（撤銷狀態未知）", "Accepted by supervisor override"),
+    "revocation_unknown": (
+        "撤銷狀態未知（CRL 已過期），需主管覆核",
+        "Revocation status unknown (CRL expired): supervisor override needed",
+    ),
+    "refused": ("身分驗證未通過", "Identity NOT verified"),
+}
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("IdentityPanel", text)
+
+
+class IdentityView(QWidget):
+    """The panel's widgets; ``IdentityPanel`` connects them to what they do."""
+
+    def _build_view(self) -> None:
+        """The reader line, the NHI card's data (read, not proven), the MOICA proof's box."""
+        layout = QVBoxLayout(self)
+        self.reader_label = QLabel(_t("尋找讀卡機…"))
+        self.reader_label.setObjectName("reader_state")
+        self.reader_label.setWordWrap(True)
+        layout.addWidget(self.reader_label)
+
+        self.nhi_box = QGroupBox(_t("讀自健保卡（未經驗證）"))
+        self.nhi_box.setObjectName("nhi_box")
+        form = QFormLayout(self.nhi_box)
+        self.nhi_name = QLabel()
+        self.nhi_name.setObjectName("nhi_name")
+        self.nhi_id = QLabel()
+        self.nhi_id.setObjectName("nhi_id")
+        self.nhi_birth = QLabel()
+        self.nhi_birth.setObjectName("nhi_birth")
+        self.nhi_card = QLabel()
+        self.nhi_card.setObjectName("nhi_card_number")
+        self.nhi_warning = QLabel()
+        self.nhi_warning.setObjectName("nhi_warning")
+        self.nhi_warning.setStyleSheet("color: #b00020;")
+        self.nhi_warning.setWordWrap(True)
+        form.addRow(_t("姓名"), self.nhi_name)
+        form.addRow(_t("身分證字號"), self.nhi_id)
+        form.addRow(_t("出生日期"), self.nhi_birth)
+        form.addRow(_t("卡號"), self.nhi_card)
+        form.addRow(self.nhi_warning)
+        layout.addWidget(self.nhi_box)
+
+        self.moica_box = QGroupBox(_t("自然人憑證身分驗證"))
+        box = QVBoxLayout(self.moica_box)
+        self.case_label = QLabel()
+        self.case_label.setObjectName("verify_case")
+        self.case_label.setWordWrap(True)
+        # Long sentences wrap to the dock's width instead of widening the dock (and squeezing
+        # the queue's columns).
+        self.case_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        box.addWidget(self.case_label)
+        self.verify_button = QPushButton(_t("驗證自然人憑證(&V)"))
+        self.verify_button.setObjectName("verify_button")
+        box.addWidget(self.verify_button)
+        self.verdict_label = QLabel()
+        self.verdict_label.setObjectName("verdict")
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        box.addWidget(self.verdict_label)
+        self.checks_list = QListWidget()
+        self.checks_list.setObjectName("checks")
+        box.addWidget(self.checks_list)
+        self.override_button = QPushButton(_t("主管覆核(&O)"))
+        self.override_button.setObjectName("override_button")
+        self.override_button.hide()
+        box.addWidget(self.override_button)
+        layout.addWidget(self.moica_box)
+        layout.addStretch(1)
+
+    def _state_text(self, st: ReaderStatus) -> str:
+        from eservice_desktop.services.identity import ReaderState
+
+        s = st.state
+        if s == ReaderState.NO_READER:
+            return _t("未連接讀卡機")
+        if s == ReaderState.NO_CARD:
+            return _t("請插入健保卡")
+        if s == ReaderState.READING:
+            return _t("讀卡中…")
+        if s == ReaderState.SHOWN:
+            return _t("已讀取健保卡")
+        if s == ReaderState.UNREADABLE:
+            if st.detail == "not_nhi":
+                return _t("此卡不是健保卡（已略過）")
+            return _t("健保卡資料無法辨識，請重新插卡或改以人工輸入")
+        if st.detail == "service_down":
+            return _t("讀卡服務中斷，重新連線中…")
+        return _t("讀卡發生錯誤，請重新插卡")
