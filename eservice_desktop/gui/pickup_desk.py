@@ -26,21 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QHideEvent, QImage, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QHideEvent, QImage, QPixmap
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QApplication,
-    QCheckBox,
     QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -53,7 +44,7 @@ from eservice_desktop.gui import labels
 from eservice_desktop.gui.approval import ApprovalDialog, run_with_approval
 from eservice_desktop.gui.barcode_wedge import WedgeFilter, key_char
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE, PickupView
 from eservice_desktop.gui.qt_print import print_document
 from eservice_desktop.services import pickup, scanners
 from eservice_desktop.services.scanners import (
@@ -66,8 +57,10 @@ from eservice_desktop.services.scanners import (
     wedge_rules,
 )
 
-#: The keyboard-wedge catcher is gui.barcode_wedge; importable from here.
+#: The widgets are gui.pickup_view, the wedge catcher gui.barcode_wedge; importable from here.
 __all__ = [
+    "CAMERA_SHORTCUT",
+    "PREVIEW_SIZE",
     "PickupDesk",
     "WedgeFilter",
     "create_page",
@@ -76,16 +69,12 @@ __all__ = [
     "key_char",
 ]
 
-#: Turns the desk's camera mode on and off (the button's Alt+C does too).
-CAMERA_SHORTCUT = "F12"
-PREVIEW_SIZE = (400, 300)
-
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("PickupDesk", text)
 
 
-class PickupDesk(QWidget):
+class PickupDesk(PickupView):
     """The page. ``scan(text)`` is the one entry point of every scanner."""
 
     serial_scanned = Signal(str)
@@ -126,6 +115,7 @@ class PickupDesk(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        self._connect()
 
         self.wedge = WedgeFilter(wedge_rules(ctx.app.settings), self._wedge_active, self)
         self.wedge.scanned.connect(self.scan)
@@ -137,159 +127,22 @@ class PickupDesk(QWidget):
         ctx.case_changed.connect(lambda _n: self.refresh_ready())
         self.refresh_ready()
 
-    def _build_top(self) -> QHBoxLayout:
-        """The code field, the photo button and the camera button."""
-        self.scan_edit = QLineEdit()
-        self.scan_edit.setObjectName("pickup_scan_edit")
-        mark_lookup(self.scan_edit)  # Esc may leave with a code typed
-        self.scan_edit.setPlaceholderText(
-            self.tr("掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter")
-        )
-        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+    def _connect(self) -> None:
+        """What the code field, the buttons, F12 and the camera's signals do."""
         self.scan_edit.returnPressed.connect(lambda: self.scan(self.scan_edit.text()))
-        photo = QPushButton(self.tr("辨識照片(&R)…"))
-        photo.setObjectName("pickup_photo_button")
-        photo.clicked.connect(self._pick_photo)
-        top = QHBoxLayout()
-        top.addWidget(QLabel(self.tr("領件碼")))
-        top.addWidget(self.scan_edit, 1)
-        top.addWidget(photo)
-        top.addWidget(self._build_camera())
-        return top
-
-    def _build_ready_list(self) -> QWidget:
-        """The camera preview over the list of cases ready here."""
-        self.ready_table = QTableWidget(0, 5)
-        self.ready_table.setObjectName("pickup_ready_table")
-        self.ready_table.setHorizontalHeaderLabels(
-            [
-                self.tr("領件號碼"),
-                self.tr("案號"),
-                self.tr("申辦項目"),
-                self.tr("申請人"),
-                self.tr("應繳"),
-            ]
-        )
-        header = self.ready_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.ready_table.verticalHeader().hide()
-        self.ready_table.setWordWrap(False)
-        self.ready_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        refresh = QPushButton(self.tr("重新整理(&E)"))
-        refresh.clicked.connect(self.refresh_ready)
-        left = QVBoxLayout()
-        left.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        left.addWidget(QLabel(self.tr("本所待領件")))
-        left.addWidget(self.ready_table, 1)
-        left.addWidget(refresh)
-        left_box = QWidget()
-        left_box.setLayout(left)
-        return left_box
-
-    def _build_case_side(self) -> QWidget:
-        """The message, the case scanned, the collector and the actions."""
-        self.message_label = QLabel(self.tr("請掃描民眾手機上的領件條碼"))
-        self.message_label.setObjectName("pickup_message")
-        self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet("font-size: 16pt;")
-        self.case_labels: dict[str, QLabel] = {}
-        case_form = QFormLayout()
-        for key, label in (
-            ("case_number", self.tr("案號")),
-            ("service_name", self.tr("申辦項目")),
-            ("applicant", self.tr("申請人")),
-            ("documents", self.tr("交付文件")),
-            ("balance", self.tr("尚需繳費")),
-        ):
-            value = QLabel("")
-            value.setObjectName(f"pickup_case_{key}")
-            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.case_labels[key] = value
-            case_form.addRow(label, value)
-        case_box = QGroupBox(self.tr("案件"))
-        case_box.setLayout(case_form)
-        proxy_box = self._build_collector()
-        buttons = self._build_actions()
-
-        right = QVBoxLayout()
-        right.addWidget(self.message_label)
-        right.addWidget(case_box)
-        right.addWidget(proxy_box)
-        right.addLayout(buttons)
-        right.addStretch(1)
-        right_box = QWidget()
-        right_box.setLayout(right)
-        return right_box
-
-    def _build_collector(self) -> QGroupBox:
-        """由他人代領: the proxy's name, ID number and relation."""
-        self.proxy_check = QCheckBox(self.tr("由他人代領"))
-        self.proxy_check.setObjectName("pickup_proxy_check")
-        self.proxy_name = QLineEdit()
-        self.proxy_name.setObjectName("pickup_proxy_name")
-        self.proxy_id = QLineEdit()
-        self.proxy_id.setObjectName("pickup_proxy_id")
-        self.proxy_id.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
-        self.proxy_relation = QLineEdit()
-        self.proxy_relation.setObjectName("pickup_proxy_relation")
-        proxy_form = QFormLayout()
-        proxy_form.addRow(self.proxy_check)
-        proxy_form.addRow(self.tr("代領人姓名"), self.proxy_name)
-        proxy_form.addRow(self.tr("代領人身分證字號"), self.proxy_id)
-        proxy_form.addRow(self.tr("與申請人關係"), self.proxy_relation)
-        proxy_box = QGroupBox(self.tr("領件人"))
-        proxy_box.setLayout(proxy_form)
-        return proxy_box
-
-    def _build_actions(self) -> QHBoxLayout:
-        """確認交付 (and why it is disabled), the slip, the online look-up."""
-        self.confirm_button = QPushButton(self.tr("確認交付(&D)"))
-        self.confirm_button.setObjectName("pickup_confirm")
-        self.confirm_button.setEnabled(False)
-        self.confirm_button.setAutoDefault(True)  # Enter presses it once it has the focus
-        self.confirm_button.clicked.connect(self.confirm)
-        #: Why 確認交付 is disabled, beside it (fees due: the amount and F6).
-        self.confirm_reason = QLabel("")
-        self.confirm_reason.setObjectName("pickup_confirm_reason")
-        self.confirm_reason.setStyleSheet("color: #b71c1c;")
-        self.slip_button = QPushButton(self.tr("列印領件單(&S)"))
-        self.slip_button.setObjectName("pickup_slip")
-        self.slip_button.setEnabled(False)
-        self.slip_button.clicked.connect(self.print_slip)
-        self.online_button = QPushButton(self.tr("向縣府線上查詢(&L)"))
-        self.online_button.setObjectName("pickup_online")
-        self.online_button.hide()
-        self.online_button.clicked.connect(self.look_up_online)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.online_button)
-        buttons.addWidget(self.confirm_button)
-        buttons.addWidget(self.confirm_reason)
-        buttons.addWidget(self.slip_button)
-        return buttons
-
-    def _build_camera(self) -> QPushButton:
-        """The camera button (F12, Alt+C) and the preview (hidden until the camera is on)."""
-        self.camera_button = QPushButton(self.tr("相機掃描(&C) F12"))
-        self.camera_button.setObjectName("pickup_camera_button")
-        self.camera_button.setCheckable(True)
+        self.photo_button.clicked.connect(self._pick_photo)
         self.camera_button.clicked.connect(
             lambda on: self.start_camera() if on else self.stop_camera()
         )
-        shortcut = QShortcut(QKeySequence(CAMERA_SHORTCUT), self)
-        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        shortcut.activated.connect(self.toggle_camera)
-        self.preview = QLabel()
-        self.preview.setObjectName("pickup_camera_preview")
-        self.preview.setFixedSize(*PREVIEW_SIZE)
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setStyleSheet("background: #202020; color: #e0e0e0;")
-        self.preview.hide()
+        self.camera_shortcut.activated.connect(self.toggle_camera)
         self.camera_scanned.connect(self._camera_code)
         self.camera_failed.connect(self._camera_failed)
         self.camera_ended.connect(self.stop_camera)
         self._frame_ready.connect(self._paint_frame)
-        return self.camera_button
+        self.refresh_button.clicked.connect(self.refresh_ready)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.slip_button.clicked.connect(self.print_slip)
+        self.online_button.clicked.connect(self.look_up_online)
 
     # -- page hooks ---------------------------------------------------------------------------
 

@@ -1,0 +1,178 @@
+"""The pickup desk's widgets and their layout: the code field with the photo and camera
+buttons, the camera preview over the list of cases ready here, and the case side (message, case,
+collector, actions), in the order the Tab key walks them.
+
+Apart from ``gui/pickup_desk.py`` (scanning, verifying, handing over; ``PickupDesk`` is a
+``PickupView``) so the construction reads on its own. The texts keep the translation context
+``PickupDesk`` (``_t``), where the English file has them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.gui.keyboard import mark_lookup
+
+#: Turns the desk's camera mode on and off (the button's Alt+C does too).
+CAMERA_SHORTCUT = "F12"
+PREVIEW_SIZE = (400, 300)
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PickupDesk", text)
+
+
+class PickupView(QWidget):
+    """The desk's widgets; ``PickupDesk`` connects them to what they do."""
+
+    def _build_top(self) -> QHBoxLayout:
+        """The code field, the photo button and the camera button."""
+        self.scan_edit = QLineEdit()
+        self.scan_edit.setObjectName("pickup_scan_edit")
+        mark_lookup(self.scan_edit)  # Esc may leave with a code typed
+        self.scan_edit.setPlaceholderText(_t("掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter"))
+        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.photo_button = QPushButton(_t("辨識照片(&R)…"))
+        self.photo_button.setObjectName("pickup_photo_button")
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_t("領件碼")))
+        top.addWidget(self.scan_edit, 1)
+        top.addWidget(self.photo_button)
+        top.addWidget(self._build_camera())
+        return top
+
+    def _build_ready_list(self) -> QWidget:
+        """The camera preview over the list of cases ready here."""
+        self.ready_table = QTableWidget(0, 5)
+        self.ready_table.setObjectName("pickup_ready_table")
+        self.ready_table.setHorizontalHeaderLabels(
+            [
+                _t("領件號碼"),
+                _t("案號"),
+                _t("申辦項目"),
+                _t("申請人"),
+                _t("應繳"),
+            ]
+        )
+        header = self.ready_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.ready_table.verticalHeader().hide()
+        self.ready_table.setWordWrap(False)
+        self.ready_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.refresh_button = QPushButton(_t("重新整理(&E)"))
+        left = QVBoxLayout()
+        left.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        left.addWidget(QLabel(_t("本所待領件")))
+        left.addWidget(self.ready_table, 1)
+        left.addWidget(self.refresh_button)
+        left_box = QWidget()
+        left_box.setLayout(left)
+        return left_box
+
+    def _build_case_side(self) -> QWidget:
+        """The message, the case scanned, the collector and the actions."""
+        self.message_label = QLabel(_t("請掃描民眾手機上的領件條碼"))
+        self.message_label.setObjectName("pickup_message")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("font-size: 16pt;")
+        self.case_labels: dict[str, QLabel] = {}
+        case_form = QFormLayout()
+        for key, label in (
+            ("case_number", _t("案號")),
+            ("service_name", _t("申辦項目")),
+            ("applicant", _t("申請人")),
+            ("documents", _t("交付文件")),
+            ("balance", _t("尚需繳費")),
+        ):
+            value = QLabel("")
+            value.setObjectName(f"pickup_case_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.case_labels[key] = value
+            case_form.addRow(label, value)
+        case_box = QGroupBox(_t("案件"))
+        case_box.setLayout(case_form)
+        proxy_box = self._build_collector()
+        buttons = self._build_actions()
+
+        right = QVBoxLayout()
+        right.addWidget(self.message_label)
+        right.addWidget(case_box)
+        right.addWidget(proxy_box)
+        right.addLayout(buttons)
+        right.addStretch(1)
+        right_box = QWidget()
+        right_box.setLayout(right)
+        return right_box
+
+    def _build_collector(self) -> QGroupBox:
+        """由他人代領: the proxy's name, ID number and relation."""
+        self.proxy_check = QCheckBox(_t("由他人代領"))
+        self.proxy_check.setObjectName("pickup_proxy_check")
+        self.proxy_name = QLineEdit()
+        self.proxy_name.setObjectName("pickup_proxy_name")
+        self.proxy_id = QLineEdit()
+        self.proxy_id.setObjectName("pickup_proxy_id")
+        self.proxy_id.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        self.proxy_relation = QLineEdit()
+        self.proxy_relation.setObjectName("pickup_proxy_relation")
+        proxy_form = QFormLayout()
+        proxy_form.addRow(self.proxy_check)
+        proxy_form.addRow(_t("代領人姓名"), self.proxy_name)
+        proxy_form.addRow(_t("代領人身分證字號"), self.proxy_id)
+        proxy_form.addRow(_t("與申請人關係"), self.proxy_relation)
+        proxy_box = QGroupBox(_t("領件人"))
+        proxy_box.setLayout(proxy_form)
+        return proxy_box
+
+    def _build_actions(self) -> QHBoxLayout:
+        """確認交付 (and why it is disabled), the slip, the online look-up."""
+        self.confirm_button = QPushButton(_t("確認交付(&D)"))
+        self.confirm_button.setObjectName("pickup_confirm")
+        self.confirm_button.setEnabled(False)
+        self.confirm_button.setAutoDefault(True)  # Enter presses it once it has the focus
+        #: Why 確認交付 is disabled, beside it (fees due: the amount and F6).
+        self.confirm_reason = QLabel("")
+        self.confirm_reason.setObjectName("pickup_confirm_reason")
+        self.confirm_reason.setStyleSheet("color: #b71c1c;")
+        self.slip_button = QPushButton(_t("列印領件單(&S)"))
+        self.slip_button.setObjectName("pickup_slip")
+        self.slip_button.setEnabled(False)
+        self.online_button = QPushButton(_t("向縣府線上查詢(&L)"))
+        self.online_button.setObjectName("pickup_online")
+        self.online_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.online_button)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.confirm_reason)
+        buttons.addWidget(self.slip_button)
+        return buttons
+
+    def _build_camera(self) -> QPushButton:
+        """The camera button (F12, Alt+C) and the preview (hidden until the camera is on)."""
+        self.camera_button = QPushButton(_t("相機掃描(&C) F12"))
+        self.camera_button.setObjectName("pickup_camera_button")
+        self.camera_button.setCheckable(True)
+        self.camera_shortcut = QShortcut(QKeySequence(CAMERA_SHORTCUT), self)
+        self.camera_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.preview = QLabel()
+        self.preview.setObjectName("pickup_camera_preview")
+        self.preview.setFixedSize(*PREVIEW_SIZE)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: #202020; color: #e0e0e0;")
+        self.preview.hide()
+        return self.camera_button
