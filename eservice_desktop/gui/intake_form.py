@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPushButton,
     QSpinBox,
     QWidget,
 )
@@ -56,9 +57,10 @@ from eservice_desktop.domain.catalogue import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
+from eservice_desktop.gui import intake_cards
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.intake_view import SOURCE_LABELS, IntakeView, _error_label, _row
+from eservice_desktop.gui.intake_view import IntakeView, _error_label, _row
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
 from eservice_desktop.services.drafts import DraftKeeper, DraftStore
@@ -75,6 +77,10 @@ log = logging.getLogger("eservice.gui")
 
 class IntakeForm(IntakeView):
     """What the intake form does; its widgets and layout are ``IntakeView``'s."""
+
+    #: The buttons of the question a card's differing values raise (``gui.intake_cards``).
+    card_replace_button: QPushButton
+    card_keep_button: QPushButton
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -437,7 +443,7 @@ class IntakeForm(IntakeView):
             )
             self._card = {k: str(v) for k, v in dict(state.get("card") or {}).items()}
             self._card_source = str(state.get("card_source") or "")
-            self._show_card_source()
+            intake_cards.show_source(self)
         finally:
             self._restoring = False
 
@@ -515,7 +521,7 @@ class IntakeForm(IntakeView):
             self.pickup_office.setCurrentIndex(-1)
             self._card.clear()
             self._card_source = ""
-            self._show_card_source()
+            intake_cards.show_source(self)
             self.applicant_kind.clear()
             self.clear_errors()
         finally:
@@ -534,77 +540,13 @@ class IntakeForm(IntakeView):
 
     def fill_from_card(self, person: dict[str, Any]) -> None:
         """A card was read: empty fields take its values; a field that holds something else
-        is replaced only when the clerk says so."""
-        values = {
-            "applicant_id": str(person.get("id", "")).strip(),
-            "applicant_name": str(person.get("name", "")).strip(),
-        }
-        values = {k: v for k, v in values.items() if v}
-        conflicts = {k: v for k, v in values.items() if self._edit(k).text().strip() not in ("", v)}
-        if self.card_question is not None:
-            self.card_question.close()
-            self.card_question = None
-        source = str(person.get("source", ""))
-        self._apply_card(source, {k: v for k, v in values.items() if k not in conflicts})
-        if not conflicts:
-            return
-        labels = {"applicant_id": self.tr("申請人證號"), "applicant_name": self.tr("申請人姓名")}
-        lines = [
-            self.tr("{field}：表單為「{typed}」，卡片為「{card}」").format(
-                field=labels[k], typed=self._edit(k).text().strip(), card=v
-            )
-            for k, v in conflicts.items()
-        ]
-        box = QMessageBox(self)
-        box.setObjectName("card_replace_question")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("卡片資料與表單不同"))
-        box.setText(self.tr("卡片資料與表單已輸入的資料不同，要以卡片資料取代嗎？"))
-        box.setInformativeText("\n".join(lines))
-        self.card_replace_button = box.addButton(
-            self.tr("以卡片資料取代(&R)"), QMessageBox.ButtonRole.AcceptRole
-        )
-        self.card_keep_button = box.addButton(
-            self.tr("保留表單資料(&K)"), QMessageBox.ButtonRole.RejectRole
-        )
-        box.setDefaultButton(self.card_keep_button)
-        box.setEscapeButton(self.card_keep_button)
-        self._card_pending = {"source": source, "values": conflicts}
-        box.finished.connect(lambda _r, b=box: self._card_answered(b))
-        self.card_question = box
-        box.open()
-
-    def _card_answered(self, box: QMessageBox) -> None:
-        pending = self._card_pending
-        if box is not self.card_question or pending is None:
-            return
-        self.card_question = None
-        self._card_pending = None
-        if box.clickedButton() is self.card_replace_button:
-            self._apply_card(str(pending["source"]), dict(pending["values"]))
-
-    def _edit(self, key: str) -> QLineEdit:
-        return self.applicant_id if key == "applicant_id" else self.applicant_name
-
-    def _apply_card(self, source: str, values: dict[str, str]) -> None:
-        if not values:
-            return
-        for key, value in values.items():
-            self._edit(key).setText(value)
-        self._card.update(values)
-        self._card_source = source
-        self._show_card_source()
-        if "applicant_id" in values:
-            self.check_applicant_id()
-        self._changed()
+        is replaced only when the clerk says so (``gui.intake_cards``)."""
+        intake_cards.fill_from_card(self, person)
 
     def card_removed(self) -> None:
         """The card left its reader: the panel forgets it; the form keeps every value (the
         clerk is still taking this citizen's application)."""
-        if self.card_question is not None:
-            self.card_question.close()
-            self.card_question = None
-            self._card_pending = None
+        intake_cards.close_question(self)
 
     # -- MOICA proof made on this form ---------------------------------------------------------
 
@@ -635,15 +577,7 @@ class IntakeForm(IntakeView):
         self.ctx.intake_applicant.emit(*now)
 
     def _card_edited(self, key: str, text: str) -> None:
-        if key in self._card and text != self._card[key]:
-            del self._card[key]
-            if not self._card:
-                self._card_source = ""
-            self._show_card_source()
-
-    def _show_card_source(self) -> None:
-        zh_en = SOURCE_LABELS.get(self._card_source)
-        self.card_source.setText(self.ctx.pick(*zh_en) if zh_en and self._card else "")
+        intake_cards.card_edited(self, key, text)
 
     # -- checks ------------------------------------------------------------------------------
 
