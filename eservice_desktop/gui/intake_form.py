@@ -57,7 +57,7 @@ from eservice_desktop.domain.catalogue import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
-from eservice_desktop.gui import intake_cards
+from eservice_desktop.gui import intake_cards, intake_state
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.intake_view import IntakeView, _error_label, _row
@@ -395,57 +395,11 @@ class IntakeForm(IntakeView):
             widget.setText("" if value is None else str(value))
 
     def state(self) -> dict[str, Any]:
-        """The whole form as JSON-ready data (what the draft stores)."""
-        return {
-            "service_code": self.service.code if self.service else "",
-            "service_text": "" if self.service else self.service_combo.currentText(),
-            "applicant_id": self.applicant_id.text(),
-            "applicant_name": self.applicant_name.text(),
-            "phone": self.phone.text(),
-            "email": self.email.text(),
-            "copies": self.copies.value(),
-            "fields": self.field_values(),
-            "consent": sorted(k for k, b in self.consent_boxes.items() if b.isChecked()),
-            "documents": self.documents_presented(),
-            "pickup_method": self.pickup_method.currentData() or "",
-            "pickup_office": self.pickup_office.currentData() or "",
-            "card": dict(self._card),
-            "card_source": self._card_source,
-        }
+        """The whole form as JSON-ready data (what the draft stores; ``gui.intake_state``)."""
+        return intake_state.form_state(self)
 
     def set_state(self, state: dict[str, Any]) -> None:
-        self._restoring = True
-        try:
-            code = str(state.get("service_code") or "")
-            index = self.service_combo.findData(code) if code else 0
-            self.service_combo.setCurrentIndex(max(index, 0))
-            if index <= 0 and state.get("service_text"):
-                self.service_combo.setEditText(str(state["service_text"]))
-            self.applicant_id.setText(str(state.get("applicant_id", "")))
-            self.applicant_name.setText(str(state.get("applicant_name", "")))
-            self.phone.setText(str(state.get("phone", "")))
-            self.email.setText(str(state.get("email", "")))
-            self.copies.setValue(int(state.get("copies") or 1))
-            for key, value in dict(state.get("fields") or {}).items():
-                self._set_field_value(key, value)
-            for kind in state.get("consent") or []:
-                if kind in self.consent_boxes:
-                    self.consent_boxes[kind].setChecked(True)
-            for doc in state.get("documents") or []:
-                if doc in self.document_boxes:
-                    self.document_boxes[doc].setChecked(True)
-            i = self.pickup_method.findData(state.get("pickup_method") or "")
-            if i >= 0:
-                self.pickup_method.setCurrentIndex(i)
-            office = state.get("pickup_office", "")
-            self.pickup_office.setCurrentIndex(
-                self.pickup_office.findData(office) if office else -1
-            )
-            self._card = {k: str(v) for k, v in dict(state.get("card") or {}).items()}
-            self._card_source = str(state.get("card_source") or "")
-            intake_cards.show_source(self)
-        finally:
-            self._restoring = False
+        intake_state.set_form_state(self, state)
 
     # -- drafts ------------------------------------------------------------------------------
 
