@@ -26,7 +26,6 @@ drops it. Esc does not leave the page while the form holds input.
 
 from __future__ import annotations
 
-import itertools
 import logging
 from datetime import date
 from pathlib import Path
@@ -37,22 +36,16 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
-    QComboBox,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
 from eservice_desktop.domain.catalogue import (
-    DOCUMENT_FREE_KINDS,
-    DOCUMENT_FREE_KINDS_EN,
-    PICKUP_LABELS,
     FieldSpec,
     Service,
-    fee_total,
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
@@ -60,7 +53,7 @@ from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.gui import intake_cards, intake_state
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.intake_view import IntakeView, _error_label, _row
+from eservice_desktop.gui.intake_service_rows import IntakeServiceRows
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
 from eservice_desktop.services.drafts import DraftKeeper, DraftStore
@@ -75,8 +68,9 @@ TAIPEI_TZ = "Asia/Taipei"
 log = logging.getLogger("eservice.gui")
 
 
-class IntakeForm(IntakeView):
-    """What the intake form does; its widgets and layout are ``IntakeView``'s."""
+class IntakeForm(IntakeServiceRows):
+    """What the intake form does; its widgets are ``IntakeView``'s, the service's rows
+    ``IntakeServiceRows``'."""
 
     #: The buttons of the question a card's differing values raise (``gui.intake_cards``).
     card_replace_button: QPushButton
@@ -198,201 +192,7 @@ class IntakeForm(IntakeView):
                 contains.append(i)
         return contains[0] if len(contains) == 1 else None
 
-    def _set_service(self, service: Service | None) -> None:
-        """Rebuilds the service's part of the form (fields, consents, documents, pickup ways),
-        keeping what was typed in fields and ticked in documents both services share."""
-        if service is self.service and service is not None:
-            return
-        old = self.field_values()
-        old_docs = {k for k, b in self.document_boxes.items() if b.isChecked()}
-        self.service = service
-        self.error_labels["service"].clear()
-        self._clear_service_rows()
-        self.pickup_method.blockSignals(True)
-        self.pickup_method.clear()
-        if service is None:
-            self.service_info.setText(self.tr("請先選擇申辦項目"))
-            self.fields_box.setVisible(False)
-            self.consent_box.setVisible(False)
-            self.documents_box.setVisible(False)
-            self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS["counter"]), "counter")
-            self.pickup_method.blockSignals(False)
-            self._pickup_changed()
-            self._chain_tab_order()
-            return
-        fee = fee_total(service, 1) if service.fee_items else 0
-        info = self.tr("處理期限 {n} 個工作天　規費每份 {fee} 元").format(
-            n=service.time_limit_working_days, fee=fee
-        )
-        if service.requires_moica:
-            info += self.tr("　需以自然人憑證驗證身分")
-        self.service_info.setText(info)
-        self._add_field_rows(service, old)
-        self._add_consent_boxes(service)
-        self._add_document_boxes(service, old_docs)
-        self._add_pickup_options(service)
-        self.pickup_method.blockSignals(False)
-        self._pickup_changed()
-        self._chain_tab_order()
-
-    def _clear_service_rows(self) -> None:
-        """Removes the previous service's fields, consent and document boxes."""
-        while self.fields_form.rowCount():
-            self.fields_form.removeRow(0)
-        for key in list(self.field_widgets):
-            self.error_labels.pop(key, None)
-        self.field_widgets.clear()
-        self._field_specs.clear()
-        for box in self.consent_boxes.values():
-            box.deleteLater()
-        self.consent_boxes.clear()
-        for box in self.document_boxes.values():
-            box.deleteLater()
-        self.document_boxes.clear()
-
-    def _add_field_rows(self, service: Service, old: dict[str, Any]) -> None:
-        """One row per field of the service (its label, the input, its error line); a value
-        typed for a field of the same key before the service changed is kept."""
-        for spec in service.fields:
-            widget = self._field_widget(spec)
-            widget.setObjectName(f"field_{spec.key}")
-            self.field_widgets[spec.key] = widget
-            self._field_specs[spec.key] = spec
-            error = _error_label(spec.key)
-            self.error_labels[spec.key] = error
-            label = self.ctx.pick(spec.label, spec.label_en) + ("＊" if spec.required else "")
-            title = QLabel(label)
-            title.setBuddy(widget)
-            self.fields_form.addRow(title, _row(widget, error))
-            if spec.key in old:
-                self._set_field_value(spec.key, old[spec.key])
-        self.fields_box.setVisible(bool(service.fields))
-
-    def _add_consent_boxes(self, service: Service) -> None:
-        """The applicant's consent to each lookup that replaces a paper document."""
-        for kind in sorted(service.document_free_lookups):
-            box = QCheckBox(
-                self.ctx.pick(
-                    DOCUMENT_FREE_KINDS.get(kind, kind), DOCUMENT_FREE_KINDS_EN.get(kind, kind)
-                )
-            )
-            box.setObjectName(f"consent_{kind}")
-            box.toggled.connect(self._changed)
-            self.consent_layout.addWidget(box)
-            self.consent_boxes[kind] = box
-        self.consent_box.setVisible(bool(self.consent_boxes))
-
-    def _add_document_boxes(self, service: Service, old_docs: set[str]) -> None:
-        """The documents the service requires, the first nine with Alt+1..9."""
-        for i, doc in enumerate(service.required_documents):
-            text = service.document_name(doc, self.ctx.lang)
-            box = QCheckBox(f"{text} (&{i + 1})" if i < 9 else text)
-            box.setObjectName(f"document_{i}")
-            box.setChecked(doc in old_docs)
-            box.toggled.connect(self._changed)
-            self.documents_layout.addWidget(box)
-            self.document_boxes[doc] = box
-        self.documents_box.setVisible(bool(self.document_boxes))
-
-    def _add_pickup_options(self, service: Service) -> None:
-        for option in service.pickup_options:
-            self.pickup_method.addItem(self.ctx.pick(*PICKUP_LABELS[option]), option)
-        # The default is the office's own: pick up here at the counter. A service without
-        # counter pickup and with several ways gets no default (never "the first option").
-        options = service.pickup_options
-        if "counter" in options:
-            self.pickup_method.setCurrentIndex(self.pickup_method.findData("counter"))
-        elif len(options) != 1:
-            self.pickup_method.setCurrentIndex(-1)
-
-    def _field_widget(self, spec: FieldSpec) -> QWidget:
-        if spec.type == "choice":
-            # Never pre-filled: a required choice starts empty and says so.
-            combo = QComboBox()
-            combo.setPlaceholderText(self.tr("請選擇"))
-            if not spec.required:
-                combo.addItem("", "")
-            for choice in spec.choices:
-                combo.addItem(spec.choice_label(choice, self.ctx.lang), choice)
-            combo.setCurrentIndex(-1)
-            combo.currentIndexChanged.connect(self._changed)
-            return combo
-        if spec.type == "int":
-            spin = QSpinBox()
-            spin.setRange(0, 99999)
-            spin.setSpecialValueText(" ")
-            spin.valueChanged.connect(self._changed)
-            return spin
-        edit = QLineEdit()
-        if spec.max_length:
-            edit.setMaxLength(spec.max_length)
-        if spec.type == "date":
-            edit.setPlaceholderText(self.tr("民國年/月/日，例如 115/03/10"))
-            edit.installEventFilter(self)
-        elif spec.type == "land_parcel":
-            edit.setPlaceholderText(self.tr("地段及地號，例如 中正段 0123-0000"))
-        elif spec.type == "address":
-            edit.setPlaceholderText(self.tr("地址"))
-        edit.textChanged.connect(self._changed)
-        return edit
-
-    def _chain(self) -> list[QWidget]:
-        chain: list[QWidget] = [
-            self.discard_draft_button,
-            self.keep_draft_button,
-            self.service_combo,
-            self.applicant_id,
-            self.applicant_name,
-            self.phone,
-            self.email,
-        ]
-        chain += list(self.field_widgets.values())
-        chain += [self.copies, self.pickup_method, self.pickup_office]
-        chain += list(self.consent_boxes.values())
-        chain += list(self.document_boxes.values())
-        chain += [self.submit_button, self.clear_button]
-        return chain
-
-    def _chain_tab_order(self) -> None:
-        chain = self._chain()
-        for a, b in itertools.pairwise(chain):
-            QWidget.setTabOrder(a, b)
-        # Enter moves on to the next field still to fill (see focus_next_needed).
-        line = self.service_combo.lineEdit()
-        for widget in [line, *chain[2 : chain.index(self.pickup_office) + 1]]:
-            if widget is not None:
-                widget.installEventFilter(self)
-
-    def _pickup_changed(self, _index: int = 0) -> None:
-        other = self.pickup_method.currentData() == "other_office"
-        self.pickup_office.setEnabled(other)
-
     # -- values ------------------------------------------------------------------------------
-
-    def field_values(self) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for key, widget in self.field_widgets.items():
-            if isinstance(widget, QComboBox):
-                out[key] = widget.currentData() or ""
-            elif isinstance(widget, QSpinBox):
-                out[key] = widget.value() or None
-            elif isinstance(widget, QLineEdit):
-                out[key] = widget.text()
-        return out
-
-    def documents_presented(self) -> list[str]:
-        """The ticked required documents, in the catalogue's order."""
-        return [doc for doc, box in self.document_boxes.items() if box.isChecked()]
-
-    def _set_field_value(self, key: str, value: Any) -> None:
-        widget = self.field_widgets.get(key)
-        if isinstance(widget, QComboBox):
-            i = widget.findData(value) if value else -1
-            widget.setCurrentIndex(i)
-        elif isinstance(widget, QSpinBox):
-            widget.setValue(int(value or 0))
-        elif isinstance(widget, QLineEdit):
-            widget.setText("" if value is None else str(value))
 
     def state(self) -> dict[str, Any]:
         """The whole form as JSON-ready data (what the draft stores; ``gui.intake_state``)."""
