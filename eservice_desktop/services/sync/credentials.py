@@ -7,24 +7,23 @@ import json
 import logging
 import socket
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import keyring
 from keyring.errors import KeyringError
 from sqlalchemy import func, select
 
-from eservice_desktop.county_link.client import (
-    AuthError,
-    CountyClient,
-    RateLimited,
-    WrongOffice,
-    is_loopback,
-)
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
 from eservice_desktop.storage.models import EventRow
+
+if TYPE_CHECKING:
+    # The wire client (requests, pydantic, the protocol models) is imported when a client is
+    # made: the status bar reads the credential at every start, an unenrolled counter never
+    # needs the client.
+    from eservice_desktop.county_link.client import CountyClient
 
 log = logging.getLogger("eservice.sync")
 
@@ -90,6 +89,8 @@ def _keep_credential(app: App, secret: str) -> None:
 
 
 def make_client(app: App, url: str | None = None, with_credential: bool = True) -> CountyClient:
+    from eservice_desktop.county_link.client import CountyClient
+
     return CountyClient(
         url or app.settings.county_url,
         credential=credential(app) if with_credential else None,
@@ -99,6 +100,13 @@ def make_client(app: App, url: str | None = None, with_credential: bool = True) 
 
 def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     """Trades a one-time code for this device's credential and keeps it in the keyring."""
+    from eservice_desktop.county_link.client import (
+        AuthError,
+        CountyClient,
+        RateLimited,
+        WrongOffice,
+    )
+
     client = CountyClient(server_url, ca_file=app.settings.county_ca_file)
     try:
         resp = client.enrol(
@@ -167,6 +175,8 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
 def demo_enrol(app: App) -> bool:
     """A demo device talking to a loopback demo server enrols itself (again, when the demo
     server was reset). Everywhere else IT enrols with a code: returns False."""
+    from eservice_desktop.county_link.client import is_loopback
+
     if not app.settings.demo or not is_loopback(urlsplit(app.settings.county_url).hostname or ""):
         return False
     app.extras.pop("sync_demo_credential", None)
