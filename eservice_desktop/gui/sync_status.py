@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -44,6 +45,55 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("eservice.gui.sync")
 TAIPEI = ZoneInfo("Asia/Taipei")
+
+
+class _LoopKeeper:
+    """The status widget's loop and the thread running it, outside the widget.
+
+    The loop must stop when the widget goes, whenever that happens: while the loop is being
+    prepared on the database writer, or during a round. Qt calls no slot of an object that is
+    being destroyed, so the widget's ``destroyed`` signal goes to :meth:`close` of this plain
+    object. Once closed, a loop prepared meanwhile never runs, and a round that ends afterwards
+    hands nothing to the deleted widget (:meth:`deliver`)."""
+
+    def __init__(self) -> None:
+        self.loop: SyncLoop | None = None
+        self.thread: threading.Thread | None = None
+        self.closed = False
+        # close() (UI thread) never interleaves with deliver() (loop thread): after close
+        # returns, no emit to the widget is under way or to come.
+        self._lock = threading.Lock()
+
+    def run(self, loop: SyncLoop) -> bool:
+        """Runs ``loop`` on a thread of its own; False (and not run) once closed."""
+        with self._lock:
+            if self.closed:
+                return False
+            thread = threading.Thread(target=loop.run_forever, name="sync-loop", daemon=True)
+            self.loop, self.thread = loop, thread
+            thread.start()
+        return True
+
+    def halt(self) -> threading.Thread | None:
+        """Stops the loop (the widget may run another); returns its thread to wait for."""
+        with self._lock:
+            loop, thread = self.loop, self.thread
+            self.loop, self.thread = None, None
+        if loop is not None:
+            loop.stop()
+        return thread
+
+    def close(self, *_: object) -> None:
+        """The widget is gone: stop the loop, run none later, deliver nothing more."""
+        with self._lock:
+            self.closed = True
+        self.halt()
+
+    def deliver(self, emit: Callable[[], None]) -> None:
+        """Loop thread: ``emit()`` (a queued signal of the widget) unless closed."""
+        with self._lock:
+            if not self.closed:
+                emit()
 
 
 class SyncStatusWidget(QWidget):
@@ -102,13 +152,14 @@ class SyncStatusWidget(QWidget):
         self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.pull_progress.connect(self._on_pull_progress, Qt.ConnectionType.QueuedConnection)
         ctx.case_changed.connect(self._on_local_work)
-        self.loop: SyncLoop | None = None
-        self._thread: threading.Thread | None = None
+        #: The running loop and its thread, kept outside this widget (see _LoopKeeper).
+        self._keeper = _LoopKeeper()
         #: Counts the start and stop requests: a loop prepared on the writer for an older
         #: request (stopped meanwhile) is dropped.
         self._starts = 0
         self._starting = False
-        self.destroyed.connect(self._stop_from_destroyed)
+        # Not a slot of this widget: Qt calls no slot of an object that is being destroyed.
+        self.destroyed.connect(self._keeper.close)
         self._autostart = autostart
         self._begun = False
         self._render()
@@ -156,33 +207,31 @@ class SyncStatusWidget(QWidget):
             on_error=self._start_failed,
         )
 
+    @property
+    def loop(self) -> SyncLoop | None:
+        """The loop while it runs (None before it started and after :meth:`stop`)."""
+        return self._keeper.loop
+
     def _run_loop(self, prepared: tuple[SyncLoop, int]) -> None:
         loop, request = prepared
         self._starting = False
         if request != self._starts or self.loop is not None:
             return  # stopped (or started again) while it was being prepared
-        self.loop = loop
-        self._thread = threading.Thread(target=loop.run_forever, name="sync-loop", daemon=True)
-        self._thread.start()
-        self._render()
+        if self._keeper.run(loop):
+            self._render()
 
     def _start_failed(self, error: object) -> None:
         self._starting = False
         self.ctx.tasks._unhandled(error)
 
     def stop(self) -> None:
+        """Stops the loop and waits for its thread (up to the end of a round under way); the
+        widget may start it again."""
         self._starts += 1
         self._starting = False
-        loop, thread = self.loop, self._thread
-        self.loop, self._thread = None, None
-        if loop is not None:
-            loop.stop()
+        thread = self._keeper.halt()
         if thread is not None:
             thread.join(timeout=30)
-
-    def _stop_from_destroyed(self, *_: object) -> None:
-        if self.loop is not None:
-            self.loop.stop()
 
     def _from_worker(self, _result: Any, error: BaseException | None) -> None:
         """Worker thread: read the counts here (not on the UI thread), then hand them over."""
@@ -194,15 +243,15 @@ class SyncStatusWidget(QWidget):
         except Exception:  # the app may be closing
             return
         message = sync_error_message(error, self.ctx.lang) if error is not None else ""
-        self.round_finished.emit(status, message)
+        self._keeper.deliver(lambda: self.round_finished.emit(status, message))
 
     def _progress(self, done: int, total: int) -> None:
         """Worker thread, during a push: hand the figures to the UI thread."""
-        self.push_progress.emit(done, total)
+        self._keeper.deliver(lambda: self.push_progress.emit(done, total))
 
     def _pull_progress(self, done: int, total: int) -> None:
         """Worker thread, during a pull: hand the figures to the UI thread."""
-        self.pull_progress.emit(done, total)
+        self._keeper.deliver(lambda: self.pull_progress.emit(done, total))
 
     def _on_local_work(self, _number: str) -> None:
         if self.loop is not None:

@@ -4,8 +4,10 @@ event, and a real loop against a county server on loopback."""
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 
+import shiboken6
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.domain import events as ev
@@ -81,3 +83,40 @@ def test_loop_syncs_local_work_with_a_real_server(
         w.stop()
     finally:
         server.stop()
+
+
+def _sync_loop_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "sync-loop" and t.is_alive()]
+
+
+def test_widget_destroyed_while_its_loop_is_prepared_leaves_no_loop_running(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The loop is prepared on the database writer; a widget destroyed before that job ends
+    (the window closing at start) must not leave a loop thread behind it, whose every round
+    would report to a deleted widget."""
+    before = _sync_loop_threads()
+    w = SyncStatusWidget(ctx, autostart=False)
+    qtbot.waitUntil(lambda: not ctx.tasks.pending and bool(w.status), timeout=30000)
+    gate = threading.Event()
+    ctx.tasks.run(gate.wait, 30)  # the writer is busy: the preparation waits behind this job
+    w.start()
+    w.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(w), timeout=10000)
+    gate.set()
+    qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=30000)
+    qtbot.wait(200)
+    assert _sync_loop_threads() == before
+
+
+def test_widget_destroyed_while_its_first_round_runs_leaves_no_loop_running(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    before = _sync_loop_threads()
+    w = SyncStatusWidget(ctx, autostart=False)
+    qtbot.waitUntil(lambda: not ctx.tasks.pending and bool(w.status), timeout=30000)
+    w.start()
+    qtbot.waitUntil(lambda: w.loop is not None, timeout=30000)
+    w.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(w), timeout=10000)
+    qtbot.waitUntil(lambda: _sync_loop_threads() == before, timeout=30000)
