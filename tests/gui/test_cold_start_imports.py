@@ -40,6 +40,20 @@ HEAVY = (
     "pypdfium2",
 )
 
+#: The county link's wire stack (~15 MiB, ~0.5 s): imported when the sync loop starts (an
+#: enrolled device, or a demo pointed at a county), never for the status bar's counts.
+SYNC_STACK = (
+    "requests",
+    "urllib3",
+    "pydantic",
+    "eservice_desktop.county_link.client",
+    "eservice_desktop.county_link.protocol",
+    "eservice_desktop.county_link.worker",
+    "eservice_desktop.services.sync.round",
+    "eservice_desktop.services.sync.inbox",
+    "eservice_desktop.services.sync.service",
+)
+
 #: Pages the window lists but does not show first: their modules (and the services and printing
 #: behind them) are imported after the first paint, not at sign-in.
 LATER_PAGES = (
@@ -84,9 +98,11 @@ deadline = time.monotonic() + 120
 while not seen and time.monotonic() < deadline:
     QApplication.processEvents()
     time.sleep(0.002)
-# the deferred start is queued by a timer after the window is ready: let the loop run it
+# the deferred start is queued by a timer after the window is ready: let the loop run it,
+# until the status bar shows the link's counts (read with the credential, on the writer)
+bars = [w for w in started.window.status_widgets if hasattr(w, "status")]
 deadline = time.monotonic() + 60
-while time.monotonic() < deadline and not {"keyring", "requests"} <= set(sys.modules):
+while time.monotonic() < deadline and not (bars and all(w.status for w in bars)):
     QApplication.processEvents()
     started.ctx.tasks.wait_idle(100)
 settle = time.monotonic() + 0.5
@@ -94,13 +110,15 @@ while time.monotonic() < settle:  # the deferred start's timers
     QApplication.processEvents()
     time.sleep(0.01)
 started.ctx.tasks.wait_idle(60000)
-began = sorted(h for h in ("keyring", "requests") if h in sys.modules)
+began = sorted(h for h in ["keyring", *heavy] if h in sys.modules)
+counts = [w.counts_label.text() for w in bars if w.status]
 pages = sorted(h for h in heavy if h.startswith("eservice_desktop.gui.") and h in sys.modules)
 core_open = started.ctx.core_open
 started.ctx.tasks.shutdown()
 started.close_core()
 print(json.dumps({
-    "ready": seen[0] if seen else None, "after": began, "core_open": core_open, "pages": pages
+    "ready": seen[0] if seen else None, "after": began, "core_open": core_open, "pages": pages,
+    "sync_counts": counts,
 }))
 """
 
@@ -128,13 +146,20 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
     }
-    result = _probe(tmp_path, env, HEAVY + OTHER_COMMANDS + LATER_PAGES)
+    env.pop("ESERVICE_COUNTY_URL", None)  # a demo pointed at no county: the link never starts
+    result = _probe(tmp_path, env, HEAVY + OTHER_COMMANDS + LATER_PAGES + SYNC_STACK)
     assert result["ready"] == [], f"loaded before the window was interactive: {result['ready']}"
     assert result["core_open"] is True  # demo mode: the window waited for it
     # Every page's module is imported once the window is interactive (an import error shows).
     assert result["pages"] == sorted(LATER_PAGES)
-    # The deferred background start still happens once the window is interactive.
-    assert result["after"] == ["keyring", "requests"]
+    # The deferred background start still happens once the window is interactive: the status
+    # bar shows the link's counts, read with the credential (keyring) ...
+    assert result["sync_counts"] and all("待送" in c for c in result["sync_counts"])
+    assert "keyring" in result["after"]
+    # ... without the wire stack: it comes with the loop, which this unenrolled device never
+    # starts.
+    loaded = sorted(set(result["after"]) & set(SYNC_STACK))
+    assert loaded == [], f"the sync stack was imported though the link never started: {loaded}"
 
 
 def test_the_login_screen_comes_up_without_the_pages_behind_it(tmp_path: Path) -> None:
@@ -176,3 +201,29 @@ def test_help_still_lists_every_command() -> None:
     assert done.returncode == 0, done.stderr
     for command in ("gui", "case", "sync", "doctor", "operator"):
         assert f"    {command}" in done.stdout
+
+
+def test_what_the_window_reads_of_the_link_does_not_import_the_wire_stack() -> None:
+    """The status bar (counts, credential, county catalogue) and every intake (sync freshness)
+    read the link's state through ``services.sync``; only a round needs the wire stack."""
+    probe = (
+        "import json, sys\n"
+        "from eservice_desktop.services import intake, sync\n"
+        "from eservice_desktop.services.sync import get_state, status\n"
+        "(sync.credential, sync.load_county_reference, sync.pending_count, sync.quarantined,\n"
+        " sync.open_conflicts, intake.sync_freshness, get_state, status)\n"
+        "print(json.dumps(sorted(m for m in json.loads(sys.argv[1]) if m in sys.modules)))\n"
+        "sync.SyncLoop\n"
+        "print(json.dumps(sorted(m for m in json.loads(sys.argv[1]) if m in sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, json.dumps(SYNC_STACK)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    readers, loop = (json.loads(line) for line in done.stdout.splitlines())
+    assert readers == []
+    assert "eservice_desktop.county_link.worker" in loop  # the loop itself is one name away
