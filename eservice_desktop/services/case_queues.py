@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select, text
+from sqlalchemy import Integer, and_, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.calendar import WorkingCalendar
@@ -47,9 +47,13 @@ class QueueRow:
     #: How the case arrived (counter, web, kiosk) and a web or kiosk case's reservation.
     channel: str = "counter"
     reservation_at: datetime | None = None
+    #: The row's rowid in ``cases``: the last term of every queue's order (0 from a search).
+    row_id: int = 0
 
 
-def _queue_row(r: CaseRow | Any, calendar: WorkingCalendar | None = None) -> QueueRow:
+def _queue_row(
+    r: CaseRow | Any, calendar: WorkingCalendar | None = None, row_id: int = 0
+) -> QueueRow:
     """From a ``CaseRow`` or a row of ``storage.search.LIST_COLUMNS``."""
     received = repo._aware(r.received_at)
     summary = getattr(r, "state", None)
@@ -69,12 +73,19 @@ def _queue_row(r: CaseRow | Any, calendar: WorkingCalendar | None = None) -> Que
         and is_provisional(received.astimezone(TAIPEI).date(), r.due_date, calendar),
         channel=str(getattr(r, "channel", None) or "counter"),
         reservation_at=datetime.fromisoformat(reservation) if reservation else None,
+        row_id=int(row_id),
     )
 
 
 OPEN_STATUSES = ("received", "payment_due", "supplement_requested")
-#: Newest first, in an order the (office, received_day, received_at) index serves (see queue()).
-NEWEST_FIRST = (CaseRow.received_day.desc(), CaseRow.received_at.desc())
+#: Newest first, in an order the (office, received_day, received_at) index serves (see queue());
+#: the row's rowid orders cases received at the same instant (services.queue_rows places a
+#: written case by the same total order).
+#: The cases table's rowid: the last term of every queue's order. Every index of the table ends
+#: with it, so an order the index serves stays served (and a sort stays on the index's columns,
+#: the rows looked up only for the page); the office database is never vacuumed, so it stays.
+ROWID = literal_column("cases.rowid", Integer)
+NEWEST_FIRST = (CaseRow.received_day.desc(), CaseRow.received_at.desc(), ROWID.desc())
 QUEUES = ("today", "supplement", "due_soon", "overdue", "open", "all", "online")
 
 
@@ -95,10 +106,11 @@ def queue(app: App, name: str, limit: int = 500, offset: int = 0) -> list[QueueR
 def queue_page(app: App, name: str, limit: int = 500, offset: int = 0) -> Page:
     require(app, Action.VIEW_CASE)
     check_page(limit, offset)
-    stmt = _queue_select(app, name, select(CaseRow))
+    stmt = _queue_select(app, name, select(CaseRow, ROWID))
     with app.reading() as s:
         rows = [
-            _queue_row(r, app.calendar) for r in s.scalars(stmt.limit(limit + 1).offset(offset))
+            _queue_row(r, app.calendar, row_id)
+            for r, row_id in s.execute(stmt.limit(limit + 1).offset(offset))
         ]
     return Page(rows[:limit], len(rows) > limit)
 
@@ -108,10 +120,10 @@ def queue_member(app: App, name: str, case_number: str) -> QueueRow | None:
     the case-number index), else None: a list shown is updated by one row after a write
     instead of being read again."""
     require(app, Action.VIEW_CASE)
-    stmt = _queue_select(app, name, select(CaseRow), ordered=False)
+    stmt = _queue_select(app, name, select(CaseRow, ROWID), ordered=False)
     with app.reading() as s:
-        row = s.scalars(stmt.where(CaseRow.case_number == case_number).limit(1)).first()
-        return None if row is None else _queue_row(row, app.calendar)
+        found = s.execute(stmt.where(CaseRow.case_number == case_number).limit(1)).first()
+        return None if found is None else _queue_row(found[0], app.calendar, found[1])
 
 
 def queue_total(app: App, name: str) -> int:
@@ -129,10 +141,16 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
     day = today(app)
     office = app.settings.office_code
     stmt = stmt.where(CaseRow.office == office)
+    # Every order ends with the rowid: equal times or due dates come in one order, the one
+    # services.queue_rows.queue_key places a written case by.
     if name == "today":
-        stmt = stmt.where(CaseRow.received_day == day).order_by(CaseRow.received_at.desc())
+        stmt = stmt.where(CaseRow.received_day == day).order_by(
+            CaseRow.received_at.desc(), ROWID.desc()
+        )
     elif name == "supplement":
-        stmt = stmt.where(CaseRow.status == "supplement_requested").order_by(CaseRow.received_at)
+        stmt = stmt.where(CaseRow.status == "supplement_requested").order_by(
+            CaseRow.received_at, ROWID
+        )
     elif name in ("due_soon", "overdue"):
         soon = _working_day_after(app, day, 2)
         cond = (
@@ -140,9 +158,9 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
             if name == "due_soon"
             else CaseRow.due_date < day
         )
-        stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES), cond).order_by(CaseRow.due_date)
+        stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES), cond).order_by(CaseRow.due_date, ROWID)
     elif name == "online":
-        stmt = stmt.where(_awaiting_acceptance()).order_by(CaseRow.received_at)
+        stmt = stmt.where(_awaiting_acceptance()).order_by(CaseRow.received_at, ROWID)
     elif name == "open":
         # The (office, received_day, received_at) index serves this order: SQLite walks it
         # newest first and stops at the limit (0.8 s -> 2 ms over 1M cases).
