@@ -9,8 +9,6 @@ dropped, so fast typing never shows the results of an earlier keystroke last.
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -46,11 +44,12 @@ from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services import cases
 from eservice_desktop.services.queue_rows import (
     Chunk,
+    Member,
     QueueItem,
     load_queue,
+    move,
     queue_chunk,
     queue_item,
-    queue_order,
     search_chunk,
     search_items,
 )
@@ -124,12 +123,19 @@ class QueueModel(QAbstractTableModel):
         self._fetching = False
         #: COLUMNS, or ONLINE_COLUMNS while the online tab is shown.
         self.columns = COLUMNS
+        #: The office's day the list was read on (None: not known).
+        self.as_of: date | None = None
 
     def set_items(
-        self, items: list[QueueItem], fetch_more: Any = None, columns: Any = None
+        self,
+        items: list[QueueItem],
+        fetch_more: Any = None,
+        columns: Any = None,
+        as_of: date | None = None,
     ) -> None:
         self.beginResetModel()
         self.columns = columns or COLUMNS
+        self.as_of = as_of
         self._items = list(items)
         self._fetch_more = fetch_more
         self._fetching = False
@@ -149,36 +155,31 @@ class QueueModel(QAbstractTableModel):
         """A further chunk is being loaded (its offset counts the rows shown now)."""
         return self._fetching
 
-    def place(
-        self,
-        case_number: str,
-        item: QueueItem | None,
-        order: tuple[Callable[[QueueItem], tuple[Any, ...]], bool],
-    ) -> None:
-        """One case as it is now: ``item`` where ``order`` (the list's sort key, ascending, and
-        whether a row goes before equal keys: ``queue_rows.queue_order``) puts it among the rows
-        loaded, or gone when ``item`` is None (it left the list). A row whose place lies past
-        the rows loaded while more are to load arrives with its chunk."""
-        key, first = order
-        rows = self._items
-        at = next((r for r, i in enumerate(rows) if i.case_number == case_number), None)
-        if at is not None and item is not None and key(rows[at]) == key(item):
-            rows[at] = item
-            self.dataChanged.emit(self.index(at, 0), self.index(at, len(self.columns) - 1))
-            return
-        if at is not None:
-            self.beginRemoveRows(QModelIndex(), at, at)
-            del rows[at]
+    def place(self, name: str, case_number: str, member: Member) -> bool:
+        """One case as it is now: its row where a fresh query of queue ``name`` has it
+        (``queue_rows.move``), or gone when ``member.item`` is None (it left the list). A row
+        whose place lies past the rows loaded while more are to load arrives with its chunk.
+        False, and nothing changed, when the list was read on another day than the row (past
+        midnight today's list is another list, days left count from another day): the caller
+        reads the list again."""
+        if self.as_of is not None and member.as_of != self.as_of:
+            return False
+        rows, item = self._items, member.item
+        where = move(name, rows, case_number, item, complete=self._fetch_more is None)
+        if item is not None and where.old is not None and where.old == where.new:
+            rows[where.old] = item
+            last = len(self.columns) - 1
+            self.dataChanged.emit(self.index(where.old, 0), self.index(where.old, last))
+            return True
+        if where.old is not None:
+            self.beginRemoveRows(QModelIndex(), where.old, where.old)
+            del rows[where.old]
             self.endRemoveRows()
-        if item is None:
-            return
-        keys = [key(i) for i in rows]
-        where = (bisect_left if first else bisect_right)(keys, key(item))
-        if where == len(rows) and self._fetch_more is not None:
-            return
-        self.beginInsertRows(QModelIndex(), where, where)
-        rows.insert(where, item)
-        self.endInsertRows()
+        if item is not None and where.new is not None:
+            self.beginInsertRows(QModelIndex(), where.new, where.new)
+            rows.insert(where.new, item)
+            self.endInsertRows()
+        return True
 
     def stop_fetching(self) -> None:
         self._fetching = False
@@ -439,13 +440,14 @@ class QueuePage(QWidget):
         self._recount_timer.start()
         generation, name, app = self._generation, self.queue_name, self.ctx.app
 
-        def done(item: QueueItem | None) -> None:
+        def done(member: Member) -> None:
             if generation != self._generation:
                 return  # another list is shown (or asked for) since
-            if not self._settled():
-                self.refresh()  # a chunk loading meanwhile counted its offset without the row
+            if not self._settled() or not self.model.place(name, case_number, member):
+                # a chunk loading meanwhile counted its offset without the row, or the list
+                # shown was read on another day
+                self.refresh()
                 return
-            self.model.place(case_number, item, queue_order(name))
             self._show_counts()
             self._count_job = (generation, (cases.queue_total, app, name))
             self._count_timer.start()
@@ -603,6 +605,7 @@ class QueuePage(QWidget):
             items,
             self._more(self._generation, searching, chunk),
             ONLINE_COLUMNS if online else COLUMNS,
+            chunk.as_of,
         )
         self.loaded = True
         if first:

@@ -7,7 +7,7 @@ for zh-TW clerks and ISO dates in English, a provisional due date marked as such
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -58,11 +58,31 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class Chunk:
-    """Rows of one load; ``more`` when the list goes on, ``after`` continues a search."""
+    """Rows of one load; ``more`` when the list goes on, ``after`` continues a search.
+    ``as_of``: the office's day the rows were read on (today's list, due dates and days left
+    depend on it)."""
 
     items: list[QueueItem]
     more: bool
     after: int | None = None
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """One case's row in a queue as it is now (None: not in it), read on day ``as_of``."""
+
+    item: QueueItem | None
+    as_of: date
+
+
+@dataclass(frozen=True)
+class Move:
+    """Where a written case's row is in the rows shown (``old``) and where it goes once that
+    one is taken out (``new``); None for "not there"."""
+
+    old: int | None
+    new: int | None
 
 
 def format_day(day: date, zh: bool = True) -> str:
@@ -111,6 +131,9 @@ class _Labels:
             )
         return known
 
+    def items(self, rows: list[cases.QueueRow]) -> list[QueueItem]:
+        return [_item(r, self) for r in rows]
+
     def due(self, r: cases.QueueRow) -> str:
         if not r.due:
             return "—"
@@ -145,8 +168,7 @@ def _item(r: cases.QueueRow, labels: _Labels) -> QueueItem:
 
 def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]:
     """Display rows for the model; runs on the worker with the query."""
-    labels = _Labels(app, lang.lower().startswith("zh"))
-    return [_item(r, labels) for r in rows]
+    return _Labels(app, lang.lower().startswith("zh")).items(rows)
 
 
 def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:
@@ -155,7 +177,8 @@ def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list
 
 def queue_chunk(app: App, name: str, lang: str, offset: int = 0, limit: int = QUEUE_CHUNK) -> Chunk:
     page = cases.queue_page(app, name, limit, offset)
-    return Chunk(to_items(app, page.rows, lang), page.more)
+    labels = _Labels(app, lang.lower().startswith("zh"))
+    return Chunk(labels.items(page.rows), page.more, as_of=labels.today)
 
 
 def search_items(app: App, text: str, lang: str, limit: int = 50) -> list[QueueItem]:
@@ -166,24 +189,55 @@ def search_chunk(
     app: App, text: str, lang: str, after: int | None = None, limit: int = SEARCH_CHUNK
 ) -> Chunk:
     page = cases.search_page(app, text, limit, after=after)
-    return Chunk(to_items(app, page.rows, lang), page.more, page.after)
+    labels = _Labels(app, lang.lower().startswith("zh"))
+    return Chunk(labels.items(page.rows), page.more, page.after, as_of=labels.today)
 
 
-def queue_item(app: App, name: str, lang: str, case_number: str) -> QueueItem | None:
-    """One case's display row if it belongs to queue ``name`` now, else None: after a write the
-    list shown takes this one row (an index lookup) instead of loading its first rows again."""
+def queue_item(app: App, name: str, lang: str, case_number: str) -> Member:
+    """One case's display row if it belongs to queue ``name`` now, else None, and the day it
+    was read on: after a write the list shown takes this one row (an index lookup) instead of
+    loading its first rows again (:func:`move` says where; a list read on another day is read
+    again instead)."""
     row = cases.queue_member(app, name, case_number)
-    return None if row is None else to_items(app, [row], lang)[0]
+    labels = _Labels(app, lang.lower().startswith("zh"))
+    return Member(None if row is None else labels.items([row])[0], labels.today)
 
 
-def queue_order(name: str) -> tuple[Callable[[QueueItem], tuple[Any, ...]], bool]:
-    """Where a row taken with :func:`queue_item` goes among the rows loaded of queue ``name``:
-    the sort key of ``cases.queue_page``'s order (ascending keys), and whether it goes before
-    the rows of an equal key (a list read newest first walks its index backwards: the case
-    written last comes first among equals; an oldest-first list has it last)."""
-    if name in ("supplement", "online"):
-        return (lambda i: (i.received_key,)), False
+def queue_key(name: str) -> tuple[Callable[[QueueItem], tuple[Any, ...]], bool]:
+    """The order of ``cases.queue_page``'s queue ``name`` as a sort key of its rows, and whether
+    the list runs from the greatest key down. The key is total (it ends with the case number,
+    as the query's order does), so a placed row has exactly one place: the fresh query's.
+    Newest-first lists order by the receipt day, then the receipt time; the day follows the
+    time, so the time alone orders them."""
     if name in ("due_soon", "overdue"):
-        return (lambda i: (i.due_key,)), False
-    # today, open, all: newest first (received_day follows received_at)
-    return (lambda i: (-i.received_key,)), True
+        return (lambda i: (i.due_key, i.case_number)), False
+    newest_first = name not in ("supplement", "online")  # today, open, all
+    return (lambda i: (i.received_key, i.case_number)), newest_first
+
+
+def move(
+    name: str,
+    rows: Sequence[QueueItem],
+    case_number: str,
+    item: QueueItem | None,
+    complete: bool = True,
+) -> Move:
+    """Where case ``case_number`` is among ``rows`` (the first rows of queue ``name`` in its
+    order) and where ``item``, its row now, goes: the index it has in a fresh query's answer
+    (binary search on :func:`queue_key`, ``rows`` without its old row). A place past the rows
+    loaded is "not there" unless the list is ``complete``: the row arrives with a later chunk."""
+    old = next((r for r, i in enumerate(rows) if i.case_number == case_number), None)
+    if item is None:
+        return Move(old, None)
+    key, descending = queue_key(name)
+    wanted = key(item)
+    size = len(rows) - (old is not None)
+    lo, hi = 0, size
+    while lo < hi:
+        mid = (lo + hi) // 2
+        other = key(rows[mid + (old is not None and mid >= old)])
+        if (other > wanted) if descending else (other < wanted):
+            lo = mid + 1
+        else:
+            hi = mid
+    return Move(old, None if lo == size and not complete else lo)

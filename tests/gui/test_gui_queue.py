@@ -246,3 +246,56 @@ def test_a_written_case_updates_its_row_in_place_without_reading_the_list_again(
     assert listed("supplement") == []
     assert resets == []  # row by row, never the whole list again
     qtbot.waitUntil(lambda: page.counts().get("supplement") == 0, timeout=3000)
+
+
+def test_a_case_taken_after_midnight_gets_the_lists_of_its_day(qtbot, ctx: GuiContext, clock):
+    """Today's list read before midnight is yesterday's: a case taken after it does not go
+    above yesterday's rows (a fresh list of today has it alone), and the days left are
+    counted from the new day."""
+    evening = datetime(2026, 3, 10, 15, 50, tzinfo=UTC)  # 23:50 in Taipei
+    clock.set(evening)
+    late = _take(ctx, "A123456789", "王小明")
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.loaded and not ctx.tasks.pending, timeout=5000)
+    assert [i.case_number for i in page.model.items()] == [late.case_number]
+    clock.set(datetime(2026, 3, 10, 16, 10, tzinfo=UTC))  # 00:10 on the 11th
+    early = _take(ctx, "F131232216", "林美玲")
+    ctx.case_changed.emit(early.case_number)
+    qtbot.waitUntil(lambda: early.case_number in [i.case_number for i in page.model.items()])
+    qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=5000)
+    assert page.model.items() == load_queue(ctx.app, "today", "zh_TW")
+    assert [i.case_number for i in page.model.items()] == [early.case_number]
+
+
+def test_cases_received_at_the_same_time_take_the_lists_order(qtbot, ctx: GuiContext):
+    """Paper forms typed in later with one receipt time, their fees paid afterwards in another
+    order (one due date for all): each written case goes where a fresh query of the list has
+    it among its equals, in today's list as each is taken, in the due-soon list as each is
+    paid."""
+    at = datetime(2026, 3, 10, 0, 30, tzinfo=UTC)
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+
+    def settle() -> None:
+        qtbot.waitUntil(lambda: page.loaded and not ctx.tasks.pending, timeout=5000)
+
+    def written(number: str) -> None:
+        ctx.case_changed.emit(number)
+        qtbot.waitUntil(lambda: number in [i.case_number for i in page.model.items()])
+        settle()
+        fresh = load_queue(ctx.app, page.queue_name, "zh_TW")
+        assert page.model.items() == fresh, page.queue_name
+
+    settle()
+    taken = []
+    for pid in ("A123456789", "F131232216", "B120863158", "A123456789"):
+        taken.append(_take(ctx, pid, "王小明", received_at=at))
+        written(taken[-1].case_number)
+    page.tabs.setCurrentIndex(2)  # due soon: none yet (the time runs once the fee is paid)
+    settle()
+    assert page.queue_name == "due_soon" and page.model.items() == []
+    for case in reversed(taken):
+        payments.record_payment(ctx.app, case.case_number, "cash", case.fees_due)
+        written(case.case_number)
+    assert len(page.model.items()) == len(taken)
