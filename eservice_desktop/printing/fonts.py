@@ -130,6 +130,9 @@ class _Face:
             # Glyph -> characters, a list per glyph (~7 MiB for TW-Kai): read only when text is
             # shaped with HarfBuzz (uharfbuzz, not used here), which rebuilds what it misses.
             self.font.face.glyphToChar = {}
+            from eservice_desktop.printing.font_tables import compact
+
+            compact(self.font.face)  # its tables in arrays, its file's pages let go
             pdfmetrics.registerFont(self.font)
         return self.font
 

@@ -22,3 +22,32 @@ def test_loading_the_primary_font_does_not_copy_its_file_into_memory() -> None:
     # ... and the font is whole: its glyphs and widths read through the mapping.
     assert font.face.charToGlyph.get(ord("王"))
     assert fonts.font_chain().width("王小明", 10) > 0
+
+
+def test_a_loaded_font_keeps_its_tables_in_arrays_with_the_parsers_values() -> None:
+    """What the window keeps once a receipt was printed: the parsed tables in arrays (a dict of
+    a CJK face's 39,000 characters alone is ~6 MiB), holding what reportlab's parser read."""
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    primary = fonts.font_chain().faces[0]
+    face = fonts._Face(f"{primary.name}TablesProbe", primary.path, primary.subfont)
+    tracemalloc.start()
+    try:
+        font = face.load()
+        kept, _ = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert kept < 4 * 2**20, f"{kept / 2**20:.1f} MiB kept by a loaded font"
+    kw = {} if primary.subfont is None else {"subfontIndex": primary.subfont}
+    parsed = TTFontFace(str(primary.path), **kw)  # the parser's own tables, as dicts and lists
+    compact = font.face
+    assert len(compact.charToGlyph) == len(parsed.charToGlyph)
+    for code in [*map(ord, "王小明 戶籍謄本，。0aZ"), *list(parsed.charToGlyph)[::997]]:
+        assert compact.charToGlyph[code] == parsed.charToGlyph[code]
+        assert compact.charWidths.get(code, -1) == parsed.charWidths.get(code, -1)
+    assert 0x10FFFF not in compact.charToGlyph and compact.charToGlyph.get(-1) is None
+    assert set(compact.charToGlyph.keys()) == set(parsed.charToGlyph)
+    for glyph in range(0, len(parsed.hmetrics), 251):
+        assert compact.hmetrics[glyph] == parsed.hmetrics[glyph]
+        assert compact.glyphPos[glyph] == parsed.glyphPos[glyph]
+    assert fonts.font_chain().width("王小明", 10) > 0
