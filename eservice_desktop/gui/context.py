@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -187,3 +188,9 @@ class GuiContext(QObject):
     def pick(self, zh: str, en: str) -> str:
         """Catalogue data carries both languages; choose the window's."""
         return zh if self.is_zh else (en or zh)
+
+
+def intake_draft_path(ctx: GuiContext) -> Path:
+    """Where the intake form's unsent input is sealed (``services.drafts.DraftStore``): the
+    form keeps it there, the main window looks for it at sign-in."""
+    return ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
@@ -51,6 +50,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import intake_cards, intake_state
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.context import intake_draft_path as draft_path
 from eservice_desktop.gui.intake_field_checks import IntakeFieldChecks
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
@@ -533,16 +533,6 @@ def intake_approved(
     return intake_service.intake_with_warnings(
         app, replace(req, approval=approval) if approval else req
     )
-
-
-def draft_path(ctx: GuiContext) -> Path:
-    """Where the form's unsent input is sealed (``DraftStore``)."""
-    return ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
-
-
-def wanted_at_sign_in(ctx: GuiContext) -> bool:
-    """A draft waits on disk: the form is built at sign-in, restores it and says so."""
-    return draft_path(ctx).exists()
 
 
 def create_page(ctx: GuiContext) -> QWidget:
