@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
@@ -117,28 +117,39 @@ class ReadyRow:
 
 
 def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
-    """Cases waiting for pickup at this office, oldest first (straight from the projection)."""
+    """Cases waiting for pickup at this office, oldest first (straight from the projection).
+    Only the columns shown are read (the pickup number out of the state summary in SQL): the
+    rows of a long list are not loaded whole, each with its case's JSON summary (make bench,
+    bench_memory: 15 MiB for 2,000 ready cases)."""
     require(app, Action.VIEW_CASE)
     stmt = (
-        select(CaseRow)
+        select(
+            CaseRow.case_number,
+            func.json_extract(CaseRow.state, "$.pickup_number"),
+            CaseRow.service_code,
+            CaseRow.applicant_name,
+            CaseRow.applicant_id,
+            CaseRow.fees_due,
+            CaseRow.paid,
+            CaseRow.updated_at,
+        )
         .where(CaseRow.pickup_office == app.settings.office_code, CaseRow.status == READY)
         .order_by(CaseRow.updated_at, CaseRow.case_number)
         .limit(limit)
     )
     out: list[ReadyRow] = []
     with app.reading() as s:
-        for r in s.scalars(stmt):
-            service_name = app.catalogue.service_name(r.service_code)
+        for number, pickup_number, code, name, pid, fees_due, paid, updated in s.execute(stmt):
             out.append(
                 ReadyRow(
-                    case_number=r.case_number,
-                    pickup_number=str((r.state or {}).get("pickup_number", "")),
-                    service_name=service_name,
-                    applicant_name_masked=mask_name(r.applicant_name),
-                    applicant_id_masked=mask_id(r.applicant_id),
-                    balance=r.fees_due - r.paid,
-                    updated_at=r.updated_at.isoformat() if r.updated_at else "",
-                    service_code=r.service_code,
+                    case_number=number,
+                    pickup_number="" if pickup_number is None else str(pickup_number),
+                    service_name=app.catalogue.service_name(code),
+                    applicant_name_masked=mask_name(name),
+                    applicant_id_masked=mask_id(pid),
+                    balance=fees_due - paid,
+                    updated_at=updated.isoformat() if updated else "",
+                    service_code=code,
                 )
             )
     return out
