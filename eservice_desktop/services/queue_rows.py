@@ -54,6 +54,8 @@ class QueueItem:
     channel_text: str = ""
     reservation_text: str = ""
     reservation_key: float = 0.0
+    #: The case's rowid: the last term of the queue's order (``cases.ROWID``).
+    row_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def _item(r: cases.QueueRow, labels: _Labels) -> QueueItem:
         channel_text=channel[0] if zh else channel[1],
         reservation_text=format_received(r.reservation_at, zh) if r.reservation_at else "—",
         reservation_key=r.reservation_at.timestamp() if r.reservation_at else 0.0,
+        row_id=r.row_id,
     )
 
 
@@ -205,14 +208,14 @@ def queue_item(app: App, name: str, lang: str, case_number: str) -> Member:
 
 def queue_key(name: str) -> tuple[Callable[[QueueItem], tuple[Any, ...]], bool]:
     """The order of ``cases.queue_page``'s queue ``name`` as a sort key of its rows, and whether
-    the list runs from the greatest key down. The key is total (it ends with the case number,
+    the list runs from the greatest key down. The key is total (it ends with the case's rowid,
     as the query's order does), so a placed row has exactly one place: the fresh query's.
     Newest-first lists order by the receipt day, then the receipt time; the day follows the
     time, so the time alone orders them."""
     if name in ("due_soon", "overdue"):
-        return (lambda i: (i.due_key, i.case_number)), False
+        return (lambda i: (i.due_key, i.row_id)), False
     newest_first = name not in ("supplement", "online")  # today, open, all
-    return (lambda i: (i.received_key, i.case_number)), newest_first
+    return (lambda i: (i.received_key, i.row_id)), newest_first
 
 
 def move(
