@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import channel_api, lookups, notify, reports, service
+from eservice_desktop.county import channel_api, feed, lookups, notify, reports, service
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county.edge import BoundedStrictBodies, Limits
 from eservice_desktop.county.store import DeviceRow, create_schema, make_engine, scrub, utcnow
@@ -344,7 +344,7 @@ def _sync_routes(r: _Routes) -> None:
         ] = False,
     ) -> Response:
         with tx() as s:
-            page = service.pull(
+            page = feed.pull(
                 s,
                 dev_of(s, key),
                 seq_of(since),
@@ -353,7 +353,7 @@ def _sync_routes(r: _Routes) -> None:
                 include_own=include_own,
                 count=count,
             )
-        return _json_of(page)
+        return Response(page.to_json(), media_type="application/json")
 
 
 def _case_routes(r: _Routes) -> None:

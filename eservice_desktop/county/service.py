@@ -52,18 +52,14 @@ from eservice_desktop.county.store import (
     lock_feed,
 )
 from eservice_desktop.county_link.protocol import (
-    MAX_PULL_PAGE,
     AccessPushResponse,
     AttachmentState,
     ChainGap,
-    Change,
     CountyReceipt,
-    PullResponse,
     PushResponse,
     PushResult,
     WireAccess,
     WireEvent,
-    cursor_of,
     receipt_bytes,
 )
 from eservice_desktop.domain import chain
@@ -994,63 +990,6 @@ def _update_cases(
 
 
 # --- pull -----------------------------------------------------------------------------------
-
-
-def pull(
-    s: Session,
-    dev: DeviceRow,
-    since: int,
-    limit: int,
-    now: datetime,
-    *,
-    include_own: bool = False,
-    count: bool = False,
-) -> PullResponse:
-    """Reads the office's feed after ``since``. The high-water mark is read first: every feed
-    row at or below it is committed (appends are serialised), so the cursor never skips one.
-    A device's own events are left out unless ``include_own`` (recovery of a restored copy).
-    ``count`` also tells how many changes remain after this page (one count query: a client
-    asks on the first page of a round to show a long catch-up's progress)."""
-    limit = max(1, min(limit, MAX_PULL_PAGE))
-    high = s.scalar(select(func.max(FeedRow.seq))) or 0
-    conds = [
-        FeedRow.seq > since,
-        FeedRow.seq <= high,
-        (FeedRow.office == dev.office) | FeedRow.office.is_(None),
-    ]
-    if not include_own:
-        conds.append(FeedRow.source.is_(None) | (FeedRow.source != dev.device_key))
-    # columns, not ORM objects: the page is only read, and a catch-up reads a million rows
-    rows = s.execute(
-        select(FeedRow.seq, FeedRow.kind, FeedRow.data)
-        .where(*conds)
-        .order_by(FeedRow.seq)
-        .limit(limit + 1)
-    ).all()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    cursor = rows[-1].seq if more else max(high, since)
-    remaining = None
-    if count:
-        remaining = (
-            int(
-                s.scalar(
-                    select(func.count()).select_from(FeedRow).where(*conds, FeedRow.seq > cursor)
-                )
-                or 0
-            )
-            if more
-            else 0
-        )
-    dev.last_seen_at = now
-    return PullResponse(
-        remaining=remaining,
-        # the county's own stored rows, validated when they were pushed: not validated again
-        changes=[Change.model_construct(seq=seq, kind=kind, data=data) for seq, kind, data in rows],
-        cursor=cursor_of(cursor),
-        more=more,
-        server_time=now,
-    )
 
 
 def case_for_office(s: Session, dev: DeviceRow, case_id: str) -> dict[str, Any] | None:
