@@ -31,6 +31,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
 from eservice_desktop.services.sync.reference import put_reference, reload_catalogue
+from eservice_desktop.services.sync.wire_fast import plainly_valid_event
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncNotificationRow
@@ -65,12 +66,16 @@ def apply_page(
     taken = _numbers_taken(s, changes)
     for change in changes:
         if change.kind == "event":
-            try:
-                e = WireEvent.model_validate(change.data).to_event()
-            except (ValidationError, *_MALFORMED) as exc:
-                park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
-                continue
-            refusal = _screen(e, numbers, taken)
+            e = plainly_valid_event(change.data)
+            if e is not None:  # read and value-checked in one pass
+                refusal = _screen_number(e, numbers, taken)
+            else:  # doubted: the wire schema, then the value rules, name what is wrong
+                try:
+                    e = WireEvent.model_validate(change.data).to_event()
+                except (ValidationError, *_MALFORMED) as exc:
+                    park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
+                    continue
+                refusal = _screen(e, numbers, taken)
             if refusal is not None:
                 park(app, s, refusal, change.seq, change.data)
                 continue
@@ -115,6 +120,11 @@ def _screen(e: Event, numbers: set[str], taken: dict[str, str]) -> Refusal | Non
         check_event(e)
     except DomainError as err:
         return Refusal(e, err.code, err.message_zh, err.message_en)
+    return _screen_number(e, numbers, taken)
+
+
+def _screen_number(e: Event, numbers: set[str], taken: dict[str, str]) -> Refusal | None:
+    """The case number part of :func:`_screen`, for an event whose values passed."""
     if e.type == ev.RECEIVED:
         number = str(e.payload.get("case_number") or "")
         holder = taken.get(number)

@@ -1,0 +1,131 @@
+"""A pulled event is read and checked in one pass only when the old two passes (wire schema,
+then value rules) would accept it and make the same event; anything in doubt goes the old
+way, which names the problem as before."""
+
+from __future__ import annotations
+
+import copy
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from eservice_desktop.county_link.protocol import WireEvent
+from eservice_desktop.domain import chain
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case_number import CaseNumber
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_event
+from eservice_desktop.domain.events import Actor, Event
+from eservice_desktop.services.sync.wire_fast import plainly_valid_event
+
+ACTOR = Actor("H01", "02", "clerk02")
+
+
+def _plain() -> dict[str, Any]:
+    e = ACTOR.event(
+        "c0ffee00-0000-4000-8000-000000000001",
+        ev.RECEIVED,
+        datetime(2026, 3, 10, 1, 2, 3, 456789, tzinfo=UTC),
+        {
+            "case_number": str(CaseNumber("H01", "02", 115, 1)),
+            "service_code": "HR-TRANSCRIPT",
+            "time_limit_working_days": 1,
+            "applicant": {
+                "kind": "person",
+                "id_type": "national_id",
+                "id": "A123456789",
+                "name": "王小明",
+            },
+            "pickup": {"method": "counter", "office": "H01"},
+        },
+    )
+    return chain.link(e, chain.GENESIS).to_dict()
+
+
+def _old_way(data: dict[str, Any]) -> Event | None:
+    try:
+        e = WireEvent.model_validate(data).to_event()
+        check_event(e)
+    except (ValidationError, DomainError, KeyError, ValueError, TypeError, AttributeError):
+        return None
+    return e
+
+
+def _set(path: str, value: Any) -> Any:
+    def change(d: dict[str, Any]) -> None:
+        *head, last = path.split(".")
+        for k in head:
+            d = d[k]
+        if value is _DROP:
+            d.pop(last, None)
+        else:
+            d[last] = value
+
+    return change
+
+
+_DROP = object()
+
+MUTATIONS = {
+    "as sent": lambda d: None,
+    "at with Z": _set("at", "2026-03-10T01:02:03.456789Z"),
+    "at in milliseconds": _set("at", "2026-03-10T01:02:03.456+00:00"),
+    "at without fraction": _set("at", "2026-03-10T01:02:03+00:00"),
+    "at with another offset": _set("at", "2026-03-10T09:02:03+08:00"),
+    "at naive": _set("at", "2026-03-10T01:02:03"),
+    "at as a number": _set("at", 1773104523),
+    "at in year 1": _set("at", "0001-01-01T00:00:00+00:00"),
+    "at with a space": _set("at", "2026-03-10 01:02:03+00:00"),
+    "at on 30 February": _set("at", "2026-02-30T01:02:03+00:00"),
+    "at with a newline": _set("at", "2026-03-10T01:02:03+00:00\n"),
+    "event id short": _set("event_id", "abc"),
+    "event id with a newline": _set("event_id", "c0ffee00-0000-4000-8000-00000000000\n"),
+    "event id a number": _set("event_id", 12345678),
+    "case id empty": _set("case_id", ""),
+    "office lower case": _set("office", "h01"),
+    "office with a newline": _set("office", "H01\n"),
+    "device too long": _set("device", "123456789"),
+    "clerk empty": _set("clerk", ""),
+    "clerk with NUL": _set("clerk", "a\x00b"),
+    "clerk too long": _set("clerk", "x" * 500),
+    "type unknown": _set("type", "case.exploded"),
+    "type a number": _set("type", 7),
+    "payload missing": _set("payload", _DROP),
+    "payload null": _set("payload", None),
+    "payload a list": _set("payload", []),
+    "payload text with NUL": _set("payload.applicant.name", "王\x00"),
+    "payload key with NUL": _set("payload.x\x00", 1),
+    "payload float NaN": _set("payload.copies", float("nan")),
+    "payload big integer": _set("payload.copies", 2**60),
+    "time limit negative": _set("payload.time_limit_working_days", -3),
+    "case number of another office": _set(
+        "payload.case_number", str(CaseNumber("H02", "02", 115, 1))
+    ),
+    "case number missing": _set("payload.case_number", _DROP),
+    "unknown key": _set("extra", 1),
+    "hash upper case": _set("hash", "A" * 64),
+    "hash short": _set("hash", "a" * 63),
+    "prev null": _set("prev", None),
+    "hash dropped": _set("hash", _DROP),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MUTATIONS))
+def test_the_one_pass_accepts_only_what_the_old_way_accepts(name: str) -> None:
+    data = _plain()
+    MUTATIONS[name](data)
+    old = _old_way(copy.deepcopy(data))
+    fast = plainly_valid_event(copy.deepcopy(data))
+    if fast is not None:
+        assert old is not None, "the one pass accepted what the old way refuses"
+        assert fast == old and fast.at.tzinfo == UTC
+
+
+def test_events_as_the_county_sends_them_take_the_one_pass() -> None:
+    data = _plain()
+    fast = plainly_valid_event(data)
+    assert fast is not None and fast == _old_way(data)
+    data["at"] = "2026-03-10T01:02:03.456789Z"
+    assert plainly_valid_event(data) is not None
