@@ -1,0 +1,65 @@
+"""The collector is off while a batch is applied and comes back as it was, whoever else holds
+it meanwhile."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from eservice_desktop.services.collection import collection_paused
+
+
+@pytest.fixture(autouse=True)
+def _restore_gc() -> Iterator[None]:
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_off_inside_and_on_again_after_even_when_the_batch_fails() -> None:
+    gc.enable()
+    with pytest.raises(RuntimeError), collection_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+
+
+def test_a_nested_holder_leaving_first_does_not_turn_it_back_on() -> None:
+    gc.enable()
+    with collection_paused():
+        with collection_paused():
+            pass
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_holders_on_two_threads_leave_it_on_only_after_the_last() -> None:
+    gc.enable()
+    inside, release = threading.Event(), threading.Event()
+
+    def other() -> None:
+        with collection_paused():
+            inside.set()
+            release.wait(5)
+
+    t = threading.Thread(target=other)
+    with collection_paused():
+        t.start()
+        assert inside.wait(5)
+    assert not gc.isenabled()  # the other thread still applies its batch
+    release.set()
+    t.join(5)
+    assert gc.isenabled()
+
+
+def test_a_collector_that_was_off_stays_off() -> None:
+    gc.disable()
+    with collection_paused():
+        pass
+    assert not gc.isenabled()
