@@ -30,6 +30,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
+from eservice_desktop.services.sync.catch_up import CatchUp
 from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
 from eservice_desktop.services.sync.inbox import apply_page
@@ -134,27 +135,32 @@ def _pull_all(
 ) -> _Pulled:
     """Pulls every page, each applied with its cursor in one local transaction. With
     ``progress``, the first page asks the county how many changes wait (a long catch-up shows
-    how far it is); a county that does not say leaves the total at what arrived so far."""
+    how far it is); a county that does not say leaves the total at what arrived so far. A
+    catch-up a round could not finish counts on in the next (services/sync/catch_up.py)."""
     pulled = _Pulled()
-    done, total = 0, 0
+    track = CatchUp.resume(app)  # an unfinished catch-up of an earlier round counts on
+    first = True
     while True:
         with app.reading() as s:
             cursor = get_state(s, "cursor") or ""
         t0 = base_now(app)
-        page = client.pull(cursor, PULL_PAGE, count=progress is not None and done == 0)
+        page = client.pull(cursor, PULL_PAGE, count=progress is not None and first)
+        first = False
         result.clock_offset_s = learn_clock(app, t0, base_now(app), page.server_time)
         result.server_time = page.server_time.isoformat()
         if not page.changes and page.cursor == cursor:
+            if track.kept:  # the catch-up ended exactly at the last round's last page
+                with app.transaction() as s:
+                    track.keep(s, False, app.now())
             break  # nothing new: no write transaction (an idle round stays cheap)
-        if done == 0 and page.remaining is not None:
-            total = len(page.changes) + page.remaining
+        track.page(len(page.changes), page.remaining)
         with app.transaction() as s:
             out = apply_page(app, s, page.changes)
             set_state(s, "cursor", page.cursor, app.now())
+            track.keep(s, page.more, app.now())
         result.pulled += len(out.report.applied)
-        done += len(page.changes)
         if progress is not None:
-            progress(done, max(total, done))
+            progress(track.done, track.total)
         if out.pickup_keys is not None:
             pulled.pickup_keys = out.pickup_keys
         pulled.crls.extend(out.crls)

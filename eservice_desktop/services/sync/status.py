@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.catch_up import stored as catch_up_stored
 from eservice_desktop.services.sync.credentials import credential
 from eservice_desktop.services.sync.quarantine import quarantined_count
 from eservice_desktop.services.sync.state import get_state, pending_count
@@ -31,6 +32,7 @@ def status(app: App) -> dict[str, Any]:
             or 0
         )
         enrolled = get_state(s, "enrolled")
+        catch_up = catch_up_stored(s)
         offset = get_state(s, "clock_offset_s")
         out = {
             "pending": pending,
@@ -48,6 +50,8 @@ def status(app: App) -> dict[str, Any]:
             "conflicts": conflicts,
             "quarantined": quarantined_count(s),
             "cursor": get_state(s, "cursor") or "",
+            # an unfinished catch-up: received so far of the total (services/sync/catch_up.py)
+            "catch_up": {"done": catch_up[0], "total": catch_up[1]} if catch_up else None,
             "clock_offset_s": float(offset) if offset else None,
             "enrolled": json.loads(enrolled) if enrolled else None,
             "server": app.settings.county_url,

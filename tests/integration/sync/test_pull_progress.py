@@ -5,12 +5,14 @@ changes wait (``remaining``, asked with ``count=true``), and the round calls
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from itertools import pairwise
 
 import pytest
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
+from eservice_desktop.county_link.client import Offline
 from eservice_desktop.services import sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import state
@@ -69,3 +71,43 @@ def test_the_count_is_only_told_when_asked(
         assert rest.remaining == 0 and not rest.more
     finally:
         client.close()
+
+
+def test_a_catch_up_cut_by_the_round_deadline_counts_on_in_the_next_round(
+    county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    for _ in range(4):
+        new_case(d1)
+    sync_now(d1)
+    monkeypatch.setattr(sys.modules[sync.sync_round.__module__], "PULL_PAGE", 3)
+    first: list[tuple[int, int]] = []
+    client = sync.make_client(d2)
+
+    def cut_after_two_pages(done: int, total: int) -> None:
+        first.append((done, total))
+        if len(first) == 2:  # the round's time is up: its next request is not sent
+            client.round_ends = time.monotonic() - 1
+
+    try:
+        with pytest.raises(Offline):
+            sync.sync_round(d2, client, pull_progress=cut_after_two_pages)
+    finally:
+        client.close()
+    assert [d for d, _ in first] == [3, 6]
+    total = first[0][1]
+    assert total >= 8 and first[1][1] == total
+    # what the sync status shows between the rounds
+    assert sync.status(d2)["catch_up"] == {"done": 6, "total": total}
+    second: list[tuple[int, int]] = []
+    client = sync.make_client(d2)
+    try:
+        sync.sync_round(d2, client, pull_progress=lambda d, t: second.append((d, t)))
+    finally:
+        client.close()
+    assert second[0][0] == 9  # counted on from the first round's 6, not from 0
+    assert second[0][1] >= total and all(d <= t for d, t in second)
+    assert second[-1][0] == second[-1][1]
+    assert sync.status(d2)["catch_up"] is None
