@@ -61,18 +61,23 @@ def _close_pause(state: CaseState, since: datetime | None, at: datetime) -> tupl
     return (*state.pauses, (since, at))
 
 
-def apply(state: CaseState | None, event: ev.Event) -> CaseState:
-    """Folds one event; unknown-but-valid types only bump the counters (forward compatible)."""
+def apply(
+    state: CaseState | None, event: ev.Event, typed: pl.EventPayload | None = None
+) -> CaseState:
+    """Folds one event; unknown-but-valid types only bump the counters (forward compatible).
+    ``typed``: the event's typed payload when the checks already made it (else read here)."""
     if state is None:
         if event.type != ev.RECEIVED:
             raise case_not_found()
-        return _received(event, pl.Received.read(event.payload))
+        if not isinstance(typed, pl.Received):
+            typed = pl.Received.read(event.payload)
+        return _received(event, typed)
     s = replace(
         state, last_event_at=event.at, last_clerk=event.clerk, event_count=state.event_count + 1
     )
     fold = _FOLDS.get(event.type)
     if fold is not None:
-        s = fold(s, payload_of(event), event)
+        s = fold(s, payload_of(event) if typed is None else typed, event)
     return _track_payment_wait(s, event.at)
 
 

@@ -86,12 +86,12 @@ _NEEDS_OPEN = frozenset(
 Rule = Callable[[CaseState, Any, str], None]
 
 
-def check(state: CaseState | None, event: ev.Event) -> None:
+def check(state: CaseState | None, event: ev.Event, typed: pl.EventPayload | None = None) -> None:
     """Raises DomainError when ``event`` may not follow ``state``; the message is for the clerk.
 
     The rules common to every type come first; then the type's own rule from ``_CHECKS``, given
     the event's typed payload (``domain.payloads``; its values were checked by
-    ``domain.event_values`` before)."""
+    ``domain.event_values`` before, which made ``typed``: read from the event when not given)."""
     t = event.type
     if state is None:
         if t != ev.RECEIVED:
@@ -105,14 +105,15 @@ def check(state: CaseState | None, event: ev.Event) -> None:
             "case.not_open", zh + "，無法再辦理此動作", en + "; this action is not possible"
         )
     if t in _BALANCE_EXCEPTIONS:
-        _check_balance_exception(state, event)
+        _check_balance_exception(state, event, typed)
         return
     if t == ev.APPROVAL_GRANTED:
-        _check_approval(pl.ApprovalGranted.read(event.payload), event.clerk)
+        approval = typed if isinstance(typed, pl.ApprovalGranted) else None
+        _check_approval(approval or pl.ApprovalGranted.read(event.payload), event.clerk)
         return
     rule = _CHECKS.get(t)
     if rule is not None:
-        rule(state, payload_of(event), t)
+        rule(state, payload_of(event) if typed is None else typed, t)
 
 
 def _require_reason(p: pl.EventPayload, zh: str, en: str) -> None:
@@ -174,12 +175,14 @@ _BALANCE_EXCEPTIONS: dict[str, str] = {
 }
 
 
-def _check_balance_exception(state: CaseState, event: ev.Event) -> None:
+def _check_balance_exception(
+    state: CaseState, event: ev.Event, typed: pl.EventPayload | None
+) -> None:
     """Closing, making ready and handing over: the type's own rule, then the balance. A balance
     due refuses unless the supervisor's approval for this event was appended just before it (for
     the ready notice: the case was closed with an approved balance)."""
     t = event.type
-    _CHECKS[t](state, payload_of(event), t)
+    _CHECKS[t](state, payload_of(event) if typed is None else typed, t)
     if state.balance <= 0:
         return
     action = _BALANCE_EXCEPTIONS[t]
