@@ -45,6 +45,7 @@ from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import projections
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo, search
@@ -114,13 +115,18 @@ def _refusal(event: Event, exc: Exception) -> Refusal:
     )
 
 
-def _fold(state: CaseState | None, event: Event, checked: bool) -> CaseState:
+def _fold(
+    state: CaseState | None, event: Event, checked: bool, typed: EventPayload | None = None
+) -> CaseState:
+    """Checks (when ``checked``) and folds one event. The typed payload is made once, by the
+    value checks (or given: a pulled event's, made by the inbox's checks), and handed to the
+    rule and the fold, which would otherwise each read the payload again."""
     if checked:
         # values first (domain.event_values): nothing another office or the county would
         # refuse is ever stored, so no value can block the outbox later
-        check_event(event)
-        check(state, event)
-    return apply(state, event)
+        typed = check_event(event)
+        check(state, event, typed)
+    return apply(state, event, typed)
 
 
 def ingest(
@@ -164,12 +170,14 @@ def ingest_many(
     check: bool | None = None,
     own_acked: bool = False,
     strict: bool = False,
+    typed: Mapping[str, EventPayload] | None = None,
 ) -> IngestReport:
     """Appends a batch in one go (see the module docstring).
 
     ``check`` defaults to True for local events. ``own_acked`` (recovery) stores events of this
     very device as local, already acknowledged events. ``strict`` raises the first refusal
-    instead of reporting it (then the caller's transaction rolls back: all or nothing)."""
+    instead of reporting it (then the caller's transaction rolls back: all or nothing).
+    ``typed``: typed payloads by event id that the caller's value checks already made."""
     checked = origin == "local" if check is None else check
     batch = list(events)
     report = IngestReport()
@@ -192,7 +200,8 @@ def ingest_many(
             report.duplicates.append(e.event_id)
             continue
         try:
-            states[e.case_id] = _fold(states.get(e.case_id), e, checked)
+            p = typed.get(e.event_id) if typed is not None else None
+            states[e.case_id] = _fold(states.get(e.case_id), e, checked, p)
         except (DomainError, *_MALFORMED) as exc:
             refusal = _refusal(e, exc)
             if strict:

@@ -28,6 +28,7 @@ from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
@@ -71,12 +72,15 @@ def _apply_page(
     out = PageOutcome()
     events: list[Event] = []
     seqs: dict[str, tuple[int, dict[str, Any]]] = {}
+    typed: dict[str, EventPayload] = {}  # made by the checks, handed to the fold
     numbers: set[str] = set()
     taken = _numbers_taken(s, changes)
     for change in changes:
         if change.kind == "event":
-            e = plainly_valid_event(change.data)
-            if e is not None:  # read and value-checked in one pass
+            plain = plainly_valid_event(change.data)
+            if plain is not None:  # read and value-checked in one pass
+                e = plain[0]
+                typed[e.event_id] = plain[1]
                 refusal = _screen_number(e, numbers, taken)
             else:  # doubted: the wire schema, then the value rules, name what is wrong
                 try:
@@ -92,7 +96,7 @@ def _apply_page(
             seqs[e.event_id] = (change.seq, change.data)
         elif not events_only:
             _apply_reference(app, s, change, out)
-    out.report = ingest_many(app, s, events, origin="county", own_acked=own)
+    out.report = ingest_many(app, s, events, origin="county", own_acked=own, typed=typed)
     for refusal in out.report.refused:
         seq, data = seqs[refusal.event.event_id]
         park(app, s, refusal, seq, data)

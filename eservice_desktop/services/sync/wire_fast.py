@@ -22,6 +22,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import ALL_TYPES, Event
+from eservice_desktop.domain.payloads import EventPayload
 
 #: WireEvent's fields; the first eight must be there (``payload`` has a default on the wire,
 #: but every event the county stores carries it).
@@ -44,9 +45,10 @@ _AT: Final = re.compile(
 )
 
 
-def plainly_valid_event(data: Any) -> Event | None:
-    """The event of a pulled change's ``data`` when it is in the plain form and passes
-    :func:`check_event`; None when the schema and the rules must look at it one by one."""
+def plainly_valid_event(data: Any) -> tuple[Event, EventPayload] | None:
+    """The event of a pulled change's ``data`` and its typed payload (made by the checks, for
+    the fold) when it is in the plain form and passes :func:`check_event`; None when the
+    schema and the rules must look at it one by one."""
     if type(data) is not dict or not data.keys() <= _KEYS or not data.keys() >= _REQUIRED:
         return None
     event_id, case_id, type_ = data["event_id"], data["case_id"], data["type"]
@@ -75,7 +77,7 @@ def plainly_valid_event(data: Any) -> Event | None:
     try:
         when = values.check_time(datetime.fromisoformat(at))
         e = Event(event_id, case_id, type_, office, device, clerk, when, payload, prev, hash_)
-        check_event(e)
+        typed = check_event(e)
     except (DomainError, ValueError):
         return None
-    return e
+    return e, typed
