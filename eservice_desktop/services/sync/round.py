@@ -28,6 +28,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
+from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
@@ -144,7 +145,8 @@ def _pull_all(
         with app.reading() as s:
             cursor = get_state(s, "cursor") or ""
         t0 = base_now(app)
-        page = client.pull(cursor, PULL_PAGE, count=progress is not None and first)
+        with collection_paused():  # a page parses into some 100,000 objects (inbox.py)
+            page = client.pull(cursor, PULL_PAGE, count=progress is not None and first)
         first = False
         result.clock_offset_s = learn_clock(app, t0, base_now(app), page.server_time)
         result.server_time = page.server_time.isoformat()
