@@ -47,6 +47,7 @@ from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import projections
+from eservice_desktop.services.batch_sql import among
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo, search
 from eservice_desktop.storage.models import CaseRow, EventRow
@@ -187,7 +188,7 @@ def ingest_many(
     known: set[str] = set()
     if origin != "local":  # a local event is new by construction (a fresh UUID)
         ids = [e.event_id for e in batch]
-        known = set(session.scalars(select(EventRow.event_id).where(EventRow.event_id.in_(ids))))
+        known = set(session.scalars(select(EventRow.event_id).where(among(EventRow.event_id, ids))))
     states, present = _load_states(session, {e.case_id for e in batch if e.event_id not in known})
     me = (app.settings.office_code, app.settings.device_id)
     # the chains this batch extends: every device of a local batch, this device on recovery
@@ -288,11 +289,11 @@ def _load_states(
     states: dict[str, CaseState | None] = dict.fromkeys(case_ids)
     if not case_ids:
         return states, set()
-    present = set(session.scalars(select(CaseRow.case_id).where(CaseRow.case_id.in_(case_ids))))
+    present = set(session.scalars(select(CaseRow.case_id).where(among(CaseRow.case_id, case_ids))))
     if not present:
         return states, present  # only new cases (intake, demo seeding): no stream to read
     rows = session.scalars(
-        select(EventRow).where(EventRow.case_id.in_(present)).order_by(EventRow.seq)
+        select(EventRow).where(among(EventRow.case_id, present)).order_by(EventRow.seq)
     )
     for r in rows:
         states[r.case_id] = apply(states[r.case_id], repo.row_to_event(r))
@@ -308,7 +309,7 @@ def _project_cases(
         return
     update = [c for c in states if c in present]
     existing = {
-        r.case_id: r for r in session.scalars(select(CaseRow).where(CaseRow.case_id.in_(update)))
+        r.case_id: r for r in session.scalars(select(CaseRow).where(among(CaseRow.case_id, update)))
     }
     cache: dict[tuple[int, date, bool], date | None] = {}
     hours = app.hours

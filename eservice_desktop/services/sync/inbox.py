@@ -29,6 +29,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
+from eservice_desktop.services.batch_sql import among
 from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
@@ -118,7 +119,7 @@ def _numbers_taken(s: Session, changes: list[Change]) -> dict[str, str]:
         return {}
     return dict(
         s.execute(
-            select(CaseRow.case_number, CaseRow.case_id).where(CaseRow.case_number.in_(wanted))
+            select(CaseRow.case_number, CaseRow.case_id).where(among(CaseRow.case_number, wanted))
         ).all()
     )
 
