@@ -292,12 +292,43 @@ def _load_states(
     present = set(session.scalars(select(CaseRow.case_id).where(among(CaseRow.case_id, case_ids))))
     if not present:
         return states, present  # only new cases (intake, demo seeding): no stream to read
-    rows = session.scalars(
-        select(EventRow).where(among(EventRow.case_id, present)).order_by(EventRow.seq)
+    # columns, not ORM objects: the rows are only folded
+    rows = session.execute(
+        select(*(_EVENTS.c[n] for n in _STREAM_COLUMNS))
+        .where(among(_EVENTS.c.case_id, present))
+        .order_by(_EVENTS.c.seq)
     )
     for r in rows:
-        states[r.case_id] = apply(states[r.case_id], repo.row_to_event(r))
+        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)  # SQLite gives naive UTC
+        e = Event(
+            event_id=r.event_id,
+            case_id=r.case_id,
+            type=r.type,
+            office=r.office,
+            device=r.device,
+            clerk=r.clerk,
+            at=at,
+            payload=dict(r.payload),
+            prev=r.prev,
+            hash=r.hash,
+        )
+        states[e.case_id] = apply(states[e.case_id], e)
     return states, present
+
+
+#: The ``events`` columns a stream is folded from, in the order of :class:`Event`'s fields.
+_STREAM_COLUMNS = (
+    "event_id",
+    "case_id",
+    "type",
+    "office",
+    "device",
+    "clerk",
+    "at",
+    "payload",
+    "prev",
+    "hash",
+)
 
 
 def _project_cases(
@@ -307,14 +338,12 @@ def _project_cases(
     Due dates of cases without waiting windows are shared per (limit, day, after closing)."""
     if not states:
         return
-    update = [c for c in states if c in present]
-    existing = {
-        r.case_id: r for r in session.scalars(select(CaseRow).where(among(CaseRow.case_id, update)))
-    }
+    existing = projections.indexed_rows(session, [c for c in states if c in present])
     cache: dict[tuple[int, date, bool], date | None] = {}
     hours = app.hours
     new_rows: list[dict[str, Any]] = []
     new_states: list[CaseState] = []  # of the new rows, for their search index entries
+    changed: list[dict[str, Any]] = []  # the rows of cases that have one
     for case_id in states:
         state = states[case_id]
         if state.pauses or state.supplement_since or state.payment_wait_since:
@@ -336,8 +365,8 @@ def _project_cases(
             new_states.append(state)
         else:
             values.update(repo.index_existing(session, row, state))
-            for k, v in values.items():
-                setattr(row, k, v)
+            changed.append({"b_case_id": case_id, **values})
+    projections.update_cases(session, changed)
     if new_rows:
         search_keys = repo.new_search_keys(session, [st.received_at for st in new_states])
         for values, sk in zip(new_rows, search_keys, strict=True):

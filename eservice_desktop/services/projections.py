@@ -15,15 +15,16 @@ from types import SimpleNamespace
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services.batch_sql import among
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models import CounterRow, EventRow
+from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
 from eservice_desktop.storage.models_reports import CaseLookupRow
@@ -248,3 +249,30 @@ def raise_counters(session: Session, highest: dict[str, int]) -> None:
             session.add(CounterRow(name=name, value=value))
         elif row.value < value:
             row.value = value
+
+
+def indexed_rows(session: Session, case_ids: list[str]) -> dict[str, Any]:
+    """What the update of each case's row needs of it (its search key and the values its
+    search entry indexed), as plain rows: no ORM object per case."""
+    if not case_ids:
+        return {}
+    c = cast(Table, CaseRow.__table__).c
+    query = select(c.case_id, c.search_key, c.case_number, c.applicant_id, c.applicant_name)
+    return {r.case_id: r for r in session.execute(query.where(among(c.case_id, case_ids)))}
+
+
+def update_cases(session: Session, changed: list[dict[str, Any]]) -> None:
+    """The rows of cases that have one, one ``executemany`` per set of columns (a row that
+    gets its first search key has one more). A ``CaseRow`` the caller holds in the session is
+    expired, so it reads the new values."""
+    groups: dict[frozenset[str], list[dict[str, Any]]] = {}
+    for values in changed:
+        groups.setdefault(frozenset(values), []).append(values)
+    cases = cast(Table, CaseRow.__table__)
+    where = cases.c.case_id == bindparam("b_case_id")
+    for rows in groups.values():
+        session.execute(update(cases).where(where), rows)
+    for values in changed:
+        held = session.identity_map.get(session.identity_key(CaseRow, values["b_case_id"]))
+        if held is not None:
+            session.expire(held)

@@ -185,3 +185,21 @@ def test_bulk_projection_rows_are_stored_as_a_core_insert_stores_them(app: App) 
             s.execute(delete(table))
             s.execute(insert(table), rows)
             assert [tuple(r) for r in s.execute(raw)] == stored and len(stored) > 10
+
+
+def test_a_batch_updates_the_rows_of_cases_already_here(app: App) -> None:
+    """A pulled event on a case this office holds updates its ``cases`` row (one executemany,
+    no ORM object per case), and a row the caller holds in the session reads the new values."""
+    case_id, _ = _case(app)
+    later = OTHER.event(case_id, ev.SUPPLEMENT_REQUESTED, app.now(), {"reason": "缺少委託書"})
+    with app.transaction() as s:
+        held = s.get(CaseRow, case_id)
+        assert held is not None and held.status != "supplement_requested"
+        report = ingest.ingest_many(app, s, [later], origin="county")
+        assert not report.refused and report.states[case_id].supplement_since is not None
+        assert held.status == report.states[case_id].status == "supplement_requested"
+    with app.reading() as s:
+        row = s.get(CaseRow, case_id)
+        assert row is not None and row.status == "supplement_requested"
+        assert row.updated_at.replace(tzinfo=None) == later.at.replace(tzinfo=None)
+        assert row.search_key is not None
