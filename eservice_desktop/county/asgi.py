@@ -93,10 +93,9 @@ def _open_store(
 
 def _json_of(answer: BaseModel) -> Response:
     """The answer serialised once (FastAPI would dump it and validate it again against the
-    response model: the model stays declared for the OpenAPI document)."""
-    # ``remaining`` only when the pull asked for it: the answer of a plain pull keeps its shape
-    exclude = {"remaining"} if getattr(answer, "remaining", 0) is None else None
-    return Response(answer.model_dump_json(exclude=exclude), media_type="application/json")
+    response model: the model stays declared for the OpenAPI document). The pull answers with
+    its own document (county/feed.py: the stored feed JSON passed through)."""
+    return Response(answer.model_dump_json(), media_type="application/json")
 
 
 def create_app(
