@@ -59,6 +59,11 @@ def limit_for(method: str, path: str) -> int:
     return DEFAULT_LIMIT
 
 
+#: The scope key under which :class:`BoundedStrictBodies` leaves the JSON body it parsed: the
+#: route reads it from there instead of parsing the same bytes again (county/asgi.py).
+PARSED_BODY = "eservice.parsed_json_body"
+
+
 class BadJSON(ValueError):
     pass
 
@@ -223,7 +228,7 @@ class BoundedStrictBodies:
         ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if body and (ctype == b"application/json" or ctype.endswith(b"+json")):
             try:
-                strict_loads(body)
+                scope[PARSED_BODY] = strict_loads(body)
             except BadJSON:
                 await plain_error(send, 400, "malformed JSON body")
                 return

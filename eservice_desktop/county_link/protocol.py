@@ -191,6 +191,22 @@ class PushRequest(_Model):
     gaps: list[ChainGap] = Field(default_factory=list, max_length=MAX_PUSH_BATCH)
 
 
+#: Push bodies as the wire carries them: compact UTF-8 JSON; NaN and infinities refused (JSON
+#: has none: the county's strict reader would refuse the whole body).
+_BODY = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def push_body(events: list[dict[str, Any]], gaps: list[dict[str, Any]] | None = None) -> bytes:
+    """The body of ``POST /v1/events``: ``events`` as ``Event.to_dict`` (or a wire event's
+    JSON dump) gives them; the ``gaps`` key only when there are gaps (a county from before
+    the chain still takes the body). Raises ValueError for a value JSON cannot carry (a float
+    that is not finite, a lone surrogate)."""
+    doc: dict[str, Any] = {"events": events}
+    if gaps:
+        doc["gaps"] = gaps
+    return _BODY.encode(doc).encode()
+
+
 class WireAccess(_Model):
     """One access-log record (services/access.py): who viewed, searched, printed or exported
     which case, with its place in the device's access-log hash chain."""

@@ -22,10 +22,15 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient
-from eservice_desktop.county_link.protocol import ChainGap, PushResponse, WireAccess, WireEvent
+from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient, RequestRefused
+from eservice_desktop.county_link.protocol import (
+    ChainGap,
+    PushResponse,
+    WireAccess,
+    WireEvent,
+    push_body,
+)
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
 from eservice_desktop.services.collection import collection_paused
@@ -191,11 +196,11 @@ def _push_all(
         if progress is not None:
             progress(done, max(total, done + len(batch)))
         fetched = len(batch)
-        batch, wire, gaps = _set_aside_invalid(app, batch, result)
-        if not batch and not gaps:
-            continue
         t0 = base_now(app)
-        resp = client.push(wire, gaps)
+        sent = _push_batch(app, client, batch, result)
+        if sent is None:
+            continue
+        batch, resp = sent
         result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
         with app.transaction() as s:
             _apply_push(app, s, batch, resp, result)
@@ -229,10 +234,39 @@ def _push_access(app: App, client: CountyClient) -> int:
             return stored
 
 
+def _push_batch(
+    app: App, client: CountyClient, batch: list[Event], result: RoundResult
+) -> tuple[list[Event], PushResponse] | None:
+    """Sends one batch; the events sent and the county's answer (None: nothing to send).
+
+    The body is encoded once and sent as it is: the county checks it (the wire model, then
+    the counters' value rules of each event, a refusal answered as a conflict), so the office
+    does not check it a second time. Only a body the county refused as a whole (422: an event
+    stored before today's wire rules) is taken apart, each event checked against the wire
+    model (:func:`_set_aside_invalid`), and the rest sent again."""
+    try:
+        body: bytes | None = push_body([e.to_dict() for e in batch])
+    except ValueError:  # a value JSON cannot carry (a float that is not finite, a lone surrogate)
+        body = None
+    if body is not None:
+        try:
+            return batch, client.push_encoded(body)
+        except RequestRefused as e:
+            if e.status != 422:
+                raise
+    good, wire, gaps = _set_aside_invalid(app, batch, result)
+    if not good and not gaps:
+        return None
+    body = push_body(
+        [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
+    )
+    return good, client.push_encoded(body)
+
+
 def _set_aside_invalid(
     app: App, batch: list[Event], result: RoundResult
 ) -> tuple[list[Event], list[WireEvent], list[ChainGap]]:
-    """An event stored before today's value rules that the wire would refuse becomes a local
+    """An event stored before today's wire rules that the wire would refuse becomes a local
     conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed, with
     the chain links of the events set aside (so the county's chain of this device goes on).
     Returns the events to push, the same as wire events (each validated once), and the gaps."""
@@ -249,10 +283,9 @@ def _set_aside_invalid(
         else:
             gap = None
         try:
-            check_event(e)
             w = WireEvent.of(e)
-        except (DomainError, ValidationError) as err:
-            bad.append((e, err if isinstance(err, DomainError) else _wire_refusal()))
+        except ValidationError:
+            bad.append((e, _wire_refusal()))
             if gap is not None:
                 gaps.append(gap)
         else:

@@ -27,15 +27,34 @@ def set_state(session: Session, name: str, value: str, now: datetime) -> None:
         row.value, row.updated_at = value, now
 
 
+#: The columns an outbox event is made of (no ORM object per row: a push reads 1,000 a batch).
+_OUTBOX_COLUMNS = (
+    EventRow.event_id,
+    EventRow.case_id,
+    EventRow.type,
+    EventRow.office,
+    EventRow.device,
+    EventRow.clerk,
+    EventRow.at,
+    EventRow.payload,
+    EventRow.prev,
+    EventRow.hash,
+)
+
+
 def outbox(session: Session, limit: int) -> list[Event]:
     """This device's events the county has not acknowledged yet, oldest first."""
-    rows = session.scalars(
-        select(EventRow)
+    rows = session.execute(
+        select(*_OUTBOX_COLUMNS)
         .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
         .order_by(EventRow.seq)
         .limit(limit)
     )
-    return [repo.row_to_event(r) for r in rows]
+    aware = repo._aware
+    return [
+        Event(event_id, case_id, type_, office, device, clerk, aware(at), payload, prev, hash_)
+        for event_id, case_id, type_, office, device, clerk, at, payload, prev, hash_ in rows
+    ]
 
 
 def pending_count(session: Session) -> int:
