@@ -92,9 +92,12 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
     )
     new_rows: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
+    office_hours: dict[str, OfficeHours] = {}  # a push's cases share a few offices
     for case_id in ids:
         st = states[case_id]
-        hours = _hours(catalogue, st.office)
+        hours = office_hours.get(st.office)
+        if hours is None:
+            hours = office_hours[st.office] = _hours(catalogue, st.office)
         due = due_date(
             st.received_at,
             st.time_limit_working_days,

@@ -456,11 +456,18 @@ class _DeviceChain:
     event; an event that does not is refused as a conflict the office sees (``chain.edited``,
     ``chain.broken``, ``chain.missing``). The chain goes on from the refused event's hash, so
     one tampered row is refused, not every event after it. A device whose earlier events came
-    without a chain (a build before it) starts its chain at its first chained event."""
+    without a chain (a build before it) starts its chain at its first chained event.
+
+    The batch moves the head in plain values (one pass over its links); :meth:`save` writes it
+    once, at the end of the push (its row stays locked from the first read on)."""
 
     def __init__(self, s: Session, dev: DeviceRow, now: datetime) -> None:
         self.s, self.dev, self.now = s, dev, now
-        self.head = s.get(CountyChainHeadRow, dev.device_key, with_for_update=True)
+        self.row = s.get(CountyChainHeadRow, dev.device_key, with_for_update=True)
+        self.hash: str | None = None if self.row is None else self.row.hash
+        self.event_id = "" if self.row is None else self.row.event_id
+        self.length = 0 if self.row is None else self.row.length
+        self.moved = False
         self.skipped: set[str] = set()
 
     def _has_history(self) -> bool:
@@ -486,27 +493,17 @@ class _DeviceChain:
         self._advance(gap.event_id, gap.hash)
 
     def _advance(self, event_id: str, hash_: str) -> None:
-        if self.head is None:
-            self.head = CountyChainHeadRow(
-                device_key=self.dev.device_key,
-                hash=hash_,
-                event_id=event_id,
-                length=1,
-                updated_at=self.now,
-            )
-            self.s.add(self.head)
-        else:
-            self.head.hash, self.head.event_id = hash_, event_id
-            self.head.length += 1
-            self.head.updated_at = self.now
+        self.hash, self.event_id = hash_, event_id
+        self.length += 1
+        self.moved = True
 
     def take(self, e: Event) -> DomainError | None:
         """Checks the event's link and moves the head onto it; the refusal, if any."""
         if e.hash is None or e.prev is None:
-            return CHAIN_MISSING if self.head is not None else None
+            return CHAIN_MISSING if self.hash is not None else None
         error: DomainError | None = None
-        if self.head is not None:
-            want: str | None = self.head.hash
+        if self.hash is not None:
+            want: str | None = self.hash
         else:
             want = None if self._has_history() else chain.GENESIS
         if want is not None and e.prev != want:
@@ -515,6 +512,24 @@ class _DeviceChain:
             error = CHAIN_EDITED
         self._advance(e.event_id, e.hash)
         return error
+
+    def save(self) -> None:
+        """Writes the head where the batch left it (nothing when no link moved it)."""
+        if not self.moved or self.hash is None:
+            return
+        if self.row is None:
+            self.row = CountyChainHeadRow(
+                device_key=self.dev.device_key,
+                hash=self.hash,
+                event_id=self.event_id,
+                length=self.length,
+                updated_at=self.now,
+            )
+            self.s.add(self.row)
+        else:
+            self.row.hash, self.row.event_id = self.hash, self.event_id
+            self.row.length, self.row.updated_at = self.length, self.now
+        self.moved = False
 
 
 @dataclass
@@ -571,12 +586,14 @@ def push(
     for rest in gap_at.values():
         for g in rest:
             device_chain.skip(g)
+    device_chain.save()
     _make_ready(s, batch)
     _write_batch(s, batch)
     receipts = _update_cases(s, batch.states, batch.touched, now)
     reports.project_facts(s, batch.states, batch.touched)
     dev.last_seen_at = now
-    return PushResponse(results=batch.results, receipts=receipts, server_time=now)
+    # its parts are models made (and checked) above: not walked again, result by result
+    return PushResponse.model_construct(results=batch.results, receipts=receipts, server_time=now)
 
 
 def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:

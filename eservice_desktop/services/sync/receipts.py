@@ -26,17 +26,24 @@ def receipt_keys(s: Session) -> dict[str, str]:
     return {str(k["key_id"]): str(k["public_key"]) for k in row.data.get("keys", [])}
 
 
-def verify_receipt(receipt: CountyReceipt, keys: dict[str, str]) -> bool:
+def verify_receipt(
+    receipt: CountyReceipt, keys: dict[str, str], loaded: dict[str, Any] | None = None
+) -> bool:
+    """``loaded``: public keys decoded so far, by key id (a push's receipts share one key:
+    decoded once for the batch, not once per receipt)."""
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    pub = keys.get(receipt.key_id)
-    if pub is None:
-        return False
+    key = None if loaded is None else loaded.get(receipt.key_id)
     try:
-        Ed25519PublicKey.from_public_bytes(base64.b64decode(pub)).verify(
-            base64.b64decode(receipt.signature), receipt.signed_bytes()
-        )
+        if key is None:
+            pub = keys.get(receipt.key_id)
+            if pub is None:
+                return False
+            key = Ed25519PublicKey.from_public_bytes(base64.b64decode(pub))
+            if loaded is not None:
+                loaded[receipt.key_id] = key
+        key.verify(base64.b64decode(receipt.signature), receipt.signed_bytes())
     except (InvalidSignature, ValueError):
         return False
     return True
@@ -57,6 +64,7 @@ def store_receipts(
         )
     }
     new_rows: dict[str, dict[str, Any]] = {}
+    loaded: dict[str, Any] = {}
     for r in receipts:
         values: dict[str, Any] = {
             "case_number": r.case_number,
@@ -65,7 +73,7 @@ def store_receipts(
             "county_time": r.county_time,
             "key_id": r.key_id,
             "signature": r.signature,
-            "verified": verify_receipt(r, keys),
+            "verified": verify_receipt(r, keys, loaded),
             "received_at": now,
         }
         row = existing.get(r.case_id)
