@@ -69,7 +69,7 @@ from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
 from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply, check
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.event_values import check_event
+from eservice_desktop.domain.event_values import check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import resources
 
@@ -711,8 +711,10 @@ def _checked_fold(
     broken = device_chain.take(e)
     if broken is not None:
         raise broken
-    # the same value rules as every office: what one office cannot apply is refused
-    check_event(e)
+    # the same value rules as every office: what one office cannot apply is refused. The
+    # envelope's (ids, office, device, clerk, time, type) are the wire model's own field checks,
+    # run on this very event at the door: the payload's rules are what is left to run
+    check_payload(e)
     if before is not None and batch.dev.office not in batch.routes[e.case_id]:
         raise NOT_ROUTED
     if e.type == ev.RECEIVED and before is None:

@@ -42,6 +42,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from eservice_desktop.domain.events import Event
+from eservice_desktop.storage import repo
 
 #: Key of the advisory lock that serialises feed appends on PostgreSQL.
 FEED_LOCK_KEY = 0x6573_7663  # "esvc"
@@ -400,11 +401,18 @@ def utcnow() -> datetime:
 
 
 def insert_rows(session: Session, entity: type[CountyBase], rows: list[dict[str, Any]]) -> None:
-    """One multi-row insert of ``rows`` into ``entity``'s table, through Core: the ORM's bulk
-    insert does per-row bookkeeping (about a third of a push's writes) that rows nobody loads
-    back into the session do not need."""
-    if rows:
-        session.execute(insert(cast(Table, entity.__table__)), rows)
+    """One multi-row insert of ``rows`` into ``entity``'s table, not through the ORM (its bulk
+    insert does per-row bookkeeping that rows nobody loads back do not need): on SQLite one
+    driver ``executemany`` of the values Core would bind (``storage.repo.insert_rows``: Core
+    compiling and converting each row's dict cost as much as the insert), elsewhere Core. Rows
+    that leave out a column with a Python-side default go through Core, which fills it in."""
+    if not rows:
+        return
+    table = cast(Table, entity.__table__)
+    if any(c.default is not None and c.name not in rows[0] for c in table.columns):
+        session.execute(insert(table), rows)
+        return
+    repo.insert_rows(session, table, rows)
 
 
 def aware(value: datetime) -> datetime:

@@ -43,7 +43,13 @@ from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
-from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
+from eservice_desktop.services.sync.state import (
+    Outgoing,
+    get_state,
+    outgoing,
+    pending_count,
+    set_state,
+)
 from eservice_desktop.storage import repo
 
 PUSH_BATCH = 1000
@@ -188,7 +194,7 @@ def _push_all(
     done, total = 0, 0
     while max_batches is None or batches < max_batches:
         with app.reading() as s:
-            batch = outbox(s, PUSH_BATCH)
+            batch = outgoing(s, PUSH_BATCH)
             if progress is not None and batches == 0 and batch:
                 total = pending_count(s)
         if not batch:
@@ -235,32 +241,36 @@ def _push_access(app: App, client: CountyClient) -> int:
 
 
 def _push_batch(
-    app: App, client: CountyClient, batch: list[Event], result: RoundResult
-) -> tuple[list[Event], PushResponse] | None:
+    app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult
+) -> tuple[list[Outgoing], PushResponse] | None:
     """Sends one batch; the events sent and the county's answer (None: nothing to send).
 
-    The body is encoded once and sent as it is: the county checks it (the wire model, then
-    the counters' value rules of each event, a refusal answered as a conflict), so the office
-    does not check it a second time. Only a body the county refused as a whole (422: an event
-    stored before today's wire rules) is taken apart, each event checked against the wire
-    model (:func:`_set_aside_invalid`), and the rest sent again."""
+    The body is written once, each payload as its stored JSON text, and sent as it is: the
+    county checks it (the wire model, then the counters' value rules of each event, a refusal
+    answered as a conflict), so the office does not check it a second time. Only a body the
+    county refused as a whole (422, or 400: not even JSON, an event stored before today's wire
+    rules) is taken apart, each event checked against the wire model
+    (:func:`_set_aside_invalid`), and the rest sent again."""
     try:
-        body: bytes | None = push_body([e.to_dict() for e in batch])
-    except ValueError:  # a value JSON cannot carry (a float that is not finite, a lone surrogate)
+        body: bytes | None = (
+            '{"events":[' + ",".join(o.wire_json() for o in batch) + "]}"
+        ).encode()
+    except ValueError:  # text UTF-8 cannot carry (a lone surrogate)
         body = None
     if body is not None:
         try:
             return batch, client.push_encoded(body)
         except RequestRefused as e:
-            if e.status != 422:
+            if e.status not in (400, 422):
                 raise
-    good, wire, gaps = _set_aside_invalid(app, batch, result)
+    by_id = {o.event_id: o for o in batch}
+    good, wire, gaps = _set_aside_invalid(app, [o.event() for o in batch], result)
     if not good and not gaps:
         return None
     body = push_body(
         [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
     )
-    return good, client.push_encoded(body)
+    return [by_id[e.event_id] for e in good], client.push_encoded(body)
 
 
 def _set_aside_invalid(
@@ -315,7 +325,7 @@ def _wire_refusal() -> DomainError:
 
 
 def _apply_push(
-    app: App, s: Session, batch: list[Event], resp: PushResponse, result: RoundResult
+    app: App, s: Session, batch: list[Outgoing], resp: PushResponse, result: RoundResult
 ) -> None:
     by_id = {e.event_id: e for e in batch}
     now = app.now()
@@ -334,7 +344,7 @@ def _apply_push(
             record_conflict(
                 app,
                 s,
-                e,
+                e.event(),
                 conflict_id=r.conflict_id or str(uuid.uuid4()),
                 code=r.reason_code or "",
                 zh=r.reason_zh or "",

@@ -3,15 +3,21 @@ enrolment, the last success/attempt/error and the learned clock offset."""
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncStateRow
+
+#: How ``json.dumps(..., ensure_ascii=False)`` writes a string.
+_TEXT: Final = json.encoder.encode_basestring
 
 
 def get_state(session: Session, name: str) -> str | None:
@@ -40,6 +46,66 @@ _OUTBOX_COLUMNS = (
     EventRow.prev,
     EventRow.hash,
 )
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """An outbox event as a push sends it: its envelope, and its payload as the JSON text the
+    database holds, put into the request body as it is (not parsed and written again; the
+    county parses the body once). :meth:`event` parses it when the event itself is needed (a
+    refusal to record, a batch to take apart)."""
+
+    event_id: str
+    case_id: str
+    type: str
+    office: str
+    device: str
+    clerk: str
+    at: datetime
+    payload_json: str
+    prev: str | None
+    hash: str | None
+
+    def wire_json(self) -> str:
+        """The event as :meth:`Event.to_dict` writes it, as JSON text."""
+        t = _TEXT
+        prev = "null" if self.prev is None else t(self.prev)
+        chain = f',"prev":{prev},"hash":{t(self.hash)}' if self.hash is not None else ""
+        return (
+            f'{{"event_id":{t(self.event_id)},"case_id":{t(self.case_id)},"type":{t(self.type)},'
+            f'"office":{t(self.office)},"device":{t(self.device)},"clerk":{t(self.clerk)},'
+            f'"at":{t(self.at.astimezone(UTC).isoformat())},"payload":{self.payload_json}{chain}}}'
+        )
+
+    def event(self) -> Event:
+        payload = json.loads(self.payload_json)
+        return Event(
+            self.event_id,
+            self.case_id,
+            self.type,
+            self.office,
+            self.device,
+            self.clerk,
+            self.at,
+            dict(payload or {}),
+            self.prev,
+            self.hash,
+        )
+
+
+def outgoing(session: Session, limit: int) -> list[Outgoing]:
+    """:func:`outbox` as a push sends it (the payload as stored JSON text)."""
+    rows = session.execute(
+        select(*_OUTBOX_COLUMNS[:7], type_coerce(EventRow.payload, Text), *_OUTBOX_COLUMNS[8:])
+        .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
+        .order_by(EventRow.seq)
+        .limit(limit)
+    )
+    aware = repo._aware
+    return [
+        Outgoing(event_id, case_id, type_, office, device, clerk, aware(at), payload, prev, hash_)
+        for event_id, case_id, type_, office, device, clerk, at, payload, prev, hash_ in rows
+    ]
 
 
 def outbox(session: Session, limit: int) -> list[Event]:
