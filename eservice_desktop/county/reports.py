@@ -29,6 +29,7 @@ from eservice_desktop.county.store import (
     CountyCaseLookupRow,
     CountyTargetRow,
     FeedRow,
+    among,
     aware,
     insert_rows,
 )
@@ -88,7 +89,7 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
     catalogue = county_catalogue(s)
     calendar = county_calendar(s)
     existing = set(
-        s.scalars(select(CountyCaseFactRow.case_id).where(CountyCaseFactRow.case_id.in_(ids)))
+        s.scalars(select(CountyCaseFactRow.case_id).where(among(s, CountyCaseFactRow.case_id, ids)))
     )
     new_rows: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []

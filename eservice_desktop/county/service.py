@@ -46,6 +46,7 @@ from eservice_desktop.county.store import (
     KeyRow,
     NotificationRow,
     RouteRow,
+    among,
     aware,
     event_of,
     insert_rows,
@@ -432,7 +433,7 @@ def _load_states(
         return states, history
     rows = s.execute(
         _with_chain(select(CountyEventRow))
-        .where(CountyEventRow.case_id.in_(case_ids))
+        .where(among(s, CountyEventRow.case_id, case_ids))
         .order_by(CountyEventRow.seq)
     )
     for r, prev, hash_ in rows:
@@ -609,12 +610,13 @@ def _load_batch(s: Session, dev: DeviceRow, events: list[WireEvent], now: dateti
     known_office: dict[str, str] = dict(
         s.execute(
             select(CountyEventRow.event_id, CountyEventRow.office).where(
-                CountyEventRow.event_id.in_(ids)
+                among(s, CountyEventRow.event_id, ids)
             )
         ).all()
     )
     old_conflicts = {
-        c.event_id: c for c in s.scalars(select(ConflictRow).where(ConflictRow.event_id.in_(ids)))
+        c.event_id: c
+        for c in s.scalars(select(ConflictRow).where(among(s, ConflictRow.event_id, ids)))
     }
     # an id another office already used: refused, never answered "duplicate" with its receipt
     foreign = {i for i, office in known_office.items() if office != dev.office} | {
@@ -628,7 +630,7 @@ def _load_batch(s: Session, dev: DeviceRow, events: list[WireEvent], now: dateti
     numbers_taken: dict[str, str] = dict(
         s.execute(
             select(CountyCaseRow.case_number, CountyCaseRow.case_id).where(
-                CountyCaseRow.case_number.in_(new_numbers)
+                among(s, CountyCaseRow.case_number, new_numbers)
             )
         ).all()
     )
@@ -636,7 +638,7 @@ def _load_batch(s: Session, dev: DeviceRow, events: list[WireEvent], now: dateti
     states, history = _load_states(s, case_ids)
     routes: dict[str, set[str]] = defaultdict(set)
     for case_id, office in s.execute(
-        select(RouteRow.case_id, RouteRow.office).where(RouteRow.case_id.in_(case_ids))
+        select(RouteRow.case_id, RouteRow.office).where(among(s, RouteRow.case_id, case_ids))
     ):
         routes[case_id].add(office)
     return _Batch(
@@ -868,7 +870,7 @@ def _write_batch(s: Session, batch: _Batch) -> None:
         have = set(
             s.scalars(
                 select(CountyChainRow.event_id).where(
-                    CountyChainRow.event_id.in_([r["event_id"] for r in chain_rows])
+                    among(s, CountyChainRow.event_id, [r["event_id"] for r in chain_rows])
                 )
             )
         )
@@ -971,7 +973,9 @@ def _update_cases(
         return []
     key_id, key = signing_key(s, "receipt")
     ids = sorted(c for c in touched if c in states)
-    existing = set(s.scalars(select(CountyCaseRow.case_id).where(CountyCaseRow.case_id.in_(ids))))
+    existing = set(
+        s.scalars(select(CountyCaseRow.case_id).where(among(s, CountyCaseRow.case_id, ids)))
+    )
     new_rows: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     receipts = []
