@@ -140,7 +140,8 @@ class CaseRow(Base):
         Index("ix_cases_office_status_due", "office", "status", "due_date"),
         Index("ix_cases_office_status_received", "office", "status", "received_at"),
         Index("ix_cases_office_received", "office", "received_day", "received_at"),
-        Index("ix_cases_pickup", "pickup_office", "status"),
+        # The pickup desk's ready list in its order, read without a sort (migration 0016).
+        Index("ix_cases_pickup_ready", "pickup_office", "status", "updated_at", "case_number"),
         Index("ix_cases_search_key", "search_key", unique=True),
         # Prefix search reads (value, search_key) from the index alone, then sorts the keys.
         Index("ix_cases_number_key", "case_number", "search_key"),
