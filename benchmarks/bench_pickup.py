@@ -159,6 +159,29 @@ def _short_codes(app: Any) -> tuple[list[str], int]:
     return codes, int(waiting or 0)
 
 
+def _ready_list_times(app: Any, repeats: int = 40) -> tuple[list[float], list[float], int]:
+    """The desk's ready list as it is reloaded after every handover (``pickup.ready_cases``:
+    the 500 oldest cases waiting here, in the order of ``ix_cases_pickup_ready``), beside its
+    baseline measured in the same run: the very same rows fetched by their case numbers (the
+    unique index), i.e. reading them without finding or ordering them."""
+    from sqlalchemy import select
+
+    from eservice_desktop.services import pickup
+    from eservice_desktop.storage.models import CaseRow
+
+    numbers = [r.case_number for r in pickup.ready_cases(app)]
+    listed, baseline = [], []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        pickup.ready_cases(app)
+        listed.append((time.perf_counter() - t0) * 1000)
+        t0 = time.perf_counter()
+        with app.reading() as s:
+            s.scalars(select(CaseRow).where(CaseRow.case_number.in_(numbers))).all()
+        baseline.append((time.perf_counter() - t0) * 1000)
+    return listed, baseline, len(numbers)
+
+
 def _gui_times(app: Any, tokens: list[str]) -> list[float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
@@ -207,6 +230,7 @@ def run() -> list[tuple[str, str]]:
         codes, waiting = _short_codes(app)
         shorts = _service_times(app, codes * 5)
         raw = _raw_lookup_times(app, codes * 5)
+        listed, by_number, shown = _ready_list_times(app)
     finally:
         app.close()
     return [
@@ -228,6 +252,18 @@ def run() -> list[tuple[str, str]]:
         (
             "pickup: ratio short code p95 / baseline p95",
             f"{_percentile(shorts, 95) / max(_percentile(raw, 95), 1e-6):.0f}×",
+        ),
+        (
+            f"pickup: ready list ({shown} oldest waiting, index order) median",
+            f"{statistics.median(listed):.2f} ms",
+        ),
+        (
+            f"pickup: baseline: the same {shown} case rows fetched by number, median",
+            f"{statistics.median(by_number):.2f} ms",
+        ),
+        (
+            "pickup: ratio ready list / baseline (median)",
+            f"{statistics.median(listed) / max(statistics.median(by_number), 1e-3):.1f}×",
         ),
         ("pickup: QR of the 168-character code", "version 7, error correction M"),
     ]
