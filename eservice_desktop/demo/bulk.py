@@ -30,7 +30,7 @@ from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
-from eservice_desktop.storage import bulk_load, repo
+from eservice_desktop.storage import repo
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -48,17 +48,13 @@ def seed_demo_bulk(
     days: int = 1000,
     batch: int = 20000,
     progress: Callable[[int, int], None] | None = None,
-    defer: bool = True,
 ) -> dict[str, Any]:
-    """Adds ``cases`` synthetic cases received over the last ``days`` office days
-    (``defer``: see :func:`bulk_writes`)."""
+    """Adds ``cases`` synthetic cases received over the last ``days`` office days."""
     if app.engine.dialect.name != "sqlite":
         return seeding.seed_demo(app, cases, seed=seed, progress=progress)
     rng = random.Random(seed)
     office_days = seeding._office_days(app, app.now(), days)
-    counts = add_cases(
-        app, cases, rng, office_days=office_days, batch=batch, progress=progress, defer=defer
-    )
+    counts = add_cases(app, cases, rng, office_days=office_days, batch=batch, progress=progress)
     return _summary(app, cases, counts)
 
 
@@ -71,7 +67,6 @@ def add_cases(
     batch: int,
     progress: Callable[[int, int], None] | None = None,
     ids: random.Random | None = None,
-    defer: bool = True,
 ) -> dict[str, int]:
     """The batch loop of both seeders: ``cases`` cases received on ``office_days``, built as
     plain tuples and handed to :func:`services.ingest.ingest_many` ``batch`` cases at a time
@@ -92,7 +87,7 @@ def add_cases(
         return uuid4_text(randbits(128))
 
     approval = _ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
-    with bulk_writes(app, defer=defer) as transaction:
+    with bulk_writes(app) as transaction:
         while done < cases:
             n = min(batch, cases - done)
             received_list = sorted(
@@ -149,18 +144,11 @@ BULK_PRAGMAS = {
 
 
 @contextmanager
-def bulk_writes(
-    app: App, *, defer: bool = True
-) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
+def bulk_writes(app: App) -> Iterator[Callable[[], AbstractContextManager[Session]]]:
     """One connection of its own for a seed's batches, under the process's write lock, with
     :data:`BULK_PRAGMAS` while it writes and the connection's own settings (and SQLite's
     process-wide soft heap limit) put back afterwards, whatever happens. Yields
-    ``transaction()``: a session in one write transaction on that connection.
-
-    Into an empty database (and ``defer``) the whole load is one transaction, which the
-    batches' sessions join, with the per-row indexes and triggers set aside and built
-    set-based at its end (:func:`storage.bulk_load.deferred`): the seed is then all or
-    nothing by itself."""
+    ``transaction()``: a session in one write transaction on that connection."""
     with app.write_lock, app.engine.connect() as conn:
         driver = conn.connection.dbapi_connection
         assert driver is not None
@@ -183,13 +171,7 @@ def bulk_writes(
                 with app.sessions(bind=conn) as session, session.begin():
                     yield session
 
-            if not (defer and bulk_load.is_empty(conn)):
-                conn.rollback()  # the check began a transaction: each batch has its own
-                yield transaction
-            else:
-                with bulk_load.deferred(conn):
-                    yield transaction
-                conn.commit()
+            yield transaction
         finally:
             if conn.in_transaction():
                 conn.rollback()

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import project
-from eservice_desktop.services import audit, operators
+from eservice_desktop.services import operators
 from eservice_desktop.services.cases import compute_due
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -23,11 +21,6 @@ from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
-_FIELDS = {
-    "registered_address": "桃園市",
-    "transcript_kind": "現戶",
-    "record_detail": "省略記事",
-}
 
 
 def test_bulk_rows_match_the_domain_projection(app: App):
@@ -136,76 +129,3 @@ def test_seed_puts_the_connections_settings_back(app: App) -> None:
     finally:
         for c in conns:
             c.close()
-
-
-#: What a seed writes, table by table: the full rows, but for what differs between any two
-#: databases seeded alike (each database's receipt key and the till's random payment ids, so
-#: the hashes of the events that carry them; both chains are verified instead).
-_MONEY = "'$.payment_id', '$.verification', '$.key_id'"
-_WRITTEN = (
-    "SELECT seq, event_id, case_id, type, office, device, clerk, at, recorded_at, "
-    f"json_remove(payload, {_MONEY}), origin, acked_at FROM events ORDER BY seq",
-    "SELECT * FROM cases ORDER BY case_id",
-    "SELECT * FROM case_stats ORDER BY 1, 2, 3, 4, 5, 6, 7",
-    "SELECT * FROM case_stats_month ORDER BY 1, 2, 3, 4, 5, 6, 7",
-    "SELECT number, case_id, amount, issued_at, seq FROM receipts ORDER BY number",
-    "SELECT * FROM counters ORDER BY name",
-    "SELECT office, device, event_id, case_id, length FROM event_chain_heads",
-    # every index and trigger, as SQL (the deferred load drops and creates them again)
-    "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE type != 'table' ORDER BY name",
-)
-
-
-def _dump(app: App) -> list[list[tuple[object, ...]]]:
-    with app.engine.connect() as conn:
-        return [[tuple(r) for r in conn.exec_driver_sql(q)] for q in _WRITTEN]
-
-
-def test_load_into_an_empty_database_equals_the_row_by_row_load(
-    make_app: Callable[..., App], tmp_path: Path
-) -> None:
-    """Into an empty database the seed sets the indexes and the case_stats triggers aside and
-    builds them at the end (storage.bulk_load): the database is the one the row-by-row load
-    (indexes and triggers maintained per row) writes, row for row, count for count."""
-    apps = [
-        make_app(Settings(data_dir=tmp_path / name, office_code="H01", device_id="01"))
-        for name in ("deferred", "per-row")
-    ]
-    for app, defer in zip(apps, (True, False), strict=True):
-        seed_demo_bulk(app, 500, seed=5, days=60, batch=170, defer=defer)
-    deferred, per_row = (_dump(app) for app in apps)
-    assert len(deferred[0]) > 2000 and len(deferred[2]) > 50  # events and counts were written
-    for query, a, b in zip(_WRITTEN, deferred, per_row, strict=True):
-        assert a == b, query
-    for app in apps:
-        assert audit.verify(app).ok
-    # the triggers are back: a case written now is counted as before
-    view = intake(apps[0], IntakeRequest("HR-TRANSCRIPT", "A123456789", "王小明", fields=_FIELDS))
-    with apps[0].reading() as s:
-        day = s.execute(
-            text("SELECT sum(n) FROM case_stats WHERE received_day = :d"),
-            {"d": str(apps[0].now().astimezone(TAIPEI).date())},
-        ).scalar()
-    assert view.case_number and day is not None and day >= 1
-    # and the second seed into a database with cases goes row by row, counted by the triggers
-    seed_demo_bulk(apps[0], 50, seed=6, days=5)
-    seed_demo_bulk(apps[1], 50, seed=6, days=5)
-    with apps[0].reading() as s:
-        counted = s.execute(text("SELECT sum(n) FROM case_stats")).scalar()
-        assert counted == repo.count_cases(s) == 551
-
-
-def test_failed_load_into_an_empty_database_leaves_it_empty_and_whole(app: App) -> None:
-    """The deferred load is one transaction: a failure in a later batch rolls back every batch
-    and the schema it had set aside."""
-    schema = _dump(app)[-1]
-
-    def fail(done: int, _total: int) -> None:
-        if done > 100:
-            raise RuntimeError("disk full")
-
-    with pytest.raises(RuntimeError, match="disk full"):
-        seed_demo_bulk(app, 300, seed=3, days=30, batch=100, progress=fail)
-    after = _dump(app)
-    assert after[:4] == [[], [], [], []]
-    assert after[-1] == schema and any(r[0] == "trigger" for r in schema)
