@@ -5,8 +5,7 @@ status, consent and on-time verdict; ``case_stats_month`` the same per month of 
 SQLite triggers on ``cases`` (migration 0011, not in this metadata: reflection cannot compare
 triggers) keep both in the same transaction as every insert, update and delete of a case row,
 whatever path wrote it (one ingest, a bulk ingest, a migration), so a year of reports reads a
-few thousand rows instead of a million. A load into an empty database (``storage.bulk_load``)
-sets them aside and counts every case row with one GROUP BY in the same transaction instead.
+few thousand rows instead of a million.
 
 ``case_lookups`` holds one row per document-free look-up done on a case (``case.lookup_done``,
 projected by ingest, migration 0014): the savings report counts a closed case with consent
