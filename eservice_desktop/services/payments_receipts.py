@@ -26,6 +26,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.domain.text_values import printable
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.core import App
@@ -162,9 +163,10 @@ def load_state(session: Session, case_id: str) -> CaseState:
 def receipt_row(session: Session, number: str) -> ReceiptRow:
     """The stored receipt by its number (any case, spaces and case ignored)."""
     row = session.get(ReceiptRow, number.strip().upper())
-    if row is None:
+    if row is None:  # the number as typed, control characters shown as U+XXXX: one line
+        shown = printable(number)
         raise DomainError(
-            "receipt.unknown", f"查無此收據號碼：{number}", f"No such receipt: {number}", "receipt"
+            "receipt.unknown", f"查無此收據號碼：{shown}", f"No such receipt: {shown}", "receipt"
         )
     return row
 

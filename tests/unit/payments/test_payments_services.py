@@ -286,6 +286,11 @@ def test_unknown_receipt_and_case_without_receipt(app: App, fee_case: str) -> No
     with pytest.raises(DomainError) as info:
         payments.void_receipt(app, "H01-01-115-R000777", "x")
     assert info.value.code == "receipt.unknown"
+    with pytest.raises(DomainError) as info:  # a line break typed into the number
+        payments.void_receipt(app, "a\n\x1b[2J", "x")
+    assert info.value.code == "receipt.unknown"
+    assert "\n" not in info.value.message_en and "\x1b" not in info.value.message_zh
+    assert info.value.message_en == "No such receipt: aU+000AU+001B[2J"
     with app.reading() as s:  # received and assessed at intake; nothing since
         assert s.scalar(select(func.count()).select_from(EventRow)) == 2
 
