@@ -100,12 +100,21 @@ def _sync_status(data: Path, env: dict[str, str]) -> dict[str, object]:
     return json.loads(r.stdout) if r.returncode == 0 else {}
 
 
+#: Runs the script as a terminal would: with Ctrl+C (SIGINT) not ignored. A test run started in
+#: the background (``make test &``, nohup) inherits SIGINT ignored, and a shell started with it
+#: ignored can neither trap nor reset it, so the script's Ctrl+C path could not be tested there.
+_AS_FROM_A_TERMINAL = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execvp('bash', ['bash', *sys.argv[1:]])"
+)
+
+
 def _run_demo(data: Path, port: int, env: dict[str, str]) -> str:
     """One `make run` until the demo device has synced in this run, then Ctrl+C; returns what
     the script printed."""
     started = datetime.now(UTC).isoformat()
     proc = subprocess.Popen(
-        ["bash", str(SCRIPT), str(data), str(port)],
+        [sys.executable, "-c", _AS_FROM_A_TERMINAL, str(SCRIPT), str(data), str(port)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
