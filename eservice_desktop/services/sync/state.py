@@ -33,21 +33,6 @@ def set_state(session: Session, name: str, value: str, now: datetime) -> None:
         row.value, row.updated_at = value, now
 
 
-#: The columns an outbox event is made of (no ORM object per row: a push reads 1,000 a batch).
-_OUTBOX_COLUMNS = (
-    EventRow.event_id,
-    EventRow.case_id,
-    EventRow.type,
-    EventRow.office,
-    EventRow.device,
-    EventRow.clerk,
-    EventRow.at,
-    EventRow.payload,
-    EventRow.prev,
-    EventRow.hash,
-)
-
-
 @dataclass(frozen=True)
 class Outgoing:
     """An outbox event as a push sends it: its envelope, and its payload as the JSON text the
@@ -94,9 +79,21 @@ class Outgoing:
 
 
 def outgoing(session: Session, limit: int) -> list[Outgoing]:
-    """:func:`outbox` as a push sends it (the payload as stored JSON text)."""
+    """This device's events the county has not acknowledged yet, oldest first, as a push sends
+    them (the payload as stored JSON text; no ORM object per row: a push reads 1,000 a batch)."""
     rows = session.execute(
-        select(*_OUTBOX_COLUMNS[:7], type_coerce(EventRow.payload, Text), *_OUTBOX_COLUMNS[8:])
+        select(
+            EventRow.event_id,
+            EventRow.case_id,
+            EventRow.type,
+            EventRow.office,
+            EventRow.device,
+            EventRow.clerk,
+            EventRow.at,
+            type_coerce(EventRow.payload, Text),
+            EventRow.prev,
+            EventRow.hash,
+        )
         .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
         .order_by(EventRow.seq)
         .limit(limit)
@@ -109,18 +106,8 @@ def outgoing(session: Session, limit: int) -> list[Outgoing]:
 
 
 def outbox(session: Session, limit: int) -> list[Event]:
-    """This device's events the county has not acknowledged yet, oldest first."""
-    rows = session.execute(
-        select(*_OUTBOX_COLUMNS)
-        .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
-        .order_by(EventRow.seq)
-        .limit(limit)
-    )
-    aware = repo._aware
-    return [
-        Event(event_id, case_id, type_, office, device, clerk, aware(at), payload, prev, hash_)
-        for event_id, case_id, type_, office, device, clerk, at, payload, prev, hash_ in rows
-    ]
+    """:func:`outgoing` as events."""
+    return [o.event() for o in outgoing(session, limit)]
 
 
 def pending_count(session: Session) -> int:
