@@ -18,17 +18,26 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import state
 
 
-def test_a_catch_up_reports_received_out_of_total(
+def _second_device_behind(
     county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> App:
+    """Device 02 of H01, enrolled, with device 01's four cases (eight events) waiting for it in
+    the county's feed, and pulls of three changes a page: its catch-up takes several pages."""
     d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
     enrol(d1, county)
     enrol(d2, county)
     for _ in range(4):
         new_case(d1)
     sync_now(d1)
-    # small pages: the catch-up takes several (patched where the pull loop reads it)
+    # patched where the pull loop reads it
     monkeypatch.setattr(sys.modules[sync.sync_round.__module__], "PULL_PAGE", 3)
+    return d2
+
+
+def test_a_catch_up_reports_received_out_of_total(
+    county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    d2 = _second_device_behind(county, office, monkeypatch)
     steps: list[tuple[int, int]] = []
     client = sync.make_client(d2)
     try:
@@ -76,13 +85,7 @@ def test_the_count_is_only_told_when_asked(
 def test_a_catch_up_cut_by_the_round_deadline_counts_on_in_the_next_round(
     county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
-    enrol(d1, county)
-    enrol(d2, county)
-    for _ in range(4):
-        new_case(d1)
-    sync_now(d1)
-    monkeypatch.setattr(sys.modules[sync.sync_round.__module__], "PULL_PAGE", 3)
+    d2 = _second_device_behind(county, office, monkeypatch)
     first: list[tuple[int, int]] = []
     client = sync.make_client(d2)
 
