@@ -90,6 +90,13 @@ def _gui_frames() -> list[str]:
 
 
 @pytest.fixture(autouse=True)
+def _one_qt_application(qapp: QApplication) -> QApplication:
+    """Every GUI test runs with the QApplication made: in random order, a test that builds a
+    font or a pixmap without asking for one crashed its worker when it ran first there."""
+    return qapp
+
+
+@pytest.fixture(autouse=True)
 def _no_gui_thread_io(_memory_keyring: None) -> Iterator[list[str]]:
     """Fails a GUI test when the window's code begins a database transaction, asks the
     keyring or seals a file to disk on the GUI thread (the main thread here), or when a job of
