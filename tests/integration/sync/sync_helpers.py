@@ -28,6 +28,7 @@ from eservice_desktop.county.edge import Limits  # noqa: E402
 from eservice_desktop.county.store import (  # noqa: E402
     ConflictRow,
     CountyEventRow,
+    NotificationRow,
     make_engine,
     utcnow,
 )
@@ -190,6 +191,27 @@ class CountyServer:
 
     def conflicts(self) -> int:
         return self.count(ConflictRow)
+
+    def wait_notices_sent(self, seconds: float = 30.0) -> None:
+        """Waits until the county's dispatcher has handled every queued notice: each outcome
+        adds a change to the feed, so a test counting the feed waits for them first."""
+        engine = create_engine(self.db_url)
+        deadline = time.monotonic() + seconds
+        try:
+            while True:
+                with engine.connect() as c:
+                    queued = c.scalar(
+                        select(func.count())
+                        .select_from(NotificationRow)
+                        .where(NotificationRow.status == "queued")
+                    )
+                if not queued:
+                    return
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"{queued} notices still queued after {seconds} s")
+                time.sleep(0.1)
+        finally:
+            engine.dispose()
 
 
 def _fresh_pg_db(pg_url: str) -> str:
