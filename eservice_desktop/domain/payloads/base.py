@@ -126,11 +126,15 @@ class Fields:
 
     @classmethod
     def _build(cls, p: Mapping[str, Any]) -> Self:
-        kw: dict[str, Any] = {}
+        """Checks and builds (see :meth:`from_payload`). Every event passes here (pulled, pushed,
+        seeded), so the object is made as :meth:`read` makes it: the dataclass ``__init__`` of a
+        frozen class sets each field through ``object.__setattr__``, which cost as much as the
+        checks; every field is set here (absent ones None), so the object is the same."""
+        kw: dict[str, Any] = dict(cls._absent) if cls._specs else cls._absent_after_specs()
         extra: dict[str, Any] = {}
-        for spec in cls._field_specs():
+        for spec in cls._specs:
             name = spec.name
-            value = p.get(name)
+            value: Any = p.get(name)
             if value is None and spec.kind != "required":
                 if name in p:
                     extra[name] = None  # written as null: kept apart from absent
@@ -141,12 +145,19 @@ class Fields:
                 if spec.rule is not None:
                     spec.rule(None)  # names the missing key the way its rule does
                 raise KeyError(name)
-            value = p[name]
             if spec.rule is not None:
                 value = spec.rule(value)
             kw[name] = value if spec.nested is None else spec.nested._build(value)
-        extra.update((k, x) for k, x in p.items() if k not in cls._absent)
-        return cls(**kw, extra=extra)
+        if not p.keys() <= cls._absent.keys():
+            extra.update((k, x) for k, x in p.items() if k not in cls._absent)
+        typed = object.__new__(cls)
+        typed.__dict__.update(kw, extra=extra)
+        return typed
+
+    @classmethod
+    def _absent_after_specs(cls) -> dict[str, Any]:
+        cls._field_specs()
+        return dict(cls._absent)
 
     def to_payload(self) -> dict[str, Any]:
         """Exactly the payload this was made from (a new dict)."""
