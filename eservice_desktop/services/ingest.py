@@ -39,7 +39,6 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
-from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
@@ -158,7 +157,7 @@ def ingest(
     repo.insert_event(session, event, now, origin)
     due = compute_due(app, new)
     repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
-    _project_side(app, session, [event], first=origin == "local")
+    projections.project_side(session, [event], _me(app), first=origin == "local")
     return new
 
 
@@ -184,16 +183,12 @@ def ingest_many(
     report = IngestReport()
     if not batch:
         return report
-    now = app.now()
-    known: set[str] = set()
-    if origin != "local":  # a local event is new by construction (a fresh UUID)
-        ids = [e.event_id for e in batch]
-        known = set(session.scalars(select(EventRow.event_id).where(among(EventRow.event_id, ids))))
-    states, present = _load_states(session, {e.case_id for e in batch if e.event_id not in known})
-    me = (app.settings.office_code, app.settings.device_id)
-    # the chains this batch extends: every device of a local batch, this device on recovery
-    chained = {(e.office, e.device) for e in batch if origin == "local" or (own_acked and e.hash)}
-    heads = repo.chain_heads(session, chained)
+    now, me = app.now(), _me(app)
+    known = _known(session, batch, origin)
+    states, present = projections.load_states(
+        session, {e.case_id for e in batch if e.event_id not in known}
+    )
+    heads = _chain_heads(session, batch, origin, own_acked)
     rows: list[tuple[Any, ...]] = []
     row = _EventRows(session, now)
     for e in batch:
@@ -222,13 +217,42 @@ def ingest_many(
     repo.save_heads(session, heads)
     if rows:
         row.insert(rows)
-    # in the order the batch first touched them: ties of receipt time get their search keys
-    # in that order, as they did one by one on the device that took them
-    touched = dict.fromkeys(e.case_id for e in report.applied)
-    report.states = {c: st for c in touched if (st := states.get(c)) is not None}
+    report.states = _touched(states, report.applied)
     _project_cases(app, session, report.states, present, now)
-    _project_side(app, session, report.applied)
+    projections.project_side(session, report.applied, me)
     return report
+
+
+def _touched(
+    states: Mapping[str, CaseState | None], applied: Sequence[Event]
+) -> dict[str, CaseState]:
+    """The states of the cases the applied events touched, in the order the batch first
+    touched them: ties of receipt time get their search keys in that order, as they did one
+    by one on the device that took them."""
+    touched = dict.fromkeys(e.case_id for e in applied)
+    return {c: st for c in touched if (st := states.get(c)) is not None}
+
+
+def _me(app: App) -> tuple[str, str]:
+    return (app.settings.office_code, app.settings.device_id)
+
+
+def _known(session: Session, batch: Sequence[Event], origin: str) -> set[str]:
+    """The batch's events already here (one query); a local event is new by construction (a
+    fresh UUID), so a local batch asks nothing."""
+    if origin == "local":
+        return set()
+    ids = [e.event_id for e in batch]
+    return set(session.scalars(select(EventRow.event_id).where(among(EventRow.event_id, ids))))
+
+
+def _chain_heads(
+    session: Session, batch: Sequence[Event], origin: str, own_acked: bool
+) -> dict[tuple[str, str], repo.ChainHead]:
+    """The heads of the chains this batch extends: every device of a local batch, this
+    device's own on recovery (its events come back linked)."""
+    chained = {(e.office, e.device) for e in batch if origin == "local" or (own_acked and e.hash)}
+    return repo.chain_heads(session, chained)
 
 
 #: The ``events`` columns a batch writes, in the order of :class:`_EventRows`' tuples.
@@ -281,56 +305,6 @@ class _EventRows:
         repo.insert_tuples(self.session, _EVENTS, _EVENT_COLUMNS, rows)
 
 
-def _load_states(
-    session: Session, case_ids: set[str]
-) -> tuple[dict[str, CaseState | None], set[str]]:
-    """The current state of each case, from one query over their streams, and the cases
-    that already have a projection row."""
-    states: dict[str, CaseState | None] = dict.fromkeys(case_ids)
-    if not case_ids:
-        return states, set()
-    present = set(session.scalars(select(CaseRow.case_id).where(among(CaseRow.case_id, case_ids))))
-    if not present:
-        return states, present  # only new cases (intake, demo seeding): no stream to read
-    # columns, not ORM objects: the rows are only folded
-    rows = session.execute(
-        select(*(_EVENTS.c[n] for n in _STREAM_COLUMNS))
-        .where(among(_EVENTS.c.case_id, present))
-        .order_by(_EVENTS.c.seq)
-    )
-    for r in rows:
-        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)  # SQLite gives naive UTC
-        e = Event(
-            event_id=r.event_id,
-            case_id=r.case_id,
-            type=r.type,
-            office=r.office,
-            device=r.device,
-            clerk=r.clerk,
-            at=at,
-            payload=dict(r.payload),
-            prev=r.prev,
-            hash=r.hash,
-        )
-        states[e.case_id] = apply(states[e.case_id], e)
-    return states, present
-
-
-#: The ``events`` columns a stream is folded from, in the order of :class:`Event`'s fields.
-_STREAM_COLUMNS = (
-    "event_id",
-    "case_id",
-    "type",
-    "office",
-    "device",
-    "clerk",
-    "at",
-    "payload",
-    "prev",
-    "hash",
-)
-
-
 def _project_cases(
     app: App, session: Session, states: Mapping[str, CaseState], present: set[str], now: datetime
 ) -> None:
@@ -379,46 +353,3 @@ def _project_cases(
                 for sk, st in zip(search_keys, new_states, strict=True)
             ),
         )
-
-
-def _project_side(
-    app: App, session: Session, applied: Sequence[Event], *, first: bool = False
-) -> None:
-    """The projections beside ``cases``: receipts, handovers, look-ups and this device's
-    counters."""
-    counters: dict[str, int] = {}
-    me = (app.settings.office_code, app.settings.device_id)
-    ready_tokens: dict[str, str] = {}  # the batch's own ready-for-pickup codes, by case
-    projections.project_payments(session, [e for e in applied if e.type in ev.MONEY_TYPES])
-    for e in applied:
-        if e.type == ev.LOOKUP_DONE:
-            projections.project_lookup(session, e)
-        elif e.type == ev.READY_FOR_PICKUP:
-            ready_tokens[e.case_id] = str(e.payload.get("token") or "")
-        elif e.type == ev.PICKED_UP:
-            projections.project_pickup(
-                session, e, first=first, ready_token=ready_tokens.get(e.case_id)
-            )
-        if (e.office, e.device) == me and e.type in (ev.RECEIVED, ev.PAYMENT_RECORDED):
-            name, seq = _counter_of(e)
-            if name and seq > counters.get(name, 0):
-                counters[name] = seq
-    if counters:
-        projections.raise_counters(session, counters)
-
-
-def _counter_of(e: Event) -> tuple[str, int]:
-    """The number series an event of this device used, and its number in it (the numbers
-    were validated when they were issued: here they are only split)."""
-    key = "case_number" if e.type == ev.RECEIVED else "receipt_number"
-    parts = str(e.payload.get(key) or "").split("-")
-    try:
-        if e.type == ev.RECEIVED and len(parts) == 5:
-            return f"case:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3])
-        if len(parts) == 4 and parts[3].startswith("R"):
-            return f"receipt:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3][1:])
-    except ValueError:
-        pass
-    if parts != [""]:
-        log.warning("event %s carries a number outside the known series", e.event_id)
-    return "", 0

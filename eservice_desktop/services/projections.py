@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.batch_sql import among
@@ -32,6 +33,8 @@ from eservice_desktop.storage.models_reports import CaseLookupRow
 log = logging.getLogger("eservice.ingest")
 
 TAIPEI = ZoneInfo("Asia/Taipei")
+
+_EVENTS = cast(Table, EventRow.__table__)
 
 
 def project_payment(session: Session, event: Event, key_id: str = "") -> None:
@@ -276,3 +279,93 @@ def update_cases(session: Session, changed: list[dict[str, Any]]) -> None:
         held = session.identity_map.get(session.identity_key(CaseRow, values["b_case_id"]))
         if held is not None:
             session.expire(held)
+
+
+def project_side(
+    session: Session, applied: Sequence[Event], me: tuple[str, str], *, first: bool = False
+) -> None:
+    """The projections beside ``cases`` of events :mod:`services.ingest` appended: receipts,
+    handovers, look-ups and the counters of this device (``me``: office, device)."""
+    counters: dict[str, int] = {}
+    ready_tokens: dict[str, str] = {}  # the batch's own ready-for-pickup codes, by case
+    project_payments(session, [e for e in applied if e.type in ev.MONEY_TYPES])
+    for e in applied:
+        if e.type == ev.LOOKUP_DONE:
+            project_lookup(session, e)
+        elif e.type == ev.READY_FOR_PICKUP:
+            ready_tokens[e.case_id] = str(e.payload.get("token") or "")
+        elif e.type == ev.PICKED_UP:
+            project_pickup(session, e, first=first, ready_token=ready_tokens.get(e.case_id))
+        if (e.office, e.device) == me and e.type in (ev.RECEIVED, ev.PAYMENT_RECORDED):
+            name, seq = _counter_of(e)
+            if name and seq > counters.get(name, 0):
+                counters[name] = seq
+    if counters:
+        raise_counters(session, counters)
+
+
+def _counter_of(e: Event) -> tuple[str, int]:
+    """The number series an event of this device used, and its number in it (the numbers
+    were validated when they were issued: here they are only split)."""
+    key = "case_number" if e.type == ev.RECEIVED else "receipt_number"
+    parts = str(e.payload.get(key) or "").split("-")
+    try:
+        if e.type == ev.RECEIVED and len(parts) == 5:
+            return f"case:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3])
+        if len(parts) == 4 and parts[3].startswith("R"):
+            return f"receipt:{parts[0]}:{parts[1]}:{int(parts[2])}", int(parts[3][1:])
+    except ValueError:
+        pass
+    if parts != [""]:
+        log.warning("event %s carries a number outside the known series", e.event_id)
+    return "", 0
+
+
+def load_states(
+    session: Session, case_ids: set[str]
+) -> tuple[dict[str, CaseState | None], set[str]]:
+    """The current state of each case a batch of :mod:`services.ingest` touches, from one
+    query over their streams, and the cases that already have a projection row."""
+    states: dict[str, CaseState | None] = dict.fromkeys(case_ids)
+    if not case_ids:
+        return states, set()
+    present = set(session.scalars(select(CaseRow.case_id).where(among(CaseRow.case_id, case_ids))))
+    if not present:
+        return states, present  # only new cases (intake, demo seeding): no stream to read
+    # columns, not ORM objects: the rows are only folded
+    rows = session.execute(
+        select(*(_EVENTS.c[n] for n in _STREAM_COLUMNS))
+        .where(among(_EVENTS.c.case_id, present))
+        .order_by(_EVENTS.c.seq)
+    )
+    for r in rows:
+        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)  # SQLite gives naive UTC
+        e = Event(
+            event_id=r.event_id,
+            case_id=r.case_id,
+            type=r.type,
+            office=r.office,
+            device=r.device,
+            clerk=r.clerk,
+            at=at,
+            payload=dict(r.payload),
+            prev=r.prev,
+            hash=r.hash,
+        )
+        states[e.case_id] = apply(states[e.case_id], e)
+    return states, present
+
+
+#: The ``events`` columns a stream is folded from, in the order of :class:`Event`'s fields.
+_STREAM_COLUMNS = (
+    "event_id",
+    "case_id",
+    "type",
+    "office",
+    "device",
+    "clerk",
+    "at",
+    "payload",
+    "prev",
+    "hash",
+)
