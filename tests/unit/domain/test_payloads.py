@@ -9,6 +9,7 @@ and ``null`` each give a shape of their own). A demo-seeded database:
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sqlite3
 from datetime import UTC, datetime
@@ -49,7 +50,20 @@ def assert_round_trip(type_: str, payload: dict[str, Any]) -> pl.EventPayload:
     except DomainError:
         return typed  # a payload a test wrote to be refused
     assert checked == typed  # the fold's fast read builds the same object
+    assert_constructed(checked)
     return typed
+
+
+def assert_constructed(typed: pl.Fields) -> None:
+    """``typed`` (made without the dataclass ``__init__``) is what the constructor makes of
+    its fields, each set on the object itself (a default read from the class would hide a
+    field the fast build forgot)."""
+    values = {f.name: getattr(typed, f.name) for f in dataclasses.fields(typed)}
+    assert vars(typed).keys() == values.keys()
+    assert typed == type(typed)(**values)
+    for value in values.values():
+        if isinstance(value, pl.Fields):
+            assert_constructed(value)
 
 
 def test_every_event_type_has_one_payload_class() -> None:
