@@ -87,13 +87,15 @@ class Fields:
         if not cls._specs:
             named = [f for f in fields(cls) if f.name != "extra"]
             own = [f for f in named if f.name not in _COMMON]
-            cls._specs = tuple(
+            specs = tuple(
                 _Spec(f.name, f.metadata["rule"], f.metadata["kind"], cls._NESTED.get(f.name))
                 for f in (*own, *(f for f in named if f.name in _COMMON))
             )
             cls._absent = dict.fromkeys(f.name for f in named)
-            cls._required = tuple(s.name for s in cls._specs if s.kind == "required")
-            cls._nested = tuple((s.name, s.nested) for s in cls._specs if s.nested is not None)
+            cls._required = tuple(s.name for s in specs if s.kind == "required")
+            cls._nested = tuple((s.name, s.nested) for s in specs if s.nested is not None)
+            # last: a thread that sees the specs set finds the tables above set too
+            cls._specs = specs
         return cls._specs
 
     @classmethod
