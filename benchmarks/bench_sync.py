@@ -21,7 +21,7 @@ import time
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 N_EVENTS = 10_000
 #: Events of the catch-up figure (one office, pulled into a fresh device).
@@ -299,18 +299,18 @@ def _idle_latency(app: Any) -> str:
 
 def _raw_insert(county_url: str | None, tmp: Path, evs: list[Any], now: datetime) -> _Clock:
     """The baseline: the pushed events' county rows (event and feed row) inserted with one
-    executemany each (through Core, as the push writes them), in one transaction, into a
-    fresh database of the same kind."""
+    executemany each, in one transaction, into a fresh database of the same kind: on SQLite
+    the driver's, elsewhere Core's (``storage.repo.insert_rows``; the push itself writes with
+    ``COPY`` on PostgreSQL, the baseline stays the plain insert)."""
+    from sqlalchemy import Table
     from sqlalchemy.orm import Session
 
     from eservice_desktop.county import service as county_service
-    from eservice_desktop.county.store import (
-        CountyEventRow,
-        FeedRow,
-        create_schema,
-        insert_rows,
-        make_engine,
-    )
+    from eservice_desktop.county.store import CountyEventRow, FeedRow, create_schema, make_engine
+    from eservice_desktop.storage import repo
+
+    def insert_rows(s: Session, entity: Any, rows: list[dict[str, Any]]) -> None:
+        repo.insert_rows(s, cast(Table, entity.__table__), rows)
 
     raw_engine = make_engine(
         _fresh_pg(county_url, county_url.rsplit("/", 1)[1] + "_raw")
