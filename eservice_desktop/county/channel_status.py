@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import notify, service
+from eservice_desktop.county import notify, push_rows
 from eservice_desktop.county.store import CountyCaseRow
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
@@ -31,7 +31,7 @@ def case_by_number(s: Session, case_number: str) -> tuple[CountyCaseRow, CaseSta
     row = s.scalar(select(CountyCaseRow).where(CountyCaseRow.case_number == case_number))
     if row is None:
         return None
-    states, _history = service._load_states(s, {row.case_id})
+    states, _history = push_rows.load_states(s, {row.case_id})
     state = states.get(row.case_id)
     return (row, state) if state is not None else None
 

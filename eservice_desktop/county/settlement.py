@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import service
+from eservice_desktop.county import push_rows, service
 from eservice_desktop.county.store import CountyEventRow, FeedRow, RouteRow, insert_rows, lock_feed
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import settlement_file as sf
@@ -116,7 +116,7 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
     lock_feed(s)
     where = _payments(s, {ln.transaction_id for ln in lines})
     case_ids = {case_id for case_id, _pid in where.values()}
-    states, _history = service._load_states(s, case_ids)
+    states, _history = push_rows.load_states(s, case_ids)
     routes: dict[str, list[str]] = {}
     for r in s.scalars(select(RouteRow).where(RouteRow.case_id.in_(case_ids))):
         routes.setdefault(r.case_id, []).append(r.office)
@@ -145,7 +145,7 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
         insert_rows(s, CountyEventRow, event_rows)
     if feed_rows:
         insert_rows(s, FeedRow, feed_rows)
-    service._update_cases(s, states, touched, now)
+    push_rows.update_cases(s, states, touched, now)
     return sf.summary(outcomes)
 
 

@@ -1,0 +1,118 @@
+"""The pushing device's hash chain as the county checks it (domain/chain.py)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county.store import (
+    CountyChainHeadRow,
+    CountyChainRow,
+    CountyEventRow,
+    DeviceRow,
+)
+from eservice_desktop.county_link.protocol import ChainGap
+from eservice_desktop.domain import chain
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+
+CHAIN_EDITED = DomainError(
+    "chain.edited",
+    "事件內容與其雜湊不符：該設備的資料庫可能遭修改",
+    "The event differs from its hash: the device's database may have been changed",
+)
+CHAIN_BROKEN = DomainError(
+    "chain.broken",
+    "事件未接續該設備的上一筆事件：可能有事件遭刪除或調換順序",
+    "The event does not follow the device's previous event: one may have been deleted or moved",
+)
+CHAIN_MISSING = DomainError(
+    "chain.missing",
+    "事件缺少雜湊鏈（該設備先前的事件都有）",
+    "The event carries no hash chain (the device's earlier events did)",
+)
+
+
+class DeviceChain:
+    """The pushing device's hash chain (domain/chain.py) as the county last accepted it.
+
+    Each pushed event must carry its hash over its own content and follow the device's previous
+    event; an event that does not is refused as a conflict the office sees (``chain.edited``,
+    ``chain.broken``, ``chain.missing``). The chain goes on from the refused event's hash, so
+    one tampered row is refused, not every event after it. A device whose earlier events came
+    without a chain (a build before it) starts its chain at its first chained event.
+
+    The batch moves the head in plain values (one pass over its links); :meth:`save` writes it
+    once, at the end of the push (its row stays locked from the first read on)."""
+
+    def __init__(self, s: Session, dev: DeviceRow, now: datetime) -> None:
+        self.s, self.dev, self.now = s, dev, now
+        self.row = s.get(CountyChainHeadRow, dev.device_key, with_for_update=True)
+        self.hash: str | None = None if self.row is None else self.row.hash
+        self.event_id = "" if self.row is None else self.row.event_id
+        self.length = 0 if self.row is None else self.row.length
+        self.moved = False
+        self.skipped: set[str] = set()
+
+    def _has_history(self) -> bool:
+        return (
+            self.s.scalar(
+                select(CountyEventRow.seq)
+                .where(
+                    CountyEventRow.office == self.dev.office,
+                    CountyEventRow.device == self.dev.device,
+                )
+                .limit(1)
+            )
+            is not None
+        )
+
+    def skip(self, gap: ChainGap) -> None:
+        """An event the office set aside: the chain goes on over its link (its content never
+        reaches the county; the office keeps it as a conflict of its own)."""
+        if gap.event_id in self.skipped or self.s.get(CountyChainRow, gap.event_id) is not None:
+            return  # a push sent again
+        self.skipped.add(gap.event_id)
+        self.s.add(CountyChainRow(event_id=gap.event_id, prev=gap.prev, hash=gap.hash))
+        self._advance(gap.event_id, gap.hash)
+
+    def _advance(self, event_id: str, hash_: str) -> None:
+        self.hash, self.event_id = hash_, event_id
+        self.length += 1
+        self.moved = True
+
+    def take(self, e: Event) -> DomainError | None:
+        """Checks the event's link and moves the head onto it; the refusal, if any."""
+        if e.hash is None or e.prev is None:
+            return CHAIN_MISSING if self.hash is not None else None
+        error: DomainError | None = None
+        if self.hash is not None:
+            want: str | None = self.hash
+        else:
+            want = None if self._has_history() else chain.GENESIS
+        if want is not None and e.prev != want:
+            error = CHAIN_BROKEN
+        elif chain.event_hash(e, e.prev) != e.hash:
+            error = CHAIN_EDITED
+        self._advance(e.event_id, e.hash)
+        return error
+
+    def save(self) -> None:
+        """Writes the head where the batch left it (nothing when no link moved it)."""
+        if not self.moved or self.hash is None:
+            return
+        if self.row is None:
+            self.row = CountyChainHeadRow(
+                device_key=self.dev.device_key,
+                hash=self.hash,
+                event_id=self.event_id,
+                length=self.length,
+                updated_at=self.now,
+            )
+            self.s.add(self.row)
+        else:
+            self.row.hash, self.row.event_id = self.hash, self.event_id
+            self.row.length, self.row.updated_at = self.length, self.now
+        self.moved = False

@@ -1,0 +1,294 @@
+"""What an accepted push writes: the batch in memory, its event, chain, route and feed rows, the
+cases the county makes ready, the case rows and their signed receipts; and the case states
+the batch starts from.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county import notice_outcomes, notify
+from eservice_desktop.county.keys import PICKUP_VALID, signing_key
+from eservice_desktop.county.routing import offices_for
+from eservice_desktop.county.store import (
+    ConflictRow,
+    CountyCaseRow,
+    CountyChainRow,
+    CountyEventRow,
+    DeviceRow,
+    FeedRow,
+    RouteRow,
+    among,
+    event_of,
+    insert_rows,
+)
+from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
+from eservice_desktop.domain.case import READY as READY_STATE
+from eservice_desktop.domain.case import CaseState, apply
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+
+COUNTY_DEVICE = "CTY"
+
+
+@dataclass
+class Batch:
+    """One push as it is checked and folded in memory: what the county knew before it (loaded
+    in one query each) and the rows it will write (one multi-row insert each)."""
+
+    dev: DeviceRow
+    now: datetime
+    known: set[str]
+    foreign: set[str]
+    old_conflicts: dict[str, ConflictRow]
+    numbers_taken: dict[str, str]
+    states: dict[str, CaseState]
+    history: dict[str, list[dict[str, Any]]]
+    routes: dict[str, set[str]]
+    results: list[PushResult] = field(default_factory=list)
+    event_rows: list[dict[str, Any]] = field(default_factory=list)
+    chain_rows: list[dict[str, Any]] = field(default_factory=list)
+    feed_rows: list[dict[str, Any]] = field(default_factory=list)
+    route_rows: list[dict[str, Any]] = field(default_factory=list)
+    touched: set[str] = field(default_factory=set)
+    seen: set[str] = field(default_factory=set)
+    closed_now: list[str] = field(default_factory=list)
+
+
+def load_states(
+    s: Session, case_ids: set[str]
+) -> tuple[dict[str, CaseState], dict[str, list[dict[str, Any]]]]:
+    """The cases' states as the county holds them, and each one's history (the events an office
+    that joins a case later gets first), from one query over their stored events."""
+    states: dict[str, CaseState] = {}
+    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    if not case_ids:
+        return states, history
+    rows = s.execute(
+        with_chain(select(CountyEventRow))
+        .where(among(s, CountyEventRow.case_id, case_ids))
+        .order_by(CountyEventRow.seq)
+    )
+    for r, prev, hash_ in rows:
+        e = event_of(r, prev, hash_)
+        states[r.case_id] = apply(states.get(r.case_id), e)
+        history[r.case_id].append(e.to_dict())
+    return states, history
+
+
+def with_chain(stmt: Any) -> Any:
+    """The statement with each event's chain link (NULL for events pushed before the chain)."""
+    return stmt.add_columns(CountyChainRow.prev, CountyChainRow.hash).outerjoin(
+        CountyChainRow, CountyChainRow.event_id == CountyEventRow.event_id
+    )
+
+
+def event_row(e: Event, now: datetime) -> dict[str, Any]:
+    """The ``county_events`` row of an accepted event (push, settlement, the bench)."""
+    return {
+        "event_id": e.event_id,
+        "case_id": e.case_id,
+        "type": e.type,
+        "office": e.office,
+        "device": e.device,
+        "clerk": e.clerk,
+        "at": e.at,
+        "received_at": now,
+        "payload": e.payload,
+    }
+
+
+def accept(s: Session, batch: Batch, e: Event, before: CaseState | None, after: CaseState) -> None:
+    """Queues an accepted event's rows (event, chain link, routes, feed), its notices."""
+    batch.states[e.case_id] = after
+    batch.touched.add(e.case_id)
+    if e.type == ev.RECEIVED:
+        batch.numbers_taken[after.case_number] = e.case_id
+    batch.event_rows.append(event_row(e, batch.now))
+    if e.hash is not None and e.prev is not None:
+        batch.chain_rows.append({"event_id": e.event_id, "prev": e.prev, "hash": e.hash})
+    _route(batch, e, after, batch.dev.device_key)
+    if e.type == ev.NOTICE_RESEND_REQUESTED:
+        notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
+    if not (before is not None and before.lifecycle == READY_STATE):
+        messages = notify.messages_for(before, after, e, notify.county_catalogue(s))
+        notify.queue(s, e, messages, batch.now)
+    if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (
+        e.case_id not in batch.closed_now
+    ):
+        # closed now, or a closed case whose fees were settled now (paid or exempted)
+        batch.closed_now.append(e.case_id)
+
+
+def _route(batch: Batch, e: Event, after: CaseState, source: str | None) -> None:
+    """Feed rows of the event for every office the case is routed to; an office that joins
+    the case now first gets its earlier history."""
+    case_id, now = e.case_id, batch.now
+    data = e.to_dict()
+    wanted = offices_for(after, e)
+    routes = batch.routes[case_id]
+    for office in sorted(wanted - routes):
+        batch.route_rows.append({"case_id": case_id, "office": office})
+        for old in batch.history[case_id]:
+            batch.feed_rows.append(
+                {
+                    "office": office,
+                    "kind": "event",
+                    "case_id": case_id,
+                    "source": f"{old['office']}-{old['device']}",
+                    "data": old,
+                    "created_at": now,
+                }
+            )
+    routes |= wanted
+    for office in sorted(routes):
+        batch.feed_rows.append(
+            {
+                "office": office,
+                "kind": "event",
+                "case_id": case_id,
+                "source": source,
+                "data": data,
+                "created_at": now,
+            }
+        )
+    batch.history[case_id].append(data)
+
+
+def make_ready(s: Session, batch: Batch) -> None:
+    """After the batch, so an office that marks the case ready itself in the same batch wins:
+    the county makes every case closed now ready at its pickup office. Nothing leaves the
+    office unpaid: a case with a balance due is not made ready, unless a supervisor approved
+    closing it with the balance (the handover needs its own approval)."""
+    for case_id in batch.closed_now:
+        st = batch.states[case_id]
+        if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
+            continue
+        if st.balance > 0 and not st.closed_with_balance_approved:
+            continue
+        ready = _ready_event(s, st, batch.now)
+        if ready is None:
+            continue
+        after = apply(st, ready)
+        batch.states[case_id] = after
+        batch.event_rows.append(event_row(ready, batch.now))
+        _route(batch, ready, after, None)
+        messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
+        notify.queue(s, ready, messages, batch.now)
+
+
+def write_batch(s: Session, batch: Batch) -> None:
+    """One multi-row insert per table (a chain link stored already is not stored again)."""
+    if batch.event_rows:
+        insert_rows(s, CountyEventRow, batch.event_rows)
+    chain_rows = batch.chain_rows
+    if chain_rows:
+        have = set(
+            s.scalars(
+                select(CountyChainRow.event_id).where(
+                    among(s, CountyChainRow.event_id, [r["event_id"] for r in chain_rows])
+                )
+            )
+        )
+        chain_rows = [r for r in chain_rows if r["event_id"] not in have]
+    if chain_rows:
+        insert_rows(s, CountyChainRow, chain_rows)
+    if batch.route_rows:
+        insert_rows(s, RouteRow, batch.route_rows)
+    if batch.feed_rows:
+        insert_rows(s, FeedRow, batch.feed_rows)
+
+
+def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
+    """The county makes a closed case ready at its pickup office, with a signed pickup code
+    (the MMS carries it; the desk verifies it offline with the synced public keys)."""
+    kid, key = signing_key(s, "pickup")
+    office = state.pickup_office or state.office
+    number = f"{secrets.randbelow(10000):04d}"
+    issued = now.replace(microsecond=0)
+    try:
+        claims = pt.PickupClaims(
+            kid=kid,
+            case_id=state.case_id,
+            case_number=state.case_number,
+            office=office,
+            pickup_number=number,
+            issued_at=issued,
+            expires_at=issued + PICKUP_VALID,
+        )
+        token = pt.encode_token(claims, key.sign)
+    except (DomainError, ValueError):
+        return None  # a case id or number the token format cannot carry: no code
+    return Event(
+        event_id=str(uuid.uuid4()),
+        case_id=state.case_id,
+        type=ev.READY_FOR_PICKUP,
+        office=office,
+        device=COUNTY_DEVICE,
+        clerk="county",
+        at=now,
+        payload={
+            "office": office,
+            "pickup_number": number,
+            "token": token,
+            "expires_at": claims.expires_at.isoformat(),
+        },
+    )
+
+
+def update_cases(
+    s: Session, states: dict[str, CaseState], touched: set[str], now: datetime
+) -> list[CountyReceipt]:
+    if not touched:
+        return []
+    key_id, key = signing_key(s, "receipt")
+    ids = sorted(c for c in touched if c in states)
+    existing = set(
+        s.scalars(select(CountyCaseRow.case_id).where(among(s, CountyCaseRow.case_id, ids)))
+    )
+    new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    receipts = []
+    for case_id in ids:
+        st = states[case_id]
+        values = {
+            "case_id": case_id,
+            "status": st.status,
+            "event_count": st.event_count,
+            "updated_at": now,
+            "pickup_office": st.pickup_office,
+        }
+        if case_id in existing:
+            changed.append(values)
+        else:
+            new_rows.append({**values, "case_number": st.case_number, "office": st.office})
+        sig = key.sign(receipt_bytes(case_id, st.case_number, st.office, st.event_count, now))
+        receipts.append(
+            CountyReceipt(
+                case_id=case_id,
+                case_number=st.case_number,
+                office=st.office,
+                events_accepted=st.event_count,
+                county_time=now,
+                key_id=key_id,
+                signature=base64.b64encode(sig).decode(),
+            )
+        )
+    # set-based: one multi-row insert, one executemany update by primary key
+    if new_rows:
+        insert_rows(s, CountyCaseRow, new_rows)
+    if changed:
+        s.execute(update(CountyCaseRow), changed)
+    return receipts
