@@ -1,0 +1,92 @@
+"""What the county's route groups share: the device credential as a handler parameter, one
+transaction per handler, answers serialised once, the error bodies of the OpenAPI document.
+"""
+
+# no `from __future__ import annotations`: FastAPI must see the real annotation objects of
+# the handlers defined inside the route groups below.
+
+import ipaddress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, sessionmaker
+
+from eservice_desktop.county import service
+from eservice_desktop.county.edge import Limits
+from eservice_desktop.county.store import DeviceRow
+from eservice_desktop.county_link.protocol import ErrorBody
+
+
+def is_loopback(host: str | None) -> bool:
+    try:
+        return host is not None and ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def json_of(answer: BaseModel) -> Response:
+    """The answer serialised once (FastAPI would dump it and validate it again against the
+    response model: the model stays declared for the OpenAPI document). The pull answers with
+    its own document (county/feed.py: the stored feed JSON passed through)."""
+    return Response(answer.model_dump_json(), media_type="application/json")
+
+
+_bearer = HTTPBearer(auto_error=False, description="Device credential from enrolment")
+
+
+def _device_key(
+    request: Request,
+    creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> str:
+    sessions: sessionmaker[Session] = request.app.state.sessions
+    try:
+        with sessions() as s, s.begin():
+            return service.authenticate(s, creds.credentials if creds else None).device_key
+    except service.AuthFailed:
+        raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
+    except service.Forbidden:
+        raise HTTPException(403, "device revoked") from None
+
+
+#: The authenticated device's key, as a handler parameter.
+Device = Annotated[str, Depends(_device_key)]
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "no or unknown credential"},
+    403: {"model": ErrorBody, "description": "revoked or not allowed"},
+}
+
+
+def dev_of(s: Session, key: str) -> DeviceRow:
+    dev = s.get(DeviceRow, key)
+    assert dev is not None
+    return dev
+
+
+def too_many(wait: int, what: str) -> HTTPException:
+    return HTTPException(429, f"too many {what}", {"Retry-After": str(wait)})
+
+
+class Routes:
+    """What every route group shares: the app, one transaction per handler, the clock and
+    the rate limits."""
+
+    def __init__(
+        self,
+        app: FastAPI,
+        sessions: sessionmaker[Session],
+        clock: Callable[[], datetime],
+        limits: Limits,
+    ) -> None:
+        self.app, self.sessions, self.clock, self.limits = app, sessions, clock, limits
+
+    @contextmanager
+    def tx(self) -> Iterator[Session]:
+        with self.sessions() as s, s.begin():
+            yield s

@@ -1,0 +1,215 @@
+"""The county's sync routes: health and enrolment, demo enrolment codes, status, push, access
+log, pull, one case and the public keys.
+"""
+
+# no `from __future__ import annotations`: FastAPI must see the real annotation objects of
+# the handlers defined inside the route groups below.
+
+from typing import Annotated, Any
+
+from fastapi import HTTPException, Query, Request
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse, Response
+
+from eservice_desktop.county import feed, service
+from eservice_desktop.county.http_common import (
+    ERRORS,
+    Device,
+    Routes,
+    dev_of,
+    is_loopback,
+    json_of,
+    too_many,
+)
+from eservice_desktop.county_link.protocol import (
+    API_VERSION,
+    MAX_PULL_PAGE,
+    AccessPushRequest,
+    AccessPushResponse,
+    EnrolRequest,
+    EnrolResponse,
+    ErrorBody,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    StatusResponse,
+    seq_of,
+)
+
+
+def device_routes(r: Routes) -> None:
+    """Health and enrolment (rate-limited per address and per office)."""
+    app, tx, clock, limits = r.app, r.tx, r.clock, r.limits
+
+    @app.get(f"/{API_VERSION}/health", tags=["meta"])
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "api_version": API_VERSION, "server_time": clock().isoformat()}
+
+    @app.post(
+        f"/{API_VERSION}/enrol",
+        response_model=EnrolResponse,
+        tags=["devices"],
+        responses={
+            403: ERRORS[403],
+            409: {"model": ErrorBody, "description": "the code is for another office"},
+            429: {"description": "too many attempts (per address, per office); Retry-After"},
+        },
+    )
+    def enrol(body: EnrolRequest) -> Any:
+        office_key = f"enrol:{body.office}"
+        wait = limits.enrol_office.retry_after(office_key)
+        if wait:
+            raise too_many(wait, "enrolment attempts for this office")
+        try:
+            with tx() as s:
+                dev, credential = service.enrol(
+                    s, body.code, body.device, body.label, clock(), office=body.office
+                )
+                return EnrolResponse(
+                    office=dev.office,
+                    device=dev.device,
+                    device_key=dev.device_key,
+                    credential=credential,
+                    server_time=clock(),
+                )
+        except service.WrongOffice as e:
+            limits.enrol_office.record(office_key)
+            return JSONResponse(
+                ErrorBody(
+                    code="enrol.office_mismatch",
+                    message_zh=f"此登記碼核發給 {e.code_office}，本機屬於 {e.device_office}；"
+                    "登記碼仍可由該所使用",
+                    message_en=f"This code was issued for office {e.code_office}, this device "
+                    f"belongs to {e.device_office}; the code stays valid for its office",
+                ).model_dump(),
+                status_code=409,
+            )
+        except service.Forbidden:
+            limits.enrol_office.record(office_key)
+            raise HTTPException(403, "enrolment code unknown, used or expired") from None
+
+
+def demo_routes(r: Routes) -> None:
+    """Demo servers only: enrolment codes for loopback callers."""
+    app, tx, clock = r.app, r.tx, r.clock
+
+    @app.post(f"/{API_VERSION}/demo/enrol-code", tags=["demo"], include_in_schema=False)
+    def demo_code(
+        request: Request,
+        office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")],
+        device: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
+    ) -> dict[str, str]:
+        """Demo servers only, loopback callers only: lets `make run` enrol by itself. A
+        named device gets a replacement code (audited), so the demo device keeps its
+        number when `make run` starts again over the same demo data."""
+        if not is_loopback(request.client.host if request.client else None):
+            raise HTTPException(403, "demo enrolment only from loopback")
+        try:
+            with tx() as s:
+                return {"code": service.new_enrol_code(s, office, clock(), device=device)}
+        except service.BadRequest as e:
+            raise HTTPException(400, str(e)) from None
+
+
+def sync_routes(r: Routes) -> None:
+    """Status, push, access log, pull."""
+    _push_routes(r)
+    _pull_route(r)
+
+
+def _push_routes(r: Routes) -> None:
+    """Status, the events an office pushes, its access log."""
+    app, tx, clock = r.app, r.tx, r.clock
+
+    @app.get(
+        f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=ERRORS
+    )
+    def status(key: Device) -> StatusResponse:
+        with tx() as s:
+            dev = dev_of(s, key)
+            return StatusResponse(
+                api_version=API_VERSION, office=dev.office, device=dev.device, server_time=clock()
+            )
+
+    @app.post(
+        f"/{API_VERSION}/events", response_model=PushResponse, tags=["sync"], responses=ERRORS
+    )
+    def push(body: PushRequest, key: Device) -> Response:
+        try:
+            with tx() as s:
+                answer = service.push(s, dev_of(s, key), body.events, clock(), gaps=body.gaps)
+        except service.Forbidden as e:
+            raise HTTPException(403, str(e)) from None
+        return json_of(answer)
+
+    @app.post(
+        f"/{API_VERSION}/access",
+        response_model=AccessPushResponse,
+        tags=["sync"],
+        responses=ERRORS,
+    )
+    def push_access(body: AccessPushRequest, key: Device) -> AccessPushResponse:
+        """The office's access log (who viewed, searched, printed or exported which case)."""
+        try:
+            with tx() as s:
+                return service.push_access(s, dev_of(s, key), body.records, clock())
+        except service.Forbidden as e:
+            raise HTTPException(403, str(e)) from None
+
+
+def _pull_route(r: Routes) -> None:
+    """The office's change feed, a page after its cursor."""
+    app, tx, clock = r.app, r.tx, r.clock
+
+    @app.get(
+        f"/{API_VERSION}/changes", response_model=PullResponse, tags=["sync"], responses=ERRORS
+    )
+    def pull(
+        key: Device,
+        since: Annotated[
+            str, Query(pattern=r"^[0-9]{0,18}$", description="cursor from the last pull")
+        ] = "",
+        limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
+        include_own: Annotated[bool, Query(description="also this device's own events")] = False,
+        count: Annotated[
+            bool, Query(description="also tell how many changes remain after this page")
+        ] = False,
+    ) -> Response:
+        with tx() as s:
+            page = feed.pull(
+                s,
+                dev_of(s, key),
+                seq_of(since),
+                limit,
+                clock(),
+                include_own=include_own,
+                count=count,
+            )
+        return Response(page.to_json(), media_type="application/json")
+
+
+def case_routes(r: Routes) -> None:
+    """One case routed to the office; the public signing keys."""
+    app, tx = r.app, r.tx
+
+    @app.get(
+        f"/{API_VERSION}/cases/{{case_id}}",
+        tags=["sync"],
+        responses=ERRORS | {404: {"description": "unknown or not routed to this office"}},
+    )
+    def get_case(
+        case_id: Annotated[str, PathParam(pattern=r"^[0-9A-Za-z-]{1,36}$")], key: Device
+    ) -> dict[str, Any]:
+        with tx() as s:
+            data = service.case_for_office(s, dev_of(s, key), case_id)
+        if data is None:
+            raise HTTPException(404, "no such case for this office")
+        return data
+
+    @app.get(f"/{API_VERSION}/keys", tags=["sync"], responses=ERRORS)
+    def keys(key: Device) -> dict[str, Any]:
+        with tx() as s:
+            return {
+                "receipt": service.public_keys(s, "receipt"),
+                "pickup": service.public_keys(s, "pickup"),
+            }
