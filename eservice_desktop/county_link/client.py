@@ -21,6 +21,19 @@ import requests
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 
+from eservice_desktop.county_link.errors import (
+    AuthError,
+    ConfigError,
+    LookupRefused,
+    Offline,
+    RateLimited,
+    RequestRefused,
+    ServerError,
+    SyncError,
+    WrongOffice,
+    error_named,
+    sync_error_message,
+)
 from eservice_desktop.county_link.protocol import (
     PREFIX,
     AccessPushRequest,
@@ -43,144 +56,27 @@ from eservice_desktop.county_link.protocol import (
     WireEvent,
 )
 
+#: The errors are defined in county_link.errors and named here, where callers import them.
+__all__ = [
+    "AuthError",
+    "ConfigError",
+    "CountyClient",
+    "LookupRefused",
+    "Offline",
+    "RateLimited",
+    "RequestRefused",
+    "ServerError",
+    "SyncError",
+    "WrongOffice",
+    "check_url",
+    "error_named",
+    "is_loopback",
+    "sync_error_message",
+]
+
 M = TypeVar("M", bound=BaseModel)
 
 GZIP_MIN = 1024
-
-
-class SyncError(Exception):
-    """A round failed; ``transient`` errors are retried with back-off. ``status`` is the HTTP
-    status the county answered, when it answered. :meth:`message` is what a clerk reads."""
-
-    transient = True
-
-    def __init__(self, detail: str = "", status: int | None = None) -> None:
-        super().__init__(detail)
-        self.status = status
-
-    def message(self, lang: str = "zh_TW") -> str:
-        return sync_error_message(self, lang)
-
-
-class Offline(SyncError):
-    """Could not reach the server (refused, reset, timeout)."""
-
-
-class ServerError(SyncError):
-    """The server answered 5xx or something unreadable."""
-
-
-class AuthError(SyncError):
-    """401/403: the device is not enrolled, or its credential was revoked."""
-
-    transient = False
-
-
-class ConfigError(SyncError):
-    """The URL/TLS settings are unacceptable (plain http to a remote host, no pinned CA)."""
-
-    transient = False
-
-
-class RequestRefused(SyncError):
-    """4xx other than auth: a bug or a version mismatch; retrying will not help."""
-
-    transient = False
-
-
-class WrongOffice(RequestRefused):
-    """Enrolment: the code was issued for another office (the county did not use it)."""
-
-    def __init__(self, message_zh: str, message_en: str) -> None:
-        super().__init__(message_en, 409)
-        self.message_zh, self.message_en = message_zh, message_en
-
-
-class RateLimited(RequestRefused):
-    """429: too many attempts; ``retry_after`` seconds (as the county said) to wait."""
-
-    def __init__(self, retry_after: str, status: int = 429) -> None:
-        super().__init__(f"too many attempts, retry after {retry_after or '?'} s", status)
-        self.retry_after = int(retry_after) if retry_after.isdigit() else 60
-
-
-class LookupRefused(RequestRefused):
-    """A document-free look-up the county answered with a reason (no record, unknown kind, no
-    consent, case of another office); ``code`` is the county's reason code."""
-
-    def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
-        super().__init__(message_en, status)
-        self.code, self.message_zh, self.message_en = code, message_zh, message_en
-
-
-#: Why the county refused us, by HTTP status: (zh-TW, English).
-_STATUS_REASONS: dict[int, tuple[str, str]] = {
-    401: ("本機尚未登記", "device not enrolled"),
-    403: ("本機憑證已被縣府撤銷", "device credential revoked"),
-    404: ("縣府伺服器沒有這項服務", "not found on the county server"),
-    409: ("縣府伺服器拒絕此要求", "refused by the county server"),
-    413: ("資料太大", "too large"),
-    429: ("縣府伺服器忙碌中", "county server busy"),
-}
-
-#: Transport failures (requests exception names): (zh-TW, English).
-_OFFLINE_REASONS: dict[str, tuple[str, str]] = {
-    "ConnectionError": ("連線被拒或網路中斷", "connection refused or network down"),
-    "ConnectTimeout": ("連線逾時", "connection timed out"),
-    "ReadTimeout": ("等候回應逾時", "no answer in time"),
-    "Timeout": ("逾時", "timed out"),
-}
-
-
-def error_named(name: str) -> SyncError | None:
-    """The error class a stored ``last_error`` names, as an instance to describe."""
-    cls = {c.__name__: c for c in (Offline, ServerError, AuthError, ConfigError, RequestRefused)}
-    found = cls.get(name)
-    return found() if found is not None else None
-
-
-def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
-    """A failed round as a clerk reads it, in the clerk's language: never an exception name.
-
-    e.g. "Cannot reach the county server (HTTP 401: device not enrolled)"."""
-    en = lang.lower().startswith("en")
-
-    def say(zh: str, english: str) -> str:
-        return english if en else zh
-
-    status = getattr(error, "status", None)
-    if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
-        if status >= 500:
-            reason = ("縣府伺服器發生錯誤", "county server error")
-        else:
-            reason = _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
-        return say(
-            f"無法與縣府伺服器同步（HTTP {status}：{reason[0]}）",
-            f"Cannot reach the county server (HTTP {status}: {reason[1]})",
-        )
-    if isinstance(error, AuthError):
-        return say(
-            "無法與縣府伺服器同步（本機未登記或憑證已撤銷）",
-            "Cannot reach the county server (device not enrolled or credential revoked)",
-        )
-    if isinstance(error, ServerError):
-        return say(
-            "無法與縣府伺服器同步（回應無法辨識）",
-            "Cannot reach the county server (unreadable answer)",
-        )
-    if isinstance(error, Offline):
-        reason = _OFFLINE_REASONS.get(str(error), ("網路無法連線", "network unreachable"))
-        return say(
-            f"無法連線縣府伺服器（{reason[0]}）", f"Cannot reach the county server ({reason[1]})"
-        )
-    if isinstance(error, ConfigError):
-        return say(
-            "同步設定不正確（縣府網址或憑證），請洽資訊人員",
-            "The sync settings are wrong (county URL or certificate); call IT",
-        )
-    if isinstance(error, RequestRefused):
-        return say("縣府伺服器拒絕此要求", "The county server refused the request")
-    return say("同步發生錯誤，請洽資訊人員", "Sync failed; call IT")
 
 
 def is_loopback(host: str) -> bool:
@@ -305,26 +201,12 @@ class CountyClient:
         params: dict[str, Any] | None = None,
         encoded: bytes | None = None,
     ) -> requests.Response:
-        headers: dict[str, str] = {}
-        data: bytes | None = raw
-        if body is not None or encoded is not None:
-            data = (
-                encoded
-                if encoded is not None
-                else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
-            )
-            headers["Content-Type"] = "application/json"
-            if self.compress and len(data) >= GZIP_MIN:
-                data = gzip.compress(data, compresslevel=5)
-                headers["Content-Encoding"] = "gzip"
-        elif raw is not None:
-            headers["Content-Type"] = "application/octet-stream"
+        """One request within its own deadline and the round's: a watchdog cuts the sockets
+        when it passes (a county that trickles bytes cannot hold the round). 401/403 and 5xx
+        are raised as their errors; other answers are the caller's to read."""
+        data, headers = self._payload(body, raw, encoded)
         now = time.monotonic()
-        ends = now + self.deadline_s
-        if self.round_ends is not None:
-            if now >= self.round_ends:
-                raise Offline("the sync round ran out of time")
-            ends = min(ends, self.round_ends)
+        ends = self._ends(now)
         expired = threading.Event()
 
         def cut() -> None:
@@ -335,28 +217,16 @@ class CountyClient:
         watchdog.daemon = True
         watchdog.start()
         try:
-            r = self.http.request(
+            read_s = min(self.timeout[1], max(0.1, ends - now))
+            r = self._request(
                 method,
-                self.base + path,
+                path,
                 data=data,
                 params=params,
                 headers=headers,
-                timeout=(self.timeout[0], min(self.timeout[1], max(0.1, ends - now))),
-                stream=True,
+                read_s=read_s,
+                expired=expired,
             )
-            try:
-                body = bytearray()
-                for chunk in r.iter_content(64 * 1024):
-                    body += chunk
-                    if len(body) > MAX_RESPONSE:
-                        raise ServerError("answer from county too large")
-                    if expired.is_set():
-                        break
-                r._content = bytes(body)
-            finally:
-                r.close()
-            if expired.is_set():
-                raise Offline("the county answered too slowly")
         except requests.exceptions.SSLError as e:
             if expired.is_set():
                 raise Offline("the county answered too slowly") from e
@@ -371,6 +241,74 @@ class CountyClient:
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
             raise ServerError(f"{r.status_code} from county", r.status_code)
+        return r
+
+    def _payload(
+        self, body: Any, raw: bytes | None, encoded: bytes | None
+    ) -> tuple[bytes | None, dict[str, str]]:
+        """The bytes to send and their headers: JSON (``body``, or ``encoded`` as the caller
+        encoded it), gzip-compressed when the link compresses and it pays; or raw bytes."""
+        headers: dict[str, str] = {}
+        data: bytes | None = raw
+        if body is not None or encoded is not None:
+            data = (
+                encoded
+                if encoded is not None
+                else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            )
+            headers["Content-Type"] = "application/json"
+            if self.compress and len(data) >= GZIP_MIN:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        elif raw is not None:
+            headers["Content-Type"] = "application/octet-stream"
+        return data, headers
+
+    def _ends(self, now: float) -> float:
+        """When a request starting ``now`` must end: its own deadline, or the round's when that
+        comes first (Offline when the round's time is up already)."""
+        ends = now + self.deadline_s
+        if self.round_ends is not None:
+            if now >= self.round_ends:
+                raise Offline("the sync round ran out of time")
+            ends = min(ends, self.round_ends)
+        return ends
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        read_s: float,
+        expired: threading.Event,
+    ) -> requests.Response:
+        """The request, its answer read in chunks up to MAX_RESPONSE; Offline when the
+        watchdog cut it (``expired``)."""
+        r = self.http.request(
+            method,
+            self.base + path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=(self.timeout[0], read_s),
+            stream=True,
+        )
+        try:
+            body = bytearray()
+            for chunk in r.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_RESPONSE:
+                    raise ServerError("answer from county too large")
+                if expired.is_set():
+                    break
+            r._content = bytes(body)
+        finally:
+            r.close()
+        if expired.is_set():
+            raise Offline("the county answered too slowly")
         return r
 
     def _json(self, r: requests.Response, model: type[M]) -> M:

@@ -1,0 +1,140 @@
+"""The county link's errors, by what failed (offline, the county, the credential, the settings,
+a refused request), and how a clerk reads them. Re-exported by ``county_link.client``.
+"""
+
+from __future__ import annotations
+
+
+class SyncError(Exception):
+    """A round failed; ``transient`` errors are retried with back-off. ``status`` is the HTTP
+    status the county answered, when it answered. :meth:`message` is what a clerk reads."""
+
+    transient = True
+
+    def __init__(self, detail: str = "", status: int | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+
+    def message(self, lang: str = "zh_TW") -> str:
+        return sync_error_message(self, lang)
+
+
+class Offline(SyncError):
+    """Could not reach the server (refused, reset, timeout)."""
+
+
+class ServerError(SyncError):
+    """The server answered 5xx or something unreadable."""
+
+
+class AuthError(SyncError):
+    """401/403: the device is not enrolled, or its credential was revoked."""
+
+    transient = False
+
+
+class ConfigError(SyncError):
+    """The URL/TLS settings are unacceptable (plain http to a remote host, no pinned CA)."""
+
+    transient = False
+
+
+class RequestRefused(SyncError):
+    """4xx other than auth: a bug or a version mismatch; retrying will not help."""
+
+    transient = False
+
+
+class WrongOffice(RequestRefused):
+    """Enrolment: the code was issued for another office (the county did not use it)."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en, 409)
+        self.message_zh, self.message_en = message_zh, message_en
+
+
+class RateLimited(RequestRefused):
+    """429: too many attempts; ``retry_after`` seconds (as the county said) to wait."""
+
+    def __init__(self, retry_after: str, status: int = 429) -> None:
+        super().__init__(f"too many attempts, retry after {retry_after or '?'} s", status)
+        self.retry_after = int(retry_after) if retry_after.isdigit() else 60
+
+
+class LookupRefused(RequestRefused):
+    """A document-free look-up the county answered with a reason (no record, unknown kind, no
+    consent, case of another office); ``code`` is the county's reason code."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str, status: int) -> None:
+        super().__init__(message_en, status)
+        self.code, self.message_zh, self.message_en = code, message_zh, message_en
+
+
+#: Why the county refused us, by HTTP status: (zh-TW, English).
+_STATUS_REASONS: dict[int, tuple[str, str]] = {
+    401: ("本機尚未登記", "device not enrolled"),
+    403: ("本機憑證已被縣府撤銷", "device credential revoked"),
+    404: ("縣府伺服器沒有這項服務", "not found on the county server"),
+    409: ("縣府伺服器拒絕此要求", "refused by the county server"),
+    413: ("資料太大", "too large"),
+    429: ("縣府伺服器忙碌中", "county server busy"),
+}
+
+#: Transport failures (requests exception names): (zh-TW, English).
+_OFFLINE_REASONS: dict[str, tuple[str, str]] = {
+    "ConnectionError": ("連線被拒或網路中斷", "connection refused or network down"),
+    "ConnectTimeout": ("連線逾時", "connection timed out"),
+    "ReadTimeout": ("等候回應逾時", "no answer in time"),
+    "Timeout": ("逾時", "timed out"),
+}
+
+
+def error_named(name: str) -> SyncError | None:
+    """The error class a stored ``last_error`` names, as an instance to describe."""
+    cls = {c.__name__: c for c in (Offline, ServerError, AuthError, ConfigError, RequestRefused)}
+    found = cls.get(name)
+    return found() if found is not None else None
+
+
+def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
+    """A failed round as a clerk reads it, in the clerk's language: never an exception name.
+
+    e.g. "Cannot reach the county server (HTTP 401: device not enrolled)"."""
+    en = lang.lower().startswith("en")
+
+    def say(zh: str, english: str) -> str:
+        return english if en else zh
+
+    status = getattr(error, "status", None)
+    if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
+        if status >= 500:
+            reason = ("縣府伺服器發生錯誤", "county server error")
+        else:
+            reason = _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
+        return say(
+            f"無法與縣府伺服器同步（HTTP {status}：{reason[0]}）",
+            f"Cannot reach the county server (HTTP {status}: {reason[1]})",
+        )
+    if isinstance(error, AuthError):
+        return say(
+            "無法與縣府伺服器同步（本機未登記或憑證已撤銷）",
+            "Cannot reach the county server (device not enrolled or credential revoked)",
+        )
+    if isinstance(error, ServerError):
+        return say(
+            "無法與縣府伺服器同步（回應無法辨識）",
+            "Cannot reach the county server (unreadable answer)",
+        )
+    if isinstance(error, Offline):
+        reason = _OFFLINE_REASONS.get(str(error), ("網路無法連線", "network unreachable"))
+        return say(
+            f"無法連線縣府伺服器（{reason[0]}）", f"Cannot reach the county server ({reason[1]})"
+        )
+    if isinstance(error, ConfigError):
+        return say(
+            "同步設定不正確（縣府網址或憑證），請洽資訊人員",
+            "The sync settings are wrong (county URL or certificate); call IT",
+        )
+    if isinstance(error, RequestRefused):
+        return say("縣府伺服器拒絕此要求", "The county server refused the request")
+    return say("同步發生錯誤，請洽資訊人員", "Sync failed; call IT")
