@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     # made: the status bar reads the credential at every start, an unenrolled counter never
     # needs the client.
     from eservice_desktop.county_link.client import CountyClient
+    from eservice_desktop.county_link.protocol import EnrolResponse
 
 log = logging.getLogger("eservice.sync")
 
@@ -100,6 +101,28 @@ def make_client(app: App, url: str | None = None, with_credential: bool = True) 
 
 def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     """Trades a one-time code for this device's credential and keeps it in the keyring."""
+    resp = _trade_code(app, server_url, code)
+    _take_numbers(app, resp)
+    _keep_credential(app, resp.credential)
+    now = app.now()
+    info = {
+        "office": resp.office,
+        "device": resp.device,
+        "device_key": resp.device_key,
+        "server": server_url,
+        "at": now.isoformat(),
+    }
+    with app.transaction() as s:
+        set_state(s, "enrolled", json.dumps(info), now)
+    if server_url.rstrip("/") != app.settings.county_url.rstrip("/"):
+        app.settings.county_url = server_url
+        app.settings.save()
+    log.info("device %s enrolled with the county", resp.device_key)
+    return info
+
+
+def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
+    """The county's answer to the code; its refusals as the messages the counter shows."""
     from eservice_desktop.county_link.client import (
         AuthError,
         CountyClient,
@@ -109,7 +132,7 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
 
     client = CountyClient(server_url, ca_file=app.settings.county_ca_file)
     try:
-        resp = client.enrol(
+        return client.enrol(
             code,
             app.settings.device_id,
             label=socket.gethostname()[:100],
@@ -131,45 +154,34 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
         ) from e
     finally:
         client.close()
+
+
+def _take_numbers(app: App, resp: EnrolResponse) -> None:
+    """The office must be this device's; another device number than the asked one is taken
+    (saved in the settings) only by a device that holds no cases of its own yet: its case and
+    receipt numbers carry the number."""
     if resp.office != app.settings.office_code:
         raise DomainError(
             "sync.enrol_office",
             f"此登記碼屬於 {resp.office}，本機設定為 {app.settings.office_code}",
             f"The code belongs to office {resp.office}, this device is {app.settings.office_code}",
         )
-    if resp.device != app.settings.device_id:
-        # the county gave this device another number (the asked one is another counter's)
-        with app.reading() as s:
-            own = s.scalar(
-                select(func.count()).select_from(EventRow).where(EventRow.origin == "local")
-            )
-        if own:
-            raise DomainError(
-                "sync.enrol_device",
-                f"設備編號 {app.settings.device_id} 已由他機使用；本機已有案件，"
-                "請縣府資訊人員以 enrol-code --device 換發本機憑證",
-                f"Device number {app.settings.device_id} belongs to another counter and this "
-                "device already holds cases; ask county IT for a replacement code "
-                "(enrol-code --device)",
-            )
-        app.settings.device_id = resp.device
-        app.settings.save()
-    _keep_credential(app, resp.credential)
-    now = app.now()
-    info = {
-        "office": resp.office,
-        "device": resp.device,
-        "device_key": resp.device_key,
-        "server": server_url,
-        "at": now.isoformat(),
-    }
-    with app.transaction() as s:
-        set_state(s, "enrolled", json.dumps(info), now)
-    if server_url.rstrip("/") != app.settings.county_url.rstrip("/"):
-        app.settings.county_url = server_url
-        app.settings.save()
-    log.info("device %s enrolled with the county", resp.device_key)
-    return info
+    if resp.device == app.settings.device_id:
+        return
+    # the county gave this device another number (the asked one is another counter's)
+    with app.reading() as s:
+        own = s.scalar(select(func.count()).select_from(EventRow).where(EventRow.origin == "local"))
+    if own:
+        raise DomainError(
+            "sync.enrol_device",
+            f"設備編號 {app.settings.device_id} 已由他機使用；本機已有案件，"
+            "請縣府資訊人員以 enrol-code --device 換發本機憑證",
+            f"Device number {app.settings.device_id} belongs to another counter and this "
+            "device already holds cases; ask county IT for a replacement code "
+            "(enrol-code --device)",
+        )
+    app.settings.device_id = resp.device
+    app.settings.save()
 
 
 def demo_enrol(app: App) -> bool:
