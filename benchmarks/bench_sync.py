@@ -407,9 +407,9 @@ def _catch_up_county() -> Path:
         CountyEventRow,
         FeedRow,
         create_schema,
-        insert_rows,
         make_engine,
     )
+    from eservice_desktop.county.store_rows import insert_rows
 
     base = os.environ.get("ESERVICE_BENCH_CACHE") or str(
         Path.home() / ".cache" / "eservice-desktop-bench"

@@ -32,10 +32,9 @@ from eservice_desktop.county.store import (
     CountyEventRow,
     DeviceRow,
     RouteRow,
-    among,
-    insert_rows,
     lock_feed,
 )
+from eservice_desktop.county.store_rows import among, insert_rows
 from eservice_desktop.county_link.protocol import (
     AccessPushResponse,
     ChainGap,

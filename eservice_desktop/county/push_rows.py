@@ -27,10 +27,9 @@ from eservice_desktop.county.store import (
     DeviceRow,
     FeedRow,
     RouteRow,
-    among,
     event_of,
-    insert_rows,
 )
+from eservice_desktop.county.store_rows import among, insert_rows
 from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt

@@ -29,10 +29,9 @@ from eservice_desktop.county.store import (
     CountyCaseLookupRow,
     CountyTargetRow,
     FeedRow,
-    among,
     aware,
-    insert_rows,
 )
+from eservice_desktop.county.store_rows import among, insert_rows
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
 from eservice_desktop.domain.case import CANCELLED, CaseState, open_pauses

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import push_rows, service
-from eservice_desktop.county.store import CountyEventRow, FeedRow, RouteRow, insert_rows, lock_feed
+from eservice_desktop.county.store import CountyEventRow, FeedRow, RouteRow, lock_feed
+from eservice_desktop.county.store_rows import insert_rows
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.domain.case import CaseState, Payment, apply, check

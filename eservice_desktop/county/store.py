@@ -16,9 +16,8 @@ SQLite needs no lock (its writers are serialised by ``BEGIN IMMEDIATE``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, date, datetime
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -32,22 +31,15 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
-    Table,
     Text,
-    any_,
-    bindparam,
     create_engine,
     event,
-    insert,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
-from sqlalchemy.sql.elements import ColumnElement
 
 from eservice_desktop.domain.events import Event
-from eservice_desktop.storage import repo
 
 #: Key of the advisory lock that serialises feed appends on PostgreSQL.
 FEED_LOCK_KEY = 0x6573_7663  # "esvc"
@@ -403,58 +395,6 @@ class RegistryRow(CountyBase):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def insert_rows(session: Session, entity: type[CountyBase], rows: list[dict[str, Any]]) -> None:
-    """One multi-row insert of ``rows`` into ``entity``'s table, not through the ORM (its bulk
-    insert does per-row bookkeeping that rows nobody loads back do not need): on SQLite one
-    driver ``executemany`` of the values Core would bind (``storage.repo.insert_rows``: Core
-    compiling and converting each row's dict cost as much as the insert), on PostgreSQL one
-    ``COPY`` (:func:`_copy_rows`). Rows that leave out a column with a Python-side default, or
-    whose keys differ, go through Core, which fills defaults in."""
-    if not rows:
-        return
-    table = cast(Table, entity.__table__)
-    keys = rows[0].keys()
-    if any(c.default is not None and c.name not in keys for c in table.columns):
-        session.execute(insert(table), rows)
-        return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql" and all(r.keys() == keys for r in rows):
-        _copy_rows(conn, table, list(keys), rows)
-        return
-    repo.insert_rows(session, table, rows)
-
-
-def _copy_rows(
-    conn: Connection, table: Table, names: list[str], rows: list[dict[str, Any]]
-) -> None:
-    """The rows through psycopg's ``COPY … FROM STDIN``: the values Core would bind (each
-    column type's bind processor: JSON documents with the engine's serialiser), written by
-    the driver's C row writer, without Core building and psycopg rewriting an ``INSERT`` of a
-    thousand value lists (the push's rows cost twice as much on PostgreSQL as on SQLite).
-    Server-side defaults (``seq``) fill the columns left out, as in an ``INSERT``."""
-    dialect = conn.dialect
-    steps = [(n, table.c[n].type.dialect_impl(dialect).bind_processor(dialect)) for n in names]
-    quote = dialect.identifier_preparer.quote
-    sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
-    raw = conn.connection.driver_connection
-    assert raw is not None
-    with raw.cursor() as cur, cur.copy(sql) as copy:
-        for r in rows:
-            copy.write_row([r[n] if p is None else p(r[n]) for n, p in steps])
-
-
-def among(s: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
-    """``column IN values`` for a push's set-based look-ups. On PostgreSQL as ``= ANY`` of one
-    array parameter: psycopg rewrites every placeholder of a statement in Python, and a
-    thousand-id IN list made each of a push's look-ups cost more than its query."""
-    if s.get_bind().dialect.name == "postgresql":
-        return cast(
-            "ColumnElement[bool]",
-            column == any_(bindparam(None, list(values), type_=ARRAY(column.type))),
-        )
-    return cast("ColumnElement[bool]", column.in_(list(values)))
 
 
 def aware(value: datetime) -> datetime:
