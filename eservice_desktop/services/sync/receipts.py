@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county_link.protocol import CountyReceipt
@@ -83,7 +83,9 @@ def store_receipts(
             for k, v in values.items():
                 setattr(row, k, v)
     if new_rows:
-        s.execute(insert(CountyReceiptRow), list(new_rows.values()))
+        # one driver executemany of the values Core would bind (no ORM bulk bookkeeping for
+        # rows nobody loads back in this transaction)
+        repo.insert_rows(s, cast(Table, CountyReceiptRow.__table__), list(new_rows.values()))
 
 
 def county_receipt(app: App, case_number: str) -> dict[str, Any]:
