@@ -46,6 +46,7 @@ class FaultProxy:
         self.port = self._sock.getsockname()[1]
         self._lock = threading.Lock()
         self._stop = False
+        self._serving = 0
         threading.Thread(target=self._accept, daemon=True).start()
 
     @property
@@ -62,6 +63,15 @@ class FaultProxy:
     ) -> None:
         with self._lock:
             self.rules.append(Rule(fault, path, times, seconds, hook))
+
+    def wait_idle(self, timeout: float = 30.0) -> None:
+        """Returns when no request is being served (forwarded, answered, reset or dropped):
+        a test that sends again after a failed round then knows the first delivery is over
+        at the county, instead of racing it there on a loaded machine."""
+        ends = time.monotonic() + timeout
+        while self._serving and time.monotonic() < ends:
+            time.sleep(0.02)
+        assert not self._serving, "the proxy is still serving a request"
 
     def close(self) -> None:
         self._stop = True
@@ -84,7 +94,16 @@ class FaultProxy:
                 client, _ = self._sock.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+            with self._lock:
+                self._serving += 1
+            threading.Thread(target=self._serve_counted, args=(client,), daemon=True).start()
+
+    def _serve_counted(self, conn: socket.socket) -> None:
+        try:
+            self._serve(conn)
+        finally:
+            with self._lock:
+                self._serving -= 1
 
     @staticmethod
     def _read_request(conn: socket.socket) -> bytes | None:
