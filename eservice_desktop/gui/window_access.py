@@ -1,0 +1,136 @@
+"""Who may see what in the counter window: the operator's roles choose the pages, the menu
+entries and the panels; a lock or a sign-out covers every personal datum with the login screen
+until somebody signs in again, and uncovering gives back what was in sight.
+
+These act on a :class:`~eservice_desktop.gui.main_window.MainWindow` (its methods ``lock``,
+``sign_out`` and the sign-in call them); the texts are in the window's translation context.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from eservice_desktop.domain.operators import Action, Operator
+from eservice_desktop.gui.window_pages import page_allowed
+
+if TYPE_CHECKING:
+    from eservice_desktop.gui.main_window import MainWindow
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("MainWindow", text)
+
+
+def apply_roles(window: MainWindow, operator: Operator) -> None:
+    """Pages, menu entries and panels the roles allow are shown, the rest hidden; a page in
+    front that the roles do not open gives way to the first one they do (or ``no_page``)."""
+    for path, action in window.page_actions.items():
+        allowed = page_allowed(path, operator)
+        action.setEnabled(allowed)
+        action.setVisible(allowed)
+        window.page_bar_actions[path].setVisible(allowed)
+        window.page_bar_actions[path].setEnabled(allowed)
+    for qaction, needed in (
+        (window.backup_action, Action.BACKUP),
+        (window.doctor_action, Action.DOCTOR),
+    ):
+        qaction.setEnabled(operator.can(needed))
+        qaction.setVisible(operator.can(needed))
+    sees_cases = operator.can(Action.VIEW_CASE)
+    for dock in window.panels:
+        dock.setVisible(sees_cases and operator.can(Action.VERIFY_IDENTITY))
+    current = window.current_page()
+    shown = next((p for p, w in window.pages.built.items() if w is current), None)
+    detail = window.built_case_detail
+    if (
+        (shown is not None and not page_allowed(shown, operator))
+        or (detail is not None and current is detail and not sees_cases)
+        or current is window.no_page
+    ):
+        window.history.clear()
+        first = next((p for p in window.page_actions if page_allowed(p, operator)), None)
+        if first is not None:
+            window.show_page(first, remember=False)
+        else:
+            window.show_widget(window.no_page, remember=False)
+
+
+def lock(window: MainWindow, why: str = "manual") -> None:
+    """Hides every personal datum behind the login screen until the operator's password
+    (or a supervisor's or admin's sign-in) is entered; the pages keep what they hold."""
+    from eservice_desktop.gui.auth import lock_reason_text
+
+    operator = window.ctx.app.operator
+    if window.locked or not window.content_built or operator is None:
+        return
+    cover(window)
+    window.locked = True
+    window.login_screen.ask_unlock(operator)
+    window.login_screen.message.setText(lock_reason_text(why))
+
+
+def sign_out(window: MainWindow) -> None:
+    """Ends the operator's session (drafts are kept) and shows the login screen: the next
+    operator signs in there."""
+    if not window.content_built or window.ctx.app.operator is None:
+        return
+    for widget in window.pages.built.values():
+        hook = getattr(widget, "on_closing", None)
+        if callable(hook):
+            hook()  # the intake draft is sealed to disk before the session ends
+    from eservice_desktop.services import operators
+
+    operators.logout(window.ctx.app)
+    if not window.locked:
+        cover(window)
+    window.locked = False
+    window.login_screen.ask_login(_t("已登出。"))
+
+
+def cover(window: MainWindow) -> None:
+    """The login screen in front; the docks, bars and open dialogs hidden, remembering which
+    were shown and where the focus was."""
+    window.idle.disarm()
+    from eservice_desktop.gui.auth import hide_open_dialogs
+
+    focus = QApplication.focusWidget()
+    window.focus_before_lock = focus if focus is not None and window.isAncestorOf(focus) else None
+    window.hidden_while_locked = hide_open_dialogs(window)
+    window.docks_shown = [d for d in window.panels if d.isVisible()]
+    for dock in window.panels:
+        dock.hide()
+    window.menuBar().hide()
+    window.page_bar.hide()
+    window.statusBar().hide()
+    window.screens.setCurrentWidget(window.login_screen)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(window.shortcut_guard)
+
+
+def uncover(window: MainWindow) -> None:
+    """Back from the login screen: what was shown before :func:`cover`, the focus where it
+    was (or the page's own first field)."""
+    app = QApplication.instance()
+    if app is not None:
+        app.removeEventFilter(window.shortcut_guard)
+    window.locked = False
+    window.screens.setCurrentWidget(window.stack)
+    window.menuBar().show()
+    window.page_bar.show()
+    window.statusBar().show()
+    for dock in window.docks_shown:
+        dock.show()
+    for widget in window.hidden_while_locked:
+        widget.show()
+    window.hidden_while_locked = []
+    focus = window.focus_before_lock
+    if focus is not None:
+        focus.setFocus()
+    else:
+        hook = getattr(window.current_page(), "on_shown", None)
+        if callable(hook):
+            hook()
