@@ -5,57 +5,49 @@ Rows come from ``services.queue_rows`` on a worker (a million cases must never f
 counter), already turned into display rows there, so the Qt model only indexes lists. Every
 query carries a generation number; an answer older than the newest question is
 dropped, so fast typing never shows the results of an earlier keystroke last.
+
+The table's model (and how one written case finds its row) is ``gui/queue_model.py``; the
+widgets and their layout are ``gui/queue_view.py``; this module is what they do.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
-    QAbstractTableModel,
-    QCoreApplication,
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-)
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTabBar,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.keyboard import mark_lookup
-from eservice_desktop.gui.table_fit import ColumnFitter
+from eservice_desktop.gui.queue_model import (
+    CASE_NUMBER_ROLE,
+    COLUMNS,
+    ONLINE_COLUMNS,
+    QueueModel,
+)
+from eservice_desktop.gui.queue_view import QUEUE_TABS, QueueView
 from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services import cases
 from eservice_desktop.services.queue_rows import (
     Chunk,
     Member,
-    QueueItem,
     load_queue,
-    move,
     queue_chunk,
     queue_item,
     search_chunk,
     search_items,
 )
 
-TAIPEI = ZoneInfo("Asia/Taipei")
-
+#: Names the window's tests and benchmarks take from here (the model and the view live in
+#: ``gui/queue_model.py`` and ``gui/queue_view.py``).
+__all__ = [
+    "ONLINE_COLUMNS",
+    "QUEUE_TABS",
+    "QueueModel",
+    "QueuePage",
+    "create_page",
+]
 
 SEARCH_DEBOUNCE_MS = 150
 #: The total of a list is counted once its first rows have stayed this long.
@@ -63,240 +55,11 @@ COUNT_DELAY_MS = 200
 #: The tab counts are taken again this long after a case changed: the changed list loads
 #: first, and a burst of changes (a batch of intakes, a sync) is counted once.
 RECOUNT_DELAY_MS = 250
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-CASE_NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2
-
-#: (queue name in services.cases, zh-TW label, key in queue_counts or "")
-QUEUE_TABS: tuple[tuple[str, object, str], ...] = (  # labels marked for lupdate
-    ("today", QT_TRANSLATE_NOOP("QueuePage", "今日收件"), "today"),
-    ("supplement", QT_TRANSLATE_NOOP("QueuePage", "待補正"), "supplement"),
-    ("due_soon", QT_TRANSLATE_NOOP("QueuePage", "兩日內到期"), "due_soon"),
-    ("overdue", QT_TRANSLATE_NOOP("QueuePage", "逾期"), "overdue"),
-    ("open", QT_TRANSLATE_NOOP("QueuePage", "全部未結"), ""),
-    # web and kiosk cases waiting for 收件 (open one, Alt+A accepts it)
-    ("online", QT_TRANSLATE_NOOP("QueuePage", "線上申辦"), "online"),
-)
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("QueuePage", text)
+class QueuePage(QueueView):
+    """What the queue does; its widgets are built by ``QueueView``."""
 
-
-COLUMNS: tuple[tuple[str, object], ...] = (  # headers marked for lupdate
-    ("case_number", QT_TRANSLATE_NOOP("QueuePage", "案號")),
-    ("service_name", QT_TRANSLATE_NOOP("QueuePage", "申辦項目")),
-    ("applicant_name", QT_TRANSLATE_NOOP("QueuePage", "申請人")),
-    ("applicant_id_masked", QT_TRANSLATE_NOOP("QueuePage", "身分證號")),
-    ("status_label", QT_TRANSLATE_NOOP("QueuePage", "狀態")),
-    ("received_text", QT_TRANSLATE_NOOP("QueuePage", "收件時間")),
-    ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
-    ("days_left", QT_TRANSLATE_NOOP("QueuePage", "剩餘工作天")),
-)
-
-#: The online tab (線上申辦): channel, submission time and reservation instead of the status.
-ONLINE_COLUMNS: tuple[tuple[str, object], ...] = (
-    ("case_number", QT_TRANSLATE_NOOP("QueuePage", "案號")),
-    ("service_name", QT_TRANSLATE_NOOP("QueuePage", "申辦項目")),
-    ("applicant_name", QT_TRANSLATE_NOOP("QueuePage", "申請人")),
-    ("applicant_id_masked", QT_TRANSLATE_NOOP("QueuePage", "身分證號")),
-    ("channel_text", QT_TRANSLATE_NOOP("QueuePage", "管道")),
-    ("received_text", QT_TRANSLATE_NOOP("QueuePage", "送件時間")),
-    ("reservation_text", QT_TRANSLATE_NOOP("QueuePage", "預約時間")),
-    ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
-)
-
-_DEADLINE_COLOURS = {"overdue": QColor("#b00020"), "due_soon": QColor("#a05a00")}
-
-
-class QueueModel(QAbstractTableModel):
-    """Read-only table over :class:`QueueItem` rows, loaded as the view scrolls.
-
-    ``set_items(items, fetch_more)`` starts a list; while ``fetch_more`` is set the view's
-    ``canFetchMore``/``fetchMore`` call it (once at a time) and the page appends the rows it
-    loaded off the UI thread with ``append_items``.
-    """
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[QueueItem] = []
-        self._fetch_more: Any = None
-        self._fetching = False
-        #: COLUMNS, or ONLINE_COLUMNS while the online tab is shown.
-        self.columns = COLUMNS
-        #: The office's day the list was read on (None: not known).
-        self.as_of: date | None = None
-
-    def set_items(
-        self,
-        items: list[QueueItem],
-        fetch_more: Any = None,
-        columns: Any = None,
-        as_of: date | None = None,
-    ) -> None:
-        self.beginResetModel()
-        self.columns = columns or COLUMNS
-        self.as_of = as_of
-        self._items = list(items)
-        self._fetch_more = fetch_more
-        self._fetching = False
-        self.endResetModel()
-
-    def append_items(self, items: list[QueueItem], fetch_more: Any = None) -> None:
-        self._fetching = False
-        self._fetch_more = fetch_more
-        if items:
-            first = len(self._items)
-            self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
-            self._items.extend(items)
-            self.endInsertRows()
-
-    @property
-    def fetching(self) -> bool:
-        """A further chunk is being loaded (its offset counts the rows shown now)."""
-        return self._fetching
-
-    def place(self, name: str, case_number: str, member: Member) -> bool:
-        """One case as it is now: its row where a fresh query of queue ``name`` has it
-        (``queue_rows.move``), or gone when ``member.item`` is None (it left the list). A row
-        whose place lies past the rows loaded while more are to load arrives with its chunk.
-        False, and nothing changed, when the list was read on another day than the row (past
-        midnight today's list is another list, days left count from another day): the caller
-        reads the list again."""
-        if self.as_of is not None and member.as_of != self.as_of:
-            return False
-        rows, item = self._items, member.item
-        where = move(name, rows, case_number, item, complete=self._fetch_more is None)
-        if item is not None and where.old is not None and where.old == where.new:
-            rows[where.old] = item
-            last = len(self.columns) - 1
-            self.dataChanged.emit(self.index(where.old, 0), self.index(where.old, last))
-            return True
-        if where.old is not None:
-            self.beginRemoveRows(QModelIndex(), where.old, where.old)
-            del rows[where.old]
-            self.endRemoveRows()
-        if item is not None and where.new is not None:
-            self.beginInsertRows(QModelIndex(), where.new, where.new)
-            rows.insert(where.new, item)
-            self.endInsertRows()
-        return True
-
-    def stop_fetching(self) -> None:
-        self._fetching = False
-        self._fetch_more = None
-
-    def canFetchMore(  # noqa: N802
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> bool:
-        return not parent.isValid() and self._fetch_more is not None and not self._fetching
-
-    def fetchMore(  # noqa: N802
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> None:
-        if self.canFetchMore(parent):
-            self._fetching = True
-            self._fetch_more()
-
-    def items(self) -> list[QueueItem]:
-        return list(self._items)
-
-    def item(self, row: int) -> QueueItem:
-        return self._items[row]
-
-    def rowCount(  # noqa: N802
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> int:
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(  # noqa: N802
-        self,
-        parent: QModelIndex | QPersistentModelIndex = QModelIndex(),  # noqa: B008
-    ) -> int:
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
-            return _t(str(self.columns[section][1]))
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._items):
-            return section + 1
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._items):
-            return None
-        item = self._items[index.row()]
-        key = self.columns[index.column()][0]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if key == "days_left":
-                return "—" if item.days_left is None else str(item.days_left)
-            return getattr(item, key)
-        if role == SORT_ROLE:
-            if key == "received_text":
-                return item.received_key
-            if key == "due_text":
-                return item.due_key
-            if key == "reservation_text":
-                return item.reservation_key
-            if key == "days_left":
-                return -(10**6) if item.days_left is None else item.days_left
-            return getattr(item, key)
-        if role == CASE_NUMBER_ROLE:
-            return item.case_number
-        if role == Qt.ItemDataRole.ForegroundRole:
-            colour = _DEADLINE_COLOURS.get(item.deadline)
-            return QBrush(colour) if colour is not None else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and key == "days_left":
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-
-class QueueTable(QTableView):
-    """Enter opens the selected case (a plain table would only move the cursor)."""
-
-    def __init__(self, page: QueuePage) -> None:
-        super().__init__(page)
-        self._page = page
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._page.open_current()
-            return
-        super().keyPressEvent(event)
-
-
-class SearchBox(QLineEdit):
-    """Down arrow moves into the results; Enter opens the first result."""
-
-    def __init__(self, page: QueuePage) -> None:
-        super().__init__(page)
-        self._page = page
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() == Qt.Key.Key_Down:
-            self._page.focus_table()
-            return
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self._page.search_now()
-            self._page.open_first_when_loaded()
-            return
-        super().keyPressEvent(event)
-
-
-class QueuePage(QWidget):
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("queue_page")
@@ -314,14 +77,8 @@ class QueuePage(QWidget):
         self._total_running = False
         self._total_wanted: tuple[int, tuple[Any, ...]] | None = None
         self._count_job: tuple[int, tuple[Any, ...]] | None = None
-        self._count_timer = QTimer(self)
-        self._count_timer.setSingleShot(True)
-        self._count_timer.setInterval(COUNT_DELAY_MS)
-        self._count_timer.timeout.connect(self._count_now)
-        self._recount_timer = QTimer(self)
-        self._recount_timer.setSingleShot(True)
-        self._recount_timer.setInterval(RECOUNT_DELAY_MS)
-        self._recount_timer.timeout.connect(self.refresh_counts)
+        self._count_timer = self._timer(COUNT_DELAY_MS, self._count_now)
+        self._recount_timer = self._timer(RECOUNT_DELAY_MS, self.refresh_counts)
         # Totals and further rows answer later: a page gone by then must not hear of them.
         self._background: list[Task] = []
         background = self._background
@@ -331,74 +88,24 @@ class QueuePage(QWidget):
                 task.cancel()
 
         self.destroyed.connect(forget)
-
-        self.tabs = QTabBar(self)
-        self.tabs.setObjectName("queue_tabs")
-        for i, (_name, label, _key) in enumerate(QUEUE_TABS):
-            self.tabs.addTab(f"{self.tr(str(label))}  Alt+{i + 1}")  # the key shows on the tab
+        self._build_view()
         self.tabs.currentChanged.connect(lambda _i: self.reload())
-
-        self.search_box = SearchBox(self)
-        self.search_box.setObjectName("search_box")
-        self.search_box.setPlaceholderText(self.tr("搜尋案號、身分證號或姓名（Ctrl+F）"))
-        self.search_box.setClearButtonEnabled(True)
-        self.filter_box = QLineEdit(self)
-        self.filter_box.setObjectName("filter_box")
-        self.filter_box.setPlaceholderText(self.tr("篩選目前清單"))
-        self.filter_box.setClearButtonEnabled(True)
-        mark_lookup(self.search_box)
-        mark_lookup(self.filter_box)
-        self.result_label = QLabel(self)
-        self.result_label.setObjectName("result_label")
-
-        self.model = QueueModel(self)
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
-
-        self.table = QueueTable(self)
-        self.table.setObjectName("queue_table")
-        self.table.setModel(self.proxy)
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
-        self.table.setTabKeyNavigation(False)  # Tab leaves the list
-        # No column cut at 1366 px: the service name gives way (elided, full text in its tooltip).
-        elastic = ([key for key, _ in COLUMNS].index("service_name"),)
-        self.column_fitter = ColumnFitter(self.table, elastic)
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self.search_now)
+        self._debounce = self._timer(SEARCH_DEBOUNCE_MS, self.search_now)
         self.search_box.textChanged.connect(lambda _t: self._debounce.start())
-
-        top = QHBoxLayout()
-        top.addWidget(self.search_box, 3)
-        top.addWidget(self.filter_box, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.tabs)
-        layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.result_label)
-
-        for i in range(len(QUEUE_TABS)):
-            sc = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
-            sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(i))
 
         ctx.case_changed.connect(self._case_changed)
         self.reload()
         self.refresh_counts()
+
+    def _timer(self, interval_ms: int, then: Any) -> QTimer:
+        """A single-shot timer of the page: ``start()`` (again) calls ``then`` once after
+        ``interval_ms`` of quiet."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(interval_ms)
+        timer.timeout.connect(then)
+        return timer
 
     # -- page hooks --------------------------------------------------------------------------
 
