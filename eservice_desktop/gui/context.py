@@ -2,7 +2,7 @@
 language, and the few signals pages talk to each other through.
 
 Pages never import each other; they emit and listen here. That keeps each feature page a
-self-contained module that registers with one line in ``gui/main_window.py``.
+self-contained module that registers with one line in ``gui/window_pages.py``.
 
 The core may still be opening when the window is built (``gui/launcher.py`` opens the login
 screen first and the core on the database writer after the first paint): then the context holds
