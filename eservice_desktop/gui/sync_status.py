@@ -2,98 +2,41 @@
 conflicts waiting for the clerk (click to resolve; the resolution is itself a case event).
 
 The sync loop is the same :class:`~eservice_desktop.county_link.worker.SyncLoop` the headless
-service
-runs, on a plain worker thread (it never touches widgets); each round's outcome comes back to
-the UI thread through a queued Qt signal. Local work (``ctx.case_changed``) pokes the loop so a
-new case leaves for the county at once when the link is up.
+service runs, on a plain worker thread (it never touches widgets; ``sync_loop``); each round's
+outcome comes back to the UI thread through a queued Qt signal. Local work
+(``ctx.case_changed``) pokes the loop so a new case leaves for the county at once when the link
+is up.
 
 The loop starts only on an enrolled device, or in demo mode (where it enrols itself against the
 loopback demo server started by ``make run``); otherwise the widget just shows the counts.
+
+A catch-up of a million changes spans many rounds. Between two of them the bar stays, at the
+standing ``sync status`` reports (``catch_up``: received so far of the total, kept with each
+page), with "已接收 n／N" beside it, so the clerk sees the catch-up is unfinished, not done.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QProgressBar,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.sync_conflicts import ConflictDialog
+from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop
 
 if TYPE_CHECKING:
-    from eservice_desktop.services.core import App
     from eservice_desktop.services.sync import SyncLoop
+
+__all__ = ["ConflictDialog", "SyncStatusWidget", "create_status_widget"]
 
 log = logging.getLogger("eservice.gui.sync")
 TAIPEI = ZoneInfo("Asia/Taipei")
-
-
-class _LoopKeeper:
-    """The status widget's loop and the thread running it, outside the widget.
-
-    The loop must stop when the widget goes, whenever that happens: while the loop is being
-    prepared on the database writer, or during a round. Qt calls no slot of an object that is
-    being destroyed, so the widget's ``destroyed`` signal goes to :meth:`close` of this plain
-    object. Once closed, a loop prepared meanwhile never runs, and a round that ends afterwards
-    hands nothing to the deleted widget (:meth:`deliver`)."""
-
-    def __init__(self) -> None:
-        self.loop: SyncLoop | None = None
-        self.thread: threading.Thread | None = None
-        self.closed = False
-        # close() (UI thread) never interleaves with deliver() (loop thread): after close
-        # returns, no emit to the widget is under way or to come.
-        self._lock = threading.Lock()
-
-    def run(self, loop: SyncLoop) -> bool:
-        """Runs ``loop`` on a thread of its own; False (and not run) once closed."""
-        with self._lock:
-            if self.closed:
-                return False
-            thread = threading.Thread(target=loop.run_forever, name="sync-loop", daemon=True)
-            self.loop, self.thread = loop, thread
-            thread.start()
-        return True
-
-    def halt(self) -> threading.Thread | None:
-        """Stops the loop (the widget may run another); returns its thread to wait for."""
-        with self._lock:
-            loop, thread = self.loop, self.thread
-            self.loop, self.thread = None, None
-        if loop is not None:
-            loop.stop()
-        return thread
-
-    def close(self, *_: object) -> None:
-        """The widget is gone: stop the loop, run none later, deliver nothing more."""
-        with self._lock:
-            self.closed = True
-        self.halt()
-
-    def deliver(self, emit: Callable[[], None]) -> None:
-        """Loop thread: ``emit()`` (a queued signal of the widget) unless closed."""
-        with self._lock:
-            if not self.closed:
-                emit()
 
 
 class SyncStatusWidget(QWidget):
@@ -132,17 +75,21 @@ class SyncStatusWidget(QWidget):
         self.conflicts_button.setObjectName("sync_conflicts")
         self.conflicts_button.setFlat(True)
         self.conflicts_button.clicked.connect(self.show_conflicts)
-        #: How far a push or a pull is; shown only while one is under way.
+        #: How far a push or a pull is, or an unfinished catch-up between rounds.
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setObjectName("sync_progress")
         self.progress_bar.setMaximumWidth(160)
         self.progress_bar.setTextVisible(False)
+        #: An unfinished catch-up's standing between rounds; hidden otherwise.
+        self.catch_up_label = QLabel(self)
+        self.catch_up_label.setObjectName("sync_catch_up")
         #: Pulled events set aside for IT (``sync conflicts`` lists them); hidden when none.
         self.quarantine_label = QLabel(self)
         self.quarantine_label.setObjectName("sync_quarantined")
         for w in (
             self.state_label,
             self.progress_bar,
+            self.catch_up_label,
             self.counts_label,
             self.conflicts_button,
             self.quarantine_label,
@@ -152,8 +99,8 @@ class SyncStatusWidget(QWidget):
         self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
         self.pull_progress.connect(self._on_pull_progress, Qt.ConnectionType.QueuedConnection)
         ctx.case_changed.connect(self._on_local_work)
-        #: The running loop and its thread, kept outside this widget (see _LoopKeeper).
-        self._keeper = _LoopKeeper()
+        #: The running loop and its thread, kept outside this widget (see sync_loop.LoopKeeper).
+        self._keeper = LoopKeeper()
         #: Counts the start and stop requests: a loop prepared on the writer for an older
         #: request (stopped meanwhile) is dropped.
         self._starts = 0
@@ -174,7 +121,7 @@ class SyncStatusWidget(QWidget):
         if self._begun:
             return
         self._begun = True
-        self.ctx.tasks.run(_load_reference, self.ctx.app, on_done=self._reference_loaded)
+        self.ctx.tasks.run(load_reference, self.ctx.app, on_done=self._reference_loaded)
 
     def _reference_loaded(self, enrolled: bool) -> None:
         self.refresh()
@@ -198,7 +145,7 @@ class SyncStatusWidget(QWidget):
         self._starting = True
         self._starts += 1
         self.ctx.tasks.run(
-            _prepare_loop,
+            prepare_loop,
             self.ctx.app,
             self._from_worker,
             (self._progress, self._pull_progress),
@@ -333,102 +280,35 @@ class SyncStatusWidget(QWidget):
         )
 
     def _render_progress(self) -> None:
-        """The bar follows the push or the pull under way; hidden between them."""
+        """The bar follows the push or the pull under way; between rounds it shows an
+        unfinished catch-up's standing (``catch_up`` of the status), else it is hidden."""
         running = self.pushing or self.pulling
-        self.progress_bar.setVisible(running is not None)
-        if running is not None:
-            done, total = running
+        standing = self._catch_up() if running is None else None
+        shown = running or standing
+        self.progress_bar.setVisible(shown is not None)
+        self.catch_up_label.setVisible(standing is not None)
+        if standing is not None:
+            self.catch_up_label.setText(
+                self.tr("已接收 %1／%2")
+                .replace("%1", f"{standing[0]:,}")
+                .replace("%2", f"{standing[1]:,}")
+            )
+        if shown is not None:
+            done, total = shown
             self.progress_bar.setRange(0, max(total, 1))
             self.progress_bar.setValue(min(done, max(total, 1)))
+
+    def _catch_up(self) -> tuple[int, int] | None:
+        """(received, total) of an unfinished catch-up as last read, or None."""
+        figures = self.status.get("catch_up")
+        if not figures:
+            return None
+        return int(figures["done"]), int(figures["total"])
 
     def show_conflicts(self) -> None:
         dialog = ConflictDialog(self.ctx, self)
         dialog.exec()
         self.refresh()
-
-
-class ConflictDialog(QDialog):
-    """Lists the county's refusals; resolving one asks for a note and records the event."""
-
-    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(self.tr("同步衝突"))
-        layout = QVBoxLayout(self)
-        self.list = QListWidget(self)
-        layout.addWidget(self.list)
-        self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
-        self.resolve_button.clicked.connect(self.resolve_selected)
-        layout.addWidget(self.resolve_button)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.load()
-
-    def load(self) -> None:
-        """Reads the open conflicts on the database writer, then lists them."""
-        from eservice_desktop.services import sync
-
-        self.ctx.tasks.run(sync.open_conflicts, self.ctx.app, self.ctx.lang, on_done=self._show)
-
-    def _show(self, conflicts: list[Any]) -> None:
-        self.list.clear()
-        for c in conflicts:
-            item = QListWidgetItem(f"{c.case_number}　{c.event_type}　{c.reason}")
-            item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
-            self.list.addItem(item)
-        if self.list.count():
-            self.list.setCurrentRow(0)
-
-    def resolve_selected(self, note: str | None = None) -> bool:
-        """Asks for a note (unless given) and records the resolution on the database writer;
-        False when nothing is selected or the clerk cancelled."""
-        item = self.list.currentItem()
-        if item is None:
-            return False
-        if not note:
-            text, ok = QInputDialog.getText(self, self.tr("處理衝突"), self.tr("處理說明："))
-            if not ok:
-                return False
-            note = text
-        from eservice_desktop.services import sync
-
-        self.ctx.tasks.run(
-            sync.resolve_conflict,
-            self.ctx.app,
-            str(item.data(Qt.ItemDataRole.UserRole)),
-            note,
-            on_done=lambda _r: self.load(),
-            on_error=self._refused,
-        )
-        return True
-
-    def _refused(self, error: object) -> None:
-        if isinstance(error, DomainError):
-            self.ctx.status_message.emit(self.ctx.message(error))
-        else:
-            self.ctx.tasks._unhandled(error)
-
-
-def _load_reference(app: App) -> bool:
-    """Database writer: the catalogue the county sent last applied; True when this device
-    holds a sync credential (keyring)."""
-    from eservice_desktop.services import sync
-
-    sync.load_county_reference(app)
-    return sync.credential(app) is not None
-
-
-def _prepare_loop(
-    app: App, on_result: Any, progress: tuple[Any, Any], request: int
-) -> tuple[SyncLoop, int]:
-    """Database writer: the loop of this device with its scheduled backups, ready to run;
-    ``progress`` follows the push and the pull."""
-    from eservice_desktop.services import backup, sync
-
-    loop = sync.start(app, on_result=on_result, progress=progress[0], pull_progress=progress[1])
-    loop.round_fn = backup.with_scheduled_backups(app, loop.round_fn)
-    return loop, request
 
 
 def create_status_widget(ctx: GuiContext, defer: bool = False) -> QWidget:

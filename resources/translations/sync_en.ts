@@ -39,6 +39,10 @@
         <translation>● Receiving %1/%2</translation>
     </message>
     <message>
+        <source>已接收 %1／%2</source>
+        <translation>Received %1/%2</translation>
+    </message>
+    <message>
         <source>○ 連線中…</source>
         <translation>○ Connecting…</translation>
     </message>

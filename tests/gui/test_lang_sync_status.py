@@ -136,3 +136,55 @@ def test_a_long_pull_shows_received_out_of_total_and_a_bar(
     w._on_round(sync.status(lang_ctx.app), "")  # the round ended
     assert not w.progress_bar.isVisible()
     assert w.state_label.text() == ("● Online" if en else "● 已連線")
+
+
+def test_an_unfinished_catch_up_keeps_its_bar_between_rounds(
+    lang_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """A round cut by its deadline leaves the catch-up's figures stored with the last page
+    (``sync status``'s ``catch_up``); until the next round the bar shows them, not nothing."""
+    from eservice_desktop.services.sync.catch_up import CatchUp
+
+    app = lang_ctx.app
+    with app.transaction() as s:
+        CatchUp(done=250_000, total=1_000_000).keep(s, more=True, now=app.now())
+    status = sync.status(app)
+    assert status["catch_up"] == {"done": 250_000, "total": 1_000_000}
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    w.show()
+    w._on_round(status, "")  # the round ended with the catch-up unfinished
+    en = lang_ctx.lang == "en"
+    assert w.state_label.text() == ("● Online" if en else "● 已連線")
+    assert w.progress_bar.isVisible()
+    assert (w.progress_bar.value(), w.progress_bar.maximum()) == (250_000, 1_000_000)
+    assert w.catch_up_label.isVisible()
+    assert w.catch_up_label.text() == (
+        "Received 250,000/1,000,000" if en else "已接收 250,000／1,000,000"
+    )
+    w.pull_progress.emit(300_000, 1_000_000)  # the next round goes on from there
+    qtbot.waitUntil(lambda: w.pulling == (300_000, 1_000_000))
+    assert w.progress_bar.value() == 300_000
+    assert not w.catch_up_label.isVisible()  # the state label says how far now
+    with app.transaction() as s:
+        CatchUp(done=1_000_000, total=1_000_000, kept=True).keep(s, more=False, now=app.now())
+    w._on_round(sync.status(app), "")  # the pull reached the end of the feed
+    assert not w.progress_bar.isVisible()
+    assert not w.catch_up_label.isVisible()
+
+
+def test_a_restarted_window_shows_the_catch_up_it_left_unfinished(
+    lang_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    from eservice_desktop.services.sync.catch_up import CatchUp
+
+    app = lang_ctx.app
+    with app.transaction() as s:
+        CatchUp(done=2_000, total=8_000).keep(s, more=True, now=app.now())
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    w.show()
+    assert not w.progress_bar.isVisible()
+    w.refresh()  # the counts read at start, before any round
+    qtbot.waitUntil(w.progress_bar.isVisible)
+    assert (w.progress_bar.value(), w.progress_bar.maximum()) == (2_000, 8_000)

@@ -1,0 +1,84 @@
+"""The list of the county's refusals behind the status bar's conflict button; resolving one
+asks for a note and records the resolution as a case event (on the database writer)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.context import GuiContext
+
+
+class ConflictDialog(QDialog):
+    """Lists the county's refusals; resolving one asks for a note and records the event."""
+
+    def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(self.tr("同步衝突"))
+        layout = QVBoxLayout(self)
+        self.list = QListWidget(self)
+        layout.addWidget(self.list)
+        self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
+        self.resolve_button.clicked.connect(self.resolve_selected)
+        layout.addWidget(self.resolve_button)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        """Reads the open conflicts on the database writer, then lists them."""
+        from eservice_desktop.services import sync
+
+        self.ctx.tasks.run(sync.open_conflicts, self.ctx.app, self.ctx.lang, on_done=self._show)
+
+    def _show(self, conflicts: list[Any]) -> None:
+        self.list.clear()
+        for c in conflicts:
+            item = QListWidgetItem(f"{c.case_number}　{c.event_type}　{c.reason}")
+            item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
+            self.list.addItem(item)
+        if self.list.count():
+            self.list.setCurrentRow(0)
+
+    def resolve_selected(self, note: str | None = None) -> bool:
+        """Asks for a note (unless given) and records the resolution on the database writer;
+        False when nothing is selected or the clerk cancelled."""
+        item = self.list.currentItem()
+        if item is None:
+            return False
+        if not note:
+            text, ok = QInputDialog.getText(self, self.tr("處理衝突"), self.tr("處理說明："))
+            if not ok:
+                return False
+            note = text
+        from eservice_desktop.services import sync
+
+        self.ctx.tasks.run(
+            sync.resolve_conflict,
+            self.ctx.app,
+            str(item.data(Qt.ItemDataRole.UserRole)),
+            note,
+            on_done=lambda _r: self.load(),
+            on_error=self._refused,
+        )
+        return True
+
+    def _refused(self, error: object) -> None:
+        if isinstance(error, DomainError):
+            self.ctx.status_message.emit(self.ctx.message(error))
+        else:
+            self.ctx.tasks._unhandled(error)

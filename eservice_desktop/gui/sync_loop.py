@@ -1,0 +1,83 @@
+"""The sync status widget's loop and the thread running it, kept outside the widget, and the
+two steps that prepare it on the database writer (county reference data, then the loop with
+its scheduled backups). Plain Python and threads: nothing here touches a widget."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.core import App
+    from eservice_desktop.services.sync import SyncLoop
+
+
+class LoopKeeper:
+    """The status widget's loop and the thread running it, outside the widget.
+
+    The loop must stop when the widget goes, whenever that happens: while the loop is being
+    prepared on the database writer, or during a round. Qt calls no slot of an object that is
+    being destroyed, so the widget's ``destroyed`` signal goes to :meth:`close` of this plain
+    object. Once closed, a loop prepared meanwhile never runs, and a round that ends afterwards
+    hands nothing to the deleted widget (:meth:`deliver`)."""
+
+    def __init__(self) -> None:
+        self.loop: SyncLoop | None = None
+        self.thread: threading.Thread | None = None
+        self.closed = False
+        # close() (UI thread) never interleaves with deliver() (loop thread): after close
+        # returns, no emit to the widget is under way or to come.
+        self._lock = threading.Lock()
+
+    def run(self, loop: SyncLoop) -> bool:
+        """Runs ``loop`` on a thread of its own; False (and not run) once closed."""
+        with self._lock:
+            if self.closed:
+                return False
+            thread = threading.Thread(target=loop.run_forever, name="sync-loop", daemon=True)
+            self.loop, self.thread = loop, thread
+            thread.start()
+        return True
+
+    def halt(self) -> threading.Thread | None:
+        """Stops the loop (the widget may run another); returns its thread to wait for."""
+        with self._lock:
+            loop, thread = self.loop, self.thread
+            self.loop, self.thread = None, None
+        if loop is not None:
+            loop.stop()
+        return thread
+
+    def close(self, *_: object) -> None:
+        """The widget is gone: stop the loop, run none later, deliver nothing more."""
+        with self._lock:
+            self.closed = True
+        self.halt()
+
+    def deliver(self, emit: Callable[[], None]) -> None:
+        """Loop thread: ``emit()`` (a queued signal of the widget) unless closed."""
+        with self._lock:
+            if not self.closed:
+                emit()
+
+
+def load_reference(app: App) -> bool:
+    """Database writer: the catalogue the county sent last applied; True when this device
+    holds a sync credential (keyring)."""
+    from eservice_desktop.services import sync
+
+    sync.load_county_reference(app)
+    return sync.credential(app) is not None
+
+
+def prepare_loop(
+    app: App, on_result: Any, progress: tuple[Any, Any], request: int
+) -> tuple[SyncLoop, int]:
+    """Database writer: the loop of this device with its scheduled backups, ready to run;
+    ``progress`` follows the push and the pull."""
+    from eservice_desktop.services import backup, sync
+
+    loop = sync.start(app, on_result=on_result, progress=progress[0], pull_progress=progress[1])
+    loop.round_fn = backup.with_scheduled_backups(app, loop.round_fn)
+    return loop, request
