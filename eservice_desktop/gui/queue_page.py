@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.queue_day import DayWatch
 from eservice_desktop.gui.queue_model import (
     CASE_NUMBER_ROLE,
     COLUMNS,
@@ -95,6 +96,8 @@ class QueuePage(QueueView):
         self.search_box.textChanged.connect(lambda _t: self._debounce.start())
 
         ctx.case_changed.connect(self._case_changed)
+        #: Reads the list again at the office's midnight, with no write (gui/queue_day.py).
+        self.day_watch = DayWatch(self, ctx.app.now, lambda: self.model.as_of, self.refresh)
         self.reload()
         self.refresh_counts()
 
