@@ -27,13 +27,11 @@ drops it. Esc does not leave the page while the form holds input.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QApplication,
     QCheckBox,
     QLabel,
     QMessageBox,
@@ -45,14 +43,11 @@ from eservice_desktop.domain.catalogue import (
     FieldSpec,
     Service,
 )
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import intake_cards, intake_state
-from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.context import intake_draft_path as draft_path
-from eservice_desktop.gui.intake_field_checks import IntakeFieldChecks
-from eservice_desktop.services import intake as intake_service
+from eservice_desktop.gui.intake_drafts import DRAFT_DEBOUNCE_MS
+from eservice_desktop.gui.intake_submit import IntakeSubmit
 from eservice_desktop.services.cases import CaseView
 from eservice_desktop.services.drafts import DraftKeeper, DraftStore
 
@@ -60,15 +55,13 @@ if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is fir
     from eservice_desktop.services import identity
 
 
-DRAFT_DEBOUNCE_MS = 300
-TAIPEI_TZ = "Asia/Taipei"
-
 log = logging.getLogger("eservice.gui")
 
 
-class IntakeForm(IntakeFieldChecks):
+class IntakeForm(IntakeSubmit):
     """What the intake form does; its widgets are ``IntakeView``'s, the service's rows
-    ``IntakeServiceRows``', the field checks ``IntakeFieldChecks``'."""
+    ``IntakeServiceRows``', the field checks ``IntakeFieldChecks``', the draft
+    ``IntakeDrafts``', the submit and the MOICA proof ``IntakeSubmit``'."""
 
     #: The buttons of the question a card's differing values raise (``gui.intake_cards``).
     card_replace_button: QPushButton
@@ -199,68 +192,7 @@ class IntakeForm(IntakeFieldChecks):
     def set_state(self, state: dict[str, Any]) -> None:
         intake_state.set_form_state(self, state)
 
-    # -- drafts ------------------------------------------------------------------------------
-
-    def _changed(self, *_args: Any) -> None:
-        if not self._restoring and not self._submitting:
-            self._draft_timer.start()
-
-    def save_draft(self) -> None:
-        """Hands the form's state to the draft writer (sealed and fsynced off the UI thread)."""
-        self._draft_timer.stop()
-        self.drafts.save(self.state())
-
-    def restore_draft(self) -> bool:
-        state = self.drafts.load()
-        if not state:
-            return False
-        self.set_state(state)
-        saved = self.drafts.saved_at()
-        when = ""
-        if saved is not None:
-            from zoneinfo import ZoneInfo
-
-            local = saved.astimezone(ZoneInfo(TAIPEI_TZ))
-            day = format_roc(local.date(), "short") if self.ctx.is_zh else local.date().isoformat()
-            when = f"{day} {local:%H:%M}"
-        text = (
-            self.tr("已還原 {when} 未送出的收件草稿。").format(when=when)
-            if when
-            else self.tr("已還原未送出的收件草稿。")
-        )
-        self.draft_banner_label.setText(
-            text + self.tr("若不是這位民眾的資料，請按「捨棄草稿」(Alt+D)。")
-        )
-        self.draft_banner.show()
-        self.ctx.status_message.emit(self.tr("已還原未送出的收件草稿"))
-        return True
-
-    def discard_draft(self) -> None:
-        """The banner's "discard": the restored input and the draft on disk are gone."""
-        self.hide_draft_banner()
-        self.clear_form()
-        self.ctx.status_message.emit(self.tr("已捨棄收件草稿"))
-
-    def hide_draft_banner(self) -> None:
-        focus = QApplication.focusWidget()
-        had_focus = focus is not None and self.draft_banner.isAncestorOf(focus)
-        self.draft_banner.hide()
-        if had_focus:
-            self.service_combo.setFocus()
-
-    def has_unsaved_input(self) -> bool:
-        """Anything typed, chosen or ticked that is not yet a case."""
-        if self.service is not None or self.service_combo.currentText().strip():
-            return True
-        if any(e.text().strip() for e in (self.applicant_id, self.applicant_name)):
-            return True
-        return any(e.text().strip() for e in (self.phone, self.email))
-
-    def on_closing(self) -> None:
-        """The window closes: the pending change is written and waited for."""
-        if self._draft_timer.isActive():
-            self.save_draft()
-        self.drafts.flush()
+    # -- clearing (the draft goes too) ----------------------------------------------------------
 
     def clear_form(self) -> None:
         self._restoring = True
@@ -300,26 +232,7 @@ class IntakeForm(IntakeFieldChecks):
         clerk is still taking this citizen's application)."""
         intake_cards.close_question(self)
 
-    # -- MOICA proof made on this form ---------------------------------------------------------
-
-    def take_proof(self, result: object) -> None:
-        if result is None:
-            self._drop_proof()
-            return
-        from eservice_desktop.services import identity
-
-        assert isinstance(result, identity.ProofResult)
-        self.identity_proof = result
-        self._proof_for = (self.applicant_id.text().strip(), self.applicant_name.text().strip())
-        self.proof_label.setText(self.tr("自然人憑證已驗證，送出時記錄於案件"))
-
-    def _drop_proof(self) -> None:
-        if self.identity_proof is None:
-            return
-        self.identity_proof = None
-        self._proof_for = ("", "")
-        self.proof_label.clear()
-        self.ctx.intake_proof_done.emit("dropped", "")
+    # -- the applicant (a proof made for another one is dropped) -------------------------------
 
     def _applicant_changed(self, *_args: Any) -> None:
         now = (self.applicant_id.text().strip(), self.applicant_name.text().strip())
@@ -398,141 +311,10 @@ class IntakeForm(IntakeFieldChecks):
                         self._check_date(key)
         return super().eventFilter(watched, event)
 
-    # -- submit ------------------------------------------------------------------------------
-
-    def request(self) -> tuple[intake_service.IntakeRequest, dict[str, str]]:
-        """The service request and the form's own errors (date formats)."""
-        local: dict[str, str] = {}
-        fields = self.field_values()
-        for key, spec in self._field_specs.items():
-            if spec.type == "date":
-                iso = self._check_date(key)
-                if iso is None:
-                    local[key] = self.error_labels[key].text()
-                else:
-                    fields[key] = iso
-        method = str(self.pickup_method.currentData() or "")
-        req = intake_service.IntakeRequest(
-            service_code=self.service.code if self.service else self.service_combo.currentText(),
-            applicant_id=self.applicant_id.text(),
-            applicant_name=self.applicant_name.text(),
-            phone=self.phone.text(),
-            email=self.email.text(),
-            copies=self.copies.value(),
-            fields={k: v for k, v in fields.items() if v not in (None, "")},
-            consent=sorted(k for k, b in self.consent_boxes.items() if b.isChecked()),
-            pickup_method=method,
-            pickup_office=str(self.pickup_office.currentData() or "")
-            if method == "other_office"
-            else "",
-            documents=self.documents_presented(),
-            identity_proof=self.identity_proof,
-        )
-        return req, local
-
-    def submit(self) -> None:
-        if self._submitting:
-            return
-        self._service_text_done()
-        self.clear_errors()
-        self.result_label.clear()
-        req, local = self.request()
-        if self.service is None:
-            local["service"] = (
-                self.tr("查無此申辦項目，請輸入代碼或名稱")
-                if self.service_combo.currentText().strip()
-                else self.tr("請選擇申辦項目")
-            )
-        if local:
-            errors: dict[str, DomainError | str] = {}
-            try:
-                intake_service.validate(self.ctx.app, req)
-            except intake_service.IntakeErrors as e:
-                errors.update(e.errors)
-            errors.update(local)
-            self.show_errors(errors)
-            return
-        self._submitting = True
-        self.submit_button.setEnabled(False)
-        # after a long time without sync (sync_stale_approval_h) a supervisor approves on this
-        # counter; the form (and its draft) stays as typed while the dialog is open or refused
-        from eservice_desktop.domain.case import APPROVAL_ACTIONS, APPROVE_STALE_SYNC_INTAKE
-
-        run_with_approval(
-            self.ctx,
-            self,
-            intake_approved,
-            self.ctx.app,
-            req,
-            approval_reason=self.ctx.pick(*APPROVAL_ACTIONS[APPROVE_STALE_SYNC_INTAKE]),
-            on_done=self._submitted,
-            on_error=self._submit_failed,
-        )
-
-    def _submitted(self, result: intake_service.IntakeResult) -> None:
-        view = result.view
-        self._submitting = False
-        self.submit_button.setEnabled(True)
-        self.last_case = view
-        if self.identity_proof is not None:
-            self.identity_proof = None
-            self.proof_label.clear()
-            self.ctx.intake_proof_done.emit("recorded", view.case_number)
-        self.clear_form()
-        due = "—"
-        if view.due:
-            day = date.fromisoformat(view.due)
-            due = format_roc(day, "long") if self.ctx.is_zh else day.isoformat()
-        text = self.tr("已收件：{number}，到期日 {due}").format(number=view.case_number, due=due)
-        stale = self._stale_sync_text(result)
-        self.result_label.setText(f"{text}\n{stale}" if stale else text)
-        self.result_label.setStyleSheet("color: #a05a00;" if stale else "")
-        self.ctx.status_message.emit(self.result_label.text().replace("\n", "  "))
-        self.ctx.case_changed.emit(view.case_number)
-
-    def _stale_sync_text(self, result: intake_service.IntakeResult) -> str:
-        """The ``sync.stale`` warning of the intake (the office has not synced for
-        ``sync_stale_warn_h``): said beside the new case number, as the CLI says it."""
-        if intake_service.SYNC_STALE not in result.warnings or result.sync is None:
-            return ""
-        return self.tr("警告：本機已 {hours} 小時未與縣府同步，請檢查網路或通知資訊人員").format(
-            hours=int(result.sync.hours or 0)
-        )
-
-    def _submit_failed(self, error: object) -> None:
-        self._submitting = False
-        self.submit_button.setEnabled(True)
-        if isinstance(error, DomainError):
-            self.save_draft()  # refused (or not approved): what was typed stays, on disk too
-        if isinstance(error, DomainError) and error.code == "identity.not_this_applicant":
-            self._drop_proof()  # the next submit goes without it; the panel says so
-        if isinstance(error, intake_service.IntakeErrors):
-            self.show_errors(dict(error.errors))
-        elif isinstance(error, DomainError):
-            self.show_errors({error.field or "form": error})
-        else:
-            self.form_error.setText(
-                QCoreApplication.translate("IntakeForm", "收件失敗，請洽資訊人員；表單已保留為草稿")
-            )
-            self.save_draft()
-            self.ctx.tasks._unhandled(error)
-
     # -- page hooks --------------------------------------------------------------------------
 
     def on_shown(self) -> None:
         self.service_combo.setFocus()
-
-
-def intake_approved(
-    app: Any, req: intake_service.IntakeRequest, approval: Any = None
-) -> intake_service.IntakeResult:
-    """Worker: the intake, with the supervisor's approval when the dialog gave one, and its
-    warnings."""
-    from dataclasses import replace
-
-    return intake_service.intake_with_warnings(
-        app, replace(req, approval=approval) if approval else req
-    )
 
 
 def create_page(ctx: GuiContext) -> QWidget:
