@@ -14,20 +14,18 @@ Scans come from four sources and all end in :meth:`PickupDesk.scan`:
   arrives as ``camera_scanned``. Leaving the page, locking the window or closing it turns the
   camera off; a camera that cannot be opened says so and the desk carries on.
 
+The camera is ``gui/pickup_camera.py``, the handover and the slip ``gui/pickup_handover.py``.
 Verification and handover run on a worker (``ctx.tasks``); the refusal text comes from the
 service in both languages and says what to do next.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QHideEvent, QImage, QPixmap
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -37,27 +35,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, FEES_DUE, fees_due_error
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import PICKED_UP
 from eservice_desktop.gui import labels
-from eservice_desktop.gui.approval import ApprovalDialog, run_with_approval
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.barcode_wedge import WedgeFilter, key_char
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE, PickupView
-from eservice_desktop.gui.qt_print import print_document
-from eservice_desktop.services import pickup, scanners
+from eservice_desktop.gui.pickup_camera import frame_image
+from eservice_desktop.gui.pickup_handover import PickupHandover, handover_or_refuse
+from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE
+from eservice_desktop.services import pickup
 from eservice_desktop.services.scanners import (
-    CameraReader,
-    CameraUnavailable,
-    Frame,
-    FrameSource,
     SerialScanner,
     open_serial,
     wedge_rules,
 )
 
-#: The widgets are gui.pickup_view, the wedge catcher gui.barcode_wedge; importable from here.
+#: The widgets are gui.pickup_view, the wedge catcher gui.barcode_wedge, the camera
+#: gui.pickup_camera, the handover gui.pickup_handover; importable from here.
 __all__ = [
     "CAMERA_SHORTCUT",
     "PREVIEW_SIZE",
@@ -70,20 +63,13 @@ __all__ = [
 ]
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("PickupDesk", text)
-
-
-class PickupDesk(PickupView):
-    """The page. ``scan(text)`` is the one entry point of every scanner."""
+class PickupDesk(PickupHandover):
+    """The page. ``scan(text)`` is the one entry point of every scanner. Its widgets are
+    ``PickupView``'s, the camera ``PickupCamera``'s, the handover and the slip
+    ``PickupHandover``'s."""
 
     serial_scanned = Signal(str)
     result_shown = Signal(object)
-    #: Emitted on the camera reader's thread; delivered on the UI thread.
-    camera_scanned = Signal(str)
-    camera_failed = Signal(object)
-    camera_ended = Signal()
-    _frame_ready = Signal()
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,14 +80,7 @@ class PickupDesk(PickupView):
         self._serial: SerialScanner | None = None
         self._verify_task: Any = None
         self._handing_over = False
-        #: Where camera mode takes its frames (tests and demos put a recording here).
-        self.camera_source: Callable[[], FrameSource] = lambda: scanners.camera_source(
-            ctx.app.settings
-        )
-        self._camera: CameraReader | None = None
-        self._frame_lock = threading.Lock()
-        self._frame: Frame | None = None
-        self._frame_pending = False
+        self._init_camera()
 
         top = self._build_top()
         left_box = self._build_ready_list()
@@ -172,69 +151,6 @@ class PickupDesk(PickupView):
         self.stop_camera()
         super().hideEvent(event)
 
-    # -- camera -------------------------------------------------------------------------------
-
-    @property
-    def camera_on(self) -> bool:
-        return self._camera is not None
-
-    def toggle_camera(self) -> None:
-        if self.camera_on:
-            self.stop_camera()
-        else:
-            self.start_camera()
-
-    def start_camera(self) -> None:
-        """Camera mode: the source opens on the reader's thread (a slow driver never freezes
-        the desk); codes go through :meth:`scan` like a scanner's."""
-        if self._camera is not None:
-            return
-        self.camera_button.setChecked(True)
-        self.preview.clear()
-        self.preview.setText(self.tr("相機開啟中…"))
-        self.preview.setToolTip(self.tr("請民眾將手機條碼對準鏡頭"))
-        self.preview.show()
-        self._camera = scanners.open_camera(
-            self.camera_source(),
-            self.camera_scanned.emit,
-            on_frame=self._offer_frame,
-            on_error=self.camera_failed.emit,
-            on_end=self.camera_ended.emit,
-        )
-
-    def stop_camera(self) -> None:
-        """Releases the camera and hides the preview (nothing happens when it is off)."""
-        reader, self._camera = self._camera, None
-        if reader is not None:
-            reader.stop()
-        with self._frame_lock:
-            self._frame = None
-        self.camera_button.setChecked(False)
-        self.preview.hide()
-        self.preview.clear()
-
-    def _offer_frame(self, frame: Frame) -> None:
-        """Camera reader's thread: keeps only the newest frame; asks for one paint at a time."""
-        with self._frame_lock:
-            self._frame = frame
-            if self._frame_pending:
-                return
-            self._frame_pending = True
-        self._frame_ready.emit()
-
-    def _paint_frame(self) -> None:
-        with self._frame_lock:
-            frame, self._frame = self._frame, None
-            self._frame_pending = False
-        if frame is None or not self.camera_on:
-            return
-        pixmap = QPixmap.fromImage(frame_image(frame)).scaled(
-            self.preview.size(),
-            Qt.AspectRatioMode.KeepAspectRatio,
-            Qt.TransformationMode.FastTransformation,
-        )
-        self.preview.setPixmap(pixmap)
-
     def _camera_code(self, text: str) -> None:
         """A code off the camera: verified like a scan, unless the camera was turned off
         meanwhile, a handover is under way, or it is the code already on screen."""
@@ -243,12 +159,6 @@ class PickupDesk(PickupView):
         if text.strip() == self.payload and (self.result is not None or self._verifying):
             return
         self.scan(text)
-
-    def _camera_failed(self, error: CameraUnavailable) -> None:
-        self.stop_camera()
-        zh, en = scanners.camera_message(error, self.ctx.app.settings)
-        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
-        self.message_label.setText(self.ctx.pick(zh, en))
 
     # -- scanning -----------------------------------------------------------------------------
 
@@ -350,12 +260,6 @@ class PickupDesk(PickupView):
             self.ctx.case_shown.emit(view.case_number)  # F6 takes this case's payment
         self.result_shown.emit(result)
 
-    def _error(self, error: object) -> None:
-        self._handing_over = False
-        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
-        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
-        self.message_label.setText(text)
-
     def look_up_online(self) -> None:
         self.online_button.setEnabled(False)
         self.message_label.setText(self.tr("向縣府查詢中…"))
@@ -372,87 +276,6 @@ class PickupDesk(PickupView):
         self._show(result)
         if result.case_number:
             self.refresh_ready()
-
-    def collector(self) -> dict[str, Any] | None:
-        if not self.proxy_check.isChecked():
-            return None
-        return {
-            "name": self.proxy_name.text(),
-            "id": self.proxy_id.text(),
-            "relation": self.proxy_relation.text(),
-        }
-
-    def confirm(self) -> None:
-        """Hands the documents of the case shown over; with fees still due a supervisor
-        approves on this counter first (the approval dialog), or nothing is handed over."""
-        result = self.result
-        if result is None or not (result.ok or result.reason == pickup.FEES_DUE):
-            return
-        try:
-            by = pickup.validate_collector(self.collector())
-        except DomainError as e:
-            self._error(e)
-            return
-        self.confirm_button.setEnabled(False)
-        self._handing_over = True
-        run_with_approval(
-            self.ctx,
-            self,
-            handover_or_refuse,
-            self.ctx.app,
-            self.payload,
-            None if by.get("self") else self.collector(),
-            approvable={FEES_DUE: APPROVE_HANDOVER_WITH_BALANCE},
-            on_done=self._handed_over,
-            on_error=self._handover_refused,
-        )
-
-    def _handover_refused(self, error: object) -> None:
-        self._error(error)
-        result = self.result
-        self.confirm_button.setEnabled(
-            result is not None
-            and (result.ok or result.reason == pickup.FEES_DUE)
-            and not result.handed_over
-        )
-
-    def clear_collector(self) -> None:
-        """Forgets the previous citizen's collector (proxy name, ID, relation)."""
-        self.proxy_check.setChecked(False)
-        for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
-            field.clear()
-
-    def _handed_over(self, result: pickup.PickupResult) -> None:
-        self._handing_over = False
-        self._show(result)
-        if result.handed_over and result.case_number:
-            self.clear_collector()
-            self.scan_edit.setFocus()  # ready for the next citizen's scan
-            self.ctx.case_changed.emit(result.case_number)
-
-    def print_slip(self, printer: QPrinter | None = None) -> None:
-        """Archives the slip PDF (encrypted) in DATA_DIR/pickup-slips/ and prints it off the UI
-        thread: on the configured printer silently, otherwise after the print dialog."""
-        if self.result is None or not self.result.case_number:
-            return
-        app = self.ctx.app
-        number = self.result.case_number
-
-        def make_pdf() -> bytes:
-            assert app.sealer is not None
-            return app.sealer.read(Path(_write_slip(app, number)))
-
-        print_document(
-            self.ctx,
-            make_pdf,
-            parent=self,
-            ask=not app.settings.printer_name,
-            printer=printer,
-            on_done=lambda pages: self.ctx.status_message.emit(
-                _t("領件單已送印（{n} 頁）").format(n=pages)
-            ),
-            on_error=self._error,
-        )
 
     # -- ready list ---------------------------------------------------------------------------
 
@@ -472,35 +295,6 @@ class PickupDesk(PickupView):
                 )
             ):
                 self.ready_table.setItem(i, j, QTableWidgetItem(value))
-
-
-def frame_image(frame: Frame) -> QImage:
-    """A camera frame (numpy, BGR or grey) as a QImage that owns its pixels."""
-    height, width = frame.shape[:2]
-    fmt = QImage.Format.Format_Grayscale8 if frame.ndim == 2 else QImage.Format.Format_BGR888
-    image = QImage(frame.data, width, height, int(frame.strides[0]), fmt)
-    return image.copy()
-
-
-def handover_or_refuse(
-    app: Any, payload: str, collected_by: dict[str, Any] | None, approval: Any = None
-) -> pickup.PickupResult:
-    """Worker: ``pickup.handover``; fees still due without an approval raise the ``fees_due``
-    refusal (so the desk asks a supervisor), every other refusal stays a result."""
-    result = pickup.handover(app, payload, collected_by, approval=approval)
-    if result.reason == pickup.FEES_DUE and result.case is not None:
-        raise fees_due_error(result.case.balance, PICKED_UP)
-    return result
-
-
-def _write_slip(app: Any, case_number: str) -> str:
-    """Worker: renders the slip PDF into DATA_DIR/pickup-slips/, sealed with the office key (the
-    print path picks it up)."""
-    pdf = pickup.slip_pdf(app, case_number)
-    folder = Path(app.settings.data_dir) / "pickup-slips"
-    path = folder / f"{case_number}.pdf.sealed"
-    app.sealer.write(path, pdf)
-    return str(path)
 
 
 def create_page(ctx: GuiContext) -> QWidget:

@@ -1,0 +1,150 @@
+"""The pickup desk's handover: the collector (the citizen or a proxy), 確認交付 on a worker
+(with fees still due a supervisor approves on this counter first, or nothing is handed over),
+and the pickup slip, archived sealed and printed off the UI thread.
+
+A layer of ``PickupDesk`` (over ``PickupCamera``): the desk shows each result
+(``PickupDesk._show``) and its refusals (``_error``, here). The texts keep the translation
+context ``PickupDesk``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtPrintSupport import QPrinter
+
+from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, FEES_DUE, fees_due_error
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import PICKED_UP
+from eservice_desktop.gui.approval import run_with_approval
+from eservice_desktop.gui.pickup_camera import PickupCamera
+from eservice_desktop.gui.qt_print import print_document
+from eservice_desktop.services import pickup
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PickupDesk", text)
+
+
+class PickupHandover(PickupCamera):
+    """Hands the documents of the case shown over, and prints its slip."""
+
+    #: What the last check or handover said (None before a scan).
+    result: pickup.PickupResult | None
+    #: The code scanned last.
+    payload: str
+    _handing_over: bool
+
+    def _show(self, result: pickup.PickupResult) -> None:
+        """Shows a check's or a handover's result (``PickupDesk``)."""
+        raise NotImplementedError
+
+    def _error(self, error: object) -> None:
+        self._handing_over = False
+        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
+        self.message_label.setText(text)
+
+    def collector(self) -> dict[str, Any] | None:
+        if not self.proxy_check.isChecked():
+            return None
+        return {
+            "name": self.proxy_name.text(),
+            "id": self.proxy_id.text(),
+            "relation": self.proxy_relation.text(),
+        }
+
+    def confirm(self) -> None:
+        """Hands the documents of the case shown over; with fees still due a supervisor
+        approves on this counter first (the approval dialog), or nothing is handed over."""
+        result = self.result
+        if result is None or not (result.ok or result.reason == pickup.FEES_DUE):
+            return
+        try:
+            by = pickup.validate_collector(self.collector())
+        except DomainError as e:
+            self._error(e)
+            return
+        self.confirm_button.setEnabled(False)
+        self._handing_over = True
+        run_with_approval(
+            self.ctx,
+            self,
+            handover_or_refuse,
+            self.ctx.app,
+            self.payload,
+            None if by.get("self") else self.collector(),
+            approvable={FEES_DUE: APPROVE_HANDOVER_WITH_BALANCE},
+            on_done=self._handed_over,
+            on_error=self._handover_refused,
+        )
+
+    def _handover_refused(self, error: object) -> None:
+        self._error(error)
+        result = self.result
+        self.confirm_button.setEnabled(
+            result is not None
+            and (result.ok or result.reason == pickup.FEES_DUE)
+            and not result.handed_over
+        )
+
+    def clear_collector(self) -> None:
+        """Forgets the previous citizen's collector (proxy name, ID, relation)."""
+        self.proxy_check.setChecked(False)
+        for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
+            field.clear()
+
+    def _handed_over(self, result: pickup.PickupResult) -> None:
+        self._handing_over = False
+        self._show(result)
+        if result.handed_over and result.case_number:
+            self.clear_collector()
+            self.scan_edit.setFocus()  # ready for the next citizen's scan
+            self.ctx.case_changed.emit(result.case_number)
+
+    def print_slip(self, printer: QPrinter | None = None) -> None:
+        """Archives the slip PDF (encrypted) in DATA_DIR/pickup-slips/ and prints it off the UI
+        thread: on the configured printer silently, otherwise after the print dialog."""
+        if self.result is None or not self.result.case_number:
+            return
+        app = self.ctx.app
+        number = self.result.case_number
+
+        def make_pdf() -> bytes:
+            assert app.sealer is not None
+            return app.sealer.read(Path(_write_slip(app, number)))
+
+        print_document(
+            self.ctx,
+            make_pdf,
+            parent=self,
+            ask=not app.settings.printer_name,
+            printer=printer,
+            on_done=lambda pages: self.ctx.status_message.emit(
+                _t("領件單已送印（{n} 頁）").format(n=pages)
+            ),
+            on_error=self._error,
+        )
+
+
+def handover_or_refuse(
+    app: Any, payload: str, collected_by: dict[str, Any] | None, approval: Any = None
+) -> pickup.PickupResult:
+    """Worker: ``pickup.handover``; fees still due without an approval raise the ``fees_due``
+    refusal (so the desk asks a supervisor), every other refusal stays a result."""
+    result = pickup.handover(app, payload, collected_by, approval=approval)
+    if result.reason == pickup.FEES_DUE and result.case is not None:
+        raise fees_due_error(result.case.balance, PICKED_UP)
+    return result
+
+
+def _write_slip(app: Any, case_number: str) -> str:
+    """Worker: renders the slip PDF into DATA_DIR/pickup-slips/, sealed with the office key (the
+    print path picks it up)."""
+    pdf = pickup.slip_pdf(app, case_number)
+    folder = Path(app.settings.data_dir) / "pickup-slips"
+    path = folder / f"{case_number}.pdf.sealed"
+    app.sealer.write(path, pdf)
+    return str(path)
