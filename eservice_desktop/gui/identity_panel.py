@@ -2,10 +2,10 @@
 
 Driven by the per-reader state machine of ``devices.pcsc``: the PC/SC monitor runs on its own
 thread and hands every :class:`ReaderStatus` to this panel through a queued Qt signal, so the UI
-thread never waits for a card. NHI data is shown under "讀自健保卡" (read, not proven), is
-broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped from the panel, with
-``ctx.identity_cleared``, the moment the card leaves the reader (the intake form keeps what it
-took).
+thread never waits for a card (``gui/identity_readers.py``). NHI data is shown under "讀自健保卡"
+(read, not proven), is broadcast with ``ctx.applicant_read`` to fill the intake form, and is
+wiped from the panel, with ``ctx.identity_cleared``, the moment the card leaves the reader (the
+intake form keeps what it took).
 
 The MOICA proof asks for the PIN in a dialog that shows the tries left first; the PIN goes from
 the dialog straight to the background task and the field is cleared at once. A wrong PIN is
@@ -24,7 +24,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import (
     QListWidgetItem,
     QWidget,
@@ -32,10 +32,10 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
-from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.identity_dialogs import OverrideDialog, PinDialog
-from eservice_desktop.gui.identity_view import CHECK_LABELS, STATUS_MARKS, VERDICTS, IdentityView
+from eservice_desktop.gui.identity_readers import IdentityReaders, StatusBridge
+from eservice_desktop.gui.identity_view import CHECK_LABELS, STATUS_MARKS, VERDICTS
 
 if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
     from eservice_desktop.services import identity
@@ -53,14 +53,9 @@ PANEL_TITLE_EN = "Identity"
 CRL_CHECK_MS = 15 * 60 * 1000
 
 
-class _Bridge(QObject):
-    """Lives on the UI thread; the monitor thread emits, Qt queues delivery to the UI thread."""
-
-    status = Signal(object)
-
-
-class IdentityPanel(IdentityView):
-    """The dock widget. ``start_monitor=False`` lets a test feed statuses by hand; ``defer``
+class IdentityPanel(IdentityReaders):
+    """The dock widget (the readers are ``IdentityReaders``', the widgets ``IdentityView``'s).
+    ``start_monitor=False`` lets a test feed statuses by hand; ``defer``
     leaves the card monitor to :meth:`start_background` (the main window calls it once the
     first list is shown, so the identity stack is imported after the window became
     interactive)."""
@@ -91,7 +86,7 @@ class IdentityPanel(IdentityView):
         self._pending_override: identity.Override | None = None
         self.last_result: identity.ProofResult | None = None
         self._build()
-        self._bridge = _Bridge(self)
+        self._bridge = StatusBridge(self)
         self._bridge.status.connect(self.on_status)
         ctx.case_in_front.connect(self._on_case_in_front)
         ctx.intake_applicant.connect(self._on_intake_applicant)
@@ -112,83 +107,6 @@ class IdentityPanel(IdentityView):
         self.override_button.clicked.connect(self.ask_override)
         self._clear_nhi()
         self.refresh_target()
-
-    def start_background(self) -> None:
-        """Starts watching the card readers (once)."""
-        if not self._start_monitor or self._watch_token is not None:
-            return
-        from eservice_desktop.services import identity
-
-        watch = identity.CardWatch.shared()
-        token = watch.subscribe(self._bridge.status.emit)
-        self._watch_token = token
-        # A deleted panel must stop receiving (its bridge is gone with it).
-        self.destroyed.connect(lambda *_: watch.unsubscribe(token))
-
-    # -- readers -----------------------------------------------------------------------------
-
-    @Slot(object)
-    def on_status(self, st: ReaderStatus) -> None:
-        from eservice_desktop.services.identity import ReaderState
-
-        self.statuses[st.reader] = st
-        if st.state == ReaderState.SHOWN and st.record is not None:
-            if st.reader != self.shown_reader or st.generation != self.shown_generation:
-                self._show_nhi(st)
-        elif st.reader == self.shown_reader:
-            # The card that supplied the data left (or its reader did): wipe it everywhere.
-            self._clear_nhi()
-            self.ctx.identity_cleared.emit()
-        self.reader_label.setText(self._summary())
-
-    def _summary(self) -> str:
-        if not self.statuses:
-            return self.tr("未連接讀卡機")
-        from eservice_desktop.services.identity import ReaderState
-
-        active = [s for s in self.statuses.values() if s.state != ReaderState.NO_READER]
-        if not active:
-            return self.tr("未連接讀卡機")
-        priority = [
-            ReaderState.SHOWN,
-            ReaderState.READING,
-            ReaderState.UNREADABLE,
-            ReaderState.ERROR,
-            ReaderState.NO_CARD,
-        ]
-        best = min(active, key=lambda s: priority.index(s.state))
-        return self._state_text(best)
-
-    def _show_nhi(self, st: ReaderStatus) -> None:
-        rec = st.record
-        assert rec is not None
-        self.shown_reader = st.reader
-        self.shown_generation = st.generation
-        self.nhi_name.setText(rec.name or self.tr("（無法解碼）"))
-        self.nhi_id.setText(rec.national_id)
-        self.nhi_birth.setText(format_roc(rec.birth, "long") if rec.birth else "")
-        self.nhi_card.setText(rec.card_number)
-        warnings = []
-        if rec.name_flag == "undecodable":
-            warnings.append(self.tr("姓名含健保卡字集外的字，無法正確讀出：請依身分證人工輸入。"))
-        elif rec.name_flag == "cp950":
-            warnings.append(self.tr("姓名含罕用字，請與身分證核對。"))
-        if not rec.id_checksum_ok:
-            warnings.append(self.tr("身分證字號檢查碼錯誤，請與身分證核對。"))
-        self.nhi_warning.setText("\n".join(warnings))
-        self.nhi_box.setEnabled(True)
-        self.ctx.applicant_read.emit(rec.applicant())
-
-    def _clear_nhi(self) -> None:
-        self.shown_reader = None
-        self.shown_generation = -1
-        for label in (self.nhi_name, self.nhi_id, self.nhi_birth, self.nhi_card, self.nhi_warning):
-            label.clear()
-        self.nhi_box.setEnabled(False)
-
-    @property
-    def showing_data(self) -> bool:
-        return bool(self.nhi_id.text())
 
     # -- MOICA -------------------------------------------------------------------------------
 
@@ -443,15 +361,6 @@ class IdentityPanel(IdentityView):
             log.warning("scheduled CRL update failed: %s", type(error).__name__)
 
         self.ctx.tasks.run(work, on_done=lambda _r: None, on_error=failed)
-
-    # -- lifecycle -----------------------------------------------------------------------------
-
-    def shutdown(self) -> None:
-        from eservice_desktop.services import identity
-
-        if self._watch_token is not None:
-            identity.CardWatch.shared().unsubscribe(self._watch_token)
-            self._watch_token = None
 
 
 def create_panel(ctx: GuiContext, defer: bool = False) -> QWidget:

@@ -1,0 +1,128 @@
+"""The identity panel's card readers: the PC/SC monitor (``identity.CardWatch``) runs on its own
+thread and hands every :class:`ReaderStatus` to the panel through a queued Qt signal (the
+bridge), so the UI thread never waits for a card. NHI data is shown under "讀自健保卡" (read,
+not proven), is broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped
+from the panel, with ``ctx.identity_cleared``, the moment the card leaves the reader.
+
+A layer of ``IdentityPanel`` (over ``IdentityView``). The texts keep the translation context
+``IdentityPanel``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
+
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.identity_view import IdentityView
+
+if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
+    from eservice_desktop.services.identity import ReaderStatus
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("IdentityPanel", text)
+
+
+class StatusBridge(QObject):
+    """Lives on the UI thread; the monitor thread emits, Qt queues delivery to the UI thread."""
+
+    status = Signal(object)
+
+
+class IdentityReaders(IdentityView):
+    """What the card readers hold, as the monitor reports it."""
+
+    ctx: GuiContext
+    #: The last status of each reader.
+    statuses: dict[str, ReaderStatus]
+    #: The reader (and its card's generation) whose NHI data the panel shows.
+    shown_reader: str | None
+    shown_generation: int
+    _bridge: StatusBridge
+    _watch_token: int | None
+    _start_monitor: bool
+
+    def start_background(self) -> None:
+        """Starts watching the card readers (once)."""
+        if not self._start_monitor or self._watch_token is not None:
+            return
+        from eservice_desktop.services import identity
+
+        watch = identity.CardWatch.shared()
+        token = watch.subscribe(self._bridge.status.emit)
+        self._watch_token = token
+        # A deleted panel must stop receiving (its bridge is gone with it).
+        self.destroyed.connect(lambda *_: watch.unsubscribe(token))
+
+    @Slot(object)
+    def on_status(self, st: ReaderStatus) -> None:
+        from eservice_desktop.services.identity import ReaderState
+
+        self.statuses[st.reader] = st
+        if st.state == ReaderState.SHOWN and st.record is not None:
+            if st.reader != self.shown_reader or st.generation != self.shown_generation:
+                self._show_nhi(st)
+        elif st.reader == self.shown_reader:
+            # The card that supplied the data left (or its reader did): wipe it everywhere.
+            self._clear_nhi()
+            self.ctx.identity_cleared.emit()
+        self.reader_label.setText(self._summary())
+
+    def _summary(self) -> str:
+        if not self.statuses:
+            return _t("未連接讀卡機")
+        from eservice_desktop.services.identity import ReaderState
+
+        active = [s for s in self.statuses.values() if s.state != ReaderState.NO_READER]
+        if not active:
+            return _t("未連接讀卡機")
+        priority = [
+            ReaderState.SHOWN,
+            ReaderState.READING,
+            ReaderState.UNREADABLE,
+            ReaderState.ERROR,
+            ReaderState.NO_CARD,
+        ]
+        best = min(active, key=lambda s: priority.index(s.state))
+        return self._state_text(best)
+
+    def _show_nhi(self, st: ReaderStatus) -> None:
+        rec = st.record
+        assert rec is not None
+        self.shown_reader = st.reader
+        self.shown_generation = st.generation
+        self.nhi_name.setText(rec.name or _t("（無法解碼）"))
+        self.nhi_id.setText(rec.national_id)
+        self.nhi_birth.setText(format_roc(rec.birth, "long") if rec.birth else "")
+        self.nhi_card.setText(rec.card_number)
+        warnings = []
+        if rec.name_flag == "undecodable":
+            warnings.append(_t("姓名含健保卡字集外的字，無法正確讀出：請依身分證人工輸入。"))
+        elif rec.name_flag == "cp950":
+            warnings.append(_t("姓名含罕用字，請與身分證核對。"))
+        if not rec.id_checksum_ok:
+            warnings.append(_t("身分證字號檢查碼錯誤，請與身分證核對。"))
+        self.nhi_warning.setText("\n".join(warnings))
+        self.nhi_box.setEnabled(True)
+        self.ctx.applicant_read.emit(rec.applicant())
+
+    def _clear_nhi(self) -> None:
+        self.shown_reader = None
+        self.shown_generation = -1
+        for label in (self.nhi_name, self.nhi_id, self.nhi_birth, self.nhi_card, self.nhi_warning):
+            label.clear()
+        self.nhi_box.setEnabled(False)
+
+    @property
+    def showing_data(self) -> bool:
+        return bool(self.nhi_id.text())
+
+    def shutdown(self) -> None:
+        from eservice_desktop.services import identity
+
+        if self._watch_token is not None:
+            identity.CardWatch.shared().unsubscribe(self._watch_token)
+            self._watch_token = None
