@@ -3,8 +3,9 @@ this issue's actions — request supplement, record supplement, close, reject, c
 case's attachments (附件): a file chosen with 附加檔案 (Alt+E, Ctrl+Shift+A) or dropped onto the
 page is checked, sealed and queued for upload by ``services.case_attachments`` on the task
 runner; the list shows each file as waiting (待上傳) or uploaded (已上傳) and reloads after every
-sync round. 免書證查詢 (Alt+L, Ctrl+Shift+D; gui/lookup_panel.py) asks the county for a document
-with the citizen's consent and lists the signed result with the attachments.
+sync round (``gui/case_detail_files.py``). 免書證查詢 (Alt+L, Ctrl+Shift+D; gui/lookup_panel.py)
+asks the county for a document with the citizen's consent and lists the signed result with the
+attachments.
 
 Reads and writes go through ``services.cases`` on the task runner (each is milliseconds, but a
 disk under load must not freeze the counter). After a write the page reloads the case and
@@ -14,13 +15,10 @@ announces ``ctx.case_changed`` so the queue updates.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,16 +27,16 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.approval import run_with_approval
+from eservice_desktop.gui.case_detail_files import CaseDetailFiles
 from eservice_desktop.gui.case_detail_view import (
     EVENT_LABELS,
     NOTICE_CHANNEL_LABELS,
     NOTICE_STATUS_LABELS,
-    CaseDetailView,
     format_moment,
 )
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
-from eservice_desktop.services import case_attachments, cases, notices
+from eservice_desktop.services import cases, notices
 
 
 def _case_and_notices(app: Any, number: str) -> tuple[cases.CaseView, list[notices.Notice]]:
@@ -46,8 +44,9 @@ def _case_and_notices(app: Any, number: str) -> tuple[cases.CaseView, list[notic
     return view, notices.of_case(app, view.case_number)
 
 
-class CaseDetail(CaseDetailView):
-    """What the case detail page does; its widgets and texts are ``CaseDetailView``'s."""
+class CaseDetail(CaseDetailFiles):
+    """What the case detail page does; its widgets and texts are ``CaseDetailView``'s, its
+    attachments ``CaseDetailFiles``'."""
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -300,124 +299,6 @@ class CaseDetail(CaseDetailView):
         if reason is not None:
             self._write(cases.cancel_case, reason)
 
-    # -- attachments -------------------------------------------------------------------------
-
-    def load_attachments(self) -> None:
-        number = self.case_number
-        if not number:
-            return
-
-        def done(items: list[case_attachments.AttachmentView]) -> None:
-            if number == self.case_number:
-                self._show_attachments(items)
-
-        self.ctx.tasks.run(
-            case_attachments.list_attachments,
-            self.ctx.app,
-            number,
-            on_done=done,
-            on_error=lambda _e: None,  # the case itself reports a missing case
-        )
-
-    def _lookup_done(self, number: str) -> None:
-        """A look-up stored its result on ``number``: the case (timeline) and its attachments
-        show it; the sync loop hears of the local work."""
-        if number == self.case_number:
-            self.load_attachments()
-        self.ctx.case_changed.emit(number)
-
-    def _show_attachments(self, items: list[case_attachments.AttachmentView]) -> None:
-        zh = self.ctx.is_zh
-        self.attachments.setRowCount(len(items))
-        for i, a in enumerate(items):
-            cells = (
-                a.name,
-                a.kind,
-                _size_text(a.size),
-                format_moment(a.attached_at.isoformat(), zh),
-                self.tr("已上傳") if a.uploaded else self.tr("待上傳"),
-            )
-            for col, text in enumerate(cells):
-                self.attachments.setItem(i, col, QTableWidgetItem(text))
-
-    def attachment_rows(self) -> list[list[str]]:
-        """The attachment list as shown (tests and screen readers)."""
-        t = self.attachments
-        return [
-            [(it.text() if (it := t.item(r, c)) else "") for c in range(t.columnCount())]
-            for r in range(t.rowCount())
-        ]
-
-    def choose_file(self) -> None:
-        if not self.case_number or self.view is None:
-            return
-        number = self.case_number  # the case on screen when the clerk asked
-        path, _filter = QFileDialog.getOpenFileName(
-            self,
-            self.tr("附加檔案至案件 {n}").format(n=number),
-            "",
-            self.tr("圖檔或 PDF (*.png *.jpg *.jpeg *.pdf);;所有檔案 (*)"),
-        )
-        if path:
-            self.attach(number, Path(path))
-
-    def attach(self, number: str, path: Path) -> None:
-        """Attaches ``path`` to case ``number`` off the UI thread."""
-        self.attach_message.setStyleSheet("")
-        self.attach_message.setText(self.tr("附加中：{name}").format(name=path.name))
-
-        def done(att: case_attachments.AttachmentView) -> None:
-            text = self.tr("已附加 {name}（待同步上傳）").format(name=att.name)
-            if number == self.case_number:
-                self.attach_message.setText(text)
-                self.load_attachments()
-            # local work: the sync loop is poked and uploads the file without waiting its turn
-            self.ctx.case_changed.emit(number)
-            self.ctx.status_message.emit(self.tr("案件 {n}：{text}").format(n=number, text=text))
-
-        def failed(error: object) -> None:
-            self.attach_message.setStyleSheet("color: #b00020;")
-            if isinstance(error, DomainError):
-                self.attach_message.setText(self.ctx.message(error))
-            else:
-                self.attach_message.setText(
-                    QCoreApplication.translate("CaseDetail", "發生錯誤，請洽資訊人員")
-                )
-                self.ctx.tasks._unhandled(error)
-
-        self.ctx.tasks.run(
-            case_attachments.attach_file, self.ctx.app, number, path, on_done=done, on_error=failed
-        )
-
-    @staticmethod
-    def _dropped_files(event: QDropEvent) -> list[Path]:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return []
-        return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self.view is not None and self._dropped_files(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if self.view is not None and self._dropped_files(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
-        files = self._dropped_files(event)
-        if self.view is None or not files:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        number = self.case_number
-        for path in files:
-            self.attach(number, path)
-
     def _error(self, error: object) -> None:
         if isinstance(error, DomainError):
             self.error_label.setText(self.ctx.message(error))
@@ -426,11 +307,3 @@ class CaseDetail(CaseDetailView):
                 QCoreApplication.translate("CaseDetail", "發生錯誤，請洽資訊人員")
             )
             self.ctx.tasks._unhandled(error)
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} KB"
-    return f"{size / 1048576:.1f} MB"
