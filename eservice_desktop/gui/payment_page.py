@@ -3,7 +3,8 @@ with change, card with the terminal's reference, receipt print / reprint (with r
 (with reason), refunds, and the daily closing.
 
 Every service call runs on a worker through ``ctx.tasks``; printing goes through
-``gui.qt_print`` (print dialog on the UI thread only when asked, painting on a worker).
+``gui.qt_print`` (print dialog on the UI thread only when asked, painting on a worker;
+``gui/payment_printing.py``).
 
 The page acts only on the case it shows: loading another number clears the page first and a
 number that is not found leaves it empty with every action disabled, so F9 can never take money
@@ -15,8 +16,6 @@ it, until it is printed (``payments.pending_receipts``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from pathlib import Path
 
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
@@ -26,15 +25,16 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import payment_closing, qt_print, receipt_actions
+from eservice_desktop.gui import receipt_actions
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.gui.payment_view import PaymentView
+from eservice_desktop.gui.payment_printing import PaymentPrinting
 from eservice_desktop.services import fees, payment_screen, payments
 
 
-class PaymentPage(PaymentView):
-    """What the fees page does; its widgets are built and drawn by ``PaymentView``."""
+class PaymentPage(PaymentPrinting):
+    """What the fees page does; its widgets are built and drawn by ``PaymentView``, what it
+    prints (receipts, the closing) is ``PaymentPrinting``'s."""
 
     def __init__(self, ctx: GuiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,15 +85,6 @@ class PaymentPage(PaymentView):
         ):
             self.load(self.recent_case)
         self.refresh_pending()
-
-    def refresh_pending(self) -> None:
-        """Asks ``payments.pending_receipts`` again (after every print, cancel or failure)."""
-        self.ctx.tasks.run(
-            payments.pending_receipts,
-            self.ctx.app,
-            on_done=self._show_pending,
-            on_error=self._error,
-        )
 
     def focus_search(self) -> None:
         self.case_edit.setFocus()
@@ -224,23 +215,6 @@ class PaymentPage(PaymentView):
         spin.setFocus()
         spin.selectAll()
 
-    def _show_pending(self, numbers: list[str]) -> None:
-        self.pending = list(numbers)
-        self.pending_banner.setVisible(bool(numbers))
-        self.pending_label.setText(
-            self.tr("收據未列印：{n} 張已收費的收據尚未印出（{list}）。按 F10 列印 {first}").format(
-                n=len(numbers), list="、".join(numbers[:5]), first=numbers[0]
-            )
-            if numbers
-            else ""
-        )
-
-    def print_pending(self) -> None:
-        """F10: prints the oldest receipt that was paid but never printed (a first print)."""
-        if not self.pending:
-            return
-        self._print(self.pending[0], "")
-
     def _method_changed(self) -> None:
         cash = self.cash_radio.isChecked()
         self.tendered_spin.setEnabled(cash)
@@ -257,11 +231,6 @@ class PaymentPage(PaymentView):
         change = self.change_due()
         self.change_label.setText(f"{change:,}")
         self.change_label.setStyleSheet("color: #b00020" if change < 0 else "")
-
-    def _error(self, error: BaseException) -> None:
-        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
-        self.last_error = text
-        self.ctx.status_message.emit(text)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -340,36 +309,6 @@ class PaymentPage(PaymentView):
         self._print(result.receipt_number, "")
         self._written(result.case_number)
 
-    def _written(self, number: str) -> None:
-        """A write finished: tell the other pages; the case on screen reloads through
-        ``_case_changed``. Never brings another case onto the page by itself."""
-        self.ctx.case_changed.emit(number)
-
-    def _printer(self) -> QPrinter | None:
-        return self.printer_factory() if self.printer_factory is not None else None
-
-    def _print(self, number: str, reason: str, approval: object = None) -> None:
-        task = qt_print.print_receipt(
-            self.ctx,
-            number,
-            parent=self,
-            reprint_reason=reason,
-            approval=approval,
-            printer=self._printer(),
-            on_done=self._printed,
-            on_error=self._print_failed,
-        )
-        if task is None:  # the clerk cancelled the print dialog
-            self.refresh_pending()
-
-    def _printed(self, result: payments.PaymentResult) -> None:
-        self.refresh_pending()
-        self._written(result.case_number)
-
-    def _print_failed(self, error: BaseException) -> None:
-        self._error(error)
-        self.refresh_pending()
-
     def selected_receipt(self) -> payments.PaymentResult | None:
         if self.current is None or not self.print_btn.isEnabled():
             return None
@@ -391,25 +330,6 @@ class PaymentPage(PaymentView):
 
     def refund_selected(self) -> None:
         receipt_actions.refund_receipt(self, self.selected_receipt())
-
-    # -- closing -----------------------------------------------------------------------------
-
-    def closing_dialog(self) -> None:
-        chosen = payment_closing.ask_closing(self)
-        if chosen is None:
-            return
-        if chosen.output == "print":
-            self.print_closing(chosen.day, chosen.device)
-        elif (path := payment_closing.ask_path(self, chosen)) is not None:
-            self.save_closing(chosen.day, path, chosen.device)
-
-    def save_closing(self, day: date, path: Path, device: str | None = "") -> None:
-        payment_closing.save_closing(self.ctx, day, path, device, self._error)
-
-    def print_closing(self, day: date, device: str | None = "") -> None:
-        payment_closing.print_closing(
-            self.ctx, self, day, device, printer=self._printer(), on_error=self._error
-        )
 
 
 def create_page(ctx: GuiContext) -> QWidget:

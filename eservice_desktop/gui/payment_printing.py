@@ -1,0 +1,120 @@
+"""What the fees page prints and how it reports: the red "收據未列印" banner of receipts paid
+but never printed (F10 prints the oldest, ``payments.pending_receipts`` asked again after every
+print, cancel or failure), the print of a receipt through ``gui.qt_print`` (the print dialog
+on the UI thread only when asked, painting on a worker), the daily closing, and the page's
+errors and writes told to the other pages.
+
+A layer of ``PaymentPage`` (over ``PaymentView``). The texts keep the translation context
+``PaymentPage``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtPrintSupport import QPrinter
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui import payment_closing, qt_print
+from eservice_desktop.gui.payment_view import PaymentView
+from eservice_desktop.services import payments
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("PaymentPage", text)
+
+
+class PaymentPrinting(PaymentView):
+    """Receipts to print, the daily closing, errors and writes."""
+
+    #: Returns the printer for the next job, or None to ask (tests inject a PDF printer).
+    printer_factory: Callable[[], QPrinter | None] | None
+    #: The last error shown, in the clerk's language.
+    last_error: str
+
+    # -- receipts not printed yet ------------------------------------------------------------
+
+    def refresh_pending(self) -> None:
+        """Asks ``payments.pending_receipts`` again (after every print, cancel or failure)."""
+        self.ctx.tasks.run(
+            payments.pending_receipts,
+            self.ctx.app,
+            on_done=self._show_pending,
+            on_error=self._error,
+        )
+
+    def _show_pending(self, numbers: list[str]) -> None:
+        self.pending = list(numbers)
+        self.pending_banner.setVisible(bool(numbers))
+        self.pending_label.setText(
+            _t("收據未列印：{n} 張已收費的收據尚未印出（{list}）。按 F10 列印 {first}").format(
+                n=len(numbers), list="、".join(numbers[:5]), first=numbers[0]
+            )
+            if numbers
+            else ""
+        )
+
+    def print_pending(self) -> None:
+        """F10: prints the oldest receipt that was paid but never printed (a first print)."""
+        if not self.pending:
+            return
+        self._print(self.pending[0], "")
+
+    # -- printing, errors, writes --------------------------------------------------------------
+
+    def _written(self, number: str) -> None:
+        """A write finished: tell the other pages; the case on screen reloads through
+        ``_case_changed``. Never brings another case onto the page by itself."""
+        self.ctx.case_changed.emit(number)
+
+    def _printer(self) -> QPrinter | None:
+        return self.printer_factory() if self.printer_factory is not None else None
+
+    def _print(self, number: str, reason: str, approval: object = None) -> None:
+        task = qt_print.print_receipt(
+            self.ctx,
+            number,
+            parent=self,
+            reprint_reason=reason,
+            approval=approval,
+            printer=self._printer(),
+            on_done=self._printed,
+            on_error=self._print_failed,
+        )
+        if task is None:  # the clerk cancelled the print dialog
+            self.refresh_pending()
+
+    def _printed(self, result: payments.PaymentResult) -> None:
+        self.refresh_pending()
+        self._written(result.case_number)
+
+    def _print_failed(self, error: BaseException) -> None:
+        self._error(error)
+        self.refresh_pending()
+
+    def _error(self, error: BaseException) -> None:
+        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        self.last_error = text
+        self.ctx.status_message.emit(text)
+
+    # -- closing -----------------------------------------------------------------------------
+
+    def closing_dialog(self) -> None:
+        chosen = payment_closing.ask_closing(self)
+        if chosen is None:
+            return
+        if chosen.output == "print":
+            self.print_closing(chosen.day, chosen.device)
+        elif (path := payment_closing.ask_path(self, chosen)) is not None:
+            self.save_closing(chosen.day, path, chosen.device)
+
+    def save_closing(self, day: date, path: Path, device: str | None = "") -> None:
+        payment_closing.save_closing(self.ctx, day, path, device, self._error)
+
+    def print_closing(self, day: date, device: str | None = "") -> None:
+        payment_closing.print_closing(
+            self.ctx, self, day, device, printer=self._printer(), on_error=self._error
+        )
