@@ -65,6 +65,27 @@ class SyncStatusWidget(QWidget):
         self.pulling: tuple[int, int] | None = None
         #: Why the last round failed, in the clerk's language ("" after a good round).
         self.error = ""
+        self._build()
+        self.round_finished.connect(self._on_round, Qt.ConnectionType.QueuedConnection)
+        self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self.pull_progress.connect(self._on_pull_progress, Qt.ConnectionType.QueuedConnection)
+        ctx.case_changed.connect(self._on_local_work)
+        #: The running loop and its thread, kept outside this widget (see sync_loop.LoopKeeper).
+        self._keeper = LoopKeeper()
+        #: Counts the start and stop requests: a loop prepared on the writer for an older
+        #: request (stopped meanwhile) is dropped.
+        self._starts = 0
+        self._starting = False
+        # Not a slot of this widget: Qt calls no slot of an object that is being destroyed.
+        self.destroyed.connect(self._keeper.close)
+        self._autostart = autostart
+        self._begun = False
+        self._render()
+        if not defer:
+            self.start_background()
+
+    def _build(self) -> None:
+        """The labels, the bar and the conflicts button, left to right."""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         self.state_label = QLabel(self)
@@ -95,23 +116,6 @@ class SyncStatusWidget(QWidget):
             self.quarantine_label,
         ):
             layout.addWidget(w)
-        self.round_finished.connect(self._on_round, Qt.ConnectionType.QueuedConnection)
-        self.push_progress.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
-        self.pull_progress.connect(self._on_pull_progress, Qt.ConnectionType.QueuedConnection)
-        ctx.case_changed.connect(self._on_local_work)
-        #: The running loop and its thread, kept outside this widget (see sync_loop.LoopKeeper).
-        self._keeper = LoopKeeper()
-        #: Counts the start and stop requests: a loop prepared on the writer for an older
-        #: request (stopped meanwhile) is dropped.
-        self._starts = 0
-        self._starting = False
-        # Not a slot of this widget: Qt calls no slot of an object that is being destroyed.
-        self.destroyed.connect(self._keeper.close)
-        self._autostart = autostart
-        self._begun = False
-        self._render()
-        if not defer:
-            self.start_background()
 
     def start_background(self) -> None:
         """County reference data, the first counts, and the loop when this device syncs. The
