@@ -2,8 +2,9 @@
 buttons, the camera preview over the list of cases ready here, and the case side (message, case,
 collector, actions), in the order the Tab key walks them.
 
-Apart from ``gui/pickup_desk.py`` (scanning, verifying, handing over; ``PickupDesk`` is a
-``PickupView``) so the construction reads on its own. The texts keep the translation context
+Apart from ``gui/pickup_desk.py`` (scanning, verifying; the camera in ``pickup_camera``, the
+handover in ``pickup_handover``; ``PickupDesk`` is a ``PickupView``) so the construction reads
+on its own. The texts keep the translation context
 ``PickupDesk`` (``_t``), where the English file has them.
 """
 
