@@ -303,30 +303,8 @@ def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
     rand: Callable[[], float],
 ) -> tuple[list[tuple[str, datetime, dict[str, Any]]], int]:
     """The case's ``case.received`` (a synthetic applicant) and its copies."""
-    business = service.office_kind == "land" and rand() < 0.1
-    if business:
-        applicant = {
-            "kind": "business",
-            "id_type": "ubn",
-            "id": generate_ubn(rng),
-            "name": rng.choice(seeding.BUSINESSES),
-        }
-    else:
-        applicant = {
-            "kind": "person",
-            "id_type": "national_id",
-            "id": generate_national_id(rng),
-            "name": seeding._name(rng),
-        }
-    fields: dict[str, Any] = {}
-    for spec in service.fields:
-        if spec.required:
-            if spec.choices:
-                fields[spec.key] = spec.choices[0]
-            elif spec.type == "land_parcel":
-                fields[spec.key] = f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
-            else:
-                fields[spec.key] = "桃園市桃園區中正路" + str(rng.randint(1, 999)) + "號"
+    applicant = _applicant(service, rng, rand)
+    fields = _required_fields(service, rng)
     pickup = service.pickup_options[0] if service.pickup_options else "counter"
     phone = "09" + f"{rng.randint(0, 99999999):08d}"
     copies = rng.choice((1, 1, 1, 2, 3))
@@ -356,6 +334,38 @@ def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
         )
     ]
     return evs, copies
+
+
+def _applicant(service: Service, rng: random.Random, rand: Callable[[], float]) -> dict[str, Any]:
+    """A synthetic applicant: a business for one land case in ten, else a person."""
+    if service.office_kind == "land" and rand() < 0.1:
+        return {
+            "kind": "business",
+            "id_type": "ubn",
+            "id": generate_ubn(rng),
+            "name": rng.choice(seeding.BUSINESSES),
+        }
+    return {
+        "kind": "person",
+        "id_type": "national_id",
+        "id": generate_national_id(rng),
+        "name": seeding._name(rng),
+    }
+
+
+def _required_fields(service: Service, rng: random.Random) -> dict[str, Any]:
+    """A plausible value for each field the service requires (its first choice, a land
+    parcel, or an address)."""
+    fields: dict[str, Any] = {}
+    for spec in service.fields:
+        if spec.required:
+            if spec.choices:
+                fields[spec.key] = spec.choices[0]
+            elif spec.type == "land_parcel":
+                fields[spec.key] = f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
+            else:
+                fields[spec.key] = "桃園市桃園區中正路" + str(rng.randint(1, 999)) + "號"
+    return fields
 
 
 def _outcome_events(  # noqa: PLR0917 - a private helper of the hot loop
