@@ -5,6 +5,7 @@ number's check digit and the fold's copy of a state."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -98,6 +99,10 @@ def test_canonical_bytes_equal_the_sorted_document(clerk: str, payload: dict, pr
             chain.canonical(e, prev)
         return
     assert chain.canonical(e, prev) == want
+    # the bulk append's form: the same link, and the payload's part of the same bytes
+    linked, payload_json = chain.link_encoded(e, prev)
+    assert linked == chain.link(e, prev) and json.loads(payload_json) == payload
+    assert f',"payload":{payload_json},"prev":'.encode() in want
 
 
 def _luhn(body: str) -> int:
