@@ -206,13 +206,12 @@ def ingest_many(
             continue
         known.add(e.event_id)
         mine = own_acked and (e.office, e.device) == me
+        encoded = None
         if origin == "local":
-            head = heads.get((e.office, e.device))
-            e = chain.link(e, head.hash if head else chain.GENESIS)  # noqa: PLW2901
-            repo.advance_head(heads, e)
+            e, encoded = _link(heads, e)  # noqa: PLW2901
         elif mine and e.hash:  # this device's own events back from the county, as they were
             repo.advance_head(heads, e)
-        rows.append(row(e, "local" if mine else origin, mine))
+        rows.append(row(e, "local" if mine else origin, mine, encoded))
         report.applied.append(e)
     repo.save_heads(session, heads)
     if rows:
@@ -255,6 +254,15 @@ def _chain_heads(
     return repo.chain_heads(session, chained)
 
 
+def _link(heads: dict[tuple[str, str], repo.ChainHead], e: Event) -> tuple[Event, str]:
+    """A local event linked after its device's head (domain/chain.py: one sha256), the head
+    moved on, and the payload as the canonical JSON text the hash was taken over."""
+    head = heads.get((e.office, e.device))
+    linked, encoded = chain.link_encoded(e, head.hash if head else chain.GENESIS)
+    repo.advance_head(heads, linked)
+    return linked, encoded
+
+
 #: The ``events`` columns a batch writes, in the order of :class:`_EventRows`' tuples.
 _EVENT_COLUMNS = (
     "event_id",
@@ -275,16 +283,23 @@ _EVENT_COLUMNS = (
 
 class _EventRows:
     """The ``events`` rows of one batch as parameter tuples (:func:`storage.repo.insert_tuples`:
-    one driver ``executemany`` on SQLite, each value converted as a Core insert would)."""
+    one driver ``executemany`` on SQLite, each value converted as a Core insert would).
+
+    A local event's payload is stored there as the JSON text its chain hash was taken over
+    (``payload_json``, from :func:`domain.chain.link_encoded`): the payload is encoded once."""
 
     def __init__(self, session: Session, now: datetime) -> None:
         self.session = session
         dialect = session.connection().dialect
         self.at = repo.driver_value(_EVENTS.c.at, dialect)
         self.json = repo.driver_value(_EVENTS.c.payload, dialect)
+        #: The driver takes JSON text (SQLite): an encoded payload is stored as it is.
+        self.text = dialect.name == "sqlite"
         self.now = self.at(now)
 
-    def __call__(self, e: Event, origin: str, acked: bool) -> tuple[Any, ...]:
+    def __call__(
+        self, e: Event, origin: str, acked: bool, payload_json: str | None = None
+    ) -> tuple[Any, ...]:
         return (
             e.event_id,
             e.case_id,
@@ -294,7 +309,7 @@ class _EventRows:
             e.clerk,
             self.at(e.at.astimezone(UTC)),
             self.now,
-            self.json(e.payload),
+            payload_json if payload_json is not None and self.text else self.json(e.payload),
             origin,
             self.now if acked else None,
             e.prev,

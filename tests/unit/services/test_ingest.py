@@ -147,8 +147,13 @@ def test_single_ingest_refuses_a_malformed_event_with_a_domain_error(app: App) -
 
 def test_batch_rows_are_stored_as_a_core_insert_stores_them(app: App) -> None:
     """The batch writes its ``events`` rows through the driver: the stored text of every
-    column is the very text a Core insert of the same rows stores (and reads back alike)."""
+    column is the very text a Core insert of the same rows stores (and reads back alike),
+    but a local event's payload, stored as the JSON text its chain hash was taken over."""
+    import json
+
     from sqlalchemy import insert, text
+
+    from eservice_desktop.domain import chain
 
     own = _received(app, app.actor, "H01-01-115-000041-9")
     own.payload["applicant"]["name"] = '王"小\\明\U00020000'
@@ -164,8 +169,19 @@ def test_batch_rows_are_stored_as_a_core_insert_stores_them(app: App) -> None:
         s.execute(text("DELETE FROM events"))
         s.execute(insert(EventRow.__table__), rows)
         again = [tuple(r) for r in s.execute(raw)]
-    assert len(stored) == 2 and stored == again
-    assert rows[0]["payload"] == own.payload and rows[0]["at"] is not None
+    payload = columns.index("payload")
+    assert len(stored) == 2 and stored[1] == again[1]  # the pulled event: as Core stores it
+    assert (
+        stored[0][:payload] + stored[0][payload + 1 :]
+        == again[0][:payload] + again[0][payload + 1 :]
+    )
+    linked = chain.link(own, chain.GENESIS)
+    # the payload's part of the canonical encoding (domain.chain): keys sorted, no spaces
+    canonical = json.dumps(own.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert stored[0][payload] == canonical
+    assert f',"payload":{canonical},"prev":' in chain.canonical(linked, chain.GENESIS).decode()
+    assert json.loads(stored[0][payload]) == own.payload and rows[0]["payload"] == own.payload
+    assert rows[0]["hash"] == linked.hash and rows[0]["at"] is not None
 
 
 def test_bulk_projection_rows_are_stored_as_a_core_insert_stores_them(app: App) -> None:
