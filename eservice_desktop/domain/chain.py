@@ -19,7 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any, Final
 
 from eservice_desktop.domain.events import Event
@@ -42,6 +42,29 @@ _PAYLOAD = json.JSONEncoder(
 )
 #: How ``json.dumps(..., ensure_ascii=False)`` writes a string.
 _TEXT: Callable[[str], str] = json.encoder.encode_basestring
+#: The C encoder behind :data:`_PAYLOAD`, made once (``JSONEncoder.encode`` makes one per
+#: call, a quarter of an event's encoding); without the circular-reference bookkeeping, which
+#: a payload cannot need (it was parsed from JSON or passed ``values.check_json``'s bounded
+#: walk): a circular one still fails, with RecursionError. None without the C accelerator.
+_C_PAYLOAD = (
+    json.encoder.c_make_encoder(  # type: ignore[attr-defined]
+        None, _PAYLOAD.default, _TEXT, None, ":", ",", True, False, False
+    )
+    if json.encoder.c_make_encoder is not None  # type: ignore[attr-defined]
+    else None
+)
+
+
+def payload_json(payload: Any) -> str:
+    """The payload's part of the canonical encoding: ``_PAYLOAD.encode(payload)``."""
+    if _C_PAYLOAD is not None and type(payload) is dict:
+        return "".join(_C_PAYLOAD(payload, 0))
+    return _PAYLOAD.encode(payload)
+
+
+def _utc_text(at: datetime) -> str:
+    """``at.astimezone(UTC).isoformat()``, without the copy when it is in UTC already."""
+    return (at if at.tzinfo is UTC else at.astimezone(UTC)).isoformat()
 
 
 def canonical(event: Event, prev: str) -> bytes:
@@ -50,20 +73,20 @@ def canonical(event: Event, prev: str) -> bytes:
     Written field by field in the sorted key order (one hash per stored event): the same
     bytes as :func:`_canonical_document` gives, which it falls back to for an envelope field
     that is not text."""
-    return _canonical(event, prev, _PAYLOAD.encode(event.payload))
+    return _canonical(event, prev, payload_json(event.payload))
 
 
-def _canonical(event: Event, prev: str, payload_json: str) -> bytes:
-    """:func:`canonical` with the payload's part already encoded (``payload_json``)."""
+def _canonical(event: Event, prev: str, encoded: str) -> bytes:
+    """:func:`canonical` with the payload's part already ``encoded``."""
     fields = (event.case_id, event.clerk, event.device, event.event_id, event.office, prev)
     if type(event.type) is not str or any(type(f) is not str for f in fields):
         return _canonical_document(event, prev)
     t = _TEXT
     return (
-        f'{{"at":{t(event.at.astimezone(UTC).isoformat())},"case_id":{t(event.case_id)},'
+        f'{{"at":{t(_utc_text(event.at))},"case_id":{t(event.case_id)},'
         f'"clerk":{t(event.clerk)},"device":{t(event.device)},'
         f'"event_id":{t(event.event_id)},"office":{t(event.office)},'
-        f'"payload":{payload_json},"prev":{t(prev)},"type":{t(event.type)}}}'
+        f'"payload":{encoded},"prev":{t(prev)},"type":{t(event.type)}}}'
     ).encode()
 
 
@@ -96,9 +119,9 @@ def link_encoded(event: Event, prev: str) -> tuple[Event, str]:
     """:func:`link`, and the payload as the JSON text the hash was taken over (keys sorted,
     no whitespace, UTF-8 text unescaped): a JSON document equal to the payload, which a bulk
     append stores as the row's payload instead of encoding the payload a second time."""
-    payload_json = _PAYLOAD.encode(event.payload)
-    digest = hashlib.sha256(_canonical(event, prev, payload_json)).hexdigest()
-    return event.chained(prev, digest), payload_json
+    encoded = payload_json(event.payload)
+    digest = hashlib.sha256(_canonical(event, prev, encoded)).hexdigest()
+    return event.chained(prev, digest), encoded
 
 
 @dataclass(frozen=True)

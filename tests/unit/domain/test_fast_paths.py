@@ -103,6 +103,17 @@ def test_canonical_bytes_equal_the_sorted_document(clerk: str, payload: dict, pr
     linked, payload_json = chain.link_encoded(e, prev)
     assert linked == chain.link(e, prev) and json.loads(payload_json) == payload
     assert f',"payload":{payload_json},"prev":'.encode() in want
+    assert chain.payload_json(payload) == chain._PAYLOAD.encode(payload)
+
+
+def test_a_circular_payload_is_refused_by_the_encoder() -> None:
+    """The made-once encoder keeps no circular-reference bookkeeping: such a payload still
+    fails (it can only come from code, never from JSON), and the next encoding is unharmed."""
+    loop: dict = {"a": 1}
+    loop["self"] = loop
+    with pytest.raises((ValueError, RecursionError)):
+        chain.payload_json(loop)
+    assert chain.payload_json({"b": [1, "二"], "a": None}) == '{"a":null,"b":[1,"二"]}'
 
 
 def _luhn(body: str) -> int:
