@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 import unicodedata
+from operator import mul
 from typing import Literal
 
 from eservice_desktop.domain.errors import DomainError
@@ -81,17 +82,22 @@ def _normalise(s: str) -> str:
 def _id_checksum_ok(letter: str, second: int, digits: str) -> bool:
     """Shared by the national ID and both resident-certificate formats, which differ only in
     how the second character becomes a digit."""
-    code = _LETTER_CODES[letter]
-    values = (code // 10, code % 10, second, *(int(c) for c in digits))
-    return sum(w * v for w, v in zip(_ID_WEIGHTS, values, strict=True)) % 10 == 0
+    return _id_sum(letter, second, digits, _ID_WEIGHTS) % 10 == 0
 
 
 def _id_check_digit(letter: str, second: int, body: str) -> str:
     """The digit that makes a 9-character prefix valid; used only to generate test/demo IDs."""
+    return str((10 - _id_sum(letter, second, body, _ID_WEIGHTS[:-1]) % 10) % 10)
+
+
+def _id_sum(letter: str, second: int, digits: str, weights: tuple[int, ...]) -> int:
+    """The weighted sum of [letter tens, letter units, 2nd char, digits...] (one ``map`` over
+    the digits: every received case's applicant ID passes here, and every demo one)."""
+    if len(digits) != len(weights) - 3:
+        raise ValueError("digits")
     code = _LETTER_CODES[letter]
-    values = (code // 10, code % 10, second, *(int(c) for c in body))
-    total = sum(w * v for w, v in zip(_ID_WEIGHTS[:-1], values, strict=True))
-    return str((10 - total % 10) % 10)
+    head = weights[0] * (code // 10) + weights[1] * (code % 10) + weights[2] * second
+    return head + int(sum(map(mul, weights[3:], map(int, digits))))
 
 
 def _checksum_error(field: str) -> DomainError:
@@ -262,12 +268,16 @@ def mask_name(name: str) -> str:
     return value[0] + _NAME_MASK_CHAR * (len(value) - 2) + value[-1]
 
 
+#: The first letters of a national ID, in the order the generators draw from.
+_LETTERS = tuple(sorted(_LETTER_CODES))
+
+
 def generate_national_id(rng: random.Random, sex: int | None = None) -> str:
     """A valid but random national ID, for demo data and tests (never a real person on purpose:
     the randomness is seeded by the caller, and the output is not looked up anywhere)."""
     if sex is not None and sex not in (1, 2):
         raise ValueError("sex must be 1 (male), 2 (female) or None")
-    letter = rng.choice(sorted(_LETTER_CODES))
+    letter = rng.choice(_LETTERS)
     sex_digit = sex if sex is not None else rng.choice((1, 2))
     body = "".join(str(rng.randrange(10)) for _ in range(7))
     return f"{letter}{sex_digit}{body}{_id_check_digit(letter, sex_digit, body)}"
@@ -275,7 +285,7 @@ def generate_national_id(rng: random.Random, sex: int | None = None) -> str:
 
 def generate_resident_id(rng: random.Random, new_format: bool = True) -> str:
     """A valid but random resident certificate number in the 2021 or the older format."""
-    letter = rng.choice(sorted(_LETTER_CODES))
+    letter = rng.choice(_LETTERS)
     if new_format:
         second_char = rng.choice("89")
         second = int(second_char)
