@@ -13,20 +13,16 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.demo import seeding
-from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
+from eservice_desktop.demo.bulk_cases import ApprovalPayloads, one_case
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
@@ -86,7 +82,7 @@ def add_cases(
     def new_id() -> str:
         return uuid4_text(randbits(128))
 
-    approval = _ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
+    approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     with bulk_writes(app) as transaction:
         while done < cases:
             n = min(batch, cases - done)
@@ -102,11 +98,11 @@ def add_cases(
                     service = rng.choices(services, cum_weights=cum)[0]
                     case_id = new_id()
                     start = len(events)
-                    for type_, at, payload in _one_case(
+                    for type_, at, payload in one_case(
                         app, service, number, received, now, rng, rand, case_id, pay, approval
                     ):
                         events.append(
-                            Event(new_id(), case_id, type_, office, device, clerk, at, payload)
+                            _event(new_id(), case_id, type_, office, device, clerk, at, payload)
                         )
                     approval.link(events, start)
                 till.flush()
@@ -117,6 +113,36 @@ def add_cases(
             if progress:
                 progress(done, cases)
     return counts
+
+
+def _event(  # noqa: PLR0917 - Event's own fields, in its order
+    event_id: str,
+    case_id: str,
+    type_: str,
+    office: str,
+    device: str,
+    clerk: str,
+    at: datetime,
+    payload: dict[str, Any],
+) -> Event:
+    """``Event(...)`` without the frozen dataclass ``__init__``'s ``object.__setattr__`` per
+    field (a seed makes millions). Its ``__post_init__`` is left out too: what it refuses (a
+    time without zone, an unknown type) the one door refuses again for every event
+    (``domain.event_values.check_envelope``)."""
+    e = object.__new__(Event)
+    e.__dict__.update(
+        event_id=event_id,
+        case_id=case_id,
+        type=type_,
+        office=office,
+        device=device,
+        clerk=clerk,
+        at=at,
+        payload=payload,
+        prev=None,
+        hash=None,
+    )
+    return e
 
 
 def uuid4_text(bits: int) -> str:
@@ -201,201 +227,3 @@ def _reserve_numbers(session: Any, app: App, received: list[datetime]) -> list[s
         next_seq[year] = seq + 1
         out.append(str(CaseNumber(s.office_code, s.device_id, year, seq)))
     return out
-
-
-class _ApprovalPayloads:
-    """The demo supervisor's ``case.approval_granted`` payloads of the exceptions a case makes
-    (an exemption at intake), linked to the event each approves once the loop has given that
-    event its id (the approval is appended just before the assessment it approves)."""
-
-    def __init__(self, app: App) -> None:
-        self.granted = demo_granted(app, APPROVE_FEE_REDUCTION, reason=seeding.EXEMPT_REASON)
-        #: (payload, position of the approval in its case's events) not linked yet
-        self.pending: list[tuple[dict[str, Any], int]] = []
-
-    def before(
-        self, evs: list[tuple[str, datetime, dict[str, Any]]], for_type: str, number: str
-    ) -> None:
-        """Appends the approval of the event appended next (``for_type``) to ``evs``."""
-        g = self.granted
-        payload = {
-            "action": g.action,
-            "requested_by": g.requested_by,
-            "approved_by": g.approved_by,
-            "reason": g.reason,
-            "for_event": "",
-            "for_type": for_type,
-            "target": number,
-        }
-        self.pending.append((payload, len(evs)))
-        evs.append((ev.APPROVAL_GRANTED, evs[-1][1], payload))
-
-    def link(self, events: list[Event], start: int) -> None:
-        """Names the approved event (the next one) in each approval of the case just built,
-        whose events begin at ``events[start]``."""
-        for payload, i in self.pending:
-            payload["for_event"] = events[start + i + 1].event_id
-        self.pending.clear()
-
-
-def _one_case(  # noqa: PLR0917 - a private helper of the hot loop
-    app: App,
-    service: Service,
-    number: str,
-    received: datetime,
-    now: datetime,
-    rng: random.Random,
-    rand: Callable[[], float],
-    case_id: str,
-    pay: seeding.PayFn,
-    approval: _ApprovalPayloads,
-) -> list[tuple[str, datetime, dict[str, Any]]]:
-    """One case's events as (type, time, payload), consistent with the domain's transitions
-    (the fee assessed at intake and, for every case that finishes, paid at the counter first;
-    old cases mostly finished, as offices close ~96 % on time)."""
-    evs, copies = _intake_events(app, service, number, received, rng, rand)
-    if seeding.demo_channel(number) != "counter":
-        evs.append((ev.ACCEPTED, received, {"note": ""}))
-    roll = rand()
-    outcome = "received"
-    acc = 0.0
-    for name, share in seeding.OUTCOMES:
-        acc += share
-        if roll < acc:
-            outcome = name
-            break
-    t = received
-    age = (now - received).total_seconds()
-    # Offices close ~96 % of cases on time (seed appendix 11): old cases are mostly finished.
-    late = (now - received).days > service.time_limit_working_days * 1.5 + 3
-    if outcome in ("received", "supplement") and late and rand() < 0.96:
-        outcome = rng.choice(("closed", "picked_up", "picked_up"))
-    latest = now - timedelta(seconds=30)
-
-    def later(max_fraction: float = 0.4) -> datetime:
-        nonlocal t
-        t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
-        return t
-
-    assessed = seeding.fee_assessment(service, copies, rng)
-    if assessed is not None:
-        payload, fees_due = assessed
-        if payload["reduction"]:  # an exemption: the demo supervisor approved it first
-            approval.before(evs, ev.FEE_ASSESSED, number)
-        evs.append((ev.FEE_ASSESSED, received, payload))
-        finishes = outcome in ("closed", "ready", "picked_up")
-        if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
-            t = seeding.payment_time(app.hours, received, rng)
-            receipt = pay(case_id, number, fees_due, t)
-            evs.append((ev.PAYMENT_RECORDED, t, receipt))
-            t = t + timedelta(seconds=5)
-            evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
-    _outcome_events(app, evs, outcome, later, rng, rand)
-    return evs
-
-
-def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
-    app: App,
-    service: Service,
-    number: str,
-    received: datetime,
-    rng: random.Random,
-    rand: Callable[[], float],
-) -> tuple[list[tuple[str, datetime, dict[str, Any]]], int]:
-    """The case's ``case.received`` (a synthetic applicant) and its copies."""
-    applicant = _applicant(service, rng, rand)
-    fields = _required_fields(service, rng)
-    pickup = service.pickup_options[0] if service.pickup_options else "counter"
-    phone = "09" + f"{rng.randint(0, 99999999):08d}"
-    copies = rng.choice((1, 1, 1, 2, 3))
-    lookups = sorted(service.document_free_lookups)
-    consent = sorted(rng.sample(lookups, k=min(1, len(lookups))))
-    required = service.required_documents
-    presented = [d for d in required if "時）" not in d]
-    evs: list[tuple[str, datetime, dict[str, Any]]] = [
-        (
-            ev.RECEIVED,
-            received,
-            {
-                "case_number": number,
-                "service_code": service.code,
-                "time_limit_working_days": service.time_limit_working_days,
-                "applicant": applicant,
-                "phone": phone,
-                "email": "",
-                "copies": copies,
-                "fields": fields,
-                "consent": consent,
-                "channel": seeding.demo_channel(number),
-                "pickup": {"method": pickup, "office": app.settings.office_code},
-                # every document brought except those only needed in some cases ("…時）")
-                "documents": {"required": list(required), "presented": presented},
-            },
-        )
-    ]
-    return evs, copies
-
-
-def _applicant(service: Service, rng: random.Random, rand: Callable[[], float]) -> dict[str, Any]:
-    """A synthetic applicant: a business for one land case in ten, else a person."""
-    if service.office_kind == "land" and rand() < 0.1:
-        return {
-            "kind": "business",
-            "id_type": "ubn",
-            "id": generate_ubn(rng),
-            "name": rng.choice(seeding.BUSINESSES),
-        }
-    return {
-        "kind": "person",
-        "id_type": "national_id",
-        "id": generate_national_id(rng),
-        "name": seeding._name(rng),
-    }
-
-
-def _required_fields(service: Service, rng: random.Random) -> dict[str, Any]:
-    """A plausible value for each field the service requires (its first choice, a land
-    parcel, or an address)."""
-    fields: dict[str, Any] = {}
-    for spec in service.fields:
-        if spec.required:
-            if spec.choices:
-                fields[spec.key] = spec.choices[0]
-            elif spec.type == "land_parcel":
-                fields[spec.key] = f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
-            else:
-                fields[spec.key] = "桃園市桃園區中正路" + str(rng.randint(1, 999)) + "號"
-    return fields
-
-
-def _outcome_events(  # noqa: PLR0917 - a private helper of the hot loop
-    app: App,
-    evs: list[tuple[str, datetime, dict[str, Any]]],
-    outcome: str,
-    later: Callable[..., datetime],
-    rng: random.Random,
-    rand: Callable[[], float],
-) -> None:
-    """Appends what happened to the case after intake (``later()``: the next moment)."""
-    if outcome == "supplement":
-        reason = rng.choice(seeding.SUPPLEMENT_REASONS)
-        evs.append((ev.SUPPLEMENT_REQUESTED, later(), {"reason": reason, "items": []}))
-    elif outcome == "rejected":
-        evs.append((ev.REJECTED, later(), {"reason": rng.choice(seeding.REJECT_REASONS)}))
-    elif outcome in ("closed", "ready", "picked_up"):
-        if rand() < 0.2:
-            reason = rng.choice(seeding.SUPPLEMENT_REASONS)
-            evs.append((ev.SUPPLEMENT_REQUESTED, later(0.2), {"reason": reason, "items": []}))
-            evs.append((ev.SUPPLEMENT_RECEIVED, later(0.2), {"note": ""}))
-        evs.append((ev.CLOSED, later(0.2), {"note": ""}))
-        if outcome in ("ready", "picked_up"):
-            pickup_number = f"{rng.randint(0, 9999):04d}"
-            evs.append(
-                (
-                    ev.READY_FOR_PICKUP,
-                    later(0.1),
-                    {"office": app.settings.office_code, "pickup_number": pickup_number},
-                )
-            )
-        if outcome == "picked_up":
-            evs.append((ev.PICKED_UP, later(0.1), {"by": {"self": True}}))
