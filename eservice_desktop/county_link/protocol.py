@@ -15,20 +15,50 @@ Design points (see docs/protocol.md):
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, field_validator, model_validator
 
+from eservice_desktop.county_link.protocol_lookups import (
+    LOOKUP_FORMAT,
+    LOOKUP_SIGNED_FIELDS,
+    LookupRequest,
+    lookup_signed_bytes,
+)
+from eservice_desktop.county_link.protocol_office import (
+    AttachmentStart,
+    AttachmentState,
+    EnrolRequest,
+    EnrolResponse,
+    OperatorRecord,
+    OperatorsResponse,
+    OperatorVerifyRequest,
+    OperatorVerifyResponse,
+    StatusResponse,
+)
+from eservice_desktop.county_link.wire_base import CODE, DEVICE, HASH, WireModel, no_nul
 from eservice_desktop.domain import values
 from eservice_desktop.domain.events import ALL_TYPES, Event
+
+#: The enrolment, status, attachment and operator schemas live in protocol_office.py, the
+#: look-ups' in protocol_lookups.py, the base every schema shares in wire_base.py; the names
+#: both ends use are importable from here.
+__all__ = [
+    "LOOKUP_FORMAT",
+    "LOOKUP_SIGNED_FIELDS",
+    "AttachmentStart",
+    "AttachmentState",
+    "EnrolRequest",
+    "EnrolResponse",
+    "LookupRequest",
+    "OperatorRecord",
+    "OperatorVerifyRequest",
+    "OperatorVerifyResponse",
+    "OperatorsResponse",
+    "StatusResponse",
+    "lookup_signed_bytes",
+]
 
 API_VERSION = "v1"
 PREFIX = f"/{API_VERSION}"
@@ -51,58 +81,8 @@ ChangeKind = Literal[
     "targets",
 ]
 
-_CODE = r"^[A-Z][0-9]{2}$"
-_DEVICE = r"^[0-9A-Za-z]{1,8}$"
-_HASH = r"^[0-9a-f]{64}$"
 
-
-#: ``\u0000`` as JSON writes U+0000: preceded by an even number of backslashes (an odd number
-#: is an escaped backslash followed by the text "u0000").
-_JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
-
-
-def _no_nul(value: Any) -> None:
-    """PostgreSQL text cannot hold U+0000 (found by fuzzing): refused at the door, anywhere
-    in a body, so no store ever sees it. A document is checked as its JSON text (one C-speed
-    pass instead of a walk in Python)."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            raise ValueError("the NUL character is not allowed")
-    elif isinstance(value, dict | list | tuple):
-        try:
-            text = json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError):  # not plain JSON: walk it
-            for item in value.items() if isinstance(value, dict) else value:
-                if isinstance(value, dict):
-                    _no_nul(item[0])
-                    _no_nul(item[1])
-                else:
-                    _no_nul(item)
-            return
-        if _JSON_NUL.search(text):
-            raise ValueError("the NUL character is not allowed")
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    #: True where the fields' own validators already refuse U+0000 everywhere (patterns,
-    #: ``values.check_text``/``check_json``): the walk below would only repeat them.
-    _nul_checked: ClassVar[bool] = False
-
-    @model_validator(mode="after")
-    def _refuse_nul(self) -> Any:
-        if self._nul_checked:
-            return self
-        for value in self.__dict__.values():
-            if type(value) is str:
-                if "\x00" in value:
-                    raise ValueError("the NUL character is not allowed")
-            elif value is not None and not isinstance(value, BaseModel):
-                _no_nul(value)
-        return self
-
-
-class WireEvent(_Model):
+class WireEvent(WireModel):
     """A case event as it travels; ``at`` is the device's (offset-corrected) UTC time."""
 
     # the ids' rule (``values.check_id``: letters, digits, dashes, at most 36) is their pattern
@@ -110,16 +90,16 @@ class WireEvent(_Model):
     event_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
     case_id: str = Field(min_length=1, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
     type: str = Field(max_length=40)
-    office: str = Field(pattern=_CODE)
-    device: str = Field(pattern=_DEVICE)
+    office: str = Field(pattern=CODE)
+    device: str = Field(pattern=DEVICE)
     clerk: str = Field(min_length=1, max_length=values.CLERK_MAX)
     at: datetime
     payload: dict[str, Any] = Field(default_factory=dict)
     #: The device's hash chain (domain/chain.py): the previous event's hash of the same device
     #: and this event's own; absent only from events of builds before the chain and from the
     #: county's own events.
-    prev: str | None = Field(default=None, pattern=_HASH)
-    hash: str | None = Field(default=None, pattern=_HASH)
+    prev: str | None = Field(default=None, pattern=HASH)
+    hash: str | None = Field(default=None, pattern=HASH)
 
     # ids, codes and hashes by pattern, the type by name, the clerk by check_text, every key
     # and text of the payload by check_json: none lets U+0000 through (each event is checked
@@ -171,18 +151,18 @@ class WireEvent(_Model):
         )
 
 
-class ChainGap(_Model):
+class ChainGap(WireModel):
     """The chain link of an event the office set aside instead of sending (stored before
     today's value rules, so the wire would refuse it): the county's chain of the device goes on
     over it. ``position`` is the index in ``events`` the event would have had."""
 
     event_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
-    prev: str = Field(pattern=_HASH)
-    hash: str = Field(pattern=_HASH)
+    prev: str = Field(pattern=HASH)
+    hash: str = Field(pattern=HASH)
     position: int = Field(ge=0, le=MAX_PUSH_BATCH)
 
 
-class PushRequest(_Model):
+class PushRequest(WireModel):
     events: list[WireEvent] = Field(max_length=MAX_PUSH_BATCH)
     gaps: list[ChainGap] = Field(default_factory=list, max_length=MAX_PUSH_BATCH)
 
@@ -203,21 +183,21 @@ def push_body(events: list[dict[str, Any]], gaps: list[dict[str, Any]] | None = 
     return _BODY.encode(doc).encode()
 
 
-class WireAccess(_Model):
+class WireAccess(WireModel):
     """One access-log record (services/access.py): who viewed, searched, printed or exported
     which case, with its place in the device's access-log hash chain."""
 
     access_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
-    office: str = Field(pattern=_CODE)
-    device: str = Field(pattern=_DEVICE)
+    office: str = Field(pattern=CODE)
+    device: str = Field(pattern=DEVICE)
     operator: str = Field(min_length=1, max_length=values.CLERK_MAX)
     action: Literal["view", "search", "print", "export"]
     case_id: str = Field(default="", max_length=36, pattern=r"^[0-9A-Za-z-]*$")
     case_number: str = Field(default="", max_length=24)
     detail: str = Field(default="", max_length=200)
     at: datetime
-    prev: str = Field(pattern=_HASH)
-    hash: str = Field(pattern=_HASH)
+    prev: str = Field(pattern=HASH)
+    hash: str = Field(pattern=HASH)
 
     @field_validator("at")
     @classmethod
@@ -225,18 +205,18 @@ class WireAccess(_Model):
         return values.check_time(value)
 
 
-class AccessPushRequest(_Model):
+class AccessPushRequest(WireModel):
     records: list[WireAccess] = Field(max_length=MAX_PUSH_BATCH)
 
 
-class AccessPushResponse(_Model):
+class AccessPushResponse(WireModel):
     #: Records stored now, and records the county already had (a push sent again).
     stored: int
     duplicates: int
     server_time: datetime
 
 
-class PushResult(_Model):
+class PushResult(WireModel):
     event_id: str
     status: PushStatus
     #: For conflicts: the county's conflict record id and the reason in both languages.
@@ -246,7 +226,7 @@ class PushResult(_Model):
     reason_en: str | None = None
 
 
-class CountyReceipt(_Model):
+class CountyReceipt(WireModel):
     """Signed proof that a case reached the county (Ed25519 over :meth:`signed_bytes`)."""
 
     case_id: str
@@ -271,13 +251,13 @@ def receipt_bytes(
     return f"eservice-receipt/1|{case_id}|{case_number}|{office}|{events_accepted}|{at}".encode()
 
 
-class PushResponse(_Model):
+class PushResponse(WireModel):
     results: list[PushResult]
     receipts: list[CountyReceipt] = Field(default_factory=list)
     server_time: datetime
 
 
-class Change(_Model):
+class Change(WireModel):
     """One entry of an office's change feed. ``data`` depends on ``kind``:
     event -> a WireEvent; catalogue -> the services document; calendar -> {"year", "csv"};
     pickup_keys / county_keys -> {"keys": [{"key_id", "alg", "public_key", "not_before"}]};
@@ -294,11 +274,11 @@ class Change(_Model):
         # an event's data is checked as a WireEvent when the page is applied (services/sync/
         # inbox.py), which refuses U+0000 and keeps the event aside: not walked here first
         if self.kind != "event":
-            _no_nul(self.data)
+            no_nul(self.data)
         return self
 
 
-class PullResponse(_Model):
+class PullResponse(WireModel):
     changes: list[Change]
     #: Opaque: send it back as ``since`` to continue; stored by the office after applying.
     cursor: str
@@ -310,89 +290,7 @@ class PullResponse(_Model):
     remaining: int | None = None
 
 
-class EnrolRequest(_Model):
-    code: str = Field(min_length=6, max_length=64)
-    device: str = Field(pattern=_DEVICE)
-    #: The office the device belongs to: a code issued for another office is refused (409)
-    #: before it is used.
-    office: str = Field(pattern=_CODE)
-    label: str = Field(default="", max_length=100)
-
-    @field_validator("label")
-    @classmethod
-    def _label(cls, value: str) -> str:
-        return values.check_text(value, "label", max_len=100)
-
-
-class EnrolResponse(_Model):
-    office: str
-    device: str
-    device_key: str
-    #: The device credential: shown once, kept by the office in the OS keyring.
-    credential: str
-    server_time: datetime
-
-
-class StatusResponse(_Model):
-    api_version: str
-    office: str
-    device: str
-    server_time: datetime
-
-
-class AttachmentState(_Model):
-    sha256: str
-    size: int
-    received: int
-    complete: bool
-    case_id: str | None = None
-
-
-class AttachmentStart(_Model):
-    size: int = Field(ge=0, le=200 * 1024 * 1024)
-    case_id: str | None = Field(default=None, max_length=36)
-    media_type: str = Field(default="application/octet-stream", max_length=100)
-
-
-_ACCOUNT = r"^[a-z][a-z0-9._-]{1,31}$"
-
-
-class OperatorRecord(_Model):
-    """An office operator as the county provisions it (``GET /v1/operators``)."""
-
-    account: str = Field(pattern=_ACCOUNT)
-    name: str = Field(min_length=1, max_length=40)
-    roles: list[str] = Field(max_length=16)
-    departments: list[str] = Field(default_factory=list, max_length=200)
-    active: bool
-    #: The argon2id hash (PHC string); the office verifies passwords offline with it.
-    password_hash: str = Field(max_length=400)
-    version: int = Field(ge=1)
-    updated_at: datetime
-
-
-class OperatorsResponse(_Model):
-    operators: list[OperatorRecord]
-    #: The cursor for the next pull (``since``): the highest version the office has now.
-    version: str
-    server_time: datetime
-
-
-class OperatorVerifyRequest(_Model):
-    account: str = Field(pattern=_ACCOUNT)
-    password: str = Field(min_length=1, max_length=256)
-
-
-class OperatorVerifyResponse(_Model):
-    ok: bool
-    #: ``auth.bad_password`` | ``auth.unknown_account`` | ``auth.inactive`` when not ok.
-    reason: str = ""
-    account: str
-    roles: list[str] = Field(default_factory=list)
-    server_time: datetime
-
-
-class ErrorBody(_Model):
+class ErrorBody(WireModel):
     code: str
     message_zh: str
     message_en: str
@@ -409,45 +307,3 @@ def seq_of(cursor: str | None) -> int:
     if value < 0:
         raise ValueError("negative cursor")
     return value
-
-
-# --- document-free look-ups (免書證免謄本; docs/lookups.md) -----------------------------------
-
-#: The format of a signed look-up result, and the prefix of the bytes its signature covers.
-LOOKUP_FORMAT = "eservice-lookup/1"
-#: The fields of a result its signature covers (everything but the signature itself).
-LOOKUP_SIGNED_FIELDS = (
-    "format",
-    "result_id",
-    "issuer",
-    "issued_at",
-    "office",
-    "device",
-    "case_number",
-    "kind",
-    "subject",
-    "fields",
-    "key_id",
-)
-
-
-class LookupRequest(_Model):
-    """``POST /v1/lookups``: one document for one case, with the citizen's consent.
-
-    ``subject_id`` is the citizen's (or the company's) ID as the registry keys it; the county
-    keeps no log of it. ``consent`` must be true: the office records the consent on the case
-    (``case.consent_recorded`` or the intake's) before it asks."""
-
-    case_number: str = Field(min_length=1, max_length=24)
-    service_code: str = Field(min_length=1, max_length=values.SERVICE_CODE_MAX)
-    kind: str = Field(pattern=r"^[a-z][a-z_]{1,39}$")
-    subject_id: str = Field(pattern=r"^[0-9A-Za-z]{8,10}$")
-    consent: bool
-
-
-def lookup_signed_bytes(result: dict[str, Any]) -> bytes:
-    """The bytes a look-up result's signature covers: the format, a newline and the signed
-    fields as canonical JSON (sorted keys, no spaces, UTF-8). Both ends build them here."""
-    body = {k: result.get(k) for k in LOOKUP_SIGNED_FIELDS}
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return f"{LOOKUP_FORMAT}\n{canonical}".encode()
