@@ -1,0 +1,280 @@
+"""The county link's transport (requests): gzip both ways, bearer credential, pinned CA.
+
+TLS is verified against the county CA file from settings *only* (requests uses that file as the
+whole trust store, so a certificate from any other CA is refused: the CA is pinned). Plain
+``http://`` is refused unless the host is a loopback address (development and tests).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import ipaddress
+import json
+import socket
+import threading
+import time
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+import requests
+from pydantic import BaseModel, ValidationError
+from requests.adapters import HTTPAdapter
+
+from eservice_desktop.county_link.errors import (
+    AuthError,
+    ConfigError,
+    Offline,
+    RequestRefused,
+    ServerError,
+)
+from eservice_desktop.county_link.protocol import PREFIX
+
+M = TypeVar("M", bound=BaseModel)
+
+GZIP_MIN = 1024
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str, ca_file: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme == "http":
+        if not is_loopback(parts.hostname or ""):
+            raise ConfigError("plain http is only allowed to a loopback address; use https")
+    elif parts.scheme == "https":
+        if not ca_file:
+            raise ConfigError("https needs the county CA certificate (settings county_ca_file)")
+    else:
+        raise ConfigError(f"unsupported URL scheme {parts.scheme!r}")
+
+
+#: Overall limits: one request (connect, headers and the whole body) and one sync round.
+REQUEST_DEADLINE_S = 120.0
+ROUND_DEADLINE_S = 600.0
+#: The largest answer the client reads (a pull page of MAX_PULL_PAGE changes fits easily).
+MAX_RESPONSE = 64 * 1024 * 1024
+
+
+class _Sockets:
+    """The sockets this client's connections opened, so a watchdog can cut a request that
+    outlives its deadline (a per-read timeout alone lets a server drip one byte every few
+    seconds forever)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.open: list[socket.socket] = []
+
+    def add(self, sock: socket.socket) -> None:
+        with self.lock:
+            self.open = [s for s in self.open if s.fileno() != -1]
+            self.open.append(sock)
+
+    def cut(self) -> None:
+        with self.lock:
+            for sock in self.open:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+            self.open = []
+
+
+def _adapter(sockets: _Sockets) -> HTTPAdapter:
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Conn(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.add(self.sock)
+
+    class TLSConn(HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.add(self.sock)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Conn
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = TLSConn
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+            self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
+
+    return Adapter()
+
+
+class CountyTransport:
+    """One county link: its session (pinned CA, bearer credential, gzip), each request's
+    deadline and the round's, and the answer read as a model. The routes are
+    :class:`~eservice_desktop.county_link.client.CountyClient`'s methods."""
+
+    def __init__(
+        self,
+        base_url: str,
+        credential: str | None = None,
+        ca_file: str = "",
+        timeout: tuple[float, float] = (5.0, 60.0),
+        deadline_s: float = REQUEST_DEADLINE_S,
+    ) -> None:
+        check_url(base_url, ca_file)
+        self.base = base_url.rstrip("/") + PREFIX
+        self.timeout = timeout
+        self.deadline_s = deadline_s
+        #: monotonic time by which the current round must end (None: no round running)
+        self.round_ends: float | None = None
+        self._sockets = _Sockets()
+        self.http = requests.Session()
+        adapter = _adapter(self._sockets)
+        self.http.mount("http://", adapter)
+        self.http.mount("https://", adapter)
+        #: gzip both ways, except to a county on this machine: over loopback compressing costs
+        #: more CPU than the bytes it saves (benchmarks/bench_sync.py measures both)
+        self.compress = not is_loopback(urlsplit(base_url).hostname or "")
+        self.http.headers["Accept-Encoding"] = "gzip" if self.compress else "identity"
+        self.http.headers["User-Agent"] = "eservice-desktop-sync/1"
+        self.http.verify = ca_file if ca_file else True
+        self.http.trust_env = False  # never route the county link through an ambient proxy
+        if credential:
+            self.http.headers["Authorization"] = f"Bearer {credential}"
+
+    def close(self) -> None:
+        self.http.close()
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        raw: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        encoded: bytes | None = None,
+    ) -> requests.Response:
+        """One request within its own deadline and the round's: a watchdog cuts the sockets
+        when it passes (a county that trickles bytes cannot hold the round). 401/403 and 5xx
+        are raised as their errors; other answers are the caller's to read."""
+        data, headers = self._payload(body, raw, encoded)
+        now = time.monotonic()
+        ends = self._ends(now)
+        expired = threading.Event()
+
+        def cut() -> None:
+            expired.set()
+            self._sockets.cut()
+
+        watchdog = threading.Timer(max(0.0, ends - now), cut)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            read_s = min(self.timeout[1], max(0.1, ends - now))
+            r = self._request(
+                method,
+                path,
+                data=data,
+                params=params,
+                headers=headers,
+                read_s=read_s,
+                expired=expired,
+            )
+        except requests.exceptions.SSLError as e:
+            if expired.is_set():
+                raise Offline("the county answered too slowly") from e
+            raise ConfigError(f"TLS verification failed: {type(e).__name__}") from e
+        except requests.RequestException as e:
+            raise Offline(
+                "the county answered too slowly" if expired.is_set() else type(e).__name__
+            ) from e
+        finally:
+            watchdog.cancel()
+        if r.status_code in (401, 403):
+            raise AuthError(f"{r.status_code} from county", r.status_code)
+        if r.status_code >= 500:
+            raise ServerError(f"{r.status_code} from county", r.status_code)
+        return r
+
+    def _payload(
+        self, body: Any, raw: bytes | None, encoded: bytes | None
+    ) -> tuple[bytes | None, dict[str, str]]:
+        """The bytes to send and their headers: JSON (``body``, or ``encoded`` as the caller
+        encoded it), gzip-compressed when the link compresses and it pays; or raw bytes."""
+        headers: dict[str, str] = {}
+        data: bytes | None = raw
+        if body is not None or encoded is not None:
+            data = (
+                encoded
+                if encoded is not None
+                else json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+            )
+            headers["Content-Type"] = "application/json"
+            if self.compress and len(data) >= GZIP_MIN:
+                data = gzip.compress(data, compresslevel=5)
+                headers["Content-Encoding"] = "gzip"
+        elif raw is not None:
+            headers["Content-Type"] = "application/octet-stream"
+        return data, headers
+
+    def _ends(self, now: float) -> float:
+        """When a request starting ``now`` must end: its own deadline, or the round's when that
+        comes first (Offline when the round's time is up already)."""
+        ends = now + self.deadline_s
+        if self.round_ends is not None:
+            if now >= self.round_ends:
+                raise Offline("the sync round ran out of time")
+            ends = min(ends, self.round_ends)
+        return ends
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        data: bytes | None,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        read_s: float,
+        expired: threading.Event,
+    ) -> requests.Response:
+        """The request, its answer read in chunks up to MAX_RESPONSE; Offline when the
+        watchdog cut it (``expired``)."""
+        r = self.http.request(
+            method,
+            self.base + path,
+            data=data,
+            params=params,
+            headers=headers,
+            timeout=(self.timeout[0], read_s),
+            stream=True,
+        )
+        try:
+            body = bytearray()
+            for chunk in r.iter_content(64 * 1024):
+                body += chunk
+                if len(body) > MAX_RESPONSE:
+                    raise ServerError("answer from county too large")
+                if expired.is_set():
+                    break
+            r._content = bytes(body)
+        finally:
+            r.close()
+        if expired.is_set():
+            raise Offline("the county answered too slowly")
+        return r
+
+    def _json(self, r: requests.Response, model: type[M]) -> M:
+        if r.status_code >= 400:
+            raise RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code)
+        try:
+            return model.model_validate_json(r.content)
+        except ValidationError as e:
+            raise ServerError("unreadable answer from county") from e
