@@ -6,32 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import factories
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.queue_day import MARGIN_MS, MAX_WAIT_MS, wait_ms
 from eservice_desktop.gui.queue_page import QueuePage
-from eservice_desktop.services import cases
-from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.services.queue_rows import load_queue
 
 EVENING = datetime(2026, 3, 10, 15, 55, tzinfo=UTC)  # 23:55 on the 10th in Taipei
-
-
-def _take(ctx: GuiContext, pid: str, name: str) -> cases.CaseView:
-    return intake(
-        ctx.app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id=pid,
-            applicant_name=name,
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-        ),
-    )
 
 
 def _open(qtbot: QtBot, ctx: GuiContext) -> QueuePage:
@@ -54,9 +37,9 @@ def test_a_list_left_open_past_midnight_rolls_over_without_a_write(
     qtbot: QtBot, ctx: GuiContext, clock
 ) -> None:
     clock.set(EVENING)
-    late = _take(ctx, "A123456789", "王小明")
+    late = factories.new_case(ctx.app)
     page = _open(qtbot, ctx)
-    assert [i.case_number for i in page.model.items()] == [late.case_number]
+    assert [i.case_number for i in page.model.items()] == [late]
     assert page.model.as_of == date(2026, 3, 10)
     timer = page.day_watch.timer
     assert timer.isActive()
@@ -82,7 +65,7 @@ def test_the_armed_timer_itself_rolls_the_list_over(qtbot: QtBot, ctx: GuiContex
     """The timer, not a call by hand: armed at 23:59:59.7 by the injected clock it fires after
     about 0.8 s of real time, by when the clock says the 11th."""
     clock.set(datetime(2026, 3, 10, 15, 59, 59, 700_000, tzinfo=UTC))
-    _take(ctx, "A123456789", "王小明")
+    factories.new_case(ctx.app)
     page = _open(qtbot, ctx)
     assert len(page.model.items()) == 1
     page.day_watch.schedule()  # armed again from now (the page's start took real time)
@@ -99,14 +82,14 @@ def test_a_search_shown_at_midnight_is_run_again_for_the_new_day(
     """Days left count from the day a list was read: a search result shown over midnight is
     read again too (it stays the same search)."""
     clock.set(EVENING)
-    wang = _take(ctx, "A123456789", "王小明")
+    wang = factories.new_case(ctx.app)
     page = _open(qtbot, ctx)
     page.search_box.setText("王小")
     page.search_now()
     qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=5000)
-    assert [i.case_number for i in page.model.items()] == [wang.case_number]
+    assert [i.case_number for i in page.model.items()] == [wang]
     clock.set(datetime(2026, 3, 10, 16, 0, 1, tzinfo=UTC))
     assert page.day_watch.check() is True
     qtbot.waitUntil(lambda: page.model.as_of == date(2026, 3, 11), timeout=5000)
     assert page.search_box.text() == "王小"
-    assert [i.case_number for i in page.model.items()] == [wang.case_number]
+    assert [i.case_number for i in page.model.items()] == [wang]
