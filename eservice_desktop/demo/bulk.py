@@ -125,24 +125,22 @@ def _event(  # noqa: PLR0917 - Event's own fields, in its order
     at: datetime,
     payload: dict[str, Any],
 ) -> Event:
-    """``Event(...)`` without the frozen dataclass ``__init__``'s ``object.__setattr__`` per
-    field (a seed makes millions). Its ``__post_init__`` is left out too: what it refuses (a
-    time without zone, an unknown type) the one door refuses again for every event
-    (``domain.event_values.check_envelope``)."""
-    e = object.__new__(Event)
-    e.__dict__.update(
-        event_id=event_id,
-        case_id=case_id,
-        type=type_,
-        office=office,
-        device=device,
-        clerk=clerk,
-        at=at,
-        payload=payload,
-        prev=None,
-        hash=None,
+    """An event of the seed (Event.unchecked: a seed makes millions; the one door checks each
+    envelope again)."""
+    return Event.unchecked(
+        {
+            "event_id": event_id,
+            "case_id": case_id,
+            "type": type_,
+            "office": office,
+            "device": device,
+            "clerk": clerk,
+            "at": at,
+            "payload": payload,
+            "prev": None,
+            "hash": None,
+        }
     )
-    return e
 
 
 def uuid4_text(bits: int) -> str:

@@ -126,12 +126,21 @@ class Event:
         if self.type not in ALL_TYPES:
             raise ValueError(f"unknown event type {self.type!r}")
 
+    @classmethod
+    def unchecked(cls, fields: dict[str, Any]) -> Event:
+        """The event of ``fields`` (every field, by name) without the frozen dataclass
+        ``__init__``'s ``object.__setattr__`` per field, which cost as much as a pulled event's
+        checks (a seed or a catch-up makes millions). ``__post_init__`` is left out too: only
+        for callers whose event passes ``event_values.check_envelope`` (the one door), which
+        refuses what it would (a time without zone, an unknown type)."""
+        e = object.__new__(cls)
+        object.__setattr__(e, "__dict__", fields)
+        return e
+
     def chained(self, prev: str | None, hash_: str | None) -> Event:
         """The same event with its chain link (a copy of its fields: no second validation on
         the ingest path, where every local event is linked)."""
-        linked = object.__new__(Event)
-        object.__setattr__(linked, "__dict__", {**self.__dict__, "prev": prev, "hash": hash_})
-        return linked
+        return Event.unchecked({**self.__dict__, "prev": prev, "hash": hash_})
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
