@@ -112,7 +112,7 @@ def event_hash(event: Event, prev: str) -> str:
 
 def link(event: Event, prev: str) -> Event:
     """The event with its place in the chain after ``prev`` filled in."""
-    return event.chained(prev, event_hash(event, prev))
+    return link_encoded(event, prev)[0]
 
 
 def link_encoded(event: Event, prev: str) -> tuple[Event, str]:
