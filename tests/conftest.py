@@ -27,6 +27,7 @@ os.environ.pop("ESERVICE_DATA_DIR", None)
 os.environ["ESERVICE_DEMO"] = "1"
 
 from operator_support import sign_in
+from virtual_readers import holding, lock_mode
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.core import App, open_app
@@ -48,6 +49,20 @@ class MutableClock:
 
 # Tuesday 2026-03-10 10:00 Asia/Taipei: a plain working day, far from holidays.
 DEFAULT_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _virtual_card_readers(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """A test that inserts virtual cards has the readers to itself; one that watches them never
+    runs beside it (``virtual_readers``). Autouse and first: held across every other fixture."""
+    mode = lock_mode(request.node)
+    if mode is None:
+        yield
+        return
+    with holding(tmp_path_factory.getbasetemp().parent, mode):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -61,6 +61,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
+            # a counter window watches the card readers (tests/virtual_readers.py)
+            item.add_marker(pytest.mark.readers)
 
 
 # --- nothing touches the database or the keyring on the GUI thread ------------------------------

@@ -29,9 +29,15 @@ def _port_open(port: int) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def pcscd() -> None:
-    if not _port_open(vc.PORTS[0]):
+    """vpcd stops listening while a card is in its reader, so this looks only while the test
+    holds the readers (tests/virtual_readers.py): per test, never once per worker."""
+    deadline = time.monotonic() + 10  # vpcd listens again a moment after a card left
+    while not _port_open(vc.PORTS[0]):
+        if time.monotonic() < deadline:
+            time.sleep(0.2)
+            continue
         pytest.fail(
             "pcscd with vsmartcard-vpcd is not listening on 127.0.0.1:35963: run the suite "
             "through `make test` (tools/test-services.sh starts it)"
