@@ -27,7 +27,7 @@ os.environ.pop("ESERVICE_DATA_DIR", None)
 os.environ["ESERVICE_DEMO"] = "1"
 
 from operator_support import sign_in
-from virtual_readers import holding, lock_mode
+from shared_devices import holding, locks_of
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.core import App, open_app
@@ -52,16 +52,17 @@ DEFAULT_NOW = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _virtual_card_readers(
+def _shared_devices(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
-    """A test that inserts virtual cards has the readers to itself; one that watches them never
-    runs beside it (``virtual_readers``). Autouse and first: held across every other fixture."""
-    mode = lock_mode(request.node)
-    if mode is None:
+    """A test that inserts virtual cards has the readers to itself and one that watches them
+    never runs beside it; a test on the real X display has it to itself (``shared_devices``).
+    Autouse and first: held across every other fixture of the test."""
+    locks = locks_of(request.node)
+    if not locks:
         yield
         return
-    with holding(tmp_path_factory.getbasetemp().parent, mode):
+    with holding(tmp_path_factory.getbasetemp().parent, locks):
         yield
 
 

@@ -61,7 +61,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/gui/" in str(item.path).replace("\\", "/"):
             item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
-            # a counter window watches the card readers (tests/virtual_readers.py)
+            # a counter window watches the card readers (tests/shared_devices.py)
             item.add_marker(pytest.mark.readers)
 
 

@@ -32,7 +32,7 @@ def _port_open(port: int) -> bool:
 @pytest.fixture
 def pcscd() -> None:
     """vpcd stops listening while a card is in its reader, so this looks only while the test
-    holds the readers (tests/virtual_readers.py): per test, never once per worker."""
+    holds the readers (tests/shared_devices.py): per test, never once per worker."""
     deadline = time.monotonic() + 10  # vpcd listens again a moment after a card left
     while not _port_open(vc.PORTS[0]):
         if time.monotonic() < deadline:
