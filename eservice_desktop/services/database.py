@@ -108,6 +108,4 @@ WINDOW_SQLITE_HEAP = 12 * 1024 * 1024
 def limit_page_caches(limit: int = WINDOW_SQLITE_HEAP) -> None:
     """Keeps SQLite's page caches of this process within ``limit`` bytes (soft: SQLite recycles
     its least recently used pages beyond it), for connections open now and opened later."""
-    from eservice_desktop.storage import db
-
-    db.limit_process_heap(limit)
+    cipher.limit_process_heap(limit)

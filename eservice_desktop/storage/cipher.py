@@ -27,6 +27,34 @@ PLAIN_HEADER = b"SQLite format 3\x00"
 DatabaseError = sqlcipher.DatabaseError
 
 
+#: SQLite's process-wide soft heap limit (bytes): page caches of every connection together.
+SQLITE_HEAP_LIMIT = 80 * 1024 * 1024
+#: This process's limit now: SQLITE_HEAP_LIMIT unless a process set its own (limit_process_heap).
+_heap_limit = [SQLITE_HEAP_LIMIT]
+
+
+def heap_limit() -> int:
+    """The soft heap limit each new connection sets (``storage.db``'s pragmas)."""
+    return _heap_limit[0]
+
+
+def limit_process_heap(limit: int) -> None:
+    """Sets SQLite's process-wide soft heap limit to ``limit`` bytes, now and for every
+    connection opened later (each connection sets it again on connect). The limit belongs to
+    the SQLite library, not to a connection, so a throwaway in-memory connection of each library
+    (SQLCipher's, the standard one) sets it. Here rather than in ``storage.db`` so the window's
+    database writer sets it without loading SQLAlchemy."""
+    _heap_limit[0] = int(limit)
+    import sqlite3
+
+    for module in (sqlcipher, sqlite3):
+        conn = module.connect(":memory:")
+        try:
+            conn.execute(f"PRAGMA soft_heap_limit={_heap_limit[0]}")
+        finally:
+            conn.close()
+
+
 class WrongKey(RuntimeError):
     """The key does not open this database (or the file is no database at all)."""
 

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
-from eservice_desktop.storage import cipher, dbkey
+from eservice_desktop.storage import cipher, dbkey, revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -50,12 +50,6 @@ def migrations_dir() -> Path:
     raise FileNotFoundError("migrations directory not found")
 
 
-#: SQLite's process-wide soft heap limit (bytes): page caches of every connection together.
-SQLITE_HEAP_LIMIT = 80 * 1024 * 1024
-#: This process's limit now: SQLITE_HEAP_LIMIT unless a process set its own (limit_process_heap).
-_heap_limit = [SQLITE_HEAP_LIMIT]
-
-
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -68,29 +62,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     # search p95 at 1.7x plain, 256 MiB within 1.3x.
     cur.execute("PRAGMA cache_size=-262144")
     # ... but all connections of the process together keep at most SQLITE_HEAP_LIMIT of heap
-    # (or what the process chose, limit_process_heap: the counter window keeps less):
+    # (or what the process chose, cipher.limit_process_heap: the counter window keeps less):
     # beyond it SQLite recycles the least recently used cache pages (process-wide, soft), so a
     # worker pool of connections cannot hold a quarter GiB each (make bench, bench_memory).
-    cur.execute(f"PRAGMA soft_heap_limit={_heap_limit[0]}")
+    cur.execute(f"PRAGMA soft_heap_limit={cipher.heap_limit()}")
     cur.close()
-
-
-def limit_process_heap(limit: int) -> None:
-    """Sets SQLite's process-wide soft heap limit to ``limit`` bytes, now and for every
-    connection opened later (each connection sets it again on connect). The limit belongs to
-    the SQLite library, not to a connection, so a throwaway in-memory connection of each library
-    (SQLCipher's, the standard one) sets it."""
-    _heap_limit[0] = int(limit)
-    import sqlite3
-
-    import sqlcipher3.dbapi2
-
-    for module in (sqlcipher3.dbapi2, sqlite3):
-        conn = module.connect(":memory:")
-        try:
-            conn.execute(f"PRAGMA soft_heap_limit={_heap_limit[0]}")
-        finally:
-            conn.close()
 
 
 #: Connection execution option marking a read-only transaction (see make_engine).
@@ -169,9 +145,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-#: The newest revision under migrations/versions, known without loading Alembic (a unit test
-#: compares it with the migrations directory, so a new revision must update it).
-HEAD_REVISION = "0016"
+#: The newest revision under migrations/versions (``storage/revision.py``).
+HEAD_REVISION = revision.HEAD_REVISION
 
 
 def schema_is_current(engine: Engine) -> bool:
