@@ -213,6 +213,15 @@ class Operator:
         return not self.departments or service_code in self.departments
 
 
+#: The operator demo mode signs in without a password (README demo, ``--demo``, ESERVICE_DEMO=1):
+#: known before the core opens, so the demo window is built signed in while the core opens.
+DEMO_OPERATOR: Final = Operator(
+    account="demo01",
+    name="示範操作員",
+    roles=COUNTER_ROLES,
+)
+
+
 #: A national ID or resident certificate number in lower case: never an account name.
 _ID_SHAPE: Final = re.compile(r"[a-z][a-d0-9][0-9]{8}")
 

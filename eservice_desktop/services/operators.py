@@ -14,7 +14,7 @@ The one name callers import from; the work is in three modules, one job each:
 from __future__ import annotations
 
 # Importable from here before the split (tests name the roles as operators.Role).
-from eservice_desktop.domain.operators import Action, Operator, Role  # noqa: F401
+from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role  # noqa: F401
 from eservice_desktop.services.operators_accounts import (
     AccountView,
     create_first_admin,
@@ -34,7 +34,6 @@ from eservice_desktop.services.operators_sessions import (
     resume_session,
 )
 from eservice_desktop.services.operators_signin import (
-    DEMO_OPERATOR,
     DEMO_SUPERVISOR,
     DEMO_SUPERVISOR_PASSWORD,
     PASSWORD_MAX,

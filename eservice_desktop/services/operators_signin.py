@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import (
-    COUNTER_ROLES,
+    DEMO_OPERATOR,
     Action,
     Operator,
     Role,
@@ -44,13 +44,6 @@ log = logging.getLogger("eservice.operators")
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
-
-#: The operator demo mode signs in without a password (README demo, ``--demo``, ESERVICE_DEMO=1).
-DEMO_OPERATOR = Operator(
-    account="demo01",
-    name="示範操作員",
-    roles=COUNTER_ROLES,
-)
 
 #: The demo supervisor: approves the exceptions demo seeding records (fee reductions, voids,
 #: refunds), so the demo's approvals name a supervisor other than the demo operator. In demo mode
