@@ -23,7 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
-from eservice_desktop.services.queue_rows import Member, QueueItem, move
+from eservice_desktop.services.queue_items import Member, QueueItem, move
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 CASE_NUMBER_ROLE = Qt.ItemDataRole.UserRole + 2

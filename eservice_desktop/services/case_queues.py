@@ -23,32 +23,10 @@ from eservice_desktop.services import access
 from eservice_desktop.services.calendar import TAIPEI, today
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.queue_items import OPEN_STATUSES, QueueRow
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import AWAITING_ACCEPTANCE_SQL, CaseRow
 from eservice_desktop.storage.models_reports import CaseStatMonthRow
-
-
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the clerk's queue: straight from the projection table, no event folding."""
-
-    case_id: str
-    case_number: str
-    service_code: str
-    applicant_name: str
-    applicant_id_masked: str
-    status: str
-    received_at: datetime
-    due: date | None
-    fees_due: int
-    paid: int
-    #: The due date counts days of a year with no imported working calendar (see CaseView).
-    provisional: bool = False
-    #: How the case arrived (counter, web, kiosk) and a web or kiosk case's reservation.
-    channel: str = "counter"
-    reservation_at: datetime | None = None
-    #: The row's rowid in ``cases``: the last term of every queue's order (0 from a search).
-    row_id: int = 0
 
 
 def _queue_row(
@@ -77,7 +55,6 @@ def _queue_row(
     )
 
 
-OPEN_STATUSES = ("received", "payment_due", "supplement_requested")
 #: Newest first, in an order the (office, received_day, received_at) index serves (see queue());
 #: the row's rowid orders cases received at the same instant (services.queue_rows places a
 #: written case by the same total order).

@@ -32,11 +32,9 @@ from eservice_desktop.services.case_queues import (
     MAX_OFFSET,
     MAX_PAGE,
     NEWEST_FIRST,
-    OPEN_STATUSES,
     QUEUES,
     OnlineRow,
     Page,
-    QueueRow,
     check_page,
     has_cases,
     online_queue,
@@ -51,6 +49,7 @@ from eservice_desktop.services.case_queues import (
 )
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.queue_items import OPEN_STATUSES, QueueRow
 from eservice_desktop.storage import repo
 
 if TYPE_CHECKING:
