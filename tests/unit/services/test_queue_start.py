@@ -1,0 +1,154 @@
+"""The signed-in window's first list, read before the core opens (services.queue_start), is the
+list the core reads (services.queue_rows.queue_chunk of "today"): the same rows in the same
+order and labels, equal receipt times, due dates and a calendar imported into the database
+included, on either side of the office's midnight; and whenever the core has something to do
+first (or the operator may not see cases) it reads nothing and leaves the list to the core."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+
+from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role
+from eservice_desktop.services import cases, payments
+from eservice_desktop.services.core import App
+from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.services.queue_rows import queue_chunk
+from eservice_desktop.services.queue_start import first_today
+from eservice_desktop.storage import cipher, dbkey, repo
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=TAIPEI)
+
+
+def _take(app: App, received: datetime, pid: str = "A123456789", pay: bool = False) -> str:
+    number = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id=pid,
+            applicant_name="王小明",
+            fields={
+                "registered_address": "桃園市桃園區縣府路1號",
+                "transcript_kind": "現戶",
+                "record_detail": "省略記事",
+            },
+            received_at=received.astimezone(UTC),
+        ),
+    ).case_number
+    if pay:
+        view = cases.show_case(app, number)
+        payments.record_payment(app, number, "cash", view.balance)
+    return number
+
+
+def _both(app: App, lang: str = "zh_TW", limit: int = 500) -> tuple[object, object]:
+    raw = first_today(app.settings, app.catalogue, DEMO_OPERATOR, lang, now=app.now(), limit=limit)
+    return raw, queue_chunk(app, "today", lang, 0, limit)
+
+
+def test_the_first_list_equals_the_cores_with_equal_times_and_due_dates(
+    app: App, clock: object
+) -> None:
+    clock.set(MORNING + timedelta(hours=2))  # type: ignore[attr-defined]
+    for pid in ("A123456789", "F131232216", "B120863158", "A123456789"):
+        _take(app, MORNING, pid, pay=True)  # one instant: the rowid orders them
+    _take(app, MORNING + timedelta(minutes=5), "F131232216")  # unpaid: no due date
+    _take(app, MORNING - timedelta(days=1))  # yesterday's: not in today's list
+    number = _take(app, MORNING + timedelta(minutes=1), pay=True)
+    cases.request_supplement(app, number, "缺少委託書")
+    for lang in ("zh_TW", "en"):
+        raw, core = _both(app, lang)
+        assert raw == core, lang
+    raw, core = _both(app, limit=3)  # a first screenful shorter than the day: more follow
+    assert raw == core
+    assert raw is not None and len(raw.items) == 3 and raw.more
+    # the instant's four, newest (largest rowid) first, after the later receipts
+    full = queue_chunk(app, "today", "zh_TW")
+    assert [i.received_key for i in full.items][-4:] == [MORNING.timestamp()] * 4
+    assert [i.row_id for i in full.items][-4:] == sorted(i.row_id for i in full.items[-4:])[::-1]
+
+
+def test_an_imported_calendar_moves_the_due_dates_alike(app: App, clock: object) -> None:
+    """A day off imported into the database (a typhoon day) counts in both readings."""
+    clock.set(MORNING + timedelta(hours=1))  # type: ignore[attr-defined]
+    _take(app, MORNING, pay=True)
+    before = queue_chunk(app, "today", "zh_TW").items[0]
+    with app.transaction() as s:
+        repo.store_calendar_days(s, [(date(2026, 3, 10), True, "颱風假")])
+    app.reload_calendar()
+    raw, core = _both(app)
+    assert raw == core
+    assert raw is not None and raw.items[0].days_left != before.days_left
+
+
+def test_the_first_list_is_the_days_on_either_side_of_midnight(app: App, clock: object) -> None:
+    evening = datetime(2026, 3, 10, 23, 59, 59, tzinfo=TAIPEI)
+    clock.set(evening)  # type: ignore[attr-defined]
+    late = _take(app, evening - timedelta(seconds=30))
+    raw, core = _both(app)
+    assert raw == core
+    assert raw is not None and raw.as_of == date(2026, 3, 10)
+    assert [i.case_number for i in raw.items] == [late]
+    clock.set(evening + timedelta(seconds=2))  # type: ignore[attr-defined]
+    first = _take(app, evening + timedelta(seconds=1))
+    raw, core = _both(app)
+    assert raw == core
+    assert raw is not None and raw.as_of == date(2026, 3, 11)
+    assert [i.case_number for i in raw.items] == [first]
+
+
+def test_nothing_is_read_for_an_operator_who_may_not_see_cases(app: App) -> None:
+    _take(app, app.now())
+    it = Operator(account="it01", name="資訊", roles=frozenset({Role.IT}))
+    assert not it.can(Action.VIEW_CASE)
+    for operator in (None, it):
+        assert first_today(app.settings, app.catalogue, operator, "zh_TW") is None
+
+
+def test_the_core_reads_when_the_schema_is_not_this_builds(app: App) -> None:
+    _take(app, app.now())
+    assert first_today(app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW") is not None
+    with app.transaction() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '0015'"))
+    assert first_today(app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW") is None
+
+
+def test_the_core_reads_without_the_key_or_with_a_wrong_one(app: App) -> None:
+    settings = app.settings
+    key_file = dbkey.key_dir(settings) / dbkey.KEY_FILE
+    good = key_file.read_text(encoding="ascii")
+    try:
+        key_file.unlink()
+        assert first_today(settings, app.catalogue, DEMO_OPERATOR, "zh_TW") is None
+        key_file.write_text(dbkey.new_key().hex() + "\n", encoding="ascii")
+        assert first_today(settings, app.catalogue, DEMO_OPERATOR, "zh_TW") is None
+    finally:
+        key_file.write_text(good, encoding="ascii")
+    assert first_today(settings, app.catalogue, DEMO_OPERATOR, "zh_TW") is not None
+
+
+def test_the_core_reads_a_new_or_a_plain_database(app: App, tmp_path: Path) -> None:
+    fresh = replace(app.settings, data_dir=tmp_path / "new")
+    assert first_today(fresh, app.catalogue, DEMO_OPERATOR, "zh_TW") is None
+    plain_dir = tmp_path / "plain"
+    plain_dir.mkdir()
+    plain = replace(app.settings, data_dir=plain_dir)
+    conn = sqlite3.connect(plain.db_path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    assert cipher.is_plain(plain.db_path)
+    assert first_today(plain, app.catalogue, DEMO_OPERATOR, "zh_TW") is None
+
+
+@pytest.mark.parametrize("lang", ["zh_TW", "en"])
+def test_an_empty_day_is_an_empty_list(app: App, lang: str) -> None:
+    raw, core = _both(app, lang)
+    assert raw == core
+    assert raw is not None and raw.items == [] and not raw.more
