@@ -15,18 +15,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
-from eservice_desktop.gui.tasks import TaskRunner
+from eservice_desktop.gui.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
-    from eservice_desktop.domain.catalogue import Office
+    from eservice_desktop.domain.catalogue import Catalogue, Office
+    from eservice_desktop.domain.operators import Operator
     from eservice_desktop.services.core import App
 
 
@@ -45,14 +47,21 @@ class ScreenCase:
 
 class PendingCore:
     """The services core while the database writer opens it. ``start`` hands the opening to
-    the writer (once); the job fills ``future``. ``settings`` and ``office`` (from the shipped
-    catalogue, as the core's own) are known before."""
+    the writer (once); the job fills ``future``. ``settings``, ``catalogue`` (the shipped one the
+    core opens with), ``office`` and ``operator`` (the one the opening signs in: demo mode's, or
+    None) are known before."""
 
     def __init__(
-        self, settings: Settings, office: Office, start: Callable[[Future[App]], object]
+        self,
+        settings: Settings,
+        catalogue: Catalogue,
+        start: Callable[[Future[App]], object],
+        operator: Operator | None = None,
     ) -> None:
         self.settings = settings
-        self.office = office
+        self.catalogue = catalogue
+        self.office = catalogue.office(settings.office_code)
+        self.operator = operator
         self.future: Future[App] = Future()
         self._start: Callable[[Future[App]], object] | None = start
 
@@ -98,6 +107,9 @@ class GuiContext(QObject):
     case_shown = Signal(str)
     #: A sync round with the county finished well (attachments may have been uploaded).
     sync_round_done = Signal()
+    #: The core opened after the window was built (``gui/launcher.py``): what waited for it
+    #: (``when_core_open``) goes on.
+    core_opened = Signal()
 
     def __init__(
         self,
@@ -168,6 +180,34 @@ class GuiContext(QObject):
             return self._core.office
         return core.office
 
+    @property
+    def operator(self) -> Operator | None:
+        """Who is signed in: the core's operator, or while it opens the one its opening signs
+        in (demo mode), so the window is built for them meanwhile."""
+        core = self._opened()
+        if core is None:
+            assert isinstance(self._core, PendingCore)
+            return self._core.operator
+        return core.operator
+
+    def now(self) -> datetime:
+        """The core's time (UTC), or the system's while the core opens (the core's clock)."""
+        core = self._opened()
+        return datetime.now(UTC) if core is None else core.now()
+
+    def when_core_open(self, callback: Callable[[], None]) -> None:
+        """Calls ``callback`` on the UI thread now if the core is open, else once it opened
+        (``core_opened``): work that needs the core waits without blocking the window."""
+        if self.core_open:
+            callback()
+            return
+
+        def once() -> None:
+            self.core_opened.disconnect(once)
+            callback()
+
+        self.core_opened.connect(once)
+
     def core_later(self) -> Callable[[], App]:
         """For a job on the database writer: a call that gives the core there. The opening is
         started now if it was not, so it is queued on the writer before that job."""
@@ -176,6 +216,11 @@ class GuiContext(QObject):
             core.start()
             return core.future.result
         return lambda: core
+
+    def run_on_core(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        """``fn(core, *args)`` on the database writer (``tasks.run``'s keywords), the core's
+        opening queued ahead of it if nobody started it: for a page built before the core."""
+        return self.tasks.run(_with_core, self.core_later(), fn, *args, **kwargs)
 
     @property
     def is_zh(self) -> bool:
@@ -190,7 +235,12 @@ class GuiContext(QObject):
         return zh if self.is_zh else (en or zh)
 
 
+def _with_core(core: Callable[[], App], fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """On the database writer: ``fn`` given the core (``GuiContext.run_on_core``)."""
+    return fn(core(), *args, **kwargs)
+
+
 def intake_draft_path(ctx: GuiContext) -> Path:
     """Where the intake form's unsent input is sealed (``services.drafts.DraftStore``): the
     form keeps it there, the main window looks for it at sign-in."""
-    return ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
+    return ctx.settings.data_dir / "drafts" / "intake.json.sealed"

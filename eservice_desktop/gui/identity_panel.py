@@ -96,7 +96,7 @@ class IdentityPanel(IdentityReaders):
         self._crl_timer = QTimer(self)
         self._crl_timer.setInterval(CRL_CHECK_MS)
         self._crl_timer.timeout.connect(self.update_crls_if_due)
-        if ctx.app.settings.crl_urls.strip():
+        if ctx.settings.crl_urls.strip():
             self._crl_timer.start()
         if not defer:
             self.start_background()

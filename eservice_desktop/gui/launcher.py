@@ -1,7 +1,8 @@
 """Starting the counter window (``eservice-desktop gui``): Qt application, screen font
 (``gui/fonts.py``), language, core, demo data, main window at the screen's available size.
 The window opens at the login screen (``gui/auth.py``); in demo mode the demo operator is
-signed in first, so the window opens on the queue.
+signed in first, so the window opens on the queue. Either way the core opens on the database
+writer once the window is interactive.
 
 Demo seeding runs on a worker with the status bar's progress bar while the window is already
 usable; the queue refreshes when it is done (``ctx.case_changed("")`` means "many cases").
@@ -41,7 +42,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
     from eservice_desktop.domain.catalogue import Catalogue
-    from eservice_desktop.gui.context import GuiContext, PendingCore
+    from eservice_desktop.gui.context import GuiContext
     from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.services.core import App
 
@@ -129,12 +130,12 @@ def start(args: argparse.Namespace) -> Started:
     """Qt application, screen font, language, window shown at the screen's size.
 
     The core (the key from the OS store, SQLAlchemy, the schema check, the calendar) opens on
-    the database writer. Signed out, the window does not wait for it: the login screen is
-    painted first and the opening starts once it is interactive (nothing on it needs the
-    database; a sign-in typed meanwhile queues behind the opening on the writer). In demo mode
-    the demo operator is signed in by the opening and the window opens on the queue, so it
-    waits, while this thread sets up fonts and translations."""
+    the database writer once the window is interactive: signed out, the login screen (a
+    sign-in typed meanwhile queues behind the opening on the writer); in demo mode, whose
+    opening signs the demo operator in, the queue, built for them at once, its first list read
+    without the core (``services.queue_start``; the rest waits: ``ctx.when_core_open``)."""
     from eservice_desktop.config import settings_from_args as settings_from
+    from eservice_desktop.domain.operators import DEMO_OPERATOR
     from eservice_desktop.gui.context import GuiContext, PendingCore
     from eservice_desktop.gui.fonts import install_screen_font
     from eservice_desktop.gui.i18n import install_translators, normalise_lang
@@ -153,16 +154,21 @@ def start(args: argparse.Namespace) -> Started:
         failure.append(error)
         qt_app.quit()
 
+    contexts: list[GuiContext] = []  # told on the UI thread when the core is open
+
+    def opened(_core: App) -> None:
+        for ctx in contexts:
+            ctx.core_opened.emit()
+
     catalogue = load_catalogue()  # the office's name on the login screen; the core's too
     pending = PendingCore(
         settings,
-        catalogue.office(settings.office_code),
+        catalogue,
         lambda future: tasks.run(
-            _open_into, settings, catalogue, future, on_done=lambda _core: None, on_error=failed
+            _open_into, settings, catalogue, future, on_done=opened, on_error=failed
         ),
+        operator=DEMO_OPERATOR if settings.demo else None,
     )
-    if settings.demo:
-        pending.start()  # needed before the first paint: open it while Qt sets up here
     install_screen_font(qt_app)
     lang = normalise_lang(settings.lang)
     translators = install_translators(qt_app, lang)
@@ -172,8 +178,7 @@ def start(args: argparse.Namespace) -> Started:
     from eservice_desktop.gui.main_window import MainWindow
 
     ctx = GuiContext(pending, tasks, lang)
-    if settings.demo:
-        _wait_for_core(pending)
+    contexts.append(ctx)
     window = MainWindow(ctx, defer_background=True)
     fit_to_screen(window)
     window.show()
@@ -198,21 +203,6 @@ def _open_into(settings: Settings, catalogue: Catalogue, future: Future[App]) ->
         raise
     future.set_result(core)
     return core
-
-
-def _wait_for_core(pending: PendingCore) -> App:
-    """Waits for the opening on the writer while the UI thread keeps handling events (the key
-    from the OS store, a migration with its backup, the calendar: never on the UI thread)."""
-    from PySide6.QtCore import QEventLoop, QMetaObject
-
-    future = pending.future
-    if not future.done():
-        waiting = QEventLoop()
-        future.add_done_callback(
-            lambda _f: QMetaObject.invokeMethod(waiting, "quit", Qt.ConnectionType.QueuedConnection)
-        )
-        waiting.exec()
-    return pending.result()
 
 
 def _when_interactive(started: Started) -> None:
@@ -245,16 +235,20 @@ def run(args: argparse.Namespace) -> int:
     qt_app, window, ctx = started.qt_app, started.window, started.ctx
     tasks = ctx.tasks
 
-    if getattr(args, "demo", False):  # demo mode: the core is open (start waited for it)
+    if getattr(args, "demo", False):  # demo mode: seeded once the core is open
         seed = int(os.environ.get("ESERVICE_DEMO_SEED", "20260310"))
-        tasks.run(
-            _seed_demo_if_empty,
-            ctx.app,
-            seed,
-            progress=True,
-            label=QCoreApplication.translate("MainWindow", "建立示範資料"),
-            on_done=lambda result: None if result is None else ctx.case_changed.emit(""),
-        )
+
+        def seed_demo() -> None:
+            tasks.run(
+                _seed_demo_if_empty,
+                ctx.app,
+                seed,
+                progress=True,
+                label=QCoreApplication.translate("MainWindow", "建立示範資料"),
+                on_done=lambda result: None if result is None else ctx.case_changed.emit(""),
+            )
+
+        ctx.when_core_open(seed_demo)
 
     shot = os.environ.get("ESERVICE_SCREENSHOT")
     if shot or os.environ.get("ESERVICE_QUIT_WHEN_READY"):

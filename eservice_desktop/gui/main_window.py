@@ -111,8 +111,9 @@ class MainWindow(QMainWindow):
         self.status_widgets: list[QWidget] = []
         self.content_built = False
         self.shift_dialog: QDialog | None = None
-        # Before the core is open nobody can be signed in (the launcher waits for it in demo mode).
-        operator = ctx.app.operator if ctx.core_open else None
+        # Nobody is signed in before the core is open, but demo mode's operator, whom its
+        # opening signs in: the window is built for them meanwhile (gui/launcher.py).
+        operator = ctx.operator
         if operator is None:
             # Nothing of a case is built, loaded or painted before somebody signs in.
             self.menuBar().hide()
@@ -196,7 +197,7 @@ class MainWindow(QMainWindow):
     def _applicant_read(self, person: dict[str, Any]) -> None:
         """A card was read before the intake form existed: the form is built and filled, as
         the built form fills itself from every read."""
-        operator = self.ctx.app.operator
+        operator = self.ctx.operator
         if (
             INTAKE_PAGE in self.page_actions
             and INTAKE_PAGE not in self.pages.built
@@ -249,7 +250,7 @@ class MainWindow(QMainWindow):
     def _operator_changed(self) -> None:
         from eservice_desktop.gui.auth import display_name
 
-        operator = self.ctx.app.operator
+        operator = self.ctx.operator
         if operator is None:
             return
         self.operator_label.setText(
@@ -330,7 +331,7 @@ class MainWindow(QMainWindow):
             self.show_widget(self.pages[QUEUE_PAGE], remember=False)
 
     def _queue_allowed(self) -> bool:
-        operator = self.ctx.app.operator
+        operator = self.ctx.operator
         return (
             QUEUE_PAGE in self.page_actions
             and operator is not None

@@ -2,9 +2,10 @@
 days, overdue, all open — plus search as you type over every case.
 
 Rows come from ``services.queue_rows`` on a worker (a million cases must never freeze the
-counter), already turned into display rows there, so the Qt model only indexes lists. Every
-query carries a generation number; an answer older than the newest question is
-dropped, so fast typing never shows the results of an earlier keystroke last.
+counter), already turned into display rows there, so the Qt model only indexes lists (a
+signed-in start's first list: ``services.queue_start``, before the core). Every query carries
+a generation number; an answer older than the newest question is dropped, so fast typing never
+shows the results of an earlier keystroke last.
 
 The table's model (and how one written case finds its row) is ``gui/queue_model.py``; the
 widgets and their layout are ``gui/queue_view.py``; this module is what they do.
@@ -13,6 +14,7 @@ widgets and their layout are ``gui/queue_view.py``; this module is what they do.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -29,16 +31,7 @@ from eservice_desktop.gui.queue_model import (
 )
 from eservice_desktop.gui.queue_view import QUEUE_TABS, QueueView
 from eservice_desktop.gui.tasks import Task
-from eservice_desktop.services import cases
-from eservice_desktop.services.queue_rows import (
-    Chunk,
-    Member,
-    load_queue,
-    queue_chunk,
-    queue_item,
-    search_chunk,
-    search_items,
-)
+from eservice_desktop.services.queue_items import Chunk, Member
 
 #: Names the window's tests and benchmarks take from here (the model and the view live in
 #: ``gui/queue_model.py`` and ``gui/queue_view.py``).
@@ -76,8 +69,8 @@ class QueuePage(QueueView):
         self._counts_dirty = False
         self._total: int | None = None
         self._total_running = False
-        self._total_wanted: tuple[int, tuple[Any, ...]] | None = None
-        self._count_job: tuple[int, tuple[Any, ...]] | None = None
+        self._total_wanted: tuple[int, tuple[bool, str]] | None = None
+        self._count_job: tuple[int, tuple[bool, str]] | None = None
         self._count_timer = self._timer(COUNT_DELAY_MS, self._count_now)
         self._recount_timer = self._timer(RECOUNT_DELAY_MS, self.refresh_counts)
         # Totals and further rows answer later: a page gone by then must not hear of them.
@@ -97,9 +90,9 @@ class QueuePage(QueueView):
 
         ctx.case_changed.connect(self._case_changed)
         #: Reads the list again at the office's midnight, with no write (gui/queue_day.py).
-        self.day_watch = DayWatch(self, ctx.app.now, lambda: self.model.as_of, self.refresh)
+        self.day_watch = DayWatch(self, ctx.now, lambda: self.model.as_of, self.refresh)
         self.reload()
-        self.refresh_counts()
+        ctx.when_core_open(self.refresh_counts)
 
     def _timer(self, interval_ms: int, then: Any) -> QTimer:
         """A single-shot timer of the page: ``start()`` (again) calls ``then`` once after
@@ -147,6 +140,8 @@ class QueuePage(QueueView):
         if not case_number or self.search_box.text().strip() or not self._settled():
             self.refresh()
             return
+        from eservice_desktop.services.queue_rows import queue_item
+
         self._recount_timer.start()
         generation, name, app = self._generation, self.queue_name, self.ctx.app
 
@@ -159,7 +154,7 @@ class QueuePage(QueueView):
                 self.refresh()
                 return
             self._show_counts()
-            self._count_job = (generation, (cases.queue_total, app, name))
+            self._count_job = (generation, (False, name))
             self._count_timer.start()
 
         task = self.ctx.tasks.run(
@@ -177,63 +172,65 @@ class QueuePage(QueueView):
             self.search_box.clear()
             self.search_box.blockSignals(False)
             self._debounce.stop()
-        self._query(load_queue, self.ctx.app, self.queue_name, self.ctx.lang)
+        self._query(False, self.queue_name, first=True)
 
     def search_now(self) -> None:
         self._debounce.stop()
         text = self.search_box.text().strip()
-        if not text:
-            self._query(load_queue, self.ctx.app, self.queue_name, self.ctx.lang)
-            return
-        self._query(search_items, self.ctx.app, text, self.ctx.lang)
+        self._query(bool(text), text or self.queue_name)
 
-    def _query(self, fn: Any, *args: Any) -> None:
-        """First rows of a queue (``load_queue``) or search (``search_items``); the rest load
-        as the table scrolls, and the total is counted on a worker meanwhile."""
+    def _query(self, searching: bool, key: str, first: bool = False) -> None:
+        """First rows of a queue or a search (``key``: the queue's name or the text); the rest
+        load as the table scrolls, and the total is counted on a worker meanwhile. ``first``:
+        while the core opens, today's list is read without it (``services.queue_start``)."""
         self._generation += 1
         generation = self._generation
         if self._pending is not None:
             self._pending.cancel()
-        searching = fn is search_items
-        app, key, lang = args[0], args[1], args[2]
+        lang, pending = self.ctx.lang, self.ctx.pending_core
         self._total = None
-        if searching:
-            first: Any = (search_chunk, app, key, lang)
-            count: Any = (cases.search_count, app, key)
-        else:
-            first = (queue_chunk, app, key, lang)
-            count = (cases.queue_total, app, key)
+        if first and key == "today" and pending is not None:
+            from eservice_desktop.services.queue_start import first_today
 
-        def done(chunk: Chunk) -> None:
+            begin = (first_today, pending.settings, pending.catalogue, pending.operator, lang)
+            start: Any = partial(self.ctx.tasks.run, *begin)
+        else:
+            from eservice_desktop.services import queue_rows
+
+            rows = queue_rows.search_chunk if searching else queue_rows.queue_chunk
+            start = partial(self.ctx.run_on_core, rows, key, lang)
+
+        def done(chunk: Chunk | None) -> None:
             if generation != self._generation:
                 return  # a newer keystroke asked since: stale
             self._pending = None
+            if chunk is None:  # the core reads it (queue_start said why)
+                self._query(searching, key)
+                return
             self._show(chunk, searching)
             # Counted once the list has stayed for a moment: a total per keystroke of fast
             # typing would only compete with the next keystroke's rows.
-            self._count_job = (generation, count)
+            self._count_job = (generation, (searching, key))
             self._count_timer.start()
 
-        self._pending = self.ctx.tasks.run(*first, on_done=done, on_error=self._failed)
+        self._pending = start(on_done=done, on_error=self._failed)
 
     def _more(self, generation: int, searching: bool, loaded: Chunk) -> Any:
         """The model's fetchMore for the list shown: loads the next chunk on a worker."""
         if not loaded.more:
             return None
-        app, lang = self.ctx.app, self.ctx.lang
+        lang = self.ctx.lang
         text = self.search_box.text().strip()
         queue_name = self.queue_name
 
         def fetch() -> None:
-            if searching:
-                task = self.ctx.tasks.run(
-                    search_chunk, app, text, lang, loaded.after, on_done=done, on_error=failed
-                )
+            from eservice_desktop.services.queue_rows import queue_chunk, search_chunk
+
+            if searching:  # (the first rows may have come before the core)
+                job: Any = (search_chunk, text, lang, loaded.after)
             else:
-                offset = self.model.rowCount()
-                task = self.ctx.tasks.run(
-                    queue_chunk, app, queue_name, lang, offset, on_done=done, on_error=failed
-                )
+                job = (queue_chunk, queue_name, lang, self.model.rowCount())
+            task = self.ctx.run_on_core(*job, on_done=done, on_error=failed)
             self._track(task)
 
         def done(chunk: Chunk) -> None:
@@ -250,12 +247,17 @@ class QueuePage(QueueView):
         return fetch
 
     def _count_now(self) -> None:
+        """The total of the list shown, once the core is open (the first rows may come
+        before it)."""
         job, self._count_job = self._count_job, None
-        if job is not None and job[0] == self._generation:
-            self._count(*job)
+        if job is not None:
+            self.ctx.when_core_open(partial(self._count, *job))
 
-    def _count(self, generation: int, job: tuple[Any, ...]) -> None:
-        """At most one total counted at a time; a newer list's count replaces a waiting one."""
+    def _count(self, generation: int, job: tuple[bool, str]) -> None:
+        """At most one total counted at a time; a newer list's count replaces a waiting one.
+        ``job``: (a search?, its text or the queue's name)."""
+        if generation != self._generation:
+            return  # another list is shown since
         if self._total_running:
             self._total_wanted = (generation, job)
             return
@@ -278,7 +280,11 @@ class QueuePage(QueueView):
             if generation == self._generation:
                 self._failed(error)
 
-        self._track(self.ctx.tasks.run(*job, on_done=done, on_error=failed))
+        from eservice_desktop.services import cases
+
+        searching, key = job
+        count = cases.search_count if searching else cases.queue_total
+        self._track(self.ctx.run_on_core(count, key, on_done=done, on_error=failed))
 
     def _track(self, task: Task) -> None:
         self._background[:] = [t for t in self._background if not t.finished]
@@ -336,11 +342,11 @@ class QueuePage(QueueView):
         if self._counting:
             self._counts_dirty = True
             return
+        from eservice_desktop.services.cases import queue_counts
+
         self._counting = True
         self._counts_dirty = False
-        self.ctx.tasks.run(
-            cases.queue_counts, self.ctx.app, on_done=self._set_counts, on_error=self._count_failed
-        )
+        self.ctx.run_on_core(queue_counts, on_done=self._set_counts, on_error=self._count_failed)
 
     def _count_failed(self, error: object) -> None:
         self._counting = False

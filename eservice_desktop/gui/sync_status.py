@@ -125,7 +125,8 @@ class SyncStatusWidget(QWidget):
         if self._begun:
             return
         self._begun = True
-        self.ctx.tasks.run(load_reference, self.ctx.app, on_done=self._reference_loaded)
+        # the core may still be opening (a signed-in start): read once it is, on the writer
+        self.ctx.run_on_core(load_reference, on_done=self._reference_loaded)
 
     def _reference_loaded(self, enrolled: bool) -> None:
         self.refresh()
@@ -134,7 +135,7 @@ class SyncStatusWidget(QWidget):
             # an enrolled device syncs; a demo one only when a county URL was given to it
             # explicitly (tools/run-demo.sh exports ESERVICE_COUNTY_URL), never in tests
             autostart = enrolled or (
-                self.ctx.app.settings.demo and bool(os.environ.get("ESERVICE_COUNTY_URL"))
+                self.ctx.settings.demo and bool(os.environ.get("ESERVICE_COUNTY_URL"))
             )
         if autostart:
             self.start()
@@ -279,7 +280,7 @@ class SyncStatusWidget(QWidget):
         self.quarantine_label.setVisible(quarantined > 0)
         self.setToolTip(
             self.tr("縣府伺服器：%1").replace(
-                "%1", str(st.get("server", self.ctx.app.settings.county_url))
+                "%1", str(st.get("server", self.ctx.settings.county_url))
             )
         )
 

@@ -175,8 +175,8 @@ def build_status_bar(window: MainWindow) -> None:
     """The office and device, who is signed in, the busy bar, then ``STATUS_WIDGET_MODULES``."""
     ctx = window.ctx
     status = window.statusBar()
-    s = ctx.app.settings
-    office = ctx.app.office
+    s = ctx.settings
+    office = ctx.office
     office_text = _t("{office}（{code}）櫃檯 {device}").format(
         office=ctx.pick(office.name, office.name_en), code=office.code, device=s.device_id
     )

@@ -74,6 +74,19 @@ NOT_FOR_THE_FIRST_LIST = (
     "eservice_desktop.services.approvals",
 )
 
+#: The core and the stack under it (SQLAlchemy alone is a large share of a cold start): the
+#: signed-in window shows its first list before the core opens (``services.queue_start`` reads
+#: it over a raw connection), and the core opens on the writer once the window is interactive.
+CORE_STACK = (
+    "sqlalchemy",
+    "eservice_desktop.services.core",
+    "eservice_desktop.services.cases",
+    "eservice_desktop.services.queue_rows",
+    "eservice_desktop.storage.db",
+    "eservice_desktop.storage.repo",
+    "eservice_desktop.domain.case",
+)
+
 #: Other commands' modules: the window's start registers only its own parser.
 OTHER_COMMANDS = ("eservice_desktop.cli.cmd_case", "eservice_desktop.cli.cmd_sync")
 
@@ -104,7 +117,9 @@ argv = ["--data-dir", sys.argv[1], "gui"]
 args = build_parser(("cmd_gui",) if opens_the_window(argv) else COMMAND_MODULES).parse_args(argv)
 started = gui_app.start(args)
 seen = []
+at_ready = []
 started.ready_hooks.append(lambda: seen.append(sorted(h for h in heavy if h in sys.modules)))
+started.ready_hooks.append(lambda: at_ready.append(started.ctx.core_open))
 deadline = time.monotonic() + 120
 while not seen and time.monotonic() < deadline:
     QApplication.processEvents()
@@ -129,6 +144,7 @@ started.ctx.tasks.shutdown()
 started.close_core()
 print(json.dumps({
     "ready": seen[0] if seen else None, "after": began, "core_open": core_open, "pages": pages,
+    "core_at_ready": at_ready[0] if at_ready else None,
     "sync_counts": counts,
 }))
 """
@@ -159,9 +175,11 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
     }
     env.pop("ESERVICE_COUNTY_URL", None)  # a demo pointed at no county: the link never starts
     watched = HEAVY + OTHER_COMMANDS + LATER_PAGES + SYNC_STACK + NOT_FOR_THE_FIRST_LIST
-    result = _probe(tmp_path, env, watched)
+    result = _probe(tmp_path, env, watched + CORE_STACK)
     assert result["ready"] == [], f"loaded before the window was interactive: {result['ready']}"
-    assert result["core_open"] is True  # demo mode: the window waited for it
+    # demo mode: the core opened once the window was interactive, not before
+    assert result["core_at_ready"] is False
+    assert result["core_open"] is True
     # Every page's module is imported once the window is interactive (an import error shows).
     assert result["pages"] == sorted([*LATER_PAGES, "eservice_desktop.gui.intake_form"])
     # The deferred background start still happens once the window is interactive: the status

@@ -128,3 +128,81 @@ def test_a_core_that_cannot_open_after_the_login_screen_ends_with_its_message(
     assert "idle" not in done.stdout
     assert "Traceback" not in done.stderr
     assert "金鑰" in done.stderr, done.stderr[-2000:]
+
+
+#: The signed-in start (demo mode) as ``eservice-desktop gui --demo`` does it: what the window
+#: shows when it is interactive, then once the core has opened behind it.
+SIGNED_IN = """
+import json, sys, time
+from PySide6.QtWidgets import QApplication
+from eservice_desktop.cli.main import build_parser
+from eservice_desktop.gui import launcher
+from eservice_desktop.services.queue_rows import load_queue
+
+args = build_parser(("cmd_gui",)).parse_args(["--data-dir", sys.argv[1], "gui", "--demo"])
+started = launcher.start(args)
+window, ctx = started.window, started.ctx
+queue = window.current_page()
+seen = {}
+
+def ready():
+    seen.update(
+        open_at_ready=ctx.core_open,
+        operator=ctx.operator.account if ctx.operator else None,
+        shown=[i.case_number for i in queue.model.items()],
+        as_of=str(queue.model.as_of),
+    )
+
+started.ready_hooks.append(ready)
+deadline = time.monotonic() + 120
+while (not seen or not queue.counts() or queue.total() is None) and time.monotonic() < deadline:
+    QApplication.processEvents()
+    ctx.tasks.wait_idle(20)
+seen.update(
+    open_after=ctx.core_open,
+    core=[i.case_number for i in load_queue(ctx.app, "today", ctx.lang)],
+    counts=queue.counts(),
+    total=queue.total(),
+)
+window.close()
+ctx.tasks.shutdown()
+started.close_core()
+print(json.dumps(seen))
+"""
+
+
+def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
+    tmp_path: Path,
+) -> None:
+    """Demo mode opens on the queue: today's list is in the table when the window is
+    interactive, read before the core opened, and is the core's list; the tab counts and the
+    list's total (which need the core) follow once it has opened."""
+    import factories
+
+    app = open_app(Settings(data_dir=tmp_path))
+    try:
+        app.operator = Operator(account="tester", name="測試操作員", roles=COUNTER_ROLES)
+        taken = [factories.new_case(app, applicant_id=pid) for pid in ("A123456789", "F131232216")]
+        shift_start._mark_checked(app)
+    finally:
+        app.close()
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNED_IN, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["open_at_ready"] is False
+    assert seen["operator"] == operators.DEMO_OPERATOR.account
+    assert seen["shown"] == taken[::-1] == seen["core"]  # newest first, as the core reads it
+    assert seen["open_after"] is True
+    assert seen["counts"]["today"] == 2 and seen["total"] == 2
