@@ -135,7 +135,12 @@ class LazyPages(Mapping[str, QWidget]):
 
 def build_wanted_pages(window: MainWindow, operator: Operator) -> None:
     """At sign-in: pages that hold something to show at once (``wanted_at_sign_in``) are
-    built now."""
+    built now, or once the core is open (a signed-in start shows its first list before it:
+    such a page reads the core as it is built, which must not hold up the window)."""
+    window.ctx.when_core_open(lambda: _build_wanted(window, operator))
+
+
+def _build_wanted(window: MainWindow, operator: Operator) -> None:
     for path in window.page_actions:
         wanted = ENTRIES[path].wanted_at_sign_in
         if (
