@@ -125,6 +125,8 @@ def child(data_dir: str) -> None:
     started = gui_app.start(args)
     window, ctx = started.window, started.ctx
     wait_for(lambda: getattr(window.pages.get(QUEUE_PAGE), "loaded", False), "no queue list")
+    # the first list comes before the core (services.queue_start): measured with both there
+    wait_for(lambda: ctx.core_open and not ctx.tasks.pending, "the core never opened")
     at_start = _peak_mib()
     rng = random.Random(11)
     began = time.perf_counter()
@@ -179,7 +181,10 @@ def run() -> list[tuple[str, str]]:
     return [
         ("load average (1, 5, 15 min) after the scripted hour", load),
         ("baseline: bare PySide6 window (QMainWindow + table), peak RSS", f"{bare:.0f} MiB"),
-        (f"GUI peak RSS once the queue is shown, {CASES:,} cases", f"{hour['start_mib']:.0f} MiB"),
+        (
+            f"GUI peak RSS once the queue is shown and the core open, {CASES:,} cases",
+            f"{hour['start_mib']:.0f} MiB",
+        ),
         (
             f"GUI peak RSS after a scripted hour ({what}; goal ≤ {GOAL_MIB} MiB)",
             f"{hour['peak_mib']:.0f} MiB, {hour['peak_mib'] / bare:.1f}× the bare window"
