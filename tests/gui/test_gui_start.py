@@ -11,11 +11,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from pytestqt.qtbot import QtBot
+
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.gui import shift_start
 from eservice_desktop.services import operators
-from eservice_desktop.services.core import open_app
+from eservice_desktop.services.core import App, open_app
 
 PASSWORD = "counter-pass-1"
 
@@ -206,3 +208,48 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     assert seen["shown"] == taken[::-1] == seen["core"]  # newest first, as the core reads it
     assert seen["open_after"] is True
     assert seen["counts"]["today"] == 2 and seen["total"] == 2
+
+
+def test_work_that_needs_the_core_waits_for_it_and_a_closed_page_hears_nothing(
+    qtbot: QtBot, app: App
+) -> None:
+    """``ctx.when_core_open``: at once when the core is open; while it opens, once it has
+    (``core_opened``), and never for a widget deleted meanwhile. ``ctx.operator`` and
+    ``ctx.now`` answer before the core from what its opening will sign in."""
+    from datetime import UTC, datetime
+
+    from PySide6.QtWidgets import QLabel
+
+    from eservice_desktop.gui.context import GuiContext, PendingCore
+    from eservice_desktop.gui.tasks import SyncTaskRunner
+
+    pending = PendingCore(
+        app.settings, app.catalogue, lambda _future: None, operators.DEMO_OPERATOR
+    )
+    ctx = GuiContext(pending, SyncTaskRunner())
+    calls: list[str] = []
+    alive, closed = QLabel(), QLabel()
+    alive.setText("alive")
+    ctx.when_core_open(lambda: calls.append("lambda"))
+    ctx.when_core_open(lambda: calls.append(alive.text()))
+    ctx.when_core_open(closed.clear)
+    closed.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken_valid(closed), timeout=2000)
+    assert calls == [] and not ctx.core_open
+    assert ctx.operator == operators.DEMO_OPERATOR
+    assert abs((ctx.now() - datetime.now(UTC)).total_seconds()) < 60
+    pending.future.set_result(app)
+    ctx.core_opened.emit()
+    assert calls == ["lambda", "alive"]  # and the deleted label's method was not called
+    ctx.core_opened.emit()  # once each
+    assert calls == ["lambda", "alive"]
+    ctx.when_core_open(lambda: calls.append("now"))
+    assert calls[-1] == "now"
+    assert ctx.operator == app.operator and ctx.now() == app.now()
+    alive.deleteLater()
+
+
+def shiboken_valid(widget: object) -> bool:
+    from shiboken6 import isValid
+
+    return bool(isValid(widget))
