@@ -40,10 +40,13 @@ def check_received(e: Event) -> Received:
     return Received.from_payload(e.payload)
 
 
-def check_payload(e: Event) -> EventPayload:
+def check_payload(e: Event, *, json_checked: bool = False) -> EventPayload:
     """Each type's field rules are those of its payload class (``domain.payloads``); returns
-    the typed payload they made."""
-    v.check_json(e.payload)
+    the typed payload they made. ``json_checked``: the payload passed ``values.check_json``
+    already, every rule of it (the county's wire model runs it on every pushed event at the
+    door): not walked a second time."""
+    if not json_checked:
+        v.check_json(e.payload)
     if e.type == ev.RECEIVED:
         return check_received(e)
     return PAYLOADS[e.type].from_payload(e.payload)
