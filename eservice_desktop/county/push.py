@@ -90,7 +90,7 @@ def push(
             batch.results.append(answer)
             continue
         batch.seen.add(w.event_id)
-        _take_event(s, batch, device_chain, w.to_event())
+        _take_event(s, batch, device_chain, w.to_event(), w.payload_checked)
     for rest in gap_at.values():
         for g in rest:
             device_chain.skip(g)
@@ -200,11 +200,14 @@ def _answer_known(batch: Batch, w: WireEvent) -> PushResult | None:
     return None
 
 
-def _take_event(s: Session, batch: Batch, device_chain: DeviceChain, e: Event) -> None:
-    """Checks one new event and folds it: accepted (rows queued) or refused (a conflict)."""
+def _take_event(
+    s: Session, batch: Batch, device_chain: DeviceChain, e: Event, json_checked: bool
+) -> None:
+    """Checks one new event and folds it: accepted (rows queued) or refused (a conflict).
+    ``json_checked``: its payload passed every rule of ``values.check_json`` at the door."""
     before = batch.states.get(e.case_id)
     try:
-        after = _checked_fold(batch, device_chain, e, before)
+        after = _checked_fold(batch, device_chain, e, before, json_checked)
     except (DomainError, KeyError, ValueError, TypeError) as err:
         batch.results.append(_refuse(s, batch, e, err))
         return
@@ -213,7 +216,11 @@ def _take_event(s: Session, batch: Batch, device_chain: DeviceChain, e: Event) -
 
 
 def _checked_fold(
-    batch: Batch, device_chain: DeviceChain, e: Event, before: CaseState | None
+    batch: Batch,
+    device_chain: DeviceChain,
+    e: Event,
+    before: CaseState | None,
+    json_checked: bool = False,
 ) -> CaseState:
     """Every check the county makes of a new event (chain, values, office scope, new case,
     known offices, the case's rules); the case's state after it."""
@@ -222,8 +229,9 @@ def _checked_fold(
         raise broken
     # the same value rules as every office: what one office cannot apply is refused. The
     # envelope's (ids, office, device, clerk, time, type) are the wire model's own field checks,
-    # run on this very event at the door: the payload's rules are what is left to run
-    check_payload(e)
+    # run on this very event at the door: the payload's rules are what is left to run (its
+    # JSON rules too, unless the door's walk settled them: ``WireEvent.payload_checked``)
+    check_payload(e, json_checked=json_checked)
     if before is not None and batch.dev.office not in batch.routes[e.case_id]:
         raise NOT_ROUTED
     if e.type == ev.RECEIVED and before is None:

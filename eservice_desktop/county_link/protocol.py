@@ -39,6 +39,7 @@ from eservice_desktop.county_link.protocol_office import (
 )
 from eservice_desktop.county_link.wire_base import CODE, DEVICE, HASH, WireModel, no_nul
 from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import ALL_TYPES, Event
 
 #: The enrolment, status, attachment and operator schemas live in protocol_office.py, the
@@ -80,6 +81,15 @@ ChangeKind = Literal[
     "notification",
     "targets",
 ]
+
+
+class CheckedPayload(dict[str, Any]):
+    """A wire event's payload that passed ``values.check_json`` with every rule (the wire
+    itself asks only for its structure): the mark lets the county's value check of the event
+    (``event_values.check_payload``) skip its own walk of the same JSON. A plain dict to
+    every other reader; :meth:`WireEvent.to_event` copies it into a plain dict."""
+
+    __slots__ = ()
 
 
 class WireEvent(WireModel):
@@ -127,10 +137,21 @@ class WireEvent(WireModel):
     @field_validator("payload")
     @classmethod
     def _payload(cls, value: dict[str, Any]) -> dict[str, Any]:
-        # structure only (text, numbers, size); the per-type checks are the county's, so one
-        # odd event becomes a conflict instead of refusing the whole batch
-        values.check_json(value, exact_ints=False)
-        return value
+        # structure only (text, numbers, size) refuses the batch; the per-type checks are the
+        # county's, so one odd event becomes a conflict instead of refusing the whole batch.
+        # One walk with every rule (integers' range too) nearly always settles both: the
+        # county's value check then takes the payload as checked (``payload_checked``)
+        try:
+            return CheckedPayload(values.check_json(value))
+        except DomainError:
+            values.check_json(value, exact_ints=False)
+            return value
+
+    @property
+    def payload_checked(self) -> bool:
+        """True when the payload passed every rule of ``values.check_json`` at the door
+        (integers within ±2^53 included), so the county's value check need not walk it again."""
+        return type(self.payload) is CheckedPayload
 
     @classmethod
     def of(cls, event: Event) -> WireEvent:
