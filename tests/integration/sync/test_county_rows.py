@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, delete, insert
+from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
@@ -19,7 +19,7 @@ from eservice_desktop.county.store import (
     create_schema,
     make_engine,
 )
-from eservice_desktop.county.store_rows import insert_rows
+from eservice_desktop.county.store_rows import among, insert_rows
 
 AT = datetime(2026, 3, 10, 1, 2, 3, 456789, tzinfo=UTC)
 
@@ -120,5 +120,37 @@ def test_bulk_rows_store_what_a_core_insert_stores(county_db: str) -> None:
             by_bulk = _stored(engine, table)
             assert len(by_core) == len(rows), table.name
             assert by_bulk == by_core, table.name
+    finally:
+        engine.dispose()
+
+
+def test_among_finds_what_an_in_list_finds(county_db: str) -> None:
+    """A push's look-ups (``among``: one JSON array on SQLite, one array on PostgreSQL) find
+    exactly the rows a plain ``IN`` list finds: text a JSON or SQL string must escape,
+    non-ASCII, duplicates, ids not stored, and no ids at all."""
+    engine = make_engine(county_db)
+    create_schema(engine)
+    rows = [
+        {"case_id": case_id, "office": "H01"}
+        for case_id in ("case-1", 'a"b', "a'b", "a\\b", "案-1", "[1]", "NULL", "")
+    ]
+    wanted_sets = [
+        ["case-1", 'a"b', "a'b", "a\\b", "案-1", "[1]", "NULL", ""],
+        ["case-1", "case-1", "missing", "案-1"],
+        ["missing"],
+        [],
+    ]
+    try:
+        with Session(engine) as s, s.begin():
+            insert_rows(s, RouteRow, rows)
+        with Session(engine) as s:
+            for wanted in wanted_sets:
+                found = s.scalars(
+                    select(RouteRow.case_id).where(among(s, RouteRow.case_id, wanted))
+                ).all()
+                listed = s.scalars(
+                    select(RouteRow.case_id).where(RouteRow.case_id.in_(wanted))
+                ).all()
+                assert sorted(found) == sorted(listed) == sorted(set(wanted) - {"missing"})
     finally:
         engine.dispose()

@@ -14,6 +14,9 @@ from pydantic import ValidationError
 from eservice_desktop.county_link.client import ConfigError, SyncError, check_url
 from eservice_desktop.county_link.protocol import CountyReceipt, PushRequest, WireEvent, seq_of
 from eservice_desktop.county_link.worker import Backoff, SyncLoop
+from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_payload
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.services.sync import verify_receipt
 
@@ -177,3 +180,28 @@ def test_loop_wakes_early_when_work_appears_but_not_while_backing_off() -> None:
     t = time.monotonic()
     loop.wait(5)
     assert time.monotonic() - t < 1
+
+
+def test_a_payload_checked_at_the_door_is_marked_and_nothing_else_changes() -> None:
+    """The wire's one walk of a payload settles the county's JSON rules too (integers'
+    range included): such a payload is marked, a payload with an integer beyond ±2^53 passes
+    the wire unmarked (the county refuses that event alone, as a conflict), and a refusal of
+    the structure is the one ``check_json(exact_ints=False)`` gives, word for word."""
+    plain = WireEvent.model_validate(event_dict())
+    assert plain.payload_checked
+    assert type(plain.to_event().payload) is dict and plain.to_event().payload == {"note": "x"}
+    assert plain.model_dump()["payload"] == {"note": "x"}
+    big = WireEvent.model_validate(event_dict(payload={"total": 10**20}))
+    assert not big.payload_checked and big.payload == {"total": 10**20}
+    with pytest.raises(DomainError):
+        check_payload(big.to_event(), json_checked=big.payload_checked)
+    deep: dict[str, object] = {"x": 1}
+    for _ in range(40):
+        deep = {"x": deep}
+    for bad in ({"x": float("nan")}, {"x": "a\x00b"}, deep, {"x\n": 1}):
+        with pytest.raises(ValidationError) as refused:
+            WireEvent.model_validate(event_dict(payload=bad))
+        with pytest.raises(DomainError) as direct:
+            values.check_json(bad, exact_ints=False)
+        assert refused.value.errors()[0]["loc"] == ("payload",)
+        assert str(direct.value) in refused.value.errors()[0]["msg"]
