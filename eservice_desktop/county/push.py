@@ -231,7 +231,7 @@ def _checked_fold(
     # envelope's (ids, office, device, clerk, time, type) are the wire model's own field checks,
     # run on this very event at the door: the payload's rules are what is left to run (its
     # JSON rules too, unless the door's walk settled them: ``WireEvent.payload_checked``)
-    check_payload(e, json_checked=json_checked)
+    typed = check_payload(e, json_checked=json_checked)
     if before is not None and batch.dev.office not in batch.routes[e.case_id]:
         raise NOT_ROUTED
     if e.type == ev.RECEIVED and before is None:
@@ -244,8 +244,9 @@ def _checked_fold(
     if not (
         e.type == ev.READY_FOR_PICKUP and before is not None and before.lifecycle == READY_STATE
     ):
-        check(before, e)
-    return apply(before, e)
+        check(before, e, typed)
+    # the typed payload the value checks made: the rule and the fold do not read it again
+    return apply(before, e, typed)
 
 
 def _refuse(s: Session, batch: Batch, e: Event, err: Exception) -> PushResult:
