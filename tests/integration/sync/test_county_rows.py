@@ -56,6 +56,21 @@ def _feed() -> list[dict[str, Any]]:
     ]
 
 
+def _shared_feed() -> list[dict[str, Any]]:
+    """Rows sharing one document and one time object, as a push's feed rows of one event for
+    several offices do (each converted once), then an equal document that is another object
+    and a different one."""
+    shared = {"event_id": "ev-0000001", "text": "第一"}
+    rows = [
+        {"office": office, "kind": "event", "case_id": "case-1", "source": "H01-01"}
+        | {"data": shared, "created_at": AT}
+        for office in ("H01", "H02", "H03")
+    ]
+    rows.append({**rows[0], "data": dict(shared), "created_at": AT + timedelta(0)})
+    rows.append({**rows[0], "data": {"event_id": "ev-0000002"}, "created_at": AT + timedelta(1)})
+    return rows
+
+
 def _facts() -> list[dict[str, Any]]:
     base = {
         "office": "H01",
@@ -106,11 +121,13 @@ def test_bulk_rows_store_what_a_core_insert_stores(county_db: str) -> None:
             [{"case_id": "case-1", "office": "H01"}, {"case_id": "case-1", "office": "H02"}],
         ),
         (CountyCaseFactRow, _facts()),
+        (FeedRow, _shared_feed()),
     ]
     try:
         for entity, rows in cases:
             table = cast(Table, entity.__table__)
             with Session(engine) as s, s.begin():
+                s.execute(delete(table))  # a table may come twice
                 s.execute(insert(table), rows)
             by_core = _stored(engine, table)
             with Session(engine) as s, s.begin():
