@@ -41,6 +41,7 @@ from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.provisioning import pull_operators
+from eservice_desktop.services.sync.pull_pages import PageAhead
 from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import (
@@ -145,42 +146,63 @@ def _round(
 def _pull_all(
     app: App, client: CountyClient, result: RoundResult, progress: Progress | None
 ) -> _Pulled:
-    """Pulls every page, each applied with its cursor in one local transaction. With
-    ``progress``, the first page asks the county how many changes wait (a long catch-up shows
-    how far it is); a county that does not say leaves the total at what arrived so far. A
-    catch-up a round could not finish counts on in the next (services/sync/catch_up.py)."""
+    """Pulls every page, each applied with its cursor in one local transaction, the next one
+    asked for meanwhile (services/sync/pull_pages.py). With ``progress``, the first page asks
+    the county how many changes wait (a long catch-up shows how far it is); a county that does
+    not say leaves the total at what arrived so far. A catch-up a round could not finish
+    counts on in the next (services/sync/catch_up.py)."""
     pulled = _Pulled()
     track = CatchUp.resume(app)  # an unfinished catch-up of an earlier round counts on
-    first = True
-    while True:
-        with app.reading() as s:
-            cursor = get_state(s, "cursor") or ""
-        t0 = base_now(app)
-        with collection_paused():  # a page parses into some 100,000 objects (inbox.py)
-            page = client.pull(cursor, PULL_PAGE, count=progress is not None and first)
-        first = False
-        result.clock_offset_s = learn_clock(app, t0, base_now(app), page.server_time)
-        result.server_time = page.server_time.isoformat()
-        if not page.changes and page.cursor == cursor:
-            if track.kept:  # the catch-up ended exactly at the last round's last page
-                with app.transaction() as s:
-                    track.keep(s, False, app.now())
-            break  # nothing new: no write transaction (an idle round stays cheap)
-        track.page(len(page.changes), page.remaining)
-        with app.transaction() as s:
-            out = apply_page(app, s, page.changes)
-            set_state(s, "cursor", page.cursor, app.now())
-            track.keep(s, page.more, app.now())
-        result.pulled += len(out.report.applied)
-        if progress is not None:
-            progress(track.done, track.total)
-        if out.pickup_keys is not None:
-            pulled.pickup_keys = out.pickup_keys
-        pulled.crls.extend(out.crls)
-        pulled.calendar_changed |= out.calendar_changed
-        if not page.more:
-            break
+    with app.reading() as s:
+        cursor: str | None = get_state(s, "cursor") or ""
+    with PageAhead(app, client, PULL_PAGE) as pages:
+        pages.ask(cursor or "", count=progress is not None)
+        while cursor is not None:
+            # the collector waits until the page's objects are gone (services/collection.py:
+            # back on while they live, it would walk them all and the heap behind them)
+            with collection_paused():
+                cursor = _pull_page(
+                    app, pages, cursor, result=result, track=track, pulled=pulled, progress=progress
+                )
     return pulled
+
+
+def _pull_page(
+    app: App,
+    pages: PageAhead,
+    cursor: str,
+    *,
+    result: RoundResult,
+    track: CatchUp,
+    pulled: _Pulled,
+    progress: Progress | None,
+) -> str | None:
+    """Takes the page asked for and applies it with its cursor, the next page asked for
+    first; the cursor to go on from, None when the pull is done."""
+    got = pages.take()
+    page = got.page
+    result.clock_offset_s = learn_clock(app, got.asked, got.answered, page.server_time)
+    result.server_time = page.server_time.isoformat()
+    if not page.changes and page.cursor == cursor:
+        if track.kept:  # the catch-up ended exactly at the last round's last page
+            with app.transaction() as s:
+                track.keep(s, False, app.now())
+        return None  # nothing new: no write transaction (an idle round stays cheap)
+    if page.more:
+        pages.ask(page.cursor)  # the cursor this page's transaction stores
+    track.page(len(page.changes), page.remaining)
+    with app.transaction() as s:
+        out = apply_page(app, s, page.changes)
+        set_state(s, "cursor", page.cursor, app.now())
+        track.keep(s, page.more, app.now())
+    result.pulled += len(out.report.applied)
+    if progress is not None:
+        progress(track.done, track.total)
+    if out.pickup_keys is not None:
+        pulled.pickup_keys = out.pickup_keys
+    pulled.crls.extend(out.crls)
+    pulled.calendar_changed |= out.calendar_changed
+    return page.cursor if page.more else None
 
 
 def _push_all(
