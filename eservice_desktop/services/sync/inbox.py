@@ -57,18 +57,40 @@ class PageOutcome:
     calendar_changed: bool = False
 
 
+#: What :func:`check_page` found of each change: its event and typed payload when the one-pass
+#: check passed (services/sync/wire_fast.py), else None (the change is looked at in turn).
+Checked = list[tuple[Event, EventPayload] | None]
+
+
+def check_page(changes: list[Change]) -> Checked:
+    """The one-pass value checks of a page's events, which need nothing of this office's
+    database: the pull runs them on its page-ahead thread (services/sync/pull_pages.py) while
+    the page before is written, and :func:`apply_page` takes their results instead of
+    running them again."""
+    return [plainly_valid_event(c.data) if c.kind == "event" else None for c in changes]
+
+
 def apply_page(
-    app: App, s: Session, changes: list[Change], *, events_only: bool = False, own: bool = False
+    app: App,
+    s: Session,
+    changes: list[Change],
+    *,
+    events_only: bool = False,
+    own: bool = False,
+    checked: Checked | None = None,
 ) -> PageOutcome:
     """Applies a page. ``own`` (recovery): this device's own events come back as local,
-    acknowledged events; ``events_only`` leaves the reference data alone. The cyclic garbage
-    collector waits meanwhile (services/collection.py: it cost a quarter of a pull)."""
+    acknowledged events; ``events_only`` leaves the reference data alone; ``checked``: what
+    :func:`check_page` found of these very changes. The cyclic garbage collector waits
+    meanwhile (services/collection.py: it cost a quarter of a pull)."""
     with collection_paused():
-        return _apply_page(app, s, changes, events_only=events_only, own=own)
+        if checked is None:
+            checked = check_page(changes)
+        return _apply_page(app, s, changes, checked, events_only=events_only, own=own)
 
 
 def _apply_page(
-    app: App, s: Session, changes: list[Change], *, events_only: bool, own: bool
+    app: App, s: Session, changes: list[Change], checked: Checked, *, events_only: bool, own: bool
 ) -> PageOutcome:
     out = PageOutcome()
     events: list[Event] = []
@@ -76,9 +98,8 @@ def _apply_page(
     typed: dict[str, EventPayload] = {}  # made by the checks, handed to the fold
     numbers: set[str] = set()
     taken = _numbers_taken(s, changes)
-    for change in changes:
+    for change, plain in zip(changes, checked, strict=True):
         if change.kind == "event":
-            plain = plainly_valid_event(change.data)
             if plain is not None:  # read and value-checked in one pass
                 e = plain[0]
                 typed[e.event_id] = plain[1]

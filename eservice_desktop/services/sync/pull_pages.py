@@ -3,8 +3,9 @@
 A pull used to ask for a page, apply it, commit, and only then ask for the next: the county's
 read, the way over the network and the parse of the answer (a fifth to a quarter of a pull's
 time) waited for the office's write, and the write for them. :class:`PageAhead` asks for the
-next page on a thread of its own as soon as the current one has arrived, so the two overlap
-(the office's SQLite writes and the socket let the other thread run).
+next page on a thread of its own as soon as the current one has arrived, and runs the value
+checks of its events there too (``inbox.check_page``: they need nothing of the database), so
+the two overlap (the office's SQLite writes and the socket let the other thread run).
 
 What stays as it was:
 
@@ -35,6 +36,7 @@ from eservice_desktop.county_link.protocol import PullResponse
 from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.clock import base_now
+from eservice_desktop.services.sync.inbox import Checked, check_page
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Fetched:
     page: PullResponse
     asked: datetime
     answered: datetime
+    #: The one-pass value checks of its events (services/sync/inbox.py: check_page).
+    checked: Checked
 
 
 class PageAhead:
@@ -88,4 +92,5 @@ class PageAhead:
         asked = base_now(self.app)
         with collection_paused():  # a page parses into some 100,000 objects (inbox.py)
             page = self.client.pull(cursor, self.limit, count=count)
-        return Fetched(page, asked, base_now(self.app))
+            answered = base_now(self.app)
+            return Fetched(page, asked, answered, check_page(page.changes))

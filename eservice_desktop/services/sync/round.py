@@ -192,7 +192,7 @@ def _pull_page(
         pages.ask(page.cursor)  # the cursor this page's transaction stores
     track.page(len(page.changes), page.remaining)
     with app.transaction() as s:
-        out = apply_page(app, s, page.changes)
+        out = apply_page(app, s, page.changes, checked=got.checked)
         set_state(s, "cursor", page.cursor, app.now())
         track.keep(s, page.more, app.now())
     result.pulled += len(out.report.applied)
