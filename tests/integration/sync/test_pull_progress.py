@@ -5,17 +5,21 @@ changes wait (``remaining``, asked with ``count=true``), and the round calls
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from collections.abc import Callable
 from itertools import pairwise
+from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county_link.client import Offline
 from eservice_desktop.services import sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import state
+from eservice_desktop.storage.models import EventRow
 
 
 def _second_device_behind(
@@ -118,3 +122,44 @@ def test_a_catch_up_cut_by_the_round_deadline_counts_on_in_the_next_round(
     assert second[0][1] >= total and all(d <= t for d, t in second)
     assert second[-1][0] == second[-1][1]
     assert sync.status(d2)["catch_up"] is None
+
+
+def test_a_page_that_fails_to_apply_leaves_its_cursor_and_no_request_behind(
+    county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next page is asked for while one is applied (services/sync/pull_pages.py): when the
+    second page fails, the round raises with the first page's cursor stored, the page ahead is
+    dropped, no request outlives the round, and the next round pulls on from that cursor."""
+    d2 = _second_device_behind(county, office, monkeypatch)
+    round_module = sys.modules[sync.sync_round.__module__]
+    real_apply = round_module.apply_page
+    cursors: list[str] = []
+
+    def second_page_fails(app: App, s: Any, changes: Any, **kw: Any) -> Any:
+        with app.reading() as r:
+            cursors.append(state.get_state(r, "cursor") or "")
+        if len(cursors) == 2:
+            raise RuntimeError("the disk is full")
+        return real_apply(app, s, changes, **kw)
+
+    monkeypatch.setattr(round_module, "apply_page", second_page_fails)
+    client = sync.make_client(d2)
+    try:
+        with pytest.raises(RuntimeError, match="disk is full"):
+            sync.sync_round(d2, client)
+        assert not [t for t in threading.enumerate() if t.name.startswith("sync-pull")]
+    finally:
+        client.close()
+    with d2.reading() as s:
+        assert state.get_state(s, "cursor") == cursors[1] != cursors[0]
+        before = s.scalar(select(func.count()).select_from(EventRow))
+    assert before is not None and before < 8  # the first page's events only
+    monkeypatch.setattr(round_module, "apply_page", real_apply)
+    client = sync.make_client(d2)
+    try:
+        result = sync.sync_round(d2, client)
+    finally:
+        client.close()
+    assert before + result.pulled == 8  # the rest, each event once
+    with d2.reading() as s:
+        assert s.scalar(select(func.count()).select_from(EventRow)) == 8
