@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -129,3 +130,35 @@ def test_seed_puts_the_connections_settings_back(app: App) -> None:
     finally:
         for c in conns:
             c.close()
+
+
+def test_seed_pauses_the_garbage_collector_only_while_it_writes(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batches run without the cyclic collector (demo.bulk.gc_paused); afterwards it is on
+    again, after a failed batch too, and left off when it was off before."""
+    import gc
+
+    from eservice_desktop.demo import bulk
+    from eservice_desktop.demo.seeding import seed_demo
+
+    seen: list[bool] = []
+    real = bulk.ingest_many
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(bulk, "ingest_many", spy)
+    seed_demo(app, 20, seed=4)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError), bulk.gc_paused():
+        raise RuntimeError("a batch failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with bulk.gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
