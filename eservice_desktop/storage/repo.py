@@ -5,19 +5,20 @@ Use cases call these inside their one transaction; nothing here commits.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import search
+from eservice_desktop.storage.bulk_rows import driver_value, insert_rows, insert_tuples
 from eservice_desktop.storage.models import (
     CalendarDayRow,
     CaseRow,
@@ -25,6 +26,10 @@ from eservice_desktop.storage.models import (
     CounterRow,
     EventRow,
 )
+
+#: Re-exported: the multi-row inserts (storage.bulk_rows). Only these need listing; what this
+#: module defines is importable as ever.
+__all__ = ["driver_value", "insert_rows", "insert_tuples"]
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -342,51 +347,3 @@ def mark_acked(session: Session, event_ids: Iterable[str], at: datetime) -> None
     ids = list(event_ids)
     if ids:
         session.execute(update(EventRow).where(EventRow.event_id.in_(ids)).values(acked_at=at))
-
-
-def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
-    """A multi-row insert of ``rows`` (dicts with the same keys) into ``table`` through
-    :func:`insert_tuples` (rows with other keys: one Core insert)."""
-    if not rows:
-        return
-    names = list(rows[0])
-    if any(r.keys() != rows[0].keys() for r in rows):
-        session.connection().execute(insert(table), rows)
-        return
-    dialect = session.connection().dialect
-    steps = [(n, driver_value(table.c[n], dialect)) for n in names]
-    insert_tuples(session, table, names, [tuple([p(r[n]) for n, p in steps]) for r in rows])
-
-
-def insert_tuples(
-    session: Session, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
-) -> None:
-    """A multi-row insert of ``rows`` (values in the order of ``names``, each converted by
-    :func:`driver_value`): on SQLite one driver ``executemany``, which stores exactly what a
-    Core insert stores without Core compiling and converting every row's dict (a third of a
-    bulk batch's insert); elsewhere the Core insert of the same rows."""
-    if not rows:
-        return
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), [dict(zip(names, r, strict=True)) for r in rows])
-        return
-    quote = conn.dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' * len(names))})"
-    )
-    conn.exec_driver_sql(sql, rows)
-
-
-def driver_value(column: Any, dialect: Any) -> Callable[[Any], Any]:
-    """How :func:`insert_tuples` wants a value of ``column``: on SQLite what a Core insert does
-    to it before the driver gets it (the column type's bind processor); elsewhere the value
-    itself (Core converts it there)."""
-    if dialect.name != "sqlite":
-        return _same_value
-    return column.type.dialect_impl(dialect).bind_processor(dialect) or _same_value
-
-
-def _same_value(value: Any) -> Any:
-    return value
