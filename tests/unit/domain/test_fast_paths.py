@@ -106,6 +106,38 @@ def test_canonical_bytes_equal_the_sorted_document(clerk: str, payload: dict, pr
     assert chain.payload_json(payload) == chain._PAYLOAD.encode(payload)
 
 
+class _OddTime(datetime):
+    """A time whose ISO text is not a datetime's (the quick form writes that text unquoted)."""
+
+    def isoformat(self, *args: object, **kwargs: object) -> str:
+        return 'a "quoted" time'
+
+
+def test_canonical_bytes_of_odd_envelopes_are_the_documents() -> None:
+    """Fields that are not text, or a time that is not a plain ``datetime``, take the
+    document's encoding: the same bytes as its definition, never the quick form's."""
+    fields = {
+        "event_id": "e-1",
+        "case_id": "c-1",
+        "type": ev.CLOSED,
+        "office": "H01",
+        "device": "01",
+        "clerk": "王",
+        "at": datetime(2026, 3, 2, 8, tzinfo=UTC),
+        "payload": {"note": ""},
+        "prev": None,
+        "hash": None,
+    }
+    odd_time = _OddTime(2026, 3, 2, 8, tzinfo=UTC)
+    for change in ({}, {"office": 1}, {"clerk": None}, {"type": 7}, {"at": odd_time}):
+        e = Event.unchecked({**fields, **change})
+        assert chain.canonical(e, chain.GENESIS) == chain._canonical_document(e, chain.GENESIS)
+    assert b'"prev":1' in chain.canonical(Event.unchecked(fields), 1)  # type: ignore[arg-type]
+    assert b'a \\"quoted\\" time' in chain.canonical(
+        Event.unchecked({**fields, "at": odd_time}), chain.GENESIS
+    )
+
+
 def test_a_circular_payload_is_refused_by_the_encoder() -> None:
     """The made-once encoder keeps no circular-reference bookkeeping: such a payload still
     fails (it can only come from code, never from JSON), and the next encoding is unharmed."""
