@@ -77,10 +77,11 @@ class _Receipts:
         self.session = session
         numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
         payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
+        # the values as one parameter each (services.batch_sql): a bulk batch names ~20,000
         rows = list(
             session.scalars(
                 select(ReceiptRow).where(
-                    ReceiptRow.number.in_(numbers) | ReceiptRow.payment_id.in_(payment_ids)
+                    among(ReceiptRow.number, numbers) | among(ReceiptRow.payment_id, payment_ids)
                 )
             )
         )
