@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
+from functools import partial
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -71,7 +72,7 @@ def add_cases(
 
     Ids come from ``ids`` (default: ``rng``, so a seed gives the very same database)."""
     now = app.now()
-    hours = app.hours  # built from the office's row on every call
+    hours = app.hours  # built from the catalogue on every call: once here
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
     office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
@@ -84,6 +85,7 @@ def add_cases(
         return uuid4_text(randbits(128))
 
     approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
+    case_events = partial(one_case, app, hours=hours)
     with bulk_writes(app) as transaction:
         while done < cases:
             n = min(batch, cases - done)
@@ -99,8 +101,8 @@ def add_cases(
                     service = rng.choices(services, cum_weights=cum)[0]
                     case_id = new_id()
                     start = len(events)
-                    for type_, at, payload in one_case(
-                        app, service, number, received, now, rng, rand, case_id, pay, approval
+                    for type_, at, payload in case_events(
+                        service, number, received, now, rng, rand, case_id, pay, approval
                     ):
                         events.append(
                             _event(new_id(), case_id, type_, office, device, clerk, at, payload)
