@@ -85,24 +85,29 @@ class IngestReport:
     states: dict[str, CaseState] = field(default_factory=dict)
 
 
-def compute_due(app: App, state: CaseState) -> date | None:
-    """The legal due date from the case's own waiting windows; None while it is paused."""
+def compute_due(app: App, state: CaseState, hours: OfficeHours | None = None) -> date | None:
+    """The legal due date from the case's own waiting windows; None while it is paused.
+    ``hours``: ``app.hours`` when the caller read them already (a batch: they are built from
+    the catalogue on every read)."""
     return due_date(
         state.received_at,
         state.time_limit_working_days,
         app.calendar,
-        app.hours,
+        app.hours if hours is None else hours,
         open_pauses(state),
         closed_at=state.closed_at,
     )
 
 
-def compute_on_time(app: App, state: CaseState, due: date | None) -> bool | None:
+def compute_on_time(
+    app: App, state: CaseState, due: date | None, hours: OfficeHours | None = None
+) -> bool | None:
     """依限辦結 of a finished case (closed or rejected; a cancelled one is not judged), else
-    None: the ``cases.closed_on_time`` the on-time report counts."""
+    None: the ``cases.closed_on_time`` the on-time report counts (``hours``: as
+    :func:`compute_due`'s)."""
     if state.closed_at is None or due is None or state.lifecycle == CANCELLED:
         return None
-    return closed_on_time(due, state.closed_at, app.hours)
+    return closed_on_time(due, state.closed_at, app.hours if hours is None else hours)
 
 
 def _refusal(event: Event, exc: Exception) -> Refusal:
@@ -338,7 +343,7 @@ def _project_cases(
     for case_id in states:
         state = states[case_id]
         if state.supplement_since or state.payment_wait_since or _pauses_count(hours, state):
-            due = compute_due(app, state)
+            due = compute_due(app, state, hours)
         else:
             day = hours.local_date(state.received_at)
             key = (
@@ -347,9 +352,10 @@ def _project_cases(
                 state.received_at > hours.closing_at(day),
             )
             if key not in cache:
-                cache[key] = compute_due(app, state)
+                cache[key] = compute_due(app, state, hours)
             due = cache[key]
-        values = repo.projection_values(state, due, now, compute_on_time(app, state, due))
+        on_time = compute_on_time(app, state, due, hours)
+        values = repo.projection_values(state, due, now, on_time)
         row = existing.get(case_id)
         if row is None:
             new_rows.append({"case_id": case_id, **values})
