@@ -94,7 +94,11 @@ def check_text(
     """Returns ``value`` when it is acceptable text, else raises DomainError."""
     if not isinstance(value, str):
         raise _bad("value.type", f"{_label(field)}應為文字", f"{_label(field)}must be text", field)
-    ch = bad_char(value, multiline=multiline)
+    # every value of every event passes here: the quick class first, inline (bad_char's own
+    # first step), and bad_char only for text it doubts
+    ch = None
+    if (_DOUBT_MULTILINE if multiline else _DOUBT).search(value) is not None:
+        ch = bad_char(value, multiline=multiline)
     if ch is not None:
         name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
         shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
@@ -111,7 +115,7 @@ def check_text(
             f"{_label(field)}too long ({max_len} characters at most)",
             field,
         )
-    if len(value.strip()) < min_len:
+    if min_len and len(value.strip()) < min_len:
         raise _bad(
             "value.required", f"{_label(field)}不可空白", f"{_label(field)}is required", field
         )
