@@ -83,7 +83,28 @@ def check_name(value: Any, field: str = "applicant_name") -> str:
 
 
 def check_clerk(value: Any, field: str = "clerk") -> str:
-    return check_text(value, field, max_len=CLERK_MAX, min_len=1)
+    if type(value) is str and value in _ACCEPTED_CLERKS:
+        return value
+    check_text(value, field, max_len=CLERK_MAX, min_len=1)
+    return _accepted(_ACCEPTED_CLERKS, value)
+
+
+#: Clerks, office codes and device ids already accepted: every event's envelope carries them,
+#: and a batch (a seed's, a pull page) only a few distinct ones, so a value seen before is one
+#: set look-up instead of its rule again. Bounded (:data:`_ACCEPTED_MAX`): past the bound a new
+#: value is checked every time, as before. A refused value is never kept.
+_ACCEPTED_CLERKS: set[str] = set()
+_ACCEPTED_OFFICES: set[str] = set()
+_ACCEPTED_DEVICES: set[str] = set()
+_ACCEPTED_MAX: Final = 512
+
+
+def _accepted(seen: set[str], value: str) -> str:
+    """``value`` (just accepted by its rule), remembered in ``seen`` while there is room; only
+    an exact ``str`` (a subclass could compare equal and differ)."""
+    if type(value) is str and len(seen) < _ACCEPTED_MAX:
+        seen.add(value)
+    return value
 
 
 def check_email(value: Any, field: str = "email") -> str:
@@ -95,6 +116,8 @@ def check_email(value: Any, field: str = "email") -> str:
 
 
 def check_office(value: Any, field: str = "office") -> str:
+    if type(value) is str and value in _ACCEPTED_OFFICES:
+        return value
     if not isinstance(value, str) or not OFFICE_RE.fullmatch(value):
         raise _bad(
             "office.format",
@@ -102,7 +125,7 @@ def check_office(value: Any, field: str = "office") -> str:
             "Bad office code (e.g. H01)",
             field,
         )
-    return value
+    return _accepted(_ACCEPTED_OFFICES, value)
 
 
 #: How a case reached the office (seed appendix 2, 3): at the counter, online on the county's
@@ -125,9 +148,11 @@ def check_channel(value: Any, field: str = "channel") -> str:
 
 
 def check_device(value: Any, field: str = "device") -> str:
+    if type(value) is str and value in _ACCEPTED_DEVICES:
+        return value
     if not isinstance(value, str) or not DEVICE_RE.fullmatch(value):
         raise _bad("device.format", "設備代碼格式錯誤", "Bad device id", field)
-    return value
+    return _accepted(_ACCEPTED_DEVICES, value)
 
 
 def check_id(value: Any, field: str) -> str:

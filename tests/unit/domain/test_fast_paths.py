@@ -185,3 +185,44 @@ def test_fold_copy_equals_dataclasses_replace() -> None:
     assert replace(pay, voided=True) == dataclasses.replace(pay, voided=True)
     with pytest.raises(TypeError):
         replace(state, no_such_field=1)
+
+
+def _twin(bad: str, good: str) -> str:
+    """``bad`` text that claims to be ``good`` (a hostile subclass: same hash, equal to all)."""
+
+    class Twin(str):
+        def __eq__(self, other: object) -> bool:
+            return True
+
+        def __hash__(self) -> int:
+            return hash(good)
+
+    return Twin(bad)
+
+
+def test_envelope_values_seen_before_are_still_refused_when_bad(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Office codes, devices and clerks accepted once are remembered (values._ACCEPTED_*):
+    a bad value is refused every time, whatever was accepted before, a subclass of text is
+    never taken for a remembered one, and past the bound new values are checked as before."""
+    checks = (
+        (v.check_office, "H01", "h01"),
+        (v.check_device, "01", "0 1"),
+        (v.check_clerk, "王", "\u202e王"),
+    )
+    for check, good, bad in checks:
+        for _ in range(2):
+            assert check(good) == good
+            with pytest.raises(DomainError):
+                check(bad)
+            with pytest.raises(DomainError):
+                check(_twin(bad, good))  # the remembered value by its own word only
+            with pytest.raises(DomainError):
+                check(None)
+    monkeypatch.setattr(v, "_ACCEPTED_MAX", len(v._ACCEPTED_OFFICES) + 1)
+    for n in range(20):
+        assert v.check_office(f"Z{n:02d}") == f"Z{n:02d}"
+    assert len(v._ACCEPTED_OFFICES) == v._ACCEPTED_MAX
+    with pytest.raises(DomainError):
+        v.check_office("Z100")
