@@ -3,7 +3,8 @@ CLI runs it (:func:`demo.seeding.seed_demo` over :func:`services.ingest.ingest_m
 baseline measured in the same run: the very event rows the seed stored, inserted again into a
 fresh office database of the same kind with one ``executemany`` in one transaction.
 
-Wall time and this process's CPU time are both printed (the machine may be shared).
+Wall time and this process's CPU time are both printed, with the load average before and after
+(the machine may be shared).
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def run() -> list[tuple[str, str]]:
     from eservice_desktop.demo.seeding import seed_demo
     from eservice_desktop.storage.models import EventRow
 
+    load_before = _load()
     tmp = Path(tempfile.mkdtemp(prefix="bench-seed-"))
     try:
         app = _open(tmp / "seeded")
@@ -67,7 +69,13 @@ def run() -> list[tuple[str, str]]:
             "ratio demo seed / raw insert (wall; CPU)",
             f"{seed_wall / raw_wall:.1f}× ; {seed_cpu / max(raw_cpu, 1e-3):.1f}×",
         ),
+        ("load average (1, 5, 15 min) before ; after", f"{load_before} ; {_load()}"),
     ]
+
+
+def _load() -> str:
+    """The machine's load average: a shared machine's wall times move with it."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":
