@@ -10,7 +10,6 @@ gapless and later intakes continue it.
 
 from __future__ import annotations
 
-import gc
 import random
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -25,6 +24,7 @@ from eservice_desktop.demo.bulk_cases import ApprovalPayloads, one_case
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
@@ -177,8 +177,9 @@ def bulk_writes(app: App) -> Iterator[Callable[[], AbstractContextManager[Sessio
     process-wide soft heap limit) put back afterwards, whatever happens. Yields
     ``transaction()``: a session in one write transaction on that connection.
 
-    The cyclic garbage collector is paused meanwhile (:func:`gc_paused`)."""
-    with gc_paused(), app.write_lock, app.engine.connect() as conn:
+    The cyclic garbage collector is paused meanwhile (``services.collection``: a batch holds
+    some 130,000 events whose full collections found no cycle, a tenth of a seed's CPU)."""
+    with collection_paused(), app.write_lock, app.engine.connect() as conn:
         driver = conn.connection.dbapi_connection
         assert driver is not None
 
@@ -208,24 +209,6 @@ def bulk_writes(app: App) -> Iterator[Callable[[], AbstractContextManager[Sessio
                 pragma(name, str(value))
             pragma("soft_heap_limit", str(heap))
             pragma("shrink_memory")
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """The cyclic garbage collector off while a seed's batches are built and ingested, and
-    back as it was afterwards, whatever happens.
-
-    A batch holds some 130,000 events, their payloads and the cases' states: every full
-    collection walked them all, about a tenth of a seed's CPU, to find no cycle (a batch's
-    objects are freed by reference counting when it is done). Process-wide while it lasts:
-    what another thread leaves in cycles meanwhile is collected once the seed is over."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def _summary(app: App, cases: int, counts: dict[str, int]) -> dict[str, Any]:
