@@ -13,12 +13,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from factories import new_case
 from sqlalchemy import text
 
 from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App
-from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.services.queue_rows import queue_chunk
 from eservice_desktop.services.queue_start import first_today
 from eservice_desktop.storage import cipher, dbkey, repo
@@ -28,20 +28,8 @@ MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=TAIPEI)
 
 
 def _take(app: App, received: datetime, pid: str = "A123456789", pay: bool = False) -> str:
-    number = intake(
-        app,
-        IntakeRequest(
-            service_code="HR-TRANSCRIPT",
-            applicant_id=pid,
-            applicant_name="王小明",
-            fields={
-                "registered_address": "桃園市桃園區縣府路1號",
-                "transcript_kind": "現戶",
-                "record_detail": "省略記事",
-            },
-            received_at=received.astimezone(UTC),
-        ),
-    ).case_number
+    """A case received at ``received``; ``pay``: its fee paid at once (then it has a due date)."""
+    number = new_case(app, applicant_id=pid, received_at=received.astimezone(UTC))
     if pay:
         view = cases.show_case(app, number)
         payments.record_payment(app, number, "cash", view.balance)
