@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import argparse
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
-
-TPE = ZoneInfo("Asia/Taipei")
+from eservice_desktop.domain.office_zone import TAIPEI as TPE
 
 
 def register_report(rs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -9,11 +9,11 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval
@@ -172,7 +172,7 @@ def parse_time(text: str, field: str) -> datetime:
             f"Bad ISO 8601 time: {shown}",
             field,
         ) from e
-    value = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("Asia/Taipei"))
+    value = value if value.tzinfo else value.replace(tzinfo=TAIPEI)
     return values.check_time(value, field)
 
 

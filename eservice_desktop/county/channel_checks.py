@@ -10,16 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain import values
 from eservice_desktop.domain.catalogue import Catalogue, Service
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 
 if TYPE_CHECKING:
     from eservice_desktop.county.channels import Application
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 #: How far ahead a reservation may be made.
 RESERVATION_AHEAD = timedelta(days=60)
 

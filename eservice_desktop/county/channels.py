@@ -21,7 +21,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -36,9 +35,9 @@ from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import fee_total
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 KINDS = ("web", "kiosk")
 #: The device number of every case event a channel writes (counters use 01..99).
 CHANNEL_DEVICE = "00"

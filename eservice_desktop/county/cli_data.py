@@ -18,6 +18,7 @@ from eservice_desktop.county.cli_common import (
     db_url,
     open_sessions,
 )
+from eservice_desktop.domain.office_zone import TAIPEI
 
 
 def add_parsers(sub: Any) -> None:
@@ -163,7 +164,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     engine, sessions = open_sessions(db_url(args))
     try:
         with sessions() as s:
-            today = utcnow().astimezone(reports.TAIPEI).date()
+            today = utcnow().astimezone(TAIPEI).date()
             try:
                 report = reports.compute(s, county_catalogue(s), args.kind, start, end, today=today)
             except DomainError as e:

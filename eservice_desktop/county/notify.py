@@ -13,7 +13,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
@@ -48,6 +47,7 @@ from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.storage import resources
 
@@ -79,7 +79,6 @@ __all__ = [
 ]
 
 log = logging.getLogger("eservice.county.notify")
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 @dataclass(frozen=True)

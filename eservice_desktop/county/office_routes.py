@@ -28,6 +28,7 @@ from eservice_desktop.county_link.protocol import (
     seq_of,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import Report
 
 SHA256_RE = r"^[0-9a-f]{64}$"
@@ -232,7 +233,7 @@ def report_routes(r: Routes) -> None:
             period = (date.fromisoformat(start), date.fromisoformat(end))
             with tx() as s:
                 catalogue = notify.county_catalogue(s)
-                today = clock().astimezone(reports.TAIPEI).date()
+                today = clock().astimezone(TAIPEI).date()
                 return reports.compute(s, catalogue, kind, *period, today=today)
         except DomainError as e:
             raise HTTPException(400, f"{e.message_zh} / {e.message_en}") from None

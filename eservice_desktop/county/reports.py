@@ -19,7 +19,6 @@ import html
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
@@ -38,9 +37,9 @@ from eservice_desktop.domain.case import CANCELLED, CaseState, open_pauses
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import Report, check_period, report_to_json
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 _calendar_cache: dict[tuple[str, int], WorkingCalendar] = {}
 
 

@@ -17,12 +17,12 @@ from datetime import date, datetime
 from functools import partial
 from itertools import accumulate
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.demo import seeding
 from eservice_desktop.demo.bulk_cases import ApprovalPayloads, one_case
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
@@ -33,7 +33,6 @@ from eservice_desktop.storage import repo
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 #: SQLite page cache for bulk writes, in KiB.
 BULK_CACHE_KIB = 512 * 1024
 

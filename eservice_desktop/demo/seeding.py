@@ -18,15 +18,13 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 SURNAMES = "".join(
     [

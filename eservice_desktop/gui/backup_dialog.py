@@ -15,7 +15,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,10 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import backup
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def _local(iso: str | None) -> str:

@@ -10,7 +10,6 @@ are created in the order the Tab key walks them. The texts keep the translation 
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -30,13 +29,12 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.lookup_panel import LookupPanel
 from eservice_desktop.services import cases, notices
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 #: Event type -> (zh-TW, English) shown in the timeline.
 EVENT_LABELS: dict[str, tuple[str, str]] = {

@@ -9,17 +9,16 @@ texts keep the translation context ``IntakeForm``.
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.intake_field_checks import IntakeFieldChecks
 from eservice_desktop.services.drafts import DraftKeeper
 
 DRAFT_DEBOUNCE_MS = 300
-TAIPEI_TZ = "Asia/Taipei"
 
 
 def _t(text: str) -> str:
@@ -65,7 +64,7 @@ class IntakeDrafts(IntakeFieldChecks):
         saved = self.drafts.saved_at()
         when = ""
         if saved is not None:
-            local = saved.astimezone(ZoneInfo(TAIPEI_TZ))
+            local = saved.astimezone(TAIPEI)
             day = format_roc(local.date(), "short") if self.ctx.is_zh else local.date().isoformat()
             when = f"{day} {local:%H:%M}"
         text = (

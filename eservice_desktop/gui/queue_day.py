@@ -16,13 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QTimer
 
-#: The office's time zone (``services.calendar.TAIPEI``; not imported from there, so the queue
-#: page's start does not wait for the services stack on this module's account).
-TAIPEI = ZoneInfo("Asia/Taipei")
+from eservice_desktop.domain.office_zone import TAIPEI
 
 #: The longest wait between two looks at the day.
 MAX_WAIT_MS = 10 * 60 * 1000

@@ -18,7 +18,6 @@ import itertools
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
 from PySide6.QtGui import QKeyEvent
@@ -38,14 +37,13 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import ReportTable, check_period
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.services import report_views
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 #: (kind, zh label); the English comes from reports_en.ts (context ReportsPage).
 KINDS: tuple[tuple[str, str], ...] = (

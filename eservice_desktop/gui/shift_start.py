@@ -14,7 +14,6 @@ import os
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QColor
@@ -29,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
 from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
     from eservice_desktop.services.doctor import Check, Report
 
 MARKER = "shift-start.json"
-_TAIPEI = ZoneInfo("Asia/Taipei")
 _ORDER = {"fail": 0, "warn": 1, "ok": 2}
 
 

@@ -21,11 +21,11 @@ import logging
 import os
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_conflicts import ConflictDialog
 from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["ConflictDialog", "SyncStatusWidget", "create_status_widget"]
 
 log = logging.getLogger("eservice.gui.sync")
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 class SyncStatusWidget(QWidget):

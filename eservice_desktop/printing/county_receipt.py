@@ -11,7 +11,6 @@ import io
 import json
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import segno
 from reportlab.lib.pagesizes import A5
@@ -19,10 +18,9 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as pdfcanvas
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.fonts import font_chain
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def render_county_receipt(receipt: dict[str, Any], office_name: str) -> bytes:

@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import io
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.fonts import locate
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 WIDTH = 480
 MODULE_PX = 7
 QR_ERROR = "m"

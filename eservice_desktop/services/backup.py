@@ -31,12 +31,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.backup_files import (
     KEEP_ALL_HOURS,
     LABELS,
     NAME,
-    TAIPEI,
     BackupInfo,
     backup_dir,
     backup_error,

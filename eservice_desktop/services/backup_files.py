@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 
 log = logging.getLogger("eservice.backup")
 
@@ -28,9 +28,6 @@ LABELS = ("hourly", "closing", "manual", "before-restore")
 
 
 KEEP_ALL_HOURS = 48
-
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 @dataclass(frozen=True)

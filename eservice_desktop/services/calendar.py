@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def today(app: App) -> date:

@@ -18,9 +18,10 @@ from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import access
-from eservice_desktop.services.calendar import TAIPEI, today
+from eservice_desktop.services.calendar import today
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.queue_items import OPEN_STATUSES, QueueRow

@@ -24,9 +24,10 @@ from eservice_desktop.domain.deadline import deadline_status, is_provisional, wo
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import access
-from eservice_desktop.services.calendar import TAIPEI, today
+from eservice_desktop.services.calendar import today
 from eservice_desktop.services.case_queues import (
     COUNTED_QUEUES,
     MAX_OFFSET,

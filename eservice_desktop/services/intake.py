@@ -14,7 +14,6 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +23,7 @@ from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION, APPROVE_STALE_SY
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
@@ -36,8 +36,6 @@ from eservice_desktop.storage import repo
 
 if TYPE_CHECKING:
     from eservice_desktop.services.identity import ProofResult
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 class IntakeErrors(DomainError):

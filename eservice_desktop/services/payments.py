@@ -34,6 +34,7 @@ from eservice_desktop.domain.case import (
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases, fees
 from eservice_desktop.services.approvals import Granted
@@ -47,7 +48,6 @@ from eservice_desktop.services.payments_corrections import (
     void_receipt,
 )
 from eservice_desktop.services.payments_receipts import (
-    TAIPEI,
     PaymentResult,
     allocate_receipt_number,
     compute_code,

@@ -22,6 +22,9 @@ from eservice_desktop.domain.case import (
     APPROVE_VOID,
     CaseState,
 )
+
+# the payment path's own steps: the demo pays the way the counter does
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
 from eservice_desktop.services.approvals import Granted, demo_granted
@@ -35,10 +38,7 @@ from eservice_desktop.services.payments import (
     state_subtotal,
 )
 from eservice_desktop.services.payments_corrections import _refund_granted, _void_granted
-
-# the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.services.payments_receipts import (
-    TAIPEI,
     compute_code,
     device_key,
     load_state,

@@ -14,7 +14,6 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +23,7 @@ from eservice_desktop.domain.case import (
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.domain.text_values import printable
@@ -35,9 +35,6 @@ from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 
 log = logging.getLogger("eservice.payments")
-
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 QR_PREFIX = "ESR1"

@@ -31,6 +31,7 @@ from eservice_desktop.domain.case import (
 from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.cases import append
@@ -64,7 +65,6 @@ from eservice_desktop.services.pickup_short_code import (
     token_for_short_code,
 )
 from eservice_desktop.services.pickup_views import (
-    TAIPEI,
     PickupCaseView,
     ReadyRow,
     case_view,

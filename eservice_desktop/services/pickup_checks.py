@@ -19,13 +19,14 @@ from eservice_desktop.domain.case import (
     READY,
     CaseState,
 )
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_verify import verify_token
 from eservice_desktop.services.core import App
 from eservice_desktop.services.pickup_keys import (
     county_keys,
 )
 from eservice_desktop.services.pickup_short_code import token_for_short_code
-from eservice_desktop.services.pickup_views import TAIPEI, office_name, roc_date, roc_datetime
+from eservice_desktop.services.pickup_views import office_name, roc_date, roc_datetime
 from eservice_desktop.storage import repo
 
 NOT_SYNCED = "not_synced"

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -21,14 +20,13 @@ from eservice_desktop.domain.case import (
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id, mask_name
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from datetime import UTC
 from types import SimpleNamespace
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +21,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.batch_sql import among
 from eservice_desktop.storage import repo
@@ -32,7 +32,6 @@ from eservice_desktop.storage.models_reports import CaseLookupRow
 
 log = logging.getLogger("eservice.ingest")
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 _EVENTS = cast(Table, EventRow.__table__)
 

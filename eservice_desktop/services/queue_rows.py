@@ -7,6 +7,7 @@ loads them through the core's queries (``services.cases``).
 
 from __future__ import annotations
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.queue_items import (
@@ -14,7 +15,6 @@ from eservice_desktop.services.queue_items import (
     PROVISIONAL,
     QUEUE_CHUNK,
     SEARCH_CHUNK,
-    TAIPEI,
     Chunk,
     Labels,
     Member,

@@ -30,8 +30,9 @@ from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action, Operator
-from eservice_desktop.services.queue_items import QUEUE_CHUNK, TAIPEI, Chunk, Labels, QueueRow
+from eservice_desktop.services.queue_items import QUEUE_CHUNK, Chunk, Labels, QueueRow
 from eservice_desktop.services.shipped import shipped_calendar_days
 from eservice_desktop.storage import cipher, dbkey
 from eservice_desktop.storage.revision import HEAD_REVISION

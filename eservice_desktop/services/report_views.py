@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import Cell, Report
 from eservice_desktop.domain.rocdate import format_roc
@@ -94,8 +94,6 @@ def format_cell(cell: Cell) -> str:
 def is_number(cell: Cell) -> bool:
     return chart_text.is_number(cell)
 
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 #: Reports that name people: the on-time report's overdue list names the clerk holding each
 #: case (like the daily closing, personal data by ``services/exports.py``'s rule).

@@ -19,20 +19,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import REPORT_KINDS, Report, check_period
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models_reports import TargetRow
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 _FINISHED = ", ".join(f"'{s}'" for s in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{s}'" for s in sv.CLOSED_STATUSES)

@@ -9,7 +9,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.storage import search
 from eservice_desktop.storage.bulk_rows import driver_value, insert_rows, insert_tuples
 from eservice_desktop.storage.models import (
@@ -30,8 +30,6 @@ from eservice_desktop.storage.models import (
 #: Re-exported: the multi-row inserts (storage.bulk_rows). Only these need listing; what this
 #: module defines is importable as ever.
 __all__ = ["driver_value", "insert_rows", "insert_tuples"]
-
-TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 def _aware(value: datetime) -> datetime:

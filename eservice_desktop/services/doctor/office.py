@@ -9,8 +9,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
 from eservice_desktop.services.doctor.report import (
-    _TAIPEI,
     Check,
     Verdict,
     _aware_utc,

@@ -8,7 +8,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from eservice_desktop import __version__
 from eservice_desktop.config import Settings
@@ -22,7 +21,6 @@ WARN_FREE_BYTES = 1024 * 1024 * 1024
 #: Certificates expiring within this many days get a warning.
 CERT_WARN_DAYS = 30
 KEYRING_SERVICE = "eservice-desktop"
-_TAIPEI = ZoneInfo("Asia/Taipei")
 
 
 @dataclass(frozen=True)

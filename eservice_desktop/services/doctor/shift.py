@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services.doctor.report import _TAIPEI, Check, Verdict, _check, _run
+from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
+from eservice_desktop.services.doctor.report import Check, Verdict, _check, _run
 
 #: Seconds a test print may take to leave the CUPS queue.
 TEST_PRINT_TIMEOUT_S = 20.0
