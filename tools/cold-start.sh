@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Cold start of the counter window: process start to the window interactive (the login screen
 # shown: the "ready" line of gui/launcher.py's ESERVICE_QUIT_WHEN_READY hook), the frozen AppDir and
-# `python -m eservice_desktop`, each beside its baseline measured in the same run: a bare PySide6
+# `python -m eservice_desktop`, and that one signed in (`gui --demo`: the demo operator, the queue
+# with its first list in the table), each beside its baseline measured in the same run: a bare PySide6
 # window (QMainWindow and a filled table, shown and painted: benchmarks/bench_gui.py's
 # BARE_WINDOW) started the same way. On a private Xvfb. Medians of 6 runs after one warm-up run
 # each, with the ratio to the bare window's (goal ≤ 3× to interactive); the whole process too.
@@ -54,13 +55,14 @@ run() {  # command... -> "ready_ms whole_ms"
   echo "$(( (t1 - t0) / 1000000 )) $(( (t2 - t0) / 1000000 ))"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-bare=(); frozen=(); source_=()
+bare=(); frozen=(); source_=(); signed=()
 for i in 0 1 2 3 4 5 6; do
   b=$(run "$PY" "$work/bare.py")
   [ "$frozen_built" = 1 ] && f=$(run "$APPDIR/AppRun" --data-dir "$work/frozen" gui)
   p=$(run "$PY" -m eservice_desktop --data-dir "$source_data" gui)
+  d=$(run "$PY" -m eservice_desktop --data-dir "$source_data" gui --demo)
   if [ "$i" -gt 0 ]; then
-    bare+=("$b"); source_+=("$p")
+    bare+=("$b"); source_+=("$p"); signed+=("$d")
     [ "$frozen_built" = 1 ] && frozen+=("$f")
   fi
 done
@@ -81,3 +83,4 @@ printf '  %-28s to painted %s ms, whole process %s ms: the baseline\n' "bare PyS
 [ "$frozen_built" = 1 ] && report "frozen (AppRun)" "${frozen[@]}"
 [ "$frozen_built" = 1 ] || echo "  (no frozen build at $APPDIR: make appdir builds one)"
 report "python -m eservice_desktop" "${source_[@]}"
+report "the same, signed in (--demo)" "${signed[@]}"
