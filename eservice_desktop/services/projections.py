@@ -339,19 +339,7 @@ def load_states(
         .order_by(_EVENTS.c.seq)
     )
     for r in rows:
-        at = r.at if r.at.tzinfo else r.at.replace(tzinfo=UTC)  # SQLite gives naive UTC
-        e = Event(
-            event_id=r.event_id,
-            case_id=r.case_id,
-            type=r.type,
-            office=r.office,
-            device=r.device,
-            clerk=r.clerk,
-            at=at,
-            payload=dict(r.payload),
-            prev=r.prev,
-            hash=r.hash,
-        )
+        e = repo.row_to_event(r)
         states[e.case_id] = apply(states[e.case_id], e)
     return states, present
 

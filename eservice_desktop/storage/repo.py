@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,9 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def row_to_event(row: EventRow) -> Event:
+def row_to_event(row: EventRow | Row[Any]) -> Event:
+    """The domain event a stored row holds: an ORM ``EventRow`` or a row of the ``events``
+    columns selected by name (a bulk fold reads columns, not ORM objects)."""
     return Event(
         event_id=row.event_id,
         case_id=row.case_id,
