@@ -9,13 +9,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
+from eservice_desktop.county_link.transport import is_loopback
 from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
 from eservice_desktop.services.doctor.report import (
     Check,
     Verdict,
     _aware_utc,
     _check,
-    _loopback,
     _read_rows,
 )
 
@@ -71,7 +71,7 @@ def _county_url(settings: Settings, name: str, name_en: str) -> None:
                 "Set county_url (https://...), or reinstall with COUNTY_SERVER_URL",
             ),
         )
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise Verdict(
             "fail",
             (

@@ -101,17 +101,6 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
-def _loopback(host: str) -> bool:
-    import ipaddress
-
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
 def _run(cmd: list[str], timeout: float = 5.0) -> subprocess.CompletedProcess[str] | None:
     try:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
