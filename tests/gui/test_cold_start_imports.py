@@ -10,11 +10,12 @@ schema upgrades, sync, identity cards, the county server).
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+
+from probe_support import probe_env, run_probe
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.core import open_app
@@ -153,26 +154,12 @@ print(json.dumps({
 def _probe(tmp_path: Path, env: dict[str, str], watched: tuple[str, ...]) -> dict[str, Any]:
     """Starts the window in a fresh process (PROBE) and says which of ``watched`` were loaded
     when it became interactive (``ready``) and after its deferred start (``after``)."""
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path), json.dumps(watched)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
+    return run_probe(PROBE, str(tmp_path), json.dumps(watched), env=env)
 
 
 def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) -> None:
     open_app(Settings(data_dir=tmp_path)).close()  # a current database: no upgrade at start
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = probe_env()
     env.pop("ESERVICE_COUNTY_URL", None)  # a demo pointed at no county: the link never starts
     watched = HEAVY + OTHER_COMMANDS + LATER_PAGES + SYNC_STACK + NOT_FOR_THE_FIRST_LIST
     result = _probe(tmp_path, env, watched + CORE_STACK)
@@ -194,13 +181,8 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
 
 def test_the_login_screen_comes_up_without_the_pages_behind_it(tmp_path: Path) -> None:
     open_app(Settings(data_dir=tmp_path)).close()
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
-    env.pop("ESERVICE_DEMO", None)  # not demo mode: the window opens at the login screen
-    result = _probe(tmp_path, env, HEAVY + BEHIND_SIGN_IN)
+    # not demo mode: the window opens at the login screen
+    result = _probe(tmp_path, probe_env(signed_out=True), HEAVY + BEHIND_SIGN_IN)
     assert result["ready"] == [], f"loaded before the login screen was up: {result['ready']}"
     # ... and the core opened on the writer once the screen was interactive.
     assert result["core_open"] is True

@@ -10,13 +10,11 @@ and reports what it measured as JSON.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from probe_support import probe_env, run_json
 
 PROBE = Path(__file__).with_name("screen_probe.py")
 
@@ -33,22 +31,9 @@ def probe(tmp_path: Path, lang: str, width: int, height: int) -> dict[str, Any]:
             }
         )
     )
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
+    env = probe_env(QT_QPA_PLATFORM=f"offscreen:configfile={config}")
     env.pop("ESERVICE_DATA_DIR", None)
-    done = subprocess.run(
-        [sys.executable, str(PROBE), str(tmp_path / "data"), lang],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_json([str(PROBE), str(tmp_path / "data"), lang], env=env, timeout=120)
 
 
 #: 1366×768 in both languages, and 1366×728: what a 768-line screen leaves above a task bar.

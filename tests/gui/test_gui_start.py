@@ -5,12 +5,11 @@ the program with IT's sentence, as it did when the window waited for the core.""
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
+from probe_support import probe_env, run_probe
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.config import Settings
@@ -77,22 +76,8 @@ print(json.dumps(seen))
 
 def test_a_sign_in_typed_before_the_core_is_open_waits_for_it(tmp_path: Path) -> None:
     _office_with_a_clerk(tmp_path)
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
-    env.pop("ESERVICE_DEMO", None)  # signed out: the login screen
-    done = subprocess.run(
-        [sys.executable, "-c", SIGN_IN_AT_ONCE, str(tmp_path), PASSWORD],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    # signed out: the login screen
+    seen = run_probe(SIGN_IN_AT_ONCE, str(tmp_path), PASSWORD, env=probe_env(signed_out=True))
     # Shown at the login screen, naming the office, the opening not even begun (it begins once
     # the screen is interactive, in the event loop) ...
     assert seen["shown"] and seen["login"] and seen["office"] == "H01"
@@ -108,13 +93,7 @@ def test_a_core_that_cannot_open_after_the_login_screen_ends_with_its_message(
 ) -> None:
     open_app(Settings(data_dir=tmp_path)).close()  # an encrypted database ...
     (tmp_path / "keys" / "db.key").unlink()  # ... whose key is gone
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "ESERVICE_QUIT_WHEN_READY": "1",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
-    env.pop("ESERVICE_DEMO", None)
+    env = probe_env(signed_out=True, ESERVICE_QUIT_WHEN_READY="1")
     done = subprocess.run(
         [sys.executable, "-m", "eservice_desktop", "--data-dir", str(tmp_path), "gui"],
         capture_output=True,
@@ -188,21 +167,7 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
         shift_start._mark_checked(app)
     finally:
         app.close()
-    env = {
-        **os.environ,
-        "QT_QPA_PLATFORM": "offscreen",
-        "PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring",
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", SIGNED_IN, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    seen = run_probe(SIGNED_IN, str(tmp_path), env=probe_env())
     assert seen["open_at_ready"] is False
     assert seen["operator"] == operators.DEMO_OPERATOR.account
     assert seen["shown"] == taken[::-1] == seen["core"]  # newest first, as the core reads it
