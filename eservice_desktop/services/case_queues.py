@@ -199,7 +199,8 @@ COUNTED_QUEUES = ("today", "supplement", "due_soon", "overdue", "online")
 
 def queue_counts(app: App) -> dict[str, int]:
     """The tab counts of the queue page, each an index range count or a sum of the per-month
-    counts ``case_stats_month`` keeps by trigger: a few milliseconds over 1,000,000 cases."""
+    counts ``case_stats_month`` keeps (storage/case_stats.py): a few milliseconds over
+    1,000,000 cases."""
     require(app, Action.VIEW_CASE)
     with app.reading() as s:
         counter = _QueueCounter(app, s)
@@ -209,8 +210,8 @@ def queue_counts(app: App) -> dict[str, int]:
 class _QueueCounter:
     """How many cases each queue holds, without walking the big ones.
 
-    The counts by status come from ``case_stats_month`` (kept by triggers in the transaction of
-    every write to ``cases``, migration 0011): about 2,000 rows at 1,000,000 cases. Overdue is
+    The counts by status come from ``case_stats_month`` (kept in the transaction of every
+    write to ``cases``, storage/case_stats.py): about 2,000 rows at 1,000,000 cases. Overdue is
     every open case less those without a due date and those due today or later, two short
     ranges of ``ix_cases_office_status_due``; the others are index ranges of their own."""
 

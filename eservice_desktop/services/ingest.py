@@ -30,6 +30,7 @@ refused pulled events aside and moves its cursor on — the hook where the feed 
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -49,7 +50,7 @@ from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import projections
 from eservice_desktop.services.batch_sql import among
 from eservice_desktop.services.core import App
-from eservice_desktop.storage import repo, search
+from eservice_desktop.storage import case_stats, repo, search
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.ingest")
@@ -340,6 +341,7 @@ def _project_cases(
     new_rows: list[dict[str, Any]] = []
     new_states: list[CaseState] = []  # of the new rows, for their search index entries
     changed: list[dict[str, Any]] = []  # the rows of cases that have one
+    moves: Counter[case_stats.Key] = Counter()  # of the report counts (storage/case_stats.py)
     for case_id in states:
         state = states[case_id]
         if state.supplement_since or state.payment_wait_since or _pauses_count(hours, state):
@@ -357,6 +359,8 @@ def _project_cases(
         on_time = compute_on_time(app, state, due, hours)
         values = repo.projection_values(state, due, now, on_time)
         row = existing.get(case_id)
+        before = None if row is None else case_stats.key_of(row._mapping)
+        case_stats.moved(moves, before, case_stats.key_of(values))
         if row is None:
             new_rows.append({"case_id": case_id, **values})
             new_states.append(state)
@@ -364,6 +368,7 @@ def _project_cases(
             values.update(repo.index_existing(session, row, state))
             changed.append({"b_case_id": case_id, **values})
     projections.update_cases(session, changed)
+    case_stats.write(session, moves)
     if new_rows:
         search_keys = repo.new_search_keys(session, [st.received_at for st in new_states])
         for values, sk in zip(new_rows, search_keys, strict=True):

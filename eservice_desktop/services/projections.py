@@ -24,7 +24,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.batch_sql import among
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import case_stats, repo
 from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
@@ -255,12 +255,21 @@ def raise_counters(session: Session, highest: dict[str, int]) -> None:
 
 
 def indexed_rows(session: Session, case_ids: list[str]) -> dict[str, Any]:
-    """What the update of each case's row needs of it (its search key and the values its
-    search entry indexed), as plain rows: no ORM object per case."""
+    """What the update of each case's row needs of it (its search key, the values its search
+    entry indexed and its report count's key), as plain rows: no ORM object per case."""
     if not case_ids:
         return {}
     c = cast(Table, CaseRow.__table__).c
-    query = select(c.case_id, c.search_key, c.case_number, c.applicant_id, c.applicant_name)
+    query = select(
+        c.case_id,
+        c.search_key,
+        *(
+            c[n]
+            for n in dict.fromkeys(
+                ("case_number", "applicant_id", "applicant_name", *case_stats.KEY_COLUMNS)
+            )
+        ),
+    )
     return {r.case_id: r for r in session.execute(query.where(among(c.case_id, case_ids)))}
 
 

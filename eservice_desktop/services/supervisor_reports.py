@@ -2,8 +2,8 @@
 
 Each report is a few SQL aggregates over ``case_stats_month`` and ``case_stats``, the
 projections that count the ``cases`` rows per office, month (day) of receipt, service,
-channel, status, consent and on-time verdict (kept by triggers on ``cases``,
-storage/models_reports.py), never a fold of events: a year is twelve months of counts plus
+channel, status, consent and on-time verdict (kept by the writers of ``cases``,
+storage/case_stats.py), never a fold of events: a year is twelve months of counts plus
 the days of a partial month at either end, well under the 2 s budget
 (``make bench``: benchmarks/bench_reports.py). Only the overdue list reads ``cases`` itself,
 through its (office, status, due date) index. The counts go to the pure builders of

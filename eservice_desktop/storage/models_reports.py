@@ -2,10 +2,9 @@
 
 ``case_stats`` counts the ``cases`` rows per office, day of receipt, service, channel,
 status, consent and on-time verdict; ``case_stats_month`` the same per month of receipt.
-SQLite triggers on ``cases`` (migration 0011, not in this metadata: reflection cannot compare
-triggers) keep both in the same transaction as every insert, update and delete of a case row,
-whatever path wrote it (one ingest, a bulk ingest, a migration), so a year of reports reads a
-few thousand rows instead of a million.
+The writers of ``cases`` keep both in the same transaction as every insert and update of a
+case row (storage/case_stats.py, migration 0017; a delete trigger of migration 0011 counts a
+deleted row out), so a year of reports reads a few thousand rows instead of a million.
 
 ``case_lookups`` holds one row per document-free look-up done on a case (``case.lookup_done``,
 projected by ingest, migration 0014): the savings report counts a closed case with consent

@@ -5,6 +5,7 @@ Use cases call these inside their one transaction; nothing here commits.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.storage import search
+from eservice_desktop.storage import case_stats, search
 from eservice_desktop.storage.bulk_rows import driver_value, insert_rows, insert_tuples
 from eservice_desktop.storage.models import (
     CalendarDayRow,
@@ -263,18 +264,23 @@ def upsert_projection(
     now: datetime,
     on_time: bool | None = None,
 ) -> None:
-    """Writes the ``cases`` row of a state and its search index entry, in the caller's
-    transaction."""
+    """Writes the ``cases`` row of a state, its search index entry and the report counts it
+    moves (storage/case_stats.py), in the caller's transaction."""
     values = projection_values(state, due, now, on_time)
     row = session.get(CaseRow, state.case_id)
+    moves: Counter[case_stats.Key] = Counter()
     if row is None:
         values["search_key"] = search.free_key(session, state.received_at)
         search.index_case(session, values["search_key"], _indexed(state))
         session.add(CaseRow(case_id=state.case_id, **values))
+        case_stats.moved(moves, None, case_stats.key_of(values))
     else:
+        before = case_stats.key_of({c: getattr(row, c) for c in case_stats.KEY_COLUMNS})
+        case_stats.moved(moves, before, case_stats.key_of(values))
         values.update(index_existing(session, row, state))
         for k, v in values.items():
             setattr(row, k, v)
+    case_stats.write(session, moves)
 
 
 def case_id_by_number(session: Session, case_number: str) -> str | None:
