@@ -33,7 +33,7 @@ import logging
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -50,12 +50,12 @@ from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import projections
 from eservice_desktop.services.batch_sql import among
 from eservice_desktop.services.core import App
-from eservice_desktop.storage import case_stats, repo, search
+from eservice_desktop.storage import case_stats, fast_values, repo, search
+from eservice_desktop.storage.event_rows import EventRows
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.ingest")
 
-_EVENTS = cast(Table, EventRow.__table__)
 _CASES = cast(Table, CaseRow.__table__)
 
 #: What a fold of a malformed event raises besides a DomainError (a missing or mistyped field).
@@ -197,7 +197,7 @@ def ingest_many(
     )
     heads = _chain_heads(session, batch, origin, own_acked)
     rows: list[tuple[Any, ...]] = []
-    row = _EventRows(session, now)
+    row = EventRows(session, now)
     for e in batch:
         if e.event_id in known:
             report.duplicates.append(e.event_id)
@@ -270,63 +270,6 @@ def _link(heads: dict[tuple[str, str], repo.ChainHead], e: Event) -> tuple[Event
     return linked, encoded
 
 
-#: The ``events`` columns a batch writes, in the order of :class:`_EventRows`' tuples.
-_EVENT_COLUMNS = (
-    "event_id",
-    "case_id",
-    "type",
-    "office",
-    "device",
-    "clerk",
-    "at",
-    "recorded_at",
-    "payload",
-    "origin",
-    "acked_at",
-    "prev",
-    "hash",
-)
-
-
-class _EventRows:
-    """The ``events`` rows of one batch as parameter tuples (:func:`storage.repo.insert_tuples`:
-    one driver ``executemany`` on SQLite, each value converted as a Core insert would).
-
-    A local event's payload is stored there as the JSON text its chain hash was taken over
-    (``payload_json``, from :func:`domain.chain.link_encoded`): the payload is encoded once."""
-
-    def __init__(self, session: Session, now: datetime) -> None:
-        self.session = session
-        dialect = session.connection().dialect
-        self.at = repo.driver_value(_EVENTS.c.at, dialect)
-        self.json = repo.driver_value(_EVENTS.c.payload, dialect)
-        #: The driver takes JSON text (SQLite): an encoded payload is stored as it is.
-        self.text = dialect.name == "sqlite"
-        self.now = self.at(now)
-
-    def __call__(
-        self, e: Event, origin: str, acked: bool, payload_json: str | None = None
-    ) -> tuple[Any, ...]:
-        return (
-            e.event_id,
-            e.case_id,
-            e.type,
-            e.office,
-            e.device,
-            e.clerk,
-            self.at(e.at.astimezone(UTC)),
-            self.now,
-            payload_json if payload_json is not None and self.text else self.json(e.payload),
-            origin,
-            self.now if acked else None,
-            e.prev,
-            e.hash,
-        )
-
-    def insert(self, rows: list[tuple[Any, ...]]) -> None:
-        repo.insert_tuples(self.session, _EVENTS, _EVENT_COLUMNS, rows)
-
-
 def _project_cases(
     app: App, session: Session, states: Mapping[str, CaseState], present: set[str], now: datetime
 ) -> None:
@@ -373,7 +316,9 @@ def _project_cases(
         search_keys = repo.new_search_keys(session, [st.received_at for st in new_states])
         for values, sk in zip(new_rows, search_keys, strict=True):
             values["search_key"] = sk
-        repo.insert_rows(session, _CASES, new_rows)
+        names = list(new_rows[0])
+        rows = fast_values.tuples(_CASES, session.connection().dialect, names, new_rows)
+        repo.insert_tuples(session, _CASES, names, rows)
         search.insert_many(
             session,
             (

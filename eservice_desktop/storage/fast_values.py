@@ -1,0 +1,99 @@
+"""Driver values of the office's bulk writes, made by C methods where the column type's own
+converter takes Python formatting per value.
+
+A pulled page writes thousands of ``events`` and ``cases`` rows as driver tuples
+(``storage.bulk_rows.insert_tuples``), each value converted as a Core insert would convert it
+(``driver_value``: the type's bind processor). On SQLite those processors format a date with
+a ``%`` dict and wrap ``json.dumps`` in checks: a third of a row's Python cost. The same text
+comes from ``date.isoformat`` and ``json.dumps`` themselves. :func:`converter` hands out the
+quick form only after it gave exactly what the column's processor gives for probe values
+(else the processor itself), so what is stored cannot differ.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta, timezone
+from operator import itemgetter
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, Table
+
+from eservice_desktop.storage.bulk_rows import driver_value
+
+_PROBE_DAYS = (date(2026, 3, 10), date(999, 1, 2), None)
+_PROBE_TIMES = (
+    datetime(2026, 3, 10, 1, 2, 3, tzinfo=UTC),
+    datetime(999, 12, 31, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=8))),
+    datetime(2026, 3, 10, 1, 2, 3, 7),
+    date(2026, 3, 10),
+    None,
+)
+_PROBE_JSON: tuple[Any, ...] = (
+    {"a": 1, "b": [1, 2.5, None, True], "名": "王小明", "c": {"d": ""}},
+    [],
+    {"e": "\u2028\n\"'\\"},
+    None,
+)
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _time(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, datetime):  # a bare date, as the type's processor takes it
+        return "%04d-%02d-%02d 00:00:00.000000" % (value.year, value.month, value.day)  # noqa: UP031
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 (the quickest form)
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
+
+
+def converter(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
+    """What :func:`storage.bulk_rows.driver_value` gives for ``column`` (None: the value as it
+    is), quicker for a date, time or JSON column on SQLite when the quick form gives the same
+    values."""
+    if column.type.dialect_impl(dialect).bind_processor(dialect) is None:
+        return None
+    slow = driver_value(column, dialect)
+    if dialect.name != "sqlite":
+        return slow
+    kind = column.type
+    quick: Callable[[Any], Any]
+    probes: tuple[Any, ...]
+    if isinstance(kind, DateTime):
+        quick, probes = _time, _PROBE_TIMES
+    elif isinstance(kind, Date):
+        quick, probes = _day, _PROBE_DAYS
+    elif isinstance(kind, JSON) and not kind.none_as_null:
+        quick, probes = json.dumps, _PROBE_JSON  # None too: 'null'
+    else:
+        return slow
+    return quick if all(quick(p) == slow(p) for p in probes) else slow
+
+
+def tuples(
+    table: Table, dialect: Any, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """``rows`` (dicts with the keys ``names``) as driver tuples in the order of ``names``:
+    the values taken with one C ``itemgetter`` per row, only the converting columns visited."""
+    take = itemgetter(*names)
+    steps = [
+        (i, f) for i, n in enumerate(names) if (f := converter(table.c[n], dialect)) is not None
+    ]
+    out: list[tuple[Any, ...]] = []
+    for r in rows:
+        values = list(take(r))
+        for i, f in steps:
+            values[i] = f(values[i])
+        out.append(tuple(values))
+    return out
