@@ -83,21 +83,26 @@ class DeviceChain:
         self.length += 1
         self.moved = True
 
-    def take(self, e: Event) -> DomainError | None:
-        """Checks the event's link and moves the head onto it; the refusal, if any."""
+    def take(self, e: Event) -> str | None:
+        """Checks the event's link and moves the head onto it; raises the refusal, if any.
+        Returns the payload as the JSON text its hash was taken over (``chain.link_encoded``),
+        which the push stores as the event's payload instead of encoding it again; None for
+        an event without a link."""
         if e.hash is None or e.prev is None:
-            return CHAIN_MISSING if self.hash is not None else None
-        error: DomainError | None = None
+            if self.hash is not None:
+                raise CHAIN_MISSING
+            return None
         if self.hash is not None:
             want: str | None = self.hash
         else:
             want = None if self._has_history() else chain.GENESIS
+        self._advance(e.event_id, e.hash)  # on from a refused link too (see the class)
         if want is not None and e.prev != want:
-            error = CHAIN_BROKEN
-        elif chain.event_hash(e, e.prev) != e.hash:
-            error = CHAIN_EDITED
-        self._advance(e.event_id, e.hash)
-        return error
+            raise CHAIN_BROKEN
+        linked, encoded = chain.link_encoded(e, e.prev)
+        if linked.hash != e.hash:
+            raise CHAIN_EDITED
+        return encoded
 
     def save(self) -> None:
         """Writes the head where the batch left it (nothing when no link moved it)."""

@@ -207,26 +207,21 @@ def _take_event(
     ``json_checked``: its payload passed every rule of ``values.check_json`` at the door."""
     before = batch.states.get(e.case_id)
     try:
-        after = _checked_fold(batch, device_chain, e, before, json_checked)
+        # the payload as the JSON text its hash was taken over (None without a link)
+        encoded = device_chain.take(e)
+        after = _checked_fold(batch, e, before, json_checked)
     except (DomainError, KeyError, ValueError, TypeError) as err:
         batch.results.append(_refuse(s, batch, e, err))
         return
-    accept(s, batch, e, before, after)
+    accept(s, batch, e, before, after, encoded=encoded)
     batch.results.append(PushResult(event_id=e.event_id, status="accepted"))
 
 
 def _checked_fold(
-    batch: Batch,
-    device_chain: DeviceChain,
-    e: Event,
-    before: CaseState | None,
-    json_checked: bool = False,
+    batch: Batch, e: Event, before: CaseState | None, json_checked: bool = False
 ) -> CaseState:
-    """Every check the county makes of a new event (chain, values, office scope, new case,
-    known offices, the case's rules); the case's state after it."""
-    broken = device_chain.take(e)
-    if broken is not None:
-        raise broken
+    """Every check the county makes of a new event after its chain link (values, office
+    scope, new case, known offices, the case's rules); the case's state after it."""
     # the same value rules as every office: what one office cannot apply is refused. The
     # envelope's (ids, office, device, clerk, time, type) are the wire model's own field checks,
     # run on this very event at the door: the payload's rules are what is left to run (its

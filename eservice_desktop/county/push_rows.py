@@ -6,11 +6,12 @@ the batch starts from.
 from __future__ import annotations
 
 import base64
+import json
 import secrets
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -29,7 +30,7 @@ from eservice_desktop.county.store import (
     RouteRow,
     event_of,
 )
-from eservice_desktop.county.store_rows import among, insert_rows
+from eservice_desktop.county.store_rows import JsonText, among, insert_rows, insert_tuples
 from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
@@ -40,6 +41,28 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 
 COUNTY_DEVICE = "CTY"
+
+EVENT_COLUMNS = (
+    "event_id",
+    "case_id",
+    "type",
+    "office",
+    "device",
+    "clerk",
+    "at",
+    "received_at",
+    "payload",
+)
+CHAIN_COLUMNS = ("event_id", "prev", "hash")
+ROUTE_COLUMNS = ("case_id", "office")
+FEED_COLUMNS = ("office", "kind", "case_id", "source", "data", "created_at")
+
+#: An event of a case's history as the feed replays it: the device that wrote it
+#: (``office-device``) and its document (a dict, or its JSON text).
+Stored = tuple[str, dict[str, Any] | JsonText]
+
+#: How ``json.dumps(..., ensure_ascii=False)`` writes a string (C-speed).
+_TEXT = json.encoder.encode_basestring
 
 
 @dataclass
@@ -54,13 +77,14 @@ class Batch:
     old_conflicts: dict[str, ConflictRow]
     numbers_taken: dict[str, str]
     states: dict[str, CaseState]
-    history: dict[str, list[dict[str, Any]]]
+    history: dict[str, list[Stored]]
     routes: dict[str, set[str]]
     results: list[PushResult] = field(default_factory=list)
-    event_rows: list[dict[str, Any]] = field(default_factory=list)
-    chain_rows: list[dict[str, Any]] = field(default_factory=list)
-    feed_rows: list[dict[str, Any]] = field(default_factory=list)
-    route_rows: list[dict[str, Any]] = field(default_factory=list)
+    #: rows as tuples in the order of the tables' ``*_COLUMNS``
+    event_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    chain_rows: list[tuple[str, str, str]] = field(default_factory=list)
+    feed_rows: list[tuple[Any, ...]] = field(default_factory=list)
+    route_rows: list[tuple[str, str]] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     closed_now: list[str] = field(default_factory=list)
@@ -68,11 +92,11 @@ class Batch:
 
 def load_states(
     s: Session, case_ids: set[str]
-) -> tuple[dict[str, CaseState], dict[str, list[dict[str, Any]]]]:
+) -> tuple[dict[str, CaseState], dict[str, list[Stored]]]:
     """The cases' states as the county holds them, and each one's history (the events an office
     that joins a case later gets first), from one query over their stored events."""
     states: dict[str, CaseState] = {}
-    history: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    history: dict[str, list[Stored]] = defaultdict(list)
     if not case_ids:
         return states, history
     rows = s.execute(
@@ -83,7 +107,7 @@ def load_states(
     for r, prev, hash_ in rows:
         e = event_of(r, prev, hash_)
         states[r.case_id] = apply(states.get(r.case_id), e)
-        history[r.case_id].append(e.to_dict())
+        history[r.case_id].append((f"{e.office}-{e.device}", e.to_dict()))
     return states, history
 
 
@@ -109,16 +133,27 @@ def event_row(e: Event, now: datetime) -> dict[str, Any]:
     }
 
 
-def accept(s: Session, batch: Batch, e: Event, before: CaseState | None, after: CaseState) -> None:
-    """Queues an accepted event's rows (event, chain link, routes, feed), its notices."""
+def accept(
+    s: Session,
+    batch: Batch,
+    e: Event,
+    before: CaseState | None,
+    after: CaseState,
+    *,
+    encoded: str | None = None,
+) -> None:
+    """Queues an accepted event's rows (event, chain link, routes, feed), its notices.
+    ``encoded``: its payload as the JSON text the chain check took its hash over, stored as
+    it is (the event row's payload and, spliced into the event's document, its feed rows')."""
     batch.states[e.case_id] = after
     batch.touched.add(e.case_id)
     if e.type == ev.RECEIVED:
         batch.numbers_taken[after.case_number] = e.case_id
-    batch.event_rows.append(event_row(e, batch.now))
+    payload = e.payload if encoded is None else JsonText(encoded)
+    batch.event_rows.append(_event_tuple(e, batch.now, payload))
     if e.hash is not None and e.prev is not None:
-        batch.chain_rows.append({"event_id": e.event_id, "prev": e.prev, "hash": e.hash})
-    _route(batch, e, after, batch.dev.device_key)
+        batch.chain_rows.append((e.event_id, e.prev, e.hash))
+    _route(batch, e, after, batch.dev.device_key, event_document(e, encoded))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
     if not (before is not None and before.lifecycle == READY_STATE):
@@ -131,39 +166,47 @@ def accept(s: Session, batch: Batch, e: Event, before: CaseState | None, after: 
         batch.closed_now.append(e.case_id)
 
 
-def _route(batch: Batch, e: Event, after: CaseState, source: str | None) -> None:
-    """Feed rows of the event for every office the case is routed to; an office that joins
-    the case now first gets its earlier history."""
+def _event_tuple(e: Event, now: datetime, payload: Any) -> tuple[Any, ...]:
+    """:func:`event_row` as a tuple in the order of ``EVENT_COLUMNS``."""
+    return (e.event_id, e.case_id, e.type, e.office, e.device, e.clerk, e.at, now, payload)
+
+
+def event_document(e: Event, encoded: str | None) -> dict[str, Any] | JsonText:
+    """The event's document as the feed carries it (``Event.to_dict``); with its payload's
+    JSON text ``encoded`` (from the chain check, which a linked event passed), that document
+    as JSON text, written around it instead of encoding the whole event once more."""
+    if encoded is None or e.prev is None or e.hash is None:
+        return e.to_dict()
+    t = _TEXT
+    return JsonText(
+        f'{{"event_id":{t(e.event_id)},"case_id":{t(e.case_id)},"type":{t(e.type)},'
+        f'"office":{t(e.office)},"device":{t(e.device)},"clerk":{t(e.clerk)},'
+        f'"at":{t(e.at.astimezone(UTC).isoformat())},"payload":{encoded},'
+        f'"prev":{t(e.prev)},"hash":{t(e.hash)}}}'
+    )
+
+
+def _route(
+    batch: Batch,
+    e: Event,
+    after: CaseState,
+    source: str | None,
+    data: dict[str, Any] | JsonText,
+) -> None:
+    """Feed rows of the event (its document ``data``) for every office the case is routed
+    to; an office that joins the case now first gets its earlier history."""
     case_id, now = e.case_id, batch.now
-    data = e.to_dict()
     wanted = offices_for(after, e)
     routes = batch.routes[case_id]
+    feed = batch.feed_rows
     for office in sorted(wanted - routes):
-        batch.route_rows.append({"case_id": case_id, "office": office})
-        for old in batch.history[case_id]:
-            batch.feed_rows.append(
-                {
-                    "office": office,
-                    "kind": "event",
-                    "case_id": case_id,
-                    "source": f"{old['office']}-{old['device']}",
-                    "data": old,
-                    "created_at": now,
-                }
-            )
+        batch.route_rows.append((case_id, office))
+        for old_source, old in batch.history[case_id]:
+            feed.append((office, "event", case_id, old_source, old, now))
     routes |= wanted
     for office in sorted(routes):
-        batch.feed_rows.append(
-            {
-                "office": office,
-                "kind": "event",
-                "case_id": case_id,
-                "source": source,
-                "data": data,
-                "created_at": now,
-            }
-        )
-    batch.history[case_id].append(data)
+        feed.append((office, "event", case_id, source, data, now))
+    batch.history[case_id].append((f"{e.office}-{e.device}", data))
 
 
 def make_ready(s: Session, batch: Batch) -> None:
@@ -182,32 +225,29 @@ def make_ready(s: Session, batch: Batch) -> None:
             continue
         after = apply(st, ready)
         batch.states[case_id] = after
-        batch.event_rows.append(event_row(ready, batch.now))
-        _route(batch, ready, after, None)
+        batch.event_rows.append(_event_tuple(ready, batch.now, ready.payload))
+        _route(batch, ready, after, None, ready.to_dict())
         messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
         notify.queue(s, ready, messages, batch.now)
 
 
 def write_batch(s: Session, batch: Batch) -> None:
     """One multi-row insert per table (a chain link stored already is not stored again)."""
-    if batch.event_rows:
-        insert_rows(s, CountyEventRow, batch.event_rows)
+    insert_tuples(s, CountyEventRow, EVENT_COLUMNS, batch.event_rows)
     chain_rows = batch.chain_rows
     if chain_rows:
         have = set(
             s.scalars(
                 select(CountyChainRow.event_id).where(
-                    among(s, CountyChainRow.event_id, [r["event_id"] for r in chain_rows])
+                    among(s, CountyChainRow.event_id, [r[0] for r in chain_rows])
                 )
             )
         )
-        chain_rows = [r for r in chain_rows if r["event_id"] not in have]
-    if chain_rows:
-        insert_rows(s, CountyChainRow, chain_rows)
-    if batch.route_rows:
-        insert_rows(s, RouteRow, batch.route_rows)
-    if batch.feed_rows:
-        insert_rows(s, FeedRow, batch.feed_rows)
+        if have:
+            chain_rows = [r for r in chain_rows if r[0] not in have]
+    insert_tuples(s, CountyChainRow, CHAIN_COLUMNS, chain_rows)
+    insert_tuples(s, RouteRow, ROUTE_COLUMNS, batch.route_rows)
+    insert_tuples(s, FeedRow, FEED_COLUMNS, batch.feed_rows)
 
 
 def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
