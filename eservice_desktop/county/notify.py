@@ -200,8 +200,8 @@ def messages_for(
     catalogue: Catalogue | None = None,
 ) -> list[Message]:
     stage = stage_of(before, after, event)
-    if stage is None:
-        return []
+    if stage is None or not (after.phone or after.email):
+        return []  # nobody to tell: no notice written (most pushed events)
     cat = catalogue if catalogue is not None else _shipped_catalogue()
     mms = stage == "ready_for_pickup" and bool(event.payload.get("token")) and sends_mms(cat, after)
     text = notice_text(stage, after, event, cat, mms=mms)
