@@ -10,9 +10,7 @@ import logging
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county.store import (
-    FeedRow,
-)
+from eservice_desktop.county.store import FeedRow, published
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
@@ -31,7 +29,7 @@ def county_catalogue(session: Session) -> Catalogue:
     memo = session.info.get("county_catalogue")
     if isinstance(memo, Catalogue):
         return memo  # one look-up per transaction (a push of many events)
-    seq = session.scalar(select(func.max(FeedRow.seq)).where(FeedRow.kind == "catalogue")) or 0
+    seq = session.scalar(select(func.max(FeedRow.seq)).where(*published("catalogue"))) or 0
     bind = session.get_bind()
     key = (str(bind.engine.url), seq)
     cached = _catalogue_cache.get(key)

@@ -29,6 +29,7 @@ from eservice_desktop.county.store import (
     CountyTargetRow,
     FeedRow,
     aware,
+    published,
 )
 from eservice_desktop.county.store_rows import among, insert_rows
 from eservice_desktop.domain import supervisor as sv
@@ -47,7 +48,7 @@ def county_calendar(s: Session) -> WorkingCalendar:
     """The shipped DGPA calendars merged with every calendar the county published."""
     from eservice_desktop.storage import resources
 
-    seq = s.scalar(select(func.max(FeedRow.seq)).where(FeedRow.kind == "calendar")) or 0
+    seq = s.scalar(select(func.max(FeedRow.seq)).where(*published("calendar"))) or 0
     key = (str(s.get_bind().engine.url), int(seq))
     if key in _calendar_cache:
         return _calendar_cache[key]
@@ -56,7 +57,7 @@ def county_calendar(s: Session) -> WorkingCalendar:
         days.update(
             {d: off for d, (off, _n) in parse_dgpa_csv(path.read_text("utf-8-sig")).items()}
         )
-    for row in s.scalars(select(FeedRow).where(FeedRow.kind == "calendar").order_by(FeedRow.seq)):
+    for row in s.scalars(select(FeedRow).where(*published("calendar")).order_by(FeedRow.seq)):
         try:
             parsed = parse_dgpa_csv(str(row.data.get("csv", "")))
         except DomainError:

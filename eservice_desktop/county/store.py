@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from eservice_desktop.county.tables import (
     AttachmentChunkRow,
@@ -86,6 +87,7 @@ __all__ = [
     "event_of",
     "lock_feed",
     "make_engine",
+    "published",
     "scrub",
     "utcnow",
 ]
@@ -166,6 +168,14 @@ def scrub(engine: Engine) -> None:
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM FULL county_keys"))
+
+
+def published(kind: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """The conditions of the feed rows of reference data of ``kind`` published to every office
+    (``office`` NULL, as ``publish`` writes a catalogue or calendar): the (office, seq) index
+    finds them without reading the events' rows (``kind`` alone reads the whole feed, which
+    every pushed event grows: 23 ms a push at 100,000 rows)."""
+    return FeedRow.office.is_(None), FeedRow.kind == kind
 
 
 def lock_feed(session: Session) -> None:
