@@ -5,12 +5,14 @@ through Core and the ORM."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.county.push_rows import EVENT_COLUMNS, FEED_COLUMNS, event_document
 from eservice_desktop.county.store import (
     CountyCaseFactRow,
     CountyEventRow,
@@ -19,7 +21,10 @@ from eservice_desktop.county.store import (
     create_schema,
     make_engine,
 )
-from eservice_desktop.county.store_rows import among, insert_rows
+from eservice_desktop.county.store_rows import JsonText, among, insert_rows, insert_tuples
+from eservice_desktop.domain import chain
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.events import Event
 
 AT = datetime(2026, 3, 10, 1, 2, 3, 456789, tzinfo=UTC)
 
@@ -169,5 +174,48 @@ def test_among_finds_what_an_in_list_finds(county_db: str) -> None:
                     select(RouteRow.case_id).where(RouteRow.case_id.in_(wanted))
                 ).all()
                 assert sorted(found) == sorted(listed) == sorted(set(wanted) - {"missing"})
+    finally:
+        engine.dispose()
+
+
+def _linked_event() -> Event:
+    """A chained event whose payload holds what JSON must escape and what it keeps as is."""
+    e = Event(
+        event_id="ev-00000001",
+        case_id="case-1",
+        type=ev.SUPPLEMENT_REQUESTED,
+        office="H01",
+        device="01",
+        clerk='王"小明\\',
+        at=AT,
+        payload={
+            "reason": '缺少\t委託書\n"第二行" \\ 𠀀',
+            "items": [1, 2.5, None, True, {"k": []}],
+        },
+    )
+    return chain.link(e, chain.GENESIS)
+
+
+def test_a_linked_event_is_stored_as_its_encoded_text(county_db: str) -> None:
+    """A pushed event's payload is stored as the JSON text its hash was taken over, and its
+    feed document is written around that text: both read back (through Core and the ORM, as
+    every reader does) equal to the payload and to ``Event.to_dict``, on either database."""
+    e = _linked_event()
+    encoded = chain.payload_json(e.payload)
+    document = event_document(e, encoded)
+    assert isinstance(document, JsonText)
+    assert json.loads(document) == e.to_dict()
+    engine = make_engine(county_db)
+    create_schema(engine)
+    try:
+        with Session(engine) as s, s.begin():
+            row = (e.event_id, e.case_id, e.type, e.office, e.device, e.clerk, e.at, AT)
+            insert_tuples(s, CountyEventRow, EVENT_COLUMNS, [(*row, JsonText(encoded))])
+            feed = ("H01", "event", e.case_id, "H01-01", document, AT)
+            insert_tuples(s, FeedRow, FEED_COLUMNS, [feed, (*feed[:4], e.to_dict(), AT)])
+        with Session(engine) as s:
+            stored = s.scalars(select(CountyEventRow)).one()
+            assert stored.payload == e.payload
+            assert [r.data for r in s.scalars(select(FeedRow))] == [e.to_dict()] * 2
     finally:
         engine.dispose()
