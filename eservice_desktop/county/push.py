@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county import reports
+from eservice_desktop.county import case_facts
 from eservice_desktop.county.device_chain import DeviceChain
 from eservice_desktop.county.devices import Forbidden, known_offices
 from eservice_desktop.county.push_rows import (
@@ -98,7 +98,7 @@ def push(
     make_ready(s, batch)
     write_batch(s, batch)
     receipts = update_cases(s, batch.states, batch.touched, now)
-    reports.project_facts(s, batch.states, batch.touched)
+    case_facts.project_facts(s, batch.states, batch.touched)
     dev.last_seen_at = now
     # its parts are models made (and checked) above: not walked again, result by result
     return PushResponse.model_construct(results=batch.results, receipts=receipts, server_time=now)

@@ -30,7 +30,7 @@ from eservice_desktop.county.store import (
     RouteRow,
     event_of,
 )
-from eservice_desktop.county.store_rows import JsonText, among, insert_rows, insert_tuples
+from eservice_desktop.county.store_rows import JsonText, among, insert_tuples
 from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
@@ -57,6 +57,15 @@ EVENT_COLUMNS = (
 CHAIN_COLUMNS = ("event_id", "prev", "hash")
 ROUTE_COLUMNS = ("case_id", "office")
 FEED_COLUMNS = ("office", "kind", "case_id", "source", "data", "created_at")
+CASE_COLUMNS = (
+    "case_id",
+    "case_number",
+    "office",
+    "pickup_office",
+    "status",
+    "event_count",
+    "updated_at",
+)
 
 #: An event of a case's history as the feed replays it: the device that wrote it
 #: (``office-device``) and its document (a dict, or its JSON text).
@@ -207,14 +216,16 @@ def _route(
     wanted = offices_for(after, e)
     routes = batch.routes[case_id]
     feed = batch.feed_rows
-    for office in sorted(wanted - routes):
-        batch.route_rows.append((case_id, office))
-        for old_source, old in batch.history[case_id]:
-            feed.append((office, "event", case_id, old_source, old, now))
-    routes |= wanted
+    history = batch.history[case_id]
+    if not wanted <= routes:  # most events: routed as the case's earlier ones
+        for office in sorted(wanted - routes):
+            batch.route_rows.append((case_id, office))
+            for old_source, old in history:
+                feed.append((office, "event", case_id, old_source, old, now))
+        routes |= wanted
     for office in sorted(routes):
         feed.append((office, "event", case_id, source, data, now))
-    batch.history[case_id].append((f"{e.office}-{e.device}", data))
+    history.append((f"{e.office}-{e.device}", data))
 
 
 def make_ready(s: Session, batch: Batch) -> None:
@@ -305,22 +316,24 @@ def update_cases(
     existing = set(
         s.scalars(select(CountyCaseRow.case_id).where(among(s, CountyCaseRow.case_id, ids)))
     )
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[tuple[Any, ...]] = []
     changed: list[dict[str, Any]] = []
     receipts = []
     for case_id in ids:
         st = states[case_id]
-        values = {
-            "case_id": case_id,
-            "status": st.status,
-            "event_count": st.event_count,
-            "updated_at": now,
-            "pickup_office": st.pickup_office,
-        }
+        status, count, pickup = st.status, st.event_count, st.pickup_office
         if case_id in existing:
-            changed.append(values)
+            changed.append(
+                {
+                    "case_id": case_id,
+                    "status": status,
+                    "event_count": count,
+                    "updated_at": now,
+                    "pickup_office": pickup,
+                }
+            )
         else:
-            new_rows.append({**values, "case_number": st.case_number, "office": st.office})
+            new_rows.append((case_id, st.case_number, st.office, pickup, status, count, now))
         sig = key.sign(receipt_bytes(case_id, st.case_number, st.office, st.event_count, now))
         receipts.append(
             CountyReceipt(
@@ -334,8 +347,7 @@ def update_cases(
             )
         )
     # set-based: one multi-row insert, one executemany update by primary key
-    if new_rows:
-        insert_rows(s, CountyCaseRow, new_rows)
+    insert_tuples(s, CountyCaseRow, CASE_COLUMNS, new_rows)
     if changed:
         s.execute(update(CountyCaseRow), changed)
     return receipts

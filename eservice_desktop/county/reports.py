@@ -2,9 +2,7 @@
 
 The push keeps ``county_case_facts`` (one row per case: office, service, channel, day of
 receipt, status, consent, due date, on-time verdict, holder) in its transaction
-(:func:`project_facts`, from the same ``domain.case`` fold the county checks events with).
-Due dates come from ``domain.deadline`` with the working calendar the county knows (the
-shipped DGPA calendars, overridden by any it published) and each office's catalogue hours.
+(``county.case_facts``, from the same ``domain.case`` fold the county checks events with).
 The reports are SQL aggregates over that table handed to the builders of
 ``domain.supervisor``, so a county figure is computed by the same rules as an office's.
 
@@ -17,141 +15,22 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
     CountyCaseFactRow,
-    CountyCaseLookupRow,
     CountyTargetRow,
-    FeedRow,
     aware,
-    published,
 )
-from eservice_desktop.county.store_rows import among, insert_rows
 from eservice_desktop.domain import supervisor as sv
-from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
-from eservice_desktop.domain.case import CANCELLED, CaseState, open_pauses
 from eservice_desktop.domain.catalogue import Catalogue
-from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import Report, check_period, report_to_json
-
-_calendar_cache: dict[tuple[str, int], WorkingCalendar] = {}
-
-
-def county_calendar(s: Session) -> WorkingCalendar:
-    """The shipped DGPA calendars merged with every calendar the county published."""
-    from eservice_desktop.storage import resources
-
-    seq = s.scalar(select(func.max(FeedRow.seq)).where(*published("calendar"))) or 0
-    key = (str(s.get_bind().engine.url), int(seq))
-    if key in _calendar_cache:
-        return _calendar_cache[key]
-    days: dict[date, bool] = {}
-    for path in resources.shipped_calendar_files():
-        days.update(
-            {d: off for d, (off, _n) in parse_dgpa_csv(path.read_text("utf-8-sig")).items()}
-        )
-    for row in s.scalars(select(FeedRow).where(*published("calendar")).order_by(FeedRow.seq)):
-        try:
-            parsed = parse_dgpa_csv(str(row.data.get("csv", "")))
-        except DomainError:
-            continue
-        days.update({d: off for d, (off, _n) in parsed.items()})
-    cal = WorkingCalendar(days)
-    if len(_calendar_cache) > 8:
-        _calendar_cache.clear()
-    _calendar_cache[key] = cal
-    return cal
-
-
-def _hours(catalogue: Catalogue, office: str) -> OfficeHours:
-    try:
-        o = catalogue.office(office)
-    except DomainError:
-        return OfficeHours(opens=time(8), closes=time(17))
-    return OfficeHours(opens=o.opens or time(8), closes=o.closes or time(17))
-
-
-def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable[str]) -> None:
-    """Writes the facts row of every case the push touched (in the push's transaction)."""
-    from eservice_desktop.county.notify import county_catalogue
-
-    ids = sorted(set(touched) & set(states))
-    if not ids:
-        return
-    catalogue = county_catalogue(s)
-    calendar = county_calendar(s)
-    existing = set(
-        s.scalars(select(CountyCaseFactRow.case_id).where(among(s, CountyCaseFactRow.case_id, ids)))
-    )
-    new_rows: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
-    office_hours: dict[str, OfficeHours] = {}  # a push's cases share a few offices
-    for case_id in ids:
-        st = states[case_id]
-        hours = office_hours.get(st.office)
-        if hours is None:
-            hours = office_hours[st.office] = _hours(catalogue, st.office)
-        due = due_date(
-            st.received_at,
-            st.time_limit_working_days,
-            calendar,
-            hours,
-            open_pauses(st),
-            closed_at=st.closed_at,
-        )
-        verdict = (
-            None
-            if st.closed_at is None or due is None or st.lifecycle == CANCELLED
-            else closed_on_time(due, st.closed_at, hours)
-        )
-        values = {
-            "case_number": st.case_number,
-            "office": st.office,
-            "service_code": st.service_code,
-            "channel": st.channel,
-            "received_day": st.received_at.astimezone(TAIPEI).date(),
-            "status": st.status,
-            "consent": bool(st.consent_kinds),
-            "due_date": due,
-            "closed_on_time": verdict,
-            "holder": st.last_clerk,
-            "held_since": st.last_event_at or st.received_at,
-        }
-        (changed if case_id in existing else new_rows).append({"case_id": case_id, **values})
-    # set-based: one multi-row insert, one executemany update by primary key
-    if new_rows:
-        insert_rows(s, CountyCaseFactRow, new_rows)
-    if changed:
-        s.execute(update(CountyCaseFactRow), changed)
-    _project_lookups(s, states, ids)
-    s.flush()
-
-
-def _project_lookups(s: Session, states: Mapping[str, CaseState], ids: list[str]) -> None:
-    """``county_case_lookups``: the kinds each touched case looked up (they only grow)."""
-    looked = [case_id for case_id in ids if states[case_id].lookup_kinds]
-    if not looked:
-        return
-    have = {
-        (str(case_id), str(kind))
-        for case_id, kind in s.execute(
-            select(CountyCaseLookupRow.case_id, CountyCaseLookupRow.kind).where(
-                CountyCaseLookupRow.case_id.in_(looked)
-            )
-        )
-    }
-    for case_id in looked:
-        for kind in sorted(states[case_id].lookup_kinds):
-            if (case_id, kind) not in have:
-                s.add(CountyCaseLookupRow(case_id=case_id, kind=kind))
-
 
 _FINISHED = ", ".join(f"'{x}'" for x in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{x}'" for x in sv.CLOSED_STATUSES)
