@@ -12,6 +12,7 @@ from operator import itemgetter
 from typing import Any, cast
 
 from sqlalchemy import JSON, String, Table, any_, bindparam, func, insert, literal_column, select
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -145,21 +146,29 @@ def _copy_rows(
 
 def among(s: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     """``column IN values`` for a push's set-based look-ups, with one parameter whatever the
-    number of values: on PostgreSQL as ``= ANY`` of an array (psycopg rewrites every
-    placeholder of a statement in Python, and a thousand-id IN list made each of a push's
-    look-ups cost more than its query); on SQLite, text values as ``IN (SELECT value FROM
-    json_each(?))`` of one JSON array (SQLAlchemy expands an IN list into a placeholder and
-    a converted parameter per value, each time: a push's eight look-ups cost more in that
-    than in SQLite; the index on ``column`` is searched once per value all the same)."""
+    number of values, text values as one JSON array: on PostgreSQL ``= ANY`` of the array
+    its elements make (``ARRAY(SELECT json_array_elements_text(…))``, searched in the index
+    on ``column`` as an array parameter is; psycopg rewrites every placeholder of a statement
+    in Python, and dumping a thousand ids as an array parameter tests each with a regular
+    expression: each of a push's look-ups cost more in that than in its query); on SQLite
+    ``IN (SELECT value FROM json_each(?))`` (SQLAlchemy expands an IN list into a placeholder
+    and a converted parameter per value, each time; the index on ``column`` is searched once
+    per value all the same). Other values: an array on PostgreSQL, an IN list elsewhere."""
     wanted = list(values)
     dialect = s.get_bind().dialect.name
+    texts = all(type(x) is str for x in wanted)
+    if texts and dialect in ("postgresql", "sqlite"):
+        array = bindparam(None, json.dumps(wanted, ensure_ascii=False), type_=String())
+        if dialect == "postgresql":
+            elements = select(func.json_array_elements_text(sql_cast(array, JSON)))
+            return cast(
+                "ColumnElement[bool]", column == any_(func.array(elements.scalar_subquery()))
+            )
+        each: Select[Any] = select(literal_column("value")).select_from(func.json_each(array))
+        return cast("ColumnElement[bool]", column.in_(each))
     if dialect == "postgresql":
         return cast(
             "ColumnElement[bool]",
             column == any_(bindparam(None, wanted, type_=ARRAY(column.type))),
         )
-    if dialect == "sqlite" and all(type(x) is str for x in wanted):
-        array = bindparam(None, json.dumps(wanted, ensure_ascii=False), type_=String())
-        each: Select[Any] = select(literal_column("value")).select_from(func.json_each(array))
-        return cast("ColumnElement[bool]", column.in_(each))
     return cast("ColumnElement[bool]", column.in_(wanted))
