@@ -105,8 +105,9 @@ def push(
 
 
 def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:
+    office, device = dev.office, dev.device  # read once, not per event (ORM attributes)
     for w in events:
-        if w.office != dev.office or w.device != dev.device:
+        if w.office != office or w.device != device:
             raise Forbidden("events must come from the pushing device")
 
 
@@ -150,6 +151,8 @@ def _load_batch(s: Session, dev: DeviceRow, events: list[WireEvent], now: dateti
         routes[case_id].add(office)
     return Batch(
         dev=dev,
+        office=dev.office,
+        device_key=dev.device_key,
         now=now,
         known={i for i, office in known_office.items() if office == dev.office},
         foreign=foreign,
@@ -227,7 +230,7 @@ def _checked_fold(
     # run on this very event at the door: the payload's rules are what is left to run (its
     # JSON rules too, unless the door's walk settled them: ``WireEvent.payload_checked``)
     typed = check_payload(e, json_checked=json_checked)
-    if before is not None and batch.dev.office not in batch.routes[e.case_id]:
+    if before is not None and batch.office not in batch.routes[e.case_id]:
         raise NOT_ROUTED
     if e.type == ev.RECEIVED and before is None:
         _check_new_case(e, batch.numbers_taken)

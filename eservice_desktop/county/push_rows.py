@@ -81,6 +81,9 @@ class Batch:
     in one query each) and the rows it will write (one multi-row insert each)."""
 
     dev: DeviceRow
+    #: the pushing device's office and key, read once (ORM attributes cost a call per read)
+    office: str
+    device_key: str
     now: datetime
     known: set[str]
     foreign: set[str]
@@ -165,7 +168,7 @@ def accept(
     batch.event_rows.append(_event_tuple(e, batch.now, payload))
     if e.hash is not None and e.prev is not None:
         batch.chain_rows.append((e.event_id, e.prev, e.hash))
-    _route(batch, e, after, batch.dev.device_key, event_document(e, encoded))
+    _route(batch, e, after, batch.device_key, event_document(e, encoded))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
     if not (before is not None and before.lifecycle == READY_STATE):
