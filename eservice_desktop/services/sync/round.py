@@ -215,28 +215,26 @@ def _push_all(
     batches = 0
     done, total = 0, 0
     while max_batches is None or batches < max_batches:
-        with app.reading() as s:
-            batch = outgoing(s, PUSH_BATCH)
-            if progress is not None and batches == 0 and batch:
-                total = pending_count(s)
-        if not batch:
-            break
-        if progress is not None:
-            progress(done, max(total, done + len(batch)))
-        fetched = len(batch)
-        t0 = base_now(app)
-        sent = _push_batch(app, client, batch, result)
-        if sent is None:
-            continue
-        batch, resp = sent
-        result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
-        with app.transaction() as s:
-            _apply_push(app, s, batch, resp, result)
-        batches += 1
-        done += len(batch)
-        if progress is not None:
-            progress(done, max(total, done))
-        if fetched < PUSH_BATCH:
+        # the collector waits until the batch's objects are gone, as for a pulled page
+        # (services/collection.py): its rows, its body and the county's answer, some 30,000
+        # objects that a full collection would walk with the whole heap behind them
+        with collection_paused():
+            with app.reading() as s:
+                batch = outgoing(s, PUSH_BATCH)
+                if progress is not None and batches == 0 and batch:
+                    total = pending_count(s)
+            if not batch:
+                break
+            if progress is not None:
+                progress(done, max(total, done + len(batch)))
+            sent = _push_batch(app, client, batch, result)
+            if sent is None:
+                continue
+            batches += 1
+            done += sent
+            if progress is not None:
+                progress(done, max(total, done))
+        if len(batch) < PUSH_BATCH:
             break
 
 
@@ -263,6 +261,22 @@ def _push_access(app: App, client: CountyClient) -> int:
 
 
 def _push_batch(
+    app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult
+) -> int | None:
+    """Sends one batch and applies the county's answer (what it acknowledged, its conflicts
+    and receipts) in one local transaction; the number of events sent (None: none could be)."""
+    t0 = base_now(app)
+    sent = _send_batch(app, client, batch, result)
+    if sent is None:
+        return None
+    batch, resp = sent
+    result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
+    with app.transaction() as s:
+        _apply_push(app, s, batch, resp, result)
+    return len(batch)
+
+
+def _send_batch(
     app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult
 ) -> tuple[list[Outgoing], PushResponse] | None:
     """Sends one batch; the events sent and the county's answer (None: nothing to send).
