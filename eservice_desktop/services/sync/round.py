@@ -281,7 +281,8 @@ def _send_batch(
 ) -> tuple[list[Outgoing], PushResponse] | None:
     """Sends one batch; the events sent and the county's answer (None: nothing to send).
 
-    The body is written once, each payload as its stored JSON text, and sent as it is: the
+    The body is written once, each event as the outbox wrote it from its stored row
+    (``state.outgoing``: the payload's stored JSON, not parsed), and sent as it is: the
     county checks it (the wire model, then the counters' value rules of each event, a refusal
     answered as a conflict), so the office does not check it a second time. Only a body the
     county refused as a whole (422, or 400: not even JSON, an event stored before today's wire
