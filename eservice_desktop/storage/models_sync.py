@@ -46,7 +46,8 @@ class SyncConflictRow(Base):
 
 
 class CountyReceiptRow(Base):
-    """The county's signed acknowledgement of a case (latest one kept per case)."""
+    """The county's signed acknowledgement of a case (latest one kept per case), as received:
+    its signature is verified wherever it is shown or printed (services/sync/receipts.py)."""
 
     __tablename__ = "county_receipts"
 
@@ -57,7 +58,6 @@ class CountyReceiptRow(Base):
     county_time: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     key_id: Mapped[str] = mapped_column(String(32), nullable=False)
     signature: Mapped[str] = mapped_column(Text, nullable=False)
-    verified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
 
 

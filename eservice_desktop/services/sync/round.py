@@ -42,7 +42,7 @@ from eservice_desktop.services.sync.conflicts import record_conflict
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
-from eservice_desktop.services.sync.receipts import receipt_keys, store_receipts
+from eservice_desktop.services.sync.receipts import store_receipts
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import (
     Outgoing,
@@ -389,4 +389,4 @@ def _apply_push(
                 now=now,
             )
     repo.mark_acked(s, acked, now)
-    store_receipts(s, resp.receipts, receipt_keys(s), now)
+    store_receipts(s, resp.receipts, now)

@@ -176,9 +176,9 @@ def test_receipts_are_signed_and_verified(county: CountyServer, office: Callable
     sync_now(app)
     with app.reading() as s:
         row = s.scalar(select(CountyReceiptRow).where(CountyReceiptRow.case_number == number))
-    assert row is not None and row.events_accepted == 3 and row.verified
+    assert row is not None and row.events_accepted == 3
     assert row.office == "H01"
-    printed = sync.county_receipt(app, number)
+    printed = sync.county_receipt(app, number)  # verified as it is shown, not as it was stored
     assert printed["verified"] and printed["case_number"] == number
     # The printable proof: the PDF reads back in Chinese and its QR carries the signed receipt.
     pdf_path = app.settings.data_dir / "county-receipt.pdf"
@@ -197,6 +197,36 @@ def test_receipts_are_signed_and_verified(county: CountyServer, office: Callable
     other = new_case(app)
     with pytest.raises(DomainError):
         sync.county_receipt(app, other)
+
+
+def test_a_receipt_altered_after_it_was_stored_shows_and_prints_as_unverified(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """Receipts are kept as received; the signature is checked where one is used, so a stored
+    receipt whose count was raised afterwards (or whose county key is unknown) says so."""
+    app = office()
+    enrol(app, county)
+    number = new_case(app)
+    sync_now(app)
+    assert sync.county_receipt(app, number)["verified"]
+    with app.transaction() as s:
+        row = s.scalar(select(CountyReceiptRow).where(CountyReceiptRow.case_number == number))
+        assert row is not None
+        row.events_accepted += 1
+    shown = sync.county_receipt(app, number)
+    assert shown["verified"] is False and shown["events_accepted"] == row.events_accepted
+    pdf_path = app.settings.data_dir / "altered-receipt.pdf"
+    pdf_path.write_bytes(render_county_receipt(shown, app.office.name))
+    text = subprocess.run(
+        ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "簽章無法驗證" in text and "簽章有效" not in text
+    with app.transaction() as s:  # the right count, but a key the office never learnt
+        row = s.scalar(select(CountyReceiptRow).where(CountyReceiptRow.case_number == number))
+        assert row is not None
+        row.events_accepted -= 1
+        row.key_id = "no-such-key"
+    assert sync.county_receipt(app, number)["verified"] is False
 
 
 def test_wrong_credential_and_revocation(county: CountyServer, office: Callable[..., App]) -> None:
