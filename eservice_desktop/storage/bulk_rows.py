@@ -5,14 +5,14 @@ office's ingest, the county's push rows) write through these; importable from
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-__all__ = ["driver_value", "insert_rows", "insert_tuples"]
+__all__ = ["as_tuples", "driver_value", "insert_rows", "insert_tuples"]
 
 
 def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -32,14 +32,24 @@ def _converted(
     rows: list[dict[str, Any]], names: list[str], table: Table, dialect: Any
 ) -> list[tuple[Any, ...]]:
     """``rows`` as tuples in the order of ``names``, each value as :func:`driver_value` wants
-    it: the values taken with one C ``itemgetter`` per row, and only the columns whose type
-    converts a value visited one by one (a bulk batch writes ~40 columns of 20,000 rows)."""
-    take = itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
+    it (a bulk batch writes ~40 columns of 20,000 rows)."""
     steps = [
         (i, p)
         for i, n in enumerate(names)
         if (p := driver_value(table.c[n], dialect)) is not _same_value
     ]
+    return as_tuples(rows, names, steps)
+
+
+def as_tuples(
+    rows: Sequence[Mapping[str, Any]],
+    names: Sequence[str],
+    steps: Sequence[tuple[int, Callable[[Any], Any]]],
+) -> list[tuple[Any, ...]]:
+    """``rows`` (dicts with the keys ``names``) as tuples in the order of ``names``, the value
+    at each index of ``steps`` passed through its function: the values taken with one C
+    ``itemgetter`` per row, and only the converting columns visited one by one."""
+    take = itemgetter(*names) if len(names) > 1 else (lambda r: (r[names[0]],))
     if not steps:
         return [tuple(take(r)) for r in rows]
     out: list[tuple[Any, ...]] = []

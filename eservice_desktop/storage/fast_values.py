@@ -15,12 +15,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Table
 
-from eservice_desktop.storage.bulk_rows import driver_value
+from eservice_desktop.storage.bulk_rows import as_tuples, driver_value
 
 _PROBE_DAYS = (date(2026, 3, 10), date(999, 1, 2), None)
 _PROBE_TIMES = (
@@ -84,16 +83,9 @@ def converter(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
 def tuples(
     table: Table, dialect: Any, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
 ) -> list[tuple[Any, ...]]:
-    """``rows`` (dicts with the keys ``names``) as driver tuples in the order of ``names``:
-    the values taken with one C ``itemgetter`` per row, only the converting columns visited."""
-    take = itemgetter(*names)
+    """``rows`` (dicts with the keys ``names``) as driver tuples in the order of ``names``,
+    each value converted by :func:`converter` (``bulk_rows.as_tuples``)."""
     steps = [
         (i, f) for i, n in enumerate(names) if (f := converter(table.c[n], dialect)) is not None
     ]
-    out: list[tuple[Any, ...]] = []
-    for r in rows:
-        values = list(take(r))
-        for i, f in steps:
-            values[i] = f(values[i])
-        out.append(tuple(values))
-    return out
+    return as_tuples(rows, names, steps)
