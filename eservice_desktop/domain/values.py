@@ -242,7 +242,13 @@ def check_json(value: Any, field: str = "payload", *, exact_ints: bool = True) -
 def _plainly_valid(value: Any, exact_ints: bool) -> bool:
     """True when :func:`_check_json_values` would accept ``value`` (same walk, same limits);
     False means "not sure" (a subclass of a JSON type, a limit or character in question): the
-    caller walks again to find the first bad value."""
+    caller walks again to find the first bad value.
+
+    Only containers go on the stack: a container's plain values (most of a payload) are
+    checked, collected and counted in its own loop, and a non-empty container at the deepest
+    level fails at once (its values would lie beyond it)."""
+    if type(value) is not dict and type(value) is not list:
+        return _plainly_valid_scalar(value, exact_ints)
     count = 0
     texts: list[str] = []
     keys: list[str] = []
@@ -250,32 +256,45 @@ def _plainly_valid(value: Any, exact_ints: bool) -> bool:
     pop, push, text = stack.pop, stack.append, texts.append
     while stack:
         item, depth = pop()
-        count += 1
-        if count > JSON_ITEMS_MAX or depth > JSON_DEPTH_MAX:
+        count += 1 + len(item)  # the container and each of its values
+        if count > JSON_ITEMS_MAX or depth > JSON_DEPTH_MAX or (item and depth == JSON_DEPTH_MAX):
             return False
-        kind = type(item)
-        if kind is str:
-            if len(item) > TEXT_MAX:
-                return False
-            text(item)
-        elif kind is dict:
-            for k, v in item.items():
+        if type(item) is dict:
+            for k in item:
                 if type(k) is not str or len(k) > FIELD_KEY_MAX:
                     return False
-                keys.append(k)
-                push((v, depth + 1))
-        elif kind is int:
-            if exact_ints and not -JSON_INT_MAX <= item <= JSON_INT_MAX:
-                return False
-        elif kind is list:
-            for x in item:
+            keys.extend(item)
+            item = item.values()
+        for x in item:
+            kind = type(x)
+            if kind is str:
+                if len(x) > TEXT_MAX:
+                    return False
+                text(x)
+            elif kind is dict or kind is list:
+                count -= 1  # counted when taken from the stack
                 push((x, depth + 1))
-        elif item is None or kind is bool:
-            continue
-        elif kind is not float or not math.isfinite(item):
-            return False
+            elif kind is int:
+                if exact_ints and not -JSON_INT_MAX <= x <= JSON_INT_MAX:
+                    return False
+            elif x is None or kind is bool:
+                continue
+            elif kind is not float or not math.isfinite(x):
+                return False
     # a space joins them: it is allowed in both, so no refused character appears by joining
     return bad_char(" ".join(texts), multiline=True) is None and bad_char(" ".join(keys)) is None
+
+
+def _plainly_valid_scalar(value: Any, exact_ints: bool) -> bool:
+    """:func:`_plainly_valid` of a document that is one plain value."""
+    kind = type(value)
+    if kind is str:
+        return len(value) <= TEXT_MAX and bad_char(value, multiline=True) is None
+    if kind is int:
+        return not exact_ints or -JSON_INT_MAX <= value <= JSON_INT_MAX
+    if value is None or kind is bool:
+        return True
+    return kind is float and math.isfinite(value)
 
 
 def _check_json_values(value: Any, field: str, *, exact_ints: bool) -> Any:
