@@ -36,23 +36,46 @@ def as_list(value: Any, name: str) -> list[Any]:
     return value
 
 
+class TextRule:
+    """A text field's rule (``values.check_text`` with the field's name and limits), its limits
+    readable: of a payload that passed ``values.check_json``, whose every string holds no
+    character a multi-line text refuses, :meth:`Fields._build` checks only what is left (the
+    type, the lengths, no tab or newline in a one-line field) and calls the rule for any string
+    in doubt, so a refusal is the rule's own."""
+
+    __slots__ = ("max_len", "min_len", "multiline", "name")
+
+    def __init__(self, name: str, max_len: int, min_len: int, multiline: bool) -> None:
+        self.name, self.max_len, self.min_len, self.multiline = name, max_len, min_len, multiline
+
+    def __call__(self, x: Any) -> str:
+        return v.check_text(
+            x, self.name, max_len=self.max_len, min_len=self.min_len, multiline=self.multiline
+        )
+
+
 def text_rule(name: str, max_len: int, min_len: int = 0, *, multiline: bool = False) -> Rule:
-    return lambda x: v.check_text(x, name, max_len=max_len, min_len=min_len, multiline=multiline)
+    return TextRule(name, max_len, min_len, multiline)
 
 
-def req(rule: Rule | None = None) -> Any:
-    """A key every payload of the type carries."""
-    return field(metadata={"rule": rule, "kind": "required"})
+def req(rule: Rule | None = None, *, after_json: Rule | None = None) -> Any:
+    """A key every payload of the type carries. ``after_json``: the rule's lighter form for a
+    payload that passed ``values.check_json`` (the same refusals; default: the rule)."""
+    return field(metadata={"rule": rule, "kind": "required", "after_json": after_json})
 
 
-def opt(rule: Rule | None = None) -> Any:
+def opt(rule: Rule | None = None, *, after_json: Rule | None = None) -> Any:
     """A key that may be absent or ``null`` (both ``None`` here; ``null`` is kept in extra)."""
-    return field(default=None, metadata={"rule": rule, "kind": "optional"})
+    return field(
+        default=None, metadata={"rule": rule, "kind": "optional", "after_json": after_json}
+    )
 
 
-def dflt(rule: Rule) -> Any:
+def dflt(rule: Rule, *, after_json: Rule | None = None) -> Any:
     """A key that may be absent (the readers assume a default) but never ``null``."""
-    return field(default=None, metadata={"rule": rule, "kind": "defaulted"})
+    return field(
+        default=None, metadata={"rule": rule, "kind": "defaulted", "after_json": after_json}
+    )
 
 
 @dataclass(frozen=True)
@@ -61,6 +84,16 @@ class _Spec:
     rule: Rule | None
     kind: str
     nested: type[Fields] | None
+    #: The rule for a payload that passed ``values.check_json`` (``after_json``, else the rule).
+    light: Rule | None = None
+    #: A text rule's limits (max length, min length, multi-line), else None: see TextRule.
+    text: tuple[int, int, bool] | None = None
+
+
+def _spec(f: Any, nested: type[Fields] | None) -> _Spec:
+    rule, light = f.metadata["rule"], f.metadata.get("after_json")
+    text = (rule.max_len, rule.min_len, rule.multiline) if isinstance(rule, TextRule) else None
+    return _Spec(f.name, rule, f.metadata["kind"], nested, light or rule, text)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,7 +121,7 @@ class Fields:
             named = [f for f in fields(cls) if f.name != "extra"]
             own = [f for f in named if f.name not in _COMMON]
             specs = tuple(
-                _Spec(f.name, f.metadata["rule"], f.metadata["kind"], cls._NESTED.get(f.name))
+                _spec(f, cls._NESTED.get(f.name))
                 for f in (*own, *(f for f in named if f.name in _COMMON))
             )
             cls._absent = dict.fromkeys(f.name for f in named)
@@ -99,9 +132,11 @@ class Fields:
         return cls._specs
 
     @classmethod
-    def from_payload(cls, p: Mapping[str, Any]) -> Self:
-        """The typed payload of ``p``; raises DomainError for the first value no office takes."""
-        return cls._build(p)
+    def from_payload(cls, p: Mapping[str, Any], *, json_checked: bool = False) -> Self:
+        """The typed payload of ``p``; raises DomainError for the first value no office takes.
+        ``json_checked``: ``p`` passed ``values.check_json``, every rule of it (the same
+        refusals, with less searched again: see :class:`TextRule`)."""
+        return cls._build(p, json_checked)
 
     @classmethod
     def read(cls, p: Mapping[str, Any]) -> Self:
@@ -127,7 +162,7 @@ class Fields:
         return typed
 
     @classmethod
-    def _build(cls, p: Mapping[str, Any]) -> Self:
+    def _build(cls, p: Mapping[str, Any], json_checked: bool = False) -> Self:
         """Checks and builds (see :meth:`from_payload`). Every event passes here (pulled, pushed,
         seeded), so the object is made as :meth:`read` makes it: the dataclass ``__init__`` of a
         frozen class sets each field through ``object.__setattr__``, which cost as much as the
@@ -137,19 +172,29 @@ class Fields:
         for spec in cls._specs:
             name = spec.name
             value: Any = p.get(name)
-            if value is None and spec.kind != "required":
-                if name in p:
-                    extra[name] = None  # written as null: kept apart from absent
-                    if spec.kind == "defaulted" and spec.rule is not None:
-                        spec.rule(None)  # refuses the null
-                continue
-            if name not in p:
-                if spec.rule is not None:
-                    spec.rule(None)  # names the missing key the way its rule does
-                raise KeyError(name)
-            if spec.rule is not None:
-                value = spec.rule(value)
-            kw[name] = value if spec.nested is None else spec.nested._build(value)
+            if value is None:
+                if spec.kind != "required":
+                    if name in p:
+                        extra[name] = None  # written as null: kept apart from absent
+                        if spec.kind == "defaulted" and spec.rule is not None:
+                            spec.rule(None)  # refuses the null
+                    continue
+                if name not in p:
+                    if spec.rule is not None:
+                        spec.rule(None)  # names the missing key the way its rule does
+                    raise KeyError(name)
+            text = spec.text if json_checked else None
+            if (
+                text is not None
+                and type(value) is str
+                and len(value) <= text[0]
+                and (text[2] or ("\n" not in value and "\t" not in value))
+                and (not text[1] or len(value.strip()) >= text[1])
+            ):
+                pass  # all the text rule checks that check_json has not
+            elif spec.rule is not None:
+                value = (spec.light if json_checked else spec.rule)(value)  # type: ignore[misc]
+            kw[name] = value if spec.nested is None else spec.nested._build(value, json_checked)
         if not p.keys() <= cls._absent.keys():
             extra.update((k, x) for k, x in p.items() if k not in cls._absent)
         typed = object.__new__(cls)

@@ -54,7 +54,7 @@ class Applicant(Fields):
     kind: str = req(text_rule("kind", 12, 1))
     id_type: str = req(text_rule("id_type", 12, 1))
     id: str = req(text_rule("applicant_id", 16, 1))
-    name: str = req(v.check_name)
+    name: str = req(text_rule("applicant_name", v.NAME_MAX, 1))  # values.check_name
 
 
 def _pickup_method(value: Any) -> Any:
@@ -77,10 +77,35 @@ def _fields(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
+def _fields_after_json(value: Any) -> dict[str, Any]:
+    """:func:`_fields` of a payload that passed ``values.check_json``: its keys are one-line
+    text of at most ``FIELD_KEY_MAX`` characters and its texts hold no refused character
+    already, so only the blank keys and the lengths are left; any doubt takes the full rule."""
+    if type(value) is not dict:
+        return _fields(value)
+    for key, item in value.items():
+        if not key.strip() or (isinstance(item, str) and len(item) > v.FIELD_VALUE_MAX):
+            return _fields(value)
+    return dict(value)
+
+
 def _consent(value: Any) -> list[Any]:
     for kind in as_list(value, "consent"):
         v.check_text(kind, "consent", max_len=40, min_len=1)
     return value  # type: ignore[no-any-return]
+
+
+def _consent_after_json(value: Any) -> list[Any]:
+    """:func:`_consent` of a payload that passed ``values.check_json`` (see
+    :func:`_fields_after_json`): one-line, not blank, at most 40; any doubt takes the rule."""
+    if type(value) is not list:
+        return _consent(value)
+    for kind in value:
+        if type(kind) is not str or not 0 < len(kind) <= 40 or "\n" in kind or "\t" in kind:
+            return _consent(value)
+        if not kind.strip():
+            return _consent(value)
+    return value
 
 
 def _reservation(value: Any) -> Any:
@@ -101,8 +126,8 @@ class Received(EventPayload):
     copies: int | None = dflt(v.check_copies)
     channel: str | None = dflt(v.check_channel)
     reservation_at: str | None = opt(_reservation)
-    fields: dict[str, Any] | None = dflt(_fields)
-    consent: list[str] | None = dflt(_consent)
+    fields: dict[str, Any] | None = dflt(_fields, after_json=_fields_after_json)
+    consent: list[str] | None = dflt(_consent, after_json=_consent_after_json)
     pickup: Pickup | None = dflt(lambda x: as_dict(x, "pickup"))
     #: The catalogue's required documents and those presented (not checked: advisory).
     documents: Any = opt()
