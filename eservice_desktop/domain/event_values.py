@@ -26,9 +26,10 @@ def check_envelope(e: Event) -> None:
         raise DomainError("event.type", "事件類型不明", f"Unknown event type {e.type[:40]!r}")
 
 
-def check_received(e: Event) -> Received:
+def check_received(e: Event, *, json_checked: bool = False) -> Received:
     """The case number first, with its office (the number must belong to the office that
-    received the case), then the rest of the received payload's rules; the typed payload."""
+    received the case), then the rest of the received payload's rules; the typed payload.
+    ``json_checked``: as ``Fields.from_payload``'s."""
     number = check_case_number(e.payload.get("case_number"))
     if number.office != e.office:
         raise DomainError(
@@ -37,7 +38,7 @@ def check_received(e: Event) -> Received:
             "The case number does not belong to the receiving office",
             "case_number",
         )
-    return Received.from_payload(e.payload)
+    return Received.from_payload(e.payload, json_checked=json_checked)
 
 
 def check_payload(e: Event, *, json_checked: bool = False) -> EventPayload:
@@ -47,9 +48,10 @@ def check_payload(e: Event, *, json_checked: bool = False) -> EventPayload:
     door): not walked a second time."""
     if not json_checked:
         v.check_json(e.payload)
+    # the JSON rules ran (here or at the door): the classes' rules skip what they settled
     if e.type == ev.RECEIVED:
-        return check_received(e)
-    return PAYLOADS[e.type].from_payload(e.payload)
+        return check_received(e, json_checked=True)
+    return PAYLOADS[e.type].from_payload(e.payload, json_checked=True)
 
 
 def check_event(e: Event) -> EventPayload:
