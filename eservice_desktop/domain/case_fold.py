@@ -51,7 +51,9 @@ _FIELDS: dict[type, frozenset[str]] = {
     cls: frozenset(f.name for f in fields(cls)) for cls in (CaseState, Payment)
 }
 
-#: How one event type changes a case: the state, the typed payload, the event.
+#: How one event type changes a case: the state, the typed payload, the event. A fold returns
+#: the state itself (no change) or a new one of its own (:func:`replace`), never a state
+#: someone else holds: :func:`apply` finishes that new one in place.
 Fold = Callable[[CaseState, Any, ev.Event], CaseState]
 
 
@@ -72,13 +74,20 @@ def apply(
         if not isinstance(typed, pl.Received):
             typed = pl.Received.read(event.payload)
         return _received(event, typed)
-    s = replace(
-        state, last_event_at=event.at, last_clerk=event.clerk, event_count=state.event_count + 1
-    )
+    seen = {
+        "last_event_at": event.at,
+        "last_clerk": event.clerk,
+        "event_count": state.event_count + 1,
+    }
     fold = _FOLDS.get(event.type)
-    if fold is not None:
-        s = fold(s, payload_of(event) if typed is None else typed, event)
-    return _track_payment_wait(s, event.at)
+    s = state if fold is None else fold(state, payload_of(event) if typed is None else typed, event)
+    if s is state:
+        s = replace(state, **seen)
+    else:
+        # the fold's own new copy (no fold reads these three fields): one copy per event
+        s.__dict__.update(seen)
+    _track_payment_wait(s, event.at)
+    return s
 
 
 def _or(value: _T | None, default: _T) -> _T:
@@ -295,14 +304,15 @@ def _update_payment(
     return replace(s, payments=tuple(change(x) if which(x) else x for x in s.payments))
 
 
-def _track_payment_wait(s: CaseState, at: datetime) -> CaseState:
-    """Waiting for payment pauses the clock while an open case has a balance due."""
+def _track_payment_wait(s: CaseState, at: datetime) -> None:
+    """Waiting for payment pauses the clock while an open case has a balance due. ``s``: the
+    new state :func:`apply` just made (no one else holds it yet), changed in place."""
     waiting = s.is_open and s.balance > 0
     if waiting and s.payment_wait_since is None:
-        return replace(s, payment_wait_since=at)
-    if not waiting and s.payment_wait_since is not None:
-        return replace(s, pauses=_close_pause(s, s.payment_wait_since, at), payment_wait_since=None)
-    return s
+        s.__dict__["payment_wait_since"] = at
+    elif not waiting and s.payment_wait_since is not None:
+        pauses = _close_pause(s, s.payment_wait_since, at)
+        s.__dict__.update(pauses=pauses, payment_wait_since=None)
 
 
 def project(events: Iterable[ev.Event]) -> CaseState:
