@@ -93,7 +93,7 @@ def test_every_type_has_a_valid_example() -> None:
         lambda t: st.tuples(st.just(t), changed(pl.PAYLOADS[t], VALID[t]))
     )
 )
-@settings(max_examples=4000)
+@settings(max_examples=1500)
 def test_after_json_rules_decide_as_the_full_rules(case: tuple[str, dict[str, Any]]) -> None:
     type_, payload = case
     try:
@@ -110,7 +110,7 @@ def test_after_json_rules_decide_as_the_full_rules(case: tuple[str, dict[str, An
     ),
     st.lists(TEXTS | EDGE_TEXTS, max_size=3),
 )
-@settings(max_examples=1500)
+@settings(max_examples=800)
 def test_received_fields_and_consent_decide_as_their_full_rules(
     fields: dict[str, Any], consent: list[str]
 ) -> None:
