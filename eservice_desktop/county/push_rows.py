@@ -43,17 +43,7 @@ from eservice_desktop.domain.events import Event
 
 COUNTY_DEVICE = "CTY"
 
-EVENT_COLUMNS = (
-    "event_id",
-    "case_id",
-    "type",
-    "office",
-    "device",
-    "clerk",
-    "at",
-    "received_at",
-    "payload",
-)
+EVENT_COLUMNS = (*ev.ENVELOPE, "received_at", "payload")
 CHAIN_COLUMNS = ("event_id", "prev", "hash")
 ROUTE_COLUMNS = ("case_id", "office")
 FEED_COLUMNS = ("office", "kind", "case_id", "source", "data", "created_at")

@@ -99,6 +99,11 @@ MONEY_TYPES: Final = frozenset(
 )
 
 
+#: The envelope of an :class:`Event`, in the order of its fields: the columns every table of
+#: events holds before its own (the office's ``events``, the county's ``county_events``).
+ENVELOPE: Final = ("event_id", "case_id", "type", "office", "device", "clerk", "at")
+
+
 @dataclass(frozen=True)
 class Event:
     """One immutable fact about one case.

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CaseState, apply
-from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.batch_sql import among
@@ -354,15 +354,4 @@ def load_states(
 
 
 #: The ``events`` columns a stream is folded from, in the order of :class:`Event`'s fields.
-_STREAM_COLUMNS = (
-    "event_id",
-    "case_id",
-    "type",
-    "office",
-    "device",
-    "clerk",
-    "at",
-    "payload",
-    "prev",
-    "hash",
-)
+_STREAM_COLUMNS = (*ENVELOPE, "payload", "prev", "hash")

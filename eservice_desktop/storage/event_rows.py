@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.storage import fast_values
 from eservice_desktop.storage.bulk_rows import insert_tuples
 from eservice_desktop.storage.models import EventRow
@@ -20,13 +20,7 @@ _EVENTS = cast(Table, EventRow.__table__)
 
 #: The ``events`` columns a batch writes, in the order of :class:`EventRows`' tuples.
 COLUMNS = (
-    "event_id",
-    "case_id",
-    "type",
-    "office",
-    "device",
-    "clerk",
-    "at",
+    *ENVELOPE,
     "recorded_at",
     "payload",
     "origin",
