@@ -1,7 +1,7 @@
 """County receipts are kept as received; their signature is checked where they are used.
 
 ``county_receipts.verified`` (revision 0005) held the result of checking each receipt's Ed25519
-signature when a push's answer was stored: one verification per case of every push (0.35 s of
+signature when a push's answer was stored: one verification per case of every push (0.6 s of
 CPU per 10,000 events), for a flag nothing read. Every use of a receipt (the screen, the
 printed proof, ``sync receipt``) checks the signature again against the keys known then, so
 the column goes.

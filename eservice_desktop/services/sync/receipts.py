@@ -47,7 +47,7 @@ def store_receipts(s: Session, receipts: list[CountyReceipt], now: datetime) -> 
 
     The signature is kept as received and checked where a receipt is used (shown, printed,
     ``sync receipt``: :func:`county_receipt`), against the keys known then. Checking it here
-    too cost one Ed25519 verification per case of every push (0.35 s of CPU per 10,000
+    too cost one Ed25519 verification per case of every push (0.6 s of CPU per 10,000
     events) for a flag nothing read."""
     if not receipts:
         return
