@@ -11,16 +11,15 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, cast
 
-from sqlalchemy import JSON, String, Table, any_, bindparam, func, insert, literal_column, select
+from sqlalchemy import JSON, String, Table, any_, bindparam, func, insert, select
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
-from sqlalchemy.sql.selectable import Select
 
 from eservice_desktop.county.store import CountyBase
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import batch_sql, repo
 
 
 class JsonText(str):
@@ -157,15 +156,12 @@ def among(s: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]
     wanted = list(values)
     dialect = s.get_bind().dialect.name
     texts = all(type(x) is str for x in wanted)
-    if texts and dialect in ("postgresql", "sqlite"):
+    if texts and dialect == "sqlite":
+        return batch_sql.among(column, wanted)  # the office's batch look-up
+    if texts and dialect == "postgresql":
         array = bindparam(None, json.dumps(wanted, ensure_ascii=False), type_=String())
-        if dialect == "postgresql":
-            elements = select(func.json_array_elements_text(sql_cast(array, JSON)))
-            return cast(
-                "ColumnElement[bool]", column == any_(func.array(elements.scalar_subquery()))
-            )
-        each: Select[Any] = select(literal_column("value")).select_from(func.json_each(array))
-        return cast("ColumnElement[bool]", column.in_(each))
+        elements = select(func.json_array_elements_text(sql_cast(array, JSON)))
+        return cast("ColumnElement[bool]", column == any_(func.array(elements.scalar_subquery())))
     if dialect == "postgresql":
         return cast(
             "ColumnElement[bool]",

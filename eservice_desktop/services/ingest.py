@@ -48,9 +48,9 @@ from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import projections
-from eservice_desktop.services.batch_sql import among
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import case_stats, fast_values, repo, search
+from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.event_rows import EventRows
 from eservice_desktop.storage.models import CaseRow, EventRow
 

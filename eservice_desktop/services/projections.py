@@ -23,8 +23,8 @@ from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.services.batch_sql import among
 from eservice_desktop.storage import case_stats, repo
+from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
@@ -76,7 +76,7 @@ class _Receipts:
         self.session = session
         numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
         payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
-        # the values as one parameter each (services.batch_sql): a bulk batch names ~20,000
+        # the values as one parameter each (storage.batch_sql): a bulk batch names ~20,000
         rows = list(
             session.scalars(
                 select(ReceiptRow).where(
