@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, Signal
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
-from eservice_desktop.gui.tasks import Task, TaskRunner, _owner_deleted
+from eservice_desktop.gui.tasks import Task, TaskRunner, owner_deleted
 
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
@@ -204,7 +204,7 @@ class GuiContext(QObject):
 
         def once() -> None:
             self.core_opened.disconnect(once)
-            if not _owner_deleted(callback):  # a page closed meanwhile hears nothing
+            if not owner_deleted(callback):  # a page closed meanwhile hears nothing
                 callback()
 
         self.core_opened.connect(once)

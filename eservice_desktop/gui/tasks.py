@@ -43,6 +43,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
@@ -270,7 +271,7 @@ class TaskRunner(QObject):
         if task.cancelled:
             return
         callback = task.on_done if ok else task.on_error
-        if callback is not None and _owner_deleted(callback):
+        if callback is not None and owner_deleted(callback):
             return  # the widget that asked is gone (page closed, form replaced)
         if ok:
             if task.on_done is not None:
@@ -330,10 +331,13 @@ def _writer_started() -> None:
     database.limit_page_caches()
 
 
-def _owner_deleted(callback: Callable[..., Any]) -> bool:
-    """True for a bound method of a Qt object whose C++ side was deleted meanwhile."""
+def owner_deleted(callback: Callable[..., Any]) -> bool:
+    """True for a bound method of a Qt object whose C++ side was deleted meanwhile, also
+    wrapped in a ``functools.partial`` (a page's callback with its arguments bound)."""
     from PySide6.QtCore import QObject
     from shiboken6 import isValid
 
+    while isinstance(callback, partial):
+        callback = callback.func
     owner = getattr(callback, "__self__", None)
     return isinstance(owner, QObject) and not isValid(owner)

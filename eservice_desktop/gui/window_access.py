@@ -63,7 +63,7 @@ def lock(window: MainWindow, why: str = "manual") -> None:
     (or a supervisor's or admin's sign-in) is entered; the pages keep what they hold."""
     from eservice_desktop.gui.auth import lock_reason_text
 
-    operator = window.ctx.app.operator
+    operator = window.ctx.operator  # not the core: it may still be opening (demo mode)
     if window.locked or not window.content_built or operator is None:
         return
     cover(window)
@@ -75,7 +75,7 @@ def lock(window: MainWindow, why: str = "manual") -> None:
 def sign_out(window: MainWindow) -> None:
     """Ends the operator's session (drafts are kept) and shows the login screen: the next
     operator signs in there."""
-    if not window.content_built or window.ctx.app.operator is None:
+    if not window.content_built or window.ctx.operator is None:
         return
     for widget in window.pages.built.values():
         hook = getattr(widget, "on_closing", None)

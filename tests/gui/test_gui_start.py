@@ -182,6 +182,7 @@ def test_work_that_needs_the_core_waits_for_it_and_a_closed_page_hears_nothing(
     (``core_opened``), and never for a widget deleted meanwhile. ``ctx.operator`` and
     ``ctx.now`` answer before the core from what its opening will sign in."""
     from datetime import UTC, datetime
+    from functools import partial
 
     from PySide6.QtWidgets import QLabel
 
@@ -198,6 +199,7 @@ def test_work_that_needs_the_core_waits_for_it_and_a_closed_page_hears_nothing(
     ctx.when_core_open(lambda: calls.append("lambda"))
     ctx.when_core_open(lambda: calls.append(alive.text()))
     ctx.when_core_open(closed.clear)
+    ctx.when_core_open(partial(closed.setText, "late"))  # a method with its arguments bound
     closed.deleteLater()
     qtbot.waitUntil(lambda: not shiboken_valid(closed), timeout=2000)
     assert calls == [] and not ctx.core_open
@@ -205,7 +207,7 @@ def test_work_that_needs_the_core_waits_for_it_and_a_closed_page_hears_nothing(
     assert abs((ctx.now() - datetime.now(UTC)).total_seconds()) < 60
     pending.future.set_result(app)
     ctx.core_opened.emit()
-    assert calls == ["lambda", "alive"]  # and the deleted label's method was not called
+    assert calls == ["lambda", "alive"]  # and the deleted label's methods were not called
     ctx.core_opened.emit()  # once each
     assert calls == ["lambda", "alive"]
     ctx.when_core_open(lambda: calls.append("now"))
