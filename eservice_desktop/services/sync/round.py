@@ -154,9 +154,10 @@ def _pull_all(
     pulled = _Pulled()
     track = CatchUp.resume(app)  # an unfinished catch-up of an earlier round counts on
     with app.reading() as s:
-        cursor: str | None = get_state(s, "cursor") or ""
+        start = get_state(s, "cursor") or ""
     with PageAhead(app, client, PULL_PAGE) as pages:
-        pages.ask(cursor or "", count=progress is not None)
+        pages.ask(start, count=progress is not None)
+        cursor: str | None = start
         while cursor is not None:
             # the collector waits until the page's objects are gone (services/collection.py:
             # back on while they live, it would walk them all and the heap behind them)
@@ -289,9 +290,7 @@ def _send_batch(
     rules) is taken apart, each event checked against the wire model
     (:func:`_set_aside_invalid`), and the rest sent again."""
     try:
-        body: bytes | None = (
-            '{"events":[' + ",".join(o.wire_json() for o in batch) + "]}"
-        ).encode()
+        body: bytes | None = ('{"events":[' + ",".join(o.wire for o in batch) + "]}").encode()
     except ValueError:  # text UTF-8 cannot carry (a lone surrogate)
         body = None
     if body is not None:

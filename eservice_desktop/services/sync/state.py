@@ -43,23 +43,8 @@ class Outgoing:
     event_id: str
     wire: str
 
-    def wire_json(self) -> str:
-        return self.wire
-
     def event(self) -> Event:
-        d = json.loads(self.wire)
-        return Event(
-            d["event_id"],
-            d["case_id"],
-            d["type"],
-            d["office"],
-            d["device"],
-            d["clerk"],
-            datetime.fromisoformat(d["at"]),
-            dict(d["payload"] or {}),
-            d.get("prev"),
-            d.get("hash"),
-        )
+        return Event.from_dict(json.loads(self.wire))
 
 
 #: The outbox, oldest first, each event written as its wire JSON by SQLite itself (one C
@@ -127,7 +112,11 @@ def _written_by_python(session: Session, event_ids: list[str]) -> dict[str, str]
     t = _TEXT
     out: dict[str, str] = {}
     for event_id, case_id, type_, office, device, clerk, at, payload, prev, hash_ in rows:
-        chain = f',"prev":{_text_or_null(prev)},"hash":{t(hash_)}' if hash_ is not None else ""
+        chain = (
+            f',"prev":{"null" if prev is None else t(prev)},"hash":{t(hash_)}'
+            if hash_ is not None
+            else ""
+        )
         at_text = repo._aware(at).astimezone(UTC).isoformat()
         out[event_id] = (
             f'{{"event_id":{t(event_id)},"case_id":{t(case_id)},"type":{t(type_)},'
@@ -135,10 +124,6 @@ def _written_by_python(session: Session, event_ids: list[str]) -> dict[str, str]
             f'"at":{t(at_text)},"payload":{payload}{chain}}}'
         )
     return out
-
-
-def _text_or_null(value: str | None) -> str:
-    return "null" if value is None else _TEXT(value)
 
 
 def outbox(session: Session, limit: int) -> list[Event]:

@@ -1,4 +1,4 @@
-"""The push body is written from the stored row (``Outgoing.wire_json``: by SQLite for a
+"""The push body is written from the stored row (``Outgoing.wire``: by SQLite for a
 plainly stored event, in Python for the rest): it must say exactly what ``Event.to_dict``
 says of the same event, or the county would check and chain another event than the one
 stored."""
@@ -26,7 +26,7 @@ def _sent_and_stored(app: App) -> None:
     assert len(sent) == len(stored) >= 4
     for o, e in zip(sent, stored, strict=True):
         assert o.event_id == e.event_id
-        assert json.loads(o.wire_json()) == e.to_dict()
+        assert json.loads(o.wire) == e.to_dict()
         assert o.event() == e
     assert events == stored
 
@@ -71,13 +71,11 @@ def test_rows_sqlite_does_not_write_are_written_as_stored(app: App) -> None:
         sent = {o.event_id: o for o in outgoing(s, 100)}
         by_seq = {r.seq: r for r in s.scalars(select(EventRow))}
     nan = sent[by_seq[first].event_id]
-    assert '"payload":{"ratio": NaN}' in nan.wire_json()
+    assert '"payload":{"ratio": NaN}' in nan.wire
     assert math.isnan(nan.event().payload["ratio"])  # parsed back as it was stored
     for seq in (second, third):
-        wire = json.loads(sent[by_seq[seq].event_id].wire_json())
+        wire = json.loads(sent[by_seq[seq].event_id].wire)
         assert wire == repo.row_to_event(by_seq[seq]).to_dict()
         assert sent[by_seq[seq].event_id].event() == repo.row_to_event(by_seq[seq])
-    assert json.loads(sent[by_seq[second].event_id].wire_json())["at"] == (
-        "2026-03-10T01:02:03+00:00"
-    )
-    assert "prev" not in json.loads(sent[by_seq[third].event_id].wire_json())
+    assert json.loads(sent[by_seq[second].event_id].wire)["at"] == ("2026-03-10T01:02:03+00:00")
+    assert "prev" not in json.loads(sent[by_seq[third].event_id].wire)
