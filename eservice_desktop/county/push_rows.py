@@ -37,7 +37,6 @@ from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
 from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply
-from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 
@@ -91,8 +90,6 @@ class Batch:
     touched: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     closed_now: list[str] = field(default_factory=list)
-    #: the county's catalogue, read once a batch when a notice is written
-    catalogue: Catalogue | None = None
 
 
 def load_states(
@@ -162,18 +159,14 @@ def accept(
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
     if not (before is not None and before.lifecycle == READY_STATE):
-        notify.queue(s, e, notify.messages_for(before, after, e, _catalogue(s, batch)), batch.now)
+        notify.queue(
+            s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), batch.now
+        )
     if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (
         e.case_id not in batch.closed_now
     ):
         # closed now, or a closed case whose fees were settled now (paid or exempted)
         batch.closed_now.append(e.case_id)
-
-
-def _catalogue(s: Session, batch: Batch) -> Catalogue:
-    if batch.catalogue is None:
-        batch.catalogue = notify.county_catalogue(s)
-    return batch.catalogue
 
 
 def _event_tuple(e: Event, now: datetime, payload: Any) -> tuple[Any, ...]:
@@ -239,7 +232,7 @@ def make_ready(s: Session, batch: Batch) -> None:
         batch.states[case_id] = after
         batch.event_rows.append(_event_tuple(ready, batch.now, ready.payload))
         _route(batch, ready, after, None, ready.to_dict())
-        messages = notify.messages_for(st, after, ready, _catalogue(s, batch))
+        messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
         notify.queue(s, ready, messages, batch.now)
 
 
