@@ -108,7 +108,7 @@ class QueueModel(QAbstractTableModel):
 
     def place(self, name: str, case_number: str, member: Member) -> bool:
         """One case as it is now: its row where a fresh query of queue ``name`` has it
-        (``queue_rows.move``), or gone when ``member.item`` is None (it left the list). A row
+        (``queue_items.move``), or gone when ``member.item`` is None (it left the list). A row
         whose place lies past the rows loaded while more are to load arrives with its chunk.
         False, and nothing changed, when the list was read on another day than the row (past
         midnight today's list is another list, days left count from another day): the caller

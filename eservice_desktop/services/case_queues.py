@@ -120,7 +120,7 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
     office = app.settings.office_code
     stmt = stmt.where(CaseRow.office == office)
     # Every order ends with the rowid: equal times or due dates come in one order, the one
-    # services.queue_rows.queue_key places a written case by.
+    # services.queue_items.queue_key places a written case by.
     if name == "today":
         stmt = stmt.where(CaseRow.received_day == day).order_by(
             CaseRow.received_at.desc(), ROWID.desc()

@@ -2,7 +2,7 @@
 projection (:class:`QueueRow`), its display texts and sort keys (:class:`QueueItem`), and where a
 written case's row goes in a list shown (:func:`move`).
 
-Apart from ``services.queue_rows`` (the loaders over the core, which re-exports these) so that
+Apart from ``services.queue_rows`` (the loaders over the core) so that
 the window's first list is read and labelled before SQLAlchemy and the core are loaded
 (``services.queue_start``): nothing here imports below the domain.
 

@@ -1,52 +1,35 @@
 """The queue's rows as the clerk reads them (案件清單): display texts and sort keys, computed
 with the query on a worker, so the window's model only indexes lists.
 
-The rows and their labels are ``services.queue_items``' (importable from here); this module
-loads them through the core's queries (``services.cases``).
+The rows and their labels are ``services.queue_items``'; this module loads them through the
+core's queries (``services.cases``).
 """
 
 from __future__ import annotations
 
-from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.queue_items import (
-    CHANNEL_LABELS,
-    PROVISIONAL,
     QUEUE_CHUNK,
     SEARCH_CHUNK,
     Chunk,
     Labels,
     Member,
-    Move,
     QueueItem,
-    format_day,
-    format_received,
     move,
-    queue_key,
 )
 
+#: What callers take from here with the loaders (the rest of the rows' module is
+#: ``services.queue_items``'s).
 __all__ = [
-    "CHANNEL_LABELS",
-    "PROVISIONAL",
     "QUEUE_CHUNK",
     "SEARCH_CHUNK",
-    "TAIPEI",
-    "Chunk",
-    "Labels",
-    "Member",
-    "Move",
     "QueueItem",
-    "format_day",
-    "format_received",
     "load_queue",
     "move",
     "queue_chunk",
     "queue_item",
-    "queue_key",
     "search_chunk",
-    "search_items",
-    "to_items",
 ]
 
 
@@ -57,11 +40,6 @@ def _labels(app: App, lang: str) -> Labels:
     return Labels(reference.catalogue, reference.calendar, cases.today(app), zh)
 
 
-def to_items(app: App, rows: list[cases.QueueRow], lang: str) -> list[QueueItem]:
-    """Display rows for the model; runs on the worker with the query."""
-    return _labels(app, lang).items(rows)
-
-
 def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:
     return queue_chunk(app, name, lang, 0, limit).items
 
@@ -70,10 +48,6 @@ def queue_chunk(app: App, name: str, lang: str, offset: int = 0, limit: int = QU
     page = cases.queue_page(app, name, limit, offset)
     labels = _labels(app, lang)
     return Chunk(labels.items(page.rows), page.more, as_of=labels.today)
-
-
-def search_items(app: App, text: str, lang: str, limit: int = 50) -> list[QueueItem]:
-    return search_chunk(app, text, lang, None, limit).items
 
 
 def search_chunk(

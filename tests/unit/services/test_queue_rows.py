@@ -1,4 +1,4 @@
-"""Placing a written case in a queue shown (services.queue_rows.move) gives the list a fresh
+"""Placing a written case in a queue shown (services.queue_items.move) gives the list a fresh
 query of that queue would: the same rows in the same order, equal receipt times and equal due
 dates included, and no placing at all in a list read on another day."""
 

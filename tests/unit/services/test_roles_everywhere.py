@@ -334,9 +334,7 @@ NOT_GUARDED: dict[str, str] = {
     # the queue's display rows: read through cases.queue_page / search_page, which are guarded
     "queue_rows.load_queue": "through the guarded cases.queue_page",
     "queue_rows.queue_chunk": "through the guarded cases.queue_page",
-    "queue_rows.search_items": "through the guarded cases.search_page",
     "queue_rows.search_chunk": "through the guarded cases.search_page",
-    "queue_rows.to_items": "formats rows already read by a guarded query",
     "queue_rows.queue_item": "through the guarded cases.queue_member",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
     # sign-in itself
