@@ -67,7 +67,7 @@ def canonical(event: Event, prev: str) -> bytes:
 
     Written field by field in the sorted key order (one hash per stored event): the same
     bytes as :func:`_canonical_document` gives, which it falls back to for an envelope field
-    that is not text."""
+    that is not text or a time that is not a plain ``datetime``."""
     return _canonical(event, prev, payload_json(event.payload))
 
 

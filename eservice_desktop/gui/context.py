@@ -4,10 +4,12 @@ language, and the few signals pages talk to each other through.
 Pages never import each other; they emit and listen here. That keeps each feature page a
 self-contained module that registers with one line in ``gui/window_pages.py``.
 
-The core may still be opening when the window is built (``gui/launcher.py`` opens the login
-screen first and the core on the database writer after the first paint): then the context holds
-a :class:`PendingCore`, and ``settings`` and ``office`` answer without it. ``ctx.app`` waits for
-the core (starting its opening if nobody has), so only code that runs after sign-in should ask.
+The core may still be opening when the window is built (``gui/launcher.py`` shows the login
+screen, or in demo mode the signed-in queue, first and opens the core on the database writer
+after the first paint): then the context holds a :class:`PendingCore`, and ``settings``,
+``office``, ``operator`` and ``now`` answer without it. ``ctx.app`` waits for the core (starting
+its opening if nobody has): work that needs it goes through ``when_core_open`` or
+``run_on_core`` instead of asking on the UI thread.
 """
 
 from __future__ import annotations
@@ -160,7 +162,8 @@ class GuiContext(QObject):
 
     @property
     def core_open(self) -> bool:
-        """False while the core is still being opened (the login screen is up meanwhile)."""
+        """False while the core is still being opened (the login screen, or a demo start's
+        first list, is up meanwhile)."""
         return self._opened() is not None
 
     @property
@@ -191,7 +194,7 @@ class GuiContext(QObject):
         return core.operator
 
     def now(self) -> datetime:
-        """The core's time (UTC), or the system's while the core opens (the core's clock)."""
+        """The core's clock (UTC), or the system's while the core opens."""
         core = self._opened()
         return datetime.now(UTC) if core is None else core.now()
 

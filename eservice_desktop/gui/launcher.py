@@ -222,7 +222,7 @@ def _when_interactive(started: Started) -> None:
                 hook()
             pending = started.ctx.pending_core
             if pending is not None:
-                pending.start()  # the login screen is up: now the database
+                pending.start()  # the first screen is up: now the database
             window.begin_background()
 
     timer.timeout.connect(check)

@@ -22,8 +22,6 @@ from eservice_desktop.domain.case import (
     APPROVE_VOID,
     CaseState,
 )
-
-# the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services import fees
@@ -38,6 +36,8 @@ from eservice_desktop.services.payments import (
     state_subtotal,
 )
 from eservice_desktop.services.payments_corrections import _refund_granted, _void_granted
+
+# the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.services.payments_receipts import (
     compute_code,
     device_key,

@@ -7,16 +7,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.deadline import due_date
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services.ingest import _pauses_count
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 HOURS = OfficeHours()
 CALENDAR = WorkingCalendar()
 BASE = datetime(2026, 3, 2, 8, 0, tzinfo=TAIPEI)  # a Monday's opening

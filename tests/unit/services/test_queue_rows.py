@@ -8,12 +8,12 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
@@ -25,7 +25,6 @@ from eservice_desktop.services.queue_rows import (
     queue_item,
 )
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 #: Lists whose order a write can change; "online" only takes county-sent cases.
 QUEUES = ("today", "supplement", "due_soon", "open", "all")
 #: Few receipt instants (same day, before the tests' now, 10:00): equal times are common.

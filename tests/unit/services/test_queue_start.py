@@ -10,12 +10,12 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from factories import new_case
 from sqlalchemy import text
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App
@@ -23,7 +23,6 @@ from eservice_desktop.services.queue_rows import queue_chunk
 from eservice_desktop.services.queue_start import first_today
 from eservice_desktop.storage import cipher, dbkey, repo
 
-TAIPEI = ZoneInfo("Asia/Taipei")
 MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=TAIPEI)
 
 

@@ -262,7 +262,7 @@ def test_cli_bad_periods_exit_2_with_one_line(
 
 
 # ---------------------------------------------------------------------------------------------
-# case_stats: the triggers keep it equal to the cases it counts
+# case_stats: its writers (storage/case_stats.py) keep it equal to the cases it counts
 # ---------------------------------------------------------------------------------------------
 
 _FROM_CASES = (
