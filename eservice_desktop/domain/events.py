@@ -8,8 +8,9 @@ merge streams from many offices without overwriting anything.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
+from itertools import takewhile
 from typing import Any, Final
 
 RECEIVED: Final = "case.received"
@@ -99,11 +100,6 @@ MONEY_TYPES: Final = frozenset(
 )
 
 
-#: The envelope of an :class:`Event`, in the order of its fields: the columns every table of
-#: events holds before its own (the office's ``events``, the county's ``county_events``).
-ENVELOPE: Final = ("event_id", "case_id", "type", "office", "device", "clerk", "at")
-
-
 @dataclass(frozen=True)
 class Event:
     """One immutable fact about one case.
@@ -178,6 +174,12 @@ class Event:
             prev=None if data.get("prev") is None else str(data["prev"]),
             hash=None if data.get("hash") is None else str(data["hash"]),
         )
+
+
+#: The envelope of an :class:`Event`: its fields before the payload, in their order, the columns
+#: every table of events holds before its own (the office's ``events``, the county's
+#: ``county_events``).
+ENVELOPE: Final = tuple(takewhile(lambda name: name != "payload", (f.name for f in fields(Event))))
 
 
 @dataclass(frozen=True)
