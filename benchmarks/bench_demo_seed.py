@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import Any, cast
 
+from benchmarks.fixtures import load_average
+
 N_CASES = int(os.environ.get("ESERVICE_BENCH_SEED_CASES", "200000"))
 
 
@@ -38,7 +40,7 @@ def run() -> list[tuple[str, str]]:
     from eservice_desktop.demo.seeding import seed_demo
     from eservice_desktop.storage.models import EventRow
 
-    load_before = _load()
+    load_before = load_average()
     tmp = Path(tempfile.mkdtemp(prefix="bench-seed-"))
     try:
         app = _open(tmp / "seeded")
@@ -69,13 +71,8 @@ def run() -> list[tuple[str, str]]:
             "ratio demo seed / raw insert (wall; CPU)",
             f"{seed_wall / raw_wall:.1f}× ; {seed_cpu / max(raw_cpu, 1e-3):.1f}×",
         ),
-        ("load average (1, 5, 15 min) before ; after", f"{load_before} ; {_load()}"),
+        ("load average (1, 5, 15 min) before ; after", f"{load_before} ; {load_average()}"),
     ]
-
-
-def _load() -> str:
-    """The machine's load average: a shared machine's wall times move with it."""
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from benchmarks.fixtures import cache_root, cached_build, compiled_env
+from benchmarks.fixtures import cache_root, cached_build, compiled_env, load_average
 
 CASES = int(os.environ.get("ESERVICE_BENCH_GUI_CASES", "1000000"))
 SEED = 20260310
@@ -390,7 +390,7 @@ def cold_start_rows(data_dir: Path, runs: int = 5) -> list[tuple[str, str]]:
                 mine.extend(got)
     base = statistics.median(bare)
     base_cpu = statistics.median(bare_cpu)
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    load = load_average()
     n = f"median of {runs}"
     rows = [
         ("load average (1, 5, 15 min) after the cold starts", load),

@@ -24,7 +24,7 @@ import time
 from typing import Any
 
 from benchmarks.bench_gui import BARE_WINDOW, CASES, ROOT, fill_intake, million_db, wait_for
-from benchmarks.fixtures import compiled_env
+from benchmarks.fixtures import compiled_env, load_average
 
 SCALE = float(os.environ.get("ESERVICE_BENCH_HOUR_SCALE", "1"))
 HOUR = {
@@ -176,7 +176,7 @@ def run() -> list[tuple[str, str]]:
     bare = float(_spawn([sys.executable, "-c", BARE_RSS], env).split()[-1])
     line = _spawn([sys.executable, "-m", "benchmarks.bench_memory", "--child", str(data_dir)], env)
     hour = json.loads(line)
-    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    load = load_average()
     what = ", ".join(f"{v:,} {k}" for k, v in HOUR.items())
     return [
         ("load average (1, 5, 15 min) after the scripted hour", load),

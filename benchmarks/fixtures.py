@@ -75,3 +75,9 @@ def compiled_env(env: dict[str, str]) -> dict[str, str]:
     out.pop("PYTHONDONTWRITEBYTECODE", None)
     out["PYTHONPYCACHEPREFIX"] = str(cache_root() / "pycache")
     return out
+
+
+def load_average() -> str:
+    """The machine's load average (1, 5, 15 min), printed beside wall times: on a shared
+    machine they move with it."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())

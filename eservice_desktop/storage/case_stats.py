@@ -102,7 +102,8 @@ def write(session: Session, moves: Counter[Key]) -> None:
 
 
 def recount(conn: Connection) -> None:
-    """Both tables counted again from ``cases`` (a database whose rows were written around
-    the writers, as the reports benchmark writes its year)."""
+    """Both tables counted again from ``cases``: what the counts of a database whose rows were
+    written around the writers should be (the tests compare them; the reports benchmark runs
+    :data:`RECOUNT` over its raw connection after writing its year)."""
     for sql in RECOUNT:
         conn.execute(text(sql))
