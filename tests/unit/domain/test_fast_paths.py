@@ -224,5 +224,6 @@ def test_envelope_values_seen_before_are_still_refused_when_bad(
     for n in range(20):
         assert v.check_office(f"Z{n:02d}") == f"Z{n:02d}"
     assert len(v._ACCEPTED_OFFICES) == v._ACCEPTED_MAX
+    assert "Z19" not in v._ACCEPTED_OFFICES  # accepted past the bound by its rule, not kept
     with pytest.raises(DomainError):
-        v.check_office("Z100")
+        v.check_office("Z100")  # and a bad one is still refused
