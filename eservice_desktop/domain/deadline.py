@@ -34,6 +34,7 @@ __all__ = [
     "deadline_status",
     "due_date",
     "is_provisional",
+    "may_cover_a_closing",
     "working_days_elapsed",
     "working_days_left",
 ]
@@ -97,6 +98,20 @@ def _day_counts(closing: datetime, received_at: datetime, pauses: Sequence[Pause
             elif closing < end:
                 return False
     return None if undecided else True
+
+
+def may_cover_a_closing(pauses: Sequence[Pause], hours: OfficeHours) -> bool:
+    """Whether a waiting window in ``pauses`` may cover a closing time (the rule of
+    :func:`_day_counts`): if none does, the due date is that of a case without them, which the
+    bulk paths share between cases. A window that starts and ends on one day, by that day's
+    closing, covers none (a fee paid at the counter minutes after intake)."""
+    for start, end in pauses:
+        if end is None or end < start:
+            return True  # still open, or out of order: the deadline's own rules decide
+        day = hours.local_date(start)
+        if hours.local_date(end) != day or end > hours.closing_at(day):
+            return True
+    return False
 
 
 def due_date(

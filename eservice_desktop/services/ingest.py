@@ -42,7 +42,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import chain
 from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
-from eservice_desktop.domain.deadline import closed_on_time, due_date
+from eservice_desktop.domain.deadline import closed_on_time, due_date, may_cover_a_closing
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
@@ -274,8 +274,8 @@ def _project_cases(
     app: App, session: Session, states: Mapping[str, CaseState], present: set[str], now: datetime
 ) -> None:
     """The ``cases`` rows of a batch: one multi-row insert for new cases, updates for the rest.
-    Due dates of cases without waiting windows that count (:func:`_pauses_count`) are shared
-    per (limit, day, after closing)."""
+    Due dates of cases whose waiting windows cover no closing
+    (``domain.deadline.may_cover_a_closing``) are shared per (limit, day, after closing)."""
     if not states:
         return
     existing = projections.indexed_rows(session, [c for c in states if c in present])
@@ -287,7 +287,8 @@ def _project_cases(
     moves: Counter[case_stats.Key] = Counter()  # of the report counts (storage/case_stats.py)
     for case_id in states:
         state = states[case_id]
-        if state.supplement_since or state.payment_wait_since or _pauses_count(hours, state):
+        waiting = state.supplement_since or state.payment_wait_since
+        if waiting or may_cover_a_closing(state.pauses, hours):
             due = compute_due(app, state, hours)
         else:
             day = hours.local_date(state.received_at)
@@ -326,17 +327,3 @@ def _project_cases(
                 for sk, st in zip(search_keys, new_states, strict=True)
             ),
         )
-
-
-def _pauses_count(hours: OfficeHours, state: CaseState) -> bool:
-    """Whether a finished waiting window of the case may cover a closing time, the instant a
-    working day is counted or not (domain.deadline): then its due date is its own. A window
-    that starts and ends on one day, by that day's closing, covers none (a fee paid at the
-    counter minutes after intake), so the case's due date is that of a case without it."""
-    for start, end in state.pauses:
-        if end is None or end < start:
-            return True  # still open, or out of order: the deadline's own rules decide
-        day = hours.local_date(start)
-        if hours.local_date(end) != day or end > hours.closing_at(day):
-            return True
-    return False

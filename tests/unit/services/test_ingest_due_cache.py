@@ -1,20 +1,18 @@
 """The bulk ingest shares a due date between cases whose waiting windows cover no closing time
-(services.ingest._pauses_count): for such a case the deadline rule gives the very date it gives
-without the windows, at every edge (a window ending at, or a second after, the closing; one
+(domain.deadline.may_cover_a_closing): for such a case the deadline rule gives the very date it
+gives without the windows, at every edge (a window ending at, or a second after, the closing; one
 crossing midnight or starting after closing; a window on a day off)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from types import SimpleNamespace
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
-from eservice_desktop.domain.deadline import due_date
+from eservice_desktop.domain.deadline import due_date, may_cover_a_closing
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.services.ingest import _pauses_count
 
 HOURS = OfficeHours()
 CALENDAR = WorkingCalendar()
@@ -47,8 +45,7 @@ def test_windows_that_cover_no_closing_leave_the_due_date(
     received: datetime, windows: list[tuple[datetime, datetime]], limit: int
 ) -> None:
     pauses = tuple((min(a, b).astimezone(UTC), max(a, b).astimezone(UTC)) for a, b in windows)
-    state = SimpleNamespace(pauses=pauses)
-    if not _pauses_count(HOURS, state):  # type: ignore[arg-type]
+    if not may_cover_a_closing(pauses, HOURS):
         with_windows = due_date(received, limit, CALENDAR, HOURS, pauses)
         assert with_windows == due_date(received, limit, CALENDAR, HOURS, ())
 
@@ -58,7 +55,7 @@ def test_the_edges_are_judged() -> None:
     closing = HOURS.closing_at(monday)
 
     def counts(start: datetime, end: datetime | None) -> bool:
-        return _pauses_count(HOURS, SimpleNamespace(pauses=((start, end),)))  # type: ignore[arg-type]
+        return may_cover_a_closing(((start, end),), HOURS)
 
     at_nine = datetime(2026, 3, 2, 9, tzinfo=TAIPEI)
     assert not counts(at_nine, at_nine + timedelta(minutes=4))  # paid at the counter
