@@ -5,9 +5,10 @@ A pulled page writes thousands of ``events`` and ``cases`` rows as driver tuples
 (``storage.bulk_rows.insert_tuples``), each value converted as a Core insert would convert it
 (``driver_value``: the type's bind processor). On SQLite those processors format a date with
 a ``%`` dict and wrap ``json.dumps`` in checks: a third of a row's Python cost. The same text
-comes from ``date.isoformat`` and ``json.dumps`` themselves. :func:`converter` hands out the
-quick form only after it gave exactly what the column's processor gives for probe values
-(else the processor itself), so what is stored cannot differ.
+comes from ``date.isoformat`` and ``json.dumps``'s own C encoder (:func:`_json`, called
+without ``dumps``'s Python around it: half the cost of a payload's text). :func:`converter`
+hands out the quick form only after it gave exactly what the column's processor gives for
+probe values (else the processor itself), so what is stored cannot differ.
 """
 
 from __future__ import annotations
@@ -57,6 +58,36 @@ def _time(value: datetime | None) -> str | None:
     )
 
 
+def _c_json() -> Callable[[Any], str]:
+    """``json.dumps`` with its defaults, as the C encoder it ends in (``json.encoder``'s
+    ``iterencode`` one-shot path, with the same arguments); ``json.dumps`` itself when this
+    Python has no C encoder. Without the circular-reference markers: a value that refers to
+    itself (never a parsed or folded payload) fails with RecursionError instead."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    base = json.JSONEncoder()
+    encode = make(
+        None,
+        base.default,
+        json.encoder.encode_basestring_ascii,
+        None,
+        base.key_separator,
+        base.item_separator,
+        False,  # sort_keys
+        False,  # skipkeys
+        True,  # allow_nan
+    )
+
+    def dumps(value: Any) -> str:
+        return "".join(encode(value, 0))
+
+    return dumps
+
+
+_json = _c_json()
+
+
 def converter(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     """What :func:`storage.bulk_rows.driver_value` gives for ``column`` (None: the value as it
     is), quicker for a date, time or JSON column on SQLite when the quick form gives the same
@@ -74,7 +105,7 @@ def converter(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     elif isinstance(kind, Date):
         quick, probes = _day, _PROBE_DAYS
     elif isinstance(kind, JSON) and not kind.none_as_null:
-        quick, probes = json.dumps, _PROBE_JSON  # None too: 'null'
+        quick, probes = _json, _PROBE_JSON  # None too: 'null'
     else:
         return slow
     return quick if all(quick(p) == slow(p) for p in probes) else slow

@@ -36,7 +36,7 @@ JSONS: list[Any] = [
     None,
 ]
 #: The quick forms fast_values hands out instead of a column type's processor.
-QUICK = (fast_values._time, fast_values._day, json.dumps)
+QUICK = (fast_values._time, fast_values._day, fast_values._json)
 TABLES = [cast(Table, EventRow.__table__), cast(Table, CaseRow.__table__)]
 
 
@@ -87,3 +87,23 @@ def test_batch_tuples_equal_the_generic_conversion() -> None:
     ]
     want = _converted(rows, names, table, DIALECT)
     assert fast_values.tuples(table, DIALECT, names, rows) == want
+
+
+def test_the_quick_json_is_what_dumps_gives() -> None:
+    values: list[Any] = [
+        *JSONS,
+        {"f": [0.1, -0.0, 1e300, float("inf"), float("-inf"), 10**40], 1: "k", None: 2},
+        {"s": "\x00\x1f\x7f\ud800 é 王 😀", "t": True, "f": False, "n": None},
+        [[[]], {}, [{}], ""],
+        "王",
+        12,
+        2.5,
+    ]
+    for value in values:
+        assert fast_values._json(value) == json.dumps(value), value
+    nan = fast_values._json([float("nan")])
+    assert nan == json.dumps([float("nan")]) == "[NaN]"
+    with pytest.raises(TypeError):  # what dumps refuses, the quick form refuses too
+        fast_values._json({"d": date(2026, 1, 1)})
+    with pytest.raises(TypeError):
+        json.dumps({"d": date(2026, 1, 1)})
