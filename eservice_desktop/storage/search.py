@@ -94,22 +94,22 @@ def name_pairs(name: str) -> str:
     return "".join(name[i : i + 2] + PAIR_END for i in range(len(name) - 1))
 
 
-def index_values(case_number: str, applicant_id: str, applicant_name: str) -> dict[str, str]:
-    return {
-        "name": applicant_name,
-        "id": applicant_id.upper(),
-        "num": case_sequence(case_number),
-        "pairs": name_pairs(applicant_name),
-    }
+def index_values(case_number: str, applicant_id: str, applicant_name: str) -> tuple[str, ...]:
+    """The indexed columns (name, id, num, pairs) of one case, in the order of :data:`_INSERT`'s
+    columns after the key: one place for the one-case writes and a pulled page's bulk insert."""
+    return (
+        applicant_name,
+        applicant_id.upper(),
+        case_sequence(case_number),
+        name_pairs(applicant_name),
+    )
 
 
-_INSERT = text(
-    "INSERT INTO case_search (rowid, name, id, num, pairs) VALUES (:key, :name, :id, :num, :pairs)"
-)
+_INSERT = "INSERT INTO case_search (rowid, name, id, num, pairs) VALUES (?, ?, ?, ?, ?)"
 # A contentless table forgets its text: removing a row means giving back the values indexed.
-_DELETE = text(
+_DELETE = (
     "INSERT INTO case_search (case_search, rowid, name, id, num, pairs) "
-    "VALUES ('delete', :key, :name, :id, :num, :pairs)"
+    "VALUES ('delete', ?, ?, ?, ?, ?)"
 )
 
 
@@ -130,23 +130,21 @@ def index_case(
 
     ``new``/``old`` are (case number, applicant ID, applicant name).
     """
+    conn = session.connection()
     if old is not None:
         if old == new:
             return
-        session.execute(_DELETE, {"key": key, **index_values(*old)})
-    session.execute(_INSERT, {"key": key, **index_values(*new)})
-
-
-_INSERT_ROWS = "INSERT INTO case_search (rowid, name, id, num, pairs) VALUES (?, ?, ?, ?, ?)"
+        conn.exec_driver_sql(_DELETE, (key, *index_values(*old)))
+    conn.exec_driver_sql(_INSERT, (key, *index_values(*new)))
 
 
 def insert_many(session: Session, rows: Iterable[tuple[int, str, str, str]]) -> None:
-    """Index entries of many (key, case number, ID, name) rows at once: the values of
-    :func:`index_values` as tuples of one driver ``executemany`` (no Core parameter
-    processing per row: a pulled page's cases are thousands)."""
-    params = [(k, a, i.upper(), case_sequence(n), name_pairs(a)) for k, n, i, a in rows]
+    """Index entries of many (key, case number, ID, name) rows at once, as tuples of one driver
+    ``executemany`` (no Core parameter processing per row: a pulled page's cases are
+    thousands)."""
+    params = [(k, *index_values(n, i, a)) for k, n, i, a in rows]
     if params:
-        session.connection().exec_driver_sql(_INSERT_ROWS, params)
+        session.connection().exec_driver_sql(_INSERT, params)
 
 
 # -- queries -----------------------------------------------------------------------------------
