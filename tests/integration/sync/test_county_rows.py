@@ -9,8 +9,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
 
+import pytest
 from sqlalchemy import Engine, Table, delete, insert, select
 from sqlalchemy.orm import Session
+from sync_helpers import _fresh_pg_db
 
 from eservice_desktop.county.push_rows import EVENT_COLUMNS, FEED_COLUMNS, event_document
 from eservice_desktop.county.store import (
@@ -217,5 +219,38 @@ def test_a_linked_event_is_stored_as_its_encoded_text(county_db: str) -> None:
             stored = s.scalars(select(CountyEventRow)).one()
             assert stored.payload == e.payload
             assert [r.data for r in s.scalars(select(FeedRow))] == [e.to_dict()] * 2
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_a_column_without_a_binary_form_is_copied_as_text(pg_url: str) -> None:
+    """A table with a column type the binary ``COPY`` has no form for here (a decimal) is
+    copied in the text format, and stores what Core's insert stores; the county's own
+    tables all have binary forms (the push's rows: checked above)."""
+    from decimal import Decimal
+
+    from sqlalchemy import Column, MetaData, Numeric, String, Text
+
+    from eservice_desktop.county import store_rows
+
+    table = Table(
+        "copy_probe",
+        MetaData(),
+        Column("k", String(8), primary_key=True),
+        Column("amount", Numeric(10, 2)),
+        Column("note", Text),
+    )
+    assert store_rows._binary_types(table, ("k", "amount", "note")) is None
+    assert store_rows._binary_types(table, ("k", "note")) == ["text", "text"]
+    engine = make_engine(_fresh_pg_db(pg_url))
+    rows = [("a", Decimal("12.50"), "tab\there\nnewline \\ 反斜線"), ("b", None, None)]
+    try:
+        table.create(engine)
+        with engine.begin() as conn:
+            store_rows._copy_rows(conn, table, ["k", "amount", "note"], rows)
+        with engine.connect() as conn:
+            stored = conn.execute(select(table).order_by(table.c.k)).all()
+        assert [tuple(r) for r in stored] == rows
     finally:
         engine.dispose()
