@@ -9,7 +9,8 @@ change to another page.
 With ``defer_background=True`` (``gui/launcher.py``'s start) status widgets and panels are built
 with ``defer=True`` and their background work (sync loop, card monitor: the heavy imports)
 waits for :meth:`MainWindow.begin_background`, called once the first list is shown; each
-such widget has a ``start_background()`` method.
+such widget has a ``start_background()`` method. So do the application-wide event filters
+(keyboard rules, idle input): each event of every widget went through them, a tenth of the start.
 
 A module that fails to import is not left for a clerk to find: once the window is interactive
 (``begin_background``, or the first sign-in after it) every page's module is imported, and an
@@ -141,7 +142,7 @@ class MainWindow(QMainWindow):
         self.shortcut_guard: ShortcutGuard = ShortcutGuard(self, self.login_screen)
         self.login_screen.signed_in.connect(self._signed_in)
         self.screens.addWidget(self.login_screen)
-        self.idle = IdleWatch(self.ctx, self)
+        self.idle = IdleWatch(self.ctx, self, watch_input=not self.defer_background)
         self.idle.lock_due.connect(self.lock)
 
     def _build_content(self) -> None:
@@ -155,7 +156,8 @@ class MainWindow(QMainWindow):
         window_frame.build_status_bar(self)
         # An alternative key that is not worth a menu entry of its own.
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.focus_search)
-        keyboard.install()  # Tab leaves tables; dialog buttons show their keys
+        if not self.defer_background:
+            keyboard.install()  # Tab leaves tables; dialog buttons show their keys
         ctx.open_case_requested.connect(self.open_case)
         ctx.screen_case = self.screen_case
         ctx.screen_case_changed.connect(self._announce_case)
@@ -211,8 +213,9 @@ class MainWindow(QMainWindow):
         """Starts what status widgets and panels deferred (``defer_background``)."""
         self._background_begun = True
         if self.content_built:
+            keyboard.install()  # an application filter, as the idle watch's: see the doc
             QTimer.singleShot(0, self._import_page_modules)
-        self.idle.watch_card()
+        self.idle.begin()  # key presses and mouse use counted, the operator's card watched
         for widget in [*self.status_widgets, *(dock.widget() for dock in self.panels)]:
             start = getattr(widget, "start_background", None)
             if callable(start):

@@ -50,6 +50,10 @@ class IdleWatch(QObject):
 
     Activity is any key press, mouse use or input-method text anywhere in the application (an
     application-wide event filter). ``clock`` is replaceable so tests need not wait minutes.
+    ``watch_input=False`` leaves the filter to :meth:`watch_input` (the window's start calls
+    it once the first list is shown: every event of every widget passes through an
+    application filter, which doubled the cost of building and painting the first screen; the
+    idle time counts from :meth:`arm` anyway).
     """
 
     lock_due = Signal(str)
@@ -59,6 +63,7 @@ class IdleWatch(QObject):
         ctx: GuiContext,
         parent: QObject | None = None,
         clock: Callable[[], float] = time.monotonic,
+        watch_input: bool = True,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -72,8 +77,15 @@ class IdleWatch(QObject):
         self._card_token: int | None = None
         self._bridge = _CardBridge(self)
         self._bridge.status.connect(self.on_card_status)
+        self._watching_input = False
+        if watch_input:
+            self.watch_input()
+
+    def watch_input(self) -> None:
+        """Counts key presses and mouse use from now on (the application filter; once)."""
         app = QApplication.instance()
-        if app is not None:
+        if app is not None and not self._watching_input:
+            self._watching_input = True
             app.installEventFilter(self)
 
     @property
@@ -105,6 +117,11 @@ class IdleWatch(QObject):
         if self.armed and limit > 0 and self.clock() - self.last_activity >= limit:
             self.disarm()
             self.lock_due.emit("idle")
+
+    def begin(self) -> None:
+        """Watches input and the operator's card from now on (the window's deferred start)."""
+        self.watch_input()
+        self.watch_card()
 
     # -- the operator's card -----------------------------------------------------------------
 

@@ -139,11 +139,20 @@ deadline = time.monotonic() + 120
 while (not seen or not queue.counts() or queue.total() is None) and time.monotonic() < deadline:
     QApplication.processEvents()
     ctx.tasks.wait_idle(20)
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+
+before = window.idle.last_activity
+time.sleep(0.01)
+key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
+QApplication.sendEvent(queue.table, key)
 seen.update(
     open_after=ctx.core_open,
     core=[i.case_number for i in load_queue(ctx.app, "today", ctx.lang)],
     counts=queue.counts(),
     total=queue.total(),
+    tab_stays_in_table=queue.table.tabKeyNavigation(),
+    key_counted=window.idle.last_activity > before,
 )
 window.close()
 ctx.tasks.shutdown()
@@ -173,6 +182,10 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     assert seen["shown"] == taken[::-1] == seen["core"]  # newest first, as the core reads it
     assert seen["open_after"] is True
     assert seen["counts"]["today"] == 2 and seen["total"] == 2
+    # The application filters start after the first list (MainWindow.begin_background): the
+    # keyboard rules reach the table built before, and the idle watch counts a key press.
+    assert seen["tab_stays_in_table"] is False
+    assert seen["key_counted"] is True
 
 
 def test_work_that_needs_the_core_waits_for_it_and_a_closed_page_hears_nothing(
