@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from datetime import time
 
 import pytest
 
 from eservice_desktop.domain.calendar import WorkingCalendar
+from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
 
@@ -58,3 +60,33 @@ def test_reference_is_swapped_whole_never_edited(app: App) -> None:
     assert held.clock_offset_s == 0.0 and held.calendar is not new.calendar
     app.reload_calendar()  # a calendar reload swaps again, keeping the offset
     assert app.reference is not new and app.reference.clock_offset_s == 2.5
+
+
+def _with_hours(catalogue: Catalogue, code: str, opens: time, closes: time) -> Catalogue:
+    """The catalogue with office ``code`` open from ``opens`` to ``closes``."""
+    return Catalogue(
+        version=catalogue.version + "+hours",
+        departments=catalogue.departments,
+        services=catalogue.services,
+        offices=[
+            dataclasses.replace(o, opens=opens, closes=closes) if o.code == code else o
+            for o in catalogue.offices
+        ],
+        kiosk=catalogue.kiosk,
+    )
+
+
+def test_hours_are_built_once_per_snapshot_and_follow_a_swapped_catalogue(app: App) -> None:
+    code = app.settings.office_code
+    office = app.catalogue.office(code)
+    first = app.hours
+    assert (first.opens, first.closes) == (office.opens, office.closes)
+    assert app.hours is first  # not built again for each reader
+    app.swap_reference(clock_offset_s=1.0)  # a new snapshot, the same catalogue
+    assert app.hours == first
+    app.swap_reference(catalogue=_with_hours(app.catalogue, code, time(7, 30), time(19)))
+    later = app.hours
+    assert (later.opens, later.closes) == (time(7, 30), time(19))
+    assert app.hours is later
+    app.reload_calendar()  # a calendar reload keeps the catalogue's hours
+    assert app.hours == later
