@@ -51,7 +51,9 @@ class PendingCore:
     """The services core while the database writer opens it. ``start`` hands the opening to
     the writer (once); the job fills ``future``. ``settings``, ``catalogue`` (the shipped one the
     core opens with), ``office`` and ``operator`` (the one the opening signs in: demo mode's, or
-    None) are known before."""
+    None) are known before. ``handed``: what a first list read before the core (the key, the
+    calendar: ``services.queue_start``) hands to the opening, which runs after it on the same
+    database writer."""
 
     def __init__(
         self,
@@ -61,6 +63,7 @@ class PendingCore:
         operator: Operator | None = None,
     ) -> None:
         self.settings = settings
+        self.handed: dict[str, Any] = {}
         self.catalogue = catalogue
         self.office = catalogue.office(settings.office_code)
         self.operator = operator

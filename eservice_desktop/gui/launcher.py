@@ -33,7 +33,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -165,7 +165,7 @@ def start(args: argparse.Namespace) -> Started:
         settings,
         catalogue,
         lambda future: tasks.run(
-            _open_into, settings, catalogue, future, on_done=opened, on_error=failed
+            _open_into, settings, catalogue, future, pending.handed, on_done=opened, on_error=failed
         ),
         operator=DEMO_OPERATOR if settings.demo else None,
     )
@@ -187,13 +187,18 @@ def start(args: argparse.Namespace) -> Started:
     return started
 
 
-def _open_into(settings: Settings, catalogue: Catalogue, future: Future[App]) -> App:
+def _open_into(
+    settings: Settings, catalogue: Catalogue, future: Future[App], handed: dict[str, Any]
+) -> App:
     """Database writer: the core opened (key, schema check, calendar) into ``future``; in demo
-    mode (--demo, ESERVICE_DEMO=1) the demo operator signed in, no password."""
+    mode (--demo, ESERVICE_DEMO=1) the demo operator signed in, no password. ``handed``: the
+    key and calendar the first list read just before on this thread (none when it did not)."""
     from eservice_desktop.services.core import open_app
 
     try:
-        core = open_app(settings, catalogue=catalogue)
+        core = open_app(
+            settings, catalogue=catalogue, key=handed.get("key"), calendar=handed.get("calendar")
+        )
         if settings.demo and core.operator is None:
             from eservice_desktop.services.operators import sign_in_demo
 

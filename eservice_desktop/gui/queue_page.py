@@ -193,7 +193,7 @@ class QueuePage(QueueView):
             from eservice_desktop.services.queue_start import first_today
 
             begin = (first_today, pending.settings, pending.catalogue, pending.operator, lang)
-            start: Any = partial(self.ctx.tasks.run, *begin)
+            start: Any = partial(self.ctx.tasks.run, *begin, handed=pending.handed)
         else:
             from eservice_desktop.services import queue_rows
 

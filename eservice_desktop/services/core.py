@@ -223,12 +223,20 @@ def open_app(
     clock: Clock | None = None,
     migrate: bool = True,
     catalogue: Catalogue | None = None,
+    *,
+    key: bytes | None = None,
+    calendar: WorkingCalendar | None = None,
 ) -> App:
     """The core over the office database. ``catalogue``: the shipped catalogue when the caller
-    has loaded it already (the window's start, which names the office before the core opens)."""
-    engine, key = db.open_office_engine(settings)
+    has loaded it already (the window's start, which names the office before the core opens).
+    ``key`` and ``calendar``: the stored key and the working calendar when the caller has just
+    read them from this database on this thread (the signed-in window's first list,
+    ``services.queue_start``), so they are not read twice; a calendar is taken only with a
+    schema that needed no upgrade."""
+    engine, key = db.open_office_engine(settings, key=key)
     if migrate and not db.schema_is_current(engine):
         db.upgrade(engine, settings.db_url, settings.db_path, key)
+        calendar = None  # read from the upgraded database
     if catalogue is None:
         catalogue = load_catalogue()
     try:
@@ -241,12 +249,13 @@ def open_app(
         engine=engine,
         sessions=db.session_factory(engine),
         catalogue=catalogue,
-        calendar=WorkingCalendar({}),
+        calendar=WorkingCalendar({}) if calendar is None else calendar,
         clock=clock or system_clock,
         sealer=Sealer(key),
         db_key=key,
     )
-    app.reload_calendar()
+    if calendar is None:
+        app.reload_calendar()
     if settings.demo:
         # Demo mode (--demo, ESERVICE_DEMO=1): the demo operator, without a password.
         from eservice_desktop.services.operators import sign_in_demo

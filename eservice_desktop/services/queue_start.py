@@ -56,20 +56,28 @@ def first_today(
     *,
     now: datetime | None = None,
     limit: int = QUEUE_CHUNK,
+    handed: dict[str, Any] | None = None,
 ) -> Chunk | None:
     """The first ``limit`` rows of today's queue as ``queue_rows.queue_chunk(app, "today",
-    lang)`` gives them, or None when only the core should read (see the module doc)."""
+    lang)`` gives them, or None when only the core should read (see the module doc).
+
+    ``handed``: filled with what the core's opening, which follows on the same database writer,
+    would read again (``open_app``'s ``key`` and ``calendar``), once the key opened a database
+    of this build's schema and the calendar was built from it."""
     if operator is None or not operator.can(Action.VIEW_CASE):
         return None
-    conn = _connect(settings)
-    if conn is None:
+    opened = _connect(settings)
+    if opened is None:
         return None
+    conn, key = opened
     try:
         if [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")] != [
             HEAD_REVISION
         ]:
             return None
         calendar = _calendar(conn)
+        if handed is not None:
+            handed.update(key=key, calendar=calendar)
         day = (now or datetime.now(UTC)).astimezone(TAIPEI).date()
         found = conn.execute(
             TODAY_SQL, (settings.office_code, day.isoformat(), limit + 1)
@@ -83,8 +91,9 @@ def first_today(
     return Chunk(labels.items(rows), len(found) > limit, as_of=day)
 
 
-def _connect(settings: Settings) -> Any:
-    """A read-only keyed connection, or None when the core has something to do first."""
+def _connect(settings: Settings) -> tuple[Any, bytes] | None:
+    """A read-only keyed connection and its key, or None when the core has something to do
+    first."""
     path = settings.db_path
     if not path.exists() or cipher.is_plain(path):
         return None  # a new database, or a plain one the core encrypts in place
@@ -95,7 +104,7 @@ def _connect(settings: Settings) -> Any:
     if key is None:
         return None
     try:
-        return cipher.connect(path, key, read_only=True)
+        return cipher.connect(path, key, read_only=True), key
     except (cipher.WrongKey, cipher.DatabaseError):
         return None
 

@@ -168,10 +168,14 @@ def office_key(settings: Settings) -> bytes:
     return dbkey.database_key(settings, create=not exists or cipher.is_plain(path))
 
 
-def open_office_engine(settings: Settings, **kwargs: Any) -> tuple[Engine, bytes]:
-    """The keyed engine of the office database (a plain database is encrypted in place first)."""
+def open_office_engine(
+    settings: Settings, key: bytes | None = None, **kwargs: Any
+) -> tuple[Engine, bytes]:
+    """The keyed engine of the office database (a plain database is encrypted in place first).
+    ``key``: the stored key when the caller has just read it and opened the database with it
+    (the window's first list)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    key = office_key(settings)
+    key = key or office_key(settings)
     if cipher.is_plain(settings.db_path):
         cipher.encrypt_in_place(settings.db_path, key)
         log.info("database converted to an encrypted database")

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role
 from eservice_desktop.services import cases, payments
-from eservice_desktop.services.core import App
+from eservice_desktop.services.core import App, open_app
 from eservice_desktop.services.queue_rows import queue_chunk
 from eservice_desktop.services.queue_start import first_today
 from eservice_desktop.storage import cipher, dbkey, repo
@@ -139,3 +139,39 @@ def test_an_empty_day_is_an_empty_list(app: App, lang: str) -> None:
     raw, core = _both(app, lang)
     assert raw == core
     assert raw is not None and raw.items == [] and not raw.more
+
+
+def test_what_the_first_list_read_opens_the_core_without_reading_it_again(
+    app: App, clock: object
+) -> None:
+    """The key and the calendar the first list read (an imported day off included) are handed
+    to the core's opening, which follows on the same writer: its calendar is that one, and its
+    list is the first list. With a schema that is not this build's nothing is handed."""
+    clock.set(MORNING + timedelta(hours=1))  # type: ignore[attr-defined]
+    _take(app, MORNING, pay=True)
+    with app.transaction() as s:
+        repo.store_calendar_days(s, [(date(2026, 3, 10), True, "颱風假")])
+    app.reload_calendar()
+    handed: dict[str, object] = {}
+    raw = first_today(
+        app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW", now=app.now(), handed=handed
+    )
+    assert handed["key"] == app.db_key and handed["calendar"] == app.calendar
+    core = open_app(
+        app.settings,
+        clock=app.clock,
+        catalogue=app.catalogue,
+        key=handed["key"],  # type: ignore[arg-type]
+        calendar=handed["calendar"],  # type: ignore[arg-type]
+    )
+    try:
+        assert core.calendar is handed["calendar"] and core.db_key == app.db_key
+        core.operator = app.operator
+        assert queue_chunk(core, "today", "zh_TW", 0, 500) == raw
+    finally:
+        core.close()
+    with app.transaction() as s:
+        s.execute(text("UPDATE alembic_version SET version_num = '0015'"))
+    handed.clear()
+    assert first_today(app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW", handed=handed) is None
+    assert handed == {}
