@@ -10,7 +10,6 @@ character is looked up takes about a second: call it off the UI thread.
 from __future__ import annotations
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.printing.fonts import FontNotFound, placeholder, unprintable
 
 UNPRINTABLE = "unprintable_character"
 
@@ -33,6 +32,10 @@ def code_point(ch: str) -> str:
 def check_printable(text: str, field: str = "applicant_name") -> DomainError | None:
     """None when every character of ``text`` has a glyph in some receipt font, otherwise a
     warning naming each character without one and its code point."""
+    # Here, not at the top: the window's start takes SCREEN_SANS_FAMILIES from this module,
+    # and the receipt fonts' module (subprocess, mmap, its font records) is no part of it.
+    from eservice_desktop.printing.fonts import FontNotFound, placeholder, unprintable
+
     try:
         gaps = unprintable(text)
     except FontNotFound as e:
