@@ -40,12 +40,12 @@ from eservice_desktop.domain.case_state import (
     PICKED_UP,
     READY,
     REJECTED,
-    STATUS_LABELS,
     CaseState,
     Payment,
     case_not_found,
     open_pauses,
 )
+from eservice_desktop.domain.status_labels import STATUS_LABELS
 
 __all__ = [
     "APPROVAL_ACTIONS",

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.status_labels import STATUS_LABELS
 from eservice_desktop.domain.values import ONLINE_CHANNELS
 
 OPEN = "open"
@@ -19,18 +20,6 @@ REJECTED = "rejected"
 CANCELLED = "cancelled"
 READY = "ready_for_pickup"
 PICKED_UP = "picked_up"
-
-#: Status shown to people; derived from lifecycle plus what the case is waiting for.
-STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "received": ("收件", "Received"),
-    "payment_due": ("待繳費", "Payment due"),
-    "supplement_requested": ("補正中", "Supplement requested"),
-    "closed": ("結案", "Closed"),
-    "rejected": ("駁回", "Rejected"),
-    "cancelled": ("撤件", "Cancelled"),
-    "ready_for_pickup": ("待領件", "Ready for pickup"),
-    "picked_up": ("已領件", "Picked up"),
-}
 
 
 #: The exceptions a supervisor approves (the ``action`` of a ``case.approval_granted``).

@@ -18,11 +18,11 @@ from datetime import date, datetime
 from typing import Any
 
 from eservice_desktop.domain.calendar import WorkingCalendar
-from eservice_desktop.domain.case_state import STATUS_LABELS
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.deadline import deadline_status, working_days_left
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.status_labels import STATUS_LABELS
 
 #: Rows per load: the first screenful and each further load as the clerk scrolls.
 QUEUE_CHUNK = 500

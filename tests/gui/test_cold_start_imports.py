@@ -65,14 +65,18 @@ LATER_PAGES = (
 )
 
 #: What the signed-in window does not need for its first list: the intake form (built at sign-in
-#: only when a draft of it waits) and the door of every write (ingest, its projections, the
-#: approvals over it), which the queue's reads never call.
+#: only when a draft of it waits), the door of every write (ingest, its projections, the
+#: approvals over it), which the queue's reads never call, the case's state and fold (the list
+#: labels statuses from ``domain.status_labels``) and the receipt fonts (the screen's font
+#: families come from ``services.glyphs`` without them).
 NOT_FOR_THE_FIRST_LIST = (
     "eservice_desktop.gui.intake_form",
     "eservice_desktop.services.intake",
     "eservice_desktop.services.ingest",
     "eservice_desktop.services.projections",
     "eservice_desktop.services.approvals",
+    "eservice_desktop.domain.case_state",
+    "eservice_desktop.printing.fonts",
 )
 
 #: The core and the stack under it (SQLAlchemy alone is a large share of a cold start): the
