@@ -1,5 +1,4 @@
-"""The counter's main window: pages in a stack, a menu with every page's shortcut, side panels
-and a status bar.
+"""The counter's main window: pages in a stack, a menu of every page's key, panels, a status bar.
 
 Adding a feature to the window is one line in one of the tuples of ``gui/window_pages.py``
 (``PAGES``, ``STATUS_WIDGET_MODULES``, ``PANEL_MODULES``; the window's parts:
@@ -10,7 +9,7 @@ With ``defer_background=True`` (``gui/launcher.py``'s start) status widgets and 
 with ``defer=True`` and their background work (sync loop, card monitor: the heavy imports)
 waits for :meth:`MainWindow.begin_background`, called once the first list is shown; each
 such widget has a ``start_background()`` method. So do the application-wide event filters
-(keyboard rules, idle input): each event of every widget went through them, a tenth of the start.
+(keyboard rules, idle input), and the login screen is built when first needed.
 
 A module that fails to import is not left for a clerk to find: once the window is interactive
 (``begin_background``, or the first sign-in after it) every page's module is imported, and an
@@ -61,7 +60,7 @@ from eservice_desktop.gui.window_pages import (
 )
 
 if TYPE_CHECKING:
-    from eservice_desktop.gui.auth import ShortcutGuard
+    from eservice_desktop.gui.auth import LoginScreen, ShortcutGuard
     from eservice_desktop.gui.case_detail import CaseDetail
 
 APP_TITLE_ZH = "戶政／地政事務所櫃檯系統"
@@ -130,7 +129,7 @@ class MainWindow(QMainWindow):
     def _build_screens(self) -> None:
         """The central widget holds two screens: the pages (``stack``) and the login screen,
         which replaces them while nobody is signed in or the window is locked."""
-        from eservice_desktop.gui.auth import IdleWatch, LoginScreen, ShortcutGuard
+        from eservice_desktop.gui.auth import IdleWatch, ShortcutGuard
 
         self.screens = QStackedWidget(self)
         self.screens.setObjectName("screens")
@@ -138,12 +137,14 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget(self.screens)
         self.stack.setObjectName("pages")
         self.screens.addWidget(self.stack)
-        self.login_screen = LoginScreen(self.ctx, self.screens)
-        self.shortcut_guard: ShortcutGuard = ShortcutGuard(self, self.login_screen)
-        self.login_screen.signed_in.connect(self._signed_in)
-        self.screens.addWidget(self.login_screen)
+        self.built_login_screen: LoginScreen | None = None
+        self.shortcut_guard: ShortcutGuard = ShortcutGuard(self, None)
         self.idle = IdleWatch(self.ctx, self, watch_input=not self.defer_background)
         self.idle.lock_due.connect(self.lock)
+
+    @property
+    def login_screen(self) -> LoginScreen:  # built when first needed (window_access)
+        return window_access.login_screen(self)
 
     def _build_content(self) -> None:
         """Menu, page bar, pages, panels and status bar: built once, at the first sign-in."""
@@ -222,8 +223,7 @@ class MainWindow(QMainWindow):
                 start()
 
     def _import_page_modules(self) -> None:
-        """Every page's module, imported after the first paint: one that fails to import
-        fails now (crash handler), not when its page is first asked for."""
+        """Every page's module after the first paint: an import error fails now, not later."""
         for path in PAGE_MODULES:
             load(path)
 

@@ -184,9 +184,11 @@ def hide_open_dialogs(window: QWidget) -> list[QWidget]:
 class ShortcutGuard(QObject):
     """Installed on the application while the window is covered: swallows every shortcut of
     that window (menu keys, F-keys, Esc) except the login screen's own keys, so no page can be
-    reached or acted on behind the lock. Shortcuts of other windows are left alone."""
+    reached or acted on behind the lock. Shortcuts of other windows are left alone.
+    ``allowed``: the login screen (set when the window builds it, before the guard is
+    installed)."""
 
-    def __init__(self, window: QWidget, allowed: QWidget) -> None:
+    def __init__(self, window: QWidget, allowed: QWidget | None) -> None:
         super().__init__(window)
         self.window = window
         self.allowed = allowed

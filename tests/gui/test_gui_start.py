@@ -132,6 +132,7 @@ def ready():
         operator=ctx.operator.account if ctx.operator else None,
         shown=[i.case_number for i in queue.model.items()],
         as_of=str(queue.model.as_of),
+        login_screen_built=window.built_login_screen is not None,
     )
 
 started.ready_hooks.append(ready)
@@ -186,6 +187,8 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     # keyboard rules reach the table built before, and the idle watch counts a key press.
     assert seen["tab_stays_in_table"] is False
     assert seen["key_counted"] is True
+    # ... and the login screen, which nobody sees before a lock, was not built for the list.
+    assert seen["login_screen_built"] is False
 
 
 def test_work_that_needs_the_core_waits_for_it_and_a_closed_page_hears_nothing(
