@@ -180,11 +180,14 @@ def seed_demo(
 
 
 def _snapshot(app: App) -> Any:
-    """An in-memory copy through the database's own driver (sqlite3 or SQLCipher), or None
+    """An in-memory copy through the database's own driver (sqlite3 or SQLCipher: keyed with
+    the database's key, as SQLCipher copies pages only between databases keyed alike), or None
     when the driver cannot copy this database (then the seed is not all-or-nothing)."""
     if app.engine.dialect.name != "sqlite":
         return None
     import sys
+
+    from eservice_desktop.storage import cipher
 
     raw = app.engine.raw_connection()
     try:
@@ -192,6 +195,8 @@ def _snapshot(app: App) -> Any:
         module = sys.modules[type(driver).__module__]
         mem = module.connect(":memory:")
         try:
+            if app.db_key:
+                cipher.apply_key(mem, app.db_key)
             driver.backup(mem)  # type: ignore[union-attr]
         except Exception:  # e.g. SQLCipher refuses to copy an encrypted page set into plain
             mem.close()
