@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from functools import partial
@@ -21,12 +22,13 @@ from typing import TYPE_CHECKING, Any
 from eservice_desktop.demo import seeding
 from eservice_desktop.demo.bulk_cases import ApprovalPayloads, one_case
 from eservice_desktop.domain.case_number import CaseNumber
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
-from eservice_desktop.services.ingest import ingest_many
+from eservice_desktop.services.ingest import IngestReport, ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.storage import repo
 
@@ -69,52 +71,141 @@ def add_cases(
     plain tuples and handed to :func:`services.ingest.ingest_many` ``batch`` cases at a time
     (one transaction each, through :func:`bulk_writes`); returns the cases by status.
 
+    A batch is written on a thread of its own while the next one is built (:func:`_write`:
+    SQLite inserts and commits without holding Python's lock); a failed batch fails the seed
+    once the batch before it is written (``seeding.seed_demo`` then undoes it all).
     Ids come from ``ids`` (default: ``rng``, so a seed gives the very same database)."""
+    counts: dict[str, int] = {}
+    done = 0
+    years = sorted({to_roc(d)[0] for d in office_days})
+    with bulk_writes(app) as transaction, ThreadPoolExecutor(1, "seed-writer") as writer:
+        with transaction() as session:
+            numbers = SeedNumbers(session, app, years)
+        pending: tuple[int, Future[IngestReport]] | None = None
+        for n, events, expected in _batches(app, cases, rng, office_days, batch, numbers, ids):
+            if pending is not None:
+                done += _tally(counts, *pending)
+                if progress:
+                    progress(done, cases)
+            pending = (n, writer.submit(_write, app, transaction, events, expected))
+        if pending is not None:
+            done += _tally(counts, *pending)
+            if progress:
+                progress(done, cases)
+    return counts
+
+
+def _batches(  # noqa: PLR0917 - the batch loop's own settings
+    app: App,
+    cases: int,
+    rng: random.Random,
+    office_days: list[date],
+    batch: int,
+    numbers: SeedNumbers,
+    ids: random.Random | None,
+) -> Iterator[tuple[int, list[Event], dict[str, int]]]:
+    """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
+    built in memory only: plain tuples in a hot loop, no query."""
     now = app.now()
     hours = app.hours  # built from the catalogue on every call: once here
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
     office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
-    counts: dict[str, int] = {}
-    done = 0
     randbits = (ids or rng).getrandbits
     rand = rng.random
-
-    def new_id() -> str:
-        return uuid4_text(randbits(128))
-
     approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     case_events = partial(one_case, app, hours=hours)
-    with bulk_writes(app) as transaction:
-        while done < cases:
-            n = min(batch, cases - done)
-            received_list = sorted(
-                seeding._received_time(hours, rng.choice(office_days), rng, now) for _ in range(n)
-            )
-            events: list[Event] = []
-            with transaction() as session:
-                numbers = _reserve_numbers(session, app, received_list)
-                till = DemoTill(app, session)
-                pay = till.payer(rng, clerk)
-                for received, number in zip(received_list, numbers, strict=True):
-                    service = rng.choices(services, cum_weights=cum)[0]
-                    case_id = new_id()
-                    start = len(events)
-                    for type_, at, payload in case_events(
-                        service, number, received, now, rng, rand, case_id, pay, approval
-                    ):
-                        events.append(
-                            _event(new_id(), case_id, type_, office, device, clerk, at, payload)
-                        )
-                    approval.link(events, start)
-                till.flush()
-                report = ingest_many(app, session, events, strict=True)
-            for state in report.states.values():
-                counts[state.status] = counts.get(state.status, 0) + 1
-            done += n
-            if progress:
-                progress(done, cases)
-    return counts
+    pay = numbers.till.payer(rng, clerk)
+    done = 0
+    while done < cases:
+        n = min(batch, cases - done)
+        received_list = sorted(
+            seeding._received_time(hours, rng.choice(office_days), rng, now) for _ in range(n)
+        )
+        expected = numbers.values()
+        events: list[Event] = []
+        for received, number in zip(received_list, numbers.cases(received_list), strict=True):
+            service = rng.choices(services, cum_weights=cum)[0]
+            case_id = uuid4_text(randbits(128))
+            start = len(events)
+            for type_, at, payload in case_events(
+                service, number, received, now, rng, rand, case_id, pay, approval
+            ):
+                event_id = uuid4_text(randbits(128))
+                events.append(_event(event_id, case_id, type_, office, device, clerk, at, payload))
+            approval.link(events, start)
+        yield n, events, expected
+        done += n
+
+
+def _write(
+    app: App,
+    transaction: Callable[[], AbstractContextManager[Session]],
+    events: list[Event],
+    expected: dict[str, int],
+) -> IngestReport:
+    """One batch through the one door in one transaction, on the seed's writer thread (SQLite
+    inserts and commits without Python's lock, so the next batch is built meanwhile): its
+    numbers were taken from :class:`SeedNumbers`, so the counters must still be where that
+    batch found them, and the ingest moves them past its numbers (``projections``)."""
+    with transaction() as session:
+        SeedNumbers.check(session, expected)
+        return ingest_many(app, session, events, strict=True)
+
+
+def _tally(counts: dict[str, int], n: int, written: Future[IngestReport]) -> int:
+    """Counts a written batch's cases by status; returns its case count."""
+    for state in written.result().states.values():
+        counts[state.status] = counts.get(state.status, 0) + 1
+    return n
+
+
+class SeedNumbers:
+    """This device's case and receipt counters for a seed, read once and then numbered in
+    memory, so a batch is built while the one before is still being written (no query
+    between). Each batch's transaction checks that the counters are still where the batch
+    found them (:meth:`check`: another writer took a number meanwhile, the seed fails and is
+    undone), and its ingest raises them to the numbers it used, as for any event of this
+    device."""
+
+    def __init__(self, session: Session, app: App, years: list[int]) -> None:
+        s = app.settings
+        self.prefix = f"{s.office_code}:{s.device_id}"
+        self.office, self.device = s.office_code, s.device_id
+        self.case = {y: repo.peek_counter(session, self._case(y)) for y in years}
+        #: the device's receipts till, numbering from the same read counters
+        self.till = DemoTill(app, session)
+        self.till.session = None  # type: ignore[assignment]  # numbered from memory only
+        self.till.last = {y: repo.peek_counter(session, self.till._name(y)) for y in years}
+
+    def _case(self, year: int) -> str:
+        return f"case:{self.prefix}:{year}"
+
+    def values(self) -> dict[str, int]:
+        """Every counter's value now, by name: where the next batch finds them."""
+        out = {self._case(y): v for y, v in self.case.items()}
+        out.update({self.till._name(y): v for y, v in self.till.last.items()})
+        return out
+
+    def cases(self, received: list[datetime]) -> list[str]:
+        """The next case numbers, one per receipt time (the series of its ROC year)."""
+        out: list[str] = []
+        for r in received:
+            year = to_roc(r.astimezone(TAIPEI).date())[0]
+            self.case[year] = seq = self.case[year] + 1
+            out.append(str(CaseNumber(self.office, self.device, year, seq)))
+        return out
+
+    @staticmethod
+    def check(session: Session, expected: dict[str, int]) -> None:
+        """Refuses the batch when a counter moved since its numbers were taken."""
+        for name, value in expected.items():
+            if repo.peek_counter(session, name) != value:
+                raise DomainError(
+                    "demo.counters",
+                    "示範資料產生期間，號碼已被其他作業使用",
+                    "A number series was used by another writer while the demo data was made",
+                )
 
 
 def _event(  # noqa: PLR0917 - Event's own fields, in its order
@@ -214,19 +305,3 @@ def _summary(app: App, cases: int, counts: dict[str, int]) -> dict[str, Any]:
     with app.reading() as s:
         total = repo.count_cases(s)
     return {"added": cases, "total_cases": total, "by_status": counts}
-
-
-def _reserve_numbers(session: Any, app: App, received: list[datetime]) -> list[str]:
-    """Case numbers for a batch from the device's counters (one bump per ROC year)."""
-    s = app.settings
-    years = [to_roc(r.astimezone(TAIPEI).date())[0] for r in received]
-    next_seq = {
-        y: repo.reserve_counter(session, f"case:{s.office_code}:{s.device_id}:{y}", years.count(y))
-        for y in sorted(set(years))
-    }
-    out: list[str] = []
-    for year in years:
-        seq = next_seq[year]
-        next_seq[year] = seq + 1
-        out.append(str(CaseNumber(s.office_code, s.device_id, year, seq)))
-    return out

@@ -153,3 +153,57 @@ def test_seed_pauses_the_garbage_collector_only_while_it_writes(
     monkeypatch.setattr(bulk, "ingest_many", spy)
     seed_demo(app, 20, seed=4)
     assert seen == [False] and gc.isenabled()
+
+
+def test_a_batch_written_while_the_next_is_built_leaves_the_counters_at_the_numbers_used(
+    app: App,
+) -> None:
+    """Batches are numbered in memory while the one before is written (demo.bulk.SeedNumbers);
+    after the seed each of this device's counters stands at the highest number its events
+    carry, case and receipt series alike, and every number is used once."""
+    from eservice_desktop.demo.seeding import seed_demo
+    from eservice_desktop.storage.models import CounterRow, EventRow
+
+    seed_demo(app, 250, seed=5, batch=60)
+    with app.reading() as s:
+        payloads = [
+            (t, json.loads(p) if isinstance(p, str) else p)
+            for t, p in s.execute(select(EventRow.type, EventRow.payload))
+        ]
+        counters = {r.name: r.value for r in s.scalars(select(CounterRow))}
+    cases = [p["case_number"].split("-") for t, p in payloads if t == ev.RECEIVED]
+    receipts = [p["receipt_number"].split("-") for t, p in payloads if t == ev.PAYMENT_RECORDED]
+    assert len(cases) == 250 and receipts
+    for prefix, numbers, seq in (("case", cases, int), ("receipt", receipts, lambda x: int(x[1:]))):
+        highest: dict[str, int] = {}
+        for parts in numbers:
+            name = f"{prefix}:{parts[0]}:{parts[1]}:{int(parts[2])}"
+            highest[name] = max(highest.get(name, 0), seq(parts[3]))
+        assert {n: counters[n] for n in highest} == highest
+        used = [(int(p[2]), seq(p[3])) for p in numbers]
+        assert len(set(used)) == len(used)
+        assert sum(highest.values()) == len(used)  # gapless from 1 in each year's series
+
+
+def test_a_number_taken_by_another_writer_between_batches_undoes_the_whole_seed(
+    app: App,
+) -> None:
+    """A batch built from counters another writer has moved since would issue a number twice:
+    its transaction refuses it, and the seed puts the database back as it was before the
+    first batch (the batches already written included)."""
+    from sqlalchemy import text
+
+    from eservice_desktop.demo.seeding import seed_demo
+    from eservice_desktop.domain.errors import DomainError
+
+    def another_writer(done: int, total: int) -> None:
+        if done == 40:  # between the first batch and the second one's transaction
+            with app.engine.begin() as c:
+                c.execute(text("UPDATE counters SET value = value + 1 WHERE name LIKE 'case:%'"))
+
+    with pytest.raises(DomainError) as refused:
+        seed_demo(app, 120, seed=6, batch=40, progress=another_writer)
+    assert refused.value.code == "demo.counters"
+    with app.reading() as s:
+        assert repo.count_cases(s) == 0
+        assert s.execute(text("SELECT count(*) FROM events")).scalar() == 0
