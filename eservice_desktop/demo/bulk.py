@@ -4,8 +4,8 @@
 path builds the very same streams from plain tuples in a hot loop and hands each batch of
 20,000 cases to :func:`services.ingest.ingest_many`, the door every event comes through: the
 domain checks every event, the projection rows and due dates come from the same code as an
-intake's. Case numbers are reserved per batch from the same counters, so the numbering stays
-gapless and later intakes continue it.
+intake's. Case and receipt numbers come from the same counters, so the numbering stays
+gapless and later intakes continue it; ids are time-ordered, as a counter's are.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, ingest_many
@@ -74,7 +75,8 @@ def add_cases(
     A batch is written on a thread of its own while the next one is built (:func:`_write`:
     SQLite inserts and commits without holding Python's lock); a failed batch fails the seed
     once the batch before it is written (``seeding.seed_demo`` then undoes it all).
-    Ids come from ``ids`` (default: ``rng``, so a seed gives the very same database)."""
+    Ids are time-ordered (``domain.uuid7``, as every new id of the product), their random
+    bits drawn from ``ids`` (default: ``rng``)."""
     counts: dict[str, int] = {}
     done = 0
     years = sorted({to_roc(d)[0] for d in office_days})
@@ -126,12 +128,12 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
         events: list[Event] = []
         for received, number in zip(received_list, numbers.cases(received_list), strict=True):
             service = rng.choices(services, cum_weights=cum)[0]
-            case_id = uuid4_text(randbits(128))
+            case_id = new_id(randbits)
             start = len(events)
             for type_, at, payload in case_events(
                 service, number, received, now, rng, rand, case_id, pay, approval
             ):
-                event_id = uuid4_text(randbits(128))
+                event_id = new_id(randbits)
                 events.append(_event(event_id, case_id, type_, office, device, clerk, at, payload))
             approval.link(events, start)
         yield n, events, expected
@@ -234,18 +236,6 @@ def _event(  # noqa: PLR0917 - Event's own fields, in its order
             "hash": None,
         }
     )
-
-
-def uuid4_text(bits: int) -> str:
-    """``str(uuid.UUID(int=bits, version=4))`` without the UUID object (a seed makes a
-    million ids)."""
-    h = f"{bits & _UUID4_CLEAR | _UUID4_SET:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-#: The variant (RFC 4122) and version (4) bits, as ``uuid.UUID(..., version=4)`` sets them.
-_UUID4_CLEAR = ~((0xC000 << 48) | (0xF000 << 64))
-_UUID4_SET = (0x8000 << 48) | (4 << 76)
 
 
 #: SQLite settings of the connection a seed writes through (see :func:`bulk_writes`).

@@ -7,11 +7,12 @@ merge streams from many offices without overwriting anything.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from itertools import takewhile
 from typing import Any, Final
+
+from eservice_desktop.domain.uuid7 import new_id
 
 RECEIVED: Final = "case.received"
 #: The office took in a case that arrived by a channel (web, kiosk): 收件 by its clerk.
@@ -194,7 +195,7 @@ class Actor:
         self, case_id: str, type_: str, at: datetime, payload: dict[str, Any] | None = None
     ) -> Event:
         return Event(
-            event_id=str(uuid.uuid4()),
+            event_id=new_id(),
             case_id=case_id,
             type=type_,
             office=self.office,

@@ -10,7 +10,6 @@ with its reason), so a case with a fee owes it from the moment it exists.
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +25,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.services import fees
 from eservice_desktop.services import intake_checks as checks
 from eservice_desktop.services.approvals import Approval, Granted, append_approval_after, grant
@@ -228,7 +228,7 @@ def intake_with_warnings(app: App, req: IntakeRequest) -> IntakeResult:
     received = (req.received_at or app.now()).astimezone(UTC)
     with app.transaction() as s:
         number = allocate_case_number(app, s, received)
-        case_id = str(uuid.uuid4())
+        case_id = new_id()
         payload = {
             "case_number": number,
             "service_code": service.code,

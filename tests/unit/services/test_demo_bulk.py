@@ -96,17 +96,6 @@ def test_bulk_exemptions_are_approved_by_the_demo_supervisor_and_the_chain_verif
     assert code == 0 and out["ok"] is True and out["events"] > 300
 
 
-def test_uuid_text_is_the_uuid_modules() -> None:
-    import random
-    import uuid
-
-    from eservice_desktop.demo.bulk import uuid4_text
-
-    rng = random.Random(3)
-    for bits in (0, 2**128 - 1, *(rng.getrandbits(128) for _ in range(2000))):
-        assert uuid4_text(bits) == str(uuid.UUID(int=bits, version=4))
-
-
 def test_seed_puts_the_connections_settings_back(app: App) -> None:
     """The seed writes with synchronous=NORMAL and a large page cache on a connection of its
     own; afterwards every pooled connection is back at FULL, and the process-wide soft heap

@@ -1,0 +1,72 @@
+"""New ids are UUID version 7 (RFC 9562): the time first, then random bits, in order within
+the process."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+import uuid
+
+import pytest
+
+from eservice_desktop.domain import uuid7
+from eservice_desktop.domain.uuid7 import new_id, uuid7_text
+from eservice_desktop.domain.values import check_id
+
+
+def test_an_id_has_version_7_the_rfc_variant_and_the_time_in_milliseconds() -> None:
+    before = time.time_ns() // 1_000_000
+    text = new_id()
+    after = time.time_ns() // 1_000_000
+    u = uuid.UUID(text)
+    assert str(u) == text
+    assert u.version == 7
+    assert u.variant == uuid.RFC_4122
+    assert before <= u.int >> 80 <= after
+    assert check_id(text, "event_id") == text  # the form every id is checked against
+
+
+def test_the_layout_keeps_every_bit_of_time_and_randomness() -> None:
+    rng = random.Random(7)
+    for _ in range(2000):
+        ms, bits = rng.getrandbits(48), rng.getrandbits(74)
+        u = uuid.UUID(uuid7_text(ms << 74 | bits))
+        assert (u.version, u.variant) == (7, uuid.RFC_4122)
+        assert u.int >> 80 == ms
+        assert (u.int >> 64) & 0xFFF == bits >> 62  # rand_a
+        assert u.int & ((1 << 62) - 1) == bits & ((1 << 62) - 1)  # rand_b
+    top = uuid.UUID(uuid7_text((1 << 122) - 1))
+    assert (top.version, top.variant, top.int >> 80) == (7, uuid.RFC_4122, (1 << 48) - 1)
+
+
+def test_ids_of_one_millisecond_and_of_a_clock_stepped_back_still_increase(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The random bits of a later id may be smaller, and the clock may step back: the id is
+    then the previous one plus one, never equal or smaller."""
+
+    clock = [1_700_000_000_000_000_000]
+    monkeypatch.setattr(uuid7.time, "time_ns", lambda: clock[0])
+    monkeypatch.setattr(uuid7, "_last", 0)
+    falling = iter(range(1000, 0, -1))
+    ids = [new_id(lambda _n: next(falling)) for _ in range(500)]
+    clock[0] -= 5_000_000_000  # five seconds back
+    ids += [new_id(lambda _n: next(falling)) for _ in range(500)]
+    assert ids == sorted(ids) and len(set(ids)) == 1000
+    assert all(uuid.UUID(i).version == 7 for i in ids)
+
+
+def test_ids_made_on_many_threads_are_distinct_and_increase_per_thread() -> None:
+    made: list[list[str]] = [[] for _ in range(4)]
+
+    def make(out: list[str]) -> None:
+        out.extend(new_id() for _ in range(5000))
+
+    threads = [threading.Thread(target=make, args=(out,)) for out in made]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({i for out in made for i in out}) == 20000
+    assert all(out == sorted(out) for out in made)
