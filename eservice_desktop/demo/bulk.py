@@ -73,18 +73,21 @@ def add_cases(
     (one transaction each, through :func:`bulk_writes`); returns the cases by status.
 
     A batch is written on a thread of its own while the next one is built (:func:`_write`:
-    SQLite inserts and commits without holding Python's lock); a failed batch fails the seed
-    once the batch before it is written (``seeding.seed_demo`` then undoes it all).
+    SQLite inserts and commits without holding Python's lock); a batch's failure is raised
+    when the loop next waits for it, once the batch after it is built (``seeding.seed_demo``
+    then undoes the whole seed).
     Ids are time-ordered (``domain.uuid7``, as every new id of the product), their random
     bits drawn from ``ids`` (default: ``rng``)."""
     counts: dict[str, int] = {}
     done = 0
     years = sorted({to_roc(d)[0] for d in office_days})
+    approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     with bulk_writes(app) as transaction, ThreadPoolExecutor(1, "seed-writer") as writer:
         with transaction() as session:
             numbers = SeedNumbers(session, app, years)
         pending: tuple[int, Future[IngestReport]] | None = None
-        for n, events, expected in _batches(app, cases, rng, office_days, batch, numbers, ids):
+        built = _batches(app, cases, rng, office_days, batch, numbers, approval, ids)
+        for n, events, expected in built:
             if pending is not None:
                 done += _tally(counts, *pending)
                 if progress:
@@ -104,6 +107,7 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     office_days: list[date],
     batch: int,
     numbers: SeedNumbers,
+    approval: ApprovalPayloads,
     ids: random.Random | None,
 ) -> Iterator[tuple[int, list[Event], dict[str, int]]]:
     """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
@@ -115,7 +119,6 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
     randbits = (ids or rng).getrandbits
     rand = rng.random
-    approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     case_events = partial(one_case, app, hours=hours)
     pay = numbers.till.payer(rng, clerk)
     done = 0
