@@ -113,13 +113,13 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
     built in memory only: plain tuples in a hot loop, no query."""
     now = app.now()
-    hours = app.hours  # built from the catalogue on every call: once here
+    hours = app.hours
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
     office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
     randbits = (ids or rng).getrandbits
     rand = rng.random
-    case_events = partial(one_case, app, hours=hours)
+    case_events = partial(one_case, app)
     pay = numbers.till.payer(rng, clerk)
     done = 0
     while done < cases:
@@ -178,10 +178,8 @@ class SeedNumbers:
         self.prefix = f"{s.office_code}:{s.device_id}"
         self.office, self.device = s.office_code, s.device_id
         self.case = {y: repo.peek_counter(session, self._case(y)) for y in years}
-        #: the device's receipts till, numbering from the same read counters
-        self.till = DemoTill(app, session)
-        self.till.session = None  # type: ignore[assignment]  # numbered from memory only
-        self.till.last = {y: repo.peek_counter(session, self.till._name(y)) for y in years}
+        #: the device's receipts till, numbering from its counters read now
+        self.till = DemoTill(app, session, years)
 
     def _case(self, year: int) -> str:
         return f"case:{self.prefix}:{year}"
@@ -189,7 +187,7 @@ class SeedNumbers:
     def values(self) -> dict[str, int]:
         """Every counter's value now, by name: where the next batch finds them."""
         out = {self._case(y): v for y, v in self.case.items()}
-        out.update({self.till._name(y): v for y, v in self.till.last.items()})
+        out.update({self.till.counter_name(y): v for y, v in self.till.last.items()})
         return out
 
     def cases(self, received: list[datetime]) -> list[str]:

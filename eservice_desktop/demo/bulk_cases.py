@@ -11,7 +11,6 @@ from typing import Any
 
 from eservice_desktop.demo import seeding
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.events import Event
@@ -66,13 +65,10 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
     case_id: str,
     pay: seeding.PayFn,
     approval: ApprovalPayloads,
-    *,
-    hours: OfficeHours,
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
     """One case's events as (type, time, payload), consistent with the domain's transitions
     (the fee assessed at intake and, for every case that finishes, paid at the counter first;
-    old cases mostly finished, as offices close ~96 % on time). ``hours``: the office's, read
-    once per seed (``app.hours`` builds them from the catalogue on every call)."""
+    old cases mostly finished, as offices close ~96 % on time)."""
     evs, copies = _intake_events(app, service, number, received, rng, rand)
     if seeding.demo_channel(number) != "counter":
         evs.append((ev.ACCEPTED, received, {"note": ""}))
@@ -105,7 +101,7 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
         evs.append((ev.FEE_ASSESSED, received, payload))
         finishes = outcome in ("closed", "ready", "picked_up")
         if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
-            t = seeding.payment_time(hours, received, rng)
+            t = seeding.payment_time(app.hours, received, rng)
             receipt = pay(case_id, number, fees_due, t)
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
             t = t + timedelta(seconds=5)

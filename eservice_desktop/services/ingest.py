@@ -40,7 +40,6 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
-from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import closed_on_time, due_date, may_cover_a_closing
 from eservice_desktop.domain.errors import DomainError
@@ -86,29 +85,24 @@ class IngestReport:
     states: dict[str, CaseState] = field(default_factory=dict)
 
 
-def compute_due(app: App, state: CaseState, hours: OfficeHours | None = None) -> date | None:
-    """The legal due date from the case's own waiting windows; None while it is paused.
-    ``hours``: ``app.hours`` when the caller read them already (a batch: they are built from
-    the catalogue on every read)."""
+def compute_due(app: App, state: CaseState) -> date | None:
+    """The legal due date from the case's own waiting windows; None while it is paused."""
     return due_date(
         state.received_at,
         state.time_limit_working_days,
         app.calendar,
-        app.hours if hours is None else hours,
+        app.hours,
         open_pauses(state),
         closed_at=state.closed_at,
     )
 
 
-def compute_on_time(
-    app: App, state: CaseState, due: date | None, hours: OfficeHours | None = None
-) -> bool | None:
+def compute_on_time(app: App, state: CaseState, due: date | None) -> bool | None:
     """依限辦結 of a finished case (closed or rejected; a cancelled one is not judged), else
-    None: the ``cases.closed_on_time`` the on-time report counts (``hours``: as
-    :func:`compute_due`'s)."""
+    None: the ``cases.closed_on_time`` the on-time report counts."""
     if state.closed_at is None or due is None or state.lifecycle == CANCELLED:
         return None
-    return closed_on_time(due, state.closed_at, app.hours if hours is None else hours)
+    return closed_on_time(due, state.closed_at, app.hours)
 
 
 def _refusal(event: Event, exc: Exception) -> Refusal:
@@ -289,7 +283,7 @@ def _project_cases(
         state = states[case_id]
         waiting = state.supplement_since or state.payment_wait_since
         if waiting or may_cover_a_closing(state.pauses, hours):
-            due = compute_due(app, state, hours)
+            due = compute_due(app, state)
         else:
             day = hours.local_date(state.received_at)
             key = (
@@ -298,9 +292,9 @@ def _project_cases(
                 state.received_at > hours.closing_at(day),
             )
             if key not in cache:
-                cache[key] = compute_due(app, state, hours)
+                cache[key] = compute_due(app, state)
             due = cache[key]
-        on_time = compute_on_time(app, state, due, hours)
+        on_time = compute_on_time(app, state, due)
         values = repo.projection_values(state, due, now, on_time)
         row = existing.get(case_id)
         before = None if row is None else case_stats.key_of(row._mapping)

@@ -9,7 +9,7 @@ cases imports this module.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -49,23 +49,26 @@ from eservice_desktop.storage.models import CaseRow
 
 
 class DemoTill:
-    """Cash payments for demo cases written in batches (``demo.seeding``, ``demo_bulk``).
+    """Cash payments for demo cases written in batches (``demo.bulk``).
 
-    Demo streams go through the one ingest path (which checks every event against the domain
-    and projects the ``receipts`` rows), but their payments are real ones all the same: a
-    number of this device's gapless series (reserved here, the counter written back by
-    :meth:`flush` in the caller's transaction), the HMAC verification code and the key id.
+    Demo streams go through the one ingest path (which checks every event against the domain,
+    projects the ``receipts`` rows and moves this device's receipt counter past the numbers
+    used), but their payments are real ones all the same: a number of this device's gapless
+    series, the HMAC verification code and the key id. The counters of the seed's years are
+    read once (:meth:`__init__`) and numbered in memory from there, so a batch is built with
+    no query while the one before is still being written.
     """
 
-    def __init__(self, app: App, session: Session) -> None:
+    def __init__(self, app: App, session: Session, years: Iterable[int]) -> None:
         self.app = app
-        self.session = session
         key = device_key(app, session)
         self.key_id = key.key_id
         self.secret = bytes.fromhex(key.secret_hex)
-        self.last: dict[int, int] = {}
+        #: the last receipt number used, by ROC year: the counter as read, then in memory
+        self.last = {y: repo.peek_counter(session, self.counter_name(y)) for y in years}
 
-    def _name(self, year: int) -> str:
+    def counter_name(self, year: int) -> str:
+        """The name of this device's receipt counter of ROC ``year``."""
         s = self.app.settings
         return f"receipt:{s.office_code}:{s.device_id}:{year}"
 
@@ -79,13 +82,10 @@ class DemoTill:
         return pay
 
     def cash(self, case_number: str, amount: int, at: datetime, *, tendered: int) -> dict[str, Any]:
-        """The PAYMENT_RECORDED payload of a cash payment at ``at``."""
+        """The PAYMENT_RECORDED payload of a cash payment at ``at`` (in one of the years read:
+        a demo payment is made on the day its case is received)."""
         year = to_roc(at.astimezone(TAIPEI).date())[0]
-        if year in self.last:
-            seq = self.last[year] + 1
-        else:
-            seq = repo.next_counter(self.session, self._name(year))
-        self.last[year] = seq
+        self.last[year] = seq = self.last[year] + 1
         s = self.app.settings
         number = receipt_number(s.office_code, s.device_id, year, seq)
         code = compute_code(self.secret, number, case_number, amount, at.astimezone(TAIPEI).date())
@@ -101,17 +101,6 @@ class DemoTill:
             "tendered": tendered,
             "change": tendered - amount,
         }
-
-    def flush(self) -> None:
-        """Writes the receipt counters back (inside the caller's transaction)."""
-        from eservice_desktop.storage.models import CounterRow
-
-        for year, last in self.last.items():
-            row = self.session.get(CounterRow, self._name(year))
-            assert row is not None
-            row.value = max(row.value, last)
-        self.session.flush()
-        self.last = {}
 
 
 def demo_tendered(amount: int, rng: Any) -> int:
