@@ -37,6 +37,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.domain.uuid7 import new_id
 
 KINDS = ("web", "kiosk")
 #: The device number of every case event a channel writes (counters use 01..99).
@@ -175,7 +176,7 @@ def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> 
     svc, applicant, office = validate(catalogue, channel.kind, app, now)
     lock_feed(s)
     number = _next_number(s, office, now)
-    case_id = str(uuid.uuid4())
+    case_id = new_id()
     clerk = f"channel:{channel.name}"
     payload: dict[str, Any] = {
         "case_number": number,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +38,7 @@ from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.uuid7 import new_id
 
 COUNTY_DEVICE = "CTY"
 
@@ -276,7 +276,7 @@ def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
     except (DomainError, ValueError):
         return None  # a case id or number the token format cannot carry: no code
     return Event(
-        event_id=str(uuid.uuid4()),
+        event_id=new_id(),
         case_id=state.case_id,
         type=ev.READY_FOR_PICKUP,
         office=office,

@@ -10,7 +10,6 @@ unknown ids and different amounts are reported, never applied.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +24,7 @@ from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.domain.case import CaseState, Payment, apply, check
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.uuid7 import new_id
 
 
 def _payments(s: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
@@ -74,7 +74,7 @@ def _not_applied(
 def _settled_event(state: CaseState, pay: Payment, ln: sf.SettlementLine, now: datetime) -> Event:
     """The county's ``case.payment_settled`` for one line, checked against the case."""
     e = Event(
-        event_id=str(uuid.uuid4()),
+        event_id=new_id(),
         case_id=state.case_id,
         type=ev.PAYMENT_SETTLED,
         office=state.office,
