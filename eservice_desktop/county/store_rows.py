@@ -17,7 +17,9 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     Integer,
+    SmallInteger,
     String,
     Table,
     any_,
@@ -27,6 +29,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -164,7 +167,7 @@ def _copy_rows(
     push's event and feed rows cost about half the driver's CPU). A JSON document's binary
     form is its text (the server checks it as JSON either way)."""
     quote = conn.dialect.identifier_preparer.quote
-    types = _binary_types(table, tuple(names))
+    types = _binary_types(table, tuple(names), conn.dialect)
     sql = f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN"
     if types is not None:
         sql += " (FORMAT BINARY)"
@@ -177,31 +180,37 @@ def _copy_rows(
             copy.write_row(r)
 
 
-#: The PostgreSQL type whose binary format psycopg writes for a column's values as Core would
-#: bind them (most specific first: ``Text`` is a ``String``, ``BigInteger`` an ``Integer``).
-_BINARY: tuple[tuple[type[Any], str], ...] = (
+#: The PostgreSQL type whose binary format psycopg writes for a column's values as Core binds
+#: them, by the column type as PostgreSQL stores it, the most specific first; None: no binary
+#: form here (a ``SmallInteger`` is an ``int2``, a ``JSONB`` has a binary form of its own, an
+#: ``Enum`` is a type of the database's; ``Text`` is a ``String``, ``BigInteger`` an ``Integer``).
+_BINARY: tuple[tuple[type[Any], str | None], ...] = (
+    (postgresql.JSONB, None),
     (JSON, "json"),
+    (Enum, None),
     (String, "text"),
+    (SmallInteger, "int2"),
     (BigInteger, "int8"),
     (Integer, "int4"),
     (Boolean, "bool"),
+    (DateTime, "timestamp"),
     (Date, "date"),
 )
 
 
 @lru_cache(maxsize=64)
-def _binary_types(table: Table, names: tuple[str, ...]) -> list[str] | None:
+def _binary_types(table: Table, names: tuple[str, ...], dialect: Any) -> list[str] | None:
     """The types of a binary ``COPY`` of ``names``; None when one has none here (text
-    ``COPY`` then)."""
+    ``COPY`` then). Each column's type is taken as ``dialect`` implements it, so a variant
+    for PostgreSQL counts, not the generic type."""
     types: list[str] = []
     for name in names:
-        kind = table.c[name].type
-        if isinstance(kind, DateTime):
-            types.append("timestamptz" if kind.timezone else "timestamp")
-            continue
+        kind = table.c[name].type.dialect_impl(dialect)
         found = next((pg for t, pg in _BINARY if isinstance(kind, t)), None)
         if found is None:
             return None
+        if found == "timestamp" and cast(DateTime, kind).timezone:
+            found = "timestamptz"
         types.append(found)
     return types
 

@@ -223,11 +223,41 @@ def test_a_linked_event_is_stored_as_its_encoded_text(county_db: str) -> None:
         engine.dispose()
 
 
+def test_the_push_rows_are_copied_in_the_binary_format_with_their_stored_types() -> None:
+    """Every county table is copied in the binary format on PostgreSQL, and a column type is
+    written as PostgreSQL stores it: a variant for PostgreSQL counts, a small integer is an
+    ``int2``; a type whose binary form differs (``JSONB``, an enum, a decimal) sends the
+    table to the text format."""
+    from sqlalchemy import BigInteger, Column, DateTime, Enum, Integer, MetaData, SmallInteger
+    from sqlalchemy.dialects import postgresql
+
+    from eservice_desktop.county import store_rows
+
+    pg = postgresql.dialect()  # type: ignore[no-untyped-call]
+    for entity in (CountyEventRow, FeedRow, CountyCaseFactRow, RouteRow):
+        table = cast(Table, entity.__table__)
+        names = tuple(c.name for c in table.columns)
+        assert store_rows._binary_types(table, names, pg) is not None, table.name
+    probe = Table(
+        "probe",
+        MetaData(),
+        Column("small", SmallInteger),
+        Column("wide", Integer().with_variant(BigInteger(), "postgresql")),
+        Column("aware", DateTime(timezone=True)),
+        Column("jsonb", postgresql.JSONB),
+        Column("enum", Enum("a", "b", name="ab")),
+    )
+    types = [store_rows._binary_types(probe, (c,), pg) for c in ("small", "wide", "aware")]
+    assert types == [["int2"], ["int8"], ["timestamptz"]]
+    assert store_rows._binary_types(probe, ("small", "jsonb"), pg) is None
+    assert store_rows._binary_types(probe, ("enum",), pg) is None
+
+
 @pytest.mark.postgres
 def test_a_column_without_a_binary_form_is_copied_as_text(pg_url: str) -> None:
     """A table with a column type the binary ``COPY`` has no form for here (a decimal) is
-    copied in the text format, and stores what Core's insert stores; the county's own
-    tables all have binary forms (the push's rows: checked above)."""
+    copied in the text format, and stores what was given (the county's own tables all have
+    binary forms: checked above)."""
     from decimal import Decimal
 
     from sqlalchemy import Column, MetaData, Numeric, String, Text
@@ -241,9 +271,9 @@ def test_a_column_without_a_binary_form_is_copied_as_text(pg_url: str) -> None:
         Column("amount", Numeric(10, 2)),
         Column("note", Text),
     )
-    assert store_rows._binary_types(table, ("k", "amount", "note")) is None
-    assert store_rows._binary_types(table, ("k", "note")) == ["text", "text"]
     engine = make_engine(_fresh_pg_db(pg_url))
+    assert store_rows._binary_types(table, ("k", "amount", "note"), engine.dialect) is None
+    assert store_rows._binary_types(table, ("k", "note"), engine.dialect) == ["text", "text"]
     rows = [("a", Decimal("12.50"), "tab\there\nnewline \\ 反斜線"), ("b", None, None)]
     try:
         table.create(engine)
