@@ -13,6 +13,7 @@ only some open cases still owe their fee (status "payment_due").
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
+
+log = logging.getLogger(__name__)
 
 SURNAMES = "".join(
     [
@@ -155,7 +158,8 @@ def seed_demo(
 
     All or nothing: the seed runs in several transactions (batches, then pickup codes and
     payments), so the database is copied first (SQLite online backup, in memory) and put back
-    when any step fails, e.g. on a full disk; the error is raised after that."""
+    when any step fails, e.g. on a full disk; the error is raised after that. The process's
+    other writers wait meanwhile (``app.write_lock``)."""
     if isinstance(cases, bool) or not 0 <= cases <= DEMO_MAX_CASES:
         raise DomainError(
             "demo.cases",
@@ -167,16 +171,22 @@ def seed_demo(
         raise DomainError(
             "demo.days", "天數須介於 1 到 3650", "Days must be between 1 and 3650", "days"
         )
-    snapshot = _snapshot(app)
-    try:
-        return _seed(app, cases, seed, days=days, batch=batch, progress=progress)
-    except BaseException:
-        if snapshot is not None:
-            _restore(app, snapshot)
-        raise
-    finally:
-        if snapshot is not None:
-            snapshot.close()
+    # The process's other writers (the sync loop, the access log) wait from the copy to the
+    # end: putting the copy back must not wipe what they wrote meanwhile. Another process's
+    # writes are not held off; a seed is for a demo or a test database.
+    with app.write_lock:
+        snapshot = _snapshot(app)
+        if snapshot is None:
+            log.warning("demo seed: the database could not be copied, a failure is not undone")
+        try:
+            return _seed(app, cases, seed, days=days, batch=batch, progress=progress)
+        except BaseException:
+            if snapshot is not None:
+                _restore(app, snapshot)
+            raise
+        finally:
+            if snapshot is not None:
+                snapshot.close()
 
 
 def _snapshot(app: App) -> Any:
