@@ -5,9 +5,13 @@ were made and a new row's key lands at the end of the ``events`` and ``cases`` i
 of on a random page of them (with SQLCipher each touched page is encrypted again into the
 log at commit). The other 74 bits are random, as in a version 4 id, and within this process
 each id is greater than the one before (RFC 9562 6.2, method 2: an id of the same
-millisecond, or of a clock that stepped back, is the previous one plus one), so two ids of one
-device never collide. What an id is checked against everywhere (``domain.values.check_id``)
-is unchanged: a version 7 id is text of the same form as a version 4 one.
+millisecond, or of a clock that stepped back, is the previous one plus one), so two ids made
+by one process never collide (another process of the same device draws its own random bits).
+What an id is checked against everywhere (``domain.values.check_id``) is unchanged: a
+version 7 id is text of the same form as a version 4 one.
+
+The one place the domain reads the clock and the system's entropy (docs/architecture.md): the
+time an id is made is part of the id, not of the event it names.
 """
 
 from __future__ import annotations
