@@ -76,8 +76,8 @@ def add_cases(
     SQLite inserts and commits without holding Python's lock); a batch's failure is raised
     when the loop next waits for it, once the batch after it is built (``seeding.seed_demo``
     then undoes the whole seed).
-    Ids are time-ordered (``domain.uuid7``, as every new id of the product), their random
-    bits drawn from ``ids`` (default: ``rng``)."""
+    Ids are time-ordered (``domain.uuid7``, as every new event and case id of the product),
+    their random bits drawn from ``ids`` (default: ``rng``)."""
     counts: dict[str, int] = {}
     done = 0
     years = sorted({to_roc(d)[0] for d in office_days})
@@ -127,7 +127,7 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
         received_list = sorted(
             seeding._received_time(hours, rng.choice(office_days), rng, now) for _ in range(n)
         )
-        expected = numbers.values()
+        expected = numbers.expected()
         events: list[Event] = []
         for received, number in zip(received_list, numbers.cases(received_list), strict=True):
             service = rng.choices(services, cum_weights=cum)[0]
@@ -175,18 +175,18 @@ class SeedNumbers:
 
     def __init__(self, session: Session, app: App, years: list[int]) -> None:
         s = app.settings
-        self.prefix = f"{s.office_code}:{s.device_id}"
         self.office, self.device = s.office_code, s.device_id
-        self.case = {y: repo.peek_counter(session, self._case(y)) for y in years}
+        #: the last case number used, by ROC year: the counter as read, then in memory
+        self.last_case = {y: repo.peek_counter(session, self._counter(y)) for y in years}
         #: the device's receipts till, numbering from its counters read now
         self.till = DemoTill(app, session, years)
 
-    def _case(self, year: int) -> str:
-        return f"case:{self.prefix}:{year}"
+    def _counter(self, year: int) -> str:
+        return f"case:{self.office}:{self.device}:{year}"
 
-    def values(self) -> dict[str, int]:
-        """Every counter's value now, by name: where the next batch finds them."""
-        out = {self._case(y): v for y, v in self.case.items()}
+    def expected(self) -> dict[str, int]:
+        """Every counter's value now, by name: where the next batch must find them."""
+        out = {self._counter(y): v for y, v in self.last_case.items()}
         out.update({self.till.counter_name(y): v for y, v in self.till.last.items()})
         return out
 
@@ -195,7 +195,7 @@ class SeedNumbers:
         out: list[str] = []
         for r in received:
             year = to_roc(r.astimezone(TAIPEI).date())[0]
-            self.case[year] = seq = self.case[year] + 1
+            self.last_case[year] = seq = _next(self.last_case, year)
             out.append(str(CaseNumber(self.office, self.device, year, seq)))
         return out
 
@@ -209,6 +209,14 @@ class SeedNumbers:
                     "示範資料產生期間，號碼已被其他作業使用",
                     "A number series was used by another writer while the demo data was made",
                 )
+
+
+def _next(last: dict[int, int], year: int) -> int:
+    """The number after ``last[year]``; a year whose counter was not read is a seed's own error
+    (its receipt days are the ones whose counters it read)."""
+    if year not in last:
+        raise ValueError(f"no counter was read for ROC year {year}")
+    return last[year] + 1
 
 
 def _event(  # noqa: PLR0917 - Event's own fields, in its order
@@ -245,8 +253,9 @@ BULK_PRAGMAS = {
     # last batches, never the database's consistency (the seed is demo data, and all or
     # nothing only while the process runs: ``seeding.seed_demo``).
     "synchronous": "NORMAL",
-    # Random UUID keys touch pages all over the indexes: give SQLite room to keep them cached,
-    # or a million rows take many times longer.
+    # Most indexes take their keys out of order (receipt days spread over weeks, applicant
+    # IDs, the search index's trigrams; the event and case ids are in order): give SQLite room
+    # to keep their pages cached, or a million rows take many times longer.
     "cache_size": f"-{BULK_CACHE_KIB}",
 }
 

@@ -85,6 +85,8 @@ class DemoTill:
         """The PAYMENT_RECORDED payload of a cash payment at ``at`` (in one of the years read:
         a demo payment is made on the day its case is received)."""
         year = to_roc(at.astimezone(TAIPEI).date())[0]
+        if year not in self.last:
+            raise ValueError(f"no receipt counter was read for ROC year {year}")
         self.last[year] = seq = self.last[year] + 1
         s = self.app.settings
         number = receipt_number(s.office_code, s.device_id, year, seq)

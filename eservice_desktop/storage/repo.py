@@ -299,18 +299,6 @@ def next_counter(session: Session, name: str, start: int = 1) -> int:
     return row.value
 
 
-def reserve_counter(session: Session, name: str, count: int, start: int = 1) -> int:
-    """Allocates ``count`` consecutive numbers of a counter at once (a bulk batch); returns the
-    first. The same numbers as ``count`` calls of :func:`next_counter`, with one write."""
-    first = next_counter(session, name, start)
-    if count > 1:
-        row = session.get(CounterRow, name)
-        assert row is not None  # next_counter made it
-        row.value = first + count - 1
-        session.flush()
-    return first
-
-
 def peek_counter(session: Session, name: str) -> int:
     row = session.get(CounterRow, name)
     return 0 if row is None else row.value
