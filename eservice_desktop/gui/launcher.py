@@ -221,7 +221,9 @@ def _when_interactive(started: Started) -> None:
     timer.setInterval(5)
 
     def check() -> None:
-        if window.isVisible() and getattr(queue, "loaded", True):
+        # A first list that failed is an answer too: its message is on screen, and the
+        # filters (idle input, keyboard rules) must not wait for a list that is not coming.
+        if window.isVisible() and getattr(queue, "answered", getattr(queue, "loaded", True)):
             timer.stop()
             for hook in started.ready_hooks:
                 hook()

@@ -63,8 +63,9 @@ class QueuePage(QueueView):
         self._counts: dict[str, int] = {}
         self._open_first = False
         self._sized = False
-        #: True once the first list has reached the table (start-up readiness).
-        self.loaded = False
+        #: ``loaded``: the first list has reached the table; ``answered``: it has, or it failed
+        #: (start-up readiness: the start goes on either way, gui/launcher.py).
+        self.loaded = self.answered = False
         self._counting = False
         self._counts_dirty = False
         self._total: int | None = None
@@ -306,6 +307,7 @@ class QueuePage(QueueView):
 
     def _failed(self, error: object) -> None:
         self._pending = None
+        self.answered = True  # the message below is the first screen's answer
         msg = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
         self.result_label.setText(msg)
 
@@ -323,7 +325,7 @@ class QueuePage(QueueView):
             ONLINE_COLUMNS if online else COLUMNS,
             chunk.as_of,
         )
-        self.loaded = True
+        self.loaded = self.answered = True
         if first:
             self._sized = True
             self.table.resizeColumnsToContents()
@@ -357,11 +359,7 @@ class QueuePage(QueueView):
         if self._counts_dirty:
             self.refresh_counts()
         self._counts = counts
-        for i, (_name, label, key) in enumerate(QUEUE_TABS):
-            text = self.tr(str(label))
-            if key:
-                text = f"{text} ({counts.get(key, 0)})"
-            self.tabs.setTabText(i, f"{text}  Alt+{i + 1}")
+        self.label_tabs(counts)
 
     # -- opening -----------------------------------------------------------------------------
 

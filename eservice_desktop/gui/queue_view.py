@@ -116,6 +116,14 @@ class QueueView(QWidget):
             sc = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
             sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(i))
 
+    def label_tabs(self, counts: dict[str, int]) -> None:
+        """Each tab's name with its count of cases (where it has one) and its Alt key."""
+        for i, (_name, label, key) in enumerate(QUEUE_TABS):
+            text = _t(str(label))
+            if key:
+                text = f"{text} ({counts.get(key, 0)})"
+            self.tabs.setTabText(i, f"{text}  Alt+{i + 1}")
+
     def _build_table(self, page: QueuePage) -> None:
         """The model, the sorting and filtering proxy over it and the table showing it."""
         self.model = QueueModel(self)

@@ -162,6 +162,64 @@ print(json.dumps(seen))
 """
 
 
+#: Demo mode's start whose first list fails (the database cannot be read): the failure is the
+#: first screen's answer, so the start goes on as after a list.
+FIRST_LIST_FAILS = """
+import json, sys, time
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication
+from eservice_desktop.cli.main import build_parser
+from eservice_desktop.gui import keyboard, launcher
+from eservice_desktop.services import queue_start
+
+
+def unreadable(*_args, **_kwargs):
+    raise OSError("the disk is gone")
+
+
+queue_start.first_today = unreadable
+args = build_parser(("cmd_gui",)).parse_args(["--data-dir", sys.argv[1], "gui", "--demo"])
+started = launcher.start(args)
+window, ctx = started.window, started.ctx
+queue = window.current_page()
+ready = []
+started.ready_hooks.append(lambda: ready.append(True))
+deadline = time.monotonic() + 20
+while not (ready and ctx.core_open) and time.monotonic() < deadline:
+    QApplication.processEvents()
+    ctx.tasks.wait_idle(20)
+before = window.idle.last_activity
+time.sleep(0.01)
+key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
+QApplication.sendEvent(queue.table, key)
+seen = {
+    "ready": bool(ready),
+    "open": ctx.core_open,
+    "message": queue.result_label.text(),
+    "loaded": queue.loaded,
+    "key_counted": window.idle.last_activity > before,
+    "keyboard_rules": bool(keyboard._policy),
+}
+window.close()
+ctx.tasks.shutdown()
+started.close_core()
+print(json.dumps(seen))
+"""
+
+
+def test_a_first_list_that_fails_still_lets_the_start_go_on(tmp_path: Path) -> None:
+    """The message is the answer: the core opens behind it, and the idle watch and the
+    keyboard rules start as after a list (else the idle lock would come while the clerk
+    types, and the start's check would run every 5 ms for ever)."""
+    _office_with_a_clerk(tmp_path)
+    seen = run_probe(FIRST_LIST_FAILS, str(tmp_path), env=probe_env())
+    assert seen["message"] == "the disk is gone" and seen["loaded"] is False
+    assert seen["ready"] is True and seen["open"] is True
+    assert seen["key_counted"] is True
+    assert seen["keyboard_rules"] is True
+
+
 def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     tmp_path: Path,
 ) -> None:
