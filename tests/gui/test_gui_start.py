@@ -33,11 +33,50 @@ def _office_with_a_clerk(data_dir: Path) -> None:
         app.close()
 
 
+#: What only the keyboard rules make true (``gui/keyboard.py``, installed by
+#: ``MainWindow.begin_background``): a bare table built before they were installed and one shown
+#: after both let Tab leave them (a table keeps Tab by default), and a dialog's standard buttons
+#: show their keys. ``keyboard_rules(before)`` is called once the rules should be in force.
+KEYBOARD_RULES = """
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTableView, QVBoxLayout
+
+
+def keyboard_rules(before):
+    after = QTableView()
+    after.show()
+    dialog = QDialog()
+    buttons = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    box = QDialogButtonBox(buttons, dialog)
+    QVBoxLayout(dialog).addWidget(box)
+    dialog.show()
+    for _ in range(5):
+        QApplication.processEvents()
+    texts = [b.text() for b in box.buttons()]
+    dialog.close()
+    after.close()
+    return {
+        "tab_leaves_table_built_before": before.tabKeyNavigation() is False,
+        "tab_leaves_table_shown_after": after.tabKeyNavigation() is False,
+        "dialog_keys": any("(Enter)" in t for t in texts) and any("(Esc)" in t for t in texts),
+    }
+"""
+
+
+def _assert_keyboard_rules(seen: dict[str, object]) -> None:
+    assert seen["tab_leaves_table_built_before"] is True
+    assert seen["tab_leaves_table_shown_after"] is True
+    assert seen["dialog_keys"] is True
+
+
 #: Starts the window as ``eservice-desktop gui`` does, in a fresh process (the start sets the
 #: application's font, translators and crash hooks for the whole process), signs in at once and
 #: prints what it saw as JSON.
-SIGN_IN_AT_ONCE = """
+SIGN_IN_AT_ONCE = (
+    KEYBOARD_RULES
+    + """
 import json, sys, time
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 from eservice_desktop.cli.main import build_parser
 from eservice_desktop.gui import launcher
@@ -46,6 +85,7 @@ from eservice_desktop.gui.main_window import QUEUE_PAGE
 args = build_parser(("cmd_gui",)).parse_args(["--data-dir", sys.argv[1], "gui"])
 started = launcher.start(args)
 window, ctx = started.window, started.ctx
+bare = QTableView()
 seen = {
     "shown": window.isVisible(),
     "login": window.screens.currentWidget() is window.login_screen,
@@ -67,11 +107,17 @@ seen.update(
     operator=operator.account if operator else None,
     queue_in_front=window.content_built and window.current_page() is window.pages[QUEUE_PAGE],
 )
+before = window.idle.last_activity
+time.sleep(0.01)
+key = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Down, Qt.KeyboardModifier.NoModifier)
+QApplication.sendEvent(window.current_page(), key)
+seen.update(keyboard_rules(bare), key_counted=window.idle.last_activity > before)
 window.close()
 ctx.tasks.shutdown()
 started.close_core()
 print(json.dumps(seen))
 """
+)
 
 
 def test_a_sign_in_typed_before_the_core_is_open_waits_for_it(tmp_path: Path) -> None:
@@ -86,6 +132,10 @@ def test_a_sign_in_typed_before_the_core_is_open_waits_for_it(tmp_path: Path) ->
     assert seen["signed_in"] and seen["open_after"]
     assert seen["operator"] == "clerk01"
     assert seen["queue_in_front"]
+    # The idle watch counts input from the login screen on; the keyboard rules, installed at
+    # the first sign-in, reach the table built before it as well as what comes after.
+    assert seen["key_counted"] is True
+    _assert_keyboard_rules(seen)
 
 
 def test_a_core_that_cannot_open_after_the_login_screen_ends_with_its_message(
@@ -113,7 +163,9 @@ def test_a_core_that_cannot_open_after_the_login_screen_ends_with_its_message(
 
 #: The signed-in start (demo mode) as ``eservice-desktop gui --demo`` does it: what the window
 #: shows when it is interactive, then once the core has opened behind it.
-SIGNED_IN = """
+SIGNED_IN = (
+    KEYBOARD_RULES
+    + """
 import json, sys, time
 from PySide6.QtWidgets import QApplication
 from eservice_desktop.cli.main import build_parser
@@ -124,6 +176,7 @@ args = build_parser(("cmd_gui",)).parse_args(["--data-dir", sys.argv[1], "gui", 
 started = launcher.start(args)
 window, ctx = started.window, started.ctx
 queue = window.current_page()
+bare = QTableView()  # before the first list, so before the keyboard rules
 seen = {}
 
 def ready():
@@ -152,14 +205,15 @@ seen.update(
     core=[i.case_number for i in load_queue(ctx.app, "today", ctx.lang)],
     counts=queue.counts(),
     total=queue.total(),
-    tab_stays_in_table=queue.table.tabKeyNavigation(),
     key_counted=window.idle.last_activity > before,
 )
+seen.update(keyboard_rules(bare))
 window.close()
 ctx.tasks.shutdown()
 started.close_core()
 print(json.dumps(seen))
 """
+)
 
 
 #: Demo mode's start whose first list fails (the database cannot be read): the failure is the
@@ -242,8 +296,9 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     assert seen["open_after"] is True
     assert seen["counts"]["today"] == 2 and seen["total"] == 2
     # The application filters start after the first list (MainWindow.begin_background): the
-    # keyboard rules reach the table built before, and the idle watch counts a key press.
-    assert seen["tab_stays_in_table"] is False
+    # keyboard rules reach a table built before and one shown after, a dialog's buttons show
+    # their keys, and the idle watch counts a key press.
+    _assert_keyboard_rules(seen)
     assert seen["key_counted"] is True
     # ... and the login screen, which nobody sees before a lock, was not built for the list.
     assert seen["login_screen_built"] is False
