@@ -6,6 +6,7 @@ first (or the operator may not see cases) it reads nothing and leaves the list t
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -15,6 +16,8 @@ import pytest
 from factories import new_case
 from sqlalchemy import text
 
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role
 from eservice_desktop.services import cases, payments
@@ -142,7 +145,7 @@ def test_an_empty_day_is_an_empty_list(app: App, lang: str) -> None:
 
 
 def test_what_the_first_list_read_opens_the_core_without_reading_it_again(
-    app: App, clock: object
+    app: App, clock: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The key and the calendar the first list read (an imported day off included) are handed
     to the core's opening, which follows on the same writer: its calendar is that one, and its
@@ -157,13 +160,21 @@ def test_what_the_first_list_read_opens_the_core_without_reading_it_again(
         app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW", now=app.now(), handed=handed
     )
     assert handed["key"] == app.db_key and handed["calendar"] == app.calendar
-    core = open_app(
-        app.settings,
-        clock=app.clock,
-        catalogue=app.catalogue,
-        key=handed["key"],  # type: ignore[arg-type]
-        calendar=handed["calendar"],  # type: ignore[arg-type]
-    )
+    # (a calendar's equality leaves notes out: the imported day's is compared on its own)
+    assert handed["calendar"].note(date(2026, 3, 10)) == "颱風假"  # type: ignore[attr-defined]
+
+    def unread(*_args: object) -> bytes:
+        raise AssertionError("the key was read again")
+
+    with monkeypatch.context() as m:  # only the handed key can open it
+        m.setattr(dbkey, "read_key", unread)
+        core = open_app(
+            app.settings,
+            clock=app.clock,
+            catalogue=app.catalogue,
+            key=handed["key"],  # type: ignore[arg-type]
+            calendar=handed["calendar"],  # type: ignore[arg-type]
+        )
     try:
         assert core.calendar is handed["calendar"] and core.db_key == app.db_key
         core.operator = app.operator
@@ -175,3 +186,23 @@ def test_what_the_first_list_read_opens_the_core_without_reading_it_again(
     handed.clear()
     assert first_today(app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW", handed=handed) is None
     assert handed == {}
+
+
+def test_a_calendar_handed_to_an_opening_that_upgrades_is_read_again(tmp_path: Path) -> None:
+    """A database of an earlier revision is upgraded by the opening: a calendar read before it
+    (a handed one) may not be what the upgraded database holds, so the core reads its own."""
+    fixtures = Path(__file__).parents[2] / "data" / "migrations"
+    settings = Settings(data_dir=tmp_path)
+    shutil.copy(sorted(fixtures.glob("*.sqlite3"))[-2], settings.db_path)  # before the head
+    conn = sqlite3.connect(settings.db_path)
+    with conn:
+        conn.execute("INSERT INTO calendar_days VALUES ('2026-03-10', 1, '颱風假')")
+    conn.close()
+    handed = WorkingCalendar({})
+    core = open_app(settings, calendar=handed)
+    try:
+        assert core.calendar is not handed
+        assert core.calendar.is_day_off(date(2026, 3, 10))
+        assert core.calendar.note(date(2026, 3, 10)) == "颱風假"
+    finally:
+        core.close()
