@@ -60,7 +60,7 @@ from eservice_desktop.gui.window_pages import (
 )
 
 if TYPE_CHECKING:
-    from eservice_desktop.gui.auth import LoginScreen, ShortcutGuard
+    from eservice_desktop.gui.auth import LoginScreen
     from eservice_desktop.gui.case_detail import CaseDetail
 
 APP_TITLE_ZH = "戶政／地政事務所櫃檯系統"
@@ -138,13 +138,21 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pages")
         self.screens.addWidget(self.stack)
         self.built_login_screen: LoginScreen | None = None
-        self.shortcut_guard: ShortcutGuard = ShortcutGuard(self, None)
+        self.shortcut_guard = ShortcutGuard(self, lambda: self.built_login_screen)
         self.idle = IdleWatch(self.ctx, self, watch_input=not self.defer_background)
         self.idle.lock_due.connect(self.lock)
 
     @property
-    def login_screen(self) -> LoginScreen:  # built when first needed (window_access)
-        return window_access.login_screen(self)
+    def login_screen(self) -> LoginScreen:
+        """Built the first time it is needed (the window opens signed out, or is locked or
+        signed out): a signed-in start shows its first list without it."""
+        if self.built_login_screen is None:
+            from eservice_desktop.gui.auth import LoginScreen
+
+            self.built_login_screen = LoginScreen(self.ctx, self.screens)
+            self.built_login_screen.signed_in.connect(self._signed_in)
+            self.screens.addWidget(self.built_login_screen)
+        return self.built_login_screen
 
     def _build_content(self) -> None:
         """Menu, page bar, pages, panels and status bar: built once, at the first sign-in."""
@@ -354,17 +362,6 @@ class MainWindow(QMainWindow):
         self.show_widget(self.case_detail)
 
     # -- status ------------------------------------------------------------------------------
-
-    def _busy(self, busy: bool) -> None:
-        self.busy_bar.setVisible(busy)
-        if busy:
-            self.busy_bar.setRange(0, 0)
-
-    def _progress(self, label: str, done: int, total: int) -> None:
-        if total > 0:
-            self.busy_bar.setRange(0, total)
-            self.busy_bar.setValue(done)
-        self.busy_bar.setFormat(f"{label} %v/%m" if label else "%v/%m")
 
     def open_backups(self) -> QDialog:
         from eservice_desktop.gui.backup_dialog import BackupDialog

@@ -185,19 +185,20 @@ class ShortcutGuard(QObject):
     """Installed on the application while the window is covered: swallows every shortcut of
     that window (menu keys, F-keys, Esc) except the login screen's own keys, so no page can be
     reached or acted on behind the lock. Shortcuts of other windows are left alone.
-    ``allowed``: the login screen (set when the window builds it, before the guard is
-    installed)."""
+    ``allowed``: gives the window's login screen as it is when a shortcut comes (the window
+    builds it when first needed, so the guard asks rather than keeps one)."""
 
-    def __init__(self, window: QWidget, allowed: QWidget | None) -> None:
+    def __init__(self, window: QWidget, allowed: Callable[[], QWidget | None]) -> None:
         super().__init__(window)
         self.window = window
         self.allowed = allowed
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Shortcut:
+            allowed = self.allowed()
             owner: QObject | None = watched
             while owner is not None:  # a shortcut or action belongs to its parent widget
-                if owner is self.allowed:
+                if owner is allowed:
                     return False
                 if owner is self.window:
                     return True

@@ -17,26 +17,11 @@ from eservice_desktop.domain.operators import Action, Operator
 from eservice_desktop.gui.window_pages import page_allowed
 
 if TYPE_CHECKING:
-    from eservice_desktop.gui.auth import LoginScreen
     from eservice_desktop.gui.main_window import MainWindow
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
-
-
-def login_screen(window: MainWindow) -> LoginScreen:
-    """The window's login screen, built the first time it is needed (the window opens signed
-    out, or is locked or signed out): a signed-in start shows its first list without it."""
-    screen = window.built_login_screen
-    if screen is None:
-        from eservice_desktop.gui.auth import LoginScreen
-
-        screen = window.built_login_screen = LoginScreen(window.ctx, window.screens)
-        window.shortcut_guard.allowed = screen
-        screen.signed_in.connect(window._signed_in)
-        window.screens.addWidget(screen)
-    return screen
 
 
 def apply_roles(window: MainWindow, operator: Operator) -> None:

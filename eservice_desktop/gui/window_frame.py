@@ -8,6 +8,7 @@ These are steps of ``MainWindow._build_content``, kept apart from the window's b
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -198,5 +199,19 @@ def build_status_bar(window: MainWindow) -> None:
         widget = load(path).create_status_widget(ctx, defer=window.defer_background)
         status.addPermanentWidget(widget)
         window.status_widgets.append(widget)
-    ctx.tasks.busy_changed.connect(window._busy)
-    ctx.tasks.progress_changed.connect(window._progress)
+    ctx.tasks.busy_changed.connect(partial(_show_busy, window.busy_bar))
+    ctx.tasks.progress_changed.connect(partial(_show_progress, window.busy_bar))
+
+
+def _show_busy(bar: QProgressBar, busy: bool) -> None:
+    """The status bar's busy bar, shown (moving, no total yet) while a task runs."""
+    bar.setVisible(busy)
+    if busy:
+        bar.setRange(0, 0)
+
+
+def _show_progress(bar: QProgressBar, label: str, done: int, total: int) -> None:
+    if total > 0:
+        bar.setRange(0, total)
+        bar.setValue(done)
+    bar.setFormat(f"{label} %v/%m" if label else "%v/%m")
