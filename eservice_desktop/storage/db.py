@@ -169,7 +169,7 @@ def office_key(settings: Settings) -> bytes:
 
 
 def open_office_engine(
-    settings: Settings, key: bytes | None = None, **kwargs: Any
+    settings: Settings, *, key: bytes | None = None, **kwargs: Any
 ) -> tuple[Engine, bytes]:
     """The keyed engine of the office database (a plain database is encrypted in place first).
     ``key``: the stored key when the caller has just read it and opened the database with it
