@@ -192,13 +192,13 @@ def _open_into(
 ) -> App:
     """Database writer: the core opened (key, schema check, calendar) into ``future``; in demo
     mode (--demo, ESERVICE_DEMO=1) the demo operator signed in, no password. ``handed``: the
-    key and calendar the first list read just before on this thread (none when it did not)."""
+    key and calendar the first list read just before on this thread (none when it did not);
+    the key is taken out of it, kept by the core alone from then on."""
     from eservice_desktop.services.core import open_app
 
     try:
-        core = open_app(
-            settings, catalogue=catalogue, key=handed.get("key"), calendar=handed.get("calendar")
-        )
+        key, calendar = handed.pop("key", None), handed.get("calendar")
+        core = open_app(settings, catalogue=catalogue, key=key, calendar=calendar)
         if settings.demo and core.operator is None:
             from eservice_desktop.services.operators import sign_in_demo
 

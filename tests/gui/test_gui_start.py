@@ -177,6 +177,7 @@ started = launcher.start(args)
 window, ctx = started.window, started.ctx
 queue = window.current_page()
 bare = QTableView()  # before the first list, so before the keyboard rules
+pending = ctx.pending_core
 seen = {}
 
 def ready():
@@ -207,7 +208,7 @@ seen.update(
     total=queue.total(),
     key_counted=window.idle.last_activity > before,
 )
-seen.update(keyboard_rules(bare))
+seen.update(keyboard_rules(bare), handed_after=sorted(pending.handed))
 window.close()
 ctx.tasks.shutdown()
 started.close_core()
@@ -294,6 +295,8 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     assert seen["operator"] == operators.DEMO_OPERATOR.account
     assert seen["shown"] == taken[::-1] == seen["core"]  # newest first, as the core reads it
     assert seen["open_after"] is True
+    # The first list handed the key and calendar to the opening; the key stays with the core only.
+    assert seen["handed_after"] == ["calendar"]
     assert seen["counts"]["today"] == 2 and seen["total"] == 2
     # The application filters start after the first list (MainWindow.begin_background): the
     # keyboard rules reach a table built before and one shown after, a dialog's buttons show
