@@ -108,7 +108,7 @@ class App:
         self.operator = None
         self.write_lock = threading.RLock()
         self._swaps = threading.Lock()
-        self._hours: tuple[Reference, str, OfficeHours] | None = None
+        self._hours: tuple[Catalogue, str, OfficeHours] | None = None
 
     @property
     def catalogue(self) -> Catalogue:
@@ -152,15 +152,15 @@ class App:
     @property
     def hours(self) -> OfficeHours:
         """This office's opening hours (08:00-17:00 where the catalogue gives none), built once
-        per reference snapshot: a swapped catalogue (``swap_reference``) or another office code
-        builds them again. Every due date and on-time check reads them, a batch thousands of
-        times."""
-        ref, code, cached = self.reference, self.settings.office_code, self._hours
-        if cached is not None and cached[0] is ref and cached[1] == code:
+        per catalogue: a swapped catalogue (``swap_reference``) or another office code builds
+        them again, a new clock offset or calendar (a new snapshot every sync round) does not.
+        Every due date and on-time check reads them, a batch thousands of times."""
+        catalogue, code, cached = self.reference.catalogue, self.settings.office_code, self._hours
+        if cached is not None and cached[0] is catalogue and cached[1] == code:
             return cached[2]
-        o = ref.catalogue.office(code)
+        o = catalogue.office(code)
         hours = OfficeHours(opens=o.opens or time(8), closes=o.closes or time(17))
-        self._hours = (ref, code, hours)  # one assignment: a reader sees a whole entry
+        self._hours = (catalogue, code, hours)  # one assignment: a reader sees a whole entry
         return hours
 
     @property

@@ -76,17 +76,17 @@ def _with_hours(catalogue: Catalogue, code: str, opens: time, closes: time) -> C
     )
 
 
-def test_hours_are_built_once_per_snapshot_and_follow_a_swapped_catalogue(app: App) -> None:
+def test_hours_are_built_once_per_catalogue_and_follow_a_swapped_one(app: App) -> None:
     code = app.settings.office_code
     office = app.catalogue.office(code)
     first = app.hours
     assert (first.opens, first.closes) == (office.opens, office.closes)
     assert app.hours is first  # not built again for each reader
-    app.swap_reference(clock_offset_s=1.0)  # a new snapshot, the same catalogue
-    assert app.hours == first
+    app.swap_reference(clock_offset_s=1.0)  # a new snapshot (each sync round), same catalogue
+    assert app.hours is first
     app.swap_reference(catalogue=_with_hours(app.catalogue, code, time(7, 30), time(19)))
     later = app.hours
     assert (later.opens, later.closes) == (time(7, 30), time(19))
     assert app.hours is later
     app.reload_calendar()  # a calendar reload keeps the catalogue's hours
-    assert app.hours == later
+    assert app.hours is later
