@@ -7,9 +7,10 @@ change to another page.
 
 With ``defer_background=True`` (``gui/launcher.py``'s start) status widgets and panels are built
 with ``defer=True`` and their background work (sync loop, card monitor: the heavy imports)
-waits for :meth:`MainWindow.begin_background`, called once the first list is shown; each
-such widget has a ``start_background()`` method. So do the application-wide event filters
-(keyboard rules, idle input), and the login screen is built when first needed.
+waits for :meth:`MainWindow.begin_background`, called once the first list is shown (or has
+failed); each such widget has a ``start_background()`` method. So do the application-wide
+event filters: on a signed-out start the idle input from the interactive login screen, the
+keyboard rules from the first sign-in. The login screen is built when first needed.
 
 A module that fails to import is not left for a clerk to find: once the window is interactive
 (``begin_background``, or the first sign-in after it) every page's module is imported, and an

@@ -50,10 +50,11 @@ class IdleWatch(QObject):
 
     Activity is any key press, mouse use or input-method text anywhere in the application (an
     application-wide event filter). ``clock`` is replaceable so tests need not wait minutes.
-    ``watch_input=False`` leaves the filter to :meth:`watch_input` (the window's start calls
-    it once the first list is shown: every event of every widget passes through an
-    application filter, which doubled the cost of building and painting the first screen; the
-    idle time counts from :meth:`arm` anyway).
+    ``watch_input=False`` leaves the filter to :meth:`watch_input`: every event of every widget
+    passes through an application filter, which while the first screen was built and painted
+    was about 14% of the instructions to ready; the idle time counts from :meth:`arm` anyway.
+    The window's start calls it (:meth:`begin`) once the first list is shown (or has failed);
+    on a signed-out start, once the login screen is interactive.
     """
 
     lock_due = Signal(str)
