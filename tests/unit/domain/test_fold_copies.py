@@ -83,3 +83,16 @@ def test_each_state_is_new_untouched_later_and_equals_the_plain_fold() -> None:
     assert [dataclasses.asdict(s) for s in states] == snapshots
     assert [s.event_count for s in states] == list(range(1, len(events) + 1))
     assert states[-1].pauses and states[-1].payment_wait_since is None
+
+
+def test_a_received_state_is_the_dataclass_own() -> None:
+    """The received event's state is made without the dataclass ``__init__``: it equals the
+    one the constructor makes, field for field and in field order, and the defaults made per
+    state (dicts) are its own."""
+    first, second = apply(None, _events()[0]), apply(None, _events()[0])
+    values = {f.name: getattr(first, f.name) for f in dataclasses.fields(CaseState)}
+    built = CaseState(**values)
+    assert first == built
+    assert list(vars(first)) == list(vars(built))
+    assert first.picked_up_by == {} and first.picked_up_by is not second.picked_up_by
+    assert first.fields is not second.fields
