@@ -41,7 +41,12 @@ _VALUE_OF = {str(d): d for d in range(10)}
 def check_digit(body: str) -> int:
     """Luhn over ``body``'s digits from the right: every other one, from the last, doubled
     (table look-ups: every case number is checked wherever an event carries it)."""
-    digits = _digits(body)[::-1]
+    return _luhn(_digits(body))
+
+
+def _luhn(digits: str) -> int:
+    """:func:`check_digit` of a body already written as its digits."""
+    digits = digits[::-1]
     if digits.isascii() and digits.isdigit():
         total = sum(map(_DOUBLED_OF.__getitem__, digits[0::2])) + sum(
             map(_VALUE_OF.__getitem__, digits[1::2])
@@ -89,10 +94,19 @@ def parse_case_number(text: str) -> CaseNumber:
             "case_number",
         )
     office, device, year, seq, check = m.groups()
-    number = CaseNumber(office, device, int(year), int(seq))
-    # ASCII: the groups are the body's own zero-padded digits (every pushed number is parsed)
-    body = f"{office}{device}{year}{seq}" if cleaned.isascii() else number.body
-    if check_digit(body) != int(check):
+    roc_year, sequence = int(year), int(seq)
+    if cleaned.isascii() and roc_year and sequence:
+        # every pushed, pulled and seeded number is parsed here: the pattern matched what
+        # CaseNumber's own checks match (its office and device patterns are the groups'; three
+        # and six ASCII digits, not zero, are in range), so it is made without them, and the
+        # body's digits are the groups' own with the office's letter as its two digits
+        number = object.__new__(CaseNumber)
+        number.__dict__.update(office=office, device=device, roc_year=roc_year, sequence=sequence)
+        digit = _luhn(f"{ord(office[0]) - 55}{office[1:]}{device}{year}{seq}")
+    else:
+        number = CaseNumber(office, device, roc_year, sequence)
+        digit = check_digit(number.body)
+    if digit != int(check):
         raise DomainError(
             "case_number.check", "案號檢查碼不符，請再核對", "Case number check digit is wrong"
         )

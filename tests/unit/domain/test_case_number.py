@@ -49,4 +49,26 @@ def test_malformed_numbers_are_refused(bad: str) -> None:
 )
 def test_round_trip(office: str, device: str, year: int, seq: int) -> None:
     n = CaseNumber(office, device, year, seq)
-    assert parse_case_number(str(n)) == n
+    parsed = parse_case_number(str(n))
+    assert parsed == n and hash(parsed) == hash(n) and vars(parsed) == vars(n)
+    assert parse_case_number(str(n).replace("-", "").lower()) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("H01-02-000-000042-0", "case_number.range"),
+        ("H01-02-115-000000-0", "case_number.range"),
+        ("H01-02-000-000000-5", "case_number.range"),
+        ("H01-02-115-000042-0", "case_number.check"),
+        ("H01-02-１１５-000042-7", "case_number.check"),
+    ],
+)
+def test_range_comes_before_the_check_digit(text: str, code: str) -> None:
+    with pytest.raises(DomainError) as info:
+        parse_case_number(text)
+    assert info.value.code == code
+
+
+def test_other_digits_are_read_as_before() -> None:
+    assert parse_case_number("H01-02-１１５-000042-6") == CaseNumber("H01", "02", 115, 42)
