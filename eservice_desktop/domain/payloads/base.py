@@ -110,6 +110,8 @@ class Fields:
     _nested: ClassVar[tuple[tuple[str, type[Fields]], ...]] = ()
     #: Nested objects: field name -> the class of its value.
     _NESTED: ClassVar[Mapping[str, type[Fields]]] = {}
+    #: Named field -> (text limits, nested class, light rule, required): see :meth:`_quick`.
+    _by_name: ClassVar[Mapping[str, tuple[Any, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -127,6 +129,11 @@ class Fields:
             cls._absent = dict.fromkeys(f.name for f in named)
             cls._required = tuple(s.name for s in specs if s.kind == "required")
             cls._nested = tuple((s.name, s.nested) for s in specs if s.nested is not None)
+            for _name, nested in cls._nested:
+                nested._field_specs()  # before this class's: :meth:`_quick` builds them too
+            cls._by_name = {
+                s.name: (s.text, s.nested, s.light, s.kind == "required") for s in specs
+            }
             # last: a thread that sees the specs set finds the tables above set too
             cls._specs = specs
         return cls._specs
@@ -167,6 +174,10 @@ class Fields:
         seeded), so the object is made as :meth:`read` makes it: the dataclass ``__init__`` of a
         frozen class sets each field through ``object.__setattr__``, which cost as much as the
         checks; every field is set here (absent ones None), so the object is the same."""
+        if json_checked and type(p) is dict:
+            typed = cls._quick(p) if cls._specs else None
+            if typed is not None:
+                return typed
         kw: dict[str, Any] = dict(cls._absent) if cls._specs else cls._absent_after_specs()
         extra: dict[str, Any] = {}
         for spec in cls._specs:
@@ -197,6 +208,51 @@ class Fields:
             kw[name] = value if spec.nested is None else spec.nested._build(value, json_checked)
         if not p.keys() <= cls._absent.keys():
             extra.update((k, x) for k, x in p.items() if k not in cls._absent)
+        typed = object.__new__(cls)
+        typed.__dict__.update(kw, extra=extra)
+        return typed
+
+    @classmethod
+    def _quick(cls, p: dict[str, Any]) -> Self | None:
+        """:meth:`_build` of a payload that passed ``values.check_json``, walked by its own
+        keys (most named fields of a payload are absent): the object ``_build`` makes when
+        every value passes, else None, and ``_build`` walks the fields in their order to find
+        the first refusal (a ``null``, a text in doubt, a rule that refuses, a required key
+        missing), so every refusal is still the one of the first field that has one."""
+        by_name = cls._by_name
+        kw: dict[str, Any] = dict(cls._absent)
+        extra: dict[str, Any] = {}
+        required = 0
+        try:
+            for name, value in p.items():
+                spec = by_name.get(name)
+                if spec is None:
+                    extra[name] = value
+                    continue
+                text, nested, light, req_ = spec
+                if value is None:
+                    return None
+                if text is not None:
+                    if (
+                        type(value) is not str
+                        or len(value) > text[0]
+                        or (not text[2] and ("\n" in value or "\t" in value))
+                        or (text[1] and len(value.strip()) < text[1])
+                    ):
+                        return None
+                    kw[name] = value
+                elif nested is not None:
+                    typed = nested._quick(value) if type(value) is dict else None
+                    if typed is None:
+                        return None
+                    kw[name] = typed
+                else:
+                    kw[name] = value if light is None else light(value)
+                required += req_
+        except Exception:  # _build finds the first refusal and raises it
+            return None
+        if required != len(cls._required):
+            return None
         typed = object.__new__(cls)
         typed.__dict__.update(kw, extra=extra)
         return typed
