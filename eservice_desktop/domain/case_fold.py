@@ -94,33 +94,37 @@ def _or(value: _T | None, default: _T) -> _T:
     return default if value is None else value
 
 
-#: Every field of a new CaseState, in field order, each with its default (the required ones
-#: None until set), and the fields whose default is made anew for each state.
-_NEW_STATE: dict[str, Any] = {
-    f.name: None if f.default is MISSING else f.default for f in fields(CaseState)
+#: Each fold dataclass's fields, in field order, each with its default (the required ones
+#: None until set), and the fields whose default is made anew for each object.
+_NEW: dict[type, tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]] = {
+    cls: (
+        {f.name: None if f.default is MISSING else f.default for f in fields(cls)},
+        tuple((f.name, f.default_factory) for f in fields(cls) if f.default_factory is not MISSING),
+    )
+    for cls in (CaseState, Payment)
 }
-_FACTORIES = tuple(
-    (f.name, f.default_factory) for f in fields(CaseState) if f.default_factory is not MISSING
-)
 
 
-def _new_state(**values: Any) -> CaseState:
-    """``CaseState(**values)`` (every required field among them) without the frozen dataclass
-    ``__init__``'s ``object.__setattr__`` for each of its fifty fields, which cost more than
-    the rest of a received event's fold: the same fields, in the same order, the same values."""
-    state = object.__new__(CaseState)
-    new = state.__dict__
-    new.update(_NEW_STATE)
-    for name, factory in _FACTORIES:
+def _new(cls: type[_D], **values: Any) -> _D:
+    """``cls(**values)`` (every required field among them) without the frozen dataclass
+    ``__init__``'s ``object.__setattr__`` for each field (fifty for a case state), which cost
+    more than the rest of a received event's fold: the same fields, in the same order, the
+    same values (see :func:`replace`)."""
+    template, factories = _NEW[cls]
+    obj = object.__new__(cls)
+    new = obj.__dict__
+    new.update(template)
+    for name, factory in factories:
         new[name] = factory()
     new.update(values)
-    return state
+    return obj
 
 
 def _received(event: ev.Event, p: pl.Received) -> CaseState:
     docs = p.documents if isinstance(p.documents, dict) else {}
     pickup = _or(p.pickup, pl.Pickup())
-    return _new_state(
+    return _new(
+        CaseState,
         case_id=event.case_id,
         case_number=str(p.case_number),
         service_code=str(p.service_code),
@@ -183,7 +187,8 @@ def _fold_fee_assessed(s: CaseState, p: pl.FeeAssessed, _e: ev.Event) -> CaseSta
 
 
 def _fold_payment_recorded(s: CaseState, p: pl.PaymentRecorded, e: ev.Event) -> CaseState:
-    pay = Payment(
+    pay = _new(
+        Payment,
         payment_id=str(p.payment_id),
         method=str(p.method),
         amount=int(p.amount),

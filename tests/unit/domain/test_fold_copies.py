@@ -85,14 +85,26 @@ def test_each_state_is_new_untouched_later_and_equals_the_plain_fold() -> None:
     assert states[-1].pauses and states[-1].payment_wait_since is None
 
 
-def test_a_received_state_is_the_dataclass_own() -> None:
-    """The received event's state is made without the dataclass ``__init__``: it equals the
-    one the constructor makes, field for field and in field order, and the defaults made per
-    state (dicts) are its own."""
-    first, second = apply(None, _events()[0]), apply(None, _events()[0])
-    values = {f.name: getattr(first, f.name) for f in dataclasses.fields(CaseState)}
-    built = CaseState(**values)
-    assert first == built
-    assert list(vars(first)) == list(vars(built))
+def _rebuilt(obj: Any) -> Any:
+    cls = type(obj)
+    return cls(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(cls)})
+
+
+def test_new_states_and_payments_are_the_dataclass_own() -> None:
+    """The received event's state and a recorded payment are made without the dataclass
+    ``__init__``: each equals the one the constructor makes, field for field and in field
+    order, and the defaults made per state (dicts) are its own."""
+    events = _events()
+    first, second = apply(None, events[0]), apply(None, events[0])
+    assert first == _rebuilt(first)
+    assert list(vars(first)) == list(vars(_rebuilt(first)))
     assert first.picked_up_by == {} and first.picked_up_by is not second.picked_up_by
     assert first.fields is not second.fields
+    state = first
+    for e in events[1:]:
+        state = apply(state, e)
+        if e.type == ev.PAYMENT_RECORDED:
+            break
+    (pay,) = state.payments
+    assert pay == _rebuilt(pay) and list(vars(pay)) == list(vars(_rebuilt(pay)))
+    assert (pay.amount, pay.receipt_number, pay.refunded, pay.issued) == (20, "R1", 0, False)
