@@ -17,6 +17,7 @@ from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import (
     CANCELLED,
     CLOSED,
+    OPEN,
     PICKED_UP,
     READY,
     REJECTED,
@@ -334,8 +335,10 @@ def _update_payment(
 
 def _track_payment_wait(s: CaseState, at: datetime) -> None:
     """Waiting for payment pauses the clock while an open case has a balance due. ``s``: the
-    new state :func:`apply` just made (no one else holds it yet), changed in place."""
-    waiting = s.is_open and s.balance > 0
+    new state :func:`apply` just made (no one else holds it yet), changed in place. Every
+    event passes here: ``is_open and balance > 0``, the balance summed only when there are
+    payments to sum (none: the fees due)."""
+    waiting = s.lifecycle == OPEN and (s.fees_due - s.paid if s.payments else s.fees_due) > 0
     if waiting and s.payment_wait_since is None:
         s.__dict__["payment_wait_since"] = at
     elif not waiting and s.payment_wait_since is not None:
