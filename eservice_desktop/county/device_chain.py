@@ -85,7 +85,7 @@ class DeviceChain:
 
     def take(self, e: Event) -> str | None:
         """Checks the event's link and moves the head onto it; raises the refusal, if any.
-        Returns the payload as the JSON text its hash was taken over (``chain.link_encoded``),
+        Returns the payload as the JSON text its hash was taken over (``chain.digest_encoded``),
         which the push stores as the event's payload instead of encoding it again; None for
         an event without a link."""
         if e.hash is None or e.prev is None:
@@ -99,8 +99,8 @@ class DeviceChain:
         self._advance(e.event_id, e.hash)  # on from a refused link too (see the class)
         if want is not None and e.prev != want:
             raise CHAIN_BROKEN
-        linked, encoded = chain.link_encoded(e, e.prev)
-        if linked.hash != e.hash:
+        digest, encoded = chain.digest_encoded(e, e.prev)
+        if digest != e.hash:
             raise CHAIN_EDITED
         return encoded
 
