@@ -157,19 +157,24 @@ class WireEvent(WireModel):
     def of(cls, event: Event) -> WireEvent:
         return cls.model_validate(event.to_dict())
 
-    def to_event(self) -> Event:
-        return Event(
-            event_id=self.event_id,
-            case_id=self.case_id,
-            type=self.type,
-            office=self.office,
-            device=self.device,
-            clerk=self.clerk,
-            at=self.at,
-            payload=dict(self.payload),
-            prev=self.prev,
-            hash=self.hash,
-        )
+    def to_event(self, *, checked: bool = True) -> Event:
+        """The domain event, its payload a plain dict. ``checked=False``: without ``Event``'s
+        own checks, for a caller that refuses what they would by this model's field checks on
+        this very event (the county's push door: an unknown type, a time without zone), at
+        1.3 instead of 3.3 µs an event."""
+        fields: dict[str, Any] = {
+            "event_id": self.event_id,
+            "case_id": self.case_id,
+            "type": self.type,
+            "office": self.office,
+            "device": self.device,
+            "clerk": self.clerk,
+            "at": self.at,
+            "payload": dict(self.payload),
+            "prev": self.prev,
+            "hash": self.hash,
+        }
+        return Event(**fields) if checked else Event.unchecked(fields)
 
 
 class ChainGap(WireModel):

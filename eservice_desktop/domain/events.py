@@ -133,8 +133,9 @@ class Event:
         """The event of ``fields`` (every field, by name) without the frozen dataclass
         ``__init__``'s ``object.__setattr__`` per field, which cost as much as a pulled event's
         checks (a seed or a catch-up makes millions). ``__post_init__`` is left out too: only
-        for callers whose event passes ``event_values.check_envelope`` (the one door), which
-        refuses what it would (a time without zone, an unknown type)."""
+        for callers whose event passes ``event_values.check_envelope`` (the one door), or a
+        wire model's field checks (the county's push door), which refuse what it would (a time
+        without zone, an unknown type)."""
         e = object.__new__(cls)
         object.__setattr__(e, "__dict__", fields)
         return e
