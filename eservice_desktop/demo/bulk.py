@@ -27,11 +27,11 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.domain.uuid7 import new_id
-from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.collection import collection_paused
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -267,7 +267,7 @@ def bulk_writes(app: App) -> Iterator[Callable[[], AbstractContextManager[Sessio
     process-wide soft heap limit) put back afterwards, whatever happens. Yields
     ``transaction()``: a session in one write transaction on that connection.
 
-    The cyclic garbage collector is paused meanwhile (``services.collection``: a batch holds
+    The cyclic garbage collector is paused meanwhile (``storage.collection``: a batch holds
     some 130,000 events whose full collections found no cycle, a tenth of a seed's CPU)."""
     with collection_paused(), app.write_lock, app.engine.connect() as conn:
         driver = conn.connection.dbapi_connection

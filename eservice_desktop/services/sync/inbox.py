@@ -29,13 +29,13 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
-from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
 from eservice_desktop.services.sync.reference import put_reference, reload_catalogue
 from eservice_desktop.services.sync.wire_fast import plainly_valid_event
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.batch_sql import among
+from eservice_desktop.storage.collection import collection_paused
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncNotificationRow
 
@@ -82,7 +82,7 @@ def apply_page(
     """Applies a page. ``own`` (recovery): this device's own events come back as local,
     acknowledged events; ``events_only`` leaves the reference data alone; ``checked``: what
     :func:`check_page` found of these very changes. The cyclic garbage collector waits
-    meanwhile (services/collection.py: it cost a quarter of a pull)."""
+    meanwhile (storage/collection.py: it cost a quarter of a pull)."""
     with collection_paused():
         if checked is None:
             checked = check_page(changes)

@@ -33,10 +33,10 @@ from types import TracebackType
 from eservice_desktop.county_link.client import CountyClient
 from eservice_desktop.county_link.errors import Offline
 from eservice_desktop.county_link.protocol import PullResponse
-from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.clock import base_now
 from eservice_desktop.services.sync.inbox import Checked, check_page
+from eservice_desktop.storage.collection import collection_paused
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,6 @@ from eservice_desktop.county_link.protocol import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
-from eservice_desktop.services.collection import collection_paused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
@@ -52,6 +51,7 @@ from eservice_desktop.services.sync.state import (
     set_state,
 )
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.collection import collection_paused
 
 PUSH_BATCH = 1000
 PULL_PAGE = 2000
@@ -159,7 +159,7 @@ def _pull_all(
         pages.ask(start, count=progress is not None)
         cursor: str | None = start
         while cursor is not None:
-            # the collector waits until the page's objects are gone (services/collection.py:
+            # the collector waits until the page's objects are gone (storage/collection.py:
             # back on while they live, it would walk them all and the heap behind them)
             with collection_paused():
                 cursor = _pull_page(
@@ -217,7 +217,7 @@ def _push_all(
     done, total = 0, 0
     while max_batches is None or batches < max_batches:
         # the collector waits until the batch's objects are gone, as for a pulled page
-        # (services/collection.py): its rows, its body and the county's answer, some 30,000
+        # (storage/collection.py): its rows, its body and the county's answer, some 30,000
         # objects that a full collection would walk with the whole heap behind them
         with collection_paused():
             with app.reading() as s:

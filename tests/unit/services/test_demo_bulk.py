@@ -124,7 +124,7 @@ def test_seed_puts_the_connections_settings_back(app: App) -> None:
 def test_seed_pauses_the_garbage_collector_only_while_it_writes(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The batches run without the cyclic collector (services.collection, shared with the
+    """The batches run without the cyclic collector (storage.collection, shared with the
     pull, so a sync round meanwhile cannot turn it back on under the seed); afterwards it is on
     again."""
     import gc

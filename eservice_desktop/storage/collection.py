@@ -1,4 +1,7 @@
-"""Python's cyclic garbage collector held off while a bulk batch is applied.
+"""Python's cyclic garbage collector held off while a bulk batch is applied: a pulled page, a
+pushed batch (the office's, and the county's push door), a demo seed's batch. Here, below
+``services`` and the county, because both ends use it and may run in one process (the
+benchmarks, the tests): one count for the process.
 
 Applying a pulled page makes tens of thousands of small objects that live until the page is
 committed (events, their payload dicts, typed payloads, case states, row tuples). Each of them

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from eservice_desktop.services.collection import collection_paused
+from eservice_desktop.storage.collection import collection_paused
 
 
 @pytest.fixture(autouse=True)
