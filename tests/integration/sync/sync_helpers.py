@@ -1,5 +1,6 @@
 """Sync test helpers: a real county server process on loopback (SQLite or PostgreSQL), enrolled
-office apps, the fault proxy, and helpers to make cases and count what the county holds."""
+office apps, the fault proxy, helpers to make cases and count what the county holds, and a
+client that pushes raw JSON events over HTTP (``County``)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import factories
 import keyring
@@ -33,6 +35,7 @@ from eservice_desktop.county.store import (  # noqa: E402
     utcnow,
 )
 from eservice_desktop.county_link.service_keyring import ENV_DIR  # noqa: E402
+from eservice_desktop.domain.case_number import CaseNumber  # noqa: E402
 from eservice_desktop.services import sync  # noqa: E402
 from eservice_desktop.services.core import App  # noqa: E402
 
@@ -291,3 +294,86 @@ def service_env(keyring_file: Path) -> dict[str, str]:
 
 
 _ = text
+
+
+# --- a county spoken to over raw HTTP, as a hostile or odd office would -------------------------
+
+
+class County:
+    """A county spoken to over raw HTTP: JSON bodies the office's client would never send."""
+
+    def __init__(self, server: CountyServer) -> None:
+        self.server = server
+        self.url = server.url
+        self.session = requests.Session()
+        self.creds: dict[str, str] = {}
+        self.seq = 0
+
+    def enrol(self, office: str) -> str:
+        """Enrols device 01 of ``office`` (straight in the county's store) and keeps its
+        credential for the requests below."""
+        code = self.server.enrol_code(office)
+        engine = make_engine(self.server.db_url)
+        try:
+            with Session(engine) as s, s.begin():
+                _dev, cred = county_service.enrol(s, code, "01", "t", utcnow())
+        finally:
+            engine.dispose()
+        self.creds[office] = cred
+        return cred
+
+    @property
+    def http(self) -> County:
+        return self
+
+    def get(self, path: str, **kw: Any) -> requests.Response:
+        return self.session.get(self.url + path, timeout=60, **kw)
+
+    def post(self, path: str, **kw: Any) -> requests.Response:
+        return self.session.post(self.url + path, timeout=60, **kw)
+
+    def h(self, office: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.creds[office]}"}
+
+    def push(self, office: str, *events: dict[str, Any]) -> Any:
+        return self.http.post("/v1/events", json={"events": list(events)}, headers=self.h(office))
+
+    def raw_push(self, office: str, body: bytes) -> Any:
+        return self.http.post(
+            "/v1/events",
+            data=body,
+            headers={**self.h(office), "Content-Type": "application/json"},
+        )
+
+    def pull(self, office: str) -> Any:
+        return self.http.get("/v1/changes", headers=self.h(office))
+
+    def received(self, office: str = "H02", pickup: str = "H03", **payload: Any) -> dict[str, Any]:
+        self.seq += 1
+        p: dict[str, Any] = {
+            "case_number": str(CaseNumber(office, "01", 115, self.seq)),
+            "service_code": "HR-TRANSCRIPT",
+            "time_limit_working_days": 3,
+            "applicant": {
+                "kind": "person",
+                "id_type": "national_id",
+                "id": "A123456789",
+                "name": "王小明",
+            },
+            "pickup": {"method": "counter", "office": pickup},
+        }
+        p.update(payload)
+        return event(office, "case.received", p)
+
+
+def event(office: str, type_: str, payload: dict[str, Any], case_id: str = "") -> dict[str, Any]:
+    return {
+        "event_id": str(uuid.uuid4()),
+        "case_id": case_id or str(uuid.uuid4()),
+        "type": type_,
+        "office": office,
+        "device": "01",
+        "clerk": "c",
+        "at": "2026-03-10T02:00:00+00:00",
+        "payload": payload,
+    }

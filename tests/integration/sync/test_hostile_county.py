@@ -10,89 +10,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-import requests
-from sqlalchemy.orm import Session
-from sync_helpers import CountyServer
+from sync_helpers import County, CountyServer, event
 
-from eservice_desktop.county import service
-from eservice_desktop.county.store import make_engine, utcnow
 from eservice_desktop.domain.case_number import CaseNumber
-
-
-class County:
-    def __init__(self, server: CountyServer) -> None:
-        self.server = server
-        self.url = server.url
-        self.session = requests.Session()
-        self.creds: dict[str, str] = {}
-        self.seq = 0
-
-    def enrol(self, office: str) -> str:
-        engine = make_engine(self.server.db_url)
-        try:
-            with Session(engine) as s, s.begin():
-                code = service.new_enrol_code(s, office, utcnow())
-                _dev, cred = service.enrol(s, code, "01", "t", utcnow())
-        finally:
-            engine.dispose()
-        self.creds[office] = cred
-        return cred
-
-    @property
-    def http(self) -> County:
-        return self
-
-    def get(self, path: str, **kw: Any) -> requests.Response:
-        return self.session.get(self.url + path, timeout=60, **kw)
-
-    def post(self, path: str, **kw: Any) -> requests.Response:
-        return self.session.post(self.url + path, timeout=60, **kw)
-
-    def h(self, office: str) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.creds[office]}"}
-
-    def push(self, office: str, *events: dict[str, Any]) -> Any:
-        return self.http.post("/v1/events", json={"events": list(events)}, headers=self.h(office))
-
-    def raw_push(self, office: str, body: bytes) -> Any:
-        return self.http.post(
-            "/v1/events",
-            data=body,
-            headers={**self.h(office), "Content-Type": "application/json"},
-        )
-
-    def pull(self, office: str) -> Any:
-        return self.http.get("/v1/changes", headers=self.h(office))
-
-    def received(self, office: str = "H02", pickup: str = "H03", **payload: Any) -> dict[str, Any]:
-        self.seq += 1
-        p: dict[str, Any] = {
-            "case_number": str(CaseNumber(office, "01", 115, self.seq)),
-            "service_code": "HR-TRANSCRIPT",
-            "time_limit_working_days": 3,
-            "applicant": {
-                "kind": "person",
-                "id_type": "national_id",
-                "id": "A123456789",
-                "name": "王小明",
-            },
-            "pickup": {"method": "counter", "office": pickup},
-        }
-        p.update(payload)
-        return event(office, "case.received", p)
-
-
-def event(office: str, type_: str, payload: dict[str, Any], case_id: str = "") -> dict[str, Any]:
-    return {
-        "event_id": str(uuid.uuid4()),
-        "case_id": case_id or str(uuid.uuid4()),
-        "type": type_,
-        "office": office,
-        "device": "01",
-        "clerk": "c",
-        "at": "2026-03-10T02:00:00+00:00",
-        "payload": payload,
-    }
 
 
 @pytest.fixture
