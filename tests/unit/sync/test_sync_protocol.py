@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -17,7 +18,7 @@ from eservice_desktop.county_link.worker import Backoff, SyncLoop
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_payload
-from eservice_desktop.domain.events import Actor
+from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.services.sync import verify_receipt
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -33,6 +34,10 @@ def test_wire_event_round_trip_and_utc() -> None:
     e = Actor("H01", "01", "clerk").event("c1", "case.closed", AT, {"note": "x"})
     w = WireEvent.of(e)
     assert w.to_event() == e
+    # the county's push door's unchecked form is the same event, with its own payload dict
+    fast = w.to_event(checked=False)
+    assert fast == e and vars(fast) == vars(e) and fast.payload is not w.payload
+    assert list(WireEvent.model_fields) == [f.name for f in fields(Event)]
     taipei = WireEvent.model_validate(event_dict(at="2026-03-10T10:00:00+08:00"))
     assert taipei.at == AT and taipei.at.tzinfo == UTC
 
