@@ -18,27 +18,39 @@ from __future__ import annotations
 
 import gc
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _lock = threading.Lock()
 _holders = 0
 _was_enabled = False
+_off_since = 0.0
+#: The longest the collector stays off while holders overlap (a county taking pushes from many
+#: devices at once may never see its count reach zero): a holder leaving after that collects
+#: once, so cycles made meanwhile cannot pile up for the life of the process.
+MAX_OFF_S = 30.0
 
 
 @contextmanager
 def collection_paused() -> Iterator[None]:
     """The block runs with the cyclic collector off (see the module docstring)."""
-    global _holders, _was_enabled  # noqa: PLW0603 - one process-wide switch, one count
+    global _holders, _was_enabled, _off_since  # noqa: PLW0603 - one process-wide switch
     with _lock:
         if _holders == 0:
             _was_enabled = gc.isenabled()
+            _off_since = time.monotonic()
             gc.disable()
         _holders += 1
     try:
         yield
     finally:
+        overdue = False
         with _lock:
             _holders -= 1
             if _holders == 0 and _was_enabled:
                 gc.enable()
+            elif _holders and _was_enabled and time.monotonic() - _off_since > MAX_OFF_S:
+                overdue, _off_since = True, time.monotonic()
+        if overdue:
+            gc.collect()  # outside the lock: a finaliser may pause in turn

@@ -63,3 +63,36 @@ def test_a_collector_that_was_off_stays_off() -> None:
     with collection_paused():
         pass
     assert not gc.isenabled()
+
+
+def test_overlapping_holders_still_collect_once_the_pause_is_too_long(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Holders that keep overlapping never bring the count to zero: one leaving after
+    ``MAX_OFF_S`` collects once (and the collector stays off for the others)."""
+    from eservice_desktop.storage import collection
+
+    collections: list[str] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start" and info["generation"] == 2:  # a full one, as gc.collect() runs
+            collections.append(phase)
+
+    gc.enable()
+    monkeypatch.setattr(collection, "MAX_OFF_S", 0.0)
+    gc.callbacks.append(count)
+    try:
+        with collection_paused():
+            with collection_paused():
+                pass
+            assert collections == ["start"] and not gc.isenabled()
+            with collection_paused():
+                pass
+            assert len(collections) == 2
+        assert len(collections) == 2 and gc.isenabled()  # the last one out only turns it on
+        monkeypatch.setattr(collection, "MAX_OFF_S", 3600.0)
+        with collection_paused(), collection_paused():
+            pass
+        assert len(collections) == 2  # a short overlap collects nothing
+    finally:
+        gc.callbacks.remove(count)
