@@ -1,6 +1,6 @@
 """Case numbers allocated offline without collisions.
 
-``H01-02-115-000042-7``: office code, device number, ROC year, the device's own sequence for that
+``H01-02-115-000042-6``: office code, device number, ROC year, the device's own sequence for that
 year, and a check digit. Office + device make the number space private to one counter, so no
 server round trip is needed; the groups are short enough to read aloud, and the plain ASCII form
 prints as Code 128. The check digit (Luhn over the digits, letters as two digits) catches a
@@ -89,8 +89,8 @@ def parse_case_number(text: str) -> CaseNumber:
     if not m:
         raise DomainError(
             "case_number.format",
-            "案號格式錯誤，例如 H01-02-115-000042-7",
-            "Bad case number; example H01-02-115-000042-7",
+            "案號格式錯誤，例如 H01-02-115-000042-6",
+            "Bad case number; example H01-02-115-000042-6",
             "case_number",
         )
     office, device, year, seq, check = m.groups()

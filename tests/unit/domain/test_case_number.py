@@ -72,3 +72,13 @@ def test_range_comes_before_the_check_digit(text: str, code: str) -> None:
 
 def test_other_digits_are_read_as_before() -> None:
     assert parse_case_number("H01-02-１１５-000042-6") == CaseNumber("H01", "02", 115, 42)
+
+
+def test_the_format_refusal_gives_an_example_that_is_accepted() -> None:
+    """The example a clerk is shown for a malformed number is itself a valid number, in both
+    languages (it once carried a wrong check digit)."""
+    with pytest.raises(DomainError) as info:
+        parse_case_number("not a number")
+    example = info.value.message_en.rsplit(" ", 1)[-1]
+    assert info.value.message_zh.endswith(f"例如 {example}")
+    assert str(parse_case_number(example)) == example
