@@ -17,7 +17,6 @@ from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import (
     CANCELLED,
     CLOSED,
-    OPEN,
     PICKED_UP,
     READY,
     REJECTED,
@@ -96,11 +95,17 @@ def _or(value: _T | None, default: _T) -> _T:
 
 
 #: Each fold dataclass's fields, in field order, each with its default (the required ones
-#: None until set), and the fields whose default is made anew for each object.
-_NEW: dict[type, tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...]]] = {
+#: None until set), the fields whose default is made anew for each object, and the required
+#: fields (no default).
+_NEW: dict[
+    type, tuple[dict[str, Any], tuple[tuple[str, Callable[[], Any]], ...], frozenset[str]]
+] = {
     cls: (
         {f.name: None if f.default is MISSING else f.default for f in fields(cls)},
         tuple((f.name, f.default_factory) for f in fields(cls) if f.default_factory is not MISSING),
+        frozenset(
+            f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING
+        ),
     )
     for cls in (CaseState, Payment)
 }
@@ -110,8 +115,12 @@ def _new(cls: type[_D], **values: Any) -> _D:
     """``cls(**values)`` (every required field among them) without the frozen dataclass
     ``__init__``'s ``object.__setattr__`` for each field (fifty for a case state), which cost
     more than the rest of a received event's fold: the same fields, in the same order, the
-    same values (see :func:`replace`)."""
-    template, factories = _NEW[cls]
+    same values (see :func:`replace`). A name that is not a field, or a required field left
+    out, is refused as the constructor refuses it."""
+    template, factories, required = _NEW[cls]
+    if not required <= values.keys() <= _FIELDS[cls]:
+        wrong = sorted((values.keys() - _FIELDS[cls]) | (required - values.keys()))
+        raise TypeError(f"{cls.__name__}: wrong or missing fields {wrong}")
     obj = object.__new__(cls)
     new = obj.__dict__
     new.update(template)
@@ -335,10 +344,8 @@ def _update_payment(
 
 def _track_payment_wait(s: CaseState, at: datetime) -> None:
     """Waiting for payment pauses the clock while an open case has a balance due. ``s``: the
-    new state :func:`apply` just made (no one else holds it yet), changed in place. Every
-    event passes here: ``is_open and balance > 0``, the balance summed only when there are
-    payments to sum (none: the fees due)."""
-    waiting = s.lifecycle == OPEN and (s.fees_due - s.paid if s.payments else s.fees_due) > 0
+    new state :func:`apply` just made (no one else holds it yet), changed in place."""
+    waiting = s.is_open and s.balance > 0
     if waiting and s.payment_wait_since is None:
         s.__dict__["payment_wait_since"] = at
     elif not waiting and s.payment_wait_since is not None:

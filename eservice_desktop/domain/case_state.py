@@ -139,7 +139,8 @@ class CaseState:
 
     @property
     def paid(self) -> int:
-        return sum(p.net for p in self.payments)
+        # every folded event asks (the payment wait): most cases have no payment to sum
+        return sum(p.net for p in self.payments) if self.payments else 0
 
     @property
     def balance(self) -> int:

@@ -8,6 +8,8 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from eservice_desktop.domain import case_fold
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply
@@ -108,3 +110,34 @@ def test_new_states_and_payments_are_the_dataclass_own() -> None:
     (pay,) = state.payments
     assert pay == _rebuilt(pay) and list(vars(pay)) == list(vars(_rebuilt(pay)))
     assert (pay.amount, pay.receipt_number, pay.refunded, pay.issued) == (20, "R1", 0, False)
+
+
+def test_new_makes_what_the_constructor_makes_and_refuses_what_it_refuses(
+    monkeypatch: Any,
+) -> None:
+    """Every ``_new`` the fold makes over the stream equals ``cls(**values)`` of the same
+    values, field for field and in order; an unknown name or a missing required field is a
+    TypeError, as the constructor's."""
+    made: list[tuple[type, dict[str, Any], Any]] = []
+    real = case_fold._new
+
+    def recording(cls: type, **values: Any) -> Any:
+        obj = real(cls, **values)
+        made.append((cls, values, obj))
+        return obj
+
+    monkeypatch.setattr(case_fold, "_new", recording)
+    state = None
+    for e in _events():
+        state = apply(state, e)
+    assert {cls for cls, _v, _o in made} == {CaseState, case_fold.Payment}
+    for cls, values, obj in made:
+        by_init = cls(**values)
+        assert obj == by_init and list(vars(obj)) == list(vars(by_init))
+    cls, values, _obj = made[0]
+    missing = {k: v for k, v in values.items() if k != "case_id"}
+    for bad in ({**values, "no_such_field": 1}, missing):
+        with pytest.raises(TypeError):
+            cls(**bad)
+        with pytest.raises(TypeError):
+            real(cls, **bad)
