@@ -90,6 +90,17 @@ class _Spec:
     text: tuple[int, int, bool] | None = None
 
 
+def _text_passes(value: Any, text: tuple[int, int, bool]) -> bool:
+    """A value of a text field that passed ``values.check_json`` passes every text rule check
+    check_json has not made (text, its length limits, no tab or newline in a one-line field)."""
+    return (
+        type(value) is str
+        and len(value) <= text[0]
+        and (text[2] or ("\n" not in value and "\t" not in value))
+        and (not text[1] or len(value.strip()) >= text[1])
+    )
+
+
 def _spec(f: Any, nested: type[Fields] | None) -> _Spec:
     rule, light = f.metadata["rule"], f.metadata.get("after_json")
     text = (rule.max_len, rule.min_len, rule.multiline) if isinstance(rule, TextRule) else None
@@ -111,7 +122,7 @@ class Fields:
     #: Nested objects: field name -> the class of its value.
     _NESTED: ClassVar[Mapping[str, type[Fields]]] = {}
     #: Named field -> (text limits, nested class, light rule, required): see :meth:`_quick`.
-    _by_name: ClassVar[Mapping[str, tuple[Any, ...]]] = {}
+    _by_name: ClassVar[Mapping[str, _Spec]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -131,9 +142,7 @@ class Fields:
             cls._nested = tuple((s.name, s.nested) for s in specs if s.nested is not None)
             for _name, nested in cls._nested:
                 nested._field_specs()  # before this class's: :meth:`_quick` builds them too
-            cls._by_name = {
-                s.name: (s.text, s.nested, s.light, s.kind == "required") for s in specs
-            }
+            cls._by_name = {s.name: s for s in specs}
             # last: a thread that sees the specs set finds the tables above set too
             cls._specs = specs
         return cls._specs
@@ -195,13 +204,7 @@ class Fields:
                         spec.rule(None)  # names the missing key the way its rule does
                     raise KeyError(name)
             text = spec.text if json_checked else None
-            if (
-                text is not None
-                and type(value) is str
-                and len(value) <= text[0]
-                and (text[2] or ("\n" not in value and "\t" not in value))
-                and (not text[1] or len(value.strip()) >= text[1])
-            ):
+            if text is not None and _text_passes(value, text):
                 pass  # all the text rule checks that check_json has not
             elif spec.rule is not None:
                 value = (spec.light if json_checked else spec.rule)(value)  # type: ignore[misc]
@@ -229,16 +232,11 @@ class Fields:
                 if spec is None:
                     extra[name] = value
                     continue
-                text, nested, light, req_ = spec
+                text, nested, light = spec.text, spec.nested, spec.light
                 if value is None:
                     return None
                 if text is not None:
-                    if (
-                        type(value) is not str
-                        or len(value) > text[0]
-                        or (not text[2] and ("\n" in value or "\t" in value))
-                        or (text[1] and len(value.strip()) < text[1])
-                    ):
+                    if not _text_passes(value, text):
                         return None
                     kw[name] = value
                 elif nested is not None:
@@ -248,7 +246,7 @@ class Fields:
                     kw[name] = typed
                 else:
                     kw[name] = value if light is None else light(value)
-                required += req_
+                required += spec.kind == "required"
         except Exception:  # _build finds the first refusal and raises it
             return None
         if required != len(cls._required):
