@@ -6,7 +6,7 @@ through Core and the ORM."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, cast
 
 import pytest
@@ -32,7 +32,7 @@ AT = datetime(2026, 3, 10, 1, 2, 3, 456789, tzinfo=UTC)
 
 
 def _events() -> list[dict[str, Any]]:
-    return [
+    rows = [
         {
             "event_id": f"ev-000000{i}",
             "case_id": f"case-{i}",
@@ -47,6 +47,12 @@ def _events() -> list[dict[str, Any]]:
         }
         for i in range(3)
     ]
+    # times SQLite's text writes otherwise: in another zone (its wall time), without
+    # microseconds, a year before 1000
+    rows[1]["at"] = datetime(2026, 3, 10, 9, 2, 3, 5, tzinfo=timezone(timedelta(hours=8)))
+    rows[2]["at"] = datetime(2026, 3, 10, 1, 2, 3, tzinfo=UTC)
+    rows[2]["received_at"] = datetime(999, 1, 2, 3, 4, 5, tzinfo=UTC)
+    return rows
 
 
 def _feed() -> list[dict[str, Any]]:
