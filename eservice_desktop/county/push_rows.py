@@ -158,7 +158,10 @@ def accept(
     _route(batch, e, after, batch.device_key, event_document(e, encoded))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
-    if not (before is not None and before.lifecycle == READY_STATE):
+    # a notice needs someone to tell (most pushed events have nobody: no catalogue, no stage)
+    if (after.phone or after.email) and not (
+        before is not None and before.lifecycle == READY_STATE
+    ):
         notify.queue(
             s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), batch.now
         )
