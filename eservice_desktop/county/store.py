@@ -132,6 +132,11 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
+            # Up to 64 MiB of page cache (SQLite's default 2 MiB grows only as pages are read):
+            # a push of a thousand events dirties more than 2 MiB of table and index pages,
+            # which then spilled into the WAL before the commit and were read back (a tenth
+            # of the push's inserts, more on a county whose indexes outgrew the default)
+            cur.execute("PRAGMA cache_size=-65536")
             cur.close()
 
         @event.listens_for(engine, "begin")
