@@ -27,7 +27,7 @@ from eservice_desktop.county.store import (
     DeviceRow,
     FeedRow,
     RouteRow,
-    event_of,
+    aware,
 )
 from eservice_desktop.county.store_rows import JsonText, among, insert_tuples
 from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
@@ -57,8 +57,9 @@ CASE_COLUMNS = (
 )
 
 #: An event of a case's history as the feed replays it: the device that wrote it
-#: (``office-device``) and its document (a dict, or its JSON text).
-Stored = tuple[str, dict[str, Any] | JsonText]
+#: (``office-device``) and its document (a dict, or its JSON text), or the stored event
+#: itself (its document made when replayed).
+Stored = tuple[str, dict[str, Any] | JsonText | Event]
 
 #: How ``json.dumps(..., ensure_ascii=False)`` writes a string (C-speed).
 _TEXT = json.encoder.encode_basestring
@@ -96,21 +97,49 @@ def load_states(
     s: Session, case_ids: set[str]
 ) -> tuple[dict[str, CaseState], dict[str, list[Stored]]]:
     """The cases' states as the county holds them, and each one's history (the events an office
-    that joins a case later gets first), from one query over their stored events."""
+    that joins a case later gets first), from one query over their stored events.
+
+    The events' columns, not ORM rows (loading each as an entity, into the session's identity
+    map, cost more than checking and folding it); a history holds the events, made into
+    documents only when an office joins the case (:func:`_route`), which few pushes do."""
     states: dict[str, CaseState] = {}
     history: dict[str, list[Stored]] = defaultdict(list)
     if not case_ids:
         return states, history
     rows = s.execute(
-        with_chain(select(CountyEventRow))
+        with_chain(select(*_STORED))
         .where(among(s, CountyEventRow.case_id, case_ids))
         .order_by(CountyEventRow.seq)
     )
-    for r, prev, hash_ in rows:
-        e = event_of(r, prev, hash_)
-        states[r.case_id] = apply(states.get(r.case_id), e)
-        history[r.case_id].append((f"{e.office}-{e.device}", e.to_dict()))
+    for event_id, case_id, type_, office, device, clerk, at, payload, prev, hash_ in rows:
+        e = Event(
+            event_id=event_id,
+            case_id=case_id,
+            type=type_,
+            office=office,
+            device=device,
+            clerk=clerk,
+            at=aware(at),
+            payload=dict(payload),
+            prev=prev,
+            hash=hash_,
+        )
+        states[case_id] = apply(states.get(case_id), e)
+        history[case_id].append((f"{office}-{device}", e))
     return states, history
+
+
+#: The columns of a stored event :func:`load_states` reads (``store.event_of``'s fields).
+_STORED = (
+    CountyEventRow.event_id,
+    CountyEventRow.case_id,
+    CountyEventRow.type,
+    CountyEventRow.office,
+    CountyEventRow.device,
+    CountyEventRow.clerk,
+    CountyEventRow.at,
+    CountyEventRow.payload,
+)
 
 
 def with_chain(stmt: Any) -> Any:
@@ -210,7 +239,8 @@ def _route(
         for office in sorted(wanted - routes):
             batch.route_rows.append((case_id, office))
             for old_source, old in history:
-                feed.append((office, "event", case_id, old_source, old, now))
+                doc = old.to_dict() if type(old) is Event else old
+                feed.append((office, "event", case_id, old_source, doc, now))
         routes |= wanted
     for office in sorted(routes):
         feed.append((office, "event", case_id, source, data, now))
