@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
@@ -21,7 +21,7 @@ from eservice_desktop.county.store import (
     FeedRow,
     published,
 )
-from eservice_desktop.county.store_rows import among, insert_tuples
+from eservice_desktop.county.store_rows import among, insert_tuples, update_tuples
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse_dgpa_csv
 from eservice_desktop.domain.case import CANCELLED, CaseState, open_pauses
 from eservice_desktop.domain.catalogue import Catalogue
@@ -96,7 +96,7 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
         s.scalars(select(CountyCaseFactRow.case_id).where(among(s, CountyCaseFactRow.case_id, ids)))
     )
     new_rows: list[tuple[Any, ...]] = []
-    changed: list[dict[str, Any]] = []
+    changed: list[tuple[Any, ...]] = []
     office_hours: dict[str, OfficeHours] = {}  # a push's cases share a few offices
     for case_id in ids:
         st = states[case_id]
@@ -131,13 +131,12 @@ def project_facts(s: Session, states: Mapping[str, CaseState], touched: Iterable
             st.last_event_at or st.received_at,
         )
         if case_id in existing:
-            changed.append(dict(zip(_FACT_COLUMNS, row, strict=True)))
+            changed.append(row)
         else:
             new_rows.append(row)
     # set-based: one multi-row insert, one executemany update by primary key
     insert_tuples(s, CountyCaseFactRow, _FACT_COLUMNS, new_rows)
-    if changed:
-        s.execute(update(CountyCaseFactRow), changed)
+    update_tuples(s, CountyCaseFactRow, _FACT_COLUMNS, changed)
     _project_lookups(s, states, ids)
     s.flush()
 

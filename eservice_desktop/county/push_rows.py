@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notice_outcomes, notify
@@ -29,7 +29,7 @@ from eservice_desktop.county.store import (
     RouteRow,
     aware,
 )
-from eservice_desktop.county.store_rows import JsonText, among, insert_tuples
+from eservice_desktop.county.store_rows import JsonText, among, insert_tuples, update_tuples
 from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
@@ -46,6 +46,8 @@ EVENT_COLUMNS = (*ev.ENVELOPE, "received_at", "payload")
 CHAIN_COLUMNS = ("event_id", "prev", "hash")
 ROUTE_COLUMNS = ("case_id", "office")
 FEED_COLUMNS = ("office", "kind", "case_id", "source", "data", "created_at")
+#: What a push changes in a case row the county holds already (its key first).
+CASE_CHANGES = ("case_id", "status", "event_count", "updated_at", "pickup_office")
 CASE_COLUMNS = (
     "case_id",
     "case_number",
@@ -336,21 +338,13 @@ def update_cases(
         s.scalars(select(CountyCaseRow.case_id).where(among(s, CountyCaseRow.case_id, ids)))
     )
     new_rows: list[tuple[Any, ...]] = []
-    changed: list[dict[str, Any]] = []
+    changed: list[tuple[Any, ...]] = []
     receipts = []
     for case_id in ids:
         st = states[case_id]
         status, count, pickup = st.status, st.event_count, st.pickup_office
         if case_id in existing:
-            changed.append(
-                {
-                    "case_id": case_id,
-                    "status": status,
-                    "event_count": count,
-                    "updated_at": now,
-                    "pickup_office": pickup,
-                }
-            )
+            changed.append((case_id, status, count, now, pickup))
         else:
             new_rows.append((case_id, st.case_number, st.office, pickup, status, count, now))
         sig = key.sign(receipt_bytes(case_id, st.case_number, st.office, st.event_count, now))
@@ -367,6 +361,5 @@ def update_cases(
         )
     # set-based: one multi-row insert, one executemany update by primary key
     insert_tuples(s, CountyCaseRow, CASE_COLUMNS, new_rows)
-    if changed:
-        s.execute(update(CountyCaseRow), changed)
+    update_tuples(s, CountyCaseRow, CASE_CHANGES, changed)
     return receipts

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Engine, Table, delete, insert, select
+from sqlalchemy import Engine, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 from sync_helpers import _fresh_pg_db
 
@@ -23,7 +23,13 @@ from eservice_desktop.county.store import (
     create_schema,
     make_engine,
 )
-from eservice_desktop.county.store_rows import JsonText, among, insert_rows, insert_tuples
+from eservice_desktop.county.store_rows import (
+    JsonText,
+    among,
+    insert_rows,
+    insert_tuples,
+    update_tuples,
+)
 from eservice_desktop.domain import chain
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
@@ -152,6 +158,45 @@ def test_bulk_rows_store_what_a_core_insert_stores(county_db: str) -> None:
             assert by_bulk == by_core, table.name
     finally:
         engine.dispose()
+
+
+def test_bulk_updates_store_what_an_orm_update_stores(county_db: str) -> None:
+    """A push's updates of the case rows it holds already (``update_tuples``: one driver
+    executemany) leave the rows as the ORM's bulk update by primary key leaves them; rows
+    not named are left alone."""
+    engine = make_engine(county_db)
+    create_schema(engine)
+    table = cast(Table, CountyCaseFactRow.__table__)
+    names = [c.name for c in table.columns]
+    later = AT + timedelta(days=3, microseconds=7)
+    changes = [
+        {**_facts()[0], "status": "closed", "due_date": date(2026, 3, 13), "held_since": later},
+        {**_facts()[1], "consent": True, "closed_on_time": None, "holder": "李 \t 四"},
+    ]
+    stored = []
+    try:
+        for by_orm in (True, False):
+            with Session(engine) as s, s.begin():
+                s.execute(delete(table))
+                s.execute(insert(table), [*_facts(), {**_facts()[0], "case_id": "case-3"}])
+            with Session(engine) as s, s.begin():
+                if by_orm:
+                    s.execute(update(CountyCaseFactRow), changes)
+                else:
+                    rows = [tuple(c[n] for n in names) for c in changes]
+                    update_tuples(s, CountyCaseFactRow, names, rows)
+            stored.append(_stored(engine, table))
+        assert stored[0] == stored[1]
+        assert stored[0] != _stored_after_insert(engine, table)
+    finally:
+        engine.dispose()
+
+
+def _stored_after_insert(engine: Engine, table: Table) -> list[tuple[Any, ...]]:
+    with Session(engine) as s, s.begin():
+        s.execute(delete(table))
+        s.execute(insert(table), [*_facts(), {**_facts()[0], "case_id": "case-3"}])
+    return _stored(engine, table)
 
 
 def test_among_finds_what_an_in_list_finds(county_db: str) -> None:
