@@ -40,6 +40,7 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
+from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import closed_on_time, due_date, may_cover_a_closing
 from eservice_desktop.domain.errors import DomainError
@@ -264,36 +265,58 @@ def _link(heads: dict[tuple[str, str], repo.ChainHead], e: Event) -> tuple[Event
     return linked, encoded
 
 
+#: Due dates of cases without waiting windows, by (limit, day received, after its closing).
+_DueCache = dict[tuple[int, date, bool], date | None]
+
+
+def shared_due(
+    state: CaseState, calendar: WorkingCalendar, hours: OfficeHours, cache: _DueCache
+) -> date | None:
+    """:func:`compute_due` of ``state``, shared between the cases of a batch where the rule
+    allows: closed waiting windows that cover no closing (``domain.deadline``:
+    ``may_cover_a_closing``) leave the date ``D`` of a case without windows, which is shared
+    per (limit, day, after closing); and a window still open (the case not closed) only asks
+    whether it began by ``D``'s closing: then the rule reaches an undecided day by ``D`` and
+    gives None, else ``D`` (the limit was reached before it began). A pulled page's cases
+    mostly wait for something: each used to walk the calendar on its own."""
+    opened = [t for t in (state.supplement_since, state.payment_wait_since) if t is not None]
+    if (opened and state.closed_at is not None) or may_cover_a_closing(state.pauses, hours):
+        return due_date(
+            state.received_at,
+            state.time_limit_working_days,
+            calendar,
+            hours,
+            open_pauses(state),
+            closed_at=state.closed_at,
+        )
+    day = hours.local_date(state.received_at)
+    key = (state.time_limit_working_days, day, state.received_at > hours.closing_at(day))
+    if key not in cache:
+        limit = state.time_limit_working_days
+        cache[key] = due_date(state.received_at, limit, calendar, hours, state.pauses)
+    due = cache[key]
+    if opened and due is not None and min(opened) <= hours.closing_at(due):
+        return None
+    return due
+
+
 def _project_cases(
     app: App, session: Session, states: Mapping[str, CaseState], present: set[str], now: datetime
 ) -> None:
-    """The ``cases`` rows of a batch: one multi-row insert for new cases, updates for the rest.
-    Due dates of cases whose waiting windows cover no closing
-    (``domain.deadline.may_cover_a_closing``) are shared per (limit, day, after closing)."""
+    """The ``cases`` rows of a batch: one multi-row insert for new cases, updates for the rest
+    (due dates by :func:`shared_due`)."""
     if not states:
         return
     existing = projections.indexed_rows(session, [c for c in states if c in present])
-    cache: dict[tuple[int, date, bool], date | None] = {}
-    hours = app.hours
+    cache: _DueCache = {}
+    calendar, hours = app.calendar, app.hours
     new_rows: list[dict[str, Any]] = []
     new_states: list[CaseState] = []  # of the new rows, for their search index entries
     changed: list[dict[str, Any]] = []  # the rows of cases that have one
     moves: Counter[case_stats.Key] = Counter()  # of the report counts (storage/case_stats.py)
     for case_id in states:
         state = states[case_id]
-        waiting = state.supplement_since or state.payment_wait_since
-        if waiting or may_cover_a_closing(state.pauses, hours):
-            due = compute_due(app, state)
-        else:
-            day = hours.local_date(state.received_at)
-            key = (
-                state.time_limit_working_days,
-                day,
-                state.received_at > hours.closing_at(day),
-            )
-            if key not in cache:
-                cache[key] = compute_due(app, state)
-            due = cache[key]
+        due = shared_due(state, calendar, hours, cache)
         on_time = compute_on_time(app, state, due)
         values = repo.projection_values(state, due, now, on_time)
         row = existing.get(case_id)

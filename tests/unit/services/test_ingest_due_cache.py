@@ -1,18 +1,22 @@
 """The bulk ingest shares a due date between cases whose waiting windows cover no closing time
 (domain.deadline.may_cover_a_closing): for such a case the deadline rule gives the very date it
 gives without the windows, at every edge (a window ending at, or a second after, the closing; one
-crossing midnight or starting after closing; a window on a day off)."""
+crossing midnight or starting after closing; a window on a day off); a window still open only
+asks whether it began by that date's closing (services.ingest.shared_due)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
+from eservice_desktop.domain.case import CaseState, open_pauses
 from eservice_desktop.domain.deadline import due_date, may_cover_a_closing
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.services.ingest import shared_due
 
 HOURS = OfficeHours()
 CALENDAR = WorkingCalendar()
@@ -64,3 +68,65 @@ def test_the_edges_are_judged() -> None:
     assert counts(closing + timedelta(hours=1), closing + timedelta(hours=2))  # left to the rule
     assert counts(at_nine, None)  # still open
     assert counts(at_nine, at_nine - timedelta(seconds=1))  # out of order: the rule refuses it
+
+
+#: One cache for every example below: dates shared between cases received on the same day, as
+#: in a batch.
+_SHARED: dict[tuple[int, date, bool], date | None] = {}
+
+
+@given(
+    received=MOMENT,
+    windows=st.lists(WINDOW, max_size=2),
+    supplement=st.one_of(st.none(), MOMENT),
+    payment=st.one_of(st.none(), MOMENT),
+    closed=st.one_of(st.none(), MOMENT),
+    limit=st.integers(0, 5),
+)
+@settings(max_examples=1000)
+def test_a_shared_due_date_is_the_rule_s_date(
+    *,
+    received: datetime,
+    windows: list[tuple[datetime, datetime]],
+    supplement: datetime | None,
+    payment: datetime | None,
+    closed: datetime | None,
+    limit: int,
+) -> None:
+    """services.ingest.shared_due gives what the rule gives for the case's own windows, open
+    ones too (None while one that began by the date's closing is open), closed or not."""
+    pauses = tuple((min(a, b).astimezone(UTC), max(a, b).astimezone(UTC)) for a, b in windows)
+    state = CaseState(
+        case_id="c",
+        case_number="H01-01-115-000001-7",
+        service_code="HR-TRANSCRIPT",
+        office="H01",
+        received_at=received.astimezone(UTC),
+        time_limit_working_days=limit,
+        applicant_kind="person",
+        applicant_id_type="national_id",
+        applicant_id="A123456789",
+        applicant_name="王小明",
+        supplement_since=supplement,
+        payment_wait_since=payment,
+        pauses=pauses,
+        closed_at=closed,
+    )
+    expected = due_date(
+        state.received_at, limit, CALENDAR, HOURS, open_pauses(state), closed_at=closed
+    )
+    assert shared_due(state, CALENDAR, HOURS, _SHARED) == expected
+
+
+def test_an_open_window_after_the_date_leaves_it() -> None:
+    """The two answers for an open window: None when it began by the date's closing, the date
+    when the limit was reached before it began (the case was late when it began to wait)."""
+    received = datetime(2026, 3, 2, 9, tzinfo=TAIPEI)  # Monday
+    base = CaseState("c", "n", "s", "H01", received, 1, "person", "national_id", "A", "N")
+    due = shared_due(base, CALENDAR, HOURS, {})
+    assert due == date(2026, 3, 2)
+    closing = HOURS.closing_at(date(2026, 3, 2))
+    late = replace(base, supplement_since=closing + timedelta(seconds=1))
+    assert shared_due(late, CALENDAR, HOURS, {}) == due
+    at_closing = replace(base, payment_wait_since=closing)
+    assert shared_due(at_closing, CALENDAR, HOURS, {}) is None
