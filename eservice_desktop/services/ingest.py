@@ -265,12 +265,23 @@ def _link(heads: dict[tuple[str, str], repo.ChainHead], e: Event) -> tuple[Event
     return linked, encoded
 
 
-#: Due dates of cases without waiting windows, by (limit, day received, after its closing).
-_DueCache = dict[tuple[int, date, bool], date | None]
+@dataclass
+class DueCache:
+    """What :func:`shared_due` shares within a batch: the due dates of cases without waiting
+    windows by (limit, day received, received after its closing), and each day's closing."""
+
+    dates: dict[tuple[int, date, bool], date | None] = field(default_factory=dict)
+    closings: dict[date, datetime] = field(default_factory=dict)
+
+    def closing(self, hours: OfficeHours, day: date) -> datetime:
+        closing = self.closings.get(day)
+        if closing is None:
+            closing = self.closings[day] = hours.closing_at(day)
+        return closing
 
 
 def shared_due(
-    state: CaseState, calendar: WorkingCalendar, hours: OfficeHours, cache: _DueCache
+    state: CaseState, calendar: WorkingCalendar, hours: OfficeHours, cache: DueCache
 ) -> date | None:
     """:func:`compute_due` of ``state``, shared between the cases of a batch where the rule
     allows: closed waiting windows that cover no closing (``domain.deadline``:
@@ -290,12 +301,13 @@ def shared_due(
             closed_at=state.closed_at,
         )
     day = hours.local_date(state.received_at)
-    key = (state.time_limit_working_days, day, state.received_at > hours.closing_at(day))
-    if key not in cache:
-        limit = state.time_limit_working_days
-        cache[key] = due_date(state.received_at, limit, calendar, hours, state.pauses)
-    due = cache[key]
-    if opened and due is not None and min(opened) <= hours.closing_at(due):
+    limit = state.time_limit_working_days
+    key = (limit, day, state.received_at > cache.closing(hours, day))
+    dates = cache.dates
+    if key not in dates:
+        dates[key] = due_date(state.received_at, limit, calendar, hours, state.pauses)
+    due = dates[key]
+    if opened and due is not None and min(opened) <= cache.closing(hours, due):
         return None
     return due
 
@@ -308,7 +320,7 @@ def _project_cases(
     if not states:
         return
     existing = projections.indexed_rows(session, [c for c in states if c in present])
-    cache: _DueCache = {}
+    cache = DueCache()
     calendar, hours = app.calendar, app.hours
     new_rows: list[dict[str, Any]] = []
     new_states: list[CaseState] = []  # of the new rows, for their search index entries

@@ -16,7 +16,7 @@ from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.case import CaseState, open_pauses
 from eservice_desktop.domain.deadline import due_date, may_cover_a_closing
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.services.ingest import shared_due
+from eservice_desktop.services.ingest import DueCache, shared_due
 
 HOURS = OfficeHours()
 CALENDAR = WorkingCalendar()
@@ -72,7 +72,7 @@ def test_the_edges_are_judged() -> None:
 
 #: One cache for every example below: dates shared between cases received on the same day, as
 #: in a batch.
-_SHARED: dict[tuple[int, date, bool], date | None] = {}
+_SHARED = DueCache()
 
 
 @given(
@@ -123,10 +123,10 @@ def test_an_open_window_after_the_date_leaves_it() -> None:
     when the limit was reached before it began (the case was late when it began to wait)."""
     received = datetime(2026, 3, 2, 9, tzinfo=TAIPEI)  # Monday
     base = CaseState("c", "n", "s", "H01", received, 1, "person", "national_id", "A", "N")
-    due = shared_due(base, CALENDAR, HOURS, {})
+    due = shared_due(base, CALENDAR, HOURS, DueCache())
     assert due == date(2026, 3, 2)
     closing = HOURS.closing_at(date(2026, 3, 2))
     late = replace(base, supplement_since=closing + timedelta(seconds=1))
-    assert shared_due(late, CALENDAR, HOURS, {}) == due
+    assert shared_due(late, CALENDAR, HOURS, DueCache()) == due
     at_closing = replace(base, payment_wait_since=closing)
-    assert shared_due(at_closing, CALENDAR, HOURS, {}) is None
+    assert shared_due(at_closing, CALENDAR, HOURS, DueCache()) is None
