@@ -23,6 +23,21 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+
+def _null(value: None) -> None:
+    """The adapter of ``None`` (see below): NULL, as the driver binds it anyway."""
+    return value
+
+
+# The driver binds a parameter that is not exactly an int, float, str or bytearray through its
+# adapter registry, and ``None`` has no adapter there: for each NULL it then asks the protocol
+# for ``__adapt__`` and the value for ``__conform__``, two AttributeErrors built (message and
+# all) and cleared before it binds NULL after all. A pulled page of 2,000 events binds some
+# 5,000 NULLs (no ``acked_at``; no due date while a case waits, no closing): 7% of applying
+# it went there. With an adapter registered the same NULL is bound after one dict look-up.
+# Process-wide, like the registry itself: every connection of this module binds NULL so.
+sqlcipher.register_adapter(type(None), _null)
+
 PLAIN_HEADER = b"SQLite format 3\x00"
 DatabaseError = sqlcipher.DatabaseError
 
