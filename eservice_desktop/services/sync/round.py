@@ -2,10 +2,11 @@
 
 Exactly-once without distributed transactions:
 
-- push: events are sent in local order; the county is idempotent by event id. The outbox rows
-  are marked acknowledged only after the answer arrived, in one local transaction. A crash or a
-  lost reply between the county's commit and ours just means the next round re-sends the batch
-  and gets ``duplicate`` answers.
+- push (services/sync/push.py): events are sent in local order, one batch in flight, the next
+  batch read and written while the county works on one; the county is idempotent by event id.
+  The outbox rows are marked acknowledged only after the answer arrived, in one local
+  transaction. A crash or a lost reply between the county's commit and ours just means the
+  next round re-sends the batch and gets ``duplicate`` answers.
 - pull: the changes of a page and the new cursor are written in the *same* local transaction,
   so a page is applied entirely or not at all, and events are skipped when already present.
 """
@@ -14,43 +15,31 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy.orm import Session
 
-from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient, RequestRefused
+from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient
 from eservice_desktop.county_link.protocol import (
-    ChainGap,
-    PushResponse,
     WireAccess,
-    WireEvent,
-    push_body,
 )
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import Event
 from eservice_desktop.services import access
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
-from eservice_desktop.services.sync.clock import base_now, learn_clock
-from eservice_desktop.services.sync.conflicts import record_conflict
+from eservice_desktop.services.sync.clock import learn_clock
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
-from eservice_desktop.services.sync.receipts import store_receipts
+from eservice_desktop.services.sync.push import push_all
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import (
-    Outgoing,
     get_state,
-    outgoing,
     pending_count,
     set_state,
 )
-from eservice_desktop.storage import repo
 from eservice_desktop.storage.collection import collection_paused
 
 PUSH_BATCH = 1000
@@ -121,12 +110,18 @@ def _round(
     pull_progress: Progress | None,
 ) -> RoundResult:
     result = RoundResult()
-    _push_all(app, client, result, max_push_batches, progress)
+
+    def push() -> None:
+        push_all(
+            app, client, result, size=PUSH_BATCH, max_batches=max_push_batches, progress=progress
+        )
+
+    push()
     result.access = _push_access(app, client)
     result.attachments = upload_attachments(app, client)
     pulled = _pull_all(app, client, result, pull_progress)
     if result.conflicts:
-        _push_all(app, client, result, max_push_batches, progress)  # the conflict notes
+        push()  # the conflict notes
     result.operators = pull_operators(app, client)
     if pulled.calendar_changed:
         app.reload_calendar()
@@ -206,39 +201,6 @@ def _pull_page(
     return page.cursor if page.more else None
 
 
-def _push_all(
-    app: App,
-    client: CountyClient,
-    result: RoundResult,
-    max_batches: int | None,
-    progress: Progress | None = None,
-) -> None:
-    batches = 0
-    done, total = 0, 0
-    while max_batches is None or batches < max_batches:
-        # the collector waits until the batch's objects are gone, as for a pulled page
-        # (storage/collection.py): its rows, its body and the county's answer, some 30,000
-        # objects that a full collection would walk with the whole heap behind them
-        with collection_paused():
-            with app.reading() as s:
-                batch = outgoing(s, PUSH_BATCH)
-                if progress is not None and batches == 0 and batch:
-                    total = pending_count(s)
-            if not batch:
-                break
-            if progress is not None:
-                progress(done, max(total, done + len(batch)))
-            sent = _push_batch(app, client, batch, result)
-            if sent is None:
-                continue
-            batches += 1
-            done += sent
-            if progress is not None:
-                progress(done, max(total, done))
-        if len(batch) < PUSH_BATCH:
-            break
-
-
 def _push_access(app: App, client: CountyClient) -> int:
     """The access log (services/access.py) to the county, in batches, oldest first."""
     stored = 0
@@ -259,133 +221,3 @@ def _push_access(app: App, client: CountyClient) -> int:
             access.mark_acked(s, [r.access_id for r in batch], app.now())
         if len(batch) < PUSH_BATCH:
             return stored
-
-
-def _push_batch(
-    app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult
-) -> int | None:
-    """Sends one batch and applies the county's answer (what it acknowledged, its conflicts
-    and receipts) in one local transaction; the number of events sent (None: none could be)."""
-    t0 = base_now(app)
-    sent = _send_batch(app, client, batch, result)
-    if sent is None:
-        return None
-    batch, resp = sent
-    result.clock_offset_s = learn_clock(app, t0, base_now(app), resp.server_time)
-    with app.transaction() as s:
-        _apply_push(app, s, batch, resp, result)
-    return len(batch)
-
-
-def _send_batch(
-    app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult
-) -> tuple[list[Outgoing], PushResponse] | None:
-    """Sends one batch; the events sent and the county's answer (None: nothing to send).
-
-    The body is written once, each event as the outbox wrote it from its stored row
-    (``state.outgoing``: the payload's stored JSON, not parsed), and sent as it is: the
-    county checks it (the wire model, then the counters' value rules of each event, a refusal
-    answered as a conflict), so the office does not check it a second time. Only a body the
-    county refused as a whole (422, or 400: not even JSON, an event stored before today's wire
-    rules) is taken apart, each event checked against the wire model
-    (:func:`_set_aside_invalid`), and the rest sent again."""
-    try:
-        body: bytes | None = ('{"events":[' + ",".join(o.wire for o in batch) + "]}").encode()
-    except ValueError:  # text UTF-8 cannot carry (a lone surrogate)
-        body = None
-    if body is not None:
-        try:
-            return batch, client.push_encoded(body)
-        except RequestRefused as e:
-            if e.status not in (400, 422):
-                raise
-    by_id = {o.event_id: o for o in batch}
-    good, wire, gaps = _set_aside_invalid(app, [o.event() for o in batch], result)
-    if not good and not gaps:
-        return None
-    body = push_body(
-        [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
-    )
-    return [by_id[e.event_id] for e in good], client.push_encoded(body)
-
-
-def _set_aside_invalid(
-    app: App, batch: list[Event], result: RoundResult
-) -> tuple[list[Event], list[WireEvent], list[ChainGap]]:
-    """An event stored before today's wire rules that the wire would refuse becomes a local
-    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed, with
-    the chain links of the events set aside (so the county's chain of this device goes on).
-    Returns the events to push, the same as wire events (each validated once), and the gaps."""
-    good: list[Event] = []
-    wire: list[WireEvent] = []
-    bad: list[tuple[Event, DomainError]] = []
-    gaps: list[ChainGap] = []
-    for e in batch:
-        if e.prev and e.hash:
-            try:
-                gap = ChainGap(event_id=e.event_id, prev=e.prev, hash=e.hash, position=len(good))
-            except ValidationError:
-                gap = None
-        else:
-            gap = None
-        try:
-            w = WireEvent.of(e)
-        except ValidationError:
-            bad.append((e, _wire_refusal()))
-            if gap is not None:
-                gaps.append(gap)
-        else:
-            good.append(e)
-            wire.append(w)
-    if bad:
-        with app.transaction() as s:
-            now = app.now()
-            for e, why in bad:
-                result.conflicts += 1
-                record_conflict(
-                    app,
-                    s,
-                    e,
-                    conflict_id=str(uuid.uuid4()),
-                    code=why.code,
-                    zh=why.message_zh,
-                    en=why.message_en,
-                    now=now,
-                )
-            repo.mark_acked(s, [e.event_id for e, _ in bad], now)
-    return good, wire, gaps
-
-
-def _wire_refusal() -> DomainError:
-    return DomainError("event.invalid", "事件內容無法傳送", "The event cannot be sent as it is")
-
-
-def _apply_push(
-    app: App, s: Session, batch: list[Outgoing], resp: PushResponse, result: RoundResult
-) -> None:
-    by_id = {e.event_id: e for e in batch}
-    now = app.now()
-    acked: list[str] = []
-    for r in resp.results:
-        e = by_id.get(r.event_id)
-        if e is None:
-            continue
-        acked.append(r.event_id)
-        if r.status == "accepted":
-            result.pushed += 1
-        elif r.status == "duplicate":
-            result.duplicates += 1
-        else:
-            result.conflicts += 1
-            record_conflict(
-                app,
-                s,
-                e.event(),
-                conflict_id=r.conflict_id or str(uuid.uuid4()),
-                code=r.reason_code or "",
-                zh=r.reason_zh or "",
-                en=r.reason_en or "",
-                now=now,
-            )
-    repo.mark_acked(s, acked, now)
-    store_receipts(s, resp.receipts, now)

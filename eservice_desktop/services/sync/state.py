@@ -42,6 +42,9 @@ class Outgoing:
 
     event_id: str
     wire: str
+    #: Its place in the outbox (``events.seq``): a push reads the next batch after it while
+    #: this one is still on its way (services/sync/push.py).
+    seq: int = 0
 
     def event(self) -> Event:
         return Event.from_dict(json.loads(self.wire))
@@ -56,14 +59,15 @@ class Outgoing:
 #: in another form.
 _OUTBOX_WIRE = text(
     """
-    SELECT event_id, CASE WHEN json_valid(payload) AND at GLOB :stored_at THEN json_object(
+    SELECT seq, event_id, CASE WHEN json_valid(payload) AND at GLOB :stored_at THEN json_object(
         'event_id', event_id, 'case_id', case_id, 'type', type, 'office', office,
         'device', device, 'clerk', clerk,
         'at', replace(iif(substr(at, 21) = '000000', substr(at, 1, 19), at), ' ', 'T')
             || '+00:00',
         'payload', json(payload)
     ) END AS head, hash IS NOT NULL AS chained, json_quote(prev), json_quote(hash)
-    FROM events WHERE origin = 'local' AND acked_at IS NULL ORDER BY seq LIMIT :limit
+    FROM events WHERE origin = 'local' AND acked_at IS NULL AND seq > :after
+    ORDER BY seq LIMIT :limit
     """
 )
 #: How SQLAlchemy stores a time in SQLite (``DateTime``): UTC, microseconds always written.
@@ -71,15 +75,21 @@ _D = "[0-9]"
 _STORED_AT: Final = f"{_D * 4}-{_D * 2}-{_D * 2} {_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}"
 
 
-def outgoing(session: Session, limit: int) -> list[Outgoing]:
+def outgoing(session: Session, limit: int, after: int = 0) -> list[Outgoing]:
     """This device's events the county has not acknowledged yet, oldest first, as a push sends
     them (written by SQLite, see ``_OUTBOX_WIRE``; no ORM object or Python value per row: a
-    push reads 1,000 a batch)."""
-    rows = session.execute(_OUTBOX_WIRE, {"stored_at": _STORED_AT, "limit": limit}).all()
-    odd = _written_by_python(session, [event_id for event_id, head, *_ in rows if head is None])
+    push reads 1,000 a batch); ``after``: only those after that ``seq`` (the batch before
+    them is on its way, not acknowledged yet)."""
+    params = {"stored_at": _STORED_AT, "limit": limit, "after": after}
+    rows = session.execute(_OUTBOX_WIRE, params).all()
+    odd = _written_by_python(session, [event_id for _, event_id, head, *_ in rows if head is None])
     return [
-        Outgoing(event_id, odd[event_id] if head is None else _chained(head, chained, prev, hash_))
-        for event_id, head, chained, prev, hash_ in rows
+        Outgoing(
+            event_id,
+            odd[event_id] if head is None else _chained(head, chained, prev, hash_),
+            seq,
+        )
+        for seq, event_id, head, chained, prev, hash_ in rows
     ]
 
 

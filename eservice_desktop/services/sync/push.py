@@ -1,0 +1,353 @@
+"""The push of a sync round: the outbox to the county in batches, oldest first, each batch's
+answer applied (acknowledgements, conflicts, receipts) in one local transaction.
+
+Pipelined, one request in flight: while the county works on batch k (the request runs on a
+thread of its own, :class:`_Sender`), this thread applies the answer to batch k-1 and reads and
+writes the body of batch k+1 (the outbox rows after batch k's last ``seq``: batch k is not
+acknowledged yet). The office's work and the county's overlap instead of waiting for each
+other. What stays as it was:
+
+- batches reach the county one at a time and in order; batch k+1 is sent only once the answer
+  to batch k has arrived and was not a refusal of the whole body;
+- an answer is applied only once it has arrived, answers in order, each in its own
+  transaction, so what was acknowledged stays so when a later request fails;
+- on a body the county refused whole (400/422) or one that cannot be written as JSON, the
+  pipeline stops and today's serial path takes over (:func:`_push_serially`): that batch is
+  taken apart and sent again, so a broken batch is never followed on the county by its
+  successor; on any other error the round raises (the batch ahead is dropped unsent, and
+  the next round reads it again);
+- leaving the push (normally or on an error) waits for a request still under way, so no
+  thread uses the client afterwards; the client's session is used by one thread at a time.
+
+An answer that arrived but could not be applied here (the local write failed) is lost as a lost
+reply is: the next round sends those events again and the county answers ``duplicate``.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county_link.client import CountyClient, RequestRefused
+from eservice_desktop.county_link.protocol import ChainGap, PushResponse, WireEvent, push_body
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.clock import base_now, learn_clock
+from eservice_desktop.services.sync.conflicts import record_conflict
+from eservice_desktop.services.sync.receipts import store_receipts
+from eservice_desktop.services.sync.state import Outgoing, outgoing, pending_count
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.collection import collection_paused
+
+if TYPE_CHECKING:  # the round's result, which the push counts into (round.py imports this)
+    from eservice_desktop.services.sync.round import Progress, RoundResult
+
+log = logging.getLogger("eservice.sync")
+
+
+@dataclass
+class _Tally:
+    """Progress of one push: events acknowledged, the outbox size at its start, batches sent."""
+
+    progress: Progress | None
+    max_batches: int | None
+    done: int = 0
+    total: int = 0
+    batches: int = 0
+
+    def may_send(self) -> bool:
+        return self.max_batches is None or self.batches < self.max_batches
+
+    def sending(self, n: int) -> None:
+        if self.progress is not None:
+            self.progress(self.done, max(self.total, self.done + n))
+
+    def acked(self, n: int) -> None:
+        self.done += n
+        if self.progress is not None:
+            self.progress(self.done, max(self.total, self.done))
+
+
+@dataclass(frozen=True)
+class _Answer:
+    """The county's answer to a batch and when it was asked and answered (device clock)."""
+
+    response: PushResponse
+    asked: datetime
+    answered: datetime
+
+
+class _Sender:
+    """The request of one batch at a time, on a thread: :meth:`send` starts it, :meth:`take`
+    waits for its answer (raising what the request raised)."""
+
+    def __init__(self, app: App, client: CountyClient) -> None:
+        self.app, self.client = app, client
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sync-push")
+        self._sent: Future[_Answer] | None = None
+
+    def __enter__(self) -> _Sender:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._pool.shutdown(wait=True)  # a request under way ends (its deadline bounds it)
+
+    def send(self, body: bytes) -> None:
+        if self._sent is not None:
+            raise RuntimeError("a batch is already on its way")
+        self._sent = self._pool.submit(self._post, body)
+
+    def take(self) -> _Answer:
+        sent, self._sent = self._sent, None
+        if sent is None:
+            raise RuntimeError("no batch sent")
+        return sent.result()
+
+    def _post(self, body: bytes) -> _Answer:
+        asked = base_now(self.app)
+        with collection_paused():  # the answer parses into a few thousand objects
+            response = self.client.push_encoded(body)
+        return _Answer(response, asked, base_now(self.app))
+
+
+def push_all(
+    app: App,
+    client: CountyClient,
+    result: RoundResult,
+    *,
+    size: int,
+    max_batches: int | None = None,
+    progress: Progress | None = None,
+) -> None:
+    """Pushes the outbox in batches of ``size``, pipelined (module docstring); falls back to
+    the serial path for the rest of the push when a batch is refused whole."""
+    tally = _Tally(progress, max_batches)
+    with _Sender(app, client) as sender:
+        refused = _pipelined(app, sender, result, size, tally)
+    if refused is not None:
+        _push_serially(app, client, result, tally, refused, size=size)
+
+
+def _pipelined(
+    app: App, sender: _Sender, result: RoundResult, size: int, tally: _Tally
+) -> list[Outgoing] | None:
+    """The pipelined loop; the batch to take apart when one cannot be sent whole (the batch
+    before it applied), None when the outbox is through."""
+    batch = _read(app, size, 0, tally)
+    answered: tuple[list[Outgoing], _Answer] | None = None
+    while batch and tally.may_send():
+        # the collector waits until the batch's objects are gone (storage/collection.py):
+        # its rows, its body and the county's answer, some 30,000 objects that a full
+        # collection would walk with the whole heap behind them
+        with collection_paused():
+            body = _body(batch)
+            if body is not None:
+                tally.sending(len(batch))
+                sender.send(body)
+                tally.batches += 1
+            if answered is not None:  # while the county works on this batch
+                _apply(app, *answered, result, tally)
+                answered = None
+            if body is None:
+                return batch
+            ahead = _read(app, size, batch[-1].seq, tally) if _more(batch, size, tally) else []
+            try:
+                answered = (batch, sender.take())
+            except RequestRefused as e:
+                if e.status not in (400, 422):
+                    raise
+                tally.batches -= 1  # as the serial path counts it: sent once taken apart
+                return batch
+            batch = ahead
+    if answered is not None:
+        with collection_paused():
+            _apply(app, *answered, result, tally)
+    return None
+
+
+def _more(batch: list[Outgoing], size: int, tally: _Tally) -> bool:
+    """Whether a batch may follow ``batch`` (a short batch was the outbox's last)."""
+    return len(batch) == size and tally.may_send()
+
+
+def _read(app: App, size: int, after: int, tally: _Tally) -> list[Outgoing]:
+    """The next batch of the outbox after ``seq`` ``after``; the first read of a push with
+    progress also counts the outbox, for the total shown."""
+    with app.reading() as s:
+        batch = outgoing(s, size, after)
+        if tally.progress is not None and not tally.total and batch:
+            tally.total = pending_count(s)
+    return batch
+
+
+def _body(batch: list[Outgoing]) -> bytes | None:
+    """The request body, each event as the outbox wrote it (``state.outgoing``; the county
+    checks it); None when UTF-8 cannot carry its text (a lone surrogate)."""
+    try:
+        return ('{"events":[' + ",".join(o.wire for o in batch) + "]}").encode()
+    except ValueError:
+        return None
+
+
+def _apply(
+    app: App, batch: list[Outgoing], answer: _Answer, result: RoundResult, tally: _Tally
+) -> None:
+    """The answer to ``batch`` applied in one local transaction, the county's clock learned."""
+    result.clock_offset_s = learn_clock(
+        app, answer.asked, answer.answered, answer.response.server_time
+    )
+    with app.transaction() as s:
+        _apply_push(app, s, batch, answer.response, result)
+    tally.acked(len(batch))
+
+
+def _push_serially(
+    app: App,
+    client: CountyClient,
+    result: RoundResult,
+    tally: _Tally,
+    refused: list[Outgoing],
+    *,
+    size: int,
+) -> None:
+    """The serial path, each batch read, sent and applied before the next is read: first
+    ``refused`` (a batch the county refused whole) taken apart, then the rest of the outbox,
+    each batch sent whole and taken apart when refused."""
+    batch, whole = refused, False
+    while batch and tally.may_send():
+        with collection_paused():
+            tally.sending(len(batch))
+            asked = base_now(app)
+            sent = _send_batch(app, client, batch, result, whole=whole)
+            if sent is not None:
+                good, response = sent
+                tally.batches += 1
+                _apply(app, good, _Answer(response, asked, base_now(app)), result, tally)
+        if sent is not None and len(batch) < size:
+            return
+        batch, whole = _read(app, size, 0, tally), True
+
+
+def _send_batch(
+    app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult, *, whole: bool
+) -> tuple[list[Outgoing], PushResponse] | None:
+    """Sends one batch; the events sent and the county's answer (None: nothing to send).
+
+    The body is written once, each event as the outbox wrote it from its stored row
+    (``state.outgoing``: the payload's stored JSON, not parsed), and sent as it is: the
+    county checks it (the wire model, then the counters' value rules of each event, a refusal
+    answered as a conflict), so the office does not check it a second time. Only a body the
+    county refused as a whole (422, or 400: not even JSON, an event stored before today's wire
+    rules; ``whole`` False: it did already) is taken apart, each event checked against the
+    wire model (:func:`_set_aside_invalid`), and the rest sent again."""
+    body = _body(batch) if whole else None
+    if body is not None:
+        try:
+            return batch, client.push_encoded(body)
+        except RequestRefused as e:
+            if e.status not in (400, 422):
+                raise
+    by_id = {o.event_id: o for o in batch}
+    good, wire, gaps = _set_aside_invalid(app, [o.event() for o in batch], result)
+    if not good and not gaps:
+        return None
+    body = push_body(
+        [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
+    )
+    return [by_id[e.event_id] for e in good], client.push_encoded(body)
+
+
+def _set_aside_invalid(
+    app: App, batch: list[Event], result: RoundResult
+) -> tuple[list[Event], list[WireEvent], list[ChainGap]]:
+    """An event stored before today's wire rules that the wire would refuse becomes a local
+    conflict (visible to IT) instead of blocking the whole outbox; the rest is pushed, with
+    the chain links of the events set aside (so the county's chain of this device goes on).
+    Returns the events to push, the same as wire events (each validated once), and the gaps."""
+    good: list[Event] = []
+    wire: list[WireEvent] = []
+    bad: list[tuple[Event, DomainError]] = []
+    gaps: list[ChainGap] = []
+    for e in batch:
+        if e.prev and e.hash:
+            try:
+                gap = ChainGap(event_id=e.event_id, prev=e.prev, hash=e.hash, position=len(good))
+            except ValidationError:
+                gap = None
+        else:
+            gap = None
+        try:
+            w = WireEvent.of(e)
+        except ValidationError:
+            bad.append((e, _wire_refusal()))
+            if gap is not None:
+                gaps.append(gap)
+        else:
+            good.append(e)
+            wire.append(w)
+    if bad:
+        with app.transaction() as s:
+            now = app.now()
+            for e, why in bad:
+                result.conflicts += 1
+                record_conflict(
+                    app,
+                    s,
+                    e,
+                    conflict_id=str(uuid.uuid4()),
+                    code=why.code,
+                    zh=why.message_zh,
+                    en=why.message_en,
+                    now=now,
+                )
+            repo.mark_acked(s, [e.event_id for e, _ in bad], now)
+    return good, wire, gaps
+
+
+def _wire_refusal() -> DomainError:
+    return DomainError("event.invalid", "事件內容無法傳送", "The event cannot be sent as it is")
+
+
+def _apply_push(
+    app: App, s: Session, batch: list[Outgoing], resp: PushResponse, result: RoundResult
+) -> None:
+    by_id = {e.event_id: e for e in batch}
+    now = app.now()
+    acked: list[str] = []
+    for r in resp.results:
+        e = by_id.get(r.event_id)
+        if e is None:
+            continue
+        acked.append(r.event_id)
+        if r.status == "accepted":
+            result.pushed += 1
+        elif r.status == "duplicate":
+            result.duplicates += 1
+        else:
+            result.conflicts += 1
+            record_conflict(
+                app,
+                s,
+                e.event(),
+                conflict_id=r.conflict_id or str(uuid.uuid4()),
+                code=r.reason_code or "",
+                zh=r.reason_zh or "",
+                en=r.reason_en or "",
+                now=now,
+            )
+    repo.mark_acked(s, acked, now)
+    store_receipts(s, resp.receipts, now)
