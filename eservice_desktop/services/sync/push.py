@@ -12,7 +12,7 @@ other. What stays as it was:
 - an answer is applied only once it has arrived, answers in order, each in its own
   transaction, so what was acknowledged stays so when a later request fails;
 - on a body the county refused whole (400/422) or one that cannot be written as JSON, the
-  pipeline stops and today's serial path takes over (:func:`_push_serially`): that batch is
+  pipeline stops and the serial path takes over (:func:`_push_serially`): that batch is
   taken apart and sent again, so a broken batch is never followed on the county by its
   successor; on any other error the round raises (the batch ahead is dropped unsent, and
   the next round reads it again);
@@ -25,7 +25,6 @@ reply is: the next round sends those events again and the county answers ``dupli
 
 from __future__ import annotations
 
-import logging
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -50,8 +49,6 @@ from eservice_desktop.storage.collection import collection_paused
 
 if TYPE_CHECKING:  # the round's result, which the push counts into (round.py imports this)
     from eservice_desktop.services.sync.round import Progress, RoundResult
-
-log = logging.getLogger("eservice.sync")
 
 
 @dataclass

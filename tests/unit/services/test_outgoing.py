@@ -79,3 +79,20 @@ def test_rows_sqlite_does_not_write_are_written_as_stored(app: App) -> None:
         assert sent[by_seq[seq].event_id].event() == repo.row_to_event(by_seq[seq])
     assert json.loads(sent[by_seq[second].event_id].wire)["at"] == ("2026-03-10T01:02:03+00:00")
     assert "prev" not in json.loads(sent[by_seq[third].event_id].wire)
+
+
+def test_outgoing_after_a_seq_skips_the_batch_on_its_way(app: App) -> None:
+    """A pipelined push reads the next batch while the one before is unacknowledged: the
+    rows after that batch's last ``seq``, in order, each with its own ``seq``."""
+    new_case(app, name="王小明")
+    new_case(app, name="陳小美")
+    with app.reading() as s:
+        stored = list(s.scalars(select(EventRow.seq).order_by(EventRow.seq)))
+        everything = outgoing(s, 100)
+        first_two = outgoing(s, 2)
+        after = outgoing(s, 100, after=first_two[-1].seq)
+        past_the_end = outgoing(s, 100, after=stored[-1])
+    assert [o.seq for o in everything] == stored
+    assert [o.seq for o in after] == stored[2:]
+    assert [o.event_id for o in first_two + after] == [o.event_id for o in everything]
+    assert past_the_end == []
