@@ -91,17 +91,19 @@ def _memory_keyring() -> None:
 
 def _events(n: int, first: int = 0, prev: str = "") -> list[Any]:
     """n events: received + supplement requested per case, device H01-01, linked into the
-    device's hash chain as ingest links them (so the push measures the county's check);
+    device's hash chain as ingest links them (so the push measures the county's check); case
+    ids time-ordered, as intake makes them (``domain.uuid7``), like the events' own ids;
     ``first`` case number offset and ``prev`` hash continue an earlier chunk."""
     from eservice_desktop.domain import events as ev
     from eservice_desktop.domain.case_number import CaseNumber
     from eservice_desktop.domain.events import Actor
+    from eservice_desktop.domain.uuid7 import new_id
 
     actor = Actor("H01", "01", "bench")
     t0 = datetime(2026, 3, 10, 1, 0, tzinfo=UTC)
     out = []
     for i in range(first, first + n // 2):
-        case_id = str(uuid.uuid4())
+        case_id = new_id()
         at = t0 + timedelta(seconds=i)
         out.append(
             actor.event(
