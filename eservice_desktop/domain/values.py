@@ -24,6 +24,13 @@ from typing import Any, Final
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
+from eservice_desktop.domain.json_walk import (
+    FIELD_KEY_MAX,
+    JSON_DEPTH_MAX,
+    JSON_INT_MAX,
+    JSON_ITEMS_MAX,
+    plainly_valid,
+)
 from eservice_desktop.domain.text_values import (
     _REFUSED,
     _REFUSED_MULTILINE,
@@ -36,7 +43,16 @@ from eservice_desktop.domain.text_values import (
 
 #: Re-exported: the text rule (domain.text_values). Only these need listing; what this module
 #: defines is importable as ever.
-__all__ = ["TEXT_MAX", "bad_char", "check_text", "printable"]
+__all__ = [
+    "FIELD_KEY_MAX",
+    "JSON_DEPTH_MAX",
+    "JSON_INT_MAX",
+    "JSON_ITEMS_MAX",
+    "TEXT_MAX",
+    "bad_char",
+    "check_text",
+    "printable",
+]
 
 #: Length limits (characters), shared with the database columns and the wire schema.
 NAME_MAX: Final = 60
@@ -48,7 +64,6 @@ PAYMENT_ID_MAX: Final = 64
 RECEIPT_NUMBER_MAX: Final = 24
 SERVICE_CODE_MAX: Final = 48
 REASON_MAX: Final = 500
-FIELD_KEY_MAX: Final = 40
 FIELD_VALUE_MAX: Final = 500
 ID_MAX: Final = 36
 #: A card PIN as the counter's PIN dialog takes it (gui.identity_dialogs.PinDialog).
@@ -59,10 +74,6 @@ PIN_MAX: Final = 16
 AMOUNT_MAX: Final = 99_999_999  # NTD; more than any fee or payment at a counter
 COPIES_MAX: Final = 99
 WORKING_DAYS_MAX: Final = 365
-#: Integers anywhere in a payload (what every JSON reader keeps exactly).
-JSON_INT_MAX: Final = 2**53 - 1
-JSON_DEPTH_MAX: Final = 8
-JSON_ITEMS_MAX: Final = 2000
 
 #: The sane window for any stored or transmitted time.
 EARLIEST: Final = datetime(2000, 1, 1, tzinfo=UTC)
@@ -231,70 +242,12 @@ def check_json(value: Any, field: str = "payload", *, exact_ints: bool = True) -
     integers within ±2^53 (unless ``exact_ints`` is False: the wire's structural check leaves
     ranges to the per-type checks), bounded depth and size.
 
-    Every stored event passes here, so a document is first tried by :func:`_plainly_valid`
+    Every stored event passes here, so a document is first tried by ``json_walk.plainly_valid``
     (the same rules, one pass, one character search over all its text); only a document it
     doubts is walked again value by value, which finds and names the first bad value."""
-    if _plainly_valid(value, exact_ints):
+    if plainly_valid(value, exact_ints):
         return value
     return _check_json_values(value, field, exact_ints=exact_ints)
-
-
-def _plainly_valid(value: Any, exact_ints: bool) -> bool:
-    """True when :func:`_check_json_values` would accept ``value`` (same walk, same limits);
-    False means "not sure" (a subclass of a JSON type, a limit or character in question): the
-    caller walks again to find the first bad value.
-
-    Only containers go on the stack: a container's plain values (most of a payload) are
-    checked, collected and counted in its own loop, and a non-empty container at the deepest
-    level fails at once (its values would lie beyond it)."""
-    if type(value) is not dict and type(value) is not list:
-        return _plainly_valid_scalar(value, exact_ints)
-    count = 0
-    texts: list[str] = []
-    keys: list[str] = []
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    pop, push, text = stack.pop, stack.append, texts.append
-    while stack:
-        item, depth = pop()
-        count += 1 + len(item)  # the container and each of its values
-        if count > JSON_ITEMS_MAX or depth > JSON_DEPTH_MAX or (item and depth == JSON_DEPTH_MAX):
-            return False
-        if type(item) is dict:
-            for k in item:
-                if type(k) is not str or len(k) > FIELD_KEY_MAX:
-                    return False
-            keys.extend(item)
-            item = item.values()
-        for x in item:
-            kind = type(x)
-            if kind is str:
-                if len(x) > TEXT_MAX:
-                    return False
-                text(x)
-            elif kind is dict or kind is list:
-                count -= 1  # counted when taken from the stack
-                push((x, depth + 1))
-            elif kind is int:
-                if exact_ints and not -JSON_INT_MAX <= x <= JSON_INT_MAX:
-                    return False
-            elif x is None or kind is bool:
-                continue
-            elif kind is not float or not math.isfinite(x):
-                return False
-    # a space joins them: it is allowed in both, so no refused character appears by joining
-    return bad_char(" ".join(texts), multiline=True) is None and bad_char(" ".join(keys)) is None
-
-
-def _plainly_valid_scalar(value: Any, exact_ints: bool) -> bool:
-    """:func:`_plainly_valid` of a document that is one plain value."""
-    kind = type(value)
-    if kind is str:
-        return len(value) <= TEXT_MAX and bad_char(value, multiline=True) is None
-    if kind is int:
-        return not exact_ints or -JSON_INT_MAX <= value <= JSON_INT_MAX
-    if value is None or kind is bool:
-        return True
-    return kind is float and math.isfinite(value)
 
 
 def _check_json_values(value: Any, field: str, *, exact_ints: bool) -> Any:
