@@ -20,13 +20,8 @@ from typing import Any, ClassVar, Self
 
 from eservice_desktop.domain import values as v
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.json_walk import (
-    FIELD_KEY_MAX,
-    JSON_DEPTH_MAX,
-    JSON_ITEMS_MAX,
-    JsonWalk,
-    plain_texts,
-)
+from eservice_desktop.domain.json_walk import FIELD_KEY_MAX
+from eservice_desktop.domain.payloads import one_walk
 from eservice_desktop.domain.text_values import TEXT_MAX, bad_char
 
 Rule = Callable[[Any], Any]
@@ -134,6 +129,9 @@ class Fields:
     #: Every field name is a key the JSON rules take and every text limit is within theirs
     #: (so :meth:`quick_json` need not search them): true of every class, checked anyway.
     _json_plain_names: ClassVar[bool] = False
+    #: Named field -> (text limits, nested class, light rule, 1 if required, kind): the
+    #: :class:`_Spec` as :meth:`_quick_walk` reads it, a tuple (cheaper than attributes).
+    _walk_table: ClassVar[Mapping[str, tuple[Any, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -154,6 +152,10 @@ class Fields:
             for _name, nested in cls._nested:
                 nested._field_specs()  # before this class's: :meth:`_quick` builds them too
             cls._by_name = {s.name: s for s in specs}
+            cls._walk_table = {
+                s.name: (s.text, s.nested, s.light, int(s.kind == "required"), s.kind)
+                for s in specs
+            }
             cls._json_plain_names = all(
                 len(s.name) <= FIELD_KEY_MAX
                 and bad_char(s.name) is None
@@ -278,68 +280,10 @@ class Fields:
         """``from_payload(p)`` for a payload not yet checked by ``values.check_json``, in one walk
         for both (the object both make when ``p`` passes every rule of both), else None: not
         sure, and the caller runs ``check_json`` then :meth:`from_payload`, which raise the
-        refusal they always raised (the walk refuses nothing itself)."""
+        refusal they always raised (the walk refuses nothing itself). See ``one_walk``."""
         if type(p) is not dict or not cls._field_specs() or not cls._json_plain_names:
             return None
-        walk = JsonWalk()
-        typed = cls._quick_walk(p, walk, 0)
-        if typed is None or walk.count > JSON_ITEMS_MAX:
-            return None
-        return typed if plain_texts(walk.texts, walk.keys) else None
-
-    @classmethod
-    def _quick_walk(cls, p: dict[str, Any], walk: JsonWalk, depth: int) -> Self | None:
-        """:meth:`_quick` that also makes ``plain_walk``'s checks of the JSON rules on ``p``, a
-        dict at ``depth`` of its document (texts and keys left in ``walk`` for one search)."""
-        by_name, texts, inner = cls._by_name, walk.texts, depth + 1
-        kw: dict[str, Any] = dict(cls._absent)
-        extra: dict[str, Any] = {}
-        nulls: list[str] = []
-        required = 0
-        walk.count += 1 + len(p)
-        if depth >= JSON_DEPTH_MAX:
-            return None  # payloads nest far less: not sure
-        try:
-            for name, value in p.items():
-                spec = by_name.get(name) if type(name) is str else None
-                if spec is None:
-                    if type(name) is not str or len(name) > FIELD_KEY_MAX:
-                        return None
-                    walk.keys.append(name)
-                    if not walk.plain(value, inner):
-                        return None
-                    extra[name] = value
-                    continue
-                text, nested, light = spec.text, spec.nested, spec.light
-                if value is None:
-                    if spec.kind != "optional":
-                        return None  # refused, or a required key's rule names it
-                    nulls.append(name)  # kept in extra, as _build keeps it
-                    continue
-                if text is not None:
-                    if not _text_passes(value, text):
-                        return None
-                    texts.append(value)
-                    kw[name] = value
-                elif nested is not None:
-                    typed = nested._quick_walk(value, walk, inner) if type(value) is dict else None
-                    if typed is None:
-                        return None
-                    walk.count -= 1  # counted as one of p's values already
-                    kw[name] = typed
-                else:
-                    if not walk.plain(value, inner):
-                        return None
-                    kw[name] = value if light is None else light(value)
-                required += spec.kind == "required"
-        except Exception:  # from_payload finds the first refusal and raises it
-            return None
-        if required != len(cls._required):
-            return None
-        if nulls:  # _build's order: the nulls in the fields' order, then the unnamed keys
-            extra = {**{n: None for n in cls._by_name if n in nulls}, **extra}
-        typed = object.__new__(cls)
-        typed.__dict__.update(kw, extra=extra)
+        typed: Self | None = one_walk.quick_json(cls, p)
         return typed
 
     @classmethod
