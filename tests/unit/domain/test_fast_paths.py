@@ -229,3 +229,73 @@ def test_envelope_values_seen_before_are_still_refused_when_bad(
     assert "Z19" not in v._ACCEPTED_OFFICES  # accepted past the bound by its rule, not kept
     with pytest.raises(DomainError):
         v.check_office("Z100")  # and a bad one is still refused
+
+
+def _envelope_by_rules(e: Event) -> None:
+    """``check_envelope`` as its rules read, one after the other."""
+    v.check_id(e.event_id, "event_id")
+    v.check_id(e.case_id, "case_id")
+    v.check_office(e.office)
+    v.check_device(e.device)
+    v.check_clerk(e.clerk)
+    v.check_time(e.at)
+    if e.type not in ev.ALL_TYPES:
+        raise DomainError("event.type", "事件類型不明", f"Unknown event type {e.type[:40]!r}")
+
+
+def _envelope_outcome(check: object, e: Event) -> object:
+    try:
+        check(e)  # type: ignore[operator]
+    except DomainError as err:
+        return ("refused", err.code, err.message_zh, err.message_en, err.field)
+    return "ok"
+
+
+def test_the_envelope_quick_test_decides_as_the_rules_in_order() -> None:
+    from datetime import timedelta, timezone
+
+    from eservice_desktop.domain.event_values import check_envelope
+
+    good: dict[str, object] = {
+        "event_id": "e-1",
+        "case_id": "c-1",
+        "type": ev.RECEIVED,
+        "office": "H01",
+        "device": "01",
+        "clerk": "王",
+        "at": datetime(2026, 3, 10, 1, 0, tzinfo=UTC),
+        "payload": {},
+        "prev": None,
+        "hash": None,
+    }
+    plus8 = timezone(timedelta(hours=8))
+    odd: list[dict[str, object]] = [
+        {},
+        {"event_id": "e 1"},
+        {"event_id": "x" * 37},
+        {"case_id": ""},
+        {"case_id": 1},
+        {"office": "h01", "type": "case.nope"},
+        {"device": "0 1", "at": datetime(1999, 1, 1, tzinfo=UTC)},
+        {"clerk": "\u202e王"},
+        {"at": v.EARLIEST},
+        {"at": v.EARLIEST + timedelta(microseconds=1)},
+        {"at": v.LATEST},
+        {"at": v.LATEST - timedelta(microseconds=1)},
+        {"at": datetime(2000, 1, 1, 7, tzinfo=plus8)},  # the wall clock is inside
+        {"at": datetime(2099, 12, 31, 23, tzinfo=timezone(-timedelta(hours=2)))},
+        {"at": datetime(2026, 1, 1)},
+        {"type": "case.nope"},
+        {"type": ["case.received"], "office": "h01"},
+    ]
+    for change in odd:
+        e = Event.unchecked({**good, **change})  # what a wire or a database may hold
+        try:
+            want = _envelope_outcome(_envelope_by_rules, e)
+        except TypeError:
+            want = "TypeError"
+        try:
+            got = _envelope_outcome(check_envelope, e)
+        except TypeError:
+            got = "TypeError"
+        assert got == want, change
