@@ -242,38 +242,43 @@ class Fields:
         every value passes, else None, and ``_build`` walks the fields in their order to find
         the first refusal (a ``null``, a text in doubt, a rule that refuses, a required key
         missing), so every refusal is still the one of the first field that has one."""
-        by_name = cls._by_name
+        table = cls._walk_table
         kw: dict[str, Any] = dict(cls._absent)
         extra: dict[str, Any] = {}
+        nulls: list[str] = []
         required = 0
         try:
             for name, value in p.items():
-                spec = by_name.get(name)
-                if spec is None:
+                entry = table.get(name)
+                if entry is None:
                     extra[name] = value
                     continue
-                text, nested, light = spec.text, spec.nested, spec.light
                 if value is None:
-                    return None
-                if text is not None:
-                    if not _text_passes(value, text):
+                    if entry[4] != "optional":
+                        return None
+                    nulls.append(name)  # kept in extra, as _build keeps it
+                    continue
+                text = entry[0]
+                if text is not None:  # _text_passes, inline
+                    if (
+                        type(value) is not str
+                        or len(value) > text[0]
+                        or (not text[2] and ("\n" in value or "\t" in value))
+                        or (text[1] and len(value.strip()) < text[1])
+                    ):
                         return None
                     kw[name] = value
-                elif nested is not None:
-                    typed = nested._quick(value) if type(value) is dict else None
+                elif entry[1] is not None:
+                    typed = entry[1]._quick(value) if type(value) is dict else None
                     if typed is None:
                         return None
                     kw[name] = typed
                 else:
-                    kw[name] = value if light is None else light(value)
-                required += spec.kind == "required"
+                    kw[name] = value if entry[2] is None else entry[2](value)
+                required += entry[3]
         except Exception:  # _build finds the first refusal and raises it
             return None
-        if required != len(cls._required):
-            return None
-        typed = object.__new__(cls)
-        typed.__dict__.update(kw, extra=extra)
-        return typed
+        return one_walk.made(cls, kw, extra, nulls) if required == len(cls._required) else None
 
     @classmethod
     def quick_json(cls, p: Any) -> Self | None:

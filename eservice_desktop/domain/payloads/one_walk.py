@@ -89,10 +89,12 @@ def _walk(cls: Any, p: dict[str, Any], walk: JsonWalk, depth: int) -> Any:
                 required += entry[3]
     except Exception:  # from_payload finds the first refusal and raises it
         return None
-    return _made(cls, kw, extra, nulls) if required == len(cls._required) else None
+    return made(cls, kw, extra, nulls) if required == len(cls._required) else None
 
 
-def _made(cls: Any, kw: dict[str, Any], extra: dict[str, Any], nulls: list[str]) -> Any:
+def made(cls: Any, kw: dict[str, Any], extra: dict[str, Any], nulls: list[str]) -> Any:
+    """The typed payload of the named values ``kw``, the unnamed ``extra`` and the named
+    ``nulls`` (kept in extra), as ``Fields._build`` makes it."""
     if nulls:  # _build's order: the nulls in the fields' order, then the unnamed keys
         extra = {**{n: None for n in cls._by_name if n in nulls}, **extra}
     typed = object.__new__(cls)

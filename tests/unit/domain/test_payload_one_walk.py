@@ -106,3 +106,33 @@ def test_a_received_case_number_of_another_office_is_refused_as_before() -> None
     got = _checked(_event("case.received", payload, office=other))
     assert got[:2] == ("refused", "case_number.office")
     assert _checked(_event("case.received", payload, office=number[:3]))[0] == "ok"
+
+
+@given(
+    st.sampled_from(sorted(VALID)).flatmap(
+        lambda t: st.tuples(st.just(t), changed(pl.PAYLOADS[t], VALID[t]))
+    )
+)
+@settings(max_examples=400)
+def test_the_after_json_walk_gives_what_the_full_rules_give_or_leaves_it_to_them(
+    case: tuple[str, dict[str, Any]],
+) -> None:
+    """``Fields._quick`` (after ``check_json``, the county's push) keeps nulls and unnamed
+    keys in ``extra`` in the order the full rules keep them."""
+    type_, payload = case
+    cls = pl.PAYLOADS[type_]
+    cls._field_specs()
+    if _two_walks(cls, payload)[0] != "ok":
+        return
+    typed = cls._quick(payload)
+    if typed is not None:
+        full = cls.from_payload(payload)
+        assert (typed, list(typed.extra)) == (full, list(full.extra))
+
+
+def test_a_null_optional_field_takes_the_after_json_walk() -> None:
+    payload = {"other": 1, **VALID["case.payment_recorded"], "reference": None}
+    typed = pl.PaymentRecorded._quick(payload)
+    assert typed is not None
+    full = pl.PaymentRecorded.from_payload(payload)
+    assert (typed, list(typed.extra)) == (full, list(full.extra))
