@@ -76,7 +76,8 @@ def check_payload(e: Event, *, json_checked: bool = False) -> EventPayload:
     if not json_checked:
         # one walk for the JSON rules and the class's (the commonest case: a payload that
         # passes); when not sure, the two walks below, which raise the first refusal
-        typed = PAYLOADS[e.type].quick_json(e.payload)
+        cls = PAYLOADS.get(e.type) if type(e.type) is str else None
+        typed = None if cls is None else cls.quick_json(e.payload)
         if typed is not None:
             if e.type == ev.RECEIVED:
                 _office_matches(typed.case_number, e.office)  # type: ignore[attr-defined]
