@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import MISSING, fields
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
@@ -130,9 +130,13 @@ def _new(cls: type[_D], **values: Any) -> _D:
     return obj
 
 
+#: A received payload without a pickup object: every default (frozen, so one serves all).
+_NO_PICKUP: Final = pl.Pickup()
+
+
 def _received(event: ev.Event, p: pl.Received) -> CaseState:
     docs = p.documents if isinstance(p.documents, dict) else {}
-    pickup = _or(p.pickup, pl.Pickup())
+    pickup = _NO_PICKUP if p.pickup is None else p.pickup
     return _new(
         CaseState,
         case_id=event.case_id,
