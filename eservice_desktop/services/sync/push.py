@@ -20,7 +20,13 @@ other. What stays as it was:
   thread uses the client afterwards; the client's session is used by one thread at a time.
 
 An answer that arrived but could not be applied here (the local write failed) is lost as a lost
-reply is: the next round sends those events again and the county answers ``duplicate``.
+reply is: the next round sends those events again and the county answers ``duplicate``. So is
+an event the county's answer leaves out (this county answers every event): the next batch is
+read after the batch sent, and the next round reads the outbox from its start again.
+
+Leaving the push waits for the request under way, up to the client's deadline, also when the
+round ends on an error or the process is closing: the request's thread is the only one that
+may use the client while it runs (the pull's page-ahead thread is waited for the same way).
 """
 
 from __future__ import annotations
@@ -53,16 +59,11 @@ if TYPE_CHECKING:  # the round's result, which the push counts into (round.py im
 
 @dataclass
 class _Tally:
-    """Progress of one push: events acknowledged, the outbox size at its start, batches sent."""
+    """Progress of one push: events acknowledged and the outbox size at its start."""
 
     progress: Progress | None
-    max_batches: int | None
     done: int = 0
     total: int = 0
-    batches: int = 0
-
-    def may_send(self) -> bool:
-        return self.max_batches is None or self.batches < self.max_batches
 
     def sending(self, n: int) -> None:
         if self.progress is not None:
@@ -104,11 +105,13 @@ class _Sender:
         self._pool.shutdown(wait=True)  # a request under way ends (its deadline bounds it)
 
     def send(self, body: bytes) -> None:
+        """Starts the request of ``body`` (one at a time: the last one's answer taken)."""
         if self._sent is not None:
             raise RuntimeError("a batch is already on its way")
         self._sent = self._pool.submit(self._post, body)
 
     def take(self) -> _Answer:
+        """Waits for the answer of the request under way; raises what the request raised."""
         sent, self._sent = self._sent, None
         if sent is None:
             raise RuntimeError("no batch sent")
@@ -127,12 +130,11 @@ def push_all(
     result: RoundResult,
     *,
     size: int,
-    max_batches: int | None = None,
     progress: Progress | None = None,
 ) -> None:
     """Pushes the outbox in batches of ``size``, pipelined (module docstring); falls back to
     the serial path for the rest of the push when a batch is refused whole."""
-    tally = _Tally(progress, max_batches)
+    tally = _Tally(progress)
     with _Sender(app, client) as sender:
         refused = _pipelined(app, sender, result, size, tally)
     if refused is not None:
@@ -145,40 +147,34 @@ def _pipelined(
     """The pipelined loop; the batch to take apart when one cannot be sent whole (the batch
     before it applied), None when the outbox is through."""
     batch = _read(app, size, 0, tally)
+    body = _body(batch)
     answered: tuple[list[Outgoing], _Answer] | None = None
-    while batch and tally.may_send():
+    while batch:
         # the collector waits until the batch's objects are gone (storage/collection.py):
         # its rows, its body and the county's answer, some 30,000 objects that a full
         # collection would walk with the whole heap behind them
         with collection_paused():
-            body = _body(batch)
             if body is not None:
                 tally.sending(len(batch))
                 sender.send(body)
-                tally.batches += 1
             if answered is not None:  # while the county works on this batch
                 _apply(app, *answered, result, tally)
                 answered = None
             if body is None:
                 return batch
-            ahead = _read(app, size, batch[-1].seq, tally) if _more(batch, size, tally) else []
+            ahead = _read(app, size, batch[-1].seq, tally) if len(batch) == size else []
+            ahead_body = _body(ahead)  # written while the county works, too
             try:
                 answered = (batch, sender.take())
             except RequestRefused as e:
                 if e.status not in (400, 422):
                     raise
-                tally.batches -= 1  # as the serial path counts it: sent once taken apart
                 return batch
-            batch = ahead
+            batch, body = ahead, ahead_body
     if answered is not None:
         with collection_paused():
             _apply(app, *answered, result, tally)
     return None
-
-
-def _more(batch: list[Outgoing], size: int, tally: _Tally) -> bool:
-    """Whether a batch may follow ``batch`` (a short batch was the outbox's last)."""
-    return len(batch) == size and tally.may_send()
 
 
 def _read(app: App, size: int, after: int, tally: _Tally) -> list[Outgoing]:
@@ -225,14 +221,13 @@ def _push_serially(
     ``refused`` (a batch the county refused whole) taken apart, then the rest of the outbox,
     each batch sent whole and taken apart when refused."""
     batch, whole = refused, False
-    while batch and tally.may_send():
+    while batch:
         with collection_paused():
             tally.sending(len(batch))
             asked = base_now(app)
             sent = _send_batch(app, client, batch, result, whole=whole)
             if sent is not None:
                 good, response = sent
-                tally.batches += 1
                 _apply(app, good, _Answer(response, asked, base_now(app)), result, tally)
         if sent is not None and len(batch) < size:
             return
@@ -322,6 +317,8 @@ def _wire_refusal() -> DomainError:
 def _apply_push(
     app: App, s: Session, batch: list[Outgoing], resp: PushResponse, result: RoundResult
 ) -> None:
+    """The county's answer to ``batch`` written here: each event it answered for acknowledged
+    and counted, a refusal kept as a conflict, the newest receipt of each case kept."""
     by_id = {e.event_id: e for e in batch}
     now = app.now()
     acked: list[str] = []

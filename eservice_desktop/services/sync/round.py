@@ -77,7 +77,7 @@ Progress = Callable[[int, int], None]
 def sync_round(
     app: App,
     client: CountyClient,
-    max_push_batches: int | None = None,
+    *,
     progress: Progress | None = None,
     pull_progress: Progress | None = None,
 ) -> RoundResult:
@@ -87,7 +87,7 @@ def sync_round(
     if started_here:  # one overall deadline for every request of this round
         client.round_ends = time.monotonic() + ROUND_DEADLINE_S
     try:
-        return _round(app, client, max_push_batches, progress, pull_progress)
+        return _round(app, client, progress, pull_progress)
     finally:
         if started_here:
             client.round_ends = None
@@ -105,16 +105,13 @@ class _Pulled:
 def _round(
     app: App,
     client: CountyClient,
-    max_push_batches: int | None,
     progress: Progress | None,
     pull_progress: Progress | None,
 ) -> RoundResult:
     result = RoundResult()
 
     def push() -> None:
-        push_all(
-            app, client, result, size=PUSH_BATCH, max_batches=max_push_batches, progress=progress
-        )
+        push_all(app, client, result, size=PUSH_BATCH, progress=progress)
 
     push()
     result.access = _push_access(app, client)

@@ -44,7 +44,7 @@ class Outgoing:
     wire: str
     #: Its place in the outbox (``events.seq``): a push reads the next batch after it while
     #: this one is still on its way (services/sync/push.py).
-    seq: int = 0
+    seq: int
 
     def event(self) -> Event:
         return Event.from_dict(json.loads(self.wire))
