@@ -19,6 +19,7 @@ from eservice_desktop.county_link.client import CountyClient, RequestRefused, Sy
 from eservice_desktop.domain import events as ev
 from eservice_desktop.services import cases, sync
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync import push
 from eservice_desktop.storage.models import EventRow
 
 
@@ -153,3 +154,101 @@ def test_a_batch_that_fails_is_not_followed_by_the_next(
     result = sync_now(app)
     assert result.pushed == 7 and pending(app) == 0
     assert sorted(county.event_ids()) == sorted(order) and county.conflicts() == 0
+
+
+def test_the_next_batch_is_read_and_written_while_the_county_works(
+    office: Callable[..., App], county: CountyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each full batch's request is held until the batch after it has been read: a push that
+    read only after an answer came back would leave every request waiting out its hold."""
+    app = _office_with_batches_of_two(office, county, monkeypatch, 3)
+    real_read, real_push = push._read, CountyClient.push_encoded
+    reads: list[int] = []
+    read_happened = threading.Condition()
+    held: list[bool] = []
+
+    def read(app: App, size: int, after: int, tally: object) -> object:
+        got = real_read(app, size, after, tally)  # type: ignore[arg-type]
+        with read_happened:
+            reads.append(after)
+            read_happened.notify_all()
+        return got
+
+    def held_push(client: CountyClient, body: bytes) -> object:
+        events = json.loads(body)["events"]
+        if len(events) == 2:  # a full batch: the one after it is read meanwhile
+            last = _seq_of(app, events[-1]["event_id"])
+            with read_happened:
+                held.append(read_happened.wait_for(lambda: last in reads, timeout=3))
+        return real_push(client, body)
+
+    monkeypatch.setattr(push, "_read", read)
+    monkeypatch.setattr(CountyClient, "push_encoded", held_push)
+    result = sync_now(app)
+    assert result.pushed == 9 and pending(app) == 0
+    assert held == [True, True, True, True]
+
+
+def test_a_refusal_after_an_answer_still_to_apply_is_taken_apart_first(
+    office: Callable[..., App], county: CountyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batch 3 refused whole while the answer to batch 2 waits to be written: batch 2 is
+    applied, batch 3 taken apart and sent again, and only then the rest."""
+    app = _office_with_batches_of_two(office, county, monkeypatch, 3)
+    order = _outbox_order(app)
+    with app.transaction() as s:
+        row = s.scalar(select(EventRow).where(EventRow.event_id == order[4]))
+        assert row is not None
+        row.clerk = "clerk\x07"
+    pushes = Pushes(monkeypatch)
+    result = sync_now(app)
+    assert pushes.sent[:4] == [
+        (order[:2], "ok"),
+        (order[2:4], "ok"),
+        (order[4:6], "422"),
+        (order[5:6], "ok"),
+    ]
+    later = [i for ids, _ in pushes.sent[4:] for i in ids]
+    assert later == [i for i in _outbox_order(app) if i not in order[:6]]  # the conflict's note
+    assert later[: len(order[6:])] == order[6:]
+    assert result.conflicts == 1 and pending(app) == 0
+    assert county.conflicts() == 0
+
+
+def test_an_answer_that_cannot_be_written_ends_the_round_and_is_sent_again(
+    office: Callable[..., App], county: CountyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The local write of the first answer fails while the second batch is on its way: the
+    round raises once that request is over (no push thread left), and the next round sends
+    the four events again, which the county answers as duplicates."""
+    app = _office_with_batches_of_two(office, county, monkeypatch, 3)
+    order = _outbox_order(app)
+    pushes = Pushes(monkeypatch)
+    real = push._apply_push
+    calls: list[int] = []
+
+    def failing_once(*args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk full")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(push, "_apply_push", failing_once)
+    client = sync.make_client(app)
+    try:
+        with pytest.raises(OSError, match="disk full"):
+            sync.sync_round(app, client)
+    finally:
+        client.close()
+    assert not [t for t in threading.enumerate() if t.name.startswith("sync-push")]
+    assert pushes.sent == [(order[:2], "ok"), (order[2:4], "ok")]
+    assert pending(app) == 9
+    again = sync_now(app)
+    assert (again.duplicates, again.pushed, pending(app)) == (4, 5, 0)
+
+
+def _seq_of(app: App, event_id: str) -> int:
+    with app.reading() as s:
+        seq = s.scalar(select(EventRow.seq).where(EventRow.event_id == event_id))
+    assert seq is not None
+    return seq
