@@ -71,17 +71,19 @@ class CountyProcess:
             env=env,
             text=True,
         )
-        assert self.proc.stdout is not None
-        ready, _, _ = select.select([self.proc.stdout], [], [], START_S)
-        line = self.proc.stdout.readline() if ready else ""  # "": it died (stderr says why)
-        if not line.strip().isdigit():
+        try:  # whatever stops the start (a dead child, Ctrl-C, the engine) ends the child
+            assert self.proc.stdout is not None
+            ready, _, _ = select.select([self.proc.stdout], [], [], START_S)
+            line = self.proc.stdout.readline() if ready else ""  # "": it died (stderr says why)
+            if not line.strip().isdigit():
+                raise RuntimeError(f"the county did not start (exit {self.proc.poll()})")
+            self.url = f"http://127.0.0.1:{int(line)}"
+            self.pid = self.proc.pid
+            #: the county's database, for what an administrator does there (enrolment codes)
+            self.engine = make_engine(county_url)
+        except BaseException:
             self._end()
-            raise RuntimeError(f"the county did not start (exit {self.proc.returncode})")
-        port = int(line)
-        self.url = f"http://127.0.0.1:{port}"
-        self.pid = self.proc.pid
-        #: the county's database, for what an administrator does there (enrolment codes)
-        self.engine = make_engine(county_url)
+            raise
 
     def __enter__(self) -> CountyProcess:
         return self
@@ -118,8 +120,10 @@ class CountyProcess:
 
     def stop(self) -> None:
         """Ends the county process (again: nothing happens)."""
-        self.engine.dispose()
-        self._end()
+        try:
+            self.engine.dispose()
+        finally:
+            self._end()
 
     def _end(self) -> None:
         if self.proc.poll() is None:
