@@ -189,7 +189,8 @@ def accept(
     _route(batch, e, after, batch.device_key, event_document(e, encoded))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
-    # a notice needs someone to tell (most pushed events have nobody: no catalogue, no stage)
+    # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
+    # no messages_for call)
     if (after.phone or after.email) and not (
         before is not None and before.lifecycle == READY_STATE
     ):

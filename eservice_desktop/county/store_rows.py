@@ -101,7 +101,9 @@ def update_tuples(
     ``names``): on SQLite and PostgreSQL one driver ``executemany`` of one ``UPDATE … WHERE``,
     the values converted as for :func:`insert_tuples`; elsewhere Core's. (The ORM's bulk
     update by primary key built and bound each row through its unit of work: a push onto
-    existing cases spent more in updating their rows than in inserting its events.)"""
+    existing cases spent more in updating their rows than in inserting its events.) Like any
+    Core update, it leaves objects the session already holds as they were: the push reads the
+    rows it updates as columns, and nothing reads them through the ORM after it."""
     if not rows:
         return
     table = cast(Table, entity.__table__)

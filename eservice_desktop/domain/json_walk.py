@@ -1,5 +1,5 @@
 """The one-pass test of a JSON document (``values.check_json``'s quick path): its limits, its
-walk and the search of all its text at once. A typed payload's own walk (``payloads.base``)
+walk and the search of all its text at once. A typed payload's own walk (``payloads/one_walk``)
 uses the same pieces, so a payload is walked once for both the JSON rules and its fields'.
 """
 
@@ -42,7 +42,7 @@ def plain_walk(  # noqa: PLR0917 - the walk's state, passed on by a walk of a la
     ``count`` items of it counted before (``root`` itself not among them): the count after
     ``root``'s values, or -1 when not sure. Its texts and keys are added to ``texts`` and
     ``keys``, for :func:`plain_texts` to search once for the whole document (a typed payload's
-    own walk, ``payloads.base``, hands the values it does not know here).
+    own walk, ``payloads/one_walk``, hands the values it does not know here).
 
     Only containers go on the stack: a container's plain values (most of a payload) are
     checked, collected and counted in its own loop, and a non-empty container at the deepest

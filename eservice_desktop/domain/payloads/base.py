@@ -130,7 +130,7 @@ class Fields:
     #: (so :meth:`quick_json` need not search them): true of every class, checked anyway.
     _json_plain_names: ClassVar[bool] = False
     #: Named field -> (text limits, nested class, light rule, 1 if required, kind): the
-    #: :class:`_Spec` as :meth:`_quick_walk` reads it, a tuple (cheaper than attributes).
+    #: :class:`_Spec` as ``payloads/one_walk.py`` reads it, a tuple (cheaper than attributes).
     _walk_table: ClassVar[Mapping[str, tuple[Any, ...]]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -240,8 +240,8 @@ class Fields:
         """:meth:`_build` of a payload that passed ``values.check_json``, walked by its own
         keys (most named fields of a payload are absent): the object ``_build`` makes when
         every value passes, else None, and ``_build`` walks the fields in their order to find
-        the first refusal (a ``null``, a text in doubt, a rule that refuses, a required key
-        missing), so every refusal is still the one of the first field that has one."""
+        the first refusal (a ``null`` the rules refuse, a text in doubt, a rule that refuses, a
+        required key missing), so every refusal is still the one of the first field that has one."""
         table = cls._walk_table
         kw: dict[str, Any] = dict(cls._absent)
         extra: dict[str, Any] = {}
