@@ -70,9 +70,15 @@ def test_the_edges_are_judged() -> None:
     assert counts(at_nine, at_nine - timedelta(seconds=1))  # out of order: the rule refuses it
 
 
-#: One cache for every example below: dates shared between cases received on the same day, as
-#: in a batch.
-_SHARED = DueCache()
+#: The default calendar (weekends off) and one with a weekday off (Tuesday 3 March) and a
+#: make-up Saturday (7 March) inside the week the examples fall in.
+CALENDARS = (
+    CALENDAR,
+    WorkingCalendar({date(2026, 3, 3): True, date(2026, 3, 7): False}, years=[2026]),
+)
+#: One cache per calendar for every example below: dates shared between cases received on the
+#: same day, as in a batch.
+_SHARED = (DueCache(), DueCache())
 
 
 @given(
@@ -82,6 +88,7 @@ _SHARED = DueCache()
     payment=st.one_of(st.none(), MOMENT),
     closed=st.one_of(st.none(), MOMENT),
     limit=st.integers(0, 5),
+    which=st.sampled_from((0, 1)),
 )
 @settings(max_examples=1000)
 def test_a_shared_due_date_is_the_rule_s_date(
@@ -92,9 +99,11 @@ def test_a_shared_due_date_is_the_rule_s_date(
     payment: datetime | None,
     closed: datetime | None,
     limit: int,
+    which: int,
 ) -> None:
     """services.ingest.shared_due gives what the rule gives for the case's own windows, open
-    ones too (None while one that began by the date's closing is open), closed or not."""
+    ones too (None while one that began by the date's closing is open), closed or not, on a
+    calendar of weekends only and on one with a weekday off and a make-up Saturday."""
     pauses = tuple((min(a, b).astimezone(UTC), max(a, b).astimezone(UTC)) for a, b in windows)
     state = CaseState(
         case_id="c",
@@ -112,10 +121,11 @@ def test_a_shared_due_date_is_the_rule_s_date(
         pauses=pauses,
         closed_at=closed,
     )
+    calendar = CALENDARS[which]
     expected = due_date(
-        state.received_at, limit, CALENDAR, HOURS, open_pauses(state), closed_at=closed
+        state.received_at, limit, calendar, HOURS, open_pauses(state), closed_at=closed
     )
-    assert shared_due(state, CALENDAR, HOURS, _SHARED) == expected
+    assert shared_due(state, calendar, HOURS, _SHARED[which]) == expected
 
 
 def test_an_open_window_after_the_date_leaves_it() -> None:
