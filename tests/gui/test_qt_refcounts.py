@@ -33,4 +33,7 @@ def test_signal_emit_keeps_reference_counts(qapp: QApplication) -> None:
     gc.collect()
     after = (sys.getrefcount(True), sys.getrefcount(False), sys.getrefcount(None))
     drift = [a - b for a, b in zip(after, before, strict=True)]
-    assert all(abs(d) < 50 for d in drift), f"True/False/None refcount drift: {drift}"
+    # A reference dropped or leaked per call moves a count by thousands (6,000 calls); objects
+    # alive elsewhere in the process when the counts are read (another test's thread, a log
+    # record) move them by tens, which must not fail this test (seen: +28/+48/+56).
+    assert all(abs(d) < 1000 for d in drift), f"True/False/None refcount drift: {drift}"
