@@ -19,16 +19,15 @@ What stays as it was:
   ``Offline`` as the next request would have (the page ahead is dropped; the next round asks
   for it again from the stored cursor), after the pages before it were committed, as before;
 - leaving the ``with`` block (normally, or on an error) waits for a request still under way,
-  so no thread uses the client after the round returns (the caller closes it).
+  so no thread uses the client after the round returns (the caller closes it;
+  ``one_ahead.py``, as for the push).
 """
 
 from __future__ import annotations
 
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
 
 from eservice_desktop.county_link.client import CountyClient
 from eservice_desktop.county_link.errors import Offline
@@ -36,6 +35,7 @@ from eservice_desktop.county_link.protocol import PullResponse
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.clock import base_now
 from eservice_desktop.services.sync.inbox import Checked, check_page
+from eservice_desktop.services.sync.one_ahead import OneAhead
 from eservice_desktop.storage.collection import collection_paused
 
 
@@ -50,39 +50,22 @@ class Fetched:
     checked: Checked
 
 
-class PageAhead:
+class PageAhead(OneAhead[Fetched]):
     """Asks for pages of size ``limit`` one at a time, on a thread: :meth:`ask` starts the
     request of a page, :meth:`take` waits for it (raising what the request raised)."""
 
     def __init__(self, app: App, client: CountyClient, limit: int) -> None:
+        super().__init__("sync-pull")
         self.app, self.client, self.limit = app, client, limit
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sync-pull")
-        self._asked: Future[Fetched] | None = None
-
-    def __enter__(self) -> PageAhead:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._pool.shutdown(wait=True)  # a request under way ends (its deadline bounds it)
 
     def ask(self, cursor: str, *, count: bool = False) -> None:
         """Starts asking for the page after ``cursor`` (``count``: with what remains)."""
-        if self._asked is not None:
-            raise RuntimeError("a page is already asked for")
-        self._asked = self._pool.submit(self._fetch, cursor, count)
+        self.start(lambda: self._fetch(cursor, count))
 
     def take(self) -> Fetched:
         """The page asked for last, once it has arrived; Offline when the round's time is up
         (the page is not applied then, as a page asked for in turn would not be)."""
-        asked, self._asked = self._asked, None
-        if asked is None:
-            raise RuntimeError("no page asked for")
-        fetched = asked.result()
+        fetched = super().take()
         ends = self.client.round_ends
         if ends is not None and time.monotonic() >= ends:
             raise Offline("the sync round ran out of time")  # as the request would have

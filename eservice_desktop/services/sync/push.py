@@ -32,10 +32,8 @@ may use the client while it runs (the pull's page-ahead thread is waited for the
 from __future__ import annotations
 
 import uuid
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -48,6 +46,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
+from eservice_desktop.services.sync.one_ahead import OneAhead
 from eservice_desktop.services.sync.receipts import store_receipts
 from eservice_desktop.services.sync.state import Outgoing, outgoing, pending_count
 from eservice_desktop.storage import repo
@@ -84,38 +83,17 @@ class _Answer:
     answered: datetime
 
 
-class _Sender:
-    """The request of one batch at a time, on a thread: :meth:`send` starts it, :meth:`take`
-    waits for its answer (raising what the request raised)."""
+class _Sender(OneAhead[_Answer]):
+    """The request of one batch at a time, on a thread (``one_ahead.py``): :meth:`send` starts
+    it, :meth:`take` waits for its answer (raising what the request raised)."""
 
     def __init__(self, app: App, client: CountyClient) -> None:
+        super().__init__("sync-push")
         self.app, self.client = app, client
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix="sync-push")
-        self._sent: Future[_Answer] | None = None
-
-    def __enter__(self) -> _Sender:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._pool.shutdown(wait=True)  # a request under way ends (its deadline bounds it)
 
     def send(self, body: bytes) -> None:
         """Starts the request of ``body`` (one at a time: the last one's answer taken)."""
-        if self._sent is not None:
-            raise RuntimeError("a batch is already on its way")
-        self._sent = self._pool.submit(self._post, body)
-
-    def take(self) -> _Answer:
-        """Waits for the answer of the request under way; raises what the request raised."""
-        sent, self._sent = self._sent, None
-        if sent is None:
-            raise RuntimeError("no batch sent")
-        return sent.result()
+        self.start(lambda: self._post(body))
 
     def _post(self, body: bytes) -> _Answer:
         asked = base_now(self.app)
