@@ -251,8 +251,25 @@ def _envelope_outcome(check: object, e: Event) -> object:
     return "ok"
 
 
+class _Stamp(datetime):
+    """A time whose comparisons fail: who compares it first decides which refusal comes."""
+
+    def __lt__(self, other: object) -> bool:
+        raise TypeError("no order")
+
+    __gt__ = __le__ = __ge__ = __lt__
+
+
+class _Type(str):
+    """A type name that cannot be looked up: a set test on it fails."""
+
+    def __hash__(self) -> int:
+        raise TypeError("no hash")
+
+
 def test_the_envelope_quick_test_decides_as_the_rules_in_order() -> None:
     from datetime import timedelta, timezone
+    from zoneinfo import ZoneInfo
 
     from eservice_desktop.domain.event_values import check_envelope
 
@@ -287,6 +304,26 @@ def test_the_envelope_quick_test_decides_as_the_rules_in_order() -> None:
         {"at": datetime(2026, 1, 1)},
         {"type": "case.nope"},
         {"type": ["case.received"], "office": "h01"},
+        # UTC by another object (ZoneInfo, a named zero offset): the rules decide, alike
+        *(
+            {"at": datetime(*wall, tzinfo=zone)}
+            for zone in (ZoneInfo("UTC"), timezone(timedelta(0), "Z"), ZoneInfo("Asia/Taipei"))
+            for wall in ((2000, 1, 1), (2000, 1, 1, 0, 0, 0, 1), (2099, 12, 31, 23, 59, 59))
+        ),
+        {"at": datetime(2000, 1, 1, 7, tzinfo=ZoneInfo("Asia/Taipei"))},
+        # inside the window in UTC, its wall clock outside it: the rules refuse it
+        {"at": datetime(2100, 1, 1, 5, tzinfo=ZoneInfo("Asia/Taipei"))},
+        {"at": datetime(1999, 12, 31, 20, tzinfo=ZoneInfo("America/Los_Angeles"))},
+        {"at": datetime(2026, 3, 10, 1, tzinfo=timezone(timedelta(0)))},  # the UTC object
+        # a subclass of datetime, of str for the type: a plain one, a hostile one
+        {"at": _Stamp(2026, 3, 10, 1, tzinfo=UTC)},
+        {"at": _Stamp(2026, 3, 10, 1, tzinfo=UTC), "office": "h01"},
+        {"at": _Stamp(1999, 3, 10, 1, tzinfo=UTC), "device": "0 1"},
+        {"type": _Type(ev.RECEIVED)},
+        {"type": _Type(ev.RECEIVED), "office": "h01"},
+        {"type": _Type(ev.RECEIVED), "clerk": "\u202e王"},
+        {"type": type("Name", (str,), {})(ev.RECEIVED)},
+        {"type": type("Name", (str,), {})("case.nope"), "device": "0 1"},
     ]
     for change in odd:
         e = Event.unchecked({**good, **change})  # what a wire or a database may hold
