@@ -30,7 +30,12 @@ from eservice_desktop.county.store import (
     aware,
 )
 from eservice_desktop.county.store_rows import JsonText, among, insert_tuples, update_tuples
-from eservice_desktop.county_link.protocol import CountyReceipt, PushResult, receipt_bytes
+from eservice_desktop.county_link.protocol import (
+    CountyReceipt,
+    PushResult,
+    receipt_bytes_at,
+    receipt_time,
+)
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
@@ -341,6 +346,7 @@ def update_cases(
     new_rows: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
     receipts = []
+    at = receipt_time(now)  # every receipt of the push is signed at this one time
     for case_id in ids:
         st = states[case_id]
         status, count, pickup = st.status, st.event_count, st.pickup_office
@@ -348,7 +354,7 @@ def update_cases(
             changed.append((case_id, status, count, now, pickup))
         else:
             new_rows.append((case_id, st.case_number, st.office, pickup, status, count, now))
-        sig = key.sign(receipt_bytes(case_id, st.case_number, st.office, st.event_count, now))
+        sig = key.sign(receipt_bytes_at(case_id, st.case_number, st.office, st.event_count, at))
         receipts.append(
             CountyReceipt(
                 case_id=case_id,

@@ -13,7 +13,15 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from pydantic import ValidationError
 
 from eservice_desktop.county_link.client import ConfigError, SyncError, check_url
-from eservice_desktop.county_link.protocol import CountyReceipt, PushRequest, WireEvent, seq_of
+from eservice_desktop.county_link.protocol import (
+    CountyReceipt,
+    PushRequest,
+    WireEvent,
+    receipt_bytes,
+    receipt_bytes_at,
+    receipt_time,
+    seq_of,
+)
 from eservice_desktop.county_link.worker import Backoff, SyncLoop
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
@@ -151,6 +159,26 @@ def test_receipt_signature_verifies_and_detects_tampering() -> None:
     assert verify_receipt(receipt, {"k1": pub})
     assert not verify_receipt(receipt.model_copy(update={"events_accepted": 4}), {"k1": pub})
     assert not verify_receipt(receipt, {})
+
+
+def test_receipt_time_written_once_signs_the_same_bytes() -> None:
+    """A push writes its county time once for all its receipts: the signed bytes are those
+    the layout gave when the time was written per receipt (fixed bytes, and on many times)."""
+    t = datetime(2026, 3, 10, 10, 0, tzinfo=timezone(timedelta(hours=8)))
+    assert receipt_bytes("c1", "N-1", "H01", 3, t) == (
+        b"eservice-receipt/1|c1|N-1|H01|3|2026-03-10T02:00:00.000000Z"
+    )
+    rng = random.Random(7)
+    zones = [UTC, timezone(timedelta(hours=8)), timezone(timedelta(hours=-5, minutes=-30))]
+    for i in range(2000):
+        at = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(
+            seconds=rng.randrange(2_000_000_000), microseconds=0 if i % 3 else rng.randrange(10**6)
+        )
+        at = at.astimezone(zones[i % len(zones)])
+        old = at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        expected = f"eservice-receipt/1|c{i}|H01-{i}|H01|{i}|{old}".encode()
+        assert receipt_bytes(f"c{i}", f"H01-{i}", "H01", i, at) == expected
+        assert receipt_bytes_at(f"c{i}", f"H01-{i}", "H01", i, receipt_time(at)) == expected
 
 
 @pytest.mark.parametrize(
