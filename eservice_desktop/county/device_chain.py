@@ -83,11 +83,12 @@ class DeviceChain:
         self.length += 1
         self.moved = True
 
-    def take(self, e: Event) -> str | None:
+    def take(self, e: Event) -> tuple[str, str | None] | None:
         """Checks the event's link and moves the head onto it; raises the refusal, if any.
-        Returns the payload as the JSON text its hash was taken over (``chain.digest_encoded``),
-        which the push stores as the event's payload instead of encoding it again; None for
-        an event without a link."""
+        Returns the payload as the JSON text its hash was taken over, which the push stores as
+        the event's payload instead of encoding it again, and the canonical text of the event
+        (``chain.digest_text``), which its feed document is written from; None for an event
+        without a link."""
         if e.hash is None or e.prev is None:
             if self.hash is not None:
                 raise CHAIN_MISSING
@@ -99,10 +100,10 @@ class DeviceChain:
         self._advance(e.event_id, e.hash)  # on from a refused link too (see the class)
         if want is not None and e.prev != want:
             raise CHAIN_BROKEN
-        digest, encoded = chain.digest_encoded(e, e.prev)
+        digest, encoded, text = chain.digest_text(e, e.prev)
         if digest != e.hash:
             raise CHAIN_EDITED
-        return encoded
+        return encoded, text
 
     def save(self) -> None:
         """Writes the head where the batch left it (nothing when no link moved it)."""

@@ -211,12 +211,15 @@ def _take_event(
     before = batch.states.get(e.case_id)
     try:
         # the payload as the JSON text its hash was taken over (None without a link)
-        encoded = device_chain.take(e)
+        texts = device_chain.take(e)
         after = _checked_fold(batch, e, before, json_checked)
     except (DomainError, KeyError, ValueError, TypeError) as err:
         batch.results.append(_refuse(s, batch, e, err))
         return
-    accept(s, batch, e, before, after, encoded=encoded)
+    if texts is None:
+        accept(s, batch, e, before, after)
+    else:
+        accept(s, batch, e, before, after, encoded=texts[0], canonical=texts[1])
     batch.results.append(PushResult(event_id=e.event_id, status="accepted"))
 
 

@@ -179,10 +179,12 @@ def accept(
     after: CaseState,
     *,
     encoded: str | None = None,
+    canonical: str | None = None,
 ) -> None:
     """Queues an accepted event's rows (event, chain link, routes, feed), its notices.
     ``encoded``: its payload as the JSON text the chain check took its hash over, stored as
-    it is (the event row's payload and, spliced into the event's document, its feed rows')."""
+    it is (the event row's payload and, spliced into the event's document, its feed rows');
+    ``canonical``: the text that hash was taken over (the feed document, with the hash)."""
     batch.states[e.case_id] = after
     batch.touched.add(e.case_id)
     if e.type == ev.RECEIVED:
@@ -191,7 +193,7 @@ def accept(
     batch.event_rows.append(_event_tuple(e, batch.now, payload))
     if e.hash is not None and e.prev is not None:
         batch.chain_rows.append((e.event_id, e.prev, e.hash))
-    _route(batch, e, after, batch.device_key, event_document(e, encoded))
+    _route(batch, e, after, batch.device_key, event_document(e, encoded, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
@@ -214,13 +216,19 @@ def _event_tuple(e: Event, now: datetime, payload: Any) -> tuple[Any, ...]:
     return (e.event_id, e.case_id, e.type, e.office, e.device, e.clerk, e.at, now, payload)
 
 
-def event_document(e: Event, encoded: str | None) -> dict[str, Any] | JsonText:
+def event_document(
+    e: Event, encoded: str | None, canonical: str | None = None
+) -> dict[str, Any] | JsonText:
     """The event's document as the feed carries it (``Event.to_dict``); with its payload's
     JSON text ``encoded`` (from the chain check, which a linked event passed), that document
-    as JSON text, written around it instead of encoding the whole event once more."""
+    as JSON text, written around it instead of encoding the whole event once more. With the
+    chain's ``canonical`` text (every field but the hash, keys sorted: the same JSON value
+    once the hash is added; the pull reads the document by key), that text and the hash."""
     if encoded is None or e.prev is None or e.hash is None:
         return e.to_dict()
     t = _TEXT
+    if canonical is not None:
+        return JsonText(f'{canonical[:-1]},"hash":{t(e.hash)}}}')
     return JsonText(
         f'{{"event_id":{t(e.event_id)},"case_id":{t(e.case_id)},"type":{t(e.type)},'
         f'"office":{t(e.office)},"device":{t(e.device)},"clerk":{t(e.clerk)},'

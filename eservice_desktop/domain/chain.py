@@ -72,7 +72,14 @@ def canonical(event: Event, prev: str) -> bytes:
 
 
 def _canonical(event: Event, prev: str, encoded: str) -> bytes:
-    """:func:`canonical` with the payload's part already ``encoded``.
+    """:func:`canonical` with the payload's part already ``encoded``."""
+    text = _canonical_text(event, prev, encoded)
+    return _canonical_document(event, prev) if text is None else text.encode()
+
+
+def _canonical_text(event: Event, prev: str, encoded: str) -> str | None:
+    """:func:`_canonical` as text; None for an envelope field that is not text or a time that
+    is not a plain ``datetime`` (:func:`_canonical_document` is hashed then).
 
     Every stored event passes here: the types are compared in one chain (all ``str``, the
     time a ``datetime``), and the time's ISO text, which holds nothing JSON escapes, is
@@ -82,14 +89,14 @@ def _canonical(event: Event, prev: str, encoded: str) -> bytes:
     event_id, office = event.event_id, event.office
     texts = str is type(type_) is type(case_id) is type(clerk) is type(device)
     if not (texts and str is type(event_id) is type(office) is type(prev) and type(at) is datetime):
-        return _canonical_document(event, prev)
+        return None
     t = _TEXT
     return (
         f'{{"at":"{(at if at.tzinfo is UTC else at.astimezone(UTC)).isoformat()}",'
         f'"case_id":{t(case_id)},"clerk":{t(clerk)},"device":{t(device)},'
         f'"event_id":{t(event_id)},"office":{t(office)},'
         f'"payload":{encoded},"prev":{t(prev)},"type":{t(type_)}}}'
-    ).encode()
+    )
 
 
 def _canonical_document(event: Event, prev: str) -> bytes:
@@ -129,8 +136,18 @@ def digest_encoded(event: Event, prev: str) -> tuple[str, str]:
     """:func:`link_encoded`'s hash (``event_hash(event, prev)``) and payload text, without the
     linked copy of the event: for a check of a link the event already carries (the county's
     push compares the hash and stores the text; the copy is a third of a link's cost)."""
+    digest, encoded, _ = digest_text(event, prev)
+    return digest, encoded
+
+
+def digest_text(event: Event, prev: str) -> tuple[str, str, str | None]:
+    """:func:`digest_encoded`, and the canonical text the hash was taken over (None where it
+    was the document form's bytes): the event's fields as JSON text, which the county's feed
+    carries, with the hash after them, instead of writing them once more."""
     encoded = payload_json(event.payload)
-    return hashlib.sha256(_canonical(event, prev, encoded)).hexdigest(), encoded
+    text = _canonical_text(event, prev, encoded)
+    data = _canonical_document(event, prev) if text is None else text.encode()
+    return hashlib.sha256(data).hexdigest(), encoded, text
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,12 @@ def test_a_linked_event_is_stored_as_its_encoded_text(county_db: str) -> None:
     document = event_document(e, encoded)
     assert isinstance(document, JsonText)
     assert json.loads(document) == e.to_dict()
+    # written from the chain's canonical text (keys sorted, the hash last): the same value
+    digest, same_encoded, text = chain.digest_text(e, e.prev or "")
+    assert (digest, same_encoded) == (e.hash, encoded) and text is not None
+    sorted_document = event_document(e, encoded, text)
+    assert isinstance(sorted_document, JsonText)
+    assert json.loads(sorted_document) == json.loads(document) == e.to_dict()
     engine = make_engine(county_db)
     create_schema(engine)
     try:
@@ -265,11 +271,14 @@ def test_a_linked_event_is_stored_as_its_encoded_text(county_db: str) -> None:
             row = (e.event_id, e.case_id, e.type, e.office, e.device, e.clerk, e.at, AT)
             insert_tuples(s, CountyEventRow, EVENT_COLUMNS, [(*row, JsonText(encoded))])
             feed = ("H01", "event", e.case_id, "H01-01", document, AT)
-            insert_tuples(s, FeedRow, FEED_COLUMNS, [feed, (*feed[:4], e.to_dict(), AT)])
+            sorted_feed = (*feed[:4], sorted_document, AT)
+            insert_tuples(
+                s, FeedRow, FEED_COLUMNS, [feed, (*feed[:4], e.to_dict(), AT), sorted_feed]
+            )
         with Session(engine) as s:
             stored = s.scalars(select(CountyEventRow)).one()
             assert stored.payload == e.payload
-            assert [r.data for r in s.scalars(select(FeedRow))] == [e.to_dict()] * 2
+            assert [r.data for r in s.scalars(select(FeedRow))] == [e.to_dict()] * 3
     finally:
         engine.dispose()
 

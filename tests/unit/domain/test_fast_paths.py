@@ -103,6 +103,8 @@ def test_canonical_bytes_equal_the_sorted_document(clerk: str, payload: dict, pr
     linked, payload_json = chain.link_encoded(e, prev)
     assert linked == chain.link(e, prev) and json.loads(payload_json) == payload
     assert chain.digest_encoded(e, prev) == (chain.event_hash(e, prev), payload_json)
+    # the county's feed form: the text those bytes are
+    assert chain.digest_text(e, prev) == (chain.event_hash(e, prev), payload_json, want.decode())
     assert linked.hash == chain.event_hash(e, prev) and linked.prev == prev
     assert f',"payload":{payload_json},"prev":'.encode() in want
     assert chain.payload_json(payload) == chain._PAYLOAD.encode(payload)
