@@ -10,7 +10,7 @@ import json
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -27,7 +27,7 @@ from eservice_desktop.county.store import (
     DeviceRow,
     FeedRow,
     RouteRow,
-    aware,
+    stored_event,
 )
 from eservice_desktop.county.store_rows import JsonText, among, insert_tuples, update_tuples
 from eservice_desktop.county_link.protocol import (
@@ -118,25 +118,14 @@ def load_states(
         .where(among(s, CountyEventRow.case_id, case_ids))
         .order_by(CountyEventRow.seq)
     )
-    for event_id, case_id, type_, office, device, clerk, at, payload, prev, hash_ in rows:
-        e = Event(
-            event_id=event_id,
-            case_id=case_id,
-            type=type_,
-            office=office,
-            device=device,
-            clerk=clerk,
-            at=aware(at),
-            payload=dict(payload),
-            prev=prev,
-            hash=hash_,
-        )
-        states[case_id] = apply(states.get(case_id), e)
-        history[case_id].append((f"{office}-{device}", e))
+    for row in rows:
+        e = stored_event(*row)
+        states[e.case_id] = apply(states.get(e.case_id), e)
+        history[e.case_id].append((f"{e.office}-{e.device}", e))
     return states, history
 
 
-#: The columns of a stored event :func:`load_states` reads (``store.event_of``'s fields).
+#: The columns of a stored event :func:`load_states` reads (``store.stored_event``'s order).
 _STORED = (
     CountyEventRow.event_id,
     CountyEventRow.case_id,
@@ -183,8 +172,8 @@ def accept(
 ) -> None:
     """Queues an accepted event's rows (event, chain link, routes, feed), its notices.
     ``encoded``: its payload as the JSON text the chain check took its hash over, stored as
-    it is (the event row's payload and, spliced into the event's document, its feed rows');
-    ``canonical``: the text that hash was taken over (the feed document, with the hash)."""
+    it is (the event row's payload); ``canonical``: the text that hash was taken over (its feed
+    rows' document, with the hash)."""
     batch.states[e.case_id] = after
     batch.touched.add(e.case_id)
     if e.type == ev.RECEIVED:
@@ -193,7 +182,7 @@ def accept(
     batch.event_rows.append(_event_tuple(e, batch.now, payload))
     if e.hash is not None and e.prev is not None:
         batch.chain_rows.append((e.event_id, e.prev, e.hash))
-    _route(batch, e, after, batch.device_key, event_document(e, encoded, canonical))
+    _route(batch, e, after, batch.device_key, event_document(e, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
@@ -216,25 +205,14 @@ def _event_tuple(e: Event, now: datetime, payload: Any) -> tuple[Any, ...]:
     return (e.event_id, e.case_id, e.type, e.office, e.device, e.clerk, e.at, now, payload)
 
 
-def event_document(
-    e: Event, encoded: str | None, canonical: str | None = None
-) -> dict[str, Any] | JsonText:
-    """The event's document as the feed carries it (``Event.to_dict``); with its payload's
-    JSON text ``encoded`` (from the chain check, which a linked event passed), that document
-    as JSON text, written around it instead of encoding the whole event once more. With the
-    chain's ``canonical`` text (every field but the hash, keys sorted: the same JSON value
-    once the hash is added; the pull reads the document by key), that text and the hash."""
-    if encoded is None or e.prev is None or e.hash is None:
+def event_document(e: Event, canonical: str | None) -> dict[str, Any] | JsonText:
+    """The event's document as the feed carries it (``Event.to_dict``): for a linked event, the
+    chain's ``canonical`` text (every field but the hash, keys sorted, the text its hash was
+    taken over: ``chain.digest_text``) with the hash after it, the same JSON value written
+    once; the pull reads the document by key."""
+    if canonical is None or e.prev is None or e.hash is None:
         return e.to_dict()
-    t = _TEXT
-    if canonical is not None:
-        return JsonText(f'{canonical[:-1]},"hash":{t(e.hash)}}}')
-    return JsonText(
-        f'{{"event_id":{t(e.event_id)},"case_id":{t(e.case_id)},"type":{t(e.type)},'
-        f'"office":{t(e.office)},"device":{t(e.device)},"clerk":{t(e.clerk)},'
-        f'"at":{t(e.at.astimezone(UTC).isoformat())},"payload":{encoded},'
-        f'"prev":{t(e.prev)},"hash":{t(e.hash)}}}'
-    )
+    return JsonText(f'{canonical[:-1]},"hash":{_TEXT(e.hash)}}}')
 
 
 def _route(

@@ -106,15 +106,33 @@ def aware(value: datetime) -> datetime:
 
 def event_of(r: CountyEventRow, prev: str | None = None, hash_: str | None = None) -> Event:
     """The domain event a stored county row holds (its chain link when given)."""
+    return stored_event(
+        r.event_id, r.case_id, r.type, r.office, r.device, r.clerk, r.at, r.payload, prev, hash_
+    )
+
+
+def stored_event(  # noqa: PLR0917 - a stored event's columns, in the table's order
+    event_id: str,
+    case_id: str,
+    type_: str,
+    office: str,
+    device: str,
+    clerk: str,
+    at: datetime,
+    payload: dict[str, Any],
+    prev: str | None = None,
+    hash_: str | None = None,
+) -> Event:
+    """The domain event of a stored event's columns (a read that selects them, not rows)."""
     return Event(
-        event_id=r.event_id,
-        case_id=r.case_id,
-        type=r.type,
-        office=r.office,
-        device=r.device,
-        clerk=r.clerk,
-        at=aware(r.at),
-        payload=dict(r.payload),
+        event_id=event_id,
+        case_id=case_id,
+        type=type_,
+        office=office,
+        device=device,
+        clerk=clerk,
+        at=aware(at),
+        payload=dict(payload),
         prev=prev,
         hash=hash_,
     )
