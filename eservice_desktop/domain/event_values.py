@@ -39,6 +39,12 @@ def check_envelope(e: Event) -> None:
         v.check_device(e.device)
         v.check_clerk(e.clerk)
         return
+    check_envelope_in_order(e)
+
+
+def check_envelope_in_order(e: Event) -> None:
+    """The envelope's rules one after the other, each refusing in its own words: what
+    :func:`check_envelope` decides for anything its quick test does not take."""
     v.check_id(e.event_id, "event_id")
     v.check_id(e.case_id, "case_id")
     v.check_office(e.office)
