@@ -53,6 +53,12 @@ def _same_or_none(cls: type[pl.Fields], p: Any) -> bool:
     return typed is not None
 
 
+#: A payload of a known type with some of its fields changed (``changed``), with its type.
+CHANGED = st.sampled_from(sorted(VALID)).flatmap(
+    lambda t: st.tuples(st.just(t), changed(pl.PAYLOADS[t], VALID[t]))
+)
+
+
 def test_every_valid_example_takes_the_one_walk() -> None:
     for type_, payload in VALID.items():
         cls = pl.PAYLOADS[type_]
@@ -60,11 +66,7 @@ def test_every_valid_example_takes_the_one_walk() -> None:
         _same_or_none(cls, payload)
 
 
-@given(
-    st.sampled_from(sorted(VALID)).flatmap(
-        lambda t: st.tuples(st.just(t), changed(pl.PAYLOADS[t], VALID[t]))
-    )
-)
+@given(CHANGED)
 @settings(max_examples=600)
 def test_the_one_walk_gives_what_the_two_give_or_leaves_it_to_them(
     case: tuple[str, dict[str, Any]],
@@ -234,11 +236,7 @@ def test_a_received_case_number_of_another_office_is_refused_as_before() -> None
     assert _checked(_event("case.received", payload, office=number[:3]))[0] == "ok"
 
 
-@given(
-    st.sampled_from(sorted(VALID)).flatmap(
-        lambda t: st.tuples(st.just(t), changed(pl.PAYLOADS[t], VALID[t]))
-    )
-)
+@given(CHANGED)
 @settings(max_examples=400)
 def test_the_after_json_walk_gives_what_the_full_rules_give_or_leaves_it_to_them(
     case: tuple[str, dict[str, Any]],
