@@ -4,10 +4,10 @@ Figures:
 - cold start: ``eservice-desktop gui`` in a fresh process (offscreen) until the window is
   interactive (``ESERVICE_QUIT_WHEN_READY`` hook of ``gui/launcher.py``): the login screen shown
   (the core opens behind it afterwards: its "idle" figure), or signed in (``--demo``) the main
-  window shown with its first queue query painted into the model; wall time seen by the
-  parent, median of 5. Its baseline, measured
-  in the same run the same way: a bare PySide6 window (QMainWindow and a filled table, shown
-  and painted) in a fresh process; the goal is at most 3× that.
+  window shown with its first queue list in the table, and either painted (the first paint
+  after it is over, ``gui/first_paint.py``); wall time seen by the parent, median of 5. Its
+  baseline, measured in the same run the same way: a bare PySide6 window (QMainWindow and a
+  filled table, shown, its first paint over) in a fresh process; the goal is at most 3× that.
 - search as you type: strings typed one character at a time — case numbers (without dashes,
   as read aloud), ID number prefixes, Chinese names — each prefix a call of
   ``services.cases.search``; median and p95 per keystroke. The same through the GUI: the
@@ -142,10 +142,13 @@ def cold_start(
     return ready, idle, cpu
 
 
+#: The baseline window, marked ready as the product's window is (``gui.first_paint``): once
+#: shown and its first paint is over. A ``repaint()`` straight after ``show()`` paints nothing
+#: on the offscreen platform (the window is not exposed yet), which the mark once counted.
 BARE_WINDOW = """
 import sys
 import time
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow, QTableWidget, QTableWidgetItem
 
 app = QApplication(sys.argv)
@@ -156,16 +159,25 @@ for r in range(50):
         table.setItem(r, c, QTableWidgetItem(f"{r}-{c}"))
 window.setCentralWidget(table)
 window.resize(1200, 760)
-window.show()
 
 
 def painted():
-    window.repaint()
     print(f"ready cpu {time.process_time():.3f}", flush=True)
     app.quit()
 
 
-QTimer.singleShot(0, painted)
+class FirstPaint(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched.isWidgetType():
+            if watched.window() is window:
+                app.removeEventFilter(self)
+                QTimer.singleShot(0, painted)
+        return False
+
+
+watch = FirstPaint()
+app.installEventFilter(watch)
+window.show()
 app.exec()
 """
 
