@@ -412,8 +412,8 @@ def cold_start_rows(data_dir: Path, runs: int = 5) -> list[tuple[str, str]]:
         ),
     ]
     for label, (ready, _idle, cpu) in (
-        ("to the interactive login screen (goal ≤ 3×)", login),
-        ("signed in, to the interactive queue (first list in the table)", queue),
+        ("to the interactive login screen, painted (goal ≤ 3×)", login),
+        ("signed in, to the interactive queue (first list in the table, painted)", queue),
     ):
         rows.append(
             (

@@ -15,12 +15,13 @@ Test and benchmark hooks (environment variables, read only here):
     it to check that Chinese text really renders.
 ``ESERVICE_QUIT_WHEN_READY=1``
     Print ``ready <seconds> cpu <seconds>`` once the window is shown with its first queue list
-    loaded (the CPU time of the whole process so far, which a loaded machine disturbs less), then
+    loaded and painted (the CPU time of the whole process so far, which a loaded machine
+    disturbs less), then
     ``idle <seconds>`` when every background load (tab counts too) has finished, and quit.
     Seconds count from the import of this module; the cold-start benchmark measures the wall
     time of the whole process from outside and reads these marks. ``ready`` comes before the
-    deferred background start (sync loop, card monitor: ``MainWindow.begin_background``),
-    which follows it in every run.
+    deferred background start (the core's opening, sync loop, card monitor:
+    ``MainWindow.begin_background``), which follows it in every run.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
+
+from eservice_desktop.gui.first_paint import after_paint
 
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
@@ -211,8 +214,10 @@ def _open_into(
 
 
 def _when_interactive(started: Started) -> None:
-    """Once the window is shown with its first queue list: the ready hooks, then the
-    deferred background start (sync, card monitor), so their imports never delay the list.
+    """Once the window is shown with its first queue list, and that painted
+    (:func:`first_paint.after_paint`): the ready hooks, then the deferred background start (the
+    core's opening, sync, card monitor), so neither their imports nor their hold on Python's
+    lock delays the list's paint.
     The page in front is the one the roles chose (the queue); asking ``window.pages`` for
     the queue would build it for a role that may not open it."""
     window = started.window
@@ -225,12 +230,15 @@ def _when_interactive(started: Started) -> None:
         # filters (idle input, keyboard rules) must not wait for a list that is not coming.
         if window.isVisible() and getattr(queue, "answered", getattr(queue, "loaded", True)):
             timer.stop()
-            for hook in started.ready_hooks:
-                hook()
-            pending = started.ctx.pending_core
-            if pending is not None:
-                pending.start()  # the first screen is up: now the database
-            window.begin_background()
+            after_paint(window, interactive)
+
+    def interactive() -> None:
+        for hook in started.ready_hooks:
+            hook()
+        pending = started.ctx.pending_core
+        if pending is not None:
+            pending.start()  # the first screen is painted: now the database
+        window.begin_background()
 
     timer.timeout.connect(check)
     timer.start()
@@ -278,9 +286,7 @@ def run(args: argparse.Namespace) -> int:
 
         if not shot:
             # Interactive: shown, the first queue list in the table, and painted.
-            from eservice_desktop.gui.first_paint import after_paint
-
-            started.ready_hooks.append(lambda: after_paint(window, mark_ready))
+            started.ready_hooks.append(mark_ready)
         # The screenshot waits for painting to settle; the benchmark wants the first idle moment.
         when_idle(ctx, finish, settle_ms=300 if shot else 0, interval_ms=50 if shot else 5)
 
