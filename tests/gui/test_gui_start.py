@@ -175,6 +175,7 @@ SIGNED_IN = (
     KEYBOARD_RULES
     + """
 import json, sys, time
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication
 from eservice_desktop.cli.main import build_parser
 from eservice_desktop.gui import launcher
@@ -187,9 +188,23 @@ queue = window.current_page()
 bare = QTableView()  # before the first list, so before the keyboard rules
 pending = ctx.pending_core
 seen = {}
+painted = []  # the list's length at each paint of the queue's table
+
+
+class Paints(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and watched is queue.table.viewport():
+            painted.append(queue.model.rowCount())
+        return False
+
+
+paints = Paints()
+QApplication.instance().installEventFilter(paints)
 
 def ready():
+    QApplication.instance().removeEventFilter(paints)
     seen.update(
+        painted_at_ready=painted[-1:],
         open_at_ready=ctx.core_open,
         operator=ctx.operator.account if ctx.operator else None,
         shown=[i.case_number for i in queue.model.items()],
@@ -294,6 +309,9 @@ def test_the_signed_in_start_shows_todays_list_before_the_core_and_counts_after(
     finally:
         app.close()
     seen = run_probe(SIGNED_IN, str(tmp_path), env=probe_env())
+    # Interactive means painted: the table's last paint before the ready hooks (and the
+    # core's opening, which follows them) showed the whole first list.
+    assert seen["painted_at_ready"] == [len(taken)]
     assert seen["open_at_ready"] is False
     assert seen["operator"] == operators.DEMO_OPERATOR.account
     assert seen["shown"] == taken[::-1] == seen["core"]  # newest first, as the core reads it
