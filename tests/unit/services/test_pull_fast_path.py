@@ -110,6 +110,13 @@ MUTATIONS = {
     "hash short": _set("hash", "a" * 63),
     "prev null": _set("prev", None),
     "hash dropped": _set("hash", _DROP),
+    "prev dropped": _set("prev", _DROP),
+    "hash with a newline": _set("hash", "a" * 64 + "\n"),
+    "hash with a space inside": _set("hash", "a" * 31 + " " + "a" * 32),
+    "hash of other letters": _set("hash", "g" * 64),
+    "hash of Arabic-Indic digits": _set("hash", "\u0663" * 64),
+    "hash a number": _set("hash", 1),
+    "prev too long": _set("prev", "0" * 65),
 }
 
 
