@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Cold start of the counter window: process start to the window interactive (the login screen
-# shown: the "ready" line of gui/launcher.py's ESERVICE_QUIT_WHEN_READY hook), the frozen AppDir and
+# shown and painted: the "ready" line of gui/launcher.py's ESERVICE_QUIT_WHEN_READY hook), the frozen AppDir and
 # `python -m eservice_desktop`, and that one signed in (`gui --demo`: the demo operator, the queue
-# with its first list in the table), each beside its baseline measured in the same run: a bare PySide6
+# with its first list in the table, painted), each beside its baseline measured in the same run: a bare PySide6
 # window (QMainWindow and a filled table, shown and painted: benchmarks/bench_gui.py's
 # BARE_WINDOW) started the same way. On a private Xvfb. Medians of 6 runs after one warm-up run
 # each, with the ratio to the bare window's (goal ≤ 3× to interactive); the whole process too.
@@ -48,10 +48,12 @@ run() {  # command... -> "ready_ms whole_ms"
   t0=$(date +%s%N)
   while IFS= read -r line; do
     [ -z "$t1" ] && [ "${line%% *}" = ready ] && t1=$(date +%s%N)
+    [ "${line%% *}" = ready ] && [ "${line%unpainted}" != "$line" ] && t1=unpainted
   done < <(env -u QT_QPA_PLATFORM -u ESERVICE_DEMO DISPLAY=$display HOME="$work/home" \
       ESERVICE_QUIT_WHEN_READY=1 dbus-run-session -- sh -c "$session" sh "$@" 2>"$work/err")
   t2=$(date +%s%N)
   [ -n "$t1" ] || { echo "the window did not come up: $*" >&2; tail -5 "$work/err" >&2; return 1; }
+  [ "$t1" != unpainted ] || { echo "the window was not painted: $*" >&2; return 1; }
   echo "$(( (t1 - t0) / 1000000 )) $(( (t2 - t0) / 1000000 ))"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

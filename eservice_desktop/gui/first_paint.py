@@ -11,10 +11,13 @@ paint itself, and the cold-start benchmark's "ready" mark with it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
+
+log = logging.getLogger("eservice.gui")
 
 #: A window that is shown but not painted by then (covered, minimised, a display that does not
 #: expose it) goes on without the paint: what waits for it must not wait for ever.
@@ -22,12 +25,13 @@ FALLBACK_MS = 1000
 
 
 class _PaintWatch(QObject):
-    """Watches every paint of the application until one of ``window``'s widgets paints."""
+    """Watches every paint of the application until one of ``window``'s widgets paints. A
+    child of the window: destroyed with it, and then calls nothing."""
 
-    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+    def __init__(self, window: QWidget, callback: Callable[[bool], None]) -> None:
         super().__init__(window)
         self._window = window
-        self._callback: Callable[[], None] | None = callback
+        self._callback: Callable[[bool], None] | None = callback
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if (
@@ -38,17 +42,25 @@ class _PaintWatch(QObject):
             self._stop_watching()
             # Filters run before the paint: the zero timer fires once this repaint of the
             # window (all its widgets, then the flush) is over.
-            QTimer.singleShot(0, self.fire)
+            QTimer.singleShot(0, self, self.painted)
         return False
 
-    def fire(self) -> None:
+    def painted(self) -> None:
+        self._fire(True)
+
+    def timed_out(self) -> None:
+        if self._callback is not None:
+            log.warning("the window was not painted within %d ms: going on", FALLBACK_MS)
+        self._fire(False)
+
+    def _fire(self, painted: bool) -> None:
         """Calls the callback, once (the paint's timer or the fallback, whichever is first)."""
         callback, self._callback = self._callback, None
         if callback is None:
             return
         self._stop_watching()
         self.deleteLater()
-        callback()
+        callback(painted)
 
     def _stop_watching(self) -> None:
         app = QApplication.instance()
@@ -57,15 +69,16 @@ class _PaintWatch(QObject):
 
 
 def after_paint(
-    window: QWidget, callback: Callable[[], None], fallback_ms: int = FALLBACK_MS
+    window: QWidget, callback: Callable[[bool], None], fallback_ms: int = FALLBACK_MS
 ) -> None:
-    """Calls ``callback`` on the UI thread once ``window`` has painted what it holds now (the
-    whole window is asked to repaint, so a paint follows even where nothing else changed), or
-    after ``fallback_ms`` without a paint."""
+    """Calls ``callback(True)`` on the UI thread once ``window`` has painted what it holds now
+    (the whole window is asked to repaint, so a paint follows even where nothing else
+    changed), or ``callback(False)`` after ``fallback_ms`` without a paint; nothing if the
+    window is destroyed first."""
     app = QApplication.instance()
     if app is None:
         raise RuntimeError("after_paint needs the QApplication")
     watch = _PaintWatch(window, callback)
     app.installEventFilter(watch)
-    QTimer.singleShot(fallback_ms, watch, watch.fire)
+    QTimer.singleShot(fallback_ms, watch, watch.timed_out)
     window.update()

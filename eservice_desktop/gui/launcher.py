@@ -16,7 +16,8 @@ Test and benchmark hooks (environment variables, read only here):
 ``ESERVICE_QUIT_WHEN_READY=1``
     Print ``ready <seconds> cpu <seconds>`` once the window is shown with its first queue list
     loaded and painted (the CPU time of the whole process so far, which a loaded machine
-    disturbs less), then
+    disturbs less; ``unpainted`` after it when no paint came within a second and the start
+    went on without it, which the benchmarks refuse), then
     ``idle <seconds>`` when every background load (tab counts too) has finished, and quit.
     Seconds count from the import of this module; the cold-start benchmark measures the wall
     time of the whole process from outside and reads these marks. ``ready`` comes before the
@@ -31,6 +32,7 @@ import logging
 import os
 import sys
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -113,10 +115,13 @@ class Started:
     ctx: GuiContext
     translators: object
     #: Called once on the UI thread when the window is interactive (shown, first queue list
-    #: in), before the window's deferred background start.
+    #: in, painted), before the window's deferred background start.
     ready_hooks: list[Callable[[], None]]
     #: What stopped the core from opening after the window was shown (:func:`run` raises it).
     failure: list[BaseException] = field(default_factory=list)
+    #: Whether the window had painted when it became interactive (False: the paint did not
+    #: come within ``first_paint.FALLBACK_MS`` and the start went on without it).
+    painted: bool = False
 
     @property
     def core(self) -> App:
@@ -232,7 +237,8 @@ def _when_interactive(started: Started) -> None:
             timer.stop()
             after_paint(window, interactive)
 
-    def interactive() -> None:
+    def interactive(painted: bool) -> None:
+        started.painted = painted
         for hook in started.ready_hooks:
             hook()
         pending = started.ctx.pending_core
@@ -269,11 +275,15 @@ def run(args: argparse.Namespace) -> int:
     if shot or os.environ.get("ESERVICE_QUIT_WHEN_READY"):
         ready_printed: list[bool] = []
 
+        this = weakref.ref(started)  # not a closure over ``started``, which run() deletes
+
         def mark_ready() -> None:
             if not ready_printed:
                 ready_printed.append(True)
                 wall = time.monotonic() - _PROCESS_START
-                print(f"ready {wall:.3f} cpu {time.process_time():.3f}", flush=True)
+                painted = (held := this()) is not None and held.painted
+                unpainted = "" if painted else " unpainted"  # the fallback's
+                print(f"ready {wall:.3f} cpu {time.process_time():.3f}{unpainted}", flush=True)
 
         def finish() -> None:
             if shot:
