@@ -11,6 +11,7 @@ gapless and later intakes continue it; ids are time-ordered, as a counter's are.
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
@@ -72,10 +73,9 @@ def add_cases(
     plain tuples and handed to :func:`services.ingest.ingest_many` ``batch`` cases at a time
     (one transaction each, through :func:`bulk_writes`); returns the cases by status.
 
-    A batch is written on a thread of its own while the next one is built (:func:`_write`:
-    SQLite inserts and commits without holding Python's lock); a batch's failure is raised
-    when the loop next waits for it, once the batch after it is built (``seeding.seed_demo``
-    then undoes the whole seed).
+    A batch is written on a thread of its own, and the next one is built while it commits
+    (:class:`_Pending`); a batch's failure is raised when the loop next waits for it
+    (``seeding.seed_demo`` then undoes the whole seed).
     Ids are time-ordered (``domain.uuid7``, as every new event and case id of the product),
     their random bits drawn from ``ids`` (default: ``rng``)."""
     counts: dict[str, int] = {}
@@ -85,18 +85,22 @@ def add_cases(
     with bulk_writes(app) as transaction, ThreadPoolExecutor(1, "seed-writer") as writer:
         with transaction() as session:
             numbers = SeedNumbers(session, app, years)
-        pending: tuple[int, Future[IngestReport]] | None = None
+        pending: _Pending | None = None
         built = _batches(app, cases, rng, office_days, batch, numbers, approval, ids)
-        for n, events, expected in built:
+        while True:
             if pending is not None:
-                done += _tally(counts, *pending)
+                pending.wait_for_commit()
+            next_batch = next(built, None)
+            if pending is not None:
+                done += _tally(counts, pending.cases, pending.written)
                 if progress:
                     progress(done, cases)
-            pending = (n, writer.submit(_write, app, transaction, events, expected))
-        if pending is not None:
-            done += _tally(counts, *pending)
-            if progress:
-                progress(done, cases)
+            if next_batch is None:
+                break
+            n, events, expected = next_batch
+            committing = threading.Event()
+            written = writer.submit(_write, app, transaction, events, expected, committing)
+            pending = _Pending(n, written, committing)
     return counts
 
 
@@ -148,14 +152,40 @@ def _write(
     transaction: Callable[[], AbstractContextManager[Session]],
     events: list[Event],
     expected: dict[str, int],
+    committing: threading.Event,
 ) -> IngestReport:
-    """One batch through the one door in one transaction, on the seed's writer thread (SQLite
-    inserts and commits without Python's lock, so the next batch is built meanwhile): its
+    """One batch through the one door in one transaction, on the seed's writer thread: its
     numbers were taken from :class:`SeedNumbers`, so the counters must still be where that
-    batch found them, and the ingest moves them past its numbers (``projections``)."""
-    with transaction() as session:
-        SeedNumbers.check(session, expected)
-        return ingest_many(app, session, events, strict=True)
+    batch found them, and the ingest moves them past its numbers (``projections``).
+    ``committing`` is set once the batch is checked and appended, before its commit (SQLite
+    writes the pages without Python's lock: the next batch is built meanwhile), and when
+    the batch failed."""
+    try:
+        with transaction() as session:
+            SeedNumbers.check(session, expected)
+            report = ingest_many(app, session, events, strict=True)
+            committing.set()
+        return report
+    finally:
+        committing.set()
+
+
+class _Pending:
+    """The batch on the writer thread: its case count, its result, and when it commits.
+
+    The next batch is built while this one commits, not while it is checked and folded: the
+    building and the folding are both Python and would only take turns at Python's lock,
+    while the commit (a batch's pages encrypted and written) runs without it."""
+
+    def __init__(self, cases: int, written: Future[IngestReport], committing: threading.Event):
+        self.cases, self.written, self.committing = cases, written, committing
+
+    def wait_for_commit(self) -> None:
+        """Returns once the batch commits; raises its failure if it failed (nothing is built
+        after a failed batch)."""
+        self.committing.wait()
+        if self.written.done() and self.written.exception() is not None:
+            self.written.result()
 
 
 def _tally(counts: dict[str, int], n: int, written: Future[IngestReport]) -> int:

@@ -196,3 +196,59 @@ def test_a_number_taken_by_another_writer_between_batches_undoes_the_whole_seed(
     with app.reading() as s:
         assert repo.count_cases(s) == 0
         assert s.execute(text("SELECT count(*) FROM events")).scalar() == 0
+
+
+def _watch_batches(monkeypatch: pytest.MonkeyPatch, steps: list[str], ingest: Any) -> None:
+    """Notes in ``steps`` when each batch begins to be built and when each ingest ends."""
+    from eservice_desktop.demo import bulk
+
+    real_batches = bulk._batches
+
+    def batches(*args: Any, **kwargs: Any) -> Any:
+        built = real_batches(*args, **kwargs)
+        while True:
+            steps.append("build")
+            batch = next(built, None)
+            if batch is None:
+                return
+            yield batch
+
+    def ingested(*args: Any, **kwargs: Any) -> Any:
+        report = ingest(*args, **kwargs)
+        steps.append("ingested")
+        return report
+
+    monkeypatch.setattr(bulk, "_batches", batches)
+    monkeypatch.setattr(bulk, "ingest_many", ingested)
+
+
+def test_the_next_batch_is_built_while_the_one_before_commits(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Building and folding are both Python and only take turns at Python's lock: the next
+    batch is built once the one before is appended, while SQLite commits it."""
+    from eservice_desktop.demo import bulk
+    from eservice_desktop.demo.seeding import seed_demo
+
+    steps: list[str] = []
+    _watch_batches(monkeypatch, steps, bulk.ingest_many)
+    seed_demo(app, 90, seed=8, batch=30)
+    assert steps == ["build", "ingested"] * 3 + ["build"]
+    with app.reading() as s:
+        assert repo.count_cases(s) == 90
+
+
+def test_no_batch_is_built_after_a_batch_failed(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed batch is raised before anything more is built, and the seed is undone."""
+    from eservice_desktop.demo.seeding import seed_demo
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("disk full")
+
+    steps: list[str] = []
+    _watch_batches(monkeypatch, steps, refuse)
+    with pytest.raises(OSError, match="disk full"):
+        seed_demo(app, 90, seed=8, batch=30)
+    assert steps == ["build"]
+    with app.reading() as s:
+        assert repo.count_cases(s) == 0
