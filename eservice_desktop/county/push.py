@@ -25,6 +25,7 @@ from eservice_desktop.county.push_rows import (
     update_cases,
     write_batch,
 )
+from eservice_desktop.county.receipts import Receipts
 from eservice_desktop.county.store import (
     ConflictRow,
     CountyAccessRow,
@@ -96,12 +97,17 @@ def push(
             device_chain.skip(g)
     device_chain.save()
     make_ready(s, batch)
+    # every case's state is final: its receipt's signature runs on the signer thread while
+    # the rows are written here (both without the interpreter lock for the most part)
+    receipts = Receipts(s, batch.states, batch.touched, now)
     write_batch(s, batch)
-    receipts = update_cases(s, batch.states, batch.touched, now)
+    update_cases(s, batch.states, batch.touched, now)
     case_facts.project_facts(s, batch.states, batch.touched)
     dev.last_seen_at = now
     # its parts are models made (and checked) above: not walked again, result by result
-    return PushResponse.model_construct(results=batch.results, receipts=receipts, server_time=now)
+    return PushResponse.model_construct(
+        results=batch.results, receipts=receipts.result(), server_time=now
+    )
 
 
 def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:

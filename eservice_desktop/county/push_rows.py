@@ -1,11 +1,10 @@
 """What an accepted push writes: the batch in memory, its event, chain, route and feed rows, the
-cases the county makes ready, the case rows and their signed receipts; and the case states
-the batch starts from.
+cases the county makes ready, the case rows (their signed receipts: ``receipts``); and the
+case states the batch starts from.
 """
 
 from __future__ import annotations
 
-import base64
 import json
 import secrets
 from collections import defaultdict
@@ -30,12 +29,7 @@ from eservice_desktop.county.store import (
     stored_event,
 )
 from eservice_desktop.county.store_rows import JsonText, among, insert_tuples, update_tuples
-from eservice_desktop.county_link.protocol import (
-    CountyReceipt,
-    PushResult,
-    receipt_bytes_at,
-    receipt_time,
-)
+from eservice_desktop.county_link.protocol import PushResult
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
@@ -321,18 +315,16 @@ def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
 
 def update_cases(
     s: Session, states: dict[str, CaseState], touched: set[str], now: datetime
-) -> list[CountyReceipt]:
-    if not touched:
-        return []
-    key_id, key = signing_key(s, "receipt")
+) -> None:
+    """The case rows of the cases ``touched`` (their receipts: ``receipts.Receipts``)."""
     ids = sorted(c for c in touched if c in states)
+    if not ids:
+        return
     existing = set(
         s.scalars(select(CountyCaseRow.case_id).where(among(s, CountyCaseRow.case_id, ids)))
     )
     new_rows: list[tuple[Any, ...]] = []
     changed: list[tuple[Any, ...]] = []
-    receipts = []
-    at = receipt_time(now)  # every receipt of the push is signed at this one time
     for case_id in ids:
         st = states[case_id]
         status, count, pickup = st.status, st.event_count, st.pickup_office
@@ -340,19 +332,6 @@ def update_cases(
             changed.append((case_id, status, count, now, pickup))
         else:
             new_rows.append((case_id, st.case_number, st.office, pickup, status, count, now))
-        sig = key.sign(receipt_bytes_at(case_id, st.case_number, st.office, st.event_count, at))
-        receipts.append(
-            CountyReceipt(
-                case_id=case_id,
-                case_number=st.case_number,
-                office=st.office,
-                events_accepted=st.event_count,
-                county_time=now,
-                key_id=key_id,
-                signature=base64.b64encode(sig).decode(),
-            )
-        )
     # set-based: one multi-row insert, one executemany update by primary key
     insert_tuples(s, CountyCaseRow, CASE_COLUMNS, new_rows)
     update_tuples(s, CountyCaseRow, CASE_CHANGES, changed)
-    return receipts
