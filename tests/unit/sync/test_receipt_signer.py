@@ -1,0 +1,46 @@
+"""The county's receipt signer thread: signatures in the order of their messages, the ones
+signing in turn makes, and a process forked from one that signed gets a thread of its own
+(the executor it inherits has no thread left to run its work)."""
+
+from __future__ import annotations
+
+import os
+import select
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from eservice_desktop.county import receipts
+
+
+def test_the_signer_thread_signs_in_order_what_signing_in_turn_signs() -> None:
+    key = Ed25519PrivateKey.generate()
+    messages = [f"eservice-receipt/1|case-{i}|H01".encode() for i in range(200)]
+    signed = receipts._signer().submit(receipts.sign_all, key, messages).result(timeout=30)
+    assert signed == [key.sign(m) for m in messages]
+    assert receipts._signer() is receipts._signer()
+
+
+def test_a_forked_process_signs_on_a_thread_of_its_own() -> None:
+    key = Ed25519PrivateKey.generate()
+    parent = receipts._signer()
+    parent.submit(receipts.sign_all, key, [b"before the fork"]).result(timeout=30)
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: sign on its own signer, hand the signature back, leave
+        try:
+            child = receipts._signer()
+            sig = child.submit(receipts.sign_all, key, [b"in the child"]).result(timeout=10)
+            os.write(write, (b"new:" if child is not parent else b"same:") + sig[0])
+        finally:
+            os._exit(0)
+    os.close(write)
+    try:
+        ready, _, _ = select.select([read], [], [], 20)
+        assert ready, "the forked process never signed"
+        answer = os.read(read, 200)
+    finally:
+        os.close(read)
+        os.waitpid(pid, 0)
+    assert answer.startswith(b"new:")
+    key.public_key().verify(answer[4:], b"in the child")
+    assert receipts._signer() is parent
