@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from pydantic import TypeAdapter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -63,10 +62,6 @@ CASE_COLUMNS = (
 #: itself (its document made when replayed).
 Stored = tuple[str, dict[str, Any] | JsonText | Event]
 
-#: An event's answer as the fields of a ``PushResult``, and the validator of a list of them.
-Result = dict[str, str]
-RESULTS = TypeAdapter(list[PushResult])
-
 #: How ``json.dumps(..., ensure_ascii=False)`` writes a string (C-speed).
 _TEXT = json.encoder.encode_basestring
 
@@ -88,8 +83,7 @@ class Batch:
     states: dict[str, CaseState]
     history: dict[str, list[Stored]]
     routes: dict[str, set[str]]
-    #: each event's answer, as the fields of its ``PushResult`` (validated all at once: RESULTS)
-    results: list[Result] = field(default_factory=list)
+    results: list[PushResult] = field(default_factory=list)
     #: rows as tuples in the order of the tables' ``*_COLUMNS``
     event_rows: list[tuple[Any, ...]] = field(default_factory=list)
     chain_rows: list[tuple[str, str, str]] = field(default_factory=list)
