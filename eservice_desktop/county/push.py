@@ -97,17 +97,17 @@ def push(
             device_chain.skip(g)
     device_chain.save()
     make_ready(s, batch)
-    # every case's state is final: its receipt's signature runs on the signer thread while
-    # the rows are written here (both without the interpreter lock for the most part)
+    # every case's state is final: the receipts' signatures run on the signer thread while
+    # the rows are written here (SQLite steps without the interpreter lock too); this thread
+    # then signs what is left itself, before the Python-only work that follows
     receipts = Receipts(s, batch.states, batch.touched, now)
     write_batch(s, batch)
     update_cases(s, batch.states, batch.touched, now)
+    signed = receipts.result()
     case_facts.project_facts(s, batch.states, batch.touched)
     dev.last_seen_at = now
     # its parts are models made (and checked) above: not walked again, result by result
-    return PushResponse.model_construct(
-        results=batch.results, receipts=receipts.result(), server_time=now
-    )
+    return PushResponse.model_construct(results=batch.results, receipts=signed, server_time=now)
 
 
 def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:

@@ -1,20 +1,24 @@
 """The signed receipts a push answers with, one per case it touched, signed on a thread of
 their own while the push writes its rows.
 
-Ed25519 signatures were about a quarter of the county's CPU per push (some 33 µs each, one per
+Ed25519 signatures were about a sixth of the county's CPU per push (some 33 µs each, one per
 touched case). cryptography's ``sign`` releases the interpreter lock, as SQLite does while it
-steps and commits: started once every case's state is final (after the batch and the cases
-the county makes ready), the signatures run while the push's inserts and updates run on the
-request's thread, which waits for them only to build its answer, still inside the push's
-transaction: a failed signature fails the push and its transaction, as when it signed inline.
+steps: started once every case's state is final (after the batch and the cases the county
+makes ready), the signatures run on the signer thread while the push's inserts and updates
+run on the request's thread, which then signs what is left itself (:class:`Shared`) rather
+than wait, and before its Python-only work (on a loaded machine, a thread that wants the lock
+back while the other runs Python costs both a switch every few milliseconds). All of it
+inside the push's transaction: a failed signature fails the push and its transaction, as when
+it signed inline.
 """
 
 from __future__ import annotations
 
 import base64
+import itertools
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
@@ -42,11 +46,35 @@ def _signer() -> ThreadPoolExecutor:
         return pool
 
 
-def sign_all(key: Ed25519PrivateKey, messages: list[bytes]) -> list[bytes]:
-    """Each message's signature, in order. Only the calls to ``sign`` (which run without the
-    interpreter lock): the thread takes the lock back once per message, briefly."""
-    sign = key.sign
-    return [sign(m) for m in messages]
+def signer_of(key: Ed25519PrivateKey) -> Callable[[bytes], bytes]:
+    """The function that signs one message (the key's ``sign``, which runs without the
+    interpreter lock)."""
+    return key.sign
+
+
+class Shared:
+    """Messages signed by whichever thread takes each next one: the signer thread from the
+    start, the request's thread too once it needs the answer, so it never sits waiting for
+    work it can do itself (and what is left, when the machine had no core free for the
+    signer, is signed as it was inline). Each message is taken once (``count``'s next is
+    atomic under the interpreter lock); each signature lands in its own slot."""
+
+    def __init__(self, sign: Callable[[bytes], bytes], messages: list[bytes]) -> None:
+        self._sign = sign
+        self._messages = messages
+        self.signatures: list[bytes] = [b""] * len(messages)
+        self._take = itertools.count().__next__
+
+    def run(self) -> None:
+        sign, messages, out, take, n = (
+            self._sign,
+            self._messages,
+            self.signatures,
+            self._take,
+            len(self._messages),
+        )
+        while (i := take()) < n:
+            out[i] = sign(messages[i])
 
 
 class Receipts:
@@ -64,7 +92,7 @@ class Receipts:
         self._ids = sorted(c for c in touched if c in states)
         self._states = [states[c] for c in self._ids]  # final: read here, not when joined
         self._now = now
-        self._future: Future[list[bytes]] | None = None
+        self._future: Future[None] | None = None
         if not self._ids:
             return
         self._key_id, key = signing_key(s, "receipt")
@@ -73,13 +101,18 @@ class Receipts:
             receipt_bytes_at(c, st.case_number, st.office, st.event_count, at)
             for c, st in zip(self._ids, self._states, strict=True)
         ]
-        self._future = _signer().submit(sign_all, key, messages)
+        self._shared = Shared(signer_of(key), messages)
+        self._future = _signer().submit(self._shared.run)
 
     def result(self) -> list[CountyReceipt]:
-        """The receipts, in case id order; a signature that failed raises its error here."""
+        """The receipts, in case id order: this thread signs what the signer has not taken
+        yet, then waits for the one it is signing; a signature that failed (on either thread)
+        raises its error here."""
         if self._future is None:
             return []
-        signatures = self._future.result()
+        self._shared.run()
+        self._future.result()
+        signatures = self._shared.signatures
         now, key_id = self._now, self._key_id
         return [
             CountyReceipt(

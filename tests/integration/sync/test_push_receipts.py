@@ -5,6 +5,7 @@ signature that fails fails the push and its transaction, as when the push signed
 from __future__ import annotations
 
 import base64
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -141,16 +142,30 @@ def test_a_second_push_signs_the_counts_of_cases_held_already(county: County) ->
         assert [r.signature for r in _serial(s, answer)] == [r.signature for r in answer.receipts]
 
 
+@pytest.mark.parametrize("where", ["signer thread", "request thread"])
 def test_a_failed_signature_fails_the_push_and_its_transaction(
-    county: County, monkeypatch: pytest.MonkeyPatch
+    county: County, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
+    """Whichever thread signs the failing receipt: the one named fails its first signature,
+    and the other waits for that failure before it signs anything (so both take one)."""
     sessions, dev = county
     events, _ = _chained(30)
+    failed = threading.Event()
 
-    def failing(key: Any, messages: list[bytes]) -> list[bytes]:
-        raise RuntimeError("the signer failed")
+    def failing(key: Any) -> Any:
+        sign = key.sign
 
-    monkeypatch.setattr(receipts, "sign_all", failing)
+        def sign_or_fail(message: bytes) -> bytes:
+            on_signer = threading.current_thread().name.startswith("county-receipts")
+            if on_signer == (where == "signer thread"):
+                failed.set()
+                raise RuntimeError("the signer failed")
+            assert failed.wait(timeout=20)
+            return sign(message)
+
+        return sign_or_fail
+
+    monkeypatch.setattr(receipts, "signer_of", failing)
     with pytest.raises(RuntimeError, match="the signer failed"), sessions() as s, s.begin():
         county_service.push(s, s.merge(dev), events, utcnow())
     with sessions() as s:

@@ -12,24 +12,40 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from eservice_desktop.county import receipts
 
 
-def test_the_signer_thread_signs_in_order_what_signing_in_turn_signs() -> None:
+def test_two_threads_sharing_the_messages_sign_each_once_in_its_place() -> None:
     key = Ed25519PrivateKey.generate()
-    messages = [f"eservice-receipt/1|case-{i}|H01".encode() for i in range(200)]
-    signed = receipts._signer().submit(receipts.sign_all, key, messages).result(timeout=30)
-    assert signed == [key.sign(m) for m in messages]
+    messages = [f"eservice-receipt/1|case-{i}|H01".encode() for i in range(2000)]
+    taken: list[bytes] = []
+
+    def sign(message: bytes) -> bytes:
+        taken.append(message)
+        return key.sign(message)
+
+    shared = receipts.Shared(sign, messages)
+    signer = receipts._signer().submit(shared.run)
+    shared.run()
+    signer.result(timeout=30)
+    assert sorted(taken) == sorted(messages)  # each message signed once, by one thread
+    assert shared.signatures == [key.sign(m) for m in messages]
     assert receipts._signer() is receipts._signer()
+
+
+def _sign_all(key: Ed25519PrivateKey, messages: list[bytes]) -> list[bytes]:
+    shared = receipts.Shared(key.sign, messages)
+    shared.run()
+    return shared.signatures
 
 
 def test_a_forked_process_signs_on_a_thread_of_its_own() -> None:
     key = Ed25519PrivateKey.generate()
     parent = receipts._signer()
-    parent.submit(receipts.sign_all, key, [b"before the fork"]).result(timeout=30)
+    parent.submit(_sign_all, key, [b"before the fork"]).result(timeout=30)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: sign on its own signer, hand the signature back, leave
         try:
             child = receipts._signer()
-            sig = child.submit(receipts.sign_all, key, [b"in the child"]).result(timeout=10)
+            sig = child.submit(_sign_all, key, [b"in the child"]).result(timeout=10)
             os.write(write, (b"new:" if child is not parent else b"same:") + sig[0])
         finally:
             os._exit(0)
