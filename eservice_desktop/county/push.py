@@ -101,8 +101,12 @@ def push(
     # the rows are written here (SQLite steps without the interpreter lock too); this thread
     # then signs what is left itself, before the Python-only work that follows
     receipts = Receipts(s, batch.states, batch.touched, now)
-    write_batch(s, batch)
-    update_cases(s, batch.states, batch.touched, now)
+    try:
+        write_batch(s, batch)
+        update_cases(s, batch.states, batch.touched, now)
+    except BaseException:
+        receipts.cancel()
+        raise
     signed = receipts.result()
     case_facts.project_facts(s, batch.states, batch.touched)
     dev.last_seen_at = now

@@ -76,6 +76,12 @@ class Shared:
         while (i := take()) < n:
             out[i] = sign(messages[i])
 
+    def cancel(self) -> None:
+        """Takes every message not taken yet, so the signer stops after the one it signs."""
+        take, n = self._take, len(self._messages)
+        while take() < n:
+            pass
+
 
 class Receipts:
     """The receipts of the cases ``touched`` in their final ``states``, their signatures
@@ -104,14 +110,25 @@ class Receipts:
         self._shared = Shared(signer_of(key), messages)
         self._future = _signer().submit(self._shared.run)
 
+    def cancel(self) -> None:
+        """The push failed: nothing more is signed for it."""
+        if self._future is not None:
+            self._future.cancel()
+            self._shared.cancel()
+
     def result(self) -> list[CountyReceipt]:
         """The receipts, in case id order: this thread signs what the signer has not taken
         yet, then waits for the one it is signing; a signature that failed (on either thread)
         raises its error here."""
         if self._future is None:
             return []
-        self._shared.run()
-        self._future.result()
+        try:
+            self._shared.run()
+        except BaseException:
+            self.cancel()
+            raise
+        if not self._future.cancel():  # still queued behind another push's: not needed
+            self._future.result()
         signatures = self._shared.signatures
         now, key_id = self._now, self._key_id
         return [

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -52,6 +53,8 @@ def test_a_forked_process_signs_on_a_thread_of_its_own() -> None:
     os.close(write)
     try:
         ready, _, _ = select.select([read], [], [], 20)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)  # not left behind when it hangs
         assert ready, "the forked process never signed"
         answer = os.read(read, 200)
     finally:
@@ -60,3 +63,26 @@ def test_a_forked_process_signs_on_a_thread_of_its_own() -> None:
     assert answer.startswith(b"new:")
     key.public_key().verify(answer[4:], b"in the child")
     assert receipts._signer() is parent
+
+
+def test_a_cancelled_share_stops_the_signer_after_the_message_it_signs() -> None:
+    """A push that fails after its receipts were started (its rows not written) leaves no
+    signing behind for the next push to wait for."""
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+    taken: list[bytes] = []
+
+    def slow_sign(message: bytes) -> bytes:
+        taken.append(message)
+        started.set()
+        release.wait(10)
+        return b"sig"
+
+    shared = receipts.Shared(slow_sign, [f"m{i}".encode() for i in range(200)])
+    signer = receipts._signer().submit(shared.run)
+    assert started.wait(10)
+    shared.cancel()
+    release.set()
+    signer.result(timeout=10)
+    assert taken == [b"m0"]  # the one under way when the push failed, and no other
