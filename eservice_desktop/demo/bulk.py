@@ -100,6 +100,7 @@ def add_cases(
             n, events, expected = next_batch
             committing = threading.Event()
             written = writer.submit(_write, app, transaction, events, expected, committing)
+            written.add_done_callback(partial(_set_when_done, committing))
             pending = _Pending(n, written, committing)
     return counts
 
@@ -158,16 +159,19 @@ def _write(
     numbers were taken from :class:`SeedNumbers`, so the counters must still be where that
     batch found them, and the ingest moves them past its numbers (``projections``).
     ``committing`` is set once the batch is checked and appended, before its commit (SQLite
-    writes the pages without Python's lock: the next batch is built meanwhile), and when
-    the batch failed."""
-    try:
-        with transaction() as session:
-            SeedNumbers.check(session, expected)
-            report = ingest_many(app, session, events, strict=True)
-            committing.set()
-        return report
-    finally:
+    writes the pages without Python's lock: the next batch is built meanwhile); a failed
+    batch's is set once its future holds the failure (:func:`add_cases`), not before, so
+    the loop cannot see it set and the future not yet done, and build one batch more."""
+    with transaction() as session:
+        SeedNumbers.check(session, expected)
+        report = ingest_many(app, session, events, strict=True)
         committing.set()
+    return report
+
+
+def _set_when_done(committing: threading.Event, _written: Future[IngestReport]) -> None:
+    """Sets ``committing`` once the batch's future is done (its failure held, if it failed)."""
+    committing.set()
 
 
 class _Pending:
