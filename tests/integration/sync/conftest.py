@@ -11,10 +11,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from sqlalchemy.orm import sessionmaker
 from sync_faultproxy import FaultProxy
-from sync_helpers import CountyServer, _fresh_pg_db
+from sync_helpers import TEST_SECRET, CountyServer, CountyStore, _fresh_pg_db
 
 from eservice_desktop.config import Settings
+from eservice_desktop.county import service as county_service
+from eservice_desktop.county.asgi import open_vault
+from eservice_desktop.county.store import create_schema, make_engine, utcnow
 from eservice_desktop.services.core import App
 
 
@@ -47,6 +51,25 @@ def server_factory(tmp_path: Path) -> Iterator[Callable[[str], CountyServer]]:
 @pytest.fixture
 def county(county_db: str, server_factory: Callable[[str], CountyServer]) -> CountyServer:
     return server_factory(county_db).start_in_thread()
+
+
+@pytest.fixture
+def county_store(county_db: str) -> Iterator[CountyStore]:
+    """The county's database opened directly (no server): its keys made, device H01-01
+    enrolled; its sessions (the vault in their info) and that device."""
+    engine = make_engine(county_db)
+    create_schema(engine)
+    now = utcnow()
+    sessions = sessionmaker(
+        engine, expire_on_commit=False, info={"vault": open_vault(engine, TEST_SECRET, now)}
+    )
+    with sessions() as s, s.begin():
+        county_service.ensure_keys(s, now)
+        dev, _cred = county_service.enrol(
+            s, county_service.new_enrol_code(s, "H01", now), "01", "", now
+        )
+    yield sessions, dev
+    engine.dispose()
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ import factories
 import keyring
 import requests
 from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -30,6 +30,7 @@ from eservice_desktop.county.edge import Limits  # noqa: E402
 from eservice_desktop.county.store import (  # noqa: E402
     ConflictRow,
     CountyEventRow,
+    DeviceRow,
     NotificationRow,
     make_engine,
     utcnow,
@@ -43,6 +44,8 @@ ROOT = HERE.parents[2]
 PY = sys.executable
 #: The passphrase sealing the test county's secrets (given to a server process by env).
 TEST_SECRET = b"test county passphrase"
+#: conftest's ``county_store``: the county's sessions and its enrolled device H01-01.
+CountyStore = tuple[sessionmaker[Session], DeviceRow]
 
 
 def free_port() -> int:

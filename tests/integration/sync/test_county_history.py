@@ -6,22 +6,18 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
-from sync_helpers import TEST_SECRET
+from sync_helpers import CountyStore
 
 from eservice_desktop.county import service as county_service
-from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.store import (
     DeviceRow,
     FeedRow,
-    create_schema,
-    make_engine,
     utcnow,
 )
 from eservice_desktop.county_link.protocol import WireEvent
@@ -32,20 +28,9 @@ CASE_ID = "5b0e8f7a-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
 
 
 @pytest.fixture
-def county(county_db: str) -> Iterator[tuple[sessionmaker[Session], DeviceRow]]:
-    engine = make_engine(county_db)
-    create_schema(engine)
-    now = utcnow()
-    sessions = sessionmaker(
-        engine, expire_on_commit=False, info={"vault": open_vault(engine, TEST_SECRET, now)}
-    )
-    with sessions() as s, s.begin():
-        county_service.ensure_keys(s, now)
-        dev, _cred = county_service.enrol(
-            s, county_service.new_enrol_code(s, "H01", now), "01", "", now
-        )
-    yield sessions, dev
-    engine.dispose()
+def county(county_store: CountyStore) -> CountyStore:
+    """The county's database with device H01-01 enrolled (conftest's ``county_store``)."""
+    return county_store
 
 
 def _document(type_: str, payload: dict[str, Any], minutes: int) -> dict[str, Any]:

@@ -6,25 +6,21 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
-from sync_helpers import TEST_SECRET
+from sync_helpers import CountyStore
 
 from eservice_desktop.county import receipts
 from eservice_desktop.county import service as county_service
-from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.http_common import json_of
 from eservice_desktop.county.store import (
     CountyCaseRow,
     CountyEventRow,
     DeviceRow,
-    create_schema,
-    make_engine,
     utcnow,
 )
 from eservice_desktop.county_link.protocol import (
@@ -43,20 +39,9 @@ County = tuple[sessionmaker[Session], DeviceRow]
 
 
 @pytest.fixture
-def county(county_db: str) -> Iterator[County]:
-    engine = make_engine(county_db)
-    create_schema(engine)
-    now = utcnow()
-    sessions = sessionmaker(
-        engine, expire_on_commit=False, info={"vault": open_vault(engine, TEST_SECRET, now)}
-    )
-    with sessions() as s, s.begin():
-        county_service.ensure_keys(s, now)
-        dev, _cred = county_service.enrol(
-            s, county_service.new_enrol_code(s, "H01", now), "01", "", now
-        )
-    yield sessions, dev
-    engine.dispose()
+def county(county_store: CountyStore) -> CountyStore:
+    """The county's database with device H01-01 enrolled (conftest's ``county_store``)."""
+    return county_store
 
 
 def _received(actor: Actor, number: int, at: datetime) -> ev.Event:
