@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.keys import signing_key
@@ -44,12 +43,6 @@ def _signer() -> ThreadPoolExecutor:
             _pool.clear()
             pool = _pool[pid] = ThreadPoolExecutor(1, thread_name_prefix="county-receipts")
         return pool
-
-
-def signer_of(key: Ed25519PrivateKey) -> Callable[[bytes], bytes]:
-    """The function that signs one message (the key's ``sign``, which runs without the
-    interpreter lock)."""
-    return key.sign
 
 
 class Shared:
@@ -107,7 +100,7 @@ class Receipts:
             receipt_bytes_at(c, st.case_number, st.office, st.event_count, at)
             for c, st in zip(self._ids, self._states, strict=True)
         ]
-        self._shared = Shared(signer_of(key), messages)
+        self._shared = Shared(key.sign, messages)  # sign runs without the lock
         self._future = _signer().submit(self._shared.run)
 
     def cancel(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import base64
 import threading
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -137,8 +138,10 @@ def test_a_failed_signature_fails_the_push_and_its_transaction(
     events, _ = _chained(30)
     failed = threading.Event()
 
-    def failing(key: Any) -> Any:
-        sign = key.sign
+    real_key = receipts.signing_key
+
+    def failing(s: Session, purpose: str) -> tuple[str, Any]:
+        key_id, key = real_key(s, purpose)
 
         def sign_or_fail(message: bytes) -> bytes:
             on_signer = threading.current_thread().name.startswith("county-receipts")
@@ -146,11 +149,11 @@ def test_a_failed_signature_fails_the_push_and_its_transaction(
                 failed.set()
                 raise RuntimeError("the signer failed")
             assert failed.wait(timeout=20)
-            return sign(message)
+            return key.sign(message)
 
-        return sign_or_fail
+        return key_id, SimpleNamespace(sign=sign_or_fail)
 
-    monkeypatch.setattr(receipts, "signer_of", failing)
+    monkeypatch.setattr(receipts, "signing_key", failing)
     with pytest.raises(RuntimeError, match="the signer failed"), sessions() as s, s.begin():
         county_service.push(s, s.merge(dev), events, utcnow())
     with sessions() as s:
