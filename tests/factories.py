@@ -1,5 +1,6 @@
-"""Shared test data: a household transcript application that the counter accepts, and the one
-helper that makes a case at the counter (every area's tests use it)."""
+"""Shared test data: a household transcript application that the counter accepts, the one
+helper that makes a case at the counter (every area's tests use it), and the payload such a
+case's first event carries."""
 
 from __future__ import annotations
 
@@ -14,6 +15,23 @@ FIELDS = {
     "transcript_kind": "現戶",
     "record_detail": "省略記事",
 }
+
+
+def received_payload(case_number: str, name: str = "王小明") -> dict[str, Any]:
+    """The payload of a ``case_received`` event of a household transcript, as the counter
+    writes it (for tests that build events without the intake)."""
+    return {
+        "case_number": case_number,
+        "service_code": "HR-TRANSCRIPT",
+        "time_limit_working_days": 1,
+        "applicant": {
+            "kind": "person",
+            "id_type": "national_id",
+            "id": "A123456789",
+            "name": name,
+        },
+        "pickup": {"method": "counter", "office": "H01"},
+    }
 
 
 def request(**kw: object) -> IntakeRequest:

@@ -9,6 +9,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import factories
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,13 +74,7 @@ def _case_steps(route_to: str) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-_RECEIVED: dict[str, Any] = {
-    "case_number": "H01-01-115-000001-3",
-    "service_code": "HR-TRANSCRIPT",
-    "time_limit_working_days": 1,
-    "applicant": {"kind": "person", "id_type": "national_id", "id": "A123456789", "name": "王小明"},
-    "pickup": {"method": "counter", "office": "H01"},
-}
+_RECEIVED = factories.received_payload("H01-01-115-000001-3")
 
 
 def _push(county: tuple[sessionmaker[Session], DeviceRow], *events: WireEvent) -> None:
@@ -103,22 +98,7 @@ def _feed(sessions: sessionmaker[Session], office: str) -> list[dict[str, Any]]:
 def test_an_office_joining_a_case_gets_its_stored_history_first(
     county: tuple[sessionmaker[Session], DeviceRow],
 ) -> None:
-    received = _wire(
-        ev.RECEIVED,
-        {
-            "case_number": "H01-01-115-000001-3",
-            "service_code": "HR-TRANSCRIPT",
-            "time_limit_working_days": 1,
-            "applicant": {
-                "kind": "person",
-                "id_type": "national_id",
-                "id": "A123456789",
-                "name": "王小明",
-            },
-            "pickup": {"method": "counter", "office": "H01"},
-        },
-        0,
-    )
+    received = _wire(ev.RECEIVED, _RECEIVED, 0)
     supplement = _wire(ev.SUPPLEMENT_REQUESTED, {"reason": "缺少委託書", "items": []}, 1)
     _push(county, received, supplement)
     supplied = _wire(ev.SUPPLEMENT_RECEIVED, {}, 2)

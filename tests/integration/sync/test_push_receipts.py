@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
+import factories
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -46,13 +47,7 @@ def county(county_store: CountyStore) -> CountyStore:
 
 
 def _received(actor: Actor, number: int, at: datetime) -> ev.Event:
-    payload: dict[str, Any] = {
-        "case_number": str(CaseNumber("H01", "01", 115, number)),
-        "service_code": "HR-TRANSCRIPT",
-        "time_limit_working_days": 1,
-        "applicant": {"kind": "person", "id_type": "national_id", "id": "A123456789", "name": "王"},
-        "pickup": {"method": "counter", "office": "H01"},
-    }
+    payload = factories.received_payload(str(CaseNumber("H01", "01", 115, number)), name="王")
     return actor.event(new_id(), ev.RECEIVED, at, payload)
 
 
