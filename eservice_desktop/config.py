@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -147,19 +148,142 @@ class Settings:
         os.replace(tmp, target)
 
 
+#: The range of each number IT may set (inclusive): outside it a value is a typo or a unit
+#: mistake (a week's minutes in ``idle_lock_min``, ``-5`` days of retention) and is refused.
+LIMITS: dict[str, tuple[float, float]] = {
+    "idle_lock_min": (0, 7 * 24 * 60),
+    "login_max_failures": (1, 100),
+    "login_lockout_min": (0, 7 * 24 * 60),
+    "sync_interval_s": (0.05, 24 * 3600),
+    "attachment_max_mb": (1, 1024),
+    "sync_stale_warn_h": (0, 365 * 24),
+    "sync_stale_approval_h": (0, 365 * 24),
+    "crl_update_interval_h": (0.1, 365 * 24),
+    "scanner_max_interkey_ms": (1, 10_000),
+    "scanner_serial_baud": (300, 4_000_000),
+    "camera_index": (0, 99),
+    "backup_interval_h": (0.1, 365 * 24),
+    "backup_keep_days": (0, 3650),
+    "backup_max_age_h": (0.1, 365 * 24),
+    "sync_backlog_warn_h": (0, 365 * 24),
+    "sync_backlog_max_h": (0, 365 * 24),
+    "crl_max_age_h": (0, 365 * 24),
+    "retention_days": (1, 36500),
+}
+
+#: The words a setting with a fixed set of values accepts.
+CHOICES: dict[str, frozenset[str]] = {
+    "lang": frozenset({"zh_TW", "en"}),
+    "office_kind": frozenset({"", "household", "land", "county_department"}),
+    "receipt_layout": frozenset({"a6", "roll80"}),
+    "db_key_store": frozenset({"", "file", "keyring"}),
+    "pki_mode": frozenset({"production", "test"}),
+    "revocation_unknown_policy": frozenset({"refuse", "override"}),
+}
+
+#: Keys earlier versions wrote into settings.json (``Settings.save`` writes every field) and
+#: this one no longer reads: ignored, so an upgraded office still starts. A key removed from
+#: ``Settings`` goes here; any other unknown key is refused (a typo would keep the default).
+RETIRED: frozenset[str] = frozenset({"clerk"})
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off", ""})
+
+
+class _Wrong(ValueError):
+    """A value this setting cannot hold; ``zh``/``en`` say why, for IT."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
 def _coerce(value: Any, kind: Any) -> Any:
+    """A value of the file (any JSON) or of the environment (text) as the setting's kind; a
+    value of another kind (a list for a name, ``true`` or ``2.9`` for a count, ``nan``) raises
+    ValueError rather than being bent into one."""
     kind_name = kind if isinstance(kind, str) else getattr(kind, "__name__", str(kind))
     if kind_name == "bool":
         if isinstance(value, bool):
             return value
-        return str(value).strip().lower() in {"1", "true", "yes", "on"}
-    if kind_name == "int":
+        word = str(value).strip().lower() if isinstance(value, str | int) else None
+        if word in _TRUE or word in _FALSE:
+            return word in _TRUE
+        raise ValueError(value)
+    if kind_name in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ValueError(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
+        if kind_name == "float":
+            return number
+        if isinstance(value, str):
+            return int(value.strip())
+        if number != int(number):
+            raise ValueError(value)
         return int(value)
-    if kind_name == "float":
-        return float(value)
     if kind_name == "Path":
         return Path(value).expanduser()
-    return str(value)
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return value
+
+
+def _bad_settings(where: str, why: str, why_en: str | None = None) -> Exception:
+    """IT's file or environment holds what this build cannot read: a DomainError naming
+    where (the value itself is never echoed; imported here, off the window's start)."""
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.domain.values import printable
+
+    where = printable(where, 200)
+    return DomainError(
+        "settings.invalid",
+        f"設定無法讀取：{where}（{why}），請 IT 修正",
+        f"The settings cannot be read: {where} ({why_en or why}); ask IT to correct them",
+        "settings",
+    )
+
+
+def _stored(file: Path) -> dict[str, Any]:
+    """settings.json as an object ({} when there is none)."""
+    if not file.exists():
+        return {}
+    try:
+        stored = json.loads(file.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise _bad_settings(str(file), "不是 UTF-8 文字", "not UTF-8 text") from None
+    except ValueError as e:
+        line = getattr(e, "lineno", "?")
+        raise _bad_settings(
+            str(file), f"不是 JSON：第 {line} 行", f"not JSON: line {line}"
+        ) from None
+    if not isinstance(stored, dict):
+        raise _bad_settings(str(file), "不是 JSON 物件", "not a JSON object") from None
+    return stored
+
+
+def _in_range(key: str, value: Any) -> Any:
+    """The value when this setting allows it; _Wrong naming the range or the words otherwise."""
+    if key == "lang" and isinstance(value, str):
+        low = value.strip().replace("-", "_").lower()
+        value = "en" if low.startswith("en") else "zh_TW" if low.startswith("zh") else value
+    if key in CHOICES and value not in CHOICES[key]:
+        words = "、".join(sorted(w or '""' for w in CHOICES[key]))
+        raise _Wrong(f"應為 {words} 之一", f"must be one of {words.replace('、', ', ')}")
+    if key in LIMITS and not LIMITS[key][0] <= value <= LIMITS[key][1]:
+        lo, hi = (f"{n:g}" for n in LIMITS[key])
+        raise _Wrong(f"應介於 {lo} 與 {hi} 之間", f"must be between {lo} and {hi}")
+    return value
+
+
+def _checked(value: Any, kind: Any, where: str, key: str = "") -> Any:
+    try:
+        return _in_range(key, _coerce(value, kind))
+    except _Wrong as e:
+        raise _bad_settings(where, e.zh, e.en) from None
+    except (ValueError, TypeError, OverflowError):
+        raise _bad_settings(where, "值的種類不對", "wrong kind of value") from None
 
 
 def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
@@ -168,15 +292,16 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: A
     settings = Settings(data_dir=Path(chosen).expanduser() if chosen else default_data_dir())
     types = {f.name: f.type for f in fields(Settings)}
     file = settings.data_dir / SETTINGS_FILE
-    if file.exists():
-        stored = json.loads(file.read_text(encoding="utf-8"))
-        for key, value in stored.items():
-            if key in types and key != "data_dir":
-                setattr(settings, key, _coerce(value, types[key]))
+    for key, value in _stored(file).items():
+        if key in RETIRED:
+            continue
+        if key not in types or key == "data_dir":  # a typo would silently keep the default
+            raise _bad_settings(f"{file}: {key}", "沒有這項設定", "no such setting")
+        setattr(settings, key, _checked(value, types[key], f"{file}: {key}", key))
     for key, kind in types.items():
         env = os.environ.get(f"ESERVICE_{key.upper()}")
         if env is not None and key != "data_dir":
-            setattr(settings, key, _coerce(env, kind))
+            setattr(settings, key, _checked(env, kind, f"ESERVICE_{key.upper()}", key))
     for key, value in overrides.items():
         if value is not None and key in types:
             setattr(settings, key, _coerce(value, types[key]))

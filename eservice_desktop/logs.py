@@ -1,5 +1,6 @@
 """Logging: one logger per area (eservice.sync, eservice.card, ...), rotating files in the data
-directory, and redaction so an ID number, a phone number or a PIN never reaches a log.
+directory, and redaction so an ID number, a phone number, an e-mail address or a PIN never
+reaches a log.
 
 Redaction applies to the fully formatted record: the message with its arguments, the exception
 text and traceback, and the stack (``RedactingFilter`` and ``RedactingFormatter`` both run, so a
@@ -18,12 +19,30 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-_ID = re.compile(r"\b[A-Z][A-D1289]\d{8}\b")
+# Nothing of ours goes to Python's last-resort stderr handler when no handler is set up (a data
+# directory where the log folder cannot be made): the CLI says what failed in its one line.
+logging.getLogger("eservice").addHandler(logging.NullHandler())
+
+#: An ID number however it was typed: lower case and full-width forms too, and next to Chinese
+#: text ("身分證A123456789已存在"), where ``\b`` found no word boundary (CJK characters are word
+#: characters) and the number went through whole. Only ASCII letters and digits around it
+#: keep it from matching, so a hex hash or a UUID is left as it is.
+_ID = re.compile(
+    r"(?<![0-9A-Za-z])[A-Za-zＡ-Ｚａ-ｚ][A-Da-d1289Ａ-Ｄａ-ｄ１２８９][0-9０-９]{8}(?![0-9０-９])"
+)
 _UBN = re.compile(r"(?<!\d)\d{8}(?!\d)")
-_PHONE = re.compile(r"(?<!\d)(?:\+?886-?|0)9\d{2}-?\d{3}-?\d{3}(?!\d)")
+#: A mobile number with dashes or spaces between its groups, or in full-width digits.
+_PHONE = re.compile(
+    r"(?<!\d)(?:[+＋]?[8８][8８][6６][- 　]?|[0０])[9９]\d{2}[- 　]?\d{3}[- 　]?\d{3}(?!\d)"
+)
+
+
+#: An e-mail address's local part (the citizen's notices go to one); the domain is kept.
+_EMAIL = re.compile(r"[^\s@<>()\[\]\"',;:=]+@(?=[^\s@]+\.[^\s@])")
 
 
 def redact(text: str) -> str:
+    text = _EMAIL.sub("***@", text)
     text = _ID.sub(lambda m: m.group(0)[:2] + "********", text)
     text = _PHONE.sub("09********", text)
     return _UBN.sub("********", text)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import http.client
 import shutil
 import signal
 import socket
@@ -60,11 +61,12 @@ def free_port() -> int:
 class FakeThermalPrinter:
     """Accepts raw print jobs on a TCP port, like a network receipt printer on 9100."""
 
-    port: int
+    port: int = 0  # 0: a free one, bound at once (``port`` says which)
     jobs: list[bytes] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.sock = socket.create_server(("127.0.0.1", self.port))
+        self.port = int(self.sock.getsockname()[1])
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -91,6 +93,39 @@ class Cups:
     device: FakeThermalPrinter
 
 
+def _start_cupsd(cupsd: str, d: Path) -> tuple[subprocess.Popen[bytes], int]:
+    """cupsd listening on a port ``free_port`` named. Another worker's connection may take
+    that port before cupsd binds it; cupsd then exits, and it starts again on another."""
+    for _ in range(3):
+        port = free_port()
+        (d / "etc" / "cupsd.conf").write_text(CUPSD_CONF.format(port=port))
+        proc = subprocess.Popen(
+            [cupsd, "-f", "-c", str(d / "etc/cupsd.conf"), "-s", str(d / "etc/cups-files.conf")],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 15
+        while proc.poll() is None and time.monotonic() < deadline:
+            if _cupsd_answers(port):
+                return proc, port
+            time.sleep(0.05)
+        proc.kill()
+        proc.wait(15)
+    pytest.fail("private cupsd did not start (three ports tried)")
+
+
+def _cupsd_answers(port: int) -> bool:
+    """Whether a CUPS scheduler answers on ``port`` (not whatever else took it meanwhile)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+    try:
+        conn.request("GET", "/")
+        return "CUPS" in (conn.getresponse().getheader("Server") or "")
+    except (OSError, http.client.HTTPException):
+        return False
+    finally:
+        conn.close()
+
+
 @pytest.fixture(name="cups")
 def cups_fixture() -> Iterator[Cups]:
     cupsd = shutil.which("cupsd") or "/usr/sbin/cupsd"
@@ -103,15 +138,9 @@ def cups_fixture() -> Iterator[Cups]:
     for sub in ("etc/ppd", "spool", "tmp", "state", "cache", "log"):
         (d / sub).mkdir(parents=True)
     (d / "tmp").chmod(0o1777)
-    port = free_port()
-    (d / "etc" / "cupsd.conf").write_text(CUPSD_CONF.format(port=port))
     (d / "etc" / "cups-files.conf").write_text(CUPS_FILES_CONF.format(d=d))
-    proc = subprocess.Popen(
-        [cupsd, "-f", "-c", str(d / "etc/cupsd.conf"), "-s", str(d / "etc/cups-files.conf")],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    device = FakeThermalPrinter(free_port())
+    proc, port = _start_cupsd(cupsd, d)
+    device = FakeThermalPrinter()
     server = f"127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15

@@ -40,6 +40,6 @@ wixl -a x64 -o "$MSI" -D Wixl=1 -D Win64=yes \
 # wixl ignores Property/@Secure; WiX (the Windows build) turns it into SecureCustomProperties.
 # Do the same here so the stand-in matches what light.exe produces.
 secure=$(msiinfo export "$MSI" Property | tr -d '\r' | awk -F'\t' '$1 == "SecureCustomProperties" {print $2}')
-msibuild "$MSI" -q "UPDATE \`Property\` SET \`Value\` = '$secure;COUNTY_SERVER_URL;OFFICE_CODE;ENROL_CODE;REMOVE_DATA' WHERE \`Property\` = 'SecureCustomProperties'"
+msibuild "$MSI" -q "UPDATE \`Property\` SET \`Value\` = '$secure;COUNTY_SERVER_URL;OFFICE_CODE;COUNTY_CA_FILE;ENROL_CODE;REMOVE_DATA' WHERE \`Property\` = 'SecureCustomProperties'"
 "${VENV:-.venv}/bin/python" tools/msi_validate.py "$MSI" "$VERSION"
 echo "msi $MSI: $(du -h "$MSI" | cut -f1), built and validated in ${SECONDS} s"

@@ -14,7 +14,13 @@ from pathlib import Path
 
 #: Tables whose presence would mean file associations (the package must register none).
 ASSOCIATION_TABLES = ("Extension", "ProgId", "Verb", "MIME", "TypeLib", "Class")
-SILENT_PROPERTIES = ("COUNTY_SERVER_URL", "OFFICE_CODE", "ENROL_CODE", "REMOVE_DATA")
+SILENT_PROPERTIES = (
+    "COUNTY_SERVER_URL",
+    "OFFICE_CODE",
+    "COUNTY_CA_FILE",
+    "ENROL_CODE",
+    "REMOVE_DATA",
+)
 
 # Windows Installer constants (msi.h / the ServiceInstall and ServiceControl table docs).
 SERVICE_WIN32_OWN_PROCESS = 0x10
@@ -150,7 +156,7 @@ def validate(msi: Path, version: str) -> tuple[list[str], list[str]]:
         problems.append("CA_RemoveData does not run after RemoveFiles inside the transaction")
     if "CA_Setup" in actions:
         target = actions["CA_Setup"]["Target"]
-        for p in ("COUNTY_SERVER_URL", "OFFICE_CODE", "ENROL_CODE"):
+        for p in ("COUNTY_SERVER_URL", "OFFICE_CODE", "COUNTY_CA_FILE", "ENROL_CODE"):
             if f"[{p}]" not in target:
                 problems.append(f"setup does not receive {p}")
         if not int(actions["CA_Setup"]["Type"]) & CA_IGNORE_RETURN:

@@ -9,7 +9,6 @@ command moves forward by the idle time (``idle_lock_min``, the same as the GUI's
 from __future__ import annotations
 
 import argparse
-import sys
 
 from eservice_desktop.cli.common import (
     add_json,
@@ -20,6 +19,7 @@ from eservice_desktop.cli.common import (
     say,
     session_file,
     settings_from,
+    stdin_line,
     write_session_file,
 )
 from eservice_desktop.domain.errors import DomainError
@@ -49,7 +49,7 @@ def read_password(args: argparse.Namespace) -> str:
             "Give the password on standard input with --password-stdin",
             "password",
         )
-    line = sys.stdin.readline()
+    line = stdin_line("password")
     return line[:-1] if line.endswith("\n") else line
 
 

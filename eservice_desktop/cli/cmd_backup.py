@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
+from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator
 
@@ -95,8 +96,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     if not args.file.is_file():
+        shown = values.printable(str(args.file), 200)
         raise DomainError(
-            "backup.missing", f"找不到備份檔 {args.file}", f"No backup file at {args.file}", "file"
+            "backup.missing", f"找不到備份檔 {shown}", f"No backup file at {shown}", "file"
         )
     restorer = _restorer(args)
     result = backup.restore(settings, args.file)

@@ -18,10 +18,12 @@ from eservice_desktop.cli.common import (
     emit,
     fail,
     lang_of,
+    one_line,
     open_from,
     parse_time,
     say,
     service_label,
+    shown_value,
     status_label,
 )
 from eservice_desktop.domain import values
@@ -168,7 +170,10 @@ def cmd_intake(args: argparse.Namespace) -> int:
                     ensure_ascii=False,
                 )
             )
-        print("; ".join(f"{k}: {v.message(lang)}" for k, v in e.errors.items()), file=sys.stderr)
+        print(
+            one_line("; ".join(f"{k}: {v.message(lang)}" for k, v in e.errors.items())),
+            file=sys.stderr,
+        )
         return 2
     finally:
         app.close()
@@ -178,10 +183,25 @@ def cmd_intake(args: argparse.Namespace) -> int:
     emit(
         args,
         {**view.to_json(), "warnings": list(result.warnings)},
-        f"{view.case_number}  {service_label(app, view.service_code, args)}  due {view.due}"
-        + (say(args, "（暫定）", " (provisional)") if view.provisional else ""),
+        f"{view.case_number}  {service_label(app, view.service_code, args)}  "
+        + _due_text(args, view),
     )
     return 0
+
+
+def _due_text(args: argparse.Namespace, view: cases.CaseView) -> str:
+    """The due date, or why the deadline waits (fees not yet paid stop the clock; so does a
+    supplement): the text said "due None" for those."""
+    if view.due is None and view.balance > 0:
+        return say(
+            args,
+            f"待繳 {view.balance} 元，繳清規費後起算處理期限",
+            f"NT${view.balance} to pay; the time limit starts once the fee is paid",
+        )
+    if view.due is None:
+        return say(args, "期限暫停", "deadline paused")
+    provisional = say(args, "（暫定）", " (provisional)") if view.provisional else ""
+    return say(args, f"到期日 {view.due}", f"due {view.due}") + provisional
 
 
 def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) -> str:
@@ -221,18 +241,26 @@ def cmd_show(args: argparse.Namespace) -> int:
         f"{a['name']} ({a['kind']}, {a['size']} B, {'uploaded' if a['uploaded'] else 'waiting'})"
         for a in attached
     )
+    lang = lang_of(args)
     emit(
         args,
         {**view.to_json(), "attachments": attached, "notices": sent, "lookups": looked},
         lambda: "\n".join(
             [
-                *(f"{k}: {v}" for k, v in shown.items() if k not in ("events", "fields")),
-                *(f"notice: {n['stage']} {n['channel']} {n['status']} {n['at']}" for n in sent),
+                *(f"{k}: {shown_value(v, lang)}" for k, v in shown.items() if k not in _NOT_SHOWN),
+                *(
+                    f"notice: {n['stage']} {n['channel']} {n['status']} {shown_value(n['at'])}"
+                    for n in sent
+                ),
                 *(_lookup_line(args, k) for k in looked),
             ]
         ),
     )
     return 0
+
+
+#: What ``case show`` leaves out of its text form (the JSON form has them).
+_NOT_SHOWN = ("events", "fields")
 
 
 def _lookup_line(args: argparse.Namespace, kind: dict[str, Any]) -> str:
@@ -272,10 +300,11 @@ def _whole_number(value: str, option: str) -> int:
     try:
         return int(value.strip())
     except ValueError:
+        shown = values.printable(value, 20)  # a typed line break must not split the message
         raise DomainError(
             "page.not_a_number",
-            f"{option} 須為整數（收到「{value}」）",
-            f"{option} must be a whole number (got '{value}')",
+            f"{option} 須為整數（收到「{shown}」）",
+            f"{option} must be a whole number (got '{shown}')",
             option.lstrip("-"),
         ) from None
 

@@ -67,10 +67,19 @@ def cmd_key_export(args: argparse.Namespace) -> int:
     return 0
 
 
+KEY_FILE_MAX = 4096
+
+
 def cmd_key_import(args: argparse.Namespace) -> int:
     import sys
 
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="ascii")
+    # a key file is 64 hex digits: read no further than a few KB (/dev/zero never ends); what
+    # is longer or not ASCII is refused as malformed by import_key
+    if args.file == "-":
+        text = sys.stdin.read(KEY_FILE_MAX)
+    else:
+        with Path(args.file).open("rb") as f:
+            text = f.read(KEY_FILE_MAX).decode("ascii", errors="replace")
     emit(args, database.import_key(settings_from(args), text), "key imported")
     return 0
 

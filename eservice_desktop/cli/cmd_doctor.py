@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.common import add_json, bounded_int, emit, lang_of, settings_from
+from eservice_desktop.cli.common import (
+    add_json,
+    bounded_int,
+    bounded_seconds,
+    emit,
+    lang_of,
+    settings_from,
+)
 
 MARK = {"ok": "[ OK ]", "warn": "[WARN]", "fail": "[FAIL]"}
 
@@ -19,7 +26,12 @@ MARK = {"ok": "[ OK ]", "warn": "[WARN]", "fail": "[FAIL]"}
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("doctor", help="安裝檢查（IT）/ check this installation", parents=[common])
     p.add_argument("--no-network", action="store_true", help="skip the county server probe")
-    p.add_argument("--timeout", type=float, default=3.0, help="network timeout in seconds")
+    p.add_argument(
+        "--timeout",
+        type=bounded_seconds(0.1, 300),
+        default=3.0,
+        help="network timeout in seconds (0.1-300)",
+    )
     p.add_argument(
         "--shift-start",
         action="store_true",

@@ -52,7 +52,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="cash handed over (change is computed)",
     )
     r.add_argument(
-        "--payment-tool", default="信用卡", help="online: 信用卡|金融帳戶轉帳|晶片金融卡"
+        "--payment-tool", default="信用卡", help="online: 信用卡|金融帳戶轉帳|晶片金融卡|超商代收"
     )
     r.add_argument("--authorised-at", help="online: ISO 8601 authorisation time (default now)")
     r.add_argument("--payment-id", help="online: the transaction id (idempotent)")
@@ -82,9 +82,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     si.set_defaults(func=cmd_settle_import)
 
 
-def _line(r: PaymentResult) -> str:
-    extra = f"  找零 {r.change}" if r.method == "cash" else ""
-    return f"{r.receipt_number}  {r.method}  {r.amount}{extra}  餘額 {r.balance}  {r.status}"
+def _line(args: argparse.Namespace, r: PaymentResult) -> str:
+    change, balance = say(args, "找零", "change"), say(args, "餘額", "balance")
+    extra = f"  {change} {r.change}" if r.method == "cash" else ""
+    refunded = f"  {say(args, '已退', 'refunded')} {r.refunded}" if r.refunded else ""
+    return (
+        f"{r.receipt_number}  {r.method}  {r.amount}{extra}{refunded}  {balance} {r.balance}"
+        f"  {r.status}"
+    )
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
@@ -161,7 +166,7 @@ def cmd_record(args: argparse.Namespace) -> int:
             )
     finally:
         app.close()
-    emit(args, result.to_json(), _line(result))
+    emit(args, result.to_json(), _line(args, result))
     return 0
 
 
@@ -176,7 +181,7 @@ def cmd_refund(args: argparse.Namespace) -> int:
         )
     finally:
         app.close()
-    emit(args, result.to_json(), _line(result))
+    emit(args, result.to_json(), _line(args, result))
     return 0
 
 
@@ -188,7 +193,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows = payments.receipts_of_case(app, args.case_number)
     finally:
         app.close()
-    emit(args, [r.to_json() for r in rows], lambda: "\n".join(_line(r) for r in rows))
+    emit(args, [r.to_json() for r in rows], lambda: "\n".join(_line(args, r) for r in rows))
     return 0
 
 

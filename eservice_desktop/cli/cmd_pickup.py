@@ -22,7 +22,10 @@ from eservice_desktop.cli.common import (
     emit,
     lang_of,
     open_from,
+    say,
 )
+from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import exports, pickup, pickup_keys
 
 
@@ -88,7 +91,7 @@ def cmd_ready(args: argparse.Namespace) -> int:
                 f"{r.case_number}  {r.pickup_number}  {r.service_name}  {r.applicant_name_masked}"
                 for r in rows
             )
-            or "（無待領件案件）"
+            or say(args, "（無待領件案件）", "(no case waiting for pickup)")
         ),
     )
     return 0
@@ -124,13 +127,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_handover(args: argparse.Namespace) -> int:
-    collector = None
-    if args.collector_name or args.collector_id:
-        collector = {
-            "name": args.collector_name,
-            "id": args.collector_id,
-            "relation": args.collector_relation,
-        }
+    # any of the three makes it a proxy's handover (a relation alone is refused: no name)
+    collector = pickup.collector_entry(
+        args.collector_name, args.collector_id, args.collector_relation
+    )
     approval = approval_from(args)
     app = open_from(args)
     try:
@@ -183,8 +183,25 @@ def cmd_slip(args: argparse.Namespace) -> int:
     return 0
 
 
+#: A county key document holds a few keys: a file past this is none (/dev/zero never ends).
+KEY_DOCUMENT_MAX = 1024 * 1024
+
+
 def cmd_import_keys(args: argparse.Namespace) -> int:
-    doc = json.loads(args.file.read_text(encoding="utf-8"))
+    with args.file.open("rb") as f:
+        data = f.read(KEY_DOCUMENT_MAX + 1)
+    try:
+        if len(data) > KEY_DOCUMENT_MAX:
+            raise ValueError("too large")
+        doc = json.loads(data.decode("utf-8"))
+    except ValueError:  # not UTF-8, not JSON, too large
+        shown = values.printable(str(args.file), 80)
+        raise DomainError(
+            "pickup_keys.file",
+            f"{shown} 不是縣府的金鑰文件（UTF-8 JSON，至多 1 MB）",
+            f"{shown} is not a county key document (UTF-8 JSON, at most 1 MB)",
+            "file",
+        ) from None
     app = open_from(args)
     try:
         counts = pickup_keys.import_county_keys(app, doc)

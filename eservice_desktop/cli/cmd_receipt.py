@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     d.add_argument("--out", required=True, type=Path)
     d.add_argument("--layout", choices=["a6", "roll80"], help="default: settings.receipt_layout")
     d.add_argument("--number", help="a given receipt number of the case instead of the last")
-    d.add_argument("--reprint-reason", default="", help="重印原因 (when printed before)")
+    d.add_argument(
+        "--reprint-reason", default="", help="重印原因 (a reprint; ignored on a first print)"
+    )
     add_approval(d)
     add_json(d)
     d.set_defaults(func=cmd_pdf)
@@ -63,11 +65,14 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     try:
         # the payer's name: personal data, never in clear in the data directory
         exports.check_target(app.settings, args.out, personal=True)
-        number = args.number or payments.last_receipt_number(app, args.case_number)
+        if args.number:  # a receipt of the case named, never of another
+            number = payments.receipt_of_case(app, args.case_number, args.number)
+        else:
+            number = payments.last_receipt_number(app, args.case_number)
         layout = args.layout or app.settings.receipt_layout
-        reason = args.reprint_reason.strip()
-        if not reason and payments.needs_reprint_reason(app, number):
-            reason = DEFAULT_REPRINT_REASON
+        reason = ""  # a first print is no reprint, whatever reason was given
+        if payments.needs_reprint_reason(app, number):
+            reason = args.reprint_reason.strip() or DEFAULT_REPRINT_REASON
         if payments.needs_reprint_approval(app, number) and approval is None:
             # asked before anything is written: a second reprint is an exception
             from eservice_desktop.domain.case import APPROVE_REPRINT

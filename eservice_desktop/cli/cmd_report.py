@@ -7,8 +7,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
+from typing import Any
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, open_from
+from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import exports
@@ -72,24 +73,39 @@ def _day(text: str, field: str) -> date:
 
 
 def cmd_closing(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import reports
+    from eservice_desktop.services import daily_closing
 
     day = _day(args.date, "date")
     app = open_from(args)
     try:
         device = None if args.office_wide else (args.counter or "")
-        report = reports.write_closing(app, day, args.out, device)
+        report = daily_closing.write_closing(app, day, args.out, device)
     finally:
         app.close()
     out = exports.written(args.out, personal=True)
     data = {**report.to_json(), **out.to_json()}
-    emit(
-        args,
-        data,
-        f"{args.out}: {len(report.receipts)} 張收據，淨額 {report.net} 元，"
-        f"應有現金 {report.cash_expected} 元\n{out.notice(lang_of(args))}",
-    )
+    emit(args, data, _closing_text(args, report) + out.notice(lang_of(args)))
     return 0
+
+
+def _closing_text(args: argparse.Namespace, report: Any) -> str:
+    """The closing's figures (``daily_closing.closing``'s report) in the user's language: one
+    line, and one of the payment methods."""
+    n, net, cash = len(report.receipts), report.net, report.cash_expected
+    if lang_of(args).startswith("en"):
+        methods = "; ".join(
+            f"{m.method}: received {m.gross}, refunded {m.refunded}, voided out "
+            f"{m.voided_out}, net {m.net}"
+            for m in report.methods
+        )
+        head = f"{args.out}: {n} receipts, net NT${net}, cash expected NT${cash}\n"
+        return head + (f"By method: {methods}\n" if methods else "")
+    methods = "；".join(
+        f"{m.label} 實收 {m.gross}、退費 {m.refunded}、作廢退還 {m.voided_out}、淨額 {m.net}"
+        for m in report.methods
+    )
+    head = f"{args.out}: {n} 張收據，淨額 {net} 元，應有現金 {cash} 元\n"
+    return head + (f"繳費方式：{methods}\n" if methods else "")
 
 
 def cmd_reconciliation(args: argparse.Namespace) -> int:
@@ -110,7 +126,13 @@ def cmd_reconciliation(args: argparse.Namespace) -> int:
     emit(
         args,
         data,
-        f"{args.out}: {len(r.rows)} 筆，已入庫 {r.deposited_total}，未入庫 {r.outstanding_total}",
+        say(
+            args,
+            f"{args.out}: {len(r.rows)} 筆，已入庫 {r.deposited_total}，"
+            f"未入庫 {r.outstanding_total}",
+            f"{args.out}: {len(r.rows)} rows, deposited {r.deposited_total}, "
+            f"outstanding {r.outstanding_total}",
+        ),
     )
     return 0
 
@@ -123,22 +145,38 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
     return start, end
 
 
-def _summary(kind: str, total: dict[str, int | float]) -> str:
+def _summary(args: argparse.Namespace, kind: str, total: dict[str, int | float]) -> str:
+    """The report's totals in one line, in the user's language (the report itself, its title
+    and its files, are the office's Chinese documents)."""
+    t = total
     if kind == "on-time":
-        return (
-            f"收件 {total['received']}，辦結 {total['finished']}，依限 {total['on_time']}"
-            f"（{total['rate_pct']}%），逾期未結 {total['overdue']}"
+        return say(
+            args,
+            f"收件 {t['received']}，辦結 {t['finished']}，依限 {t['on_time']}"
+            f"（{t['rate_pct']}%），逾期未結 {t['overdue']}",
+            f"received {t['received']}, finished {t['finished']}, on time {t['on_time']} "
+            f"({t['rate_pct']}%), overdue and open {t['overdue']}",
         )
     if kind == "usage":
-        return f"{total['cases']} 件，線上 {total['online']}（{total['online_share_pct']}%）"
-    if kind == "savings":
-        return (
-            f"{total['cases']} 件，節省 {total['ntd']} 元、{total['minutes']} 分鐘"
-            f"（{total['hours']} 小時，{total['days']} 日）、{total['sheets']} 張"
+        return say(
+            args,
+            f"{t['cases']} 件，線上 {t['online']}（{t['online_share_pct']}%）",
+            f"{t['cases']} cases, online {t['online']} ({t['online_share_pct']}%)",
         )
-    return (
-        f"{total['departments']} 個單位，目標 {total['target']}，實績 {total['actual']}，"
-        f"需檢討 {total['review_months']} 個月次"
+    if kind == "savings":
+        return say(
+            args,
+            f"{t['cases']} 件，節省 {t['ntd']} 元、{t['minutes']} 分鐘"
+            f"（{t['hours']} 小時，{t['days']} 日）、{t['sheets']} 張",
+            f"{t['cases']} cases, saved NT${t['ntd']}, {t['minutes']} minutes "
+            f"({t['hours']} h, {t['days']} days), {t['sheets']} sheets",
+        )
+    return say(
+        args,
+        f"{t['departments']} 個單位，目標 {t['target']}，實績 {t['actual']}，"
+        f"需檢討 {t['review_months']} 個月次",
+        f"{t['departments']} departments, target {t['target']}, actual {t['actual']}, "
+        f"{t['review_months']} month(s) to review",
     )
 
 
@@ -163,7 +201,7 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
         app.close()
     data = {**report_to_json(report), "files": files}
     lines = [f"{report.title}  {start.isoformat()} ~ {end.isoformat()}"]
-    lines.append(_summary(args.report_kind, dict(report.totals)))
+    lines.append(_summary(args, args.report_kind, dict(report.totals)))
     lines.extend(f"{key.upper()}: {name}" for key, name in files.items())
     lines.extend(notices)
     emit(args, data, "\n".join(lines))

@@ -36,8 +36,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _store_given(args: argparse.Namespace) -> Settings:
-    """Writes only what was given on this command line; settings.json keeps everything else."""
+    """Writes only what was given on this command line; settings.json keeps everything else.
+    What was given is checked first: nothing is written when a value is refused."""
     stored = load_settings(settings_from(args).data_dir)
+    _check_given(args, stored)
     if getattr(args, "office", None):
         stored.office_code = args.office.strip()
     if getattr(args, "device", None):
@@ -48,6 +50,39 @@ def _store_given(args: argparse.Namespace) -> Settings:
         stored.county_ca_file = args.county_ca_file.strip()
     stored.save()
     return stored
+
+
+def _check_given(args: argparse.Namespace, stored: Settings) -> None:
+    """An office code, device id, county URL or CA file this build cannot use is refused
+    (exit 2, one line): written, it only failed later, on every command or at enrolment.
+    Empty values are "unchanged" (the MSI passes every property, given or not)."""
+    from pathlib import Path
+
+    from eservice_desktop.domain import values
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services import sync
+
+    if getattr(args, "office", None):
+        values.check_office(args.office.strip(), "office_code")
+    if getattr(args, "device", None):
+        values.check_counter(args.device.strip(), "device_id")
+    ca_file = (args.county_ca_file or stored.county_ca_file).strip()
+    if args.county_ca_file and not Path(ca_file).expanduser().is_file():
+        raise DomainError(
+            "setup.county_ca_file",
+            f"找不到縣府 CA 憑證檔：{ca_file}",
+            f"The county CA certificate file is not there: {ca_file}",
+            "county_ca_file",
+        )
+    if args.county_url or args.county_ca_file:
+        # https without a CA yet is written: the CA may follow in the settings file (the
+        # enrolment and doctor ask for it); the URL itself is checked all the same
+        url = (args.county_url or stored.county_url).strip()
+        try:
+            sync.check_url(url, ca_file or "county_ca_file (to follow)")
+        except sync.SyncError as e:
+            zh, en = sync.sync_error_message(e, "zh_TW"), sync.sync_error_message(e, "en")
+            raise DomainError("setup.county_url", zh, en, "county_url") from None
 
 
 def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) -> int:

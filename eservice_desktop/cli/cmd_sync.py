@@ -11,7 +11,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, open_from
+from eservice_desktop.cli.common import (
+    add_json,
+    bounded_seconds,
+    emit,
+    lang_of,
+    open_from,
+    shown_value,
+)
 
 log = logging.getLogger("eservice.sync")
 
@@ -21,7 +28,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ss = p.add_subparsers(dest="sync_command", required=True)
 
     r = ss.add_parser("run", help="背景同步服務（SIGTERM 停止）", parents=[common])
-    r.add_argument("--interval", type=float, default=None, help="seconds between rounds")
+    r.add_argument(
+        "--interval",
+        type=bounded_seconds(0.1, 86400),  # 0 or less: the county asked again at once
+        default=None,
+        help="seconds between rounds (0.1-86400)",
+    )
     r.set_defaults(func=cmd_run)
 
     o = ss.add_parser("once", help="同步一次並列出筆數", parents=[common])
@@ -150,7 +162,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         error = error_named(str(data["last_error"]))
         if error is not None:
             shown["last_error"] = sync_error_message(error, lang_of(args))
-    emit(args, data, lambda: "\n".join(f"{k}: {v}" for k, v in shown.items()))
+    lang = lang_of(args)
+    emit(args, data, lambda: "\n".join(f"{k}: {shown_value(v, lang)}" for k, v in shown.items()))
     return 0
 
 

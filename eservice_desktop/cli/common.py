@@ -14,6 +14,7 @@ from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import roc_text
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval
@@ -137,26 +138,54 @@ def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str] | No
         print(text() if callable(text) else text)
 
 
+#: What this process refused, as said on stderr (the window's start shows it too: cli.main).
+REFUSALS: list[str] = []
+
+
 def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPUT) -> int:
     """One line on stderr in the user's language; the JSON form on stdout with --json."""
     if error.code == "auth.required" and _ENDED_SESSION:
         error = _ENDED_SESSION[-1]
-    message = error.message(lang_of(args))
+    message = one_line(error.message(lang_of(args)))
+    REFUSALS.append(message)
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {
-                    "ok": False,
-                    "error": error.code,
-                    "field": error.field,
-                    "message": message,
-                    **error.extra,
-                },
-                ensure_ascii=False,
-            )
-        )
+        data = {"ok": False, "error": error.code, "field": error.field, "message": message}
+        try:
+            print(json.dumps({**data, **error.extra}, ensure_ascii=False), flush=True)
+        except OSError:
+            # standard output is what failed (a full disk under `> file`): stderr still says it
+            _drop_stdout()
     print(message, file=sys.stderr)
     return code
+
+
+def one_line(text: str) -> str:
+    """A message as one line: what a service put into it from outside (a file's name, a
+    document's name, a server's answer) with its line breaks and terminal controls shown as
+    U+XXXX, so the one line other tools read is never split or rewritten."""
+    return values.printable(text, len(text))
+
+
+def _drop_stdout() -> None:
+    """Points standard output at the null device, so what it still buffers is not written
+    again (and fails again) when the program exits."""
+    import os
+
+    sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (kept until exit)
+
+
+def shown_value(value: Any, lang: str = "zh_TW") -> str:
+    """A value of a command's JSON as its text form shows it to a person: an ISO time in
+    Taipei with the ROC year (115/12/01 12:22), an ISO day as an ROC day, nothing as "—", a
+    list joined as the language writes it; the JSON form keeps ISO 8601."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, list):
+        sep = ", " if lang == "en" else "、"
+        return sep.join(shown_value(v, lang) for v in value) if value else "—"
+    if isinstance(value, str):
+        return roc_text(value)
+    return str(value)
 
 
 def parse_time(text: str, field: str) -> datetime:
@@ -192,6 +221,26 @@ def bounded_int(lo: int, hi: int) -> Callable[[str], int]:
         return value
 
     parse.__name__ = "integer"
+    return parse
+
+
+def bounded_seconds(lo: float, hi: float) -> Callable[[str], float]:
+    """An argparse type: seconds within lo..hi (NaN, infinities and 10^400 refused with one
+    line, exit 2, instead of failing in the socket that takes them)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text.strip())
+        except ValueError:
+            value = float("nan")
+        if not lo <= value <= hi:  # False for NaN too
+            raise argparse.ArgumentTypeError(
+                f"須為 {lo:g} 到 {hi:g} 秒 / must be {lo:g} to {hi:g} seconds: "
+                f"{values.printable(text, 20)}"
+            )
+        return value
+
+    parse.__name__ = "seconds"
     return parse
 
 
@@ -268,12 +317,28 @@ def add_approval(parser: argparse.ArgumentParser, *, reason: bool = False) -> No
 
 def read_secret_line(what: str) -> str:
     """One line of standard input without its line end (passwords, PINs); never echoed."""
-    line = sys.stdin.readline()
+    line = stdin_line(what)
     if not line:
         raise DomainError(
             "stdin.empty", f"標準輸入沒有{what}", f"No {what} on standard input", what
         )
     return line.rstrip("\r\n")
+
+
+def stdin_line(what: str) -> str:
+    """One line of standard input as read (line end included, empty at its end). Bytes that
+    are not UTF-8 arrive as lone surrogates (Python reads standard input with
+    surrogateescape) and no password or PIN can be made of them, nor of NUL: refused like
+    such an argument."""
+    line = sys.stdin.readline()
+    if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in line):
+        raise DomainError(
+            "stdin.undecodable",
+            "標準輸入含有無法辨識的字元（編碼錯誤或 NUL）",
+            "Standard input holds an undecodable character or NUL",
+            what,
+        )
+    return line
 
 
 def approval_from(args: argparse.Namespace, reason: str = "") -> Approval | None:

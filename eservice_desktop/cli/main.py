@@ -9,9 +9,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from pathlib import Path
+from typing import ClassVar, NoReturn
 
 from eservice_desktop import __version__
 
@@ -56,12 +58,17 @@ def common_options() -> argparse.ArgumentParser:
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """Bad arguments: one line on stderr (no usage block) and exit 2."""
+    """Bad arguments: one line on stderr (no usage block), in the user's language, and exit 2."""
+
+    #: The words being parsed (``main`` sets them): their ``--lang`` chooses the language.
+    arguments: ClassVar[Sequence[str]] = ()
 
     def error(self, message: str) -> NoReturn:
+        from eservice_desktop.cli.parse_errors import early_lang, in_language
         from eservice_desktop.domain.values import printable
 
-        self.exit(2, f"{self.prog}: {printable(message, 300)}\n")
+        said = in_language(message, early_lang(self.arguments))
+        self.exit(2, f"{self.prog}: {printable(said, 300)}\n")
 
 
 #: Global options that take a value (the word after them is not a command).
@@ -108,34 +115,44 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args = _parsed(list(sys.argv[1:] if argv is None else argv))
+    if args is None:
+        return 2
+    from eservice_desktop.cli.common import REFUSALS
+
+    REFUSALS.clear()  # this call's, not an earlier call's in the same process
+    status = _run(args)
+    if status and args.command == "gui":
+        from eservice_desktop.cli.cmd_gui import tell_start_failure
+        from eservice_desktop.cli.common import lang_of
+
+        if REFUSALS:  # the window did not start: said in a window too (no console on Windows)
+            tell_start_failure(REFUSALS[-1], lang_of(args))
+    return status
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command, its refusals said as one line (``cli.common.fail``)."""
+    from eservice_desktop.cli.common import environment_error, fail, forget_ended_session
     from eservice_desktop.config import load_settings
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.logs import setup_logging
-    from eservice_desktop.services.database import KEY_ERRORS
-
-    arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(("cmd_gui",) if opens_the_window(arguments) else COMMAND_MODULES)
-    if any(_undecodable(arg) for arg in arguments):
-        print(
-            "參數含有無法辨識的字元（編碼錯誤或 NUL） / "
-            "an argument holds an undecodable character or NUL",
-            file=sys.stderr,
-        )
-        return 2
-    args = parser.parse_args(arguments)
-    if not getattr(args, "command", None):
-        args.command = "gui"
-        from eservice_desktop.cli.cmd_gui import run_gui
-
-        args.func = run_gui
-    from eservice_desktop.cli.common import environment_error, fail, forget_ended_session
+    from eservice_desktop.services.database import KEY_ERRORS, bilingual
 
     forget_ended_session()
 
+    if not getattr(args, "lang", None) and os.environ.get("ESERVICE_LANG", "").startswith("en"):
+        args.lang = "en"  # a refusal of the settings themselves is said in it too
     try:
         settings = load_settings(getattr(args, "data_dir", None))
+        if not getattr(args, "lang", None):
+            args.lang = settings.lang  # ESERVICE_LANG or the settings file's, as the GUI's
+        logs = settings.log_dir
+        log_dir: Path | None = logs
+        if args.command == "doctor" and not (logs.is_dir() and os.access(logs, os.W_OK)):
+            log_dir = None  # doctor only reads: it makes no folder and runs on a read-only one
         setup_logging(
-            settings.log_dir,
+            log_dir,
             json_lines=bool(getattr(args, "json_logging", False)),
             stderr=bool(getattr(args, "verbose", False)),
             name="sync" if args.command == "sync" else "eservice",
@@ -147,12 +164,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The database key is missing or wrong: IT's to fix (docs/it-guide.md, key custody).
         from eservice_desktop.cli.common import EXIT_REFUSED, fail
 
-        zh, _, en = str(e).partition(" / ")
-        return fail(args, DomainError("database.key", zh, en or zh), EXIT_REFUSED)
+        return fail(args, bilingual("database.key", e), EXIT_REFUSED)
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error of ours.
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as e:
@@ -160,12 +174,38 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if isinstance(e, SyncError):
             return _sync_failed(args, e)
+        from eservice_desktop.services.database import too_new
+
+        newer = too_new(e)  # a newer build's database: install that build, never a traceback
+        if newer is not None:
+            return fail(args, newer)
         env = environment_error(e)
         if env is not None:  # the machine, not the program: one line, exit 2
             log.warning("command %s failed: %s (%s)", args.command, env.code, type(e).__name__)
             return fail(args, env)
         log.exception("command %s failed", args.command)
         raise
+
+
+def _parsed(arguments: list[str]) -> argparse.Namespace | None:
+    """The parsed command line (argparse exits 2 on a refusal); None when an argument cannot be
+    read at all."""
+    parser = build_parser(("cmd_gui",) if opens_the_window(arguments) else COMMAND_MODULES)
+    if any(_undecodable(arg) for arg in arguments):
+        print(
+            "參數含有無法辨識的字元（編碼錯誤或 NUL） / "
+            "an argument holds an undecodable character or NUL",
+            file=sys.stderr,
+        )
+        return None
+    OneLineParser.arguments = arguments
+    args = parser.parse_args(arguments)
+    if not getattr(args, "command", None):
+        args.command = "gui"
+        from eservice_desktop.cli.cmd_gui import run_gui
+
+        args.func = run_gui
+    return args
 
 
 def _undecodable(arg: str) -> bool:

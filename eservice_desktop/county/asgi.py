@@ -25,7 +25,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channel_api, lookups, notify, service
-from eservice_desktop.county.edge import PARSED_BODY, BoundedStrictBodies, Limits
+from eservice_desktop.county.edge import (
+    CLIENT_TIMEOUT_S,
+    PARSED_BODY,
+    BoundedStrictBodies,
+    Limits,
+)
 from eservice_desktop.county.http_common import Routes
 from eservice_desktop.county.office_routes import (
     attachment_chunk_route,
@@ -90,9 +95,11 @@ def create_app(
     dispatch: bool = True,
     clock: Callable[[], datetime] = utcnow,
     limits: Limits | None = None,
+    client_timeout_s: float = CLIENT_TIMEOUT_S,
 ) -> FastAPI:
     """The server over ``db_url``; ``secret`` (passphrase or key file bytes) opens the sealed
-    signing keys and operator hashes (raises vault.WrongSecret when it does not)."""
+    signing keys and operator hashes (raises vault.WrongSecret when it does not); a request
+    body that stops flowing for ``client_timeout_s`` is answered 408 (county/edge.py)."""
     engine, sessions = _open_store(db_url, secret, clock)
     if demo:
         with sessions() as s, s.begin():
@@ -114,7 +121,9 @@ def create_app(
     app.router.route_class = _ParsedOnce
     # level 5: a pull page shrinks nearly as much as at 9, for a third of the CPU
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
-    app.add_middleware(BoundedStrictBodies, enrol_limiter=limits.enrol_source)
+    app.add_middleware(
+        BoundedStrictBodies, enrol_limiter=limits.enrol_source, client_timeout_s=client_timeout_s
+    )
     app.state.sessions = sessions
     app.state.engine = engine
     app.state.limits = limits

@@ -30,13 +30,15 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 
 _calendar_cache: dict[tuple[str, int], WorkingCalendar] = {}
+#: The seq of the calendar published last (built once: every push asks it).
+_PUBLISHED_SEQ = select(func.max(FeedRow.seq)).where(*published("calendar"))
 
 
 def county_calendar(s: Session) -> WorkingCalendar:
     """The shipped DGPA calendars merged with every calendar the county published."""
     from eservice_desktop.storage import resources
 
-    seq = s.scalar(select(func.max(FeedRow.seq)).where(*published("calendar"))) or 0
+    seq = s.scalar(_PUBLISHED_SEQ) or 0
     key = (str(s.get_bind().engine.url), int(seq))
     if key in _calendar_cache:
         return _calendar_cache[key]

@@ -21,12 +21,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channel_checks, channel_status, channels, service
 from eservice_desktop.county.edge import RateLimiter
 from eservice_desktop.county_link.protocol import API_VERSION
+from eservice_desktop.domain.settlement_file import TOOLS, known_tool
 
 CHANNEL_RATE = 120
 STATUS_RATE = 20
@@ -43,8 +44,9 @@ class ApplicationIn(BaseModel):
     applicant_name: str = Field(min_length=1, max_length=60)
     phone: str = Field(default="", max_length=20)
     email: str = Field(default="", max_length=120)
-    copies: int = Field(default=1, ge=1, le=99)
-    fields: dict[str, str | int] = Field(default_factory=dict, max_length=40)
+    # numbers are JSON numbers: true, "2" or 2.0 are refused, not coerced (true was 1)
+    copies: StrictInt = Field(default=1, ge=1, le=99)
+    fields: dict[str, str | StrictInt] = Field(default_factory=dict, max_length=40)
     office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$", description="handling office")
     pickup_method: str = Field(default="counter", pattern=r"^(counter|mail|other_office)$")
     pickup_office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$")
@@ -67,11 +69,22 @@ class PaymentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     case_number: str = Field(pattern=CASE_NUMBER)
-    amount: int = Field(ge=1, le=10_000_000)
+    amount: StrictInt = Field(ge=1, le=10_000_000)
     transaction_id: str = Field(
         min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", description="交易電子案號"
     )
     payment_tool: str = Field(default="", max_length=24)
+
+    @field_validator("payment_tool")
+    @classmethod
+    def _known_tool(cls, value: str) -> str:
+        """Empty (the channel's usual tool) or one of the treasury's: any other text was
+        stored, and the office's reconciliation listing it came back refused by ``payment
+        settle-import``."""
+        tool = known_tool(value)
+        if value.strip() and tool is None:
+            raise ValueError(f"payment_tool must be one of {', '.join(TOOLS)}")
+        return tool or ""
 
 
 class PaymentOut(BaseModel):

@@ -147,12 +147,13 @@ def _field_errors(svc: Service, fields: dict[str, str]) -> dict[str, DomainError
                 )
             except DomainError as e:
                 errors[spec.key] = e
-    unknown = sorted(str(k)[:40] for k in fields if k not in {f.key for f in svc.fields})
+    unknown = sorted(str(k) for k in fields if k not in {f.key for f in svc.fields})
     if unknown:
+        shown = ", ".join(values.printable(k, 40) for k in unknown[:3])
         errors["fields"] = DomainError(
             "field.unknown",
-            f"此申辦項目沒有這些欄位：{', '.join(unknown[:3])}",
-            f"This service has no such fields: {', '.join(unknown[:3])}",
+            f"此申辦項目沒有這些欄位：{shown}",
+            f"This service has no such fields: {shown}",
             "fields",
         )
     return errors

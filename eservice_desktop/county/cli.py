@@ -26,10 +26,14 @@ from eservice_desktop.county.cli_common import (
     add_command,
     add_key_file,
     county_secret,
+    db_refusal,
     db_url,
     open_sessions,
+    port_arg,
+    seconds_arg,
     unlock_refused,
 )
+from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
 
 
 def _default_outbox(url: str) -> Path:
@@ -39,12 +43,16 @@ def _default_outbox(url: str) -> Path:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
     from eservice_desktop.county import notify, vault
     from eservice_desktop.county.asgi import create_app
+    from eservice_desktop.county.http_server import CountyHttpServer, server_config
+    from eservice_desktop.domain.values import printable
 
     url = db_url(args)
+    for option, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
+        if path and not Path(path).is_file():
+            shown = printable(path, 120)
+            raise Refused(f"找不到 {option} 檔案 {shown}", f"No {option} file at {shown}")
     secret = county_secret(args, demo=args.demo)
     gateway = (
         notify.gateway_from_spec(args.gateway)
@@ -52,7 +60,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         else notify.FileGateway(_default_outbox(url))
     )
     try:
-        app = create_app(url, secret=secret, demo=args.demo, gateway=gateway)
+        app = create_app(
+            url,
+            secret=secret,
+            demo=args.demo,
+            gateway=gateway,
+            client_timeout_s=args.client_timeout,
+        )
     except (vault.WrongSecret, vault.WeakSecret) as e:
         raise unlock_refused(e) from None
     if args.demo:
@@ -63,14 +77,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
             code = service.new_enrol_code(s, args.demo_office, utcnow())
             lookups.seed_demo(s, utcnow())
         print(f"demo enrolment code for {args.demo_office}: {code}", flush=True)
-    uvicorn.run(
+    config = server_config(
         app,
-        host=args.host,
-        port=args.port,
-        log_level="warning",
+        args.host,
+        args.port,
+        client_timeout_s=args.client_timeout,
         ssl_certfile=args.tls_cert or None,
         ssl_keyfile=args.tls_key or None,
     )
+    CountyHttpServer(config).run()
     return 0
 
 
@@ -154,8 +169,11 @@ def cmd_revoke(args: argparse.Namespace) -> int:
             ok = service.revoke(s, args.device_key, utcnow())
     finally:
         engine.dispose()
-    print("revoked" if ok else "unknown device")
-    return 0 if ok else 2
+    if not ok:
+        print("查無此設備 / unknown device", file=sys.stderr)
+        return 2
+    print("revoked")
+    return 0
 
 
 def cmd_channel(args: argparse.Namespace) -> int:
@@ -180,7 +198,7 @@ def cmd_channel(args: argparse.Namespace) -> int:
             else:
                 out = {"channels": channels.list_channels(s)}
     except service.BadRequest as e:
-        print(f"{e.message_zh}\n{e.message_en}", file=sys.stderr)
+        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
         return 2
     finally:
         engine.dispose()
@@ -271,7 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_serve(sub: Any) -> None:
     s = add_command(sub, "serve", "serve the sync API")
     s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=int, default=8765)
+    s.add_argument("--port", type=port_arg, default=8765)
     s.add_argument(
         "--demo",
         action="store_true",
@@ -287,6 +305,14 @@ def _add_serve(sub: Any) -> None:
     )
     s.add_argument("--tls-cert", default="")
     s.add_argument("--tls-key", default="")
+    s.add_argument(
+        "--client-timeout",
+        type=seconds_arg,
+        default=CLIENT_TIMEOUT_S,
+        metavar="S",
+        help="seconds a client may take to send its request head or the next part of its body "
+        f"(the whole body: four times that; default {CLIENT_TIMEOUT_S:g})",
+    )
     add_key_file(s)
     s.set_defaults(func=cmd_serve)
 
@@ -336,11 +362,19 @@ def _add_secret_and_devices(sub: Any) -> None:
     c.set_defaults(func=cmd_channel)
 
 
+def setup_logging() -> None:
+    """Warnings and errors to stderr, redacted (``logs.redact``), uvicorn's included: its own
+    handlers let a 500's traceback reach the journal unredacted."""
+    from eservice_desktop import logs
+
+    logging.basicConfig(level=logging.WARNING, handlers=[logs.redacting(logging.StreamHandler())])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    setup_logging()
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    from sqlalchemy.exc import ArgumentError, OperationalError
+
     from eservice_desktop.county.migrate import CountyDatabaseTooNew
     from eservice_desktop.county.service import BadRequest
     from eservice_desktop.domain.errors import DomainError
@@ -349,6 +383,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except (Refused, BadRequest, DomainError, CountyDatabaseTooNew) as e:
         print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        return 2
+    except (ArgumentError, OperationalError) as e:  # --db: never a traceback, never its password
+        print(db_refusal(e), file=sys.stderr)
+        return 2
+    except OSError as e:  # an output that cannot be written (report --html, a folder ...)
+        from eservice_desktop.domain.values import printable
+
+        where = printable(str(e.filename or ""), 120)
+        why = e.strerror or type(e).__name__
+        print(f"無法存取 {where}（{why}） / Cannot access {where} ({why})", file=sys.stderr)
         return 2
 
 

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 DEFAULT_DB = "sqlite:///county.sqlite3"
@@ -27,6 +29,37 @@ class Refused(Exception):
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
         self.message_zh, self.message_en = zh, en
+
+
+def read_input(path: str | Path, limit_mb: int) -> bytes:
+    """A file IT names as a command's input, read no further than ``limit_mb`` (/dev/zero
+    never ends); Refused when it cannot be read or is longer."""
+    from eservice_desktop.domain.values import printable
+
+    shown = printable(str(path), 120)
+    try:
+        with Path(path).open("rb") as f:
+            data = f.read(limit_mb * 1024 * 1024 + 1)
+    except OSError as e:
+        why = e.strerror or type(e).__name__
+        raise Refused(f"無法讀取檔案 {shown}（{why}）", f"Cannot read {shown} ({why})") from None
+    if len(data) > limit_mb * 1024 * 1024:
+        raise Refused(
+            f"檔案 {shown} 過大（上限 {limit_mb} MB）",
+            f"{shown} is too large (limit {limit_mb} MB)",
+        )
+    return data
+
+
+def input_text(path: str | Path, limit_mb: int, encoding: str = "utf-8") -> str:
+    """:func:`read_input` as text; Refused when it is not UTF-8."""
+    from eservice_desktop.domain.values import printable
+
+    try:
+        return read_input(path, limit_mb).decode(encoding)
+    except UnicodeDecodeError:
+        shown = printable(str(path), 120)
+        raise Refused(f"檔案 {shown} 不是 UTF-8 文字", f"{shown} is not UTF-8 text") from None
 
 
 def county_secret(args: argparse.Namespace, demo: bool = False) -> bytes:
@@ -100,3 +133,37 @@ def add_key_file(sp: argparse.ArgumentParser) -> None:
         help="file whose content seals the county's signing keys and operator hashes "
         "(else the passphrase in ESERVICE_COUNTY_PASSPHRASE; also ESERVICE_COUNTY_KEY_FILE)",
     )
+
+
+def seconds_arg(text: str) -> float:
+    """A --client-timeout: 0.5 to 3600 seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0.5 <= value <= 3600:
+        raise argparse.ArgumentTypeError("0.5 到 3600 秒 / 0.5 to 3600 seconds")
+    return value
+
+
+def port_arg(text: str) -> int:
+    """A --port: 0 (any free one) to 65535."""
+    if not text.strip().isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError("連接埠須為 0 到 65535 / a port is 0 to 65535")
+    return int(text)
+
+
+def db_refusal(error: Exception) -> str:
+    """The one line for a --db that is no URL (ArgumentError) or does not connect: never the
+    URL itself, which may hold a password."""
+    from sqlalchemy.exc import ArgumentError
+
+    zh, en = (
+        ("不是資料庫網址", "not a database URL")
+        if isinstance(error, ArgumentError)
+        else (
+            "無法連線或開啟：請確認主機、連接埠、帳號與密碼",
+            "cannot connect or open it: check host, port, user and password",
+        )
+    )
+    return f"縣府資料庫 --db（{zh}） / The county database --db ({en})"

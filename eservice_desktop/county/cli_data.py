@@ -16,7 +16,9 @@ from eservice_desktop.county.cli_common import (
     add_key_file,
     county_secret,
     db_url,
+    input_text,
     open_sessions,
+    read_input,
 )
 from eservice_desktop.domain.office_zone import TAIPEI
 
@@ -73,18 +75,21 @@ def cmd_publish(args: argparse.Namespace) -> int:
     path = Path(args.file)
     kind = args.kind
     if kind == "catalogue":
-        data = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            data = json.loads(input_text(path, 20))
+        except ValueError:
+            raise Refused("目錄檔不是 JSON", "The catalogue file is not JSON") from None
     elif kind == "crl":
         import base64
 
         kind = "revocation"
-        data = {
-            "kind": "crl",
-            "name": path.name,
-            "der_b64": base64.b64encode(path.read_bytes()).decode(),
-        }
+        der = read_input(path, 200)  # as large as an office downloads (devices/crl.py)
+        data = {"kind": "crl", "name": path.name, "der_b64": base64.b64encode(der).decode()}
     else:
-        data = {"year": int(args.year or path.stem), "csv": path.read_text(encoding="utf-8-sig")}
+        year = args.year or path.stem
+        if not year.isdecimal() or not 2000 <= int(year) <= 2099:
+            raise Refused("請以 --year 指定年度（西元）", "Give the year with --year (e.g. 2027)")
+        data = {"year": int(year), "csv": input_text(path, 2, "utf-8-sig")}
     engine, sessions = open_sessions(db_url(args))
     try:
         with sessions() as s, s.begin():
@@ -182,10 +187,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
     from eservice_desktop.county import lookups
     from eservice_desktop.county.store import utcnow
 
-    try:
-        text = Path(args.file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise Refused(f"無法讀取檔案 {args.file}：{e}", f"Cannot read {args.file}: {e}") from None
+    text = input_text(args.file, 200)
     records = lookups.read_file(text)
     engine, sessions = open_sessions(db_url(args), county_secret(args))
     try:

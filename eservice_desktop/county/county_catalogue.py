@@ -19,6 +19,9 @@ from eservice_desktop.storage import resources
 log = logging.getLogger("eservice.county.notify")
 
 
+#: The seq of the catalogue published last (built once: every push asks it).
+_PUBLISHED_SEQ = select(func.max(FeedRow.seq)).where(*published("catalogue"))
+
 #: (database, seq of the published catalogue) -> the catalogue built from it.
 _catalogue_cache: dict[tuple[str, int], Catalogue] = {}
 
@@ -29,7 +32,7 @@ def county_catalogue(session: Session) -> Catalogue:
     memo = session.info.get("county_catalogue")
     if isinstance(memo, Catalogue):
         return memo  # one look-up per transaction (a push of many events)
-    seq = session.scalar(select(func.max(FeedRow.seq)).where(*published("catalogue"))) or 0
+    seq = session.scalar(_PUBLISHED_SEQ) or 0
     bind = session.get_bind()
     key = (str(bind.engine.url), seq)
     cached = _catalogue_cache.get(key)

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import (
@@ -22,6 +22,7 @@ from eservice_desktop.county.store import (
     aware,
     lock_feed,
 )
+from eservice_desktop.domain.values import COUNTER_RE
 from eservice_desktop.storage import resources
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -47,7 +48,7 @@ def normalise_code(code: str) -> str:
 
 #: Device numbers: two digits (they are part of every case and receipt number); ``CTY`` and
 #: anything else outside 01..99 is reserved for the county.
-DEVICE_NUMBER = re.compile(r"(0[1-9]|[1-9][0-9])")
+DEVICE_NUMBER = COUNTER_RE
 
 
 class BadRequest(Exception):
@@ -177,10 +178,14 @@ def enrol(
     return dev, credential
 
 
+#: The device of a credential's hash (built once: every request of a device asks it).
+_BY_CREDENTIAL = select(DeviceRow).where(DeviceRow.credential_hash == bindparam("hash"))
+
+
 def authenticate(s: Session, credential: str | None) -> DeviceRow:
     if not credential:
         raise AuthFailed("missing credential")
-    dev = s.scalar(select(DeviceRow).where(DeviceRow.credential_hash == _hash(credential)))
+    dev = s.scalar(_BY_CREDENTIAL, {"hash": _hash(credential)})
     if dev is None:
         raise AuthFailed("unknown credential")
     if dev.revoked_at is not None:

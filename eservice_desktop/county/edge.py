@@ -7,6 +7,9 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
 - Strict JSON: a JSON body must be UTF-8 and standard JSON: ``NaN``, ``Infinity``, numbers that
   overflow to infinity and unpaired surrogates (``"\\ud800"``) are refused with 400 at parse
   time, so no such value can reach a store or a response.
+- Time: a request body must keep flowing: each read waits at most ``client_timeout_s`` and the
+  whole body at most four times that (408 after), so a client dripping bytes holds no
+  connection for ever (the request head's own deadline is county/http_server.py's).
 - Rate: ``POST /v1/enrol`` allows a few attempts per client address per minute (429 with
   ``Retry-After`` after); the per-office and per-account limits are applied by the handlers
   (they need the body), with the limiters of :class:`Limits`.
@@ -14,6 +17,7 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 import re
@@ -21,10 +25,13 @@ import threading
 import time
 import zlib
 from collections import deque
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from eservice_desktop.storage.collection import collection_paused
 
 #: Largest request body, after inflation, for a push of MAX_PUSH_BATCH events.
 MAX_BODY = 20 * 1024 * 1024
@@ -37,6 +44,9 @@ LIMITS: tuple[tuple[str, str, int], ...] = (
     ("POST", "/v1/enrol", 4 * 1024),
 )
 DEFAULT_LIMIT = 64 * 1024
+#: Seconds a client may take to send its request head, or to send the next part of its body;
+#: the whole body may take four times as long (the office's client gives a request 120 s).
+CLIENT_TIMEOUT_S = 30.0
 #: Enrolment attempts per client address per window.
 ENROL_RATE = 10
 ENROL_WINDOW_S = 60.0
@@ -58,6 +68,9 @@ def limit_for(method: str, path: str) -> int:
             return limit
     return DEFAULT_LIMIT
 
+
+#: A JSON body from this size on is parsed and answered with the cyclic collector paused.
+PAUSE_COLLECTION_AT = 64 * 1024
 
 #: The scope key under which :class:`BoundedStrictBodies` leaves the JSON body it parsed: the
 #: route reads it from there instead of parsing the same bytes again (county/asgi.py).
@@ -206,9 +219,15 @@ async def plain_error(send: Send, status: int, text: str, extra: list[Any] | Non
 class BoundedStrictBodies:
     """ASGI middleware: limits, gzip inflation, strict JSON and the enrolment rate limit."""
 
-    def __init__(self, app: ASGIApp, enrol_limiter: RateLimiter | None = None) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        enrol_limiter: RateLimiter | None = None,
+        client_timeout_s: float = CLIENT_TIMEOUT_S,
+    ) -> None:
         self.app = app
         self.enrol_limiter = enrol_limiter or RateLimiter(ENROL_RATE, ENROL_WINDOW_S)
+        self.client_timeout_s = client_timeout_s
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -219,19 +238,14 @@ class BoundedStrictBodies:
         limit = limit_for(method, path)
         declared = headers.get(b"content-length")
         if await self._refused_before_body(scope, headers, limit, send):
+            if declared is not None and declared.isdigit() and int(declared) <= limit:
+                await _drain(receive, limit, self.client_timeout_s)  # not a body over the limit
             return
         gz = headers.get(b"content-encoding", b"").lower()
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz == b"gzip" else None
-        body = await _read_body(receive, send, limit, inflater)
+        body = await _read_body(receive, send, limit, inflater, self.client_timeout_s)
         if body is None:
             return
-        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
-        if body and (ctype == b"application/json" or ctype.endswith(b"+json")):
-            try:
-                scope[PARSED_BODY] = strict_loads(body)
-            except BadJSON:
-                await plain_error(send, 400, "malformed JSON body")
-                return
         if inflater is not None or declared is None:
             new_headers = [
                 (k, v)
@@ -239,6 +253,26 @@ class BoundedStrictBodies:
                 if k not in (b"content-encoding", b"content-length")
             ] + [(b"content-length", str(len(body)).encode())]
             scope = dict(scope, headers=new_headers)
+        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        if not body or not (ctype == b"application/json" or ctype.endswith(b"+json")):
+            await self._pass_on(scope, receive, send, body)
+            return
+        # a large JSON body's objects (a push of a thousand events makes some 200,000) live
+        # until it is answered: the cyclic collector waits from its parse to its answer
+        # (storage/collection.py), not only while its handler runs
+        with collection_paused() if len(body) >= PAUSE_COLLECTION_AT else nullcontext():
+            try:
+                scope[PARSED_BODY] = strict_loads(body)
+            except BadJSON:
+                await plain_error(send, 400, "malformed JSON body")
+                return
+            try:
+                await self._pass_on(scope, receive, send, body)
+            finally:  # gone before the collector is back, not walked by its next collection
+                del scope[PARSED_BODY]
+
+    async def _pass_on(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> None:
+        """The app, given the body read here (once; after it, whatever the client sends)."""
         sent = False
 
         async def replay() -> Message:
@@ -278,15 +312,43 @@ class BoundedStrictBodies:
         return False
 
 
-async def _read_body(receive: Receive, send: Send, limit: int, inflater: Any) -> bytes | None:
-    """The whole body, inflated, at most ``limit`` bytes; None when the client went away or
-    the answer (413, 400) was sent."""
+async def _drain(receive: Receive, limit: int, timeout_s: float) -> None:
+    """Reads and drops what is left of a refused request's body, up to ``limit`` bytes and
+    ``timeout_s``: closed with that body unread in its buffer, the socket answers the client
+    with a reset, which can reach it before it has read the refusal (a 429 to an enrolment
+    attempt read as "connection reset by peer"). The caller drains only a body declared within
+    the limit; a larger one is left unread, as before."""
+    size = 0
+    try:
+        async with asyncio.timeout(timeout_s):
+            while size <= limit:
+                msg = await receive()
+                size += len(msg.get("body", b""))
+                if msg["type"] != "http.request" or not msg.get("more_body", False):
+                    return
+    except TimeoutError:
+        return
+
+
+async def _read_body(
+    receive: Receive, send: Send, limit: int, inflater: Any, timeout_s: float
+) -> bytes | None:
+    """The whole body, inflated, at most ``limit`` bytes, each part within ``timeout_s`` and
+    all of it within four times that; None when the client went away or the answer (413, 408,
+    400) was sent."""
     parts: list[bytes] = []
     size = 0
     more = True
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 4 * timeout_s
     try:
         while more:
-            msg = await receive()
+            try:
+                async with asyncio.timeout(min(timeout_s, deadline - loop.time())):
+                    msg = await receive()
+            except TimeoutError:
+                await plain_error(send, 408, "request body too slow")
+                return None
             if msg["type"] == "http.disconnect":
                 return None
             chunk = msg.get("body", b"")

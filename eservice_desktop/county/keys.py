@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     PublicFormat,
 )
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import vault
@@ -144,14 +144,20 @@ def ensure_keys(s: Session, now: datetime) -> None:
         rotate_keys(s, now, missing)
 
 
+#: The newest key of a purpose that is not retired, its id and sealed private half: built once
+#: (every push asks it; building the statement cost more than running it).
+_CURRENT_KEY = (
+    select(KeyRow.key_id, KeyRow.private_key)
+    .where(KeyRow.purpose == bindparam("purpose"), KeyRow.retired_at.is_(None))
+    .order_by(KeyRow.created_at.desc())
+    .limit(1)
+)
+
+
 def signing_key(s: Session, purpose: str) -> tuple[str, Ed25519PrivateKey]:
-    row = s.scalar(
-        select(KeyRow)
-        .where(KeyRow.purpose == purpose, KeyRow.retired_at.is_(None))
-        .order_by(KeyRow.created_at.desc())
-        .limit(1)
-    )
+    row = s.execute(_CURRENT_KEY, {"purpose": purpose}).first()
     if row is None:
         raise RuntimeError(f"no {purpose} key: run `eservice-county-server keys rotate`")
-    raw = vault.of(s).open(row.private_key, _key_aad(row.key_id))
-    return row.key_id, Ed25519PrivateKey.from_private_bytes(raw)
+    key_id, sealed = row
+    raw = vault.of(s).open(sealed, _key_aad(key_id))
+    return key_id, Ed25519PrivateKey.from_private_bytes(raw)

@@ -139,9 +139,12 @@ def stored_event(  # noqa: PLR0917 - a stored event's columns, in the table's or
 
 
 def make_engine(url: str) -> Engine:
-    """SQLite: WAL, durable commits, writers queue at BEGIN. PostgreSQL: a pre-pinged pool."""
+    """SQLite: WAL, durable commits, writers queue at BEGIN. PostgreSQL: a pre-pinged pool.
+    Either way its errors never hold the bound values (personal data: ``hide_parameters``)."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -164,7 +167,9 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+    )
 
 
 def create_schema(engine: Engine) -> None:

@@ -78,6 +78,7 @@ _STATUS_REASONS: dict[int, tuple[str, str]] = {
     409: ("縣府伺服器拒絕此要求", "refused by the county server"),
     413: ("資料太大", "too large"),
     429: ("縣府伺服器忙碌中", "county server busy"),
+    503: ("縣府伺服器忙碌中，稍後自動重試", "county server busy, trying again shortly"),
 }
 
 #: Transport failures (requests exception names): (zh-TW, English).
@@ -86,6 +87,33 @@ _OFFLINE_REASONS: dict[str, tuple[str, str]] = {
     "ConnectTimeout": ("連線逾時", "connection timed out"),
     "ReadTimeout": ("等候回應逾時", "no answer in time"),
     "Timeout": ("逾時", "timed out"),
+}
+
+
+#: What a ConfigError names (the start of its text), for IT: which setting to correct.
+_CONFIG_REASONS: dict[str, tuple[str, str]] = {
+    "malformed county URL": ("縣府網址格式錯誤", "the county URL is malformed"),
+    "plain http": (
+        "非本機的縣府網址須使用 https",
+        "plain http is only for this machine (loopback); use https",
+    ),
+    "unsupported URL scheme": (
+        "縣府網址須以 https:// 開頭",
+        "the county URL must start with https://",
+    ),
+    "https needs the county CA": (
+        "https 須設定縣府 CA 憑證（county_ca_file）",
+        "https needs the county CA certificate (county_ca_file)",
+    ),
+    "county CA file missing": (
+        "找不到或無法讀取縣府 CA 憑證檔（county_ca_file）",
+        "the county CA file (county_ca_file) is missing or unreadable",
+    ),
+    "TLS verification failed": (
+        "縣府伺服器憑證未通過驗證（county_ca_file 不是簽發它的 CA，或本機時鐘錯誤）",
+        "the county server's certificate does not verify (county_ca_file is not its CA, "
+        "or this PC's clock is wrong)",
+    ),
 }
 
 
@@ -107,7 +135,7 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
 
     status = getattr(error, "status", None)
     if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
-        if status >= 500:
+        if status >= 500 and status not in _STATUS_REASONS:
             reason = ("縣府伺服器發生錯誤", "county server error")
         else:
             reason = _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
@@ -131,9 +159,12 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
             f"無法連線縣府伺服器（{reason[0]}）", f"Cannot reach the county server ({reason[1]})"
         )
     if isinstance(error, ConfigError):
+        what = next((r for k, r in _CONFIG_REASONS.items() if str(error).startswith(k)), None)
+        if what is None:
+            what = ("縣府網址或憑證", "county URL or certificate")
         return say(
-            "同步設定不正確（縣府網址或憑證），請洽資訊人員",
-            "The sync settings are wrong (county URL or certificate); call IT",
+            f"同步設定不正確（{what[0]}），請洽資訊人員",
+            f"The sync settings are wrong ({what[1]}); call IT",
         )
     if isinstance(error, RequestRefused):
         return say("縣府伺服器拒絕此要求", "The county server refused the request")

@@ -18,7 +18,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, StrictInt, field_validator, model_validator
 
 from eservice_desktop.county_link.protocol_lookups import (
     LOOKUP_FORMAT,
@@ -175,7 +175,7 @@ class ChainGap(WireModel):
     event_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
     prev: str = Field(pattern=HASH)
     hash: str = Field(pattern=HASH)
-    position: int = Field(ge=0, le=MAX_PUSH_BATCH)
+    position: StrictInt = Field(ge=0, le=MAX_PUSH_BATCH)
 
 
 class PushRequest(WireModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import Field
+from pydantic import Field, StrictBool
 
 from eservice_desktop.county_link.wire_base import WireModel
 from eservice_desktop.domain import values
@@ -42,7 +42,8 @@ class LookupRequest(WireModel):
     service_code: str = Field(min_length=1, max_length=values.SERVICE_CODE_MAX)
     kind: str = Field(pattern=r"^[a-z][a-z_]{1,39}$")
     subject_id: str = Field(pattern=r"^[0-9A-Za-z]{8,10}$")
-    consent: bool
+    #: JSON true or false only: "yes" or 1 is no citizen's consent
+    consent: StrictBool
 
 
 def lookup_signed_bytes(result: dict[str, Any]) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field, field_validator
+from pydantic import Field, StrictInt, field_validator
 
 from eservice_desktop.county_link.wire_base import CODE, DEVICE, WireModel
 from eservice_desktop.domain import values
@@ -52,7 +52,7 @@ class AttachmentState(WireModel):
 
 
 class AttachmentStart(WireModel):
-    size: int = Field(ge=0, le=200 * 1024 * 1024)
+    size: StrictInt = Field(ge=0, le=200 * 1024 * 1024)
     case_id: str | None = Field(default=None, max_length=36)
     media_type: str = Field(default="application/octet-stream", max_length=100)
 

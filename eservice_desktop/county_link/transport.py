@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import ipaddress
 import json
+import os
 import socket
 import threading
 import time
@@ -45,7 +46,11 @@ def is_loopback(host: str) -> bool:
 
 
 def check_url(url: str, ca_file: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - a port out of range or not a number raises here
+    except ValueError:  # "http://[::1", "http://host:99999"
+        raise ConfigError("malformed county URL") from None
     if parts.scheme == "http":
         if not is_loopback(parts.hostname or ""):
             raise ConfigError("plain http is only allowed to a loopback address; use https")
@@ -173,6 +178,9 @@ class CountyTransport:
             expired.set()
             self._sockets.cut()
 
+        ca = self.http.verify  # a CA file gone since: not requests' OSError naming no file
+        if isinstance(ca, str) and not (os.path.isfile(ca) and os.access(ca, os.R_OK)):
+            raise ConfigError("county CA file missing or unreadable")
         watchdog = threading.Timer(max(0.0, ends - now), cut)
         watchdog.daemon = True
         watchdog.start()

@@ -21,16 +21,17 @@ from itertools import accumulate
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.demo import seeding
-from eservice_desktop.demo.bulk_cases import ApprovalPayloads, one_case
+from eservice_desktop.demo.bulk_cases import ApprovalPayloads, Shared, one_case
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.events import READY_FOR_PICKUP, Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
+from eservice_desktop.services.pickup_demo import DemoCodes
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.collection import collection_paused
 
@@ -82,11 +83,12 @@ def add_cases(
     done = 0
     years = sorted({to_roc(d)[0] for d in office_days})
     approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
+    codes = DemoCodes(app)  # the demo county's, for the cases made ready
     with bulk_writes(app) as transaction, ThreadPoolExecutor(1, "seed-writer") as writer:
         with transaction() as session:
             numbers = SeedNumbers(session, app, years)
         pending: _Pending | None = None
-        built = _batches(app, cases, rng, office_days, batch, numbers, approval, ids)
+        built = _batches(app, cases, rng, office_days, batch, numbers, (approval, codes), ids)
         while True:
             if pending is not None:
                 pending.wait_for_commit()
@@ -112,11 +114,13 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     office_days: list[date],
     batch: int,
     numbers: SeedNumbers,
-    approval: ApprovalPayloads,
+    signers: tuple[ApprovalPayloads, DemoCodes],
     ids: random.Random | None,
 ) -> Iterator[tuple[int, list[Event], dict[str, int]]]:
     """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
-    built in memory only: plain tuples in a hot loop, no query."""
+    built in memory only: plain tuples in a hot loop, no query. ``signers``: the demo
+    supervisor's approvals and the demo county's pickup codes."""
+    approval, codes = signers
     now = app.now()
     hours = app.hours
     services = app.services
@@ -134,18 +138,34 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
         )
         expected = numbers.expected()
         events: list[Event] = []
+        shared: Shared = {}  # the batch's equal payloads (bulk_cases.one_case)
         for received, number in zip(received_list, numbers.cases(received_list), strict=True):
             service = rng.choices(services, cum_weights=cum)[0]
             case_id = new_id(randbits)
             start = len(events)
-            for type_, at, payload in case_events(
-                service, number, received, now, rng, rand, case_id, pay, approval
-            ):
+            stream = case_events(
+                service, number, received, now, rng, rand, case_id, pay, approval, shared
+            )
+            if stream[-1][0] == READY_FOR_PICKUP:  # left ready: its code, as the county sent it
+                stream[-1] = _with_code(codes, case_id, number, *stream[-1])
+            for type_, at, payload in stream:
                 event_id = new_id(randbits)
                 events.append(_event(event_id, case_id, type_, office, device, clerk, at, payload))
             approval.link(events, start)
         yield n, events, expected
         done += n
+
+
+def _with_code(  # noqa: PLR0917 - a case's ready-for-pickup event, as one_case gives it
+    codes: DemoCodes, case_id: str, number: str, type_: str, at: datetime, payload: dict[str, Any]
+) -> tuple[str, datetime, dict[str, Any]]:
+    """A ready-for-pickup event of a case the seed leaves ready, with the code the demo county
+    signed for it then. A case already picked up keeps the event without one: its handover
+    consumed no code here (and the seed stays a bulk path: a consumed code is a row per
+    handover)."""
+    office, pickup_number = payload["office"], payload["pickup_number"]
+    token = codes.token(case_id, number, office, pickup_number, at)
+    return type_, at, {**payload, "token": token}
 
 
 def _write(

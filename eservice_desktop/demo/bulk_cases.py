@@ -18,6 +18,9 @@ from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
 
+#: A batch's payloads that are equal across its cases, one object each (see :func:`one_case`).
+Shared = dict[Any, dict[str, Any]]
+
 
 class ApprovalPayloads:
     """The demo supervisor's ``case.approval_granted`` payloads of the exceptions a case makes
@@ -65,13 +68,18 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
     case_id: str,
     pay: seeding.PayFn,
     approval: ApprovalPayloads,
+    shared: Shared,
 ) -> list[tuple[str, datetime, dict[str, Any]]]:
     """One case's events as (type, time, payload), consistent with the domain's transitions
     (the fee assessed at intake and, for every case that finishes, paid at the counter first;
-    old cases mostly finished, as offices close ~96 % on time)."""
+    old cases mostly finished, as offices close ~96 % on time).
+
+    Payloads equal across the batch's cases (a note, a reason, an assessment) are one object
+    of ``shared`` (the batch's, never changed): the ingest checks a payload object once per
+    batch (``services.ingest``)."""
     evs, copies = _intake_events(app, service, number, received, rng, rand)
     if seeding.demo_channel(number) != "counter":
-        evs.append((ev.ACCEPTED, received, {"note": ""}))
+        evs.append((ev.ACCEPTED, received, shared.setdefault("note", {"note": ""})))
     roll = rand()
     outcome = "received"
     acc = 0.0
@@ -93,7 +101,7 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
         t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
         return t
 
-    assessed = seeding.fee_assessment(service, copies, rng)
+    assessed = seeding.fee_assessment(service, copies, rng, shared)
     if assessed is not None:
         payload, fees_due = assessed
         if payload["reduction"]:  # an exemption: the demo supervisor approved it first
@@ -106,7 +114,7 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
             t = t + timedelta(seconds=5)
             evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
-    _outcome_events(app, evs, outcome, later, rng, rand)
+    _outcome_events(app, evs, outcome, later, (rng, rand), shared)
     return evs
 
 
@@ -189,21 +197,26 @@ def _outcome_events(  # noqa: PLR0917 - a private helper of the hot loop
     evs: list[tuple[str, datetime, dict[str, Any]]],
     outcome: str,
     later: Callable[..., datetime],
-    rng: random.Random,
-    rand: Callable[[], float],
+    draws: tuple[random.Random, Callable[[], float]],
+    shared: Shared,
 ) -> None:
-    """Appends what happened to the case after intake (``later()``: the next moment)."""
+    """Appends what happened to the case after intake (``later()``: the next moment; ``draws``:
+    the generator and its ``random``; ``shared``: as :func:`one_case`'s)."""
+    rng, rand = draws
+    note = shared.setdefault("note", {"note": ""})
     if outcome == "supplement":
         reason = rng.choice(seeding.SUPPLEMENT_REASONS)
-        evs.append((ev.SUPPLEMENT_REQUESTED, later(), {"reason": reason, "items": []}))
+        evs.append((ev.SUPPLEMENT_REQUESTED, later(), _supplement(shared, reason)))
     elif outcome == "rejected":
-        evs.append((ev.REJECTED, later(), {"reason": rng.choice(seeding.REJECT_REASONS)}))
+        at = later()  # drawn before the reason, as the stream always drew them
+        reason = rng.choice(seeding.REJECT_REASONS)
+        evs.append((ev.REJECTED, at, shared.setdefault(("rejected", reason), {"reason": reason})))
     elif outcome in ("closed", "ready", "picked_up"):
         if rand() < 0.2:
             reason = rng.choice(seeding.SUPPLEMENT_REASONS)
-            evs.append((ev.SUPPLEMENT_REQUESTED, later(0.2), {"reason": reason, "items": []}))
-            evs.append((ev.SUPPLEMENT_RECEIVED, later(0.2), {"note": ""}))
-        evs.append((ev.CLOSED, later(0.2), {"note": ""}))
+            evs.append((ev.SUPPLEMENT_REQUESTED, later(0.2), _supplement(shared, reason)))
+            evs.append((ev.SUPPLEMENT_RECEIVED, later(0.2), note))
+        evs.append((ev.CLOSED, later(0.2), note))
         if outcome in ("ready", "picked_up"):
             pickup_number = f"{rng.randint(0, 9999):04d}"
             evs.append(
@@ -214,4 +227,10 @@ def _outcome_events(  # noqa: PLR0917 - a private helper of the hot loop
                 )
             )
         if outcome == "picked_up":
-            evs.append((ev.PICKED_UP, later(0.1), {"by": {"self": True}}))
+            by_self = shared.setdefault("picked_up", {"by": {"self": True}})
+            evs.append((ev.PICKED_UP, later(0.1), by_self))
+
+
+def _supplement(shared: Shared, reason: str) -> dict[str, Any]:
+    """The batch's supplement request for ``reason``."""
+    return shared.setdefault(("supplement", reason), {"reason": reason, "items": []})

@@ -92,9 +92,11 @@ def payment_time(hours: OfficeHours, received: datetime, rng: random.Random) -> 
 
 
 def fee_assessment(
-    service: Service, copies: int, rng: random.Random
+    service: Service, copies: int, rng: random.Random, shared: dict[Any, Any] | None = None
 ) -> tuple[dict[str, Any], int] | None:
-    """The intake assessment of a demo case (payload, total), None for a service without fee."""
+    """The intake assessment of a demo case (payload, total), None for a service without fee.
+    ``shared``: a batch's payloads by key (``demo.bulk_cases``), where equal assessments of
+    the batch get one payload object; else the payload is one of its own."""
     if not service.fee_items:
         return None
     from eservice_desktop.services.fees import compute
@@ -105,8 +107,14 @@ def fee_assessment(
         a = compute(service, copies, exempt=exempt, reason=EXEMPT_REASON if exempt else "")
         _ASSESSED[key] = ({**a.payload(), "copies": copies}, a.total)
     payload, total = _ASSESSED[key]
-    # a payload of its own: its fee lines, read only, are shared with the same assessments
-    return dict(payload), total
+    # a payload of the batch's (or its own): its fee lines, read only, are shared with the
+    # same assessments
+    if shared is None:
+        return dict(payload), total
+    own = shared.get(key)
+    if own is None:
+        own = shared[key] = dict(payload)
+    return own, total
 
 
 #: The fee assessments already computed (service code and fee items, copies, exempt): a seed

@@ -124,7 +124,9 @@ class WedgeDecoder:
 class SerialScanner:
     """Reads scans from a serial port on a daemon thread; ``on_scan`` gets each text line.
 
-    The port is reopened after an error (a USB-serial scanner unplugged and plugged back)."""
+    The port is reopened after an error (a USB-serial scanner unplugged and plugged back).
+    ``listening`` is set while the port is open: opening it discards what was received before
+    (pyserial flushes the input), so a scan counts from then on."""
 
     def __init__(
         self,
@@ -140,6 +142,7 @@ class SerialScanner:
         self.on_error = on_error
         self.retry_s = retry_s
         self._stop = threading.Event()
+        self.listening = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
@@ -157,7 +160,11 @@ class SerialScanner:
         while not self._stop.is_set():
             try:
                 with serial.Serial(self.port, self.baud, timeout=0.2) as port:
-                    self._read(port)
+                    self.listening.set()
+                    try:
+                        self._read(port)
+                    finally:
+                        self.listening.clear()
             except (serial.SerialException, OSError) as e:
                 log.warning("serial scanner %s: %s", self.port, type(e).__name__)
                 if self.on_error is not None:

@@ -45,6 +45,7 @@ from eservice_desktop.domain.case_state import (
     case_not_found,
     open_pauses,
 )
+from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 from eservice_desktop.domain.status_labels import STATUS_LABELS
 
 __all__ = [
@@ -77,4 +78,6 @@ __all__ = [
     "fees_due_error",
     "open_pauses",
     "project",
+    "refund_error",
+    "refunded_receipt_error",
 ]

@@ -135,8 +135,11 @@ _NO_PICKUP: Final = pl.Pickup()
 
 
 def _received(event: ev.Event, p: pl.Received) -> CaseState:
+    # the defaults written out (``_or`` inline, ``map`` for the document lists): every case
+    # of a pull, a recovery or a seed is made here
     docs = p.documents if isinstance(p.documents, dict) else {}
     pickup = _NO_PICKUP if p.pickup is None else p.pickup
+    applicant = p.applicant
     return _new(
         CaseState,
         case_id=event.case_id,
@@ -145,21 +148,21 @@ def _received(event: ev.Event, p: pl.Received) -> CaseState:
         office=event.office,
         received_at=event.at,
         time_limit_working_days=int(p.time_limit_working_days),
-        applicant_kind=str(p.applicant.kind),
-        applicant_id_type=str(p.applicant.id_type),
-        applicant_id=str(p.applicant.id),
-        applicant_name=str(p.applicant.name),
-        phone=str(_or(p.phone, "")),
-        email=str(_or(p.email, "")),
-        copies=int(_or(p.copies, 1)),
-        fields=dict(_or(p.fields, {})),
-        pickup_method=str(_or(pickup.method, "counter")),
-        pickup_office=str(_or(pickup.office, event.office)),
-        channel=str(_or(p.channel, "counter")),
+        applicant_kind=str(applicant.kind),
+        applicant_id_type=str(applicant.id_type),
+        applicant_id=str(applicant.id),
+        applicant_name=str(applicant.name),
+        phone="" if p.phone is None else str(p.phone),
+        email="" if p.email is None else str(p.email),
+        copies=1 if p.copies is None else int(p.copies),
+        fields={} if p.fields is None else dict(p.fields),
+        pickup_method="counter" if pickup.method is None else str(pickup.method),
+        pickup_office=str(event.office if pickup.office is None else pickup.office),
+        channel="counter" if p.channel is None else str(p.channel),
         reservation_at=str(p.reservation_at or ""),
-        consent_kinds=frozenset(_or(p.consent, [])),
-        documents_required=tuple(str(d) for d in docs.get("required", [])),
-        documents_presented=tuple(str(d) for d in docs.get("presented", [])),
+        consent_kinds=frozenset(() if p.consent is None else p.consent),
+        documents_required=tuple(map(str, docs.get("required", []))),
+        documents_presented=tuple(map(str, docs.get("presented", []))),
         last_event_at=event.at,
         last_clerk=event.clerk,
         event_count=1,

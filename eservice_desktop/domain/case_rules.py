@@ -27,6 +27,7 @@ from eservice_desktop.domain.case_state import (
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.payloads import payload_of
+from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 
 
 def _refuse(code: str, zh: str, en: str) -> DomainError:
@@ -258,15 +259,18 @@ def _check_payment_recorded(state: CaseState, p: pl.PaymentRecorded, _t: str) ->
 
 
 def _check_payment_refunded(state: CaseState, p: pl.PaymentRefunded, _t: str) -> None:
-    pay = state.payment(p.payment_id)
-    if pay.voided or p.amount <= 0 or p.amount > pay.net:
-        raise _refuse("payment.refund_amount", "退費金額不正確", "Invalid refund amount")
+    refusal = refund_error(state.payment(p.payment_id), p.amount)
+    if refusal is not None:
+        raise refusal
     _require_reason(p, "請填寫退費理由", "A refund reason is required")
 
 
 def _check_payment_voided(state: CaseState, p: pl.PaymentVoided, _t: str) -> None:
-    if state.payment(p.payment_id).voided:
+    pay = state.payment(p.payment_id)
+    if pay.voided:
         raise _refuse("payment.already_voided", "此筆繳費已作廢", "This payment is already void")
+    if pay.refunded > 0:
+        raise refunded_receipt_error()
     _require_reason(p, "請填寫作廢理由", "A void reason is required")
 
 
@@ -279,9 +283,11 @@ def _check_payment_settled(state: CaseState, p: pl.PaymentSettled, _t: str) -> N
 
 def _check_receipt(state: CaseState, p: pl.ReceiptPayload, t: str) -> None:
     number = p.receipt_number
-    state.payment_by_receipt(number)
+    pay = state.payment_by_receipt(number)
     if number in state.voided_receipts:
         raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
+    if t == ev.RECEIPT_VOIDED and pay.refunded > 0 and not pay.voided:
+        raise refunded_receipt_error()
     if t != ev.RECEIPT_ISSUED:
         zh = "請填寫作廢理由" if t == ev.RECEIPT_VOIDED else "請填寫重印原因"
         _require_reason(p, zh, "A reason is required")

@@ -41,6 +41,7 @@ import binascii
 import hashlib
 import re
 import struct
+import unicodedata
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -189,10 +190,12 @@ def encode_token(claims: PickupClaims, sign: Signer) -> str:
 
 
 def token_bytes(text: str) -> bytes:
-    """Text to the 105 raw bytes, or ``malformed``. Accepts lower case and stray whitespace."""
+    """Text to the 105 raw bytes, or ``malformed``. Accepts lower case, stray whitespace and
+    full-width characters (pasted through a Chinese IME left in full-width mode), as the short
+    code does."""
     if len(text) > MAX_TEXT_LEN:
         raise _malformed("資料過長", "too long")
-    compact = "".join(text.split()).upper()
+    compact = "".join(unicodedata.normalize("NFKC", text).split()).upper()
     if not compact or not re.fullmatch(r"[A-Z2-7]+", compact):
         raise _malformed("含有無效字元", "invalid characters")
     try:
@@ -255,8 +258,8 @@ def parse_short_code(text: str) -> tuple[str, str] | None:
     """``(pickup number, normalised short code)`` when ``text`` looks like a short code.
 
     Crockford's reading rules apply, so a clerk typing what they hear (O for 0, I or L for 1)
-    still matches."""
-    value = "".join(text.split()).upper()
+    still matches; full-width characters (a Chinese IME left in full-width mode) are folded."""
+    value = "".join(unicodedata.normalize("NFKC", text).split()).upper()
     value = value.translate(_SPOKEN)
     m = _SHORT_RE.fullmatch(value)
     if m is None:
@@ -294,7 +297,7 @@ def parse_key_document(doc: Mapping[str, object]) -> list[CountyKey]:
 
     The whole document is refused when one entry is bad: a half-imported key set could leave a
     desk trusting less (or more) than the county meant."""
-    if doc.get("format") != KEY_DOCUMENT_FORMAT:
+    if not isinstance(doc, Mapping) or doc.get("format") != KEY_DOCUMENT_FORMAT:
         raise DomainError(
             "pickup_keys.format",
             "金鑰文件格式不符",

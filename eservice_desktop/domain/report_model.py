@@ -16,6 +16,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
 
 #: A table cell: text, a count, a figure, or nothing (an empty cell, e.g. a rate over no cases).
 Cell = str | int | float | None
@@ -115,11 +116,17 @@ MAX_PERIOD_DAYS = 366 * 5
 def check_period(period_from: date, period_to: date) -> None:
     """Refuse a period that ends before it starts or spans more than five years."""
     if period_to < period_from:
+        # as the date fields show them (ROC), with the ISO form the command line takes beside
+        end, start = (
+            f"{format_roc(d, 'short')}（{d.isoformat()}）" for d in (period_to, period_from)
+        )
+        end_en, start_en = (
+            f"{format_roc(d, 'short')}, {d.isoformat()}" for d in (period_to, period_from)
+        )
         raise DomainError(
             "report_period_reversed",
-            f"報表期間的結束日 {period_to.isoformat()} 早於開始日 {period_from.isoformat()}。",
-            f"The report period ends ({period_to.isoformat()}) before it starts "
-            f"({period_from.isoformat()}).",
+            f"報表期間的結束日 {end}早於開始日 {start}。",
+            f"The report period ends ({end_en}) before it starts ({start_en}).",
             field="to",
         )
     if (period_to - period_from).days + 1 > MAX_PERIOD_DAYS:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Literal
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 
 __all__ = ["ROC_OFFSET", "capital_numerals", "format_roc", "parse_roc", "to_roc"]
 
@@ -139,3 +140,31 @@ def capital_numerals(n: int) -> str:
             # Zeros closing a group are silent: 101000 is 壹拾萬壹仟, not 壹拾萬零壹仟.
             pending_zero = False
     return "新台幣" + "".join(parts) + "元整"
+
+
+def roc_minute(moment: datetime) -> str:
+    """A moment as the counter's lists and prints show it: Taipei, ROC year, to the minute
+    (``115/03/10 09:05``); a time without a zone is UTC, as stored."""
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TAIPEI)
+    return f"{format_roc(local.date(), 'short')} {local:%H:%M}"
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_MONTH = re.compile(r"\d{4}-(\d{2})")
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")
+
+
+def roc_text(text: str) -> str:
+    """An ISO day, month or time (what a report or a command's JSON carries) as the counter
+    shows dates: Taipei, ROC year (``115/03/10``, ``115/03``, ``115/03/10 09:05``; a time
+    without a zone is UTC, as stored). Any other text as it is."""
+    try:
+        if _ISO_DAY.fullmatch(text):
+            return format_roc(date.fromisoformat(text), "short")
+        if (month := _ISO_MONTH.fullmatch(text)) and 1 <= int(month[1]) <= 12:
+            return format_roc(date.fromisoformat(text + "-01"), "short")[:-3]
+        if _ISO_TIME.fullmatch(text):
+            return roc_minute(datetime.fromisoformat(text))
+    except (ValueError, DomainError):  # no such day, or before the ROC
+        pass
+    return text

@@ -231,13 +231,20 @@ def parse(data: bytes) -> list[SettlementLine]:
     return out
 
 
+def known_tool(text: str) -> str | None:
+    """``text`` as one of :data:`TOOLS` (spaces, full-width ones too, ignored), else None:
+    the file's reader, a counter's online payment and a channel's payment take the same ones."""
+    tool = text.replace(" ", "").replace("\u3000", "")
+    return tool if tool in TOOLS else None
+
+
 def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLine:
     txn = _transaction_id(cell[COL_TXN], line, seen)
-    tool = cell[COL_TOOL].replace(" ", "").replace("\u3000", "")
-    if tool not in TOOLS:
+    tool = known_tool(cell[COL_TOOL])
+    if tool is None:
         raise SettlementFileError(
             line,
-            f"付費工具須為 {'、'.join(TOOLS)}：{tool[:20]!r}",
+            f"付費工具須為 {'、'.join(TOOLS)}：{cell[COL_TOOL].strip()[:20]!r}",
             "the payment tool must be credit card, account transfer, chip card or kiosk",
         )
     amount = _int(cell[COL_AMOUNT], line, COL_AMOUNT)

@@ -30,6 +30,18 @@ def _label(field: str | None) -> str:
     return f"{field}: " if field else ""
 
 
+#: What a value is called in a refusal a clerk reads (zh-TW, English), e.g. ("作廢理由",
+#: "Void reason"); without one the refusal begins with the field's key ("reason: ").
+Label = tuple[str, str]
+
+
+def _labels(field: str | None, label: Label | None) -> tuple[str, str]:
+    """How the refusal of ``field`` begins, in zh-TW and English."""
+    if label is None:
+        return _label(field), _label(field)
+    return f"{label[0]}：", f"{label[1]}: "
+
+
 def _refused_class(multiline: bool) -> re.Pattern[str]:
     controls = "\x00-\x08\x0b-\x1f" if multiline else "\x00-\x1f"
     nonchars = "".join(f"{chr(p | 0xFFFE)}{chr(p | 0xFFFF)}" for p in range(0, 0x110000, 0x10000))
@@ -90,10 +102,13 @@ def check_text(
     max_len: int = TEXT_MAX,
     min_len: int = 0,
     multiline: bool = False,
+    label: Label | None = None,
 ) -> str:
-    """Returns ``value`` when it is acceptable text, else raises DomainError."""
+    """Returns ``value`` when it is acceptable text, else raises DomainError (beginning with
+    ``label``, the value's name for the clerk, when given)."""
     if not isinstance(value, str):
-        raise _bad("value.type", f"{_label(field)}應為文字", f"{_label(field)}must be text", field)
+        zh, en = _labels(field, label)
+        raise _bad("value.type", f"{zh}應為文字", f"{en}must be text", field)
     # every value of every event passes here: the quick class first, inline (bad_char's own
     # first step), and bad_char only for text it doubts
     ch = None
@@ -102,21 +117,22 @@ def check_text(
     if ch is not None:
         name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
         shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+        zh, en = _labels(field, label)
         raise _bad(
             "value.character",
-            f"{_label(field)}含有不允許的字元（{shown}）",
-            f"{_label(field)}contains a character that is not allowed ({shown})",
+            f"{zh}含有不允許的字元（{shown}）",
+            f"{en}contains a character that is not allowed ({shown})",
             field,
         )
     if len(value) > max_len:
+        zh, en = _labels(field, label)
         raise _bad(
             "value.too_long",
-            f"{_label(field)}過長（最多 {max_len} 字）",
-            f"{_label(field)}too long ({max_len} characters at most)",
+            f"{zh}過長（最多 {max_len} 字）",
+            f"{en}too long ({max_len} characters at most)",
             field,
         )
     if min_len and len(value.strip()) < min_len:
-        raise _bad(
-            "value.required", f"{_label(field)}不可空白", f"{_label(field)}is required", field
-        )
+        zh, en = _labels(field, label)
+        raise _bad("value.required", f"{zh}不可空白", f"{en}is required", field)
     return value

@@ -35,6 +35,7 @@ from eservice_desktop.domain.text_values import (
     _REFUSED,
     _REFUSED_MULTILINE,
     TEXT_MAX,
+    Label,
     _bad,
     bad_char,
     check_text,
@@ -49,6 +50,7 @@ __all__ = [
     "JSON_INT_MAX",
     "JSON_ITEMS_MAX",
     "TEXT_MAX",
+    "Label",
     "bad_char",
     "check_text",
     "printable",
@@ -84,13 +86,16 @@ _LATEST_NAIVE: Final = LATEST.replace(tzinfo=None)
 
 OFFICE_RE: Final = re.compile(r"[A-Z][0-9]{2}")
 DEVICE_RE: Final = re.compile(r"[0-9A-Za-z]{1,8}")
+#: An office's counter (device) number: two digits, 01 to 99, part of every case and receipt
+#: number; the wider DEVICE_RE is for events, whose device may be the county's (``CTY``).
+COUNTER_RE: Final = re.compile(r"0[1-9]|[1-9][0-9]")
 ID_RE: Final = re.compile(r"[0-9A-Za-z-]{1,36}")
 EMAIL_RE: Final = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
 PIN_RE: Final = re.compile(rf"[0-9A-Za-z]{{{PIN_MIN},{PIN_MAX}}}")
 
 
-def check_name(value: Any, field: str = "applicant_name") -> str:
-    return check_text(value, field, max_len=NAME_MAX, min_len=1)
+def check_name(value: Any, field: str = "applicant_name", label: Label | None = None) -> str:
+    return check_text(value, field, max_len=NAME_MAX, min_len=1, label=label)
 
 
 def check_clerk(value: Any, field: str = "clerk") -> str:
@@ -118,9 +123,9 @@ def _accepted(seen: set[str], value: str) -> str:
     return value
 
 
-def check_email(value: Any, field: str = "email") -> str:
+def check_email(value: Any, field: str = "email", label: Label | None = None) -> str:
     """Empty, or one plain address of at most EMAIL_MAX characters."""
-    text = check_text(value, field, max_len=EMAIL_MAX)
+    text = check_text(value, field, max_len=EMAIL_MAX, label=label)
     if text and not EMAIL_RE.fullmatch(text):
         raise _bad("email.format", "電子郵件格式錯誤", "Bad e-mail address", field)
     return text
@@ -164,6 +169,18 @@ def check_device(value: Any, field: str = "device") -> str:
     if not isinstance(value, str) or not DEVICE_RE.fullmatch(value):
         raise _bad("device.format", "設備代碼格式錯誤", "Bad device id", field)
     return _accepted(_ACCEPTED_DEVICES, value)
+
+
+def check_counter(value: Any, field: str = "device_id") -> str:
+    """This office's counter number as setup, doctor and enrolment take it."""
+    if not isinstance(value, str) or not COUNTER_RE.fullmatch(value):
+        raise _bad(
+            "device.counter",
+            "櫃檯編號須為 01 到 99 的兩位數字",
+            "A counter number is 01 to 99",
+            field,
+        )
+    return value
 
 
 def check_id(value: Any, field: str) -> str:
@@ -309,6 +326,11 @@ def _as_field(e: DomainError, field: str) -> DomainError:
     return DomainError(e.code, e.message_zh, e.message_en, field)
 
 
+#: The applicant's fields as the refusals beside them name them.
+APPLICANT_NAME: Final[Label] = ("申請人姓名", "Applicant's name")
+EMAIL: Final[Label] = ("電子郵件", "E-mail")
+
+
 def check_applicant(
     applicant_id: str,
     name: str,
@@ -334,7 +356,7 @@ def check_applicant(
         errors["applicant_name"] = blank_name
     else:
         try:
-            check_name(applicant["name"])
+            check_name(applicant["name"], label=APPLICANT_NAME)
         except DomainError as e:
             errors["applicant_name"] = _as_field(e, "applicant_name")
     applicant["phone"] = ""
@@ -344,7 +366,7 @@ def check_applicant(
         except DomainError as e:
             errors["phone"] = _as_field(e, "phone")
     try:
-        check_email(email.strip())
+        check_email(email.strip(), label=EMAIL)
     except DomainError as e:
         errors["email"] = _as_field(e, "email")
     return applicant, errors

@@ -74,7 +74,6 @@ class ApprovalDialog(QDialog):
         password_label.setBuddy(self.password)
         self.reason = QLineEdit(reason)
         self.reason.setObjectName("approval_reason")
-        self.reason.setMaxLength(200)
         reason_label = QLabel(self.tr("核准理由(&R)"))
         reason_label.setBuddy(self.reason)
         form.addRow(account_label, self.account)
@@ -138,9 +137,12 @@ class ApprovalDialog(QDialog):
 
     def _failed(self, error: object) -> None:
         self._busy = False
-        self.password.clear()
         reason = getattr(error, "code", "")
-        (self.reason if reason == "approval.reason_required" else self.password).setFocus()
+        if getattr(error, "field", None) == "reason":
+            self.reason.setFocus()  # the password was not tried: it stays
+        else:
+            self.password.clear()
+            self.password.setFocus()
         texts = {
             "auth.self_approval": self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"),
             "auth.bad_password": self.tr("主管帳號或密碼不正確。"),
@@ -158,6 +160,16 @@ class ApprovalDialog(QDialog):
                 else self.tr("核准失敗：{e}").format(e=type(error).__name__)
             )
         self.message.setText(text)
+
+
+def _needs_approval(ctx: GuiContext, action: str) -> str:
+    """What the dialog asks approval for, in the counter's words."""
+    from eservice_desktop.domain.case import APPROVAL_ACTIONS
+
+    zh, en = APPROVAL_ACTIONS.get(action, (action, action))
+    return ctx.pick(
+        f"「{zh}」須經主管核准", f"'{en[:1].upper()}{en[1:]}' needs a supervisor's approval"
+    )
 
 
 def supervisor_check(ctx: GuiContext, action: str) -> Grant:
@@ -203,8 +215,11 @@ def run_with_approval(
             elif approvable and error.code in approvable:
                 action = approvable[error.code]
         if isinstance(error, DomainError) and action:
+            what = ctx.message(error)
+            if error.code == "auth.approval_required":  # its text names the CLI's options too
+                what = _needs_approval(ctx, action)
             dialog = ApprovalDialog(
-                ctx, ctx.message(error), supervisor_check(ctx, action), parent, approval_reason
+                ctx, what, supervisor_check(ctx, action), parent, approval_reason
             )
             dialog.approved.connect(attempt)
             dialog.rejected.connect(lambda: report(error))

@@ -108,6 +108,7 @@ class CaseDetail(CaseDetailFiles):
         self._show_notices([])  # never the notices of the case shown before
         if self.view is None or self.view.case_number != case_number:
             self.lookup.show_case(None)  # no look-up until this case is on screen
+            self._set_enabled()  # nor any other action: the case on screen is not the one asked
         self.ctx.screen_case_changed.emit()
         self.ctx.tasks.run(
             _case_and_notices,
@@ -208,15 +209,16 @@ class CaseDetail(CaseDetailFiles):
     # -- actions -----------------------------------------------------------------------------
 
     def _set_enabled(self) -> None:
-        status = self.view.status if self.view else ""
+        view = self.view if self.shown_number() else None
+        status = view.status if view else ""
         is_open = status in cases.OPEN_STATUSES
         waiting = status == "supplement_requested"
-        unaccepted = bool(self.view and self.view.awaiting_acceptance)
-        self.accept_button.setVisible(bool(self.view and self.view.channel != "counter"))
+        unaccepted = bool(view and view.awaiting_acceptance)
+        self.accept_button.setVisible(bool(view and view.channel != "counter"))
         self.accept_button.setEnabled(unaccepted)
         self.supplement_button.setEnabled(is_open and not waiting and not unaccepted)
         self.received_button.setEnabled(waiting)
-        balance = self.view.balance if self.view else 0
+        balance = view.balance if view else 0
         # With fees due, closing is an exception a supervisor approves on this counter.
         self.close_button.setEnabled(is_open and not waiting and not unaccepted)
         self.close_reason.setText(
@@ -245,13 +247,14 @@ class CaseDetail(CaseDetailFiles):
         *args: Any,
         approvable: dict[str, str] | None = None,
     ) -> None:
-        if not self.case_number:
+        number = self.shown_number()  # never a case asked for and not yet on screen
+        if not number:
             return
         self.error_label.clear()
-        number = self.case_number
+        sent = self._sent_reason(args)
 
         def done(_view: cases.CaseView) -> None:
-            self.reason_edit.clear()
+            self._clear_sent_reason(sent)
             self.ctx.status_message.emit(self.tr("已更新案件 {n}").format(n=number))
             self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
 
@@ -269,6 +272,19 @@ class CaseDetail(CaseDetailFiles):
             on_done=done,
             on_error=self._error,
         )
+
+    def _sent_reason(self, args: tuple[Any, ...]) -> str:
+        """The field's text as it was when the write carried its reason ("" if it carried none)."""
+        field = self.reason_edit.text()
+        given = str(args[0]).strip() if args else ""
+        return field if given and given == field.strip() else ""
+
+    def _clear_sent_reason(self, sent: str) -> None:
+        """Nothing typed is lost: remove only the reason that was sent; text typed after it
+        (words added, or a whole new reason) stays in the field."""
+        current = self.reason_edit.text()
+        if sent and current.startswith(sent):
+            self.reason_edit.setText(current[len(sent) :].lstrip())
 
     def accept_case(self) -> None:
         self._write(cases.accept_case, "")

@@ -32,6 +32,12 @@ class CaseDetailFiles(CaseDetailView):
     view: cases.CaseView | None
     case_number: str
 
+    def shown_number(self) -> str:
+        """The case on screen, "" while another one asked for is loading: what every action
+        and dropped file acts on."""
+        v = self.view
+        return v.case_number if v is not None and v.case_number == self.case_number else ""
+
     def load_attachments(self) -> None:
         number = self.case_number
         if not number:
@@ -79,9 +85,9 @@ class CaseDetailFiles(CaseDetailView):
         ]
 
     def choose_file(self) -> None:
-        if not self.case_number or self.view is None:
+        number = self.shown_number()  # the case on screen when the clerk asked
+        if not number:
             return
-        number = self.case_number  # the case on screen when the clerk asked
         path, _filter = QFileDialog.getOpenFileName(
             self,
             _t("附加檔案至案件 {n}").format(n=number),
@@ -125,24 +131,24 @@ class CaseDetailFiles(CaseDetailView):
         return [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
-        if self.view is not None and self._dropped_files(event):
+        if self.shown_number() and self._dropped_files(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
-        if self.view is not None and self._dropped_files(event):
+        if self.shown_number() and self._dropped_files(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
         files = self._dropped_files(event)
-        if self.view is None or not files:
+        number = self.shown_number()
+        if not number or not files:
             event.ignore()
             return
         event.acceptProposedAction()
-        number = self.case_number
         for path in files:
             self.attach(number, path)
 

@@ -34,6 +34,7 @@ class IntakeDrafts(IntakeFieldChecks):
     _restoring: bool
     #: An intake is under way: the form's changes are not the clerk's.
     _submitting: bool
+    _sent: dict[str, Any] | None
 
     def state(self) -> dict[str, Any]:
         """The whole form as JSON-ready data (``IntakeForm``)."""

@@ -104,6 +104,7 @@ class IntakeForm(IntakeSubmit):
         self._proof_for: tuple[str, str] = ("", "")
         self._restoring = False
         self._submitting = False
+        self._sent: dict[str, Any] | None = None  # the form as last submitted
         self.last_case: CaseView | None = None
 
     def _connect(self) -> None:

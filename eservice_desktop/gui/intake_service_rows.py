@@ -178,9 +178,8 @@ class IntakeServiceRows(IntakeView):
             spin.setSpecialValueText(" ")
             spin.valueChanged.connect(self._changed)
             return spin
-        edit = QLineEdit()
-        if spec.max_length:
-            edit.setMaxLength(spec.max_length)
+        edit = QLineEdit()  # spec.max_length is checked on submit, beside the field: a longer
+        # text pasted is kept whole instead of being cut where the clerk cannot see it
         if spec.type == "date":
             edit.setPlaceholderText(_t("民國年/月/日，例如 115/03/10"))
             edit.installEventFilter(self)

@@ -118,6 +118,7 @@ class IntakeSubmit(IntakeDrafts):
             self.show_errors(errors)
             return
         self._submitting = True
+        self._sent = self.state()  # what this intake holds, against what is typed meanwhile
         self.submit_button.setEnabled(False)
         # after a long time without sync (sync_stale_approval_h) a supervisor approves on this
         # counter; the form (and its draft) stays as typed while the dialog is open or refused
@@ -143,12 +144,20 @@ class IntakeSubmit(IntakeDrafts):
             self.identity_proof = None
             self.proof_label.clear()
             self.ctx.intake_proof_done.emit("recorded", view.case_number)
-        self.clear_form()
+        typed_since = self.state() != self._sent
+        if typed_since:
+            self.save_draft()  # the draft is what the form shows now
+        else:
+            self.clear_form()
         due = "—"
         if view.due:
             day = date.fromisoformat(view.due)
             due = format_roc(day, "long") if self.ctx.is_zh else day.isoformat()
         text = _t("已收件：{number}，到期日 {due}").format(number=view.case_number, due=due)
+        if not view.due and view.balance > 0:  # the time limit waits for the fee
+            text = _t("已收件：{number}，繳清規費後起算處理期限").format(number=view.case_number)
+        if typed_since:  # typed while the intake was on its way: not in the case, kept here
+            text += "\n" + _t("送出後修改的內容未收件，仍留在表單上；不需要時按 Alt+L 清除表單")
         stale = self._stale_sync_text(result)
         self.result_label.setText(f"{text}\n{stale}" if stale else text)
         self.result_label.setStyleSheet("color: #a05a00;" if stale else "")

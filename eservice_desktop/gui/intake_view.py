@@ -52,6 +52,13 @@ def _error_label(key: str) -> QLabel:
     return label
 
 
+def _narrow(combo: QComboBox, chars: int) -> None:
+    """A combo as wide as ``chars`` characters at least, not as its longest item (a long
+    service name would push the errors beside it under the scroll bar at 1024 px)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+
+
 def _row(field: QWidget, error: QLabel) -> QWidget:
     """The field and its error label side by side: the error sits next to what it is about."""
     box = QWidget()
@@ -102,6 +109,7 @@ class IntakeView(QWidget):
         self.service_combo.setObjectName("service_combo")
         self.service_combo.setEditable(True)
         self.service_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        _narrow(self.service_combo, 24)
         self.service_combo.addItem("", "")
         for svc in self.services:
             self.service_combo.addItem(
@@ -152,7 +160,7 @@ class IntakeView(QWidget):
 
         self.applicant_name = QLineEdit()
         self.applicant_name.setObjectName("applicant_name")
-        self.applicant_name.setMaxLength(60)
+        # no setMaxLength: a longer name pasted would be cut unseen; the submit says the limit
         self._add_row(form, "applicant_name", _t("申請人姓名(&N)"), self.applicant_name)
         # Characters no font can show or print, named by code point, right under the name.
         self.name_glyphs = GlyphWarning(self.ctx, self.applicant_name, "applicant_name")
@@ -194,6 +202,7 @@ class IntakeView(QWidget):
         self.pickup_office = QComboBox()
         self.pickup_office.setObjectName("pickup_office")
         self.pickup_office.setPlaceholderText(_t("請選擇"))
+        _narrow(self.pickup_office, 16)
         # 他地領件 at a county department's desk: at a household or land office (catalogue README)
         own_kind = self.ctx.app.office.kind
         kinds = ("household", "land") if own_kind == "county_department" else (own_kind,)
@@ -224,6 +233,7 @@ class IntakeView(QWidget):
         self.form_error = QLabel()
         self.form_error.setObjectName("form_error")
         self.form_error.setStyleSheet("color: #b00020;")
+        self.form_error.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(self.submit_button)
         buttons.addWidget(self.clear_button)

@@ -6,6 +6,12 @@
 - **Dialog buttons show their keys.** Qt's standard buttons ("OK", "Cancel", "Close") carry
   no mnemonic; when a dialog is shown, the default button is labelled "(Enter)", the button
   that rejects it "(Esc)", and any other button without a key gets a free Alt+letter.
+- **A one-line field shows all it holds.** A line break or tab pasted into a one-line field
+  (from an e-mail, a spreadsheet) becomes a space as it arrives (:func:`one_line`), so what is
+  stored is what the clerk saw; password fields are left as typed.
+- **Numbers take full-width digits.** A Chinese IME left in full-width mode types １００; a
+  number field (every spin box) gets 100, whether the IME commits it or it arrives as keys
+  (:func:`fold_digits`), instead of dropping it and keeping the number it held.
 - **Esc never leaves a page with unsaved input** (:func:`has_unsaved_input`, used by the
   main window's Esc/back): a page may say so itself with a ``has_unsaved_input()`` method;
   otherwise any editable text field of the page holding text counts, except look-up fields
@@ -20,6 +26,7 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -38,6 +45,56 @@ from PySide6.QtWidgets import (
 LOOKUP_PROPERTY = "eservice_lookup"
 _MNEMONIC = re.compile(r"&[^&\s]")
 _KEY_SHOWN = re.compile(r"\((?:Enter|Esc|F\d{1,2}|Ctrl\+[^)]+)\)")
+
+
+#: What a one-line field cannot show: line breaks (CR LF counted once), tabs and the like.
+_BREAKS = re.compile("\r\n|[\r\n\t\v\f\x1c-\x1e\x85\u2028\u2029]")
+_ONE_LINE_PROPERTY = "eservice_one_line"
+
+
+def one_line(edit: QLineEdit) -> None:
+    """Typed or pasted line breaks in ``edit`` become spaces as they arrive (idempotent)."""
+    if edit.property(_ONE_LINE_PROPERTY) or edit.echoMode() != QLineEdit.EchoMode.Normal:
+        return
+    edit.setProperty(_ONE_LINE_PROPERTY, True)
+
+    def clean(text: str) -> None:
+        if _BREAKS.search(text) is None:
+            return
+        cursor = len(_BREAKS.sub(" ", text[: edit.cursorPosition()]))
+        edit.setText(_BREAKS.sub(" ", text))
+        edit.setCursorPosition(cursor)
+
+    edit.textEdited.connect(clean)
+
+
+#: Full-width digits, signs and separators as their ASCII forms (what NFKC makes of them).
+_FULL_WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+
+
+def fold_digits(watched: QObject, event: QEvent) -> bool:
+    """A full-width text arriving at a spin box is sent again in ASCII (True: the original is
+    dropped). Other widgets, and text already ASCII, are left alone."""
+    if not isinstance(watched, QAbstractSpinBox):
+        return False
+    if isinstance(event, QInputMethodEvent):
+        text = event.commitString()
+        folded = text.translate(_FULL_WIDTH)
+        if folded == text:
+            return False
+        again = QInputMethodEvent(event.preeditString(), [])
+        again.setCommitString(folded)
+        QApplication.sendEvent(watched, again)
+        return True
+    if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+        text = event.text()
+        folded = text.translate(_FULL_WIDTH)
+        if folded == text or not folded.isascii():
+            return False
+        key = ord(folded.upper()) if len(folded) == 1 else event.key()
+        QApplication.sendEvent(watched, QKeyEvent(event.type(), key, event.modifiers(), folded))
+        return True
+    return False
 
 
 def mark_lookup(widget: QWidget) -> None:
@@ -134,8 +191,12 @@ class KeyboardPolicy(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        if kind in (QEvent.Type.InputMethod, QEvent.Type.KeyPress):
+            return fold_digits(watched, event)
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractItemView):
             watched.setTabKeyNavigation(False)
+        elif kind == QEvent.Type.Polish and isinstance(watched, QLineEdit):
+            one_line(watched)
         elif kind == QEvent.Type.Show and isinstance(watched, QDialog):
             show_dialog_keys(watched)
             # Buttons a dialog adds while it opens (QInputDialog, QMessageBox) come a tick later.
@@ -156,3 +217,5 @@ def install(app: QApplication | None = None) -> None:
     for widget in QApplication.allWidgets():
         if isinstance(widget, QAbstractItemView):
             widget.setTabKeyNavigation(False)
+        elif isinstance(widget, QLineEdit):
+            one_line(widget)

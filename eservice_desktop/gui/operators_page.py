@@ -84,8 +84,7 @@ class OperatorsPage(QWidget):
         self.account.setObjectName("op_account")
         self.account.setMaxLength(32)
         self.name = QLineEdit()
-        self.name.setObjectName("op_name")
-        self.name.setMaxLength(40)
+        self.name.setObjectName("op_name")  # a longer name is refused whole, not cut unseen
         self.scope = QLineEdit()
         self.scope.setObjectName("op_scope")
         self.scope.setPlaceholderText(self.tr("空白＝本所全部業務；多個以空白分隔"))

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
-from eservice_desktop.services import reports
+from eservice_desktop.services import daily_closing
 
 
 def _t(text: str) -> str:
@@ -37,19 +37,20 @@ def _t(text: str) -> str:
 @dataclass(frozen=True)
 class ClosingChoice:
     day: date
-    #: "" this counter, None the whole office (``reports.write_closing``).
+    #: "" this counter, None the whole office (``daily_closing.write_closing``).
     device: str | None
     #: "pdf", "csv" or "print".
     output: str
 
 
-def ask_closing(parent: QWidget) -> ClosingChoice | None:
-    """The closing dialog: business day, this counter or the whole office, and how to output
-    it; None when the clerk cancels."""
+def ask_closing(parent: QWidget, today: date) -> ClosingChoice | None:
+    """The closing dialog: business day (``today``, the office's day by the App's clock, not
+    the PC's own), this counter or the whole office, and how to output it; None when the clerk
+    cancels."""
     dialog = QDialog(parent)
     dialog.setWindowTitle(_t("日結表"))
     lay = QFormLayout(dialog)
-    day = RocDateEdit(QDate.currentDate())
+    day = RocDateEdit(QDate(today.year, today.month, today.day))
     scope = QComboBox()
     scope.addItems([_t("本櫃檯"), _t("全所")])
     lay.addRow(_t("營業日"), day)
@@ -90,7 +91,7 @@ def save_closing(
 ) -> None:
     """Writes the closing on a worker; the status bar says where and warns of personal data."""
     ctx.tasks.run(
-        reports.write_closing,
+        daily_closing.write_closing,
         ctx.app,
         day,
         path,
@@ -119,6 +120,6 @@ def print_closing(
     app = ctx.app
 
     def make() -> bytes:
-        return reports.closing_document(app, day, device)
+        return daily_closing.closing_document(app, day, device)
 
     qt_print.print_document(ctx, make, parent=parent, printer=printer, on_error=on_error)

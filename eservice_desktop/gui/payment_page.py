@@ -11,6 +11,12 @@ number that is not found leaves it empty with every action disabled, so F9 can n
 for a case that was on screen before. A receipt that was paid but whose print was cancelled or
 failed (or never happened, after a crash) keeps the red "收據未列印" banner up, with F10 to print
 it, until it is printed (``payments.pending_receipts``).
+
+A refusal about one field (收現金額不足, a card payment without its reference, a reduction
+without its reason ...) is shown beside that field in the window's language with the cursor
+there, as well as in the status bar; editing the field takes it away. A refusal about no field
+(the case was closed at another counter meanwhile, a supervisor's approval was cancelled) is shown
+under the pay button.
 """
 
 from __future__ import annotations
@@ -68,6 +74,7 @@ class PaymentPage(PaymentPrinting):
         QShortcut(QKeySequence("F9"), self, self.pay)
         for signal in (self.amount_spin.valueChanged, self.tendered_spin.valueChanged):
             signal.connect(self._update_change)
+        self._connect_field_errors()
         self.cash_radio.toggled.connect(self._method_changed)
         self.print_btn.clicked.connect(self.print_selected)
         self.void_btn.clicked.connect(self.void_selected)
@@ -123,8 +130,8 @@ class PaymentPage(PaymentPrinting):
             payment_screen.load,
             self.ctx.app,
             number,
-            on_done=self._show,
-            on_error=self._load_failed,
+            on_done=lambda screen: self._show(screen, number),
+            on_error=lambda error: self._load_failed(error, number),
         )
 
     def _clear(self) -> None:
@@ -145,6 +152,7 @@ class PaymentPage(PaymentPrinting):
         self.exempt_box.setChecked(False)
         self.reduction_spin.setValue(0)
         self.reason_combo.setCurrentIndex(0)
+        self._clear_field_errors()
         self._set_actions(False)
 
     def _set_actions(self, enabled: bool, balance: int = 0) -> None:
@@ -168,9 +176,9 @@ class PaymentPage(PaymentPrinting):
             self.tendered_spin.setEnabled(False)
             self.reference_edit.setEnabled(False)
 
-    def _load_failed(self, error: BaseException) -> None:
-        if not self._loading:
-            return
+    def _load_failed(self, error: BaseException, asked: str) -> None:
+        if asked != self._loading:
+            return  # the clerk has asked for another number since
         self._clear()
         self._error(error)
         self.case_error.setText(self.last_error)
@@ -185,10 +193,14 @@ class PaymentPage(PaymentPrinting):
         same = typed in (shown, shown.replace("-", ""))
         self._set_actions(same, self.current.view.balance if same else 0)
 
-    def _show(self, screen: payment_screen.PaymentScreen) -> None:
-        if screen.view.case_number != self._loading:
+    def _show(self, screen: payment_screen.PaymentScreen, asked: str) -> None:
+        """The answer for the number ``asked`` as typed (no dashes, full-width: the service
+        reads it as printed), unless the clerk has asked for another since."""
+        if asked != self._loading:
             return  # an answer for a number the clerk has since replaced
         self._loading = ""
+        if self.case_edit.text().strip().upper() == asked:
+            self.case_edit.setText(screen.view.case_number)  # the number as printed
         self.current = screen
         self.ctx.screen_case_changed.emit()
         self.case_error.clear()
@@ -204,7 +216,10 @@ class PaymentPage(PaymentPrinting):
         self.ctx.case_shown.emit(v.case_number)
         self._draw_receipts(screen.receipts)
         self._update_change()
-        self._focus_next_step(balance)
+        if self.case_edit.text() == v.case_number:
+            self._focus_next_step(balance)
+        else:  # another number typed while this one loaded: not acted on, focus stays
+            self._number_edited(self.case_edit.text())
 
     def _focus_next_step(self, balance: int) -> None:
         """A case with money due puts the cursor where the clerk types next: the cash handed
@@ -256,7 +271,7 @@ class PaymentPage(PaymentPrinting):
                 number,
                 copies,
                 on_done=lambda _v: self._written(number),
-                on_error=self._error,
+                on_error=self._refused,
             )
             return
         reason = self._exemption_reason()
@@ -272,7 +287,7 @@ class PaymentPage(PaymentPrinting):
             copies=copies,
             approval_reason=reason,
             on_done=lambda _v: self._written(number),
-            on_error=self._error,
+            on_error=self._refused,
         )
 
     def pay(self) -> None:
@@ -280,7 +295,14 @@ class PaymentPage(PaymentPrinting):
             return
         cash = self.cash_radio.isChecked()
         if cash and self.change_due() < 0:
-            self._error(DomainError("payment.tendered", "收現金額不足", "Not enough cash tendered"))
+            tendered, amount = self.tendered_spin.value(), self.amount_spin.value()
+            self._refused(
+                DomainError(  # the domain's own words (case_rules), before anything is sent
+                    "payment.tendered",
+                    f"收現金額 {tendered} 元不足應收 {amount} 元",
+                    f"Cash tendered {tendered} is less than the amount {amount}",
+                )
+            )
             return
         number = self.current.view.case_number
         self.pay_btn.setEnabled(False)
@@ -298,7 +320,13 @@ class PaymentPage(PaymentPrinting):
 
     def _pay_failed(self, error: BaseException) -> None:
         self.pay_btn.setEnabled(self.current is not None and self.current.view.balance > 0)
+        self._refused(error)
+
+    def _refused(self, error: BaseException) -> None:
+        """In the status bar, and on the page beside the field it is about
+        (``PaymentView.show_refusal``)."""
         self._error(error)
+        self.show_refusal(error, self.last_error)
 
     def _paid(self, result: payments.PaymentResult) -> None:
         msg = self.tr("收據 {n}：收 {a} 元").format(n=result.receipt_number, a=f"{result.amount:,}")
@@ -318,9 +346,11 @@ class PaymentPage(PaymentPrinting):
         return None
 
     def ask_text(self, title: str, label: str) -> str | None:
-        """A reason from the clerk (tests replace this)."""
+        """A reason from the clerk, None when the dialog is cancelled (tests replace this). A
+        reason left blank and confirmed is "" and goes on, so the service says that a reason
+        is needed instead of nothing happening."""
         text, ok = QInputDialog.getText(self, title, label)
-        return text.strip() if ok and text.strip() else None
+        return text.strip() if ok else None
 
     def print_selected(self) -> None:
         receipt_actions.print_receipt(self, self.selected_receipt())

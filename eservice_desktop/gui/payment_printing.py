@@ -20,7 +20,7 @@ from PySide6.QtPrintSupport import QPrinter
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import payment_closing, qt_print
 from eservice_desktop.gui.payment_view import PaymentView
-from eservice_desktop.services import payments
+from eservice_desktop.services import cases, payments
 
 
 def _t(text: str) -> str:
@@ -103,7 +103,7 @@ class PaymentPrinting(PaymentView):
     # -- closing -----------------------------------------------------------------------------
 
     def closing_dialog(self) -> None:
-        chosen = payment_closing.ask_closing(self)
+        chosen = payment_closing.ask_closing(self, cases.today(self.ctx.app))
         if chosen is None:
             return
         if chosen.output == "print":

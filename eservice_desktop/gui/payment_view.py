@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext
@@ -41,6 +42,18 @@ from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.services import cases, fees, payment_screen, payments
 
 MAX_AMOUNT = 9_999_999
+
+#: Which field a refusal of the fees page is about, by its code (the domain's payment rules
+#: name none); a refusal that names its ``field`` goes there.
+REFUSAL_FIELDS = {
+    "payment.tendered": "tendered",
+    "payment.amount": "amount",
+    "payment.over_balance": "amount",
+    "payment.reference_required": "reference",
+    "copies.range": "copies",
+    "fee.reduction": "reduction",
+    "fee.reason_required": "exemption_reason",
+}
 
 
 def _t(text: str) -> str:
@@ -53,6 +66,8 @@ class PaymentView(QWidget):
     ctx: GuiContext
 
     def _build_view(self) -> None:
+        #: A refusal shown beside the field it is about, by field ("tendered", "reference" ...).
+        self.field_errors: dict[str, QLabel] = {}
         root = QVBoxLayout(self)
         self._build_case_bar(root)
         self._build_pending_banner(root)
@@ -126,6 +141,11 @@ class PaymentView(QWidget):
         for reason in fees.EXEMPTION_REASONS:  # shown translated, recorded as listed
             self.reason_combo.addItem(QCoreApplication.translate("PaymentPage", reason), reason)
         self.reason_combo.setObjectName("reason_combo")
+        # As wide as a short reason, not the longest listed one: the page fits 1024 px.
+        self.reason_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.reason_combo.setMinimumContentsLength(12)
         self.copies_spin = QSpinBox()
         self.copies_spin.setObjectName("copies_spin")
         self.copies_spin.setRange(1, 99)
@@ -142,6 +162,11 @@ class PaymentView(QWidget):
             adjust.addWidget(w)
         adjust.addWidget(self.assess_btn)
         fee_layout.addLayout(adjust)
+        # A refusal of the copies, the reduction or its reason, under the row that holds them.
+        fee_error = self._error_label("fee_error")
+        fee_layout.addWidget(fee_error)
+        for key in ("copies", "reduction", "exemption_reason"):
+            self.field_errors[key] = fee_error
         self.totals = QLabel()
         self.totals.setObjectName("totals")
         fee_layout.addWidget(self.totals)
@@ -167,23 +192,42 @@ class PaymentView(QWidget):
         self.amount_spin.setObjectName("amount_spin")
         self.amount_spin.setRange(0, MAX_AMOUNT)
         self.amount_spin.setSuffix(_t(" 元"))
-        form.addRow(_t("本次收費"), self.amount_spin)
+        form.addRow(_t("本次收費"), self._beside("amount", self.amount_spin))
         self.tendered_spin = QSpinBox()
         self.tendered_spin.setObjectName("tendered_spin")
         self.tendered_spin.setRange(0, MAX_AMOUNT)
         self.tendered_spin.setSuffix(_t(" 元"))
-        form.addRow(_t("收現"), self.tendered_spin)
+        form.addRow(_t("收現"), self._beside("tendered", self.tendered_spin))
         self.change_label = QLabel("0")
         self.change_label.setObjectName("change_label")
         form.addRow(_t("找零"), self.change_label)
         self.reference_edit = QLineEdit()
         self.reference_edit.setObjectName("reference_edit")
         self.reference_edit.setPlaceholderText(_t("刷卡機交易序號／授權碼"))
-        form.addRow(_t("交易序號"), self.reference_edit)
+        form.addRow(_t("交易序號"), self._beside("reference", self.reference_edit))
         self.pay_btn = QPushButton(_t("收費並列印收據 (F9)"))
         self.pay_btn.setObjectName("pay_btn")
         form.addRow(self.pay_btn)
+        #: A refusal about no field of the page (the case's state, a cancelled approval).
+        self.page_error = self._error_label("page_error")
+        form.addRow(self.page_error)
         return pay_box
+
+    @staticmethod
+    def _error_label(name: str) -> QLabel:
+        label = QLabel()
+        label.setObjectName(name)
+        label.setStyleSheet("color: #b00020")
+        label.setWordWrap(True)
+        return label
+
+    def _beside(self, key: str, field: QWidget) -> QHBoxLayout:
+        """``field`` with the label of its refusals to its right."""
+        row = QHBoxLayout()
+        row.addWidget(field, 1)
+        self.field_errors[key] = self._error_label(f"{key}_error")
+        row.addWidget(self.field_errors[key], 1)
+        return row
 
     def _build_receipts_box(self) -> QGroupBox:
         """收據: the case's receipts, and print / void / refund / the daily closing."""
@@ -209,6 +253,50 @@ class PaymentView(QWidget):
         buttons.addWidget(self.closing_btn)
         rec_layout.addLayout(buttons)
         return rec_box
+
+    # -- refusals beside their fields --------------------------------------------------------
+
+    def _field_widgets(self) -> dict[str, QWidget]:
+        return {
+            "amount": self.amount_spin,
+            "tendered": self.tendered_spin,
+            "reference": self.reference_edit,
+            "copies": self.copies_spin,
+            "reduction": self.reduction_spin,
+            "exemption_reason": self.reason_combo,
+        }
+
+    def _connect_field_errors(self) -> None:
+        """Editing a field takes its refusal away; so does another way of paying."""
+        for spin in (self.amount_spin, self.tendered_spin, self.copies_spin, self.reduction_spin):
+            spin.valueChanged.connect(self._clear_field_errors)
+        self.reference_edit.textEdited.connect(self._clear_field_errors)
+        self.reason_combo.currentTextChanged.connect(self._clear_field_errors)
+        self.cash_radio.toggled.connect(self._clear_field_errors)
+
+    def _clear_field_errors(self) -> None:
+        for label in self.field_errors.values():
+            label.clear()
+        self.page_error.clear()
+
+    def show_refusal(self, error: BaseException, text: str) -> bool:
+        """A refusal about one field is shown beside it, in the window's language, and the
+        cursor goes there (as the intake form does); one about no field here (``text``) under
+        the pay button, where the clerk's eyes are, and False."""
+        key = None
+        if isinstance(error, DomainError):
+            named = error.field in self.field_errors
+            key = error.field if named else REFUSAL_FIELDS.get(error.code)
+        self._clear_field_errors()
+        if key is None:
+            self.page_error.setText(text)
+            return False
+        self.field_errors[key].setText(text)
+        widget = self._field_widgets()[key]
+        widget.setFocus()
+        if isinstance(widget, (QSpinBox, QLineEdit)):
+            widget.selectAll()
+        return True
 
     # -- drawing a case ----------------------------------------------------------------------
 

@@ -89,8 +89,10 @@ class PickupDesk(PickupHandover):
         split = QSplitter()
         split.addWidget(left_box)
         split.addWidget(right_box)
-        split.setStretchFactor(1, 1)
-        split.setSizes([520, 580])
+        # The ready list takes the room the case side does not need (at 1024 px there is little).
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 0)
+        split.setSizes([620, right_box.minimumSizeHint().width()])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -122,6 +124,7 @@ class PickupDesk(PickupHandover):
         self.confirm_button.clicked.connect(self.confirm)
         self.slip_button.clicked.connect(self.print_slip)
         self.online_button.clicked.connect(self.look_up_online)
+        self.watch_collector()
 
     # -- page hooks ---------------------------------------------------------------------------
 
@@ -167,6 +170,7 @@ class PickupDesk(PickupHandover):
         if not payload:
             return
         self.scan_edit.clear()
+        self.collector_for_scan(payload)
         self.payload = payload
         self.confirm_button.setEnabled(False)
         self.slip_button.setEnabled(False)
@@ -294,7 +298,10 @@ class PickupDesk(PickupHandover):
                     str(r.balance) if r.balance else "",
                 )
             ):
-                self.ready_table.setItem(i, j, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                self.ready_table.setItem(i, j, item)
+        self.ready_fitter.contents_changed()
 
 
 def create_page(ctx: GuiContext) -> QWidget:

@@ -36,6 +36,10 @@ class PickupHandover(PickupCamera):
     #: The code scanned last.
     payload: str
     _handing_over: bool
+    #: The code on screen (not handed over) when the collector fields were filled in, "" when
+    #: they were filled in for the next citizen: scanning another code clears them, so a proxy
+    #: typed for one citizen is never recorded on another's handover.
+    _collector_for: str = ""
 
     def _show(self, result: pickup.PickupResult) -> None:
         """Shows a check's or a handover's result (``PickupDesk``)."""
@@ -48,13 +52,14 @@ class PickupHandover(PickupCamera):
         self.message_label.setText(text)
 
     def collector(self) -> dict[str, Any] | None:
-        if not self.proxy_check.isChecked():
-            return None
-        return {
-            "name": self.proxy_name.text(),
-            "id": self.proxy_id.text(),
-            "relation": self.proxy_relation.text(),
-        }
+        """The proxy's entry when 由他人代領 is ticked; their details typed without it are
+        refused (``pickup.collector_entry``), never handed over as the applicant in person."""
+        return pickup.collector_entry(
+            self.proxy_name.text(),
+            self.proxy_id.text(),
+            self.proxy_relation.text(),
+            proxy=self.proxy_check.isChecked(),
+        )
 
     def confirm(self) -> None:
         """Hands the documents of the case shown over; with fees still due a supervisor
@@ -66,6 +71,8 @@ class PickupHandover(PickupCamera):
             by = pickup.validate_collector(self.collector())
         except DomainError as e:
             self._error(e)
+            if e.code == "pickup.proxy_unticked":
+                self.proxy_check.setFocus()  # Space ticks it; what was typed stays
             return
         self.confirm_button.setEnabled(False)
         self._handing_over = True
@@ -95,6 +102,24 @@ class PickupHandover(PickupCamera):
         self.proxy_check.setChecked(False)
         for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
             field.clear()
+        self._collector_for = ""
+
+    def watch_collector(self) -> None:
+        """Notes which code the collector fields are filled in for (``_collector_for``)."""
+        self.proxy_check.toggled.connect(self._collector_edited)
+        for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
+            field.textEdited.connect(self._collector_edited)
+
+    def _collector_edited(self, *_changed: object) -> None:
+        if not self._collector_for:
+            pending = self.result is not None and not self.result.handed_over
+            self._collector_for = self.payload if pending else ""
+
+    def collector_for_scan(self, payload: str) -> None:
+        """A new code scanned: the collector typed for another code on screen is that
+        citizen's, not this one's (the same code scanned again keeps it)."""
+        if self._collector_for and self._collector_for != payload:
+            self.clear_collector()
 
     def _handed_over(self, result: pickup.PickupResult) -> None:
         self._handing_over = False

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.table_fit import ColumnFitter
 
 #: Turns the desk's camera mode on and off (the button's Alt+C does too).
 CAMERA_SHORTCUT = "F12"
@@ -69,11 +70,16 @@ class PickupView(QWidget):
                 _t("應繳"),
             ]
         )
-        header = self.ready_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.ready_table.verticalHeader().hide()
-        self.ready_table.setWordWrap(False)
+        # On a narrow screen (1024 px with the identity panel) the columns fit the list and the
+        # service name, the one long text, wraps onto a second line and no further (an English
+        # name took five): the rest is elided, the whole name in its tooltip.
+        self.ready_fitter = ColumnFitter(self.ready_table, elastic=(2,))
+        rows = self.ready_table.verticalHeader()
+        rows.hide()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        rows.setMaximumSectionSize(2 * self.fontMetrics().lineSpacing() + 10)
+        self.ready_table.setWordWrap(True)
+        self.ready_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.ready_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.refresh_button = QPushButton(_t("重新整理(&E)"))
         left = QVBoxLayout()
@@ -131,7 +137,12 @@ class PickupView(QWidget):
         self.proxy_id.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
         self.proxy_relation = QLineEdit()
         self.proxy_relation.setObjectName("pickup_proxy_relation")
+        # A whole ID number stays in view while it is typed (the fields were 70 px at 1024).
+        least = self.fontMetrics().horizontalAdvance("M123456789") + 16
+        for field in (self.proxy_name, self.proxy_id, self.proxy_relation):
+            field.setMinimumWidth(least)
         proxy_form = QFormLayout()
+        proxy_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         proxy_form.addRow(self.proxy_check)
         proxy_form.addRow(_t("代領人姓名"), self.proxy_name)
         proxy_form.addRow(_t("代領人身分證字號"), self.proxy_id)

@@ -152,10 +152,13 @@ def print_receipt_job(
     return tasks.call_db(payments.confirm_printed, app, number, reprint_reason, approval=approval)
 
 
-def reprint_allowed(app: Any, number: str, approval: Any = None) -> Any:
-    """Database writer, before anything is printed: a receipt's second reprint or later is an
+def reprint_allowed(app: Any, number: str, reason: str, approval: Any = None) -> Any:
+    """Database writer, before anything is printed: a reason no event may hold is refused
+    (the reprint could not be recorded), and a receipt's second reprint or later is an
     exception (``auth.approval_required``, so the page asks a supervisor) unless ``approval``
     is given; returns the approval to print with."""
+    payments.check_reason(reason, payments.REPRINT_REASON)
+    payments.check_reprint_reason(app, number, reason)  # a blank one: before any print dialog
     if approval is None and payments.needs_reprint_approval(app, number):
         from eservice_desktop.domain.case import APPROVE_REPRINT
         from eservice_desktop.services.approvals import approval_required

@@ -44,6 +44,7 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
             qt_print.reprint_allowed,
             page.ctx.app,
             number,
+            reason,
             approval_reason=reason,
             on_done=lambda approval: page._print(number, reason, approval),
             on_error=page._error,
@@ -52,9 +53,32 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
     page._print(r.receipt_number, reason)
 
 
+def _still_shown(page: PaymentPage, r: payments.PaymentResult) -> bool:
+    """The receipt's case is still the one on the page, with its actions open (a check ran on
+    a worker meanwhile: the clerk may have loaded or typed another number)."""
+    shown = page.current
+    return (
+        shown is not None and shown.view.case_number == r.case_number and page.void_btn.isEnabled()
+    )
+
+
 def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
-    """Voids with a reason; the number is kept and counted in the closing."""
-    if r is None or r.status == "void":
+    """Voids with a reason; the number is kept and counted in the closing. A receipt that may
+    not be voided (void already, refunded, of an earlier day) is refused before the reason is
+    asked."""
+    if r is None:
+        return
+    page.ctx.tasks.run(
+        payments.voidable,
+        page.ctx.app,
+        r.receipt_number,
+        on_done=lambda _number: _ask_void(page, r),
+        on_error=page._error,
+    )
+
+
+def _ask_void(page: PaymentPage, r: payments.PaymentResult) -> None:
+    if not _still_shown(page, r):
         return
     reason = page.ask_text(_t("作廢收據"), _t("作廢原因（號碼保留，列入日結）："))
     if reason is None:
@@ -73,17 +97,23 @@ def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
 
 
 def refund_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
-    """Refunds up to what is left of the receipt, with a reason and a supervisor's approval."""
-    if r is None or r.status == "void":
+    """Refunds up to what is left of the receipt, with a reason and a supervisor's approval; a
+    void receipt or one refunded in full is refused before the amount is asked."""
+    if r is None:
         return
-    amount, ok = QInputDialog.getInt(
-        page,
-        _t("退費"),
-        _t("退費金額："),
-        r.amount - r.refunded,
-        1,
-        max(r.amount - r.refunded, 1),
+    page.ctx.tasks.run(
+        payments.refundable,
+        page.ctx.app,
+        r.receipt_number,
+        on_done=lambda left: _ask_refund(page, r, left),
+        on_error=page._error,
     )
+
+
+def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None:
+    if not _still_shown(page, r):
+        return
+    amount, ok = QInputDialog.getInt(page, _t("退費"), _t("退費金額："), left, 1, left)
     if not ok:
         return
     reason = page.ask_text(_t("退費"), _t("退費原因："))

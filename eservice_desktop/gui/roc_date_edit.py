@@ -7,6 +7,11 @@ this QDateEdit renders its text itself and parses what the clerk types with
 (sections of a Gregorian format would not line up with a three-digit year); the focus arriving
 selects the whole date, so what the clerk types replaces it. There is no
 calendar popup: its month grid and year header would be Gregorian.
+
+A date typed that does not exist (115/11/31) is never put aside unseen: Enter keeps it and
+says beside the field what a date looks like (the dialog or page behind does not go on with
+the date last valid, e.g. 115/11/03 on the way to 115/11/31); leaving the field puts the last
+valid date back and says so.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
-from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QToolTip, QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import ROC_OFFSET, parse_roc
@@ -69,6 +74,21 @@ class RocDateEdit(QDateEdit):
 
     # -- keys ------------------------------------------------------------------------------
 
+    def _say(self, text: str) -> None:
+        """A note beside the field (a tooltip under it), in the window's language."""
+        QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), text, self)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
+        typed = self.lineEdit().text()
+        bad = not self.hasAcceptableInput()
+        super().focusOutEvent(event)  # puts the last valid date back
+        if bad:
+            self._say(
+                self.tr("{typed} 不是有效的日期，已改回 {day}").format(
+                    typed=typed, day=roc_text(self.date())
+                )
+            )
+
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
         """Arriving by Tab selects the whole date, so typing 115/01/01 replaces it; QDateEdit
         would select only its first section and splice the typed text into the old date."""
@@ -88,6 +108,9 @@ class RocDateEdit(QDateEdit):
         return flags
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.hasAcceptableInput():
+            self._say(self.tr("日期格式錯誤，請輸入民國年/月/日，例如 115/03/10"))
+            return  # kept to be corrected; Enter does not go on with another date
         if event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             months = 1 if event.key() == Qt.Key.Key_PageUp else -1
             self.setDate(self.date().addMonths(months))

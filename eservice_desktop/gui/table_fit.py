@@ -5,7 +5,9 @@ their contents lets a long service name push the last columns off screen; stretc
 equally cuts "Working days left". :class:`ColumnFitter` gives every column what its header
 (text, margins and sort arrow) and its contents need, except the *elastic* columns (long free
 text such as a service name), which share what is left and are elided, with the full text in
-the tooltip. When even that does not fit, every header still fits and the rest is shared.
+the tooltip. When even that does not fit, every header still fits and the rest is shared;
+narrower than the headers (a small window), the table scrolls and only the elastic columns
+are cut.
 It runs again when the table is shown or resized or its rows are replaced (a hidden table
 waits until it is shown). The clerk can still drag a
 column wider; the next resize of the window fits them again.
@@ -60,9 +62,14 @@ class ColumnFitter(QObject):
         return False
 
     def minimum_widths(self) -> list[int]:
-        """What each header needs: its text, the style's margins and the sort indicator."""
+        """What each header needs: its text, the style's margins and the sort indicator, and
+        never less than the header lets a section shrink to (a narrower width is not taken,
+        so the columns would overrun the table by the difference)."""
         header = self.table.horizontalHeader()
-        return [header.sectionSizeFromContents(i).width() for i in range(header.count())]
+        least = header.minimumSectionSize()
+        return [
+            max(least, header.sectionSizeFromContents(i).width()) for i in range(header.count())
+        ]
 
     def _wanted_widths(self, minimum: list[int]) -> list[int]:
         if self._wanted is None or len(self._wanted) != len(minimum):
@@ -98,12 +105,13 @@ def fit_widths(
     text such as a service name) share the rest in proportion to their wishes, never below
     their header. When even that does not fit, every column keeps its header and the room
     above the headers is shared in proportion to how much more each column wants. With too
-    little room for the headers alone, the minimums (a scroll bar is then unavoidable)."""
+    little room for the headers alone a scroll bar is unavoidable, and every column but the
+    elastic ones (at their header) gets what its contents want."""
     n = len(minimum)
     floor = sum(minimum)
-    if floor >= available:
-        return list(minimum)
     want = [max(w, m) for w, m in zip(wanted, minimum, strict=True)]
+    if floor >= available:  # a scroll bar anyway: nothing need be cut but the elastic text
+        return [minimum[i] if i in elastic else want[i] for i in range(n)]
     flexible = [i for i in elastic if 0 <= i < n] or [n - 1]
     fixed = sum(want[i] for i in range(n) if i not in flexible)
     left = available - fixed

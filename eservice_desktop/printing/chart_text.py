@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 from eservice_desktop.domain.report_model import Cell, ChartSpec
+from eservice_desktop.domain.rocdate import roc_text
 from eservice_desktop.printing.fonts import font_chain, placeholder
 
 #: The most categories a chart draws; the rest are in the table.
@@ -60,6 +61,9 @@ def drawable(text: str) -> str:
 
 
 def short_label(text: str, limit: int = MAX_LABEL) -> str:
+    """A label as a chart draws it: a month or day with the ROC year (:func:`roc_text`), cut
+    to ``limit`` characters."""
+    text = roc_text(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -77,7 +81,8 @@ def format_value(value: float | None, unit: str = "") -> str:
 
 def format_cell(cell: Cell) -> str:
     """A table cell as every face shows it (the PDF, the screen): counts with thousands
-    separators, figures with two decimals (a column of rates lines up), nothing as empty."""
+    separators, figures with two decimals (a column of rates lines up), nothing as empty,
+    days and times in Taipei with the ROC year (:func:`roc_text`)."""
     if cell is None:
         return ""
     if isinstance(cell, bool):
@@ -88,7 +93,7 @@ def format_cell(cell: Cell) -> str:
         if math.isnan(cell):
             return ""
         return f"{cell:,.2f}"
-    return str(cell)
+    return roc_text(str(cell))
 
 
 def is_number(cell: Cell) -> bool:

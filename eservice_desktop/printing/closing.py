@@ -22,6 +22,9 @@ class ClosingReceipt:
     refunded: int
     clerk: str
     void_reason: str = ""
+    device: str = ""  # the counter that issued it (its number's series)
+    voided_by: str = ""  # the counter that voided it (the void event's device)
+    void_office: str = ""  # the office of the counter that voided it
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,29 @@ class ClosingRefund:
     amount: int
     reason: str
     clerk: str
+    device: str = ""  # the counter that handed the money back (the refund event's device)
+    issued_by: str = ""  # the counter that issued the receipt
+
+
+@dataclass(frozen=True)
+class MethodTotal:
+    """One payment method on a closing: what came in on it and what went back out on it here
+    that day (refunds, and other counters' or offices' receipts voided here)."""
+
+    method: str
+    count: int  # receipts whose money came in here
+    gross: int
+    refunded: int = 0
+    voided_out: int = 0
+
+    @property
+    def net(self) -> int:
+        return self.gross - self.refunded - self.voided_out
+
+    @property
+    def label(self) -> str:
+        """The method as the closing prints it (現金, 刷卡, 線上)."""
+        return METHOD_ZH.get(self.method, self.method)
 
 
 @dataclass(frozen=True)
@@ -55,12 +81,30 @@ class ClosingReport:
     receipts: list[ClosingReceipt] = field(default_factory=list)
     refunds: list[ClosingRefund] = field(default_factory=list)
     by_fee_item: list[tuple[str, int, int]] = field(default_factory=list)  # name, count, amount
-    by_method: dict[str, tuple[int, int]] = field(default_factory=dict)  # count, amount
+    #: Receipts taken in (count, gross amount) by method; ``methods`` nets them.
+    by_method: dict[str, tuple[int, int]] = field(default_factory=dict)
     ranges: list[ReceiptRange] = field(default_factory=list)
+    #: Receipts of other counters (office-wide: of other offices) voided here that day: money
+    #: out of this drawer (this office's drawers).
+    voided_here: list[ClosingReceipt] = field(default_factory=list)
+
+    def voided_elsewhere(self, r: ClosingReceipt) -> bool:
+        """A receipt of this counter voided at another one (office-wide: of this office voided
+        at another office): its money came into this drawer and went back out of the other's."""
+        if r.status != "void" or not r.voided_by:
+            return False
+        if self.device is None:
+            return r.void_office not in ("", self.office_code)
+        return r.voided_by != self.device
 
     @property
     def valid(self) -> list[ClosingReceipt]:
         return [r for r in self.receipts if r.status == "valid"]
+
+    @property
+    def taken_in(self) -> list[ClosingReceipt]:
+        """The receipts whose money came in here: the valid ones and those voided elsewhere."""
+        return [r for r in self.receipts if r.status == "valid" or self.voided_elsewhere(r)]
 
     @property
     def voids(self) -> list[ClosingReceipt]:
@@ -68,22 +112,43 @@ class ClosingReport:
 
     @property
     def gross(self) -> int:
-        return sum(r.amount for r in self.valid)
+        return sum(r.amount for r in self.taken_in)
 
     @property
     def refunded(self) -> int:
         return sum(r.amount for r in self.refunds)
 
     @property
+    def voided_out(self) -> int:
+        """Handed back here on other counters' receipts voided here."""
+        return sum(r.amount for r in self.voided_here)
+
+    @property
     def net(self) -> int:
-        return self.gross - self.refunded
+        return self.gross - self.refunded - self.voided_out
+
+    @property
+    def methods(self) -> list[MethodTotal]:
+        """Each payment method taken in or handed back on, net of what went back on it here:
+        their nets add up to ``net``, the cash one is ``cash_expected``."""
+        back: dict[str, list[int]] = {m: [0, 0] for m in self.by_method}
+        for x in self.refunds:
+            back.setdefault(x.method, [0, 0])[0] += x.amount
+        for v in self.voided_here:
+            back.setdefault(v.method, [0, 0])[1] += v.amount
+        return [
+            MethodTotal(m, *self.by_method.get(m, (0, 0)), refunded, voided_out)
+            for m, (refunded, voided_out) in sorted(back.items())
+        ]
 
     @property
     def cash_expected(self) -> int:
-        """Cash that must be in the drawer: cash received minus cash handed back today."""
-        cash_in = sum(r.amount for r in self.valid if r.method == "cash")
-        cash_out = sum(r.amount for r in self.refunds if r.method == "cash")
-        return cash_in - cash_out
+        """Cash that must be in the drawer: cash received here minus cash handed back here
+        today (refunds, and voids of other counters' receipts)."""
+        cash_in = sum(r.amount for r in self.taken_in if r.method == "cash")
+        refunds = sum(r.amount for r in self.refunds if r.method == "cash")
+        voids = sum(r.amount for r in self.voided_here if r.method == "cash")
+        return cash_in - refunds - voids
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -92,11 +157,28 @@ class ClosingReport:
             "day": self.day.isoformat(),
             "receipts": len(self.receipts),
             "voids": [r.number for r in self.voids],
+            "voided_elsewhere": {
+                r.number: r.voided_by for r in self.voids if self.voided_elsewhere(r)
+            },
+            "voided_here": [
+                {"number": r.number, "issued_by": r.device, "amount": r.amount}
+                for r in self.voided_here
+            ],
             "gross": self.gross,
             "refunded": self.refunded,
+            "voided_out": self.voided_out,
             "net": self.net,
             "cash_expected": self.cash_expected,
-            "by_method": {k: {"count": v[0], "amount": v[1]} for k, v in self.by_method.items()},
+            "by_method": {
+                m.method: {
+                    "count": m.count,
+                    "amount": m.gross,
+                    "refunded": m.refunded,
+                    "voided_out": m.voided_out,
+                    "net": m.net,
+                }
+                for m in self.methods
+            },
             "by_fee_item": [{"item": n, "count": c, "amount": a} for n, c, a in self.by_fee_item],
             "ranges": [
                 {
@@ -115,6 +197,12 @@ def _money(amount: int) -> str:
     return f"{amount:,}"
 
 
+def _scope(r: ClosingReport) -> tuple[str, str]:
+    """How the closing names where it is and the others: this counter and the other counters,
+    or (office-wide) this office and the other offices."""
+    return ("本櫃", "他櫃") if r.device is not None else ("本所", "他所")
+
+
 def _ranges(r: ClosingReport) -> Section:
     return Section(
         "收據號碼區間",
@@ -130,8 +218,10 @@ def _ranges(r: ClosingReport) -> Section:
 
 
 def _subtotals(r: ClosingReport) -> list[Section]:
-    """Per fee item and per payment method."""
+    """Per fee item (what came in) and per payment method (what came in, went back, net)."""
     three = [Column("筆數", 25, "right"), Column("金額", 40, "right")]
+    here, _ = _scope(r)
+    money = [Column(t, 30, "right") for t in ("實收", "退費", "作廢退還", "淨額")]
     return [
         Section(
             "規費項目小計",
@@ -141,9 +231,15 @@ def _subtotals(r: ClosingReport) -> list[Section]:
         ),
         Section(
             "繳費方式小計",
-            [Column("繳費方式", 90), *three],
-            [[METHOD_ZH.get(k, k), str(c), _money(a)] for k, (c, a) in sorted(r.by_method.items())],
-            ["合計", str(len(r.valid)), _money(r.gross)],
+            [Column("繳費方式", 42), Column("筆數", 20, "right"), *money],
+            [
+                [m.label, str(m.count)]
+                + [_money(a) for a in (m.gross, m.refunded, m.voided_out, m.net)]
+                for m in r.methods
+            ],
+            ["合計", str(len(r.taken_in))]
+            + [_money(a) for a in (r.gross, r.refunded, r.voided_out, r.net)],
+            note=f"淨額＝實收－退費－作廢退還（退費與作廢退還：當日由{here}退還者，依原收據繳費方式）。",
         ),
     ]
 
@@ -155,7 +251,7 @@ def _detail(r: ClosingReport) -> Section:
         Column("案號", 42),
         Column("方式", 12),
         Column("金額", 20, "right"),
-        Column("狀態", 12, "centre"),
+        Column("狀態", 20, "centre"),
         Column("經收", 20),
     ]
     rows = [
@@ -165,7 +261,7 @@ def _detail(r: ClosingReport) -> Section:
             x.case_number,
             METHOD_ZH.get(x.method, x.method),
             _money(x.amount),
-            "作廢" if x.status == "void" else ("退費" if x.refunded else ""),
+            _status(r, x),
             x.clerk,
         ]
         for x in r.receipts
@@ -173,30 +269,51 @@ def _detail(r: ClosingReport) -> Section:
     return Section("收據明細", cols, rows)
 
 
+def _status(r: ClosingReport, x: ClosingReceipt) -> str:
+    if r.voided_elsewhere(x):
+        return f"{_scope(r)[1]}作廢"
+    return "作廢" if x.status == "void" else ("退費" if x.refunded else "")
+
+
+def _void_columns() -> list[Column]:
+    return [
+        Column("收據號碼", 42),
+        Column("開立櫃檯", 16),
+        Column("作廢櫃檯", 16),
+        Column("案號", 42),
+        Column("金額", 20, "right"),
+        Column("作廢原因", 46),
+    ]
+
+
+def _void_row(x: ClosingReceipt) -> list[str]:
+    return [x.number, x.device, x.voided_by, x.case_number, _money(x.amount), x.void_reason]
+
+
 def _voids_and_refunds(r: ClosingReport) -> list[Section]:
+    here, other = _scope(r)
     voids = Section(
         "作廢收據",
-        [
-            Column("收據號碼", 45),
-            Column("案號", 45),
-            Column("金額", 20, "right"),
-            Column("作廢原因", 72),
-        ],
-        [[x.number, x.case_number, _money(x.amount), x.void_reason] for x in r.voids],
-        note="作廢收據保留原號碼，不得重複使用。",
+        _void_columns(),
+        [_void_row(x) for x in r.voids],
+        note=f"作廢收據保留原號碼，不得重複使用。{other}作廢者，款項由作廢櫃檯退還，{here}仍計收入。",
     )
     refunds = Section(
         "退費",
         [
-            Column("收據號碼", 45),
+            Column("收據號碼", 42),
+            Column("開立櫃檯", 16),
+            Column("退費櫃檯", 16),
             Column("時間", 14),
             Column("方式", 12),
             Column("金額", 20, "right"),
-            Column("退費原因", 91),
+            Column("退費原因", 62),
         ],
         [
             [
                 x.receipt_number,
+                x.issued_by,
+                x.device,
                 x.time,
                 METHOD_ZH.get(x.method, x.method),
                 _money(x.amount),
@@ -205,18 +322,26 @@ def _voids_and_refunds(r: ClosingReport) -> list[Section]:
             for x in r.refunds
         ],
     )
-    return [voids, refunds]
+    voided_here = Section(
+        f"{other}收據於{here}作廢（由{here}退還）",
+        _void_columns(),
+        [_void_row(x) for x in r.voided_here],
+        ["合計", "", "", "", _money(r.voided_out), ""],
+    )
+    return [voids, voided_here, refunds]
 
 
 def _summary(r: ClosingReport) -> Section:
+    here, other = _scope(r)
     return Section(
         "結算",
         [Column("項目", 90), Column("金額", 40, "right")],
         [
-            ["實收合計（不含作廢）", _money(r.gross)],
+            [f"實收合計（不含作廢；{other}作廢者仍計）", _money(r.gross)],
             ["退費合計", _money(r.refunded)],
+            [f"{other}收據於{here}作廢退還", _money(r.voided_out)],
             ["淨額", _money(r.net)],
-            ["應有現金（現金收入－現金退費）", _money(r.cash_expected)],
+            ["應有現金（現金收入－現金退費－現金作廢退還）", _money(r.cash_expected)],
         ],
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -134,18 +135,37 @@ def render_report(report: Report) -> bytes:
     return buf.getvalue()
 
 
+#: An amount as the tables print it (``-1,234``): starts with a sign but is no formula.
+_AMOUNT = re.compile(r"[-+]?[\d,]+(\.\d+)?")
+
+
+def csv_text(cell: str) -> str:
+    """A cell Excel shows as the text it is: one starting with = + - @ (or a tab or a return)
+    would be run as a formula (CSV injection; a reason is typed by a clerk), so it gets a
+    leading apostrophe, which Excel does not show. Amounts are left as they are."""
+    if cell[:1] in ("=", "+", "-", "@", "\t", "\r") and not _AMOUNT.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def render_csv(report: Report) -> bytes:
-    """One CSV with each section as a block (UTF-8 with BOM so Excel on Windows reads it)."""
+    """One CSV with each section as a block (UTF-8 with BOM so Excel on Windows reads it);
+    text that Excel would take for a formula is kept text (:func:`csv_text`)."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
-    w.writerow([report.title])
+
+    def row(cells: Sequence[str]) -> None:
+        w.writerow([csv_text(str(c)) for c in cells])
+
+    row([report.title])
     for line in report.subtitle_lines:
-        w.writerow([line])
+        row([line])
     for section in report.sections:
         w.writerow([])
-        w.writerow([section.title])
-        w.writerow([col.title for col in section.columns])
-        w.writerows(section.rows)
+        row([section.title])
+        row([col.title for col in section.columns])
+        for cells in section.rows:
+            row(cells)
         if section.footer:
-            w.writerow(section.footer)
+            row(section.footer)
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -33,11 +33,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Event
@@ -139,8 +140,21 @@ def check(app: App, account: str, password: str, action: str, reason: str = "") 
     account = account.strip()
     if not account:
         raise approval_required(action)
+    if reason.strip():
+        _reason_text(reason)
     _approver(app, account, password, action)
     return Approval(account, password, reason)
+
+
+#: The supervisor's reason as a refusal names it.
+APPROVAL_REASON: Final[values.Label] = ("核准理由", "Approval reason")
+
+
+def _reason_text(reason: str) -> str:
+    """The approval's reason as its event holds it, refused before a password is tried."""
+    return values.check_text(
+        reason.strip(), "reason", max_len=values.REASON_MAX, multiline=True, label=APPROVAL_REASON
+    )
 
 
 def grant(
@@ -167,6 +181,7 @@ def grant(
             "An approval needs a reason",
             "reason",
         )
+    why = _reason_text(why)
     approver = _approver(app, account, approval.password, action)
     log.info("%s approved by %s for %s", action, approver.account, requester)
     return Granted(

@@ -11,9 +11,10 @@
 - ``verify`` opens a copy of the backup (the backup itself is never written), checks SQLite's
   integrity, every device's event hash chain (services/audit.py, on the copy upgraded first
   when it is older) and that every case's projection equals the one rebuilt from its events.
-- ``restore`` verifies first, keeps the current database aside, switches files atomically; the
-  caller then runs ``sync recover`` (``after_restore``) which pulls this device's acknowledged
-  events back from the county and says what could not come back.
+- ``restore`` verifies first (every check of ``verify``: a damaged, empty, foreign, tampered or
+  newer backup is refused with nothing changed), keeps the current database aside, switches
+  files atomically; the caller then runs ``sync recover`` (``after_restore``) which pulls this
+  device's acknowledged events back from the county and says what could not come back.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.values import printable
 from eservice_desktop.services.backup_files import (
     KEEP_ALL_HOURS,
     LABELS,
@@ -44,7 +46,7 @@ from eservice_desktop.services.backup_files import (
     parse_name,
     prune,
 )
-from eservice_desktop.services.backup_verify import newest_good, verify
+from eservice_desktop.services.backup_verify import examine, newest_good, verify
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
@@ -145,15 +147,21 @@ def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], 
 def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict[str, Any]:
     """Puts a backup in the database's place (the program must not be running). The current
     database, if any, is kept as a ``before-restore`` backup; the switch is atomic."""
-    key = dbkey.database_key(settings, create=False)
-    check = cipher.connect(path, key)
-    try:
-        ok = check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        check.close()
-    if not ok:
+    if cipher.open_elsewhere(settings.db_path):  # its work would go on in the replaced file
         raise backup_error(
-            "damaged", f"備份檔 {path.name} 已損毀", f"The backup {path.name} is damaged"
+            "in_use",
+            "櫃檯程式或同步服務正開著資料庫：請先關閉櫃檯程式並停止同步服務，再還原；未還原",
+            "The counter window or the sync service has the database open: close the window "
+            "and stop the sync service, then restore; nothing was restored",
+        )
+    key = dbkey.database_key(settings, create=False)
+    found = examine(path, key)  # every check of `backup verify`, before anything moves
+    if not found["ok"]:
+        why = printable(found["problems"][0], 160)
+        raise backup_error(
+            "damaged",
+            f"備份檔 {path.name} 未通過檢查（{why}），未還原，資料庫未變更",
+            f"The backup {path.name} does not verify ({why}); nothing was restored or changed",
         )
     now = now or datetime.now(UTC)
     target = settings.db_path
@@ -183,6 +191,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
         "restored_from": str(path),
         "taken_at": info.taken_at.isoformat() if info else None,
         "previous_kept_as": str(kept) if kept else None,
+        "verified": True,
     }
 
 
@@ -282,7 +291,8 @@ def finish_restore(
     """The part of a restore after the files were switched and the database opened: verify the
     restored copy, then ``sync recover`` and the account of what was lost."""
     require(app, Action.RESTORE)
-    result["verified"] = verify(app, path)["ok"]
+    if not result.get("verified"):
+        result["verified"] = verify(app, path)["ok"]
     result["recovery"] = recover_after_restore(app, result, make_client) if recover else None
     return result
 
@@ -335,7 +345,8 @@ def restore_in_place(
     step(1)
     app.reopen()
     step(2)
-    result["verified"] = verify(app, path)["ok"]
+    if not result.get("verified"):
+        result["verified"] = verify(app, path)["ok"]
     step(3)
     result["recovery"] = recover_after_restore(app, result, make_client) if recover else None
     step(4)

@@ -33,14 +33,27 @@ from eservice_desktop.storage.models import CaseRow, EventRow
 log = logging.getLogger("eservice.backup")
 
 
-def _integrity(copy: Path, key: bytes) -> tuple[list[str], str | None]:
-    """SQLite's integrity check and the schema revision of a backup copy."""
+def _integrity(copy: Path, key: bytes, shown: str) -> tuple[list[str], str | None]:
+    """SQLite's integrity check and the schema revision of a backup copy (``shown``: the
+    backup's own name, for the refusal). A page that no longer decrypts and a file that is
+    not one of this program's databases (empty, another program's) are findings, not errors."""
     try:
         conn = cipher.connect(copy, key)
     except cipher.WrongKey as e:
-        raise backup_error("key", str(e).split(" / ")[0], str(e).split(" / ")[-1]) from e
+        raise backup_error(
+            "key",
+            f"無法以本機金鑰開啟 {shown}（金鑰不符或檔案損毀）",
+            f"{shown} does not open with this machine's key (wrong key or damaged file)",
+        ) from e
     try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        try:
+            integrity = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        except cipher.DatabaseError as e:
+            return [f"damaged: {e}"], None
+        if not conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone():
+            return integrity, None
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     finally:
         conn.close()
@@ -81,14 +94,18 @@ def _projections(c: Session) -> tuple[int, int, int, int]:
 
 
 def _check_copy(
-    copy: Path, key: bytes, revision: str | None, sound: bool, problems: list[str]
-) -> tuple[audit.AuditResult, tuple[int, int, int, int]]:
+    copy: Path, key: bytes, revision: str | None, problems: list[str]
+) -> tuple[audit.AuditResult | None, tuple[int, int, int, int]]:
     """Chain and projections of the copy, upgraded first when older (as a restore would open
-    it); what is wrong is added to ``problems``."""
+    it); what is wrong is added to ``problems``. A copy of a newer version is not read."""
     engine = db.make_engine(f"sqlite:///{copy}", key=key)
     try:
-        if sound and revision and revision != db.HEAD_REVISION:
-            db.upgrade(engine, f"sqlite:///{copy}")
+        if revision != db.HEAD_REVISION:
+            try:
+                db.upgrade(engine, f"sqlite:///{copy}")
+            except db.DatabaseTooNew:
+                problems.append(f"revision {revision} is of a newer eservice-desktop")
+                return None, (0, 0, 0, 0)
         with Session(engine) as c:
             chain = audit.verify_session(c)
         if not chain.ok:
@@ -104,6 +121,36 @@ def _check_copy(
     return chain, counts
 
 
+def examine(path: Path, key: bytes) -> dict[str, Any]:
+    """Every check of ``verify`` on a private copy of ``path``, without a session (a restore
+    makes it before anything is switched): ``problems`` is empty when the backup is good."""
+    problems: list[str] = []
+    chain: audit.AuditResult | None = None
+    cases = events = 0
+    with tempfile.TemporaryDirectory(prefix="eservice-verify-") as tmp:
+        copy = Path(tmp) / "copy.sqlite3"
+        shutil.copy(path, copy)
+        if copy.stat().st_size == 0:
+            integrity, revision = ["empty file"], None
+        else:
+            integrity, revision = _integrity(copy, key, path.name)
+        if integrity != ["ok"]:
+            problems.append("integrity: " + "; ".join(integrity[:5]))
+        elif revision is None:
+            problems.append("not a database of eservice-desktop (no schema revision)")
+        else:
+            chain, (cases, events, _, _) = _check_copy(copy, key, revision, problems)
+    return {
+        "ok": not problems,
+        "problems": problems,
+        "integrity": integrity,
+        "revision": revision,
+        "cases": cases,
+        "events": events,
+        "chain": chain.to_json() if chain is not None else None,
+    }
+
+
 def verify(app: App, path: Path) -> dict[str, Any]:
     """Opens a temporary copy of the backup with the office key: SQLite integrity, schema
     revision, and every case's stored projection equal to the one rebuilt from its events."""
@@ -111,26 +158,11 @@ def verify(app: App, path: Path) -> dict[str, Any]:
     info = parse_name(path)
     if not path.is_file():
         raise backup_error("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
-    problems: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="eservice-verify-") as tmp:
-        copy = Path(tmp) / "copy.sqlite3"
-        shutil.copy(path, copy)
-        integrity, revision = _integrity(copy, app.db_key)
-        if integrity != ["ok"]:
-            problems.append("integrity: " + "; ".join(integrity[:5]))
-        chain, (cases, events, _, _) = _check_copy(
-            copy, app.db_key, revision, integrity == ["ok"], problems
-        )
+    found = examine(path, app.db_key)
     now = app.now()
     return {
         "file": str(path),
-        "ok": not problems,
-        "problems": problems,
-        "integrity": integrity,
-        "revision": revision,
-        "cases": cases,
-        "events": events,
-        "chain": chain.to_json(),
+        **found,
         "taken_at": info.taken_at.isoformat() if info else None,
         "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
     }
@@ -147,7 +179,12 @@ def newest_good(settings: Settings) -> BackupInfo | None:
         except (cipher.WrongKey, cipher.DatabaseError):
             continue
         try:
-            if conn.execute("PRAGMA quick_check").fetchone()[0] == "ok":
+            if (
+                conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+                and conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE name = 'alembic_version'"
+                ).fetchone()
+            ):
                 return b
         except cipher.DatabaseError:
             continue

@@ -11,6 +11,7 @@ from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.values import printable
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
@@ -23,20 +24,48 @@ def today(app: App) -> date:
 
 def import_calendar(app: App, path: Path) -> dict[str, object]:
     require(app, Action.CALENDAR)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        text = path.read_text(encoding="cp950")
-    except OSError as e:
-        raise DomainError(
-            "calendar.read", f"無法讀取行事曆檔案：{path.name}", f"Cannot read {path.name}", "file"
-        ) from e
+    text = _read_calendar(path)
     days = parse_dgpa_csv(text)
     with app.transaction() as s:
         n = repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()))
     app.reload_calendar()
     years = sorted({d.year for d in days})
     return {"days": n, "years": years, "days_off": sum(1 for off, _ in days.values() if off)}
+
+
+#: A DGPA calendar is some 20 KB a year: a file past this is no calendar (/dev/zero never ends).
+MAX_CALENDAR_BYTES = 2 * 1024 * 1024
+
+
+def _read_calendar(path: Path) -> str:
+    """The file's text: UTF-8, else Big5 (the DGPA's older files), read no further than
+    MAX_CALENDAR_BYTES."""
+    name = printable(path.name, 80)
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_CALENDAR_BYTES + 1)
+    except OSError as e:
+        raise DomainError(
+            "calendar.read", f"無法讀取行事曆檔案：{name}", f"Cannot read {name}", "file"
+        ) from e
+    if len(data) > MAX_CALENDAR_BYTES:
+        raise DomainError(
+            "calendar.size",
+            f"行事曆檔案 {name} 過大（上限 {MAX_CALENDAR_BYTES // 1048576} MB）",
+            f"The calendar file {name} is too large (limit {MAX_CALENDAR_BYTES // 1048576} MB)",
+            "file",
+        )
+    for encoding in ("utf-8-sig", "cp950"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    raise DomainError(
+        "calendar.encoding",
+        f"行事曆檔案 {name} 不是 UTF-8 或 Big5 文字",
+        f"The calendar file {name} is neither UTF-8 nor Big5 text",
+        "file",
+    )
 
 
 def compute_deadline(

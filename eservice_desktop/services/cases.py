@@ -11,13 +11,15 @@ importable from here.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, CaseState
 from eservice_desktop.domain.case_number import looks_like_case_number, parse_case_number
 from eservice_desktop.domain.deadline import deadline_status, is_provisional, working_days_left
@@ -123,9 +125,10 @@ def record(
 
 
 def resolve_case_id(session: Session, case_number: str) -> str:
-    """Accepts the number as printed, typed without dashes, or scanned; a wrong check digit
-    is reported as such rather than as "not found"."""
-    text = case_number.strip().upper()
+    """Accepts the number as printed, typed without dashes or in full-width characters (a
+    Chinese IME left in full-width mode), or scanned; a wrong check digit is reported as such
+    rather than as "not found"."""
+    text = unicodedata.normalize("NFKC", case_number).strip().upper()
     if looks_like_case_number(text):
         text = str(parse_case_number(text))
     case_id = repo.case_id_by_number(session, text)
@@ -283,25 +286,36 @@ def _transition(
     return view_of(app, state)
 
 
+#: The case detail's one text field (補正、駁回、撤件 reasons, notes) as a refusal names it.
+REASON_FIELD: Final[values.Label] = ("理由", "Reason")
+
+
+def said(text: str, key: str = "reason") -> str:
+    """What the clerk typed as the event's ``key`` (a reason: REASON_MAX, a note: TEXT_MAX),
+    stripped; refused naming the reason field before anything is stored or approved."""
+    most = values.REASON_MAX if key == "reason" else values.TEXT_MAX
+    return values.check_text(text.strip(), key, max_len=most, multiline=True, label=REASON_FIELD)
+
+
 def request_supplement(
     app: App, case_number: str, reason: str, items: list[str] | None = None
 ) -> CaseView:
     require(app, Action.PROCESS)
     return _transition(
-        app, case_number, ev.SUPPLEMENT_REQUESTED, {"reason": reason.strip(), "items": items or []}
+        app, case_number, ev.SUPPLEMENT_REQUESTED, {"reason": said(reason), "items": items or []}
     )
 
 
 def record_supplement(app: App, case_number: str, note: str = "") -> CaseView:
     require(app, Action.PROCESS)
-    return _transition(app, case_number, ev.SUPPLEMENT_RECEIVED, {"note": note.strip()})
+    return _transition(app, case_number, ev.SUPPLEMENT_RECEIVED, {"note": said(note, "note")})
 
 
 def accept_case(app: App, case_number: str, note: str = "") -> CaseView:
     """收件 of a web or kiosk case that sync brought to this office (docs/channels.md: the
     legal clock runs from the submission time, not from this acceptance)."""
     require(app, Action.PROCESS)
-    return _transition(app, case_number, ev.ACCEPTED, {"note": note.strip()})
+    return _transition(app, case_number, ev.ACCEPTED, {"note": said(note, "note")})
 
 
 def close_case(
@@ -310,6 +324,7 @@ def close_case(
     """Closes the case. With fees still due it is refused (``fees_due``) unless a supervisor
     approves (``approval``): then the approval is recorded just before the closing."""
     require(app, Action.CLOSE)
+    note = said(note, "note")
     granted = None
     if approval is not None:
         state = load_case(app, case_number)
@@ -324,9 +339,9 @@ def close_case(
 
 def reject_case(app: App, case_number: str, reason: str) -> CaseView:
     require(app, Action.CLOSE)
-    return _transition(app, case_number, ev.REJECTED, {"reason": reason.strip()})
+    return _transition(app, case_number, ev.REJECTED, {"reason": said(reason)})
 
 
 def cancel_case(app: App, case_number: str, reason: str) -> CaseView:
     require(app, Action.CLOSE)
-    return _transition(app, case_number, ev.CANCELLED, {"reason": reason.strip()})
+    return _transition(app, case_number, ev.CANCELLED, {"reason": said(reason)})

@@ -254,6 +254,12 @@ def open_app(
         sealer=Sealer(key),
         db_key=key,
     )
+    if migrate:
+        try:
+            _check_device_identity(app)
+        except DomainError:
+            engine.dispose()
+            raise
     if calendar is None:
         app.reload_calendar()
     if settings.demo:
@@ -262,3 +268,24 @@ def open_app(
 
         sign_in_demo(app)
     return app
+
+
+def _check_device_identity(app: App) -> None:
+    """A database belongs to the counter whose events it records. Opened as another one
+    (``--device 99`` over counter 01's data directory, a settings file copied from another
+    PC), it took events under that number: the county refuses every push holding events of a
+    device other than the pushing one, so this counter's sync stopped for good."""
+    me = (app.settings.office_code, app.settings.device_id)
+    with app.reading() as s:
+        chained = repo.chained_devices(s)
+    if chained and me not in chained:
+        owner = "、".join(f"{office}-{device}" for office, device in sorted(chained))
+        asked = f"{me[0]}-{me[1]}"
+        raise DomainError(
+            "db.device_identity",
+            f"此資料庫屬於櫃檯 {owner}，不能以 {asked} 開啟；"
+            "請檢查設定檔的 office_code／device_id 或 --office／--device",
+            f"This database belongs to counter {owner.replace('、', ', ')}; it cannot be "
+            f"opened as {asked}: check office_code/device_id in the settings file, or "
+            "--office/--device",
+        )

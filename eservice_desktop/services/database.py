@@ -18,6 +18,22 @@ from eservice_desktop.storage import cipher, dbkey
 KEY_ERRORS: tuple[type[Exception], ...] = (dbkey.KeyUnavailable, cipher.WrongKey)
 
 
+def too_new(error: BaseException) -> DomainError | None:
+    """The refusal of a database written by a newer build (``storage.db.DatabaseTooNew``,
+    imported only on this error path), or None for any other error."""
+    from eservice_desktop.storage import db
+
+    if not isinstance(error, db.DatabaseTooNew):
+        return None
+    return bilingual("database.too_new", error, "database")
+
+
+def bilingual(code: str, error: BaseException, field: str | None = None) -> DomainError:
+    """A storage error worded "zh / en" (the key's and the schema's) as a refusal."""
+    zh, _, en = str(error).partition(" / ")
+    return DomainError(code, zh.strip(), (en or zh).strip(), field)
+
+
 def upgrade(settings: Settings) -> dict[str, Any]:
     """Brings the schema to this build's head, after a backup copy; says what it did."""
     from eservice_desktop.storage import db

@@ -13,6 +13,10 @@ its backups, drafts and archived slips), so an export is never written there in 
   settlement numbers; the county's signed receipt: case number, counts, signature) is written
   the same atomic way with ordinary permissions, anywhere.
 
+A target that is a character device or a pipe (``/dev/null``, ``/dev/stdout``, a full disk's
+``/dev/full``) is written into, never replaced by the renamed file; a full disk is then the
+usual one-line refusal (``env.disk_full``, exit 2).
+
 On Windows the mode bits do not restrict reading: the file takes the ACL of the folder it is
 written to, so the operator chooses a personal folder (docs/it-guide.md).
 """
@@ -27,6 +31,7 @@ from typing import Any
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.values import printable
 
 PRIVATE_MODE = 0o600
 
@@ -74,7 +79,17 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def check_target(settings: Settings, out: Path, personal: bool) -> None:
-    """Refuses a personal-data export aimed into the data directory, before any work is done."""
+    """Refuses, before any work is done, a personal-data export aimed into the data directory
+    and a target that is there and not a regular file: the atomic write replaces what is at
+    ``out``, and a folder, a device (``/dev/stdout`` run as root) or a pipe must never be."""
+    if out.exists() and not out.is_file():
+        where = printable(str(out), 120)
+        raise DomainError(
+            "export.not_a_file",
+            f"{where} 不是檔案（資料夾、裝置或管道），請指定要寫入的檔案名稱",
+            f"{where} is not a file (a folder, a device or a pipe); give the name of a file",
+            "out",
+        )
     if personal and inside(out, settings.data_dir):
         raise DomainError(
             "export.in_data_dir",

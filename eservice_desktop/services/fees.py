@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION, CaseState
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
@@ -95,8 +96,13 @@ def compute(
     service: Service, copies: int, *, exempt: bool = False, reduction: int = 0, reason: str = ""
 ) -> Assessment:
     """Pure calculation; raises DomainError for a reduction without reason or out of range."""
-    if copies < 1:
-        raise DomainError("copies.range", "份數須為 1 以上", "Copies must be at least 1", "copies")
+    if not 1 <= copies <= values.COPIES_MAX:  # before any price: 10^20 copies is no fee
+        raise DomainError(
+            "copies.range",
+            f"份數須介於 1 到 {values.COPIES_MAX}",
+            f"Copies must be between 1 and {values.COPIES_MAX}",
+            "copies",
+        )
     lines = tuple(
         FeeLineView(
             code=f.code,
@@ -217,6 +223,10 @@ def current(state: CaseState) -> Assessment:
     )
 
 
+#: The fee page's reason of an exemption or reduction, as a refusal names it.
+REDUCTION_REASON: Final[values.Label] = ("減免原因", "Reduction reason")
+
+
 def assess(
     app: App,
     case_number: str,
@@ -230,6 +240,14 @@ def assess(
     """Re-assesses a case: an exemption or reduction (with its reason, approved by a
     supervisor: ``approval``), or new copies."""
     require(app, Action.PROCESS)
+    if reason.strip():  # before a supervisor is asked to approve it
+        values.check_text(
+            reason.strip(),
+            "reason",
+            max_len=values.REASON_MAX,
+            multiline=True,
+            label=REDUCTION_REASON,
+        )
     before = cases.load_case(app, case_number)
     n = before.copies if copies is None else copies
     granted = None

@@ -126,7 +126,12 @@ def update_crls(
             continue
         results.append(accept_crl(app, data, url))
     for path in files or []:
-        results.append(accept_crl(app, path.read_bytes(), str(path)))
+        with path.open("rb") as f:  # size-capped like a download (/dev/zero never ends)
+            data = f.read(crlmod.MAX_CRL_BYTES + 1)
+        if len(data) > crlmod.MAX_CRL_BYTES:
+            results.append(CrlUpdate(str(path), False, "too_large"))
+            continue
+        results.append(accept_crl(app, data, str(path)))
     return results
 
 

@@ -44,7 +44,7 @@ from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
 from eservice_desktop.domain.deadline import closed_on_time, due_date, may_cover_a_closing
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.event_values import check_event
+from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import projections
@@ -118,17 +118,43 @@ def _refusal(event: Event, exc: Exception) -> Refusal:
 
 
 def _fold(
-    state: CaseState | None, event: Event, checked: bool, typed: EventPayload | None = None
+    state: CaseState | None,
+    event: Event,
+    checked: bool,
+    typed: EventPayload | None = None,
+    seen: SeenPayloads | None = None,
 ) -> CaseState:
     """Checks (when ``checked``) and folds one event. The typed payload is made once, by the
     value checks (or given: a pulled event's, made by the inbox's checks), and handed to the
-    rule and the fold, which would otherwise each read the payload again."""
+    rule and the fold, which would otherwise each read the payload again. ``seen``: a
+    batch's payloads checked already (:func:`_checked_values`)."""
     if checked:
         # values first (domain.event_values): nothing another office or the county would
         # refuse is ever stored, so no value can block the outbox later
-        typed = check_event(event)
+        typed = check_event(event) if seen is None else _checked_values(event, seen)
         check(state, event, typed)
     return apply(state, event, typed)
+
+
+#: The typed payloads a batch's value checks made, by (payload object's id, type, office).
+SeenPayloads = dict[tuple[int, str, str], EventPayload]
+
+
+def _checked_values(event: Event, seen: SeenPayloads) -> EventPayload:
+    """``check_event(event)`` within a batch: the envelope of every event, and the payload's
+    checks once per payload object. An event carrying the very payload object an earlier event
+    of the batch carried, with the same type and office, gets the typed payload that event's
+    checks made: ``check_payload`` reads only the type, the payload and the office (no clock,
+    no state), neither it nor the rule nor the fold changes a payload, and the batch holds
+    every payload until it is done, so no id is reused meanwhile. A refusal is not kept (the
+    next event with that payload is checked again and refused alike). The demo builder gives
+    equal payloads of a batch one object (``demo.bulk_cases``: a note, an assessment)."""
+    check_envelope(event)
+    key = (id(event.payload), event.type, event.office)
+    typed = seen.get(key)
+    if typed is None:
+        typed = seen[key] = check_payload(event)
+    return typed
 
 
 def ingest(
@@ -193,13 +219,14 @@ def ingest_many(
     heads = _chain_heads(session, batch, origin, own_acked)
     rows: list[tuple[Any, ...]] = []
     row = EventRows(session, now)
+    seen: SeenPayloads = {}
     for e in batch:
         if e.event_id in known:
             report.duplicates.append(e.event_id)
             continue
         try:
             p = typed.get(e.event_id) if typed is not None else None
-            states[e.case_id] = _fold(states.get(e.case_id), e, checked, p)
+            states[e.case_id] = _fold(states.get(e.case_id), e, checked, p, seen)
         except (DomainError, *_MALFORMED) as exc:
             refusal = _refusal(e, exc)
             if strict:
@@ -252,7 +279,9 @@ def _chain_heads(
 ) -> dict[tuple[str, str], repo.ChainHead]:
     """The heads of the chains this batch extends: every device of a local batch, this
     device's own on recovery (its events come back linked)."""
-    chained = {(e.office, e.device) for e in batch if origin == "local" or (own_acked and e.hash)}
+    if origin != "local" and not own_acked:
+        return {}  # a pulled batch extends no chain here
+    chained = {(e.office, e.device) for e in batch if origin == "local" or e.hash}
     return repo.chain_heads(session, chained)
 
 
@@ -322,7 +351,7 @@ def _project_cases(
     existing = projections.indexed_rows(session, [c for c in states if c in present])
     cache = DueCache()
     calendar, hours = app.calendar, app.hours
-    new_rows: list[dict[str, Any]] = []
+    new_rows: list[tuple[str, dict[str, Any]]] = []  # (case id, values) of new rows
     new_states: list[CaseState] = []  # of the new rows, for their search index entries
     changed: list[dict[str, Any]] = []  # the rows of cases that have one
     moves: Counter[case_stats.Key] = Counter()  # of the report counts (storage/case_stats.py)
@@ -335,7 +364,7 @@ def _project_cases(
         before = None if row is None else case_stats.key_of(row._mapping)
         case_stats.moved(moves, before, case_stats.key_of(values))
         if row is None:
-            new_rows.append({"case_id": case_id, **values})
+            new_rows.append((case_id, values))
             new_states.append(state)
         else:
             values.update(repo.index_existing(session, row, state))
@@ -344,10 +373,17 @@ def _project_cases(
     case_stats.write(session, moves)
     if new_rows:
         search_keys = repo.new_search_keys(session, [st.received_at for st in new_states])
-        for values, sk in zip(new_rows, search_keys, strict=True):
-            values["search_key"] = sk
-        names = list(new_rows[0])
-        rows = fast_values.tuples(_CASES, session.connection().dialect, names, new_rows)
+        # every row's values in one order (projection_values'), between its id and its key
+        names = ["case_id", *new_rows[0][1], "search_key"]
+        rows = fast_values.converted(
+            _CASES,
+            session.connection().dialect,
+            names,
+            [
+                [case_id, *values.values(), sk]
+                for (case_id, values), sk in zip(new_rows, search_keys, strict=True)
+            ],
+        )
         repo.insert_tuples(session, _CASES, names, rows)
         search.insert_many(
             session,

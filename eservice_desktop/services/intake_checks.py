@@ -127,7 +127,7 @@ def _choice_errors(service: Service, req: IntakeRequest) -> dict[str, DomainErro
     known = {spec.key for spec in service.fields}
     unknown = sorted(str(k) for k in req.fields if k not in known)
     if unknown:
-        shown = ", ".join(x[:40] for x in unknown[:3])
+        shown = ", ".join(values.printable(x, 40) for x in unknown[:3])
         errors["fields"] = _err(
             "field.unknown",
             f"此申辦項目沒有這些欄位：{shown}",

@@ -72,7 +72,8 @@ class AccountView:
 
 
 def _check_name(name: object) -> str:
-    return values.check_text(name, "name", max_len=NAME_MAX, min_len=1)
+    """An operator's display name, refused as the operators page names the field (姓名)."""
+    return values.check_text(name, "name", max_len=NAME_MAX, min_len=1, label=("姓名", "Name"))
 
 
 def _check_departments(app: App, departments: Iterable[str]) -> str:

@@ -24,28 +24,35 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import (
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.settlement_file import TOOLS, known_tool
 from eservice_desktop.services import cases, fees
 from eservice_desktop.services.approvals import Granted
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.payments_corrections import (
+    REPRINT_REASON,
+    check_reason,
+    check_reprint_reason,
     confirm_printed,
     needs_reprint_approval,
     needs_reprint_reason,
     refund,
+    refundable,
     void_receipt,
+    voidable,
 )
 from eservice_desktop.services.payments_receipts import (
     PaymentResult,
@@ -59,6 +66,7 @@ from eservice_desktop.services.payments_receipts import (
     payment_result,
     pending_receipts,
     receipt_data,
+    receipt_of_case,
     receipt_pdf,
     receipts_of_case,
     verify_receipt,
@@ -72,8 +80,11 @@ from eservice_desktop.storage.models_payments import ReceiptRow
 #: prints in payments_corrections; the names the faces use are importable from here.
 __all__ = [
     "ONLINE_TOOLS",
+    "REPRINT_REASON",
     "PaymentResult",
     "allocate_receipt_number",
+    "check_reason",
+    "check_reprint_reason",
     "confirm_printed",
     "format_code",
     "get_receipt",
@@ -83,16 +94,19 @@ __all__ = [
     "pending_receipts",
     "rebuild_receipts",
     "receipt_data",
+    "receipt_of_case",
     "receipt_pdf",
     "receipts_of_case",
     "record_online_payment",
     "record_payment",
     "record_payment_in",
     "refund",
+    "refundable",
     "settle_online_payment",
     "state_subtotal",
     "verify_receipt",
     "void_receipt",
+    "voidable",
 ]
 
 log = logging.getLogger("eservice.payments")
@@ -183,6 +197,10 @@ def record_payment_in(
 _ONLINE_FIELDS = ("payment_tool", "authorised_at", "deposit_date", "settlement_number", "deposited")
 
 
+#: The card terminal's reference as the fees page names it in a refusal.
+REFERENCE: Final[values.Label] = ("交易序號", "Transaction reference")
+
+
 def record_payment(
     app: App,
     case_number: str,
@@ -201,11 +219,29 @@ def record_payment(
             "Online payments arrive by sync; record them with the online payment details",
             "method",
         )
+    if reference:
+        values.check_text(reference, "reference", max_len=values.REFERENCE_MAX, label=REFERENCE)
     with app.transaction() as s:
         case_id = cases.resolve_case_id(s, case_number)
         return record_payment_in(
             app, s, case_id, method, amount, tendered=tendered, reference=reference
         )
+
+
+def online_tool(text: str) -> str:
+    """One of the treasury's payment tools (``settlement_file.TOOLS``, spaces ignored as the
+    settlement file's reader does), else ``payment.tool``: the reconciliation this payment is
+    listed on must come back through ``payment settle-import``, which refuses any other."""
+    tool = known_tool(text)
+    if tool is None:
+        shown = values.printable(text, 24)
+        raise DomainError(
+            "payment.tool",
+            f"付費工具須為 {'、'.join(TOOLS)}：{shown}",
+            f"The payment tool must be one of {', '.join(TOOLS)}: {shown}",
+            "payment_tool",
+        )
+    return tool
 
 
 def record_online_payment(
@@ -231,6 +267,7 @@ def record_online_payment(
     (the seed's complaint: the online channel alone gave no valid receipt).
     """
     require(app, Action.RECORD_PAYMENT)
+    payment_tool = online_tool(payment_tool)
     existing = session.scalars(
         select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)
     ).first()

@@ -8,14 +8,21 @@ because the payment takes the money while these correct or reprint what was take
 
 from __future__ import annotations
 
+from typing import Final
+
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import (
     APPROVE_REFUND,
     APPROVE_REPRINT,
     APPROVE_VOID,
+    refund_error,
+    refunded_receipt_error,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services import cases
 from eservice_desktop.services.approvals import Approval, Granted, grant
 from eservice_desktop.services.core import App
@@ -25,24 +32,84 @@ from eservice_desktop.services.payments_receipts import (
     load_state,
     payment_result,
     receipt_row,
+    reprint_reason_needed,
 )
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+#: What each reason is called in a refusal (zh-TW, English).
+VOID_REASON: Final[values.Label] = ("作廢理由", "Void reason")
+REFUND_REASON: Final[values.Label] = ("退費理由", "Refund reason")
+REPRINT_REASON: Final[values.Label] = ("重印原因", "Reprint reason")
 
 
-def _reason_given(reason: str, zh: str, en: str) -> str:
+def check_reason(reason: str, label: values.Label) -> str:
+    """``reason`` stripped, as its event may hold it (the payloads' reason rule), else a
+    refusal naming it: checked before a supervisor is asked or anything is printed."""
+    return values.check_text(
+        reason.strip(), "reason", max_len=values.REASON_MAX, multiline=True, label=label
+    )
+
+
+def _reason_given(reason: str, zh: str, en: str, label: values.Label) -> str:
     """The reason the state machine asks for, checked before a supervisor is asked."""
     if not reason.strip():
         raise DomainError("case.reason_required", zh, en, "reason")
-    return reason.strip()
+    return check_reason(reason, label)
 
 
 def _existing_receipt(app: App, number: str, *, void: bool = False) -> str:
-    """The receipt number as stored; an unknown receipt (or, for a void, one already void) is
-    refused before a supervisor is asked to approve."""
+    """The receipt number as stored; an unknown receipt (or, for a void, one already void, one
+    with a refund or one of an earlier day) is refused before a supervisor is asked to approve."""
     with app.reading() as s:
         row = receipt_row(s, number)
-    if void and row.status == "void":
-        raise DomainError("receipt.already_voided", "此收據已作廢", "This receipt is already void")
+    if void:
+        _voidable(app, row)
     return row.number
+
+
+def _voidable(app: App, row: ReceiptRow) -> None:
+    """A void takes the receipt out of the closing of the day it was issued, so only that day
+    (Taipei) may void it: a closed day's totals would change afterwards and the day the money
+    went back would show nothing. Later the money goes back as a refund, in that day's closing."""
+    if row.status == "void":
+        raise DomainError("receipt.already_voided", "此收據已作廢", "This receipt is already void")
+    if row.refunded > 0:
+        raise refunded_receipt_error()
+    if row.issued_day != app.now().astimezone(TAIPEI).date():
+        raise DomainError(
+            "receipt.earlier_day",
+            f"收據 {row.number} 為 {format_roc(row.issued_day)} 開立，已列入當日日結，不能作廢；"
+            "請以退費辦理",
+            f"Receipt {row.number} was issued on {row.issued_day.isoformat()} and is in that "
+            "day's closing, so it cannot be voided; refund it instead",
+        )
+
+
+def _refundable(app: App, number: str, amount: int) -> tuple[str, int]:
+    """The receipt number as stored and what is left on it when ``amount`` can be refunded;
+    else the refusal that says why (void, refunded in full, more than is left), before a
+    supervisor is asked."""
+    with app.reading() as s:
+        row = receipt_row(s, number)
+        pay = load_state(s, row.case_id).payment(row.payment_id)
+    refusal = refund_error(pay, amount)
+    if refusal is not None:
+        raise refusal
+    return row.number, pay.net
+
+
+def refundable(app: App, number: str) -> int:
+    """What is left to refund on receipt ``number``; a void receipt or one refunded in full is
+    refused here, before the counter asks the amount and the reason."""
+    require(app, Action.REFUND)
+    return _refundable(app, number, 1)[1]
+
+
+def voidable(app: App, number: str) -> str:
+    """The receipt number as stored when it may be voided; one already void, with a refund or
+    of an earlier day is refused here, before the counter asks the reason."""
+    require(app, Action.VOID)
+    return _existing_receipt(app, number, void=True)
 
 
 def refund(
@@ -51,8 +118,8 @@ def refund(
     """Money handed back on a valid receipt (the receipt stays valid; the case balance grows).
     A supervisor approves every refund (``approval``, recorded just before the refund)."""
     require(app, Action.REFUND)
-    target = _existing_receipt(app, number)
-    _reason_given(reason, "請填寫退費理由", "A refund reason is required")
+    target = _refundable(app, number, amount)[0]
+    _reason_given(reason, "請填寫退費理由", "A refund reason is required", REFUND_REASON)
     granted = grant(app, approval, APPROVE_REFUND, reason=reason, target=target)
     return _refund_granted(app, number, amount, reason, granted)
 
@@ -86,7 +153,7 @@ def void_receipt(
     approves every void (``approval``, recorded just before the void's first event)."""
     require(app, Action.VOID)
     target = _existing_receipt(app, number, void=True)
-    reason = _reason_given(reason, "請填寫作廢理由", "A void reason is required")
+    reason = _reason_given(reason, "請填寫作廢理由", "A void reason is required", VOID_REASON)
     return _void_granted(
         app, number, reason, grant(app, approval, APPROVE_VOID, reason=reason, target=target)
     )
@@ -127,6 +194,8 @@ def confirm_printed(
     The first reprint needs only its reason; every later one a supervisor's approval
     (:func:`needs_reprint_approval`, asked before printing)."""
     require(app, Action.PRINT)
+    if reprint_reason:
+        check_reason(reprint_reason, REPRINT_REASON)
     granted = None
     if needs_reprint_approval(app, number):
         granted = grant(
@@ -155,6 +224,13 @@ def confirm_printed(
                 granted=granted,
             )
         return payment_result(row, state)
+
+
+def check_reprint_reason(app: App, number: str, reason: str) -> None:
+    """Refuses a reprint of a receipt printed before without a reason (before printing)."""
+    require(app, Action.PRINT)
+    with app.reading() as s:
+        reprint_reason_needed(receipt_row(s, number), reason)
 
 
 def needs_reprint_reason(app: App, number: str) -> bool:

@@ -11,6 +11,9 @@ import hashlib
 import hmac
 import logging
 import secrets
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -18,14 +21,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.domain.case import (
-    CaseState,
-)
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.domain.rocdate import format_roc, to_roc
 from eservice_desktop.domain.text_values import printable
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees
@@ -157,9 +159,53 @@ def load_state(session: Session, case_id: str) -> CaseState:
     return state
 
 
+def state_at_payment(session: Session, case_id: str, payment_id: str) -> CaseState:
+    """The case as it stood right after the payment a receipt acknowledges: its fee lines,
+    fee due and balance are what the receipt says, at its first print and at every reprint
+    (a later payment or a re-assessment does not rewrite an issued receipt)."""
+    state: CaseState | None = None
+    for e in repo.events_for(session, case_id):
+        state = apply(state, e)
+        if e.type == ev.PAYMENT_RECORDED and e.payload.get("payment_id") == payment_id:
+            break
+    if state is None:
+        raise cases.NOT_FOUND
+    return state
+
+
+def states_at_payments(
+    session: Session, paid: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], CaseState]:
+    """:func:`state_at_payment` of many receipts, each ``(case_id, payment_id)``, from one read
+    of their cases' streams (the daily closing's receipts), keyed the same way."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for case_id, payment_id in paid:
+        wanted[case_id].add(payment_id)
+    states: dict[str, CaseState] = {}
+    out: dict[tuple[str, str], CaseState] = {}
+    for e in repo.events_of(session, wanted):
+        left = wanted[e.case_id]
+        if not left:
+            continue  # every payment of this case found: the rest of its stream is not needed
+        state = states[e.case_id] = apply(states.get(e.case_id), e)
+        paid_now = str(e.payload.get("payment_id", "")) if e.type == ev.PAYMENT_RECORDED else ""
+        if paid_now in left:
+            out[e.case_id, paid_now] = state
+            left.discard(paid_now)
+    for case_id, left in wanted.items():  # not in its stream: the case as it stands, as above
+        if case_id in states:
+            out.update(((case_id, p), states[case_id]) for p in left)
+    return out
+
+
+def typed_text(text: str) -> str:
+    """A receipt number or code as typed: full width folded, spaces dropped, upper case."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
 def receipt_row(session: Session, number: str) -> ReceiptRow:
-    """The stored receipt by its number (any case, spaces and case ignored)."""
-    row = session.get(ReceiptRow, number.strip().upper())
+    """The stored receipt by its number (any case, spaces and full width ignored)."""
+    row = session.get(ReceiptRow, typed_text(number))
     if row is None:  # the number as typed, control characters shown as U+XXXX: one line
         shown = printable(number)
         raise DomainError(
@@ -181,6 +227,26 @@ def last_receipt_number(app: App, case_number: str) -> str:
         ).first()
     if row is None:
         raise NO_RECEIPT
+    return row.number
+
+
+def receipt_of_case(app: App, case_number: str, number: str) -> str:
+    """``number`` as stored when it is a receipt of case ``case_number``; a receipt of another
+    case is refused (a mistyped number would print, and record as printed, someone else's
+    receipt under the case the clerk named)."""
+    require(app, Action.VIEW_CASE)
+    with app.reading() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        row = receipt_row(s, number)
+        case_shown = repo.load_state(s, case_id)
+    if row.case_id != case_id:
+        shown = case_shown.case_number if case_shown is not None else printable(case_number)
+        raise DomainError(
+            "receipt.other_case",
+            f"收據 {row.number} 不是案件 {shown} 的收據",
+            f"Receipt {row.number} is not a receipt of case {shown}",
+            "receipt",
+        )
     return row.number
 
 
@@ -222,11 +288,14 @@ def pending_receipts(app: App) -> list[str]:
 
 
 def verify_receipt(app: App, number: str, code: str) -> bool:
-    """True when ``code`` is the verification code of receipt ``number`` (with any dashes)."""
+    """True when ``code`` is the verification code of receipt ``number`` (with any dashes,
+    spaces, lower case or full-width characters); a code that could be none is False."""
     require(app, Action.VIEW_CASE)
-    wanted = code.replace("-", "").strip().upper()
+    wanted = typed_text(code).replace("-", "")
+    if not wanted.isascii():  # compare_digest takes ASCII text only; no code is anything else
+        return False
     with app.reading() as s:
-        row = s.get(ReceiptRow, number.strip().upper())
+        row = s.get(ReceiptRow, typed_text(number))
         if row is None:
             return False
         secret = key_secret(s, row.key_id)
@@ -244,19 +313,23 @@ def _method_details(row: ReceiptRow) -> tuple[str, ...]:
         return (f"刷卡機交易序號 {row.reference}",)
     out = [f"付費工具 {row.payment_tool}"]
     if row.authorised_at:
-        at = datetime.fromisoformat(row.authorised_at).astimezone(TAIPEI)
-        out.append(f"授權時間 {at:%Y/%m/%d %H:%M:%S}")
+        # a time without a zone is UTC, as stored and as the reconciliation reads it
+        at = aware(datetime.fromisoformat(row.authorised_at)).astimezone(TAIPEI)
+        out.append(f"授權時間 {format_roc(at.date(), 'short')} {at:%H:%M:%S}")
     if row.settlement_number:
         out.append(f"機關核銷編號 {row.settlement_number}")
     return tuple(out)
 
 
 def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData:
-    """What to print for receipt ``number``; a non-empty ``reprint_reason`` marks it 重印."""
+    """What to print for receipt ``number``; a non-empty ``reprint_reason`` marks it 重印 once
+    it was printed before (a first print given a reason is the first print all the same)."""
     require(app, Action.PRINT)
     with app.reading() as s:
         row = receipt_row(s, number)
-        state = load_state(s, row.case_id)
+        state = state_at_payment(s, row.case_id, row.payment_id)
+        # only a receipt printed before is reprinted: the first paper never says 重印
+        reprint_reason = reprint_reason if row.print_count > 0 else ""
         reprint_count = row.print_count if reprint_reason else 0
     a = fees.current(state)
     service_name = app.catalogue.service_name(state.service_code)
@@ -297,6 +370,17 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
     )
 
 
+def reprint_reason_needed(row: ReceiptRow, reprint_reason: str) -> None:
+    """A valid receipt printed before is reprinted only with a reason (asked before printing)."""
+    if row.print_count > 0 and row.status == "valid" and not reprint_reason.strip():
+        raise DomainError(
+            "receipt.reprint_reason",
+            "此收據已列印過，重印須填寫原因",
+            "This receipt was printed before; a reprint needs a reason",
+            "reprint_reason",
+        )
+
+
 def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str = "") -> bytes:
     """Renders without recording an event (call :func:`confirm_printed` once it is out); the
     access log notes the print (services/access.py)."""
@@ -307,15 +391,8 @@ def receipt_pdf(app: App, number: str, layout: str = "a6", reprint_reason: str =
         )
     with app.reading() as s:
         row = receipt_row(s, number)
-        printed_before = row.print_count > 0 and row.status == "valid"
         case_id, case_number = row.case_id, row.case_number
-    if printed_before and not reprint_reason.strip():
-        raise DomainError(
-            "receipt.reprint_reason",
-            "此收據已列印過，重印須填寫原因",
-            "This receipt was printed before; a reprint needs a reason",
-            "reprint_reason",
-        )
+        reprint_reason_needed(row, reprint_reason)
     pdf = render_receipt(receipt_data(app, number, reprint_reason), layout)
     access.record(
         app, access.PRINT, case_id=case_id, case_number=case_number, detail=f"receipt {number}"

@@ -16,13 +16,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import (
     APPROVE_HANDOVER_WITH_BALANCE,
     CaseState,
@@ -43,6 +44,7 @@ from eservice_desktop.services.pickup_checks import (
     NOT_READY,
     NOT_SYNCED,
     check_code,
+    collector_entry,
 )
 from eservice_desktop.services.pickup_demo import (
     DEMO_VALID_DAYS,
@@ -62,6 +64,7 @@ from eservice_desktop.services.pickup_short_code import (
     SHORT_CODE_TRIES,
     SHORT_CODE_WINDOW,
     UNKNOWN_SHORT_CODE,
+    record_short_code_failure,
     token_for_short_code,
 )
 from eservice_desktop.services.pickup_views import (
@@ -97,6 +100,7 @@ __all__ = [
     "PickupResult",
     "ReadyRow",
     "case_view",
+    "collector_entry",
     "ensure_demo_key",
     "fetch_online",
     "handover",
@@ -106,6 +110,7 @@ __all__ = [
     "pickup_record",
     "ready_cases",
     "ready_token",
+    "record_short_code_failure",
     "roc_date",
     "roc_datetime",
     "seed_pickup_demo",
@@ -170,14 +175,22 @@ def _refused(app: App, session: Session | None, e: pt.PickupRefused) -> PickupRe
 
 
 def verify(app: App, payload: str) -> PickupResult:
-    """Scan → everything the desk must know before handing over; writes nothing."""
+    """Scan → everything the desk must know before handing over; writes nothing but the count
+    of a wrong short code (the lock-out holds across processes)."""
     require(app, Action.HANDOVER)
+    refused: PickupResult | None = None
     with app.reading() as s:
         try:
             c = check_code(app, s, payload)
         except pt.PickupRefused as e:
-            return _refused(app, s, e)
-        view = case_view(app, c.state)
+            refused = _refused(app, s, e)
+        else:
+            view = case_view(app, c.state)
+    if refused is not None:
+        if refused.reason == UNKNOWN_SHORT_CODE:
+            with app.transaction() as s:
+                record_short_code_failure(app, s)
+        return refused
     if view.balance > 0:
         return _fees_due(app, c.state, c.via)
     return PickupResult(
@@ -207,8 +220,14 @@ def _fees_due(app: App, state: CaseState, via: str) -> PickupResult:
     )
 
 
+#: The collector's fields as the pickup desk names them in a refusal.
+COLLECTOR_NAME: Final[values.Label] = ("代領人姓名", "Collector's name")
+COLLECTOR_RELATION: Final[values.Label] = ("與申請人關係", "Relation to the applicant")
+
+
 def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``None`` = the applicant in person; otherwise a person with a name and a valid ID."""
+    """``None`` = the applicant in person; otherwise a person with a name (the rule of an
+    applicant's name), a valid ID and an optional short relation."""
     if not collected_by:
         return {"self": True}
     name = str(collected_by.get("name", "")).strip()
@@ -216,6 +235,7 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
         raise DomainError(
             "pickup.collector_name", "請填寫代領人姓名", "Enter the collector's name", "name"
         )
+    values.check_name(name, "name", label=COLLECTOR_NAME)
     kind, id_type, value = classify_applicant_id(str(collected_by.get("id", "")), field="id")
     if kind != "person":
         raise DomainError(
@@ -227,7 +247,9 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
     out: dict[str, Any] = {"self": False, "name": name, "id_type": id_type, "id": value}
     relation = str(collected_by.get("relation", "")).strip()
     if relation:
-        out["relation"] = relation
+        out["relation"] = values.check_text(
+            relation, "relation", max_len=values.NAME_MAX, label=COLLECTOR_RELATION
+        )
     return out
 
 
@@ -275,6 +297,8 @@ def _record_handover(
         try:
             c = check_code(app, s, payload)
         except pt.PickupRefused as e:
+            if e.reason == UNKNOWN_SHORT_CODE:
+                record_short_code_failure(app, s)
             return _refused(app, s, e)
         if c.state.balance <= 0:
             granted = None

@@ -4,6 +4,8 @@ A code is checked offline against this office's database and the county keys alr
 its signature and validity, that the case is here, is this case, is ready, is to be collected at
 this office and still carries this code. ``services.pickup`` runs :func:`check_code` for a scan
 (``verify``) and again inside the handover's transaction; it re-exports the reason codes.
+Also who collects: :func:`collector_entry` refuses a proxy's details the desk did not mark as
+a proxy's.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from eservice_desktop.domain.case import (
     READY,
     CaseState,
 )
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_verify import verify_token
 from eservice_desktop.services.core import App
@@ -148,3 +151,27 @@ def _already(app: App, state: CaseState) -> pt.PickupRefused:
             "device": state.picked_up_device,
         },
     )
+
+
+def collector_entry(
+    name: str, id_number: str, relation: str, *, proxy: bool | None = None
+) -> dict[str, str] | None:
+    """What the collector fields say: None for the applicant in person, else the proxy's entry
+    for :func:`handover` (checked there). ``proxy`` is the desk's 由他人代領 box; None (the
+    command line) means "a proxy when any field is given", so a relation alone is a proxy
+    without a name, refused, not a handover to the applicant. A proxy's details typed with
+    the box left unticked are refused, never recorded as the applicant in person."""
+    given = any(str(v).strip() for v in (name, id_number, relation))
+    if proxy is None:
+        proxy = given
+    if proxy:
+        return {"name": name, "id": id_number, "relation": relation}
+    if given:
+        raise DomainError(
+            "pickup.proxy_unticked",
+            "已填寫代領人資料，但未勾選「由他人代領」：請勾選，或清除代領人欄位",
+            "A collector's details are filled in but 'Collected on behalf of the applicant' "
+            "is not ticked: tick it, or clear those fields",
+            "proxy",
+        )
+    return None

@@ -66,19 +66,33 @@ def ensure_demo_key(app: App) -> pt.CountyKey:
 
 
 def _sign_for(app: App, state: CaseState, pickup_number: str, office: str) -> str:
-    key = ensure_demo_key(app)
-    private = pickup_crypto.demo_key(app.settings.data_dir)
-    now = app.now().replace(microsecond=0)
-    claims = pt.PickupClaims(
-        kid=key.kid,
-        case_id=state.case_id,
-        case_number=state.case_number,
-        office=office,
-        pickup_number=pickup_number,
-        issued_at=now,
-        expires_at=now + timedelta(days=DEMO_VALID_DAYS),
-    )
-    return pt.encode_token(claims, private.sign)
+    return DemoCodes(app).token(state.case_id, state.case_number, office, pickup_number, app.now())
+
+
+class DemoCodes:
+    """The demo county's signer: its key made (and imported as a demo key) once, then a code
+    per ready case, issued at the moment it was made ready and valid for DEMO_VALID_DAYS, as
+    the county issues one with its ready-for-pickup event. The demo seed signs every ready
+    case's code with it, so each can be scanned or told by its short code at the desk."""
+
+    def __init__(self, app: App) -> None:
+        self.kid = ensure_demo_key(app).kid
+        self.sign = pickup_crypto.demo_key(app.settings.data_dir).sign
+
+    def token(
+        self, case_id: str, case_number: str, office: str, pickup_number: str, at: datetime
+    ) -> str:
+        issued = at.astimezone(UTC).replace(microsecond=0)
+        claims = pt.PickupClaims(
+            kid=self.kid,
+            case_id=case_id,
+            case_number=case_number,
+            office=office,
+            pickup_number=pickup_number,
+            issued_at=issued,
+            expires_at=issued + timedelta(days=DEMO_VALID_DAYS),
+        )
+        return pt.encode_token(claims, self.sign)
 
 
 def issue_demo(app: App, case_number: str, rng: random.Random | None = None) -> dict[str, Any]:

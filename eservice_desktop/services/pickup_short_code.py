@@ -7,6 +7,7 @@ re-exports the reason codes and limits.
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 
@@ -18,6 +19,7 @@ from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import PICKUP_NUMBER_SQL, READY_STATUS, CaseRow, EventRow
+from eservice_desktop.storage.models_sync import SyncStateRow
 
 log = logging.getLogger("eservice.pickup")
 
@@ -69,17 +71,39 @@ def _token_with(app: App, session: Session, number: str, code: str) -> str:
     )
 
 
-def _short_code_failures(app: App) -> list[datetime]:
-    recent: list[datetime] = app.extras.setdefault("pickup_short_failures", [])
+#: Where the desk keeps the times of its recent wrong short codes (``sync_state``, a JSON list
+#: of ISO times): in the database, so a new process (each ``pickup verify`` or ``handover``
+#: on the command line, a restarted window) does not start guessing afresh.
+FAILURES_STATE = "pickup.short_code_failures"
+
+
+def _short_code_failures(app: App, session: Session) -> list[datetime]:
+    row = session.get(SyncStateRow, FAILURES_STATE)
+    try:
+        times = [datetime.fromisoformat(str(t)) for t in json.loads(row.value)] if row else []
+    except (ValueError, TypeError):  # unreadable: counted as the most a window may hold
+        times = [app.now()] * SHORT_CODE_TRIES
     cutoff = app.now() - SHORT_CODE_WINDOW
-    recent[:] = [t for t in recent if t > cutoff]
-    return recent
+    return [t for t in times if t.tzinfo is not None and cutoff < t <= app.now()]
 
 
-def _short_code_gate(app: App) -> None:
+def record_short_code_failure(app: App, session: Session) -> None:
+    """Counts a wrong short code, in the caller's write transaction (``handover``'s, or one of
+    its own after ``verify``'s read)."""
+    now = app.now()
+    times = [*_short_code_failures(app, session), now][-SHORT_CODE_TRIES:]
+    value = json.dumps([t.isoformat() for t in times])
+    row = session.get(SyncStateRow, FAILURES_STATE)
+    if row is None:
+        session.add(SyncStateRow(name=FAILURES_STATE, value=value, updated_at=now))
+    else:
+        row.value, row.updated_at = value, now
+
+
+def _short_code_gate(app: App, session: Session) -> None:
     """After a few wrong short codes in a minute the desk stops guessing games: only the QR
     code (signed, not guessable) or a supervisor helps now."""
-    if len(_short_code_failures(app)) >= SHORT_CODE_TRIES:
+    if len(_short_code_failures(app, session)) >= SHORT_CODE_TRIES:
         log.warning("pickup short codes locked after %d wrong tries", SHORT_CODE_TRIES)
         raise pt.PickupRefused(
             SHORT_CODE_LOCKED,
@@ -89,17 +113,10 @@ def _short_code_gate(app: App) -> None:
         )
 
 
-def _short_code_failed(app: App) -> None:
-    _short_code_failures(app).append(app.now())
-
-
 def token_for_short_code(app: App, session: Session, number: str, code: str) -> str:
     """The code of the ready case at this office whose short form is ``number``/``code``;
     after SHORT_CODE_TRIES wrong ones within SHORT_CODE_WINDOW the desk refuses short codes
-    for a while (raises PickupRefused)."""
-    _short_code_gate(app)
-    try:
-        return _token_with(app, session, number, code)
-    except pt.PickupRefused:
-        _short_code_failed(app)
-        raise
+    for a while (raises PickupRefused). A wrong one raises ``unknown_short_code``, which the
+    caller counts (:func:`record_short_code_failure`)."""
+    _short_code_gate(app, session)
+    return _token_with(app, session, number, code)

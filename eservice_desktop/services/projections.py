@@ -305,12 +305,16 @@ def project_side(
             ready_tokens[e.case_id] = str(e.payload.get("token") or "")
         elif e.type == ev.PICKED_UP:
             project_pickup(session, e, first=first, ready_token=ready_tokens.get(e.case_id))
-        if (e.office, e.device) == me and e.type in (ev.RECEIVED, ev.PAYMENT_RECORDED):
+        if e.type in _NUMBERED and (e.office, e.device) == me:
             name, seq = _counter_of(e)
             if name and seq > counters.get(name, 0):
                 counters[name] = seq
     if counters:
         raise_counters(session, counters)
+
+
+#: The event types that use a number of their device's series (case, receipt).
+_NUMBERED = frozenset((ev.RECEIVED, ev.PAYMENT_RECORDED))
 
 
 def _counter_of(e: Event) -> tuple[str, int]:

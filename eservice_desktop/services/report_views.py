@@ -16,10 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import Cell, Report
-from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.printing import chart_text, charts
 from eservice_desktop.services import exports
 from eservice_desktop.services.core import App
@@ -134,7 +133,5 @@ def export_report(app: App, report: Report, path: Path, fmt: str | None = None) 
     kind = fmt or path.suffix.lower().lstrip(".")
     personal = report.kind in PERSONAL_KINDS
     exports.check_target(app.settings, path, personal)
-    now = app.now().astimezone(TAIPEI)
-    printed = f"{format_roc(now.date(), 'short')} {now:%H:%M}"
-    data = export_bytes(report, kind, app.office.name, printed)
+    data = export_bytes(report, kind, app.office.name, roc_minute(app.now()))
     return exports.write(app.settings, path, data, personal)

@@ -97,8 +97,8 @@ def pseudonymise(app: App, now: datetime | None = None, dry_run: bool = False) -
 def pseudonymise_scheduled(
     app: App, now: datetime | None = None, dry_run: bool = False
 ) -> dict[str, Any]:
-    """The same at the daily closing (services.reports): the office's rule applied on schedule,
-    not an operator's request, so no role is asked for."""
+    """The same at the daily closing (services.daily_closing): the office's rule applied on
+    schedule, not an operator's request, so no role is asked for."""
     ids = _due_cases(app, now)
     if dry_run:
         return {"due": len(ids), "pseudonymised": 0, "retention_days": app.settings.retention_days}

@@ -108,6 +108,8 @@ def connect(path: Path, key: bytes | None, read_only: bool = False) -> Any:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as e:
         conn.close()
+        if "unable to open" in str(e):
+            raise  # the file or its folder cannot be opened (permissions, read-only): not the key
         raise WrongKey(
             f"無法以本機金鑰開啟 {path.name}（金鑰不符或檔案損毀）。"
             f" / {path.name} does not open with this machine's key (wrong key or damaged file)."
@@ -148,6 +150,33 @@ def file_lock(path: Path) -> Iterator[None]:
 
             fcntl.flock(fd, fcntl.LOCK_EX)
         yield
+    finally:
+        os.close(fd)
+
+
+#: Byte of the ``-shm`` file on which every open WAL connection holds a shared POSIX lock
+#: (SQLite's unix VFS: WALINDEX_LOCK_OFFSET 120 + SQLITE_SHM_NLOCK 8, the "DMS" lock).
+_SHM_DMS_BYTE = 128
+
+
+def open_elsewhere(path: Path) -> bool:
+    """True when another process has the database ``path`` open (the window or the sync
+    service): its connection holds a shared lock on the ``-shm`` file's DMS byte, so an
+    exclusive one cannot be had. This process's own connections never count (POSIX locks are
+    per process); on Windows, where the file cannot be replaced while open, always False."""
+    shm = path.with_name(path.name + "-shm")
+    if sys.platform == "win32" or not shm.exists():
+        return False
+    import fcntl
+
+    fd = os.open(shm, os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE, os.SEEK_SET)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 1, _SHM_DMS_BYTE, os.SEEK_SET)
+        return False
     finally:
         os.close(fd)
 

@@ -75,7 +75,10 @@ READ_ONLY_OPTION = "eservice_read_only"
 
 def make_engine(url: str, key: bytes | None = None, **kwargs: Any) -> Engine:
     """An engine for ``url``; with ``key`` (SQLite files only) every connection is SQLCipher's,
-    keyed before anything else runs on it."""
+    keyed before anything else runs on it. Its errors never hold the bound values (an
+    applicant's name, ID number, address: ``hide_parameters``), so no log or message that
+    shows a database error carries them."""
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         if key is not None:
             # The pysqlite dialect over the sqlcipher3 module (what ``sqlite+pysqlcipher`` uses,

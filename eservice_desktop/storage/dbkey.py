@@ -76,12 +76,25 @@ def _read_file(directory: Path) -> bytes | None:
     path = directory / KEY_FILE
     if not path.exists():
         return None
-    return _parse(path.read_text(encoding="ascii"))
+    # bytes that are not ASCII make it malformed like any other damage (not a UnicodeError)
+    return _parse(path.read_bytes()[:4096].decode("ascii", errors="replace"))
 
 
 def _write_file(directory: Path, key: bytes) -> None:
+    """Replaces the key file (``db key import``)."""
     if not directory.exists():
         directory.mkdir(mode=0o700, parents=True)
+    tmp = _written_temp(directory, key)
+    try:
+        os.replace(tmp, directory / KEY_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _sync_directory(directory)
+
+
+def _written_temp(directory: Path, key: bytes) -> str:
+    """The key in a new file beside the key file, on disk, with the key file's mode."""
     group = bool(stat.S_IMODE(directory.stat().st_mode) & stat.S_IRGRP)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".db-key-")
     try:
@@ -91,10 +104,13 @@ def _write_file(directory: Path, key: bytes) -> None:
             f.write(key.hex() + "\n")
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, directory / KEY_FILE)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return tmp
+
+
+def _sync_directory(directory: Path) -> None:
     if hasattr(os, "O_DIRECTORY"):
         dfd = os.open(directory, os.O_DIRECTORY)
         try:
@@ -151,6 +167,31 @@ def database_key(settings: Settings, create: bool) -> bytes:
             f" 匯入保管的金鑰。 / The database key is missing ({where}): the database is"
             " encrypted; IT imports the escrowed key with `db key import`."
         )
-    key = new_key()
-    store_key(settings, key)
+    return _store_first_key(settings, new_key())
+
+
+def _store_first_key(settings: Settings, key: bytes) -> bytes:
+    """Stores ``key`` unless another process stored one first, and returns the key that is
+    stored. The window and the sync service start together on a new install: each found no
+    key, made one and stored it with a replace, so the last writer's key was kept while the
+    first had already made the database with its own, and the database no longer opened
+    ("file is not a database"; make test's run of `make run` saw it). A file key is taken with
+    a hard link, which fails when the file exists; the key then is the one found there."""
+    if store_kind(settings) != "file":
+        store_key(settings, key)
+        return read_key(settings) or key
+    directory = key_dir(settings)
+    if not directory.exists():
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = _written_temp(directory, key)
+    try:
+        os.link(tmp, directory / KEY_FILE)
+    except FileExistsError:
+        found = _read_file(directory)
+        if found is None:
+            raise
+        return found
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    _sync_directory(directory)
     return key

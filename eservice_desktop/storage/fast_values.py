@@ -14,13 +14,13 @@ probe values (else the processor itself), so what is stored cannot differ.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Table
 
-from eservice_desktop.storage.bulk_rows import as_tuples, driver_value
+from eservice_desktop.storage.bulk_rows import driver_value
 
 _PROBE_DAYS = (date(2026, 3, 10), date(999, 1, 2), None)
 _PROBE_TIMES = (
@@ -111,12 +111,18 @@ def converter(column: Any, dialect: Any) -> Callable[[Any], Any] | None:
     return quick if all(quick(p) == slow(p) for p in probes) else slow
 
 
-def tuples(
-    table: Table, dialect: Any, names: Sequence[str], rows: Sequence[Mapping[str, Any]]
+def converted(
+    table: Table, dialect: Any, names: Sequence[str], rows: list[list[Any]]
 ) -> list[tuple[Any, ...]]:
-    """``rows`` (dicts with the keys ``names``) as driver tuples in the order of ``names``,
-    each value converted by :func:`converter` (``bulk_rows.as_tuples``)."""
+    """``rows`` (lists of values in the order of ``names``, converted in place) as driver
+    tuples, each value converted by :func:`converter`: rows that the caller builds in column
+    order, without a dict per row."""
     steps = [
         (i, f) for i, n in enumerate(names) if (f := converter(table.c[n], dialect)) is not None
     ]
-    return as_tuples(rows, names, steps)
+    if not steps:
+        return [tuple(r) for r in rows]
+    for r in rows:
+        for i, f in steps:
+            r[i] = f(r[i])
+    return [tuple(r) for r in rows]

@@ -18,7 +18,8 @@ from eservice_desktop.storage.models import Base
 
 class SyncStateRow(Base):
     """Small named values: ``cursor``, ``last_success``, ``last_attempt``, ``last_error``,
-    ``clock_offset_s``, ``enrolled`` (office/device/server, not the secret)."""
+    ``clock_offset_s``, ``enrolled`` (office/device/server, not the secret); also the pickup
+    desk's recent wrong short codes (``pickup.short_code_failures``, services/pickup_short_code)."""
 
     __tablename__ = "sync_state"
 

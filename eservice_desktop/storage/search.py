@@ -1,6 +1,7 @@
 """Substring search over the cases projection, backed by an SQLite FTS5 trigram index.
 
-What a clerk can type, and what it finds (``text`` stripped; letters compared without case):
+What a clerk can type, and what it finds (``text`` stripped; letters compared without case;
+ID and case numbers also in full-width characters):
 
 - 3 characters or more: any part of the applicant's name (``王小明`` for 王小明), of the ID
   number (its last digits, ``6789``), or of the case number's sequence with its check digit
@@ -34,6 +35,7 @@ search.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -66,6 +68,7 @@ CREATE_INDEX_SQL = (
 )
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 #: A prefix branch with at most this many matches is read through its own index and sorted;
 #: a broader one walks the search_key index newest first and filters (its matches are dense).
@@ -81,7 +84,7 @@ MAX_NUMBER_GROUPS = 64
 def base_key(received_at: datetime) -> int:
     """Receipt time in whole microseconds since 1970 (UTC; naive values are UTC)."""
     aware = received_at if received_at.tzinfo else received_at.replace(tzinfo=UTC)
-    return (aware - _EPOCH) // timedelta(microseconds=1)
+    return (aware - _EPOCH) // _MICROSECOND
 
 
 def case_sequence(case_number: str) -> str:
@@ -180,7 +183,10 @@ def plan(raw: str) -> Plan:
     q = _clean(raw)
     if not q:
         return Plan(None, ())
-    compact = q.upper().replace("-", "").replace(" ", "")
+    # ID and case numbers folded as the intake folds them (a Chinese IME left in full-width
+    # mode types Ａ１２３); names are matched as typed (NFKC would change the compatibility
+    # ideographs some names are written with)
+    compact = unicodedata.normalize("NFKC", q).upper().replace("-", "").replace(" ", "")
     parts: list[str] = []
     if len(q) == 2:
         parts.append("pairs : " + _phrase(q + PAIR_END))

@@ -255,6 +255,14 @@
         <translation>Received: {number}, due {due}</translation>
     </message>
     <message>
+        <source>已收件：{number}，繳清規費後起算處理期限</source>
+        <translation>Received: {number}; the time limit starts once the fee is paid</translation>
+    </message>
+    <message>
+        <source>送出後修改的內容未收件，仍留在表單上；不需要時按 Alt+L 清除表單</source>
+        <translation>Changes made after submitting are not in this case; they stay on the form (Alt+L clears it if not needed)</translation>
+    </message>
+    <message>
         <source>警告：本機已 {hours} 小時未與縣府同步，請檢查網路或通知資訊人員</source>
         <translation>Warning: no sync with the county for {hours} h; check the network or call IT</translation>
     </message>
@@ -564,6 +572,14 @@ Version {version}</translation>
     <message>
         <source>民國年/月/日，例如 115/03/10；↑↓ 加減一天</source>
         <translation>ROC year/month/day, e.g. 115/03/10 (year 115 = 2026); Up/Down: one day</translation>
+    </message>
+    <message>
+        <source>{typed} 不是有效的日期，已改回 {day}</source>
+        <translation>{typed} is not a valid date; set back to {day}</translation>
+    </message>
+    <message>
+        <source>日期格式錯誤，請輸入民國年/月/日，例如 115/03/10</source>
+        <translation>Not a valid date: enter an ROC year/month/day, e.g. 115/03/10</translation>
     </message>
 </context>
 <context>

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from cli_support import add_supervisor
 from db_support import connect_db
 
@@ -64,6 +69,11 @@ def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-
     assert (case["fees_due"], case["balance"]) == (0, 0)
     shown = cli("case", "show", case["case_number"].replace("-", ""), "--json").json
     assert shown["case_number"] == case["case_number"] and shown["applicant_name"] == "王小明"
+    assert shown["received_at"].startswith("2026-03-06T10:30:00") and shown["due"] == "2026-03-09"
+    # the text form shows times in Taipei with the ROC year, as the counter does; JSON keeps ISO
+    text = cli("case", "show", case["case_number"]).out.splitlines()
+    assert "received_at: 115/03/06 18:30" in text and "due: 115/03/09" in text
+    assert "supplement_reason: —" in text
     found = cli("case", "search", "小明", "--json").json
     assert found["total"] == 1 and found["offset"] == 0 and found["limit"] == 50
     assert [c["case_number"] for c in found["cases"]] == [case["case_number"]]
@@ -252,6 +262,37 @@ def test_no_personal_data_in_logs(cli) -> None:  # type: ignore[no-untyped-def]
     )
     logs = "".join(p.read_text(encoding="utf-8") for p in (cli.data_dir / "logs").glob("*.log"))
     assert "A123456789" not in logs and "0912345678" not in logs and "王小明" not in logs
+
+
+def test_a_full_disk_under_standard_output_is_one_line_and_exit_2(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path
+) -> None:
+    """``case show --json > /dev/full``: the JSON cannot be written, nor can the JSON refusal;
+    the clerk still gets the one-line refusal on stderr, exit 2, and no traceback."""
+    name = ("--applicant-id", "A123456789", "--applicant-name", "王小明")
+    made = cli("case", "intake", *HR, *name, "--json")
+    number = made.json["case_number"]
+    full = tmp_path / "full"
+    try:
+        os.mknod(full, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    except PermissionError:
+        pytest.skip("no permission to make a device node here")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
+    env["ESERVICE_DEMO"] = "1"
+    argv = [sys.executable, "-m", "eservice_desktop", "--data-dir", str(cli.data_dir)]
+    for json_out in (["--json"], []):
+        with open(full, "wb") as out:
+            p = subprocess.run(
+                [*argv, "case", "show", number, *json_out],
+                stdout=out,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=env,
+                timeout=120,
+            )
+        assert p.returncode == 2, p.stderr
+        assert "Traceback" not in p.stderr and len(p.stderr.strip().splitlines()) == 1, p.stderr
+        assert "磁碟空間已滿" in p.stderr and "王小明" not in p.stderr
 
 
 def test_intake_records_the_documents_presented(cli) -> None:  # type: ignore[no-untyped-def]

@@ -23,8 +23,16 @@ def open_window(qtbot: object, ctx: GuiContext) -> MainWindow:
     window.show()
     window.activateWindow()
     qtbot.waitExposed(window)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)  # type: ignore[attr-defined]
+    # This window's own field, not one of a window an earlier test closed: the offscreen
+    # platform can hand activation over after ``waitExposed`` returns.
+    qtbot.waitUntil(lambda: _focus_in(window))  # type: ignore[attr-defined]
     return window
+
+
+def _focus_in(window: QWidget) -> bool:
+    focus = QApplication.focusWidget()
+    active = QApplication.activeWindow() is window
+    return active and focus is not None and window.isAncestorOf(focus)
 
 
 def _reactivate_after_hidden_popup() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -49,7 +48,7 @@ def card_reader() -> Iterator[Callable[[bytes], vc.VirtualCard]]:
     yield insert
     for card in made:
         card.remove()
-    time.sleep(0.6)
+    vc.wait_readers_empty()
 
 
 @pytest.fixture

@@ -286,3 +286,61 @@ def test_intake_a_day_without_sync_warns_beside_the_new_case_number(
     )
     assert "已收件" in form.result_label.text()
     assert "未與縣府同步" not in form.result_label.text()
+
+
+def test_a_void_asks_in_the_counters_words_and_a_bad_reason_stays_in_the_dialog(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The dialog says what needs approving without the command line's flags; a reason no
+    event may hold is refused in the dialog, beside the reason, before the password is tried,
+    and what was typed stays."""
+    app = ctx.app
+    add_accounts(app)
+    number = intake.intake(app, request()).case_number
+    receipt = payments.record_payment(app, number, "cash", 15).receipt_number
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    assert isinstance(page, PaymentPage)
+    page.load(number)
+    qtbot.waitUntil(lambda: page.current is not None and page.void_btn.isEnabled(), timeout=20000)
+    page.receipts_table.selectRow(0)
+    page.ask_text = lambda _title, _label: "金額誤收"  # type: ignore[method-assign]
+    page.void_selected()
+    dialog = _dialog(qtbot, page)
+    assert dialog.what.text() == "「作廢收據」須經主管核准"
+    dialog.reason.setText("金額\u202e誤收")  # the supervisor's own reason, pasted
+    type_text(SUPERVISOR)
+    press(Qt.Key.Key_Return)
+    type_text(SUPERVISOR_PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.message.text().startswith("核准理由"), timeout=20000)
+    assert "U+202E" in dialog.message.text()
+    assert dialog.isVisible() and QApplication.focusWidget() is dialog.reason
+    assert dialog.reason.text() == "金額\u202e誤收" and dialog.password.text() != ""
+    assert payments.get_receipt(app, receipt).status == "valid"
+    dialog.reason.setText("金額誤收")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: payments.get_receipt(app, receipt).status == "void", timeout=20000)
+
+
+def test_a_reprint_reason_that_cannot_be_kept_is_refused_before_printing(
+    ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    app = ctx.app
+    number = intake.intake(app, request()).case_number
+    receipt = payments.record_payment(app, number, "cash", 15).receipt_number
+    payments.confirm_printed(app, receipt)
+    out = tmp_path / "again.pdf"
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    assert isinstance(page, PaymentPage)
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
+    page.load(number)
+    qtbot.waitUntil(lambda: page.current is not None and page.print_btn.isEnabled(), timeout=20000)
+    page.receipts_table.selectRow(0)
+    page.ask_text = lambda _title, _label: "民眾遺失\x1b[2J"  # type: ignore[method-assign]
+    page.print_selected()
+    qtbot.waitUntil(lambda: page.last_error.startswith("重印原因"), timeout=20000)
+    ctx.tasks.wait_idle()
+    assert not out.exists()  # nothing printed that could not be recorded
+    assert [e["type"] for e in _events(app, number)].count("case.receipt_reprinted") == 0

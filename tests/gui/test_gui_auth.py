@@ -343,7 +343,7 @@ def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff
     assert not dialog.isVisible()
     window.shift_dialog = None
     window.activateWindow()  # offscreen: no window manager gives the activation back
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
 
     press(Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     sign_in(qtbot, window, "clerk02")
@@ -427,7 +427,7 @@ def test_closing_with_fees_due_is_approved_by_a_supervisor_or_stays_refused(qtbo
     window = open_window(qtbot, ctx)
     window.open_case(number)
     detail = window.case_detail
-    qtbot.waitUntil(lambda: detail.case_number == number, timeout=20000)
+    qtbot.waitUntil(lambda: detail.shown_number() == number, timeout=20000)
     detail.reason_edit.setFocus()
     type_text("民眾不領")
     detail.close_case()

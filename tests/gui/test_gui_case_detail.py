@@ -104,3 +104,93 @@ def test_close_is_disabled_with_the_fee_beside_it_and_f6_takes_the_payment(qtbot
     qtbot.waitUntil(lambda: page.current is not None, timeout=3000)
     assert page.current.view.case_number == number
     assert page.amount_spin.value() == 30
+
+
+def test_an_action_while_the_next_case_loads_never_reaches_that_case(
+    qtbot, ctx: GuiContext, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The clerk opens case B while A is on screen and the writer is busy (a sync round, a
+    search): until B is shown, A's details stay and no action (reject by Alt+J, an
+    attachment) may land on B, which the clerk has not seen yet."""
+    import threading
+
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+    from PySide6.QtTest import QTest
+
+    from eservice_desktop.services import case_attachments, cases
+
+    first = new_case(ctx.app, name="王小明")
+    second = new_case(ctx.app, name="林美玲", applicant_id="B123456780")
+    _window, detail = open_case_detail(qtbot, ctx, first)
+    qtbot.waitUntil(detail.reject_button.isEnabled, timeout=3000)
+    detail.reason_edit.setText("申請人撤回")
+    busy = threading.Event()
+    ctx.tasks.run(busy.wait, 10)  # the writer is busy: B's view waits behind it
+    ctx.open_case_requested.emit(second)
+    assert detail.number_label.text() == first  # A is still what the clerk sees
+    detail.reason_edit.setFocus()
+    QTest.keyClick(detail.reason_edit, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    detail.reject_case()  # the handler itself, as a shortcut would call it
+    picture = tmp_path / "scan.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(picture))])
+    drop = QDropEvent(
+        QPointF(5, 5),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    detail.dropEvent(drop)  # a scan dropped on the page meanwhile
+    busy.set()
+    ctx.tasks.wait_idle()
+    qtbot.waitUntil(lambda: detail.number_label.text() == second, timeout=3000)
+    ctx.tasks.wait_idle()
+    assert cases.show_case(ctx.app, second).status != "rejected"
+    assert case_attachments.list_attachments(ctx.app, second) == []
+    assert detail.reject_button.isEnabled()  # B is shown now: its actions are back
+
+
+def test_a_reason_typed_while_the_write_is_on_its_way_is_kept(qtbot, ctx: GuiContext) -> None:
+    """Nothing typed is lost: the write clears only the reason it sent; what the clerk typed
+    after pressing the button (more words, or the next case's reason) stays in the field."""
+    import threading
+
+    from PySide6.QtCore import Qt
+
+    number = new_case(ctx.app)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.supplement_button.isEnabled, timeout=3000)
+    detail.reason_edit.setText("缺少委託書")
+    busy = threading.Event()
+    ctx.tasks.run(busy.wait, 10)  # the writer is busy: the request waits behind it
+    detail.supplement_button.click()
+    detail.reason_edit.setFocus()
+    detail.reason_edit.end(False)
+    qtbot.keyClicks(detail.reason_edit, " and ID copy")  # typed while the write is queued
+    busy.set()
+    qtbot.waitUntil(lambda: detail.status_label.text() == "補正中", timeout=3000)
+    ctx.tasks.wait_idle()
+    assert detail.deadline_label.text() == "補正中，期限暫停（缺少委託書）"
+    assert detail.reason_edit.text() == "and ID copy"
+
+    # A reason replaced while the write runs is the clerk's new text: it is kept whole.
+    detail.reason_edit.setText("證件不符")
+    busy.clear()
+    ctx.tasks.run(busy.wait, 10)
+    detail.received_button.click()
+    detail.reason_edit.selectAll()
+    qtbot.keyClick(detail.reason_edit, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(detail.reason_edit, "wrong seal")
+    busy.set()
+    qtbot.waitUntil(lambda: detail.status_label.text() != "補正中", timeout=3000)
+    ctx.tasks.wait_idle()
+    assert detail.reason_edit.text() == "wrong seal"
+
+    # Nothing typed after the write: the sent reason is cleared as before.
+    detail.reason_edit.setText("申請人撤回")
+    detail.cancel_button.click()
+    qtbot.waitUntil(lambda: detail.status_label.text() == "撤件", timeout=3000)
+    assert detail.reason_edit.text() == ""

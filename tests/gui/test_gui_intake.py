@@ -288,3 +288,98 @@ def test_a_department_desk_lists_only_its_departments_services(qtbot, make_app, 
         assert offices == [f"H{i:02d}" for i in range(1, 14)] + [f"L{i:02d}" for i in range(1, 8)]
     finally:
         runner.shutdown()
+
+
+def _transcript_form(qtbot, ctx: GuiContext) -> tuple[IntakeForm, QLineEdit]:  # type: ignore[no-untyped-def]
+    """The intake form on a household transcript, and its address field."""
+    form = open_window(qtbot, ctx).show_page(INTAKE_PAGE)
+    assert isinstance(form, IntakeForm)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    address = form.field_widgets["registered_address"]
+    assert isinstance(address, QLineEdit)
+    return form, address
+
+
+def _paste(qtbot, edit: QLineEdit, text: str) -> None:  # type: ignore[no-untyped-def]
+    """``text`` pasted into ``edit`` with Ctrl+V, as from an e-mail or a spreadsheet."""
+    edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is edit)
+    QApplication.clipboard().setText(text)
+    press(Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+
+
+def test_line_breaks_pasted_into_one_line_fields_become_visible_spaces(qtbot, sync_ctx: GuiContext):
+    """A one-line field never holds a line break or tab the clerk cannot see: pasted ones
+    (Ctrl+V from an e-mail or a spreadsheet) become spaces in the field, and the case stores
+    what the field shows."""
+    form, address = _transcript_form(qtbot, sync_ctx)
+    for edit, pasted, shown in (
+        (form.applicant_id, "A123456789\r\n", "A123456789 "),
+        (form.applicant_name, "王小明", "王小明"),
+        (address, "桃園市桃園區\n中正路1號\t2樓\u2028之1", "桃園市桃園區 中正路1號 2樓 之1"),
+    ):
+        _paste(qtbot, edit, pasted)
+        assert edit.text() == shown
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    form.submit()
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    assert form.last_case is not None
+    assert form.last_case.fields["registered_address"] == "桃園市桃園區 中正路1號 2樓 之1"
+
+
+def test_text_longer_than_a_field_takes_is_kept_and_refused_beside_it(qtbot, sync_ctx: GuiContext):
+    """A pasted name or address longer than the field takes is not cut short where the clerk
+    cannot see it (the end of a long address): it stays whole in the field and the submit says
+    beside the field how much it may hold; nothing is stored."""
+    form, address = _transcript_form(qtbot, sync_ctx)
+    long_name = "王" * 61
+    long_address = "桃園市桃園區中正路1號" + "之一" * 60
+    for edit, pasted in ((form.applicant_name, long_name), (address, long_address)):
+        _paste(qtbot, edit, pasted)
+        assert edit.text() == pasted  # nothing typed is lost
+    form.applicant_id.setText("A123456789")
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    form.submit()
+    qtbot.waitUntil(lambda: form.error_labels["registered_address"].text() != "", timeout=5000)
+    assert form.error_labels["registered_address"].text() == "戶籍地址最多 120 字"
+    assert form.error_labels["applicant_name"].text() == "申請人姓名：過長（最多 60 字）"
+    assert form.last_case is None and _count(sync_ctx.app) == 0
+
+
+def test_a_change_typed_while_the_intake_is_on_its_way_stays_on_the_form(qtbot, ctx: GuiContext):
+    """Ctrl+Enter, then a correction typed before the writer answers (it was busy with a sync
+    round): the case is what was sent, and the correction, which it does not hold, is not
+    wiped with the form; the clerk is told."""
+    window = open_window(qtbot, ctx)
+    form = window.show_page(INTAKE_PAGE)
+    assert isinstance(form, IntakeForm)
+    _fill(form)
+    busy = threading.Event()
+    ctx.tasks.run(busy.wait, 10)  # the writer is busy: the intake waits behind it
+    form.phone.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.phone)
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    form.phone.selectAll()
+    type_text("0987654321")  # noticed a wrong digit, typed on at once
+    busy.set()
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    assert form.last_case is not None and form.last_case.phone == "0912345678"  # as sent
+    assert form.phone.text() == "0987654321"  # the correction is still there
+    assert form.applicant_name.text() == "林美玲"
+    assert form.last_case.case_number in form.result_label.text()
+    assert "未收件" in form.result_label.text()
+
+
+def test_a_case_waiting_for_its_fee_says_when_its_time_limit_starts(qtbot, sync_ctx: GuiContext):
+    """The fee is due at intake: the time limit is paused until it is paid, and the result says
+    so instead of "due —"."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    _fill(form)
+    form.submit()
+    assert form.last_case is not None and form.last_case.due is None
+    assert form.result_label.text() == (
+        f"已收件：{form.last_case.case_number}，繳清規費後起算處理期限"
+    )

@@ -111,6 +111,8 @@ def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_
         qtbot.waitExposed(dialog)
         sweep(type(dialog).__name__, dialog)
         dialog.activateWindow()
+        # Esc goes where the keyboard focus is: activation can come after ``waitExposed``.
+        qtbot.waitUntil(lambda d=dialog: d.isAncestorOf(QApplication.focusWidget()), timeout=5000)
         press(Qt.Key.Key_Escape)
         assert not dialog.isVisible(), type(dialog).__name__
 
@@ -240,7 +242,7 @@ def test_esc_in_a_dialog_over_a_dialog_closes_only_the_top_one(qtbot, sync_ctx) 
     assert states == [True]
     assert outer.isVisible(), "Esc in the note dialog closed the conflict list too"
     outer.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None, timeout=3000)
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is outer, timeout=3000)
     assert QApplication.focusWidget().window() is outer
     press(Qt.Key.Key_Escape)
     assert not outer.isVisible()

@@ -71,3 +71,51 @@ def test_gui_starts_on_x_with_demo_data_and_renders_chinese(tmp_path: Path):
     # Menus, page bar, tabs, headers, the identity panel and the status bar alone give ~330
     # dark samples (the today tab may be empty before opening time); a blank window gives 0.
     assert dark > 200, dark  # text was drawn
+
+
+def test_a_window_that_cannot_start_says_why_in_a_window(tmp_path: Path):
+    """A settings file IT must correct: the window does not start, exit 2, and the sentence
+    stderr gets is shown in a message box too (the Windows program has no console, so the
+    clerk only saw a program that did not open). xdotool finds the box and closes it."""
+    display = _display()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "settings.json").write_text('{"device_id": 3}', encoding="utf-8")
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+    env.pop("ESERVICE_DATA_DIR", None)
+    cmd = [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), "gui"]
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        found = subprocess.run(
+            ["xdotool", "search", "--sync", "--onlyvisible", "--name", "櫃檯系統無法啟動"],
+            env={**os.environ, "DISPLAY": display},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert found.returncode == 0 and found.stdout.split(), found.stderr
+        assert proc.poll() is None  # the box waits for the clerk
+        for _ in range(20):  # Enter, as the clerk presses it (the box has the focus)
+            subprocess.run(
+                ["xdotool", "key", "Return"],
+                env={**os.environ, "DISPLAY": display},
+                check=True,
+                timeout=30,
+            )
+            if _ended(proc, 1.0):
+                break
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 2
+    assert "settings.json" in err and "device_id" in err and err.count("\n") == 1, err
+
+
+def _ended(proc: subprocess.Popen[str], seconds: float) -> bool:
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    return True

@@ -55,7 +55,7 @@ def vcards() -> Iterator[Callable[..., vc.VirtualCard]]:
     yield make
     for card in made:
         card.remove()
-    time.sleep(0.6)
+    vc.wait_readers_empty()
 
 
 @pytest.mark.pcsc

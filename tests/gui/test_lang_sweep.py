@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pickup_support import County
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -396,7 +396,7 @@ def test_every_page_speaks_one_language(
     for role, number in numbers.items():
         window.open_case(number)
         settle()
-        qtbot.waitUntil(lambda n=number: window.case_detail.case_number == n)
+        qtbot.waitUntil(lambda n=number: window.case_detail.shown_number() == n)
         seen += [(f"case {role} {w}", t) for w, t in visible_texts(window)]
 
     # dialogs
@@ -462,7 +462,7 @@ def test_date_controls_show_roc_dates(lang: str, ctx: GuiContext, qtbot: QtBot) 
     qtbot.addWidget(window)
     payment = window.pages["eservice_desktop.gui.payment_page"]
     texts = modal_texts(payment.closing_dialog, qtbot)  # type: ignore[attr-defined]
-    today = QDate.currentDate()
-    roc = f"{today.year() - 1911}/{today.month():02d}/{today.day():02d}"
+    today = cases.today(ctx.app)  # the office's day by the App's clock (Taipei)
+    roc = f"{today.year - 1911}/{today.month:02d}/{today.day:02d}"
     dates = [t for w, t in texts if re.fullmatch(r"\d+/\d\d/\d\d", t)]
     assert dates and all(roc in d for d in dates), texts

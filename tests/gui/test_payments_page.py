@@ -4,12 +4,14 @@ void; and the print job running on a worker thread."""
 from __future__ import annotations
 
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import PIL.Image
 import pytest
 import zxingcpp
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+from approvals_support import supervisor_approval as sup_approval
 from factories import new_case
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -276,3 +278,259 @@ def test_money_refusals_and_banner_speak_english(
         )
     finally:
         remove_translators(qapp, translators)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda n: n.replace("-", ""),  # without dashes, as the queue's search takes it
+        lambda n: n.lower(),
+        # a Chinese IME left in full-width mode
+        lambda n: "".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in n),
+    ],
+    ids=["no-dashes", "lower-case", "full-width"],
+)
+def test_a_number_typed_in_another_form_shows_its_case(sync_ctx: GuiContext, qtbot, typed) -> None:  # type: ignore[no-untyped-def]
+    """The number as the clerk types it (no dashes, lower case, full-width) brings up the case
+    and its fee, with the number shown as printed; nothing is left blank without a word."""
+    page = shown_page(sync_ctx, qtbot)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    page.case_edit.setText(typed(number))
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_Return)
+    assert page.current is not None and page.current.view.case_number == number
+    assert page.case_edit.text() == number
+    assert page.amount_spin.value() == 30 and page.pay_btn.isEnabled()
+    assert page.case_error.text() == ""
+
+
+def test_a_number_typed_while_the_last_one_loads_is_not_acted_on(ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Enter on one number, then typing the next before the first has loaded: the first case
+    comes up, but F9 stays off and the cursor stays in the number field (the number typed is
+    not the case on screen)."""
+    page = shown_page(ctx, qtbot)
+    first = new_case(ctx.app, name="陳堃", copies=2)
+    page.case_edit.setText(first)
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.case_edit, "H01")  # typed on before the answer came
+    qtbot.waitUntil(lambda: page.current is not None, timeout=5000)
+    assert page.case_edit.text() == first + "H01"  # nothing typed is lost
+    assert QApplication.focusWidget() is page.case_edit
+    assert not page.pay_btn.isEnabled()
+
+
+def test_the_closing_dialog_proposes_the_office_day(sync_ctx: GuiContext, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
+    """At 00:30 in Taipei (16:30 UTC) the business day to close is the Taipei day, whatever
+    zone the counter PC's own clock is set to, and as the App's clock says."""
+    from datetime import UTC, date, datetime
+
+    from PySide6.QtCore import QTimer
+
+    from eservice_desktop.gui.roc_date_edit import RocDateEdit
+
+    clock.set(datetime(2026, 3, 10, 16, 30, tzinfo=UTC))
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    proposed: list[date] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None
+        edit = dialog.findChild(RocDateEdit)
+        proposed.append(edit.date().toPython())
+        dialog.reject()
+
+    QTimer.singleShot(0, look)
+    page.closing_dialog()
+    assert proposed == [date(2026, 3, 11)]
+
+
+def test_full_width_digits_typed_into_money_and_copies_count(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A Chinese IME left in full-width mode types １００: the cash handed over, the amount
+    and the copies take it as 100 (committed by the IME, or as keys), never drop it and keep
+    the suggested exact amount (change 0 for a citizen who handed over 100)."""
+    from gui_keys import open_window, type_text
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    window = open_window(qtbot, sync_ctx)
+    page = window.show_page("eservice_desktop.gui.payment_page")
+    assert isinstance(page, PaymentPage)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    page.load(number)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.tendered_spin, timeout=5000)
+    page.tendered_spin.selectAll()
+    type_text("１００")  # committed by the input method
+    assert page.tendered_spin.value() == 100 and page.change_label.text() == "70"
+    page.copies_spin.setFocus()
+    page.copies_spin.selectAll()
+    for ch in "３":  # or arriving as key presses
+        key = QKeyEvent(QEvent.Type.KeyPress, 0, Qt.KeyboardModifier.NoModifier, ch)
+        QApplication.sendEvent(QApplication.focusWidget(), key)
+    assert page.copies_spin.value() == 3
+
+
+def test_a_payment_refusal_is_shown_beside_its_field_with_the_focus_there(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """收現金額不足 and the card's missing reference appear beside the field concerned (not only
+    in the status bar), the cursor goes there, and the message goes once the field is edited."""
+    page = shown_page(sync_ctx, qtbot)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    page.load(number)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.tendered_spin, timeout=5000)
+    page.tendered_spin.setValue(20)
+    page.amount_spin.setFocus()
+    qtbot.keyClick(page.amount_spin, Qt.Key.Key_F9)
+    assert page.field_errors["tendered"].text() == "收現金額 20 元不足應收 30 元"
+    assert page.field_errors["tendered"].isVisible()
+    assert QApplication.focusWidget() is page.tendered_spin
+    assert payments.receipts_of_case(sync_ctx.app, number) == []
+    page.tendered_spin.setValue(50)  # the clerk corrects the amount: the message goes
+    assert page.field_errors["tendered"].text() == ""
+
+    page.card_radio.setChecked(True)  # a card payment needs the terminal's reference
+    page.amount_spin.setFocus()
+    qtbot.keyClick(page.amount_spin, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: page.field_errors["reference"].text() != "", timeout=5000)
+    assert page.field_errors["reference"].text() == "刷卡繳費須輸入刷卡機交易序號（授權碼）"
+    assert QApplication.focusWidget() is page.reference_edit
+    assert payments.receipts_of_case(sync_ctx.app, number) == []
+
+
+def test_a_payment_refusal_beside_its_field_speaks_english(
+    sync_ctx: GuiContext, qtbot, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+    translators = install_translators(qapp, "en")
+    try:
+        sync_ctx.lang = "en"
+        page = shown_page(sync_ctx, qtbot)
+        number = new_case(sync_ctx.app, name="陳堃", copies=2)
+        page.load(number)
+        page.tendered_spin.setValue(20)
+        page.pay()
+        assert page.field_errors["tendered"].text() == (
+            "Cash tendered 20 is less than the amount 30"
+        )
+        assert QApplication.focusWidget() is page.tendered_spin
+    finally:
+        remove_translators(qapp, translators)
+
+
+def test_a_refusal_about_no_field_is_shown_on_the_page_under_the_pay_button(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """The case is cancelled at another counter while it is on this page: F9 is refused, and
+    the clerk reads why on the page itself (not only in the status bar, 8 seconds long); the
+    message goes with the next edit, and no money is recorded."""
+    from eservice_desktop.services import cases
+
+    page = shown_page(sync_ctx, qtbot)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    page.load(number)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.tendered_spin, timeout=5000)
+    cases.cancel_case(sync_ctx.app, number, "民眾撤件")
+    page.tendered_spin.setValue(50)
+    qtbot.keyClick(page.tendered_spin, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: page.page_error.text() != "", timeout=5000)
+    assert page.page_error.isVisible()
+    assert page.page_error.text() == page.last_error
+    assert all(label.text() == "" for label in page.field_errors.values())
+    assert payments.receipts_of_case(sync_ctx.app, number) == []
+    page.tendered_spin.setValue(60)
+    assert page.page_error.text() == ""
+
+
+def test_the_closing_saved_from_the_page_shows_each_method_net(  # type: ignore[no-untyped-def]
+    sync_ctx: GuiContext, qtbot, tmp_path: Path
+) -> None:
+    """The fees page saves the office's closing on its worker (services.daily_closing): the
+    status bar says its net and cash expected, and the file's 繳費方式小計 shows the cash that
+    came in, the refund that went back and the net (it showed 30 received, nothing netted)."""
+    from approvals_support import supervisor_approval
+
+    from eservice_desktop.services import cases
+
+    app = sync_ctx.app
+    add_accounts(app)
+    paid = payments.record_payment(app, new_case(app, copies=2), "cash", 30)
+    payments.refund(app, paid.receipt_number, 10, "溢收退還", approval=supervisor_approval())
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    messages: list[str] = []
+    sync_ctx.status_message.connect(messages.append)
+    out = tmp_path / "closing.pdf"
+    page.save_closing(cases.today(app), out, None)
+    qtbot.waitUntil(lambda: bool(messages), timeout=10000)
+    assert "淨額 20 元" in messages[-1] and "應有現金 20 元" in messages[-1]
+    layout = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(out), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    section = layout.split("繳費方式小計", 1)[1].split("收據明細", 1)[0]
+    assert ["現金", "1", "30", "10", "0", "20"] in [line.split() for line in section.splitlines()]
+
+
+def test_a_receipt_that_cannot_be_voided_or_refunded_says_so_before_any_question(
+    sync_ctx: GuiContext, qtbot, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """作廢 and 退費 on a void receipt did nothing at all, and 作廢 on a receipt of an earlier
+    day asked its reason first: each is refused at once, in words, and nothing is asked."""
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    add_accounts(sync_ctx.app)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    paid = payments.record_payment(sync_ctx.app, number, "cash", 10)
+    payments.void_receipt(sync_ctx.app, paid.receipt_number, "收錯", approval=sup_approval())
+    payments.record_payment(sync_ctx.app, number, "cash", 20)
+    asked: list[str] = []
+    page.ask_text = lambda title, _label: asked.append(title)  # type: ignore[method-assign]
+    page.load(number)
+    page.receipts_table.selectRow(0)  # the void one
+    page.void_selected()
+    assert page.last_error == "此收據已作廢" and asked == []
+    page.last_error = ""
+    page.refund_selected()
+    assert page.last_error == f"收據 {paid.receipt_number} 已作廢，不能退費" and asked == []
+    clock.set(clock.now + timedelta(days=1))  # the valid one is yesterday's now
+    page.load(number)
+    page.receipts_table.selectRow(1)
+    page.void_selected()
+    assert page.last_error.startswith(f"收據 {page.current.receipts[1].receipt_number} 為")
+    assert "請以退費辦理" in page.last_error and asked == []
+
+
+@pytest.mark.parametrize("action", ["void", "reprint"])
+def test_a_reason_left_blank_and_confirmed_is_refused_in_words(
+    sync_ctx: GuiContext, qtbot, action: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Enter on an empty reason dialog did nothing and said nothing: the clerk is told a reason
+    is needed, and no supervisor is asked."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog
+
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    add_accounts(sync_ctx.app)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    r = payments.record_payment(sync_ctx.app, number, "cash", 30)
+    if action == "reprint":
+        payments.confirm_printed(sync_ctx.app, r.receipt_number)
+    page.load(number)
+    page.receipts_table.selectRow(0)
+
+    def confirm_blank() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        dialog.setTextValue("   ")
+        dialog.accept()
+
+    QTimer.singleShot(50, confirm_blank)
+    (page.void_selected if action == "void" else page.print_selected)()
+    expected = {"void": "請填寫作廢理由", "reprint": "此收據已列印過，重印須填寫原因"}[action]
+    qtbot.waitUntil(lambda: page.last_error == expected, timeout=3000)
+    assert page.findChild(ApprovalDialog) is None
+    assert payments.get_receipt(sync_ctx.app, r.receipt_number).status == "valid"

@@ -157,3 +157,79 @@ def test_unpaid_case_is_refused_beside_the_button_and_f6_takes_its_payment(
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
     assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
     ctx.tasks.wait_idle()
+
+
+def test_a_proxys_details_typed_without_ticking_the_box_are_refused_and_kept(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    number, token = ready_case(ctx.app, county)
+    window = open_window(qtbot, ctx)
+    keys = Keys(qtbot, window)
+    keys.press(Qt.Key.Key_F8)
+    desk = desk_of(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.scan_edit, timeout=3000)
+    scanner(token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    # the proxy's name, ID and relation typed, 由他人代領 forgotten
+    desk.proxy_name.setFocus()
+    keys.type("陳大文")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("F131104093")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("配偶")
+    desk.confirm_button.setFocus()
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "由他人代領" in desk.message_label.text(), timeout=5000)
+    assert desk.message_label.text() == (
+        "已填寫代領人資料，但未勾選「由他人代領」：請勾選，或清除代領人欄位"
+    )
+    qtbot.wait(300)  # nothing is handed over, as the applicant in person or anyone
+    assert cases.load_case(ctx.app, number).status == "ready_for_pickup"
+    assert (desk.proxy_name.text(), desk.proxy_id.text(), desk.proxy_relation.text()) == (
+        "陳大文",
+        "F131104093",
+        "配偶",
+    )
+    assert QApplication.focusWidget() is desk.proxy_check
+    keys.press(Qt.Key.Key_Space)  # ticked: the same entry now hands over to the proxy
+    desk.confirm_button.setFocus()
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    by = cases.load_case(ctx.app, number).picked_up_by
+    assert by["self"] is False and by["name"] == "陳大文" and by["relation"] == "配偶"
+
+
+def test_a_proxy_typed_for_one_citizen_is_not_recorded_on_the_next_citizens_handover(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    first, first_token = ready_case(ctx.app, county)
+    second, second_token = ready_case(ctx.app, county, applicant_id="B123456780")
+    window = open_window(qtbot, ctx)
+    keys = Keys(qtbot, window)
+    keys.press(Qt.Key.Key_F8)
+    desk = desk_of(window)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.scan_edit, timeout=3000)
+    scanner(first_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    desk.proxy_check.setFocus()
+    keys.press(Qt.Key.Key_Space)  # 由他人代領, for the first citizen, who then walks away
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("陳大文")
+    keys.press(Qt.Key.Key_Tab)
+    keys.type("F131104093")
+    # the same code scanned again (the phone held up twice) keeps what was typed
+    scanner(first_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    assert desk.proxy_check.isChecked() and desk.proxy_name.text() == "陳大文"
+    # the next citizen, in person: the proxy typed for the first is not theirs
+    scanner(second_token)
+    qtbot.waitUntil(
+        lambda: desk.result is not None and desk.result.case_number == second, timeout=10000
+    )
+    assert not desk.proxy_check.isChecked()
+    assert (desk.proxy_name.text(), desk.proxy_id.text(), desk.proxy_relation.text()) == ("",) * 3
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=3000)
+    keys.press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    assert cases.load_case(ctx.app, second).picked_up_by == {"self": True}
+    assert cases.load_case(ctx.app, first).status == "ready_for_pickup"

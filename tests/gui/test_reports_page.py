@@ -177,7 +177,10 @@ def test_a_reversed_period_says_why_and_computes_nothing(
     page.to_edit.setDate(QDate(2026, 1, 1))
     page.run()
     assert rec.calls == []
-    assert "早於開始日" in page.error_label.text()
+    # the dates as the fields show them (ROC), the Western ones beside for the command line's
+    assert page.error_label.text() == (
+        "報表期間的結束日 115/01/01（2026-01-01）早於開始日 115/03/31（2026-03-31）。"
+    )
     assert all(not b.isEnabled() for b in page.export_buttons.values())
 
 

@@ -76,6 +76,8 @@ def test_validator_accepts_the_source_as_is(tmp_path: Path) -> None:
             "unreachable county would fail",
         ),
         ((r"ENROL_CODE;CA_Setup", "CA_Setup"), "installer logs"),
+        # https enrols only with the county's CA pinned: the installer must pass it on
+        ((r" --county-ca-file &quot;\[COUNTY_CA_FILE\]&quot;", ""), "receive COUNTY_CA_FILE"),
     ],
 )
 def test_validator_catches_broken_sources(

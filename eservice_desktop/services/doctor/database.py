@@ -52,16 +52,53 @@ def _integrity_and_revision(settings: Settings) -> tuple[list[str], str | None]:
                 found = None
         finally:
             conn.close()
-    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable) as e:
-        raise Verdict(
-            "fail",
-            (f"無法讀取資料庫：{e}", f"Cannot read the database: {e}"),
-            (
-                "由 backups/ 還原最近的備份（見 IT 手冊「備份與還原」）",
-                "Restore the latest copy from backups/ (IT guide, 'Backup and restore')",
-            ),
-        ) from None
+    except cipher.DatabaseError as e:
+        if "unable to open" in str(e):
+            raise _cannot_open(settings) from None
+        raise _unreadable(e) from None
+    except (cipher.WrongKey, dbkey.KeyUnavailable) as e:
+        raise _unreadable(e, key=True) from None
     return [str(r[0]) for r in rows], (str(found[0]) if found else None)
+
+
+def _cannot_open(settings: Settings) -> Verdict:
+    """The file or its folder cannot be opened by this user (a WAL database needs its folder
+    writable even to be read): permissions, not the key nor the file's content."""
+    where = settings.db_path.parent
+    return Verdict(
+        "fail",
+        (
+            f"無法開啟資料庫：{where} 對此帳號唯讀或沒有權限",
+            f"Cannot open the database: {where} is read-only or not permitted for this user",
+        ),
+        (
+            "確認資料目錄可寫入（唯讀掛載、權限）；Linux：usermod -aG eservice 使用者，"
+            "Windows：資料夾權限給此帳號「修改」",
+            "Make the data directory writable (read-only mount, permissions); Linux: "
+            "usermod -aG eservice USER, Windows: grant this account Modify on the folder",
+        ),
+    )
+
+
+def _unreadable(e: Exception, key: bool = False) -> Verdict:
+    """The database does not open: with ``key`` because the key is missing or another one (a
+    backup is sealed with the same key, so the fix is the escrowed key, not a restore)."""
+    zh, _, en = str(e).partition(" / ")
+    fix = (
+        (
+            "以保管的金鑰執行 eservice-desktop db key import 檔案（見 IT 手冊「金鑰保管」）；"
+            "金鑰正確而檔案損毀時，再由 backups/ 還原最近的備份",
+            "Put the escrowed key back: `eservice-desktop db key import FILE` (IT guide, 'Key "
+            "custody'); only if the key is right and the file is damaged, restore the latest "
+            "copy from backups/",
+        )
+        if key
+        else (
+            "由 backups/ 還原最近的備份（見 IT 手冊「備份與還原」）",
+            "Restore the latest copy from backups/ (IT guide, 'Backup and restore')",
+        )
+    )
+    return Verdict("fail", (f"無法讀取資料庫：{zh}", f"Cannot read the database: {en or zh}"), fix)
 
 
 def _sound(problems: list[str]) -> None:
@@ -129,10 +166,17 @@ def check_chain(settings: Settings) -> Check:
     path = settings.db_path
     if not path.exists() or cipher.is_plain(path):
         return _check("chain", title, "warn", ("資料庫尚未建立", "No database yet"))
-    try:
-        engine = db.make_engine(settings.db_url, key=dbkey.database_key(settings, create=False))
-    except dbkey.KeyUnavailable as e:
-        return _check("chain", title, "fail", (f"無法讀取資料庫：{e}", f"Cannot read it: {e}"))
+    try:  # unreadable (key, permissions, damage) is not "upgrade first": check_database says why
+        db.raw_connect(settings, read_only=True).close()
+    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable):
+        return _check(
+            "chain",
+            title,
+            "fail",
+            ("無法讀取資料庫", "The database cannot be read"),
+            ("見「資料庫完整性與版本」", "See 'Database integrity and revision'"),
+        )
+    engine = db.make_engine(settings.db_url, key=dbkey.database_key(settings, create=False))
     try:
         if not db.schema_is_current(engine):
             return _check(

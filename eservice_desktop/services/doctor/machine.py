@@ -48,6 +48,15 @@ _DATA_DIR = ("資料目錄與磁碟空間", "Data directory and free space")
 
 def _usable_dir(d: Path, base: Path) -> None:
     """The data directory exists and is writable, or the verdict."""
+    if d.exists() and not d.is_dir():  # db upgrade could not create it: a path mistake
+        raise Verdict(
+            "fail",
+            (f"{d} 是檔案，不是資料夾", f"{d} is a file, not a folder"),
+            (
+                "改正 --data-dir 或 ESERVICE_DATA_DIR 指向資料夾",
+                "Correct --data-dir or ESERVICE_DATA_DIR to name a folder",
+            ),
+        )
     if not d.is_dir():
         if os.access(base, os.W_OK):
             raise Verdict(

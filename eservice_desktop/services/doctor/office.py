@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from eservice_desktop.config import Settings
 from eservice_desktop.county_link.transport import is_loopback
 from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
+from eservice_desktop.domain.values import COUNTER_RE
 from eservice_desktop.services.doctor.report import (
     Check,
     Verdict,
@@ -41,7 +42,7 @@ def _office_entry(settings: Settings) -> dict[str, Any]:
                 f"Set office_code (e.g. H01) in {where}, or reinstall with OFFICE_CODE",
             ),
         )
-    if not (settings.device_id.isalnum() and 1 <= len(settings.device_id) <= 8):
+    if not COUNTER_RE.fullmatch(settings.device_id):
         raise Verdict(
             "fail",
             (
@@ -49,8 +50,8 @@ def _office_entry(settings: Settings) -> dict[str, Any]:
                 f"Bad device number {settings.device_id!r}",
             ),
             (
-                f"在 {where} 設定 device_id（如 01），同一事務所內不可重複",
-                f"Set device_id (e.g. 01) in {where}; unique inside the office",
+                f"在 {where} 設定 device_id（01 到 99，如 01），同一事務所內不可重複",
+                f"Set device_id (01 to 99, e.g. 01) in {where}; unique inside the office",
             ),
         )
     return office
@@ -160,7 +161,7 @@ def calendar_years(settings: Settings) -> set[int]:
                 years |= {int(y) for (y,) in rows.fetchall() if str(y).isdigit()}
             finally:
                 conn.close()
-        except (cipher.DatabaseError, dbkey.KeyUnavailable, OSError):
+        except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable, OSError):
             pass  # unreadable, unkeyed or locked: reported by check_database
     return years
 
@@ -244,6 +245,13 @@ def check_sync_backlog(
         "(Windows: sc query eservice-sync; Linux: systemctl status eservice-sync), then run "
         "`eservice-desktop sync once`",
     )
+    if not _read_rows(settings, "SELECT 1 FROM sync_state WHERE name = 'enrolled'"):
+        fix = (  # `sync once` cannot send anything before the device is enrolled
+            "本機尚未向縣府登記：先執行 eservice-desktop sync enrol（見「本機登記」），"
+            "待送資料於登記後第一次同步時送出",
+            "This device is not enrolled with the county: run `eservice-desktop sync enrol` "
+            "first (see 'Device enrolment'); what waits is sent at the first sync after it",
+        )
     detail = (
         f"{count} 筆待送，最舊的已等候 {age_h:.1f} 小時",
         f"{count} waiting, the oldest for {age_h:.1f} h",

@@ -31,7 +31,12 @@ from typing import TYPE_CHECKING, Any
 from eservice_desktop.services.sync.status import status
 
 if TYPE_CHECKING:
-    from eservice_desktop.county_link.client import SyncError, error_named, sync_error_message
+    from eservice_desktop.county_link.client import (
+        SyncError,
+        check_url,
+        error_named,
+        sync_error_message,
+    )
     from eservice_desktop.county_link.worker import SyncLoop
     from eservice_desktop.services.sync.attachments import add_attachment, upload_attachments
     from eservice_desktop.services.sync.clock import base_now, install_clock_correction
@@ -63,6 +68,7 @@ if TYPE_CHECKING:
 #: Public name -> the module that defines it.
 _WHERE = {
     "SyncError": "eservice_desktop.county_link.client",
+    "check_url": "eservice_desktop.county_link.client",
     "error_named": "eservice_desktop.county_link.client",
     "sync_error_message": "eservice_desktop.county_link.client",
     "SyncLoop": "eservice_desktop.county_link.worker",
@@ -122,6 +128,7 @@ __all__ = [
     "SyncLoop",
     "add_attachment",
     "base_now",
+    "check_url",
     "county_receipt",
     "county_receipt_pdf",
     "credential",

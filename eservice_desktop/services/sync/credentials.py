@@ -121,6 +121,10 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     return info
 
 
+#: The lengths of an enrolment code the wire takes (county_link EnrolRequest).
+MIN_CODE, MAX_CODE = 6, 64
+
+
 def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
     """The county's answer to the code; its refusals as the messages the counter shows."""
     from eservice_desktop.county_link.client import (
@@ -130,6 +134,14 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
         WrongOffice,
     )
 
+    code = code.strip()
+    if not MIN_CODE <= len(code) <= MAX_CODE:  # the wire's bounds (EnrolRequest)
+        raise DomainError(
+            "sync.enrol_code",
+            "登記碼格式不正確（縣府核發，如 ABCD-EFGH-JKLM）",
+            "The enrolment code is malformed (issued by the county, e.g. ABCD-EFGH-JKLM)",
+            "code",
+        )
     client = CountyClient(server_url, ca_file=app.settings.county_ca_file)
     try:
         return client.enrol(

@@ -67,7 +67,14 @@ def check_page(changes: list[Change]) -> Checked:
     database: the pull runs them on its page-ahead thread (services/sync/pull_pages.py) while
     the page before is written, and :func:`apply_page` takes their results instead of
     running them again."""
-    return [plainly_valid_event(c.data) if c.kind == "event" else None for c in changes]
+    out: Checked = []
+    known: str | None = None  # the last hash that passed: a chain's next event names it
+    for c in changes:
+        plain = plainly_valid_event(c.data, known) if c.kind == "event" else None
+        if plain is not None:
+            known = plain[0].hash
+        out.append(plain)
+    return out
 
 
 def apply_page(
@@ -94,47 +101,56 @@ def _apply_page(
 ) -> PageOutcome:
     out = PageOutcome()
     events: list[Event] = []
-    seqs: dict[str, tuple[int, dict[str, Any]]] = {}
+    at: dict[str, Change] = {}  # each event's change, for a refusal to park
     typed: dict[str, EventPayload] = {}  # made by the checks, handed to the fold
     numbers: set[str] = set()
-    taken = _numbers_taken(s, changes)
+    taken = _numbers_taken(s, changes, checked)
     for change, plain in zip(changes, checked, strict=True):
-        if change.kind == "event":
-            if plain is not None:  # read and value-checked in one pass
-                e = plain[0]
-                typed[e.event_id] = plain[1]
+        if plain is not None:  # an event read and value-checked in one pass
+            e = plain[0]
+            typed[e.event_id] = plain[1]
+            if e.type == ev.RECEIVED:
                 refusal = _screen_number(e, numbers, taken)
-            else:  # doubted: the wire schema, then the value rules, name what is wrong
-                try:
-                    e = WireEvent.model_validate(change.data).to_event()
-                except (ValidationError, *_MALFORMED) as exc:
-                    park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
+                if refusal is not None:
+                    park(app, s, refusal, change.seq, change.data)
                     continue
-                refusal = _screen(e, numbers, taken)
-            if refusal is not None:
+            events.append(e)
+            at[e.event_id] = change
+        elif change.kind == "event":  # doubted: the wire schema, then the value rules
+            try:
+                e = WireEvent.model_validate(change.data).to_event()
+            except (ValidationError, *_MALFORMED) as exc:
+                park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
+                continue
+            if (refusal := _screen(e, numbers, taken)) is not None:
                 park(app, s, refusal, change.seq, change.data)
                 continue
             events.append(e)
-            seqs[e.event_id] = (change.seq, change.data)
+            at[e.event_id] = change
         elif not events_only:
             _apply_reference(app, s, change, out)
     out.report = ingest_many(app, s, events, origin="county", own_acked=own, typed=typed)
     for refusal in out.report.refused:
-        seq, data = seqs[refusal.event.event_id]
-        park(app, s, refusal, seq, data)
+        change = at[refusal.event.event_id]
+        park(app, s, refusal, change.seq, change.data)
     return out
 
 
-def _numbers_taken(s: Session, changes: list[Change]) -> dict[str, str]:
+def _numbers_taken(s: Session, changes: list[Change], checked: Checked) -> dict[str, str]:
     """The case numbers the page's new cases name that a case here already has (number ->
-    case id), in one query for the whole page."""
-    wanted = {
-        str(c.data["payload"].get("case_number") or "")
-        for c in changes
-        if c.kind == "event"
-        and c.data.get("type") == ev.RECEIVED
-        and isinstance(c.data.get("payload"), dict)
-    }
+    case id), in one query for the whole page (an event checked in one pass names its number
+    in its typed payload)."""
+    wanted: set[str] = set()
+    for c, plain in zip(changes, checked, strict=True):
+        if plain is not None:
+            if plain[0].type == ev.RECEIVED:
+                wanted.add(str(plain[0].payload.get("case_number") or ""))
+        elif (
+            c.kind == "event"
+            and c.data.get("type") == ev.RECEIVED
+            and isinstance(c.data.get("payload"), dict)
+        ):
+            wanted.add(str(c.data["payload"].get("case_number") or ""))
     wanted.discard("")
     if not wanted:
         return {}

@@ -15,7 +15,8 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import fast_values, repo
+from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models_sync import CountyReceiptRow, SyncReferenceRow
 
 
@@ -55,7 +56,7 @@ def store_receipts(s: Session, receipts: list[CountyReceipt], now: datetime) -> 
         r.case_id: r
         for r in s.scalars(
             select(CountyReceiptRow).where(
-                CountyReceiptRow.case_id.in_([r.case_id for r in receipts])
+                among(CountyReceiptRow.case_id, [r.case_id for r in receipts])
             )
         )
     }
@@ -78,8 +79,15 @@ def store_receipts(s: Session, receipts: list[CountyReceipt], now: datetime) -> 
                 setattr(row, k, v)
     if new_rows:
         # one driver executemany of the values Core would bind (no ORM bulk bookkeeping for
-        # rows nobody loads back in this transaction)
-        repo.insert_rows(s, cast(Table, CountyReceiptRow.__table__), list(new_rows.values()))
+        # rows nobody loads back in this transaction), its two times written by the quick
+        # converters (storage.fast_values: the same text as the column type's own)
+        table, rows = cast(Table, CountyReceiptRow.__table__), list(new_rows.values())
+        names = list(rows[0])
+        dialect = s.connection().dialect
+        values_rows = [[r[n] for n in names] for r in rows]
+        repo.insert_tuples(
+            s, table, names, fast_values.converted(table, dialect, names, values_rows)
+        )
 
 
 def county_receipt(app: App, case_number: str) -> dict[str, Any]:

@@ -44,10 +44,12 @@ _AT: Final = re.compile(
 )
 
 
-def plainly_valid_event(data: Any) -> tuple[Event, EventPayload] | None:
+def plainly_valid_event(data: Any, known: str | None = None) -> tuple[Event, EventPayload] | None:
     """The event of a pulled change's ``data`` and its typed payload (made by the checks, for
     the fold) when it is in the plain form and passes :func:`check_event`; None when the
-    schema and the rules must look at it one by one."""
+    schema and the rules must look at it one by one. ``known``: a hash that passed this very
+    test (the event before in the page, whose hash the next event of its chain names as
+    ``prev``): a ``prev`` equal to it needs no second pattern match."""
     if type(data) is not dict or not data.keys() <= _KEYS or not data.keys() >= _REQUIRED:
         return None
     event_id, case_id, type_ = data["event_id"], data["case_id"], data["type"]
@@ -66,7 +68,7 @@ def plainly_valid_event(data: Any) -> tuple[Event, EventPayload] | None:
         and type_ in ALL_TYPES
         and 1 <= len(clerk) <= values.CLERK_MAX
         and _AT.fullmatch(at)
-        and (prev is None or (type(prev) is str and _HASH.fullmatch(prev)))
+        and (prev is None or (type(prev) is str and (prev == known or _HASH.fullmatch(prev))))
         and (hash_ is None or (type(hash_) is str and _HASH.fullmatch(hash_)))
     ):
         return None

@@ -379,9 +379,13 @@ def shared_pki() -> tuple[TestPki, Path]:
     module (integration, GUI, benchmark) in a process must share the same token directory.
     """
     if "pki" not in _SHARED:
+        import atexit
+        import shutil
         import tempfile
 
         directory = Path(tempfile.mkdtemp(prefix="eservice-softhsm-"))
+        # The token's keys go with the process (the module holds the directory until then).
+        atexit.register(shutil.rmtree, directory, ignore_errors=True)
         pki = build_pki()
         init_softhsm(directory, pki)
         _SHARED["pki"], _SHARED["dir"] = pki, directory

@@ -233,3 +233,27 @@ def wait_for(predicate: Callable[[], object], timeout: float = 5.0) -> object:
             return value
         time.sleep(0.02)
     raise AssertionError("condition not reached in time")
+
+
+def wait_readers_empty(timeout: float = 10.0) -> None:
+    """Until pcscd reports no card in either virtual reader: it notices a removal on its next
+    poll (~0.4 s), later on a loaded machine, and a test that follows must not see the card
+    of the one before (a fixed pause was sometimes too short)."""
+    from eservice_desktop.devices import pcsc
+    from eservice_desktop.devices.apdu import ApduError
+
+    def empty() -> bool:
+        try:
+            statuses = pcsc.snapshot(read_cards=False)
+        except ApduError:
+            return True  # no PC/SC service: no reader holds a card (the next test says so)
+        return all(
+            status.state in (pcsc.ReaderState.NO_CARD, pcsc.ReaderState.NO_READER)
+            for status in statuses
+            if status.reader in READER_NAMES
+        )
+
+    try:
+        wait_for(empty, timeout)
+    except AssertionError:
+        raise AssertionError(f"a card is still in a virtual reader after {timeout} s") from None

@@ -59,7 +59,7 @@ def cards(pcscd: None) -> Iterator[Callable[..., vc.VirtualCard]]:
     yield make
     for card in made:
         card.remove()
-    time.sleep(0.6)  # let pcscd notice, so the next test starts with empty readers
+    vc.wait_readers_empty()  # pcscd noticed: the next test starts with empty readers
 
 
 @pytest.fixture(scope="session")

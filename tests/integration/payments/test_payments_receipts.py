@@ -26,7 +26,7 @@ from sqlalchemy import select
 
 from eservice_desktop.printing.fonts import font_chain
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
-from eservice_desktop.services import cases, fees, payments, reports
+from eservice_desktop.services import cases, daily_closing, fees, payments, reports
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -150,6 +150,30 @@ def test_reprint_and_void_are_marked(app: App, case_number: str, tmp_path: Path)
     assert "規費收據（作廢）" in flat and "作廢原因：刷卡金額錯誤" in flat
 
 
+def test_a_reprint_says_what_the_first_print_said(
+    app: App, case_number: str, tmp_path: Path
+) -> None:
+    """A receipt acknowledges one payment against the fee of that moment: a reprint (or a
+    pending receipt printed later) shows the same fee lines, fee due and balance after that
+    payment, not those of the case today (more paid since, more copies assessed since)."""
+    first = payments.record_payment(app, case_number, "cash", 10).receipt_number
+    pdf = tmp_path / "first.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, first))
+    payments.confirm_printed(app, first)
+    original = squash(pdftotext(pdf))
+    said = ("2張×15＝30", "應繳規費", "本次實收10元", "尚欠金額", "20元")
+    for expected in said:
+        assert expected in original, expected
+    payments.record_payment(app, case_number, "cash", 20)
+    fees.change_copies(app, case_number, 4)  # NT$60 now, NT$30 still due
+    pdf.write_bytes(payments.receipt_pdf(app, first, reprint_reason="民眾遺失"))
+    reprint = squash(pdftotext(pdf))
+    assert "重印" in reprint
+    for expected in said:
+        assert expected in reprint, expected
+    assert "4張" not in reprint and "60" not in reprint
+
+
 def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
     app: App, make_case: Callable[..., str], tmp_path: Path
 ) -> None:
@@ -159,18 +183,19 @@ def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
     add_accounts(app)
     payments.void_receipt(app, b.receipt_number, "重複收費", approval=supervisor_approval())
     payments.refund(app, a.receipt_number, 15, "少印一張", approval=supervisor_approval())
-    report = reports.write_closing(app, DAY, tmp_path / "closing.pdf")
-    reports.write_closing(app, DAY, tmp_path / "closing.csv")
+    report = daily_closing.write_closing(app, DAY, tmp_path / "closing.pdf")
+    daily_closing.write_closing(app, DAY, tmp_path / "closing.csv")
     assert report.cash_expected == 15 and report.gross == 60 and report.net == 45
     flat = squash(pdftotext(tmp_path / "closing.pdf"))
     assert "規費日結表" in flat and "作廢收據" in flat and "重複收費" in flat and "少印一張" in flat
     for r in (a, b, c):
         assert r.receipt_number in flat
-    assert "應有現金（現金收入－現金退費）15" in flat
+    assert "應有現金（現金收入－現金退費－現金作廢退還）15" in flat
     raw = (tmp_path / "closing.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert [b.receipt_number, b.case_number, "30", "重複收費"] in rows  # the void section
+    # the void section: issued and voided on this counter
+    assert [b.receipt_number, "01", "01", b.case_number, "30", "重複收費"] in rows
     assert ["收據號碼區間"] in rows and [
         "01",
         a.receipt_number,
@@ -178,6 +203,57 @@ def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
         "3",
         "無",
     ] in rows
+
+
+def _method_rows(pdf: Path) -> dict[str, list[str]]:
+    """The rows of the closing's 繳費方式小計 as the printed page lays them out."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    section = text.split("繳費方式小計", 1)[1].split("收據明細", 1)[0]
+    rows = [line.split() for line in section.splitlines() if line.split()]
+    return {r[0]: r[1:] for r in rows if r[0] in ("繳費方式", "現金", "刷卡", "線上", "合計")}
+
+
+def test_closing_shows_each_method_net_of_its_refunds_on_paper_and_in_json(
+    app: App, make_case: Callable[..., str], tmp_path: Path
+) -> None:
+    """Cash 75 in and 10 back, card 60 in and 15 back: the totals by method said 75 and 60,
+    the refunds in their own list only. Each method now shows what came in, what went back and
+    the net, on the printed closing, in ``--json`` (fields added, none renamed) and in the text."""
+    a = payments.record_payment(app, make_case(), "cash", 30)
+    payments.record_payment(app, make_case(copies=3), "cash", 45)
+    c = payments.record_payment(app, make_case(copies=4), "card", 60, reference="T1")
+    add_accounts(app)
+    payments.refund(app, a.receipt_number, 10, "溢收退還", approval=supervisor_approval())
+    payments.refund(app, c.receipt_number, 15, "少印一張", approval=supervisor_approval())
+    d = app.settings.data_dir
+    app.close()
+    out = tmp_path / "closing.pdf"
+    args = ("report", "closing", "--date", DAY.isoformat(), "--out", str(out))
+    shown = json.loads(cli(d, *args, "--json").stdout)
+    assert shown["by_method"] == {
+        "cash": {"count": 2, "amount": 75, "refunded": 10, "voided_out": 0, "net": 65},
+        "card": {"count": 1, "amount": 60, "refunded": 15, "voided_out": 0, "net": 45},
+    }
+    assert (shown["gross"], shown["refunded"], shown["net"], shown["cash_expected"]) == (
+        135,
+        25,
+        110,
+        65,
+    )
+    assert _method_rows(out) == {
+        "繳費方式": ["筆數", "實收", "退費", "作廢退還", "淨額"],
+        "現金": ["2", "75", "10", "0", "65"],
+        "刷卡": ["1", "60", "15", "0", "45"],
+        "合計": ["3", "135", "25", "0", "110"],
+    }
+    text = cli(d, *args).stdout
+    assert "現金 實收 75、退費 10、作廢退還 0、淨額 65" in text
+    assert "刷卡 實收 60、退費 15、作廢退還 0、淨額 45" in text
 
 
 def test_reconciliation_statement_has_appendix_22_columns(
@@ -336,3 +412,97 @@ def test_a_character_no_font_has_is_reported_not_hidden() -> None:
     chain = font_chain()
     nowhere = chr(0x10FFFD)  # plane 16 private use: in no shipped font
     assert chain.font_for(nowhere) == chain.primary and nowhere in chain.missing
+
+
+def test_prints_at_the_roc_new_year_midnight_show_taipei_time_with_roc_years(
+    app: App, case_number: str, clock, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """An online payment authorised one second before midnight Taipei on 31 December 2026 (ROC
+    115), printed and closed one minute into 1 January 2027 (ROC 116): every date on the
+    receipt and on the closing is Taipei's, with the ROC year, none with the AD year."""
+    clock.set(datetime(2026, 12, 31, 16, 1, tzinfo=UTC))  # 2027-01-01 00:01 Taipei
+    with app.transaction() as s:
+        receipt = payments.record_online_payment(
+            app,
+            s,
+            cases.resolve_case_id(s, case_number),
+            payment_id="30099999900",
+            amount=30,
+            payment_tool="信用卡",
+            authorised_at=datetime(2026, 12, 31, 15, 59, 59, tzinfo=UTC),
+        ).receipt_number
+    pdf = tmp_path / "receipt.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, receipt))
+    flat = squash(pdftotext(pdf))
+    assert "中華民國116年1月1日" in flat and "00:01" in flat
+    assert "授權時間115/12/3123:59:59" in flat
+    report = daily_closing.write_closing(app, date(2027, 1, 1), tmp_path / "closing.pdf")
+    assert [r.number for r in report.receipts] == [receipt]
+    flat = squash(pdftotext(tmp_path / "closing.pdf"))
+    assert "營業日：中華民國116年1月1日" in flat and "製表時間：116/01/0100:01" in flat
+    for text in (squash(pdftotext(pdf)), flat):
+        assert not re.search(r"20(26|27)[/-]", text), text
+
+
+def test_closing_csv_keeps_typed_reasons_as_text_not_formulas(
+    app: App, make_case: Callable[..., str], tmp_path: Path, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """A void or refund reason is typed by a clerk and lands in the closing CSV that finance
+    opens in Excel: a cell starting with = + - @ would run as a formula there (CSV injection).
+    Such text is written with a leading apostrophe; amounts, negative ones too, stay numbers."""
+    a = payments.record_payment(app, make_case(), "cash", 30)
+    b = payments.record_payment(app, make_case(), "cash", 30)
+    add_accounts(app)
+    formula = '=HYPERLINK("http://example.invalid","x")'
+    payments.void_receipt(app, a.receipt_number, formula, approval=supervisor_approval())
+    clock.set(datetime(2026, 3, 11, 2, 0, tzinfo=UTC))
+    payments.refund(app, b.receipt_number, 30, "@SUM(1+1)", approval=supervisor_approval())
+    cells = []
+    for day in (DAY, date(2026, 3, 11)):
+        daily_closing.write_closing(app, day, tmp_path / f"{day}.csv")
+        raw = (tmp_path / f"{day}.csv").read_bytes().decode("utf-8-sig")
+        cells += [c for row in csv.reader(io.StringIO(raw)) for c in row]
+    assert "'" + formula in cells and "'@SUM(1+1)" in cells
+    assert not [c for c in cells if c[:1] in ("=", "+", "@")]
+    assert "-30" in cells  # the next day's net: a negative amount is no formula
+
+
+def test_a_pulled_authorisation_time_without_zone_prints_as_the_statement_reads_it(
+    app: App, case_number: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An online payment pulled from the county whose authorisation time carries no zone (the
+    wire accepts it; stored times are UTC): the receipt used the counter PC's own zone for it,
+    the reconciliation statement UTC. On a PC set to another zone the two disagreed."""
+    import time
+
+    from eservice_desktop.domain.events import Actor
+    from eservice_desktop.services import ingest
+
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    paid = Actor("H01", "02", "clerk02").event(
+        cases.load_case(app, case_number).case_id,
+        "case.payment_recorded",
+        app.now(),
+        {
+            "payment_id": "30096955601",
+            "case_number": case_number,
+            "method": "online",
+            "amount": 30,
+            "receipt_number": "H01-02-115-R000009",
+            "payment_tool": "信用卡",
+            "authorised_at": "2026-03-10T02:40:20",  # 10:40:20 in Taipei, read as UTC
+            "verification": "ABCDEFGHIJ",
+            "key_id": "k",
+        },
+    )
+    try:
+        with app.transaction() as s:
+            ingest.ingest_many(app, s, [paid], origin="county")
+        statement = reports.reconciliation(app, DAY, DAY).rows
+        details = payments.receipt_data(app, "H01-02-115-R000009").method_details
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+    assert [r.authorised_at for r in statement] == ["2026/03/10 10:40:20"]
+    assert "授權時間 115/03/10 10:40:20" in details

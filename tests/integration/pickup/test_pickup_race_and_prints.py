@@ -33,13 +33,13 @@ from eservice_desktop.config import Settings
 from eservice_desktop.services.core import open_app
 from eservice_desktop.services import pickup
 from eservice_desktop.domain.operators import Operator, Role
-data_dir, device, token, start = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
-app = open_app(Settings(data_dir=Path(data_dir), office_code="H01", device_id=device))
-app.operator = Operator("desk" + device, "desk", frozenset({Role.PICKUP}))
+data_dir, desk, token, start = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+app = open_app(Settings(data_dir=Path(data_dir), office_code="H01", device_id="01"))
+app.operator = Operator("desk" + desk, "desk", frozenset({Role.PICKUP}))
 while time.time() < start:
     time.sleep(0.001)
 r = pickup.handover(app, token)
-print(json.dumps({"device": device, "handed_over": r.handed_over, "reason": r.reason}))
+print(json.dumps({"desk": desk, "handed_over": r.handed_over, "reason": r.reason}))
 """
 
 
@@ -131,7 +131,9 @@ def test_serial_scanner_reads_lines_from_a_pty() -> None:
     scanner = SerialScanner(os.ttyname(slave), on_scan, baud=9600)
     scanner.start()
     try:
-        time.sleep(0.3)
+        # Opening the port discards what came before: scan once it listens (a loaded machine
+        # may take longer than any fixed pause to start the thread and import pyserial).
+        assert scanner.listening.wait(10)
         os.write(master, b"ABCDEF234567\r\n")
         os.write(master, b"0427-K7M3\r")
         assert got.wait(5), seen

@@ -75,7 +75,7 @@ def close(hex_a: str, hex_b: str) -> bool:
 @pytest.mark.parametrize(
     ("spec", "labels"),
     [
-        (RATES, ["95.0", "92.5", "97.1", "88.0", "90.0", "85.5", "戶籍課", "地籍課", "2026-02"]),
+        (RATES, ["95.0", "92.5", "97.1", "88.0", "90.0", "85.5", "戶籍課", "地籍課", "115/02"]),
         (OVERDUE, ["3", "7", "戶籍課", "地籍課"]),
         (CHANNELS, ["300", "120", "20", "臨櫃", "線上", "短期補習班立案申請", "戶籍謄本"]),
         (SHARE, ["臨櫃 420（65.7%）", "線上 207（32.4%）", "郵寄 12（1.9%）"]),
@@ -191,6 +191,12 @@ def test_value_and_cell_formats() -> None:
     assert [format_cell(c) for c in (1234, 95.0, 92.46, 0.125, None, "戶籍課")] == [
         "1,234", "95.00", "92.46", "0.12", "", "戶籍課",
     ]  # fmt: skip
+    # days and times as the counter shows them: Taipei, ROC year; anything else as it is
+    assert [
+        format_cell(c)
+        for c in ("2026-03-10", "2026-12-31T16:30+00:00", "2026-12-31T23:59+08:00", "2026-13-01")
+    ] == ["115/03/10", "116/01/01 00:30", "115/12/31 23:59", "2026-13-01"]
+    assert format_cell("H01-01-115-000001-3") == "H01-01-115-000001-3"
 
 
 def test_the_description_reads_every_figure() -> None:

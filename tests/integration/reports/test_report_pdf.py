@@ -187,3 +187,19 @@ def test_words_figures_and_codes_never_break_and_a_wide_table_is_set_smaller(
     text = "".join(pages(write_report_pdf(r, tmp_path / "wide.pdf")))
     assert "ED-CRAM-SCHOOL-REGISTER" in text and "1,000,005" in text
     assert all(f"Column{i:02d}" in text for i in range(14))
+
+
+def test_days_and_times_in_tables_print_in_taipei_with_roc_years(tmp_path: Path) -> None:
+    """The overdue list's due day and holder's time (ISO in the JSON, CSV and XLSX) print as
+    the counter shows dates: Taipei, ROC year. 16:30 UTC on 31 December 2026 is 00:30 on
+    1 January 2027 in Taipei: ROC 116."""
+    overdue = (
+        ("H01-01-115-000001-3", "2026-12-31", "2026-12-31T16:30+00:00"),
+        ("H01-01-115-000002-1", "2026-12-30", "2026-12-31T23:59+08:00"),
+    )
+    path = write_report_pdf(report(1, overdue), tmp_path / "on-time.pdf")
+    text = squash("".join(pages(path)))
+    assert "H01-01-115-000001-3" in text
+    for roc in ("115/12/31", "116/01/0100:30", "115/12/30", "115/12/3123:59"):
+        assert roc in text, roc
+    assert not re.search(r"20(26|27)-", text)

@@ -201,3 +201,72 @@ def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
     assert stat.S_IMODE((data / "keys" / "db.key").stat().st_mode) == 0o640
     assert stat.S_IMODE(taken.path.parent.stat().st_mode) & 0o777 == 0o770
     assert stat.S_IMODE(taken.path.stat().st_mode) == 0o660
+
+
+def test_processes_starting_together_on_a_new_install_agree_on_one_key(tmp_path: Path) -> None:
+    """The window and the sync service start together on a new install: each found no key and
+    stored its own with a replace, so the key kept was not the one the database was made with,
+    and the database never opened again ("file is not a database"). Now the first key stored
+    is the key: six processes racing each open the database, and a seventh opens it after."""
+    import subprocess
+    import sys
+    import time
+
+    data = tmp_path / "fresh"
+    start = time.time() + 1.0
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from eservice_desktop.config import Settings\n"
+        "from eservice_desktop.services.core import open_app\n"
+        "while time.time() < float(sys.argv[2]): time.sleep(0.001)\n"
+        "app = open_app(Settings(data_dir=Path(sys.argv[1])))\n"
+        "print(app.db_key.hex()); app.close()\n"
+    )
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", script, str(data), str(start)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")},
+        )
+        for _ in range(6)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode == 0 for p in procs), [err[-300:] for _, err in outs]
+    keys = {out.strip() for out, _ in outs}
+    stored = dbkey.read_key(Settings(data_dir=data))
+    assert stored is not None and keys == {stored.hex()}
+    app = open_app(Settings(data_dir=data))
+    app.close()
+    assert not list((data / "keys").glob(".db-key-*"))  # no temporary key left behind
+
+
+def test_the_first_key_stored_is_the_key_even_when_all_made_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The race above made certain: every caller has found no key and made its own before any
+    stores it. Each must still come back with the one key the file holds."""
+    import threading
+
+    settings = Settings(data_dir=tmp_path / "fresh")
+    made = threading.Barrier(4)
+    real_new_key = dbkey.new_key
+
+    def new_key_after_everyone_looked() -> bytes:
+        key = real_new_key()
+        made.wait(timeout=10)
+        return key
+
+    monkeypatch.setattr(dbkey, "new_key", new_key_after_everyone_looked)
+    got: list[bytes] = []
+    threads = [
+        threading.Thread(target=lambda: got.append(dbkey.database_key(settings, create=True)))
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=20)
+    assert len(got) == 4 and set(got) == {dbkey.read_key(settings)}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 from pathlib import Path
 
@@ -134,19 +135,51 @@ def test_write_replaces_a_wider_file_and_leaves_no_part_file(
     assert not (settings.data_dir / "sneaky.csv").exists()
 
 
+def _device(path: Path, minor: int) -> Path:
+    """A character device node of the memory driver (3: null, 7: full) at ``path``."""
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+    except PermissionError:
+        pytest.skip("no permission to make a device node here")
+    return path
+
+
+def test_an_export_to_a_device_is_refused_and_never_replaces_it(
+    paid_office: tuple[Path, str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``--out /dev/null`` or a full disk's ``/dev/full``: refused before anything is written,
+    and the device stays a device (the atomic rename, run as root, put a file with the payer's
+    name in its place). A device cannot keep the 0600 promise of a personal export."""
+    data, number = paid_office
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    full, null = _device(dev / "full", 7), _device(dev / "null", 3)
+    for args in (
+        ("receipt", "pdf", number, "--out", str(full)),
+        ("receipt", "pdf", number, "--out", str(null)),
+        ("report", "closing", "--date", DAY, "--out", str(_device(dev / "full.csv", 7))),
+    ):
+        code, out = _run(capsys, data, *args)
+        assert code == 2 and out["error"] == "export.not_a_file", out
+        assert args[-1] in out["message"]
+    for node in dev.iterdir():
+        assert stat.S_ISCHR(node.stat().st_mode), node
+    assert sorted(p.name for p in dev.iterdir()) == ["full", "full.csv", "null"]
+
+
 def test_gui_closing_save_follows_the_same_rule(app: App, tmp_path: Path) -> None:
-    """The payments page saves the closing through services.reports.write_closing."""
+    """The payments page saves the closing through services.daily_closing.write_closing."""
     from datetime import date
 
     from eservice_desktop.domain.errors import DomainError
-    from eservice_desktop.services import reports
+    from eservice_desktop.services import daily_closing
 
     number = intake(app, request()).case_number
     payments.record_payment(app, number, "cash", 15)
     with pytest.raises(DomainError) as refused:
-        reports.write_closing(app, date(2026, 3, 10), app.settings.data_dir / "c.pdf")
+        daily_closing.write_closing(app, date(2026, 3, 10), app.settings.data_dir / "c.pdf")
     assert refused.value.code == "export.in_data_dir"
     assert not (app.settings.data_dir / "c.pdf").exists()
     out = tmp_path / "c.pdf"
-    reports.write_closing(app, date(2026, 3, 10), out)
+    daily_closing.write_closing(app, date(2026, 3, 10), out)
     assert out.stat().st_mode & 0o777 == 0o600

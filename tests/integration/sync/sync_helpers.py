@@ -54,6 +54,16 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def listening_socket() -> tuple[socket.socket, int]:
+    """A loopback socket bound to a free port, and the port, for a server in this process to
+    serve on (``uvicorn.Server.run([sock])``): ``free_port`` only names a port, which another
+    worker's connection may take before the server binds it."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    return sock, int(sock.getsockname()[1])
+
+
 def wait_http(url: str, seconds: float = 20.0, verify: bool | str = True) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -96,8 +106,23 @@ class CountyServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *extra: str) -> CountyServer:
+        """A server process. ``free_port`` only named a port that was free: another worker's
+        connection may take it before the process binds it, and the process then exits with a
+        bind error (or another server answers there). A first start tries another port; a
+        restart must come back where the counters look for it."""
+        for _ in range(3):
+            self.proc = self._spawn(extra)
+            if self._answers(self.proc):
+                self._started = True
+                return self
+            if getattr(self, "_started", False):
+                break
+            self.port = free_port()
+        raise RuntimeError(f"the county server did not start (logs in {self.workdir})")
+
+    def _spawn(self, extra: tuple[str, ...]) -> subprocess.Popen[bytes]:
         with (self.workdir / f"server-{self.port}.log").open("ab") as log:
-            self.proc = subprocess.Popen(
+            return subprocess.Popen(
                 [
                     PY,
                     "-m",
@@ -118,8 +143,21 @@ class CountyServer:
                 cwd=ROOT,
                 env=county_env(),
             )
-        wait_http(self.url + "/v1/health")
-        return self
+
+    def _answers(self, proc: subprocess.Popen[bytes], seconds: float = 20.0) -> bool:
+        """Whether ``proc`` answers on the port (False once it has exited: it could not bind,
+        whatever another process there says)."""
+        deadline = time.monotonic() + seconds
+        while proc.poll() is None:
+            try:
+                requests.get(self.url + "/v1/health", timeout=1)
+            except requests.RequestException:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(self.url) from None
+                time.sleep(0.05)
+            else:
+                return proc.poll() is None
+        return False
 
     def start_in_thread(self, demo: bool = False) -> CountyServer:
         """Same app in this process (fast to start); use :meth:`start` to be able to kill it."""
@@ -128,6 +166,7 @@ class CountyServer:
         import uvicorn
 
         from eservice_desktop.county.asgi import create_app
+        from eservice_desktop.county.http_server import server_config
         from eservice_desktop.county.notify import FileGateway
 
         app = create_app(
@@ -137,14 +176,31 @@ class CountyServer:
             demo=demo,
             limits=self.limits,
         )
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="on"
-        )
+        sock = self._listening_socket()
+        self._started = True
+        config = server_config(app, "127.0.0.1", self.port, lifespan="on")
         self._uv = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._uv.run, daemon=True)
+        self._thread = threading.Thread(target=self._uv.run, args=([sock],), daemon=True)
         self._thread.start()
         wait_http(self.url + "/v1/health")
         return self
+
+    def _listening_socket(self) -> socket.socket:
+        """The server's socket, bound here: ``free_port`` only named a port that was free, and
+        another worker's connection may have taken it since (uvicorn then logged the bind
+        error and the test waited for a server that never started). A port taken meanwhile
+        is traded for another one, bound at once; a restart keeps its port."""
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", self.port))
+        except OSError:
+            if getattr(self, "_started", False):
+                sock.close()
+                raise  # a restart must come back where the counters look for it
+            sock.bind(("127.0.0.1", 0))
+            self.port = int(sock.getsockname()[1])
+        return sock
 
     def app_limits(self) -> Limits:
         """The rate limiters of a server started in this process."""

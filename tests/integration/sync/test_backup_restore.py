@@ -138,7 +138,7 @@ def test_hourly_backup_rides_the_sync_loop_during_office_hours(
 ) -> None:
     from datetime import UTC, datetime
 
-    from eservice_desktop.services import reports
+    from eservice_desktop.services import daily_closing
 
     app = office()
     rounds: list[int] = []
@@ -157,7 +157,8 @@ def test_hourly_backup_rides_the_sync_loop_during_office_hours(
     assert len(backup.list_backups(app.settings)) == 2
     assert len(rounds) == 4  # the sync round ran every time
     # the daily closing takes its own backup, whatever the hour
-    reports.write_closing(app, datetime(2026, 3, 10, 14, 0, tzinfo=UTC).date(), tmp_path / "c.csv")
+    day = datetime(2026, 3, 10, 14, 0, tzinfo=UTC).date()
+    daily_closing.write_closing(app, day, tmp_path / "c.csv")
     labels = [b.label for b in backup.list_backups(app.settings)]
     assert labels[0] == "closing" and len(labels) == 3
 

@@ -174,3 +174,54 @@ def test_status_query_and_channel_api_are_rate_limited(sqlite_county: CountyServ
         ]
     assert codes[:20] == [404] * 20
     assert set(codes[20:]) == {429}
+
+
+def test_numbers_of_the_wrong_type_are_refused_not_coerced(sqlite_county: CountyServer) -> None:
+    """A portal sending ``true``, ``"2"`` or ``2.0`` for a number gets a 422: coerced, ``true``
+    was a copy and a payment of NT$1, and nothing of it was the citizen's."""
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
+        ok = http.post("/v1/channel/applications", json=APPLICATION, headers=web)
+        assert ok.status_code == 201, ok.text
+        number = ok.json()["case_number"]
+        before = _county_rows(sqlite_county)
+        for copies in (True, "2", 2.0):
+            r = http.post(
+                "/v1/channel/applications", json=APPLICATION | {"copies": copies}, headers=web
+            )
+            assert r.status_code == 422, (copies, r.text)
+            assert "copies" in r.text
+        for amount in (True, "5", 5.0):
+            r = http.post(
+                "/v1/channel/payments",
+                json={"case_number": number, "amount": amount, "transaction_id": "T-odd"},
+                headers=web,
+            )
+            assert r.status_code == 422, (amount, r.text)
+            assert "amount" in r.text
+        # a tool the treasury's settlement file does not know: stored, it made the office's
+        # reconciliation line one that `payment settle-import` refuses
+        r = http.post(
+            "/v1/channel/payments",
+            json={
+                "case_number": number,
+                "amount": 5,
+                "transaction_id": "T-t",
+                "payment_tool": "亂寫",
+            },
+            headers=web,
+        )
+        assert r.status_code == 422 and "payment_tool" in r.text, r.text
+        assert _county_rows(sqlite_county) == before
+
+
+def _county_rows(county: CountyServer) -> tuple[int, int]:
+    engine = make_engine(county.db_url)
+    try:
+        with Session(engine) as s:
+            return (
+                len(s.scalars(select(CountyEventRow)).all()),
+                len(s.scalars(select(CountyCaseRow)).all()),
+            )
+    finally:
+        engine.dispose()

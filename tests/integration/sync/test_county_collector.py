@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from sync_helpers import County, CountyServer
 
-from eservice_desktop.county import service
+from eservice_desktop.county import edge, service
 
 
 def test_the_county_takes_a_push_with_the_collector_off(
@@ -36,3 +36,37 @@ def test_the_county_takes_a_push_with_the_collector_off(
     assert r.json()["results"][0]["status"] == "accepted"
     assert seen == [False]  # off while the county took it
     assert gc.isenabled()  # and on again once it was answered
+
+
+def test_a_large_push_is_parsed_and_answered_with_the_collector_off(
+    county_db: str,
+    server_factory: Callable[[str], CountyServer],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """From its parse on (the edge's JSON reading and the request's validation make most of a
+    push's objects), not only while its handler runs; a small body is parsed with the collector
+    on; the parsed body is gone from the request's scope by the time it is back on."""
+    county = County(server_factory(county_db).start_in_thread())
+    county.enrol("H02")
+    parsed: list[tuple[int, bool]] = []
+    scopes: list[dict[str, Any]] = []
+    real_loads, real_call = edge.strict_loads, edge.BoundedStrictBodies._pass_on
+
+    def loads(body: bytes) -> Any:
+        parsed.append((len(body), gc.isenabled()))
+        return real_loads(body)
+
+    async def pass_on(self: Any, scope: dict[str, Any], *args: Any) -> None:
+        scopes.append(scope)
+        await real_call(self, scope, *args)
+
+    monkeypatch.setattr(edge, "strict_loads", loads)
+    monkeypatch.setattr(edge.BoundedStrictBodies, "_pass_on", pass_on)
+    small = county.push("H02", county.received())
+    large = county.push("H02", *(county.received() for _ in range(200)))
+    assert small.status_code == large.status_code == 200, (small.text, large.text)
+    (small_size, small_on), (large_size, large_on) = parsed
+    assert small_size < edge.PAUSE_COLLECTION_AT <= large_size
+    assert small_on and not large_on
+    assert all(edge.PARSED_BODY not in s for s in scopes)
+    assert gc.isenabled()

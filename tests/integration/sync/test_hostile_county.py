@@ -239,3 +239,27 @@ def test_attachments_are_keyed_by_office(county: County) -> None:
     assert case_id not in probe.text
     mine = county.get(f"/v1/attachments/{sha}", headers=county.h("H03"))
     assert mine.json()["case_id"] == case_id
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/attachments/" + "a" * 64, {"size": True, "case_id": "c1"}, "size"),
+        ("/v1/attachments/" + "a" * 64, {"size": "3", "case_id": "c1"}, "size"),
+        ("/v1/lookups", {"case_number": "H02-01-115-000001-5", "service_code": "HR-TRANSCRIPT",
+                         "kind": "household_transcript", "subject_id": "A123456789",
+                         "consent": "yes"}, "consent"),
+        ("/v1/lookups", {"case_number": "H02-01-115-000001-5", "service_code": "HR-TRANSCRIPT",
+                         "kind": "household_transcript", "subject_id": "A123456789",
+                         "consent": 1}, "consent"),
+        ("/v1/events", {"events": [], "gaps": [{"event_id": "e" * 8, "prev": "0" * 64,
+                                                "hash": "1" * 64, "position": True}]}, "position"),
+    ],
+)  # fmt: skip
+def test_wrong_types_are_refused_not_coerced(
+    county: County, path: str, body: dict[str, Any], field: str
+) -> None:
+    """``true`` is no size and ``"yes"`` no citizen's consent: 422 naming the field."""
+    r = county.post(path, json=body, headers=county.h("H02"))
+    assert r.status_code == 422, r.text
+    assert field in r.text

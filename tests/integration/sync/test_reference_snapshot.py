@@ -50,18 +50,23 @@ def test_a_round_swaps_a_new_snapshot_and_a_held_one_stays_unchanged(
     seen: list[Reference] = []
     changed: list[str] = []
     stop = threading.Event()
+    looked = threading.Event()
 
     def reader() -> None:  # another thread reads while the round runs
         while not stop.is_set():
             now = app.reference
             if not seen or seen[-1] is not now:
                 seen.append(now)
+                looked.set()
             if held.catalogue.service(code).name != name or held.clock_offset_s != offset:
                 changed.append("the held snapshot changed")
 
     watcher = threading.Thread(target=reader)
     watcher.start()
     try:
+        # the reader has seen the snapshot before the round (a busy machine may run a new
+        # thread late, after the round swapped it)
+        assert looked.wait(10)
         round_thread = threading.Thread(target=sync_now, args=(app,), name="sync-loop")
         round_thread.start()
         round_thread.join(60)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services import cases, payments, pickup, reports, sync
+from eservice_desktop.services import cases, daily_closing, payments, pickup, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -47,13 +47,13 @@ def test_office_closing_lists_both_devices_receipts(
     sync_now(d1)
     day = cases.today(d1)
     for app in (d1, d2):
-        report = reports.closing(app, day, device=None)
+        report = daily_closing.closing(app, day, device=None)
         assert [r.number for r in report.receipts] == [r1, r2]
         assert report.by_method["cash"] == (2, 2 * FEE)
         assert {r.device for r in report.ranges} == {"01", "02"}
     # each counter's own closing still lists only its own receipts
-    assert [r.number for r in reports.closing(d1, day).receipts] == [r1]
-    assert [r.number for r in reports.closing(d2, day).receipts] == [r2]
+    assert [r.number for r in daily_closing.closing(d1, day).receipts] == [r1]
+    assert [r.number for r in daily_closing.closing(d2, day).receipts] == [r2]
 
 
 def test_receipt_of_device_02_is_reprinted_and_voided_on_device_01(
@@ -81,7 +81,7 @@ def test_receipt_of_device_02_is_reprinted_and_voided_on_device_01(
         assert row is not None
         assert (row.status, row.print_count, row.void_reason) == ("void", 2, "金額誤收")
     assert cases.show_case(d2, number).balance == FEE
-    report = reports.closing(d2, cases.today(d2), device=None)
+    report = daily_closing.closing(d2, cases.today(d2), device=None)
     assert [(r.number, r.status) for r in report.receipts] == [(receipt, "void")]
 
 

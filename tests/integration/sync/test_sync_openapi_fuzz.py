@@ -14,7 +14,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
-from sync_helpers import TEST_SECRET, free_port, wait_http
+from sync_helpers import TEST_SECRET, listening_socket, wait_http
 
 from eservice_desktop.county import service
 from eservice_desktop.county.asgi import create_app
@@ -83,9 +83,9 @@ def county_app(county_db: str) -> Iterator[Any]:
     import uvicorn
 
     app = create_app(county_db, secret=TEST_SECRET, dispatch=False)
-    port = free_port()
+    sock, port = listening_socket()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, args=([sock],), daemon=True)
     thread.start()
     app.state.url = f"http://127.0.0.1:{port}"
     wait_http(app.state.url + "/v1/health")

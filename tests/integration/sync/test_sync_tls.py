@@ -14,7 +14,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from sync_helpers import TEST_SECRET, free_port, wait_http
+from sync_helpers import TEST_SECRET, listening_socket, wait_http
 
 from eservice_desktop.county.asgi import create_app
 from eservice_desktop.county_link.client import ConfigError, CountyClient
@@ -85,7 +85,7 @@ def tls_county(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
     (tmp_path / "county-ca.pem").write_bytes(_pem(ca))
     (tmp_path / "other-ca.pem").write_bytes(_pem(_ca("Some Other CA")[1]))
     app = create_app(f"sqlite:///{tmp_path / 'county.sqlite3'}", secret=TEST_SECRET, dispatch=False)
-    port = free_port()
+    sock, port = listening_socket()
     server = uvicorn.Server(
         uvicorn.Config(
             app,
@@ -96,7 +96,7 @@ def tls_county(tmp_path: Path) -> Iterator[tuple[str, Path, Path]]:
             ssl_keyfile=str(tmp_path / "server.key"),
         )
     )
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, args=([sock],), daemon=True)
     thread.start()
     url = f"https://127.0.0.1:{port}"
     wait_http(url + "/v1/health", verify=str(tmp_path / "county-ca.pem"))
@@ -120,3 +120,33 @@ def test_pinned_ca_accepted_other_refused(tls_county: tuple[str, Path, Path]) ->
         bad.close()
     with pytest.raises(ConfigError):
         CountyClient(url)  # https without a pinned CA is refused outright
+
+
+def test_the_refusal_names_what_to_correct(tls_county: tuple[str, Path, Path]) -> None:
+    """IT reads which setting is wrong (it was one sentence, "county URL or certificate", for
+    all of them), and a CA file that is not there is a ConfigError, not an OSError without a
+    file name ("無法存取 （OSError）")."""
+    from eservice_desktop.county_link.errors import sync_error_message
+
+    url, _county_ca, other_ca = tls_county
+    garbage = other_ca.with_name("not-a-cert.pem")
+    garbage.write_text("hello", encoding="utf-8")
+
+    def refusal(base: str, ca_file: str = "") -> str:
+        with pytest.raises(ConfigError) as refused:
+            client = CountyClient(base, ca_file=ca_file)
+            try:
+                client.health()
+            finally:
+                client.close()
+        return sync_error_message(refused.value, "en")
+
+    assert "certificate does not verify" in refusal(url, str(other_ca))
+    assert "county_ca_file" in refusal(url, str(garbage))
+    assert "missing or unreadable" in refusal(url, str(other_ca.with_name("gone.pem")))
+    assert "needs the county CA certificate" in refusal(url)
+    assert "must start with https://" in refusal("ftp://county.test")
+    assert "use https" in refusal("http://county.test")
+    assert "malformed" in refusal("http://127.0.0.1:99999")
+    zh = sync_error_message(ConfigError("county CA file missing or unreadable"), "zh_TW")
+    assert "找不到或無法讀取縣府 CA 憑證檔" in zh

@@ -15,7 +15,7 @@ from operator_support import sign_in
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
-from eservice_desktop.services import access, cases, payments, reports
+from eservice_desktop.services import access, cases, daily_closing, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import intake
 from eservice_desktop.storage import db
@@ -39,7 +39,7 @@ def _accesses(app: App, tmp_path: Path) -> dict[str, str]:
     cases.search_page(app, "林美", offset=0, after=10**18)  # a next page: not a new search
     payments.receipt_pdf(app, paid.receipt_number)
     # yesterday's closing: an export all the same (today's would also take a backup)
-    reports.write_closing(app, date(2026, 3, 9), tmp_path / "closing.csv")
+    daily_closing.write_closing(app, date(2026, 3, 9), tmp_path / "closing.csv")
     return {"first": first.case_number, "second": second.case_number}
 
 

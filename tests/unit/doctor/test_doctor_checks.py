@@ -125,6 +125,8 @@ def test_office_default_settings_are_ok(settings: Settings) -> None:
     [
         ({"office_code": "Z99"}, "fail", "catalogue"),
         ({"device_id": "0 1"}, "fail", "device"),
+        ({"device_id": "A1"}, "fail", "device"),  # enrolment and case numbers want 01..99
+        ({"device_id": "100"}, "fail", "device"),
         ({"county_url": "http://county.example.tw"}, "fail", "plain http"),
         ({"county_url": "https://county.example.tw"}, "fail", "CA certificate"),
         ({"county_url": "ftp://x"}, "fail", "not valid"),

@@ -91,3 +91,36 @@ def test_setup_does_not_burn_the_code_without_a_keyring(
     assert code == 3
     assert out["error"] == "no_keyring"
     assert not (data / "eservice.sqlite3").exists()  # never got as far as opening the office
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (["--office", "ZZZ", "setup"], "機關代碼格式錯誤"),
+        (["--device", "0 1", "setup"], "01 到 99"),
+        # a device id events take, but no case number can hold (nor the county enrol)
+        (["--device", "A1", "setup"], "01 到 99"),
+        (["--device", "00", "setup"], "01 到 99"),
+        (["setup", "--county-url", "ftp://county.example.tw"], "https://"),
+        (["setup", "--county-url", "http://10.0.0.1:8765"], "https"),
+        (["setup", "--county-url", "https://[::1"], "縣府網址"),
+        (["setup", "--county-url", "https://c.example.tw", "--county-ca-file", "/no/ca.pem"], "CA"),
+    ],
+)
+def test_setup_refuses_what_this_build_cannot_use_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: list[str], said: str
+) -> None:
+    """An installer's property IT mistyped is refused at install time (exit 2, one line, the
+    settings file untouched); written, it only failed later, on every command or at enrolment.
+    The MSI's empty properties still mean "unchanged"."""
+    data = tmp_path / "data"
+    data.mkdir()
+    before = json.dumps({"office_code": "H01", "printer_name": "receipt"})
+    (data / "settings.json").write_text(before, encoding="utf-8")
+    assert main(["--data-dir", str(data), *given]) == 2
+    err = capsys.readouterr().err
+    assert said in err and err.count("\n") == 1, err
+    assert (data / "settings.json").read_text(encoding="utf-8") == before
+    empty = ["--office", "", "setup", "--county-url", "", "--county-ca-file", ""]
+    assert main(["--data-dir", str(data), *empty, "--enrol-code", ""]) == 0
+    assert load_settings(data).office_code == "H01"

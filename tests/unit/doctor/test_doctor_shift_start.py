@@ -123,6 +123,15 @@ def test_sync_backlog_age_of_the_oldest_unacknowledged_event(app: App, clock: An
     assert doctor.check_sync_backlog(s).status == "ok"  # nothing waiting
     new_case(app)
     start = clock.now
+    # not enrolled yet: `sync once` could send nothing, the fix is the enrolment
+    early = doctor.check_sync_backlog(s, now=_at(start + timedelta(hours=25)))
+    assert (
+        early.status == "fail" and "sync enrol" in early.fix_en and "sync once" not in early.fix_en
+    )
+    with app.transaction() as t:
+        from eservice_desktop.services.sync.state import set_state
+
+        set_state(t, "enrolled", '{"device_key": "H01-01"}', start)
     assert doctor.check_sync_backlog(s, now=_at(start + timedelta(minutes=30))).status == "ok"
     warn = doctor.check_sync_backlog(s, now=_at(start + timedelta(hours=3)))
     assert warn.status == "warn" and warn.data["pending"] == 2
@@ -181,7 +190,21 @@ def test_test_print_reaches_the_printer_through_cups(
 # --- test scan on a serial port --------------------------------------------------------------
 
 
-def test_test_scan_opens_the_serial_scanner_and_reads_a_scan(settings: Settings) -> None:
+def test_test_scan_opens_the_serial_scanner_and_reads_a_scan(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import serial
+
+    opened = threading.Event()
+
+    class Watched(serial.Serial):  # type: ignore[misc]
+        """The real port; says when it is open (opening flushes what came before)."""
+
+        def open(self) -> None:
+            super().open()
+            opened.set()
+
+    monkeypatch.setattr(serial, "Serial", Watched)
     wedge = doctor.check_test_scan(settings)
     assert wedge.status == "ok" and wedge.data["mode"] == "keyboard"
     settings.scanner_serial_port = "/dev/ttyNOSCANNER"
@@ -193,9 +216,13 @@ def test_test_scan_opens_the_serial_scanner_and_reads_a_scan(settings: Settings)
         silent = doctor.check_test_scan(settings, wait_s=0.5)
         assert silent.status == "fail" and "No scan" in silent.detail_en
 
+        opened.clear()
+
         def scan() -> None:
-            time.sleep(0.3)
-            os.write(master, b"0427-K7M3\r\n")
+            # once the check has the port open: a fixed pause lost the scan to pyserial's
+            # flush at open whenever a loaded machine opened it later than the pause
+            if opened.wait(10):
+                os.write(master, b"0427-K7M3\r\n")
 
         threading.Thread(target=scan, daemon=True).start()
         scanned = doctor.check_test_scan(settings, wait_s=5)

@@ -181,3 +181,20 @@ def test_refund_reopens_the_balance_and_the_payment_wait() -> None:
     s = step(s, ev.PAYMENT_REFUNDED, 10, payment_id="p", amount=40, reason="溢收")
     assert s.paid == 60 and s.balance == 40 and s.status == "payment_due"
     assert s.payment_wait_since == T0 + timedelta(minutes=10)
+
+
+def test_a_payment_with_a_refund_cannot_be_voided() -> None:
+    s = step(
+        start(),
+        ev.PAYMENT_RECORDED,
+        2,
+        payment_id="p",
+        method="cash",
+        amount=100,
+        receipt_number="R1",
+    )
+    s = step(s, ev.PAYMENT_REFUNDED, 10, payment_id="p", amount=40, reason="溢收")
+    assert refused(s, ev.PAYMENT_VOIDED, payment_id="p", reason="開錯") == "receipt.refunded"
+    assert refused(s, ev.RECEIPT_VOIDED, receipt_number="R1", reason="開錯") == "receipt.refunded"
+    s = step(s, ev.PAYMENT_REFUNDED, 11, payment_id="p", amount=60, reason="開錯，全額退還")
+    assert s.paid == 0 and s.balance == 100

@@ -214,6 +214,8 @@ def test_short_code_is_stable_and_readable(county: County) -> None:
     assert pt.parse_short_code(county.token()) is None
     # Crockford reading: O is 0, I and L are 1.
     assert pt.parse_short_code("O427-ABCD") == ("0427", "0427-ABCD")
+    # full-width, as a Chinese IME left in full-width mode types it, with an ideographic space
+    assert pt.parse_short_code("０４２７－ａｂｃｄ　") == ("0427", "0427-ABCD")
 
 
 def test_key_document_round_trip_and_rejections(county: County) -> None:
@@ -230,6 +232,11 @@ def test_key_document_round_trip_and_rejections(county: County) -> None:
         pt.parse_key_document({**doc, "keys": [{**doc["keys"][0], "not_before": "2026-01-01"}]})
     with pytest.raises(DomainError):
         pt.parse_key_document({**doc, "keys": [{**doc["keys"][0], "public_key": "AAAA"}]})
+    # a document that is not even an object (a county's feed or a file handed to import-keys):
+    # refused like any flaw, never an AttributeError that ends a sync round
+    for not_a_document in ([doc], "eservice-pickup-keys/1", None, 5):
+        with pytest.raises(DomainError):
+            pt.parse_key_document(not_a_document)  # type: ignore[arg-type]
 
 
 def test_claims_refuse_bad_input(county: County) -> None:
@@ -237,3 +244,12 @@ def test_claims_refuse_bad_input(county: County) -> None:
         county.token(pickup_number="12345")
     with pytest.raises(DomainError):
         county.token(office="TAOYUAN")
+
+
+def test_a_code_pasted_in_full_width_characters_is_the_same_code(county: County) -> None:
+    token = county.token()
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in token)  # A -> Ａ, 2 -> ２
+    spaced = "\u3000".join(full_width[i : i + 40] for i in range(0, len(full_width), 40))
+    assert check(spaced, county) == check(token, county)
+    assert pt.token_bytes(spaced) == pt.token_bytes(token)  # one code, one digest: used once
+    assert pt.short_code(spaced) == pt.short_code(token)

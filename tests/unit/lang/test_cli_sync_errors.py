@@ -7,12 +7,14 @@ import json
 import socket
 import sys
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.office_zone import TAIPEI
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "sync"))
 from sync_helpers import CountyServer, free_port
@@ -69,8 +71,13 @@ def test_sync_once_refused_by_the_county(
     code, out, _ = _run(settings, capsys, "--lang", lang, "sync", "status")
     assert "AuthError" not in out
     assert ("device not enrolled" if lang == "en" else "本機未登記") in out
+    text = out
     code, out, _ = _run(settings, capsys, "sync", "status", "--json")
     assert json.loads(out)["last_error"] == "AuthError"  # the JSON keeps the stable name
+    # the attempt's time: ISO in the JSON, Taipei with the ROC year in the text
+    attempt = datetime.fromisoformat(json.loads(out)["last_attempt"]).astimezone(TAIPEI)
+    roc = f"{attempt.year - 1911}/{attempt:%m/%d %H:%M}"
+    assert f"last_attempt: {roc}" in text.splitlines() and "last_success: —" in text
 
 
 def test_unreachable_server_and_other_sync_commands(
@@ -102,3 +109,16 @@ def test_unreachable_server_and_other_sync_commands(
     assert err.startswith("Cannot reach the county server")
     code, _, err = _run(settings, capsys, "sync", "once")
     assert err.startswith("無法連線縣府伺服器（連線被拒或網路中斷）")
+
+
+def test_a_busy_county_is_said_to_be_busy_not_broken() -> None:
+    """The county turns a connection away with 503 when it keeps its last descriptors for its
+    own work: the clerk reads that it is busy and retried, not that it failed."""
+    from eservice_desktop.county_link.errors import ServerError, sync_error_message
+
+    busy = ServerError("busy", 503)
+    assert sync_error_message(busy, "en") == (
+        "Cannot reach the county server (HTTP 503: county server busy, trying again shortly)"
+    )
+    assert "縣府伺服器忙碌中，稍後自動重試" in sync_error_message(busy)
+    assert "county server error" in sync_error_message(ServerError("x", 500), "en")

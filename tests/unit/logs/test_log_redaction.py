@@ -11,6 +11,7 @@ import textwrap
 from pathlib import Path
 
 from eservice_desktop import logs
+from eservice_desktop.services.core import App
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -88,3 +89,94 @@ def test_uncaught_exception_and_fatal_signal_reach_the_log_directory(tmp_path: P
     crash = (tmp_path / logs.CRASH_FILE).read_text(encoding="utf-8")
     assert "Fatal Python error" in crash
     assert stat.S_IMODE((tmp_path / logs.CRASH_FILE).stat().st_mode) == 0o600
+
+
+def test_a_database_error_carries_no_personal_data_into_the_log(
+    app: App, tmp_path: Path, expect_error_logs: list[str]
+) -> None:
+    """A failing write (here a trigger on the real database refuses the case row) raises an
+    error whose text used to hold every bound value: the applicant's name, ID number, phone
+    and address. The background task runner and the sync service log such an error with its
+    traceback, and the redaction knows ID and phone patterns, not names or addresses."""
+    from factories import FIELDS, request
+
+    from eservice_desktop.services.intake import intake
+
+    with app.engine.begin() as c:
+        c.exec_driver_sql(
+            "CREATE TRIGGER refuse_cases BEFORE INSERT ON cases "
+            "BEGIN SELECT RAISE(ABORT, 'disk I/O trouble'); END"
+        )
+    personal = ("林美華", "A123456789", "0912345678", FIELDS["registered_address"])
+    req = request(applicant_name=personal[0], applicant_id=personal[1], phone=personal[2])
+    logs.setup_logging(tmp_path / "logs")
+    try:
+        intake(app, req)
+    except Exception as e:
+        error = e
+        logging.getLogger("eservice.tasks").error("background task failed", exc_info=e)
+    else:
+        raise AssertionError("the trigger did not refuse the case")
+    for h in logging.getLogger("eservice").handlers:
+        h.flush()
+    text = (tmp_path / "logs" / "eservice.log").read_text(encoding="utf-8")
+    logs.setup_logging(None)
+    assert "disk I/O trouble" in text and "INSERT INTO cases" in text  # still says what failed
+    for raw in personal:
+        assert raw not in text, raw
+        assert raw not in str(error), raw  # what the window shows of a failed task
+
+
+def test_an_id_number_is_redacted_however_it_was_typed_and_whatever_is_next_to_it() -> None:
+    """Next to Chinese text ``\\b`` saw no boundary (CJK characters are word characters), so
+    "身分證A123456789已存在" went to the log whole; a clerk's lower case or full-width
+    typing did too."""
+    for raw, kept in (
+        ("身分證A123456789已存在", "身分證A1********已存在"),
+        ("統一證號：a823456789。", "統一證號：a8********。"),
+        ("ＦＣ１２３４５６７８", "ＦＣ********"),
+        ("(B234567890)", "(B2********)"),
+    ):
+        assert logs.redact(raw) == kept, raw
+    for left in ("H01-01-115-000042-6", "A1234567890", "0193a1b2-a123-7456-8abc-a12345678901"):
+        assert logs.redact(left) == left  # a case number, eleven digits, a UUID: no ID there
+
+
+def test_a_mobile_number_is_redacted_with_spaces_or_in_full_width_digits() -> None:
+    typed = ("0912 345 678", "+886 912 345 678", "０９１２３４５６７８", "０９１２　３４５　６７８")
+    for raw in typed:
+        assert logs.redact(f"電話{raw}號") == "電話09********號", raw
+
+
+def test_an_e_mail_address_keeps_only_its_domain() -> None:
+    assert logs.redact("550 <wang.xm+1@mail.example.tw> refused") == (
+        "550 <***@mail.example.tw> refused"
+    )
+    assert logs.redact("to=citizen@example.com,") == "to=***@example.com,"
+
+
+def test_the_county_server_redacts_uvicorn_s_records_too() -> None:
+    """uvicorn's loggers had handlers of their own, so a 500's traceback ("Exception in ASGI
+    application") reached the county's journal unredacted; the county CLI's handler takes
+    them now."""
+    script = textwrap.dedent(
+        """
+        import logging
+        from eservice_desktop.county.cli import setup_logging
+        from eservice_desktop.county.http_server import server_config
+
+        setup_logging()
+        server_config(object(), "127.0.0.1", 0)  # uvicorn configures its logging here
+        try:
+            raise ValueError("no case for A123456789, 0912 345 678, lin@example.tw")
+        except ValueError:
+            logging.getLogger("uvicorn.error").exception("Exception in ASGI application")
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert "Exception in ASGI application" in out.stderr and "Traceback" in out.stderr
+    assert "A1********" in out.stderr and "***@example.tw" in out.stderr, out.stderr
+    for raw in ("A123456789", "0912 345 678", "lin@"):
+        assert raw not in out.stderr, out.stderr

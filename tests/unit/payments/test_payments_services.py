@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role
-from eservice_desktop.services import cases, fees, payments, reports
+from eservice_desktop.services import cases, daily_closing, fees, payments, reports
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
@@ -148,8 +148,10 @@ def test_numbers_are_per_device_and_restart_each_roc_year(
     clock,
     make_case: Callable[..., str],  # type: ignore[no-untyped-def]
 ) -> None:
-    first = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    # Counter 02's payments in this database stand for what a sync pull brings; opened before
+    # the first event, since a database belongs to the counter that records in it
     other = make_app(type(settings)(data_dir=settings.data_dir, office_code="H01", device_id="02"))
+    first = payments.record_payment(app, make_case(), "cash", 30).receipt_number
     second = payments.record_payment(other, make_case(), "cash", 30).receipt_number
     assert (first, second) == ("H01-01-115-R000001", "H01-02-115-R000001")
     clock.set(datetime(2027, 1, 4, 2, 0, tzinfo=UTC))
@@ -168,7 +170,7 @@ def test_void_keeps_the_number_and_the_series_continues(
     assert info.value.code == "receipt.already_voided"
     r2 = payments.record_payment(app, fee_case, "cash", 30)
     assert r2.receipt_number == "H01-01-115-R000002"
-    closing = reports.closing(app, DAY)
+    closing = daily_closing.closing(app, DAY)
     assert [x.number for x in closing.voids] == [r1.receipt_number]
     assert closing.voids[0].void_reason == "金額輸入錯誤"
     assert closing.ranges[0].count == 2 and closing.ranges[0].missing == ()
@@ -186,9 +188,52 @@ def test_refund_keeps_receipt_valid_and_reduces_cash_expected(
     assert info.value.code == "case.reason_required"
     after = payments.refund(app, r.receipt_number, 10, "溢收退還", approval=sup)
     assert (after.status, after.refunded, after.paid, after.balance) == ("valid", 10, 20, 10)
-    closing = reports.closing(app, DAY)
+    closing = daily_closing.closing(app, DAY)
     assert closing.refunded == 10 and closing.cash_expected == 20 and closing.net == 20
     assert closing.refunds[0].reason == "溢收退還"
+
+
+def test_a_refunded_receipt_is_not_voided_and_the_closing_stays_balanced(
+    app: App, fee_case: str, sup: Approval
+) -> None:
+    """Voiding a receipt takes its whole amount out of the closing; after a refund the closing
+    would take the refund out once more (30 in, 10 back: the closing said −10). The rest is
+    refunded instead, and the closing balances: received − refunded == net == cash."""
+    r = payments.record_payment(app, fee_case, "cash", 30)
+    payments.refund(app, r.receipt_number, 10, "溢收退還", approval=sup)
+    with pytest.raises(DomainError) as info:
+        payments.void_receipt(app, r.receipt_number, "開錯", approval=sup)
+    assert info.value.code == "receipt.refunded"
+    assert "退費" in info.value.message_zh and "refund" in info.value.message_en
+    with app.reading() as s:
+        assert s.scalar(select(ReceiptRow.status)) == "valid"
+        types = list(s.scalars(select(EventRow.type).order_by(EventRow.seq)))
+    assert ev.PAYMENT_VOIDED not in types and types.count(ev.APPROVAL_GRANTED) == 1
+    payments.refund(app, r.receipt_number, 20, "開錯，全額退還", approval=sup)
+    closing = daily_closing.closing(app, DAY)
+    assert (closing.gross, closing.refunded, closing.net, closing.cash_expected) == (30, 30, 0, 0)
+    assert cases.show_case(app, fee_case).balance == 30
+
+
+def test_a_receipt_of_an_earlier_day_is_refunded_not_voided(
+    app: App, fee_case: str, sup: Approval, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """A void takes the receipt out of the closing of the day it was issued: a day already
+    closed (its cash counted, its closing signed) would change afterwards, and the day the money
+    went back would show nothing. Paid at 23:59 Taipei, voided at 00:01: refused, refunded."""
+    clock.set(datetime(2026, 3, 10, 15, 59, tzinfo=UTC))  # 23:59 Taipei
+    r = payments.record_payment(app, fee_case, "cash", 30)
+    clock.set(datetime(2026, 3, 10, 16, 1, tzinfo=UTC))  # 00:01 Taipei, the next day
+    before = daily_closing.closing(app, DAY).to_json()
+    with pytest.raises(DomainError) as info:
+        payments.void_receipt(app, r.receipt_number, "開錯", approval=sup)
+    assert info.value.code == "receipt.earlier_day"
+    assert "退費" in info.value.message_zh and "refund" in info.value.message_en
+    assert daily_closing.closing(app, DAY).to_json() == before
+    payments.refund(app, r.receipt_number, 30, "開錯，全額退還", approval=sup)
+    assert daily_closing.closing(app, DAY).to_json() == before
+    today = daily_closing.closing(app, DAY + timedelta(days=1))
+    assert (today.gross, today.refunded, today.net, today.cash_expected) == (0, 30, -30, -30)
 
 
 def test_print_then_reprint_needs_reason_and_is_recorded(app: App, fee_case: str) -> None:
@@ -266,17 +311,47 @@ def test_closing_totals_by_fee_item_and_method_for_counter_and_office(
     settings,
     make_case: Callable[..., str],  # type: ignore[no-untyped-def]
 ) -> None:
+    # Counter 02's payments in this database stand for what a sync pull brings; opened before
+    # the first event, since a database belongs to the counter that records in it
+    other = make_app(type(settings)(data_dir=settings.data_dir, office_code="H01", device_id="02"))
     payments.record_payment(app, make_case(), "cash", 30)
     payments.record_payment(app, make_case(copies=1), "card", 15, reference="T9")
-    other = make_app(type(settings)(data_dir=settings.data_dir, office_code="H01", device_id="02"))
     payments.record_payment(other, make_case(), "cash", 30)
-    mine = reports.closing(app, DAY)
+    mine = daily_closing.closing(app, DAY)
     assert mine.by_method == {"cash": (1, 30), "card": (1, 15)}
     assert mine.by_fee_item == [("戶籍謄本", 2, 45)]
-    office = reports.closing(app, DAY, device=None)
+    office = daily_closing.closing(app, DAY, device=None)
     assert office.gross == 75 and office.cash_expected == 60
     assert [(r.device, r.count) for r in office.ranges] == [("01", 2), ("02", 1)]
-    assert reports.closing(app, DAY + timedelta(days=1)).receipts == []
+    assert daily_closing.closing(app, DAY + timedelta(days=1)).receipts == []
+
+
+def test_closing_puts_each_partial_payment_on_the_fee_items_it_paid(
+    make_app,
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    """A boundary survey owes a basic fee (NT$3,000) and a marking fee (NT$1,000). Paid in two
+    instalments, the second one pays the marking fee: the closing's per-item subtotals used to
+    spread every receipt from the first item on, the second one onto the basic fee again."""
+    from approvals_support import add_accounts, supervisor_approval
+    from factories import new_case
+
+    from eservice_desktop.config import Settings
+
+    land = make_app(Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01"))
+    add_accounts(land)
+    fields = {"parcel": "桃園段 0012-0000"}
+    number = new_case(land, service="LR-BOUNDARY-SURVEY", fields=fields)
+    basic, marking = (i.name for i in fees.preview(land, number).items)
+    first = payments.record_payment(land, number, "cash", 3000)
+    payments.void_receipt(
+        land, first.receipt_number, "金額輸入錯誤", approval=supervisor_approval()
+    )
+    payments.record_payment(land, number, "cash", 2500)
+    payments.record_payment(land, number, "card", 1500, reference="T-8")
+    closing = daily_closing.closing(land, DAY)
+    assert closing.by_fee_item == sorted([(basic, 2, 3000), (marking, 1, 1000)])
+    assert sum(a for _, _, a in closing.by_fee_item) == closing.gross == 4000
 
 
 def test_unknown_receipt_and_case_without_receipt(app: App, fee_case: str) -> None:
@@ -333,7 +408,7 @@ def test_payment_events_from_another_device_feed_the_receipts_projection(
         cases.append(app, s, void, state, origin="county")
     r = payments.get_receipt(app, "H01-02-115-R000007")
     assert (r.status, r.amount, r.payment_id) == ("void", 30, "remote-1")
-    office = reports.closing(app, DAY, device=None)
+    office = daily_closing.closing(app, DAY, device=None)
     assert [(x.device, x.first, x.count) for x in office.ranges] == [
         ("02", "H01-02-115-R000007", 1)
     ]

@@ -389,3 +389,43 @@ def test_check_verifies_in_advance_for_a_dialog(office: App) -> None:
     _assert_names_both(
         _approval_before(_events(app, number), ev.PAYMENT_VOIDED), "void", "金額誤收"
     )
+
+
+@pytest.mark.parametrize("reason", ["金額\u202e誤收", "誤收\x1b[2J", "誤" * 501])
+def test_a_reason_that_cannot_be_stored_is_refused_before_a_supervisor_is_asked(
+    office: App, reason: str
+) -> None:
+    """A void, refund or reprint reason (or the supervisor's own) that no event may hold is
+    refused naming the reason, before anyone types a password and before the password is
+    tried (a wrong one would count towards the supervisor's lockout)."""
+    from eservice_desktop.services import approvals
+
+    app = office
+    number, receipt = _paid_case(app)
+    payments.confirm_printed(app, receipt)  # printed once: printing again is a reprint
+    before = _count(app)
+    wrong = Approval(SUPERVISOR, "wrong-pass-1", "")
+    attempts = {
+        "void": lambda: payments.void_receipt(app, receipt, reason),
+        "void, approved": lambda: payments.void_receipt(app, receipt, reason, approval=wrong),
+        "refund": lambda: payments.refund(app, receipt, 10, reason),
+        "reprint": lambda: payments.confirm_printed(app, receipt, reason),
+        "the approval's reason": lambda: payments.void_receipt(
+            app, receipt, "金額誤收", approval=Approval(SUPERVISOR, "wrong-pass-1", reason)
+        ),
+        "the dialog's check": lambda: approvals.check(
+            app, SUPERVISOR, "wrong-pass-1", "void", reason
+        ),
+    }
+    for what, attempt in attempts.items():
+        with pytest.raises(DomainError) as info:
+            attempt()
+        error = info.value
+        assert error.code in ("value.character", "value.too_long"), (what, error)
+        assert error.field == "reason", what
+        assert "payload" not in f"{error.message_zh} {error.message_en}", what
+        assert "理由" in error.message_zh or "原因" in error.message_zh, what
+    assert _count(app) == before
+    # the wrong password was never tried: the supervisor is not locked out
+    payments.void_receipt(app, receipt, "金額誤收", approval=supervisor_approval())
+    assert ev.RECEIPT_VOIDED in [e["type"] for e in _events(app, number)]

@@ -102,6 +102,10 @@ def test_cli_void_refund_assess_need_an_approver(
     )
     assert code == 0 and out["refunded"] == 10
     code, out, _ = run(s, c, m, "receipt", "void", receipt, "--reason", "金額誤收", *ok, stdin=pw)
+    assert code == 2 and out["error"] == "receipt.refunded"  # refunded: never voided as well
+    code, paid, _ = run(s, c, m, "payment", "record", number, "--method", "cash", "--amount", "10")
+    second = paid["receipt_number"]
+    code, out, _ = run(s, c, m, "receipt", "void", second, "--reason", "金額誤收", *ok, stdin=pw)
     assert code == 0 and out["status"] == "void"
     code, out, _ = run(
         s,

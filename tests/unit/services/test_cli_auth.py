@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import stat
-import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import pytest
 from eservice_desktop.cli.common import session_file
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import load_settings
+from eservice_desktop.services import core
 
 ADMIN_PW = "admin password 1"
 CLERK_PW = "clerk password 1"
@@ -92,10 +93,17 @@ def test_login_opens_an_owner_only_session_and_events_carry_the_account(cli: Cli
 
 
 def test_the_session_expires_after_the_idle_time(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ESERVICE_IDLE_LOCK_MIN", "0.05")  # 3 s: login and a search fit in it
+    # The commands' clock is the test's: on the wall clock, a loaded machine could take the
+    # whole idle time between the login and the first search.
+    now = [datetime.now(UTC)]
+    monkeypatch.setattr(core, "system_clock", lambda: now[0])
+    monkeypatch.setenv("ESERVICE_IDLE_LOCK_MIN", "0.05")  # 3 s
     assert cli("login", "clerk07", "--password-stdin", stdin=CLERK_PW)[0] == 0
-    assert cli("case", "search", "王", "--json")[0] == 0
-    time.sleep(3.2)
+    now[0] += timedelta(seconds=2.8)
+    assert cli("case", "search", "王", "--json")[0] == 0  # within the idle time
+    now[0] += timedelta(seconds=2.8)
+    assert cli("case", "search", "王", "--json")[0] == 0  # each use moves the expiry on
+    now[0] += timedelta(seconds=3.2)
     code, data, _ = cli("case", "search", "王", "--json")
     assert code == 2 and data["error"] == "auth.required"
     assert "逾時" in data["message"]

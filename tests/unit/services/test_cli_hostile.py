@@ -4,7 +4,13 @@ line in the user's language, and stores nothing or everything. Driven in-process
 from __future__ import annotations
 
 import io
+import json
+import os
+import resource
 import shutil
+import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,6 +115,10 @@ def one_line_refusal(result: tuple[int, str, str]) -> str:
         ["calendar", "due", "--received", "0001-01-01T00:00:00+14:00", "--working-days", "3"],
         ["report", "closing", "--date", "0001-01-01", "--out", "x.pdf"],
         ["demo", "seed", "--cases", "-5"],
+        ["doctor", "--timeout", "nan"],  # ValueError from the socket
+        ["doctor", "--timeout", "inf"],  # OverflowError: timestamp out of range
+        ["doctor", "--timeout", "-1"],
+        ["doctor", "--timeout", "1e400"],
     ],
 )  # fmt: skip
 def test_garbage_is_refused_with_one_line_and_nothing_stored(
@@ -255,6 +265,21 @@ def test_fuzzed_arguments_never_give_a_traceback(
         assert err.count("\n") == 1, err
 
 
+@pytest.mark.parametrize("command", range(len(COMMANDS)))
+def test_a_line_break_in_any_argument_is_refused_on_one_line(
+    run: Callable[..., tuple[int, str, str]], command: int
+) -> None:
+    """A value echoed back in a refusal is shown escaped: a pasted line break (or tab, or escape)
+    would otherwise split the one line other tools read (found by the fuzz above: ``--limit``
+    given a line break)."""
+    argv = COMMANDS[command]("1\n2\x1b[2J", "\n\t\r")
+    if argv[:2] == ["demo", "seed"]:
+        argv = ["demo", "seed", "--cases", "1\n", "--days", "\n"]
+    rc, _out, err = run(*argv)
+    assert rc in (2, 3), (argv, rc, err)  # 3: a pickup code that is no case's
+    assert err.count("\n") == (rc == 2) and "\x1b" not in err and "\r" not in err, err
+
+
 def test_a_department_desk_set_up_by_cli_refuses_a_household_service_with_exit_2(
     data: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -271,3 +296,206 @@ def test_a_department_desk_set_up_by_cli_refuses_a_household_service_with_exit_2
           "--field", "child_count=2", "--field", "hardship=重大傷病", "--json"]  # fmt: skip
     assert main([*base, *ok]) == 0
     assert '"D01-01-' in capsys.readouterr().out
+
+
+def _case_number(run: Callable[..., tuple[int, str, str]]) -> str:
+    rc, out, err = run(*intake("--json"))
+    assert rc == 0, err
+    return str(json.loads(out)["case_number"])
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        lambda case, tmp: ["case", "attach", case, str(tmp / "scan\n\x1b[2J.png")],
+        lambda case, tmp: ["calendar", "import", str(tmp / "115\r\n年.csv")],
+        lambda case, tmp: intake("--document", "戶口名簿\n影本"),
+        lambda case, tmp: ["backup", "verify", str(tmp / "copy\n.bak")],
+    ],
+)
+def test_a_line_break_in_a_file_name_or_text_is_not_echoed_raw(
+    run: Callable[..., tuple[int, str, str]],
+    tmp_path: Path,
+    argv: Callable[[str, Path], list[str]],
+) -> None:
+    """Values the services put into their messages (a file's name, a document's name) are
+    shown escaped like the CLI's own: one line, no terminal control."""
+    err = one_line_refusal(run(*argv(_case_number(run), tmp_path)))
+    assert "\x1b" not in err and "\r" not in err, err
+
+
+def test_a_calendar_file_in_no_known_encoding_is_one_line(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    f = tmp_path / "calendar.csv"
+    f.write_bytes("西元日期,星期,是否放假,備註\n".encode() + b"\x80\xff\xfe\x81\x00\n")
+    err = one_line_refusal(run("calendar", "import", str(f)))
+    assert "calendar.csv" in err
+
+
+def test_a_database_key_file_that_is_not_text_is_one_line(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    f = tmp_path / "db.key"
+    f.write_bytes(b"\xff\xfe" + b"\x00" * 62)
+    one_line_refusal(run("db", "key", "import", str(f)))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["login", "demo01", "--password-stdin"],
+        ["operator", "add", "clerk9", "--name", "王小華", "--roles", "clerk", "--password-stdin"],
+    ],
+)
+def test_undecodable_bytes_on_standard_input_are_one_line(
+    run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch, argv: list[str]
+) -> None:
+    """A password piped from a file in another encoding arrives as lone surrogates (Python
+    reads standard input with surrogateescape): refused like such an argument."""
+    monkeypatch.setattr("sys.stdin", io.StringIO("passw\udcffrd1234\n"))
+    err = one_line_refusal(run(*argv))
+    assert "undecodable" in err
+
+
+def test_an_approvers_undecodable_password_is_one_line(
+    run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    case = _case_number(run)
+    monkeypatch.setattr("sys.stdin", io.StringIO("passw\udcffrd1234\n"))
+    argv = ["payment", "assess", case, "--exempt", "--reason", "低收入戶",
+            "--approver", "sup01", "--approver-password-stdin"]  # fmt: skip
+    assert "undecodable" in one_line_refusal(run(*argv))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b'{"office_code": "H01", \xff', b"[1, 2]", b'{"idle_lock_min": "ten"}', b"{"],
+)
+def test_a_damaged_settings_file_is_one_line(
+    run: Callable[..., tuple[int, str, str]], data: Path, content: bytes
+) -> None:
+    (data / "settings.json").write_bytes(content)
+    err = one_line_refusal(run("case", "search", "王"))
+    assert "settings.json" in err
+
+
+def test_a_bad_setting_in_the_environment_is_one_line(
+    run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESERVICE_IDLE_LOCK_MIN", "ten")
+    err = one_line_refusal(run("case", "search", "王"))
+    assert "ESERVICE_IDLE_LOCK_MIN" in err
+
+
+@pytest.mark.parametrize("where", ["not-a-dir", "/dev/full"])
+def test_a_data_dir_that_is_a_file_is_one_line(tmp_path: Path, where: str) -> None:
+    """Before the log is set up (its folder cannot be made): a real process, so nothing but the
+    one line reaches stderr (Python's last-resort handler printed the log's warning too)."""
+    f = tmp_path / where
+    f.write_text("x") if where == "not-a-dir" else None
+    out = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop.cli.main", "--data-dir", str(f), "--lang", "en",
+         "case", "search", "王"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Cannot access" in out.stderr, out.stderr
+
+
+def test_an_export_never_replaces_what_is_not_a_file(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """``--csv /dev/stdout`` (run as root) replaced the device's link with a file: an export
+    only ever replaces a regular file; a folder is named as such, no temporary file left."""
+    fifo = tmp_path / "usage.csv"
+    os.mkfifo(fifo)
+    folder = tmp_path / "folder.csv"
+    folder.mkdir()
+    period = ["--from", "2026-01-01", "--to", "2026-12-31"]
+    for target in (fifo, folder):
+        err = one_line_refusal(run("report", "usage", *period, "--csv", str(target)))
+        assert target.name in err and ".part" not in err, err
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert folder.is_dir() and not list(folder.iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "folder.csv", "usage.csv"]
+
+
+@pytest.mark.parametrize(
+    ("server", "code"),
+    [
+        ("http://[::1", "ABCD-EFGH-JKLM"),  # urlsplit: "Invalid IPv6 URL"
+        ("http://127.0.0.1:9", "X"),  # shorter than any code: the wire schema's error
+        ("http://127.0.0.1:9", "A" * 65),
+    ],
+)
+def test_enrolment_with_a_malformed_url_or_code_is_one_line(
+    run: Callable[..., tuple[int, str, str]], server: str, code: str
+) -> None:
+    rc, _out, err = run("sync", "enrol", "--server", server, "--code", code)
+    assert rc in (1, 2), (rc, err)  # 1: the sync settings are wrong, as for any county URL
+    assert err.count("\n") == 1 and "Traceback" not in err, err
+
+
+def _run_with_memory_cap(data: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own whose address space is capped at 2 GB: a file read
+    whole that never ends (/dev/zero) fails there with MemoryError instead of taking the
+    machine's memory."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run(
+        [sys.executable, "-m", "eservice_desktop.cli.main", "--data-dir", str(data),
+         "--lang", "en", *argv],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL, preexec_fn=cap,
+        env={**os.environ, "ESERVICE_DB_KEY_DIR": str(data / "keys")},
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "argv", [["calendar", "import", "/dev/zero"], ["db", "key", "import", "/dev/zero"]]
+)
+def test_an_input_file_that_never_ends_is_refused_without_reading_it_all(
+    data: Path, argv: list[str]
+) -> None:
+    out = _run_with_memory_cap(data, *argv)
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+
+
+def test_a_stored_database_key_that_is_not_text_is_one_line(
+    run: Callable[..., tuple[int, str, str]], data: Path
+) -> None:
+    (data / "keys" / dbkey.KEY_FILE).write_bytes(b"\xff\xfe" * 32)
+    rc, _out, err = run("case", "search", "王")
+    assert rc in (2, 3) and err.count("\n") == 1 and "Traceback" not in err, (rc, err)
+
+
+@pytest.mark.parametrize("content", [b"\xff\xfe{}", b"not json", b"[1, 2]", b'"keys"'])
+def test_a_key_file_that_is_no_key_document_is_one_line(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path, content: bytes
+) -> None:
+    f = tmp_path / "keys.json"
+    f.write_bytes(content)
+    one_line_refusal(run("pickup", "import-keys", str(f)))
+
+
+def test_an_endless_key_file_or_revocation_list_is_refused_unread(data: Path) -> None:
+    out = _run_with_memory_cap(data, "pickup", "import-keys", "/dev/zero")
+    assert out.returncode == 2 and out.stderr.count("\n") == 1, out
+    out = _run_with_memory_cap(data, "crl", "update", "--file", "/dev/zero")
+    assert out.returncode == 3 and "too_large" in out.stdout and "Traceback" not in out.stderr, out
+
+
+@pytest.mark.parametrize("interval", ["0", "-5", "nan", "inf"])
+def test_the_sync_service_refuses_an_interval_without_a_pause(data: Path, interval: str) -> None:
+    """``sync run --interval 0`` (or less) asked a healthy county again at once, round after
+    round; NaN failed in the wait. A process of its own: without the refusal it runs on."""
+    out = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop.cli.main", "--data-dir", str(data),
+         "--lang", "en", "sync", "run", "--interval", interval],
+        capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "--interval" in out.stderr, out.stderr

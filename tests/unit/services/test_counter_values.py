@@ -40,7 +40,10 @@ def test_a_200_character_clerk_is_refused_and_nothing_stored(
 def test_names_with_control_bidi_or_noncharacters_are_refused(app: App, name: str) -> None:
     with pytest.raises(IntakeErrors) as e:
         intake(app, request(applicant_name=name))
-    assert "applicant_name" in e.value.errors
+    error = e.value.errors["applicant_name"]
+    # shown beside the field: it names the field in the clerk's words, not the form's key
+    assert error.message_zh.startswith("申請人姓名") and "applicant_name" not in str(error)
+    assert error.message_en.startswith("Applicant's name")
     assert stored(app) == 0
 
 
@@ -53,7 +56,9 @@ def test_rare_cjk_names_are_kept(app: App) -> None:
 def test_bad_e_mail_is_refused(app: App, email: str) -> None:
     with pytest.raises(IntakeErrors) as e:
         intake(app, request(email=email))
-    assert "email" in e.value.errors
+    error = e.value.errors["email"]
+    assert error.message_zh.startswith("電子郵件") and "email" not in error.message_zh
+    assert "email:" not in error.message_en
     assert stored(app) == 0
 
 
@@ -80,3 +85,37 @@ def test_unknown_field_keys_and_bad_field_text_are_refused(app: App) -> None:
         intake(app, request(fields={**FIELDS, "registered_address": "中正路\x1b[2J"}))
     assert "registered_address" in e.value.errors
     assert stored(app) == 0
+
+
+def _acts(app: App, number: str, bad: str) -> dict[str, Callable[[], object]]:
+    """Every counter action on a case that takes text typed by the clerk, given ``bad``."""
+    from eservice_desktop.services import cases, fees, payments
+
+    return {
+        "supplement": lambda: cases.request_supplement(app, number, bad),
+        "reject": lambda: cases.reject_case(app, number, bad),
+        "cancel": lambda: cases.cancel_case(app, number, bad),
+        "close": lambda: cases.close_case(app, number, bad),
+        "accept": lambda: cases.accept_case(app, number, bad),
+        "exemption": lambda: fees.assess(app, number, exempt=True, reason=bad),
+        "card reference": lambda: payments.record_payment(app, number, "card", 15, reference=bad),
+    }
+
+
+@pytest.mark.parametrize("bad", ["民眾\u202e撤回", "撤回\x07", "撤" * 2001])
+def test_text_a_case_action_cannot_store_is_refused_naming_the_field(app: App, bad: str) -> None:
+    """The case detail's reason, the exemption's reason and the card terminal's reference:
+    refused before anything is stored or a supervisor is asked, in the clerk's words (the
+    field, not the event's 'payload')."""
+    from factories import new_case
+
+    number = new_case(app)
+    before = stored(app)
+    for what, act in _acts(app, number, bad).items():
+        with pytest.raises(DomainError) as info:
+            act()
+        error = info.value
+        assert error.code in ("value.character", "value.too_long"), (what, error)
+        assert "payload" not in f"{error.message_zh} {error.message_en}", what
+        assert error.message_zh.split("：")[0] in ("理由", "減免原因", "交易序號"), what
+    assert stored(app) == before

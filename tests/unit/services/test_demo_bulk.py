@@ -252,3 +252,31 @@ def test_no_batch_is_built_after_a_batch_failed(app: App, monkeypatch: pytest.Mo
     assert steps == ["build"]
     with app.reading() as s:
         assert repo.count_cases(s) == 0
+
+
+def test_a_batch_gives_its_equal_payloads_one_object(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes, reasons and fee assessments equal across a batch's cases are one payload object
+    of that batch (the ingest checks each payload object once), never one of another batch."""
+    from eservice_desktop.demo import bulk
+
+    batches: list[list[Any]] = []
+    real = bulk.ingest_many
+
+    def ingested(app_: App, session: Any, events: list[Any], **kwargs: Any) -> Any:
+        batches.append(list(events))
+        return real(app_, session, events, **kwargs)
+
+    monkeypatch.setattr(bulk, "ingest_many", ingested)
+    seed_demo_bulk(app, 400, seed=11, days=30, batch=200)
+    assert len(batches) == 2
+    per_batch = []
+    for events in batches:
+        closed = [e.payload for e in events if e.type == ev.CLOSED]
+        fees = [e.payload for e in events if e.type == ev.FEE_ASSESSED]
+        assert len(closed) > 50 and len({id(p) for p in closed}) == 1
+        assert closed[0] == {"note": ""}
+        assert len({id(p) for p in fees}) < len(fees) / 4
+        per_batch.append(id(closed[0]))
+    assert per_batch[0] != per_batch[1]

@@ -219,3 +219,33 @@ def test_a_batch_updates_the_rows_of_cases_already_here(app: App) -> None:
         assert row is not None and row.status == "supplement_requested"
         assert row.updated_at.replace(tzinfo=None) == later.at.replace(tzinfo=None)
         assert row.search_key is not None
+
+
+def test_events_sharing_one_payload_object_are_each_checked(app: App) -> None:
+    """A local batch runs a payload object's checks once (``ingest._checked_values``): an
+    event carrying it still has its own envelope and state checked, and a payload the checks
+    refuse is refused for every event that carries it."""
+    actor = app.actor
+    first = _received(app, actor, "H01-01-115-000040-1")
+    second = _received(app, actor, "H01-01-115-000041-9")
+    asked = {"reason": "缺少委託書", "items": []}
+    bad = {"reason": "缺少\x00委託書"}
+    events = [
+        first,
+        second,
+        actor.event(first.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), asked),
+        actor.event(second.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), bad),
+        actor.event(first.case_id, ev.SUPPLEMENT_RECEIVED, app.now(), {"note": ""}),
+        actor.event(first.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), bad),
+        Actor("H01", "01", "clerk\x00").event(
+            second.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), asked
+        ),
+        actor.event(str(uuid.uuid4()), ev.SUPPLEMENT_REQUESTED, app.now(), asked),
+    ]
+    with app.transaction() as s:
+        report = ingest.ingest_many(app, s, events)
+    refused = [(events.index(r.event), r.code) for r in report.refused]
+    assert [i for i, _code in refused] == [3, 5, 6, 7]
+    assert refused[0][1] == refused[1][1]  # the one payload, refused for each event
+    assert refused[3][1] == "case.not_found"
+    assert [e.event_id for e in report.applied] == [e.event_id for e in events[:3] + events[4:5]]

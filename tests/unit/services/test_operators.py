@@ -153,6 +153,11 @@ def test_bad_account_names_and_passwords_are_refused(office: App) -> None:
     with pytest.raises(DomainError) as e:
         operators.create_operator(office, "roles", "X", ["janitor"], PASSWORD)
     assert e.value.code == "operator.role"
+    for name in ("王\u202e明", "王\n明", "王" * 41):  # said as the operators page names it
+        with pytest.raises(DomainError) as e:
+            operators.create_operator(office, "named", name, ["clerk"], PASSWORD)
+        assert e.value.field == "name" and e.value.message_zh.startswith("姓名：")
+        assert e.value.message_en.startswith("Name: ")
 
 
 def test_provisioned_hashes_are_taken_as_given(office: App) -> None:

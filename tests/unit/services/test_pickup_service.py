@@ -95,6 +95,10 @@ def test_short_code_fallback_hands_over_and_consumes_the_same_code(
     result = pickup.verify(app, code.replace("-", "").lower())
     assert result.ok and result.case_number == number and result.via == "short"
     assert pickup.verify(app, "0427-ZZZZ").reason == "unknown_short_code"
+    # typed with a Chinese IME left in full-width mode: the same short code, not a bad barcode
+    wide = "".join(chr(ord(c) + 0xFEE0) for c in code.lower())
+    result = pickup.verify(app, wide)
+    assert result.ok and result.case_number == number and result.via == "short"
     assert pickup.handover(app, code).handed_over
     assert pickup.handover(app, token).reason == "already_picked_up"
 
@@ -158,6 +162,25 @@ def test_collector_on_behalf_is_validated_and_recorded(app: App, county: County)
         pickup.handover(app, token, {"name": "陳大文", "id": "A123456788"})
     with pytest.raises(DomainError):
         pickup.handover(app, token, {"name": "", "id": "A123456789"})
+    # what the collector's fields may hold is what an applicant's name may: said by field
+    for collector, field, label in (
+        ({"name": "陳\u202e大文", "id": "A123456789"}, "name", "代領人姓名"),
+        ({"name": "陳" * 61, "id": "A123456789"}, "name", "代領人姓名"),
+        (
+            {"name": "陳大文", "id": "A123456789", "relation": "配偶\x1b[2J"},
+            "relation",
+            "與申請人關係",
+        ),
+        (
+            {"name": "陳大文", "id": "A123456789", "relation": "子" * 600},
+            "relation",
+            "與申請人關係",
+        ),
+    ):
+        with pytest.raises(DomainError) as info:
+            pickup.handover(app, token, collector)
+        assert info.value.field == field
+        assert info.value.message_zh.startswith(label) and "payload" not in str(info.value)
     assert picked_up_events(app) == 0
     done = pickup.handover(app, token, {"name": "陳大文", "id": "f131104093", "relation": "配偶"})
     assert done.handed_over
@@ -188,6 +211,31 @@ def test_demo_seed_makes_codes_accepted_only_in_demo_mode(make_app: object, tmp_
     assert r.reason == "demo_key"
     with pytest.raises(DomainError):
         pickup.issue_demo(demo_app, number)
+
+
+def test_every_demo_case_ready_here_has_a_code_its_short_form_finds(
+    make_app: object, tmp_path: Path
+) -> None:
+    """The bulk seed's ready cases carry the code the demo county signed when it made them
+    ready (an MMS rendered for one used to carry a code signed on the spot and never stored,
+    whose short form the desk then did not know); one made ready over 30 days ago has
+    expired, as a county's code does."""
+    assert callable(make_app)
+    demo_app: App = make_app(Settings(data_dir=tmp_path / "demo", demo=True))
+    seed_demo(demo_app, 400, seed=5)
+    ready = pickup.ready_cases(demo_app)
+    tokens = {r.case_number: pickup.stored_token(demo_app, r.case_number) for r in ready}
+    assert len(tokens) > 20 and all(tokens.values())
+    now = demo_app.now()
+    checked = 0
+    for number, token in tokens.items():
+        assert token is not None
+        claims = pt.parse_claims(pt.token_bytes(token))
+        assert claims.case_number == number
+        result = pickup.verify(demo_app, pt.short_code(token))
+        assert result.ok == (claims.expires_at > now), (number, result.reason)
+        checked += result.ok
+    assert checked > 0
 
 
 def test_key_retired_by_a_later_document(app: App, county: County, clock: object) -> None:

@@ -3,12 +3,17 @@ the desk asks for the QR code or a supervisor (the signed QR code keeps working)
 
 from __future__ import annotations
 
+import json
 import sys
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.services import pickup, pickup_keys
 from eservice_desktop.services.core import App
@@ -49,3 +54,37 @@ def test_guessing_rate_is_bounded(app: App, county: County) -> None:
     reasons = [pickup.verify(app, f"0427-{i:04d}").reason for i in range(1000)]
     assert reasons.count("unknown_short_code") == pickup.SHORT_CODE_TRIES
     assert reasons.count(pickup.SHORT_CODE_LOCKED) == 1000 - pickup.SHORT_CODE_TRIES
+
+
+def test_the_lock_holds_for_the_next_process_and_the_command_line(
+    make_app: Callable[[Settings], App],
+    settings: Settings,
+    capsys: pytest.CaptureFixture[str],
+    clock: Any,
+) -> None:
+    """Each ``pickup verify`` on the command line is a new process with a new App: the wrong
+    tries are counted in the database, not in one App, so guessing from a script is locked too."""
+    app = make_app(settings)
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    now = datetime.now(UTC)
+    _number, token = ready_case(app, county, pickup_number="0427", issued_at=now)
+    right = pt.short_code(token)
+    app.close()
+
+    def verify(code: str) -> dict[str, Any]:
+        assert main(["--data-dir", str(settings.data_dir), "pickup", "verify", code, "--json"])
+        return dict(json.loads(capsys.readouterr().out))
+
+    for i in range(pickup.SHORT_CODE_TRIES):
+        assert verify(f"0427-ZZZ{'ABCDEFGH'[i]}")["reason"] == "unknown_short_code"
+    assert verify(right)["reason"] == pickup.SHORT_CODE_LOCKED
+    # a restarted desk (a new App on the same database), a few seconds later, is locked as well
+    clock.set(datetime.now(UTC) + timedelta(seconds=5))
+    again = make_app(settings)
+    try:
+        assert pickup.verify(again, right).reason == pickup.SHORT_CODE_LOCKED
+        assert pickup.handover(again, right).reason == pickup.SHORT_CODE_LOCKED
+        assert pickup.verify(again, token).ok  # the signed code still works
+    finally:
+        again.close()

@@ -140,3 +140,39 @@ def test_events_as_the_county_sends_them_take_the_one_pass() -> None:
     assert fast is not None and fast[0] == _old_way(data)
     data["at"] = "2026-03-10T01:02:03.456789Z"
     assert plainly_valid_event(data) is not None
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MUTATIONS if "prev" in n or "hash" in n))
+def test_a_known_hash_spares_only_a_prev_equal_to_it(name: str) -> None:
+    """``known`` (the hash of the event before in the page, already tested) lets a ``prev``
+    equal to it pass without a second pattern match; any other ``prev`` is still tested, so
+    the one pass accepts exactly what it accepts without it."""
+    data = _plain()
+    MUTATIONS[name](data)
+    alone = plainly_valid_event(copy.deepcopy(data))
+    for known in ("a" * 64, str(data.get("hash")), "b" * 64):
+        with_known = plainly_valid_event(copy.deepcopy(data), known)
+        assert (with_known is None) == (alone is None), (name, known)
+        if alone is not None and with_known is not None:
+            assert vars(with_known[0]) == vars(alone[0])
+
+
+def test_a_page_checks_each_prev_that_is_not_the_hash_before_it() -> None:
+    """check_page hands each event the hash of the one before it: an event whose ``prev`` is
+    not a hash is refused by the one pass even after an event that passed (the old way then
+    names the problem)."""
+    from eservice_desktop.county_link.protocol import Change
+    from eservice_desktop.services.sync.inbox import check_page
+
+    first = _plain()
+    second = _plain()
+    second["event_id"] = "c0ffee00-0000-4000-8000-000000000002"
+    second["prev"], second["hash"] = first["hash"], "c" * 64
+    third = copy.deepcopy(second)
+    third["event_id"] = "c0ffee00-0000-4000-8000-000000000003"
+    third["prev"] = "C" * 64  # upper case: not a hash
+    changes = [Change(seq=i, kind="event", data=d) for i, d in enumerate((first, second, third))]
+    checked = check_page(changes)
+    assert checked[0] is not None and checked[1] is not None
+    assert checked[1][0].prev == first["hash"]
+    assert checked[2] is None

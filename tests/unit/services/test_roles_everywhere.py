@@ -29,6 +29,7 @@ from eservice_desktop.services import (
     calendar,
     case_attachments,
     cases,
+    daily_closing,
     fees,
     identity,
     intake,
@@ -155,7 +156,13 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     ),
     payments.refund: (Action.REFUND, lambda a, t: payments.refund(a, RECEIPT, 15, "多收")),
     payments.void_receipt: (Action.VOID, lambda a, t: payments.void_receipt(a, RECEIPT, "錯開")),
+    payments.refundable: (Action.REFUND, lambda a, t: payments.refundable(a, RECEIPT)),
+    payments.voidable: (Action.VOID, lambda a, t: payments.voidable(a, RECEIPT)),
     payments.confirm_printed: (Action.PRINT, lambda a, t: payments.confirm_printed(a, RECEIPT)),
+    payments.check_reprint_reason: (
+        Action.PRINT,
+        lambda a, t: payments.check_reprint_reason(a, RECEIPT, ""),
+    ),
     payments.needs_reprint_reason: (
         Action.PRINT,
         lambda a, t: payments.needs_reprint_reason(a, RECEIPT),
@@ -170,6 +177,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.VIEW_CASE,
         lambda a, t: payments.receipts_of_case(a, CASE),
     ),
+    payments.receipt_of_case: (
+        Action.VIEW_CASE,
+        lambda a, t: payments.receipt_of_case(a, CASE, RECEIPT),
+    ),
     payments.get_receipt: (Action.VIEW_CASE, lambda a, t: payments.get_receipt(a, RECEIPT)),
     payments.pending_receipts: (Action.VIEW_CASE, lambda a, t: payments.pending_receipts(a)),
     payments.verify_receipt: (
@@ -183,10 +194,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     pickup.handover: (Action.HANDOVER, lambda a, t: pickup.handover(a, "x")),
     pickup.stored_token: (Action.HANDOVER, lambda a, t: pickup.stored_token(a, CASE)),
     pickup.fetch_online: (Action.HANDOVER, lambda a, t: pickup.fetch_online(a, "x")),
-    reports.closing: (Action.REPORTS, lambda a, t: reports.closing(a, DAY)),
-    reports.write_closing: (
+    daily_closing.closing: (Action.REPORTS, lambda a, t: daily_closing.closing(a, DAY)),
+    daily_closing.write_closing: (
         Action.REPORTS,
-        lambda a, t: reports.write_closing(a, date(2026, 3, 9), t / "c.csv"),
+        lambda a, t: daily_closing.write_closing(a, date(2026, 3, 9), t / "c.csv"),
     ),
     reports.reconciliation: (Action.REPORTS, lambda a, t: reports.reconciliation(a, DAY, DAY)),
     reports.write_reconciliation: (
@@ -219,7 +230,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.PRINT,
         lambda a, t: county_receipts.county_receipt_pdf(a, {}),
     ),
-    reports.closing_document: (Action.REPORTS, lambda a, t: reports.closing_document(a, DAY)),
+    daily_closing.closing_document: (
+        Action.REPORTS,
+        lambda a, t: daily_closing.closing_document(a, DAY),
+    ),
     report_views.screen_report: (
         Action.REPORTS,
         lambda a, t: report_views.screen_report(a, "nothing", DAY, DAY),
@@ -303,6 +317,9 @@ NOT_GUARDED: dict[str, str] = {
     "pickup_views.office_name": "a catalogue name for the desk's messages",
     "pickup_checks.check_code": "the checks verify / handover run (both guarded)",
     "pickup_short_code.token_for_short_code": "a step of check_code, inside verify / handover",
+    "pickup_short_code.record_short_code_failure": (
+        "counts a wrong short code, inside verify / handover"
+    ),
     "ingest.compute_due": "inside ingest",
     "ingest.ingest": "the one path of events: callers are guarded or the sync service",
     "ingest.ingest_many": "the one path of events: callers are guarded or the sync service",

@@ -4,6 +4,7 @@ table in every branch, order and page, and that the index moves with the project
 from __future__ import annotations
 
 import random
+import unicodedata
 from dataclasses import replace
 
 import pytest
@@ -45,10 +46,26 @@ def test_given_name_sequence_number_and_id_digits_find_the_case(app: App) -> Non
     assert wang.case_number not in _numbers(cases.search(app, "明", limit=1000))  # prefix only
 
 
+def _full_width(text: str) -> str:
+    """As typed with a Chinese IME left in full-width mode (Ａ１２３…, the dash too)."""
+    return "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in text)
+
+
+def test_numbers_typed_in_full_width_find_the_case(app: App) -> None:
+    seed_demo_bulk(app, 100, seed=7, days=20)
+    wang = _take(app, "A123456789", "王小明")
+    seq = wang.case_number.split("-")[3]
+    for typed in (seq, "6789", "A1", "a12", wang.case_number, wang.case_number[:12]):
+        wide = _full_width(typed)
+        assert wang.case_number in _numbers(cases.search(app, wide, limit=1000)), wide
+        assert cases.search_count(app, wide) == cases.search_count(app, typed), wide
+    assert _numbers(cases.search(app, _full_width(wang.case_number))) == [wang.case_number]
+
+
 def _naive(app: App, typed: str) -> list[str]:
     """The documented rules applied row by row to the whole table, newest first."""
     q = typed.strip()
-    compact = q.upper().replace("-", "").replace(" ", "")
+    compact = unicodedata.normalize("NFKC", q).upper().replace("-", "").replace(" ", "")
     dashed = search.dash_case_prefix(compact)
     latin = compact.isascii() and compact.isalnum()
     out = []
@@ -77,7 +94,7 @@ def test_every_branch_page_and_count_equal_a_plain_scan(app: App) -> None:
     rng = random.Random(3)
     with app.reading() as s:
         rows = s.scalars(select(CaseRow)).all()
-    typed = ["H", "H0", "H01", "H0101", "A", "A1", "000", "-", "陳", "1", "12"]
+    typed = ["H", "H0", "H01", "H0101", "A", "A1", "000", "-", "陳", "1", "12", "Ｈ０１", "１２"]
     for r in rng.sample(list(rows), 8):
         name, pid, number = r.applicant_name, r.applicant_id, r.case_number
         typed += [

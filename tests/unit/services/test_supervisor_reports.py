@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -353,3 +354,18 @@ def test_a_pulled_target_set_replaces_the_office_set_and_a_bad_one_is_set_aside(
         apply_page(loaded, s, [Change(seq=8, kind="targets", data={"targets": land_only})])
     r = reports.targets(loaded, F, T)
     assert [(row[0], row[1]) for row in r.table(sv.T_SCORES).rows] == [("地政事務所", "cases")]
+
+
+@pytest.mark.parametrize("kind", ["on-time", "usage", "savings", "targets"])
+def test_cli_totals_line_follows_the_language(
+    run: Callable[..., tuple[int, str, str]], kind: str
+) -> None:
+    """With --lang en the totals line was Chinese (收件 …，辦結 …); the report's own title stays
+    the office's Chinese document name."""
+    period = ("--from", "2026-03-01", "--to", "2026-04-30")
+    rc, out, _ = run("report", kind, *period)
+    assert rc == 0, out
+    totals = out.splitlines()[1]
+    assert not re.search(r"[\u4e00-\u9fff]", totals), totals
+    rc, out, _ = run("report", kind, *period, lang="zh_TW")
+    assert rc == 0 and re.search(r"[\u4e00-\u9fff]", out.splitlines()[1]), out

@@ -86,7 +86,8 @@ def test_batch_tuples_equal_the_generic_conversion() -> None:
         for i, (t, d, j) in enumerate(zip(TIMES, DAYS * 2, JSONS * 2, strict=True))
     ]
     want = _converted(rows, names, table, DIALECT)
-    assert fast_values.tuples(table, DIALECT, names, rows) == want
+    in_order = [[r[n] for n in names] for r in rows]
+    assert fast_values.converted(table, DIALECT, names, in_order) == want
 
 
 def test_the_quick_json_is_what_dumps_gives() -> None:

@@ -1,0 +1,171 @@
+"""How the county server listens: uvicorn's HTTP/1.1 protocol with a deadline for the request
+head. uvicorn waits for a first request's head (and for the next one's, once its bytes began)
+as long as the client likes; a client sending half a head and nothing more (slow-loris) kept
+its connection, and a few hundred of them took every file descriptor, so no office could
+connect at all. Here a head not complete within ``client_timeout_s`` is answered 408 and the
+connection closed; the body's own deadlines are county/edge.py's.
+
+The same holds for answers: a client that asks for a large answer (a pull page) and never
+reads it kept the answer in the server's memory and its connection open; once the send
+buffer is full (uvicorn pauses writing) the client has ``client_timeout_s`` to read on, else
+the connection is cut.
+
+Connections never take the last file descriptors: the server's own work needs some (a new
+database connection when the notification thread holds the pooled one, SQLite's temporary
+files, the gateway's outbox). With held connections filling the table, an honest office's
+push was accepted and then answered 500 because its database connection could not be opened.
+A connection beyond ``soft limit - FD_RESERVE`` is answered 503 at once and closed; the
+office's sync tries again at its next round.
+
+With ``--tls-cert`` the TLS handshake has the same deadline (:class:`CountyHttpServer`): asyncio
+gives a handshake 60 s, whatever ``client_timeout_s`` says, so a client that connected and sent
+nothing held its connection twice as long as a half-sent head, before the deadline above
+could start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import resource
+import socket
+from typing import Any
+
+import h11
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
+
+_TOO_SLOW = b'{"detail": "request head too slow"}'
+_408 = (
+    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
+    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_SLOW), _TOO_SLOW)
+)
+
+
+_BUSY = b'{"detail": "server busy, try again"}'
+_503 = (
+    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
+    b"retry-after: 5\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_BUSY), _BUSY)
+)
+FD_RESERVE = 64
+"""File descriptors kept for the server's own work, never given to client connections."""
+
+
+def connections_allowed() -> int:
+    """How many client connections may be open together: the soft descriptor limit now (IT
+    or systemd may have changed it since the start) less the reserve."""
+    soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 30
+    return max(1, soft - FD_RESERVE)
+
+
+class HeadDeadlineProtocol(H11Protocol):
+    """H11Protocol whose wait for a request head, and for the client to read a full send
+    buffer, ends after :attr:`head_timeout_s`, and which turns a connection away (503) when
+    it would eat into the descriptor reserve."""
+
+    head_timeout_s: float = CLIENT_TIMEOUT_S
+    _head_timer: asyncio.TimerHandle | None = None
+    _write_timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        if len(self.connections) > connections_allowed():
+            transport.write(_503)
+            transport.close()
+            return
+        self._watch_head()
+
+    def handle_events(self) -> None:
+        super().handle_events()
+        self._watch_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        self._stop_write_timer()
+        super().connection_lost(exc)
+
+    def pause_writing(self) -> None:
+        """The send buffer is full: the client must read on within the deadline."""
+        super().pause_writing()
+        if self._write_timer is None:
+            self._write_timer = self.loop.call_later(self.head_timeout_s, self._read_late)
+
+    def resume_writing(self) -> None:
+        self._stop_write_timer()
+        super().resume_writing()
+
+    def _stop_write_timer(self) -> None:
+        if self._write_timer is not None:
+            self._write_timer.cancel()
+            self._write_timer = None
+
+    def _read_late(self) -> None:
+        self._write_timer = None
+        self.transport.abort()  # close() would wait for the buffer the client never reads
+
+    def _watch_head(self) -> None:
+        """Armed while the client owes a request head (from the moment that wait began), off
+        once the head is in (a request being read or answered)."""
+        if self.conn.their_state is h11.IDLE:
+            if self.timeout_keep_alive_task is not None:
+                return  # idle after an answer: the keep-alive timeout closes it (no 408)
+            if self._head_timer is None and not self.transport.is_closing():
+                self._head_timer = self.loop.call_later(self.head_timeout_s, self._head_late)
+        else:
+            self._stop_head_timer()
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_late(self) -> None:
+        self._head_timer = None
+        if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
+            self.transport.write(_408)
+            self.transport.close()
+
+
+def protocol_with_deadline(client_timeout_s: float) -> type[HeadDeadlineProtocol]:
+    """The protocol class uvicorn makes per connection, with this head deadline."""
+    return type("HeadDeadline", (HeadDeadlineProtocol,), {"head_timeout_s": client_timeout_s})
+
+
+def server_config(
+    app: Any,
+    host: str,
+    port: int,
+    *,
+    client_timeout_s: float = CLIENT_TIMEOUT_S,
+    **options: Any,
+) -> uvicorn.Config:
+    """uvicorn's configuration for ``app`` with the slow-client deadlines; ``options`` are
+    uvicorn's own (TLS files, log level ...)."""
+    options.setdefault("log_level", "warning")
+    options.setdefault("log_config", None)  # its records go to the caller's (redacting) handler
+    return uvicorn.Config(
+        app, host=host, port=port, http=protocol_with_deadline(client_timeout_s), **options
+    )
+
+
+class CountyHttpServer(uvicorn.Server):
+    """uvicorn's server whose TLS handshake ends, like a request head, after the client
+    deadline (uvicorn passes no handshake timeout to asyncio's ``create_server``)."""
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        protocol = self.config.http
+        if self.config.ssl is None or not isinstance(protocol, type):
+            await super().startup(sockets)
+            return
+        deadline = getattr(protocol, "head_timeout_s", CLIENT_TIMEOUT_S)
+        loop = asyncio.get_running_loop()
+        create = loop.create_server
+        loop.create_server = functools.partial(create, ssl_handshake_timeout=deadline)  # type: ignore[method-assign]
+        try:
+            await super().startup(sockets)
+        finally:
+            del loop.create_server

@@ -1,0 +1,61 @@
+"""RocDateEdit: a date typed that does not exist is neither replaced by the old date unseen
+nor acted on (the closing dialog and the reports page take Enter as "go")."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLineEdit,
+    QToolTip,
+    QVBoxLayout,
+)
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui.roc_date_edit import RocDateEdit
+
+
+def _dialog(qtbot: QtBot) -> tuple[QDialog, RocDateEdit, QLineEdit, list[QDate]]:
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    day = RocDateEdit(QDate(2026, 12, 2))
+    other = QLineEdit()
+    layout.addWidget(day)
+    layout.addWidget(other)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok)
+    layout.addWidget(buttons)
+    went: list[QDate] = []
+    buttons.accepted.connect(lambda: went.append(day.date()))
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    day.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (day, day.lineEdit()))
+    return dialog, day, other, went
+
+
+def test_enter_on_a_date_that_does_not_exist_keeps_it_and_says_so(qtbot: QtBot) -> None:
+    _shown, day, _other, went = _dialog(qtbot)
+    day.lineEdit().selectAll()
+    QTest.keyClicks(QApplication.focusWidget(), "115/11/31")  # November has 30 days
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert went == []  # nothing done with the old date (12/02) instead
+    assert day.lineEdit().text() == "115/11/31"  # what was typed stays, to be corrected
+    assert "115/03/10" in QToolTip.text()  # the form a date takes, beside the field
+    day.lineEdit().selectAll()
+    QTest.keyClicks(QApplication.focusWidget(), "115/11/30")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    assert went == [QDate(2026, 11, 30)]
+
+
+def test_leaving_a_date_that_does_not_exist_says_it_went_back(qtbot: QtBot) -> None:
+    _shown, day, _other, _went = _dialog(qtbot)
+    day.lineEdit().selectAll()
+    QTest.keyClicks(QApplication.focusWidget(), "115/13/01")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert day.date() == QDate(2026, 12, 2) and day.lineEdit().text() == "115/12/02"
+    assert "115/13/01" in QToolTip.text() and "115/12/02" in QToolTip.text()

@@ -1,0 +1,91 @@
+"""The county's own command line (IT's ``eservice-county-server``) answers files that are no
+input (endless, not text, not JSON, a folder) and unwritable outputs with exit 2 and one line
+``zh / en`` on stderr, never a traceback, and reads no further than an input can be long."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+from pathlib import Path
+
+import pytest
+from sync_helpers import PY, ROOT, county_env
+
+
+def county(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """One county command over a SQLite database, its address space capped at 2 GB (a file
+    read whole that never ends fails with MemoryError there, not in the machine)."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    return subprocess.run(
+        [PY, "-m", "eservice_desktop.county.cli", *argv,
+         "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}"],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        preexec_fn=cap, cwd=ROOT, env=county_env(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["publish", "catalogue", "/dev/zero"],
+        ["publish", "catalogue", "{tmp}/latin1.json"],
+        ["publish", "catalogue", "{tmp}/not.json"],
+        ["publish", "calendar", "{tmp}/not.json"],  # no year: the name is no year either
+        ["publish", "calendar", "/dev/zero", "--year", "2026"],
+        ["publish", "crl", "/dev/zero"],
+        ["publish", "crl", "{tmp}"],
+        ["registry", "import", "/dev/zero"],
+        ["report", "usage", "--from", "2026-01-01", "--to", "2026-12-31", "--html", "{tmp}"],
+        ["channel", "create", "web\nportal", "--kind", "web"],
+        ["revoke", "H01-99"],
+    ],
+)
+def test_county_commands_refuse_in_one_line(tmp_path: Path, argv: list[str]) -> None:
+    (tmp_path / "latin1.json").write_bytes(b'{"services": "\xe9"}')
+    (tmp_path / "not.json").write_text("services", encoding="utf-8")
+    out = county(tmp_path, *(a.replace("{tmp}", str(tmp_path)) for a in argv))
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    assert " / " in out.stderr, out.stderr
+
+
+def _county_db(db: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PY, "-m", "eservice_desktop.county.cli", *argv, "--db", db],
+        capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+        cwd=ROOT, env=county_env(),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("db", "argv"),
+    [
+        ("not a url", ["stats"]),
+        ("not a url", ["serve", "--port", "0"]),
+        ("postgresql+psycopg://county:s3cret-pw@127.0.0.1:1/county", ["serve", "--port", "0"]),
+        ("sqlite:////nonexistent-folder/county.sqlite3", ["stats"]),
+        ("{sqlite}", ["serve", "--port", "0", "--tls-cert", "/nonexistent/cert.pem"]),
+    ],
+)
+def test_a_bad_database_url_or_tls_file_is_one_line(
+    tmp_path: Path, db: str, argv: list[str]
+) -> None:
+    """--db that is no URL or does not connect, and a --tls-cert that is not there, were
+    tracebacks (ArgumentError, OperationalError, an OSError naming no file)."""
+    db = db.replace("{sqlite}", f"sqlite:///{tmp_path / 'county.sqlite3'}")
+    out = _county_db(db, *argv)
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    assert " / " in out.stderr and "s3cret-pw" not in out.stderr, out.stderr
+    if "--tls-cert" in argv:
+        assert "/nonexistent/cert.pem" in out.stderr
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_outside_0_to_65535_is_refused(tmp_path: Path, port: str) -> None:
+    out = _county_db(f"sqlite:///{tmp_path / 'county.sqlite3'}", "serve", "--port", port)
+    assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
+    assert "0 到 65535" in out.stderr

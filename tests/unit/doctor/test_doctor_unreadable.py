@@ -1,0 +1,91 @@
+"""doctor only reads, and says the right fix when the database does not open: a mistyped
+``--data-dir`` is reported as not there (doctor used to create it, and its logs folder, and
+then call it fine); a read-only data directory is a permissions problem (doctor used to stop
+at the calendar check with "wrong key or damaged file"); a missing or other key is fixed with
+the escrowed key (``db key import``), not by restoring a backup sealed with that same key; the
+hash chain of a database that does not open is not "checked once upgraded"."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eservice_desktop.cli.main import main
+
+
+def _doctor(capsys: pytest.CaptureFixture[str], data: Path, *extra: str) -> dict[str, Any]:
+    capsys.readouterr()
+    main(["--data-dir", str(data), "doctor", "--no-network", "--json", *extra])
+    report = json.loads(capsys.readouterr().out)
+    return {c["key"]: c for c in report["checks"]}
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Path:
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "db", "upgrade"]) == 0
+    return data
+
+
+def test_doctor_creates_nothing_for_a_mistyped_data_dir(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "offcie" / "data"
+    checks = _doctor(capsys, typo)
+    assert not (tmp_path / "offcie").exists()
+    assert checks["data_dir"]["status"] == "warn" and checks["data_dir"]["data"]["exists"] is False
+
+
+@pytest.mark.parametrize("how", ["missing", "other"])
+def test_a_key_problem_is_fixed_with_the_escrowed_key(
+    office: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    key = office / "keys" / "db.key"
+    if how == "missing":
+        key.unlink()
+    else:
+        key.write_text("ab" * 32, encoding="utf-8")
+    checks = _doctor(capsys, office, "--lang", "en")
+    database = checks["database"]
+    assert database["status"] == "fail"
+    assert "db key import" in database["fix_en"] and "db key import" in database["fix_zh"]
+    assert " / " not in database["detail_zh"]  # one language a line
+    assert checks["chain"]["status"] == "fail" and "upgrade" not in checks["chain"]["fix_en"]
+
+
+def test_a_read_only_data_dir_is_a_permissions_problem(office: Path) -> None:
+    if not shutil.which("unshare"):
+        pytest.skip("needs unshare for a read-only bind mount")
+    script = (
+        f'mount --bind "{office}" "{office}" && mount -o remount,bind,ro "{office}" && '
+        f'exec "{sys.executable}" -m eservice_desktop --data-dir "{office}" doctor '
+        "--no-network --json"
+    )
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120
+    )
+    if "mount" in run.stderr and not run.stdout:
+        pytest.skip(f"no read-only bind mount here: {run.stderr.strip()}")
+    checks = {c["key"]: c for c in json.loads(run.stdout)["checks"]}
+    assert run.returncode == 1, run.stderr
+    assert checks["database"]["status"] == "fail"
+    assert "read-only" in checks["database"]["detail_en"]
+    assert "writable" in checks["database"]["fix_en"]
+    assert "calendar" in checks and "receipt_fonts" in checks  # every check ran
+
+
+def test_a_data_dir_that_is_a_file_is_no_folder_to_create(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was "does not exist yet (created on first start): run db upgrade", which fails."""
+    afile = tmp_path / "data"
+    afile.write_text("x", encoding="utf-8")
+    check = _doctor(capsys, afile)["data_dir"]
+    assert check["status"] == "fail" and "is a file" in check["detail_en"]
+    assert "db upgrade" not in check["fix_en"] and "ESERVICE_DATA_DIR" in check["fix_en"]

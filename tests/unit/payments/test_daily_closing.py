@@ -1,0 +1,84 @@
+"""The daily closing's totals by payment method, net of what went back, and the reads it makes
+(real SQLite through the services)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import event
+
+from eservice_desktop.services import daily_closing, payments
+from eservice_desktop.services.approvals import Approval
+from eservice_desktop.services.core import App
+
+DAY = date(2026, 3, 10)
+
+
+def test_each_method_total_is_net_of_its_refunds(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """Cash 60 in, 10 back; card 30 in, 15 back, and 30 back on yesterday's card receipt: the
+    card's total was shown as 30 received with the refunds only in their own list (and only
+    cash netted, in the cash expected): card is −15 net today."""
+    clock.set(datetime(2026, 3, 9, 2, 0, tzinfo=UTC))
+    yesterday = payments.record_payment(app, make_case(), "card", 30, reference="T0")
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    a = payments.record_payment(app, make_case(), "cash", 30, tendered=50)
+    payments.record_payment(app, make_case(), "cash", 30)
+    c = payments.record_payment(app, make_case(), "card", 30, reference="T1")
+    payments.refund(app, a.receipt_number, 10, "溢收退還", approval=sup)
+    payments.refund(app, c.receipt_number, 15, "少印一張", approval=sup)
+    payments.refund(app, yesterday.receipt_number, 30, "重複繳費", approval=sup)
+    report = daily_closing.closing(app, DAY)
+    by_method = report.to_json()["by_method"]
+    assert by_method == {
+        "cash": {"count": 2, "amount": 60, "refunded": 10, "voided_out": 0, "net": 50},
+        "card": {"count": 1, "amount": 30, "refunded": 45, "voided_out": 0, "net": -15},
+    }
+    assert sum(m["net"] for m in by_method.values()) == report.net == 90 - 55
+    assert by_method["cash"]["net"] == report.cash_expected
+    # yesterday's closing is as it was: its card receipt, nothing refunded that day
+    before = daily_closing.closing(app, date(2026, 3, 9)).to_json()["by_method"]
+    assert before == {"card": {"count": 1, "amount": 30, "refunded": 0, "voided_out": 0, "net": 30}}
+
+
+def _closing_reads(app: App) -> list[str]:
+    """The SELECT statements one office-wide closing of DAY sends to the database."""
+    seen: list[str] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", capture)
+    try:
+        daily_closing.closing(app, DAY, None)
+    finally:
+        event.remove(app.engine, "before_cursor_execute", capture)
+    return seen
+
+
+def test_the_closing_reads_the_days_cases_in_one_set_not_one_case_at_a_time(
+    app: App, make_case: Callable[..., str], sup: Approval
+) -> None:
+    """Each receipt's fee lines are those of its case right after its payment: the closing
+    read that case's events once per receipt (and each refunded case and receipt once more). Now
+    the number of statements does not grow with the day's receipts, refunds and voids."""
+
+    def pay(n: int) -> None:
+        for _ in range(n):
+            r = payments.record_payment(app, make_case(), "cash", 30)
+            payments.refund(app, r.receipt_number, 5, "溢收退還", approval=sup)
+            v = payments.record_payment(app, make_case(), "card", 30, reference="T")
+            payments.void_receipt(app, v.receipt_number, "開錯", approval=sup)
+
+    pay(1)
+    few = _closing_reads(app)
+    pay(5)
+    many = _closing_reads(app)
+    report = daily_closing.closing(app, DAY, None)
+    assert (len(report.receipts), len(report.refunds), len(report.voids)) == (12, 6, 6)
+    assert len(many) == len(few), "\n".join(many)
+    assert not [s for s in many if "events.case_id = ?" in s]  # no case read on its own

@@ -1,0 +1,158 @@
+"""`backup restore` checks the whole backup before anything moves: an empty file, a damaged
+page, an edited event (broken hash chain) or a newer version's backup is refused with one
+line, exit 2, and the database in use is left as it was; `backup verify` reports the same
+backups as failed (exit 1) instead of a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import load_settings
+from eservice_desktop.storage import cipher, dbkey
+
+
+def _empty(good: Path, bad: Path, key: bytes) -> None:
+    bad.write_bytes(b"")
+
+
+def _damaged(good: Path, bad: Path, key: bytes) -> None:
+    data = bytearray(good.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 4] = b"\x00\x01\x02\x03"
+    bad.write_bytes(bytes(data))
+
+
+def _edited(good: Path, bad: Path, key: bytes) -> None:
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute("UPDATE events SET clerk = 'mallory' WHERE seq = (SELECT min(seq) FROM events)")
+    conn.commit()
+    conn.close()
+
+
+def _newer(good: Path, bad: Path, key: bytes) -> None:
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.commit()
+    conn.close()
+
+
+ROOT = Path(__file__).resolve().parents[3]
+
+BAD: dict[str, Callable[[Path, Path, bytes], None]] = {
+    "empty": _empty,
+    "damaged": _damaged,
+    "edited": _edited,
+    "newer": _newer,
+}
+
+
+@pytest.fixture
+def office(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[Path, Path, bytes]:
+    """A demo office with a few cases and one good backup of them."""
+    monkeypatch.setenv("ESERVICE_DEMO", "1")
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "demo", "seed", "--cases", "3"]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "backup", "now", "--json"]) == 0
+    good = Path(json.loads(capsys.readouterr().out)["file"])
+    key = dbkey.database_key(load_settings(data), create=False)
+    return data, good, key
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_restore_refuses_a_bad_backup_and_changes_nothing(
+    office: tuple[Path, Path, bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    data, good, key = office
+    bad = tmp_path / f"eservice-H01-01-manual-20261202T000000Z-{kind}.sqlite3"
+    BAD[kind](good, bad, key)
+    before = (data / "eservice.sqlite3").read_bytes()
+    backups_before = sorted(p.name for p in good.parent.iterdir())
+
+    code = main(["--data-dir", str(data), "backup", "restore", "--no-recover", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert bad.name in err and "未還原" in err
+    assert (data / "eservice.sqlite3").read_bytes() == before
+    assert sorted(p.name for p in good.parent.iterdir()) == backups_before  # no before-restore
+
+    code = main(["--data-dir", str(data), "--lang", "en", "backup", "restore", str(bad)])
+    assert code == 2 and "nothing was restored" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", sorted(BAD))
+def test_verify_reports_a_bad_backup_as_failed(
+    office: tuple[Path, Path, bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    data, good, key = office
+    bad = tmp_path / f"{kind}.sqlite3"
+    BAD[kind](good, bad, key)
+    code = main(["--data-dir", str(data), "backup", "verify", str(bad), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1 and result["ok"] is False and result["problems"]
+
+
+def test_restore_of_a_good_backup_still_switches(
+    office: tuple[Path, Path, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    data, good, _ = office
+    code = main(["--data-dir", str(data), "backup", "restore", "--no-recover", str(good), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 0 and result["verified"] is True and result["previous_kept_as"]
+
+
+def test_restore_is_refused_while_another_process_has_the_database_open(
+    office: tuple[Path, Path, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The window or the sync service still open: its work would go on in the replaced file
+    and be lost without a word (it was: the restore went through, exit 0)."""
+    data, good, key = office
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(data / "eservice.sqlite3"), key.hex()],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        before = (data / "eservice.sqlite3").read_bytes()
+        code = main(["--data-dir", str(data), "backup", "restore", "--no-recover", str(good)])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and "同步服務" in err, err
+        assert (data / "eservice.sqlite3").read_bytes() == before
+    finally:
+        holder.communicate("", timeout=30)
+    code = main(["--data-dir", str(data), "backup", "restore", "--no-recover", str(good)])
+    assert code == 0, capsys.readouterr().err
+
+
+#: Another process with the database open, as the window or the sync service holds it.
+HOLDER = """
+import sys
+from pathlib import Path
+from eservice_desktop.storage import cipher
+conn = cipher.connect(Path(sys.argv[1]), bytes.fromhex(sys.argv[2]))
+conn.execute("SELECT count(*) FROM events").fetchone()
+print("open", flush=True)
+sys.stdin.read()
+conn.close()
+"""

@@ -1,0 +1,88 @@
+"""settings.json and ESERVICE_* take only what a setting can hold: a value of another kind
+(a list for a name, ``true`` or ``2.9`` for a count, ``nan``, ``inf``), a number outside the
+setting's range, a word outside its choices or an unknown key (a typo) is refused with one line
+naming where, exit 2 (it-guide §3), instead of being bent into a value or silently ignored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import load_settings
+from eservice_desktop.domain.errors import DomainError
+
+REFUSED_IN_FILE = [
+    {"device_id": 3},
+    {"office_code": ["H01"]},
+    {"demo": "ture"},
+    {"attachment_max_mb": 2.9},
+    {"attachment_max_mb": True},
+    {"retention_days": -5},
+    {"retention_days": 0},
+    {"backup_interval_h": 0},
+    {"sync_interval_s": -5},
+    {"idle_lock_min": 1e300},
+    {"lang": "fr"},
+    {"receipt_layout": "a4"},
+    {"db_key_store": "vault"},
+    {"backup_dirr": "/mnt/usb"},
+    {"data_dir": "/elsewhere"},
+]
+
+REFUSED_IN_ENV = {
+    "ESERVICE_RETENTION_DAYS": "99999999999",
+    "ESERVICE_SYNC_INTERVAL_S": "nan",
+    "ESERVICE_BACKUP_MAX_AGE_H": "inf",
+    "ESERVICE_IDLE_LOCK_MIN": "-1",
+    "ESERVICE_DEMO": "maybe",
+    "ESERVICE_DB_KEY_STORE": "vault",
+}
+
+
+@pytest.mark.parametrize("stored", REFUSED_IN_FILE, ids=json.dumps)
+def test_a_value_a_setting_cannot_hold_is_refused(tmp_path: Path, stored: dict) -> None:  # type: ignore[type-arg]
+    (tmp_path / "settings.json").write_text(json.dumps(stored), encoding="utf-8")
+    with pytest.raises(DomainError) as refused:
+        load_settings(tmp_path)
+    assert refused.value.code == "settings.invalid"
+    assert f"settings.json: {next(iter(stored))}" in refused.value.message("en")
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_IN_ENV))
+def test_a_bad_environment_value_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    monkeypatch.setenv(name, REFUSED_IN_ENV[name])
+    with pytest.raises(DomainError) as refused:
+        load_settings(tmp_path)
+    assert refused.value.code == "settings.invalid" and name in refused.value.message("en")
+
+
+def test_values_within_range_are_read_as_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = {"attachment_max_mb": 20.0, "demo": True, "idle_lock_min": 0, "lang": "en-US"}
+    stored["clerk"] = "demo01"  # written by an earlier version's Settings.save: retired
+    (tmp_path / "settings.json").write_text(json.dumps(stored), encoding="utf-8")
+    monkeypatch.setenv("ESERVICE_RETENTION_DAYS", "365")
+    monkeypatch.setenv("ESERVICE_SYNC_STALE_WARN_H", "0")
+    got = load_settings(tmp_path)
+    assert (got.attachment_max_mb, got.demo, got.idle_lock_min, got.lang) == (20, True, 0, "en")
+    assert (got.retention_days, got.sync_stale_warn_h) == (365, 0.0)
+
+
+def test_the_refusal_is_one_line_exit_2_in_the_chosen_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "settings.json").write_text('{"retention_days": -5}', encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "db", "current"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "retention_days" in err and "1 與 36500" in err
+    monkeypatch.setenv("ESERVICE_LANG", "en")
+    assert main(["--data-dir", str(tmp_path), "db", "current"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "must be between 1 and 36500" in err
+    assert not (tmp_path / "eservice.sqlite3").exists()
