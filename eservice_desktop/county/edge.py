@@ -1,9 +1,11 @@
 """The county server's front door: bounded, strict request bodies and a rate limit for the
 unauthenticated routes, before any route handler or JSON parser sees a byte.
 
-- Size: every route has a body limit; ``Content-Length`` above it is refused before reading,
-  a body that grows past it while streaming is refused at that moment (never read whole), and
-  a gzip body is inflated incrementally up to the same limit (no zip bomb).
+- Size: every route has a body limit; ``Content-Length`` above it is refused before parsing,
+  a body that grows past it while streaming is refused at that moment (never held whole), and
+  a gzip body is inflated incrementally up to the same limit (no zip bomb). What is left of a
+  refused body is read and dropped (at most ``DRAIN_MAX`` bytes, ``DRAIN_S`` seconds) before
+  the refusal goes out, so the client reads the refusal instead of a reset.
 - Strict JSON: a JSON body must be UTF-8 and standard JSON: ``NaN``, ``Infinity``, numbers that
   overflow to infinity and unpaired surrogates (``"\\ud800"``) are refused with 400 at parse
   time, so no such value can reach a store or a response.
@@ -44,6 +46,10 @@ LIMITS: tuple[tuple[str, str, int], ...] = (
     ("POST", "/v1/enrol", 4 * 1024),
 )
 DEFAULT_LIMIT = 64 * 1024
+#: A refused request's body is read and dropped, up to this size and for at most DRAIN_S
+#: seconds, before the refusal is sent (see _drain); a larger declared body is not read.
+DRAIN_MAX = 64 * 1024 * 1024
+DRAIN_S = 5.0
 #: Seconds a client may take to send its request head, or to send the next part of its body;
 #: the whole body may take four times as long (the office's client gives a request 120 s).
 CLIENT_TIMEOUT_S = 30.0
@@ -237,9 +243,11 @@ class BoundedStrictBodies:
         headers = dict(scope.get("headers") or [])
         limit = limit_for(method, path)
         declared = headers.get(b"content-length")
-        if await self._refused_before_body(scope, headers, limit, send):
-            if declared is not None and declared.isdigit() and int(declared) <= limit:
-                await _drain(receive, limit, self.client_timeout_s)  # not a body over the limit
+        refusal = self._refusal_before_body(scope, headers, limit)
+        if refusal is not None:
+            if declared is None or (declared.isdigit() and int(declared) <= DRAIN_MAX):
+                await _drain(receive, DRAIN_MAX, self._drain_s)
+            await plain_error(send, *refusal)
             return
         gz = headers.get(b"content-encoding", b"").lower()
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz == b"gzip" else None
@@ -284,40 +292,39 @@ class BoundedStrictBodies:
 
         await self.app(scope, replay, send)
 
-    async def _refused_before_body(
-        self, scope: Scope, headers: dict[bytes, bytes], limit: int, send: Send
-    ) -> bool:
+    @property
+    def _drain_s(self) -> float:
+        return min(DRAIN_S, self.client_timeout_s)
+
+    def _refusal_before_body(
+        self, scope: Scope, headers: dict[bytes, bytes], limit: int
+    ) -> tuple[int, str, list[Any]] | None:
         """What is refused from the headers alone (the enrolment rate, a declared length over
-        the limit, an unknown encoding); True when the answer was sent."""
+        the limit, an unknown encoding): the status, text and extra headers of the answer."""
         if scope["method"] == "POST" and scope["path"] == "/v1/enrol":
             client = scope.get("client")
             wait = self.enrol_limiter.hit(client[0] if client else "?")
             if wait:
-                await plain_error(
-                    send, 429, "too many enrolment attempts", [(b"retry-after", b"%d" % wait)]
-                )
-                return True
+                return 429, "too many enrolment attempts", [(b"retry-after", b"%d" % wait)]
         declared = headers.get(b"content-length")
         if declared is not None:
             try:
                 if int(declared) > limit:
-                    await plain_error(send, 413, "body too large")
-                    return True
+                    return 413, "body too large", []
             except ValueError:
-                await plain_error(send, 400, "bad content-length")
-                return True
+                return 400, "bad content-length", []
         if headers.get(b"content-encoding", b"").lower() not in (b"", b"identity", b"gzip"):
-            await plain_error(send, 415, "unsupported content-encoding")
-            return True
-        return False
+            return 415, "unsupported content-encoding", []
+        return None
 
 
 async def _drain(receive: Receive, limit: int, timeout_s: float) -> None:
     """Reads and drops what is left of a refused request's body, up to ``limit`` bytes and
-    ``timeout_s``: closed with that body unread in its buffer, the socket answers the client
-    with a reset, which can reach it before it has read the refusal (a 429 to an enrolment
-    attempt read as "connection reset by peer"). The caller drains only a body declared within
-    the limit; a larger one is left unread, as before."""
+    ``timeout_s``, before the refusal is sent: the answer closes the connection, and a socket
+    closed with a body unread in its buffer answers the client with a reset, which can reach
+    it before it has read the refusal (a 413 read as "connection broken", a 429 to an
+    enrolment attempt as "connection reset by peer"). It has to come first: once the answer
+    is complete, uvicorn hands the application no more of the body."""
     size = 0
     try:
         async with asyncio.timeout(timeout_s):
@@ -341,8 +348,9 @@ async def _read_body(
     more = True
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 4 * timeout_s
+    refusal: tuple[int, str] | None = None
     try:
-        while more:
+        while more and refusal is None:
             try:
                 async with asyncio.timeout(min(timeout_s, deadline - loop.time())):
                     msg = await receive()
@@ -356,16 +364,18 @@ async def _read_body(
             if inflater is not None:
                 chunk = inflater.decompress(chunk, limit + 1 - size)
                 if inflater.unconsumed_tail:
-                    await plain_error(send, 413, "body too large")
-                    return None
+                    refusal = 413, "body too large"
             size += len(chunk)
             if size > limit:
-                await plain_error(send, 413, "body too large")
-                return None
+                refusal = 413, "body too large"
             parts.append(chunk)
-        if inflater is not None and not inflater.eof:
+        if refusal is None and inflater is not None and not inflater.eof:
             raise zlib.error("truncated gzip body")
     except (zlib.error, OSError, EOFError):
-        await plain_error(send, 400, "bad gzip body")
-        return None
-    return b"".join(parts)
+        refusal = 400, "bad gzip body"
+    if refusal is None:
+        return b"".join(parts)
+    if more:
+        await _drain(receive, DRAIN_MAX, min(DRAIN_S, timeout_s))
+    await plain_error(send, *refusal)
+    return None
