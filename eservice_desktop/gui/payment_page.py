@@ -10,7 +10,8 @@ The page acts only on the case it shows: loading another number clears the page 
 number that is not found leaves it empty with every action disabled, so F9 can never take money
 for a case that was on screen before. A receipt that was paid but whose print was cancelled or
 failed (or never happened, after a crash) keeps the red "收據未列印" banner up, with F10 to print
-it, until it is printed (``payments.pending_receipts``).
+it, until it is printed (``payment_screen.pending_receipts``); F10 prints the shown case's own
+receipt first, and the banner names the receipt and the case it will print.
 
 A refusal about one field (收現金額不足, a card payment without its reference, a reduction
 without its reason ...) is shown beside that field in the window's language with the cursor
@@ -154,6 +155,7 @@ class PaymentPage(PaymentPrinting):
         self.reason_combo.setCurrentIndex(0)
         self._clear_field_errors()
         self._set_actions(False)
+        self.draw_pending()  # F10 no longer prints this case's receipt first
 
     def _set_actions(self, enabled: bool, balance: int = 0) -> None:
         for w in (
@@ -215,6 +217,7 @@ class PaymentPage(PaymentPrinting):
         self.copies_spin.setValue(v.copies)
         self.ctx.case_shown.emit(v.case_number)
         self._draw_receipts(screen.receipts)
+        self.draw_pending()  # F10 prints this case's own unprinted receipt first
         self._update_change()
         if self.case_edit.text() == v.case_number:
             self._focus_next_step(balance)

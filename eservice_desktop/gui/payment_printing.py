@@ -1,8 +1,13 @@
 """What the fees page prints and how it reports: the red "收據未列印" banner of receipts paid
-but never printed (F10 prints the oldest, ``payments.pending_receipts`` asked again after every
-print, cancel or failure), the print of a receipt through ``gui.qt_print`` (the print dialog
-on the UI thread only when asked, painting on a worker), the daily closing, and the page's
-errors and writes told to the other pages.
+but never printed (``payment_screen.pending_receipts`` asked again after every print, cancel
+or failure), the print of a receipt through ``gui.qt_print`` (the print dialog on the UI
+thread only when asked, painting on a worker), the daily closing, and the page's errors and
+writes told to the other pages.
+
+F10 acts on the case on screen, as every action of the page does: it prints the shown case's
+own unprinted receipt first, and only when that case has none the counter's oldest. The banner
+names the receipt and the case F10 will print, drawn again whenever the list or the shown case
+changes, so the clerk is never surprised by a receipt of another case.
 
 A layer of ``PaymentPage`` (over ``PaymentView``). The texts keep the translation context
 ``PaymentPage``.
@@ -20,7 +25,7 @@ from PySide6.QtPrintSupport import QPrinter
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import payment_closing, qt_print
 from eservice_desktop.gui.payment_view import PaymentView
-from eservice_desktop.services import cases, payments
+from eservice_desktop.services import cases, payment_screen, payments
 
 
 def _t(text: str) -> str:
@@ -34,34 +39,61 @@ class PaymentPrinting(PaymentView):
     printer_factory: Callable[[], QPrinter | None] | None
     #: The last error shown, in the clerk's language.
     last_error: str
+    #: The case on the page (``PaymentPage.load``), None while there is none.
+    current: payment_screen.PaymentScreen | None
 
     # -- receipts not printed yet ------------------------------------------------------------
 
     def refresh_pending(self) -> None:
-        """Asks ``payments.pending_receipts`` again (after every print, cancel or failure)."""
+        """Asks ``payment_screen.pending_receipts`` again (after every print, cancel or
+        failure)."""
         self.ctx.tasks.run(
-            payments.pending_receipts,
+            payment_screen.pending_receipts,
             self.ctx.app,
             on_done=self._show_pending,
             on_error=self._error,
         )
 
-    def _show_pending(self, numbers: list[str]) -> None:
-        self.pending = list(numbers)
-        self.pending_banner.setVisible(bool(numbers))
+    def _show_pending(self, pending: list[payment_screen.PendingReceipt]) -> None:
+        self.pending = [p.number for p in pending]
+        self.pending_cases = {p.number: p.case_number for p in pending}
+        self.draw_pending()
+
+    def next_pending(self) -> str | None:
+        """The receipt F10 prints: the shown case's own oldest unprinted one, or when the shown
+        case has none (or no case is shown) the counter's oldest."""
+        shown = self.current.view.case_number if self.current is not None else ""
+        own = [n for n in self.pending if self.pending_cases.get(n) == shown]
+        first = own or self.pending
+        return first[0] if first else None
+
+    def draw_pending(self) -> None:
+        """The banner, naming the receipt and the case F10 prints (see ``next_pending``)."""
+        first = self.next_pending()
+        self.pending_banner.setVisible(first is not None)
+        if first is None:
+            self.pending_label.setText("")
+            return
+        case = self.pending_cases.get(first, "")
+        if self.current is None:
+            action = _t("按 F10 列印收據 {first}（案號 {case}）")
+        elif case == self.current.view.case_number:
+            action = _t("按 F10 列印本案的收據 {first}（案號 {case}）")
+        else:
+            action = _t("本案沒有未印的收據，按 F10 列印其他案件的收據 {first}（案號 {case}）")
         self.pending_label.setText(
-            _t("收據未列印：{n} 張已收費的收據尚未印出（{list}）。按 F10 列印 {first}").format(
-                n=len(numbers), list="、".join(numbers[:5]), first=numbers[0]
+            _t("收據未列印：{n} 張已收費的收據尚未印出（{list}）。{action}").format(
+                n=len(self.pending),
+                list="、".join(self.pending[:5]),
+                action=action.format(first=first, case=case),
             )
-            if numbers
-            else ""
         )
 
     def print_pending(self) -> None:
-        """F10: prints the oldest receipt that was paid but never printed (a first print)."""
-        if not self.pending:
-            return
-        self._print(self.pending[0], "")
+        """F10: a first print of the receipt the banner names (``next_pending``)."""
+        number = self.next_pending()
+        if number is not None:
+            self._print(number, "")
 
     # -- printing, errors, writes --------------------------------------------------------------
 

@@ -114,8 +114,10 @@ class PaymentView(QWidget):
         banner.addWidget(self.pending_label, 1)
         banner.addWidget(self.pending_btn)
         self.pending_banner.hide()
-        #: Receipts paid but never printed (``payments.pending_receipts``), oldest first.
+        #: Receipts paid but never printed (``payment_screen.pending_receipts``), oldest first,
+        #: and the case of each.
         self.pending: list[str] = []
+        self.pending_cases: dict[str, str] = {}
         root.addWidget(self.pending_banner)
 
     def _build_fee_box(self) -> QGroupBox:

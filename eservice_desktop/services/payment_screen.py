@@ -1,12 +1,16 @@
 """What the fees page (規費收費) shows for one case, read in one go on a worker: the case, its fee
-assessment (the stored one, or a preview before the clerk assesses) and its receipts."""
+assessment (the stored one, or a preview before the clerk assesses) and its receipts; and the
+counter's receipts paid but never printed, each with its case (the red banner and F10)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from eservice_desktop.services import cases, fees, payments
 from eservice_desktop.services.core import App
+from eservice_desktop.storage.models_payments import ReceiptRow
 
 
 @dataclass(frozen=True)
@@ -26,3 +30,26 @@ def load(app: App, case_number: str) -> PaymentScreen:
     assessed = bool(state.fee_items) or state.fees_due > 0
     a = fees.current(state) if assessed else fees.preview(app, case_number)
     return PaymentScreen(view, a, assessed, payments.receipts_of_case(app, view.case_number))
+
+
+@dataclass(frozen=True)
+class PendingReceipt:
+    """A receipt of this counter paid but never printed, and the case it belongs to."""
+
+    number: str
+    case_number: str
+
+
+def pending_receipts(app: App) -> list[PendingReceipt]:
+    """``payments.pending_receipts`` (oldest first), each with its case number: F10 prints the
+    shown case's own receipt first, and the banner names the receipt and the case F10 prints,
+    so the clerk never prints another case's receipt unawares."""
+    numbers = payments.pending_receipts(app)
+    if not numbers:
+        return []
+    with app.reading() as s:
+        rows = s.execute(
+            select(ReceiptRow.number, ReceiptRow.case_number).where(ReceiptRow.number.in_(numbers))
+        )
+        case_of = {number: case for number, case in rows}
+    return [PendingReceipt(n, case_of[n]) for n in numbers if n in case_of]

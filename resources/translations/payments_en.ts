@@ -221,9 +221,24 @@
         <translation>No</translation>
     </message>
     <message>
-        <location filename="../../eservice_desktop/gui/payment_page.py" line="340" />
-        <source>收據未列印：{n} 張已收費的收據尚未印出（{list}）。按 F10 列印 {first}</source>
-        <translation>Receipt not printed: {n} paid receipt(s) not printed yet ({list}). Press F10 to print {first}</translation>
+        <location filename="../../eservice_desktop/gui/payment_printing.py" line="90" />
+        <source>收據未列印：{n} 張已收費的收據尚未印出（{list}）。{action}</source>
+        <translation>Receipt not printed: {n} paid receipt(s) not printed yet ({list}). {action}</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_printing.py" line="84" />
+        <source>按 F10 列印收據 {first}（案號 {case}）</source>
+        <translation>Press F10 to print receipt {first} (case {case})</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_printing.py" line="86" />
+        <source>按 F10 列印本案的收據 {first}（案號 {case}）</source>
+        <translation>Press F10 to print this case's receipt {first} (case {case})</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_printing.py" line="88" />
+        <source>本案沒有未印的收據，按 F10 列印其他案件的收據 {first}（案號 {case}）</source>
+        <translation>This case has no unprinted receipt: press F10 to print receipt {first} of another case (case {case})</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="412" />

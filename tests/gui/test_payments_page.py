@@ -218,6 +218,9 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     page.load(other)
     page.printer_factory = None
     monkeypatch.setattr(qt_print, "choose_printer", lambda *_a, **_k: None)
+    assert page.pending_label.text().endswith(
+        f"本案沒有未印的收據，按 F10 列印其他案件的收據 {receipt}（案號 {number}）"
+    )
     qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
     assert not page.pending_banner.isHidden() and page.pending == [receipt]
 
@@ -236,6 +239,51 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     ]
     assert "case.receipt_issued" in events and "case.receipt_reprinted" not in events
     assert page.current is not None and page.current.view.case_number == other  # unchanged
+
+
+def test_f10_prints_the_shown_case_s_own_receipt_first_and_the_banner_says_which(
+    sync_ctx: GuiContext, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Two cases paid and never printed, the newer one on screen: F10 printed the counter's
+    oldest, another case's receipt. Now it prints the shown case's own, and the banner names
+    the receipt and the case; once the shown case has none, the oldest, named as another
+    case's."""
+    app = sync_ctx.app
+    older = new_case(app, name="陳堃", copies=2)
+    older_receipt = payments.record_payment(app, older, "cash", 30).receipt_number
+    newer = new_case(app, name="林美", copies=2)
+    newer_receipt = payments.record_payment(app, newer, "cash", 30).receipt_number
+    assert payments.pending_receipts(app) == [older_receipt, newer_receipt]
+    page = shown_page(sync_ctx, qtbot)
+    page.refresh_pending()
+    page.load(newer)
+    assert not page.pending_banner.isHidden()
+    assert page.pending_label.text() == (
+        f"收據未列印：2 張已收費的收據尚未印出（{older_receipt}、{newer_receipt}）。"
+        f"按 F10 列印本案的收據 {newer_receipt}（案號 {newer}）"
+    )
+
+    out = tmp_path / "shown.pdf"
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
+    page.case_edit.setFocus()
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
+    assert codes_in(out).count(newer_receipt) == 1 and older_receipt not in codes_in(out)
+    assert payments.get_receipt(app, newer_receipt).printed
+    assert not payments.get_receipt(app, older_receipt).printed
+    assert page.current is not None and page.current.view.case_number == newer  # unchanged
+
+    # The shown case has none left: the banner says F10 prints another case's, and which.
+    assert page.pending_label.text() == (
+        f"收據未列印：1 張已收費的收據尚未印出（{older_receipt}）。"
+        f"本案沒有未印的收據，按 F10 列印其他案件的收據 {older_receipt}（案號 {older}）"
+    )
+    oldest = tmp_path / "oldest.pdf"
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=oldest)
+    qtbot.mouseClick(page.pending_btn, Qt.MouseButton.LeftButton)  # the banner's button
+    assert older_receipt in codes_in(oldest) and newer_receipt not in codes_in(oldest)
+    assert payments.get_receipt(app, older_receipt).printed
+    assert payments.pending_receipts(app) == [] and page.pending_banner.isHidden()
+    assert page.current is not None and page.current.view.case_number == newer
 
 
 def test_changing_copies_on_the_page_reassesses(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -262,8 +310,12 @@ def test_money_refusals_and_banner_speak_english(
         qtbot.addWidget(page)
         number = new_case(sync_ctx.app, name="陳堃", copies=2)
         payments.record_payment(sync_ctx.app, number, "cash", 30)  # never printed
+        receipt = payments.last_receipt_number(sync_ctx.app, number)
         page.refresh_pending()
-        assert page.pending_label.text().startswith("Receipt not printed: 1 paid receipt")
+        assert page.pending_label.text() == (
+            f"Receipt not printed: 1 paid receipt(s) not printed yet ({receipt}). "
+            f"Press F10 to print receipt {receipt} (case {number})"
+        )
         assert page.pending_btn.text() == "Print receipt (F10)"
         from eservice_desktop.gui.case_detail import CaseDetail
 

@@ -354,6 +354,7 @@ NOT_GUARDED: dict[str, str] = {
     "queue_rows.search_chunk": "through the guarded cases.search_page",
     "queue_rows.queue_item": "through the guarded cases.queue_member",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
+    "payment_screen.pending_receipts": "through the guarded payments.pending_receipts",
     # sign-in itself
     "operators_accounts.create_first_admin": "refused once any account exists",
     "operators_signin.current": "the guard",
