@@ -26,22 +26,40 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def check_display() -> None:
-    """On Linux with no display to open (an ssh session, a service, a console), Qt aborted the
-    process (exit 134) after a paragraph about xcb plugins: one line and exit 2 instead.
-    ``QT_QPA_PLATFORM`` (offscreen, vnc ...) is the user's own choice and is left to Qt."""
-    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+    """On Linux with no display to open (an ssh session, a service, a console), or a DISPLAY
+    whose X server does not answer (a stale ssh forwarding, an Xvfb that has stopped), Qt
+    aborted the process (exit 134, a core dump) after a paragraph about xcb: one line and exit
+    2 instead. ``QT_QPA_PLATFORM`` other than xcb (offscreen, vnc ...) is the user's own
+    choice and is left to Qt, and so is a Wayland session (Qt may open the window there)."""
+    if not sys.platform.startswith("linux"):
         return
-    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(":")[0]
+    display = os.environ.get("DISPLAY", "")
+    if platform not in ("", "xcb") or (not platform and os.environ.get("WAYLAND_DISPLAY")):
         return
     from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.gui.start_failure import x_server_answers
 
-    raise DomainError(
-        "gui.no_display",
-        "沒有可開啟視窗的螢幕（未設定 DISPLAY 或 WAYLAND_DISPLAY）：請在桌面工作階段中開啟，"
-        "或改用命令列指令",
-        "No screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): start "
-        "it from a desktop session, or use the command-line commands",
-    )
+    if not display:
+        if platform:
+            return  # xcb asked for without a DISPLAY: as before, Qt's to say
+        raise DomainError(
+            "gui.no_display",
+            "沒有可開啟視窗的螢幕（未設定 DISPLAY 或 WAYLAND_DISPLAY）：請在桌面工作階段中開啟，"
+            "或改用命令列指令",
+            "No screen to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set): start "
+            "it from a desktop session, or use the command-line commands",
+        )
+    if not x_server_answers(display):
+        shown = ascii(display)  # one line whatever DISPLAY holds
+        raise DomainError(
+            "gui.display_unreachable",
+            f"無法連上螢幕 DISPLAY={shown}（該處沒有執行中的 X 伺服器，或無法連線）："
+            "請在桌面工作階段中開啟，或改用命令列指令",
+            f"Cannot reach the screen DISPLAY={shown} (no X server is running there, or it "
+            "cannot be reached): start it from a desktop session, or use the command-line "
+            "commands",
+        )
 
 
 def tell_start_failure(message: str, lang: str) -> None:

@@ -11,6 +11,7 @@ to show it on (never on the offscreen platform the tests and the benchmarks use)
 from __future__ import annotations
 
 import os
+import socket
 import sys
 
 _HEADLESS = ("offscreen", "minimal")
@@ -18,11 +19,46 @@ _HEADLESS = ("offscreen", "minimal")
 
 def has_screen() -> bool:
     """Whether a message box can be shown without Qt aborting the process for want of a
-    display (it does, on Linux, when neither X11 nor Wayland is there)."""
+    display (it does, on Linux, when neither X11 nor Wayland is there, or when DISPLAY names
+    an X server that does not answer)."""
     if os.environ.get("QT_QPA_PLATFORM", "").split(":")[0] in _HEADLESS:
         return False
     if sys.platform.startswith("linux"):
-        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+        if os.environ.get("WAYLAND_DISPLAY"):
+            return True
+        display = os.environ.get("DISPLAY", "")
+        return bool(display) and x_server_answers(display)
+    return True
+
+
+def x_server_answers(display: str) -> bool:
+    """Whether something accepts a connection where ``display`` names an X server. Qt's xcb
+    plugin aborts the whole process (a core dump after "could not connect to display") when
+    that server is not running, so the faces ask first. The server is reached as X clients
+    reach it: ":N" and "unix:N" by the abstract socket "\\0/tmp/.X11-unix/XN" or the socket
+    file /tmp/.X11-unix/XN, "host:N" by TCP port 6000+N, each connect given 1.5 s. Only the
+    connect is tried: speaking X (and its authorisation) is Qt's business. A DISPLAY without
+    a display number answers nothing; forms read otherwise (a socket path, DECnet) are left
+    to Qt."""
+    host, _, screen = display.rpartition(":")
+    number = screen.partition(".")[0]
+    if host.startswith("/") or host.endswith(":"):
+        return True
+    if not number.isdigit():
+        return False
+    protocol, _, host = host.rpartition("/")  # "tcp/host:N", "unix/:N"
+    if protocol == "unix" or host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        for address in ("\0" + path, path):
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as unix:
+                unix.settimeout(1.5)
+                if unix.connect_ex(address) == 0:
+                    return True
+        return False
+    try:
+        socket.create_connection((host.strip("[]"), 6000 + int(number)), timeout=1.5).close()
+    except OSError:
+        return False
     return True
 
 
