@@ -134,6 +134,9 @@ class GuiContext(QObject):
         #: The intake form's applicant (ID, name) now: what ``intake_applicant`` last said, for
         #: a listener that starts after the form (the identity panel starts after the pages).
         self.intake_applicant_now: tuple[str, str] = ("", "")
+        #: Receipts being printed now (``qt_print.print_receipt``, under its lock): a second
+        #: print of one of them is refused until the first has ended.
+        self.receipts_printing: set[str] = set()
 
     @property
     def app(self) -> App:

@@ -195,15 +195,27 @@ def print_receipt(
     on_done: Callable[[payments.PaymentResult], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
 ) -> Task | None:
-    """Prints receipt ``number`` in the background; None when the clerk cancelled the dialog."""
+    """Prints receipt ``number`` in the background; None when nothing was started (the clerk
+    cancelled the dialog, or the receipt is being printed already: ``on_error`` is told).
+
+    One print of a receipt at a time (``ctx.receipts_printing``): F10 pressed twice drew the
+    receipt twice as its first print before either was recorded, two originals of one
+    receipt on paper."""
+    with _CLAIMS_LOCK:
+        busy = number in ctx.receipts_printing
+        ctx.receipts_printing.add(number)
+    if busy:
+        if on_error is not None:
+            on_error(_already_printing(number))
+        return None
     if printer is None:
         printer = choose_printer(ctx, parent, ask)
         if printer is None:
+            _release(ctx, number)
             return None
     return ctx.tasks.run_io(
-        print_receipt_job,
-        ctx.tasks,
-        ctx.app,
+        _print_claimed,
+        ctx,
         number,
         layout or ctx.app.settings.receipt_layout,
         printer,
@@ -212,6 +224,35 @@ def print_receipt(
         on_done=on_done,
         on_error=on_error,
         label="列印收據" if ctx.is_zh else "Printing receipt",
+    )
+
+
+#: Guards ``GuiContext.receipts_printing``: claimed on the UI thread, released by the job.
+_CLAIMS_LOCK = threading.Lock()
+
+
+def _release(ctx: GuiContext, number: str) -> None:
+    with _CLAIMS_LOCK:
+        ctx.receipts_printing.discard(number)
+
+
+def _print_claimed(
+    ctx: GuiContext, number: str, layout: str, printer: QPrinter, **kwargs: Any
+) -> payments.PaymentResult:
+    """I/O pool: :func:`print_receipt_job`, then the receipt's claim let go. A print asked
+    for after that and before this job's answer reaches the page finds the receipt printed:
+    it is drawn as a reprint, which asks its reason first, never as a second original."""
+    try:
+        return print_receipt_job(ctx.tasks, ctx.app, number, layout, printer, **kwargs)
+    finally:
+        _release(ctx, number)
+
+
+def _already_printing(number: str) -> PrintError:
+    return PrintError(
+        "receipt.printing",
+        f"收據 {number} 正在列印中，請等候印出",
+        f"Receipt {number} is being printed; wait for it to come out",
     )
 
 

@@ -586,3 +586,35 @@ def test_a_reason_left_blank_and_confirmed_is_refused_in_words(
     qtbot.waitUntil(lambda: page.last_error == expected, timeout=3000)
     assert page.findChild(ApprovalDialog) is None
     assert payments.get_receipt(sync_ctx.app, r.receipt_number).status == "valid"
+
+
+def test_f10_pressed_twice_prints_one_original(ctx: GuiContext, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The second F10 came while the first print was still on its way: the receipt was drawn
+    twice as its first print, two originals of one receipt. Now the second is refused with a
+    word to the clerk, and one original is printed and recorded."""
+    from eservice_desktop.services import cases
+
+    app = ctx.app
+    number = new_case(app, name="陳堃", copies=2)
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    page = shown_page(ctx, qtbot)
+    page.refresh_pending()
+    page.load(number)
+    qtbot.waitUntil(lambda: page.next_pending() == receipt, timeout=10000)
+    outs: list[Path] = []
+
+    def printer() -> qt_print.QPrinter:
+        outs.append(tmp_path / f"print-{len(outs)}.pdf")
+        return qt_print.make_printer(output_pdf=outs[-1])
+
+    page.printer_factory = printer
+    page.case_edit.setFocus()
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: ctx.tasks.wait_idle(100), timeout=20000)
+    printed = [p for p in outs if p.exists()]
+    assert len(printed) == 1 and receipt in codes_in(printed[0])
+    assert page.last_error == f"收據 {receipt} 正在列印中，請等候印出"
+    types = [e["type"] for e in cases.show_case(app, number).events]
+    assert types.count("case.receipt_issued") == 1 and "case.receipt_reprinted" not in types
+    qtbot.waitUntil(page.pending_banner.isHidden)
