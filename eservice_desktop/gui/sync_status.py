@@ -106,6 +106,10 @@ class SyncStatusWidget(QWidget):
         #: Pulled events set aside for IT (``sync conflicts`` lists them); hidden when none.
         self.quarantine_label = QLabel(self)
         self.quarantine_label.setObjectName("sync_quarantined")
+        #: Events under another counter's number this counter cannot send (a database once
+        #: written as two counters, ``state.stray_count``); hidden when none.
+        self.other_counters_label = QLabel(self)
+        self.other_counters_label.setObjectName("sync_other_counters")
         for w in (
             self.state_label,
             self.progress_bar,
@@ -113,6 +117,7 @@ class SyncStatusWidget(QWidget):
             self.counts_label,
             self.conflicts_button,
             self.quarantine_label,
+            self.other_counters_label,
         ):
             layout.addWidget(w)
 
@@ -277,6 +282,11 @@ class SyncStatusWidget(QWidget):
         quarantined = int(st.get("quarantined", 0))
         self.quarantine_label.setText(self.tr("隔離 %1 筆").replace("%1", str(quarantined)))
         self.quarantine_label.setVisible(quarantined > 0)
+        others = int(st.get("other_counters_pending", 0))
+        self.other_counters_label.setText(
+            self.tr("其他櫃檯的事件 %1 筆無法由本機上傳，請洽資訊人員").replace("%1", str(others))
+        )
+        self.other_counters_label.setVisible(others > 0)
         self.setToolTip(
             self.tr("縣府伺服器：%1").replace(
                 "%1", str(st.get("server", self.ctx.settings.county_url))

@@ -247,7 +247,7 @@ def open_app(
     app = App(
         settings=settings,
         engine=engine,
-        sessions=db.session_factory(engine),
+        sessions=db.session_factory(engine, (settings.office_code, settings.device_id)),
         catalogue=catalogue,
         calendar=WorkingCalendar({}) if calendar is None else calendar,
         clock=clock or system_clock,

@@ -119,8 +119,16 @@ def make_engine(url: str, key: bytes | None = None, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+#: Where a session keeps the (office, counter) its database belongs to (``Session.info``).
+COUNTER_INFO = "counter"
+
+
+def session_factory(
+    engine: Engine, counter: tuple[str, str] | None = None
+) -> sessionmaker[Session]:
+    """Sessions over ``engine``, each knowing the ``counter`` (office, device) the database
+    belongs to, for the queries that take this counter's rows only (the sync outbox)."""
+    return sessionmaker(engine, expire_on_commit=False, info={COUNTER_INFO: counter})
 
 
 def alembic_config(url: str) -> Config:

@@ -27,6 +27,10 @@
         <translation>%1 set aside</translation>
     </message>
     <message>
+        <source>其他櫃檯的事件 %1 筆無法由本機上傳，請洽資訊人員</source>
+        <translation>%1 events of another counter cannot be sent from here: call IT</translation>
+    </message>
+    <message>
         <source>縣府伺服器：%1</source>
         <translation>County server: %1</translation>
     </message>

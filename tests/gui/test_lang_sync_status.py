@@ -116,6 +116,25 @@ def test_events_set_aside_are_counted_in_the_status_bar(lang_ctx: GuiContext, qt
     assert w.quarantine_label.text() == expected
 
 
+def test_another_counter_s_events_are_named_for_it_in_the_status_bar(
+    lang_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    status = sync.status(lang_ctx.app)
+    assert status["other_counters_pending"] == 0
+    w._on_round(status, "")
+    assert not w.other_counters_label.isVisibleTo(w)
+    w._on_round({**status, "other_counters_pending": 3}, "")
+    assert w.other_counters_label.isVisibleTo(w)
+    expected = (
+        "其他櫃檯的事件 3 筆無法由本機上傳，請洽資訊人員"
+        if lang_ctx.lang == "zh_TW"
+        else "3 events of another counter cannot be sent from here: call IT"
+    )
+    assert w.other_counters_label.text() == expected
+
+
 def test_a_long_pull_shows_received_out_of_total_and_a_bar(
     lang_ctx: GuiContext, qtbot: QtBot
 ) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import Text, func, select, text, type_coerce
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.events import Event
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import db, repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncStateRow
 
@@ -67,6 +67,7 @@ _OUTBOX_WIRE = text(
         'payload', json(payload)
     ) END AS head, hash IS NOT NULL AS chained, json_quote(prev), json_quote(hash)
     FROM events WHERE origin = 'local' AND acked_at IS NULL AND seq > :after
+        AND office = :office AND device = :device
     ORDER BY seq LIMIT :limit
     """
 )
@@ -79,8 +80,16 @@ def outgoing(session: Session, limit: int, after: int = 0) -> list[Outgoing]:
     """This device's events the county has not acknowledged yet, oldest first, as a push sends
     them (written by SQLite, see ``_OUTBOX_WIRE``; no ORM object or Python value per row: a
     push reads 1,000 a batch); ``after``: only those after that ``seq`` (the batch before
-    them is on its way, not acknowledged yet)."""
-    params = {"stored_at": _STORED_AT, "limit": limit, "after": after}
+    them is on its way, not acknowledged yet). Only this device's own (:func:`counter_of`):
+    the county refuses a whole push holding one event of another counter."""
+    office, device = counter_of(session)
+    params = {
+        "stored_at": _STORED_AT,
+        "limit": limit,
+        "after": after,
+        "office": office,
+        "device": device,
+    }
     rows = session.execute(_OUTBOX_WIRE, params).all()
     odd = _written_by_python(session, [event_id for _, event_id, head, *_ in rows if head is None])
     return [
@@ -141,24 +150,42 @@ def outbox(session: Session, limit: int) -> list[Event]:
     return [o.event() for o in outgoing(session, limit)]
 
 
+def counter_of(session: Session) -> tuple[str, str]:
+    """The office and counter this database belongs to (the ``Settings`` it was opened with:
+    ``services.core`` hands them to its sessions)."""
+    counter = session.info.get(db.COUNTER_INFO)
+    if counter is None:
+        raise RuntimeError("the session was made without its counter")
+    office, device = counter
+    return str(office), str(device)
+
+
+def _unacked() -> Any:
+    return (EventRow.origin == "local") & EventRow.acked_at.is_(None)
+
+
+def _own(session: Session) -> Any:
+    office, device = counter_of(session)
+    return (EventRow.office == office) & (EventRow.device == device)
+
+
 def pending_count(session: Session) -> int:
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(EventRow)
-            .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
-        )
-        or 0
-    )
+    """This counter's events waiting for the county (what a push sends)."""
+    query = select(func.count()).select_from(EventRow).where(_unacked(), _own(session))
+    return int(session.scalar(query) or 0)
+
+
+def stray_count(session: Session) -> int:
+    """Events waiting in the outbox under another counter's number: a database written as two
+    counters (``--device``, before the database knew its counter) holds them. This counter
+    cannot push them (the county takes a device's events from that device only), so they
+    wait apart instead of stopping its own push for good."""
+    query = select(func.count()).select_from(EventRow).where(_unacked(), ~_own(session))
+    return int(session.scalar(query) or 0)
 
 
 def has_pending(session: Session) -> bool:
-    """Cheap (index-only) check the service polls between rounds."""
-    return (
-        session.scalar(
-            select(EventRow.seq)
-            .where(EventRow.origin == "local", EventRow.acked_at.is_(None))
-            .limit(1)
-        )
-        is not None
-    )
+    """Cheap (index-only) check the service polls between rounds: this counter's own only
+    (events of another counter never leave, and would start a round after every round)."""
+    query = select(EventRow.seq).where(_unacked(), _own(session)).limit(1)
+    return session.scalar(query) is not None

@@ -11,7 +11,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.catch_up import stored as catch_up_stored
 from eservice_desktop.services.sync.credentials import credential
 from eservice_desktop.services.sync.quarantine import quarantined_count
-from eservice_desktop.services.sync.state import get_state, pending_count
+from eservice_desktop.services.sync.state import get_state, pending_count, stray_count
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
@@ -23,6 +23,7 @@ def status(app: App) -> dict[str, Any]:
             or 0
         )
         pending = pending_count(s)
+        other_counters = stray_count(s)
         conflicts = int(
             s.scalar(
                 select(func.count())
@@ -36,7 +37,9 @@ def status(app: App) -> dict[str, Any]:
         offset = get_state(s, "clock_offset_s")
         out = {
             "pending": pending,
-            "acknowledged": local - pending,
+            "acknowledged": local - pending - other_counters,
+            # events under another counter's number (``state.stray_count``): never pushed here
+            "other_counters_pending": other_counters,
             "local_events": local,
             "pulled_events": int(
                 s.scalar(

@@ -1,0 +1,59 @@
+"""A database written as two counters (opened with ``--device 02`` over counter 01's data
+before a database knew its counter) holds events of counter 02 in its outbox. The county takes
+a device's events from that device only and refused every push that held one, with a 403 the
+counter read as "device credential revoked": counter 01's own events never left again. Now
+the push sends this counter's own events, and the others wait apart, counted for IT."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from operator_support import sign_in
+from sync_helpers import CountyServer, enrol, local_event_ids, new_case, sync_now
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services import sync
+from eservice_desktop.services.core import App, open_app
+from eservice_desktop.services.sync import state
+
+
+def _written_as_counter_02(app: App) -> list[str]:
+    """Intakes recorded in ``app``'s database under counter 02, as the old ``--device`` did
+    (the open that now refuses another counter's number is skipped: ``migrate=False``)."""
+    before = set(local_event_ids(app))
+    s = app.settings
+    legacy = open_app(
+        Settings(data_dir=s.data_dir, office_code=s.office_code, device_id="02"),
+        clock=app.clock,
+        migrate=False,
+    )
+    try:
+        sign_in(legacy)
+        new_case(legacy)
+    finally:
+        legacy.close()
+    return sorted(set(local_event_ids(app)) - before)
+
+
+def test_another_counter_s_events_wait_apart_and_this_counter_s_push_goes_on(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    app = office("H01", "01", url=sqlite_county.url)
+    enrol(app, sqlite_county)
+    new_case(app)
+    strays = _written_as_counter_02(app)
+    new_case(app)
+    own = sorted(set(local_event_ids(app)) - set(strays))
+    assert strays and own
+
+    sync_now(app)  # was: AuthError, 403 "events must come from the pushing device"
+
+    on_county = set(sqlite_county.event_ids())
+    assert set(own) <= on_county and not set(strays) & on_county
+    with app.reading() as s:
+        assert sync.pending_count(s) == 0 and not state.has_pending(s)
+        assert state.stray_count(s) == len(strays)
+    st = sync.status(app)
+    assert st["pending"] == 0 and st["other_counters_pending"] == len(strays)
+    assert st["acknowledged"] == len(own) and st["local_events"] == len(own) + len(strays)
+    assert st["last_error"] is None
