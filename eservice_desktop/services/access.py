@@ -30,6 +30,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.storage import db
 from eservice_desktop.storage.models_audit import AccessLogRow
 
 VIEW: Final = "view"
@@ -202,9 +203,17 @@ def count(s: Session) -> int:
 
 
 def outbox(s: Session, limit: int) -> list[AccessRecord]:
+    """This counter's access records the county has not acknowledged, oldest first. Those of
+    another counter (a database once written as two) stay: the county refuses a whole push
+    holding one, and this counter's own would never leave (``sync.state.stray_count``)."""
+    office, device = db.counter_of(s)
     rows = s.scalars(
         select(AccessLogRow)
-        .where(AccessLogRow.acked_at.is_(None))
+        .where(
+            AccessLogRow.acked_at.is_(None),
+            AccessLogRow.office == office,
+            AccessLogRow.device == device,
+        )
         .order_by(AccessLogRow.seq)
         .limit(limit)
     )

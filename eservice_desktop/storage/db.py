@@ -131,6 +131,15 @@ def session_factory(
     return sessionmaker(engine, expire_on_commit=False, info={COUNTER_INFO: counter})
 
 
+def counter_of(session: Session) -> tuple[str, str]:
+    """The office and counter the session's database belongs to (:func:`session_factory`)."""
+    counter = session.info.get(COUNTER_INFO)
+    if counter is None:
+        raise RuntimeError("the session was made without its counter")
+    office, device = counter
+    return str(office), str(device)
+
+
 def alembic_config(url: str) -> Config:
     from alembic.config import Config
 

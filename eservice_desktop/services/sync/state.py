@@ -80,9 +80,9 @@ def outgoing(session: Session, limit: int, after: int = 0) -> list[Outgoing]:
     """This device's events the county has not acknowledged yet, oldest first, as a push sends
     them (written by SQLite, see ``_OUTBOX_WIRE``; no ORM object or Python value per row: a
     push reads 1,000 a batch); ``after``: only those after that ``seq`` (the batch before
-    them is on its way, not acknowledged yet). Only this device's own (:func:`counter_of`):
+    them is on its way, not acknowledged yet). Only this device's own (``db.counter_of``):
     the county refuses a whole push holding one event of another counter."""
-    office, device = counter_of(session)
+    office, device = db.counter_of(session)
     params = {
         "stored_at": _STORED_AT,
         "limit": limit,
@@ -150,22 +150,12 @@ def outbox(session: Session, limit: int) -> list[Event]:
     return [o.event() for o in outgoing(session, limit)]
 
 
-def counter_of(session: Session) -> tuple[str, str]:
-    """The office and counter this database belongs to (the ``Settings`` it was opened with:
-    ``services.core`` hands them to its sessions)."""
-    counter = session.info.get(db.COUNTER_INFO)
-    if counter is None:
-        raise RuntimeError("the session was made without its counter")
-    office, device = counter
-    return str(office), str(device)
-
-
 def _unacked() -> Any:
     return (EventRow.origin == "local") & EventRow.acked_at.is_(None)
 
 
 def _own(session: Session) -> Any:
-    office, device = counter_of(session)
+    office, device = db.counter_of(session)
     return (EventRow.office == office) & (EventRow.device == device)
 
 

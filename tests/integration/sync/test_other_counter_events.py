@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from operator_support import sign_in
+from sqlalchemy import select
 from sync_helpers import CountyServer, enrol, local_event_ids, new_case, sync_now
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services import sync
+from eservice_desktop.services import access, sync
 from eservice_desktop.services.core import App, open_app
 from eservice_desktop.services.sync import state
+from eservice_desktop.storage.models_audit import AccessLogRow
 
 
 def _written_as_counter_02(app: App) -> list[str]:
-    """Intakes recorded in ``app``'s database under counter 02, as the old ``--device`` did
-    (the open that now refuses another counter's number is skipped: ``migrate=False``)."""
+    """An intake and a search (an access record) made in ``app``'s database under counter 02,
+    as the old ``--device`` did (the open that now refuses another counter's number is
+    skipped: ``migrate=False``); the intake's event ids."""
     before = set(local_event_ids(app))
     s = app.settings
     legacy = open_app(
@@ -30,6 +33,7 @@ def _written_as_counter_02(app: App) -> list[str]:
     try:
         sign_in(legacy)
         new_case(legacy)
+        access.record(legacy, access.SEARCH, detail="王小明")
     finally:
         legacy.close()
     return sorted(set(local_event_ids(app)) - before)
@@ -57,3 +61,8 @@ def test_another_counter_s_events_wait_apart_and_this_counter_s_push_goes_on(
     assert st["pending"] == 0 and st["other_counters_pending"] == len(strays)
     assert st["acknowledged"] == len(own) and st["local_events"] == len(own) + len(strays)
     assert st["last_error"] is None
+
+    with app.reading() as s:  # the access log the same way: the 02 record waits, alone
+        assert access.outbox(s, 100) == []
+        waiting = s.scalars(select(AccessLogRow.device).where(AccessLogRow.acked_at.is_(None)))
+        assert list(waiting) == ["02"]
