@@ -14,6 +14,7 @@ from sqlalchemy import select
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.report_model import check_period
 from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.printing.reconciliation import (
     Reconciliation,
@@ -32,8 +33,13 @@ from eservice_desktop.storage.models_payments import ReceiptRow
 def reconciliation(
     app: App, start: date, end: date, service_code: str | None = None
 ) -> Reconciliation:
-    """Online payments authorised between ``start`` and ``end`` (inclusive, Taipei days)."""
+    """Online payments authorised between ``start`` and ``end`` (inclusive, Taipei days).
+
+    A period that ends before it starts is refused as the supervisor reports refuse it
+    (``check_period``): it used to give an empty statement, which reads as "no online
+    payments" rather than as a typing mistake."""
     require(app, Action.REPORTS)
+    check_period(start, end)
     office = app.settings.office_code
     lo, _ = day_bounds(start)
     _, hi = day_bounds(end)

@@ -3,6 +3,7 @@ catalogue's names of a service or department (an unknown code is shown as it is)
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
 from eservice_desktop.domain.catalogue import Catalogue
@@ -31,8 +32,15 @@ T_SCORES: Final = "目標達成評分 Target scoring (appendix 18)"
 
 
 def rate_pct(part: int, whole: int) -> float | None:
-    """``part / whole`` in percent with two decimals, or None over nothing."""
-    return None if whole == 0 else round(100.0 * part / whole, 2)
+    """``part / whole`` in percent with two decimals rounded half up (四捨五入, as the county
+    rounds its figures by hand), or None over nothing.
+
+    Exact decimal arithmetic: ``round`` on a float rounds an exact half to even, so 1 of 32
+    (3.125 %) printed 3.12 and 29 of 32 (90.625 %) 90.62."""
+    if whole == 0:
+        return None
+    exact = Decimal(100 * part) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 def service_names(catalogue: Catalogue, code: str) -> tuple[str, str]:
