@@ -152,6 +152,13 @@ class WorkingCalendar:
         """How many working days lie from ``start`` to ``end`` inclusive (0 if end < start)."""
         return sum(1 for _ in self.working_days(start, end))
 
+    def changed_days(self, other: WorkingCalendar) -> set[date]:
+        """The days that are working days in one calendar and days off in the other: the
+        days whose import moves due dates (a typhoon day, a newly published year's holidays).
+        A day neither calendar lists is a weekend guess in both, so it cannot differ."""
+        known = self._days_off.keys() | other._days_off.keys()
+        return {d for d in known if self.is_day_off(d) != other.is_day_off(d)}
+
     def merge(self, other: WorkingCalendar) -> WorkingCalendar:
         """A calendar with both sets of years; ``other`` wins on dates both define.
 

@@ -6,15 +6,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from eservice_desktop.domain.calendar import parse_dgpa_csv
+from sqlalchemy import select
+
+from eservice_desktop.domain.calendar import WorkingCalendar, parse_dgpa_csv
 from eservice_desktop.domain.deadline import due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.values import printable
 from eservice_desktop.services.core import App
+from eservice_desktop.services.ingest import compute_due, compute_on_time
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
 
 
 def today(app: App) -> date:
@@ -28,9 +32,45 @@ def import_calendar(app: App, path: Path) -> dict[str, object]:
     days = parse_dgpa_csv(text)
     with app.transaction() as s:
         n = repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()))
+    before = app.calendar
     app.reload_calendar()
+    redate_cases(app, before)
     years = sorted({d.year for d in days})
     return {"days": n, "years": years, "days_off": sum(1 for off, _ in days.values() if off)}
+
+
+def redate_cases(app: App, before: WorkingCalendar) -> int:
+    """Recomputes the due date and the on-time verdict (``cases.due_date``,
+    ``cases.closed_on_time``) of every case whose count crosses a day that ``app.calendar``
+    now judges otherwise than ``before`` did; returns how many due dates moved.
+
+    A case's row is written with the calendar of its last event: a typhoon day recorded
+    afterwards (imported, or pulled from the county) would otherwise leave an open case due
+    on the day the office was closed, shown overdue in the queue and the on-time report, and a
+    case closed the day after counted late. Only cases received by a changed day and due on or
+    after it can move (a paused case has no date yet: it gets one when the wait ends)."""
+    changed = before.changed_days(app.calendar)
+    if not changed:
+        return 0
+    done = 0
+    with app.transaction() as s:
+        rows = s.execute(
+            select(CaseRow.case_id, CaseRow.received_day, CaseRow.due_date).where(
+                CaseRow.received_day <= max(changed), CaseRow.due_date >= min(changed)
+            )
+        ).all()
+        for case_id, received, due in rows:
+            if due is None or not any(received <= d <= due for d in changed):
+                continue
+            state = repo.load_state(s, case_id)
+            if state is None:
+                continue
+            new_due = compute_due(app, state)
+            repo.upsert_projection(
+                s, state, new_due, app.now(), compute_on_time(app, state, new_due)
+            )
+            done += new_due != due
+    return done
 
 
 #: A DGPA calendar is some 20 KB a year: a file past this is no calendar (/dev/zero never ends).

@@ -26,6 +26,7 @@ from eservice_desktop.county_link.protocol import (
     WireAccess,
 )
 from eservice_desktop.services import access
+from eservice_desktop.services.calendar import redate_cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
@@ -121,7 +122,9 @@ def _round(
         push()  # the conflict notes
     result.operators = pull_operators(app, client)
     if pulled.calendar_changed:
+        before = app.calendar
         app.reload_calendar()
+        redate_cases(app, before)
     if pulled.pickup_keys is not None:
         import_pickup_keys(app, pulled.pickup_keys)
     for crl in pulled.crls:

@@ -1,7 +1,7 @@
 """An auditor's pass over the supervisors' figures: small case mixes whose figures are worked out
 by hand at the edges the mix of tests/report_support.py does not reach (the day and month
-boundaries in Taipei, the closing time of the due day, a fee paid days after intake, rounding,
-a reversed period)."""
+boundaries in Taipei, the closing time of the due day, a fee paid days after intake, a day off
+recorded after the cases, rounding, a reversed period)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import supervisor as sv
+from eservice_desktop.domain.calendar import WorkingCalendar
+from eservice_desktop.services import calendar
 from eservice_desktop.services import supervisor_reports as reports
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
@@ -94,6 +96,49 @@ def test_taipei_midnight_closing_time_and_a_late_fee_count_where_the_rules_say(
     assert r.totals["rate_pct"] == 66.67
     # 1 and 2 were due 04-01 (1 working day): both open and overdue as of 05-31
     assert r.totals["overdue"] == 2
+
+
+def test_a_day_off_recorded_after_the_cases_moves_their_due_dates(
+    app: App, clock: object, tmp_path: Path
+) -> None:
+    """A typhoon day (Tue 2026-07-07) imported once the cases were written. Both cases were
+    received Mon 07-06 after closing with a 1-day limit: due Tue, and with Tue off, Wed 07-08.
+    Case 1 closed Wed 10:00: on time. Case 2 is still open on Wed: not overdue. Case 3,
+    received Wed, is not touched by the change. Before the fix the rows kept Tue: the on-time
+    report said 0 of 1 on time and 1 overdue."""
+    clock.now = datetime(2026, 7, 6, 2, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    m = _Mix()
+    m.new(_at(7, 6, 18)).add(ev.CLOSED, _at(7, 8, 10), {})
+    m.new(_at(7, 6, 18, 5))
+    m.new(_at(7, 8, 9))
+    m.load(app)
+    assert _rows(app)[1] == ("2026-07-06", "2026-07-07", 0)  # as the day was known then
+    typhoon = tmp_path / "typhoon.csv"
+    typhoon.write_text(
+        "西元日期,星期,是否放假,備註\n20260707,二,2,颱風停止上班\n", encoding="utf-8"
+    )
+    calendar.import_calendar(app, typhoon)
+    clock.now = datetime(2026, 7, 8, 8, 0, tzinfo=UTC)  # type: ignore[attr-defined]  # 16:00
+    assert _rows(app) == {
+        1: ("2026-07-06", "2026-07-08", 1),
+        2: ("2026-07-06", "2026-07-08", None),
+        3: ("2026-07-08", "2026-07-08", None),
+    }
+    r = reports.on_time(app, date(2026, 7, 1), date(2026, 7, 31))
+    assert (r.totals["finished"], r.totals["on_time"], r.totals["late"]) == (1, 1, 0)
+    assert (r.totals["rate_pct"], r.totals["open"], r.totals["overdue"]) == (100.0, 2, 0)
+    assert _stats_match_a_recount(app)
+    # importing the same day again changes nothing
+    assert calendar.redate_cases(app, app.calendar) == 0
+
+
+def test_changed_days_are_the_days_judged_otherwise() -> None:
+    shipped = WorkingCalendar({date(2026, 7, 7): False, date(2026, 7, 11): True})
+    pulled = WorkingCalendar({date(2026, 7, 7): True, date(2026, 7, 11): True})
+    make_up = WorkingCalendar({date(2026, 7, 12): False})  # a Sunday worked
+    assert shipped.changed_days(pulled) == {date(2026, 7, 7)}
+    assert shipped.changed_days(make_up) == {date(2026, 7, 12)}
+    assert shipped.changed_days(shipped) == set()
 
 
 @pytest.mark.parametrize(

@@ -335,6 +335,7 @@ NOT_GUARDED: dict[str, str] = {
     "supervisor_reports.today": "the office day, no data",
     # public reference data, no personal data
     "calendar.compute_deadline": "working-day arithmetic",
+    "calendar.redate_cases": "a step of the guarded calendar import and of a sync pull",
     "identity_crl.accept_crl": "certificate revocation lists (public), also by sync",
     "identity_crl.cached_lists": "certificate revocation lists (public)",
     "identity_crl.crl_status": "certificate revocation lists (public)",
