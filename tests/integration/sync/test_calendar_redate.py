@@ -1,0 +1,47 @@
+"""A day off the county publishes after the office wrote its cases re-dates them at the office
+(services.calendar.redate_cases, called by the sync round when the pulled calendar changed)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+
+import report_support as mix
+from sqlalchemy import text
+from sync_helpers import CountyServer, county_cli, enrol, sync_now
+
+from eservice_desktop.services import supervisor_reports as reports
+from eservice_desktop.services.core import App
+from eservice_desktop.services.ingest import ingest_many
+
+TPE = timezone(timedelta(hours=8))
+
+
+def test_a_typhoon_day_pulled_from_the_county_moves_an_open_case_due_that_day(
+    county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    """Received Tue 2026-03-10 09:00 with a 1-day limit: due that day; the county then declares
+    it a typhoon day: due Wed 03-11, so not overdue on Wed."""
+    app = office()
+    enrol(app, county)
+    case = mix._Case("H01", 1, "HR-TRANSCRIPT", 1)
+    case.received(datetime(2026, 3, 10, 9, 0, tzinfo=TPE).astimezone(UTC), "counter")
+    with app.transaction() as s:
+        assert not ingest_many(app, s, case.events).refused
+    sync_now(app)
+
+    def due() -> object:
+        with app.reading() as s:
+            return s.execute(text("SELECT due_date FROM cases")).scalar_one()
+
+    assert str(due()) == "2026-03-10"
+    csv = tmp_path / "2026.csv"  # the year the county publishes
+    csv.write_text("西元日期,星期,是否放假,備註\n20260310,二,2,颱風停止上班\n", encoding="utf-8")
+    county_cli("publish", "--db", county.db_url, "calendar", str(csv))
+    sync_now(app)
+    assert not app.calendar.is_working_day(date(2026, 3, 10))
+    assert str(due()) == "2026-03-11"
+    app.clock.now = datetime(2026, 3, 11, 8, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    r = reports.on_time(app, date(2026, 3, 1), date(2026, 3, 31))
+    assert (r.totals["open"], r.totals["overdue"]) == (1, 0)
