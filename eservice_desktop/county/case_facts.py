@@ -160,3 +160,34 @@ def _project_lookups(s: Session, states: Mapping[str, CaseState], ids: list[str]
         for kind in sorted(states[case_id].lookup_kinds):
             if (case_id, kind) not in have:
                 s.add(CountyCaseLookupRow(case_id=case_id, kind=kind))
+
+
+def redate_facts(s: Session, before: WorkingCalendar) -> int:
+    """Projects again the facts of every case whose count crosses a day the county's calendar
+    (just published, in this transaction) judges otherwise than ``before``; returns how many.
+
+    The facts hold the due date and the verdict of the calendar at the case's last push: a
+    typhoon day published afterwards would leave the county's on-time report counting an open
+    case overdue, and one closed the day after late, where the office (which re-dates on the
+    pull, ``services.calendar.redate_cases``) counts them on time."""
+    from eservice_desktop.county.push_rows import load_states
+
+    changed = before.changed_days(county_calendar(s))
+    if not changed:
+        return 0
+    rows = s.execute(
+        select(
+            CountyCaseFactRow.case_id, CountyCaseFactRow.received_day, CountyCaseFactRow.due_date
+        ).where(
+            CountyCaseFactRow.received_day <= max(changed),
+            CountyCaseFactRow.due_date >= min(changed),
+        )
+    ).all()
+    ids = {
+        str(case_id)
+        for case_id, received, due in rows
+        if due is not None and any(received <= d <= due for d in changed)
+    }
+    states, _history = load_states(s, ids)
+    project_facts(s, states, ids)
+    return len(ids)

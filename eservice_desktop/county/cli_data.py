@@ -70,6 +70,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """Publishes a catalogue (services.json), a DGPA calendar CSV or a CRL/ARL (DER or PEM) to
     every office."""
     from eservice_desktop.county import service
+    from eservice_desktop.county.case_facts import county_calendar, redate_facts
     from eservice_desktop.county.store import utcnow
 
     path = Path(args.file)
@@ -93,7 +94,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
     engine, sessions = open_sessions(db_url(args))
     try:
         with sessions() as s, s.begin():
+            before = county_calendar(s) if kind == "calendar" else None
             seq = service.publish(s, kind, data, utcnow())
+            if before is not None:  # the cases a changed day moves, in the same transaction
+                redate_facts(s, before)
     finally:
         engine.dispose()
     print(json.dumps({"seq": seq}))

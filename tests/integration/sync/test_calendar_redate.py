@@ -1,4 +1,5 @@
-"""A day off the county publishes after the office wrote its cases re-dates them at the office
+"""A day off the county publishes after the cases were written re-dates them at the county, in the
+publishing transaction (county.case_facts.redate_facts), and at the office on its next pull
 (services.calendar.redate_cases, called by the sync round when the pulled calendar changed)."""
 
 from __future__ import annotations
@@ -11,11 +12,22 @@ import report_support as mix
 from sqlalchemy import text
 from sync_helpers import CountyServer, county_cli, enrol, sync_now
 
+from eservice_desktop.county.store import make_engine
 from eservice_desktop.services import supervisor_reports as reports
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 
 TPE = timezone(timedelta(hours=8))
+
+
+def county_due(county: CountyServer) -> object:
+    """The due date of the county's only case fact."""
+    engine = make_engine(county.db_url)
+    try:
+        with engine.connect() as c:
+            return c.execute(text("SELECT due_date FROM county_case_facts")).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def test_a_typhoon_day_pulled_from_the_county_moves_an_open_case_due_that_day(
@@ -36,9 +48,11 @@ def test_a_typhoon_day_pulled_from_the_county_moves_an_open_case_due_that_day(
             return s.execute(text("SELECT due_date FROM cases")).scalar_one()
 
     assert str(due()) == "2026-03-10"
+    assert str(county_due(county)) == "2026-03-10"
     csv = tmp_path / "2026.csv"  # the year the county publishes
     csv.write_text("西元日期,星期,是否放假,備註\n20260310,二,2,颱風停止上班\n", encoding="utf-8")
     county_cli("publish", "--db", county.db_url, "calendar", str(csv))
+    assert str(county_due(county)) == "2026-03-11"  # before any office pulls it
     sync_now(app)
     assert not app.calendar.is_working_day(date(2026, 3, 10))
     assert str(due()) == "2026-03-11"
