@@ -90,7 +90,9 @@ def cmd_publish(args: argparse.Namespace) -> int:
         year = args.year or path.stem
         if not year.isdecimal() or not 2000 <= int(year) <= 2099:
             raise Refused("請以 --year 指定年度（西元）", "Give the year with --year (e.g. 2027)")
-        data = {"year": int(year), "csv": input_text(path, 2, "utf-8-sig")}
+        text = input_text(path, 2, "utf-8-sig")
+        _check_calendar(text, int(year))
+        data = {"year": int(year), "csv": text}
     engine, sessions = open_sessions(db_url(args))
     try:
         with sessions() as s, s.begin():
@@ -102,6 +104,30 @@ def cmd_publish(args: argparse.Namespace) -> int:
         engine.dispose()
     print(json.dumps({"seq": seq}))
     return 0
+
+
+def _check_calendar(text: str, year: int) -> None:
+    """Refuses a calendar the offices could not use, before it is published: every office
+    parses what it pulls, and one they refuse (a header that is no DGPA header, a bad date, a
+    weekday that does not match) was published all the same, then skipped by every office
+    without a word to the county; so was a file of another year than ``--year``."""
+    from eservice_desktop.domain.calendar import parse_dgpa_csv
+    from eservice_desktop.domain.errors import DomainError
+
+    try:
+        days = parse_dgpa_csv(text)
+    except DomainError as e:
+        raise Refused(
+            f"行事曆檔無法使用：{e.message_zh}", f"The calendar file cannot be used: {e.message_en}"
+        ) from None
+    if not days:
+        raise Refused("行事曆檔沒有任何日期", "The calendar file lists no day")
+    other = sorted({d.year for d in days} - {year})
+    if other:
+        raise Refused(
+            f"行事曆檔含 {other[0]} 年的日期，與年度 {year} 不符",
+            f"The calendar file holds days of {other[0]}, not of the year {year}",
+        )
 
 
 def _refuse(error: Any) -> int:

@@ -35,6 +35,9 @@ def county(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         ["publish", "catalogue", "{tmp}/not.json"],
         ["publish", "calendar", "{tmp}/not.json"],  # no year: the name is no year either
         ["publish", "calendar", "/dev/zero", "--year", "2026"],
+        ["publish", "calendar", "{tmp}/not.json", "--year", "2026"],  # no DGPA calendar
+        ["publish", "calendar", "{tmp}/2027.csv", "--year", "2026"],  # another year's
+        ["publish", "calendar", "{tmp}/header.csv", "--year", "2026"],  # no day at all
         ["publish", "crl", "/dev/zero"],
         ["publish", "crl", "{tmp}"],
         ["registry", "import", "/dev/zero"],
@@ -46,6 +49,9 @@ def county(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
 def test_county_commands_refuse_in_one_line(tmp_path: Path, argv: list[str]) -> None:
     (tmp_path / "latin1.json").write_bytes(b'{"services": "\xe9"}')
     (tmp_path / "not.json").write_text("services", encoding="utf-8")
+    header = "西元日期,星期,是否放假,備註\n"
+    (tmp_path / "header.csv").write_text(header, encoding="utf-8")
+    (tmp_path / "2027.csv").write_text(header + "20270101,五,2,開國紀念日\n", encoding="utf-8")
     out = county(tmp_path, *(a.replace("{tmp}", str(tmp_path)) for a in argv))
     assert out.returncode == 2, out
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
