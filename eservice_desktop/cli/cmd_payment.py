@@ -45,11 +45,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r.add_argument("case_number")
     r.add_argument("--method", required=True, choices=["cash", "card", "online"])
     r.add_argument("--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX), help="NTD")
-    r.add_argument("--reference", default="", help="card terminal reference / online txn id")
+    r.add_argument(
+        "--reference", default="", help="card / online only: terminal reference or online txn id"
+    )
     r.add_argument(
         "--tendered",
         type=bounded_int(0, values.AMOUNT_MAX),
-        help="cash handed over (change is computed)",
+        help="cash only: cash handed over (change is computed)",
     )
     r.add_argument(
         "--payment-tool", default="信用卡", help="online: 信用卡|金融帳戶轉帳|晶片金融卡|超商代收"
@@ -136,6 +138,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
 def cmd_record(args: argparse.Namespace) -> int:
     from eservice_desktop.services import cases, payments
 
+    # --tendered is no parameter of the online path: refused here by the services' own rule
+    payments.check_method_values(args.method, tendered=args.tendered, reference=args.reference)
     app = open_from(args)
     try:
         if args.method == "online":

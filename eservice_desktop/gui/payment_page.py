@@ -308,15 +308,18 @@ class PaymentPage(PaymentPrinting):
             )
             return
         number = self.current.view.case_number
+        method = "cash" if cash else "card"
         self.pay_btn.setEnabled(False)
         self.ctx.tasks.run(
             payments.record_payment,
             self.ctx.app,
             number,
-            "cash" if cash else "card",
+            method,
             self.amount_spin.value(),
             tendered=self.tendered_spin.value() if cash else None,
-            reference=self.reference_edit.text(),
+            # a reference typed before cash was chosen stays in its (disabled) field for a
+            # switch back to card, but is no part of a cash payment
+            reference=self.reference_edit.text() if payments.takes_reference(method) else "",
             on_done=self._paid,
             on_error=self._pay_failed,
         )

@@ -95,7 +95,18 @@ class Assessment:
 def compute(
     service: Service, copies: int, *, exempt: bool = False, reduction: int = 0, reason: str = ""
 ) -> Assessment:
-    """Pure calculation; raises DomainError for a reduction without reason or out of range."""
+    """Pure calculation; raises DomainError for a reduction without reason or out of range,
+    and for an exemption given a reduction as well: which of the two was meant cannot be told,
+    so neither is taken. Every new assessment is computed here (intake, ``payment assess``, the
+    fees page); an assessment received by sync is not, and stays as recorded."""
+    if exempt and reduction:
+        raise DomainError(
+            "fee.exempt_and_reduction",
+            "免徵與減免金額只能擇一：免徵即免收全部規費，減免則填寫減免金額",
+            "Give either an exemption or a reduction, not both: an exemption waives the whole "
+            "fee, a reduction takes off the amount given",
+            "reduction",
+        )
     if not 1 <= copies <= values.COPIES_MAX:  # before any price: 10^20 copies is no fee
         raise DomainError(
             "copies.range",

@@ -83,6 +83,7 @@ __all__ = [
     "REPRINT_REASON",
     "PaymentResult",
     "allocate_receipt_number",
+    "check_method_values",
     "check_reason",
     "check_reprint_reason",
     "confirm_printed",
@@ -104,6 +105,7 @@ __all__ = [
     "refundable",
     "settle_online_payment",
     "state_subtotal",
+    "takes_reference",
     "verify_receipt",
     "void_receipt",
     "voidable",
@@ -151,6 +153,40 @@ def _record(
     return cases.record(app, session, case_id, type_, payload, granted=granted)
 
 
+#: The ways of paying that carry a reference: the card terminal's 交易序號 / 授權碼, the online
+#: channel's transaction id. Cash has none; only cash has money handed over (``tendered``).
+REFERENCE_METHODS: Final = frozenset({"card", "online"})
+
+
+def takes_reference(method: str) -> bool:
+    """Whether a payment made this way keeps a reference (the fees page sends its reference
+    field only then, and keeps what was typed in it while cash is chosen)."""
+    return method in REFERENCE_METHODS
+
+
+def check_method_values(method: str, *, tendered: int | None, reference: str) -> None:
+    """A new payment carries only what its way of paying has: no reference with cash, no cash
+    tendered with a card or online payment. A value that does not belong was typed for another
+    way of paying; keeping it silently would put a card's reference on a cash payment (or drop
+    the tendered cash unsaid), so it is refused. Every new payment comes through here
+    (:func:`record_payment_in`; the CLI asks first, as its online path has no ``tendered``);
+    payments received by sync are not: older events from other offices stay accepted."""
+    if reference.strip() and not takes_reference(method):
+        raise DomainError(
+            "payment.reference_not_taken",
+            "現金繳費不記錄交易序號；交易序號只用於刷卡或線上繳費",
+            "A cash payment takes no transaction reference; only card and online payments have one",
+            "reference",
+        )
+    if tendered is not None and method != "cash":
+        raise DomainError(
+            "payment.tendered_not_taken",
+            "收現金額只用於現金繳費；刷卡或線上繳費不填收現金額",
+            "Cash tendered applies to cash payments only, not to card or online payments",
+            "tendered",
+        )
+
+
 def record_payment_in(
     app: App,
     session: Session,
@@ -164,6 +200,7 @@ def record_payment_in(
     online: dict[str, Any] | None = None,
 ) -> PaymentResult:
     """Records a payment and its receipt number inside the caller's transaction."""
+    check_method_values(method, tendered=tendered, reference=reference)
     state = fees.ensure_assessed(app, session, load_state(session, case_id))
     at = app.now()
     number, _year, _seq = allocate_receipt_number(app, session, at)
@@ -219,6 +256,7 @@ def record_payment(
             "Online payments arrive by sync; record them with the online payment details",
             "method",
         )
+    check_method_values(method, tendered=tendered, reference=reference)  # before its text
     if reference:
         values.check_text(reference, "reference", max_len=values.REFERENCE_MAX, label=REFERENCE)
     with app.transaction() as s:

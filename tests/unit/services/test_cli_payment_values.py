@@ -1,0 +1,159 @@
+"""A value that belongs to another way of paying, or to the other kind of fee relief, is refused
+by the command line instead of being dropped or kept unsaid: a reference with cash, cash
+tendered with a card or online payment, an exemption given a reduction too. Exit 2, one line in
+the user's language, nothing stored. Driven in-process (``main([...])``) as the clerk types it;
+the rule is the services' (``payments.check_method_values``, ``fees.compute``), so the fees
+page refuses the same."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+from factories import FIELDS
+from sqlalchemy import func, select
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.services.core import App
+from eservice_desktop.storage.models import EventRow
+
+HR = ["--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789", "--applicant-name", "王小明"]
+for key, value in FIELDS.items():
+    HR += ["--field", f"{key}={value}"]
+
+APPROVED = ("--approver", SUPERVISOR, "--approver-password-stdin")
+
+REFERENCE_ZH = "現金繳費不記錄交易序號；交易序號只用於刷卡或線上繳費\n"
+REFERENCE_EN = (
+    "A cash payment takes no transaction reference; only card and online payments have one\n"
+)
+TENDERED_ZH = "收現金額只用於現金繳費；刷卡或線上繳費不填收現金額\n"
+TENDERED_EN = "Cash tendered applies to cash payments only, not to card or online payments\n"
+BOTH_ZH = "免徵與減免金額只能擇一：免徵即免收全部規費，減免則填寫減免金額"
+BOTH_EN = (
+    "Give either an exemption or a reduction, not both: an exemption waives the whole fee, "
+    "a reduction takes off the amount given"
+)
+
+
+@pytest.fixture
+def office(make_app: Callable[[Settings], App], settings: Settings) -> Settings:
+    app = make_app(settings)
+    add_accounts(app)
+    app.close()
+    return settings
+
+
+Run = Callable[..., tuple[int, Any, str]]
+
+
+@pytest.fixture
+def run(
+    office: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Run:
+    def call(*args: str, stdin: str = "", json_out: bool = True, lang: str = "zh_TW") -> Any:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        argv = ["--data-dir", str(office.data_dir), "--lang", lang, *args]
+        try:
+            code = main(argv + (["--json"] if json_out else []))
+        except SystemExit as e:  # argparse's own refusals
+            code = int(e.code or 0)
+        out, err = capsys.readouterr()
+        if json_out and out.strip():
+            return code, json.loads(out), err
+        return code, out, err
+
+    return call
+
+
+@pytest.fixture
+def stored(make_app: Callable[[Settings], App], office: Settings) -> Callable[[], int]:
+    """Every event of the office's database, counted by an App of its own."""
+
+    def count() -> int:
+        app = make_app(office)
+        try:
+            with app.reading() as s:
+                return int(s.scalar(select(func.count()).select_from(EventRow)) or 0)
+        finally:
+            app.close()
+
+    return count
+
+
+def new_case(run: Run) -> str:
+    """A case of two copies: NT$30 due."""
+    code, case, err = run("case", "intake", *HR, "--copies", "2")
+    assert code == 0, err
+    return str(case["case_number"])
+
+
+def refused(run: Run, stored: Callable[[], int], argv: tuple[str, ...], stdin: str = "") -> Any:
+    """``argv`` run in zh-TW (JSON) and in English (text): exit 2 both times and nothing
+    stored; returns (the JSON refusal, its zh-TW line, the English line)."""
+    before = stored()
+    code, data, err_zh = run(*argv, stdin=stdin)
+    assert code == 2, (data, err_zh)
+    code, out, err_en = run(*argv, stdin=stdin, json_out=False, lang="en")
+    assert code == 2 and out == "", (out, err_en)
+    assert stored() == before
+    return data, err_zh, err_en
+
+
+def test_a_reference_with_cash_is_refused_and_nothing_stored(run: Run, stored: Any) -> None:
+    number = new_case(run)
+    cash = ("payment", "record", number, "--method", "cash", "--amount", "30")
+    data, err_zh, err_en = refused(run, stored, (*cash, "--reference", "T-123"))
+    assert data["error"] == "payment.reference_not_taken" and data["field"] == "reference"
+    assert data["message"] + "\n" == err_zh == REFERENCE_ZH
+    assert err_en == REFERENCE_EN
+    code, shown, _ = run("case", "show", number)
+    assert shown["paid"] == 0 and run("payment", "list", number)[1] == []  # no number burnt
+    # the same payment without the card's reference is taken, with its first receipt number
+    code, paid, _ = run(*cash, "--reference", "  ")
+    assert code == 0 and paid["receipt_number"].endswith("R000001") and not paid["reference"]
+
+
+@pytest.mark.parametrize("method", ["card", "online"])
+def test_cash_tendered_with_a_card_or_online_payment_is_refused(
+    run: Run, stored: Any, method: str
+) -> None:
+    number = new_case(run)
+    pay = ("payment", "record", number, "--method", method, "--amount", "30", "--reference", "T1")
+    data, err_zh, err_en = refused(run, stored, (*pay, "--tendered", "100"))
+    assert data["error"] == "payment.tendered_not_taken" and data["field"] == "tendered"
+    assert err_zh == TENDERED_ZH and err_en == TENDERED_EN
+    assert run("payment", "list", number)[1] == []
+    code, paid, _ = run(*pay)  # the reference belongs to these ways of paying
+    assert code == 0 and paid["method"] == method and paid["reference"] == "T1"
+
+
+def test_an_exemption_with_a_reduction_is_refused_and_nothing_stored(run: Run, stored: Any) -> None:
+    number = new_case(run)
+    both = ("payment", "assess", number, "--exempt", "--reduction", "10", "--reason", "低收入戶")
+    data, err_zh, err_en = refused(run, stored, (*both, *APPROVED), SUPERVISOR_PASSWORD + "\n")
+    assert data["error"] == "fee.exempt_and_reduction" and data["field"] == "reduction"
+    assert err_zh == BOTH_ZH + "\n" and err_en == BOTH_EN + "\n"
+    code, shown, _ = run("case", "show", number)
+    assert shown["fees_due"] == 30 and shown["balance"] == 30  # neither relief was taken
+    # each alone is what it was
+    code, exempt, err = run(*both[:4], "--reason", "低收入戶", *APPROVED,
+                            stdin=SUPERVISOR_PASSWORD + "\n")  # fmt: skip
+    assert code == 0 and exempt["fees_due"] == 0, err
+
+
+def test_an_intake_with_an_exemption_and_a_reduction_is_refused(run: Run, stored: Any) -> None:
+    intake = ("case", "intake", *HR, "--fee-exempt", "--fee-reduction", "10",
+              "--fee-reason", "低收入戶", *APPROVED)  # fmt: skip
+    before = stored()
+    code, data, err = run(*intake, stdin=SUPERVISOR_PASSWORD + "\n")
+    assert code == 2 and data == {"ok": False, "errors": {"reduction": BOTH_ZH}}, data
+    assert err == f"reduction: {BOTH_ZH}\n"
+    code, _, err = run(*intake, stdin=SUPERVISOR_PASSWORD + "\n", json_out=False, lang="en")
+    assert code == 2 and err == f"reduction: {BOTH_EN}\n"
+    assert stored() == before
