@@ -17,6 +17,7 @@ from eservice_desktop.domain.events import Actor
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_sync import SyncReferenceRow
 from tests.unit.services.test_ingest import _case, _received
 
@@ -84,3 +85,26 @@ def test_status_and_conflicts_show_the_events_set_aside(
     assert "已由本所其他案件使用" in by_id[clash.event_id]["reason_zh"]
     assert by_id[unreadable.data["event_id"]]["reason_code"] == "event.unreadable"
     assert all(set(r) >= {"conflict_id", "case_number", "event_type", "reason"} for r in rows)
+
+
+def test_pulled_payments_with_another_ways_values_still_apply(app: App) -> None:
+    """A new payment here refuses a reference with cash and cash tendered with a card
+    (``payments.check_method_values``); a payment another office recorded before that rule
+    is not set aside on pull for it: its receipts come in as they were."""
+    case_id, number = _case(app)
+
+    def paid(n: int, method: str, **extra: object) -> object:
+        receipt = f"H01-02-115-R{n:06d}"
+        payload = {"payment_id": receipt, "case_number": number, "method": method,
+                   "amount": 5, "receipt_number": receipt, "verification": "ABCDEFGHIJ",
+                   "key_id": "k", **extra}  # fmt: skip
+        return COUNTY.event(case_id, ev.PAYMENT_RECORDED, app.now(), payload)
+
+    cash = paid(1, "cash", tendered=5, change=0, reference="T-1")
+    card = paid(2, "card", tendered=100, reference="T-2")
+    with app.transaction() as s:
+        out = apply_page(app, s, [_change(1, cash), _change(2, card)])
+    assert out.report.refused == [] and len(out.report.applied) == 2
+    with app.reading() as s:
+        stored = dict(s.execute(select(ReceiptRow.number, ReceiptRow.reference)).all())
+    assert stored == {"H01-02-115-R000001": "T-1", "H01-02-115-R000002": "T-2"}
