@@ -54,10 +54,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="cash only: cash handed over (change is computed)",
     )
     r.add_argument(
-        "--payment-tool", default="信用卡", help="online: 信用卡|金融帳戶轉帳|晶片金融卡|超商代收"
+        "--payment-tool",
+        help="online only: 信用卡 (default)|金融帳戶轉帳|晶片金融卡|超商代收",
     )
-    r.add_argument("--authorised-at", help="online: ISO 8601 authorisation time (default now)")
-    r.add_argument("--payment-id", help="online: the transaction id (idempotent)")
+    r.add_argument("--authorised-at", help="online only: ISO 8601 authorisation time (default now)")
+    r.add_argument("--payment-id", help="online only: the transaction id (idempotent)")
     add_json(r)
     r.set_defaults(func=cmd_record)
 
@@ -140,6 +141,7 @@ def cmd_record(args: argparse.Namespace) -> int:
 
     # --tendered is no parameter of the online path: refused here by the services' own rule
     payments.check_method_values(args.method, tendered=args.tendered, reference=args.reference)
+    _online_only(args)
     app = open_from(args)
     try:
         if args.method == "online":
@@ -151,7 +153,7 @@ def cmd_record(args: argparse.Namespace) -> int:
                     case_id,
                     payment_id=args.payment_id or str(uuid.uuid4()),
                     amount=args.amount,
-                    payment_tool=args.payment_tool,
+                    payment_tool=args.payment_tool or "信用卡",
                     authorised_at=(
                         parse_time(args.authorised_at, "authorised_at")
                         if args.authorised_at
@@ -172,6 +174,29 @@ def cmd_record(args: argparse.Namespace) -> int:
         app.close()
     emit(args, result.to_json(), _line(args, result))
     return 0
+
+
+def _online_only(args: argparse.Namespace) -> None:
+    """Refuses the online payment's own options on a cash or card payment: they were ignored
+    without a word, and a clerk who typed ``--payment-id`` believed the payment idempotent."""
+    given = [
+        option
+        for option, value in (
+            ("--payment-tool", args.payment_tool),
+            ("--authorised-at", args.authorised_at),
+            ("--payment-id", args.payment_id),
+        )
+        if value is not None
+    ]
+    if given and args.method != "online":
+        from eservice_desktop.domain.errors import DomainError
+
+        raise DomainError(
+            "payment.online_only",
+            f"{given[0]} 只用於線上繳費（--method online）",
+            f"{given[0]} applies to online payments only (--method online)",
+            given[0].removeprefix("--").replace("-", "_"),
+        )
 
 
 def cmd_refund(args: argparse.Namespace) -> int:

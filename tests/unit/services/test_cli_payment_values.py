@@ -133,6 +133,31 @@ def test_cash_tendered_with_a_card_or_online_payment_is_refused(
     assert code == 0 and paid["method"] == method and paid["reference"] == "T1"
 
 
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--payment-id", "P-1"),
+        ("--authorised-at", "2026-03-02T10:00:00+08:00"),
+        ("--payment-tool", "超商代收"),
+    ],
+)
+def test_an_online_payment_s_options_on_a_counter_payment_are_refused(
+    run: Run, stored: Any, option: str, value: str
+) -> None:
+    """They were ignored without a word (a ``--payment-id`` read as making the payment
+    idempotent)."""
+    number = new_case(run)
+    card = ("payment", "record", number, "--method", "card", "--amount", "30", "--reference", "T1")
+    data, err_zh, err_en = refused(run, stored, (*card, option, value))
+    field = option.removeprefix("--").replace("-", "_")
+    assert data["error"] == "payment.online_only" and data["field"] == field
+    assert err_zh == f"{option} 只用於線上繳費（--method online）\n"
+    assert err_en == f"{option} applies to online payments only (--method online)\n"
+    online = ("payment", "record", number, "--method", "online", "--amount", "30")
+    code, paid, err = run(*online, option, value)
+    assert code == 0 and paid["method"] == "online", err
+
+
 def test_an_exemption_with_a_reduction_is_refused_and_nothing_stored(run: Run, stored: Any) -> None:
     number = new_case(run)
     both = ("payment", "assess", number, "--exempt", "--reduction", "10", "--reason", "低收入戶")
