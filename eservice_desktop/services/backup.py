@@ -12,9 +12,10 @@
   integrity, every device's event hash chain (services/audit.py, on the copy upgraded first
   when it is older) and that every case's projection equals the one rebuilt from its events.
 - ``restore`` verifies first (every check of ``verify``: a damaged, empty, foreign, tampered or
-  newer backup is refused with nothing changed), keeps the current database aside, switches
-  files atomically; the caller then runs ``sync recover`` (``after_restore``) which pulls this
-  device's acknowledged events back from the county and says what could not come back.
+  newer backup, or one of another counter, is refused with nothing changed), keeps the
+  current database aside, switches files atomically; the caller then runs ``sync recover``
+  (``after_restore``) which pulls this device's acknowledged events back from the county and
+  says what could not come back.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.values import printable
+from eservice_desktop.services import backup_verify as _verify
 from eservice_desktop.services.backup_files import (
     KEEP_ALL_HOURS,
     LABELS,
@@ -163,6 +165,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
             f"備份檔 {path.name} 未通過檢查（{why}），未還原，資料庫未變更",
             f"The backup {path.name} does not verify ({why}); nothing was restored or changed",
         )
+    _verify.refuse_another_counter(settings, path, found["counters"])
     now = now or datetime.now(UTC)
     target = settings.db_path
     kept: Path | None = None

@@ -13,10 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.case import CaseState, project
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import audit
 from eservice_desktop.services.backup_files import (
@@ -31,6 +33,9 @@ from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.backup")
+
+#: What reading an edited backup's rows as events can raise.
+UNREADABLE = (SQLAlchemyError, cipher.DatabaseError, DomainError, ValueError, TypeError, KeyError)
 
 
 def _integrity(copy: Path, key: bytes, shown: str) -> tuple[list[str], str | None]:
@@ -94,11 +99,13 @@ def _projections(c: Session) -> tuple[int, int, int, int]:
 
 
 def _check_copy(
-    copy: Path, key: bytes, revision: str | None, problems: list[str]
+    copy: Path, key: bytes, revision: str | None, problems: list[str], counters: list[str]
 ) -> tuple[audit.AuditResult | None, tuple[int, int, int, int]]:
     """Chain and projections of the copy, upgraded first when older (as a restore would open
-    it); what is wrong is added to ``problems``. A copy of a newer version is not read."""
+    it); what is wrong is added to ``problems``, the counters whose chains it holds to
+    ``counters``. A copy of a newer version is not read."""
     engine = db.make_engine(f"sqlite:///{copy}", key=key)
+    chain: audit.AuditResult | None = None
     try:
         if revision != db.HEAD_REVISION:
             try:
@@ -106,12 +113,21 @@ def _check_copy(
             except db.DatabaseTooNew:
                 problems.append(f"revision {revision} is of a newer eservice-desktop")
                 return None, (0, 0, 0, 0)
-        with Session(engine) as c:
-            chain = audit.verify_session(c)
-        if not chain.ok:
-            problems.append("chain: " + chain.message("en"))
-        with Session(engine) as c:
-            counts = _projections(c)
+        try:
+            with Session(engine) as c:
+                chain = audit.verify_session(c)
+                counters += [f"{o}-{d}" for o, d in sorted(repo.chained_devices(c))]
+            if not chain.ok:
+                problems.append("chain: " + chain.message("en"))
+            with Session(engine) as c:
+                counts = _projections(c)
+        except UNREADABLE as e:
+            # an edited row that no longer reads as an event (its payload no JSON, a case's
+            # first event deleted, a table dropped) is a finding like a broken link, never a
+            # traceback or a refusal about "the case"; only the kind is said (rows hold
+            # personal data)
+            problems.append(f"events: a row does not read as an event ({type(e).__name__})")
+            return chain, (0, 0, 0, 0)
     finally:
         engine.dispose()
     if counts[2] or counts[3]:
@@ -123,10 +139,12 @@ def _check_copy(
 
 def examine(path: Path, key: bytes) -> dict[str, Any]:
     """Every check of ``verify`` on a private copy of ``path``, without a session (a restore
-    makes it before anything is switched): ``problems`` is empty when the backup is good."""
+    makes it before anything is switched): ``problems`` is empty when the backup is good;
+    ``counters`` are the ones (``OFFICE-DEVICE``) whose chains it holds."""
     problems: list[str] = []
     chain: audit.AuditResult | None = None
     cases = events = 0
+    counters: list[str] = []
     with tempfile.TemporaryDirectory(prefix="eservice-verify-") as tmp:
         copy = Path(tmp) / "copy.sqlite3"
         shutil.copy(path, copy)
@@ -139,7 +157,7 @@ def examine(path: Path, key: bytes) -> dict[str, Any]:
         elif revision is None:
             problems.append("not a database of eservice-desktop (no schema revision)")
         else:
-            chain, (cases, events, _, _) = _check_copy(copy, key, revision, problems)
+            chain, (cases, events, _, _) = _check_copy(copy, key, revision, problems, counters)
     return {
         "ok": not problems,
         "problems": problems,
@@ -148,6 +166,7 @@ def examine(path: Path, key: bytes) -> dict[str, Any]:
         "cases": cases,
         "events": events,
         "chain": chain.to_json() if chain is not None else None,
+        "counters": counters,
     }
 
 
@@ -159,6 +178,7 @@ def verify(app: App, path: Path) -> dict[str, Any]:
     if not path.is_file():
         raise backup_error("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
     found = examine(path, app.db_key)
+    del found["counters"]  # what restore checks; not part of verify's answer
     now = app.now()
     return {
         "file": str(path),
@@ -166,6 +186,21 @@ def verify(app: App, path: Path) -> dict[str, Any]:
         "taken_at": info.taken_at.isoformat() if info else None,
         "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
     }
+
+
+def refuse_another_counter(settings: Settings, path: Path, counters: list[str]) -> None:
+    """A backup of another counter (its key imported here) would be put in place and then
+    every command and the window refuse the database as that counter's (``db.device_identity``,
+    services/core): refused before anything moves, by the same rule."""
+    me = f"{settings.office_code}-{settings.device_id}"
+    if counters and me not in counters:
+        owner = "、".join(counters)
+        raise backup_error(
+            "another_counter",
+            f"備份檔 {path.name} 屬於櫃檯 {owner}，不是本櫃檯 {me}，未還原，資料庫未變更",
+            f"The backup {path.name} belongs to counter {owner.replace('、', ', ')}, not to "
+            f"this counter {me}; nothing was restored or changed",
+        )
 
 
 def newest_good(settings: Settings) -> BackupInfo | None:

@@ -47,6 +47,25 @@ def _newer(good: Path, bad: Path, key: bytes) -> None:
     conn.close()
 
 
+def _first_event_deleted(good: Path, bad: Path, key: bytes) -> None:
+    """A case whose opening event is gone no longer folds into a case: verify said "查無此案件"
+    (exit 2) and restore refused with it, as if the case, not the backup, were wrong."""
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute("DELETE FROM events WHERE seq = (SELECT min(seq) FROM events)")
+    conn.commit()
+    conn.close()
+
+
+def _payload_not_json(good: Path, bad: Path, key: bytes) -> None:
+    """An event whose payload is no longer JSON: both commands ended in a traceback."""
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute("UPDATE events SET payload = '{no' WHERE seq = (SELECT max(seq) FROM events)")
+    conn.commit()
+    conn.close()
+
+
 ROOT = Path(__file__).resolve().parents[3]
 
 BAD: dict[str, Callable[[Path, Path, bytes], None]] = {
@@ -54,6 +73,8 @@ BAD: dict[str, Callable[[Path, Path, bytes], None]] = {
     "damaged": _damaged,
     "edited": _edited,
     "newer": _newer,
+    "first_event_deleted": _first_event_deleted,
+    "payload_not_json": _payload_not_json,
 }
 
 
@@ -156,3 +177,29 @@ print("open", flush=True)
 sys.stdin.read()
 conn.close()
 """
+
+
+def test_restore_refuses_another_counters_backup_and_changes_nothing(
+    office: tuple[Path, Path, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Counter 01's backup restored at counter 02 (the office key imported there): the files
+    were switched, then every command refused the database as counter 01's (exit 2 after the
+    live database was already replaced)."""
+    _, good, key = office
+    other = tmp_path / "counter02"
+    (other / "keys").mkdir(parents=True, mode=0o700)
+    (other / "keys" / "db.key").write_text(key.hex() + "\n")
+    (other / "keys" / "db.key").chmod(0o600)
+    as_02 = ["--data-dir", str(other), "--device", "02"]
+    assert main([*as_02, "demo", "seed", "--cases", "1"]) == 0
+    capsys.readouterr()
+    before = (other / "eservice.sqlite3").read_bytes()
+
+    code = main([*as_02, "backup", "restore", "--no-recover", str(good), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert json.loads(out)["error"] == "backup.another_counter"
+    assert "H01-01" in err and "H01-02" in err and "未還原" in err
+    assert (other / "eservice.sqlite3").read_bytes() == before
+    assert not (other / "backups").exists() or not list((other / "backups").iterdir())
+    assert main([*as_02, "audit", "verify"]) == 0  # counter 02 opens its database as before
