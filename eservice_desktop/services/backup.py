@@ -47,6 +47,7 @@ from eservice_desktop.services.backup_files import (
     list_backups,
     parse_name,
     prune,
+    write_backup,
 )
 from eservice_desktop.services.backup_verify import examine, newest_good, verify
 from eservice_desktop.services.core import App
@@ -106,8 +107,7 @@ def take_scheduled(app: App, label: str) -> BackupInfo:
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     s = app.settings
     target = folder / f"eservice-{s.office_code}-{s.device_id}-{label}-{stamp}.sqlite3"
-    with cipher.file_lock(folder / ".backup"):
-        cipher.backup_to(s.db_path, target, app.db_key)
+    write_backup(s.db_path, target, app.db_key)
     info = parse_name(target)
     assert info is not None
     log.info("backup taken: %s (%d bytes)", target.name, info.size)

@@ -14,6 +14,8 @@ from typing import Any
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.values import printable
+from eservice_desktop.storage import cipher
 
 log = logging.getLogger("eservice.backup")
 
@@ -98,3 +100,42 @@ def prune(settings: Settings, now: datetime) -> list[Path]:
     if removed:
         log.info("backups pruned: %d removed", len(removed))
     return removed
+
+
+def _drop_partials(folder: Path) -> None:
+    """Removes what a backup killed while writing left (``NAME.sqlite3.partial``: never listed,
+    never restored, but a full copy of the database's pages kept for ever). Called under the
+    backup lock, so no backup is writing one now."""
+    for p in folder.glob("eservice-*.sqlite3.partial"):
+        p.unlink(missing_ok=True)
+        log.warning("unfinished backup removed: %s", p.name)
+
+
+def _not_written(folder: Path, error: BaseException) -> DomainError:
+    """A backup SQLite could not finish (the backup disk full or failing): one line that says
+    where, and that no partial file is left behind (``cipher.backup_to`` removed it)."""
+    shown = printable(str(folder), 120)
+    if "full" in str(error).lower():
+        zh, en = "磁碟空間已滿", "the disk is full"
+    else:
+        zh, en = "讀寫錯誤", "a read or write error"
+    return backup_error(
+        "not_written",
+        f"備份未完成（{zh}）：請檢查備份位置 {shown} 的空間與磁碟；未留下不完整的備份檔",
+        f"The backup was not taken ({en}): check the space and the disk of {shown}; "
+        "no partial backup file was left",
+    )
+
+
+def write_backup(db_path: Path, target: Path, key: bytes) -> None:
+    """The database copied into ``target`` (``cipher.backup_to``) under the backup folder's
+    lock, what a killed backup left removed first; a copy SQLite cannot finish (the backup
+    disk full or failing) is one refusal (``backup.not_written``), never a traceback."""
+    folder = target.parent
+    with cipher.file_lock(folder / ".backup"):
+        _drop_partials(folder)
+        try:
+            cipher.backup_to(db_path, target, key)
+        except cipher.DatabaseError as e:
+            log.warning("backup not taken: %s", type(e).__name__)
+            raise _not_written(folder, e) from e

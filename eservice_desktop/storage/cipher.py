@@ -256,21 +256,27 @@ def private_dir(directory: Path) -> None:
 
 def backup_to(src_path: Path, target: Path, key: bytes) -> None:
     """Copies a live encrypted database consistently with SQLite's online backup API into a new
-    encrypted file (same key), written beside ``target`` first and renamed into place."""
+    encrypted file (same key), written beside ``target`` first and renamed into place; a copy
+    that fails (full disk) is removed, so only complete backups carry a backup's name."""
     tmp = target.with_name(target.name + ".partial")
     tmp.unlink(missing_ok=True)
     src = connect(src_path, key)
     try:
-        dst = sqlcipher.connect(str(tmp))
         try:
-            apply_key(dst, key)
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode = DELETE").fetchone()
-        finally:
-            dst.close()
+            dst = sqlcipher.connect(str(tmp))
+            try:
+                apply_key(dst, key)
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode = DELETE").fetchone()
+            finally:
+                dst.close()
+            os.chmod(tmp, 0o660 if shared_with_group(target.parent) else 0o600)
+            fsync_path(tmp)
+        except BaseException:
+            _remove_sidecars(tmp)  # a full disk: nothing unfinished is left beside the backups
+            tmp.unlink(missing_ok=True)
+            raise
     finally:
         src.close()
-    os.chmod(tmp, 0o660 if shared_with_group(target.parent) else 0o600)
-    fsync_path(tmp)
     os.replace(tmp, target)
     fsync_dir(target.parent)

@@ -1,0 +1,75 @@
+"""`backup now` onto a backup disk that fills up, and after a backup killed while writing:
+one line (exit 2), and nothing unfinished left beside the backups."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def office(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Path:
+    monkeypatch.setenv("ESERVICE_DEMO", "1")
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "demo", "seed", "--cases", "3"]) == 0
+    capsys.readouterr()
+    return data
+
+
+def _small_files() -> None:
+    """The backup disk full after ~100 kB (no file of this process may grow past it)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100_001, 100_001))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+def test_backup_onto_a_full_disk_says_so_in_one_line_and_leaves_nothing(
+    office: Path, tmp_path: Path
+) -> None:
+    """It ended in a traceback (exit 1), an empty ``.partial`` file left for every try."""
+    folder = tmp_path / "usb"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESERVICE_BACKUP_DIR": str(folder)}
+    for lang, said in (("zh_TW", "備份未完成"), ("en", "The backup was not taken")):
+        run = subprocess.run(
+            [sys.executable, "-m", "eservice_desktop", "--data-dir", str(office),
+             "--lang", lang, "backup", "now", "--json"],
+            env=env, cwd=ROOT, capture_output=True, text=True, preexec_fn=_small_files,
+            timeout=120,
+        )  # fmt: skip
+        assert run.returncode == 2, run.stderr
+        assert "Traceback" not in run.stderr and run.stderr.strip().count("\n") == 0
+        assert said in run.stderr and str(folder) in run.stderr
+        assert json.loads(run.stdout)["error"] == "backup.not_written"
+        assert [p.name for p in folder.iterdir() if not p.name.startswith(".")] == []
+
+
+def test_a_backup_killed_while_writing_leaves_nothing_that_stays(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup killed (power cut, kill -9) leaves ``NAME.sqlite3.partial``: never listed or
+    restored, but a copy of the whole database kept until someone deletes it by hand; the next
+    backup removes it."""
+    folder = office / "backups"
+    folder.mkdir(mode=0o700)
+    killed = folder / "eservice-H01-01-hourly-20261201T020000Z.sqlite3.partial"
+    killed.write_bytes(b"SQLite half" * 1000)
+    assert main(["--data-dir", str(office), "backup", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["backups"] == []
+
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 0
+    taken = Path(json.loads(capsys.readouterr().out)["file"])
+    assert not killed.exists()
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [taken.name]
