@@ -176,8 +176,8 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
         kept = folder / (
             f"eservice-{settings.office_code}-{settings.device_id}-before-restore-{stamp}.sqlite3"
         )
-        try:
-            cipher.backup_to(target, kept, key)
+        try:  # a backup disk that is full refuses the restore (backup.not_written)
+            write_backup(target, kept, key, restoring=True)
         except (cipher.DatabaseError, cipher.WrongKey):
             kept = None  # the current database is unreadable: nothing to keep
     tmp = target.with_name(target.name + ".restoring")

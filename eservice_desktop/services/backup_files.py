@@ -111,7 +111,11 @@ def _drop_partials(folder: Path) -> None:
         log.warning("unfinished backup removed: %s", p.name)
 
 
-def _not_written(folder: Path, error: BaseException) -> DomainError:
+#: SQLite's words for a copy that could not be written (rather than a source that is damaged).
+WRITE_FAILURES = ("full", "disk i/o", "readonly", "unable to open")
+
+
+def _not_written(folder: Path, error: BaseException, restoring: bool) -> DomainError:
     """A backup SQLite could not finish (the backup disk full or failing): one line that says
     where, and that no partial file is left behind (``cipher.backup_to`` removed it)."""
     shown = printable(str(folder), 120)
@@ -119,6 +123,14 @@ def _not_written(folder: Path, error: BaseException) -> DomainError:
         zh, en = "磁碟空間已滿", "the disk is full"
     else:
         zh, en = "讀寫錯誤", "a read or write error"
+    if restoring:
+        return backup_error(
+            "not_written",
+            f"還原前無法保留目前的資料庫（{zh}）：請檢查備份位置 {shown} 的空間與磁碟；"
+            "未還原，資料庫未變更",
+            f"The current database could not be kept before restoring ({en}): check the "
+            f"space and the disk of {shown}; nothing was restored or changed",
+        )
     return backup_error(
         "not_written",
         f"備份未完成（{zh}）：請檢查備份位置 {shown} 的空間與磁碟；未留下不完整的備份檔",
@@ -127,15 +139,22 @@ def _not_written(folder: Path, error: BaseException) -> DomainError:
     )
 
 
-def write_backup(db_path: Path, target: Path, key: bytes) -> None:
+def write_backup(db_path: Path, target: Path, key: bytes, restoring: bool = False) -> None:
     """The database copied into ``target`` (``cipher.backup_to``) under the backup folder's
     lock, what a killed backup left removed first; a copy SQLite cannot finish (the backup
-    disk full or failing) is one refusal (``backup.not_written``), never a traceback."""
+    disk full or failing) is one refusal (``backup.not_written``), never a traceback.
+
+    ``restoring``: the copy a restore keeps of the database in use. A database too damaged to
+    copy is re-raised (nothing to keep, the restore goes on); a copy that could not be
+    written is refused, or the restore would discard a database that still opens, with no
+    copy left of the work it held."""
     folder = target.parent
     with cipher.file_lock(folder / ".backup"):
         _drop_partials(folder)
         try:
             cipher.backup_to(db_path, target, key)
         except cipher.DatabaseError as e:
+            if restoring and not any(w in str(e).lower() for w in WRITE_FAILURES):
+                raise
             log.warning("backup not taken: %s", type(e).__name__)
-            raise _not_written(folder, e) from e
+            raise _not_written(folder, e, restoring) from e

@@ -73,3 +73,35 @@ def test_a_backup_killed_while_writing_leaves_nothing_that_stays(
     taken = Path(json.loads(capsys.readouterr().out)["file"])
     assert not killed.exists()
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [taken.name]
+
+
+def test_restore_with_a_full_backup_disk_keeps_the_database_in_use(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The copy of the database in use (``before-restore``) could not be written: the restore
+    took that for "the current database is unreadable", went on and replaced a database that
+    opened, with no copy of it left (``previous_kept_as`` null, unsynced work gone)."""
+    from eservice_desktop.storage import cipher
+
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 0
+    good = Path(json.loads(capsys.readouterr().out)["file"])
+    real = cipher.backup_to
+
+    def disk_fills(src: Path, target: Path, key: bytes) -> None:
+        if "before-restore" in target.name:
+            raise cipher.DatabaseError("database or disk is full")
+        real(src, target, key)
+
+    monkeypatch.setattr(cipher, "backup_to", disk_fills)
+    before = (office / "eservice.sqlite3").read_bytes()
+    listed = sorted(p.name for p in good.parent.iterdir())
+    code = main(["--data-dir", str(office), "backup", "restore", "--no-recover", str(good)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip().count("\n") == 0 and "Traceback" not in err
+    assert "磁碟空間已滿" in err and "未還原" in err
+    assert (office / "eservice.sqlite3").read_bytes() == before
+    assert sorted(p.name for p in good.parent.iterdir()) == listed
+
+    monkeypatch.setattr(cipher, "backup_to", real)  # space freed: the restore goes through
+    code = main(["--data-dir", str(office), "backup", "restore", "--no-recover", str(good)])
+    assert code == 0
