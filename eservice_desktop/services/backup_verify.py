@@ -204,8 +204,13 @@ def refuse_another_counter(settings: Settings, path: Path, counters: list[str]) 
 
 
 def newest_good(settings: Settings) -> BackupInfo | None:
-    """The newest backup that opens with the key and passes a quick check (doctor)."""
-    key = dbkey.read_key(settings)
+    """The newest backup that opens with the key and passes a quick check (doctor). None when
+    the key cannot be read (a damaged key file, a keyring that fails): doctor's database check
+    says why; the whole report ended in that refusal instead."""
+    try:
+        key = dbkey.read_key(settings)
+    except dbkey.KeyUnavailable:
+        return None
     if key is None:
         return None
     for b in list_backups(settings):

@@ -142,6 +142,25 @@ def _revision_verdict(current: str | None, head: str) -> Verdict:
     )
 
 
+def _not_lost(settings: Settings) -> None:
+    """No database, but this counter has backups: the database was lost (deleted, a disk
+    replaced). The advice for a new install (open the window once) would start an empty one
+    in its place; the database is restored from the newest backup instead."""
+    from eservice_desktop.services import backup
+
+    if settings.db_path.exists() or not backup.list_backups(settings):
+        return
+    raise Verdict(
+        "fail",
+        ("找不到資料庫，但本櫃檯有備份", "The database is missing, but this counter has backups"),
+        (
+            "以 eservice-desktop backup restore 還原最新的備份（backup list），勿先開啟櫃檯程式",
+            "Restore the newest backup (`backup list`) with `eservice-desktop backup restore "
+            "FILE`; do not open the counter window first",
+        ),
+    )
+
+
 def check_database(settings: Settings) -> Check:
     """Integrity and schema revision, read-only (``mode=ro``: doctor never writes)."""
     from eservice_desktop.storage import db
@@ -149,6 +168,7 @@ def check_database(settings: Settings) -> Check:
     head = db.head_revision()
     facts: dict[str, Any] = {"path": str(settings.db_path), "head": head}
     try:
+        _not_lost(settings)
         _openable(settings.db_path)
         problems, current = _integrity_and_revision(settings)
         facts.update(integrity=problems[:10], current=current)
@@ -241,7 +261,9 @@ def check_backup(
         "執行 eservice-desktop backup now，並確認備份位置（USB 磁碟或網路磁碟）可寫入",
         "Run `eservice-desktop backup now` and check the backup location (USB disk or share)",
     )
-    good = backup.newest_good(settings) if settings.db_path.exists() else None
+    # backups count without a database too: the one left after the database was lost is what
+    # IT restores (it said "no usable backup" then)
+    good = backup.newest_good(settings)
     if good is None:
         has_cases = False
         if settings.db_path.exists() and not cipher.is_plain(settings.db_path):

@@ -42,15 +42,19 @@ def test_doctor_creates_nothing_for_a_mistyped_data_dir(
     assert checks["data_dir"]["status"] == "warn" and checks["data_dir"]["data"]["exists"] is False
 
 
-@pytest.mark.parametrize("how", ["missing", "other"])
+@pytest.mark.parametrize("how", ["missing", "other", "malformed"])
 def test_a_key_problem_is_fixed_with_the_escrowed_key(
     office: Path, capsys: pytest.CaptureFixture[str], how: str
 ) -> None:
+    """A malformed key file (a bad copy from the escrow) stopped the whole report at the backup
+    check: doctor answered with the key refusal (exit 3) and no checks at all."""
     key = office / "keys" / "db.key"
     if how == "missing":
         key.unlink()
-    else:
+    elif how == "other":
         key.write_text("ab" * 32, encoding="utf-8")
+    else:
+        key.write_text("not a key\n", encoding="utf-8")
     checks = _doctor(capsys, office, "--lang", "en")
     database = checks["database"]
     assert database["status"] == "fail"
@@ -89,3 +93,22 @@ def test_a_data_dir_that_is_a_file_is_no_folder_to_create(
     check = _doctor(capsys, afile)["data_dir"]
     assert check["status"] == "fail" and "is a file" in check["detail_en"]
     assert "db upgrade" not in check["fix_en"] and "ESERVICE_DATA_DIR" in check["fix_en"]
+
+
+def test_a_lost_database_with_backups_is_restored_not_started_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The database deleted (a disk replaced), the backups still there: doctor said "no
+    database yet: open the counter window once" (which starts an empty one) and "no usable
+    backup" although a good one was there."""
+    monkeypatch.setenv("ESERVICE_DEMO", "1")
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "demo", "seed", "--cases", "2"]) == 0
+    assert main(["--data-dir", str(data), "backup", "now"]) == 0
+    (data / "eservice.sqlite3").unlink()
+    checks = _doctor(capsys, data)
+    assert checks["database"]["status"] == "fail"
+    assert "backup restore" in checks["database"]["fix_zh"]
+    assert "backup restore" in checks["database"]["fix_en"]
+    assert checks["backup"]["status"] == "ok"
+    assert not (data / "eservice.sqlite3").exists()  # doctor only reads
