@@ -35,7 +35,6 @@ from sqlalchemy.orm import Session
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.values import printable
 from eservice_desktop.services import backup_verify as _verify
 from eservice_desktop.services.backup_files import (
     KEEP_ALL_HOURS,
@@ -49,7 +48,7 @@ from eservice_desktop.services.backup_files import (
     prune,
     write_backup,
 )
-from eservice_desktop.services.backup_verify import examine, newest_good, verify
+from eservice_desktop.services.backup_verify import newest_good, verify
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
@@ -157,15 +156,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
             "and stop the sync service, then restore; nothing was restored",
         )
     key = dbkey.database_key(settings, create=False)
-    found = examine(path, key)  # every check of `backup verify`, before anything moves
-    if not found["ok"]:
-        why = printable(found["problems"][0], 160)
-        raise backup_error(
-            "damaged",
-            f"備份檔 {path.name} 未通過檢查（{why}），未還原，資料庫未變更",
-            f"The backup {path.name} does not verify ({why}); nothing was restored or changed",
-        )
-    _verify.refuse_another_counter(settings, path, found["counters"])
+    _verify.check_before_restore(settings, path, key)  # every check of `backup verify`
     now = now or datetime.now(UTC)
     target = settings.db_path
     kept: Path | None = None

@@ -20,6 +20,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.values import printable
 from eservice_desktop.services import audit
 from eservice_desktop.services.backup_files import (
     BackupInfo,
@@ -186,6 +187,29 @@ def verify(app: App, path: Path) -> dict[str, Any]:
         "taken_at": info.taken_at.isoformat() if info else None,
         "age_h": round((now - info.taken_at).total_seconds() / 3600, 2) if info else None,
     }
+
+
+def check_before_restore(settings: Settings, path: Path, key: bytes) -> None:
+    """Every check of ``verify``, and the counter the backup belongs to, before a restore moves
+    anything: each refusal ends with "nothing was restored or changed" (a backup that does not
+    open with this key said only "wrong key or damaged file", leaving IT to wonder)."""
+    try:
+        found = examine(path, key)
+    except DomainError as e:  # backup.key: another office's key, a plain or truncated file
+        raise DomainError(
+            e.code,
+            f"{e.message_zh}，未還原，資料庫未變更",
+            f"{e.message_en}; nothing was restored or changed",
+            e.field,
+        ) from e
+    if not found["ok"]:
+        why = printable(found["problems"][0], 160)
+        raise backup_error(
+            "damaged",
+            f"備份檔 {path.name} 未通過檢查（{why}），未還原，資料庫未變更",
+            f"The backup {path.name} does not verify ({why}); nothing was restored or changed",
+        )
+    refuse_another_counter(settings, path, found["counters"])
 
 
 def refuse_another_counter(settings: Settings, path: Path, counters: list[str]) -> None:

@@ -203,3 +203,46 @@ def test_restore_refuses_another_counters_backup_and_changes_nothing(
     assert (other / "eservice.sqlite3").read_bytes() == before
     assert not (other / "backups").exists() or not list((other / "backups").iterdir())
     assert main([*as_02, "audit", "verify"]) == 0  # counter 02 opens its database as before
+
+
+def _truncated(good: Path, bad: Path, key: bytes) -> None:
+    bad.write_bytes(good.read_bytes()[: good.stat().st_size - 4096])
+
+
+def _plain(good: Path, bad: Path, key: bytes) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(bad)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+
+
+def _other_office(good: Path, bad: Path, key: bytes) -> None:
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute(cipher.key_pragma(bytes(32)).replace("key", "rekey", 1))
+    conn.close()
+
+
+@pytest.mark.parametrize("make", [_truncated, _plain, _other_office], ids=lambda f: f.__name__)
+def test_a_backup_that_does_not_open_says_nothing_was_restored(
+    office: tuple[Path, Path, bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path, Path, bytes], None],
+) -> None:
+    """Truncated, plain SQLite or sealed with another office's key: the refusal only said
+    "wrong key or damaged file", not that the database in use was left as it was."""
+    data, good, key = office
+    bad = tmp_path / "eservice-H01-01-manual-20261202T000000Z.sqlite3"
+    make(good, bad, key)
+    before = (data / "eservice.sqlite3").read_bytes()
+    code = main(["--data-dir", str(data), "backup", "restore", "--no-recover", str(bad), "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.strip().count("\n") == 0 and "Traceback" not in err
+    assert json.loads(out)["error"] == "backup.key"  # the reason is kept
+    assert "金鑰不符" in err and "未還原" in err
+    assert (data / "eservice.sqlite3").read_bytes() == before
+    code = main(["--data-dir", str(data), "--lang", "en", "backup", "restore", str(bad)])
+    assert code == 2 and "nothing was restored" in capsys.readouterr().err
