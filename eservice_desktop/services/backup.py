@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +42,7 @@ from eservice_desktop.services.backup_files import (
     BackupInfo,
     backup_dir,
     backup_error,
+    copy_in,
     list_backups,
     parse_name,
     prune,
@@ -172,9 +172,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
         except (cipher.DatabaseError, cipher.WrongKey):
             kept = None  # the current database is unreadable: nothing to keep
     tmp = target.with_name(target.name + ".restoring")
-    shutil.copy(path, tmp)
-    os.chmod(tmp, 0o600)
-    cipher.fsync_path(tmp)
+    copy_in(path, tmp)
     for suffix in ("-wal", "-shm", "-journal"):
         target.with_name(target.name + suffix).unlink(missing_ok=True)
     os.replace(tmp, target)

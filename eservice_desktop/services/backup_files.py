@@ -4,8 +4,11 @@ and the retention that prunes them. Re-exported by ``services.backup``.
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
 import re
+import shutil
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -158,3 +161,27 @@ def write_backup(db_path: Path, target: Path, key: bytes, restoring: bool = Fals
                 raise
             log.warning("backup not taken: %s", type(e).__name__)
             raise _not_written(folder, e, restoring) from e
+
+
+def copy_in(source: Path, tmp: Path) -> None:
+    """The verified backup copied beside the database (``tmp``), on disk, before the switch. A
+    data disk that fills up (or fails) left the half copy there, the disk still full, so the
+    database that was kept could not even be opened; the half copy is removed and the refusal
+    names the data directory (the error named the backup, as if it were what failed)."""
+    try:
+        shutil.copy(source, tmp)
+        os.chmod(tmp, 0o600)
+        cipher.fsync_path(tmp)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        where = printable(str(tmp.parent), 120)
+        full = e.errno == errno.ENOSPC
+        zh = "磁碟空間已滿" if full else (e.strerror or type(e).__name__)
+        en = "the disk is full" if full else (e.strerror or type(e).__name__)
+        log.warning("restore not done: %s", type(e).__name__)
+        raise backup_error(
+            "not_copied",
+            f"無法將備份複製到資料目錄 {where}（{zh}），未還原，資料庫未變更",
+            f"The backup could not be copied into the data directory {where} ({en}); "
+            "nothing was restored or changed",
+        ) from e

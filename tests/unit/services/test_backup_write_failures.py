@@ -105,3 +105,36 @@ def test_restore_with_a_full_backup_disk_keeps_the_database_in_use(
     monkeypatch.setattr(cipher, "backup_to", real)  # space freed: the restore goes through
     code = main(["--data-dir", str(office), "backup", "restore", "--no-recover", str(good)])
     assert code == 0
+
+
+def test_restore_onto_a_full_data_disk_leaves_no_half_copy(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The data disk filled up while the backup was copied beside the database: the half copy
+    (``eservice.sqlite3.restoring``) stayed, the disk stayed full and the database that was
+    kept no longer opened (env.db_error); the refusal named the backup as what could not be
+    written."""
+    import errno
+    import shutil
+
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 0
+    good = Path(json.loads(capsys.readouterr().out)["file"])
+    real = shutil.copy
+
+    def disk_fills(src: Path, dst: Path) -> object:
+        if str(dst).endswith(".restoring"):
+            Path(dst).write_bytes(Path(src).read_bytes()[:8192])
+            raise OSError(errno.ENOSPC, "No space left on device", str(src))
+        return real(src, dst)
+
+    monkeypatch.setattr(shutil, "copy", disk_fills)
+    before = (office / "eservice.sqlite3").read_bytes()
+    restore = ["backup", "restore", "--no-recover", str(good), "--json"]
+    code = main(["--data-dir", str(office), *restore])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.strip().count("\n") == 0 and "Traceback" not in err
+    assert json.loads(out)["error"] == "backup.not_copied"
+    assert "磁碟空間已滿" in err and "未還原" in err and str(office) in err
+    assert str(good) not in err
+    assert (office / "eservice.sqlite3").read_bytes() == before
+    assert not (office / "eservice.sqlite3.restoring").exists()
