@@ -66,6 +66,25 @@ def _payload_not_json(good: Path, bad: Path, key: bytes) -> None:
     conn.close()
 
 
+def _last_event_deleted(good: Path, bad: Path, key: bytes) -> None:
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)")
+    conn.commit()
+    conn.close()
+
+
+def _payload_edited(good: Path, bad: Path, key: bytes) -> None:
+    shutil.copy(good, bad)
+    conn = cipher.connect(bad, key)
+    conn.execute(
+        "UPDATE events SET payload = json_set(payload, '$.edited', 1)"
+        " WHERE seq = (SELECT max(seq) FROM events)"
+    )
+    conn.commit()
+    conn.close()
+
+
 ROOT = Path(__file__).resolve().parents[3]
 
 BAD: dict[str, Callable[[Path, Path, bytes], None]] = {
@@ -75,6 +94,8 @@ BAD: dict[str, Callable[[Path, Path, bytes], None]] = {
     "newer": _newer,
     "first_event_deleted": _first_event_deleted,
     "payload_not_json": _payload_not_json,
+    "last_event_deleted": _last_event_deleted,
+    "payload_edited": _payload_edited,
 }
 
 
@@ -246,3 +267,21 @@ def test_a_backup_that_does_not_open_says_nothing_was_restored(
     assert (data / "eservice.sqlite3").read_bytes() == before
     code = main(["--data-dir", str(data), "--lang", "en", "backup", "restore", str(bad)])
     assert code == 2 and "nothing was restored" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["edited", "payload_edited", "last_event_deleted"])
+def test_the_hash_chain_itself_catches_an_edited_or_removed_event(
+    office: tuple[Path, Path, bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    kind: str,
+) -> None:
+    """Not only the projections: the chain (the last event's deletion through the chain
+    head kept beside it)."""
+    data, good, key = office
+    bad = tmp_path / f"{kind}.sqlite3"
+    BAD[kind](good, bad, key)
+    assert main(["--data-dir", str(data), "backup", "verify", str(bad), "--json"]) == 1
+    result = json.loads(capsys.readouterr().out)
+    assert result["chain"]["ok"] is False
+    assert any(p.startswith("chain: ") for p in result["problems"])
