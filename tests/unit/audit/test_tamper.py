@@ -155,3 +155,27 @@ def test_bad_input_exits_2(settings: Settings, capsys: pytest.CaptureFixture[str
     with pytest.raises(SystemExit) as info:
         main(["--data-dir", str(settings.data_dir), "audit", "verify", "--nonsense"])
     assert info.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE events SET payload = 'not json' WHERE event_id = ?",
+        "UPDATE events SET at = 'yesterday' WHERE event_id = ?",
+    ],
+    ids=["payload", "time"],
+)
+def test_a_row_edited_so_that_it_no_longer_reads_is_found(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str], edit: str
+) -> None:
+    """An edit that leaves no JSON payload (or no time) stopped `audit verify` and doctor with
+    a traceback at the very edit they are there to find."""
+    numbers = _office(app)
+    received = next(r for r in _rows(settings) if r["type"] == "case.received")
+    _tamper(settings, (edit, (received["event_id"],)))
+    code, out = _verify(settings, capsys)
+    assert code == 1 and out["ok"] is False
+    broken = out["broken"]
+    assert broken["what"] == "edited" and broken["event_id"] == received["event_id"]
+    assert broken["case_number"] == numbers["first"]
+    _doctor_names(settings, numbers["first"], received["event_id"])
