@@ -53,6 +53,9 @@ class CaseDetail(CaseDetailFiles):
         self.ctx = ctx
         self.view: cases.CaseView | None = None
         self.case_number = ""
+        #: A write is on its way (until the case is shown again after it, or it is refused).
+        self._writing = False
+        self._write_landed = False
 
         header = self._build_header()
         self._build_timeline()
@@ -201,6 +204,8 @@ class CaseDetail(CaseDetailFiles):
                 self.timeline.setItem(i, col, QTableWidgetItem(text))
         self.lookup.show_case(view)
         self._set_enabled()
+        if self._write_landed:  # the case as the write left it is on screen
+            self._end_write()
 
     def timeline_types(self) -> list[str]:
         """Event types shown, in order (tests and screen readers)."""
@@ -209,7 +214,9 @@ class CaseDetail(CaseDetailFiles):
     # -- actions -----------------------------------------------------------------------------
 
     def _set_enabled(self) -> None:
-        view = self.view if self.shown_number() else None
+        # While a write is on its way the screen shows the case as it was before it: no
+        # second action (a key pressed twice) may act on that old state.
+        view = self.view if self.shown_number() and not self._writing else None
         status = view.status if view else ""
         is_open = status in cases.OPEN_STATUSES
         waiting = status == "supplement_requested"
@@ -248,12 +255,14 @@ class CaseDetail(CaseDetailFiles):
         approvable: dict[str, str] | None = None,
     ) -> None:
         number = self.shown_number()  # never a case asked for and not yet on screen
-        if not number:
+        if not number or self._writing:
             return
         self.error_label.clear()
         sent = self._sent_reason(args)
+        self._begin_write()
 
-        def done(_view: cases.CaseView) -> None:
+        def done(_view: cases.CaseView) -> None:  # the actions wait for the reload it asks
+            self._write_landed = True
             self._clear_sent_reason(sent)
             self.ctx.status_message.emit(self.tr("已更新案件 {n}").format(n=number))
             self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
@@ -270,8 +279,24 @@ class CaseDetail(CaseDetailFiles):
             approval_reason=reason,
             approvable=approvable,
             on_done=done,
-            on_error=self._error,
+            on_error=self._write_failed,
         )
+
+    def _begin_write(self) -> None:
+        """The actions wait for this write and the reload after it: a second press (a key
+        pressed twice) would act on the state shown before it and be refused."""
+        self._writing = True
+        self._set_enabled()
+
+    def _end_write(self) -> None:
+        if not self._writing:
+            return
+        self._writing = self._write_landed = False
+        self._set_enabled()
+
+    def _write_failed(self, error: object) -> None:
+        self._end_write()
+        self._error(error)
 
     def _sent_reason(self, args: tuple[Any, ...]) -> str:
         """The field's text as it was when the write carried its reason ("" if it carried none)."""
@@ -316,6 +341,8 @@ class CaseDetail(CaseDetailFiles):
             self._write(cases.cancel_case, reason)
 
     def _error(self, error: object) -> None:
+        if self._write_landed:  # the reload after a write failed: the actions are back
+            self._end_write()
         if isinstance(error, DomainError):
             self.error_label.setText(self.ctx.message(error))
         else:

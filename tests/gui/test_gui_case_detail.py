@@ -194,3 +194,51 @@ def test_a_reason_typed_while_the_write_is_on_its_way_is_kept(qtbot, ctx: GuiCon
     detail.cancel_button.click()
     qtbot.waitUntil(lambda: detail.status_label.text() == "撤件", timeout=3000)
     assert detail.reason_edit.text() == ""
+
+
+def test_an_action_pressed_twice_is_done_once_without_a_refusal(qtbot, ctx: GuiContext) -> None:
+    """A key pressed twice before the write lands: the second press must not act on the state
+    still on screen (and be refused beside the buttons); the actions wait for the reload."""
+    import threading
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    number = new_case(ctx.app)
+    payments.record_payment(ctx.app, number, "cash", 15)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.supplement_button.isEnabled, timeout=3000)
+    detail.reason_edit.setText("缺少委託書")
+    busy = threading.Event()
+    ctx.tasks.run(busy.wait, 10)  # the writer is busy: the first request waits behind it
+    detail.supplement_button.setFocus()
+    QTest.keyClick(detail.supplement_button, Qt.Key.Key_Space)
+    QTest.keyClick(detail.supplement_button, Qt.Key.Key_Space)
+    detail.supplement_button.click()
+    busy.set()
+    qtbot.waitUntil(lambda: detail.status_label.text() == "補正中", timeout=3000)
+    ctx.tasks.wait_idle()
+    assert detail.timeline_types().count(ev.SUPPLEMENT_REQUESTED) == 1
+    assert detail.error_label.text() == ""
+
+    busy.clear()
+    ctx.tasks.run(busy.wait, 10)
+    detail.received_button.setFocus()
+    QTest.keyClick(detail.received_button, Qt.Key.Key_Space)
+    QTest.keyClick(detail.received_button, Qt.Key.Key_Space)
+    busy.set()
+    qtbot.waitUntil(detail.close_button.isEnabled, timeout=3000)
+    ctx.tasks.wait_idle()
+    assert detail.timeline_types().count(ev.SUPPLEMENT_RECEIVED) == 1
+    assert detail.error_label.text() == ""
+
+    busy.clear()
+    ctx.tasks.run(busy.wait, 10)
+    detail.close_button.setFocus()
+    QTest.keyClick(detail.close_button, Qt.Key.Key_Space)
+    assert not detail.reject_button.isEnabled()  # nothing acts on the case before the close
+    busy.set()
+    qtbot.waitUntil(lambda: detail.status_label.text() == "結案", timeout=3000)
+    ctx.tasks.wait_idle()
+    assert detail.error_label.text() == ""
+    assert detail.timeline_types()[-1] == ev.CLOSED
