@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import classify_applicant_id
 from eservice_desktop.gui.intake_view import SOURCE_LABELS
 
 if TYPE_CHECKING:
@@ -35,7 +37,11 @@ def fill_from_card(form: IntakeForm, person: dict[str, Any]) -> None:
         "applicant_name": str(person.get("name", "")).strip(),
     }
     values = {k: v for k, v in values.items() if v}
-    conflicts = {k: v for k, v in values.items() if _edit(form, k).text().strip() not in ("", v)}
+    conflicts = {
+        k: v
+        for k, v in values.items()
+        if _edit(form, k).text().strip() and not _same(k, _edit(form, k).text(), v)
+    }
     if form.card_question is not None:
         form.card_question.close()
         form.card_question = None
@@ -80,6 +86,17 @@ def _answered(form: IntakeForm, box: QMessageBox) -> None:
     form._card_pending = None
     if box.clickedButton() is form.card_replace_button:
         _apply(form, str(pending["source"]), dict(pending["values"]))
+
+
+def _same(key: str, typed: str, card: str) -> bool:
+    """The typed value is the card's, written another way (lower case, full-width, spaces):
+    the intake would store the same, so the card's form replaces it without a question."""
+    if key == "applicant_name":
+        return " ".join(typed.split()) == " ".join(card.split())
+    try:
+        return classify_applicant_id(typed)[2] == classify_applicant_id(card)[2]
+    except DomainError:
+        return typed.strip() == card
 
 
 def _edit(form: IntakeForm, key: str) -> QLineEdit:

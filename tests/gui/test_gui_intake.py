@@ -221,6 +221,30 @@ def test_card_fills_empty_fields_and_pulling_it_keeps_the_form(qtbot, sync_ctx: 
     assert form.phone.text() == "0912345678"
 
 
+def test_card_with_the_typed_values_written_another_way_asks_nothing(qtbot, sync_ctx: GuiContext):
+    """The clerk typed the ID in lower case or full-width and the name with spaces around:
+    that is the card's applicant, not a conflict to ask about; the card's form goes in."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    for typed in ("a123456789 ", "Ａ１２３４５６７８９"):
+        form.applicant_id.setText(typed)
+        form.applicant_name.setText(" 王小明 ")
+        sync_ctx.applicant_read.emit(
+            {"id": "A123456789", "name": "王小明", "birth": "1980-01-01", "source": "nhi"}
+        )
+        assert form.card_question is None
+        assert form.applicant_id.text() == "A123456789"
+        assert form.applicant_name.text() == "王小明"
+        assert form.card_source.text() == "讀自健保卡"
+    # A different person is still a question (default: keep what was typed).
+    form.applicant_id.setText("B123456780")
+    sync_ctx.applicant_read.emit({"id": "A123456789", "name": "王小明", "source": "nhi"})
+    assert form.card_question is not None
+    assert "B123456780" in form.card_question.informativeText()
+    form.card_question.reject()
+    assert form.applicant_id.text() == "B123456780"
+
+
 def test_service_picker_filters_by_name(qtbot, sync_ctx: GuiContext):
     form = IntakeForm(sync_ctx)
     qtbot.addWidget(form)
