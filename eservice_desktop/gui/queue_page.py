@@ -35,13 +35,7 @@ from eservice_desktop.services.queue_items import Chunk, Member
 
 #: Names the window's tests and benchmarks take from here (the model and the view live in
 #: ``gui/queue_model.py`` and ``gui/queue_view.py``).
-__all__ = [
-    "ONLINE_COLUMNS",
-    "QUEUE_TABS",
-    "QueueModel",
-    "QueuePage",
-    "create_page",
-]
+__all__ = ["ONLINE_COLUMNS", "QUEUE_TABS", "QueueModel", "QueuePage", "create_page"]
 
 SEARCH_DEBOUNCE_MS = 150
 #: The total of a list is counted once its first rows have stayed this long.
@@ -61,7 +55,7 @@ class QueuePage(QueueView):
         self._generation = 0
         self._pending: Task | None = None
         self._counts: dict[str, int] = {}
-        self._open_first = False
+        self._open_first: int | None = None  # the list (generation) Enter opens the first of
         self._sized = False
         #: ``loaded``: the first list has reached the table; ``answered``: it has, or it failed
         #: (start-up readiness: the start goes on either way, gui/launcher.py).
@@ -87,13 +81,18 @@ class QueuePage(QueueView):
         self.tabs.currentChanged.connect(lambda _i: self.reload())
         self.table.doubleClicked.connect(lambda _i: self.open_current())
         self._debounce = self._timer(SEARCH_DEBOUNCE_MS, self.search_now)
-        self.search_box.textChanged.connect(lambda _t: self._debounce.start())
+        self.search_box.textChanged.connect(self._search_edited)
 
         ctx.case_changed.connect(self._case_changed)
         #: Reads the list again at the office's midnight, with no write (gui/queue_day.py).
         self.day_watch = DayWatch(self, ctx.now, lambda: self.model.as_of, self.refresh)
         self.reload()
         ctx.when_core_open(self.refresh_counts)
+
+    def _search_edited(self, _text: str) -> None:
+        """Typing is a new question: an Enter pressed for the text before opens nothing."""
+        self._open_first = None
+        self._debounce.start()
 
     def _timer(self, interval_ms: int, then: Any) -> QTimer:
         """A single-shot timer of the page: ``start()`` (again) calls ``then`` once after
@@ -332,9 +331,9 @@ class QueuePage(QueueView):
         self._show_counts()
         if current:
             self.select_case(current)
-        if self._open_first:
-            self._open_first = False
-            if self.proxy.rowCount():
+        if self._open_first is not None:
+            asked, self._open_first = self._open_first, None
+            if asked == self._generation and self.proxy.rowCount():
                 self.table.selectRow(0)
                 self.open_current()
 
@@ -377,7 +376,8 @@ class QueuePage(QueueView):
         return False
 
     def open_first_when_loaded(self) -> None:
-        self._open_first = True
+        """Enter in the search box: the first row of this list (no later one) opens."""
+        self._open_first = self._generation
 
     def open_current(self) -> None:
         number = self.current_case_number()

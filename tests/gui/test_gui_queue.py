@@ -299,3 +299,45 @@ def test_cases_received_at_the_same_time_take_the_lists_order(qtbot, ctx: GuiCon
         payments.record_payment(ctx.app, case.case_number, "cash", case.fees_due)
         written(case.case_number)
     assert len(page.model.items()) == len(taken)
+
+
+def test_enter_opens_the_case_it_was_pressed_for_not_the_next_text_typed(
+    qtbot, ctx: GuiContext
+) -> None:
+    """Enter in the search box opens the first result of that search when it comes. Typing
+    another text meanwhile (or another tab) is a new question: its results, or the first one's
+    still on the way, open nothing by themselves."""
+    import threading
+
+    from eservice_desktop.gui.queue_page import SEARCH_DEBOUNCE_MS
+
+    first = _take(ctx, "A123456789", "王小明")
+    _take(ctx, "B123456780", "林美玲")
+    window = open_window(qtbot, ctx)
+    page = window.pages[QUEUE_PAGE]
+    assert isinstance(page, QueuePage)
+    qtbot.waitUntil(lambda: page.loaded, timeout=3000)
+    page.focus_search()
+    busy = threading.Event()
+    ctx.tasks.run(busy.wait, 10)  # a slow disk: the search waits behind it
+    type_text(first.case_number)
+    press(Qt.Key.Key_Return)
+    page.search_box.selectAll()
+    type_text("林")  # the clerk moves on to another applicant before the first case came
+    qtbot.wait(SEARCH_DEBOUNCE_MS + 100)
+    busy.set()
+    names = lambda: [i.applicant_name for i in page.model.items()]  # noqa: E731
+    qtbot.waitUntil(lambda: names() == ["林美玲"], timeout=3000)
+    ctx.tasks.wait_idle()
+    qtbot.wait(50)
+    assert window.current_page() is page  # nothing opened on its own
+    assert QApplication.focusWidget() is page.search_box
+
+    busy.clear()
+    ctx.tasks.run(busy.wait, 10)
+    press(Qt.Key.Key_Return)  # Enter for 林: then a tab, and the tab's list opens nothing
+    press(Qt.Key.Key_5, Qt.KeyboardModifier.AltModifier)
+    busy.set()
+    ctx.tasks.wait_idle()
+    qtbot.wait(50)
+    assert window.current_page() is page
