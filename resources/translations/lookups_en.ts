@@ -8,7 +8,7 @@
     </message>
     <message>
         <source>民眾當場同意(&amp;Y)</source>
-        <translation>Citizen consents now (Citizen consents now (&amp;G)amp;Y)</translation>
+        <translation>Citizen consents now (&amp;Y)</translation>
     </message>
     <message>
         <source>民眾此刻同意查調所選書證：同意與查詢結果一併記錄</source>

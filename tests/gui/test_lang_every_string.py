@@ -84,3 +84,31 @@ def test_every_marked_string_has_english(tmp_path: Path) -> None:
     for ts in translations_dir().glob("*_en.ts"):
         english |= _translated(ts)
     assert sorted(marked - english) == []
+
+
+def _mnemonics(text: str) -> list[str]:
+    """The Alt+letter marks of a label (``&&`` is a plain ampersand)."""
+    return re.findall(r"&(.)", text.replace("&&", ""))
+
+
+def test_english_labels_have_one_mnemonic_and_no_escaped_markup() -> None:
+    """A label reads as one label: at most one Alt+letter, one where the Chinese has one, and
+    no XML escape pasted into the text (``(&G)amp;Y`` shows as "(G)amp;Y" on the button)."""
+    wrong: list[tuple[str, str, str]] = []
+    for ts in sorted(translations_dir().glob("*_en.ts")):
+        for context in ET.parse(ts).getroot().iter("context"):
+            for message in context.iter("message"):
+                source = message.findtext("source") or ""
+                found = message.find("translation")
+                if found is None:
+                    continue
+                texts = [found.text or ""] + [f.text or "" for f in found.iter("numerusform")]
+                for text in filter(None, texts):
+                    marks = _mnemonics(text)
+                    if (
+                        len(marks) > 1
+                        or (_mnemonics(source) and not marks)
+                        or re.search(r"&?(amp|lt|gt|quot|apos);", text)
+                    ):
+                        wrong.append((ts.name, source, text))
+    assert wrong == []
