@@ -183,6 +183,7 @@ class CaseDetailView(QWidget):
         self.close_reason = QLabel(actions)
         self.close_reason.setObjectName("close_reason")
         self.close_reason.setStyleSheet("color: #b00020;")
+        self.close_reason.setWordWrap(True)  # long in English: wraps, never widens the page
         self.error_label = QLabel(actions)
         self.error_label.setObjectName("detail_error")
         self.error_label.setStyleSheet("color: #b00020;")

@@ -132,3 +132,33 @@ def test_a_refusal_beside_its_fee_field_is_readable_at_1024(qtbot, ctx: GuiConte
         assert QFontMetrics(label.font()).horizontalAdvance(label.text()) <= label.width()
     finally:
         remove_translators(qapp, translators)
+
+
+def test_the_english_case_detail_with_fees_due_fits_the_page(qtbot, ctx: GuiContext, qapp) -> None:  # type: ignore[no-untyped-def]
+    """Why closing needs a supervisor (fees due) is a long sentence in English: it wraps beside
+    the buttons instead of widening the page past the window (a horizontal scroll bar, the
+    required documents and the resend button cut at the right edge)."""
+    from factories import new_case
+
+    from eservice_desktop.gui.i18n import remove_translators
+
+    translators = english(qapp, ctx)
+    try:
+        number = new_case(ctx.app)  # NT$15 due
+        window = open_window(qtbot, ctx)
+        for size in ((1366, 768), SMALL):
+            window.resize(*size)
+            ctx.open_case_requested.emit(number)
+            detail = window.case_detail
+            qtbot.waitUntil(lambda d=detail: d.view is not None, timeout=3000)
+            qtbot.wait(50)
+            assert detail.close_reason.text().startswith("NT$15 in fees still due")
+            scroll = detail.parentWidget()
+            while not isinstance(scroll, QScrollArea):
+                scroll = scroll.parentWidget()
+            assert detail.minimumSizeHint().width() <= scroll.viewport().width(), size
+            assert not scroll.horizontalScrollBar().isVisible(), size
+            right = detail.resend_button.mapTo(scroll.viewport(), QPoint(0, 0)).x()
+            assert right + detail.resend_button.width() <= scroll.viewport().width(), size
+    finally:
+        remove_translators(qapp, translators)
