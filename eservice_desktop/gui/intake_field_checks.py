@@ -83,8 +83,13 @@ class IntakeFieldChecks(IntakeServiceRows):
         except ValueError:
             try:
                 day = parse_roc(text, field=key)
-            except DomainError:
-                label.setText(_t("日期格式錯誤，請輸入民國年/月/日，例如 115/03/10"))
+            except DomainError as e:
+                # a well-written date that does not exist (115/02/30) says so, not "format"
+                label.setText(
+                    _t("日期格式錯誤，請輸入民國年/月/日，例如 115/03/10")
+                    if e.code == "date.format"
+                    else self.ctx.message(e)
+                )
                 return None
         label.clear()
         widget.setToolTip(format_roc(day, "long"))

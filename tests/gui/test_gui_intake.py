@@ -285,10 +285,18 @@ def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ct
     form.applicant_name.setText("王小明")
     visit = form.field_widgets["visit_date"]
     assert isinstance(visit, QLineEdit)
-    visit.setText("115/13/40")
+    visit.setText("115-3-10 上午")
     form._set_field_value("visit_slot", "上午")
     form.submit()
     assert "日期格式錯誤" in form.error_labels["visit_date"].text()
+    # Written right but no such day: the message says which, not "format"
+    visit.setText("１１５／０２／３０")
+    form.submit()
+    assert form.error_labels["visit_date"].text() == "日期不存在：民國115年2月30日"
+    visit.setText("115/13/40")
+    form.submit()
+    assert form.error_labels["visit_date"].text() == "日期不存在：民國115年13月40日"
+    assert visit.text() == "115/13/40"  # kept as typed
     assert _count(sync_ctx.app) == 0
     visit.setText("115/03/12")
     form.submit()
