@@ -87,6 +87,19 @@ def bad_char(text: str, *, multiline: bool = False) -> str | None:
     return found.group() if found else None
 
 
+def refused_char(ch: str, field: str | None, label: Label | None = None) -> DomainError:
+    """The refusal of text holding ``ch``, naming it by code point (it may be invisible)."""
+    name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
+    shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+    zh, en = _labels(field, label)
+    return _bad(
+        "value.character",
+        f"{zh}含有不允許的字元（{shown}）",
+        f"{en}contains a character that is not allowed ({shown})",
+        field,
+    )
+
+
 def printable(text: str, limit: int = 40) -> str:
     """``text`` made safe to echo in a message: refused characters shown as U+XXXX, cut."""
     out = []
@@ -115,15 +128,7 @@ def check_text(
     if (_DOUBT_MULTILINE if multiline else _DOUBT).search(value) is not None:
         ch = bad_char(value, multiline=multiline)
     if ch is not None:
-        name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
-        shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
-        zh, en = _labels(field, label)
-        raise _bad(
-            "value.character",
-            f"{zh}含有不允許的字元（{shown}）",
-            f"{en}contains a character that is not allowed ({shown})",
-            field,
-        )
+        raise refused_char(ch, field, label)
     if len(value) > max_len:
         zh, en = _labels(field, label)
         raise _bad(

@@ -40,6 +40,7 @@ from eservice_desktop.domain.text_values import (
     bad_char,
     check_text,
     printable,
+    refused_char,
 )
 
 #: Re-exported: the text rule (domain.text_values). Only these need listing; what this module
@@ -95,7 +96,23 @@ PIN_RE: Final = re.compile(rf"[0-9A-Za-z]{{{PIN_MIN},{PIN_MAX}}}")
 
 
 def check_name(value: Any, field: str = "applicant_name", label: Label | None = None) -> str:
-    return check_text(value, field, max_len=NAME_MAX, min_len=1, label=label)
+    """A person's name: text, and no invisible format character (zero-width space or joiner,
+    BOM, soft hyphen, tag): one pasted in looks like the name on screen and on the receipt but
+    is another name to every search and comparison. Variation selectors (IVS) stay."""
+    text = check_text(value, field, max_len=NAME_MAX, min_len=1, label=label)
+    hidden = _FORMAT_CHAR.search(text)
+    if hidden is not None:
+        raise refused_char(hidden.group(), field, label)
+    return text
+
+
+#: Unicode format characters (category Cf, Unicode 14), the invisible ones a name may not hold.
+_FORMAT_CHAR: Final = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
 
 
 def check_clerk(value: Any, field: str = "clerk") -> str:

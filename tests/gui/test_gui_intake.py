@@ -415,3 +415,23 @@ def test_a_case_waiting_for_its_fee_says_when_its_time_limit_starts(qtbot, sync_
     assert form.result_label.text() == (
         f"已收件：{form.last_case.case_number}，繳清規費後起算處理期限"
     )
+
+
+def test_a_name_with_an_invisible_character_is_refused_beside_it(qtbot, sync_ctx: GuiContext):
+    """A name pasted from a web page or chat can carry a zero-width space: it looks like 王小明
+    but no search for 王小明 finds the case. The form says which character, keeps the text."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("王\u200b小明")
+    form.field_widgets["registered_address"].setText("桃園市桃園區縣府路1號")  # type: ignore[attr-defined]
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    form.submit()
+    assert form.error_labels["applicant_name"].text() == (
+        "申請人姓名：含有不允許的字元（U+200B ZERO WIDTH SPACE）"
+    )
+    assert form.applicant_name.text() == "王\u200b小明"
+    assert QApplication.focusWidget() in (form.applicant_name, None)
+    assert _count(sync_ctx.app) == 0

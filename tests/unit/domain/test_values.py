@@ -38,7 +38,17 @@ def received(**payload: object) -> Event:
 
 
 @pytest.mark.parametrize(
-    "name", ["王小明", "𠀀𪜀", "𫝀𬺰𰻞", "\U00031350", "\ue000造字", "Anne-Marie O'Neil", "陳 大文"]
+    "name",
+    [
+        "王小明",
+        "𠀀𪜀",
+        "𫝀𬺰𰻞",
+        "\U00031350",
+        "\ue000造字",
+        "Anne-Marie O'Neil",
+        "陳 大文",
+        "葛\U000e0100",  # an ideographic variation selector: the registered glyph of 葛
+    ],
 )
 def test_names_keep_every_legitimate_character(name: str) -> None:
     assert v.check_name(name) == name
@@ -57,6 +67,10 @@ def test_names_keep_every_legitimate_character(name: str) -> None:
         "x" * 61,
         "   ",
         "王\u2066明",
+        "王\u200b小明",  # invisible format characters: the same name on screen, another to search
+        "王小明\ufeff",
+        "林\u00ad美玲",
+        "王\u2060明",
     ],
 )
 def test_names_refuse_control_bidi_surrogates_noncharacters(name: str) -> None:
