@@ -184,7 +184,7 @@ def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> 
         "time_limit_working_days": svc.time_limit_working_days,
         "applicant": {k: applicant[k] for k in ("kind", "id_type", "id", "name")},
         "phone": applicant["phone"],
-        "email": app.email.strip(),
+        "email": applicant["email"],
         "copies": app.copies,
         "fields": {k: v for k, v in (app.fields or {}).items() if v not in (None, "")},
         "consent": [],

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import UTC, datetime
 from typing import Any, Final
 
@@ -358,9 +359,9 @@ def check_applicant(
 ) -> tuple[dict[str, Any], dict[str, DomainError]]:
     """The applicant as every intake (the counter's, the channels') takes it in: the normalised
     applicant (``kind``, ``id_type``, ``id`` when the ID is valid; ``name`` with its spaces
-    collapsed; ``phone`` normalised, "" when none) and the field errors by form field
-    (``applicant_id``, ``applicant_name``, ``phone``, ``email``). ``blank_name`` is the error a
-    caller reports for an empty name instead of the name rule's own."""
+    collapsed; ``phone`` normalised, "" when none; ``email`` NFKC-folded) and the field errors
+    by form field (``applicant_id``, ``applicant_name``, ``phone``, ``email``). ``blank_name``
+    is the error a caller reports for an empty name instead of the name rule's own."""
     errors: dict[str, DomainError] = {}
     applicant: dict[str, Any] = {}
     try:
@@ -382,8 +383,10 @@ def check_applicant(
             applicant["phone"] = validate_mobile(phone)
         except DomainError as e:
             errors["phone"] = _as_field(e, "phone")
+    # full-width letters and ＠ from an IME left in full-width mode are the address meant
+    applicant["email"] = unicodedata.normalize("NFKC", email).strip()
     try:
-        check_email(email.strip(), label=EMAIL)
+        check_email(applicant["email"], label=EMAIL)
     except DomainError as e:
         errors["email"] = _as_field(e, "email")
     return applicant, errors

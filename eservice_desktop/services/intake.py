@@ -235,7 +235,7 @@ def intake_with_warnings(app: App, req: IntakeRequest) -> IntakeResult:
             "time_limit_working_days": service.time_limit_working_days,
             "applicant": {k: applicant[k] for k in ("kind", "id_type", "id", "name")},
             "phone": applicant["phone"],
-            "email": req.email.strip(),
+            "email": applicant["email"],
             "copies": req.copies,
             "fields": {k: v for k, v in req.fields.items() if v not in (None, "")},
             "consent": sorted(req.consent),

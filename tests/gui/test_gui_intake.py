@@ -435,3 +435,26 @@ def test_a_name_with_an_invisible_character_is_refused_beside_it(qtbot, sync_ctx
     assert form.applicant_name.text() == "王\u200b小明"
     assert QApplication.focusWidget() in (form.applicant_name, None)
     assert _count(sync_ctx.app) == 0
+
+
+def test_an_e_mail_typed_in_full_width_mode_is_stored_as_the_address_meant(
+    qtbot, sync_ctx: GuiContext
+):
+    """An IME left in full-width mode types ｌｉｎ＠ｅｘａｍｐｌｅ．ｃｏｍ: that is lin@example.com
+    (as full-width digits are in the ID and the phone), not "bad e-mail", nor stored unsendable."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("林美玲")
+    form.email.setText("ｌｉｎ＠ｅｘａｍｐｌｅ．ｃｏｍ")
+    form.field_widgets["registered_address"].setText("桃園市桃園區縣府路1號")  # type: ignore[attr-defined]
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    form.submit()
+    assert form.error_labels["email"].text() == ""
+    assert form.last_case is not None
+    from eservice_desktop.services import cases
+
+    received = cases.show_case(sync_ctx.app, form.last_case.case_number).events[0]
+    assert received["payload"]["email"] == "lin@example.com"

@@ -221,7 +221,9 @@ def test_any_text_is_either_refused_cleanly_or_encodable(text: str) -> None:
 
 
 def test_check_applicant_normalises_and_lists_every_field_error() -> None:
-    applicant, errors = v.check_applicant("a123456789", "  王  小明 ", "0912-345-678", "")
+    applicant, errors = v.check_applicant(
+        "a123456789", "  王  小明 ", "0912-345-678", " ｌｉｎ＠ｅｘａｍｐｌｅ．ｃｏｍ "
+    )
     assert errors == {}
     assert applicant == {
         "kind": "person",
@@ -229,13 +231,14 @@ def test_check_applicant_normalises_and_lists_every_field_error() -> None:
         "id": "A123456789",
         "name": "王 小明",
         "phone": "0912345678",
+        "email": "lin@example.com",  # typed in full-width mode: the address meant
     }
     applicant, errors = v.check_applicant("A123456788", "", "12", "not-mail")
     assert list(errors) == ["applicant_id", "applicant_name", "phone", "email"]
     assert {k: e.field for k, e in errors.items()} == {k: k for k in errors}
     assert errors["applicant_name"].code == "value.required"
     assert errors["email"].code == "email.format"
-    assert applicant == {"name": "", "phone": ""}
+    assert applicant == {"name": "", "phone": "", "email": "not-mail"}
     blank = DomainError("field.required", "請輸入申請人姓名", "Enter the name", "applicant_name")
     _, errors = v.check_applicant("A123456789", " ", "", "", blank_name=blank)
     assert errors == {"applicant_name": blank}
