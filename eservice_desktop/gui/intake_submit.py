@@ -144,7 +144,8 @@ class IntakeSubmit(IntakeDrafts):
             self.identity_proof = None
             self.proof_label.clear()
             self.ctx.intake_proof_done.emit("recorded", view.case_number)
-        typed_since = self.state() != self._sent
+        # typed while the intake was on its way; a form cleared meanwhile (Alt+L) holds nothing
+        typed_since = self.state() != self._sent and not self._holds_nothing()
         if typed_since:
             self.save_draft()  # the draft is what the form shows now
         else:
@@ -163,6 +164,12 @@ class IntakeSubmit(IntakeDrafts):
         self.result_label.setStyleSheet("color: #a05a00;" if stale else "")
         self.ctx.status_message.emit(self.result_label.text().replace("\n", "  "))
         self.ctx.case_changed.emit(view.case_number)
+
+    def _holds_nothing(self) -> bool:
+        """No service and no applicant value: a cleared form, nothing to keep as a draft."""
+        state = self.state()
+        keys = ("service_code", "service_text", "applicant_id", "applicant_name", "phone", "email")
+        return not any(str(state[k]).strip() for k in keys)
 
     def _stale_sync_text(self, result: intake_service.IntakeResult) -> str:
         """The ``sync.stale`` warning of the intake (the office has not synced for

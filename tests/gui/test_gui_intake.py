@@ -458,3 +458,33 @@ def test_an_e_mail_typed_in_full_width_mode_is_stored_as_the_address_meant(
 
     received = cases.show_case(sync_ctx.app, form.last_case.case_number).events[0]
     assert received["payload"]["email"] == "lin@example.com"
+
+
+def test_a_form_cleared_while_the_intake_is_on_its_way_stays_clear(qtbot, ctx: GuiContext):
+    """Alt+L pressed while the case is being saved: the case is made, the form stays empty,
+    no empty draft is kept on disk, and the result does not speak of edits left on the form."""
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("林美玲")
+    form.field_widgets["registered_address"].setText("桃園市桃園區縣府路1號")  # type: ignore[attr-defined]
+    form._set_field_value("transcript_kind", "現戶")
+    form._set_field_value("record_detail", "省略記事")
+    busy = threading.Event()
+    ctx.tasks.run(busy.wait, 10)  # the writer is busy: the intake waits behind it
+    form.applicant_name.setFocus()
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: form.applicant_name.text() == "", timeout=2000)
+    busy.set()
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=3000)
+    ctx.tasks.wait_idle()
+    assert _count(ctx.app) == 1
+    assert form.result_label.text().startswith("已收件：")
+    assert "\n" not in form.result_label.text()  # no "edits left on the form" note
+    assert form.applicant_name.text() == "" and form.service is None
+    form.drafts.flush()
+    assert not (ctx.app.settings.data_dir / "drafts" / "intake.json.sealed").exists()
