@@ -137,6 +137,8 @@ def _field_errors(svc: Service, fields: dict[str, str]) -> dict[str, DomainError
                 f"{spec.label_en} must be one of {', '.join(spec.choices)}",
                 spec.key,
             )
+        elif text and (wrong_kind := spec.kind_error(text)) is not None:
+            errors[spec.key] = wrong_kind
         elif text:
             try:
                 values.check_text(

@@ -128,7 +128,7 @@ def _intake_events(  # noqa: PLR0917 - a private helper of the hot loop
 ) -> tuple[list[tuple[str, datetime, dict[str, Any]]], int]:
     """The case's ``case.received`` (a synthetic applicant) and its copies."""
     applicant = _applicant(service, rng, rand)
-    fields = _required_fields(service, rng)
+    fields = _required_fields(service, received, rng)
     pickup = service.pickup_options[0] if service.pickup_options else "counter"
     phone = "09" + f"{rng.randint(0, 99999999):08d}"
     copies = rng.choice((1, 1, 1, 2, 3))
@@ -177,9 +177,9 @@ def _applicant(service: Service, rng: random.Random, rand: Callable[[], float]) 
     }
 
 
-def _required_fields(service: Service, rng: random.Random) -> dict[str, Any]:
-    """A plausible value for each field the service requires (its first choice, a land
-    parcel, or an address)."""
+def _required_fields(service: Service, received: datetime, rng: random.Random) -> dict[str, Any]:
+    """A plausible value for each field the service requires, of the field's kind (its first
+    choice, a land parcel, a date after ``received``, a small number, or an address)."""
     fields: dict[str, Any] = {}
     for spec in service.fields:
         if spec.required:
@@ -187,6 +187,12 @@ def _required_fields(service: Service, rng: random.Random) -> dict[str, Any]:
                 fields[spec.key] = spec.choices[0]
             elif spec.type == "land_parcel":
                 fields[spec.key] = f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
+            elif spec.type == "date":  # a visit within the coming weeks
+                fields[spec.key] = (
+                    received.date() + timedelta(days=rng.randint(1, 30))
+                ).isoformat()
+            elif spec.type == "int":
+                fields[spec.key] = str(rng.randint(1, 5))
             else:
                 fields[spec.key] = "桃園市桃園區中正路" + str(rng.randint(1, 999)) + "號"
     return fields

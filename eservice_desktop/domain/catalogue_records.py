@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 from types import MappingProxyType
 from typing import Final, Literal
 
@@ -120,11 +120,40 @@ class FieldSpec:
     #: choice: it is what the county and the printed forms use.
     choices_en: tuple[str, ...] = ()
 
+    def kind_error(self, text: str) -> DomainError | None:
+        """What is wrong with a non-empty value for this field's kind: a date field takes an
+        ISO date (the counter's form turns an ROC date into one first), a whole-number field
+        digits only. A value of another kind (``--field visit_date=hello`` on the command line,
+        a channel's request) was stored as typed, a date no notice or report could read."""
+        if self.type == "date" and not _iso_date(text):
+            return DomainError(
+                "field.date",
+                f"{self.label}應為日期（西元年-月-日，例如 2026-03-10）",
+                f"{self.label_en} must be a date (YYYY-MM-DD, e.g. 2026-03-10)",
+                self.key,
+            )
+        if self.type == "int" and not (text.isascii() and text.isdigit()):
+            return DomainError(
+                "field.int",
+                f"{self.label}應為整數",
+                f"{self.label_en} must be a whole number",
+                self.key,
+            )
+        return None
+
     def choice_label(self, value: str, lang: str) -> str:
         """The label of a stored choice in the window's language (the value itself if unknown)."""
         if lang.startswith("en") and value in self.choices:
             return self.choices_en[self.choices.index(value)]
         return value
+
+
+def _iso_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return len(text) == 10
 
 
 @dataclass(frozen=True)

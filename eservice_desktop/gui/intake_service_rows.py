@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain import values
 from eservice_desktop.domain.catalogue import (
     DOCUMENT_FREE_KINDS,
     DOCUMENT_FREE_KINDS_EN,
@@ -174,7 +175,7 @@ class IntakeServiceRows(IntakeView):
             return combo
         if spec.type == "int":
             spin = QSpinBox()
-            spin.setRange(0, 99999)
+            spin.setRange(0, values.AMOUNT_MAX)  # an endowment in NTD runs to millions
             spin.setSpecialValueText(" ")
             spin.valueChanged.connect(self._changed)
             return spin

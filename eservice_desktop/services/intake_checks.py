@@ -104,6 +104,8 @@ def _field_error(spec: FieldSpec, value: object) -> DomainError | None:
             f"{spec.label_en} must be one of {', '.join(spec.choices)}",
             spec.key,
         )
+    if text and (wrong_kind := spec.kind_error(text)) is not None:
+        return wrong_kind
     if text and values.bad_char(text, multiline=True) is not None:
         return _err(
             "value.character",

@@ -1,0 +1,60 @@
+"""A service field's value of the wrong kind is refused where the counter's form would never
+send it: a date field takes an ISO date and a whole-number field digits only. Typed on the
+command line (``--field meeting_date=hello``) or sent by a channel, such a value was stored
+as typed, a date no notice, report or print could read."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from factories import request
+
+from eservice_desktop.config import Settings
+from eservice_desktop.services.core import App
+from eservice_desktop.services.intake import IntakeErrors, intake
+from eservice_desktop.services.shipped import load_catalogue
+
+MEETING = {"service_code": "LB-LABOR-MEETING", "pickup_method": "mail"}
+
+
+def _desk_of(make_app: Callable[..., App], settings: Settings, service: str) -> App:
+    catalogue = load_catalogue()
+    department = catalogue.service(service).department
+    settings.office_code = next(
+        o.code for o in catalogue.offices if getattr(o, "department", None) == department
+    )
+    return make_app(settings)
+
+
+MEETING_FIELDS = {"business_name": "大明工業股份有限公司", "ubn": "04595257"}
+
+
+@pytest.mark.parametrize(
+    "value", ["hello", "115/03/10", "2026-02-30", "20260310"], ids=["word", "roc", "no-day", "bare"]
+)
+def test_a_date_field_takes_a_date(
+    make_app: Callable[..., App], settings: Settings, value: str
+) -> None:
+    desk = _desk_of(make_app, settings, "LB-LABOR-MEETING")
+    with pytest.raises(IntakeErrors) as err:
+        intake(desk, request(**MEETING, fields={**MEETING_FIELDS, "meeting_date": value}))
+    e = err.value.errors["meeting_date"]
+    assert e.code == "field.date"
+    assert e.message_zh == "會議日期應為日期（西元年-月-日，例如 2026-03-10）"
+    assert e.message_en.endswith("must be a date (YYYY-MM-DD, e.g. 2026-03-10)")
+    good = {**MEETING_FIELDS, "meeting_date": "2026-03-10"}
+    assert intake(desk, request(**MEETING, fields=good)).case_number  # the right kind is taken
+
+
+@pytest.mark.parametrize("value", ["two", "-1", "1.5", "２"])
+def test_a_whole_number_field_takes_digits(
+    make_app: Callable[..., App], settings: Settings, value: str
+) -> None:
+    desk = _desk_of(make_app, settings, "SA-EMERGENCY-AID")
+    aid = {"service_code": "SA-EMERGENCY-AID", "pickup_method": "mail"}
+    with pytest.raises(IntakeErrors) as err:
+        intake(desk, request(**aid, fields={"child_count": value, "hardship": "重大傷病"}))
+    e = err.value.errors["child_count"]
+    assert e.code == "field.int" and e.message_zh == "兒童及少年人數應為整數"
+    assert intake(desk, request(**aid, fields={"child_count": "2", "hardship": "重大傷病"}))
