@@ -186,7 +186,7 @@ def redate_facts(s: Session, before: WorkingCalendar) -> int:
     ids = {
         str(case_id)
         for case_id, received, due in rows
-        if due is not None and any(received <= d <= due for d in changed)
+        if WorkingCalendar.crosses(changed, received, due)
     }
     states, _history = load_states(s, ids)
     project_facts(s, states, ids)

@@ -152,6 +152,12 @@ class WorkingCalendar:
         """How many working days lie from ``start`` to ``end`` inclusive (0 if end < start)."""
         return sum(1 for _ in self.working_days(start, end))
 
+    @staticmethod
+    def crosses(days: set[date], received: date, due: date | None) -> bool:
+        """Whether a case received on ``received`` and due on ``due`` counts across one of
+        ``days`` (:meth:`changed_days`): only such a case's due date can move."""
+        return due is not None and any(received <= d <= due for d in days)
+
     def changed_days(self, other: WorkingCalendar) -> set[date]:
         """The days that are working days in one calendar and days off in the other: the
         days whose import moves due dates (a typhoon day, a newly published year's holidays).

@@ -94,7 +94,7 @@ def verify_session(s: Session) -> AuditResult:
             where = local if row.origin == "local" else pulled
             where.setdefault((e.office, e.device), []).append(e)
             result.events += 1
-    except _UNREADABLE:
+    except UNREADABLE:
         s.expunge_all()
         result.broken = _unreadable(s)
         return result
@@ -118,7 +118,7 @@ def verify_session(s: Session) -> AuditResult:
 
 #: What reading a row edited outside the program as an event raises (a payload that is no
 #: JSON, a time that is no time).
-_UNREADABLE = (ValueError, TypeError, KeyError)
+UNREADABLE = (ValueError, TypeError, KeyError)
 
 
 def _unreadable(s: Session) -> dict[str, Any]:

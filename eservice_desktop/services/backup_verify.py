@@ -35,8 +35,9 @@ from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.backup")
 
-#: What reading an edited backup's rows as events can raise.
-UNREADABLE = (SQLAlchemyError, cipher.DatabaseError, DomainError, ValueError, TypeError, KeyError)
+#: What reading an edited backup's rows as events can raise: what the chain's walk can
+#: (``audit.UNREADABLE``), and a table or a case's first event gone.
+UNREADABLE = (*audit.UNREADABLE, SQLAlchemyError, cipher.DatabaseError, DomainError)
 
 
 def _integrity(copy: Path, key: bytes, shown: str) -> tuple[list[str], str | None]:

@@ -60,7 +60,7 @@ def redate_cases(app: App, before: WorkingCalendar) -> int:
             )
         ).all()
         for case_id, received, due in rows:
-            if due is None or not any(received <= d <= due for d in changed):
+            if not WorkingCalendar.crosses(changed, received, due):
                 continue
             state = repo.load_state(s, case_id)
             if state is None:
