@@ -10,8 +10,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from approvals_support import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
-from factories import FIELDS
+from approvals_support import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
+from cli_support import HR, office_with_accounts
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
@@ -19,17 +19,10 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.services.core import App, system_clock
 from eservice_desktop.services.sync.state import set_state
 
-HR = ["--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789", "--applicant-name", "王小明"]
-for key, value in FIELDS.items():
-    HR += ["--field", f"{key}={value}"]
-
 
 @pytest.fixture
 def office(make_app: Callable[[Settings], App], settings: Settings) -> Settings:
-    app = make_app(settings)
-    add_accounts(app)
-    app.close()
-    return settings
+    return office_with_accounts(make_app, settings)
 
 
 def run(

@@ -7,24 +7,17 @@ page refuses the same."""
 
 from __future__ import annotations
 
-import io
-import json
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
-from factories import FIELDS
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
+from cli_support import HR, Run, cli_runner, office_with_accounts
 from sqlalchemy import func, select
 
-from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
-
-HR = ["--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789", "--applicant-name", "王小明"]
-for key, value in FIELDS.items():
-    HR += ["--field", f"{key}={value}"]
 
 APPROVED = ("--approver", SUPERVISOR, "--approver-password-stdin")
 
@@ -43,32 +36,14 @@ BOTH_EN = (
 
 @pytest.fixture
 def office(make_app: Callable[[Settings], App], settings: Settings) -> Settings:
-    app = make_app(settings)
-    add_accounts(app)
-    app.close()
-    return settings
-
-
-Run = Callable[..., tuple[int, Any, str]]
+    return office_with_accounts(make_app, settings)
 
 
 @pytest.fixture
 def run(
     office: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Run:
-    def call(*args: str, stdin: str = "", json_out: bool = True, lang: str = "zh_TW") -> Any:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        argv = ["--data-dir", str(office.data_dir), "--lang", lang, *args]
-        try:
-            code = main(argv + (["--json"] if json_out else []))
-        except SystemExit as e:  # argparse's own refusals
-            code = int(e.code or 0)
-        out, err = capsys.readouterr()
-        if json_out and out.strip():
-            return code, json.loads(out), err
-        return code, out, err
-
-    return call
+    return cli_runner(office, capsys, monkeypatch)
 
 
 @pytest.fixture
