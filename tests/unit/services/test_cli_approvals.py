@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from approvals_support import CLERK, CLERK_PASSWORD, SUPERVISOR, SUPERVISOR_PASSWORD
-from cli_support import HR, office_with_accounts
+from cli_refusal_support import HR, office_with_accounts
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings

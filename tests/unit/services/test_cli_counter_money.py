@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
-from cli_support import HR, Run, cli_runner, office_with_accounts
+from cli_refusal_support import HR, Run, cli_runner, office_with_accounts
 from factories import new_case
 from pickup_support import County, ready_case
 

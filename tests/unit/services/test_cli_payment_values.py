@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
-from cli_support import HR, Run, cli_runner, office_with_accounts
+from cli_refusal_support import HR, Run, cli_runner, office_with_accounts
 from sqlalchemy import func, select
 
 from eservice_desktop.config import Settings
