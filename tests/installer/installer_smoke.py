@@ -158,12 +158,16 @@ def check_sync_run_stops_on_sigterm(
         full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=clean_env(**env)
     )
     try:
-        deadline = time.monotonic() + 30
-        log_dir = data_dir / "logs"
+        # Wait for this process's own start line: it is written after the SIGTERM handler is in
+        # place. A log directory that already exists (the package's postinst writes one) says
+        # nothing, and a SIGTERM sent before the handler kills a slow-starting frozen build.
+        started = f"sync service started (pid {proc.pid},"
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
-            if log_dir.is_dir() and any(log_dir.iterdir()):
+            if _logged(data_dir / "logs", started):
                 break
             time.sleep(0.1)
+        assert _logged(data_dir / "logs", started) or proc.poll() is not None, "no start line"
         time.sleep(1.5)  # a few rounds against the (absent) county
         assert proc.poll() is None, f"sync run exited early: {proc.communicate()[1][-2000:]}"
         proc.send_signal(signal.SIGTERM)
@@ -174,3 +178,16 @@ def check_sync_run_stops_on_sigterm(
             proc.communicate()
     assert proc.returncode == 0, err[-3000:]
     assert "Traceback" not in err, err[-3000:]
+
+
+def _logged(log_dir: Path, line: str) -> bool:
+    """Whether any log file in ``log_dir`` holds ``line`` (files may be mid-write)."""
+    if not log_dir.is_dir():
+        return False
+    for path in log_dir.iterdir():
+        try:
+            if line in path.read_text(encoding="utf-8", errors="replace"):
+                return True
+        except OSError:
+            continue
+    return False
