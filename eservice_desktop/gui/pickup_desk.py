@@ -122,7 +122,7 @@ class PickupDesk(PickupHandover):
         self._frame_ready.connect(self._paint_frame)
         self.refresh_button.clicked.connect(self.refresh_ready)
         self.confirm_button.clicked.connect(self.confirm)
-        self.slip_button.clicked.connect(self.print_slip)
+        self.slip_button.clicked.connect(self.print_slip_clicked)
         self.online_button.clicked.connect(self.look_up_online)
         self.watch_collector()
 

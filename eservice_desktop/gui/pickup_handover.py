@@ -129,6 +129,11 @@ class PickupHandover(PickupCamera):
             self.scan_edit.setFocus()  # ready for the next citizen's scan
             self.ctx.case_changed.emit(result.case_number)
 
+    def print_slip_clicked(self) -> None:
+        """列印領件單 (Alt+S). Not ``print_slip`` itself: ``clicked`` hands a slot its checked
+        flag, which ``print_slip`` took for the printer (every press failed)."""
+        self.print_slip()
+
     def print_slip(self, printer: QPrinter | None = None) -> None:
         """Archives the slip PDF (encrypted) in DATA_DIR/pickup-slips/ and prints it off the UI
         thread: on the configured printer silently, otherwise after the print dialog."""
@@ -141,17 +146,20 @@ class PickupHandover(PickupCamera):
             assert app.sealer is not None
             return app.sealer.read(Path(_write_slip(app, number)))
 
-        print_document(
-            self.ctx,
-            make_pdf,
-            parent=self,
-            ask=not app.settings.printer_name,
-            printer=printer,
-            on_done=lambda pages: self.ctx.status_message.emit(
-                _t("領件單已送印（{n} 頁）").format(n=pages)
-            ),
-            on_error=self._error,
-        )
+        try:
+            print_document(
+                self.ctx,
+                make_pdf,
+                parent=self,
+                ask=not app.settings.printer_name,
+                printer=printer,
+                on_done=lambda pages: self.ctx.status_message.emit(
+                    _t("領件單已送印（{n} 頁）").format(n=pages)
+                ),
+                on_error=self._error,
+            )
+        except DomainError as e:  # the configured printer is gone: said on the desk
+            self._error(e)
 
 
 def handover_or_refuse(

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
+from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, key_char
 from eservice_desktop.gui.qt_print import make_printer
@@ -185,3 +186,32 @@ def test_real_x11_keystrokes_scanner_versus_clerk(tmp_path: Path) -> None:
     assert out["name_field_after_scan"] == ""
     assert out["relation_field_after_typing"] == "ABCDEFGH"
     assert out["typing_caused_scan"] is False
+
+
+def test_the_slip_button_prints_the_slip_and_a_missing_printer_is_said(
+    desk: PickupDesk,
+    ready: tuple[str, str],
+    qtbot: QtBot,
+    ctx: GuiContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """列印領件單 as the clerk presses it (Alt+S, the button's own signal): the slip comes out of
+    the printer the desk chose; a configured printer that is gone is said on the desk."""
+    number, token = ready
+    desk.scan(token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    desk.confirm_button.click()
+    qtbot.waitUntil(desk.slip_button.isEnabled, timeout=5000)
+
+    printed = ctx.app.settings.data_dir / "slip-out.pdf"
+    monkeypatch.setattr(qt_print, "choose_printer", lambda *_a: make_printer(output_pdf=printed))
+    desk.slip_button.click()
+    qtbot.waitUntil(lambda: printed.exists() and printed.stat().st_size > 1000, timeout=15000)
+    assert "bool" not in desk.message_label.text()
+
+    monkeypatch.undo()
+    ctx.app.settings.printer_name = "NoSuchPrinter"
+    desk.slip_button.click()  # nothing escapes the slot: the desk says what is wrong
+    qtbot.waitUntil(lambda: "NoSuchPrinter" in desk.message_label.text(), timeout=5000)
+    assert "找不到印表機" in desk.message_label.text()
+    assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
