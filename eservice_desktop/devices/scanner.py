@@ -12,6 +12,12 @@ prefix. :class:`WedgeDecoder` is the pure rule, fed (character, time) pairs:
   queued up while the UI thread was busy must not look like a burst;
 - a burst that ends with the suffix, starts with the prefix and has at least ``min_length``
   characters is a *scan*: its text is returned and none of its keystrokes ever reach a widget.
+  Enter and Tab end a scan too, whatever the suffix: scanners ship sending either, and a Tab
+  scanner's code typed into the focused field (the focus then moved on) left the previous
+  citizen's case on screen as if it were the new one;
+- an Enter or Tab within ``max_interkey_ms`` after a scan is the rest of the scanner's
+  terminator (CR LF, CR Tab) and is *dropped*: passed on, it reached 確認交付 once the check
+  had put the focus there, handing the documents over without the clerk's key.
 
 Characters are taken from the key *code*, not from the text the keyboard layout or an input
 method attached (a Zhuyin layout reports ㄅ for the "1" key), because a scanner presses keys, it
@@ -38,6 +44,11 @@ HOLD = "hold"
 RELEASE = "release"
 SCAN = "scan"
 PASS = "pass"
+DROP = "drop"
+
+#: Keys that end a scan whatever the configured suffix (key codes as ``key_char`` gives them:
+#: Enter, keypad Enter and a line feed are all "\r").
+END_KEYS = ("\r", "\t")
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,8 @@ class WedgeDecoder:
     rules: WedgeRules = field(default_factory=WedgeRules)
     _held: list[str] = field(default_factory=list)
     _last: float = 0.0
+    #: Press time of the key that ended the last scan (None: no scan yet).
+    _scanned_at: float | None = None
 
     @property
     def holding(self) -> int:
@@ -88,6 +101,15 @@ class WedgeDecoder:
         self._held.clear()
         return n
 
+    def _ends_scan(self, ch: str) -> bool:
+        return ch in END_KEYS or (len(self.rules.suffix) == 1 and ch == self.rules.suffix)
+
+    def _end_of(self, buf: str) -> str:
+        """The terminator ``buf`` ends with (the configured suffix, Enter or Tab), or ""."""
+        if self.rules.suffix and buf.endswith(self.rules.suffix):
+            return self.rules.suffix
+        return buf[-1] if buf[-1] in END_KEYS else ""
+
     def feed(self, ch: str, now_ms: float) -> Decision:
         """``ch`` is one character from the key code, or "" for a key that is not a character
         (arrows, F-keys): such a key ends any burst and passes."""
@@ -100,8 +122,13 @@ class WedgeDecoder:
             release += len(self._held)
             self._held.clear()
             return Decision(PASS, release)
-        if not self._held and ch == rules.suffix[:1] and len(rules.suffix) == 1:
-            return Decision(PASS, release)  # a lone Enter cannot end a scan
+        if not self._held and self._ends_scan(ch):
+            if self._scanned_at is not None and 0 <= now_ms - self._scanned_at <= (
+                rules.max_interkey_ms
+            ):
+                self._scanned_at = now_ms  # CR LF: the scanner's terminator, not the clerk
+                return Decision(DROP, release)
+            return Decision(PASS, release)  # a lone Enter or Tab cannot end a scan
         self._held.append(ch)
         self._last = now_ms
         buf = "".join(self._held)
@@ -109,10 +136,12 @@ class WedgeDecoder:
             release += len(self._held) - 1
             self._held.clear()
             return Decision(PASS, release)
-        if rules.suffix and buf.endswith(rules.suffix):
-            body = buf[len(rules.prefix) : len(buf) - len(rules.suffix)]
+        end = self._end_of(buf)
+        if end:
+            body = buf[len(rules.prefix) : len(buf) - len(end)]
             if len(body) >= rules.min_length and buf.startswith(rules.prefix):
                 self._held.clear()
+                self._scanned_at = now_ms
                 return Decision(SCAN, release, body.strip())
             # Too short to be a scan: everything typed so far is human.
             release += len(self._held) - 1

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.services.scanners import (
+    DROP,
     HOLD,
     SCAN,
     WedgeDecoder,
@@ -119,6 +120,9 @@ class WedgeFilter(QObject):
             self._held.clear()
             self._swallowed[key] = self._swallowed.get(key, 0) + 1
             self.scanned.emit(decision.text)
+            return True
+        if decision.action == DROP:  # the rest of the scanner's terminator (CR LF)
+            self._swallowed[key] = self._swallowed.get(key, 0) + 1
             return True
         return False
 

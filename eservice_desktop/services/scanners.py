@@ -21,6 +21,7 @@ from eservice_desktop.devices.camera import (
     decode_frame,
 )
 from eservice_desktop.devices.scanner import (
+    DROP,
     HOLD,
     SCAN,
     Decision,
@@ -31,6 +32,7 @@ from eservice_desktop.devices.scanner import (
 )
 
 __all__ = [
+    "DROP",
     "HOLD",
     "SCAN",
     "CameraReader",

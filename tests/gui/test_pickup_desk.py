@@ -21,7 +21,7 @@ from eservice_desktop.services import cases, pickup_keys
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from keystrokes import HUMAN_MS, burst, keys
+from keystrokes import HUMAN_MS, SCANNER_MS, burst, key, keys
 from pickup_support import County, ready_with_county_keys
 
 
@@ -215,3 +215,52 @@ def test_the_slip_button_prints_the_slip_and_a_missing_printer_is_said(
     qtbot.waitUntil(lambda: "NoSuchPrinter" in desk.message_label.text(), timeout=5000)
     assert "找不到印表機" in desk.message_label.text()
     assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
+
+
+def test_a_scanners_cr_lf_does_not_press_confirm_and_a_tab_ends_a_scan(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """A scanner sending CR LF: its LF reached 確認交付 once the check had put the focus there,
+    handing the documents over with no key from the clerk. A scanner sending Tab: the code was
+    typed into the focused field while the previous case stayed on screen."""
+    number, token = ready
+    focus(qtbot, desk.scan_edit)
+    burst(desk.scan_edit, token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert QApplication.focusWidget() is desk.confirm_button
+    key(desk.confirm_button, Qt.Key.Key_Return, "\r", SCANNER_MS)  # the LF of CR LF
+    qtbot.wait(200)
+    assert cases.load_case(ctx.app, number).lifecycle == "ready_for_pickup"
+    assert not desk.result.handed_over
+
+    # Tab-terminated: a scan wherever the focus is, the field left as it was.
+    desk.result = None
+    desk.proxy_name.setText("陳")
+    focus(qtbot, desk.proxy_name)
+    keys(desk.proxy_name, token, SCANNER_MS, enter=False)
+    key(desk.proxy_name, Qt.Key.Key_Tab, "\t", SCANNER_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.proxy_name.text() == "陳"
+
+    # The clerk's own Enter, a moment later, hands over.
+    desk.proxy_name.clear()
+    focus(qtbot, desk.confirm_button)
+    key(desk.confirm_button, Qt.Key.Key_Return, "\r", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
+
+
+def test_wedge_decoder_end_keys() -> None:
+    """Enter or Tab end a scan whatever the suffix; the rest of a CR LF is dropped, a lone
+    Enter or Tab later is the clerk's."""
+    for end in ("\t", "\r"):
+        d = WedgeDecoder(WedgeRules(suffix="\r", max_interkey_ms=30, min_length=4))
+        for i, ch in enumerate("ABCD" + end):
+            last = d.feed(ch, 2.0 * i)
+        assert (last.action, last.text) == ("scan", "ABCD")
+        assert d.feed("\r", 10.0).action == "drop"  # the LF of CR LF, 2 ms later
+        assert d.feed("\r", 500.0).action == "pass"  # the clerk's Enter
+        assert d.feed("\t", 900.0).action == "pass"
+    # Too short for a scan: a human's Tab after a few letters.
+    d = WedgeDecoder(WedgeRules(max_interkey_ms=30, min_length=4))
+    d.feed("A", 0.0)
+    assert d.feed("\t", 2.0).action == "pass"
