@@ -110,7 +110,7 @@ class PickupDesk(PickupHandover):
 
     def _connect(self) -> None:
         """What the code field, the buttons, F12 and the camera's signals do."""
-        self.scan_edit.returnPressed.connect(lambda: self.scan(self.scan_edit.text()))
+        self.scan_edit.returnPressed.connect(self._scan_typed)
         self.photo_button.clicked.connect(self._pick_photo)
         self.camera_button.clicked.connect(
             lambda on: self.start_camera() if on else self.stop_camera()
@@ -174,7 +174,17 @@ class PickupDesk(PickupHandover):
         self.payload = payload
         self.confirm_button.setEnabled(False)
         self.slip_button.setEnabled(False)
+        self.online_button.hide()  # it looked up the code scanned before this one
         self._verify(payload)
+
+    def _scan_typed(self) -> None:
+        """A code typed (a short code read out) and Enter: checked like a scan, and kept in the
+        field, selected, until it passes: a typo is corrected, not typed again."""
+        text = self.scan_edit.text()
+        self.scan(text)
+        if text.strip():
+            self.scan_edit.setText(text)
+            self.scan_edit.selectAll()
 
     @property
     def _verifying(self) -> bool:
@@ -259,6 +269,8 @@ class PickupDesk(PickupHandover):
             else ""
         )
         if result.ok and not result.handed_over:
+            if self.scan_edit.text().strip() == self.payload:
+                self.scan_edit.clear()  # a typed code that passed: the field is free again
             self.confirm_button.setFocus()  # Enter hands over: scan, then one key
         if view is not None:
             self.ctx.case_shown.emit(view.case_number)  # F6 takes this case's payment

@@ -71,8 +71,16 @@ class PickupHandover(PickupCamera):
             by = pickup.validate_collector(self.collector())
         except DomainError as e:
             self._error(e)
-            if e.code == "pickup.proxy_unticked":
-                self.proxy_check.setFocus()  # Space ticks it; what was typed stays
+            # the field to fix (Space ticks the box); what was typed stays
+            fields = {
+                "proxy": self.proxy_check,
+                "name": self.proxy_name,
+                "id": self.proxy_id,
+                "relation": self.proxy_relation,
+            }
+            target = fields.get(e.field or "")
+            if target is not None:
+                target.setFocus()
             return
         self.confirm_button.setEnabled(False)
         self._handing_over = True

@@ -236,7 +236,15 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
             "pickup.collector_name", "請填寫代領人姓名", "Enter the collector's name", "name"
         )
     values.check_name(name, "name", label=COLLECTOR_NAME)
-    kind, id_type, value = classify_applicant_id(str(collected_by.get("id", "")), field="id")
+    typed_id = str(collected_by.get("id", ""))
+    if not typed_id.strip():  # not "unrecognised ID ... or a UBN": a UBN is never a collector
+        raise DomainError(
+            "id.format",
+            "請填寫代領人身分證字號（或居留證號）",
+            "Enter the collector's national ID (or resident certificate number)",
+            "id",
+        )
+    kind, id_type, value = classify_applicant_id(typed_id, field="id")
     if kind != "person":
         raise DomainError(
             "pickup.collector_id",

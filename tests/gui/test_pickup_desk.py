@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.devices.scanner import WedgeDecoder, WedgeRules
+from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, key_char
@@ -264,3 +265,43 @@ def test_wedge_decoder_end_keys() -> None:
     d = WedgeDecoder(WedgeRules(max_interkey_ms=30, min_length=4))
     d.feed("A", 0.0)
     assert d.feed("\t", 2.0).action == "pass"
+
+
+def test_a_short_code_typed_with_a_typo_stays_in_the_field_to_be_corrected(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot
+) -> None:
+    """Nothing typed is lost: a refused short code stays in the field, selected; the corrected
+    one passes and the field is free for the next citizen."""
+    number, token = ready
+    code = pt.short_code(token)
+    typo = code[:-1] + ("X" if code[-1] != "X" else "Y")
+    focus(qtbot, desk.scan_edit)
+    keys(desk.scan_edit, typo, HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+    assert desk.result.reason == "unknown_short_code"
+    assert desk.scan_edit.text() == typo
+    assert desk.scan_edit.selectedText() == typo  # typing replaces it
+    desk.result = None
+    keys(desk.scan_edit, code, HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+    assert desk.result.ok and desk.result.case_number == number
+    assert desk.scan_edit.text() == ""
+    assert QApplication.focusWidget() is desk.confirm_button
+
+
+def test_a_proxys_missing_or_wrong_id_is_said_with_the_focus_on_it(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, ctx: GuiContext
+) -> None:
+    number, token = ready
+    desk.scan(token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    desk.proxy_check.setChecked(True)
+    desk.proxy_name.setText("陳大文")
+    desk.confirm_button.click()
+    assert desk.message_label.text() == "請填寫代領人身分證字號（或居留證號）"  # not "a UBN"
+    assert QApplication.focusWidget() is desk.proxy_id
+    desk.proxy_id.setText("F131104094")
+    desk.confirm_button.click()
+    assert "檢查碼" in desk.message_label.text()
+    assert QApplication.focusWidget() is desk.proxy_id
+    assert cases.load_case(ctx.app, number).lifecycle == "ready_for_pickup"

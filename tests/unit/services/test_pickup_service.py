@@ -165,6 +165,7 @@ def test_collector_on_behalf_is_validated_and_recorded(app: App, county: County)
     # what the collector's fields may hold is what an applicant's name may: said by field
     for collector, field, label in (
         ({"name": "陳\u202e大文", "id": "A123456789"}, "name", "代領人姓名"),
+        ({"name": "陳大文", "id": " "}, "id", "請填寫代領人身分證字號"),  # not "... or a UBN"
         ({"name": "陳" * 61, "id": "A123456789"}, "name", "代領人姓名"),
         (
             {"name": "陳大文", "id": "A123456789", "relation": "配偶\x1b[2J"},
