@@ -166,8 +166,16 @@ class PickupDesk(PickupHandover):
     # -- scanning -----------------------------------------------------------------------------
 
     def scan(self, text: str) -> None:
+        """Checks a code from any reader. Not while the case on screen is being handed over
+        (or waits for a supervisor's approval): the next citizen's code would replace it on
+        screen while its documents leave."""
         payload = text.strip()
         if not payload:
+            return
+        if self._handing_over:
+            self.ctx.status_message.emit(
+                self.tr("畫面上的案件正在交付，完成後請再掃描下一位民眾的條碼")
+            )
             return
         self.scan_edit.clear()
         self.collector_for_scan(payload)

@@ -177,7 +177,15 @@ def handover_or_refuse(
     refusal (so the desk asks a supervisor), every other refusal stays a result."""
     result = pickup.handover(app, payload, collected_by, approval=approval)
     if result.reason == pickup.FEES_DUE and result.case is not None:
-        raise fees_due_error(result.case.balance, PICKED_UP)
+        e = fees_due_error(result.case.balance, PICKED_UP)
+        number = result.case.case_number  # the supervisor approves this case, by number
+        raise DomainError(
+            e.code,
+            f"案件 {number}：{e.message_zh}",
+            f"Case {number}: {e.message_en}",
+            e.field,
+            e.extra,
+        )
     return result
 
 

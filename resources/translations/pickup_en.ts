@@ -99,6 +99,10 @@
         <translation>Images (*.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
+        <source>畫面上的案件正在交付，完成後請再掃描下一位民眾的條碼</source>
+        <translation>The case on screen is being handed over; scan the next citizen's code once it is done</translation>
+    </message>
+    <message>
         <source>照片中找不到條碼，請重拍（避免反光，條碼置中）。</source>
         <translation>No code found in the photo; take it again (no glare, code centred).</translation>
     </message>

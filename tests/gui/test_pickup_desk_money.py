@@ -233,3 +233,47 @@ def test_a_proxy_typed_for_one_citizen_is_not_recorded_on_the_next_citizens_hand
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
     assert cases.load_case(ctx.app, second).picked_up_by == {"self": True}
     assert cases.load_case(ctx.app, first).status == "ready_for_pickup"
+
+
+def test_a_scan_while_a_supervisor_approves_a_handover_does_not_take_the_screen(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    """The approval names the case, and the next citizen's code (a serial scanner or the
+    camera still read while the dialog is open) does not replace the case on screen while its
+    documents are being approved and handed over."""
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
+
+    from eservice_desktop.gui.approval import ApprovalDialog
+
+    number, token = ready_case(ctx.app, county)
+    other, other_token = ready_case(ctx.app, county, applicant_id="B123456780")
+    add_accounts(ctx.app)
+    receipt = payments.last_receipt_number(ctx.app, number)
+    payments.refund(ctx.app, receipt, 15, "誤收退還", approval=supervisor_approval())
+    window = open_window(qtbot, ctx)
+    Keys(qtbot, window).press(Qt.Key.Key_F8)
+    desk = desk_of(window)
+    desk.scan(token)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=10000)
+    assert desk.result is not None and desk.result.reason == "fees_due"
+    desk.confirm_button.click()
+    qtbot.waitUntil(lambda: len(desk.findChildren(ApprovalDialog)) == 1, timeout=10000)
+    dialog = desk.findChildren(ApprovalDialog)[0]
+    assert number in dialog.what.text()
+
+    desk.scan(other_token)  # the next citizen's phone in front of the camera
+    qtbot.wait(300)
+    assert desk.result is not None and desk.result.case_number == number
+    assert desk.case_labels["case_number"].text() == number
+
+    dialog.account.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    dialog.reason.setText("民眾急用，次日補繳")
+    dialog.submit()
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    assert desk.result.case_number == number
+    assert cases.load_case(ctx.app, other).lifecycle == "ready_for_pickup"
+    desk.scan(other_token)  # once handed over, the next citizen's code is taken
+    qtbot.waitUntil(
+        lambda: desk.result is not None and desk.result.case_number == other, timeout=10000
+    )
