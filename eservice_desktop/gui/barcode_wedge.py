@@ -159,3 +159,32 @@ class WedgeFilter(QObject):
                     QApplication.sendEvent(target, QKeyEvent(etype, key, mods, text))
         finally:
             self._replaying = False
+
+
+class TypingToField(QObject):
+    """Keys typed on a button go to the code field: a clerk typing a short code read out while
+    the focus is on 確認交付 (where a valid scan leaves it), or a scanner too slow to be told
+    from typing, had every character dropped and the closing Enter press the button, handing
+    over the case still on screen instead of checking the code typed."""
+
+    def __init__(self, field: QWidget, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.field = field
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
+            return False
+        text = event.text()
+        if (
+            len(text) != 1
+            or not text.isprintable()
+            or text.isspace()  # Space presses the button, as it should
+            or event.modifiers()
+            & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
+        ):
+            return False
+        self.field.setFocus()
+        QApplication.sendEvent(
+            self.field, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(), text)
+        )
+        return True

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.approval import ApprovalDialog
-from eservice_desktop.gui.barcode_wedge import WedgeFilter, key_char
+from eservice_desktop.gui.barcode_wedge import TypingToField, WedgeFilter, key_char
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.pickup_camera import frame_image
 from eservice_desktop.gui.pickup_handover import PickupHandover, handover_or_refuse
@@ -124,6 +124,9 @@ class PickupDesk(PickupHandover):
         self.confirm_button.clicked.connect(self.confirm)
         self.slip_button.clicked.connect(self.print_slip_clicked)
         self.online_button.clicked.connect(self.look_up_online)
+        typing = TypingToField(self.scan_edit, self)  # a code typed with the focus on a button
+        for button in (self.confirm_button, self.slip_button, self.online_button):
+            button.installEventFilter(typing)
         self.watch_collector()
 
     # -- page hooks ---------------------------------------------------------------------------

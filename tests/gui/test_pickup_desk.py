@@ -23,7 +23,7 @@ from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from keystrokes import HUMAN_MS, SCANNER_MS, burst, key, keys
-from pickup_support import County, ready_with_county_keys
+from pickup_support import County, ready_case, ready_with_county_keys
 
 
 @pytest.fixture
@@ -305,3 +305,32 @@ def test_a_proxys_missing_or_wrong_id_is_said_with_the_focus_on_it(
     assert "檢查碼" in desk.message_label.text()
     assert QApplication.focusWidget() is desk.proxy_id
     assert cases.load_case(ctx.app, number).lifecycle == "ready_for_pickup"
+
+
+def test_a_code_typed_with_the_focus_on_confirm_is_checked_not_the_case_on_screen_handed_over(
+    desk: PickupDesk, app: App, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """After a valid scan the focus is on 確認交付. The clerk does not hand that case over and
+    types the next citizen's short code (or a slow scanner types it): the code is checked; the
+    characters were dropped and the Enter handed over the case still on screen."""
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    first, first_token = ready_case(app, county, pickup_number="0427")
+    second, second_token = ready_case(app, county, pickup_number="0815", applicant_id="B123456780")
+    desk.scan(first_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=2000)
+    for ch in pt.short_code(second_token):  # as a keyboard does: to the widget with the focus
+        key(QApplication.focusWidget(), ord(ch), ch, HUMAN_MS)
+    qtbot.wait(100)  # the wedge filter's quiet timer releases the last character it held
+    key(QApplication.focusWidget(), Qt.Key.Key_Return, "\r", HUMAN_MS)
+    qtbot.waitUntil(
+        lambda: (
+            desk.result is not None
+            and (desk.result.case_number == second or desk.result.handed_over)
+        )
+    )
+    assert cases.load_case(ctx.app, first).lifecycle == "ready_for_pickup"
+    assert desk.result.ok and not desk.result.handed_over
+    assert desk.result.case_number == second
+    assert cases.load_case(ctx.app, second).lifecycle == "ready_for_pickup"
