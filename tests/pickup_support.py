@@ -66,6 +66,9 @@ def ready_case(
     pickup_number: str = "0427",
     office: str = "H01",
     applicant_id: str = "A123456789",
+    *,
+    service_code: str = "HR-TRANSCRIPT",
+    fields: dict[str, str] | None = None,
     **token_kw: Any,
 ) -> tuple[str, str]:
     """A case taken in, paid at the counter (its fee is assessed at intake), closed and made
@@ -73,10 +76,10 @@ def ready_case(
     view = intake(
         app,
         IntakeRequest(
-            service_code="HR-TRANSCRIPT",
+            service_code=service_code,
             applicant_id=applicant_id,
             applicant_name="王小明",
-            fields=dict(FIELDS),
+            fields=dict(FIELDS if fields is None else fields),
         ),
     )
     if view.balance:

@@ -71,16 +71,7 @@ class PickupHandover(PickupCamera):
             by = pickup.validate_collector(self.collector())
         except DomainError as e:
             self._error(e)
-            # the field to fix (Space ticks the box); what was typed stays
-            fields = {
-                "proxy": self.proxy_check,
-                "name": self.proxy_name,
-                "id": self.proxy_id,
-                "relation": self.proxy_relation,
-            }
-            target = fields.get(e.field or "")
-            if target is not None:
-                target.setFocus()
+            self._focus_collector_field(e)
             return
         self.confirm_button.setEnabled(False)
         self._handing_over = True
@@ -96,8 +87,23 @@ class PickupHandover(PickupCamera):
             on_error=self._handover_refused,
         )
 
+    def _focus_collector_field(self, error: DomainError) -> None:
+        """The collector's field a refusal names gets the focus (Space ticks the box); what
+        was typed stays."""
+        fields = {
+            "proxy": self.proxy_check,
+            "name": self.proxy_name,
+            "id": self.proxy_id,
+            "relation": self.proxy_relation,
+        }
+        target = fields.get(error.field or "")
+        if target is not None:
+            target.setFocus()
+
     def _handover_refused(self, error: object) -> None:
         self._error(error)
+        if isinstance(error, DomainError):
+            self._focus_collector_field(error)  # a business's documents need a collector
         result = self.result
         self.confirm_button.setEnabled(
             result is not None

@@ -44,6 +44,7 @@ from eservice_desktop.services.pickup_checks import (
     NOT_READY,
     NOT_SYNCED,
     check_code,
+    check_collector_for,
     collector_entry,
 )
 from eservice_desktop.services.pickup_demo import (
@@ -272,7 +273,8 @@ def handover(
 
     ``collected_by`` is None for the applicant in person, or ``{"name", "id", "relation"?}`` for
     someone collecting on their behalf (ID validated). Raises DomainError only for a bad
-    collector entry or a refused ``approval``; every refusal of the code itself is a result.
+    collector entry (none at all for a business applicant: ``pickup.collector_required``) or a
+    refused ``approval``; every refusal of the code itself is a result.
     With fees still due the result is ``fees_due`` unless a supervisor approved handing over
     anyway (``approval``, recorded just before the handover; ignored when nothing is due)."""
     require(app, Action.HANDOVER)
@@ -308,6 +310,7 @@ def _record_handover(
             if e.reason == UNKNOWN_SHORT_CODE:
                 record_short_code_failure(app, s)
             return _refused(app, s, e)
+        check_collector_for(c.state, by)
         if c.state.balance <= 0:
             granted = None
         elif granted is None:

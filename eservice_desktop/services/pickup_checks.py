@@ -175,3 +175,17 @@ def collector_entry(
             "proxy",
         )
     return None
+
+
+def check_collector_for(state: CaseState, by: dict[str, object]) -> None:
+    """A business (UBN) cannot come in person: its documents go to a person, recorded as the
+    collector (its representative or agent), never as "the applicant in person"."""
+    if by.get("self") and state.applicant_kind == "business":
+        raise DomainError(
+            "pickup.collector_required",
+            f"案件 {state.case_number} 的申請人為法人（統一編號），文件須由代表人或受託人領取："
+            "請勾選「由他人代領」並填寫領件人姓名與身分證字號",
+            f"The applicant of case {state.case_number} is a business (UBN): its documents go"
+            " to a person; tick 'collected on behalf' and enter that person's name and ID",
+            "proxy",
+        )

@@ -339,3 +339,31 @@ def test_an_exemption_with_its_reason_is_the_way_past(app: App, county: County) 
     assert pickup.handover(app, token).handed_over
     state = cases.load_case(app, number)
     assert state.exemption_reason == "低收入戶免徵（規費法第12條）"
+
+
+def test_a_business_applicants_documents_go_to_a_named_person(
+    make_app: object, tmp_path: Path
+) -> None:
+    """A company (UBN) cannot come in person: handing its documents over as "the applicant in
+    person" is refused (nothing recorded); with the person who collects them it goes through."""
+    assert callable(make_app)
+    land: App = make_app(Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01"))
+    county = County()
+    pickup_keys.import_county_keys(land, county.document())
+    number, token = ready_case(
+        land,
+        county,
+        office="L01",
+        applicant_id="04595257",
+        service_code="LR-CORRECTION",
+        fields={"parcel": "桃園段 0012-0000", "correction": "地號誤繕"},
+    )
+    assert pickup.verify(land, token).ok
+    with pytest.raises(DomainError) as info:
+        pickup.handover(land, token)
+    assert info.value.code == "pickup.collector_required" and info.value.field == "proxy"
+    assert number in info.value.message_zh and "法人" in info.value.message_zh
+    assert picked_up_events(land) == 0
+    done = pickup.handover(land, token, {"name": "陳大文", "id": "F131104093", "relation": "員工"})
+    assert done.handed_over
+    assert cases.load_case(land, number).picked_up_by["name"] == "陳大文"
