@@ -61,6 +61,10 @@ MAX_TEXT_LEN = 400
 _CLAIMS = struct.Struct(">B4s16s2sB2s3s2sHII")
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 _SPOKEN = str.maketrans("OIL", "011")
+#: Dashes a short code may arrive with (copied from a phone, typed through an IME), read as "-".
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc_", "-"))
+#: Shorter text is a short code typed by hand, not a scanned code (168 characters).
+SHORT_TYPED_MAX = 24
 _SHORT_RE = re.compile(r"^(\d{4})-?([0-9A-Z]{4})$")
 
 #: Refusal reasons (stable codes shown by the CLI and branched on by the desk).
@@ -260,11 +264,27 @@ def parse_short_code(text: str) -> tuple[str, str] | None:
     Crockford's reading rules apply, so a clerk typing what they hear (O for 0, I or L for 1)
     still matches; full-width characters (a Chinese IME left in full-width mode) are folded."""
     value = "".join(unicodedata.normalize("NFKC", text).split()).upper()
-    value = value.translate(_SPOKEN)
+    value = value.translate(_SPOKEN).translate(_DASHES)
     m = _SHORT_RE.fullmatch(value)
     if m is None:
         return None
     return m.group(1), f"{m.group(1)}-{m.group(2)}"
+
+
+def short_code_malformed(text: str) -> PickupRefused | None:
+    """The refusal of a short code typed with a character too many or too few (``malformed``,
+    said as a short code: not "the code is damaged, ask for the MMS"), or None for text that
+    is not a short code attempt (a scanned code, or a valid short code's shape)."""
+    if len(text) > SHORT_TYPED_MAX or parse_short_code(text) is not None:
+        return None
+    if not "".join(unicodedata.normalize("NFKC", text).split()):
+        return None
+    return PickupRefused(
+        MALFORMED,
+        "領件號碼應為 4 位數字、連字號與 4 個英數字（例如 0427-K7M3），請再核對民眾簡訊上的號碼。",
+        "A short code is 4 digits, a dash and 4 letters or digits (like 0427-K7M3); check it"
+        " against the citizen's message.",
+    )
 
 
 def utc_text(t: datetime) -> str:

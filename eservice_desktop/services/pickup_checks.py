@@ -81,6 +81,9 @@ def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.Pickup
     """The signed code (typed short codes looked up first), its verified claims and how it
     came (``qr`` or ``short``)."""
     via = "qr"
+    typo = pt.short_code_malformed(payload)
+    if typo is not None:
+        raise typo
     short = pt.parse_short_code(payload)
     if short is not None:
         payload = token_for_short_code(app, session, short[0], short[1])

@@ -216,6 +216,18 @@ def test_short_code_is_stable_and_readable(county: County) -> None:
     assert pt.parse_short_code("O427-ABCD") == ("0427", "0427-ABCD")
     # full-width, as a Chinese IME left in full-width mode types it, with an ideographic space
     assert pt.parse_short_code("０４２７－ａｂｃｄ　") == ("0427", "0427-ABCD")
+    # other dashes, as a phone or an IME may give them
+    for dash in ("\u2013", "\u2014", "\u2010", "\u30fc", "_"):
+        assert pt.parse_short_code(f"0427{dash}ABCD") == ("0427", "0427-ABCD")
+
+
+def test_a_short_code_typed_one_character_off_is_said_as_a_short_code(county: County) -> None:
+    for typed in ("0427-ABC", "0427-ABCDE", "427-ABCD", "0427"):
+        refusal = pt.short_code_malformed(typed)
+        assert refusal is not None and refusal.reason == pt.MALFORMED
+        assert "0427-K7M3" in refusal.message_zh and "毀損" not in refusal.message_zh
+    for not_short in ("0427-ABCD", county.token(), county.token()[:100], "", "   "):
+        assert pt.short_code_malformed(not_short) is None
 
 
 def test_key_document_round_trip_and_rejections(county: County) -> None:
