@@ -306,7 +306,12 @@ def parse_time(value: object, name: str) -> datetime | None:
         raise DomainError(
             "pickup_keys.time", f"金鑰文件時間缺少時區：{name}", f"Time without zone: {name}"
         )
-    return t.astimezone(UTC)
+    try:
+        return t.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+14:00 is before the first representable UTC time
+        raise DomainError(
+            "pickup_keys.time", f"金鑰文件時間超出範圍：{name}", f"Time out of range: {name}"
+        ) from None
 
 
 KEY_DOCUMENT_FORMAT = "eservice-pickup-keys/1"
@@ -349,6 +354,13 @@ def parse_key_document(doc: Mapping[str, object]) -> list[CountyKey]:
                 f"第 {i + 1} 把金鑰代碼與金鑰不符",
                 f"Key {i}: kid {kid!r} does not match the key",
             )
+        demo = entry.get("demo", False)
+        if not isinstance(demo, bool):  # "false" is a string, and bool("false") is True
+            raise DomainError(
+                "pickup_keys.entry",
+                f"第 {i + 1} 把金鑰的 demo 須為 true 或 false",
+                f"Key {i}: demo must be true or false",
+            )
         not_before = parse_time(entry.get("not_before"), "not_before")
         if not_before is None:
             raise DomainError(
@@ -361,7 +373,7 @@ def parse_key_document(doc: Mapping[str, object]) -> list[CountyKey]:
                 not_before=not_before,
                 not_after=parse_time(entry.get("not_after"), "not_after"),
                 retired_at=parse_time(entry.get("retired_at"), "retired_at"),
-                demo=bool(entry.get("demo", False)),
+                demo=demo,
             )
         )
     return out

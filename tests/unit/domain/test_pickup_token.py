@@ -240,6 +240,17 @@ def test_key_document_round_trip_and_rejections(county: County) -> None:
         pt.parse_key_document({**doc, "format": "other"})
     with pytest.raises(DomainError):
         pt.parse_key_document({**doc, "keys": [{**doc["keys"][0], "alg": "RSA"}]})
+    # times past either end of what UTC can hold, and a demo flag that is not a boolean
+    for bad in (
+        {"not_before": "0001-01-01T00:00:00+14:00"},
+        {"not_after": "9999-12-31T23:59:59-14:00"},
+        {"retired_at": "0001-01-01T00:00:00+01:00"},
+        {"demo": "false"},
+        {"demo": 0},
+    ):
+        with pytest.raises(DomainError) as info:
+            pt.parse_key_document({**doc, "keys": [{**doc["keys"][0], **bad}]})
+        assert info.value.code.startswith("pickup_keys.")
     with pytest.raises(DomainError):
         pt.parse_key_document({**doc, "keys": [{**doc["keys"][0], "not_before": "2026-01-01"}]})
     with pytest.raises(DomainError):
