@@ -248,6 +248,7 @@ class PickupDesk(PickupHandover):
             text += "\n" + self.tr("注意：本案有縣府回報的同步衝突尚未處理，交付前請洽主管。")
         self.message_label.setText(text)
         self.online_button.setVisible(result.reason == pickup.NOT_SYNCED)
+        self.online_button.setEnabled(True)  # a look-up dropped for a newer scan left it off
         view = result.case
         values = {k: "" for k in self.case_labels}
         if view is not None:
@@ -290,10 +291,13 @@ class PickupDesk(PickupHandover):
     def look_up_online(self) -> None:
         self.online_button.setEnabled(False)
         self.message_label.setText(self.tr("向縣府查詢中…"))
-        self.ctx.tasks.run(
+        # the wait for the county on the I/O pool, the database steps on the writer: the next
+        # citizen's scan is not held up behind a county slow to answer
+        self._verify_task = self.ctx.tasks.run_io(
             pickup.fetch_online,
             self.ctx.app,
             self.payload,
+            db=self.ctx.tasks.call_db,
             on_done=self._online_done,
             on_error=self._error,
         )

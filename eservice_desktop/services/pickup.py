@@ -14,24 +14,21 @@ shows them, it does not crash on them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
-from typing import Any, Final
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain import values
 from eservice_desktop.domain.case import (
     APPROVE_HANDOVER_WITH_BALANCE,
     CaseState,
     fees_due_error,
 )
 from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
-from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.ids import classify_applicant_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
@@ -46,6 +43,7 @@ from eservice_desktop.services.pickup_checks import (
     check_code,
     check_collector_for,
     collector_entry,
+    validate_collector,
 )
 from eservice_desktop.services.pickup_demo import (
     DEMO_VALID_DAYS,
@@ -221,47 +219,6 @@ def _fees_due(app: App, state: CaseState, via: str) -> PickupResult:
     )
 
 
-#: The collector's fields as the pickup desk names them in a refusal.
-COLLECTOR_NAME: Final[values.Label] = ("代領人姓名", "Collector's name")
-COLLECTOR_RELATION: Final[values.Label] = ("與申請人關係", "Relation to the applicant")
-
-
-def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``None`` = the applicant in person; otherwise a person with a name (the rule of an
-    applicant's name), a valid ID and an optional short relation."""
-    if not collected_by:
-        return {"self": True}
-    name = str(collected_by.get("name", "")).strip()
-    if not name:
-        raise DomainError(
-            "pickup.collector_name", "請填寫代領人姓名", "Enter the collector's name", "name"
-        )
-    values.check_name(name, "name", label=COLLECTOR_NAME)
-    typed_id = str(collected_by.get("id", ""))
-    if not typed_id.strip():  # not "unrecognised ID ... or a UBN": a UBN is never a collector
-        raise DomainError(
-            "id.format",
-            "請填寫代領人身分證字號（或居留證號）",
-            "Enter the collector's national ID (or resident certificate number)",
-            "id",
-        )
-    kind, id_type, value = classify_applicant_id(typed_id, field="id")
-    if kind != "person":
-        raise DomainError(
-            "pickup.collector_id",
-            "代領人須以身分證字號或居留證號登錄",
-            "The collector must be a person (national ID or resident number)",
-            "id",
-        )
-    out: dict[str, Any] = {"self": False, "name": name, "id_type": id_type, "id": value}
-    relation = str(collected_by.get("relation", "")).strip()
-    if relation:
-        out["relation"] = values.check_text(
-            relation, "relation", max_len=values.NAME_MAX, label=COLLECTOR_RELATION
-        )
-    return out
-
-
 def handover(
     app: App,
     payload: str,
@@ -341,12 +298,23 @@ OFFLINE = "offline"
 NOT_AT_COUNTY = "not_at_county"
 
 
-def fetch_online(app: App, payload: str) -> PickupResult:
+#: Runs one database step of the online look-up: ``db(fn, *args)`` (the GUI's writer, a direct
+#: call elsewhere); the county's answer is awaited outside it.
+DbStep = Callable[..., Any]
+
+
+def _direct(fn: Callable[..., Any], *args: Any) -> Any:
+    return fn(*args)
+
+
+def fetch_online(app: App, payload: str, *, db: DbStep = _direct) -> PickupResult:
     """For ``not_synced``: asks the county for the case (when the network is there), stores its
     events like a sync pull would, then verifies again. Only a code that passed every offline
-    check except the local case is looked up, so a forged code never causes a request."""
+    check except the local case is looked up, so a forged code never causes a request. The
+    desk runs this on its I/O pool with ``db`` its database writer: a county slow to answer
+    (up to a minute) must not hold up the next citizen's scan behind it."""
     require(app, Action.HANDOVER)
-    first = verify(app, payload)
+    first: PickupResult = db(verify, app, payload)
     if first.reason != NOT_SYNCED:
         return first
     claims = pt.parse_claims(pt.token_bytes(payload))
@@ -378,14 +346,20 @@ def fetch_online(app: App, payload: str) -> PickupResult:
             case_number=claims.case_number,
             details={"case_number": claims.case_number},
         )
+    db(_store_county_events, app, claims.case_id, data["events"])
+    result: PickupResult = db(verify, app, payload)
+    return result
+
+
+def _store_county_events(app: App, case_id: str, events: list[dict[str, Any]]) -> None:
+    """The case's events as the county sent them, stored like a sync pull (origin county)."""
     stored = 0
     with app.transaction() as s:
-        state = repo.load_state(s, claims.case_id)
-        for raw in data["events"]:
+        state = repo.load_state(s, case_id)
+        for raw in events:
             event = ev.Event.from_dict(raw)
-            if event.case_id != claims.case_id or repo.has_event(s, event.event_id):
+            if event.case_id != case_id or repo.has_event(s, event.event_id):
                 continue
             state = append(app, s, event, state, origin="county")
             stored += 1
     log.info("online pickup look-up stored %d events", stored)
-    return verify(app, payload)

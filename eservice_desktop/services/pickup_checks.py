@@ -5,23 +5,28 @@ its signature and validity, that the case is here, is this case, is ready, is to
 this office and still carries this code. ``services.pickup`` runs :func:`check_code` for a scan
 (``verify``) and again inside the handover's transaction; it re-exports the reason codes.
 Also who collects: :func:`collector_entry` refuses a proxy's details the desk did not mark as
-a proxy's.
+a proxy's, :func:`validate_collector` checks a proxy's name and ID, and
+:func:`check_collector_for` wants a named collector for a business applicant.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any, Final
 
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import (
     PICKED_UP,
     READY,
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import classify_applicant_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_verify import verify_token
 from eservice_desktop.services.core import App
@@ -192,3 +197,44 @@ def check_collector_for(state: CaseState, by: dict[str, object]) -> None:
             " to a person; tick 'collected on behalf' and enter that person's name and ID",
             "proxy",
         )
+
+
+#: The collector's fields as the pickup desk names them in a refusal.
+COLLECTOR_NAME: Final[values.Label] = ("代領人姓名", "Collector's name")
+COLLECTOR_RELATION: Final[values.Label] = ("與申請人關係", "Relation to the applicant")
+
+
+def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``None`` = the applicant in person; otherwise a person with a name (the rule of an
+    applicant's name), a valid ID and an optional short relation."""
+    if not collected_by:
+        return {"self": True}
+    name = str(collected_by.get("name", "")).strip()
+    if not name:
+        raise DomainError(
+            "pickup.collector_name", "請填寫代領人姓名", "Enter the collector's name", "name"
+        )
+    values.check_name(name, "name", label=COLLECTOR_NAME)
+    typed_id = str(collected_by.get("id", ""))
+    if not typed_id.strip():  # not "unrecognised ID ... or a UBN": a UBN is never a collector
+        raise DomainError(
+            "id.format",
+            "請填寫代領人身分證字號（或居留證號）",
+            "Enter the collector's national ID (or resident certificate number)",
+            "id",
+        )
+    kind, id_type, value = classify_applicant_id(typed_id, field="id")
+    if kind != "person":
+        raise DomainError(
+            "pickup.collector_id",
+            "代領人須以身分證字號或居留證號登錄",
+            "The collector must be a person (national ID or resident number)",
+            "id",
+        )
+    out: dict[str, Any] = {"self": False, "name": name, "id_type": id_type, "id": value}
+    relation = str(collected_by.get("relation", "")).strip()
+    if relation:
+        out["relation"] = values.check_text(
+            relation, "relation", max_len=values.NAME_MAX, label=COLLECTOR_RELATION
+        )
+    return out

@@ -335,3 +335,51 @@ def test_a_code_typed_with_the_focus_on_confirm_is_checked_not_the_case_on_scree
     assert desk.result.ok and not desk.result.handed_over
     assert desk.result.case_number == second
     assert cases.load_case(ctx.app, second).lifecycle == "ready_for_pickup"
+
+
+def test_a_slow_county_look_up_does_not_hold_up_or_overwrite_the_next_scan(
+    desk: PickupDesk,
+    ready: tuple[str, str],
+    qtbot: QtBot,
+    app: App,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """向縣府線上查詢 waits for the county (up to a minute): the next citizen's scan is checked
+    meanwhile, and the look-up's late answer does not replace it on screen."""
+    import threading
+
+    from eservice_desktop.county_link.client import SyncError
+    from eservice_desktop.services import sync
+
+    number, token = ready
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    answer = threading.Event()
+
+    class SlowCounty:
+        def case(self, _case_id: str) -> dict[str, object]:
+            answer.wait(10)
+            raise SyncError("timed out")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(sync, "make_client", lambda _app: SlowCounty())
+    from eservice_desktop.domain.case_number import CaseNumber
+
+    elsewhere = str(CaseNumber("H02", "01", 115, 99))  # genuine, for this office, not here yet
+    desk.scan(county.token(case_number=elsewhere))
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.reason == "not_synced")
+    desk.online_button.click()
+    desk.scan(token)  # the next citizen, while the county has not answered
+    try:
+        qtbot.waitUntil(
+            lambda: desk.result is not None and desk.result.case_number == number, timeout=3000
+        )
+        assert desk.result.ok
+    finally:
+        answer.set()
+    qtbot.wait(500)  # the county's late answer arrives
+    assert desk.ctx.tasks.wait_idle()
+    assert desk.result.case_number == number and desk.result.ok
+    assert desk.case_labels["case_number"].text() == number
