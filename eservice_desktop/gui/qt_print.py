@@ -196,7 +196,8 @@ def print_receipt(
     on_error: Callable[[BaseException], None] | None = None,
 ) -> Task | None:
     """Prints receipt ``number`` in the background; None when nothing was started (the clerk
-    cancelled the dialog, or the receipt is being printed already: ``on_error`` is told).
+    cancelled the dialog; the receipt is being printed already or the configured printer is
+    gone: ``on_error`` is told).
 
     One print of a receipt at a time (``ctx.receipts_printing``): F10 pressed twice drew the
     receipt twice as its first print before either was recorded, two originals of one
@@ -208,23 +209,29 @@ def print_receipt(
         if on_error is not None:
             on_error(_already_printing(number))
         return None
-    if printer is None:
-        printer = choose_printer(ctx, parent, ask)
+    try:
+        printer = printer or choose_printer(ctx, parent, ask)
         if printer is None:
             _release(ctx, number)
             return None
-    return ctx.tasks.run_io(
-        _print_claimed,
-        ctx,
-        number,
-        layout or ctx.app.settings.receipt_layout,
-        printer,
-        reprint_reason=reprint_reason,
-        approval=approval,
-        on_done=on_done,
-        on_error=on_error,
-        label="列印收據" if ctx.is_zh else "Printing receipt",
-    )
+        return ctx.tasks.run_io(
+            _print_claimed,
+            ctx,
+            number,
+            layout or ctx.app.settings.receipt_layout,
+            printer,
+            reprint_reason=reprint_reason,
+            approval=approval,
+            on_done=on_done,
+            on_error=on_error,
+            label="列印收據" if ctx.is_zh else "Printing receipt",
+        )
+    except BaseException as e:  # no job took the claim: a later print must not find it held
+        _release(ctx, number)
+        if on_error is None or not isinstance(e, PrintError):
+            raise
+        on_error(e)
+        return None
 
 
 #: Guards ``GuiContext.receipts_printing``: claimed on the UI thread, released by the job.

@@ -32,7 +32,7 @@ class ConflictDialog(QDialog):
         self.list = QListWidget(self)
         layout.addWidget(self.list)
         self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
-        self.resolve_button.clicked.connect(self.resolve_selected)
+        self.resolve_button.clicked.connect(self._resolve_clicked)
         layout.addWidget(self.resolve_button)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -53,6 +53,10 @@ class ConflictDialog(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+
+    def _resolve_clicked(self) -> None:
+        """The button: its ``checked`` flag is no note, the note is asked for."""
+        self.resolve_selected()
 
     def resolve_selected(self, note: str | None = None) -> bool:
         """Asks for a note (unless given) and records the resolution on the database writer;

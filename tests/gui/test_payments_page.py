@@ -618,3 +618,30 @@ def test_f10_pressed_twice_prints_one_original(ctx: GuiContext, qtbot, tmp_path:
     types = [e["type"] for e in cases.show_case(app, number).events]
     assert types.count("case.receipt_issued") == 1 and "case.receipt_reprinted" not in types
     qtbot.waitUntil(page.pending_banner.isHidden)
+
+
+def test_f10_with_the_configured_printer_gone_says_so_and_prints_once_it_is_back(  # type: ignore[no-untyped-def]
+    ctx: GuiContext, qtbot, tmp_path: Path
+) -> None:
+    """The configured printer was gone: F10 raised out of the key handler and kept the
+    receipt's print claim, so every F10 after the printer came back said "being printed".
+    Now the desk says the printer is not found, and the next F10 prints the original."""
+    app = ctx.app
+    number = new_case(app, name="陳堃", copies=2)
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    page = shown_page(ctx, qtbot)
+    page.refresh_pending()
+    page.load(number)
+    qtbot.waitUntil(lambda: page.next_pending() == receipt, timeout=10000)
+    page.printer_factory = None
+    app.settings.printer_name = "no-such-printer-here"
+    page.case_edit.setFocus()
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
+    assert page.last_error == "找不到印表機「no-such-printer-here」，請檢查設定"
+    assert not ctx.receipts_printing
+
+    out = tmp_path / "printed.pdf"
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
+    qtbot.waitUntil(lambda: payments.get_receipt(app, receipt).printed, timeout=20000)
+    assert receipt in codes_in(out)
