@@ -73,15 +73,13 @@ def cmd_login(args: argparse.Namespace) -> int:
         "roles": sorted(r.value for r in op.roles),
         "idle_minutes": minutes,
     }
-    emit(
-        args,
-        data,
-        say(
-            args,
-            f"{op.name}（{op.account}）已登入；閒置 {minutes:g} 分鐘後須重新登入",
-            f"{op.account} signed in; the session ends after {minutes:g} idle minutes",
-        ),
-    )
+    if minutes > 0:
+        zh = f"{op.name}（{op.account}）已登入；閒置 {minutes:g} 分鐘後須重新登入"
+        en = f"{op.account} signed in; the session ends after {minutes:g} idle minutes"
+    else:  # idle_lock_min 0: the window never locks, and the session lasts until logout
+        zh = f"{op.name}（{op.account}）已登入；登出（logout）前持續有效"
+        en = f"{op.account} signed in; the session lasts until logout"
+    emit(args, data, say(args, zh, en))
     return 0
 
 

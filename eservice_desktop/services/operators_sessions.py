@@ -2,14 +2,15 @@
 
 A session is a random token: the session file of the OS user holds it, the database only its
 SHA-256 and the expiry, which each use moves forward by the idle time the GUI locks after
-(``idle_lock_min``). Re-exported by ``services.operators``.
+(``idle_lock_min``; 0, where the window never locks, keeps a session until ``logout``).
+Re-exported by ``services.operators``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 
@@ -28,8 +29,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+#: The expiry of a session that idleness does not end (``idle_lock_min`` 0: the window never
+#: locks, so a command line session lasts until ``logout`` too; ``expires_at`` is required).
+NO_IDLE_END = datetime(9999, 1, 1, tzinfo=UTC)
+
+
 def idle_timeout(app: App) -> timedelta:
     return timedelta(minutes=app.settings.idle_lock_min)
+
+
+def _expiry(app: App, now: datetime) -> datetime:
+    """When a session used at ``now`` ends: after the idle time, or never when it is 0 (a
+    session that expired at the moment it was opened would refuse the very next command)."""
+    idle = idle_timeout(app)
+    return now + idle if idle > timedelta(0) else NO_IDLE_END
 
 
 def open_session(app: App, os_user: str) -> str:
@@ -46,7 +59,7 @@ def open_session(app: App, os_user: str) -> str:
                 account=op.account,
                 os_user=os_user[:64],
                 created_at=now,
-                expires_at=now + idle_timeout(app),
+                expires_at=_expiry(app, now),
             )
         )
     return token
@@ -68,7 +81,7 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
                 s.delete(row)
                 expired = True
             else:
-                row.expires_at = now + idle_timeout(app)
+                row.expires_at = _expiry(app, now)
                 op = _operator(account)
     if op is None:
         err = _required()
