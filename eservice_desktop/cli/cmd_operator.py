@@ -47,6 +47,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r.add_argument("account")
     r.add_argument("--roles", required=True)
     r.add_argument("--departments", default=None)
+    r.add_argument("--name", default=None, help="a new display name")
     add_json(r)
     r.set_defaults(func=cmd_roles)
     d = cs.add_parser("disable", help="停用帳號", parents=[common])
@@ -126,7 +127,7 @@ def cmd_roles(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         departments = None if args.departments is None else _split(args.departments)
-        op = operators.set_roles(app, args.account, _split(args.roles), departments)
+        op = operators.set_roles(app, args.account, _split(args.roles), departments, name=args.name)
     finally:
         app.close()
     data = {

@@ -1,6 +1,6 @@
 """Office admin page (操作人員管理): the office's operator accounts, their roles and scope.
 
-List, add, change roles and scope, reset a password, disable: every change goes through
+List, add, change the name, roles and scope, reset a password, disable: every change goes through
 ``services.operators`` on a worker (argon2 hashing takes a moment) and the service checks that
 the signed-in operator may manage operators (the page is hidden from everybody else, the
 service refuses anyway). Keyboard: the list, then the form (account, name, roles, scope,
@@ -268,13 +268,15 @@ class OperatorsPage(QWidget):
             )
         else:
             account = self.editing
+            said = self.tr("已更新 {a} 的姓名、角色與業務範圍。")
             self.ctx.tasks.run(
                 operators.set_roles,
                 app,
                 account,
                 roles,
                 departments=scope,
-                on_done=partial(self._done, self.tr("已更新 {a} 的角色與業務範圍。"), account),
+                name=self.name.text().strip(),
+                on_done=partial(self._done, said, account),
                 on_error=self._error,
             )
 

@@ -72,8 +72,10 @@ class AccountView:
 
 
 def _check_name(name: object) -> str:
-    """An operator's display name, refused as the operators page names the field (姓名)."""
-    return values.check_text(name, "name", max_len=NAME_MAX, min_len=1, label=("姓名", "Name"))
+    """An operator's display name, refused as the operators page names the field (姓名); kept
+    without the spaces around it (the page and the command line alike)."""
+    text = name.strip() if isinstance(name, str) else name
+    return values.check_text(text, "name", max_len=NAME_MAX, min_len=1, label=("姓名", "Name"))
 
 
 def _check_departments(app: App, departments: Iterable[str]) -> str:
@@ -222,9 +224,14 @@ def set_roles(
     account: str,
     roles: Iterable[Role | str],
     departments: Iterable[str] | None = None,
+    *,
+    name: str | None = None,
 ) -> Operator:
+    """An office admin sets an account's roles, and its scope and display name when given (the
+    operators page saves all three at once: a name typed there must not be dropped unseen)."""
     admin = require(app, Action.MANAGE_OPERATORS)
     text = _roles_text(roles)
+    new_name = None if name is None else _check_name(name)
     with app.transaction() as s:
         row = _row(s, account)
         if row.account == admin.account and Role.ADMIN.value not in text.split():
@@ -234,12 +241,17 @@ def set_roles(
                 "You cannot take the office admin role from yourself",
                 "roles",
             )
+        renamed = new_name is not None and new_name != row.name
         row.roles = text
         if departments is not None:
             row.departments = _check_departments(app, departments)
+        if new_name is not None:
+            row.name = new_name
         row.updated_at = app.now()
         op = _operator(row)
     log.info("roles of %s set by %s", op.account, admin.account)
+    if renamed:  # the name itself is personal data: the log says only that it changed
+        log.info("display name of %s changed by %s", op.account, admin.account)
     return op
 
 

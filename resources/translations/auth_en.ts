@@ -293,8 +293,8 @@
         <translation>Account {a} added.</translation>
     </message>
     <message>
-        <source>已更新 {a} 的角色與業務範圍。</source>
-        <translation>Roles and scope of {a} updated.</translation>
+        <source>已更新 {a} 的姓名、角色與業務範圍。</source>
+        <translation>Name, roles and scope of {a} updated.</translation>
     </message>
     <message>
         <source>請在「密碼」欄輸入新密碼，再按重設密碼。</source>

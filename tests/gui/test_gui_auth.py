@@ -322,6 +322,33 @@ def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ct
     qtbot.waitUntil(lambda: page.table.item(row, 4).text() == "停用", timeout=5000)  # type: ignore[attr-defined]
 
 
+def test_office_admin_renames_an_operator_and_the_name_is_saved(qtbot, ctx):
+    """A display name changed on an existing account is saved with its roles, not dropped while
+    the page says it saved."""
+    from gui_keys import open_window
+
+    app = ctx.app
+    add_operator(app, "clerk01", "王承辦", ["clerk"])
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 1, timeout=20000)  # type: ignore[attr-defined]
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "clerk01")  # type: ignore[attr-defined]
+    page.table.setFocus()  # type: ignore[attr-defined]
+    page.table.selectRow(row)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.editing == "clerk01")  # type: ignore[attr-defined]
+    press(Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is page.name  # type: ignore[attr-defined]
+    page.name.selectAll()  # type: ignore[attr-defined]
+    type_text("王承辦二")
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=20000)  # type: ignore[attr-defined]
+    assert page.message.text() == "已更新 clerk01 的姓名、角色與業務範圍。"  # type: ignore[attr-defined]
+    assert operators.get_operator(app, "clerk01").name == "王承辦二"
+    qtbot.waitUntil(lambda: page.table.item(row, 1).text() == "王承辦二", timeout=5000)  # type: ignore[attr-defined]
+    assert page.name.text() == "王承辦二"  # type: ignore[attr-defined]
+
+
 def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff, clock):
     app = staff.app
     (app.settings.data_dir / shift_start.MARKER).unlink()

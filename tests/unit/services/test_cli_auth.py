@@ -145,6 +145,19 @@ def test_repeated_wrong_passwords_lock_the_account(
     assert code == 0, data
 
 
+def test_operator_roles_renames_with_the_same_json(cli: Cli) -> None:
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    code, data, _ = cli(
+        "operator", "roles", "clerk07", "--roles", "clerk", "--name", " 王小華 ", "--json"
+    )
+    assert code == 0
+    assert data == {"ok": True, "account": "clerk07", "roles": ["clerk"], "departments": []}
+    listed = {v["account"]: v for v in cli("operator", "list", "--json")[1]}
+    assert listed["clerk07"]["name"] == "王小華"
+    code, data, _ = cli("operator", "roles", "clerk07", "--roles", "clerk", "--name", "", "--json")
+    assert code == 2 and data["field"] == "name"
+
+
 def test_roles_decide_the_commands(cli: Cli) -> None:
     assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
     assert cli(

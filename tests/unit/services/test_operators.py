@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -134,6 +135,22 @@ def test_only_an_admin_manages_accounts(office: App) -> None:
     # their own password, with the old one
     operators.set_password(office, "clerk07", "my new password", old_password=PASSWORD)
     assert operators.verify_password(office, "clerk07", "my new password").account == "clerk07"
+
+
+def test_an_admin_renames_an_account_with_its_roles(office: App, caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="eservice.operators")
+    operators.login(office, "boss", PASSWORD)
+    op = operators.set_roles(office, "clerk07", ["clerk"], name="  王承辦二 ")
+    assert op.name == "王承辦二"
+    assert operators.get_operator(office, "clerk07").name == "王承辦二"
+    assert "王承辦" not in caplog.text  # the log says that it changed, not the name
+    assert "display name of clerk07 changed by boss" in caplog.text
+    with pytest.raises(DomainError) as e:  # refused whole, nothing changed
+        operators.set_roles(office, "clerk07", ["cashier"], name="")
+    assert e.value.field == "name"
+    assert operators.get_operator(office, "clerk07").roles == frozenset({Role.CLERK})
+    # without a name, the name stays
+    assert operators.set_roles(office, "clerk07", ["clerk"]).name == "王承辦二"
 
 
 def test_first_admin_only_on_an_empty_office(office: App) -> None:
