@@ -83,3 +83,16 @@ class AuthError(DomainError):
 
     def __repr__(self) -> str:
         return f"AuthError(reason={self.code!r}, message_en={self.message_en!r})"
+
+
+class SessionEnded(AuthError):
+    """The signed-in operator's account was disabled after they signed in (by the office admin,
+    or by the county at a sync): ``auth.inactive`` for every use case they try, and the counter
+    window locks on it (only a password sign-in of an active account goes on)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "auth.inactive",
+            "此帳號已停用，請洽管理者；須由其他操作人員登入",
+            "This account has been disabled; ask the office admin (another operator must sign in)",
+        )

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         ctx.screen_case_changed.connect(self._announce_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        ctx.tasks.session_ended.connect(self._account_disabled)
         ctx.case_changed.connect(self._note_recent_case)
         ctx.case_shown.connect(self._note_recent_case)
         ctx.applicant_read.connect(self._applicant_read)
@@ -284,6 +285,14 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         """Ends the operator's session and shows the login screen (``window_access``)."""
         window_access.sign_out(self)
+
+    def _account_disabled(self) -> None:
+        """A use case refused the operator because their account was disabled after they
+        signed in: their session ends here too (drafts kept), and anybody may sign in."""
+        if self.ctx.operator is None:
+            return
+        self.sign_out()
+        self.login_screen.message.setText(self.tr("此帳號已停用，已登出；請以其他帳號登入。"))
 
     # -- navigation --------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.errors import DomainError, SessionEnded
 
 log = logging.getLogger("eservice.gui")
 
@@ -110,6 +110,9 @@ class TaskRunner(QObject):
     progress_changed = Signal(str, int, int)
     #: A task without ``on_error`` failed with this message (shown in the status bar).
     failed = Signal(str)
+    #: A task was refused because the signed-in operator's account was disabled meanwhile
+    #: (``SessionEnded``): the window locks; the task's own ``on_error`` is called as well.
+    session_ended = Signal()
 
     _finished = Signal(int, bool, object)
     _progressed = Signal(int, int, int)
@@ -270,6 +273,8 @@ class TaskRunner(QObject):
             self._busy_update()
         if task.cancelled:
             return
+        if not ok and isinstance(value, SessionEnded):
+            self.session_ended.emit()
         callback = task.on_done if ok else task.on_error
         if callback is not None and owner_deleted(callback):
             return  # the widget that asked is gone (page closed, form replaced)

@@ -19,7 +19,13 @@ from eservice_desktop.domain.operators import (
     Operator,
 )
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators_signin import _aware, _operator, _required, current
+from eservice_desktop.services.operators_signin import (
+    _aware,
+    _operator,
+    _required,
+    _stamp,
+    current,
+)
 from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
 
 # --- CLI sessions -------------------------------------------------------------------------------
@@ -93,6 +99,7 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
             )
         raise err
     app.operator = op
+    _stamp(app, op)
     return op
 
 

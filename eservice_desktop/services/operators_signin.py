@@ -8,7 +8,9 @@ county provisions an office's accounts with hashes made the same way, so a login
 
 ``require(app, action, service_code)`` is the guard: it raises ``auth.required`` without a
 signed-in operator and ``auth.forbidden`` when no role of the operator (or, for a service, the
-office kind and the operator's scope) allows the action.
+office kind and the operator's scope) allows the action. An account disabled after its operator
+signed in (a window stays open all day) is refused ``auth.inactive`` (:class:`SessionEnded`)
+within :data:`STILL_ACTIVE_CHECK_S` seconds: ``current`` reads the account again that often.
 
 Callers import these from ``services.operators`` (which also holds the accounts and the CLI
 sessions); this module is what both of those build on.
@@ -28,7 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.orm import Session
 
-from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError, SessionEnded
 from eservice_desktop.domain.operators import (
     DEMO_OPERATOR,
     Action,
@@ -44,6 +46,11 @@ log = logging.getLogger("eservice.operators")
 
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
+
+#: How often (seconds) the signed-in operator's account is read again to see it is still active:
+#: a disabled account stops working at an open window within this time.
+STILL_ACTIVE_CHECK_S = 30.0
+_CHECKED = "operator_checked"  # app.extras: (account, when it was last found active)
 
 #: The demo supervisor: approves the exceptions demo seeding records (fee reductions, voids,
 #: refunds), so the demo's approvals name a supervisor other than the demo operator. In demo mode
@@ -118,10 +125,36 @@ def _required() -> AuthError:
 
 
 def current(app: App) -> Operator:
-    """The signed-in operator; ``auth.required`` when nobody is."""
-    if app.operator is None:
+    """The signed-in operator; ``auth.required`` when nobody is, ``auth.inactive``
+    (:class:`SessionEnded`) once their account was disabled."""
+    op = app.operator
+    if op is None:
         raise _required()
-    return app.operator
+    _check_still_active(app, op)
+    return op
+
+
+def _stamp(app: App, op: Operator) -> None:
+    """The account was just found active (a sign-in, a session resumed)."""
+    app.extras[_CHECKED] = (op.account, app.now())
+
+
+def _check_still_active(app: App, op: Operator) -> None:
+    """Reads the account again when the last look is older than :data:`STILL_ACTIVE_CHECK_S`.
+    An operator without an account row (the demo operator) is left as signed in."""
+    now = app.now()
+    seen = app.extras.get(_CHECKED)
+    if seen is not None and seen[0] == op.account:
+        age = (now - seen[1]).total_seconds()
+        if 0 <= age < STILL_ACTIVE_CHECK_S:
+            return
+    with app.reading() as s:
+        row = s.get(OperatorRow, op.account)
+        active = row is None or row.active
+    if not active:
+        log.info("operator %s refused: the account was disabled", op.account)
+        raise SessionEnded()
+    app.extras[_CHECKED] = (op.account, now)
 
 
 def require(app: App, action: Action, service_code: str | None = None) -> Operator:
@@ -253,6 +286,7 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
                 op = _operator(row)
     if error is not None:
         raise error
+    _stamp(app, op)
     known = {r.value for r in Role}
     county_roles = frozenset(Role(r) for r in roles if r in known)
     return replace(op, roles=county_roles) if county_roles else op
@@ -293,5 +327,6 @@ def login(app: App, account: str, password: str) -> Operator:
     if op is None:
         op = _verify_committed(app, account, password, login=True)
     app.operator = op
+    _stamp(app, op)
     log.info("operator %s signed in", op.account)
     return op

@@ -197,6 +197,10 @@
         <source>已登出。</source>
         <translation>Signed out.</translation>
     </message>
+    <message>
+        <source>此帳號已停用，已登出；請以其他帳號登入。</source>
+        <translation>This account has been disabled and is signed out; sign in with another account.</translation>
+    </message>
 </context>
 <context>
     <name>OperatorsPage</name>

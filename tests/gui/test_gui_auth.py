@@ -226,6 +226,34 @@ def test_a_supervisor_signing_in_over_the_lock_ends_the_clerks_session(qtbot, st
     assert window.operator_label.text() == "承辦人：陳主管（boss01）"
 
 
+def test_an_operator_disabled_while_signed_in_is_signed_out_at_the_next_action(
+    qtbot, staff, monkeypatch
+):
+    """The office admin disables an account (or the county does, by sync) while its operator
+    works at an open window: their next action is refused and the window signs them out."""
+    from eservice_desktop.services import operators_signin
+    from eservice_desktop.storage.models_operators import OperatorRow
+
+    app = staff.app
+    monkeypatch.setattr(operators_signin, "STILL_ACTIVE_CHECK_S", 0.0)
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    wait_idle(qtbot, staff)
+    with app.transaction() as s:  # as deactivate() at another counter or a sync would
+        row = s.get(OperatorRow, "clerk01")
+        assert row is not None
+        row.active = False
+    staff.case_changed.emit("")  # the lists read again: a guarded use case
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.login_screen, timeout=20000)
+    assert app.operator is None
+    assert window.login_screen.message.text() == "此帳號已停用，已登出；請以其他帳號登入。"
+    assert not window.locked  # anybody may sign in, not only a supervisor over a lock
+    sign_in(qtbot, window, "clerk02")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    assert app.operator is not None and app.operator.account == "clerk02"
+
+
 def test_pulling_the_operators_card_locks_at_once(qtbot, staff):
     app = staff.app
     app.settings.lock_card_reader = "Virtual PCD 00 01"

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from eservice_desktop.config import Settings
-from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError, SessionEnded
 from eservice_desktop.domain.operators import Action, Operator, Role
-from eservice_desktop.services import operators
+from eservice_desktop.services import operators, operators_signin
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow
 
@@ -91,6 +91,28 @@ def test_inactive_account_cannot_sign_in(office: App) -> None:
     with pytest.raises(AuthError) as e:
         operators.login(office, "clerk07", PASSWORD)
     assert e.value.reason == "auth.inactive"
+
+
+def test_an_account_disabled_while_signed_in_is_refused_within_the_check_time(
+    office: App, clock: Any
+) -> None:
+    operators.login(office, "clerk07", PASSWORD)
+    with office.transaction() as s:  # disabled elsewhere: another counter's admin, a sync
+        row = s.get(OperatorRow, "clerk07")
+        assert row is not None
+        row.active = False
+    clock.set(clock.now + timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1))
+    with pytest.raises(SessionEnded) as e:
+        operators.require(office, Action.VIEW_CASE)
+    assert e.value.reason == "auth.inactive"
+    with pytest.raises(AuthError):  # and again: nothing is cached as active
+        operators.current(office)
+
+
+def test_the_demo_operator_has_no_account_row_and_stays_signed_in(office: App, clock: Any) -> None:
+    office.operator = operators.DEMO_OPERATOR
+    clock.set(clock.now + timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1))
+    assert operators.require(office, Action.VIEW_CASE).account == "demo01"
 
 
 def test_require_checks_roles_and_scope(office: App) -> None:
