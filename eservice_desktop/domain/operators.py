@@ -226,8 +226,21 @@ DEMO_OPERATOR: Final = Operator(
 _ID_SHAPE: Final = re.compile(r"[a-z][a-d0-9][0-9]{8}")
 
 
+#: Upper-case ASCII letters to lower case, and nothing else: an account typed with Caps Lock on
+#: is the same account, while a look-alike letter of another script (or the Kelvin sign, which
+#: ``str.lower`` would turn into ``k``) stays what it is and is refused.
+_ASCII_FOLD: Final = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def account_key(value: str) -> str:
+    """An account as typed, the way it is kept: without surrounding spaces, ASCII letters in
+    lower case. Compare typed accounts with this (the self-approval check, unlocking)."""
+    return value.strip().translate(_ASCII_FOLD)
+
+
 def check_account(value: object, field_name: str = "account") -> str:
-    text = value.strip() if isinstance(value, str) else ""
+    """An account name as kept (:func:`account_key`), or ``operator.account``."""
+    text = account_key(value) if isinstance(value, str) else ""
     if not ACCOUNT_RE.fullmatch(text) or _ID_SHAPE.fullmatch(text.lower()):
         raise DomainError(
             "operator.account",

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import account_key
 from eservice_desktop.gui.context import GuiContext
 
 #: ``grant(account, password, reason) -> approval``: runs on a worker; raises AuthError when
@@ -101,7 +102,7 @@ class ApprovalDialog(QDialog):
     def submit(self) -> None:
         if self._busy:
             return
-        account = self.account.text().strip().lower()
+        account = account_key(self.account.text())
         password = self.password.text()
         if not account:
             self.message.setText(self.tr("請輸入主管帳號。"))

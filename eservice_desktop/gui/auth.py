@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.operators import Operator, Role
+from eservice_desktop.domain.operators import Operator, Role, account_key
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.screen_lock import (
     IdleWatch,
@@ -87,6 +87,7 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     """Worker side of the login screen. ``locked``: the account the window is locked for."""
     from eservice_desktop.services import operators
 
+    account = account_key(account)  # as kept: Caps Lock on is the same account
     if app.settings.demo and account == operators.DEMO_OPERATOR.account and not password:
         # Demo mode: the demo operator has no password (as at start, without one).
         return SignIn(operators.sign_in_demo(app), locked != account)
@@ -265,7 +266,7 @@ class LoginScreen(QWidget):
     def submit(self) -> None:
         if self._busy:
             return
-        account = self.account.text().strip()
+        account = account_key(self.account.text())
         password = self.password.text()
         if not account:
             self.message.setText(self.tr("請輸入帳號。"))

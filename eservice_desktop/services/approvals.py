@@ -42,7 +42,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.operators import Operator, Role
+from eservice_desktop.domain.operators import Operator, Role, account_key
 from eservice_desktop.services import operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
@@ -109,17 +109,26 @@ def approval_required(action: str) -> AuthError:
     )
 
 
+def _self_approval() -> AuthError:
+    return AuthError(
+        "auth.self_approval",
+        "不能核准自己的申請：請由另一位主管在本櫃檯輸入帳號與密碼",
+        "You cannot approve your own request: another supervisor enters their account "
+        "and password at this counter",
+        "approver",
+    )
+
+
 def _approver(app: App, account: str, password: str, action: str) -> Operator:
-    """The approving supervisor, verified (self-approval, password, role)."""
-    if account == app.actor.clerk:
-        raise AuthError(
-            "auth.self_approval",
-            "不能核准自己的申請：請由另一位主管在本櫃檯輸入帳號與密碼",
-            "You cannot approve your own request: another supervisor enters their account "
-            "and password at this counter",
-            "approver",
-        )
+    """The approving supervisor, verified (self-approval, password, role). The account is
+    compared as kept (``CLERK01`` is ``clerk01``), before the password is tried and again with
+    the account the password verified."""
+    requester = app.actor.clerk
+    if account_key(account) == requester:
+        raise _self_approval()
     approver = operators.verify_password(app, account, password)
+    if approver.account == requester:
+        raise _self_approval()
     if Role.SUPERVISOR not in approver.roles:
         log.info("approval of %s refused: %s is not a supervisor", action, approver.account)
         raise AuthError(
@@ -171,7 +180,7 @@ def grant(
         raise approval_required(action)
     requester = app.actor.clerk
     account = approval.account.strip()
-    if account == requester:
+    if account_key(account) == requester:
         _approver(app, account, approval.password, action)  # raises auth.self_approval
     why = (approval.reason or reason).strip()
     if not why:

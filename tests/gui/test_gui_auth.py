@@ -226,6 +226,25 @@ def test_a_supervisor_signing_in_over_the_lock_ends_the_clerks_session(qtbot, st
     assert window.operator_label.text() == "承辦人：陳主管（boss01）"
 
 
+def test_the_locked_operator_unlocks_with_the_account_typed_in_capitals(qtbot, staff):
+    """Caps Lock on: ``CLERK01`` is clerk01 at the login screen and over clerk01's own lock (the
+    same session goes on; it is not refused as somebody else)."""
+    app = staff.app
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "CLERK01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    assert app.operator is not None and app.operator.account == "clerk01"
+    wait_idle(qtbot, staff)
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.locked
+    screen = window.login_screen
+    screen.account.setFocus()
+    sign_in(qtbot, window, "Clerk01")
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
+    assert app.operator is not None and app.operator.account == "clerk01"
+    assert screen.message.text() == ""
+
+
 def test_an_operator_disabled_while_signed_in_is_signed_out_at_the_next_action(
     qtbot, staff, monkeypatch
 ):

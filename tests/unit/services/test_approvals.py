@@ -26,7 +26,7 @@ from eservice_desktop.domain import case as dcase
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.services import cases, fees, intake, payments, pickup, pickup_keys
+from eservice_desktop.services import approvals, cases, fees, intake, payments, pickup, pickup_keys
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import set_state
@@ -117,6 +117,26 @@ def test_the_requester_cannot_approve_their_own_request(office: App) -> None:
     app.operator = Operator(account=SUPERVISOR, name="林主管", roles=COUNTER_ROLES)
     with pytest.raises(AuthError) as info:
         payments.void_receipt(app, receipt, "金額誤收", approval=supervisor_approval())
+    assert info.value.reason == "auth.self_approval"
+    assert _count(app) == before
+
+
+@pytest.mark.parametrize("typed", [SUPERVISOR.upper(), f" {SUPERVISOR.capitalize()} "])
+def test_the_requester_typed_in_another_case_is_still_the_requester(
+    office: App, typed: str
+) -> None:
+    """An account typed with Caps Lock is the same account: it cannot approve its own request
+    (nor with the password, which would verify it)."""
+    app = office
+    _number, receipt = _paid_case(app)
+    before = _count(app)
+    app.operator = Operator(account=SUPERVISOR, name="林主管", roles=COUNTER_ROLES)
+    own = Approval(typed, SUPERVISOR_PASSWORD, "金額誤收")
+    with pytest.raises(AuthError) as info:
+        payments.void_receipt(app, receipt, "金額誤收", approval=own)
+    assert info.value.reason == "auth.self_approval"
+    with pytest.raises(AuthError) as info:
+        approvals.check(app, typed, SUPERVISOR_PASSWORD, "void")
     assert info.value.reason == "auth.self_approval"
     assert _count(app) == before
 

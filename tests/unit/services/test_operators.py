@@ -64,6 +64,28 @@ def test_login_refusals(office: App, account: str, password: str, reason: str) -
     assert office.operator is None
 
 
+@pytest.mark.parametrize("typed", ["CLERK07", " Clerk07 ", "clerk07"])
+def test_an_account_typed_in_upper_case_is_the_same_account(office: App, typed: str) -> None:
+    assert operators.login(office, typed, PASSWORD).account == "clerk07"
+    assert office.actor.clerk == "clerk07"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\u0441lerk07",  # Cyrillic es
+        "\u212alerk07",  # Kelvin sign, which str.lower() makes a "k"
+        "ｃｌｅｒｋ０７",  # full width
+        "clerk07\u200b",  # zero-width space
+    ],
+)
+def test_look_alike_accounts_are_not_the_account(office: App, typed: str) -> None:
+    with pytest.raises(AuthError) as e:
+        operators.login(office, typed, PASSWORD)
+    assert e.value.reason == "auth.unknown_account"
+    assert office.operator is None
+
+
 def test_lockout_after_repeated_failures_then_expiry(office: App, clock: Any) -> None:
     for _ in range(office.settings.login_max_failures):
         with pytest.raises(AuthError) as e:
