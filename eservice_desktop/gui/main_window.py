@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pages")
         self.screens.addWidget(self.stack)
         self.built_login_screen: LoginScreen | None = None
-        self.shortcut_guard = ShortcutGuard(self, lambda: self.built_login_screen)
+        self.shortcut_guard = ShortcutGuard(
+            self, lambda: self.built_login_screen, self._hold_while_covered
+        )
         self.idle = IdleWatch(self.ctx, self, watch_input=not self.defer_background)
         self.idle.lock_due.connect(self.lock)
 
@@ -285,6 +287,16 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         """Ends the operator's session and shows the login screen (``window_access``)."""
         window_access.sign_out(self)
+
+    def _hold_while_covered(self, widget: QWidget) -> bool:
+        """A dialog shown while a lock or a sign-out covers the pages waits hidden for the next
+        sign-in, like those open at the lock (``window_access.cover``). Before the first
+        sign-in nothing of a page exists and a start-up message is shown as it comes."""
+        if not self.content_built:
+            return False
+        if widget not in self.hidden_while_locked:
+            self.hidden_while_locked.append(widget)
+        return True
 
     def _account_disabled(self) -> None:
         """A use case refused the operator because their account was disabled after they

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -187,15 +188,28 @@ class ShortcutGuard(QObject):
     that window (menu keys, F-keys, Esc) except the login screen's own keys, so no page can be
     reached or acted on behind the lock. Shortcuts of other windows are left alone.
     ``allowed``: gives the window's login screen as it is when a shortcut comes (the window
-    builds it when first needed, so the guard asks rather than keeps one)."""
+    builds it when first needed, so the guard asks rather than keeps one).
 
-    def __init__(self, window: QWidget, allowed: Callable[[], QWidget | None]) -> None:
+    A dialog that opens while the window is covered (a task begun before the lock ends after
+    it and asks something, e.g. a supervisor's approval) is hidden at once when ``hold(dialog)``
+    says so (the window then shows it again after the next sign-in), as the dialogs open at the
+    lock were: nothing is painted or typed into over the login screen."""
+
+    def __init__(
+        self,
+        window: QWidget,
+        allowed: Callable[[], QWidget | None],
+        hold: Callable[[QWidget], bool] | None = None,
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.allowed = allowed
+        self.hold = hold
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() == QEvent.Type.Shortcut:
+        if event.type() == QEvent.Type.Show:
+            self._hold_if_window(watched)
+        elif event.type() == QEvent.Type.Shortcut:
             allowed = self.allowed()
             owner: QObject | None = watched
             while owner is not None:  # a shortcut or action belongs to its parent widget
@@ -205,3 +219,24 @@ class ShortcutGuard(QObject):
                     return True
                 owner = owner.parent()
         return False
+
+    def _hold_if_window(self, watched: QObject) -> None:
+        """Hides a top-level window shown while covered (tooltips and popups aside)."""
+        if self.hold is None or not isinstance(watched, QWidget) or watched is self.window:
+            return
+        if not watched.isWindow():
+            return
+        if watched.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
+            return
+        if self.hold(watched):
+            watched.hide()
+            # a dialog gives the focus to its first field after it was shown: take it back to
+            # where it was on the login screen once that has happened
+            before = QApplication.focusWidget()
+            if before is not None and self.window.isAncestorOf(before):
+                QTimer.singleShot(0, partial(self._give_back_focus, before))
+
+    def _give_back_focus(self, widget: QWidget) -> None:
+        if widget.isVisible():
+            self.window.activateWindow()
+            widget.setFocus()

@@ -210,6 +210,38 @@ def test_idle_lock_hides_the_queue_keeps_the_draft_and_unlocks_with_the_password
     shot(window, "unlocked")
 
 
+def test_a_dialog_opened_after_the_lock_waits_hidden_until_the_unlock(qtbot, staff):
+    """A task begun before the lock that ends after it and asks something (a supervisor's
+    approval, a question) does not paint its dialog over the login screen nor take keys there:
+    it is shown again, as typed, after the operator unlocks."""
+    from PySide6.QtWidgets import QDialog, QVBoxLayout
+
+    app = staff.app
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    wait_idle(qtbot, staff)
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.locked
+    late = QDialog(window)  # as run_with_approval opens its dialog when the refusal comes
+    field = QLineEdit(late)
+    field.setText("王小明 A123456789")
+    QVBoxLayout(late).addWidget(field)
+    late.open()
+    QApplication.processEvents()
+    assert not late.isVisible()
+    shot(window, "late-dialog-under-lock")
+    screen = window.login_screen
+    # the login screen still takes the keys
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.password, timeout=5000)
+    type_text(PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
+    assert app.operator is not None and app.operator.account == "clerk01"
+    qtbot.waitUntil(late.isVisible, timeout=5000)
+    assert field.text() == "王小明 A123456789"
+
+
 def test_a_supervisor_signing_in_over_the_lock_ends_the_clerks_session(qtbot, staff):
     app = staff.app
     window = open_at_login(qtbot, staff)
