@@ -1,4 +1,5 @@
-"""``operator add|list|passwd|roles|disable``: an office admin manages the office's accounts.
+"""``operator add|list|passwd|roles|disable|enable``: an office admin manages the office's
+accounts.
 
 Passwords are read from standard input (``--password-stdin``), never from the command line.
 An operator may change their own password with ``passwd`` giving the old and the new one on
@@ -54,6 +55,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     d.add_argument("account")
     add_json(d)
     d.set_defaults(func=cmd_disable)
+    en = cs.add_parser("enable", help="重新啟用帳號", parents=[common])
+    en.add_argument("account")
+    add_json(en)
+    en.set_defaults(func=cmd_enable)
 
 
 def _split(text: str | None) -> list[str]:
@@ -152,5 +157,21 @@ def cmd_disable(args: argparse.Namespace) -> int:
         args,
         {"ok": True, "account": op.account, "active": False},
         say(args, f"已停用帳號 {op.account}", f"account {op.account} disabled"),
+    )
+    return 0
+
+
+def cmd_enable(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import operators
+
+    app = open_from(args)
+    try:
+        op = operators.activate(app, args.account)
+    finally:
+        app.close()
+    emit(
+        args,
+        {"ok": True, "account": op.account, "active": True},
+        say(args, f"已重新啟用帳號 {op.account}", f"account {op.account} enabled"),
     )
     return 0

@@ -47,6 +47,8 @@ class OperatorsPage(QWidget):
         self.operators: list[operators.AccountView] = []
         #: The account the form edits; None: the form describes a new account.
         self.editing: str | None = None
+        #: Whether that account is active (Alt+D disables it, or else enables it again).
+        self.editing_active = True
         self.loaded = False
         layout = QVBoxLayout(self)
         title = QLabel(self.tr("操作人員管理"))
@@ -214,7 +216,12 @@ class OperatorsPage(QWidget):
             check.setChecked(role.value in op.roles)
         self.scope.setText(" ".join(sorted(op.departments)))
         self.password.clear()
-        self.disable_button.setEnabled(op.active)
+        # the same button (Alt+D) disables an active account and enables a disabled one
+        self.editing_active = op.active
+        self.disable_button.setText(
+            self.tr("停用帳號(&D)") if op.active else self.tr("重新啟用帳號(&D)")
+        )
+        self.disable_button.setEnabled(True)
         self.reset_button.setEnabled(True)
 
     # -- actions -----------------------------------------------------------------------------
@@ -229,6 +236,8 @@ class OperatorsPage(QWidget):
         self.password.clear()
         for role, check in self.role_boxes.items():
             check.setChecked(role == Role.CLERK)
+        self.editing_active = True
+        self.disable_button.setText(self.tr("停用帳號(&D)"))
         self.disable_button.setEnabled(False)
         self.reset_button.setEnabled(False)
         self.message.clear()
@@ -299,14 +308,19 @@ class OperatorsPage(QWidget):
         )
 
     def disable(self) -> None:
+        """停用帳號, or 重新啟用帳號 for an account that is disabled (the same key, Alt+D)."""
         if self.editing is None:
             return
         account = self.editing
+        if self.editing_active:
+            fn, said = operators.deactivate, self.tr("已停用帳號 {a}。")
+        else:
+            fn, said = operators.activate, self.tr("已重新啟用帳號 {a}。")
         self.ctx.tasks.run(
-            operators.deactivate,
+            fn,
             self.ctx.app,
             account,
-            on_done=partial(self._done, self.tr("已停用帳號 {a}。"), account),
+            on_done=partial(self._done, said, account),
             on_error=self._error,
         )
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role  # noqa: F401
 from eservice_desktop.services.operators_accounts import (
     AccountView,
+    activate,
     create_first_admin,
     create_operator,
     deactivate,
@@ -59,6 +60,7 @@ __all__ = [
     "PASSWORD_MIN",
     "AccountView",
     "account_source",
+    "activate",
     "check_password",
     "county_sign_in",
     "create_first_admin",

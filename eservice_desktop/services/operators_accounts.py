@@ -1,5 +1,6 @@
-"""Operator accounts, kept by the office admin: create, list, set a password or the roles and
-scope, disable; the accounts the county provisions by sync; the demo supervisor.
+"""Operator accounts, kept by the office admin: create, list, set a password or the roles,
+scope and name, disable and enable again; the accounts the county provisions by sync; the demo
+supervisor.
 
 Apart from the sign-in (``services.operators_signin``) because these write accounts while the
 sign-in only reads and counts failures; ``services.operators`` re-exports both.
@@ -271,6 +272,24 @@ def deactivate(app: App, account: str) -> Operator:
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
         op = _operator(row)
     log.info("operator %s disabled by %s", op.account, admin.account)
+    return op
+
+
+def activate(app: App, account: str) -> Operator:
+    """An office admin enables a disabled account again (a disable by mistake, someone back
+    from leave): without it a disabled account could only be replaced by a new one. Its
+    password and roles are as they were; a county account the county disabled is disabled
+    again by the next sync."""
+    admin = require(app, Action.MANAGE_OPERATORS)
+    with app.transaction() as s:
+        row = _row(s, account)
+        changed = not row.active
+        row.active = True
+        if changed:
+            row.updated_at = app.now()
+        op = _operator(row)
+    if changed:
+        log.info("operator %s enabled by %s", op.account, admin.account)
     return op
 
 

@@ -313,6 +313,14 @@
         <translation>Account {a} disabled.</translation>
     </message>
     <message>
+        <source>已重新啟用帳號 {a}。</source>
+        <translation>Account {a} enabled again.</translation>
+    </message>
+    <message>
+        <source>重新啟用帳號(&amp;D)</source>
+        <translation>Enable the &amp;disabled account</translation>
+    </message>
+    <message>
         <source>操作失敗：{e}</source>
         <translation>Failed: {e}</translation>
     </message>

@@ -158,6 +158,16 @@ def test_operator_roles_renames_with_the_same_json(cli: Cli) -> None:
     assert code == 2 and data["field"] == "name"
 
 
+def test_operator_enable_undoes_a_disable(cli: Cli) -> None:
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    assert cli("operator", "disable", "clerk07", "--json")[1]["active"] is False
+    code, data, _ = cli("operator", "enable", "clerk07", "--json")
+    assert code == 0 and data == {"ok": True, "account": "clerk07", "active": True}
+    code, data, _ = cli("operator", "enable", "nobody", "--json")
+    assert code == 2 and data["error"] == "auth.unknown_account"
+    assert cli("login", "clerk07", "--password-stdin", "--json", stdin=CLERK_PW)[0] == 0
+
+
 def test_roles_decide_the_commands(cli: Cli) -> None:
     assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
     assert cli(

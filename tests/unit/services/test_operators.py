@@ -137,6 +137,19 @@ def test_the_demo_operator_has_no_account_row_and_stays_signed_in(office: App, c
     assert operators.require(office, Action.VIEW_CASE).account == "demo01"
 
 
+def test_a_disabled_account_can_be_enabled_again(office: App, caplog: Any) -> None:
+    caplog.set_level(logging.INFO, logger="eservice.operators")
+    operators.login(office, "boss", PASSWORD)
+    operators.deactivate(office, "clerk07")
+    assert operators.activate(office, "clerk07").active is True
+    assert "operator clerk07 enabled by boss" in caplog.text
+    operators.logout(office)
+    assert operators.login(office, "clerk07", PASSWORD).account == "clerk07"
+    with pytest.raises(AuthError) as e:  # a clerk does not manage accounts
+        operators.activate(office, "boss")
+    assert e.value.reason == "auth.forbidden"
+
+
 def test_require_checks_roles_and_scope(office: App) -> None:
     with pytest.raises(AuthError) as e:
         operators.require(office, Action.INTAKE)

@@ -285,6 +285,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.MANAGE_OPERATORS,
         lambda a, t: operators.deactivate(a, "nobody"),
     ),
+    operators.activate: (
+        Action.MANAGE_OPERATORS,
+        lambda a, t: operators.activate(a, "nobody"),
+    ),
     operators.set_password: (
         Action.MANAGE_OPERATORS,
         lambda a, t: operators.set_password(a, "nobody", "password 2"),
