@@ -139,9 +139,8 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pages")
         self.screens.addWidget(self.stack)
         self.built_login_screen: LoginScreen | None = None
-        self.shortcut_guard = ShortcutGuard(
-            self, lambda: self.built_login_screen, self._hold_while_covered
-        )
+        self.shortcut_guard = ShortcutGuard(self, lambda: self.built_login_screen)
+        self.shortcut_guard.hold = lambda w: window_access.hold_while_covered(self, w)
         self.idle = IdleWatch(self.ctx, self, watch_input=not self.defer_background)
         self.idle.lock_due.connect(self.lock)
 
@@ -175,7 +174,7 @@ class MainWindow(QMainWindow):
         ctx.screen_case_changed.connect(self._announce_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        ctx.tasks.session_ended.connect(self._account_disabled)
+        ctx.tasks.session_ended.connect(lambda: window_access.account_disabled(self))
         ctx.case_changed.connect(self._note_recent_case)
         ctx.case_shown.connect(self._note_recent_case)
         ctx.applicant_read.connect(self._applicant_read)
@@ -287,24 +286,6 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         """Ends the operator's session and shows the login screen (``window_access``)."""
         window_access.sign_out(self)
-
-    def _hold_while_covered(self, widget: QWidget) -> bool:
-        """A dialog shown while a lock or a sign-out covers the pages waits hidden for the next
-        sign-in, like those open at the lock (``window_access.cover``). Before the first
-        sign-in nothing of a page exists and a start-up message is shown as it comes."""
-        if not self.content_built:
-            return False
-        if widget not in self.hidden_while_locked:
-            self.hidden_while_locked.append(widget)
-        return True
-
-    def _account_disabled(self) -> None:
-        """A use case refused the operator because their account was disabled after they
-        signed in: their session ends here too (drafts kept), and anybody may sign in."""
-        if self.ctx.operator is None:
-            return
-        self.sign_out()
-        self.login_screen.message.setText(self.tr("此帳號已停用，已登出；請以其他帳號登入。"))
 
     # -- navigation --------------------------------------------------------------------------
 

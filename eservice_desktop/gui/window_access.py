@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from eservice_desktop.domain.operators import Action, Operator
 from eservice_desktop.gui.window_pages import page_allowed
@@ -134,3 +134,23 @@ def uncover(window: MainWindow) -> None:
         hook = getattr(window.current_page(), "on_shown", None)
         if callable(hook):
             hook()
+
+
+def hold_while_covered(window: MainWindow, widget: QWidget) -> bool:
+    """A dialog shown while a lock or a sign-out covers the pages waits hidden for the next
+    sign-in, like those open at the lock (:func:`cover`). Before the first sign-in nothing of a
+    page exists and a start-up message is shown as it comes."""
+    if not window.content_built:
+        return False
+    if widget not in window.hidden_while_locked:
+        window.hidden_while_locked.append(widget)
+    return True
+
+
+def account_disabled(window: MainWindow) -> None:
+    """A use case refused the operator because their account was disabled after they signed in
+    (``SessionEnded``): their session ends here too (drafts kept), and anybody may sign in."""
+    if window.ctx.operator is None:
+        return
+    sign_out(window)
+    window.login_screen.message.setText(_t("此帳號已停用，已登出；請以其他帳號登入。"))
