@@ -32,7 +32,8 @@ start_pcscd() {
   mkdir -p /run/pcscd
   pcscd --foreground >"$state/pcscd.log" 2>&1 &
   echo $! >"$state/pcscd.pid"
-  wait_port 127.0.0.1 35963 10 || { echo "pcscd/vpcd did not start; see $state/pcscd.log" >&2; return 1; }
+  # A slow machine takes seconds to load the driver: the wait ends as soon as vpcd listens.
+  wait_port 127.0.0.1 35963 60 || { echo "pcscd/vpcd did not start; see $state/pcscd.log" >&2; return 1; }
   echo "export ESERVICE_TEST_PCSC=1"
 }
 
@@ -47,7 +48,7 @@ start_postgres() {
   rm -rf "$dir"; mkdir -p "$dir"; chown postgres:postgres "$dir" "$state" 2>/dev/null || true
   chmod 755 "$state"
   su postgres -s /bin/sh -c "$bin/initdb -D '$dir' -A trust -E UTF8 --locale=C.UTF-8" >"$state/pg-init.log" 2>&1
-  su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -o \"-p $PG_PORT -c listen_addresses=127.0.0.1 -k '$dir' -c fsync=off -c max_connections=200\" -w start" >"$state/pg-start.log" 2>&1
+  su postgres -s /bin/sh -c "$bin/pg_ctl -D '$dir' -l '$dir/server.log' -o \"-p $PG_PORT -c listen_addresses=127.0.0.1 -k '$dir' -c fsync=off -c max_connections=200\" -w -t 300 start" >"$state/pg-start.log" 2>&1
   echo "export ESERVICE_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
 }
 
@@ -58,11 +59,23 @@ start_xvfb() {
     echo "export ESERVICE_TEST_DISPLAY=$XVFB_DISPLAY"
     return 0
   fi
-  rm -f "$lock" "/tmp/.X11-unix/X$n"
-  Xvfb "$XVFB_DISPLAY" -screen 0 1280x1024x24 -nolisten tcp >"$state/xvfb.log" 2>&1 &
-  echo $! >"$state/xvfb.pid"
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${XVFB_DISPLAY#:}" ] && break; sleep 0.1; done
-  echo "export ESERVICE_TEST_DISPLAY=$XVFB_DISPLAY"
+  rm -f "$lock" "/tmp/.X11-unix/X$n" "$state/xvfb.ready"
+  # Xvfb writes the display number to -displayfd once it accepts clients (its socket file
+  # appears earlier, and a slow machine may take more than a few seconds to get there).
+  Xvfb "$XVFB_DISPLAY" -screen 0 1280x1024x24 -nolisten tcp -displayfd 3 \
+    3>"$state/xvfb.ready" >"$state/xvfb.log" 2>&1 &
+  local pid=$! i
+  echo "$pid" >"$state/xvfb.pid"
+  for ((i = 0; i < 1200; i++)); do
+    if [ -s "$state/xvfb.ready" ]; then
+      echo "export ESERVICE_TEST_DISPLAY=$XVFB_DISPLAY"
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "Xvfb $XVFB_DISPLAY did not start; see $state/xvfb.log" >&2
+  return 1
 }
 
 stop_pid() {
