@@ -104,7 +104,9 @@ def _start_cupsd(cupsd: str, d: Path) -> tuple[subprocess.Popen[bytes], int]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 15
+        # A taken port makes cupsd exit; while it runs it is only slow to start (a loaded
+        # machine), so it is waited for rather than moved to another port.
+        deadline = time.monotonic() + 60
         while proc.poll() is None and time.monotonic() < deadline:
             if _cupsd_answers(port):
                 return proc, port
@@ -143,7 +145,7 @@ def cups_fixture() -> Iterator[Cups]:
     device = FakeThermalPrinter()
     server = f"127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 15
+        deadline = time.monotonic() + 60
         while True:
             added = subprocess.run(
                 [

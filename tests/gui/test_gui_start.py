@@ -266,7 +266,7 @@ window, ctx = started.window, started.ctx
 queue = window.current_page()
 ready = []
 started.ready_hooks.append(lambda: ready.append(True))
-deadline = time.monotonic() + 20
+deadline = time.monotonic() + 120  # ends once ready: a loaded machine takes 5-7 s, at times more
 while not (ready and ctx.core_open) and time.monotonic() < deadline:
     QApplication.processEvents()
     ctx.tasks.wait_idle(20)

@@ -64,7 +64,10 @@ def listening_socket() -> tuple[socket.socket, int]:
     return sock, int(sock.getsockname()[1])
 
 
-def wait_http(url: str, seconds: float = 20.0, verify: bool | str = True) -> None:
+def wait_http(url: str, seconds: float = 60.0, verify: bool | str = True) -> None:
+    """Until ``url`` answers: a server's own sign that it serves. The wait ends at the first
+    answer; ``seconds`` only bounds a server that never comes (a loaded machine starts one in
+    several seconds)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -144,9 +147,11 @@ class CountyServer:
                 env=county_env(),
             )
 
-    def _answers(self, proc: subprocess.Popen[bytes], seconds: float = 20.0) -> bool:
+    def _answers(self, proc: subprocess.Popen[bytes], seconds: float = 90.0) -> bool:
         """Whether ``proc`` answers on the port (False once it has exited: it could not bind,
-        whatever another process there says)."""
+        whatever another process there says). A process that runs is waited for: its start
+        (about 3 s of CPU) took 12-40 s at load 7-8 on two cores, where the old 20 s limit
+        failed a test's set-up; only a server that never answers should end the wait."""
         deadline = time.monotonic() + seconds
         while proc.poll() is None:
             try:

@@ -285,7 +285,7 @@ def test_an_answer_the_client_never_reads_is_let_go() -> None:
     thread = threading.Thread(target=server.run, args=([sock],), daemon=True)
     thread.start()
     try:
-        wait_http(f"http://127.0.0.1:{port}/", seconds=20)
+        wait_http(f"http://127.0.0.1:{port}/")
         with socket.socket() as s:
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             s.connect(("127.0.0.1", port))
@@ -357,7 +357,7 @@ def test_a_tls_handshake_that_never_comes_is_let_go(tmp_path: Path) -> None:
     thread = threading.Thread(target=server.run, args=([sock],), daemon=True)
     thread.start()
     try:
-        wait_http(f"https://127.0.0.1:{port}/", seconds=20, verify=str(cert))
+        wait_http(f"https://127.0.0.1:{port}/", verify=str(cert))
         with socket.create_connection(("127.0.0.1", port)) as s:
             start = time.monotonic()
             closed, said = _closed_within(s, 20)
