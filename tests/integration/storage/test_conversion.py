@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -93,9 +94,11 @@ def _state(data: Path) -> str:
     return kind
 
 
-def _convert(data: Path, kill_after: float | None) -> float:
-    """Runs the conversion in a process (killed ``kill_after`` s after it starts converting);
-    returns how long it ran."""
+def _convert(
+    data: Path, kill_after: float | None, kill_when: Callable[[], bool] | None = None
+) -> float:
+    """Runs the conversion in a process (killed ``kill_after`` s after it starts converting,
+    or as soon as ``kill_when`` holds); returns how long it ran."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     with subprocess.Popen(
         [sys.executable, "-c", CONVERTER, str(data)], stdout=subprocess.PIPE, text=True, env=env
@@ -104,7 +107,11 @@ def _convert(data: Path, kill_after: float | None) -> float:
         try:
             assert proc.stdout.readline().strip() == "go"
             started = time.perf_counter()
-            if kill_after is not None:
+            if kill_when is not None:
+                while proc.poll() is None and not kill_when():
+                    time.sleep(0.001)
+                os.kill(proc.pid, signal.SIGKILL)
+            elif kill_after is not None:
                 time.sleep(kill_after)
                 os.kill(proc.pid, signal.SIGKILL)
             else:
@@ -121,14 +128,24 @@ def test_kill_9_at_random_moments_of_the_conversion(tmp_path: Path) -> None:
     _plain_office(data)
     duration = _convert(data, None)
     assert _state(data) == "encrypted"
+    # Two kills at moments the files show, whatever the machine's speed (a duration measured
+    # once is no clock for the runs after it on a loaded machine): while the encrypted copy is
+    # being written, the plain database is the one; once it has taken the plain one's place,
+    # the encrypted one is.
+    database = data / "eservice.sqlite3"
+    _plain_office(data)
+    _convert(data, None, kill_when=database.with_name(database.name + ".encrypting").exists)
+    assert _state(data) == "plain"
+    _convert(data, None, kill_when=lambda: not cipher.is_plain(database))
+    assert _state(data) == "encrypted"
+    # and at random moments in between, before and after
     rng = random.Random(14)
-    seen: list[str] = []
-    for _ in range(12):
-        if seen and seen[-1] == "encrypted":
+    seen: list[str] = ["encrypted"]
+    for _ in range(10):
+        if seen[-1] == "encrypted":
             _plain_office(data)  # start again from a plain database (the key stays)
         _convert(data, rng.uniform(0, duration * 1.2))
         seen.append(_state(data))  # never neither: one of the two opens, with every row
-    assert {"plain", "encrypted"} <= set(seen), seen
     _convert(data, None)
     assert _state(data) == "encrypted"
     assert not list(data.glob("*.encrypting*"))
