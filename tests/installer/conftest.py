@@ -47,19 +47,43 @@ def display(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail("Xvfb is missing: apt-get install xvfb")
     number = 96
     log = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
+    # Xvfb writes its display number to -displayfd once it accepts clients, and the pipe closes
+    # without a word when it fails. Its socket file appears earlier, and the 5 s once waited for
+    # that were no limit a slow machine keeps to.
+    ready_r, ready_w = os.pipe()
+    argv = ["Xvfb", f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"]
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            [*argv, "-displayfd", str(ready_w)],
             stdout=out,
             stderr=out,
+            pass_fds=(ready_w,),
         )
-    socket = Path(f"/tmp/.X11-unix/X{number}")
-    for _ in range(100):
-        if socket.exists() or proc.poll() is not None:
-            break
-        time.sleep(0.05)
-    if proc.poll() is not None:
+    os.close(ready_w)
+    try:
+        said = _read_within(ready_r, 120)
+    finally:
+        os.close(ready_r)
+    if not said.strip():
+        proc.kill()
+        proc.wait(10)
         pytest.fail(f"Xvfb did not start: {log.read_text()}")
     yield f":{number}"
     proc.terminate()
     proc.wait(10)
+
+
+def _read_within(fd: int, seconds: float) -> bytes:
+    """What the writer of ``fd`` says up to its first newline or end, within ``seconds``."""
+    import select
+
+    said = b""
+    deadline = time.monotonic() + seconds
+    while b"\n" not in said and (left := deadline - time.monotonic()) > 0:
+        if not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 64)
+        if not chunk:
+            break
+        said += chunk
+    return said
