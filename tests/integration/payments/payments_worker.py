@@ -1,7 +1,7 @@
 """A separate process that records payments on a shared data directory (run by the tests).
 
 usage: payments_worker.py DATA_DIR MODE ARGS...
-  many GO_FILE CASE...   wait until GO_FILE exists, then pay each case in full (cash)
+  many GO_FILE CASE...   say "ready", wait until GO_FILE exists, then pay each case in full (cash)
   crash CASE             pay, print the receipt number, then hang "waiting for the printer"
 """
 
@@ -24,6 +24,7 @@ def main() -> None:
     app.operator = Operator("tester", "tester", COUNTER_ROLES)
     if mode == "many":
         go, *case_numbers = rest
+        print("ready", flush=True)
         while not Path(go).exists():
             time.sleep(0.005)
         out = []

@@ -321,6 +321,9 @@ def test_two_processes_recording_at_once_keep_numbers_gapless(
         )
         for chunk in (numbers[:per_process], numbers[per_process:])
     ]
+    # Both pay at one signal, once each has opened the database (touched at once, the signal
+    # found one still starting on a loaded machine while the other paid alone).
+    assert [p.stdout.readline().strip() for p in procs if p.stdout] == ["ready", "ready"]
     go.touch()
     results = []
     for p in procs:

@@ -9,7 +9,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,10 +32,11 @@ from eservice_desktop.config import Settings
 from eservice_desktop.services.core import open_app
 from eservice_desktop.services import pickup
 from eservice_desktop.domain.operators import Operator, Role
-data_dir, desk, token, start = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+data_dir, desk, token, go = sys.argv[1], sys.argv[2], sys.argv[3], Path(sys.argv[4])
 app = open_app(Settings(data_dir=Path(data_dir), office_code="H01", device_id="01"))
 app.operator = Operator("desk" + desk, "desk", frozenset({Role.PICKUP}))
-while time.time() < start:
+print("ready", flush=True)
+while not go.exists():
     time.sleep(0.001)
 r = pickup.handover(app, token)
 print(json.dumps({"desk": desk, "handed_over": r.handed_over, "reason": r.reason}))
@@ -55,11 +55,13 @@ def test_two_desk_processes_racing_on_one_code_hand_over_once(app: App, tmp_path
             )[1]
         )
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
-    for token in tokens:
-        start = time.time() + 1.5
+    for n, token in enumerate(tokens):
+        # Both desks hand over at one signal, once each has opened the database (a fixed start
+        # time passed while a loaded machine was still starting them, one after the other).
+        go = tmp_path / f"go{n}"
         procs = [
             subprocess.Popen(
-                [sys.executable, "-c", RACER, str(app.settings.data_dir), dev, token, str(start)],
+                [sys.executable, "-c", RACER, str(app.settings.data_dir), dev, token, str(go)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -67,6 +69,8 @@ def test_two_desk_processes_racing_on_one_code_hand_over_once(app: App, tmp_path
             )
             for dev in ("02", "03")
         ]
+        assert [p.stdout.readline().strip() for p in procs if p.stdout] == ["ready", "ready"]
+        go.touch()
         outs = [p.communicate(timeout=60) for p in procs]
         import json
 

@@ -210,22 +210,24 @@ def test_processes_starting_together_on_a_new_install_agree_on_one_key(tmp_path:
     is the key: six processes racing each open the database, and a seventh opens it after."""
     import subprocess
     import sys
-    import time
 
     data = tmp_path / "fresh"
-    start = time.time() + 1.0
+    go = tmp_path / "go"
+    # All six open at one signal, once each has imported what it needs (a fixed start time
+    # passed while a loaded machine was still importing, and the opens came one by one).
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
         "from eservice_desktop.config import Settings\n"
         "from eservice_desktop.services.core import open_app\n"
-        "while time.time() < float(sys.argv[2]): time.sleep(0.001)\n"
+        "print('ready', flush=True)\n"
+        "while not Path(sys.argv[2]).exists(): time.sleep(0.001)\n"
         "app = open_app(Settings(data_dir=Path(sys.argv[1])))\n"
         "print(app.db_key.hex()); app.close()\n"
     )
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(data), str(start)],
+            [sys.executable, "-c", script, str(data), str(go)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -233,6 +235,8 @@ def test_processes_starting_together_on_a_new_install_agree_on_one_key(tmp_path:
         )
         for _ in range(6)
     ]
+    assert [p.stdout.readline().strip() for p in procs if p.stdout] == ["ready"] * 6
+    go.touch()
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode == 0 for p in procs), [err[-300:] for _, err in outs]
     keys = {out.strip() for out, _ in outs}
