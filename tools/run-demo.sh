@@ -37,10 +37,19 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   while display_taken "$n"; do n=$((n + 1)); done
   [ "$n" = "$first" ] || echo "Display :$first is in use: the virtual screen takes :$n instead."
   echo "No display found: starting a virtual screen :$n (Xvfb). Use a desktop session to see the window."
-  Xvfb ":$n" -screen 0 1366x900x24 -nolisten tcp >/dev/null 2>&1 &
+  # Xvfb writes its display number to -displayfd once it takes clients (its socket file
+  # appears before that); the window starts then, or after 60 s with a word.
+  ready=$(mktemp)
+  Xvfb ":$n" -screen 0 1366x900x24 -nolisten tcp -displayfd 3 3>"$ready" >/dev/null 2>&1 &
   pids+=($!)
   export DISPLAY=":$n"
-  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$n" ] && break; sleep 0.1; done
+  for _ in $(seq 600); do
+    [ -s "$ready" ] && break
+    kill -0 "${pids[-1]}" 2>/dev/null || break
+    sleep 0.1
+  done
+  [ -s "$ready" ] || echo "The virtual screen :$n did not start in time: the window may not open."
+  rm -f "$ready"
 fi
 
 echo "To stop: close the window, or press Ctrl+C here (the county server and any virtual screen stop with it)."
