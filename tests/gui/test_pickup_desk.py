@@ -179,7 +179,7 @@ def test_real_x11_keystrokes_scanner_versus_clerk(tmp_path: Path) -> None:
     env.pop("ESERVICE_DATA_DIR", None)
     script = Path(__file__).with_name("pickup_x11_wedge.py")
     done = subprocess.run(
-        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=110
     )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
