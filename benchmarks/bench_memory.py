@@ -94,6 +94,25 @@ def _payments(core: Any, cases: list[Any]) -> None:
         payments.confirm_printed(core, paid.receipt_number)
 
 
+def _recently_ready(core: Any, limit: int) -> list[str]:
+    """The cases made ready last: the oldest on the desk's list (oldest first) were made ready
+    more than the code's 30 days before this run, their codes expired (nothing handed over)."""
+    from sqlalchemy import select
+
+    from eservice_desktop.domain.case_state import READY
+    from eservice_desktop.storage.models import CaseRow
+
+    with core.reading() as s:
+        return list(
+            s.scalars(
+                select(CaseRow.case_number)
+                .where(CaseRow.pickup_office == core.settings.office_code, CaseRow.status == READY)
+                .order_by(CaseRow.updated_at.desc())
+                .limit(limit)
+            )
+        )
+
+
 def _pickups(window: Any, count: int) -> int:
     from eservice_desktop.gui.pickup_desk import PickupDesk
     from eservice_desktop.services import pickup
@@ -101,10 +120,11 @@ def _pickups(window: Any, count: int) -> int:
     core = window.ctx.app
     desk = PickupDesk(window.ctx)
     done = 0
-    for row in pickup.ready_cases(core, limit=count * 10):
+    pickup.ready_cases(core, limit=count * 10)  # the desk's list, as the clerk opens it
+    for number in _recently_ready(core, count * 10):
         if done == count:
             break
-        token = pickup.issue_demo(core, row.case_number)["payload"]
+        token = pickup.issue_demo(core, number)["payload"]
         desk.result = None
         desk.scan(token)
         wait_for(lambda: desk.result is not None, "a pickup scan never answered")
