@@ -25,7 +25,7 @@ from PySide6.QtCore import QObject, Signal
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
-from eservice_desktop.gui.tasks import Task, TaskRunner, owner_deleted
+from eservice_desktop.gui.tasks import Task, TaskRunner, on_writer_thread, owner_deleted
 
 if TYPE_CHECKING:
     from eservice_desktop.config import Settings
@@ -124,7 +124,7 @@ class GuiContext(QObject):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
-        self._core = app
+        self._core = app if isinstance(app, PendingCore) else _adopted(app)
         self.tasks = tasks
         self.lang = lang
         tasks.lang = lang
@@ -143,12 +143,12 @@ class GuiContext(QObject):
         """The services core (waits for it while it is still opening: see the module doc)."""
         core = self._core
         if isinstance(core, PendingCore):
-            core = self._core = core.result()
+            core = self._core = _adopted(core.result())
         return core
 
     @app.setter
     def app(self, core: App) -> None:
-        self._core = core
+        self._core = _adopted(core)
 
     def _opened(self) -> App | None:
         """The core once it is open, without waiting (None while it is opening)."""
@@ -157,7 +157,7 @@ class GuiContext(QObject):
             future = core.future
             if not future.done() or future.exception() is not None:
                 return None
-            core = self._core = future.result()
+            core = self._core = _adopted(future.result())
         return core
 
     @property
@@ -254,3 +254,12 @@ def intake_draft_path(ctx: GuiContext) -> Path:
     """Where the intake form's unsent input is sealed (``services.drafts.DraftStore``): the
     form keeps it there, the main window looks for it at sign-in."""
     return ctx.settings.data_dir / "drafts" / "intake.json.sealed"
+
+
+def _adopted(core: App) -> App:
+    """The core as the window uses it: the services read the signed-in account only on the
+    database writer, never on the GUI thread (``operators_signin.read_accounts_only_where``)."""
+    from eservice_desktop.services import operators_signin  # argon2: not at start-up
+
+    operators_signin.read_accounts_only_where(core, on_writer_thread)
+    return core

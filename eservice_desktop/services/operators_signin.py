@@ -22,7 +22,7 @@ import contextlib
 import functools
 import logging
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -139,6 +139,18 @@ def _stamp(app: App, op: Operator) -> None:
     app.extras[_CHECKED] = (op.account, app.now())
 
 
+#: ``app.extras`` key: which threads may read the account (:func:`read_accounts_only_where`).
+_MAY_READ_HERE = "operators.may_read_here"
+
+
+def read_accounts_only_where(app: App, may_read: Callable[[], bool]) -> None:
+    """The window's process: the look at the account is taken only on a thread for which
+    ``may_read()`` is true (its database writer). A guard called on its GUI thread (a form's
+    checks before a submit) must not begin a transaction there; it keeps the last look, and
+    the next use case on the writer, within moments, reads the account again."""
+    app.extras[_MAY_READ_HERE] = may_read
+
+
 def _check_still_active(app: App, op: Operator) -> None:
     """Reads the account again when the last look is older than :data:`STILL_ACTIVE_CHECK_S`.
     An operator without an account row (the demo operator) is left as signed in."""
@@ -148,6 +160,9 @@ def _check_still_active(app: App, op: Operator) -> None:
         age = (now - seen[1]).total_seconds()
         if 0 <= age < STILL_ACTIVE_CHECK_S:
             return
+    may_read = app.extras.get(_MAY_READ_HERE)
+    if may_read is not None and not may_read():
+        return  # a check on the window's thread: the next use case on its writer looks
     with app.reading() as s:
         row = s.get(OperatorRow, op.account)
         active = row is None or row.active

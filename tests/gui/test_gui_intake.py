@@ -277,6 +277,24 @@ def test_unknown_service_text_clears_the_choice_and_says_so(qtbot, sync_ctx: Gui
     assert _count(sync_ctx.app) == 0
 
 
+def test_the_forms_own_checks_never_read_the_account_on_the_gui_thread(
+    qtbot, sync_ctx: GuiContext, monkeypatch
+):
+    """The form's checks before a submit call the services' guard on the GUI thread. Once the
+    last look at the account was older than its check time, the guard read the account there:
+    a transaction on the GUI thread (the autouse ``_no_gui_thread_io`` fails the test then; CI
+    met it when a test ran 30 s after the sign-in). The look is left to the writer."""
+    from eservice_desktop.services import operators_signin
+
+    monkeypatch.setattr(operators_signin, "STILL_ACTIVE_CHECK_S", 0.0)
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    form.service_combo.setEditText("XX-NOTHING")
+    form.submit()
+    assert form.error_labels["service"].text() == "查無此申辦項目，請輸入代碼或名稱"
+    assert _count(sync_ctx.app) == 0
+
+
 def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ctx: GuiContext):
     form = IntakeForm(sync_ctx)
     qtbot.addWidget(form)
