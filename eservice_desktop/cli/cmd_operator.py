@@ -146,32 +146,27 @@ def cmd_roles(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import operators
-
-    app = open_from(args)
-    try:
-        op = operators.deactivate(app, args.account)
-    finally:
-        app.close()
-    emit(
-        args,
-        {"ok": True, "account": op.account, "active": False},
-        say(args, f"已停用帳號 {op.account}", f"account {op.account} disabled"),
-    )
-    return 0
+    return _set_active(args, active=False)
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
+    return _set_active(args, active=True)
+
+
+def _set_active(args: argparse.Namespace, *, active: bool) -> int:
+    """``operator disable`` and ``operator enable``: one JSON shape, ``active`` as it now is."""
     from eservice_desktop.services import operators
 
     app = open_from(args)
     try:
-        op = operators.activate(app, args.account)
+        change = operators.activate if active else operators.deactivate
+        op = change(app, args.account)
     finally:
         app.close()
+    done_zh, done_en = ("已重新啟用", "enabled") if active else ("已停用", "disabled")
     emit(
         args,
-        {"ok": True, "account": op.account, "active": True},
-        say(args, f"已重新啟用帳號 {op.account}", f"account {op.account} enabled"),
+        {"ok": True, "account": op.account, "active": active},
+        say(args, f"{done_zh}帳號 {op.account}", f"account {op.account} {done_en}"),
     )
     return 0
