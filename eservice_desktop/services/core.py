@@ -289,3 +289,13 @@ def _check_device_identity(app: App) -> None:
             f"opened as {asked}: check office_code/device_id in the settings file, or "
             "--office/--device",
         )
+
+
+#: Runs one database step of a use case that waits on the network between its steps (a county
+#: look-up): ``db(fn, *args)``, the window's database writer, or :func:`run_here` elsewhere.
+DbStep = Callable[..., Any]
+
+
+def run_here(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A :data:`DbStep` that runs the step on the calling thread (the CLI, the services)."""
+    return fn(*args, **kwargs)

@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from hashlib import sha256
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import case_attachments, cases
-from eservice_desktop.services.core import App
+from eservice_desktop.services.core import App, DbStep, run_here
 from eservice_desktop.services.operators import require
 
 if TYPE_CHECKING:
@@ -211,15 +210,6 @@ def verify_result(
         raise bad
 
 
-#: Runs one database step of a look-up: ``db(fn, *args)`` (the GUI's writer, :func:`_direct`
-#: elsewhere); the county's answer is awaited outside it.
-DbStep = Callable[..., Any]
-
-
-def _direct(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    return fn(*args, **kwargs)
-
-
 def _prepare(
     app: App, case_number: str, kind: str, record_consent: bool
 ) -> tuple[CaseState, dict[str, str], CountyClient]:
@@ -242,7 +232,7 @@ def run_lookup(
     kind: str,
     *,
     record_consent: bool = False,
-    db: DbStep = _direct,
+    db: DbStep = run_here,
 ) -> LookupResult:
     """Looks ``kind`` up at the county for the case and keeps the verified result (module
     docstring). ``record_consent``: the citizen consents now, at the counter; the consent is

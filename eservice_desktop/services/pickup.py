@@ -14,7 +14,7 @@ shows them, it does not crash on them.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
@@ -33,7 +33,7 @@ from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.cases import append
-from eservice_desktop.services.core import App
+from eservice_desktop.services.core import App, DbStep, run_here
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_checks import (
     ALREADY_PICKED_UP,
@@ -298,16 +298,7 @@ OFFLINE = "offline"
 NOT_AT_COUNTY = "not_at_county"
 
 
-#: Runs one database step of the online look-up: ``db(fn, *args)`` (the GUI's writer, a direct
-#: call elsewhere); the county's answer is awaited outside it.
-DbStep = Callable[..., Any]
-
-
-def _direct(fn: Callable[..., Any], *args: Any) -> Any:
-    return fn(*args)
-
-
-def fetch_online(app: App, payload: str, *, db: DbStep = _direct) -> PickupResult:
+def fetch_online(app: App, payload: str, *, db: DbStep = run_here) -> PickupResult:
     """For ``not_synced``: asks the county for the case (when the network is there), stores its
     events like a sync pull would, then verifies again. Only a code that passed every offline
     check except the local case is looked up, so a forged code never causes a request. The
