@@ -27,12 +27,15 @@ from collections.abc import Callable
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
     QInputDialog,
+    QSpinBox,
     QWidget,
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import receipt_actions
+from eservice_desktop.gui import payment_terms, receipt_actions
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.payment_printing import PaymentPrinting
@@ -53,6 +56,8 @@ class PaymentPage(PaymentPrinting):
         self.last_error = ""
         #: The case most recently written anywhere (intake, queue ...): shown on F6.
         self.recent_case = ""
+        #: The 核定 row's terms as the shown case's assessment recorded them.
+        self.recorded_terms = fees.Terms(1, False, 0, "")
         self._build()
         ctx.case_changed.connect(self._case_changed)
 
@@ -214,7 +219,8 @@ class PaymentPage(PaymentPrinting):
         self.amount_spin.setValue(max(balance, 0))
         self.tendered_spin.setValue(max(balance, 0))
         self.pay_btn.setEnabled(balance > 0)
-        self.copies_spin.setValue(v.copies)
+        self.recorded_terms = fees.terms_of(screen.assessment, v.copies)
+        payment_terms.show(self.recorded_terms, *self._terms_row())
         self.ctx.case_shown.emit(v.case_number)
         self._draw_receipts(screen.receipts)
         self.draw_pending()  # F10 prints this case's own unprinted receipt first
@@ -252,43 +258,42 @@ class PaymentPage(PaymentPrinting):
 
     # -- actions -----------------------------------------------------------------------------
 
-    def _exemption_reason(self) -> str:
-        """A listed reason is recorded as listed (zh-TW); a typed one as typed."""
-        i = self.reason_combo.currentIndex()
-        if i >= 0 and self.reason_combo.currentText() == self.reason_combo.itemText(i):
-            return str(self.reason_combo.itemData(i) or "")
-        return self.reason_combo.currentText()
+    def _terms_row(self) -> tuple[QSpinBox, QCheckBox, QSpinBox, QComboBox]:
+        return self.copies_spin, self.exempt_box, self.reduction_spin, self.reason_combo
 
     def assess(self) -> None:
+        """核定 (Alt+A) with the row's terms: nothing when they are the recorded ones; only the
+        copies, keeping the relief already granted; else a new assessment, approved by a
+        supervisor when it reduces the fee."""
         if self.current is None or not self.assess_btn.isEnabled():
             return
         number = self.current.view.case_number
-        copies = self.copies_spin.value()
-        exempt = self.exempt_box.isChecked()
-        reduction = self.reduction_spin.value()
-        if copies != self.current.view.copies and not (exempt or reduction):
-            # only the copies changed: re-assessed, keeping an exemption already granted
+        row = payment_terms.read(*self._terms_row())
+        step = payment_terms.choose(row, self.recorded_terms, self.current.assessed)
+        if step == "unchanged":
+            self._refused(fees.UNCHANGED)
+            return
+        if step == "copies":
             self.ctx.tasks.run(
                 fees.change_copies,
                 self.ctx.app,
                 number,
-                copies,
+                row.copies,
                 on_done=lambda _v: self._written(number),
                 on_error=self._refused,
             )
             return
-        reason = self._exemption_reason()
         run_with_approval(  # a reduction or exemption needs a supervisor's approval
             self.ctx,
             self,
             fees.assess,
             self.ctx.app,
             number,
-            exempt=exempt,
-            reduction=reduction,
-            reason=reason,
-            copies=copies,
-            approval_reason=reason,
+            exempt=row.exempt,
+            reduction=row.reduction,
+            reason=row.reason,
+            copies=row.copies,
+            approval_reason=row.reason,
             on_done=lambda _v: self._written(number),
             on_error=self._refused,
         )

@@ -234,6 +234,47 @@ def current(state: CaseState) -> Assessment:
     )
 
 
+@dataclass(frozen=True)
+class Terms:
+    """The terms a clerk sets on the fees page's 核定 row: copies, a full exemption or a
+    reduction, and its reason. The page shows the recorded assessment's terms
+    (:func:`terms_of`), so a re-assessment changes only what the clerk changed: a form that
+    showed none of them re-assessed an approved reduction away on one Alt+A."""
+
+    copies: int
+    exempt: bool
+    reduction: int
+    reason: str
+
+    def same_relief(self, other: Terms) -> bool:
+        """The same exemption or reduction with the same reason (copies aside)."""
+        return (self.exempt, self.reduction, self.reason) == (
+            other.exempt,
+            other.reduction,
+            other.reason,
+        )
+
+
+def terms_of(assessment: Assessment, copies: int) -> Terms:
+    """The terms of a recorded assessment (``copies``: the case's): a fee waived in full is an
+    exemption, as :func:`change_copies` reads it."""
+    exempt = assessment.subtotal > 0 and assessment.reduction >= assessment.subtotal
+    reduction = 0 if exempt else assessment.reduction
+    reason = assessment.exemption_reason if assessment.reduction else ""
+    return Terms(copies, exempt, reduction, reason.strip())
+
+
+#: The fees page's answer to 核定 with the recorded terms unchanged: nothing is recorded again
+#: (and no supervisor is asked to approve the same reduction twice).
+UNCHANGED = DomainError(
+    "fee.unchanged",
+    "規費核定內容未變更（份數、免徵、減免與原因均同已核定者），未重新核定",
+    "The fee terms are unchanged (copies, exemption, reduction and reason as assessed); "
+    "nothing was re-assessed",
+    "copies",
+)
+
+
 #: The fee page's reason of an exemption or reduction, as a refusal names it.
 REDUCTION_REASON: Final[values.Label] = ("減免原因", "Reduction reason")
 

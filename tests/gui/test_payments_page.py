@@ -645,3 +645,76 @@ def test_f10_with_the_configured_printer_gone_says_so_and_prints_once_it_is_back
     qtbot.keyClick(page.case_edit, Qt.Key.Key_F10)
     qtbot.waitUntil(lambda: payments.get_receipt(app, receipt).printed, timeout=20000)
     assert receipt in codes_in(out)
+
+
+def _assessments(app, number: str) -> int:  # type: ignore[no-untyped-def]
+    from sqlalchemy import func, select
+
+    from eservice_desktop.domain import events as ev
+    from eservice_desktop.services import cases
+    from eservice_desktop.storage.models import EventRow
+
+    case_id = cases.load_case(app, number).case_id
+    with app.reading() as s:
+        count = select(func.count()).where(
+            EventRow.case_id == case_id, EventRow.type == ev.FEE_ASSESSED
+        )
+        return int(s.scalar(count) or 0)
+
+
+def test_the_fee_row_shows_the_recorded_relief_and_alt_a_keeps_it(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """A case with an approved reduction: the row shows it, 核定 with nothing changed records
+    nothing (the reduction was re-assessed away before), new copies keep the reduction."""
+    from eservice_desktop.services import fees
+
+    app = sync_ctx.app
+    add_accounts(app)
+    number = new_case(app, name="陳堃", copies=2)
+    reason = "身心障礙者減半"
+    fees.assess(app, number, reduction=10, reason=reason, approval=sup_approval())
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.load(number)
+    assert page.reduction_spin.value() == 10 and not page.exempt_box.isChecked()
+    assert page.reason_combo.currentData() == reason
+    before = _assessments(app, number)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    page.assess()
+    assert "未變更" in page.last_error and page.field_errors["copies"].text()
+    assert _assessments(app, number) == before
+    assert page.current is not None and page.current.assessment.reduction == 10
+    page.copies_spin.setValue(3)
+    page.assess()  # only the copies: the reduction granted stays, no new approval asked
+    assert page.current is not None and page.current.view.copies == 3
+    assert page.current.assessment.reduction == 10
+    assert page.reduction_spin.value() == 10 and page.copies_spin.value() == 3
+
+
+def test_the_fee_row_shows_an_exemption_and_a_typed_reason(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from eservice_desktop.services import fees
+
+    app = sync_ctx.app
+    add_accounts(app)
+    exempted = new_case(app, name="陳堃", copies=2)
+    fees.assess(
+        app, exempted, exempt=True, reason=fees.EXEMPTION_REASONS[0], approval=sup_approval()
+    )
+    typed = new_case(app, name="林一", copies=2)
+    fees.assess(app, typed, reduction=5, reason="里長證明清寒", approval=sup_approval())
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.load(exempted)
+    assert page.exempt_box.isChecked() and page.reduction_spin.value() == 0
+    assert page.reason_combo.currentData() == fees.EXEMPTION_REASONS[0]
+    page.assess()
+    assert "未變更" in page.last_error
+    page.load(typed)
+    assert not page.exempt_box.isChecked() and page.reduction_spin.value() == 5
+    assert page.reason_combo.currentText() == "里長證明清寒"
+    before = _assessments(app, typed)
+    page.assess()
+    assert "未變更" in page.last_error and _assessments(app, typed) == before
