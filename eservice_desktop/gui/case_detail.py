@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui import case_end
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_detail_files import CaseDetailFiles
 from eservice_desktop.gui.case_detail_view import (
@@ -331,14 +332,24 @@ class CaseDetail(CaseDetailFiles):
         )
 
     def reject_case(self) -> None:
-        reason = self._reason()
-        if reason is not None:
-            self._write(cases.reject_case, reason)
+        self._end("reject", cases.reject_case)
 
     def cancel_case(self) -> None:
+        self._end("cancel", cases.cancel_case)
+
+    def _end(self, ending: case_end.Ending, fn: Callable[..., cases.CaseView]) -> None:
+        """駁回 or 撤件 once the clerk confirms (``confirm_end``), on the case the question
+        named: nothing is done if another case came on screen meanwhile."""
         reason = self._reason()
-        if reason is not None:
-            self._write(cases.cancel_case, reason)
+        view = self.view
+        if reason is None or view is None or self._writing or not self.shown_number():
+            return
+        if self.confirm_end(view, ending, reason) and self.shown_number() == view.case_number:
+            self._write(fn, reason)
+
+    def confirm_end(self, view: cases.CaseView, ending: case_end.Ending, reason: str) -> bool:
+        """Asks before the case ends for good (``gui.case_end``; tests may answer instead)."""
+        return case_end.ask(self, view, ending, reason)
 
     def _error(self, error: object) -> None:
         if self._write_landed:  # the reload after a write failed: the actions are back

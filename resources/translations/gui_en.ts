@@ -3,6 +3,30 @@
 <context>
     <name>CaseDetail</name>
     <message>
+        <source>駁回案件 {number}？駁回後本案即結束，不能復原；民眾會收到通知與理由：{reason}</source>
+        <translation>Reject case {number}? A rejected case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
+    </message>
+    <message>
+        <source>撤件案件 {number}？撤件後本案即結束，不能復原；民眾會收到通知與理由：{reason}</source>
+        <translation>Cancel case {number}? A cancelled case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
+    </message>
+    <message>
+        <source>本案已繳規費 {paid} 元：結束案件不會退費；民眾申請退費時，請在收費頁（F6）辦理</source>
+        <translation>NT${paid} of fees was paid on this case: ending the case refunds nothing; if the citizen asks for a refund, make it on the fees page (F6)</translation>
+    </message>
+    <message>
+        <source>駁回</source>
+        <translation>Reject case</translation>
+    </message>
+    <message>
+        <source>撤件</source>
+        <translation>Cancel case</translation>
+    </message>
+    <message>
+        <source>返回(&amp;B)</source>
+        <translation>&amp;Back</translation>
+    </message>
+    <message>
         <source>案號</source>
         <extracomment>Event type -&gt; (zh-TW, English) shown in the timeline.</extracomment>
         <translation>Case number</translation>

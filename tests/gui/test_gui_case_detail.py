@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from factories import new_case
 from gui_keys import open_case_detail
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.approval import ApprovalDialog
@@ -58,6 +60,7 @@ def test_supplement_record_close_update_the_timeline(qtbot, ctx: GuiContext):
 def test_reject_shows_reason_and_refuses_a_second_time(qtbot, ctx: GuiContext):
     number = new_case(ctx.app)
     _window, detail = open_case_detail(qtbot, ctx, number)
+    detail.confirm_end = lambda *_: True  # type: ignore[method-assign]  # the question: below
     detail.reason_edit.setText("申請人非權利人")
     detail.reject_button.click()
     qtbot.waitUntil(lambda: detail.status_label.text() == "駁回", timeout=3000)
@@ -190,6 +193,7 @@ def test_a_reason_typed_while_the_write_is_on_its_way_is_kept(qtbot, ctx: GuiCon
     assert detail.reason_edit.text() == "wrong seal"
 
     # Nothing typed after the write: the sent reason is cleared as before.
+    detail.confirm_end = lambda *_: True  # type: ignore[method-assign]
     detail.reason_edit.setText("申請人撤回")
     detail.cancel_button.click()
     qtbot.waitUntil(lambda: detail.status_label.text() == "撤件", timeout=3000)
@@ -242,3 +246,65 @@ def test_an_action_pressed_twice_is_done_once_without_a_refusal(qtbot, ctx: GuiC
     ctx.tasks.wait_idle()
     assert detail.error_label.text() == ""
     assert detail.timeline_types()[-1] == ev.CLOSED
+
+
+def _answer_question(
+    qtbot,  # type: ignore[no-untyped-def]
+    key: Qt.Key,
+    seen: list[str],
+    button: str = "",
+) -> None:
+    """Answers the next modal question with ``key`` once it is up (to its ``button`` when
+    named, else to the question, as to its default button); its text goes to ``seen``."""
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if box is None:
+            QTimer.singleShot(20, answer)
+            return
+        seen.append(box.findChild(QLabel, "qt_msgbox_label").text())
+        target = box.findChild(QPushButton, button) if button else box
+        QTest.keyClick(target, key)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_reject_and_cancel_ask_first_and_say_what_was_paid(qtbot, ctx: GuiContext) -> None:
+    """駁回 and 撤件 end the case for good and tell the citizen: one Alt+J after a reason did it
+    unasked, with 500 paid and no word about it. Now a question names the case, the reason and
+    the money; Esc goes back with nothing written, the 駁回 button confirms."""
+    number = new_case(ctx.app)
+    payments.record_payment(ctx.app, number, "cash", 15)
+    window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.reject_button.isEnabled, timeout=3000)
+    detail.reason_edit.setText("申請人非權利人")
+    seen: list[str] = []
+    _answer_question(qtbot, Qt.Key.Key_Escape, seen)
+    QTest.keyClick(detail.reason_edit, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=3000)
+    assert number in seen[0] and "申請人非權利人" in seen[0] and "已繳規費 15 元" in seen[0]
+    ctx.tasks.wait_idle()
+    assert detail.status_label.text() == "收件" and ev.REJECTED not in detail.timeline_types()
+    assert detail.reason_edit.text() == "申請人非權利人"  # nothing typed is lost
+    window.activateWindow()  # the offscreen platform gives activation back late
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    _answer_question(qtbot, Qt.Key.Key_Space, seen, "case_end_confirm")
+    QTest.keyClick(detail.reason_edit, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=3000)
+    qtbot.waitUntil(lambda: detail.status_label.text() == "駁回", timeout=3000)
+    assert detail.timeline_types()[-1] == ev.REJECTED
+
+
+def test_the_cancel_question_without_money_says_nothing_of_fees(qtbot, ctx: GuiContext) -> None:
+    number = new_case(ctx.app)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.cancel_button.isEnabled, timeout=3000)
+    before = detail.status_label.text()
+    detail.reason_edit.setText("申請人撤回")
+    seen: list[str] = []
+    _answer_question(qtbot, Qt.Key.Key_Return, seen)
+    detail.cancel_button.click()
+    qtbot.waitUntil(lambda: len(seen) == 1, timeout=3000)
+    assert "撤件案件 " + number in seen[0] and "規費" not in seen[0]
+    ctx.tasks.wait_idle()  # Enter is the way back (the default), never the ending
+    assert detail.status_label.text() == before and ev.CANCELLED not in detail.timeline_types()

@@ -1,0 +1,55 @@
+"""The question before 駁回 (Alt+J) and 撤件 (Alt+N): both end the case for good and the citizen
+is told the reason, so one keystroke after a reason must not do it unasked.
+
+The question names the case, the reason the citizen will read and, when fees were paid, that
+ending the case refunds nothing (the refund is the fees page's, F6). The way back is the
+default and Esc; the action's own key (Alt+J or Alt+N again) or Enter on its button confirms.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+
+from eservice_desktop.services import cases
+
+Ending = Literal["reject", "cancel"]
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate("CaseDetail", text)
+
+
+def question(view: cases.CaseView, ending: Ending, reason: str) -> str:
+    """The question's text (``view``: the case on screen)."""
+    if ending == "reject":
+        text = _t("駁回案件 {number}？駁回後本案即結束，不能復原；民眾會收到通知與理由：{reason}")
+    else:
+        text = _t("撤件案件 {number}？撤件後本案即結束，不能復原；民眾會收到通知與理由：{reason}")
+    text = text.format(number=view.case_number, reason=reason)
+    if view.paid > 0:
+        paid = _t(
+            "本案已繳規費 {paid} 元：結束案件不會退費；民眾申請退費時，請在收費頁（F6）辦理。"
+        )
+        text += "\n\n" + paid.format(paid=f"{view.paid:,}")
+    return text
+
+
+def ask(parent: QWidget, view: cases.CaseView, ending: Ending, reason: str) -> bool:
+    """True when the clerk confirms ending the case ``view`` with ``reason``."""
+    box = QMessageBox(parent)
+    box.setObjectName("case_end_question")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_t("駁回") if ending == "reject" else _t("撤件"))
+    box.setText(question(view, ending, reason))
+    action = _t("駁回(&J)") if ending == "reject" else _t("撤件(&N)")
+    confirm: QPushButton = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    confirm.setObjectName("case_end_confirm")
+    back = box.addButton(_t("返回(&B)"), QMessageBox.ButtonRole.RejectRole)
+    back.setObjectName("case_end_back")
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is confirm
