@@ -1,6 +1,8 @@
-"""``report access --operator ACCOUNT | --case NUMBER [--from --to] [--json]``: the access log.
+"""``report access --operator ACCOUNT | --case NUMBER | --action ACTION [--from --to] [--json]``:
+the access log.
 
-Who viewed, searched, printed or exported which case (個資法 accountability), oldest first.
+Who viewed, searched, printed or exported which case (個資法 accountability) and who changed
+which operator account (``--action account``: every account change), oldest first.
 ``--from``/``--to`` are ISO 8601 times or days (a day without a time is Taipei midnight; ``--to``
 is exclusive). Bad input exits 2.
 """
@@ -12,15 +14,23 @@ from datetime import datetime
 
 from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
 from eservice_desktop.domain.office_zone import TAIPEI as TPE
+from eservice_desktop.services import access
 
 
 def register_report(rs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     a = rs.add_parser(
-        "access", help="個資存取紀錄（誰檢視、查詢、列印、匯出哪一案）", parents=[common]
+        "access",
+        help="個資存取紀錄（誰檢視、查詢、列印、匯出哪一案；誰異動哪個帳號）",
+        parents=[common],
     )
-    who = a.add_mutually_exclusive_group(required=True)
+    who = a.add_mutually_exclusive_group()
     who.add_argument("--operator", help="operator account")
     who.add_argument("--case", dest="case_number", help="case number")
+    a.add_argument(
+        "--action",
+        choices=access.ACTIONS,
+        help="only this action (account: changes to operator accounts)",
+    )
     a.add_argument("--from", dest="start", help="from (ISO 8601 time or YYYY-MM-DD, Taipei)")
     a.add_argument("--to", dest="end", help="until, exclusive (ISO 8601 time or YYYY-MM-DD)")
     add_json(a)
@@ -32,8 +42,6 @@ def _when(text: str | None, field: str) -> datetime | None:
 
 
 def cmd_access(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import access
-
     start = _when(args.start, "from")
     end = _when(args.end, "to")
     app = open_from(args)
@@ -44,12 +52,14 @@ def cmd_access(args: argparse.Namespace) -> int:
             case_number=(args.case_number or "").strip() or None,
             start=start,
             end=end,
+            action=args.action,
         )
     finally:
         app.close()
     data = {
         "operator": args.operator,
         "case_number": args.case_number,
+        "action": args.action,
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
         "count": len(records),

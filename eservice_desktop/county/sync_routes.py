@@ -153,7 +153,8 @@ def _push_routes(r: Routes) -> None:
         responses=ERRORS,
     )
     def push_access(body: AccessPushRequest, key: Device) -> AccessPushResponse:
-        """The office's access log (who viewed, searched, printed or exported which case)."""
+        """The office's access log (who viewed, searched, printed or exported which case, or
+        changed which operator account)."""
         try:
             with tx() as s:
                 return service.push_access(s, dev_of(s, key), body.records, clock())

@@ -85,8 +85,9 @@ class CountyChainHeadRow(CountyBase):
 
 
 class CountyAccessRow(CountyBase):
-    """The offices' access logs (who viewed, searched, printed or exported which case), as
-    pushed, with each device's chain links; never updated."""
+    """The offices' access logs (who viewed, searched, printed or exported which case, or
+    changed which operator account), as pushed, with each device's chain links; never
+    updated."""
 
     __tablename__ = "county_access_log"
 

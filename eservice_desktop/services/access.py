@@ -1,13 +1,17 @@
-"""The access log (個資法 accountability): who viewed, searched, printed or exported which case.
+"""The access log (個資法 accountability): who viewed, searched, printed or exported which case,
+and who changed which operator account.
 
 The use cases that show personal data call :func:`record` (``cases.show_case`` a view,
 ``cases.search_page`` a search, ``payments.receipt_pdf`` and ``pickup.pickup_record`` a print,
 the closing report an export). Each record is appended to ``access_log`` in a short
-transaction of its own, linked into the log's own hash chain (the same canonical encoding as
-the events, domain/chain.py), and pushed to the county by the sync round (``/v1/access``).
-``report access --operator ACCOUNT | --case NUMBER`` reads it back.
+transaction of its own (an account change, action ``account``, in the transaction of the
+change: ``services.operators_audit``), linked into the log's own hash chain (the same
+canonical encoding as the events, domain/chain.py), and pushed to the county by the sync
+round (``/v1/access``).
+``report access --operator ACCOUNT | --case NUMBER | --action ACTION`` reads it back.
 
-The operator is the account stamped on events (``app.actor.clerk``). A search record keeps the
+The operator is the account stamped on events (``app.actor.clerk``; who made an account
+change when no one is signed in: ``append(operator=...)``). A search record keeps the
 search text (an auditor must be able to answer "who looked this person up"); the log lives in
 the encrypted database and at the county, never in a log file.
 """
@@ -29,7 +33,7 @@ from eservice_desktop.domain import chain
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators import require
+from eservice_desktop.services.operators_signin import require
 from eservice_desktop.storage import db
 from eservice_desktop.storage.models_audit import AccessLogRow
 
@@ -37,7 +41,10 @@ VIEW: Final = "view"
 SEARCH: Final = "search"
 PRINT: Final = "print"
 EXPORT: Final = "export"
-ACTIONS: Final = (VIEW, SEARCH, PRINT, EXPORT)
+#: A change to an operator account: one action for every kind of change (the kind is the
+#: detail's first word, services/operators_audit.py), so ``--action account`` lists them all.
+ACCOUNT: Final = "account"
+ACTIONS: Final = (VIEW, SEARCH, PRINT, EXPORT, ACCOUNT)
 DETAIL_MAX: Final = 200
 
 ACTION_LABELS = {
@@ -45,6 +52,7 @@ ACTION_LABELS = {
     SEARCH: ("查詢", "searched"),
     PRINT: ("列印", "printed"),
     EXPORT: ("匯出", "exported"),
+    ACCOUNT: ("帳號異動", "account changed"),
 }
 
 
@@ -111,11 +119,14 @@ def append(
     case_id: str = "",
     case_number: str = "",
     detail: str = "",
+    operator: str | None = None,
 ) -> AccessRecord:
-    """Appends one record inside the caller's write transaction."""
+    """Appends one record inside the caller's write transaction. ``operator`` names who acted
+    when no one is signed in (the first admin at setup, the county's provisioning by sync);
+    otherwise it is the signed-in operator."""
     if action not in ACTIONS:
         raise ValueError(f"unknown access action {action!r}")
-    actor = app.actor
+    actor = app.actor if operator is None else replace(app.device_actor, clerk=operator)
     last = s.scalar(select(AccessLogRow.hash).order_by(AccessLogRow.seq.desc()).limit(1))
     prev = last or chain.GENESIS
     base = AccessRecord(
@@ -243,15 +254,24 @@ def report(
     start: datetime | None = None,
     end: datetime | None = None,
     limit: int = 10_000,
+    action: str | None = None,
 ) -> list[AccessRecord]:
-    """The records of one operator or of one case, oldest first, within ``[start, end)``."""
+    """The records of one operator, of one case or of one action (``account``: every account
+    change), oldest first, within ``[start, end)``."""
     require(app, Action.AUDIT)
-    if not operator and not case_number:
+    if not operator and not case_number and not action:
         raise _bad(
             "access.filter",
-            "請指定 --operator 帳號或 --case 案號",
-            "Give --operator ACCOUNT or --case NUMBER",
+            "請指定 --operator 帳號、--case 案號或 --action 動作",
+            "Give --operator ACCOUNT, --case NUMBER or --action ACTION",
             "operator",
+        )
+    if action and action not in ACTIONS:
+        raise _bad(
+            "access.action",
+            "不明的動作，可用：" + "、".join(ACTIONS),
+            "Unknown action; one of: " + ", ".join(ACTIONS),
+            "action",
         )
     if start is not None and end is not None and end <= start:
         raise _bad("access.range", "結束日須晚於起始日", "--to must be after --from", "to")
@@ -260,6 +280,8 @@ def report(
         stmt = stmt.where(AccessLogRow.operator == operator)
     if case_number:
         stmt = stmt.where(AccessLogRow.case_number == case_number)
+    if action:
+        stmt = stmt.where(AccessLogRow.action == action)
     if start is not None:
         stmt = stmt.where(AccessLogRow.at >= start.astimezone(UTC))
     if end is not None:

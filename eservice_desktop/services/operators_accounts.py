@@ -1,6 +1,7 @@
 """Operator accounts, kept by the office admin: create, list, set a password or the roles,
 scope and name, disable and enable again; the accounts the county provisions by sync; the demo
-supervisor.
+supervisor. Every change is also an ``account`` record of the access log, appended in the
+change's own transaction (``services.operators_audit``).
 
 Apart from the sign-in (``services.operators_signin``) because these write accounts while the
 sign-in only reads and counts failures; ``services.operators`` re-exports both.
@@ -29,6 +30,7 @@ from eservice_desktop.domain.operators import (
     forbidden,
     parse_roles,
 )
+from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import (
     DEMO_SUPERVISOR,
@@ -144,6 +146,7 @@ def create_first_admin(app: App, account: str, name: str, password: str) -> Oper
                 "Operator accounts exist already; an office admin adds accounts",
             )
         op = _insert(app, s, account, name, [Role.ADMIN], password, ())
+        audit.note(app, s, audit.created(op.account, op.roles, (), "first admin"), by=op.account)
     log.info("first office admin %s created", op.account)
     return op
 
@@ -160,6 +163,7 @@ def create_operator(
     admin = require(app, Action.MANAGE_OPERATORS)
     with app.transaction() as s:
         op = _insert(app, s, account, name, roles, password, departments)
+        audit.note(app, s, audit.created(op.account, op.roles, op.departments))
     log.info("operator %s created by %s", op.account, admin.account)
     return op
 
@@ -212,6 +216,11 @@ def set_password(
         verify_password(app, account, old_password)
     with app.transaction() as s:
         row = _row(s, account)
+        locked_until = _aware(row.locked_until)
+        how = ["own"] if own and old_password is not None else ["set"]
+        if locked_until is not None and locked_until > app.now():
+            how.append("lockout lifted")
+        audit.note(app, s, audit.detail("password", row.account, how))
         row.password_hash = new_hash
         row.failed_attempts = 0
         row.locked_until = None
@@ -243,6 +252,7 @@ def set_roles(
                 "roles",
             )
         renamed = new_name is not None and new_name != row.name
+        old = (row.roles, row.departments, row.active)
         row.roles = text
         if departments is not None:
             row.departments = _check_departments(app, departments)
@@ -250,6 +260,9 @@ def set_roles(
             row.name = new_name
         row.updated_at = app.now()
         op = _operator(row)
+        what = audit.changes(old, (row.roles, row.departments, row.active), renamed=renamed)
+        if what:
+            audit.note(app, s, audit.detail("changed", op.account, what))
     log.info("roles of %s set by %s", op.account, admin.account)
     if renamed:  # the name itself is personal data: the log says only that it changed
         log.info("display name of %s changed by %s", op.account, admin.account)
@@ -267,6 +280,8 @@ def deactivate(app: App, account: str) -> Operator:
                 "You cannot disable your own account",
                 "account",
             )
+        if row.active:
+            audit.note(app, s, audit.detail("disabled", row.account))
         row.active = False
         row.updated_at = app.now()
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
@@ -287,6 +302,7 @@ def activate(app: App, account: str) -> Operator:
         row.active = True
         if changed:
             row.updated_at = app.now()
+            audit.note(app, s, audit.detail("enabled", row.account))
         op = _operator(row)
     if changed:
         log.info("operator %s enabled by %s", op.account, admin.account)
@@ -299,58 +315,55 @@ def get_operator(app: App, account: str) -> Operator:
         return _operator(_row(s, account))
 
 
+def _stored(row: OperatorRow) -> audit.Provisioned:
+    return row.name, row.roles, row.departments, row.active, row.password_hash
+
+
+def _provisioned(app: App, rec: Mapping[str, Any]) -> audit.Provisioned:
+    """A provisioned record checked, as :func:`_stored` gives a row."""
+    account = check_account(rec.get("account"))
+    password_hash = str(rec.get("password_hash") or "")
+    if not password_hash.startswith("$argon2id$"):
+        raise DomainError(
+            "operator.hash",
+            f"帳號 {account} 的密碼雜湊不是 argon2id",
+            f"The password hash of {account} is not argon2id",
+            "password_hash",
+        )
+    name = _check_name(rec.get("name") or account)
+    roles = _roles_text(rec.get("roles") or ())
+    departments = _check_departments(app, rec.get("departments") or ())
+    return name, roles, departments, bool(rec.get("active", True)), password_hash
+
+
 def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
     """Accounts the county provisions by sync, hashes as given (argon2id PHC strings). Local
     lockout counters are kept; returns how many rows changed. Runs as the device (sync)."""
     changed = 0
     now = app.now()
+    county = app.device_actor.clerk  # the sync service applies what the county sent
     with app.transaction() as s:
         for rec in records:
+            new = _provisioned(app, rec)
             account = check_account(rec.get("account"))
-            password_hash = str(rec.get("password_hash") or "")
-            if not password_hash.startswith("$argon2id$"):
-                raise DomainError(
-                    "operator.hash",
-                    f"帳號 {account} 的密碼雜湊不是 argon2id",
-                    f"The password hash of {account} is not argon2id",
-                    "password_hash",
-                )
-            name = _check_name(rec.get("name") or account)
-            roles = _roles_text(rec.get("roles") or ())
-            departments = _check_departments(app, rec.get("departments") or ())
-            active = bool(rec.get("active", True))
             row = s.get(OperatorRow, account)
-            if row is None:
-                s.add(
-                    OperatorRow(
-                        account=account,
-                        name=name,
-                        roles=roles,
-                        departments=departments,
-                        active=active,
-                        password_hash=password_hash,
-                        failed_attempts=0,
-                        source="county",
-                        created_at=now,
-                        updated_at=now,
-                        password_changed_at=now,
-                    )
-                )
-                changed += 1
+            old = None if row is None else _stored(row)
+            if new == old:
                 continue
-            new = (name, roles, departments, active, password_hash)
-            old = (row.name, row.roles, row.departments, row.active, row.password_hash)
-            if new != old:
-                if row.password_hash != password_hash:
-                    row.password_changed_at = now
-                row.name, row.roles, row.departments, row.active, row.password_hash = new
-                row.source = "county"
-                row.updated_at = now
-                if not active:
-                    s.execute(
-                        delete(OperatorSessionRow).where(OperatorSessionRow.account == account)
-                    )
-                changed += 1
+            audit.note(app, s, audit.provisioned(account, old, new), by=county)
+            changed += 1
+            if row is None:
+                row = OperatorRow(
+                    account=account, failed_attempts=0, created_at=now, password_changed_at=now
+                )
+                s.add(row)
+            elif row.password_hash != new[4]:
+                row.password_changed_at = now
+            row.name, row.roles, row.departments, row.active, row.password_hash = new
+            row.source = "county"
+            row.updated_at = now
+            if old is not None and not new[3]:
+                s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == account))
     return changed
 
 
@@ -370,6 +383,8 @@ def ensure_demo_supervisor(app: App) -> Operator:
                 password,
                 (),
             )
+            by = None if app.operator else app.device_actor.clerk
+            audit.note(app, s, audit.created(op.account, op.roles, (), "demo"), by=by)
             log.info("demo supervisor %s created", op.account)
             return op
         op = _operator(row)

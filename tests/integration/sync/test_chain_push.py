@@ -138,3 +138,48 @@ def test_the_access_log_reaches_the_county(
     )
     assert stored == [("view", "tester", number), ("search", "tester", "")]
     assert sync_now(h01).access == 0  # acknowledged: not sent again
+
+
+def test_account_changes_reach_the_county(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """An office's account records (services/operators_audit.py) are pushed like the others and
+    stored at the county with their chain links; the office's chain still verifies."""
+    from eservice_desktop.county.store import CountyAccessRow
+    from eservice_desktop.domain.operators import Operator, Role
+    from eservice_desktop.services import access, operators
+
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    h01.operator = Operator("boss", "林主任", frozenset({Role.ADMIN}))
+    operators.create_operator(h01, "clerk07", "王承辦", [Role.CLERK], "correct horse 1")
+    operators.set_roles(h01, "clerk07", ["clerk", "supervisor"], name="王大明")
+    operators.deactivate(h01, "clerk07")
+    h01.operator = None  # the sync service
+    record = {"account": "county01", "roles": ["pickup"], "password_hash": "$argon2id$x"}
+    operators.upsert_provisioned(h01, [record])
+    with h01.reading() as s:
+        local = [(r.access_id, r.hash) for r in access.outbox(s, 100)]
+    result = sync_now(h01)
+    assert result.access == 4
+    rows = _county_rows(
+        sqlite_county,
+        select(
+            CountyAccessRow.access_id,
+            CountyAccessRow.hash,
+            CountyAccessRow.action,
+            CountyAccessRow.operator,
+            CountyAccessRow.detail,
+        ),
+    )
+    stored = {r[0]: r[1:] for r in rows}  # type: ignore[index]
+    assert [(i, stored[i][0]) for i, _h in local] == local  # with their chain links
+    assert [stored[i][1:] for i, _h in local] == [
+        ("account", "boss", "created clerk07: roles clerk; scope *"),
+        ("account", "boss", "changed clerk07: roles clerk→clerk,supervisor; name changed"),
+        ("account", "boss", "disabled clerk07"),
+        ("account", "device:01", "provisioned county01: new; roles pickup; scope *"),
+    ]
+    with h01.reading() as s:
+        assert access.first_break(s) is None and access.outbox(s, 100) == []
+    assert sync_now(h01).access == 0

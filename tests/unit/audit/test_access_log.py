@@ -49,7 +49,7 @@ def test_views_searches_prints_and_exports_are_reported(
     numbers = _accesses(app, tmp_path)
     code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
     assert code == 0
-    assert out["by_action"] == {"view": 1, "search": 1, "print": 1, "export": 1}
+    assert out["by_action"] == {"view": 1, "search": 1, "print": 1, "export": 1, "account": 0}
     actions = [(r["action"], r["case_number"], r["operator"]) for r in out["records"]]
     assert actions == [
         ("view", numbers["first"], "tester"),
@@ -99,9 +99,14 @@ def test_bad_input_exits_2(
     assert code == 2 and out["ok"] is False
 
 
-def test_neither_operator_nor_case_exits_2(settings: Settings) -> None:
+def test_neither_operator_nor_case_exits_2(app: App, settings: Settings) -> None:
+    data = ["--data-dir", str(settings.data_dir), "report", "access"]
+    assert main(data) == 2  # nor --action
+    with pytest.raises(SystemExit) as info:  # one of them, not both
+        main([*data, "--operator", "a", "--case", "H01"])
+    assert info.value.code == 2
     with pytest.raises(SystemExit) as info:
-        main(["--data-dir", str(settings.data_dir), "report", "access"])
+        main([*data, "--action", "edit"])
     assert info.value.code == 2
 
 

@@ -299,6 +299,7 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
 NOT_GUARDED: dict[str, str] = {
     "access.record": "inside a guarded use case (the view, search, print or export it notes)",
     "access.append": "inside a guarded use case's transaction",
+    "operators_audit.note": "inside an account change's transaction (guarded there)",
     "case_attachments.read_content": "the sync upload opening a sealed file, the device's work",
     "case_attachments.seal_file": "inside a guarded use case (attach_file, lookups.run_lookup)",
     "case_attachments.register": "inside a guarded use case's transaction",

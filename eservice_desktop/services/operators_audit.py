@@ -1,0 +1,94 @@
+"""Changes to operator accounts in the access log (``services.access``, action ``account``), so
+an auditor can answer "who gave clerk07 the supervisor role, and when?" from a record that
+cannot be edited unseen (``eservice.log`` keeps its lines too, for IT, but can be edited).
+
+Every change of ``services.operators_accounts`` appends one record in the transaction that
+makes the change: the change and its record stand or fall together, and a refused change leaves
+none. The record's operator is who made the change (the signed-in office admin, the first admin
+at setup, ``device:NN`` for the accounts the county provisions by sync); the detail is the kind
+of change, the changed account and what changed, e.g. ``changed clerk07: roles
+clerk→clerk,supervisor``. A display name is personal data (an account name is not): the detail
+says only ``name changed``; nothing of a password is ever in it.
+
+Kinds (the detail's first word): ``created``, ``password``, ``changed`` (roles, scope, name),
+``disabled``, ``enabled``, ``provisioned`` (from the county).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TypeAlias
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.services import access
+from eservice_desktop.services.core import App
+
+#: An account as the county provisions it and as stored: ``(name, roles, departments, active,
+#: password_hash)``, roles and departments space-separated.
+Provisioned: TypeAlias = tuple[str, str, str, bool, str]
+
+
+def roles_text(roles: Iterable[object]) -> str:
+    """Roles as the detail shows them: sorted, comma-separated (``-`` for none)."""
+    names = sorted(str(getattr(r, "value", r)) for r in roles)
+    return ",".join(names) or "-"
+
+
+def scope_text(codes: Iterable[str]) -> str:
+    """A scope as the detail shows it: the codes, or ``*`` for the whole office kind."""
+    return ",".join(sorted(codes)) or "*"
+
+
+def detail(kind: str, account: str, parts: Sequence[str] = ()) -> str:
+    """``KIND ACCOUNT[: PART; PART]``, cut to the log's 200 characters with ``…``."""
+    text = f"{kind} {account}" + (": " + "; ".join(parts) if parts else "")
+    if len(text) > access.DETAIL_MAX:
+        text = text[: access.DETAIL_MAX - 1] + "…"
+    return text
+
+
+def created(account: str, roles: Iterable[object], scope: Iterable[str], why: str = "") -> str:
+    parts = [f"roles {roles_text(roles)}", f"scope {scope_text(scope)}"]
+    return detail("created", account, [*parts, why] if why else parts)
+
+
+def changes(
+    old: tuple[str, str, bool],
+    new: tuple[str, str, bool],
+    *,
+    renamed: bool = False,
+    password: bool = False,
+) -> list[str]:
+    """What changed between two ``(roles, departments, active)`` as stored (space-separated
+    texts): the old and new roles and scope, ``name changed``, ``password changed``,
+    ``disabled`` or ``enabled``."""
+    parts = []
+    if old[0].split() != new[0].split():
+        parts.append(f"roles {roles_text(old[0].split())}→{roles_text(new[0].split())}")
+    if sorted(old[1].split()) != sorted(new[1].split()):
+        parts.append(f"scope {scope_text(old[1].split())}→{scope_text(new[1].split())}")
+    if renamed:
+        parts.append("name changed")
+    if password:
+        parts.append("password changed")
+    if old[2] != new[2]:
+        parts.append("enabled" if new[2] else "disabled")
+    return parts
+
+
+def provisioned(account: str, old: Provisioned | None, new: Provisioned) -> str:
+    """A provisioned account: new (with its roles and scope), or what changed in it."""
+    if old is None:
+        roles, scope = roles_text(new[1].split()), scope_text(new[2].split())
+        parts = ["new", f"roles {roles}", f"scope {scope}"]
+        return detail("provisioned", account, parts if new[3] else [*parts, "disabled"])
+    renamed, password = old[0] != new[0], old[4] != new[4]
+    what = changes(old[1:4], new[1:4], renamed=renamed, password=password)
+    return detail("provisioned", account, what)
+
+
+def note(app: App, s: Session, text: str, *, by: str | None = None) -> None:
+    """Appends the account change ``text`` (made by ``by``, else the signed-in operator) inside
+    the change's own transaction ``s``."""
+    access.append(app, s, access.ACCOUNT, detail=text, operator=by)
