@@ -21,7 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient
+from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient, RequestRefused
 from eservice_desktop.county_link.protocol import (
     WireAccess,
 )
@@ -202,7 +202,10 @@ def _pull_page(
 
 
 def _push_access(app: App, client: CountyClient) -> int:
-    """The access log (services/access.py) to the county, in batches, oldest first."""
+    """The access log (services/access.py) to the county, in batches, oldest first. A batch
+    the county refuses whole (400/422: a county older than an action in it, ``account``) waits
+    here, unacknowledged, for a later round: failing the round on it every time would stop
+    the pull and the operators too until the county is upgraded."""
     stored = 0
     while True:
         with app.reading() as s:
@@ -216,7 +219,13 @@ def _push_access(app: App, client: CountyClient) -> int:
             except ValidationError:  # never blocks the log: kept here, audit verify reads it
                 log.warning("access record %s cannot be sent as it is", r.access_id)
         if wire:
-            stored += client.push_access(wire).stored
+            try:
+                stored += client.push_access(wire).stored
+            except RequestRefused as e:
+                if e.status not in (400, 422):
+                    raise
+                log.warning("county refused the access records (%s): kept for later", e.status)
+                return stored
         with app.transaction() as s:
             access.mark_acked(s, [r.access_id for r in batch], app.now())
         if len(batch) < PUSH_BATCH:

@@ -3,7 +3,8 @@
 Each request is read whole, then a fault from the plan is applied (first matching rule wins,
 rules are consumed): ``drop`` (close before forwarding: the server never sees it), ``reset``
 (forward, read the server's complete answer so its transaction has committed, then reset the
-client connection with no reply), ``error500`` (answer 500 without forwarding), ``delay``
+client connection with no reply), ``error500`` (answer 500 without forwarding), ``error422``
+(answer 422 without forwarding, as a county refuses a body it cannot read), ``delay``
 (forward, hold the answer for ``seconds``), ``duplicate`` (deliver the request twice to the
 server, return the second answer), ``hook`` (call a function, e.g. kill the server, then
 forward), ``hook_after_send`` (send the request, call the function, e.g. kill the server
@@ -164,10 +165,12 @@ class FaultProxy:
             if fault == "drop":
                 self._reset(conn)
                 return
-            if fault == "error500":
+            if fault in {"error500", "error422"}:
+                status = (
+                    b"500 Internal Server Error" if fault == "error500" else b"422 Unprocessable"
+                )
                 conn.sendall(
-                    b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n"
-                    b"Connection: close\r\n\r\n"
+                    b"HTTP/1.1 " + status + b"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
                 )
                 conn.close()
                 return

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import create_engine, select
+from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
 
 from eservice_desktop.county.store import ConflictRow, CountyChainHeadRow, CountyChainRow
@@ -183,3 +184,33 @@ def test_account_changes_reach_the_county(
     with h01.reading() as s:
         assert access.first_break(s) is None and access.outbox(s, 100) == []
     assert sync_now(h01).access == 0
+
+
+def test_access_records_a_county_refuses_wait_and_the_round_goes_on(
+    office: Callable[..., App], sqlite_county: CountyServer, proxies: list[FaultProxy]
+) -> None:
+    """A county older than the ``account`` action refuses the whole access batch (422): the
+    records wait, unacknowledged, the rest of the round still runs (the operators pulled), and
+    a county that takes them later gets them all."""
+    from eservice_desktop.domain.operators import Operator, Role
+    from eservice_desktop.services import access, operators
+
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    h01.settings.county_url = proxy.url
+    h01.operator = Operator("boss", "林主任", frozenset({Role.ADMIN}))
+    operators.create_operator(h01, "clerk07", "王承辦", [Role.CLERK], "correct horse 1")
+    proxy.add("error422", path="/v1/access")
+    result = sync_now(h01)  # was: RequestRefused, the round failed before its pull every time
+    assert result.access == 0
+    assert ("error422", "POST /v1/access HTTP/1.1") in proxy.log
+    assert any("/v1/operators" in line for _f, line in proxy.log)  # the round went on
+    with h01.reading() as s:
+        assert [r.detail for r in access.outbox(s, 100)] == [
+            "created clerk07: roles clerk; scope *"
+        ]
+    assert sync_now(h01).access == 1
+    with h01.reading() as s:
+        assert access.outbox(s, 100) == []
