@@ -16,6 +16,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.text_values import bad_char
+from eservice_desktop.domain.values import EARLIEST, LATEST
 
 __all__ = ["DGPA_HEADER", "OfficeHours", "WorkingCalendar", "parse_dgpa_csv"]
 
@@ -24,6 +26,8 @@ _WEEKDAY_NAMES = "一二三四五六日"
 _DAY_OFF = "2"
 _WORKING = "0"
 _SATURDAY = 5
+#: The longest remark (備註) kept: the DGPA's run to a dozen characters (農曆除夕前一日調整放假).
+NOTE_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -197,13 +201,51 @@ def _row_error(line: int, zh: str, en: str) -> DomainError:
     )
 
 
+def _row_date(line: int, raw: str) -> date:
+    """The row's ``YYYYMMDD`` date, inside the years due dates are counted in (a calendar for
+    9999 was kept, and shown, though no deadline reaches it)."""
+    try:
+        if len(raw) != 8 or not raw.isdigit():
+            raise ValueError(raw)
+        day = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+    except ValueError:
+        raise _row_error(line, f"日期「{raw}」無效", f"invalid date {raw!r}") from None
+    if not EARLIEST.year <= day.year < LATEST.year:
+        raise _row_error(
+            line,
+            f"日期「{raw}」須在 {EARLIEST.year} 到 {LATEST.year - 1} 年之間",
+            f"date {raw!r} is outside {EARLIEST.year}..{LATEST.year - 1}",
+        )
+    return day
+
+
+def _checked_note(line: int, note: str) -> str:
+    """The remark as stored and shown beside the day (the clerk's date picker, the county's
+    feed): a control or direction character (NUL, ESC, U+202E) or a remark past NOTE_MAX is
+    no remark the DGPA wrote, and is refused rather than kept."""
+    ch = bad_char(note)
+    if ch is not None:
+        code = f"U+{ord(ch):04X}"
+        raise _row_error(
+            line,
+            f"備註含有不允許的字元（{code}）",
+            f"the remark has a character that is not allowed ({code})",
+        )
+    if len(note) > NOTE_MAX:
+        raise _row_error(
+            line, f"備註過長（最多 {NOTE_MAX} 字）", f"the remark is too long ({NOTE_MAX} at most)"
+        )
+    return note
+
+
 def parse_dgpa_csv(text: str) -> dict[date, tuple[bool, str]]:
     """Parse a DGPA yearly calendar: date -> (day off?, remark).
 
     The files come from a government open-data portal and are edited by hand before publishing,
     so a UTF-8 BOM, CRLF line ends, blank lines and stray spaces are all expected; anything
     that changes meaning (a bad date, an unknown flag, a weekday that does not match the date,
-    a repeated date) is refused with its line number rather than guessed.
+    a repeated date) or cannot be used (a year outside the one due dates are counted in, a
+    remark with control characters) is refused with its line number rather than guessed.
     """
     rows: dict[date, tuple[bool, str]] = {}
     header_seen = False
@@ -227,14 +269,7 @@ def parse_dgpa_csv(text: str) -> dict[date, tuple[bool, str]]:
             raise _row_error(line_no, "欄位數不符", "wrong number of fields")
         raw_date, weekday, flag = fields[0], fields[1], fields[2]
         note = fields[3] if len(fields) > 3 else ""
-        try:
-            if len(raw_date) != 8 or not raw_date.isdigit():
-                raise ValueError(raw_date)
-            day = date(int(raw_date[:4]), int(raw_date[4:6]), int(raw_date[6:]))
-        except ValueError:
-            raise _row_error(
-                line_no, f"日期「{raw_date}」無效", f"invalid date {raw_date!r}"
-            ) from None
+        day = _row_date(line_no, raw_date)
         if weekday and weekday != _WEEKDAY_NAMES[day.weekday()]:
             raise _row_error(
                 line_no,
@@ -249,7 +284,7 @@ def parse_dgpa_csv(text: str) -> dict[date, tuple[bool, str]]:
             )
         if day in rows:
             raise _row_error(line_no, f"日期 {raw_date} 重複", f"date {raw_date} repeated")
-        rows[day] = (flag == _DAY_OFF, note)
+        rows[day] = (flag == _DAY_OFF, _checked_note(line_no, note))
     if not header_seen:
         raise _row_error(1, "檔案是空的", "the file is empty")
     return rows

@@ -238,6 +238,15 @@ def test_parse_tolerates_trailing_empty_columns_and_quotes() -> None:
         ("2026-01-01,四,2,\n", 2, "invalid date"),
         ("20260101,四\n", 2, "number of fields"),
         ("20260101,四,2,a,b\n", 2, "number of fields"),
+        # years no deadline is counted in (a calendar for 9999 was stored, and shown)
+        ("99991231,五,2,\n", 2, "outside 2000..2099"),
+        ("19991231,五,2,\n", 2, "outside 2000..2099"),
+        ("21000101,五,2,\n", 2, "outside 2000..2099"),
+        # a remark the date picker and the county's feed would show as it came
+        ("20260101,四,2,開國\x00紀念日\n", 2, "U+0000"),
+        ("20260101,四,2,\x1b[31m紀念日\n", 2, "U+001B"),
+        ("20260101,四,2,紀念日\u202e\n", 2, "U+202E"),
+        ("20260101,四,2," + "假" * 101 + "\n", 2, "too long"),
     ],
 )
 def test_parse_rejects_malformed_rows_with_line_number(body: str, line: int, fragment: str) -> None:
