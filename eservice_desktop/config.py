@@ -181,6 +181,13 @@ CHOICES: dict[str, frozenset[str]] = {
     "revocation_unknown_policy": frozenset({"refuse", "override"}),
 }
 
+#: Settings that name a file or folder: a relative path would be read against the working
+#: directory of each program, so the sync service (started in ``/`` or System32) and IT's shell
+#: would look in different places (a key kept under one never found by the other).
+PATHS: frozenset[str] = frozenset(
+    {"backup_dir", "db_key_dir", "trust_anchor_dir", "county_ca_file"}
+)
+
 #: Keys earlier versions wrote into settings.json (``Settings.save`` writes every field) and
 #: this one no longer reads: ignored, so an upgraded office still starts. A key removed from
 #: ``Settings`` goes here; any other unknown key is refused (a typo would keep the default).
@@ -271,6 +278,13 @@ def _in_range(key: str, value: Any) -> Any:
     if key in CHOICES and value not in CHOICES[key]:
         words = "、".join(sorted(w or '""' for w in CHOICES[key]))
         raise _Wrong(f"應為 {words} 之一", f"must be one of {words.replace('、', ', ')}")
+    if key in PATHS and value:
+        value = os.path.expanduser(value)  # ``~`` names the same folder from anywhere
+        if not Path(value).is_absolute():
+            raise _Wrong(
+                "須為完整路徑（自 / 或磁碟代號如 E:\\ 起）",
+                "must be a full path (from / or a drive such as E:\\)",
+            )
     if key in LIMITS and not LIMITS[key][0] <= value <= LIMITS[key][1]:
         lo, hi = (f"{n:g}" for n in LIMITS[key])
         raise _Wrong(f"應介於 {lo} 與 {hi} 之間", f"must be between {lo} and {hi}")

@@ -30,6 +30,10 @@ REFUSED_IN_FILE = [
     {"db_key_store": "vault"},
     {"backup_dirr": "/mnt/usb"},
     {"data_dir": "/elsewhere"},
+    {"db_key_dir": "keys"},  # read against each program's working folder: another key each
+    {"backup_dir": "../../etc"},
+    {"county_ca_file": "county-ca.pem"},
+    {"trust_anchor_dir": "  "},
 ]
 
 REFUSED_IN_ENV = {
@@ -39,6 +43,8 @@ REFUSED_IN_ENV = {
     "ESERVICE_IDLE_LOCK_MIN": "-1",
     "ESERVICE_DEMO": "maybe",
     "ESERVICE_DB_KEY_STORE": "vault",
+    "ESERVICE_BACKUP_DIR": "backups",
+    "ESERVICE_DB_KEY_DIR": "./keys",
 }
 
 
@@ -72,6 +78,16 @@ def test_values_within_range_are_read_as_before(
     got = load_settings(tmp_path)
     assert (got.attachment_max_mb, got.demo, got.idle_lock_min, got.lang) == (20, True, 0, "en")
     assert (got.retention_days, got.sync_stale_warn_h) == (365, 0.0)
+
+
+def test_a_folder_from_home_is_the_same_folder_from_anywhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("ESERVICE_BACKUP_DIR", "~/eservice-backup")
+    got = load_settings(tmp_path)
+    assert got.backup_dir == str(tmp_path / "home" / "eservice-backup")
+    assert got.db_key_dir == ""  # empty: the default inside the data directory
 
 
 def test_the_refusal_is_one_line_exit_2_in_the_chosen_language(
