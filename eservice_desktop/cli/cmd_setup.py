@@ -10,6 +10,7 @@ the command says how to enrol later and exits 3, and the installers ignore that 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, settings_from
 from eservice_desktop.config import Settings, load_settings
@@ -46,8 +47,8 @@ def _store_given(args: argparse.Namespace) -> Settings:
         stored.device_id = args.device.strip()
     if args.county_url:
         stored.county_url = args.county_url.strip()
-    if args.county_ca_file:
-        stored.county_ca_file = args.county_ca_file.strip()
+    if args.county_ca_file:  # as a full path: the sync service does not start in IT's folder
+        stored.county_ca_file = str(Path(args.county_ca_file.strip()).expanduser().resolve())
     stored.save()
     return stored
 
@@ -56,8 +57,6 @@ def _check_given(args: argparse.Namespace, stored: Settings) -> None:
     """An office code, device id, county URL or CA file this build cannot use is refused
     (exit 2, one line): written, it only failed later, on every command or at enrolment.
     Empty values are "unchanged" (the MSI passes every property, given or not)."""
-    from pathlib import Path
-
     from eservice_desktop.domain import values
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.services import sync
@@ -67,13 +66,8 @@ def _check_given(args: argparse.Namespace, stored: Settings) -> None:
     if getattr(args, "device", None):
         values.check_counter(args.device.strip(), "device_id")
     ca_file = (args.county_ca_file or stored.county_ca_file).strip()
-    if args.county_ca_file and not Path(ca_file).expanduser().is_file():
-        raise DomainError(
-            "setup.county_ca_file",
-            f"找不到縣府 CA 憑證檔：{ca_file}",
-            f"The county CA certificate file is not there: {ca_file}",
-            "county_ca_file",
-        )
+    if args.county_ca_file:
+        _check_ca_file(ca_file)
     if args.county_url or args.county_ca_file:
         # https without a CA yet is written: the CA may follow in the settings file (the
         # enrolment and doctor ask for it); the URL itself is checked all the same
@@ -83,6 +77,33 @@ def _check_given(args: argparse.Namespace, stored: Settings) -> None:
         except sync.SyncError as e:
             zh, en = sync.sync_error_message(e, "zh_TW"), sync.sync_error_message(e, "en")
             raise DomainError("setup.county_url", zh, en, "county_url") from None
+
+
+def _check_ca_file(ca_file: str) -> None:
+    """The CA file must be there and hold a certificate: any other file (a key, a text file)
+    was written before and failed only at the first https connection, at enrolment or sync."""
+    import ssl
+
+    from eservice_desktop.domain import values
+    from eservice_desktop.domain.errors import DomainError
+
+    shown = values.printable(ca_file, 200)
+    if not Path(ca_file).expanduser().is_file():
+        raise DomainError(
+            "setup.county_ca_file",
+            f"找不到縣府 CA 憑證檔：{shown}",
+            f"The county CA certificate file is not there: {shown}",
+            "county_ca_file",
+        )
+    try:
+        ssl.create_default_context(cafile=str(Path(ca_file).expanduser()))
+    except (ssl.SSLError, OSError, ValueError):
+        raise DomainError(
+            "setup.county_ca_file",
+            f"縣府 CA 憑證檔 {shown} 不是 PEM 格式的憑證",
+            f"The county CA certificate file {shown} holds no PEM certificate",
+            "county_ca_file",
+        ) from None
 
 
 def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) -> int:

@@ -118,6 +118,11 @@ def write(settings: Settings, out: Path, data: bytes, personal: bool) -> Written
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, out)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        if e.filename is None:  # write/fsync name no file: the refusal names the export's
+            raise OSError(e.errno, e.strerror, str(out)) from e
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

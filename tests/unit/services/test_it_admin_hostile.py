@@ -1,0 +1,135 @@
+"""IT's commands (``calendar import``, ``setup``, report exports) given what a careless or
+hostile hand gives them: one line, exit 2, and nothing stored that the program cannot use."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.storage import db, dbkey
+
+ROOT = Path(__file__).resolve().parents[3]
+HEADER = "西元日期,星期,是否放假,備註"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def settings(tmp_path: Path, template_db: Path, db_key_dir: Path) -> Settings:
+    """An installed office's data directory: the database and its key, no accounts yet."""
+    data = tmp_path / "data"
+    (data / "keys").mkdir(parents=True)
+    shutil.copy(template_db, data / "eservice.sqlite3")
+    shutil.copy(db_key_dir / dbkey.KEY_FILE, data / "keys" / dbkey.KEY_FILE)
+    return Settings(data_dir=data, office_code="H01", device_id="01")
+
+
+@pytest.fixture
+def run(settings: Settings, capsys: pytest.CaptureFixture[str]) -> Run:
+    def call(*argv: str, lang: str = "en") -> tuple[int, str, str]:
+        try:
+            rc = main(["--data-dir", str(settings.data_dir), "--lang", lang, *argv])
+        except SystemExit as e:
+            rc = int(e.code or 0)
+        out = capsys.readouterr()
+        return rc, out.out, out.err
+
+    return call
+
+
+def _calendar_days(settings: Settings) -> int:
+    c = db.raw_connect(settings, read_only=True)
+    try:
+        return int(c.execute("SELECT count(*) FROM calendar_days").fetchone()[0])
+    finally:
+        c.close()
+
+
+@pytest.mark.parametrize(
+    ("rows", "said"),
+    [
+        ("20280103,一,0,\n99991231,五,2,\n", "outside 2000..2099"),
+        ("20280103,一,0,\n20280104,二,2,颱風\x00假\n", "U+0000"),
+    ],
+)
+def test_a_calendar_row_no_deadline_can_use_stores_no_day_of_the_file(
+    run: Run, settings: Settings, tmp_path: Path, rows: str, said: str
+) -> None:
+    """A year-9999 calendar and a remark holding NUL were imported (exit 0) and kept."""
+    before = _calendar_days(settings)
+    f = tmp_path / "dgpa.csv"
+    f.write_text(HEADER + "\r\n" + rows, encoding="utf-8")
+    rc, _out, err = run("calendar", "import", str(f), "--json")
+    assert rc == 2 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert said in err and "line 3" in err
+    assert _calendar_days(settings) == before
+
+
+def test_setup_keeps_the_county_ca_file_as_a_full_path(
+    run: Run, settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A relative ``--county-ca-file`` was written as typed, relative to IT's shell: the sync
+    service, started in another folder, never found it (and now the settings refuse it)."""
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key",
+         "-out", "ca.pem", "-subj", "/CN=county-test-ca", "-days", "2"],
+        cwd=tmp_path, check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    url = "https://county.example.gov.tw"
+    rc, _out, err = run("setup", "--county-url", url, "--county-ca-file", "ca.pem")
+    assert rc == 0, err
+    stored = json.loads((settings.data_dir / "settings.json").read_text(encoding="utf-8"))
+    assert stored["county_ca_file"] == str(tmp_path / "ca.pem")
+
+    for not_a_ca in ("ca.key", "/etc/hostname"):  # a key, a text file: no certificate
+        rc, _out, err = run("setup", "--county-url", url, "--county-ca-file", not_a_ca)
+        assert rc == 2 and err.count("\n") == 1 and "holds no PEM certificate" in err, err
+    again = json.loads((settings.data_dir / "settings.json").read_text(encoding="utf-8"))
+    assert again == stored
+
+
+#: In a child process whose files may not grow past 20 kB (the export's disk is full): write
+#: a 100 kB export and print the refusal the command line would print, in both languages.
+_FULL_DISK_EXPORT = """
+import resource, signal, sys
+from pathlib import Path
+from eservice_desktop.cli.common import environment_error
+from eservice_desktop.config import Settings
+from eservice_desktop.services import exports
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+data, out = Path(sys.argv[1]), Path(sys.argv[2])
+try:
+    exports.write(Settings(data_dir=data), out, b"%PDF" * 25_000, personal=False)
+except OSError as e:
+    refused = environment_error(e)
+    print(refused.message("zh_TW"))
+    print(refused.message("en"))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+def test_an_export_onto_a_full_disk_names_its_file(tmp_path: Path) -> None:
+    """The refusal said "The disk is full; cannot write " and no file: the write that failed
+    names none, so the export's own is given; nothing half-written stays."""
+    out = tmp_path / "usb" / "usage.pdf"
+    out.parent.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-c", _FULL_DISK_EXPORT, str(tmp_path / "data"), str(out)],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        timeout=60, check=True,
+    )  # fmt: skip
+    zh, en = done.stdout.splitlines()
+    assert str(out) in zh and str(out) in en, done.stdout
+    assert list(out.parent.iterdir()) == []  # no half-written file, no .part
