@@ -115,16 +115,18 @@ def take_scheduled(app: App, label: str) -> BackupInfo:
 
 
 def due(app: App) -> bool:
-    """An hourly backup is due: office hours on this (Taipei) day and the interval passed."""
+    """An hourly backup is due: office hours on this (Taipei) day and the interval passed
+    since the newest backup taken before now. One stamped later (taken while the PC's clock
+    ran ahead, or a file so named) had postponed every scheduled backup until its time."""
     now = app.now()
     local = now.astimezone(TAIPEI)
     hours = app.hours
     if not (hours.opens <= local.time() <= hours.closes):
         return False
-    newest = list_backups(app.settings)
-    if not newest:
+    taken = [b for b in list_backups(app.settings) if b.taken_at <= now]
+    if not taken:
         return True
-    return now - newest[0].taken_at >= timedelta(hours=app.settings.backup_interval_h)
+    return now - taken[0].taken_at >= timedelta(hours=app.settings.backup_interval_h)
 
 
 def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], T]:

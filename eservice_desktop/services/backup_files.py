@@ -73,12 +73,14 @@ def parse_name(path: Path) -> BackupInfo | None:
 
 
 def list_backups(settings: Settings) -> list[BackupInfo]:
-    """This device's backups in the backup location, newest first."""
+    """This device's backups in the backup location, newest first. Only regular files: a
+    folder (or a link to a device) named like a backup was listed, picked by ``backup verify``
+    as the newest and refused there, and made every prune fail on it."""
     folder = backup_dir(settings)
     if not folder.is_dir():
         return []
     prefix = f"eservice-{settings.office_code}-{settings.device_id}-"
-    found = [parse_name(p) for p in folder.glob(f"{prefix}*.sqlite3")]
+    found = [parse_name(p) for p in folder.glob(f"{prefix}*.sqlite3") if p.is_file()]
     return sorted((b for b in found if b is not None), key=lambda b: b.taken_at, reverse=True)
 
 

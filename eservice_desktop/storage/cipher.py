@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -88,8 +89,12 @@ def apply_key(dbapi_conn: Any, key: bytes) -> None:
 
 
 def is_plain(path: Path) -> bool:
-    """True when the file is an ordinary (unencrypted) SQLite database."""
+    """True when the file is an ordinary (unencrypted) SQLite database. Only a regular file
+    is read: a folder or a pipe named ``*.sqlite3`` among the backups stopped (or, a pipe,
+    hung) every command at the conversion of old plain backups."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
         with path.open("rb") as f:
             return f.read(16) == PLAIN_HEADER
     except FileNotFoundError:

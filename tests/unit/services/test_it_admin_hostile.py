@@ -9,12 +9,16 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
+from eservice_desktop.services import backup
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import db, dbkey
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -133,3 +137,41 @@ def test_an_export_onto_a_full_disk_names_its_file(tmp_path: Path) -> None:
     zh, en = done.stdout.splitlines()
     assert str(out) in zh and str(out) in en, done.stdout
     assert list(out.parent.iterdir()) == []  # no half-written file, no .part
+
+
+def test_a_folder_or_pipe_named_like_a_backup_is_no_backup(app: App) -> None:
+    """A folder there stopped every command ("Is a directory", exit 2: the conversion of old
+    plain backups opened it), a pipe hung every command; ``backup list`` listed them,
+    ``backup verify`` took the newest, and a prune reaching one failed on it."""
+    real = backup.take_scheduled(app, "hourly")
+    folder = real.path.parent
+    old = app.now() - timedelta(days=400)  # beyond any retention: prune removes it
+    for when in (app.now() + timedelta(hours=1), old):
+        stamp = when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+        (folder / f"eservice-H01-01-hourly-{stamp}.sqlite3").mkdir()
+    os.mkfifo(folder / "eservice-H01-01-manual-20261201T000000Z.sqlite3")
+    assert [b.path for b in backup.list_backups(app.settings)] == [real.path]
+    backup.prune(app.settings, app.now())  # raised IsADirectoryError
+    app.close()
+    done = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(app.settings.data_dir),
+         "--lang", "en", "backup", "verify", "--json"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+        timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["file"] == str(real.path)
+
+
+def test_a_backup_stamped_ahead_of_the_clock_does_not_hold_back_the_hourly_one(
+    app: App, clock: Any
+) -> None:
+    """A backup taken while the PC's clock ran a year ahead: once the clock was put right,
+    ``due`` measured the interval from it and no scheduled backup was taken for a year."""
+    clock.set(clock.now + timedelta(days=365))
+    ahead = backup.take_scheduled(app, "hourly")
+    clock.set(clock.now - timedelta(days=365))
+    assert backup.list_backups(app.settings)[0].path == ahead.path
+    assert backup.due(app)
+    backup.take_scheduled(app, "hourly")
+    assert not backup.due(app)  # the one just taken counts
