@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -228,10 +229,12 @@ def refuse_another_counter(settings: Settings, path: Path, counters: list[str]) 
         )
 
 
-def newest_good(settings: Settings) -> BackupInfo | None:
-    """The newest backup that opens with the key and passes a quick check (doctor). None when
-    the key cannot be read (a damaged key file, a keyring that fails): doctor's database check
-    says why; the whole report ended in that refusal instead."""
+def newest_good(settings: Settings, before: datetime | None = None) -> BackupInfo | None:
+    """The newest backup that opens with the key and passes a quick check (doctor), taken no
+    later than ``before`` when given (one stamped ahead of the clock read as fresh for as long
+    as the clock had run ahead, whatever became of the backups since). None when the key
+    cannot be read (a damaged key file, a keyring that fails): doctor's database check says
+    why; the whole report ended in that refusal instead."""
     try:
         key = dbkey.read_key(settings)
     except dbkey.KeyUnavailable:
@@ -239,6 +242,8 @@ def newest_good(settings: Settings) -> BackupInfo | None:
     if key is None:
         return None
     for b in list_backups(settings):
+        if before is not None and b.taken_at > before:
+            continue
         try:
             conn = cipher.connect(b.path, key, read_only=True)
         except (cipher.WrongKey, cipher.DatabaseError):

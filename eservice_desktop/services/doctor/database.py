@@ -263,7 +263,8 @@ def check_backup(
     )
     # backups count without a database too: the one left after the database was lost is what
     # IT restores (it said "no usable backup" then)
-    good = backup.newest_good(settings)
+    moment = now()
+    good = backup.newest_good(settings, before=moment)
     if good is None:
         has_cases = False
         if settings.db_path.exists() and not cipher.is_plain(settings.db_path):
@@ -283,7 +284,7 @@ def check_backup(
             fix,
             **facts,
         )
-    age_h = (now() - good.taken_at).total_seconds() / 3600
+    age_h = (moment - good.taken_at).total_seconds() / 3600
     facts.update(newest=str(good.path), age_h=round(age_h, 2))
     if age_h > settings.backup_max_age_h:
         return _check(

@@ -175,3 +175,20 @@ def test_a_backup_stamped_ahead_of_the_clock_does_not_hold_back_the_hourly_one(
     assert backup.due(app)
     backup.take_scheduled(app, "hourly")
     assert not backup.due(app)  # the one just taken counts
+
+
+def test_doctor_does_not_count_a_backup_stamped_ahead_of_the_clock_as_fresh(
+    app: App, clock: Any
+) -> None:
+    """It read as 0 h old (in truth -8760) for a year, whatever became of the backups since: a
+    backup disk gone full would not be noticed."""
+    from eservice_desktop.services import doctor
+
+    clock.set(clock.now + timedelta(days=365))
+    ahead = backup.take_scheduled(app, "hourly")
+    clock.set(clock.now - timedelta(days=365))
+    backup.take_scheduled(app, "hourly")  # two days before the check
+    clock.set(clock.now + timedelta(days=2))
+    checked = doctor.check_backup(app.settings, now=lambda: clock.now)
+    assert checked.data.get("newest") != str(ahead.path)
+    assert checked.status != "ok" and checked.data["age_h"] == 48.0
