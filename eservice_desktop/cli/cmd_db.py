@@ -79,9 +79,19 @@ def cmd_key_import(args: argparse.Namespace) -> int:
         text = sys.stdin.read(KEY_FILE_MAX)
     else:
         with Path(args.file).open("rb") as f:
-            text = f.read(KEY_FILE_MAX).decode("ascii", errors="replace")
+            text = key_text(f.read(KEY_FILE_MAX))
     emit(args, database.import_key(settings_from(args), text), "key imported")
     return 0
+
+
+def key_text(data: bytes) -> str:
+    """The key file's text. Windows editors and shells save the escrowed key with a byte order
+    mark: Notepad's UTF-8, and PowerShell 5's ``db key export > key.txt`` UTF-16; such a file
+    was refused as malformed. Anything else is read as ASCII (the rest is malformed)."""
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec, errors="replace")
+    return data.removeprefix(b"\xef\xbb\xbf").decode("ascii", errors="replace")
 
 
 def cmd_current(args: argparse.Namespace) -> int:

@@ -85,7 +85,7 @@ def import_key(settings: Settings, text: str) -> dict[str, Any]:
     """Stores a kept key on this machine, only if it opens the database here and no other key
     is held already."""
     try:
-        key = dbkey._parse(text)
+        key = dbkey._parse(text.removeprefix("\ufeff"))  # a BOM on standard input too
     except dbkey.KeyUnavailable as e:
         zh, _, en = str(e).partition(" / ")
         raise DomainError("key.format", zh, en, "file") from e

@@ -192,3 +192,23 @@ def test_doctor_does_not_count_a_backup_stamped_ahead_of_the_clock_as_fresh(
     checked = doctor.check_backup(app.settings, now=lambda: clock.now)
     assert checked.data.get("newest") != str(ahead.path)
     assert checked.status != "ok" and checked.data["age_h"] == 48.0
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("notepad-utf8-bom.txt", lambda key: ("\ufeff" + key + "\r\n").encode("utf-8")),
+        ("powershell5-export.txt", lambda key: ("\ufeff" + key + "\r\n").encode("utf-16-le")),
+    ],
+)
+def test_an_escrowed_key_saved_by_a_windows_editor_or_shell_is_imported(
+    run: Run, settings: Settings, tmp_path: Path, name: str, encode: Callable[[str], bytes]
+) -> None:
+    """The key kept in the safe, typed back in Notepad or exported with PowerShell 5's ``>``,
+    carries a byte order mark: it was refused as malformed (exit 2) on the rebuilt PC."""
+    key = (settings.data_dir / "keys" / dbkey.KEY_FILE).read_text(encoding="ascii").strip()
+    f = tmp_path / name
+    f.write_bytes(encode(key))
+    rc, _out, err = run("db", "key", "import", str(f))
+    assert rc == 0, err
+    assert (settings.data_dir / "keys" / dbkey.KEY_FILE).read_text(encoding="ascii").strip() == key
