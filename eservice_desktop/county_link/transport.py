@@ -12,6 +12,7 @@ import gzip
 import ipaddress
 import json
 import os
+import re
 import socket
 import threading
 import time
@@ -45,12 +46,35 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+#: One label of a host name (letters, digits, hyphens; underscores as Windows networks name
+#: hosts), at most 63 characters.
+_LABEL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
+def is_host_name(host: str) -> bool:
+    """An IP address, or a DNS name (IDNA allowed) of at most 253 characters in labels of at
+    most 63: any other (``a b``, a label of 5000 characters) was written by ``setup`` and then
+    made name resolution raise UnicodeError, a traceback in doctor and in every sync round."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        pass
+    try:
+        name = host.encode("idna").decode("ascii").removesuffix(".")
+    except UnicodeError:
+        return False
+    return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
+
+
 def check_url(url: str, ca_file: str) -> None:
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - a port out of range or not a number raises here
     except ValueError:  # "http://[::1", "http://host:99999"
         raise ConfigError("malformed county URL") from None
+    if parts.scheme in ("http", "https") and not is_host_name(parts.hostname or ""):
+        raise ConfigError("malformed county URL")
     if parts.scheme == "http":
         if not is_loopback(parts.hostname or ""):
             raise ConfigError("plain http is only allowed to a loopback address; use https")

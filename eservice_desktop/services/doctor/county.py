@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.values import printable
 from eservice_desktop.services.doctor.report import (
     CERT_WARN_DAYS,
     KEYRING_SERVICE,
@@ -45,14 +46,15 @@ def _firewall(host: str, port: int) -> tuple[str, str]:
 def _connect(host: str, port: int, timeout: float) -> socket.socket:
     try:
         return socket.create_connection((host, port), timeout=timeout)
-    except OSError as e:
+    except (OSError, UnicodeError) as e:  # UnicodeError: a name IDNA cannot encode
+        shown = printable(host, 80)
         raise Verdict(
             "fail",
             (
-                f"無法連線 {host}:{port}（{type(e).__name__}）",
-                f"Cannot connect to {host}:{port} ({type(e).__name__})",
+                f"無法連線 {shown}:{port}（{type(e).__name__}）",
+                f"Cannot connect to {shown}:{port} ({type(e).__name__})",
             ),
-            _firewall(host, port),
+            _firewall(shown, port),
         ) from None
 
 

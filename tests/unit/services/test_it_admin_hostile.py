@@ -212,3 +212,22 @@ def test_an_escrowed_key_saved_by_a_windows_editor_or_shell_is_imported(
     rc, _out, err = run("db", "key", "import", str(f))
     assert rc == 0, err
     assert (settings.data_dir / "keys" / dbkey.KEY_FILE).read_text(encoding="ascii").strip() == key
+
+
+def test_a_county_host_name_dns_cannot_hold_is_refused_by_setup_and_failed_by_doctor(
+    run: Run, settings: Settings
+) -> None:
+    """``setup`` wrote such a URL, and ``doctor`` then ended in a UnicodeError traceback
+    (exit 1, no report) while resolving it."""
+    from eservice_desktop.services import doctor
+
+    long_host = "https://" + "a" * 300 + ".gov.tw"
+    for url in ("https://county example.gov.tw", long_host):
+        rc, _out, err = run("setup", "--county-url", url)
+        assert rc == 2 and err.count("\n") == 1 and "malformed" in err, err
+    assert not (settings.data_dir / "settings.json").exists()
+
+    settings.county_url = long_host  # set by hand in settings.json, or by an older setup
+    checked = doctor.check_county(settings, timeout=1)
+    assert checked.status == "fail" and "UnicodeError" in checked.detail_en
+    assert len(checked.detail_en) < 200

@@ -89,6 +89,16 @@ def test_cursor() -> None:
         ("https://county.example.gov.tw", "", False),  # TLS without the pinned CA
         ("https://county.example.gov.tw", "/etc/county-ca.pem", True),
         ("ftp://127.0.0.1", "", False),
+        # host names DNS cannot hold: resolving them raised UnicodeError (doctor's traceback)
+        ("https://county example.gov.tw", "/etc/county-ca.pem", False),
+        ("https://" + "a" * 64 + ".gov.tw", "/etc/county-ca.pem", False),
+        ("https://" + "a." * 127 + "tw", "/etc/county-ca.pem", False),
+        ("https://county..gov.tw", "/etc/county-ca.pem", False),
+        ("https://", "/etc/county-ca.pem", False),
+        ("https://" + "a" * 63 + ".gov.tw", "/etc/county-ca.pem", True),
+        ("https://縣府.example.tw", "/etc/county-ca.pem", True),  # IDNA
+        ("https://county_01.local:8443", "/etc/county-ca.pem", True),
+        ("https://county.example.gov.tw.", "/etc/county-ca.pem", True),
     ],
 )
 def test_url_policy(url: str, ca: str, ok: bool) -> None:
