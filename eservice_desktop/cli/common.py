@@ -278,7 +278,7 @@ def environment_error(exc: BaseException) -> DomainError | None:
             "The database could not do this; nothing changed. Ask IT to run `doctor`",
         )
     if isinstance(exc, OSError):
-        where = values.printable(str(exc.filename or ""), 80)
+        where = values.printable_path(str(exc.filename or ""))
         if exc.errno == 28:  # ENOSPC
             return DomainError(
                 "env.disk_full",

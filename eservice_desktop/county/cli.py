@@ -46,12 +46,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from eservice_desktop.county import notify, vault
     from eservice_desktop.county.asgi import create_app
     from eservice_desktop.county.http_server import CountyHttpServer, server_config
-    from eservice_desktop.domain.values import printable
+    from eservice_desktop.domain.values import printable_path
 
     url = db_url(args)
     for option, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
         if path and not Path(path).is_file():
-            shown = printable(path, 120)
+            shown = printable_path(path)
             raise Refused(f"找不到 {option} 檔案 {shown}", f"No {option} file at {shown}")
     secret = county_secret(args, demo=args.demo)
     gateway = (
@@ -388,9 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(db_refusal(e), file=sys.stderr)
         return 2
     except OSError as e:  # an output that cannot be written (report --html, a folder ...)
-        from eservice_desktop.domain.values import printable
+        from eservice_desktop.domain.values import printable_path
 
-        where = printable(str(e.filename or ""), 120)
+        where = printable_path(str(e.filename or ""))
         why = e.strerror or type(e).__name__
         print(f"無法存取 {where}（{why}） / Cannot access {where} ({why})", file=sys.stderr)
         return 2

@@ -34,9 +34,9 @@ class Refused(Exception):
 def read_input(path: str | Path, limit_mb: int) -> bytes:
     """A file IT names as a command's input, read no further than ``limit_mb`` (/dev/zero
     never ends); Refused when it cannot be read or is longer."""
-    from eservice_desktop.domain.values import printable
+    from eservice_desktop.domain.values import printable_path
 
-    shown = printable(str(path), 120)
+    shown = printable_path(str(path))
     try:
         with Path(path).open("rb") as f:
             data = f.read(limit_mb * 1024 * 1024 + 1)
@@ -53,12 +53,12 @@ def read_input(path: str | Path, limit_mb: int) -> bytes:
 
 def input_text(path: str | Path, limit_mb: int, encoding: str = "utf-8") -> str:
     """:func:`read_input` as text; Refused when it is not UTF-8."""
-    from eservice_desktop.domain.values import printable
+    from eservice_desktop.domain.values import printable_path
 
     try:
         return read_input(path, limit_mb).decode(encoding)
     except UnicodeDecodeError:
-        shown = printable(str(path), 120)
+        shown = printable_path(str(path))
         raise Refused(f"檔案 {shown} 不是 UTF-8 文字", f"{shown} is not UTF-8 text") from None
 
 

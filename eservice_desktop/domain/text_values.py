@@ -108,6 +108,16 @@ def printable(text: str, limit: int = 40) -> str:
     return "".join(out) + ("…" if len(text) > limit else "")
 
 
+def printable_path(text: str, limit: int = 120) -> str:
+    """A path made safe to echo: like :func:`printable`, but a long one keeps its start and its
+    end (the file's own name is what the reader needs) and loses the middle."""
+    if len(text) <= limit:
+        return printable(text, limit)
+    head = limit // 4
+    tail = limit - head - 1
+    return printable(text[:head], head) + "…" + printable(text[-tail:], tail)
+
+
 def check_text(
     value: Any,
     field: str | None = None,

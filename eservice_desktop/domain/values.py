@@ -11,8 +11,8 @@ extensions and the private-use characters offices use for 造字 included, so no
 ever refused. Numbers: integers within fixed ranges (money is integer NTD), never NaN or
 Infinity. Times: timezone-aware, inside :data:`EARLIEST` .. :data:`LATEST`.
 
-The text rule (which characters, ``check_text``, ``bad_char``, ``printable``) is
-``domain.text_values``; importable from here like every other check.
+The text rule (which characters, ``check_text``, ``bad_char``, ``printable``,
+``printable_path``) is ``domain.text_values``; importable from here like every other check.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from eservice_desktop.domain.text_values import (
     bad_char,
     check_text,
     printable,
+    printable_path,
     refused_char,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "bad_char",
     "check_text",
     "printable",
+    "printable_path",
 ]
 
 #: Length limits (characters), shared with the database columns and the wire schema.

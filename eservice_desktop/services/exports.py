@@ -31,7 +31,7 @@ from typing import Any
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.values import printable
+from eservice_desktop.domain.values import printable_path
 
 PRIVATE_MODE = 0o600
 
@@ -83,7 +83,7 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
     and a target that is there and not a regular file: the atomic write replaces what is at
     ``out``, and a folder, a device (``/dev/stdout`` run as root) or a pipe must never be."""
     if out.exists() and not out.is_file():
-        where = printable(str(out), 120)
+        where = printable_path(str(out))
         raise DomainError(
             "export.not_a_file",
             f"{where} 不是檔案（資料夾、裝置或管道），請指定要寫入的檔案名稱",
