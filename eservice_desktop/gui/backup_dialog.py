@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QListWidget,
     QProgressBar,
@@ -32,14 +33,20 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import format_roc, roc_minute
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import backup
 
 
 def _local(iso: str | None) -> str:
-    if not iso:
-        return "—"
-    return datetime.fromisoformat(iso).astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M")
+    """A stored UTC time as the counter shows times (Taipei, ROC year)."""
+    return roc_minute(datetime.fromisoformat(iso)) if iso else "—"
+
+
+def _taken(at: datetime) -> str:
+    """When a backup was taken, to the second (two manual backups may share a minute)."""
+    local = at.astimezone(TAIPEI)
+    return f"{format_roc(local.date(), 'short')} {local:%H:%M:%S}"
 
 
 class BackupDialog(QDialog):
@@ -78,8 +85,12 @@ class BackupDialog(QDialog):
         self.table = QTableWidget(0, 3)
         self.table.setObjectName("backup_table")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("備份時間（UTC）"), self.tr("種類"), self.tr("距今（小時）")]
+            [self.tr("備份時間"), self.tr("種類"), self.tr("距今（小時）")]
         )
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
@@ -166,12 +177,20 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(found))
         for i, b in enumerate(found):
             age = (now - b.taken_at).total_seconds() / 3600
-            for col, text in enumerate(
-                (b.taken_at.strftime("%Y-%m-%d %H:%M:%S"), b.label, f"{age:.1f}")
-            ):
+            for col, text in enumerate((_taken(b.taken_at), self._kind(b.label), f"{age:.1f}")):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         if found:
             self.table.selectRow(0)
+
+    def _kind(self, label: str) -> str:
+        """The backup's kind in the window's language (the file name keeps the English)."""
+        kinds = {
+            "hourly": self.tr("每小時"),
+            "closing": self.tr("日結"),
+            "manual": self.tr("手動"),
+            "before-restore": self.tr("還原前保留"),
+        }
+        return kinds.get(label, label)
 
     def back_up_now(self) -> None:
         self._busy(True, self.tr("備份中…"))

@@ -613,8 +613,24 @@ Version {version}</translation>
         <translation>Backup and restore</translation>
     </message>
     <message>
-        <source>備份時間（UTC）</source>
-        <translation>Taken at (UTC)</translation>
+        <source>備份時間</source>
+        <translation>Taken at</translation>
+    </message>
+    <message>
+        <source>每小時</source>
+        <translation>hourly</translation>
+    </message>
+    <message>
+        <source>日結</source>
+        <translation>daily closing</translation>
+    </message>
+    <message>
+        <source>手動</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <source>還原前保留</source>
+        <translation>kept before a restore</translation>
     </message>
     <message>
         <source>種類</source>

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.gui.backup_dialog import BackupDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
@@ -21,4 +24,25 @@ def test_back_up_now_then_verify_from_the_file_menu(qtbot, ctx: GuiContext) -> N
     dialog.verify_button.click()
     qtbot.waitUntil(lambda: "驗證通過" in dialog.status.text(), timeout=10000)
     assert dialog.now_button.isEnabled()
+    dialog.reject()
+
+
+def test_the_backups_are_listed_in_taipei_time_with_roc_years_and_their_kind(
+    qtbot, ctx: GuiContext
+) -> None:
+    """The list showed the UTC time in Gregorian years (cut to "2026-12-03 …" by its column)
+    and the file name's English label ("hourly") in the Chinese window."""
+    taken = backup.take(ctx.app, "manual")
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    local = taken.taken_at.astimezone(TAIPEI)
+    expected = f"{local.year - 1911}/{local:%m/%d %H:%M:%S}"
+    assert [dialog.table.item(0, c).text() for c in (0, 1)] == [expected, "手動"]
+    header = dialog.table.horizontalHeaderItem(0).text()
+    assert "UTC" not in header and "備份時間" in header
+    shown = dialog.table.fontMetrics().horizontalAdvance(expected)
+    assert dialog.table.columnWidth(0) > shown  # the whole time, not "115/12/03 …"
+    assert str(datetime.now().year) not in dialog.table.item(0, 0).text()
     dialog.reject()
