@@ -109,7 +109,7 @@ def run_checks(
     makers += [
         ("enrolment", lambda: check_enrolment(settings)),
         ("sync_backlog", lambda: check_sync_backlog(settings, now=now)),
-        ("keyring", check_keyring),
+        ("keyring", lambda: check_keyring(demo=settings.demo)),
         ("card_readers", check_card_readers),
         ("pkcs11", lambda: check_pkcs11(settings)),
         ("trust_anchors", lambda: check_trust_anchors(settings, now=now)),

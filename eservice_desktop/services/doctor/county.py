@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
+from eservice_desktop.county_link.transport import is_loopback
 from eservice_desktop.domain.values import printable
 from eservice_desktop.services.doctor.report import (
     CERT_WARN_DAYS,
@@ -224,6 +225,16 @@ def _has_credential(account: str, legacy: str | None, facts: dict[str, Any]) -> 
         return False
 
 
+def _demo_enrols_itself(settings: Settings) -> bool:
+    """A demo counter of a loopback county keeps its credential in memory when the machine
+    has no keyring and enrols again at each start (``services.sync.credentials``)."""
+    try:
+        host = urlsplit(settings.county_url or "").hostname
+    except ValueError:
+        return False
+    return bool(settings.demo and host and is_loopback(host))
+
+
 def check_enrolment(settings: Settings) -> Check:
     """The device is enrolled when the database records it and the keyring holds its credential."""
     legacy = account = f"county:{settings.office_code}-{settings.device_id}"
@@ -240,6 +251,23 @@ def check_enrolment(settings: Settings) -> Check:
             _ENROLMENT,
             "ok",
             (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
+            **facts,
+        )
+    if info and _demo_enrols_itself(settings):
+        return _check(
+            "enrolment",
+            _ENROLMENT,
+            "warn",
+            (
+                "示範模式：金鑰圈中沒有本機憑證，視窗每次啟動自動向本機的示範縣府重新登記",
+                "Demo: the keyring holds no credential; the window enrols again with the demo "
+                "county on this machine at every start",
+            ),
+            (
+                "示範不需處理；正式櫃檯須有金鑰圈，並以登記碼登記：" + _ENROL_FIX[0],
+                "Nothing for the demo; a real counter needs a keyring and enrols with a code: "
+                + _ENROL_FIX[1],
+            ),
             **facts,
         )
     if info:

@@ -124,7 +124,10 @@ def check_data_dir(settings: Settings) -> Check:
     )
 
 
-def check_keyring() -> Check:
+def check_keyring(demo: bool = False) -> Check:
+    """A counter keeps its county credential (and may keep its database key) in the OS
+    keyring; a demo counter manages without one (the credential lives in memory), so there
+    its absence is a warning, not a failure."""
     title = ("金鑰圈（憑證保存）", "Keyring (credential storage)")
     try:
         import keyring
@@ -145,11 +148,17 @@ def check_keyring() -> Check:
     if usable and hasattr(backend, "backends"):  # the chainer: usable only when it chains something
         usable = bool(backend.backends)
     if not usable:
+        zh, en = f"沒有可用的金鑰圈後端（{name}）", f"No usable keyring backend ({name})"
+        if demo:
+            zh, en = (
+                zh + "；示範模式把本機憑證暫存於記憶體",
+                en + "; the demo keeps its credential in memory",
+            )
         return _check(
             "keyring",
             title,
-            "fail",
-            (f"沒有可用的金鑰圈後端（{name}）", f"No usable keyring backend ({name})"),
+            "warn" if demo else "fail",
+            (zh, en),
             (
                 "Linux：安裝並解鎖 gnome-keyring（Secret Service）；"
                 "Windows：確認「認證管理員」服務已啟動",

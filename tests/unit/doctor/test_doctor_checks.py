@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -231,6 +232,26 @@ def test_enrolment_record_without_credential_fails(app: App) -> None:
     c = doctor.check_enrolment(app.settings)
     assert c.status == "fail"
     assert c.data["credential"] is False
+
+
+def test_a_demo_counter_of_a_loopback_county_needs_no_keyring(app: App) -> None:
+    """`make run` on a machine with no keyring: the demo enrols by itself and keeps the
+    credential in memory, and 系統檢查 said two failures (enrolment, keyring) while sync
+    worked. The demo hears warnings; a real counter, or a demo of a remote county, still fails."""
+    _record_enrolment(app)
+    keyring.set_keyring(fail.Keyring())
+    demo = replace(app.settings, demo=True, county_url="http://127.0.0.1:8765")
+    c = doctor.check_enrolment(demo)
+    assert c.status == "warn" and "示範" in c.detail_zh and "keyring" in c.fix_en
+    k = doctor.check_keyring(demo=True)
+    assert k.status == "warn" and "in memory" in k.detail_en
+    report = doctor.run_checks(demo, network=False)
+    assert {c.key: c.status for c in report.checks}["keyring"] == "warn"
+    remote = replace(demo, county_url="https://county.example.gov.tw")
+    assert doctor.check_enrolment(remote).status == "fail"
+    real = replace(demo, demo=False)
+    assert doctor.check_enrolment(real).status == "fail"
+    assert doctor.check_keyring().status == "fail"
 
 
 def test_keyring_usable_and_unusable() -> None:
