@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
     QScrollArea,
     QStackedWidget,
@@ -46,7 +45,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop import __version__
 from eservice_desktop.domain.operators import Operator
 from eservice_desktop.gui import keyboard, window_access, window_frame
 from eservice_desktop.gui.context import GuiContext, ScreenCase
@@ -372,13 +370,6 @@ class MainWindow(QMainWindow):
         dialog = BackupDialog(self.ctx, self)
         dialog.open()
         return dialog
-
-    def _about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("關於"),
-            self.tr("戶政／地政事務所櫃檯系統\n版本 {version}").format(version=__version__),
-        )
 
     def run_shift_check(self) -> None:
         """檔案 ▸ 系統檢查: doctor on a worker, its findings with the fix for each."""

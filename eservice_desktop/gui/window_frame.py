@@ -9,7 +9,7 @@ These are steps of ``MainWindow._build_content``, kept apart from the window's b
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
@@ -77,9 +77,19 @@ def build_menu_bar(window: MainWindow) -> None:
     window.go_menu = bar.addMenu(_t("前往(&G)"))
     _build_go_menu(window, window.go_menu)
     help_menu = bar.addMenu(_t("說明(&H)"))
+    keys = _action(window, "鍵盤快速鍵(&K)", name="key_help_action", keys="F1")
+    keys.triggered.connect(lambda: help_menu_module().show_keys(window))
+    help_menu.addAction(keys)
     about = _action(window, "關於(&A)")
-    about.triggered.connect(window._about)
+    about.triggered.connect(lambda: help_menu_module().show_about(window))
     help_menu.addAction(about)
+
+
+def help_menu_module() -> Any:
+    """``gui.help_menu``, imported when first opened (not on the window's start)."""
+    from eservice_desktop.gui import help_menu
+
+    return help_menu
 
 
 def _build_go_menu(window: MainWindow, go_menu: QMenu) -> None:

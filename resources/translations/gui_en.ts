@@ -334,18 +334,12 @@
         <translation>&amp;About</translation>
     </message>
     <message>
+        <source>鍵盤快速鍵(&amp;K)</source>
+        <translation>&amp;Keyboard shortcuts</translation>
+    </message>
+    <message>
         <source>{office}（{code}）櫃檯 {device}　承辦人：{clerk}</source>
         <translation>{office} ({code}) counter {device}, clerk: {clerk}</translation>
-    </message>
-    <message>
-        <source>關於</source>
-        <translation>About</translation>
-    </message>
-    <message>
-        <source>戶政／地政事務所櫃檯系統
-版本 {version}</source>
-        <translation>Household / Land Office Counter
-Version {version}</translation>
     </message>
     <message>
         <source>建立示範資料</source>
@@ -789,6 +783,73 @@ A restore verifies the backup and lists what would be lost first; only after you
     <message>
         <source>原資料庫無法讀取：{0} 之後未同步的工作無法確認，請依紙本核對。</source>
         <translation>The previous database could not be read: work after {0} that was not synchronised cannot be checked; compare with the paper forms.</translation>
+    </message>
+</context>
+<context>
+    <name>HelpMenu</name>
+    <message>
+        <source>移到欄位：{0}</source>
+        <translation>Go to field: {0}</translation>
+    </message>
+    <message>
+        <source>分頁：{0}</source>
+        <translation>Tab: {0}</translation>
+    </message>
+    <message>
+        <source>鍵盤快速鍵</source>
+        <translation>Keyboard shortcuts</translation>
+    </message>
+    <message>
+        <source>按鍵</source>
+        <translation>Key</translation>
+    </message>
+    <message>
+        <source>動作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <source>這一頁</source>
+        <translation>This page</translation>
+    </message>
+    <message>
+        <source>側邊面板</source>
+        <translation>Side panels</translation>
+    </message>
+    <message>
+        <source>整個視窗</source>
+        <translation>Whole window</translation>
+    </message>
+    <message>
+        <source>戶政／地政事務所櫃檯系統</source>
+        <translation>Household / Land Office Counter</translation>
+    </message>
+    <message>
+        <source>版本 {0}</source>
+        <translation>Version {0}</translation>
+    </message>
+    <message>
+        <source>事務所：{0}（{1}）櫃檯 {2}</source>
+        <translation>Office: {0} ({1}), counter {2}</translation>
+    </message>
+    <message>
+        <source>資料夾：{0}</source>
+        <translation>Data folder: {0}</translation>
+    </message>
+    <message>
+        <source>縣府伺服器：{0}</source>
+        <translation>County server: {0}</translation>
+    </message>
+    <message>
+        <source>未設定</source>
+        <translation>not set</translation>
+    </message>
+    <message>
+        <source>示範模式（資料為示範資料）</source>
+        <translation>Demo mode (the data is demo data)</translation>
+    </message>
+    <message>
+        <source>關於</source>
+        <translation>About</translation>
     </message>
 </context>
 </TS>

@@ -6,6 +6,7 @@ leaves a page with unsaved input."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 
 import pytest
 from factories import new_case
@@ -14,6 +15,7 @@ from keyboard_sweep import Offender, offenders
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
+from eservice_desktop.gui import help_menu
 from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
@@ -63,6 +65,13 @@ def with_modal(trigger: Callable[[], object], inspect: Callable[[QDialog], None]
     QTimer.singleShot(20, look)
     trigger()
     assert seen, "no dialog opened"
+
+
+def _until_closed(qtbot, opener, window) -> None:  # type: ignore[no-untyped-def]
+    """Opens a window-modal dialog of ``gui.help_menu`` and waits until it is closed (what
+    ``with_modal`` expects of its trigger)."""
+    dialog = opener(window)
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
 
 
 def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_ctx) -> None:  # type: ignore[no-untyped-def]
@@ -121,7 +130,8 @@ def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_
         lambda: payment.ask_text("t", "l"),  # type: ignore[attr-defined]
         lambda d: sweep("reason input dialog", d),
     )
-    with_modal(window._about, lambda d: sweep("about box", d))
+    for name, opener in (("about box", help_menu.show_about), ("key help", help_menu.show_keys)):
+        with_modal(partial(_until_closed, qtbot, opener, window), lambda d, n=name: sweep(n, d))
 
     window.lock("manual")  # the lock screen: sign-in by keyboard alone
     sweep("locked")

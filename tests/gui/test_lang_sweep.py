@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -50,6 +51,7 @@ from sqlalchemy import select
 from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.ids import mask_name
+from eservice_desktop.gui import help_menu
 from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
@@ -81,6 +83,8 @@ ALLOWED_LATIN = frozenset(
         "End",
         "NT",
         "pcscd",
+        "Python",  # 關於 names the runtime IT reports with a problem
+        "PySide",
     }
 )
 #: Han characters and the CJK punctuation an untranslated Chinese phrase or format brings along
@@ -193,6 +197,7 @@ def user_data(app: App) -> list[str]:
 
     account = app.operator.account if app.operator else ""
     found: set[str] = {account, app.settings.device_id, app.settings.county_url}
+    found.add(str(app.settings.data_dir))  # a folder IT chose (關於 shows it)
     if app.operator is not None:  # the signed-in operator's name, as the office typed it
         found.add(app.operator.name)
     found |= {DEMO_SUPERVISOR.account, DEMO_SUPERVISOR.name}  # the demo data's supervisor
@@ -405,7 +410,8 @@ def test_every_page_speaks_one_language(
     conflicts.close()
     payment = window.pages["eservice_desktop.gui.payment_page"]
     seen += [(f"closing {w}", t) for w, t in modal_texts(payment.closing_dialog, qtbot)]  # type: ignore[attr-defined]
-    seen += [(f"about {w}", t) for w, t in modal_texts(window._about, qtbot)]
+    for name, opener in (("about", help_menu.show_about), ("key help", help_menu.show_keys)):
+        seen += [(f"{name} {w}", t) for w, t in modal_texts(partial(opener, window), qtbot)]
     override = OverrideDialog(window.panels[0].widget())
     seen += [(f"override {w}", t) for w, t in visible_texts(override)]
     override.close()

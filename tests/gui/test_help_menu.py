@@ -1,0 +1,68 @@
+"""說明 ▸ 鍵盤快速鍵 (F1) lists the keys the window and the page on screen really have, read
+from their widgets; 關於 says what IT asks for on the telephone."""
+
+from __future__ import annotations
+
+from gui_keys import open_window
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.help_menu import KeyHelp, about_text, plain
+
+
+def _help(qtbot, window) -> KeyHelp:  # type: ignore[no-untyped-def]
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F1)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), KeyHelp))
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, KeyHelp)
+    return dialog
+
+
+def test_f1_lists_the_fees_page_keys_and_the_window_keys(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, ctx)
+    window.show_page("eservice_desktop.gui.payment_page")
+    rows = _help(qtbot, window).rows()
+    page = {(key, what) for group, key, what in rows if group == "這一頁"}
+    whole = {(key, what) for group, key, what in rows if group == "整個視窗"}
+    assert ("F9", "收費並列印收據") in page and ("Alt+A", "核定規費") in page, rows
+    assert {("F2", "收件"), ("F6", "規費收費"), ("Ctrl+Q", "結束"), ("F1", "鍵盤快速鍵")} <= whole
+    assert not any("&" in what or "(F" in what for _g, _k, what in rows), rows
+    qtbot.keyClick(QApplication.activeModalWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+
+
+def test_f1_on_the_intake_form_lists_its_fields(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, ctx)
+    window.show_page("eservice_desktop.gui.intake_form")
+    rows = _help(qtbot, window).rows()
+    fields = {(key, what) for group, key, what in rows if group == "這一頁"}
+    assert {("Alt+N", "移到欄位：申請人姓名"), ("Ctrl+Enter", "送出收件")} <= fields, rows
+    assert ("Alt+V", "驗證自然人憑證") in {(k, w) for g, k, w in rows if g == "側邊面板"}
+    QApplication.activeModalWidget().reject()  # type: ignore[union-attr]
+
+
+def test_f1_on_the_queue_lists_its_tabs(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, ctx)
+    rows = _help(qtbot, window).rows()
+    tabs = [what for group, key, what in rows if group == "這一頁" and key == "Alt+1"]
+    assert tabs and tabs[0].startswith("分頁：今日收件"), rows
+    QApplication.activeModalWidget().reject()  # type: ignore[union-attr]
+
+
+def test_about_names_the_version_office_counter_folder_and_county(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
+    from eservice_desktop import __version__
+
+    window = open_window(qtbot, ctx)
+    text = about_text(window)
+    s = ctx.settings
+    for part in (__version__, f"（{s.office_code}）櫃檯 {s.device_id}", str(s.data_dir)):
+        assert part in text, text
+    assert "縣府伺服器：" in text
+
+
+def test_a_label_is_read_without_its_marks() -> None:
+    assert plain("返回(&B)") == "返回"
+    assert plain("收費並列印收據 (F9)") == "收費並列印收據"
+    assert plain("R&&D 處理所選衝突(&R)…") == "R&D 處理所選衝突"
+    assert plain("&Close (Esc)") == "Close (Esc)"
