@@ -111,6 +111,10 @@ class KeyHelp(QDialog):
         self._group(_t("整個視窗"), window_keys(window))
         self.tree.expandAll()
         self.tree.resizeColumnToContents(0)
+        group = self.tree.topLevelItem(0)
+        first = group.child(0) if group is not None else None
+        if first is not None:
+            self.tree.setCurrentItem(first)  # arrows start on a key, not a heading
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
