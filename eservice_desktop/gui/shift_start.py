@@ -153,7 +153,10 @@ class ShiftStartDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.resizeRowsToContents()
+        # Rows follow the columns' widths as the dialog is laid out and resized: measured once
+        # here, before it was shown, they kept the height of a narrow table (three findings
+        # filled the dialog, each row several lines taller than its text).
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         return self.table
 
 
