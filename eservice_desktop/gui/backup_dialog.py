@@ -33,20 +33,15 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.rocdate import format_roc, roc_minute
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import backup
+from eservice_desktop.services.queue_items import format_day, format_received
 
 
-def _local(iso: str | None) -> str:
-    """A stored UTC time as the counter shows times (Taipei, ROC year)."""
-    return roc_minute(datetime.fromisoformat(iso)) if iso else "—"
-
-
-def _taken(at: datetime) -> str:
+def _taken_at(at: datetime, zh: bool) -> str:
     """When a backup was taken, to the second (two manual backups may share a minute)."""
     local = at.astimezone(TAIPEI)
-    return f"{format_roc(local.date(), 'short')} {local:%H:%M:%S}"
+    return f"{format_day(local.date(), zh)} {local:%H:%M:%S}"
 
 
 class BackupDialog(QDialog):
@@ -177,10 +172,16 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(found))
         for i, b in enumerate(found):
             age = (now - b.taken_at).total_seconds() / 3600
-            for col, text in enumerate((_taken(b.taken_at), self._kind(b.label), f"{age:.1f}")):
+            for col, text in enumerate(
+                (_taken_at(b.taken_at, self.ctx.is_zh), self._kind(b.label), f"{age:.1f}")
+            ):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         if found:
             self.table.selectRow(0)
+
+    def _at(self, iso: str | None) -> str:
+        """A stored UTC time as the window shows times: Taipei, the ROC year in Chinese."""
+        return format_received(datetime.fromisoformat(iso), self.ctx.is_zh) if iso else "—"
 
     def _kind(self, label: str) -> str:
         """The backup's kind in the window's language (the file name keeps the English)."""
@@ -252,7 +253,7 @@ class BackupDialog(QDialog):
         lost = plan["will_be_lost"] or []
         lines = [
             self.tr("備份時間：{0}（{1} 小時前），{2} 件案件，驗證通過").format(
-                _local(plan["taken_at"]), plan["age_h"], plan["verified"]["cases"]
+                self._at(plan["taken_at"]), plan["age_h"], plan["verified"]["cases"]
             )
         ]
         if not plan["current_readable"]:
@@ -264,7 +265,7 @@ class BackupDialog(QDialog):
             )
         else:
             lines += [
-                self.tr("最近一次與縣府同步：{0}").format(_local(plan["last_sync"])),
+                self.tr("最近一次與縣府同步：{0}").format(self._at(plan["last_sync"])),
                 self.tr("備份之後已送達縣府的 {0} 筆事件，還原後會自縣府取回").format(
                     plan["come_back"]
                 ),
@@ -280,7 +281,7 @@ class BackupDialog(QDialog):
         self.summary.setText("\n".join(lines))
         self.lost_list.clear()
         for x in lost:
-            self.lost_list.addItem(f"{x['case_number']}  {x['type']}  {_local(x['at'])}")
+            self.lost_list.addItem(f"{x['case_number']}  {x['type']}  {self._at(x['at'])}")
         self.lost_list.setVisible(bool(lost))
         self.confirm_box.show()
         self._busy(False, self.tr("請確認是否還原（Alt+C 確認，Esc 取消）"))
@@ -364,14 +365,14 @@ class BackupDialog(QDialog):
             if lost:
                 text += self.tr("遺失 {0} 筆未同步的事件，須依紙本重新輸入：").format(len(lost))
                 for x in lost:
-                    self.outcome.addItem(f"{x['case_number']}  {x['type']}  {_local(x['at'])}")
+                    self.outcome.addItem(f"{x['case_number']}  {x['type']}  {self._at(x['at'])}")
                 self.outcome.show()
             elif rec["lost_known"]:
                 text += self.tr("沒有遺失任何資料。")
             else:
                 text += self.tr(
                     "原資料庫無法讀取：{0} 之後未同步的工作無法確認，請依紙本核對。"
-                ).format(_local(rec["last_own_event_at"]))
+                ).format(self._at(rec["last_own_event_at"]))
         self._busy(False, text)
         self.ctx.status_message.emit(text)
         self.ctx.case_changed.emit("")  # every page reads the restored database again

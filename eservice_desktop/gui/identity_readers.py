@@ -96,7 +96,11 @@ class IdentityReaders(IdentityView):
         self.shown_generation = st.generation
         self.nhi_name.setText(rec.name or _t("（無法解碼）"))
         self.nhi_id.setText(rec.national_id)
-        self.nhi_birth.setText(format_roc(rec.birth, "long") if rec.birth else "")
+        birth = rec.birth
+        shown = (
+            (format_roc(birth, "long") if self.ctx.is_zh else birth.isoformat()) if birth else ""
+        )
+        self.nhi_birth.setText(shown)  # "民國75年3月12日" was shown in the English window too
         self.nhi_card.setText(rec.card_number)
         warnings = []
         if rec.name_flag == "undecodable":

@@ -92,7 +92,7 @@ class IntakeFieldChecks(IntakeServiceRows):
                 )
                 return None
         label.clear()
-        widget.setToolTip(format_roc(day, "long"))
+        widget.setToolTip(format_roc(day, "long") if self.ctx.is_zh else day.isoformat())
         return day.isoformat()
 
     def clear_errors(self) -> None:

@@ -46,3 +46,22 @@ def test_the_backups_are_listed_in_taipei_time_with_roc_years_and_their_kind(
     assert dialog.table.columnWidth(0) > shown  # the whole time, not "115/12/03 …"
     assert str(datetime.now().year) not in dialog.table.item(0, 0).text()
     dialog.reject()
+
+
+def test_the_english_window_lists_backups_with_iso_dates(qtbot, ctx: GuiContext, qapp) -> None:  # type: ignore[no-untyped-def]
+    from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+    taken = backup.take(ctx.app, "manual")
+    translators = install_translators(qapp, "en")
+    try:
+        ctx.lang = "en"
+        dialog = BackupDialog(ctx)
+        qtbot.addWidget(dialog)
+        qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+        local = taken.taken_at.astimezone(TAIPEI)
+        assert dialog.table.item(0, 0).text() == f"{local:%Y-%m-%d %H:%M:%S}"
+        assert dialog.table.item(0, 1).text() == "manual"
+        assert dialog.table.horizontalHeaderItem(0).text() == "Taken at"
+        dialog.reject()
+    finally:
+        remove_translators(qapp, translators)
