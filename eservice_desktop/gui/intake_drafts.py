@@ -73,8 +73,9 @@ class IntakeDrafts(IntakeFieldChecks):
             if when
             else _t("已還原未送出的收件草稿。")
         )
+        gap = "" if self.ctx.is_zh else " "  # English sentences are spaced, Chinese are not
         self.draft_banner_label.setText(
-            text + _t("若不是這位民眾的資料，請按「捨棄草稿」(Alt+D)。")
+            text + gap + _t("若不是這位民眾的資料，請按「捨棄草稿」(Alt+D)。")
         )
         self.draft_banner.show()
         self.ctx.status_message.emit(_t("已還原未送出的收件草稿"))

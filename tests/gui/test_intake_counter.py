@@ -125,6 +125,27 @@ def test_choices_say_please_choose_in_english(
         remove_translators(qapp, translators)
 
 
+def test_the_english_draft_banner_spaces_its_two_sentences(qtbot, ctx: GuiContext, qapp) -> None:  # type: ignore[no-untyped-def]
+    """It read "...draft from 2026-12-03 11:55.If it is not this citizen's, ..."."""
+    first = IntakeForm(ctx)
+    qtbot.addWidget(first)
+    _transcript(first)
+    first.on_closing()
+    first.save_draft()
+    first.drafts.flush()
+    translators = install_translators(qapp, "en")
+    try:
+        ctx.lang = "en"
+        form = IntakeForm(ctx)
+        qtbot.addWidget(form)
+        form.restore_draft()
+        text = form.draft_banner_label.text()
+        assert text.startswith("Restored an unsubmitted intake draft from 20"), text
+        assert ". If it is not" in text and ".If" not in text, text
+    finally:
+        remove_translators(qapp, translators)
+
+
 def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
     qtbot, ctx: GuiContext
 ) -> None:
