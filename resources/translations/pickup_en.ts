@@ -32,7 +32,7 @@
     </message>
     <message>
         <source>應繳</source>
-        <translation>Due</translation>
+        <translation>Fees due</translation>
     </message>
     <message>
         <source>重新整理</source>

@@ -52,6 +52,8 @@ def test_the_pickup_ready_list_is_readable_at_1024(qtbot, ctx: GuiContext, qapp)
         ctx.tasks.wait_idle()
         qtbot.wait(50)  # the columns are fitted once the rows are in
         header = table.horizontalHeader()
+        # 應繳 is money still to pay: "Due" alone read as a date, and the column looked empty
+        assert table.horizontalHeaderItem(4).text() == "Fees due"
         for col in range(table.columnCount()):
             assert header.sectionSize(col) >= header.sectionSizeFromContents(col).width(), col
             for row in range(table.rowCount()):
