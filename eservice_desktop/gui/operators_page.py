@@ -164,7 +164,9 @@ class OperatorsPage(QWidget):
         )
 
     def _role_text(self, roles: tuple[str, ...]) -> str:
-        return "、".join(self.ctx.pick(*ROLE_LABELS[r]) for r in Role if r.value in roles)
+        return self.ctx.pick("、", ", ").join(
+            self.ctx.pick(*ROLE_LABELS[r]) for r in Role if r.value in roles
+        )
 
     def _state_text(self, op: operators.AccountView) -> str:
         if not op.active:

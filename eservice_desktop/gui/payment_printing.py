@@ -84,7 +84,7 @@ class PaymentPrinting(PaymentView):
         self.pending_label.setText(
             _t("收據未列印：{n} 張已收費的收據尚未印出（{list}）。{action}").format(
                 n=len(self.pending),
-                list="、".join(self.pending[:5]),
+                list=self.ctx.pick("、", ", ").join(self.pending[:5]),
                 action=action.format(first=first, case=case),
             )
         )

@@ -183,7 +183,7 @@ def describe(
     if t == ev.IDENTITY_VERIFIED:
         return _identity(p)
     if t == ev.SUPPLEMENT_REQUESTED:
-        items = "、".join(str(i) for i in p.get("items") or [])
+        items = ("、" if zh else ", ").join(str(i) for i in p.get("items") or [])
         return _join(str(p.get("reason") or ""), items)
     if t == ev.FEE_ASSESSED:
         return _fee(p)

@@ -286,6 +286,27 @@ def test_f10_prints_the_shown_case_s_own_receipt_first_and_the_banner_says_which
     assert page.current is not None and page.current.view.case_number == newer
 
 
+def test_the_english_banner_lists_the_unprinted_receipts_with_commas(
+    sync_ctx: GuiContext, qtbot, qapp
+) -> None:  # type: ignore[no-untyped-def]
+    """The English banner listed them as "(…R000287、H01-01-115-R000288)"."""
+    from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+    app = sync_ctx.app
+    first = payments.record_payment(app, new_case(app, copies=2), "cash", 30).receipt_number
+    second = payments.record_payment(app, new_case(app, copies=2), "cash", 30).receipt_number
+    translators = install_translators(qapp, "en")
+    try:
+        sync_ctx.lang = "en"
+        page = shown_page(sync_ctx, qtbot)
+        page.refresh_pending()
+        qtbot.waitUntil(lambda: not page.pending_banner.isHidden())
+        text = page.pending_label.text()
+        assert f"({first}, {second})" in text and "、" not in text, text
+    finally:
+        remove_translators(qapp, translators)
+
+
 def test_changing_copies_on_the_page_reassesses(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     page = PaymentPage(sync_ctx)
     qtbot.addWidget(page)
@@ -718,3 +739,18 @@ def test_the_fee_row_shows_an_exemption_and_a_typed_reason(sync_ctx: GuiContext,
     before = _assessments(app, typed)
     page.assess()
     assert "未變更" in page.last_error and _assessments(app, typed) == before
+
+
+def test_english_lists_join_with_commas(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """An operator's roles and a supplement's items were joined with 、 in English too."""
+    from eservice_desktop.domain import events as ev
+    from eservice_desktop.gui.operators_page import OperatorsPage
+    from eservice_desktop.gui.timeline import describe
+
+    sync_ctx.lang = "en"
+    page = OperatorsPage(sync_ctx)
+    qtbot.addWidget(page)
+    assert page._role_text(("clerk", "supervisor")) == "Counter clerk, Supervisor"
+    event = {"type": ev.SUPPLEMENT_REQUESTED, "payload": {"reason": "r", "items": ["a", "b"]}}
+    assert "a, b" in describe(event, zh=False)
+    assert "a、b" in describe(event, zh=True)
