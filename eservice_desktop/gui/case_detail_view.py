@@ -34,6 +34,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.lookup_panel import LookupPanel
+from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.services import cases, notices
 
 #: Event type -> (zh-TW, English) shown in the timeline.
@@ -148,7 +149,9 @@ class CaseDetailView(QWidget):
         self.notices_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.notices_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.notices_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.notices_table.horizontalHeader().setStretchLastSection(True)
+        # stage, channel and time whole ("Ready for …", "2026-12-03 …" were cut); the outcome
+        # (a county's failure text may be long) takes what is left
+        self.notices_fitter = ColumnFitter(self.notices_table, elastic=(3,))
         self.notices_table.setMaximumHeight(120)
         self.resend_button = QPushButton(_t("重送通知(&W)"), notice_box)
         self.resend_button.setObjectName("resend_button")

@@ -39,6 +39,12 @@ def test_notices_list_outcomes_and_alt_w_asks_for_a_resend(qtbot, ctx: GuiContex
         ["收件通知", "簡訊", "115/03/10 10:01:00", "傳送失敗"],
         ["繳費通知", "簡訊", "115/03/10 10:05:00", "排隊中"],
     ]
+    # every stage, channel and time is shown whole, not "115/03/10 …" (the outcome gives way)
+    table = detail.notices_table
+    qtbot.waitUntil(lambda: table.columnWidth(2) >= table.sizeHintForColumn(2), timeout=3000)
+    for col in range(3):
+        assert table.columnWidth(col) >= table.sizeHintForColumn(col), col
+    assert table.horizontalScrollBar().maximum() == 0
     # the latest notice is selected; it is still queued: nothing to resend
     assert not detail.resend_button.isEnabled()
     detail.notices_table.setFocus()
