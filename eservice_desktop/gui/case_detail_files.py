@@ -74,7 +74,9 @@ class CaseDetailFiles(CaseDetailView):
                 _t("已上傳") if a.uploaded else _t("待上傳"),
             )
             for col, text in enumerate(cells):
-                self.attachments.setItem(i, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text if col == 0 else "")  # a long name is elided on screen
+                self.attachments.setItem(i, col, item)
 
     def attachment_rows(self) -> list[list[str]]:
         """The attachment list as shown (tests and screen readers)."""

@@ -80,6 +80,9 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
     name, kind, size, when, state = detail.attachment_rows()[0]
     assert (name, kind, size, state) == ("戶口名簿.png", "PNG", f"{len(PNG)} B", "待上傳")
     assert when == "115/03/10 10:00:00"  # the test clock, shown in Taipei time
+    table = detail.attachments  # the time and the upload state whole (they read "115/03/1…")
+    qtbot.waitUntil(lambda: table.columnWidth(3) >= table.sizeHintForColumn(3), timeout=3000)
+    assert all(table.columnWidth(c) >= table.sizeHintForColumn(c) for c in (1, 2, 3, 4))
     assert "已附加 戶口名簿.png" in detail.attach_message.text()
 
     # drag-and-drop a PDF whose name lies (.jpg): the kind comes from the content
