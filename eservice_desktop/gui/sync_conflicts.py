@@ -46,10 +46,17 @@ class ConflictDialog(QDialog):
         self.ctx.tasks.run(sync.open_conflicts, self.ctx.app, self.ctx.lang, on_done=self._show)
 
     def _show(self, conflicts: list[Any]) -> None:
+        """One row per refusal: when, the case, what was refused (as the timeline names it,
+        not ``case.closed``) and the county's reason."""
+        from eservice_desktop.gui.case_detail_view import EVENT_LABELS, format_moment
+
         self.list.clear()
         for c in conflicts:
-            item = QListWidgetItem(f"{c.case_number}　{c.event_type}　{c.reason}")
+            what = self.ctx.pick(*EVENT_LABELS.get(c.event_type, (c.event_type, c.event_type)))
+            when = format_moment(c.created_at, self.ctx.is_zh)
+            item = QListWidgetItem(f"{when}　{c.case_number}　{what}　{c.reason}")
             item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, c.case_number)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -65,7 +72,9 @@ class ConflictDialog(QDialog):
         if item is None:
             return False
         if not note:
-            text, ok = QInputDialog.getText(self, self.tr("處理衝突"), self.tr("處理說明："))
+            number = str(item.data(Qt.ItemDataRole.UserRole + 1))
+            label = self.tr("案件 {0} 的處理說明：").format(number)
+            text, ok = QInputDialog.getText(self, self.tr("處理衝突"), label)
             if not ok:
                 return False
             note = text

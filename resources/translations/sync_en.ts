@@ -70,8 +70,8 @@
         <translation>Resolve conflict</translation>
     </message>
     <message>
-        <source>處理說明：</source>
-        <translation>How it was resolved:</translation>
+        <source>案件 {0} 的處理說明：</source>
+        <translation>How the conflict of case {0} was resolved:</translation>
     </message>
 </context>
 </TS>

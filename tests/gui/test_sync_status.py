@@ -54,7 +54,11 @@ def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> 
     assert w.conflicts_button.isVisibleTo(w) and "衝突 1 件" in w.conflicts_button.text()
     dialog = ConflictDialog(sync_ctx, w)
     qtbot.addWidget(dialog)
-    assert dialog.list.count() == 1 and number in dialog.list.item(0).text()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    row = dialog.list.item(0).text()
+    # the refused event as the timeline names it (it read "case.closed"), when, and the case
+    assert number in row and "結案" in row and "case.closed" not in row, row
+    assert "115/03/10" in row and row.endswith("本案已撤件"), row
     assert dialog.resolve_selected("已電話確認")
     assert dialog.list.count() == 0
     types = [e["type"] for e in cases.show_case(app, number).events]
