@@ -185,18 +185,22 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
     from eservice_desktop.services import report_views, supervisor_reports
 
     start, end = _period(args)
+    targets = [(key, path) for key in ("csv", "xlsx", "pdf") if (path := getattr(args, key))]
     app = open_from(args)
     files: dict[str, str] = {}
     notices: list[str] = []
     try:
+        # Every file is checked before any is written: a refused --pdf used to leave the --csv
+        # written before it (the on-time report's clerks, 0600) and unannounced.
+        personal = args.report_kind in report_views.PERSONAL_KINDS
+        for _key, path in targets:
+            exports.check_target(app.settings, path, personal)
         report = supervisor_reports.compute(app, args.report_kind, start, end)
-        for key in ("csv", "xlsx", "pdf"):
-            path = getattr(args, key)
-            if path is not None:
-                written = report_views.export_report(app, report, path, key)
-                files[key] = str(path)
-                if written.notice(lang_of(args)):
-                    notices.append(written.notice(lang_of(args)))
+        for key, path in targets:
+            written = report_views.export_report(app, report, path, key)
+            files[key] = str(path)
+            if written.notice(lang_of(args)):
+                notices.append(written.notice(lang_of(args)))
     finally:
         app.close()
     data = {**report_to_json(report), "files": files}

@@ -369,3 +369,19 @@ def test_cli_totals_line_follows_the_language(
     assert not re.search(r"[\u4e00-\u9fff]", totals), totals
     rc, out, _ = run("report", kind, *period, lang="zh_TW")
     assert rc == 0 and re.search(r"[\u4e00-\u9fff]", out.splitlines()[1]), out
+
+
+def test_cli_a_refused_file_leaves_none_of_the_others_written(
+    run: Callable[..., tuple[int, str, str]], settings: Settings, tmp_path: Path
+) -> None:
+    """``--csv`` outside and ``--pdf`` inside the data directory: the PDF is refused (the
+    on-time report names clerks), and the CSV, written first, was left behind with those names,
+    exit 2 and not a word about it. Every target is checked before any file is written."""
+    desk, folder = tmp_path / "on-time.csv", tmp_path / "folder.xlsx"
+    folder.mkdir()
+    period = ("--from", "2026-03-01", "--to", "2026-04-30")
+    for bad in (("--pdf", str(settings.data_dir / "on-time.pdf")), ("--xlsx", str(folder))):
+        rc, out, err = run("report", "on-time", *period, "--csv", str(desk), *bad)
+        assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1, (out, err)
+        assert not desk.exists(), bad
+    assert not (settings.data_dir / "on-time.pdf").exists() and not list(folder.iterdir())
