@@ -4,7 +4,8 @@ the access log.
 Who viewed, searched, printed or exported which case (個資法 accountability) and who changed
 which operator account (``--action account``: every account change), oldest first.
 ``--from``/``--to`` are ISO 8601 times or days (a day without a time is Taipei midnight; ``--to``
-is exclusive). Bad input exits 2.
+is exclusive). At most ``access.REPORT_LIMIT`` records, the oldest; past it the report says
+more follow (``truncated``). Bad input exits 2.
 """
 
 from __future__ import annotations
@@ -53,9 +54,14 @@ def cmd_access(args: argparse.Namespace) -> int:
             start=start,
             end=end,
             action=args.action,
+            limit=access.REPORT_LIMIT + 1,
         )
     finally:
         app.close()
+    # More than the limit: the oldest are listed and the line says so (the report used to stop
+    # at 10,000 records in silence, its count reading as the whole answer).
+    truncated = len(records) > access.REPORT_LIMIT
+    records = records[: access.REPORT_LIMIT]
     data = {
         "operator": args.operator,
         "case_number": args.case_number,
@@ -63,6 +69,7 @@ def cmd_access(args: argparse.Namespace) -> int:
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
         "count": len(records),
+        "truncated": truncated,
         "by_action": access.summary(records),
         "records": [r.to_json() for r in records],
     }
@@ -78,6 +85,17 @@ def cmd_access(args: argparse.Namespace) -> int:
                 f"{when}  {r.office}-{r.device}  {r.operator}  {say(args, zh, en)}  {what}{extra}"
             )
         lines.append(say(args, f"共 {len(records)} 筆", f"{len(records)} records"))
+        if truncated:
+            last = records[-1].at.astimezone(TPE).strftime("%Y-%m-%d %H:%M:%S")
+            lines.append(
+                say(
+                    args,
+                    f"僅列出最早的 {len(records):,} 筆（至 {last}），其後尚有紀錄："
+                    "請以 --from 或 --to 縮小期間",
+                    f"Only the first {len(records):,} records are listed (up to {last}); "
+                    "more follow: narrow the period with --from or --to",
+                )
+            )
         return "\n".join(lines)
 
     emit(args, data, text)

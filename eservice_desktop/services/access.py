@@ -46,6 +46,8 @@ EXPORT: Final = "export"
 ACCOUNT: Final = "account"
 ACTIONS: Final = (VIEW, SEARCH, PRINT, EXPORT, ACCOUNT)
 DETAIL_MAX: Final = 200
+#: The most records one ``report access`` lists (oldest first); it says when more follow.
+REPORT_LIMIT: Final = 10_000
 
 ACTION_LABELS = {
     VIEW: ("檢視", "viewed"),
@@ -253,11 +255,12 @@ def report(
     case_number: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
-    limit: int = 10_000,
+    limit: int = REPORT_LIMIT,
     action: str | None = None,
 ) -> list[AccessRecord]:
     """The records of one operator, of one case or of one action (``account``: every account
-    change), oldest first, within ``[start, end)``."""
+    change), oldest first, within ``[start, end)``: the first ``limit`` of them (ask for one
+    more than you show to know whether more follow)."""
     require(app, Action.AUDIT)
     if not operator and not case_number and not action:
         raise _bad(

@@ -85,6 +85,29 @@ def test_the_time_window_filters(
     assert code == 0 and "4 筆" in out
 
 
+def test_a_report_past_its_limit_says_more_follow(
+    app: App,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The report lists at most REPORT_LIMIT records, the oldest: it stopped there in silence,
+    its count reading to an auditor as every record there was."""
+    _accesses(app, tmp_path)  # four records of "tester"
+    monkeypatch.setattr(access, "REPORT_LIMIT", 3)
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
+    assert code == 0 and out["count"] == 3 and out["truncated"] is True
+    assert [r["action"] for r in out["records"]] == ["view", "search", "print"]
+    code, out = _cli(settings, capsys, "--lang", "en", "report", "access", "--operator", "tester")
+    assert code == 0 and "Only the first 3 records" in out.splitlines()[-1], out
+    monkeypatch.setattr(access, "REPORT_LIMIT", 4)
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
+    assert out["count"] == 4 and out["truncated"] is False
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester")
+    assert out.splitlines()[-1] == "共 4 筆", out
+
+
 @pytest.mark.parametrize(
     "args",
     [
