@@ -2,8 +2,9 @@
 and who changed which operator account.
 
 The use cases that show personal data call :func:`record` (``cases.show_case`` a view,
-``cases.search_page`` a search, ``payments.receipt_pdf`` and ``pickup.pickup_record`` a print,
-the closing report an export). Each record is appended to ``access_log`` in a short
+``cases.search_page`` a search, ``payments.receipt_pdf``, ``pickup.pickup_record`` and
+``daily_closing.closing_document`` a print, the closing, the reconciliation and
+``report_views.export_report`` an export). Each record is appended to ``access_log`` in a short
 transaction of its own (an account change, action ``account``, in the transaction of the
 change: ``services.operators_audit``), linked into the log's own hash chain (the same
 canonical encoding as the events, domain/chain.py), and pushed to the county by the sync

@@ -291,9 +291,13 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
 
 
 def closing_document(app: App, day: date, device: str | None = "") -> bytes:
-    """The daily closing as PDF: the one place the payment page's print and the export get it."""
+    """The daily closing as PDF for the payment page's print; the access log notes the print
+    (the export notes its own, :func:`write_closing`): the closing names clerks and reasons."""
     require(app, Action.REPORTS)
-    return closing_pdf(closing(app, day, device))
+    pdf = closing_pdf(closing(app, day, device))
+    scope = "office" if device is None else f"counter {device or app.settings.device_id}"
+    access.record(app, access.PRINT, detail=f"closing report {day.isoformat()} {scope}")
+    return pdf
 
 
 def write_closing(app: App, day: date, out: Path, device: str | None = "") -> ClosingReport:

@@ -20,7 +20,7 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import Cell, Report
 from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.printing import chart_text, charts
-from eservice_desktop.services import exports
+from eservice_desktop.services import access, exports
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 
@@ -128,10 +128,15 @@ def export_report(app: App, report: Report, path: Path, fmt: str | None = None) 
     """Writes ``report`` to ``path`` as ``fmt`` (by default its suffix), atomically, the way
     every export is kept (``services/exports.py``): a report naming people is refused inside the
     data directory and written owner-only (0600); the others with ordinary permissions. The
-    PDF is headed with the office's name and the time it was printed (ROC date, Taipei)."""
+    PDF is headed with the office's name and the time it was printed (ROC date, Taipei). The
+    access log notes the export, as it notes the closing's and the reconciliation's: the
+    on-time report lists case numbers and the clerks holding them (services/access.py)."""
     require(app, Action.EXPORT)
     kind = fmt or path.suffix.lower().lstrip(".")
     personal = report.kind in PERSONAL_KINDS
     exports.check_target(app.settings, path, personal)
     data = export_bytes(report, kind, app.office.name, roc_minute(app.now()))
-    return exports.write(app.settings, path, data, personal)
+    written = exports.write(app.settings, path, data, personal)
+    period = f"{report.period_from.isoformat()}..{report.period_to.isoformat()}"
+    access.record(app, access.EXPORT, detail=f"{report.kind} report {period} {path.name}")
+    return written

@@ -85,6 +85,28 @@ def test_the_time_window_filters(
     assert code == 0 and "4 筆" in out
 
 
+def test_a_supervisor_report_export_and_a_printed_closing_are_recorded(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The on-time report lists case numbers and the clerks holding them, and the closing
+    names clerks and void reasons: exporting the one (CLI --csv, the reports page) and
+    printing the other (the payment page) left no trace in the access log, while exporting
+    the closing did."""
+    from eservice_desktop.services import report_views, supervisor_reports
+
+    report = supervisor_reports.compute(app, "on-time", date(2026, 3, 1), date(2026, 3, 10))
+    report_views.export_report(app, report, tmp_path / "on-time.csv")
+    daily_closing.closing_document(app, date(2026, 3, 10), None)
+    daily_closing.closing_document(app, date(2026, 3, 9))
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
+    assert code == 0
+    assert [(r["action"], r["detail"]) for r in out["records"]] == [
+        ("export", "on-time report 2026-03-01..2026-03-10 on-time.csv"),
+        ("print", "closing report 2026-03-10 office"),
+        ("print", "closing report 2026-03-09 counter 01"),
+    ]
+
+
 def test_a_report_past_its_limit_says_more_follow(
     app: App,
     settings: Settings,
