@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.domain.operators import Action
@@ -30,10 +31,26 @@ from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 
+def _known_service(app: App, service_code: str) -> None:
+    """Refuses a code the catalogue does not know (a statement with none of its payments): a
+    mistyped code gave an empty statement, read as "nobody paid online for it"; a code the
+    catalogue no longer lists still gives the statement of its payments."""
+    if not app.catalogue.has_service(service_code):
+        shown = values.printable(service_code, 48)
+        raise DomainError(
+            "report.service",
+            f"不明的案件項目代碼：{shown}（請用目錄中的代碼，如 HR-TRANSCRIPT）",
+            f"Unknown service code: {shown} (use a code of the catalogue, e.g. HR-TRANSCRIPT)",
+            "service",
+        )
+
+
 def reconciliation(
     app: App, start: date, end: date, service_code: str | None = None
 ) -> Reconciliation:
-    """Online payments authorised between ``start`` and ``end`` (inclusive, Taipei days).
+    """Online payments authorised between ``start`` and ``end`` (inclusive, Taipei days), of
+    one service if ``service_code`` is given (a code the catalogue does not know, with no
+    payment in the period, is refused as a typing mistake).
 
     A period that ends before it starts is refused as the supervisor reports refuse it
     (``check_period``): it used to give an empty statement, which reads as "no online
@@ -78,6 +95,8 @@ def reconciliation(
                 void=r.status == "void",
             )
         )
+    if service_code and not out:
+        _known_service(app, service_code)
     try:
         office_name = app.catalogue.office(office).name
     except DomainError:

@@ -198,3 +198,21 @@ def test_a_reversed_reconciliation_period_is_refused_not_an_empty_statement(
     rc, _, _ = run("report", "reconciliation", "--from", "2026-04-01", "--to", "2026-04-01",
                    "--out", str(out_file), lang=lang)  # fmt: skip
     assert rc == 0 and out_file.exists()
+
+
+@pytest.mark.parametrize(
+    ("lang", "needle"), [("en", "Unknown service"), ("zh_TW", "不明的案件項目")]
+)
+def test_a_mistyped_service_code_is_refused_not_an_empty_statement(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path, lang: str, needle: str
+) -> None:
+    """``--service hr-transcript`` (or a letter off) wrote an empty statement and exited 0, as
+    if no one had paid online for that service."""
+    out_file = tmp_path / "r.csv"
+    period = ("--from", "2026-04-01", "--to", "2026-04-30", "--out", str(out_file))
+    for code in ("hr-transcript", "HR-TRANSCRIPTS", "\x1b[2J"):
+        rc, out, err = run("report", "reconciliation", *period, "--service", code, lang=lang)
+        assert rc == 2 and out == "" and needle in err and len(err.strip().splitlines()) == 1
+        assert "\x1b" not in err and not out_file.exists()
+    rc, out, _ = run("report", "reconciliation", *period, "--service", "HR-TRANSCRIPT", lang=lang)
+    assert rc == 0 and out_file.exists(), out
