@@ -160,7 +160,7 @@ def compute(
             sv.Target(r.office, r.department, r.month, r.metric, r.value)
             for r in s.scalars(select(CountyTargetRow))
         ]
-        return sv.build_targets(catalogue, goals, usage, **common)
+        return sv.build_targets(catalogue, goals, usage, today=today, **common)
     raise DomainError("report.kind", f"不明的報表種類：{kind}", f"Unknown report: {kind}", "kind")
 
 

@@ -224,6 +224,7 @@ def targets(app: App, period_from: date, period_to: date) -> Report:
         period_from=period_from,
         period_to=period_to,
         office=p["office"],
+        today=today(app),
     )
 
 

@@ -63,6 +63,7 @@ from eservice_desktop.domain.supervisor.savings import (
     savings_per_document,
 )
 from eservice_desktop.domain.supervisor.targets import (
+    PARTIAL_MONTH,
     REVIEW_LAG_PCT,
     SCORE_COLUMNS,
     TARGET_COLUMNS,
@@ -70,6 +71,7 @@ from eservice_desktop.domain.supervisor.targets import (
     Target,
     build_targets,
     check_target,
+    judged_months,
     lag_pct,
     progress_score,
     result_score,
@@ -86,6 +88,7 @@ __all__ = [
     "NO_LOOKUPS",
     "ON_TIME_COLUMNS",
     "OPEN_STATUSES",
+    "PARTIAL_MONTH",
     "REVIEW_LAG_PCT",
     "SAVINGS_COLUMNS",
     "SCORE_COLUMNS",
@@ -114,6 +117,7 @@ __all__ = [
     "department_name",
     "department_of",
     "is_online",
+    "judged_months",
     "lag_pct",
     "minutes_to_days",
     "minutes_to_hours",

@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any, Final
 
@@ -85,6 +85,22 @@ _PROGRESS_BANDS: Final = ((5.0, 99, 80), (15.0, 79, 60), (25.0, 59, 40), (100.0,
 _RESULT_BANDS: Final = ((3.0, 99, 80), (5.0, 79, 60), (10.0, 59, 40), (100.0, 39, 1))
 #: 陸.一: a month more than 20 % behind its target calls for a review meeting.
 REVIEW_LAG_PCT: Final = 20.0
+#: The mark of a month listed but not judged: the period cuts it, or it is not over yet.
+PARTIAL_MONTH: Final = "未滿整月，不評 Partial month, not judged"
+
+
+def judged_months(period_from: date, period_to: date, today: date | None) -> frozenset[str]:
+    """The months (``YYYY-MM``) the period covers whole and that ended before ``today`` (None:
+    every whole month): a target is a whole month's, so only these are judged. The GUI's
+    month-to-date report, or a year whose later months are still to come, used to judge the
+    running month on its first days and the months ahead as 100 % behind."""
+    out = set()
+    for m in months_between(period_from, period_to):
+        first = date.fromisoformat(m + "-01")
+        last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        if period_from <= first and last <= period_to and (today is None or last < today):
+            out.add(m)
+    return frozenset(out)
 
 
 def lag_pct(actual: int, target: int) -> float:
@@ -182,10 +198,21 @@ class _Progress:
 
 
 def _progress(
-    name: str, metric: str, g: Mapping[str, int], a: Mapping[str, int], months: tuple[str, ...]
+    name: str,
+    metric: str,
+    g: Mapping[str, int],
+    a: Mapping[str, int],
+    *,
+    months: tuple[str, ...],
+    judged: frozenset[str],
 ) -> _Progress:
     out = _Progress([], [], [])
     for m in (m for m in months if g.get(m, 0) > 0):
+        if m not in judged:  # listed with the cases so far, out of the sums, lags and scores
+            so_far = a.get(m, 0)
+            cells = (name, metric, m, g[m], so_far, rate_pct(so_far, g[m]))
+            out.rows.append((*cells, None, None, None, PARTIAL_MONTH))
+            continue
         out.target, out.actual = out.target + g[m], out.actual + a.get(m, 0)
         lag_m, lag_c = lag_pct(a.get(m, 0), g[m]), lag_pct(out.actual, out.target)
         out.monthly.append(lag_m)
@@ -231,12 +258,15 @@ def build_targets(
     period_from: date,
     period_to: date,
     office: str,
+    today: date | None = None,
 ) -> Report:
     """Each department's target against its cases month by month (all offices' targets and
     cases added up when the report covers several), the achievement, the lags, and the
     appendix 18 scores of 預定目標達成率 (60 of the 100 points: 30 progress control, 30
-    result). Only departments with a target in the period appear."""
+    result). Only departments with a target in the period appear; only the months of
+    :func:`judged_months` are judged (the others are marked :data:`PARTIAL_MONTH`)."""
     months = months_between(period_from, period_to)
+    judged = judged_months(period_from, period_to, today)
     goal, actual = _goals_and_actuals(catalogue, targets, usage, months)
     month_rows: list[tuple[Cell, ...]] = []
     score_rows: list[tuple[Cell, ...]] = []
@@ -244,10 +274,12 @@ def build_targets(
     review = sum_target = sum_actual = 0
     for dept, metric in sorted(goal):
         name = department_name(catalogue, dept)
-        pr = _progress(name, metric, goal[(dept, metric)], actual[(dept, metric)], months)
+        pr = _progress(
+            name, metric, goal[(dept, metric)], actual[(dept, metric)], months=months, judged=judged
+        )
         month_rows += pr.rows
         review += pr.review
-        if not pr.rows:
+        if not pr.monthly:  # no month of it judged: nothing to score
             continue
         p, r = progress_score(pr.monthly, pr.cumulative), result_score(pr.cumulative[-1])
         pts = round(0.3 * p + 0.3 * r, 1)

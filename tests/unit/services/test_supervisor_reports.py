@@ -7,6 +7,7 @@ import io
 import json
 import re
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -141,6 +142,27 @@ def test_targets_every_figure_with_appendix_18_scores(loaded: App) -> None:
     assert dict(r.totals) == {
         "departments": 3, "target": 11, "actual": 8, "review_months": mix.REVIEW_MONTHS
     }  # fmt: skip
+
+
+def test_targets_judge_only_whole_months_that_are_over(loaded: App) -> None:
+    """Today is 2026-05-10. May's target (land, 9 cases) is a whole month's: judged on its
+    tenth day it read 100 % behind, called a review meeting and sank land's scores; so did
+    every month still to come in a year-to-date report, and the month-to-date report the page
+    opens with. A month the period cuts or that is not over is listed with its cases so far
+    and left out of the sums, the lags, the review count and the scores."""
+    whole = reports.targets(loaded, F, T)
+    longer = reports.targets(loaded, F, date(2026, 6, 30))
+    rows = {(row[0], row[1], row[2]): tuple(row[3:]) for row in longer.table(sv.T_TARGETS).rows}
+    land_may = (9, 0, 0.0, None, None, None, sv.PARTIAL_MONTH)
+    assert rows[("地政事務所", "cases", "2026-05")] == land_may
+    assert longer.table(sv.T_SCORES).rows == whole.table(sv.T_SCORES).rows
+    assert dict(longer.totals) == dict(whole.totals)
+    to_date = reports.targets(loaded, date(2026, 5, 1), date(2026, 5, 10))
+    assert [row[2:] for row in to_date.table(sv.T_TARGETS).rows] == [("2026-05", *land_may)]
+    assert to_date.table(sv.T_SCORES).rows == () and to_date.totals["review_months"] == 0
+    cut = reports.targets(loaded, date(2026, 3, 15), T)  # March's first half left out
+    march = [row for row in cut.table(sv.T_TARGETS).rows if row[2] == "2026-03"]
+    assert len(march) == 2 and all(row[-1] == sv.PARTIAL_MONTH for row in march)
 
 
 def test_appendix_18_bands() -> None:
