@@ -1,13 +1,15 @@
 """A plain tabular report on A4 (closing, reconciliation): titles, sections, tables, paging.
 
 Drawn line by line with the CJK font chain (per-character fallback), because reportlab's
-platypus tables take one font per cell and would turn a rare character into a box.
+platypus tables take one font per cell and would turn a rare character into a box. A cell
+longer than its column is set smaller, then wrapped (:func:`fit_cell`), never cut.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -79,25 +81,50 @@ class _Pager:
     def row(
         self, cells: Sequence[str], columns: Sequence[Column], size: float, bold_rule: bool = False
     ) -> None:
-        self.need(size * 1.7)
+        """One row; a cell too long for its column is set smaller, then wrapped onto more
+        lines (the row grows), never cut: a cut took the end of a transaction id, of a void
+        mark or of a reason off the paper a supervisor signs."""
+        fitted = [
+            fit_cell(self.chain, text, col.width_mm * mm - 2, size)
+            for text, col in zip(cells, columns, strict=False)
+        ]
+        step = size * 1.2
+        extra = max((len(lines) - 1 for lines, _ in fitted), default=0) * step
+        self.need(size * 1.7 + extra)
         self.y -= size * 1.55
         x = self.margin
-        for text, col in zip(cells, columns, strict=False):
+        for (lines, cell_size), col in zip(fitted, columns, strict=False):
             w = col.width_mm * mm
-            shown = text
-            while shown and self.chain.width(shown, size) > w - 2:
-                shown = shown[:-1]
-            if col.align == "right":
-                self.chain.draw_right(self.c, x + w - 2, self.y, shown, size)
-            elif col.align == "centre":
-                self.chain.draw_centred(self.c, x + w / 2, self.y, shown, size)
-            else:
-                self.chain.draw(self.c, x + 1, self.y, shown, size)
+            for i, shown in enumerate(lines):
+                y = self.y - i * step
+                if col.align == "right":
+                    self.chain.draw_right(self.c, x + w - 2, y, shown, cell_size)
+                elif col.align == "centre":
+                    self.chain.draw_centred(self.c, x + w / 2, y, shown, cell_size)
+                else:
+                    self.chain.draw(self.c, x + 1, y, shown, cell_size)
             x += w
+        self.y -= extra
         if bold_rule:
             self.c.setLineWidth(0.6)
             self.c.line(self.margin, self.y - 3, x, self.y - 3)
             self.y -= 3
+
+
+#: The smallest type a cell too long for its column is set in before it wraps (points).
+MIN_CELL_SIZE = 6.5
+
+
+def fit_cell(chain: FontChain, text: str, width: float, size: float) -> tuple[list[str], float]:
+    """The lines of a cell and their type size: the text whole at ``size`` when it fits
+    ``width``; else smaller, down to :data:`MIN_CELL_SIZE`; else wrapped at that size."""
+    full = chain.width(text, size)
+    if full <= width:
+        return [text], size
+    smaller = max(MIN_CELL_SIZE, math.floor(size * width / full * 10) / 10)
+    if chain.width(text, smaller) <= width:
+        return [text], smaller
+    return chain.wrap(text, MIN_CELL_SIZE, width) or [text], MIN_CELL_SIZE
 
 
 def render_report(report: Report) -> bytes:
