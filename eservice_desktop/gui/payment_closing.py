@@ -75,11 +75,18 @@ def ask_closing(parent: QWidget, today: date) -> ClosingChoice | None:
 
 
 def ask_path(parent: QWidget, chosen: ClosingChoice) -> Path | None:
-    """Where to save the closing file (None when the clerk cancels the file dialog)."""
+    """Where to save the closing file (None when the clerk cancels the file dialog). A name
+    typed without the suffix gets the one chosen (存成 PDF / CSV): the file dialog had no
+    filter, and such a name was refused after the clerk had already chosen the format."""
+    fmt = chosen.output
+    filters = {"pdf": _t("PDF 檔 (*.pdf)"), "csv": _t("CSV 檔 (*.csv)")}
     path, _ = QFileDialog.getSaveFileName(
-        parent, _t("儲存日結表"), f"closing-{chosen.day.isoformat()}.{chosen.output}"
+        parent, _t("儲存日結表"), f"closing-{chosen.day.isoformat()}.{fmt}", filters[fmt]
     )
-    return Path(path) if path else None
+    if not path:
+        return None
+    out = Path(path)
+    return out if out.suffix.lower() == f".{fmt}" else out.with_name(f"{out.name}.{fmt}")
 
 
 def save_closing(

@@ -326,6 +326,16 @@
         <translation>Save the daily closing</translation>
     </message>
     <message>
+        <location filename="../../eservice_desktop/gui/payment_closing.py" line="83" />
+        <source>PDF 檔 (*.pdf)</source>
+        <translation>PDF file (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_closing.py" line="83" />
+        <source>CSV 檔 (*.csv)</source>
+        <translation>CSV file (*.csv)</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="553" />
         <source>日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；含個人資料，僅限本帳號讀取，用畢請刪除</source>
         <translation>Daily closing saved: {p} (net NTD {n}, cash expected NTD {c}); it holds personal data, readable by this account only: delete it when done</translation>

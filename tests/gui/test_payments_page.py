@@ -417,6 +417,40 @@ def test_the_closing_dialog_proposes_the_office_day(sync_ctx: GuiContext, qtbot,
     assert proposed == [date(2026, 3, 11)]
 
 
+def test_a_closing_file_named_without_its_suffix_gets_the_one_chosen(  # type: ignore[no-untyped-def]
+    monkeypatch, tmp_path
+) -> None:
+    """存成 PDF, then 「日結0310」 typed in the file dialog: it was refused (the output must be
+    .pdf or .csv) after the format had been chosen; the dialog now filters on that format and
+    the name gets its suffix."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from eservice_desktop.gui.payment_closing import ClosingChoice, ask_path
+
+    typed: list[str] = []
+    asked: list[str] = []
+
+    def dialog(_parent, _title, suggested, filters=""):  # type: ignore[no-untyped-def]
+        asked.append(f"{suggested} {filters}")
+        return typed.pop(0), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(dialog))
+    day = date(2026, 3, 10)
+    for output, name, want in (
+        ("pdf", "日結0310", "日結0310.pdf"),
+        ("csv", "closing", "closing.csv"),
+        ("pdf", "Closing.PDF", "Closing.PDF"),
+        ("csv", "day.10.pdf", "day.10.pdf.csv"),
+    ):
+        typed.append(str(tmp_path / name))
+        assert ask_path(None, ClosingChoice(day, "", output)) == tmp_path / want  # type: ignore[arg-type]
+    assert asked[0] == "closing-2026-03-10.pdf PDF 檔 (*.pdf)"
+    typed.append("")
+    assert ask_path(None, ClosingChoice(day, None, "pdf")) is None  # type: ignore[arg-type]
+
+
 def test_full_width_digits_typed_into_money_and_copies_count(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
     """A Chinese IME left in full-width mode types １００: the cash handed over, the amount
     and the copies take it as 100 (committed by the IME, or as keys), never drop it and keep
