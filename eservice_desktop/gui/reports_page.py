@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -43,6 +42,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
+from eservice_desktop.gui.table_fit import ColumnFitter, name_columns, two_line_heading
 from eservice_desktop.services import report_views
 
 #: (kind, zh label); the English comes from reports_en.ts (context ReportsPage).
@@ -89,6 +89,7 @@ class ReportsPage(QWidget):
         root.addLayout(self._build_exports())
         self.chart_views: list[ChartView] = []
         self.tables: list[QTableWidget] = []
+        self.fitters: list[ColumnFitter] = []
         self._chain_tabs()
 
     def _build_query(self) -> QGridLayout:
@@ -284,6 +285,7 @@ class ReportsPage(QWidget):
                 widget.deleteLater()
         self.chart_views = []
         self.tables = []
+        self.fitters = []
 
     def _add_table(self, table: ReportTable, index: int) -> None:
         title = QLabel(table.title)
@@ -294,22 +296,27 @@ class ReportsPage(QWidget):
         grid = QTableWidget(len(table.rows), len(table.columns), self.body)
         grid.setObjectName(f"table_{index}")
         grid.setAccessibleName(table.title)
-        grid.setHorizontalHeaderLabels(list(table.columns))
+        grid.setHorizontalHeaderLabels([two_line_heading(c) for c in table.columns])
         grid.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         grid.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         grid.setTabKeyNavigation(False)
+        grid.setWordWrap(False)  # one line a row: a name the page narrows is elided
         grid.verticalHeader().setVisible(False)
         for r, row in enumerate(table.rows):
             for c, cell in enumerate(row):
-                item = QTableWidgetItem(report_views.format_cell(cell))
+                text = report_views.format_cell(cell)
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # an elided name reads whole here
                 if report_views.is_number(cell):
                     item.setTextAlignment(
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 grid.setItem(r, c, item)
-        grid.resizeColumnsToContents()
-        grid.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        grid.horizontalHeader().setStretchLastSection(True)
+        # The columns fit the page (gui/table_fit.py): sized to their contents and stretched
+        # at the last one, the on-time report's figures ran past the page's edge, its last
+        # columns (open, overdue) out of sight behind a scroll bar. Names give way (elided).
+        self.fitters.append(ColumnFitter(grid, name_columns(table.rows, len(table.columns))))
+        grid.horizontalHeader().setResizeContentsPrecision(-1)  # every row: a few hundred
         # as tall as its first VISIBLE_ROWS rows really are (the font sets their height), with
         # room for the horizontal scroll bar a wide table gets
         grid.resizeRowsToContents()

@@ -15,6 +15,8 @@ column wider; the next resize of the window fits them again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -132,3 +134,23 @@ def fit_widths(
     widths = [m + e * room // more for m, e in zip(minimum, extra, strict=True)]
     widths[max(range(n), key=lambda i: extra[i])] += available - sum(widths)
     return widths
+
+
+def name_columns(rows: Sequence[Sequence[object]], count: int) -> tuple[int, ...]:
+    """The columns of names (department, service, document, status: text with Chinese in it),
+    the elastic ones of a report's table; codes, case numbers, days and figures stay whole."""
+    return tuple(
+        i
+        for i in range(count)
+        if rows
+        and all(isinstance(row[i], str) for row in rows)
+        and any(any("\u4e00" <= ch <= "\u9fff" for ch in str(row[i])) for row in rows)
+    )
+
+
+def two_line_heading(column: str) -> str:
+    """A bilingual heading on two lines, its Chinese over its English (``依限辦結率%`` over
+    ``Rate``), as the report's PDF wraps it: on one line the on-time report's headings alone
+    were wider than the reports page."""
+    zh, sep, en = column.partition(" ")
+    return f"{zh}\n{en}" if sep and not zh.isascii() and en.isascii() else column

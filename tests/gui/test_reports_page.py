@@ -278,3 +278,44 @@ def test_a_table_shows_twelve_whole_rows_then_scrolls(sync_ctx: GuiContext, qtbo
         whole = sum(grid.rowHeight(r) for r in range(rows))
         assert whole <= viewport < whole + grid.rowHeight(0)  # those rows, whole, no more
     assert long.verticalScrollBar().maximum() > 0 and short.verticalScrollBar().maximum() == 0
+
+
+def test_the_columns_fit_the_page_with_the_last_one_in_sight(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The on-time report per service on a counter screen (1366 px less the identity panel):
+    sized to their contents, its columns ran past the page's edge and its last ones, open
+    and overdue, were out of sight behind a scroll bar. The figures stay whole; the names
+    give way, elided, whole in their tooltips."""
+    from eservice_desktop.domain import supervisor as sv
+
+    columns = ("單位 Department", "代碼 Code", "項目 Service", *sv.ON_TIME_COLUMNS)
+    names = ("戶政事務所", "HR-TRANSCRIPT-PERSONAL", "請領個人戶籍謄本(全程式)")
+    row = (*names, 1200, 1100, 1045, 55, 95.0, 11, 7)
+
+    def on_time(app: App, kind: str, start: date, end: date) -> Report:
+        return Report(
+            kind, "依限辦結", start, end, "H01", (ReportTable("各項目", columns, (row,)),)
+        )
+
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.resize(940, 900)
+    page.show()
+    qtbot.waitExposed(page)
+    page.compute = on_time
+    page.run()
+    (grid,) = page.tables
+    header, last = grid.horizontalHeader(), len(columns) - 1
+
+    def fitted() -> None:
+        assert header.sectionViewportPosition(last) + header.sectionSize(last) <= (
+            grid.viewport().width()
+        )
+        assert not grid.horizontalScrollBar().isVisible()
+
+    qtbot.waitUntil(fitted, timeout=5000)
+    for i in range(3, len(columns)):  # every figure whole
+        assert header.sectionSize(i) >= grid.sizeHintForColumn(i), columns[i]
+    assert grid.item(0, 2).toolTip() == "請領個人戶籍謄本(全程式)"
+    assert grid.rowHeight(0) < 2 * grid.fontMetrics().lineSpacing()  # one line, not wrapped
