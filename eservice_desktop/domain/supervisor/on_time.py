@@ -17,6 +17,7 @@ from eservice_desktop.domain.report_model import (
     ReportTable,
     months_between,
 )
+from eservice_desktop.domain.status_labels import STATUS_LABELS
 from eservice_desktop.domain.supervisor.common import (
     T_DEPARTMENTS,
     T_OVERDUE,
@@ -125,6 +126,13 @@ def _on_time_tallies(
     return t
 
 
+def status_label(status: str) -> str:
+    """A status as the report's other cells read (``補正中 Supplement requested``): the list
+    printed the code (``supplement_requested``) on the office's Chinese document."""
+    zh, en = STATUS_LABELS.get(status, (status, ""))
+    return f"{zh} {en}".strip()
+
+
 def _overdue_rows(
     catalogue: Catalogue, overdue: Sequence[OverdueCase], as_of: date
 ) -> list[tuple[Cell, ...]]:
@@ -140,7 +148,7 @@ def _overdue_rows(
                 (as_of - o.due_date).days,
                 o.holder,
                 o.held_since.isoformat(timespec="minutes"),
-                o.status,
+                status_label(o.status),
             )
         )
     return rows
