@@ -107,7 +107,10 @@ def write(settings: Settings, out: Path, data: bytes, personal: bool) -> Written
     directory), the process's ordinary permissions otherwise."""
     check_target(settings, out, personal)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}-", suffix=".part")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}-", suffix=".part")
+    except OSError as e:  # a folder that takes no new file: the refusal named the temporary
+        raise OSError(e.errno, e.strerror, str(out)) from e
     try:
         with os.fdopen(fd, "wb") as f:  # mkstemp creates it 0600
             f.write(data)

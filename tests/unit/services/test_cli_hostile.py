@@ -141,6 +141,20 @@ def test_closing_to_an_unwritable_path(run: Callable[..., tuple[int, str, str]])
     assert "/proc/no" in err
 
 
+def test_an_export_into_a_folder_that_takes_no_file_names_the_export(
+    run: Callable[..., tuple[int, str, str]],
+) -> None:
+    """/proc exists but takes no new file: the refusal named the temporary file the export is
+    written through (``/proc/.usage.pdf-x1y2z3.part``), a name the operator never gave."""
+    period = ["--from", "2026-03-01", "--to", "2026-03-31"]
+    for argv in (
+        ["report", "usage", *period, "--pdf", "/proc/usage.pdf"],
+        ["report", "reconciliation", *period, "--out", "/proc/recon.csv"],
+    ):
+        err = one_line_refusal(run(*argv))
+        assert argv[-1] in err and ".part" not in err, err
+
+
 def test_cli_refuses_a_pin_the_gui_would_refuse(
     run: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
