@@ -11,7 +11,8 @@ clerk→clerk,supervisor``. A display name is personal data (an account name is 
 says only ``name changed``; nothing of a password is ever in it.
 
 Kinds (the detail's first word): ``created``, ``password``, ``changed`` (roles, scope, name),
-``disabled``, ``enabled``, ``provisioned`` (from the county).
+``disabled``, ``enabled``, ``provisioned`` (from the county), ``locked`` (too many wrong
+passwords at this counter: written by the counter, ``device:NN``, as no one is signed in).
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from eservice_desktop.domain.operators import (
     check_account,
     forbidden,
 )
+from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow
 
@@ -215,14 +216,19 @@ def _locked(row: OperatorRow, now: datetime) -> AuthError | None:
     )
 
 
-def _wrong_password(app: App, row: OperatorRow, now: datetime) -> AuthError:
-    """Counts a wrong password against the account (locking it after the last one allowed)."""
+def _wrong_password(app: App, s: Session, row: OperatorRow, now: datetime) -> AuthError:
+    """Counts a wrong password against the account (locking it after the last one allowed).
+    A lockout is an account change the auditor reads in the access log (``locked``), written
+    by this counter in the transaction that counts the failure."""
     row.failed_attempts += 1
     left = app.settings.login_max_failures - row.failed_attempts
     if left <= 0:
         row.failed_attempts = 0
-        row.locked_until = now + timedelta(minutes=app.settings.login_lockout_min)
+        minutes = app.settings.login_lockout_min
+        row.locked_until = now + timedelta(minutes=minutes)
         log.warning("account %s locked after repeated wrong passwords", row.account)
+        why = [f"{app.settings.login_max_failures} wrong passwords", f"{minutes:g} min"]
+        audit.note(app, s, audit.detail("locked", row.account, why), by=app.device_actor.clerk)
     return AuthError(
         "auth.bad_password",
         "密碼錯誤" + (f"（再錯 {left} 次將鎖定帳號）" if left > 0 else "，帳號已鎖定"),
@@ -255,7 +261,7 @@ def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
     try:
         _hasher.verify(row.password_hash, password)
     except (VerifyMismatchError, InvalidHashError, VerificationError):
-        raise _wrong_password(app, row, now) from None
+        raise _wrong_password(app, s, row, now) from None
     if not row.active:
         raise _inactive()
     row.failed_attempts = 0
@@ -289,7 +295,7 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
         error = _unknown() if row is None else _locked(row, now)
         if row is not None and error is None:
             if reason == "auth.bad_password":
-                error = _wrong_password(app, row, now)
+                error = _wrong_password(app, s, row, now)
             elif reason == "auth.inactive" or (not reason and not row.active):
                 error = _inactive()
             elif reason:

@@ -230,3 +230,22 @@ def test_report_access_lists_and_filters_account_changes(
     assert "帳號異動" in text and "changed clerk07: roles clerk→clerk,supervisor" in text
     assert "3 筆" in text
     assert "account changed" in cli("--action", "account", "--lang", "en")
+
+
+def test_a_lockout_is_recorded_by_the_counter_once(office: App) -> None:
+    """Five wrong passwords locked clerk07 with a line in eservice.log only; the auditor's
+    trail said nothing of it. The lockout is one record, written by this counter (no one is
+    signed in), and the wrong passwords before it and after it (still locked) add none."""
+    operators.create_operator(office, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
+    operators.logout(office)
+    before = _records(office)
+    for _ in range(office.settings.login_max_failures + 2):
+        with pytest.raises(AuthError):
+            operators.login(office, "clerk07", "wrong password 1")
+    added = _records(office)[len(before) :]
+    device = office.device_actor.clerk
+    assert added == [(device, "locked clerk07: 5 wrong passwords; 15 min")], added
+    with pytest.raises(AuthError) as still:
+        operators.login(office, "clerk07", PASSWORD)
+    assert still.value.code == "auth.locked"
+    assert len(_records(office)) == len(before) + 1
