@@ -38,7 +38,9 @@ if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
 
 _MNEMONIC = re.compile(r"&([^&\s])")
-_SHOWN_KEY = re.compile(r"\s*[(（]((?:F\d{1,2})|(?:Ctrl|Alt|Shift)\+[^)）]+)[)）]")
+_SHOWN_KEY = re.compile(
+    r"\s*(?:[(（]((?:F\d{1,2})|(?:Ctrl|Alt|Shift)\+[^)）]+)[)）]|\s(F\d{1,2})$)"
+)
 _TAB_KEY = re.compile(r"\s*(Alt\+\d)\s*$")
 _MNEMONIC_SUFFIX = re.compile(r"\s*[(（]&[^&\s][)）]")
 
@@ -75,9 +77,9 @@ def page_keys(page: QWidget) -> list[tuple[str, str]]:
     for button in page.findChildren(QAbstractButton):
         if button.isVisibleTo(page) and button.text():  # one waiting for a case too
             shown = _SHOWN_KEY.search(button.text())
-            key = shown.group(1) if shown else _mnemonic(button.text())
-            if key:
-                out.append((key, plain(button.text())))
+            keys = [k for k in (shown.groups() if shown else ()) if k]
+            keys += [m] if (m := _mnemonic(button.text())) else []
+            out += [(key, plain(button.text())) for key in keys]
     for label in page.findChildren(QLabel):
         key = _mnemonic(label.text())
         if key and label.buddy() is not None and label.isVisibleTo(page):

@@ -42,6 +42,15 @@ def test_f1_on_the_intake_form_lists_its_fields(qtbot, ctx: GuiContext) -> None:
     QApplication.activeModalWidget().reject()  # type: ignore[union-attr]
 
 
+def test_f1_on_the_pickup_desk_lists_the_camera_by_both_its_keys(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(qtbot, ctx)
+    window.show_page("eservice_desktop.gui.pickup_desk")
+    rows = _help(qtbot, window).rows()
+    page = {(key, what) for group, key, what in rows if group == "這一頁"}
+    assert {("F12", "相機掃描"), ("Alt+C", "相機掃描")} <= page, rows
+    QApplication.activeModalWidget().reject()  # type: ignore[union-attr]
+
+
 def test_f1_on_the_queue_lists_its_tabs(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
     window = open_window(qtbot, ctx)
     rows = _help(qtbot, window).rows()
@@ -66,3 +75,4 @@ def test_a_label_is_read_without_its_marks() -> None:
     assert plain("收費並列印收據 (F9)") == "收費並列印收據"
     assert plain("R&&D 處理所選衝突(&R)…") == "R&D 處理所選衝突"
     assert plain("&Close (Esc)") == "Close (Esc)"
+    assert plain("相機掃描(&C) F12") == "相機掃描"
