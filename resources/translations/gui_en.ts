@@ -11,8 +11,8 @@
         <translation>Cancel case {number}? A cancelled case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
     </message>
     <message>
-        <source>本案已繳規費 {paid} 元：結束案件不會退費；民眾申請退費時，請在收費頁（F6）辦理</source>
-        <translation>NT${paid} of fees was paid on this case: ending the case refunds nothing; if the citizen asks for a refund, make it on the fees page (F6)</translation>
+        <source>本案已繳規費 {paid} 元：結束案件不會退費；民眾申請退費時，請在收費頁（F6）辦理。</source>
+        <translation>NT${paid} of fees was paid on this case: ending the case refunds nothing; if the citizen asks for a refund, make it on the fees page (F6).</translation>
     </message>
     <message>
         <source>駁回</source>
