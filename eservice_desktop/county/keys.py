@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from cryptography.exceptions import InvalidTag
@@ -23,9 +23,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.county import vault
 from eservice_desktop.county.store import FeedRow, KeyRow, aware, lock_feed
 from eservice_desktop.domain import pickup_token as pt
-
-#: How long a pickup code the county issues stays valid.
-PICKUP_VALID = timedelta(days=30)
+from eservice_desktop.domain.pickup_verify import code_expiry
 
 
 def _key_aad(key_id: str) -> str:
@@ -96,9 +94,7 @@ def pickup_key_document(s: Session, now: datetime) -> dict[str, Any]:
                     kid=r.key_id,
                     public_key=base64.b64decode(r.public_key),
                     not_before=aware(r.created_at).replace(microsecond=0),
-                    not_after=(aware(r.retired_at) + PICKUP_VALID).replace(microsecond=0)
-                    if r.retired_at
-                    else None,
+                    not_after=code_expiry(aware(r.retired_at)) if r.retired_at else None,
                 )
             )
         )

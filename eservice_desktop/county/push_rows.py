@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notice_outcomes, notify
-from eservice_desktop.county.keys import PICKUP_VALID, signing_key
+from eservice_desktop.county.keys import signing_key
 from eservice_desktop.county.routing import offices_for
 from eservice_desktop.county.store import (
     ConflictRow,
@@ -37,6 +37,7 @@ from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.pickup_verify import code_expiry
 from eservice_desktop.domain.uuid7 import new_id
 
 COUNTY_DEVICE = "CTY"
@@ -291,7 +292,7 @@ def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
             office=office,
             pickup_number=number,
             issued_at=issued,
-            expires_at=issued + PICKUP_VALID,
+            expires_at=code_expiry(issued),
         )
         token = pt.encode_token(claims, key.sign)
     except (DomainError, ValueError):

@@ -37,7 +37,6 @@ from eservice_desktop.county.devices import (
     revoke,
 )
 from eservice_desktop.county.keys import (
-    PICKUP_VALID,
     check_keys_open,
     ensure_keys,
     pickup_key_document,
@@ -79,7 +78,6 @@ __all__ = [
     "NOT_ROUTED",
     "NUMBER_TAKEN",
     "OFFICE_CODE",
-    "PICKUP_VALID",
     "UNKNOWN_OFFICE",
     "AuthFailed",
     "BadRequest",

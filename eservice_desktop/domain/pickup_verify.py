@@ -9,8 +9,9 @@ in: nothing here reads a clock or does crypto itself.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_token import (
     CLAIMS_LEN,
     DEMO_KEY,
@@ -28,6 +29,21 @@ from eservice_desktop.domain.pickup_token import (
     token_bytes,
     utc_text,
 )
+
+#: A pickup code is good through the end of this many days (Taipei) after the day it is issued.
+VALID_DAYS = 30
+
+
+def code_expiry(issued: datetime, days: int = VALID_DAYS) -> datetime:
+    """When a code issued at ``issued`` stops being good: the end (23:59:59, Taipei) of the
+    ``days``-th day after its issue day, in UTC whole seconds.
+
+    The citizen is told a date (the MMS: 領件期限 民國115年12月31日, 請於…前…領件) and reads it as
+    the last day to come. A code good for 30 × 24 hours from its issue was refused at the desk
+    from that hour of its last day: issued at 10:23, the citizen who came on the date in the
+    afternoon was told it had expired that very day."""
+    last = issued.astimezone(TAIPEI).date() + timedelta(days=days)
+    return datetime.combine(last, time(23, 59, 59), TAIPEI).astimezone(UTC)
 
 
 def verify_token(

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from eservice_desktop.domain.case import (
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.pickup_verify import code_expiry
 from eservice_desktop.services.cases import record, resolve_case_id
 from eservice_desktop.services.core import App
 from eservice_desktop.services.pickup_views import office_name, ready_token
@@ -26,7 +27,7 @@ from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_pickup import CountyKeyRow
 
-#: How long a demo code stays valid.
+#: How long a demo code stays valid: through the end of this many days after it is issued.
 DEMO_VALID_DAYS = 30
 
 
@@ -71,8 +72,9 @@ def _sign_for(app: App, state: CaseState, pickup_number: str, office: str) -> st
 
 class DemoCodes:
     """The demo county's signer: its key made (and imported as a demo key) once, then a code
-    per ready case, issued at the moment it was made ready and valid for DEMO_VALID_DAYS, as
-    the county issues one with its ready-for-pickup event. The demo seed signs every ready
+    per ready case, issued at the moment it was made ready and valid through the end of the
+    DEMO_VALID_DAYS-th day after (``pickup_verify.code_expiry``), as the county issues one with
+    its ready-for-pickup event. The demo seed signs every ready
     case's code with it, so each can be scanned or told by its short code at the desk."""
 
     def __init__(self, app: App) -> None:
@@ -90,7 +92,7 @@ class DemoCodes:
             office=office,
             pickup_number=pickup_number,
             issued_at=issued,
-            expires_at=issued + timedelta(days=DEMO_VALID_DAYS),
+            expires_at=code_expiry(issued, DEMO_VALID_DAYS),
         )
         return pt.encode_token(claims, self.sign)
 

@@ -10,7 +10,7 @@ import json
 import threading
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from io import BytesIO
@@ -37,9 +37,13 @@ from eservice_desktop.county.store import (
     make_engine,
     utcnow,
 )
+from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.pickup_verify import verify_token
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.storage import resources
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"picture-bytes"
@@ -296,3 +300,32 @@ def test_payment_due_is_sent_when_the_fee_is_still_owed(
     assert notify.dispatch_due(sessions, gateway) == 2
     bodies = [json.loads(x)["body"] for x in gateway.path.read_text("utf-8").splitlines()]
     assert any("應繳規費新臺幣 45 元" in b for b in bodies)
+
+
+def test_the_pickup_deadline_the_citizen_is_told_is_good_all_that_day(
+    county: tuple[sessionmaker[Session], DeviceRow],
+) -> None:
+    """The ready notice says 請於民國…日前 … 領件 (the MMS picture: 領件期限 that date): the code
+    is good at the desk until that day ends. It was good for 30 × 24 hours from its issue, so a
+    citizen coming that afternoon to a code issued in the morning was told it had expired."""
+    sessions, _dev = county
+    _receive(county)
+    _push(county, ev.CLOSED, {})
+    with sessions() as s:
+        event = s.scalar(select(CountyEventRow).where(CountyEventRow.type == ev.READY_FOR_PICKUP))
+        assert event is not None
+        document = county_service.pickup_key_document(s, utcnow())
+    keys = {k.kid: k for k in pt.parse_key_document(document)}
+    token = str(event.payload["token"])
+    claims = pt.parse_claims(pt.token_bytes(token))
+    last_day = claims.issued_at.astimezone(TAIPEI).date() + timedelta(days=30)
+    [ready] = [r for r in _rows(sessions) if r.stage == "ready_for_pickup"]
+    assert f"請於{format_roc(last_day)}前" in ready.body
+
+    def at_desk(day: datetime) -> pt.PickupClaims:
+        return verify_token(token, keys, pickup_crypto.verify_ed25519, now=day, office="L02")
+
+    assert at_desk(datetime.combine(last_day, time(23, 59), TAIPEI)) == claims
+    with pytest.raises(pt.PickupRefused) as refused:
+        at_desk(datetime.combine(last_day + timedelta(days=1), time(8, 0), TAIPEI))
+    assert refused.value.reason == pt.EXPIRED
