@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime
 from functools import partial
-from itertools import accumulate
+from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.demo import seeding
@@ -130,12 +130,12 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     rand = rng.random
     case_events = partial(one_case, app)
     pay = numbers.till.payer(rng, clerk)
+    # oldest first across the batches: case and receipt numbers follow the clock
+    times = seeding.received_times(hours, office_days, cases, rng, now)
     done = 0
     while done < cases:
         n = min(batch, cases - done)
-        received_list = sorted(
-            seeding._received_time(hours, rng.choice(office_days), rng, now) for _ in range(n)
-        )
+        received_list = list(islice(times, n))
         expected = numbers.expected()
         events: list[Event] = []
         shared: Shared = {}  # the batch's equal payloads (bulk_cases.one_case)

@@ -3,7 +3,7 @@
 Cases go through the same domain fold and deadline rule as real ones, but are written in
 batches (one transaction per batch) so a million cases take minutes, not hours. Services are
 drawn in proportion to the catalogue's usage shares (seed appendix 3); receipt times fall within
-office hours on working days before now; some cases end in each state.
+office hours on working days before now, numbered in their order; some cases end in each state.
 
 Money follows the counter's rules: the fee is assessed at intake (a few cases exempted, with
 the reason), paid in cash within minutes at the counter with a numbered, printed receipt
@@ -16,7 +16,8 @@ from __future__ import annotations
 import logging
 import random
 import uuid
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -143,6 +144,22 @@ def _office_days(app: App, now: datetime, count: int) -> list[date]:
             days.append(d)
         d -= timedelta(days=1)
     return days
+
+
+def received_times(
+    hours: OfficeHours, office_days: list[date], cases: int, rng: random.Random, latest: datetime
+) -> Iterator[datetime]:
+    """The receipt times of ``cases`` cases, oldest first, over every batch of a seed: each on
+    a day drawn from ``office_days`` at a moment within its office hours (``_received_time``).
+
+    The seed numbers cases and receipts in this order, as a counter does: each batch drew
+    its own times over all the days, so every day's receipts were numbers spread over the
+    whole series and the day's closing listed the numbers of the other days as missing
+    (缺號), the gap a supervisor looks for first. Only the per-day counts are held at once."""
+    per_day = Counter(rng.randrange(len(office_days)) for _ in range(cases))
+    for i in sorted(range(len(office_days)), key=office_days.__getitem__):
+        day = office_days[i]
+        yield from sorted(_received_time(hours, day, rng, latest) for _ in range(per_day[i]))
 
 
 def _received_time(hours: OfficeHours, day: date, rng: random.Random, latest: datetime) -> datetime:

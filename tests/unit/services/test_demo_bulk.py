@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,12 +15,13 @@ from eservice_desktop.config import Settings
 from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import project
-from eservice_desktop.services import operators
+from eservice_desktop.services import daily_closing, operators
 from eservice_desktop.services.cases import compute_due
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
+from eservice_desktop.storage.models_payments import ReceiptRow
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 
@@ -45,6 +47,26 @@ def test_bulk_rows_match_the_domain_projection(app: App):
             assert row.received_day == state.received_at.astimezone(TAIPEI).date()
     numbers = sorted(r.case_number for r in rows)
     assert len(set(numbers)) == 400
+
+
+def test_cases_and_receipts_are_numbered_in_the_order_of_the_days(app: App) -> None:
+    """As at a counter, a later day has later numbers. Each batch drew its own receipt times
+    over all the days, so a day's receipts were numbers spread over the whole series, and the
+    closing of every day but the last listed dozens of other days' receipts as missing (缺號)."""
+    seed_demo_bulk(app, 240, seed=5, days=12, batch=50)
+    with app.reading() as s:
+        cases = list(s.scalars(select(CaseRow).order_by(CaseRow.received_at)))
+        receipts = list(s.scalars(select(ReceiptRow).where(ReceiptRow.device == "01")))
+    numbers = [c.case_number for c in cases]
+    assert numbers == sorted(numbers)
+    days = sorted({r.issued_day for r in receipts})
+    assert len(days) >= 10
+    for day in days:
+        ranges = daily_closing.closing(app, day, "01").ranges
+        assert [r.missing for r in ranges] == [()], day
+    last = {d: max(r.seq for r in receipts if r.issued_day == d) for d in days}
+    first = {d: min(r.seq for r in receipts if r.issued_day == d) for d in days}
+    assert all(last[a] < first[b] for a, b in itertools.pairwise(days))
 
 
 def test_numbering_continues_after_bulk(app: App):
