@@ -8,9 +8,10 @@ cases imports this module.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +40,7 @@ from eservice_desktop.services.payments_corrections import _refund_granted, _voi
 
 # the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.services.payments_receipts import (
+    aware,
     compute_code,
     device_key,
     load_state,
@@ -118,7 +120,8 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
     change) or by card and printed; a few stay unpaid (payment due, deadline paused), one is
     paid in part, one receipt is voided, one partly refunded, and two
     are online payments (one already deposited) so the closing and the reconciliation statement
-    have content. Limited to 60 cases: this is for trying the counter, not for volume.
+    have content. Limited to 60 cases: this is for trying the counter, not for volume. Each is
+    made while the counter was open (:func:`_counter_open_until`), after the case's receipt.
     """
     import random
 
@@ -126,10 +129,13 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
     counts = {"assessed": 0, "paid": 0, "void": 0, "refunded": 0, "online": 0, "unpaid": 0}
     # the demo supervisor approves the reductions (verified before any transaction opens)
     reduced = demo_granted(app, APPROVE_FEE_REDUCTION, reason="身心障礙者減半")
+    open_at = _counter_open_until(app, app.now())
     for i, row in enumerate(_owing_cases(app, min(60, cases_added))):
-        with app.transaction() as s:
+        # after its receipt (one received in the last minute before closing), never later
+        till = _at_counter(app, max(open_at, aware(row.received_at) + timedelta(seconds=30)))
+        with till.transaction() as s:
             state = _assess(
-                app,
+                till,
                 s,
                 load_state(s, row.case_id),
                 rng=rng,
@@ -139,12 +145,40 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
             counts["assessed"] += 1
             if state.balance <= 0:
                 continue
-            r = _pay(app, s, i, row.case_id, state.balance, rng=rng, counts=counts)
+            r = _pay(till, s, i, row.case_id, state.balance, rng=rng, counts=counts)
         if r is None:
             continue
-        confirm_printed(app, r.receipt_number)
-        _undo_some(app, i, r, counts)
+        confirm_printed(till, r.receipt_number)
+        _undo_some(till, i, r, counts)
     return counts
+
+
+def _counter_open_until(app: App, now: datetime) -> datetime:
+    """The latest moment up to ``now`` when the office's counters were open: ``now`` in office
+    hours of a working day, else a minute before the last working day's closing time.
+
+    The seed's payments are stamped then, as a citizen pays at an open counter. Stamped at the
+    seed's own time, a demo started at 07:10 put forty receipts before opening time on the day's
+    closing (and one started on a Sunday, on a day with no closing at all), into the cash the
+    clerk trying the counter that day was to count."""
+    hours = app.hours
+    day = now.astimezone(hours.zone()).date()
+    for _ in range(400):  # a working day within a year and a month, whatever the calendar
+        opens = datetime.combine(day, hours.opens, hours.zone())
+        if app.calendar.is_working_day(day) and opens <= now:
+            return min(now, hours.closing_at(day) - timedelta(minutes=1)).astimezone(UTC)
+        day -= timedelta(days=1)
+    return now
+
+
+def _at_counter(app: App, at: datetime) -> App:
+    """``app`` with a clock that reads ``at`` (never later than the real clock): one demo
+    payment and everything recorded with it (assessment, receipt print, void, refund). The
+    copy shares the database, its write lock and the signed-in operator."""
+    till = copy.copy(app)
+    moment = min(at, app.now())
+    till.clock = lambda: moment
+    return till
 
 
 def _owing_cases(app: App, limit: int) -> list[CaseRow]:

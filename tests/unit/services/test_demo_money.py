@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from eservice_desktop.config import Settings
@@ -11,10 +14,12 @@ from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply, check
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import payments
 from eservice_desktop.services.core import App
+from eservice_desktop.services.payments_receipts import aware
 from eservice_desktop.storage import repo
-from eservice_desktop.storage.models import CaseRow
+from eservice_desktop.storage.models import CaseRow, EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 FINISHING = (ev.CLOSED, ev.READY_FOR_PICKUP, ev.PICKED_UP)
@@ -87,3 +92,34 @@ def test_bulk_demo_database_never_closes_or_hands_over_unpaid(app: App) -> None:
     seen = assert_money_rules(app)
     assert seen["finished"] > 100 and seen["unpaid_open"] >= 1
     assert_gapless(app)
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        datetime(2026, 3, 10, 7, 10, tzinfo=TAIPEI),  # a Tuesday, before the office opens
+        datetime(2026, 3, 8, 11, 0, tzinfo=TAIPEI),  # a Sunday
+        datetime(2026, 3, 10, 10, 0, tzinfo=TAIPEI),  # a Tuesday morning, the office open
+    ],
+)
+def test_the_seeds_payments_are_made_while_the_counter_is_open(
+    make_app: object, clock: Any, tmp_path: Path, started: datetime
+) -> None:
+    """A citizen pays at an open counter: the seed's payments, prints, voids and refunds are
+    stamped in office hours on a working day. Stamped at the seed's own time, a demo started at
+    07:10 put its receipts before opening time on that day's closing (a Sunday's on a day with
+    no closing), into the cash the clerk trying the counter was to count that day."""
+    assert callable(make_app)
+    clock.set(started)
+    app: App = make_app(Settings(data_dir=tmp_path / "demo", demo=True))
+    result = seed_demo(app, 300, seed=5)
+    assert result["payments"]["paid"] >= 3 and result["payments"]["online"] == 2
+    money = (ev.PAYMENT_RECORDED, ev.RECEIPT_ISSUED, ev.PAYMENT_VOIDED, ev.PAYMENT_REFUNDED)
+    with app.reading() as s:
+        stamped = [aware(e.at) for e in s.scalars(select(EventRow).where(EventRow.type.in_(money)))]
+    assert len(stamped) > 100
+    for at in stamped:
+        local = at.astimezone(TAIPEI)
+        assert app.calendar.is_working_day(local.date()), local
+        assert time(8, 0) <= local.time() <= time(17, 1), local
+        assert at <= started
