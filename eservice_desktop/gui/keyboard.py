@@ -17,6 +17,12 @@
   otherwise any editable text field of the page holding text counts, except look-up fields
   (search, case number, scan) marked with ``mark_lookup(widget)``. Dialogs and popups close
   on Esc on their own (Qt gives them the key first), so Esc only ever closes the innermost.
+- **The focus is on screen.** A page taller than the screen scrolls (its holder, the intake
+  form's own area); Tab keeps the focused field in view, but a key that sends the focus
+  elsewhere (Alt+letter, a refusal putting the cursor in its field) did not: Alt+S without a
+  reason put the cursor in the case detail's 理由 below the fold, with 請先輸入理由 under it, and
+  the clerk typed the reason the citizen reads unseen. Every scroll area holding the widget that
+  takes the focus scrolls it into view, with room for the message under it (:func:`show_focus`).
 
 :func:`install` is called by the main window; it is idempotent.
 """
@@ -38,6 +44,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QWidget,
 )
@@ -186,6 +193,29 @@ def show_dialog_keys(dialog: QDialog) -> None:
                     button.setText(f"{text}(&{letter})")
 
 
+#: Room kept around a field scrolled into view: its message under it, and the next row.
+FOCUS_MARGIN = (50, 90)
+
+
+def show_focus(_old: QWidget | None, new: QWidget | None) -> None:
+    """Scrolls ``new``, the widget taking the focus, into view in each scroll area holding it,
+    once the event loop has laid out what the key changed (a message set with the focus)."""
+    if new is None:
+        return
+
+    def scroll() -> None:
+        if not new.hasFocus():
+            return
+        area = new.parentWidget()
+        while area is not None:
+            inner = area.widget() if isinstance(area, QScrollArea) else None
+            if isinstance(area, QScrollArea) and inner is not None and inner.isAncestorOf(new):
+                area.ensureWidgetVisible(new, *FOCUS_MARGIN)
+            area = area.parentWidget()
+
+    QTimer.singleShot(0, new, scroll)
+
+
 class KeyboardPolicy(QObject):
     """Application event filter applying the rules of the module docstring."""
 
@@ -214,6 +244,8 @@ def install(app: QApplication | None = None) -> None:
     policy = KeyboardPolicy(qt_app)
     qt_app.installEventFilter(policy)
     _policy.append(policy)
+    if isinstance(qt_app, QApplication):
+        qt_app.focusChanged.connect(show_focus)
     for widget in QApplication.allWidgets():
         if isinstance(widget, QAbstractItemView):
             widget.setTabKeyNavigation(False)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from factories import new_case
 from gui_keys import open_case_detail
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QWidget
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.approval import ApprovalDialog
@@ -308,3 +308,31 @@ def test_the_cancel_question_without_money_says_nothing_of_fees(qtbot, ctx: GuiC
     assert "撤件案件 " + number in seen[0] and "規費" not in seen[0]
     ctx.tasks.wait_idle()  # Enter is the way back (the default), never the ending
     assert detail.status_label.text() == before and ev.CANCELLED not in detail.timeline_types()
+
+
+def _in_view(widget: QWidget, area: QScrollArea) -> bool:
+    """The whole of ``widget`` lies within the scroll area's viewport, top to bottom."""
+    top = widget.mapTo(area.viewport(), QPoint(0, 0)).y()
+    return top >= 0 and top + widget.height() <= area.viewport().height()
+
+
+def test_the_reason_field_alt_s_sends_the_cursor_to_is_scrolled_into_view(
+    qtbot, ctx: GuiContext
+) -> None:
+    """Alt+S without a reason says 請先輸入理由 and puts the cursor in 理由, at the foot of the
+    page: on a 1366×768 screen both were below the fold, and the clerk typed the supplement
+    reason the citizen reads without seeing it. The page scrolls to the field and the message."""
+    number = new_case(ctx.app)
+    window, detail = open_case_detail(qtbot, ctx, number)
+    window.resize(1366, 700)
+    holder = window.holders[detail]
+    qtbot.waitUntil(lambda: holder.verticalScrollBar().maximum() > 0, timeout=3000)
+    holder.verticalScrollBar().setValue(0)
+    qtbot.waitUntil(detail.supplement_button.isEnabled, timeout=3000)
+    detail.timeline.setFocus()
+    assert not _in_view(detail.reason_edit, holder)
+    QTest.keyClick(detail.timeline, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: detail.error_label.text() == "請先輸入理由", timeout=3000)
+    assert detail.reason_edit.hasFocus()
+    qtbot.waitUntil(lambda: _in_view(detail.reason_edit, holder), timeout=3000)
+    assert _in_view(detail.error_label, holder)
