@@ -65,3 +65,18 @@ def test_notices_list_outcomes_and_alt_w_asks_for_a_resend(qtbot, ctx: GuiContex
     last = len(detail.timeline_types()) - 1
     assert detail.timeline.item(last, 1).text() == "重送通知"
     assert detail.timeline.item(last, 4).text() == "收件通知"
+
+
+def test_the_notice_time_is_shown_whole(qtbot, ctx: GuiContext) -> None:
+    """The 時間 column of 民眾通知 kept its default width and cut the time off
+    ("115/03/10 …"): the clerk asked when a notice went out could not say."""
+    number = new_case(ctx.app)
+    report(ctx, number, "n1", "supplement_requested", status="retrying", at="2026-03-10T02:01:00Z")
+    window, detail = open_case_detail(qtbot, ctx, number)
+    window.resize(1366, 700)
+    table = detail.notices_table
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=3000)
+    qtbot.wait(50)  # the columns are sized once the row is in
+    for col in range(table.columnCount()):
+        needed = table.fontMetrics().horizontalAdvance(table.item(0, col).text())
+        assert table.columnWidth(col) >= needed, (col, table.item(0, col).text())
