@@ -358,9 +358,13 @@ class PaymentView(QWidget):
             method = {"cash": _t("現金"), "card": _t("刷卡"), "online": _t("線上")}.get(
                 r.method, r.method
             )
-            status = (
-                _t("作廢") if r.status == "void" else (_t("部分退費") if r.refunded else _t("有效"))
-            )
+            status = _t("有效")
+            if r.status == "void":
+                status = _t("作廢")
+            elif r.refunded >= r.amount:  # the whole of it handed back, not "part"
+                status = _t("已退費")
+            elif r.refunded:
+                status = _t("部分退費")
             cells = [
                 r.receipt_number,
                 method,

@@ -206,6 +206,10 @@
         <translation>Partly refunded</translation>
     </message>
     <message>
+        <source>已退費</source>
+        <translation>Refunded</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="323" />
         <source>有效</source>
         <translation>Valid</translation>

@@ -610,6 +610,28 @@ def test_a_receipt_that_cannot_be_voided_or_refunded_says_so_before_any_question
     assert "請以退費辦理" in page.last_error and asked == []
 
 
+def test_a_receipt_refunded_in_full_is_not_called_partly_refunded(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """The receipts list called every refunded receipt 部分退費 (partly refunded), one whose
+    whole amount went back too."""
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    add_accounts(sync_ctx.app)
+    app = sync_ctx.app
+    number = new_case(app, name="陳堃", copies=2)
+    part = payments.record_payment(app, number, "cash", 10).receipt_number
+    whole = payments.record_payment(app, number, "cash", 20).receipt_number
+    payments.refund(app, part, 5, "溢收", approval=sup_approval())
+    payments.refund(app, whole, 20, "重複收費", approval=sup_approval())
+    page.load(number)
+    statuses = {
+        page.receipts_table.item(row, 0).text(): page.receipts_table.item(row, 3).text()
+        for row in range(page.receipts_table.rowCount())
+    }
+    assert statuses == {part: "部分退費", whole: "已退費"}
+
+
 @pytest.mark.parametrize("action", ["void", "reprint"])
 def test_a_reason_left_blank_and_confirmed_is_refused_in_words(
     sync_ctx: GuiContext, qtbot, action: str
