@@ -77,6 +77,7 @@ def pickup_picture(s: Session, row: NotificationRow) -> Attachment | None:
         token,
         claims.expires_at,
         short_code=short,
+        case_number=claims.case_number,
     )
     return Attachment(f"pickup-{short}.png", "image/png", png)
 

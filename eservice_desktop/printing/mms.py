@@ -67,13 +67,17 @@ def render_mms_png(
     pickup_number: str,
     payload: str,
     expires_at: datetime,
+    *,
     short_code: str = "",
+    case_number: str = "",
 ) -> bytes:
-    """The picture as PNG bytes; ``payload`` goes into the QR unchanged."""
+    """The picture as PNG bytes; ``payload`` goes into the QR unchanged. ``case_number`` is
+    written under the expiry: a citizen with two cases ready had two pictures that differed
+    only by the pickup number, and could not tell which application each was for."""
     title, big, body, small = _font(30), _font(56), _font(22), _font(18)
     code = qr_image(payload)
     expiry = format_roc(expires_at.astimezone(TAIPEI).date(), "long")
-    height = 250 + code.height + 40 + 34 * len(INSTRUCTIONS) + 30
+    height = 250 + 34 + code.height + 40 + 34 * len(INSTRUCTIONS) + 30
     img = Image.new("L", (WIDTH, height), 255)
     draw = ImageDraw.Draw(img)
 
@@ -88,6 +92,8 @@ def render_mms_png(
     if short_code:
         y = centred(y, f"（口述領件碼：{short_code}）", small)
     y = centred(y, f"領件期限：{expiry}", body)
+    if case_number:
+        y = centred(y, f"案件編號：{case_number}", small)
     img.paste(code, ((WIDTH - code.width) // 2, y))
     y += code.height + 10
     for line in INSTRUCTIONS:

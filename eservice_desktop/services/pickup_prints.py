@@ -74,16 +74,17 @@ def slip_pdf(app: App, case_number: str) -> bytes:
 
 
 def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
-    """The picture of a case's pickup MMS (QR code, pickup number, short code, validity), from
-    the code given or the one stored for the case (a demo code is issued in demo mode)."""
+    """The picture of a case's pickup MMS (QR code, pickup number, short code, validity, the
+    case number), from the code given or the one stored for the case (a demo code is issued
+    in demo mode). A code given for another case is refused (``pickup.other_case``): the
+    picture asked for this case drew the other one's code, and nothing on it said so."""
     require(app, Action.PRINT)
     from eservice_desktop.printing.mms import render_mms_png
 
-    if payload:
-        token: str | None = payload
-    else:
-        with app.reading() as s:
-            token = ready_token(s, resolve_case_id(s, case_number))
+    with app.reading() as s:
+        case_id = resolve_case_id(s, case_number)
+        state = repo.load_state(s, case_id)
+        token = payload or ready_token(s, case_id)
     if not token and app.settings.demo:
         token = str(issue_demo(app, case_number)["payload"])
     if not token:
@@ -93,12 +94,20 @@ def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
             "This case has no pickup code yet",
         )
     claims = pt.parse_claims(pt.token_bytes(token))
+    if state is not None and claims.case_number != state.case_number:
+        raise DomainError(
+            "pickup.other_case",
+            f"此領件條碼屬於案件 {claims.case_number}，不是案件 {state.case_number}",
+            f"This pickup code is case {claims.case_number}'s, not case {state.case_number}'s",
+            "payload",
+        )
     return render_mms_png(
         office_name=app.catalogue.office(claims.office).name,
         pickup_number=claims.pickup_number,
         payload=token,
         expires_at=claims.expires_at,
         short_code=pt.short_code(token),
+        case_number=claims.case_number,
     )
 
 

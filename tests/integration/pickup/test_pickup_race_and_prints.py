@@ -17,6 +17,7 @@ import pytest
 from eservice_desktop.config import Settings
 from eservice_desktop.devices.scanner import SerialScanner, decode_image
 from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.printing.mms import qr_version, render_mms_png
 from eservice_desktop.printing.pickup_slip import render_pickup_slip
 from eservice_desktop.services import pickup, pickup_keys
@@ -101,6 +102,32 @@ def test_mms_png_decodes_back_to_the_same_payload(app: App, tmp_path: Path) -> N
     dim = ImageEnhance.Brightness(Image.open(io.BytesIO(png)).convert("L")).enhance(0.5)
     dim = ImageEnhance.Contrast(dim).enhance(0.6)
     assert decode_image(dim) == [token]
+
+
+def test_the_mms_picture_is_the_asked_case_s_and_names_it(app: App) -> None:
+    """``pickup render-mms A --payload CODE`` with another case's code drew that case's code on
+    the picture asked for case A, and nothing on a picture said which case it was for (a
+    citizen with two cases ready had two pictures differing by the pickup number only)."""
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    first, first_token = ready_case(app, county)
+    second, second_token = ready_case(app, county, pickup_number="0428")
+    with pytest.raises(DomainError) as refused:
+        pickup.mms_png(app, first, second_token)
+    assert refused.value.code == "pickup.other_case" and second in refused.value.message_zh
+    assert decode_image(pickup.mms_png(app, first, first_token)) == [first_token]
+    assert decode_image(pickup.mms_png(app, second)) == [second_token]
+    drawn = {
+        number: render_mms_png(
+            office_name="桃園市桃園戶政事務所",
+            pickup_number="0427",
+            payload=first_token,
+            expires_at=datetime(2026, 4, 8, 2, 0, tzinfo=UTC),
+            case_number=number,
+        )
+        for number in (first, second)
+    }
+    assert drawn[first] != drawn[second]  # the case number is on the picture
 
 
 def test_render_mms_cli_and_pickup_slip_pdf(app: App, tmp_path: Path) -> None:
