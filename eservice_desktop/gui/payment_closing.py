@@ -129,4 +129,11 @@ def print_closing(
     def make() -> bytes:
         return daily_closing.closing_document(app, day, device)
 
-    qt_print.print_document(ctx, make, parent=parent, printer=printer, on_error=on_error)
+    qt_print.print_document(
+        ctx,
+        make,
+        parent=parent,
+        printer=printer,
+        title=("列印日結表", "Print the daily closing"),
+        on_error=on_error,
+    )

@@ -167,6 +167,7 @@ class PickupHandover(PickupCamera):
                 parent=self,
                 ask=not app.settings.printer_name,
                 printer=printer,
+                title=("列印領件單", "Print the pickup slip"),
                 on_done=lambda pages: self.ctx.status_message.emit(
                     _t("領件單已送印（{n} 頁）").format(n=pages)
                 ),

@@ -167,8 +167,15 @@ def reprint_allowed(app: Any, number: str, reason: str, approval: Any = None) ->
     return approval
 
 
-def choose_printer(ctx: GuiContext, parent: QWidget | None, ask: bool) -> QPrinter | None:
-    """UI thread: the configured printer silently, or the print dialog (None = cancelled)."""
+#: The print dialog's title for a receipt (zh-TW, English).
+RECEIPT_TITLE = ("列印收據", "Print receipt")
+
+
+def choose_printer(
+    ctx: GuiContext, parent: QWidget | None, ask: bool, title: tuple[str, str] = RECEIPT_TITLE
+) -> QPrinter | None:
+    """UI thread: the configured printer silently, or the print dialog titled with what it
+    prints (None = cancelled)."""
     name = ctx.app.settings.printer_name
     if name and not ask:
         return make_printer(name)
@@ -176,7 +183,7 @@ def choose_printer(ctx: GuiContext, parent: QWidget | None, ask: bool) -> QPrint
     if name:
         printer.setPrinterName(name)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("列印收據" if ctx.is_zh else "Print receipt")
+    dialog.setWindowTitle(ctx.pick(*title))
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:
         return None
     return printer
@@ -270,13 +277,15 @@ def print_document(
     parent: QWidget | None = None,
     ask: bool = True,
     printer: QPrinter | None = None,
+    title: tuple[str, str] = ("列印", "Print"),
     on_done: Callable[[int], None] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
 ) -> Task | None:
     """Any report PDF (closing, reconciliation, pickup slip): built on the database writer
-    (``make_pdf`` reads the database), printed on the I/O pool."""
+    (``make_pdf`` reads the database), printed on the I/O pool. ``title``: the print dialog's
+    (zh-TW, English), naming the document; every one was titled 列印收據 (Print receipt)."""
     if printer is None:
-        printer = choose_printer(ctx, parent, ask)
+        printer = choose_printer(ctx, parent, ask, title)
         if printer is None:
             return None
 

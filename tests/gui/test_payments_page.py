@@ -610,6 +610,26 @@ def test_a_receipt_that_cannot_be_voided_or_refunded_says_so_before_any_question
     assert "請以退費辦理" in page.last_error and asked == []
 
 
+def test_the_closing_s_print_dialog_says_it_prints_the_closing(
+    sync_ctx: GuiContext, qtbot, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """日結表 ▸ 列印 opened a print dialog titled 列印收據 (Print receipt), as did the pickup
+    slip's: the clerk printing the day's closing was asked to print a receipt."""
+    from PySide6.QtPrintSupport import QPrintDialog
+
+    titles: list[str] = []
+
+    def cancelled(dialog: QPrintDialog) -> int:
+        titles.append(dialog.windowTitle())
+        return int(QPrintDialog.DialogCode.Rejected.value)
+
+    monkeypatch.setattr(qt_print.QPrintDialog, "exec", cancelled)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.print_closing(sync_ctx.app.now().date())
+    assert titles == ["列印日結表"]
+
+
 def test_a_receipt_refunded_in_full_is_not_called_partly_refunded(
     sync_ctx: GuiContext, qtbot
 ) -> None:  # type: ignore[no-untyped-def]
