@@ -39,7 +39,6 @@ from eservice_desktop.domain.operators import (
     check_account,
     forbidden,
 )
-from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow
 
@@ -227,6 +226,9 @@ def _wrong_password(app: App, s: Session, row: OperatorRow, now: datetime) -> Au
         minutes = app.settings.login_lockout_min
         row.locked_until = now + timedelta(minutes=minutes)
         log.warning("account %s locked after repeated wrong passwords", row.account)
+        # imported here: the audit reaches access, which takes ``require`` from this module
+        from eservice_desktop.services import operators_audit as audit
+
         why = [f"{app.settings.login_max_failures} wrong passwords", f"{minutes:g} min"]
         audit.note(app, s, audit.detail("locked", row.account, why), by=app.device_actor.clerk)
     return AuthError(

@@ -249,3 +249,21 @@ def test_a_lockout_is_recorded_by_the_counter_once(office: App) -> None:
         operators.login(office, "clerk07", PASSWORD)
     assert still.value.code == "auth.locked"
     assert len(_records(office)) == len(before) + 1
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["operators_signin", "operators_audit", "access", "operators_accounts", "operators"],
+)
+def test_each_account_module_imports_first_in_a_fresh_process(module: str) -> None:
+    """The window imports the sign-in module first, on the writer, at its core's opening: a
+    module-level import of the audit there closed a cycle (sign-in → audit → access → sign-in)
+    that only a fresh process, in that order, met: the window started and then crashed."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", f"import eservice_desktop.services.{module}"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
