@@ -41,7 +41,15 @@ def add_parser(sub: Any) -> None:
 
 
 def _password_stdin() -> str:
+    """The first line of stdin without its line end; the password rule (the office's) then
+    refuses a ``\\r`` left by a CRLF file. Bytes that are not UTF-8 arrive as lone surrogates
+    (stdin reads with surrogateescape): no argon2 hash can be made of them, a traceback before."""
     line = sys.stdin.readline()
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in line):
+        raise Refused(
+            "標準輸入含有無法辨識的字元（編碼錯誤）",
+            "Standard input holds an undecodable character (not UTF-8)",
+        )
     return line[:-1] if line.endswith("\n") else line
 
 

@@ -28,9 +28,6 @@ from eservice_desktop.domain import operators as domain_operators
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 
-MIN_PASSWORD = 8
-MAX_PASSWORD = 128
-
 
 @cache
 def _hasher() -> PasswordHasher:
@@ -89,12 +86,12 @@ def check_departments(s: Session, departments: Iterable[str]) -> list[str]:
 
 
 def check_password(password: str) -> str:
-    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
-        raise BadRequest(
-            f"密碼須為 {MIN_PASSWORD} 到 {MAX_PASSWORD} 個字元",
-            f"A password has {MIN_PASSWORD} to {MAX_PASSWORD} characters",
-        )
-    return password
+    """The office's own rule (``domain.operators.check_password``): the office receives only
+    the hash, so a password it would refuse there must be refused here."""
+    try:
+        return domain_operators.check_password(password)
+    except DomainError as e:
+        raise _refused(e) from None
 
 
 def _next_version(s: Session) -> int:

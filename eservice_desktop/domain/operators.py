@@ -28,6 +28,9 @@ DEVICE_ACCOUNT_PREFIX: Final = "device:"
 #: Account names: a letter, then letters, digits, ``.``, ``_`` or ``-`` (never a national ID).
 ACCOUNT_RE: Final = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 NAME_MAX: Final = 40
+#: Password lengths, the same at the office and at the county that provisions its operators.
+PASSWORD_MIN: Final = 8
+PASSWORD_MAX: Final = 128
 
 
 class Role(StrEnum):
@@ -250,6 +253,27 @@ def check_account(value: object, field_name: str = "account") -> str:
             field_name,
         )
     return text
+
+
+def check_password(password: object) -> str:
+    """A password as it may be set, at the office or by the county that provisions the office's
+    operators: a password the office would refuse (a NUL, a space or line end around it, as a
+    file saved with CRLF gives) reached the office as a hash no clerk could type."""
+    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise DomainError(
+            "operator.password",
+            f"密碼須為 {PASSWORD_MIN} 到 {PASSWORD_MAX} 個字元",
+            f"A password is {PASSWORD_MIN} to {PASSWORD_MAX} characters long",
+            "password",
+        )
+    if "\x00" in password or password.strip() != password:
+        raise DomainError(
+            "operator.password",
+            "密碼不可含 NUL 或前後空白",
+            "A password may not hold NUL or begin or end with a space",
+            "password",
+        )
+    return password
 
 
 def parse_roles(values: Iterable[str]) -> frozenset[Role]:

@@ -14,7 +14,15 @@ The one name callers import from; the work is in three modules, one job each:
 from __future__ import annotations
 
 # Importable from here before the split (tests name the roles as operators.Role).
-from eservice_desktop.domain.operators import DEMO_OPERATOR, Action, Operator, Role  # noqa: F401
+from eservice_desktop.domain.operators import (  # noqa: F401
+    DEMO_OPERATOR,
+    PASSWORD_MAX,
+    PASSWORD_MIN,
+    Action,
+    Operator,
+    Role,
+    check_password,
+)
 from eservice_desktop.services.operators_accounts import (
     AccountView,
     activate,
@@ -37,10 +45,7 @@ from eservice_desktop.services.operators_sessions import (
 from eservice_desktop.services.operators_signin import (
     DEMO_SUPERVISOR,
     DEMO_SUPERVISOR_PASSWORD,
-    PASSWORD_MAX,
-    PASSWORD_MIN,
     account_source,
-    check_password,
     county_sign_in,
     current,
     hash_password,

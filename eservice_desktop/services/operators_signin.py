@@ -37,15 +37,13 @@ from eservice_desktop.domain.operators import (
     Operator,
     Role,
     check_account,
+    check_password,
     forbidden,
 )
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow
 
 log = logging.getLogger("eservice.operators")
-
-PASSWORD_MIN = 8
-PASSWORD_MAX = 128
 
 #: How often (seconds) the signed-in operator's account is read again to see it is still active:
 #: a disabled account stops working at an open window within this time.
@@ -75,24 +73,6 @@ def _dummy_hash() -> str:
 
 def hash_password(password: str) -> str:
     return _hasher.hash(check_password(password))
-
-
-def check_password(password: object) -> str:
-    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
-        raise DomainError(
-            "operator.password",
-            f"密碼須為 {PASSWORD_MIN} 到 {PASSWORD_MAX} 個字元",
-            f"A password is {PASSWORD_MIN} to {PASSWORD_MAX} characters long",
-            "password",
-        )
-    if "\x00" in password or password.strip() != password:
-        raise DomainError(
-            "operator.password",
-            "密碼不可含 NUL 或前後空白",
-            "A password may not hold NUL or begin or end with a space",
-            "password",
-        )
-    return password
 
 
 def _aware(t: datetime | None) -> datetime | None:
