@@ -22,6 +22,7 @@ from eservice_desktop.county.store import (
     aware,
     lock_feed,
 )
+from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.domain.values import COUNTER_RE
 from eservice_desktop.storage import resources
 
@@ -194,9 +195,17 @@ def authenticate(s: Session, credential: str | None) -> DeviceRow:
 
 
 def revoke(s: Session, device_key: str, now: datetime) -> bool:
-    dev = s.get(DeviceRow, device_key)
+    """Revokes a device (False when there is none). A device already revoked is refused
+    (BadRequest) and nothing is written: a second revocation moved the recorded time to its
+    own, audited it again and sent the offices a second revocation bearing the later time."""
+    dev = s.get(DeviceRow, device_key, with_for_update=True)
     if dev is None:
         return False
+    if dev.revoked_at is not None:
+        when = roc_minute(aware(dev.revoked_at))
+        raise BadRequest(
+            f"設備 {device_key} 已於 {when} 撤銷", f"Device {device_key} was revoked on {when}"
+        )
     dev.revoked_at = now
     s.add(DeviceAuditRow(device_key=device_key, action="revoked", at=now))
     lock_feed(s)
