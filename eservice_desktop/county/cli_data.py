@@ -80,6 +80,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
             data = json.loads(input_text(path, 20))
         except ValueError:
             raise Refused("目錄檔不是 JSON", "The catalogue file is not JSON") from None
+        _check_catalogue(data)
     elif kind == "crl":
         import base64
 
@@ -104,6 +105,30 @@ def cmd_publish(args: argparse.Namespace) -> int:
         engine.dispose()
     print(json.dumps({"seq": seq}))
     return 0
+
+
+def _check_catalogue(data: Any) -> None:
+    """Refuses a catalogue the county and the offices could not use, before it is published:
+    both build it as ``Catalogue.from_dict`` over the shipped offices, and JSON that is no
+    catalogue was published all the same, then refused by every office (which kept the one it
+    had) while the county fell back to the shipped one for its own checks and reports."""
+    from eservice_desktop.domain.catalogue import Catalogue
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.storage import resources
+
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not an object")
+        Catalogue.from_dict(data, resources.read_json("catalogue", "offices.json"))
+    except DomainError as e:
+        raise Refused(
+            f"目錄檔無法使用：{e.message_zh}", f"The catalogue file cannot be used: {e.message_en}"
+        ) from None
+    except (KeyError, ValueError, TypeError, AttributeError):
+        raise Refused(
+            "目錄檔不是申辦項目目錄（services.json 格式）",
+            "The catalogue file is no catalogue (the services.json format)",
+        ) from None
 
 
 def _check_calendar(text: str, year: int) -> None:
