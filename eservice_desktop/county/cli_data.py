@@ -86,6 +86,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
         kind = "revocation"
         der = read_input(path, 200)  # as large as an office downloads (devices/crl.py)
+        _check_crl(der)
         data = {"kind": "crl", "name": path.name, "der_b64": base64.b64encode(der).decode()}
     else:
         year = args.year or path.stem
@@ -128,6 +129,25 @@ def _check_catalogue(data: Any) -> None:
         raise Refused(
             "目錄檔不是申辦項目目錄（services.json 格式）",
             "The catalogue file is no catalogue (the services.json format)",
+        ) from None
+
+
+def _check_crl(data: bytes) -> None:
+    """Refuses a file that is no CRL/ARL, read as every office reads it (PEM when it starts
+    with ``-----BEGIN``, else DER; ``devices.crl``): any file was published and then refused by
+    every office in a log line, the county never told. Its signature is the office's to check,
+    against the trust anchors it pins."""
+    from cryptography import x509
+
+    try:
+        if data.lstrip().startswith(b"-----BEGIN"):
+            x509.load_pem_x509_crl(data)
+        else:
+            x509.load_der_x509_crl(data)
+    except ValueError:
+        raise Refused(
+            "檔案不是憑證廢止清冊（CRL／ARL，DER 或 PEM）",
+            "The file is no certificate revocation list (CRL/ARL, DER or PEM)",
         ) from None
 
 
