@@ -12,7 +12,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
-from eservice_desktop.county_link.transport import is_loopback
 from eservice_desktop.domain.values import printable
 from eservice_desktop.services.doctor.report import (
     CERT_WARN_DAYS,
@@ -225,18 +224,10 @@ def _has_credential(account: str, legacy: str | None, facts: dict[str, Any]) -> 
         return False
 
 
-def _demo_enrols_itself(settings: Settings) -> bool:
-    """A demo counter of a loopback county keeps its credential in memory when the machine
-    has no keyring and enrols again at each start (``services.sync.credentials``)."""
-    try:
-        host = urlsplit(settings.county_url or "").hostname
-    except ValueError:
-        return False
-    return bool(settings.demo and host and is_loopback(host))
-
-
 def check_enrolment(settings: Settings) -> Check:
     """The device is enrolled when the database records it and the keyring holds its credential."""
+    from eservice_desktop.services.sync.credentials import enrols_itself
+
     legacy = account = f"county:{settings.office_code}-{settings.device_id}"
     info, installation = _enrolled_record(settings)
     if installation:  # the data directory's own entry (services.sync.keyring_account)
@@ -253,7 +244,7 @@ def check_enrolment(settings: Settings) -> Check:
             (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
             **facts,
         )
-    if info and _demo_enrols_itself(settings):
+    if info and enrols_itself(settings):
         return _check(
             "enrolment",
             _ENROLMENT,

@@ -14,6 +14,7 @@ import keyring
 from keyring.errors import KeyringError
 from sqlalchemy import func, select
 
+from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
@@ -196,12 +197,22 @@ def _take_numbers(app: App, resp: EnrolResponse) -> None:
     app.settings.save()
 
 
+def enrols_itself(settings: Settings) -> bool:
+    """A demo device of a county on this machine enrols itself, at every start (where there
+    is no keyring it keeps its credential in memory only): doctor says so instead of failing."""
+    from eservice_desktop.county_link.transport import is_loopback
+
+    try:
+        host = urlsplit(settings.county_url or "").hostname
+    except ValueError:  # a malformed URL: no county to enrol with
+        return False
+    return bool(settings.demo and host and is_loopback(host))
+
+
 def demo_enrol(app: App) -> bool:
     """A demo device talking to a loopback demo server enrols itself (again, when the demo
     server was reset). Everywhere else IT enrols with a code: returns False."""
-    from eservice_desktop.county_link.client import is_loopback
-
-    if not app.settings.demo or not is_loopback(urlsplit(app.settings.county_url).hostname or ""):
+    if not enrols_itself(app.settings):
         return False
     app.extras.pop("sync_demo_credential", None)
     client = make_client(app, with_credential=False)
