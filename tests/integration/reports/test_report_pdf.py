@@ -24,8 +24,9 @@ OVERDUE = ChartSpec(
 )
 
 
-def pages(path: Path) -> list[str]:
-    doc = pypdfium2.PdfDocument(str(path))
+def pages(pdf: Path | bytes) -> list[str]:
+    """Each page's text, read back by pdfium (a file, or the document's bytes)."""
+    doc = pypdfium2.PdfDocument(pdf if isinstance(pdf, bytes) else str(pdf))
     try:
         out = []
         for page in doc:

@@ -3,11 +3,10 @@ of every cell: read back with PDFium's text extraction, the way a reader sees th
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date
 
-import pypdfium2
+from test_report_pdf import pages, squash
 
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
@@ -24,17 +23,7 @@ from eservice_desktop.printing.reconciliation import (
 
 def _text(pdf: bytes) -> str:
     """Every page's text, with no white space (a wrapped cell reads on as one)."""
-    doc = pypdfium2.PdfDocument(pdf)
-    try:
-        out = []
-        for page in doc:
-            tp = page.get_textpage()
-            out.append(tp.get_text_range())
-            tp.close()
-            page.close()
-    finally:
-        doc.close()
-    return re.sub(r"\s+", "", "".join(out))
+    return squash("".join(pages(pdf)))
 
 
 def test_a_transaction_id_and_a_void_mark_are_printed_whole() -> None:
