@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -254,6 +255,20 @@ def test_a_cancelled_file_dialog_writes_nothing(
     assert not (sync_ctx.app.settings.data_dir / "on-time-1150301-1150310.csv").exists()
 
 
+def _run_shown(
+    ctx: GuiContext, qtbot: QtBot, size: tuple[int, int], compute: Callable[..., Report]
+) -> ReportsPage:
+    """The page shown at ``size`` (its tables are laid out), run over ``compute``."""
+    page = ReportsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    page.compute = compute
+    page.run()
+    return page
+
+
 def test_a_table_shows_twelve_whole_rows_then_scrolls(sync_ctx: GuiContext, qtbot: QtBot) -> None:
     wide = tuple(f"第{i}欄很長的標題" for i in range(12))  # wider than the page: a scroll bar
 
@@ -264,13 +279,7 @@ def test_a_table_shows_twelve_whole_rows_then_scrolls(sync_ctx: GuiContext, qtbo
         )
         return Report(kind, "使用量", start, end, "H01", tables)
 
-    page = ReportsPage(sync_ctx)
-    qtbot.addWidget(page)
-    page.resize(700, 2000)
-    page.show()
-    qtbot.waitExposed(page)
-    page.compute = many
-    page.run()
+    page = _run_shown(sync_ctx, qtbot, (700, 2000), many)
     long, short = page.tables
     assert long.horizontalScrollBar().isVisible()
     for grid, rows in ((long, 12), (short, 3)):
@@ -298,13 +307,7 @@ def test_the_columns_fit_the_page_with_the_last_one_in_sight(
             kind, "依限辦結", start, end, "H01", (ReportTable("各項目", columns, (row,)),)
         )
 
-    page = ReportsPage(sync_ctx)
-    qtbot.addWidget(page)
-    page.resize(940, 900)
-    page.show()
-    qtbot.waitExposed(page)
-    page.compute = on_time
-    page.run()
+    page = _run_shown(sync_ctx, qtbot, (940, 900), on_time)
     (grid,) = page.tables
     header, last = grid.horizontalHeader(), len(columns) - 1
 
