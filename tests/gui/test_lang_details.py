@@ -86,3 +86,18 @@ def test_timeline_details_and_provisional_due(
     others = [t for n, t in rows.items() if n != numbers["late"] and t != "—"]
     assert others and not any(t.endswith(mark) for t in others)
     assert cases.show_case(ctx.app, numbers["late"]).provisional is True
+
+
+def test_english_lists_join_with_commas(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """An operator's roles and a supplement's items were joined with 、 in English too."""
+    from eservice_desktop.domain import events as ev
+    from eservice_desktop.gui.operators_page import OperatorsPage
+    from eservice_desktop.gui.timeline import describe
+
+    sync_ctx.lang = "en"
+    page = OperatorsPage(sync_ctx)
+    qtbot.addWidget(page)
+    assert page._role_text(("clerk", "supervisor")) == "Counter clerk, Supervisor"
+    event = {"type": ev.SUPPLEMENT_REQUESTED, "payload": {"reason": "r", "items": ["a", "b"]}}
+    assert "a, b" in describe(event, zh=False)
+    assert "a、b" in describe(event, zh=True)

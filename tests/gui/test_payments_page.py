@@ -815,18 +815,3 @@ def test_the_fee_row_shows_an_exemption_and_a_typed_reason(sync_ctx: GuiContext,
     before = _assessments(app, typed)
     page.assess()
     assert "未變更" in page.last_error and _assessments(app, typed) == before
-
-
-def test_english_lists_join_with_commas(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
-    """An operator's roles and a supplement's items were joined with 、 in English too."""
-    from eservice_desktop.domain import events as ev
-    from eservice_desktop.gui.operators_page import OperatorsPage
-    from eservice_desktop.gui.timeline import describe
-
-    sync_ctx.lang = "en"
-    page = OperatorsPage(sync_ctx)
-    qtbot.addWidget(page)
-    assert page._role_text(("clerk", "supervisor")) == "Counter clerk, Supervisor"
-    event = {"type": ev.SUPPLEMENT_REQUESTED, "payload": {"reason": "r", "items": ["a", "b"]}}
-    assert "a, b" in describe(event, zh=False)
-    assert "a、b" in describe(event, zh=True)
