@@ -224,27 +224,12 @@ def _has_credential(account: str, legacy: str | None, facts: dict[str, Any]) -> 
         return False
 
 
-def check_enrolment(settings: Settings) -> Check:
-    """The device is enrolled when the database records it and the keyring holds its credential."""
+def _without_credential(settings: Settings, facts: dict[str, Any]) -> Check:
+    """Enrolled, with no credential in the keyring: a failure, but for a demo counter that
+    enrols itself at every start (``services.sync.credentials.enrols_itself``)."""
     from eservice_desktop.services.sync.credentials import enrols_itself
 
-    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
-    info, installation = _enrolled_record(settings)
-    if installation:  # the data directory's own entry (services.sync.keyring_account)
-        account = f"{account}:{installation}"
-    facts: dict[str, Any] = {"keyring_account": account}
-    has_credential = _has_credential(account, legacy if info else None, facts)
-    facts.update(enrolled=info, credential=has_credential)
-    if info and has_credential:
-        at, key = info.get("at", ""), info.get("device_key", "?")
-        return _check(
-            "enrolment",
-            _ENROLMENT,
-            "ok",
-            (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
-            **facts,
-        )
-    if info and enrols_itself(settings):
+    if enrols_itself(settings):
         return _check(
             "enrolment",
             _ENROLMENT,
@@ -261,22 +246,43 @@ def check_enrolment(settings: Settings) -> Check:
             ),
             **facts,
         )
-    if info:
+    return _check(
+        "enrolment",
+        _ENROLMENT,
+        "fail",
+        (
+            "資料庫記錄已登記，但金鑰圈中沒有本機憑證（不同使用者帳號或金鑰圈被清除）",
+            "The database says enrolled but the keyring holds no credential (another user "
+            "account, or the keyring was cleared)",
+        ),
+        (
+            "以同步服務使用的帳號重新登記：" + _ENROL_FIX[0],
+            "Enrol again under the account the sync service runs as: " + _ENROL_FIX[1],
+        ),
+        **facts,
+    )
+
+
+def check_enrolment(settings: Settings) -> Check:
+    """The device is enrolled when the database records it and the keyring holds its credential."""
+    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
+    info, installation = _enrolled_record(settings)
+    if installation:  # the data directory's own entry (services.sync.keyring_account)
+        account = f"{account}:{installation}"
+    facts: dict[str, Any] = {"keyring_account": account}
+    has_credential = _has_credential(account, legacy if info else None, facts)
+    facts.update(enrolled=info, credential=has_credential)
+    if info and has_credential:
+        at, key = info.get("at", ""), info.get("device_key", "?")
         return _check(
             "enrolment",
             _ENROLMENT,
-            "fail",
-            (
-                "資料庫記錄已登記，但金鑰圈中沒有本機憑證（不同使用者帳號或金鑰圈被清除）",
-                "The database says enrolled but the keyring holds no credential (another user "
-                "account, or the keyring was cleared)",
-            ),
-            (
-                "以同步服務使用的帳號重新登記：" + _ENROL_FIX[0],
-                "Enrol again under the account the sync service runs as: " + _ENROL_FIX[1],
-            ),
+            "ok",
+            (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
             **facts,
         )
+    if info:
+        return _without_credential(settings, facts)
     return _check(
         "enrolment",
         _ENROLMENT,
