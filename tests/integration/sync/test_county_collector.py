@@ -6,6 +6,7 @@ pause of its own, so only the county's can turn the collector off."""
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,23 @@ import pytest
 from sync_helpers import County, CountyServer
 
 from eservice_desktop.county import edge, service
+
+
+def _requests_done(monkeypatch: pytest.MonkeyPatch) -> threading.Semaphore:
+    """Released once per request when the edge has finished with it: the client has its answer
+    as soon as it is sent, a moment before the edge's own cleanup (the parsed body's removal,
+    the collector's resumption) has run on the server's thread."""
+    done = threading.Semaphore(0)
+    real_call = edge.BoundedStrictBodies.__call__
+
+    async def call(self: Any, *args: Any) -> None:
+        try:
+            await real_call(self, *args)
+        finally:
+            done.release()
+
+    monkeypatch.setattr(edge.BoundedStrictBodies, "__call__", call)
+    return done
 
 
 def test_the_county_takes_a_push_with_the_collector_off(
@@ -30,9 +48,11 @@ def test_the_county_takes_a_push_with_the_collector_off(
         return real_push(*args, **kwargs)
 
     monkeypatch.setattr(service, "push", push)
+    done = _requests_done(monkeypatch)
     assert gc.isenabled()
     r = county.push("H02", county.received())
     assert r.status_code == 200, r.text
+    assert done.acquire(timeout=10)
     assert r.json()["results"][0]["status"] == "accepted"
     assert seen == [False]  # off while the county took it
     assert gc.isenabled()  # and on again once it was answered
@@ -62,9 +82,11 @@ def test_a_large_push_is_parsed_and_answered_with_the_collector_off(
 
     monkeypatch.setattr(edge, "strict_loads", loads)
     monkeypatch.setattr(edge.BoundedStrictBodies, "_pass_on", pass_on)
+    done = _requests_done(monkeypatch)
     small = county.push("H02", county.received())
     large = county.push("H02", *(county.received() for _ in range(200)))
     assert small.status_code == large.status_code == 200, (small.text, large.text)
+    assert done.acquire(timeout=10) and done.acquire(timeout=10)
     (small_size, small_on), (large_size, large_on) = parsed
     assert small_size < edge.PAUSE_COLLECTION_AT <= large_size
     assert small_on and not large_on
