@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, settings_from
+from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, say, settings_from
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.backup_files import BackupInfo
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -45,7 +49,7 @@ def cmd_now(args: argparse.Namespace) -> int:
         data = info.to_json(app.now())
     finally:
         app.close()
-    emit(args, {"ok": True, **data}, f"backup: {info.path}")
+    emit(args, {"ok": True, **data}, say(args, f"備份：{info.path}", f"backup: {info.path}"))
     return 0
 
 
@@ -56,16 +60,27 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     now = datetime.now(UTC)
-    items = [b.to_json(now) for b in backup.list_backups(settings)]
+    found = backup.list_backups(settings)
+    items = [b.to_json(now) for b in found]
     emit(
         args,
         {"backup_dir": str(backup.backup_dir(settings)), "backups": items},
         lambda: (
-            "\n".join(f"{b['taken_at']}  {b['label']:<14} {b['file']}" for b in items)
-            or "(no backups)"
+            "\n".join(_listed(args, b) for b in found) or say(args, "（尚無備份）", "(no backups)")
         ),
     )
     return 0
+
+
+def _listed(args: argparse.Namespace, info: BackupInfo) -> str:
+    """One backup as people read it: its time in the office's zone, its kind in their language
+    (the --json form keeps the UTC time and the kind's code)."""
+    from eservice_desktop.domain.office_zone import TAIPEI
+    from eservice_desktop.services.backup_files import LABEL_NAMES
+
+    when = info.taken_at.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M:%S")
+    kind = say(args, *LABEL_NAMES.get(info.label, (info.label, info.label)))
+    return f"{when}  {kind}  {info.path}"
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -82,12 +97,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         result = backup.verify(app, path)
     finally:
         app.close()
-    emit(
-        args,
-        result,
-        f"{'OK' if result['ok'] else 'FAILED'} {result['file']} "
-        f"({result['cases']} cases, {result['age_h']} h old) {'; '.join(result['problems'])}",
-    )
+    emit(args, result, lambda: _verdict(args, result))
     return 0 if result["ok"] else 1
 
 
@@ -113,6 +123,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     ok = recovery is None or "error" not in recovery
     emit(args, {"ok": ok, **result}, lambda: _story(result))
     return 0 if ok else EXIT_REFUSED
+
+
+def _verdict(args: argparse.Namespace, result: dict[str, Any]) -> str:
+    """``backup verify``'s line: the verdict, the file, its cases and age (a backup whose time
+    is unknown says so rather than "None h old"), and any problems."""
+    age = result["age_h"]
+    zh_age = "時間不明" if age is None else f"{age} 小時前"
+    en_age = "time unknown" if age is None else f"{age} h old"
+    problems = "; ".join(result["problems"])
+    return say(
+        args,
+        f"{'完好' if result['ok'] else '損壞'} {result['file']}（{result['cases']} 件，{zh_age}）"
+        f"{problems}",
+        f"{'OK' if result['ok'] else 'FAILED'} {result['file']} ({result['cases']} cases, "
+        f"{en_age}) {problems}",
+    ).rstrip()
 
 
 def _story(result: dict[str, object]) -> str:

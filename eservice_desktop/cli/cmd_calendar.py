@@ -82,5 +82,6 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         "（暫定：該年度尚未匯入辦公日曆）",
         " (provisional: no working calendar imported for that year)",
     )
-    emit(args, data, f"due {data['due']}{note if provisional else ''}")
+    due_line = say(args, f"到期日 {data['due']}", f"due {data['due']}")
+    emit(args, data, f"{due_line}{note if provisional else ''}")
     return 0

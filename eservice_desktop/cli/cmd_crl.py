@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, open_from
+from eservice_desktop.cli.common import add_json, emit, open_from, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -35,7 +35,7 @@ def cmd_update(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         if args.if_due and not args.file and not identity.crl_update_due(app):
-            emit(args, {"due": False, "results": []}, "not due")
+            emit(args, {"due": False, "results": []}, say(args, "尚未到更新時間", "not due"))
             return 0
         results = identity.update_crls(app, files=args.file)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, settings_from
+from eservice_desktop.cli.common import add_json, emit, say, settings_from
 from eservice_desktop.services import database
 
 
@@ -36,7 +36,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
     data = database.upgrade(settings_from(args))
-    emit(args, data, f"database at {data['after']} (was {data['before']})")
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"資料庫版本 {data['after']}（原為 {data['before']}）",
+            f"database at {data['after']} (was {data['before']})",
+        ),
+    )
     return 0
 
 
@@ -49,7 +57,15 @@ def cmd_retention(args: argparse.Namespace) -> int:
         result = retention.pseudonymise(app, dry_run=args.dry_run)
     finally:
         app.close()
-    emit(args, result, f"due {result['due']}, pseudonymised {result['pseudonymised']}")
+    emit(
+        args,
+        result,
+        say(
+            args,
+            f"逾保存期限 {result['due']} 件，已去識別化 {result['pseudonymised']} 件",
+            f"due {result['due']}, pseudonymised {result['pseudonymised']}",
+        ),
+    )
     return 0
 
 
@@ -80,7 +96,11 @@ def cmd_key_import(args: argparse.Namespace) -> int:
     else:
         with Path(args.file).open("rb") as f:
             text = key_text(f.read(KEY_FILE_MAX))
-    emit(args, database.import_key(settings_from(args), text), "key imported")
+    emit(
+        args,
+        database.import_key(settings_from(args), text),
+        say(args, "金鑰已匯入", "key imported"),
+    )
     return 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, settings_from
+from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, say, settings_from
 from eservice_desktop.config import Settings, load_settings
 
 
@@ -122,8 +122,12 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
         emit(
             args,
             data,
-            f"settings written; not enrolled: {keyring_state.detail_en}; enrol later "
-            f"under the service account with: {later}",
+            say(
+                args,
+                f"設定已寫入；未註冊：{keyring_state.detail_zh}；請稍後以服務帳號執行：{later}",
+                f"settings written; not enrolled: {keyring_state.detail_en}; enrol later "
+                f"under the service account with: {later}",
+            ),
         )
         return EXIT_REFUSED
     # The stored settings, not this command line: empty installer properties mean "unchanged".
@@ -135,13 +139,26 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
         emit(
             args,
             data,
-            f"settings written; enrolment failed ({type(e).__name__}); enrol later with: {later}",
+            say(
+                args,
+                f"設定已寫入；註冊失敗（{type(e).__name__}）；請稍後執行：{later}",
+                f"settings written; enrolment failed ({type(e).__name__}); "
+                f"enrol later with: {later}",
+            ),
         )
         return EXIT_REFUSED
     finally:
         app.close()
     data.update(enrolled=True, device_key=info.get("device_key"))
-    emit(args, data, f"settings written; enrolled as {info.get('device_key')}")
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"設定已寫入；已註冊為 {info.get('device_key')}",
+            f"settings written; enrolled as {info.get('device_key')}",
+        ),
+    )
     return 0
 
 
@@ -157,7 +174,11 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if args.admin:
         data["admin"] = _first_admin(args, stored)
     if not args.enrol_code:
-        emit(args, data, f"settings written to {data['settings']}")
+        emit(
+            args,
+            data,
+            say(args, f"設定已寫入 {data['settings']}", f"settings written to {data['settings']}"),
+        )
         return 0
     return _enrol(args, stored, data)
 

@@ -17,6 +17,7 @@ from eservice_desktop.cli.common import (
     emit,
     lang_of,
     open_from,
+    say,
     shown_value,
 )
 
@@ -110,7 +111,15 @@ def cmd_recover(args: argparse.Namespace) -> int:
             client.close()
     finally:
         app.close()
-    emit(args, {"ok": True, **counts}, f"restored {counts['restored']}, added {counts['added']}")
+    emit(
+        args,
+        {"ok": True, **counts},
+        say(
+            args,
+            f"取回本機事件 {counts['restored']} 筆，他處事件 {counts['added']} 筆",
+            f"restored {counts['restored']}, added {counts['added']}",
+        ),
+    )
     return 0
 
 
@@ -175,7 +184,15 @@ def cmd_enrol(args: argparse.Namespace) -> int:
         info = sync.enrol(app, args.server, args.code)
     finally:
         app.close()
-    emit(args, {"ok": True, **info}, f"enrolled as {info['device_key']} with {info['server']}")
+    emit(
+        args,
+        {"ok": True, **info},
+        say(
+            args,
+            f"已向 {info['server']} 註冊為 {info['device_key']}",
+            f"enrolled as {info['device_key']} with {info['server']}",
+        ),
+    )
     return 0
 
 
@@ -212,7 +229,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
         sync.resolve_conflict(app, args.conflict_id, args.note)
     finally:
         app.close()
-    emit(args, {"ok": True, "conflict_id": args.conflict_id}, "resolved")
+    emit(args, {"ok": True, "conflict_id": args.conflict_id}, say(args, "已處理", "resolved"))
     return 0
 
 

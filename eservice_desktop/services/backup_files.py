@@ -31,6 +31,14 @@ NAME = re.compile(
 
 LABELS = ("hourly", "closing", "manual", "before-restore")
 
+#: Each kind as people read it (zh-TW, English); the file's name keeps the code.
+LABEL_NAMES = {
+    "hourly": ("每小時", "hourly"),
+    "closing": ("日結", "closing"),
+    "manual": ("手動", "manual"),
+    "before-restore": ("還原前保留", "before restore"),
+}
+
 
 KEEP_ALL_HOURS = 48
 
