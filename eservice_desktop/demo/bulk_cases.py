@@ -109,8 +109,9 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
         evs.append((ev.FEE_ASSESSED, received, payload))
         finishes = outcome in ("closed", "ready", "picked_up")
         if fees_due > 0 and (finishes or rand() < seeding.OPEN_PAID_SHARE):
-            t = seeding.payment_time(app.hours, received, rng)
-            receipt = pay(case_id, number, fees_due, t)
+            t, receipt = pay(
+                case_id, number, fees_due, seeding.payment_time(app.hours, received, rng)
+            )
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
             t = t + timedelta(seconds=5)
             evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))

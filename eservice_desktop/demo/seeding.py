@@ -71,7 +71,7 @@ def demo_channel(number: str) -> str:
 
 
 #: Pays ``amount`` for (case id, case number) at a time: the PAYMENT_RECORDED payload.
-PayFn = Callable[[str, str, int, datetime], dict[str, Any]]
+PayFn = Callable[[str, str, int, datetime], tuple[datetime, dict[str, Any]]]
 
 #: Share of demo cases ending in each state (the rest stay freshly received).
 OUTCOMES = (

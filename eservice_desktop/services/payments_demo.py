@@ -74,11 +74,23 @@ class DemoTill:
         s = self.app.settings
         return f"receipt:{s.office_code}:{s.device_id}:{year}"
 
-    def payer(self, rng: Any, clerk: str) -> Callable[[str, str, int, datetime], dict[str, Any]]:
-        """``pay(case_id, case_number, amount, at)`` for the demo builders (cash, with change)."""
+    def payer(
+        self, rng: Any, clerk: str
+    ) -> Callable[[str, str, int, datetime], tuple[datetime, dict[str, Any]]]:
+        """``pay(case_id, case_number, amount, at)`` for the demo builders (cash, with change):
+        the payment's time and payload. The time is ``at``, or the counter's last payment's if
+        that was later: the cases come oldest first, but each citizen pays a few random
+        minutes after intake, and numbered in case order the receipts went back in time (R280
+        at 10:44 after R279 at 10:45). ``at`` is never more than those minutes after its case's
+        receipt, so the later one stays within them too."""
+        last: list[datetime] = []
 
-        def pay(case_id: str, case_number: str, amount: int, at: datetime) -> dict[str, Any]:
-            return self.cash(case_number, amount, at, tendered=demo_tendered(amount, rng))
+        def pay(
+            case_id: str, case_number: str, amount: int, at: datetime
+        ) -> tuple[datetime, dict[str, Any]]:
+            at = max(at, *last) if last else at
+            last[:] = [at]
+            return at, self.cash(case_number, amount, at, tendered=demo_tendered(amount, rng))
 
         _ = clerk  # the event carries the clerk
         return pay
@@ -130,9 +142,14 @@ def seed_payments_demo(app: App, cases_added: int, seed: int | None = None) -> d
     # the demo supervisor approves the reductions (verified before any transaction opens)
     reduced = demo_granted(app, APPROVE_FEE_REDUCTION, reason="身心障礙者減半")
     open_at = _counter_open_until(app, app.now())
-    for i, row in enumerate(_owing_cases(app, min(60, cases_added))):
-        # after its receipt (one received in the last minute before closing), never later
-        till = _at_counter(app, max(open_at, aware(row.received_at) + timedelta(seconds=30)))
+
+    def paid_at(row: CaseRow) -> datetime:
+        """After its receipt (one received in the last minute before closing), never later."""
+        return max(open_at, aware(row.received_at) + timedelta(seconds=30))
+
+    # paid in the order of those times: the receipt numbers follow the clock, as at a counter
+    for i, row in enumerate(sorted(_owing_cases(app, min(60, cases_added)), key=paid_at)):
+        till = _at_counter(app, paid_at(row))
         with till.transaction() as s:
             state = _assess(
                 till,

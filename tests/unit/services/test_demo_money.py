@@ -123,3 +123,9 @@ def test_the_seeds_payments_are_made_while_the_counter_is_open(
         assert app.calendar.is_working_day(local.date()), local
         assert time(8, 0) <= local.time() <= time(17, 1), local
         assert at <= started
+    # the receipt numbers follow the clock (R000280 read a minute before R000279)
+    with app.reading() as s:
+        issued = [
+            aware(at) for at in s.scalars(select(ReceiptRow.issued_at).order_by(ReceiptRow.seq))
+        ]
+    assert issued == sorted(issued)
