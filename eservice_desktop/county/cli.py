@@ -68,7 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             client_timeout_s=args.client_timeout,
         )
     except (vault.WrongSecret, vault.WeakSecret) as e:
-        raise unlock_refused(e) from None
+        raise unlock_refused(e, serving=True) from None
     if args.demo:
         from eservice_desktop.county import lookups, service
         from eservice_desktop.county.store import utcnow

@@ -78,17 +78,24 @@ def county_secret(args: argparse.Namespace, demo: bool = False) -> bytes:
         ) from None
 
 
-def unlock_refused(e: Exception) -> Refused:
+def unlock_refused(e: Exception, serving: bool = False) -> Refused:
+    """A passphrase that does not open the signing keys, said with what came of the command:
+    ``serve`` did not start; any other command (``keys rotate``, ``rewrap``) changed nothing
+    (they were told "the server did not start", of a server nobody had asked for)."""
     from eservice_desktop.county import vault
 
     if isinstance(e, vault.WeakSecret):
         return Refused(
             f"密語至少須 {vault.MIN_SECRET_LEN} 個字元", f"{e} (a new database is sealed with it)"
         )
+    zh, en = (
+        ("伺服器未啟動", "the server did not start")
+        if serving
+        else ("未做任何變更", "nothing was changed")
+    )
     return Refused(
-        "密語或金鑰檔錯誤，無法開啟本縣府資料庫的簽章金鑰；伺服器未啟動",
-        "Wrong passphrase or key file: it does not open this county database's signing keys; "
-        "the server did not start",
+        f"密語或金鑰檔錯誤，無法開啟本縣府資料庫的簽章金鑰；{zh}",
+        f"Wrong passphrase or key file: it does not open this county database's signing keys; {en}",
     )
 
 
