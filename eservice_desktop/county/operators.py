@@ -144,8 +144,11 @@ def add(
 
 
 def set_active(s: Session, office: str, account: str, active: bool, now: datetime) -> OperatorRow:
+    """Disables or enables an account; one already so is left as it is: a new version sent
+    every counter of the office the same row again, and its change time moved to the repeat."""
     row = _get(s, office, account)
-    row.active, row.version, row.updated_at = active, _next_version(s), now
+    if row.active != active:
+        row.active, row.version, row.updated_at = active, _next_version(s), now
     return row
 
 

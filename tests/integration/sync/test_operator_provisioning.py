@@ -134,3 +134,6 @@ def test_operators_provisioned_by_sync_log_in_offline_and_follow_the_county(
     with pytest.raises(AuthError) as err_off:
         operators.login(h01, "a01", new_password)
     assert err_off.value.reason == "auth.inactive"
+    # disabled twice: the same row is not sent to every counter again
+    assert _county(monkeypatch, db, "operator", "disable", "a01", "--office", "H01")[0] == 0
+    assert sync_now(h01).operators == 0
