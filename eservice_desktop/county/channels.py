@@ -28,7 +28,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from eservice_desktop.county import notify, service
 from eservice_desktop.county.channel_checks import Refused, validate
 from eservice_desktop.county.channel_status import case_by_number
-from eservice_desktop.county.store import CountyBase, CountyCaseRow, DeviceRow, lock_feed
+from eservice_desktop.county.store import CountyBase, CountyCaseRow, DeviceRow, aware, lock_feed
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import CaseNumber
@@ -36,7 +36,7 @@ from eservice_desktop.domain.catalogue import fee_total
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.domain.rocdate import roc_minute, to_roc
 from eservice_desktop.domain.uuid7 import new_id
 
 KINDS = ("web", "kiosk")
@@ -94,9 +94,17 @@ def create_channel(s: Session, name: str, kind: str, now: datetime) -> str:
 
 
 def revoke_channel(s: Session, name: str, now: datetime) -> bool:
-    row = s.get(ChannelRow, name)
+    """Revokes a channel's credential (False when there is no such channel). One already
+    revoked is refused (BadRequest) and keeps its time: a second revoke moved it to its own, as
+    a device's did."""
+    row = s.get(ChannelRow, name, with_for_update=True)
     if row is None:
         return False
+    if row.revoked_at is not None:
+        when = roc_minute(aware(row.revoked_at))
+        raise service.BadRequest(
+            f"通路 {name} 已於 {when} 撤銷", f"Channel {name} was revoked on {when}"
+        )
     row.revoked_at = now
     return True
 
