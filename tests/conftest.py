@@ -170,9 +170,13 @@ def _fail_on_error_logs(request: pytest.FixtureRequest) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+def _cheap_password_hashes(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """argon2id with the cheapest parameters in-process (the shipped ones take ~0.4 s a hash on
-    this machine); the subprocess CLI tests keep the shipped parameters."""
+    this machine); the subprocess CLI tests keep the shipped parameters, and
+    tests/unit/services/test_shipped_password_hashes.py (marked ``shipped_password_hashes``)
+    checks them."""
+    if request.node.get_closest_marker("shipped_password_hashes"):
+        return
     from argon2 import PasswordHasher, profiles
 
     from eservice_desktop.services import operators_signin

@@ -3,11 +3,13 @@ name no other test folder uses)."""
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -16,10 +18,31 @@ from sync_faultproxy import FaultProxy
 from sync_helpers import TEST_SECRET, CountyServer, CountyStore, _fresh_pg_db
 
 from eservice_desktop.config import Settings
+from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county import service as county_service
 from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.store import create_schema, make_engine, utcnow
 from eservice_desktop.services.core import App
+
+
+@functools.cache
+def _cheapest_hasher() -> PasswordHasher:
+    return PasswordHasher.from_parameters(profiles.CHEAPEST)
+
+
+@functools.cache
+def _cheap_dummy_hash() -> str:
+    return _cheapest_hasher().hash("not an account of this office")
+
+
+@pytest.fixture(autouse=True)
+def _cheap_county_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The county's argon2id with the cheapest parameters in-process, as the office's
+    (tests/conftest.py): with the shipped ones each fuzzed ``/v1/operators/verify`` cost a
+    64 MiB hash (~10 s of the fuzz test per backend). County processes started as subprocesses
+    keep the shipped parameters; test_shipped_password_hashes.py checks them."""
+    monkeypatch.setattr(county_operators, "_hasher", _cheapest_hasher)
+    monkeypatch.setattr(county_operators, "_dummy_hash", _cheap_dummy_hash)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
