@@ -9,11 +9,13 @@
 
 from __future__ import annotations
 
+import getpass
 import logging
 import os
 import re
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,6 +29,12 @@ os.environ.pop("ESERVICE_DATA_DIR", None)
 # Tests that are not about authentication run the CLI in demo mode, which signs in the demo
 # operator; the tests of login, sessions and refusals unset it (tests/e2e/test_cli_auth.py).
 os.environ["ESERVICE_DEMO"] = "1"
+# The program's own processes (CLI, county server, probes: hundreds a run) compiled this
+# package's modules from source each time when bytecode writing was off (~0.2 s a process);
+# they cache it outside the tree instead, which is what that setting keeps clean.
+if os.environ.pop("PYTHONDONTWRITEBYTECODE", None):
+    _pycache = Path(tempfile.gettempdir()) / f"eservice-test-pycache-{getpass.getuser()}"
+    os.environ.setdefault("PYTHONPYCACHEPREFIX", str(_pycache))
 
 from operator_support import sign_in
 from shared_devices import holding, locks_of
