@@ -178,8 +178,11 @@ def test_the_next_batch_is_read_and_written_while_the_county_works(
         events = json.loads(body)["events"]
         if len(events) == 2:  # a full batch: the one after it is read meanwhile
             last = _seq_of(app, events[-1]["event_id"])
+            # the read goes on while this request waits; on a loaded machine a read took
+            # over 3 s, so the bound only ends a wait that never ends (a push reading after
+            # the answer): 20 s each, four batches within the test's 120 s
             with read_happened:
-                held.append(read_happened.wait_for(lambda: last in reads, timeout=3))
+                held.append(read_happened.wait_for(lambda: last in reads, timeout=20))
         return real_push(client, body)
 
     monkeypatch.setattr(push, "_read", read)
