@@ -14,6 +14,11 @@ from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
 
+#: How long a thread of the test waits for the other: only a thread that never comes ends the
+#: wait. 5 s was too short on a loaded machine: a first thread starting 6 s late let the
+#: second one in first, and the test failed with a write lock that worked.
+WAIT_S = 60.0
+
 
 def test_two_threads_never_hold_a_write_transaction_at_once(app: App) -> None:
     inside = threading.Event()
@@ -25,11 +30,11 @@ def test_two_threads_never_hold_a_write_transaction_at_once(app: App) -> None:
             set_state(s, "test_lock", "first", app.now())
             log.append("first in")
             inside.set()
-            release.wait(5)
+            release.wait(WAIT_S)
             log.append("first out")
 
     def second() -> None:
-        inside.wait(5)
+        inside.wait(WAIT_S)
         with app.transaction() as s:
             log.append("second in")
             set_state(s, "test_lock", "second", app.now())
@@ -37,14 +42,16 @@ def test_two_threads_never_hold_a_write_transaction_at_once(app: App) -> None:
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for t in threads:
         t.start()
-    inside.wait(5)
-    threading.Event().wait(0.2)  # the second one had time to begin, had it not waited
-    assert log == ["first in"]
-    # it waits on the process's write lock (no busy timeout there), not on SQLite's
-    assert not app.write_lock.acquire(blocking=False)
-    release.set()
+    try:
+        assert inside.wait(WAIT_S)
+        threading.Event().wait(0.2)  # the second one had time to begin, had it not waited
+        assert log == ["first in"]
+        # it waits on the process's write lock (no busy timeout there), not on SQLite's
+        assert not app.write_lock.acquire(blocking=False)
+    finally:
+        release.set()
     for t in threads:
-        t.join(10)
+        t.join(WAIT_S)
     assert log == ["first in", "first out", "second in"]
     with app.reading() as s:
         assert get_state(s, "test_lock") == "second"
