@@ -39,6 +39,11 @@ def test_a_nested_holder_leaving_first_does_not_turn_it_back_on() -> None:
     assert gc.isenabled()
 
 
+#: How long one thread of a test waits for the other: only a thread that never comes ends the
+#: wait. With 5 s, a thread started 6 s late on a loaded machine failed the test.
+WAIT_S = 60.0
+
+
 def test_holders_on_two_threads_leave_it_on_only_after_the_last() -> None:
     gc.enable()
     inside, release = threading.Event(), threading.Event()
@@ -46,15 +51,17 @@ def test_holders_on_two_threads_leave_it_on_only_after_the_last() -> None:
     def other() -> None:
         with collection_paused():
             inside.set()
-            release.wait(5)
+            release.wait(WAIT_S)
 
     t = threading.Thread(target=other)
-    with collection_paused():
-        t.start()
-        assert inside.wait(5)
-    assert not gc.isenabled()  # the other thread still applies its batch
-    release.set()
-    t.join(5)
+    try:
+        with collection_paused():
+            t.start()
+            assert inside.wait(WAIT_S)
+        assert not gc.isenabled()  # the other thread still applies its batch
+    finally:
+        release.set()
+    t.join(WAIT_S)
     assert gc.isenabled()
 
 
