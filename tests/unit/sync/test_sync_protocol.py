@@ -208,12 +208,15 @@ def test_nul_characters_are_refused_anywhere(bad: dict[str, object]) -> None:
 def test_loop_wakes_early_when_work_appears_but_not_while_backing_off() -> None:
     import time
 
+    # woken early: well before a long delay is out (a bound of 1 s after a 5 s delay failed
+    # when the poking thread ran over a second late on a loaded machine)
+    delay, early = 60.0, 30.0
     work = {"pending": False}
     loop = SyncLoop(lambda: None, interval=30, has_work=lambda: work["pending"], poll=0.02)
     t = time.monotonic()
     work["pending"] = True
-    loop.wait(5)
-    assert time.monotonic() - t < 1
+    loop.wait(delay)
+    assert time.monotonic() - t < early
     loop.backoff.failures = 1  # link down: only the back-off timer or a poke wakes it
     t = time.monotonic()
     loop.wait(0.2)
@@ -221,8 +224,8 @@ def test_loop_wakes_early_when_work_appears_but_not_while_backing_off() -> None:
     threading_poke = __import__("threading").Timer(0.05, loop.poke)
     threading_poke.start()
     t = time.monotonic()
-    loop.wait(5)
-    assert time.monotonic() - t < 1
+    loop.wait(delay)
+    assert time.monotonic() - t < early
 
 
 def test_a_payload_checked_at_the_door_is_marked_and_nothing_else_changes() -> None:
