@@ -83,14 +83,14 @@ class DemoTill:
         minutes after intake, and numbered in case order the receipts went back in time (R280
         at 10:44 after R279 at 10:45). ``at`` is never more than those minutes after its case's
         receipt, so the later one stays within them too."""
-        last: list[datetime] = []
+        last = datetime.min.replace(tzinfo=UTC)
 
         def pay(
             case_id: str, case_number: str, amount: int, at: datetime
         ) -> tuple[datetime, dict[str, Any]]:
-            at = max(at, *last) if last else at
-            last[:] = [at]
-            return at, self.cash(case_number, amount, at, tendered=demo_tendered(amount, rng))
+            nonlocal last
+            last = max(at, last)
+            return last, self.cash(case_number, amount, last, tendered=demo_tendered(amount, rng))
 
         _ = clerk  # the event carries the clerk
         return pay
