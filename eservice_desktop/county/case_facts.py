@@ -62,10 +62,9 @@ def county_calendar(s: Session) -> WorkingCalendar:
 
 def _hours(catalogue: Catalogue, office: str) -> OfficeHours:
     try:
-        o = catalogue.office(office)
+        return catalogue.office(office).hours
     except DomainError:
         return OfficeHours(opens=time(8), closes=time(17))
-    return OfficeHours(opens=o.opens or time(8), closes=o.closes or time(17))
 
 
 #: ``county_case_facts``' columns in the order :func:`project_facts` writes them.

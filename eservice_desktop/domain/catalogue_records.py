@@ -13,6 +13,7 @@ from datetime import date, time
 from types import MappingProxyType
 from typing import Final, Literal
 
+from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.errors import DomainError
 
 OfficeKind = Literal["household", "land", "county_department"]
@@ -284,6 +285,12 @@ class Office:
     def is_open_at(self, moment: time) -> bool:
         """Within office hours (opening time included, closing time excluded)."""
         return self.opens <= moment < self.closes
+
+    @property
+    def hours(self) -> OfficeHours:
+        """Its counters' hours, which every due date and deadline is counted by (08:00-17:00
+        where the catalogue gives none)."""
+        return OfficeHours(opens=self.opens or time(8), closes=self.closes or time(17))
 
 
 @dataclass(frozen=True)

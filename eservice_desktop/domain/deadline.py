@@ -31,6 +31,7 @@ __all__ = [
     "DeadlineStatus",
     "Pause",
     "closed_on_time",
+    "deadline_day",
     "deadline_status",
     "due_date",
     "is_provisional",
@@ -234,6 +235,17 @@ def deadline_status(due: date | None, today: date, calendar: WorkingCalendar) ->
     if working_days_left(due, today, calendar) <= DUE_SOON_WORKING_DAYS:
         return "due_soon"
     return "on_track"
+
+
+def deadline_day(now: datetime, hours: OfficeHours) -> date:
+    """The office day deadlines are judged from at ``now``: today until the counters close,
+    the next day once they have.
+
+    A case still open after its due day's closing can no longer be closed on time
+    (:func:`closed_on_time`), so from that closing it is overdue, not from midnight; and a case
+    due tomorrow has one working day left, not two: today's is spent."""
+    today = hours.local_date(now)
+    return today + timedelta(days=1) if now > hours.closing_at(today) else today
 
 
 def closed_on_time(due: date, closed_at: datetime, hours: OfficeHours) -> bool:

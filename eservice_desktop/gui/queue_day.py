@@ -9,7 +9,9 @@ the office's day with the day the list shown was read on and has the page read i
 they differ.
 
 The wait is capped (``MAX_WAIT_MS``) so a clock set forward, a county clock correction or a
-machine woken from sleep is noticed within minutes rather than at the next midnight.
+machine woken from sleep is noticed within minutes rather than at the next midnight. The
+queue also rolls at the counters' closing: from then its deadlines are judged from tomorrow (a
+case due today and still open can no longer be closed on time), seen within that capped wait.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QObject, QTimer
 
+from eservice_desktop.domain.catalogue_records import Office
+from eservice_desktop.domain.deadline import deadline_day
 from eservice_desktop.domain.office_zone import TAIPEI
 
 #: The longest wait between two looks at the day.
@@ -35,19 +39,35 @@ def wait_ms(now: datetime) -> int:
     return max(0, min(left, MAX_WAIT_MS))
 
 
+def office_day(now: datetime) -> date:
+    """The office's calendar day at ``now`` (Taipei)."""
+    return now.astimezone(TAIPEI).date()
+
+
+def queue_days(office: Office, now: datetime) -> tuple[date, date]:
+    """The office's day at ``now`` and the day the queue's deadlines are judged from then
+    (``domain.deadline.deadline_day``: tomorrow once the counters have closed), as
+    ``QueueModel.days_read`` gives them for the list shown."""
+    return office_day(now), deadline_day(now, office.hours)
+
+
 class DayWatch(QObject):
-    """Calls ``roll()`` once the office's day (by ``now``) is no longer ``shown_day()``, the
-    day the list on screen was read on (None: no list yet, nothing to roll)."""
+    """Calls ``roll()`` once the office's day (``day_at(now())``, by default the calendar
+    day) is no longer ``shown_day()``, the day the list on screen was read on (None: no list
+    yet, nothing to roll). A ``day_at`` that also turns at the counters' closing (the queue's
+    deadlines) is seen within the capped wait after it."""
 
     def __init__(
         self,
         parent: QObject,
         now: Callable[[], datetime],
-        shown_day: Callable[[], date | None],
+        shown_day: Callable[[], object | None],
         roll: Callable[[], None],
+        day_at: Callable[[datetime], object] = office_day,
     ) -> None:
         super().__init__(parent)
         self._now, self._shown_day, self._roll = now, shown_day, roll
+        self._day_at = day_at
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.check)
@@ -61,7 +81,7 @@ class DayWatch(QObject):
         """The timer ran: True (and the list read again) when the day turned since it was
         read; the timer is armed for the next midnight either way."""
         shown = self._shown_day()
-        rolled = shown is not None and shown != self._now().astimezone(TAIPEI).date()
+        rolled = shown is not None and shown != self._day_at(self._now())
         if rolled:
             self._roll()
         self.schedule()

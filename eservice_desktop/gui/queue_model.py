@@ -74,8 +74,14 @@ class QueueModel(QAbstractTableModel):
         self._fetching = False
         #: COLUMNS, or ONLINE_COLUMNS while the online tab is shown.
         self.columns = COLUMNS
-        #: The office's day the list was read on (None: not known).
+        #: The office's day the list was read on (None: not known), and the day its deadlines
+        #: were judged from (tomorrow once the counters had closed).
         self.as_of: date | None = None
+        self.judged_on: date | None = None
+
+    def days_read(self) -> tuple[date, date | None] | None:
+        """The days the list was read on and judged from (None: no list yet)."""
+        return None if self.as_of is None else (self.as_of, self.judged_on)
 
     def set_items(
         self,
@@ -83,10 +89,11 @@ class QueueModel(QAbstractTableModel):
         fetch_more: Any = None,
         columns: Any = None,
         as_of: date | None = None,
+        judged_on: date | None = None,
     ) -> None:
         self.beginResetModel()
         self.columns = columns or COLUMNS
-        self.as_of = as_of
+        self.as_of, self.judged_on = as_of, judged_on
         self._items = list(items)
         self._fetch_more = fetch_more
         self._fetching = False
@@ -111,9 +118,12 @@ class QueueModel(QAbstractTableModel):
         (``queue_items.move``), or gone when ``member.item`` is None (it left the list). A row
         whose place lies past the rows loaded while more are to load arrives with its chunk.
         False, and nothing changed, when the list was read on another day than the row (past
-        midnight today's list is another list, days left count from another day): the caller
-        reads the list again."""
-        if self.as_of is not None and member.as_of != self.as_of:
+        midnight today's list is another list, days left count from another day; after the
+        counters closed deadlines are judged from tomorrow): the caller reads the list again."""
+        if self.as_of is not None and (member.as_of, member.judged_on) != (
+            self.as_of,
+            self.judged_on,
+        ):
             return False
         rows, item = self._items, member.item
         where = move(name, rows, case_number, item, complete=self._fetch_more is None)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.queue_day import DayWatch
+from eservice_desktop.gui.queue_day import DayWatch, queue_days
 from eservice_desktop.gui.queue_model import (
     CASE_NUMBER_ROLE,
     COLUMNS,
@@ -84,8 +84,9 @@ class QueuePage(QueueView):
         self.search_box.textChanged.connect(self._search_edited)
 
         ctx.case_changed.connect(self._case_changed)
-        #: Reads the list again at the office's midnight, with no write (gui/queue_day.py).
-        self.day_watch = DayWatch(self, ctx.now, lambda: self.model.as_of, self.refresh)
+        #: Reads the list again at midnight and after closing, with no write (gui/queue_day.py).
+        days = partial(queue_days, ctx.office)
+        self.day_watch = DayWatch(self, ctx.now, self.model.days_read, self.refresh, days)
         self.reload()
         ctx.when_core_open(self.refresh_counts)
 
@@ -323,6 +324,7 @@ class QueuePage(QueueView):
             self._more(self._generation, searching, chunk),
             ONLINE_COLUMNS if online else COLUMNS,
             chunk.as_of,
+            chunk.judged_on,
         )
         self.loaded = self.answered = True
         if first:

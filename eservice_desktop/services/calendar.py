@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from eservice_desktop.domain.calendar import WorkingCalendar, parse_dgpa_csv
-from eservice_desktop.domain.deadline import due_date
+from eservice_desktop.domain.deadline import deadline_day, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
@@ -24,6 +24,12 @@ from eservice_desktop.storage.models import CaseRow
 def today(app: App) -> date:
     """The office's calendar day now (Taipei), whatever the machine's time zone."""
     return app.now().astimezone(TAIPEI).date()
+
+
+def judged_on(app: App, now: datetime | None = None) -> date:
+    """The office day the queue and the case detail judge deadlines from
+    (:func:`domain.deadline.deadline_day`): tomorrow once today's counters have closed."""
+    return deadline_day(now or app.now(), app.hours)
 
 
 def import_calendar(app: App, path: Path) -> dict[str, object]:

@@ -21,7 +21,7 @@ from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import access
-from eservice_desktop.services.calendar import today
+from eservice_desktop.services.calendar import judged_on, today
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.queue_items import OPEN_STATUSES, QueueRow
@@ -130,11 +130,13 @@ def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
             CaseRow.received_at, ROWID
         )
     elif name in ("due_soon", "overdue"):
-        soon = _working_day_after(app, day, 2)
+        # judged from tomorrow once today's counters have closed (calendar.judged_on)
+        judged = judged_on(app)
+        soon = _working_day_after(app, judged, 2)
         cond = (
-            and_(CaseRow.due_date >= day, CaseRow.due_date <= soon)
+            and_(CaseRow.due_date >= judged, CaseRow.due_date <= soon)
             if name == "due_soon"
-            else CaseRow.due_date < day
+            else CaseRow.due_date < judged
         )
         stmt = stmt.where(CaseRow.status.in_(OPEN_STATUSES), cond).order_by(CaseRow.due_date, ROWID)
     elif name == "online":
@@ -220,6 +222,7 @@ class _QueueCounter:
         self.s = s
         self.office = app.settings.office_code
         self.day = today(app)
+        self.judged = judged_on(app)
 
     def count(self, name: str) -> int:
         if name == "supplement":
@@ -232,13 +235,13 @@ class _QueueCounter:
             return (
                 self._by_status(OPEN_STATUSES)
                 - self._cases(CaseRow.status.in_(OPEN_STATUSES), CaseRow.due_date.is_(None))
-                - self._cases(CaseRow.status.in_(OPEN_STATUSES), CaseRow.due_date >= self.day)
+                - self._cases(CaseRow.status.in_(OPEN_STATUSES), CaseRow.due_date >= self.judged)
             )
         if name == "due_soon":
-            soon = _working_day_after(self.app, self.day, 2)
+            soon = _working_day_after(self.app, self.judged, 2)
             return self._cases(
                 CaseRow.status.in_(OPEN_STATUSES),
-                CaseRow.due_date >= self.day,
+                CaseRow.due_date >= self.judged,
                 CaseRow.due_date <= soon,
             )
         if name == "today":

@@ -29,7 +29,7 @@ from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import access
-from eservice_desktop.services.calendar import today
+from eservice_desktop.services.calendar import judged_on, today
 from eservice_desktop.services.case_queues import (
     COUNTED_QUEUES,
     MAX_OFFSET,
@@ -195,11 +195,11 @@ def view_of(
     app: App, state: CaseState, events: list[Event] | None = None, lang: str = "zh_TW"
 ) -> CaseView:
     due = compute_due(app, state)
-    now_day = today(app)
+    judged = judged_on(app)  # tomorrow once today's counters have closed
     status: str
     if state.is_open:
-        status = deadline_status(due, now_day, app.calendar)
-        left = working_days_left(due, now_day, app.calendar) if due else None
+        status = deadline_status(due, judged, app.calendar)
+        left = working_days_left(due, judged, app.calendar) if due else None
     else:
         status, left = "finished", None
     service_name = app.catalogue.service_name(state.service_code)

@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -158,8 +158,7 @@ class App:
         catalogue, code, cached = self.reference.catalogue, self.settings.office_code, self._hours
         if cached is not None and cached[0] is catalogue and cached[1] == code:
             return cached[2]
-        o = catalogue.office(code)
-        hours = OfficeHours(opens=o.opens or time(8), closes=o.closes or time(17))
+        hours = catalogue.office(code).hours
         self._hours = (catalogue, code, hours)  # one assignment: a reader sees a whole entry
         return hours
 

@@ -89,21 +89,24 @@ class QueueItem:
 @dataclass(frozen=True)
 class Chunk:
     """Rows of one load; ``more`` when the list goes on, ``after`` continues a search.
-    ``as_of``: the office's day the rows were read on (today's list, due dates and days left
-    depend on it)."""
+    ``as_of``: the office's day the rows were read on (today's list depends on it);
+    ``judged_on``: the day their deadlines were judged from (``Labels.judged``)."""
 
     items: list[QueueItem]
     more: bool
     after: int | None = None
     as_of: date | None = None
+    judged_on: date | None = None
 
 
 @dataclass(frozen=True)
 class Member:
-    """One case's row in a queue as it is now (None: not in it), read on day ``as_of``."""
+    """One case's row in a queue as it is now (None: not in it), read on day ``as_of``, its
+    deadline judged from ``judged_on``."""
 
     item: QueueItem | None
     as_of: date
+    judged_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -128,12 +131,20 @@ def format_received(at: datetime, zh: bool = True) -> str:
 class Labels:
     """Per-load caches: rows share services and due dates, and counting working days to a date
     years back is not free. Given the reference data and the office day rather than the core,
-    so the window's first list is labelled before the core is open (``services.queue_start``)."""
+    so the window's first list is labelled before the core is open (``services.queue_start``).
+    ``judged``: the day deadlines are judged from (``domain.deadline.deadline_day``; tomorrow
+    once today's counters have closed), ``today`` when not given."""
 
     def __init__(
-        self, catalogue: Catalogue, calendar: WorkingCalendar, today: date, zh: bool
+        self,
+        catalogue: Catalogue,
+        calendar: WorkingCalendar,
+        today: date,
+        zh: bool,
+        judged: date | None = None,
     ) -> None:
         self.catalogue, self.calendar, self.today, self.zh = catalogue, calendar, today, zh
+        self.judged = judged or today
         self.names: dict[str, str] = {}
         self.deadlines: dict[date, tuple[int, str]] = {}
 
@@ -158,8 +169,8 @@ class Labels:
         if known is None:
             cal = self.calendar
             known = self.deadlines[r.due] = (
-                working_days_left(r.due, self.today, cal),
-                deadline_status(r.due, self.today, cal),
+                working_days_left(r.due, self.judged, cal),
+                deadline_status(r.due, self.judged, cal),
             )
         return known
 

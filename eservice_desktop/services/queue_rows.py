@@ -7,7 +7,9 @@ core's queries (``services.cases``).
 
 from __future__ import annotations
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import cases
+from eservice_desktop.services.calendar import judged_on
 from eservice_desktop.services.core import App
 from eservice_desktop.services.queue_items import (
     QUEUE_CHUNK,
@@ -34,10 +36,13 @@ __all__ = [
 
 
 def _labels(app: App, lang: str) -> Labels:
-    """The labels of one load: the core's reference snapshot (taken once) and its office day."""
+    """The labels of one load: the core's reference snapshot (taken once), its office day and
+    the day its deadlines are judged from, both of one reading of the clock."""
     reference = app.reference
     zh = lang.lower().startswith("zh")
-    return Labels(reference.catalogue, reference.calendar, cases.today(app), zh)
+    now = app.now()
+    day = now.astimezone(TAIPEI).date()
+    return Labels(reference.catalogue, reference.calendar, day, zh, judged_on(app, now))
 
 
 def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:
@@ -47,7 +52,7 @@ def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list
 def queue_chunk(app: App, name: str, lang: str, offset: int = 0, limit: int = QUEUE_CHUNK) -> Chunk:
     page = cases.queue_page(app, name, limit, offset)
     labels = _labels(app, lang)
-    return Chunk(labels.items(page.rows), page.more, as_of=labels.today)
+    return Chunk(labels.items(page.rows), page.more, as_of=labels.today, judged_on=labels.judged)
 
 
 def search_chunk(
@@ -55,7 +60,9 @@ def search_chunk(
 ) -> Chunk:
     page = cases.search_page(app, text, limit, after=after)
     labels = _labels(app, lang)
-    return Chunk(labels.items(page.rows), page.more, page.after, as_of=labels.today)
+    return Chunk(
+        labels.items(page.rows), page.more, page.after, as_of=labels.today, judged_on=labels.judged
+    )
 
 
 def queue_item(app: App, name: str, lang: str, case_number: str) -> Member:
@@ -65,4 +72,4 @@ def queue_item(app: App, name: str, lang: str, case_number: str) -> Member:
     again instead)."""
     row = cases.queue_member(app, name, case_number)
     labels = _labels(app, lang)
-    return Member(None if row is None else labels.items([row])[0], labels.today)
+    return Member(None if row is None else labels.items([row])[0], labels.today, labels.judged)

@@ -28,7 +28,8 @@ from typing import Any
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue
-from eservice_desktop.domain.deadline import is_provisional
+from eservice_desktop.domain.deadline import deadline_day, is_provisional
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action, Operator
@@ -70,6 +71,7 @@ def first_today(
     if opened is None:
         return None
     conn, key = opened
+    moment = now or datetime.now(UTC)  # one reading: the day and the deadlines' day agree
     try:
         if [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")] != [
             HEAD_REVISION
@@ -78,7 +80,7 @@ def first_today(
         calendar = _calendar(conn)
         if handed is not None:
             handed.update(key=key, calendar=calendar)
-        day = (now or datetime.now(UTC)).astimezone(TAIPEI).date()
+        day = moment.astimezone(TAIPEI).date()
         found = conn.execute(
             TODAY_SQL, (settings.office_code, day.isoformat(), limit + 1)
         ).fetchall()
@@ -87,8 +89,18 @@ def first_today(
     finally:
         conn.close()
     rows = [_row(r, calendar) for r in found[:limit]]
-    labels = Labels(catalogue, calendar, day, lang.lower().startswith("zh"))
-    return Chunk(labels.items(rows), len(found) > limit, as_of=day)
+    judged = _judged_on(catalogue, settings, moment)
+    labels = Labels(catalogue, calendar, day, lang.lower().startswith("zh"), judged)
+    return Chunk(labels.items(rows), len(found) > limit, as_of=day, judged_on=judged)
+
+
+def _judged_on(catalogue: Catalogue, settings: Settings, now: datetime) -> date | None:
+    """The day deadlines are judged from (``services.calendar.judged_on``), or None (today)
+    for an office the catalogue does not name, which the core then refuses."""
+    try:
+        return deadline_day(now, catalogue.office(settings.office_code).hours)
+    except DomainError:
+        return None
 
 
 def _connect(settings: Settings) -> tuple[Any, bytes] | None:

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.queue_day import MARGIN_MS, MAX_WAIT_MS, wait_ms
 from eservice_desktop.gui.queue_page import QueuePage
+from eservice_desktop.services import cases, payments
 from eservice_desktop.services.queue_rows import load_queue
 
 EVENING = datetime(2026, 3, 10, 15, 55, tzinfo=UTC)  # 23:55 on the 10th in Taipei
@@ -93,3 +94,26 @@ def test_a_search_shown_at_midnight_is_run_again_for_the_new_day(
     qtbot.waitUntil(lambda: page.model.as_of == date(2026, 3, 11), timeout=5000)
     assert page.search_box.text() == "王小"
     assert [i.case_number for i in page.model.items()] == [wang]
+
+
+def test_a_list_left_open_past_closing_shows_todays_due_cases_overdue(
+    qtbot: QtBot, ctx: GuiContext, clock
+) -> None:
+    """A case due today and still open after the counters close can no longer be closed on
+    time: the list shown rolls at the next look after 17:00 (no write, no midnight)."""
+    clock.set(datetime(2026, 3, 10, 1, 0, tzinfo=UTC))  # 09:00 in Taipei
+    number = factories.new_case(ctx.app)
+    payments.record_payment(ctx.app, number, "cash", cases.show_case(ctx.app, number).balance)
+    clock.set(datetime(2026, 3, 10, 8, 50, tzinfo=UTC))  # 16:50
+    page = _open(qtbot, ctx)
+    assert [(i.case_number, i.deadline) for i in page.model.items()] == [(number, "due_soon")]
+    assert page.day_watch.check() is False
+
+    clock.set(datetime(2026, 3, 10, 9, 1, tzinfo=UTC))  # 17:01
+    assert page.day_watch.check() is True
+    qtbot.waitUntil(lambda: page.model.judged_on == date(2026, 3, 11), timeout=5000)
+    qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=5000)
+    assert page.model.as_of == date(2026, 3, 10)  # still today's list
+    assert [(i.case_number, i.deadline) for i in page.model.items()] == [(number, "overdue")]
+    qtbot.waitUntil(lambda: page.counts().get("overdue") == 1, timeout=5000)
+    assert page.day_watch.check() is False  # read after closing: nothing more to roll

@@ -12,6 +12,7 @@ from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar, parse
 from eservice_desktop.domain.deadline import (
     Pause,
     closed_on_time,
+    deadline_day,
     deadline_status,
     due_date,
     working_days_elapsed,
@@ -350,3 +351,17 @@ def test_later_receipt_never_gives_an_earlier_due_date(received: datetime, days:
     assert early is not None
     assert late is not None
     assert late >= early
+
+
+def test_deadlines_are_judged_from_tomorrow_once_the_counters_close() -> None:
+    """At the closing itself the day is still usable (closed_on_time counts it); a minute
+    later a case due today can no longer be closed on time."""
+    due = date(2026, 3, 10)
+    assert deadline_day(tpe(2026, 3, 10, 16, 59), HOURS) == due
+    assert deadline_day(tpe(2026, 3, 10, 17, 0), HOURS) == due
+    assert deadline_day(tpe(2026, 3, 10, 17, 1), HOURS) == due + timedelta(days=1)
+    # the office's day, not the machine's: 01:30 UTC on the 10th is 09:30 in Taipei
+    assert deadline_day(datetime(2026, 3, 10, 1, 30, tzinfo=UTC), HOURS) == due
+    assert deadline_status(due, deadline_day(tpe(2026, 3, 10, 17, 1), HOURS), CAL) == "overdue"
+    assert closed_on_time(due, tpe(2026, 3, 10, 17, 0), HOURS)
+    assert not closed_on_time(due, tpe(2026, 3, 10, 17, 1), HOURS)

@@ -308,6 +308,7 @@ NOT_GUARDED: dict[str, str] = {
     "cases.append": "inside a guarded use case's transaction",
     "cases.record": "inside a guarded use case's transaction",
     "calendar.today": "the office day, no data",
+    "calendar.judged_on": "the day deadlines are judged from, no data",
     "cases.compute_due": "the due date of a state a guarded use case loaded, no read",
     "cases.view_of": "builds the view a guarded use case returns",
     "fees.assess_in": "inside intake / assess",
