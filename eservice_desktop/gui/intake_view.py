@@ -176,8 +176,10 @@ class IntakeView(QWidget):
         self.email.setObjectName("email")
         self._add_row(form, "email", _t("電子郵件(&E)"), self.email)
 
-    def _build_details(self) -> QFormLayout:
-        """The service's own fields, copies, consent, documents and where to pick up."""
+    def _build_details(self, form: QFormLayout) -> None:
+        """The service's own fields, copies, consent, documents and where to pick up. The
+        service's box spans ``form`` and copies and pickup are rows of ``form`` itself: a
+        second form layout of their own started their fields left of those above."""
         self.fields_box = QGroupBox(_t("申辦項目資料"))
         self.fields_form = QFormLayout(self.fields_box)
 
@@ -214,11 +216,10 @@ class IntakeView(QWidget):
         self.pickup_office.setCurrentIndex(-1)
         self.pickup_office.setEnabled(False)
 
-        lower = QFormLayout()
-        self._add_row(lower, "copies", _t("份數(&C)"), self.copies)
-        self._add_row(lower, "pickup_method", _t("領件方式(&U)"), self.pickup_method)
-        self._add_row(lower, "pickup_office", _t("領件機關(&K)"), self.pickup_office)
-        return lower
+        form.addRow(self.fields_box)
+        self._add_row(form, "copies", _t("份數(&C)"), self.copies)
+        self._add_row(form, "pickup_method", _t("領件方式(&U)"), self.pickup_method)
+        self._add_row(form, "pickup_office", _t("領件機關(&K)"), self.pickup_office)
 
     def _build_buttons(self) -> QHBoxLayout:
         """Submit, clear, and the labels for the result and a form-wide error."""
@@ -240,14 +241,12 @@ class IntakeView(QWidget):
         buttons.addStretch(1)
         return buttons
 
-    def _lay_out(self, form: QFormLayout, lower: QFormLayout, buttons: QHBoxLayout) -> None:
+    def _lay_out(self, form: QFormLayout, buttons: QHBoxLayout) -> None:
         """One scrolling column, top to bottom in the order the clerk fills it in."""
         inner = QWidget()
         col = QVBoxLayout(inner)
         col.addWidget(self.draft_banner)
         col.addLayout(form)
-        col.addWidget(self.fields_box)
-        col.addLayout(lower)
         col.addWidget(self.consent_box)
         col.addWidget(self.consent_error)
         col.addWidget(self.documents_box)
