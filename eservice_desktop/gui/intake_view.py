@@ -256,6 +256,7 @@ class IntakeView(QWidget):
         col.addWidget(self.result_label)
         col.addStretch(1)
         scroll = QScrollArea(self)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop in the Tab chain
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
         outer = QVBoxLayout(self)
