@@ -294,7 +294,10 @@ class CaseDetailView(QWidget):
         elif view.deadline_status == "overdue":
             text = _t("到期日 {due}（已逾期）").format(due=roc)
         else:
-            text = _t("到期日 {due}（剩 {n} 個工作天）").format(due=roc, n=view.working_days_left)
+            n = view.working_days_left or 0  # %n: Qt's plural forms (1 working day, 2 working days)
+            text = QCoreApplication.translate(
+                "CaseDetail", "到期日 {due}（剩 %n 個工作天）", None, n
+            ).format(due=roc)
         if view.provisional:
             # No official working calendar for a year the count crosses: a guess from weekends.
             text += _t("　暫定（{year} 年辦公日曆尚未匯入）").format(year=self._roc_year(due.year))

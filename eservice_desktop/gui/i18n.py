@@ -7,6 +7,11 @@ How strings are written
     data (catalogue names, DomainError messages) carry both languages already: use
     ``ctx.pick(zh, en)`` / ``ctx.message(error)``, not the translation system.
 
+Counts
+    A text with a count that English must inflect ("1 working day", "3 working days") passes
+    the count to Qt as ``%n``: ``QCoreApplication.translate("CaseDetail", "剩 %n 個工作天",
+    None, n)``, and its ``<message numerus="yes">`` in the ``.ts`` has two ``<numerusform>``.
+
 Qt's own dialogs
     File, print and page-setup dialogs take their texts from Qt's ``qtbase_<lang>.qm`` (in
     PySide6's translations directory, loaded for both languages). Where that zh-TW catalogue

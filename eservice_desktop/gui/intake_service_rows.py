@@ -77,9 +77,13 @@ class IntakeServiceRows(IntakeView):
             self._chain_tab_order()
             return
         fee = fee_total(service, 1) if service.fee_items else 0
-        info = _t("處理期限 {n} 個工作天　規費每份 {fee} 元").format(
-            n=service.time_limit_working_days, fee=fee
-        )
+        # %n: Qt's plural forms ("1 working day", "3 working days" in English)
+        info = QCoreApplication.translate(
+            "IntakeForm",
+            "處理期限 %n 個工作天　規費每份 {fee} 元",
+            None,
+            service.time_limit_working_days,
+        ).format(fee=fee)
         if service.requires_moica:
             info += _t("　需以自然人憑證驗證身分")
         self.service_info.setText(info)

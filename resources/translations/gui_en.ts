@@ -119,9 +119,12 @@
         <source>到期日 {due}（已逾期）</source>
         <translation>Due {due} (overdue)</translation>
     </message>
-    <message>
-        <source>到期日 {due}（剩 {n} 個工作天）</source>
-        <translation>Due {due} ({n} working days left)</translation>
+    <message numerus="yes">
+        <source>到期日 {due}（剩 %n 個工作天）</source>
+        <translation>
+            <numerusform>Due {due} (%n working day left)</numerusform>
+            <numerusform>Due {due} (%n working days left)</numerusform>
+        </translation>
     </message>
     <message>
         <source>請先輸入理由</source>
@@ -242,9 +245,12 @@
         <source>請先選擇申辦項目</source>
         <translation>Choose a service first</translation>
     </message>
-    <message>
-        <source>處理期限 {n} 個工作天　規費每份 {fee} 元</source>
-        <translation>Time limit {n} working days, fee NT${fee} per copy</translation>
+    <message numerus="yes">
+        <source>處理期限 %n 個工作天　規費每份 {fee} 元</source>
+        <translation>
+            <numerusform>Time limit %n working day, fee NT${fee} per copy</numerusform>
+            <numerusform>Time limit %n working days, fee NT${fee} per copy</numerusform>
+        </translation>
     </message>
     <message>
         <source>　需以自然人憑證驗證身分</source>
