@@ -8,8 +8,8 @@ text such as a service name), which share what is left and are elided, with the 
 the tooltip. When even that does not fit, every header still fits and the rest is shared;
 narrower than the headers (a small window), the table scrolls and only the elastic columns
 are cut.
-It runs again when the table is shown or resized or its rows are replaced (a hidden table
-waits until it is shown). The clerk can still drag a
+It runs again when the table is shown or resized or its rows are replaced, added, removed or
+changed in place (a hidden table waits until it is shown). The clerk can still drag a
 column wider; the next resize of the window fits them again.
 """
 
@@ -52,7 +52,9 @@ class ColumnFitter(QObject):
         self._model = model
         for signal in (model.modelReset, model.layoutChanged, model.headerDataChanged):
             signal.connect(self.contents_changed)
-        model.rowsInserted.connect(self.contents_changed)
+        # A row changed in place (the queue's paid case gets its due date) may want more room.
+        for changed in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
+            changed.connect(self.contents_changed)
 
     def contents_changed(self, *_args: object) -> None:
         self._wanted = None
