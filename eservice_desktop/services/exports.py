@@ -90,6 +90,7 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
             f"{where} is not a file (a folder, a device or a pipe); give the name of a file",
             "out",
         )
+    _check_folder(out)
     if personal and inside(out, settings.data_dir):
         raise DomainError(
             "export.in_data_dir",
@@ -100,6 +101,30 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
             "outside it",
             "out",
         )
+
+
+def _check_folder(out: Path) -> None:
+    """Refuses a target whose folder can take no new file (a regular file on the way, ``/proc``,
+    a read-only folder) before anything is written: a report given several files checks each
+    first, and one refused only when written left the others written before it. The nearest
+    folder that exists takes a probe file (removed at once); the missing ones are made later."""
+    folder = out.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        where, name = printable_path(str(folder)), printable_path(str(out))
+        raise DomainError(
+            "export.not_a_folder",
+            f"{where} 不是資料夾，無法寫入 {name}；請指定資料夾中的檔案",
+            f"{where} is not a folder, so {name} cannot be written; give a file in a folder",
+            "out",
+        )
+    try:
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".probe-", suffix=".part")
+    except OSError as e:  # name the export, never the probe
+        raise OSError(e.errno, e.strerror, str(out)) from e
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write(settings: Settings, out: Path, data: bytes, personal: bool) -> Written:

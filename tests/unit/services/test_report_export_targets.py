@@ -1,0 +1,78 @@
+"""The supervisor's report files through the real command line: a report given several files
+(``--csv``, ``--xlsx``, ``--pdf``) writes all of them or none (exit 2, one line in the user's
+language), whatever makes one of them impossible."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.storage import dbkey
+
+PERIOD = ("--from", "2026-03-01", "--to", "2026-03-31")
+
+
+@pytest.fixture
+def run(
+    tmp_path: Path, template_db: Path, db_key_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., tuple[int, str, str]]:
+    data = tmp_path / "data"
+    (data / "keys").mkdir(parents=True)
+    shutil.copy(template_db, data / "eservice.sqlite3")
+    shutil.copy(db_key_dir / dbkey.KEY_FILE, data / "keys" / dbkey.KEY_FILE)
+
+    def call(*argv: str, lang: str = "en") -> tuple[int, str, str]:
+        try:
+            rc = main(["--data-dir", str(data), "--office", "H01", "--device", "01",
+                       "--lang", lang, *argv])  # fmt: skip
+        except SystemExit as e:  # argparse refusals
+            rc = int(e.code or 0)
+        out = capsys.readouterr()
+        return rc, out.out, out.err
+
+    return call
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_TW"])
+def test_a_file_whose_folder_is_a_file_leaves_none_of_the_others_written(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path, lang: str
+) -> None:
+    """``--csv`` fine and ``--pdf`` under a regular file: the check before writing passed the
+    PDF (nothing at its path), the CSV was written, then the PDF's folder could not be made:
+    exit 2 saying ``File exists``, and the CSV left behind though the command failed."""
+    blocker = tmp_path / "closing.csv"
+    blocker.write_text("not a folder")
+    csv = tmp_path / "usage.csv"
+    rc, out, err = run(
+        "report", "usage", *PERIOD, "--csv", str(csv), "--pdf", str(blocker / "u.pdf"), lang=lang
+    )
+    assert rc == 2 and out == "" and err.count("\n") == 1, (out, err)
+    assert str(blocker) in err and "File exists" not in err, err
+    assert ("not a folder" in err) == (lang == "en") and ("不是資料夾" in err) == (lang != "en")
+    assert not csv.exists()
+    assert blocker.read_text() == "not a folder"
+
+
+def test_a_folder_that_takes_no_file_leaves_none_of_the_others_written(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """/proc exists and is a folder, but no file can be made in it (even by root): found only
+    when the PDF was written, after the CSV."""
+    csv = tmp_path / "usage.csv"
+    rc, out, err = run("report", "usage", *PERIOD, "--csv", str(csv), "--pdf", "/proc/u.pdf")
+    assert rc == 2 and out == "" and err.count("\n") == 1, (out, err)
+    assert "/proc/u.pdf" in err and ".part" not in err, err
+    assert not csv.exists()
+
+
+def test_missing_folders_are_still_made(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    target = tmp_path / "new" / "deeper" / "usage.csv"
+    rc, _out, err = run("report", "usage", *PERIOD, "--csv", str(target))
+    assert rc == 0 and target.read_bytes().startswith(b"\xef\xbb\xbf"), err
+    assert [p.name for p in target.parent.iterdir()] == ["usage.csv"]  # no probe left
