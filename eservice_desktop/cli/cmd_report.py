@@ -12,6 +12,7 @@ from typing import Any
 from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.text_values import printable_path
 from eservice_desktop.services import exports
 
 
@@ -180,12 +181,28 @@ def _summary(args: argparse.Namespace, kind: str, total: dict[str, int | float])
     )
 
 
+def _distinct(targets: list[tuple[str, Path]]) -> None:
+    """Refuses two formats aimed at one file: the second replaced the first, and both were
+    reported written (``CSV: out.csv`` and ``XLSX: out.csv``)."""
+    seen: dict[Path, str] = {}
+    for key, path in targets:
+        if (first := seen.setdefault(path.resolve(), key)) != key:
+            where = printable_path(str(path))
+            raise DomainError(
+                "export.same_file",
+                f"--{first} 與 --{key} 指定了同一個檔案 {where}；請為每種格式指定不同的檔案",
+                f"--{first} and --{key} name the same file {where}; give each format its own",
+                key,
+            )
+
+
 def cmd_supervisor(args: argparse.Namespace) -> int:
     from eservice_desktop.domain.report_model import report_to_json
     from eservice_desktop.services import report_views, supervisor_reports
 
     start, end = _period(args)
     targets = [(key, path) for key in ("csv", "xlsx", "pdf") if (path := getattr(args, key))]
+    _distinct(targets)
     app = open_from(args)
     files: dict[str, str] = {}
     notices: list[str] = []

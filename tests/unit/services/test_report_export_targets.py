@@ -76,3 +76,21 @@ def test_missing_folders_are_still_made(
     rc, _out, err = run("report", "usage", *PERIOD, "--csv", str(target))
     assert rc == 0 and target.read_bytes().startswith(b"\xef\xbb\xbf"), err
     assert [p.name for p in target.parent.iterdir()] == ["usage.csv"]  # no probe left
+
+
+@pytest.mark.parametrize("lang", ["en", "zh_TW"])
+def test_two_formats_aimed_at_one_file_are_refused(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path, lang: str
+) -> None:
+    """``--csv out.csv --xlsx out.csv``: the workbook replaced the CSV and the command listed
+    both as written, exit 0. The same file by another spelling (``./``, ``..``) too."""
+    target = tmp_path / "usage.csv"
+    other = tmp_path / "sub" / ".." / "usage.csv"
+    rc, out, err = run(
+        "report", "usage", *PERIOD, "--csv", str(target), "--xlsx", str(other), "--json", lang=lang
+    )
+    assert rc == 2 and err.count("\n") == 1, (out, err)
+    assert "--csv" in err and "--xlsx" in err and "usage.csv" in err, err
+    assert ("same file" in err) == (lang == "en") and ("同一個檔案" in err) == (lang != "en")
+    assert '"error": "export.same_file"' in out, out
+    assert not target.exists()
