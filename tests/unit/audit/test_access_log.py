@@ -187,3 +187,20 @@ def test_the_operator_is_the_actor(app: App, make_app: Any, tmp_path: Path) -> N
     rows = access.report(other, operator="clerk07")
     assert [(r.action, r.device, r.case_number) for r in rows] == [("view", "02", view.case_number)]
     assert rows[0].at == datetime.fromisoformat(rows[0].to_json()["at"])
+
+
+def test_the_text_report_shows_taipei_times_with_the_roc_year(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The auditor's text listed ``2026-03-10 09:00:00``: Taipei, but the Gregorian year, where
+    every other face of the counter (``case show``, the prints) shows ``115/03/10``."""
+    _accesses(app, tmp_path)
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
+    first = datetime.fromisoformat(out["records"][0]["at"]).astimezone(TPE)
+    want = f"{first.year - 1911}/{first:%m/%d %H:%M:%S}"
+    for lang in ("zh_TW", "en"):
+        code, text = _cli(
+            settings, capsys, "--lang", lang, "report", "access", "--operator", "tester"
+        )
+        assert code == 0 and text.splitlines()[0].startswith(want + "  "), text
+        assert str(first.year) not in text.splitlines()[0].split("  ")[0], text
