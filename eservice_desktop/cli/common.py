@@ -207,17 +207,18 @@ def parse_time(text: str, field: str) -> datetime:
 
 def bounded_int(lo: int, hi: int) -> Callable[[str], int]:
     """An argparse type: a whole number within lo..hi (a --limit of -1 or an amount of 10^30
-    is refused with one line, exit 2)."""
+    is refused with one line, exit 2). Worded in English like argparse's own refusals and said
+    in zh-TW by ``parse_errors`` (both at once read as two languages in either)."""
 
     def parse(text: str) -> int:
         try:
             value = int(text.strip(), 10)
         except ValueError:
             raise argparse.ArgumentTypeError(
-                f"須為整數 / must be a whole number: {values.printable(text, 20)}"
+                f"must be a whole number: {values.printable(text, 20)}"  # zh: parse_errors
             ) from None
         if not lo <= value <= hi:
-            raise argparse.ArgumentTypeError(f"須介於 {lo} 到 {hi} / must be between {lo} and {hi}")
+            raise argparse.ArgumentTypeError(f"must be between {lo} and {hi}")
         return value
 
     parse.__name__ = "integer"
@@ -235,8 +236,7 @@ def bounded_seconds(lo: float, hi: float) -> Callable[[str], float]:
             value = float("nan")
         if not lo <= value <= hi:  # False for NaN too
             raise argparse.ArgumentTypeError(
-                f"須為 {lo:g} 到 {hi:g} 秒 / must be {lo:g} to {hi:g} seconds: "
-                f"{values.printable(text, 20)}"
+                f"must be {lo:g} to {hi:g} seconds: {values.printable(text, 20)}"
             )
         return value
 

@@ -63,6 +63,16 @@ _TEMPLATES: list[tuple[re.Pattern[str], _Rewrite]] = [
         re.compile(r"can't open '(?P<file>.*)': (?P<error>.*)", re.S),
         lambda m: f"無法開啟「{m['file']}」：{m['error']}",
     ),
+    # the number types' own refusals (cli/common.py: bounded_int, bounded_seconds)
+    (re.compile(r"must be a whole number: (.*)", re.S), lambda m: f"須為整數：{m[1]}"),
+    (
+        re.compile(r"must be between (-?\d+) and (-?\d+)"),
+        lambda m: f"須介於 {m[1]} 到 {m[2]}",
+    ),
+    (
+        re.compile(r"must be (\S+) to (\S+) seconds: (.*)", re.S),
+        lambda m: f"須為 {m[1]} 到 {m[2]} 秒：{m[3]}",
+    ),
 ]
 
 

@@ -73,3 +73,22 @@ def test_a_message_of_our_own_is_left_as_it_is() -> None:
     assert said == "參數 --amount：無效的值 '1x'（須為整數）"
     assert to_zh("expected 2 arguments") == "須接 2 個值"
     assert to_zh("argument -a: not allowed with argument -b") == "參數 -a：不可與 -b 同時使用"
+
+
+def test_a_number_out_of_range_is_said_in_one_language(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--amount -5`` answered ``參數 --amount：須介於 1 到 99999999 / must be between 1 and
+    99999999`` in zh-TW and ``argument --amount: 須介於 … / must be …`` with ``--lang en``: the
+    number types spoke both languages whatever the user's."""
+    data = ["--data-dir", str(settings.data_dir)]
+    cases = [
+        (("demo", "seed", "--cases", "-1"), "須介於 0 到", "must be between 0 and"),
+        (("demo", "seed", "--cases", "abc"), "須為整數：abc", "must be a whole number: abc"),
+        (("sync", "run", "--interval", "nan"), "秒：nan", "seconds: nan"),
+    ]
+    for args, zh, en in cases:
+        err = refused(capsys, *data, *args)
+        assert zh in err and "must" not in err, err
+        err = refused(capsys, *data, "--lang", "en", *args)
+        assert en in err and not HAN.search(err), err
