@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -58,11 +59,36 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_report(rs, common)
 
 
+_ROC_DAY = re.compile(r"(\d{2,3})[-/.]?(\d{2})[-/.]?(\d{2})|(\d{2,3})[-/.](\d{1,2})[-/.](\d{1,2})")
+
+
+def _as_roc(text: str) -> date | None:
+    """The Western day of a date written with the ROC year (``115-03-01``, ``115/3/1``,
+    ``1150301``), the way the counter shows dates; None for anything else."""
+    m = _ROC_DAY.fullmatch(text.strip())
+    if m is None:
+        return None
+    groups = m.groups()
+    year, month, day = (int(g) for g in (groups[:3] if m[1] else groups[3:]))
+    try:
+        return date(year + 1911, month, day) if 1 <= year <= 188 else None
+    except ValueError:
+        return None
+
+
 def _day(text: str, field: str) -> date:
     try:
         day = date.fromisoformat(text)
     except ValueError as e:
-        raise DomainError("date.format", "日期格式須為 YYYY-MM-DD", "Use YYYY-MM-DD", field) from e
+        # The option and what it got are named (a period has two dates), and a day written
+        # with the ROC year, as every print shows it, is told its Western form.
+        got = values.printable(text, 40)
+        zh = f"--{field} 的日期須為西元年 YYYY-MM-DD（收到「{got}」）"
+        en = f"--{field} must be a date YYYY-MM-DD (got '{got}')"
+        if western := _as_roc(text):
+            zh += f"；民國年請換算為西元：{western.isoformat()}"
+            en += f"; with the Western year (not the ROC year): {western.isoformat()}"
+        raise DomainError("date.format", zh, en, field) from e
     if not values.EARLIEST.date() <= day < values.LATEST.date():
         raise DomainError(
             "date.range",

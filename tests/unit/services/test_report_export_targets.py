@@ -1,6 +1,6 @@
-"""The supervisor's report files through the real command line: a report given several files
-(``--csv``, ``--xlsx``, ``--pdf``) writes all of them or none (exit 2, one line in the user's
-language), whatever makes one of them impossible."""
+"""The reports through the real command line: a report given several files (``--csv``,
+``--xlsx``, ``--pdf``) writes all of them or none (exit 2, one line in the user's language),
+whatever makes one of them impossible; a bad date says which option and what it got."""
 
 from __future__ import annotations
 
@@ -93,4 +93,36 @@ def test_two_formats_aimed_at_one_file_are_refused(
     assert "--csv" in err and "--xlsx" in err and "usage.csv" in err, err
     assert ("same file" in err) == (lang == "en") and ("同一個檔案" in err) == (lang != "en")
     assert '"error": "export.same_file"' in out, out
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "option", "western"),
+    [
+        (
+            ("usage", "--from", "115-03-01", "--to", "2026-04-01", "--csv", "F"),
+            "--from",
+            "2026-03-01",
+        ),
+        (("usage", "--from", "2026-03-01", "--to", "115/4/30", "--csv", "F"), "--to", "2026-04-30"),
+        (("closing", "--date", "1151203", "--out", "F"), "--date", "2026-12-03"),
+        (("reconciliation", "--from", "2026-03-01", "--to", "2026-3-1x", "--out", "F"), "--to", ""),
+    ],
+)
+def test_a_bad_date_names_its_option_and_a_roc_year_its_western_day(
+    run: Callable[..., tuple[int, str, str]],
+    tmp_path: Path,
+    argv: tuple[str, ...],
+    option: str,
+    western: str,
+) -> None:
+    """Every bad date said only ``Use YYYY-MM-DD``: not which of the period's two dates, not what
+    was typed, and nothing of the ROC year every print of the counter shows (``115/03/01``)."""
+    target = tmp_path / "out.csv"
+    argv = tuple(str(target) if a == "F" else a for a in argv)
+    for lang in ("en", "zh_TW"):
+        rc, out, err = run("report", *argv, lang=lang)
+        assert rc == 2 and out == "" and err.count("\n") == 1, (out, err)
+        assert option in err and "YYYY-MM-DD" in err and argv[argv.index(option) + 1] in err, err
+        assert (western in err) if western else ("ROC" not in err and "民國" not in err), err
     assert not target.exists()
