@@ -290,13 +290,19 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     return report
 
 
+def _scope(app: App, device: str | None) -> str:
+    """The closing's scope as the access log names it: ``office`` or ``counter 01``."""
+    return "office" if device is None else f"counter {device or app.settings.device_id}"
+
+
 def closing_document(app: App, day: date, device: str | None = "") -> bytes:
     """The daily closing as PDF for the payment page's print; the access log notes the print
     (the export notes its own, :func:`write_closing`): the closing names clerks and reasons."""
     require(app, Action.REPORTS)
     pdf = closing_pdf(closing(app, day, device))
-    scope = "office" if device is None else f"counter {device or app.settings.device_id}"
-    access.record(app, access.PRINT, detail=f"closing report {day.isoformat()} {scope}")
+    access.record(
+        app, access.PRINT, detail=f"closing report {day.isoformat()} {_scope(app, device)}"
+    )
     return pdf
 
 
@@ -316,7 +322,9 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
         )
     # clerks' accounts and free-text reasons: personal data (services/exports.py)
     exports.write(app.settings, out, data, personal=True)
-    access.record(app, access.EXPORT, detail=f"closing report {day.isoformat()} {out.name}")
+    # which drawer's closing was taken away, as the print says: the auditor read only the file
+    detail = f"closing report {day.isoformat()} {_scope(app, device)} {out.name}"
+    access.record(app, access.EXPORT, detail=detail)
     if day == app.now().astimezone(TAIPEI).date():
         # The daily closing also closes the day's data: one backup of it, whatever the hour.
         from eservice_desktop.services import backup, retention

@@ -204,3 +204,22 @@ def test_the_text_report_shows_taipei_times_with_the_roc_year(
         )
         assert code == 0 and text.splitlines()[0].startswith(want + "  "), text
         assert str(first.year) not in text.splitlines()[0].split("  ")[0], text
+
+
+def test_an_exported_closing_names_its_counter_or_the_office(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A printed closing was logged ``closing report DAY counter 01`` or ``... office``, an
+    exported one only ``closing report DAY FILE``: the auditor could not tell which drawer's
+    closing (names of clerks, void reasons) had left the office in a file."""
+    day = date(2026, 3, 9)  # not today: today's closing would also take a backup
+    daily_closing.write_closing(app, day, tmp_path / "mine.csv")
+    daily_closing.write_closing(app, day, tmp_path / "other.csv", "02")
+    daily_closing.write_closing(app, day, tmp_path / "all.pdf", None)
+    code, out = _cli(settings, capsys, "report", "access", "--action", "export", "--json")
+    assert code == 0
+    assert [r["detail"] for r in out["records"]] == [
+        "closing report 2026-03-09 counter 01 mine.csv",
+        "closing report 2026-03-09 counter 02 other.csv",
+        "closing report 2026-03-09 office all.pdf",
+    ]
