@@ -14,8 +14,7 @@ import argparse
 from datetime import datetime
 
 from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
-from eservice_desktop.domain.office_zone import TAIPEI as TPE
-from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.rocdate import roc_second
 from eservice_desktop.services import access
 
 
@@ -37,13 +36,6 @@ def register_report(rs: argparse._SubParsersAction, common: argparse.ArgumentPar
     a.add_argument("--to", dest="end", help="until, exclusive (ISO 8601 time or YYYY-MM-DD)")
     add_json(a)
     a.set_defaults(func=cmd_access)
-
-
-def _shown(at: datetime) -> str:
-    """A record's time as the counter shows times (Taipei, ROC year), to the second: two
-    records a few seconds apart are told apart (the --json form keeps ISO 8601 in UTC)."""
-    local = at.astimezone(TPE)
-    return f"{format_roc(local.date(), 'short')} {local:%H:%M:%S}"
 
 
 def _when(text: str | None, field: str) -> datetime | None:
@@ -86,7 +78,7 @@ def cmd_access(args: argparse.Namespace) -> int:
         lines = []
         for r in records:
             zh, en = access.ACTION_LABELS[r.action]
-            when = _shown(r.at)
+            when = roc_second(r.at)
             what = r.case_number or r.detail
             extra = f" ({r.detail})" if r.case_number and r.detail else ""
             lines.append(
@@ -94,7 +86,7 @@ def cmd_access(args: argparse.Namespace) -> int:
             )
         lines.append(say(args, f"共 {len(records)} 筆", f"{len(records)} records"))
         if truncated:
-            last = _shown(records[-1].at)
+            last = roc_second(records[-1].at)
             lines.append(
                 say(
                     args,

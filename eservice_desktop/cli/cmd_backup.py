@@ -73,12 +73,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _listed(args: argparse.Namespace, info: BackupInfo) -> str:
-    """One backup as people read it: its time in the office's zone, its kind in their language
-    (the --json form keeps the UTC time and the kind's code)."""
-    from eservice_desktop.domain.office_zone import TAIPEI
+    """One backup as people read it: its time in the office's zone with the ROC year, its kind
+    in their language (the --json form keeps the UTC time and the kind's code)."""
+    from eservice_desktop.domain.rocdate import roc_second
     from eservice_desktop.services.backup_files import LABEL_NAMES
 
-    when = info.taken_at.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M:%S")
+    when = roc_second(info.taken_at)  # Taipei, ROC year, as the counter shows every time
     kind = say(args, *LABEL_NAMES.get(info.label, (info.label, info.label)))
     return f"{when}  {kind}  {info.path}"
 

@@ -75,3 +75,15 @@ def test_a_backup_of_unknown_time_is_not_none_hours_old(
     en = run(settings, capsys, "--lang", "en", "backup", "verify")[1]
     assert "時間不明" in zh and "None" not in zh, zh
     assert "time unknown" in en and "None" not in en, en
+
+
+def test_the_backup_list_shows_taipei_times_with_the_roc_year(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``backup list`` printed ``2026-03-10 18:00:00``: Taipei, but the Gregorian year, where
+    the counter shows every time with the ROC year (``115/03/10``)."""
+    for lang in ("zh_TW", "en"):
+        assert run(settings, capsys, "--lang", lang, "backup", "now")[0] == 0
+        code, out, _err = run(settings, capsys, "--lang", lang, "backup", "list")
+        first = out.splitlines()[0]
+        assert code == 0 and re.match(r"1\d\d/\d\d/\d\d \d\d:\d\d:\d\d  ", first), out
