@@ -25,7 +25,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.rocdate import roc_minute
+from eservice_desktop.domain.rocdate import format_roc, roc_minute
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
     ClosingRefund,
@@ -263,6 +263,21 @@ def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
         report.voided_here.append(_closing_receipt(office, row, e))
 
 
+def _check_not_future(app: App, day: date) -> None:
+    """A day still to come has no closing: its statement was an empty one, ready to be signed
+    (經收人、主管、出納), for a day whose money had not yet come in (a mistyped year)."""
+    today = app.now().astimezone(TAIPEI).date()
+    if day > today:
+        shown, now = format_roc(day, "short"), format_roc(today, "short")
+        raise DomainError(
+            "closing.future_day",
+            f"營業日 {shown}（{day.isoformat()}）尚未到來（今天是 {now}），不能日結",
+            f"The business day {shown} ({day.isoformat()}) has not come yet (today is {now}); "
+            "it has no closing",
+            "date",
+        )
+
+
 def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     """The closing of ``day``: this counter (``device=""``), a named counter (``01``..``99``,
     else ``device.counter``), or the whole office (``device=None``)."""
@@ -270,6 +285,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     office = app.settings.office_code
     if device:  # a counter named: 01..99, never a silently empty closing of "1" or "A1"
         values.check_counter(device, "counter")
+    _check_not_future(app, day)
     dev = app.settings.device_id if device == "" else device
     rows = _day_rows(app, day, dev)
     try:

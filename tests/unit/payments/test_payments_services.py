@@ -323,7 +323,10 @@ def test_closing_totals_by_fee_item_and_method_for_counter_and_office(
     office = daily_closing.closing(app, DAY, device=None)
     assert office.gross == 75 and office.cash_expected == 60
     assert [(r.device, r.count) for r in office.ranges] == [("01", 2), ("02", 1)]
-    assert daily_closing.closing(app, DAY + timedelta(days=1)).receipts == []
+    assert daily_closing.closing(app, DAY - timedelta(days=1)).receipts == []
+    with pytest.raises(DomainError) as info:  # a day still to come has no closing at all
+        daily_closing.closing(app, DAY + timedelta(days=1))
+    assert info.value.code == "closing.future_day"
 
 
 def test_closing_puts_each_partial_payment_on_the_fee_items_it_paid(

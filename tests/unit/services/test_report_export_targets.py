@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,23 @@ def test_a_bad_date_names_its_option_and_a_roc_year_its_western_day(
         assert option in err and "YYYY-MM-DD" in err and argv[argv.index(option) + 1] in err, err
         assert (western in err) if western else ("ROC" not in err and "民國" not in err), err
     assert not target.exists()
+
+
+@pytest.mark.parametrize("day", ["2026-12-04", "2099-12-31"])
+def test_a_closing_of_a_day_still_to_come_is_refused(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path, day: str
+) -> None:
+    """``report closing --date 2099-12-31`` wrote an empty closing, signature lines and all, for
+    a day whose money had not come in: exit 0, and a backup taken as for a closing."""
+    from eservice_desktop.services import core
+
+    today = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # 11:00 in Taipei
+    target = tmp_path / "closing.csv"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(core, "system_clock", lambda: today)
+        for lang, said in (("en", "has not come yet"), ("zh_TW", "尚未到來")):
+            rc, out, err = run("report", "closing", "--date", day, "--out", str(target), lang=lang)
+            assert rc == 2 and out == "" and said in err and err.count("\n") == 1, (out, err)
+            assert not target.exists()
+        rc, out, err = run("report", "closing", "--date", "2026-12-03", "--out", str(target))
+        assert rc == 0 and target.exists(), (out, err)
