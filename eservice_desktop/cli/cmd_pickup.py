@@ -159,10 +159,11 @@ def cmd_render_mms(args: argparse.Namespace) -> int:
         out = exports.write(app.settings, args.out, png, personal=True)
     finally:
         app.close()
+    shown = values.printable_path(str(args.out), 4096)
     emit(
         args,
         {"out": str(args.out), **out.to_json()},
-        f"{args.out}（{len(png)} bytes）\n{out.notice(lang_of(args))}",
+        f"{shown}（{len(png)} bytes）\n{out.notice(lang_of(args))}",
     )
     return 0
 
@@ -178,7 +179,7 @@ def cmd_slip(args: argparse.Namespace) -> int:
     emit(
         args,
         {"out": str(args.out), **out.to_json()},
-        f"{args.out}\n{out.notice(lang_of(args))}",
+        f"{values.printable_path(str(args.out), 4096)}\n{out.notice(lang_of(args))}",
     )
     return 0
 

@@ -119,19 +119,20 @@ def _closing_text(args: argparse.Namespace, report: Any) -> str:
     """The closing's figures (``daily_closing.closing``'s report) in the user's language: one
     line, and one of the payment methods."""
     n, net, cash = len(report.receipts), report.net, report.cash_expected
+    shown = printable_path(str(args.out), 4096)  # a line break or escape in the name, escaped
     if lang_of(args).startswith("en"):
         methods = "; ".join(
             f"{m.method}: received {m.gross}, refunded {m.refunded}, voided out "
             f"{m.voided_out}, net {m.net}"
             for m in report.methods
         )
-        head = f"{args.out}: {n} receipts, net NT${net}, cash expected NT${cash}\n"
+        head = f"{shown}: {n} receipts, net NT${net}, cash expected NT${cash}\n"
         return head + (f"By method: {methods}\n" if methods else "")
     methods = "；".join(
         f"{m.label} 實收 {m.gross}、退費 {m.refunded}、作廢退還 {m.voided_out}、淨額 {m.net}"
         for m in report.methods
     )
-    head = f"{args.out}: {n} 張收據，淨額 {net} 元，應有現金 {cash} 元\n"
+    head = f"{shown}: {n} 張收據，淨額 {net} 元，應有現金 {cash} 元\n"
     return head + (f"繳費方式：{methods}\n" if methods else "")
 
 
@@ -150,14 +151,14 @@ def cmd_reconciliation(args: argparse.Namespace) -> int:
         "deposited": r.deposited_total,
         "outstanding": r.outstanding_total,
     }
+    shown = printable_path(str(args.out), 4096)
     emit(
         args,
         data,
         say(
             args,
-            f"{args.out}: {len(r.rows)} 筆，已入庫 {r.deposited_total}，"
-            f"未入庫 {r.outstanding_total}",
-            f"{args.out}: {len(r.rows)} rows, deposited {r.deposited_total}, "
+            f"{shown}: {len(r.rows)} 筆，已入庫 {r.deposited_total}，未入庫 {r.outstanding_total}",
+            f"{shown}: {len(r.rows)} rows, deposited {r.deposited_total}, "
             f"outstanding {r.outstanding_total}",
         ),
     )
@@ -249,7 +250,7 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
     data = {**report_to_json(report), "files": files}
     lines = [f"{report.title}  {start.isoformat()} ~ {end.isoformat()}"]
     lines.append(_summary(args, args.report_kind, dict(report.totals)))
-    lines.extend(f"{key.upper()}: {name}" for key, name in files.items())
+    lines.extend(f"{key.upper()}: {printable_path(name, 4096)}" for key, name in files.items())
     lines.extend(notices)
     emit(args, data, "\n".join(lines))
     return 0

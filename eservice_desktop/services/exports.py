@@ -55,12 +55,13 @@ class Written:
         """The line a command prints after writing a file with personal data ("" otherwise)."""
         if not self.personal_data:
             return ""
+        shown = printable_path(str(self.path), 4096)  # one line, whatever the name holds
         if lang == "en":
             return (
-                f"{self.path} holds personal data: readable by this account only (0600); "
+                f"{shown} holds personal data: readable by this account only (0600); "
                 "delete it when done"
             )
-        return f"{self.path} 含個人資料：僅限本帳號讀取（0600），用畢請刪除"
+        return f"{shown} 含個人資料：僅限本帳號讀取（0600），用畢請刪除"
 
 
 def written(path: Path, personal: bool) -> Written:
