@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import unicodedata
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -31,8 +32,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
+from eservice_desktop.domain.case_number import looks_like_case_number, parse_case_number
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.text_values import printable
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import require
 from eservice_desktop.storage import db
@@ -249,6 +252,22 @@ def _bad(code: str, zh: str, en: str, field: str) -> DomainError:
     return DomainError(code, zh, en, field)
 
 
+def _printed_number(text: str) -> str:
+    """The case number as the log keeps it (printed form), from how it was typed: without
+    dashes, in lower case or full width, as ``case show`` takes it. Anything typed as the log
+    never holds it answered 0 records, read by an auditor as "nobody looked at this case"; a
+    text that is no case number (or has a wrong check digit) is refused instead."""
+    cleaned = unicodedata.normalize("NFKC", text).strip().upper()
+    if not looks_like_case_number(cleaned):
+        raise _bad(
+            "access.case_number",
+            f"案號格式錯誤：{printable(text)}（例如 H01-02-115-000042-6）",
+            f"Bad case number: {printable(text)} (example H01-02-115-000042-6)",
+            "case_number",
+        )
+    return str(parse_case_number(cleaned))
+
+
 def report(
     app: App,
     *,
@@ -281,9 +300,10 @@ def report(
         raise _bad("access.range", "結束日須晚於起始日", "--to must be after --from", "to")
     stmt = select(AccessLogRow)
     if operator:
-        stmt = stmt.where(AccessLogRow.operator == operator)
+        # accounts are lower case (domain.operators.ACCOUNT_RE): DEMO01 is demo01
+        stmt = stmt.where(AccessLogRow.operator == operator.strip().lower())
     if case_number:
-        stmt = stmt.where(AccessLogRow.case_number == case_number)
+        stmt = stmt.where(AccessLogRow.case_number == _printed_number(case_number))
     if action:
         stmt = stmt.where(AccessLogRow.action == action)
     if start is not None:

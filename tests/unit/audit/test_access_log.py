@@ -4,6 +4,7 @@ service layer with the operator, read back per operator and per case, and chaine
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -223,3 +224,25 @@ def test_an_exported_closing_names_its_counter_or_the_office(
         "closing report 2026-03-09 counter 02 other.csv",
         "closing report 2026-03-09 office all.pdf",
     ]
+
+
+def test_a_case_number_or_account_typed_another_way_finds_the_same_records(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--case`` without dashes, in lower case or full width, and ``--operator`` in capitals
+    answered 0 records, exit 0: read by an auditor as "nobody looked at this case". Now they
+    find what the printed form finds, and what is no case number is refused (exit 2)."""
+    number = _accesses(app, tmp_path)["first"]
+    code, want = _cli(settings, capsys, "report", "access", "--case", number, "--json")
+    assert code == 0 and want["count"] == 2
+    typed = [number.replace("-", ""), number.lower(), unicodedata.normalize("NFKC", number)]
+    typed.append("".join(chr(ord(c) + 0xFEE0) if c.isalnum() else c for c in number))
+    for text in typed:
+        code, out = _cli(settings, capsys, "report", "access", "--case", text, "--json")
+        assert code == 0 and out["records"] == want["records"], text
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "TESTER", "--json")
+    assert code == 0 and out["count"] == 4
+    for bad in ("xyz", number[:-1] + str((int(number[-1]) + 1) % 10)):
+        capsys.readouterr()
+        assert main(["--data-dir", str(settings.data_dir), "report", "access", "--case", bad]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
