@@ -128,7 +128,7 @@ def _apply_page(
             events.append(e)
             at[e.event_id] = change
         elif not events_only:
-            _apply_reference(app, s, change, out)
+            _apply_reference_or_park(app, s, change, out)
     out.report = ingest_many(app, s, events, origin="county", own_acked=own, typed=typed)
     for refusal in out.report.refused:
         change = at[refusal.event.event_id]
@@ -223,6 +223,34 @@ def park(app: App, s: Session, refusal: Refusal, seq: int, data: dict[str, Any])
         app.now(),
     )
     log.warning("pulled event %s refused (%s): parked", refusal.event.event_id, refusal.code)
+
+
+def _apply_reference_or_park(app: App, s: Session, change: Change, out: PageOutcome) -> None:
+    """Applies a reference change, or keeps it aside when this office cannot use it (a
+    calendar it cannot parse, a notification without its keys): raised, it rolled the page
+    back, and the next round pulled the same page and failed the same way, for ever."""
+    try:
+        with s.begin_nested():
+            _apply_reference(app, s, change, out)
+    except (DomainError, *_MALFORMED) as exc:
+        why = exc.code if isinstance(exc, DomainError) else type(exc).__name__
+        put_reference(
+            s,
+            f"parked:{change.seq}",
+            change.seq,
+            {
+                "raw": json.dumps(change.data, ensure_ascii=False, default=str)[:_RAW_LIMIT],
+                "refused": {
+                    "code": "change.unusable",
+                    "zh": f"縣府傳來的 {change.kind} 變更無法套用（{why}）",
+                    "en": f"The county's {change.kind} change cannot be applied ({why})",
+                },
+            },
+            app.now(),
+        )
+        log.warning(
+            "pulled %s change %s cannot be applied (%s): parked", change.kind, change.seq, why
+        )
 
 
 def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> None:

@@ -1,0 +1,67 @@
+"""A county feed carrying reference changes this office cannot use (a calendar it cannot
+parse, a notification without its keys): set aside like an unreadable event, the rest of the
+page applied, the cursor moved on, so no change can stop the office's pulls for ever."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session
+from sync_helpers import CountyServer, enrol, new_case, sync_now
+
+from eservice_desktop.county.store import FeedRow, make_engine, utcnow
+from eservice_desktop.services import cases, sync
+from eservice_desktop.services.core import App
+
+
+def _feed(server: CountyServer, office: str, kind: str, data: dict[str, Any]) -> None:
+    """A change straight into the office's feed, past every check the county makes."""
+    engine = make_engine(server.db_url)
+    try:
+        with Session(engine) as s, s.begin():
+            s.add(
+                FeedRow(
+                    office=office,
+                    kind=kind,
+                    case_id=None,
+                    source=None,
+                    data=data,
+                    created_at=utcnow(),
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("calendar", {"year": 2026, "csv": "not,a,calendar\n1,2,3\n"}),
+        ("calendar", {"year": 2026}),
+        ("notification", {"case_id": "c1", "channel": "sms"}),
+        ("notification", {"notification_id": "n1", "case_id": "c1", "channel": "sms",
+                          "stage": "ready", "status": "sent", "attempts": "many"}),
+    ],
+)  # fmt: skip
+def test_a_reference_change_the_office_cannot_use_never_stops_its_feed(
+    office: Callable[..., App], sqlite_county: CountyServer, kind: str, data: dict[str, Any]
+) -> None:
+    h01 = office("H01", "01", sqlite_county.url)
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    enrol(h03, sqlite_county)
+    _feed(sqlite_county, "H03", kind, data)
+    number = new_case(h01, pickup_office="H03")
+    sync_now(h01)
+
+    sync_now(h03)
+    assert cases.load_case(h03, number).case_number == number
+    status = sync.status(h03)
+    assert status["quarantined"] == 1 and status["last_error"] is None
+    sync_now(h03)
+    assert sync.status(h03)["quarantined"] == 1
+    [row] = sync.quarantined(h03, "en")
+    assert row.reason_code == "change.unusable" and kind in row.reason_en
+    assert kind in sync.quarantined(h03, "zh_TW")[0].reason
