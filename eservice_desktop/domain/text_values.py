@@ -151,3 +151,13 @@ def check_text(
         zh, en = _labels(field, label)
         raise _bad("value.required", f"{zh}不可空白", f"{en}is required", field)
     return value
+
+
+#: Unicode format characters (category Cf, Unicode 14), the invisible ones a name may not hold
+#: (``values.check_name``).
+FORMAT_CHAR: Final = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)

@@ -120,6 +120,22 @@ def test_a_lone_surrogate_in_a_name_never_reaches_a_feed(county: County) -> None
 
 
 @pytest.mark.parametrize(
+    "name", ["王\u200b小明", "\ufeff", "王\u00ad小明", "王小明\U000e0041", "王\u2060小明"]
+)
+def test_a_name_with_an_invisible_character_is_a_conflict_never_routed(
+    county: County, name: str
+) -> None:
+    """The counter refuses a name with an invisible format character (values.check_name): a
+    pushed one is a ``value.character`` conflict, not a case another office receives."""
+    applicant = {"kind": "person", "id_type": "national_id", "id": "A123456789", "name": name}
+    r = county.push("H02", county.received(applicant=applicant))
+    assert status(r) == "conflict"
+    assert r.json()["results"][0]["reason_code"] == "value.character"
+    assert r.json()["receipts"] == []
+    assert feed_events(county, "H03") == []
+
+
+@pytest.mark.parametrize(
     "at",
     [
         "0001-01-01T00:00:00+14:00",
