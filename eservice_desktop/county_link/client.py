@@ -7,6 +7,7 @@ per-round deadlines) is county_link/transport.py; its names are importable from 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from pydantic import ValidationError
@@ -30,6 +31,7 @@ from eservice_desktop.county_link.protocol import (
     AttachmentStart,
     AttachmentState,
     ChainGap,
+    Change,
     EnrolRequest,
     EnrolResponse,
     ErrorBody,
@@ -152,7 +154,10 @@ class CountyClient(CountyTransport):
         if count:
             params["count"] = "true"
         r = self._send("GET", "/changes", params=params)
-        return self._json(r, PullResponse)
+        try:
+            return self._json(r, PullResponse)
+        except ServerError:
+            return read_page(r.content)
 
     def case(self, case_id: str) -> dict[str, Any] | None:
         r = self._send("GET", f"/cases/{case_id}")
@@ -189,3 +194,27 @@ class CountyClient(CountyTransport):
     def attachment_chunk(self, sha256: str, offset: int, data: bytes) -> AttachmentState:
         r = self._send("PUT", f"/attachments/{sha256}/chunks/{offset}", raw=data)
         return self._json(r, AttachmentState)
+
+
+def read_page(content: bytes) -> PullResponse:
+    """A pull page one of whose changes is no :class:`Change`, read change by change: those
+    that are not are kept as they came (``PullResponse.unreadable``) for the office to set
+    aside, so one change this build cannot read no longer refuses the whole page (every later
+    round then failed on the same page). An answer that is no page at all stays ServerError."""
+    try:
+        doc = json.loads(content)
+        raw = doc["changes"]
+        if not isinstance(raw, list):
+            raise TypeError("changes")
+        good: list[Change] = []
+        bad: list[Any] = []
+        for item in raw:
+            try:
+                good.append(Change.model_validate(item))
+            except ValidationError:
+                bad.append(item)
+        page = PullResponse.model_validate({**doc, "changes": good})
+    except (ValueError, KeyError, TypeError) as e:  # ValidationError is a ValueError
+        raise ServerError("unreadable answer from county") from e
+    page.unreadable.extend(bad)
+    return page

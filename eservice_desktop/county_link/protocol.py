@@ -18,7 +18,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field, StrictInt, field_validator, model_validator
+from pydantic import Field, PrivateAttr, StrictInt, field_validator, model_validator
 
 from eservice_desktop.county_link.protocol_lookups import (
     LOOKUP_FORMAT,
@@ -319,6 +319,14 @@ class PullResponse(WireModel):
     #: count (``count=true``; a catch-up shows its progress); absent otherwise and from
     #: counties before it.
     remaining: int | None = None
+    #: Changes of the page that are no :class:`Change` (a kind this build does not know, data
+    #: that is no object, U+0000), as they came: the office sets them aside and applies the
+    #: rest (``county_link/client.py``, ``read_page``); not part of the wire document.
+    _unreadable: list[Any] = PrivateAttr(default_factory=list)
+
+    @property
+    def unreadable(self) -> list[Any]:
+        return self._unreadable
 
 
 class ErrorBody(WireModel):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -43,6 +44,8 @@ log = logging.getLogger("eservice.sync")
 
 #: What parsing a malformed pulled event raises besides pydantic's ValidationError.
 _MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
+#: What of a hostile change's kind a reason may show (no bidi override, no control character).
+_PLAIN = re.compile(r"[^0-9A-Za-z_.-]")
 #: The most of an unreadable pulled event's raw text kept aside.
 _RAW_LIMIT = 16_384
 
@@ -208,6 +211,18 @@ def park_unreadable(app: App, s: Session, seq: int, data: Any, why: str) -> None
         app.now(),
     )
     log.warning("pulled change %s does not parse (%s): parked", seq, why)
+
+
+def park_unparsed(app: App, s: Session, raw: list[Any], cursor: str) -> None:
+    """Keeps aside the changes of a page that are not even changes of the wire schema (a kind
+    this build does not know, data that is no object), each under its own ``seq`` (one
+    without: under the page's cursor), the reason naming its kind in plain letters."""
+    for change in raw:
+        seq = change.get("seq") if isinstance(change, dict) else None
+        if type(seq) is not int:
+            seq = int(cursor) if cursor.isdigit() else 0
+        kind = change.get("kind") if isinstance(change, dict) else None
+        park_unreadable(app, s, seq, change, "change " + _PLAIN.sub("?", str(kind)[:20]))
 
 
 def park(app: App, s: Session, refusal: Refusal, seq: int, data: dict[str, Any]) -> None:

@@ -31,7 +31,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
 from eservice_desktop.services.sync.clock import learn_clock
-from eservice_desktop.services.sync.inbox import apply_page
+from eservice_desktop.services.sync.inbox import apply_page, park_unparsed
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
 from eservice_desktop.services.sync.push import push_all
@@ -188,6 +188,8 @@ def _pull_page(
         pages.ask(page.cursor)  # the cursor this page's transaction stores
     track.page(len(page.changes), page.remaining)
     with app.transaction() as s:
+        if page.unreadable:
+            park_unparsed(app, s, page.unreadable, page.cursor)
         out = apply_page(app, s, page.changes, checked=got.checked)
         set_state(s, "cursor", page.cursor, app.now())
         track.keep(s, page.more, app.now())

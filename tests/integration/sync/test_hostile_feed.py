@@ -65,3 +65,35 @@ def test_a_reference_change_the_office_cannot_use_never_stops_its_feed(
     [row] = sync.quarantined(h03, "en")
     assert row.reason_code == "change.unusable" and kind in row.reason_en
     assert kind in sync.quarantined(h03, "zh_TW")[0].reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("a_later_kind", {"what": "a change a newer county sends"}),
+        ("calendar", {"year": 2026, "csv": "\x00"}),
+        ("catalogue", ["not", "an", "object"]),
+    ],
+)
+def test_a_change_that_does_not_parse_is_set_aside_and_the_page_applied(
+    office: Callable[..., App], sqlite_county: CountyServer, kind: str, data: Any
+) -> None:
+    """One change of a page the office cannot even read (a kind it does not know, data that is
+    no object, U+0000) is set aside; before, the whole page was refused as an unreadable answer
+    and every later round failed on it."""
+    h01 = office("H01", "01", sqlite_county.url)
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    enrol(h03, sqlite_county)
+    _feed(sqlite_county, "H03", kind, data)
+    number = new_case(h01, pickup_office="H03")
+    sync_now(h01)
+
+    sync_now(h03)
+    assert cases.load_case(h03, number).case_number == number
+    status = sync.status(h03)
+    assert status["quarantined"] == 1 and status["last_error"] is None
+    [row] = sync.quarantined(h03, "en")
+    assert row.reason_code == "event.unreadable"
+    sync_now(h03)
+    assert sync.status(h03)["quarantined"] == 1
