@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county_link.protocol import Change, WireEvent
+from eservice_desktop.domain import chain
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.errors import DomainError
@@ -166,7 +167,8 @@ def _numbers_taken(s: Session, changes: list[Change], checked: Checked) -> dict[
 
 def _screen(e: Event, numbers: set[str], taken: dict[str, str]) -> Refusal | None:
     """Refuses, before the fold, a pulled event whose values this office would never store
-    (a negative time limit, an amount beyond the money range) or whose case number another
+    (a negative time limit, an amount beyond the money range), whose content differs from its
+    hash (``audit verify`` would report it as an edit here) or whose case number another
     case here already uses (``taken``: the page's numbers already held here; ``numbers``:
     those the page itself used so far): such an event would otherwise abort the whole page's
     insert."""
@@ -174,6 +176,13 @@ def _screen(e: Event, numbers: set[str], taken: dict[str, str]) -> Refusal | Non
         check_event(e)
     except DomainError as err:
         return Refusal(e, err.code, err.message_zh, err.message_en)
+    if not chain.holds_own_hash(e):
+        return Refusal(
+            e,
+            "chain.edited",
+            "事件內容與其雜湊不符，未存入本所資料庫",
+            "The event differs from its hash; not stored here",
+        )
     return _screen_number(e, numbers, taken)
 
 

@@ -18,7 +18,7 @@ import re
 from datetime import datetime
 from typing import Any, Final
 
-from eservice_desktop.domain import values
+from eservice_desktop.domain import chain, values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import ALL_TYPES, Event
@@ -92,4 +92,4 @@ def plainly_valid_event(data: Any, known: str | None = None) -> tuple[Event, Eve
         typed = check_event(e)
     except (DomainError, ValueError):
         return None
-    return e, typed
+    return (e, typed) if chain.holds_own_hash(e) else None

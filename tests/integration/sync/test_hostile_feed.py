@@ -12,8 +12,13 @@ from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county.store import FeedRow, make_engine, utcnow
-from eservice_desktop.services import cases, sync
+from eservice_desktop.county_link.protocol import WireEvent
+from eservice_desktop.domain import chain
+from eservice_desktop.domain.case_number import CaseNumber
+from eservice_desktop.domain.events import Actor
+from eservice_desktop.services import audit, cases, sync
 from eservice_desktop.services.core import App
+from tests.unit.services.test_ingest import _received
 
 
 def _feed(server: CountyServer, office: str, kind: str, data: dict[str, Any]) -> None:
@@ -97,3 +102,24 @@ def test_a_change_that_does_not_parse_is_set_aside_and_the_page_applied(
     assert row.reason_code == "event.unreadable"
     sync_now(h03)
     assert sync.status(h03)["quarantined"] == 1
+
+
+def test_an_event_that_differs_from_its_hash_is_set_aside_not_stored(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """Stored, an event whose content is not what its hash was taken over made this office's
+    own ``audit verify`` (and ``doctor``, ``backup verify``) report its database as edited,
+    for ever: the pull sets it aside instead."""
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    e = _received(h03, Actor("H02", "01", "clerk"), str(CaseNumber("H02", "01", 115, 1)))
+    e.payload["pickup"] = {"method": "counter", "office": "H03"}
+    data = WireEvent.of(chain.link(e, chain.GENESIS)).model_dump(mode="json")
+    data["payload"]["copies"] = 2  # changed after its hash was taken
+    _feed(sqlite_county, "H03", "event", data)
+
+    sync_now(h03)
+    [row] = sync.quarantined(h03, "en")
+    assert row.event_id == e.event_id and row.reason_code == "chain.edited"
+    assert sync.status(h03)["pulled_events"] == 0
+    assert audit.verify(h03).broken is None

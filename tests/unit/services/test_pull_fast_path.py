@@ -167,7 +167,8 @@ def test_a_page_checks_each_prev_that_is_not_the_hash_before_it() -> None:
     first = _plain()
     second = _plain()
     second["event_id"] = "c0ffee00-0000-4000-8000-000000000002"
-    second["prev"], second["hash"] = first["hash"], "c" * 64
+    second["prev"] = first["hash"]
+    second["hash"] = chain.event_hash(Event.from_dict(second), first["hash"])
     third = copy.deepcopy(second)
     third["event_id"] = "c0ffee00-0000-4000-8000-000000000003"
     third["prev"] = "C" * 64  # upper case: not a hash
