@@ -248,8 +248,10 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
     @app.get("/status", response_class=HTMLResponse, tags=["public"])
     def status_page(
         request: Request,
-        case_number: Annotated[str, Query(max_length=30)] = "",
-        id_last4: Annotated[str, Query(max_length=8)] = "",
+        # any text, answered by this page (the patterns below bound it): a length limit here
+        # answered an over-long paste with an English JSON validation error instead
+        case_number: Annotated[str, Query()] = "",
+        id_last4: Annotated[str, Query()] = "",
     ) -> HTMLResponse:
         """The citizen's status page (zh-TW with English): a form, and the case when found."""
         data: dict[str, Any] | None = None

@@ -279,3 +279,14 @@ def test_wrong_types_are_refused_not_coerced(
     r = county.post(path, json=body, headers=county.h("H02"))
     assert r.status_code == 422, r.text
     assert field in r.text
+
+
+@pytest.mark.parametrize(
+    "query", ["case_number=" + "H01-01-115-000001-5" * 3 + "&id_last4=6789", "id_last4=" + "9" * 40]
+)
+def test_the_citizen_status_page_answers_any_input_as_a_page(county: County, query: str) -> None:
+    """The citizen's browser gets the zh-TW/English page, never a JSON validation error."""
+    r = county.get("/status?" + query)
+    assert r.status_code == 404
+    assert r.headers["content-type"].startswith("text/html")
+    assert "查無此案件" in r.text and "No such case" in r.text
