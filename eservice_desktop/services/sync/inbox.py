@@ -33,7 +33,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
-from eservice_desktop.services.sync.reference import put_reference, reload_catalogue
+from eservice_desktop.services.sync.reference import parse_catalogue, put_reference
 from eservice_desktop.services.sync.wire_fast import plainly_valid_event
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.batch_sql import among
@@ -288,8 +288,11 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
         )
         out.calendar_changed = True
     elif change.kind == "catalogue":
+        # read first: one this build cannot read is set aside, never kept as the county's
+        # catalogue (the next start applied none and fell back to the shipped one)
+        catalogue = parse_catalogue(data)
         put_reference(s, "catalogue", change.seq, data, now)
-        reload_catalogue(app, data)
+        app.swap_reference(catalogue=catalogue)
     elif change.kind in ("county_keys", "pickup_keys"):
         put_reference(s, change.kind, change.seq, data, now)
         if change.kind == "pickup_keys":

@@ -7,13 +7,16 @@ from __future__ import annotations
 import base64
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncReferenceRow
+
+if TYPE_CHECKING:
+    from eservice_desktop.domain.catalogue import Catalogue
 
 log = logging.getLogger("eservice.sync")
 
@@ -26,15 +29,18 @@ def put_reference(s: Session, name: str, seq: int, data: dict[str, Any], now: da
         row.seq, row.data, row.updated_at = seq, data, now
 
 
-def reload_catalogue(app: App, services_doc: dict[str, Any]) -> None:
+def parse_catalogue(services_doc: dict[str, Any]) -> Catalogue:
+    """The catalogue of the county's services document; raises DomainError, KeyError,
+    ValueError or TypeError when this build cannot read it."""
     from eservice_desktop.domain.catalogue import Catalogue
     from eservice_desktop.storage import resources
 
+    return Catalogue.from_dict(services_doc, resources.read_json("catalogue", "offices.json"))
+
+
+def reload_catalogue(app: App, services_doc: dict[str, Any]) -> None:
     try:
-        catalogue = Catalogue.from_dict(
-            services_doc, resources.read_json("catalogue", "offices.json")
-        )
-        app.swap_reference(catalogue=catalogue)
+        app.swap_reference(catalogue=parse_catalogue(services_doc))
     except (DomainError, KeyError, ValueError, TypeError):
         log.warning("catalogue from the county refused; keeping the current one", exc_info=True)
 

@@ -123,3 +123,35 @@ def test_an_event_that_differs_from_its_hash_is_set_aside_not_stored(
     assert row.event_id == e.event_id and row.reason_code == "chain.edited"
     assert sync.status(h03)["pulled_events"] == 0
     assert audit.verify(h03).broken is None
+
+
+def test_a_catalogue_the_office_refuses_never_replaces_the_one_it_keeps(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """A catalogue change this office cannot read was stored all the same as the county's
+    catalogue (only not applied): the next start then applied none and fell back to the
+    shipped catalogue. It is set aside instead; the one kept and applied stays."""
+    from eservice_desktop.services.sync.reference import load_county_reference, parse_catalogue
+    from eservice_desktop.storage import resources
+    from eservice_desktop.storage.models_sync import SyncReferenceRow
+
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    doc = resources.read_json("catalogue", "services.json")
+    code = doc["services"][0]["code"]
+    doc["services"][0]["name"] += "（縣府更新）"
+    _feed(sqlite_county, "H03", "catalogue", doc)
+    sync_now(h03)
+    assert h03.catalogue.service(code).name.endswith("（縣府更新）")
+
+    _feed(sqlite_county, "H03", "catalogue", {"services": "not a list"})
+    sync_now(h03)
+    [row] = sync.quarantined(h03, "en")
+    assert row.reason_code == "change.unusable" and "catalogue" in row.reason_en
+    with h03.reading() as s:
+        kept = s.get(SyncReferenceRow, "catalogue")
+        assert kept is not None and kept.data == doc
+    shipped = parse_catalogue(resources.read_json("catalogue", "services.json"))
+    h03.swap_reference(catalogue=shipped)  # as a fresh start holds it
+    assert load_county_reference(h03)
+    assert h03.catalogue.service(code).name.endswith("（縣府更新）")
