@@ -33,7 +33,11 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
-from eservice_desktop.services.sync.reference import parse_catalogue, put_reference
+from eservice_desktop.services.sync.reference import (
+    check_receipt_keys,
+    parse_catalogue,
+    put_reference,
+)
 from eservice_desktop.services.sync.wire_fast import plainly_valid_event
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.batch_sql import among
@@ -294,6 +298,8 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
         put_reference(s, "catalogue", change.seq, data, now)
         app.swap_reference(catalogue=catalogue)
     elif change.kind in ("county_keys", "pickup_keys"):
+        if change.kind == "county_keys":
+            check_receipt_keys(data)
         put_reference(s, change.kind, change.seq, data, now)
         if change.kind == "pickup_keys":
             out.pickup_keys = data

@@ -45,6 +45,28 @@ def reload_catalogue(app: App, services_doc: dict[str, Any]) -> None:
         log.warning("catalogue from the county refused; keeping the current one", exc_info=True)
 
 
+def check_receipt_keys(data: dict[str, Any]) -> None:
+    """Refuses a ``county_keys`` document that is no list of ``{key_id, public_key}`` texts:
+    kept, it replaced the keys held and every check of a receipt or of a look-up's signed
+    record raised on it."""
+    keys = data.get("keys")
+    if (
+        not isinstance(keys, list)
+        or not keys
+        or not all(
+            isinstance(k, dict)
+            and isinstance(k.get("key_id"), str)
+            and isinstance(k.get("public_key"), str)
+            for k in keys
+        )
+    ):
+        raise DomainError(
+            "county_keys.format",
+            "縣府收據公鑰格式錯誤，沿用本所已有的公鑰",
+            "The county's receipt keys are malformed; the keys held here stay",
+        )
+
+
 def load_county_reference(app: App) -> bool:
     """Applies the catalogue the county published last (kept in ``sync_reference``) to this
     process; the shipped catalogue stays when there is none. Returns True when applied."""

@@ -155,3 +155,33 @@ def test_a_catalogue_the_office_refuses_never_replaces_the_one_it_keeps(
     h03.swap_reference(catalogue=shipped)  # as a fresh start holds it
     assert load_county_reference(h03)
     assert h03.catalogue.service(code).name.endswith("（縣府更新）")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"purpose": "receipt", "keys": "x"},
+        {"purpose": "receipt", "keys": [{"key_id": "k1"}]},
+        {"purpose": "receipt", "keys": [None]},
+        {"purpose": "receipt"},
+    ],
+)
+def test_receipt_keys_the_office_cannot_read_never_replace_the_ones_it_keeps(
+    office: Callable[..., App], sqlite_county: CountyServer, data: dict[str, Any]
+) -> None:
+    """Kept as received, such a list made every later check of a county receipt or a
+    look-up's signed record raise (TypeError, KeyError) instead of verifying it."""
+    from eservice_desktop.services.sync.receipts import receipt_keys
+
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    sync_now(h03)
+    with h03.reading() as s:
+        before = receipt_keys(s)
+    assert before
+    _feed(sqlite_county, "H03", "county_keys", data)
+    sync_now(h03)
+    [row] = sync.quarantined(h03, "en")
+    assert row.reason_code == "change.unusable" and "county_keys" in row.reason_en
+    with h03.reading() as s:
+        assert receipt_keys(s) == before
