@@ -112,13 +112,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         ok = payments.verify_receipt(app, args.receipt_number, args.code)
+        # an authentic code on a void receipt read "valid" alone: its money went back
+        found = payments.get_receipt(app, args.receipt_number) if ok else None
     finally:
         app.close()
-    emit(
-        args,
-        {"receipt_number": args.receipt_number, "valid": ok},
-        "驗證碼正確 / valid" if ok else "驗證碼不符 / NOT valid",
-    )
+    data: dict[str, object] = {"receipt_number": args.receipt_number, "valid": ok}
+    if found is not None:  # added, the keys above kept: whether the receipt still stands
+        data |= {"status": found.status, "refunded": found.refunded}
+    if found is not None and found.status == "void":
+        text = say(args, "驗證碼正確，但此收據已作廢", "Authentic code, but the receipt is VOID")
+    elif ok:
+        text = say(args, "驗證碼正確", "valid")
+    else:
+        text = say(args, "驗證碼不符", "NOT valid")
+    emit(args, data, text)
     return 0 if ok else 3
 
 

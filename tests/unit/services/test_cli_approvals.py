@@ -198,3 +198,35 @@ def test_cli_intake_warns_when_sync_is_stale_and_asks_approval_later(
     assert code == 0 and out["warnings"] == ["sync.stale"] and "80" in err
     kinds = [e["type"] for e in events(s, c, m, out["case_number"])]
     assert kinds[:2] == [ev.RECEIVED, ev.APPROVAL_GRANTED]
+
+
+def test_cli_verifying_a_void_receipt_says_it_is_void(
+    office: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``receipt verify`` of a voided receipt with its printed code answered ``驗證碼正確 /
+    valid`` and nothing more: a citizen or an auditor checking the slip was told it stands
+    while its money had gone back. ``valid`` (the code is authentic) and exit 0 are kept; the
+    JSON adds ``status`` and ``refunded``, the text says VOID, in one language."""
+    s, c, m = office, capsys, monkeypatch
+    code, case, _ = run(s, c, m, "case", "intake", *HR, "--copies", "2")
+    number = case["case_number"]
+    code, paid, _ = run(s, c, m, "payment", "record", number, "--method", "cash", "--amount", "30")
+    receipt, verification = paid["receipt_number"], paid["verification_code"]
+    code, out, _ = run(s, c, m, "receipt", "verify", receipt, verification)
+    assert code == 0 and out == {
+        "receipt_number": receipt, "valid": True, "status": "valid", "refunded": 0
+    }  # fmt: skip
+    ok = ("--approver", SUPERVISOR, "--approver-password-stdin")
+    pw = SUPERVISOR_PASSWORD + "\n"
+    code, _out, _ = run(s, c, m, "receipt", "void", receipt, "--reason", "誤收", *ok, stdin=pw)
+    assert code == 0
+    code, out, _ = run(s, c, m, "receipt", "verify", receipt, verification)
+    assert code == 0 and out["valid"] is True and out["status"] == "void"
+    for lang, said, other in (("en", "VOID", "驗證"), ("zh_TW", "已作廢", "valid")):
+        capsys.readouterr()
+        argv = ["--data-dir", str(s.data_dir), "--lang", lang, "receipt", "verify"]
+        assert main([*argv, receipt, verification]) == 0
+        text = capsys.readouterr().out
+        assert said in text and other not in text, text
+    code, out, _ = run(s, c, m, "receipt", "verify", receipt, "AAAA-BBBB-CC")
+    assert code == 3 and out == {"receipt_number": receipt, "valid": False}
