@@ -121,7 +121,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         app.close()
     recovery = result["recovery"]
     ok = recovery is None or "error" not in recovery
-    emit(args, {"ok": ok, **result}, lambda: _story(result))
+    emit(args, {"ok": ok, **result}, lambda: _story(args, result))
     return 0 if ok else EXIT_REFUSED
 
 
@@ -141,32 +141,57 @@ def _verdict(args: argparse.Namespace, result: dict[str, Any]) -> str:
     ).rstrip()
 
 
-def _story(result: dict[str, object]) -> str:
-    lines = [f"已還原 / restored: {result['restored_from']} ({result['taken_at']})"]
+def _taken(text: object) -> str:
+    """The backup's time as the counter shows times (Taipei, ROC year); as given otherwise."""
+    from datetime import datetime
+
+    from eservice_desktop.domain.rocdate import roc_second
+
+    try:
+        return roc_second(datetime.fromisoformat(str(text)))
+    except ValueError:
+        return str(text)
+
+
+def _story(args: argparse.Namespace, result: dict[str, object]) -> str:
+    """The restore's account in the user's language (each line was Chinese and English at
+    once whatever --lang said, the backup's time in ISO 8601)."""
+    taken = _taken(result["taken_at"])
+    lines = [say(args, "已還原：", "restored: ") + f"{result['restored_from']} ({taken})"]
     rec = result.get("recovery")
     if rec is None:
-        lines.append("未自縣府取回事件：請執行 sync recover / run `sync recover` next")
+        lines.append(say(args, "未自縣府取回事件：請執行 sync recover", "run `sync recover` next"))
     elif isinstance(rec, dict) and "error" in rec:
         lines.append(
-            f"無法連線縣府（{rec['error']}）：連線後請執行 sync recover"
-            f" / county unreachable ({rec['error']}): run `sync recover` once it is"
+            say(
+                args,
+                f"無法連線縣府（{rec['error']}）：連線後請執行 sync recover",
+                f"county unreachable ({rec['error']}): run `sync recover` once it is",
+            )
         )
     elif isinstance(rec, dict):
         lines.append(
-            f"自縣府取回本機事件 {rec['restored']} 筆 / own events restored: "
-            f"{rec['restored']}, others added: {rec['added']}"
+            say(
+                args,
+                f"自縣府取回本機事件 {rec['restored']} 筆，其他設備事件 {rec['added']} 筆",
+                f"own events restored: {rec['restored']}, others added: {rec['added']}",
+            )
         )
         lost = rec.get("lost") or []
         if lost:
-            lines.append(f"遺失 {len(lost)} 筆未同步事件 / {len(lost)} unsynced events lost:")
+            n = len(lost)
+            lines.append(say(args, f"遺失 {n} 筆未同步事件：", f"{n} unsynced events lost:"))
             lines += [f"  {x['case_number']} {x['type']} {x['at']}" for x in lost]
         elif rec.get("lost_known"):
-            lines.append("沒有遺失任何事件 / nothing was lost")
+            lines.append(say(args, "沒有遺失任何事件", "nothing was lost"))
         else:
+            at = rec["last_own_event_at"]
             lines.append(
-                f"原資料庫無法讀取：{rec['last_own_event_at']} 之後未同步的工作無法確認"
-                f" / the previous database is gone: unsynced work after "
-                f"{rec['last_own_event_at']} cannot be checked"
+                say(
+                    args,
+                    f"原資料庫無法讀取：{at} 之後未同步的工作無法確認",
+                    f"the previous database is gone: unsynced work after {at} cannot be checked",
+                )
             )
     return "\n".join(lines)
 

@@ -285,3 +285,22 @@ def test_the_hash_chain_itself_catches_an_edited_or_removed_event(
     result = json.loads(capsys.readouterr().out)
     assert result["chain"]["ok"] is False
     assert any(p.startswith("chain: ") for p in result["problems"])
+
+
+def test_the_restores_account_is_in_the_users_language_with_the_roc_year(
+    office: tuple[Path, Path, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every line of the restore's account was Chinese and English at once (``已還原 /
+    restored: …``) whatever --lang said, and the backup's time was ISO 8601."""
+    import re
+
+    data, good, _ = office
+    han = re.compile(r"[\u3400-\u9fff]")
+    for lang in ("zh_TW", "en"):
+        argv = ["--data-dir", str(data), "--lang", lang, "backup", "restore", "--no-recover"]
+        assert main([*argv, str(good)]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == 2 and " / " not in "".join(lines), lines
+        assert re.search(r"\(1\d\d/\d\d/\d\d \d\d:\d\d:\d\d\)$", lines[0]), lines
+        shown = [line.replace(str(good), "") for line in lines]
+        assert all(bool(han.search(x)) == (lang == "zh_TW") for x in shown), lines
