@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.cli.common import (
     add_approval,
@@ -15,6 +15,7 @@ from eservice_desktop.cli.common import (
     approval_from,
     bounded_int,
     emit,
+    lang_of,
     open_from,
     parse_time,
     say,
@@ -226,6 +227,24 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Why a settlement line was not applied, in zh-TW (the codes of services.settlement).
+_NOT_APPLIED_ZH = {
+    "unknown": "查無此交易",
+    "not_online": "非線上繳費",
+    "amount_mismatch": "金額不符",
+}
+
+
+def _not_applied(args: argparse.Namespace, o: dict[str, Any]) -> str:
+    """One line not applied, in the user's language (the zh-TW text said it in English)."""
+    if lang_of(args) == "en":
+        expected = f" (expected {o['amount_expected']})" if "amount_expected" in o else ""
+        return f"  line {o['line']}: {o['transaction_id']} {o['status']}{expected}"
+    why = _NOT_APPLIED_ZH.get(o["status"], o["status"])
+    expected = f"（應為 {o['amount_expected']} 元）" if "amount_expected" in o else ""
+    return f"  第 {o['line']} 行：{o['transaction_id']} {why}{expected}"
+
+
 def cmd_settle_import(args: argparse.Namespace) -> int:
     from eservice_desktop.domain import settlement_file as sf
     from eservice_desktop.domain.errors import DomainError
@@ -255,12 +274,7 @@ def cmd_settle_import(args: argparse.Namespace) -> int:
             f"{result['lines']} lines: {result['settled']} settled, {result['unchanged']} "
             f"unchanged, {len(result['not_applied'])} not applied",
         )
-        rest = [
-            f"  line {o['line']}: {o['transaction_id']} {o['status']}"
-            + (f" (expected {o['amount_expected']})" if "amount_expected" in o else "")
-            for o in result["not_applied"]
-        ]
-        return "\n".join([head, *rest])
+        return "\n".join([head, *(_not_applied(args, o) for o in result["not_applied"])])
 
     emit(args, result, text)
     return 0

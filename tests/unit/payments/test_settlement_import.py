@@ -209,3 +209,30 @@ def test_cli_refuses_a_malformed_file_with_exit_2_and_stores_nothing(
     assert rc == 2 and "檔案過大" in err
     rc, _out, err = run(app, "payment", "settle-import", str(tmp_path / "nope.csv"), capsys=capsys)
     assert rc == 2 and "無法讀取對帳檔" in err
+
+
+def test_cli_lines_not_applied_are_in_the_users_language(
+    app: App, fee_case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under zh-TW the head line was Chinese and each line not applied English: ``line 2:
+    30096262600 amount_mismatch (expected 30)``."""
+    online(app, fee_case, "30096262600")
+    csv_file = tmp_path / "settle.csv"
+    csv_file.write_text(
+        f"{HEAD}\n"
+        "1,30096262600,2026/03/10 08:43:53,信用卡,2026/03/12,80,80,,AU1,\n"
+        "2,39999999900,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,AU2,\n",
+        "utf-8",
+    )
+    rc, out, _err = run(app, "payment", "settle-import", str(csv_file), capsys=capsys)
+    assert rc == 0 and out.splitlines()[1:] == [
+        "  第 2 行：30096262600 金額不符（應為 30 元）",
+        "  第 3 行：39999999900 查無此交易",
+    ], out
+    capsys.readouterr()
+    argv = ["--data-dir", str(app.settings.data_dir), "--lang", "en", "payment", "settle-import"]
+    assert main([*argv, str(csv_file)]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == [
+        "  line 2: 30096262600 amount_mismatch (expected 30)",
+        "  line 3: 39999999900 unknown",
+    ]
