@@ -57,6 +57,8 @@ class CaseDetail(CaseDetailFiles):
         #: A write is on its way (until the case is shown again after it, or it is refused).
         self._writing = False
         self._write_landed = False
+        #: Reasons typed for other cases and not sent, put aside until that case is back.
+        self._reasons: dict[str, str] = {}
 
         header = self._build_header()
         self._build_timeline()
@@ -107,6 +109,7 @@ class CaseDetail(CaseDetailFiles):
         return ScreenCase(v.case_number, v.applicant_name, v.applicant_id)
 
     def load(self, case_number: str) -> None:
+        self._swap_reason(case_number)
         self.case_number = case_number
         self.error_label.clear()
         self._show_notices([])  # never the notices of the case shown before
@@ -121,6 +124,16 @@ class CaseDetail(CaseDetailFiles):
             on_done=self._show_all,
             on_error=self._error,
         )
+
+    def _swap_reason(self, case_number: str) -> None:
+        """The reason field follows the case: what was typed for the case shown so far waits
+        for it, and ``case_number`` gets its own (empty at first). Left in the field, one
+        citizen's 補正事項 went out to the next with Alt+S."""
+        if case_number == self.case_number:
+            return
+        if self.case_number and self.reason_edit.text().strip():
+            self._reasons[self.case_number] = self.reason_edit.text()
+        self.reason_edit.setText(self._reasons.pop(case_number, ""))
 
     def _show_all(self, result: tuple[cases.CaseView, list[notices.Notice]]) -> None:
         view, sent = result
@@ -264,7 +277,7 @@ class CaseDetail(CaseDetailFiles):
 
         def done(_view: cases.CaseView) -> None:  # the actions wait for the reload it asks
             self._write_landed = True
-            self._clear_sent_reason(sent)
+            self._clear_sent_reason(number, sent)
             self.ctx.status_message.emit(self.tr("已更新案件 {n}").format(n=number))
             self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
 
@@ -305,12 +318,21 @@ class CaseDetail(CaseDetailFiles):
         given = str(args[0]).strip() if args else ""
         return field if given and given == field.strip() else ""
 
-    def _clear_sent_reason(self, sent: str) -> None:
+    def _clear_sent_reason(self, number: str, sent: str) -> None:
         """Nothing typed is lost: remove only the reason that was sent; text typed after it
-        (words added, or a whole new reason) stays in the field."""
-        current = self.reason_edit.text()
-        if sent and current.startswith(sent):
-            self.reason_edit.setText(current[len(sent) :].lstrip())
+        (words added, or a whole new reason) stays in the field, or waits with its case when
+        another case came on screen meanwhile."""
+        shown = number == self.case_number
+        current = self.reason_edit.text() if shown else self._reasons.get(number, "")
+        if not sent or not current.startswith(sent):
+            return
+        rest = current[len(sent) :].lstrip()
+        if shown:
+            self.reason_edit.setText(rest)
+        elif rest:
+            self._reasons[number] = rest
+        else:
+            self._reasons.pop(number, None)
 
     def accept_case(self) -> None:
         self._write(cases.accept_case, "")

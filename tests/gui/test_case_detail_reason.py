@@ -1,0 +1,43 @@
+"""The reason typed in the case detail belongs to the case it was typed for: opening another
+case shows that case's own reason (empty at first), so Alt+S cannot send one citizen's
+補正事項 to another; going back to the first case brings its reason back, nothing lost."""
+
+from __future__ import annotations
+
+from factories import new_case
+from gui_keys import open_case_detail, press
+from PySide6.QtCore import Qt
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import cases, payments
+
+ALT = Qt.KeyboardModifier.AltModifier
+
+
+def _open(qtbot, ctx: GuiContext, detail, number: str) -> None:  # type: ignore[no-untyped-def]
+    ctx.open_case_requested.emit(number)
+    qtbot.waitUntil(
+        lambda: detail.view is not None and detail.view.case_number == number, timeout=5000
+    )
+
+
+def test_a_reason_typed_for_one_case_is_not_sent_for_the_next(qtbot, ctx: GuiContext) -> None:
+    first = new_case(ctx.app)
+    second = new_case(ctx.app, name="林美玲", applicant_id="F131232216")
+    for number in (first, second):
+        payments.record_payment(ctx.app, number, "cash", 15)
+    _window, detail = open_case_detail(qtbot, ctx, first)
+    detail.reason_edit.setText("缺少委託書")
+
+    _open(qtbot, ctx, detail, second)
+    assert detail.reason_edit.text() == ""
+    detail.timeline.setFocus()
+    press(Qt.Key.Key_S, ALT)  # 通知補正 with no reason typed for this case
+    qtbot.waitUntil(lambda: detail.error_label.text() == "請先輸入理由", timeout=3000)
+    assert ev.SUPPLEMENT_REQUESTED not in [
+        e["type"] for e in cases.show_case(ctx.app, second).events
+    ]
+
+    _open(qtbot, ctx, detail, first)
+    assert detail.reason_edit.text() == "缺少委託書"
