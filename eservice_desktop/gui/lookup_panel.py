@@ -64,6 +64,8 @@ class LookupPanel(QWidget):
     def show_case(self, view: cases.CaseView | None) -> None:
         """The kinds of the case on screen; disabled for a case without look-ups or not open."""
         number = view.case_number if view else ""
+        # The same case shown again (a file attached, a payment) keeps the kind chosen.
+        chosen = self.kind.currentData() if number == self.case_number else None
         if number != self.case_number:
             self.message.clear()
             self.consent.setChecked(False)
@@ -76,6 +78,8 @@ class LookupPanel(QWidget):
                 if k in view.consent_kinds:
                     text = self.tr("{name}（已同意）").format(name=text)
                 self.kind.addItem(text, k)
+            if chosen is not None and self.kind.findData(chosen) >= 0:
+                self.kind.setCurrentIndex(self.kind.findData(chosen))
         usable = bool(view and view.status in cases.OPEN_STATUSES and self.kind.count())
         for w in (self.kind, self.consent, self.button):
             w.setEnabled(usable)
