@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import payment_terms, receipt_actions
+from eservice_desktop.gui import payment_terms, payment_typed, receipt_actions
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.payment_printing import PaymentPrinting
@@ -58,6 +58,7 @@ class PaymentPage(PaymentPrinting):
         self.recent_case = ""
         #: The 核定 row's terms as the shown case's assessment recorded them.
         self.recorded_terms = fees.Terms(1, False, 0, "")
+        self._typed: payment_typed.Typed | None = None  # kept while the case reloads
         self._build()
         ctx.case_changed.connect(self._case_changed)
 
@@ -107,6 +108,7 @@ class PaymentPage(PaymentPrinting):
         if number and not self.isVisible():
             self.recent_case = number  # e.g. just received at intake: its fee is next
         if self.current is not None and number == self.current.view.case_number:
+            self._typed = payment_typed.take(self)
             self.load(number)
 
     def _case_shown(self, number: str) -> None:
@@ -186,6 +188,7 @@ class PaymentPage(PaymentPrinting):
     def _load_failed(self, error: BaseException, asked: str) -> None:
         if asked != self._loading:
             return  # the clerk has asked for another number since
+        self._typed = None
         self._clear()
         self._error(error)
         self.case_error.setText(self.last_error)
@@ -224,8 +227,11 @@ class PaymentPage(PaymentPrinting):
         self.ctx.case_shown.emit(v.case_number)
         self._draw_receipts(screen.receipts)
         self.draw_pending()  # F10 prints this case's own unprinted receipt first
+        typed, self._typed = self._typed, None
         self._update_change()
-        if self.case_edit.text() == v.case_number:
+        if payment_typed.give_back(self, typed):
+            self._update_change()  # what the cashier typed is back, the cursor with it
+        elif self.case_edit.text() == v.case_number:
             self._focus_next_step(balance)
         else:  # another number typed while this one loaded: not acted on, focus stays
             self._number_edited(self.case_edit.text())
