@@ -236,6 +236,7 @@ class CaseDetailView(QWidget):
         self.attach_button.setToolTip(_t("PNG、JPEG 圖檔或 PDF（Ctrl+Shift+A）"))
         self.attach_shortcut = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
         self.attach_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.attach_shortcut.setWhatsThis(self.attach_button.text())  # F1 lists it
         self.attach_message = QLabel(files)
         self.attach_message.setObjectName("attach_message")
         self.attach_message.setWordWrap(True)

@@ -3,8 +3,9 @@
 The key list is read from the window itself when it opens: the actions with a shortcut (the
 page bar's F-keys, 檔案 and 前往) for the whole window, and for the page on screen its buttons'
 Alt+letters and the keys they show in their text (``(F9)``), its fields' Alt+letters (a label's
-mnemonic moves to its field) and its tabs' keys. A list written by hand would drift from the
-keys the window really has; this one cannot.
+mnemonic moves to its field), its tabs' keys and the second keys of its own (a ``QShortcut``
+whose ``whatsThis`` says what it does: Ctrl+Shift+A beside 附加檔案's Alt+E). A list written
+by hand would drift from the keys the window really has; this one cannot.
 
 關於 says what IT is asked on the telephone: the version, the office and counter, where the
 data is and which county it syncs with.
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDialog,
@@ -84,6 +85,10 @@ def page_keys(page: QWidget) -> list[tuple[str, str]]:
         key = _mnemonic(label.text())
         if key and label.buddy() is not None and label.isVisibleTo(page):
             out.append((key, _t("移到欄位：{0}").format(plain(label.text()).rstrip("：:"))))
+    for shortcut in page.findChildren(QShortcut):  # a second key, named in its whatsThis
+        if shortcut.isEnabled() and shortcut.whatsThis():
+            key = shortcut.key().toString(QKeySequence.SequenceFormat.NativeText)
+            out.append((key, plain(shortcut.whatsThis())))
     for bar in page.findChildren(QTabBar):
         for i in range(bar.count() if bar.isVisibleTo(page) else 0):
             if found := _TAB_KEY.search(bar.tabText(i)):

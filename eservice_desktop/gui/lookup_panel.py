@@ -43,6 +43,7 @@ class LookupPanel(QWidget):
         self.button.clicked.connect(self.run)
         self.shortcut = QShortcut(QKeySequence("Ctrl+Shift+D"), shortcut_parent)
         self.shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.shortcut.setWhatsThis(self.button.text())  # F1 lists it
         self.shortcut.activated.connect(self.run)
         self.message = QLabel(self)
         self.message.setObjectName("lookup_message")

@@ -3,7 +3,8 @@ from their widgets; 關於 says what IT asks for on the telephone."""
 
 from __future__ import annotations
 
-from gui_keys import open_window
+from factories import new_case
+from gui_keys import open_case_detail, open_window
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -56,6 +57,20 @@ def test_f1_on_the_queue_lists_its_tabs(qtbot, ctx: GuiContext) -> None:  # type
     rows = _help(qtbot, window).rows()
     tabs = [what for group, key, what in rows if group == "這一頁" and key == "Alt+1"]
     assert tabs and tabs[0].startswith("分頁：今日收件"), rows
+    QApplication.activeModalWidget().reject()  # type: ignore[union-attr]
+
+
+def test_f1_on_the_case_detail_lists_the_second_keys_of_attach_and_lookup(
+    qtbot, ctx: GuiContext
+) -> None:
+    """Ctrl+Shift+A and Ctrl+Shift+D (docs/clerk-guide.md) are keys of their own, not shown
+    on a button: F1 listed Alt+E and Alt+L only."""
+    number = new_case(ctx.app)
+    window, _detail = open_case_detail(qtbot, ctx, number)
+    rows = _help(qtbot, window).rows()
+    page = {(key, what) for group, key, what in rows if group == "這一頁"}
+    assert {("Ctrl+Shift+A", "附加檔案"), ("Ctrl+Shift+D", "免書證查詢")} <= page, rows
+    assert {("Alt+E", "附加檔案"), ("Alt+L", "免書證查詢")} <= page, rows
     QApplication.activeModalWidget().reject()  # type: ignore[union-attr]
 
 
