@@ -116,6 +116,13 @@ class QueueView(QWidget):
             sc = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
             sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(i))
 
+    def _open_first_shown(self) -> None:
+        """Enter in the filter box opens the first case the filter leaves, as Enter in the
+        search box opens the first result (it did nothing)."""
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+            cast("QueuePage", self).open_current()
+
     def label_tabs(self, counts: dict[str, int]) -> None:
         """Each tab's name with its count of cases (where it has one) and its Alt key."""
         for i, (_name, label, key) in enumerate(QUEUE_TABS):
@@ -133,6 +140,7 @@ class QueueView(QWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_box.returnPressed.connect(self._open_first_shown)
         self.table = QueueTable(page)
         self.table.setObjectName("queue_table")
         self.table.setModel(self.proxy)
