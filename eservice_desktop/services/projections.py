@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Sequence
 from datetime import UTC
 from types import SimpleNamespace
@@ -48,7 +49,8 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
     devices (pulled from the county) appear in look-ups and in the office's closing; replaying
     is harmless. A payment without a receipt number is not a receipt and is left out; the same
     payment id under a second number (an online payment recorded by two devices) is logged and
-    left out too — the case projection shows the double payment, for the clerk to refund.
+    left out too — the case projection shows the double payment, for the clerk to refund —
+    and so is a number whose place in its series a receipt here already holds (``_series``).
 
     Set-based: the receipts the events name are loaded in one query and changed in memory;
     the new ones (with whatever later events of the batch did to them) are written with one
@@ -91,6 +93,7 @@ class _Receipts:
         self.new: list[SimpleNamespace] = []
         for r in rows:
             self.by_payment.setdefault(r.payment_id, r)
+        self.taken = _series_taken(session, events)
 
     def record(self, event: Event, key_id: str) -> None:
         p = event.payload
@@ -100,7 +103,12 @@ class _Receipts:
         if str(p["payment_id"]) in self.by_payment:
             log.warning("payment recorded twice under two receipt numbers: %s", number)
             return
-        row = SimpleNamespace(**_receipt_values(event, str(number), key_id))
+        series = _series(event, str(number))
+        if series in self.taken:  # another number of the same place in a series ("-01"/"-R1")
+            log.warning("receipt %s left out: its place in the series is taken", event.event_id)
+            return
+        self.taken.add(series)
+        row = SimpleNamespace(**_receipt_values(event, str(number), key_id, series))
         self.new.append(row)
         self.by_number[row.number] = row
         self.by_payment.setdefault(row.payment_id, row)
@@ -130,17 +138,48 @@ class _Receipts:
             row.deposited = bool(p.get("deposited", row.deposited))
 
 
-def _receipt_values(event: Event, number: str, key_id: str) -> dict[str, Any]:
+Series = tuple[str, str, int, int]  # a receipt's place: office, device, ROC year, number
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _series(event: Event, number: str) -> Series:
+    """Where ``number`` (``H01-02-115-R000003``) stands in its device's series; a number of
+    another form (a pulled event's, any text) stands at 0 of the event's device and year:
+    parsed as it came, one raised (``int("abc")``) out of the pull and stopped its page."""
+    parts = number.split("-")
+    seq = parts[-1].removeprefix("R")
+    if len(parts) == 4 and _DIGITS.fullmatch(parts[2]) and _DIGITS.fullmatch(seq):
+        return parts[0], parts[1], int(parts[2]), int(seq)
+    return event.office, event.device, to_roc(event.at.astimezone(UTC).date())[0], 0
+
+
+def _series_taken(session: Session, events: Sequence[Event]) -> set[Series]:
+    """The places the batch's new receipts would take that a receipt here holds already."""
+    wanted: dict[tuple[str, str, int], set[int]] = {}
+    for e in events:
+        if e.type == ev.PAYMENT_RECORDED and (n := e.payload.get("receipt_number")):
+            office, device, year, seq = _series(e, str(n))
+            wanted.setdefault((office, device, year), set()).add(seq)
+    taken: set[Series] = set()
+    for (office, device, year), seqs in wanted.items():
+        at = (ReceiptRow.office == office) & (ReceiptRow.device == device)
+        at &= (ReceiptRow.roc_year == year) & ReceiptRow.seq.in_(sorted(seqs))
+        taken.update(
+            (office, device, year, seq) for seq in session.scalars(select(ReceiptRow.seq).where(at))
+        )
+    return taken
+
+
+def _receipt_values(event: Event, number: str, key_id: str, series: Series) -> dict[str, Any]:
     """The ``receipts`` row of a recorded payment, every column given."""
     p = event.payload
-    parts = number.split("-")
     at = event.at.astimezone(UTC)
     return dict(
         number=number,
-        office=parts[0] if len(parts) == 4 else event.office,
-        device=parts[1] if len(parts) == 4 else event.device,
-        roc_year=int(parts[2]) if len(parts) == 4 else to_roc(at.date())[0],
-        seq=int(parts[3].lstrip("R")) if len(parts) == 4 else 0,
+        office=series[0],
+        device=series[1],
+        roc_year=series[2],
+        seq=series[3],
         case_id=event.case_id,
         case_number=str(p.get("case_number", "")),
         payment_id=str(p["payment_id"]),
