@@ -320,3 +320,34 @@ def test_a_receipt_number_of_another_form_never_stops_a_pickup_offices_pull(
     sync_now(h03)
     assert sync.status(h03)["pulled_events"] == 9
     assert all(cases.load_case(h03, n).paid == 100 for n in numbers)
+
+
+@pytest.mark.parametrize("key", ["change", "payment_tool", "authorised_at", "deposit_date"])
+def test_a_payment_with_a_named_value_written_as_null_never_stops_a_pull(
+    county: County, office: Callable[..., Any], key: str
+) -> None:
+    """The wire keeps a named optional value written as ``null``: ``"change": null`` raised
+    out of the pickup office's receipts projection (``int(None)``) and stopped its pull for
+    ever; the texts were stored as ``"None"``."""
+    from sync_helpers import enrol, sync_now
+
+    from eservice_desktop.services import cases, sync
+    from eservice_desktop.storage.models_payments import ReceiptRow
+
+    h03 = office("H03", "01", county.url)
+    enrol(h03, county.server)
+    rec = county.received(pickup="H03")
+    fee = event("H02", "case.fee_assessed", {"total": 100, "items": []}, rec["case_id"])
+    pay = event("H02", "case.payment_recorded", {
+        "payment_id": "p-null", "method": "cash", "amount": 100, "tendered": 100,
+        "receipt_number": "H02-01-115-R000001", key: None}, rec["case_id"])  # fmt: skip
+    assert [x["status"] for x in county.push("H02", rec, fee, pay).json()["results"]] == [
+        "accepted"
+    ] * 3
+    sync_now(h03)
+    assert sync.status(h03)["pulled_events"] == 3
+    assert cases.load_case(h03, rec["payload"]["case_number"]).paid == 100
+    with h03.reading() as s:
+        row = s.get(ReceiptRow, "H02-01-115-R000001")
+        assert row is not None and row.change == 0
+        assert "None" not in (row.payment_tool, row.authorised_at, row.deposit_date)
