@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county_link.protocol import Change, WireEvent
@@ -49,6 +50,9 @@ log = logging.getLogger("eservice.sync")
 
 #: What parsing a malformed pulled event raises besides pydantic's ValidationError.
 _MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
+#: What applying a page may raise for a value no check foresaw (a projection's ``int(...)``, a
+#: unique index); not the database's own errors (locked, disk full), which fail the round.
+_UNAPPLICABLE = (DomainError, *_MALFORMED, OverflowError, IntegrityError)
 #: What of a hostile change's kind a reason may show (no bidi override, no control character).
 _PLAIN = re.compile(r"[^0-9A-Za-z_.-]")
 #: The most of an unreadable pulled event's raw text kept aside.
@@ -101,7 +105,36 @@ def apply_page(
     with collection_paused():
         if checked is None:
             checked = check_page(changes)
-        return _apply_page(app, s, changes, checked, events_only=events_only, own=own)
+        try:
+            with s.begin_nested():
+                return _apply_page(app, s, changes, checked, events_only=events_only, own=own)
+        except _UNAPPLICABLE:
+            return _apply_apart(app, s, changes, checked, events_only=events_only, own=own)
+
+
+def _apply_apart(
+    app: App, s: Session, changes: list[Change], checked: Checked, *, events_only: bool, own: bool
+) -> PageOutcome:
+    """A page that raised while applied (a value no check foresaw, met in a projection),
+    change by change, each in a savepoint: the one that raises again is kept aside like an
+    unreadable event and the rest applied. Before, the page rolled back and every later round
+    failed on the same page. Errors of the database itself (locked, full) are not caught."""
+    out = PageOutcome()
+    for change, plain in zip(changes, checked, strict=True):
+        try:
+            with s.begin_nested():
+                one = _apply_page(app, s, [change], [plain], events_only=events_only, own=own)
+        except _UNAPPLICABLE as exc:
+            park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
+            continue
+        out.report.applied += one.report.applied
+        out.report.duplicates += one.report.duplicates
+        out.report.refused += one.report.refused
+        out.report.states.update(one.report.states)
+        out.pickup_keys = one.pickup_keys or out.pickup_keys
+        out.crls += one.crls
+        out.calendar_changed |= one.calendar_changed
+    return out
 
 
 def _apply_page(

@@ -185,3 +185,33 @@ def test_receipt_keys_the_office_cannot_read_never_replace_the_ones_it_keeps(
     assert row.reason_code == "change.unusable" and "county_keys" in row.reason_en
     with h03.reading() as s:
         assert receipt_keys(s) == before
+
+
+def test_a_page_that_raises_while_applied_is_applied_change_by_change(
+    office: Callable[..., App], sqlite_county: CountyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever no check foresaw (here: a projection that raises on one case's events) sets
+    that change aside; the rest of the page is applied and the next round goes on."""
+    from eservice_desktop.services import projections
+
+    h01 = office("H01", "01", sqlite_county.url)
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    enrol(h03, sqlite_county)
+    bad = new_case(h01, pickup_office="H03")
+    good = new_case(h01, pickup_office="H03")
+    sync_now(h01)
+    bad_id = cases.load_case(h01, bad).case_id
+    real = projections.project_side
+
+    def project_side(session: Any, applied: Any, me: Any, **kw: Any) -> None:
+        if any(e.case_id == bad_id for e in applied):
+            raise TypeError("a value no check foresaw")
+        real(session, applied, me, **kw)
+
+    monkeypatch.setattr(projections, "project_side", project_side)
+    sync_now(h03)
+    assert cases.load_case(h03, good).case_number == good
+    assert sync.status(h03)["quarantined"] >= 1
+    assert {q.reason_code for q in sync.quarantined(h03)} <= {"event.unreadable", "case.not_found"}
+    sync_now(h03)
