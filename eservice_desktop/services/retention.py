@@ -36,8 +36,10 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import compute_due, compute_on_time
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.sync.quarantine import PREFIX as PARKED
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
+from eservice_desktop.storage.models_sync import SyncReferenceRow
 
 log = logging.getLogger("eservice.retention")
 
@@ -120,4 +122,23 @@ def pseudonymise_scheduled(
                 done += 1
     if done:
         log.info("retention: personal data of %d finished cases pseudonymised", done)
+    _scrub_parked(app, (now or app.now()) - timedelta(days=app.settings.retention_days))
     return {"due": len(ids), "pseudonymised": done, "retention_days": app.settings.retention_days}
+
+
+def _scrub_parked(app: App, cutoff: datetime) -> None:
+    """Pulled events set aside (``parked:`` rows, services/sync/quarantine.py) older than the
+    cutoff keep their reason and envelope but no personal data: they name people of cases
+    this office may never hold, and nothing else ever removed them. Their unreadable raw text
+    is dropped whole (no field of it can be told apart)."""
+    with app.transaction() as s:
+        rows = s.scalars(
+            select(SyncReferenceRow).where(
+                SyncReferenceRow.name.startswith(PARKED), SyncReferenceRow.updated_at < cutoff
+            )
+        ).all()
+        for r in rows:
+            data = dict(r.data) if isinstance(r.data, dict) else {}
+            if not data.get("pseudonymised_at"):
+                data = _scrub(data) | ({"raw": ""} if "raw" in data else {})
+                r.data = data | {"pseudonymised_at": app.now().isoformat()}

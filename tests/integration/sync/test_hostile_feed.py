@@ -215,3 +215,37 @@ def test_a_page_that_raises_while_applied_is_applied_change_by_change(
     assert sync.status(h03)["quarantined"] >= 1
     assert {q.reason_code for q in sync.quarantined(h03)} <= {"event.unreadable", "case.not_found"}
     sync_now(h03)
+
+
+def test_retention_leaves_no_personal_data_in_events_set_aside(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """A pulled event set aside keeps the applicant's name and ID as it came; after
+    ``retention_days`` the retention rule masks them like a finished case's (before, nothing
+    ever did), and IT still sees what was set aside and why."""
+    import json
+    from datetime import timedelta
+
+    from eservice_desktop.services import retention
+    from eservice_desktop.storage.models_sync import SyncReferenceRow
+
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    bad = _received(h03, Actor("H02", "01", "clerk"), str(CaseNumber("H02", "01", 115, 1)))
+    bad.payload["time_limit_working_days"] = -3
+    _feed(sqlite_county, "H03", "event", WireEvent.of(bad).model_dump(mode="json"))
+    _feed(sqlite_county, "H03", "a_later_kind", {"applicant": "王小明 A123456789"})
+    sync_now(h03)
+
+    def kept() -> str:
+        with h03.reading() as s:
+            rows = s.query(SyncReferenceRow).filter(SyncReferenceRow.name.startswith("parked:"))
+            return json.dumps([r.data for r in rows], ensure_ascii=False)
+
+    assert "王小明" in kept() and "A123456789" in kept()
+    retention.pseudonymise_scheduled(h03)  # too recent: kept as it came
+    assert "王小明" in kept()
+    later = h03.now() + timedelta(days=h03.settings.retention_days + 1)
+    retention.pseudonymise_scheduled(h03, now=later)
+    assert "小明" not in kept() and "A123456789" not in kept()
+    assert {q.reason_code for q in sync.quarantined(h03)} == {"value.range", "event.unreadable"}
