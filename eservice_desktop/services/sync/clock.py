@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from eservice_desktop.domain.values import EARLIEST, LATEST
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state
 
@@ -35,7 +36,13 @@ def install_clock_correction(app: App) -> None:
 
 
 def learn_clock(app: App, t0: datetime, t1: datetime, server_time: datetime) -> float:
-    """The offset from a request sent at ``t0`` and answered at ``t1`` (device clock)."""
+    """The offset from a request sent at ``t0`` and answered at ``t1`` (device clock). A county
+    time outside the window every stored time must fall in (``values.EARLIEST`` ..
+    ``LATEST``: a county clock set to 2100 or 1970) is not learned, the offset held stays:
+    followed, it stamped every event here with a time the value rules refuse, so no case
+    could be taken in (and a year near 9999 made ``app.now()`` itself overflow)."""
+    if not EARLIEST <= server_time.astimezone(UTC) < LATEST:
+        return app.reference.clock_offset_s
     midpoint = t0 + (t1 - t0) / 2
     offset = (server_time.astimezone(UTC) - midpoint).total_seconds()
     app.swap_reference(clock_offset_s=offset)
