@@ -74,6 +74,30 @@ def _office_matches(case_number: object, office: str) -> None:
         )
 
 
+def _series_matches(receipt_number: object, e: Event) -> None:
+    """A recorded payment's receipt number of the counters' form (``H01-02-115-R000003``) is
+    of the recording counter's own series: a number of another office's or counter's series
+    took that place in the series of the office that pulled it, where its own receipt of the
+    number was then left out."""
+    parts = receipt_number.split("-") if isinstance(receipt_number, str) else ()
+    if len(parts) == 4 and (parts[0], parts[1]) != (e.office, e.device):
+        raise DomainError(
+            "receipt.series",
+            "收據號碼不屬於登錄繳費的櫃檯",
+            "The receipt number is not of the series of the counter that recorded the payment",
+            "receipt_number",
+        )
+
+
+def _envelope_rules(e: Event, typed: EventPayload) -> EventPayload:
+    """The payload's rules that read the envelope too (whose office a number is); ``typed``."""
+    if e.type == ev.RECEIVED:
+        _office_matches(typed.case_number, e.office)  # type: ignore[attr-defined]
+    elif e.type == ev.PAYMENT_RECORDED:
+        _series_matches(typed.receipt_number, e)  # type: ignore[attr-defined]
+    return typed
+
+
 def check_payload(e: Event, *, json_checked: bool = False) -> EventPayload:
     """Each type's field rules are those of its payload class (``domain.payloads``); returns
     the typed payload they made. ``json_checked``: the payload passed ``values.check_json``
@@ -85,14 +109,13 @@ def check_payload(e: Event, *, json_checked: bool = False) -> EventPayload:
         cls = PAYLOADS.get(e.type) if type(e.type) is str else None
         typed = None if cls is None else cls.quick_json(e.payload)
         if typed is not None:
-            if e.type == ev.RECEIVED:
-                _office_matches(typed.case_number, e.office)  # type: ignore[attr-defined]
-            return typed
+            return _envelope_rules(e, typed)
         v.check_json(e.payload)
     # the JSON rules ran (here or at the door): the classes' rules skip what they settled
     if e.type == ev.RECEIVED:
         return check_received(e, json_checked=True)
-    return PAYLOADS[e.type].from_payload(e.payload, json_checked=True)
+    typed = PAYLOADS[e.type].from_payload(e.payload, json_checked=True)
+    return _envelope_rules(e, typed)
 
 
 def check_event(e: Event) -> EventPayload:

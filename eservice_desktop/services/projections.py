@@ -43,8 +43,7 @@ def project_payment(session: Session, event: Event, key_id: str = "") -> None:
 
 
 def project_payments(session: Session, events: Sequence[Event], key_id: str = "") -> None:
-    """Keeps ``receipts`` in step with payment/receipt events (local or synced), in order.
-
+    """Keeps ``receipts`` in step with payment/receipt events (local or synced), in order:
     ``services.ingest`` calls it with every money event of a batch, so receipts issued on other
     devices (pulled from the county) appear in look-ups and in the office's closing; replaying
     is harmless. A payment without a receipt number is not a receipt and is left out; the same
@@ -114,6 +113,7 @@ class _Receipts:
         self.by_payment.setdefault(row.payment_id, row)
 
     def change(self, event: Event) -> None:
+        """A money event on its own case's receipt, never another's, whatever it names."""
         p = event.payload
         number = p.get("receipt_number")
         row = None
@@ -121,7 +121,7 @@ class _Receipts:
             row = self.by_number.get(str(number))
         elif p.get("payment_id"):
             row = self.by_payment.get(str(p["payment_id"]))
-        if row is None:
+        if row is None or row.case_id != event.case_id:  # never another case's receipt
             return
         if event.type == ev.PAYMENT_REFUNDED:
             row.refunded += int(p["amount"])

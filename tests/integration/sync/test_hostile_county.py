@@ -351,3 +351,19 @@ def test_a_payment_with_a_named_value_written_as_null_never_stops_a_pull(
         row = s.get(ReceiptRow, "H02-01-115-R000001")
         assert row is not None and row.change == 0
         assert "None" not in (row.payment_tool, row.authorised_at, row.deposit_date)
+
+
+def test_a_payment_numbered_in_another_offices_series_is_a_conflict(county: County) -> None:
+    """A receipt number names its counter's series (office, counter, year, place): one office's
+    payment numbered in another's series would take that place at the office that pulls it."""
+    rec = county.received(pickup="H03")
+    fee = event("H02", "case.fee_assessed", {"total": 100, "items": []}, rec["case_id"])
+    pay = event("H02", "case.payment_recorded", {
+        "payment_id": str(uuid.uuid4()), "method": "cash", "amount": 100, "tendered": 100,
+        "change": 0, "receipt_number": "H03-01-115-R000001"}, rec["case_id"])  # fmt: skip
+    results = county.push("H02", rec, fee, pay).json()["results"]
+    assert [(x["status"], x.get("reason_code")) for x in results] == [
+        ("accepted", None),
+        ("accepted", None),
+        ("conflict", "receipt.series"),
+    ]
