@@ -21,6 +21,7 @@ from eservice_desktop.cli.common import (
     say,
 )
 from eservice_desktop.domain import values
+from eservice_desktop.domain.text_values import os_reason
 
 if TYPE_CHECKING:
     from eservice_desktop.services.payments import PaymentResult
@@ -254,10 +255,11 @@ def cmd_settle_import(args: argparse.Namespace) -> int:
         with open(args.file, "rb") as fh:
             data = sf.read_limited(fh)
     except OSError as e:
+        zh, en = os_reason(e)
         raise DomainError(
             "settlement.unreadable",
-            f"無法讀取對帳檔：{e.strerror}",
-            f"Cannot read the settlement file: {e.strerror}",
+            f"無法讀取對帳檔：{zh}",
+            f"Cannot read the settlement file: {en}",
             "file",
         ) from None
     app = open_from(args)

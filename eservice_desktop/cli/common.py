@@ -15,6 +15,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import roc_text
+from eservice_desktop.domain.text_values import os_reason
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval
@@ -285,11 +286,8 @@ def environment_error(exc: BaseException) -> DomainError | None:
                 f"磁碟空間已滿，無法寫入 {where}",
                 f"The disk is full; cannot write {where}",
             )
-        return DomainError(
-            "env.path",
-            f"無法存取 {where}（{exc.strerror or type(exc).__name__}）",
-            f"Cannot access {where} ({exc.strerror or type(exc).__name__})",
-        )
+        zh, en = os_reason(exc)
+        return DomainError("env.path", f"無法存取 {where}（{zh}）", f"Cannot access {where} ({en})")
     return None
 
 

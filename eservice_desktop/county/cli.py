@@ -388,11 +388,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(db_refusal(e), file=sys.stderr)
         return 2
     except OSError as e:  # an output that cannot be written (report --html, a folder ...)
-        from eservice_desktop.domain.values import printable_path
+        from eservice_desktop.domain.text_values import os_reason, printable_path
 
         where = printable_path(str(e.filename or ""))
-        why = e.strerror or type(e).__name__
-        print(f"無法存取 {where}（{why}） / Cannot access {where} ({why})", file=sys.stderr)
+        zh, en = os_reason(e)
+        print(f"無法存取 {where}（{zh}） / Cannot access {where} ({en})", file=sys.stderr)
         return 2
 
 

@@ -34,15 +34,15 @@ class Refused(Exception):
 def read_input(path: str | Path, limit_mb: int) -> bytes:
     """A file IT names as a command's input, read no further than ``limit_mb`` (/dev/zero
     never ends); Refused when it cannot be read or is longer."""
-    from eservice_desktop.domain.values import printable_path
+    from eservice_desktop.domain.text_values import os_reason, printable_path
 
     shown = printable_path(str(path))
     try:
         with Path(path).open("rb") as f:
             data = f.read(limit_mb * 1024 * 1024 + 1)
     except OSError as e:
-        why = e.strerror or type(e).__name__
-        raise Refused(f"無法讀取檔案 {shown}（{why}）", f"Cannot read {shown} ({why})") from None
+        zh, en = os_reason(e)
+        raise Refused(f"無法讀取檔案 {shown}（{zh}）", f"Cannot read {shown} ({en})") from None
     if len(data) > limit_mb * 1024 * 1024:
         raise Refused(
             f"檔案 {shown} 過大（上限 {limit_mb} MB）",

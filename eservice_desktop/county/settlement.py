@@ -24,6 +24,7 @@ from eservice_desktop.domain import settlement_file as sf
 from eservice_desktop.domain.case import CaseState, Payment, apply, check
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.domain.uuid7 import new_id
 
 
@@ -165,10 +166,8 @@ def cli_import(sessions: Any, path: str, *, as_json: bool) -> int:
         with sessions() as s, s.begin():
             result = import_settlement(s, data, utcnow())
     except OSError as e:
-        print(
-            f"無法讀取對帳檔：{e.strerror} / Cannot read the settlement file: {e.strerror}",
-            file=sys.stderr,
-        )
+        zh, en = os_reason(e)
+        print(f"無法讀取對帳檔：{zh} / Cannot read the settlement file: {en}", file=sys.stderr)
         return 2
     except DomainError as e:
         if as_json:

@@ -9,6 +9,7 @@ regex classes, see ``bad_char``), while ``values`` lists the fields and their li
 
 from __future__ import annotations
 
+import errno
 import re
 import unicodedata
 from typing import Any, Final
@@ -161,3 +162,31 @@ FORMAT_CHAR: Final = re.compile(
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]"
 )
+
+
+#: What the system's commonest refusals of a file mean, said in each language: the system's own
+#: text (``strerror``) is English whatever the user reads, and sat inside zh-TW messages.
+_OS_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOENT: ("找不到這個檔案或資料夾", "No such file or directory"),
+    errno.EACCES: ("沒有權限", "Permission denied"),
+    errno.EPERM: ("不允許這項作業", "Operation not permitted"),
+    errno.EISDIR: ("這是資料夾，不是檔案", "Is a directory"),
+    errno.ENOTDIR: ("路徑中有一段不是資料夾", "Not a directory"),
+    errno.EEXIST: ("已有同名的檔案", "File exists"),
+    errno.EROFS: ("唯讀的磁碟", "Read-only file system"),
+    errno.ENOSPC: ("磁碟空間已滿", "No space left on device"),
+    errno.EFBIG: ("檔案超過這個磁碟允許的大小", "File too large"),
+    errno.ENAMETOOLONG: ("檔名太長", "File name too long"),
+    errno.EIO: ("磁碟讀寫錯誤", "Input/output error"),
+    errno.EBUSY: ("檔案正被使用中", "Device or resource busy"),
+}
+
+
+def os_reason(exc: OSError) -> tuple[str, str]:
+    """Why the system refused a file, in zh-TW and in English: the commonest refusals by their
+    number, any other by the system's own text (or the error's name)."""
+    known = _OS_REASONS.get(exc.errno or 0)
+    if known is not None:
+        return known
+    text = exc.strerror or type(exc).__name__
+    return text, text

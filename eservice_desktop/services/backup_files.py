@@ -4,7 +4,6 @@ and the retention that prunes them. Re-exported by ``services.backup``.
 
 from __future__ import annotations
 
-import errno
 import logging
 import os
 import re
@@ -17,6 +16,7 @@ from typing import Any
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.domain.values import printable
 from eservice_desktop.storage import cipher
 
@@ -185,9 +185,7 @@ def copy_in(source: Path, tmp: Path) -> None:
     except OSError as e:
         tmp.unlink(missing_ok=True)
         where = printable(str(tmp.parent), 120)
-        full = e.errno == errno.ENOSPC
-        zh = "磁碟空間已滿" if full else (e.strerror or type(e).__name__)
-        en = "the disk is full" if full else (e.strerror or type(e).__name__)
+        zh, en = os_reason(e)
         log.warning("restore not done: %s", type(e).__name__)
         raise backup_error(
             "not_copied",
