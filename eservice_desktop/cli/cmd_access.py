@@ -15,6 +15,7 @@ from datetime import datetime
 
 from eservice_desktop.cli.common import add_json, emit, open_from, parse_time, say
 from eservice_desktop.domain.rocdate import roc_second
+from eservice_desktop.domain.text_values import counted
 from eservice_desktop.services import access
 
 
@@ -84,7 +85,7 @@ def cmd_access(args: argparse.Namespace) -> int:
             lines.append(
                 f"{when}  {r.office}-{r.device}  {r.operator}  {say(args, zh, en)}  {what}{extra}"
             )
-        lines.append(say(args, f"共 {len(records)} 筆", f"{len(records)} records"))
+        lines.append(say(args, f"共 {len(records)} 筆", counted(len(records), "record")))
         if truncated:
             last = roc_second(records[-1].at)
             lines.append(

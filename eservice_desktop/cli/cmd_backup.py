@@ -15,6 +15,7 @@ from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from,
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator
+from eservice_desktop.domain.text_values import counted
 
 if TYPE_CHECKING:
     from eservice_desktop.services.backup_files import BackupInfo
@@ -136,8 +137,8 @@ def _verdict(args: argparse.Namespace, result: dict[str, Any]) -> str:
         args,
         f"{'完好' if result['ok'] else '損壞'} {result['file']}（{result['cases']} 件，{zh_age}）"
         f"{problems}",
-        f"{'OK' if result['ok'] else 'FAILED'} {result['file']} ({result['cases']} cases, "
-        f"{en_age}) {problems}",
+        f"{'OK' if result['ok'] else 'FAILED'} {result['file']} "
+        f"({counted(result['cases'], 'case')}, {en_age}) {problems}",
     ).rstrip()
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.text_values import printable_path
+from eservice_desktop.domain.text_values import counted, printable_path
 from eservice_desktop.services import exports
 
 
@@ -189,14 +189,14 @@ def _summary(args: argparse.Namespace, kind: str, total: dict[str, int | float])
         return say(
             args,
             f"{t['cases']} 件，線上 {t['online']}（{t['online_share_pct']}%）",
-            f"{t['cases']} cases, online {t['online']} ({t['online_share_pct']}%)",
+            f"{counted(int(t['cases']), 'case')}, online {t['online']} ({t['online_share_pct']}%)",
         )
     if kind == "savings":
         return say(
             args,
             f"{t['cases']} 件，節省 {t['ntd']} 元、{t['minutes']} 分鐘"
             f"（{t['hours']} 小時，{t['days']} 日）、{t['sheets']} 張",
-            f"{t['cases']} cases, saved NT${t['ntd']}, {t['minutes']} minutes "
+            f"{counted(int(t['cases']), 'case')}, saved NT${t['ntd']}, {t['minutes']} minutes "
             f"({t['hours']} h, {t['days']} days), {t['sheets']} sheets",
         )
     return say(

@@ -190,3 +190,9 @@ def os_reason(exc: OSError) -> tuple[str, str]:
         return known
     text = exc.strerror or type(exc).__name__
     return text, text
+
+
+def counted(n: int, noun: str) -> str:
+    """``n`` things in English (``1 device``, ``3 devices``): "1 devices" read as a slip in
+    every office with one counter."""
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"

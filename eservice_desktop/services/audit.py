@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.text_values import counted
 from eservice_desktop.services import access
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
@@ -64,7 +65,8 @@ class AuditResult:
             return (
                 f"雜湊鏈完整：{self.devices} 部設備、{self.events} 筆事件"
                 if lang.startswith("zh")
-                else f"hash chains intact: {self.devices} devices, {self.events} events"
+                else "hash chains intact: "
+                f"{counted(self.devices, 'device')}, {counted(self.events, 'event')}"
             )
         b = self.broken
         zh, en = WHAT_TEXT.get(b["what"], (b["what"], b["what"]))
