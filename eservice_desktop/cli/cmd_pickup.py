@@ -21,6 +21,7 @@ from eservice_desktop.cli.common import (
     bounded_int,
     emit,
     lang_of,
+    one_line,
     open_from,
     say,
 )
@@ -159,7 +160,7 @@ def cmd_render_mms(args: argparse.Namespace) -> int:
         out = exports.write(app.settings, args.out, png, personal=True)
     finally:
         app.close()
-    shown = values.printable_path(str(args.out), 4096)
+    shown = one_line(str(args.out))
     emit(
         args,
         {"out": str(args.out), **out.to_json()},
@@ -179,7 +180,7 @@ def cmd_slip(args: argparse.Namespace) -> int:
     emit(
         args,
         {"out": str(args.out), **out.to_json()},
-        f"{values.printable_path(str(args.out), 4096)}\n{out.notice(lang_of(args))}",
+        f"{one_line(str(args.out))}\n{out.notice(lang_of(args))}",
     )
     return 0
 

@@ -14,10 +14,10 @@ from eservice_desktop.cli.common import (
     approval_from,
     emit,
     lang_of,
+    one_line,
     open_from,
     say,
 )
-from eservice_desktop.domain.values import printable_path
 from eservice_desktop.services import exports
 
 #: Reason recorded when a receipt already printed is written again from the command line.
@@ -88,7 +88,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     emit(
         args,
         {**result.to_json(), **out.to_json(), "layout": layout, "reprint_reason": reason},
-        f"{number} → {printable_path(str(args.out), 4096)}\n{out.notice(lang_of(args))}",
+        f"{number} → {one_line(str(args.out))}\n{out.notice(lang_of(args))}",
     )
     return 0
 

@@ -5,14 +5,14 @@
 from __future__ import annotations
 
 import argparse
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
+from eservice_desktop.cli.common import add_json, emit, lang_of, one_line, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import parse_roc
 from eservice_desktop.domain.text_values import counted, printable_path
 from eservice_desktop.services import exports
 
@@ -59,20 +59,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_report(rs, common)
 
 
-_ROC_DAY = re.compile(r"(\d{2,3})[-/.]?(\d{2})[-/.]?(\d{2})|(\d{2,3})[-/.](\d{1,2})[-/.](\d{1,2})")
-
-
 def _as_roc(text: str) -> date | None:
-    """The Western day of a date written with the ROC year (``115-03-01``, ``115/3/1``,
-    ``1150301``), the way the counter shows dates; None for anything else."""
-    m = _ROC_DAY.fullmatch(text.strip())
-    if m is None:
-        return None
-    groups = m.groups()
-    year, month, day = (int(g) for g in (groups[:3] if m[1] else groups[3:]))
+    """The Western day of a date written with the ROC year, the way the counter shows dates
+    (``115-03-01``, ``115/3/1``, ``1150301``: ``rocdate.parse_roc``); None for anything else."""
     try:
-        return date(year + 1911, month, day) if 1 <= year <= 188 else None
-    except ValueError:
+        return parse_roc(text)
+    except DomainError:
         return None
 
 
@@ -119,7 +111,7 @@ def _closing_text(args: argparse.Namespace, report: Any) -> str:
     """The closing's figures (``daily_closing.closing``'s report) in the user's language: one
     line, and one of the payment methods."""
     n, net, cash = len(report.receipts), report.net, report.cash_expected
-    shown = printable_path(str(args.out), 4096)  # a line break or escape in the name, escaped
+    shown = one_line(str(args.out))  # a line break or escape in the name, escaped
     if lang_of(args).startswith("en"):
         methods = "; ".join(
             f"{m.method}: received {m.gross}, refunded {m.refunded}, voided out "
@@ -151,7 +143,7 @@ def cmd_reconciliation(args: argparse.Namespace) -> int:
         "deposited": r.deposited_total,
         "outstanding": r.outstanding_total,
     }
-    shown = printable_path(str(args.out), 4096)
+    shown = one_line(str(args.out))
     emit(
         args,
         data,
@@ -250,7 +242,7 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
     data = {**report_to_json(report), "files": files}
     lines = [f"{report.title}  {start.isoformat()} ~ {end.isoformat()}"]
     lines.append(_summary(args, args.report_kind, dict(report.totals)))
-    lines.extend(f"{key.upper()}: {printable_path(name, 4096)}" for key, name in files.items())
+    lines.extend(f"{key.upper()}: {one_line(name)}" for key, name in files.items())
     lines.extend(notices)
     emit(args, data, "\n".join(lines))
     return 0
