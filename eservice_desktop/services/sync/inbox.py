@@ -242,21 +242,27 @@ def _screen_number(e: Event, numbers: set[str], taken: dict[str, str]) -> Refusa
 def park_unreadable(app: App, s: Session, seq: int, data: Any, why: str) -> None:
     """Keeps aside a pulled event that does not even parse against the wire schema."""
     event_id = str(data.get("event_id", "")) if isinstance(data, dict) else ""
+    refused = ("event.unreadable", f"事件無法解讀（{why}）", f"The event cannot be read ({why})")
+    _park_raw(app, s, seq, data, key=event_id[:36] or seq, refused=refused)
+    log.warning("pulled change %s does not parse (%s): parked", seq, why)
+
+
+def _park_raw(
+    app: App, s: Session, seq: int, data: Any, *, key: object, refused: tuple[str, str, str]
+) -> None:
+    """A pulled change kept aside (``parked:<key>``) as it came (its text, cut at
+    ``_RAW_LIMIT``) with the reason (code, zh-TW, English) that ``sync conflicts`` shows."""
+    code, zh, en = refused
     put_reference(
         s,
-        f"parked:{event_id[:36] or seq}",
+        f"parked:{key}",
         seq,
         {
             "raw": json.dumps(data, ensure_ascii=False, default=str)[:_RAW_LIMIT],
-            "refused": {
-                "code": "event.unreadable",
-                "zh": f"事件無法解讀（{why}）",
-                "en": f"The event cannot be read ({why})",
-            },
+            "refused": {"code": code, "zh": zh, "en": en},
         },
         app.now(),
     )
-    log.warning("pulled change %s does not parse (%s): parked", seq, why)
 
 
 def park_unparsed(app: App, s: Session, raw: list[Any], cursor: str) -> None:
@@ -295,20 +301,10 @@ def _apply_reference_or_park(app: App, s: Session, change: Change, out: PageOutc
             _apply_reference(app, s, change, out)
     except (DomainError, *_MALFORMED) as exc:
         why = exc.code if isinstance(exc, DomainError) else type(exc).__name__
-        put_reference(
-            s,
-            f"parked:{change.seq}",
-            change.seq,
-            {
-                "raw": json.dumps(change.data, ensure_ascii=False, default=str)[:_RAW_LIMIT],
-                "refused": {
-                    "code": "change.unusable",
-                    "zh": f"縣府傳來的 {change.kind} 變更無法套用（{why}）",
-                    "en": f"The county's {change.kind} change cannot be applied ({why})",
-                },
-            },
-            app.now(),
-        )
+        zh = f"縣府傳來的 {change.kind} 變更無法套用（{why}）"
+        en = f"The county's {change.kind} change cannot be applied ({why})"
+        refused = ("change.unusable", zh, en)
+        _park_raw(app, s, change.seq, change.data, key=change.seq, refused=refused)
         log.warning(
             "pulled %s change %s cannot be applied (%s): parked", change.kind, change.seq, why
         )
