@@ -35,6 +35,7 @@ from eservice_desktop.printing.closing import (
     closing_pdf,
 )
 from eservice_desktop.services import access, exports
+from eservice_desktop.services.calendar import today as office_today
 from eservice_desktop.services.core import App
 from eservice_desktop.services.fees import current
 from eservice_desktop.services.operators import require
@@ -266,7 +267,7 @@ def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
 def _check_not_future(app: App, day: date) -> None:
     """A day still to come has no closing: its statement was an empty one, ready to be signed
     (經收人、主管、出納), for a day whose money had not yet come in (a mistyped year)."""
-    today = app.now().astimezone(TAIPEI).date()
+    today = office_today(app)
     if day > today:
         shown, now = format_roc(day, "short"), format_roc(today, "short")
         raise DomainError(
@@ -341,7 +342,7 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
     # which drawer's closing was taken away, as the print says: the auditor read only the file
     detail = f"closing report {day.isoformat()} {_scope(app, device)} {out.name}"
     access.record(app, access.EXPORT, detail=detail)
-    if day == app.now().astimezone(TAIPEI).date():
+    if day == office_today(app):
         # The daily closing also closes the day's data: one backup of it, whatever the hour.
         from eservice_desktop.services import backup, retention
 
