@@ -52,10 +52,9 @@ def queue_days(office: Office, now: datetime) -> tuple[date, date]:
 
 
 class DayWatch(QObject):
-    """Calls ``roll()`` once the office's day (``day_at(now())``, by default the calendar
-    day) is no longer ``shown_day()``, the day the list on screen was read on (None: no list
-    yet, nothing to roll). A ``day_at`` that also turns at the counters' closing (the queue's
-    deadlines) is seen within the capped wait after it."""
+    """Calls ``roll()`` once the office's days at ``now()`` (``day_at``: the queue's
+    :func:`queue_days`) are no longer ``shown_day()``, those the list on screen was read on
+    (None: no list yet, nothing to roll); the closing's turn is seen within the capped wait."""
 
     def __init__(
         self,
@@ -63,7 +62,7 @@ class DayWatch(QObject):
         now: Callable[[], datetime],
         shown_day: Callable[[], object | None],
         roll: Callable[[], None],
-        day_at: Callable[[datetime], object] = office_day,
+        day_at: Callable[[datetime], object],
     ) -> None:
         super().__init__(parent)
         self._now, self._shown_day, self._roll = now, shown_day, roll
