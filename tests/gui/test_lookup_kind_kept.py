@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from factories import new_case
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.config import Settings
@@ -15,7 +16,6 @@ from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import TaskRunner
 from eservice_desktop.services.core import App
-from eservice_desktop.services.intake import IntakeRequest, intake
 
 
 @pytest.fixture
@@ -36,17 +36,16 @@ def d03(
     QApplication.processEvents()
 
 
+def _cram_school(app: App, school: str, **kw: str) -> str:
+    """A cram school's registration (a service with several look-up kinds), by mail."""
+    fields = {"school_name": school, "school_address": "桃園市", "subject": "英語"}
+    return new_case(
+        app, service="ED-CRAM-SCHOOL-REGISTER", fields=fields, pickup_method="mail", **kw
+    )
+
+
 def test_the_chosen_kind_survives_the_case_shown_again(qtbot, d03: GuiContext) -> None:
-    number = intake(
-        d03.app,
-        IntakeRequest(
-            service_code="ED-CRAM-SCHOOL-REGISTER",
-            applicant_id="A123456789",
-            applicant_name="王小明",
-            fields={"school_name": "桃園示範補習班", "school_address": "桃園市", "subject": "英語"},
-            pickup_method="mail",
-        ),
-    ).case_number
+    number = _cram_school(d03.app, "桃園示範補習班")
     detail = CaseDetail(d03)
     qtbot.addWidget(detail)
     detail.load(number)
@@ -60,16 +59,7 @@ def test_the_chosen_kind_survives_the_case_shown_again(qtbot, d03: GuiContext) -
     qtbot.waitUntil(lambda: detail.view is not shown, timeout=5000)
     assert kind.currentData() == chosen
 
-    other = intake(
-        d03.app,
-        IntakeRequest(
-            service_code="ED-CRAM-SCHOOL-REGISTER",
-            applicant_id="F131232216",
-            applicant_name="林美玲",
-            fields={"school_name": "示範補習班", "school_address": "桃園市", "subject": "數學"},
-            pickup_method="mail",
-        ),
-    ).case_number
+    other = _cram_school(d03.app, "示範補習班", name="林美玲", applicant_id="F131232216")
     detail.load(other)  # another case starts from its first kind
     qtbot.waitUntil(lambda: detail.view is not None and detail.view.case_number == other)
     assert kind.currentIndex() == 0

@@ -3,6 +3,8 @@ Enter in the search box opens the first result: it did nothing, the cursor staye
 
 from __future__ import annotations
 
+from typing import Any
+
 from factories import new_case
 from gui_keys import open_window, press, type_text
 from PySide6.QtCore import Qt
@@ -12,15 +14,21 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.queue_page import QueuePage
 
 
-def test_enter_in_the_filter_box_opens_the_first_case_it_leaves(qtbot, ctx: GuiContext) -> None:
-    new_case(ctx.app)
-    lin = new_case(ctx.app, name="林美玲", applicant_id="F131232216")
+def _in_the_filter_box(qtbot, ctx: GuiContext, rows: int) -> tuple[Any, QueuePage]:
+    """The window on its queue of ``rows`` cases, the cursor in the filter box."""
     window = open_window(qtbot, ctx)
     page = window.current_page()
     assert isinstance(page, QueuePage)
-    qtbot.waitUntil(lambda: len(page.model.items()) == 2, timeout=5000)
+    qtbot.waitUntil(lambda: len(page.model.items()) == rows, timeout=5000)
     page.filter_box.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.filter_box)
+    return window, page
+
+
+def test_enter_in_the_filter_box_opens_the_first_case_it_leaves(qtbot, ctx: GuiContext) -> None:
+    new_case(ctx.app)
+    lin = new_case(ctx.app, name="林美玲", applicant_id="F131232216")
+    window, page = _in_the_filter_box(qtbot, ctx, 2)
     type_text("林")
     assert page.proxy.rowCount() == 1
     press(Qt.Key.Key_Return)
@@ -31,12 +39,7 @@ def test_enter_in_the_filter_box_opens_the_first_case_it_leaves(qtbot, ctx: GuiC
 
 def test_enter_in_a_filter_that_leaves_nothing_stays_put(qtbot, ctx: GuiContext) -> None:
     new_case(ctx.app)
-    window = open_window(qtbot, ctx)
-    page = window.current_page()
-    assert isinstance(page, QueuePage)
-    qtbot.waitUntil(lambda: len(page.model.items()) == 1, timeout=5000)
-    page.filter_box.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.filter_box)
+    window, page = _in_the_filter_box(qtbot, ctx, 1)
     type_text("zzz")
     press(Qt.Key.Key_Return)
     assert window.current_page() is page

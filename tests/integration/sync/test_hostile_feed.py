@@ -4,9 +4,11 @@ page applied, the cursor moved on, so no change can stop the office's pulls for 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+import factories
 import pytest
 from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, new_case, sync_now
@@ -14,11 +16,11 @@ from sync_helpers import CountyServer, enrol, new_case, sync_now
 from eservice_desktop.county.store import FeedRow, make_engine, utcnow
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import chain
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.events import Actor
+from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.services import audit, cases, sync
 from eservice_desktop.services.core import App
-from tests.unit.services.test_ingest import _received
 
 
 def _feed(server: CountyServer, office: str, kind: str, data: dict[str, Any]) -> None:
@@ -40,6 +42,34 @@ def _feed(server: CountyServer, office: str, kind: str, data: dict[str, Any]) ->
         engine.dispose()
 
 
+def _h02_received(app: App) -> Event:
+    """A case received at H02 for pickup at H03, as the county would carry it to H03."""
+    payload = factories.received_payload(str(CaseNumber("H02", "01", 115, 1)))
+    payload["pickup"] = {"method": "counter", "office": "H03"}
+    return Actor("H02", "01", "clerk").event(str(uuid.uuid4()), ev.RECEIVED, app.now(), payload)
+
+
+def _pickup_office_pulls(
+    office: Callable[..., App], county: CountyServer, kind: str, data: Any
+) -> App:
+    """Office H03 pulls a page holding the change ``data`` of ``kind`` (put straight into
+    its feed) and a case H01 received for pickup at H03: the case is applied, one change is
+    set aside, the round ends without an error. H03 is returned."""
+    h01 = office("H01", "01", county.url)
+    h03 = office("H03", "01", county.url)
+    enrol(h01, county)
+    enrol(h03, county)
+    _feed(county, "H03", kind, data)
+    number = new_case(h01, pickup_office="H03")
+    sync_now(h01)
+
+    sync_now(h03)
+    assert cases.load_case(h03, number).case_number == number
+    status = sync.status(h03)
+    assert status["quarantined"] == 1 and status["last_error"] is None
+    return h03
+
+
 @pytest.mark.parametrize(
     ("kind", "data"),
     [
@@ -53,18 +83,7 @@ def _feed(server: CountyServer, office: str, kind: str, data: dict[str, Any]) ->
 def test_a_reference_change_the_office_cannot_use_never_stops_its_feed(
     office: Callable[..., App], sqlite_county: CountyServer, kind: str, data: dict[str, Any]
 ) -> None:
-    h01 = office("H01", "01", sqlite_county.url)
-    h03 = office("H03", "01", sqlite_county.url)
-    enrol(h01, sqlite_county)
-    enrol(h03, sqlite_county)
-    _feed(sqlite_county, "H03", kind, data)
-    number = new_case(h01, pickup_office="H03")
-    sync_now(h01)
-
-    sync_now(h03)
-    assert cases.load_case(h03, number).case_number == number
-    status = sync.status(h03)
-    assert status["quarantined"] == 1 and status["last_error"] is None
+    h03 = _pickup_office_pulls(office, sqlite_county, kind, data)
     sync_now(h03)
     assert sync.status(h03)["quarantined"] == 1
     [row] = sync.quarantined(h03, "en")
@@ -86,18 +105,7 @@ def test_a_change_that_does_not_parse_is_set_aside_and_the_page_applied(
     """One change of a page the office cannot even read (a kind it does not know, data that is
     no object, U+0000) is set aside; before, the whole page was refused as an unreadable answer
     and every later round failed on it."""
-    h01 = office("H01", "01", sqlite_county.url)
-    h03 = office("H03", "01", sqlite_county.url)
-    enrol(h01, sqlite_county)
-    enrol(h03, sqlite_county)
-    _feed(sqlite_county, "H03", kind, data)
-    number = new_case(h01, pickup_office="H03")
-    sync_now(h01)
-
-    sync_now(h03)
-    assert cases.load_case(h03, number).case_number == number
-    status = sync.status(h03)
-    assert status["quarantined"] == 1 and status["last_error"] is None
+    h03 = _pickup_office_pulls(office, sqlite_county, kind, data)
     [row] = sync.quarantined(h03, "en")
     assert row.reason_code == "event.unreadable"
     sync_now(h03)
@@ -112,8 +120,7 @@ def test_an_event_that_differs_from_its_hash_is_set_aside_not_stored(
     for ever: the pull sets it aside instead."""
     h03 = office("H03", "01", sqlite_county.url)
     enrol(h03, sqlite_county)
-    e = _received(h03, Actor("H02", "01", "clerk"), str(CaseNumber("H02", "01", 115, 1)))
-    e.payload["pickup"] = {"method": "counter", "office": "H03"}
+    e = _h02_received(h03)
     data = WireEvent.of(chain.link(e, chain.GENESIS)).model_dump(mode="json")
     data["payload"]["copies"] = 2  # changed after its hash was taken
     _feed(sqlite_county, "H03", "event", data)
@@ -231,7 +238,7 @@ def test_retention_leaves_no_personal_data_in_events_set_aside(
 
     h03 = office("H03", "01", sqlite_county.url)
     enrol(h03, sqlite_county)
-    bad = _received(h03, Actor("H02", "01", "clerk"), str(CaseNumber("H02", "01", 115, 1)))
+    bad = _h02_received(h03)
     bad.payload["time_limit_working_days"] = -3
     _feed(sqlite_county, "H03", "event", WireEvent.of(bad).model_dump(mode="json"))
     _feed(sqlite_county, "H03", "a_later_kind", {"applicant": "王小明 A123456789"})
