@@ -128,7 +128,7 @@ def _field_errors(svc: Service, fields: dict[str, str]) -> dict[str, DomainError
         text = "" if value is None else str(value).strip()
         if spec.required and not text:
             errors[spec.key] = DomainError(
-                "field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key
+                "field.required", f"請輸入{spec.label}", spec.required_en(), spec.key
             )
         elif text and spec.choices and text not in spec.choices:
             errors[spec.key] = DomainError(

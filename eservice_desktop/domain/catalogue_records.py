@@ -121,6 +121,12 @@ class FieldSpec:
     #: choice: it is what the county and the printed forms use.
     choices_en: tuple[str, ...] = ()
 
+    def required_en(self, what: str = "required") -> str:
+        """The English refusal of this field left empty, the label first: a label keeps its
+        capitals ("English name (as in passport)"), so it starts the sentence instead of being
+        put in the middle of one ("Enter Household registration address")."""
+        return f"{self.label_en}: {what}"
+
     def kind_error(self, text: str) -> DomainError | None:
         """What is wrong with a non-empty value for this field's kind: a date field takes an
         ISO date (the counter's form turns an ROC date into one first), a whole-number field

@@ -94,9 +94,11 @@ def _field_error(spec: FieldSpec, value: object) -> DomainError | None:
     """The first thing wrong with one service field's value, or None."""
     text = "" if value is None else str(value).strip()
     if spec.required and not text and spec.type == "choice":
-        return _err("field.required", f"請選擇{spec.label}", f"Choose {spec.label_en}", spec.key)
+        return _err(
+            "field.required", f"請選擇{spec.label}", spec.required_en("choose one"), spec.key
+        )
     if spec.required and not text:
-        return _err("field.required", f"請輸入{spec.label}", f"Enter {spec.label_en}", spec.key)
+        return _err("field.required", f"請輸入{spec.label}", spec.required_en(), spec.key)
     if text and spec.choices and text not in spec.choices:
         return _err(
             "field.choice",
