@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -22,6 +21,7 @@ from typing import Any
 from eservice_desktop.county import cli_data, cli_operator
 from eservice_desktop.county.cli_common import (
     DEFAULT_DB,
+    OneLineParser,
     Refused,
     add_command,
     add_key_file,
@@ -29,8 +29,10 @@ from eservice_desktop.county.cli_common import (
     db_refusal,
     db_url,
     open_sessions,
+    os_refusal,
     port_arg,
     seconds_arg,
+    setup_logging,
     unlock_refused,
 )
 from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
@@ -272,7 +274,7 @@ def _add_db_parser(sub: Any, db_help: str) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = OneLineParser(
         prog="eservice-county-server",
         description="Reference county server for eservice-desktop sync",
     )
@@ -362,14 +364,6 @@ def _add_secret_and_devices(sub: Any) -> None:
     c.set_defaults(func=cmd_channel)
 
 
-def setup_logging() -> None:
-    """Warnings and errors to stderr, redacted (``logs.redact``), uvicorn's included: its own
-    handlers let a 500's traceback reach the journal unredacted."""
-    from eservice_desktop import logs
-
-    logging.basicConfig(level=logging.WARNING, handlers=[logs.redacting(logging.StreamHandler())])
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
@@ -387,12 +381,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ArgumentError, OperationalError) as e:  # --db: never a traceback, never its password
         print(db_refusal(e), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as e:  # an output that cannot be written (report --html, a folder ...)
-        from eservice_desktop.domain.text_values import os_reason, printable_path
-
-        where = printable_path(str(e.filename or ""))
-        zh, en = os_reason(e)
-        print(f"無法存取 {where}（{zh}） / Cannot access {where} ({en})", file=sys.stderr)
+        print(os_refusal(e), file=sys.stderr)
         return 2
 
 

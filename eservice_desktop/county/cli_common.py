@@ -9,7 +9,7 @@ import math
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 DEFAULT_DB = "sqlite:///county.sqlite3"
 
@@ -21,6 +21,38 @@ def db_url(args: argparse.Namespace) -> str:
 
 #: The passphrase a ``--demo`` server uses when IT gave none (demo data only).
 DEMO_SECRET = b"demo-county-passphrase"
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse's refusals said as this program's others are: one line, zh-TW / English, exit
+    2, without the usage block (``--help`` shows it); subcommands' parsers are of this class
+    too (argparse makes them of their parent's)."""
+
+    def error(self, message: str) -> NoReturn:
+        from eservice_desktop.domain.arg_errors import to_zh
+        from eservice_desktop.domain.values import printable
+
+        zh, en = printable(to_zh(message), 300), printable(message, 300)
+        self.exit(2, f"{self.prog}: {zh} / {en}\n")
+
+
+def setup_logging() -> None:
+    """Warnings and errors to stderr, redacted (``logs.redact``), uvicorn's included: its own
+    handlers let a 500's traceback reach the journal unredacted."""
+    import logging
+
+    from eservice_desktop import logs
+
+    logging.basicConfig(level=logging.WARNING, handlers=[logs.redacting(logging.StreamHandler())])
+
+
+def os_refusal(e: OSError) -> str:
+    """The line for an output that cannot be written (``report --html`` into a folder ...)."""
+    from eservice_desktop.domain.text_values import os_reason, printable_path
+
+    where = printable_path(str(e.filename or ""))
+    zh, en = os_reason(e)
+    return f"無法存取 {where}（{zh}） / Cannot access {where} ({en})"
 
 
 class Refused(Exception):

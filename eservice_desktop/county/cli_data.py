@@ -38,7 +38,7 @@ def add_parsers(sub: Any) -> None:
     tg.add_argument("--office", help="e.g. H01")
     tg.add_argument("--department", help="a department code of the catalogue, e.g. household")
     tg.add_argument("--month", help="YYYY-MM")
-    tg.add_argument("--metric", choices=["cases", "online"], default="cases")
+    tg.add_argument("--metric", choices=["cases", "online"], help="set: default cases")
     tg.add_argument("--value", type=int, help="the month's target (cases)")
     tg.add_argument("--json", action="store_true")
     tg.set_defaults(func=cmd_targets)
@@ -198,7 +198,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
                     "office": args.office,
                     "department": args.department,
                     "month": args.month,
-                    "metric": args.metric,
+                    "metric": args.metric or "cases",
                     "value": args.value,
                 }
                 try:
@@ -207,10 +207,14 @@ def cmd_targets(args: argparse.Namespace) -> int:
                     return _refuse(e)
                 print(json.dumps({"published": seqs}))
                 return 0
+            try:
+                chosen = _targets_chosen(args, county_catalogue(s))
+            except DomainError as e:
+                return _refuse(e)
             rows = s.scalars(
-                select(CountyTargetRow).order_by(
-                    CountyTargetRow.office, CountyTargetRow.month, CountyTargetRow.department
-                )
+                select(CountyTargetRow)
+                .filter_by(**chosen)
+                .order_by(CountyTargetRow.office, CountyTargetRow.month, CountyTargetRow.department)
             )
             data = [
                 {"office": r.office, "department": r.department, "month": r.month,
@@ -225,6 +229,25 @@ def cmd_targets(args: argparse.Namespace) -> int:
         for r in data:
             print(f"{r['office']} {r['month']} {r['department']} {r['metric']} {r['value']}")
     return 0
+
+
+def _targets_chosen(args: argparse.Namespace, catalogue: Any) -> dict[str, str]:
+    """``targets list``'s filters, each checked as ``targets set`` checks it: a mistyped month
+    or office listed every target held (the filters were not read), or would list none."""
+    from eservice_desktop.domain.supervisor.targets import check_month
+    from eservice_desktop.domain.values import check_office
+
+    chosen: dict[str, str] = {}
+    if args.office is not None:
+        chosen["office"] = catalogue.office(check_office(args.office)).code
+    if args.department is not None:
+        catalogue.department(args.department)  # DomainError for an unknown department
+        chosen["department"] = args.department
+    if args.month is not None:
+        chosen["month"] = check_month(args.month)
+    if args.metric is not None:
+        chosen["metric"] = args.metric
+    return chosen
 
 
 def cmd_report(args: argparse.Namespace) -> int:

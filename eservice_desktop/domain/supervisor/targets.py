@@ -61,11 +61,7 @@ def check_target(raw: Mapping[str, Any]) -> Target:
         raise DomainError("target.type", "目標值格式錯誤", "A target must be an object")
     office = check_office(raw.get("office"))
     department = check_text(raw.get("department"), "department", max_len=32, min_len=1)
-    month = raw.get("month")
-    if not isinstance(month, str) or not _MONTH_RE.fullmatch(month):
-        raise DomainError(
-            "target.month", "月份格式須為 YYYY-MM", "The month must be YYYY-MM", "month"
-        )
+    month = check_month(raw.get("month"))
     metric = raw.get("metric", "cases")
     if metric not in TARGET_METRICS:
         raise DomainError(
@@ -76,6 +72,15 @@ def check_target(raw: Mapping[str, Any]) -> Target:
         )
     value = check_int(raw.get("value"), "value", 0, TARGET_MAX)
     return Target(office, department, month, str(metric), value)
+
+
+def check_month(month: object) -> str:
+    """A target's month, ``YYYY-MM`` (2000–2099)."""
+    if not isinstance(month, str) or not _MONTH_RE.fullmatch(month):
+        raise DomainError(
+            "target.month", "月份格式須為 YYYY-MM", "The month must be YYYY-MM", "month"
+        )
+    return month
 
 
 #: (upper bound of the lag in %, score at the band's top, score at its bottom): 進度控制情形

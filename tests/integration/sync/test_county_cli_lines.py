@@ -1,0 +1,86 @@
+"""The county server's command line answers as the office's does: argparse's refusals in one
+line, zh-TW / English, exit 2 (they were an English usage block); output piped into a reader
+that stops early (``| head``) is no error (it was "Cannot access  (Broken pipe)", exit 2); and
+``targets list`` reads its filters, each checked as ``targets set`` checks it (a mistyped month
+listed every target, exit 0)."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import pytest
+
+from eservice_desktop.county import cli as county_cli
+
+
+def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    try:
+        code = county_cli.main(list(args))
+    except SystemExit as e:  # argparse's refusals exit from the parser
+        code = int(e.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "zh", "en"),
+    [
+        (["targets"], "缺少必要的參數", "the following arguments are required"),
+        (["bogus"], "無效的選項", "invalid choice"),
+        (["stats", "--bogus"], "無法辨識的參數", "unrecognized arguments"),
+    ],
+)
+def test_argparse_refusals_are_one_line_in_both_languages(
+    monkeypatch: pytest.MonkeyPatch, args: list[str], zh: str, en: str
+) -> None:
+    code, out, err = _run(monkeypatch, *args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "usage:" not in err, err
+    assert zh in err and en in err and err.index(zh) < err.index(en), err
+
+
+def test_output_into_a_closed_pipe_is_no_error(
+    sqlite_county_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone, as `| head` goes after its lines
+    pipe = os.fdopen(write_end, "w", buffering=1)
+    err = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", pipe)
+    monkeypatch.setattr(sys, "stderr", err)
+    try:
+        code = county_cli.main(["stats", "--json", "--db", sqlite_county_db])
+    finally:
+        pipe.close()
+    assert code == 0 and err.getvalue() == ""
+
+
+def test_targets_list_reads_and_checks_its_filters(
+    sqlite_county_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = ["--db", sqlite_county_db]
+    for office, month, metric in (("H01", "2026-12", "cases"), ("H02", "2026-11", "online")):
+        code, _, err = _run(
+            monkeypatch, "targets", "set", "--office", office, "--department", "household",
+            "--month", month, "--metric", metric, "--value", "40", *db,
+        )  # fmt: skip
+        assert code == 0, err
+    listed = {
+        f: _run(monkeypatch, "targets", "list", *f.split(), *db)[1].splitlines()
+        for f in ("", "--office H01", "--month 2026-11", "--metric online")
+    }
+    assert len(listed[""]) == 2
+    assert listed["--office H01"] == ["H01 2026-12 household cases 40"]
+    assert (
+        listed["--month 2026-11"]
+        == listed["--metric online"]
+        == ["H02 2026-11 household online 40"]
+    )
+    for bad in ("--month 2026-13", "--month abc", "--office H99", "--department 戶政"):
+        code, out, err = _run(monkeypatch, "targets", "list", *bad.split(), *db)
+        assert code == 2 and out == "", bad
+        assert err.count("\n") == 1 and " / " in err, err
