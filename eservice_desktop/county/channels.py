@@ -114,7 +114,7 @@ def list_channels(s: Session) -> list[dict[str, Any]]:
         {
             "name": r.name,
             "kind": r.kind,
-            "created_at": r.created_at.isoformat(),
+            "created_at": aware(r.created_at).isoformat(),  # SQLite hands it back naive
             "revoked": r.revoked_at is not None,
         }
         for r in s.scalars(select(ChannelRow).order_by(ChannelRow.name))

@@ -181,14 +181,15 @@ def seconds_arg(text: str) -> float:
     except ValueError:
         value = math.nan
     if not 0.5 <= value <= 3600:
-        raise argparse.ArgumentTypeError("0.5 到 3600 秒 / 0.5 to 3600 seconds")
+        # argparse's wording: the parser says it in both languages (domain.arg_errors)
+        raise argparse.ArgumentTypeError(f"must be 0.5 to 3600 seconds: {text[:40]}")
     return value
 
 
 def port_arg(text: str) -> int:
     """A --port: 0 (any free one) to 65535."""
     if not text.strip().isdigit() or int(text) > 65535:
-        raise argparse.ArgumentTypeError("連接埠須為 0 到 65535 / a port is 0 to 65535")
+        raise argparse.ArgumentTypeError("must be between 0 and 65535")
     return int(text)
 
 

@@ -32,6 +32,8 @@ def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
         (["targets"], "缺少必要的參數", "the following arguments are required"),
         (["bogus"], "無效的選項", "invalid choice"),
         (["stats", "--bogus"], "無法辨識的參數", "unrecognized arguments"),
+        (["serve", "--port", "99999"], "參數 --port：須介於 0 到 65535", "must be between"),
+        (["serve", "--client-timeout", "0"], "須為 0.5 到 3600 秒：0", "0.5 to 3600 seconds"),
     ],
 )
 def test_argparse_refusals_are_one_line_in_both_languages(
@@ -84,3 +86,17 @@ def test_targets_list_reads_and_checks_its_filters(
         code, out, err = _run(monkeypatch, "targets", "list", *bad.split(), *db)
         assert code == 2 and out == "", bad
         assert err.count("\n") == 1 and " / " in err, err
+
+
+def test_channel_list_gives_times_with_their_zone(
+    sqlite_county_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    assert (
+        _run(monkeypatch, "channel", "create", "web1", "--kind", "web", "--db", sqlite_county_db)[0]
+        == 0
+    )
+    out = _run(monkeypatch, "channel", "list", "--db", sqlite_county_db)[1]
+    (channel,) = json.loads(out)["channels"]
+    assert channel["created_at"].endswith("+00:00"), channel
