@@ -221,8 +221,10 @@ def cmd_secret(args: argparse.Namespace) -> int:
         )
     except vault.SecretMissing as e:
         raise Refused(
-            "須提供新密語（ESERVICE_COUNTY_NEW_PASSPHRASE）或新金鑰檔（--new-key-file）",
-            f"Give the new passphrase (ESERVICE_COUNTY_NEW_PASSPHRASE) or --new-key-file: {e}",
+            f"須提供新密語（ESERVICE_COUNTY_NEW_PASSPHRASE）或新金鑰檔（--new-key-file）："
+            f"{e.message_zh}",
+            "Give the new passphrase (ESERVICE_COUNTY_NEW_PASSPHRASE) or --new-key-file: "
+            f"{e.message_en}",
         ) from None
     engine, sessions = open_sessions(db_url(args), old)
     try:

@@ -104,9 +104,10 @@ def county_secret(args: argparse.Namespace, demo: bool = False) -> bytes:
             print("demo: county secrets sealed with the demo passphrase", file=sys.stderr)
             return DEMO_SECRET
         raise Refused(
-            f"須提供縣府金鑰密語（環境變數 {vault.PASSPHRASE_ENV}）或金鑰檔（--key-file）：{e}",
+            f"須提供縣府金鑰密語（環境變數 {vault.PASSPHRASE_ENV}）或金鑰檔（--key-file）："
+            f"{e.message_zh}",
             f"The county passphrase ({vault.PASSPHRASE_ENV}) or key file (--key-file) is "
-            f"needed: {e}",
+            f"needed: {e.message_en}",
         ) from None
 
 

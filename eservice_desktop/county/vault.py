@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import VaultRow
+from eservice_desktop.domain.text_values import os_reason, printable_path
 
 #: Environment variable carrying the passphrase (or use a key file).
 PASSPHRASE_ENV = "ESERVICE_COUNTY_PASSPHRASE"
@@ -41,7 +42,12 @@ _N, _R, _P = 2**15, 8, 1
 
 
 class SecretMissing(Exception):
-    """No passphrase or key file was given."""
+    """No passphrase or key file was given (or the key file cannot be used); said in both
+    languages, as the county's command line says everything (``str`` is the English)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.message_zh, self.message_en = zh, en
 
 
 class WrongSecret(Exception):
@@ -65,13 +71,18 @@ def secret_from(key_file: str | None = None, env: dict[str, str] | None = None) 
         try:
             data = Path(path).read_bytes().strip()
         except OSError as e:
-            raise SecretMissing(f"cannot read the key file {path}: {e.strerror}") from None
+            zh, en = os_reason(e)
+            shown = printable_path(path)
+            raise SecretMissing(
+                f"無法讀取金鑰檔 {shown}（{zh}）", f"cannot read the key file {shown} ({en})"
+            ) from None
         if not data:
-            raise SecretMissing(f"the key file {path} is empty")
+            shown = printable_path(path)
+            raise SecretMissing(f"金鑰檔 {shown} 是空的", f"the key file {shown} is empty")
         return data
     phrase = environ.get(PASSPHRASE_ENV, "")
     if not phrase:
-        raise SecretMissing("no passphrase or key file")
+        raise SecretMissing("未提供密語或金鑰檔", "no passphrase or key file")
     return phrase.encode("utf-8")
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +102,18 @@ def test_channel_list_gives_times_with_their_zone(
     out = _run(monkeypatch, "channel", "list", "--db", sqlite_county_db)[1]
     (channel,) = json.loads(out)["channels"]
     assert channel["created_at"].endswith("+00:00"), channel
+
+
+def test_a_missing_or_unusable_secret_is_said_in_both_languages(
+    sqlite_county_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The zh-TW half named what was missing in English ("：no passphrase or key file")."""
+    monkeypatch.delenv("ESERVICE_COUNTY_PASSPHRASE", raising=False)
+    monkeypatch.delenv("ESERVICE_COUNTY_KEY_FILE", raising=False)
+    empty = tmp_path / "empty.key"
+    empty.write_bytes(b"")
+    for extra in ([], ["--key-file", str(tmp_path / "none.key")], ["--key-file", str(empty)]):
+        code, _, err = _run(monkeypatch, "keys", "rotate", "--db", sqlite_county_db, *extra)
+        zh, _, en = err.partition(" / ")
+        assert code == 2 and en, err
+        assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", zh.replace("--key-file", "")), zh
