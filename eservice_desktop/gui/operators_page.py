@@ -229,6 +229,13 @@ class OperatorsPage(QWidget):
     # -- actions -----------------------------------------------------------------------------
 
     def new_account(self) -> None:
+        """A blank form for a new account; on a new account's form already typed into, the
+        form is kept (the button reads "add account": pressed after typing, it cleared what
+        was typed) and the clerk is pointed to Save."""
+        if self.editing is None and self._typed():
+            self.message.setText(self.tr("這是新帳號的資料：輸入完成後請按「儲存」(Alt+E)。"))
+            self.account.setFocus()
+            return
         self.editing = None
         self.table.clearSelection()
         self.account.setReadOnly(False)
@@ -244,6 +251,10 @@ class OperatorsPage(QWidget):
         self.reset_button.setEnabled(False)
         self.message.clear()
         self.account.setFocus()
+
+    def _typed(self) -> bool:
+        fields = (self.account, self.name, self.scope, self.password)
+        return any(f.text().strip() for f in fields)
 
     def _roles(self) -> list[str]:
         return [r.value for r, check in self.role_boxes.items() if check.isChecked()]

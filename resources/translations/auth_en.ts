@@ -289,6 +289,10 @@
         <translation>All</translation>
     </message>
     <message>
+        <source>這是新帳號的資料：輸入完成後請按「儲存」(Alt+E)。</source>
+        <translation>This is a new account's form: when it is filled in, press Save (Alt+E).</translation>
+    </message>
+    <message>
         <source>請輸入新帳號的初始密碼。</source>
         <translation>Enter the new account's first password.</translation>
     </message>

@@ -435,6 +435,36 @@ def test_office_admin_renames_an_operator_and_the_name_is_saved(qtbot, ctx):
     assert page.name.text() == "王承辦二"  # type: ignore[attr-defined]
 
 
+def test_add_account_pressed_after_typing_keeps_what_was_typed(qtbot, ctx):
+    """「新增帳號」reads "add account": pressed on a new account's form already typed into, it
+    cleared the form. It keeps it and points to Save; on an existing account it still opens a
+    blank form."""
+    from gui_keys import open_window
+
+    add_operator(ctx.app, "clerk01", "王承辦", ["clerk"])
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 1, timeout=20000)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.account)  # type: ignore[attr-defined]
+    type_text("pick02")
+    press(Qt.Key.Key_Tab)
+    type_text("黃領件")
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)  # the click comes after its animation
+    qtbot.waitUntil(lambda: "儲存" in page.message.text(), timeout=5000)  # type: ignore[attr-defined]
+    assert (page.account.text(), page.name.text()) == ("pick02", "黃領件")  # type: ignore[attr-defined]
+    assert QApplication.focusWidget() is page.account  # type: ignore[attr-defined]
+
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "clerk01")  # type: ignore[attr-defined]
+    page.table.setFocus()  # type: ignore[attr-defined]
+    page.table.selectRow(row)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.editing == "clerk01")  # type: ignore[attr-defined]
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.editing is None and page.account.text() == "", timeout=5000)  # type: ignore[attr-defined]
+    assert page.name.text() == "" and page.message.text() == ""  # type: ignore[attr-defined]
+
+
 def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff, clock):
     app = staff.app
     (app.settings.data_dir / shift_start.MARKER).unlink()
