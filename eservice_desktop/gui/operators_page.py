@@ -349,8 +349,18 @@ class OperatorsPage(QWidget):
         self.message.setStyleSheet("color: #b00020;")
         if isinstance(error, DomainError):
             self.message.setText(self.ctx.message(error))
+            self._focus_field(error.field)
         else:
             self.message.setText(self.tr("操作失敗：{e}").format(e=type(error).__name__))
+
+    def _focus_field(self, field: str | None) -> None:
+        """The field the refusal names takes the focus, its text selected, so the admin types
+        the correction at once (the focus stayed where Save was pressed)."""
+        boxes = {"account": self.account, "name": self.name, "password": self.password}
+        box = boxes.get(field or "", self.scope if field == "departments" else None)
+        if box is not None and box.isEnabled() and not box.isReadOnly():
+            box.setFocus()
+            box.selectAll()
 
 
 def create_page(ctx: GuiContext) -> QWidget:

@@ -465,6 +465,29 @@ def test_add_account_pressed_after_typing_keeps_what_was_typed(qtbot, ctx):
     assert page.name.text() == "" and page.message.text() == ""  # type: ignore[attr-defined]
 
 
+def test_a_refused_account_field_takes_the_focus_to_be_corrected(qtbot, ctx):
+    """Save refused for a bad account name: the account field takes the focus with its text
+    selected (the focus stayed in the password field, where Save was pressed)."""
+    from gui_keys import open_window
+
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded, timeout=20000)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.account)  # type: ignore[attr-defined]
+    type_text("Clerk 05!")
+    press(Qt.Key.Key_Tab)
+    type_text("王承辦")
+    press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    type_text("clerk-pass-05")
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=20000)  # type: ignore[attr-defined]
+    assert "帳號" in page.message.text()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.account, timeout=5000)  # type: ignore[attr-defined]
+    assert page.account.selectedText() == "Clerk 05!"  # type: ignore[attr-defined]
+
+
 def test_shift_start_runs_doctor_at_the_first_login_of_the_day_only(qtbot, staff, clock):
     app = staff.app
     (app.settings.data_dir / shift_start.MARKER).unlink()
