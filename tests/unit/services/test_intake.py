@@ -170,7 +170,7 @@ def test_a_missing_required_choice_asks_to_choose(app: App) -> None:
     with pytest.raises(IntakeErrors) as e:
         intake(app, request(fields=fields))
     err = e.value.errors["transcript_kind"]
-    assert (err.message_zh, err.message_en) == ("請選擇謄本種類", "Choose Transcript kind")
+    assert (err.message_zh, err.message_en) == ("請選擇謄本種類", "Transcript kind: choose one")
     assert count(app, CaseRow) == 0
 
 
