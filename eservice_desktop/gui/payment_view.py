@@ -39,6 +39,7 @@ from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.services import cases, fees, payment_screen, payments
 
 MAX_AMOUNT = 9_999_999
@@ -240,7 +241,9 @@ class PaymentView(QWidget):
         self.receipts_table.setHorizontalHeaderLabels(
             [_t("收據號碼"), _t("方式"), _t("金額"), _t("狀態"), _t("已列印")]
         )
-        self.receipts_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # Fitted, not stretched: five equal columns cut the receipt number the clerk reads
+        # before a void or refund to "H01-01-115-···" at 1024 px (the last column takes the rest).
+        self.receipts_fitter = ColumnFitter(self.receipts_table)
         self.receipts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.receipts_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         rec_layout.addWidget(self.receipts_table)

@@ -5,7 +5,7 @@ this QDateEdit renders its text itself and parses what the clerk types with
 :func:`~eservice_desktop.domain.rocdate.parse_roc` (115/3/10, 115.03.10, 1150310,
 民國115年3月10日). Up/Down and PageUp/PageDown move by a day and a month wherever the cursor is
 (sections of a Gregorian format would not line up with a three-digit year); the focus arriving
-selects the whole date, so what the clerk types replaces it. There is no
+selects the whole date, so what the clerk types replaces it, and so does Ctrl+A. There is no
 calendar popup: its month grid and year header would be Gregorian.
 
 A date typed that does not exist (115/11/31) is never put aside unseen: Enter keeps it and
@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QValidator
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QValidator
 from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QToolTip, QWidget
 
 from eservice_desktop.domain.errors import DomainError
@@ -111,6 +111,11 @@ class RocDateEdit(QDateEdit):
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.hasAcceptableInput():
             self._say(self.tr("日期格式錯誤，請輸入民國年/月/日，例如 115/03/10"))
             return  # kept to be corrected; Enter does not go on with another date
+        if event.matches(QKeySequence.StandardKey.SelectAll):
+            # QDateEdit's own Ctrl+A selects the text but keeps editing its first section:
+            # 115/12/03 typed over 115/02/30 became 115/115/12/03, the correction lost.
+            self.lineEdit().selectAll()
+            return
         if event.key() in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             months = 1 if event.key() == Qt.Key.Key_PageUp else -1
             self.setDate(self.date().addMonths(months))

@@ -54,6 +54,10 @@ if TYPE_CHECKING:
 WIDTH = 515.0
 HEIGHT = 250.0
 
+#: An empty period, in both languages like the titles the reports give their charts: the
+#: English reports page showed "（本期無資料）" alone under "Overdue open cases by department".
+NO_DATA = "（本期無資料）No data for this period"
+
 TITLE_SIZE = 11.0
 LABEL_SIZE = 7.5
 VALUE_SIZE = 7.5
@@ -115,7 +119,7 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
             String(
                 width / 2,
                 height / 2,
-                "（本期無資料）",
+                NO_DATA,
                 fontName=font,
                 fontSize=10,
                 textAnchor="middle",

@@ -59,3 +59,18 @@ def test_leaving_a_date_that_does_not_exist_says_it_went_back(qtbot: QtBot) -> N
     QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert day.date() == QDate(2026, 12, 2) and day.lineEdit().text() == "115/12/02"
     assert "115/13/01" in QToolTip.text() and "115/12/02" in QToolTip.text()
+
+
+def test_ctrl_a_and_typing_replaces_a_date_kept_to_be_corrected(qtbot: QtBot) -> None:
+    """The clerk's own way to correct it: Ctrl+A, then the right date (QDateEdit's Ctrl+A
+    spliced the typed text into the old date: 115/115/12/03)."""
+    _shown, day, _other, went = _dialog(qtbot)
+    QTest.keyClicks(QApplication.focusWidget(), "115/02/30")
+    QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+    for typed, wanted in (("115/02/27", QDate(2026, 2, 27)), ("115/12/03", QDate(2026, 12, 3))):
+        ctrl = Qt.KeyboardModifier.ControlModifier
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_A, ctrl)
+        QTest.keyClicks(QApplication.focusWidget(), typed)
+        assert day.lineEdit().text() == typed
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert went[-1] == wanted

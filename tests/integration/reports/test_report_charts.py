@@ -147,10 +147,10 @@ def test_the_first_seven_colours_stay_apart_for_colour_blind_readers(vision: str
 
 
 def test_an_empty_period_says_so() -> None:
-    empty = ChartSpec("bar", "逾期案件", ("戶籍課",), (("逾期", (0.0,)),), "件")
-    assert "（本期無資料）" in texts(chart_svg(empty))
+    empty = ChartSpec("bar", "逾期案件 Overdue", ("戶籍課",), (("逾期", (0.0,)),), "件")
+    assert "（本期無資料）No data for this period" in texts(chart_svg(empty))  # as its title
     nothing = ChartSpec("pie", "管道占比", (), (("件數", ()),), "件")
-    assert "（本期無資料）" in texts(chart_svg(nothing))
+    assert "（本期無資料）No data for this period" in texts(chart_svg(nothing))
 
 
 def test_too_many_categories_keep_the_largest_and_say_the_rest_is_in_the_table() -> None:
