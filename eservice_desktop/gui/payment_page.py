@@ -59,6 +59,8 @@ class PaymentPage(PaymentPrinting):
         #: The 核定 row's terms as the shown case's assessment recorded them.
         self.recorded_terms = fees.Terms(1, False, 0, "")
         self._typed: payment_typed.Typed | None = None  # kept while the case reloads
+        #: The receipt selected and the receipts there were, while the case reloads.
+        self._kept_receipt: tuple[str, frozenset[str]] = ("", frozenset())
         self._build()
         ctx.case_changed.connect(self._case_changed)
 
@@ -109,6 +111,9 @@ class PaymentPage(PaymentPrinting):
             self.recent_case = number  # e.g. just received at intake: its fee is next
         if self.current is not None and number == self.current.view.case_number:
             self._typed = payment_typed.take(self)
+            selected = self.selected_receipt()
+            known = frozenset(r.receipt_number for r in self.current.receipts)
+            self._kept_receipt = (selected.receipt_number if selected else "", known)
             self.load(number)
 
     def _case_shown(self, number: str) -> None:
@@ -225,7 +230,8 @@ class PaymentPage(PaymentPrinting):
         self.recorded_terms = fees.terms_of(screen.assessment, v.copies)
         payment_terms.show(self.recorded_terms, *self._terms_row())
         self.ctx.case_shown.emit(v.case_number)
-        self._draw_receipts(screen.receipts)
+        self._draw_receipts(screen.receipts, *self._kept_receipt)
+        self._kept_receipt = ("", frozenset())
         self.draw_pending()  # F10 prints this case's own unprinted receipt first
         typed, self._typed = self._typed, None
         self._update_change()

@@ -355,7 +355,15 @@ class PaymentView(QWidget):
         )
         return balance
 
-    def _draw_receipts(self, receipts: Sequence[payments.PaymentResult]) -> None:
+    def _draw_receipts(
+        self,
+        receipts: Sequence[payments.PaymentResult],
+        keep: str = "",
+        known: frozenset[str] = frozenset(),
+    ) -> None:
+        """The case's receipts, the newest selected; when the case is shown again with no
+        receipt beyond those ``known`` before, ``keep`` (the one the clerk had selected): a
+        reprint of the first receipt moved the selection to the last, which Alt+D voided."""
         self.receipts_table.setRowCount(len(receipts))
         for row, r in enumerate(receipts):
             method = {"cash": _t("現金"), "card": _t("刷卡"), "online": _t("線上")}.get(
@@ -377,5 +385,7 @@ class PaymentView(QWidget):
             ]
             for col, text in enumerate(cells):
                 self.receipts_table.setItem(row, col, QTableWidgetItem(text))
+        numbers = [r.receipt_number for r in receipts]
         if receipts:
-            self.receipts_table.selectRow(len(receipts) - 1)
+            same = keep in numbers and known.issuperset(numbers)
+            self.receipts_table.selectRow(numbers.index(keep) if same else len(numbers) - 1)

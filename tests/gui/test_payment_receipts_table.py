@@ -1,0 +1,49 @@
+"""The fees page's receipts table: each receipt number whole (the clerk reads it before
+a void, a refund or a reprint; five stretched columns cut it to ``H01-01-115-···`` on a
+1,024 px screen), and the receipt the clerk selected kept selected."""
+
+from __future__ import annotations
+
+from factories import new_case
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.payment_page import PaymentPage
+from eservice_desktop.services import payments
+
+
+def test_the_receipt_number_is_whole_on_a_1024_screen(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    receipt = payments.record_payment(sync_ctx.app, number, "cash", 30, tendered=30)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.resize(680, 760)  # the page beside the identity panel in a 1,024 px window
+    page.show()
+    qtbot.waitExposed(page)
+    page.load(number)
+    table = page.receipts_table
+    assert table.item(0, 0).text() == receipt.receipt_number
+    qtbot.waitUntil(lambda: table.columnWidth(0) >= table.sizeHintForColumn(0))
+    widths = sum(table.columnWidth(i) for i in range(table.columnCount()))
+    assert widths <= table.viewport().width()  # and nothing pushed past the edge
+
+
+def test_the_receipt_selected_stays_selected_when_its_case_is_shown_again(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """The case written elsewhere (a reprint marks the receipt, a MOICA check, a sync) shows
+    again: the clerk's receipt stays the selected one, so Alt+D voids it and not the last."""
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    first = payments.record_payment(sync_ctx.app, number, "cash", 10, tendered=10)
+    payments.record_payment(sync_ctx.app, number, "cash", 10, tendered=10)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.load(number)
+    page.receipts_table.selectRow(0)
+    sync_ctx.case_changed.emit(number)
+    qtbot.waitUntil(lambda: page.current is not None and page.receipts_table.rowCount() == 2)
+    shown = page.selected_receipt()
+    assert shown is not None and shown.receipt_number == first.receipt_number
+    payments.record_payment(sync_ctx.app, number, "cash", 5, tendered=5)
+    sync_ctx.case_changed.emit(number)  # a new receipt: it is the one selected
+    qtbot.waitUntil(lambda: page.current is not None and page.receipts_table.rowCount() == 3)
+    assert page.receipts_table.currentRow() == 2
