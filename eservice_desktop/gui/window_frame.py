@@ -11,8 +11,8 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -38,6 +38,36 @@ if TYPE_CHECKING:
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
+
+
+class GivingWayLabel(QLabel):
+    """The status bar's office name: the one part that gives way when the bar is short of
+    room, elided at its end with the whole name in its tooltip. A plain label never shrinks
+    below its text, so in English at 1,024 px the sync state at the other end was cut instead
+    ("Offline: Sync faile"), the one thing there the clerk must read."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.whole = text
+        self.setToolTip(text)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(
+            self.fontMetrics().horizontalAdvance(self.whole) + 4, super().sizeHint().height()
+        )
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        return QSize(
+            self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height()
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        elided = self.fontMetrics().elidedText(
+            self.whole, Qt.TextElideMode.ElideRight, self.width()
+        )
+        if elided != self.text():
+            self.setText(elided)
 
 
 def _action(window: MainWindow, text: str, name: str = "", keys: str = "") -> QAction:
@@ -191,7 +221,7 @@ def build_status_bar(window: MainWindow) -> None:
     office_text = _t("{office}（{code}）櫃檯 {device}").format(
         office=ctx.pick(office.name, office.name_en), code=office.code, device=s.device_id
     )
-    window.office_label = QLabel(office_text)
+    window.office_label = GivingWayLabel(office_text)
     window.office_label.setObjectName("office_label")
     status.addWidget(window.office_label)
     # Who is signed in, always in sight while the window is unlocked.
