@@ -132,6 +132,12 @@ class PaymentPrinting(PaymentView):
         self.last_error = text
         self.ctx.status_message.emit(text)
 
+    def receipt_refused(self, error: BaseException) -> None:
+        """A receipt action refused (or its approval cancelled): said in the status bar and
+        under the receipts' buttons, where the clerk pressed the key."""
+        self._error(error)
+        self.receipt_error.setText(self.last_error)
+
     # -- closing -----------------------------------------------------------------------------
 
     def closing_dialog(self) -> None:

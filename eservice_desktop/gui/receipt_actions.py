@@ -47,7 +47,7 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
             reason,
             approval_reason=reason,
             on_done=lambda approval: page._print(number, reason, approval),
-            on_error=page._error,
+            on_error=page.receipt_refused,
         )
         return
     page._print(r.receipt_number, reason)
@@ -73,7 +73,7 @@ def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
         page.ctx.app,
         r.receipt_number,
         on_done=lambda _number: _ask_void(page, r),
-        on_error=page._error,
+        on_error=page.receipt_refused,
     )
 
 
@@ -92,7 +92,7 @@ def _ask_void(page: PaymentPage, r: payments.PaymentResult) -> None:
         reason,
         approval_reason=reason,
         on_done=lambda res: page._written(res.case_number),
-        on_error=page._error,
+        on_error=page.receipt_refused,
     )
 
 
@@ -106,7 +106,7 @@ def refund_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
         page.ctx.app,
         r.receipt_number,
         on_done=lambda left: _ask_refund(page, r, left),
-        on_error=page._error,
+        on_error=page.receipt_refused,
     )
 
 
@@ -129,5 +129,5 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
         reason,
         approval_reason=reason,
         on_done=lambda res: page._written(res.case_number),
-        on_error=page._error,
+        on_error=page.receipt_refused,
     )

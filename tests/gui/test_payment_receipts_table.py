@@ -47,3 +47,33 @@ def test_the_receipt_selected_stays_selected_when_its_case_is_shown_again(
     sync_ctx.case_changed.emit(number)  # a new receipt: it is the one selected
     qtbot.waitUntil(lambda: page.current is not None and page.receipts_table.rowCount() == 3)
     assert page.receipts_table.currentRow() == 2
+
+
+def test_a_void_left_unapproved_says_why_under_the_receipts_in_english(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """Esc on the supervisor's dialog: the refusal was in the status bar only, cut at 1,024 px
+    ("… their account and password at this co"); it is whole under the receipts' buttons."""
+    from PySide6.QtWidgets import QApplication
+
+    from eservice_desktop.gui.approval import ApprovalDialog
+    from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+    sync_ctx.lang = "en"
+    translators = install_translators(QApplication.instance(), "en")
+    try:
+        number = new_case(sync_ctx.app, name="陳堃", copies=2)
+        payments.record_payment(sync_ctx.app, number, "cash", 30, tendered=30)
+        page = PaymentPage(sync_ctx)
+        qtbot.addWidget(page)
+        page.show()
+        page.load(number)
+        page.ask_text = lambda _title, _label: "wrong case"  # type: ignore[method-assign]
+        page.void_selected()
+        qtbot.waitUntil(lambda: bool(page.findChildren(ApprovalDialog)))
+        page.findChildren(ApprovalDialog)[-1].reject()
+        qtbot.waitUntil(lambda: bool(page.last_error))
+        assert "supervisor" in page.last_error
+        assert page.receipt_error.text() == page.last_error and page.receipt_error.isVisible()
+    finally:
+        remove_translators(QApplication.instance(), translators)
