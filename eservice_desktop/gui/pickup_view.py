@@ -11,7 +11,7 @@ on its own. The texts keep the translation context
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -36,6 +36,25 @@ PREVIEW_SIZE = (400, 300)
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("PickupDesk", text)
+
+
+class MessageLabel(QLabel):
+    """The desk's verdict, wrapped, never shorter than its lines: a layout short of height
+    squeezes a wrapped label below them (a plain label's least height is one line), and at
+    1024×768 the last line of 已於 … 領取，不可重複交付 (…請洽主管。) was cut under 案件. Its
+    least height follows its text and width, so the page scrolls instead."""
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
+        super().setText(text)
+        self._hold_lines()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._hold_lines()
+
+    def _hold_lines(self) -> None:
+        if self.width() > 0:
+            self.setMinimumHeight(self.heightForWidth(self.width()))
 
 
 class PickupView(QWidget):
@@ -93,7 +112,7 @@ class PickupView(QWidget):
 
     def _build_case_side(self) -> QWidget:
         """The message, the case scanned, the collector and the actions."""
-        self.message_label = QLabel(_t("請掃描民眾手機上的領件條碼"))
+        self.message_label = MessageLabel(_t("請掃描民眾手機上的領件條碼"))
         self.message_label.setObjectName("pickup_message")
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("font-size: 16pt;")
