@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtPrintSupport import QPrinter
@@ -95,22 +96,24 @@ def save_closing(
     path: Path,
     device: str | None,
     on_error: Callable[[BaseException], None],
+    *,
+    on_saved: Callable[[str], None] | None = None,
 ) -> None:
-    """Writes the closing on a worker; the status bar says where and warns of personal data."""
+    """Writes the closing on a worker; the status bar (and ``on_saved``: the page, under the
+    receipts' buttons) says where, the day's net and cash, and warns of personal data."""
+
+    def saved(r: Any) -> None:  # printing.closing.ClosingReport (gui does not import printing)
+        text = QCoreApplication.translate(
+            "PaymentPage",
+            "日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；"
+            "含個人資料，僅限本帳號讀取，用畢請刪除",
+        ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
+        ctx.status_message.emit(text)
+        if on_saved is not None:
+            on_saved(text)
+
     ctx.tasks.run(
-        daily_closing.write_closing,
-        ctx.app,
-        day,
-        path,
-        device,
-        on_done=lambda r: ctx.status_message.emit(
-            QCoreApplication.translate(
-                "PaymentPage",
-                "日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；"
-                "含個人資料，僅限本帳號讀取，用畢請刪除",
-            ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
-        ),
-        on_error=on_error,
+        daily_closing.write_closing, ctx.app, day, path, device, on_done=saved, on_error=on_error
     )
 
 

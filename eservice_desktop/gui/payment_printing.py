@@ -133,10 +133,14 @@ class PaymentPrinting(PaymentView):
         self.ctx.status_message.emit(text)
 
     def receipt_refused(self, error: BaseException) -> None:
-        """A receipt action refused (or its approval cancelled): said in the status bar and
-        under the receipts' buttons, where the clerk pressed the key."""
+        """A receipt action or the closing refused (or its approval cancelled): said in the
+        status bar and under the receipts' buttons, where the clerk pressed the key."""
         self._error(error)
-        self.receipt_error.setText(self.last_error)
+        self._note(self.last_error, "#b00020")
+
+    def _note(self, text: str, colour: str = "") -> None:
+        self.receipt_note.setStyleSheet(f"color: {colour}" if colour else "")
+        self.receipt_note.setText(text)
 
     # -- closing -----------------------------------------------------------------------------
 
@@ -150,9 +154,11 @@ class PaymentPrinting(PaymentView):
             self.save_closing(chosen.day, path, chosen.device)
 
     def save_closing(self, day: date, path: Path, device: str | None = "") -> None:
-        payment_closing.save_closing(self.ctx, day, path, device, self._error)
+        payment_closing.save_closing(
+            self.ctx, day, path, device, self.receipt_refused, on_saved=self._note
+        )
 
     def print_closing(self, day: date, device: str | None = "") -> None:
         payment_closing.print_closing(
-            self.ctx, self, day, device, printer=self._printer(), on_error=self._error
+            self.ctx, self, day, device, printer=self._printer(), on_error=self.receipt_refused
         )

@@ -257,10 +257,11 @@ class PaymentView(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.closing_btn)
         rec_layout.addLayout(buttons)
-        #: Why a print, void or refund was refused, whole under its buttons (the status bar
-        #: cut the English one at 1,024 px: "… their account and password at this co").
-        self.receipt_error = self._error_label("receipt_error")
-        rec_layout.addWidget(self.receipt_error)
+        #: What became of a print, void, refund or closing, whole under its buttons: the
+        #: status bar cut the English at 1,024 px ("… their account and password at this co",
+        #: the closing's figures).
+        self.receipt_note = self._error_label("receipt_note")
+        rec_layout.addWidget(self.receipt_note)
         return rec_box
 
     # -- refusals beside their fields --------------------------------------------------------
@@ -287,7 +288,7 @@ class PaymentView(QWidget):
         for label in self.field_errors.values():
             label.clear()
         self.page_error.clear()
-        self.receipt_error.clear()
+        self.receipt_note.clear()
 
     def show_refusal(self, error: BaseException, text: str) -> bool:
         """A refusal about one field is shown beside it, in the window's language, and the

@@ -74,6 +74,21 @@ def test_a_void_left_unapproved_says_why_under_the_receipts_in_english(
         page.findChildren(ApprovalDialog)[-1].reject()
         qtbot.waitUntil(lambda: bool(page.last_error))
         assert "supervisor" in page.last_error
-        assert page.receipt_error.text() == page.last_error and page.receipt_error.isVisible()
+        assert page.receipt_note.text() == page.last_error and page.receipt_note.isVisible()
     finally:
         remove_translators(QApplication.instance(), translators)
+
+
+def test_the_closing_saved_says_its_figures_under_the_receipts(
+    sync_ctx: GuiContext, qtbot, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """The net and the cash expected were said in the status bar only, cut at 1,024 px."""
+    from eservice_desktop.services import cases
+
+    payments.record_payment(sync_ctx.app, new_case(sync_ctx.app, copies=2), "cash", 30)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.save_closing(cases.today(sync_ctx.app), tmp_path / "closing.csv", None)
+    qtbot.waitUntil(lambda: "應有現金 30 元" in page.receipt_note.text())
+    assert page.receipt_note.isVisible() and "#b00020" not in page.receipt_note.styleSheet()
