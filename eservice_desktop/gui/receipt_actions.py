@@ -33,7 +33,9 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
         return
     reason = ""
     if r.printed and r.status == "valid":
-        asked = page.ask_text(_t("重印收據"), _t("重新列印原因："))
+        asked = page.ask_text(
+            _t("重印收據"), _t("重新列印收據 {n} 的原因：").format(n=r.receipt_number)
+        )
         if asked is None:
             return
         reason = asked
@@ -80,7 +82,10 @@ def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
 def _ask_void(page: PaymentPage, r: payments.PaymentResult) -> None:
     if not _still_shown(page, r):
         return
-    reason = page.ask_text(_t("作廢收據"), _t("作廢原因（號碼保留，列入日結）："))
+    reason = page.ask_text(
+        _t("作廢收據"),
+        _t("作廢收據 {n} 的原因（號碼保留，列入日結）：").format(n=r.receipt_number),
+    )
     if reason is None:
         return
     run_with_approval(  # a supervisor approves on this counter (auth.approval_required)
@@ -113,10 +118,13 @@ def refund_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
 def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None:
     if not _still_shown(page, r):
         return
-    amount, ok = QInputDialog.getInt(page, _t("退費"), _t("退費金額："), left, 1, left)
+    named = {"n": r.receipt_number}  # the dialogs name the receipt they act on
+    amount, ok = QInputDialog.getInt(
+        page, _t("退費"), _t("收據 {n} 退費金額：").format(**named), left, 1, left
+    )
     if not ok:
         return
-    reason = page.ask_text(_t("退費"), _t("退費原因："))
+    reason = page.ask_text(_t("退費"), _t("收據 {n} 退費原因：").format(**named))
     if reason is None:
         return
     run_with_approval(

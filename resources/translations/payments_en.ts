@@ -261,8 +261,8 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="458" />
-        <source>重新列印原因：</source>
-        <translation>Reason for reprinting:</translation>
+        <source>重新列印收據 {n} 的原因：</source>
+        <translation>Reason for reprinting receipt {n}:</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="468" />
@@ -271,18 +271,18 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="468" />
-        <source>作廢原因（號碼保留，列入日結）：</source>
-        <translation>Reason for voiding (the number is kept and listed on the closing):</translation>
+        <source>作廢收據 {n} 的原因（號碼保留，列入日結）：</source>
+        <translation>Reason for voiding receipt {n} (the number is kept and listed on the closing):</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="487" />
-        <source>退費金額：</source>
-        <translation>Refund amount:</translation>
+        <source>收據 {n} 退費金額：</source>
+        <translation>Refund amount for receipt {n}:</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="494" />
-        <source>退費原因：</source>
-        <translation>Reason for the refund:</translation>
+        <source>收據 {n} 退費原因：</source>
+        <translation>Reason for the refund of receipt {n}:</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="511" />

@@ -92,3 +92,22 @@ def test_the_closing_saved_says_its_figures_under_the_receipts(
     page.save_closing(cases.today(sync_ctx.app), tmp_path / "closing.csv", None)
     qtbot.waitUntil(lambda: "應有現金 30 元" in page.receipt_note.text())
     assert page.receipt_note.isVisible() and "#b00020" not in page.receipt_note.styleSheet()
+
+
+def test_the_void_and_reprint_questions_name_the_receipt(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """作廢原因 asked without saying which receipt: the clerk answered for the one selected, not
+    always the one meant. The question names it (a reprint's too)."""
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    first = payments.record_payment(sync_ctx.app, number, "cash", 10, tendered=10)
+    payments.confirm_printed(sync_ctx.app, first.receipt_number)
+    payments.record_payment(sync_ctx.app, number, "cash", 20, tendered=20)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.load(number)
+    page.receipts_table.selectRow(0)
+    asked: list[str] = []
+    page.ask_text = lambda _title, label: asked.append(label)  # type: ignore[method-assign]
+    page.void_selected()
+    page.print_selected()
+    qtbot.waitUntil(lambda: len(asked) == 2)
+    assert all(first.receipt_number in label for label in asked), asked
