@@ -23,6 +23,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from eservice_desktop.county import channel_api, lookups, notify, service
 from eservice_desktop.county.edge import (
@@ -39,6 +40,7 @@ from eservice_desktop.county.office_routes import (
     operator_routes,
     report_routes,
 )
+from eservice_desktop.county.refusals import answer_of
 from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
 from eservice_desktop.county.sync_routes import case_routes, demo_routes, device_routes, sync_routes
 from eservice_desktop.county.vault import Vault, unlock
@@ -184,7 +186,8 @@ def _register_routes(r: Routes, demo: bool) -> None:
 
 
 def _error_handlers(app: FastAPI) -> None:
-    """Refused input answers where and why (never the value); Forbidden is a 403."""
+    """Refused input answers where and why (never the value); Forbidden is a 403; every other
+    refusal answers its code with zh-TW and English words (county/refusals.py)."""
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_r: Request, e: RequestValidationError) -> JSONResponse:
@@ -197,4 +200,11 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(service.Forbidden)
     async def _forbidden(_r: Request, e: service.Forbidden) -> JSONResponse:
-        return JSONResponse({"detail": str(e)}, status_code=403)
+        return JSONResponse(answer_of(403, str(e)), status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _refused(_r: Request, e: StarletteHTTPException) -> JSONResponse:
+        # code, zh-TW and English (county/refusals.py), not FastAPI's {"detail": "<English>"}
+        return JSONResponse(
+            answer_of(e.status_code, e.detail), status_code=e.status_code, headers=e.headers
+        )

@@ -21,12 +21,13 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channel_checks, channel_status, channels, service
 from eservice_desktop.county.edge import RateLimiter
 from eservice_desktop.county_link.protocol import API_VERSION
+from eservice_desktop.county_link.wire_base import iso_text
 from eservice_desktop.domain.settlement_file import TOOLS, known_tool
 
 CHANNEL_RATE = 120
@@ -50,7 +51,9 @@ class ApplicationIn(BaseModel):
     office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$", description="handling office")
     pickup_method: str = Field(default="counter", pattern=r"^(counter|mail|other_office)$")
     pickup_office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$")
-    reservation_at: datetime | None = Field(
+    # ISO-8601 text, never a number (read as seconds since 1970); the offset is checked by
+    # channel_checks, with its own words
+    reservation_at: Annotated[datetime, BeforeValidator(iso_text)] | None = Field(
         default=None, description="requested appointment, with a UTC offset"
     )
 

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import service
 from eservice_desktop.county.edge import Limits
+from eservice_desktop.county.refusals import REFUSALS, body_of, refused
 from eservice_desktop.county.store import DeviceRow
-from eservice_desktop.county_link.protocol import ErrorBody
+from eservice_desktop.county_link.protocol import ErrorBody, seq_of
 
 
 def is_loopback(host: str | None) -> bool:
@@ -49,9 +50,9 @@ def _device_key(
         with sessions() as s, s.begin():
             return service.authenticate(s, creds.credentials if creds else None).device_key
     except service.AuthFailed:
-        raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
+        raise refused(401, "auth.unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
     except service.Forbidden:
-        raise HTTPException(403, "device revoked") from None
+        raise refused(403, "auth.revoked") from None
 
 
 #: The authenticated device's key, as a handler parameter.
@@ -70,7 +71,18 @@ def dev_of(s: Session, key: str) -> DeviceRow:
 
 
 def too_many(wait: int, what: str) -> HTTPException:
-    return HTTPException(429, f"too many {what}", {"Retry-After": str(wait)})
+    zh = REFUSALS["rate.too_many"][0]
+    body = body_of("rate.too_many", zh, f"Too many {what}; try again later")
+    return HTTPException(429, body, {"Retry-After": str(wait)})
+
+
+def since_seq(since: str) -> int:
+    """The seq a ``since`` cursor names; 422 for one beyond any feed (a signed 64-bit
+    integer), which the store could not even compare (SQLite raised OverflowError: 500)."""
+    try:
+        return seq_of(since)
+    except ValueError:
+        raise refused(422, "request.bad_cursor") from None
 
 
 class Routes:

@@ -36,15 +36,16 @@ import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
+from eservice_desktop.county.refusals import refusal_bytes
 
-_TOO_SLOW = b'{"detail": "request head too slow"}'
+_TOO_SLOW = refusal_bytes("request.head_too_slow")
 _408 = (
     b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
     b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_SLOW), _TOO_SLOW)
 )
 
 
-_BUSY = b'{"detail": "server busy, try again"}'
+_BUSY = refusal_bytes("server.busy")
 _503 = (
     b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
     b"retry-after: 5\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_BUSY), _BUSY)

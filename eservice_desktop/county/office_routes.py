@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from eservice_desktop.county import lookups, notify, reports, service
 from eservice_desktop.county import operators as county_operators
-from eservice_desktop.county.http_common import ERRORS, Device, Routes, dev_of, too_many
+from eservice_desktop.county.http_common import ERRORS, Device, Routes, dev_of, since_seq, too_many
+from eservice_desktop.county.refusals import body_of
 from eservice_desktop.county_link.protocol import (
     API_VERSION,
     CHUNK_SIZE,
@@ -25,7 +26,6 @@ from eservice_desktop.county_link.protocol import (
     OperatorsResponse,
     OperatorVerifyRequest,
     OperatorVerifyResponse,
-    seq_of,
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
@@ -47,13 +47,14 @@ def operator_routes(r: Routes) -> None:
     def operators_pull(
         key: Device,
         since: Annotated[
-            str, Query(pattern=r"^[0-9]{0,18}$", description="version from the last pull")
+            str, Query(pattern=r"^[0-9]{0,19}$", description="version from the last pull")
         ] = "",
     ) -> OperatorsResponse:
         """This office's operators changed since ``since``, with their argon2id hashes."""
+        start = since_seq(since)
         with tx() as s:
             dev = dev_of(s, key)
-            records, version = county_operators.records_since(s, dev.office, seq_of(since))
+            records, version = county_operators.records_since(s, dev.office, start)
             dev.last_seen_at = clock()
         return OperatorsResponse(operators=records, version=str(version), server_time=clock())
 
@@ -236,9 +237,10 @@ def report_routes(r: Routes) -> None:
                 today = clock().astimezone(TAIPEI).date()
                 return reports.compute(s, catalogue, kind, *period, today=today)
         except DomainError as e:
-            raise HTTPException(400, f"{e.message_zh} / {e.message_en}") from None
+            raise HTTPException(400, body_of(e.code, e.message_zh, e.message_en)) from None
         except ValueError:
-            raise HTTPException(400, "日期須為 YYYY-MM-DD / dates must be YYYY-MM-DD") from None
+            words = body_of("report.dates", "日期須為 YYYY-MM-DD", "Dates must be YYYY-MM-DD")
+            raise HTTPException(400, words) from None
 
     @app.get(
         f"/{API_VERSION}/reports/{{kind}}",

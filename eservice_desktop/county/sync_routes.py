@@ -19,6 +19,7 @@ from eservice_desktop.county.http_common import (
     dev_of,
     is_loopback,
     json_of,
+    since_seq,
     too_many,
 )
 from eservice_desktop.county_link.protocol import (
@@ -33,7 +34,6 @@ from eservice_desktop.county_link.protocol import (
     PushRequest,
     PushResponse,
     StatusResponse,
-    seq_of,
 )
 from eservice_desktop.storage.collection import collection_paused
 
@@ -172,7 +172,7 @@ def _pull_route(r: Routes) -> None:
     def pull(
         key: Device,
         since: Annotated[
-            str, Query(pattern=r"^[0-9]{0,18}$", description="cursor from the last pull")
+            str, Query(pattern=r"^[0-9]{0,19}$", description="cursor from the last pull")
         ] = "",
         limit: Annotated[int, Query(ge=1, le=MAX_PULL_PAGE)] = 500,
         include_own: Annotated[bool, Query(description="also this device's own events")] = False,
@@ -180,11 +180,12 @@ def _pull_route(r: Routes) -> None:
             bool, Query(description="also tell how many changes remain after this page")
         ] = False,
     ) -> Response:
+        start = since_seq(since)
         with tx() as s:
             page = feed.pull(
                 s,
                 dev_of(s, key),
-                seq_of(since),
+                start,
                 limit,
                 clock(),
                 include_own=include_own,

@@ -45,6 +45,7 @@ from eservice_desktop.county_link.protocol import (
     StatusResponse,
     WireAccess,
     WireEvent,
+    seq_of,
 )
 from eservice_desktop.county_link.transport import (
     GZIP_MIN,
@@ -155,9 +156,11 @@ class CountyClient(CountyTransport):
             params["count"] = "true"
         r = self._send("GET", "/changes", params=params)
         try:
-            return self._json(r, PullResponse)
+            page = self._json(r, PullResponse)
         except ServerError:
-            return read_page(r.content)
+            page = read_page(r.content)
+        check_page_cursor(since, page)
+        return page
 
     def case(self, case_id: str) -> dict[str, Any] | None:
         r = self._send("GET", f"/cases/{case_id}")
@@ -194,6 +197,37 @@ class CountyClient(CountyTransport):
     def attachment_chunk(self, sha256: str, offset: int, data: bytes) -> AttachmentState:
         r = self._send("PUT", f"/attachments/{sha256}/chunks/{offset}", raw=data)
         return self._json(r, AttachmentState)
+
+
+def check_page_cursor(since: str, page: PullResponse) -> None:
+    """Refuses (ServerError, before anything of the page is applied or its cursor stored) a
+    page whose cursor goes back before ``since``, whose changes lie outside (``since``,
+    cursor] or out of order, or that says ``more`` without ending at its last change: the
+    county writes none of these, and the office stores the cursor and asks after it next
+    time, so a county that planted one would make the office skip changes it never saw (a
+    cursor far ahead) or pull the same ones for ever (a cursor going back)."""
+    try:
+        start = seq_of(since)
+    except ValueError:  # stored by an older build: the county answered it all the same
+        start = 0
+    end = seq_of(page.cursor)  # the model's pattern and range hold already
+    if end < start:
+        raise ServerError("county cursor went backwards")
+    last = start
+    for change in page.changes:  # in the county's order: rising seqs
+        if not last < change.seq <= end:
+            raise ServerError("county cursor does not match its changes")
+        last = change.seq
+    for raw in page.unreadable:  # set aside; their seqs still lie within the page
+        seq = raw.get("seq") if isinstance(raw, dict) else None
+        if type(seq) is not int:
+            last = end  # no seq to hold the page's end to
+        elif not start < seq <= end:
+            raise ServerError("county cursor does not match its changes")
+        else:
+            last = max(last, seq)
+    if page.more and last != end:
+        raise ServerError("county cursor does not match its changes")
 
 
 def read_page(content: bytes) -> PullResponse:

@@ -40,9 +40,19 @@ class ConfigError(SyncError):
 
 
 class RequestRefused(SyncError):
-    """4xx other than auth: a bug or a version mismatch; retrying will not help."""
+    """4xx other than auth: a bug or a version mismatch; retrying will not help. ``words``:
+    the county's reason (its code, zh-TW and English; docs/protocol.md) when it gave one."""
 
     transient = False
+
+    def __init__(
+        self,
+        detail: str = "",
+        status: int | None = None,
+        words: tuple[str, str, str] | None = None,
+    ) -> None:
+        super().__init__(detail, status)
+        self.code, self.message_zh, self.message_en = words or ("", "", "")
 
 
 class WrongOffice(RequestRefused):
@@ -134,6 +144,11 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
         return english if en else zh
 
     status = getattr(error, "status", None)
+    if isinstance(error, RequestRefused) and error.message_zh and error.message_en:
+        return say(
+            f"縣府伺服器拒絕此要求（HTTP {status}：{error.message_zh}）",
+            f"The county server refused the request (HTTP {status}: {error.message_en})",
+        )
     if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
         if status >= 500 and status not in _STATUS_REASONS:
             reason = ("縣府伺服器發生錯誤", "county server error")
@@ -149,6 +164,12 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
             "Cannot reach the county server (device not enrolled or credential revoked)",
         )
     if isinstance(error, ServerError):
+        if str(error).startswith("county cursor"):
+            return say(
+                "無法與縣府伺服器同步（縣府傳回的同步位置不合理，本所未採用）",
+                "Cannot sync with the county server (it sent an impossible feed position; "
+                "not taken)",
+            )
         return say(
             "無法與縣府伺服器同步（回應無法辨識）",
             "Cannot reach the county server (unreadable answer)",

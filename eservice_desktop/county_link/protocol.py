@@ -37,7 +37,17 @@ from eservice_desktop.county_link.protocol_office import (
     OperatorVerifyResponse,
     StatusResponse,
 )
-from eservice_desktop.county_link.wire_base import CODE, DEVICE, HASH, WireModel, no_nul
+from eservice_desktop.county_link.wire_base import (
+    CODE,
+    DEVICE,
+    HASH,
+    MAX_SEQ,
+    WireCursor,
+    WireModel,
+    WireSeq,
+    WireTime,
+    no_nul,
+)
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import ALL_TYPES, Event
@@ -103,7 +113,7 @@ class WireEvent(WireModel):
     office: str = Field(pattern=CODE)
     device: str = Field(pattern=DEVICE)
     clerk: str = Field(min_length=1, max_length=values.CLERK_MAX)
-    at: datetime
+    at: WireTime
     payload: dict[str, Any] = Field(default_factory=dict)
     #: The device's hash chain (domain/chain.py): the previous event's hash of the same device
     #: and this event's own; absent only from events of builds before the chain and from the
@@ -212,7 +222,7 @@ class WireAccess(WireModel):
     case_id: str = Field(default="", max_length=36, pattern=r"^[0-9A-Za-z-]*$")
     case_number: str = Field(default="", max_length=24)
     detail: str = Field(default="", max_length=200)
-    at: datetime
+    at: WireTime
     prev: str = Field(pattern=HASH)
     hash: str = Field(pattern=HASH)
 
@@ -230,7 +240,7 @@ class AccessPushResponse(WireModel):
     #: Records stored now, and records the county already had (a push sent again).
     stored: int
     duplicates: int
-    server_time: datetime
+    server_time: WireTime
 
 
 class PushResult(WireModel):
@@ -250,7 +260,7 @@ class CountyReceipt(WireModel):
     case_number: str
     office: str
     events_accepted: int
-    county_time: datetime
+    county_time: WireTime
     key_id: str
     signature: str
 
@@ -285,7 +295,7 @@ def receipt_bytes_at(
 class PushResponse(WireModel):
     results: list[PushResult]
     receipts: list[CountyReceipt] = Field(default_factory=list)
-    server_time: datetime
+    server_time: WireTime
 
 
 class Change(WireModel):
@@ -296,7 +306,7 @@ class Change(WireModel):
     "channel", "stage", "status", "attempts", "detail"}; targets -> {"office", "targets":
     [{"office", "department", "month", "metric", "value"}]} (the office's whole set)."""
 
-    seq: int
+    seq: WireSeq
     kind: ChangeKind
     data: dict[str, Any]
 
@@ -312,13 +322,13 @@ class Change(WireModel):
 class PullResponse(WireModel):
     changes: list[Change]
     #: Opaque: send it back as ``since`` to continue; stored by the office after applying.
-    cursor: str
+    cursor: WireCursor
     more: bool
-    server_time: datetime
+    server_time: WireTime
     #: Changes of this office still to pull after this page, when the pull asked for the
     #: count (``count=true``; a catch-up shows its progress); absent otherwise and from
     #: counties before it.
-    remaining: int | None = None
+    remaining: WireSeq | None = None
     #: Changes of the page that are no :class:`Change` (a kind this build does not know, data
     #: that is no object, U+0000), as they came: the office sets them aside and applies the
     #: rest (``county_link/client.py``, ``read_page``); not part of the wire document.
@@ -340,9 +350,10 @@ def cursor_of(seq: int) -> str:
 
 
 def seq_of(cursor: str | None) -> int:
+    """The seq a cursor names (0 for none); ValueError for one no feed can hold."""
     if not cursor:
         return 0
     value = int(cursor)
-    if value < 0:
-        raise ValueError("negative cursor")
+    if not 0 <= value <= MAX_SEQ:
+        raise ValueError("cursor out of range")
     return value

@@ -5,11 +5,16 @@ attachment upload's state, and the operators the county provisions (``GET /v1/op
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field, StrictInt, field_validator
 
-from eservice_desktop.county_link.wire_base import CODE, DEVICE, WireModel
+from eservice_desktop.county_link.wire_base import (
+    CODE,
+    DEVICE,
+    MAX_SEQ,
+    WireCursor,
+    WireModel,
+    WireTime,
+)
 from eservice_desktop.domain import values
 
 
@@ -33,14 +38,14 @@ class EnrolResponse(WireModel):
     device_key: str
     #: The device credential: shown once, kept by the office in the OS keyring.
     credential: str
-    server_time: datetime
+    server_time: WireTime
 
 
 class StatusResponse(WireModel):
     api_version: str
     office: str
     device: str
-    server_time: datetime
+    server_time: WireTime
 
 
 class AttachmentState(WireModel):
@@ -70,15 +75,15 @@ class OperatorRecord(WireModel):
     active: bool
     #: The argon2id hash (PHC string); the office verifies passwords offline with it.
     password_hash: str = Field(max_length=400)
-    version: int = Field(ge=1)
-    updated_at: datetime
+    version: StrictInt = Field(ge=1, le=MAX_SEQ)
+    updated_at: WireTime
 
 
 class OperatorsResponse(WireModel):
     operators: list[OperatorRecord]
     #: The cursor for the next pull (``since``): the highest version the office has now.
-    version: str
-    server_time: datetime
+    version: WireCursor
+    server_time: WireTime
 
 
 class OperatorVerifyRequest(WireModel):
@@ -92,4 +97,4 @@ class OperatorVerifyResponse(WireModel):
     reason: str = ""
     account: str
     roles: list[str] = Field(default_factory=list)
-    server_time: datetime
+    server_time: WireTime

@@ -30,11 +30,13 @@ from eservice_desktop.county_link.errors import (
     RequestRefused,
     ServerError,
 )
-from eservice_desktop.county_link.protocol import PREFIX
+from eservice_desktop.county_link.protocol import PREFIX, ErrorBody
 
 M = TypeVar("M", bound=BaseModel)
 
 GZIP_MIN = 1024
+#: What of a county's words a clerk never sees: control and bidi-override characters.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def is_loopback(host: str) -> bool:
@@ -305,8 +307,19 @@ class CountyTransport:
 
     def _json(self, r: requests.Response, model: type[M]) -> M:
         if r.status_code >= 400:
-            raise RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code)
+            raise RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, _words(r))
         try:
             return model.model_validate_json(r.content)
         except ValidationError as e:
             raise ServerError("unreadable answer from county") from e
+
+
+def _words(r: requests.Response) -> tuple[str, str, str] | None:
+    """The county's reason for a refusal (``{code, message_zh, message_en}``), so the clerk
+    reads it in the clerk's language; None from a county that gave none (before it)."""
+    try:
+        body = ErrorBody.model_validate_json(r.content)
+    except ValidationError:
+        return None
+    cut = _UNPRINTABLE.sub("", body.message_zh)[:200], _UNPRINTABLE.sub("", body.message_en)[:200]
+    return body.code[:64], *cut

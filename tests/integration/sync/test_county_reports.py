@@ -98,7 +98,7 @@ def test_county_reports_over_every_office_and_targets_reach_the_office(
         f"{county.url}/v1/reports/usage", params={"from": "2026-04-30", "to": "2026-03-01"},
         timeout=30,
     )  # fmt: skip
-    assert bad.status_code == 400 and "ends" in bad.json()["detail"]
+    assert bad.status_code == 400 and "ends" in bad.json()["message_en"]
     out = county_cli("report", "savings", "--db", county.db_url, "--from", "2026-03-01",
                      "--to", "2026-04-30", "--html", str(tmp_path / "savings.html"))  # fmt: skip
     assert json.loads(out)["total"]["ntd"] == mix.savings_total()["ntd"]

@@ -186,6 +186,8 @@ def test_bodies_are_bounded_before_parsing(county: County) -> None:
     big = b'{"events": [' + b" " * (21 * 1024 * 1024) + b"]}"
     r = county.raw_push("H02", big)
     assert r.status_code == 413
+    assert r.json() == {"code": "request.too_large", "message_zh": "要求內容超過上限",
+                        "message_en": "The request body is too large"}  # fmt: skip
     enrol = county.http.post(
         "/v1/enrol",
         data=b"{" + b" " * 10_000 + b"}",
@@ -207,6 +209,23 @@ def test_bodies_are_bounded_before_parsing(county: County) -> None:
         headers={**county.h("H02"), "Content-Type": "application/json", "Content-Encoding": "gzip"},
     )
     assert status(r) == "accepted"
+    # every refusal says why in zh-TW and English, not {"detail": "<English>"}: the door's, a
+    # route's (no credential, a cursor beyond any feed) and FastAPI's own (no such path)
+    dup = json.dumps({"events": [county.received()]}).replace('"at":', '"at": 1, "at":', 1)
+    for r, expected, code in [
+        (county.raw_push("H02", dup.encode()), 400, "request.malformed_json"),
+        (county.get("/v1/changes"), 401, "auth.unauthenticated"),
+        (county.get(f"/v1/changes?since={2**63}", headers=county.h("H02")), 422,
+         "request.bad_cursor"),
+        (county.get(f"/v1/operators?since={2**63}", headers=county.h("H02")), 422,
+         "request.bad_cursor"),
+        (county.get("/v1/no-such-route", headers=county.h("H02")), 404, "request.not_found"),
+    ]:  # fmt: skip
+        assert r.status_code == expected, r.text
+        assert set(r.json()) == {"code", "message_zh", "message_en"}, r.text
+        assert r.json()["code"] == code
+    last = county.get(f"/v1/changes?since={2**63 - 1}", headers=county.h("H02"))
+    assert last.status_code == 200 and last.json()["cursor"] == str(2**63 - 1)
 
 
 def test_enrolment_attempts_are_rate_limited(county: County) -> None:

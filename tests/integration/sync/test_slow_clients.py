@@ -159,7 +159,7 @@ def test_a_refused_body_still_gets_its_answer(county: County, framing: str) -> N
     for _ in range(5):
         said, errors = _answer_while_sending(county.server.port, request)
         assert said.startswith(b"HTTP/1.1 413"), said[-200:]
-        assert said.endswith(b'{"detail": "body too large"}'), said[-200:]
+        assert said.endswith(b'"message_en": "The request body is too large"}'), said[-200:]
         assert errors == []
 
 

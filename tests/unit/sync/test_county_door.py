@@ -1,0 +1,107 @@
+"""The county's door (county/edge.py, county/http_server.py, county/refusals.py) without a
+database: what it refuses and how it says so, zh-TW and English, to any client."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+import httpx
+import pytest
+from starlette.types import Receive, Scope, Send
+
+from eservice_desktop.county import http_server
+from eservice_desktop.county.edge import BadJSON, BoundedStrictBodies, strict_loads
+from eservice_desktop.county.refusals import REFUSALS, answer_of
+from eservice_desktop.county_link.protocol import ErrorBody
+
+
+async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"ok"})
+
+
+class Door:
+    """Requests to the door in front of an app that answers "ok" (in-process ASGI)."""
+
+    def post(self, path: str, content: bytes, headers: dict[str, str]) -> httpx.Response:
+        async def send() -> httpx.Response:
+            transport = httpx.ASGITransport(app=BoundedStrictBodies(_echo))
+            async with httpx.AsyncClient(transport=transport, base_url="http://county") as c:
+                return await c.post(path, content=content, headers=headers)
+
+        return asyncio.run(send())
+
+
+@pytest.fixture(scope="module")
+def door() -> Door:
+    return Door()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b'{"events": [{"at": "2026-03-10T02:00:00Z", "at": 1773108000}]}',
+        b'{"a": {"b": 1, "c": {"d": 1, "d": 1}}}',
+        b'{"a": 1, "a": 1}',
+    ],
+)
+def test_a_key_named_twice_is_refused_at_the_door(door: Door, raw: bytes) -> None:
+    """json keeps the last of two equal keys, another reader the first: the county checked
+    and stored a value other than the one a log or a proxy saw."""
+    with pytest.raises(BadJSON):
+        strict_loads(raw)
+    r = door.post("/v1/events", content=raw, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    assert ErrorBody.model_validate(r.json()).code == "request.malformed_json"
+    assert strict_loads(b'{"a": {"a": 1}, "b": [{"a": 2}, {"a": 3}]}')["b"][1] == {"a": 3}
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "code"),
+    [
+        ({"Content-Type": "application/json"}, b'{"x": NaN}', 400, "request.malformed_json"),
+        ({"Content-Type": "application/json"}, b"[" * 100_000, 400, "request.malformed_json"),
+        ({"Content-Length": "99999999"}, b"", 413, "request.too_large"),
+        ({"Content-Length": "12x"}, b"", 400, "request.bad_length"),
+        ({"Content-Encoding": "br"}, b"{}", 415, "request.encoding"),
+        ({"Content-Encoding": "gzip"}, b"\x1f\x8bnot gzip", 400, "request.bad_gzip"),
+    ],
+)
+def test_the_doors_refusals_say_why_in_both_languages(
+    door: Door, headers: dict[str, str], body: bytes, status: int, code: str
+) -> None:
+    """The door's refusals answered ``{"detail": "<English>"}``: now the status as before
+    and the shape of every other refusal, so an office shows the reason in its clerk's
+    language."""
+    r = door.post("/v1/access", content=body, headers=headers)
+    assert r.status_code == status
+    said = ErrorBody.model_validate(r.json())
+    assert (said.code, said.message_zh, said.message_en) == (code, *REFUSALS[code])
+
+
+def test_the_servers_own_answers_are_refusals_too() -> None:
+    """The head deadline's 408 and the descriptor reserve's 503 are written as raw bytes."""
+    answers = ((http_server._408, "request.head_too_slow"), (http_server._503, "server.busy"))
+    for raw, code in answers:
+        head, _, body = raw.partition(b"\r\n\r\n")
+        assert b"content-length: %d" % len(body) in head
+        assert ErrorBody.model_validate(json.loads(body)).code == code
+
+
+@pytest.mark.parametrize(
+    ("status", "detail", "code", "en"),
+    [
+        (404, "Not Found", "request.not_found", "Not found on the county server"),
+        (403, "device revoked", "request.forbidden",
+         "The county server does not allow this (device revoked)"),
+        (418, "odd", "request.refused", "The county server refused the request (odd)"),
+    ],
+)  # fmt: skip
+def test_a_routes_english_refusal_gets_both_languages(
+    status: int, detail: Any, code: str, en: str
+) -> None:
+    said = ErrorBody.model_validate(answer_of(status, detail))
+    assert (said.code, said.message_en) == (code, en)
+    assert said.message_zh.startswith("縣府伺服器")

@@ -1,0 +1,161 @@
+"""Both ends of the wire against a careless or hostile other end, without a server: times
+are ISO-8601 text with an offset (never a number), feed positions fit a signed 64-bit
+integer and a pulled page's cursor agrees with its changes, and a refusal's reason reaches
+the clerk in the clerk's language."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import requests
+from pydantic import BaseModel, ValidationError
+
+from eservice_desktop.county.channel_api import ApplicationIn
+from eservice_desktop.county_link.client import CountyClient, RequestRefused, ServerError
+from eservice_desktop.county_link.protocol import (
+    AccessPushResponse,
+    Change,
+    CountyReceipt,
+    OperatorRecord,
+    OperatorsResponse,
+    PullResponse,
+    StatusResponse,
+    WireAccess,
+    WireEvent,
+    seq_of,
+)
+from eservice_desktop.domain.events import Actor
+
+AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+NOW = "2026-03-10T02:00:00+00:00"
+H = "0" * 64
+
+
+def _event() -> dict[str, Any]:
+    return Actor("H01", "01", "clerk").event("c1", "case.closed", AT, {"note": "x"}).to_dict()
+
+
+#: One valid document of each wire model with a time, and the name of that time.
+CASES: list[tuple[type[BaseModel], dict[str, Any], str]] = [
+    (WireEvent, _event(), "at"),
+    (WireAccess, {"access_id": "a" * 8, "office": "H01", "device": "01", "operator": "o",
+                  "action": "view", "at": NOW, "prev": H, "hash": H}, "at"),
+    (StatusResponse, {"api_version": "v1", "office": "H01", "device": "01",
+                      "server_time": NOW}, "server_time"),
+    (AccessPushResponse, {"stored": 1, "duplicates": 0, "server_time": NOW}, "server_time"),
+    (CountyReceipt, {"case_id": "c", "case_number": "n", "office": "H01", "events_accepted": 1,
+                     "county_time": NOW, "key_id": "k", "signature": "s"}, "county_time"),
+    (PullResponse, {"changes": [], "cursor": "7", "more": False, "server_time": NOW},
+     "server_time"),
+    (OperatorRecord, {"account": "a01", "name": "n", "roles": [], "active": True,
+                      "password_hash": "h", "version": 1, "updated_at": NOW}, "updated_at"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("model", "doc", "field"), CASES)
+@pytest.mark.parametrize("when", [1773108000, 1773108000.5, "1773108000", "2026-03-10T10:00:00"])
+def test_a_time_is_iso_text_with_its_offset_never_a_number(
+    model: type[BaseModel], doc: dict[str, Any], field: str, when: object
+) -> None:
+    """pydantic's lax mode read ``"at": 1773108000`` as seconds since 1970: refused, in both
+    directions (the county reading a push, the office reading the county's answers), as a
+    time without its offset is."""
+    assert getattr(model.model_validate_json(json.dumps(doc)), field) is not None
+    bad = {**doc, field: when}
+    with pytest.raises(ValidationError, match=field):
+        model.model_validate_json(json.dumps(bad))
+    with pytest.raises(ValidationError, match=field):
+        model.model_validate(bad)
+
+
+def test_a_channel_reservation_is_no_number() -> None:
+    with pytest.raises(ValidationError, match="reservation_at"):
+        ApplicationIn.model_validate_json(
+            '{"service_code": "x", "applicant_id": "a", "applicant_name": "b", '
+            '"reservation_at": 1773108000}'
+        )
+
+
+@pytest.mark.parametrize(
+    ("model", "doc"),
+    [
+        (Change, {"seq": 2**63, "kind": "calendar", "data": {}}),
+        (Change, {"seq": -1, "kind": "calendar", "data": {}}),
+        (Change, {"seq": True, "kind": "calendar", "data": {}}),
+        (PullResponse, {"changes": [], "cursor": "9" * 20, "more": False, "server_time": NOW}),
+        (PullResponse, {"changes": [], "cursor": str(2**63), "more": False, "server_time": NOW}),
+        (PullResponse, {"changes": [], "cursor": "-1", "more": False, "server_time": NOW}),
+        (PullResponse, {"changes": [], "cursor": "١٢", "more": False, "server_time": NOW}),
+        (PullResponse, {"changes": [], "cursor": "7", "more": False, "server_time": NOW,
+                        "remaining": -5}),
+        (OperatorsResponse, {"operators": [], "version": "9" * 30, "server_time": NOW}),
+        (OperatorRecord, {"account": "a01", "name": "n", "roles": [], "active": True,
+                          "password_hash": "h", "version": 2**63, "updated_at": NOW}),
+    ],
+)  # fmt: skip
+def test_feed_positions_fit_a_signed_64_bit_integer(
+    model: type[BaseModel], doc: dict[str, Any]
+) -> None:
+    """A seq, cursor or version beyond what SQLite or PostgreSQL store (or what the county
+    takes back as ``since``) is refused before the office stores it: stored, it raised
+    OverflowError or was refused by the county at every later pull."""
+    with pytest.raises(ValidationError):
+        model.model_validate_json(json.dumps(doc))
+    assert seq_of(str(2**63 - 1)) == 2**63 - 1
+    with pytest.raises(ValueError):
+        seq_of(str(2**63))
+
+
+def _answer(status: int, doc: dict[str, Any]) -> requests.Response:
+    r = requests.Response()
+    r.status_code, r._content = status, json.dumps(doc, ensure_ascii=False).encode()
+    return r
+
+
+def _page(cursor: str, seqs: list[int], more: bool = False) -> dict[str, Any]:
+    changes = [{"seq": n, "kind": "calendar", "data": {"year": 2026}} for n in seqs]
+    return {"changes": changes, "cursor": cursor, "more": more, "server_time": NOW}
+
+
+@pytest.mark.parametrize(
+    ("since", "page"),
+    [
+        ("50", _page("10", [])),  # back before what the office holds
+        ("10", _page("12", [11, 13])),  # a change past the cursor
+        ("10", _page("12", [10, 12])),  # a change the office pulled already
+        ("10", _page("14", [13, 12])),  # out of order
+        ("10", _page(str(2**63 - 1), [11, 12], more=True)),  # more, yet far past its last
+        ("10", _page("20", [], more=True)),
+    ],
+)
+def test_a_page_whose_cursor_disagrees_with_its_changes_is_refused(
+    monkeypatch: pytest.MonkeyPatch, since: str, page: dict[str, Any]
+) -> None:
+    """The office stores a page's cursor with it and asks after it next time: a cursor far
+    ahead skipped changes it never saw, one going back pulled the same ones again. Refused
+    before anything is applied, with a reason the clerk reads in the clerk's language."""
+    client = CountyClient("http://127.0.0.1:9")
+    monkeypatch.setattr(client, "_send", lambda *a, **k: _answer(200, page))
+    with pytest.raises(ServerError) as refused:
+        client.pull(since)
+    assert "同步位置" in refused.value.message("zh_TW")
+    assert "feed position" in refused.value.message("en")
+    monkeypatch.setattr(client, "_send", lambda *a, **k: _answer(200, _page("12", [11, 12])))
+    assert client.pull("10").cursor == "12"
+
+
+def test_a_county_refusal_is_read_in_the_clerks_language(monkeypatch: pytest.MonkeyPatch) -> None:
+    words = {"code": "request.too_large", "message_zh": "要求內容超過上限",
+             "message_en": "The request body is too large"}  # fmt: skip
+    client = CountyClient("http://127.0.0.1:9")
+    monkeypatch.setattr(client, "_send", lambda *a, **k: _answer(413, words))
+    with pytest.raises(RequestRefused) as refused:
+        client.status()
+    assert refused.value.code == "request.too_large"
+    assert refused.value.message("zh_TW") == "縣府伺服器拒絕此要求（HTTP 413：要求內容超過上限）"
+    assert refused.value.message("en") == (
+        "The county server refused the request (HTTP 413: The request body is too large)"
+    )
