@@ -127,6 +127,19 @@ _CONFIG_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+#: What a ServerError of an answer the office refuses names (the start of its text).
+_SERVER_REASONS: dict[str, tuple[str, str]] = {
+    "county cursor": (
+        "縣府傳回的同步位置不合理，本所未採用",
+        "it sent an impossible feed position; not taken",
+    ),
+    "county attachment": (
+        "縣府傳回的附件上傳位置不合理",
+        "it sent an impossible attachment upload position",
+    ),
+}
+
+
 def error_named(name: str) -> SyncError | None:
     """The error class a stored ``last_error`` names, as an instance to describe."""
     cls = {c.__name__: c for c in (Offline, ServerError, AuthError, ConfigError, RequestRefused)}
@@ -164,11 +177,11 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
             "Cannot reach the county server (device not enrolled or credential revoked)",
         )
     if isinstance(error, ServerError):
-        if str(error).startswith("county cursor"):
+        what = next((r for k, r in _SERVER_REASONS.items() if str(error).startswith(k)), None)
+        if what is not None:
             return say(
-                "無法與縣府伺服器同步（縣府傳回的同步位置不合理，本所未採用）",
-                "Cannot sync with the county server (it sent an impossible feed position; "
-                "not taken)",
+                f"無法與縣府伺服器同步（{what[0]}）",
+                f"Cannot sync with the county server ({what[1]})",
             )
         return say(
             "無法與縣府伺服器同步（回應無法辨識）",

@@ -238,8 +238,8 @@ class AccessPushRequest(WireModel):
 
 class AccessPushResponse(WireModel):
     #: Records stored now, and records the county already had (a push sent again).
-    stored: int
-    duplicates: int
+    stored: WireSeq
+    duplicates: WireSeq
     server_time: WireTime
 
 
@@ -259,7 +259,7 @@ class CountyReceipt(WireModel):
     case_id: str
     case_number: str
     office: str
-    events_accepted: int
+    events_accepted: WireSeq
     county_time: WireTime
     key_id: str
     signature: str

@@ -13,6 +13,7 @@ from eservice_desktop.county_link.wire_base import (
     MAX_SEQ,
     WireCursor,
     WireModel,
+    WireSeq,
     WireTime,
 )
 from eservice_desktop.domain import values
@@ -50,8 +51,9 @@ class StatusResponse(WireModel):
 
 class AttachmentState(WireModel):
     sha256: str
-    size: int
-    received: int
+    size: WireSeq
+    #: Bytes the county holds: the office sends the next chunk from there.
+    received: WireSeq
     complete: bool
     case_id: str | None = None
 

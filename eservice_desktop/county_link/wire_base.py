@@ -33,14 +33,20 @@ _JSON_NUL = re.compile(r"(?<!\\)(?:\\\\)*\\u0000")
 def no_nul(value: Any) -> None:
     """PostgreSQL text cannot hold U+0000 (found by fuzzing): refused at the door, anywhere
     in a body, so no store ever sees it. A document is checked as its JSON text (one C-speed
-    pass instead of a walk in Python)."""
+    pass instead of a walk in Python), which also refuses NaN and infinities: pydantic reads
+    them in a JSON answer (``NaN``, ``1e999``), and a county's reference change holding one
+    was stored at the office as JSON no other reader takes."""
     if isinstance(value, str):
         if "\x00" in value:
             raise ValueError("the NUL character is not allowed")
     elif isinstance(value, dict | list | tuple):
         try:
-            text = json.dumps(value, ensure_ascii=False)
-        except (TypeError, ValueError):  # not plain JSON: walk it
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        except ValueError as e:
+            if str(e).startswith("Out of range float"):
+                raise ValueError("numbers must be finite (no NaN or Infinity)") from None
+            raise
+        except TypeError:  # not plain JSON: walk it
             for item in value.items() if isinstance(value, dict) else value:
                 if isinstance(value, dict):
                     no_nul(item[0])

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from eservice_desktop.county_link.client import CountyClient
-from eservice_desktop.county_link.protocol import CHUNK_SIZE, AttachmentStart
+from eservice_desktop.county_link.client import CountyClient, ServerError
+from eservice_desktop.county_link.protocol import CHUNK_SIZE, AttachmentStart, AttachmentState
 from eservice_desktop.services.case_attachments import is_sealed, read_content
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
@@ -54,7 +54,7 @@ def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_S
             att.sha256,
             AttachmentStart(size=att.size, case_id=att.case_id, media_type=att.media_type),
         )
-        offset = state.received
+        offset = _offset(state, att.size)
         if not state.complete:
             # A sealed attachment (services.case_attachments, bounded by the size limit) is
             # opened in memory; any other registered file is read from disk chunk by chunk.
@@ -69,7 +69,7 @@ def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_S
                     if not data:
                         break
                     state = client.attachment_chunk(att.sha256, offset, data)
-                    offset = state.received
+                    offset = _offset(state, att.size, after=offset)
                     with app.transaction() as s:
                         row = s.get(SyncAttachmentRow, att.sha256)
                         if row is not None:
@@ -81,3 +81,13 @@ def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_S
                     row.uploaded, row.complete = att.size, True
             done += 1
     return done
+
+
+def _offset(state: AttachmentState, size: int, after: int = -1) -> int:
+    """Where the county says the upload goes on, refused (ServerError) outside the file or,
+    after a chunk, not past the offset that chunk was sent at: a county answering the same
+    offset every time had the office send that chunk again until the round's time was up,
+    every round; one answering a negative offset sent the file's end as its start."""
+    if not (0 <= state.received <= size and state.received > after):
+        raise ServerError("county attachment offset out of order")
+    return state.received

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,20 +15,23 @@ import requests
 from pydantic import BaseModel, ValidationError
 
 from eservice_desktop.county.channel_api import ApplicationIn
-from eservice_desktop.county_link.client import CountyClient, RequestRefused, ServerError
+from eservice_desktop.county_link.client import CountyClient, RequestRefused, ServerError, read_page
 from eservice_desktop.county_link.protocol import (
     AccessPushResponse,
+    AttachmentState,
     Change,
     CountyReceipt,
     OperatorRecord,
     OperatorsResponse,
     PullResponse,
+    PushResponse,
     StatusResponse,
     WireAccess,
     WireEvent,
     seq_of,
 )
 from eservice_desktop.domain.events import Actor
+from eservice_desktop.services.core import App
 
 AT = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
 NOW = "2026-03-10T02:00:00+00:00"
@@ -159,3 +163,67 @@ def test_a_county_refusal_is_read_in_the_clerks_language(monkeypatch: pytest.Mon
     assert refused.value.message("en") == (
         "The county server refused the request (HTTP 413: The request body is too large)"
     )
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_reference_change_with_a_number_json_has_not_is_set_aside(number: str) -> None:
+    """pydantic reads ``NaN`` and ``1e999`` in a JSON answer: a county's calendar or targets
+    holding one was stored at the office as JSON no other reader takes. Such a change is no
+    Change: the page's other changes are applied, this one is set aside as it came."""
+    doc = json.dumps(_page("12", [11, 12])).replace("2026", number, 1)
+    page = read_page(doc.encode())
+    assert [c.seq for c in page.changes] == [12]
+    assert [raw["seq"] for raw in page.unreadable] == [11]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"results": [], "receipts": [{"case_id": "c", "case_number": "n", "office": "H01",
+         "events_accepted": 2**63, "county_time": NOW, "key_id": "k", "signature": "s"}],
+         "server_time": NOW},
+        {"stored": -1, "duplicates": 0, "server_time": NOW},
+        {"sha256": H, "size": 10, "received": -5, "complete": False},
+    ],
+)  # fmt: skip
+def test_counts_from_the_county_are_whole_numbers_in_range(answer: dict[str, Any]) -> None:
+    """A receipt's count beyond 2^63-1 overflowed SQLite when the office stored it, after the
+    county had taken the push: the outbox was never acknowledged and every round sent it
+    again."""
+    model = {"results": PushResponse, "stored": AccessPushResponse, "sha256": AttachmentState}
+    with pytest.raises(ValidationError):
+        model[next(iter(answer))].model_validate_json(json.dumps(answer))
+
+
+class _StuckCounty:
+    """A county that answers every chunk with the same offset (``received``)."""
+
+    def __init__(self, received: int) -> None:
+        self.received, self.chunks = received, 0
+
+    def attachment_start(self, sha256: str, start: Any) -> AttachmentState:
+        return AttachmentState(sha256=sha256, size=start.size, received=0, complete=False)
+
+    def attachment_chunk(self, sha256: str, offset: int, data: bytes) -> AttachmentState:
+        self.chunks += 1
+        size = offset + len(data)
+        return AttachmentState(sha256=sha256, size=size, received=self.received, complete=False)
+
+
+def test_an_upload_the_county_never_takes_on_ends_at_once(app: App, tmp_path: Path) -> None:
+    """A county answering every chunk with offset 0 had the office send that chunk again
+    until the round's time was up (ten minutes), every round."""
+    from factories import new_case
+
+    from eservice_desktop.services import case_attachments
+    from eservice_desktop.services.sync.attachments import upload_attachments
+
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xdb" + bytes(200))
+    case_attachments.attach_file(app, new_case(app), photo)
+    county = _StuckCounty(received=0)
+    with pytest.raises(ServerError) as refused:
+        upload_attachments(app, county, chunk_size=64)  # type: ignore[arg-type]
+    assert county.chunks == 1
+    assert "附件上傳位置" in refused.value.message("zh_TW")
+    assert "attachment upload position" in refused.value.message("en")
