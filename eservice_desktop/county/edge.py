@@ -6,10 +6,12 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
   a gzip body is inflated incrementally up to the same limit (no zip bomb). What is left of a
   refused body is read and dropped (at most ``DRAIN_MAX`` bytes, ``DRAIN_S`` seconds) before
   the refusal goes out, so the client reads the refusal instead of a reset.
-- Strict JSON: a JSON body must be UTF-8 and standard JSON: ``NaN``, ``Infinity``, numbers that
-  overflow to infinity, unpaired surrogates (``"\\ud800"``) and an object naming a key twice
-  (``{"at": …, "at": …}``: which one counts differs from reader to reader) are refused with 400
-  at parse time, so no such value can reach a store or a response.
+- Strict JSON (county/strict_json.py): a JSON body must be UTF-8 and standard JSON: ``NaN``,
+  ``Infinity``, numbers that overflow to infinity, unpaired surrogates (``"\\ud800"``) and an
+  object naming a key twice (``{"at": …, "at": …}``: which one counts differs from reader to
+  reader) are refused with 400 at parse time, so no such value can reach a store or a
+  response. Content-Type, Content-Encoding and Content-Length may each be named once (400
+  else): named twice, this door read the last Content-Type and FastAPI the first.
 - Time: a request body must keep flowing: each read waits at most ``client_timeout_s`` and the
   whole body at most four times that (408 after), so a client dripping bytes holds no
   connection for ever (the request head's own deadline is county/http_server.py's).
@@ -21,9 +23,7 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
 from __future__ import annotations
 
 import asyncio
-import json
 import math
-import re
 import threading
 import time
 import zlib
@@ -35,6 +35,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from eservice_desktop.county.refusals import refusal_bytes
+from eservice_desktop.county.strict_json import BadJSON, strict_loads
 from eservice_desktop.storage.collection import collection_paused
 
 #: Largest request body, after inflation, for a push of MAX_PUSH_BATCH events.
@@ -70,6 +71,12 @@ LOOKUP_RATE = 30
 LOOKUP_WINDOW_S = 60.0
 
 
+#: The headers that say how to read a body, each at most once: named twice, the door read the
+#: last Content-Type and FastAPI the first, so a JSON body passed the door unparsed and was
+#: read by json.loads (a key named twice, NaN) behind it.
+_BODY_HEADERS = frozenset((b"content-type", b"content-encoding", b"content-length"))
+
+
 def limit_for(method: str, path: str) -> int:
     for m, prefix, limit in LIMITS:
         if method == m and path.startswith(prefix):
@@ -83,71 +90,6 @@ PAUSE_COLLECTION_AT = 64 * 1024
 #: The scope key under which :class:`BoundedStrictBodies` leaves the JSON body it parsed: the
 #: route reads it from there instead of parsing the same bytes again (county/asgi.py).
 PARSED_BODY = "eservice.parsed_json_body"
-
-
-class BadJSON(ValueError):
-    pass
-
-
-def _constant(name: str) -> Any:
-    raise BadJSON(f"{name} is not JSON")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadJSON("number out of range")
-    return value
-
-
-#: A lone surrogate can only come from a ``\uD800``..``\uDFFF`` escape (the body is valid
-#: UTF-8): a body without one needs no walk (a match may be an escaped backslash: then walk).
-_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_surrogates(value: Any) -> None:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, str):
-            if _SURROGATE.search(v):
-                raise BadJSON("unpaired surrogate")
-        elif isinstance(v, dict):
-            stack.extend(v.keys())
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """An object of the body, refused when it names a key twice: json keeps the last one, a
-    log, a proxy or another reader may keep the first, so the county would check and store
-    another value than the one they see. Only the dict is built and its size compared (some
-    3 ms more for a push of 1,000 events: about 1 µs per object)."""
-    value = dict(pairs)
-    if len(value) != len(pairs):
-        raise BadJSON("duplicate key")
-    return value
-
-
-_DECODER = json.JSONDecoder(
-    parse_constant=_constant, parse_float=_finite, object_pairs_hook=_unique_keys
-)
-
-
-def strict_loads(body: bytes) -> Any:
-    """Standard JSON only, each key once per object; raises BadJSON (a ValueError) otherwise."""
-    try:
-        text = body.decode("utf-8")
-        value = _DECODER.decode(text)
-    except BadJSON:
-        raise
-    except (UnicodeDecodeError, ValueError, RecursionError) as e:
-        raise BadJSON(str(e)[:100]) from e
-    if _SURROGATE_ESCAPE.search(text):
-        _no_surrogates(value)
-    return value
 
 
 class RateLimiter:
@@ -318,13 +260,17 @@ class BoundedStrictBodies:
     def _refusal_before_body(
         self, scope: Scope, headers: dict[bytes, bytes], limit: int
     ) -> tuple[int, str, list[Any]] | None:
-        """What is refused from the headers alone (the enrolment rate, a declared length over
-        the limit, an unknown encoding): the status, refusal code and extra headers."""
+        """What is refused from the headers alone (the enrolment rate, a body header named
+        twice, a declared length over the limit, an unknown encoding): the status, refusal
+        code and extra headers."""
         if scope["method"] == "POST" and scope["path"] == "/v1/enrol":
             client = scope.get("client")
             wait = self.enrol_limiter.hit(client[0] if client else "?")
             if wait:
                 return 429, "enrol.too_many", [(b"retry-after", b"%d" % wait)]
+        named = [k for k, _v in scope.get("headers") or () if k in _BODY_HEADERS]
+        if len(named) != len(set(named)):
+            return 400, "request.header_twice", []
         declared = headers.get(b"content-length")
         if declared is not None:
             try:

@@ -21,6 +21,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The request body is not standard JSON (UTF-8, without NaN, Infinity, a lone "
         "surrogate or a key named twice)",
     ),
+    "request.header_twice": (
+        "Content-Type、Content-Encoding 或 Content-Length 標頭重複",
+        "Content-Type, Content-Encoding or Content-Length is named twice",
+    ),
     "request.bad_length": ("Content-Length 標頭格式錯誤", "The Content-Length header is malformed"),
     "request.encoding": (
         "不支援此內容編碼（僅接受 gzip 或 identity）",

@@ -25,7 +25,9 @@ async def _echo(scope: Scope, receive: Receive, send: Send) -> None:
 class Door:
     """Requests to the door in front of an app that answers "ok" (in-process ASGI)."""
 
-    def post(self, path: str, content: bytes, headers: dict[str, str]) -> httpx.Response:
+    def post(
+        self, path: str, content: bytes, headers: dict[str, str] | list[tuple[str, str]]
+    ) -> httpx.Response:
         async def send() -> httpx.Response:
             transport = httpx.ASGITransport(app=BoundedStrictBodies(_echo))
             async with httpx.AsyncClient(transport=transport, base_url="http://county") as c:
@@ -79,6 +81,16 @@ def test_the_doors_refusals_say_why_in_both_languages(
     assert r.status_code == status
     said = ErrorBody.model_validate(r.json())
     assert (said.code, said.message_zh, said.message_en) == (code, *REFUSALS[code])
+
+
+def test_a_body_header_named_twice_is_refused(door: Door) -> None:
+    """The door read the last Content-Type and FastAPI the first: ``application/json`` then
+    ``text/plain`` passed the door unparsed and FastAPI read the body with json.loads, a key
+    named twice and NaN and all."""
+    twice = [("Content-Type", "application/json"), ("Content-Type", "text/plain")]
+    r = door.post("/v1/events", content=b'{"a": 1, "a": NaN}', headers=twice)
+    assert r.status_code == 400
+    assert r.json()["code"] == "request.header_twice"
 
 
 def test_the_servers_own_answers_are_refusals_too() -> None:
