@@ -244,13 +244,14 @@ class AccessPushResponse(WireModel):
 
 
 class PushResult(WireModel):
-    event_id: str
+    # bounded as the office stores them (sync_conflicts: an id of 36, a code of 64)
+    event_id: str = Field(max_length=36)
     status: PushStatus
     #: For conflicts: the county's conflict record id and the reason in both languages.
-    conflict_id: str | None = None
-    reason_code: str | None = None
-    reason_zh: str | None = None
-    reason_en: str | None = None
+    conflict_id: str | None = Field(default=None, max_length=36, pattern=r"^[0-9A-Za-z-]*$")
+    reason_code: str | None = Field(default=None, max_length=64)
+    reason_zh: str | None = Field(default=None, max_length=2000)
+    reason_en: str | None = Field(default=None, max_length=2000)
 
 
 class CountyReceipt(WireModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,6 +29,10 @@ def record_conflict(
     """Keeps the refusal and notes it on the case (a ``case.conflict_recorded`` event)."""
     if s.scalar(select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == e.event_id)):
         return
+    if s.get(SyncConflictRow, conflict_id) is not None:
+        # a county that named two conflicts alike: stored under the county's id, the second
+        # broke the push's transaction, and every round sent the batch and failed again
+        conflict_id = str(uuid.uuid4())
     s.add(
         SyncConflictRow(
             conflict_id=conflict_id,

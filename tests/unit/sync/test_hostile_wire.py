@@ -227,3 +227,43 @@ def test_an_upload_the_county_never_takes_on_ends_at_once(app: App, tmp_path: Pa
     assert county.chunks == 1
     assert "附件上傳位置" in refused.value.message("zh_TW")
     assert "attachment upload position" in refused.value.message("en")
+
+
+class _OneConflictId:
+    """A county that refuses every pushed event under one and the same conflict id."""
+
+    round_ends = None
+
+    def push_encoded(self, body: bytes) -> PushResponse:
+        results = [
+            {"event_id": e["event_id"], "status": "conflict", "conflict_id": "c-same",
+             "reason_code": "x", "reason_zh": "拒絕", "reason_en": "refused"}
+            for e in json.loads(body)["events"]
+        ]  # fmt: skip
+        return PushResponse.model_validate({"results": results, "server_time": NOW})
+
+
+def test_two_conflicts_named_alike_never_stop_the_push(app: App) -> None:
+    """Stored under the county's id, the second conflict broke the push's transaction: the
+    batch was never acknowledged and every round sent it and failed again."""
+    from factories import new_case
+
+    from eservice_desktop.services.sync import RoundResult
+    from eservice_desktop.services.sync.push import push_all
+    from eservice_desktop.storage.models_sync import SyncConflictRow
+
+    new_case(app)
+    result = RoundResult()
+    push_all(app, _OneConflictId(), result, size=1000)  # type: ignore[arg-type]
+    assert result.conflicts >= 2
+    with app.reading() as s:
+        ids = [r.conflict_id for r in s.query(SyncConflictRow)]
+    assert len(ids) == result.conflicts and "c-same" in ids and len(set(ids)) == len(ids)
+
+
+def test_a_push_answer_is_bounded_as_the_office_stores_it() -> None:
+    for bad in ({"conflict_id": "x" * 37}, {"conflict_id": "a b"}, {"reason_code": "c" * 65},
+                {"reason_zh": "字" * 2001}):  # fmt: skip
+        result = {"event_id": "e" * 8, "status": "conflict", **bad}
+        with pytest.raises(ValidationError):
+            PushResponse.model_validate({"results": [result], "server_time": NOW})
