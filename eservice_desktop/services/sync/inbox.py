@@ -243,11 +243,11 @@ def park_unreadable(app: App, s: Session, seq: int, data: Any, why: str) -> None
     """Keeps aside a pulled event that does not even parse against the wire schema."""
     event_id = str(data.get("event_id", "")) if isinstance(data, dict) else ""
     refused = ("event.unreadable", f"事件無法解讀（{why}）", f"The event cannot be read ({why})")
-    _park_raw(app, s, seq, data, key=event_id[:36] or seq, refused=refused)
+    park_raw(app, s, seq, data, key=event_id[:36] or seq, refused=refused)
     log.warning("pulled change %s does not parse (%s): parked", seq, why)
 
 
-def _park_raw(
+def park_raw(
     app: App, s: Session, seq: int, data: Any, *, key: object, refused: tuple[str, str, str]
 ) -> None:
     """A pulled change kept aside (``parked:<key>``) as it came (its text, cut at
@@ -304,7 +304,7 @@ def _apply_reference_or_park(app: App, s: Session, change: Change, out: PageOutc
         zh = f"縣府傳來的 {change.kind} 變更無法套用（{why}）"
         en = f"The county's {change.kind} change cannot be applied ({why})"
         refused = ("change.unusable", zh, en)
-        _park_raw(app, s, change.seq, change.data, key=change.seq, refused=refused)
+        park_raw(app, s, change.seq, change.data, key=change.seq, refused=refused)
         log.warning(
             "pulled %s change %s cannot be applied (%s): parked", change.kind, change.seq, why
         )

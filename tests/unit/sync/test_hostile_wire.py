@@ -267,3 +267,41 @@ def test_a_push_answer_is_bounded_as_the_office_stores_it() -> None:
         result = {"event_id": "e" * 8, "status": "conflict", **bad}
         with pytest.raises(ValidationError):
             PushResponse.model_validate({"results": [result], "server_time": NOW})
+
+
+class _OperatorsCounty:
+    """A county provisioning two operators, the second with a hash that is no argon2id."""
+
+    def __init__(self, good_hash: str) -> None:
+        base = {"name": "縣府派員", "roles": ["pickup"], "active": True, "updated_at": NOW}
+        self.page = OperatorsResponse.model_validate({
+            "operators": [
+                {**base, "account": "county01", "password_hash": good_hash, "version": 1},
+                {**base, "account": "county02", "password_hash": "$argon2i$x", "version": 2},
+            ],
+            "version": "2", "server_time": NOW,
+        })  # fmt: skip
+
+    def operators(self, since: str) -> OperatorsResponse:
+        return self.page
+
+
+def test_an_operator_record_the_office_refuses_is_set_aside_not_stopping_every_round(
+    app: App,
+) -> None:
+    """One record the office refuses raised out of every round: no later change of any
+    operator reached the office, and no round ended as a success."""
+    from eservice_desktop.services import operators, sync
+    from eservice_desktop.services.sync.provisioning import pull_operators
+    from eservice_desktop.services.sync.state import get_state
+    from eservice_desktop.storage.models_sync import SyncReferenceRow
+
+    county = _OperatorsCounty(operators.hash_password("from the county"))
+    assert pull_operators(app, county) == 2  # type: ignore[arg-type]
+    assert operators.login(app, "county01", "from the county").account == "county01"
+    [row] = sync.quarantined(app, "en")
+    assert row.event_id == "operator-county02" and row.reason_code == "operator.hash"
+    with app.reading() as s:
+        assert get_state(s, "operators_version") == "2"
+        kept = s.get(SyncReferenceRow, "parked:operator-county02")
+        assert kept is not None and "argon2i$x" not in kept.data["raw"]  # no hash kept
