@@ -321,7 +321,9 @@ class Change(WireModel):
 
 
 class PullResponse(WireModel):
-    changes: list[Change]
+    #: At most what the office asks for (it asks for MAX_PULL_PAGE): a page is applied in one
+    #: transaction, which a county sending a million changes at once would hold for long.
+    changes: list[Change] = Field(max_length=MAX_PULL_PAGE)
     #: Opaque: send it back as ``since`` to continue; stored by the office after applying.
     cursor: WireCursor
     more: bool

@@ -42,6 +42,11 @@ def _event() -> dict[str, Any]:
     return Actor("H01", "01", "clerk").event("c1", "case.closed", AT, {"note": "x"}).to_dict()
 
 
+def _page(cursor: str, seqs: list[int], more: bool = False) -> dict[str, Any]:
+    changes = [{"seq": n, "kind": "calendar", "data": {"year": 2026}} for n in seqs]
+    return {"changes": changes, "cursor": cursor, "more": more, "server_time": NOW}
+
+
 #: One valid document of each wire model with a time, and the name of that time.
 CASES: list[tuple[type[BaseModel], dict[str, Any], str]] = [
     (WireEvent, _event(), "at"),
@@ -95,6 +100,7 @@ def test_a_channel_reservation_is_no_number() -> None:
         (PullResponse, {"changes": [], "cursor": "١٢", "more": False, "server_time": NOW}),
         (PullResponse, {"changes": [], "cursor": "7", "more": False, "server_time": NOW,
                         "remaining": -5}),
+        (PullResponse, _page("2001", list(range(1, 2002)))),
         (OperatorsResponse, {"operators": [], "version": "9" * 30, "server_time": NOW}),
         (OperatorRecord, {"account": "a01", "name": "n", "roles": [], "active": True,
                           "password_hash": "h", "version": 2**63, "updated_at": NOW}),
@@ -117,11 +123,6 @@ def _answer(status: int, doc: dict[str, Any]) -> requests.Response:
     r = requests.Response()
     r.status_code, r._content = status, json.dumps(doc, ensure_ascii=False).encode()
     return r
-
-
-def _page(cursor: str, seqs: list[int], more: bool = False) -> dict[str, Any]:
-    changes = [{"seq": n, "kind": "calendar", "data": {"year": 2026}} for n in seqs]
-    return {"changes": changes, "cursor": cursor, "more": more, "server_time": NOW}
 
 
 @pytest.mark.parametrize(
