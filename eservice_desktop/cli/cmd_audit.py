@@ -1,7 +1,9 @@
-"""``audit verify [--json]``: the event hash chains of this office database.
+"""``audit verify [--json]``: the event hash chains of this office database, and its
+``receipts`` table against the money events.
 
-Exit status: 0 when every chain is whole, 1 when one is broken (the first broken link is
-named: office, device, case, event and what differs), 2 for bad input.
+Exit status: 0 when every chain is whole and every receipt agrees, 1 when a chain is broken
+(the first broken link is named: office, device, case, event and what differs) or a receipt
+differs (named by its number), 2 for bad input.
 """
 
 from __future__ import annotations

@@ -8,6 +8,10 @@ county checked their links when their device pushed them). The answer names the 
 link: office, device, case, event and what differs. For a deleted event it also names the case
 whose stored projection counts more events than its stream holds (``case_number`` of that case
 when known), since the deleted event itself is gone.
+
+The chains prove the events; the ``receipts`` table the closing reads is then compared with
+the receipts those events project (services/audit_receipts.py): a receipt edited, deleted or
+added directly in the table is named by its number (``receipts_differ``).
 """
 
 from __future__ import annotations
@@ -21,9 +25,10 @@ from sqlalchemy import Text, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.text_values import counted
-from eservice_desktop.services import access
+from eservice_desktop.domain.text_values import counted, printable
+from eservice_desktop.services import access, audit_receipts
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, ChainHeadRow, EventRow
@@ -45,10 +50,12 @@ class AuditResult:
     access_records: int = 0
     broken: dict[str, Any] | None = None
     chains: list[dict[str, Any]] = field(default_factory=list)
+    #: The receipts check (None when the events did not read).
+    receipts: audit_receipts.ReceiptsCheck | None = None
 
     @property
     def ok(self) -> bool:
-        return self.broken is None
+        return self.broken is None and not (self.receipts and self.receipts.differ)
 
     def to_json(self) -> dict[str, Any]:
         counts = {
@@ -56,11 +63,22 @@ class AuditResult:
             "events": self.events,
             "access_records": self.access_records,
         }
-        if self.broken is None:
+        if self.ok:
             return {"ok": True, **counts}
-        return {"ok": False, **counts, "broken": self.broken}
+        out: dict[str, Any] = {"ok": False, **counts}
+        if self.broken is not None:
+            out["broken"] = self.broken
+        if self.receipts and self.receipts.differ:
+            out["receipts_checked"] = self.receipts.checked
+            out["receipts_differ_count"] = self.receipts.differ
+            out["receipts_differ"] = self.receipts.receipts
+        return out
 
     def message(self, lang: str = "zh_TW") -> str:
+        chinese = lang.startswith("zh")
+        receipts = _receipts_text(self.receipts, chinese) if self.receipts else ""
+        if self.broken is None and receipts:
+            return receipts
         if self.broken is None:
             return (
                 f"雜湊鏈完整：{self.devices} 部設備、{self.events} 筆事件"
@@ -75,11 +93,51 @@ class AuditResult:
         where = (
             f"{b['office']}-{b['device']} {b.get('case_number') or b['case_id']} {b['event_id']}"
         )
-        return (
+        said = (
             f"雜湊鏈中斷：{where}：{zh}"
             if lang.startswith("zh")
             else f"hash chain broken: {where}: {en}"
         )
+        return f"{said}\n{receipts}" if receipts else said
+
+
+def _receipts_text(found: audit_receipts.ReceiptsCheck, zh: bool) -> str:
+    """The receipts that disagree with their events, by number (with the two amounts when the
+    amount was changed); empty when none does."""
+    if not found.differ:
+        return ""
+    named = []
+    for r in found.receipts[:10]:
+        number = printable(str(r["number"]), 40)
+        if "amount_stored" in r:
+            stored = printable(str(r["amount_stored"]), 20)
+            named.append(
+                f"{number}（事件金額 {r['amount_events']}，表中 {stored}）"
+                if zh
+                else f"{number} (amount {r['amount_events']} in the events, {stored} stored)"
+            )
+        else:
+            what = _RECEIPT_WHAT[r["what"]][0 if zh else 1]
+            fields = ", ".join(r["fields"])
+            what += (f"：{fields}" if zh else f": {fields}") if fields else ""
+            named.append(f"{number}（{what}）" if zh else f"{number} ({what})")
+    more = found.differ - len(named)
+    if zh:
+        tail = f"，另有 {more} 張" if more > 0 else ""
+        return f"收據資料與事件不符（收據表遭直接修改）：{'、'.join(named)}{tail}"
+    tail = f", and {counted(more, 'more receipt')}" if more > 0 else ""
+    return (
+        "receipts disagree with their events (the receipts table was changed outside the "
+        f"program): {', '.join(named)}{tail}"
+    )
+
+
+#: zh-TW / English for each kind of disagreeing receipt.
+_RECEIPT_WHAT = {
+    audit_receipts.EDITED: ("欄位遭修改", "edited"),
+    audit_receipts.MISSING: ("收據遭刪除", "deleted from the table"),
+    audit_receipts.UNEXPLAINED: ("無對應事件", "no event records it"),
+}
 
 
 def verify_session(s: Session) -> AuditResult:
@@ -88,9 +146,12 @@ def verify_session(s: Session) -> AuditResult:
     local: dict[tuple[str, str], list[Event]] = {}
     pulled: dict[tuple[str, str], list[Event]] = {}
     rewritten: set[str] = set()
+    money: list[Event] = []
     try:
         for row in s.scalars(select(EventRow).order_by(EventRow.seq)):
             e = repo.row_to_event(row)
+            if e.type in ev.MONEY_TYPES:
+                money.append(e)
             if row.pseudonymised_at is not None:
                 rewritten.add(e.event_id)
             where = local if row.origin == "local" else pulled
@@ -100,6 +161,7 @@ def verify_session(s: Session) -> AuditResult:
         s.expunge_all()
         result.broken = _unreadable(s)
         return result
+    result.receipts = audit_receipts.check(s, money)
     heads = {(h.office, h.device): h for h in s.scalars(select(ChainHeadRow))}
     devices = set(local) | set(pulled) | set(heads)
     result.devices = len(devices)

@@ -56,7 +56,7 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
     multi-row insert, the changed ones with one flush."""
     if not events:
         return
-    book = _Receipts(session, events)
+    book = ReceiptBook(session, events)
     for event in events:
         if event.type == ev.PAYMENT_RECORDED:
             book.record(event, key_id)
@@ -70,21 +70,12 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
 _RECEIPTS = cast(Table, ReceiptRow.__table__)
 
 
-class _Receipts:
-    """The receipts a batch of money events names, by number and by payment id."""
+class ReceiptBook:
+    """The receipts a batch of money events names, by number and by payment id; without a
+    session, none yet (``audit_receipts`` rebuilds the whole table in memory from the stream)."""
 
-    def __init__(self, session: Session, events: Sequence[Event]) -> None:
-        self.session = session
-        numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
-        payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
-        # the values as one parameter each (storage.batch_sql): a bulk batch names ~20,000
-        rows = list(
-            session.scalars(
-                select(ReceiptRow).where(
-                    among(ReceiptRow.number, numbers) | among(ReceiptRow.payment_id, payment_ids)
-                )
-            )
-        )
+    def __init__(self, session: Session | None, events: Sequence[Event]) -> None:
+        rows = [] if session is None else _named(session, events)
         self.by_number: dict[str, Any] = {r.number: r for r in rows}
         self.by_payment: dict[str, Any] = {}
         #: Receipts of this batch's payments, not written yet: plain rows (no ORM identity
@@ -92,7 +83,7 @@ class _Receipts:
         self.new: list[SimpleNamespace] = []
         for r in rows:
             self.by_payment.setdefault(r.payment_id, r)
-        self.taken = _series_taken(session, events)
+        self.taken = set() if session is None else _series_taken(session, events)
 
     def record(self, event: Event, key_id: str) -> None:
         p = event.payload
@@ -136,6 +127,14 @@ class _Receipts:
             row.deposit_date = str(p.get("deposit_date", row.deposit_date))
             row.settlement_number = str(p.get("settlement_number", row.settlement_number))
             row.deposited = bool(p.get("deposited", row.deposited))
+
+
+def _named(session: Session, events: Sequence[Event]) -> list[ReceiptRow]:
+    numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
+    payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
+    # the values as one parameter each (storage.batch_sql): a bulk batch names ~20,000
+    of_these = among(ReceiptRow.number, numbers) | among(ReceiptRow.payment_id, payment_ids)
+    return list(session.scalars(select(ReceiptRow).where(of_these)))
 
 
 Series = tuple[str, str, int, int]  # a receipt's place: office, device, ROC year, number

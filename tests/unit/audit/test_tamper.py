@@ -179,3 +179,28 @@ def test_a_row_edited_so_that_it_no_longer_reads_is_found(
     assert broken["what"] == "edited" and broken["event_id"] == received["event_id"]
     assert broken["case_number"] == numbers["first"]
     _doctor_names(settings, numbers["first"], received["event_id"])
+
+
+def test_a_receipt_amount_edited_in_the_table_is_found(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The closing reads ``receipts``: an amount changed there directly (the chain untouched)
+    is named by its receipt number and both amounts, no person in the answer."""
+    _office(app)
+    _tamper(
+        settings,
+        ("UPDATE receipts SET amount = 1500 WHERE number LIKE ?", ("%R000001",)),
+        ("DELETE FROM receipts WHERE number LIKE ?", ("%R000002",)),
+    )
+    code, out = _verify(settings, capsys)
+    assert code == 1 and out["ok"] is False and "broken" not in out
+    assert out["receipts_differ_count"] == 2
+    edited, deleted = out["receipts_differ"]
+    assert edited["number"].endswith("R000001") and edited["fields"] == ["amount"]
+    assert (edited["amount_events"], edited["amount_stored"]) == (15, 1500)
+    assert deleted["number"].endswith("R000002") and deleted["what"] == "missing"
+    main(["--data-dir", str(settings.data_dir), "--lang", "en", "audit", "verify"])
+    said = capsys.readouterr().out
+    assert "R000001 (amount 15 in the events, 1500 stored)" in said
+    assert "林美玲" not in said + json.dumps(out) and "B123456780" not in said
+    assert check_chain(settings).status == "fail"

@@ -303,7 +303,8 @@ NOT_GUARDED: dict[str, str] = {
     "case_attachments.read_content": "the sync upload opening a sealed file, the device's work",
     "case_attachments.seal_file": "inside a guarded use case (attach_file, lookups.run_lookup)",
     "case_attachments.register": "inside a guarded use case's transaction",
-    "audit.verify": "chain integrity only (counts, the first broken link); doctor runs it",
+    "audit.verify": "chain and receipts integrity only (counts, the first broken link, "
+    "receipt numbers); doctor runs it",
     # internal steps of a guarded use case (they take its open transaction or state)
     "cases.append": "inside a guarded use case's transaction",
     "cases.record": "inside a guarded use case's transaction",
