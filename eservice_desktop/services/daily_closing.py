@@ -279,6 +279,32 @@ def _check_not_future(app: App, day: date) -> None:
         )
 
 
+def _check_known(app: App, device: str) -> None:
+    """A counter named must be one of this office's that the database knows (this one, or one
+    that issued a receipt or recorded an event here): a mistyped ``--counter 99`` gave an
+    empty closing, ready to be signed as that drawer's legal statement. A real counter with
+    no payment that day still has its (empty) closing."""
+    office = app.settings.office_code
+    if device == app.settings.device_id:
+        return
+    with app.reading() as s:
+        of_receipts = select(ReceiptRow.number).where(
+            ReceiptRow.office == office, ReceiptRow.device == device
+        )  # ix_receipts_series: a counter that took money is found in the index
+        of_events = select(EventRow.seq).where(EventRow.office == office, EventRow.device == device)
+        if s.scalar(of_receipts.limit(1)) or s.scalar(of_events.limit(1)):
+            return
+        seen = s.scalars(select(EventRow.device).where(EventRow.office == office).distinct())
+        known = "、".join(sorted({app.settings.device_id, *seen}))
+    raise DomainError(
+        "closing.unknown_counter",
+        f"本所（{office}）沒有櫃檯 {device}：已知的櫃檯為 {known}",
+        f"Office {office} has no counter {device}; the counters it knows are "
+        f"{known.replace('、', ', ')}",
+        "counter",
+    )
+
+
 def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     """The closing of ``day``: this counter (``device=""``), a named counter (``01``..``99``,
     else ``device.counter``), or the whole office (``device=None``)."""
@@ -286,6 +312,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     office = app.settings.office_code
     if device:  # a counter named: 01..99, never a silently empty closing of "1" or "A1"
         values.check_counter(device, "counter")
+        _check_known(app, device)  # nor of "99", a counter the office never had
     _check_not_future(app, day)
     dev = app.settings.device_id if device == "" else device
     rows = _day_rows(app, day, dev)

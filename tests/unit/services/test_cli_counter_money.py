@@ -146,6 +146,27 @@ def test_a_closing_of_a_counter_number_that_is_none_is_refused(
     assert code == 0 and shown["receipts"] == 1 and out.exists()
 
 
+def test_a_closing_of_a_counter_the_office_never_had_is_refused(
+    make_app: Callable[[Settings], App], office: Settings, run: Run, tmp_path: Path
+) -> None:
+    """``--counter 99`` of an office with counters 01 and 02 gave a blank closing, exit 0;
+    counter 02, known by its events and with no payment that day, still has its closing."""
+    # counter 02's case here stands for what a pull brings (opened before the first event)
+    other = make_app(Settings(data_dir=office.data_dir, office_code="H01", device_id="02"))
+    paid_case(run)
+    new_case(other)
+    day = datetime.now(TAIPEI).date().isoformat()  # the CLI runs on the real clock
+    out = tmp_path / "closing.csv"
+    closing = ["report", "closing", "--date", day, "--out", str(out), "--counter"]
+    code, refused, err = run(*closing, "99")
+    assert code == 2 and refused["error"] == "closing.unknown_counter", refused
+    assert err == "本所（H01）沒有櫃檯 99：已知的櫃檯為 01、02\n" and not out.exists()
+    code, _, err = run(*closing, "99", lang="en", json_out=False)
+    assert code == 2 and err == "Office H01 has no counter 99; the counters it knows are 01, 02\n"
+    code, shown, _ = run(*closing, "02")
+    assert code == 0 and shown["receipts"] == 0 and out.exists()
+
+
 def test_a_handover_given_only_a_collectors_relation_is_refused_not_given_to_the_applicant(
     make_app: Callable[[Settings], App], office: Settings, run: Run
 ) -> None:
