@@ -17,6 +17,7 @@ import os
 import re
 import stat
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 # Nothing of ours goes to Python's last-resort stderr handler when no handler is set up (a data
@@ -30,7 +31,14 @@ logging.getLogger("eservice").addHandler(logging.NullHandler())
 _ID = re.compile(
     r"(?<![0-9A-Za-z])[A-Za-zＡ-Ｚａ-ｚ][A-Da-d1289Ａ-Ｄａ-ｄ１２８９][0-9０-９]{8}(?![0-9０-９])"
 )
+#: An 8-digit business number (統一編號), masked on purpose; so is any 8-digit run, a date
+#: included, except the one shape the program itself stamps file names with (backups:
+#: ``eservice-H01-01-closing-20261203T083015Z.sqlite3``): a real day of 2000-2099 followed by
+#: ``T``, a real time to the second and ``Z``. No business number is written that way, and
+#: free text (where someone could type one so) never reaches a log; a date of another shape
+#: (``20261203``, ``re-20261203-…``) cannot be told from a business number and stays masked.
 _UBN = re.compile(r"(?<!\d)\d{8}(?!\d)")
+_STAMP = re.compile(r"T(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]Z(?![0-9A-Za-z])")
 #: A mobile number with dashes or spaces between its groups, or in full-width digits.
 _PHONE = re.compile(
     r"(?<!\d)(?:[+＋]?[8８][8８][6６][- 　]?|[0０])[9９]\d{2}[- 　]?\d{3}[- 　]?\d{3}(?!\d)"
@@ -45,7 +53,19 @@ def redact(text: str) -> str:
     text = _EMAIL.sub("***@", text)
     text = _ID.sub(lambda m: m.group(0)[:2] + "********", text)
     text = _PHONE.sub("09********", text)
-    return _UBN.sub("********", text)
+    return _UBN.sub(_business_number, text)
+
+
+def _business_number(m: re.Match[str]) -> str:
+    """An 8-digit run masked, unless it is the date of a file name's time stamp (``_UBN``)."""
+    run = m.group(0)
+    if run.isascii() and run.startswith("20") and _STAMP.match(m.string, m.end()):
+        try:
+            date(int(run[:4]), int(run[4:6]), int(run[6:]))
+        except ValueError:
+            return "********"
+        return run
+    return "********"
 
 
 class RedactingFilter(logging.Filter):

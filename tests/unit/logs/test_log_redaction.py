@@ -142,6 +142,24 @@ def test_an_id_number_is_redacted_however_it_was_typed_and_whatever_is_next_to_i
         assert logs.redact(left) == left  # a case number, eleven digits, a UUID: no ID there
 
 
+def test_a_file_names_time_stamp_is_kept_and_every_other_8_digit_run_masked() -> None:
+    """ "backup taken: eservice-H01-01-closing-********T083015Z.sqlite3": the backup's own
+    stamp read as a business number (統一編號); only that exact shape with a real day and
+    time is kept."""
+    name = "eservice-H01-01-closing-20261203T083015Z.sqlite3"
+    assert logs.redact(f"backup taken: {name} (4096 bytes)") == f"backup taken: {name} (4096 bytes)"
+    for raw in (
+        "統編20261203",  # a business number shaped as a day
+        "re-20261203-a1b2c3",
+        "20261203T0830Z",  # no seconds
+        "20261303T083015Z",  # no 13th month
+        "12345678T083015Z",
+        "20261203T083015Zx",
+        "２０２６１２０３T083015Z",
+    ):
+        assert "1203" not in logs.redact(raw) and "5678" not in logs.redact(raw), raw
+
+
 def test_a_mobile_number_is_redacted_with_spaces_or_in_full_width_digits() -> None:
     typed = ("0912 345 678", "+886 912 345 678", "０９１２３４５６７８", "０９１２　３４５　６７８")
     for raw in typed:
