@@ -61,11 +61,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def _as_roc(text: str) -> date | None:
     """The Western day of a date written with the ROC year, the way the counter shows dates
-    (``115-03-01``, ``115/3/1``, ``1150301``: ``rocdate.parse_roc``); None for anything else."""
+    (``115-03-01``, ``115/3/1``, ``1150301``: ``rocdate.parse_roc``); None for anything else,
+    and for an ROC year whose Western day the reports refuse (``999-01-01`` was told to write
+    2910-01-01, then refused for its year)."""
     try:
-        return parse_roc(text)
+        day = parse_roc(text)
     except DomainError:
         return None
+    return day if values.EARLIEST.date() <= day < values.LATEST.date() else None
 
 
 def _day(text: str, field: str) -> date:

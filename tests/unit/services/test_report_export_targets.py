@@ -107,6 +107,7 @@ def test_two_formats_aimed_at_one_file_are_refused(
         ),
         (("usage", "--from", "2026-03-01", "--to", "115/4/30", "--csv", "F"), "--to", "2026-04-30"),
         (("closing", "--date", "1151203", "--out", "F"), "--date", "2026-12-03"),
+        (("closing", "--date", "999-01-01", "--out", "F"), "--date", ""),  # not 2910-01-01
         (("reconciliation", "--from", "2026-03-01", "--to", "2026-3-1x", "--out", "F"), "--to", ""),
     ],
 )
