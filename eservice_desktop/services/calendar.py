@@ -13,6 +13,7 @@ from eservice_desktop.domain.deadline import deadline_day, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.domain.values import printable
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import compute_due, compute_on_time
@@ -91,8 +92,12 @@ def _read_calendar(path: Path) -> str:
         with path.open("rb") as f:
             data = f.read(MAX_CALENDAR_BYTES + 1)
     except OSError as e:
+        zh, en = os_reason(e)  # a folder and a mistyped name both said only "cannot read"
         raise DomainError(
-            "calendar.read", f"無法讀取行事曆檔案：{name}", f"Cannot read {name}", "file"
+            "calendar.read",
+            f"無法讀取行事曆檔案：{name}：{zh}",
+            f"Cannot read {name}: {en}",
+            "file",
         ) from e
     if len(data) > MAX_CALENDAR_BYTES:
         raise DomainError(

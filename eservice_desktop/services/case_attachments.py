@@ -10,6 +10,7 @@ same case changes nothing, attaching it to another case is refused.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.services.cases import resolve_case_id
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
@@ -43,6 +45,8 @@ KINDS = {
 }
 SEALED_SUFFIX = ".sealed"
 _NAME_MAX = 120
+#: Why a path that is neither a file nor a folder is refused.
+_NOT_REGULAR = ("不是一般檔案（裝置或管道）", "not a regular file (a device or a pipe)")
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,10 @@ def read_checked(path: Path, max_mb: int) -> tuple[bytes, str]:
     limit = max_mb * 1024 * 1024
     try:
         size = path.stat().st_size
+        if path.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "Is a directory")
         if not path.is_file():
-            raise OSError
+            raise OSError  # a device or a pipe (/dev/zero never ends)
         if size > limit:
             raise _refuse(
                 "attachment_too_large",
@@ -103,11 +109,14 @@ def read_checked(path: Path, max_mb: int) -> tuple[bytes, str]:
             )
         with path.open("rb") as f:
             data = f.read(limit + 1)
-    except OSError:
+    except OSError as e:
+        # why, in the user's language: a folder, a mistyped path and a locked file all read
+        # "cannot be read", and the clerk could not tell which to fix
+        zh, en = os_reason(e) if e.errno else _NOT_REGULAR
         raise _refuse(
             "attachment_unreadable",
-            f"無法讀取檔案「{path.name}」",
-            f"The file “{path.name}” cannot be read",
+            f"無法讀取檔案「{path.name}」：{zh}",
+            f"The file “{path.name}” cannot be read: {en}",
         ) from None
     if len(data) > limit:
         raise _refuse(

@@ -9,6 +9,7 @@ import pytest
 from factories import new_case
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import calendar
 from eservice_desktop.services import case_attachments as ca
 from eservice_desktop.services.core import App
 
@@ -47,8 +48,24 @@ def test_limit_from_settings_and_english_messages(app: App, tmp_path: Path) -> N
     with pytest.raises(DomainError) as e:
         ca.attach_file(app, number, folder)
     assert e.value.code == "attachment_unreadable"
-    assert e.value.message_en == "The file “folder.png” cannot be read"
+    assert e.value.message_en == "The file “folder.png” cannot be read: Is a directory"
+    assert e.value.message_zh == "無法讀取檔案「folder.png」：這是資料夾，不是檔案"
+    with pytest.raises(DomainError) as e:  # a mistyped path said the same "cannot be read"
+        ca.attach_file(app, number, tmp_path / "scan.png")
+    assert e.value.message_en.endswith(": No such file or directory")
     assert [a.name for a in ca.list_attachments(app, number)] == ["exact.pdf"]
+
+
+def test_a_calendar_that_cannot_be_read_says_why(app: App, tmp_path: Path) -> None:
+    """``calendar import`` of a folder or a mistyped name said only "Cannot read NAME"."""
+    for path, zh, en in (
+        (tmp_path, "這是資料夾，不是檔案", "Is a directory"),
+        (tmp_path / "115.csv", "找不到這個檔案或資料夾", "No such file or directory"),
+    ):
+        with pytest.raises(DomainError) as e:
+            calendar.import_calendar(app, path)
+        assert e.value.code == "calendar.read"
+        assert e.value.message_zh.endswith(f"：{zh}") and e.value.message_en.endswith(f": {en}")
 
 
 def test_same_content_is_one_upload(app: App, tmp_path: Path) -> None:
