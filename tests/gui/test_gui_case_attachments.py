@@ -139,7 +139,7 @@ def test_refused_files_say_why_and_store_nothing(qtbot, ctx: GuiContext, tmp_pat
         (empty, "檔案「empty.pdf」是空的"),
         (text, "只能附加 PNG、JPEG 圖檔或 PDF 檔（依檔案內容判斷）"),
         (big, "檔案過大（1.0 MB），上限 1 MB"),
-        (missing, "無法讀取檔案「gone.pdf」"),
+        (missing, "無法讀取檔案「gone.pdf」：找不到這個檔案或資料夾"),
     ]
     for path, message in cases:
         detail.attach_message.clear()
