@@ -311,8 +311,28 @@ def report(
     if end is not None:
         stmt = stmt.where(AccessLogRow.at < end.astimezone(UTC))
     with app.reading() as s:
-        rows = s.scalars(stmt.order_by(AccessLogRow.seq).limit(limit))
-        return [_row_record(r) for r in rows]
+        found = [_row_record(r) for r in s.scalars(stmt.order_by(AccessLogRow.seq).limit(limit))]
+        if not found and operator and operator.strip().lower() != app.actor.clerk:
+            _check_known_operator(s, operator.strip().lower())
+        return found
+
+
+def _check_known_operator(s: Session, account: str) -> None:
+    """An account neither of this office nor named by any record (nor the one signed in): a
+    mistyped ``clerk1`` for ``clerk01`` answered "0 records", read by the auditor as "this
+    clerk looked at nothing"."""
+    from eservice_desktop.storage.models_operators import OperatorRow
+
+    if s.get(OperatorRow, account) is not None:
+        return
+    if s.scalar(select(AccessLogRow.seq).where(AccessLogRow.operator == account).limit(1)):
+        return
+    raise _bad(
+        "access.unknown_operator",
+        f"本所沒有帳號「{printable(account)}」，存取紀錄中也沒有",
+        f"No operator account '{printable(account)}' here, nor in the access log",
+        "operator",
+    )
 
 
 def summary(records: Sequence[AccessRecord]) -> dict[str, int]:

@@ -65,7 +65,7 @@ def test_views_searches_prints_and_exports_are_reported(
     code, out = _cli(settings, capsys, "report", "access", "--case", numbers["second"], "--json")
     assert out["count"] == 0
     code, out = _cli(settings, capsys, "report", "access", "--operator", "someone", "--json")
-    assert out["count"] == 0
+    assert out["error"] == "access.unknown_operator"  # not "0 records": no such account
 
 
 def test_the_time_window_filters(
@@ -145,6 +145,20 @@ def test_bad_input_exits_2(
     assert code == 2 and out["ok"] is False
 
 
+def test_an_account_the_office_never_had_exits_2(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--operator clerk1`` (for clerk01) answered "0 records", read as "looked at nothing";
+    an account of the office with no record in the period still answers 0."""
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "clerk1", "--json")
+    assert code == 2 and out["error"] == "access.unknown_operator", out
+    en = ["--data-dir", str(settings.data_dir), "--lang", "en"]
+    assert main([*en, "report", "access", "--operator", "clerk1"]) == 2
+    assert capsys.readouterr().err == "No operator account 'clerk1' here, nor in the access log\n"
+    code, out = _cli(settings, capsys, "report", "access", "--operator", "demo01", "--json")
+    assert code == 0 and out["count"] == 0  # the signed-in account, nothing recorded yet
+
+
 def test_neither_operator_nor_case_exits_2(app: App, settings: Settings) -> None:
     data = ["--data-dir", str(settings.data_dir), "report", "access"]
     assert main(data) == 2  # nor --action
@@ -208,17 +222,24 @@ def test_the_text_report_shows_taipei_times_with_the_roc_year(
 
 
 def test_an_exported_closing_names_its_counter_or_the_office(
-    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    app: App,
+    make_app: Any,
+    settings: Settings,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A printed closing was logged ``closing report DAY counter 01`` or ``... office``, an
     exported one only ``closing report DAY FILE``: the auditor could not tell which drawer's
     closing (names of clerks, void reasons) had left the office in a file."""
     day = date(2026, 3, 9)  # not today: today's closing would also take a backup
+    other = make_app(Settings(data_dir=settings.data_dir, office_code="H01", device_id="02"))
+    intake(app, request())  # the database is counter 01's (its first event)
+    intake(other, request())  # counter 02's case, as a pull brings it: a counter it knows
     daily_closing.write_closing(app, day, tmp_path / "mine.csv")
     daily_closing.write_closing(app, day, tmp_path / "other.csv", "02")
     daily_closing.write_closing(app, day, tmp_path / "all.pdf", None)
     code, out = _cli(settings, capsys, "report", "access", "--action", "export", "--json")
-    assert code == 0
+    assert code == 0, out
     assert [r["detail"] for r in out["records"]] == [
         "closing report 2026-03-09 counter 01 mine.csv",
         "closing report 2026-03-09 counter 02 other.csv",
