@@ -11,7 +11,8 @@ its backups, drafts and archived slips), so an export is never written there in 
   (``personal_data: true``, ``mode: "0600"``) and tells the operator to delete it when done;
 - an export **without** personal data (the appendix-22 reconciliation: case numbers, amounts,
   settlement numbers; the county's signed receipt: case number, counts, signature) is written
-  the same atomic way with ordinary permissions, anywhere.
+  the same atomic way with ordinary permissions, anywhere but over a file the data directory
+  already holds (``export.program_file``: the database, its key, settings, backups, logs).
 
 A target that is a character device or a pipe (``/dev/null``, ``/dev/stdout``, a full disk's
 ``/dev/full``) is written into, never replaced by the renamed file; a full disk is then the
@@ -92,6 +93,18 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
             "out",
         )
     _check_folder(out)
+    if out.is_file() and inside(out, settings.data_dir):
+        # the program's own files: `report usage --xlsx DATA_DIR/eservice.sqlite3` replaced
+        # the office database with a workbook (a report without personal data goes anywhere)
+        where = printable_path(str(out))
+        raise DomainError(
+            "export.program_file",
+            f"{where} 是資料目錄中已有的檔案（資料庫、金鑰、設定、備份或紀錄），不可覆寫；"
+            "請指定其他檔名",
+            f"{where} is a file the data directory already holds (the database, a key, the "
+            "settings, a backup or a log) and cannot be overwritten; give another name",
+            "out",
+        )
     if personal and inside(out, settings.data_dir):
         raise DomainError(
             "export.in_data_dir",

@@ -70,6 +70,19 @@ def test_a_folder_that_takes_no_file_leaves_none_of_the_others_written(
     assert not csv.exists()
 
 
+def test_a_report_never_replaces_the_office_database(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """A report without personal data may go anywhere: ``--xlsx DATA_DIR/eservice.sqlite3``
+    replaced the office database with a workbook."""
+    database = tmp_path / "data" / "eservice.sqlite3"
+    before = database.read_bytes()
+    for argv in (("usage", *PERIOD, "--xlsx"), ("targets", *PERIOD, "--csv")):
+        rc, out, err = run("report", *argv, str(database))
+        assert rc == 2 and out == "" and "cannot be overwritten" in err, (out, err)
+    assert database.read_bytes() == before
+
+
 def test_missing_folders_are_still_made(
     run: Callable[..., tuple[int, str, str]], tmp_path: Path
 ) -> None:
