@@ -81,9 +81,10 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def check_target(settings: Settings, out: Path, personal: bool) -> None:
-    """Refuses, before any work is done, a personal-data export aimed into the data directory
-    and a target that is there and not a regular file: the atomic write replaces what is at
-    ``out``, and a folder, a device (``/dev/stdout`` run as root) or a pipe must never be."""
+    """Refuses, before any work is done, a personal-data export aimed into the data directory,
+    any export over a file the data directory holds, and a target that is there and not a
+    regular file: the atomic write replaces what is at ``out``, and a folder, a device
+    (``/dev/stdout`` run as root) or a pipe must never be."""
     if out.exists() and not out.is_file():
         where = printable_path(str(out))
         raise DomainError(
@@ -93,6 +94,16 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
             "out",
         )
     _check_folder(out)
+    if personal and inside(out, settings.data_dir):
+        raise DomainError(
+            "export.in_data_dir",
+            f"含個人資料的匯出檔不可存放在資料目錄 {settings.data_dir}（其中的個資一律加密）；"
+            "請指定資料目錄以外的路徑",
+            f"An export with personal data cannot be written into the data directory "
+            f"{settings.data_dir} (personal data there is always encrypted); choose a path "
+            "outside it",
+            "out",
+        )
     if out.is_file() and inside(out, settings.data_dir):
         # the program's own files: `report usage --xlsx DATA_DIR/eservice.sqlite3` replaced
         # the office database with a workbook (a report without personal data goes anywhere)
@@ -103,16 +114,6 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
             "請指定其他檔名",
             f"{where} is a file the data directory already holds (the database, a key, the "
             "settings, a backup or a log) and cannot be overwritten; give another name",
-            "out",
-        )
-    if personal and inside(out, settings.data_dir):
-        raise DomainError(
-            "export.in_data_dir",
-            f"含個人資料的匯出檔不可存放在資料目錄 {settings.data_dir}（其中的個資一律加密）；"
-            "請指定資料目錄以外的路徑",
-            f"An export with personal data cannot be written into the data directory "
-            f"{settings.data_dir} (personal data there is always encrypted); choose a path "
-            "outside it",
             "out",
         )
 
