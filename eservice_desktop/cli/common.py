@@ -203,7 +203,20 @@ def parse_time(text: str, field: str) -> datetime:
             field,
         ) from e
     value = value if value.tzinfo else value.replace(tzinfo=TAIPEI)
-    return values.check_time(value, field)
+    try:
+        return values.check_time(value, field)
+    except DomainError as e:  # named as typed: "received 超出合理範圍" named no option in zh-TW
+        option, lo, hi = (
+            "--" + field.replace("_", "-"),
+            values.EARLIEST.year,
+            values.LATEST.year - 1,
+        )
+        raise DomainError(
+            e.code,
+            f"{option} 超出合理範圍：須在 {lo} 到 {hi} 年之間（收到「{shown}」）",
+            f"{option} must be within {lo}..{hi} (got '{shown}')",
+            field,
+        ) from None
 
 
 def bounded_int(lo: int, hi: int) -> Callable[[str], int]:

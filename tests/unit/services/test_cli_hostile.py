@@ -132,6 +132,10 @@ def test_garbage_is_refused_with_one_line_and_nothing_stored(
 def test_messages_are_in_the_users_language(run: Callable[..., tuple[int, str, str]]) -> None:
     err = one_line_refusal(run(*intake("--received", "2100-01-02T10:00"), lang="zh_TW"))
     assert "範圍" in err or "不可" in err
+    # the option as typed and what it got, not "received 超出合理範圍" (a bare English name)
+    assert err.startswith("--received 超出合理範圍") and "「2100-01-02T10:00」" in err, err
+    err = one_line_refusal(run(*intake("--received", "1999-01-02T10:00"), lang="en"))
+    assert err.startswith("--received must be within 2000..2099 (got '1999-01-02T10:00')"), err
 
 
 def test_closing_to_an_unwritable_path(run: Callable[..., tuple[int, str, str]]) -> None:
