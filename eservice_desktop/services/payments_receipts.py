@@ -289,14 +289,14 @@ def pending_receipts(app: App) -> list[str]:
 
 def verify_receipt(app: App, number: str, code: str) -> bool:
     """True when ``code`` is the verification code of receipt ``number`` (with any dashes,
-    spaces, lower case or full-width characters); a code that could be none is False."""
+    spaces, lower case or full-width characters); a code that could be none is False. A
+    number this office holds no receipt of is ``receipt.unknown``: it said "code NOT valid",
+    and a mistyped number (or another office's receipt) read as a forged receipt."""
     require(app, Action.VIEW_CASE)
     wanted = typed_text(code).replace("-", "")
-    if not wanted.isascii():  # compare_digest takes ASCII text only; no code is anything else
-        return False
     with app.reading() as s:
-        row = s.get(ReceiptRow, typed_text(number))
-        if row is None:
+        row = receipt_row(s, number)
+        if not wanted.isascii():  # compare_digest takes ASCII only; no code is anything else
             return False
         secret = key_secret(s, row.key_id)
         if secret is None:

@@ -268,3 +268,8 @@ def test_a_verification_code_read_in_full_width_or_any_characters_never_crashes(
     for typed in ("é" * 10, full_width(shown[:-1] + wrong_last), "\u0663" * 10, ""):
         rc, out, err = run("receipt", "verify", receipt, typed)
         assert (rc, out["valid"], err) == (3, False, ""), (typed, out, err)
+    # a number held by no receipt here said "code NOT valid": the slip read as forged
+    for other in (receipt.replace("H01-", "H02-"), "R" * 5000):
+        rc, out, err = run("receipt", "verify", other, shown)
+        assert (rc, out["error"]) == (2, "receipt.unknown"), (other[:30], out)
+        assert err.startswith("查無此收據號碼：") and err.count("\n") == 1, err
