@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,19 @@ def cmd_closing(args: argparse.Namespace) -> int:
         app.close()
     out = exports.written(args.out, personal=True)
     data = {**report.to_json(), **out.to_json()}
+    if report.backup_failed:  # the closing stands; the backup it takes is IT's to see to
+        zh, en = report.backup_failed
+        data["warnings"] = ["backup.failed"]
+        print(
+            say(
+                args,
+                f"警告（backup.failed）：日結表已寫入，但今日備份未完成（{zh}）；"
+                "請資訊人員檢查備份位置後執行 backup now",
+                f"warning (backup.failed): the closing is written, but the day's backup was "
+                f"not taken ({en}); IT should check the backup location and run `backup now`",
+            ),
+            file=sys.stderr,
+        )
     emit(args, data, _closing_text(args, report) + out.notice(lang_of(args)))
     return 0
 

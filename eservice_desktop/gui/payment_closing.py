@@ -108,6 +108,7 @@ def save_closing(
             "日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；"
             "含個人資料，僅限本帳號讀取，用畢請刪除",
         ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
+        text += _backup_warning(ctx, r.backup_failed)
         ctx.status_message.emit(text)
         if on_saved is not None:
             on_saved(text)
@@ -115,6 +116,16 @@ def save_closing(
     ctx.tasks.run(
         daily_closing.write_closing, ctx.app, day, path, device, on_done=saved, on_error=on_error
     )
+
+
+def _backup_warning(ctx: GuiContext, failed: tuple[str, str] | None) -> str:
+    """The day's backup the closing of today takes, when it was not: the closing stands."""
+    if failed is None:
+        return ""
+    zh, en = failed
+    if ctx.is_zh:
+        return f"；但今日備份未完成（{zh}），請通知資訊人員"
+    return f"; but the day's backup was not taken ({en}): tell IT"
 
 
 def print_closing(

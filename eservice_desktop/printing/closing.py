@@ -87,6 +87,9 @@ class ClosingReport:
     #: Receipts of other counters (office-wide: of other offices) voided here that day: money
     #: out of this drawer (this office's drawers).
     voided_here: list[ClosingReceipt] = field(default_factory=list)
+    #: Why the day's backup the closing of today takes was not taken (zh-TW, English); not
+    #: printed: the command and the window say it beside the written closing.
+    backup_failed: tuple[str, str] | None = None
 
     def voided_elsewhere(self, r: ClosingReceipt) -> bool:
         """A receipt of this counter voided at another one (office-wide: of this office voided

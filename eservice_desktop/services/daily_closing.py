@@ -12,6 +12,7 @@ Taipei calendar days.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,6 +27,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc, roc_minute
+from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
     ClosingRefund,
@@ -45,6 +47,7 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 _VOIDS = (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED)
+log = logging.getLogger("eservice.closing")
 
 
 @dataclass
@@ -374,5 +377,14 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
         from eservice_desktop.services import backup, retention
 
         retention.pseudonymise_scheduled(app)  # finished cases past the retention period
-        backup.take_scheduled(app, "closing")
+        try:
+            backup.take_scheduled(app, "closing")
+        except OSError as e:
+            # the closing is written and logged: a backup drive unplugged said only "cannot
+            # access …/.backup.lock", exit 2, and the closing read as not done
+            report.backup_failed = os_reason(e)
+            log.warning("closing backup not taken: %s", type(e).__name__)
+        except DomainError as e:
+            report.backup_failed = (e.message_zh, e.message_en)
+            log.warning("closing backup not taken: %s", e.code)
     return report

@@ -167,6 +167,21 @@ def test_a_closing_of_a_counter_the_office_never_had_is_refused(
     assert code == 0 and shown["receipts"] == 0 and out.exists()
 
 
+def test_todays_closing_stands_when_its_backup_cannot_be_taken(
+    office: Settings, run: Run, tmp_path: Path
+) -> None:
+    """A backup place that takes no file (a drive unplugged) made the closing of today exit 2
+    with "cannot access …/.backup.lock" after the closing was written and logged."""
+    paid_case(run)
+    (office.data_dir / "backups").write_text("not a folder")
+    out = tmp_path / "closing.csv"
+    day = datetime.now(TAIPEI).date().isoformat()
+    code, shown, err = run("report", "closing", "--date", day, "--out", str(out))
+    assert code == 0 and shown["receipts"] == 1 and out.exists(), (shown, err)
+    assert shown["warnings"] == ["backup.failed"]
+    assert err.startswith("警告（backup.failed）：日結表已寫入，但今日備份未完成（"), err
+
+
 def test_a_handover_given_only_a_collectors_relation_is_refused_not_given_to_the_applicant(
     make_app: Callable[[Settings], App], office: Settings, run: Run
 ) -> None:
