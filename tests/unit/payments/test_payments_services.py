@@ -257,7 +257,9 @@ def test_verification_code_verifies_and_detects_tampering(app: App, fee_case: st
     assert payments.verify_receipt(app, r.receipt_number, payments.format_code(r.verification_code))
     wrong = ("A" if r.verification_code[0] != "A" else "B") + r.verification_code[1:]
     assert not payments.verify_receipt(app, r.receipt_number, wrong)
-    assert not payments.verify_receipt(app, "H01-01-115-R999999", r.verification_code)
+    with pytest.raises(DomainError) as info:  # no receipt here: unknown, not "NOT valid"
+        payments.verify_receipt(app, "H01-01-115-R999999", r.verification_code)
+    assert info.value.code == "receipt.unknown"
 
 
 def test_online_payment_by_sync_is_idempotent_and_reconciles(app: App, fee_case: str) -> None:
