@@ -79,11 +79,24 @@ def _rebuilt(money: Sequence[Event]) -> dict[str, Any]:
     return book.by_number
 
 
-def _stored(s: Session) -> dict[str, dict[str, Any]]:
-    """The table's rows as SQLite holds them (no type conversion: a value edited into text,
-    or into a date that is none, is read as it is and found different, never raised on)."""
-    columns = [type_coerce(getattr(ReceiptRow, c), Text).label(c) for c in ("number", *COMPARED)]
-    return {str(r.number): dict(r._mapping) for r in s.execute(select(*columns))}
+def _stored(s: Session) -> dict[str, tuple[Any, ...]]:
+    """The table's rows as SQLite holds them, the :data:`COMPARED` columns in order (no type
+    conversion: a value edited into text, or into a date that is none, is read as it is and
+    found different, never raised on)."""
+    columns = [type_coerce(getattr(ReceiptRow, c), Text) for c in ("number", *COMPARED)]
+    return {str(r[0]): tuple(r[1:]) for r in s.execute(select(*columns))}
+
+
+def _raw(value: Any) -> Any:
+    """A rebuilt value as SQLite stores it (SQLAlchemy's text of a time, 0/1 of a flag): one
+    tuple comparison tells an untouched row, the column-by-column reading only an edited one."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _same(expected: Any, stored: Any) -> bool:
@@ -120,9 +133,14 @@ def check(s: Session, money: Sequence[Event]) -> ReceiptsCheck:
             found.append({"number": number, "what": UNEXPLAINED, "fields": []})
         elif have is None:
             found.append({"number": number, "what": MISSING, "fields": []})
-        elif fields := [c for c in COMPARED if not _same(getattr(want, c), have[c])]:
+        elif tuple(_raw(getattr(want, c)) for c in COMPARED) == have:
+            continue
+        elif fields := [
+            c for c, v in zip(COMPARED, have, strict=True) if not _same(getattr(want, c), v)
+        ]:
             entry: dict[str, Any] = {"number": number, "what": EDITED, "fields": fields}
             if "amount" in fields:
-                entry |= {"amount_events": want.amount, "amount_stored": have["amount"]}
+                stored_amount = have[COMPARED.index("amount")]
+                entry |= {"amount_events": want.amount, "amount_stored": stored_amount}
             found.append(entry)
     return ReceiptsCheck(len(expected), len(found), found[:SHOWN])
