@@ -1,5 +1,6 @@
 """``audit verify [--json]``: the event hash chains of this office database, and its
-``receipts`` table against the money events.
+``receipts`` table against the money events; ``audit rebuild-receipts [--json]``: the receipts
+table made again from those events, once what ``verify`` named has been looked into.
 
 Exit status: 0 when every chain is whole and every receipt agrees, 1 when a chain is broken
 (the first broken link is named: office, device, case, event and what differs) or a receipt
@@ -23,6 +24,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     add_json(v)
     v.set_defaults(func=cmd_verify)
+    r = cs.add_parser(
+        "rebuild-receipts",
+        help="依收費事件重建收據表 / remake the receipts table from the money events",
+        parents=[common],
+    )
+    add_json(r)
+    r.set_defaults(func=cmd_rebuild_receipts)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -35,3 +43,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
         app.close()
     emit(args, result.to_json(), result.message(lang_of(args)))
     return 0 if result.ok else 1
+
+
+def cmd_rebuild_receipts(args: argparse.Namespace) -> int:
+    """The receipts table from the money events (an office admin's or IT's): the remedy for the
+    receipts ``verify`` names, the events being what the chains prove whole."""
+    from eservice_desktop.services import payments
+
+    app = open_from(args)
+    try:
+        count = payments.rebuild_receipts(app)
+    finally:
+        app.close()
+    zh = lang_of(args) != "en"
+    text = (
+        f"已依收費事件重建收據表，共 {count} 張"
+        if zh
+        else f"Receipts remade from the money events: {count}"
+    )
+    emit(args, {"receipts": count}, text)
+    return 0

@@ -124,11 +124,15 @@ def _receipts_text(found: audit_receipts.ReceiptsCheck, zh: bool) -> str:
     more = found.differ - len(named)
     if zh:
         tail = f"，另有 {more} 張" if more > 0 else ""
-        return f"收據資料與事件不符（收據表遭直接修改）：{'、'.join(named)}{tail}"
+        return (
+            f"收據資料與事件不符（收據表遭直接修改，或為較舊版本所寫）：{'、'.join(named)}{tail}；"
+            "查明後可以 audit rebuild-receipts 依事件重建"
+        )
     tail = f", and {counted(more, 'more receipt')}" if more > 0 else ""
     return (
         "receipts disagree with their events (the receipts table was changed outside the "
-        f"program): {', '.join(named)}{tail}"
+        f"program, or written by an older build): {', '.join(named)}{tail}; once looked "
+        "into, audit rebuild-receipts remakes it from the events"
     )
 
 

@@ -137,7 +137,9 @@ def rebuild_receipts(app: App) -> int:
         )
         for row in rows:
             project_payment(s, repo.row_to_event(row))
-        return int(s.scalar(select(func.count()).select_from(ReceiptRow)) or 0)
+        count = int(s.scalar(select(func.count()).select_from(ReceiptRow)) or 0)
+    log.warning("receipts table remade from the money events by %s: %d", app.actor.clerk, count)
+    return count
 
 
 def _record(
