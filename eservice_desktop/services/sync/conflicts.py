@@ -14,6 +14,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.text_values import printable
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
@@ -22,11 +23,19 @@ from eservice_desktop.storage.models_sync import SyncConflictRow
 
 log = logging.getLogger("eservice.sync")
 
+#: The longest reason kept, in each language (the wire's own bound on a push answer's).
+REASON_MAX = 2000
+
 
 def record_conflict(
     app: App, s: Session, e: Event, *, conflict_id: str, code: str, zh: str, en: str, now: datetime
 ) -> None:
-    """Keeps the refusal and notes it on the case (a ``case.conflict_recorded`` event)."""
+    """Keeps the refusal and notes it on the case (a ``case.conflict_recorded`` event). The
+    county's words are shown to the clerk and stored in an event: a control or direction
+    character in them (a hostile county's) is written as ``U+XXXX``, as any text echoed back is,
+    so the screen shows what was sent and the note is not refused for it."""
+    code = printable(code, 64)[:64]  # its column's width (a U+XXXX is six characters)
+    zh, en = printable(zh, REASON_MAX), printable(en, REASON_MAX)
     if s.scalar(select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == e.event_id)):
         return
     if s.get(SyncConflictRow, conflict_id) is not None:

@@ -234,11 +234,12 @@ class _OneConflictId:
     """A county that refuses every pushed event under one and the same conflict id."""
 
     round_ends = None
+    reason_en = "refused"
 
     def push_encoded(self, body: bytes) -> PushResponse:
         results = [
             {"event_id": e["event_id"], "status": "conflict", "conflict_id": "c-same",
-             "reason_code": "x", "reason_zh": "拒絕", "reason_en": "refused"}
+             "reason_code": "x", "reason_zh": "拒絕", "reason_en": self.reason_en}
             for e in json.loads(body)["events"]
         ]  # fmt: skip
         return PushResponse.model_validate({"results": results, "server_time": NOW})
@@ -306,3 +307,26 @@ def test_an_operator_record_the_office_refuses_is_set_aside_not_stopping_every_r
         assert get_state(s, "operators_version") == "2"
         kept = s.get(SyncReferenceRow, "parked:operator-county02")
         assert kept is not None and "argon2i$x" not in kept.data["raw"]  # no hash kept
+
+
+def test_a_conflict_reason_is_shown_and_noted_without_its_control_characters(app: App) -> None:
+    """A county's reason with a direction override and a line break: stored as sent, it turned
+    the clerk's conflict list around and its note on the case was refused (a text a case event
+    cannot hold); both now read U+202E and U+000A in its place."""
+    from factories import new_case
+
+    from eservice_desktop.domain import events as ev
+    from eservice_desktop.services.sync import RoundResult
+    from eservice_desktop.services.sync.push import push_all
+    from eservice_desktop.storage.models import EventRow
+    from eservice_desktop.storage.models_sync import SyncConflictRow
+
+    new_case(app)
+    county = _OneConflictId()
+    county.reason_en = "refused \u202egpj.exe\nsee"
+    push_all(app, county, RoundResult(), size=1000)  # type: ignore[arg-type]
+    with app.reading() as s:
+        reasons = {r.reason_en for r in s.query(SyncConflictRow)}
+        notes = s.query(EventRow).filter(EventRow.type == ev.CONFLICT_RECORDED).count()
+    assert reasons == {"refused U+202Egpj.exeU+000Asee"}
+    assert notes >= 1
