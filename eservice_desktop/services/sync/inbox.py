@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county_link.protocol import Change, WireEvent
-from eservice_desktop.domain import chain
+from eservice_desktop.domain import chain, values
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.errors import DomainError
@@ -344,6 +344,15 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
         _targets(app, s, change, now)
 
 
+def _outcome_time(at: object, now: datetime) -> datetime:
+    """The county's time of a notice's outcome, in UTC; when it arrived here instead for an
+    older server's change without one and for a time that is not one: no offset (stored as
+    given, it was read as UTC and shown eight hours off) or outside the sane window."""
+    with contextlib.suppress(ValueError, DomainError):
+        return values.check_time(datetime.fromisoformat(str(at)), "at") if at else now
+    return now
+
+
 def _targets(app: App, s: Session, change: Change, now: Any) -> None:
     """The county's monthly targets for this office replace the ones held (a set that does
     not pass the value rules is kept aside, like an unreadable event, and the old set stays)."""
@@ -360,9 +369,7 @@ def _targets(app: App, s: Session, change: Change, now: Any) -> None:
 
 
 def _notification(s: Session, data: dict[str, Any], now: Any) -> None:
-    # the county's time of the outcome (older servers: when it arrived here)
-    with contextlib.suppress(ValueError):
-        now = datetime.fromisoformat(str(data["at"])) if data.get("at") else now
+    now = _outcome_time(data.get("at"), now)
     row = s.get(SyncNotificationRow, str(data["notification_id"]))
     if row is None:
         s.add(

@@ -330,3 +330,34 @@ def test_a_conflict_reason_is_shown_and_noted_without_its_control_characters(app
         notes = s.query(EventRow).filter(EventRow.type == ev.CONFLICT_RECORDED).count()
     assert reasons == {"refused U+202Egpj.exeU+000Asee"}
     assert notes >= 1
+
+
+#: When a notice outcome arrived at the office (the change's own time when it has none).
+ARRIVED = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("at", "kept"),
+    [
+        ("2026-03-10T09:00:00+08:00", datetime(2026, 3, 10, 1, 0, tzinfo=UTC)),
+        ("2026-03-10T09:00:00", ARRIVED),  # no offset: stored as given, it was read as UTC
+        ("9999-12-31T00:00:00+00:00", ARRIVED),
+        ("soon", ARRIVED),
+        (None, ARRIVED),
+    ],
+)
+def test_a_notice_outcome_keeps_the_county_time_only_when_it_is_one(
+    app: App, at: str | None, kept: datetime
+) -> None:
+    from eservice_desktop.services.sync import inbox
+    from eservice_desktop.storage.models_sync import SyncNotificationRow
+
+    data = {"notification_id": "n-1", "case_id": "c-1", "channel": "sms", "stage": "ready",
+            "status": "sent", "at": at}  # fmt: skip
+    with app.transaction() as s:
+        inbox._notification(s, data, ARRIVED)
+    with app.reading() as s:
+        row = s.get(SyncNotificationRow, "n-1")
+        assert row is not None
+        stored = row.updated_at if row.updated_at.tzinfo else row.updated_at.replace(tzinfo=UTC)
+    assert stored == kept
