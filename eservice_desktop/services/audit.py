@@ -63,13 +63,14 @@ class AuditResult:
             "events": self.events,
             "access_records": self.access_records,
         }
+        if self.receipts is not None:
+            counts["receipts_checked"] = self.receipts.checked
         if self.ok:
             return {"ok": True, **counts}
         out: dict[str, Any] = {"ok": False, **counts}
         if self.broken is not None:
             out["broken"] = self.broken
         if self.receipts and self.receipts.differ:
-            out["receipts_checked"] = self.receipts.checked
             out["receipts_differ_count"] = self.receipts.differ
             out["receipts_differ"] = self.receipts.receipts
         return out
@@ -80,11 +81,15 @@ class AuditResult:
         if self.broken is None and receipts:
             return receipts
         if self.broken is None:
+            # the receipts were checked too: said, so the auditor knows they were
+            n = self.receipts.checked if self.receipts else 0
+            if chinese:
+                agree = f"；收據 {n} 張與事件相符" if self.receipts else ""
+                return f"雜湊鏈完整：{self.devices} 部設備、{self.events} 筆事件{agree}"
+            agree = f"; {counted(n, 'receipt')} agree with the events" if self.receipts else ""
             return (
-                f"雜湊鏈完整：{self.devices} 部設備、{self.events} 筆事件"
-                if lang.startswith("zh")
-                else "hash chains intact: "
-                f"{counted(self.devices, 'device')}, {counted(self.events, 'event')}"
+                "hash chains intact: "
+                f"{counted(self.devices, 'device')}, {counted(self.events, 'event')}{agree}"
             )
         b = self.broken
         zh, en = WHAT_TEXT.get(b["what"], (b["what"], b["what"]))

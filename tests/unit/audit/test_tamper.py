@@ -68,7 +68,8 @@ def test_an_untouched_database_verifies(
 ) -> None:
     _office(app)
     code, out = _verify(settings, capsys)
-    assert (code, out) == (0, {"ok": True, "devices": 1, "events": 7, "access_records": 0})
+    intact = {"ok": True, "devices": 1, "events": 7, "access_records": 0, "receipts_checked": 2}
+    assert (code, out) == (0, intact)
     assert check_chain(settings).status == "ok"
 
 
@@ -180,6 +181,20 @@ def test_a_row_edited_so_that_it_no_longer_reads_is_found(
     assert broken["what"] == "edited" and broken["event_id"] == received["event_id"]
     assert broken["case_number"] == numbers["first"]
     _doctor_names(settings, numbers["first"], received["event_id"])
+
+
+def test_an_intact_database_says_its_receipts_were_checked(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An intact answer said nothing of the receipts, so an auditor could not tell they had
+    been checked at all: it now counts them, in the line and the JSON."""
+    _office(app)
+    code, out = _verify(settings, capsys)
+    assert code == 0 and out["ok"] is True and out["receipts_checked"] == 2
+    main(["--data-dir", str(settings.data_dir), "--lang", "en", "audit", "verify"])
+    assert capsys.readouterr().out.rstrip().endswith("; 2 receipts agree with the events")
+    main(["--data-dir", str(settings.data_dir), "audit", "verify"])
+    assert "收據 2 張與事件相符" in capsys.readouterr().out
 
 
 def _sign_in_it(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
