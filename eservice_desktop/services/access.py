@@ -314,6 +314,8 @@ def report(
         found = [_row_record(r) for r in s.scalars(stmt.order_by(AccessLogRow.seq).limit(limit))]
         if not found and operator and operator.strip().lower() != app.actor.clerk:
             _check_known_operator(s, operator.strip().lower())
+        if not found and case_number:
+            _check_known_case(s, _printed_number(case_number))
         return found
 
 
@@ -332,6 +334,24 @@ def _check_known_operator(s: Session, account: str) -> None:
         f"本所沒有帳號「{printable(account)}」，存取紀錄中也沒有",
         f"No operator account '{printable(account)}' here, nor in the access log",
         "operator",
+    )
+
+
+def _check_known_case(s: Session, number: str) -> None:
+    """A case this office never held nor any record names: a number of another office, or one
+    mistyped with a valid check digit, answered "0 records", read by the auditor as "nobody
+    here looked at this case"."""
+    from eservice_desktop.storage.models import CaseRow
+
+    if s.scalar(select(CaseRow.case_id).where(CaseRow.case_number == number).limit(1)):
+        return
+    if s.scalar(select(AccessLogRow.seq).where(AccessLogRow.case_number == number).limit(1)):
+        return
+    raise _bad(
+        "access.unknown_case",
+        f"本所沒有案件「{number}」，存取紀錄中也沒有",
+        f"No case {number} here, nor in the access log",
+        "case_number",
     )
 
 

@@ -10,12 +10,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import factories
 import pytest
 from factories import request
 from operator_support import sign_in
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.services import access, cases, daily_closing, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import intake
@@ -157,6 +159,22 @@ def test_an_account_the_office_never_had_exits_2(
     assert capsys.readouterr().err == "No operator account 'clerk1' here, nor in the access log\n"
     code, out = _cli(settings, capsys, "report", "access", "--operator", "demo01", "--json")
     assert code == 0 and out["count"] == 0  # the signed-in account, nothing recorded yet
+
+
+def test_a_case_the_office_never_held_exits_2(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--case`` of a number this office never held (another office's, or mistyped with a
+    valid check digit) answered "0 records", read as "nobody here looked at it"; a case of
+    the office that nobody looked at in the period still answers 0."""
+    other = str(CaseNumber("H02", "01", 115, 7))
+    code, out = _cli(settings, capsys, "report", "access", "--case", other, "--json")
+    assert code == 2 and out["error"] == "access.unknown_case", out
+    held = factories.new_case(app)
+    code, out = _cli(
+        settings, capsys, "report", "access", "--case", held, "--from", "2099-01-01", "--json"
+    )
+    assert code == 0 and out["count"] == 0, out
 
 
 def test_neither_operator_nor_case_exits_2(app: App, settings: Settings) -> None:
