@@ -299,8 +299,13 @@ def verify_receipt(app: App, number: str, code: str) -> bool:
         if not wanted.isascii():  # compare_digest takes ASCII only; no code is anything else
             return False
         secret = key_secret(s, row.key_id)
-        if secret is None:
-            return False
+        if secret is None:  # another counter's receipt, its key not synced here yet
+            raise DomainError(
+                "receipt.key_unknown",
+                "本機尚未取得這張收據的驗證金鑰，請先同步再驗證",
+                "This counter does not hold the key of this receipt yet; sync, then verify again",
+                "number",
+            )
         expected = compute_code(secret, row.number, row.case_number, row.amount, row.issued_day)
     return hmac.compare_digest(expected, wanted) and hmac.compare_digest(row.verification, wanted)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
@@ -260,6 +260,18 @@ def test_verification_code_verifies_and_detects_tampering(app: App, fee_case: st
     with pytest.raises(DomainError) as info:  # no receipt here: unknown, not "NOT valid"
         payments.verify_receipt(app, "H01-01-115-R999999", r.verification_code)
     assert info.value.code == "receipt.unknown"
+
+
+def test_a_receipt_whose_key_is_not_here_yet_is_not_called_forged(app: App, fee_case: str) -> None:
+    """Another counter's receipt pulled before its key: "code NOT valid" read as a forgery."""
+    from eservice_desktop.storage.models_payments import ReceiptKeyRow
+
+    r = payments.record_payment(app, fee_case, "cash", 30)
+    with app.transaction() as s:
+        s.execute(delete(ReceiptKeyRow))
+    with pytest.raises(DomainError) as info:
+        payments.verify_receipt(app, r.receipt_number, r.verification_code)
+    assert info.value.code == "receipt.key_unknown" and "sync" in info.value.message_en
 
 
 def test_online_payment_by_sync_is_idempotent_and_reconciles(app: App, fee_case: str) -> None:
