@@ -57,9 +57,7 @@ from eservice_desktop.services.payments_corrections import (
 from eservice_desktop.services.payments_receipts import (
     PaymentResult,
     allocate_receipt_number,
-    compute_code,
     device_key,
-    format_code,
     get_receipt,
     last_receipt_number,
     load_state,
@@ -72,6 +70,7 @@ from eservice_desktop.services.payments_receipts import (
     verify_receipt,
 )
 from eservice_desktop.services.projections import project_payment
+from eservice_desktop.services.receipt_codes import compute_code, format_code
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow

@@ -41,11 +41,11 @@ from eservice_desktop.services.payments_corrections import _refund_granted, _voi
 # the payment path's own steps: the demo pays the way the counter does
 from eservice_desktop.services.payments_receipts import (
     aware,
-    compute_code,
     device_key,
     load_state,
     receipt_number,
 )
+from eservice_desktop.services.receipt_codes import compute_code
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
 

@@ -6,8 +6,6 @@ re-exports every name here.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import logging
 import secrets
@@ -15,7 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -33,13 +31,16 @@ from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_recei
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.receipt_codes import (
+    compute_code,
+    format_code,
+    key_secret,
+    qr_payload,
+)
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 
 log = logging.getLogger("eservice.payments")
-
-
-QR_PREFIX = "ESR1"
 
 
 NO_RECEIPT = DomainError(
@@ -103,26 +104,6 @@ def device_key(app: App, session: Session) -> ReceiptKeyRow:
         session.add(row)
         session.flush()
     return row
-
-
-def key_secret(session: Session, key_id: str) -> bytes | None:
-    row = session.get(ReceiptKeyRow, key_id)
-    return None if row is None else bytes.fromhex(row.secret_hex)
-
-
-def compute_code(secret: bytes, number: str, case_number: str, amount: int, day: date) -> str:
-    message = f"v1|{number}|{case_number}|{amount}|{day.isoformat()}".encode()
-    digest = hmac.new(secret, message, hashlib.sha256).digest()
-    return base64.b32encode(digest[:7]).decode("ascii")[:10]
-
-
-def format_code(code: str) -> str:
-    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
-
-
-def qr_payload(number: str, amount: int, day: date, code: str) -> str:
-    y, m, d = to_roc(day)
-    return f"{QR_PREFIX}|{number}|{amount}|{y:03d}{m:02d}{d:02d}|{code}"
 
 
 def aware(value: datetime) -> datetime:
