@@ -1,7 +1,7 @@
-"""Receipts (收據) as stored and as printed: the gapless numbers, the HMAC verification code and
-its QR payload, the reads of a case's receipts, and what a receipt prints (``receipt_data``,
-``receipt_pdf``). The payment operations that write them are ``services.payments``, which
-re-exports every name here.
+"""Receipts (收據) as stored and as printed: the gapless numbers, the check of a verification
+code (the code itself is ``receipt_codes``'), the reads of a case's receipts, and what a receipt
+prints (``receipt_data``, ``receipt_pdf``). The payment operations that write them are
+``services.payments``, which re-exports every name here.
 """
 
 from __future__ import annotations
