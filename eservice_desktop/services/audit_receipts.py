@@ -22,7 +22,6 @@ from typing import Any
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
-from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services.projections import ReceiptBook
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -71,11 +70,7 @@ class ReceiptsCheck:
 def _rebuilt(money: Sequence[Event]) -> dict[str, Any]:
     """The receipts the money events project from none, in their order, by number."""
     book = ReceiptBook(None, money)
-    for event in money:
-        if event.type == ev.PAYMENT_RECORDED:
-            book.record(event, "")
-        else:
-            book.change(event)
+    book.take(money)
     return book.by_number
 
 

@@ -69,7 +69,7 @@ from eservice_desktop.services.payments_receipts import (
     receipts_of_case,
     verify_receipt,
 )
-from eservice_desktop.services.projections import project_payment
+from eservice_desktop.services.projections import project_payments
 from eservice_desktop.services.receipt_codes import compute_code, format_code
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
@@ -134,8 +134,8 @@ def rebuild_receipts(app: App) -> int:
         rows = s.scalars(
             select(EventRow).where(EventRow.type.in_(ev.MONEY_TYPES)).order_by(EventRow.seq)
         )
-        for row in rows:
-            project_payment(s, repo.row_to_event(row))
+        # one batch, as the audit rebuilds it (one query, one insert; not a query per event)
+        project_payments(s, [repo.row_to_event(row) for row in rows])
         count = int(s.scalar(select(func.count()).select_from(ReceiptRow)) or 0)
     log.warning("receipts table remade from the money events by %s: %d", app.actor.clerk, count)
     return count
@@ -150,7 +150,7 @@ def _record(
     *,
     granted: Granted | None = None,
 ) -> CaseState:
-    """cases.record; the ingest keeps ``receipts`` in step (see projections.project_payment)."""
+    """cases.record; the ingest keeps ``receipts`` in step (see projections.project_payments)."""
     return cases.record(app, session, case_id, type_, payload, granted=granted)
 
 

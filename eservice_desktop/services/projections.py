@@ -37,11 +37,6 @@ log = logging.getLogger("eservice.ingest")
 _EVENTS = cast(Table, EventRow.__table__)
 
 
-def project_payment(session: Session, event: Event, key_id: str = "") -> None:
-    """Keeps ``receipts`` in step with one payment/receipt event (see :func:`project_payments`)."""
-    project_payments(session, [event], key_id)
-
-
 def project_payments(session: Session, events: Sequence[Event], key_id: str = "") -> None:
     """Keeps ``receipts`` in step with payment/receipt events (local or synced), in order:
     ``services.ingest`` calls it with every money event of a batch, so receipts issued on other
@@ -57,11 +52,7 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
     if not events:
         return
     book = ReceiptBook(session, events)
-    for event in events:
-        if event.type == ev.PAYMENT_RECORDED:
-            book.record(event, key_id)
-        else:
-            book.change(event)
+    book.take(events, key_id)
     if book.new:
         repo.insert_rows(session, _RECEIPTS, [vars(r) for r in book.new])
     session.flush()
@@ -84,6 +75,15 @@ class ReceiptBook:
         for r in rows:
             self.by_payment.setdefault(r.payment_id, r)
         self.taken = set() if session is None else _series_taken(session, events)
+
+    def take(self, events: Sequence[Event], key_id: str = "") -> None:
+        """The money events, in stream order: a payment records its receipt, every other
+        event changes one."""
+        for event in events:
+            if event.type == ev.PAYMENT_RECORDED:
+                self.record(event, key_id)
+            else:
+                self.change(event)
 
     def record(self, event: Event, key_id: str) -> None:
         p = event.payload
