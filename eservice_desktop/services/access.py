@@ -298,12 +298,13 @@ def report(
         )
     if start is not None and end is not None and end <= start:
         raise _bad("access.range", "結束日須晚於起始日", "--to must be after --from", "to")
+    account = operator.strip().lower() if operator else ""  # accounts are lower case
+    number = _printed_number(case_number) if case_number else ""
     stmt = select(AccessLogRow)
-    if operator:
-        # accounts are lower case (domain.operators.ACCOUNT_RE): DEMO01 is demo01
-        stmt = stmt.where(AccessLogRow.operator == operator.strip().lower())
-    if case_number:
-        stmt = stmt.where(AccessLogRow.case_number == _printed_number(case_number))
+    if account:
+        stmt = stmt.where(AccessLogRow.operator == account)
+    if number:
+        stmt = stmt.where(AccessLogRow.case_number == number)
     if action:
         stmt = stmt.where(AccessLogRow.action == action)
     if start is not None:
@@ -312,47 +313,44 @@ def report(
         stmt = stmt.where(AccessLogRow.at < end.astimezone(UTC))
     with app.reading() as s:
         found = [_row_record(r) for r in s.scalars(stmt.order_by(AccessLogRow.seq).limit(limit))]
-        if not found and operator and operator.strip().lower() != app.actor.clerk:
-            _check_known_operator(s, operator.strip().lower())
-        if not found and case_number:
-            _check_known_case(s, _printed_number(case_number))
+        if not found:
+            _check_known(s, account, number, signed_in=app.actor.clerk)
         return found
 
 
-def _check_known_operator(s: Session, account: str) -> None:
-    """An account neither of this office nor named by any record (nor the one signed in): a
-    mistyped ``clerk1`` for ``clerk01`` answered "0 records", read by the auditor as "this
-    clerk looked at nothing"."""
+def _check_known(s: Session, account: str, number: str, *, signed_in: str) -> None:
+    """No record found: an account or a case neither of this office nor named by any record
+    is refused, not answered "0 records" (a mistyped ``clerk1`` for ``clerk01`` read as "this
+    clerk looked at nothing"; another office's case number as "nobody here looked at it")."""
+    from eservice_desktop.storage.models import CaseRow
     from eservice_desktop.storage.models_operators import OperatorRow
 
-    if s.get(OperatorRow, account) is not None:
-        return
-    if s.scalar(select(AccessLogRow.seq).where(AccessLogRow.operator == account).limit(1)):
-        return
-    raise _bad(
-        "access.unknown_operator",
-        f"本所沒有帳號「{printable(account)}」，存取紀錄中也沒有",
-        f"No operator account '{printable(account)}' here, nor in the access log",
-        "operator",
-    )
+    if (
+        account
+        and account != signed_in
+        and not _named(s, OperatorRow.account, account, AccessLogRow.operator)
+    ):
+        raise _bad(
+            "access.unknown_operator",
+            f"本所沒有帳號「{printable(account)}」，存取紀錄中也沒有",
+            f"No operator account '{printable(account)}' here, nor in the access log",
+            "operator",
+        )
+    if number and not _named(s, CaseRow.case_number, number, AccessLogRow.case_number):
+        raise _bad(
+            "access.unknown_case",
+            f"本所沒有案件「{number}」，存取紀錄中也沒有",
+            f"No case {number} here, nor in the access log",
+            "case_number",
+        )
 
 
-def _check_known_case(s: Session, number: str) -> None:
-    """A case this office never held nor any record names: a number of another office, or one
-    mistyped with a valid check digit, answered "0 records", read by the auditor as "nobody
-    here looked at this case"."""
-    from eservice_desktop.storage.models import CaseRow
-
-    if s.scalar(select(CaseRow.case_id).where(CaseRow.case_number == number).limit(1)):
-        return
-    if s.scalar(select(AccessLogRow.seq).where(AccessLogRow.case_number == number).limit(1)):
-        return
-    raise _bad(
-        "access.unknown_case",
-        f"本所沒有案件「{number}」，存取紀錄中也沒有",
-        f"No case {number} here, nor in the access log",
-        "case_number",
-    )
+def _named(s: Session, held: Any, value: str, logged: Any) -> bool:
+    """Whether this office holds ``value`` (in column ``held``) or an access record names it
+    (in column ``logged``)."""
+    if s.scalar(select(held).where(held == value).limit(1)) is not None:
+        return True
+    return s.scalar(select(AccessLogRow.seq).where(logged == value).limit(1)) is not None
 
 
 def summary(records: Sequence[AccessRecord]) -> dict[str, int]:
