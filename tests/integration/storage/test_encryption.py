@@ -13,6 +13,7 @@ import keyring
 import pytest
 from db_support import connect_db
 from factories import FIELDS
+from operator_support import sign_in_it
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
@@ -132,26 +133,6 @@ def test_plain_database_is_converted_on_open(
         app.close()
     assert not cipher.is_plain(settings.db_path)
     assert b"\xe7\x8e\x8b\xe5\xb0\x8f\xe6\x98\x8e" not in settings.db_path.read_bytes()  # 王小明
-
-
-def sign_in_it(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
-    """The office's first admin adds an IT account, which signs in (a CLI session)."""
-    import io
-
-    from eservice_desktop.cli.main import main
-
-    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
-    for args, password in (
-        (["setup", "--admin", "boss", "--password-stdin"], "admin password"),
-        (["login", "boss", "--password-stdin"], "admin password"),
-        (
-            ["operator", "add", "it01", "--name", "IT", "--roles", "it", "--password-stdin"],
-            "it pw 1234",
-        ),
-        (["login", "it01", "--password-stdin"], "it pw 1234"),
-    ):
-        monkeypatch.setattr("sys.stdin", io.StringIO(password))
-        assert main(["--data-dir", str(data), *args]) == 0, args
 
 
 def test_key_export_and_import_for_escrow(

@@ -3,12 +3,12 @@ and ``doctor``, naming the case and the event (issue 13: edit, delete, reorder a
 
 from __future__ import annotations
 
-import io
 import json
 from typing import Any
 
 import pytest
 from factories import request
+from operator_support import sign_in_it
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
@@ -197,23 +197,6 @@ def test_an_intact_database_says_its_receipts_were_checked(
     assert "收據 2 張與事件相符" in capsys.readouterr().out
 
 
-def _sign_in_it(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The office's first admin adds an IT account, which signs in (a CLI session)."""
-    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
-    data = str(settings.data_dir)
-    for args, password in (
-        (["setup", "--admin", "boss", "--password-stdin"], "admin password"),
-        (["login", "boss", "--password-stdin"], "admin password"),
-        (
-            ["operator", "add", "it01", "--name", "IT", "--roles", "it", "--password-stdin"],
-            "it pw 1234",
-        ),
-        (["login", "it01", "--password-stdin"], "it pw 1234"),
-    ):  # fmt: skip
-        monkeypatch.setattr("sys.stdin", io.StringIO(password))
-        assert main(["--data-dir", data, *args]) == 0, args
-
-
 def test_a_receipt_amount_edited_in_the_table_is_found(
     app: App,
     settings: Settings,
@@ -245,7 +228,7 @@ def test_a_receipt_amount_edited_in_the_table_is_found(
     assert "audit rebuild-receipts" in said
     rebuild = ["--data-dir", str(settings.data_dir), "audit", "rebuild-receipts", "--json"]
     assert main(rebuild) == 2  # a database command: IT's, not the counter's
-    _sign_in_it(settings, monkeypatch)
+    sign_in_it(monkeypatch, settings.data_dir)
     capsys.readouterr()
     assert main(rebuild) == 0
     assert json.loads(capsys.readouterr().out) == {"receipts": 2}
