@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.common import add_json, emit, lang_of, open_from
+from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -55,11 +55,10 @@ def cmd_rebuild_receipts(args: argparse.Namespace) -> int:
         count = payments.rebuild_receipts(app)
     finally:
         app.close()
-    zh = lang_of(args) != "en"
-    text = (
-        f"已依收費事件重建收據表，共 {count} 張"
-        if zh
-        else f"Receipts remade from the money events: {count}"
+    text = say(
+        args,
+        f"已依收費事件重建收據表，共 {count} 張",
+        f"Receipts remade from the money events: {count}",
     )
     emit(args, {"receipts": count}, text)
     return 0

@@ -356,8 +356,13 @@ class OperatorsPage(QWidget):
     def _focus_field(self, field: str | None) -> None:
         """The field the refusal names takes the focus, its text selected, so the admin types
         the correction at once (the focus stayed where Save was pressed)."""
-        boxes = {"account": self.account, "name": self.name, "password": self.password}
-        box = boxes.get(field or "", self.scope if field == "departments" else None)
+        boxes = {
+            "account": self.account,
+            "name": self.name,
+            "password": self.password,
+            "departments": self.scope,
+        }
+        box = boxes.get(field or "")
         if box is not None and box.isEnabled() and not box.isReadOnly():
             box.setFocus()
             box.selectAll()
