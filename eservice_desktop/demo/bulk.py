@@ -15,13 +15,14 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import partial
 from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.demo import seeding
 from eservice_desktop.demo.bulk_cases import ApprovalPayloads, Shared, one_case
+from eservice_desktop.demo.timeline import OfficeDays
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import READY_FOR_PICKUP, Event
@@ -123,6 +124,7 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     approval, codes = signers
     now = app.now()
     hours = app.hours
+    days = OfficeDays(hours, office_days, now - timedelta(seconds=30))
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
     office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
@@ -144,7 +146,7 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
             case_id = new_id(randbits)
             start = len(events)
             stream = case_events(
-                service, number, received, now, rng, rand, case_id, pay, approval, shared
+                service, number, received, days, rng, rand, case_id, pay, approval, shared
             )
             if stream[-1][0] == READY_FOR_PICKUP:  # left ready: its code, as the county sent it
                 stream[-1] = _with_code(codes, case_id, number, *stream[-1])

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from eservice_desktop.demo import seeding
+from eservice_desktop.demo.timeline import CaseClock, OfficeDays
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
 from eservice_desktop.domain.catalogue import Service
@@ -62,7 +63,7 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
     service: Service,
     number: str,
     received: datetime,
-    now: datetime,
+    days: OfficeDays,
     rng: random.Random,
     rand: Callable[[], float],
     case_id: str,
@@ -88,19 +89,11 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
         if roll < acc:
             outcome = name
             break
-    t = received
-    age = (now - received).total_seconds()
     # Offices close ~96 % of cases on time (seed appendix 11): old cases are mostly finished.
-    late = (now - received).days > service.time_limit_working_days * 1.5 + 3
+    late = (days.latest - received).days > service.time_limit_working_days * 1.5 + 3
     if outcome in ("received", "supplement") and late and rand() < 0.96:
         outcome = rng.choice(("closed", "picked_up", "picked_up"))
-    latest = now - timedelta(seconds=30)
-
-    def later(max_fraction: float = 0.4) -> datetime:
-        nonlocal t
-        t = min(t + timedelta(seconds=rng.uniform(60, max(120.0, age * max_fraction))), latest)
-        return t
-
+    clock = CaseClock(days, received, rng)
     assessed = seeding.fee_assessment(service, copies, rng, shared)
     if assessed is not None:
         payload, fees_due = assessed
@@ -113,9 +106,10 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
                 case_id, number, fees_due, seeding.payment_time(app.hours, received, rng)
             )
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
-            t = t + timedelta(seconds=5)
+            t = clock.printed(t)
             evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
-    _outcome_events(app, evs, outcome, later, (rng, rand), shared)
+    closing = days.closing_offset(service.time_limit_working_days, rng)
+    _outcome_events(app, evs, outcome, (clock, closing), (rng, rand), shared)
     return evs
 
 
@@ -203,39 +197,44 @@ def _outcome_events(  # noqa: PLR0917 - a private helper of the hot loop
     app: App,
     evs: list[tuple[str, datetime, dict[str, Any]]],
     outcome: str,
-    later: Callable[..., datetime],
+    when: tuple[CaseClock, int],
     draws: tuple[random.Random, Callable[[], float]],
     shared: Shared,
 ) -> None:
-    """Appends what happened to the case after intake (``later()``: the next moment; ``draws``:
-    the generator and its ``random``; ``shared``: as :func:`one_case`'s)."""
+    """Appends what happened to the case after intake. ``when``: the case's clock and the
+    office day it closes (or is rejected) on, counted from its receipt day
+    (``timeline.OfficeDays.closing_offset``); a supplement is asked for by then. ``draws``:
+    the generator and its ``random``; ``shared``: as :func:`one_case`'s."""
+    clock, closing = when
     rng, rand = draws
     note = shared.setdefault("note", {"note": ""})
     if outcome == "supplement":
         reason = rng.choice(seeding.SUPPLEMENT_REASONS)
-        evs.append((ev.SUPPLEMENT_REQUESTED, later(), _supplement(shared, reason)))
+        at = clock.at(rng.randint(0, closing))
+        evs.append((ev.SUPPLEMENT_REQUESTED, at, _supplement(shared, reason)))
     elif outcome == "rejected":
-        at = later()  # drawn before the reason, as the stream always drew them
         reason = rng.choice(seeding.REJECT_REASONS)
+        at = clock.at(closing)
         evs.append((ev.REJECTED, at, shared.setdefault(("rejected", reason), {"reason": reason})))
     elif outcome in ("closed", "ready", "picked_up"):
         if rand() < 0.2:
             reason = rng.choice(seeding.SUPPLEMENT_REASONS)
-            evs.append((ev.SUPPLEMENT_REQUESTED, later(0.2), _supplement(shared, reason)))
-            evs.append((ev.SUPPLEMENT_RECEIVED, later(0.2), note))
-        evs.append((ev.CLOSED, later(0.2), note))
+            asked = clock.at(rng.randint(0, closing))
+            evs.append((ev.SUPPLEMENT_REQUESTED, asked, _supplement(shared, reason)))
+            evs.append((ev.SUPPLEMENT_RECEIVED, clock.after(1), note))
+        evs.append((ev.CLOSED, clock.at(closing), note))
         if outcome in ("ready", "picked_up"):
             pickup_number = f"{rng.randint(0, 9999):04d}"
             evs.append(
                 (
                     ev.READY_FOR_PICKUP,
-                    later(0.1),
+                    clock.after(1),
                     {"office": app.settings.office_code, "pickup_number": pickup_number},
                 )
             )
         if outcome == "picked_up":
             by_self = shared.setdefault("picked_up", {"by": {"self": True}})
-            evs.append((ev.PICKED_UP, later(0.1), by_self))
+            evs.append((ev.PICKED_UP, clock.after(3), by_self))
 
 
 def _supplement(shared: Shared, reason: str) -> dict[str, Any]:

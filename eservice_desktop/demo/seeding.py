@@ -85,11 +85,11 @@ OUTCOMES = (
 
 def payment_time(hours: OfficeHours, received: datetime, rng: random.Random) -> datetime:
     """A cash payment a few minutes after receipt, before that day's closing time (so paying
-    never moves the deadline: the case was not waiting for payment at any closing)."""
+    never moves the deadline: the case was not waiting for payment at any closing); a case
+    received in the last minutes is paid halfway to the closing at the latest."""
     closing = hours.closing_at(received.astimezone(TAIPEI).date())
-    at = received + timedelta(seconds=rng.uniform(20, 240))
-    latest = max(received + timedelta(seconds=1), closing - timedelta(seconds=1))
-    return min(at, latest).astimezone(UTC)  # events are stored in UTC
+    wait = timedelta(seconds=rng.uniform(20, 240))
+    return (received + min(wait, (closing - received) / 2)).astimezone(UTC)  # stored in UTC
 
 
 def fee_assessment(
