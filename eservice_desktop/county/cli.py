@@ -73,11 +73,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise unlock_refused(e, serving=True) from None
     if args.demo:
         from eservice_desktop.county import lookups, service
+        from eservice_desktop.county.demo_targets import seed_demo_targets
+        from eservice_desktop.county.notify import county_catalogue
         from eservice_desktop.county.store import utcnow
 
         with app.state.sessions() as s, s.begin():
             code = service.new_enrol_code(s, args.demo_office, utcnow())
             lookups.seed_demo(s, utcnow())
+            seed_demo_targets(s, county_catalogue(s), args.demo_office, utcnow())
         print(f"demo enrolment code for {args.demo_office}: {code}", flush=True)
     config = server_config(
         app,
