@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_fit import grow_to_contents
 from eservice_desktop.services import backup
 from eservice_desktop.services.queue_items import format_day, format_received
 
@@ -124,9 +126,10 @@ class BackupDialog(QDialog):
         what would be lost, then confirm or keep the database as it is."""
         self.confirm_box = QGroupBox(self.tr("確認還原"))
         self.confirm_box.setObjectName("restore_confirm")
+        # the box at full height and its summary unwrapped: squeezed, its lines were cut
+        self.confirm_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.summary = QLabel()
         self.summary.setObjectName("restore_summary")
-        self.summary.setWordWrap(True)
         self.lost_list = QListWidget()
         self.lost_list.setObjectName("restore_lost")
         self.confirm_button = QPushButton(self.tr("確認還原(&C)"))
@@ -172,9 +175,8 @@ class BackupDialog(QDialog):
         self.table.setRowCount(len(found))
         for i, b in enumerate(found):
             age = (now - b.taken_at).total_seconds() / 3600
-            for col, text in enumerate(
-                (_taken_at(b.taken_at, self.ctx.is_zh), self._kind(b.label), f"{age:.1f}")
-            ):
+            texts = (_taken_at(b.taken_at, self.ctx.is_zh), self._kind(b.label), f"{age:.1f}")
+            for col, text in enumerate(texts):
                 self.table.setItem(i, col, QTableWidgetItem(text))
         if found:
             self.table.selectRow(0)
@@ -257,12 +259,10 @@ class BackupDialog(QDialog):
             )
         ]
         if not plan["current_readable"]:
-            lines.append(
-                self.tr(
-                    "目前的資料庫無法讀取：已送達縣府的事件還原後會自縣府取回；"
-                    "最後一次同步之後未送出的工作無法確認，須依紙本核對"
-                )
-            )
+            lines += [
+                self.tr("目前的資料庫無法讀取：已送達縣府的事件還原後會自縣府取回"),
+                self.tr("最後一次同步之後未送出的工作無法確認，須依紙本核對"),
+            ]
         else:
             lines += [
                 self.tr("最近一次與縣府同步：{0}").format(self._at(plan["last_sync"])),
@@ -284,6 +284,7 @@ class BackupDialog(QDialog):
             self.lost_list.addItem(f"{x['case_number']}  {x['type']}  {self._at(x['at'])}")
         self.lost_list.setVisible(bool(lost))
         self.confirm_box.show()
+        grow_to_contents(self)  # its full summary, not the size the dialog opened with
         self._busy(False, self.tr("請確認是否還原（Alt+C 確認，Esc 取消）"))
         self.cancel_button.setFocus()  # a destructive step is never the default
 

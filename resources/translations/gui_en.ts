@@ -711,8 +711,12 @@ A restore verifies the backup and lists what would be lost first; only after you
         <translation>Taken: {0} ({1} hours ago), {2} cases, verified</translation>
     </message>
     <message>
-        <source>目前的資料庫無法讀取：已送達縣府的事件還原後會自縣府取回；最後一次同步之後未送出的工作無法確認，須依紙本核對</source>
-        <translation>The database in use cannot be read: events the county has come back after the restore; work not sent since the last sync cannot be checked and must be compared with the paper forms</translation>
+        <source>目前的資料庫無法讀取：已送達縣府的事件還原後會自縣府取回</source>
+        <translation>The database in use cannot be read: events the county has come back after the restore</translation>
+    </message>
+    <message>
+        <source>最後一次同步之後未送出的工作無法確認，須依紙本核對</source>
+        <translation>Work not sent since the last sync cannot be checked and must be compared with the paper forms</translation>
     </message>
     <message>
         <source>最近一次與縣府同步：{0}</source>

@@ -65,3 +65,23 @@ def test_the_english_window_lists_backups_with_iso_dates(qtbot, ctx: GuiContext,
         dialog.reject()
     finally:
         remove_translators(qapp, translators)
+
+
+def test_the_restore_confirmation_shows_every_line_of_its_summary(qtbot, ctx: GuiContext) -> None:
+    """At 1,024 × 768 the confirmation step squeezed its summary into the size the dialog
+    opened with: the backup's time and 「不會遺失任何資料」 were cut in half, the words an admin
+    confirms a restore by."""
+    backup.take(ctx.app, "manual")
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    dialog.prepare_restore()
+    qtbot.waitUntil(dialog.confirm_box.isVisible, timeout=15000)
+    qtbot.wait(50)
+    label = dialog.summary
+    assert label.text().count("\n") >= 3 and "不會遺失任何資料" in label.text()
+    assert label.height() >= label.heightForWidth(label.width())
+    below = dialog.confirm_button.mapTo(dialog, dialog.confirm_button.rect().topLeft()).y()
+    assert label.mapTo(dialog, label.rect().bottomLeft()).y() < below
+    dialog.reject()
