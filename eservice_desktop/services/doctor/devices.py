@@ -182,6 +182,16 @@ def check_scanners(settings: Settings) -> Check:
     )
 
 
+#: Why the camera cannot be used, in the check's result (the reason code stays in ``reason``):
+#: the result read 「相機 0無法使用（not_found）」, a code inside the Chinese sentence.
+_CAMERA_REASONS = {
+    "no_opencv": ("相機元件未安裝或損壞", "the camera component is missing or broken"),
+    "not_found": ("找不到相機或無法開啟", "not found or cannot be opened"),
+    "lost": ("沒有傳送畫面", "it sends no picture"),
+    "bad_recording": ("錄影無法播放", "the recording cannot be played"),
+}
+
+
 def check_camera(settings: Settings) -> Check:
     """The pickup desk's camera (``camera_index``, or the ``camera_recording`` played instead)
     opens and delivers a frame. A warning, never a failure: the desk works without a camera."""
@@ -213,11 +223,12 @@ def check_camera(settings: Settings) -> Check:
             raise CameraUnavailable("lost", "no frame")
     except CameraUnavailable as e:
         zh, en = camera_message(e, settings)
+        why = _CAMERA_REASONS.get(e.reason, _CAMERA_REASONS["lost"])
         return _check(
             "camera",
             title,
             "warn",
-            (f"{what[0]}無法使用（{e.reason}）", f"{what[1]} cannot be used ({e.reason})"),
+            (f"{what[0]} 無法使用：{why[0]}", f"{what[1]} cannot be used: {why[1]}"),
             (zh + "櫃檯沒有相機時可忽略。", en + " Ignore this at a desk without a camera."),
             reason=e.reason,
             **facts,
@@ -228,6 +239,6 @@ def check_camera(settings: Settings) -> Check:
         "camera",
         title,
         "ok",
-        (f"{what[0]}可用（{width}×{height}）", f"{what[1]} works ({width}×{height})"),
+        (f"{what[0]} 可用（{width}×{height}）", f"{what[1]} works ({width}×{height})"),
         **facts,
     )

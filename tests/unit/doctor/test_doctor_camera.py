@@ -21,7 +21,9 @@ def test_a_camera_that_is_not_there_is_a_warning_naming_the_setting(settings: Se
     assert c.status == "warn"
     assert c.data["reason"] == "not_found" and c.data["index"] == 57
     assert "camera_index" in c.fix_en and "camera_index" in c.fix_zh
-    assert "相機 57" in c.detail_zh
+    # the reason in words of each language, not its code inside the Chinese sentence
+    assert c.detail_zh == "相機 57 無法使用：找不到相機或無法開啟", c.detail_zh
+    assert c.detail_en == "Camera 57 cannot be used: not found or cannot be opened"
 
 
 def test_a_recording_in_place_of_the_camera_gives_its_frame_size(
