@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape
 from eservice_desktop.domain.report_model import Report, ReportTable
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.chart_text import chart_font, format_cell, is_number
-from eservice_desktop.printing.charts import WIDTH, chart_drawing
+from eservice_desktop.printing.charts import NO_DATA, WIDTH, chart_drawing
 from eservice_desktop.printing.fonts import FontChain, font_chain
 
 if TYPE_CHECKING:
@@ -166,7 +166,8 @@ def table_flowable(table: ReportTable, styles: dict[str, Any], avail: float) -> 
         for row in texts
     ]
     if not body:
-        body = [[Paragraph(markup("（本期無資料）"), styles["cell"])] + [""] * (len(head) - 1)]
+        # both languages, as the report's titles and its charts say it
+        body = [[Paragraph(markup(NO_DATA), styles["cell"])] + [""] * (len(head) - 1)]
     grid = Table([head, *body], colWidths=widths, repeatRows=1)
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, HexColor("#808080")),
