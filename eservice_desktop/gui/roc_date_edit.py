@@ -16,6 +16,7 @@ valid date back and says so.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QToolTip, QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import ROC_OFFSET, parse_roc
+
+#: A Gregorian date with its four-digit year: 2026-03-10, 2026/3/10, 2026.03.10.
+_GREGORIAN = re.compile(r"(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})")
 
 #: The first day an ROC date exists (民國元年元旦).
 ROC_START = QDate(ROC_OFFSET + 1, 1, 1)
@@ -48,8 +52,15 @@ class RocDateEdit(QDateEdit):
         return roc_text(dt.date())
 
     def _parse(self, text: str) -> date | None:
+        """An ROC date as the clerk types it, or a Gregorian one with its four-digit year
+        (2026-03-10, as the English window's user and the CLI write it): a four-digit year
+        is never an ROC one (民國 1000 is AD 2911)."""
+        gregorian = _GREGORIAN.fullmatch(text.strip())
         try:
-            return parse_roc(text)
+            if gregorian is None:
+                return parse_roc(text)
+            year, month, day = (int(g) for g in gregorian.group(1, 3, 4))
+            return date(year, month, day) if year > ROC_OFFSET else None
         except (DomainError, ValueError):
             return None
 

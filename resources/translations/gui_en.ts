@@ -595,7 +595,7 @@
     <name>RocDateEdit</name>
     <message>
         <source>民國年/月/日，例如 115/03/10；↑↓ 加減一天</source>
-        <translation>ROC year/month/day, e.g. 115/03/10 (year 115 = 2026); Up/Down: one day</translation>
+        <translation>ROC year/month/day, e.g. 115/03/10 (year 115 = 2026), or 2026-03-10; Up/Down: one day</translation>
     </message>
     <message>
         <source>{typed} 不是有效的日期，已改回 {day}</source>
@@ -603,7 +603,7 @@
     </message>
     <message>
         <source>日期格式錯誤，請輸入民國年/月/日，例如 115/03/10</source>
-        <translation>Not a valid date: enter an ROC year/month/day, e.g. 115/03/10</translation>
+        <translation>Not a valid date: enter an ROC year/month/day, e.g. 115/03/10, or 2026-03-10</translation>
     </message>
 </context>
 <context>

@@ -74,3 +74,20 @@ def test_ctrl_a_and_typing_replaces_a_date_kept_to_be_corrected(qtbot: QtBot) ->
         assert day.lineEdit().text() == typed
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         assert went[-1] == wanted
+
+
+def test_a_gregorian_date_with_its_four_digit_year_is_read_too(qtbot: QtBot) -> None:
+    """The English window's user typed 2026-10-01, as the CLI takes it, and was refused ("enter
+    an ROC year/month/day"); a four-digit year is never an ROC one."""
+    _shown, day, _other, went = _dialog(qtbot)
+    for typed, wanted in (("2026-10-01", QDate(2026, 10, 1)), ("2025/3/9", QDate(2025, 3, 9))):
+        day.lineEdit().selectAll()
+        QTest.keyClicks(QApplication.focusWidget(), typed)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert went[-1] == wanted
+        assert day.lineEdit().text() == day.textFromDateTime(day.dateTime())  # shown as ROC
+    for refused in ("1911-12-31", "2026-02-30"):  # before the ROC, and no such day
+        day.lineEdit().selectAll()
+        QTest.keyClicks(QApplication.focusWidget(), refused)
+        QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
+        assert went[-1] == QDate(2025, 3, 9) and day.lineEdit().text() == refused
