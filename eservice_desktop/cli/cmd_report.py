@@ -208,13 +208,24 @@ def _summary(args: argparse.Namespace, kind: str, total: dict[str, int | float])
             f"{counted(int(t['cases']), 'case')}, saved NT${t['ntd']}, {t['minutes']} minutes "
             f"({t['hours']} h, {t['days']} days), {t['sheets']} sheets",
         )
-    return say(
-        args,
-        f"{t['departments']} 個單位，目標 {t['target']}，實績 {t['actual']}，"
-        f"需檢討 {t['review_months']} 個月次",
-        f"{t['departments']} departments, target {t['target']}, actual {t['actual']}, "
-        f"{t['review_months']} month(s) to review",
-    )
+    return _targets_summary(args, t)
+
+
+def _targets_summary(args: argparse.Namespace, t: dict[str, Any]) -> str:
+    """Each metric's target and actual on its own: the line added cases and online cases up
+    ("2 departments, target 420, actual 385" for one department's two metrics)."""
+    names = {"cases": ("收件", "cases"), "online": ("線上", "online")}
+    zh, en = [], []
+    for metric, (name_zh, name_en) in names.items():
+        if f"{metric}_target" in t:
+            target, actual = t[f"{metric}_target"], t[f"{metric}_actual"]
+            zh.append(f"{name_zh}目標 {target}，實績 {actual}")
+            en.append(f"{name_en}: target {target}, actual {actual}")
+    if not zh:
+        zh, en = ["本期無目標"], ["no targets in the period"]
+    zh.append(f"需檢討 {t['review_months']} 個月次")
+    en.append(f"{t['review_months']} month(s) to review")
+    return say(args, "；".join(zh), "; ".join(en))
 
 
 def _distinct(targets: list[tuple[str, Path]]) -> None:

@@ -255,6 +255,12 @@ def _points_chart(catalogue: Catalogue, points: Mapping[str, float]) -> ChartSpe
     )
 
 
+def _add_up(sums: dict[str, int], metric: str, target: int, actual: int) -> None:
+    """Adds a scored row to its metric's own sums (``cases_target``, ``online_actual`` ...)."""
+    sums[f"{metric}_target"] = sums.get(f"{metric}_target", 0) + target
+    sums[f"{metric}_actual"] = sums.get(f"{metric}_actual", 0) + actual
+
+
 def build_targets(
     catalogue: Catalogue,
     targets: Iterable[Target],
@@ -277,6 +283,8 @@ def build_targets(
     score_rows: list[tuple[Cell, ...]] = []
     points: dict[str, float] = {}
     review = sum_target = sum_actual = 0
+    #: each metric's own sums: "target" and "actual" add cases and online cases up
+    by_metric: dict[str, int] = {}
     for dept, metric in sorted(goal):
         name = department_name(catalogue, dept)
         pr = _progress(
@@ -289,6 +297,7 @@ def build_targets(
         p, r = progress_score(pr.monthly, pr.cumulative), result_score(pr.cumulative[-1])
         pts = round(0.3 * p + 0.3 * r, 1)
         sum_target, sum_actual = sum_target + pr.target, sum_actual + pr.actual
+        _add_up(by_metric, metric, pr.target, pr.actual)
         points[f"{dept}:{metric}"] = pts
         score_rows.append(
             (name, metric, pr.target, pr.actual, rate_pct(pr.actual, pr.target), p, r, pts)
@@ -309,5 +318,6 @@ def build_targets(
             "target": sum_target,
             "actual": sum_actual,
             "review_months": review,
+            **by_metric,
         },
     )

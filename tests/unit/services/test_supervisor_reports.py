@@ -149,7 +149,9 @@ def test_targets_every_figure_with_appendix_18_scores(loaded: App) -> None:
         ("地政事務所", "cases", "2026-04"): (2, 2, 100.0, 2, 2, 100.0, ""),
     }
     assert dict(r.totals) == {
-        "departments": 3, "target": 11, "actual": 8, "review_months": mix.REVIEW_MONTHS
+        "departments": 3, "target": 11, "actual": 8, "review_months": mix.REVIEW_MONTHS,
+        # each metric on its own ("target" adds cases and online cases up)
+        "cases_target": 7, "cases_actual": 6, "online_target": 4, "online_actual": 2,
     }  # fmt: skip
 
 
@@ -400,6 +402,21 @@ def test_cli_totals_line_follows_the_language(
     assert not re.search(r"[\u4e00-\u9fff]", totals), totals
     rc, out, _ = run("report", kind, *period, lang="zh_TW")
     assert rc == 0 and re.search(r"[\u4e00-\u9fff]", out.splitlines()[1]), out
+
+
+def test_cli_targets_line_gives_each_metric_its_own_sums(
+    run: Callable[..., tuple[int, str, str]],
+) -> None:
+    """The line added cases and online cases up: "3 departments, target 11, actual 8" for
+    three (department, metric) rows, two of them the household's."""
+    rc, out, _ = run("report", "targets", "--from", "2026-03-01", "--to", "2026-04-30")
+    assert rc == 0, out
+    assert out.splitlines()[1] == (
+        "cases: target 7, actual 6; online: target 4, actual 2; "
+        f"{mix.REVIEW_MONTHS} month(s) to review"
+    )
+    rc, out, _ = run("report", "targets", "--from", "2025-03-01", "--to", "2025-04-30")
+    assert rc == 0 and out.splitlines()[1] == "no targets in the period; 0 month(s) to review"
 
 
 def test_cli_a_refused_file_leaves_none_of_the_others_written(
