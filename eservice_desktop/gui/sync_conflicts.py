@@ -30,6 +30,7 @@ class ConflictDialog(QDialog):
         self.setWindowTitle(self.tr("同步衝突"))
         layout = QVBoxLayout(self)
         self.list = QListWidget(self)
+        self.list.setWordWrap(True)  # a reason beyond the screen's width wraps
         layout.addWidget(self.list)
         self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
         self.resolve_button.clicked.connect(self._resolve_clicked)
@@ -54,12 +55,23 @@ class ConflictDialog(QDialog):
         for c in conflicts:
             what = self.ctx.pick(*EVENT_LABELS.get(c.event_type, (c.event_type, c.event_type)))
             when = format_moment(c.created_at, self.ctx.is_zh)
-            item = QListWidgetItem(f"{when}　{c.case_number}　{what}　{c.reason}")
+            item = QListWidgetItem(f"{when}　{c.case_number}　{what}\n{c.reason}")
             item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
             item.setData(Qt.ItemDataRole.UserRole + 1, c.case_number)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+        self._fit_width()
+
+    def _fit_width(self) -> None:
+        """As wide as its longest line (nine tenths of the screen at most, then the reason
+        wraps): the dialog opened about 270 px wide and showed the time and half a case
+        number, the refused action and the county's reason off to the right."""
+        lines = self.list
+        wanted = lines.sizeHintForColumn(0) + 2 * lines.frameWidth()
+        wanted += lines.verticalScrollBar().sizeHint().width() + 8
+        most = int(self.screen().availableGeometry().width() * 0.9)
+        lines.setMinimumWidth(min(max(wanted, lines.minimumWidth()), most))
 
     def _resolve_clicked(self) -> None:
         """The button: its ``checked`` flag is no note, the note is asked for."""

@@ -58,7 +58,15 @@ def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> 
     row = dialog.list.item(0).text()
     # the refused event as the timeline names it (it read "case.closed"), when, and the case
     assert number in row and "結案" in row and "case.closed" not in row, row
-    assert "115/03/10" in row and row.endswith("本案已撤件"), row
+    assert "115/03/10" in row and row.endswith("\n本案已撤件"), row
+    # the whole of each line is in view (it opened about 270 px wide, the reason off screen)
+    shown = ConflictDialog(sync_ctx)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitUntil(lambda: shown.list.count() == 1)
+    widest = max(shown.list.fontMetrics().horizontalAdvance(t) for t in row.split("\n"))
+    assert shown.list.viewport().width() >= widest, (shown.list.viewport().width(), widest)
+    shown.close()
     assert dialog.resolve_selected("已電話確認")
     assert dialog.list.count() == 0
     types = [e["type"] for e in cases.show_case(app, number).events]
