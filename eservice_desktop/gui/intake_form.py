@@ -137,6 +137,18 @@ class IntakeForm(IntakeSubmit):
         self.copies.valueChanged.connect(self._changed)
         self.pickup_method.currentIndexChanged.connect(self._changed)
         self.pickup_office.currentIndexChanged.connect(self._changed)
+        for key, edit in (
+            ("applicant_id", self.applicant_id),
+            ("applicant_name", self.applicant_name),
+            ("phone", self.phone),
+            ("email", self.email),
+        ):
+            edit.textChanged.connect(lambda _t, k=key: self._edited(k))
+        self.copies.valueChanged.connect(lambda _v: self._edited("copies"))
+        self.pickup_method.currentIndexChanged.connect(
+            lambda _i: self._edited("pickup_method", "pickup_office")
+        )
+        self.pickup_office.currentIndexChanged.connect(lambda _i: self._edited("pickup_office"))
 
         self.ctx.applicant_read.connect(self.fill_from_card)
         self.ctx.identity_cleared.connect(self.card_removed)

@@ -54,6 +54,15 @@ class IntakeServiceRows(IntakeView):
     def _changed(self, *_args: Any) -> None:
         """A value in a row changed (``IntakeForm`` saves the draft)."""
 
+    def _edited(self, *keys: str) -> None:
+        """The clerk changed the value of ``keys``: a refusal beside it is about the value it
+        held and goes (it stayed, and the corrected name still read as refused); the checks of
+        leaving the field and of the next submit say again what is still wrong."""
+        for key in keys:
+            label = self.error_labels.get(key)
+            if label is not None:
+                label.clear()
+
     def _set_service(self, service: Service | None) -> None:
         """Rebuilds the service's part of the form (fields, consents, documents, pickup ways),
         keeping what was typed in fields and ticked in documents both services share."""
@@ -138,6 +147,7 @@ class IntakeServiceRows(IntakeView):
             )
             box.setObjectName(f"consent_{kind}")
             box.toggled.connect(self._changed)
+            box.toggled.connect(lambda _on: self._edited("consent"))
             self.consent_layout.addWidget(box)
             self.consent_boxes[kind] = box
         self.consent_box.setVisible(bool(self.consent_boxes))
@@ -150,6 +160,7 @@ class IntakeServiceRows(IntakeView):
             box.setObjectName(f"document_{i}")
             box.setChecked(doc in old_docs)
             box.toggled.connect(self._changed)
+            box.toggled.connect(lambda _on: self._edited("documents"))
             self.documents_layout.addWidget(box)
             self.document_boxes[doc] = box
         self.documents_box.setVisible(bool(self.document_boxes))
@@ -176,12 +187,14 @@ class IntakeServiceRows(IntakeView):
                 combo.addItem(spec.choice_label(choice, self.ctx.lang), choice)
             combo.setCurrentIndex(-1)
             combo.currentIndexChanged.connect(self._changed)
+            combo.currentIndexChanged.connect(lambda _i, k=spec.key: self._edited(k))
             return combo
         if spec.type == "int":
             spin = QSpinBox()
             spin.setRange(0, values.AMOUNT_MAX)  # an endowment in NTD runs to millions
             spin.setSpecialValueText(" ")
             spin.valueChanged.connect(self._changed)
+            spin.valueChanged.connect(lambda _v, k=spec.key: self._edited(k))
             return spin
         edit = QLineEdit()  # spec.max_length is checked on submit, beside the field: a longer
         # text pasted is kept whole instead of being cut where the clerk cannot see it
@@ -193,6 +206,7 @@ class IntakeServiceRows(IntakeView):
         elif spec.type == "address":
             edit.setPlaceholderText(_t("地址"))
         edit.textChanged.connect(self._changed)
+        edit.textChanged.connect(lambda _t, k=spec.key: self._edited(k))
         return edit
 
     def _chain(self) -> list[QWidget]:

@@ -399,3 +399,25 @@ def test_enter_on_an_empty_form_goes_to_the_first_missing_field(qtbot, ctx) -> N
     form.applicant_name.clear()
     press(Qt.Key.Key_Return)  # the ID is before the name: Enter goes forward only
     assert QApplication.focusWidget() is form.field_widgets["registered_address"]
+
+
+def test_a_refusal_leaves_its_field_once_the_clerk_corrects_it(qtbot, sync_ctx: GuiContext) -> None:
+    """A refused name or choice, corrected: the red text beside it went only at the next
+    submit, so the corrected field still read as refused and the clerk hunted for the fault."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    _transcript(form)
+    form.applicant_name.setText("王\u202e小明")
+    form.phone.setText("0912")
+    form.submit()
+    labels = form.error_labels
+    assert labels["applicant_name"].text() and labels["phone"].text()
+    assert labels["transcript_kind"].text() == "請選擇謄本種類"
+    assert labels["record_detail"].text() == "請選擇記事"
+    form.applicant_name.setText("王小明")
+    form._set_field_value("transcript_kind", "全戶")
+    assert labels["applicant_name"].text() == ""
+    assert labels["transcript_kind"].text() == ""
+    assert labels["record_detail"].text() == "請選擇記事"  # not corrected: still said
+    assert labels["phone"].text()  # not corrected: still said
+    assert _count(sync_ctx.app) == 0
