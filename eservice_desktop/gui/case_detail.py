@@ -204,6 +204,7 @@ class CaseDetail(CaseDetailFiles):
         self.status_label.setText(view.status_label if zh else self._status_en(view))
         self.deadline_label.setText(self._deadline_text(view))
         self.documents_label.setText(self._documents_text(view))
+        self.fields_label.setText(self._fields_text(view))
         self.timeline.setRowCount(len(view.events))
         for i, e in enumerate(view.events):
             label = EVENT_LABELS.get(e["type"], (e["type"], e["type"]))

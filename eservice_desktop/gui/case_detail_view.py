@@ -113,9 +113,17 @@ class CaseDetailView(QWidget):
         self.documents_label = QLabel(self)
         self.documents_label.setObjectName("detail_documents")
         self.documents_label.setWordWrap(True)
+        #: What the citizen applied for: the service's own fields, typed at the counter or sent
+        #: by the web portal or a kiosk (read before 收件). Plain text: a value is never markup.
+        self.fields_label = QLabel(self)
+        self.fields_label.setObjectName("detail_fields")
+        self.fields_label.setWordWrap(True)
+        self.fields_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.fields_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         header = QFormLayout()
         header.addRow(_t("案號"), self.number_label)
         header.addRow(_t("申辦項目"), self.service_label)
+        header.addRow(_t("申請內容"), self.fields_label)
         header.addRow(_t("申請人"), self.applicant_label)
         header.addRow(_t("狀態"), self.status_label)
         header.addRow(_t("處理期限"), self.deadline_label)
@@ -274,6 +282,33 @@ class CaseDetailView(QWidget):
             n=len(presented & set(view.documents_required)), total=len(view.documents_required)
         )
         return f"{head}：{marks}" if self.ctx.is_zh else f"{head}: {marks}"
+
+    def _fields_text(self, view: cases.CaseView) -> str:
+        """The service's fields of the case, in the catalogue's order, each with its label:
+        "戶籍地址：桃園市…；謄本種類：全戶" (a choice in the window's language, a date as the
+        window writes dates); a key the catalogue no longer has is shown by its name."""
+        try:
+            specs = {f.key: f for f in self.ctx.app.catalogue.service(view.service_code).fields}
+        except DomainError:
+            specs = {}
+        zh = self.ctx.is_zh
+        given = {k: v for k, v in view.fields.items() if v not in (None, "")}
+        keys = [k for k in specs if k in given] + [k for k in given if k not in specs]
+        parts = []
+        for key in keys:
+            text, spec = str(given[key]), specs.get(key)
+            if spec is not None and spec.type == "choice":
+                text = spec.choice_label(text, self.ctx.lang)
+            elif spec is not None and spec.type == "date":
+                try:
+                    day = date.fromisoformat(text)
+                except ValueError:
+                    pass
+                else:
+                    text = format_roc(day, "long") if zh else day.isoformat()
+            label = self.ctx.pick(spec.label, spec.label_en) if spec is not None else key
+            parts.append(f"{label}：{text}" if zh else f"{label}: {text}")
+        return ("；" if zh else "; ").join(parts) or "—"
 
     def _service_name(self, code: str) -> str:
         return labels.service_name(self.ctx, code)

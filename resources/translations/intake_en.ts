@@ -8,6 +8,10 @@
         <translation>Required documents</translation>
     </message>
     <message>
+        <source>申請內容</source>
+        <translation>Application details</translation>
+    </message>
+    <message>
         <source>（收件時未記錄）</source>
         <translation>(not recorded at intake)</translation>
     </message>

@@ -101,3 +101,24 @@ def test_english_lists_join_with_commas(sync_ctx: GuiContext, qtbot) -> None:  #
     event = {"type": ev.SUPPLEMENT_REQUESTED, "payload": {"reason": "r", "items": ["a", "b"]}}
     assert "a, b" in describe(event, zh=False)
     assert "a、b" in describe(event, zh=True)
+
+
+FIELDS_SHOWN = {
+    "zh_TW": "預約日期：民國115年3月12日；預約時段：下午",
+    "en": "Requested date: 2026-03-12; Time slot: Afternoon",
+}
+
+
+def test_the_detail_says_what_was_applied_for(lang: str, ctx: GuiContext, qtbot: QtBot) -> None:
+    """The service's fields (the date and time asked for, a transcript's address and kind: what
+    a web portal sent before 收件) were shown nowhere in the window, only by case show --json."""
+    from factories import new_case
+
+    fields = {"visit_slot": "下午", "visit_date": "2026-03-12"}
+    number = new_case(ctx.app, service="HR-MOICA-CARD", fields=fields)
+    ctx.lang = ctx.tasks.lang = lang
+    detail = CaseDetail(ctx)
+    qtbot.addWidget(detail)
+    detail.load(number)
+    qtbot.waitUntil(lambda: detail.view is not None)
+    assert detail.fields_label.text() == FIELDS_SHOWN[lang]
