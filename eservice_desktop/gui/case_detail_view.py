@@ -120,6 +120,16 @@ class CaseDetailView(QWidget):
         self.fields_label.setWordWrap(True)
         self.fields_label.setTextFormat(Qt.TextFormat.PlainText)
         self.fields_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The case's own texts (a name or a reason typed anywhere, a web portal's included) are
+        # shown as written: "<h1>王</h1>小明" was drawn as a heading 王 over 小明.
+        for label in (
+            self.service_label,
+            self.applicant_label,
+            self.status_label,
+            self.deadline_label,
+            self.documents_label,
+        ):
+            label.setTextFormat(Qt.TextFormat.PlainText)
         header = QFormLayout()
         header.addRow(_t("案號"), self.number_label)
         header.addRow(_t("申辦項目"), self.service_label)

@@ -336,3 +336,14 @@ def test_the_reason_field_alt_s_sends_the_cursor_to_is_scrolled_into_view(
     assert detail.reason_edit.hasFocus()
     qtbot.waitUntil(lambda: _in_view(detail.reason_edit, holder), timeout=3000)
     assert _in_view(detail.error_label, holder)
+
+
+def test_a_name_that_looks_like_markup_is_shown_as_written(qtbot, ctx: GuiContext) -> None:
+    """A name or a reason is data, never markup: "<h1>王</h1>小明" was drawn as a big 王 over
+    小明 in the case detail's header."""
+    number = new_case(ctx.app, name="<h1>王</h1>小明")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
+    assert detail.applicant_label.text() == "<h1>王</h1>小明　A12345****"
+    header = (detail.applicant_label, detail.deadline_label, detail.fields_label)
+    assert all(label.textFormat() == Qt.TextFormat.PlainText for label in header)
