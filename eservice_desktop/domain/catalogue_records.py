@@ -9,17 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, time, timedelta
 from types import MappingProxyType
 from typing import Final, Literal
 
 from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.values import LATEST
 
 OfficeKind = Literal["household", "land", "county_department"]
 ServiceOfficeKind = Literal["household", "land", "county"]
 ServiceMode = Literal["counter", "reservation"]
 FieldType = Literal["text", "int", "date", "choice", "land_parcel", "address"]
+#: The days a service's date field may hold: from ROC year 1 (the first day an ROC date can
+#: write) to the last day of the window every stored time falls in (``values.LATEST``).
+FIELD_DATE_FIRST: Final = date(1912, 1, 1)
+FIELD_DATE_LAST: Final = LATEST.date() - timedelta(days=1)
 PickupOption = Literal["counter", "mail", "other_office"]
 KioskKind = Literal["service", "fee", "fine"]
 
@@ -131,12 +136,26 @@ class FieldSpec:
         """What is wrong with a non-empty value for this field's kind: a date field takes an
         ISO date (the counter's form turns an ROC date into one first), a whole-number field
         digits only. A value of another kind (``--field visit_date=hello`` on the command line,
-        a channel's request) was stored as typed, a date no notice or report could read."""
+        a channel's request) was stored as typed, a date no notice or report could read. A date
+        outside ``FIELD_DATE_FIRST`` .. ``FIELD_DATE_LAST`` is refused too: 215/03/10 typed for
+        115/03/10 was taken as the year 2126."""
         if self.type == "date" and not _iso_date(text):
             return DomainError(
                 "field.date",
                 f"{self.label}應為日期（西元年-月-日，例如 2026-03-10）",
                 f"{self.label_en} must be a date (YYYY-MM-DD, e.g. 2026-03-10)",
+                self.key,
+            )
+        if (
+            self.type == "date"
+            and not FIELD_DATE_FIRST <= date.fromisoformat(text) <= FIELD_DATE_LAST
+        ):
+            first, last = FIELD_DATE_FIRST.year, FIELD_DATE_LAST.year
+            roc = f"民國 1 到 {last - 1911} 年之間（西元 {first}–{last} 年）"
+            return DomainError(
+                "field.date_range",
+                f"{self.label}超出合理範圍：須在{roc}",
+                f"{self.label_en} is out of range: it must fall within {first}..{last}",
                 self.key,
             )
         if self.type == "int" and not (text.isascii() and text.isdigit()):

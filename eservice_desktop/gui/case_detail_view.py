@@ -9,6 +9,7 @@ are created in the order the Tab key walks them. The texts keep the translation 
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -310,12 +311,9 @@ class CaseDetailView(QWidget):
             if spec is not None and spec.type == "choice":
                 text = spec.choice_label(text, self.ctx.lang)
             elif spec is not None and spec.type == "date":
-                try:
-                    day = date.fromisoformat(text)
-                except ValueError:
-                    pass
-                else:
-                    text = format_roc(day, "long") if zh else day.isoformat()
+                # one stored before dates had a range may have no ROC year: shown as stored
+                with contextlib.suppress(ValueError, DomainError):
+                    text = format_roc(date.fromisoformat(text), "long") if zh else text
             label = self.ctx.pick(spec.label, spec.label_en) if spec is not None else key
             parts.append(f"{label}：{text}" if zh else f"{label}: {text}")
         return ("；" if zh else "; ").join(parts) or "—"

@@ -91,6 +91,10 @@ class IntakeFieldChecks(IntakeServiceRows):
                     else self.ctx.message(e)
                 )
                 return None
+        out_of_range = self._field_specs[key].kind_error(day.isoformat())
+        if out_of_range is not None:  # 215/03/10 typed for 115/03/10: said as the clerk leaves
+            label.setText(self.ctx.message(out_of_range))
+            return None
         label.clear()
         widget.setToolTip(format_roc(day, "long") if self.ctx.is_zh else day.isoformat())
         return day.isoformat()

@@ -315,6 +315,16 @@ def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ct
     form.submit()
     assert form.error_labels["visit_date"].text() == "日期不存在：民國115年13月40日"
     assert visit.text() == "115/13/40"  # kept as typed
+    # A slip of the year's first digit (215 for 115) or an ISO date before ROC year 1: said as
+    # the clerk leaves the field (2126 was taken; 1900-01-01 raised in the focus-out check)
+    for typed in ("215/03/10", "1900-01-01"):
+        visit.setText(typed)
+        assert form._check_date("visit_date") is None
+        assert form.error_labels["visit_date"].text() == (
+            "預約日期超出合理範圍：須在民國 1 到 188 年之間（西元 1912–2099 年）"
+        )
+    form.submit()
+    assert visit.text() == "1900-01-01"
     assert _count(sync_ctx.app) == 0
     visit.setText("115/03/12")
     form.submit()

@@ -58,3 +58,21 @@ def test_a_whole_number_field_takes_digits(
     e = err.value.errors["child_count"]
     assert e.code == "field.int" and e.message_zh == "兒童及少年人數應為整數"
     assert intake(desk, request(**aid, fields={"child_count": "2", "hardship": "重大傷病"}))
+
+
+@pytest.mark.parametrize("value", ["2126-03-10", "1900-01-01", "0001-01-01"])
+def test_a_date_field_takes_a_date_the_roc_calendar_writes_before_2100(
+    make_app: Callable[..., App], settings: Settings, value: str
+) -> None:
+    """215/03/10 typed for 115/03/10 was stored as 2126-03-10; a date before ROC year 1 was
+    stored and then could not be written as an ROC date at all."""
+    desk = _desk_of(make_app, settings, "LB-LABOR-MEETING")
+    with pytest.raises(IntakeErrors) as err:
+        intake(desk, request(**MEETING, fields={**MEETING_FIELDS, "meeting_date": value}))
+    e = err.value.errors["meeting_date"]
+    assert e.code == "field.date_range"
+    assert e.message_zh == "會議日期超出合理範圍：須在民國 1 到 188 年之間（西元 1912–2099 年）"
+    assert e.message_en == "Meeting date is out of range: it must fall within 1912..2099"
+    for edge in ("1912-01-01", "2099-12-31"):
+        fields = {**MEETING_FIELDS, "meeting_date": edge}
+        assert intake(desk, request(**MEETING, fields=fields)).case_number
