@@ -157,7 +157,17 @@ class IntakeForm(IntakeSubmit):
     def _service_index_changed(self, index: int) -> None:
         code = self.service_combo.itemData(index) if index >= 0 else ""
         self._set_service(self.ctx.app.catalogue.service(code) if code else None)
+        self._show_service_start()
         self._changed()
+
+    def _show_service_start(self) -> None:
+        """The chosen service reads from its code on: the box showed the end of a long name
+        ("household registration transcript (online reservation)", HR-TRANSCRIPT's and
+        HR-TRANSCRIPT-EN's alike in English); the whole text is its tooltip."""
+        line = self.service_combo.lineEdit()
+        if line is not None and self.service is not None:
+            line.setCursorPosition(0)
+        self.service_combo.setToolTip(self.service_combo.currentText() if self.service else "")
 
     def _service_text_done(self) -> None:
         """The typed text decides the service; text that names none never leaves an earlier
@@ -178,6 +188,7 @@ class IntakeForm(IntakeSubmit):
         else:
             # Typing over the same item leaves stray text: show the item's own text again.
             self.service_combo.setEditText(self.service_combo.itemText(index))
+            self._show_service_start()
 
     def find_service(self, text: str) -> int | None:
         """Index of the service meant by ``text``: the item itself, its code, or the only

@@ -515,3 +515,22 @@ def test_a_form_cleared_while_the_intake_is_on_its_way_stays_clear(qtbot, ctx: G
     assert form.applicant_name.text() == "" and form.service is None
     form.drafts.flush()
     assert not (ctx.app.settings.data_dir / "drafts" / "intake.json.sealed").exists()
+
+
+def test_the_chosen_service_reads_from_its_code(qtbot, sync_ctx: GuiContext):
+    """In English the service box showed the end of the long name, "household registration
+    transcript (online reservation)": HR-TRANSCRIPT and HR-TRANSCRIPT-EN read the same."""
+    sync_ctx.lang = "en"
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    line = form.service_combo.lineEdit()
+    assert line is not None
+    line.setText("English household")  # typed, then Enter (or leaving the box)
+    form._service_text_done()
+    assert form.service is not None and form.service.code == "HR-TRANSCRIPT-EN"
+    assert line.cursorPosition() == 0
+    assert form.service_combo.toolTip() == form.service_combo.currentText()
+    assert form.service_combo.toolTip().startswith("HR-TRANSCRIPT-EN　")
+    # a restored draft (or any choice) too
+    form.set_state({**form.state(), "service_code": "HR-TRANSCRIPT"})
+    assert line.cursorPosition() == 0 and form.service.code == "HR-TRANSCRIPT"
