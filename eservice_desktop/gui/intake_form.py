@@ -30,14 +30,16 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QLabel,
     QMessageBox,
     QPushButton,
     QWidget,
 )
+from shiboken6 import isValid
 
 from eservice_desktop.domain.catalogue import (
     FieldSpec,
@@ -105,6 +107,8 @@ class IntakeForm(IntakeSubmit):
         self._restoring = False
         self._submitting = False
         self._sent: dict[str, Any] | None = None  # the form as last submitted
+        #: Where the focus was when another page came to the front (``on_shown`` returns it).
+        self._left_focus: QWidget | None = None
         self.last_case: CaseView | None = None
 
     def _connect(self) -> None:
@@ -338,7 +342,20 @@ class IntakeForm(IntakeSubmit):
     # -- page hooks --------------------------------------------------------------------------
 
     def on_shown(self) -> None:
-        self.service_combo.setFocus()
+        """Back on the page, the focus is where the clerk left it (half a name typed, F3 to
+        look something up, F2: the rest of the name went into the service box); a fresh or
+        cleared form starts at the service."""
+        last, self._left_focus = self._left_focus, None
+        if last is not None and isValid(last) and last.isVisible() and last.isEnabled():
+            last.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.service_combo.setFocus()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
+        """Another page comes to the front: where the focus was, for :meth:`on_shown`."""
+        focus = QApplication.focusWidget()
+        self._left_focus = focus if focus is not None and self.isAncestorOf(focus) else None
+        super().hideEvent(event)
 
 
 def create_page(ctx: GuiContext) -> QWidget:

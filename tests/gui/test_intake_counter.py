@@ -421,3 +421,24 @@ def test_a_refusal_leaves_its_field_once_the_clerk_corrects_it(qtbot, sync_ctx: 
     assert labels["record_detail"].text() == "請選擇記事"  # not corrected: still said
     assert labels["phone"].text()  # not corrected: still said
     assert _count(sync_ctx.app) == 0
+
+
+def test_back_from_the_queue_the_typing_goes_on_where_it_stopped(qtbot, ctx: GuiContext) -> None:
+    """Half a name typed, F3 to look something up, F2 back: the rest of the name went into the
+    service box ("MingHR-MOICA-CARD …"), which then named no service and dropped its fields."""
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F2)
+    form = window.pages[INTAKE_PAGE]
+    assert isinstance(form, IntakeForm)
+    qtbot.waitUntil(form.service_combo.hasFocus)  # a fresh form starts at the service
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-MOICA-CARD"))
+    form.applicant_name.setFocus()
+    type_text("Wang")
+    press(Qt.Key.Key_F3)
+    assert window.current_page() is window.pages[QUEUE_PAGE]
+    press(Qt.Key.Key_F2)
+    assert window.current_page() is form
+    type_text(" Ming")
+    assert form.applicant_name.text() == "Wang Ming"
+    assert form.service is not None and form.service.code == "HR-MOICA-CARD"
+    assert form.service_combo.currentText().startswith("HR-MOICA-CARD")
