@@ -96,6 +96,8 @@ class IntakeForm(IntakeSubmit):
         self._field_specs: dict[str, FieldSpec] = {}
         self.consent_boxes: dict[str, QCheckBox] = {}
         self.document_boxes: dict[str, QCheckBox] = {}
+        self.fields_aside: dict[str, Any] = {}
+        self.documents_aside: dict[str, bool] = {}
         self._card: dict[str, str] = {}  # field -> value the card gave
         self._card_source = ""
         #: A card read waiting for the clerk's answer (replace typed values or not).
@@ -227,6 +229,8 @@ class IntakeForm(IntakeSubmit):
         try:
             self.service_combo.setCurrentIndex(0)
             self.service_combo.setEditText("")
+            self.fields_aside.clear()
+            self.documents_aside.clear()
             for edit in (self.applicant_id, self.applicant_name, self.phone, self.email):
                 edit.clear()
             self.copies.setValue(1)

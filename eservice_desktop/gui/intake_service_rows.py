@@ -50,6 +50,9 @@ class IntakeServiceRows(IntakeView):
     _field_specs: dict[str, FieldSpec]
     consent_boxes: dict[str, QCheckBox]
     document_boxes: dict[str, QCheckBox]
+    #: The values of the service's rows, kept while another service (or none) is chosen.
+    fields_aside: dict[str, Any]
+    documents_aside: dict[str, bool]
 
     def _changed(self, *_args: Any) -> None:
         """A value in a row changed (``IntakeForm`` saves the draft)."""
@@ -68,8 +71,11 @@ class IntakeServiceRows(IntakeView):
         keeping what was typed in fields and ticked in documents both services share."""
         if service is self.service and service is not None:
             return
-        old = self.field_values()
-        old_docs = {k for k, b in self.document_boxes.items() if b.isChecked()}
+        # What the rows held stays aside for a service that has them again: a service text
+        # naming none (a slip in the box) dropped the rows, and what was typed in them with it.
+        old = self.fields_aside = {**self.fields_aside, **self.field_values()}
+        self.documents_aside.update({k: b.isChecked() for k, b in self.document_boxes.items()})
+        old_docs = {k for k, ticked in self.documents_aside.items() if ticked}
         self.service = service
         self.error_labels["service"].clear()
         self._clear_service_rows()

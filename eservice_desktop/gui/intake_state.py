@@ -25,7 +25,7 @@ def form_state(form: IntakeForm) -> dict[str, Any]:
         "phone": form.phone.text(),
         "email": form.email.text(),
         "copies": form.copies.value(),
-        "fields": form.field_values(),
+        "fields": {**form.fields_aside, **form.field_values()},  # set aside ones too
         "consent": sorted(k for k, b in form.consent_boxes.items() if b.isChecked()),
         "documents": form.documents_presented(),
         "pickup_method": form.pickup_method.currentData() or "",
@@ -51,6 +51,8 @@ def set_form_state(form: IntakeForm, state: dict[str, Any]) -> None:
         form.copies.setValue(int(state.get("copies") or 1))
         for key, value in dict(state.get("fields") or {}).items():
             form._set_field_value(key, value)
+            if key not in form.field_widgets:  # for a service that has it, once chosen
+                form.fields_aside[key] = value
         for kind in state.get("consent") or []:
             if kind in form.consent_boxes:
                 form.consent_boxes[kind].setChecked(True)

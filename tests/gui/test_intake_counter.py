@@ -442,3 +442,27 @@ def test_back_from_the_queue_the_typing_goes_on_where_it_stopped(qtbot, ctx: Gui
     assert form.applicant_name.text() == "Wang Ming"
     assert form.service is not None and form.service.code == "HR-MOICA-CARD"
     assert form.service_combo.currentText().startswith("HR-MOICA-CARD")
+
+
+def test_a_slip_in_the_service_box_loses_nothing_typed_below(qtbot, sync_ctx: GuiContext) -> None:
+    """Text over the chosen service that names none drops the service's rows until a service
+    is chosen again: what was typed and ticked in them came back empty."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    _transcript(form)
+    form._set_field_value("transcript_kind", "全戶")
+    first_document = next(iter(form.document_boxes.values()))
+    first_document.setChecked(True)
+    form.service_combo.setEditText("MingHR-TRANSCRIPT")
+    form._service_text_done()
+    assert form.service is None and form.field_widgets == {}
+    assert form.error_labels["service"].text() == "查無此申辦項目，請輸入代碼或名稱"
+    assert form.state()["fields"]["registered_address"] == "桃園市桃園區縣府路1號"  # the draft
+    form.service_combo.setEditText("HR-TRANSCRIPT")
+    form._service_text_done()
+    assert form.field_values()["registered_address"] == "桃園市桃園區縣府路1號"
+    assert form.field_values()["transcript_kind"] == "全戶"
+    assert next(iter(form.document_boxes.values())).isChecked()
+    form.clear_form()  # what is cleared stays cleared
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
+    assert form.field_values()["registered_address"] == ""
