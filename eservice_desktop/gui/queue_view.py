@@ -154,6 +154,14 @@ class QueueView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setTabKeyNavigation(False)  # Tab leaves the list
-        # No column cut at 1366 px: the service name gives way (elided, full text in its tooltip).
-        elastic = ([key for key, _ in COLUMNS].index("service_name"),)
-        self.column_fitter = ColumnFitter(self.table, elastic)
+        # No column cut at 1366 px: the service name gives way (elided, full text in its tooltip),
+        # and so does a name past four Chinese characters' room (a resident's long name cut
+        # every column in proportion, the case number to "H01-01-115-0…").
+        keys = [key for key, _ in COLUMNS]
+        name, room = (
+            keys.index("applicant_name"),
+            self.table.fontMetrics().horizontalAdvance("國" * 4),
+        )
+        self.column_fitter = ColumnFitter(
+            self.table, (keys.index("service_name"), name), keep={name: room + 16}
+        )

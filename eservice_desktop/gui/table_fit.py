@@ -5,9 +5,10 @@ their contents lets a long service name push the last columns off screen; stretc
 equally cuts "Working days left". :class:`ColumnFitter` gives every column what its header
 (text, margins and sort arrow) and its contents need, except the *elastic* columns (long free
 text such as a service name), which share what is left and are elided, with the full text in
-the tooltip. When even that does not fit, every header still fits and the rest is shared;
-narrower than the headers (a small window), the table scrolls and only the elastic columns
-are cut.
+the tooltip; an elastic column may keep some room of its own first (an applicant's name: a
+usual one whole, a long one elided past it, never taking the case number's room). When even
+that does not fit, every header still fits and the rest is shared; narrower than the headers
+(a small window), the table scrolls and only the elastic columns are cut.
 It runs again when the table is shown or resized or its rows are replaced, added, removed or
 changed in place (a hidden table waits until it is shown). The clerk can still drag a
 column wider; the next resize of the window fits them again.
@@ -24,10 +25,14 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 class ColumnFitter(QObject):
     """Keeps the columns of ``table`` inside its viewport (see the module docstring)."""
 
-    def __init__(self, table: QTableView, elastic: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self, table: QTableView, elastic: tuple[int, ...] = (), keep: dict[int, int] | None = None
+    ) -> None:
         super().__init__(table)
         self.table = table
         self.elastic = elastic
+        #: Elastic column -> the room (px) it keeps of its contents before it gives way.
+        self.keep = dict(keep or {})
         self._wanted: list[int] | None = None
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -94,6 +99,9 @@ class ColumnFitter(QObject):
         available = self.table.viewport().width()
         minimum = self.minimum_widths()
         wanted = self._wanted_widths(minimum)
+        for i, room in self.keep.items():
+            if 0 <= i < n:
+                minimum[i] = max(minimum[i], min(wanted[i], room))
         widths = fit_widths(minimum, wanted, available, self.elastic)
         for i, w in enumerate(widths):
             if header.sectionSize(i) != w:
