@@ -1,7 +1,8 @@
 """The intake form taking an applicant from an identity card (``ctx.applicant_read``).
 
 Empty fields take the card's values at once; a field that already holds something else is
-replaced only when the clerk says so, in a question that names each difference. The form shows
+replaced only when the clerk says so, in a question that names each difference (asked when
+the form comes to the front if another page was in front when the card was read). The form shows
 where its values came from ("讀自健保卡") until the clerk edits them. A card leaving its reader
 closes an open question and keeps every value in the form.
 
@@ -45,10 +46,31 @@ def fill_from_card(form: IntakeForm, person: dict[str, Any]) -> None:
     if form.card_question is not None:
         form.card_question.close()
         form.card_question = None
+    form._card_deferred = None
     source = str(person.get("source", ""))
     _apply(form, source, {k: v for k, v in values.items() if k not in conflicts})
-    if conflicts:
+    if conflicts and form.window().isVisible() and not form.isVisible():
+        # Another page is in front (a case the clerk is looking at): a question about "the
+        # form" over it read as one about that case; it waits for the form (F2).
+        form._card_deferred = (source, conflicts)
+    elif conflicts:
         _ask(form, source, conflicts)
+
+
+def ask_deferred(form: IntakeForm) -> None:
+    """The form came to the front: the question a card read behind it raised, if that card is
+    still in the reader and its values still differ from the form's."""
+    pending, form._card_deferred = form._card_deferred, None
+    if pending is None or form.card_question is not None:
+        return
+    source, conflicts = pending
+    still = {
+        k: v
+        for k, v in conflicts.items()
+        if _edit(form, k).text().strip() and not _same(k, _edit(form, k).text(), v)
+    }
+    if still:
+        _ask(form, source, still)
 
 
 def _ask(form: IntakeForm, source: str, conflicts: dict[str, str]) -> None:
@@ -118,6 +140,7 @@ def _apply(form: IntakeForm, source: str, values: dict[str, str]) -> None:
 
 def close_question(form: IntakeForm) -> None:
     """The card left its reader: an open question goes, the form's values stay."""
+    form._card_deferred = None
     if form.card_question is not None:
         form.card_question.close()
         form.card_question = None

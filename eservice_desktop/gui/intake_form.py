@@ -103,6 +103,8 @@ class IntakeForm(IntakeSubmit):
         #: A card read waiting for the clerk's answer (replace typed values or not).
         self.card_question: QMessageBox | None = None
         self._card_pending: dict[str, Any] | None = None
+        #: A card's question waiting for the form to come to the front: (source, conflicts).
+        self._card_deferred: tuple[str, dict[str, str]] | None = None
         #: A passed MOICA proof made on this form, and the (ID, name) it was made for.
         self.identity_proof: identity.ProofResult | None = None
         self._proof_for: tuple[str, str] = ("", "")
@@ -354,6 +356,7 @@ class IntakeForm(IntakeSubmit):
             last.setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.service_combo.setFocus()
+        intake_cards.ask_deferred(self)
 
     def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802
         """Another page comes to the front: where the focus was, for :meth:`on_shown`."""

@@ -466,3 +466,33 @@ def test_a_slip_in_the_service_box_loses_nothing_typed_below(qtbot, sync_ctx: Gu
     form.clear_form()  # what is cleared stays cleared
     form.service_combo.setCurrentIndex(form.service_combo.findData("HR-TRANSCRIPT"))
     assert form.field_values()["registered_address"] == ""
+
+
+def test_a_card_read_behind_another_page_asks_when_the_form_comes_back(
+    qtbot, ctx: GuiContext
+) -> None:
+    """A card read while a case was in front asked over that case whether to replace "the
+    form's" data: the clerk looking at one citizen's case read it as about that case. The
+    question now waits for the intake form (F2); a card pulled before that asks nothing."""
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F2)
+    form = window.pages[INTAKE_PAGE]
+    assert isinstance(form, IntakeForm)
+    form.applicant_name.setText("王大明")
+    press(Qt.Key.Key_F3)
+    card = {"id": "A123456789", "name": "王小明", "source": "nhi"}
+    ctx.applicant_read.emit(card)
+    assert form.card_question is None  # nothing over the queue
+    assert form.applicant_id.text() == "A123456789"  # an empty field takes it, as before
+    press(Qt.Key.Key_F2)
+    question = form.card_question
+    assert question is not None and "王大明" in question.informativeText()
+    form.card_replace_button.click()
+    qtbot.waitUntil(lambda: form.applicant_name.text() == "王小明", timeout=2000)
+
+    form.applicant_name.setText("王大明")
+    press(Qt.Key.Key_F3)
+    ctx.applicant_read.emit(card)
+    ctx.identity_cleared.emit()  # pulled before the clerk came back
+    press(Qt.Key.Key_F2)
+    assert form.card_question is None and form.applicant_name.text() == "王大明"
