@@ -182,15 +182,16 @@ class CaseDetailView(QWidget):
 
     def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(_t("處理"), self)
+        #: 收件 of a web or kiosk case that sync brought here (Alt+A); the legal clock runs
+        #: from the citizen's submission (docs/channels.md). On a row of its own, first: beside
+        #: the other actions the English row was wider than the page at 1024 px.
+        self.accept_button = QPushButton(_t("線上收件(&A)"), actions)
+        self.accept_button.setObjectName("accept_button")
         self.reason_edit = QLineEdit(actions)
         self.reason_edit.setObjectName("reason_edit")
         self.reason_edit.setPlaceholderText(_t("補正、駁回或撤件的理由（民眾會看到）"))
         reason_label = QLabel(_t("理由(&R)"), actions)
         reason_label.setBuddy(self.reason_edit)
-        #: 收件 of a web or kiosk case that sync brought here (Alt+A); the legal clock runs
-        #: from the citizen's submission (docs/channels.md).
-        self.accept_button = QPushButton(_t("線上收件(&A)"), actions)
-        self.accept_button.setObjectName("accept_button")
         self.supplement_button = QPushButton(_t("通知補正(&S)"), actions)
         self.supplement_button.setObjectName("supplement_button")
         self.received_button = QPushButton(_t("補正完成(&D)"), actions)
@@ -215,7 +216,6 @@ class CaseDetailView(QWidget):
         row.addWidget(self.reason_edit, 1)
         buttons = QHBoxLayout()
         for b in (
-            self.accept_button,
             self.supplement_button,
             self.received_button,
             self.close_button,
@@ -226,6 +226,10 @@ class CaseDetailView(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         box = QVBoxLayout(actions)
+        accept_row = QHBoxLayout()
+        accept_row.addWidget(self.accept_button)
+        accept_row.addStretch(1)
+        box.addLayout(accept_row)
         box.addLayout(row)
         box.addLayout(buttons)
         box.addWidget(self.error_label)

@@ -164,3 +164,32 @@ def test_the_english_case_detail_with_fees_due_fits_the_page(qtbot, ctx: GuiCont
             assert right + detail.resend_button.width() <= scroll.viewport().width(), size
     finally:
         remove_translators(qapp, translators)
+
+
+def test_a_web_case_to_accept_fits_the_english_page(qtbot, ctx: GuiContext, qapp) -> None:  # type: ignore[no-untyped-def]
+    """A web case waiting for 收件 shows 線上收件 beside the other actions: in English the row
+    of buttons was wider than the page at 1024 px, which scrolled sideways."""
+    from datetime import UTC, datetime, timedelta
+
+    from test_gui_online_queue import _pulled_web_case
+
+    from eservice_desktop.gui.i18n import remove_translators
+
+    translators = english(qapp, ctx)
+    try:
+        now = datetime.now(UTC).replace(microsecond=0)
+        number = _pulled_web_case(ctx, now - timedelta(hours=1), now + timedelta(days=2))
+        window = open_window(qtbot, ctx)
+        window.resize(*SMALL)
+        ctx.open_case_requested.emit(number)
+        detail = window.case_detail
+        qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
+        qtbot.waitUntil(detail.accept_button.isVisible, timeout=3000)
+        qtbot.wait(50)
+        scroll = detail.parentWidget()
+        while not isinstance(scroll, QScrollArea):
+            scroll = scroll.parentWidget()
+        assert detail.minimumSizeHint().width() <= scroll.viewport().width()
+        assert not scroll.horizontalScrollBar().isVisible()
+    finally:
+        remove_translators(qapp, translators)
