@@ -236,9 +236,10 @@ class IntakeServiceRows(IntakeView):
         chain = self._chain()
         for a, b in itertools.pairwise(chain):
             QWidget.setTabOrder(a, b)
-        # Enter moves on to the next field still to fill (see focus_next_needed).
+        # Enter moves on to the next field still to fill (see focus_next_needed); on a consent
+        # or a document box too (Alt+1 left the focus on its box, where Enter did nothing).
         line = self.service_combo.lineEdit()
-        for widget in [line, *chain[2 : chain.index(self.pickup_office) + 1]]:
+        for widget in [line, *chain[2 : chain.index(self.submit_button)]]:
             if widget is not None:
                 widget.installEventFilter(self)
 

@@ -496,3 +496,25 @@ def test_a_card_read_behind_another_page_asks_when_the_form_comes_back(
     ctx.identity_cleared.emit()  # pulled before the clerk came back
     press(Qt.Key.Key_F2)
     assert form.card_question is None and form.applicant_name.text() == "王大明"
+
+
+def test_enter_after_ticking_a_document_moves_on_to_submit(qtbot, ctx: GuiContext) -> None:
+    """Alt+1 ticks the first document and puts the focus on it; Enter there did nothing, and
+    the focus showed nowhere. Enter now goes on to 送出收件, where Enter submits."""
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F2)
+    form = window.current_page()
+    assert isinstance(form, IntakeForm)
+    _transcript(form)
+    form._set_field_value("transcript_kind", "全戶")
+    form._set_field_value("record_detail", "省略記事")
+    form.applicant_name.setFocus()
+    press(Qt.Key.Key_1, ALT)
+    first = next(iter(form.document_boxes.values()))
+    qtbot.waitUntil(first.isChecked, timeout=2000)
+    assert QApplication.focusWidget() is first
+    press(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is form.submit_button
+    assert form.last_case is None
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
