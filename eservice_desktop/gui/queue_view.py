@@ -163,5 +163,8 @@ class QueueView(QWidget):
             self.table.fontMetrics().horizontalAdvance("國" * 4),
         )
         self.column_fitter = ColumnFitter(
-            self.table, (keys.index("service_name"), name), keep={name: room + 16}
+            self.table,
+            (keys.index("service_name"), name),
+            keep={name: room + 16},
+            whole=(keys.index("case_number"),),  # at 1024 px the rows read "H01-01-115-…"
         )

@@ -26,11 +26,17 @@ class ColumnFitter(QObject):
     """Keeps the columns of ``table`` inside its viewport (see the module docstring)."""
 
     def __init__(
-        self, table: QTableView, elastic: tuple[int, ...] = (), keep: dict[int, int] | None = None
+        self,
+        table: QTableView,
+        elastic: tuple[int, ...] = (),
+        keep: dict[int, int] | None = None,
+        whole: tuple[int, ...] = (),
     ) -> None:
         super().__init__(table)
         self.table = table
         self.elastic = elastic
+        #: Columns kept whole when not every column can be (the case number): see fit_widths.
+        self.whole = whole
         #: Elastic column -> the room (px) it keeps of its contents before it gives way.
         self.keep = dict(keep or {})
         self._wanted: list[int] | None = None
@@ -102,23 +108,29 @@ class ColumnFitter(QObject):
         for i, room in self.keep.items():
             if 0 <= i < n:
                 minimum[i] = max(minimum[i], min(wanted[i], room))
-        widths = fit_widths(minimum, wanted, available, self.elastic)
+        widths = fit_widths(minimum, wanted, available, self.elastic, self.whole)
         for i, w in enumerate(widths):
             if header.sectionSize(i) != w:
                 header.resizeSection(i, w)
 
 
 def fit_widths(
-    minimum: list[int], wanted: list[int], available: int, elastic: tuple[int, ...] = ()
+    minimum: list[int],
+    wanted: list[int],
+    available: int,
+    elastic: tuple[int, ...] = (),
+    whole: tuple[int, ...] = (),
 ) -> list[int]:
     """Column widths that sum to ``available`` whenever the headers fit at all.
 
     Columns not in ``elastic`` get what their contents want; the ``elastic`` ones (long free
     text such as a service name) share the rest in proportion to their wishes, never below
     their header. When even that does not fit, every column keeps its header and the room
-    above the headers is shared in proportion to how much more each column wants. With too
-    little room for the headers alone a scroll bar is unavoidable, and every column but the
-    elastic ones (at their header) gets what its contents want."""
+    above the headers is shared in proportion to how much more each column wants; the
+    ``whole`` ones (a case number: cut, every row read "H01-01-115-…") first get all they
+    want and the elastic ones give way first, when there is room for that. With too little
+    room for the headers alone a scroll bar is unavoidable, and every column but the elastic
+    ones (at their header) gets what its contents want."""
     n = len(minimum)
     floor = sum(minimum)
     want = [max(w, m) for w, m in zip(wanted, minimum, strict=True)]
@@ -138,11 +150,36 @@ def fit_widths(
             widths[i] = minimum[i]
         widths[flexible[-1]] += available - sum(widths)
         return widths
+    if whole and (kept := _whole_first(minimum, want, available, flexible, whole)):
+        return kept
     extra = [w - m for w, m in zip(want, minimum, strict=True)]
     room = available - floor
     more = sum(extra) or 1
     widths = [m + e * room // more for m, e in zip(minimum, extra, strict=True)]
     widths[max(range(n), key=lambda i: extra[i])] += available - sum(widths)
+    return widths
+
+
+def _whole_first(
+    minimum: list[int],
+    want: list[int],
+    available: int,
+    flexible: list[int],
+    whole: tuple[int, ...],
+) -> list[int] | None:
+    """Too little room for every column's contents: the ``whole`` ones get theirs, the
+    flexible ones their header, the others share what is left in proportion to how much more
+    each wants (None: not even that fits)."""
+    n = len(minimum)
+    widths = [want[i] if i in whole else minimum[i] for i in range(n)]
+    room = available - sum(widths)
+    if room < 0:
+        return None
+    others = [i for i in range(n) if i not in whole and i not in flexible]
+    more = sum(want[i] - minimum[i] for i in others)
+    for i in others:
+        widths[i] += (want[i] - minimum[i]) * room // more if more > room else want[i] - minimum[i]
+    widths[flexible[-1]] += available - sum(widths)
     return widths
 
 

@@ -58,3 +58,19 @@ def test_a_header_narrower_than_the_least_section_size_still_fits_the_table(qtbo
     qtbot.wait(20)
     total = sum(header.sectionSize(c) for c in range(3))
     assert total <= table.viewport().width(), (total, table.viewport().width())
+
+
+def test_short_of_room_the_whole_columns_stay_whole_and_the_elastic_ones_give_way() -> None:
+    """At 1024 px beside the identity panel, with a scroll bar, the queue could not give every
+    column its contents: all were cut in proportion and every case number read
+    "H01-01-115-…". The case number now stays whole, the service name keeps its header only,
+    the others share the rest."""
+    minimum = [50, 90, 60, 70]
+    wanted = [140, 300, 100, 110]
+    assert fit_widths(minimum, wanted, 380, elastic=(1,))[0] < 140  # cut with the rest
+    assert fit_widths(minimum, wanted, 380, elastic=(1,), whole=(0,)) == [140, 90, 70, 80]
+    assert fit_widths(minimum, wanted, 400, elastic=(1,), whole=(0,)) == [140, 90, 80, 90]
+    # not even the whole ones and the headers: shared as before
+    assert fit_widths(minimum, wanted, 300, elastic=(1,), whole=(0,)) == fit_widths(
+        minimum, wanted, 300, elastic=(1,)
+    )
