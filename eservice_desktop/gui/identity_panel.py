@@ -73,6 +73,7 @@ class IdentityPanel(IdentityReaders):
         self.statuses: dict[str, ReaderStatus] = {}
         self.shown_reader: str | None = None
         self.shown_generation = -1
+        self._card_warnings: list[str] = []
         #: What the next verification is recorded on: a case on screen, or the intake form.
         self.target: ScreenCase | None = None
         self._target_key: tuple[str, str] = ("intake", "")
@@ -139,6 +140,7 @@ class IdentityPanel(IdentityReaders):
         self.target = case
         self._target_key = key
         self.case_label.setText(self.target_text(case))
+        self.show_nhi_notes()
 
     @Slot(object)
     def _on_case_in_front(self, _case: object) -> None:

@@ -41,6 +41,8 @@ class IdentityReaders(IdentityView):
     #: The reader (and its card's generation) whose NHI data the panel shows.
     shown_reader: str | None
     shown_generation: int
+    #: What the shown card itself warns of (name characters, ID check digit).
+    _card_warnings: list[str]
     _bridge: StatusBridge
     _watch_token: int | None
     _start_monitor: bool
@@ -109,9 +111,28 @@ class IdentityReaders(IdentityView):
             warnings.append(_t("姓名含罕用字，請與身分證核對。"))
         if not rec.id_checksum_ok:
             warnings.append(_t("身分證字號檢查碼錯誤，請與身分證核對。"))
-        self.nhi_warning.setText("\n".join(warnings))
+        self._card_warnings = warnings
         self.nhi_box.setEnabled(True)
+        self.show_nhi_notes()
         self.ctx.applicant_read.emit(rec.applicant())
+
+    def show_nhi_notes(self) -> None:
+        """The card's own warnings and, when a case is in front, whether the card holder is its
+        applicant: another citizen's card read beside a case showed with no word about it."""
+        if not self.showing_data:
+            return
+        notes = list(self._card_warnings)
+        case = self.ctx.screen_case()
+        case_id = case.applicant_id.strip().upper() if case is not None else ""
+        # a business's number (8 digits) is no person's: its representative's card is expected
+        card_id = self.nhi_id.text().strip().upper()
+        if case is not None and case_id and not case_id.isdigit() and case_id != card_id:
+            notes.append(
+                _t("持卡人不是畫面上案件 %1 的申請人（%2），請核對。")
+                .replace("%1", case.case_number)
+                .replace("%2", case.masked_name)
+            )
+        self.nhi_warning.setText("\n".join(notes))
 
     def _clear_nhi(self) -> None:
         self.shown_reader = None

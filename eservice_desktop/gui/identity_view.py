@@ -80,6 +80,8 @@ class IdentityView(QWidget):
         self.nhi_warning.setObjectName("nhi_warning")
         self.nhi_warning.setStyleSheet("color: #b00020;")
         self.nhi_warning.setWordWrap(True)
+        # wraps to the dock's width: a note naming the case in front widened the dock
+        self.nhi_warning.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         form.addRow(_t("姓名"), self.nhi_name)
         form.addRow(_t("身分證字號"), self.nhi_id)
         form.addRow(_t("出生日期"), self.nhi_birth)

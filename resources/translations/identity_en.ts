@@ -112,6 +112,10 @@
         <translation>The name contains a rare character; compare it with the ID card.</translation>
     </message>
     <message>
+        <source>持卡人不是畫面上案件 %1 的申請人（%2），請核對。</source>
+        <translation>The card holder is not the applicant of case %1 on screen (%2); check.</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/identity_panel.py" line="303"/>
         <source>身分證字號檢查碼錯誤，請與身分證核對。</source>
         <translation>The ID number's check digit is wrong; compare it with the ID card.</translation>

@@ -13,6 +13,7 @@ import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from factories import new_case
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QSizePolicy
 from pytestqt.qtbot import QtBot
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "cards"))
@@ -559,3 +560,28 @@ def test_a_proof_finishing_after_the_applicant_changed_does_not_go_to_the_form(
     panel._verdict(proof)
     assert form.identity_proof is None
     assert panel.verdict_label.text() == "收件表單的申請人已變更或已清除：先前的驗證不再適用"
+
+
+def test_another_citizens_card_beside_a_case_says_so(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    """A card read while a case is in front showed its holder's name and ID beside that case
+    with no word that they are not the case's applicant's; a business's case (its
+    representative's card) and the right card say nothing."""
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    in_front: list[ScreenCase | None] = [ScreenCase("H01-01-115-000003-0", "陳大文", "F123456789")]
+    sync_ctx.screen_case = lambda: in_front[0]
+    panel.on_status(ReaderStatus("A", ReaderState.SHOWN, generation=1, card="nhi", record=RECORD))
+    # the note wraps to the dock's width, as the verification's sentences do (at the counter's
+    # font the note's one line widened the dock by half and squeezed the case beside it)
+    ignored = QSizePolicy.Policy.Ignored
+    assert panel.nhi_warning.sizePolicy().horizontalPolicy() == ignored
+    note = "持卡人不是畫面上案件 H01-01-115-000003-0 的申請人（陳○文），請核對。"
+    assert note in panel.nhi_warning.text()
+    assert "人工輸入" in panel.nhi_warning.text()  # the card's own warning stays
+    for case in (ScreenCase("H01-01-115-000004-9", "王堃", "a123456789"), None):
+        in_front[0] = case
+        panel.refresh_target()  # the window tells the panel the case in front changed
+        assert "持卡人" not in panel.nhi_warning.text()
+    in_front[0] = ScreenCase("H01-01-115-000005-7", "大明工業", "04595257")
+    panel.refresh_target()
+    assert "持卡人" not in panel.nhi_warning.text()
