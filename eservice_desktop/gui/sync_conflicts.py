@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QInputDialog,
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -35,6 +36,14 @@ class ConflictDialog(QDialog):
         self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
         self.resolve_button.clicked.connect(self._resolve_clicked)
         layout.addWidget(self.resolve_button)
+        #: why the last resolution was refused (an empty note ...), here in front of the clerk
+        #: and not only in the status bar behind this dialog
+        self.refusal = QLabel(self)
+        self.refusal.setObjectName("conflict_refusal")
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet("color: #b00020")
+        self.refusal.hide()
+        layout.addWidget(self.refusal)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -92,6 +101,7 @@ class ConflictDialog(QDialog):
             note = text
         from eservice_desktop.services import sync
 
+        self.refusal.hide()
         self.ctx.tasks.run(
             sync.resolve_conflict,
             self.ctx.app,
@@ -104,6 +114,8 @@ class ConflictDialog(QDialog):
 
     def _refused(self, error: object) -> None:
         if isinstance(error, DomainError):
+            self.refusal.setText(self.ctx.message(error))
+            self.refusal.show()
             self.ctx.status_message.emit(self.ctx.message(error))
         else:
             self.ctx.tasks._unhandled(error)

@@ -67,7 +67,12 @@ def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> 
     widest = max(shown.list.fontMetrics().horizontalAdvance(t) for t in row.split("\n"))
     assert shown.list.viewport().width() >= widest, (shown.list.viewport().width(), widest)
     shown.close()
+    # a resolution refused (no note) says why in the dialog, not only behind it
+    assert dialog.resolve_selected(" ")
+    qtbot.waitUntil(lambda: dialog.refusal.isVisibleTo(dialog))
+    assert dialog.refusal.text() and dialog.list.count() == 1
     assert dialog.resolve_selected("已電話確認")
+    assert not dialog.refusal.isVisibleTo(dialog)
     assert dialog.list.count() == 0
     types = [e["type"] for e in cases.show_case(app, number).events]
     assert types[-1] == ev.CONFLICT_RESOLVED
