@@ -116,6 +116,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     app = open_from(args)  # opening upgrades an older backup's schema (after its own backup)
     if restorer is not None:  # the restored database may predate this session
         app.operator = restorer
+    elif app.operator is None:  # the database was gone: no account could have signed in
+        app.operator = _data_dir_owner()
     try:
         backup.finish_restore(app, args.file, result, recover=not args.no_recover)
     finally:
@@ -197,15 +199,28 @@ def _story(args: argparse.Namespace, result: dict[str, object]) -> str:
     return "\n".join(lines)
 
 
+def _data_dir_owner() -> Operator:
+    """Who finishes the restore of a database that was gone or no longer opened (verifying
+    the restored copy, ``sync recover``): no account can sign in to a database that is not
+    there, so whoever may write the data directory restores (the OS decides), in IT's role.
+    The restore itself records no event."""
+    from eservice_desktop.cli.common import os_user
+    from eservice_desktop.domain.operators import Role
+
+    user = os_user()
+    return Operator(account=user, name=user, roles=frozenset({Role.IT}))
+
+
 def _restorer(args: argparse.Namespace) -> Operator | None:
     """Who restores: an operator with RESTORE when the current database opens. A database that
     no longer opens (damaged) or is gone is restored by whoever may write the data directory."""
     from sqlalchemy.exc import DBAPIError
 
     from eservice_desktop.domain.operators import Action
+    from eservice_desktop.services.database import present
     from eservice_desktop.services.operators import require
 
-    if not settings_from(args).db_path.exists():  # nothing left to open (a rebuilt PC)
+    if not present(settings_from(args)):  # nothing left to open (a rebuilt PC, zero bytes)
         return None
     try:
         app = open_from(args)

@@ -34,6 +34,17 @@ def bilingual(code: str, error: BaseException, field: str | None = None) -> Doma
     return DomainError(code, zh.strip(), (en or zh).strip(), field)
 
 
+def present(settings: Settings) -> bool:
+    """The database file is there and holds something. A file of zero bytes is no database:
+    what a PC switched off while the file was made, a failed copy or a wiped disk leaves.
+    Opened, SQLite would start an empty database in its place (a lost one, like a missing
+    file, is restored from a backup)."""
+    try:
+        return settings.db_path.stat().st_size > 0
+    except OSError:
+        return False
+
+
 def upgrade(settings: Settings) -> dict[str, Any]:
     """Brings the schema to this build's head, after a backup copy; says what it did."""
     from eservice_desktop.storage import db
