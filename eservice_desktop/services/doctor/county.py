@@ -194,7 +194,9 @@ _ENROL_FIX = (
 
 def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | None]:
     """What the database records of the enrolment, and the data directory's installation id."""
-    if not settings.db_path.exists():
+    from eservice_desktop.services.database import present
+
+    if not present(settings):
         return None, None
     from eservice_desktop.storage import cipher, db
 

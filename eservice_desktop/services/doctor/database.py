@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from eservice_desktop.config import Settings
@@ -14,11 +13,13 @@ from eservice_desktop.services.doctor.report import Check, Verdict, _check
 _DATABASE = ("資料庫完整性與版本", "Database integrity and revision")
 
 
-def _openable(path: Path) -> None:
-    """Exists and is encrypted, or the verdict."""
+def _openable(settings: Settings) -> None:
+    """Exists (a file of zero bytes is none) and is encrypted, or the verdict."""
+    from eservice_desktop.services.database import present
     from eservice_desktop.storage import cipher
 
-    if not path.exists():
+    path = settings.db_path
+    if not present(settings):
         raise Verdict(
             "warn",
             ("資料庫尚未建立", "No database yet"),
@@ -144,11 +145,13 @@ def _revision_verdict(current: str | None, head: str) -> Verdict:
 
 def _not_lost(settings: Settings) -> None:
     """No database, but this counter has backups: the database was lost (deleted, a disk
-    replaced). The advice for a new install (open the window once) would start an empty one
-    in its place; the database is restored from the newest backup instead."""
+    replaced, or a file of zero bytes left). The advice for a new install (open the window
+    once, ``db upgrade``) would start an empty one in its place; the database is restored
+    from the newest backup instead."""
     from eservice_desktop.services import backup
+    from eservice_desktop.services.database import present
 
-    if settings.db_path.exists() or not backup.list_backups(settings):
+    if present(settings) or not backup.list_backups(settings):
         return
     raise Verdict(
         "fail",
@@ -169,7 +172,7 @@ def check_database(settings: Settings) -> Check:
     facts: dict[str, Any] = {"path": str(settings.db_path), "head": head}
     try:
         _not_lost(settings)
-        _openable(settings.db_path)
+        _openable(settings)
         problems, current = _integrity_and_revision(settings)
         facts.update(integrity=problems[:10], current=current)
         _sound(problems)
@@ -180,11 +183,12 @@ def check_database(settings: Settings) -> Check:
 
 def check_chain(settings: Settings) -> Check:
     """Every device's event hash chain (``audit verify``), read-only."""
+    from eservice_desktop.services.database import present
     from eservice_desktop.storage import cipher, db, dbkey
 
     title = ("事件雜湊鏈（防竄改）", "Event hash chain (tamper evidence)")
     path = settings.db_path
-    if not path.exists() or cipher.is_plain(path):
+    if not present(settings) or cipher.is_plain(path):
         return _check("chain", title, "warn", ("資料庫尚未建立", "No database yet"))
     try:  # unreadable (key, permissions, damage) is not "upgrade first": check_database says why
         db.raw_connect(settings, read_only=True).close()
@@ -251,7 +255,7 @@ def check_backup(
 ) -> Check:
     """The newest backup that opens and passes a quick check is younger than
     ``backup_max_age_h``; a database with no case yet only warns when none exists."""
-    from eservice_desktop.services import backup
+    from eservice_desktop.services import backup, database
     from eservice_desktop.storage import cipher, db
 
     title = ("資料庫備份", "Database backups")
@@ -267,7 +271,7 @@ def check_backup(
     good = backup.newest_good(settings, before=moment)
     if good is None:
         has_cases = False
-        if settings.db_path.exists() and not cipher.is_plain(settings.db_path):
+        if database.present(settings) and not cipher.is_plain(settings.db_path):
             try:
                 conn = db.raw_connect(settings, read_only=True)
                 try:

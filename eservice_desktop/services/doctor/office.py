@@ -151,7 +151,9 @@ def calendar_years(settings: Settings) -> set[int]:
             years |= {d.year for d in parse_dgpa_csv(path.read_text(encoding="utf-8-sig"))}
         except Exception:  # a damaged shipped file is the database/installation check's matter
             continue
-    if settings.db_path.exists():
+    from eservice_desktop.services.database import present
+
+    if present(settings):
         from eservice_desktop.storage import cipher, db, dbkey
 
         try:

@@ -119,7 +119,9 @@ def _aware_utc(value: Any) -> datetime | None:
 def _read_rows(settings: Settings, sql: str) -> list[tuple[Any, ...]] | None:
     """Rows of a read-only query, or None when the database cannot be read (check_database
     reports why)."""
-    if not settings.db_path.exists():
+    from eservice_desktop.services.database import present
+
+    if not present(settings):  # never opened: SQLite would make -wal and -shm beside it
         return None
     from eservice_desktop.storage import cipher, db, dbkey
 

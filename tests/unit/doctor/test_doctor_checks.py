@@ -112,6 +112,27 @@ def test_database_check_never_writes(app: App) -> None:
     assert path.read_bytes() == before
 
 
+def test_a_database_of_zero_bytes_beside_backups_is_lost_not_new(app: App) -> None:
+    """A database emptied to zero bytes (a failed copy, a PC switched off while it was made)
+    beside this counter's backups: doctor said "integrity ok, upgrade pending: run db
+    upgrade", which starts an empty database in its place, and left -wal and -shm files
+    beside it. It now says what it says of a missing one: restore the newest backup."""
+    from eservice_desktop.services import backup
+
+    backup.take_scheduled(app, "manual")
+    path = app.settings.db_path
+    app.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.write_bytes(b"")
+    c = doctor.check_database(app.settings)
+    assert c.status == "fail" and "backup restore" in c.fix_en, c
+    assert "backup restore" in c.fix_zh
+    assert doctor.check_chain(app.settings).status == "warn"
+    assert [p.name for p in path.parent.glob(path.name + "*")] == [path.name]
+    assert path.stat().st_size == 0
+
+
 # --- office and county ----------------------------------------------------------------------------
 
 
