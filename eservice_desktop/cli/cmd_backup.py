@@ -11,7 +11,15 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, open_from, say, settings_from
+from eservice_desktop.cli.common import (
+    EXIT_REFUSED,
+    add_json,
+    emit,
+    interrupted,
+    open_from,
+    say,
+    settings_from,
+)
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator
@@ -120,6 +128,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
         app.operator = _data_dir_owner()
     try:
         backup.finish_restore(app, args.file, result, recover=not args.no_recover)
+    except KeyboardInterrupt:  # the files are switched already: say so, and what is left
+        shown = values.printable(str(args.file), 200)
+        return interrupted(
+            args,
+            f"已還原 {shown}；自縣府取回事件時中斷（Ctrl+C）：請執行 eservice-desktop sync recover",
+            f"restored from {shown}; interrupted (Ctrl+C) while getting events back from the "
+            "county: run `eservice-desktop sync recover`",
+        )
     finally:
         app.close()
     recovery = result["recovery"]

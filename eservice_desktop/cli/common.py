@@ -160,6 +160,21 @@ def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPU
     return code
 
 
+#: The exit status of a command stopped by Ctrl+C: 128 + SIGINT, as the shell reports it.
+EXIT_INTERRUPTED = 130
+
+
+def interrupted(args: argparse.Namespace, zh: str, en: str) -> int:
+    """A command stopped by Ctrl+C says so on one line (the JSON form on stdout with --json)
+    and exits 130. Not a refusal: the window does not repeat it in a message box."""
+    message = say(args, zh, en)
+    if getattr(args, "json", False):
+        data = {"ok": False, "error": "interrupted", "field": None, "message": message}
+        print(json.dumps(data, ensure_ascii=False), flush=True)
+    print(message, file=sys.stderr)
+    return EXIT_INTERRUPTED
+
+
 def one_line(text: str) -> str:
     """A message as one line: what a service put into it from outside (a file's name, a
     document's name, a server's answer) with its line breaks and terminal controls shown as

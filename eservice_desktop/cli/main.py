@@ -165,6 +165,8 @@ def _run(args: argparse.Namespace) -> int:
         from eservice_desktop.cli.common import EXIT_REFUSED, fail
 
         return fail(args, bilingual("database.key", e), EXIT_REFUSED)
+    except KeyboardInterrupt:
+        return _interrupted(args)
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -185,6 +187,18 @@ def _run(args: argparse.Namespace) -> int:
             return fail(args, env)
         log.exception("command %s failed", args.command)
         raise
+
+
+def _interrupted(args: argparse.Namespace) -> int:
+    """Ctrl+C: one line in the user's language instead of Python's traceback. What was under
+    way is not kept: a transaction rolls back, an unfinished backup or restore copy is
+    removed."""
+    from eservice_desktop.cli.common import interrupted
+
+    log.warning("command %s interrupted", args.command)
+    return interrupted(
+        args, "已中斷（Ctrl+C），這項作業未完成", "Interrupted (Ctrl+C); the command did not finish"
+    )
 
 
 def _parsed(arguments: list[str]) -> argparse.Namespace | None:

@@ -177,13 +177,19 @@ def copy_in(source: Path, tmp: Path) -> None:
     """The verified backup copied beside the database (``tmp``), on disk, before the switch. A
     data disk that fills up (or fails) left the half copy there, the disk still full, so the
     database that was kept could not even be opened; the half copy is removed and the refusal
-    names the data directory (the error named the backup, as if it were what failed)."""
+    names the data directory (the error named the backup, as if it were what failed). A copy
+    stopped by Ctrl+C is removed too (a database-sized file was left for ever), and the copy
+    is the owner's from its first byte."""
     try:
+        tmp.unlink(missing_ok=True)
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         shutil.copy(source, tmp)
         os.chmod(tmp, 0o600)
         cipher.fsync_path(tmp)
-    except OSError as e:
+    except BaseException as e:
         tmp.unlink(missing_ok=True)
+        if not isinstance(e, OSError):
+            raise
         where = printable(str(tmp.parent), 120)
         zh, en = os_reason(e)
         log.warning("restore not done: %s", type(e).__name__)

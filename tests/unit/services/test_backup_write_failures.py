@@ -138,3 +138,81 @@ def test_restore_onto_a_full_data_disk_leaves_no_half_copy(
     assert str(good) not in err
     assert (office / "eservice.sqlite3").read_bytes() == before
     assert not (office / "eservice.sqlite3.restoring").exists()
+
+
+def _stopped_main(argv: list[str]) -> int:
+    """``main`` where Ctrl+C is simulated: an interrupt it lets out fails the test (rather than
+    stopping the whole run)."""
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        pytest.fail("Ctrl+C ended in a traceback (KeyboardInterrupt left main)")
+
+
+def test_ctrl_c_during_a_backup_is_one_line_and_leaves_no_partial_file(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl+C while `backup now` copied the database ended in Python's traceback
+    (KeyboardInterrupt from cipher.backup_to)."""
+    from eservice_desktop.storage import cipher
+
+    def interrupted(src: Path, target: Path, key: bytes) -> None:
+        target.with_name(target.name + ".partial").write_bytes(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cipher, "backup_to", interrupted)
+    for lang, said in (("zh_TW", "已中斷"), ("en", "Interrupted (Ctrl+C)")):
+        code = _stopped_main(["--data-dir", str(office), "--lang", lang, "backup", "now", "--json"])
+        out, err = capsys.readouterr()
+        assert code == 130 and err.count("\n") == 1 and said in err, err
+        assert "Traceback" not in err and json.loads(out)["error"] == "interrupted"
+
+
+def test_ctrl_c_while_the_backup_is_copied_in_leaves_no_half_copy(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl+C while the restore copied the backup beside the database: a traceback, and the
+    half copy ``eservice.sqlite3.restoring`` (made readable by all) stayed for ever."""
+    import shutil
+
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 0
+    good = Path(json.loads(capsys.readouterr().out)["file"])
+    real = shutil.copy
+
+    def stopped(src: Path, dst: Path) -> object:
+        if str(dst).endswith(".restoring"):
+            assert os.stat(dst).st_mode & 0o077 == 0  # the owner's from the first byte
+            Path(dst).write_bytes(Path(src).read_bytes()[:8192])
+            raise KeyboardInterrupt
+        return real(src, dst)
+
+    monkeypatch.setattr(shutil, "copy", stopped)
+    before = (office / "eservice.sqlite3").read_bytes()
+    restore = ["backup", "restore", "--no-recover", str(good)]
+    code = _stopped_main(["--data-dir", str(office), *restore])
+    err = capsys.readouterr().err
+    assert code == 130 and err.count("\n") == 1 and "Traceback" not in err, err
+    assert (office / "eservice.sqlite3").read_bytes() == before
+    assert not (office / "eservice.sqlite3.restoring").exists()
+
+
+def test_ctrl_c_after_the_switch_says_the_backup_is_in_place(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stopped while events came back from the county: the files are switched already, so the
+    line says so and what to run, rather than "did not finish"."""
+    from eservice_desktop.services import backup
+
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 0
+    good = Path(json.loads(capsys.readouterr().out)["file"])
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(backup, "finish_restore", stopped)
+    code = _stopped_main(
+        ["--data-dir", str(office), "--lang", "en", "backup", "restore", str(good)]
+    )
+    err = capsys.readouterr().err
+    assert code == 130 and err.count("\n") == 1, err
+    assert "restored from" in err and "sync recover" in err
