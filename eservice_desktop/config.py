@@ -139,13 +139,33 @@ class Settings:
 
     def save(self) -> None:
         """Writes settings.json atomically (IT edits it; a half-written file must never exist)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        target = self.data_dir / SETTINGS_FILE
-        tmp = target.with_suffix(".tmp")
         data = self.to_json()
         data.pop("data_dir")
-        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.replace(tmp, target)
+        _write(self.data_dir, data)
+
+
+def store(data_dir: Path, **changes: Any) -> None:
+    """Writes ``changes`` into ``data_dir``'s settings.json and keeps every other key as the
+    file has it. A program that changes a setting (enrolment: the county URL, the device
+    number) saved its whole Settings, so the values of its own environment (``ESERVICE_*``)
+    and command line (``--lang en``) became the office's for every program. A new file
+    starts from the defaults, so IT finds every key to edit."""
+    file = data_dir / SETTINGS_FILE
+    if file.exists():
+        data = _stored(file)
+    else:
+        data = Settings(data_dir=data_dir).to_json()
+        data.pop("data_dir")
+    data.update(changes)
+    _write(data_dir, data)
+
+
+def _write(data_dir: Path, data: dict[str, Any]) -> None:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    target = data_dir / SETTINGS_FILE
+    tmp = target.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, target)
 
 
 #: The range of each number IT may set (inclusive): outside it a value is a typo or a unit

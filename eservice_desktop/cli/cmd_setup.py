@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 
 from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, say, settings_from
-from eservice_desktop.config import Settings, load_settings
+from eservice_desktop.config import Settings, load_settings, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -37,19 +37,23 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _store_given(args: argparse.Namespace) -> Settings:
-    """Writes only what was given on this command line; settings.json keeps everything else.
-    What was given is checked first: nothing is written when a value is refused."""
+    """Writes only what was given on this command line; settings.json keeps everything else
+    (the environment's ``ESERVICE_*`` values and ``--lang`` are this command's, not the
+    office's). What was given is checked first: nothing is written when a value is refused."""
     stored = load_settings(settings_from(args).data_dir)
     _check_given(args, stored)
+    given: dict[str, str] = {}
     if getattr(args, "office", None):
-        stored.office_code = args.office.strip()
+        given["office_code"] = args.office.strip()
     if getattr(args, "device", None):
-        stored.device_id = args.device.strip()
+        given["device_id"] = args.device.strip()
     if args.county_url:
-        stored.county_url = args.county_url.strip()
+        given["county_url"] = args.county_url.strip()
     if args.county_ca_file:  # as a full path: the sync service does not start in IT's folder
-        stored.county_ca_file = str(Path(args.county_ca_file.strip()).expanduser().resolve())
-    stored.save()
+        given["county_ca_file"] = str(Path(args.county_ca_file.strip()).expanduser().resolve())
+    for key, value in given.items():
+        setattr(stored, key, value)
+    store(stored.data_dir, **given)
     return stored
 
 

@@ -14,7 +14,7 @@ import keyring
 from keyring.errors import KeyringError
 from sqlalchemy import func, select
 
-from eservice_desktop.config import Settings
+from eservice_desktop.config import Settings, store
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
@@ -117,7 +117,7 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
         set_state(s, "enrolled", json.dumps(info), now)
     if server_url.rstrip("/") != app.settings.county_url.rstrip("/"):
         app.settings.county_url = server_url
-        app.settings.save()
+        store(app.settings.data_dir, county_url=server_url)  # that one setting, nothing else
     log.info("device %s enrolled with the county", resp.device_key)
     return info
 
@@ -194,7 +194,7 @@ def _take_numbers(app: App, resp: EnrolResponse) -> None:
             "(enrol-code --device)",
         )
     app.settings.device_id = resp.device
-    app.settings.save()
+    store(app.settings.data_dir, device_id=resp.device)
 
 
 def enrols_itself(settings: Settings) -> bool:
