@@ -36,10 +36,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_setup)
 
 
-def _store_given(args: argparse.Namespace) -> Settings:
-    """Writes only what was given on this command line; settings.json keeps everything else
-    (the environment's ``ESERVICE_*`` values and ``--lang`` are this command's, not the
-    office's). What was given is checked first: nothing is written when a value is refused."""
+def _given(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
+    """The settings as they will be, and the keys given on this command line: only those are
+    written (settings.json keeps everything else; the environment's ``ESERVICE_*`` values and
+    ``--lang`` are this command's, not the office's). What was given is checked here, before
+    anything is written."""
     stored = load_settings(settings_from(args).data_dir)
     _check_given(args, stored)
     given: dict[str, str] = {}
@@ -53,8 +54,7 @@ def _store_given(args: argparse.Namespace) -> Settings:
         given["county_ca_file"] = str(Path(args.county_ca_file.strip()).expanduser().resolve())
     for key, value in given.items():
         setattr(stored, key, value)
-    store(stored.data_dir, **given)
-    return stored
+    return stored, given
 
 
 def _check_given(args: argparse.Namespace, stored: Settings) -> None:
@@ -167,7 +167,11 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    stored = _store_given(args)
+    stored, given = _given(args)
+    # the first admin before the settings: a refused account or password wrote them all the
+    # same (exit 2, yet the office code changed)
+    admin = _first_admin(args, stored) if args.admin else None
+    store(stored.data_dir, **given)
     data: dict[str, object] = {
         "ok": True,
         "settings": str(stored.data_dir / "settings.json"),
@@ -175,8 +179,8 @@ def cmd_setup(args: argparse.Namespace) -> int:
         "county_url": stored.county_url,
         "enrolled": False,
     }
-    if args.admin:
-        data["admin"] = _first_admin(args, stored)
+    if admin is not None:
+        data["admin"] = admin
     if not args.enrol_code:
         emit(
             args,
@@ -194,7 +198,7 @@ def _first_admin(args: argparse.Namespace, stored: Settings) -> str:
     from eservice_desktop.services.core import open_app
 
     password = read_password(args)
-    app = open_app(load_settings(stored.data_dir))
+    app = open_app(stored)  # as the settings will be written
     try:
         op = operators.create_first_admin(app, args.admin, args.admin_name or args.admin, password)
     finally:

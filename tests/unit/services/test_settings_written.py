@@ -62,3 +62,32 @@ def test_setup_writes_what_it_was_given_and_not_the_environment(
     again = _file(data)
     assert again["office_code"] == "H03" and again["printer_name"] == "RECEIPT-80"
     assert again["demo"] is False
+
+
+@pytest.mark.parametrize(
+    ("account", "password"),
+    [("bo ss", "admin password"), ("boss", "short"), ("boss2", "admin password")],
+)
+def test_setup_with_a_refused_first_admin_writes_no_setting(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    account: str,
+    password: str,
+) -> None:
+    """`setup --office H03 --admin ACCOUNT --password-stdin` refused the account (a space, a
+    short password, an office that has its admin already) with exit 2, after the office code
+    had been written."""
+    import io
+
+    data = tmp_path / "office"
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
+    monkeypatch.setattr("sys.stdin", io.StringIO("first admin pw"))
+    assert main(["--data-dir", str(data), "setup", "--admin", "boss", "--password-stdin"]) == 0
+    before = (data / "settings.json").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.StringIO(password))
+    argv = ["--office", "H03", "setup", "--admin", account, "--password-stdin"]
+    assert main(["--data-dir", str(data), "--lang", "en", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert (data / "settings.json").read_bytes() == before
