@@ -193,12 +193,16 @@ def _drop_stdout() -> None:
 def shown_value(value: Any, lang: str = "zh_TW") -> str:
     """A value of a command's JSON as its text form shows it to a person: an ISO time in
     Taipei with the ROC year (115/12/01 12:22), an ISO day as an ROC day, nothing as "—", a
-    list joined as the language writes it; the JSON form keeps ISO 8601."""
+    list joined as the language writes it, an object as its keys and values; the JSON form
+    keeps ISO 8601."""
     if value is None or value == "":
         return "—"
     if isinstance(value, list):
         sep = ", " if lang == "en" else "、"
         return sep.join(shown_value(v, lang) for v in value) if value else "—"
+    if isinstance(value, dict):  # each part as its own value: never Python's {'k': 'v'}
+        parts = (f"{k} {shown_value(v, lang)}" for k, v in value.items())
+        return ", ".join(parts) if value else "—"
     if isinstance(value, str):
         return roc_text(value)
     return str(value)

@@ -15,6 +15,7 @@ import pytest
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "sync"))
 from sync_helpers import CountyServer, free_port
@@ -122,3 +123,22 @@ def test_a_busy_county_is_said_to_be_busy_not_broken() -> None:
     )
     assert "縣府伺服器忙碌中，稍後自動重試" in sync_error_message(busy)
     assert "county server error" in sync_error_message(ServerError("x", 500), "en")
+
+
+def test_sync_status_shows_the_enrolment_as_words_and_a_taipei_time(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The text form printed the enrolment as Python's dict (``enrolled: {'office': 'H01',
+    ...}``) with its time in UTC ISO 8601; --json keeps the object."""
+    from eservice_desktop.services.sync.state import set_state
+
+    at = "2026-12-03T17:35:31+00:00"
+    info = {"office": "H01", "device": "01", "device_key": "H01-01", "at": at}
+    with app.transaction() as s:
+        set_state(s, "enrolled", json.dumps(info), app.now())
+    code, out, _ = _run(settings, capsys, "--lang", "en", "sync", "status")
+    line = next(x for x in out.splitlines() if x.startswith("enrolled:"))
+    assert code == 0 and "{" not in line and "'" not in line, line
+    assert "device_key H01-01" in line and "115/12/04 01:35" in line, line
+    code, out, _ = _run(settings, capsys, "sync", "status", "--json")
+    assert json.loads(out)["enrolled"] == info
