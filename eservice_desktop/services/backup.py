@@ -44,6 +44,7 @@ from eservice_desktop.services.backup_files import (
     backup_error,
     copy_in,
     list_backups,
+    one_restore,
     parse_name,
     prune,
     write_backup,
@@ -149,7 +150,13 @@ def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], 
 
 def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict[str, Any]:
     """Puts a backup in the database's place (the program must not be running). The current
-    database, if any, is kept as a ``before-restore`` backup; the switch is atomic."""
+    database, if any, is kept as a ``before-restore`` backup; the switch is atomic. One
+    restore at a time (``one_restore``)."""
+    with one_restore(settings):
+        return _restore(settings, path, now)
+
+
+def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, Any]:
     if cipher.open_elsewhere(settings.db_path):  # its work would go on in the replaced file
         raise backup_error(
             "in_use",

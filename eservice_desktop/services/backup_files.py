@@ -4,10 +4,12 @@ and the retention that prunes them. Re-exported by ``services.backup``.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -171,6 +173,23 @@ def write_backup(db_path: Path, target: Path, key: bytes, restoring: bool = Fals
                 raise
             log.warning("backup not taken: %s", type(e).__name__)
             raise _not_written(folder, e, restoring) from e
+
+
+@contextlib.contextmanager
+def one_restore(settings: Settings) -> Iterator[None]:
+    """Held by a restore from its checks to the switch. Two restores at once (two of IT's
+    windows, two terminals) each passed the check that no program had the database open,
+    then both copied into the one ``.restoring`` file and both said "restored": the later
+    switch silently replaced the earlier, or a mix of both files was put in place."""
+    try:
+        with cipher.file_lock(settings.data_dir / ".restore", wait=False):
+            yield
+    except cipher.LockHeld:
+        raise backup_error(
+            "in_use",
+            "另一個還原正在進行：請待其完成；未還原",
+            "Another restore is under way: wait for it to finish; nothing was restored",
+        ) from None
 
 
 def copy_in(source: Path, tmp: Path) -> None:

@@ -140,20 +140,30 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+class LockHeld(Exception):
+    """Another process holds the lock ``file_lock(..., wait=False)`` asked for."""
+
+
 @contextlib.contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """An exclusive lock between processes (the window and the service opening at once)."""
+def file_lock(path: Path, wait: bool = True) -> Iterator[None]:
+    """An exclusive lock between processes (the window and the service opening at once);
+    ``wait=False``: :class:`LockHeld` at once when another process holds it."""
     lock = path.with_name(path.name + ".lock")
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        if sys.platform == "win32":
-            import msvcrt
+        try:
+            if sys.platform == "win32":
+                import msvcrt
 
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-        else:
-            import fcntl
+                msvcrt.locking(fd, msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
 
-            fcntl.flock(fd, fcntl.LOCK_EX)
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except OSError as e:
+            if wait:
+                raise
+            raise LockHeld(str(lock)) from e
         yield
     finally:
         os.close(fd)

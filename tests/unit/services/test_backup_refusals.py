@@ -216,6 +216,26 @@ def test_a_lost_database_is_restored_without_a_session(
         conn.close()
 
 
+def test_a_second_restore_while_one_is_under_way_is_refused(
+    office: tuple[Path, Path, bytes], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two restores at once each found no program holding the database (the first one was
+    still checking its backup), copied into the one ``.restoring`` file and said "restored":
+    the later switch replaced the earlier without a word, or a mix of both was put in place."""
+    data, good, _ = office
+    before = (data / "eservice.sqlite3").read_bytes()
+    backups_before = sorted(p.name for p in good.parent.iterdir())
+    with cipher.file_lock(data / ".restore"):  # as the restore under way holds it
+        argv = ["--data-dir", str(data), "--lang", "en", "backup", "restore", str(good)]
+        code = main([*argv, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2 and err.count("\n") == 1 and "Another restore" in err, err
+    assert json.loads(out)["error"] == "backup.in_use"
+    assert (data / "eservice.sqlite3").read_bytes() == before
+    assert sorted(p.name for p in good.parent.iterdir()) == backups_before
+    assert main([*argv, "--no-recover"]) == 0  # once it is done, the next one goes through
+
+
 #: Another process with the database open, as the window or the sync service holds it.
 HOLDER = """
 import sys
