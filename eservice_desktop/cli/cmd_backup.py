@@ -175,7 +175,8 @@ def _taken(text: object) -> str:
 def _story(args: argparse.Namespace, result: dict[str, object]) -> str:
     """The restore's account in the user's language (each line was Chinese and English at
     once whatever --lang said, the backup's time in ISO 8601)."""
-    taken = _taken(result["taken_at"])
+    when = result["taken_at"]  # None: a file whose name carries no time (a renamed copy)
+    taken = _taken(when) if when else say(args, "時間不明", "time unknown")
     lines = [say(args, "已還原：", "restored: ") + f"{result['restored_from']} ({taken})"]
     rec = result.get("recovery")
     if rec is None:

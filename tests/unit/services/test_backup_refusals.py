@@ -353,3 +353,18 @@ def test_the_restores_account_is_in_the_users_language_with_the_roc_year(
         assert re.search(r"\(1\d\d/\d\d/\d\d \d\d:\d\d:\d\d\)$", lines[0]), lines
         shown = [line.replace(str(good), "") for line in lines]
         assert all(bool(han.search(x)) == (lang == "zh_TW") for x in shown), lines
+
+
+def test_the_restore_of_a_renamed_backup_says_its_time_is_unknown(
+    office: tuple[Path, Path, bytes], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup copied under another name (its time is in the name): the account said
+    ``已還原：FILE (None)``."""
+    data, good, _ = office
+    renamed = tmp_path / "備份 複本.sqlite3"
+    shutil.copy(good, renamed)
+    for lang, said in (("zh_TW", "時間不明"), ("en", "time unknown")):
+        argv = ["--data-dir", str(data), "--lang", lang, "backup", "restore", "--no-recover"]
+        assert main([*argv, str(renamed)]) == 0
+        first = capsys.readouterr().out.splitlines()[0]
+        assert first.endswith(f"({said})") and "None" not in first, first
