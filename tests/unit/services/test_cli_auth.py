@@ -200,3 +200,23 @@ def test_demo_mode_signs_in_the_demo_operator(cli: Cli, monkeypatch: pytest.Monk
     monkeypatch.setenv("ESERVICE_DEMO", "1")
     code, data, _ = cli("whoami", "--json")
     assert code == 0 and data["account"] == "demo01"
+
+
+def test_a_new_password_of_ones_own_says_to_sign_in_again(cli: Cli) -> None:
+    """The new password ends the account's sessions, the one that set it too: `operator
+    passwd boss` said only 已設定 boss 的密碼, and the next command 請先登入 with no word of
+    why."""
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    code, out, _ = cli("operator", "passwd", "boss", "--password-stdin", stdin="new admin pw 2")
+    assert code == 0 and "請以新密碼重新登入" in out, out
+    assert not session_file(load_settings(cli.data)).exists()
+    assert cli("login", "boss", "--password-stdin", stdin="new admin pw 2")[0] == 0
+    code, out, _ = cli(
+        "--lang", "en", "operator", "passwd", "boss", "--own", "--password-stdin",
+        stdin="new admin pw 2\nnewer admin pw 3\n",
+    )  # fmt: skip
+    assert code == 0 and "sign in again" in out, out
+    code, data, _ = cli(
+        "operator", "passwd", "clerk07", "--password-stdin", "--json", stdin=CLERK_PW
+    )
+    assert code == 2 and data["error"] == "auth.required"  # boss signed out, as said
