@@ -210,18 +210,15 @@ def preview(app: App, path: Path) -> dict[str, Any]:
         "taken_at": verified["taken_at"],
         "age_h": verified["age_h"],
     }
+    unknown = {"current_readable": False, "last_sync": None, "come_back": None}
+    if not head["ok"]:  # an empty, damaged or foreign file: no events of it to count
+        return {**head, **unknown, "will_be_lost": None}
     in_backup = _event_ids(app, path)
     try:
         numbers, rows, last_sync = _current_events(app)
     except (SQLAlchemyError, cipher.DatabaseError, cipher.WrongKey):
         # the database in use is damaged or gone: what it held beyond the county is unknown
-        return {
-            **head,
-            "current_readable": False,
-            "last_sync": None,
-            "come_back": None,
-            "will_be_lost": None,
-        }
+        return {**head, **unknown, "will_be_lost": None}
     returns, lost = _beyond_backup(rows, in_backup, numbers)
     return {
         **head,

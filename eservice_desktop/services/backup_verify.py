@@ -180,7 +180,15 @@ def verify(app: App, path: Path) -> dict[str, Any]:
     info = parse_name(path)
     if not path.is_file():
         raise backup_error("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
-    found = examine(path, app.db_key)
+    try:
+        found = examine(path, app.db_key)
+    except DomainError as e:
+        if e.code != "backup.key":
+            raise
+        # another office's key, or a file cut short or no database at all: a backup that
+        # failed its check, as an empty or damaged one (exit 1), not bad input (it was exit 2)
+        found = {"ok": False, "problems": [f"key: {e.message_en}"], "integrity": []}
+        found.update(revision=None, cases=0, events=0, chain=None, counters=[])
     del found["counters"]  # what restore checks; not part of verify's answer
     now = app.now()
     return {

@@ -368,3 +368,46 @@ def test_the_restore_of_a_renamed_backup_says_its_time_is_unknown(
         assert main([*argv, str(renamed)]) == 0
         first = capsys.readouterr().out.splitlines()[0]
         assert first.endswith(f"({said})") and "None" not in first, first
+
+
+@pytest.mark.parametrize("make", [_truncated, _plain, _other_office], ids=lambda f: f.__name__)
+def test_verify_reports_a_backup_that_does_not_open_as_failed(
+    office: tuple[Path, Path, bytes],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make: Callable[[Path, Path, bytes], None],
+) -> None:
+    """Cut short, plain SQLite or sealed with another office's key: verify refused it as bad
+    input (exit 2, the answer without the verify shape), where an empty or damaged backup is
+    FAILED (exit 1), as the IT guide says of every backup restore refuses."""
+    data, good, key = office
+    bad = tmp_path / "eservice-H01-01-manual-20261202T000000Z.sqlite3"
+    make(good, bad, key)
+    code = main(["--data-dir", str(data), "backup", "verify", str(bad), "--json"])
+    result = json.loads(capsys.readouterr().out)
+    assert code == 1 and result["ok"] is False and result["problems"][0].startswith("key: ")
+    assert {"file", "integrity", "revision", "cases", "chain", "age_h"} <= set(result)
+    code = main(["--data-dir", str(data), "--lang", "en", "backup", "verify", str(bad)])
+    out = capsys.readouterr().out
+    assert code == 1 and out.startswith("FAILED ") and out.count("\n") == 1, out
+
+
+@pytest.mark.parametrize("make", [_empty, _truncated, _other_office], ids=lambda f: f.__name__)
+def test_the_windows_restore_plan_of_a_backup_that_fails_says_so(
+    office: tuple[Path, Path, bytes], tmp_path: Path, make: Callable[[Path, Path, bytes], None]
+) -> None:
+    """The window's guided restore (備份與還原) read the events of an empty, cut short or
+    foreign backup after it failed its check: an error instead of 備份驗證失敗 and why."""
+    from eservice_desktop.services import backup
+    from eservice_desktop.services.core import open_app
+
+    data, good, key = office
+    bad = tmp_path / "eservice-H01-01-manual-20261202T000000Z.sqlite3"
+    make(good, bad, key)
+    app = open_app(load_settings(data))  # the demo's operator, as the window signs it in
+    try:
+        plan = backup.preview(app, bad)
+    finally:
+        app.close()
+    assert plan["ok"] is False and plan["verified"]["problems"], plan
+    assert plan["will_be_lost"] is None and plan["come_back"] is None
