@@ -237,7 +237,18 @@ def backup_sqlite(db_path: Path, backup_dir: Path, label: str, key: bytes) -> Pa
 def upgrade(
     engine: Engine, url: str, db_path: Path | None = None, key: bytes | None = None
 ) -> str | None:
-    """Brings the schema to this build's head; returns the backup path when one was taken."""
+    """Brings the schema to this build's head; returns the backup path when one was taken.
+    One upgrade of a database file at a time (the installer's ``db upgrade``, the window and
+    the service opening it): two read the old revision, both backed it up under the one
+    name, and one ended with "cannot access …before-REV….sqlite3.partial" (exit 2) while the
+    other upgraded. The next one finds the revision current and does nothing."""
+    if db_path is None:
+        return _upgrade(engine, url, db_path, key)
+    with cipher.file_lock(db_path):
+        return _upgrade(engine, url, db_path, key)
+
+
+def _upgrade(engine: Engine, url: str, db_path: Path | None, key: bytes | None) -> str | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
