@@ -50,7 +50,10 @@ def read_password(args: argparse.Namespace) -> str:
             "password",
         )
     line = stdin_line("password")
-    return line[:-1] if line.endswith("\n") else line
+    # a Windows shell ends the line with CRLF (PowerShell's pipe, a file saved in Notepad):
+    # the CR was taken for part of the password, so login said "wrong password" and counted
+    # towards the lockout; no password ends in a space or a line end (check_password)
+    return line.removesuffix("\n").removesuffix("\r")
 
 
 def cmd_login(args: argparse.Namespace) -> int:

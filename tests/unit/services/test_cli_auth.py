@@ -220,3 +220,18 @@ def test_a_new_password_of_ones_own_says_to_sign_in_again(cli: Cli) -> None:
         "operator", "passwd", "clerk07", "--password-stdin", "--json", stdin=CLERK_PW
     )
     assert code == 2 and data["error"] == "auth.required"  # boss signed out, as said
+
+
+def test_a_password_line_ended_by_windows_signs_in(cli: Cli) -> None:
+    """PowerShell pipes a line to a program with CRLF: the CR was read as part of the
+    password, so the right password said 密碼錯誤 and counted towards the lockout (approvals
+    and PINs already took CRLF)."""
+    code, data, err = cli("login", "boss", "--password-stdin", "--json", stdin=ADMIN_PW + "\r\n")
+    assert code == 0, (data, err)
+    code, _, err = cli(
+        "operator", "passwd", "boss", "--own", "--password-stdin",
+        stdin=f"{ADMIN_PW}\r\nnew admin pw 2\r\n",
+    )  # fmt: skip
+    assert code == 0, err
+    code, data, _ = cli("login", "boss", "--password-stdin", "--json", stdin="new admin pw 2\n")
+    assert code == 0, data
