@@ -245,7 +245,7 @@ def newest_good(settings: Settings, before: datetime | None = None) -> BackupInf
     why; the whole report ended in that refusal instead."""
     try:
         key = dbkey.read_key(settings)
-    except dbkey.KeyUnavailable:
+    except (dbkey.KeyUnavailable, OSError):  # a key file this user cannot read, or a folder
         return None
     if key is None:
         return None

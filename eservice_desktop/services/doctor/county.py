@@ -210,7 +210,7 @@ def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | N
         finally:
             conn.close()
         return (json.loads(row[0]) if row else None), (iid[0] if iid and iid[0] else None)
-    except (cipher.DatabaseError, RuntimeError, ValueError):
+    except (cipher.DatabaseError, RuntimeError, ValueError, OSError):
         return None, None
 
 

@@ -59,7 +59,33 @@ def _integrity_and_revision(settings: Settings) -> tuple[list[str], str | None]:
         raise _unreadable(e) from None
     except (cipher.WrongKey, dbkey.KeyUnavailable) as e:
         raise _unreadable(e, key=True) from None
+    except OSError as e:  # the key file itself: not this user's to read, or a folder
+        raise _key_file_unreadable(settings, e) from None
     return [str(r[0]) for r in rows], (str(found[0]) if found else None)
+
+
+def _key_file_unreadable(settings: Settings, e: OSError) -> Verdict:
+    """The key file cannot be read by this user (a clerk outside the ``eservice`` group, a
+    folder where the file should be): the whole report stopped with "cannot access …/db.key"
+    (exit 2), where doctor is what IT runs to find that out."""
+    from eservice_desktop.domain.text_values import os_reason
+    from eservice_desktop.domain.values import printable
+
+    where = printable(str(e.filename or settings.data_dir / "keys"), 200)
+    zh, en = os_reason(e)
+    return Verdict(
+        "fail",
+        (
+            f"無法讀取資料庫金鑰檔 {where}（{zh}）",
+            f"Cannot read the database key file {where} ({en})",
+        ),
+        (
+            "Linux：usermod -aG eservice 使用者（金鑰資料夾屬於 eservice 群組）；金鑰檔須為檔案，"
+            "否則以保管的金鑰執行 eservice-desktop db key import 檔案",
+            "Linux: usermod -aG eservice USER (the key folder is the eservice group's); the "
+            "key must be a file, else put the escrowed key back with `db key import FILE`",
+        ),
+    )
 
 
 def _cannot_open(settings: Settings) -> Verdict:
@@ -192,7 +218,7 @@ def check_chain(settings: Settings) -> Check:
         return _check("chain", title, "warn", ("資料庫尚未建立", "No database yet"))
     try:  # unreadable (key, permissions, damage) is not "upgrade first": check_database says why
         db.raw_connect(settings, read_only=True).close()
-    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable):
+    except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable, OSError):
         return _check(
             "chain",
             title,
@@ -278,7 +304,7 @@ def check_backup(
                     has_cases = bool(conn.execute("SELECT count(*) FROM events").fetchone()[0])
                 finally:
                     conn.close()
-            except (cipher.DatabaseError, RuntimeError):
+            except (cipher.DatabaseError, RuntimeError, OSError):
                 has_cases = True
         return _check(
             "backup",

@@ -112,3 +112,22 @@ def test_a_lost_database_with_backups_is_restored_not_started_afresh(
     assert "backup restore" in checks["database"]["fix_en"]
     assert checks["backup"]["status"] == "ok"
     assert not (data / "eservice.sqlite3").exists()  # doctor only reads
+
+
+def test_a_key_file_that_cannot_be_read_is_a_finding_not_the_end_of_the_report(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder where the key file should be (or a key file this user may not read, as a clerk
+    outside the eservice group): doctor stopped with "cannot access …/db.key" (exit 2) and
+    no report at all."""
+    key = office / "keys" / "db.key"
+    key.unlink()
+    key.mkdir()
+    capsys.readouterr()
+    code = main(["--data-dir", str(office), "--lang", "en", "doctor", "--no-network", "--json"])
+    checks = {c["key"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    assert code == 1
+    database = checks["database"]
+    assert database["status"] == "fail" and "key file" in database["detail_en"], database
+    assert "usermod" in database["fix_en"] and "db key import" in database["fix_en"]
+    assert checks["chain"]["status"] == "fail" and checks["backup"]["status"] != "ok"
