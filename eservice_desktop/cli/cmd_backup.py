@@ -230,12 +230,14 @@ def _data_dir_owner() -> Operator:
 
 def _restorer(args: argparse.Namespace) -> Operator | None:
     """Who restores: an operator with RESTORE when the current database opens. A database that
-    no longer opens (damaged) or is gone is restored by whoever may write the data directory."""
+    no longer opens (damaged), is gone, or holds no account anyone could sign in with (made
+    afresh on a rebuilt PC by a command run first) is restored by whoever may write the data
+    directory."""
     from sqlalchemy.exc import DBAPIError
 
     from eservice_desktop.domain.operators import Action
     from eservice_desktop.services.database import present
-    from eservice_desktop.services.operators import require
+    from eservice_desktop.services.operators import accounts_exist, require
 
     if not present(settings_from(args)):  # nothing left to open (a rebuilt PC, zero bytes)
         return None
@@ -244,6 +246,8 @@ def _restorer(args: argparse.Namespace) -> Operator | None:
     except DBAPIError:
         return None
     try:
+        if app.operator is None and not accounts_exist(app):
+            return None  # made just now (a rebuilt PC, a command run before the restore)
         return require(app, Action.RESTORE)
     finally:
         app.close()

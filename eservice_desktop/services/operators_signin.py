@@ -28,6 +28,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import AuthError, DomainError, SessionEnded
@@ -263,6 +264,14 @@ def account_source(app: App, account: str) -> str | None:
     with app.reading() as s:
         row = s.get(OperatorRow, account)
         return None if row is None else row.source
+
+
+def accounts_exist(app: App) -> bool:
+    """Whether anyone could sign in to this database: an account other than the demo's
+    supervisor (a database just made, on a rebuilt PC, has none)."""
+    with app.reading() as s:
+        others = select(OperatorRow.account).where(OperatorRow.account != DEMO_SUPERVISOR.account)
+        return s.execute(others.limit(1)).first() is not None
 
 
 def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) -> Operator:

@@ -187,7 +187,7 @@ def test_restore_is_refused_while_another_process_has_the_database_open(
     assert code == 0, capsys.readouterr().err
 
 
-@pytest.mark.parametrize("lost", ["missing", "zero_bytes"])
+@pytest.mark.parametrize("lost", ["missing", "zero_bytes", "made_afresh"])
 def test_a_lost_database_is_restored_without_a_session(
     office: tuple[Path, Path, bytes],
     monkeypatch: pytest.MonkeyPatch,
@@ -197,16 +197,18 @@ def test_a_lost_database_is_restored_without_a_session(
     """The database gone (a rebuilt PC) or emptied to zero bytes, so no account can sign in:
     the files were switched, then the restore asked for a session and said "sign in first"
     (exit 2, sync recover not run); a file of zero bytes was even opened first, which made a
-    fresh database without accounts in its place. Whoever may write the data directory
-    restores, as the IT guide says."""
+    fresh database without accounts in its place (as any command run first on a rebuilt PC
+    does). Whoever may write the data directory restores, as the IT guide says."""
     data, good, key = office
     monkeypatch.delenv("ESERVICE_DEMO")  # no one signed in by the demo
     db_file = data / "eservice.sqlite3"
     for suffix in ("-wal", "-shm"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     db_file.write_bytes(b"")
-    if lost == "missing":
+    if lost != "zero_bytes":
         db_file.unlink()
+    if lost == "made_afresh":  # a command run first on the rebuilt PC made an empty database
+        assert main(["--data-dir", str(data), "db", "upgrade"]) == 0
     code = main(["--data-dir", str(data), "backup", "restore", "--no-recover", str(good)])
     assert code == 0, capsys.readouterr().err
     conn = cipher.connect(db_file, key, read_only=True)
