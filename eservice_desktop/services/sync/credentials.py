@@ -102,6 +102,7 @@ def make_client(app: App, url: str | None = None, with_credential: bool = True) 
 
 def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     """Trades a one-time code for this device's credential and keeps it in the keyring."""
+    _keyring_first(app)
     resp = _trade_code(app, server_url, code)
     _take_numbers(app, resp)
     _keep_credential(app, resp.credential)
@@ -120,6 +121,23 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
         store(app.settings.data_dir, county_url=server_url)  # that one setting, nothing else
     log.info("device %s enrolled with the county", resp.device_key)
     return info
+
+
+def _keyring_first(app: App) -> None:
+    """No keyring to keep the credential (a service account without one, a session without
+    Secret Service): refused before the county is asked. The county used the one-time code
+    up and then the credential could not be kept, so the code was spent for nothing (setup
+    already looked first). A demo keeps its credential in memory."""
+    from eservice_desktop.services.doctor import check_keyring
+
+    if app.settings.demo or check_keyring().status == "ok":
+        return
+    raise DomainError(
+        "sync.no_keyring",
+        "找不到系統金鑰圈，無法安全保存本機憑證；請 IT 安裝或啟用金鑰圈服務（登記碼未使用）",
+        "No OS keyring is available to keep the device credential; ask IT to enable one "
+        "(the code was not used)",
+    )
 
 
 #: The lengths of an enrolment code the wire takes (county_link EnrolRequest).

@@ -1,0 +1,31 @@
+"""`sync enrol` on a machine with no keyring to keep the credential asks the county nothing:
+the county used the one-time code up, then the credential could not be kept, and the same
+code was then "unknown, used or expired"."""
+
+from __future__ import annotations
+
+import keyring
+import pytest
+from keyring.backends import fail
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import sync
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync import credentials
+
+
+def test_enrolment_without_a_keyring_keeps_the_code_unused(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def trade(app: App, url: str, code: str) -> None:
+        asked.append(code)
+        raise AssertionError("the county was asked")
+
+    monkeypatch.setattr(credentials, "_trade_code", trade)
+    keyring.set_keyring(fail.Keyring())  # the conftest's memory keyring is put back after
+    with pytest.raises(DomainError) as refused:
+        sync.enrol(app, "http://127.0.0.1:9999", "ABCD-EFGH-JKLM")
+    assert refused.value.code == "sync.no_keyring" and asked == []
+    assert "not used" in refused.value.message_en and "未使用" in refused.value.message_zh
