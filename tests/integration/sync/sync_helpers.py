@@ -4,6 +4,8 @@ client that pushes raw JSON events over HTTP (``County``)."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import signal
 import socket
@@ -44,6 +46,7 @@ ROOT = HERE.parents[2]
 PY = sys.executable
 #: The passphrase sealing the test county's secrets (given to a server process by env).
 TEST_SECRET = b"test county passphrase"
+PASSPHRASE_ENV = "ESERVICE_COUNTY_PASSPHRASE"
 #: conftest's ``county_store``: the county's sessions and its enrolled device H01-01.
 CountyStore = tuple[sessionmaker[Session], DeviceRow]
 
@@ -79,21 +82,29 @@ def wait_http(url: str, seconds: float = 60.0, verify: bool | str = True) -> Non
 
 
 def county_cli(*args: str) -> str:
-    out = subprocess.run(
-        [PY, "-m", "eservice_desktop.county.cli", *args],
-        check=True,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-        env=county_env(),
-    )
-    return out.stdout
+    """The county command run in this process with the test county's passphrase (a process
+    costs 2-5 s of imports and shipped password hashes; test_county_cli_hostile.py runs it as
+    one): its output, after asserting that it exited 0."""
+    from eservice_desktop.county import cli
+
+    out, err = io.StringIO(), io.StringIO()
+    before = os.environ.get(PASSPHRASE_ENV)
+    os.environ[PASSPHRASE_ENV] = TEST_SECRET.decode()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = cli.main(list(args))
+    finally:
+        if before is None:
+            del os.environ[PASSPHRASE_ENV]
+        else:
+            os.environ[PASSPHRASE_ENV] = before
+    assert code == 0, (args, code, err.getvalue())
+    return out.getvalue()
 
 
 def county_env() -> dict[str, str]:
     """This environment plus the test county's passphrase."""
-    return {**os.environ, "ESERVICE_COUNTY_PASSPHRASE": TEST_SECRET.decode()}
+    return {**os.environ, PASSPHRASE_ENV: TEST_SECRET.decode()}
 
 
 @dataclass
