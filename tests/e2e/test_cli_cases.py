@@ -31,14 +31,15 @@ def case_count(data_dir: Path) -> int:
         return int(conn.execute("select count(*) from cases").fetchone()[0])
 
 
-def test_version(cli) -> None:  # type: ignore[no-untyped-def]
-    r = cli("--version", data_dir=None)
+def test_version(cli_process) -> None:  # type: ignore[no-untyped-def]
+    r = cli_process("--version", data_dir=None)
     assert r.code == 0 and r.out.strip() == f"eservice-desktop {__version__}"
 
 
-def test_intake_show_search_round_trip(cli) -> None:  # type: ignore[no-untyped-def]
+def test_intake_show_search_round_trip(cli, cli_process) -> None:  # type: ignore[no-untyped-def]
     add_supervisor(cli)
-    r = cli(
+    # a real process: the approver's password read from its standard input
+    r = cli_process(
         "case",
         "intake",
         *HR,
@@ -178,8 +179,8 @@ def test_unknown_service_and_missing_field(cli) -> None:  # type: ignore[no-unty
     assert not (cli.data_dir / "eservice.sqlite3").exists() or case_count(cli.data_dir) == 0
 
 
-def test_unknown_case_number_is_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
-    r = cli("case", "show", "H01-01-115-000001-3", "--json")
+def test_unknown_case_number_is_exit_2(cli_process) -> None:  # type: ignore[no-untyped-def]
+    r = cli_process("case", "show", "H01-01-115-000001-3", "--json")
     assert r.code == 2 and "查無此案件" in r.err
 
 

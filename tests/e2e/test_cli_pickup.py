@@ -1,4 +1,4 @@
-"""``eservice-desktop pickup ...`` as a real subprocess, in demo mode with the demo county key."""
+"""``eservice-desktop pickup ...`` as the clerk types it, in demo mode with the demo county key."""
 
 from __future__ import annotations
 
