@@ -14,7 +14,7 @@ import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, settings
-from sync_helpers import TEST_SECRET, listening_socket, wait_http
+from sync_helpers import TEST_SECRET, _fresh_pg_db, listening_socket, wait_http
 
 from eservice_desktop.county import service
 from eservice_desktop.county.asgi import create_app
@@ -76,13 +76,14 @@ def _h02_case(client: Client, credential: str) -> str:
     return case_id
 
 
-@pytest.fixture
-def county_app(county_db: str) -> Iterator[Any]:
+@contextlib.contextmanager
+def _served(db_url: str) -> Iterator[Any]:
+    """The county app over ``db_url`` on loopback, with H01 enrolled and a case of H02's."""
     import threading
 
     import uvicorn
 
-    app = create_app(county_db, secret=TEST_SECRET, dispatch=False)
+    app = create_app(db_url, secret=TEST_SECRET, dispatch=False)
     sock, port = listening_socket()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, args=([sock],), daemon=True)
@@ -91,23 +92,42 @@ def county_app(county_db: str) -> Iterator[Any]:
     wait_http(app.state.url + "/v1/health")
     app.state.h01 = _enrolled(app, "H01")
     app.state.h02_case = _h02_case(Client(app.state.url), _enrolled(app, "H02"))
-    yield app
-    server.should_exit = True
-    thread.join(10)
+    try:
+        yield app
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def county_app(county_db: str) -> Iterator[Any]:
+    with _served(county_db) as app:
+        yield app
+
+
+@pytest.fixture
+def both_county_apps(tmp_path: Path, pg_url: str) -> Iterator[list[Any]]:
+    """The county over SQLite and over PostgreSQL, each served on loopback."""
+    with (
+        _served(f"sqlite:///{tmp_path / 'county.sqlite3'}") as sqlite_app,
+        _served(_fresh_pg_db(pg_url)) as postgres_app,
+    ):
+        yield [sqlite_app, postgres_app]
 
 
 def TestClient(app: Any) -> Any:
     return contextlib.nullcontext(Client(app.state.url))
 
 
-def test_fuzz_no_server_errors(county_app: Any) -> None:
-    """Every operation, positive and negative generated data, 25 examples each (< 60 s)."""
+@pytest.mark.postgres
+def test_fuzz_no_server_errors(both_county_apps: list[Any]) -> None:
+    """Every operation, positive and negative generated data, 25 examples each, each example
+    sent to the county over SQLite and over PostgreSQL (generating it is most of the cost)."""
     from hypothesis import given
     from hypothesis.errors import Unsatisfiable
     from schemathesis.generation import GenerationMode
 
-    schema = schemathesis.openapi.from_url(county_app.state.url + "/openapi.json")
-    headers = {"Authorization": f"Bearer {county_app.state.h01}"}
+    schema = schemathesis.openapi.from_url(both_county_apps[0].state.url + "/openapi.json")
     seen: list[str] = []
     for result in schema.get_all_operations():
         op = result.ok()
@@ -121,14 +141,19 @@ def test_fuzz_no_server_errors(county_app: Any) -> None:
                 suppress_health_check=list(HealthCheck),
             )
             def run(case: Any) -> None:
-                response = case.call(headers=headers)
-                assert response.status_code < 500, (
-                    case.path,
-                    response.status_code,
-                    response.text[:300],
-                )
-                if case.path == "/v1/cases/{case_id}" and response.status_code == 200:
-                    assert response.json()["case_id"] != county_app.state.h02_case
+                for county in both_county_apps:
+                    response = case.call(
+                        base_url=county.state.url,
+                        headers={"Authorization": f"Bearer {county.state.h01}"},
+                    )
+                    assert response.status_code < 500, (
+                        county.state.url,
+                        case.path,
+                        response.status_code,
+                        response.text[:300],
+                    )
+                    if case.path == "/v1/cases/{case_id}" and response.status_code == 200:
+                        assert response.json()["case_id"] != county.state.h02_case
 
             try:
                 run()
