@@ -1,14 +1,11 @@
 """The ``eservice-desktop`` command line with its own data directory: ``cli`` runs it in the
-test process through ``main(argv)`` (a process costs 1.2-1.5 s of imports a call), with the
-environment, standard input and output a process would have; ``cli_process`` runs the real
-program as a subprocess, for what only a process shows (its entry point, exit status, a
-standard output it cannot write)."""
+test process (``cli_main_support.run_main``), ``cli_process`` runs the real program as a
+subprocess, for what only a process shows (its entry point, exit status, a password on its
+standard input, a standard output it cannot write)."""
 
 from __future__ import annotations
 
-import io
 import json
-import logging
 import os
 import subprocess
 import sys
@@ -18,8 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from eservice_desktop.cli.main import main
+from cli_main_support import run_main
 
 
 @dataclass
@@ -44,18 +40,8 @@ def _environment(env: dict[str, str] | None) -> dict[str, str]:
     return full
 
 
-def _exit_status(e: SystemExit) -> int:
-    """What a process ending with ``e`` exits with (argparse's refusals and ``--version``)."""
-    if e.code is None or isinstance(e.code, int):
-        return int(e.code or 0)
-    print(e.code, file=sys.stderr)
-    return 1
-
-
 @pytest.fixture
-def cli(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., Result]:
+def cli(tmp_path: Path) -> Callable[..., Result]:
     data = tmp_path / "office"
 
     def run(
@@ -65,27 +51,7 @@ def cli(
         data_dir: Path | None = data,
     ) -> Result:
         argv = [] if data_dir is None else ["--data-dir", str(data_dir)]
-        logger = logging.getLogger("eservice")
-        level = logger.level
-        capsys.readouterr()
-        with monkeypatch.context() as m:
-            for name in [k for k in os.environ if k.startswith("ESERVICE_")]:
-                m.delenv(name)
-            for name, value in _environment(env).items():
-                m.setenv(name, value)
-            m.setattr("sys.stdin", io.StringIO(stdin or ""))
-            try:
-                code = main([*argv, *args])
-            except SystemExit as e:
-                code = _exit_status(e)
-            finally:
-                # the process would end here: its log handlers go with it
-                for h in [h for h in logger.handlers if getattr(h, "_eservice_setup", False)]:
-                    logger.removeHandler(h)
-                    h.close()
-                logger.setLevel(level)
-        out, err = capsys.readouterr()
-        return Result(code, out, err)
+        return Result(*run_main([*argv, *args], _environment(env), stdin))
 
     run.data_dir = data  # type: ignore[attr-defined]
     return run

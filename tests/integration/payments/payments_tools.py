@@ -1,16 +1,16 @@
-"""Helpers to read receipts back with poppler and zxing-cpp, run the real CLI, make cases."""
+"""Helpers to read receipts back with poppler and zxing-cpp, run the CLI, make cases."""
 
 from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import factories
 import PIL.Image
 import zxingcpp
+from cli_main_support import run_main
 
 from eservice_desktop.services.core import App
 
@@ -57,13 +57,11 @@ def decode(pdf: Path, dpi: int = 200) -> dict[str, str]:
 def cli(
     data_dir: Path, *args: str, check: bool = True, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ESERVICE_DATA_DIR": str(data_dir)}
-    return subprocess.run(
-        [sys.executable, "-m", "eservice_desktop", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        check=check,
-        timeout=120,
-    )
+    """The command line over ``data_dir``, in this process (``cli_main_support``)."""
+    env = {k: v for k, v in os.environ.items() if k.startswith("ESERVICE_")}
+    env["ESERVICE_DATA_DIR"] = str(data_dir)
+    code, out, err = run_main(args, env, stdin)
+    done = subprocess.CompletedProcess(["eservice-desktop", *args], code, out, err)
+    if check:
+        done.check_returncode()
+    return done
