@@ -20,6 +20,7 @@ from sync_helpers import TEST_SECRET, CountyServer, CountyStore, _fresh_pg_db
 from eservice_desktop.config import Settings
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county import service as county_service
+from eservice_desktop.county import vault as county_vault
 from eservice_desktop.county.asgi import open_vault
 from eservice_desktop.county.store import create_schema, make_engine, utcnow
 from eservice_desktop.services.core import App
@@ -43,6 +44,15 @@ def _cheap_county_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     keep the shipped parameters; test_shipped_password_hashes.py checks them."""
     monkeypatch.setattr(county_operators, "_hasher", _cheapest_hasher)
     monkeypatch.setattr(county_operators, "_dummy_hash", _cheap_dummy_hash)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_county_vault_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A county database made in-process wraps its data key with scrypt at N=2^10 instead of
+    the shipped 2^15 (~0.1 s, paid by every county a test starts here, several per test). The
+    database records the parameters it was sealed with, so a county process opens it as well;
+    test_shipped_password_hashes.py checks the shipped ones."""
+    monkeypatch.setattr(county_vault, "_N", 2**10)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
