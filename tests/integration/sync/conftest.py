@@ -4,6 +4,7 @@ name no other test folder uses)."""
 from __future__ import annotations
 
 import functools
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -15,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from sqlalchemy.orm import sessionmaker
 from sync_faultproxy import FaultProxy
-from sync_helpers import TEST_SECRET, CountyServer, CountyStore, _fresh_pg_db
+from sync_helpers import TEST_SECRET, CountyServer, CountyStore, _fresh_pg_db, schema_template
 
 from eservice_desktop.config import Settings
 from eservice_desktop.county import operators as county_operators
@@ -55,11 +56,29 @@ def _cheap_county_vault_key(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(county_vault, "_N", 2**10)
 
 
+@pytest.fixture(scope="session")
+def _sqlite_county_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("county-template") / "county.sqlite3"
+    schema_template(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _postgres_county_template(pg_url: str) -> str:
+    """Its name: a database nobody connects to once made, as a template must be."""
+    return schema_template(_fresh_pg_db(pg_url)).rsplit("/", 1)[1]
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def county_db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A county database with the schema made (a copy of one migrated once a session; the
+    migrations themselves are tested on new databases in test_county_schema.py)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'county.sqlite3'}"
-    return _fresh_pg_db(request.getfixturevalue("pg_url"))
+        path = tmp_path / "county.sqlite3"
+        shutil.copy(request.getfixturevalue("_sqlite_county_template"), path)
+        return f"sqlite:///{path}"
+    template = request.getfixturevalue("_postgres_county_template")
+    return _fresh_pg_db(request.getfixturevalue("pg_url"), template)
 
 
 @pytest.fixture

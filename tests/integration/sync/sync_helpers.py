@@ -34,6 +34,7 @@ from eservice_desktop.county.store import (  # noqa: E402
     CountyEventRow,
     DeviceRow,
     NotificationRow,
+    create_schema,
     make_engine,
     utcnow,
 )
@@ -292,15 +293,27 @@ class CountyServer:
             engine.dispose()
 
 
-def _fresh_pg_db(pg_url: str) -> str:
+def _fresh_pg_db(pg_url: str, template: str = "") -> str:
+    """A new empty PostgreSQL database, or a copy of ``template``."""
     import psycopg
 
     name = f"county_{uuid.uuid4().hex[:12]}"
     plain = pg_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     base = pg_url.rsplit("/", 1)[0]
     return f"{base}/{name}"
+
+
+def schema_template(db_url: str) -> str:
+    """``db_url`` (a new database) with the county schema made, for copies: migrating a new
+    county database costs ~0.15 s on PostgreSQL, copying it a few milliseconds."""
+    engine = make_engine(db_url)
+    try:
+        create_schema(engine)
+    finally:
+        engine.dispose()
+    return db_url
 
 
 def enrol(app: App, server: CountyServer, url: str | None = None) -> None:
