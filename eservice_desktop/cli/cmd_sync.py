@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from eservice_desktop.cli.common import (
+    EXIT_INTERRUPTED,
     add_json,
     bounded_seconds,
     emit,
@@ -123,6 +124,22 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
+def _once_failed(  # noqa: PLR0917 - the promised JSON's fields and the exit code
+    args: argparse.Namespace, app: Any, error: str, detail: str, message: str, code: int
+) -> int:
+    """``sync once``'s failure: ``{"ok": false, "error", "detail", "pending"}`` with --json
+    (a promise), the sentence on stderr, and ``code``."""
+    from eservice_desktop.services import sync
+
+    with app.reading() as s:
+        pending = sync.pending_count(s)
+    if args.json:
+        data = {"ok": False, "error": error, "detail": detail, "pending": pending}
+        print(json.dumps(data, ensure_ascii=False))
+    print(message, file=sys.stderr)
+    return code
+
+
 def cmd_once(args: argparse.Namespace) -> int:
     from eservice_desktop.services import sync
     from eservice_desktop.services.sync import SyncError
@@ -133,15 +150,16 @@ def cmd_once(args: argparse.Namespace) -> int:
         try:
             result = sync.run_round(app)
         except SyncError as e:
-            with app.reading() as s:
-                pending = sync.pending_count(s)
             message = e.message(lang_of(args))
             # The JSON shape is a promise (error = class name); the sentence goes to stderr.
-            data = {"ok": False, "error": type(e).__name__, "detail": str(e), "pending": pending}
-            if args.json:
-                print(json.dumps(data, ensure_ascii=False))
-            print(message, file=sys.stderr)
-            return 1
+            return _once_failed(args, app, type(e).__name__, str(e), message, 1)
+        except KeyboardInterrupt:  # Ctrl+C: the same promised shape, not the general one
+            message = say(
+                args,
+                "已中斷（Ctrl+C），這一輪同步未完成",
+                "Interrupted (Ctrl+C); this sync round did not finish",
+            )
+            return _once_failed(args, app, "interrupted", message, message, EXIT_INTERRUPTED)
     finally:
         app.close()
     data = {"ok": True, **result.to_json()}

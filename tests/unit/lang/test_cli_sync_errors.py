@@ -142,3 +142,22 @@ def test_sync_status_shows_the_enrolment_as_words_and_a_taipei_time(
     assert "device_key H01-01" in line and "115/12/04 01:35" in line, line
     code, out, _ = _run(settings, capsys, "sync", "status", "--json")
     assert json.loads(out)["enrolled"] == info
+
+
+def test_sync_once_stopped_by_ctrl_c_keeps_its_json_shape(
+    settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sync once --json` promises {ok, error, detail, pending}; stopped by Ctrl+C it printed the
+    general {ok, error, field, message} instead."""
+    from eservice_desktop.services import sync
+
+    def stopped(_app: object, **_kw: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sync, "run_round", stopped)
+    code, out, err = _run(settings, capsys, "--lang", "en", "sync", "once", "--json")
+    assert code == 130
+    data = json.loads(out)
+    assert data.keys() == {"ok", "error", "detail", "pending"} and data["ok"] is False
+    assert data["error"] == "interrupted" and isinstance(data["pending"], int)
+    assert err.strip() == "Interrupted (Ctrl+C); this sync round did not finish"
