@@ -17,6 +17,7 @@ from eservice_desktop.county.reports import set_targets
 from eservice_desktop.county.store import CountyTargetRow
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.report_model import months_between
 
 #: Months of targets a demo county sets: this one and the ones before it.
 DEMO_MONTHS = 3
@@ -44,7 +45,8 @@ def seed_demo_targets(s: Session, catalogue: Catalogue, office: str, now: dateti
     return len(rows)
 
 
-def _months(today: date, count: int) -> list[str]:
-    """``count`` months (``YYYY-MM``) ending with ``today``'s, oldest first."""
-    index = today.year * 12 + today.month - 1
-    return [f"{i // 12:04d}-{i % 12 + 1:02d}" for i in range(index - count + 1, index + 1)]
+def _months(today: date, count: int) -> tuple[str, ...]:
+    """``count`` months (``YYYY-MM``, as the targets report writes them) ending with
+    ``today``'s, oldest first."""
+    first = today.year * 12 + today.month - count  # the first month, counted from year 0
+    return months_between(date(first // 12, first % 12 + 1, 1), today)

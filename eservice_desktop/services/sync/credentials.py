@@ -82,11 +82,7 @@ def _keep_credential(app: App, secret: str) -> None:
         keyring.set_password(KEYRING_SERVICE, keyring_account(app), secret)
     except KeyringError as e:
         if not app.settings.demo:
-            raise DomainError(
-                "sync.no_keyring",
-                "找不到系統金鑰圈，無法安全保存本機憑證；請 IT 安裝或啟用金鑰圈服務",
-                "No OS keyring is available to keep the device credential; ask IT to enable one",
-            ) from e
+            raise _no_keyring() from e
         app.extras["sync_demo_credential"] = secret
 
 
@@ -132,11 +128,16 @@ def _keyring_first(app: App) -> None:
 
     if app.settings.demo or check_keyring().status == "ok":
         return
-    raise DomainError(
+    raise _no_keyring(("（登記碼未使用）", " (the code was not used)"))
+
+
+def _no_keyring(after: tuple[str, str] = ("", "")) -> DomainError:
+    """The refusal of an enrolment with no keyring to keep the credential in (``after``: what
+    it adds, in each language)."""
+    return DomainError(
         "sync.no_keyring",
-        "找不到系統金鑰圈，無法安全保存本機憑證；請 IT 安裝或啟用金鑰圈服務（登記碼未使用）",
-        "No OS keyring is available to keep the device credential; ask IT to enable one "
-        "(the code was not used)",
+        "找不到系統金鑰圈，無法安全保存本機憑證；請 IT 安裝或啟用金鑰圈服務" + after[0],
+        "No OS keyring is available to keep the device credential; ask IT to enable one" + after[1],
     )
 
 
