@@ -253,9 +253,14 @@ class SyncStatusWidget(QWidget):
         self._render_progress()
         if self.pushing is not None:
             done, total = self.pushing
-            self.state_label.setText(
-                self.tr("● 同步中 %1／%2").replace("%1", f"{done:,}").replace("%2", f"{total:,}")
+            # the round after a failed one: offline until the county takes a first batch
+            # (a county that does not answer holds each try for a minute)
+            text = (
+                self.tr("○ 離線，重試中 %1／%2")
+                if self.online is False and done == 0
+                else self.tr("● 同步中 %1／%2")
             )
+            self.state_label.setText(text.replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
         elif self.pulling is not None:
             done, total = self.pulling
             self.state_label.setText(

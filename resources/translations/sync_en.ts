@@ -35,6 +35,10 @@
         <translation>County server: %1</translation>
     </message>
     <message>
+        <source>○ 離線，重試中 %1／%2</source>
+        <translation>○ Offline, retrying %1/%2</translation>
+    </message>
+    <message>
         <source>● 同步中 %1／%2</source>
         <translation>● Syncing %1/%2</translation>
     </message>

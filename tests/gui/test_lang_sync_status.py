@@ -103,6 +103,24 @@ def test_a_refused_round_reads_in_the_clerks_language(
     assert "AuthError" not in w.state_label.text()
 
 
+def test_a_retry_after_a_failed_round_reads_offline_until_the_county_takes_a_batch(
+    lang_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """A county that does not answer holds each try for a minute: the try after a failed
+    round must not read "syncing" (a filled dot) the whole time, only once a batch went."""
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    w._on_round(sync.status(lang_ctx.app), "no answer")
+    w.push_progress.emit(0, 2)  # the next try starts, as the sync thread says it
+    qtbot.waitUntil(lambda: w.pushing == (0, 2))
+    en = lang_ctx.lang == "en"
+    assert w.state_label.text() == ("○ Offline, retrying 0/2" if en else "○ 離線，重試中 0／2")
+    assert w.state_label.toolTip() == "no answer"
+    w.push_progress.emit(1, 2)  # the county took a first batch
+    qtbot.waitUntil(lambda: w.pushing == (1, 2))
+    assert w.state_label.text() == ("● Syncing 1/2" if en else "● 同步中 1／2")
+
+
 def test_events_set_aside_are_counted_in_the_status_bar(lang_ctx: GuiContext, qtbot: QtBot) -> None:
     w = SyncStatusWidget(lang_ctx, autostart=False)
     qtbot.addWidget(w)
