@@ -78,17 +78,27 @@ class QueuePage(QueueView):
 
         self.destroyed.connect(forget)
         self._build_view()
-        self.tabs.currentChanged.connect(lambda _i: self.reload())
+        self.tabs.currentChanged.connect(self._tab_switched)
         self.table.doubleClicked.connect(lambda _i: self.open_current())
         self._debounce = self._timer(SEARCH_DEBOUNCE_MS, self.search_now)
         self.search_box.textChanged.connect(self._search_edited)
 
         ctx.case_changed.connect(self._case_changed)
+        # cases another counter took in or the web sent arrive with a sync round, not as a
+        # write of this window: the tabs count them then (the list shown stays as the clerk
+        # left it, its selection too, until it is read again)
+        ctx.sync_round_done.connect(self._recount_timer.start)
         #: Reads the list again at midnight and after closing, with no write (gui/queue_day.py).
         days = partial(queue_days, ctx.office)
         self.day_watch = DayWatch(self, ctx.now, self.model.days_read, self.refresh, days)
         self.reload()
         ctx.when_core_open(self.refresh_counts)
+
+    def _tab_switched(self, _index: int) -> None:
+        """Another list, read now; the tab counts with it (a case taken in by another process
+        on this database, the command line, is counted on no write of this window)."""
+        self.reload()
+        self._recount_timer.start()
 
     def _search_edited(self, _text: str) -> None:
         """Typing is a new question: an Enter pressed for the text before opens nothing."""

@@ -83,3 +83,27 @@ def test_online_tab_lists_web_case_and_alt_a_accepts_it(qtbot, ctx: GuiContext) 
     qtbot.waitUntil(lambda: not cases.show_case(ctx.app, number).awaiting_acceptance, timeout=3000)
     qtbot.waitUntil(lambda: page.counts().get("online") == 0, timeout=3000)
     assert cases.online_queue(ctx.app) == []
+
+
+def test_a_web_case_a_sync_round_brought_is_counted_on_its_tab(qtbot, ctx: GuiContext) -> None:
+    """The case arrives with a round, not as a write of this window: the tab counts it once
+    the round is done, the list shown staying as it was."""
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.counts().get("online") == 0, timeout=3000)
+    now = datetime.now(UTC).replace(microsecond=0)
+    _pulled_web_case(ctx, now - timedelta(hours=1), now + timedelta(days=2))
+    ctx.sync_round_done.emit()
+    qtbot.waitUntil(lambda: page.counts().get("online") == 1, timeout=3000)
+
+
+def test_switching_tabs_counts_again(qtbot, ctx: GuiContext) -> None:
+    """A case another process wrote (the command line on this database) is counted when the
+    clerk turns to another list."""
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)
+    qtbot.waitUntil(lambda: page.counts().get("online") == 0, timeout=3000)
+    now = datetime.now(UTC).replace(microsecond=0)
+    _pulled_web_case(ctx, now - timedelta(hours=1), now + timedelta(days=2))
+    page.tabs.setCurrentIndex([n for n, _l, _k in QUEUE_TABS].index("open"))
+    qtbot.waitUntil(lambda: page.counts().get("online") == 1, timeout=3000)
