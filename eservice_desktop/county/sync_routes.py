@@ -99,7 +99,7 @@ def demo_routes(r: Routes) -> None:
         request: Request,
         office: Annotated[str, Query(pattern=r"^[A-Z][0-9]{2}$")],
         device: Annotated[str | None, Query(pattern=r"^[0-9]{2}$")] = None,
-    ) -> dict[str, str]:
+    ) -> Any:
         """Demo servers only, loopback callers only: lets `make run` enrol by itself. A
         named device gets a replacement code (audited), so the demo device keeps its
         number when `make run` starts again over the same demo data."""
@@ -108,8 +108,9 @@ def demo_routes(r: Routes) -> None:
         try:
             with tx() as s:
                 return {"code": service.new_enrol_code(s, office, clock(), device=device)}
-        except service.BadRequest as e:
-            raise HTTPException(400, str(e)) from None
+        except service.BadRequest as e:  # e.g. a revoked device: its reason, both languages
+            body = ErrorBody(code="request.bad", message_zh=e.message_zh, message_en=e.message_en)
+            return JSONResponse(body.model_dump(), status_code=400)
 
 
 def sync_routes(r: Routes) -> None:

@@ -55,6 +55,7 @@ from eservice_desktop.county_link.transport import (
     CountyTransport,
     check_url,
     is_loopback,
+    refusal,
 )
 
 #: The errors are defined in county_link.errors, the transport in county_link.transport; both
@@ -122,8 +123,10 @@ class CountyClient(CountyTransport):
     def demo_enrol_code(self, office: str, device: str | None = None) -> str:
         params = {"office": office} if device is None else {"office": office, "device": device}
         r = self._send("POST", "/demo/enrol-code", params=params)
-        if r.status_code != 200:
-            raise RequestRefused("the county server is not in demo mode")
+        if r.status_code == 404:  # no such route: a county not started with --demo
+            raise RequestRefused("the county server is not in demo mode", 404)
+        if r.status_code != 200:  # e.g. the device was revoked: the county's own reason
+            raise refusal(r)
         return str(r.json()["code"])
 
     def status(self) -> StatusResponse:

@@ -307,11 +307,16 @@ class CountyTransport:
 
     def _json(self, r: requests.Response, model: type[M]) -> M:
         if r.status_code >= 400:
-            raise RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, _words(r))
+            raise refusal(r)
         try:
             return model.model_validate_json(r.content)
         except ValidationError as e:
             raise ServerError("unreadable answer from county") from e
+
+
+def refusal(r: requests.Response) -> RequestRefused:
+    """A 4xx answer as the error the caller raises, with the county's reason when it gave one."""
+    return RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, _words(r))
 
 
 def _words(r: requests.Response) -> tuple[str, str, str] | None:

@@ -33,8 +33,10 @@ def run_round(
         client = make_client(app)
         try:
             return sync_round(app, client, progress=progress, pull_progress=pull_progress)
-        except AuthError:
-            if not demo_enrol(app):  # a demo server that was reset: enrol again, once
+        except AuthError as e:
+            # a demo server that was reset (401: the credential unknown): enrol again, once;
+            # a device the county revoked (403) stays revoked and says so
+            if e.status == 403 or not demo_enrol(app):
                 raise
         finally:
             client.close()

@@ -347,6 +347,38 @@ def test_without_keyring_only_a_demo_device_enrols(
         keyring.set_keyring(previous)
 
 
+def test_a_demo_device_the_county_revoked_says_so_and_does_not_enrol_again(
+    sqlite_county_db: str,
+    server_factory: Callable[[str], CountyServer],
+    office: Callable[..., App],
+) -> None:
+    """A demo device enrols itself again when the demo county forgot it (401); one the county
+    revoked (403) read 「縣府伺服器拒絕此要求」 ("not in demo mode" in the log) instead."""
+    from eservice_desktop.county.devices import revoke
+    from eservice_desktop.county_link.client import AuthError, RequestRefused
+
+    county = server_factory(sqlite_county_db).start_in_thread(demo=True)
+    demo = office("H01", "02", county.url)
+    demo.settings.demo = True
+    assert sync.run_round(demo).pending == 0  # enrolled itself
+    engine = make_engine(county.db_url)
+    with Session(engine) as s, s.begin():
+        assert revoke(s, "H01-02", utcnow())
+    engine.dispose()
+    with pytest.raises(AuthError) as e:
+        sync.run_round(demo)
+    assert e.value.status == 403
+    assert e.value.message("zh_TW") == "無法與縣府伺服器同步（HTTP 403：本機憑證已被縣府撤銷）"
+    import keyring
+
+    # its credential gone (a demo without a keyring keeps it in memory): it asks for a code
+    keyring.delete_password(sync.KEYRING_SERVICE, sync.keyring_account(demo))
+    with pytest.raises(RequestRefused) as refused:
+        sync.run_round(demo)
+    assert "已撤銷" in refused.value.message("zh_TW"), refused.value.message("zh_TW")
+    assert "revoked" in refused.value.message("en"), refused.value.message("en")
+
+
 class _TinySmtp:
     """Just enough SMTP (RFC 5321) to receive one message per connection, on loopback."""
 
