@@ -179,7 +179,14 @@ def _store_first_key(settings: Settings, key: bytes) -> bytes:
     a hard link, which fails when the file exists; the key then is the one found there."""
     if store_kind(settings) != "file":
         store_key(settings, key)
-        return read_key(settings) or key
+        stored = read_key(settings)
+        if stored is None:  # a keyring that takes and forgets (keyring.backends.null)
+            raise KeyUnavailable(
+                "作業系統金鑰庫沒有保存資料庫金鑰，未建立資料庫：請啟用金鑰庫，或設定"
+                " db_key_store 為 file。 / The OS keyring did not keep the database key; no"
+                " database was made: enable a keyring, or set db_key_store to file."
+            )
+        return stored
     directory = key_dir(settings)
     if not directory.exists():
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)

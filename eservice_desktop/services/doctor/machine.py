@@ -131,7 +131,7 @@ def check_keyring(demo: bool = False) -> Check:
     title = ("金鑰圈（憑證保存）", "Keyring (credential storage)")
     try:
         import keyring
-        from keyring.backends import fail
+        from keyring.backends import fail, null
 
         backend = keyring.get_keyring()
     except Exception as e:
@@ -144,7 +144,8 @@ def check_keyring(demo: bool = False) -> Check:
         )
     name = f"{type(backend).__module__}.{type(backend).__name__}"
     facts: dict[str, Any] = {"backend": name}
-    usable = not isinstance(backend, fail.Keyring)
+    # the null backend takes every secret and forgets it: a credential "kept" there is lost
+    usable = not isinstance(backend, (fail.Keyring, null.Keyring))
     if usable and hasattr(backend, "backends"):  # the chainer: usable only when it chains something
         usable = bool(backend.backends)
     if not usable:

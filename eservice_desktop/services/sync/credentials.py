@@ -78,8 +78,12 @@ def _state(app: App, name: str) -> str | None:
 def _keep_credential(app: App, secret: str) -> None:
     """The OS keyring only. A demo device on a machine without one (a headless `make run`)
     keeps the credential in memory for this process; it simply enrols again next start."""
+    account = keyring_account(app)
     try:
-        keyring.set_password(KEYRING_SERVICE, keyring_account(app), secret)
+        keyring.set_password(KEYRING_SERVICE, account, secret)
+        if keyring.get_password(KEYRING_SERVICE, account) != secret:
+            # a keyring that takes and forgets (keyring.backends.null): kept nowhere
+            raise KeyringError("the keyring did not keep the credential")
     except KeyringError as e:
         if not app.settings.demo:
             raise _no_keyring() from e

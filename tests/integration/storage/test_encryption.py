@@ -100,6 +100,18 @@ def test_keyring_store_holds_the_key_when_chosen(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
 
 
+def test_a_keyring_that_forgets_makes_no_database_it_cannot_open_again(tmp_path: Path) -> None:
+    """The null backend takes the key and forgets it: the database was made under a key kept
+    nowhere, and the next start could not open it ("the database key is missing")."""
+    from keyring.backends import null
+
+    settings = Settings(data_dir=tmp_path, db_key_store="keyring")
+    keyring.set_keyring(null.Keyring())  # the conftest's memory keyring is put back after
+    with pytest.raises(dbkey.KeyUnavailable, match="did not keep the database key"):
+        open_app(settings)
+    assert not settings.db_path.exists()
+
+
 def test_every_face_opens_through_the_key(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

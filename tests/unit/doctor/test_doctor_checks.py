@@ -15,7 +15,7 @@ from typing import Any
 import keyring
 import pytest
 from db_support import connect_db
-from keyring.backends import fail
+from keyring.backends import fail, null
 
 from eservice_desktop import __version__
 from eservice_desktop.cli.main import main
@@ -281,6 +281,8 @@ def test_keyring_usable_and_unusable() -> None:
     c = doctor.check_keyring()
     assert c.status == "fail"
     assert "gnome-keyring" in c.fix_en
+    keyring.set_keyring(null.Keyring())  # takes every secret and forgets it
+    assert doctor.check_keyring().status == "fail"
 
 
 # --- devices -------------------------------------------------------------------------------------

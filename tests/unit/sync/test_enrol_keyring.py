@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import keyring
 import pytest
-from keyring.backends import fail
+from keyring.backends import fail, null
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import sync
@@ -14,8 +14,9 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import credentials
 
 
+@pytest.mark.parametrize("backend", [fail.Keyring, null.Keyring], ids=["fail", "null"])
 def test_enrolment_without_a_keyring_keeps_the_code_unused(
-    app: App, monkeypatch: pytest.MonkeyPatch
+    app: App, monkeypatch: pytest.MonkeyPatch, backend: type
 ) -> None:
     asked: list[str] = []
 
@@ -24,8 +25,20 @@ def test_enrolment_without_a_keyring_keeps_the_code_unused(
         raise AssertionError("the county was asked")
 
     monkeypatch.setattr(credentials, "_trade_code", trade)
-    keyring.set_keyring(fail.Keyring())  # the conftest's memory keyring is put back after
+    keyring.set_keyring(backend())  # the conftest's memory keyring is put back after
     with pytest.raises(DomainError) as refused:
         sync.enrol(app, "http://127.0.0.1:9999", "ABCD-EFGH-JKLM")
     assert refused.value.code == "sync.no_keyring" and asked == []
     assert "not used" in refused.value.message_en and "未使用" in refused.value.message_zh
+
+
+def test_a_credential_a_keyring_forgets_is_never_counted_as_kept(app: App) -> None:
+    """The null backend takes the credential and forgets it: `sync enrol` said enrolled, the
+    code was spent, and every round after was refused "device not enrolled" (401)."""
+    keyring.set_keyring(null.Keyring())
+    with pytest.raises(DomainError) as refused:
+        credentials._keep_credential(app, "secret")
+    assert refused.value.code == "sync.no_keyring"
+    app.settings.demo = True  # a demo keeps it in memory instead, and uses it
+    credentials._keep_credential(app, "secret")
+    assert sync.credential(app) == "secret"
