@@ -29,6 +29,7 @@ from eservice_desktop.gui.queue_model import (
     ONLINE_COLUMNS,
     QueueModel,
 )
+from eservice_desktop.gui.queue_tab_counts import TabCounts
 from eservice_desktop.gui.queue_view import QUEUE_TABS, QueueView
 from eservice_desktop.gui.tasks import Task
 from eservice_desktop.services.queue_items import Chunk, Member
@@ -40,9 +41,6 @@ __all__ = ["ONLINE_COLUMNS", "QUEUE_TABS", "QueueModel", "QueuePage", "create_pa
 SEARCH_DEBOUNCE_MS = 150
 #: The total of a list is counted once its first rows have stayed this long.
 COUNT_DELAY_MS = 200
-#: The tab counts are taken again this long after a case changed: the changed list loads
-#: first, and a burst of changes (a batch of intakes, a sync) is counted once.
-RECOUNT_DELAY_MS = 250
 
 
 class QueuePage(QueueView):
@@ -54,20 +52,17 @@ class QueuePage(QueueView):
         self.ctx = ctx
         self._generation = 0
         self._pending: Task | None = None
-        self._counts: dict[str, int] = {}
         self._open_first: int | None = None  # the list (generation) Enter opens the first of
         self._sized = False
         #: ``loaded``: the first list has reached the table; ``answered``: it has, or it failed
         #: (start-up readiness: the start goes on either way, gui/launcher.py).
         self.loaded = self.answered = False
-        self._counting = False
-        self._counts_dirty = False
         self._total: int | None = None
         self._total_running = False
         self._total_wanted: tuple[int, tuple[bool, str]] | None = None
         self._count_job: tuple[int, tuple[bool, str]] | None = None
         self._count_timer = self._timer(COUNT_DELAY_MS, self._count_now)
-        self._recount_timer = self._timer(RECOUNT_DELAY_MS, self.refresh_counts)
+        self.tab_counts = TabCounts(self, ctx, self.label_tabs, self._failed)
         # Totals and further rows answer later: a page gone by then must not hear of them.
         self._background: list[Task] = []
         background = self._background
@@ -84,21 +79,16 @@ class QueuePage(QueueView):
         self.search_box.textChanged.connect(self._search_edited)
 
         ctx.case_changed.connect(self._case_changed)
-        # cases another counter took in or the web sent arrive with a sync round, not as a
-        # write of this window: the tabs count them then (the list shown stays as the clerk
-        # left it, its selection too, until it is read again)
-        ctx.sync_round_done.connect(self._recount_timer.start)
         #: Reads the list again at midnight and after closing, with no write (gui/queue_day.py).
         days = partial(queue_days, ctx.office)
         self.day_watch = DayWatch(self, ctx.now, self.model.days_read, self.refresh, days)
         self.reload()
-        ctx.when_core_open(self.refresh_counts)
+        ctx.when_core_open(self.tab_counts.refresh)
 
     def _tab_switched(self, _index: int) -> None:
-        """Another list, read now; the tab counts with it (a case taken in by another process
-        on this database, the command line, is counted on no write of this window)."""
+        """Another list, read now, and the tabs counted again (gui/queue_tab_counts.py)."""
         self.reload()
-        self._recount_timer.start()
+        self.tab_counts.soon()
 
     def _search_edited(self, _text: str) -> None:
         """Typing is a new question: an Enter pressed for the text before opens nothing."""
@@ -136,12 +126,12 @@ class QueuePage(QueueView):
 
     def refresh(self) -> None:
         """The current list (or search) again, e.g. after a case changed, and the tab counts a
-        moment later (RECOUNT_DELAY_MS: the list goes first on the database thread)."""
+        moment later (queue_tab_counts.RECOUNT_DELAY_MS: the list goes first on the writer)."""
         if self.search_box.text().strip():
             self.search_now()
         else:
             self.reload()
-        self._recount_timer.start()
+        self.tab_counts.soon()
 
     def _case_changed(self, case_number: str) -> None:
         """A case was written: the queue shown takes that one row as it is now (an index lookup
@@ -153,7 +143,7 @@ class QueuePage(QueueView):
             return
         from eservice_desktop.services.queue_rows import queue_item
 
-        self._recount_timer.start()
+        self.tab_counts.soon()
         generation, name, app = self._generation, self.queue_name, self.ctx.app
 
         def done(member: Member) -> None:
@@ -349,29 +339,6 @@ class QueuePage(QueueView):
                 self.table.selectRow(0)
                 self.open_current()
 
-    def refresh_counts(self) -> None:
-        """At most one count query in flight: counting open cases over a big database takes
-        a while, and a burst of intakes must not queue a count per case ahead of the lists."""
-        if self._counting:
-            self._counts_dirty = True
-            return
-        from eservice_desktop.services.cases import queue_counts
-
-        self._counting = True
-        self._counts_dirty = False
-        self.ctx.run_on_core(queue_counts, on_done=self._set_counts, on_error=self._count_failed)
-
-    def _count_failed(self, error: object) -> None:
-        self._counting = False
-        self._failed(error)
-
-    def _set_counts(self, counts: dict[str, int]) -> None:
-        self._counting = False
-        if self._counts_dirty:
-            self.refresh_counts()
-        self._counts = counts
-        self.label_tabs(counts)
-
     # -- opening -----------------------------------------------------------------------------
 
     def current_case_number(self) -> str:
@@ -397,7 +364,7 @@ class QueuePage(QueueView):
             self.ctx.open_case_requested.emit(number)
 
     def counts(self) -> dict[str, int]:
-        return dict(self._counts)
+        return dict(self.tab_counts.counts)
 
     def due_of(self, case_number: str) -> date | None:
         for item in self.model.items():
