@@ -39,6 +39,7 @@ from eservice_desktop.gui import payment_terms, payment_typed, receipt_actions
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.payment_printing import PaymentPrinting
+from eservice_desktop.gui.payment_rounds import RoundWatch
 from eservice_desktop.services import fees, payment_screen, payments
 
 
@@ -63,6 +64,7 @@ class PaymentPage(PaymentPrinting):
         self._kept_receipt: tuple[str, frozenset[str]] = ("", frozenset())
         self._build()
         ctx.case_changed.connect(self._case_changed)
+        self._rounds = RoundWatch(self)  # the case shown read again when a round brings it news
 
     # -- construction ------------------------------------------------------------------------
 

@@ -52,3 +52,22 @@ def test_cash_tendered_survives_the_case_shown_again(qtbot, ctx: GuiContext) -> 
     qtbot.waitUntil(lambda: page.current is not None and page.current is not shown, timeout=5000)
     assert page.tendered_spin.value() == 1000
     assert page.change_due() == 1000 - 30
+
+
+def test_a_fee_another_counter_took_shows_after_the_round_that_brought_it(
+    qtbot, ctx: GuiContext
+) -> None:
+    """The payment arrives with a sync round, not as a write of this window: the page read
+    the case again then, instead of offering to take the fee a second time."""
+    from eservice_desktop.services import payments
+
+    number = new_case(ctx.app, copies=2)
+    page = _page(ctx, qtbot, number)
+    assert page.current is not None and page.current.view.balance == 30
+    shown = page.current
+    payments.record_payment(ctx.app, number, "cash", 30, tendered=30)  # as if pulled
+    ctx.sync_round_done.emit()
+    qtbot.waitUntil(lambda: page.current is not shown and page.current is not None, timeout=5000)
+    assert page.current.view.balance == 0
+    assert not page.pay_btn.isEnabled()
+    assert len(page.current.receipts) == 1
