@@ -35,14 +35,15 @@ from eservice_desktop.gui.case_detail_view import (
     NOTICE_STATUS_LABELS,
     format_moment,
 )
+from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
 from eservice_desktop.services import cases, notices
 
 
-def _case_and_notices(app: Any, number: str) -> tuple[cases.CaseView, list[notices.Notice]]:
+def _case_and_notices(app: Any, number: str) -> tuple[cases.CaseView, list[notices.Notice], int]:
     view = cases.show_case(app, number)
-    return view, notices.of_case(app, view.case_number)
+    return view, notices.of_case(app, view.case_number), cases.revision(app, view.case_id)
 
 
 class CaseDetail(CaseDetailFiles):
@@ -53,6 +54,7 @@ class CaseDetail(CaseDetailFiles):
         super().__init__(parent)
         self.ctx = ctx
         self.view: cases.CaseView | None = None
+        self._revision = 0  # the case's events as read with the view (cases.revision)
         self.case_number = ""
         #: A write is on its way (until the case is shown again after it, or it is refused).
         self._writing = False
@@ -77,6 +79,7 @@ class CaseDetail(CaseDetailFiles):
         self._set_enabled()
         ctx.case_changed.connect(self._case_changed)
         ctx.sync_round_done.connect(self.load_attachments)
+        CaseRoundWatch(self, ctx, self._shown_revision, lambda: self.load(self.case_number))
 
     def _connect(self) -> None:
         """What the buttons, the notice list and the lookup panel do (Ctrl+Shift+A attaches)."""
@@ -91,6 +94,13 @@ class CaseDetail(CaseDetailFiles):
         self.attach_button.clicked.connect(self.choose_file)
         self.attach_shortcut.activated.connect(self.choose_file)
         self.lookup.done.connect(self._lookup_done)
+
+    def _shown_revision(self) -> tuple[str, int] | None:
+        """The case on screen and its events as read (gui/case_rounds.py)."""
+        v = self.view
+        return (
+            None if v is None or v.case_number != self.case_number else (v.case_id, self._revision)
+        )
 
     def _case_changed(self, case_number: str) -> None:
         """Any page wrote to the case shown here (a payment, a pickup ...): show it again."""
@@ -135,10 +145,11 @@ class CaseDetail(CaseDetailFiles):
             self._reasons[self.case_number] = self.reason_edit.text()
         self.reason_edit.setText(self._reasons.pop(case_number, ""))
 
-    def _show_all(self, result: tuple[cases.CaseView, list[notices.Notice]]) -> None:
-        view, sent = result
+    def _show_all(self, result: tuple[cases.CaseView, list[notices.Notice], int]) -> None:
+        view, sent, revision = result
         if view.case_number != self.case_number:
             return
+        self._revision = revision
         self._show_notices(sent)
         self._show(view)
 

@@ -37,9 +37,9 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import payment_terms, payment_typed, receipt_actions
 from eservice_desktop.gui.approval import run_with_approval
+from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.payment_printing import PaymentPrinting
-from eservice_desktop.gui.payment_rounds import RoundWatch
 from eservice_desktop.services import fees, payment_screen, payments
 
 
@@ -64,7 +64,7 @@ class PaymentPage(PaymentPrinting):
         self._kept_receipt: tuple[str, frozenset[str]] = ("", frozenset())
         self._build()
         ctx.case_changed.connect(self._case_changed)
-        self._rounds = RoundWatch(self)  # the case shown read again when a round brings it news
+        CaseRoundWatch(self, ctx, self._shown_revision, self._reread)  # gui/case_rounds.py
 
     # -- construction ------------------------------------------------------------------------
 
@@ -117,6 +117,14 @@ class PaymentPage(PaymentPrinting):
             known = frozenset(r.receipt_number for r in self.current.receipts)
             self._kept_receipt = (selected.receipt_number if selected else "", known)
             self.load(number)
+
+    def _shown_revision(self) -> tuple[str, int] | None:
+        shown = None if self._loading else self.current
+        return None if shown is None else (shown.view.case_id, shown.revision)
+
+    def _reread(self) -> None:
+        if self.current is not None:
+            self._case_changed(self.current.view.case_number)  # what was typed is kept
 
     def _case_shown(self, number: str) -> None:
         """Another page (pickup desk, case detail) shows this case: F6 brings up its fee."""

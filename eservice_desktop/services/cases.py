@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
@@ -54,6 +55,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.queue_items import OPEN_STATUSES, QueueRow
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import EventRow
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval, Granted
@@ -250,6 +252,16 @@ def view_of(
         accepted_at=state.accepted_at.isoformat() if state.accepted_at else None,
         awaiting_acceptance=state.awaiting_acceptance,
     )
+
+
+def revision(app: App, case_id: str) -> int:
+    """How many events the case holds (an index count, no personal data read): a page read
+    again when a sync round brought its case more (another counter took its fee, closed it)
+    kept offering what was no longer there to do until the service refused it."""
+    require(app, Action.VIEW_CASE)
+    with app.reading() as s:
+        stmt = select(func.count()).select_from(EventRow).where(EventRow.case_id == case_id)
+        return int(s.scalar(stmt) or 0)
 
 
 def show_case(app: App, case_number: str) -> CaseView:

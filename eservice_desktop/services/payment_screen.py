@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases, fees, payments
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators import require
-from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 
@@ -24,29 +21,19 @@ class PaymentScreen:
     assessment: fees.Assessment
     assessed: bool
     receipts: list[payments.PaymentResult]
-    #: The case's events when it was read (:func:`revision`).
+    #: The case's events when it was read (``cases.revision``).
     revision: int = 0
 
 
 def load(app: App, case_number: str) -> PaymentScreen:
     """The page's read model; each read is guarded by the service it goes through."""
     view = cases.show_case(app, case_number)
-    seen = revision(app, view.case_id)
+    seen = cases.revision(app, view.case_id)
     state = cases.load_case(app, case_number)
     assessed = bool(state.fee_items) or state.fees_due > 0
     a = fees.current(state) if assessed else fees.preview(app, case_number)
     receipts = payments.receipts_of_case(app, view.case_number)
     return PaymentScreen(view, a, assessed, receipts, seen)
-
-
-def revision(app: App, case_id: str) -> int:
-    """How many events the case holds (an index count, no personal data read): a sync round
-    may bring the case on the page a payment another counter of the office took, and the page
-    then showed the fee still owed until the cashier, taking it again, was refused."""
-    require(app, Action.VIEW_CASE)
-    with app.reading() as s:
-        stmt = select(func.count()).select_from(EventRow).where(EventRow.case_id == case_id)
-        return int(s.scalar(stmt) or 0)
 
 
 @dataclass(frozen=True)

@@ -41,3 +41,22 @@ def test_a_reason_typed_for_one_case_is_not_sent_for_the_next(qtbot, ctx: GuiCon
 
     _open(qtbot, ctx, detail, first)
     assert detail.reason_edit.text() == "缺少委託書"
+
+
+def test_a_case_closed_at_another_counter_shows_closed_after_the_round(
+    qtbot, ctx: GuiContext
+) -> None:
+    """The closing arrives with a sync round, not as a write of this window: the detail read
+    the case again then, what was typed in the reason field kept, instead of offering Alt+C."""
+    number = new_case(ctx.app)
+    payments.record_payment(ctx.app, number, "cash", 15)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.close_button.isEnabled, timeout=5000)
+    detail.reason_edit.setText("缺少委託書")
+    cases.close_case(ctx.app, number)  # as if pulled: no signal of this window
+    ctx.sync_round_done.emit()
+    qtbot.waitUntil(
+        lambda: detail.view is not None and detail.view.status == "closed", timeout=5000
+    )
+    assert not detail.close_button.isEnabled()
+    assert detail.reason_edit.text() == "缺少委託書"

@@ -36,7 +36,6 @@ from eservice_desktop.services import (
     lookups,
     notices,
     operators,
-    payment_screen,
     payments,
     pickup,
     report_views,
@@ -59,7 +58,7 @@ Call = Callable[[App, Path], Any]
 #: function -> (the action it must ask for, a call with plausible arguments)
 GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     cases.show_case: (Action.VIEW_CASE, lambda a, t: cases.show_case(a, CASE)),
-    payment_screen.revision: (Action.VIEW_CASE, lambda a, t: payment_screen.revision(a, "x")),
+    cases.revision: (Action.VIEW_CASE, lambda a, t: cases.revision(a, "x")),
     access.report: (Action.AUDIT, lambda a, t: access.report(a, operator="tester")),
     case_attachments.attach_file: (
         Action.PROCESS,
