@@ -147,6 +147,12 @@ def error_named(name: str) -> SyncError | None:
     return found() if found is not None else None
 
 
+def config_reason(error: ConfigError) -> tuple[str, str]:
+    """Which setting a ConfigError is about, in (zh-TW, English)."""
+    what = next((r for k, r in _CONFIG_REASONS.items() if str(error).startswith(k)), None)
+    return what or ("縣府網址或憑證", "county URL or certificate")
+
+
 def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
     """A failed round as a clerk reads it, in the clerk's language: never an exception name.
 
@@ -193,9 +199,7 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
             f"無法連線縣府伺服器（{reason[0]}）", f"Cannot reach the county server ({reason[1]})"
         )
     if isinstance(error, ConfigError):
-        what = next((r for k, r in _CONFIG_REASONS.items() if str(error).startswith(k)), None)
-        if what is None:
-            what = ("縣府網址或憑證", "county URL or certificate")
+        what = config_reason(error)
         return say(
             f"同步設定不正確（{what[0]}），請洽資訊人員",
             f"The sync settings are wrong ({what[1]}); call IT",

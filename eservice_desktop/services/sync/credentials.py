@@ -102,6 +102,7 @@ def make_client(app: App, url: str | None = None, with_credential: bool = True) 
 
 def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     """Trades a one-time code for this device's credential and keeps it in the keyring."""
+    _check_server(app, server_url)
     _keyring_first(app)
     resp = _trade_code(app, server_url, code)
     _take_numbers(app, resp)
@@ -190,6 +191,25 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
         ) from e
     finally:
         client.close()
+
+
+def _check_server(app: App, server_url: str) -> None:
+    """The URL typed for the enrolment is bad input of its own (exit 2 on the command line),
+    not a setting to call IT about ("同步設定不正確…，請洽資訊人員", exit 1, said to the IT
+    person typing it)."""
+    from eservice_desktop.county_link.errors import ConfigError, config_reason
+    from eservice_desktop.county_link.transport import check_url
+
+    try:
+        check_url(server_url, app.settings.county_ca_file)
+    except ConfigError as e:
+        zh, en = config_reason(e)
+        raise DomainError(
+            "sync.server_url",
+            f"縣府伺服器網址不能使用：{zh}",
+            f"The county server URL cannot be used: {en}",
+            "server",
+        ) from None
 
 
 def _take_numbers(app: App, resp: EnrolResponse) -> None:

@@ -42,3 +42,22 @@ def test_a_credential_a_keyring_forgets_is_never_counted_as_kept(app: App) -> No
     app.settings.demo = True  # a demo keeps it in memory instead, and uses it
     credentials._keep_credential(app, "secret")
     assert sync.credential(app) == "secret"
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("http://[::1", "malformed"),
+        ("ftp://county.example", "https://"),
+        ("http://10.0.0.1:8765", "use https"),
+        ("https://county.example", "county_ca_file"),
+    ],
+)
+def test_an_unusable_server_url_is_bad_input_of_the_enrolment(app: App, url: str, why: str) -> None:
+    """It read 「同步設定不正確（縣府網址格式錯誤），請洽資訊人員」 (exit 1) to the IT person
+    who typed the URL; now a refusal of the field itself (exit 2 on the command line), the
+    county unasked."""
+    with pytest.raises(DomainError) as refused:
+        sync.enrol(app, url, "ABCD-EFGH-JKLM")
+    assert refused.value.code == "sync.server_url" and refused.value.field == "server"
+    assert why in refused.value.message_en and "縣府伺服器網址不能使用" in refused.value.message_zh
