@@ -106,6 +106,8 @@ class PickupDesk(PickupHandover):
         self.serial_scanned.connect(self.scan)
         self._serial = open_serial(ctx.app.settings, self.serial_scanned.emit)
         ctx.case_changed.connect(lambda _n: self.refresh_ready())
+        # a case made ready for pickup here by another office or counter arrives with a round
+        ctx.sync_round_done.connect(self._round_done)
         self.refresh_ready()
 
     def _connect(self) -> None:
@@ -309,6 +311,10 @@ class PickupDesk(PickupHandover):
             self.refresh_ready()
 
     # -- ready list ---------------------------------------------------------------------------
+
+    def _round_done(self) -> None:
+        if self.isVisible():  # shown again later, the page reads the list then (on_shown)
+            self.refresh_ready()
 
     def refresh_ready(self) -> None:
         self.ctx.tasks.run(pickup.ready_cases, self.ctx.app, on_done=self._fill_ready)

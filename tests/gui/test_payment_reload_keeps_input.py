@@ -65,6 +65,9 @@ def test_a_fee_another_counter_took_shows_after_the_round_that_brought_it(
     page = _page(ctx, qtbot, number)
     assert page.current is not None and page.current.view.balance == 30
     shown = page.current
+    ctx.sync_round_done.emit()  # a round that brought the case nothing: the page stays
+    ctx.tasks.wait_idle()
+    assert page.current is shown
     payments.record_payment(ctx.app, number, "cash", 30, tendered=30)  # as if pulled
     ctx.sync_round_done.emit()
     qtbot.waitUntil(lambda: page.current is not shown and page.current is not None, timeout=5000)

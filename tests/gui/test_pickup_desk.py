@@ -383,3 +383,15 @@ def test_a_slow_county_look_up_does_not_hold_up_or_overwrite_the_next_scan(
     assert desk.ctx.tasks.wait_idle()
     assert desk.result.case_number == number and desk.result.ok
     assert desk.case_labels["case_number"].text() == number
+
+
+def test_a_case_made_ready_elsewhere_is_listed_after_the_round_that_brought_it(
+    desk: PickupDesk, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """A case another office or counter made ready for pickup here arrives with a sync round,
+    not as a write of this window: the ready list showed it only after 重新整理."""
+    ctx.tasks.wait_idle()
+    assert desk.ready_table.rowCount() == 0
+    ready_with_county_keys(ctx.app)  # as if pulled: no signal of this window
+    ctx.sync_round_done.emit()
+    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1, timeout=5000)
