@@ -42,6 +42,7 @@ from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from eservice_desktop.gui import single_window
 from eservice_desktop.gui.first_paint import after_paint
 
 if TYPE_CHECKING:
@@ -54,6 +55,15 @@ if TYPE_CHECKING:
 log = logging.getLogger("eservice.gui")
 
 _PROCESS_START = time.monotonic()
+
+
+class AlreadyOpen(Exception):
+    """This data directory's window is open in another process: it was asked to come forward
+    (``gui/single_window.py``); ``lang`` is the user's, for the line that says so."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__("the counter window is already open")
+        self.lang = lang
 
 
 def _seed_demo_if_empty(app: App, seed: int, progress: Callable[[int, int], None]) -> object:
@@ -154,6 +164,7 @@ def start(args: argparse.Namespace) -> Started:
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("eservice-desktop")
     settings = settings_from(args)
+    door_name = _knock_first(settings)
     tasks = TaskRunner()
     failure: list[BaseException] = []
 
@@ -187,12 +198,26 @@ def start(args: argparse.Namespace) -> Started:
 
     ctx = GuiContext(pending, tasks, lang)
     contexts.append(ctx)
-    window = MainWindow(ctx, defer_background=True)
-    fit_to_screen(window)
-    window.show()
+    window = _show_window(MainWindow(ctx, defer_background=True), door_name)
     started = Started(qt_app, window, ctx, translators, [], failure)
     _when_interactive(started)
     return started
+
+
+def _knock_first(settings: Settings) -> str:
+    """The name of this data directory's window socket; :class:`AlreadyOpen` when a window
+    of it answers there (it was asked to come forward)."""
+    name = single_window.server_name(settings.data_dir)
+    if single_window.knock(name):
+        raise AlreadyOpen(settings.lang)
+    return name
+
+
+def _show_window(window: MainWindow, door_name: str) -> MainWindow:
+    single_window.WindowDoor(door_name, window)  # a second start brings this window forward
+    fit_to_screen(window)
+    window.show()
+    return window
 
 
 def _open_into(
@@ -250,9 +275,25 @@ def _when_interactive(started: Started) -> None:
     timer.start()
 
 
-def run(args: argparse.Namespace) -> int:
+def _first_window(args: argparse.Namespace) -> Started | None:
+    """:func:`start`, or None when this data directory's window is open in another process
+    (brought forward instead, and said so)."""
+    try:
+        return start(args)
+    except AlreadyOpen as e:
+        print(
+            "The counter window is already open: it was brought to the front"
+            if e.lang.lower().startswith("en")
+            else "櫃檯視窗已經開啟，已切換到該視窗",
+            file=sys.stderr,
+        )
+        return None
 
-    started = start(args)
+
+def run(args: argparse.Namespace) -> int:
+    started = _first_window(args)
+    if started is None:
+        return 0
     qt_app, window, ctx = started.qt_app, started.window, started.ctx
     tasks = ctx.tasks
 
