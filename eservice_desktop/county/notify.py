@@ -105,10 +105,11 @@ def stage_of(before: CaseState | None, after: CaseState, event: Event) -> str | 
         t == ev.FEE_ASSESSED
         and after.balance > 0
         and not after.exemption_reason
-        and event.at != after.received_at
+        and (after.online or event.at != after.received_at)
     ):
         # the assessment made at intake is paid at the counter there and then: the citizen
-        # is told only of a fee assessed (or raised) later
+        # is told only of a fee assessed (or raised) later; a web or kiosk applicant is at no
+        # counter, so the fee assessed with the application is the one to tell them of
         return "payment_due"
     if t == ev.SUPPLEMENT_REQUESTED:
         return "supplement_requested"

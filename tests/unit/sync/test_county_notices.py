@@ -132,6 +132,15 @@ def test_payment_due_only_while_a_fee_is_owed() -> None:
     assert _texts(_received(), exempt) == []
 
 
+def test_a_web_applicant_is_told_the_fee_assessed_with_the_application() -> None:
+    # no counter to pay at there and then: the payment-due notice goes out (held, as ever)
+    web = _received()
+    web.payload["channel"] = "web"
+    at_submission = _event(ev.FEE_ASSESSED, {"total": 15, "items": []})
+    [m] = _texts(web, at_submission)
+    assert m.stage == "payment_due" and "應繳規費新臺幣 15 元" in m.body
+
+
 def test_supplement_and_rejection_carry_the_reason_once() -> None:
     sup = _event(ev.SUPPLEMENT_REQUESTED, {"reason": "缺少委託書。"})
     [m] = _texts(_received(), sup)
