@@ -12,9 +12,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.domain import values
+from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue, Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import format_roc
 
 if TYPE_CHECKING:
     from eservice_desktop.county.channels import Application
@@ -56,9 +58,14 @@ def _services_open_to(catalogue: Catalogue, kind: str) -> set[str]:
 
 
 def validate(
-    catalogue: Catalogue, kind: str, app: Application, now: datetime
+    catalogue: Catalogue,
+    kind: str,
+    app: Application,
+    now: datetime,
+    calendar: WorkingCalendar | None = None,
 ) -> tuple[Service, dict[str, Any], str]:
     """The counter's rules; returns the service, the normalised applicant and the office.
+    ``calendar``: the working days a reservation may fall on (weekdays without one).
 
     Every wrong field is reported at once (``Refused``), in the order of the application."""
     errors: dict[str, DomainError] = {}
@@ -91,7 +98,8 @@ def validate(
         office = app.office or _home_office(catalogue, svc)
         errors.update(_office_errors(catalogue, svc, office, app.pickup_office))
         if app.reservation_at is not None and "office" not in errors:
-            _check_reservation(catalogue, office, app.reservation_at, now, errors)
+            cal = calendar or WorkingCalendar()
+            _check_reservation(catalogue, office, app.reservation_at, now, errors, calendar=cal)
     if errors:
         raise Refused(errors)
     assert svc is not None
@@ -195,7 +203,13 @@ def _home_office(catalogue: Catalogue, svc: Service) -> str:
 
 
 def _check_reservation(
-    catalogue: Catalogue, office: str, at: datetime, now: datetime, errors: dict[str, DomainError]
+    catalogue: Catalogue,
+    office: str,
+    at: datetime,
+    now: datetime,
+    errors: dict[str, DomainError],
+    *,
+    calendar: WorkingCalendar,
 ) -> None:
     if at.tzinfo is None:
         errors["reservation_at"] = DomainError(
@@ -206,6 +220,7 @@ def _check_reservation(
         )
         return
     local = at.astimezone(TAIPEI)
+    day_off = calendar.is_day_off(local.date())
     hours = catalogue.office(office)
     if not now < at <= now + RESERVATION_AHEAD:
         errors["reservation_at"] = DomainError(
@@ -214,10 +229,19 @@ def _check_reservation(
             "The reservation must be within the next 60 days",
             "reservation_at",
         )
-    elif local.weekday() >= 5 or not hours.is_open_at(local.time()):
+    elif (day_off and local.weekday() >= 5) or not hours.is_open_at(local.time()):
         errors["reservation_at"] = DomainError(
             "reservation.closed",
             f"預約時間不在辦公時間內（週一至週五 {hours.opens:%H:%M}–{hours.closes:%H:%M}）",
             f"The office is closed then (Mon-Fri {hours.opens:%H:%M}-{hours.closes:%H:%M})",
+            "reservation_at",
+        )
+    elif day_off:
+        # a holiday on a weekday (元旦, 國慶日 ...): the office is closed all day; a make-up
+        # working Saturday (補行上班) is open
+        errors["reservation_at"] = DomainError(
+            "reservation.closed",
+            f"預約日期{format_roc(local.date(), 'long')}為放假日，請改選上班日",
+            f"The office is closed on {local.date().isoformat()} (a day off); choose a working day",
             "reservation_at",
         )

@@ -26,6 +26,7 @@ from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from eservice_desktop.county import notify, service
+from eservice_desktop.county.case_facts import county_calendar
 from eservice_desktop.county.channel_checks import Refused, validate
 from eservice_desktop.county.channel_status import case_by_number
 from eservice_desktop.county.store import CountyBase, CountyCaseRow, DeviceRow, aware, lock_feed
@@ -181,7 +182,7 @@ def _push(s: Session, office: str, events: list[Event], now: datetime) -> None:
 def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> dict[str, Any]:
     """Files an application; the case goes to the chosen (or home) office by its next pull."""
     catalogue = notify.county_catalogue(s)
-    svc, applicant, office = validate(catalogue, channel.kind, app, now)
+    svc, applicant, office = validate(catalogue, channel.kind, app, now, county_calendar(s))
     lock_feed(s)
     number = _next_number(s, office, now)
     case_id = new_id()

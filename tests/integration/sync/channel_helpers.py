@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from sync_helpers import CountyServer, county_cli
 
 from eservice_desktop.county import channels
 from eservice_desktop.county.store import make_engine
+from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.storage import resources
 
 APPLICATION: dict[str, Any] = {
@@ -30,6 +31,16 @@ APPLICATION: dict[str, Any] = {
         "record_detail": "省略記事",
     },
 }
+
+
+def working_day_10am(days_ahead: int = 2) -> datetime:
+    """10:00 Taipei on the first working day ``days_ahead`` days from now or later (the
+    county refuses a reservation on a weekend or a holiday)."""
+    calendar = WorkingCalendar.from_dgpa_csv(
+        *(path.read_text("utf-8-sig") for path in resources.shipped_calendar_files())
+    )
+    day = calendar.working_day_on_or_after(datetime.now(UTC).date() + timedelta(days=days_ahead))
+    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)
 
 
 def channel_token(county: CountyServer, name: str, kind: str) -> str:

@@ -5,12 +5,11 @@ ready, and the citizen's status query shows each stage as it changes."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
-from channel_helpers import APPLICATION, channel_token
+from channel_helpers import APPLICATION, channel_token, working_day_10am
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, sync_now
@@ -20,13 +19,6 @@ from eservice_desktop.county.store import CountyCaseRow, CountyEventRow, make_en
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
-
-
-def _next_weekday_10am() -> datetime:
-    day = datetime.now(UTC).date() + timedelta(days=2)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC)  # 10:00 Taipei
 
 
 def _stages(http: httpx.Client, number: str) -> dict[str, str]:
@@ -43,7 +35,7 @@ def test_web_case_reaches_office_is_accepted_paid_at_kiosk_and_shown_to_citizen(
     web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
     kiosk = {"Authorization": f"Bearer {channel_token(sqlite_county, 'kiosk-ibon', 'kiosk')}"}
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
-        reservation = _next_weekday_10am()
+        reservation = working_day_10am()
         r = http.post(
             "/v1/channel/applications",
             json=APPLICATION | {"reservation_at": reservation.isoformat()},

@@ -9,13 +9,18 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import zxingcpp
-from channel_helpers import APPLICATION, channel_token, outbox_lines, publish_transcript_as_mms
+from channel_helpers import (
+    APPLICATION,
+    channel_token,
+    outbox_lines,
+    publish_transcript_as_mms,
+    working_day_10am,
+)
 from PIL import Image
 from sync_helpers import CountyServer, enrol, sync_now
 
@@ -24,13 +29,6 @@ from eservice_desktop.services import cases, pickup
 from eservice_desktop.services.core import App
 
 ID_LAST4 = "6789"
-
-
-def _reservation() -> str:
-    day = datetime.now(UTC).date() + timedelta(days=2)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return datetime(day.year, day.month, day.day, 2, 0, tzinfo=UTC).isoformat()
 
 
 def _page(http: httpx.Client, number: str) -> dict[str, Any]:
@@ -49,7 +47,7 @@ def _page(http: httpx.Client, number: str) -> dict[str, Any]:
 def _apply_online(http: httpx.Client, web: dict[str, str]) -> str:
     r = http.post(
         "/v1/channel/applications",
-        json=APPLICATION | {"reservation_at": _reservation()},
+        json=APPLICATION | {"reservation_at": working_day_10am().isoformat()},
         headers=web,
     )
     assert r.status_code == 201, r.text
