@@ -35,6 +35,7 @@ STATUS_RATE = 20
 WINDOW_S = 60.0
 CASE_NUMBER = r"^[A-Za-z][0-9]{2}-?[0-9]{2}-?[0-9]{3}-?[0-9]{6}-?[0-9]$"
 LAST4 = r"^[0-9A-Za-z]{4}$"
+TOO_MANY_QUERIES = "查詢次數過多，請一分鐘後再試。 Too many queries; please try again in a minute."
 
 
 class ApplicationIn(BaseModel):
@@ -226,8 +227,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
     client address."""
 
     def client_allowed(request: Request) -> None:
-        host = request.client.host if request.client else "?"
-        if not per_client.allow(host):
+        if not per_client.allow(_client(request)):
             raise HTTPException(429, "too many queries", {"Retry-After": "60"})
 
     @app.get(
@@ -261,8 +261,11 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         message = ""
         import re
 
+        if (case_number or id_last4) and not per_client.allow(_client(request)):
+            # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
+            page = render_page(case_number.strip()[:30], None, TOO_MANY_QUERIES)
+            return HTMLResponse(page, status_code=429, headers={"Retry-After": "60"})
         if case_number or id_last4:
-            client_allowed(request)
             if re.fullmatch(CASE_NUMBER, case_number.strip()) and re.fullmatch(
                 LAST4, id_last4.strip()
             ):
@@ -276,6 +279,11 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
                 )
         page = render_page(case_number.strip()[:30], data, message)
         return HTMLResponse(page, status_code=200 if data or not message else 404)
+
+
+def _client(request: Request) -> str:
+    """The address the status queries are counted by."""
+    return request.client.host if request.client else "?"
 
 
 def _dashed(number: str) -> str:

@@ -164,8 +164,13 @@ def test_status_query_and_channel_api_are_rate_limited(sqlite_county: CountyServ
             ).status_code
             for _ in range(25)
         ]
+        # the citizen's page over the limit is still a page, in both languages, not JSON
+        page = http.get("/status", params={"case_number": "H01-00-115-000001-0", "id_last4": "1"})
     assert codes[:20] == [404] * 20
     assert set(codes[20:]) == {429}
+    assert page.status_code == 429 and page.headers["retry-after"] == "60"
+    assert page.headers["content-type"].startswith("text/html")
+    assert "查詢次數過多" in page.text and "Too many queries" in page.text
 
 
 def test_numbers_of_the_wrong_type_are_refused_not_coerced(sqlite_county: CountyServer) -> None:
