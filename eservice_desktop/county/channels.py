@@ -179,6 +179,12 @@ def _push(s: Session, office: str, events: list[Event], now: datetime) -> None:
             )
 
 
+def _field_text(value: Any) -> str:
+    """A field's value as it is checked (channel_checks) and stored: text without the spaces
+    around it ("補發 " was stored as sent, a choice no list has)."""
+    return "" if value is None else str(value).strip()
+
+
 def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> dict[str, Any]:
     """Files an application; the case goes to the chosen (or home) office by its next pull."""
     catalogue = notify.county_catalogue(s)
@@ -195,7 +201,7 @@ def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> 
         "phone": applicant["phone"],
         "email": applicant["email"],
         "copies": app.copies,
-        "fields": {k: v for k, v in (app.fields or {}).items() if v not in (None, "")},
+        "fields": {k: text for k, v in (app.fields or {}).items() if (text := _field_text(v))},
         "consent": [],
         "channel": channel.kind,
         "pickup": {"method": app.pickup_method, "office": app.pickup_office or office},
