@@ -258,7 +258,12 @@ def pay(
     now: datetime,
 ) -> dict[str, Any]:
     """An online payment (kiosk or web) on a case: recorded as method ``online`` with the
-    channel's transaction id as the payment's reference (交易電子案號)."""
+    channel's transaction id as the payment's reference (交易電子案號).
+
+    The case is read under the feed lock that :func:`service.push` takes anyway: a retry sent
+    while the first request was being written read the case without its payment and was
+    recorded too (PostgreSQL; SQLite's writers wait from the start)."""
+    lock_feed(s)
     found = case_by_number(s, case_number.strip().upper())
     if found is None:
         raise LookupError(case_number)

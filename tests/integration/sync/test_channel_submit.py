@@ -3,14 +3,26 @@ passed, nothing else."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import functools
+import threading
+import time
+from typing import Any
+
+import pytest
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channels
-from eservice_desktop.county.store import CountyEventRow, DeviceRow, utcnow
+from eservice_desktop.county.channel_checks import Refused
+from eservice_desktop.county.store import CountyEventRow, DeviceRow, lock_feed, utcnow
 from eservice_desktop.domain import events as ev
 
 CountyStore = tuple[sessionmaker[Session], DeviceRow]
+
+
+def _channel(name: str, kind: str) -> channels.ChannelRow:
+    """A channel as the API hands it to the use cases (authenticated already)."""
+    return channels.ChannelRow(name=name, kind=kind, credential_hash="0" * 64, created_at=utcnow())
 
 
 def test_field_values_are_stored_as_checked_without_surrounding_spaces(
@@ -25,10 +37,7 @@ def test_field_values_are_stored_as_checked_without_surrounding_spaces(
         fields={"registered_address": " 桃園市桃園區中正路1號\n", "reason": "補發 "},
     )
     with sessions() as s, s.begin():
-        web = s.get(channels.ChannelRow, "web") or channels.ChannelRow(
-            name="web", kind="web", credential_hash="0" * 64, created_at=now
-        )
-        answer = channels.submit(s, web, app, now)
+        answer = channels.submit(s, _channel("web", "web"), app, now)
     with sessions() as s:
         payload = s.scalar(
             select(CountyEventRow.payload).where(
@@ -36,3 +45,67 @@ def test_field_values_are_stored_as_checked_without_surrounding_spaces(
             )
         )
     assert payload["fields"] == {"registered_address": "桃園市桃園區中正路1號", "reason": "補發"}
+
+
+def _submit(sessions: sessionmaker[Session]) -> str:
+    app = channels.Application(
+        service_code="HR-HOUSEHOLD-BOOK",
+        applicant_id="A123456789",
+        applicant_name="王小明",
+        fields={"registered_address": "桃園市桃園區中正路1號", "reason": "補發"},
+    )
+    with sessions() as s, s.begin():
+        number: str = channels.submit(s, _channel("web", "web"), app, utcnow())["case_number"]
+    return number
+
+
+def _wait_for_a_lock_waiter(sessions: sessionmaker[Session]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with sessions() as s:
+            waiting = s.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+        if waiting:
+            return
+        time.sleep(0.02)  # polling for the other transaction's wait, with a deadline
+    raise AssertionError("the second payment never waited for the first")
+
+
+def test_a_kiosk_payment_sent_twice_at_once_is_recorded_once(
+    county_db: str, county_store: CountyStore
+) -> None:
+    """A kiosk retrying a payment while its first request is still being written: on
+    PostgreSQL the retry read the case before the first was committed and was recorded too
+    (SQLite serialises its writers from the start: BEGIN IMMEDIATE)."""
+    if not county_db.startswith("postgresql"):
+        pytest.skip("PostgreSQL's concurrent writers only")
+    sessions, _dev = county_store
+    number = _submit(sessions)
+    kiosk = _channel("ibon", "kiosk")
+    pay = functools.partial(
+        channels.pay,
+        channel=kiosk,
+        case_number=number,
+        amount=10,
+        transaction_id="IBON-RETRY-1",
+        payment_tool="",
+    )
+    outcome: dict[str, Any] = {}
+
+    def retry() -> None:
+        try:
+            with sessions() as s, s.begin():
+                outcome["answer"] = pay(s, now=utcnow())
+        except Refused as e:
+            outcome["refused"] = e.errors
+
+    with sessions() as first, first.begin():
+        lock_feed(first)  # the first request is being written
+        second = threading.Thread(target=retry)
+        second.start()
+        _wait_for_a_lock_waiter(sessions)
+        pay(first, now=utcnow())
+    second.join(30)
+    assert "answer" not in outcome, outcome
+    assert outcome["refused"]["transaction_id"].code == "payment.duplicate"
