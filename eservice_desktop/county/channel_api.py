@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channel_checks, channel_status, channels, service
 from eservice_desktop.county.edge import RateLimiter
+from eservice_desktop.county.refusals import answer_of
 from eservice_desktop.county_link.protocol import API_VERSION
 from eservice_desktop.county_link.wire_base import iso_text
 from eservice_desktop.domain.settlement_file import TOOLS, known_tool
@@ -139,9 +140,11 @@ def _channel_dependency(
             with tx() as s:
                 row = channels.authenticate(s, creds.credentials if creds else None)
         except service.AuthFailed:
-            raise HTTPException(401, "unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
+            raise _refused(
+                401, "unauthenticated", "通路憑證不明或未提供", {"WWW-Authenticate": "Bearer"}
+            ) from None
         except service.Forbidden:
-            raise HTTPException(403, "channel revoked") from None
+            raise _refused(403, "channel revoked", "此通路憑證已被撤銷") from None
         if not per_channel.allow(row.name):
             raise HTTPException(429, "too many requests", {"Retry-After": "60"})
         return row
@@ -203,7 +206,7 @@ def _channel_routes(
         except channel_checks.Refused as e:
             return JSONResponse(e.body(), status_code=422)
         except LookupError:
-            raise HTTPException(404, "no such case") from None
+            raise _refused(404, "no such case", "查無此案號") from None
 
 
 def _application(body: ApplicationIn) -> channels.Application:
@@ -245,7 +248,9 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         with tx() as s:
             data = channel_status.status_of(s, _dashed(case_number), id_last4)
         if data is None:
-            raise HTTPException(404, "no such case or the ID does not match")
+            raise _refused(
+                404, "no such case or the ID does not match", "查無此案件，或身分證號末四碼不符"
+            )
         return data
 
     @app.get("/status", response_class=HTMLResponse, tags=["public"])
@@ -279,6 +284,16 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
                 )
         page = render_page(case_number.strip()[:30], data, message)
         return HTMLResponse(page, status_code=200 if data or not message else 404)
+
+
+def _refused(
+    status: int, reason_en: str, reason_zh: str, headers: dict[str, str] | None = None
+) -> HTTPException:
+    """A refusal whose zh-TW words carry its reason as the English ones do (the code and the
+    English are what every route answers, county/refusals.py)."""
+    body = answer_of(status, reason_en)
+    body["message_zh"] += f"（{reason_zh}）"
+    return HTTPException(status, body, headers)
 
 
 def _client(request: Request) -> str:

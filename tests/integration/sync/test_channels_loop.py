@@ -114,10 +114,10 @@ def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyS
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
         assert http.post("/v1/channel/applications", json=APPLICATION).status_code == 401
         bad_token = {"Authorization": "Bearer esch_nope"}
-        assert (
-            http.post("/v1/channel/applications", json=APPLICATION, headers=bad_token).status_code
-            == 401
-        )
+        r = http.post("/v1/channel/applications", json=APPLICATION, headers=bad_token)
+        assert r.status_code == 401 and r.json()["code"] == "request.refused"
+        # the zh-TW words say why, as the English ones do
+        assert "通路憑證不明" in r.json()["message_zh"] and "unauthenticated" in r.text
         cases_: list[tuple[dict[str, Any], dict[str, str], str]] = [
             (APPLICATION | {"applicant_id": "A123456788"}, web, "applicant_id"),
             (APPLICATION | {"service_code": "NOPE"}, web, "service_code"),
@@ -147,7 +147,8 @@ def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyS
             json={"case_number": "H01-00-115-000001-0", "amount": 15, "transaction_id": "T1"},
             headers=kiosk,
         )
-        assert r.status_code == 404
+        assert r.status_code == 404 and r.json()["code"] == "request.not_found"
+        assert "查無此案號" in r.json()["message_zh"] and "no such case" in r.json()["message_en"]
     engine = make_engine(sqlite_county.db_url)
     with Session(engine) as s:
         assert s.scalars(select(CountyEventRow)).all() == []
@@ -157,16 +158,18 @@ def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyS
 
 def test_status_query_and_channel_api_are_rate_limited(sqlite_county: CountyServer) -> None:
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
-        codes = [
+        answers = [
             http.get(
                 "/v1/public/status",
                 params={"case_number": "H01-00-115-000001-0", "id_last4": "6789"},
-            ).status_code
+            )
             for _ in range(25)
         ]
+        codes = [a.status_code for a in answers]
         # the citizen's page over the limit is still a page, in both languages, not JSON
         page = http.get("/status", params={"case_number": "H01-00-115-000001-0", "id_last4": "1"})
     assert codes[:20] == [404] * 20
+    assert "查無此案件，或身分證號末四碼不符" in answers[0].json()["message_zh"]
     assert set(codes[20:]) == {429}
     assert page.status_code == 429 and page.headers["retry-after"] == "60"
     assert page.headers["content-type"].startswith("text/html")
