@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notify, push_rows
 from eservice_desktop.county.store import CountyCaseRow
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import CANCELLED, REJECTED, CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 
@@ -73,8 +73,14 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         "pickup_office_name_en": office_name_en,
         "ready_for_pickup": st.lifecycle == "ready_for_pickup",
         "picked_up": st.lifecycle == "picked_up",
-        "balance": max(st.balance, 0),
+        "balance": _still_due(st),
     }
+
+
+def _still_due(st: CaseState) -> int:
+    """What the citizen still has to pay: nothing on a rejected or cancelled case (no channel
+    or counter takes a payment there; the page said 尚需繳費 NT$30 on a rejected case)."""
+    return 0 if st.lifecycle in (REJECTED, CANCELLED) else max(st.balance, 0)
 
 
 def _stage(st: CaseState, key: str) -> tuple[str, str | None]:
@@ -89,7 +95,7 @@ def _stage(st: CaseState, key: str) -> tuple[str, str | None]:
         if st.balance <= 0:
             paid = max((p.at for p in st.payments if p.net > 0), default=None)
             return "done", paid.isoformat() if paid else None
-        return "current", None
+        return ("current", None) if _still_due(st) else ("not_needed", None)
     if key == "supplement":
         if st.supplement_since is not None:
             return "current", st.supplement_since.isoformat()

@@ -12,10 +12,13 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import channels
+from eservice_desktop.county import channel_status, channels
+from eservice_desktop.county import service as county_service
 from eservice_desktop.county.channel_checks import Refused
 from eservice_desktop.county.store import CountyEventRow, DeviceRow, lock_feed, utcnow
+from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.events import Actor
 
 CountyStore = tuple[sessionmaker[Session], DeviceRow]
 
@@ -109,3 +112,25 @@ def test_a_kiosk_payment_sent_twice_at_once_is_recorded_once(
     second.join(30)
     assert "answer" not in outcome, outcome
     assert outcome["refused"]["transaction_id"].code == "payment.duplicate"
+
+
+def test_the_status_of_a_rejected_case_asks_for_no_fee(county_store: CountyStore) -> None:
+    """A web case rejected before its fee was paid: nothing is due (no channel takes a payment
+    on it), so the status query says so instead of 繳費 in progress and NT$30 still due."""
+    sessions, dev = county_store
+    number = _submit(sessions)
+    with sessions() as s, s.begin():  # the office rejects it (H01's counter 01)
+        found = channel_status.case_by_number(s, number)
+        assert found is not None
+        reject = Actor("H01", "01", "clerk01").event(
+            found[0].case_id, ev.REJECTED, utcnow(), {"reason": "重複申請"}
+        )
+        [result] = county_service.push(
+            s, s.merge(dev), [WireEvent(**reject.to_dict())], utcnow()
+        ).results
+        assert result.status == "accepted", result
+    with sessions() as s:
+        status = channel_status.status_of(s, number, "6789")
+    assert status is not None and status["status"] == "rejected"
+    assert status["balance"] == 0
+    assert {x["key"]: x["state"] for x in status["stages"]}["payment"] == "not_needed"
