@@ -127,6 +127,8 @@ class PickupView(QWidget):
         ):
             value = QLabel("")
             value.setObjectName(f"pickup_case_{key}")
+            # data, never markup: a web applicant named "<h1>王</h1>小明" was drawn as a heading
+            value.setTextFormat(Qt.TextFormat.PlainText)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.case_labels[key] = value
             case_form.addRow(label, value)

@@ -18,8 +18,9 @@ from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk, key_char
 from eservice_desktop.gui.qt_print import make_printer
-from eservice_desktop.services import cases, pickup_keys
+from eservice_desktop.services import cases, pickup, pickup_keys
 from eservice_desktop.services.core import App
+from eservice_desktop.services.pickup_views import PickupCaseView
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from keystrokes import HUMAN_MS, SCANNER_MS, burst, key, keys
@@ -395,3 +396,29 @@ def test_a_case_made_ready_elsewhere_is_listed_after_the_round_that_brought_it(
     ready_with_county_keys(ctx.app)  # as if pulled: no signal of this window
     ctx.sync_round_done.emit()
     qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1, timeout=5000)
+
+
+def test_a_name_that_looks_like_markup_is_shown_as_written(desk: PickupDesk) -> None:
+    """The case on the desk shows the applicant's name as the web portal sent it: "<h1>王</h1>
+    小明" was drawn as a big 王 over 小明 (the case detail's header shows it plainly too)."""
+    view = PickupCaseView(
+        case_id="c",
+        case_number="H01-00-115-000001-4",
+        service_code="HR-TRANSCRIPT",
+        service_name="",
+        applicant_name="<h1>王</h1>小明",
+        applicant_id_masked="A12345****",
+        status="ready_for_pickup",
+        status_label="",
+        pickup_office="H01",
+        pickup_number="0427",
+        ready_at=None,
+        documents=[],
+        fees_due=0,
+        paid=0,
+        balance=0,
+    )
+    desk._show(pickup.PickupResult(ok=True, reason="ok", message_zh="", message_en="", case=view))
+    label = desk.case_labels["applicant"]
+    assert label.text() == "<h1>王</h1>小明　A12345****"
+    assert all(x.textFormat() == Qt.TextFormat.PlainText for x in desk.case_labels.values())
