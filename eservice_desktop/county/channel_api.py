@@ -13,6 +13,7 @@
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
 
 import html
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
@@ -266,6 +267,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         message = ""
         import re
 
+        case_number, id_last4 = _typed(case_number), _typed(id_last4)
         if (case_number or id_last4) and not per_client.allow(_client(request)):
             # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
             page = render_page(case_number.strip()[:30], None, TOO_MANY_QUERIES)
@@ -299,6 +301,17 @@ def _refused(
 def _client(request: Request) -> str:
     """The address the status queries are counted by."""
     return request.client.host if request.client else "?"
+
+
+#: Dashes a phone's keyboard or IME may type for "-" (NFKC leaves them as they are).
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc", "-"))
+
+
+def _typed(text: str) -> str:
+    """What a citizen typed on the page, as the case number and ID are written: full-width
+    characters (an IME left in full-width mode: Ｈ０１－００…, ６７８９) folded, other dashes
+    read as "-", spaces dropped (they were answered 查無此案件)."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_DASHES)
 
 
 def _dashed(number: str) -> str:

@@ -31,9 +31,9 @@ from eservice_desktop.services.core import App
 ID_LAST4 = "6789"
 
 
-def _page(http: httpx.Client, number: str) -> dict[str, Any]:
+def _page(http: httpx.Client, number: str, id_last4: str = ID_LAST4) -> dict[str, Any]:
     """What the citizen's status page (the HTML, not only its JSON) shows for the case."""
-    r = http.get("/status", params={"case_number": number, "id_last4": ID_LAST4})
+    r = http.get("/status", params={"case_number": number, "id_last4": id_last4})
     assert r.status_code == 200, r.text
     text = r.text
     stages = dict(re.findall(r"data-stage='(\w+)' data-state='(\w+)'", text))
@@ -95,6 +95,10 @@ def test_web_application_to_mms_handover_with_the_status_page_at_each_stage(
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
         number = _apply_online(http, web)
         first = _page(http, number)
+        # typed on a phone with the IME in full-width mode, or with spaces and another dash
+        wide = number.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+        assert _page(http, wide, "６７８９") == first
+        assert _page(http, " ".join(number.split("-")).replace(" ", "–", 1)) == first
         assert first["stages"] == {
             "received": "current",
             "payment": "current",
