@@ -219,9 +219,8 @@ def _check_reservation(
             "reservation_at",
         )
         return
-    local = at.astimezone(TAIPEI)
-    day_off = calendar.is_day_off(local.date())
-    hours = catalogue.office(office)
+    # the range first: 0001-01-01T00:00+14:00 has no Taipei time (its UTC is in year 0), and
+    # turning it into one answered 500
     if not now < at <= now + RESERVATION_AHEAD:
         errors["reservation_at"] = DomainError(
             "reservation.range",
@@ -229,7 +228,11 @@ def _check_reservation(
             "The reservation must be within the next 60 days",
             "reservation_at",
         )
-    elif (day_off and local.weekday() >= 5) or not hours.is_open_at(local.time()):
+        return
+    local = at.astimezone(TAIPEI)
+    day_off = calendar.is_day_off(local.date())
+    hours = catalogue.office(office)
+    if (day_off and local.weekday() >= 5) or not hours.is_open_at(local.time()):
         errors["reservation_at"] = DomainError(
             "reservation.closed",
             f"預約時間不在辦公時間內（週一至週五 {hours.opens:%H:%M}–{hours.closes:%H:%M}）",

@@ -43,3 +43,11 @@ def test_working_days_by_the_calendar_are_taken() -> None:
         assert validate(catalogue, "web", _apply(at), NOW, CALENDAR)[2] == "H01"
     with pytest.raises(Refused):  # an ordinary Saturday stays closed
         validate(catalogue, "web", _apply("2027-01-09T10:00:00+08:00"), NOW, CALENDAR)
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_a_reservation_no_taipei_time_can_hold_is_out_of_range(at: str) -> None:
+    """Year 1 at +14:00 has no Taipei time (its UTC is in year 0): answered 500, not 422."""
+    with pytest.raises(Refused) as refused:
+        validate(notify._shipped_catalogue(), "web", _apply(at), NOW, CALENDAR)
+    assert refused.value.errors["reservation_at"].code == "reservation.range"
