@@ -163,6 +163,13 @@ def notice_text(
     service = service_label(catalogue, state.service_code)
     what = f"您申請的「{service}」（案件編號 {state.case_number}）"
     head = f"【{office}】"
+    if stage == "received" and state.online:
+        # sent at submission, before the office's 收件 (case.accepted): "已收件" said what the
+        # status page (收件：進行中) and the office had not said yet
+        return (
+            f"{head}您線上申辦的「{service}」已送達本所，案件編號 {state.case_number}，"
+            "待本所收件後儘速為您辦理。"
+        )
     if stage == "received":
         return (
             f"{head}您申請的「{service}」已收件，案件編號 {state.case_number}，本所將儘速為您辦理。"

@@ -118,6 +118,18 @@ def test_received_names_the_office_and_service_not_codes() -> None:
     assert "A123456789" not in m.body and "王小明" not in m.body
 
 
+def test_a_web_application_is_told_it_reached_the_office_not_that_it_was_accepted() -> None:
+    # the office's 收件 (case.accepted) comes later: the status page shows 收件 in progress
+    web = _received()
+    web.payload["channel"] = "web"
+    [m] = _texts(web)
+    assert m.stage == "received" and "已收件" not in m.body
+    assert m.body == (
+        "【桃園市桃園戶政事務所】您線上申辦的「請領戶籍謄本」已送達本所，"
+        "案件編號 H01-01-115-000001-3，待本所收件後儘速為您辦理。"
+    )
+
+
 def test_payment_due_only_while_a_fee_is_owed() -> None:
     # assessed at intake: paid at the counter there and then, no notice
     at_intake = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []})
