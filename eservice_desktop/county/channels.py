@@ -268,19 +268,20 @@ def pay(
     if found is None:
         raise LookupError(case_number)
     row, state = found
-    if amount <= 0 or amount > state.balance:
-        raise _one(
-            "amount",
-            "payment.over_balance" if amount > 0 else "payment.amount",
-            f"繳費金額須介於 1 到應繳餘額 {state.balance} 元",
-            f"The amount must be between 1 and the balance due ({state.balance})",
-        )
+    # a retry first: the fee it paid leaves no balance, and it was answered over_balance
     if any(p.reference == transaction_id for p in state.payments):
         raise _one(
             "transaction_id",
             "payment.duplicate",
             "此筆交易已入帳",
             "This transaction is already recorded",
+        )
+    if amount <= 0 or amount > state.balance:
+        raise _one(
+            "amount",
+            "payment.over_balance" if amount > 0 else "payment.amount",
+            f"繳費金額須介於 1 到應繳餘額 {state.balance} 元",
+            f"The amount must be between 1 and the balance due ({state.balance})",
         )
     payment_id = str(uuid.uuid4())
     payload = {

@@ -134,3 +134,26 @@ def test_the_status_of_a_rejected_case_asks_for_no_fee(county_store: CountyStore
     assert status is not None and status["status"] == "rejected"
     assert status["balance"] == 0
     assert {x["key"]: x["state"] for x in status["stages"]}["payment"] == "not_needed"
+
+
+def test_a_retried_payment_of_the_whole_fee_is_answered_as_recorded(
+    county_store: CountyStore,
+) -> None:
+    """A kiosk retrying a payment of the whole fee (its answer was lost) hears that the
+    transaction is recorded, not that the amount is over the balance (0 once it was paid)."""
+    sessions, _dev = county_store
+    number = _submit(sessions)
+    pay = functools.partial(
+        channels.pay,
+        channel=_channel("ibon", "kiosk"),
+        case_number=number,
+        amount=30,
+        transaction_id="IBON-RETRY-2",
+        payment_tool="",
+    )
+    with sessions() as s, s.begin():
+        assert pay(s, now=utcnow())["balance"] == 0
+    with pytest.raises(Refused) as refused, sessions() as s, s.begin():
+        pay(s, now=utcnow())
+    assert list(refused.value.errors) == ["transaction_id"]
+    assert refused.value.errors["transaction_id"].code == "payment.duplicate"
