@@ -16,7 +16,6 @@ from eservice_desktop.county import notify, push_rows
 from eservice_desktop.county.store import CountyCaseRow
 from eservice_desktop.domain.case import CANCELLED, REJECTED, CaseState
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.ids import mask_id
 
 STAGES: tuple[tuple[str, str, str], ...] = (
     ("received", "收件", "Received"),
@@ -58,7 +57,7 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         "service": catalogue.service_name(st.service_code)
         if catalogue.has_service(st.service_code)
         else st.service_code,
-        "applicant_id_masked": mask_id(st.applicant_id),
+        "applicant_id_masked": _masked_id(st.applicant_id),
         "channel": st.channel,
         "status": st.status,
         "status_label": st.status_label("zh_TW"),
@@ -81,6 +80,14 @@ def _still_due(st: CaseState) -> int:
     """What the citizen still has to pay: nothing on a rejected or cancelled case (no channel
     or counter takes a payment there; the page said 尚需繳費 NT$30 on a rejected case)."""
     return 0 if st.lifecycle in (REJECTED, CANCELLED) else max(st.balance, 0)
+
+
+def _masked_id(applicant_id: str) -> str:
+    """The ID as the asker proved it: only its last four characters. The voucher's mask
+    (``A12345****``, seed appendix 30) shows the first six, which beside the four the asker
+    typed was the whole ID of whoever's case number and last four were known or guessed."""
+    value = applicant_id.strip()
+    return "*" * max(len(value) - 4, 0) + value[-4:]
 
 
 def _stage(st: CaseState, key: str) -> tuple[str, str | None]:

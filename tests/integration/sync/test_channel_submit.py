@@ -157,3 +157,16 @@ def test_a_retried_payment_of_the_whole_fee_is_answered_as_recorded(
         pay(s, now=utcnow())
     assert list(refused.value.errors) == ["transaction_id"]
     assert refused.value.errors["transaction_id"].code == "payment.duplicate"
+
+
+def test_the_status_query_shows_no_more_of_the_id_than_the_asker_typed(
+    county_store: CountyStore,
+) -> None:
+    """The case number and the last four characters of the ID open the status: the first six
+    shown beside them (A12345****) made the whole ID A123456789."""
+    sessions, _dev = county_store
+    number = _submit(sessions)
+    with sessions() as s:
+        status = channel_status.status_of(s, number, "6789")
+    assert status is not None and status["applicant_id_masked"] == "******6789"
+    assert "A12345" not in str(status)
