@@ -1,6 +1,7 @@
 """Sending the queued notifications: a background thread takes what is due, each message in
-its own short transaction, drops a notice the case has moved past, retries a failed send with
-back-off up to MAX_ATTEMPTS, and reports each final outcome to the office through the feed.
+its own short transaction (the gateway is called with none open), drops a notice the case has
+moved past, retries a failed send with back-off up to MAX_ATTEMPTS, and reports each final
+outcome to the office through the feed.
 Re-exported by ``county.notify``.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -21,6 +23,7 @@ from eservice_desktop.county.store import (
     CountyEventRow,
     FeedRow,
     NotificationRow,
+    aware,
     event_of,
     lock_feed,
     utcnow,
@@ -41,10 +44,6 @@ def _case_events(s: Session, case_id: str) -> list[Event]:
         select(CountyEventRow).where(CountyEventRow.case_id == case_id).order_by(CountyEventRow.seq)
     )
     return [event_of(r) for r in rows]
-
-
-class _Superseded(Exception):
-    """The notice no longer matches the case."""
 
 
 def _still_due(s: Session, row: NotificationRow) -> bool:
@@ -86,18 +85,38 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 5 * 2 ** max(0, attempts - 1)))
 
 
+#: How long a message taken for sending is kept from the other server processes (each
+#: gateway gives up after 10 s; SMTP's steps have 10 s each); after it a crashed send is due.
+SEND_LEASE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True)
+class _Claim:
+    """A message taken for sending: what the gateway is given, read in the claim's
+    transaction."""
+
+    channel: str
+    recipient: str
+    subject: str
+    body: str
+    picture: Attachment | None
+
+
 def dispatch_due(sessions: sessionmaker[Session], gateway: Gateway, limit: int = 50) -> int:
-    """Sends what is due; each message in its own short transaction. Returns messages handled."""
+    """Sends what is due. Each message is taken in one short transaction, handed to the
+    gateway with no transaction open and its outcome written in another: a gateway that
+    hung until its timeout held the SQLite county's write lock meanwhile, and every push,
+    application and status query waited behind it (18-30 s, then 500). Returns messages
+    handled."""
     handled = 0
     for nid in _due(sessions, limit):
-        with sessions() as s, s.begin():
-            row = s.get(NotificationRow, nid, with_for_update=True)
-            if row is None or row.status != "queued":
-                continue  # another server process took it
-            detail = _attempt(s, row, gateway)
-            if row.status in ("sent", "failed", "superseded"):
-                _feed_outcome(s, row, detail)
-            handled += 1
+        claimed = _claim(sessions, nid)
+        if claimed is None:
+            continue  # another server process took it
+        if isinstance(claimed, _Claim):
+            error, ref = _send(gateway, claimed)
+            _settle(sessions, nid, error, ref)
+        handled += 1
     return handled
 
 
@@ -115,35 +134,59 @@ def _due(sessions: sessionmaker[Session], limit: int) -> list[str]:
         )
 
 
-def _attempt(s: Session, row: NotificationRow, gateway: Gateway) -> dict[str, Any]:
-    """One send: sent, superseded (the case moved on), or failed and retried later with
-    backoff until MAX_ATTEMPTS. Returns the detail the feed reports (the gateway's ref)."""
-    row.attempts += 1
-    detail: dict[str, Any] = {}
+def _claim(sessions: sessionmaker[Session], nid: str) -> _Claim | bool | None:
+    """Takes a due message for one attempt: None when it is not (or no longer) due here,
+    True when settled at once (superseded: the case moved on; or its picture failed), else
+    what to send, kept from the other processes for :data:`SEND_LEASE`."""
+    with sessions() as s, s.begin():
+        row = s.get(NotificationRow, nid, with_for_update=True)
+        if row is None or row.status != "queued" or aware(row.next_attempt_at) > utcnow():
+            return None
+        row.attempts += 1
+        try:
+            if not _still_due(s, row):
+                row.status = "superseded"  # the case moved on: the notice would be untrue
+                _feed_outcome(s, row, {})
+                return True
+            picture = pickup_picture(s, row)
+        except Exception as e:  # retried later, as a failed send
+            _failed(s, row, type(e).__name__)
+            return True
+        row.next_attempt_at = utcnow() + SEND_LEASE
+        return _Claim(row.channel, row.recipient, row.subject, row.body, picture)
+
+
+def _send(gateway: Gateway, m: _Claim) -> tuple[str, str]:
+    """The gateway's answer: ("", its reference) or (the failure's name, "")."""
     try:
-        if not _still_due(s, row):
-            raise _Superseded
-        picture = pickup_picture(s, row)
-        ref = gateway.send(row.channel, row.recipient, row.subject, row.body, picture)
-    except _Superseded:
-        row.status = "superseded"  # the case moved on: the notice would be untrue
+        return "", gateway.send(m.channel, m.recipient, m.subject, m.body, m.picture)
     except Exception as e:  # any gateway failure is retried later
-        row.last_error = type(e).__name__
-        if row.attempts >= MAX_ATTEMPTS:
-            row.status = "failed"
+        return type(e).__name__, ""
+
+
+def _settle(sessions: sessionmaker[Session], nid: str, error: str, ref: str) -> None:
+    """The attempt's outcome: sent, or failed and retried later with backoff until
+    MAX_ATTEMPTS; a final one goes to the office's feed."""
+    with sessions() as s, s.begin():
+        row = s.get(NotificationRow, nid, with_for_update=True)
+        if row is None:
+            return
+        if error:
+            _failed(s, row, error)
         else:
-            row.next_attempt_at = utcnow() + backoff(row.attempts)
-            notice_outcomes.report(s, row, "retrying", utcnow(), {"error": row.last_error})
-        log.warning(
-            "notification %s attempt %d failed: %s",
-            row.notification_id,
-            row.attempts,
-            type(e).__name__,
-        )
+            row.status, row.sent_at = "sent", utcnow()
+            _feed_outcome(s, row, {"ref": ref})
+
+
+def _failed(s: Session, row: NotificationRow, error: str) -> None:
+    row.last_error = error
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = "failed"
+        _feed_outcome(s, row, {})
     else:
-        row.status, row.sent_at = "sent", utcnow()
-        detail["ref"] = ref
-    return detail
+        row.next_attempt_at = utcnow() + backoff(row.attempts)
+        notice_outcomes.report(s, row, "retrying", utcnow(), {"error": error})
+    log.warning("notification %s attempt %d failed: %s", row.notification_id, row.attempts, error)
 
 
 def _feed_outcome(s: Session, row: NotificationRow, detail: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import zxingcpp
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sync_helpers import TEST_SECRET
 from test_sync_features import _TinySmtp
@@ -329,3 +329,43 @@ def test_the_pickup_deadline_the_citizen_is_told_is_good_all_that_day(
     with pytest.raises(pt.PickupRefused) as refused:
         at_desk(datetime.combine(last_day + timedelta(days=1), time(8, 0), TAIPEI))
     assert refused.value.reason == pt.EXPIRED
+
+
+class _HangingGateway:
+    """A provider that answers only when told to (one that hangs until the client's timeout)."""
+
+    def __init__(self) -> None:
+        self.entered, self.release = threading.Event(), threading.Event()
+
+    def send(self, channel: str, recipient: str, subject: str, body: str, attachment: Any) -> str:
+        self.entered.set()
+        self.release.wait(30)
+        return "ref-1"
+
+
+def test_a_hanging_gateway_holds_up_no_write_of_the_county(
+    county: tuple[sessionmaker[Session], DeviceRow],
+) -> None:
+    """The county writes on while a send hangs: the dispatcher called the gateway inside its
+    transaction, so the SQLite county's write lock was held until the gateway answered and
+    every push, application and status query waited (18-30 s, then 500)."""
+    sessions, _dev = county
+    _receive(county)
+    gateway = _HangingGateway()
+    sender = threading.Thread(target=notify.dispatch_due, args=(sessions, gateway))
+    sender.start()
+    wrote = threading.Event()
+
+    def write() -> None:
+        with sessions() as s, s.begin():
+            s.execute(text("DELETE FROM county_enrol_codes WHERE 1 = 0"))
+        wrote.set()
+
+    try:
+        assert gateway.entered.wait(30)
+        threading.Thread(target=write, daemon=True).start()
+        assert wrote.wait(5), "a write waited for the gateway"
+    finally:
+        gateway.release.set()
+        sender.join(30)
+    assert [r.status for r in _rows(sessions)] == ["sent"]
