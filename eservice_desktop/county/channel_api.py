@@ -364,7 +364,8 @@ def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> 
         parts.append("<section id='result'>")
         parts.append(
             f"<p>案號 <b id='number'>{e(data['case_number'])}</b><br>"
-            f"{e(data['service'])}<br>申請人 Applicant {e(data['applicant_id_masked'])}</p>"
+            f"{e(data['service'])} {e(data['service_en'])}<br>"
+            f"申請人 Applicant {e(data['applicant_id_masked'])}</p>"
         )
         parts.append(
             f"<p>目前狀態 Status: <b id='status'>{e(data['status_label'])} "

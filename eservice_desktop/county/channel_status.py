@@ -54,7 +54,9 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         office_name = office_name_en = pickup
     return {
         "case_number": st.case_number,
-        "service": catalogue.service_name(st.service_code)
+        "service": catalogue.service_name(st.service_code),
+        # the page is zh-TW with English: the service was named in Chinese only
+        "service_en": catalogue.service(st.service_code).name_en
         if catalogue.has_service(st.service_code)
         else st.service_code,
         "applicant_id_masked": _masked_id(st.applicant_id),

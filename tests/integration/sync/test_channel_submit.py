@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import channel_status, channels
 from eservice_desktop.county import service as county_service
+from eservice_desktop.county.channel_api import render_page
 from eservice_desktop.county.channel_checks import Refused
 from eservice_desktop.county.store import CountyEventRow, DeviceRow, lock_feed, utcnow
 from eservice_desktop.county_link.protocol import WireEvent
@@ -170,3 +171,8 @@ def test_the_status_query_shows_no_more_of_the_id_than_the_asker_typed(
         status = channel_status.status_of(s, number, "6789")
     assert status is not None and status["applicant_id_masked"] == "******6789"
     assert "A12345" not in str(status)
+    # zh-TW with English: the service in both
+    assert status["service"] == "請領戶口名簿(預約)"
+    assert status["service_en"] == "Household certificate book (online reservation)"
+    page = render_page(number, status, "")
+    assert "請領戶口名簿(預約) Household certificate book (online reservation)" in page
