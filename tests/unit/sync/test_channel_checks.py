@@ -1,5 +1,6 @@
-"""A web or kiosk application's reservation (docs/channels.md): within the next 60 days, inside
-the office's hours, on a day the office works by the working calendar."""
+"""What a web or kiosk application must satisfy besides the counter's rules (docs/channels.md):
+a reservation within the next 60 days, inside the office's hours, on a day the office works by
+the working calendar; documents collected elsewhere at a household or land office."""
 
 from __future__ import annotations
 
@@ -51,3 +52,18 @@ def test_a_reservation_no_taipei_time_can_hold_is_out_of_range(at: str) -> None:
     with pytest.raises(Refused) as refused:
         validate(notify._shipped_catalogue(), "web", _apply(at), NOW, CALENDAR)
     assert refused.value.errors["reservation_at"].code == "reservation.range"
+
+
+@pytest.mark.parametrize(("pickup_office", "refused"), [("D01", True), ("L03", False)])
+def test_documents_are_collected_elsewhere_only_at_a_household_or_land_office(
+    pickup_office: str, refused: bool
+) -> None:
+    """他地領件 is at a household or land office: a county department's desk was taken."""
+    app = _apply("2026-12-07T10:00:00+08:00")
+    app.pickup_method, app.pickup_office = "other_office", pickup_office
+    if not refused:
+        assert validate(notify._shipped_catalogue(), "web", app, NOW, CALENDAR)[2] == "H01"
+        return
+    with pytest.raises(Refused) as e:
+        validate(notify._shipped_catalogue(), "web", app, NOW, CALENDAR)
+    assert e.value.errors["pickup_office"].code == "office.not_for_pickup"
