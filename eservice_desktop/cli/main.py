@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import ClassVar, NoReturn
+from typing import Any, ClassVar, NoReturn
 
 from eservice_desktop import __version__
 
@@ -63,6 +63,12 @@ class OneLineParser(argparse.ArgumentParser):
     #: The words being parsed (``main`` sets them): their ``--lang`` chooses the language.
     arguments: ClassVar[Sequence[str]] = ()
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # no abbreviations: `--json` on a command without it was taken for `--json-logging`
+        # (db key export --json printed the key as text, sync run --json logged JSON lines)
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         from eservice_desktop.cli.parse_errors import early_lang, in_language
         from eservice_desktop.domain.values import printable
@@ -78,7 +84,7 @@ _VALUE_OPTIONS = frozenset({"--data-dir", "--office", "--device", "--lang"})
 def opens_the_window(arguments: Sequence[str]) -> bool:
     """True when the arguments ask for the counter window (no command, or ``gui``) and no help:
     then only ``cmd_gui`` is registered, so the start does not import every command's services
-    (``--help`` and any other word build the full parser, abbreviated options included)."""
+    (``--help`` and any other word build the full parser; options are never abbreviated)."""
     words: list[str] = []
     value_next = False
     for arg in arguments:

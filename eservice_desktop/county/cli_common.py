@@ -28,6 +28,12 @@ class OneLineParser(argparse.ArgumentParser):
     2, without the usage block (``--help`` shows it); subcommands' parsers are of this class
     too (argparse makes them of their parent's)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # no abbreviations: `--json` on a command without it was taken for `--json-logging`
+        # (db key export --json printed the key as text, sync run --json logged JSON lines)
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
         from eservice_desktop.domain.arg_errors import to_zh
         from eservice_desktop.domain.values import printable

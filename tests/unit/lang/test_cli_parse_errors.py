@@ -92,3 +92,26 @@ def test_a_number_out_of_range_is_said_in_one_language(
         assert zh in err and "must" not in err, err
         err = refused(capsys, *data, "--lang", "en", *args)
         assert en in err and not HAN.search(err), err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("db", "key", "export", "--json"),  # no --json: it was taken for --json-logging
+        ("sync", "run", "--json"),
+        ("case", "search", "x", "--lim", "3"),  # an abbreviation is no longer guessed
+    ],
+)
+def test_an_option_a_command_does_not_have_is_refused_not_guessed(
+    settings: Settings, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+) -> None:
+    err = refused(capsys, "--data-dir", str(settings.data_dir), *args)
+    assert "無法辨識的參數" in err, err
+
+
+def test_the_county_command_line_guesses_no_abbreviation() -> None:
+    from eservice_desktop.county.cli import build_parser
+
+    with pytest.raises(SystemExit) as ended:
+        build_parser().parse_args(["stats", "--js"])
+    assert ended.value.code == 2
