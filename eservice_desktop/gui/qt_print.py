@@ -29,6 +29,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui import cups_queue
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import Task, TaskRunner
 from eservice_desktop.services import payments
@@ -107,7 +108,8 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     """Paints every page of ``pdf`` on ``printer`` at its own size; returns the page count.
 
     Runs on a worker. The page size is set from the PDF, so an 80 mm roll is cut at the length
-    of its content and an A6 receipt is not scaled onto A4.
+    of its content and an A6 receipt is not scaled onto A4. A CUPS queue that is stopped or
+    does not take the job is a :class:`PrintError` (``cups_queue``): the receipt stays unprinted.
     """
     w_mm, h_mm = pdf_page_size_mm(pdf)
     printer.setFullPage(True)
@@ -120,6 +122,13 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     )
     dpi = max(min(printer.resolution(), MAX_DPI), 150)
     images = rasterise_pdf(pdf, dpi)
+    queue = (
+        printer.printerName()
+        if printer.outputFormat() == QPrinter.OutputFormat.NativeFormat
+        else ""
+    )
+    if refusal := cups_queue.refusal_before(queue):
+        raise PrintError(*refusal)
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError("print.open", "無法開啟印表機", "Could not open the printer")
@@ -130,7 +139,9 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
             target = QRectF(printer.paperRect(QPrinter.Unit.DevicePixel))
             painter.drawImage(QRectF(0, 0, target.width(), target.height()), image)
     finally:
-        painter.end()
+        painter.end()  # Qt hands the job to CUPS here and drops its answer: read below
+    if refusal := cups_queue.refusal_after(queue):
+        raise PrintError(*refusal)
     return len(images)
 
 
