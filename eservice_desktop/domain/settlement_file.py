@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import BinaryIO
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.text_values import bad_char
 
 #: A settlement file is a month of one county's online payments: a few thousand lines.
 MAX_BYTES = 20 * 1024 * 1024
@@ -217,6 +218,7 @@ def parse(data: bytes) -> list[SettlementLine]:
                     f"{len(row)} fields where the header has {len(cols)}",
                 )
             cell = {name: row[i].strip() for name, i in cols.items()}
+            _check_characters(cell, line)
             if cell.get(COL_NO, "") == "合計":
                 continue  # the totals line of a statement exported by this program
             out.append(_line(cell, line, seen))
@@ -229,6 +231,20 @@ def parse(data: bytes) -> list[SettlementLine]:
             0, "檔案是空的（沒有標題列）", "the file is empty (no header row)"
         )
     return out
+
+
+def _check_characters(cell: dict[str, str], line: int) -> None:
+    """No column read holds a character no stored text may (a control character, a bidi
+    override): refused here naming the line and column, where the settlement number's event
+    refused it as ``payload: 含有不允許的字元`` naming neither."""
+    for column in HEADER:
+        ch = bad_char(cell.get(column, ""))
+        if ch is not None:
+            raise SettlementFileError(
+                line,
+                f"「{column}」含有不允許的字元（U+{ord(ch):04X}）",
+                f"{column} holds a character that is not allowed (U+{ord(ch):04X})",
+            )
 
 
 def known_tool(text: str) -> str | None:

@@ -168,6 +168,9 @@ MALFORMED = [
     (HEAD.encode() + b"\n1,\x00300\n", 0),
     (HEAD.encode() + b"\n1,\xff\xfe\xfa\n", 2),  # neither UTF-8 nor Big5
     (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,{'A' * 300},\n".encode(), 2),
+    # a control character or a bidi override in the settlement number names its line too
+    (f'{HEAD}\n\n1,300,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,"AU\x1b[31m",\n'.encode(), 3),
+    (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,AU\u202e1,\n".encode(), 2),
 ]
 
 
