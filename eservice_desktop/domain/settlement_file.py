@@ -12,10 +12,11 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import bad_char
+from eservice_desktop.domain.values import EARLIEST, LATEST
 
 #: A settlement file is a month of one county's online payments: a few thousand lines.
 MAX_BYTES = 20 * 1024 * 1024
@@ -63,6 +64,7 @@ REQUIRED: tuple[str, ...] = (
 _TXN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _AMOUNT = re.compile(r"^\d{1,3}(,\d{3})*$|^\d{1,9}$")
 _DATE = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$")
+_D = TypeVar("_D", date, datetime)
 _TIME = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
@@ -154,11 +156,22 @@ def _date(text: str, line: int) -> date | None:
     try:
         if not m:
             raise ValueError
-        return date(int(m[1]), int(m[2]), int(m[3]))
+        value = date(int(m[1]), int(m[2]), int(m[3]))
     except ValueError:
         raise SettlementFileError(
             line, f"入庫日期須為 YYYY/MM/DD：{t[:20]!r}", "the deposit date must be YYYY/MM/DD"
         ) from None
+    return _in_years(value, line, "入庫日期", "the deposit date", t)
+
+
+def _in_years(value: _D, line: int, zh: str, en: str, text: str) -> _D:
+    """In the years of any stored time (a deposit date 9999/12/31 was stored and printed)."""
+    lo, hi = EARLIEST.year, LATEST.year - 1
+    if not lo <= value.year <= hi:
+        raise SettlementFileError(
+            line, f"{zh}須在 {lo} 到 {hi} 年之間：{text[:20]!r}", f"{en} must be within {lo}..{hi}"
+        )
+    return value
 
 
 def _time(text: str, line: int) -> datetime | None:
@@ -169,13 +182,14 @@ def _time(text: str, line: int) -> datetime | None:
     try:
         if not m:
             raise ValueError
-        return datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0))
+        value = datetime(int(m[1]), int(m[2]), int(m[3]), int(m[4]), int(m[5]), int(m[6] or 0))
     except ValueError:
         raise SettlementFileError(
             line,
             f"授權時間須為 YYYY/MM/DD HH:MM:SS：{t[:20]!r}",
             "the authorisation time must be YYYY/MM/DD HH:MM:SS",
         ) from None
+    return _in_years(value, line, "授權時間", "the authorisation time", t)
 
 
 def _header(row: list[str]) -> dict[str, int]:
@@ -234,17 +248,12 @@ def parse(data: bytes) -> list[SettlementLine]:
 
 
 def _check_characters(cell: dict[str, str], line: int) -> None:
-    """No column read holds a character no stored text may (a control character, a bidi
-    override): refused here naming the line and column, where the settlement number's event
-    refused it as ``payload: 含有不允許的字元`` naming neither."""
+    """No column read holds a control character or bidi override (refused naming the line)."""
     for column in HEADER:
-        ch = bad_char(cell.get(column, ""))
-        if ch is not None:
-            raise SettlementFileError(
-                line,
-                f"「{column}」含有不允許的字元（U+{ord(ch):04X}）",
-                f"{column} holds a character that is not allowed (U+{ord(ch):04X})",
-            )
+        if (ch := bad_char(cell.get(column, ""))) is not None:
+            u = f"U+{ord(ch):04X}"
+            zh, en = f"「{column}」含有不允許的字元（{u}）", f"{column}: character {u} refused"
+            raise SettlementFileError(line, zh, en)
 
 
 def known_tool(text: str) -> str | None:
@@ -265,10 +274,18 @@ def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLi
         )
     amount = _int(cell[COL_AMOUNT], line, COL_AMOUNT)
     deposited, deposit_date, settlement = _deposit(cell, line, amount)
+    authorised_at = _time(cell[COL_AUTH], line)
+    if deposit_date and authorised_at and deposit_date < authorised_at.date():
+        d, a = f"{deposit_date:%Y/%m/%d}", f"{authorised_at:%Y/%m/%d}"
+        raise SettlementFileError(
+            line,
+            f"入庫日期 {d} 早於授權時間 {a}",
+            f"the deposit date {d} is before the authorisation {a}",
+        )
     return SettlementLine(
         line=line,
         transaction_id=txn,
-        authorised_at=_time(cell[COL_AUTH], line),
+        authorised_at=authorised_at,
         payment_tool=tool,
         deposit_date=deposit_date,
         amount=amount,

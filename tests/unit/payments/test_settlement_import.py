@@ -171,6 +171,11 @@ MALFORMED = [
     # a control character or a bidi override in the settlement number names its line too
     (f'{HEAD}\n\n1,300,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,"AU\x1b[31m",\n'.encode(), 3),
     (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,AU\u202e1,\n".encode(), 2),
+    # a deposit date no deposit can have: out of any stored time's years, before its payment
+    (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,9999/12/31,30,30,,AU1,\n".encode(), 2),
+    (f"{HEAD}\n1,300,,信用卡,0001/01/01,30,30,,AU1,\n".encode(), 2),
+    (f"{HEAD}\n1,300,0001/01/01 00:00,信用卡,2026/03/12,30,30,,AU1,\n".encode(), 2),
+    (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,2026/03/09,30,30,,AU1,\n".encode(), 2),
 ]
 
 
