@@ -61,7 +61,8 @@ REQUIRED: tuple[str, ...] = (
     COL_SETTLEMENT,
 )
 
-_TXN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
+#: 交易電子案號 (a payment's reference, else its payment_id): 1–64 of these characters.
+TXN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _AMOUNT = re.compile(r"^\d{1,3}(,\d{3})*$|^\d{1,9}$")
 _DATE = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$")
 _D = TypeVar("_D", date, datetime)
@@ -297,7 +298,7 @@ def _line(cell: dict[str, str], line: int, seen: dict[str, int]) -> SettlementLi
 
 def _transaction_id(txn: str, line: int, seen: dict[str, int]) -> str:
     """A well-formed transaction id not seen on an earlier line (recorded in ``seen``)."""
-    if not _TXN.match(txn):
+    if not TXN.match(txn):
         raise SettlementFileError(
             line,
             f"交易電子案號不正確：{txn[:20]!r}",

@@ -37,7 +37,7 @@ from eservice_desktop.domain.case import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.settlement_file import TOOLS, known_tool
+from eservice_desktop.domain.settlement_file import TOOLS, TXN, known_tool, transaction_id
 from eservice_desktop.services import cases, fees
 from eservice_desktop.services.approvals import Granted
 from eservice_desktop.services.core import App
@@ -283,6 +283,21 @@ def online_tool(text: str) -> str:
     return tool
 
 
+def _online_ids(payment_id: str, reference: str) -> None:
+    """The payment's 交易電子案號 (its reference, else its id) as the settlement file writes it
+    (``settlement_file.TXN``), else ``payment.transaction_id``: ``--payment-id "x y"`` was
+    stored, and the reconciliation listing it could never come back through settle-import."""
+    txn = transaction_id(payment_id, reference)
+    if TXN.fullmatch(txn) is None:
+        shown = values.printable(txn, 24)
+        raise DomainError(
+            "payment.transaction_id",
+            f"交易電子案號須為 1 到 64 個英數字或 . _ : -：{shown}",
+            f"The transaction id must be 1 to 64 of A-Z a-z 0-9 . _ : -: {shown}",
+            "payment_id",
+        )
+
+
 def record_online_payment(
     app: App,
     session: Session,
@@ -307,6 +322,7 @@ def record_online_payment(
     """
     require(app, Action.RECORD_PAYMENT)
     payment_tool = online_tool(payment_tool)
+    _online_ids(payment_id, reference)
     existing = session.scalars(
         select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)
     ).first()

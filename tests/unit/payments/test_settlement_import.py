@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from eservice_desktop.cli.main import main
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import settlement_file as sf
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases, reports, settlement
 from eservice_desktop.services import payments as pay
 from eservice_desktop.services.core import App
@@ -244,3 +245,17 @@ def test_cli_lines_not_applied_are_in_the_users_language(
         "  line 2: 30096262600 amount_mismatch (expected 30)",
         "  line 3: 39999999900 unknown",
     ]
+
+
+@pytest.mark.parametrize(
+    ("payment_id", "reference"), [("x y", ""), ("ok-1", "卡號 12"), ("A" * 65, ""), ("a\n", "")]
+)
+def test_an_online_payment_whose_transaction_id_no_settlement_file_can_hold_is_refused(
+    app: App, fee_case: str, payment_id: str, reference: str
+) -> None:
+    """Its reconciliation line could never come back: settle-import refused the whole file."""
+    with pytest.raises(DomainError) as info:
+        online(app, fee_case, payment_id, reference=reference)
+    assert info.value.code == "payment.transaction_id" and "交易電子案號" in info.value.message_zh
+    assert pay.receipts_of_case(app, fee_case) == []
+    online(app, fee_case, "TXN-2026.03:10_1")  # every character the file takes
