@@ -348,12 +348,16 @@ class PaymentPage(PaymentPrinting):
             # switch back to card, but is no part of a cash payment
             reference=self.reference_edit.text() if payments.takes_reference(method) else "",
             on_done=self._paid,
-            on_error=self._pay_failed,
+            on_error=lambda error: self._pay_failed(error, number),
         )
 
-    def _pay_failed(self, error: BaseException) -> None:
+    def _pay_failed(self, error: BaseException, number: str) -> None:
         self.pay_btn.setEnabled(self.current is not None and self.current.view.balance > 0)
         self._refused(error)
+        if isinstance(error, DomainError) and error.code == "payment.over_balance":
+            # paid meanwhile elsewhere (another window, a counter through sync): the page
+            # showed an old balance beside "exceeds the balance due 0"; it shows the case now
+            self._written(number)
 
     def _refused(self, error: BaseException) -> None:
         """In the status bar, and on the page beside the field it is about
