@@ -136,12 +136,21 @@ def print_closing(
     *,
     printer: QPrinter | None,
     on_error: Callable[[BaseException], None],
+    on_printed: Callable[[str], None] | None = None,
 ) -> None:
-    """Prints the closing: the document is made on a worker, the print dialog is the UI's."""
+    """Prints the closing: the document is made on a worker, the print dialog is the UI's.
+    Once printed the status bar (and ``on_printed``) says so: nothing did, and a clerk could
+    not tell a closing printed from one still on its way."""
     app = ctx.app
 
     def make() -> bytes:
         return daily_closing.closing_document(app, day, device)
+
+    def printed(pages: int) -> None:
+        text = QCoreApplication.translate("PaymentPage", "日結表已送印（{n} 頁）").format(n=pages)
+        ctx.status_message.emit(text)
+        if on_printed is not None:
+            on_printed(text)
 
     qt_print.print_document(
         ctx,
@@ -149,5 +158,6 @@ def print_closing(
         parent=parent,
         printer=printer,
         title=("列印日結表", "Print the daily closing"),
+        on_done=printed,
         on_error=on_error,
     )

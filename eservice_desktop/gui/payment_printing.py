@@ -160,5 +160,11 @@ class PaymentPrinting(PaymentView):
 
     def print_closing(self, day: date, device: str | None = "") -> None:
         payment_closing.print_closing(
-            self.ctx, self, day, device, printer=self._printer(), on_error=self.receipt_refused
+            self.ctx,
+            self,
+            day,
+            device,
+            printer=self._printer(),
+            on_error=self.receipt_refused,
+            on_printed=self._note,
         )

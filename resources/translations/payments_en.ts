@@ -345,6 +345,10 @@
         <translation>Daily closing saved: {p} (net NTD {n}, cash expected NTD {c}); it holds personal data, readable by this account only: delete it when done</translation>
     </message>
     <message>
+        <source>日結表已送印（{n} 頁）</source>
+        <translation>Daily closing sent to the printer ({n} pages)</translation>
+    </message>
+    <message>
         <source>低收入戶免徵（規費法第12條）</source>
         <translation>Low-income household: exempt (Charges and Fees Act art. 12)</translation>
     </message>
