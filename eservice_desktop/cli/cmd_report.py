@@ -107,9 +107,10 @@ def cmd_closing(args: argparse.Namespace) -> int:
         app.close()
     out = exports.written(args.out, personal=True)
     data = {**report.to_json(), **out.to_json()}
+    warnings: list[str] = []
     if report.backup_failed:  # the closing stands; the backup it takes is IT's to see to
         zh, en = report.backup_failed
-        data["warnings"] = ["backup.failed"]
+        warnings.append("backup.failed")
         print(
             say(
                 args,
@@ -120,6 +121,21 @@ def cmd_closing(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
+    if unprinted := report.unprinted:  # paid, and the citizen was handed no receipt yet
+        warnings.append("receipts.unprinted")
+        shown = ", ".join(unprinted[:5]) + ("…" if len(unprinted) > 5 else "")
+        print(
+            say(
+                args,
+                f"警告（receipts.unprinted）：{len(unprinted)} 張已收費的收據尚未列印（{shown}）；"
+                "請在規費收費頁按 F10 列印",
+                f"warning (receipts.unprinted): {len(unprinted)} paid receipt(s) not printed yet "
+                f"({shown}); print them with F10 on the fees page",
+            ),
+            file=sys.stderr,
+        )
+    if warnings:
+        data["warnings"] = warnings
     emit(args, data, _closing_text(args, report) + out.notice(lang_of(args)))
     return 0
 

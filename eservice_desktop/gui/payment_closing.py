@@ -109,6 +109,10 @@ def save_closing(
             "含個人資料，僅限本帳號讀取，用畢請刪除",
         ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
         text += _backup_warning(ctx, r.backup_failed)
+        if r.unprinted:
+            text += QCoreApplication.translate(
+                "PaymentPage", "；{n} 張已收費的收據尚未列印：請按 F10 列印"
+            ).format(n=len(r.unprinted))
         ctx.status_message.emit(text)
         if on_saved is not None:
             on_saved(text)

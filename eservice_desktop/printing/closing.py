@@ -25,6 +25,9 @@ class ClosingReceipt:
     device: str = ""  # the counter that issued it (its number's series)
     voided_by: str = ""  # the counter that voided it (the void event's device)
     void_office: str = ""  # the office of the counter that voided it
+    #: False for a receipt of this counter that was paid and never printed (a print failed,
+    #: cancelled or still on its way when the closing was taken): the citizen has none.
+    printed: bool = True
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ class ClosingReport:
         return [r for r in self.receipts if r.status == "valid"]
 
     @property
+    def unprinted(self) -> list[str]:
+        """This counter's valid receipts of the day never printed (the fees page's banner)."""
+        return [r.number for r in self.valid if not r.printed]
+
+    @property
     def taken_in(self) -> list[ClosingReceipt]:
         """The receipts whose money came in here: the valid ones and those voided elsewhere."""
         return [r for r in self.receipts if r.status == "valid" or self.voided_elsewhere(r)]
@@ -172,6 +180,7 @@ class ClosingReport:
             "voided_out": self.voided_out,
             "net": self.net,
             "cash_expected": self.cash_expected,
+            "unprinted": self.unprinted,
             "by_method": {
                 m.method: {
                     "count": m.count,
@@ -269,12 +278,16 @@ def _detail(r: ClosingReport) -> Section:
         ]
         for x in r.receipts
     ]
-    return Section("收據明細", cols, rows)
+    unprinted = r.unprinted
+    note = f"未列印：已收費而收據尚未印出 {len(unprinted)} 張，請於規費收費頁按 F10 列印。"
+    return Section("收據明細", cols, rows, note=note if unprinted else "")
 
 
 def _status(r: ClosingReport, x: ClosingReceipt) -> str:
     if r.voided_elsewhere(x):
         return f"{_scope(r)[1]}作廢"
+    if x.status == "valid" and not x.printed:
+        return "未列印"
     return "作廢" if x.status == "void" else ("退費" if x.refunded else "")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -224,13 +224,15 @@ def _closing_receipt(office: str, r: ReceiptRow, void: EventRow | None = None) -
     )
 
 
-def _add_receipts(report: ClosingReport, day: _DayRows) -> None:
+def _add_receipts(report: ClosingReport, day: _DayRows, own: str) -> None:
     """Every receipt in the detail; those whose money came in here into the per-method and
     per-item totals."""
     item_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     method_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in day.receipts:
         shown = _closing_receipt(report.office_code, r, day.voided_by.get(r.number))
+        if r.print_count == 0 and (r.office, r.device) == (report.office_code, own):
+            shown = replace(shown, printed=False)  # another counter's prints come by sync
         report.receipts.append(shown)
         if shown.status != "valid" and not report.voided_elsewhere(shown):
             continue
@@ -332,7 +334,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
         clerk=app.actor.clerk,
         ranges=_ranges(dev, rows.receipts),
     )
-    _add_receipts(report, rows)
+    _add_receipts(report, rows, app.settings.device_id)
     _add_refunds(report, rows)
     return report
 

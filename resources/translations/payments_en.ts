@@ -349,6 +349,10 @@
         <translation>Daily closing sent to the printer ({n} pages)</translation>
     </message>
     <message>
+        <source>；{n} 張已收費的收據尚未列印：請按 F10 列印</source>
+        <translation>; {n} paid receipt(s) not printed yet: press F10 to print them</translation>
+    </message>
+    <message>
         <source>低收入戶免徵（規費法第12條）</source>
         <translation>Low-income household: exempt (Charges and Fees Act art. 12)</translation>
     </message>

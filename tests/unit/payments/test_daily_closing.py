@@ -82,3 +82,24 @@ def test_the_closing_reads_the_days_cases_in_one_set_not_one_case_at_a_time(
     assert (len(report.receipts), len(report.refunds), len(report.voids)) == (12, 6, 6)
     assert len(many) == len(few), "\n".join(many)
     assert not [s for s in many if "events.case_id = ?" in s]  # no case read on its own
+
+
+def test_a_paid_receipt_never_printed_is_named_on_the_closing(
+    app: App, make_case: Callable[..., str], clock: Any
+) -> None:
+    """A closing taken while a receipt was still printing (or its print had failed) counted the
+    money and said nothing: the citizen may have left with no receipt."""
+    import pypdfium2
+
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    printed = payments.record_payment(app, make_case(), "cash", 30)
+    payments.confirm_printed(app, printed.receipt_number)
+    waiting = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    report = daily_closing.closing(app, DAY)
+    assert report.unprinted == [waiting] and report.to_json()["unprinted"] == [waiting]
+    assert report.gross == 60  # the money still counts
+    pdf = pypdfium2.PdfDocument(daily_closing.closing_document(app, DAY))
+    text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    assert "未列印" in text and "按 F10 列印" in text
+    payments.confirm_printed(app, waiting)
+    assert daily_closing.closing(app, DAY).unprinted == []

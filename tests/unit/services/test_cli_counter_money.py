@@ -172,7 +172,8 @@ def test_todays_closing_stands_when_its_backup_cannot_be_taken(
 ) -> None:
     """A backup place that takes no file (a drive unplugged) made the closing of today exit 2
     with "cannot access …/.backup.lock" after the closing was written and logged."""
-    paid_case(run)
+    number, _receipt = paid_case(run)
+    assert run("receipt", "pdf", number, "--out", str(tmp_path / "receipt.pdf"))[0] == 0
     (office.data_dir / "backups").write_text("not a folder")
     out = tmp_path / "closing.csv"
     day = datetime.now(TAIPEI).date().isoformat()
