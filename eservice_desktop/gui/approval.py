@@ -191,6 +191,7 @@ def run_with_approval(
     *args: Any,
     approval_reason: str = "",
     approvable: Mapping[str, str] | None = None,
+    subject: str = "",
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[Any], None] | None = None,
     **kwargs: Any,
@@ -199,7 +200,9 @@ def run_with_approval(
     (``extra["action"]`` names the exception), asks a supervisor in :class:`ApprovalDialog`
     (``approval_reason``: the request's own reason, for the supervisor to keep or change) and
     runs it again with ``approval=``. ``approvable`` maps other refusal codes to the exception a
-    supervisor may approve instead (closing refused ``fees_due``: ``close_with_balance``). A
+    supervisor may approve instead (closing refused ``fees_due``: ``close_with_balance``).
+    ``subject``: what exactly is approved (receipt, amount), on its own line under the action:
+    the supervisor typed the password for 「退費」 without seeing which receipt or how much. A
     refusal nobody approves, or a dialog closed with Esc, goes to ``on_error``."""
 
     def attempt(approval: object = None) -> None:
@@ -219,6 +222,7 @@ def run_with_approval(
             what = ctx.message(error)
             if error.code == "auth.approval_required":  # its text names the CLI's options too
                 what = _needs_approval(ctx, action)
+            what = f"{what}\n{subject}" if subject else what
             dialog = ApprovalDialog(
                 ctx, what, supervisor_check(ctx, action), parent, approval_reason
             )

@@ -48,6 +48,7 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
             number,
             reason,
             approval_reason=reason,
+            subject=_t("收據 {n} 再次補印").format(n=number),
             on_done=lambda approval: page._print(number, reason, approval),
             on_error=page.receipt_refused,
         )
@@ -96,6 +97,7 @@ def _ask_void(page: PaymentPage, r: payments.PaymentResult) -> None:
         r.receipt_number,
         reason,
         approval_reason=reason,
+        subject=_t("收據 {n} 作廢，金額 {a} 元").format(n=r.receipt_number, a=f"{r.amount:,}"),
         on_done=lambda res: page._written(res.case_number),
         on_error=page.receipt_refused,
     )
@@ -136,6 +138,7 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
         amount,
         reason,
         approval_reason=reason,
+        subject=_t("收據 {n} 退費 {a} 元").format(n=r.receipt_number, a=f"{amount:,}"),
         on_done=lambda res: page._written(res.case_number),
         on_error=page.receipt_refused,
     )

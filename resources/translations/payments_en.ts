@@ -349,6 +349,18 @@
         <translation>Daily closing sent to the printer ({n} pages)</translation>
     </message>
     <message>
+        <source>收據 {n} 作廢，金額 {a} 元</source>
+        <translation>Receipt {n}, NTD {a}, to be voided</translation>
+    </message>
+    <message>
+        <source>收據 {n} 退費 {a} 元</source>
+        <translation>Receipt {n}: refund of NTD {a}</translation>
+    </message>
+    <message>
+        <source>收據 {n} 再次補印</source>
+        <translation>Receipt {n}: printed again</translation>
+    </message>
+    <message>
         <source>；{n} 張已收費的收據尚未列印：請按 F10 列印</source>
         <translation>; {n} paid receipt(s) not printed yet: press F10 to print them</translation>
     </message>

@@ -307,7 +307,8 @@ def test_a_void_asks_in_the_counters_words_and_a_bad_reason_stays_in_the_dialog(
     page.ask_text = lambda _title, _label: "金額誤收"  # type: ignore[method-assign]
     page.void_selected()
     dialog = _dialog(qtbot, page)
-    assert dialog.what.text() == "「作廢收據」須經主管核准"
+    # and which receipt, for how much: the supervisor approved 「作廢收據」 seeing neither
+    assert dialog.what.text() == f"「作廢收據」須經主管核准\n收據 {receipt} 作廢，金額 15 元"
     dialog.reason.setText("金額\u202e誤收")  # the supervisor's own reason, pasted
     type_text(SUPERVISOR)
     press(Qt.Key.Key_Return)
