@@ -8,10 +8,10 @@ Every service call runs on a worker through ``ctx.tasks``; printing goes through
 
 The page acts only on the case it shows: loading another number clears the page first and a
 number that is not found leaves it empty with every action disabled, so F9 can never take money
-for a case that was on screen before. A receipt that was paid but whose print was cancelled or
-failed (or never happened, after a crash) keeps the red "收據未列印" banner up, with F10 to print
-it, until it is printed (``payment_screen.pending_receipts``); F10 prints the shown case's own
-receipt first, and the banner names the receipt and the case it will print.
+for a case that was on screen before; a sync round that brought the case events, or a payment
+refused because it was paid elsewhere, shows it again as it stands (``gui/case_rounds.py``). A
+receipt paid but not printed (cancelled, failed, a crash) keeps the red "收據未列印" banner up,
+F10 printing it, the shown case's own first (``payment_screen.pending_receipts``).
 
 A refusal about one field (收現金額不足, a card payment without its reference, a reduction
 without its reason ...) is shown beside that field in the window's language with the cursor
@@ -122,9 +122,8 @@ class PaymentPage(PaymentPrinting):
         shown = None if self._loading else self.current
         return None if shown is None else (shown.view.case_id, shown.revision)
 
-    def _reread(self) -> None:
-        if self.current is not None:
-            self._case_changed(self.current.view.case_number)  # what was typed is kept
+    def _reread(self) -> None:  # asked only while a case is shown; what was typed is kept
+        self._case_changed(self.current.view.case_number if self.current else "")
 
     def _case_shown(self, number: str) -> None:
         """Another page (pickup desk, case detail) shows this case: F6 brings up its fee."""
@@ -355,9 +354,7 @@ class PaymentPage(PaymentPrinting):
         self.pay_btn.setEnabled(self.current is not None and self.current.view.balance > 0)
         self._refused(error)
         if isinstance(error, DomainError) and error.code == "payment.over_balance":
-            # paid meanwhile elsewhere (another window, a counter through sync): the page
-            # showed an old balance beside "exceeds the balance due 0"; it shows the case now
-            self._written(number)
+            self._written(number)  # paid meanwhile elsewhere: the case as it stands now
 
     def _refused(self, error: BaseException) -> None:
         """In the status bar, and on the page beside the field it is about
