@@ -66,10 +66,12 @@ from eservice_desktop.services.identity_record import (
     Override,
     ProofResult,
     _record,
+    applicant_not_of_case,
     holder_matches,
     proof_not_for_applicant,
     proof_payload,
     record_with_intake,
+    same_applicant,
 )
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
@@ -285,8 +287,13 @@ def verify_moica(
 ) -> ProofResult:
     """The whole proof: challenge, one PIN attempt on the card, verification, record."""
     require(app, Action.VERIFY_IDENTITY)
-    if case_number and applicant is None:
-        applicant = applicant_of_case(app, case_number)
+    if case_number:
+        # The holder is always compared with the case's own applicant: a proof checked against
+        # someone else must never be recorded on this case (refused before the PIN is used).
+        of_case = applicant_of_case(app, case_number)
+        if applicant is not None and not same_applicant(applicant, of_case):
+            raise applicant_not_of_case(case_number)
+        applicant = of_case
     case_id = None
     if case_number:
         with app.reading() as s:

@@ -104,6 +104,25 @@ def holder_matches(result: ProofResult, applicant: Applicant) -> bool:
     return name_ok and bool(last4) and norm(applicant.national_id)[-4:] == last4
 
 
+def same_applicant(a: Applicant, b: Applicant) -> bool:
+    """The same person by name and ID number (spaces, width and case aside)."""
+    return norm(a.name) == norm(b.name) and norm(a.national_id) == norm(b.national_id)
+
+
+def applicant_not_of_case(case_number: str) -> DomainError:
+    """An applicant given beside a case that is not the case's own (nothing is asked of the
+    card: the proof could only be recorded on the case)."""
+    return DomainError(
+        "identity.applicant_not_case",
+        f"所填申請人不是案件 {case_number} 的申請人：驗證結果只會與該案件的申請人比對，"
+        "請勿另填申請人，或改填該案件的申請人",
+        f"The applicant given is not the applicant of case {case_number}: a proof on a case "
+        "is checked against that case's own applicant; leave the applicant out or give "
+        "that case's applicant",
+        "applicant",
+    )
+
+
 def proof_not_for_applicant() -> DomainError:
     return DomainError(
         "identity.not_this_applicant",

@@ -98,6 +98,21 @@ def test_refusals(id_app: App, label: str, check: str) -> None:
     assert not [e for e in view.events if e["type"] == ev.IDENTITY_VERIFIED]
 
 
+def test_applicant_given_beside_a_case_is_the_cases_or_refused(id_app: App) -> None:
+    # The card holder's own name and ID beside another citizen's case: verified against
+    # them and recorded on that case, until the case's own applicant became the only one.
+    number = new_case(id_app, name="陳大文", applicant_id="B123456780")
+    use_token(id_app, "valid")
+    with pytest.raises(DomainError) as e:
+        identity.verify_moica(id_app, cp.PIN, applicant=HOLDER, case_number=number)
+    assert e.value.code == "identity.applicant_not_case"
+    assert "陳大文" not in str(e.value) and cp.HOLDER_ID not in str(e.value)
+    view = cases.show_case(id_app, number)
+    assert not [e for e in view.events if e["type"] == ev.IDENTITY_VERIFIED]
+    own = identity.Applicant(" 陳大文", "b123456780")  # the case's own, typed loosely
+    assert verify(id_app, case_number=number, applicant=own).reasons == ["holder"]
+
+
 def test_test_level_accepted_only_in_test_mode(id_app: App) -> None:
     id_app.settings.pki_mode = "test"
     id_app.settings.pki_policy_oids = f"{cp.LEVEL3} {cp.TEST_LEVEL}"
