@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
+
 from eservice_desktop.config import Settings
 from eservice_desktop.devices import moica
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import mask_name
 
 
 class PinError(DomainError):
@@ -20,12 +24,31 @@ class PinError(DomainError):
         self.tries = tries
 
 
+def masked_subject(cert: x509.Certificate) -> str:
+    """The certificate's subject with the holder's name (its common name) masked."""
+    rdns = [
+        x509.RelativeDistinguishedName(
+            x509.NameAttribute(NameOID.COMMON_NAME, mask_name(str(a.value)) or "*")
+            if a.oid == NameOID.COMMON_NAME
+            else a
+            for a in rdn
+        )
+        for rdn in cert.subject.rdns
+    ]
+    return x509.Name(rdns).rfc4514_string()
+
+
 def moica_presence(settings: Settings) -> dict[str, Any]:
-    """What ``card status`` says of the citizen certificate token: its label, or why not."""
+    """What ``card status`` says of the citizen certificate token: its label, or why not. Like
+    the readers' part, it says what is where, not who: the holder's name is masked (it needs no
+    sign-in; ``card verify`` names the holder to a signed-in operator)."""
     try:
-        info = moica.status(settings.pkcs11_module, settings.pkcs11_token_label).to_json()
+        status = moica.status(settings.pkcs11_module, settings.pkcs11_token_label)
     except moica.CardError as e:
         return {"present": False, "code": e.code}
+    info = status.to_json()
+    if status.certificate is not None:
+        info["certificate"]["subject"] = masked_subject(status.certificate)
     info["present"] = True
     return info
 

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from pkcs11 import TokenFlag
 
+from eservice_desktop.config import Settings
+from eservice_desktop.devices import moica
 from eservice_desktop.devices.moica import CardError, PinTries
-from eservice_desktop.services.identity_card import PinError, card_error
+from eservice_desktop.services.identity_card import PinError, card_error, moica_presence
 
 
 @pytest.mark.parametrize(
@@ -36,3 +44,32 @@ def test_final_try_warns() -> None:
 def test_unknown_count_is_said_honestly() -> None:
     err = card_error(CardError("pin.wrong", "wrong", PinTries("low", None)))
     assert "減少" in err.message_zh and "fewer" in err.message_en
+
+
+def test_card_status_masks_the_holders_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `card status --json` needs no sign-in and printed "CN=王小明" of the card in the reader.
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "TW"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "王小明"),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, "TP00000000123456"),
+        ]
+    )
+    now = datetime(2026, 3, 10, tzinfo=UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    token = moica.TokenStatus("HiCOS", "0001", "CHT", "HiCOS", PinTries("full", 3), cert)
+    monkeypatch.setattr(moica, "status", lambda module, label: token)
+    info = moica_presence(Settings(pkcs11_module="x.so"))
+    assert info["present"] and info["label"] == "HiCOS"
+    subject = info["certificate"]["subject"]
+    assert "王小明" not in subject and "CN=王○明" in subject and "C=TW" in subject
