@@ -115,6 +115,26 @@ def _read_pin(args: argparse.Namespace) -> str:
     return getpass.getpass("PIN: ")
 
 
+def _applicant(args: argparse.Namespace) -> Any:
+    """The holder to match, as typed: both a valid ID number and a name, or neither (checked
+    before the card is asked for anything: a typo would cost the citizen a PIN entry)."""
+    from eservice_desktop.domain.ids import classify_applicant_id
+    from eservice_desktop.services import identity
+
+    if args.applicant_name is None and args.applicant_id is None:
+        return None
+    if not (args.applicant_name or "").strip() or not (args.applicant_id or "").strip():
+        raise DomainError(
+            "identity.applicant_incomplete",
+            "請同時輸入 --applicant-name 與 --applicant-id（持卡人的姓名及證號）",
+            "Give both --applicant-name and --applicant-id (the holder's name and ID number)",
+            "applicant",
+        )
+    _, _, national_id = classify_applicant_id(args.applicant_id, "applicant_id")
+    name = values.check_name(" ".join(args.applicant_name.split()), label=values.APPLICANT_NAME)
+    return identity.Applicant(name, national_id)
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from eservice_desktop.services import identity
 
@@ -122,9 +142,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if not pin:
         raise DomainError("pin.empty", "請輸入 PIN 碼", "Enter the PIN", "pin")
     values.check_pin(pin)  # the same rule as the counter's PIN dialog; nothing else reaches a card
-    applicant = None
-    if args.applicant_name is not None or args.applicant_id is not None:
-        applicant = identity.Applicant(args.applicant_name or "", args.applicant_id or "")
+    applicant = _applicant(args)
     override = None
     approval = approval_from(args)
     if approval is not None:

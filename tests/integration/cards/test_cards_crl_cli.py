@@ -202,7 +202,7 @@ def test_cli_crl_and_card_verify(
         "--applicant-name",
         "陳大文",
         "--applicant-id",
-        "B123451111",
+        "B123456780",  # a valid ID of someone else: the holder check refuses
         stdin=cp.PIN + "\n",
     )
     assert out.returncode == 3
