@@ -281,18 +281,7 @@ class IdentityPanel(IdentityReaders):
         self.last_result = result
         self._result_target = self._key(target if target and target.case_number else None)
         self.verify_button.setEnabled(True)
-        zh, en = VERDICTS[result.verdict]
-        self.verdict_label.setText(self.ctx.pick(zh, en))
-        color = "#1b5e20" if result.ok else "#b00020"
-        self.verdict_label.setStyleSheet(f"color: {color}; font-weight: bold;")
-        self.checks_list.clear()
-        for check in result.report.to_json():
-            zh, en = CHECK_LABELS.get(check["name"], (check["name"], check["name"]))
-            text = f"{STATUS_MARKS.get(check['status'], '')} {self.ctx.pick(zh, en)}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, check["status"])
-            item.setToolTip(check["detail"])
-            self.checks_list.addItem(item)
+        self._show_checks(result)
         self.override_button.setVisible(result.verdict == "revocation_unknown")
         if target is not None and target.case_number:
             if result.ok and result.event_id:
@@ -314,6 +303,34 @@ class IdentityPanel(IdentityReaders):
             )
             self.ctx.intake_proof.emit(result)
         self.refresh_target()
+
+    def _show_checks(self, result: identity.ProofResult) -> None:
+        """The verdict, with the checks it stopped at named in it (the list has them below the
+        fold at 1024x768), and every check in the list, scrolled to the first that did not
+        pass."""
+        zh, en = VERDICTS[result.verdict]
+        verdict = self.ctx.pick(zh, en)
+        if not result.ok and result.reasons:
+            names = [self.ctx.pick(*CHECK_LABELS.get(n, (n, n))) for n in result.reasons]
+            marks = [STATUS_MARKS.get(result.report.status(n), "") for n in result.reasons]
+            shown = [f"{m} {n}" for m, n in zip(marks, names, strict=True)]
+            verdict += self.ctx.pick("：", ": ") + self.ctx.pick("、", ", ").join(shown)
+        self.verdict_label.setText(verdict)
+        color = "#1b5e20" if result.ok else "#b00020"
+        self.verdict_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        self.checks_list.clear()
+        first_problem: QListWidgetItem | None = None
+        for check in result.report.to_json():
+            zh, en = CHECK_LABELS.get(check["name"], (check["name"], check["name"]))
+            text = f"{STATUS_MARKS.get(check['status'], '')} {self.ctx.pick(zh, en)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, check["status"])
+            item.setToolTip(check["detail"])
+            self.checks_list.addItem(item)
+            if first_problem is None and check["status"] in ("failed", "unknown"):
+                first_problem = item
+        if first_problem is not None:
+            self.checks_list.scrollToItem(first_problem)
 
     def _failed(self, error: object) -> None:
         self._verifying = None

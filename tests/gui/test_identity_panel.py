@@ -207,7 +207,8 @@ def test_moica_refusal_is_shown_with_failed_check(moica_ctx: GuiContext, qtbot: 
     qtbot.keyClicks(dialog.pin, cp.PIN)
     dialog.ok_button.click()
     qtbot.waitUntil(lambda: panel.last_result is not None, timeout=10000)
-    assert panel.verdict_label.text() == "身分驗證未通過"
+    # the check that failed is named with the verdict: the list showed it below the fold
+    assert panel.verdict_label.text() == "身分驗證未通過：✘ 憑證廢止清冊（CRL）"
     failed = [
         panel.checks_list.item(i).text()
         for i in range(panel.checks_list.count())
