@@ -369,17 +369,23 @@ class IdentityPanel(IdentityReaders):
     # -- CRL schedule --------------------------------------------------------------------------
 
     def update_crls_if_due(self) -> None:
+        """The lists are downloaded on the I/O pool; only the schedule's look and the lists'
+        acceptance run on the database writer (a mirror answering slowly held every intake
+        and payment of the counter behind it, up to a minute a list)."""
         from eservice_desktop.services import identity
 
+        app, tasks = self.ctx.app, self.ctx.tasks
+
         def work() -> list[identity.CrlUpdate]:
-            if not identity.crl_update_due(self.ctx.app):
+            if not tasks.call_db(identity.crl_update_due, app):
                 return []
-            return identity.update_crls(self.ctx.app)
+            fetched = identity.download_lists(app.settings)
+            return tasks.call_db(identity.update_crls, app, fetched)
 
         def failed(error: object) -> None:
             log.warning("scheduled CRL update failed: %s", type(error).__name__)
 
-        self.ctx.tasks.run(work, on_done=lambda _r: None, on_error=failed)
+        tasks.run_io(work, on_done=lambda _r: None, on_error=failed)
 
 
 def create_panel(ctx: GuiContext, defer: bool = False) -> QWidget:

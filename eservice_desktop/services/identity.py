@@ -50,6 +50,7 @@ from eservice_desktop.services.identity_crl import (
     cached_lists,
     crl_status,
     crl_update_due,
+    download_lists,
     trust_store,
     update_crls,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "card_status",
     "crl_status",
     "crl_update_due",
+    "download_lists",
     "finish_proof",
     "holder_matches",
     "locked_error",

@@ -135,6 +135,31 @@ def update_crls(
     return results
 
 
+def download_lists(
+    settings: Settings, fetch: Callable[[str], bytes] | None = None
+) -> Callable[[str], bytes]:
+    """Downloads every configured list now, with no database work (a slow or hostile mirror
+    holds only the caller's thread), and returns what :func:`update_crls` takes as its
+    ``fetch``: each list's bytes, or its download's error raised again."""
+    fetch = fetch or crlmod.download
+    got: dict[str, bytes | Exception] = {}
+    for url in settings.crl_urls.split():
+        try:
+            got[url] = fetch(url)
+        except Exception as e:  # reported by update_crls as a failed download
+            got[url] = e
+
+    def fetched(url: str) -> bytes:
+        value = got.get(url)
+        if value is None:
+            raise LookupError("not downloaded")
+        if isinstance(value, Exception):
+            raise value
+        return value
+
+    return fetched
+
+
 def crl_update_due(app: App) -> bool:
     """The schedule: due when a list is missing, older than the interval, or expiring."""
     if not app.settings.crl_urls.split():

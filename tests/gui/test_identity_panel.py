@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -586,3 +587,33 @@ def test_another_citizens_card_beside_a_case_says_so(sync_ctx: GuiContext, qtbot
     in_front[0] = ScreenCase("H01-01-115-000005-7", "大明工業", "04595257")
     panel.refresh_target()
     assert "持卡人" not in panel.nhi_warning.text()
+
+
+def test_crl_download_does_not_hold_the_database_writer(
+    ctx: GuiContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The scheduled download ran on the database writer: a mirror answering slowly held every
+    # intake and payment of the counter behind it (up to a minute a list).
+    from eservice_desktop.devices import crl as crlmod
+
+    ctx.app.settings.crl_urls = "http://127.0.0.1:9/moica.crl"
+    started, release = threading.Event(), threading.Event()
+
+    def slow_mirror(url: str) -> bytes:
+        started.set()
+        release.wait(10)
+        raise OSError("mirror gone")
+
+    monkeypatch.setattr(crlmod, "download", slow_mirror)
+    panel = IdentityPanel(ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    try:
+        panel.update_crls_if_due()
+        assert started.wait(5)
+        written: list[str] = []
+        ctx.tasks.run(lambda: "written", on_done=written.append)
+        qtbot.waitUntil(lambda: written == ["written"], timeout=3000)
+    finally:
+        release.set()
+    assert ctx.tasks.wait_idle()
+    assert identity.crl_status(ctx.app) == []  # the failed download changed nothing
