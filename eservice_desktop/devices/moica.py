@@ -159,8 +159,36 @@ def _signing_certificate(session: Any) -> tuple[x509.Certificate | None, bytes |
     return None, None
 
 
+#: What a PKCS#11 module answers when the card left the reader while it was being used.
+_REMOVED_ERRORS = (
+    "TokenNotPresent",
+    "DeviceRemoved",
+    "SessionHandleInvalid",
+    "SessionClosed",
+    "SlotIDInvalid",
+    "TokenNotRecognised",
+)
+
+
+def _device_error(e: Exception) -> CardError:
+    """A PKCS#11 failure no step expected: the card pulled out halfway (C_Login, reading the
+    certificate, signing) or a card that stopped answering."""
+    if type(e).__name__ in _REMOVED_ERRORS:
+        return CardError("card.absent", "the card was removed")
+    return CardError("card.failed", f"card error: {type(e).__name__}")
+
+
 def status(module: str, label: str = "") -> TokenStatus:
     """Reads what is readable without the PIN: token info, PIN tries, the signing certificate."""
+    from pkcs11 import exceptions as px
+
+    try:
+        return _status(module, label)
+    except px.PKCS11Error as e:
+        raise _device_error(e) from e
+
+
+def _status(module: str, label: str) -> TokenStatus:
     token = _token(module, label)
     with token.open() as session:
         cert, _ = _signing_certificate(session)
@@ -178,8 +206,18 @@ def sign(module: str, label: str, pin: str, data: bytes) -> tuple[bytes, x509.Ce
     """Logs in with ``pin`` once and signs ``data`` (SHA-256 with RSA PKCS#1 v1.5).
 
     Raises :class:`CardError` with ``pin.wrong`` (and the tries now left), ``pin.locked``,
-    ``card.absent`` or ``card.no_key``. Never retries.
+    ``card.absent`` (also when the card is pulled out halfway), ``card.no_key`` or
+    ``card.failed``. Never retries.
     """
+    from pkcs11 import exceptions as px
+
+    try:
+        return _sign(module, label, pin, data)
+    except px.PKCS11Error as e:
+        raise _device_error(e) from e
+
+
+def _sign(module: str, label: str, pin: str, data: bytes) -> tuple[bytes, x509.Certificate]:
     import pkcs11
     from pkcs11 import Attribute, Mechanism, ObjectClass
     from pkcs11 import exceptions as px
@@ -214,5 +252,7 @@ def sign(module: str, label: str, pin: str, data: bytes) -> tuple[bytes, x509.Ce
         try:
             signature = keys[0].sign(data, mechanism=Mechanism.SHA256_RSA_PKCS)
         except pkcs11.exceptions.PKCS11Error as e:
+            if type(e).__name__ in _REMOVED_ERRORS:  # pulled out while it was signing
+                raise _device_error(e) from e
             raise CardError("card.sign_failed", f"signing failed: {type(e).__name__}") from e
     return bytes(signature), cert

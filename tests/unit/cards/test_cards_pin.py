@@ -73,3 +73,54 @@ def test_card_status_masks_the_holders_name(monkeypatch: pytest.MonkeyPatch) -> 
     assert info["present"] and info["label"] == "HiCOS"
     subject = info["certificate"]["subject"]
     assert "王小明" not in subject and "CN=王○明" in subject and "C=TW" in subject
+
+
+class _Session:
+    """A PKCS#11 session whose card is pulled out right after C_Login."""
+
+    def __enter__(self) -> _Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def get_objects(self, *a: object) -> object:
+        from pkcs11 import exceptions as px
+
+        raise px.DeviceRemoved()
+
+
+class _Token:
+    label = "HiCOS"
+    flags = int(TokenFlag.TOKEN_INITIALIZED)
+
+    def __init__(self, at_login: type[Exception] | None) -> None:
+        self.at_login = at_login
+
+    def open(self, **kw: object) -> _Session:
+        if self.at_login is not None:
+            raise self.at_login()
+        return _Session()
+
+
+@pytest.mark.parametrize(
+    ("at_login", "code"),
+    [(None, "card.absent"), ("DeviceRemoved", "card.absent"), ("DeviceError", "card.failed")],
+)
+def test_card_pulled_halfway_is_a_card_error(
+    monkeypatch: pytest.MonkeyPatch, at_login: str | None, code: str
+) -> None:
+    # The card pulled out during C_Login or while its certificate was read: a traceback and
+    # exit 1 on the command line, "自然人憑證驗證發生錯誤" on the counter.
+    from pkcs11 import exceptions as px
+
+    raised = getattr(px, at_login) if at_login else None
+    monkeypatch.setattr(moica, "_token", lambda module, label="": _Token(raised))
+    with pytest.raises(CardError) as e:
+        moica.sign("x.so", "", "482913", b"nonce")
+    assert e.value.code == code
+    err = card_error(e.value)
+    assert err.code == code and err.message_zh and err.message_en
+    with pytest.raises(CardError) as e:
+        moica.status("x.so")
+    assert e.value.code == code
