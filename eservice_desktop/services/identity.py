@@ -23,7 +23,6 @@ from datetime import datetime, timedelta
 from cryptography import x509
 from sqlalchemy import delete, update
 
-from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.devices import moica, pki
 from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN
 from eservice_desktop.domain.operators import Action
@@ -47,6 +46,7 @@ from eservice_desktop.services.identity_checks import (
 from eservice_desktop.services.identity_crl import (
     CrlUpdate,
     accept_crl,
+    cached_arls,
     cached_lists,
     crl_status,
     crl_update_due,
@@ -97,6 +97,7 @@ __all__ = [
     "ReaderStatus",
     "accept_crl",
     "applicant_of_case",
+    "cached_arls",
     "cached_lists",
     "card_status",
     "crl_status",
@@ -188,11 +189,7 @@ def _validate(
     sig_ok = verify_signature(cert, nonce, signature)
     report.set("signature", "passed" if sig_ok else "failed", "" if sig_ok else "bad signature")
     check_time(app, policy, report, now)
-    arls = [
-        crlmod.read_der(app.settings.data_dir, info.sha256)
-        for info, _ in cached_lists(app)
-        if info.kind == "arl"
-    ]
+    arls = cached_arls(app)
     pki.validate_path(cert, store=store, policy=policy, moment=now, arls=arls, report=report)
     rev = ee_revocation(app, cert, store, now)
     rev_status = {"good": "passed", "revoked": "failed", "unknown": "unknown"}[rev.status]

@@ -71,6 +71,10 @@ def ee_revocation(
             # Another process replaced this list between our read of the index row and now.
             base.detail = "CRL was being replaced; verify again"
             return base
+        except (OSError, ValueError) as e:  # the cached serial index damaged on disk
+            log.warning("cached CRL %s unreadable: %s", info.sha256[:12], type(e).__name__)
+            base.detail = "cached CRL unreadable; run crl update"
+            return base
         base.status = "revoked" if revoked else "good"
         return base
     return pki.Revocation(status="unknown", detail="no CRL for this issuer")

@@ -68,6 +68,20 @@ def cached_lists(app: App) -> list[tuple[crlmod.CrlInfo, datetime]]:
     return out
 
 
+def cached_arls(app: App) -> list[bytes]:
+    """The cached ARLs' DER; one whose file is gone or unreadable is left out (the CA
+    certificates' revocation is then unknown, and ``crl update`` writes it again)."""
+    out: list[bytes] = []
+    for info, _ in cached_lists(app):
+        if info.kind != "arl":
+            continue
+        try:
+            out.append(crlmod.read_der(app.settings.data_dir, info.sha256))
+        except OSError as e:
+            log.warning("cached ARL %s unreadable: %s", info.sha256[:12], type(e).__name__)
+    return out
+
+
 @dataclass(frozen=True)
 class CrlUpdate:
     source: str

@@ -113,6 +113,23 @@ def test_applicant_given_beside_a_case_is_the_cases_or_refused(id_app: App) -> N
     assert verify(id_app, case_number=number, applicant=own).reasons == ["holder"]
 
 
+def test_damaged_crl_cache_is_revocation_unknown(id_app: App) -> None:
+    # A serial index damaged on disk: a traceback (exit 1) on the command line; an ARL file
+    # gone: "Cannot access …/crl/<hash>.crl" instead of a verdict.
+    from eservice_desktop.devices import crl as crlmod
+
+    lists = {info.kind: info for info, _ in identity.cached_lists(id_app)}
+    cache = crlmod.cache_dir(id_app.settings.data_dir)
+    (cache / f"{lists['crl'].sha256}.serials").write_text("zz-not-hex\n", encoding="ascii")
+    (cache / f"{lists['arl'].sha256}.crl").unlink()
+    crlmod._SETS._sets.clear()  # as in a new process
+    result = verify(id_app)
+    assert result.verdict == "refused"
+    assert statuses(result)["revocation_ee"] == "unknown"
+    assert result.revocation["detail"] == "cached CRL unreadable; run crl update"
+    assert statuses(result)["revocation_ca"] == "unknown"
+
+
 def test_test_level_accepted_only_in_test_mode(id_app: App) -> None:
     id_app.settings.pki_mode = "test"
     id_app.settings.pki_policy_oids = f"{cp.LEVEL3} {cp.TEST_LEVEL}"

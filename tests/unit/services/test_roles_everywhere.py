@@ -345,6 +345,7 @@ NOT_GUARDED: dict[str, str] = {
     "calendar.compute_deadline": "working-day arithmetic",
     "calendar.redate_cases": "a step of the guarded calendar import and of a sync pull",
     "identity_crl.accept_crl": "certificate revocation lists (public), also by sync",
+    "identity_crl.cached_arls": "certificate revocation lists (public)",
     "identity_crl.cached_lists": "certificate revocation lists (public)",
     "identity_crl.crl_status": "certificate revocation lists (public)",
     "identity_crl.crl_update_due": "certificate revocation lists (public)",
