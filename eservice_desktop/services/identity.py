@@ -205,6 +205,12 @@ def _decide(app: App, result: ProofResult, override: Override | None) -> bool:
         result.verdict = "refused"
         result.reasons = report.failed
         return False
+    unchecked = [c.name for c in report.checks.values() if c.status == "not_checked"]
+    unchecked = [name for name in unchecked if name != "holder"]
+    if unchecked:  # a check that never ran is no pass, whatever else is unknown
+        result.verdict = "refused"
+        result.reasons = unchecked
+        return False
     if not report.unknown:
         return True
     result.reasons = report.unknown

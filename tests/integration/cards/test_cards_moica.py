@@ -130,6 +130,26 @@ def test_damaged_crl_cache_is_revocation_unknown(id_app: App) -> None:
     assert statuses(result)["revocation_ca"] == "unknown"
 
 
+def test_without_a_usable_arl_the_certificate_is_still_checked(
+    make_app: Callable[..., App], card_settings: Settings, pki: cp.TestPki
+) -> None:
+    # No ARL stopped the path validation before validity, policy and key usage: an expired
+    # card came out "revocation unknown" only, and a supervisor's override accepted it.
+    app = make_app(card_settings)
+    assert identity.accept_crl(app, pki.crl(), "test").accepted  # the CRL, but no ARL
+    app.settings.revocation_unknown_policy = "override"
+    add_accounts(app)
+    override = identity.Override(SUPERVISOR, "ARL mirror down", SUPERVISOR_PASSWORD)
+    for label, check in (("expired", "validity"), ("wrongpolicy", "policy")):
+        refused = verify(app, label, override=override)
+        assert refused.verdict == "refused" and check in refused.reasons, refused.to_json()
+        assert statuses(refused)["revocation_ca"] == "unknown"
+    valid = verify(app, "valid")
+    assert valid.verdict == "revocation_unknown" and valid.reasons == ["revocation_ca"]
+    path = ("trusted_root", "policy", "chain_signatures", "ca_flags_key_usage", "validity")
+    assert all(statuses(valid)[name] == "passed" for name in path)
+
+
 def test_test_level_accepted_only_in_test_mode(id_app: App) -> None:
     id_app.settings.pki_mode = "test"
     id_app.settings.pki_policy_oids = f"{cp.LEVEL3} {cp.TEST_LEVEL}"
