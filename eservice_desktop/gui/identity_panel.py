@@ -24,9 +24,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
-    QListWidgetItem,
     QWidget,
 )
 
@@ -35,7 +34,6 @@ from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.identity_dialogs import OverrideDialog, PinDialog
 from eservice_desktop.gui.identity_readers import IdentityReaders, StatusBridge
-from eservice_desktop.gui.identity_view import CHECK_LABELS, STATUS_MARKS, VERDICTS
 
 if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
     from eservice_desktop.services import identity
@@ -304,34 +302,6 @@ class IdentityPanel(IdentityReaders):
             self.ctx.intake_proof.emit(result)
         self.refresh_target()
 
-    def _show_checks(self, result: identity.ProofResult) -> None:
-        """The verdict, with the checks it stopped at named in it (the list has them below the
-        fold at 1024x768), and every check in the list, scrolled to the first that did not
-        pass."""
-        zh, en = VERDICTS[result.verdict]
-        verdict = self.ctx.pick(zh, en)
-        if not result.ok and result.reasons:
-            names = [self.ctx.pick(*CHECK_LABELS.get(n, (n, n))) for n in result.reasons]
-            marks = [STATUS_MARKS.get(result.report.status(n), "") for n in result.reasons]
-            shown = [f"{m} {n}" for m, n in zip(marks, names, strict=True)]
-            verdict += self.ctx.pick("：", ": ") + self.ctx.pick("、", ", ").join(shown)
-        self.verdict_label.setText(verdict)
-        color = "#1b5e20" if result.ok else "#b00020"
-        self.verdict_label.setStyleSheet(f"color: {color}; font-weight: bold;")
-        self.checks_list.clear()
-        first_problem: QListWidgetItem | None = None
-        for check in result.report.to_json():
-            zh, en = CHECK_LABELS.get(check["name"], (check["name"], check["name"]))
-            text = f"{STATUS_MARKS.get(check['status'], '')} {self.ctx.pick(zh, en)}"
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, check["status"])
-            item.setToolTip(check["detail"])
-            self.checks_list.addItem(item)
-            if first_problem is None and check["status"] in ("failed", "unknown"):
-                first_problem = item
-        if first_problem is not None:
-            self.checks_list.scrollToItem(first_problem)
-
     def _failed(self, error: object) -> None:
         self._verifying = None
         self.verify_button.setEnabled(True)
@@ -348,14 +318,56 @@ class IdentityPanel(IdentityReaders):
         self.override_dialog.open()
 
     def _override_entered(self) -> None:
-        from eservice_desktop.services import identity
+        """The supervisor's account, password and reason are checked before the holder is
+        asked for the PIN again (an empty or wrong one made the holder type it for nothing,
+        then said to use --approver on the command line)."""
+        from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN
+        from eservice_desktop.services import approvals, identity
 
         dialog = self.override_dialog
         assert dialog is not None
-        self._pending_override = identity.Override(
+        self.override_dialog = None
+        override = identity.Override(
             dialog.supervisor.text().strip(), dialog.reason.text().strip(), dialog.password.text()
         )
-        self.override_dialog = None
+        if not (override.supervisor and override.password and override.reason):
+            self._override_refused(
+                self.ctx.pick(
+                    "請主管輸入帳號、密碼及理由，再按「主管覆核」",
+                    "The supervisor enters their account, password and a reason; then press "
+                    "Supervisor override again",
+                )
+            )
+            return
+        checked_for = self._result_target
+        self.override_button.setEnabled(False)
+
+        def checked(_approval: object) -> None:
+            self.override_button.setEnabled(True)
+            if self._result_target == checked_for and checked_for is not None:
+                self._override_approved(override)
+
+        self.ctx.tasks.run(
+            approvals.check,
+            self.ctx.app,
+            override.supervisor,
+            override.password,
+            APPROVE_IDENTITY_REVOCATION_UNKNOWN,
+            override.reason,
+            on_done=checked,
+            on_error=self._override_refused,
+        )
+
+    def _override_refused(self, error: object) -> None:
+        self.override_button.setEnabled(True)
+        self.verdict_label.setStyleSheet("color: #b00020; font-weight: bold;")
+        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        self.verdict_label.setText(text)
+
+    def _override_approved(self, override: identity.Override) -> None:
+        from eservice_desktop.services import identity
+
+        self._pending_override = override
         self.override_button.hide()
         # A new proof (fresh nonce, PIN typed again) carries the override.
         if not self._begin():
@@ -365,27 +377,6 @@ class IdentityPanel(IdentityReaders):
         self.ctx.tasks.run_io(
             identity.token_status, self.ctx.app, on_done=self._ask_pin, on_error=self._failed
         )
-
-    # -- CRL schedule --------------------------------------------------------------------------
-
-    def update_crls_if_due(self) -> None:
-        """The lists are downloaded on the I/O pool; only the schedule's look and the lists'
-        acceptance run on the database writer (a mirror answering slowly held every intake
-        and payment of the counter behind it, up to a minute a list)."""
-        from eservice_desktop.services import identity
-
-        app, tasks = self.ctx.app, self.ctx.tasks
-
-        def work() -> list[identity.CrlUpdate]:
-            if not tasks.call_db(identity.crl_update_due, app):
-                return []
-            fetched = identity.download_lists(app.settings)
-            return tasks.call_db(identity.update_crls, app, fetched)
-
-        def failed(error: object) -> None:
-            log.warning("scheduled CRL update failed: %s", type(error).__name__)
-
-        tasks.run_io(work, on_done=lambda _r: None, on_error=failed)
 
 
 def create_panel(ctx: GuiContext, defer: bool = False) -> QWidget:

@@ -4,12 +4,14 @@ bridge), so the UI thread never waits for a card. NHI data is shown under "è®€è‡
 not proven), is broadcast with ``ctx.applicant_read`` to fill the intake form, and is wiped
 from the panel, with ``ctx.identity_cleared``, the moment the card leaves the reader.
 
-A layer of ``IdentityPanel`` (over ``IdentityView``). The texts keep the translation context
-``IdentityPanel``.
+The scheduled CRL/ARL download (when ``crl_urls`` is set) is here too: the panel's other
+background work. A layer of ``IdentityPanel`` (over ``IdentityView``). The texts keep the
+translation context ``IdentityPanel``.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
@@ -20,6 +22,9 @@ from eservice_desktop.gui.identity_view import IdentityView
 
 if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
     from eservice_desktop.services.identity import ReaderStatus
+
+
+log = logging.getLogger("eservice.gui")
 
 
 def _t(text: str) -> str:
@@ -151,3 +156,24 @@ class IdentityReaders(IdentityView):
         if self._watch_token is not None:
             identity.CardWatch.shared().unsubscribe(self._watch_token)
             self._watch_token = None
+
+    # -- CRL schedule --------------------------------------------------------------------------
+
+    def update_crls_if_due(self) -> None:
+        """The lists are downloaded on the I/O pool; only the schedule's look and the lists'
+        acceptance run on the database writer (a mirror answering slowly held every intake
+        and payment of the counter behind it, up to a minute a list)."""
+        from eservice_desktop.services import identity
+
+        app, tasks = self.ctx.app, self.ctx.tasks
+
+        def work() -> list[identity.CrlUpdate]:
+            if not tasks.call_db(identity.crl_update_due, app):
+                return []
+            fetched = identity.download_lists(app.settings)
+            return tasks.call_db(identity.update_crls, app, fetched)
+
+        def failed(error: object) -> None:
+            log.warning("scheduled CRL update failed: %s", type(error).__name__)
+
+        tasks.run_io(work, on_done=lambda _r: None, on_error=failed)

@@ -10,19 +10,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
+from eservice_desktop.gui.context import GuiContext
+
 if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
+    from eservice_desktop.services import identity
     from eservice_desktop.services.identity import ReaderStatus
 
 CHECK_LABELS = {
@@ -56,6 +60,8 @@ def _t(text: str) -> str:
 
 class IdentityView(QWidget):
     """The panel's widgets; ``IdentityPanel`` connects them to what they do."""
+
+    ctx: GuiContext
 
     def _build_view(self) -> None:
         """The reader line, the NHI card's data (read, not proven), the MOICA proof's box."""
@@ -135,3 +141,31 @@ class IdentityView(QWidget):
         if st.detail == "service_down":
             return _t("讀卡服務中斷，重新連線中…")
         return _t("讀卡發生錯誤，請重新插卡")
+
+    def _show_checks(self, result: identity.ProofResult) -> None:
+        """The verdict, with the checks it stopped at named in it (the list has them below the
+        fold at 1024x768), and every check in the list, scrolled to the first that did not
+        pass."""
+        zh, en = VERDICTS[result.verdict]
+        verdict = self.ctx.pick(zh, en)
+        if not result.ok and result.reasons:
+            names = [self.ctx.pick(*CHECK_LABELS.get(n, (n, n))) for n in result.reasons]
+            marks = [STATUS_MARKS.get(result.report.status(n), "") for n in result.reasons]
+            shown = [f"{m} {n}" for m, n in zip(marks, names, strict=True)]
+            verdict += self.ctx.pick("：", ": ") + self.ctx.pick("、", ", ").join(shown)
+        self.verdict_label.setText(verdict)
+        color = "#1b5e20" if result.ok else "#b00020"
+        self.verdict_label.setStyleSheet(f"color: {color}; font-weight: bold;")
+        self.checks_list.clear()
+        first_problem: QListWidgetItem | None = None
+        for check in result.report.to_json():
+            zh, en = CHECK_LABELS.get(check["name"], (check["name"], check["name"]))
+            text = f"{STATUS_MARKS.get(check['status'], '')} {self.ctx.pick(zh, en)}"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, check["status"])
+            item.setToolTip(check["detail"])
+            self.checks_list.addItem(item)
+            if first_problem is None and check["status"] in ("failed", "unknown"):
+                first_problem = item
+        if first_problem is not None:
+            self.checks_list.scrollToItem(first_problem)

@@ -264,10 +264,25 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
     assert "主管覆核" in panel.verdict_label.text() and not panel.override_button.isHidden()
     panel.last_result = None
 
+    add_accounts(moica_ctx.app)
+    # Nothing typed, then a wrong password: said at once, the holder is not asked for the PIN
+    # again (it was, and then the panel said to use --approver on the command line).
+    for password, said in (("", "請主管輸入帳號、密碼及理由"), ("wrong-pass-1", "密碼錯誤")):
+        panel.override_button.click()
+        dialog = panel.override_dialog
+        assert dialog is not None
+        if password:
+            dialog.supervisor.setText(SUPERVISOR)
+            dialog.password.setText(password)
+            dialog.reason.setText("county link down")
+        dialog.accept()
+        qtbot.waitUntil(lambda said=said: said in panel.verdict_label.text(), timeout=5000)
+        assert panel.pin_dialog is None and "approver" not in panel.verdict_label.text()
+        assert not panel.override_button.isHidden() and panel.override_button.isEnabled()
+
     panel.override_button.click()
     dialog = panel.override_dialog
     assert dialog is not None
-    add_accounts(moica_ctx.app)
     dialog.supervisor.setText(SUPERVISOR)
     dialog.password.setText(SUPERVISOR_PASSWORD)  # the supervisor's own password, not a name
     dialog.reason.setText("county link down")
