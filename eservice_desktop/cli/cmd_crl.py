@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from eservice_desktop.cli.common import add_json, emit, open_from, say
+from eservice_desktop.domain.rocdate import roc_text
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -62,16 +63,17 @@ def cmd_status(args: argparse.Namespace) -> int:
         lists = identity.crl_status(app)
     finally:
         app.close()
-    emit(
-        args,
-        {"lists": lists},
-        lambda: (
+
+    def text() -> str:  # times in Taipei with the ROC year, as the counter shows them
+        return (
             "\n".join(
-                f"{d['kind'].upper()} {d['issuer']}  #{d['crl_number']}  next {d['next_update']}  "
+                f"{d['kind'].upper()} {d['issuer']}  #{d['crl_number']}  "
+                f"next {roc_text(d['next_update'] or '—')}  "
                 f"{'fresh' if d['fresh'] else 'STALE'}"
                 for d in lists
             )
             or "no CRL cached"
-        ),
-    )
+        )
+
+    emit(args, {"lists": lists}, text)
     return 0
