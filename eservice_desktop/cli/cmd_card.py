@@ -16,6 +16,7 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -97,9 +98,15 @@ def cmd_read(args: argparse.Namespace) -> int:
         flag = {"cp950": "（含罕用字）", "undecodable": "（姓名無法解碼，請人工輸入）"}.get(
             rec.name_flag, ""
         )
+        checksum = (
+            ""
+            if rec.id_checksum_ok
+            else "\n身分證字號檢查碼錯誤，請與身分證核對 / the ID's check digit is wrong: "
+            "compare it with the ID card"
+        )
         return (
             f"讀自健保卡 read from NHI card — {rec.name}{flag} {rec.national_id} "
-            f"{rec.birth.isoformat() if rec.birth else ''}"
+            f"{format_roc(rec.birth, 'short') if rec.birth else ''}{checksum}"
         )
 
     emit(args, data, text)

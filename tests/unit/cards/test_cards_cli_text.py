@@ -30,3 +30,32 @@ def test_crl_status_text_shows_taipei_roc_times(
     assert code == 0, err
     assert "next 115/03/11 10:00  fresh" in out and "2026" not in out
     assert "next —  STALE" in out
+
+
+def test_card_read_text_shows_roc_birth_and_a_wrong_check_digit(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It printed "王小明 A123456788 1986-03-12": no word of the ID's wrong check digit (the
+    # counter's panel says it), the birth date in the Gregorian year.
+    import argparse
+
+    from eservice_desktop.cli import cmd_card
+    from eservice_desktop.devices import nhi, pcsc
+    from eservice_desktop.services import operators
+
+    name = "王小明".encode("big5").ljust(20, b"\0")
+    raw = b"000012345678" + name + b"A123456788" + b"0750312" + b"M" + b"1100101"
+    status = pcsc.ReaderStatus("R", pcsc.ReaderState.SHOWN, 1, "nhi", record=nhi.parse_record(raw))
+
+    class _App:
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(cmd_card, "open_from", lambda args: _App())
+    monkeypatch.setattr(operators, "require", lambda app, action: None)
+    monkeypatch.setattr(identity, "read_nhi", lambda: status)
+    args = argparse.Namespace(json=False, lang="zh_TW")
+    assert cmd_card.cmd_read(args) == 0
+    out = capsys.readouterr().out
+    assert "A123456788 75/03/12" in out and "1986" not in out
+    assert "檢查碼錯誤" in out and "check digit" in out
