@@ -28,6 +28,11 @@ from eservice_desktop.devices.apdu import ApduError
 log = logging.getLogger("eservice.card")
 
 PNP_READER = "\\\\?PnP?\\Notification"
+#: The status that speaks for the PC/SC service itself, not for a reader: ERROR
+#: ``service_down`` while the service is unavailable, NO_READER while it runs (with or without
+#: readers). Without it a counter with no reader, or no service, said "looking for readers"
+#: for ever.
+SERVICE = ""
 
 
 class ReaderState(StrEnum):
@@ -180,6 +185,7 @@ class PcscMonitor:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._context: Any = None
+        self._service: ReaderStatus | None = None
 
     def start(self) -> PcscMonitor:
         self._thread = threading.Thread(target=self._run, name="pcsc-monitor", daemon=True)
@@ -198,7 +204,15 @@ class PcscMonitor:
             self._thread = None
 
     def statuses(self) -> list[ReaderStatus]:
-        return [m.status for m in list(self.machines.values())]
+        service = [self._service] if self._service is not None else []
+        return service + [m.status for m in list(self.machines.values())]
+
+    def _service_is(self, state: ReaderState, detail: str = "") -> None:
+        """Reports the PC/SC service's own state (:data:`SERVICE`) when it changes."""
+        status = ReaderStatus(SERVICE, state, detail=detail)
+        if status != self._service:
+            self._service = status
+            self._emit(status)
 
     def _emit(self, status: ReaderStatus | None) -> None:
         if status is None:
@@ -218,6 +232,7 @@ class PcscMonitor:
                     log.warning("PC/SC service unavailable: %s", s.SCardGetErrorMessage(hr))
                     for m in self.machines.values():
                         self._emit(m.service_down())
+                    self._service_is(ReaderState.ERROR, "service_down")
                     down_reported = True
                 self._stop.wait(self.retry_s)
                 continue
@@ -231,6 +246,7 @@ class PcscMonitor:
             if not self._stop.is_set():
                 for m in self.machines.values():
                     self._emit(m.service_down())
+                self._service_is(ReaderState.ERROR, "service_down")
                 down_reported = True
                 self._stop.wait(self.retry_s)
 
@@ -264,6 +280,7 @@ class PcscMonitor:
             readers = self._list_readers(ctx)
             if readers is None:
                 return
+            self._service_is(ReaderState.NO_READER)
             self._sync_readers(readers)
             present = {r: present.get(r, False) for r in readers}
             states: list[Any] = [(r, s.SCARD_STATE_UNAWARE) for r in readers]
