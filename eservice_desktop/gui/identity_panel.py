@@ -300,6 +300,19 @@ class IdentityPanel(IdentityReaders):
                 self.verdict_label.text() + "\n" + self.tr("將於收件送出時記錄於新案件")
             )
             self.ctx.intake_proof.emit(result)
+        if (
+            target is not None
+            and target.case_number
+            and self._key(self.current_target()) != (self._result_target)
+        ):
+            # Another case came in front while the card was checked: the result is said as the
+            # named case's, and no override is offered beside a case it is not about.
+            self.override_button.hide()
+            self.verdict_label.setText(
+                self.tr("案件 %1 的驗證結果：").replace("%1", target.case_number)
+                + "\n"
+                + self.verdict_label.text()
+            )
         self.refresh_target()
 
     def _failed(self, error: object) -> None:

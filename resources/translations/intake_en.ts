@@ -43,6 +43,10 @@
         <translation>Recorded on case %1</translation>
     </message>
     <message>
+        <source>案件 %1 的驗證結果：</source>
+        <translation>The verification of case %1:</translation>
+    </message>
+    <message>
         <source>收件表單的申請人已變更或已清除：先前的驗證不再適用</source>
         <translation>The intake form's applicant changed or was cleared: the earlier verification no longer applies</translation>
     </message>

@@ -307,6 +307,27 @@ def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: ob
 # -- which case a verification goes to --------------------------------------------------------
 
 
+def test_a_result_arriving_after_the_clerk_moved_names_its_case(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    # Case A's proof finished while case B was in front: "revocation unknown, supervisor
+    # override needed" and the override button showed under "will be recorded on case B".
+    from eservice_desktop.devices import pki
+
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    a, b = "H01-01-115-000001-3", "H01-01-115-000002-1"
+    _on_screen(sync_ctx, a)
+    assert panel._begin()  # the PIN was entered for A
+    _on_screen(sync_ctx, b)  # the clerk opened B meanwhile
+    report = pki.ValidationReport()
+    report.set("revocation_ee", "unknown", "CRL past nextUpdate")
+    panel._verdict(identity.ProofResult("revocation_unknown", report, reasons=["revocation_ee"]))
+    assert panel.verdict_label.text().startswith(f"案件 {a} 的驗證結果：")
+    assert panel.override_button.isHidden()
+    assert b in panel.case_label.text()
+
+
 def _case(ctx: GuiContext) -> str:
     """The card holder's case (王小明)."""
     return new_case(ctx.app, name=cp.HOLDER_NAME, applicant_id=cp.HOLDER_ID)
