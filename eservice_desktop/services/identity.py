@@ -277,6 +277,9 @@ def applicant_of_case(app: App, case_number: str) -> Applicant:
 
 
 def token_status(app: App) -> moica.TokenStatus:
+    """What the card says before the PIN is asked; an unusable trust configuration is said
+    first (the holder typed the PIN, then heard 信任錨設定有誤)."""
+    trust_store(app.settings)
     try:
         return moica.status(app.settings.pkcs11_module, app.settings.pkcs11_token_label)
     except moica.CardError as e:
@@ -303,6 +306,7 @@ def verify_moica(
     if case_number:
         with app.reading() as s:
             case_id = resolve_case_id(s, case_number)
+    trust_store(app.settings)  # IT's to fix: said before the holder types the PIN
     challenge = start_proof(app, case_id)
     try:
         signature, cert = moica.sign(

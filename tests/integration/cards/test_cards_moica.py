@@ -150,6 +150,25 @@ def test_without_a_usable_arl_the_certificate_is_still_checked(
     assert all(statuses(valid)[name] == "passed" for name in path)
 
 
+def test_unusable_trust_anchors_are_said_before_the_pin(
+    id_app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The holder typed the PIN, the card signed, and only then came "信任錨設定有誤".
+    def never(*a: object, **k: object) -> None:
+        raise AssertionError("the card was asked")
+
+    monkeypatch.setattr(moica, "sign", never)
+    monkeypatch.setattr(moica, "status", never)
+    id_app.settings.trust_anchor_dir = str(Path(id_app.settings.data_dir) / "no-anchors")
+    for ask in (
+        lambda: identity.verify_moica(id_app, cp.PIN),
+        lambda: identity.token_status(id_app),
+    ):
+        with pytest.raises(DomainError) as e:
+            ask()
+        assert e.value.code == "pki.trust_config"
+
+
 def test_test_level_accepted_only_in_test_mode(id_app: App) -> None:
     id_app.settings.pki_mode = "test"
     id_app.settings.pki_policy_oids = f"{cp.LEVEL3} {cp.TEST_LEVEL}"
