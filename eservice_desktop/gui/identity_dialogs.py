@@ -58,6 +58,14 @@ class PinDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        # Enter on an empty field sent an empty PIN to the card, which counts it as a wrong
+        # one: a try of the citizen's gone without anybody typing.
+        self.ok_button.setEnabled(False)
+        self.pin.textChanged.connect(lambda text: self.ok_button.setEnabled(bool(text)))
+
+    def accept(self) -> None:
+        if self.pin.text():
+            super().accept()
 
     def _tries_text(self, tries: dict[str, Any]) -> str:
         state = tries.get("state")

@@ -24,6 +24,7 @@ from cryptography import x509
 from sqlalchemy import delete, update
 
 from eservice_desktop.devices import moica, pki
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services.approvals import grant
@@ -307,6 +308,8 @@ def verify_moica(
         with app.reading() as s:
             case_id = resolve_case_id(s, case_number)
     trust_store(app.settings)  # IT's to fix: said before the holder types the PIN
+    # An empty or malformed PIN never reaches the card: it would count it as a wrong one.
+    values.check_pin(pin)
     challenge = start_proof(app, case_id)
     try:
         signature, cert = moica.sign(

@@ -239,6 +239,28 @@ def test_final_try_is_announced_before_asking(qtbot: QtBot, sync_ctx: GuiContext
     assert "最後 1 次" in dialog.tries_label.text()
 
 
+def test_enter_on_an_empty_pin_sends_nothing_to_the_card(
+    qtbot: QtBot, sync_ctx: GuiContext
+) -> None:
+    # Enter on the empty field sent "" to the card, which counted it as a wrong PIN.
+    from PySide6.QtCore import Qt
+
+    from eservice_desktop.gui.identity_panel import PinDialog
+
+    dialog = PinDialog({"state": "full", "left": 3})
+    qtbot.addWidget(dialog)
+    accepted: list[bool] = []
+    dialog.accepted.connect(lambda: accepted.append(True))
+    dialog.show()
+    assert not dialog.ok_button.isEnabled()
+    QTest.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert accepted == [] and dialog.isVisible()
+    qtbot.keyClicks(dialog.pin, "4829")
+    assert dialog.ok_button.isEnabled()
+    QTest.keyClick(dialog.pin, Qt.Key.Key_Return)
+    assert accepted == [True]
+
+
 @pytest.mark.softhsm
 def test_supervisor_override_flow(moica_ctx: GuiContext, qtbot: QtBot, clock: object) -> None:
     from datetime import timedelta

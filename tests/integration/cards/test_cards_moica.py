@@ -150,7 +150,7 @@ def test_without_a_usable_arl_the_certificate_is_still_checked(
     assert all(statuses(valid)[name] == "passed" for name in path)
 
 
-def test_unusable_trust_anchors_are_said_before_the_pin(
+def test_unusable_trust_anchors_and_a_malformed_pin_are_said_before_the_card(
     id_app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The holder typed the PIN, the card signed, and only then came "信任錨設定有誤".
@@ -159,6 +159,10 @@ def test_unusable_trust_anchors_are_said_before_the_pin(
 
     monkeypatch.setattr(moica, "sign", never)
     monkeypatch.setattr(moica, "status", never)
+    for pin in ("", "12 34", "x" * 17):  # the card would count each as a wrong PIN
+        with pytest.raises(DomainError) as e:
+            identity.verify_moica(id_app, pin)
+        assert e.value.code == "card.pin_format"
     id_app.settings.trust_anchor_dir = str(Path(id_app.settings.data_dir) / "no-anchors")
     for ask in (
         lambda: identity.verify_moica(id_app, cp.PIN),
