@@ -86,9 +86,10 @@ def cmd_read(args: argparse.Namespace) -> int:
     app = open_from(args)  # the card's personal data is read for a signed-in operator only
     try:
         require(app, Action.VERIFY_IDENTITY)
+        own_card_reader = app.settings.lock_card_reader.strip()
     finally:
         app.close()
-    st = identity.read_nhi()
+    st = identity.read_nhi(except_reader=own_card_reader)
     assert st.record is not None
     data = {"reader": st.reader, "source": "nhi", "verified": False, **st.record.to_json()}
 

@@ -68,6 +68,10 @@ class IdentityReaders(IdentityView):
     def on_status(self, st: ReaderStatus) -> None:
         from eservice_desktop.services.identity import ReaderState
 
+        lock_reader = self.ctx.settings.lock_card_reader.strip()
+        if lock_reader and st.reader == lock_reader:
+            # The operator's own card (gui/screen_lock.py): never an applicant's, never shown.
+            return
         self.statuses[st.reader] = st
         if st.state == ReaderState.SHOWN and st.record is not None:
             if st.reader != self.shown_reader or st.generation != self.shown_generation:

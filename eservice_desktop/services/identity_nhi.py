@@ -93,9 +93,10 @@ def card_status(read_cards: bool = True) -> list[pcsc.ReaderStatus]:
         ) from e
 
 
-def read_nhi() -> pcsc.ReaderStatus:
-    """The first reader holding a readable NHI card."""
-    statuses = card_status()
+def read_nhi(except_reader: str = "") -> pcsc.ReaderStatus:
+    """The first reader holding a readable NHI card; ``except_reader`` (the operator's own card,
+    ``settings.lock_card_reader``) is never read as an applicant's."""
+    statuses = [st for st in card_status() if not except_reader or st.reader != except_reader]
     for st in statuses:
         if st.record is not None:
             return st

@@ -142,6 +142,20 @@ def test_states_drive_the_panel(sync_ctx: GuiContext, qtbot: QtBot) -> None:
     assert panel.reader_label.text() == "未連接讀卡機"
 
 
+def test_the_operators_own_card_is_not_an_applicants(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    # The card in lock_card_reader (pulling it locks the window) was shown as "read from the
+    # NHI card" and filled the intake form with the clerk's own name and ID.
+    sync_ctx.app.settings.lock_card_reader = "B"
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    read: list[dict[str, str]] = []
+    sync_ctx.applicant_read.connect(read.append)
+    panel.on_status(ReaderStatus("A", ReaderState.NO_CARD))
+    panel.on_status(ReaderStatus("B", ReaderState.SHOWN, generation=1, card="nhi", record=RECORD))
+    assert read == [] and not panel.showing_data
+    assert panel.reader_label.text() == "請插入健保卡"
+
+
 @pytest.fixture
 def moica_ctx(ctx: GuiContext, tmp_path: Path) -> GuiContext:
     pki, _ = cp.shared_pki()

@@ -48,12 +48,14 @@ def test_card_read_text_shows_roc_birth_and_a_wrong_check_digit(
     status = pcsc.ReaderStatus("R", pcsc.ReaderState.SHOWN, 1, "nhi", record=nhi.parse_record(raw))
 
     class _App:
+        settings = argparse.Namespace(lock_card_reader="")
+
         def close(self) -> None:
             pass
 
     monkeypatch.setattr(cmd_card, "open_from", lambda args: _App())
     monkeypatch.setattr(operators, "require", lambda app, action: None)
-    monkeypatch.setattr(identity, "read_nhi", lambda: status)
+    monkeypatch.setattr(identity, "read_nhi", lambda except_reader="": status)
     args = argparse.Namespace(json=False, lang="zh_TW")
     assert cmd_card.cmd_read(args) == 0
     out = capsys.readouterr().out

@@ -73,3 +73,20 @@ def test_roc_date() -> None:
     assert roc_date("0010101") == date(1912, 1, 1)
     assert roc_date("115023") is None
     assert roc_date("1150230") is None
+
+
+def test_card_read_skips_the_operators_own_card(monkeypatch: pytest.MonkeyPatch) -> None:
+    # `card read` read the clerk's own card in lock_card_reader as the applicant's.
+    from eservice_desktop.devices import pcsc
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services import identity_nhi
+
+    name = "王小明".encode("big5").ljust(20, b"\0")
+    record_ = parse_record(b"000012345678" + name + b"A1234567890750312M1100101")
+    own = pcsc.ReaderStatus("Lock", pcsc.ReaderState.SHOWN, 1, "nhi", record=record_)
+    empty = pcsc.ReaderStatus("Counter", pcsc.ReaderState.NO_CARD)
+    monkeypatch.setattr(identity_nhi, "card_status", lambda: [own, empty])
+    with pytest.raises(DomainError) as e:
+        identity_nhi.read_nhi(except_reader="Lock")
+    assert e.value.code == "card.no_nhi"
+    assert identity_nhi.read_nhi() is own
