@@ -190,7 +190,8 @@ _CRL_FIX = (
 def _cached_lists(settings: Settings) -> list[dict[str, Any]]:
     """The cached CRLs/ARLs with their times; the verdict when there are none."""
     rows = _read_rows(
-        settings, "SELECT issuer, kind, this_update, next_update, fetched_at FROM crl_cache"
+        settings,
+        "SELECT issuer, kind, this_update, next_update, fetched_at, sha256 FROM crl_cache",
     )
     lists = [
         {
@@ -200,8 +201,25 @@ def _cached_lists(settings: Settings) -> list[dict[str, Any]]:
             "next_update": _aware_utc(nxt),
             "fetched_at": _aware_utc(fetched),
         }
-        for issuer, kind, this, nxt, fetched in rows or []
+        for issuer, kind, this, nxt, fetched, _ in rows or []
     ]
+    gone = [
+        issuer
+        for issuer, _k, _t, _n, _f, sha256 in rows or []
+        if not all(
+            (settings.data_dir / "crl" / f"{sha256}{suffix}").is_file()  # devices.crl.CRL_DIR
+            for suffix in (".crl", ".serials")
+        )
+    ]
+    if gone:  # the proofs say "cached CRL unreadable": revocation unknown
+        raise Verdict(
+            "fail",
+            (
+                f"廢止清冊的快取檔案遺失：{gone[0]}",
+                f"The cached file of a CRL is missing: {gone[0]}",
+            ),
+            _CRL_FIX,
+        )
     if not lists:
         wanted = bool(settings.crl_urls.split() or settings.trust_anchor_dir)
         raise Verdict(

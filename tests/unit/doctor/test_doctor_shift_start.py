@@ -96,6 +96,10 @@ def test_crl_none_fresh_old_and_past_next_update(app: App, tmp_path: Path) -> No
     assert old.status == "warn" and "78 h" in old.detail_en
     stale = doctor.check_crl(s, now=_at(cp.NOW + timedelta(days=8)))
     assert stale.status == "fail" and "next update" in stale.detail_en
+    # A cached list's file gone (the proofs say "cached CRL unreadable"): said, not "ok".
+    next((s.data_dir / "crl").glob("*.serials")).unlink()
+    gone = doctor.check_crl(s, now=_at(cp.NOW))
+    assert gone.status == "fail" and "missing" in gone.detail_en and "crl update" in gone.fix_en
 
 
 # --- next year's calendar --------------------------------------------------------------------
