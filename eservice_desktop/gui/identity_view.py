@@ -47,8 +47,9 @@ VERDICTS = {
     "verified": ("身分驗證通過", "Identity verified"),
     "verified_with_override": ("經主管覆核通過（撤銷狀態未知）", "Accepted by supervisor override"),
     "revocation_unknown": (
-        "撤銷狀態未知（CRL 已過期），需主管覆核",
-        "Revocation status unknown (CRL expired): supervisor override needed",
+        "撤銷狀態未知（廢止清冊過期、尚未下載或無法讀取），需主管覆核",
+        "Revocation status unknown (the CRL is expired, not downloaded yet or unreadable): "
+        "supervisor override needed",
     ),
     "refused": ("身分驗證未通過", "Identity NOT verified"),
 }

@@ -357,9 +357,10 @@ def test_a_result_arriving_after_the_clerk_moved_names_its_case(
     assert panel._begin()  # the PIN was entered for A
     _on_screen(sync_ctx, b)  # the clerk opened B meanwhile
     report = pki.ValidationReport()
-    report.set("revocation_ee", "unknown", "CRL past nextUpdate")
+    report.set("revocation_ee", "unknown", "no CRL for this issuer")
     panel._verdict(identity.ProofResult("revocation_unknown", report, reasons=["revocation_ee"]))
     assert panel.verdict_label.text().startswith(f"案件 {a} 的驗證結果：")
+    assert "CRL 已過期" not in panel.verdict_label.text()  # none was ever downloaded
     assert panel.override_button.isHidden()
     assert b in panel.case_label.text()
 
