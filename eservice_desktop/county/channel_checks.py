@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from eservice_desktop.county.channels import Application
 
 #: The offices at which documents may be collected elsewhere (他地領件).
-PICKUP_OFFICE_KINDS = ("household", "land")
 #: How far ahead a reservation may be made.
 RESERVATION_AHEAD = timedelta(days=60)
 
@@ -187,23 +186,9 @@ def _office_errors(
             "This office does not take in this service",
             "office",
         )
-    if pickup_office:
-        try:
-            where = catalogue.office(pickup_office)
-        except DomainError:
-            errors["pickup_office"] = DomainError(
-                "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
-            )
-        else:
-            if where.kind not in PICKUP_OFFICE_KINDS and where.code != office:
-                # 他地領件 is at a household or land office (catalogue README): a county
-                # department's desk (D01) was taken and named in the ready notice
-                errors["pickup_office"] = DomainError(
-                    "office.not_for_pickup",
-                    "領件機關須為戶政或地政事務所",
-                    "The pickup office must be a household or land office",
-                    "pickup_office",
-                )
+    refusal = catalogue.pickup_office_refusal(pickup_office, office) if pickup_office else None
+    if refusal is not None:
+        errors["pickup_office"] = refusal
     return errors
 
 

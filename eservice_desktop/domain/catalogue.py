@@ -52,6 +52,7 @@ __all__ = [
     "OFFICE_CODE_LETTER",
     "OFFICE_KINDS",
     "PICKUP_LABELS",
+    "PICKUP_OFFICE_KINDS",
     "RESERVED_FIELD_KEYS",
     "SERVICE_MODES",
     "SERVICE_OFFICE_KINDS",
@@ -72,6 +73,9 @@ __all__ = [
     "ServiceOfficeKind",
     "fee_total",
 ]
+
+#: The offices documents are collected at when not at the receiving one (他地領件).
+PICKUP_OFFICE_KINDS = ("household", "land")
 
 
 def _unknown(code: str, zh_what: str, en_what: str, value: str, field: str | None) -> DomainError:
@@ -265,6 +269,26 @@ class Catalogue:
             return self._offices[code]
         except KeyError:
             raise _unknown("catalogue.unknown_office", "事務所", "office", code, "office") from None
+
+    def pickup_office_refusal(self, code: str, receiving: str) -> DomainError | None:
+        """Why documents cannot be collected at office ``code`` for a case received at
+        ``receiving``, or None. 他地領件 is at a household or land office (catalogue README);
+        a county department's desk (D01) is for its own cases only: taken, the ready notice
+        sent the citizen there for a household book."""
+        try:
+            where = self.office(code)
+        except DomainError:
+            return DomainError(
+                "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
+            )
+        if where.kind in PICKUP_OFFICE_KINDS or where.code == receiving:
+            return None
+        return DomainError(
+            "office.not_for_pickup",
+            "領件機關須為戶政或地政事務所",
+            "The pickup office must be a household or land office",
+            "pickup_office",
+        )
 
     def offices_of_kind(self, kind: str) -> list[Office]:
         return [o for o in self._offices.values() if o.kind == kind]

@@ -171,7 +171,7 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
         errors.update(checks.service_errors(service, req, applicant))
     if service is not None and "copies" not in errors:
         errors.update(checks.fee_errors(service, req))
-    errors.update(checks.pickup_office_errors(app.catalogue, req))
+    errors.update(checks.pickup_office_errors(app.catalogue, req, app.settings.office_code))
     if errors:
         raise IntakeErrors(errors)
     assert service is not None

@@ -183,21 +183,18 @@ def fee_errors(service: Service, req: IntakeRequest) -> dict[str, DomainError]:
     return {}
 
 
-def pickup_office_errors(catalogue: Catalogue, req: IntakeRequest) -> dict[str, DomainError]:
-    """Pickup at another office names an office the catalogue knows."""
+def pickup_office_errors(
+    catalogue: Catalogue, req: IntakeRequest, office: str
+) -> dict[str, DomainError]:
+    """Pickup at another office names a household or land office the catalogue knows (or the
+    receiving ``office`` itself)."""
     if req.pickup_method == "other_office" and not req.pickup_office.strip():
         return {
             "pickup_office": _err(
                 "field.required", "請選擇領件機關", "Choose the pickup office", "pickup_office"
             )
         }
-    if req.pickup_office:
-        try:
-            catalogue.office(req.pickup_office)
-        except DomainError:
-            return {
-                "pickup_office": _err(
-                    "office.unknown", "查無此領件機關", "Unknown pickup office", "pickup_office"
-                )
-            }
-    return {}
+    refusal = (
+        catalogue.pickup_office_refusal(req.pickup_office, office) if req.pickup_office else None
+    )
+    return {} if refusal is None else {"pickup_office": refusal}

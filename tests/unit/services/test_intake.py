@@ -183,3 +183,13 @@ def test_pickup_at_another_office_needs_the_office(app: App) -> None:
     assert e.value.errors["pickup_method"].message_zh == "請選擇領件方式"
     view = intake(app, request(pickup_method="other_office", pickup_office="H02"))
     assert view.pickup_office == "H02"
+
+
+def test_documents_are_collected_at_a_household_or_land_office(app: App) -> None:
+    """`case intake --pickup-office D01` (社會局's desk) was taken, and the ready notice sent the
+    citizen there for a household transcript; the web door refused it already."""
+    for office, code in (("D01", "office.not_for_pickup"), ("X99", "office.unknown")):
+        with pytest.raises(IntakeErrors) as e:
+            intake(app, request(pickup_method="other_office", pickup_office=office))
+        assert e.value.errors["pickup_office"].code == code
+    assert intake(app, request(pickup_method="other_office", pickup_office="L01")).pickup_office
