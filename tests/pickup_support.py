@@ -109,3 +109,34 @@ def ready_with_county_keys(app: App) -> tuple[str, str]:
     county = County()
     pickup_keys.import_county_keys(app, county.document())
     return ready_case(app, county)
+
+
+def sms_ready(
+    app: App,
+    pickup_number: str = "6249",
+    applicant_id: str = "A123456789",
+    office: str = "H01",
+) -> str:
+    """A case taken in, paid, closed and made ready at ``office`` with an SMS notice only (no
+    code: the service or office has no MMS pickup)."""
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id=applicant_id,
+            applicant_name="王小明",
+            fields=dict(FIELDS),
+        ),
+    )
+    if view.balance:
+        payments.record_payment(app, view.case_number, "cash", view.balance)
+    cases.close_case(app, view.case_number)
+    with app.transaction() as s:
+        cases.record(
+            app,
+            s,
+            view.case_id,
+            ev.READY_FOR_PICKUP,
+            {"office": office, "pickup_number": pickup_number},
+        )
+    return view.case_number

@@ -1,5 +1,9 @@
 """``pickup ready|verify|handover|issue|render-mms|slip|import-keys``: the MMS pickup desk headless.
 
+``verify`` and ``handover`` take the code scanned (or its short code), or with
+``--applicant-id ID [--pickup-number N]`` the applicant's ID card instead (持身分證領件: a case
+notified by SMS, no code), answered in the same JSON and exit codes.
+
 Exit status: 0 when the code is valid (verify) or the documents were handed over (handover);
 3 when the code was refused (the JSON says why in ``reason``); 2 for bad input, and 2 when
 ``handover`` is refused because fees are still due (``reason`` and ``error`` are ``fees_due``,
@@ -27,7 +31,7 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import exports, pickup, pickup_keys
+from eservice_desktop.services import exports, pickup, pickup_id_card, pickup_keys
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -40,12 +44,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r.set_defaults(func=cmd_ready)
 
     v = cs.add_parser("verify", help="驗證領件條碼（不交付）", parents=[common])
-    v.add_argument("payload", help="scanned code text, or the short code such as 0427-K7M3")
+    _add_code_or_id(v)
     add_json(v)
     v.set_defaults(func=cmd_verify)
 
     h = cs.add_parser("handover", help="驗證並登錄交付", parents=[common])
-    h.add_argument("payload")
+    _add_code_or_id(h)
     h.add_argument("--collector-name", default="", help="person collecting on behalf")
     h.add_argument("--collector-id", default="", help="their national ID or resident number")
     h.add_argument("--collector-relation", default="")
@@ -75,6 +79,31 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     k.add_argument("file", type=Path)
     add_json(k)
     k.set_defaults(func=cmd_import_keys)
+
+
+def _add_code_or_id(p: argparse.ArgumentParser) -> None:
+    """The code scanned (or its short code), or the applicant's ID card (持身分證領件)."""
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "payload", nargs="?", help="scanned code text, or the short code such as 0427-K7M3"
+    )
+    which.add_argument(
+        "--applicant-id", help="the ID number on the applicant's ID card (no code: SMS notice)"
+    )
+    p.add_argument("--pickup-number", default="", help="with --applicant-id: the SMS's 4 digits")
+
+
+def _by_id_card(args: argparse.Namespace) -> bool:
+    """Whether the ID card is used; ``--pickup-number`` only narrows that look-up."""
+    if args.applicant_id is None and args.pickup_number:
+        raise DomainError(
+            "pickup.pickup_number_alone",
+            "--pickup-number 只用於 --applicant-id（持身分證領件）；掃描的領件碼已含領件號碼",
+            "--pickup-number goes with --applicant-id (pickup with the ID card); a scanned code"
+            " already holds its pickup number",
+            "pickup_number",
+        )
+    return args.applicant_id is not None
 
 
 def cmd_ready(args: argparse.Namespace) -> int:
@@ -119,9 +148,13 @@ def _result(
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    by_id = _by_id_card(args)
     app = open_from(args)
     try:
-        result = pickup.verify(app, args.payload)
+        if by_id:
+            result = pickup_id_card.id_card_pickup(app, args.applicant_id, args.pickup_number)
+        else:
+            result = pickup.verify(app, args.payload)
     finally:
         app.close()
     return _result(args, result, result.ok)
@@ -132,10 +165,21 @@ def cmd_handover(args: argparse.Namespace) -> int:
     collector = pickup.collector_entry(
         args.collector_name, args.collector_id, args.collector_relation
     )
+    by_id = _by_id_card(args)
     approval = approval_from(args)
     app = open_from(args)
     try:
-        result = pickup.handover(app, args.payload, collector, approval=approval)
+        if by_id:
+            result = pickup_id_card.id_card_pickup(
+                app,
+                args.applicant_id,
+                args.pickup_number,
+                hand_over=True,
+                collected_by=collector,
+                approval=approval,
+            )
+        else:
+            result = pickup.handover(app, args.payload, collector, approval=approval)
     finally:
         app.close()
     return _result(args, result, result.handed_over, EXIT_BAD_INPUT)

@@ -75,6 +75,8 @@ RETIRED_KEY = "retired_key"
 DEMO_KEY = "demo_key"
 EXPIRED = "expired"
 WRONG_OFFICE = "wrong_office"
+#: ``via`` of a handover to the holder of the applicant's ID card (no code: 持身分證領件).
+VIA_ID_CARD = "id_card"
 
 #: (raw public key, message, signature) -> signature is valid. Must not raise.
 Verifier = Callable[[bytes, bytes, bytes], bool]
@@ -256,6 +258,11 @@ def short_code(token_text: str) -> str:
     digest = int.from_bytes(hashlib.sha256(SHORT_CONTEXT + raw).digest()[:3], "big") >> 4
     check = "".join(_CROCKFORD[(digest >> shift) & 31] for shift in (15, 10, 5, 0))
     return f"{claims.pickup_number}-{check}"
+
+
+def id_card_digest(case_id: str) -> str:
+    """``pickup_consumed``'s key of an ID-card handover of a case that has no code."""
+    return hashlib.sha256(b"ESVC-PICKUP-ID-CARD" + case_id.encode()).hexdigest()
 
 
 def parse_short_code(text: str) -> tuple[str, str] | None:

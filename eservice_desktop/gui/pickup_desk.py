@@ -14,7 +14,8 @@ Scans come from four sources and all end in :meth:`PickupDesk.scan`:
   arrives as ``camera_scanned``. Leaving the page, locking the window or closing it turns the
   camera off; a camera that cannot be opened says so and the desk carries on.
 
-The camera is ``gui/pickup_camera.py``, the handover and the slip ``gui/pickup_handover.py``.
+The camera is ``gui/pickup_camera.py``, the handover and the slip ``gui/pickup_handover.py``,
+the look-up by the applicant's ID card (no code: 持身分證領件) ``gui/pickup_id_card.py``.
 Verification and handover run on a worker (``ctx.tasks``); the refusal text comes from the
 service in both languages and says what to do next.
 """
@@ -40,7 +41,8 @@ from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.barcode_wedge import TypingToField, WedgeFilter, key_char
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.pickup_camera import frame_image
-from eservice_desktop.gui.pickup_handover import PickupHandover, handover_or_refuse
+from eservice_desktop.gui.pickup_handover import handover_or_refuse
+from eservice_desktop.gui.pickup_id_card import PickupIdCard
 from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE
 from eservice_desktop.services import pickup
 from eservice_desktop.services.scanners import (
@@ -63,10 +65,10 @@ __all__ = [
 ]
 
 
-class PickupDesk(PickupHandover):
+class PickupDesk(PickupIdCard):
     """The page. ``scan(text)`` is the one entry point of every scanner. Its widgets are
     ``PickupView``'s, the camera ``PickupCamera``'s, the handover and the slip
-    ``PickupHandover``'s."""
+    ``PickupHandover``'s, the ID card's look-up ``PickupIdCard``'s."""
 
     serial_scanned = Signal(str)
     result_shown = Signal(object)
@@ -95,6 +97,7 @@ class PickupDesk(PickupHandover):
         split.setSizes([620, right_box.minimumSizeHint().width()])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(self._build_id_row())
         layout.addWidget(split, 1)
         self._connect()
 
@@ -141,7 +144,7 @@ class PickupDesk(PickupHandover):
         self.refresh_ready()
         self.scan_edit.setFocus()
         if self.payload and self.result is not None and self.result.reason == pickup.FEES_DUE:
-            self._verify(self.payload)  # back from the payment page (F6): check again
+            self.check_again()  # back from the payment page (F6): check again
 
     def focus_search(self) -> None:
         self.scan_edit.setFocus()
@@ -184,6 +187,7 @@ class PickupDesk(PickupHandover):
             return
         self.scan_edit.clear()
         self.collector_for_scan(payload)
+        self.id_query = None  # the case on screen comes from this code, not an ID card
         self.payload = payload
         self.confirm_button.setEnabled(False)
         self.slip_button.setEnabled(False)

@@ -9,6 +9,7 @@ context ``PickupDesk``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -75,17 +76,23 @@ class PickupHandover(PickupCamera):
             return
         self.confirm_button.setEnabled(False)
         self._handing_over = True
+        job, target = self._handover_job()
         run_with_approval(
             self.ctx,
             self,
-            handover_or_refuse,
+            job,
             self.ctx.app,
-            self.payload,
+            target,
             None if by.get("self") else self.collector(),
             approvable={FEES_DUE: APPROVE_HANDOVER_WITH_BALANCE},
             on_done=self._handed_over,
             on_error=self._handover_refused,
         )
+
+    def _handover_job(self) -> tuple[Callable[..., pickup.PickupResult], Any]:
+        """The worker that hands the case shown over, and what it is handed: the code scanned
+        (the ID-card layer hands over the case its look-up found instead)."""
+        return handover_or_refuse, self.payload
 
     def _focus_collector_field(self, error: DomainError) -> None:
         """The collector's field a refusal names gets the focus (Space ticks the box); what
@@ -182,7 +189,12 @@ def handover_or_refuse(
 ) -> pickup.PickupResult:
     """Worker: ``pickup.handover``; fees still due without an approval raise the ``fees_due``
     refusal (so the desk asks a supervisor), every other refusal stays a result."""
-    result = pickup.handover(app, payload, collected_by, approval=approval)
+    return approvable(pickup.handover(app, payload, collected_by, approval=approval))
+
+
+def approvable(result: pickup.PickupResult) -> pickup.PickupResult:
+    """A handover's result, with fees still due raised as the ``fees_due`` refusal naming the
+    case (a supervisor approves that case, by number), every other refusal left a result."""
     if result.reason == pickup.FEES_DUE and result.case is not None:
         e = fees_due_error(result.case.balance, PICKED_UP)
         number = result.case.case_number  # the supervisor approves this case, by number

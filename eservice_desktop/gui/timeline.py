@@ -128,7 +128,11 @@ def _pickup(p: Mapping[str, Any], applicant: str) -> str:
         )
         if relation:
             who = _join(who, _t("關係：{relation}").format(relation=relation))
-    via = {"qr": _t("掃描領件 QR 碼"), "short": _t("輸入領件短碼")}.get(str(p.get("via", "")), "")
+    via = {
+        "qr": _t("掃描領件 QR 碼"),
+        "short": _t("輸入領件短碼"),
+        "id_card": _t("查驗身分證件領件"),
+    }.get(str(p.get("via", "")), "")
     return _join(who, via)
 
 

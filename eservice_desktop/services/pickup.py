@@ -101,7 +101,9 @@ __all__ = [
     "case_view",
     "collector_entry",
     "ensure_demo_key",
+    "fees_due_result",
     "fetch_online",
+    "hand_over_checked",
     "handover",
     "issue_demo",
     "mms_png",
@@ -191,7 +193,7 @@ def verify(app: App, payload: str) -> PickupResult:
                 record_short_code_failure(app, s)
         return refused
     if view.balance > 0:
-        return _fees_due(app, c.state, c.via)
+        return fees_due_result(app, c.state, c.via)
     return PickupResult(
         ok=True,
         reason="ok",
@@ -203,7 +205,7 @@ def verify(app: App, payload: str) -> PickupResult:
     )
 
 
-def _fees_due(app: App, state: CaseState, via: str) -> PickupResult:
+def fees_due_result(app: App, state: CaseState, via: str) -> PickupResult:
     """Nothing leaves the office unpaid: the amount and the way to pay (F6 opens the payment page
     for the case on the desk)."""
     e = fees_due_error(state.balance, ev.PICKED_UP)
@@ -267,20 +269,40 @@ def _record_handover(
             if e.reason == UNKNOWN_SHORT_CODE:
                 record_short_code_failure(app, s)
             return _refused(app, s, e)
-        check_collector_for(c.state, by)
-        if c.state.balance <= 0:
-            granted = None
-        elif granted is None:
-            return _fees_due(app, c.state, c.via)
-        else:
-            granted = replace(granted, target=c.state.case_number)
-        event = app.actor.event(
-            c.state.case_id,
-            ev.PICKED_UP,
-            app.now(),
-            {"by": by, "via": c.via, "kid": c.claims.kid, "token_sha256": token_digest(c.token)},
+        return hand_over_checked(
+            app,
+            s,
+            c.state,
+            by=by,
+            granted=granted,
+            via=c.via,
+            extra={"kid": c.claims.kid, "token_sha256": token_digest(c.token)},
         )
-        view = case_view(app, append_approved(app, s, c.state, event, granted))
+
+
+def hand_over_checked(
+    app: App,
+    s: Session,
+    state: CaseState,
+    *,
+    by: dict[str, Any],
+    granted: Granted | None,
+    via: str,
+    extra: Mapping[str, Any],
+) -> PickupResult:
+    """The handover of a case its path (a code, the ID card) has just checked, in the
+    caller's write transaction: a business applicant's documents go to a named collector,
+    nothing leaves unpaid without the supervisor's approval (recorded just before it, dropped
+    when nothing is due), then ``case.picked_up`` (``by``, ``via`` and the path's ``extra``)."""
+    check_collector_for(state, by)
+    if state.balance <= 0:
+        granted = None
+    elif granted is None:
+        return fees_due_result(app, state, via)
+    else:
+        granted = replace(granted, target=state.case_number)
+    event = app.actor.event(state.case_id, ev.PICKED_UP, app.now(), {"by": by, "via": via, **extra})
+    view = case_view(app, append_approved(app, s, state, event, granted))
     return PickupResult(
         ok=True,
         reason="ok",
@@ -290,7 +312,7 @@ def _record_handover(
         case=view,
         handed_over=True,
         event_id=event.event_id,
-        via=c.via,
+        via=via,
     )
 
 

@@ -116,7 +116,7 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
             {"case_number": claims.case_number},
         )
     if state.lifecycle == PICKED_UP:
-        raise _already(app, state)
+        raise already_refusal(app, state)
     if state.lifecycle != READY:
         raise _refuse(
             NOT_READY,
@@ -141,7 +141,7 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
         )
 
 
-def _already(app: App, state: CaseState) -> pt.PickupRefused:
+def already_refusal(app: App, state: CaseState) -> pt.PickupRefused:
     at = state.picked_up_at
     where = office_name(app, state.picked_up_office) if state.picked_up_office else ""
     when_zh = roc_datetime(at) if at else "（時間不明）"

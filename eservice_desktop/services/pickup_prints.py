@@ -61,7 +61,9 @@ def slip_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
         "desk": f"第 {rec['device']} 號櫃檯",
         "clerk": rec["clerk"],
         "collector": collector,
-        "via": {"qr": "多媒體簡訊條碼", "short": "領件號碼"}.get(rec["via"], rec["via"]),
+        "via": {"qr": "多媒體簡訊條碼", "short": "領件號碼", pt.VIA_ID_CARD: "身分證件"}.get(
+            rec["via"], rec["via"]
+        ),
     }
 
 

@@ -230,10 +230,10 @@ def project_pickup(
 ) -> None:
     """Keeps ``pickup_consumed`` in step with a handover, on whichever desk it happened.
 
-    The code's digest travels in the event (``token_sha256``); an older event without it falls
-    back to the code of the case's latest ready-for-pickup event (``ready_token`` when the
-    caller has it at hand, else read from ``events``). A handover whose code is
-    unknown (a demo case made ready without one) consumes nothing.
+    The code's digest travels in the event (``token_sha256``); an event without it falls back
+    to the code of the case's latest ready-for-pickup event (``ready_token`` when at hand, else
+    read from ``events``), an ID-card handover of a case without a code to the case's own key
+    (``id_card_digest``); any other handover whose code is unknown consumes nothing.
 
     ``first`` (a handover at this desk): a code already consumed raises IntegrityError (the
     unique digest and case), the race ``handover`` reports. Otherwise (events from elsewhere,
@@ -250,9 +250,9 @@ def project_pickup(
                 .order_by(EventRow.seq)
             ):
                 token = payload.get("token") or ""
-        if not token:
+        if not token and p.get("via") != pt.VIA_ID_CARD:
             return
-        digest = token_digest(str(token))
+        digest = token_digest(str(token)) if token else pt.id_card_digest(event.case_id)
     if not first and session.scalar(
         select(PickupConsumedRow.event_id).where(
             (PickupConsumedRow.token_digest == digest)

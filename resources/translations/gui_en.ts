@@ -575,6 +575,10 @@
         <translation>pickup short code typed</translation>
     </message>
     <message>
+        <source>查驗身分證件領件</source>
+        <translation>collected on the ID card</translation>
+    </message>
+    <message>
         <source>退費 {amount} 元</source>
         <translation>NT${amount} refunded</translation>
     </message>

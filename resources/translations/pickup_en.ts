@@ -158,5 +158,29 @@
         <source>請民眾將手機條碼對準鏡頭</source>
         <translation>Ask the citizen to hold the phone's code up to the camera</translation>
     </message>
+    <message>
+        <source>身分證字號（居留證號、統一編號）</source>
+        <translation>National ID (or resident no., UBN)</translation>
+    </message>
+    <message>
+        <source>持身分證領件(&amp;I)</source>
+        <translation>&amp;ID card pickup</translation>
+    </message>
+    <message>
+        <source>簡訊領件號碼（可免填）</source>
+        <translation>SMS pickup no. (optional)</translation>
+    </message>
+    <message>
+        <source>依證號查詢(&amp;U)</source>
+        <translation>Look &amp;up by ID</translation>
+    </message>
+    <message>
+        <source>查詢中…</source>
+        <translation>Looking up…</translation>
+    </message>
+    <message>
+        <source>畫面上的案件正在交付，完成後請再查詢下一位民眾的案件</source>
+        <translation>The case on screen is being handed over; look up the next citizen's case after that</translation>
+    </message>
 </context>
 </TS>

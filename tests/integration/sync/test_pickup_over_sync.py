@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
-from eservice_desktop.services import cases, payments, pickup, pickup_keys
+from eservice_desktop.services import cases, payments, pickup, pickup_id_card, pickup_keys
 from eservice_desktop.services.core import App
 
 
@@ -66,3 +66,19 @@ def test_not_synced_case_is_fetched_online(
     h02.settings.county_url = "http://127.0.0.1:9"
     other = pickup.fetch_online(h02, token)
     assert other.ok  # already here now: no request needed
+
+
+def test_a_handover_on_the_id_card_is_pushed_and_reaches_the_filing_office(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """The county validates pushed events: one with ``via`` = ``id_card`` is taken like a
+    scan's, and the filing office learns the case was collected."""
+    h01, h02, number, token = _ready_at_h02(office, sqlite_county)
+    sync_now(h02)
+    applicant = cases.load_case(h02, number).applicant_id
+    done = pickup_id_card.id_card_pickup(h02, applicant, hand_over=True)
+    assert done.handed_over and done.via == "id_card", done.message_en
+    sync_now(h02)
+    sync_now(h01)
+    assert cases.load_case(h01, number).lifecycle == "picked_up"
+    assert pickup.verify(h02, token).reason == "already_picked_up"

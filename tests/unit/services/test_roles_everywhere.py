@@ -38,6 +38,7 @@ from eservice_desktop.services import (
     operators,
     payments,
     pickup,
+    pickup_id_card,
     report_views,
     reports,
     retention,
@@ -195,6 +196,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     pickup.handover: (Action.HANDOVER, lambda a, t: pickup.handover(a, "x")),
     pickup.stored_token: (Action.HANDOVER, lambda a, t: pickup.stored_token(a, CASE)),
     pickup.fetch_online: (Action.HANDOVER, lambda a, t: pickup.fetch_online(a, "x")),
+    pickup_id_card.id_card_pickup: (
+        Action.HANDOVER,
+        lambda a, t: pickup_id_card.id_card_pickup(a, "A123456789", hand_over=True),
+    ),
     daily_closing.closing: (Action.REPORTS, lambda a, t: daily_closing.closing(a, DAY)),
     daily_closing.write_closing: (
         Action.REPORTS,
@@ -324,6 +329,9 @@ NOT_GUARDED: dict[str, str] = {
     "pickup_views.case_view": "builds the view verify / handover return",
     "pickup_views.office_name": "a catalogue name for the desk's messages",
     "pickup_checks.check_code": "the checks verify / handover run (both guarded)",
+    "pickup_checks.already_refusal": "a refusal check_code / id_card_pickup give (guarded)",
+    "pickup.hand_over_checked": "the handover step of handover / id_card_pickup (both guarded)",
+    "pickup.fees_due_result": "the fees_due answer of verify / handover / id_card_pickup",
     "pickup_short_code.token_for_short_code": "a step of check_code, inside verify / handover",
     "pickup_short_code.record_short_code_failure": (
         "counts a wrong short code, inside verify / handover"

@@ -1,0 +1,53 @@
+"""The pickup desk's ID-card path by keyboard alone: Alt+I, the ID number, Enter looks the SMS
+case up, Enter on 確認交付 hands it over (via the ID card); a wrong check digit is said with
+the number kept, selected, to be corrected."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.pickup_desk import PickupDesk
+from eservice_desktop.services import cases
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from keystrokes import HUMAN_MS, key, keys
+from pickup_support import sms_ready
+
+
+def test_an_sms_case_is_looked_up_by_id_and_handed_over_by_keyboard(
+    desk: PickupDesk, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    number = sms_ready(ctx.app)
+    other = sms_ready(ctx.app, applicant_id="B123456780")
+    desk.scan_edit.setFocus()
+    qtbot.keyClick(desk, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.id_edit, timeout=2000)
+    keys(desk.id_edit, "A123456788", HUMAN_MS)  # a wrong check digit
+    qtbot.waitUntil(lambda: "檢查碼" in desk.message_label.text(), timeout=5000)
+    assert desk.id_edit.selectedText() == "A123456788"  # kept, typing replaces it
+    assert not desk.confirm_button.isEnabled()
+
+    keys(desk.id_edit, "B123456780", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.case_labels["case_number"].text() == other
+    keys(desk.id_edit, "A123456788", HUMAN_MS)  # a typo: the other citizen's case leaves
+    qtbot.waitUntil(lambda: desk.result is not None and not desk.result.ok, timeout=5000)
+    assert desk.case_labels["case_number"].text() == "" and not desk.confirm_button.isEnabled()
+    desk.id_edit.clear()
+
+    keys(desk.id_edit, "A123456789", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.case_labels["case_number"].text() == number
+    assert "A12345****" in desk.case_labels["applicant"].text()
+    assert desk.id_edit.text() == ""  # free for the next citizen
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=2000)
+    key(desk.confirm_button, Qt.Key.Key_Return, "\r", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
+    assert desk.result.via == "id_card"
+    assert cases.load_case(ctx.app, number).lifecycle == "picked_up"

@@ -1,0 +1,213 @@
+"""Pickup with the ID card (持身分證領件, seed: 憑系統發送之多媒體簡訊或持身分證): a case
+notified by SMS only (no code to scan) is found by the applicant's ID number at the office it
+is ready at, and handed over through the token path's handover and refusals, once."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import access, cases, payments, pickup, pickup_keys
+from eservice_desktop.services.core import App
+from eservice_desktop.services.intake import IntakeRequest, intake
+from eservice_desktop.services.pickup_id_card import id_card_pickup
+from eservice_desktop.services.projections import project_pickup, token_digest
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models_pickup import PickupConsumedRow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from approvals_support import add_accounts, supervisor_approval
+from pickup_support import County, ready_case, sms_ready
+
+ID = "A123456789"
+
+
+def events(app: App, number: str, kind: str = "") -> list[ev.Event]:
+    case_id = cases.load_case(app, number).case_id
+    with app.reading() as s:
+        return [e for e in repo.events_for(s, case_id) if not kind or e.type == kind]
+
+
+def consumed(app: App, number: str) -> PickupConsumedRow | None:
+    case_id = cases.load_case(app, number).case_id
+    with app.reading() as s:
+        row = s.scalar(select(PickupConsumedRow).where(PickupConsumedRow.case_id == case_id))
+        if row is not None:
+            s.expunge(row)
+        return row
+
+
+def test_an_sms_case_is_found_by_the_id_card_and_handed_over_once(app: App) -> None:
+    number = sms_ready(app)
+    # typed with spaces, lower case, full-width: the same ID; the SMS's number in full-width too
+    found = id_card_pickup(app, " ａ123456789 ", "６２４９")
+    assert found.ok and found.case is not None and found.case_number == number, found
+    assert found.case.applicant_id_masked == "A12345****" and found.via == "id_card"
+    assert ID not in found.message_zh + found.message_en and "A12345****" in found.message_zh
+    assert not found.handed_over and cases.load_case(app, number).lifecycle == "ready_for_pickup"
+
+    done = id_card_pickup(app, ID, hand_over=True)  # the pickup number may be left out
+    assert done.handed_over and done.via == "id_card" and done.case_number == number
+    state = cases.load_case(app, number)
+    assert state.lifecycle == "picked_up" and state.picked_up_by == {"self": True}
+    assert [e.payload for e in events(app, number, ev.PICKED_UP)] == [
+        {"by": {"self": True}, "via": "id_card"}
+    ]
+    row = consumed(app, number)  # no code: the case's own key, so the slip names desk and way
+    assert (
+        row is not None
+        and row.via == "id_card"
+        and row.token_digest == pt.id_card_digest(state.case_id)
+    )
+    assert pickup.slip_fields(pickup.pickup_record(app, number))["via"] == "身分證件"
+    assert pickup.ready_cases(app) == []
+
+    again = id_card_pickup(app, ID, "6249", hand_over=True)
+    assert (
+        not again.ok and again.reason == "already_picked_up" and "不可重複交付" in again.message_zh
+    )
+    assert id_card_pickup(app, ID).reason == "no_ready_case"
+
+
+def test_the_look_up_is_in_the_access_log_with_the_id_masked(app: App) -> None:
+    number = sms_ready(app)
+    id_card_pickup(app, ID)
+    records = access.report(app, action=access.SEARCH)
+    assert [(r.case_number, r.detail) for r in records] == [
+        (number, "pickup by ID card A12345**** → 1")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("typed", "number", "code", "field"),
+    [
+        ("A123456788", "", "id.checksum", "applicant_id"),
+        ("A12345678", "", "id.format", "applicant_id"),
+        ("王小明", "", "id.format", "applicant_id"),
+        (ID, "62a9", "pickup.pickup_number", "pickup_number"),
+        (ID, "06249", "pickup.pickup_number", "pickup_number"),
+        (ID, "\u0666\u0662\u0664\u0669", "pickup.pickup_number", "pickup_number"),
+    ],
+)
+def test_bad_input_is_refused_before_anything_is_read(
+    app: App, typed: str, number: str, code: str, field: str
+) -> None:
+    case = sms_ready(app)
+    for hand_over in (False, True):
+        with pytest.raises(DomainError) as info:
+            id_card_pickup(app, typed, number, hand_over=hand_over)
+        assert info.value.code == code and info.value.field == field
+        assert info.value.message_zh and info.value.message_en
+    assert cases.load_case(app, case).lifecycle == "ready_for_pickup"
+    assert access.report(app, action=access.SEARCH) == []
+
+
+def test_the_sms_pickup_number_picks_one_of_several_and_a_wrong_one_is_named(app: App) -> None:
+    first = sms_ready(app, "6249")
+    second = sms_ready(app, "0427")
+    several = id_card_pickup(app, ID, hand_over=True)
+    assert several.reason == "several_ready" and several.case is None
+    assert "6249" in several.message_zh and "0427" in several.message_zh
+    assert cases.load_case(app, first).lifecycle == "ready_for_pickup"
+    wrong = id_card_pickup(app, ID, "1111")
+    assert wrong.reason == "no_ready_case" and "1111" in wrong.message_zh
+    assert id_card_pickup(app, ID, "0427").case_number == second
+    assert id_card_pickup(app, ID, "6249", hand_over=True).case_number == first
+    # the case on the desk's screen: never another one of the same ID
+    pinned = id_card_pickup(app, ID, case_number=first, hand_over=True)
+    assert pinned.reason == "already_picked_up" and pinned.case_number == first
+    assert cases.load_case(app, second).lifecycle == "ready_for_pickup"
+    assert id_card_pickup(app, ID, hand_over=True).case_number == second  # the one left
+
+
+def test_other_offices_cases_and_other_peoples_are_not_handed_over_here(app: App) -> None:
+    elsewhere = sms_ready(app, "6249", office="H02")
+    refused = id_card_pickup(app, ID, hand_over=True)
+    assert refused.reason == "wrong_office" and refused.details["office"] == "H02"
+    assert elsewhere in refused.message_zh
+    sms_ready(app, applicant_id="B123456780")
+    nobody = id_card_pickup(app, "F131104093", hand_over=True)
+    assert nobody.reason == "no_ready_case" and "F13110****" in nobody.message_zh
+    assert cases.load_case(app, elsewhere).lifecycle == "ready_for_pickup"
+
+
+def test_a_case_with_an_mms_code_handed_over_by_id_card_uses_its_code_up(app: App) -> None:
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    number, token = ready_case(app, county, pickup_number="0427")
+    done = id_card_pickup(app, ID, "0427", hand_over=True)
+    assert done.handed_over
+    picked = events(app, number, ev.PICKED_UP)
+    assert picked[0].payload["token_sha256"] == token_digest(token)
+    row = consumed(app, number)
+    assert row is not None and row.token_digest == token_digest(token) and row.via == "id_card"
+    assert pickup.handover(app, token).reason == "already_picked_up"
+
+
+def test_fees_due_are_refused_unless_a_supervisor_approves(app: App) -> None:
+    add_accounts(app)
+    number = sms_ready(app)
+    payments.refund(
+        app,
+        payments.last_receipt_number(app, number),
+        15,
+        "誤收退還",
+        approval=supervisor_approval(),
+    )
+    for result in (id_card_pickup(app, ID), id_card_pickup(app, ID, hand_over=True)):
+        assert result.reason == "fees_due" and result.details["amount"] == "15"
+        assert result.case is not None and result.case.balance == 15 and "F6" in result.message_zh
+    done = id_card_pickup(app, ID, hand_over=True, approval=supervisor_approval("民眾急用"))
+    assert done.handed_over
+    types = [e.type for e in events(app, number)]
+    assert types[-2:] == [ev.APPROVAL_GRANTED, ev.PICKED_UP]
+
+
+def test_a_business_applicants_documents_need_the_collector(
+    make_app: object, tmp_path: Path
+) -> None:
+    assert callable(make_app)
+    land: App = make_app(Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01"))
+    view = intake(
+        land,
+        IntakeRequest(
+            service_code="LR-CORRECTION",
+            applicant_id="04595257",
+            applicant_name="大文股份有限公司",
+            fields={"parcel": "桃園段 0012-0000", "correction": "地號誤繕"},
+        ),
+    )
+    if view.balance:
+        payments.record_payment(land, view.case_number, "cash", view.balance)
+    cases.close_case(land, view.case_number)
+    with land.transaction() as s:
+        cases.record(land, s, view.case_id, ev.READY_FOR_PICKUP, {"office": "L01"})
+    assert id_card_pickup(land, "04595257").ok
+    with pytest.raises(DomainError) as info:
+        id_card_pickup(land, "04595257", hand_over=True)
+    assert info.value.code == "pickup.collector_required"
+    assert cases.load_case(land, view.case_number).lifecycle == "ready_for_pickup"
+    collector = {"name": "陳大文", "id": "F131104093", "relation": "負責人"}
+    assert id_card_pickup(land, "04595257", hand_over=True, collected_by=collector).handed_over
+    assert cases.load_case(land, view.case_number).picked_up_by["name"] == "陳大文"
+
+
+def test_a_pulled_id_card_handover_holds_the_case_once_on_every_desk(app: App) -> None:
+    """The projection another desk (or ``sync recover``) makes of the event: the same row."""
+    number = sms_ready(app)
+    id_card_pickup(app, ID, hand_over=True)
+    row = consumed(app, number)
+    assert row is not None
+    (event,) = events(app, number, ev.PICKED_UP)
+    with app.transaction() as s:
+        s.query(PickupConsumedRow).delete()
+        project_pickup(s, event)
+    again = consumed(app, number)
+    assert again is not None and again.token_digest == row.token_digest and again.via == "id_card"
