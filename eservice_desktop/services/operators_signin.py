@@ -10,7 +10,8 @@ county provisions an office's accounts with hashes made the same way, so a login
 signed-in operator and ``auth.forbidden`` when no role of the operator (or, for a service, the
 office kind and the operator's scope) allows the action. An account disabled after its operator
 signed in (a window stays open all day) is refused ``auth.inactive`` (:class:`SessionEnded`)
-within :data:`STILL_ACTIVE_CHECK_S` seconds: ``current`` reads the account again that often.
+within :data:`STILL_ACTIVE_CHECK_S` seconds: ``current`` reads the account again that often, and
+takes the roles and scope an office admin (or the county) gave it meanwhile.
 
 Callers import these from ``services.operators`` (which also holds the accounts and the CLI
 sessions); this module is what both of those build on.
@@ -49,7 +50,8 @@ log = logging.getLogger("eservice.operators")
 #: How often (seconds) the signed-in operator's account is read again to see it is still active:
 #: a disabled account stops working at an open window within this time.
 STILL_ACTIVE_CHECK_S = 30.0
-_CHECKED = "operator_checked"  # app.extras: (account, when it was last found active)
+#: app.extras: (account, when it was last found active, its roles and scope as then stored)
+_CHECKED = "operator_checked"
 
 #: The demo supervisor: approves the exceptions demo seeding records (fee reductions, voids,
 #: refunds), so the demo's approvals name a supervisor other than the demo operator. In demo mode
@@ -111,13 +113,20 @@ def current(app: App) -> Operator:
     op = app.operator
     if op is None:
         raise _required()
-    _check_still_active(app, op)
-    return op
+    return _check_still_active(app, op)
 
 
-def _stamp(app: App, op: Operator) -> None:
-    """The account was just found active (a sign-in, a session resumed)."""
-    app.extras[_CHECKED] = (op.account, app.now())
+def _grants(row: OperatorRow) -> tuple[str, str]:
+    """An account's roles and scope as stored: a change to them reaches a signed-in operator."""
+    return row.roles, row.departments
+
+
+def _stamp(app: App, op: Operator, grants: tuple[str, str] | None = None) -> None:
+    """The account was just found active (a sign-in, a session resumed), with ``grants`` as its
+    row holds them (by default the operator's own: a sign-in checked here)."""
+    if grants is None:
+        grants = (" ".join(sorted(r.value for r in op.roles)), " ".join(sorted(op.departments)))
+    app.extras[_CHECKED] = (op.account, app.now(), grants)
 
 
 #: ``app.extras`` key: which threads may read the account (:func:`read_accounts_only_where`).
@@ -132,25 +141,35 @@ def read_accounts_only_where(app: App, may_read: Callable[[], bool]) -> None:
     app.extras[_MAY_READ_HERE] = may_read
 
 
-def _check_still_active(app: App, op: Operator) -> None:
+def _check_still_active(app: App, op: Operator) -> Operator:
     """Reads the account again when the last look is older than :data:`STILL_ACTIVE_CHECK_S`.
-    An operator without an account row (the demo operator) is left as signed in."""
+    An operator without an account row (the demo operator) is left as signed in. Roles or a
+    scope changed since the last look replace the signed-in operator's: an admin demoted in an
+    open window kept managing accounts (and a supervisor taken off kept approving) until they
+    signed out."""
     now = app.now()
     seen = app.extras.get(_CHECKED)
     if seen is not None and seen[0] == op.account:
         age = (now - seen[1]).total_seconds()
         if 0 <= age < STILL_ACTIVE_CHECK_S:
-            return
+            return op
     may_read = app.extras.get(_MAY_READ_HERE)
     if may_read is not None and not may_read():
-        return  # a check on the window's thread: the next use case on its writer looks
+        return op  # a check on the window's thread: the next use case on its writer looks
     with app.reading() as s:
         row = s.get(OperatorRow, op.account)
         active = row is None or row.active
+        grants = None if row is None else _grants(row)
+        changed = None if row is None else _operator(row)
     if not active:
         log.info("operator %s refused: the account was disabled", op.account)
         raise SessionEnded()
-    app.extras[_CHECKED] = (op.account, now)
+    last = seen[2] if seen is not None and seen[0] == op.account else None
+    if changed is not None and last is not None and grants != last:
+        log.info("operator %s: roles or scope changed while signed in", op.account)
+        app.operator = op = replace(op, roles=changed.roles, departments=changed.departments)
+    app.extras[_CHECKED] = (op.account, now, grants)
+    return op
 
 
 def require(app: App, action: Action, service_code: str | None = None) -> Operator:
@@ -296,9 +315,10 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
                 row.locked_until = None
                 row.last_login_at = now
                 op = _operator(row)
+                grants = _grants(row)
     if error is not None:
         raise error
-    _stamp(app, op)
+    _stamp(app, op, grants)
     known = {r.value for r in Role}
     county_roles = frozenset(Role(r) for r in roles if r in known)
     return replace(op, roles=county_roles) if county_roles else op
@@ -338,7 +358,7 @@ def login(app: App, account: str, password: str) -> Operator:
     op = county_login.online_login(app, account, password)
     if op is None:
         op = _verify_committed(app, account, password, login=True)
+        _stamp(app, op)  # an online sign-in was stamped with the account as stored here
     app.operator = op
-    _stamp(app, op)
     log.info("operator %s signed in", op.account)
     return op

@@ -131,6 +131,25 @@ def test_an_account_disabled_while_signed_in_is_refused_within_the_check_time(
         operators.current(office)
 
 
+def test_roles_taken_while_signed_in_stop_working_within_the_check_time(
+    office: App, clock: Any
+) -> None:
+    operators.login(office, "boss", PASSWORD)
+    operators.set_roles(office, "clerk07", [Role.ADMIN, Role.SUPERVISOR])
+    operators.login(office, "clerk07", PASSWORD)  # a window left open all day
+    with office.transaction() as s:  # demoted elsewhere: another counter's admin, a sync
+        row = s.get(OperatorRow, "clerk07")
+        assert row is not None
+        row.roles, row.departments = "clerk", "HR-CHANGE"
+    clock.set(clock.now + timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1))
+    with pytest.raises(AuthError) as e:
+        operators.require(office, Action.MANAGE_OPERATORS)
+    assert e.value.reason == "auth.forbidden"
+    assert office.operator is not None
+    assert office.operator.roles == frozenset({Role.CLERK})
+    assert office.operator.departments == frozenset({"HR-CHANGE"})
+
+
 def test_the_demo_operator_has_no_account_row_and_stays_signed_in(office: App, clock: Any) -> None:
     office.operator = operators.DEMO_OPERATOR
     clock.set(clock.now + timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1))
