@@ -175,6 +175,7 @@ class LoginScreen(QWidget):
         lines = self.fontMetrics().lineSpacing()
         self.hint = QLabel()
         self.hint.setObjectName("login_hint")
+        self.hint.setTextFormat(Qt.TextFormat.PlainText)  # the locked operator's name as typed
         self.hint.setWordWrap(True)
         self.hint.setMinimumHeight(3 * lines + 4)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -201,6 +202,7 @@ class LoginScreen(QWidget):
         layout.addLayout(form)
         self.message = QLabel()
         self.message.setObjectName("login_message")
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(3 * lines + 4)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)

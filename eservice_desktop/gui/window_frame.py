@@ -227,6 +227,8 @@ def build_status_bar(window: MainWindow) -> None:
     # Who is signed in, always in sight while the window is unlocked.
     window.operator_label = QLabel()
     window.operator_label.setObjectName("operator_label")
+    # a display name is shown as typed: "<h1>大</h1>主管" was taken for markup and filled the bar
+    window.operator_label.setTextFormat(Qt.TextFormat.PlainText)
     status.addWidget(window.operator_label)
     window.busy_bar = QProgressBar()
     window.busy_bar.setObjectName("busy_bar")
