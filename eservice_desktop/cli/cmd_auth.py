@@ -60,6 +60,10 @@ def cmd_login(args: argparse.Namespace) -> int:
     from eservice_desktop.services import operators
 
     password = read_password(args)
+    if not password:  # a script that forgot to pipe it: not a wrong password (the lockout)
+        raise DomainError(
+            "stdin.empty", "標準輸入沒有密碼", "No password on standard input", "password"
+        )
     app = open_from(args)
     try:
         app.operator = None

@@ -346,13 +346,12 @@ def add_approval(parser: argparse.ArgumentParser, *, reason: bool = False) -> No
 
 
 def read_secret_line(what: str) -> str:
-    """One line of standard input without its line end (passwords, PINs); never echoed."""
-    line = stdin_line(what)
-    if not line:
-        raise DomainError(
-            "stdin.empty", f"標準輸入沒有{what}", f"No {what} on standard input", what
-        )
-    return line.rstrip("\r\n")
+    """One line of standard input without its line end (passwords, PINs); never echoed.
+    Empty is refused: it counted as a wrong password towards the approver's lockout."""
+    if not (line := stdin_line(what).rstrip("\r\n")):
+        zh = "密碼" if what == "password" else what
+        raise DomainError("stdin.empty", f"標準輸入沒有{zh}", f"No {what} on standard input", what)
+    return line
 
 
 def stdin_line(what: str) -> str:

@@ -235,3 +235,25 @@ def test_a_password_line_ended_by_windows_signs_in(cli: Cli) -> None:
     assert code == 0, err
     code, data, _ = cli("login", "boss", "--password-stdin", "--json", stdin="new admin pw 2\n")
     assert code == 0, data
+
+
+def test_no_password_on_stdin_is_bad_input_not_a_wrong_password(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A script that forgot to pipe the password: 密碼錯誤（再錯 4 次將鎖定帳號）, one step
+    nearer the lockout; the approver's password alike."""
+    from eservice_desktop.cli.common import read_secret_line
+    from eservice_desktop.domain.errors import DomainError
+
+    for stdin in ("", "\n", "\r\n"):
+        code, data, err = cli("login", "boss", "--password-stdin", "--json", stdin=stdin)
+        assert code == 2 and data["error"] == "stdin.empty", data
+        assert data["message"] == "標準輸入沒有密碼"
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        with pytest.raises(DomainError) as e:
+            read_secret_line("password")  # the approver's
+        assert e.value.code == "stdin.empty"
+    code, _, err = cli("--lang", "en", "login", "boss", "--password-stdin", stdin="\n")
+    assert code == 2 and "No password on standard input" in err
+    code, data, err = cli("login", "boss", "--password-stdin", "--json", stdin="wrong pw 1\n")
+    assert data["attempts_left"] == 4, data  # the empty ones counted nothing
