@@ -110,25 +110,25 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_passwd(args: argparse.Namespace) -> int:
     from eservice_desktop.cli.common import session_file
-    from eservice_desktop.domain.operators import account_key
     from eservice_desktop.services import operators
 
     old = read_password(args) if args.own else None
     new = read_password(args)
     app = open_from(args)
     try:
-        operators.set_password(app, args.account, new, old_password=old)
+        account = operators.set_password(app, args.account, new, old_password=old)
         # a new password ends the account's sessions, this one too: the next command only
         # said "sign in first", with no word of why
-        own = app.operator is not None and account_key(args.account) == app.operator.account
+        own = app.operator is not None and account == app.operator.account
         if own:
             session_file(app.settings).unlink(missing_ok=True)
     finally:
         app.close()
-    zh, en = f"已設定 {args.account} 的密碼", f"password of {args.account} set"
+    # the account as kept, as the other operator commands give it (CLERK08 typed: clerk08)
+    zh, en = f"已設定 {account} 的密碼", f"password of {account} set"
     if own:
         zh, en = f"{zh}；請以新密碼重新登入", f"{en}; sign in again with the new password"
-    emit(args, {"ok": True, "account": args.account}, say(args, zh, en))
+    emit(args, {"ok": True, "account": account}, say(args, zh, en))
     return 0
 
 

@@ -202,11 +202,9 @@ def _row(s: Session, account: str) -> OperatorRow:
     return row
 
 
-def set_password(
-    app: App, account: str, new_password: str, old_password: str | None = None
-) -> None:
+def set_password(app: App, account: str, new_password: str, old_password: str | None = None) -> str:
     """An office admin sets anyone's password (and lifts a lockout); an operator changes their
-    own with the old one."""
+    own with the old one. Returns the account as kept."""
     me = current(app)
     own = check_account(account) == me.account if account else False
     if not own or old_password is None:
@@ -226,7 +224,9 @@ def set_password(
         row.locked_until = None
         row.password_changed_at = row.updated_at = app.now()
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
+        account = row.account  # as kept: CLERK08 typed is clerk08
     log.info("password of %s set by %s", account, me.account)
+    return account
 
 
 def set_roles(

@@ -140,7 +140,10 @@ def test_repeated_wrong_passwords_lock_the_account(
     assert code == 2 and data["error"] == "auth.locked"
     # the office admin's new password lifts it
     assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
-    assert cli("operator", "passwd", "clerk07", "--password-stdin", stdin="new password 1")[0] == 0
+    code, data, _ = cli(
+        "operator", "passwd", "CLERK07", "--password-stdin", "--json", stdin="new password 1"
+    )  # typed with Caps Lock on: named as kept, like the other operator commands (it said CLERK07)
+    assert code == 0 and data == {"ok": True, "account": "clerk07"}, data
     code, data, _ = cli("login", "clerk07", "--password-stdin", "--json", stdin="new password 1")
     assert code == 0, data
 
