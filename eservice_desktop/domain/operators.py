@@ -273,6 +273,15 @@ def check_password(password: object) -> str:
             "A password may not hold NUL or begin or end with a space",
             "password",
         )
+    # a Tab, a line end or an escape inside: the window's password field cannot take one (Tab
+    # moves on, Enter signs in), so the account could sign in at the command line only
+    if any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in password):
+        raise DomainError(
+            "operator.password",
+            "密碼不可含控制字元（Tab、換行等）",
+            "A password may not hold a control character (Tab, line end…)",
+            "password",
+        )
     return password
 
 
