@@ -85,11 +85,11 @@ def check_departments(s: Session, departments: Iterable[str]) -> list[str]:
     return out
 
 
-def check_password(password: str) -> str:
+def check_password(password: str, account: str = "") -> str:
     """The office's own rule (``domain.operators.check_password``): the office receives only
     the hash, so a password it would refuse there must be refused here."""
     try:
-        return domain_operators.check_password(password)
+        return domain_operators.check_password(password, account)
     except DomainError as e:
         raise _refused(e) from None
 
@@ -134,7 +134,7 @@ def add(
         departments=check_departments(s, departments),
         active=True,
         password_hash=vault.of(s).seal(
-            _hasher().hash(check_password(password)).encode(), _aad(office, account)
+            _hasher().hash(check_password(password, account)).encode(), _aad(office, account)
         ),
         version=_next_version(s),
         updated_at=now,
@@ -174,7 +174,7 @@ def reset_password(
 ) -> OperatorRow:
     row = _get(s, office, account)
     row.password_hash = vault.of(s).seal(
-        _hasher().hash(check_password(password)).encode(), _aad(office, account)
+        _hasher().hash(check_password(password, account)).encode(), _aad(office, account)
     )
     row.version, row.updated_at = _next_version(s), now
     return row

@@ -255,10 +255,11 @@ def check_account(value: object, field_name: str = "account") -> str:
     return text
 
 
-def check_password(password: object) -> str:
+def check_password(password: object, account: str = "") -> str:
     """A password as it may be set, at the office or by the county that provisions the office's
     operators: a password the office would refuse (a NUL, a space or line end around it, as a
-    file saved with CRLF gives) reached the office as a hash no clerk could type."""
+    file saved with CRLF gives) reached the office as a hash no clerk could type. Never the
+    ``account``'s own name, whatever its letters' case: the first guess anyone makes."""
     if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
         raise DomainError(
             "operator.password",
@@ -280,6 +281,13 @@ def check_password(password: object) -> str:
             "operator.password",
             "密碼不可含控制字元（Tab、換行等）",
             "A password may not hold a control character (Tab, line end…)",
+            "password",
+        )
+    if account and password.casefold() == account.casefold():
+        raise DomainError(
+            "operator.password",
+            "密碼不可與帳號相同",
+            "A password may not be the account name",
             "password",
         )
     return password

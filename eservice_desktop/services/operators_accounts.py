@@ -26,6 +26,7 @@ from eservice_desktop.domain.operators import (
     Action,
     Operator,
     Role,
+    account_key,
     check_account,
     forbidden,
     parse_roles,
@@ -123,7 +124,7 @@ def _insert(  # noqa: PLR0917
         roles=_roles_text(roles),
         departments=_check_departments(app, departments),
         active=True,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, account),
         failed_attempts=0,
         source="local",
         created_at=now,
@@ -209,7 +210,7 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
     own = check_account(account) == me.account if account else False
     if not own or old_password is None:
         require(app, Action.MANAGE_OPERATORS)
-    new_hash = hash_password(new_password)
+    new_hash = hash_password(new_password, account_key(account))
     if own and old_password is not None:
         verify_password(app, account, old_password)
     with app.transaction() as s:

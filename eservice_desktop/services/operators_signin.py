@@ -74,8 +74,8 @@ def _dummy_hash() -> str:
     return _hasher.hash(secrets.token_hex(16))
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(check_password(password))
+def hash_password(password: str, account: str = "") -> str:
+    return _hasher.hash(check_password(password, account))
 
 
 def _aware(t: datetime | None) -> datetime | None:

@@ -24,3 +24,12 @@ def test_a_control_character_inside_is_refused(password: str) -> None:
 @pytest.mark.parametrize("password", ["pass word1", "密碼密碼密碼密碼", "Pässwörd1", "a" * 128])
 def test_what_can_be_typed_is_kept(password: str) -> None:
     assert check_password(password) == password
+
+
+def test_the_account_name_is_no_password() -> None:
+    """clerk008's password clerk008 (or CLERK008) was kept: the first guess anyone makes."""
+    for password in ("clerk008", "CLERK008"):
+        with pytest.raises(DomainError) as e:
+            check_password(password, "clerk008")
+        assert e.value.code == "operator.password" and "帳號相同" in e.value.message_zh
+    assert check_password("clerk008!", "clerk008") == "clerk008!"

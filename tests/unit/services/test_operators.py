@@ -243,6 +243,12 @@ def test_bad_account_names_and_passwords_are_refused(office: App) -> None:
     with pytest.raises(DomainError) as e:
         operators.create_operator(office, "short", "X", ["clerk"], "1234")
     assert e.value.code == "operator.password"
+    with pytest.raises(DomainError) as e:  # the account's own name, as created or reset
+        operators.create_operator(office, "clerk008", "X", ["clerk"], "CLERK008")
+    assert e.value.code == "operator.password"
+    with pytest.raises(DomainError) as e:
+        operators.set_password(office, "CLERK07", "clerk07")
+    assert e.value.code == "operator.password"
     with pytest.raises(DomainError) as e:
         operators.create_operator(office, "roles", "X", ["janitor"], PASSWORD)
     assert e.value.code == "operator.role"
