@@ -288,6 +288,16 @@ class OperatorsPage(QWidget):
                 on_done=partial(self._done, self.tr("已新增帳號 {a}。"), account),
                 on_error=self._error,
             )
+        elif self.password.text():
+            # Save sets no password: the one typed was cleared while the page said it saved
+            self.message.setStyleSheet("color: #b00020;")
+            self.message.setText(
+                self.tr(
+                    "密碼欄有新密碼：要設定它請按「重設密碼」(Alt+R)；"
+                    "只存姓名、角色與業務範圍請先清空密碼欄。"
+                )
+            )
+            self.password.setFocus()
         else:
             account = self.editing
             said = self.tr("已更新 {a} 的姓名、角色與業務範圍。")

@@ -305,6 +305,10 @@
         <translation>Name, roles and scope of {a} updated.</translation>
     </message>
     <message>
+        <source>密碼欄有新密碼：要設定它請按「重設密碼」(Alt+R)；只存姓名、角色與業務範圍請先清空密碼欄。</source>
+        <translation>A new password is typed: press Reset password (Alt+R) to set it, or clear Password to save only the name, roles and scope.</translation>
+    </message>
+    <message>
         <source>請在「密碼」欄輸入新密碼，再按重設密碼。</source>
         <translation>Type the new password in "Password", then press Reset password.</translation>
     </message>

@@ -633,3 +633,30 @@ def test_demo_mode_opens_on_the_queue_and_the_demo_operator_unlocks_with_enter(q
     press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not window.locked, timeout=20000)
     assert app.operator is not None and app.operator.account == "demo01"
+
+
+def test_save_with_a_new_password_typed_points_to_reset_password(qtbot, ctx):
+    """On an existing account, Save sets the name, roles and scope only: a new password typed
+    there was cleared while the page said 已更新…, and the old password still signed in."""
+    from gui_keys import open_window
+
+    app = ctx.app
+    add_operator(app, "clerk01", "王承辦", ["clerk"])
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 1, timeout=20000)  # type: ignore[attr-defined]
+    row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "clerk01")  # type: ignore[attr-defined]
+    page.table.setFocus()  # type: ignore[attr-defined]
+    page.table.selectRow(row)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.editing == "clerk01")  # type: ignore[attr-defined]
+    press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    type_text("brand new pw 9")
+    press(Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=20000)  # type: ignore[attr-defined]
+    assert page.message.text().startswith("密碼欄有新密碼")  # type: ignore[attr-defined]
+    assert page.password.text() == "brand new pw 9"  # type: ignore[attr-defined]
+    assert QApplication.focusWidget() is page.password  # type: ignore[attr-defined]
+    press(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.message.text() == "已重設 clerk01 的密碼。", timeout=20000)  # type: ignore[attr-defined]
+    assert operators.verify_password(app, "clerk01", "brand new pw 9").account == "clerk01"
