@@ -14,14 +14,12 @@ from eservice_desktop.cli.common import (
     add_json,
     emit,
     open_from,
-    os_user,
     resume_cli_session,
     say,
-    session_file,
     settings_from,
     stdin_line,
-    write_session_file,
 )
+from eservice_desktop.cli.session_files import os_user, session_file, write_session_file
 from eservice_desktop.domain.errors import DomainError
 
 

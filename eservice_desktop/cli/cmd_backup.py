@@ -221,7 +221,7 @@ def _data_dir_owner() -> Operator:
     the restored copy, ``sync recover``): no account can sign in to a database that is not
     there, so whoever may write the data directory restores (the OS decides), in IT's role.
     The restore itself records no event."""
-    from eservice_desktop.cli.common import os_user
+    from eservice_desktop.cli.session_files import os_user
     from eservice_desktop.domain.operators import Role
 
     user = os_user()

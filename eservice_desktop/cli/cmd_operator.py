@@ -109,7 +109,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
-    from eservice_desktop.cli.common import session_file
+    from eservice_desktop.cli.session_files import session_file
     from eservice_desktop.services import operators
 
     old = read_password(args) if args.own else None

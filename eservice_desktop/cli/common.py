@@ -7,9 +7,9 @@ import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from eservice_desktop.cli.session_files import os_user, session_file
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
@@ -55,23 +55,6 @@ def forget_ended_session() -> None:
     _ENDED_SESSION.clear()
 
 
-def os_user() -> str:
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no name for this uid (containers): the uid itself
-        import os
-
-        return f"uid{os.getuid()}" if hasattr(os, "getuid") else "user"
-
-
-def session_file(settings: Settings) -> Path:
-    """This OS user's CLI session: ``session-<user>`` in the data directory, owner-only."""
-    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in os_user())[:64]
-    return settings.data_dir / f"session-{safe}"
-
-
 def resume_cli_session(app: App) -> bool:
     """Signs in the operator of this OS user's session file, if it is live. An expired or
     revoked session's file is removed and its expiry reported on the next refusal."""
@@ -92,19 +75,6 @@ def resume_cli_session(app: App) -> bool:
         _ENDED_SESSION.append(e)
         return False
     return True
-
-
-def write_session_file(settings: Settings, token: str) -> Path:
-    import os
-
-    path = session_file(settings)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.unlink(missing_ok=True)
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(token + "\n")
-    os.replace(tmp, path)
-    return path
 
 
 def lang_of(args: argparse.Namespace) -> str:

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from eservice_desktop.cli.common import session_file
 from eservice_desktop.cli.main import main
+from eservice_desktop.cli.session_files import os_user, session_file
 from eservice_desktop.config import load_settings
 from eservice_desktop.services import core
 
@@ -260,3 +260,17 @@ def test_no_password_on_stdin_is_bad_input_not_a_wrong_password(
     assert code == 2 and "No password on standard input" in err
     code, data, err = cli("login", "boss", "--password-stdin", "--json", stdin="wrong pw 1\n")
     assert data["attempts_left"] == 4, data  # the empty ones counted nothing
+
+
+def test_the_session_belongs_to_the_os_user_not_to_user_variables(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session file taken to another OS user's account signed in there with USER (or
+    LOGNAME) set to its owner's name: the OS user is the process's user id's."""
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    owner = os_user()
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(name, "someone-else")
+    assert os_user() == owner
+    assert session_file(load_settings(cli.data)).name == f"session-{owner}"
+    assert cli("whoami", "--json")[1]["account"] == "boss"
