@@ -368,7 +368,7 @@ class PaymentPage(PaymentPrinting):
             msg += self.tr("，找零 {c} 元").format(c=f"{result.change:,}")
         self.ctx.status_message.emit(msg)
         self.reference_edit.clear()
-        self._print(result.receipt_number, "")
+        self._print(result.receipt_number, "", say=False)
         self._written(result.case_number)
 
     def selected_receipt(self) -> payments.PaymentResult | None:

@@ -105,7 +105,9 @@ class PaymentPrinting(PaymentView):
     def _printer(self) -> QPrinter | None:
         return self.printer_factory() if self.printer_factory is not None else None
 
-    def _print(self, number: str, reason: str, approval: object = None) -> None:
+    def _print(self, number: str, reason: str, approval: object = None, say: bool = True) -> None:
+        """``say``: the status bar says the receipt went to the printer (not after F9, whose
+        line keeps the change to hand back)."""
         task = qt_print.print_receipt(
             self.ctx,
             number,
@@ -113,13 +115,18 @@ class PaymentPrinting(PaymentView):
             reprint_reason=reason,
             approval=approval,
             printer=self._printer(),
-            on_done=self._printed,
+            on_done=self._printed if say else self._printed_quietly,
             on_error=self._print_failed,
         )
         if task is None:  # the clerk cancelled the print dialog
             self.refresh_pending()
 
     def _printed(self, result: payments.PaymentResult) -> None:
+        """A print or reprint from the receipts (a voided receipt's too) went without a word."""
+        self.ctx.status_message.emit(_t("收據 {n} 已送印").format(n=result.receipt_number))
+        self._printed_quietly(result)
+
+    def _printed_quietly(self, result: payments.PaymentResult) -> None:
         self.refresh_pending()
         self._written(result.case_number)
 

@@ -345,6 +345,10 @@
         <translation>Daily closing saved: {p} (net NTD {n}, cash expected NTD {c}); it holds personal data, readable by this account only: delete it when done</translation>
     </message>
     <message>
+        <source>收據 {n} 已送印</source>
+        <translation>Receipt {n} sent to the printer</translation>
+    </message>
+    <message>
         <source>日結表已送印（{n} 頁）</source>
         <translation>Daily closing sent to the printer ({n} pages)</translation>
     </message>

@@ -42,9 +42,12 @@ def test_fee_change_pay_and_print_through_qt(sync_ctx: GuiContext, qtbot, tmp_pa
     assert page.change_label.text() == "70"
     out = tmp_path / "qt-printed.pdf"
     page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
+    said: list[str] = []
+    sync_ctx.status_message.connect(said.append)
     with qtbot.waitSignal(sync_ctx.case_changed, timeout=10000):
         qtbot.mouseClick(page.pay_btn, Qt.MouseButton.LeftButton)
     receipt = payments.last_receipt_number(sync_ctx.app, number)
+    assert said[-1] == f"收據 {receipt}：收 30 元，找零 70 元"  # its print keeps this line
     assert page.receipts_table.rowCount() == 1
     assert page.receipts_table.item(0, 0).text() == receipt
     assert page.receipts_table.item(0, 4).text() == "是"
@@ -78,6 +81,8 @@ def test_reprint_asks_a_reason_and_void_keeps_the_row(
     page.pay()
     receipt = payments.last_receipt_number(sync_ctx.app, number)
     page.receipts_table.selectRow(0)
+    said: list[str] = []
+    sync_ctx.status_message.connect(said.append)
     page.ask_text = lambda _title, _label: "民眾遺失"  # type: ignore[method-assign]
     page.print_selected()
     events = [
@@ -87,6 +92,7 @@ def test_reprint_asks_a_reason_and_void_keeps_the_row(
         .events
     ]
     assert events.count("case.receipt_reprinted") == 1
+    assert said[-1] == f"收據 {receipt} 已送印"  # it went without a word
     page.ask_text = lambda _title, _label: "刷卡金額錯誤"  # type: ignore[method-assign]
     page.receipts_table.selectRow(0)
     add_accounts(sync_ctx.app)
