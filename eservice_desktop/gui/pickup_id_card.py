@@ -10,6 +10,7 @@ A layer of ``PickupDesk`` (over ``PickupHandover``); the texts keep the translat
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,10 +48,8 @@ class PickupIdCard(PickupHandover):
     id_query: IdQuery | None = None
     #: The check or look-up running (``PickupDesk``: a newer one cancels it).
     _verify_task: Any
-
-    def _verify(self, payload: str) -> None:
-        """Checks a scanned code (``PickupDesk``)."""
-        raise NotImplementedError
+    #: Checks a scanned code (``PickupDesk._verify``).
+    _verify: Callable[[str], None]
 
     def _build_id_row(self) -> QHBoxLayout:
         """身分證領件: the ID number (Alt+I), the pickup number, 查詢."""

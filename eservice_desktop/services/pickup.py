@@ -157,7 +157,11 @@ class PickupResult:
 # --------------------------------------------------------------------------- checks
 
 
-def _refused(app: App, session: Session | None, e: pt.PickupRefused) -> PickupResult:
+def refused_result(
+    app: App, session: Session | None, e: pt.PickupRefused, via: str = ""
+) -> PickupResult:
+    """A refusal as the desk shows it, with the case it names (ID masked) when there is one;
+    ``via`` the way the citizen came (the ID-card path names itself)."""
     number = e.details.get("case_number")
     view = None
     if number and session is not None:
@@ -172,6 +176,7 @@ def _refused(app: App, session: Session | None, e: pt.PickupRefused) -> PickupRe
         case_number=number,
         case=view,
         details=dict(e.details),
+        via=via,
     )
 
 
@@ -184,7 +189,7 @@ def verify(app: App, payload: str) -> PickupResult:
         try:
             c = check_code(app, s, payload)
         except pt.PickupRefused as e:
-            refused = _refused(app, s, e)
+            refused = refused_result(app, s, e)
         else:
             view = case_view(app, c.state)
     if refused is not None:
@@ -249,7 +254,7 @@ def handover(
             try:
                 check_code(app, s, payload)
             except pt.PickupRefused as e:
-                return _refused(app, s, e)
+                return refused_result(app, s, e)
         raise
     if done.handed_over:
         log.info("pickup handed over (via %s)", done.via)
@@ -268,7 +273,7 @@ def _record_handover(
         except pt.PickupRefused as e:
             if e.reason == UNKNOWN_SHORT_CODE:
                 record_short_code_failure(app, s)
-            return _refused(app, s, e)
+            return refused_result(app, s, e)
         return hand_over_checked(
             app,
             s,

@@ -42,6 +42,7 @@ from eservice_desktop.services.pickup import (
     PickupResult,
     fees_due_result,
     hand_over_checked,
+    refused_result,
 )
 from eservice_desktop.services.pickup_checks import already_refusal, validate_collector
 from eservice_desktop.services.pickup_views import case_view, office_name, ready_token
@@ -93,7 +94,7 @@ def id_card_pickup(
             try:
                 state = _find(app, s, holder, number, wanted)
             except pt.PickupRefused as e:
-                return _refused(app, s, e)
+                return refused_result(app, s, e, ID_CARD)
             token = ready_token(s, state.case_id)
             extra = {"token_sha256": token_digest(token)} if token else {}
             done = hand_over_checked(
@@ -104,7 +105,7 @@ def id_card_pickup(
             try:
                 _find(app, s, holder, number, wanted)
             except pt.PickupRefused as e:
-                return _refused(app, s, e)
+                return refused_result(app, s, e, ID_CARD)
         raise
     if done.handed_over:
         log.info("pickup handed over (via %s)", ID_CARD)
@@ -132,7 +133,7 @@ def _look_up(app: App, holder: str, number: str, wanted: str) -> PickupResult:
         try:
             state = _find(app, s, holder, number, wanted)
         except pt.PickupRefused as e:
-            refused = _refused(app, s, e)
+            refused = refused_result(app, s, e, ID_CARD)
     if refused is not None:
         access.record(app, access.SEARCH, detail=f"pickup by ID card {masked} → 0")
         return refused
@@ -186,8 +187,13 @@ def _matches(state: CaseState, number: str, wanted: str) -> bool:
     )
 
 
+def _numbers(states: list[CaseState]) -> str:
+    """The cases' pickup numbers (their case numbers where none), as a refusal names them."""
+    return "、".join(st.pickup_number or st.case_number for st in states)
+
+
 def _several(holder: str, chosen: list[CaseState]) -> pt.PickupRefused:
-    numbers = "、".join(st.pickup_number or st.case_number for st in chosen)
+    numbers = _numbers(chosen)
     return pt.PickupRefused(
         SEVERAL_READY,
         f"證號 {mask_id(holder)} 在本所有 {len(chosen)} 件待領案件（領件號碼 {numbers}）："
@@ -226,7 +232,7 @@ def _none(
             {"office": st.pickup_office, "case_number": st.case_number},
         )
     if ready:
-        numbers = "、".join(st.pickup_number or st.case_number for st in ready)
+        numbers = _numbers(ready)
         return pt.PickupRefused(
             NO_READY_CASE,
             f"證號 {masked} 在本所的待領案件領件號碼為 {numbers}，不是 {number or wanted}："
@@ -243,23 +249,6 @@ def _none(
         f"No case is ready for pickup here for ID {masked}: check the number; the case may not"
         " be synced here yet, not be ready yet, or be collected already.",
         {},
-    )
-
-
-def _refused(app: App, s: Session, e: pt.PickupRefused) -> PickupResult:
-    """A refusal as the desk shows it, with the case it names (ID masked) when there is one."""
-    number = e.details.get("case_number")
-    case_id = repo.case_id_by_number(s, number) if number else None
-    state = repo.load_state(s, case_id) if case_id else None
-    return PickupResult(
-        ok=False,
-        reason=e.reason,
-        message_zh=e.message_zh,
-        message_en=e.message_en,
-        case_number=number,
-        case=case_view(app, state) if state is not None else None,
-        details=dict(e.details),
-        via=ID_CARD,
     )
 
 
