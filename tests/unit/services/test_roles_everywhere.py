@@ -371,6 +371,7 @@ NOT_GUARDED: dict[str, str] = {
     "queue_rows.queue_chunk": "through the guarded cases.queue_page",
     "queue_rows.search_chunk": "through the guarded cases.search_page",
     "queue_rows.queue_item": "through the guarded cases.queue_member",
+    "pickup.refused_result": "a refusal as the desk shows it, inside the guarded pickup steps",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
     "payment_screen.pending_receipts": "through the guarded payments.pending_receipts",
     # sign-in itself
