@@ -10,12 +10,14 @@ only (0600/0700). ``install_crash_handlers`` sends uncaught exceptions and fatal
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import logging.handlers
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -125,13 +127,35 @@ def _private(path: Path, mode: int) -> None:
         os.chmod(path, mode)
 
 
-class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+class _SaysFailureOnce:
+    """A record the handler could not write (the disk full, the log folder removed) is said
+    as one redacted line on stderr, once per handler: logging's own ``handleError`` prints the
+    whole traceback, the failed record's message and arguments with it, past the redaction,
+    and again for every later record."""
+
+    _failed = False
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        error = sys.exc_info()[1]
+        if self._failed or error is None or sys.stderr is None:
+            return
+        self._failed = True
+        reason = redact(f"{type(error).__name__}: {error}")
+        with contextlib.suppress(OSError, ValueError):  # stderr closed, or on the same disk
+            sys.stderr.write(f"無法寫入紀錄 / the log could not be written ({reason})\n")
+
+
+class _PrivateRotatingFileHandler(_SaysFailureOnce, logging.handlers.RotatingFileHandler):
     """Log files readable by their owner only, the rotated ones too."""
 
     def _open(self):  # type: ignore[no-untyped-def]
         stream = super()._open()
         _private(Path(self.baseFilename), 0o600)
         return stream
+
+
+class _StderrHandler(_SaysFailureOnce, logging.StreamHandler):  # type: ignore[type-arg]
+    """``--verbose``'s stderr."""
 
 
 def setup_logging(
@@ -162,7 +186,7 @@ def setup_logging(
             )
         )
     if stderr:
-        handlers.append(logging.StreamHandler())
+        handlers.append(_StderrHandler())
     for h in handlers:
         redacting(h, fmt)
         h._eservice_setup = True  # type: ignore[attr-defined]

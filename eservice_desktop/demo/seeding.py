@@ -28,7 +28,7 @@ from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("eservice.demo")
 
 SURNAMES = "".join(
     [

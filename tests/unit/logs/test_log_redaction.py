@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from eservice_desktop import logs
 from eservice_desktop.services.core import App
 
@@ -198,3 +200,60 @@ def test_the_county_server_redacts_uvicorn_s_records_too() -> None:
     assert "A1********" in out.stderr and "***@example.tw" in out.stderr, out.stderr
     for raw in ("A123456789", "0912 345 678", "lin@"):
         assert raw not in out.stderr, out.stderr
+
+
+class _FullDisk:
+    """A log file's stream on a full disk."""
+
+    def write(self, _text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+    def seek(self, _offset: int, _whence: int = 0) -> int:
+        return 0
+
+    def tell(self) -> int:
+        return 0
+
+
+def test_a_log_that_cannot_be_written_is_said_in_one_line_without_the_record(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], expect_error_logs: list[str]
+) -> None:
+    logs.setup_logging(tmp_path / "logs", stderr=True)
+    handlers = [h for h in logging.getLogger("eservice").handlers if hasattr(h, "stream")]
+    streams = [h.stream for h in handlers]  # type: ignore[attr-defined]
+    for h in handlers:
+        h.stream = _FullDisk()  # type: ignore[attr-defined]
+    log = logging.getLogger("eservice.test")
+    try:
+        try:
+            _raise_with_personal_data("F229384752", "0933-518-274")
+        except ValueError:
+            log.exception("intake of %s failed", "Q120486135")
+        log.warning("and again for %s", "Q120486135")
+    finally:
+        for h, stream in zip(handlers, streams, strict=True):
+            h.stream = stream  # type: ignore[attr-defined]
+        logs.setup_logging(None)
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "無法寫入紀錄 / the log could not be written (OSError: [Errno 28] No space left on device)"
+    ] * len(handlers)
+    assert len(handlers) == 2
+
+
+def test_every_logger_of_the_package_is_under_the_one_that_writes_the_log() -> None:
+    """The demo seed's logger was named after its module: its warnings reached no log file
+    and Python printed them on stderr, unredacted."""
+    import re
+
+    named = re.compile(r"getLogger\(([^)]*)\)")
+    outside = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in (ROOT / "eservice_desktop").rglob("*.py")
+        for name in named.findall(path.read_text(encoding="utf-8"))
+        if name and not name.startswith(('"eservice"', '"eservice.'))
+    ]
+    assert outside == []
