@@ -254,9 +254,11 @@ def environment_error(exc: BaseException) -> DomainError | None:
 
     from sqlalchemy.exc import DBAPIError
 
+    from eservice_desktop.services.database import CIPHER_ERROR
+
     inner = exc.orig if isinstance(exc, DBAPIError) else exc
     text = str(inner).lower()
-    if isinstance(inner, sqlite3.Error) or isinstance(exc, DBAPIError):
+    if isinstance(inner, (sqlite3.Error, CIPHER_ERROR)) or isinstance(exc, DBAPIError):
         if "full" in text:
             return DomainError(
                 "env.disk_full",

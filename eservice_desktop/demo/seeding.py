@@ -205,9 +205,9 @@ def seed_demo(
             log.warning("demo seed: the database could not be copied, a failure is not undone")
         try:
             return _seed(app, cases, seed, days=days, batch=batch, progress=progress)
-        except BaseException:
+        except BaseException as failure:
             if snapshot is not None:
-                _restore(app, snapshot)
+                _restore_or_say(app, snapshot, failure)
             raise
         finally:
             if snapshot is not None:
@@ -239,6 +239,24 @@ def _snapshot(app: App) -> Any:
     finally:
         raw.close()
     return mem
+
+
+def _restore_or_say(app: App, snapshot: Any, failure: BaseException) -> None:
+    """Puts the copy back; when that fails too (the disk that stopped the seed is full, and
+    putting pages back needs room), says that part of the seed stayed instead of letting the
+    second failure's traceback out or the first one's message claim nothing was stored."""
+    try:
+        _restore(app, snapshot)
+    except Exception as e:
+        log.warning("demo seed: putting the database back failed too: %s", type(e).__name__)
+        raise DomainError(
+            "demo.not_undone",
+            "示範資料未能寫完，也無法退回寫入前的資料庫（磁碟空間可能已滿）：資料庫中留有部分"
+            "示範資料；請 IT 清出空間後以 backup restore 還原，或改用新的資料夾",
+            "The demo data could not be written in full, nor the database put back as it was"
+            " (the disk may be full): part of the demo data stayed. Ask IT to free space and"
+            " run `backup restore`, or use a new data folder",
+        ) from failure
 
 
 def _restore(app: App, snapshot: Any) -> None:

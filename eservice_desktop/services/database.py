@@ -16,6 +16,9 @@ from eservice_desktop.storage import cipher, dbkey
 
 #: The database key is missing or does not open the database: IT's to fix (docs/it-guide.md).
 KEY_ERRORS: tuple[type[Exception], ...] = (dbkey.KeyUnavailable, cipher.WrongKey)
+#: Any error of the SQLCipher driver met outside SQLAlchemy (a raw connection's: a backup, a
+#: demo seed put back); not a subclass of the standard ``sqlite3.Error``.
+CIPHER_ERROR: type[Exception] = cipher.DriverError
 
 
 def too_new(error: BaseException) -> DomainError | None:

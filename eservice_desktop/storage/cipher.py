@@ -41,6 +41,9 @@ sqlcipher.register_adapter(type(None), _null)
 
 PLAIN_HEADER = b"SQLite format 3\x00"
 DatabaseError = sqlcipher.DatabaseError
+#: Every error of the SQLCipher driver: its own classes, not the standard ``sqlite3``'s, so a
+#: full disk met on a raw connection (a backup, a demo seed put back) is told by this name.
+DriverError = sqlcipher.Error
 
 
 #: SQLite's process-wide soft heap limit (bytes): page caches of every connection together.

@@ -320,3 +320,35 @@ def test_demo_cases_close_mostly_on_time_and_move_in_office_hours(app: App) -> N
         local = repo._aware(at).astimezone(TAIPEI)
         assert app.calendar.is_working_day(local.date()), local
         assert app.hours.opens <= local.time() <= app.hours.closes, local
+
+
+class _FullDiskCopy:
+    """The seed's in-memory copy of the database, put back onto a disk that is full."""
+
+    def backup(self, _target: Any) -> None:
+        from eservice_desktop.storage.cipher import DriverError
+
+        raise DriverError("database or disk is full")
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_seed_that_cannot_be_undone_says_part_of_it_stayed(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed failed on a full disk, and putting the copy back failed as well: the
+    command printed both tracebacks and exited 1. Now it says what stayed."""
+    from eservice_desktop.demo import seeding
+    from eservice_desktop.domain.errors import DomainError
+
+    def disk_full(done: int, total: int) -> None:
+        if done == 40:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(seeding, "_snapshot", lambda _app: _FullDiskCopy())
+    with pytest.raises(DomainError) as refused:
+        seeding.seed_demo(app, 120, seed=6, batch=40, progress=disk_full)
+    assert refused.value.code == "demo.not_undone"
+    assert "part of the demo data stayed" in refused.value.message("en")
+    assert isinstance(refused.value.__cause__, OSError)

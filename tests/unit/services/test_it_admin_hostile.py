@@ -236,3 +236,13 @@ def test_a_county_host_name_dns_cannot_hold_is_refused_by_setup_and_failed_by_do
     checked = doctor.check_county(settings, timeout=1)
     assert checked.status == "fail" and "UnicodeError" in checked.detail_en
     assert len(checked.detail_en) < 200
+
+
+def test_a_full_disk_met_on_a_raw_sqlcipher_connection_is_the_machine_s() -> None:
+    """A backup or a demo seed put back works on the SQLCipher driver's own connection, whose
+    errors are not ``sqlite3.Error``: a full disk met there printed a traceback (exit 1)."""
+    from eservice_desktop.cli.common import environment_error
+    from eservice_desktop.storage.cipher import DriverError
+
+    refused = environment_error(DriverError("database or disk is full"))
+    assert refused is not None and refused.code == "env.disk_full"
