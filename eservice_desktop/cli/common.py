@@ -15,7 +15,6 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import roc_text
-from eservice_desktop.domain.text_values import os_reason
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval
@@ -245,54 +244,6 @@ def bounded_seconds(lo: float, hi: float) -> Callable[[str], float]:
 
     parse.__name__ = "seconds"
     return parse
-
-
-def environment_error(exc: BaseException) -> DomainError | None:
-    """A failure of the machine rather than of the input: full disk, locked or read-only
-    database, unwritable path. None for anything else (a bug)."""
-    import sqlite3
-
-    from sqlalchemy.exc import DBAPIError
-
-    from eservice_desktop.services.database import CIPHER_ERROR
-
-    inner = exc.orig if isinstance(exc, DBAPIError) else exc
-    text = str(inner).lower()
-    if isinstance(inner, (sqlite3.Error, CIPHER_ERROR)) or isinstance(exc, DBAPIError):
-        if "full" in text:
-            return DomainError(
-                "env.disk_full",
-                "磁碟空間已滿，這次的資料都沒有儲存；請 IT 清出空間後再試",
-                "The disk is full; nothing of this was stored. Ask IT to free space and retry",
-            )
-        if "locked" in text or "busy" in text:
-            return DomainError(
-                "env.db_locked",
-                "資料庫正由其他程式使用中，請稍候再試",
-                "The database is in use by another program; try again shortly",
-            )
-        if "readonly" in text or "read-only" in text or "unable to open" in text:
-            return DomainError(
-                "env.db_readonly",
-                "無法寫入資料庫檔案，請 IT 檢查資料夾權限",
-                "The database file cannot be written; ask IT to check the folder's permissions",
-            )
-        return DomainError(
-            "env.db_error",
-            "資料庫無法完成這項作業，資料未變更；請 IT 執行 doctor 檢查",
-            "The database could not do this; nothing changed. Ask IT to run `doctor`",
-        )
-    if isinstance(exc, OSError):
-        where = values.printable_path(str(exc.filename or ""))
-        if exc.errno == 28:  # ENOSPC
-            return DomainError(
-                "env.disk_full",
-                f"磁碟空間已滿，無法寫入 {where}",
-                f"The disk is full; cannot write {where}",
-            )
-        zh, en = os_reason(exc)
-        return DomainError("env.path", f"無法存取 {where}（{zh}）", f"Cannot access {where} ({en})")
-    return None
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:

@@ -139,11 +139,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     """The command, its refusals said as one line (``cli.common.fail``)."""
-    from eservice_desktop.cli.common import environment_error, fail, forget_ended_session
+    from eservice_desktop.cli.common import fail, forget_ended_session
     from eservice_desktop.config import load_settings
     from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.logs import setup_logging
     from eservice_desktop.services.database import KEY_ERRORS, bilingual
+    from eservice_desktop.services.machine_errors import environment_error
 
     forget_ended_session()
 

@@ -235,9 +235,7 @@ def run_with_approval(
     def report(error: object) -> None:
         if on_error is not None:
             on_error(error)
-        elif isinstance(error, DomainError):
-            ctx.status_message.emit(ctx.message(error))
         else:
-            ctx.tasks.failed.emit(str(error))
+            ctx.status_message.emit(ctx.message(error))
 
     attempt()

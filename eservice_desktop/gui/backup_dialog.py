@@ -396,5 +396,5 @@ class BackupDialog(QDialog):
         super().reject()
 
     def _failed(self, error: BaseException) -> None:
-        message = error.message(self.ctx.lang) if hasattr(error, "message") else str(error)
+        message = self.ctx.message(error)
         self._busy(False, self.tr("失敗：{0}").format(message))

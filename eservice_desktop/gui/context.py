@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.tasks import Task, TaskRunner, on_writer_thread, owner_deleted
 
@@ -236,9 +235,13 @@ class GuiContext(QObject):
     def is_zh(self) -> bool:
         return self.lang.lower().startswith("zh")
 
-    def message(self, error: DomainError) -> str:
-        """A domain error's text in the window's language."""
-        return error.message_zh if self.is_zh else error.message_en
+    def message(self, error: object) -> str:
+        """A failed task's text in the window's language (``gui.error_text``): a refusal's
+        own, a failure of the machine's one line, anything else one plain sentence."""
+        from eservice_desktop.gui.error_text import refusal_of
+
+        said = refusal_of(error)
+        return said.message_zh if self.is_zh else said.message_en
 
     def pick(self, zh: str, en: str) -> str:
         """Catalogue data carries both languages; choose the window's."""

@@ -374,7 +374,7 @@ class IdentityPanel(IdentityReaders):
     def _override_refused(self, error: object) -> None:
         self.override_button.setEnabled(True)
         self.verdict_label.setStyleSheet("color: #b00020; font-weight: bold;")
-        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        text = self.ctx.message(error)
         self.verdict_label.setText(text)
 
     def _override_approved(self, override: identity.Override) -> None:

@@ -22,7 +22,6 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrinter
 
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import payment_closing, qt_print
 from eservice_desktop.gui.payment_view import PaymentView
 from eservice_desktop.services import cases, payment_screen, payments
@@ -135,7 +134,7 @@ class PaymentPrinting(PaymentView):
         self.refresh_pending()
 
     def _error(self, error: BaseException) -> None:
-        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        text = self.ctx.message(error)
         self.last_error = text
         self.ctx.status_message.emit(text)
 

@@ -48,7 +48,7 @@ class PickupHandover(PickupCamera):
 
     def _error(self, error: object) -> None:
         self._handing_over = False
-        text = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        text = self.ctx.message(error)
         self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
         self.message_label.setText(text)
 

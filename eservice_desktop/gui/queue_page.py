@@ -20,7 +20,6 @@ from typing import Any
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWidget
 
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.queue_day import DayWatch, queue_days
 from eservice_desktop.gui.queue_model import (
@@ -308,7 +307,7 @@ class QueuePage(QueueView):
     def _failed(self, error: object) -> None:
         self._pending = None
         self.answered = True  # the message below is the first screen's answer
-        msg = self.ctx.message(error) if isinstance(error, DomainError) else str(error)
+        msg = self.ctx.message(error)
         self.result_label.setText(msg)
 
     def _show(self, chunk: Chunk, searching: bool) -> None:

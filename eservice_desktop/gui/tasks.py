@@ -38,7 +38,6 @@ deterministic order.
 from __future__ import annotations
 
 import itertools
-import logging
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -48,9 +47,7 @@ from typing import Any, Literal, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal, Slot
 
-from eservice_desktop.domain.errors import DomainError, SessionEnded
-
-log = logging.getLogger("eservice.gui")
+from eservice_desktop.domain.errors import SessionEnded
 
 Callback = Callable[[Any], None]
 ProgressCallback = Callable[[int, int], None]
@@ -296,16 +293,9 @@ class TaskRunner(QObject):
             task.on_progress(done, total)
 
     def _unhandled(self, error: object) -> None:
-        if isinstance(error, DomainError):
-            self.failed.emit(error.message(self.lang))
-            return
-        exc = error if isinstance(error, BaseException) else None
-        log.error(
-            "background task failed: %s",
-            type(error).__name__,
-            exc_info=(type(exc), exc, exc.__traceback__) if exc else None,
-        )
-        self.failed.emit(str(error))
+        from eservice_desktop.gui.error_text import refusal_of
+
+        self.failed.emit(refusal_of(error).message(self.lang))
 
 
 class SyncTaskRunner(TaskRunner):

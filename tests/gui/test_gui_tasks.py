@@ -86,6 +86,41 @@ def test_unexpected_errors_are_logged(qtbot, expect_error_logs, caplog):
     assert any("background task failed" in r.getMessage() for r in caplog.records)
 
 
+def _write_on_a_full_disk() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from eservice_desktop.storage.cipher import DriverError
+
+    raise OperationalError("COMMIT", None, DriverError("database or disk is full"))
+
+
+def _fail_with_the_applicant_s_id() -> None:
+    raise ValueError("no row for A123456789")
+
+
+@pytest.mark.parametrize("lang", ["zh_TW", "en"])
+def test_a_failure_reads_as_the_machine_s_or_as_one_plain_sentence(
+    qtbot, expect_error_logs, lang: str
+) -> None:
+    """An intake on a full disk put SQLAlchemy's text on the status bar: "(sqlcipher3.dbapi2.
+    OperationalError) database or disk is full (Background on this error at: https://…)"; any
+    other failure its exception's own text, whatever that held."""
+    runner = TaskRunner()
+    runner.lang = lang
+    messages: list[str] = []
+    runner.failed.connect(messages.append)
+    runner.run(_write_on_a_full_disk)
+    runner.run(_fail_with_the_applicant_s_id)
+    qtbot.waitUntil(lambda: len(messages) == 2, timeout=3000)
+    if lang == "en":
+        assert messages == [
+            "The disk is full; nothing of this was stored. Ask IT to free space and retry",
+            "This did not finish: an unexpected error, written to the log; tell IT",
+        ]
+    else:
+        assert messages[0].startswith("磁碟空間已滿") and messages[1].startswith("這項作業未完成")
+
+
 def test_sync_runner_answers_before_returning():
     runner = SyncTaskRunner()
     got: list[object] = []

@@ -107,7 +107,7 @@ def test_setup_keeps_the_county_ca_file_as_a_full_path(
 _FULL_DISK_EXPORT = """
 import resource, signal, sys
 from pathlib import Path
-from eservice_desktop.cli.common import environment_error
+from eservice_desktop.services.machine_errors import environment_error
 from eservice_desktop.config import Settings
 from eservice_desktop.services import exports
 
@@ -241,7 +241,7 @@ def test_a_county_host_name_dns_cannot_hold_is_refused_by_setup_and_failed_by_do
 def test_a_full_disk_met_on_a_raw_sqlcipher_connection_is_the_machine_s() -> None:
     """A backup or a demo seed put back works on the SQLCipher driver's own connection, whose
     errors are not ``sqlite3.Error``: a full disk met there printed a traceback (exit 1)."""
-    from eservice_desktop.cli.common import environment_error
+    from eservice_desktop.services.machine_errors import environment_error
     from eservice_desktop.storage.cipher import DriverError
 
     refused = environment_error(DriverError("database or disk is full"))

@@ -1,0 +1,74 @@
+"""Failures of the machine rather than of the input or the program: a full disk, a database
+another program holds or that cannot be written, a path that cannot be reached. The command
+line and the window both say them as one line in the user's language (the command line with
+exit 2), where anything else is a bug with its traceback in the log."""
+
+from __future__ import annotations
+
+from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.text_values import os_reason
+
+
+def environment_error(exc: BaseException) -> DomainError | None:
+    """A failure of the machine rather than of the input: full disk, locked or read-only
+    database, unwritable path. None for anything else (a bug)."""
+    import sqlite3
+
+    from sqlalchemy.exc import DBAPIError
+
+    from eservice_desktop.services.database import CIPHER_ERROR
+
+    inner = exc.orig if isinstance(exc, DBAPIError) else exc
+    text = str(inner).lower()
+    if isinstance(inner, (sqlite3.Error, CIPHER_ERROR)) or isinstance(exc, DBAPIError):
+        if "full" in text:
+            return DomainError(
+                "env.disk_full",
+                "磁碟空間已滿，這次的資料都沒有儲存；請 IT 清出空間後再試",
+                "The disk is full; nothing of this was stored. Ask IT to free space and retry",
+            )
+        if "locked" in text or "busy" in text:
+            return DomainError(
+                "env.db_locked",
+                "資料庫正由其他程式使用中，請稍候再試",
+                "The database is in use by another program; try again shortly",
+            )
+        if "readonly" in text or "read-only" in text or "unable to open" in text:
+            return DomainError(
+                "env.db_readonly",
+                "無法寫入資料庫檔案，請 IT 檢查資料夾權限",
+                "The database file cannot be written; ask IT to check the folder's permissions",
+            )
+        return DomainError(
+            "env.db_error",
+            "資料庫無法完成這項作業，資料未變更；請 IT 執行 doctor 檢查",
+            "The database could not do this; nothing changed. Ask IT to run `doctor`",
+        )
+    if isinstance(exc, OSError):
+        return _os_error(exc)
+    return None
+
+
+def _os_error(exc: OSError) -> DomainError:
+    """A refusal of the system; one that names no file (a device's, a socket's) names none
+    (it read 「無法存取 （OSError）」)."""
+    zh, en = os_reason(exc)
+    if not exc.filename:
+        if exc.errno == 28:  # ENOSPC
+            return DomainError(
+                "env.disk_full",
+                "磁碟空間已滿，這次的資料都沒有儲存；請 IT 清出空間後再試",
+                "The disk is full; nothing of this was stored. Ask IT to free space and retry",
+            )
+        return DomainError(
+            "env.path", f"無法存取檔案或裝置（{zh}）", f"Cannot access a file or device ({en})"
+        )
+    where = values.printable_path(str(exc.filename))
+    if exc.errno == 28:
+        return DomainError(
+            "env.disk_full",
+            f"磁碟空間已滿，無法寫入 {where}",
+            f"The disk is full; cannot write {where}",
+        )
+    return DomainError("env.path", f"無法存取 {where}（{zh}）", f"Cannot access {where} ({en})")
