@@ -41,6 +41,7 @@ from eservice_desktop.domain.settlement_file import TOOLS, TXN, known_tool, tran
 from eservice_desktop.services import cases, fees
 from eservice_desktop.services.approvals import Granted
 from eservice_desktop.services.core import App
+from eservice_desktop.services.online_transactions import already_recorded
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.payments_corrections import (
     REPRINT_REASON,
@@ -315,17 +316,16 @@ def record_online_payment(
     """An online payment (credit card, account transfer, chip card) reported by the county.
 
     For the sync engine, inside its own transaction. Idempotent on ``payment_id`` (the online
-    transaction's id): a second delivery returns the receipt already issued. When the case has
-    not been assessed yet it is assessed from the catalogue first. The receipt gets this device's
-    next number, which is what makes the online payment's receipt legally valid at the office
-    (the seed's complaint: the online channel alone gave no valid receipt).
+    transaction's id): a second delivery returns the receipt already issued; a transaction id
+    already recorded on another payment is ``payment.duplicate`` (online_transactions). When
+    the case has not been assessed yet it is assessed from the catalogue first. The receipt
+    gets this device's next number, which is what makes the online payment's receipt legally
+    valid at the office (the seed's complaint: the online channel alone gave no valid receipt).
     """
     require(app, Action.RECORD_PAYMENT)
     payment_tool = online_tool(payment_tool)
     _online_ids(payment_id, reference)
-    existing = session.scalars(
-        select(ReceiptRow).where(ReceiptRow.payment_id == payment_id)
-    ).first()
+    existing = already_recorded(session, case_id, payment_id, reference)
     if existing is not None:
         return payment_result(existing, load_state(session, existing.case_id))
     return record_payment_in(

@@ -157,3 +157,37 @@ def test_an_intake_with_an_exemption_and_a_reduction_is_refused(run: Run, stored
     code, _, err = run(*intake, stdin=SUPERVISOR_PASSWORD + "\n", json_out=False, lang="en")
     assert code == 2 and err == f"reduction: {BOTH_EN}\n"
     assert stored() == before
+
+
+def test_an_online_transaction_id_pays_one_payment_only(run: Run, stored: Any) -> None:
+    """The same bank or kiosk transaction recorded on a second case was taken: one deposit then
+    paid two cases' fees (and cash taken at the counter could be booked as "online" under
+    another citizen's transaction id). Now ``payment.duplicate``, exit 2, nothing stored; the
+    same payment delivered again (its payment id, on its case) still answers its receipt."""
+    first, second = new_case(run), new_case(run)
+    online = ("--method", "online", "--amount", "30")
+    pay_20 = ("payment", "record", first, "--method", "online", "--amount", "20")
+    code, paid, err = run(*pay_20, "--reference", "KIOSK-77")
+    assert code == 0, err
+    data, err_zh, err_en = refused(
+        run, stored, ("payment", "record", second, *online, "--reference", "KIOSK-77")
+    )
+    receipt = paid["receipt_number"]
+    assert data["error"] == "payment.duplicate" and data["field"] == "payment_id"
+    assert err_zh == (
+        f"交易電子案號 KIOSK-77 已入帳（收據 {receipt}，案號 {first}），不能再用於其他繳費\n"
+    )
+    assert err_en == (
+        f"The transaction id KIOSK-77 is already recorded (receipt {receipt}, case {first});"
+        " it cannot pay anything else\n"
+    )
+    # a payment id is a transaction id too (no reference), on its own case only
+    by_id = (*pay_20[:5], "--amount", "10", "--payment-id", "TXN-9")
+    code, once, err = run(*by_id)
+    assert code == 0, err
+    code, same, err = run(*by_id)  # delivered again: its receipt, nothing new
+    assert code == 0 and same["receipt_number"] == once["receipt_number"], err
+    for reused in ("--payment-id", "--reference"):
+        code, data, _ = run("payment", "record", second, *online, reused, "TXN-9")
+        assert code == 2 and data["error"] == "payment.duplicate", data
+    assert run("payment", "list", second)[1] == []
