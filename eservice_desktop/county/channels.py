@@ -22,16 +22,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String, func, select
+from sqlalchemy import DateTime, String, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from eservice_desktop.county import notify, service
 from eservice_desktop.county.case_facts import county_calendar
 from eservice_desktop.county.channel_checks import Refused, validate
 from eservice_desktop.county.channel_status import case_by_number
-from eservice_desktop.county.store import CountyBase, CountyCaseRow, DeviceRow, aware, lock_feed
+from eservice_desktop.county.store import (
+    CountyBase,
+    CountyCaseRow,
+    CountyEventRow,
+    DeviceRow,
+    aware,
+    lock_feed,
+)
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import fee_total
 from eservice_desktop.domain.errors import DomainError
@@ -269,13 +277,7 @@ def pay(
         raise LookupError(case_number)
     row, state = found
     # a retry first: the fee it paid leaves no balance, and it was answered over_balance
-    if any(p.reference == transaction_id for p in state.payments):
-        raise _one(
-            "transaction_id",
-            "payment.duplicate",
-            "此筆交易已入帳",
-            "This transaction is already recorded",
-        )
+    _check_new_transaction(s, state, transaction_id)
     if amount <= 0 or amount > state.balance:
         raise _one(
             "amount",
@@ -304,3 +306,41 @@ def pay(
         "balance": state.balance - amount,
         "transaction_id": transaction_id,
     }
+
+
+def _check_new_transaction(s: Session, state: CaseState, transaction_id: str) -> None:
+    """``payment.duplicate`` for a transaction id already recorded on this case (a retry) or
+    on any other."""
+    if any(p.reference == transaction_id for p in state.payments):
+        raise _one(
+            "transaction_id",
+            "payment.duplicate",
+            "此筆交易已入帳",
+            "This transaction is already recorded",
+        )
+    if _paid_elsewhere(s, transaction_id):
+        raise _one(
+            "transaction_id",
+            "payment.duplicate",
+            "此筆交易已入帳於另一案件，不能再用於其他繳費",
+            "This transaction is already recorded on another case; it cannot pay anything else",
+        )
+
+
+def _paid_elsewhere(s: Session, transaction_id: str) -> bool:
+    """Whether a payment of any case already has this transaction id (交易電子案號: its
+    reference, else its payment id): one kiosk or bank transaction paid two cases' fees, and
+    the treasury's settlement line could settle only one of them."""
+    payload = CountyEventRow.payload
+    found = s.scalar(
+        select(CountyEventRow.seq)
+        .where(CountyEventRow.type == ev.PAYMENT_RECORDED)
+        .where(
+            or_(
+                payload["reference"].as_string() == transaction_id,
+                payload["payment_id"].as_string() == transaction_id,
+            )
+        )
+        .limit(1)
+    )
+    return found is not None

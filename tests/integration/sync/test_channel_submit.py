@@ -160,6 +160,36 @@ def test_a_retried_payment_of_the_whole_fee_is_answered_as_recorded(
     assert refused.value.errors["transaction_id"].code == "payment.duplicate"
 
 
+def test_a_transaction_id_paid_on_one_case_is_refused_on_another(
+    county_store: CountyStore,
+) -> None:
+    """One kiosk transaction paid two cases' fees: the duplicate check looked at the case
+    paid only. Refused with payment.duplicate, nothing written; the first case keeps its
+    payment and the second its balance."""
+    sessions, _dev = county_store
+    first, second = _submit(sessions), _submit(sessions)
+    pay = functools.partial(
+        channels.pay,
+        channel=_channel("ibon", "kiosk"),
+        amount=30,
+        transaction_id="IBON-SHARED-1",
+        payment_tool="",
+    )
+    with sessions() as s, s.begin():
+        assert pay(s, case_number=first, now=utcnow())["balance"] == 0
+    with pytest.raises(Refused) as refused, sessions() as s, s.begin():
+        pay(s, case_number=second, now=utcnow())
+    error = refused.value.errors["transaction_id"]
+    assert error.code == "payment.duplicate" and "另一案件" in error.message_zh
+    assert "another case" in error.message_en
+    with sessions() as s:
+        assert channel_status.status_of(s, second, "6789")["balance"] == 30  # type: ignore[index]
+        paid = s.scalars(
+            select(CountyEventRow.case_id).where(CountyEventRow.type == ev.PAYMENT_RECORDED)
+        ).all()
+    assert len(paid) == 1
+
+
 def test_the_status_query_shows_no_more_of_the_id_than_the_asker_typed(
     county_store: CountyStore,
 ) -> None:
