@@ -25,9 +25,11 @@ from eservice_desktop.cli.common import (
     service_label,
     shown_value,
     status_label,
+    typed_int,
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.text_values import whole_number
 from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.intake import (
     SYNC_STALE,
@@ -80,7 +82,7 @@ def _add_intake(cs: argparse._SubParsersAction, common: argparse.ArgumentParser)
         help="a required document (應備文件, as the catalogue names it) the applicant presented",
     )
     i.add_argument("--fee-exempt", action="store_true", help="免徵規費（須附 --fee-reason）")
-    i.add_argument("--fee-reduction", type=int, default=0, help="減免金額（元，須附原因）")
+    i.add_argument("--fee-reduction", type=typed_int, default=0, help="減免金額（元，須附原因）")
     i.add_argument("--fee-reason", default="", help="免徵或減免的原因")
     add_approval(i, reason=True)
     add_json(i)
@@ -298,7 +300,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 def _whole_number(value: str, option: str) -> int:
     try:
-        return int(value.strip())
+        return whole_number(value)
     except ValueError:
         shown = values.printable(value, 20)  # a typed line break must not split the message
         raise DomainError(

@@ -19,6 +19,7 @@ from eservice_desktop.cli.common import (
     open_from,
     parse_time,
     say,
+    typed_int,
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.text_values import os_reason
@@ -38,7 +39,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--reduction", type=bounded_int(0, values.AMOUNT_MAX), default=0, help="減免金額（元）"
     )
     a.add_argument("--reason", default="", help="減免原因")
-    a.add_argument("--copies", type=int, help="改份數並重新核計（保留已核准的免徵或減免）")
+    a.add_argument("--copies", type=typed_int, help="改份數並重新核計（保留已核准的免徵或減免）")
     add_approval(a)
     add_json(a)
     a.set_defaults(func=cmd_assess)

@@ -15,7 +15,7 @@ from datetime import date, datetime
 from typing import BinaryIO, TypeVar
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.text_values import bad_char
+from eservice_desktop.domain.text_values import bad_char, typed_digits
 from eservice_desktop.domain.values import EARLIEST, LATEST
 
 #: A settlement file is a month of one county's online payments: a few thousand lines.
@@ -63,10 +63,10 @@ REQUIRED: tuple[str, ...] = (
 
 #: 交易電子案號 (a payment's reference, else its payment_id): 1–64 of these characters.
 TXN = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
-_AMOUNT = re.compile(r"^\d{1,3}(,\d{3})*$|^\d{1,9}$")
-_DATE = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$")
+_AMOUNT = typed_digits(r"^\d{1,3}(,\d{3})*$|^\d{1,9}$")
+_DATE = typed_digits(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})$")
 _D = TypeVar("_D", date, datetime)
-_TIME = re.compile(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
+_TIME = typed_digits(r"^(\d{4})[/-](\d{1,2})[/-](\d{1,2})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 class SettlementFileError(DomainError):

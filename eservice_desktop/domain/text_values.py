@@ -196,3 +196,26 @@ def counted(n: int, noun: str) -> str:
     """``n`` things in English (``1 device``, ``3 devices``): "1 devices" read as a slip in
     every office with one counter."""
     return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+
+
+#: The full-width digits and signs a Chinese IME types, as ASCII (NFKC would fold these, and
+#: the digits of every other script with them).
+_FULL_WIDTH_NUMBER: Final = str.maketrans("０１２３４５６７８９＋－", "0123456789+-")
+_WHOLE: Final = re.compile(r"[+-]?[0-9]+")
+
+
+def whole_number(text: str) -> int:
+    """A typed whole number: ASCII or full-width digits, an optional sign, spaces around;
+    ValueError otherwise. ``int()`` also took the digits of every other script (Arabic-Indic
+    ``٣٠`` was 30, Devanagari ``३०`` too) and Python's underscores (``1_000``)."""
+    folded = text.strip().translate(_FULL_WIDTH_NUMBER)
+    if _WHOLE.fullmatch(folded) is None:
+        raise ValueError(f"not a whole number: {printable(text, 20)}")
+    return int(folded)
+
+
+def typed_digits(pattern: str) -> re.Pattern[str]:
+    """``pattern`` with each ``\\d`` matching ASCII and full-width digits only (``int`` reads
+    both): Python's ``\\d`` matches the digits of every script, so a file or a field took
+    ``٣٠`` (Arabic-Indic) as 30."""
+    return re.compile(pattern.replace(r"\d", "[0-9０-９]"))

@@ -177,7 +177,16 @@ MALFORMED = [
     (f"{HEAD}\n1,300,,信用卡,0001/01/01,30,30,,AU1,\n".encode(), 2),
     (f"{HEAD}\n1,300,0001/01/01 00:00,信用卡,2026/03/12,30,30,,AU1,\n".encode(), 2),
     (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,2026/03/09,30,30,,AU1,\n".encode(), 2),
+    # another script's digits were read as the amount or the date (٣٠ was 30)
+    (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,2026/03/12,٣٠,٣٠,,AU1,\n".encode(), 2),
+    (f"{HEAD}\n1,300,2026/03/10 08:43:53,信用卡,٢٠٢٦/٠٣/١٢,30,30,,AU1,\n".encode(), 2),
 ]
+
+
+def test_full_width_digits_typed_with_a_chinese_ime_are_read() -> None:
+    line = "1,300,２０２６/０３/１０ ０８:４３:５３,信用卡,２０２６/０３/１２,３０,３０,,AU1,"
+    [parsed] = sf.parse(f"{HEAD}\n{line}\n".encode())
+    assert (parsed.amount, parsed.deposit_date) == (30, date(2026, 3, 12))
 
 
 @pytest.mark.parametrize(("data", "line"), MALFORMED)

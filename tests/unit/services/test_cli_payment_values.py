@@ -191,3 +191,23 @@ def test_an_online_transaction_id_pays_one_payment_only(run: Run, stored: Any) -
         code, data, _ = run("payment", "record", second, *online, reused, "TXN-9")
         assert code == 2 and data["error"] == "payment.duplicate", data
     assert run("payment", "list", second)[1] == []
+
+
+def test_an_amount_in_another_script_s_digits_is_refused(run: Run, stored: Any) -> None:
+    """``--amount ٣٠`` (Arabic-Indic) was a payment of NT$30, ``--fee-reduction ٣٠`` a reduction:
+    int() reads every script's digits. Refused now as any other non-number; the full-width
+    digits a Chinese IME types stay a number."""
+    number = new_case(run)
+    cash = ("payment", "record", number, "--method", "cash")
+    _, err_zh, err_en = refused(run, stored, (*cash, "--amount", "٣٠"))
+    assert "須為整數：٣٠" in err_zh and "must be a whole number: ٣٠" in err_en, (err_zh, err_en)
+    for argv in (
+        (*cash, "--amount", "30", "--tendered", "१००"),  # Devanagari
+        (*cash, "--amount", "1_0"),  # Python's digit separator
+        ("payment", "assess", number, "--copies", "٢"),
+        ("case", "intake", *HR, "--fee-reduction", "٥", "--fee-reason", "x"),
+    ):
+        code, _, err = run(*argv, json_out=False)
+        assert code == 2 and "須為整數" in err, (argv, err)
+    code, paid, err = run(*cash, "--amount", "３０", "--tendered", "１００")
+    assert code == 0 and (paid["amount"], paid["change"]) == (30, 70), err
