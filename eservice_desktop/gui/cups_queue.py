@@ -5,13 +5,19 @@ ends and drops its answer: a queue that rejects jobs (``cupsreject``) lost the r
 the page recorded it printed, and a stopped queue (``cupsdisable``, or CUPS stopping it when
 the printer ran out of paper) kept it in the queue with the citizen waiting at the counter.
 So the queue is asked before painting (:func:`refusal_before`) and libcups' last answer on
-this thread read after it (:func:`refusal_after`). Without libcups (Windows) both say nothing.
+this thread read after it (:func:`refusal_after`). A job CUPS took can still fail on its way to
+the paper (the printer errs and CUPS aborts the job, stops the queue, or someone cancels it),
+and the receipt read as printed: :func:`job_outcome` follows the job, found by the unique title
+the print gave it, until CUPS says it completed, or says why not. It runs on the I/O pool with
+the print, never on the UI thread. Without libcups (Windows) all of them say nothing.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import logging
+import time
 from functools import cache
 
 #: A refusal: its code, zh-TW and English sentences (``qt_print.PrintError``'s arguments).
@@ -21,6 +27,15 @@ Refusal = tuple[str, str, str]
 IPP_ERROR = 0x0400
 #: ``printer-state`` of a stopped (paused) queue.
 STOPPED = "5"
+#: ``ipp_jstate_t``: held, stopped, canceled, aborted, completed (pending 3, processing 5).
+JOB_HELD, JOB_STOPPED, JOB_CANCELED, JOB_ABORTED, JOB_COMPLETED = 4, 6, 7, 8, 9
+#: How long a job is followed (a thermal printer takes a second or two). A job still on its
+#: way after that is taken as printed, as it was before the job was followed at all.
+JOB_WAIT_S = 30.0
+#: ``cupsGetJobs2``' ``whichjobs``: every job, the completed and cancelled ones too.
+_WHICH_ALL = -1
+
+log = logging.getLogger("eservice.print")
 
 
 class _Option(ctypes.Structure):
@@ -34,6 +49,22 @@ class _Dest(ctypes.Structure):
         ("is_default", ctypes.c_int),
         ("num_options", ctypes.c_int),
         ("options", ctypes.POINTER(_Option)),
+    ]
+
+
+class _Job(ctypes.Structure):
+    _fields_ = [
+        ("id", ctypes.c_int),
+        ("dest", ctypes.c_char_p),
+        ("title", ctypes.c_char_p),
+        ("user", ctypes.c_char_p),
+        ("format", ctypes.c_char_p),
+        ("state", ctypes.c_int),
+        ("size", ctypes.c_int),
+        ("priority", ctypes.c_int),
+        ("completed_time", ctypes.c_long),
+        ("creation_time", ctypes.c_long),
+        ("processing_time", ctypes.c_long),
     ]
 
 
@@ -51,6 +82,17 @@ def _libcups() -> ctypes.CDLL | None:
     lib.cupsFreeDests.argtypes = [ctypes.c_int, ctypes.POINTER(_Dest)]
     lib.cupsLastError.restype = ctypes.c_int
     lib.cupsLastErrorString.restype = ctypes.c_char_p
+    lib.cupsGetJobs2.restype = ctypes.c_int
+    lib.cupsGetJobs2.argtypes = [
+        ctypes.c_void_p,
+        ctypes.POINTER(ctypes.POINTER(_Job)),
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_int,
+    ]
+    lib.cupsFreeJobs.argtypes = [ctypes.c_int, ctypes.POINTER(_Job)]
+    lib.cupsCancelJob2.restype = ctypes.c_int
+    lib.cupsCancelJob2.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
     return lib
 
 
@@ -108,4 +150,73 @@ def _refused(name: str, detail: str) -> Refusal:
         "print.refused",
         f"印表機「{name}」未接受列印工作（{detail}），未印出；請聯絡資訊人員",
         f"Printer {name!r} did not take the print job ({detail}); nothing was printed: call IT",
+    )
+
+
+def _job(lib: ctypes.CDLL, queue: str, title: str) -> tuple[int, int] | None:
+    """(id, state) of this user's newest job titled ``title`` on ``queue``, None if none."""
+    jobs = ctypes.POINTER(_Job)()
+    count = int(lib.cupsGetJobs2(None, ctypes.byref(jobs), queue.encode(), 1, _WHICH_ALL))
+    try:
+        found = [
+            (j.id, j.state)
+            for j in jobs[: max(count, 0)]
+            if (j.title or b"").decode(errors="replace") == title
+        ]
+    finally:
+        if count > 0:
+            lib.cupsFreeJobs(count, jobs)
+    return max(found) if found else None
+
+
+def job_outcome(name: str, title: str, wait_s: float = JOB_WAIT_S) -> Refusal | None:
+    """Follows the job titled ``title`` that was just handed to queue ``name`` (I/O pool):
+    None once CUPS says it completed (or holds it, as a queue that prints only when released
+    at the printer does; or after ``wait_s`` still on its way; or when CUPS cannot be asked);
+    a refusal when CUPS aborted or cancelled it, or when it stopped or its queue stopped: such
+    a job is cancelled first, so that a receipt printed again meanwhile does not come out
+    twice when the printer is fixed."""
+    lib = _libcups()
+    if lib is None or not name or not title:
+        return None
+    queue = name.partition("/")[0]
+    deadline = time.monotonic() + wait_s
+    while True:
+        job = _job(lib, queue, title)
+        if job is None:
+            return None  # not listed (the scheduler keeps no history): nothing to say
+        job_id, state = job
+        if state in (JOB_COMPLETED, JOB_HELD):
+            return None  # held: the queue holds jobs on purpose (released at the printer)
+        if state in (JOB_CANCELED, JOB_ABORTED):
+            return _failed(name, state)
+        options = _queue_options(lib, queue) or {}
+        if state == JOB_STOPPED or options.get("printer-state") == STOPPED:
+            lib.cupsCancelJob2(None, queue.encode(), job_id, 0)
+            return _failed(name, state, queue_stopped=options.get("printer-state") == STOPPED)
+        if time.monotonic() >= deadline:
+            log.warning("print job %s on %s still on its way after %ss", job_id, name, wait_s)
+            return None
+        time.sleep(0.2)
+
+
+def _failed(name: str, state: int, *, queue_stopped: bool = False) -> Refusal:
+    if queue_stopped:
+        return (
+            "print.stopped",
+            f"印表機「{name}」已暫停（缺紙、卡紙或離線？），列印工作已取消，未印出；"
+            "請處理印表機並在 CUPS 恢復列印後再印",
+            f"Printer {name!r} stopped (out of paper, jammed or offline?); the job was"
+            " cancelled and nothing was printed: fix the printer, resume it in CUPS, then print"
+            " again",
+        )
+    zh, en = {
+        JOB_CANCELED: ("列印工作已被取消", "the job was cancelled"),
+        JOB_ABORTED: ("印表機出錯，列印工作已中止", "the printer failed and the job was aborted"),
+    }.get(state, ("列印工作停住，已取消", "the job stopped and was cancelled"))
+    return (
+        "print.failed",
+        f"印表機「{name}」未印出（{zh}）；收據仍為未列印，請檢查印表機後再印",
+        f"Printer {name!r} printed nothing ({en}); the receipt stays unprinted: check the"
+        " printer, then print again",
     )

@@ -19,6 +19,7 @@ Qt as long as one thread uses it). ``settings.printer_name`` set = silent printi
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -109,7 +110,9 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
 
     Runs on a worker. The page size is set from the PDF, so an 80 mm roll is cut at the length
     of its content and an A6 receipt is not scaled onto A4. A CUPS queue that is stopped or
-    does not take the job is a :class:`PrintError` (``cups_queue``): the receipt stays unprinted.
+    does not take the job, or a job CUPS took that then fails (aborted, cancelled, its queue
+    stopped: followed until it completes), is a :class:`PrintError` (``cups_queue``): the
+    receipt stays unprinted.
     """
     w_mm, h_mm = pdf_page_size_mm(pdf)
     printer.setFullPage(True)
@@ -129,6 +132,8 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
     )
     if refusal := cups_queue.refusal_before(queue):
         raise PrintError(*refusal)
+    if queue:  # the job's title: how the job is found again in the queue below
+        printer.setDocName(f"eservice {uuid.uuid4().hex[:16]}")
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError("print.open", "無法開啟印表機", "Could not open the printer")
@@ -140,7 +145,9 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
             painter.drawImage(QRectF(0, 0, target.width(), target.height()), image)
     finally:
         painter.end()  # Qt hands the job to CUPS here and drops its answer: read below
-    if refusal := cups_queue.refusal_after(queue):
+    if refusal := cups_queue.refusal_after(queue) or cups_queue.job_outcome(
+        queue, printer.docName()
+    ):
         raise PrintError(*refusal)
     return len(images)
 

@@ -78,3 +78,23 @@ def test_a_refused_job_is_a_print_error_not_a_printed_receipt(
     with pytest.raises(qt_print.PrintError):
         qt_print.print_pdf(_two_page_pdf(), qt_print.make_printer(output_pdf=tmp_path / "b.pdf"))
     assert not (tmp_path / "b.pdf").exists()  # refused before anything was painted
+
+
+def test_a_job_that_fails_after_cups_took_it_is_a_print_error(
+    monkeypatch: pytest.MonkeyPatch, qapp: object, tmp_path: Path
+) -> None:
+    """CUPS took the job and the printer then failed (aborted, cancelled, the queue stopped):
+    the receipt was recorded printed. The job's outcome is asked after the painting, under the
+    title the print gave the job (tests/integration/payments/test_print_job_outcome.py follows
+    real jobs)."""
+    asked: list[tuple[str, str]] = []
+
+    def failed(name: str, title: str) -> cups_queue.Refusal:
+        asked.append((name, title))
+        return ("print.failed", "未印出", "printed nothing")
+
+    monkeypatch.setattr(cups_queue, "job_outcome", failed)
+    printer = qt_print.make_printer(output_pdf=tmp_path / "out.pdf")
+    with pytest.raises(qt_print.PrintError) as e:
+        qt_print.print_pdf(_two_page_pdf(), printer)
+    assert e.value.code == "print.failed" and asked == [("", printer.docName())]
