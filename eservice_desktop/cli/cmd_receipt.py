@@ -18,6 +18,8 @@ from eservice_desktop.cli.common import (
     open_from,
     say,
 )
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.values import printable_path
 from eservice_desktop.services import exports
 
 #: Reason recorded when a receipt already printed is written again from the command line.
@@ -66,6 +68,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     try:
         # the payer's name: personal data, never in clear in the data directory
         exports.check_target(app.settings, args.out, personal=True)
+        _check_suffix(args.out)  # after: a folder or a device keeps its own refusal
         if args.number:  # a receipt of the case named, never of another
             number = payments.receipt_of_case(app, args.case_number, args.number)
         else:
@@ -91,6 +94,19 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         f"{number} → {one_line(str(args.out))}\n{out.notice(lang_of(args))}",
     )
     return 0
+
+
+def _check_suffix(out: Path) -> None:
+    """The receipt is a PDF: ``--out receipt.txt`` (or ``.pfd``) wrote it there as the
+    receipt's print, which cannot be taken back."""
+    if out.suffix.lower() != ".pdf":
+        where = printable_path(str(out))
+        raise DomainError(
+            "receipt.format",
+            f"收據輸出檔須為 .pdf 檔（收到「{where}」）",
+            f"The receipt is written as a PDF: give a file ending in .pdf (got '{where}')",
+            "out",
+        )
 
 
 def cmd_void(args: argparse.Namespace) -> int:

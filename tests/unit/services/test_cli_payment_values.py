@@ -211,3 +211,15 @@ def test_an_amount_in_another_script_s_digits_is_refused(run: Run, stored: Any) 
         assert code == 2 and "須為整數" in err, (argv, err)
     code, paid, err = run(*cash, "--amount", "３０", "--tendered", "１００")
     assert code == 0 and (paid["amount"], paid["change"]) == (30, 70), err
+
+
+def test_a_receipt_file_not_named_pdf_is_refused(run: Run, tmp_path: Any) -> None:
+    """``receipt pdf --out r.txt`` (or ``r.pfd``) wrote the PDF there as the receipt's first
+    print, which cannot be taken back. Refused now, exit 2, nothing written or recorded."""
+    number = new_case(run)
+    code, paid, _ = run("payment", "record", number, "--method", "cash", "--amount", "30")
+    code, data, _ = run("receipt", "pdf", number, "--out", str(tmp_path / "r.txt"))
+    assert code == 2 and data["error"] == "receipt.format" and data["field"] == "out", data
+    assert data["message"] == f"收據輸出檔須為 .pdf 檔（收到「{tmp_path / 'r.txt'}」）"
+    assert run("receipt", "pending")[1] == [paid["receipt_number"]]  # its first print to come
+    assert list(tmp_path.glob("*.*")) == []
