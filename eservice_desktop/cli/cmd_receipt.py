@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 from eservice_desktop.cli.common import (
     add_approval,
@@ -77,12 +78,7 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         reason = ""  # a first print is no reprint, whatever reason was given
         if payments.needs_reprint_reason(app, number):
             reason = args.reprint_reason.strip() or DEFAULT_REPRINT_REASON
-        if payments.needs_reprint_approval(app, number) and approval is None:
-            # asked before anything is written: a second reprint is an exception
-            from eservice_desktop.domain.case import APPROVE_REPRINT
-            from eservice_desktop.services.approvals import approval_required
-
-            raise approval_required(APPROVE_REPRINT)
+        _check_reprint(app, number, reason, approval)
         pdf = payments.receipt_pdf(app, number, layout, reprint_reason=reason)
         out = exports.write(app.settings, args.out, pdf, personal=True)
         result = payments.confirm_printed(app, number, reason, approval=approval)
@@ -107,6 +103,20 @@ def _check_suffix(out: Path) -> None:
             f"The receipt is written as a PDF: give a file ending in .pdf (got '{where}')",
             "out",
         )
+
+
+def _check_reprint(app: Any, number: str, reason: str, approval: Any) -> None:
+    """What recording the print would refuse, asked before the file is written: a reprint
+    reason no event may hold, a second reprint's approval missing or not valid (a wrong
+    password, an account that is no supervisor). The reprint was written first and refused
+    after, so any approver typed gave the file."""
+    from eservice_desktop.domain.case import APPROVE_REPRINT
+    from eservice_desktop.services import approvals, payments
+
+    if reason:
+        payments.check_reason(reason, payments.REPRINT_REASON)
+    if payments.needs_reprint_approval(app, number):
+        approvals.grant(app, approval, APPROVE_REPRINT, reason=reason, target=number)
 
 
 def cmd_void(args: argparse.Namespace) -> int:

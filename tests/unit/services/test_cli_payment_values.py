@@ -223,3 +223,27 @@ def test_a_receipt_file_not_named_pdf_is_refused(run: Run, tmp_path: Any) -> Non
     assert data["message"] == f"收據輸出檔須為 .pdf 檔（收到「{tmp_path / 'r.txt'}」）"
     assert run("receipt", "pending")[1] == [paid["receipt_number"]]  # its first print to come
     assert list(tmp_path.glob("*.*")) == []
+
+
+def test_a_refused_reprint_file_is_not_written(
+    run: Run, office: Settings, make_app: Callable[[Settings], App], tmp_path: Any
+) -> None:
+    """A reprint whose reason no event may hold, or a second reprint given a wrong supervisor
+    password, was written first and refused after: exit 2 with the 【重印】 file on disk, so
+    any approver typed gave the reprint. Both are refused before anything is written."""
+    from eservice_desktop.services import payments
+
+    number = new_case(run)
+    code, paid, _ = run("payment", "record", number, "--method", "cash", "--amount", "30")
+    pdf = ("receipt", "pdf", number, "--out", str(tmp_path / "r.pdf"))
+    app = make_app(office)
+    try:
+        payments.confirm_printed(app, paid["receipt_number"])  # printed at the counter
+        code, data, _ = run(*pdf, "--reprint-reason", "遺失\x1b[31m")
+        assert code == 2 and data["field"] == "reason", data
+        payments.confirm_printed(app, paid["receipt_number"], "遺失")  # the first reprint
+    finally:
+        app.close()
+    code, data, _ = run(*pdf, *APPROVED, stdin="not the password\n")
+    assert code == 2 and data["error"] == "auth.bad_password", data
+    assert list(tmp_path.glob("*.*")) == []
