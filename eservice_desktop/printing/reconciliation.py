@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from eservice_desktop.printing.tables import Column, Report, Section, render_report
+from eservice_desktop.printing.tables import Column, Report, Section, csv_text, render_report
 
 HEADER = (
     "編號",
@@ -125,6 +125,8 @@ def reconciliation_csv(r: Reconciliation) -> bytes:
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(HEADER)
-    w.writerows(r.table())
+    # 機關核銷編號 comes from the treasury's file as it was typed: one starting with = + - @
+    # ran as a formula when the statement was opened in Excel (csv_text keeps it text)
+    w.writerows([*row[:8], csv_text(row[8]), *row[9:]] for row in r.table())
     w.writerow(r.totals())
     return ("\ufeff" + out.getvalue()).encode("utf-8")

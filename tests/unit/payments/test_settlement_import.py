@@ -4,6 +4,8 @@ applied; a malformed or hostile file stores nothing (real SQLite, the CLI driven
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -150,6 +152,19 @@ def test_the_exported_reconciliation_reimports_as_a_settlement_file(
     )
     result = settlement.import_settlement(app, text.encode("utf-8-sig"))
     assert (result["settled"], result["lines"]) == (1, 1)  # the 合計 line is skipped
+
+
+def test_a_settlement_number_excel_would_run_is_exported_as_text(
+    app: App, fee_case: str, tmp_path: Path
+) -> None:
+    """The treasury's 機關核銷編號 went to the reconciliation CSV as the file had it: one
+    starting with = ran as a formula when the statement was opened in Excel."""
+    online(app, fee_case, "300")
+    line = "1,300,2026/03/10 08:43:53,信用卡,2026/03/12,30,30,,\"=cmd|' /C calc'!A0\","
+    settlement.import_settlement(app, f"{HEAD}\n{line}\n".encode())
+    reports.write_reconciliation(app, DAY, DAY, tmp_path / "rec.csv")
+    rows = list(csv.reader(io.StringIO((tmp_path / "rec.csv").read_text("utf-8-sig"))))
+    assert rows[1][8] == "'=cmd|' /C calc'!A0" and rows[1][1] == "300"
 
 
 MALFORMED = [
