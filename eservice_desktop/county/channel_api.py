@@ -12,22 +12,28 @@
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
 
-import html
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import channel_checks, channel_status, channels, service
+from eservice_desktop.county import (
+    channel_checks,
+    channel_requests,
+    channel_status,
+    channels,
+    service,
+)
 from eservice_desktop.county.edge import RateLimiter
-from eservice_desktop.county.refusals import answer_of
+from eservice_desktop.county.refusals import answer_of, refused
+from eservice_desktop.county.status_page import render_page
 from eservice_desktop.county_link.protocol import API_VERSION
 from eservice_desktop.county_link.wire_base import iso_text
 from eservice_desktop.domain.settlement_file import TOOLS, known_tool
@@ -168,21 +174,61 @@ def _channel_routes(
     channel_of: Callable[..., channels.ChannelRow],
 ) -> None:
     """``POST /v1/channel/applications`` and ``/v1/channel/payments``."""
+    _application_route(app, tx, clock, channel_of)
+    _payment_route(app, tx, clock, channel_of)
+
+
+def _application_route(
+    app: FastAPI,
+    tx: Transaction,
+    clock: Callable[[], datetime],
+    channel_of: Callable[..., channels.ChannelRow],
+) -> None:
+    """``POST /v1/channel/applications``, with its optional ``Idempotency-Key``."""
 
     @app.post(
         f"/{API_VERSION}/channel/applications",
         response_model=ApplicationOut,
         status_code=201,
         tags=["channels"],
-        responses=_CHANNEL_ERRORS,
+        responses=_CHANNEL_ERRORS
+        | {409: {"description": "the Idempotency-Key was used for another application"}},
     )
-    def submit(body: ApplicationIn, ch: Annotated[channels.ChannelRow, Depends(channel_of)]) -> Any:
+    def submit(
+        request: Request,
+        body: ApplicationIn,
+        ch: Annotated[channels.ChannelRow, Depends(channel_of)],
+        # declared for the API's description; read with every value it was sent with by
+        # _request_key (a key named twice is refused)
+        idempotency_key: Annotated[
+            str | None,
+            Header(
+                alias=channel_requests.HEADER,
+                description="8-128 of A-Z a-z 0-9 - _ . : + / =; a retry with the same key "
+                "and body answers the first answer (docs/channels.md)",
+            ),
+        ] = None,
+    ) -> Any:
         """A web or kiosk application; the case reaches its office by the next sync pull."""
         try:
+            key = _request_key(request, ch, body)
             with tx() as s:
-                return channels.submit(s, ch, _application(body), clock())
+                return channels.submit(s, ch, _application(body), clock(), key)
         except channel_checks.Refused as e:
             return JSONResponse(e.body(), status_code=422)
+        except channel_requests.Replayed as r:
+            return JSONResponse(r.answer, r.status, {"Idempotent-Replayed": "true"})
+        except channel_requests.KeyReused:
+            raise refused(409, "idempotency.key_reused") from None
+
+
+def _payment_route(
+    app: FastAPI,
+    tx: Transaction,
+    clock: Callable[[], datetime],
+    channel_of: Callable[..., channels.ChannelRow],
+) -> None:
+    """``POST /v1/channel/payments``."""
 
     @app.post(
         f"/{API_VERSION}/channel/payments",
@@ -208,6 +254,21 @@ def _channel_routes(
             return JSONResponse(e.body(), status_code=422)
         except LookupError:
             raise _refused(404, "no such case", "查無此案號") from None
+
+
+def _request_key(
+    request: Request, ch: channels.ChannelRow, body: ApplicationIn
+) -> channel_requests.RequestKey | None:
+    """The application's idempotency key (None without the header); a malformed one, or one
+    named twice, is refused like a field."""
+    values = request.headers.getlist(channel_requests.HEADER)
+    if (error := channel_requests.key_error(values)) is not None:
+        raise channel_checks.Refused({channel_requests.HEADER: error})
+    if not values:
+        return None
+    return channel_requests.request_key(
+        ch.name, values[0], body.applicant_id, body.model_dump(mode="json")
+    )
 
 
 def _application(body: ApplicationIn) -> channels.Application:
@@ -318,76 +379,3 @@ def _dashed(number: str) -> str:
     """``H0100115000001c`` or ``H01-00-115-000001-c`` as the dashed form."""
     raw = number.replace("-", "").upper()
     return f"{raw[:3]}-{raw[3:5]}-{raw[5:8]}-{raw[8:14]}-{raw[14:]}"
-
-
-_STATE_TEXT = {
-    "done": ("已完成", "done"),
-    "current": ("進行中", "in progress"),
-    "pending": ("尚未", "not yet"),
-    "not_needed": ("不需要", "not needed"),
-}
-
-_CSS = """
-body{font-family:"Noto Sans CJK TC","Noto Sans TC",sans-serif;font-size:20px;line-height:1.5;
-margin:0;padding:16px;max-width:640px;color:#111;background:#fff}
-h1{font-size:26px;margin:0 0 12px}
-label{display:block;margin-top:12px}
-input{font-size:22px;padding:10px;width:100%;box-sizing:border-box}
-button{font-size:22px;padding:12px 20px;margin-top:16px;width:100%}
-ol{list-style:none;padding:0}
-li{border:2px solid #999;border-radius:8px;padding:12px;margin:10px 0}
-li.done{border-color:#1a7f37;background:#e9f7ee}
-li.current{border-color:#bf5b00;background:#fff4e5}
-.msg{color:#a40000;font-weight:bold}
-"""
-
-
-def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> str:
-    e = html.escape
-    parts = [
-        "<!DOCTYPE html><html lang='zh-Hant-TW'><head><meta charset='utf-8'>",
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        "<title>案件進度查詢 Case status</title>",
-        f"<style>{_CSS}</style></head><body>",
-        "<h1>案件進度查詢<br><small>Case status</small></h1>",
-        "<form method='get' action='/status'>",
-        "<label for='case_number'>案號 Case number</label>",
-        f"<input id='case_number' name='case_number' value='{e(case_number)}' "
-        "autocomplete='off' required>",
-        "<label for='id_last4'>身分證號末四碼 Last four characters of your ID</label>",
-        "<input id='id_last4' name='id_last4' maxlength='4' autocomplete='off' required>",
-        "<button id='query' type='submit'>查詢 Look up</button></form>",
-    ]
-    if message:
-        parts.append(f"<p class='msg' id='message'>{e(message)}</p>")
-    if data is not None:
-        parts.append("<section id='result'>")
-        parts.append(
-            f"<p>案號 <b id='number'>{e(data['case_number'])}</b><br>"
-            f"{e(data['service'])} {e(data['service_en'])}<br>"
-            f"申請人 Applicant {e(data['applicant_id_masked'])}</p>"
-        )
-        parts.append(
-            f"<p>目前狀態 Status: <b id='status'>{e(data['status_label'])} "
-            f"{e(data['status_label_en'])}</b></p><ol id='stages'>"
-        )
-        for st in data["stages"]:
-            zh, en = _STATE_TEXT[st["state"]]
-            parts.append(
-                f"<li class='{e(st['state'])}' data-stage='{e(st['key'])}' "
-                f"data-state='{e(st['state'])}'>{e(st['label_zh'])} {e(st['label_en'])}："
-                f"{zh} {en}</li>"
-            )
-        parts.append("</ol>")
-        where = f"{data['pickup_office_name']} {data['pickup_office_name_en']}"
-        ready = "，可領件 ready for pickup" if data["ready_for_pickup"] else ""
-        done = "，已領件 picked up" if data["picked_up"] else ""
-        parts.append(
-            f"<p id='pickup_line'>領件地點 Pickup office: <b id='pickup'>{e(where)}</b>"
-            f"{ready}{done}</p>"
-        )
-        if data["balance"]:
-            parts.append(f"<p>尚需繳費 Still due: NT${data['balance']:,}</p>")
-        parts.append("</section>")
-    parts.append("</body></html>")
-    return "".join(parts)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import DateTime, String, func, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from eservice_desktop.county import notify, service
+from eservice_desktop.county import channel_requests, notify, service
 from eservice_desktop.county.case_facts import county_calendar
 from eservice_desktop.county.channel_checks import Refused, validate
 from eservice_desktop.county.channel_status import case_by_number
@@ -41,7 +41,7 @@ from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.domain.catalogue import fee_total
+from eservice_desktop.domain.catalogue import Service, fee_total
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.domain.office_zone import TAIPEI
@@ -193,11 +193,66 @@ def _field_text(value: Any) -> str:
     return "" if value is None else str(value).strip()
 
 
-def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> dict[str, Any]:
-    """Files an application; the case goes to the chosen (or home) office by its next pull."""
+def _fee(svc: Service, copies: int, total: int) -> dict[str, Any]:
+    """The ``case.fee_assessed`` payload of the catalogue's fee for ``copies``."""
+    items = [
+        {
+            "code": f.code,
+            "name": f.name,
+            "name_en": f.name_en,
+            "unit": f.unit,
+            "unit_price": f.unit_price,
+            "quantity": copies,
+            "amount": f.amount(copies),
+            "additional_unit_price": f.additional_unit_price,
+        }
+        for f in svc.fee_items
+    ]
+    return {
+        "items": items,
+        "subtotal": total,
+        "reduction": 0,
+        "total": total,
+        "exemption_reason": "",
+        "copies": copies,
+    }
+
+
+def submit(
+    s: Session,
+    channel: ChannelRow,
+    app: Application,
+    now: datetime,
+    key: channel_requests.RequestKey | None = None,
+) -> dict[str, Any]:
+    """Files an application; the case goes to the chosen (or home) office by its next pull.
+
+    With an idempotency ``key`` (county/channel_requests.py) an application answered before
+    raises ``Replayed`` with that answer (looked up again under the feed lock, so a retry sent
+    while the first request is written waits for it), another one under the same key raises
+    ``KeyReused``; a new case's answer is remembered under the key in its transaction."""
+    if key is not None:
+        channel_requests.replay(s, key, now)
     catalogue = notify.county_catalogue(s)
     svc, applicant, office = validate(catalogue, channel.kind, app, now, county_calendar(s))
     lock_feed(s)
+    if key is not None:
+        channel_requests.replay(s, key, now)
+    answer = _file(s, channel, app, (svc, applicant, office), now)
+    if key is not None:
+        channel_requests.remember(s, key, 201, answer, now)
+    return answer
+
+
+def _file(
+    s: Session,
+    channel: ChannelRow,
+    app: Application,
+    checked: tuple[Service, dict[str, Any], str],
+    now: datetime,
+) -> dict[str, Any]:
+    """The case's events written (under the feed lock) and the answer to the channel."""
+    svc, applicant, office = checked
     number = _next_number(s, office, now)
     case_id = new_id()
     clerk = f"channel:{channel.name}"
@@ -221,28 +276,7 @@ def submit(s: Session, channel: ChannelRow, app: Application, now: datetime) -> 
     events = [actor.event(case_id, ev.RECEIVED, now, payload)]
     total = fee_total(svc, app.copies) if svc.fee_items else 0
     if svc.fee_items:
-        items = [
-            {
-                "code": f.code,
-                "name": f.name,
-                "name_en": f.name_en,
-                "unit": f.unit,
-                "unit_price": f.unit_price,
-                "quantity": app.copies,
-                "amount": f.amount(app.copies),
-                "additional_unit_price": f.additional_unit_price,
-            }
-            for f in svc.fee_items
-        ]
-        fee = {
-            "items": items,
-            "subtotal": total,
-            "reduction": 0,
-            "total": total,
-            "exemption_reason": "",
-            "copies": app.copies,
-        }
-        events.append(actor.event(case_id, ev.FEE_ASSESSED, now, fee))
+        events.append(actor.event(case_id, ev.FEE_ASSESSED, now, _fee(svc, app.copies, total)))
     _push(s, office, events, now)
     return {
         "case_id": case_id,

@@ -52,7 +52,7 @@ def script_location() -> Path:
 
 def metadata() -> MetaData:
     """Every county table: the models of store.py and the modules that add their own."""
-    from eservice_desktop.county import channels  # noqa: F401  (county_channels)
+    from eservice_desktop.county import channel_requests, channels  # noqa: F401  (their tables)
     from eservice_desktop.county.store import CountyBase
 
     return CountyBase.metadata

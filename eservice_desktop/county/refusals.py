@@ -48,6 +48,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "auth.revoked": ("本機憑證已被縣府撤銷", "The device credential was revoked"),
     "rate.too_many": ("要求次數過多，請稍後再試", "Too many requests; try again later"),
+    "idempotency.key_reused": (
+        "此 Idempotency-Key 已用於另一份申請內容；新的申請須使用新的識別碼",
+        "This Idempotency-Key was used for another application; a new application needs a new key",
+    ),
 }
 
 #: The words of a refusal no table names, by status (the English text the route gave follows

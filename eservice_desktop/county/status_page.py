@@ -1,0 +1,80 @@
+"""The citizen's status page (``GET /status``, docs/channels.md): one small HTML document,
+zh-TW with English, readable on a phone without zooming and without JavaScript; every value
+it shows is escaped."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+_STATE_TEXT = {
+    "done": ("已完成", "done"),
+    "current": ("進行中", "in progress"),
+    "pending": ("尚未", "not yet"),
+    "not_needed": ("不需要", "not needed"),
+}
+
+_CSS = """
+body{font-family:"Noto Sans CJK TC","Noto Sans TC",sans-serif;font-size:20px;line-height:1.5;
+margin:0;padding:16px;max-width:640px;color:#111;background:#fff}
+h1{font-size:26px;margin:0 0 12px}
+label{display:block;margin-top:12px}
+input{font-size:22px;padding:10px;width:100%;box-sizing:border-box}
+button{font-size:22px;padding:12px 20px;margin-top:16px;width:100%}
+ol{list-style:none;padding:0}
+li{border:2px solid #999;border-radius:8px;padding:12px;margin:10px 0}
+li.done{border-color:#1a7f37;background:#e9f7ee}
+li.current{border-color:#bf5b00;background:#fff4e5}
+.msg{color:#a40000;font-weight:bold}
+"""
+
+
+def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> str:
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html><html lang='zh-Hant-TW'><head><meta charset='utf-8'>",
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+        "<title>案件進度查詢 Case status</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>案件進度查詢<br><small>Case status</small></h1>",
+        "<form method='get' action='/status'>",
+        "<label for='case_number'>案號 Case number</label>",
+        f"<input id='case_number' name='case_number' value='{e(case_number)}' "
+        "autocomplete='off' required>",
+        "<label for='id_last4'>身分證號末四碼 Last four characters of your ID</label>",
+        "<input id='id_last4' name='id_last4' maxlength='4' autocomplete='off' required>",
+        "<button id='query' type='submit'>查詢 Look up</button></form>",
+    ]
+    if message:
+        parts.append(f"<p class='msg' id='message'>{e(message)}</p>")
+    if data is not None:
+        parts.append("<section id='result'>")
+        parts.append(
+            f"<p>案號 <b id='number'>{e(data['case_number'])}</b><br>"
+            f"{e(data['service'])} {e(data['service_en'])}<br>"
+            f"申請人 Applicant {e(data['applicant_id_masked'])}</p>"
+        )
+        parts.append(
+            f"<p>目前狀態 Status: <b id='status'>{e(data['status_label'])} "
+            f"{e(data['status_label_en'])}</b></p><ol id='stages'>"
+        )
+        for st in data["stages"]:
+            zh, en = _STATE_TEXT[st["state"]]
+            parts.append(
+                f"<li class='{e(st['state'])}' data-stage='{e(st['key'])}' "
+                f"data-state='{e(st['state'])}'>{e(st['label_zh'])} {e(st['label_en'])}："
+                f"{zh} {en}</li>"
+            )
+        parts.append("</ol>")
+        where = f"{data['pickup_office_name']} {data['pickup_office_name_en']}"
+        ready = "，可領件 ready for pickup" if data["ready_for_pickup"] else ""
+        done = "，已領件 picked up" if data["picked_up"] else ""
+        parts.append(
+            f"<p id='pickup_line'>領件地點 Pickup office: <b id='pickup'>{e(where)}</b>"
+            f"{ready}{done}</p>"
+        )
+        if data["balance"]:
+            parts.append(f"<p>尚需繳費 Still due: NT${data['balance']:,}</p>")
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "".join(parts)
