@@ -17,6 +17,12 @@ push was accepted and then answered 500 because its database connection could no
 A connection beyond ``soft limit - FD_RESERVE`` is answered 503 at once and closed; the
 office's sync tries again at its next round.
 
+Nor may one client take them all: a client address (an IPv6 one by its /64, the block one
+host is given) holds at most a share of them (``PER_CLIENT_SHARE``); its connections beyond
+that are answered 503 at once, while every other address still connects. A single host
+holding half-sent heads, reconnecting as the deadline let them go, kept every office and the
+web portal at 503 for as long as it went on.
+
 With ``--tls-cert`` the TLS handshake has the same deadline (:class:`CountyHttpServer`): asyncio
 gives a handshake 60 s, whatever ``client_timeout_s`` says, so a client that connected and sent
 nothing held its connection twice as long as a half-sent head, before the deadline above
@@ -27,8 +33,10 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import ipaddress
 import resource
 import socket
+from collections import Counter
 from typing import Any
 
 import h11
@@ -52,6 +60,9 @@ _503 = (
 )
 FD_RESERVE = 64
 """File descriptors kept for the server's own work, never given to client connections."""
+PER_CLIENT_SHARE = 2
+"""One client address may hold at most 1/PER_CLIENT_SHARE of the connections allowed (an
+office network behind one address keeps room for all its counters)."""
 
 
 def connections_allowed() -> int:
@@ -72,12 +83,19 @@ class HeadDeadlineProtocol(H11Protocol):
     _head_timer: asyncio.TimerHandle | None = None
     _write_timer: asyncio.TimerHandle | None = None
 
+    _held_as: str | None = None
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > connections_allowed():
+        allowed = connections_allowed()
+        held = _held_by_client(self.server_state)
+        key = client_key(self.client)
+        if len(self.connections) > allowed or held[key] >= max(1, allowed // PER_CLIENT_SHARE):
             transport.write(_503)
             transport.close()
             return
+        held[key] += 1
+        self._held_as = key
         self._watch_head()
 
     def handle_events(self) -> None:
@@ -85,6 +103,12 @@ class HeadDeadlineProtocol(H11Protocol):
         self._watch_head()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        if self._held_as is not None:
+            held = _held_by_client(self.server_state)
+            held[self._held_as] -= 1
+            if held[self._held_as] <= 0:
+                del held[self._held_as]
+            self._held_as = None
         self._stop_head_timer()
         self._stop_write_timer()
         super().connection_lost(exc)
@@ -129,6 +153,31 @@ class HeadDeadlineProtocol(H11Protocol):
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self.transport.write(_408)
             self.transport.close()
+
+
+def client_key(client: tuple[str, int] | None) -> str:
+    """What a client's connections are counted by: its IPv4 address, the /64 of an IPv6 one
+    (an IPv4-mapped one as IPv4)."""
+    if client is None:
+        return "?"
+    try:
+        address = ipaddress.ip_address(client[0])
+    except ValueError:
+        return client[0]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+def _held_by_client(state: Any) -> Counter[str]:
+    """The open connections per client key, kept beside uvicorn's set of connections (the
+    server's state every protocol instance shares)."""
+    held: Counter[str] | None = getattr(state, "eservice_held_by_client", None)
+    if held is None:
+        held = state.eservice_held_by_client = Counter()
+    return held
 
 
 def protocol_with_deadline(client_timeout_s: float) -> type[HeadDeadlineProtocol]:

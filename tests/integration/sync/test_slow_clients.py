@@ -24,7 +24,13 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sync_helpers import County, CountyServer, listening_socket, wait_http
 
-from eservice_desktop.county.http_server import FD_RESERVE, CountyHttpServer, server_config
+from eservice_desktop.county import http_server
+from eservice_desktop.county.http_server import (
+    FD_RESERVE,
+    PER_CLIENT_SHARE,
+    CountyHttpServer,
+    server_config,
+)
 
 PARTIAL_HEAD = b"POST /v1/events HTTP/1.1\r\nHost: county\r\n"
 
@@ -208,10 +214,13 @@ def _push_until_accepted(county: County, seconds: float) -> list[int | str]:
     return seen
 
 
-def _hold(county: County, count: int) -> list[socket.socket]:
+def _hold(county: County, count: int, source: str = "") -> list[socket.socket]:
+    """``count`` connections with half-sent heads (from the loopback address ``source``)."""
     held = []
     for _ in range(count):
-        s = socket.create_connection(("127.0.0.1", county.server.port))
+        s = socket.create_connection(
+            ("127.0.0.1", county.server.port), source_address=(source, 0) if source else None
+        )
         s.sendall(PARTIAL_HEAD)
         held.append(s)
     return held
@@ -265,6 +274,28 @@ def test_connections_never_take_the_descriptor_reserve(patient_county: County) -
         for h in held:
             h.close()
     assert _push_until_accepted(county, 10) == [200]
+
+
+def test_one_client_cannot_take_every_connection(
+    sqlite_county: CountyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host holding half-sent heads (127.0.0.2 here) gets at most half of the connections:
+    beyond them its own are answered 503 at once, and an office at another address (127.0.0.1)
+    pushes at its first try while they are still held. It took every connection the
+    descriptors allowed, and the office was answered 503 until the host stopped."""
+    allowed = 40  # as if the descriptors allowed 40 client connections (in this process)
+    monkeypatch.setattr(http_server, "connections_allowed", lambda: allowed)
+    county = County(sqlite_county)
+    county.enrol("H02")
+    held = _hold(county, allowed, source="127.0.0.2")
+    try:
+        turned_away = [h for h in held if _closed_within(h, 0.05)[0]]
+        assert len(turned_away) == allowed - allowed // PER_CLIENT_SHARE
+        assert _push_until_accepted(county, 10) == [200]
+    finally:
+        for h in held:
+            h.close()
+        county.session.close()
 
 
 async def _forty_megabytes(scope: dict[str, Any], receive: Any, send: Any) -> None:
