@@ -11,7 +11,9 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
   object naming a key twice (``{"at": …, "at": …}``: which one counts differs from reader to
   reader) are refused with 400 at parse time, so no such value can reach a store or a
   response. Content-Type, Content-Encoding and Content-Length may each be named once (400
-  else): named twice, this door read the last Content-Type and FastAPI the first.
+  else): named twice, this door read the last Content-Type and FastAPI the first. A body sent
+  with both Content-Length and Transfer-Encoding is refused (400, the connection closed): the
+  server read it by its chunks and kept the connection, a proxy before it may read the length.
 - Time: a request body must keep flowing: each read waits at most ``client_timeout_s`` and the
   whole body at most four times that (408 after), so a client dripping bytes holds no
   connection for ever (the request head's own deadline is county/http_server.py's).
@@ -271,6 +273,10 @@ class BoundedStrictBodies:
         named = [k for k, _v in scope.get("headers") or () if k in _BODY_HEADERS]
         if len(named) != len(set(named)):
             return 400, "request.header_twice", []
+        if b"transfer-encoding" in headers and b"content-length" in headers:
+            # read by the chunks alone here, by its length at a proxy before the county: the
+            # rest of the body is another request there (smuggling); refused, and closed
+            return 400, "request.framing", []
         declared = headers.get(b"content-length")
         if declared is not None:
             try:

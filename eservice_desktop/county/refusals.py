@@ -26,6 +26,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Content-Type, Content-Encoding or Content-Length is named twice",
     ),
     "request.bad_length": ("Content-Length 標頭格式錯誤", "The Content-Length header is malformed"),
+    "request.framing": (
+        "Content-Length 與 Transfer-Encoding 標頭不得同時出現",
+        "Content-Length and Transfer-Encoding may not both be sent",
+    ),
     "request.encoding": (
         "不支援此內容編碼（僅接受 gzip 或 identity）",
         "Unsupported content encoding (gzip or identity only)",

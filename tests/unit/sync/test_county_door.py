@@ -68,6 +68,9 @@ def test_a_key_named_twice_is_refused_at_the_door(door: Door, raw: bytes) -> Non
         ({"Content-Length": "99999999"}, b"", 413, "request.too_large"),
         ({"Content-Length": "12x"}, b"", 400, "request.bad_length"),
         ({"Content-Encoding": "br"}, b"{}", 415, "request.encoding"),
+        # a length and chunks: the server read the chunks and kept the connection, a proxy
+        # before it may read the length and take the rest for another request (smuggling)
+        ({"Transfer-Encoding": "chunked"}, b"{}", 400, "request.framing"),
         ({"Content-Encoding": "gzip"}, b"\x1f\x8bnot gzip", 400, "request.bad_gzip"),
     ],
 )
