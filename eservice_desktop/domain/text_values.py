@@ -164,6 +164,37 @@ FORMAT_CHAR: Final = re.compile(
 )
 
 
+#: Letters that show nothing: the Hangul fillers and the blank Braille pattern. A name of them
+#: looked empty on the screen, the receipt and the notice, and one inside a name ("王\u3164小明")
+#: looked like a space but was another name to every search.
+BLANK_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+#: Combining marks one letter may carry (an accent or two, a variation selector of 造字).
+MARKS_IN_A_ROW: Final = 3
+
+
+def check_shown(name: str, label: Label) -> str:
+    """A name a reader sees as it is: no blank letter, and every combining mark on a letter,
+    at most :data:`MARKS_IN_A_ROW` in a row (a name of marks alone showed nothing, a pile of
+    them ran over the lines above and below). For a name taken in (``values.check_applicant``):
+    events already stored keep theirs."""
+    zh, en = _labels("applicant_name", label)
+    run = 0
+    for i, ch in enumerate(name):
+        if ch in BLANK_LETTERS:
+            raise refused_char(ch, "applicant_name", label)
+        run = run + 1 if unicodedata.category(ch).startswith("M") else 0
+        if run and (i == run - 1 or name[i - run] == " " or run > MARKS_IN_A_ROW):
+            shown = f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+            raise _bad(
+                "value.marks",
+                f"{zh}組合符號（{shown}）須接在文字之後，且最多連續 {MARKS_IN_A_ROW} 個",
+                f"{en}a combining mark ({shown}) must follow a letter, "
+                f"{MARKS_IN_A_ROW} in a row at most",
+                "applicant_name",
+            )
+    return name
+
+
 #: What the system's commonest refusals of a file mean, said in each language: the system's own
 #: text (``strerror``) is English whatever the user reads, and sat inside zh-TW messages.
 _OS_REASONS: dict[int, tuple[str, str]] = {

@@ -9,10 +9,9 @@ overrides or isolates (they make a name read differently from how it sorts and p
 surrogates, no noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF). Everything else is kept, rare CJK
 extensions and the private-use characters offices use for 造字 included, so no legitimate name is
 ever refused. Numbers: integers within fixed ranges (money is integer NTD), never NaN or
-Infinity. Times: timezone-aware, inside :data:`EARLIEST` .. :data:`LATEST`.
-
-The text rule (which characters, ``check_text``, ``bad_char``, ``printable``,
-``printable_path``) is ``domain.text_values``; importable from here like every other check.
+Infinity. Times: timezone-aware, inside :data:`EARLIEST` .. :data:`LATEST`. The text rule
+(``check_text``, ``bad_char``, ``printable``, ``printable_path``, ``check_shown``: which
+characters) is ``domain.text_values``; importable from here like every other check.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from eservice_desktop.domain.text_values import (
     Label,
     _bad,
     bad_char,
+    check_shown,
     check_text,
     printable,
     printable_path,
@@ -382,7 +382,7 @@ def check_applicant(
         errors["applicant_name"] = blank_name
     else:
         try:
-            check_name(applicant["name"], label=APPLICANT_NAME)
+            check_shown(check_name(applicant["name"], label=APPLICANT_NAME), APPLICANT_NAME)
         except DomainError as e:
             errors["applicant_name"] = _as_field(e, "applicant_name")
     applicant["phone"] = ""

@@ -242,3 +242,34 @@ def test_check_applicant_normalises_and_lists_every_field_error() -> None:
     blank = DomainError("field.required", "請輸入申請人姓名", "Enter the name", "applicant_name")
     _, errors = v.check_applicant("A123456789", " ", "", "", blank_name=blank)
     assert errors == {"applicant_name": blank}
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("\u3164", "value.character"),  # a Hangul filler: a name that shows nothing
+        ("王\u3164小明", "value.character"),  # looks like 王 小明, another name to search
+        ("\uffa0", "value.character"),
+        ("\u2800", "value.character"),  # the blank Braille pattern
+        ("\u0301\u0301", "value.marks"),  # combining marks alone: nothing to see
+        ("王 \u0301明", "value.marks"),  # a mark on a space
+        ("a" + "\u0301" * 4, "value.marks"),  # a pile running over the lines around it
+    ],
+)
+def test_an_applicants_name_must_show_what_it_is(name: str, code: str) -> None:
+    """A web application (or a counter's) named the applicant with letters that show nothing
+    or marks on nothing: accepted, the case showed a blank or garbled applicant at the office,
+    on the receipt and in the notice."""
+    _, errors = v.check_applicant("A123456789", name, "", "")
+    assert errors["applicant_name"].code == code
+    assert errors["applicant_name"].field == "applicant_name"
+    assert "申請人姓名" in errors["applicant_name"].message_zh
+    assert "Applicant's name" in errors["applicant_name"].message_en
+
+
+@pytest.mark.parametrize(
+    "name", ["Nguye\u0302\u0303n", "Nguyễn", "e\u0301", "葛\U000e0100", "王小明", "\ue000造字"]
+)
+def test_names_with_marks_on_letters_are_taken(name: str) -> None:
+    applicant, errors = v.check_applicant("A123456789", name, "", "")
+    assert errors == {} and applicant["name"] == name
