@@ -31,7 +31,7 @@ from eservice_desktop.county import (
     channels,
     service,
 )
-from eservice_desktop.county.edge import RateLimiter
+from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
 from eservice_desktop.county.status_page import render_page
 from eservice_desktop.county_link.protocol import API_VERSION
@@ -360,8 +360,9 @@ def _refused(
 
 
 def _client(request: Request) -> str:
-    """The address the status queries are counted by."""
-    return request.client.host if request.client else "?"
+    """The address the status queries are counted by (an IPv6 one by its /64: a host given a
+    /64 guessed the four characters from a new address each time)."""
+    return client_key(request.client)
 
 
 #: Dashes a phone's keyboard or IME may type for "-" (NFKC leaves them as they are).

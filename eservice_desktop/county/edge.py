@@ -17,7 +17,8 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
 - Time: a request body must keep flowing: each read waits at most ``client_timeout_s`` and the
   whole body at most four times that (408 after), so a client dripping bytes holds no
   connection for ever (the request head's own deadline is county/http_server.py's).
-- Rate: ``POST /v1/enrol`` allows a few attempts per client address per minute (429 with
+- Rate: ``POST /v1/enrol`` allows a few attempts per client address (:func:`client_key`: an
+  IPv6 one by its /64) per minute (429 with
   ``Retry-After`` after); the per-office and per-account limits are applied by the handlers
   (they need the body), with the limiters of :class:`Limits`.
 """
@@ -25,6 +26,7 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import math
 import threading
 import time
@@ -140,6 +142,23 @@ class RateLimiter:
 
     def allow(self, key: str, now: float | None = None) -> bool:
         return self.hit(key, now) == 0
+
+
+def client_key(client: tuple[str, int] | None) -> str:
+    """What a client is counted by (its connections, and every per-address rate limit): its
+    IPv4 address, the /64 of an IPv6 one (the block one host is given, so it cannot take a
+    new address for each try), an IPv4-mapped one as IPv4."""
+    if client is None:
+        return "?"
+    try:
+        address = ipaddress.ip_address(client[0])
+    except ValueError:
+        return client[0]
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 @dataclass
@@ -267,7 +286,7 @@ class BoundedStrictBodies:
         code and extra headers."""
         if scope["method"] == "POST" and scope["path"] == "/v1/enrol":
             client = scope.get("client")
-            wait = self.enrol_limiter.hit(client[0] if client else "?")
+            wait = self.enrol_limiter.hit(client_key(client))
             if wait:
                 return 429, "enrol.too_many", [(b"retry-after", b"%d" % wait)]
         named = [k for k, _v in scope.get("headers") or () if k in _BODY_HEADERS]

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import ipaddress
 import resource
 import socket
 from collections import Counter
@@ -43,7 +42,7 @@ import h11
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
+from eservice_desktop.county.edge import CLIENT_TIMEOUT_S, client_key
 from eservice_desktop.county.refusals import refusal_bytes
 
 _TOO_SLOW = refusal_bytes("request.head_too_slow")
@@ -153,22 +152,6 @@ class HeadDeadlineProtocol(H11Protocol):
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self.transport.write(_408)
             self.transport.close()
-
-
-def client_key(client: tuple[str, int] | None) -> str:
-    """What a client's connections are counted by: its IPv4 address, the /64 of an IPv6 one
-    (an IPv4-mapped one as IPv4)."""
-    if client is None:
-        return "?"
-    try:
-        address = ipaddress.ip_address(client[0])
-    except ValueError:
-        return client[0]
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.IPv6Network((address, 64), strict=False))
-    return str(address)
 
 
 def _held_by_client(state: Any) -> Counter[str]:

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 
 from eservice_desktop.county import lookups, notify, reports, service
 from eservice_desktop.county import operators as county_operators
+from eservice_desktop.county.edge import client_key
 from eservice_desktop.county.http_common import ERRORS, Device, Routes, dev_of, since_seq, too_many
 from eservice_desktop.county.refusals import body_of
 from eservice_desktop.county_link.protocol import (
@@ -70,7 +71,7 @@ def operator_routes(r: Routes) -> None:
     ) -> OperatorVerifyResponse:
         """Checks an operator's password against the county's hash (an office that has not
         pulled the account yet). Rate-limited per address and per account (failed checks)."""
-        source = request.client.host if request.client else "?"
+        source = client_key(request.client)
         wait = limits.login_source.hit(f"login:{source}")
         if wait:
             raise too_many(wait, "password checks from this address")

@@ -4,6 +4,7 @@ ready, and the citizen's status query shows each stage as it changes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -225,3 +226,25 @@ def _county_rows(county: CountyServer) -> tuple[int, int]:
             )
     finally:
         engine.dispose()
+
+
+def test_a_host_with_many_ipv6_addresses_is_one_client(sqlite_county: CountyServer) -> None:
+    """A host is given a /64: asking the status from a new address of it each time made every
+    query the first of its address, and the four characters could be guessed by trying. The
+    addresses of one /64 now count as one client (another /64, and IPv4, are others)."""
+    app = sqlite_county._uv.config.app
+    query = {"case_number": "H01-00-115-000001-0", "id_last4": "6789"}
+
+    async def ask(client: str) -> int:
+        transport = httpx.ASGITransport(app=app, client=(client, 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://county") as http:
+            return (await http.get("/v1/public/status", params=query)).status_code
+
+    async def run() -> tuple[list[int], int, int]:
+        same_host = [await ask(f"2001:db8:1:2::{i:x}") for i in range(1, 26)]
+        return same_host, await ask("2001:db8:1:3::1"), await ask("::ffff:192.0.2.7")
+
+    same_host, other_host, ipv4 = asyncio.run(run())
+    assert same_host[:20] == [404] * 20
+    assert set(same_host[20:]) == {429}
+    assert (other_host, ipv4) == (404, 404)
