@@ -2,7 +2,8 @@
 
 Each validator returns the normalised value (what is stored and compared) or raises
 :class:`DomainError` with a message the clerk can act on. Input is passed through NFKC first
-because counter PCs often have a Chinese IME left in full-width mode (Ａ１２３…).
+because counter PCs often have a Chinese IME left in full-width mode (Ａ１２３…); the digits
+must then be 0-9 (another script's, which NFKC keeps, are refused).
 """
 
 from __future__ import annotations
@@ -59,11 +60,15 @@ _LETTER_CODES: dict[str, int] = {
     "Z": 33,
 }
 
-_NATIONAL_ID_RE = re.compile(r"^[A-Z][12]\d{8}$")
-_RESIDENT_OLD_RE = re.compile(r"^[A-Z][A-D]\d{8}$")
-_RESIDENT_NEW_RE = re.compile(r"^[A-Z][89]\d{8}$")
-_UBN_RE = re.compile(r"^\d{8}$")
-_MOBILE_RE = re.compile(r"^09\d{8}$")
+# ASCII digits only: ``\d`` took any script's digits (٠١٢ … ٩, which NFKC keeps), and
+# A12345678٩ passed as a national ID, stored as another string than A123456789 (no search, no
+# pickup with the ID card, no status query found it); 09١٢٣٤٥٦٧٨ was an SMS number no gateway
+# could send to.
+_NATIONAL_ID_RE = re.compile(r"^[A-Z][12]\d{8}$", re.ASCII)
+_RESIDENT_OLD_RE = re.compile(r"^[A-Z][A-D]\d{8}$", re.ASCII)
+_RESIDENT_NEW_RE = re.compile(r"^[A-Z][89]\d{8}$", re.ASCII)
+_UBN_RE = re.compile(r"^\d{8}$", re.ASCII)
+_MOBILE_RE = re.compile(r"^09\d{8}$", re.ASCII)
 
 # Weights for [letter tens, letter units, 2nd char, d3 .. d9, check digit].
 _ID_WEIGHTS = (1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 1)

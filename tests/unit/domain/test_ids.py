@@ -192,6 +192,12 @@ def test_classify_applicant_id() -> None:
         ("hello", "id.format"),
         ("1234", "id.format"),
         ("", "id.format"),
+        # another script's digits (NFKC keeps them): A12345678٩ passed, another string than
+        # A123456789 to every search, the pickup with the ID card and the status query
+        ("A12345678\u0669", "id.format"),
+        ("A1\u0968345678\u0669", "id.format"),
+        ("FA1234567\u0663", "id.format"),
+        ("2209913\u0661", "id.format"),
     ],
 )
 def test_classify_reports_the_specific_error(raw: str, code: str) -> None:
@@ -223,7 +229,17 @@ def test_mobile_normalised(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["912345678", "091234567", "09123456789", "0212345678", "+1 912 345 678", "abc"]
+    "raw",
+    [
+        "912345678",
+        "091234567",
+        "09123456789",
+        "0212345678",
+        "+1 912 345 678",
+        "abc",
+        "09\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668",  # Arabic-Indic digits
+        "0912\u09e9\u09ea5678",  # Bengali digits: stored as sent, no gateway could send to it
+    ],
 )
 def test_mobile_format_error(raw: str) -> None:
     with pytest.raises(DomainError) as info:
