@@ -19,7 +19,8 @@ office's sync tries again at its next round.
 
 Nor may one client take them all: a client address (an IPv6 one by its /64, the block one
 host is given) holds at most a share of them (``PER_CLIENT_SHARE``); its connections beyond
-that are answered 503 at once, while every other address still connects. A single host
+that are answered 503 at once, while every other address still connects. A proxy uvicorn
+trusts for X-Forwarded-For (loopback by default) is no one client and has no share. A single host
 holding half-sent heads, reconnecting as the deadline let them go, kept every office and the
 web portal at 503 for as long as it went on.
 
@@ -89,12 +90,16 @@ class HeadDeadlineProtocol(H11Protocol):
         allowed = connections_allowed()
         held = _held_by_client(self.server_state)
         key = client_key(self.client)
-        if len(self.connections) > allowed or held[key] >= max(1, allowed // PER_CLIENT_SHARE):
+        shared = not _trusted_proxy(self.config, self.client)
+        if len(self.connections) > allowed or (
+            shared and held[key] >= max(1, allowed // PER_CLIENT_SHARE)
+        ):
             transport.write(_503)
             transport.close()
             return
-        held[key] += 1
-        self._held_as = key
+        if shared:
+            held[key] += 1
+            self._held_as = key
         self._watch_head()
 
     def handle_events(self) -> None:
@@ -152,6 +157,18 @@ class HeadDeadlineProtocol(H11Protocol):
         if not self.transport.is_closing() and self.conn.their_state is h11.IDLE:
             self.transport.write(_408)
             self.transport.close()
+
+
+def _trusted_proxy(config: Any, client: tuple[str, int] | None) -> bool:
+    """Whether the connection comes from a proxy uvicorn trusts for X-Forwarded-For
+    (``forwarded_allow_ips``, loopback by default): every client behind it comes through its
+    connections, so they are not one client's share (each one's own address is counted by
+    the rate limits, from the header)."""
+    trusted = getattr(config, "forwarded_allow_ips", None) or ()
+    if isinstance(trusted, str):
+        trusted = trusted.split(",")
+    names = {str(t).strip() for t in trusted}
+    return "*" in names or (client is not None and client[0] in names)
 
 
 def _held_by_client(state: Any) -> Counter[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import resource
+import select
 import socket
 import threading
 import time
@@ -276,22 +277,48 @@ def test_connections_never_take_the_descriptor_reserve(patient_county: County) -
     assert _push_until_accepted(county, 10) == [200]
 
 
+def _answered(socks: list[socket.socket], seconds: float) -> list[socket.socket]:
+    """The connections the server answered (503) and closed within ``seconds``: readable, while
+    a held one waits for the rest of its head in silence."""
+    answered: set[socket.socket] = set()
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0 and len(answered) < len(socks):
+        readable, _w, _x = select.select([x for x in socks if x not in answered], [], [], left)
+        if not readable:
+            break
+        answered.update(readable)
+    return [x for x in socks if x in answered]
+
+
 def test_one_client_cannot_take_every_connection(
     sqlite_county: CountyServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A host holding half-sent heads (127.0.0.2 here) gets at most half of the connections:
-    beyond them its own are answered 503 at once, and an office at another address (127.0.0.1)
-    pushes at its first try while they are still held. It took every connection the
-    descriptors allowed, and the office was answered 503 until the host stopped."""
+    beyond them its own are answered 503 at once, and an office at another address pushes at
+    its first try while they are still held. It took every connection the descriptors
+    allowed, and the office was answered 503 until the host stopped."""
     allowed = 40  # as if the descriptors allowed 40 client connections (in this process)
     monkeypatch.setattr(http_server, "connections_allowed", lambda: allowed)
     county = County(sqlite_county)
     county.enrol("H02")
     held = _hold(county, allowed, source="127.0.0.2")
     try:
-        turned_away = [h for h in held if _closed_within(h, 0.05)[0]]
-        assert len(turned_away) == allowed - allowed // PER_CLIENT_SHARE
+        assert len(_answered(held, 0.5)) == allowed - allowed // PER_CLIENT_SHARE
         assert _push_until_accepted(county, 10) == [200]
+    finally:
+        for h in held:
+            h.close()
+    # a proxy uvicorn trusts for X-Forwarded-For (loopback, 127.0.0.1) brings every client
+    # behind it: it is no one client and may hold more than a share (once the server has
+    # let the host's connections go)
+    county.session.close()
+    connections = sqlite_county._uv.server_state.connections
+    deadline = time.monotonic() + 10
+    while connections and time.monotonic() < deadline:
+        time.sleep(0.02)  # polling for the server's side of the closes, with a deadline
+    held = _hold(county, allowed - 5)
+    try:
+        assert _answered(held, 0.3) == []
     finally:
         for h in held:
             h.close()
