@@ -150,11 +150,13 @@ def _field_errors(svc: Service, fields: dict[str, str]) -> dict[str, DomainError
             errors[spec.key] = wrong_kind
         elif text:
             try:
+                # named as the form names it: "registered_address: 過長" reached the citizen
                 values.check_text(
                     text,
                     spec.key,
                     max_len=spec.max_length or values.FIELD_VALUE_MAX,
                     multiline=True,
+                    label=(spec.label, spec.label_en),
                 )
             except DomainError as e:
                 errors[spec.key] = e

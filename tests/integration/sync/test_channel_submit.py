@@ -206,3 +206,23 @@ def test_the_status_query_shows_no_more_of_the_id_than_the_asker_typed(
     assert status["service_en"] == "Household certificate book (online reservation)"
     page = render_page(number, status, "")
     assert "請領戶口名簿(預約) Household certificate book (online reservation)" in page
+
+
+def test_a_refused_field_is_named_as_the_form_names_it(county_store: CountyStore) -> None:
+    """An address too long or with a bidi override: the citizen read "registered_address: 過長"
+    (the field's key) where the counter says 戶籍地址."""
+    sessions, _dev = county_store
+    cases = {"路" * 121: "value.too_long", "桃園\u202e市": "value.character"}
+    for address, code in cases.items():
+        app = channels.Application(
+            service_code="HR-HOUSEHOLD-BOOK",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields={"registered_address": address, "reason": "補發"},
+        )
+        with pytest.raises(Refused) as refused, sessions() as s, s.begin():
+            channels.submit(s, _channel("web", "web"), app, utcnow())
+        error = refused.value.errors["registered_address"]
+        assert error.code == code
+        assert error.message_zh.startswith("戶籍地址：")
+        assert error.message_en.startswith("Household registration address: ")
