@@ -33,7 +33,9 @@ could start.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
+import ipaddress
 import resource
 import socket
 from collections import Counter
@@ -168,7 +170,17 @@ def _trusted_proxy(config: Any, client: tuple[str, int] | None) -> bool:
     if isinstance(trusted, str):
         trusted = trusted.split(",")
     names = {str(t).strip() for t in trusted}
-    return "*" in names or (client is not None and client[0] in names)
+    if "*" in names or (client is not None and client[0] in names):
+        return True
+    try:
+        address = ipaddress.ip_address(client[0]) if client else None
+    except ValueError:
+        return False
+    for name in names:  # an entry may name a network (10.0.0.0/8), as uvicorn reads it
+        with contextlib.suppress(ValueError):
+            if address is not None and address in ipaddress.ip_network(name, strict=False):
+                return True
+    return False
 
 
 def _held_by_client(state: Any) -> Counter[str]:

@@ -120,3 +120,23 @@ def test_a_routes_english_refusal_gets_both_languages(
     said = ErrorBody.model_validate(answer_of(status, detail))
     assert (said.code, said.message_en) == (code, en)
     assert said.message_zh.startswith("縣府伺服器")
+
+
+@pytest.mark.parametrize(
+    ("allowed", "client", "trusted"),
+    [
+        ("127.0.0.1,::1", ("127.0.0.1", 5000), True),
+        ("127.0.0.1,::1", ("127.0.0.2", 5000), False),
+        ("10.0.0.0/8, 192.0.2.5", ("10.20.30.40", 5000), True),  # a network, as uvicorn reads it
+        ("10.0.0.0/8, 192.0.2.5", ("192.0.2.6", 5000), False),
+        (["*"], ("198.51.100.7", 5000), True),
+        ("10.0.0.0/8", None, False),
+    ],
+)
+def test_a_trusted_proxy_has_no_connection_share(
+    allowed: str | list[str], client: tuple[str, int] | None, trusted: bool
+) -> None:
+    """The proxies uvicorn trusts for X-Forwarded-For, named one by one or by network, bring
+    every client behind them: a proxy named by its network was held to one client's share."""
+    config = type("Config", (), {"forwarded_allow_ips": allowed})()
+    assert http_server._trusted_proxy(config, client) is trusted
