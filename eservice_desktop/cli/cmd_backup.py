@@ -147,16 +147,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def _verdict(args: argparse.Namespace, result: dict[str, Any]) -> str:
     """``backup verify``'s line: the verdict, the file, its cases and age (a backup whose time
     is unknown says so rather than "None h old"), and any problems."""
+    from eservice_desktop.services.backup import findings
+
     age = result["age_h"]
     zh_age = "時間不明" if age is None else f"{age} 小時前"
     en_age = "time unknown" if age is None else f"{age} h old"
-    problems = "; ".join(result["problems"])
+    zh_problems = findings(result, "zh_TW")
     return say(
         args,
         f"{'完好' if result['ok'] else '損壞'} {result['file']}（{result['cases']} 件，{zh_age}）"
-        f"{problems}",
+        + (f"：{zh_problems}" if zh_problems else ""),
         f"{'OK' if result['ok'] else 'FAILED'} {result['file']} "
-        f"({counted(result['cases'], 'case')}, {en_age}) {problems}",
+        f"({counted(result['cases'], 'case')}, {en_age}) {findings(result, 'en')}",
     ).rstrip()
 
 

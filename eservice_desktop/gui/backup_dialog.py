@@ -227,7 +227,7 @@ class BackupDialog(QDialog):
                 result["cases"], result["age_h"]
             )
         else:
-            text = self.tr("驗證失敗：{0}").format("；".join(result["problems"]))
+            text = self.tr("驗證失敗：{0}").format(backup.findings(result, self.ctx.lang))
         self._busy(False, text)
 
     # --- guided restore ---------------------------------------------------------------------
@@ -247,7 +247,7 @@ class BackupDialog(QDialog):
 
     def _planned(self, plan: dict[str, Any]) -> None:
         if not plan["ok"]:
-            problems = "；".join(plan["verified"]["problems"])
+            problems = backup.findings(plan["verified"], self.ctx.lang)
             self._busy(False, self.tr("備份驗證失敗，不能用來還原：{0}").format(problems))
             self.table.setFocus()
             return

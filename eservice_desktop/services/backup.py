@@ -49,7 +49,7 @@ from eservice_desktop.services.backup_files import (
     prune,
     write_backup,
 )
-from eservice_desktop.services.backup_verify import newest_good, verify
+from eservice_desktop.services.backup_verify import findings, newest_good, verify
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
@@ -68,6 +68,7 @@ __all__ = [
     "backup_dir",
     "backup_error",
     "due",
+    "findings",
     "finish_restore",
     "list_backups",
     "newest_good",

@@ -41,6 +41,30 @@ log = logging.getLogger("eservice.backup")
 UNREADABLE = (*audit.UNREADABLE, SQLAlchemyError, cipher.DatabaseError, DomainError)
 
 
+class Problems:
+    """What a check found, in both languages: ``verify --json``'s ``problems`` are the English
+    texts as they always were, ``problems_zh`` the same in Chinese (the window and the command
+    line in Chinese showed 「驗證失敗：key: … does not open with this machine's key」)."""
+
+    def __init__(self) -> None:
+        self.en: list[str] = []
+        self.zh: list[str] = []
+
+    def add(self, zh: str, en: str) -> None:
+        self.zh.append(zh)
+        self.en.append(en)
+
+    def __bool__(self) -> bool:
+        return bool(self.en)
+
+
+def findings(verified: dict[str, Any], lang: str) -> str:
+    """A verification's ``problems`` in ``lang``, joined as the language writes a list."""
+    if lang.startswith("zh"):
+        return "；".join(verified["problems_zh"])
+    return "; ".join(verified["problems"])
+
+
 def _integrity(copy: Path, key: bytes, shown: str) -> tuple[list[str], str | None]:
     """SQLite's integrity check and the schema revision of a backup copy (``shown``: the
     backup's own name, for the refusal). A page that no longer decrypts and a file that is
@@ -102,7 +126,7 @@ def _projections(c: Session) -> tuple[int, int, int, int]:
 
 
 def _check_copy(
-    copy: Path, key: bytes, revision: str | None, problems: list[str], counters: list[str]
+    copy: Path, key: bytes, revision: str | None, problems: Problems, counters: list[str]
 ) -> tuple[audit.AuditResult | None, tuple[int, int, int, int]]:
     """Chain and projections of the copy, upgraded first when older (as a restore would open
     it); what is wrong is added to ``problems``, the counters whose chains it holds to
@@ -114,14 +138,17 @@ def _check_copy(
             try:
                 db.upgrade(engine, f"sqlite:///{copy}")
             except db.DatabaseTooNew:
-                problems.append(f"revision {revision} is of a newer eservice-desktop")
+                problems.add(
+                    f"資料庫版本 {revision} 屬於較新的 eservice-desktop",
+                    f"revision {revision} is of a newer eservice-desktop",
+                )
                 return None, (0, 0, 0, 0)
         try:
             with Session(engine) as c:
                 chain = audit.verify_session(c)
                 counters += [f"{o}-{d}" for o, d in sorted(repo.chained_devices(c))]
             if not chain.ok:
-                problems.append("chain: " + chain.message("en"))
+                problems.add("雜湊鏈：" + chain.message("zh_TW"), "chain: " + chain.message("en"))
             with Session(engine) as c:
                 counts = _projections(c)
         except UNREADABLE as e:
@@ -129,13 +156,17 @@ def _check_copy(
             # first event deleted, a table dropped) is a finding like a broken link, never a
             # traceback or a refusal about "the case"; only the kind is said (rows hold
             # personal data)
-            problems.append(f"events: a row does not read as an event ({type(e).__name__})")
+            problems.add(
+                f"事件：有資料列無法讀成事件（{type(e).__name__}）",
+                f"events: a row does not read as an event ({type(e).__name__})",
+            )
             return chain, (0, 0, 0, 0)
     finally:
         engine.dispose()
     if counts[2] or counts[3]:
-        problems.append(
-            f"projections: {counts[2]} differ from their events, {counts[3]} without events"
+        problems.add(
+            f"案件資料：{counts[2]} 件與其事件不符，{counts[3]} 件沒有事件",
+            f"projections: {counts[2]} differ from their events, {counts[3]} without events",
         )
     return chain, counts
 
@@ -144,7 +175,7 @@ def examine(path: Path, key: bytes) -> dict[str, Any]:
     """Every check of ``verify`` on a private copy of ``path``, without a session (a restore
     makes it before anything is switched): ``problems`` is empty when the backup is good;
     ``counters`` are the ones (``OFFICE-DEVICE``) whose chains it holds."""
-    problems: list[str] = []
+    problems = Problems()
     chain: audit.AuditResult | None = None
     cases = events = 0
     counters: list[str] = []
@@ -156,14 +187,19 @@ def examine(path: Path, key: bytes) -> dict[str, Any]:
         else:
             integrity, revision = _integrity(copy, key, path.name)
         if integrity != ["ok"]:
-            problems.append("integrity: " + "; ".join(integrity[:5]))
+            found = "; ".join(integrity[:5])
+            problems.add(f"完整性檢查未通過：{found}", f"integrity: {found}")
         elif revision is None:
-            problems.append("not a database of eservice-desktop (no schema revision)")
+            problems.add(
+                "不是 eservice-desktop 的資料庫（沒有資料庫版本）",
+                "not a database of eservice-desktop (no schema revision)",
+            )
         else:
             chain, (cases, events, _, _) = _check_copy(copy, key, revision, problems, counters)
     return {
         "ok": not problems,
-        "problems": problems,
+        "problems": problems.en,
+        "problems_zh": problems.zh,
         "integrity": integrity,
         "revision": revision,
         "cases": cases,
@@ -187,7 +223,12 @@ def verify(app: App, path: Path) -> dict[str, Any]:
             raise
         # another office's key, or a file cut short or no database at all: a backup that
         # failed its check, as an empty or damaged one (exit 1), not bad input (it was exit 2)
-        found = {"ok": False, "problems": [f"key: {e.message_en}"], "integrity": []}
+        found = {
+            "ok": False,
+            "problems": [f"key: {e.message_en}"],
+            "problems_zh": [e.message_zh],
+            "integrity": [],
+        }
         found.update(revision=None, cases=0, events=0, chain=None, counters=[])
     del found["counters"]  # what restore checks; not part of verify's answer
     now = app.now()
@@ -213,11 +254,11 @@ def check_before_restore(settings: Settings, path: Path, key: bytes) -> None:
             e.field,
         ) from e
     if not found["ok"]:
-        why = printable(found["problems"][0], 160)
+        why_zh, why_en = (printable(found[k][0], 160) for k in ("problems_zh", "problems"))
         raise backup_error(
             "damaged",
-            f"備份檔 {path.name} 未通過檢查（{why}），未還原，資料庫未變更",
-            f"The backup {path.name} does not verify ({why}); nothing was restored or changed",
+            f"備份檔 {path.name} 未通過檢查（{why_zh}），未還原，資料庫未變更",
+            f"The backup {path.name} does not verify ({why_en}); nothing was restored or changed",
         )
     refuse_another_counter(settings, path, found["counters"])
 

@@ -389,9 +389,14 @@ def test_verify_reports_a_backup_that_does_not_open_as_failed(
     result = json.loads(capsys.readouterr().out)
     assert code == 1 and result["ok"] is False and result["problems"][0].startswith("key: ")
     assert {"file", "integrity", "revision", "cases", "chain", "age_h"} <= set(result)
+    assert result["problems_zh"][0].startswith("無法以本機金鑰開啟 ")
     code = main(["--data-dir", str(data), "--lang", "en", "backup", "verify", str(bad)])
     out = capsys.readouterr().out
     assert code == 1 and out.startswith("FAILED ") and out.count("\n") == 1, out
+    # in Chinese, the finding too (it read 「損壞 …（0 件，時間不明）key: … does not open」)
+    code = main(["--data-dir", str(data), "--lang", "zh_TW", "backup", "verify", str(bad)])
+    out = capsys.readouterr().out
+    assert out.startswith("損壞 ") and "）：無法以本機金鑰開啟 " in out and "key:" not in out
 
 
 @pytest.mark.parametrize("make", [_empty, _truncated, _other_office], ids=lambda f: f.__name__)
