@@ -11,7 +11,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.catch_up import stored as catch_up_stored
 from eservice_desktop.services.sync.credentials import credential
 from eservice_desktop.services.sync.quarantine import quarantined_count
-from eservice_desktop.services.sync.state import get_state, pending_count, stray_count
+from eservice_desktop.services.sync.state import get_state, waiting_counts
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
@@ -22,8 +22,7 @@ def status(app: App) -> dict[str, Any]:
             s.scalar(select(func.count()).select_from(EventRow).where(EventRow.origin == "local"))
             or 0
         )
-        pending = pending_count(s)
-        other_counters = stray_count(s)
+        pending, other_counters = waiting_counts(s)  # one read of the outbox's index entries
         conflicts = int(
             s.scalar(
                 select(func.count())

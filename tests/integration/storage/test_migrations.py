@@ -15,6 +15,7 @@ from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
 from eservice_desktop.services import audit, cases
 from eservice_desktop.services.core import open_app
+from eservice_desktop.services.sync import state as sync_state
 from eservice_desktop.storage import db
 
 FIXTURES = sorted((Path(__file__).parents[2] / "data" / "migrations").glob("*.sqlite3"))
@@ -187,5 +188,43 @@ def test_search_index_migration_downgrades_and_upgrades_again(tmp_path: Path) ->
     app.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
         assert cases.search_count(app, "小明") == 1
+    finally:
+        app.close()
+
+
+def _event_indexes(settings: Settings) -> dict[str, list[str]]:
+    with connect_db(settings) as conn:
+        names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'index'")]
+        return {
+            n: [r[2] for r in conn.execute(f"pragma index_info({n})")]
+            for n in names
+            if n.startswith("ix_events_outbox")
+        }
+
+
+def test_outbox_index_migration_upgrades_downgrades_and_upgrades_again(tmp_path: Path) -> None:
+    """0019 replaces ix_events_outbox by the outbox index with the counter in it, on a database
+    with events, and gives it back on the way down; the outbox counts hold either way."""
+    settings = Settings(data_dir=tmp_path, office_code="H01", device_id="01")
+    shutil.copy(FIXTURES[0].with_name("0018.sqlite3"), settings.db_path)
+    app = open_app(settings, clock=lambda: NOW)
+    with app.reading() as s:
+        waiting = sync_state.pending_count(s)
+    app.close()
+    assert waiting >= 3  # the fixture's two intakes and its supplement request
+    new = {"ix_events_outbox_counter": ["origin", "acked_at", "office", "device", "seq"]}
+    assert _event_indexes(settings) == new
+    engine, _key = db.open_office_engine(settings)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(settings.db_url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0018")
+    engine.dispose()
+    assert _event_indexes(settings) == {"ix_events_outbox": ["origin", "acked_at", "seq"]}
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        assert _event_indexes(settings) == new
+        with app.reading() as s:
+            assert sync_state.waiting_counts(s) == (waiting, 0)
     finally:
         app.close()
