@@ -195,7 +195,7 @@ class SyncStatusWidget(QWidget):
         from eservice_desktop.services.sync import sync_error_message
 
         try:
-            status = sync.status(self.ctx.app)
+            status = sync.status(self.ctx.app, totals=False)
         except Exception:  # the app may be closing
             return
         message = sync_error_message(error, self.ctx.lang) if error is not None else ""
@@ -221,7 +221,7 @@ class SyncStatusWidget(QWidget):
         """Reads the counts in the background and shows them."""
         from eservice_desktop.services import sync
 
-        self.ctx.tasks.run(sync.status, self.ctx.app, on_done=self._on_status)
+        self.ctx.tasks.run(sync.status, self.ctx.app, totals=False, on_done=self._on_status)
 
     def _on_status(self, status: dict[str, Any]) -> None:
         self.status = status

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.catch_up import stored as catch_up_stored
@@ -16,12 +17,22 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
 
-def status(app: App) -> dict[str, Any]:
+def _events_of(s: Session, origin: str) -> int:
+    """Every event of ``origin`` (the outbox index's first column: its entries alone)."""
+    query = select(func.count()).select_from(EventRow).where(EventRow.origin == origin)
+    return int(s.scalar(query) or 0)
+
+
+#: The figures of :func:`status` that count every event of an origin.
+TOTALS = ("acknowledged", "local_events", "pulled_events")
+
+
+def status(app: App, *, totals: bool = True) -> dict[str, Any]:
+    """The link as ``sync status --json`` shows it. ``totals=False``: without :data:`TOTALS`,
+    counts of every event the device made or pulled, which the window's sync status does not
+    show and reads after every round and every case saved (a second at 6.6 million events,
+    however short the outbox)."""
     with app.reading() as s:
-        local = int(
-            s.scalar(select(func.count()).select_from(EventRow).where(EventRow.origin == "local"))
-            or 0
-        )
         pending, other_counters = waiting_counts(s)  # one read of the outbox's index entries
         conflicts = int(
             s.scalar(
@@ -34,18 +45,14 @@ def status(app: App) -> dict[str, Any]:
         enrolled = get_state(s, "enrolled")
         catch_up = catch_up_stored(s)
         offset = get_state(s, "clock_offset_s")
-        out = {
+        local = _events_of(s, "local") if totals else 0
+        out: dict[str, Any] = {
             "pending": pending,
             "acknowledged": local - pending - other_counters,
             # events under another counter's number (``state.stray_count``): never pushed here
             "other_counters_pending": other_counters,
             "local_events": local,
-            "pulled_events": int(
-                s.scalar(
-                    select(func.count()).select_from(EventRow).where(EventRow.origin == "county")
-                )
-                or 0
-            ),
+            "pulled_events": _events_of(s, "county") if totals else 0,
             "last_success": get_state(s, "last_success") or None,
             "last_attempt": get_state(s, "last_attempt") or None,
             "last_error": get_state(s, "last_error") or None,
@@ -59,4 +66,7 @@ def status(app: App) -> dict[str, Any]:
             "server": app.settings.county_url,
             "has_credential": credential(app) is not None,
         }
+    if not totals:
+        for key in TOTALS:
+            del out[key]
     return out
