@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import add_json, emit, say, settings_from
+from eservice_desktop.cli.common import add_json, emit, say, settings_from, upgrading
 from eservice_desktop.services import database
 
 
@@ -35,7 +35,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
-    data = database.upgrade(settings_from(args))
+    data = database.upgrade(settings_from(args), on_start=lambda: upgrading(args))
     emit(
         args,
         data,

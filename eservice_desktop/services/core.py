@@ -225,16 +225,18 @@ def open_app(
     *,
     key: bytes | None = None,
     calendar: WorkingCalendar | None = None,
+    on_upgrade: Callable[[], None] | None = None,
 ) -> App:
     """The core over the office database. ``catalogue``: the shipped catalogue when the caller
     has loaded it already (the window's start, which names the office before the core opens).
     ``key`` and ``calendar``: the stored key and the working calendar when the caller has just
     read them from this database on this thread (the signed-in window's first list,
     ``services.queue_start``), so they are not read twice; a calendar is taken only with a
-    schema that needed no upgrade."""
+    schema that needed no upgrade. ``on_upgrade``: called before an existing database is backed
+    up and upgraded (``storage.db.upgrade``'s ``on_start``: minutes for a large one)."""
     engine, key = db.open_office_engine(settings, key=key)
     if migrate and not db.schema_is_current(engine):
-        db.upgrade(engine, settings.db_url, settings.db_path, key)
+        db.upgrade(engine, settings.db_url, settings.db_path, key, on_start=on_upgrade)
         calendar = None  # read from the upgraded database
     if catalogue is None:
         catalogue = load_catalogue()

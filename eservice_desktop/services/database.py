@@ -8,6 +8,7 @@ start included, which opens the login screen before it opens the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eservice_desktop.config import Settings
@@ -48,14 +49,15 @@ def present(settings: Settings) -> bool:
         return False
 
 
-def upgrade(settings: Settings) -> dict[str, Any]:
-    """Brings the schema to this build's head, after a backup copy; says what it did."""
+def upgrade(settings: Settings, on_start: Callable[[], None] | None = None) -> dict[str, Any]:
+    """Brings the schema to this build's head, after a backup copy; says what it did.
+    ``on_start``: called when an existing database is about to be backed up and upgraded."""
     from eservice_desktop.storage import db
 
     engine, key = db.open_office_engine(settings)
     try:
         before = db.current_revision(engine)
-        backup = db.upgrade(engine, settings.db_url, settings.db_path, key)
+        backup = db.upgrade(engine, settings.db_url, settings.db_path, key, on_start=on_start)
         after = db.current_revision(engine)
     finally:
         engine.dispose()

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -235,20 +236,34 @@ def backup_sqlite(db_path: Path, backup_dir: Path, label: str, key: bytes) -> Pa
 
 
 def upgrade(
-    engine: Engine, url: str, db_path: Path | None = None, key: bytes | None = None
+    engine: Engine,
+    url: str,
+    db_path: Path | None = None,
+    key: bytes | None = None,
+    on_start: Callable[[], None] | None = None,
 ) -> str | None:
     """Brings the schema to this build's head; returns the backup path when one was taken.
+    ``on_start``: called when an existing database is about to be backed up and upgraded (not
+    for a new one), so a face can say why it waits: a copy of the database and the
+    migrations, minutes for a large one (6.6 million events: the copy 2-3 minutes, migration
+    0019 under a minute).
     One upgrade of a database file at a time (the installer's ``db upgrade``, the window and
     the service opening it): two read the old revision, both backed it up under the one
     name, and one ended with "cannot access …before-REV….sqlite3.partial" (exit 2) while the
     other upgraded. The next one finds the revision current and does nothing."""
     if db_path is None:
-        return _upgrade(engine, url, db_path, key)
+        return _upgrade(engine, url, db_path, key, on_start)
     with cipher.file_lock(db_path):
-        return _upgrade(engine, url, db_path, key)
+        return _upgrade(engine, url, db_path, key, on_start)
 
 
-def _upgrade(engine: Engine, url: str, db_path: Path | None, key: bytes | None) -> str | None:
+def _upgrade(
+    engine: Engine,
+    url: str,
+    db_path: Path | None,
+    key: bytes | None,
+    on_start: Callable[[], None] | None = None,
+) -> str | None:
     from alembic import command
     from alembic.script import ScriptDirectory
 
@@ -264,6 +279,8 @@ def _upgrade(engine: Engine, url: str, db_path: Path | None, key: bytes | None) 
             f" / The database (revision {current}) was written by a newer eservice-desktop;"
             " install that version or newer."
         )
+    if current is not None and on_start is not None:
+        on_start()
     backup = None
     if db_path is not None and key is not None and db_path.exists() and current is not None:
         backup = backup_sqlite(db_path, db_path.parent / "backups", f"before-{head}", key)
