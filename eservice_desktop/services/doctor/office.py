@@ -210,6 +210,18 @@ def check_calendar(settings: Settings, now: datetime, years: set[int] | None = N
     )
 
 
+#: The events waiting for the county and the time of the oldest: the first written (lowest
+#: ``seq``) of each counter's. Counted from the outbox index's entries alone, one row read per
+#: counter: ``min(at)`` over the outbox read the row of every waiting event (71 s at 6.6
+#: million). No ``INDEXED BY``: the doctor also reads a database not upgraded yet.
+BACKLOG_SQL = (
+    "SELECT count(*), (SELECT min(e.at) FROM (SELECT min(seq) AS seq FROM events"
+    " WHERE origin = 'local' AND acked_at IS NULL GROUP BY office, device) AS w"
+    " CROSS JOIN events AS e ON e.seq = w.seq)"
+    " FROM events WHERE origin = 'local' AND acked_at IS NULL"
+)
+
+
 def check_sync_backlog(
     settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
 ) -> Check:
@@ -219,10 +231,7 @@ def check_sync_backlog(
         "warn_h": settings.sync_backlog_warn_h,
         "max_h": settings.sync_backlog_max_h,
     }
-    rows = _read_rows(
-        settings,
-        "SELECT count(*), min(at) FROM events WHERE origin = 'local' AND acked_at IS NULL",
-    )
+    rows = _read_rows(settings, BACKLOG_SQL)
     if rows is None:
         return _check(
             "sync_backlog",

@@ -14,6 +14,7 @@ from sqlalchemy import event, text
 
 from eservice_desktop.services import sync
 from eservice_desktop.services.core import App
+from eservice_desktop.services.doctor.office import BACKLOG_SQL
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.services.sync import state
 from eservice_desktop.storage import db
@@ -150,3 +151,18 @@ def test_status_without_totals_reads_the_outbox_only(app: App) -> None:
         k for k in full if k not in ("acknowledged", "local_events", "pulled_events")
     ]
     assert (bar["pending"], bar["other_counters_pending"]) == (own, strays)
+
+
+@pytest.mark.parametrize("statistics", [ALL_WAITING, None], ids=["all-waiting", "analyzed"])
+def test_doctor_backlog_reads_one_row_per_counter(
+    app: App, statistics: list[tuple[str, str, str]] | None
+) -> None:
+    """The doctor's backlog check counts the outbox's index entries and reads the row of each
+    counter's first waiting event only (min(at) over the outbox read every row: 71 s)."""
+    _own_and_strays(app)
+    details = _plan(app, statistics, BACKLOG_SQL, ())
+    covering = "USING COVERING INDEX ix_events_outbox_counter (origin=? AND acked_at=?)"
+    assert details.count(covering) == 2, details
+    assert "SEARCH e USING INTEGER PRIMARY KEY (rowid=?)" in details, details
+    assert "SCAN" not in details and "TEMP B-TREE" not in details, details
+    assert details.count("USING") == 3, details
