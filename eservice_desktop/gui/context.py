@@ -114,6 +114,9 @@ class GuiContext(QObject):
     #: The core opened after the window was built (``gui/launcher.py``): what waited for it
     #: (``when_core_open``) goes on.
     core_opened = Signal()
+    #: The core's opening found an older database and is backing it up and upgrading it
+    #: (minutes for a large one): emitted on the database writer, heard on the UI thread.
+    upgrading = Signal()
 
     def __init__(
         self,

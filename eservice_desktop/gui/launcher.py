@@ -144,6 +144,20 @@ class Started:
             self.ctx.app.close()
 
 
+class _Contexts(list["GuiContext"]):
+    """The window's contexts, told what the core's opening does."""
+
+    def opened(self, _core: App) -> None:
+        """UI thread: the core is open."""
+        for ctx in self:
+            ctx.core_opened.emit()
+
+    def upgrading(self) -> None:
+        """Database writer: an older database is being upgraded (the signal crosses)."""
+        for ctx in self:
+            ctx.upgrading.emit()
+
+
 def start(args: argparse.Namespace) -> Started:
     """Qt application, screen font, language, window shown at the screen's size.
 
@@ -173,18 +187,20 @@ def start(args: argparse.Namespace) -> Started:
         failure.append(error)
         qt_app.quit()
 
-    contexts: list[GuiContext] = []  # told on the UI thread when the core is open
-
-    def opened(_core: App) -> None:
-        for ctx in contexts:
-            ctx.core_opened.emit()
-
+    contexts = _Contexts()
     catalogue = load_catalogue()  # the office's name on the login screen; the core's too
     pending = PendingCore(
         settings,
         catalogue,
         lambda future: tasks.run(
-            _open_into, settings, catalogue, future, pending.handed, on_done=opened, on_error=failed
+            _open_into,
+            settings,
+            catalogue,
+            future,
+            pending.handed,
+            contexts.upgrading,
+            on_done=contexts.opened,
+            on_error=failed,
         ),
         operator=DEMO_OPERATOR if settings.demo else None,
     )
@@ -221,17 +237,24 @@ def _show_window(window: MainWindow, door_name: str) -> MainWindow:
 
 
 def _open_into(
-    settings: Settings, catalogue: Catalogue, future: Future[App], handed: dict[str, Any]
+    settings: Settings,
+    catalogue: Catalogue,
+    future: Future[App],
+    handed: dict[str, Any],
+    upgrading: Callable[[], None],
 ) -> App:
     """Database writer: the core opened (key, schema check, calendar) into ``future``; in demo
     mode (--demo, ESERVICE_DEMO=1) the demo operator signed in, no password. ``handed``: the
     key and calendar the first list read just before on this thread (none when it did not);
-    the key is taken out of it, kept by the core alone from then on."""
+    the key is taken out of it, kept by the core alone from then on. ``upgrading``: told when
+    an older database is about to be backed up and upgraded, so the window says why it waits."""
     from eservice_desktop.services.core import open_app
 
     try:
         key, calendar = handed.pop("key", None), handed.get("calendar")
-        core = open_app(settings, catalogue=catalogue, key=key, calendar=calendar)
+        core = open_app(
+            settings, catalogue=catalogue, key=key, calendar=calendar, on_upgrade=upgrading
+        )
         if settings.demo and core.operator is None:
             from eservice_desktop.services.operators import sign_in_demo
 

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.operators import Operator
-from eservice_desktop.gui import keyboard, window_access, window_frame
+from eservice_desktop.gui import keyboard, upgrade_notice, window_access, window_frame
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.window_pages import (
     INTAKE_PAGE,
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.status_widgets: list[QWidget] = []
         self.content_built = False
         self.shift_dialog: QDialog | None = None
+        upgrade_notice.install(self, ctx)
         # Nobody is signed in before the core is open, but demo mode's operator, whom its
         # opening signs in: the window is built for them meanwhile (gui/launcher.py).
         operator = ctx.operator

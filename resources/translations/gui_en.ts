@@ -304,6 +304,10 @@
 <context>
     <name>MainWindow</name>
     <message>
+        <source>資料庫升級中（先備份），大型資料庫需時數分鐘，請勿關閉視窗…</source>
+        <translation>Upgrading the database (after a backup); a large one takes minutes, do not close the window…</translation>
+    </message>
+    <message>
         <source>備份與還原(&amp;K)…</source>
         <translation>Bac&amp;kup and restore…</translation>
     </message>
