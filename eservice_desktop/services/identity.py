@@ -27,7 +27,7 @@ from eservice_desktop.devices import moica, pki
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVE_IDENTITY_REVOCATION_UNKNOWN
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services.approvals import grant
+from eservice_desktop.services.approvals import Granted, grant
 from eservice_desktop.services.cases import resolve_case_id
 from eservice_desktop.services.core import App
 from eservice_desktop.services.identity_card import (
@@ -198,7 +198,16 @@ def _validate(
     return report, rev
 
 
-def _decide(app: App, result: ProofResult, override: Override | None) -> bool:
+def _approved(app: App, override: Override | None) -> Granted | None:
+    """The supervisor's override, verified (self-approval, reason, password, supervisor role)
+    before anything of the proof is done: the nonce, the PIN on the citizen's card, a record.
+    A wrong approver was found only once the card had signed and the nonce was spent."""
+    if override is None:
+        return None
+    return grant(app, override.as_approval(), APPROVE_IDENTITY_REVOCATION_UNKNOWN)
+
+
+def _decide(app: App, result: ProofResult, approved: Granted | None) -> bool:
     """Sets the verdict from the report; False when the proof stops here (refused, or waiting
     for a supervisor because revocation is unknown)."""
     report = result.report
@@ -218,15 +227,10 @@ def _decide(app: App, result: ProofResult, override: Override | None) -> bool:
     if policy_of(app.settings).revocation_unknown != "override":
         result.verdict = "refused"
         return False
-    if override is None:
+    if approved is None:
         result.verdict = "revocation_unknown"
         return False
-    granted = grant(
-        app,
-        override.as_approval(),
-        APPROVE_IDENTITY_REVOCATION_UNKNOWN,
-        target=result.certificate["serial"],
-    )
+    granted = approved.for_action(APPROVE_IDENTITY_REVOCATION_UNKNOWN, result.certificate["serial"])
     result.verdict = "verified_with_override"
     result.granted = granted
     result.override = {
@@ -249,6 +253,19 @@ def finish_proof(
 ) -> ProofResult:
     """Verifies a signed challenge and the certificate; records the event when it passes."""
     require(app, Action.VERIFY_IDENTITY)
+    approved = _approved(app, override)
+    return _finish(app, nonce, signature, cert, applicant, case_number, approved)
+
+
+def _finish(  # noqa: PLR0917 - the proof and what it is for, as finish_proof takes them
+    app: App,
+    nonce: bytes,
+    signature: bytes,
+    cert: x509.Certificate,
+    applicant: Applicant | None,
+    case_number: str | None,
+    approved: Granted | None,
+) -> ProofResult:
     now = app.now()
     report, rev = _validate(app, cert, nonce, signature, now)
     result = ProofResult(
@@ -264,7 +281,7 @@ def finish_proof(
         holder=check_holder(cert, applicant, report),
         revocation=revocation_facts(rev, now),
     )
-    if _decide(app, result, override) and case_number:
+    if _decide(app, result, approved) and case_number:
         result.event_id = _record(app, case_number, result, applicant)
     return result
 
@@ -310,6 +327,7 @@ def verify_moica(
     trust_store(app.settings)  # IT's to fix: said before the holder types the PIN
     # An empty or malformed PIN never reaches the card: it would count it as a wrong one.
     values.check_pin(pin)
+    approved = _approved(app, override)  # before the nonce and the card: nothing done yet
     challenge = start_proof(app, case_id)
     try:
         signature, cert = moica.sign(
@@ -319,12 +337,4 @@ def verify_moica(
         raise card_error(e) from e
     finally:
         del pin
-    return finish_proof(
-        app,
-        nonce=challenge.nonce,
-        signature=signature,
-        cert=cert,
-        applicant=applicant,
-        case_number=case_number,
-        override=override,
-    )
+    return _finish(app, challenge.nonce, signature, cert, applicant, case_number, approved)
