@@ -31,6 +31,7 @@ from eservice_desktop.domain.operators import (
     forbidden,
     parse_roles,
 )
+from eservice_desktop.services import operators_admins as admins
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import (
@@ -163,6 +164,7 @@ def create_operator(
 ) -> Operator:
     admin = require(app, Action.MANAGE_OPERATORS)
     with app.transaction() as s:
+        admins.acting(app, s)
         op = _insert(app, s, account, name, roles, password, departments)
         audit.note(app, s, audit.created(op.account, op.roles, op.departments))
     log.info("operator %s created by %s", op.account, admin.account)
@@ -214,6 +216,8 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
     if own and old_password is not None:
         verify_password(app, account, old_password)
     with app.transaction() as s:
+        if not own or old_password is None:
+            admins.acting(app, s)
         row = _row(s, account)
         locked_until = _aware(row.locked_until)
         how = ["own"] if own and old_password is not None else ["set"]
@@ -244,14 +248,10 @@ def set_roles(
     text = _roles_text(roles)
     new_name = None if name is None else _check_name(name)
     with app.transaction() as s:
+        admin = admins.acting(app, s)
         row = _row(s, account)
-        if row.account == admin.account and Role.ADMIN.value not in text.split():
-            raise DomainError(
-                "operator.last_admin",
-                "不能移除自己的管理者角色",
-                "You cannot take the office admin role from yourself",
-                "roles",
-            )
+        admins.not_own_admin_role(admin, row, text)
+        was_admin = admins.is_active_admin(row)
         renamed = new_name is not None and new_name != row.name
         old = (row.roles, row.departments, row.active)
         row.roles = text
@@ -260,6 +260,7 @@ def set_roles(
         if new_name is not None:
             row.name = new_name
         row.updated_at = app.now()
+        admins.keep_one(s, row, was_admin)
         op = _operator(row)
         what = audit.changes(old, (row.roles, row.departments, row.active), renamed=renamed)
         if what:
@@ -273,7 +274,9 @@ def set_roles(
 def deactivate(app: App, account: str) -> Operator:
     admin = require(app, Action.MANAGE_OPERATORS)
     with app.transaction() as s:
+        admin = admins.acting(app, s)
         row = _row(s, account)
+        was_admin = admins.is_active_admin(row)
         if row.account == admin.account:
             raise DomainError(
                 "operator.self_disable",
@@ -285,6 +288,7 @@ def deactivate(app: App, account: str) -> Operator:
             audit.note(app, s, audit.detail("disabled", row.account))
         row.active = False
         row.updated_at = app.now()
+        admins.keep_one(s, row, was_admin)
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
         op = _operator(row)
     log.info("operator %s disabled by %s", op.account, admin.account)
@@ -298,6 +302,7 @@ def activate(app: App, account: str) -> Operator:
     again by the next sync."""
     admin = require(app, Action.MANAGE_OPERATORS)
     with app.transaction() as s:
+        admins.acting(app, s)
         row = _row(s, account)
         changed = not row.active
         row.active = True

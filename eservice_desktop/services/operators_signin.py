@@ -157,10 +157,17 @@ def _check_still_active(app: App, op: Operator) -> Operator:
     if may_read is not None and not may_read():
         return op  # a check on the window's thread: the next use case on its writer looks
     with app.reading() as s:
-        row = s.get(OperatorRow, op.account)
-        active = row is None or row.active
-        grants = None if row is None else _grants(row)
-        changed = None if row is None else _operator(row)
+        return _looked(app, op, s.get(OperatorRow, op.account))
+
+
+def _looked(app: App, op: Operator, row: OperatorRow | None) -> Operator:
+    """The signed-in operator as their account ``row`` now stands (None: no account row, the
+    demo operator): ``SessionEnded`` when disabled, the roles and scope changed meanwhile."""
+    now = app.now()
+    seen = app.extras.get(_CHECKED)
+    active = row is None or row.active
+    grants = None if row is None else _grants(row)
+    changed = None if row is None else _operator(row)
     if not active:
         log.info("operator %s refused: the account was disabled", op.account)
         raise SessionEnded()
@@ -182,6 +189,20 @@ def require(app: App, action: Action, service_code: str | None = None) -> Operat
     if not allowed:
         log.info("refused %s to %s", action.value, op.account)
         raise forbidden(action, service_code)
+    return op
+
+
+def require_in(app: App, s: Session, action: Action) -> Operator:
+    """:func:`require` with the operator's account read again in the caller's write
+    transaction ``s``, whatever the age of the last look: a change that depends on who may make
+    it (an office admin's change to accounts) holds to the account as it stands when it is
+    written. Two admins demoting each other at two counters within the 30 seconds each
+    window trusts its last look both succeeded, and the office was left without an admin."""
+    op = current(app)
+    op = _looked(app, op, s.get(OperatorRow, op.account))
+    if not op.can(action):
+        log.info("refused %s to %s", action.value, op.account)
+        raise forbidden(action)
     return op
 
 

@@ -378,6 +378,8 @@ NOT_GUARDED: dict[str, str] = {
     "operators_accounts.create_first_admin": "refused once any account exists",
     "operators_signin.current": "the guard",
     "operators_signin.require": "the guard",
+    "operators_signin.require_in": "the guard, the account read in the change's transaction",
+    "operators_admins.acting": "the guard (require_in) of an account change's transaction",
     "operators_signin.read_accounts_only_where": "set-up of the window process: which threads read",
     "operators_signin.login": "sign-in",
     "operators_signin.account_source": "sign-in: local or county account, no personal data",
