@@ -96,3 +96,17 @@ class SessionEnded(AuthError):
             "此帳號已停用，請洽管理者；須由其他操作人員登入",
             "This account has been disabled; ask the office admin (another operator must sign in)",
         )
+
+
+class PasswordChanged(SessionEnded):
+    """The signed-in operator's password was set after they signed in (an office admin's reset
+    at any counter, the county's by sync): the session ends as for a disabled account, and the
+    operator signs in again with the new password."""
+
+    def __init__(self) -> None:
+        AuthError.__init__(
+            self,
+            "auth.required",
+            "此帳號的密碼已重設，請以新密碼重新登入",
+            "The password of this account was reset; sign in again with the new password",
+        )

@@ -173,7 +173,7 @@ class MainWindow(QMainWindow):
         ctx.screen_case_changed.connect(self._announce_case)
         ctx.status_message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         ctx.tasks.failed.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        ctx.tasks.session_ended.connect(lambda: window_access.account_disabled(self))
+        ctx.tasks.session_ended.connect(lambda why: window_access.account_disabled(self, why))
         ctx.case_changed.connect(self._note_recent_case)
         ctx.case_shown.connect(self._note_recent_case)
         ctx.applicant_read.connect(self._applicant_read)

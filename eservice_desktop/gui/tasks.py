@@ -108,8 +108,9 @@ class TaskRunner(QObject):
     #: A task without ``on_error`` failed with this message (shown in the status bar).
     failed = Signal(str)
     #: A task was refused because the signed-in operator's account was disabled meanwhile
-    #: (``SessionEnded``): the window locks; the task's own ``on_error`` is called as well.
-    session_ended = Signal()
+    #: or their password set (``SessionEnded``, with it): the window signs them out; the task's
+    #: own ``on_error`` is called as well.
+    session_ended = Signal(object)
 
     _finished = Signal(int, bool, object)
     _progressed = Signal(int, int, int)
@@ -271,7 +272,7 @@ class TaskRunner(QObject):
         if task.cancelled:
             return
         if not ok and isinstance(value, SessionEnded):
-            self.session_ended.emit()
+            self.session_ended.emit(value)
         callback = task.on_done if ok else task.on_error
         if callback is not None and owner_deleted(callback):
             return  # the widget that asked is gone (page closed, form replaced)

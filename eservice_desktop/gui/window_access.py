@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from eservice_desktop.domain.errors import PasswordChanged
 from eservice_desktop.domain.operators import Action, Operator
 from eservice_desktop.gui.window_pages import page_allowed
 
@@ -147,10 +148,15 @@ def hold_while_covered(window: MainWindow, widget: QWidget) -> bool:
     return True
 
 
-def account_disabled(window: MainWindow) -> None:
+def account_disabled(window: MainWindow, why: object = None) -> None:
     """A use case refused the operator because their account was disabled after they signed in
-    (``SessionEnded``): their session ends here too (drafts kept), and anybody may sign in."""
+    (``SessionEnded``): their session ends here too (drafts kept), and anybody may sign in. A
+    password set meanwhile (``PasswordChanged``: an office admin's reset) says so instead: they
+    sign in again with the new one."""
     if window.ctx.operator is None:
         return
     sign_out(window)
+    if isinstance(why, PasswordChanged):
+        window.login_screen.message.setText(window.ctx.pick(why.message_zh, why.message_en))
+        return
     window.login_screen.message.setText(_t("此帳號已停用，已登出；請以其他帳號登入。"))

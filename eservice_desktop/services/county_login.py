@@ -16,13 +16,25 @@ no log line here names it (only the account and the kind of failure).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from eservice_desktop.county_link.client import CountyClient, RateLimited, SyncError
 from eservice_desktop.domain.errors import AuthError, DomainError
-from eservice_desktop.domain.operators import Operator, check_account
+from eservice_desktop.domain.operators import Operator, Role, check_account
 from eservice_desktop.services import operators
 from eservice_desktop.services.core import App
+from eservice_desktop.services.operators_signin import (
+    _grants,
+    _inactive,
+    _locked,
+    _operator,
+    _stamp,
+    _unknown,
+    _wrong_password,
+    password_mark,
+)
+from eservice_desktop.storage.models_operators import OperatorRow
 
 log = logging.getLogger("eservice.operators")
 
@@ -122,4 +134,36 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
     if answer.reason == "auth.unknown_account" and source is None:
         raise operators.unknown_account()
     log.info("sign-in of %s checked by the county", account)
-    return operators.county_sign_in(app, account, answer.reason, answer.roles)
+    return county_sign_in(app, account, answer.reason, answer.roles)
+
+
+def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) -> Operator:
+    """Signs in (or refuses) ``account`` as the county decided (:func:`online_login`:
+    ``reason`` empty = the county accepted the password, with the account's ``roles`` there).
+    A wrong password counts towards this office's lockout; a lock here still holds; an account
+    disabled here stays disabled."""
+    now = app.now()
+    error: AuthError | None = None
+    with app.transaction() as s:
+        row = s.get(OperatorRow, account)
+        error = _unknown() if row is None else _locked(row, now)
+        if row is not None and error is None:
+            if reason == "auth.bad_password":
+                error = _wrong_password(app, s, row, now)
+            elif reason == "auth.inactive" or (not reason and not row.active):
+                error = _inactive()
+            elif reason:
+                error = _unknown()
+            else:
+                row.failed_attempts = 0
+                row.locked_until = None
+                row.last_login_at = now
+                op = _operator(row)
+                grants = _grants(row)
+                mark = password_mark(row)
+    if error is not None:
+        raise error
+    _stamp(app, op, grants, mark)
+    known = {r.value for r in Role}
+    county_roles = frozenset(Role(r) for r in roles if r in known)
+    return replace(op, roles=county_roles) if county_roles else op

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -42,6 +42,8 @@ from eservice_desktop.services.operators_signin import (
     _unknown,
     current,
     hash_password,
+    password_mark,
+    password_set_here,
     require,
     verify_password,
 )
@@ -64,16 +66,7 @@ class AccountView:
     last_login_at: str | None
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "account": self.account,
-            "name": self.name,
-            "roles": list(self.roles),
-            "departments": list(self.departments),
-            "active": self.active,
-            "locked": self.locked,
-            "source": self.source,
-            "last_login_at": self.last_login_at,
-        }
+        return {**asdict(self), "roles": list(self.roles), "departments": list(self.departments)}
 
 
 def _check_name(name: object) -> str:
@@ -230,6 +223,8 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
         row.password_changed_at = row.updated_at = app.now()
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
         account = row.account  # as kept: CLERK08 typed is clerk08
+    if account == me.account:  # the other sessions of the account end, not this one
+        password_set_here(app, account, password_mark(row))
     log.info("password of %s set by %s", account, me.account)
     return account
 
@@ -368,7 +363,7 @@ def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
             row.name, row.roles, row.departments, row.active, row.password_hash = new
             row.source = "county"
             row.updated_at = now
-            if old is not None and not new[3]:
+            if old is not None and (not new[3] or old[4] != new[4]):  # disabled, new password
                 s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == account))
     return changed
 

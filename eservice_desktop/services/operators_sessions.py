@@ -25,6 +25,7 @@ from eservice_desktop.services.operators_signin import (
     _required,
     _stamp,
     current,
+    password_mark,
 )
 from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
 
@@ -89,6 +90,7 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
             else:
                 row.expires_at = _expiry(app, now)
                 op = _operator(account)
+                mark = password_mark(account)
     if op is None:
         err = _required()
         if expired:
@@ -99,7 +101,7 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
             )
         raise err
     app.operator = op
-    _stamp(app, op)
+    _stamp(app, op, None, mark)
     return op
 
 

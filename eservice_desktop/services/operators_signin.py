@@ -1,5 +1,5 @@
 """Operators signing in: passwords (argon2id), the lockout, the guard every use case calls
-(``require``), the county's sign-in and the demo operator.
+(``require``) and the demo operator (the county's sign-in: ``services.county_login``).
 
 Passwords are hashed with argon2id (argon2-cffi's defaults, RFC 9106 low-memory profile). A wrong
 password counts against the account in the database; after ``login_max_failures`` in a row the
@@ -10,8 +10,9 @@ county provisions an office's accounts with hashes made the same way, so a login
 signed-in operator and ``auth.forbidden`` when no role of the operator (or, for a service, the
 office kind and the operator's scope) allows the action. An account disabled after its operator
 signed in (a window stays open all day) is refused ``auth.inactive`` (:class:`SessionEnded`)
-within :data:`STILL_ACTIVE_CHECK_S` seconds: ``current`` reads the account again that often, and
-takes the roles and scope an office admin (or the county) gave it meanwhile.
+within :data:`STILL_ACTIVE_CHECK_S` seconds, and so is one whose password was set since the
+sign-in (:class:`PasswordChanged`): ``current`` reads the account again that often, and takes
+the roles and scope an office admin (or the county) gave it meanwhile.
 
 Callers import these from ``services.operators`` (which also holds the accounts and the CLI
 sessions); this module is what both of those build on.
@@ -21,9 +22,10 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -32,7 +34,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.domain.errors import AuthError, DomainError, SessionEnded
+from eservice_desktop.domain.errors import AuthError, DomainError, PasswordChanged, SessionEnded
 from eservice_desktop.domain.operators import (
     DEMO_OPERATOR,
     Action,
@@ -50,7 +52,8 @@ log = logging.getLogger("eservice.operators")
 #: How often (seconds) the signed-in operator's account is read again to see it is still active:
 #: a disabled account stops working at an open window within this time.
 STILL_ACTIVE_CHECK_S = 30.0
-#: app.extras: (account, when it was last found active, its roles and scope as then stored)
+#: app.extras: (account, when it was last found active, its roles and scope as then stored,
+#: when its password was set as stored at the sign-in)
 _CHECKED = "operator_checked"
 
 #: The demo supervisor: approves the exceptions demo seeding records (fee reductions, voids,
@@ -121,12 +124,28 @@ def _grants(row: OperatorRow) -> tuple[str, str]:
     return row.roles, row.departments
 
 
-def _stamp(app: App, op: Operator, grants: tuple[str, str] | None = None) -> None:
+def _stamp(app: App, op: Operator, grants: tuple[str, str] | None, password: str | None) -> None:
     """The account was just found active (a sign-in, a session resumed), with ``grants`` as its
-    row holds them (by default the operator's own: a sign-in checked here)."""
+    row holds them (None: the operator's own, a sign-in checked here) and ``password``, the
+    :func:`password_mark` of its password then: a password set after it (an office admin's
+    reset, the county's) ends the session."""
     if grants is None:
         grants = (" ".join(sorted(r.value for r in op.roles)), " ".join(sorted(op.departments)))
-    app.extras[_CHECKED] = (op.account, app.now(), grants)
+    app.extras[_CHECKED] = (op.account, app.now(), grants, password)
+
+
+def password_mark(row: OperatorRow) -> str:
+    """Which password the account has (a digest of its argon2id hash, salted anew each time a
+    password is set): what a session compares to see the password set since its sign-in."""
+    return hashlib.sha256(row.password_hash.encode()).hexdigest()[:16]
+
+
+def password_set_here(app: App, account: str, mark: str) -> None:
+    """The signed-in operator set their own password in this process (the window's operators
+    page, ``operator passwd --own``): it ends the other sessions of the account, not this one."""
+    seen = app.extras.get(_CHECKED)
+    if seen is not None and seen[0] == account:
+        app.extras[_CHECKED] = (*seen[:3], mark)
 
 
 #: ``app.extras`` key: which threads may read the account (:func:`read_accounts_only_where`).
@@ -162,20 +181,25 @@ def _check_still_active(app: App, op: Operator) -> Operator:
 
 def _looked(app: App, op: Operator, row: OperatorRow | None) -> Operator:
     """The signed-in operator as their account ``row`` now stands (None: no account row, the
-    demo operator): ``SessionEnded`` when disabled, the roles and scope changed meanwhile."""
+    demo operator): ``SessionEnded`` when disabled or when its password was set since the
+    sign-in, the roles and scope changed meanwhile."""
     now = app.now()
     seen = app.extras.get(_CHECKED)
+    if seen is None or seen[0] != op.account:
+        seen = (op.account, now, None, None)
     active = row is None or row.active
     grants = None if row is None else _grants(row)
     changed = None if row is None else _operator(row)
     if not active:
         log.info("operator %s refused: the account was disabled", op.account)
         raise SessionEnded()
-    last = seen[2] if seen is not None and seen[0] == op.account else None
-    if changed is not None and last is not None and grants != last:
+    if row is not None and seen[3] is not None and password_mark(row) != seen[3]:
+        log.info("operator %s refused: the password was set since the sign-in", op.account)
+        raise PasswordChanged()
+    if changed is not None and seen[2] is not None and grants != seen[2]:
         log.info("operator %s: roles or scope changed while signed in", op.account)
         app.operator = op = replace(op, roles=changed.roles, departments=changed.departments)
-    app.extras[_CHECKED] = (op.account, now, grants)
+    app.extras[_CHECKED] = (op.account, now, grants, seen[3])
     return op
 
 
@@ -314,39 +338,9 @@ def accounts_exist(app: App) -> bool:
         return s.execute(others.limit(1)).first() is not None
 
 
-def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) -> Operator:
-    """Signs in (or refuses) ``account`` as the county decided (``services.county_login``:
-    ``reason`` empty = the county accepted the password, with the account's ``roles`` there).
-    A wrong password counts towards this office's lockout; a lock here still holds; an account
-    disabled here stays disabled."""
-    now = app.now()
-    error: AuthError | None = None
-    with app.transaction() as s:
-        row = s.get(OperatorRow, account)
-        error = _unknown() if row is None else _locked(row, now)
-        if row is not None and error is None:
-            if reason == "auth.bad_password":
-                error = _wrong_password(app, s, row, now)
-            elif reason == "auth.inactive" or (not reason and not row.active):
-                error = _inactive()
-            elif reason:
-                error = _unknown()
-            else:
-                row.failed_attempts = 0
-                row.locked_until = None
-                row.last_login_at = now
-                op = _operator(row)
-                grants = _grants(row)
-    if error is not None:
-        raise error
-    _stamp(app, op, grants)
-    known = {r.value for r in Role}
-    county_roles = frozenset(Role(r) for r in roles if r in known)
-    return replace(op, roles=county_roles) if county_roles else op
-
-
-def _verify_committed(app: App, account: str, password: str, login: bool) -> Operator:
-    """Checks the password; failures are committed even though an AuthError is raised."""
+def _verify_committed(app: App, account: str, password: str, login: bool) -> tuple[Operator, str]:
+    """Checks the password; failures are committed even though an AuthError is raised.
+    Returns the operator and the :func:`password_mark` of their password."""
     error: AuthError | None = None
     with app.transaction() as s:
         try:
@@ -357,15 +351,16 @@ def _verify_committed(app: App, account: str, password: str, login: bool) -> Ope
             if login:
                 row.last_login_at = app.now()
             op = _operator(row)
+            password = password_mark(row)  # after a rehash: the hash now stored
     if error is not None:
         raise error
-    return op
+    return op, password
 
 
 def verify_password(app: App, account: str, password: str) -> Operator:
     """The account's operator when the password is right, without signing in (approvals: a
     supervisor confirms on the clerk's counter). Wrong passwords count towards the lockout."""
-    return _verify_committed(app, account, password, login=False)
+    return _verify_committed(app, account, password, login=False)[0]
 
 
 def login(app: App, account: str, password: str) -> Operator:
@@ -378,8 +373,8 @@ def login(app: App, account: str, password: str) -> Operator:
 
     op = county_login.online_login(app, account, password)
     if op is None:
-        op = _verify_committed(app, account, password, login=True)
-        _stamp(app, op)  # an online sign-in was stamped with the account as stored here
+        op, mark = _verify_committed(app, account, password, login=True)
+        _stamp(app, op, None, mark)  # an online sign-in: stamped as stored here
     app.operator = op
     log.info("operator %s signed in", op.account)
     return op

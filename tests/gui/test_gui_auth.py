@@ -277,11 +277,20 @@ def test_the_locked_operator_unlocks_with_the_account_typed_in_capitals(qtbot, s
     assert screen.message.text() == ""
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("disable", "此帳號已停用，已登出；請以其他帳號登入。"),
+        ("password", "此帳號的密碼已重設，請以新密碼重新登入"),
+    ],
+    ids=["disable", "password"],
+)
 def test_an_operator_disabled_while_signed_in_is_signed_out_at_the_next_action(
-    qtbot, staff, monkeypatch
+    qtbot, staff, monkeypatch, change, said
 ):
-    """The office admin disables an account (or the county does, by sync) while its operator
-    works at an open window: their next action is refused and the window signs them out."""
+    """The office admin disables an account or resets its password (or the county does, by
+    sync) while its operator works at an open window: their next action is refused and the
+    window signs them out (a reset window kept working with the old password)."""
     from eservice_desktop.services import operators_signin
     from eservice_desktop.storage.models_operators import OperatorRow
 
@@ -294,11 +303,14 @@ def test_an_operator_disabled_while_signed_in_is_signed_out_at_the_next_action(
     with app.transaction() as s:  # as deactivate() at another counter or a sync would
         row = s.get(OperatorRow, "clerk01")
         assert row is not None
-        row.active = False
+        if change == "disable":
+            row.active = False
+        else:
+            row.password_hash = operators_signin.hash_password("reset by the admin 1")
     staff.case_changed.emit("")  # the lists read again: a guarded use case
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.login_screen, timeout=20000)
     assert app.operator is None
-    assert window.login_screen.message.text() == "此帳號已停用，已登出；請以其他帳號登入。"
+    assert window.login_screen.message.text() == said
     assert not window.locked  # anybody may sign in, not only a supervisor over a lock
     sign_in(qtbot, window, "clerk02")
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)

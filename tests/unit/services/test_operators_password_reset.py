@@ -1,0 +1,80 @@
+"""A password set by an office admin (or by the county) ends the account's sessions: a window
+left open at another counter stops working within the check time, as for a disabled account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import AuthError, PasswordChanged, SessionEnded
+from eservice_desktop.domain.operators import Action, Role
+from eservice_desktop.services import operators, operators_signin
+from eservice_desktop.services.core import App
+
+PASSWORD = "correct horse 1"
+LATER = timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1)
+
+
+@pytest.fixture
+def counters(make_app: Callable[..., App], settings: Settings) -> tuple[App, App]:
+    """Two counters of one office: the admin ``boss`` at one, ``clerk07`` at the other."""
+    one = make_app(settings)
+    one.operator = None
+    operators.create_first_admin(one, "boss", "林主任", PASSWORD)
+    operators.login(one, "boss", PASSWORD)
+    operators.create_operator(one, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
+    two = make_app(settings)
+    two.operator = None
+    operators.login(two, "clerk07", PASSWORD)
+    return one, two
+
+
+def test_a_password_reset_ends_the_window_of_its_operator(
+    counters: tuple[App, App], clock: Any
+) -> None:
+    one, two = counters
+    operators.set_password(one, "clerk07", "a new password 1")
+    clock.set(clock.now + LATER)
+    with pytest.raises(SessionEnded) as e:  # the window signs them out, as for a disable
+        operators.require(two, Action.VIEW_CASE)
+    assert isinstance(e.value, PasswordChanged) and e.value.reason == "auth.required"
+    assert "新密碼" in e.value.message_zh and "new password" in e.value.message_en
+    with pytest.raises(PasswordChanged):  # nothing is cached as still good
+        operators.current(two)
+    assert operators.login(two, "clerk07", "a new password 1").account == "clerk07"
+    assert operators.require(two, Action.VIEW_CASE).account == "clerk07"
+
+
+def test_ones_own_new_password_ends_the_other_windows_only(
+    counters: tuple[App, App], clock: Any
+) -> None:
+    one, two = counters
+    two.operator = None
+    operators.login(two, "boss", PASSWORD)  # the admin at a second counter too
+    operators.set_password(one, "boss", "a new password 1")  # the operators page: own
+    operators.set_password(
+        one, "boss", "a new password 2", old_password="a new password 1"
+    )  # passwd --own
+    clock.set(clock.now + LATER)
+    assert operators.require(one, Action.MANAGE_OPERATORS).account == "boss"
+    with pytest.raises(PasswordChanged):
+        operators.require(two, Action.MANAGE_OPERATORS)
+
+
+def test_the_countys_new_password_ends_the_command_line_sessions(counters: tuple[App, App]) -> None:
+    _, two = counters
+    token = operators.open_session(two, "clerk")
+    record = {
+        "account": "clerk07",
+        "name": "王承辦",
+        "roles": ["clerk"],
+        "password_hash": operators.hash_password("set at the county 1"),
+    }
+    operators.upsert_provisioned(two, [record])
+    with pytest.raises(AuthError) as e:
+        operators.resume_session(two, token, "clerk")
+    assert e.value.reason == "auth.required"
