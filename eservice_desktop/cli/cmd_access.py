@@ -31,7 +31,7 @@ def register_report(rs: argparse._SubParsersAction, common: argparse.ArgumentPar
     a.add_argument(
         "--action",
         choices=access.ACTIONS,
-        help="only this action (account: changes to operator accounts)",
+        help="only this action (account: changes to operator accounts; signin: sign-ins and outs)",
     )
     a.add_argument("--from", dest="start", help="from (ISO 8601 time or YYYY-MM-DD, Taipei)")
     a.add_argument("--to", dest="end", help="until, exclusive (ISO 8601 time or YYYY-MM-DD)")

@@ -211,14 +211,14 @@ def push_body(events: list[dict[str, Any]], gaps: list[dict[str, Any]] | None = 
 
 class WireAccess(WireModel):
     """One access-log record (services/access.py): who viewed, searched, printed or exported
-    which case, or changed which operator account (``account``), with its place in the device's
-    access-log hash chain."""
+    which case, changed which operator account (``account``) or signed in or out (``signin``),
+    with its place in the device's access-log hash chain."""
 
     access_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
     office: str = Field(pattern=CODE)
     device: str = Field(pattern=DEVICE)
     operator: str = Field(min_length=1, max_length=values.CLERK_MAX)
-    action: Literal["view", "search", "print", "export", "account"]
+    action: Literal["view", "search", "print", "export", "account", "signin"]
     case_id: str = Field(default="", max_length=36, pattern=r"^[0-9A-Za-z-]*$")
     case_number: str = Field(default="", max_length=24)
     detail: str = Field(default="", max_length=200)

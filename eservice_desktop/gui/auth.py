@@ -98,6 +98,7 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     who = operators.verify_password(app, account, password)
     if not (TAKEOVER_ROLES & who.roles):
         raise NotYours(who)
+    operators.record_sign_out(app, locked, f"taken over by {who.account}")
     return SignIn(operators.login(app, account, password), True)
 
 

@@ -84,7 +84,9 @@ def sign_out(window: MainWindow) -> None:
             hook()  # the intake draft is sealed to disk before the session ends
     from eservice_desktop.services import operators
 
-    operators.logout(window.ctx.app)
+    app, account = window.ctx.app, window.ctx.operator.account
+    operators.logout(app)
+    window.ctx.tasks.run(operators.record_sign_out, app, account)  # the access log's record
     if not window.locked:
         cover(window)
     window.locked = False

@@ -1,5 +1,5 @@
 """The access log (個資法 accountability): who viewed, searched, printed or exported which case,
-and who changed which operator account.
+who changed which operator account, and who signed in or out (or was refused: ``signin``).
 
 The use cases that show personal data call :func:`record` (``cases.show_case`` a view,
 ``cases.search_page`` a search, ``payments.receipt_pdf``, ``pickup.pickup_record`` and
@@ -48,7 +48,10 @@ EXPORT: Final = "export"
 #: A change to an operator account: one action for every kind of change (the kind is the
 #: detail's first word, services/operators_audit.py), so ``--action account`` lists them all.
 ACCOUNT: Final = "account"
-ACTIONS: Final = (VIEW, SEARCH, PRINT, EXPORT, ACCOUNT)
+#: A sign-in, a refused one (a wrong password, a locked, disabled or unknown account), a
+#: sign-out: the kind is the detail's first word (services/operators_audit.py).
+SIGNIN: Final = "signin"
+ACTIONS: Final = (VIEW, SEARCH, PRINT, EXPORT, ACCOUNT, SIGNIN)
 DETAIL_MAX: Final = 200
 #: The most records one ``report access`` lists (oldest first); it says when more follow.
 REPORT_LIMIT: Final = 10_000
@@ -59,6 +62,7 @@ ACTION_LABELS = {
     PRINT: ("列印", "printed"),
     EXPORT: ("匯出", "exported"),
     ACCOUNT: ("帳號異動", "account changed"),
+    SIGNIN: ("登入登出", "sign-in/out"),
 }
 
 

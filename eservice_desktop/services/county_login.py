@@ -23,6 +23,7 @@ from eservice_desktop.county_link.client import CountyClient, RateLimited, SyncE
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import Operator, Role, check_account
 from eservice_desktop.services import operators
+from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import (
     _grants,
@@ -158,9 +159,13 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
                 row.failed_attempts = 0
                 row.locked_until = None
                 row.last_login_at = now
+                audit.signed_in(app, s, row.account, "checked by the county")
                 op = _operator(row)
                 grants = _grants(row)
                 mark = password_mark(row)
+        if error is not None:
+            named = None if error.reason == "auth.unknown_account" else account
+            audit.refused(app, s, named, error.reason, sign_in=True)
     if error is not None:
         raise error
     _stamp(app, op, grants, mark)

@@ -13,6 +13,12 @@ says only ``name changed``; nothing of a password is ever in it.
 Kinds (the detail's first word): ``created``, ``password``, ``changed`` (roles, scope, name),
 ``disabled``, ``enabled``, ``provisioned`` (from the county), ``locked`` (too many wrong
 passwords at this counter: written by the counter, ``device:NN``, as no one is signed in).
+
+Sign-ins are records of their own action, ``signin`` (:func:`signed_in`, :func:`refused`,
+:func:`signed_out`), named by the account signing in or out: ``signed-in clerk07``,
+``refused clerk07: wrong password``, ``signed-out clerk07: idle``. A refusal of a name that is
+no account here names no account (``device:NN``, ``refused: unknown account``): what was typed
+may be a password or an ID number typed in the wrong field. Nothing of a password is written.
 """
 
 from __future__ import annotations
@@ -93,3 +99,38 @@ def note(app: App, s: Session, text: str, *, by: str | None = None) -> None:
     """Appends the account change ``text`` (made by ``by``, else the signed-in operator) inside
     the change's own transaction ``s``."""
     access.append(app, s, access.ACCOUNT, detail=text, operator=by)
+
+
+#: Why a password check refused, as a ``refused`` record says it (AuthError reasons).
+_REFUSALS = {
+    "auth.bad_password": "wrong password",
+    "auth.locked": "locked",
+    "auth.inactive": "disabled",
+    "auth.rate_limited": "rate limited by the county",
+}
+
+
+def signed_in(app: App, s: Session, account: str, how: str = "") -> None:
+    """``account`` signed in (``how``: ``checked by the county``, ``unlocked``...)."""
+    text = detail("signed-in", account, [how] if how else ())
+    access.append(app, s, access.SIGNIN, detail=text, operator=account)
+
+
+def refused(app: App, s: Session, account: str | None, reason: str, *, sign_in: bool) -> None:
+    """A password check of ``account`` (None: no such account here) refused for ``reason``
+    (``auth.*``); not ``sign_in``: another check of a password (a supervisor's approval at
+    another operator's counter, the old password of one's own new one)."""
+    why = [_REFUSALS.get(reason, reason.removeprefix("auth."))]
+    if not sign_in:
+        why.append("password check")
+    if account is None:
+        text, by = "; ".join(["refused: unknown account", *why[1:]]), app.device_actor.clerk
+    else:
+        text, by = detail("refused", account, why), account
+    access.append(app, s, access.SIGNIN, detail=text, operator=by)
+
+
+def signed_out(app: App, s: Session, account: str, why: str = "") -> None:
+    """``account``'s session ended (``why``: ``idle``, ``taken over by sup01``...)."""
+    text = detail("signed-out", account, [why] if why else ())
+    access.append(app, s, access.SIGNIN, detail=text, operator=account)

@@ -18,6 +18,7 @@ from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import (
     Operator,
 )
+from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import (
     _aware,
@@ -85,6 +86,8 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
             expires = _aware(row.expires_at)
             account = s.get(OperatorRow, row.account)
             if expires is None or expires <= now or account is None or not account.active:
+                if account is not None and account.active:  # a disable is its own record
+                    audit.signed_out(app, s, account.account, "idle")
                 s.delete(row)
                 expired = True
             else:
@@ -108,8 +111,9 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
 def end_session(app: App, token: str) -> bool:
     """Removes a session; True when there was one."""
     with app.transaction() as s:
-        result = s.execute(
-            delete(OperatorSessionRow).where(OperatorSessionRow.token_hash == _token_hash(token))
-        )
+        row = s.get(OperatorSessionRow, _token_hash(token))
+        if row is not None:
+            audit.signed_out(app, s, row.account)
+            s.delete(row)
     app.operator = None
-    return bool(getattr(result, "rowcount", 0))
+    return row is not None

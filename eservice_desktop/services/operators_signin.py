@@ -28,6 +28,7 @@ import secrets
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -40,6 +41,7 @@ from eservice_desktop.domain.operators import (
     Action,
     Operator,
     Role,
+    account_key,
     check_account,
     check_password,
     forbidden,
@@ -242,6 +244,21 @@ def logout(app: App) -> None:
     app.operator = None
 
 
+def record_sign_out(app: App, account: str, why: str = "") -> None:
+    """The access log's record that ``account``'s session at this counter ended (the window's
+    sign-out, on its writer after :func:`logout`; ``why``: ``taken over by sup01``)."""
+    with app.transaction() as s:
+        _audit().signed_out(app, s, account, why)
+
+
+def _audit() -> ModuleType:
+    """``services.operators_audit``, imported when first used: it reaches ``services.access``,
+    which takes ``require`` from this module."""
+    from eservice_desktop.services import operators_audit
+
+    return operators_audit
+
+
 # --- passwords and lockout ----------------------------------------------------------------------
 
 
@@ -271,9 +288,7 @@ def _wrong_password(app: App, s: Session, row: OperatorRow, now: datetime) -> Au
         minutes = app.settings.login_lockout_min
         row.locked_until = now + timedelta(minutes=minutes)
         log.warning("account %s locked after repeated wrong passwords", row.account)
-        # imported here: the audit reaches access, which takes ``require`` from this module
-        from eservice_desktop.services import operators_audit as audit
-
+        audit = _audit()
         why = [f"{app.settings.login_max_failures} wrong passwords", f"{minutes:g} min"]
         audit.note(app, s, audit.detail("locked", row.account, why), by=app.device_actor.clerk)
     return AuthError(
@@ -339,17 +354,21 @@ def accounts_exist(app: App) -> bool:
 
 
 def _verify_committed(app: App, account: str, password: str, login: bool) -> tuple[Operator, str]:
-    """Checks the password; failures are committed even though an AuthError is raised.
-    Returns the operator and the :func:`password_mark` of their password."""
+    """Checks the password; failures are committed even though an AuthError is raised, each
+    with its record in the access log, as a sign-in is. Returns the operator and the
+    :func:`password_mark` of their password."""
     error: AuthError | None = None
     with app.transaction() as s:
         try:
             row = _check_in(app, s, account, password)
         except AuthError as e:
             error = e
+            known = None if e.reason == "auth.unknown_account" else account_key(account)
+            _audit().refused(app, s, known, e.reason, sign_in=login)
         else:
             if login:
                 row.last_login_at = app.now()
+                _audit().signed_in(app, s, row.account)
             op = _operator(row)
             password = password_mark(row)  # after a rehash: the hash now stored
     if error is not None:

@@ -13,6 +13,7 @@ import pytest
 from gui_keys import press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from sqlalchemy import select
 
 from eservice_desktop.devices.pcsc import ReaderState, ReaderStatus
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
@@ -370,6 +371,19 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
     assert window.current_page() is window.no_page
     assert not any(dock.isVisible() for dock in window.panels)
     assert window.doctor_action.isVisible() and window.backup_action.isVisible()
+    # each sign-in and sign-out is in the access log, written on the writer
+    from eservice_desktop.storage.models_audit import AccessLogRow
+
+    with app.reading() as s:
+        rows = s.scalars(select(AccessLogRow).where(AccessLogRow.action == "signin"))
+        details = [r.detail for r in rows]
+    assert details[-5:] == [
+        "signed-in cash01",
+        "signed-out cash01",
+        "signed-in clerk01",
+        "signed-out clerk01",
+        "signed-in it01",
+    ]
 
 
 def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ctx):

@@ -52,7 +52,14 @@ def test_views_searches_prints_and_exports_are_reported(
     numbers = _accesses(app, tmp_path)
     code, out = _cli(settings, capsys, "report", "access", "--operator", "tester", "--json")
     assert code == 0
-    assert out["by_action"] == {"view": 1, "search": 1, "print": 1, "export": 1, "account": 0}
+    assert out["by_action"] == {
+        "view": 1,
+        "search": 1,
+        "print": 1,
+        "export": 1,
+        "account": 0,
+        "signin": 0,
+    }
     actions = [(r["action"], r["case_number"], r["operator"]) for r in out["records"]]
     assert actions == [
         ("view", numbers["first"], "tester"),

@@ -216,7 +216,14 @@ def test_report_access_lists_and_filters_account_changes(
 
     out = cli("--action", "account", "--json")
     assert out["action"] == "account" and out["count"] == 3
-    assert out["by_action"] == {"view": 0, "search": 0, "print": 0, "export": 0, "account": 3}
+    assert out["by_action"] == {
+        "view": 0,
+        "search": 0,
+        "print": 0,
+        "export": 0,
+        "account": 3,
+        "signin": 0,
+    }
     assert [(r["operator"], r["action"], r["detail"]) for r in out["records"]] == [
         ("boss", "account", "created boss: roles admin; scope *; first admin"),
         ("boss", "account", "created clerk07: roles clerk; scope *"),
@@ -253,7 +260,15 @@ def test_a_lockout_is_recorded_by_the_counter_once(office: App) -> None:
 
 @pytest.mark.parametrize(
     "module",
-    ["operators_signin", "operators_audit", "access", "operators_accounts", "operators"],
+    [
+        "operators_signin",
+        "operators_audit",
+        "access",
+        "operators_accounts",
+        "operators",
+        "operators_sessions",
+        "county_login",
+    ],
 )
 def test_each_account_module_imports_first_in_a_fresh_process(module: str) -> None:
     """The window imports the sign-in module first, on the writer, at its core's opening: a

@@ -1,0 +1,130 @@
+"""Sign-ins in the access log (action ``signin``): every sign-in, refused sign-in and sign-out
+is a chained record an auditor reads with ``report access``, naming the account (never what
+was typed for an unknown one), the office, the counter and the time (UTC), never a password."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, timedelta
+from typing import Any
+
+import pytest
+from approvals_support import SUPERVISOR, add_accounts
+from sqlalchemy import select
+
+from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import AuthError
+from eservice_desktop.domain.operators import Role
+from eservice_desktop.services import access, approvals, operators
+from eservice_desktop.services.core import App
+from eservice_desktop.storage.models_audit import AccessLogRow
+
+PASSWORD = "correct horse 1"
+TYPED_ID = "A123456789"  # an ID number typed into the account field
+
+
+@pytest.fixture
+def office(app: App) -> App:
+    app.operator = None
+    operators.create_first_admin(app, "boss", "林主任", PASSWORD)
+    operators.login(app, "boss", PASSWORD)
+    operators.create_operator(app, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
+    return app
+
+
+def _signins(app: App) -> list[tuple[str, str]]:
+    """``(operator, detail)`` of every sign-in record, in chain order; checks the chain."""
+    with app.reading() as s:
+        assert access.first_break(s) is None
+        rows = s.scalars(
+            select(AccessLogRow).where(AccessLogRow.action == "signin").order_by(AccessLogRow.seq)
+        )
+        out = [(r.operator, r.detail) for r in rows]
+    for who, detail in out:
+        for secret in (PASSWORD, "wrong password 1", TYPED_ID, "林主任", "王承辦"):
+            assert secret not in who + detail
+    return out
+
+
+def _refuse(app: App, account: str, password: str) -> str:
+    with pytest.raises(AuthError) as e:
+        operators.login(app, account, password)
+    return e.value.reason
+
+
+def test_sign_ins_refusals_and_sign_outs_are_in_the_access_log(office: App, clock: Any) -> None:
+    device = office.device_actor.clerk
+    assert _signins(office) == [("boss", "signed-in boss")]
+    assert _refuse(office, "CLERK07", "wrong password 1") == "auth.bad_password"
+    assert _refuse(office, TYPED_ID, PASSWORD) == "auth.unknown_account"
+    assert operators.login(office, "clerk07", PASSWORD).account == "clerk07"
+    token = operators.open_session(office, "clerk")
+    assert operators.end_session(office, token)
+    operators.login(office, "clerk07", PASSWORD)
+    token = operators.open_session(office, "clerk")
+    clock.set(clock.now + timedelta(minutes=office.settings.idle_lock_min, seconds=1))
+    with pytest.raises(AuthError):
+        operators.resume_session(office, token, "clerk")
+    operators.record_sign_out(office, "boss", "taken over by clerk07")
+    assert _signins(office)[1:] == [
+        ("clerk07", "refused clerk07: wrong password"),
+        (device, "refused: unknown account"),
+        ("clerk07", "signed-in clerk07"),
+        ("clerk07", "signed-out clerk07"),
+        ("clerk07", "signed-in clerk07"),
+        ("clerk07", "signed-out clerk07: idle"),
+        ("boss", "signed-out boss: taken over by clerk07"),
+    ]
+
+
+def test_locked_and_disabled_accounts_and_approvers_are_refused_on_record(office: App) -> None:
+    add_accounts(office)  # a supervisor, super01
+    operators.deactivate(office, "clerk07")
+    assert _refuse(office, "clerk07", PASSWORD) == "auth.inactive"
+    for _ in range(office.settings.login_max_failures):
+        _refuse(office, SUPERVISOR, "wrong password 1")
+    assert _refuse(office, SUPERVISOR, "wrong password 1") == "auth.locked"
+    office.operator = None
+    operators.login(office, "clerk02", "clerk-secret-2")
+    with pytest.raises(AuthError):
+        approvals.check(office, SUPERVISOR, "wrong password 1", "void")
+    added = _signins(office)[1:]
+    assert added[0] == ("clerk07", "refused clerk07: disabled")
+    assert (
+        added[1 : 1 + office.settings.login_max_failures]
+        == [(SUPERVISOR, f"refused {SUPERVISOR}: wrong password")]
+        * office.settings.login_max_failures
+    )
+    assert added[-3:] == [
+        (SUPERVISOR, f"refused {SUPERVISOR}: locked"),
+        ("clerk02", "signed-in clerk02"),
+        (SUPERVISOR, f"refused {SUPERVISOR}: locked; password check"),
+    ]
+
+
+def test_the_auditor_reads_them_with_report_access(office: App) -> None:
+    _refuse(office, "clerk07", "wrong password 1")
+    office.operator = None
+    operators.login(office, "boss", PASSWORD)
+    found = access.report(office, operator="clerk07", action=access.SIGNIN)
+    assert [r.detail for r in found] == ["refused clerk07: wrong password"]
+    record = found[0]
+    assert (record.office, record.device) == ("H01", "01")
+    assert record.at.utcoffset() == timedelta(0) and record.at.tzinfo is not None
+    assert record.at == office.now().astimezone(UTC)
+    assert access.summary(access.report(office, action=access.SIGNIN))["signin"] == 3
+
+
+def test_report_access_action_signin(office: App, settings: Settings, capsys: Any) -> None:
+    def cli(*args: str) -> str:
+        capsys.readouterr()
+        code = main(["--data-dir", str(settings.data_dir), "report", "access", *args])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        return out
+
+    data = json.loads(cli("--action", "signin", "--json"))
+    assert data["by_action"]["signin"] == data["count"] == 1
+    assert data["records"][0]["detail"] == "signed-in boss"
+    assert "登入登出" in cli("--action", "signin")
