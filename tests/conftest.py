@@ -40,8 +40,10 @@ from operator_support import sign_in
 from shared_devices import holding, locks_of
 
 from eservice_desktop.config import Settings
+from eservice_desktop.services import operators_demo
 from eservice_desktop.services.core import App, open_app
 from eservice_desktop.storage import db, dbkey
+from eservice_desktop.storage.models_sync import SyncStateRow
 
 # Hypothesis fails an example that takes longer than its 200 ms deadline, and the data
 # generation that is "too slow": a loaded machine pauses a test process for that long now and
@@ -98,6 +100,14 @@ def template_db(tmp_path_factory: pytest.TempPathFactory, db_key_dir: Path) -> P
     settings = Settings(data_dir=path.parent, db_key_dir=str(db_key_dir))
     engine, key = db.open_office_engine(settings)
     db.upgrade(engine, settings.db_url, path, key)
+    # a demo database, as the suite runs the CLI in demo mode (above): the accounts a test adds
+    # keep it one; a test's first office admin (setup) makes it an office's (operators_demo)
+    with engine.begin() as conn:
+        conn.execute(
+            SyncStateRow.__table__.insert().values(
+                name=operators_demo.DEMO_DATABASE, value="1", updated_at=DEFAULT_NOW
+            )
+        )
     engine.dispose()
     return path
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from eservice_desktop.county_link.client import CountyClient, RateLimited, SyncError
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import Operator, Role, check_account
-from eservice_desktop.services import operators
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import (
@@ -112,7 +111,7 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
         account = check_account(account)
     except DomainError:
         return None  # refused offline, as any name that is not an account
-    source = operators.account_source(app, account)
+    source = account_source(app, account)
     if source == "local":
         return None
     client = _client(app)
@@ -133,7 +132,7 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
     finally:
         client.close()
     if answer.reason == "auth.unknown_account" and source is None:
-        raise operators.unknown_account()
+        raise _unknown()
     log.info("sign-in of %s checked by the county", account)
     return county_sign_in(app, account, answer.reason, answer.roles)
 
@@ -172,3 +171,11 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
     known = {r.value for r in Role}
     county_roles = frozenset(Role(r) for r in roles if r in known)
     return replace(op, roles=county_roles) if county_roles else op
+
+
+def account_source(app: App, account: str) -> str | None:
+    """Where the account (a checked account name) comes from: ``county`` (provisioned by sync),
+    ``local`` (made at this office), None when this office does not know it."""
+    with app.reading() as s:
+        row = s.get(OperatorRow, account)
+        return None if row is None else row.source

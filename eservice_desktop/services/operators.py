@@ -36,6 +36,7 @@ from eservice_desktop.services.operators_accounts import (
     set_roles,
     upsert_provisioned,
 )
+from eservice_desktop.services.operators_demo import sign_in_demo
 from eservice_desktop.services.operators_sessions import (
     end_session,
     idle_timeout,
@@ -45,7 +46,6 @@ from eservice_desktop.services.operators_sessions import (
 from eservice_desktop.services.operators_signin import (
     DEMO_SUPERVISOR,
     DEMO_SUPERVISOR_PASSWORD,
-    account_source,
     accounts_exist,
     current,
     hash_password,
@@ -53,8 +53,6 @@ from eservice_desktop.services.operators_signin import (
     logout,
     record_sign_out,
     require,
-    sign_in_demo,
-    unknown_account,
     verify_password,
 )
 
@@ -65,7 +63,6 @@ __all__ = [
     "PASSWORD_MAX",
     "PASSWORD_MIN",
     "AccountView",
-    "account_source",
     "accounts_exist",
     "activate",
     "check_password",
@@ -88,7 +85,6 @@ __all__ = [
     "set_password",
     "set_roles",
     "sign_in_demo",
-    "unknown_account",
     "upsert_provisioned",
     "verify_password",
 ]

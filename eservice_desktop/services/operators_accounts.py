@@ -34,6 +34,7 @@ from eservice_desktop.domain.operators import (
 from eservice_desktop.services import operators_admins as admins
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
+from eservice_desktop.services.operators_demo import office_database
 from eservice_desktop.services.operators_signin import (
     DEMO_SUPERVISOR,
     DEMO_SUPERVISOR_PASSWORD,
@@ -141,6 +142,7 @@ def create_first_admin(app: App, account: str, name: str, password: str) -> Oper
                 "Operator accounts exist already; an office admin adds accounts",
             )
         op = _insert(app, s, account, name, [Role.ADMIN], password, ())
+        office_database(s)  # demo mode is refused from now on
         audit.note(app, s, audit.created(op.account, op.roles, (), "first admin"), by=op.account)
     log.info("first office admin %s created", op.account)
     return op
@@ -354,6 +356,7 @@ def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
             audit.note(app, s, audit.provisioned(account, old, new), by=county)
             changed += 1
             if row is None:
+                office_database(s)  # the county's accounts: an office's database
                 row = OperatorRow(
                     account=account, failed_attempts=0, created_at=now, password_changed_at=now
                 )

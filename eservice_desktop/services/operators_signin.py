@@ -37,7 +37,6 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import AuthError, DomainError, PasswordChanged, SessionEnded
 from eservice_desktop.domain.operators import (
-    DEMO_OPERATOR,
     Action,
     Operator,
     Role,
@@ -232,14 +231,6 @@ def require_in(app: App, s: Session, action: Action) -> Operator:
     return op
 
 
-def sign_in_demo(app: App) -> Operator:
-    """Demo mode only: signs in :data:`DEMO_OPERATOR` without a password."""
-    if not app.settings.demo:
-        raise AuthError("auth.forbidden", "僅示範模式可用", "Only in demo mode")
-    app.operator = DEMO_OPERATOR
-    return DEMO_OPERATOR
-
-
 def logout(app: App) -> None:
     app.operator = None
 
@@ -331,18 +322,6 @@ def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
     if _hasher.check_needs_rehash(row.password_hash):
         row.password_hash = _hasher.hash(password)
     return row
-
-
-def unknown_account() -> AuthError:
-    return _unknown()
-
-
-def account_source(app: App, account: str) -> str | None:
-    """Where the account (a checked account name) comes from: ``county`` (provisioned by sync),
-    ``local`` (made at this office), None when this office does not know it."""
-    with app.reading() as s:
-        row = s.get(OperatorRow, account)
-        return None if row is None else row.source
 
 
 def accounts_exist(app: App) -> bool:

@@ -40,21 +40,6 @@ def test_pickup_ready_verify_handover_twice(cli: Callable[..., Any], tmp_path: P
     assert second.json["reason"] == "already_picked_up"
     assert second.json["handed_over"] is False
 
-    # Outside demo mode (a pickup clerk signed in) the demo county's codes are refused, and
-    # none can be issued.
-    real = {"ESERVICE_DEMO": ""}
-    for args, password in (
-        (("setup", "--admin", "boss", "--password-stdin"), "admin password 1"),
-        (("login", "boss", "--password-stdin"), "admin password 1"),
-        (("operator", "add", "desk01", "--name", "領件", "--roles", "pickup", "--password-stdin"),
-         "desk password 1"),
-        (("login", "desk01", "--password-stdin"), "desk password 1"),
-    ):  # fmt: skip
-        assert cli(*args, stdin=password + "\n", env=real).code == 0, args
-    refused = cli("pickup", "verify", payload, "--json", env=real)
-    assert refused.code != 0 and refused.json["reason"] == "demo_key"
-    assert cli("pickup", "issue", rows[0]["case_number"], env=real).code == 2
-
     png = tmp_path / "mms.png"
     rendered = cli("pickup", "render-mms", rows[0]["case_number"], "--out", str(png), env=DEMO)
     assert rendered.code == 0, rendered.err
@@ -69,6 +54,22 @@ def test_pickup_ready_verify_handover_twice(cli: Callable[..., Any], tmp_path: P
     slip = tmp_path / "slip.pdf"
     assert cli("pickup", "slip", rows[-1]["case_number"], "--out", str(slip)).code == 0
     assert slip.read_bytes().startswith(b"%PDF")
+
+    # Outside demo mode (a pickup clerk signed in; the office's first admin ends the demo
+    # database: demo mode is refused from then on) the demo county's codes are refused, and
+    # none can be issued.
+    real = {"ESERVICE_DEMO": ""}
+    for args, password in (
+        (("setup", "--admin", "boss", "--password-stdin"), "admin password 1"),
+        (("login", "boss", "--password-stdin"), "admin password 1"),
+        (("operator", "add", "desk01", "--name", "領件", "--roles", "pickup", "--password-stdin"),
+         "desk password 1"),
+        (("login", "desk01", "--password-stdin"), "desk password 1"),
+    ):  # fmt: skip
+        assert cli(*args, stdin=password + "\n", env=real).code == 0, args
+    refused = cli("pickup", "verify", payload, "--json", env=real)
+    assert refused.code != 0 and refused.json["reason"] == "demo_key"
+    assert cli("pickup", "issue", rows[0]["case_number"], env=real).code == 2
 
 
 def test_verify_garbage_exits_nonzero_with_reason(cli: Callable[..., Any]) -> None:

@@ -22,8 +22,9 @@ PASSWORD = "counter-pass-1"
 
 
 def _office_with_a_clerk(data_dir: Path) -> None:
-    """A current database with one clerk (today's shift-start check done)."""
-    app = open_app(Settings(data_dir=data_dir))
+    """A current database with one clerk (today's shift-start check done), made in demo mode:
+    a demo database, which demo mode still opens with the accounts a demo adds."""
+    app = open_app(Settings(data_dir=data_dir, demo=True))
     try:
         app.operator = Operator(account="tester", name="測試操作員", roles=COUNTER_ROLES)
         operators.create_operator(app, "clerk01", "王承辦", ["clerk"], PASSWORD)

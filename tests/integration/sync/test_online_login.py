@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import logging
+import os
 import socket
 import time
 from collections.abc import Callable, Iterator
@@ -49,11 +50,14 @@ def _cli_login(h01: App, capsys: pytest.CaptureFixture[str], account: str, passw
     import sys
 
     old, sys.stdin = sys.stdin, io.StringIO(password + "\n")
+    demo = os.environ.pop("ESERVICE_DEMO", None)  # an office's database: never demo mode
     try:
         data_dir = str(h01.settings.data_dir)
         code = main(["--data-dir", data_dir, "login", account, "--password-stdin", "--json"])
     finally:
         sys.stdin = old
+        if demo is not None:
+            os.environ["ESERVICE_DEMO"] = demo
     return code, json.loads(capsys.readouterr().out or "{}")
 
 

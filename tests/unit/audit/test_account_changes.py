@@ -5,6 +5,7 @@ them; ``eservice.log`` keeps its lines for IT."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Callable
@@ -201,11 +202,14 @@ def test_a_clerk_cannot_change_accounts_and_leaves_no_record(office: App) -> Non
 
 
 def test_report_access_lists_and_filters_account_changes(
-    office: App, settings: Settings, capsys: pytest.CaptureFixture[str]
+    office: App, settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: Any
 ) -> None:
     operators.create_operator(office, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
     operators.set_roles(office, "clerk07", ["clerk", "supervisor"])
     access.record(office, access.SEARCH, detail="王小")  # not an account change
+    monkeypatch.delenv("ESERVICE_DEMO")  # an office's database: boss signs in
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--data-dir", str(settings.data_dir), "login", "boss", "--password-stdin"]) == 0
 
     def cli(*args: str) -> Any:
         capsys.readouterr()
@@ -268,6 +272,7 @@ def test_a_lockout_is_recorded_by_the_counter_once(office: App) -> None:
         "operators",
         "operators_sessions",
         "county_login",
+        "operators_demo",
     ],
 )
 def test_each_account_module_imports_first_in_a_fresh_process(module: str) -> None:

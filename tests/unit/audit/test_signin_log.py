@@ -4,6 +4,7 @@ was typed for an unknown one), the office, the counter and the time (UTC), never
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, timedelta
 from typing import Any
@@ -116,7 +117,13 @@ def test_the_auditor_reads_them_with_report_access(office: App) -> None:
     assert access.summary(access.report(office, action=access.SIGNIN))["signin"] == 3
 
 
-def test_report_access_action_signin(office: App, settings: Settings, capsys: Any) -> None:
+def test_report_access_action_signin(
+    office: App, settings: Settings, capsys: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("ESERVICE_DEMO")  # an office's database: boss signs in
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--data-dir", str(settings.data_dir), "login", "boss", "--password-stdin"]) == 0
+
     def cli(*args: str) -> str:
         capsys.readouterr()
         code = main(["--data-dir", str(settings.data_dir), "report", "access", *args])
@@ -125,6 +132,6 @@ def test_report_access_action_signin(office: App, settings: Settings, capsys: An
         return out
 
     data = json.loads(cli("--action", "signin", "--json"))
-    assert data["by_action"]["signin"] == data["count"] == 1
-    assert data["records"][0]["detail"] == "signed-in boss"
+    assert data["by_action"]["signin"] == data["count"] == 2
+    assert [r["detail"] for r in data["records"]] == ["signed-in boss"] * 2
     assert "登入登出" in cli("--action", "signin")

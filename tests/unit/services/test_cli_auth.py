@@ -199,9 +199,22 @@ def test_clerk_free_text_is_gone(cli: Cli) -> None:
     assert e.value.code == 2
 
 
-def test_demo_mode_signs_in_the_demo_operator(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_demo_mode_signs_in_the_demo_operator_only_where_no_account_exists(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ESERVICE_DEMO=1 (or --demo) at a counter in use signed in demo01, an office admin with
+    every counter role, without a password: `operator list`, `report access` and the rest."""
     monkeypatch.setenv("ESERVICE_DEMO", "1")
-    code, data, _ = cli("whoami", "--json")
+    for args in (
+        ["whoami"],
+        ["operator", "list"],
+        ["--demo", "report", "access", "--action", "account"],
+    ):
+        code, data, _ = cli(*args, "--json")
+        assert code == 2 and data["error"] == "auth.forbidden", data
+        assert "示範模式" in data["message"]
+    fresh = Cli(cli.data.with_name("demo"), cli.capsys, cli.mp)
+    code, data, _ = fresh("whoami", "--json")
     assert code == 0 and data["account"] == "demo01"
 
 
