@@ -89,12 +89,14 @@ class PickupDesk(PickupIdCard):
         right_box = self._build_case_side()
 
         split = QSplitter()
+        split.setChildrenCollapsible(False)  # a drag keeps the list's columns in view
         split.addWidget(left_box)
         split.addWidget(right_box)
-        # The ready list takes the room the case side does not need (at 1024 px there is little).
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 0)
-        split.setSizes([620, right_box.minimumSizeHint().width()])
+        # The list and the case side share the room 3:2, each above its least (the list's:
+        # its headers and whole case numbers; at 1024 px the case side is at its own).
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
+        split.setSizes([600, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(self._build_id_row())

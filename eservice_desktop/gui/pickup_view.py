@@ -38,11 +38,18 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("PickupDesk", text)
 
 
-class MessageLabel(QLabel):
-    """The desk's verdict, wrapped, never shorter than its lines: a layout short of height
-    squeezes a wrapped label below them (a plain label's least height is one line), and at
-    1024×768 the last line of 已於 … 領取，不可重複交付 (…請洽主管。) was cut under 案件. Its
-    least height follows its text and width, so the page scrolls instead."""
+class WrappedLabel(QLabel):
+    """A label that wraps its text and is never shorter than its lines: a layout short of
+    height squeezes a wrapped label below them (a plain label's least height is one line), and
+    at 1024×768 the last line of 已於 … 領取，不可重複交付 (…請洽主管。) was cut under 案件. Its
+    least height follows its text and width, so the page scrolls instead. Plain text: the
+    desk shows data (a web applicant named "<h1>王</h1>小明" was drawn as a heading)."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         super().setText(text)
@@ -54,7 +61,10 @@ class MessageLabel(QLabel):
 
     def _hold_lines(self) -> None:
         if self.width() > 0:
-            self.setMinimumHeight(self.heightForWidth(self.width()))
+            # QLabel's heightForWidth never answers less than the minimum height: without the
+            # reset the label kept the lines of its narrowest moment, a gap under the verdict
+            self.setMinimumHeight(0)
+            self.setMinimumHeight(max(0, self.heightForWidth(self.width())))  # empty: -1
 
 
 class PickupView(QWidget):
@@ -92,7 +102,11 @@ class PickupView(QWidget):
         # On a narrow screen (1024 px with the identity panel) the columns fit the list and the
         # service name, the one long text, wraps onto a second line and no further (an English
         # name took five): the rest is elided, the whole name in its tooltip.
-        self.ready_fitter = ColumnFitter(self.ready_table, elastic=(2,))
+        # The case number stays whole, and the list keeps room for every header and the case
+        # numbers beside the case side (which took all but 150 px of it in English at 1024).
+        self.ready_fitter = ColumnFitter(
+            self.ready_table, elastic=(2,), whole=(1,), hold_least=True
+        )
         rows = self.ready_table.verticalHeader()
         rows.hide()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -102,6 +116,7 @@ class PickupView(QWidget):
         self.ready_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.refresh_button = QPushButton(_t("重新整理(&E)"))
         left = QVBoxLayout()
+        left.setContentsMargins(0, 0, 3, 0)  # in line with the code field; the page has margins
         left.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         left.addWidget(QLabel(_t("本所待領件")))
         left.addWidget(self.ready_table, 1)
@@ -112,12 +127,13 @@ class PickupView(QWidget):
 
     def _build_case_side(self) -> QWidget:
         """The message, the case scanned, the collector and the actions."""
-        self.message_label = MessageLabel(_t("請掃描民眾手機上的領件條碼"))
+        self.message_label = WrappedLabel(_t("請掃描民眾手機上的領件條碼"))
         self.message_label.setObjectName("pickup_message")
-        self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("font-size: 16pt;")
         self.case_labels: dict[str, QLabel] = {}
         case_form = QFormLayout()
+        # Long values wrap: an English service name kept the case side as wide as itself and
+        # left the ready list 150 px at 1024.
         for key, label in (
             ("case_number", _t("案號")),
             ("service_name", _t("申辦項目")),
@@ -125,7 +141,8 @@ class PickupView(QWidget):
             ("documents", _t("交付文件")),
             ("balance", _t("尚需繳費")),
         ):
-            value = QLabel("")
+            # the case number stays on one line (it would break at its dashes)
+            value = QLabel("") if key == "case_number" else WrappedLabel()
             value.setObjectName(f"pickup_case_{key}")
             # data, never markup: a web applicant named "<h1>王</h1>小明" was drawn as a heading
             value.setTextFormat(Qt.TextFormat.PlainText)
@@ -138,6 +155,7 @@ class PickupView(QWidget):
         buttons = self._build_actions()
 
         right = QVBoxLayout()
+        right.setContentsMargins(3, 0, 0, 0)
         right.addWidget(self.message_label)
         right.addWidget(case_box)
         right.addWidget(proxy_box)
@@ -164,6 +182,7 @@ class PickupView(QWidget):
             field.setMinimumWidth(least)
         proxy_form = QFormLayout()
         proxy_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        proxy_form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         proxy_form.addRow(self.proxy_check)
         proxy_form.addRow(_t("代領人姓名"), self.proxy_name)
         proxy_form.addRow(_t("代領人身分證字號"), self.proxy_id)
@@ -172,14 +191,15 @@ class PickupView(QWidget):
         proxy_box.setLayout(proxy_form)
         return proxy_box
 
-    def _build_actions(self) -> QHBoxLayout:
+    def _build_actions(self) -> QVBoxLayout:
         """確認交付 (and why it is disabled), the slip, the online look-up."""
         self.confirm_button = QPushButton(_t("確認交付(&D)"))
         self.confirm_button.setObjectName("pickup_confirm")
         self.confirm_button.setEnabled(False)
         self.confirm_button.setAutoDefault(True)  # Enter presses it once it has the focus
-        #: Why 確認交付 is disabled, beside it (fees due: the amount and F6).
-        self.confirm_reason = QLabel("")
+        #: Why 確認交付 is disabled, under it (fees due: the amount and F6), wrapped: beside it,
+        #: the English sentence widened the case side past the window.
+        self.confirm_reason = WrappedLabel()
         self.confirm_reason.setObjectName("pickup_confirm_reason")
         self.confirm_reason.setStyleSheet("color: #b71c1c;")
         self.slip_button = QPushButton(_t("列印領件單(&S)"))
@@ -188,11 +208,16 @@ class PickupView(QWidget):
         self.online_button = QPushButton(_t("向縣府線上查詢(&L)"))
         self.online_button.setObjectName("pickup_online")
         self.online_button.hide()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.online_button)
-        buttons.addWidget(self.confirm_button)
+        # 向縣府線上查詢 (a code the county has not synced here) has a row of its own above:
+        # beside the other two the row was wider than the case side at 1024 px
+        row = QHBoxLayout()
+        row.addWidget(self.confirm_button)
+        row.addWidget(self.slip_button)
+        row.addStretch(1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.online_button, 0, Qt.AlignmentFlag.AlignLeft)
+        buttons.addLayout(row)
         buttons.addWidget(self.confirm_reason)
-        buttons.addWidget(self.slip_button)
         return buttons
 
     def _build_camera(self) -> QPushButton:

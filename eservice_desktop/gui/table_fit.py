@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 
 class ColumnFitter(QObject):
@@ -31,6 +31,8 @@ class ColumnFitter(QObject):
         elastic: tuple[int, ...] = (),
         keep: dict[int, int] | None = None,
         whole: tuple[int, ...] = (),
+        *,
+        hold_least: bool = False,
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -39,6 +41,9 @@ class ColumnFitter(QObject):
         self.whole = whole
         #: Elastic column -> the room (px) it keeps of its contents before it gives way.
         self.keep = dict(keep or {})
+        #: The table keeps ``least_width()`` as its minimum width (a list beside a panel whose
+        #: contents grow: the pickup desk's case side took all but 150 px of it in English).
+        self.hold_least = hold_least
         self._wanted: list[int] | None = None
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -91,6 +96,15 @@ class ColumnFitter(QObject):
             self._wanted = [max(m, self.table.sizeHintForColumn(i)) for i, m in enumerate(minimum)]
         return self._wanted
 
+    def least_width(self) -> int:
+        """The table's width (frame and vertical scroll bar included) at which every header
+        fits and the ``whole`` columns show their contents, the elastic ones at their header."""
+        minimum = self.minimum_widths()
+        wanted = self._wanted_widths(minimum)
+        columns = sum(wanted[i] if i in self.whole else m for i, m in enumerate(minimum))
+        bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return columns + 2 * self.table.frameWidth() + bar
+
     def fit(self) -> None:
         self._watch_model()
         if not self.table.isVisible():
@@ -112,6 +126,8 @@ class ColumnFitter(QObject):
         for i, w in enumerate(widths):
             if header.sectionSize(i) != w:
                 header.resizeSection(i, w)
+        if self.hold_least:
+            self.table.setMinimumWidth(self.least_width())
 
 
 def fit_widths(

@@ -48,7 +48,7 @@
     </message>
     <message>
         <source>交付文件</source>
-        <translation>Documents to hand over</translation>
+        <translation>Documents</translation>
     </message>
     <message>
         <source>尚需繳費</source>
@@ -132,7 +132,7 @@
     </message>
     <message>
         <source>{name} {n} 份</source>
-        <translation>{name} × {n}</translation>
+        <translation>{name} × {n}</translation>
     </message>
     <message>
         <source>{n} 元</source>
