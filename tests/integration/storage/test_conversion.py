@@ -21,7 +21,7 @@ import pytest
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.services import cases
+from eservice_desktop.services import cases, operators_demo
 from eservice_desktop.services.core import open_app
 from eservice_desktop.storage import cipher, dbkey
 from eservice_desktop.storage.db import HEAD_REVISION
@@ -70,6 +70,12 @@ def _plain_office(data: Path) -> None:
             ((i, f"A1{i:08d}", f"王小明{i}") for i in range(ROWS)),
         )
         conn.execute("INSERT INTO bulk VALUES (?, ?, ?)", (ROWS, "A100000000", "林美玲"))
+        # the suite runs the CLI in demo mode (tests/conftest.py), which opens a demo database
+        # only: the fixture's office (it has an admin) is marked one, as the template is
+        conn.execute(
+            "INSERT INTO sync_state (name, value, updated_at) VALUES (?, '1', ?)",
+            (operators_demo.DEMO_DATABASE, "2026-01-05 01:00:00.000000"),
+        )
     conn.close()
     _BUILT["db"] = (data / "eservice.sqlite3").read_bytes()
 
