@@ -22,17 +22,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String, func, or_, select
+from sqlalchemy import DateTime, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from eservice_desktop.county import channel_requests, notify, service
 from eservice_desktop.county.case_facts import county_calendar
 from eservice_desktop.county.channel_checks import Refused, validate
 from eservice_desktop.county.channel_status import case_by_number
+from eservice_desktop.county.push_rows import ref_hash
 from eservice_desktop.county.store import (
     CountyBase,
     CountyCaseRow,
-    CountyEventRow,
+    CountyPaymentRefRow,
     DeviceRow,
     aware,
     lock_feed,
@@ -364,17 +365,11 @@ def _check_new_transaction(s: Session, state: CaseState, transaction_id: str) ->
 def _paid_elsewhere(s: Session, transaction_id: str) -> bool:
     """Whether a payment of any case already has this transaction id (交易電子案號: its
     reference, else its payment id): one kiosk or bank transaction paid two cases' fees, and
-    the treasury's settlement line could settle only one of them."""
-    payload = CountyEventRow.payload
+    the treasury's settlement line could settle only one of them. Looked up by its key in
+    ``county_payment_refs`` (every payment event's ids, written with the event)."""
     found = s.scalar(
-        select(CountyEventRow.seq)
-        .where(CountyEventRow.type == ev.PAYMENT_RECORDED)
-        .where(
-            or_(
-                payload["reference"].as_string() == transaction_id,
-                payload["payment_id"].as_string() == transaction_id,
-            )
-        )
+        select(CountyPaymentRefRow.event_id)
+        .where(CountyPaymentRefRow.ref_hash == ref_hash(transaction_id))
         .limit(1)
     )
     return found is not None

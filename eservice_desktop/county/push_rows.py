@@ -5,6 +5,7 @@ case states the batch starts from.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import defaultdict
@@ -23,6 +24,7 @@ from eservice_desktop.county.store import (
     CountyCaseRow,
     CountyChainRow,
     CountyEventRow,
+    CountyPaymentRefRow,
     DeviceRow,
     FeedRow,
     RouteRow,
@@ -44,6 +46,7 @@ COUNTY_DEVICE = "CTY"
 
 EVENT_COLUMNS = (*ev.ENVELOPE, "received_at", "payload")
 CHAIN_COLUMNS = ("event_id", "prev", "hash")
+PAYMENT_REF_COLUMNS = ("ref_hash", "event_id")
 ROUTE_COLUMNS = ("case_id", "office")
 FEED_COLUMNS = ("office", "kind", "case_id", "source", "data", "created_at")
 #: What a push changes in a case row the county holds already (its key first).
@@ -90,6 +93,7 @@ class Batch:
     chain_rows: list[tuple[str, str, str]] = field(default_factory=list)
     feed_rows: list[tuple[Any, ...]] = field(default_factory=list)
     route_rows: list[tuple[str, str]] = field(default_factory=list)
+    payment_ref_rows: list[tuple[str, str]] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     closed_now: list[str] = field(default_factory=list)
@@ -177,6 +181,8 @@ def accept(
     batch.event_rows.append(_event_tuple(e, batch.now, payload))
     if e.hash is not None and e.prev is not None:
         batch.chain_rows.append((e.event_id, e.prev, e.hash))
+    if e.type == ev.PAYMENT_RECORDED:
+        batch.payment_ref_rows += [(h, e.event_id) for h in payment_ref_hashes(e.payload)]
     _route(batch, e, after, batch.device_key, event_document(e, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
@@ -193,6 +199,21 @@ def accept(
     ):
         # closed now, or a closed case whose fees were settled now (paid or exempted)
         batch.closed_now.append(e.case_id)
+
+
+def ref_hash(transaction_id: str) -> str:
+    """The key ``county_payment_refs`` keeps a transaction id under (its SHA-256, hex)."""
+    return hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()
+
+
+def payment_ref_hashes(payload: dict[str, Any]) -> set[str]:
+    """The ``county_payment_refs`` keys of a payment's payload: its ``reference`` as sent and
+    trimmed (交易電子案號, sf.transaction_id) and its ``payment_id``; no empty one."""
+    ref = payload.get("reference")
+    texts = {str(payload.get("payment_id") or "")}
+    if ref is not None:
+        texts |= {str(ref), str(ref).strip()}
+    return {ref_hash(t) for t in texts if t}
 
 
 def _event_tuple(e: Event, now: datetime, payload: Any) -> tuple[Any, ...]:
@@ -274,6 +295,7 @@ def write_batch(s: Session, batch: Batch) -> None:
             chain_rows = [r for r in chain_rows if r[0] not in have]
     insert_tuples(s, CountyChainRow, CHAIN_COLUMNS, chain_rows)
     insert_tuples(s, RouteRow, ROUTE_COLUMNS, batch.route_rows)
+    insert_tuples(s, CountyPaymentRefRow, PAYMENT_REF_COLUMNS, batch.payment_ref_rows)
     insert_tuples(s, FeedRow, FEED_COLUMNS, batch.feed_rows)
 
 

@@ -59,6 +59,18 @@ class CountyEventRow(CountyBase):
     __table_args__ = (Index("ix_county_events_office", "office", "seq"),)
 
 
+class CountyPaymentRefRow(CountyBase):
+    """A transaction id (交易電子案號) a ``case.payment_recorded`` event holds, as the SHA-256 of
+    its text: the payment's ``reference`` (as sent and trimmed) and its ``payment_id``. Written
+    with the event in the push transaction, so a kiosk's or web portal's payment finds a
+    transaction id already recorded by its key, never by reading every event's payload."""
+
+    __tablename__ = "county_payment_refs"
+
+    ref_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+
+
 class CountyChainRow(CountyBase):
     """An accepted event's place in its device's hash chain (domain/chain.py), kept beside
     ``county_events`` (a table of its own: county databases from before the chain gained it

@@ -1,0 +1,139 @@
+"""A kiosk's or web portal's payment looks its transaction id up by key (``county_payment_refs``,
+county migration 0004): the duplicate check read the payload of every county event, seconds per
+payment under the feed lock on a county with a million events."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event, select, text
+from sqlalchemy.orm import Session, sessionmaker
+from sync_helpers import _fresh_pg_db
+
+from eservice_desktop.county import channels, migrate
+from eservice_desktop.county.channel_checks import Refused
+from eservice_desktop.county.push_rows import ref_hash
+from eservice_desktop.county.store import CountyPaymentRefRow, DeviceRow, make_engine, utcnow
+from eservice_desktop.domain import events as ev
+
+CountyStore = tuple[sessionmaker[Session], DeviceRow]
+
+
+def _submit(sessions: sessionmaker[Session]) -> str:
+    app = channels.Application(
+        service_code="HR-HOUSEHOLD-BOOK",
+        applicant_id="A123456789",
+        applicant_name="王小明",
+        fields={"registered_address": "桃園市桃園區中正路1號", "reason": "補發"},
+    )
+    web = channels.ChannelRow(name="web", kind="web", credential_hash="0" * 64, created_at=utcnow())
+    with sessions() as s, s.begin():
+        number: str = channels.submit(s, web, app, utcnow())["case_number"]
+    return number
+
+
+def _plans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
+    """The query plan of each SELECT (PostgreSQL with sequential scans priced out, so a plan
+    that still reads a whole table has no index it could use)."""
+    plans = []
+    with engine.connect() as conn:
+        sqlite = engine.dialect.name == "sqlite"
+        if not sqlite:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+        for sql, params in statements:
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            explain = "EXPLAIN QUERY PLAN " if sqlite else "EXPLAIN "
+            rows = conn.exec_driver_sql(explain + sql, params).all()
+            plans.append("\n".join(str(r[-1] if sqlite else r[0]) for r in rows))
+    return plans
+
+
+def test_the_duplicate_check_of_a_payment_reads_the_transaction_ids_by_their_index(
+    county_store: CountyStore,
+) -> None:
+    sessions, _dev = county_store
+    first, second = _submit(sessions), _submit(sessions)
+    kiosk = channels.ChannelRow(
+        name="ibon", kind="kiosk", credential_hash="0" * 64, created_at=utcnow()
+    )
+    pay = functools.partial(
+        channels.pay, channel=kiosk, amount=30, transaction_id="IBON-IDX-1", payment_tool=""
+    )
+    with sessions() as s, s.begin():
+        pay(s, case_number=first, now=utcnow())
+    engine = sessions.kw["bind"]
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+        statements.append((sql, params))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        with pytest.raises(Refused) as refused, sessions() as s, s.begin():
+            pay(s, case_number=second, now=utcnow())
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert refused.value.errors["transaction_id"].code == "payment.duplicate"
+    plans = _plans(engine, statements)
+    sqlite = engine.dialect.name == "sqlite"
+    whole_events = "SCAN county_events" if sqlite else "Seq Scan on county_events"
+    assert not [p for p in plans if whole_events in p]
+    by_key = (
+        "SEARCH county_payment_refs USING COVERING INDEX sqlite_autoindex_county_payment_refs_1"
+        if sqlite
+        else "Index Only Scan using pk_county_payment_refs on county_payment_refs"
+    )
+    assert [p for p in plans if by_key in p], plans
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def county_at_0003(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A county database as revision 0003 left it (no ``county_payment_refs`` yet)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    else:
+        url = _fresh_pg_db(request.getfixturevalue("pg_url"))
+    engine = make_engine(url)
+    migrate.upgrade(engine, "0003")
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_fills_the_transaction_ids_of_the_payments_already_recorded(
+    county_at_0003: Engine,
+) -> None:
+    engine = county_at_0003
+    insert = text(
+        "INSERT INTO county_events (event_id, case_id, type, office, device, clerk, at,"
+        " received_at, payload) VALUES (:id, :case, :type, 'H01', '01', 'clerk', :at, :at, :p)"
+    )
+    now = utcnow()
+    paid = '{"payment_id": "p-1", "method": "online", "amount": 30, "reference": " IBON-7 "}'
+    cash = '{"payment_id": "p-2", "method": "cash", "amount": 20, "reference": null}'
+    events = [
+        (ev.RECEIVED, '{"reference": "IBON-NOT-A-PAYMENT"}'),
+        (ev.PAYMENT_RECORDED, paid),
+        (ev.PAYMENT_RECORDED, cash),
+    ]
+    with engine.begin() as conn:
+        for n, (kind, payload) in enumerate(events):
+            conn.execute(
+                insert, {"id": f"e-{n}", "case": "c-1", "type": kind, "at": now, "p": payload}
+            )
+
+    migrate.upgrade(engine)
+
+    with Session(engine) as s:
+        rows = set(s.execute(select(CountyPaymentRefRow.ref_hash, CountyPaymentRefRow.event_id)))
+        assert rows == {
+            (ref_hash(" IBON-7 "), "e-1"),
+            (ref_hash("IBON-7"), "e-1"),
+            (ref_hash("p-1"), "e-1"),
+            (ref_hash("p-2"), "e-2"),
+        }
+        assert channels._paid_elsewhere(s, "IBON-7")
+        assert not channels._paid_elsewhere(s, "IBON-NOT-A-PAYMENT")
