@@ -41,6 +41,7 @@ from eservice_desktop.county.office_routes import (
     report_routes,
 )
 from eservice_desktop.county.refusals import answer_of
+from eservice_desktop.county.security_headers import SecurityHeaders
 from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
 from eservice_desktop.county.sync_routes import case_routes, demo_routes, device_routes, sync_routes
 from eservice_desktop.county.vault import Vault, unlock
@@ -126,6 +127,8 @@ def create_app(
     app.add_middleware(
         BoundedStrictBodies, enrol_limiter=limits.enrol_source, client_timeout_s=client_timeout_s
     )
+    # outermost: the edge's own refusals carry the headers too (county/security_headers.py)
+    app.add_middleware(SecurityHeaders)
     app.state.sessions = sessions
     app.state.engine = engine
     app.state.limits = limits

@@ -33,7 +33,7 @@ from eservice_desktop.county import (
 )
 from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
-from eservice_desktop.county.status_page import render_page
+from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
 from eservice_desktop.county_link.protocol import API_VERSION
 from eservice_desktop.county_link.wire_base import iso_text
 from eservice_desktop.domain.settlement_file import TOOLS, known_tool
@@ -332,7 +332,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         if (case_number or id_last4) and not per_client.allow(_client(request)):
             # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
             page = render_page(case_number.strip()[:30], None, TOO_MANY_QUERIES)
-            return HTMLResponse(page, status_code=429, headers={"Retry-After": "60"})
+            return _page(page, 429, {"Retry-After": "60"})
         if case_number or id_last4:
             if re.fullmatch(CASE_NUMBER, case_number.strip()) and re.fullmatch(
                 LAST4, id_last4.strip()
@@ -346,7 +346,12 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
                     "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."
                 )
         page = render_page(case_number.strip()[:30], data, message)
-        return HTMLResponse(page, status_code=200 if data or not message else 404)
+        return _page(page, 200 if data or not message else 404)
+
+
+def _page(page: str, status: int, extra: dict[str, str] | None = None) -> HTMLResponse:
+    """The status page with its own headers (status_page.PAGE_HEADERS: CSP, no framing)."""
+    return HTMLResponse(page, status_code=status, headers={**PAGE_HEADERS, **(extra or {})})
 
 
 def _refused(

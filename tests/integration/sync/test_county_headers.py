@@ -1,0 +1,69 @@
+"""What the county's answers say to browsers and caches, read off the wire: the citizen's status
+page was answered without ``Cache-Control: no-store`` (a kiosk's shared browser or a proxy could
+keep a citizen's case and ID digits) and without any policy against framing or sniffing."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import socket
+
+from sync_helpers import CountyServer
+
+from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
+
+
+def _head(server: CountyServer, target: str) -> tuple[int, dict[str, str]]:
+    """The status and headers of a raw ``GET target`` (lower-case names)."""
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(f"GET {target} HTTP/1.1\r\nHost: county\r\nConnection: close\r\n\r\n".encode())
+        raw = b""
+        while b"\r\n\r\n" not in raw:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            raw += chunk
+    lines = raw.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers: dict[str, str] = {}
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        assert name.lower() not in headers, f"{name} twice"
+        headers[name.lower()] = value.strip()
+    return int(lines[0].split()[1]), headers
+
+
+def test_the_status_page_and_the_json_answers_are_kept_by_no_cache(
+    sqlite_county: CountyServer,
+) -> None:
+    query = "case_number=H01-00-115-000001-0&id_last4=6789"
+    for target in ("/status", f"/status?{query}"):
+        status, h = _head(sqlite_county, target)
+        assert status in (200, 404) and h["content-type"].startswith("text/html")
+        assert h["cache-control"] == "no-store"
+        assert h["x-content-type-options"] == "nosniff"
+        assert h["referrer-policy"] == "no-referrer"
+        assert h["x-frame-options"] == "DENY"
+        csp = h["content-security-policy"]
+        assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+        assert "form-action 'self'" in csp and "style-src 'sha256-" in csp
+        assert "script-src" not in csp and "unsafe" not in csp
+    # JSON: the public status query, a request without credential, a refused query
+    for target, want in (
+        (f"/v1/public/status?{query}", 404),
+        ("/v1/changes?since=0", 401),
+        ("/v1/public/status?case_number=x", 422),
+    ):
+        status, h = _head(sqlite_county, target)
+        assert status == want and h["content-type"].startswith("application/json"), target
+        assert h["cache-control"] == "no-store"
+        assert h["x-content-type-options"] == "nosniff"
+        assert h["referrer-policy"] == "no-referrer"
+        assert h["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+
+
+def test_the_status_pages_policy_allows_its_own_style_only() -> None:
+    page = render_page("", None, "")
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert f"style-src 'sha256-{digest}';" in PAGE_HEADERS["Content-Security-Policy"]
+    assert "<script" not in page and " style=" not in page
