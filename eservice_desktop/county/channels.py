@@ -163,9 +163,13 @@ class Application:
 def _next_number(s: Session, office: str, at: datetime) -> str:
     year = to_roc(at.astimezone(TAIPEI).date())[0]
     prefix = f"{office}-{CHANNEL_DEVICE}-{year:03d}-"
+    # the bounds let the case number's index answer (every number of the prefix has their
+    # form: six digits, a dash, a check digit); LIKE alone read the whole index under the feed
+    # lock on every application (SQLite and PostgreSQL use no index for it)
+    number = CountyCaseRow.case_number
     last = s.scalar(
-        select(func.max(CountyCaseRow.case_number)).where(
-            CountyCaseRow.case_number.like(prefix + "%")
+        select(func.max(number)).where(
+            number >= prefix + "000000-0", number <= prefix + "999999-9", number.like(prefix + "%")
         )
     )
     seq = int(last.split("-")[3]) + 1 if last else 1

@@ -1,6 +1,7 @@
-"""A kiosk's or web portal's payment looks its transaction id up by key (``county_payment_refs``,
-county migration 0004): the duplicate check read the payload of every county event, seconds per
-payment under the feed lock on a county with a million events."""
+"""What a kiosk or web portal asks under the feed lock is looked up by key: a payment's
+transaction id (``county_payment_refs``, county migration 0004: the duplicate check read the
+payload of every county event, seconds per payment on a county of a million events) and an
+application's next case number (it read the whole case number index)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,21 @@ def _submit(sessions: sessionmaker[Session]) -> str:
     return number
 
 
+def _statements(engine: Engine, run: Any) -> list[tuple[str, Any]]:
+    """The statements ``run()`` sends (SQL and parameters)."""
+    statements: list[tuple[str, Any]] = []
+
+    def seen(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
+        statements.append((sql, params))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return statements
+
+
 def _plans(engine: Engine, statements: list[tuple[str, Any]]) -> list[str]:
     """The query plan of each SELECT (PostgreSQL with sequential scans priced out, so a plan
     that still reads a whole table has no index it could use)."""
@@ -66,18 +82,13 @@ def test_the_duplicate_check_of_a_payment_reads_the_transaction_ids_by_their_ind
     with sessions() as s, s.begin():
         pay(s, case_number=first, now=utcnow())
     engine = sessions.kw["bind"]
-    statements: list[tuple[str, Any]] = []
 
-    def seen(_c: Any, _cur: Any, sql: str, params: Any, _ctx: Any, _many: bool) -> None:
-        statements.append((sql, params))
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    def pay_second() -> None:
         with pytest.raises(Refused) as refused, sessions() as s, s.begin():
             pay(s, case_number=second, now=utcnow())
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    assert refused.value.errors["transaction_id"].code == "payment.duplicate"
+        assert refused.value.errors["transaction_id"].code == "payment.duplicate"
+
+    statements = _statements(engine, pay_second)
     plans = _plans(engine, statements)
     sqlite = engine.dialect.name == "sqlite"
     whole_events = "SCAN county_events" if sqlite else "Seq Scan on county_events"
@@ -88,6 +99,27 @@ def test_the_duplicate_check_of_a_payment_reads_the_transaction_ids_by_their_ind
         else "Index Only Scan using pk_county_payment_refs on county_payment_refs"
     )
     assert [p for p in plans if by_key in p], plans
+
+
+def test_an_applications_case_number_is_found_by_the_case_number_index(
+    county_store: CountyStore,
+) -> None:
+    sessions, _dev = county_store
+    first = _submit(sessions)
+    engine = sessions.kw["bind"]
+    numbers: list[str] = []
+    statements = _statements(engine, lambda: numbers.append(_submit(sessions)))
+    assert int(numbers[0].split("-")[3]) == int(first.split("-")[3]) + 1
+    numbering = [(q, p) for q, p in statements if "max(county_cases.case_number)" in q]
+    plans = _plans(engine, numbering)
+    assert len(plans) == 1
+    sqlite = engine.dialect.name == "sqlite"
+    bounded = (
+        "USING COVERING INDEX ix_county_cases_case_number (case_number>? AND case_number<?)"
+        if sqlite
+        else "Index Cond: ((case_number >= '"
+    )
+    assert bounded in plans[0], plans
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
