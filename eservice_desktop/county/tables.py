@@ -251,6 +251,8 @@ class NotificationRow(CountyBase):
 
     __table_args__ = (
         Index("ix_county_notifications_due", "status", "next_attempt_at"),
+        # a resend request (pushed, under the feed lock) reads the case's notices by stage
+        Index("ix_county_notifications_case", "case_id", "stage"),
         Index("uq_county_notifications_event_channel", "event_id", "channel", unique=True),
     )
 

@@ -1,7 +1,8 @@
-"""What a kiosk or web portal asks under the feed lock is looked up by key: a payment's
-transaction id (``county_payment_refs``, county migration 0004: the duplicate check read the
-payload of every county event, seconds per payment on a county of a million events) and an
-application's next case number (it read the whole case number index)."""
+"""What the county reads under the feed lock is looked up by key: a kiosk's or web portal's
+payment's transaction id (``county_payment_refs``, county migration 0004: the duplicate check
+read the payload of every county event, seconds per payment on a county of a million events),
+an application's next case number (it read the whole case number index) and the notices of a
+case an office asked to resend (every notice, county migration 0005)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sync_helpers import _fresh_pg_db
 
-from eservice_desktop.county import channels, migrate
+from eservice_desktop.county import channels, migrate, notice_outcomes
 from eservice_desktop.county.channel_checks import Refused
 from eservice_desktop.county.push_rows import ref_hash
 from eservice_desktop.county.store import CountyPaymentRefRow, DeviceRow, make_engine, utcnow
@@ -120,6 +121,26 @@ def test_an_applications_case_number_is_found_by_the_case_number_index(
         else "Index Cond: ((case_number >= '"
     )
     assert bounded in plans[0], plans
+
+
+def test_a_resend_request_reads_the_cases_notices_by_their_index(
+    county_store: CountyStore,
+) -> None:
+    sessions, _dev = county_store
+    engine = sessions.kw["bind"]
+
+    def resend() -> None:
+        with sessions() as s, s.begin():
+            assert notice_outcomes.resend(s, "no-such-case", "ready", utcnow()) == 0
+
+    plans = _plans(engine, _statements(engine, resend))
+    sqlite = engine.dialect.name == "sqlite"
+    by_case = (
+        "SEARCH county_notifications USING INDEX ix_county_notifications_case (case_id=? AND"
+        if sqlite
+        else "Index Scan using ix_county_notifications_case on county_notifications"
+    )
+    assert [p for p in plans if by_case in p], plans
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
