@@ -6,7 +6,8 @@ accepts events from other offices which the county has already ordered.
 
 Three modules, one job each, every name importable from here: ``case_state`` (``CaseState``,
 payments, lifecycle and labels), ``case_rules`` (:func:`check` and each type's rule) and
-``case_fold`` (:func:`apply`, :func:`project` and each type's fold).
+``case_fold`` (:func:`apply`, :func:`project` and each type's fold); ``unpaid`` words the
+``fees_due`` refusal.
 """
 
 from __future__ import annotations
@@ -17,12 +18,10 @@ from eservice_desktop.domain.case_fold import (
     project,
 )
 from eservice_desktop.domain.case_rules import (
-    FEES_DUE,
     NOT_ACCEPTED,
     PAYMENT_METHODS,
     Rule,
     check,
-    fees_due_error,
 )
 from eservice_desktop.domain.case_state import (
     APPROVAL_ACTIONS,
@@ -47,6 +46,7 @@ from eservice_desktop.domain.case_state import (
 )
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 from eservice_desktop.domain.status_labels import STATUS_LABELS
+from eservice_desktop.domain.unpaid import FEES_DUE, FeesDueError, fees_due_error, unpaid_words
 
 __all__ = [
     "APPROVAL_ACTIONS",
@@ -69,6 +69,7 @@ __all__ = [
     "REJECTED",
     "STATUS_LABELS",
     "CaseState",
+    "FeesDueError",
     "Fold",
     "Payment",
     "Rule",
@@ -80,4 +81,5 @@ __all__ = [
     "project",
     "refund_error",
     "refunded_receipt_error",
+    "unpaid_words",
 ]

@@ -28,6 +28,7 @@ from eservice_desktop.domain.case_state import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
+from eservice_desktop.domain.unpaid import fees_due_error
 
 
 def _refuse(code: str, zh: str, en: str) -> DomainError:
@@ -41,33 +42,6 @@ _FINISHED: dict[str, tuple[str, str]] = {
     READY: ("本案已待領件", "The case is already ready for pickup"),
     PICKED_UP: ("本案已領件", "The case was already picked up"),
 }
-
-#: The stable reason every face reports when money is still owed.
-FEES_DUE = "fees_due"
-
-#: What the refused action is called, per event type (zh-TW, English).
-_UNPAID_ACTIONS: dict[str, tuple[str, str]] = {
-    ev.CLOSED: ("結案", "close the case"),
-    ev.READY_FOR_PICKUP: ("通知領件", "make it ready for pickup"),
-    ev.PICKED_UP: ("交付文件", "hand the documents over"),
-}
-
-
-def fees_due_error(balance: int, event_type: str = ev.CLOSED) -> DomainError:
-    """Nothing closes or leaves the office unpaid: the refusal names the amount and the way to
-    pay (or the one way past: an exemption with its reason, recorded as an assessment)."""
-    zh_action, en_action = _UNPAID_ACTIONS.get(event_type, ("辦理此動作", "do this"))
-    return DomainError(
-        FEES_DUE,
-        f"尚有規費 {balance:,} 元未繳，不能{zh_action}。請先收費（規費收費頁 F6，或指令 "
-        "payment record），或經核准免徵並記錄理由（payment assess --exempt --reason）。",
-        f"NT${balance:,} in fees is still due, so you cannot {en_action}. Take the payment first "
-        "(Fees page F6, or `payment record`), or record an approved exemption with its reason "
-        "(`payment assess --exempt --reason`).",
-        "balance",
-        {"amount": balance},
-    )
-
 
 #: Events only an open case takes.
 _NEEDS_OPEN = frozenset(

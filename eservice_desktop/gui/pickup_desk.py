@@ -37,10 +37,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain.events import PICKED_UP
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.barcode_wedge import TypingToField, WedgeFilter, key_char
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.error_text import fees_due_refusal
 from eservice_desktop.gui.pickup_camera import frame_image
 from eservice_desktop.gui.pickup_handover import handover_or_refuse
 from eservice_desktop.gui.pickup_id_card import PickupIdCard
@@ -253,6 +255,8 @@ class PickupDesk(PickupIdCard):
         colour = "#1b5e20" if result.ok else "#b71c1c"
         self.message_label.setStyleSheet(f"font-size: 16pt; color: {colour};")
         text = self.ctx.pick(result.message_zh, result.message_en)
+        if result.reason == pickup.FEES_DUE and result.case is not None:  # the window's remedy
+            text = self.ctx.message(fees_due_refusal(result.case.balance, PICKED_UP))
         if result.case is not None and result.case.open_conflicts:
             text += "\n" + self.tr("注意：本案有縣府回報的同步衝突尚未處理，交付前請洽主管。")
         self.message_label.setText(text)

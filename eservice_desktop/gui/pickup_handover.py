@@ -16,10 +16,11 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrinter
 
-from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, FEES_DUE, fees_due_error
+from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import PICKED_UP
 from eservice_desktop.gui.approval import run_with_approval
+from eservice_desktop.gui.error_text import fees_due_refusal
 from eservice_desktop.gui.pickup_camera import PickupCamera
 from eservice_desktop.gui.qt_print import print_document
 from eservice_desktop.services import pickup
@@ -196,15 +197,8 @@ def approvable(result: pickup.PickupResult) -> pickup.PickupResult:
     """A handover's result, with fees still due raised as the ``fees_due`` refusal naming the
     case (a supervisor approves that case, by number), every other refusal left a result."""
     if result.reason == pickup.FEES_DUE and result.case is not None:
-        e = fees_due_error(result.case.balance, PICKED_UP)
         number = result.case.case_number  # the supervisor approves this case, by number
-        raise DomainError(
-            e.code,
-            f"案件 {number}：{e.message_zh}",
-            f"Case {number}: {e.message_en}",
-            e.field,
-            e.extra,
-        )
+        raise fees_due_refusal(result.case.balance, PICKED_UP, number)
     return result
 
 

@@ -138,6 +138,8 @@ def test_unpaid_case_is_refused_beside_the_button_and_f6_takes_its_payment(
     assert QApplication.focusWidget() is not desk.confirm_button
     assert desk.confirm_reason.text() == "尚有規費 15 元未繳：按 F6 收費，或經主管核准交付"
     assert "15" in desk.message_label.text()
+    assert "「規費收費」" in desk.message_label.text()  # the window's remedy, not the CLI's
+    assert "payment" not in desk.message_label.text()
 
     keys.press(Qt.Key.Key_F6)  # the payment page, for the case on the desk
     page = window.current_page()
@@ -259,7 +261,7 @@ def test_a_scan_while_a_supervisor_approves_a_handover_does_not_take_the_screen(
     desk.confirm_button.click()
     qtbot.waitUntil(lambda: len(desk.findChildren(ApprovalDialog)) == 1, timeout=10000)
     dialog = desk.findChildren(ApprovalDialog)[0]
-    assert number in dialog.what.text()
+    assert number in dialog.what.text() and "payment" not in dialog.what.text()
 
     desk.scan(other_token)  # the next citizen's phone in front of the camera
     qtbot.wait(300)
