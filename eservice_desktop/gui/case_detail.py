@@ -63,7 +63,7 @@ class CaseDetail(CaseDetailFiles):
         self._reasons: dict[str, str] = {}
 
         header = self._build_header()
-        self._build_timeline()
+        timeline = self._build_timeline()
         notice_box = self._build_notices()
         actions = self._build_actions()
         files = self._build_files()
@@ -72,7 +72,7 @@ class CaseDetail(CaseDetailFiles):
 
         layout = QVBoxLayout(self)
         layout.addLayout(header)
-        layout.addWidget(self.timeline, 1)
+        layout.addWidget(timeline, 1)
         layout.addWidget(files)
         layout.addWidget(notice_box)
         layout.addWidget(actions)
@@ -228,6 +228,7 @@ class CaseDetail(CaseDetailFiles):
             )
             for col, text in enumerate(cells):
                 self.timeline.setItem(i, col, QTableWidgetItem(text))
+        self.show_timeline_details()
         self.lookup.show_case(view)
         self._set_enabled()
         if self._write_landed:  # the case as the write left it is on screen

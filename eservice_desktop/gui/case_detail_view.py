@@ -141,8 +141,11 @@ class CaseDetailView(QWidget):
         header.addRow(_t("應備文件"), self.documents_label)
         return header
 
-    def _build_timeline(self) -> None:
-        self.timeline = QTableWidget(0, 5, self)
+    def _build_timeline(self) -> QWidget:
+        """The events, and under them the selected row's details in full: a long one (a reason
+        typed by a clerk) is cut off in its column, and arrow keys reach every row."""
+        box = QWidget(self)
+        self.timeline = QTableWidget(0, 5, box)
         self.timeline.setObjectName("timeline")
         self.timeline.setHorizontalHeaderLabels(
             [_t("時間"), _t("事件"), _t("承辦人"), _t("機關"), _t("說明")]
@@ -154,6 +157,23 @@ class CaseDetailView(QWidget):
         self.timeline.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents
         )
+        self.timeline_details = QLabel(box)
+        self.timeline_details.setObjectName("timeline_details")
+        self.timeline_details.setWordWrap(True)
+        self.timeline_details.setTextFormat(Qt.TextFormat.PlainText)
+        self.timeline.currentCellChanged.connect(self.show_timeline_details)
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.timeline, 1)
+        column.addWidget(self.timeline_details)
+        return box
+
+    def show_timeline_details(self) -> None:
+        """The current timeline row's details (說明), whole and wrapped, under the table."""
+        item = self.timeline.item(self.timeline.currentRow(), 4)
+        text = item.text() if item is not None else ""
+        colon = "：" if self.ctx.is_zh else ": "
+        self.timeline_details.setText(f"{_t('說明')}{colon}{text}" if text else "")
 
     def _build_notices(self) -> QGroupBox:
         #: The citizen's notices and what became of them (reported by the county).

@@ -122,3 +122,30 @@ def test_the_detail_says_what_was_applied_for(lang: str, ctx: GuiContext, qtbot:
     detail.load(number)
     qtbot.waitUntil(lambda: detail.view is not None)
     assert detail.fields_label.text() == FIELDS_SHOWN[lang]
+
+
+def test_a_long_details_reads_whole_from_the_keyboard(
+    lang: str, ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """A long 說明 (a reason typed by a clerk) was cut off in its column, whole only in a
+    tooltip no key reaches: the row the arrow keys select shows it whole under the table."""
+    from factories import new_case
+    from PySide6.QtCore import Qt
+
+    number = new_case(ctx.app)
+    reason = "申請人所附戶籍謄本影本不清晰，" * 8 + "請補正清晰影本並由申請人親自簽章後再送件"
+    cases.request_supplement(ctx.app, number, reason)
+    ctx.lang = ctx.tasks.lang = lang
+    detail = CaseDetail(ctx)
+    qtbot.addWidget(detail)
+    detail.load(number)
+    qtbot.waitUntil(lambda: detail.view is not None and detail.timeline.rowCount() > 1)
+    row = detail.timeline_types().index(ev.SUPPLEMENT_REQUESTED)
+    detail.timeline.setFocus()
+    qtbot.keyClick(detail.timeline, Qt.Key.Key_Home, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(row):
+        qtbot.keyClick(detail.timeline, Qt.Key.Key_Down)
+    assert detail.timeline.currentRow() == row
+    label = "說明：" if lang == "zh_TW" else "Details: "
+    assert detail.timeline_details.text() == label + reason
+    assert detail.timeline_details.wordWrap()
