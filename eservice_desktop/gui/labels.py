@@ -41,22 +41,32 @@ def status_label(ctx: GuiContext, status: str) -> str:
 
 
 @lru_cache(maxsize=8)
-def _units(catalogue: Catalogue) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _units(catalogue: Catalogue) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
+    """English units: by the Chinese unit (the first fee item's), and by (fee item, unit): 張
+    is a sheet of a transcript but a card of the MOICA IC card."""
+    by_unit: dict[str, str] = {}
+    by_item: dict[tuple[str, str], str] = {}
     for kind in ("household", "land", "county"):
         for service in catalogue.services_for(kind):
             for item in service.fee_items:
-                out.setdefault(item.unit, item.unit_en)
-    return out
+                by_unit.setdefault(item.unit, item.unit_en)
+                if item.unit_en:
+                    by_item.setdefault((item.code, item.unit), item.unit_en)
+    return by_unit, by_item
 
 
-def unit_label(ctx: GuiContext, unit: str) -> str:
-    """A fee unit (張, 筆, 建號 ...) in the window's language."""
-    return unit if ctx.is_zh else _units(ctx.app.catalogue).get(unit, unit)
+def unit_label(ctx: GuiContext, unit: str, item_code: str = "") -> str:
+    """A fee unit (張, 筆, 建號 ...) in the window's language; ``item_code`` (the fee item's
+    code) picks that item's own English unit."""
+    if ctx.is_zh:
+        return unit
+    by_unit, by_item = _units(ctx.app.catalogue)
+    return by_item.get((item_code, unit)) or by_unit.get(unit, unit)
 
 
-def quantity(ctx: GuiContext, n: int, unit: str) -> str:
-    """``3張`` in Chinese, ``3 × sheet`` in English (no plural to get wrong)."""
+def quantity(ctx: GuiContext, n: int, unit: str, item_code: str = "") -> str:
+    """``3張`` in Chinese, ``3 × sheet`` in English (no plural to get wrong; ``2 × card`` for
+    the MOICA IC card, by its ``item_code``)."""
     if ctx.is_zh:
         return f"{n}{unit}"
-    return f"{n} × {unit_label(ctx, unit)}"
+    return f"{n} × {unit_label(ctx, unit, item_code)}"

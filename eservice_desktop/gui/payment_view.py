@@ -326,7 +326,7 @@ class PaymentView(QWidget):
         for row, item in enumerate(items):
             cells = [
                 self.ctx.pick(item.name, item.name_en),
-                labels.quantity(self.ctx, item.quantity, item.unit),
+                labels.quantity(self.ctx, item.quantity, item.unit, item.code),
                 f"{item.unit_price:,}"
                 + (
                     ""

@@ -1,0 +1,36 @@
+"""The fees page in English counts each fee item in its own unit: the MOICA IC card read
+"2 × sheet" (張 was a sheet for every item, the first item's English unit)."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui import labels
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.payment_page import PaymentPage
+from eservice_desktop.services.fees import FeeLineView
+
+
+def _line(code: str, name: str, name_en: str) -> FeeLineView:
+    return FeeLineView(code, name, name_en, "張", 250, 2, 500)
+
+
+def test_the_moica_card_counts_in_cards(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    card = sync_ctx.app.catalogue.service("HR-MOICA-CARD").fee_items[0]
+    assert (card.code, card.unit, card.unit_en) == ("HR-MOICA-CARD", "張", "card")
+    sync_ctx.lang = "en"
+    assert labels.quantity(sync_ctx, 2, "張", "HR-MOICA-CARD") == "2 × card"
+    assert labels.quantity(sync_ctx, 2, "張", "HR-TRANSCRIPT") == "2 × sheet"
+    assert labels.quantity(sync_ctx, 2, "張") == "2 × sheet"  # no item: the unit's first
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page._draw_items(
+        [
+            _line("HR-MOICA-CARD", "自然人憑證 IC 卡", "MOICA certificate IC card"),
+            _line("HR-TRANSCRIPT", "戶籍謄本", "Household registration transcript"),
+        ]
+    )
+    assert page.items_table.item(0, 1).text() == "2 × card"
+    assert page.items_table.item(1, 1).text() == "2 × sheet"
+    sync_ctx.lang = "zh_TW"
+    assert labels.quantity(sync_ctx, 2, "張", "HR-MOICA-CARD") == "2張"
