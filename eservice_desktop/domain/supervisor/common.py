@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
-from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.catalogue import Catalogue, Department
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.values import (
     ONLINE_CHANNELS,
@@ -43,6 +43,14 @@ def rate_pct(part: int, whole: int) -> float | None:
     return float(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+def department_label(department: Department) -> str:
+    """A department as the reports name it where it is the row (per department tables and
+    charts), Chinese then English like their titles and statuses (``戶政事務所 Household
+    Registration Offices``): in Chinese only, an English reader could not tell the rows
+    apart. A service's row keeps the short Chinese name beside the service's code."""
+    return f"{department.name} {department.name_en}".strip()
+
+
 def service_names(catalogue: Catalogue, code: str) -> tuple[str, str]:
     """(department name, service name) of a service code; unknown codes are kept as they are
     (a case synced from a newer catalogue still counts)."""
@@ -58,7 +66,7 @@ def department_of(catalogue: Catalogue, code: str) -> str:
 
 def department_name(catalogue: Catalogue, dept: str) -> str:
     try:
-        return catalogue.department(dept).name
+        return department_label(catalogue.department(dept))
     except DomainError:  # an unknown code is shown as it is
         return "（其他）" if dept == "other" else dept
 

@@ -91,7 +91,7 @@ def test_county_reports_over_every_office_and_targets_reach_the_office(
     # targets over both offices: household March 3 (H01) + 7 (H02) against 3 + 1 cases
     targets = http.get(f"{county.url}/v1/reports/targets", params=QUERY, timeout=30).json()
     months = {(r[0], r[1], r[2]): r[3:6] for r in targets["tables"][0]["rows"]}
-    assert months[("戶政事務所", "cases", "2026-03")] == [10, 4, 40.0]
+    assert months[(mix.HOUSEHOLD, "cases", "2026-03")] == [10, 4, 40.0]
     page = http.get(f"{county.url}/reports/on-time", params=QUERY, timeout=30)
     assert page.status_code == 200 and "80.0" in page.text and "地政事務所" in page.text
     bad = http.get(

@@ -143,10 +143,10 @@ def test_targets_every_figure_with_appendix_18_scores(loaded: App) -> None:
     assert scores == mix.TARGET_SCORES
     months = {(row[0], row[1], row[2]): tuple(row[3:]) for row in r.table(sv.T_TARGETS).rows}
     assert months == {
-        ("戶政事務所", "cases", "2026-03"): (3, 3, 100.0, 3, 3, 100.0, ""),
-        ("戶政事務所", "cases", "2026-04"): (2, 1, 50.0, 5, 4, 80.0, "需召開檢討會 Review"),
-        ("戶政事務所", "online", "2026-03"): (4, 2, 50.0, 4, 2, 50.0, "需召開檢討會 Review"),
-        ("地政事務所", "cases", "2026-04"): (2, 2, 100.0, 2, 2, 100.0, ""),
+        (mix.HOUSEHOLD, "cases", "2026-03"): (3, 3, 100.0, 3, 3, 100.0, ""),
+        (mix.HOUSEHOLD, "cases", "2026-04"): (2, 1, 50.0, 5, 4, 80.0, "需召開檢討會 Review"),
+        (mix.HOUSEHOLD, "online", "2026-03"): (4, 2, 50.0, 4, 2, 50.0, "需召開檢討會 Review"),
+        (mix.LAND, "cases", "2026-04"): (2, 2, 100.0, 2, 2, 100.0, ""),
     }
     assert dict(r.totals) == {
         "departments": 3, "target": 11, "actual": 8, "review_months": mix.REVIEW_MONTHS,
@@ -165,7 +165,7 @@ def test_targets_judge_only_whole_months_that_are_over(loaded: App) -> None:
     longer = reports.targets(loaded, F, date(2026, 6, 30))
     rows = {(row[0], row[1], row[2]): tuple(row[3:]) for row in longer.table(sv.T_TARGETS).rows}
     land_may = (9, 0, 0.0, None, None, None, sv.PARTIAL_MONTH)
-    assert rows[("地政事務所", "cases", "2026-05")] == land_may
+    assert rows[(mix.LAND, "cases", "2026-05")] == land_may
     assert longer.table(sv.T_SCORES).rows == whole.table(sv.T_SCORES).rows
     assert dict(longer.totals) == dict(whole.totals)
     to_date = reports.targets(loaded, date(2026, 5, 1), date(2026, 5, 10))
@@ -258,8 +258,8 @@ def test_cli_exports_csv_with_bom_and_xlsx(
     ws = wb[sv.T_DEPARTMENTS[:31]]
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[1] == ["合計 Total", 12, 9, 7, 2, 77.78, 2, 1]
-    land = next(v for v in values if v[0] == "地政事務所")
-    assert land == ["地政事務所", 2, 0, 0, 0, None, 2, 1]
+    land = next(v for v in values if v[0] == mix.LAND)
+    assert land == [mix.LAND, 2, 0, 0, 0, None, 2, 1]
 
 
 def test_cli_on_time_file_refused_in_the_data_directory_counts_written_there(
@@ -386,7 +386,7 @@ def test_a_pulled_target_set_replaces_the_office_set_and_a_bad_one_is_set_aside(
     with loaded.transaction() as s:
         apply_page(loaded, s, [Change(seq=8, kind="targets", data={"targets": land_only})])
     r = reports.targets(loaded, F, T)
-    assert [(row[0], row[1]) for row in r.table(sv.T_SCORES).rows] == [("地政事務所", "cases")]
+    assert [(row[0], row[1]) for row in r.table(sv.T_SCORES).rows] == [(mix.LAND, "cases")]
 
 
 @pytest.mark.parametrize("kind", ["on-time", "usage", "savings", "targets"])
