@@ -341,12 +341,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     def human() -> str:
         lines = [f"{d['case_number']}  {d['applicant_name']}  {d['status']}" for d in data]
-        first, last = (offset + 1, offset + len(data)) if data else (0, 0)
-        lines.append(
-            f"第 {first:,}–{last:,} 筆／共 {total:,} 件"
-            if zh
-            else f"{first:,}–{last:,} of {total:,}"
-        )
+        lines.append(_page_line(zh, offset, len(data), total))
         return "\n".join(lines)
 
     emit(args, {"total": total, "limit": limit, "offset": offset, "cases": data}, human)
@@ -369,3 +364,20 @@ def _transition_cmd(func, needs_reason: bool):  # type: ignore[no-untyped-def]
         return 0
 
     return run
+
+
+def _page_line(zh: bool, offset: int, shown: int, total: int) -> str:
+    """The search's last line: which of how many, or that nothing matched (it read
+    「第 0–0 筆／共 0 件」), or that the page asked for is past the last case."""
+    if not total:
+        return "沒有符合的案件" if zh else "No case matches"
+    if not shown:
+        return (
+            f"共 {total:,} 件；第 {offset + 1:,} 筆之後沒有案件"
+            if zh
+            else f"{total:,} in all; none from number {offset + 1:,} on"
+        )
+    first, last = offset + 1, offset + shown
+    return (
+        f"第 {first:,}–{last:,} 筆／共 {total:,} 件" if zh else f"{first:,}–{last:,} of {total:,}"
+    )

@@ -94,6 +94,10 @@ def test_search_pages_with_total_and_refuses_bad_pages(cli) -> None:  # type: ig
     assert rest["total"] == 3 and [c["case_number"] for c in rest["cases"]] == newest_first[2:]
     human = cli("case", "search", "小明", "--limit", "2")
     assert human.code == 0 and human.out.strip().splitlines()[-1] == "第 1–2 筆／共 3 件"
+    # nothing found, or a page past the last case, is said so (it read 「第 0–0 筆／共 0 件」)
+    assert cli("case", "search", "沒這個人").out.strip() == "沒有符合的案件"
+    past = cli("--lang", "en", "case", "search", "小明", "--offset", "5")
+    assert past.out.strip() == "3 in all; none from number 6 on"
     for bad in (
         ["--limit", "0"],
         ["--limit", "-5"],
