@@ -263,12 +263,19 @@ def check_sync_backlog(
             "This device is not enrolled with the county: run `eservice-desktop sync enrol` "
             "first (see 'Device enrolment'); what waits is sent at the first sync after it",
         )
-    detail = (
-        f"{count} 筆待送，最舊的已等候 {age_h:.1f} 小時",
-        f"{count} waiting, the oldest for {age_h:.1f} h",
-    )
+    zh_age, en_age = _waited(age_h)
+    detail = (f"{count} 筆待送，最舊的已等候 {zh_age}", f"{count} waiting, the oldest for {en_age}")
     if age_h > settings.sync_backlog_max_h:
         return _check("sync_backlog", title, "fail", detail, fix, **facts)
     if age_h > settings.sync_backlog_warn_h:
         return _check("sync_backlog", title, "warn", detail, fix, **facts)
     return _check("sync_backlog", title, "ok", detail, **facts)
+
+
+def _waited(age_h: float) -> tuple[str, str]:
+    """How long the oldest event waited: hours within two days, days after (it read
+    「1370.1 小時」 for eight weeks)."""
+    if age_h < 48:
+        return f"{age_h:.1f} 小時", f"{age_h:.1f} h"
+    days = age_h / 24
+    return f"{days:.0f} 天", f"{days:.0f} days"

@@ -142,6 +142,11 @@ def test_sync_backlog_age_of_the_oldest_unacknowledged_event(app: App, clock: An
     assert warn.data["oldest_age_h"] == 3.0 and "sync once" in warn.fix_en
     fail = doctor.check_sync_backlog(s, now=_at(start + timedelta(hours=25)))
     assert fail.status == "fail" and "sync once" in fail.fix_zh
+    assert fail.detail_zh.endswith("最舊的已等候 25.0 小時")
+    # past two days in days (eight weeks read 「1370.1 小時」), the figure kept in hours
+    weeks = doctor.check_sync_backlog(s, now=_at(start + timedelta(weeks=8)))
+    assert weeks.detail_zh.endswith("最舊的已等候 56 天") and weeks.detail_en.endswith("56 days")
+    assert weeks.data["oldest_age_h"] == 56 * 24
     with app.transaction() as t:
         from sqlalchemy import update
 
