@@ -111,8 +111,8 @@ def save_closing(
         text += _backup_warning(ctx, r.backup_failed)
         if r.unprinted:
             text += QCoreApplication.translate(
-                "PaymentPage", "；{n} 張已收費的收據尚未列印：請按 F10 列印"
-            ).format(n=len(r.unprinted))
+                "PaymentPage", "；%n 張已收費的收據尚未列印：請按 F10 列印", None, len(r.unprinted)
+            )
         ctx.status_message.emit(text)
         if on_saved is not None:
             on_saved(text)

@@ -81,8 +81,12 @@ class PaymentPrinting(PaymentView):
         else:
             action = _t("本案沒有未印的收據，按 F10 列印其他案件的收據 {first}（案號 {case}）")
         self.pending_label.setText(
-            _t("收據未列印：{n} 張已收費的收據尚未印出（{list}）。{action}").format(
-                n=len(self.pending),
+            QCoreApplication.translate(  # %n: "1 paid receipt" / "2 paid receipts"
+                "PaymentPage",
+                "收據未列印：%n 張已收費的收據尚未印出（{list}）。{action}",
+                None,
+                len(self.pending),
+            ).format(
                 list=self.ctx.pick("、", ", ").join(self.pending[:5]),
                 action=action.format(first=first, case=case),
             )

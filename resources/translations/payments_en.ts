@@ -224,10 +224,13 @@
         <source>否</source>
         <translation>No</translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location filename="../../eservice_desktop/gui/payment_printing.py" line="90" />
-        <source>收據未列印：{n} 張已收費的收據尚未印出（{list}）。{action}</source>
-        <translation>Receipt not printed: {n} paid receipt(s) not printed yet ({list}). {action}</translation>
+        <source>收據未列印：%n 張已收費的收據尚未印出（{list}）。{action}</source>
+        <translation>
+            <numerusform>Receipt not printed: %n paid receipt not printed yet ({list}). {action}</numerusform>
+            <numerusform>Receipt not printed: %n paid receipts not printed yet ({list}). {action}</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_printing.py" line="84" />
@@ -364,9 +367,12 @@
         <source>收據 {n} 再次補印</source>
         <translation>Receipt {n}: printed again</translation>
     </message>
-    <message>
-        <source>；{n} 張已收費的收據尚未列印：請按 F10 列印</source>
-        <translation>; {n} paid receipt(s) not printed yet: press F10 to print them</translation>
+    <message numerus="yes">
+        <source>；%n 張已收費的收據尚未列印：請按 F10 列印</source>
+        <translation>
+            <numerusform>; %n paid receipt not printed yet: press F10 to print it</numerusform>
+            <numerusform>; %n paid receipts not printed yet: press F10 to print them</numerusform>
+        </translation>
     </message>
     <message>
         <source>低收入戶免徵（規費法第12條）</source>

@@ -340,9 +340,15 @@ def test_money_refusals_and_banner_speak_english(
         receipt = payments.last_receipt_number(sync_ctx.app, number)
         page.refresh_pending()
         assert page.pending_label.text() == (
-            f"Receipt not printed: 1 paid receipt(s) not printed yet ({receipt}). "
+            f"Receipt not printed: 1 paid receipt not printed yet ({receipt}). "
             f"Press F10 to print receipt {receipt} (case {number})"
         )
+        second = new_case(sync_ctx.app, name="陳堃", copies=2)
+        payments.record_payment(sync_ctx.app, second, "cash", 30)  # a second one: plural
+        page.refresh_pending()
+        assert page.pending_label.text().startswith("Receipt not printed: 2 paid receipts not")
+        payments.confirm_printed(sync_ctx.app, payments.last_receipt_number(sync_ctx.app, second))
+        page.refresh_pending()
         assert page.pending_btn.text() == "Print receipt (F10)"
         from eservice_desktop.gui.case_detail import CaseDetail
 
