@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import math
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import platformdirs
 
@@ -119,6 +120,9 @@ class Settings:
     #: Days after a case is finished (and acknowledged by the county) before its personal data
     #: is pseudonymised on this PC (services/retention.py gives the legal basis of the default).
     retention_days: int = 180
+    #: The sign-in settings (``STRICTER``) whose value in the file or the environment was
+    #: looser than the default and not taken (``load_settings`` sets it; doctor warns).
+    held_back: ClassVar[tuple[str, ...]] = ()
 
     @property
     def db_path(self) -> Path:
@@ -189,6 +193,16 @@ LIMITS: dict[str, tuple[float, float]] = {
     "sync_backlog_max_h": (0, 365 * 24),
     "crl_max_age_h": (0, 365 * 24),
     "retention_days": (1, 36500),
+}
+
+#: Sign-in protections settings.json and ESERVICE_* may make stricter, never looser: whoever has a
+#: shell as the counter's OS user can write both, and a looser value would let a password-
+#: guessing loop run freely or keep a session open for ever. Per setting: its stricter side.
+#: A looser value (``idle_lock_min`` 0 included) is not taken: the value before it applies.
+STRICTER: dict[str, str] = {
+    "login_max_failures": "lower",
+    "login_lockout_min": "higher",
+    "idle_lock_min": "lower",
 }
 
 #: The words a setting with a fixed set of values accepts.
@@ -320,22 +334,50 @@ def _checked(value: Any, kind: Any, where: str, key: str = "") -> Any:
         raise _bad_settings(where, "值的種類不對", "wrong kind of value") from None
 
 
+def _looser(key: str, value: Any, before: Any) -> bool:
+    """Whether ``value`` would loosen the sign-in protection ``key`` from ``before``."""
+    if STRICTER[key] == "higher":
+        return bool(value < before)
+    return bool(value > before or value <= 0)
+
+
+_log = logging.getLogger("eservice.settings")
+_WARNED: set[str] = set()
+
+
+def warn_held_back(settings: Settings) -> None:
+    """Logs each looser sign-in setting that was not taken, once a process (names only)."""
+    for key in settings.held_back:
+        if key not in _WARNED:
+            _WARNED.add(key)
+            _log.warning("setting %s looser than the default: not taken", key)
+
+
 def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: Any) -> Settings:
     """Builds this process's settings; ``overrides`` are command-line values (None: unset)."""
     chosen = data_dir or os.environ.get("ESERVICE_DATA_DIR")
     settings = Settings(data_dir=Path(chosen).expanduser() if chosen else default_data_dir())
     types = {f.name: f.type for f in fields(Settings)}
     file = settings.data_dir / SETTINGS_FILE
+    held: list[str] = []
+
+    def take(key: str, value: Any) -> None:
+        if key in STRICTER and _looser(key, value, getattr(settings, key)):
+            held.append(key)  # the default (or the file's stricter value) stays
+        else:
+            setattr(settings, key, value)
+
     for key, value in _stored(file).items():
         if key in RETIRED:
             continue
         if key not in types or key == "data_dir":  # a typo would silently keep the default
             raise _bad_settings(f"{file}: {key}", "沒有這項設定", "no such setting")
-        setattr(settings, key, _checked(value, types[key], f"{file}: {key}", key))
+        take(key, _checked(value, types[key], f"{file}: {key}", key))
     for key, kind in types.items():
         env = os.environ.get(f"ESERVICE_{key.upper()}")
         if env is not None and key != "data_dir":
-            setattr(settings, key, _checked(env, kind, f"ESERVICE_{key.upper()}", key))
+            take(key, _checked(env, kind, f"ESERVICE_{key.upper()}", key))
+    vars(settings)["held_back"] = tuple(dict.fromkeys(held))
     for key, value in overrides.items():
         if value is not None and key in types:
             setattr(settings, key, _coerce(value, types[key]))

@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.config import Settings
+from eservice_desktop.config import Settings, warn_held_back
 from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue, Office, Service
 from eservice_desktop.domain.errors import AuthError, DomainError
@@ -234,6 +234,7 @@ def open_app(
     ``services.queue_start``), so they are not read twice; a calendar is taken only with a
     schema that needed no upgrade. ``on_upgrade``: called before an existing database is backed
     up and upgraded (``storage.db.upgrade``'s ``on_start``: minutes for a large one)."""
+    warn_held_back(settings)  # a looser sign-in setting: in the log once (doctor says it too)
     engine, key = db.open_office_engine(settings, key=key)
     if migrate and not db.schema_is_current(engine):
         db.upgrade(engine, settings.db_url, settings.db_path, key, on_start=on_upgrade)

@@ -107,6 +107,26 @@ def _not_demo(settings: Settings, name: str, name_en: str) -> None:
         )
 
 
+def _sign_in_held(settings: Settings, name: str, name_en: str) -> None:
+    """A sign-in setting looser than the default was not taken (``config.STRICTER``)."""
+    if not settings.held_back:
+        return
+    held = ", ".join(f"{k} ({getattr(settings, k):g})" for k in settings.held_back)
+    envs = ", ".join(f"ESERVICE_{k.upper()}" for k in settings.held_back)
+    raise Verdict(
+        "warn",
+        (
+            f"{name}；登入設定比預設寬鬆，未採用，仍用：{held}",
+            f"{name_en}; sign-in settings looser than the default were not taken, in use: {held}",
+        ),
+        (
+            f"登入鎖定與閒置鎖定只能設得比預設嚴格；請修正 settings.json 或 {envs}",
+            f"Sign-in lockout and idle lock may only be stricter than the default; "
+            f"correct settings.json or {envs}",
+        ),
+    )
+
+
 def check_office(settings: Settings) -> Check:
     """The office code is in the catalogue, the device number is valid, the county URL is safe,
     and demo mode is off."""
@@ -115,6 +135,7 @@ def check_office(settings: Settings) -> Check:
         "device_id": settings.device_id,
         "county_url": settings.county_url,
         "demo": settings.demo,
+        "held_back": list(settings.held_back),
     }
     try:
         office = _office_entry(settings)
@@ -125,6 +146,7 @@ def check_office(settings: Settings) -> Check:
             f"counter {settings.device_id}"
         )
         _county_url(settings, name, name_en)
+        _sign_in_held(settings, name, name_en)
         _not_demo(settings, name, name_en)
     except Verdict as v:
         return v.check("office", _OFFICE, **facts)

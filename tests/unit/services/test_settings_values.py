@@ -6,13 +6,16 @@ naming where, exit 2 (it-guide §3), instead of being bent into a value or silen
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 
 import pytest
 
+from eservice_desktop import config
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import load_settings
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import doctor
 
 REFUSED_IN_FILE = [
     {"device_id": 3},
@@ -70,14 +73,67 @@ def test_a_bad_environment_value_is_refused(
 def test_values_within_range_are_read_as_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stored = {"attachment_max_mb": 20.0, "demo": True, "idle_lock_min": 0, "lang": "en-US"}
+    stored = {"attachment_max_mb": 20.0, "demo": True, "idle_lock_min": 5, "lang": "en-US"}
     stored["clerk"] = "demo01"  # written by an earlier version's Settings.save: retired
     (tmp_path / "settings.json").write_text(json.dumps(stored), encoding="utf-8")
     monkeypatch.setenv("ESERVICE_RETENTION_DAYS", "365")
     monkeypatch.setenv("ESERVICE_SYNC_STALE_WARN_H", "0")
     got = load_settings(tmp_path)
-    assert (got.attachment_max_mb, got.demo, got.idle_lock_min, got.lang) == (20, True, 0, "en")
+    assert (got.attachment_max_mb, got.demo, got.idle_lock_min, got.lang) == (20, True, 5, "en")
     assert (got.retention_days, got.sync_stale_warn_h) == (365, 0.0)
+
+
+LOOSER = [
+    ("login_max_failures", "50", 5),
+    ("login_lockout_min", "0", 15),
+    ("login_lockout_min", "1", 15),
+    ("idle_lock_min", "0", 10),  # the window would never lock, a CLI session never end
+    ("idle_lock_min", "600", 10),
+]
+
+
+@pytest.mark.parametrize("case", LOOSER, ids=str)
+def test_a_looser_sign_in_setting_is_not_taken(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    case: tuple[str, str, float],
+) -> None:
+    """Whoever has a shell as the counter's OS user writes the environment and settings.json:
+    a lockout of 0 minutes or an idle lock off would let a password-guessing loop run freely or
+    keep a session open for ever. The default applies, the log says so once, doctor warns."""
+    key, value, default = case
+    monkeypatch.setenv(f"ESERVICE_{key.upper()}", value)
+    got = load_settings(tmp_path)
+    assert getattr(got, key) == default and got.held_back == (key,)
+    (tmp_path / "settings.json").write_text(json.dumps({key: float(value)}), encoding="utf-8")
+    monkeypatch.delenv(f"ESERVICE_{key.upper()}")
+    got = load_settings(tmp_path)
+    assert getattr(got, key) == default and got.held_back == (key,)
+    config._WARNED.discard(key)
+    with caplog.at_level(logging.WARNING, "eservice.settings"):
+        config.warn_held_back(got)
+        config.warn_held_back(got)
+    assert [r.getMessage() for r in caplog.records] == [
+        f"setting {key} looser than the default: not taken"
+    ]
+    check = doctor.check_office(got)
+    assert check.status == "warn" and key in check.detail_en and key in check.detail_zh
+
+
+def test_a_stricter_sign_in_setting_is_taken_and_the_environment_cannot_undo_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = {"login_max_failures": 3, "login_lockout_min": 60, "idle_lock_min": 2}
+    (tmp_path / "settings.json").write_text(json.dumps(stored), encoding="utf-8")
+    got = load_settings(tmp_path)
+    assert (got.login_max_failures, got.login_lockout_min, got.idle_lock_min) == (3, 60, 2)
+    assert got.held_back == () and "sign-in" not in doctor.check_office(got).detail_en
+    monkeypatch.setenv("ESERVICE_LOGIN_MAX_FAILURES", "5")  # the default, looser than IT's 3
+    monkeypatch.setenv("ESERVICE_LOGIN_LOCKOUT_MIN", "120")
+    got = load_settings(tmp_path)
+    assert (got.login_max_failures, got.login_lockout_min) == (3, 120)
+    assert got.held_back == ("login_max_failures",)
 
 
 def test_a_folder_from_home_is_the_same_folder_from_anywhere(
