@@ -388,5 +388,6 @@ class MainWindow(QMainWindow):
             hook = getattr(widget, "on_closing", None)
             if callable(hook):
                 hook()
+        window_access.sign_out_at_close(self)  # after the drafts are sealed
         self.ctx.tasks.shutdown()
         super().closeEvent(event)

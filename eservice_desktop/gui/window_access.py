@@ -93,6 +93,19 @@ def sign_out(window: MainWindow) -> None:
     window.login_screen.ask_login(_t("已登出。"))
 
 
+def sign_out_at_close(window: MainWindow) -> None:
+    """Closing the window while signed in (or locked) ends the session: the access log's
+    sign-out (``signed-out clerk01: window closed``), queued on the writer, which the close
+    waits for anyway before it stops (one short transaction)."""
+    if not window.content_built or not window.ctx.core_open or window.ctx.operator is None:
+        return
+    from eservice_desktop.services import operators
+
+    app, account = window.ctx.app, window.ctx.operator.account
+    operators.logout(app)
+    window.ctx.tasks.run(operators.record_sign_out, app, account, "window closed")
+
+
 def cover(window: MainWindow) -> None:
     """The login screen in front; the docks, bars and open dialogs hidden, remembering which
     were shown and where the focus was."""

@@ -384,6 +384,11 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
         "signed-out clerk01",
         "signed-in it01",
     ]
+    window.close()  # closing the window signs out too, on the writer before it stops
+    assert app.operator is None
+    with app.reading() as s:
+        rows = s.scalars(select(AccessLogRow).where(AccessLogRow.action == "signin"))
+        assert [r.detail for r in rows][-1] == "signed-out it01: window closed"
 
 
 def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ctx):
