@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator, Role
 from eservice_desktop.services.core import App
+
+#: The password of :func:`two_counters`' accounts.
+PASSWORD = "correct horse 1"
 
 
 def counter_operator(account: str = "tester") -> Operator:
@@ -40,3 +45,21 @@ def sign_in_it(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
     ):
         monkeypatch.setattr("sys.stdin", io.StringIO(password))
         assert main(["--data-dir", str(data), *args]) == 0, args
+
+
+def two_counters(
+    make_app: Callable[..., App], settings: Settings, account: str, name: str, role: Role
+) -> tuple[App, App]:
+    """Two counters of one office database: the first admin ``boss`` signed in at one, a new
+    ``account`` (``role``) at the other, both with :data:`PASSWORD`."""
+    from eservice_desktop.services import operators
+
+    one = make_app(settings)
+    one.operator = None
+    operators.create_first_admin(one, "boss", "林主任", PASSWORD)
+    operators.login(one, "boss", PASSWORD)
+    operators.create_operator(one, account, name, [role], PASSWORD)
+    two = make_app(settings)
+    two.operator = None
+    operators.login(two, account, PASSWORD)
+    return one, two

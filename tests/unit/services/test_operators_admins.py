@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from operator_support import PASSWORD, two_counters
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import AuthError, DomainError
@@ -14,21 +15,11 @@ from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import operators
 from eservice_desktop.services.core import App
 
-PASSWORD = "correct horse 1"
-
 
 @pytest.fixture
 def counters(make_app: Callable[..., App], settings: Settings) -> tuple[App, App]:
     """Two counters of one office database, admins ``boss`` and ``boss2`` signed in."""
-    one = make_app(settings)
-    one.operator = None
-    operators.create_first_admin(one, "boss", "林主任", PASSWORD)
-    operators.login(one, "boss", PASSWORD)
-    operators.create_operator(one, "boss2", "陳主任", [Role.ADMIN], PASSWORD)
-    two = make_app(settings)
-    two.operator = None
-    operators.login(two, "boss2", PASSWORD)
-    return one, two
+    return two_counters(make_app, settings, "boss2", "陳主任", Role.ADMIN)
 
 
 def _admins(app: App) -> list[str]:

@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from operator_support import PASSWORD, two_counters
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import AuthError, PasswordChanged, SessionEnded
@@ -15,22 +16,13 @@ from eservice_desktop.domain.operators import Action, Role
 from eservice_desktop.services import operators, operators_signin
 from eservice_desktop.services.core import App
 
-PASSWORD = "correct horse 1"
 LATER = timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1)
 
 
 @pytest.fixture
 def counters(make_app: Callable[..., App], settings: Settings) -> tuple[App, App]:
     """Two counters of one office: the admin ``boss`` at one, ``clerk07`` at the other."""
-    one = make_app(settings)
-    one.operator = None
-    operators.create_first_admin(one, "boss", "林主任", PASSWORD)
-    operators.login(one, "boss", PASSWORD)
-    operators.create_operator(one, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
-    two = make_app(settings)
-    two.operator = None
-    operators.login(two, "clerk07", PASSWORD)
-    return one, two
+    return two_counters(make_app, settings, "clerk07", "王承辦", Role.CLERK)
 
 
 def test_a_password_reset_ends_the_window_of_its_operator(
