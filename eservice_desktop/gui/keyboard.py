@@ -23,6 +23,8 @@
   reason put the cursor in the case detail's 理由 below the fold, with 請先輸入理由 under it, and
   the clerk typed the reason the citizen reads unseen. Every scroll area holding the widget that
   takes the focus scrolls it into view, with room for the message under it (:func:`show_focus`).
+- **The wheel scrolls the page, never a value** (:mod:`gui.wheel_guard`): a spin box or a closed
+  drop-down under the pointer lets the wheel pass to the page.
 
 :func:`install` is called by the main window; it is idempotent.
 """
@@ -48,6 +50,8 @@ from PySide6.QtWidgets import (
     QTextEdit,
     QWidget,
 )
+
+from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
 LOOKUP_PROPERTY = "eservice_lookup"
 _MNEMONIC = re.compile(r"&[^&\s]")
@@ -223,6 +227,10 @@ class KeyboardPolicy(QObject):
         kind = event.type()
         if kind in (QEvent.Type.InputMethod, QEvent.Type.KeyPress):
             return fold_digits(watched, event)
+        if kind == QEvent.Type.Wheel:
+            return refuse_wheel(watched, event)
+        if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
+            no_wheel_focus(watched)
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractItemView):
             watched.setTabKeyNavigation(False)
         elif kind == QEvent.Type.Polish and isinstance(watched, QLineEdit):
@@ -247,6 +255,7 @@ def install(app: QApplication | None = None) -> None:
     if isinstance(qt_app, QApplication):
         qt_app.focusChanged.connect(show_focus)
     for widget in QApplication.allWidgets():
+        no_wheel_focus(widget)
         if isinstance(widget, QAbstractItemView):
             widget.setTabKeyNavigation(False)
         elif isinstance(widget, QLineEdit):
