@@ -51,6 +51,12 @@ class IdleWatch(QObject):
 
     Activity is any key press, mouse use or input-method text anywhere in the application (an
     application-wide event filter). ``clock`` is replaceable so tests need not wait minutes.
+
+    Idle time is the longer of two clocks' since the last activity: the monotonic ``clock``
+    (which a wall clock set back cannot fool) and the wall clock ``wall``, because a monotonic
+    clock stops while the PC sleeps (CLOCK_MONOTONIC on Linux): a counter laptop closed at
+    lunch with a clerk signed in came back after an hour still signed in, its idle count where
+    the lid had left it. A wall clock set forward locks early, the safe side.
     ``watch_input=False`` leaves the filter to :meth:`watch_input`: every event of every widget
     passes through an application filter, which while the first screen was built and painted
     was about 14% of the instructions to ready; the idle time counts from :meth:`arm` anyway.
@@ -66,12 +72,15 @@ class IdleWatch(QObject):
         parent: QObject | None = None,
         clock: Callable[[], float] = time.monotonic,
         watch_input: bool = True,
+        wall: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.clock = clock
+        self.wall = wall
         self.armed = False
         self.last_activity = clock()
+        self.last_activity_wall = wall()
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.check)
@@ -107,16 +116,21 @@ class IdleWatch(QObject):
 
     def touch(self) -> None:
         self.last_activity = self.clock()
+        self.last_activity_wall = self.wall()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in _ACTIVITY:
-            self.last_activity = self.clock()
+            self.touch()
         return False
+
+    def idle_s(self) -> float:
+        """Seconds since the last activity, sleep of the PC included (see the class)."""
+        return max(self.clock() - self.last_activity, self.wall() - self.last_activity_wall)
 
     @Slot()
     def check(self) -> None:
         limit = self.idle_limit_s
-        if self.armed and limit > 0 and self.clock() - self.last_activity >= limit:
+        if self.armed and limit > 0 and self.idle_s() >= limit:
             self.disarm()
             self.lock_due.emit("idle")
 
