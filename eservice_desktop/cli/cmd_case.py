@@ -4,7 +4,6 @@ the subcommands that ask the county (``lookup``, ``resend-notice``) are in ``cmd
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -27,6 +26,7 @@ from eservice_desktop.cli.common import (
     status_label,
     typed_int,
 )
+from eservice_desktop.cli.console import json_text
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import whole_number
@@ -166,12 +166,8 @@ def cmd_intake(args: argparse.Namespace) -> int:
     except IntakeErrors as e:
         lang = lang_of(args)
         if args.json:
-            print(
-                json.dumps(
-                    {"ok": False, "errors": {k: v.message(lang) for k, v in e.errors.items()}},
-                    ensure_ascii=False,
-                )
-            )
+            errors = {k: v.message(lang) for k, v in e.errors.items()}
+            print(json_text({"ok": False, "errors": errors}))
         print(
             one_line("; ".join(f"{k}: {v.message(lang)}" for k, v in e.errors.items())),
             file=sys.stderr,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import signal
@@ -21,6 +20,7 @@ from eservice_desktop.cli.common import (
     say,
     shown_value,
 )
+from eservice_desktop.cli.console import json_text
 
 log = logging.getLogger("eservice.sync")
 
@@ -135,7 +135,7 @@ def _once_failed(  # noqa: PLR0917 - the promised JSON's fields and the exit cod
         pending = sync.pending_count(s)
     if args.json:
         data = {"ok": False, "error": error, "detail": detail, "pending": pending}
-        print(json.dumps(data, ensure_ascii=False))
+        print(json_text(data))
     print(message, file=sys.stderr)
     return code
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from eservice_desktop.cli.console import json_text
 from eservice_desktop.cli.session_files import os_user, session_file
 from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
@@ -115,7 +115,7 @@ def status_label(status: str, args: argparse.Namespace) -> str:
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str] | None = None) -> None:
     """Prints one JSON document with --json, otherwise a human line."""
     if getattr(args, "json", False) or text is None:
-        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        print(json_text(data, indent=2, default=str))  # JSON's escapes on a code page
     else:
         print(text() if callable(text) else text)
 
@@ -133,7 +133,7 @@ def fail(args: argparse.Namespace, error: DomainError, code: int = EXIT_BAD_INPU
     if getattr(args, "json", False):
         data = {"ok": False, "error": error.code, "field": error.field, "message": message}
         try:
-            print(json.dumps({**data, **error.extra}, ensure_ascii=False), flush=True)
+            print(json_text({**data, **error.extra}), flush=True)
         except OSError:
             # standard output is what failed (a full disk under `> file`): stderr still says it
             _drop_stdout()
@@ -151,7 +151,7 @@ def interrupted(args: argparse.Namespace, zh: str, en: str) -> int:
     message = say(args, zh, en)
     if getattr(args, "json", False):
         data = {"ok": False, "error": "interrupted", "field": None, "message": message}
-        print(json.dumps(data, ensure_ascii=False), flush=True)
+        print(json_text(data), flush=True)
     print(message, file=sys.stderr)
     return EXIT_INTERRUPTED
 

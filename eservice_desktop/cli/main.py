@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, ClassVar, NoReturn
 
 from eservice_desktop import __version__
+from eservice_desktop.cli.console import fit_streams, json_text
 
 #: Command modules under eservice_desktop.cli, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -121,6 +122,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    fit_streams()  # a cp950 console or file: escapes, not a traceback (cli/console.py)
     args = _parsed(list(sys.argv[1:] if argv is None else argv))
     if args is None:
         return 2
@@ -237,7 +239,6 @@ def _undecodable(arg: str) -> bool:
 def _sync_failed(args: argparse.Namespace, error: Exception) -> int:
     """The county link failed (enrol, recover, receipt ...): say so in the clerk's language,
     never as an exception name; exit 1 like ``sync once``."""
-    import json
 
     from eservice_desktop.cli.common import lang_of
     from eservice_desktop.services.sync import sync_error_message
@@ -251,7 +252,7 @@ def _sync_failed(args: argparse.Namespace, error: Exception) -> int:
             "status": getattr(error, "status", None),
             "message": message,
         }
-        print(json.dumps(data, ensure_ascii=False))
+        print(json_text(data))
     print(message, file=sys.stderr)
     return 1
 
