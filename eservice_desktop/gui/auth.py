@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role, account_key
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.keyboard import keys_as_typed
 from eservice_desktop.gui.screen_lock import (
     IdleWatch,
     ShortcutGuard,
@@ -190,6 +191,7 @@ class LoginScreen(QWidget):
         self.account = QLineEdit()
         self.account.setObjectName("login_account")
         self.account.setMaxLength(64)
+        keys_as_typed(self.account)
         self.password = QLineEdit()
         self.password.setObjectName("login_password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)

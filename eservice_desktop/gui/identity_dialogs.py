@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui.keyboard import keys_as_typed
+
 
 class PinDialog(QDialog):
     """Asks for the PIN once; shows the tries left before the holder types."""
@@ -95,6 +97,7 @@ class OverrideDialog(QDialog):
         form.addRow(QLabel(self.tr("憑證撤銷狀態無法確認。由主管決定是否接受，並記錄於案件。")))
         self.supervisor = QLineEdit()
         self.supervisor.setObjectName("override_supervisor")
+        keys_as_typed(self.supervisor)
         self.reason = QLineEdit()
         self.reason.setObjectName("override_reason")
         # The supervisor's own password on this counter (services.approvals): a typed name

@@ -33,6 +33,7 @@ from eservice_desktop.domain.catalogue import (
 )
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
+from eservice_desktop.gui.keyboard import keys_as_typed
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     pass
@@ -142,6 +143,7 @@ class IntakeView(QWidget):
         self.applicant_id.setPlaceholderText(_t("身分證字號、居留證號或統一編號"))
         self.applicant_id.setMaxLength(16)
         self.applicant_id.installEventFilter(self)
+        keys_as_typed(self.applicant_id)
         self.applicant_kind = QLabel()
         self.applicant_kind.setObjectName("applicant_kind")
         self.card_source = QLabel()
@@ -170,6 +172,7 @@ class IntakeView(QWidget):
         self.phone.setObjectName("phone")
         self.phone.setPlaceholderText("0912345678")
         self.phone.installEventFilter(self)
+        keys_as_typed(self.phone)
         self._add_row(form, "phone", _t("手機(&M)"), self.phone)
 
         self.email = QLineEdit()

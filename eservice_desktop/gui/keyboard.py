@@ -12,6 +12,9 @@
 - **Numbers take full-width digits.** A Chinese IME left in full-width mode types １００; a
   number field (every spin box) gets 100, whether the IME commits it or it arrives as keys
   (:func:`fold_digits`), instead of dropping it and keeping the number it held.
+- **Codes take the keys as typed** (:func:`keys_as_typed`): ID, case and pickup numbers, phones
+  and accounts have no input method, so a Chinese IME left on or a scanner typing through it
+  cannot turn them into 注音.
 - **Esc never leaves a page with unsaved input** (:func:`has_unsaved_input`, used by the
   main window's Esc/back): a page may say so itself with a ``has_unsaved_input()`` method;
   otherwise any editable text field of the page holding text counts, except look-up fields
@@ -33,7 +36,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -106,6 +109,18 @@ def fold_digits(watched: QObject, event: QEvent) -> bool:
         QApplication.sendEvent(watched, QKeyEvent(event.type(), key, event.modifiers(), folded))
         return True
     return False
+
+
+def keys_as_typed(*edits: QLineEdit) -> None:
+    """Fields of letters and digits only (ID, case and pickup numbers, a phone, an account, a
+    card terminal's reference): no input method there, so the keys give their own characters.
+    A Chinese IME left on turned a typed or scanned H01-01-115-000301-7 into 注音 (H is ㄘ,
+    1 is ㄅ) in the fees page's case number; a barcode scanner types through it the same."""
+    for edit in edits:
+        edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        edit.setInputMethodHints(
+            Qt.InputMethodHint.ImhLatinOnly | Qt.InputMethodHint.ImhNoPredictiveText
+        )
 
 
 def mark_lookup(widget: QWidget) -> None:

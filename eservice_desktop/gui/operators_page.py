@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import ROLE_LABELS, Role
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.keyboard import keys_as_typed
 from eservice_desktop.services import operators
 
 
@@ -85,6 +86,7 @@ class OperatorsPage(QWidget):
         self.account = QLineEdit()
         self.account.setObjectName("op_account")
         self.account.setMaxLength(32)
+        keys_as_typed(self.account)
         self.name = QLineEdit()
         self.name.setObjectName("op_name")  # a longer name is refused whole, not cut unseen
         self.scope = QLineEdit()

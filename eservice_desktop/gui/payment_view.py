@@ -38,7 +38,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.services import cases, fees, payment_screen, payments
 
@@ -82,6 +82,7 @@ class PaymentView(QWidget):
         self.case_edit = QLineEdit()
         self.case_edit.setObjectName("case_edit")
         mark_lookup(self.case_edit)  # Esc may leave with a case number typed
+        keys_as_typed(self.case_edit)
         self.case_edit.setPlaceholderText(_t("輸入或掃描案號"))
         self.load_btn = QPushButton(_t("查詢(&L)"))
         top.addWidget(QLabel(_t("案號")))
@@ -207,6 +208,7 @@ class PaymentView(QWidget):
         self.reference_edit = QLineEdit()
         self.reference_edit.setObjectName("reference_edit")
         self.reference_edit.setPlaceholderText(_t("刷卡機交易序號／授權碼"))
+        keys_as_typed(self.reference_edit)
         form.addRow(_t("交易序號"), self._beside("reference", self.reference_edit))
         self.pay_btn = QPushButton(_t("收費並列印收據 (F9)"))
         self.pay_btn.setObjectName("pay_btn")

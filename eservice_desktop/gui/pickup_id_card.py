@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.pickup_handover import PickupHandover, approvable
 from eservice_desktop.services import pickup, pickup_id_card
 
@@ -56,7 +56,7 @@ class PickupIdCard(PickupHandover):
         self.id_edit = QLineEdit()
         self.id_edit.setObjectName("pickup_id_edit")
         self.id_edit.setPlaceholderText(_t("身分證字號（居留證號、統一編號）"))
-        self.id_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        keys_as_typed(self.id_edit)
         self.id_edit.setMaxLength(20)
         mark_lookup(self.id_edit)  # Esc may leave with a number typed
         label = QLabel(_t("持身分證領件(&I)"))
@@ -64,7 +64,7 @@ class PickupIdCard(PickupHandover):
         self.id_number_edit = QLineEdit()
         self.id_number_edit.setObjectName("pickup_id_number_edit")
         self.id_number_edit.setPlaceholderText(_t("簡訊領件號碼（可免填）"))
-        self.id_number_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        keys_as_typed(self.id_number_edit)
         self.id_number_edit.setMaxLength(8)
         self.id_button = QPushButton(_t("依證號查詢(&U)"))
         self.id_button.setObjectName("pickup_id_button")

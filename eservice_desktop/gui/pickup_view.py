@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 
 #: Turns the desk's camera mode on and off (the button's Alt+C does too).
@@ -76,7 +76,7 @@ class PickupView(QWidget):
         self.scan_edit.setObjectName("pickup_scan_edit")
         mark_lookup(self.scan_edit)  # Esc may leave with a code typed
         self.scan_edit.setPlaceholderText(_t("掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter"))
-        self.scan_edit.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        keys_as_typed(self.scan_edit)
         self.photo_button = QPushButton(_t("辨識照片(&R)…"))
         self.photo_button.setObjectName("pickup_photo_button")
         top = QHBoxLayout()
@@ -173,7 +173,7 @@ class PickupView(QWidget):
         self.proxy_name.setObjectName("pickup_proxy_name")
         self.proxy_id = QLineEdit()
         self.proxy_id.setObjectName("pickup_proxy_id")
-        self.proxy_id.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        keys_as_typed(self.proxy_id)
         self.proxy_relation = QLineEdit()
         self.proxy_relation.setObjectName("pickup_proxy_relation")
         # A whole ID number stays in view while it is typed (the fields were 70 px at 1024).
