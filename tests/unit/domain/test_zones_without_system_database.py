@@ -1,7 +1,8 @@
 """Windows has no IANA time zone database: zoneinfo then reads the ``tzdata`` package, and
-without it ``ZoneInfo("Asia/Taipei")`` raised ZoneInfoNotFoundError at the import of
-``domain.office_zone``, so the program installed from the MSI could not start at all. Here the
-system's database is taken away (an empty search path) as on Windows."""
+without it ``ZoneInfo("Asia/Taipei")`` raises ZoneInfoNotFoundError at the import of
+``domain.office_zone`` and nothing starts. The package came only by psycopg's win32 marker; it
+is the program's own pinned dependency now. Here the system's database is taken away (an empty
+search path) as on Windows."""
 
 from __future__ import annotations
 
