@@ -71,12 +71,14 @@ lock:
 	@rm -rf /tmp/eservice-lock && $(PYTHON) -m venv /tmp/eservice-lock
 	@/tmp/eservice-lock/bin/pip install -q --upgrade pip
 	@/tmp/eservice-lock/bin/pip install -q ".[dev]"
-	@/tmp/eservice-lock/bin/pip freeze --exclude eservice-desktop > requirements.lock
+	@{ /tmp/eservice-lock/bin/pip freeze --exclude eservice-desktop; \
+	  grep -hv '^#' tools/lock-windows.txt tools/lock-windows-dev.txt; } > requirements.lock
 	@rm -rf /tmp/eservice-lock-run && $(PYTHON) -m venv /tmp/eservice-lock-run
 	@/tmp/eservice-lock-run/bin/pip install -q --upgrade pip
 	@/tmp/eservice-lock-run/bin/pip install -q -c requirements.lock .
 	@{ echo "# Runtime dependencies only (what \`make run\` installs): a subset of requirements.lock, made by \`make lock\`."; \
-	  /tmp/eservice-lock-run/bin/pip freeze --exclude eservice-desktop; } > requirements-run.lock
+	  /tmp/eservice-lock-run/bin/pip freeze --exclude eservice-desktop; \
+	  grep -hv '^#' tools/lock-windows.txt; } > requirements-run.lock
 	@echo "requirements.lock and requirements-run.lock updated"
 
 clean:

@@ -60,3 +60,39 @@ def test_make_run_installs_the_runtime_scope_only() -> None:
     assert "requirements-run.lock" in plan
     assert "install-system-deps.sh test" not in plan
     assert "-r requirements.lock" not in plan
+
+
+def _windows_pins(name: str) -> dict[str, str]:
+    """The lock's Windows-only pins: ``name==version ; sys_platform == "win32"``."""
+    pins: dict[str, str] = {}
+    for line in (ROOT / name).read_text().splitlines():
+        m = re.match(r'^([A-Za-z0-9_.\-]+)==(\S+) ; sys_platform == "win32"$', line.strip())
+        if m:
+            pins[m.group(1).lower().replace("_", "-")] = m.group(2)
+    return pins
+
+
+def _windows_only_needs(names: set[str]) -> set[str]:
+    """What the packages ``names`` require on Windows alone (their win32 markers, no extras)."""
+    from importlib.metadata import PackageNotFoundError, requires
+
+    needed: set[str] = set()
+    for name in names:
+        try:
+            wants = requires(name) or []
+        except PackageNotFoundError:
+            continue
+        for want in wants:
+            spec, _, marker = want.partition(";")
+            if "win32" in marker and "extra" not in marker:
+                needed.add(re.split(r"[<>=!~\[ ]", spec.strip())[0].lower().replace("_", "-"))
+    return needed
+
+
+def test_what_windows_alone_pulls_in_is_pinned_in_both_locks() -> None:
+    # A lock made on Linux cannot see it: keyring's pywin32-ctypes came unpinned on the MSI build.
+    run, full = _lock("requirements-run.lock"), _lock("requirements.lock")
+    run_win, full_win = _windows_pins("requirements-run.lock"), _windows_pins("requirements.lock")
+    assert _windows_only_needs(set(run)) - set(run) <= set(run_win)
+    assert _windows_only_needs(set(full)) - set(full) <= set(full_win)
+    assert all(full_win.get(name) == version for name, version in run_win.items())
