@@ -11,6 +11,7 @@ only (0600/0700). ``install_crash_handlers`` sends uncaught exceptions and fatal
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import logging.handlers
@@ -18,6 +19,7 @@ import os
 import re
 import stat
 import sys
+import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -145,13 +147,40 @@ class _SaysFailureOnce:
             sys.stderr.write(f"無法寫入紀錄 / the log could not be written ({reason})\n")
 
 
-class _PrivateRotatingFileHandler(_SaysFailureOnce, logging.handlers.RotatingFileHandler):
-    """Log files readable by their owner only, the rotated ones too."""
+#: Seconds a rotation waits after one that could not be made (see the handler).
+ROTATION_RETRY_S = 60.0
 
-    def _open(self):  # type: ignore[no-untyped-def]
+
+class _PrivateRotatingFileHandler(_SaysFailureOnce, logging.handlers.RotatingFileHandler):
+    """Log files readable by their owner only, the rotated ones too.
+
+    The window, the sync service's commands and IT's commands write the same ``eservice.log``.
+    Windows does not rename a file another process has open: a rotation there raised
+    PermissionError, the handler was left without its file, and every later record of that
+    process was lost (each tried the rotation again) while the other kept the file open, the
+    window all day. A rotation that cannot be made now keeps writing to the file as it is and is
+    tried again :data:`ROTATION_RETRY_S` later; the file grows a little past its size meanwhile.
+    """
+
+    _rotation_held_until = 0.0
+
+    def _open(self) -> io.TextIOWrapper:
         stream = super()._open()
         _private(Path(self.baseFilename), 0o600)
         return stream
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 (logging's name)
+        if time.monotonic() < self._rotation_held_until:
+            return False
+        return bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:  # noqa: N802 (logging's name)
+        try:
+            super().doRollover()
+        except OSError:  # the file is open in another process (Windows): write on, retry later
+            self._rotation_held_until = time.monotonic() + ROTATION_RETRY_S
+            if self.stream is None:
+                self.stream = self._open()
 
 
 class _StderrHandler(_SaysFailureOnce, logging.StreamHandler):  # type: ignore[type-arg]
