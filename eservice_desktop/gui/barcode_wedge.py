@@ -154,11 +154,20 @@ class WedgeFilter(QObject):
                     self._swallowed.pop(key, None)
                 else:
                     self._swallowed[key] = count - 1
-                target = QApplication.focusWidget() or origin
+                target = _typed_into(origin)
                 for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                     QApplication.sendEvent(target, QKeyEvent(etype, key, mods, text))
         finally:
             self._replaying = False
+
+
+def _typed_into(origin: QObject) -> QObject:
+    """Where held keys go: the widget they were typed into, while it still takes keys. The
+    focus may have moved meanwhile (an answer that came within the hold put the cursor in
+    收現): the clerk's "H01" typed on in 案號 went there, not to 案號."""
+    if isinstance(origin, QWidget) and origin.isVisible() and origin.isEnabled():
+        return origin
+    return QApplication.focusWidget() or origin
 
 
 class TypingToField(QObject):

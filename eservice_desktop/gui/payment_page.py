@@ -2,9 +2,8 @@
 with change, card with the terminal's reference, receipt print / reprint (with reason) / void
 (with reason), refunds, and the daily closing.
 
-Every service call runs on a worker through ``ctx.tasks``; printing goes through
-``gui.qt_print`` (print dialog on the UI thread only when asked, painting on a worker;
-``gui/payment_printing.py``).
+Every service call runs on a worker through ``ctx.tasks``; printing is
+``gui/payment_printing.py``'s, a barcode scanned anywhere on the page ``gui/payment_scan.py``'s.
 
 The page acts only on the case it shows: loading another number clears the page first and a
 number that is not found leaves it empty with every action disabled, so F9 can never take money
@@ -35,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import payment_terms, payment_typed, receipt_actions
+from eservice_desktop.gui import payment_scan, payment_terms, payment_typed, receipt_actions
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
@@ -93,6 +92,7 @@ class PaymentPage(PaymentPrinting):
         self.closing_btn.clicked.connect(self.closing_dialog)
         self.case_edit.textEdited.connect(self._number_edited)
         self.ctx.case_shown.connect(self._case_shown)
+        self.scanner = payment_scan.watch(self)  # a scan is a number to look up, never money
 
     # -- page hooks --------------------------------------------------------------------------
 
@@ -239,7 +239,7 @@ class PaymentPage(PaymentPrinting):
         self.recorded_terms = fees.terms_of(screen.assessment, v.copies)
         payment_terms.show(self.recorded_terms, *self._terms_row())
         self.ctx.case_shown.emit(v.case_number)
-        self._draw_receipts(screen.receipts, *self._kept_receipt)
+        self._draw_receipts(screen.receipts, *payment_scan.kept(screen, self._kept_receipt))
         self._kept_receipt = ("", frozenset())
         self.draw_pending()  # F10 prints this case's own unprinted receipt first
         typed, self._typed = self._typed, None

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from eservice_desktop.domain.case_number import looks_like_case_number
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases, fees, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -23,17 +25,38 @@ class PaymentScreen:
     receipts: list[payments.PaymentResult]
     #: The case's events when it was read (``cases.revision``).
     revision: int = 0
+    #: The receipt asked for, when a receipt number was typed or scanned instead of the case's.
+    receipt: str = ""
 
 
-def load(app: App, case_number: str) -> PaymentScreen:
-    """The page's read model; each read is guarded by the service it goes through."""
+def load(app: App, number: str) -> PaymentScreen:
+    """The page's read model; each read is guarded by the service it goes through. ``number``
+    is the case's, or one of its receipts' (:func:`case_of`)."""
+    case_number, receipt = case_of(app, number)
     view = cases.show_case(app, case_number)
     seen = cases.revision(app, view.case_id)
     state = cases.load_case(app, case_number)
     assessed = bool(state.fee_items) or state.fees_due > 0
     a = fees.current(state) if assessed else fees.preview(app, case_number)
     receipts = payments.receipts_of_case(app, view.case_number)
-    return PaymentScreen(view, a, assessed, receipts, seen)
+    return PaymentScreen(view, a, assessed, receipts, seen, receipt)
+
+
+def case_of(app: App, number: str) -> tuple[str, str]:
+    """(case number, receipt number) of what was typed or scanned: a case number stands for
+    itself; a receipt number for its case, the receipt named. Every receipt carries its number
+    as a Code128 for the hand scanners at the cashier's desk, and a citizen back for a refund or
+    a reprint hands over the receipt, not the case slip: the page said 查無此案件. A text that
+    is neither stays the case number it was, refused as before."""
+    if looks_like_case_number(number):
+        return number, ""
+    try:
+        found = payments.get_receipt(app, number)
+    except DomainError as e:
+        if e.code == "receipt.unknown":
+            return number, ""
+        raise
+    return found.case_number, found.receipt_number
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
+from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
@@ -60,10 +61,27 @@ def target() -> QWidget:
 def type_text(text: str) -> None:
     if text.isascii():
         QTest.keyClicks(target(), text)
+        settle_wedges()
         return
     event = QInputMethodEvent("", [])
     event.setCommitString(text)
     QApplication.sendEvent(target(), event)
+
+
+def settle_wedges(limit_ms: int = 2000) -> None:
+    """Waits for what a keyboard-wedge catcher holds (the pickup desk's, the fees page's): keys
+    typed faster than a person types are held as a possible scan until its timer, some 30 ms
+    on, gives them to the field. A clerk's next key comes later than that anyway."""
+    holding = [
+        wedge
+        for window in QApplication.topLevelWidgets()
+        for wedge in window.findChildren(WedgeFilter)
+        if wedge.decoder.holding
+    ]
+    waited = 0
+    while any(w.decoder.holding for w in holding) and waited < limit_ms:
+        QTest.qWait(10)
+        waited += 10
 
 
 def press(key: Qt.Key, modifiers: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:

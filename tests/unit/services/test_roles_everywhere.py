@@ -376,6 +376,7 @@ NOT_GUARDED: dict[str, str] = {
     "queue_rows.queue_item": "through the guarded cases.queue_member",
     "pickup.refused_result": "a refusal as the desk shows it, inside the guarded pickup steps",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
+    "payment_screen.case_of": "through the guarded payments.get_receipt",
     "payment_screen.pending_receipts": "through the guarded payments.pending_receipts",
     # sign-in itself
     "operators_accounts.create_first_admin": "refused once any account exists",
