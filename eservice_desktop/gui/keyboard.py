@@ -15,6 +15,8 @@
 - **Codes take the keys as typed** (:func:`keys_as_typed`): ID, case and pickup numbers, phones
   and accounts have no input method, so a Chinese IME left on or a scanner typing through it
   cannot turn them into 注音.
+- **An Alt+letter no key took types nothing** (:func:`stray_alt`): Qt on X11 typed the letter
+  into the field (王小明q).
 - **Esc never leaves a page with unsaved input** (:func:`has_unsaved_input`, used by the
   main window's Esc/back): a page may say so itself with a ``has_unsaved_input()`` method;
   otherwise any editable text field of the page holding text counts, except look-up fields
@@ -84,6 +86,28 @@ def one_line(edit: QLineEdit) -> None:
 
 #: Full-width digits, signs and separators as their ASCII forms (what NFKC makes of them).
 _FULL_WIDTH = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {0x3000: " "}
+
+
+#: Where a key's text is typed in.
+_TEXT_INPUTS = (QLineEdit, QAbstractSpinBox, QPlainTextEdit, QTextEdit)
+
+
+def stray_alt(watched: QObject, event: QEvent) -> bool:
+    """An Alt+letter that no key of the window took (no shortcut, no mnemonic: those come
+    first) reaching a field types nothing (True: dropped). Qt on X11 typed the letter: Alt+Q
+    in 申請人姓名 stored 王小明q, and the receipt printed it. Ctrl+Alt (AltGr on Windows)
+    still types the characters of the keyboards that need it."""
+    if not isinstance(event, QKeyEvent) or not isinstance(watched, _TEXT_INPUTS):
+        return False
+    mods = event.modifiers()
+    alt, ctrl_or_meta = (
+        Qt.KeyboardModifier.AltModifier,
+        (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier),
+    )
+    if event.type() != QEvent.Type.KeyPress or not mods & alt or mods & ctrl_or_meta:
+        return False
+    text = event.text()
+    return bool(text) and text.isprintable() and not text.isspace()
 
 
 def fold_digits(watched: QObject, event: QEvent) -> bool:
@@ -241,7 +265,7 @@ class KeyboardPolicy(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
         if kind in (QEvent.Type.InputMethod, QEvent.Type.KeyPress):
-            return fold_digits(watched, event)
+            return stray_alt(watched, event) or fold_digits(watched, event)
         if kind == QEvent.Type.Wheel:
             return refuse_wheel(watched, event)
         if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
