@@ -147,6 +147,7 @@ class CaseDetailView(QWidget):
         box = QWidget(self)
         self.timeline = QTableWidget(0, 5, box)
         self.timeline.setObjectName("timeline")
+        self.timeline.setAccessibleName(_t("案件歷程"))
         self.timeline.setHorizontalHeaderLabels(
             [_t("時間"), _t("事件"), _t("承辦人"), _t("機關"), _t("說明")]
         )

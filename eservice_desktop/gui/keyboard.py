@@ -30,6 +30,9 @@
   takes the focus scrolls it into view, with room for the message under it (:func:`show_focus`).
 - **The wheel scrolls the page, never a value** (:mod:`gui.wheel_guard`): a spin box or a closed
   drop-down under the pointer lets the wheel pass to the page.
+- **A field's label names it for a screen reader**, wherever the layout put the two
+  (``gui/accessible.py`` :func:`~eservice_desktop.gui.accessible.name_from_label`, for every
+  label with a buddy as it is first shown).
 
 :func:`install` is called by the main window; it is idempotent.
 """
@@ -48,6 +51,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -56,6 +60,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui.accessible import name_from_label, name_from_prefix
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
 LOOKUP_PROPERTY = "eservice_lookup"
@@ -274,6 +279,10 @@ class KeyboardPolicy(QObject):
             watched.setTabKeyNavigation(False)
         elif kind == QEvent.Type.Polish and isinstance(watched, QLineEdit):
             one_line(watched)
+        elif kind == QEvent.Type.Polish and isinstance(watched, QLabel):
+            name_from_label(watched)
+        elif kind == QEvent.Type.Polish and isinstance(watched, QAbstractSpinBox):
+            name_from_prefix(watched)
         elif kind == QEvent.Type.Show and isinstance(watched, QDialog):
             show_dialog_keys(watched)
             # Buttons a dialog adds while it opens (QInputDialog, QMessageBox) come a tick later.
@@ -299,3 +308,7 @@ def install(app: QApplication | None = None) -> None:
             widget.setTabKeyNavigation(False)
         elif isinstance(widget, QLineEdit):
             one_line(widget)
+        elif isinstance(widget, QLabel):
+            name_from_label(widget)
+        elif isinstance(widget, QAbstractSpinBox):
+            name_from_prefix(widget)

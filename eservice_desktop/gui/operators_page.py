@@ -70,6 +70,7 @@ class OperatorsPage(QWidget):
         columns.append(self.tr("狀態"))
         self.table = QTableWidget(0, len(columns), self)
         self.table.setObjectName("operators_table")
+        self.table.setAccessibleName(self.tr("操作人員帳號"))
         self.table.setHorizontalHeaderLabels(columns)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)

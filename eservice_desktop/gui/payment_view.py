@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import labels
+from eservice_desktop.gui import accessible, labels
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
@@ -85,6 +85,7 @@ class PaymentView(QWidget):
         keys_as_typed(self.case_edit)
         self.case_edit.setPlaceholderText(_t("輸入或掃描案號"))
         self.load_btn = QPushButton(_t("查詢(&L)"))
+        accessible.name(self.case_edit, _t("案號"))
         top.addWidget(QLabel(_t("案號")))
         top.addWidget(self.case_edit, 1)
         top.addWidget(self.load_btn)
@@ -145,6 +146,7 @@ class PaymentView(QWidget):
         for reason in fees.EXEMPTION_REASONS:  # shown translated, recorded as listed
             self.reason_combo.addItem(QCoreApplication.translate("PaymentPage", reason), reason)
         self.reason_combo.setObjectName("reason_combo")
+        accessible.name(self.reason_combo, _t("減免原因"))
         # As wide as a short reason, not the longest listed one: the page fits 1024 px.
         self.reason_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon

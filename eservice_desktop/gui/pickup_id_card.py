@@ -71,7 +71,9 @@ class PickupIdCard(PickupHandover):
         row = QHBoxLayout()
         row.addWidget(label)
         row.addWidget(self.id_edit, 1)
-        row.addWidget(QLabel(_t("領件號碼")))
+        number_label = QLabel(_t("領件號碼"))
+        number_label.setBuddy(self.id_number_edit)  # names the field for a screen reader
+        row.addWidget(number_label)
         row.addWidget(self.id_number_edit, 1)
         row.addWidget(self.id_button)
         self.id_edit.returnPressed.connect(self.look_up_id)

@@ -80,7 +80,9 @@ class PickupView(QWidget):
         self.photo_button = QPushButton(_t("辨識照片(&R)…"))
         self.photo_button.setObjectName("pickup_photo_button")
         top = QHBoxLayout()
-        top.addWidget(QLabel(_t("領件碼")))
+        code_label = QLabel(_t("領件碼"))
+        code_label.setBuddy(self.scan_edit)  # names the field for a screen reader
+        top.addWidget(code_label)
         top.addWidget(self.scan_edit, 1)
         top.addWidget(self.photo_button)
         top.addWidget(self._build_camera())
@@ -118,7 +120,9 @@ class PickupView(QWidget):
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 3, 0)  # in line with the code field; the page has margins
         left.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        left.addWidget(QLabel(_t("本所待領件")))
+        ready_label = QLabel(_t("本所待領件"))
+        ready_label.setBuddy(self.ready_table)  # names the list for a screen reader
+        left.addWidget(ready_label)
         left.addWidget(self.ready_table, 1)
         left.addWidget(self.refresh_button)
         left_box = QWidget()

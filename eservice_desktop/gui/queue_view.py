@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui import accessible
 from eservice_desktop.gui.keyboard import mark_lookup
 from eservice_desktop.gui.queue_model import COLUMNS, SORT_ROLE, QueueModel
 from eservice_desktop.gui.table_fit import ColumnFitter
@@ -99,6 +100,8 @@ class QueueView(QWidget):
         self.filter_box.setObjectName("filter_box")
         self.filter_box.setPlaceholderText(_t("篩選目前清單"))
         self.filter_box.setClearButtonEnabled(True)
+        accessible.name(self.search_box, _t("搜尋案件"))
+        accessible.name(self.filter_box, _t("篩選目前清單"))
         mark_lookup(self.search_box)
         mark_lookup(self.filter_box)
         self.result_label = QLabel(self)
@@ -143,6 +146,7 @@ class QueueView(QWidget):
         self.filter_box.returnPressed.connect(self._open_first_shown)
         self.table = QueueTable(page)
         self.table.setObjectName("queue_table")
+        accessible.name(self.table, _t("案件清單"))
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)

@@ -205,6 +205,10 @@
 <context>
     <name>OperatorsPage</name>
     <message>
+        <source>操作人員帳號</source>
+        <translation>Operator accounts</translation>
+    </message>
+    <message>
         <source>操作人員管理</source>
         <translation>Operators</translation>
     </message>

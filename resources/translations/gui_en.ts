@@ -3,6 +3,10 @@
 <context>
     <name>CaseDetail</name>
     <message>
+        <source>案件歷程</source>
+        <translation>Case history</translation>
+    </message>
+    <message>
         <source>駁回案件 {number}？駁回後本案即結束，不能復原；民眾會收到通知與理由：{reason}</source>
         <translation>Reject case {number}? A rejected case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
     </message>
@@ -362,6 +366,14 @@
 </context>
 <context>
     <name>QueuePage</name>
+    <message>
+        <source>搜尋案件</source>
+        <translation>Search cases</translation>
+    </message>
+    <message>
+        <source>案件清單</source>
+        <translation>Case list</translation>
+    </message>
     <message>
         <source>今日收件</source>
         <extracomment>(queue name in services.cases, zh-TW label, key in queue_counts or "")</extracomment>

@@ -3,6 +3,10 @@
 <context>
     <name>PaymentPage</name>
     <message>
+        <source>減免原因</source>
+        <translation>Reason for the reduction or exemption</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="105" />
         <source>輸入或掃描案號</source>
         <extracomment>Returns the printer for the next job, or None to ask (tests inject a PDF printer). The case most recently written anywhere (intake, queue ...): shown on F6.</extracomment>

@@ -1,0 +1,120 @@
+"""What a screen reader says of the window (NVDA reads Qt's accessibility tree on Windows).
+
+- **Every field has a name.** Qt names a field after the label whose buddy it is only when the
+  label is its sibling; a field held in a row with its error message under it (the intake
+  form's rows, the fees page's ``_beside``) or a label whose buddy is that row was read as
+  "edit", or as the title of the group box around it ("規費核計" for the copies, the reduction
+  and its reason alike). :func:`name_from_label` gives such a field its label's words, without
+  the Alt key's letter (NVDA says the key itself), and so does a form row's label to the
+  field of a row that is a layout (the fees page's 本次收費, 收現, 交易序號 with their messages);
+  a spin box with a prefix and no label ("份數 1") is named by its prefix. The keyboard
+  rules (``gui/keyboard.py``) call :func:`name_from_label` for every label and
+  :func:`name_from_prefix` for every spin box as it is first shown, so a row built later (the
+  service's fields on the intake form) is named too. Fields with no label of their own
+  (search boxes, lists) are named where they are built with :func:`name`.
+- **What the clerk must notice is said, not only painted.** :func:`announce` sends the text
+  to the screen reader as an announcement (assertive for a refusal): the status bar's
+  messages (paid, printed, refused) and the verdicts painted beside a form.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+_MNEMONIC_GROUP = re.compile(r"\s*[(（]&[^&\s][)）]")
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def spoken(text: str) -> str:
+    """A label's text as a name: without its Alt key ("申請人證號(&I)" -> "申請人證號",
+    "&Name" -> "Name"), markup, or a trailing colon."""
+    text = _MNEMONIC_GROUP.sub("", _TAGS.sub(" ", text))
+    text = re.sub(r"&(.)", r"\1", text)
+    return " ".join(text.split()).rstrip(":：").strip()
+
+
+def name(widget: QWidget, text: str, description: str = "") -> None:
+    """Names ``widget`` (and an editable combo box's line edit, which the reader meets too)."""
+    widget.setAccessibleName(spoken(text))
+    if description:
+        widget.setAccessibleDescription(description)
+    edit = widget.lineEdit() if isinstance(widget, QComboBox) else None
+    if edit is not None:
+        edit.setAccessibleName(spoken(text))
+
+
+def _input_of(buddy: QWidget) -> QWidget | None:
+    """The field a label stands for: its buddy, or the first field inside a buddy that only
+    holds one (the field and its message)."""
+    if buddy.focusPolicy() & Qt.FocusPolicy.TabFocus:
+        return buddy
+    for child in buddy.findChildren(QWidget):
+        if child.focusPolicy() & Qt.FocusPolicy.TabFocus and not child.isWindow():
+            return child
+    return None
+
+
+def _form_field(label: QLabel) -> QWidget | None:
+    """The field of the form row ``label`` heads, when the row's field is a layout (a field
+    and its message) and so the label has no buddy."""
+    parent = label.parentWidget()
+    for form in parent.findChildren(QFormLayout) if parent is not None else []:
+        row, role = cast("tuple[int, QFormLayout.ItemRole]", form.getWidgetPosition(label))
+        if row < 0 or role != QFormLayout.ItemRole.LabelRole:
+            continue
+        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        inner = item.layout() if item is not None else None
+        items = [inner.itemAt(i) for i in range(inner.count())] if inner is not None else []
+        for widget in (i.widget() for i in items if i is not None):
+            tab = widget is not None and widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+            if tab and not isinstance(widget, QAbstractButton):  # a button has its text
+                return widget
+    return None
+
+
+def name_from_label(label: QLabel) -> None:
+    """Gives the field ``label`` stands for the label's words, unless the field has a name of
+    its own or Qt already reads the label for it (a sibling buddy)."""
+    buddy = label.buddy()
+    field = _form_field(label) if buddy is None else _input_of(buddy)
+    if field is None or field.accessibleName():
+        return
+    if field is buddy and buddy is not None and label.parentWidget() is buddy.parentWidget():
+        return  # Qt's own rule: the sibling label's text, kept up to date
+    text = spoken(label.text())
+    if text:
+        name(field, text)
+
+
+def name_from_prefix(spin: QAbstractSpinBox) -> None:
+    """A spin box without a name or a label, whose prefix says what it holds ("份數 1")."""
+    if isinstance(spin, QSpinBox) and spin.prefix().strip() and not spin.accessibleName():
+        iface = QAccessible.queryAccessibleInterface(spin)
+        parent = spin.parentWidget()
+        own = iface.text(QAccessible.Text.Name) if iface is not None else ""
+        if not own or (parent is not None and own == parent.property("title")):
+            name(spin, spin.prefix())
+
+
+def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
+    """Says ``text`` through the screen reader (nothing without one)."""
+    text = " ".join(text.split())
+    if not text or not QAccessible.isActive():
+        return
+    event = QAccessibleAnnouncementEvent(widget, text)
+    if assertive:
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
+    QAccessible.updateAccessibility(event)
