@@ -13,8 +13,13 @@
   service's fields on the intake form) is named too. Fields with no label of their own
   (search boxes, lists) are named where they are built with :func:`name`.
 - **What the clerk must notice is said, not only painted.** :func:`announce` sends the text
-  to the screen reader as an announcement (assertive for a refusal): the status bar's
-  messages (paid, printed, refused) and the verdicts painted beside a form.
+  to the screen reader as an announcement (a UIA notification NVDA reads without the focus
+  moving): every message of the status bar (paid, printed, saved; a failure assertively,
+  :func:`announce_status`), and the refusals and verdicts painted beside a form, which are
+  :class:`SpokenLabel` s (the sign-in's refusal, a field's or the form's refusal on the intake
+  form and the fees page, the pickup desk's verdict): a refusal painted in red was silent. A
+  label whose text the status bar shows too (the intake's result) stays a plain label, so it
+  is said once.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -31,6 +36,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QSpinBox,
+    QStatusBar,
     QWidget,
 )
 
@@ -118,3 +124,33 @@ def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
     if assertive:
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
     QAccessible.updateAccessibility(event)
+
+
+class SpokenLabel(QLabel):
+    """A label of messages the clerk must notice: each new text set is also said through the
+    screen reader (``assertive``: it interrupts, for refusals; ``speak=False``: silent, for a
+    subclass whose other uses show data)."""
+
+    def __init__(self, text: str = "", *, assertive: bool = False, speak: bool = True) -> None:
+        super().__init__(text)
+        self.assertive = assertive
+        self.speak = speak
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        changed = text != self.text()
+        super().setText(text)
+        if changed and text and self.speak:
+            announce(self, text, assertive=self.assertive)
+
+
+def announce_status(status: QStatusBar, failed: SignalInstance) -> None:
+    """Says every message the status bar shows; one ``failed`` sent (a task that failed)
+    assertively. Connect before ``failed`` is connected to the status bar."""
+    urgent: set[str] = set()
+    failed.connect(urgent.add)
+
+    def said(text: str) -> None:
+        announce(status, text, assertive=text in urgent)
+        urgent.clear()
+
+    status.messageChanged.connect(said)

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role, account_key
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed
 from eservice_desktop.gui.screen_lock import (
@@ -203,7 +204,7 @@ class LoginScreen(QWidget):
         form.addRow(account_label, self.account)
         form.addRow(password_label, self.password)
         layout.addLayout(form)
-        self.message = QLabel()
+        self.message = SpokenLabel(assertive=True)
         self.message.setObjectName("login_message")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.catalogue import (
     Service,
 )
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.gui.keyboard import keys_as_typed
@@ -46,7 +47,7 @@ SOURCE_LABELS = {
 
 
 def _error_label(key: str) -> QLabel:
-    label = QLabel()
+    label = SpokenLabel()
     label.setObjectName(f"error_{key}")
     label.setStyleSheet("color: #b00020;")
     label.setWordWrap(True)
@@ -231,10 +232,10 @@ class IntakeView(QWidget):
         self.submit_button.setAutoDefault(True)  # Enter on the focused button submits
         self.clear_button = QPushButton(_t("清除表單(&L)"))
         self.clear_button.setObjectName("clear_button")
-        self.result_label = QLabel()
+        self.result_label = QLabel()  # said by the status bar, which repeats it
         self.result_label.setObjectName("result_label")
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.form_error = QLabel()
+        self.form_error = SpokenLabel(assertive=True)
         self.form_error.setObjectName("form_error")
         self.form_error.setStyleSheet("color: #b00020;")
         self.form_error.setWordWrap(True)

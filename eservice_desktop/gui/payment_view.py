@@ -222,7 +222,7 @@ class PaymentView(QWidget):
 
     @staticmethod
     def _error_label(name: str) -> QLabel:
-        label = QLabel()
+        label = accessible.SpokenLabel()
         label.setObjectName(name)
         label.setStyleSheet("color: #b00020")
         label.setWordWrap(True)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 
@@ -38,15 +39,15 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("PickupDesk", text)
 
 
-class WrappedLabel(QLabel):
+class WrappedLabel(SpokenLabel):
     """A label that wraps its text and is never shorter than its lines: a layout short of
     height squeezes a wrapped label below them (a plain label's least height is one line), and
     at 1024×768 the last line of 已於 … 領取，不可重複交付 (…請洽主管。) was cut under 案件. Its
     least height follows its text and width, so the page scrolls instead. Plain text: the
     desk shows data (a web applicant named "<h1>王</h1>小明" was drawn as a heading)."""
 
-    def __init__(self, text: str = "") -> None:
-        super().__init__(text)
+    def __init__(self, text: str = "", *, spoken: bool = False) -> None:
+        super().__init__(text, assertive=True, speak=spoken)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
@@ -131,7 +132,7 @@ class PickupView(QWidget):
 
     def _build_case_side(self) -> QWidget:
         """The message, the case scanned, the collector and the actions."""
-        self.message_label = WrappedLabel(_t("請掃描民眾手機上的領件條碼"))
+        self.message_label = WrappedLabel(_t("請掃描民眾手機上的領件條碼"), spoken=True)
         self.message_label.setObjectName("pickup_message")
         self.message_label.setStyleSheet("font-size: 16pt;")
         self.case_labels: dict[str, QLabel] = {}

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui import accessible
 from eservice_desktop.gui.window_pages import (
     PAGES,
     PANEL_MODULES,
@@ -216,6 +217,7 @@ def build_status_bar(window: MainWindow) -> None:
     """The office and device, who is signed in, the busy bar, then ``STATUS_WIDGET_MODULES``."""
     ctx = window.ctx
     status = window.statusBar()
+    accessible.announce_status(status, ctx.tasks.failed)  # said, not only painted
     s = ctx.settings
     office = ctx.office
     office_text = _t("{office}（{code}）櫃檯 {device}").format(
