@@ -106,7 +106,7 @@ class MainWindow(QMainWindow):
         self.page_bar_actions: dict[str, QAction] = {}
         self.history: list[QWidget] = []
         self.holders: dict[QWidget, QScrollArea] = {}
-        self.panels: list[QDockWidget] = []
+        self.panels: list[window_frame.PanelDock] = []
         self.status_widgets: list[QWidget] = []
         self.content_built = False
         self.shift_dialog: QDialog | None = None
@@ -227,7 +227,7 @@ class MainWindow(QMainWindow):
             keyboard.install()  # an application filter, as the idle watch's: see the doc
             QTimer.singleShot(0, self._import_page_modules)
         self.idle.begin()  # key presses and mouse use counted, the operator's card watched
-        for widget in [*self.status_widgets, *(dock.widget() for dock in self.panels)]:
+        for widget in [*self.status_widgets, *(dock.panel for dock in self.panels)]:
             start = getattr(widget, "start_background", None)
             if callable(start):
                 start()

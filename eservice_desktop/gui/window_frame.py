@@ -193,8 +193,18 @@ def add_to_stack(window: MainWindow, page: QWidget) -> None:
     window.stack.addWidget(holder)
 
 
+class PanelDock(QDockWidget):
+    """A side panel's dock; ``panel`` is the panel (the dock's widget is the scroll area
+    holding it)."""
+
+    panel: QWidget
+
+
 def add_panels(window: MainWindow) -> None:
-    """Each of ``PANEL_MODULES`` as a dock on the right."""
+    """Each of ``PANEL_MODULES`` as a dock on the right, in a frameless scroll area: at a
+    display scale of 200 % a 1366×768 screen is 683×384 and the identity panel, taller than
+    the window, was painted over the status bar with 驗證自然人憑證 cut off (at 1920×1080 its
+    note was cut); now it keeps its height and scrolls."""
     ctx = window.ctx
     for path in PANEL_MODULES:
         module = load(path)
@@ -202,9 +212,16 @@ def add_panels(window: MainWindow) -> None:
         title = ctx.pick(
             getattr(module, "PANEL_TITLE_ZH", ""), getattr(module, "PANEL_TITLE_EN", "")
         )
-        dock = QDockWidget(title, window)
+        dock = PanelDock(title, window)
         dock.setObjectName("dock_" + path.rsplit(".", 1)[-1])
-        dock.setWidget(widget)
+        dock.panel = widget
+        holder = QScrollArea(dock)
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop in the Tab chain
+        holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        holder.setWidget(widget)
+        dock.setWidget(holder)
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable

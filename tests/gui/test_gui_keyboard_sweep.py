@@ -85,7 +85,7 @@ def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_
         found.extend((where, o) for o in offenders(top or window))
 
     # Controls that show only in some states are shown, so their keys are checked too.
-    panel = window.panels[0].widget()
+    panel = window.panels[0].panel
     panel.override_button.show()  # type: ignore[attr-defined]
     sync_widget = window.status_widgets[0]
     sync_widget.conflicts_button.show()  # type: ignore[attr-defined]

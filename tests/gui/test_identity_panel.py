@@ -385,7 +385,7 @@ def test_panel_names_the_case_on_screen_never_the_last_case_that_changed(
     first = _case(ctx)  # 王小明
     second = _other_case(ctx)  # 林美玲
     window = open_window(qtbot, ctx)
-    panel = window.panels[0].widget()
+    panel = window.panels[0].panel
     assert isinstance(panel, IdentityPanel)
     # The queue shows no case: the verification would go with the intake form.
     assert panel.case_label.text().startswith("畫面上無案件：驗證結果將隨收件表單記錄")

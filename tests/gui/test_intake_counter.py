@@ -170,7 +170,7 @@ def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
     assert "115/" in text  # the time it was saved, ROC date
     assert form.discard_draft_button.text() == "捨棄草稿(&D)"
     # The identity panel (built after the pages) knows the restored applicant too.
-    panel = window.panels[0].widget()
+    panel = window.panels[0].panel
     assert panel.case_label.text().endswith("（申請人 林○玲）")  # type: ignore[attr-defined]
     # Keyboard reachable: Shift+Tab from the first field lands on the banner's buttons.
     assert QApplication.focusWidget() is form.service_combo

@@ -412,7 +412,7 @@ def test_every_page_speaks_one_language(
     seen += [(f"closing {w}", t) for w, t in modal_texts(payment.closing_dialog, qtbot)]  # type: ignore[attr-defined]
     for name, opener in (("about", help_menu.show_about), ("key help", help_menu.show_keys)):
         seen += [(f"{name} {w}", t) for w, t in modal_texts(partial(opener, window), qtbot)]
-    override = OverrideDialog(window.panels[0].widget())
+    override = OverrideDialog(window.panels[0].panel)
     seen += [(f"override {w}", t) for w, t in visible_texts(override)]
     override.close()
     window.show_page("eservice_desktop.gui.payment_page")
