@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop import __version__
+from eservice_desktop.gui.dialog_fit import open_at
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
@@ -127,7 +128,7 @@ class KeyHelp(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.tree)
         layout.addWidget(buttons)
-        self.resize(560, 520)
+        open_at(self, 560, 520)
         self.tree.setFocus()
 
     def _group(self, title: str, keys: list[tuple[str, str]]) -> None:

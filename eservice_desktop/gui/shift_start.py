@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_fit import open_at
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
@@ -89,7 +90,7 @@ class ShiftStartDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("shift_start_dialog")
         self.setWindowTitle(self.tr("上班檢查"))
-        self.resize(900, 520)
+        open_at(self, 900, 520)
         layout = QVBoxLayout(self)
         layout.addWidget(self._summary_label(report))
         checks = sorted(report.checks, key=lambda c: _ORDER.get(c.status, 3))

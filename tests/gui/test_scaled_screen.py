@@ -1,14 +1,19 @@
-"""The window at a display scale a counter PC uses: 200 % of 1366×768 leaves 683×384 device-
-independent pixels. The identity panel, taller than that, was squeezed over the status bar
-(its 驗證自然人憑證 button cut off); in its scroll area it keeps its height and scrolls."""
+"""The window and its dialogs at a display scale a counter PC uses: 200 % of 1366×768 leaves
+683×384 device-independent pixels. The identity panel, taller than that, was squeezed over the
+status bar (its 驗證自然人憑證 button cut off); in its scroll area it keeps its height and
+scrolls. Dialogs open inside the screen."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication, QScrollArea
+from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
+from eservice_desktop.gui.identity_dialogs import OverrideDialog
 from eservice_desktop.gui.main_window import MainWindow
+from eservice_desktop.gui.shift_start import ShiftStartDialog
+from eservice_desktop.services import doctor
 
 
 def test_the_identity_panel_scrolls_in_683_by_384(ctx: GuiContext, qtbot: QtBot) -> None:
@@ -29,3 +34,29 @@ def test_the_identity_panel_scrolls_in_683_by_384(ctx: GuiContext, qtbot: QtBot)
     QApplication.processEvents()
     bottom = panel.verify_button.mapTo(window, panel.verify_button.rect().bottomLeft()).y()  # type: ignore[attr-defined]
     assert bottom <= window.statusBar().y()
+
+
+def test_the_shift_start_check_opens_inside_the_screen(ctx: GuiContext, qtbot: QtBot) -> None:
+    """It opened at 900×520 whatever the screen: on 683×384 its 關閉 was off screen (the
+    offscreen test screen, 800×600, is narrower than 900 too)."""
+    report = doctor.Report([doctor.check_calendar(ctx.app.settings, ctx.app.now())])
+    dialog = ShiftStartDialog(ctx, report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    screen = dialog.screen().availableGeometry()
+    assert dialog.width() <= screen.width() and dialog.height() <= screen.height()
+
+
+def test_the_override_dialog_fits_683_px_in_english(qtbot: QtBot) -> None:
+    """Its note was one line 830 px wide in English: OK and Cancel were past a 683 px screen."""
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    translators = install_translators(qt_app, "en")
+    try:
+        dialog = OverrideDialog()
+        qtbot.addWidget(dialog)
+        assert "supervisor" in dialog.findChildren(QLabel)[0].text()
+        assert dialog.minimumSizeHint().width() <= 683
+    finally:
+        remove_translators(qt_app, translators)
