@@ -48,6 +48,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.operators import Operator
 from eservice_desktop.gui import keyboard, upgrade_notice, window_access, window_frame
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.dialog_fit import grow_to_contents
 from eservice_desktop.gui.window_pages import (
     INTAKE_PAGE,
     PAGE_MODULES,
@@ -370,6 +371,7 @@ class MainWindow(QMainWindow):
 
         dialog = BackupDialog(self.ctx, self)
         dialog.open()
+        grow_to_contents(dialog)  # opened at ⅔ of the screen at most: at 200 % a note was cut
         return dialog
 
     def run_shift_check(self) -> None:

@@ -5,9 +5,12 @@ scrolls. Dialogs open inside the screen."""
 
 from __future__ import annotations
 
+import pytest
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
 
+from eservice_desktop.gui.backup_dialog import BackupDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.identity_dialogs import OverrideDialog
@@ -60,3 +63,30 @@ def test_the_override_dialog_fits_683_px_in_english(qtbot: QtBot) -> None:
         assert dialog.minimumSizeHint().width() <= 683
     finally:
         remove_translators(qt_app, translators)
+
+
+def test_the_backup_dialog_opens_with_its_notes_whole(
+    ctx: GuiContext, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qt opens a dialog at two thirds of the screen at most: with a large font (or at 200 %)
+    the note on where the backups are and what a restore does lost its last line."""
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    before = QFont(qt_app.font())
+    font = QFont(before)
+    font.setPointSizeF(before.pointSizeF() * 3)
+    monkeypatch.setattr(BackupDialog, "refresh", lambda self: None)  # no backups to list
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    qt_app.setFont(font)
+    try:
+        dialog = window.open_backups()
+        qtbot.waitExposed(dialog)
+        QApplication.processEvents()
+        layout = dialog.layout()
+        assert layout is not None
+        wanted = layout.totalHeightForWidth(dialog.width())  # wrapped notes at their height
+        assert dialog.height() >= min(wanted, dialog.screen().availableGeometry().height())
+        dialog.close()
+    finally:
+        qt_app.setFont(before)
