@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -200,6 +200,40 @@ class PanelDock(QDockWidget):
     panel: QWidget
 
 
+class PanelScroll(QScrollArea):
+    """Scrolls a side panel up and down, never sideways: as wide as the panel needs (and its
+    scroll bar), so a long line is never cut at the dock's edge (a plain scroll area's least
+    width is a few pixels); a change of the panel's contents asks the dock again."""
+
+    def __init__(self, panel: QWidget, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop in the Tab chain
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(panel)
+        panel.installEventFilter(self)
+
+    def _with_bar(self, hint: QSize, inner: QSize) -> QSize:
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner.width() + bar, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget()
+        hint = super().minimumSizeHint()
+        return hint if inner is None else self._with_bar(hint, inner.minimumSizeHint())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        inner = self.widget()
+        hint = super().sizeHint()
+        return hint if inner is None else self._with_bar(hint, inner.sizeHint())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.updateGeometry()
+        return super().eventFilter(watched, event)
+
+
 def add_panels(window: MainWindow) -> None:
     """Each of ``PANEL_MODULES`` as a dock on the right, in a frameless scroll area: at a
     display scale of 200 % a 1366×768 screen is 683×384 and the identity panel, taller than
@@ -215,13 +249,7 @@ def add_panels(window: MainWindow) -> None:
         dock = PanelDock(title, window)
         dock.setObjectName("dock_" + path.rsplit(".", 1)[-1])
         dock.panel = widget
-        holder = QScrollArea(dock)
-        holder.setWidgetResizable(True)
-        holder.setFrameShape(QFrame.Shape.NoFrame)
-        holder.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop in the Tab chain
-        holder.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        holder.setWidget(widget)
-        dock.setWidget(holder)
+        dock.setWidget(PanelScroll(widget, dock))
         dock.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable

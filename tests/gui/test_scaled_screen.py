@@ -6,6 +6,7 @@ scrolls. Dialogs open inside the screen."""
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QLabel, QScrollArea
 from pytestqt.qtbot import QtBot
@@ -29,10 +30,11 @@ def test_the_identity_panel_scrolls_in_683_by_384(ctx: GuiContext, qtbot: QtBot)
     assert window.height() <= 384, window.size()
     dock = window.panels[0]
     panel = dock.panel
-    # the panel keeps every line, and its bottom is reached by scrolling
+    # the panel keeps every line, whole, and its bottom is reached by scrolling
     assert panel.height() >= panel.minimumSizeHint().height()
     holder = dock.widget()
     assert isinstance(holder, QScrollArea) and holder.widget() is panel
+    assert holder.viewport().width() >= panel.minimumSizeHint().width()
     holder.ensureWidgetVisible(panel.verify_button)  # type: ignore[attr-defined]
     QApplication.processEvents()
     bottom = panel.verify_button.mapTo(window, panel.verify_button.rect().bottomLeft()).y()  # type: ignore[attr-defined]
@@ -90,3 +92,33 @@ def test_the_backup_dialog_opens_with_its_notes_whole(
         dialog.close()
     finally:
         qt_app.setFont(before)
+
+
+def test_the_identity_panel_is_never_cut_sideways(ctx: GuiContext, qtbot: QtBot) -> None:
+    """The panel scrolls up and down only: its dock is never narrower than the panel's lines,
+    at 15 pt in English too (a scroll area's own least width is a few pixels, so the dock
+    could be dragged, or laid out, over "Read from NHI card (not verifi")."""
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    before = QFont(qt_app.font())
+    translators = install_translators(qt_app, "en")
+    ctx.lang = ctx.tasks.lang = "en"
+    font = QFont(before)
+    font.setPointSizeF(15)
+    qt_app.setFont(font)
+    try:
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        window.resize(1366, 728)
+        window.show()
+        qtbot.waitExposed(window)
+        dock = window.panels[0]
+        window.resizeDocks([dock], [60], Qt.Orientation.Horizontal)  # dragged narrow
+        QApplication.processEvents()
+        holder = dock.widget()
+        assert isinstance(holder, QScrollArea)
+        # what the dock shows of the panel (the panel itself is as wide as it needs)
+        assert holder.viewport().width() >= dock.panel.minimumSizeHint().width()
+    finally:
+        qt_app.setFont(before)
+        remove_translators(qt_app, translators)
