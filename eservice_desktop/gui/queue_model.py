@@ -57,6 +57,21 @@ ONLINE_COLUMNS: tuple[tuple[str, object], ...] = (
 )
 
 _DEADLINE_COLOURS = {"overdue": QColor("#b00020"), "due_soon": QColor("#a05a00")}
+#: The deadline in words beside the days left: the colour alone said it (and not to a clerk
+#: who does not tell red from amber, nor to a screen reader), and an overdue case read "0" on
+#: the weekend after its due date.
+_DEADLINE_WORDS = {
+    "overdue": QT_TRANSLATE_NOOP("QueuePage", "逾期"),
+    "due_soon": QT_TRANSLATE_NOOP("QueuePage", "將到期"),
+}
+
+
+def days_left_text(item: QueueItem) -> str:
+    """The days-left cell: the number (— when the clock is paused), and the deadline's word
+    when the case is due soon or overdue ("-2 逾期")."""
+    days = "—" if item.days_left is None else str(item.days_left)
+    word = _DEADLINE_WORDS.get(item.deadline)
+    return f"{days} {_t(str(word))}" if word else days
 
 
 class QueueModel(QAbstractTableModel):
@@ -198,7 +213,7 @@ class QueueModel(QAbstractTableModel):
         key = self.columns[index.column()][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             if key == "days_left":
-                return "—" if item.days_left is None else str(item.days_left)
+                return days_left_text(item)
             return getattr(item, key)
         if role == SORT_ROLE:
             if key == "received_text":

@@ -367,6 +367,10 @@
 <context>
     <name>QueuePage</name>
     <message>
+        <source>將到期</source>
+        <translation>Due soon</translation>
+    </message>
+    <message>
         <source>搜尋案件</source>
         <translation>Search cases</translation>
     </message>
