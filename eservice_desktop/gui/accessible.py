@@ -11,7 +11,9 @@
   rules (``gui/keyboard.py``) call :func:`name_from_label` for every label and
   :func:`name_from_prefix` for every spin box as it is first shown, so a row built later (the
   service's fields on the intake form) is named too. Fields with no label of their own
-  (search boxes, lists) are named where they are built with :func:`name`.
+  (search boxes, lists) are named where they are built with :func:`name`; a dialog's only
+  list, unnamed, is named after the dialog (:func:`name_sole_list`: the backups, the
+  shift-start checks, the sync conflicts, the keys).
 - **What the clerk must notice is said, not only painted.** :func:`announce` sends the text
   to the screen reader as an announcement (a UIA notification NVDA reads without the focus
   moving): every message of the status bar (paid, printed, saved; a failure assertively,
@@ -31,9 +33,11 @@ from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QSpinBox,
     QStatusBar,
@@ -105,12 +109,31 @@ def name_from_label(label: QLabel) -> None:
         name(field, text)
 
 
+def name_sole_list(dialog: QWidget) -> None:
+    """Names the list (table, list or tree) a dialog opens with after the dialog's title when
+    it is the only one shown without a name (a list under a box's title is read by that)."""
+    views = [
+        v
+        for v in dialog.findChildren(QAbstractItemView)
+        if v.isVisibleTo(dialog)
+        and not isinstance(v, QHeaderView)
+        and not isinstance(v.parent(), QComboBox)  # a combo's popup
+        and not _qt_name(v)
+    ]
+    if len(views) == 1 and dialog.windowTitle():
+        name(views[0], dialog.windowTitle())
+
+
+def _qt_name(widget: QWidget) -> str:
+    iface = QAccessible.queryAccessibleInterface(widget)
+    return iface.text(QAccessible.Text.Name) if iface is not None else ""
+
+
 def name_from_prefix(spin: QAbstractSpinBox) -> None:
     """A spin box without a name or a label, whose prefix says what it holds ("份數 1")."""
     if isinstance(spin, QSpinBox) and spin.prefix().strip() and not spin.accessibleName():
-        iface = QAccessible.queryAccessibleInterface(spin)
         parent = spin.parentWidget()
-        own = iface.text(QAccessible.Text.Name) if iface is not None else ""
+        own = _qt_name(spin)
         if not own or (parent is not None and own == parent.property("title")):
             name(spin, spin.prefix())
 

@@ -52,6 +52,9 @@ class PinDialog(QDialog):
             QRegularExpressionValidator(QRegularExpression(r"[0-9A-Za-z]{0,16}"), self.pin)
         )
         self.pin.setAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled, False)
+        # a screen reader names the field and says the tries left with it
+        self.pin.setAccessibleName(self.tr("PIN 碼"))
+        self.pin.setAccessibleDescription(self.tries_label.text())
         layout.addWidget(self.pin)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

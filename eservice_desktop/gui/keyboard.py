@@ -60,7 +60,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui.accessible import name_from_label, name_from_prefix
+from eservice_desktop.gui.accessible import name_from_label, name_from_prefix, name_sole_list
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
 LOOKUP_PROPERTY = "eservice_lookup"
@@ -285,6 +285,7 @@ class KeyboardPolicy(QObject):
             name_from_prefix(watched)
         elif kind == QEvent.Type.Show and isinstance(watched, QDialog):
             show_dialog_keys(watched)
+            name_sole_list(watched)
             # Buttons a dialog adds while it opens (QInputDialog, QMessageBox) come a tick later.
             QTimer.singleShot(0, watched, lambda d=watched: show_dialog_keys(d))
         return False

@@ -172,6 +172,10 @@
 <context>
     <name>PinDialog</name>
     <message>
+        <source>PIN 碼</source>
+        <translation>PIN</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/identity_panel.py" line="86"/>
         <source>輸入自然人憑證 PIN 碼</source>
         <translation>Enter the MOICA card PIN</translation>

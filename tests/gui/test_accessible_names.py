@@ -3,7 +3,8 @@ button, list and tab it can reach has a name, in the window's language, and a fi
 named only by the title of the box around it (Qt's fallback: the fees page's copies, reduction
 and its reason all read 規費核計).
 
-One walk of the tree per page, in both languages, as the offscreen window builds it."""
+One walk of the tree per page (and one over the dialogs), in both languages, as the offscreen
+window builds it."""
 
 from __future__ import annotations
 
@@ -17,11 +18,18 @@ from pytestqt.qtbot import QtBot
 
 from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.gui import accessible, keyboard
+from eservice_desktop.gui.approval import ApprovalDialog
+from eservice_desktop.gui.auth import LoginScreen
+from eservice_desktop.gui.backup_dialog import BackupDialog
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.help_menu import KeyHelp
 from eservice_desktop.gui.i18n import install_translators, remove_translators
+from eservice_desktop.gui.identity_dialogs import OverrideDialog, PinDialog
 from eservice_desktop.gui.main_window import MainWindow
+from eservice_desktop.gui.shift_start import ShiftStartDialog
+from eservice_desktop.gui.sync_conflicts import ConflictDialog
 from eservice_desktop.gui.window_pages import PAGE_MODULES
-from eservice_desktop.services import case_queues
+from eservice_desktop.services import case_queues, doctor
 
 R = QAccessible.Role
 #: What a clerk reaches with Tab or the arrows, and so what the reader must name.
@@ -122,3 +130,28 @@ def test_every_control_of_the_case_detail_has_a_name(
     window.open_case(case_queues.search(ctx.app, "H01", limit=1)[0].case_number)
     _settle(ctx, qtbot)
     assert unnamed(window, "en" if ctx.lang == "en" else "zh") == []
+
+
+def test_every_control_of_the_dialogs_has_a_name(
+    window: MainWindow, ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The sign-in, approval, PIN, override, backup, shift-start, sync-conflict and key help
+    dialogs (the PIN field, and the lists of the backups, checks and keys, had none)."""
+    report = doctor.Report([doctor.check_calendar(ctx.app.settings, ctx.app.now())])
+    dialogs: list[QWidget] = [
+        LoginScreen(ctx),
+        ApprovalDialog(ctx, "x", lambda a, p, r: None, window),
+        PinDialog({"left": 3}, window, target="H01-01-115-000001-7"),
+        OverrideDialog(window),
+        BackupDialog(ctx, window),
+        ShiftStartDialog(ctx, report, window),
+        ConflictDialog(ctx, window),
+        KeyHelp(window),
+    ]
+    lang = "en" if ctx.lang == "en" else "zh"
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        QApplication.processEvents()
+        assert unnamed(dialog, lang) == [], dialog.objectName()
+        dialog.close()
