@@ -1,9 +1,8 @@
 """The fees page's widgets, their layout and how a case is drawn in them (規費收費).
 
 Why apart from ``gui/payment_page.py``: what the clerk sees (built in the order the Tab key
-walks it) reads on its own, and the page's module is left with what the widgets do (load,
-pay, print, void, refund). ``PaymentPage`` is a ``PaymentView``; the widgets keep the page's
-attribute names, so nothing outside changes.
+walks it) reads on its own, and the page's module is left with what the widgets do (load, pay,
+print, void, refund). ``PaymentPage`` is a ``PaymentView`` (the page's attribute names).
 
 The texts keep the translation context ``PaymentPage`` (``_t``): the English file needs no
 change and ``self.tr`` in the page finds the same entries.
