@@ -325,7 +325,7 @@ def record_online_payment(
     require(app, Action.RECORD_PAYMENT)
     payment_tool = online_tool(payment_tool)
     _online_ids(payment_id, reference)
-    existing = already_recorded(session, case_id, payment_id, reference)
+    existing = already_recorded(session, case_id, payment_id, reference, amount)
     if existing is not None:
         return payment_result(existing, load_state(session, existing.case_id))
     return record_payment_in(

@@ -298,6 +298,13 @@ def test_online_payment_by_sync_is_idempotent_and_reconciles(app: App, fee_case:
             authorised_at=authorised,
         )
     assert again.receipt_number == r.receipt_number and again.balance == 0
+    # the same payment with another amount answered the first receipt as if it were taken
+    with pytest.raises(DomainError) as refused, app.transaction() as s:
+        payments.record_online_payment(
+            app, s, case_id, payment_id="30096262600", amount=20, payment_tool="信用卡",
+            authorised_at=authorised,
+        )  # fmt: skip
+    assert refused.value.code == "payment.duplicate_amount" and "30 元" in refused.value.message_zh
     with app.reading() as s:
         assert s.scalar(select(func.count()).select_from(ReceiptRow)) == 1
     rec = reports.reconciliation(app, DAY, DAY)
