@@ -6,7 +6,6 @@ A refund and a fee reduction or exemption need a supervisor's approval: ``--appr
 from __future__ import annotations
 
 import argparse
-import uuid
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.cli.common import (
@@ -140,30 +139,27 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import cases, payments
+    from eservice_desktop.services import online_by_hand, payments
 
     # --tendered is no parameter of the online path: refused here by the services' own rule
     payments.check_method_values(args.method, tendered=args.tendered, reference=args.reference)
     _online_only(args)
     app = open_from(args)
     try:
-        if args.method == "online":
-            with app.transaction() as s:
-                case_id = cases.resolve_case_id(s, args.case_number)
-                result = payments.record_online_payment(
-                    app,
-                    s,
-                    case_id,
-                    payment_id=args.payment_id or str(uuid.uuid4()),
-                    amount=args.amount,
-                    payment_tool=args.payment_tool or "信用卡",
-                    authorised_at=(
-                        parse_time(args.authorised_at, "authorised_at")
-                        if args.authorised_at
-                        else app.now()
-                    ),
-                    reference=args.reference,
-                )
+        if args.method == "online":  # only what the county reported: online_by_hand
+            result = online_by_hand.record_online_by_hand(
+                app,
+                args.case_number,
+                amount=args.amount,
+                payment_tool=args.payment_tool or "信用卡",
+                authorised_at=(
+                    parse_time(args.authorised_at, "authorised_at")
+                    if args.authorised_at
+                    else app.now()
+                ),
+                reference=args.reference,
+                payment_id=args.payment_id,
+            )
         else:
             result = payments.record_payment(
                 app,

@@ -84,6 +84,7 @@ __all__ = [
     "PaymentResult",
     "allocate_receipt_number",
     "check_method_values",
+    "check_online_ids",
     "check_reason",
     "check_reprint_reason",
     "confirm_printed",
@@ -284,7 +285,7 @@ def online_tool(text: str) -> str:
     return tool
 
 
-def _online_ids(payment_id: str, reference: str) -> None:
+def check_online_ids(payment_id: str, reference: str) -> None:
     """The payment's 交易電子案號 (its reference, else its id) as the settlement file writes it
     (``settlement_file.TXN``), else ``payment.transaction_id``: ``--payment-id "x y"`` was
     stored, and the reconciliation listing it could never come back through settle-import."""
@@ -324,7 +325,7 @@ def record_online_payment(
     """
     require(app, Action.RECORD_PAYMENT)
     payment_tool = online_tool(payment_tool)
-    _online_ids(payment_id, reference)
+    check_online_ids(payment_id, reference)
     existing = already_recorded(session, case_id, payment_id, reference, amount)
     if existing is not None:
         return payment_result(existing, load_state(session, existing.case_id))

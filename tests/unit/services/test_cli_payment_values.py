@@ -7,7 +7,9 @@ page refuses the same."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from cli_refusal_support import HR, Run, cli_runner, office_with_accounts
 from sqlalchemy import func, select
 
 from eservice_desktop.config import Settings
+from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 
@@ -105,7 +108,10 @@ def test_cash_tendered_with_a_card_or_online_payment_is_refused(
     assert err_zh == TENDERED_ZH and err_en == TENDERED_EN
     assert run("payment", "list", number)[1] == []
     code, paid, _ = run(*pay)  # the reference belongs to these ways of paying
-    assert code == 0 and paid["method"] == method and paid["reference"] == "T1"
+    if method == "card":
+        assert code == 0 and paid["method"] == method and paid["reference"] == "T1"
+    else:  # and an online payment is the county's to report (online_by_hand)
+        assert code == 2 and paid["error"] == "payment.online_by_sync", paid
 
 
 @pytest.mark.parametrize(
@@ -129,8 +135,8 @@ def test_an_online_payment_s_options_on_a_counter_payment_are_refused(
     assert err_zh == f"{option} 只用於線上繳費（--method online）\n"
     assert err_en == f"{option} applies to online payments only (--method online)\n"
     online = ("payment", "record", number, "--method", "online", "--amount", "30")
-    code, paid, err = run(*online, option, value)
-    assert code == 0 and paid["method"] == "online", err
+    code, paid, err = run(*online, option, value)  # an option of online payments, taken...
+    assert code == 2 and paid["error"] == "payment.online_by_sync", err  # ...no county notice
 
 
 def test_an_exemption_with_a_reduction_is_refused_and_nothing_stored(run: Run, stored: Any) -> None:
@@ -159,20 +165,69 @@ def test_an_intake_with_an_exemption_and_a_reduction_is_refused(run: Run, stored
     assert stored() == before
 
 
-def test_an_online_transaction_id_pays_one_payment_only(run: Run, stored: Any) -> None:
+def county_reported(
+    make_app: Callable[[Settings], App],
+    office: Settings,
+    number: str,
+    amount: int,
+    *,
+    payment_id: str = "",
+    reference: str = "",
+) -> str:
+    """An online payment the county reported on the case (what the sync engine records);
+    returns its receipt number."""
+    app = make_app(office)
+    app.clock = lambda: datetime.now(UTC)  # the command line's own time, after the intake
+    with app.transaction() as s:
+        result = payments.record_online_payment(
+            app,
+            s,
+            cases.resolve_case_id(s, number),
+            payment_id=payment_id or str(uuid.uuid4()),
+            amount=amount,
+            payment_tool="超商代收",
+            authorised_at=app.now(),
+            reference=reference,
+        )
+    app.close()
+    return result.receipt_number
+
+
+def test_an_online_payment_the_county_never_reported_is_refused(run: Run, stored: Any) -> None:
+    """``--method online`` took any transaction id typed (or made one up): cash taken at the
+    counter could be booked as paid online under an invented id, out of the closing's cash.
+    Now ``payment.online_by_sync``, exit 2, nothing stored, no receipt number burnt."""
+    number = new_case(run)
+    online = ("payment", "record", number, "--method", "online", "--amount", "30")
+    data, err_zh, err_en = refused(run, stored, (*online, "--reference", "INVENTED-1"))
+    assert data["error"] == "payment.online_by_sync" and data["field"] == "reference"
+    assert err_zh == (
+        "交易電子案號 INVENTED-1 查無縣府的線上繳費通知：線上繳費由縣府同步登錄，櫃檯不能自行"
+        "登錄；請先同步（sync once）再查看案件，民眾在櫃檯付款請以現金或刷卡登錄\n"
+    )
+    assert err_en.startswith(
+        "The county has reported no online payment with the transaction id INVENTED-1: online"
+        " payments arrive from the county by sync"
+    )
+    data, err_zh, _ = refused(run, stored, online)  # no id: one was made up and booked
+    assert data["error"] == "payment.online_by_sync" and err_zh.startswith("未指定交易電子案號")
+    code, paid, err = run("payment", "record", number, "--method", "cash", "--amount", "30")
+    assert code == 0 and paid["receipt_number"].endswith("R000001"), err
+
+
+def test_an_online_transaction_id_pays_one_payment_only(
+    run: Run, stored: Any, make_app: Callable[[Settings], App], office: Settings
+) -> None:
     """The same bank or kiosk transaction recorded on a second case was taken: one deposit then
-    paid two cases' fees (and cash taken at the counter could be booked as "online" under
-    another citizen's transaction id). Now ``payment.duplicate``, exit 2, nothing stored; the
-    same payment delivered again (its payment id, on its case) still answers its receipt."""
+    paid two cases' fees. Now ``payment.duplicate``, exit 2, nothing stored; the payment the
+    county reported, typed again on its case for its amount, answers its receipt; for another
+    amount it is ``payment.duplicate_amount`` (it answered the first receipt, exit 0)."""
     first, second = new_case(run), new_case(run)
-    online = ("--method", "online", "--amount", "30")
-    pay_20 = ("payment", "record", first, "--method", "online", "--amount", "20")
-    code, paid, err = run(*pay_20, "--reference", "KIOSK-77")
-    assert code == 0, err
+    online = ("--method", "online", "--amount", "20")
+    receipt = county_reported(make_app, office, first, 20, reference="KIOSK-77")
     data, err_zh, err_en = refused(
         run, stored, ("payment", "record", second, *online, "--reference", "KIOSK-77")
     )
-    receipt = paid["receipt_number"]
     assert data["error"] == "payment.duplicate" and data["field"] == "payment_id"
     assert err_zh == (
         f"交易電子案號 KIOSK-77 已入帳（收據 {receipt}，案號 {first}），不能再用於其他繳費\n"
@@ -182,14 +237,25 @@ def test_an_online_transaction_id_pays_one_payment_only(run: Run, stored: Any) -
         " it cannot pay anything else\n"
     )
     # a payment id is a transaction id too (no reference), on its own case only
-    by_id = (*pay_20[:5], "--amount", "10", "--payment-id", "TXN-9")
-    code, once, err = run(*by_id)
-    assert code == 0, err
-    code, same, err = run(*by_id)  # delivered again: its receipt, nothing new
-    assert code == 0 and same["receipt_number"] == once["receipt_number"], err
-    for reused in ("--payment-id", "--reference"):
-        code, data, _ = run("payment", "record", second, *online, reused, "TXN-9")
-        assert code == 2 and data["error"] == "payment.duplicate", data
+    once = county_reported(make_app, office, first, 10, payment_id="TXN-9")
+    by_id = ("payment", "record", first, "--method", "online", "--payment-id", "TXN-9")
+    code, same, err = run(*by_id, "--amount", "10")
+    assert code == 0 and same["receipt_number"] == once, err  # its receipt, nothing new
+    data, err_zh, err_en = refused(run, stored, (*by_id, "--amount", "5"))
+    assert data["error"] == "payment.duplicate_amount" and data["field"] == "amount"
+    assert err_zh == f"交易電子案號 TXN-9 已入帳 10 元（收據 {once}），與這次的 5 元不符；未登錄\n"
+    assert err_en == (
+        f"The transaction id TXN-9 is already recorded for NT$10 (receipt {once}), not NT$5;"
+        " nothing recorded\n"
+    )
+    for case, reused, typed in (
+        (second, "--payment-id", "TXN-9"),
+        (second, "--reference", "TXN-9"),
+        (first, "--payment-id", "txn-9"),  # letter case aside, the same transaction
+        (second, "--reference", "kiosk-77"),
+    ):
+        code, data, _ = run("payment", "record", case, *online, reused, typed)
+        assert code == 2 and data["error"] == "payment.duplicate", (typed, data)
     assert run("payment", "list", second)[1] == []
 
 

@@ -35,6 +35,7 @@ from eservice_desktop.services import (
     intake,
     lookups,
     notices,
+    online_by_hand,
     operators,
     payments,
     pickup,
@@ -144,6 +145,12 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
             amount=15,
             payment_tool="card",
             authorised_at=NOW,
+        ),
+    ),
+    online_by_hand.record_online_by_hand: (
+        Action.RECORD_PAYMENT,
+        lambda a, t: online_by_hand.record_online_by_hand(
+            a, CASE, amount=15, payment_tool="信用卡", authorised_at=NOW, reference="T1"
         ),
     ),
     payments.settle_online_payment: (
