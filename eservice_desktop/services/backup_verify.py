@@ -30,6 +30,7 @@ from eservice_desktop.services.backup_files import (
     parse_name,
 )
 from eservice_desktop.services.core import App
+from eservice_desktop.services.integrity_words import integrity_zh
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
 from eservice_desktop.storage.models import CaseRow, EventRow
@@ -188,7 +189,7 @@ def examine(path: Path, key: bytes) -> dict[str, Any]:
             integrity, revision = _integrity(copy, key, path.name)
         if integrity != ["ok"]:
             found = "; ".join(integrity[:5])
-            problems.add(f"完整性檢查未通過：{found}", f"integrity: {found}")
+            problems.add(f"完整性檢查未通過：{integrity_zh(integrity[:5])}", f"integrity: {found}")
         elif revision is None:
             problems.add(
                 "不是 eservice-desktop 的資料庫（沒有資料庫版本）",

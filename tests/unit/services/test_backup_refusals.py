@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -152,6 +153,10 @@ def test_verify_reports_a_bad_backup_as_failed(
     code = main(["--data-dir", str(data), "backup", "verify", str(bad), "--json"])
     result = json.loads(capsys.readouterr().out)
     assert code == 1 and result["ok"] is False and result["problems"]
+    if kind in ("empty", "damaged"):  # SQLite's English findings were the zh-TW line's text
+        zh = "；".join(result["problems_zh"])
+        assert zh.startswith("完整性檢查未通過：") and not re.search("[A-Za-z]{4,}", zh), zh
+        assert result["problems"][0].startswith("integrity: ")  # the English as it was
 
 
 def test_restore_of_a_good_backup_still_switches(
