@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import textwrap
 from dataclasses import dataclass
 
 from eservice_desktop.domain.report_model import Cell, ChartSpec
@@ -58,6 +60,29 @@ def drawable(text: str) -> str:
     if all(ch.isspace() or face.has(ord(ch)) for ch in text):
         return text
     return "".join(ch if ch.isspace() or face.has(ord(ch)) else placeholder(ch) for ch in text)
+
+
+#: The longest line of a bilingual label's English down the side of a chart, and its lines.
+EN_LINE, EN_LINES = 24, 2
+
+_BILINGUAL = re.compile(r"^([^\x00-\x7f][^ ]*) +([\x21-\x7e].*)$")
+
+
+def side_label(text: str) -> str:
+    """A category down the side of a horizontal bar chart: a bilingual name (``戶政事務所
+    Household Registration Offices``) on its lines, the Chinese then the English wrapped (at
+    most :data:`EN_LINES` of :data:`EN_LINE` characters); anything else as
+    :func:`short_label`. Cut to 12 characters the departments read 「教育處 Departm…」,
+    「地政事務所 Land …」 on the reports page and the PDF."""
+    text = roc_text(text)
+    found = _BILINGUAL.match(text)
+    if len(text) <= MAX_LABEL or found is None:
+        return short_label(text)
+    lines = textwrap.wrap(found[2], EN_LINE, break_long_words=True)
+    if len(lines) > EN_LINES:
+        last = lines[EN_LINES - 1]
+        lines = [*lines[: EN_LINES - 1], last[: EN_LINE - 1] + "…"]
+    return "\n".join([short_label(found[1]), *lines])
 
 
 def short_label(text: str, limit: int = MAX_LABEL) -> str:

@@ -41,6 +41,7 @@ from eservice_desktop.printing.chart_text import (
     drawable,
     format_value,
     short_label,
+    side_label,
     title_of,
 )
 
@@ -102,7 +103,8 @@ def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT)
     if horizontal:
         # bars about 14 points thick whatever their number: a chart of two services is short
         rows = len(spec.categories) * (1 if spec.kind == "stacked_bar" else len(spec.series))
-        height = max(150.0, 70 + len(spec.categories) * 8 + rows * 16)
+        lines = sum(side_label(c).count("\n") for c in spec.categories)  # names on 2-3 lines
+        height = max(150.0, 70 + len(spec.categories) * 8 + rows * 16 + lines * LABEL_SIZE * 1.2)
     d = Drawing(width, height)
     d.add(
         String(
@@ -194,11 +196,19 @@ def _value_axis(axis: Any, spec: ChartSpec, font: str) -> None:
     axis.gridStrokeWidth = 0.4
 
 
-def _widest(spec: ChartSpec, font: str) -> float:
+def _label(category: str, side: bool) -> str:
+    """A category as the axis writes it: down the side on its lines (:func:`side_label`),
+    under the bars on one."""
+    return drawable(side_label(category) if side else short_label(category))
+
+
+def _widest(spec: ChartSpec, font: str, side: bool = False) -> float:
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return max(
-        float(stringWidth(drawable(short_label(c)), font, LABEL_SIZE)) for c in spec.categories
+        float(stringWidth(line, font, LABEL_SIZE))
+        for c in spec.categories
+        for line in _label(c, side).split("\n")
     )
 
 
@@ -212,10 +222,12 @@ def _bottom(spec: ChartSpec, font: str, plot_width: float) -> tuple[bool, float]
     return True, widest * 0.5 + LABEL_SIZE + 12  # sin 30° of the label, its height, a gap
 
 
-def _categories(axis: Any, spec: ChartSpec, font: str, slanted: bool) -> None:
-    axis.categoryNames = [drawable(short_label(c)) for c in spec.categories]
+def _categories(axis: Any, spec: ChartSpec, font: str, slanted: bool, side: bool = False) -> None:
+    axis.categoryNames = [_label(c, side) for c in spec.categories]
     axis.labels.fontName = font
     axis.labels.fontSize = LABEL_SIZE
+    if side:  # every line of a name against the axis
+        axis.labels.textAnchor = "end"
     if slanted:
         axis.labels.angle = 30
         axis.labels.boxAnchor = "ne"
@@ -238,11 +250,11 @@ def _bars(
     stacked = spec.kind == "stacked_bar"
     chart: Any = HorizontalBarChart() if horizontal else VerticalBarChart()
     if horizontal:
-        left = 12 + _widest(spec, font)
+        left = 12 + _widest(spec, font, side=True)
         chart.x, chart.y = left, 20 + legend_h
         chart.width, chart.height = width - left - 30, top - chart.y - 4
         chart.categoryAxis.reverseDirection = 1  # first category at the top, as in the table
-        _categories(chart.categoryAxis, spec, font, slanted=False)
+        _categories(chart.categoryAxis, spec, font, slanted=False, side=True)
     else:
         slanted, bottom = _bottom(spec, font, width - 60)
         chart.x, chart.y = 46, bottom + legend_h

@@ -241,3 +241,24 @@ def test_the_county_page_shows_the_same_charts_inline_before_the_tables() -> Non
     svg = page[page.index("<svg") : page.index("</svg>") + 6]
     assert texts(svg) == texts(chart_svg(SHARE))  # the office's chart, figure for figure
     assert page.index("</svg>") < page.index("<table")
+
+
+def test_a_bilingual_department_down_the_side_is_written_whole_on_its_lines() -> None:
+    """Cut to 12 characters the departments read 「教育處 Departm…」 and 「地政事務所 Land …」
+    on the on-time chart (reports page and PDF); each is its Chinese line and its English
+    wrapped under it, the lines against the axis."""
+    departments = (
+        "教育處 Department of Education",
+        "城鄉發展處 Department of Urban and Rural Development",
+        "地政事務所 Land Registration Offices",
+    )
+    spec = ChartSpec("bar", "各單位逾期未結", departments, (("逾期未結", (1.0, 3.0, 1.0)),), "件")
+    shown = texts(chart_svg(spec))
+    for line in ("教育處", "Department of Education", "城鄉發展處", "Department of Urban and",
+                 "Rural Development", "地政事務所", "Land Registration", "Offices"):  # fmt: skip
+        assert line in shown, (line, shown)
+    assert not [t for t in shown if t.endswith("…")], shown
+    # a name of another kind is cut as before; English past two lines ends in …
+    long = "環保局 " + " ".join(["Environmental"] * 6)
+    assert charts.side_label(long).split("\n")[-1].endswith("…")
+    assert charts.side_label("短期補習班立案申請及其他長名稱") == "短期補習班立案申請及其…"
