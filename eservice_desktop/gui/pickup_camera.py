@@ -113,7 +113,7 @@ class PickupCamera(PickupView):
     def _camera_failed(self, error: CameraUnavailable) -> None:
         self.stop_camera()
         zh, en = scanners.camera_message(error, self.ctx.app.settings)
-        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
+        self.message_label.show_colour("#b71c1c")
         self.message_label.setText(self.ctx.pick(zh, en))
 
 

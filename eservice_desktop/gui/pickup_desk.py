@@ -253,7 +253,7 @@ class PickupDesk(PickupIdCard):
         self.result = result
         self.ctx.screen_case_changed.emit()
         colour = "#1b5e20" if result.ok else "#b71c1c"
-        self.message_label.setStyleSheet(f"font-size: 16pt; color: {colour};")
+        self.message_label.show_colour(colour)
         text = self.ctx.pick(result.message_zh, result.message_en)
         if result.reason == pickup.FEES_DUE and result.case is not None:  # the window's remedy
             text = self.ctx.message(fees_due_refusal(result.case.balance, PICKED_UP))

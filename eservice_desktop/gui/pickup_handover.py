@@ -50,7 +50,7 @@ class PickupHandover(PickupCamera):
     def _error(self, error: object) -> None:
         self._handing_over = False
         text = self.ctx.message(error)
-        self.message_label.setStyleSheet("font-size: 16pt; color: #b71c1c;")
+        self.message_label.show_colour("#b71c1c")
         self.message_label.setText(text)
 
     def collector(self) -> dict[str, Any] | None:

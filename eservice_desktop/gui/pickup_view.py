@@ -10,8 +10,8 @@ on its own. The texts keep the translation context
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtCore import QCoreApplication, QRect, Qt
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -66,6 +66,51 @@ class WrappedLabel(SpokenLabel):
             # reset the label kept the lines of its narrowest moment, a gap under the verdict
             self.setMinimumHeight(0)
             self.setMinimumHeight(max(0, self.heightForWidth(self.width())))  # empty: -1
+
+
+class VerdictLabel(WrappedLabel):
+    """The desk's verdict, in large type for a glance; a verdict that would take more than
+    :data:`BIG_LINES` lines in it is set smaller. Five lines of 16 pt (the English 「Case … is
+    ready here for ID …: check the ID card's photo against the person, then hand over.」)
+    made the page 22 px taller than the window's 1024×768 leaves it: it scrolled, 重新整理
+    cut under the list. ``show_colour`` sets the colour (green: hand over; red: refused)."""
+
+    BIG_PT, SMALL_PT, BIG_LINES = 16, 13, 3
+
+    def __init__(self, text: str = "", *, spoken: bool = False) -> None:
+        super().__init__(text, spoken=spoken)
+        self._colour = ""
+        self._pt = self.BIG_PT
+        self._style()
+
+    def show_colour(self, colour: str) -> None:
+        self._colour = colour
+        self._style()
+
+    def point_size(self) -> int:
+        return self._pt
+
+    def _style(self) -> None:
+        css = f"font-size: {self._pt}pt;" + (f" color: {self._colour};" if self._colour else "")
+        if css != self.styleSheet():
+            self.setStyleSheet(css)
+
+    def _lines_at(self, points: int) -> int:
+        font = QFont(self.font())
+        font.setPointSize(points)
+        metrics = QFontMetrics(font)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        box = metrics.boundingRect(QRect(0, 0, self.width(), 1 << 20), flags, self.text())
+        return round(box.height() / max(1, metrics.lineSpacing()))
+
+    def _hold_lines(self) -> None:
+        if self.width() > 0 and hasattr(self, "_pt"):
+            big = self._lines_at(self.BIG_PT) <= self.BIG_LINES
+            points = self.BIG_PT if big else self.SMALL_PT
+            if points != self._pt:
+                self._pt = points
+                self._style()
+        super()._hold_lines()
 
 
 class PickupView(QWidget):
@@ -132,9 +177,8 @@ class PickupView(QWidget):
 
     def _build_case_side(self) -> QWidget:
         """The message, the case scanned, the collector and the actions."""
-        self.message_label = WrappedLabel(_t("請掃描民眾手機上的領件條碼"), spoken=True)
+        self.message_label = VerdictLabel(_t("請掃描民眾手機上的領件條碼"), spoken=True)
         self.message_label.setObjectName("pickup_message")
-        self.message_label.setStyleSheet("font-size: 16pt;")
         self.case_labels: dict[str, QLabel] = {}
         case_form = QFormLayout()
         # Long values wrap: an English service name kept the case side as wide as itself and

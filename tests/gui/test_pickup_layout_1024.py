@@ -110,3 +110,45 @@ def test_a_wrapped_label_gives_back_the_lines_it_no_longer_needs(qtbot: QtBot) -
     one_line = QFontMetrics(label.font()).lineSpacing()
     assert narrow > 2 * one_line
     assert label.minimumHeight() < 2 * one_line
+
+
+def test_a_long_verdict_in_english_leaves_the_desk_unscrolled_at_1024(
+    qtbot: QtBot, ctx: GuiContext, qapp: QApplication
+) -> None:
+    """A case found by the ID card in English: five lines of 16 pt (「Case … is ready here for
+    ID B12345****: check the ID card's photo against the person, then hand over.」) made the
+    page 22 px taller than its place at 1024×768; it scrolled, 重新整理 cut under the list.
+    A verdict past three lines is set in 13 pt; a short one keeps 16 pt."""
+    before = qapp.font()
+    install_screen_font(qapp)
+    translators = install_translators(qapp, "en")
+    ctx.lang = "en"
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    ready_case(ctx.app, county, "1234", applicant_id="B123456780", **LONG_NAME)  # type: ignore[arg-type]
+    holder = QScrollArea()
+    qtbot.addWidget(holder)
+    desk = create_page(ctx)
+    assert isinstance(desk, PickupDesk)
+    try:
+        holder.setWidgetResizable(True)
+        holder.setWidget(desk)
+        holder.resize(*PAGES[0])
+        holder.show()
+        qtbot.waitExposed(holder)
+        assert desk.message_label.point_size() == 16  # 「Scan the code …」
+        desk.id_edit.setText("B123456780")
+        desk.look_up_id()
+        qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok)
+        qtbot.wait(50)
+        assert "check the ID card's photo" in desk.message_label.text()
+        assert desk.message_label.point_size() == 13
+        assert not holder.verticalScrollBar().isVisible(), holder.verticalScrollBar().maximum()
+        assert shows_whole(desk.message_label)
+    finally:
+        holder.takeWidget()
+        desk.on_closing()
+        desk.close()
+        ctx.tasks.wait_idle()
+        remove_translators(qapp, translators)
+        qapp.setFont(before)
