@@ -16,13 +16,15 @@ from eservice_desktop.domain.case import (
     APPROVE_REFUND,
     APPROVE_REPRINT,
     APPROVE_VOID,
+    PICKED_UP,
+    CaseState,
     refund_error,
     refunded_receipt_error,
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.rocdate import format_roc, roc_minute
 from eservice_desktop.services import cases
 from eservice_desktop.services.approvals import Approval, Granted, grant
 from eservice_desktop.services.core import App
@@ -62,19 +64,31 @@ def _existing_receipt(app: App, number: str, *, void: bool = False) -> str:
     with a refund or one of an earlier day) is refused before a supervisor is asked to approve."""
     with app.reading() as s:
         row = receipt_row(s, number)
-    if void:
-        _voidable(app, row)
+        state = load_state(s, row.case_id) if void else None
+    if state is not None:
+        _voidable(app, row, state)
     return row.number
 
 
-def _voidable(app: App, row: ReceiptRow) -> None:
+def _voidable(app: App, row: ReceiptRow, state: CaseState) -> None:
     """A void takes the receipt out of the closing of the day it was issued, so only that day
     (Taipei) may void it: a closed day's totals would change afterwards and the day the money
-    went back would show nothing. Later the money goes back as a refund, in that day's closing."""
+    went back would show nothing. Later the money goes back as a refund, in that day's closing.
+    Nor once the case's documents were handed over: they left against this payment (nothing
+    leaves the office unpaid), and the void left a case handed over with its fee owing."""
     if row.status == "void":
         raise DomainError("receipt.already_voided", "此收據已作廢", "This receipt is already void")
     if row.refunded > 0:
         raise refunded_receipt_error()
+    if state.lifecycle == PICKED_UP and state.picked_up_at is not None:
+        raise DomainError(
+            "receipt.handed_over",
+            f"收據 {row.number} 的案件 {row.case_number} 已於 {roc_minute(state.picked_up_at)} "
+            "交付文件，不能作廢；須退還規費請以退費辦理",
+            f"The documents of case {row.case_number} (receipt {row.number}) were handed over "
+            f"at {state.picked_up_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}, so the receipt "
+            "cannot be voided; refund it instead",
+        )
     if row.issued_day != app.now().astimezone(TAIPEI).date():
         raise DomainError(
             "receipt.earlier_day",
