@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.printing.closing_reprints import ClosingReprint, reprints_section
 from eservice_desktop.printing.tables import Column, Report, Section, render_csv, render_report
 
 METHOD_ZH = {"cash": "現金", "card": "刷卡", "online": "線上"}
@@ -90,6 +91,8 @@ class ClosingReport:
     #: Receipts of other counters (office-wide: of other offices) voided here that day: money
     #: out of this drawer (this office's drawers).
     voided_here: list[ClosingReceipt] = field(default_factory=list)
+    #: Receipts reprinted here that day (any day's receipts): no money, for the supervisor.
+    reprints: list[ClosingReprint] = field(default_factory=list)
     #: Why the day's backup the closing of today takes was not taken (zh-TW, English); not
     #: printed: the command and the window say it beside the written closing.
     backup_failed: tuple[str, str] | None = None
@@ -181,6 +184,7 @@ class ClosingReport:
             "net": self.net,
             "cash_expected": self.cash_expected,
             "unprinted": self.unprinted,
+            "reprints": [x.to_json() for x in self.reprints],
             "by_method": {
                 m.method: {
                     "count": m.count,
@@ -371,7 +375,14 @@ def _report(r: ClosingReport) -> Report:
     return Report(
         title="規費日結表",
         subtitle_lines=subtitle,
-        sections=[_ranges(r), *_subtotals(r), _detail(r), *_voids_and_refunds(r), _summary(r)],
+        sections=[
+            _ranges(r),
+            *_subtotals(r),
+            _detail(r),
+            *_voids_and_refunds(r),
+            reprints_section(r.reprints),
+            _summary(r),
+        ],
         signature_line="經收人：＿＿＿＿＿＿　主管：＿＿＿＿＿＿　出納：＿＿＿＿＿＿",
     )
 

@@ -38,6 +38,7 @@ from eservice_desktop.printing.closing import (
 )
 from eservice_desktop.services import access, exports
 from eservice_desktop.services.calendar import today as office_today
+from eservice_desktop.services.closing_reprints import day_reprints
 from eservice_desktop.services.core import App
 from eservice_desktop.services.fees import current
 from eservice_desktop.services.operators import require
@@ -336,6 +337,8 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     )
     _add_receipts(report, rows, app.settings.device_id)
     _add_refunds(report, rows)
+    with app.reading() as s:
+        report.reprints = day_reprints(s, office, dev, day)
     return report
 
 

@@ -103,3 +103,29 @@ def test_a_paid_receipt_never_printed_is_named_on_the_closing(
     assert "未列印" in text and "按 F10 列印" in text
     payments.confirm_printed(app, waiting)
     assert daily_closing.closing(app, DAY).unprinted == []
+
+
+def test_the_receipts_reprinted_that_day_are_on_its_closing(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """A reprint hands out a second paper of a receipt; the closing counted none, so the
+    supervisor signing it could not see which receipts went out again, why, or who approved."""
+    clock.set(datetime(2026, 3, 9, 2, 0, tzinfo=UTC))
+    old = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    payments.confirm_printed(app, old)
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    new = payments.record_payment(app, make_case(), "card", 30, reference="T1").receipt_number
+    payments.confirm_printed(app, new)
+    payments.confirm_printed(app, old, "民眾遺失")  # yesterday's receipt, reprinted today
+    clock.set(datetime(2026, 3, 10, 3, 5, tzinfo=UTC))
+    payments.confirm_printed(app, old, "卡紙", approval=sup)  # the second: approved
+    report = daily_closing.closing(app, DAY)
+    shown = [(x["receipt_number"], x["time"], x["reason"], x["approved_by"])
+             for x in report.to_json()["reprints"]]  # type: ignore[union-attr]  # fmt: skip
+    assert shown == [(old, "10:00", "民眾遺失", ""), (old, "11:05", "卡紙", "super01")]
+    assert report.reprints[0].case_number and report.reprints[0].device == "01"
+    assert report.gross == 30  # a reprint is no money
+    assert "重印收據（2 次）" in daily_closing.closing_csv(report).decode("utf-8-sig")
+    office = daily_closing.closing(app, DAY, None)
+    assert [x.reason for x in office.reprints] == ["民眾遺失", "卡紙"]
+    assert daily_closing.closing(app, date(2026, 3, 9)).reprints == []

@@ -1,0 +1,61 @@
+"""The receipts reprinted that day for the daily closing (``printing.closing_reprints``): the
+``case.receipt_reprinted`` events of the day at this counter (``dev``; None: the whole office),
+each with the supervisor whose approval was recorded for it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
+from eservice_desktop.printing.closing_reprints import ClosingReprint
+from eservice_desktop.services.payments_receipts import aware
+from eservice_desktop.storage.batch_sql import among
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+
+def day_reprints(s: Session, office: str, dev: str | None, day: date) -> list[ClosingReprint]:
+    """Reprints made here on ``day`` (Taipei), in the order they were made: two statements
+    for the day's reprints and their approvals, one for the receipts' case numbers."""
+    start, end = day_bounds(day)
+
+    def of_day(type_: str) -> list[EventRow]:
+        stmt = select(EventRow).where(
+            EventRow.type == type_, EventRow.office == office, EventRow.at >= start
+        )
+        if dev is not None:
+            stmt = stmt.where(EventRow.device == dev)
+        return list(s.scalars(stmt.where(EventRow.at < end).order_by(EventRow.seq)))
+
+    reprints = of_day(ev.RECEIPT_REPRINTED)
+    if not reprints:
+        return []
+    approved = {
+        str(a.payload.get("for_event", "")): str(a.payload.get("approved_by", ""))
+        for a in of_day(ev.APPROVAL_GRANTED)
+    }
+    numbers = {str(e.payload.get("receipt_number", "")) for e in reprints}
+    case_of = {
+        r.number: r.case_number
+        for r in s.scalars(select(ReceiptRow).where(among(ReceiptRow.number, numbers)))
+    }
+    return [
+        ClosingReprint(
+            receipt_number=str(e.payload.get("receipt_number", "")),
+            time=_hhmm(e.at),
+            case_number=case_of.get(str(e.payload.get("receipt_number", "")), ""),
+            reason=str(e.payload.get("reason", "")),
+            clerk=e.clerk,
+            approved_by=approved.get(e.event_id, ""),
+            device=e.device,
+        )
+        for e in reprints
+    ]
+
+
+def _hhmm(at: datetime) -> str:
+    return f"{aware(at).astimezone(TAIPEI):%H:%M}"
