@@ -134,6 +134,20 @@ def cmd_closing(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
+    if report.earlier is not None and report.earlier.changed:  # the paper handed in is off
+        warnings.append("closing.changed")
+        shown = report.earlier.shown_at
+        print(
+            say(
+                args,
+                f"警告（closing.changed）：本日日結表前次於 {shown} 產出，其後有收費、作廢或退費；"
+                "請以這次的日結表替換前次繳交者",
+                f"warning (closing.changed): the day's closing was taken before at {shown} and "
+                "money moved since (payments, voids or refunds); replace the one handed in with "
+                "this one",
+            ),
+            file=sys.stderr,
+        )
     if warnings:
         data["warnings"] = warnings
     emit(args, data, _closing_text(args, report) + out.notice(lang_of(args)))

@@ -7,6 +7,7 @@ from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.closing_reprints import ClosingReprint, reprints_section
+from eservice_desktop.printing.closing_retake import EarlierClosing
 from eservice_desktop.printing.tables import Column, Report, Section, render_csv, render_report
 
 METHOD_ZH = {"cash": "現金", "card": "刷卡", "online": "線上"}
@@ -93,6 +94,7 @@ class ClosingReport:
     voided_here: list[ClosingReceipt] = field(default_factory=list)
     #: Receipts reprinted here that day (any day's receipts): no money, for the supervisor.
     reprints: list[ClosingReprint] = field(default_factory=list)
+    earlier: EarlierClosing | None = None  # the day's closing taken before, and what came after
     #: Why the day's backup the closing of today takes was not taken (zh-TW, English); not
     #: printed: the command and the window say it beside the written closing.
     backup_failed: tuple[str, str] | None = None
@@ -185,6 +187,7 @@ class ClosingReport:
             "cash_expected": self.cash_expected,
             "unprinted": self.unprinted,
             "reprints": [x.to_json() for x in self.reprints],
+            "earlier_closing": self.earlier.to_json() if self.earlier else None,
             "by_method": {
                 m.method: {
                     "count": m.count,
@@ -363,6 +366,7 @@ def _summary(r: ClosingReport) -> Section:
             ["淨額", _money(r.net)],
             ["應有現金（現金收入－現金退費－現金作廢退還）", _money(r.cash_expected)],
         ],
+        note=r.earlier.note() if r.earlier else "",
     )
 
 

@@ -129,3 +129,38 @@ def test_the_receipts_reprinted_that_day_are_on_its_closing(
     office = daily_closing.closing(app, DAY, None)
     assert [x.reason for x in office.reprints] == ["民眾遺失", "卡紙"]
     assert daily_closing.closing(app, date(2026, 3, 9)).reprints == []
+
+
+def test_a_closing_taken_again_says_what_changed_since_the_one_before(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any, tmp_path: Any
+) -> None:
+    """The closing was printed and handed in at 11:00; a receipt voided at 11:30 changed the
+    day's figures, and the closing taken again said nothing of the one before: now it names
+    the earlier time and the receipts, voids and refunds after it."""
+    import pypdfium2
+
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    a = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    b = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    assert daily_closing.closing(app, DAY).earlier is None  # none taken yet
+    clock.set(datetime(2026, 3, 10, 3, 0, tzinfo=UTC))
+    daily_closing.write_closing(app, DAY, tmp_path / "first.csv")
+    report = daily_closing.closing(app, DAY)
+    assert report.earlier is not None and not report.earlier.changed
+    clock.set(datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+    payments.void_receipt(app, b, "金額錯誤", approval=sup)
+    payments.refund(app, a, 10, "溢收", approval=sup)
+    c = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    again = daily_closing.closing(app, DAY)
+    earlier = again.to_json()["earlier_closing"]
+    assert earlier == {"at": "2026-03-10T03:00:00+00:00", "receipts": [c], "voids": [b],
+                       "refunds": [a]}  # fmt: skip
+    assert again.earlier is not None and again.earlier.note() == (
+        f"本日日結表前次於 115/03/10 11:00 產出，其後收費 {c}；作廢 {b}；退費 {a}："
+        "前次日結表已不符，請以本表替換。"
+    )
+    pdf = pypdfium2.PdfDocument(daily_closing.closing_document(app, DAY))
+    text = "".join(page.get_textpage().get_text_range() for page in pdf)
+    assert "前次日結表已不符" in text.replace("\r\n", "").replace("\n", "")
+    # the office-wide closing was never taken: nothing to say there
+    assert daily_closing.closing(app, DAY, None).earlier is None

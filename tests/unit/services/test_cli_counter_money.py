@@ -264,6 +264,10 @@ def test_the_money_commands_text_is_in_the_users_language(run: Run, tmp_path: Pa
     ]
     code, text, _ = run(*closing, "--out", str(out), json_out=False)
     assert text.splitlines()[0] == f"{out}: 1 張收據，淨額 20 元，應有現金 20 元"
+    run(*pay[:6], "10", "--tendered", "10")  # money moved after the closing was taken
+    code, data, err = run(*closing, "--out", str(out))
+    assert "closing.changed" in data["warnings"] and data["earlier_closing"]["receipts"]
+    assert "警告（closing.changed）：本日日結表前次於 " in err and "請以這次的日結表替換" in err
     code, text, _ = run("pickup", "ready", lang="en", json_out=False)
     assert code == 0 and text == "(no case waiting for pickup)\n"
 

@@ -1,0 +1,65 @@
+"""The day's closing taken before (``printing.closing_retake``): the newest print or export of
+the same closing in the access log, and the receipts, voids and refunds of the closing that
+came after it."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.office_zone import day_bounds
+from eservice_desktop.domain.rocdate import roc_minute
+from eservice_desktop.printing.closing import ClosingReport
+from eservice_desktop.printing.closing_retake import EarlierClosing
+from eservice_desktop.services import access
+from eservice_desktop.services.payments_receipts import aware
+from eservice_desktop.storage.batch_sql import among
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_audit import AccessLogRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+
+def earlier_closing(
+    s: Session, report: ClosingReport, scope: str, dev: str | None
+) -> EarlierClosing | None:
+    """``scope`` as the access log names it (``office``, ``counter 01``)."""
+    prefix = f"closing report {report.day.isoformat()} {scope}"
+    taken = s.scalar(
+        select(AccessLogRow.at)
+        .where(
+            AccessLogRow.office == report.office_code,
+            AccessLogRow.action.in_((access.PRINT, access.EXPORT)),
+            (AccessLogRow.detail == prefix) | AccessLogRow.detail.startswith(prefix + " "),
+        )
+        .order_by(AccessLogRow.at.desc())
+        .limit(1)
+    )
+    if taken is None:
+        return None
+    at = aware(taken)
+    numbers = [r.number for r in report.receipts]
+    after = select(ReceiptRow.number).where(among(ReceiptRow.number, numbers))
+    receipts = s.scalars(after.where(ReceiptRow.issued_at > at).order_by(ReceiptRow.number))
+    voided = [r.number for r in (*report.voids, *report.voided_here)]
+    voids = s.scalars(
+        select(ReceiptRow.number)
+        .where(among(ReceiptRow.number, voided), ReceiptRow.voided_at > at)
+        .order_by(ReceiptRow.number)
+    )
+    end = day_bounds(report.day)[1]
+    refunds = select(EventRow.payload).where(
+        EventRow.type == ev.PAYMENT_REFUNDED,
+        EventRow.office == report.office_code,
+        EventRow.at > at,
+        EventRow.at < end,
+    )
+    if dev is not None:
+        refunds = refunds.where(EventRow.device == dev)
+    return EarlierClosing(
+        at=at.isoformat(),
+        shown_at=roc_minute(at),
+        receipts=tuple(receipts),
+        voids=tuple(voids),
+        refunds=tuple(str(p.get("receipt_number", "")) for p in s.scalars(refunds)),
+    )
