@@ -20,6 +20,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
@@ -27,9 +30,10 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App
-from eservice_desktop.services.online_transactions import already_recorded
+from eservice_desktop.services.online_transactions import already_recorded, other_amount
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.payments_receipts import PaymentResult, load_state, payment_result
+from eservice_desktop.storage.models_payments import ReceiptRow
 
 
 def record_online_by_hand(
@@ -53,6 +57,11 @@ def record_online_by_hand(
     del authorised_at  # the county's notice has the time; a typed one proves nothing
     with app.reading() as s:
         case_id = cases.resolve_case_id(s, case_number)
+        own = _own_receipt(s, case_id, txn)  # typed by its reference or by its payment id
+        if own is not None and own.amount != amount:
+            raise other_amount(txn, own, amount)
+        if own is not None:
+            return payment_result(own, load_state(s, case_id))
         existing = already_recorded(s, case_id, payment_id or txn, reference, amount)
         if existing is not None:
             return payment_result(existing, load_state(s, existing.case_id))
@@ -67,6 +76,17 @@ def record_online_by_hand(
             "payment_id",
         )
     raise unknown_transaction(txn)
+
+
+def _own_receipt(s: Session, case_id: str, txn: str) -> ReceiptRow | None:
+    """The case's own online receipt with this transaction id, letter case aside."""
+    key = txn.upper()
+    for row in s.scalars(
+        select(ReceiptRow).where(ReceiptRow.case_id == case_id, ReceiptRow.method == "online")
+    ):
+        if key in {row.payment_id.upper(), transaction_id(row.payment_id, row.reference).upper()}:
+            return row
+    return None
 
 
 def notified_on_case(state: CaseState, txn: str) -> bool:

@@ -35,7 +35,7 @@ def already_recorded(
         if same.case_id != case_id:
             raise _duplicate(transaction_id(payment_id, reference), same)
         if same.amount != amount:
-            raise _other_amount(transaction_id(payment_id, reference), same, amount)
+            raise other_amount(transaction_id(payment_id, reference), same, amount)
         return same
     # letter case aside: ``txn-9`` typed after ``TXN-9`` is the same bank transaction again
     keys = {k.upper() for k in (payment_id, transaction_id(payment_id, reference))}
@@ -67,7 +67,7 @@ def _duplicate(txn: str, row: ReceiptRow) -> DomainError:
     )
 
 
-def _other_amount(txn: str, row: ReceiptRow, amount: int) -> DomainError:
+def other_amount(txn: str, row: ReceiptRow, amount: int) -> DomainError:
     shown = values.printable(txn, 64)
     return DomainError(
         "payment.duplicate_amount",

@@ -251,11 +251,15 @@ def test_an_online_transaction_id_pays_one_payment_only(
     for case, reused, typed in (
         (second, "--payment-id", "TXN-9"),
         (second, "--reference", "TXN-9"),
-        (first, "--payment-id", "txn-9"),  # letter case aside, the same transaction
-        (second, "--reference", "kiosk-77"),
+        (second, "--reference", "kiosk-77"),  # letter case aside, the same transaction
     ):
         code, data, _ = run("payment", "record", case, *online, reused, typed)
         assert code == 2 and data["error"] == "payment.duplicate", (typed, data)
+    # on its own case, typed by its reference in another letter case: that payment
+    code, same, err = run("payment", "record", first, *online, "--reference", "kiosk-77")
+    assert code == 0 and same["receipt_number"] == receipt, err
+    code, data, _ = run("payment", "record", first, *online, "--reference", "txn-9")
+    assert code == 2 and data["error"] == "payment.duplicate_amount", data  # TXN-9 paid 10
     assert run("payment", "list", second)[1] == []
 
 
