@@ -316,7 +316,7 @@ def pay(
         raise LookupError(case_number)
     row, state = found
     # a retry first: the fee it paid leaves no balance, and it was answered over_balance
-    _check_new_transaction(s, state, transaction_id)
+    _check_new_transaction(s, state, transaction_id, amount)
     if amount <= 0 or amount > state.balance:
         raise _one(
             "amount",
@@ -347,10 +347,21 @@ def pay(
     }
 
 
-def _check_new_transaction(s: Session, state: CaseState, transaction_id: str) -> None:
+def _check_new_transaction(s: Session, state: CaseState, transaction_id: str, amount: int) -> None:
     """``payment.duplicate`` for a transaction id already recorded on this case (a retry) or
-    on any other."""
-    if any(p.reference == transaction_id for p in state.payments):
+    on any other; ``payment.duplicate_amount`` for a retry with another amount: it was
+    answered ``payment.duplicate`` too, and a kiosk taking that as "recorded" took the citizen's
+    NT$20 as booked where the case had NT$10."""
+    same = next((p for p in state.payments if p.reference == transaction_id), None)
+    if same is not None and same.amount != amount:
+        raise _one(
+            "amount",
+            "payment.duplicate_amount",
+            f"此筆交易已入帳 {same.amount} 元，與這次的 {amount} 元不符；未登錄",
+            f"This transaction is already recorded for NT${same.amount}, not NT${amount}; "
+            "nothing recorded",
+        )
+    if same is not None:
         raise _one(
             "transaction_id",
             "payment.duplicate",

@@ -158,6 +158,12 @@ def test_a_retried_payment_of_the_whole_fee_is_answered_as_recorded(
         pay(s, now=utcnow())
     assert list(refused.value.errors) == ["transaction_id"]
     assert refused.value.errors["transaction_id"].code == "payment.duplicate"
+    # retried with another amount: not "recorded", which a kiosk takes for its payment booked
+    with pytest.raises(Refused) as refused, sessions() as s, s.begin():
+        pay(s, now=utcnow(), amount=20)
+    error = refused.value.errors["amount"]
+    assert error.code == "payment.duplicate_amount"
+    assert error.message_zh == "此筆交易已入帳 30 元，與這次的 20 元不符；未登錄"
 
 
 def test_a_transaction_id_paid_on_one_case_is_refused_on_another(
