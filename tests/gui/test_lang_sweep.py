@@ -416,7 +416,7 @@ def test_every_page_speaks_one_language(
     seen += [(f"override {w}", t) for w, t in visible_texts(override)]
     override.close()
     window.show_page("eservice_desktop.gui.payment_page")
-    payment.load(numbers["collected"])  # type: ignore[attr-defined]
+    payment.load(numbers["ready"])  # type: ignore[attr-defined]  # paid, not handed over
     settle()
     payment.receipts_table.selectRow(0)  # type: ignore[attr-defined]
     seen += [(f"void {w}", t) for w, t in modal_texts(payment.void_selected, qtbot)]  # type: ignore[attr-defined]
