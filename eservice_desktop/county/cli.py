@@ -25,17 +25,15 @@ from eservice_desktop.county.cli_common import (
     Refused,
     add_command,
     add_key_file,
+    add_listen_options,
     county_secret,
     db_refusal,
     db_url,
     open_sessions,
     os_refusal,
-    port_arg,
-    seconds_arg,
     setup_logging,
     unlock_refused,
 )
-from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
 
 
 def _default_outbox(url: str) -> Path:
@@ -87,6 +85,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.host,
         args.port,
         client_timeout_s=args.client_timeout,
+        trusted_proxies=args.trusted_proxy,
         ssl_certfile=args.tls_cert or None,
         ssl_keyfile=args.tls_key or None,
     )
@@ -295,8 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_serve(sub: Any) -> None:
     s = add_command(sub, "serve", "serve the sync API")
-    s.add_argument("--host", default="127.0.0.1")
-    s.add_argument("--port", type=port_arg, default=8765)
+    add_listen_options(s)
     s.add_argument(
         "--demo",
         action="store_true",
@@ -309,16 +307,6 @@ def _add_serve(sub: Any) -> None:
         help="notification gateway: file:PATH (one JSON line a message, MMS picture as PNG "
         "beside it) | smtp://host:port[?mms_domain=D] | https://sms-provider/... (multipart "
         "for MMS)",
-    )
-    s.add_argument("--tls-cert", default="")
-    s.add_argument("--tls-key", default="")
-    s.add_argument(
-        "--client-timeout",
-        type=seconds_arg,
-        default=CLIENT_TIMEOUT_S,
-        metavar="S",
-        help="seconds a client may take to send its request head or the next part of its body "
-        f"(the whole body: four times that; default {CLIENT_TIMEOUT_S:g})",
     )
     add_key_file(s)
     s.set_defaults(func=cmd_serve)

@@ -181,6 +181,33 @@ def add_key_file(sp: argparse.ArgumentParser) -> None:
     )
 
 
+def add_listen_options(sp: argparse.ArgumentParser) -> None:
+    """``serve``'s address, port, TLS files, client deadline and trusted proxies."""
+    from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
+
+    sp.add_argument("--host", default="127.0.0.1")
+    sp.add_argument("--port", type=port_arg, default=8765)
+    sp.add_argument("--tls-cert", default="")
+    sp.add_argument("--tls-key", default="")
+    sp.add_argument(
+        "--client-timeout",
+        type=seconds_arg,
+        default=CLIENT_TIMEOUT_S,
+        metavar="S",
+        help="seconds a client may take to send its request head or the next part of its body "
+        f"(the whole body: four times that; default {CLIENT_TIMEOUT_S:g})",
+    )
+    sp.add_argument(
+        "--trusted-proxy",
+        type=proxy_arg,
+        action="append",
+        default=[],
+        metavar="ADDR",
+        help="address or network of a reverse proxy in front of the server whose "
+        "X-Forwarded-For is believed (repeatable; none by default)",
+    )
+
+
 def seconds_arg(text: str) -> float:
     """A --client-timeout: 0.5 to 3600 seconds."""
     try:
@@ -191,6 +218,17 @@ def seconds_arg(text: str) -> float:
         # argparse's wording: the parser says it in both languages (domain.arg_errors)
         raise argparse.ArgumentTypeError(f"must be 0.5 to 3600 seconds: {text[:40]}")
     return value
+
+
+def proxy_arg(text: str) -> str:
+    """A --trusted-proxy: an IP address or network (``10.0.0.5``, ``10.0.0.0/24``)."""
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_network(text.strip(), strict=False))
+    except ValueError:
+        # argparse's wording: the parser says it in both languages (domain.arg_errors)
+        raise argparse.ArgumentTypeError(f"must be an IP address or network: {text[:40]}") from None
 
 
 def port_arg(text: str) -> int:

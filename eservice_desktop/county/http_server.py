@@ -19,8 +19,9 @@ office's sync tries again at its next round.
 
 Nor may one client take them all: a client address (an IPv6 one by its /64, the block one
 host is given) holds at most a share of them (``PER_CLIENT_SHARE``); its connections beyond
-that are answered 503 at once, while every other address still connects. A proxy uvicorn
-trusts for X-Forwarded-For (loopback by default) is no one client and has no share. A single host
+that are answered 503 at once, while every other address still connects. A proxy the county
+trusts for X-Forwarded-For (``--trusted-proxy``; none by default) is no one client and has no
+share. A single host
 holding half-sent heads, reconnecting as the deadline let them go, kept every office and the
 web portal at 503 for as long as it went on.
 
@@ -39,6 +40,7 @@ import ipaddress
 import resource
 import socket
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import h11
@@ -162,10 +164,10 @@ class HeadDeadlineProtocol(H11Protocol):
 
 
 def _trusted_proxy(config: Any, client: tuple[str, int] | None) -> bool:
-    """Whether the connection comes from a proxy uvicorn trusts for X-Forwarded-For
-    (``forwarded_allow_ips``, loopback by default): every client behind it comes through its
-    connections, so they are not one client's share (each one's own address is counted by
-    the rate limits, from the header)."""
+    """Whether the connection comes from a proxy trusted for X-Forwarded-For
+    (``forwarded_allow_ips``: :func:`server_config`'s ``trusted_proxies``): every client
+    behind it comes through its connections, so they are not one client's share (each one's
+    own address is counted by the rate limits, from the header)."""
     trusted = getattr(config, "forwarded_allow_ips", None) or ()
     if isinstance(trusted, str):
         trusted = trusted.split(",")
@@ -203,14 +205,27 @@ def server_config(
     port: int,
     *,
     client_timeout_s: float = CLIENT_TIMEOUT_S,
+    trusted_proxies: Sequence[str] = (),
     **options: Any,
 ) -> uvicorn.Config:
     """uvicorn's configuration for ``app`` with the slow-client deadlines; ``options`` are
-    uvicorn's own (TLS files, log level ...)."""
+    uvicorn's own (TLS files, log level ...).
+
+    ``X-Forwarded-For`` is read only from ``trusted_proxies`` (addresses or networks: the
+    county's own reverse proxies), none by default. uvicorn's default trusted loopback (or
+    its ``FORWARDED_ALLOW_IPS``): any process on the county's host, or behind a proxy on it
+    that passes the header through, named any address it liked, and every per-address
+    limit and the address the county audits counted that one."""
     options.setdefault("log_level", "warning")
     options.setdefault("log_config", None)  # its records go to the caller's (redacting) handler
     return uvicorn.Config(
-        app, host=host, port=port, http=protocol_with_deadline(client_timeout_s), **options
+        app,
+        host=host,
+        port=port,
+        http=protocol_with_deadline(client_timeout_s),
+        proxy_headers=bool(trusted_proxies),
+        forwarded_allow_ips=list(trusted_proxies),
+        **options,
     )
 
 

@@ -70,6 +70,10 @@ _TEMPLATES: list[tuple[re.Pattern[str], _Rewrite]] = [
         re.compile(r"must be (\S+) to (\S+) seconds: (.*)", re.S),
         lambda m: f"須為 {m[1]} 到 {m[2]} 秒：{m[3]}",
     ),
+    (
+        re.compile(r"must be an IP address or network: (.*)", re.S),
+        lambda m: f"須為 IP 位址或網段：{m[1]}",
+    ),
 ]
 
 

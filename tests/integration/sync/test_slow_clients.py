@@ -308,9 +308,10 @@ def test_one_client_cannot_take_every_connection(
     finally:
         for h in held:
             h.close()
-    # a proxy uvicorn trusts for X-Forwarded-For (loopback, 127.0.0.1) brings every client
-    # behind it: it is no one client and may hold more than a share (once the server has
-    # let the host's connections go)
+    # a proxy trusted for X-Forwarded-For (``serve --trusted-proxy 127.0.0.1``) brings every
+    # client behind it: it is no one client and may hold more than a share (once the server
+    # has let the host's connections go)
+    monkeypatch.setattr(sqlite_county._uv.config, "forwarded_allow_ips", ["127.0.0.1/32"])
     county.session.close()
     connections = sqlite_county._uv.server_state.connections
     deadline = time.monotonic() + 10

@@ -140,3 +140,30 @@ def test_a_trusted_proxy_has_no_connection_share(
     every client behind them: a proxy named by its network was held to one client's share."""
     config = type("Config", (), {"forwarded_allow_ips": allowed})()
     assert http_server._trusted_proxy(config, client) is trusted
+
+
+async def _client_address(scope: Scope, receive: Receive, send: Send) -> None:
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": scope["client"][0].encode()})
+
+
+@pytest.mark.parametrize(
+    ("trusted", "seen"),
+    [((), "127.0.0.1"), (["10.0.0.0/8"], "127.0.0.1"), (["127.0.0.1/32"], "203.0.113.9")],
+)
+def test_x_forwarded_for_is_believed_from_a_trusted_proxy_only(
+    trusted: list[str], seen: str
+) -> None:
+    """A process on the county's host named any address in X-Forwarded-For (uvicorn trusts
+    loopback by default), and every per-address limit counted that one: only the proxies IT
+    names (``--trusted-proxy``) are believed now."""
+    config = http_server.server_config(_client_address, "127.0.0.1", 0, trusted_proxies=trusted)
+    config.load()
+
+    async def ask() -> str:
+        transport = httpx.ASGITransport(app=config.loaded_app, client=("127.0.0.1", 5000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://county") as c:
+            return (await c.get("/", headers={"X-Forwarded-For": "203.0.113.9"})).text
+
+    assert asyncio.run(ask()) == seen
+    assert http_server._trusted_proxy(config, ("127.0.0.1", 5000)) is (seen != "127.0.0.1")
