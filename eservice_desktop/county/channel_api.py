@@ -152,7 +152,7 @@ def _channel_dependency(
             ) from None
         except service.Forbidden:
             raise _refused(403, "channel revoked", "此通路憑證已被撤銷") from None
-        if not per_channel.allow(row.name):
+        if not per_channel.allow(f"channel {row.name}"):
             raise HTTPException(429, "too many requests", {"Retry-After": "60"})
         return row
 
@@ -292,7 +292,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
     client address."""
 
     def client_allowed(request: Request) -> None:
-        if not per_client.allow(_client(request)):
+        if not per_client.allow(f"status from {_client(request)}"):
             raise HTTPException(429, "too many queries", {"Retry-After": "60"})
 
     @app.get(
@@ -329,7 +329,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         import re
 
         case_number, id_last4 = _typed(case_number), _typed(id_last4)
-        if (case_number or id_last4) and not per_client.allow(_client(request)):
+        if (case_number or id_last4) and not per_client.allow(f"status from {_client(request)}"):
             # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
             page = render_page(case_number.strip()[:30], None, TOO_MANY_QUERIES)
             return _page(page, 429, {"Retry-After": "60"})

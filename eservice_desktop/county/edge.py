@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import math
 import threading
 import time
@@ -41,6 +42,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from eservice_desktop.county.refusals import refusal_bytes
 from eservice_desktop.county.strict_json import BadJSON, strict_loads
 from eservice_desktop.storage.collection import collection_paused
+
+log = logging.getLogger("eservice.county.rate")
+_RATE_LINE = "rate limit reached for %s (%d in %g s): refused for %d s; further refusals in \
+this window are not logged"
 
 #: Largest request body, after inflation, for a push of MAX_PUSH_BATCH events.
 MAX_BODY = 20 * 1024 * 1024
@@ -100,11 +105,17 @@ class RateLimiter:
     """Sliding window per key; thread-safe (handlers and middleware run on several threads).
 
     ``allow`` counts every attempt; ``retry_after`` + ``record`` count only the attempts the
-    caller chooses (failed passwords), so an account's own successful logins never lock it."""
+    caller chooses (failed passwords), so an account's own successful logins never lock it.
+
+    The first refusal of a key in a window is logged (a warning naming the key: the limit,
+    the address, office or account; never a password), so county IT sees a password or
+    enrolment-code guessing run in its log; the further refusals of that window are not,
+    so the run cannot flood the log."""
 
     def __init__(self, rate: int, window_s: float) -> None:
         self.rate, self.window = rate, window_s
         self._hits: dict[str, deque[float]] = {}
+        self._said: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def _queue(self, key: str, t: float) -> deque[float]:
@@ -119,11 +130,25 @@ class RateLimiter:
         """Whole seconds until the oldest attempt leaves the window (at least 1)."""
         return max(1, math.ceil(q[0] + self.window - t)) if len(q) >= self.rate else 0
 
+    def _refused(self, key: str, t: float, wait: int) -> int:
+        """``wait``, after logging the first refusal of ``key`` in a window."""
+        with self._lock:
+            said = self._said.get(key)
+            first = bool(wait) and (said is None or said <= t - self.window)
+            if first:
+                if len(self._said) > 10_000:
+                    self._said = {k: v for k, v in self._said.items() if v > t - self.window}
+                self._said[key] = t
+        if first:
+            log.warning(_RATE_LINE, key, self.rate, self.window, wait)
+        return wait
+
     def retry_after(self, key: str, now: float | None = None) -> int:
         """0 when ``key`` may try now, else the seconds to wait (the Retry-After value)."""
         t = time.monotonic() if now is None else now
         with self._lock:
-            return self._wait(self._queue(key, t), t)
+            wait = self._wait(self._queue(key, t), t)
+        return self._refused(key, t, wait)
 
     def record(self, key: str, now: float | None = None) -> None:
         t = time.monotonic() if now is None else now
@@ -138,7 +163,7 @@ class RateLimiter:
             wait = self._wait(q, t)
             if not wait:
                 q.append(t)
-            return wait
+        return self._refused(key, t, wait)
 
     def allow(self, key: str, now: float | None = None) -> bool:
         return self.hit(key, now) == 0
@@ -286,7 +311,7 @@ class BoundedStrictBodies:
         code and extra headers."""
         if scope["method"] == "POST" and scope["path"] == "/v1/enrol":
             client = scope.get("client")
-            wait = self.enrol_limiter.hit(client_key(client))
+            wait = self.enrol_limiter.hit(f"enrol from {client_key(client)}")
             if wait:
                 return 429, "enrol.too_many", [(b"retry-after", b"%d" % wait)]
         named = [k for k, _v in scope.get("headers") or () if k in _BODY_HEADERS]

@@ -118,7 +118,12 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
     if client is None:
         return None
     try:
-        answer = _ask(client, account, password)
+        try:
+            answer = _ask(client, account, password)
+        except AuthError as e:  # the county's rate limit: in the access log as any refusal
+            with app.transaction() as s:
+                audit.refused(app, s, account if source else None, e.reason, sign_in=True)
+            raise
         if answer is None:
             return None
         if not answer.reason and source is None:

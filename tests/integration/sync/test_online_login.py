@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from sync_helpers import TEST_SECRET, CountyServer, enrol, sync_now
 
 from eservice_desktop.cli.main import main
@@ -25,6 +26,7 @@ from eservice_desktop.domain.operators import Operator
 from eservice_desktop.services import county_login, operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.county_login import ONLINE_TIMEOUT_S
+from eservice_desktop.storage.models_audit import AccessLogRow
 
 PASSWORD = "counter pass 1234"
 
@@ -142,6 +144,9 @@ def _county_decides(
     assert "秒後再試" in limited.value.message_zh and "try again" in limited.value.message_en
     code, data = _cli_login(h01, capsys, "a02", PASSWORD)
     assert code == 2 and data["error"] == "auth.rate_limited"
+    with h01.reading() as s:  # office IT sees them in its access log (report access)
+        said = s.scalars(select(AccessLogRow.detail).order_by(AccessLogRow.seq)).all()
+    assert said[-2:] == ["refused a02: rate limited by the county"] * 2
 
     logged = caplog.text + "".join(str(r.args) for r in caplog.records)
     assert "sign-in of a01 checked by the county" in caplog.text

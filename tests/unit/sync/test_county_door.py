@@ -12,7 +12,7 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from eservice_desktop.county import http_server
-from eservice_desktop.county.edge import BadJSON, BoundedStrictBodies, strict_loads
+from eservice_desktop.county.edge import BadJSON, BoundedStrictBodies, RateLimiter, strict_loads
 from eservice_desktop.county.refusals import REFUSALS, answer_of
 from eservice_desktop.county_link.protocol import ErrorBody
 
@@ -167,3 +167,20 @@ def test_x_forwarded_for_is_believed_from_a_trusted_proxy_only(
 
     assert asyncio.run(ask()) == seen
     assert http_server._trusted_proxy(config, ("127.0.0.1", 5000)) is (seen != "127.0.0.1")
+
+
+def test_the_first_refusal_of_a_key_in_a_window_is_logged(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A password-guessing run answered 429 left no line in the county's log: the first
+    refusal per key and window says the key now, the rest of that window's do not flood it."""
+    limiter = RateLimiter(2, 60.0)
+    for t in range(6):
+        limiter.hit("login:H01:a02", now=float(t))
+    assert limiter.retry_after("login:H01:a02", now=6.0) > 0
+    limiter.hit("login:H01:a02", now=200.0)  # a new window: allowed, nothing to say
+    for t in (201.0, 202.0, 203.0):
+        limiter.hit("login:H01:a02", now=t)
+    said = [r.getMessage() for r in caplog.records if r.name == "eservice.county.rate"]
+    assert len(said) == 2
+    assert all("rate limit reached for login:H01:a02" in line for line in said)
