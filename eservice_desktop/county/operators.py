@@ -108,6 +108,30 @@ def _get(s: Session, office: str, account: str) -> OperatorRow:
     return row
 
 
+def _active_admin(active: bool, roles: Iterable[str]) -> bool:
+    return bool(active) and domain_operators.Role.ADMIN.value in roles
+
+
+def _keep_an_admin(s: Session, row: OperatorRow, was_admin: bool) -> None:
+    """Refused when ``row``, an active office admin before the change, was the office's last
+    one (the office's own rule, ``operator.last_admin``): every counter of the office would
+    receive the change at its next sync and be left with no account that manages operators."""
+    if not was_admin or _active_admin(row.active, row.roles):
+        return
+    others = s.execute(
+        select(OperatorRow.active, OperatorRow.roles).where(
+            OperatorRow.office == row.office, OperatorRow.account != row.account
+        )
+    )
+    if not any(_active_admin(active, roles) for active, roles in others):
+        raise BadRequest(
+            f"事務所 {row.office} 須保留至少一位啟用中的管理者：{row.account} 是最後一位，"
+            "不能移除其管理者角色或停用；未做任何變更",
+            f"Office {row.office} must keep at least one active office admin: {row.account} "
+            "is the last one and cannot lose the admin role or be disabled; nothing was changed",
+        )
+
+
 def add(
     s: Session,
     office: str,
@@ -148,7 +172,9 @@ def set_active(s: Session, office: str, account: str, active: bool, now: datetim
     every counter of the office the same row again, and its change time moved to the repeat."""
     row = _get(s, office, account)
     if row.active != active:
+        was_admin = _active_admin(row.active, row.roles)
         row.active, row.version, row.updated_at = active, _next_version(s), now
+        _keep_an_admin(s, row, was_admin)
     return row
 
 
@@ -162,7 +188,9 @@ def set_roles(
     departments: Iterable[str] | None = None,
 ) -> OperatorRow:
     row = _get(s, office, account)
+    was_admin = _active_admin(row.active, row.roles)
     row.roles = check_roles(roles)
+    _keep_an_admin(s, row, was_admin)
     if departments is not None:
         row.departments = check_departments(s, departments)
     row.version, row.updated_at = _next_version(s), now
