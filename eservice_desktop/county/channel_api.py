@@ -34,6 +34,7 @@ from eservice_desktop.county import (
 from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
 from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
+from eservice_desktop.county.store import reading
 from eservice_desktop.county_link.protocol import API_VERSION
 from eservice_desktop.county_link.wire_base import iso_text
 from eservice_desktop.domain.settlement_file import TOOLS, known_tool
@@ -125,9 +126,12 @@ def register(
         with sessions() as s, s.begin():
             yield s
 
-    channel_of = _channel_dependency(tx, per_channel)
+    def read() -> AbstractContextManager[Session]:  # only reads: never behind a push
+        return reading(sessions)
+
+    channel_of = _channel_dependency(read, per_channel)
     _channel_routes(app, tx, clock, channel_of)
-    _status_routes(app, tx, per_client)
+    _status_routes(app, read, per_client)
 
 
 Transaction = Callable[[], AbstractContextManager[Session]]

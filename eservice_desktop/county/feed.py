@@ -102,7 +102,6 @@ def pull(
             if more
             else 0
         )
-    dev.last_seen_at = now
     return FeedPage(
         rows=[(seq, kind, data) for seq, kind, data in rows],
         cursor=cursor_of(cursor),

@@ -7,8 +7,8 @@ transaction per handler, answers serialised once, the error bodies of the OpenAP
 
 import ipaddress
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import AbstractContextManager, contextmanager
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Request
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eservice_desktop.county import service
 from eservice_desktop.county.edge import Limits
 from eservice_desktop.county.refusals import REFUSALS, body_of, refused
-from eservice_desktop.county.store import DeviceRow
+from eservice_desktop.county.store import DeviceRow, aware, reading
 from eservice_desktop.county_link.protocol import ErrorBody, seq_of
 
 
@@ -47,7 +47,7 @@ def _device_key(
 ) -> str:
     sessions: sessionmaker[Session] = request.app.state.sessions
     try:
-        with sessions() as s, s.begin():
+        with reading(sessions) as s:
             return service.authenticate(s, creds.credentials if creds else None).device_key
     except service.AuthFailed:
         raise refused(401, "auth.unauthenticated", {"WWW-Authenticate": "Bearer"}) from None
@@ -70,6 +70,19 @@ def dev_of(s: Session, key: str) -> DeviceRow:
     return dev
 
 
+#: How old a device's ``last_seen_at`` may grow before a read (a pull) writes it again.
+SEEN_EVERY = timedelta(minutes=5)
+
+
+def note_seen(r: "Routes", key: str, seen: datetime | None, now: datetime) -> None:
+    """The device's ``last_seen_at``, written when the stored one is older than
+    :data:`SEEN_EVERY`: a pull writes in a transaction of its own, rarely (its read does not
+    wait behind a push for it)."""
+    if seen is None or aware(seen) <= now - SEEN_EVERY:
+        with r.tx() as s:
+            dev_of(s, key).last_seen_at = now
+
+
 def too_many(wait: int, what: str) -> HTTPException:
     zh = REFUSALS["rate.too_many"][0]
     body = body_of("rate.too_many", zh, f"Too many {what}; try again later")
@@ -86,8 +99,8 @@ def since_seq(since: str) -> int:
 
 
 class Routes:
-    """What every route group shares: the app, one transaction per handler, the clock and
-    the rate limits."""
+    """What every route group shares: the app, one transaction per handler (``read`` for one
+    that only reads), the clock and the rate limits."""
 
     def __init__(
         self,
@@ -102,3 +115,7 @@ class Routes:
     def tx(self) -> Iterator[Session]:
         with self.sessions() as s, s.begin():
             yield s
+
+    def read(self) -> AbstractContextManager[Session]:
+        """A transaction that only reads (store.reading: never behind a push on SQLite)."""
+        return reading(self.sessions)

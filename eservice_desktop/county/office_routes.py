@@ -15,7 +15,15 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from eservice_desktop.county import lookups, notify, reports, service
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county.edge import client_key
-from eservice_desktop.county.http_common import ERRORS, Device, Routes, dev_of, since_seq, too_many
+from eservice_desktop.county.http_common import (
+    ERRORS,
+    Device,
+    Routes,
+    dev_of,
+    note_seen,
+    since_seq,
+    too_many,
+)
 from eservice_desktop.county.refusals import body_of
 from eservice_desktop.county_link.protocol import (
     API_VERSION,
@@ -37,7 +45,7 @@ SHA256_RE = r"^[0-9a-f]{64}$"
 
 def operator_routes(r: Routes) -> None:
     """An office's operators: pull and password check (rate-limited)."""
-    app, tx, clock, limits = r.app, r.tx, r.clock, r.limits
+    app, clock, limits = r.app, r.clock, r.limits
 
     @app.get(
         f"/{API_VERSION}/operators",
@@ -53,11 +61,13 @@ def operator_routes(r: Routes) -> None:
     ) -> OperatorsResponse:
         """This office's operators changed since ``since``, with their argon2id hashes."""
         start = since_seq(since)
-        with tx() as s:
+        now = clock()
+        with r.read() as s:
             dev = dev_of(s, key)
             records, version = county_operators.records_since(s, dev.office, start)
-            dev.last_seen_at = clock()
-        return OperatorsResponse(operators=records, version=str(version), server_time=clock())
+            seen = dev.last_seen_at
+        note_seen(r, key, seen, now)
+        return OperatorsResponse(operators=records, version=str(version), server_time=now)
 
     @app.post(
         f"/{API_VERSION}/operators/verify",
@@ -75,13 +85,13 @@ def operator_routes(r: Routes) -> None:
         wait = limits.login_source.hit(f"login:{source}")
         if wait:
             raise too_many(wait, "password checks from this address")
-        with tx() as s:
+        with r.read() as s:
             office = dev_of(s, key).office
         account_key = f"login:{office}:{body.account}"
         wait = limits.login_account.retry_after(account_key)
         if wait:
             raise too_many(wait, "failed password checks for this account")
-        with tx() as s:
+        with r.read() as s:  # the argon2id check holds no write lock
             reason, roles = county_operators.verify(s, office, body.account, body.password)
         if reason:
             limits.login_account.record(account_key)
@@ -126,7 +136,7 @@ def attachment_routes(r: Routes) -> None:
     def attachment_state(
         sha256: Annotated[str, PathParam(pattern=SHA256_RE)], key: Device
     ) -> AttachmentState:
-        with tx() as s:
+        with r.read() as s:
             state = service.attachment_get(s, dev_of(s, key), sha256)
         if state is None:
             raise HTTPException(404, "unknown attachment")
@@ -213,12 +223,12 @@ def lookup_routes(r: Routes) -> None:
 
 def report_routes(r: Routes) -> None:
     """Targets and the supervisor reports (JSON and HTML page)."""
-    app, tx, clock = r.app, r.tx, r.clock
+    app, clock = r.app, r.clock
 
     @app.get(f"/{API_VERSION}/targets", tags=["reports"], responses=ERRORS)
     def targets(key: Device) -> dict[str, Any]:
         """This office's monthly targets (appendix 18), as its feed carries them."""
-        with tx() as s:
+        with r.read() as s:
             office = dev_of(s, key).office
             return {"office": office, "targets": reports.targets_of(s, office)}
 
@@ -233,7 +243,7 @@ def report_routes(r: Routes) -> None:
     def county_report(kind: str, start: str, end: str) -> Report:
         try:
             period = (date.fromisoformat(start), date.fromisoformat(end))
-            with tx() as s:
+            with r.read() as s:
                 catalogue = notify.county_catalogue(s)
                 today = clock().astimezone(TAIPEI).date()
                 return reports.compute(s, catalogue, kind, *period, today=today)

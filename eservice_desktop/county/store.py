@@ -11,17 +11,20 @@ in any order, so a puller could see seq 11 committed, advance its cursor past 10
 10 when it commits a moment later. Every transaction that appends to the feed therefore first
 takes one transaction-scoped advisory lock (:func:`lock_feed`): feed appends are serialised,
 commit order equals seq order, and a cursor can only move forward over rows that are all visible.
-SQLite needs no lock (its writers are serialised by ``BEGIN IMMEDIATE``).
+SQLite needs no lock (its writers are serialised by ``BEGIN IMMEDIATE``; a transaction that only
+reads begins deferred, :func:`reading`, and reads its snapshot while a writer works).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from eservice_desktop.county.tables import (
@@ -90,6 +93,7 @@ __all__ = [
     "lock_feed",
     "make_engine",
     "published",
+    "reading",
     "scrub",
     "utcnow",
 ]
@@ -166,12 +170,29 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            read = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
     )
+
+
+#: The execution option of a transaction that only reads (:func:`reading`).
+READ_ONLY = "eservice_read_only"
+
+
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A transaction that only reads. On SQLite it begins deferred: it reads its snapshot of
+    the WAL while a writer works. Every transaction began ``BEGIN IMMEDIATE`` (a writer's, so
+    that two writers queue instead of one failing at its first write), so an office's
+    authentication, a pull or the keys waited behind another office's push of thousands of
+    events. Nothing may be written in it (a write after a commit elsewhere fails at once)."""
+    with sessions() as s, s.begin():
+        s.connection(execution_options={READ_ONLY: True})
+        yield s
 
 
 def create_schema(engine: Engine) -> None:

@@ -19,6 +19,7 @@ from eservice_desktop.county.http_common import (
     dev_of,
     is_loopback,
     json_of,
+    note_seen,
     since_seq,
     too_many,
 )
@@ -127,7 +128,7 @@ def _push_routes(r: Routes) -> None:
         f"/{API_VERSION}/status", response_model=StatusResponse, tags=["sync"], responses=ERRORS
     )
     def status(key: Device) -> StatusResponse:
-        with tx() as s:
+        with r.read() as s:
             dev = dev_of(s, key)
             return StatusResponse(
                 api_version=API_VERSION, office=dev.office, device=dev.device, server_time=clock()
@@ -165,7 +166,7 @@ def _push_routes(r: Routes) -> None:
 
 def _pull_route(r: Routes) -> None:
     """The office's change feed, a page after its cursor."""
-    app, tx, clock = r.app, r.tx, r.clock
+    app, clock = r.app, r.clock
 
     @app.get(
         f"/{API_VERSION}/changes", response_model=PullResponse, tags=["sync"], responses=ERRORS
@@ -182,22 +183,18 @@ def _pull_route(r: Routes) -> None:
         ] = False,
     ) -> Response:
         start = since_seq(since)
-        with tx() as s:
-            page = feed.pull(
-                s,
-                dev_of(s, key),
-                start,
-                limit,
-                clock(),
-                include_own=include_own,
-                count=count,
-            )
+        now = clock()
+        with r.read() as s:
+            dev = dev_of(s, key)
+            page = feed.pull(s, dev, start, limit, now, include_own=include_own, count=count)
+            seen = dev.last_seen_at
+        note_seen(r, key, seen, now)
         return Response(page.to_json(), media_type="application/json")
 
 
 def case_routes(r: Routes) -> None:
     """One case routed to the office; the public signing keys."""
-    app, tx = r.app, r.tx
+    app = r.app
 
     @app.get(
         f"/{API_VERSION}/cases/{{case_id}}",
@@ -207,7 +204,7 @@ def case_routes(r: Routes) -> None:
     def get_case(
         case_id: Annotated[str, PathParam(pattern=r"^[0-9A-Za-z-]{1,36}$")], key: Device
     ) -> dict[str, Any]:
-        with tx() as s:
+        with r.read() as s:
             data = service.case_for_office(s, dev_of(s, key), case_id)
         if data is None:
             raise HTTPException(404, "no such case for this office")
@@ -215,7 +212,7 @@ def case_routes(r: Routes) -> None:
 
     @app.get(f"/{API_VERSION}/keys", tags=["sync"], responses=ERRORS)
     def keys(key: Device) -> dict[str, Any]:
-        with tx() as s:
+        with r.read() as s:
             return {
                 "receipt": service.public_keys(s, "receipt"),
                 "pickup": service.public_keys(s, "pickup"),
