@@ -22,6 +22,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -40,7 +41,7 @@ from eservice_desktop.county.office_routes import (
     operator_routes,
     report_routes,
 )
-from eservice_desktop.county.refusals import answer_of
+from eservice_desktop.county.refusals import answer_of, database_reason, refusal
 from eservice_desktop.county.security_headers import SecurityHeaders
 from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
 from eservice_desktop.county.sync_routes import case_routes, demo_routes, device_routes, sync_routes
@@ -48,6 +49,8 @@ from eservice_desktop.county.vault import Vault, unlock
 from eservice_desktop.county_link.protocol import API_VERSION
 
 log = logging.getLogger("eservice.county.http")
+#: How soon an office may try again after the county's database failed it.
+_RETRY = {"Retry-After": "30"}
 
 
 def open_vault(engine: Engine, secret: bytes, now: datetime) -> Vault:
@@ -204,6 +207,13 @@ def _error_handlers(app: FastAPI) -> None:
     @app.exception_handler(service.Forbidden)
     async def _forbidden(_r: Request, e: service.Forbidden) -> JSONResponse:
         return JSONResponse(answer_of(403, str(e)), status_code=403)
+
+    @app.exception_handler(OperationalError)
+    async def _database_unavailable(_r: Request, e: OperationalError) -> JSONResponse:
+        # PostgreSQL down or restarting, a disk full, SQLite locked past its busy timeout: a
+        # 503 the office retries, and one line for county IT (a traceback a request before)
+        log.error("county database unavailable (%s): answered 503", database_reason(e))
+        return JSONResponse(refusal("server.database"), status_code=503, headers=_RETRY)
 
     @app.exception_handler(StarletteHTTPException)
     async def _refused(_r: Request, e: StarletteHTTPException) -> JSONResponse:

@@ -42,6 +42,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "The feed position (since) is out of range",
     ),
     "server.busy": ("縣府伺服器忙碌中，請稍後再試", "The county server is busy; try again shortly"),
+    "server.database": (
+        "縣府資料庫暫時無法使用（無法連線或寫入），請稍後再試",
+        "The county database is unavailable for now (cannot connect or write); try again shortly",
+    ),
     "enrol.too_many": (
         "登記嘗試次數過多，請稍後再試",
         "Too many enrolment attempts; try again later",
@@ -109,6 +113,14 @@ def answer_of(status: int, detail: object) -> dict[str, str]:
     text = str(detail or "").strip()
     plain = text in ("", en) or text == _phrase(status)  # FastAPI's "Not Found": no more
     return body_of(code, zh, en if plain else f"{en} ({text[:200]})")
+
+
+def database_reason(error: Exception) -> str:
+    """What a database error says, for the log: its driver's class and first line (a failed
+    connection, a full disk), never the statement or its values."""
+    orig = getattr(error, "orig", None) or error
+    first = (str(orig).strip().splitlines() or [""])[0]
+    return f"{type(orig).__name__}: {first[:200]}"
 
 
 def _phrase(status: int) -> str:

@@ -24,7 +24,17 @@ class Offline(SyncError):
 
 
 class ServerError(SyncError):
-    """The server answered 5xx or something unreadable."""
+    """The server answered 5xx or something unreadable; ``words``: the county's reason (its
+    code, zh-TW and English) when it gave one (its database unavailable, ``server.database``)."""
+
+    def __init__(
+        self,
+        detail: str = "",
+        status: int | None = None,
+        words: tuple[str, str, str] | None = None,
+    ) -> None:
+        super().__init__(detail, status)
+        self.code, self.message_zh, self.message_en = words or ("", "", "")
 
 
 class AuthError(SyncError):
@@ -163,6 +173,11 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
         return english if en else zh
 
     status = getattr(error, "status", None)
+    if isinstance(error, ServerError) and error.message_zh and error.message_en:
+        return say(
+            f"無法與縣府伺服器同步（HTTP {status}：{error.message_zh}）",
+            f"Cannot sync with the county server (HTTP {status}: {error.message_en})",
+        )
     if isinstance(error, RequestRefused) and error.message_zh and error.message_en:
         return say(
             f"縣府伺服器拒絕此要求（HTTP {status}：{error.message_zh}）",

@@ -234,7 +234,7 @@ class CountyTransport:
         if r.status_code in (401, 403):
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
-            raise ServerError(f"{r.status_code} from county", r.status_code)
+            raise ServerError(f"{r.status_code} from county", r.status_code, _words(r))
         return r
 
     def _payload(
