@@ -15,17 +15,15 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-from eservice_desktop.county import cli_data, cli_operator
+from eservice_desktop.county import cli_data, cli_operator, cli_serve
 from eservice_desktop.county.cli_common import (
     DEFAULT_DB,
     OneLineParser,
     Refused,
     add_command,
     add_key_file,
-    add_listen_options,
     county_secret,
     db_refusal,
     db_url,
@@ -34,63 +32,6 @@ from eservice_desktop.county.cli_common import (
     setup_logging,
     unlock_refused,
 )
-
-
-def _default_outbox(url: str) -> Path:
-    if url.startswith("sqlite:///") and len(url) > 10:
-        return Path(url[10:]).resolve().parent / "notifications.jsonl"
-    return Path("notifications.jsonl").resolve()
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from eservice_desktop.county import notify, vault
-    from eservice_desktop.county.asgi import create_app
-    from eservice_desktop.county.http_server import CountyHttpServer, server_config
-    from eservice_desktop.domain.values import printable_path
-
-    url = db_url(args)
-    for option, path in (("--tls-cert", args.tls_cert), ("--tls-key", args.tls_key)):
-        if path and not Path(path).is_file():
-            shown = printable_path(path)
-            raise Refused(f"找不到 {option} 檔案 {shown}", f"No {option} file at {shown}")
-    secret = county_secret(args, demo=args.demo)
-    gateway = (
-        notify.gateway_from_spec(args.gateway)
-        if args.gateway
-        else notify.FileGateway(_default_outbox(url))
-    )
-    try:
-        app = create_app(
-            url,
-            secret=secret,
-            demo=args.demo,
-            gateway=gateway,
-            client_timeout_s=args.client_timeout,
-        )
-    except (vault.WrongSecret, vault.WeakSecret) as e:
-        raise unlock_refused(e, serving=True) from None
-    if args.demo:
-        from eservice_desktop.county import lookups, service
-        from eservice_desktop.county.demo_targets import seed_demo_targets
-        from eservice_desktop.county.notify import county_catalogue
-        from eservice_desktop.county.store import utcnow
-
-        with app.state.sessions() as s, s.begin():
-            code = service.new_enrol_code(s, args.demo_office, utcnow())
-            lookups.seed_demo(s, utcnow())
-            seed_demo_targets(s, county_catalogue(s), args.demo_office, utcnow())
-        print(f"demo enrolment code for {args.demo_office}: {code}", flush=True)
-    config = server_config(
-        app,
-        args.host,
-        args.port,
-        client_timeout_s=args.client_timeout,
-        trusted_proxies=args.trusted_proxy,
-        ssl_certfile=args.tls_cert or None,
-        ssl_keyfile=args.tls_key or None,
-    )
-    CountyHttpServer(config).run()
-    return 0
 
 
 def cmd_enrol_code(args: argparse.Namespace) -> int:
@@ -283,33 +224,13 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reference county server for eservice-desktop sync",
     )
     sub = p.add_subparsers(dest="command", required=True)
-    _add_serve(sub)
+    cli_serve.add_parser(sub)
     _add_db_parser(sub, f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
     _add_devices_and_keys(sub)
     cli_operator.add_parser(sub)
     _add_secret_and_devices(sub)
     cli_data.add_parsers(sub)
     return p
-
-
-def _add_serve(sub: Any) -> None:
-    s = add_command(sub, "serve", "serve the sync API")
-    add_listen_options(s)
-    s.add_argument(
-        "--demo",
-        action="store_true",
-        help="demo: loopback clients may fetch enrolment codes by themselves",
-    )
-    s.add_argument("--demo-office", default="H01")
-    s.add_argument(
-        "--gateway",
-        default="",
-        help="notification gateway: file:PATH (one JSON line a message, MMS picture as PNG "
-        "beside it) | smtp://host:port[?mms_domain=D] | https://sms-provider/... (multipart "
-        "for MMS)",
-    )
-    add_key_file(s)
-    s.set_defaults(func=cmd_serve)
 
 
 def _add_devices_and_keys(sub: Any) -> None:

@@ -171,6 +171,8 @@ def gateway_from_spec(spec: str) -> Gateway:
     if spec.startswith("smtp://"):
         address, _, query = spec[7:].partition("?")
         host, _, port = address.partition(":")
+        if not host or not (port or "25").isdigit() or not 0 < int(port or 25) < 65536:
+            raise ValueError(f"unusable smtp gateway {spec!r}")
         options = parse_qs(query)
         return SmtpGateway(host, int(port or 25), mms_domain=options.get("mms_domain", [""])[0])
     if spec.startswith(("http://", "https://")):

@@ -1,0 +1,174 @@
+"""``eservice-county-server serve``: the sync API, with what can be checked before the database
+is opened refused at once as every other command refuses (one line, zh-TW / English, exit 2):
+an address this machine cannot listen on (a port another server holds, a host name DNS cannot
+hold), TLS files that are no PEM certificate and key, a notification gateway it cannot use.
+Before, uvicorn logged its own English line (exit 3) or Python printed a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import socket
+from pathlib import Path
+from typing import Any
+
+from eservice_desktop.county.cli_common import (
+    Refused,
+    add_command,
+    add_key_file,
+    add_listen_options,
+    county_secret,
+    db_url,
+    unlock_refused,
+)
+from eservice_desktop.domain.values import printable, printable_path
+
+#: Why an address cannot be listened on: (zh-TW, English), by errno.
+_LISTEN_REASONS = {
+    errno.EADDRINUSE: ("已有其他程式在此位址接聽", "another program listens there"),
+    errno.EADDRNOTAVAIL: ("不是本機的位址", "not an address of this machine"),
+    errno.EACCES: (
+        "沒有權限（1024 以下的連接埠須系統權限）",
+        "permission denied (ports below 1024)",
+    ),
+}
+
+
+def _default_outbox(url: str) -> Path:
+    if url.startswith("sqlite:///") and len(url) > 10:
+        return Path(url[10:]).resolve().parent / "notifications.jsonl"
+    return Path("notifications.jsonl").resolve()
+
+
+def check_listen(host: str, port: int) -> None:
+    """Refused when the server could not listen on ``host:port`` (checked by binding it once,
+    as uvicorn binds it: with SO_REUSEADDR, so only a listener there refuses)."""
+    where = f"{printable(host, 80)}:{port}"
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (OSError, UnicodeError):
+        raise Refused(
+            f"--host {printable(host, 80)} 不是本機可接聽的位址或主機名稱",
+            f"--host {printable(host, 80)} is no address or host name to listen on",
+        ) from None
+    family, kind, proto, _name, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as e:
+            text = e.strerror or type(e).__name__
+            zh, en = _LISTEN_REASONS.get(e.errno or 0, (text, text))
+            raise Refused(
+                f"無法在 {where} 接聽（{zh}）", f"Cannot listen on {where} ({en})"
+            ) from None
+
+
+def check_tls(cert: str, key: str) -> None:
+    """Refused when ``--tls-cert`` / ``--tls-key`` are missing or no PEM certificate and its
+    key (the one-line ``Cannot access  ([SSL] PEM lib …)`` before, naming no file)."""
+    import ssl
+
+    for option, path in (("--tls-cert", cert), ("--tls-key", key)):
+        if path and not Path(path).is_file():
+            shown = printable_path(path)
+            raise Refused(f"找不到 {option} 檔案 {shown}", f"No {option} file at {shown}")
+    if not cert:
+        if key:
+            raise Refused("--tls-key 須與 --tls-cert 一起指定", "--tls-key needs --tls-cert")
+        return
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key or None)
+    except (ssl.SSLError, OSError, ValueError):
+        files = printable_path(cert) + (f", {printable_path(key)}" if key else "")
+        raise Refused(
+            f"--tls-cert / --tls-key（{files}）不是相符的 PEM 憑證與私鑰",
+            f"--tls-cert / --tls-key ({files}) are no matching PEM certificate and key",
+        ) from None
+
+
+def gateway_of(spec: str, url: str) -> Any:
+    """The notification gateway ``--gateway`` names (the file beside the database when none);
+    Refused for one it cannot use (a traceback before)."""
+    from eservice_desktop.county import notify
+
+    if not spec:
+        return notify.FileGateway(_default_outbox(url))
+    try:
+        return notify.gateway_from_spec(spec)
+    except ValueError:
+        shown = printable(spec, 80)
+        raise Refused(
+            f"--gateway {shown} 無法使用：須為 file:路徑、smtp://主機:連接埠 或 https://簡訊業者網址",
+            f"--gateway {shown} cannot be used: give file:PATH, smtp://host:port or "
+            "https://sms-provider/...",
+        ) from None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from eservice_desktop.county import vault
+    from eservice_desktop.county.asgi import create_app
+    from eservice_desktop.county.http_server import CountyHttpServer, server_config
+
+    url = db_url(args)
+    check_tls(args.tls_cert, args.tls_key)
+    check_listen(args.host, args.port)
+    gateway = gateway_of(args.gateway, url)
+    secret = county_secret(args, demo=args.demo)
+    try:
+        app = create_app(
+            url,
+            secret=secret,
+            demo=args.demo,
+            gateway=gateway,
+            client_timeout_s=args.client_timeout,
+        )
+    except (vault.WrongSecret, vault.WeakSecret) as e:
+        raise unlock_refused(e, serving=True) from None
+    if args.demo:
+        _seed_demo(app, args.demo_office)
+    config = server_config(
+        app,
+        args.host,
+        args.port,
+        client_timeout_s=args.client_timeout,
+        trusted_proxies=args.trusted_proxy,
+        ssl_certfile=args.tls_cert or None,
+        ssl_keyfile=args.tls_key or None,
+    )
+    CountyHttpServer(config).run()
+    return 0
+
+
+def _seed_demo(app: Any, office: str) -> None:
+    """A demo server's enrolment code for ``office`` (printed), look-up records and targets."""
+    from eservice_desktop.county import lookups, service
+    from eservice_desktop.county.demo_targets import seed_demo_targets
+    from eservice_desktop.county.notify import county_catalogue
+    from eservice_desktop.county.store import utcnow
+
+    with app.state.sessions() as s, s.begin():
+        code = service.new_enrol_code(s, office, utcnow())
+        lookups.seed_demo(s, utcnow())
+        seed_demo_targets(s, county_catalogue(s), office, utcnow())
+    print(f"demo enrolment code for {office}: {code}", flush=True)
+
+
+def add_parser(sub: Any) -> None:
+    s = add_command(sub, "serve", "serve the sync API")
+    add_listen_options(s)
+    s.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo: loopback clients may fetch enrolment codes by themselves",
+    )
+    s.add_argument("--demo-office", default="H01")
+    s.add_argument(
+        "--gateway",
+        default="",
+        help="notification gateway: file:PATH (one JSON line a message, MMS picture as PNG "
+        "beside it) | smtp://host:port[?mms_domain=D] | https://sms-provider/... (multipart "
+        "for MMS)",
+    )
+    add_key_file(s)
+    s.set_defaults(func=cmd_serve)
