@@ -281,18 +281,20 @@ def _add_secret_and_devices(sub: Any) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     setup_logging()
     args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
-    from sqlalchemy.exc import ArgumentError, OperationalError
+    from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
-    from eservice_desktop.county.migrate import CountyDatabaseTooNew
+    from eservice_desktop.county.migrate import CountyDatabaseTooNew, NotACountyDatabase
     from eservice_desktop.county.service import BadRequest
     from eservice_desktop.domain.errors import DomainError
 
     try:
         return int(args.func(args) or 0)
-    except (Refused, BadRequest, DomainError, CountyDatabaseTooNew) as e:
+    except (Refused, BadRequest, DomainError, CountyDatabaseTooNew, NotACountyDatabase) as e:
         print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
         return 2
-    except (ArgumentError, OperationalError) as e:  # --db: never a traceback, never its password
+    except (ArgumentError, DatabaseError) as e:  # --db: never a traceback, never its password
+        if type(e) not in (ArgumentError, DatabaseError, OperationalError):
+            raise  # a constraint or a statement of ours: a bug, not the --db given
         print(db_refusal(e), file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error of ours

@@ -241,14 +241,18 @@ def port_arg(text: str) -> int:
 def db_refusal(error: Exception) -> str:
     """The one line for a --db that is no URL (ArgumentError) or does not connect: never the
     URL itself, which may hold a password."""
-    from sqlalchemy.exc import ArgumentError
+    from sqlalchemy.exc import ArgumentError, OperationalError
 
-    zh, en = (
-        ("不是資料庫網址", "not a database URL")
-        if isinstance(error, ArgumentError)
-        else (
+    if isinstance(error, ArgumentError):
+        zh, en = "不是資料庫網址", "not a database URL"
+    elif isinstance(error, OperationalError):
+        zh, en = (
             "無法連線或開啟：請確認主機、連接埠、帳號與密碼",
             "cannot connect or open it: check host, port, user and password",
         )
-    )
+    else:  # SQLite's "file is not a database": another file, or an encrypted office database
+        zh, en = (
+            "不是資料庫檔案（或是加密的，例如事務所的資料庫）",
+            "not a database file (or an encrypted one, such as an office's)",
+        )
     return f"縣府資料庫 --db（{zh}） / The county database --db ({en})"

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, MetaData, text
+from sqlalchemy import Connection, Engine, MetaData, inspect, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -37,6 +37,21 @@ class CountyDatabaseTooNew(RuntimeError):
         self.message_en = (
             f"The county database (revision {revision}) was written by a newer "
             "eservice-county-server; install that version or newer"
+        )
+        super().__init__(self.message_en)
+
+
+class NotACountyDatabase(RuntimeError):
+    """An SQLite file holding tables, none of them the county's (an office's database, another
+    program's): the county's tables were added to it."""
+
+    def __init__(self) -> None:
+        self.message_zh = (
+            "--db 指定的 SQLite 資料庫不是縣府資料庫（內有其他程式的資料表），未做任何變更"
+        )
+        self.message_en = (
+            "The SQLite database --db names is no county database (it holds another "
+            "program's tables); nothing was changed"
         )
         super().__init__(self.message_en)
 
@@ -95,6 +110,8 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
         was = _current_on(conn)
         if was is not None and was not in {r.revision for r in script.walk_revisions()}:
             raise CountyDatabaseTooNew(was)
+        if was is None and engine.dialect.name == "sqlite":
+            _refuse_a_stranger(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, target)
         now = _current_on(conn)
@@ -102,6 +119,14 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
     if was != now:
         log.info("county database upgraded from %s to %s", was or "(none)", now)
     return was, now
+
+
+def _refuse_a_stranger(conn: Connection) -> None:
+    """NotACountyDatabase for an SQLite file with tables and none of the county's (a county
+    database made before Alembic has them: it is adopted)."""
+    names = inspect(conn).get_table_names()
+    if names and not any(n.startswith("county_") for n in names):
+        raise NotACountyDatabase
 
 
 def _current_on(conn: object) -> str | None:

@@ -219,3 +219,25 @@ def test_database_from_a_newer_build_is_refused(
     assert _rows(engine) == before
     assert migrate.current(engine) == "9999"
     engine.dispose()
+
+
+def test_a_database_of_another_program_is_refused_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--db`` naming another program's SQLite file (an office's older plain database) had
+    the county's tables added to it; a file that is no database (an office's encrypted one)
+    gave a traceback. Both are one line now, exit 2, the file as it was."""
+    import sqlite3
+
+    office = tmp_path / "eservice.sqlite3"
+    with sqlite3.connect(office) as conn:
+        conn.execute("CREATE TABLE cases (case_id TEXT)")
+    sealed = tmp_path / "sealed.sqlite3"
+    sealed.write_bytes(b"\x8a" * 8192)  # what an encrypted database looks like
+    for path, said in ((office, "no county database"), (sealed, "not a database file")):
+        assert county_main(["stats", "--db", f"sqlite:///{path}"]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and said in err and " / " in err, err
+    assert sealed.read_bytes() == b"\x8a" * 8192
+    with sqlite3.connect(office) as conn:
+        assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("cases",)]
