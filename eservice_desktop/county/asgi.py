@@ -41,6 +41,7 @@ from eservice_desktop.county.office_routes import (
     operator_routes,
     report_routes,
 )
+from eservice_desktop.county.quiet_errors import QuietErrors
 from eservice_desktop.county.refusals import answer_of, database_reason, refusal
 from eservice_desktop.county.security_headers import SecurityHeaders
 from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
@@ -125,6 +126,8 @@ def create_app(
         lifespan=_lifespan(engine, dispatcher),
     )
     app.router.route_class = _ParsedOnce
+    # innermost: what the routes and FastAPI's handlers let through, logged without its text
+    app.add_middleware(QuietErrors)
     # level 5: a pull page shrinks nearly as much as at 9, for a third of the CPU
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(

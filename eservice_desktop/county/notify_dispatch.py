@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from eservice_desktop.county import notice_outcomes
 from eservice_desktop.county.county_catalogue import county_catalogue, office_name
 from eservice_desktop.county.notify_gateways import Attachment, Gateway
+from eservice_desktop.county.quiet_errors import quiet_traceback
 from eservice_desktop.county.store import (
     CountyEventRow,
     FeedRow,
@@ -234,6 +235,6 @@ class Dispatcher:
         while not self._stop.is_set():
             try:
                 dispatch_due(self.sessions, self.gateway)
-            except Exception:
-                log.warning("notification dispatch round failed", exc_info=True)
+            except Exception as e:  # its text may hold a recipient's: not logged
+                log.warning("notification dispatch round failed:\n%s", quiet_traceback(e))
             self._stop.wait(self.interval)

@@ -184,3 +184,33 @@ def test_the_first_refusal_of_a_key_in_a_window_is_logged(
     said = [r.getMessage() for r in caplog.records if r.name == "eservice.county.rate"]
     assert len(said) == 2
     assert all("rate limit reached for login:H01:a02" in line for line in said)
+
+
+def test_an_unexpected_error_is_logged_without_its_text(
+    caplog: pytest.LogCaptureFixture, expect_error_logs: list[str]
+) -> None:
+    """A route's surprise reached the county's log with its text (``ValueError: 申請人 王小明
+    台北市信義路…``: no redaction masks a name or an address) and the office read ``Internal
+    Server Error``: now the frames and the type only, and the 500 refusal in both languages."""
+    from eservice_desktop.county.quiet_errors import QuietErrors
+
+    given = {"name": "王小明", "address": "台北市信義路"}  # what the route was sent
+
+    async def route(scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            raise KeyError(given["name"])
+        except KeyError as e:
+            raise ValueError(f"申請人 {given['name']} {given['address']}") from e
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=QuietErrors(route))
+        async with httpx.AsyncClient(transport=transport, base_url="http://county") as c:
+            return await c.get("/v1/cases/H01-01-115-000001-8")
+
+    answer = asyncio.run(ask())
+    assert answer.status_code == 500 and answer.json()["code"] == "server.error"
+    assert answer.json()["message_zh"] == "縣府伺服器發生錯誤"
+    (said,) = [r.getMessage() for r in caplog.records if r.name == "eservice.county.http"]
+    assert "GET /v1/cases/H01-01-115-000001-8" in said and "ValueError (its text" in said
+    assert "KeyError (its text" in said and "test_county_door.py" in said
+    assert "王小明" not in said and "信義路" not in said
