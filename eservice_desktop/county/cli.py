@@ -86,10 +86,11 @@ def cmd_keys(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from eservice_desktop.county import service
+    from eservice_desktop.county.store import reading
 
     engine, sessions = open_sessions(db_url(args))
     try:
-        with sessions() as s:
+        with reading(sessions) as s:  # the offices' pushes go on meanwhile
             st = service.stats(s).to_json()
     finally:
         engine.dispose()
