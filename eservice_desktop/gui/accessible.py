@@ -27,6 +27,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import cast
 
 from PySide6.QtCore import Qt, SignalInstance
@@ -138,11 +139,23 @@ def name_from_prefix(spin: QAbstractSpinBox) -> None:
             name(spin, spin.prefix())
 
 
+#: The last sentence said and when (``time.monotonic``): a refusal shown beside its field
+#: and in the status bar at once is said once.
+_last: list[tuple[str, float]] = [("", 0.0)]
+_ONCE_WITHIN = 1.0
+
+
 def announce(widget: QWidget, text: str, *, assertive: bool = False) -> None:
-    """Says ``text`` through the screen reader (nothing without one)."""
+    """Says ``text`` through the screen reader (nothing without one), unless it was just said
+    (or a sentence holding it, or held by it: the status bar's "案件 N：…")."""
     text = " ".join(text.split())
     if not text or not QAccessible.isActive():
         return
+    said, at = _last[0]
+    now = time.monotonic()
+    if now - at < _ONCE_WITHIN and said and (text in said or said in text):
+        return
+    _last[0] = (text, now)
     event = QAccessibleAnnouncementEvent(widget, text)
     if assertive:
         event.setPoliteness(QAccessible.AnnouncementPoliteness.Assertive)
@@ -154,8 +167,15 @@ class SpokenLabel(QLabel):
     screen reader (``assertive``: it interrupts, for refusals; ``speak=False``: silent, for a
     subclass whose other uses show data)."""
 
-    def __init__(self, text: str = "", *, assertive: bool = False, speak: bool = True) -> None:
-        super().__init__(text)
+    def __init__(
+        self,
+        text: str = "",
+        parent: QWidget | None = None,
+        *,
+        assertive: bool = False,
+        speak: bool = True,
+    ) -> None:
+        super().__init__(text, parent)
         self.assertive = assertive
         self.speak = speak
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import account_key
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 
 #: ``grant(account, password, reason) -> approval``: runs on a worker; raises AuthError when
@@ -81,7 +82,7 @@ class ApprovalDialog(QDialog):
         form.addRow(password_label, self.password)
         form.addRow(reason_label, self.reason)
         layout.addLayout(form)
-        self.message = QLabel()
+        self.message = SpokenLabel(assertive=True)  # a refusal: said, not only painted
         self.message.setObjectName("approval_message")
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b00020;")

@@ -33,6 +33,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.lookup_panel import LookupPanel
 from eservice_desktop.gui.table_fit import ColumnFitter
@@ -228,7 +229,7 @@ class CaseDetailView(QWidget):
         self.close_reason.setObjectName("close_reason")
         self.close_reason.setStyleSheet("color: #b00020;")
         self.close_reason.setWordWrap(True)  # long in English: wraps, never widens the page
-        self.error_label = QLabel(actions)
+        self.error_label = SpokenLabel("", actions, assertive=True)
         self.error_label.setObjectName("detail_error")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
@@ -281,7 +282,7 @@ class CaseDetailView(QWidget):
         self.attach_shortcut = QShortcut(QKeySequence("Ctrl+Shift+A"), self)
         self.attach_shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.attach_shortcut.setWhatsThis(self.attach_button.text())  # F1 lists it
-        self.attach_message = QLabel(files)
+        self.attach_message = SpokenLabel("", files, assertive=True)
         self.attach_message.setObjectName("attach_message")
         self.attach_message.setWordWrap(True)
         file_row = QHBoxLayout()

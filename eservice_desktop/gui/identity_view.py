@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 
 if TYPE_CHECKING:  # loaded when the panel begins: cryptography and the card stack are heavy
@@ -108,7 +109,7 @@ class IdentityView(QWidget):
         self.verify_button = QPushButton(_t("驗證自然人憑證(&V)"))
         self.verify_button.setObjectName("verify_button")
         box.addWidget(self.verify_button)
-        self.verdict_label = QLabel()
+        self.verdict_label = SpokenLabel(assertive=True)  # the verdict: said, not only painted
         self.verdict_label.setObjectName("verdict")
         self.verdict_label.setWordWrap(True)
         self.verdict_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

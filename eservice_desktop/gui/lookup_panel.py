@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushBu
 
 from eservice_desktop.domain.catalogue import DOCUMENT_FREE_KINDS, DOCUMENT_FREE_KINDS_EN
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import cases, lookups
 
@@ -45,7 +46,7 @@ class LookupPanel(QWidget):
         self.shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.shortcut.setWhatsThis(self.button.text())  # F1 lists it
         self.shortcut.activated.connect(self.run)
-        self.message = QLabel(self)
+        self.message = SpokenLabel("", self, assertive=True)
         self.message.setObjectName("lookup_message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import ROLE_LABELS, Role
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed
 from eservice_desktop.services import operators
@@ -58,7 +59,7 @@ class OperatorsPage(QWidget):
         layout.addWidget(self._build_table(), 1)
         layout.addWidget(self._build_form())
         layout.addLayout(self._build_buttons())
-        self.message = QLabel()
+        self.message = SpokenLabel(assertive=True)  # saved or refused: said, not only painted
         self.message.setObjectName("op_message")
         self.message.setWordWrap(True)
         layout.addWidget(self.message)

@@ -39,6 +39,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import ReportTable, check_period
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
@@ -126,7 +127,7 @@ class ReportsPage(QWidget):
 
     def _build_result(self, root: QVBoxLayout) -> None:
         """Why a report failed, its heading, and the body its tables and charts go into."""
-        self.error_label = QLabel()
+        self.error_label = SpokenLabel(assertive=True)
         self.error_label.setObjectName("error_label")
         self.error_label.setStyleSheet("color: #b00020")
         self.error_label.setWordWrap(True)

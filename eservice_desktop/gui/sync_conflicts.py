@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QInputDialog,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 
 
@@ -38,7 +38,7 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.resolve_button)
         #: why the last resolution was refused (an empty note ...), here in front of the clerk
         #: and not only in the status bar behind this dialog
-        self.refusal = QLabel(self)
+        self.refusal = SpokenLabel("", self, assertive=True)
         self.refusal.setObjectName("conflict_refusal")
         self.refusal.setWordWrap(True)
         self.refusal.setStyleSheet("color: #b00020")

@@ -11,6 +11,8 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessible
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from eservice_desktop.gui import accessible
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.auth import LoginScreen
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
@@ -29,6 +31,7 @@ def said(monkeypatch: pytest.MonkeyPatch) -> Iterator[Said]:
             assertive = event.politeness() == QAccessible.AnnouncementPoliteness.Assertive
             heard.append((event.message(), assertive))
 
+    monkeypatch.setattr(accessible, "_last", [("", 0.0)])
     monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
     monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
     yield heard
@@ -70,3 +73,22 @@ def test_an_intake_taken_in_is_said_once(said: Said, sync_ctx: GuiContext, qtbot
     form.result_label.setText("已收件：H01-01-115-000001-7")  # type: ignore[attr-defined]
     sync_ctx.status_message.emit(form.result_label.text())  # type: ignore[attr-defined]
     assert said == [("已收件：H01-01-115-000001-7", False)]
+
+
+def test_a_supervisors_refusal_in_the_approval_dialog_is_said_once(
+    said: Said, ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The dialog's refusal (the signed-in operator's own account) is said, and the same
+    sentence in the status bar behind the dialog is not said again."""
+    dialog = ApprovalDialog(ctx, "作廢收據", lambda a, p, r: None)
+    qtbot.addWidget(dialog)
+    dialog.account.setText(ctx.app.operator.account if ctx.app.operator else "")
+    dialog.password.setText("x")
+    dialog.submit()
+    qtbot.waitUntil(lambda: bool(dialog.message.text()), timeout=5000)
+    text = dialog.message.text()
+    ctx.status_message.emit(text)  # what a page does with the same refusal
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.statusBar().showMessage(text)
+    assert said == [(" ".join(text.split()), True)]
