@@ -30,6 +30,8 @@
   takes the focus scrolls it into view, with room for the message under it (:func:`show_focus`).
 - **The wheel scrolls the page, never a value** (:mod:`gui.wheel_guard`): a spin box or a closed
   drop-down under the pointer lets the wheel pass to the page.
+- **Colours read on a dark palette** (dark mode, a contrast theme): a style sheet's colours
+  become their light counterparts as it is set (``gui/colours.py``).
 - **A field's label names it for a screen reader**, wherever the layout put the two
   (``gui/accessible.py`` :func:`~eservice_desktop.gui.accessible.name_from_label`, for every
   label with a buddy as it is first shown).
@@ -60,6 +62,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.gui import colours
 from eservice_desktop.gui.accessible import name_from_label, name_from_prefix, name_sole_list
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
@@ -264,6 +267,10 @@ def show_focus(_old: QWidget | None, new: QWidget | None) -> None:
     QTimer.singleShot(0, new, scroll)
 
 
+#: A style sheet set, or the palette changed (dark mode switched on while the window is open).
+_RESTYLED = (QEvent.Type.StyleChange, QEvent.Type.PaletteChange)
+
+
 class KeyboardPolicy(QObject):
     """Application event filter applying the rules of the module docstring."""
 
@@ -283,6 +290,8 @@ class KeyboardPolicy(QObject):
             name_from_label(watched)
         elif kind == QEvent.Type.Polish and isinstance(watched, QAbstractSpinBox):
             name_from_prefix(watched)
+        elif kind in _RESTYLED and isinstance(watched, QWidget):
+            colours.fit_sheet(watched)
         elif kind == QEvent.Type.Show and isinstance(watched, QDialog):
             show_dialog_keys(watched)
             name_sole_list(watched)
@@ -305,6 +314,7 @@ def install(app: QApplication | None = None) -> None:
         qt_app.focusChanged.connect(show_focus)
     for widget in QApplication.allWidgets():
         no_wheel_focus(widget)
+        colours.fit_sheet(widget)
         if isinstance(widget, QAbstractItemView):
             widget.setTabKeyNavigation(False)
         elif isinstance(widget, QLineEdit):

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QWidget
 
+from eservice_desktop.gui.colours import on_palette
 from eservice_desktop.services.queue_items import Member, QueueItem, move
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -56,7 +57,7 @@ ONLINE_COLUMNS: tuple[tuple[str, object], ...] = (
     ("due_text", QT_TRANSLATE_NOOP("QueuePage", "到期日")),
 )
 
-_DEADLINE_COLOURS = {"overdue": QColor("#b00020"), "due_soon": QColor("#a05a00")}
+_DEADLINE_COLOURS = {"overdue": "#b00020", "due_soon": "#a05a00"}
 #: The deadline in words beside the days left: the colour alone said it (and not to a clerk
 #: who does not tell red from amber, nor to a screen reader), and an overdue case read "0" on
 #: the weekend after its due date.
@@ -229,7 +230,7 @@ class QueueModel(QAbstractTableModel):
             return item.case_number
         if role == Qt.ItemDataRole.ForegroundRole:
             colour = _DEADLINE_COLOURS.get(item.deadline)
-            return QBrush(colour) if colour is not None else None
+            return QBrush(QColor(on_palette(colour))) if colour is not None else None
         if role == Qt.ItemDataRole.TextAlignmentRole and key == "days_left":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None

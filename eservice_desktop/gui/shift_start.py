@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
+from eservice_desktop.gui.colours import on_palette
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.dialog_fit import open_at
 
@@ -135,7 +136,7 @@ class ShiftStartDialog(QDialog):
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
-        colours = {"fail": QColor("#b00020"), "warn": QColor("#8a5a00")}
+        colours = {k: QColor(on_palette(c)) for k, c in (("fail", "#b00020"), ("warn", "#8a5a00"))}
         for row, check in enumerate(checks):
             cells = [
                 marks.get(check.status, check.status),

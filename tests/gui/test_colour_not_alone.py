@@ -1,4 +1,5 @@
-"""Nothing is said by colour alone, and the window's own colours read (WCAG AA, 4.5:1).
+"""Nothing is said by colour alone, and the window's own colours read (WCAG AA, 4.5:1), on a
+light palette and on a dark one (dark mode, contrast themes).
 
 The queue painted an overdue case red and one due soon amber, and wrote only the days left:
 "0" on the weekend after an overdue case's due date, the same as a case due today to a clerk
@@ -11,8 +12,11 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QLabel
 
+from eservice_desktop.gui import keyboard
+from eservice_desktop.gui.colours import ON_DARK
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.queue_model import QueueModel
 from eservice_desktop.services.queue_items import QueueItem
@@ -89,9 +93,54 @@ def test_the_windows_text_colours_pass_wcag_aa() -> None:
     assert "#b00020" in found, "no colours found: the pattern is out of date"
     weak = {
         (colour, bg, round(contrast(colour, bg), 2))
-        for colour in found - NOT_TEXT.keys()
+        for colour in found - NOT_TEXT.keys() - set(ON_DARK.values())  # those: on dark only
         for bg in BACKGROUNDS
         if contrast(colour, bg) < 4.5
     }
     assert weak == set()
     assert contrast("#e0e0e0", "#202020") >= 4.5
+
+
+#: Dark palettes' backgrounds: Windows' dark mode (window, base, alternate row) and a
+#: contrast theme's black.
+DARK_BACKGROUNDS = ("#1e1e1e", "#202020", "#2d2d2d", "#000000")
+
+
+def test_the_dark_palettes_colours_pass_wcag_aa() -> None:
+    text = {light: dark for light, dark in ON_DARK.items() if light not in NOT_TEXT}
+    banners = [ON_DARK["#fdecea"], ON_DARK["#fff4ce"]]
+    weak = {
+        (light, dark, bg, round(contrast(dark, bg), 2))
+        for light, dark in text.items()
+        for bg in (*DARK_BACKGROUNDS, *banners)
+        if contrast(dark, bg) < 4.5
+    }
+    assert weak == set()
+    # every text colour of the window has its dark counterpart
+    found = {m.group(0).lower() for f in GUI.glob("*.py") for m in HEX.finditer(f.read_text())}
+    assert found - NOT_TEXT.keys() - ON_DARK.keys() - set(ON_DARK.values()) == set()
+
+
+def test_on_a_dark_palette_refusals_and_the_queue_are_drawn_light() -> None:
+    """Windows' dark mode or a contrast theme: the refusal's dark red read 2.2:1 (2.9:1 on
+    black); its style sheet is rewritten as it is set, the queue's colours are chosen so."""
+    qt_app = QApplication.instance()
+    assert isinstance(qt_app, QApplication)
+    before = QPalette(qt_app.palette())
+    dark = QPalette(before)
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base):
+        dark.setColor(role, QColor("#202020"))
+    dark.setColor(QPalette.ColorRole.WindowText, QColor("#ffffff"))
+    keyboard.install()
+    qt_app.setPalette(dark)
+    try:
+        label = QLabel()
+        label.setStyleSheet("color: #b00020; font-weight: bold;")
+        assert label.styleSheet() == "color: #ff8a80; font-weight: bold;"
+        model = QueueModel()
+        model.set_items([_item("overdue", 0)])
+        brush = model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole)
+        assert brush.color().name() == "#ff8a80"
+        label.deleteLater()
+    finally:
+        qt_app.setPalette(before)
