@@ -8,6 +8,7 @@ platformdirs), because the settings file lives inside it.
 
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import logging
@@ -286,12 +287,27 @@ def _bad_settings(where: str, why: str, why_en: str | None = None) -> Exception:
     )
 
 
+def _settings_text(data: bytes) -> str:
+    """settings.json's text. Windows tools save it with a byte order mark: Notepad's "UTF-8
+    with BOM", PowerShell 5's ``Set-Content -Encoding UTF8`` (UTF-8 with BOM) and its ``>``
+    (UTF-16); such a file, right in the editor, stopped the program with 「不是 JSON：第 1
+    行」. Without a mark it is UTF-8, as the program writes it."""
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"),
+        (codecs.BOM_UTF16_BE, "utf-16-be"),
+    ):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(codec)
+    return data.decode("utf-8")
+
+
 def _stored(file: Path) -> dict[str, Any]:
     """settings.json as an object ({} when there is none)."""
     if not file.exists():
         return {}
     try:
-        stored = json.loads(file.read_text(encoding="utf-8"))
+        stored = json.loads(_settings_text(file.read_bytes()))
     except UnicodeDecodeError:
         raise _bad_settings(str(file), "不是 UTF-8 文字", "not UTF-8 text") from None
     except ValueError as e:

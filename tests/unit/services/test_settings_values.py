@@ -158,3 +158,25 @@ def test_the_refusal_is_one_line_exit_2_in_the_chosen_language(
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "must be between 1 and 36500" in err
     assert not (tmp_path / "eservice.sqlite3").exists()
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
+def test_settings_saved_by_windows_tools_with_a_byte_order_mark_are_read(
+    tmp_path: Path, encoding: str
+) -> None:
+    # Notepad's "UTF-8 with BOM", PowerShell 5's Set-Content -Encoding UTF8 and its `>`
+    # (UTF-16): the program stopped with 「設定無法讀取：…（不是 JSON：第 1 行）」.
+    text = json.dumps({"office_code": "H01", "lang": "en", "idle_lock_min": 5})
+    data = text.encode(encoding)
+    if encoding == "utf-16-be":
+        data = b"\xfe\xff" + data
+    (tmp_path / "settings.json").write_bytes(data)
+    got = load_settings(tmp_path)
+    assert (got.office_code, got.lang, got.idle_lock_min) == ("H01", "en", 5)
+
+
+def test_settings_in_a_code_page_are_still_refused_as_not_utf8(tmp_path: Path) -> None:
+    (tmp_path / "settings.json").write_bytes('{"office_name": "桃園"}'.encode("cp950"))
+    with pytest.raises(DomainError) as refused:
+        load_settings(tmp_path)
+    assert "不是 UTF-8 文字" in refused.value.message_zh
