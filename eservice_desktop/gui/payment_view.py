@@ -82,7 +82,7 @@ class PaymentView(QWidget):
         self.case_edit.setObjectName("case_edit")
         mark_lookup(self.case_edit)  # Esc may leave with a case number typed
         keys_as_typed(self.case_edit)
-        self.case_edit.setPlaceholderText(_t("輸入或掃描案號"))
+        self.case_edit.setPlaceholderText(_t("輸入或掃描案號、收據號碼"))
         self.load_btn = QPushButton(_t("查詢(&L)"))
         accessible.name(self.case_edit, _t("案號"))
         top.addWidget(QLabel(_t("案號")))

@@ -8,9 +8,9 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="105" />
-        <source>輸入或掃描案號</source>
+        <source>輸入或掃描案號、收據號碼</source>
         <extracomment>Returns the printer for the next job, or None to ask (tests inject a PDF printer). The case most recently written anywhere (intake, queue ...): shown on F6.</extracomment>
-        <translation>Type or scan the case number</translation>
+        <translation>Type or scan the case or receipt number</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="107" />
