@@ -7,6 +7,7 @@ them from the JSON (``catalogue_parse``) and re-exports them: import them from t
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, time, timedelta
@@ -174,12 +175,17 @@ class FieldSpec:
         return value
 
 
+_ISO_DAY: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _iso_date(text: str) -> bool:
+    """YYYY-MM-DD of a day that exists. Python reads more as ISO (the week date 2026-W11-2,
+    ten characters too): it was stored as typed, a value no print or report shows as a day."""
     try:
         date.fromisoformat(text)
     except ValueError:
         return False
-    return len(text) == 10
+    return _ISO_DAY.fullmatch(text) is not None
 
 
 @dataclass(frozen=True)

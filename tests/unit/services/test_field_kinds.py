@@ -31,7 +31,9 @@ MEETING_FIELDS = {"business_name": "大明工業股份有限公司", "ubn": "045
 
 
 @pytest.mark.parametrize(
-    "value", ["hello", "115/03/10", "2026-02-30", "20260310"], ids=["word", "roc", "no-day", "bare"]
+    "value",
+    ["hello", "115/03/10", "2026-02-30", "20260310", "2026-W11-2"],
+    ids=["word", "roc", "no-day", "bare", "iso-week"],
 )
 def test_a_date_field_takes_a_date(
     make_app: Callable[..., App], settings: Settings, value: str
