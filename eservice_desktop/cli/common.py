@@ -31,10 +31,19 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 def open_from(args: argparse.Namespace) -> App:
     """The core with this OS user's operator signed in when a live session exists (demo mode
-    signs in the demo operator). Without one, guarded use cases refuse with auth.required."""
+    signs in the demo operator). Without one, guarded use cases refuse with auth.required.
+    Its clock follows the county's as the window's does (the offset the last sync learned):
+    a command on a counter PC whose clock is off dated its events, receipts and closing by
+    the PC's clock, the window on the same PC by the county's."""
     from eservice_desktop.services.core import open_app  # not at import: the window's start
+    from eservice_desktop.services.sync.clock import install_clock_correction
 
     app = open_app(settings_from(args), on_upgrade=lambda: upgrading(args))
+    try:
+        install_clock_correction(app)
+    except BaseException:
+        app.close()
+        raise
     if app.operator is None:
         try:
             resume_cli_session(app)

@@ -28,6 +28,7 @@ from eservice_desktop.county.store import (
 )
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
+from eservice_desktop.services import core
 from eservice_desktop.services.core import App
 
 
@@ -45,10 +46,13 @@ def outbox(srv: CountyServer, n: int, seconds: float = 15.0) -> list[dict[str, A
 
 def cli(app: App, capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, Any]:
     capsys.readouterr()
-    rc = main(
-        ["--data-dir", str(app.settings.data_dir), "--office", "H01", "--device", "01",
-         "--lang", "en", *argv, "--json"]
-    )  # fmt: skip
+    with pytest.MonkeyPatch.context() as mp:
+        # a command on the office's PC reads its clock (then adds the county's offset)
+        mp.setattr(core, "system_clock", app.clock)
+        rc = main(
+            ["--data-dir", str(app.settings.data_dir), "--office", "H01", "--device", "01",
+             "--lang", "en", *argv, "--json"]
+        )  # fmt: skip
     out = capsys.readouterr().out
     return rc, json.loads(out) if out.strip() else None
 

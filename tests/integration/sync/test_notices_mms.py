@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,8 +70,11 @@ def _cli_verify(app: App, payload: str) -> dict[str, Any]:
 
 
 def test_ready_mms_picture_decodes_to_a_code_the_pickup_office_verifies(
-    office: Callable[..., App], sqlite_county: CountyServer, tmp_path: Path
+    office: Callable[..., App], sqlite_county: CountyServer, tmp_path: Path, clock: Any
 ) -> None:
+    # the offices' clock is the county's (and the PC's the command below reads), so the
+    # offset a sync learns is none: a command follows the county clock plus that offset
+    clock.set(datetime.now(UTC))
     publish_transcript_as_mms(sqlite_county, tmp_path)
     _h01, h02, number = _ready_at_h02(office, sqlite_county)
     lines = outbox_lines(sqlite_county, 2)  # received, then ready

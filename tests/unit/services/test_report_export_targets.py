@@ -185,3 +185,26 @@ def test_a_line_break_or_escape_in_a_file_name_is_not_echoed_raw(
     deep = tmp_path / ("d" * 200) / "usage.csv"  # a long name is echoed whole, not elided
     rc, out, _err = run("report", "on-time", *PERIOD, "--csv", str(deep))
     assert rc == 0 and f"CSV: {deep}\n" in out and f"{deep} holds personal data" in out, out
+
+
+def test_a_command_follows_the_county_clock_the_last_sync_learned(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """The window and ``sync run`` date what they do by the county's clock (the offset each sync
+    learns); every other command went by this PC's: on a PC a day behind, ``report closing`` of
+    the county's today was refused as a day still to come (and an intake or a payment was dated
+    the day before)."""
+    from eservice_desktop.config import Settings
+    from eservice_desktop.services import core
+    from eservice_desktop.services.sync.state import set_state
+
+    pc = datetime(2026, 12, 3, 3, 0, tzinfo=UTC)  # 11:00 in Taipei; the county says 12-04
+    app = core.open_app(Settings(data_dir=tmp_path / "data", office_code="H01", device_id="01"))
+    with app.transaction() as s:
+        set_state(s, "clock_offset_s", "86400.0", pc)
+    app.close()
+    target = tmp_path / "closing.csv"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(core, "system_clock", lambda: pc)
+        rc, out, err = run("report", "closing", "--date", "2026-12-04", "--out", str(target))
+    assert rc == 0 and target.exists(), (out, err)
