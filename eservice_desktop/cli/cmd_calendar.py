@@ -9,6 +9,7 @@ from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, 
 from eservice_desktop.domain import values
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import roc_text
 from eservice_desktop.services.calendar import compute_deadline, import_calendar
 
 
@@ -82,6 +83,7 @@ def cmd_deadline(args: argparse.Namespace) -> int:
         "（暫定：該年度尚未匯入辦公日曆）",
         " (provisional: no working calendar imported for that year)",
     )
-    due_line = say(args, f"到期日 {data['due']}", f"due {data['due']}")
+    shown = roc_text(due.isoformat()) if due else "—"  # 115/12/08; --json keeps ISO
+    due_line = say(args, f"到期日 {shown}", f"due {shown}")
     emit(args, data, f"{due_line}{note if provisional else ''}")
     return 0

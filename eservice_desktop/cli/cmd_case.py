@@ -29,6 +29,7 @@ from eservice_desktop.cli.common import (
 from eservice_desktop.cli.console import json_text
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import roc_text
 from eservice_desktop.domain.text_values import whole_number
 from eservice_desktop.services import case_attachments, cases
 from eservice_desktop.services.intake import (
@@ -199,7 +200,8 @@ def _due_text(args: argparse.Namespace, view: cases.CaseView) -> str:
     if view.due is None:
         return say(args, "期限暫停", "deadline paused")
     provisional = say(args, "（暫定）", " (provisional)") if view.provisional else ""
-    return say(args, f"到期日 {view.due}", f"due {view.due}") + provisional
+    due = roc_text(view.due)  # 115/03/12, as every date the counter shows; --json keeps ISO
+    return say(args, f"到期日 {due}", f"due {due}") + provisional
 
 
 def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) -> str:

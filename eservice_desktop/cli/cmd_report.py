@@ -13,7 +13,7 @@ from typing import Any
 from eservice_desktop.cli.common import add_json, emit, lang_of, one_line, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import parse_roc
+from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.domain.text_values import counted, printable_path
 from eservice_desktop.services import exports
 
@@ -298,7 +298,8 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
     finally:
         app.close()
     data = {**report_to_json(report), "files": files}
-    lines = [f"{report.title}  {start.isoformat()} ~ {end.isoformat()}"]
+    period = f"{format_roc(start, 'short')} ~ {format_roc(end, 'short')}"  # --json keeps ISO
+    lines = [f"{report.title}  {period}"]
     lines.append(_summary(args, args.report_kind, dict(report.totals)))
     lines.extend(f"{key.upper()}: {one_line(name)}" for key, name in files.items())
     lines.extend(notices)

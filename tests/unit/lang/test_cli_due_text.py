@@ -49,3 +49,15 @@ def test_a_fee_due_at_intake_says_when_the_time_limit_starts(
     out = intake(settings, capsys, lang)
     assert said in out, out
     assert "None" not in out
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh_TW", "到期日 115/03/12"), ("en", "due 115/03/12")])
+def test_the_due_date_is_said_with_the_roc_year(
+    settings: Settings, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """``deadline`` and ``case intake`` said ``到期日 2026-03-12`` where ``case show`` and every
+    print say 115/03/12; the JSON keeps ISO 8601."""
+    argv = ["--data-dir", str(settings.data_dir), "--lang", lang, "deadline"]
+    code = main([*argv, "--received", "2026-03-10T10:00", "--working-days", "3"])
+    out = capsys.readouterr()
+    assert code == 0 and out.out.strip() == said, out

@@ -208,3 +208,13 @@ def test_a_command_follows_the_county_clock_the_last_sync_learned(
         mp.setattr(core, "system_clock", lambda: pc)
         rc, out, err = run("report", "closing", "--date", "2026-12-04", "--out", str(target))
     assert rc == 0 and target.exists(), (out, err)
+
+
+def test_the_period_is_shown_with_the_roc_year(run: Callable[..., tuple[int, str, str]]) -> None:
+    """The text said ``2026-03-01 ~ 2026-03-31`` under a title every print dates in ROC years;
+    the JSON keeps ISO 8601."""
+    for lang in ("zh_TW", "en"):
+        rc, out, err = run("report", "usage", *PERIOD, lang=lang)
+        assert rc == 0 and out.splitlines()[0].endswith("  115/03/01 ~ 115/03/31"), (out, err)
+    rc, out, _ = run("report", "usage", *PERIOD, "--json")
+    assert rc == 0 and '"from": "2026-03-01"' in out
