@@ -14,7 +14,12 @@ from eservice_desktop.cli.common import add_json, emit, lang_of, one_line, open_
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
-from eservice_desktop.domain.text_values import counted, printable_path
+from eservice_desktop.domain.text_values import (
+    counted,
+    no_such_day,
+    printable_path,
+    typed_date,
+)
 from eservice_desktop.services import exports
 
 
@@ -73,23 +78,29 @@ def _as_roc(text: str) -> date | None:
 
 
 def _day(text: str, field: str) -> date:
+    typed = typed_date(text)  # a space or a zero-width space pasted along, full-width digits
     try:
-        day = date.fromisoformat(text)
+        day = date.fromisoformat(typed)
     except ValueError as e:
         # The option and what it got are named (a period has two dates), and a day written
         # with the ROC year, as every print shows it, is told its Western form.
         got = values.printable(text, 40)
         zh = f"--{field} 的日期須為西元年 YYYY-MM-DD（收到「{got}」）"
         en = f"--{field} must be a date YYYY-MM-DD (got '{got}')"
-        if western := _as_roc(text):
+        if (missing := no_such_day(typed)) and len(typed) == len(missing):
+            zh += f"；{missing} 這一天不存在"  # 2026-02-29 is written right: no such day
+            en += f"; there is no such day as {missing}"
+        elif western := _as_roc(typed):
             zh += f"；民國年請換算為西元：{western.isoformat()}"
             en += f"; with the Western year (not the ROC year): {western.isoformat()}"
         raise DomainError("date.format", zh, en, field) from e
     if not values.EARLIEST.date() <= day < values.LATEST.date():
         raise DomainError(
             "date.range",
-            f"日期須在 {values.EARLIEST.year} 到 {values.LATEST.year - 1} 年之間",
-            f"The date must be within {values.EARLIEST.year}..{values.LATEST.year - 1}",
+            f"--{field} 的日期須在 {values.EARLIEST.year} 到 {values.LATEST.year - 1} 年之間"
+            f"（收到「{typed}」）",
+            f"--{field} must be within {values.EARLIEST.year}..{values.LATEST.year - 1} "
+            f"(got '{typed}')",
             field,
         )
     return day

@@ -15,7 +15,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import roc_text
-from eservice_desktop.domain.text_values import whole_number
+from eservice_desktop.domain.text_values import no_such_day, typed_date, whole_number
 
 if TYPE_CHECKING:
     from eservice_desktop.services.approvals import Approval
@@ -203,14 +203,12 @@ def parse_time(text: str, field: str) -> datetime:
     Times outside the domain's window (values.EARLIEST..LATEST) are refused."""
     shown = values.printable(text, 40)
     try:
-        value = datetime.fromisoformat(text.strip())
+        value = datetime.fromisoformat(typed_date(text))
     except ValueError as e:
-        raise DomainError(
-            "time.format",
-            f"時間格式錯誤（ISO 8601）：{shown}",
-            f"Bad ISO 8601 time: {shown}",
-            field,
-        ) from e
+        zh, en = f"時間格式錯誤（ISO 8601）：{shown}", f"Bad ISO 8601 time: {shown}"
+        if missing := no_such_day(typed_date(text)):  # 2026-02-29T10:00: written right
+            zh, en = f"{zh}；{missing} 這一天不存在", f"{en}; there is no such day as {missing}"
+        raise DomainError("time.format", zh, en, field) from e
     value = value if value.tzinfo else value.replace(tzinfo=TAIPEI)
     try:
         return values.check_time(value, field)

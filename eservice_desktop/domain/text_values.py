@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import re
 import unicodedata
+from datetime import date
 from typing import Any, Final
 
 from eservice_desktop.domain.errors import DomainError
@@ -243,6 +244,33 @@ def whole_number(text: str) -> int:
     if _WHOLE.fullmatch(folded) is None:
         raise ValueError(f"not a whole number: {printable(text, 20)}")
     return int(folded)
+
+
+_FULL_WIDTH_DATE: Final = str.maketrans("０１２３４５６７８９－／：．ＴＺ", "0123456789-/:.TZ")
+
+
+def typed_date(text: str) -> str:
+    """A date or time as typed or pasted, before it is read: the spaces around it and the
+    invisible format characters in it (a zero-width space a web page pasted along) dropped,
+    the full-width digits and signs a Chinese IME types as ASCII. Refused as typed, such a
+    date was echoed back unchanged to the eye (``got '2026-12-04'``)."""
+    return FORMAT_CHAR.sub("", text).strip().translate(_FULL_WIDTH_DATE)
+
+
+_ISO_DAY_FORM: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def no_such_day(typed: str) -> str | None:
+    """The ``YYYY-MM-DD`` that starts ``typed``, written right but of a day that does not exist
+    (2026-02-29, 2026-04-31, 0000-01-01), else None: said so rather than "use YYYY-MM-DD"."""
+    head = typed[:10]
+    if _ISO_DAY_FORM.fullmatch(head) is None:
+        return None
+    try:
+        date.fromisoformat(head)
+    except ValueError:
+        return head
+    return None
 
 
 def typed_digits(pattern: str) -> re.Pattern[str]:

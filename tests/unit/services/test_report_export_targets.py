@@ -218,3 +218,37 @@ def test_the_period_is_shown_with_the_roc_year(run: Callable[..., tuple[int, str
         assert rc == 0 and out.splitlines()[0].endswith("  115/03/01 ~ 115/03/31"), (out, err)
     rc, out, _ = run("report", "usage", *PERIOD, "--json")
     assert rc == 0 and '"from": "2026-03-01"' in out
+
+
+@pytest.mark.parametrize("typed", [" 2026-03-01 ", "2026-03-01\u200b", "２０２６－０３－０１"])
+def test_a_date_pasted_with_spaces_or_typed_full_width_is_read(
+    run: Callable[..., tuple[int, str, str]], typed: str
+) -> None:
+    """Refused as ``--from must be a date YYYY-MM-DD (got '2026-03-01')``: the space or the
+    zero-width space a page pasted along was not seen in the message, nor was the full-width
+    form a Chinese IME types told from the one asked for."""
+    rc, out, err = run("report", "usage", "--from", typed, "--to", "2026-03-31", "--json")
+    assert rc == 0 and '"from": "2026-03-01"' in out, (out, err)
+
+
+@pytest.mark.parametrize(
+    ("argv", "day"),
+    [
+        (("usage", "--from", "2026-02-29", "--to", "2026-03-31"), "2026-02-29"),
+        (("closing", "--date", "2026-04-31", "--out", "x.csv"), "2026-04-31"),
+        (("access", "--action", "signin", "--from", "2026-02-29T10:00"), "2026-02-29"),
+    ],
+)
+def test_a_day_that_does_not_exist_is_said_so(
+    run: Callable[..., tuple[int, str, str]], argv: tuple[str, ...], day: str
+) -> None:
+    """``2026-02-29`` was told to be written ``YYYY-MM-DD``, which it was."""
+    for lang, said in (("en", f"there is no such day as {day}"), ("zh_TW", f"{day} 這一天不存在")):
+        rc, out, err = run("report", *argv, lang=lang)
+        assert rc == 2 and out == "" and said in err, (out, err)
+
+
+def test_a_date_out_of_range_names_its_option(run: Callable[..., tuple[int, str, str]]) -> None:
+    """``The date must be within 2000..2099`` did not say which of the period's two dates."""
+    rc, _out, err = run("report", "usage", "--from", "2026-03-01", "--to", "9999-12-31")
+    assert rc == 2 and err == "--to must be within 2000..2099 (got '9999-12-31')\n", err
