@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_conflicts import ConflictDialog
 from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop
@@ -274,8 +275,7 @@ class SyncStatusWidget(QWidget):
             self.state_label.setText(self.tr("● 已連線"))
         else:
             self.state_label.setText(self.tr("○ 離線：%1").replace("%1", self.error))
-        last = st.get("last_success")
-        when = datetime.fromisoformat(last).astimezone(TAIPEI).strftime("%H:%M:%S") if last else "—"
+        when = last_sync_text(st.get("last_success"), self.ctx.app.now(), self.ctx.is_zh)
         self.counts_label.setText(
             self.tr("待送 %1 筆　上次同步 %2")
             .replace("%1", str(st.get("pending", 0)))
@@ -328,6 +328,20 @@ class SyncStatusWidget(QWidget):
         dialog = ConflictDialog(self.ctx, self)
         dialog.exec()
         self.refresh()
+
+
+def last_sync_text(last: str | None, now: datetime, zh: bool) -> str:
+    """When the last sync went well, as the bar says it: its time on the day it was made
+    (Taipei), its day too after that (``115/12/01 09:12``; ``2026-12-01 09:12`` in English).
+    The bar said ``09:12:03`` alone, so an office offline for three days read as synced this
+    morning."""
+    if not last:
+        return "—"
+    at = datetime.fromisoformat(last)
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(TAIPEI)
+    if local.date() == now.astimezone(TAIPEI).date():
+        return f"{local:%H:%M:%S}"
+    return roc_minute(local) if zh else f"{local:%Y-%m-%d %H:%M}"
 
 
 def create_status_widget(ctx: GuiContext, defer: bool = False) -> QWidget:

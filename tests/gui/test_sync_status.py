@@ -151,3 +151,18 @@ def test_widget_destroyed_while_its_first_round_runs_leaves_no_loop_running(
     w.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(w), timeout=10000)
     qtbot.waitUntil(lambda: not _new_loops(before), timeout=30000)
+
+
+def test_a_sync_of_another_day_is_shown_with_its_day() -> None:
+    """``上次同步 09:12:03`` alone read as this morning for an office offline for three days."""
+    from datetime import UTC, datetime
+
+    from eservice_desktop.gui.sync_status import last_sync_text
+
+    now = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)  # 10:00 in Taipei
+    assert last_sync_text("2026-12-04T01:12:03+00:00", now, zh=True) == "09:12:03"
+    assert last_sync_text("2026-12-01T01:12:03+00:00", now, zh=True) == "115/12/01 09:12"
+    assert last_sync_text("2026-12-01T01:12:03+00:00", now, zh=False) == "2026-12-01 09:12"
+    # 00:30 in Taipei is the day before in UTC: still today's
+    assert last_sync_text("2026-12-03T16:30:00+00:00", now, zh=True) == "00:30:00"
+    assert last_sync_text(None, now, zh=True) == "—"
