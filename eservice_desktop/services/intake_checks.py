@@ -6,12 +6,13 @@ clerk sees every wrong field next to the field; nothing here touches the databas
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.domain import values
 from eservice_desktop.domain.catalogue import Catalogue, FieldSpec, Office, Service
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import roc_second
 from eservice_desktop.services import fees
 
 if TYPE_CHECKING:
@@ -52,16 +53,19 @@ def not_here(catalogue: Catalogue, office: Office, service: Service) -> DomainEr
 
 
 def received_at_errors(req: IntakeRequest, now: datetime) -> dict[str, DomainError]:
-    """A back-dated intake (a paper form typed in later) may not be dated in the future."""
+    """A back-dated intake (a paper form typed in later) may not be dated in the future: a day
+    ahead was taken, a case received "tomorrow" left out of today's list and the day's counts,
+    its fee not payable until then (its payment dated before the case)."""
     if req.received_at is None:
         return {}
     try:
         at = values.check_time(req.received_at, "received_at")
-        if at > now + timedelta(days=1):
+        if at > now:
+            given, current = roc_second(at), roc_second(now)
             raise DomainError(
                 "time.future",
-                "收件時間不可晚於現在",
-                "The receipt time cannot be in the future",
+                f"收件時間不可晚於現在（收件時間 {given}，現在 {current}）",
+                f"The receipt time cannot be in the future (received {given}, now {current})",
                 "received_at",
             )
     except DomainError as e:

@@ -77,6 +77,19 @@ def test_receipt_times_outside_the_window_or_future_are_refused(app: App, at: da
     assert stored(app) == 0
 
 
+def test_a_receipt_time_later_today_or_tomorrow_is_refused(app: App) -> None:
+    """``--received`` up to a day ahead was taken (``收件時間不可晚於現在`` only beyond it): the
+    case missing from today's list, its fee not payable before its receipt time came."""
+    now = app.now()  # 10:00 in Taipei
+    for ahead in (timedelta(hours=23), timedelta(minutes=1)):
+        with pytest.raises(IntakeErrors) as e:
+            intake(app, request(received_at=now + ahead))
+        error = e.value.errors["received_at"]
+        assert error.code == "time.future" and "現在 115/03/10 10:00:00" in error.message_zh
+    assert stored(app) == 0
+    assert intake(app, request(received_at=now)).case_number  # now itself is not the future
+
+
 def test_unknown_field_keys_and_bad_field_text_are_refused(app: App) -> None:
     with pytest.raises(IntakeErrors) as e:
         intake(app, request(fields={**FIELDS, "no_such_field": "x"}))
