@@ -6,6 +6,7 @@ A refund and a fee reduction or exemption need a supervisor's approval: ``--appr
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.cli.common import (
@@ -21,6 +22,8 @@ from eservice_desktop.cli.common import (
     typed_int,
 )
 from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import roc_second
 from eservice_desktop.domain.text_values import os_reason
 
 if TYPE_CHECKING:
@@ -144,19 +147,17 @@ def cmd_record(args: argparse.Namespace) -> int:
     # --tendered is no parameter of the online path: refused here by the services' own rule
     payments.check_method_values(args.method, tendered=args.tendered, reference=args.reference)
     _online_only(args)
+    authorised = parse_time(args.authorised_at, "authorised_at") if args.authorised_at else None
     app = open_from(args)
     try:
         if args.method == "online":  # only what the county reported: online_by_hand
+            _check_not_future(authorised, app.now())
             result = online_by_hand.record_online_by_hand(
                 app,
                 args.case_number,
                 amount=args.amount,
                 payment_tool=args.payment_tool or "信用卡",
-                authorised_at=(
-                    parse_time(args.authorised_at, "authorised_at")
-                    if args.authorised_at
-                    else app.now()
-                ),
+                authorised_at=authorised or app.now(),
                 reference=args.reference,
                 payment_id=args.payment_id,
             )
@@ -173,6 +174,19 @@ def cmd_record(args: argparse.Namespace) -> int:
         app.close()
     emit(args, result.to_json(), _line(args, result))
     return 0
+
+
+def _check_not_future(authorised: datetime | None, now: datetime) -> None:
+    """An authorisation typed for tomorrow was taken: the receipt said 授權時間 of a time to
+    come and the reconciliation listed the payment on that day's statement."""
+    if authorised is not None and authorised > now:
+        given, current = roc_second(authorised), roc_second(now)
+        raise DomainError(
+            "time.future",
+            f"授權時間不可晚於現在（授權時間 {given}，現在 {current}）",
+            f"The authorisation time cannot be in the future (authorised {given}, now {current})",
+            "authorised_at",
+        )
 
 
 def _online_only(args: argparse.Namespace) -> None:

@@ -317,3 +317,15 @@ def test_a_refused_reprint_file_is_not_written(
     code, data, _ = run(*pdf, *APPROVED, stdin="not the password\n")
     assert code == 2 and data["error"] == "auth.bad_password", data
     assert list(tmp_path.glob("*.*")) == []
+
+
+def test_an_authorisation_time_to_come_is_refused(run: Run, stored: Any) -> None:
+    """``--authorised-at`` of a day to come was taken: the receipt's 授權時間 a time not yet
+    come, the payment on that day's reconciliation."""
+    number = new_case(run)
+    online = ("payment", "record", number, "--method", "online", "--amount", "30")
+    data, err_zh, err_en = refused(run, stored, (*online, "--authorised-at", "2099-12-30T10:00"))
+    assert data["error"] == "time.future" and data["field"] == "authorised_at"
+    assert err_zh.startswith("授權時間不可晚於現在（授權時間 188/12/30 10:00:00，現在 ")
+    assert err_en.startswith("The authorisation time cannot be in the future")
+    assert run("payment", "list", number)[1] == []
