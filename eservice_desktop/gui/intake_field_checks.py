@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
+from eservice_desktop.domain.text_values import typed_date
 from eservice_desktop.gui.intake_service_rows import IntakeServiceRows
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
@@ -73,7 +74,7 @@ class IntakeFieldChecks(IntakeServiceRows):
         """ISO date of a date field (ROC or ISO input); shows the error beside it otherwise."""
         widget = self.field_widgets[key]
         assert isinstance(widget, QLineEdit)
-        text = widget.text().strip()
+        text = typed_date(widget.text())  # a zero-width space pasted along, full-width signs
         label = self.error_labels[key]
         if not text:
             label.clear()

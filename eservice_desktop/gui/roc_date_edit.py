@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractSpinBox, QDateEdit, QToolTip, QWidget
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import ROC_OFFSET, parse_roc
+from eservice_desktop.domain.text_values import typed_date
 
 #: A Gregorian date with its four-digit year: 2026-03-10, 2026/3/10, 2026.03.10.
 _GREGORIAN = re.compile(r"(\d{4})([/.\-])(\d{1,2})\2(\d{1,2})")
@@ -54,11 +55,14 @@ class RocDateEdit(QDateEdit):
     def _parse(self, text: str) -> date | None:
         """An ROC date as the clerk types it, or a Gregorian one with its four-digit year
         (2026-03-10, as the English window's user and the CLI write it): a four-digit year
-        is never an ROC one (民國 1000 is AD 2911)."""
-        gregorian = _GREGORIAN.fullmatch(text.strip())
+        is never an ROC one (民國 1000 is AD 2911). A zero-width space pasted along and
+        full-width signs (２０２６／１２／０４) are read past, as the command line does: the
+        field said 日期格式錯誤 of a date that looked right."""
+        typed = typed_date(text)
+        gregorian = _GREGORIAN.fullmatch(typed)
         try:
             if gregorian is None:
-                return parse_roc(text)
+                return parse_roc(typed)
             year, month, day = (int(g) for g in gregorian.group(1, 3, 4))
             return date(year, month, day) if year > ROC_OFFSET else None
         except (DomainError, ValueError):

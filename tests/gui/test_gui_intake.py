@@ -326,6 +326,10 @@ def test_date_fields_take_roc_dates_and_complain_beside_the_field(qtbot, sync_ct
     form.submit()
     assert visit.text() == "1900-01-01"
     assert _count(sync_ctx.app) == 0
+    # a zero-width space pasted along, and the ISO form typed full-width: read, not refused
+    for typed in ("115/03/12\u200b", "２０２６－０３－１２"):
+        visit.setText(typed)
+        assert form._check_date("visit_date") == "2026-03-12", typed
     visit.setText("115/03/12")
     form.submit()
     assert form.last_case is not None

@@ -91,3 +91,16 @@ def test_a_gregorian_date_with_its_four_digit_year_is_read_too(qtbot: QtBot) -> 
         QTest.keyClicks(QApplication.focusWidget(), refused)
         QTest.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)
         assert went[-1] == QDate(2025, 3, 9) and day.lineEdit().text() == refused
+
+
+def test_a_date_pasted_with_a_zero_width_space_or_full_width_signs_is_read(qtbot: QtBot) -> None:
+    """115/12/04 pasted with a zero-width space, or typed ２０２６／１２／０４ with a Chinese IME,
+    looked right and was refused as 日期格式錯誤 (the digits alone were read full-width)."""
+    day = RocDateEdit(QDate(2026, 12, 2))
+    qtbot.addWidget(day)
+    pasted = ("115/12/04\u200b", "\u200b2026-12-04", "２０２６／１２／０４", "１１５／１２／０４")
+    for typed in pasted:
+        assert day.dateTimeFromText(typed).date() == QDate(2026, 12, 4), typed
+        assert day.validate(typed, 0)[0].name == "Acceptable", typed
+    for typed in ("115/02/29", "2026/02/29", "0/12/04", "115/12/04x"):  # no such day, no date
+        assert day.validate(typed, 0)[0].name == "Intermediate", typed
