@@ -58,9 +58,12 @@ Fold = Callable[[CaseState, Any, ev.Event], CaseState]
 
 
 def _close_pause(state: CaseState, since: datetime | None, at: datetime) -> tuple[Any, ...]:
+    """The waiting window from ``since`` to ``at``; one ended by an event dated before it
+    began (a counter whose clock ran ahead, set right since) lasted nothing, as the county's
+    arrival order has it: the payment was refused, "A pause ends before it starts"."""
     if since is None:
         return state.pauses
-    return (*state.pauses, (since, at))
+    return (*state.pauses, (since, max(at, since)))
 
 
 def apply(
