@@ -31,6 +31,7 @@ from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import Report, check_period, report_to_json
+from eservice_desktop.domain.rocdate import format_roc, roc_text
 
 _FINISHED = ", ".join(f"'{x}'" for x in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{x}'" for x in sv.CLOSED_STATUSES)
@@ -246,7 +247,8 @@ def charts_html(report: Report) -> list[str]:
 
 def report_html(report: Report) -> str:
     """A small self-contained page: the totals, the charts, then every table (the county's
-    browser view)."""
+    browser view). Days, months and times with the ROC year, in Taipei, as the office's
+    reports page and PDF show them (``/v1/reports`` keeps ISO 8601)."""
     e = html.escape
     parts = [
         "<!doctype html><html lang='zh-Hant'><head><meta charset='utf-8'>",
@@ -255,7 +257,7 @@ def report_html(report: Report) -> str:
         "margin:.5em 0 1.5em}td,th{border:1px solid #999;padding:2px 6px}"
         "td.n{text-align:right}</style></head><body>",
         f"<h1>{e(report.title)}</h1>",
-        f"<p>{e(report.period_from.isoformat())} ~ {e(report.period_to.isoformat())}，"
+        f"<p>{format_roc(report.period_from, 'short')} ~ {format_roc(report.period_to, 'short')}，"
         "全縣各事務所 All offices</p><ul>",
     ]
     parts += [f"<li>{e(k)}: {e(str(v))}</li>" for k, v in report.totals.items()]
@@ -269,7 +271,7 @@ def report_html(report: Report) -> str:
             cells = "".join(
                 f"<td class='n'>{'' if c is None else c}</td>"
                 if isinstance(c, int | float) or c is None
-                else f"<td>{e(str(c))}</td>"
+                else f"<td>{e(roc_text(str(c)))}</td>"  # a day, month or time: ROC, Taipei
                 for c in row
             )
             parts.append(f"<tr>{cells}</tr>")

@@ -262,3 +262,18 @@ def test_a_bilingual_department_down_the_side_is_written_whole_on_its_lines() ->
     long = "環保局 " + " ".join(["Environmental"] * 6)
     assert charts.side_label(long).split("\n")[-1].endswith("…")
     assert charts.side_label("短期補習班立案申請及其他長名稱") == "短期補習班立案申請及其…"
+
+
+def test_the_county_page_dates_with_the_roc_year() -> None:
+    """The county's page said ``2026-03-01 ~ 2026-03-31`` and listed months and due dates as
+    ``2026-03`` and ``2026-03-10`` where the office's page and PDF show ``115/03``."""
+    from datetime import date
+
+    from eservice_desktop.county.reports import report_html
+    from eservice_desktop.domain.report_model import Report, ReportTable
+
+    months = ReportTable("每月", ("月份", "期限", "件數"), (("2026-03", "2026-03-10", 420),))
+    r = Report("usage", "使用量", date(2026, 3, 1), date(2026, 3, 31), "*", (months,), ())
+    page = report_html(r)
+    assert "115/03/01 ~ 115/03/31" in page
+    assert "<td>115/03</td><td>115/03/10</td>" in page and "2026-03" not in page
