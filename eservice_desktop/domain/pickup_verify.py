@@ -104,6 +104,12 @@ def _check_signature(raw: bytes, key: CountyKey, verify: Verifier) -> None:
         )
 
 
+def _taipei_day(moment: datetime) -> str:
+    """The office's day of ``moment`` (ISO, the English message's form): the UTC day said a
+    key retired at 07:00 in Taipei was retired the day before the Chinese message said."""
+    return moment.astimezone(TAIPEI).date().isoformat()
+
+
 def _check_key_lifetime(
     claims: PickupClaims, key: CountyKey, now: datetime, format_date: Callable[[datetime], str]
 ) -> None:
@@ -118,7 +124,7 @@ def _check_key_lifetime(
         raise PickupRefused(
             RETIRED_KEY,
             f"此條碼的簽章金鑰已於 {format_date(key.end)} 停用，請民眾向縣府重新申請領件通知。",
-            f"The code's signing key was retired on {key.end.date().isoformat()}; the citizen"
+            f"The code's signing key was retired on {_taipei_day(key.end)}; the citizen"
             " needs a new pickup notice.",
             {"kid": claims.kid, "retired_at": utc_text(key.end)},
         )
@@ -135,7 +141,7 @@ def _check_expiry_and_office(
         raise PickupRefused(
             EXPIRED,
             f"領件條碼已於 {format_date(claims.expires_at)} 逾期，請民眾洽承辦人員重新通知領件。",
-            f"The pickup code expired on {claims.expires_at.date().isoformat()}; ask the case"
+            f"The pickup code expired on {_taipei_day(claims.expires_at)}; ask the case"
             " officer for a new notice.",
             {"expires_at": utc_text(claims.expires_at), "case_number": claims.case_number},
         )

@@ -276,3 +276,16 @@ def test_a_code_pasted_in_full_width_characters_is_the_same_code(county: County)
     assert check(spaced, county) == check(token, county)
     assert pt.token_bytes(spaced) == pt.token_bytes(token)  # one code, one digest: used once
     assert pt.short_code(spaced) == pt.short_code(token)
+
+
+def test_the_english_message_says_the_taipei_day(county: County) -> None:
+    """A key retired, or a code expiring, at 07:00 in Taipei (23:00 UTC the day before) was
+    "retired on 2026-03-09" in English and 民國115年3月10日 in Chinese: one day, the office's."""
+    early = datetime(2026, 3, 9, 23, 0, tzinfo=UTC)  # 2026-03-10 07:00 in Taipei
+    retiring = County(retired_at=early)
+    with pytest.raises(pt.PickupRefused) as retired:
+        check(retiring.token(issued_at=NOW - timedelta(days=2)), retiring)
+    assert "retired on 2026-03-10;" in retired.value.message_en
+    with pytest.raises(pt.PickupRefused) as expired:
+        check(county.token(expires_at=early), county)
+    assert "expired on 2026-03-10;" in expired.value.message_en
