@@ -272,9 +272,17 @@ def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
 
 
 def _check_not_future(app: App, day: date) -> None:
-    """A day still to come has no closing: its statement was an empty one, ready to be signed
-    (經收人、主管、出納), for a day whose money had not yet come in (a mistyped year)."""
+    """A day still to come (a mistyped year), or before any time recorded (the window took
+    26/12/04, 民國26年), has no closing: its statement was an empty one, ready to be signed."""
     today = office_today(app)
+    if day < values.EARLIEST.date():
+        shown = format_roc(day, "short")
+        raise DomainError(
+            "date.range",
+            f"營業日 {shown}（{day.isoformat()}）早於 {values.EARLIEST.year} 年，沒有日結",
+            f"The business day {shown} ({day}) is before {values.EARLIEST.year}: no closing",
+            "date",
+        )
     if day > today:
         shown, now = format_roc(day, "short"), format_roc(today, "short")
         raise DomainError(

@@ -7,8 +7,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import event
 
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import daily_closing, payments
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.core import App
@@ -164,3 +166,13 @@ def test_a_closing_taken_again_says_what_changed_since_the_one_before(
     assert "前次日結表已不符" in text.replace("\r\n", "").replace("\n", "")
     # the office-wide closing was never taken: nothing to say there
     assert daily_closing.closing(app, DAY, None).earlier is None
+
+
+def test_a_day_before_any_record_has_no_closing(app: App) -> None:
+    """26/12/04 typed in the window's date field is 民國26年 (1937): an empty closing was made,
+    ready to be signed; the command line refused such a day already."""
+    with pytest.raises(DomainError) as refused:
+        daily_closing.closing(app, date(1937, 12, 4))
+    assert refused.value.code == "date.range" and refused.value.field == "date"
+    assert refused.value.message_zh == "營業日 26/12/04（1937-12-04）早於 2000 年，沒有日結"
+    assert daily_closing.closing(app, date(2000, 1, 1)).receipts == []
