@@ -8,7 +8,6 @@ platformdirs), because the settings file lives inside it.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import json
 import logging
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import platformdirs
+
+from eservice_desktop.settings_file import bad_settings, stored
 
 APP_NAME = "eservice-desktop"
 SETTINGS_FILE = "settings.json"
@@ -157,7 +158,7 @@ def store(data_dir: Path, **changes: Any) -> None:
     starts from the defaults, so IT finds every key to edit."""
     file = data_dir / SETTINGS_FILE
     if file.exists():
-        data = _stored(file)
+        data = stored(file)
     else:
         data = Settings(data_dir=data_dir).to_json()
         data.pop("data_dir")
@@ -272,54 +273,6 @@ def _coerce(value: Any, kind: Any) -> Any:
     return value
 
 
-def _bad_settings(where: str, why: str, why_en: str | None = None) -> Exception:
-    """IT's file or environment holds what this build cannot read: a DomainError naming
-    where (the value itself is never echoed; imported here, off the window's start)."""
-    from eservice_desktop.domain.errors import DomainError
-    from eservice_desktop.domain.values import printable
-
-    where = printable(where, 200)
-    return DomainError(
-        "settings.invalid",
-        f"設定無法讀取：{where}（{why}），請 IT 修正",
-        f"The settings cannot be read: {where} ({why_en or why}); ask IT to correct them",
-        "settings",
-    )
-
-
-def _settings_text(data: bytes) -> str:
-    """settings.json's text. Windows tools save it with a byte order mark: Notepad's "UTF-8
-    with BOM", PowerShell 5's ``Set-Content -Encoding UTF8`` (UTF-8 with BOM) and its ``>``
-    (UTF-16); such a file, right in the editor, stopped the program with 「不是 JSON：第 1
-    行」. Without a mark it is UTF-8, as the program writes it."""
-    for bom, codec in (
-        (codecs.BOM_UTF8, "utf-8"),
-        (codecs.BOM_UTF16_LE, "utf-16-le"),
-        (codecs.BOM_UTF16_BE, "utf-16-be"),
-    ):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec)
-    return data.decode("utf-8")
-
-
-def _stored(file: Path) -> dict[str, Any]:
-    """settings.json as an object ({} when there is none)."""
-    if not file.exists():
-        return {}
-    try:
-        stored = json.loads(_settings_text(file.read_bytes()))
-    except UnicodeDecodeError:
-        raise _bad_settings(str(file), "不是 UTF-8 文字", "not UTF-8 text") from None
-    except ValueError as e:
-        line = getattr(e, "lineno", "?")
-        raise _bad_settings(
-            str(file), f"不是 JSON：第 {line} 行", f"not JSON: line {line}"
-        ) from None
-    if not isinstance(stored, dict):
-        raise _bad_settings(str(file), "不是 JSON 物件", "not a JSON object") from None
-    return stored
-
-
 def _in_range(key: str, value: Any) -> Any:
     """The value when this setting allows it; _Wrong naming the range or the words otherwise."""
     if key == "lang" and isinstance(value, str):
@@ -345,9 +298,9 @@ def _checked(value: Any, kind: Any, where: str, key: str = "") -> Any:
     try:
         return _in_range(key, _coerce(value, kind))
     except _Wrong as e:
-        raise _bad_settings(where, e.zh, e.en) from None
+        raise bad_settings(where, e.zh, e.en) from None
     except (ValueError, TypeError, OverflowError):
-        raise _bad_settings(where, "值的種類不對", "wrong kind of value") from None
+        raise bad_settings(where, "值的種類不對", "wrong kind of value") from None
 
 
 def _looser(key: str, value: Any, before: Any) -> bool:
@@ -383,11 +336,11 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: A
         else:
             setattr(settings, key, value)
 
-    for key, value in _stored(file).items():
+    for key, value in stored(file).items():
         if key in RETIRED:
             continue
         if key not in types or key == "data_dir":  # a typo would silently keep the default
-            raise _bad_settings(f"{file}: {key}", "沒有這項設定", "no such setting")
+            raise bad_settings(f"{file}: {key}", "沒有這項設定", "no such setting")
         take(key, _checked(value, types[key], f"{file}: {key}", key))
     for key, kind in types.items():
         env = os.environ.get(f"ESERVICE_{key.upper()}")

@@ -26,7 +26,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.rocdate import format_roc, roc_minute
+from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
@@ -38,6 +38,7 @@ from eservice_desktop.printing.closing import (
 )
 from eservice_desktop.services import access, exports
 from eservice_desktop.services.calendar import today as office_today
+from eservice_desktop.services.closing_asked import check_counter, check_day
 from eservice_desktop.services.closing_reprints import day_reprints
 from eservice_desktop.services.closing_retake import earlier_closing
 from eservice_desktop.services.core import App
@@ -271,55 +272,6 @@ def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
         report.voided_here.append(_closing_receipt(office, row, e))
 
 
-def _check_not_future(app: App, day: date) -> None:
-    """A day still to come (a mistyped year), or before any time recorded (the window took
-    26/12/04, 民國26年), has no closing: its statement was an empty one, ready to be signed."""
-    today = office_today(app)
-    if day < values.EARLIEST.date():
-        shown = format_roc(day, "short")
-        raise DomainError(
-            "date.range",
-            f"營業日 {shown}（{day.isoformat()}）早於 {values.EARLIEST.year} 年，沒有日結",
-            f"The business day {shown} ({day}) is before {values.EARLIEST.year}: no closing",
-            "date",
-        )
-    if day > today:
-        shown, now = format_roc(day, "short"), format_roc(today, "short")
-        raise DomainError(
-            "closing.future_day",
-            f"營業日 {shown}（{day.isoformat()}）尚未到來（今天是 {now}），不能日結",
-            f"The business day {shown} ({day.isoformat()}) has not come yet (today is {now}); "
-            "it has no closing",
-            "date",
-        )
-
-
-def _check_known(app: App, device: str) -> None:
-    """A counter named must be one of this office's that the database knows (this one, or one
-    that issued a receipt or recorded an event here): a mistyped ``--counter 99`` gave an
-    empty closing, ready to be signed as that drawer's legal statement. A real counter with
-    no payment that day still has its (empty) closing."""
-    office = app.settings.office_code
-    if device == app.settings.device_id:
-        return
-    with app.reading() as s:
-        of_receipts = select(ReceiptRow.number).where(
-            ReceiptRow.office == office, ReceiptRow.device == device
-        )  # ix_receipts_series: a counter that took money is found in the index
-        of_events = select(EventRow.seq).where(EventRow.office == office, EventRow.device == device)
-        if s.scalar(of_receipts.limit(1)) or s.scalar(of_events.limit(1)):
-            return
-        seen = s.scalars(select(EventRow.device).where(EventRow.office == office).distinct())
-        known = "、".join(sorted({app.settings.device_id, *seen}))
-    raise DomainError(
-        "closing.unknown_counter",
-        f"本所（{office}）沒有櫃檯 {device}：已知的櫃檯為 {known}",
-        f"Office {office} has no counter {device}; the counters it knows are "
-        f"{known.replace('、', ', ')}",
-        "counter",
-    )
-
-
 def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     """The closing of ``day``: this counter (``device=""``), a named counter (``01``..``99``,
     else ``device.counter``), or the whole office (``device=None``)."""
@@ -327,8 +279,8 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     office = app.settings.office_code
     if device:  # a counter named: 01..99, never a silently empty closing of "1" or "A1"
         values.check_counter(device, "counter")
-        _check_known(app, device)  # nor of "99", a counter the office never had
-    _check_not_future(app, day)
+        check_counter(app, device)  # nor of "99", a counter the office never had
+    check_day(app, day)
     dev = app.settings.device_id if device == "" else device
     rows = _day_rows(app, day, dev)
     try:

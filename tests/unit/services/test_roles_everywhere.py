@@ -384,6 +384,8 @@ NOT_GUARDED: dict[str, str] = {
     "pickup.refused_result": "a refusal as the desk shows it, inside the guarded pickup steps",
     "payment_screen.load": "through the guarded show_case, load_case and receipts_of_case",
     "payment_screen.case_of": "through the guarded payments.get_receipt",
+    "closing_asked.check_day": "the day asked, inside the guarded daily_closing.closing",
+    "closing_asked.check_counter": "the counter asked, inside the guarded daily_closing.closing",
     "payment_screen.pending_receipts": "through the guarded payments.pending_receipts",
     # sign-in itself
     "operators_accounts.create_first_admin": "refused once any account exists",

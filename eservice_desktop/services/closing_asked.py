@@ -1,0 +1,66 @@
+"""Which day and which counter a daily closing may be asked for: a closing is a drawer's legal
+statement, so a day to come, a day before any record or a counter the office never had gets a
+refusal instead of an empty statement ready to be signed (``services/daily_closing.py``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from eservice_desktop.domain import values
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.services.calendar import today as office_today
+from eservice_desktop.services.core import App
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+
+def check_day(app: App, day: date) -> None:
+    """A day still to come (a mistyped year), or before any time recorded (the window took
+    26/12/04, 民國26年), has no closing: its statement was an empty one, ready to be signed."""
+    today = office_today(app)
+    if day < values.EARLIEST.date():
+        shown = format_roc(day, "short")
+        raise DomainError(
+            "date.range",
+            f"營業日 {shown}（{day.isoformat()}）早於 {values.EARLIEST.year} 年，沒有日結",
+            f"The business day {shown} ({day}) is before {values.EARLIEST.year}: no closing",
+            "date",
+        )
+    if day > today:
+        shown, now = format_roc(day, "short"), format_roc(today, "short")
+        raise DomainError(
+            "closing.future_day",
+            f"營業日 {shown}（{day.isoformat()}）尚未到來（今天是 {now}），不能日結",
+            f"The business day {shown} ({day.isoformat()}) has not come yet (today is {now}); "
+            "it has no closing",
+            "date",
+        )
+
+
+def check_counter(app: App, device: str) -> None:
+    """A counter named must be one of this office's that the database knows (this one, or one
+    that issued a receipt or recorded an event here): a mistyped ``--counter 99`` gave an
+    empty closing, ready to be signed as that drawer's legal statement. A real counter with
+    no payment that day still has its (empty) closing."""
+    office = app.settings.office_code
+    if device == app.settings.device_id:
+        return
+    with app.reading() as s:
+        of_receipts = select(ReceiptRow.number).where(
+            ReceiptRow.office == office, ReceiptRow.device == device
+        )  # ix_receipts_series: a counter that took money is found in the index
+        of_events = select(EventRow.seq).where(EventRow.office == office, EventRow.device == device)
+        if s.scalar(of_receipts.limit(1)) or s.scalar(of_events.limit(1)):
+            return
+        seen = s.scalars(select(EventRow.device).where(EventRow.office == office).distinct())
+        known = "、".join(sorted({app.settings.device_id, *seen}))
+    raise DomainError(
+        "closing.unknown_counter",
+        f"本所（{office}）沒有櫃檯 {device}：已知的櫃檯為 {known}",
+        f"Office {office} has no counter {device}; the counters it knows are "
+        f"{known.replace('、', ', ')}",
+        "counter",
+    )
