@@ -275,7 +275,7 @@ class SyncStatusWidget(QWidget):
             self.state_label.setText(self.tr("● 已連線"))
         else:
             self.state_label.setText(self.tr("○ 離線：%1").replace("%1", self.error))
-        when = last_sync_text(st.get("last_success"), self.ctx.app.now(), self.ctx.is_zh)
+        when = last_sync_text(st.get("last_success"), self.ctx.now(), self.ctx.is_zh)
         self.counts_label.setText(
             self.tr("待送 %1 筆　上次同步 %2")
             .replace("%1", str(st.get("pending", 0)))
