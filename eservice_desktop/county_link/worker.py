@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -107,14 +108,20 @@ class SyncLoop:
                 log.warning("sync result callback failed", exc_info=True)
 
     def wait(self, delay: float) -> None:
-        """Sleeps ``delay`` seconds unless poked, stopped, or (link healthy) work appears."""
+        """Sleeps ``delay`` seconds unless poked, stopped, or (link healthy) work appears.
+
+        On Windows a wait on an event is not interrupted by Ctrl+C (how WinSW stops the
+        service): the handler that stops the loop runs only once the wait returns, so there it
+        waits ``poll`` seconds at a time, and a stop during a 300 s back-off is seen within
+        one instead of after WinSW's stop timeout has killed the process."""
         deadline = time.monotonic() + delay
         while not self.stop_event.is_set():
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return
             watching = self.has_work is not None and self.backoff.failures == 0
-            if self._wake.wait(min(remaining, self.poll) if watching else remaining):
+            sliced = watching or sys.platform == "win32"
+            if self._wake.wait(min(remaining, self.poll) if sliced else remaining):
                 self._wake.clear()
                 return
             if watching and self.has_work is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import sys
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -251,3 +252,24 @@ def test_a_payload_checked_at_the_door_is_marked_and_nothing_else_changes() -> N
             values.check_json(bad, exact_ints=False)
         assert refused.value.errors()[0]["loc"] == ("payload",)
         assert str(direct.value) in refused.value.errors()[0]["msg"]
+
+
+def test_backing_off_on_windows_waits_in_slices_so_ctrl_c_stops_the_service(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """WinSW stops the service with Ctrl+C, and on Windows an event's wait is not interrupted
+    by it: one 300 s back-off wait kept the stop handler from running until WinSW's 30 s stop
+    timeout killed the process. On Windows every wait is at most ``poll`` seconds long."""
+    loop = SyncLoop(lambda: None, interval=30, poll=0.5)
+    loop.backoff.failures = 3  # link down: not watching for work
+    timeouts: list[float] = []
+
+    def record(timeout: float | None = None) -> bool:
+        timeouts.append(timeout or 0.0)
+        loop.stop_event.set()  # the handler ran once the wait returned
+        return False
+
+    monkeypatch.setattr(loop._wake, "wait", record)
+    monkeypatch.setattr(sys, "platform", "win32")
+    loop.wait(300.0)
+    assert timeouts and max(timeouts) <= 0.5
