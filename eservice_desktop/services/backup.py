@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,6 +33,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.services import backup_files as _files
 from eservice_desktop.services import backup_verify as _verify
 from eservice_desktop.services.backup_files import (
     KEEP_ALL_HOURS,
@@ -159,12 +159,7 @@ def restore(settings: Settings, path: Path, now: datetime | None = None) -> dict
 
 def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, Any]:
     if cipher.open_elsewhere(settings.db_path):  # its work would go on in the replaced file
-        raise backup_error(
-            "in_use",
-            "櫃檯程式或同步服務正開著資料庫：請先關閉櫃檯程式並停止同步服務，再還原；未還原",
-            "The counter window or the sync service has the database open: close the window "
-            "and stop the sync service, then restore; nothing was restored",
-        )
+        raise _files.database_in_use()
     key = dbkey.database_key(settings, create=False)
     _verify.check_before_restore(settings, path, key)  # every check of `backup verify`
     now = now or datetime.now(UTC)
@@ -183,10 +178,7 @@ def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, 
             kept = None  # the current database is unreadable: nothing to keep
     tmp = target.with_name(target.name + ".restoring")
     copy_in(path, tmp)
-    for suffix in ("-wal", "-shm", "-journal"):
-        target.with_name(target.name + suffix).unlink(missing_ok=True)
-    os.replace(tmp, target)
-    cipher.fsync_dir(target.parent)
+    _files.switch_in(tmp, target)
     log.info("database restored from %s", path.name)
     info = parse_name(path)
     return {

@@ -9,6 +9,7 @@ import logging
 import os
 import re
 import shutil
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -218,3 +219,33 @@ def copy_in(source: Path, tmp: Path) -> None:
             f"The backup could not be copied into the data directory {where} ({en}); "
             "nothing was restored or changed",
         ) from e
+
+
+def database_in_use() -> DomainError:
+    """The refusal of a restore while the window or the sync service has the database open."""
+    return backup_error(
+        "in_use",
+        "櫃檯程式或同步服務正開著資料庫：請先關閉櫃檯程式並停止同步服務，再還原；未還原",
+        "The counter window or the sync service has the database open: close the window "
+        "and stop the sync service, then restore; nothing was restored",
+    )
+
+
+def switch_in(tmp: Path, target: Path) -> None:
+    """Puts the copied-in backup ``tmp`` in the database's place (its ``-wal``, ``-shm`` and
+    ``-journal`` go). On Windows a file another program holds open is neither removed nor
+    replaced (PermissionError, WinError 32) and the check for such a program only works on
+    POSIX: a window or sync service still running there ended the restore in an unexplained
+    error with the copy left beside the database; now the copy is removed and the refusal is
+    the one a running program gets on Linux, nothing changed."""
+    try:
+        for suffix in ("-wal", "-shm", "-journal"):
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(tmp, target)
+    except PermissionError as e:
+        if sys.platform != "win32":
+            raise
+        tmp.unlink(missing_ok=True)
+        log.warning("restore not done: the database is open in another program")
+        raise database_in_use() from e
+    cipher.fsync_dir(target.parent)

@@ -216,3 +216,36 @@ def test_ctrl_c_after_the_switch_says_the_backup_is_in_place(
     err = capsys.readouterr().err
     assert code == 130 and err.count("\n") == 1, err
     assert "restored from" in err and "sync recover" in err
+
+
+def test_restore_on_windows_while_the_database_is_open_is_refused_as_in_use(
+    office: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On Windows the check for a running window or sync service (POSIX locks) always says
+    "none", and a file another program holds open is neither removed nor replaced
+    (PermissionError, WinError 32): the restore ended in an unexplained error and left the
+    database-sized ``eservice.sqlite3.restoring`` beside the database."""
+    import types
+
+    from eservice_desktop.services import backup_files
+
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 0
+    good = Path(json.loads(capsys.readouterr().out)["file"])
+    real_replace = os.replace
+
+    def held(src: object, dst: object) -> None:
+        if str(src).endswith(".restoring"):
+            raise PermissionError(13, "The process cannot access the file", str(dst))
+        real_replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", held)
+    monkeypatch.setattr(backup_files, "sys", types.SimpleNamespace(platform="win32"), raising=False)
+    before = (office / "eservice.sqlite3").read_bytes()
+    code = main(
+        ["--data-dir", str(office), "backup", "restore", "--no-recover", str(good), "--json"]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2 and "Traceback" not in err and "未還原" in err, err
+    assert json.loads(out)["error"] == "backup.in_use"
+    assert (office / "eservice.sqlite3").read_bytes() == before
+    assert not (office / "eservice.sqlite3.restoring").exists()
