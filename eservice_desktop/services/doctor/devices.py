@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import sys
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.report import Check, _check, _run
@@ -75,6 +75,27 @@ def list_printers() -> list[str] | None:
     return [line.split()[0] for line in done.stdout.splitlines() if line.strip()]
 
 
+#: Why printers could not be listed and what to do, by "on Windows": a Windows PC was told
+#: lpstat was missing and to apt install CUPS.
+_UNLISTED: Final = {
+    False: (
+        ("無法列出印表機（找不到 lpstat）", "Cannot list printers (lpstat not found)"),
+        ("Linux：apt install cups-client cups", "Linux: apt install cups-client cups"),
+    ),
+    True: (
+        (
+            "無法列出印表機（PowerShell Get-Printer 失敗）",
+            "Cannot list printers (PowerShell Get-Printer failed)",
+        ),
+        (
+            "確認 Print Spooler 服務已啟動（services.msc），且可執行 powershell.exe",
+            "Check that the Print Spooler service is running (services.msc) and that "
+            "powershell.exe can be run",
+        ),
+    ),
+}
+
+
 def check_printers(settings: Settings, printers: Iterable[str] | None = None) -> Check:
     title = ("印表機", "Printers")
     found = list_printers() if printers is None else list(printers)
@@ -84,8 +105,7 @@ def check_printers(settings: Settings, printers: Iterable[str] | None = None) ->
             "printers",
             title,
             "warn",
-            ("無法列出印表機（找不到 lpstat）", "Cannot list printers (lpstat not found)"),
-            ("Linux：apt install cups-client cups", "Linux: apt install cups-client cups"),
+            *_UNLISTED[sys.platform == "win32"],
             **facts,
         )
     if settings.printer_name and settings.printer_name not in found:

@@ -422,3 +422,18 @@ def test_backup_check_fails_when_the_newest_good_backup_is_too_old(app: App, clo
     # a damaged newest backup does not count as good
     taken.path.write_bytes(b"\0" * 8192)
     assert doctor.check_backup(app.settings, now=lambda: clock.now).status == "fail"
+
+
+def test_printers_that_cannot_be_listed_on_windows_are_not_sent_to_cups(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PowerShell's Get-Printer failing on a Windows PC (Print Spooler stopped) was reported as
+    "lpstat not found", to be fixed with `apt install cups-client cups`."""
+    from eservice_desktop.services.doctor import devices
+
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(devices, "_run", lambda cmd, timeout=5.0: None)
+    c = doctor.check_printers(settings)
+    assert c.status == "warn"
+    assert "Get-Printer" in c.detail_en and "lpstat" not in c.detail_en
+    assert "Print Spooler" in c.fix_en and "apt" not in c.fix_en
