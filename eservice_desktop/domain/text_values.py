@@ -214,9 +214,32 @@ _OS_REASONS: dict[int, tuple[str, str]] = {
 }
 
 
+#: Windows' refusals that its errno (EACCES for all three) says wrongly: a file open in another
+#: program (the export open in Excel, the log in a viewer) read "Permission denied", and IT
+#: went looking at the folder's permissions. Replacing a file another program has open is
+#: refused as access denied (5), so that one names both.
+_WINDOWS_REASONS: dict[int, tuple[str, str]] = {
+    5: (
+        "沒有權限，或檔案正由其他程式開啟中",
+        "Access is denied, or the file is open in another program",
+    ),
+    32: (
+        "檔案正由其他程式開啟中，請關閉後再試",
+        "The file is open in another program; close it and retry",
+    ),
+    33: (
+        "檔案有一部分被其他程式鎖定，請關閉後再試",
+        "Another program has locked part of the file; close it and retry",
+    ),
+}
+
+
 def os_reason(exc: OSError) -> tuple[str, str]:
     """Why the system refused a file, in zh-TW and in English: the commonest refusals by their
     number, any other by the system's own text (or the error's name)."""
+    windows = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0)
+    if windows is not None:
+        return windows
     known = _OS_REASONS.get(exc.errno or 0)
     if known is not None:
         return known

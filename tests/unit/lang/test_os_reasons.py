@@ -40,3 +40,20 @@ def test_a_settlement_file_that_is_a_folder_is_said_so_in_the_users_language(
     assert said in err
     if lang == "zh_TW":
         assert "Is a directory" not in err
+
+
+def test_a_file_open_in_another_program_on_windows_is_not_called_a_permission_problem() -> None:
+    """Windows refuses a file another program holds open (the export open in Excel) with
+    EACCES: the line read "Permission denied" and IT checked the folder's permissions."""
+    from eservice_desktop.services.machine_errors import environment_error
+
+    held = PermissionError(errno.EACCES, "The process cannot access the file", r"C:\out\a.xlsx")
+    held.winerror = 32  # type: ignore[attr-defined]  # set by Windows, absent elsewhere
+    error = environment_error(held)
+    assert error is not None and "open in another program" in error.message_en
+    assert "其他程式開啟中" in error.message_zh
+    denied = PermissionError(errno.EACCES, "Access is denied", r"C:\out\a.xlsx")
+    denied.winerror = 5  # type: ignore[attr-defined]  # os.replace over a file open in Excel
+    zh, en = os_reason(denied)
+    assert "open in another program" in en and "沒有權限" in zh
+    assert os_reason(PermissionError(errno.EACCES, "x")) == ("沒有權限", "Permission denied")
