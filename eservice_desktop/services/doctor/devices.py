@@ -148,6 +148,15 @@ def check_printers(settings: Settings, printers: Iterable[str] | None = None) ->
     )
 
 
+def _port_key(port: str) -> str:
+    """A serial port's name as the system matches it: on Windows ``com3`` and ``\\\\.\\COM3``
+    open the ``COM3`` pyserial lists (doctor failed them as "does not exist" while the
+    counter read the scanner on them); elsewhere the device path as it is."""
+    if sys.platform != "win32":
+        return port
+    return port.removeprefix("\\\\.\\").upper()
+
+
 def check_scanners(settings: Settings) -> Check:
     title = ("條碼掃描器", "Barcode scanners")
     try:
@@ -164,7 +173,7 @@ def check_scanners(settings: Settings) -> Check:
         )
     facts: dict[str, Any] = {"serial_ports": ports, "configured": settings.scanner_serial_port}
     wanted = settings.scanner_serial_port
-    if wanted and wanted not in ports:
+    if wanted and _port_key(wanted) not in {_port_key(p) for p in ports}:
         return _check(
             "scanners",
             title,

@@ -437,3 +437,22 @@ def test_printers_that_cannot_be_listed_on_windows_are_not_sent_to_cups(
     assert c.status == "warn"
     assert "Get-Printer" in c.detail_en and "lpstat" not in c.detail_en
     assert "Print Spooler" in c.fix_en and "apt" not in c.fix_en
+
+
+def test_a_windows_com_port_is_matched_as_windows_matches_it(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``scanner_serial_port`` "com3" or "\\\\.\\COM3" opens the scanner on Windows, yet doctor
+    failed it: "The configured scanner port com3 does not exist" (pyserial lists "COM3")."""
+    import types
+
+    from serial.tools import list_ports
+
+    listed = [types.SimpleNamespace(device="COM3"), types.SimpleNamespace(device="COM12")]
+    monkeypatch.setattr(list_ports, "comports", lambda: listed)
+    monkeypatch.setattr(sys, "platform", "win32")
+    for port in ("com3", "\\\\.\\COM12", "COM3"):
+        settings.scanner_serial_port = port
+        assert doctor.check_scanners(settings).status == "ok", port
+    settings.scanner_serial_port = "COM4"
+    assert doctor.check_scanners(settings).status == "fail"
