@@ -59,10 +59,17 @@ def check_card_readers() -> Check:
     return _check("card_readers", title, "ok", ("、".join(names), ", ".join(names)), readers=names)
 
 
+#: PowerShell writes a pipe in the console's code page, which holds no Chinese on a Windows
+#: whose system locale is not zh-TW: the names are asked for in UTF-8.
+_GET_PRINTERS: Final = (
+    "[Console]::OutputEncoding = [Text.Encoding]::UTF8; Get-Printer | ForEach-Object Name"
+)
+
+
 def list_printers() -> list[str] | None:
     """Printer queue names, or None when this machine has no way to list them."""
     if sys.platform == "win32":
-        done = _run(["powershell", "-NoProfile", "-Command", "Get-Printer | ForEach-Object Name"])
+        done = _run(["powershell", "-NoProfile", "-Command", _GET_PRINTERS], encoding="utf-8")
         if done is None or done.returncode != 0:
             return None
         return [line.strip() for line in done.stdout.splitlines() if line.strip()]

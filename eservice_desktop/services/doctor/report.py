@@ -101,9 +101,22 @@ def _existing_parent(path: Path) -> Path:
     return path
 
 
-def _run(cmd: list[str], timeout: float = 5.0) -> subprocess.CompletedProcess[str] | None:
+def _run(
+    cmd: list[str], timeout: float = 5.0, encoding: str | None = None
+) -> subprocess.CompletedProcess[str] | None:
+    """A tool's output as text; a byte its encoding lacks reads as U+FFFD. On Windows the
+    system's code page (cp1252) is not the console's (cp850, PowerShell's output): a printer
+    named "Büro" ended doctor in a UnicodeDecodeError traceback."""
     try:
-        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            cmd,
+            capture_output=True,
+            text=True,
+            encoding=encoding,
+            errors="replace",
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
 

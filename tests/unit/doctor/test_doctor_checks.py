@@ -432,7 +432,7 @@ def test_printers_that_cannot_be_listed_on_windows_are_not_sent_to_cups(
     from eservice_desktop.services.doctor import devices
 
     monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setattr(devices, "_run", lambda cmd, timeout=5.0: None)
+    monkeypatch.setattr(devices, "_run", lambda cmd, timeout=5.0, encoding=None: None)
     c = doctor.check_printers(settings)
     assert c.status == "warn"
     assert "Get-Printer" in c.detail_en and "lpstat" not in c.detail_en
@@ -456,3 +456,25 @@ def test_a_windows_com_port_is_matched_as_windows_matches_it(
         assert doctor.check_scanners(settings).status == "ok", port
     settings.scanner_serial_port = "COM4"
     assert doctor.check_scanners(settings).status == "fail"
+
+
+def test_a_tools_output_its_encoding_lacks_does_not_end_doctor(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PowerShell writes in the console's code page (cp850 on a Western Windows), Python read
+    it in the system's (cp1252): a printer named "Büro" ended doctor in a UnicodeDecodeError
+    traceback. Such a byte now reads as U+FFFD, and Windows is asked for UTF-8."""
+    from eservice_desktop.services.doctor import devices
+    from eservice_desktop.services.doctor.report import _run
+
+    done = _run([sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'B\\x81ro \\xff')"])
+    assert done is not None and done.stdout.startswith("B") and "\ufffd" in done.stdout
+    asked: list[tuple[list[str], str | None]] = []
+
+    def run(cmd: list[str], timeout: float = 5.0, encoding: str | None = None) -> None:
+        asked.append((cmd, encoding))
+
+    monkeypatch.setattr(devices, "_run", run)
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert doctor.list_printers() is None
+    assert asked[0][1] == "utf-8" and "UTF8" in asked[0][0][-1]
