@@ -97,7 +97,10 @@ def list_backups(settings: Settings) -> list[BackupInfo]:
 
 def prune(settings: Settings, now: datetime) -> list[Path]:
     """Retention: every backup of the last 48 hours, then the newest of each (Taipei) day for
-    ``backup_keep_days`` days; the newest backup is never removed."""
+    ``backup_keep_days`` days; the newest backup is never removed. One that Windows will not
+    remove while another program has it open waits for the next prune: ``backup now`` said
+    the backup it had just written failed ("Cannot access …", exit 2), and every hourly
+    backup was logged as failed."""
     backups = list_backups(settings)
     keep: set[Path] = {b.path for b in backups[:1]}
     days_kept: set[Any] = set()
@@ -110,9 +113,14 @@ def prune(settings: Settings, now: datetime) -> list[Path]:
         if age <= timedelta(days=settings.backup_keep_days) and day not in days_kept:
             days_kept.add(day)
             keep.add(b.path)
-    removed = [b.path for b in backups if b.path not in keep]
-    for p in removed:
-        p.unlink(missing_ok=True)
+    removed = []
+    for p in (b.path for b in backups if b.path not in keep):
+        try:
+            p.unlink(missing_ok=True)
+        except PermissionError:  # Windows: open elsewhere (copied to a USB disk, scanned)
+            log.warning("old backup not pruned now, open in another program: %s", p.name)
+            continue
+        removed.append(p)
     if removed:
         log.info("backups pruned: %d removed", len(removed))
     return removed

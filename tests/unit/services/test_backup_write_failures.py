@@ -249,3 +249,39 @@ def test_restore_on_windows_while_the_database_is_open_is_refused_as_in_use(
     assert json.loads(out)["error"] == "backup.in_use"
     assert (office / "eservice.sqlite3").read_bytes() == before
     assert not (office / "eservice.sqlite3.restoring").exists()
+
+
+def test_an_old_backup_open_in_another_program_is_pruned_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows refuses to remove a file another program has open (IT copying the backups to a
+    USB disk): the prune after ``backup now`` raised, so the backup just written was reported
+    as failed (exit 2) and every hourly one logged "scheduled backup failed"."""
+    from datetime import UTC, datetime, timedelta
+
+    from eservice_desktop.config import Settings
+    from eservice_desktop.services import backup_files
+
+    settings = Settings(data_dir=tmp_path)
+    folder = backup_files.backup_dir(settings)
+    folder.mkdir()
+    now = datetime(2026, 12, 4, 6, 0, tzinfo=UTC)
+    prefix = f"eservice-{settings.office_code}-{settings.device_id}-hourly-"
+    names = [
+        folder / f"{prefix}{(now - timedelta(days=d)).strftime('%Y%m%dT%H%M%SZ')}.sqlite3"
+        for d in (0, 400, 401)
+    ]
+    for p in names:
+        p.write_bytes(b"x")
+    held, real_unlink = names[1], Path.unlink
+
+    def unlink(self: Path, missing_ok: bool = False) -> None:
+        if self == held:
+            raise PermissionError(13, "The process cannot access the file", str(self))
+        real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", unlink)
+    assert backup_files.prune(settings, now) == [names[2]]
+    assert held.exists() and names[0].exists() and not names[2].exists()
+    monkeypatch.setattr(Path, "unlink", real_unlink)  # closed there: the next prune takes it
+    assert backup_files.prune(settings, now) == [held]
