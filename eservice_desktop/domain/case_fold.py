@@ -363,10 +363,30 @@ def _track_payment_wait(s: CaseState, at: datetime) -> None:
         s.__dict__.update(pauses=pauses, payment_wait_since=None)
 
 
+#: Events whose refusal by the county means the act did not happen: a void, a refund the
+#: county refused (another counter voided the receipt first) counts on no drawer and in no
+#: balance here either, once the ``case.conflict_recorded`` note of it is in the stream.
+UNDONE_WHEN_REFUSED: frozenset[str] = frozenset(
+    {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED}
+)
+
+
+def refused_ids(events: Iterable[ev.Event]) -> set[str]:
+    """The events the stream's conflict notes say the county refused, of the undone kinds."""
+    return {
+        str(e.payload.get("event_id", ""))
+        for e in events
+        if e.type == ev.CONFLICT_RECORDED and e.payload.get("event_type") in UNDONE_WHEN_REFUSED
+    }
+
+
 def project(events: Iterable[ev.Event]) -> CaseState:
+    stream = list(events)
+    refused = refused_ids(stream)
     state: CaseState | None = None
-    for e in events:
-        state = apply(state, e)
+    for e in stream:
+        if e.event_id not in refused or e.type not in UNDONE_WHEN_REFUSED:
+            state = apply(state, e)
     if state is None:
         raise case_not_found()
     return state

@@ -48,8 +48,11 @@ from eservice_desktop.services.payments_receipts import aware, states_at_payment
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
+from eservice_desktop.storage.models_sync import SyncConflictRow
 
 _VOIDS = (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED)
+#: Not a void or refund the county refused (services/refused.py): it counts on no drawer.
+_DONE = EventRow.event_id.not_in(select(SyncConflictRow.event_id))
 log = logging.getLogger("eservice.closing")
 
 
@@ -133,7 +136,9 @@ def _first_voids(
         for r in s.scalars(select(ReceiptRow).where(among(ReceiptRow.case_id, case_ids)))
     }
     by_payment = {r.payment_id: r.number for r in receipts.values()}
-    stmt = select(EventRow).where(EventRow.type.in_(_VOIDS), among(EventRow.case_id, case_ids))
+    stmt = select(EventRow).where(
+        EventRow.type.in_(_VOIDS), among(EventRow.case_id, case_ids), _DONE
+    )
     out: dict[str, EventRow] = {}
     for e in s.scalars(stmt.order_by(EventRow.seq)):
         number = e.payload.get("receipt_number") or by_payment.get(
@@ -153,6 +158,7 @@ def _voids(
     start, end = day_bounds(day)
     here = select(EventRow.case_id).where(
         EventRow.type.in_(_VOIDS),
+        _DONE,
         EventRow.office == office,
         EventRow.at >= start,
         EventRow.at < end,
@@ -194,6 +200,7 @@ def _day_rows(app: App, day: date, dev: str | None) -> _DayRows:
         rows = list(s.scalars(stmt.order_by(ReceiptRow.device, ReceiptRow.seq)))
         ev_stmt = select(EventRow).where(
             EventRow.type == ev.PAYMENT_REFUNDED,
+            _DONE,
             EventRow.office == office,
             EventRow.at >= start,
             EventRow.at < end,

@@ -47,7 +47,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
-from eservice_desktop.services import projections
+from eservice_desktop.services import projections, refused
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
@@ -173,6 +173,8 @@ def ingest(
         raise
     except _MALFORMED as e:
         raise _refusal(event, e).error() from e
+    if refused.undoes(event):  # the county refused a void or refund: not done, anywhere
+        new = refused.state_without_refused(session, event)
     now = app.now()
     if origin == "local":
         # this device's chain (domain/chain.py): one sha256, and its head moved in this

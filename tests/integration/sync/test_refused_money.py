@@ -1,0 +1,49 @@
+"""Two counters of one office that act on the same receipt offline, then sync (two devices
+against a real county server): the county takes the first void or refund pushed and refuses the
+other counter's; the refused one is done nowhere — not in the case, not in the receipt, not on
+any drawer — so every counter's closing of the day shows the same office-wide figures, and the
+refusing counter's closing lists it as a conflict to settle."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from approvals_support import add_accounts, supervisor_approval
+from sync_helpers import CountyServer, sync_now
+from test_drawer_closing import AMOUNT, _paid_on_02
+
+from eservice_desktop.services import cases, daily_closing, payments
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.conflicts import open_conflicts
+
+
+def _drawers(app: App) -> tuple[int, int, int]:
+    day = cases.today(app)
+    return (
+        daily_closing.closing(app, day, "01").cash_expected,
+        daily_closing.closing(app, day, "02").cash_expected,
+        daily_closing.closing(app, day, None).cash_expected,
+    )
+
+
+def _race(d1: App, d2: App) -> None:
+    """01 pushes its act first; 02's is refused; then both pull."""
+    sync_now(d1)
+    sync_now(d2)
+    sync_now(d1)
+    sync_now(d2)
+
+
+def test_void_on_both_counters_counts_once_on_01(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    payments.void_receipt(d2, receipt, "金額誤收", approval=supervisor_approval())
+    _race(d1, d2)
+    assert open_conflicts(d1) == [] and len(open_conflicts(d2)) == 2
+    # the receipt was voided on 01 (its money left drawer 01), on every counter alike
+    assert _drawers(d1) == _drawers(d2) == (-AMOUNT, AMOUNT, 0)
+    two = daily_closing.closing(d2, cases.today(d2), "02")
+    assert [(r.number, r.status, r.voided_by) for r in two.receipts] == [(receipt, "void", "01")]
