@@ -47,3 +47,33 @@ def test_void_on_both_counters_counts_once_on_01(
     assert _drawers(d1) == _drawers(d2) == (-AMOUNT, AMOUNT, 0)
     two = daily_closing.closing(d2, cases.today(d2), "02")
     assert [(r.number, r.status, r.voided_by) for r in two.receipts] == [(receipt, "void", "01")]
+
+
+def test_refund_on_02_of_a_receipt_01_voided_counts_nowhere(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    payments.refund(d2, receipt, AMOUNT, "溢收退還", approval=supervisor_approval())
+    _race(d1, d2)
+    assert len(open_conflicts(d2)) == 1
+    assert _drawers(d1) == _drawers(d2) == (-AMOUNT, AMOUNT, 0)
+    two = daily_closing.closing(d2, cases.today(d2), "02")
+    assert (two.refunded, two.refunds) == (0, [])
+    assert [(r.status, r.refunded) for r in two.receipts] == [("void", 0)]
+
+
+def test_full_refund_on_both_counters_counts_once(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    payments.refund(d1, receipt, AMOUNT, "溢收退還", approval=supervisor_approval())
+    payments.refund(d2, receipt, AMOUNT, "溢收退還", approval=supervisor_approval())
+    _race(d1, d2)
+    assert len(open_conflicts(d2)) == 1
+    assert _drawers(d1) == _drawers(d2) == (-AMOUNT, AMOUNT, 0)
+    assert [r.refunded for r in daily_closing.closing(d2, cases.today(d2), "02").receipts] == [
+        AMOUNT
+    ]
