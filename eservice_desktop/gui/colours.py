@@ -41,9 +41,24 @@ def on_palette(colour: str, palette: QPalette | None = None) -> str:
     return ON_DARK.get(colour.lower(), colour) if is_dark(palette) else colour
 
 
+#: The sheet as the page set it, and as it was rewritten, kept on the widget: dark mode switched
+#: off while the window is open takes the sheet back (two light colours share one dark one).
+_AS_SET, _REWRITTEN = "eservice_sheet_as_set", "eservice_sheet_rewritten"
+
+
 def fit_sheet(widget: QWidget) -> None:
-    """Rewrites the widget's style sheet with the dark palette's colours (on a dark palette;
-    the rewritten sheet holds none of the light ones, so it is done once)."""
+    """Rewrites the widget's style sheet with the dark palette's colours on a dark palette (the
+    rewritten sheet holds none of the light ones, so it is done once), and puts the sheet as it
+    was set back on a light one: switched back to light mode, the window kept the pale
+    counterparts (#ff8a80 on white, 2.6:1)."""
     sheet = widget.styleSheet()
-    if sheet and _LIGHT.search(sheet) and is_dark(widget.palette()):
-        widget.setStyleSheet(_LIGHT.sub(lambda m: ON_DARK[m.group(0).lower()], sheet))
+    if not sheet:
+        return
+    if is_dark(widget.palette()):
+        if _LIGHT.search(sheet):
+            rewritten = _LIGHT.sub(lambda m: ON_DARK[m.group(0).lower()], sheet)
+            widget.setProperty(_AS_SET, sheet)
+            widget.setProperty(_REWRITTEN, rewritten)
+            widget.setStyleSheet(rewritten)
+    elif sheet == widget.property(_REWRITTEN):
+        widget.setStyleSheet(str(widget.property(_AS_SET)))

@@ -141,6 +141,9 @@ def test_on_a_dark_palette_refusals_and_the_queue_are_drawn_light() -> None:
         model.set_items([_item("overdue", 0)])
         brush = model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole)
         assert brush.color().name() == "#ff8a80"
+        qt_app.setPalette(before)  # dark mode switched off with the window open
+        QApplication.processEvents()
+        assert label.styleSheet() == "color: #b00020; font-weight: bold;"  # not #ff8a80 on white
         label.deleteLater()
     finally:
         qt_app.setPalette(before)
