@@ -65,14 +65,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         app.close()
 
     def text() -> str:  # times in Taipei with the ROC year, as the counter shows them
-        return (
-            "\n".join(
-                f"{d['kind'].upper()} {d['issuer']}  #{d['crl_number']}  "
-                f"next {roc_text(d['next_update'] or '—')}  "
-                f"{'fresh' if d['fresh'] else 'STALE'}"
-                for d in lists
-            )
-            or "no CRL cached"
+        nxt = say(args, "下次更新", "next")
+        fresh, stale = say(args, "有效", "fresh"), say(args, "已逾期，請更新", "STALE")
+        return "\n".join(
+            f"{d['kind'].upper()} {d['issuer']}  #{d['crl_number']}  "
+            f"{nxt} {roc_text(d['next_update'] or '—')}  "
+            f"{fresh if d['fresh'] else stale}"
+            for d in lists
+        ) or say(
+            args, "尚無快取的憑證廢止清單（執行 crl update）", "no CRL cached (run crl update)"
         )
 
     emit(args, {"lists": lists}, text)

@@ -28,8 +28,22 @@ def test_crl_status_text_shows_taipei_roc_times(
     monkeypatch.setattr(identity, "crl_status", lambda app: lists)
     code, out, err = run_main(["crl", "status"], {"ESERVICE_DATA_DIR": str(tmp_path)})
     assert code == 0, err
-    assert "next 115/03/11 10:00  fresh" in out and "2026" not in out
-    assert "next —  STALE" in out
+    assert "下次更新 115/03/11 10:00  有效" in out and "2026" not in out
+    assert "下次更新 —  已逾期，請更新" in out and "next" not in out  # zh-TW: no English left
+    code, out, err = run_main(
+        ["crl", "status", "--lang", "en"], {"ESERVICE_DATA_DIR": str(tmp_path)}
+    )
+    assert code == 0, err
+    assert "next 115/03/11 10:00  fresh" in out and "next —  STALE" in out
+
+
+def test_crl_status_with_no_list_says_so_in_the_users_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It said "no CRL cached" in English at a zh-TW counter.
+    monkeypatch.setattr(identity, "crl_status", lambda app: [])
+    _, out, _ = run_main(["crl", "status"], {"ESERVICE_DATA_DIR": str(tmp_path)})
+    assert out.strip() == "尚無快取的憑證廢止清單（執行 crl update）"
 
 
 def test_card_read_text_shows_roc_birth_and_a_wrong_check_digit(
