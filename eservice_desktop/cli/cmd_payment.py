@@ -6,7 +6,6 @@ A refund and a fee reduction or exemption need a supervisor's approval: ``--appr
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.cli.common import (
@@ -23,7 +22,6 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import roc_second
 from eservice_desktop.domain.text_values import os_reason
 
 if TYPE_CHECKING:
@@ -151,7 +149,6 @@ def cmd_record(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         if args.method == "online":  # only what the county reported: online_by_hand
-            _check_not_future(authorised, app.now())
             result = online_by_hand.record_online_by_hand(
                 app,
                 args.case_number,
@@ -174,19 +171,6 @@ def cmd_record(args: argparse.Namespace) -> int:
         app.close()
     emit(args, result.to_json(), _line(args, result))
     return 0
-
-
-def _check_not_future(authorised: datetime | None, now: datetime) -> None:
-    """An authorisation typed for tomorrow was taken: the receipt said 授權時間 of a time to
-    come and the reconciliation listed the payment on that day's statement."""
-    if authorised is not None and authorised > now:
-        given, current = roc_second(authorised), roc_second(now)
-        raise DomainError(
-            "time.future",
-            f"授權時間不可晚於現在（授權時間 {given}，現在 {current}）",
-            f"The authorisation time cannot be in the future (authorised {given}, now {current})",
-            "authorised_at",
-        )
 
 
 def _online_only(args: argparse.Namespace) -> None:
@@ -259,7 +243,6 @@ def _not_applied(args: argparse.Namespace, o: dict[str, Any]) -> str:
 
 def cmd_settle_import(args: argparse.Namespace) -> int:
     from eservice_desktop.domain import settlement_file as sf
-    from eservice_desktop.domain.errors import DomainError
     from eservice_desktop.services import settlement
 
     try:

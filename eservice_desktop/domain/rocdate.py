@@ -156,6 +156,24 @@ def roc_second(moment: datetime) -> str:
     return f"{format_roc(local.date(), 'short')} {local:%H:%M:%S}"
 
 
+def refuse_time_to_come(
+    at: datetime, now: datetime, field: str, what: tuple[str, str, str]
+) -> None:
+    """A time typed for later than now is refused, naming both times as the counter shows them
+    (``time.future``): a case "received" tomorrow was missing from today's list, an
+    authorisation of a day to come went on that day's reconciliation. ``what``: the time's name
+    in zh-TW and English, and the English verb (``("收件時間", "receipt", "received")``)."""
+    if at > now:
+        given, current = roc_second(at), roc_second(now)
+        zh, en, verb = what
+        raise DomainError(
+            "time.future",
+            f"{zh}不可晚於現在（{zh} {given}，現在 {current}）",
+            f"The {en} time cannot be in the future ({verb} {given}, now {current})",
+            field,
+        )
+
+
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ISO_MONTH = re.compile(r"\d{4}-(\d{2})")
 _ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?")

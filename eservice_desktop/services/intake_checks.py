@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from eservice_desktop.domain import values
 from eservice_desktop.domain.catalogue import Catalogue, FieldSpec, Office, Service
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import roc_second
+from eservice_desktop.domain.rocdate import refuse_time_to_come
 from eservice_desktop.services import fees
 
 if TYPE_CHECKING:
@@ -60,14 +60,7 @@ def received_at_errors(req: IntakeRequest, now: datetime) -> dict[str, DomainErr
         return {}
     try:
         at = values.check_time(req.received_at, "received_at")
-        if at > now:
-            given, current = roc_second(at), roc_second(now)
-            raise DomainError(
-                "time.future",
-                f"收件時間不可晚於現在（收件時間 {given}，現在 {current}）",
-                f"The receipt time cannot be in the future (received {given}, now {current})",
-                "received_at",
-            )
+        refuse_time_to_come(at, now, "received_at", ("收件時間", "receipt", "received"))
     except DomainError as e:
         return {"received_at": DomainError(e.code, e.message_zh, e.message_en, "received_at")}
     return {}

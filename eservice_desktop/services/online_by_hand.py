@@ -27,6 +27,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.rocdate import refuse_time_to_come
 from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App
@@ -50,11 +51,14 @@ def record_online_by_hand(
     id, on this case, for this amount; refused when the office holds no such payment."""
     require(app, Action.RECORD_PAYMENT)
     payments.online_tool(payment_tool)  # the options are checked as before
+    # the county's notice has the time, a typed one proves nothing; one to come is refused
+    refuse_time_to_come(
+        authorised_at, app.now(), "authorised_at", ("授權時間", "authorisation", "authorised")
+    )
     txn = transaction_id(payment_id or "", reference)
     if not txn:
         raise unknown_transaction("")
     payments.check_online_ids(payment_id or txn, reference)
-    del authorised_at  # the county's notice has the time; a typed one proves nothing
     with app.reading() as s:
         case_id = cases.resolve_case_id(s, case_number)
         own = _own_receipt(s, case_id, txn)  # typed by its reference or by its payment id
