@@ -23,9 +23,9 @@ class Offline(SyncError):
     """Could not reach the server (refused, reset, timeout)."""
 
 
-class ServerError(SyncError):
-    """The server answered 5xx or something unreadable; ``words``: the county's reason (its
-    code, zh-TW and English) when it gave one (its database unavailable, ``server.database``)."""
+class _CountyWords(SyncError):
+    """An answer the county may give its reason for: ``words``, its code, zh-TW and English
+    (docs/protocol.md), kept as ``code``, ``message_zh`` and ``message_en``."""
 
     def __init__(
         self,
@@ -35,6 +35,11 @@ class ServerError(SyncError):
     ) -> None:
         super().__init__(detail, status)
         self.code, self.message_zh, self.message_en = words or ("", "", "")
+
+
+class ServerError(_CountyWords):
+    """The server answered 5xx or something unreadable, with the county's reason when it gave
+    one (its database unavailable, ``server.database``)."""
 
 
 class AuthError(SyncError):
@@ -49,20 +54,11 @@ class ConfigError(SyncError):
     transient = False
 
 
-class RequestRefused(SyncError):
-    """4xx other than auth: a bug or a version mismatch; retrying will not help. ``words``:
-    the county's reason (its code, zh-TW and English; docs/protocol.md) when it gave one."""
+class RequestRefused(_CountyWords):
+    """4xx other than auth: a bug or a version mismatch; retrying will not help. The county's
+    reason when it gave one."""
 
     transient = False
-
-    def __init__(
-        self,
-        detail: str = "",
-        status: int | None = None,
-        words: tuple[str, str, str] | None = None,
-    ) -> None:
-        super().__init__(detail, status)
-        self.code, self.message_zh, self.message_en = words or ("", "", "")
 
 
 class WrongOffice(RequestRefused):
