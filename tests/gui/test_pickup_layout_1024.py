@@ -7,6 +7,8 @@ and the list keeps room for its headers and whole case numbers, in both language
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -44,18 +46,16 @@ def shows_whole(label: QLabel) -> bool:
     return QFontMetrics(label.font()).horizontalAdvance(label.text()) <= label.width()
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("lang", ["en", "zh_TW"])
-def test_the_ready_list_keeps_its_room_beside_a_case(
+@contextmanager
+def desk_at(
     qtbot: QtBot, ctx: GuiContext, qapp: QApplication, lang: str, page: tuple[int, int]
-) -> None:
+) -> Iterator[tuple[QScrollArea, PickupDesk]]:
+    """The desk in the window's holder of a page at ``page``, in ``lang`` with the screen's
+    font; the font, the translators and the desk put back afterwards."""
     before = qapp.font()
     install_screen_font(qapp)
     translators = install_translators(qapp, lang) if lang == "en" else []
     ctx.lang = lang
-    county = County()
-    pickup_keys.import_county_keys(ctx.app, county.document())
-    _number, token = ready_case(ctx.app, county, **LONG_NAME)  # type: ignore[arg-type]
     holder = QScrollArea()
     qtbot.addWidget(holder)
     desk = create_page(ctx)
@@ -66,6 +66,25 @@ def test_the_ready_list_keeps_its_room_beside_a_case(
         holder.resize(*page)
         holder.show()
         qtbot.waitExposed(holder)
+        yield holder, desk
+    finally:
+        holder.takeWidget()
+        desk.on_closing()
+        desk.close()
+        ctx.tasks.wait_idle()
+        remove_translators(qapp, translators)
+        qapp.setFont(before)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("lang", ["en", "zh_TW"])
+def test_the_ready_list_keeps_its_room_beside_a_case(
+    qtbot: QtBot, ctx: GuiContext, qapp: QApplication, lang: str, page: tuple[int, int]
+) -> None:
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    _number, token = ready_case(ctx.app, county, **LONG_NAME)  # type: ignore[arg-type]
+    with desk_at(qtbot, ctx, qapp, lang, page) as (holder, desk):
         table = desk.ready_table
         qtbot.waitUntil(lambda: table.rowCount() == 1)
         desk.scan(token)
@@ -86,13 +105,6 @@ def test_the_ready_list_keeps_its_room_beside_a_case(
             right = label.mapTo(case_side, QPoint(label.width(), 0)).x()
             assert right <= case_side.width(), key
         assert isinstance(desk.case_labels["service_name"], WrappedLabel)
-    finally:
-        holder.takeWidget()
-        desk.on_closing()
-        desk.close()
-        ctx.tasks.wait_idle()
-        remove_translators(qapp, translators)
-        qapp.setFont(before)
 
 
 def test_a_wrapped_label_gives_back_the_lines_it_no_longer_needs(qtbot: QtBot) -> None:
@@ -119,23 +131,10 @@ def test_a_long_verdict_in_english_leaves_the_desk_unscrolled_at_1024(
     ID B12345****: check the ID card's photo against the person, then hand over.」) made the
     page 22 px taller than its place at 1024×768; it scrolled, 重新整理 cut under the list.
     A verdict past three lines is set in 13 pt; a short one keeps 16 pt."""
-    before = qapp.font()
-    install_screen_font(qapp)
-    translators = install_translators(qapp, "en")
-    ctx.lang = "en"
     county = County()
     pickup_keys.import_county_keys(ctx.app, county.document())
     ready_case(ctx.app, county, "1234", applicant_id="B123456780", **LONG_NAME)  # type: ignore[arg-type]
-    holder = QScrollArea()
-    qtbot.addWidget(holder)
-    desk = create_page(ctx)
-    assert isinstance(desk, PickupDesk)
-    try:
-        holder.setWidgetResizable(True)
-        holder.setWidget(desk)
-        holder.resize(*PAGES[0])
-        holder.show()
-        qtbot.waitExposed(holder)
+    with desk_at(qtbot, ctx, qapp, "en", PAGES[0]) as (holder, desk):
         assert desk.message_label.point_size() == 16  # 「Scan the code …」
         desk.id_edit.setText("B123456780")
         desk.look_up_id()
@@ -145,10 +144,3 @@ def test_a_long_verdict_in_english_leaves_the_desk_unscrolled_at_1024(
         assert desk.message_label.point_size() == 13
         assert not holder.verticalScrollBar().isVisible(), holder.verticalScrollBar().maximum()
         assert shows_whole(desk.message_label)
-    finally:
-        holder.takeWidget()
-        desk.on_closing()
-        desk.close()
-        ctx.tasks.wait_idle()
-        remove_translators(qapp, translators)
-        qapp.setFont(before)
