@@ -45,16 +45,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+_MNEMONIC = re.compile(r"&([^&\s])")
 _MNEMONIC_GROUP = re.compile(r"\s*[(（]&[^&\s][)）]")
+#: A key a label shows in its text: ``(F9)``, ``（Ctrl+Enter）``, a trailing `` F6``.
+SHOWN_KEY = re.compile(r"\s*(?:[(（]((?:F\d{1,2})|(?:Ctrl|Alt|Shift)\+[^)）]+)[)）]|\s(F\d{1,2})$)")
 _TAGS = re.compile(r"<[^>]+>")
 
 
+def plain(text: str) -> str:
+    """A label as read aloud: no mnemonic marks, no ``(&B)``, no key shown in it (the key list
+    of 說明 ▸ 鍵盤快速鍵 and the screen reader's names read labels alike)."""
+    text = SHOWN_KEY.sub("", _MNEMONIC_GROUP.sub("", text))
+    return _MNEMONIC.sub(r"\1", text).replace("&&", "&").replace("…", "").strip()
+
+
 def spoken(text: str) -> str:
-    """A label's text as a name: without its Alt key ("申請人證號(&I)" -> "申請人證號",
-    "&Name" -> "Name"), markup, or a trailing colon."""
-    text = _MNEMONIC_GROUP.sub("", _TAGS.sub(" ", text))
-    text = re.sub(r"&(.)", r"\1", text)
-    return " ".join(text.split()).rstrip(":：").strip()
+    """A label's text as a name: :func:`plain` ("申請人證號(&I)" -> "申請人證號", "&Name" ->
+    "Name"), without markup or a trailing colon."""
+    return " ".join(plain(_TAGS.sub(" ", text)).split()).rstrip(":：").strip()
 
 
 def name(widget: QWidget, text: str, description: str = "") -> None:

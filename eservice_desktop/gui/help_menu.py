@@ -34,27 +34,18 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop import __version__
+from eservice_desktop.gui.accessible import SHOWN_KEY, plain
 from eservice_desktop.gui.dialog_fit import open_at
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
 
 _MNEMONIC = re.compile(r"&([^&\s])")
-_SHOWN_KEY = re.compile(
-    r"\s*(?:[(（]((?:F\d{1,2})|(?:Ctrl|Alt|Shift)\+[^)）]+)[)）]|\s(F\d{1,2})$)"
-)
 _TAB_KEY = re.compile(r"\s*(Alt\+\d)\s*$")
-_MNEMONIC_SUFFIX = re.compile(r"\s*[(（]&[^&\s][)）]")
 
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("HelpMenu", text)
-
-
-def plain(text: str) -> str:
-    """A label as read aloud: no mnemonic marks, no ``(&B)``, no key shown in it."""
-    text = _SHOWN_KEY.sub("", _MNEMONIC_SUFFIX.sub("", text))
-    return _MNEMONIC.sub(r"\1", text).replace("&&", "&").replace("…", "").strip()
 
 
 def _mnemonic(text: str) -> str | None:
@@ -78,7 +69,7 @@ def page_keys(page: QWidget) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for button in page.findChildren(QAbstractButton):
         if button.isVisibleTo(page) and button.text():  # one waiting for a case too
-            shown = _SHOWN_KEY.search(button.text())
+            shown = SHOWN_KEY.search(button.text())
             keys = [k for k in (shown.groups() if shown else ()) if k]
             keys += [m] if (m := _mnemonic(button.text())) else []
             out += [(key, plain(button.text())) for key in keys]
