@@ -25,19 +25,26 @@ def bad_settings(where: str, why: str, why_en: str | None = None) -> Exception:
     )
 
 
-def settings_text(data: bytes) -> str:
-    """settings.json's text. Windows tools save it with a byte order mark: Notepad's "UTF-8
-    with BOM", PowerShell 5's ``Set-Content -Encoding UTF8`` (UTF-8 with BOM) and its ``>``
-    (UTF-16); such a file, right in the editor, stopped the program with 「不是 JSON：第 1
-    行」. Without a mark it is UTF-8, as the program writes it."""
+def by_byte_order_mark(data: bytes) -> tuple[bytes, str | None]:
+    """A file as Windows tools save it: its bytes without the byte order mark, and the codec
+    the mark names (None: no mark). Notepad's "UTF-8 with BOM", PowerShell 5's
+    ``Set-Content -Encoding UTF8`` and its ``>`` (UTF-16) put one on settings.json and on the
+    escrowed database key alike (``cli/cmd_db.key_text``)."""
     for bom, codec in (
         (codecs.BOM_UTF8, "utf-8"),
         (codecs.BOM_UTF16_LE, "utf-16-le"),
         (codecs.BOM_UTF16_BE, "utf-16-be"),
     ):
         if data.startswith(bom):
-            return data[len(bom) :].decode(codec)
-    return data.decode("utf-8")
+            return data[len(bom) :], codec
+    return data, None
+
+
+def settings_text(data: bytes) -> str:
+    """settings.json's text: a file marked by a Windows tool, right in the editor, stopped the
+    program with 「不是 JSON：第 1 行」. Without a mark it is UTF-8, as the program writes it."""
+    rest, codec = by_byte_order_mark(data)
+    return rest.decode(codec or "utf-8")
 
 
 def stored(file: Path) -> dict[str, Any]:

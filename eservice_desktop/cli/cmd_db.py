@@ -108,10 +108,10 @@ def key_text(data: bytes) -> str:
     """The key file's text. Windows editors and shells save the escrowed key with a byte order
     mark: Notepad's UTF-8, and PowerShell 5's ``db key export > key.txt`` UTF-16; such a file
     was refused as malformed. Anything else is read as ASCII (the rest is malformed)."""
-    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
-        if data.startswith(bom):
-            return data[len(bom) :].decode(codec, errors="replace")
-    return data.removeprefix(b"\xef\xbb\xbf").decode("ascii", errors="replace")
+    from eservice_desktop.settings_file import by_byte_order_mark
+
+    rest, codec = by_byte_order_mark(data)
+    return rest.decode(codec if codec and codec != "utf-8" else "ascii", errors="replace")
 
 
 def cmd_current(args: argparse.Namespace) -> int:

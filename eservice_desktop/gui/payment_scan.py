@@ -39,9 +39,8 @@ def _active(page: PaymentPage) -> bool:
 
 
 def _scanned(page: PaymentPage, text: str) -> None:
-    page.case_edit.setText(text)
     page.case_edit.setFocus()
-    page.load(text)
+    page.load(text)  # shows the number in 案號 as it loads
 
 
 def kept(screen: PaymentScreen, kept: tuple[str, frozenset[str]]) -> tuple[str, frozenset[str]]:
