@@ -32,6 +32,7 @@ from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
 from eservice_desktop.services.sync.clock import learn_clock
 from eservice_desktop.services.sync.inbox import apply_page, park_unparsed
+from eservice_desktop.services.sync.parked_retry import retry_parked
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
 from eservice_desktop.services.sync.push import push_all
@@ -61,6 +62,9 @@ class RoundResult:
     access: int = 0
     #: Operator records the county provisioned this round.
     operators: int = 0
+    #: Pulled events an earlier build set aside, applied by this one (services/sync/
+    #: parked_retry.py).
+    unparked: int = 0
     server_time: str = ""
     clock_offset_s: float = 0.0
     more: bool = False
@@ -117,6 +121,7 @@ def _round(
     push()
     result.access = _push_access(app, client)
     result.attachments = upload_attachments(app, client)
+    result.unparked = retry_parked(app)  # before the pull: what this build sets aside stays
     pulled = _pull_all(app, client, result, pull_progress)
     if result.conflicts:
         push()  # the conflict notes

@@ -1,0 +1,126 @@
+"""A pulled event set aside by an earlier build is tried again, once, by the next build: what it
+can apply now leaves the quarantine (after a county upgrade, the counters' events of a type they
+did not know yet stayed out of their cases for good)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+from sync_helpers import CountyServer, enrol, new_case, sync_now
+
+from eservice_desktop.county.store import FeedRow, make_engine, utcnow
+from eservice_desktop.county_link.protocol import WireEvent
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.events import Actor, Event
+from eservice_desktop.services import cases, sync
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.inbox import park_unreadable
+from eservice_desktop.services.sync.parked_retry import STATE, reader_build
+from eservice_desktop.services.sync.state import get_state, set_state
+
+
+def _into_feed(county: CountyServer, office: str, event: Event) -> None:
+    """Straight into an office's feed, past the county's own checks (as a county of a newer
+    build sends what this build cannot take)."""
+    engine = make_engine(county.db_url)
+    try:
+        with Session(engine) as s, s.begin():
+            s.add(
+                FeedRow(
+                    office=office,
+                    kind="event",
+                    case_id=event.case_id,
+                    source=None,
+                    data=WireEvent.of(event).model_dump(mode="json"),
+                    created_at=utcnow(),
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def _earlier_build(app: App) -> None:
+    """What the build before this one left in ``sync_state`` after its last round."""
+    with app.transaction() as s:
+        set_state(s, STATE, reader_build("0.0.9", frozenset({ev.RECEIVED})), app.now())
+
+
+def test_a_new_build_takes_in_what_an_earlier_one_set_aside(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01, h03 = office("H01", "01", sqlite_county.url), office("H03", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    enrol(h03, sqlite_county)
+    number = new_case(h01, pickup_office="H03")
+    case_id = cases.load_case(h01, number).case_id
+    supplement = Actor("H01", "01", "clerk01").event(
+        case_id, ev.SUPPLEMENT_REQUESTED, h01.now(), {"reason": "缺少委託書", "items": []}
+    )
+    _into_feed(sqlite_county, "H03", supplement)  # ahead of its case: H03 cannot apply it
+    sync_now(h03)
+    assert [q.event_id for q in sync.quarantined(h03)] == [supplement.event_id]
+    sync_now(h01)
+    arrived = sync_now(h03)  # the case arrives; the same build does not try again
+    assert arrived.unparked == 0 and sync.status(h03)["quarantined"] == 1
+    assert cases.load_case(h03, number).supplement_reason == ""
+
+    _earlier_build(h03)
+    upgraded = sync_now(h03)
+    assert upgraded.unparked == 1 and upgraded.to_json()["unparked"] == 1
+    assert sync.status(h03)["quarantined"] == 0
+    assert cases.load_case(h03, number).supplement_reason == "缺少委託書"
+    with h03.reading() as s:
+        assert get_state(s, STATE) == reader_build()
+    assert sync_now(h03).unparked == 0  # once per build
+
+
+def test_what_a_new_build_still_cannot_take_stays_aside(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    orphan = Actor("H01", "01", "clerk01").event(
+        "01900000-0000-7000-8000-000000000001",
+        ev.SUPPLEMENT_REQUESTED,
+        h03.now(),
+        {"reason": "缺少委託書", "items": []},
+    )
+    _into_feed(sqlite_county, "H03", orphan)  # a case H03 never receives
+    sync_now(h03)
+    _earlier_build(h03)
+
+    assert sync_now(h03).unparked == 0
+    [row] = sync.quarantined(h03, "en")
+    assert row.event_id == orphan.event_id and row.reason_code == "case.not_found"
+    assert sync.status(h03)["last_error"] is None
+
+
+def test_the_reader_changes_with_the_types_it_knows() -> None:
+    assert reader_build() == reader_build()
+    assert reader_build() != reader_build(types=frozenset({ev.RECEIVED}))
+    assert reader_build() != reader_build(version="0.0.9")
+
+
+def test_an_event_an_earlier_build_could_not_read_is_read_now(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01, h03 = office("H01", "01", sqlite_county.url), office("H03", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    enrol(h03, sqlite_county)
+    number = new_case(h01, pickup_office="H03")
+    sync_now(h01)
+    sync_now(h03)
+    case_id = cases.load_case(h03, number).case_id
+    later = Actor("H01", "01", "clerk01").event(
+        case_id, ev.SUPPLEMENT_REQUESTED, h01.now(), {"reason": "缺少印章", "items": []}
+    )
+    wire = WireEvent.of(later).model_dump(mode="json")
+    with h03.transaction() as s:  # as the build before, which did not know the type, left it
+        park_unreadable(h03, s, 99, wire, "ValidationError")
+        park_unreadable(h03, s, 100, {**wire, "event_id": "cut"}, "ValidationError")
+    _earlier_build(h03)
+
+    assert sync_now(h03).unparked == 1
+    assert cases.load_case(h03, number).supplement_reason == "缺少印章"
+    assert [q.event_id for q in sync.quarantined(h03)] == ["cut"]
