@@ -56,6 +56,17 @@ if TYPE_CHECKING:  # the round's result, which the push counts into (round.py im
     from eservice_desktop.services.sync.round import Progress, RoundResult
 
 
+class CountyCannotRead(Exception):
+    """The county refused whole a body of events each of which this build's wire model
+    takes: the county is older than this counter (an event type it does not know yet). The
+    events wait in the outbox for its upgrade; ``refused`` is its answer, ``event`` the one
+    event it refused alone (None while a batch of several is being cut down to it)."""
+
+    def __init__(self, refused: RequestRefused, event: Event | None) -> None:
+        super().__init__(str(refused))
+        self.refused, self.event = refused, event
+
+
 @dataclass
 class _Tally:
     """Progress of one push: events acknowledged and the outbox size at its start."""
@@ -198,18 +209,25 @@ def _push_serially(
     """The serial path, each batch read, sent and applied before the next is read: first
     ``refused`` (a batch the county refused whole) taken apart, then the rest of the outbox,
     each batch sent whole and taken apart when refused."""
-    batch, whole = refused, False
+    batch, whole, cut = refused, False, False
     while batch:
         with collection_paused():
             tally.sending(len(batch))
             asked = base_now(app)
-            sent = _send_batch(app, client, batch, result, whole=whole)
+            try:
+                sent = _send_batch(app, client, batch, result, whole=whole)
+            except CountyCannotRead:
+                if len(batch) == 1:
+                    raise
+                # what comes before the event it cannot read goes now, half by half
+                batch, whole, cut = batch[: len(batch) // 2], False, True
+                continue
             if sent is not None:
                 good, response = sent
                 _apply(app, good, _Answer(response, asked, base_now(app)), result, tally)
-        if sent is not None and len(batch) < size:
+        if sent is not None and len(batch) < size and not cut:
             return
-        batch, whole = _read(app, size, 0, tally), True
+        batch, whole, cut = _read(app, size, 0, tally), True, False
 
 
 def _send_batch(
@@ -238,7 +256,12 @@ def _send_batch(
     body = push_body(
         [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
     )
-    return [by_id[e.event_id] for e in good], client.push_encoded(body)
+    try:
+        return [by_id[e.event_id] for e in good], client.push_encoded(body)
+    except RequestRefused as e:
+        if e.status not in (400, 422) or not good:
+            raise
+        raise CountyCannotRead(e, good[0] if len(good) == 1 else None) from e
 
 
 def _set_aside_invalid(

@@ -35,7 +35,7 @@ from eservice_desktop.services.sync.inbox import apply_page, park_unparsed
 from eservice_desktop.services.sync.parked_retry import retry_parked
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
-from eservice_desktop.services.sync.push import push_all
+from eservice_desktop.services.sync.push import CountyCannotRead, push_all
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
 from eservice_desktop.services.sync.state import (
     get_state,
@@ -114,9 +114,13 @@ def _round(
     pull_progress: Progress | None,
 ) -> RoundResult:
     result = RoundResult()
+    held: list[CountyCannotRead] = []
 
     def push() -> None:
-        push_all(app, client, result, size=PUSH_BATCH, progress=progress)
+        try:
+            push_all(app, client, result, size=PUSH_BATCH, progress=progress)
+        except CountyCannotRead as e:  # the rest of the round still goes (_held_back)
+            held.append(e)
 
     push()
     result.access = _push_access(app, client)
@@ -134,6 +138,8 @@ def _round(
         import_pickup_keys(app, pulled.pickup_keys)
     for crl in pulled.crls:
         import_crl(app, crl)
+    if held:
+        _held_back(held[0])
     with app.transaction() as s:
         now = app.now()
         set_state(s, "last_success", now.isoformat(), now)
@@ -141,6 +147,19 @@ def _round(
         set_state(s, "last_error", "", now)
         result.pending = pending_count(s)
     return result
+
+
+def _held_back(e: CountyCannotRead) -> None:
+    """The round fails with the county's refusal once it has pulled: a county older than this
+    counter cannot read one of its events, which waits with those after it for the county's
+    upgrade; before, the refusal ended the round before the pull, so the counter got nothing
+    of the county either (other counters' cases, notices, operators) until then."""
+    what = f"{e.event.type} {e.event.event_id}" if e.event is not None else "?"
+    # the event's type and id only: the county's text may quote what it could not read
+    log.warning(
+        "the county cannot read event %s (HTTP %s): the outbox waits for it", what, e.refused.status
+    )
+    raise e.refused
 
 
 def _pull_all(

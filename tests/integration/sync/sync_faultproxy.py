@@ -4,7 +4,8 @@ Each request is read whole, then a fault from the plan is applied (first matchin
 rules are consumed): ``drop`` (close before forwarding: the server never sees it), ``reset``
 (forward, read the server's complete answer so its transaction has committed, then reset the
 client connection with no reply), ``error500`` (answer 500 without forwarding), ``error422``
-(answer 422 without forwarding, as a county refuses a body it cannot read), ``delay``
+(answer 422 without forwarding, as a county refuses a body it cannot read; ``body``: only a
+request whose body holds these bytes, as an older county refuses an event type), ``delay``
 (forward, hold the answer for ``seconds``), ``duplicate`` (deliver the request twice to the
 server, return the second answer), ``hook`` (call a function, e.g. kill the server, then
 forward), ``hook_after_send`` (send the request, call the function, e.g. kill the server
@@ -30,6 +31,7 @@ class Rule:
     times: int = 1
     seconds: float = 0.0
     hook: Callable[[], None] | None = None
+    body: bytes = b""  # substring of the request's body; b"" = any body
 
 
 @dataclass
@@ -61,9 +63,11 @@ class FaultProxy:
         times: int = 1,
         seconds: float = 0.0,
         hook: Callable[[], None] | None = None,
+        *,
+        body: bytes = b"",
     ) -> None:
         with self._lock:
-            self.rules.append(Rule(fault, path, times, seconds, hook))
+            self.rules.append(Rule(fault, path, times, seconds, hook, body))
 
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Returns when no request is being served (forwarded, answered, reset or dropped):
@@ -79,10 +83,10 @@ class FaultProxy:
         with contextlib.suppress(OSError):
             self._sock.close()
 
-    def _take(self, request_line: str) -> Rule | None:
+    def _take(self, request_line: str, request: bytes = b"") -> Rule | None:
         with self._lock:
             for rule in self.rules:
-                if rule.path in request_line:
+                if rule.path in request_line and rule.body in request.partition(b"\r\n\r\n")[2]:
                     rule.times -= 1
                     if rule.times <= 0:
                         self.rules.remove(rule)
@@ -159,7 +163,7 @@ class FaultProxy:
                 conn.close()
                 return
             line = request.split(b"\r\n", 1)[0].decode("latin-1")
-            rule = self._take(line)
+            rule = self._take(line, request)
             fault = rule.fault if rule else "pass"
             self.log.append((fault, line))
             if fault == "drop":
