@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from eservice_desktop.county_link.errors import (
     AuthError,
     ConfigError,
+    CountyOlder,
     LookupRefused,
     Offline,
     RateLimited,
@@ -68,6 +69,7 @@ __all__ = [
     "AuthError",
     "ConfigError",
     "CountyClient",
+    "CountyOlder",
     "CountyTransport",
     "LookupRefused",
     "Offline",

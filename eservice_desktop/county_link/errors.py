@@ -61,6 +61,12 @@ class RequestRefused(_CountyWords):
     transient = False
 
 
+class CountyOlder(RequestRefused):
+    """The county refused an event this build's wire model takes (an event type it does not
+    know yet): it is older than this counter. That event and those after it wait in the
+    outbox for its upgrade; the round pulled before it failed."""
+
+
 class WrongOffice(RequestRefused):
     """Enrolment: the code was issued for another office (the county did not use it)."""
 
@@ -146,9 +152,18 @@ _SERVER_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+#: What a :class:`CountyOlder` round says (zh-TW, English).
+_COUNTY_OLDER = (
+    "縣府伺服器版本較本機舊，無法讀取本機部分事件；這些事件留在本機，待縣府更新後自動送出，請洽資訊人員",
+    "The county server is older than this counter and cannot read some of its events; they "
+    "wait here and go once the county is upgraded; call IT",
+)
+
+
 def error_named(name: str) -> SyncError | None:
     """The error class a stored ``last_error`` names, as an instance to describe."""
-    cls = {c.__name__: c for c in (Offline, ServerError, AuthError, ConfigError, RequestRefused)}
+    kinds = (Offline, ServerError, AuthError, ConfigError, RequestRefused, CountyOlder)
+    cls = {c.__name__: c for c in kinds}
     found = cls.get(name)
     return found() if found is not None else None
 
@@ -160,8 +175,7 @@ def config_reason(error: ConfigError) -> tuple[str, str]:
 
 
 def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
-    """A failed round as a clerk reads it, in the clerk's language: never an exception name.
-
+    """A failed round as a clerk reads it, in the clerk's language, never an exception name:
     e.g. "Cannot reach the county server (HTTP 401: device not enrolled)"."""
     en = lang.lower().startswith("en")
 
@@ -174,6 +188,8 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
             f"無法與縣府伺服器同步（HTTP {status}：{error.message_zh}）",
             f"Cannot sync with the county server (HTTP {status}: {error.message_en})",
         )
+    if isinstance(error, CountyOlder):
+        return say(*_COUNTY_OLDER)
     if isinstance(error, RequestRefused) and error.message_zh and error.message_en:
         return say(
             f"縣府伺服器拒絕此要求（HTTP {status}：{error.message_zh}）",

@@ -21,7 +21,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from eservice_desktop.county_link.client import ROUND_DEADLINE_S, CountyClient, RequestRefused
+from eservice_desktop.county_link.client import (
+    ROUND_DEADLINE_S,
+    CountyClient,
+    CountyOlder,
+    RequestRefused,
+)
 from eservice_desktop.county_link.protocol import (
     WireAccess,
 )
@@ -159,7 +164,9 @@ def _held_back(e: CountyCannotRead) -> None:
     log.warning(
         "the county cannot read event %s (HTTP %s): the outbox waits for it", what, e.refused.status
     )
-    raise e.refused
+    refused = e.refused
+    words = (refused.code, refused.message_zh, refused.message_en)
+    raise CountyOlder(str(refused), refused.status, words) from refused
 
 
 def _pull_all(

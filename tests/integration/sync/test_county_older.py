@@ -11,7 +11,7 @@ import pytest
 from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
-from eservice_desktop.county_link.client import RequestRefused
+from eservice_desktop.county_link.client import CountyOlder
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases, sync
@@ -43,9 +43,12 @@ def test_an_older_county_gets_what_it_can_read_and_the_pull_goes_on(
     unknown = f'"{ev.SUPPLEMENT_REQUESTED}"'.encode()  # a type this county does not know yet
     proxy.add("error422", path="/v1/events", times=1000, body=unknown)
 
-    with pytest.raises(RequestRefused) as refused:
-        sync_now(h01)
+    with pytest.raises(CountyOlder) as refused:
+        sync.run_round(h01)
     assert refused.value.status == 422
+    assert "older than this counter" in sync.sync_error_message(refused.value, "en")
+    shown = sync.sync_error_message(sync.error_named(sync.status(h01)["last_error"]))
+    assert shown.startswith("縣府伺服器版本較本機舊")  # what the status bar reads
     assert cases.load_case(h01, elsewhere).case_number == elsewhere  # pulled all the same
     assert _outbox_types(h01)[0] == ev.SUPPLEMENT_REQUESTED
     assert sync.status(h01)["pending"] == waiting
