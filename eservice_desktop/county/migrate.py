@@ -124,8 +124,9 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
 def _refuse_a_stranger(conn: Connection) -> None:
     """NotACountyDatabase for an SQLite file with tables and none of the county's (a county
     database made before Alembic has them: it is adopted)."""
-    names = inspect(conn).get_table_names()
-    if names and not any(n.startswith("county_") for n in names):
+    from eservice_desktop.county.store import is_county_or_new
+
+    if not is_county_or_new(inspect(conn).get_table_names()):
         raise NotACountyDatabase
 
 

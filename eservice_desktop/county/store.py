@@ -144,6 +144,16 @@ def stored_event(  # noqa: PLR0917 - a stored event's columns, in the table's or
     )
 
 
+#: The tables an SQLite file holds.
+_TABLES = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
+
+def is_county_or_new(names: list[str]) -> bool:
+    """An SQLite file with no table yet, or with the county's (``county_*``), by its tables'
+    ``names``: anything else is another program's, never changed."""
+    return not names or any(n.startswith("county_") for n in names)
+
+
 def make_engine(url: str) -> Engine:
     """SQLite: WAL, durable commits, writers queue at BEGIN. PostgreSQL: a pre-pinged pool.
     Either way its errors never hold the bound values (personal data: ``hide_parameters``)."""
@@ -156,7 +166,9 @@ def make_engine(url: str) -> Engine:
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            if is_county_or_new([row[0] for row in cur.execute(_TABLES)]):
+                # another program's file, refused at the schema check, keeps its journal
+                cur.execute("PRAGMA journal_mode=WAL")
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             # A writer's dirty pages may grow to 16,384 pages (64 MiB) before SQLite spills

@@ -241,3 +241,5 @@ def test_a_database_of_another_program_is_refused_untouched(
     assert sealed.read_bytes() == b"\x8a" * 8192
     with sqlite3.connect(office) as conn:
         assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("cases",)]
+        # its journal as its program left it (a file switched to WAL stays so for every program)
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
