@@ -68,6 +68,16 @@ class PageOutcome:
     crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
 
+    def add(self, other: PageOutcome) -> None:
+        """``other``'s outcome taken into this one (a page applied in parts)."""
+        self.report.applied += other.report.applied
+        self.report.duplicates += other.report.duplicates
+        self.report.refused += other.report.refused
+        self.report.states.update(other.report.states)
+        self.pickup_keys = other.pickup_keys or self.pickup_keys
+        self.crls += other.crls
+        self.calendar_changed |= other.calendar_changed
+
 
 #: What :func:`check_page` found of each change: its event and typed payload when the one-pass
 #: check passed (services/sync/wire_fast.py), else None (the change is looked at in turn).
@@ -127,13 +137,7 @@ def _apply_apart(
         except _UNAPPLICABLE as exc:
             park_unreadable(app, s, change.seq, change.data, type(exc).__name__)
             continue
-        out.report.applied += one.report.applied
-        out.report.duplicates += one.report.duplicates
-        out.report.refused += one.report.refused
-        out.report.states.update(one.report.states)
-        out.pickup_keys = one.pickup_keys or out.pickup_keys
-        out.crls += one.crls
-        out.calendar_changed |= one.calendar_changed
+        out.add(one)
     return out
 
 
@@ -248,21 +252,25 @@ def park_unreadable(app: App, s: Session, seq: int, data: Any, why: str) -> None
 
 
 def park_raw(
-    app: App, s: Session, seq: int, data: Any, *, key: object, refused: tuple[str, str, str]
+    app: App,
+    s: Session,
+    seq: int,
+    data: Any,
+    *,
+    key: object,
+    refused: tuple[str, str, str],
+    kind: str = "",
 ) -> None:
     """A pulled change kept aside (``parked:<key>``) as it came (its text, cut at
-    ``_RAW_LIMIT``) with the reason (code, zh-TW, English) that ``sync conflicts`` shows."""
+    ``_RAW_LIMIT`` unless it is a reference change of ``kind``, kept whole for a later build
+    to read) with the reason (code, zh-TW, English) that ``sync conflicts`` shows."""
     code, zh, en = refused
-    put_reference(
-        s,
-        f"parked:{key}",
-        seq,
-        {
-            "raw": json.dumps(data, ensure_ascii=False, default=str)[:_RAW_LIMIT],
-            "refused": {"code": code, "zh": zh, "en": en},
-        },
-        app.now(),
-    )
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    kept = {
+        "raw": text if kind else text[:_RAW_LIMIT],
+        "refused": {"code": code, "zh": zh, "en": en},
+    }
+    put_reference(s, f"parked:{key}", seq, {**kept, "kind": kind} if kind else kept, app.now())
 
 
 def park_unparsed(app: App, s: Session, raw: list[Any], cursor: str) -> None:
@@ -304,7 +312,7 @@ def _apply_reference_or_park(app: App, s: Session, change: Change, out: PageOutc
         zh = f"縣府傳來的 {change.kind} 變更無法套用（{why}）"
         en = f"The county's {change.kind} change cannot be applied ({why})"
         refused = ("change.unusable", zh, en)
-        park_raw(app, s, change.seq, change.data, key=change.seq, refused=refused)
+        park_raw(app, s, change.seq, change.data, key=change.seq, refused=refused, kind=change.kind)
         log.warning(
             "pulled %s change %s cannot be applied (%s): parked", change.kind, change.seq, why
         )

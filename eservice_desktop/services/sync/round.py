@@ -36,7 +36,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
 from eservice_desktop.services.sync.clock import learn_clock
-from eservice_desktop.services.sync.inbox import apply_page, park_unparsed
+from eservice_desktop.services.sync.inbox import PageOutcome, apply_page, park_unparsed
 from eservice_desktop.services.sync.parked_retry import retry_parked
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
@@ -111,6 +111,13 @@ class _Pulled:
     crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
 
+    def take(self, out: PageOutcome) -> None:
+        """What a page (or a change tried again) brought: a later page's keys win."""
+        if out.pickup_keys is not None:
+            self.pickup_keys = out.pickup_keys
+        self.crls.extend(out.crls)
+        self.calendar_changed |= out.calendar_changed
+
 
 def _round(
     app: App,
@@ -130,8 +137,10 @@ def _round(
     push()
     result.access = _push_access(app, client)
     result.attachments = upload_attachments(app, client)
-    result.unparked = retry_parked(app)  # before the pull: what this build sets aside stays
-    pulled = _pull_all(app, client, result, pull_progress)
+    result.unparked, again = retry_parked(app)  # before the pull: this build's own stay aside
+    pulled = _Pulled()
+    pulled.take(again)  # older than what the pull brings, which wins
+    _pull_all(app, client, result, pull_progress, pulled)
     if result.conflicts:
         push()  # the conflict notes
     result.operators = pull_operators(app, client)
@@ -170,14 +179,18 @@ def _held_back(e: CountyCannotRead) -> None:
 
 
 def _pull_all(
-    app: App, client: CountyClient, result: RoundResult, progress: Progress | None
-) -> _Pulled:
+    app: App,
+    client: CountyClient,
+    result: RoundResult,
+    progress: Progress | None,
+    pulled: _Pulled,
+) -> None:
     """Pulls every page, each applied with its cursor in one local transaction, the next one
     asked for meanwhile (services/sync/pull_pages.py). With ``progress``, the first page asks
     the county how many changes wait (a long catch-up shows how far it is); a county that does
     not say leaves the total at what arrived so far. A catch-up a round could not finish
-    counts on in the next (services/sync/catch_up.py)."""
-    pulled = _Pulled()
+    counts on in the next (services/sync/catch_up.py). What the pages bring besides events
+    goes into ``pulled``."""
     track = CatchUp.resume(app)  # an unfinished catch-up of an earlier round counts on
     with app.reading() as s:
         start = get_state(s, "cursor") or ""
@@ -191,7 +204,6 @@ def _pull_all(
                 cursor = _pull_page(
                     app, pages, cursor, result=result, track=track, pulled=pulled, progress=progress
                 )
-    return pulled
 
 
 def _pull_page(
@@ -227,10 +239,7 @@ def _pull_page(
     result.pulled += len(out.report.applied)
     if progress is not None:
         progress(track.done, track.total)
-    if out.pickup_keys is not None:
-        pulled.pickup_keys = out.pickup_keys
-    pulled.crls.extend(out.crls)
-    pulled.calendar_changed |= out.calendar_changed
+    pulled.take(out)
     return page.cursor if page.more else None
 
 

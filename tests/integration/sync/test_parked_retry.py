@@ -5,6 +5,7 @@ did not know yet stayed out of their cases for good)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, new_case, sync_now
@@ -15,9 +16,12 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.services import cases, sync
 from eservice_desktop.services.core import App
-from eservice_desktop.services.sync.inbox import park_unreadable
+from eservice_desktop.services.shipped import load_catalogue
+from eservice_desktop.services.sync.inbox import park_raw, park_unreadable
 from eservice_desktop.services.sync.parked_retry import STATE, reader_build
+from eservice_desktop.services.sync.reference import load_county_reference, put_reference
 from eservice_desktop.services.sync.state import get_state, set_state
+from eservice_desktop.storage import resources
 
 
 def _into_feed(county: CountyServer, office: str, event: Event) -> None:
@@ -124,3 +128,57 @@ def test_an_event_an_earlier_build_could_not_read_is_read_now(
     assert sync_now(h03).unparked == 1
     assert cases.load_case(h03, number).supplement_reason == "缺少印章"
     assert [q.event_id for q in sync.quarantined(h03)] == ["cut"]
+
+
+def _county_catalogue(price: int) -> dict[str, Any]:
+    """The county's catalogue document with the household book at ``price``."""
+    doc = resources.read_json("catalogue", "services.json")
+    for service in doc["services"]:
+        if service["code"] == "HR-HOUSEHOLD-BOOK":
+            service["fee_items"][0]["unit_price"] = price
+    return doc
+
+
+def _book_price(app: App) -> int:
+    return app.catalogue.service("HR-HOUSEHOLD-BOOK").fee_items[0].unit_price
+
+
+def _park_catalogue(app: App, seq: int, doc: dict[str, Any]) -> None:
+    """As a build that could not read the catalogue set it aside."""
+    en = "The county's catalogue change cannot be applied (KeyError)"
+    refused = ("change.unusable", "縣府傳來的 catalogue 變更無法套用（KeyError）", en)
+    with app.transaction() as s:
+        park_raw(app, s, seq, doc, key=seq, refused=refused, kind="catalogue")
+
+
+def test_the_county_catalogue_an_earlier_build_could_not_read_is_taken_now(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """Before: the counter went on with its old fees until the county published another."""
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    sync_now(h03)
+    _park_catalogue(h03, 50, _county_catalogue(45))
+    _earlier_build(h03)
+    assert _book_price(h03) == 30
+    assert sync_now(h03).unparked == 1
+    assert _book_price(h03) == 45 and sync.quarantined(h03) == []
+    h03.swap_reference(catalogue=load_catalogue())  # a restart: the county's one is kept
+    load_county_reference(h03)
+    assert _book_price(h03) == 45
+
+
+def test_a_catalogue_set_aside_is_not_taken_over_a_later_one(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h03 = office("H03", "01", sqlite_county.url)
+    enrol(h03, sqlite_county)
+    _park_catalogue(h03, 50, _county_catalogue(45))
+    with h03.transaction() as s:  # the county published again since, and this was taken
+        put_reference(s, "catalogue", 60, _county_catalogue(50), h03.now())
+    _earlier_build(h03)
+
+    assert sync_now(h03).unparked == 0
+    with h03.reading() as s:
+        assert get_state(s, STATE) == reader_build()
+    assert [q.event_id for q in sync.quarantined(h03)] == ["50"]
