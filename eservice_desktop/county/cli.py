@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from eservice_desktop.county import cli_data, cli_operator, cli_serve
+from eservice_desktop.county import cli_data, cli_devices, cli_operator, cli_serve
 from eservice_desktop.county.cli_common import (
     DEFAULT_DB,
     OneLineParser,
@@ -229,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db_parser(sub, f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
     _add_devices_and_keys(sub)
     cli_operator.add_parser(sub)
+    cli_devices.add_parser(sub)
     _add_secret_and_devices(sub)
     cli_data.add_parsers(sub)
     return p

@@ -74,13 +74,19 @@ def dev_of(s: Session, key: str) -> DeviceRow:
 SEEN_EVERY = timedelta(minutes=5)
 
 
-def note_seen(r: "Routes", key: str, seen: datetime | None, now: datetime) -> None:
+def note_seen(
+    r: "Routes", key: str, seen: datetime | None, now: datetime, build: tuple[str, str | None]
+) -> None:
     """The device's ``last_seen_at``, written when the stored one is older than
-    :data:`SEEN_EVERY`: a pull writes in a transaction of its own, rarely (its read does not
-    wait behind a push for it)."""
-    if seen is None or aware(seen) <= now - SEEN_EVERY:
+    :data:`SEEN_EVERY`, and its build (``build``: the one it names now, the one held) when it
+    names another: a pull writes in a transaction of its own, rarely (its read does not wait
+    behind a push for it)."""
+    named, held = build
+    if seen is None or aware(seen) <= now - SEEN_EVERY or (named and named != held):
         with r.tx() as s:
-            dev_of(s, key).last_seen_at = now
+            dev = dev_of(s, key)
+            dev.last_seen_at = now
+            dev.build = named or dev.build
 
 
 def too_many(wait: int, what: str) -> HTTPException:

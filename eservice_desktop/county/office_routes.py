@@ -66,7 +66,7 @@ def operator_routes(r: Routes) -> None:
             dev = dev_of(s, key)
             records, version = county_operators.records_since(s, dev.office, start)
             seen = dev.last_seen_at
-        note_seen(r, key, seen, now)
+        note_seen(r, key, seen, now, ("", None))
         return OperatorsResponse(operators=records, version=str(version), server_time=now)
 
     @app.post(

@@ -7,7 +7,7 @@ log, pull, one case and the public keys.
 
 from typing import Annotated, Any
 
-from fastapi import HTTPException, Query, Request
+from fastapi import Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 
@@ -23,6 +23,7 @@ from eservice_desktop.county.http_common import (
     since_seq,
     too_many,
 )
+from eservice_desktop.county_link.build import build_of
 from eservice_desktop.county_link.protocol import (
     API_VERSION,
     MAX_PULL_PAGE,
@@ -173,6 +174,7 @@ def _pull_route(r: Routes) -> None:
     )
     def pull(
         key: Device,
+        *,
         since: Annotated[
             str, Query(pattern=r"^[0-9]{0,19}$", description="cursor from the last pull")
         ] = "",
@@ -181,14 +183,17 @@ def _pull_route(r: Routes) -> None:
         count: Annotated[
             bool, Query(description="also tell how many changes remain after this page")
         ] = False,
+        user_agent: Annotated[
+            str, Header(description="eservice-desktop-sync/1 (BUILD): kept as the device's")
+        ] = "",
     ) -> Response:
         start = since_seq(since)
         now = clock()
         with r.read() as s:
             dev = dev_of(s, key)
             page = feed.pull(s, dev, start, limit, now, include_own=include_own, count=count)
-            seen = dev.last_seen_at
-        note_seen(r, key, seen, now)
+            seen, held = dev.last_seen_at, dev.build
+        note_seen(r, key, seen, now, (build_of(user_agent), held))
         return Response(page.to_json(), media_type="application/json")
 
 

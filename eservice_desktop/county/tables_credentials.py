@@ -36,6 +36,8 @@ class DeviceRow(CountyBase):
     enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The build it last synced with (county_link/build.py, from its User-Agent); None before.
+    build: Mapped[str | None] = mapped_column(String(60), nullable=True)
 
 
 class EnrolCodeRow(CountyBase):

@@ -23,6 +23,7 @@ import requests
 from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 
+from eservice_desktop.county_link.build import user_agent
 from eservice_desktop.county_link.errors import (
     AuthError,
     ConfigError,
@@ -173,7 +174,7 @@ class CountyTransport:
         #: more CPU than the bytes it saves (benchmarks/bench_sync.py measures both)
         self.compress = not is_loopback(urlsplit(base_url).hostname or "")
         self.http.headers["Accept-Encoding"] = "gzip" if self.compress else "identity"
-        self.http.headers["User-Agent"] = "eservice-desktop-sync/1"
+        self.http.headers["User-Agent"] = user_agent()  # the county keeps the build
         self.http.verify = ca_file if ca_file else True
         self.http.trust_env = False  # never route the county link through an ambient proxy
         if credential:

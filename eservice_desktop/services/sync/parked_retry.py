@@ -4,10 +4,11 @@ A county is upgraded before its offices: its feed starts to carry an event type,
 field, the offices' build cannot read yet, and each office sets those changes aside while the
 cursor moves on. Once the office was upgraded nothing pulled them again: a case stayed without
 its events on this office for good though the county had them, and the office kept its old
-catalogue (and its fees) until the county happened to publish another. So the first round of a
-build that reads the feed differently (:func:`reader_build`) goes once through what earlier
-builds set aside, oldest first, through the page's one path (``inbox.apply_page``): what it can
-apply now leaves the quarantine, what it still cannot stays there with its new reason.
+catalogue (and its fees) until the county happened to publish another. So the first round of
+a build that reads the feed differently (``county_link.build.reader_build``) goes once through
+what earlier builds set aside, oldest first, through the page's one path
+(``inbox.apply_page``): what it can apply now leaves the quarantine, what it still cannot stays
+there with its new reason.
 
 A reference change is tried again only while nothing newer replaced it: a catalogue, key set
 or year's calendar whose name holds no later one, and any revocation (one more is only ever
@@ -16,7 +17,6 @@ stricter). Notices and targets are not: an older one would overwrite what came s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -26,9 +26,8 @@ from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from eservice_desktop import __version__
+from eservice_desktop.county_link.build import reader_build
 from eservice_desktop.county_link.protocol import Change
-from eservice_desktop.domain.events import ALL_TYPES
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.inbox import PageOutcome, apply_page
 from eservice_desktop.services.sync.quarantine import PREFIX
@@ -43,13 +42,6 @@ STATE = "parked_reader"
 _REPLACED = frozenset({"catalogue", "county_keys", "pickup_keys"})
 #: The kind of a reference change set aside before the kind was kept with it, from its reason.
 _KIND_SAID = re.compile(r"^The county's ([a-z_]+) change cannot be applied")
-
-
-def reader_build(version: str = __version__, types: frozenset[str] = ALL_TYPES) -> str:
-    """This build as a reader of the county's feed: its version and the event types it
-    knows. A build that learns a type is another reader even when nobody bumped the version."""
-    known = hashlib.sha256("\n".join(sorted(types)).encode()).hexdigest()[:12]
-    return f"{version}+{known}"
 
 
 def retry_parked(app: App) -> tuple[int, PageOutcome]:

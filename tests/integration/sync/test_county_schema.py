@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select, text
+from sqlalchemy import Connection, Engine, inspect, select, text
 from sqlalchemy.orm import Session
 from sync_helpers import _fresh_pg_db
 
@@ -50,21 +50,32 @@ def _schema_diff(engine: Engine) -> list[Any]:
         ]
 
 
-def _rows(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
+def _rows(engine: Engine, like: Engine | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every county table, in primary-key order (tables a database does not
-    have yet, or that are empty, have no entry: a later revision's new table is no change)."""
+    have yet, or that are empty, have no entry: a later revision's new table is no change),
+    of the columns the database has (``like``: those that one had, before an upgrade added
+    some)."""
     out = {}
     with engine.connect() as conn:
         present = set(inspect(conn).get_table_names())
         for table in migrate.metadata().sorted_tables:
             if table.name not in present:
                 continue
+            had = _columns(like or conn, table.name)
+            if not had:  # a table ``like`` did not have yet
+                continue
             pk = list(table.primary_key.columns)
-            rows = conn.execute(select(table).order_by(*pk))
+            rows = conn.execute(select(*(c for c in table.c if c.name in had)).order_by(*pk))
             found = [tuple(_utc(v) for v in r) for r in rows]
             if found:
                 out[table.name] = found
     return out
+
+
+def _columns(bind: Engine | Connection, table: str) -> set[str]:
+    """The columns ``table`` has there (none: it has no such table)."""
+    seen = inspect(bind)
+    return {c["name"] for c in seen.get_columns(table)} if seen.has_table(table) else set()
 
 
 def _utc(value: Any) -> Any:
@@ -107,6 +118,8 @@ def test_pre_alembic_database_is_adopted_with_its_rows_intact(tmp_path: Path) ->
     engine = make_engine(_copy_fixture(tmp_path))
     assert migrate.current(engine) is None
     before = _rows(engine)
+    (tmp_path / "as-it-was").mkdir()
+    old = make_engine(_copy_fixture(tmp_path / "as-it-was"))
     assert len(before["county_events"]) == 3
     assert len(before["county_devices"]) == 1
     assert len(before["county_keys"]) == 2
@@ -114,7 +127,8 @@ def test_pre_alembic_database_is_adopted_with_its_rows_intact(tmp_path: Path) ->
     create_schema(engine)  # what the server does on start
 
     assert migrate.current(engine) == migrate.head()
-    assert _rows(engine) == before
+    assert _rows(engine, like=old) == before
+    old.dispose()
     assert _schema_diff(engine) == []
     # the adopted database still serves: the sealed keys open with its passphrase
     with Session(engine) as s, s.begin():
@@ -135,15 +149,15 @@ def test_postgres_upgrade_from_baseline_keeps_the_old_rows(
     head."""
     old = make_engine(_copy_fixture(tmp_path))
     rows = _rows(old)
-    old.dispose()
     migrate.upgrade(pg_county, "0001")
     assert migrate.current(pg_county) == "0001"
-    _insert_all(pg_county, rows)
+    _insert_all(pg_county, rows, old)
 
     migrate.upgrade(pg_county)
 
     assert migrate.current(pg_county) == migrate.head()
-    assert _rows(pg_county) == rows
+    assert _rows(pg_county, like=old) == rows
+    old.dispose()
     assert _schema_diff(pg_county) == []
 
 
@@ -163,11 +177,13 @@ def test_postgres_pre_alembic_database_is_adopted(pg_county: Engine) -> None:
         assert conn.scalar(text("SELECT value FROM county_targets")) == 120
 
 
-def _insert_all(engine: Engine, rows: dict[str, list[tuple[Any, ...]]]) -> None:
+def _insert_all(engine: Engine, rows: dict[str, list[tuple[Any, ...]]], like: Engine) -> None:
+    """``rows`` as :func:`_rows` read them from ``like``, of the columns it has."""
     with engine.begin() as conn:
         for table in migrate.metadata().sorted_tables:
             if rows.get(table.name):
-                keys = [c.name for c in table.columns]
+                had = _columns(like, table.name)
+                keys = [c.name for c in table.columns if c.name in had]
                 conn.execute(
                     table.insert(), [dict(zip(keys, r, strict=True)) for r in rows[table.name]]
                 )

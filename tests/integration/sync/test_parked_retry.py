@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county.store import FeedRow, make_engine, utcnow
+from eservice_desktop.county_link.build import reader_build
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Actor, Event
@@ -18,7 +19,7 @@ from eservice_desktop.services import cases, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.shipped import load_catalogue
 from eservice_desktop.services.sync.inbox import park_raw, park_unreadable
-from eservice_desktop.services.sync.parked_retry import STATE, reader_build
+from eservice_desktop.services.sync.parked_retry import STATE
 from eservice_desktop.services.sync.reference import load_county_reference, put_reference
 from eservice_desktop.services.sync.state import get_state, set_state
 from eservice_desktop.storage import resources
