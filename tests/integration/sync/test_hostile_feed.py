@@ -10,10 +10,8 @@ from typing import Any
 
 import factories
 import pytest
-from sqlalchemy.orm import Session
-from sync_helpers import CountyServer, enrol, new_case, sync_now
+from sync_helpers import CountyServer, enrol, into_feed, new_case, sync_now
 
-from eservice_desktop.county.store import FeedRow, make_engine, utcnow
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import chain
 from eservice_desktop.domain import events as ev
@@ -21,25 +19,6 @@ from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.events import Actor, Event
 from eservice_desktop.services import audit, cases, sync
 from eservice_desktop.services.core import App
-
-
-def _feed(server: CountyServer, office: str, kind: str, data: dict[str, Any]) -> None:
-    """A change straight into the office's feed, past every check the county makes."""
-    engine = make_engine(server.db_url)
-    try:
-        with Session(engine) as s, s.begin():
-            s.add(
-                FeedRow(
-                    office=office,
-                    kind=kind,
-                    case_id=None,
-                    source=None,
-                    data=data,
-                    created_at=utcnow(),
-                )
-            )
-    finally:
-        engine.dispose()
 
 
 def _h02_received(app: App) -> Event:
@@ -59,7 +38,7 @@ def _pickup_office_pulls(
     h03 = office("H03", "01", county.url)
     enrol(h01, county)
     enrol(h03, county)
-    _feed(county, "H03", kind, data)
+    into_feed(county, "H03", kind, data)
     number = new_case(h01, pickup_office="H03")
     sync_now(h01)
 
@@ -80,7 +59,7 @@ def _pickup_office_pulls(
                           "stage": "ready", "status": "sent", "attempts": "many"}),
     ],
 )  # fmt: skip
-def test_a_reference_change_the_office_cannot_use_never_stops_its_feed(
+def test_a_reference_change_the_office_cannot_use_never_stops_itsinto_feed(
     office: Callable[..., App], sqlite_county: CountyServer, kind: str, data: dict[str, Any]
 ) -> None:
     h03 = _pickup_office_pulls(office, sqlite_county, kind, data)
@@ -123,7 +102,7 @@ def test_an_event_that_differs_from_its_hash_is_set_aside_not_stored(
     e = _h02_received(h03)
     data = WireEvent.of(chain.link(e, chain.GENESIS)).model_dump(mode="json")
     data["payload"]["copies"] = 2  # changed after its hash was taken
-    _feed(sqlite_county, "H03", "event", data)
+    into_feed(sqlite_county, "H03", "event", data)
 
     sync_now(h03)
     [row] = sync.quarantined(h03, "en")
@@ -147,11 +126,11 @@ def test_a_catalogue_the_office_refuses_never_replaces_the_one_it_keeps(
     doc = resources.read_json("catalogue", "services.json")
     code = doc["services"][0]["code"]
     doc["services"][0]["name"] += "（縣府更新）"
-    _feed(sqlite_county, "H03", "catalogue", doc)
+    into_feed(sqlite_county, "H03", "catalogue", doc)
     sync_now(h03)
     assert h03.catalogue.service(code).name.endswith("（縣府更新）")
 
-    _feed(sqlite_county, "H03", "catalogue", {"services": "not a list"})
+    into_feed(sqlite_county, "H03", "catalogue", {"services": "not a list"})
     sync_now(h03)
     [row] = sync.quarantined(h03, "en")
     assert row.reason_code == "change.unusable" and "catalogue" in row.reason_en
@@ -186,7 +165,7 @@ def test_receipt_keys_the_office_cannot_read_never_replace_the_ones_it_keeps(
     with h03.reading() as s:
         before = receipt_keys(s)
     assert before
-    _feed(sqlite_county, "H03", "county_keys", data)
+    into_feed(sqlite_county, "H03", "county_keys", data)
     sync_now(h03)
     [row] = sync.quarantined(h03, "en")
     assert row.reason_code == "change.unusable" and "county_keys" in row.reason_en
@@ -240,8 +219,8 @@ def test_retention_leaves_no_personal_data_in_events_set_aside(
     enrol(h03, sqlite_county)
     bad = _h02_received(h03)
     bad.payload["time_limit_working_days"] = -3
-    _feed(sqlite_county, "H03", "event", WireEvent.of(bad).model_dump(mode="json"))
-    _feed(sqlite_county, "H03", "a_later_kind", {"applicant": "王小明 A123456789"})
+    into_feed(sqlite_county, "H03", "event", WireEvent.of(bad).model_dump(mode="json"))
+    into_feed(sqlite_county, "H03", "a_later_kind", {"applicant": "王小明 A123456789"})
     sync_now(h03)
 
     def kept() -> str:

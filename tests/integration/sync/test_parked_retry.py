@@ -7,10 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy.orm import Session
-from sync_helpers import CountyServer, enrol, new_case, sync_now
+from sync_helpers import CountyServer, enrol, into_feed, new_case, sync_now
 
-from eservice_desktop.county.store import FeedRow, make_engine, utcnow
 from eservice_desktop.county_link.build import reader_build
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
@@ -26,23 +24,7 @@ from eservice_desktop.storage import resources
 
 
 def _into_feed(county: CountyServer, office: str, event: Event) -> None:
-    """Straight into an office's feed, past the county's own checks (as a county of a newer
-    build sends what this build cannot take)."""
-    engine = make_engine(county.db_url)
-    try:
-        with Session(engine) as s, s.begin():
-            s.add(
-                FeedRow(
-                    office=office,
-                    kind="event",
-                    case_id=event.case_id,
-                    source=None,
-                    data=WireEvent.of(event).model_dump(mode="json"),
-                    created_at=utcnow(),
-                )
-            )
-    finally:
-        engine.dispose()
+    into_feed(county, office, "event", WireEvent.of(event).model_dump(mode="json"), event.case_id)
 
 
 def _earlier_build(app: App) -> None:

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-from sync_helpers import CountyServer, enrol, new_case, sync_now
+from sync_helpers import CountyServer, enrol, into_feed, new_case, sync_now
 
-from eservice_desktop.county.store import FeedRow, make_engine, utcnow
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.events import Actor
@@ -27,21 +25,7 @@ def test_a_bad_pulled_event_is_set_aside_and_the_feed_goes_on(
     enrol(h03, sqlite_county)
     bad = _received(h03, Actor("H02", "01", "clerk"), str(CaseNumber("H02", "01", 115, 1)))
     bad.payload["time_limit_working_days"] = -3
-    engine = make_engine(sqlite_county.db_url)
-    try:  # straight into the feed, past every check the county makes on a push
-        with Session(engine) as s, s.begin():
-            s.add(
-                FeedRow(
-                    office="H03",
-                    kind="event",
-                    case_id=bad.case_id,
-                    source=None,
-                    data=WireEvent.of(bad).model_dump(mode="json"),
-                    created_at=utcnow(),
-                )
-            )
-    finally:
-        engine.dispose()
+    into_feed(sqlite_county, "H03", "event", WireEvent.of(bad).model_dump(mode="json"), bad.case_id)
     number = new_case(h01, pickup_office="H03")
     sync_now(h01)
 
