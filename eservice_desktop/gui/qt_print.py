@@ -34,6 +34,7 @@ from eservice_desktop.gui import cups_queue
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import Task, TaskRunner
 from eservice_desktop.services import payments
+from eservice_desktop.services.printer_names import installed_name
 
 MAX_DPI = 300
 POINT_MM = 25.4 / 72
@@ -95,13 +96,14 @@ def make_printer(printer_name: str = "", output_pdf: Path | None = None) -> QPri
         printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
         printer.setOutputFileName(str(output_pdf))
     elif printer_name:
-        if printer_name not in available_printers():
+        installed = installed_name(printer_name, available_printers())
+        if installed is None:
             raise PrintError(
                 "print.unknown_printer",
                 f"找不到印表機「{printer_name}」，請檢查設定",
                 f"Printer {printer_name!r} not found; check the settings",
             )
-        printer.setPrinterName(printer_name)
+        printer.setPrinterName(installed)
     return printer
 
 
@@ -199,7 +201,7 @@ def choose_printer(
         return make_printer(name)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     if name:
-        printer.setPrinterName(name)
+        printer.setPrinterName(installed_name(name, available_printers()) or name)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(ctx.pick(*title))
     if dialog.exec() != QPrintDialog.DialogCode.Accepted:

@@ -10,6 +10,7 @@ from typing import Any, Final
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.report import Check, _check, _run
+from eservice_desktop.services.printer_names import installed_name
 
 
 def check_card_readers() -> Check:
@@ -115,7 +116,7 @@ def check_printers(settings: Settings, printers: Iterable[str] | None = None) ->
             *_UNLISTED[sys.platform == "win32"],
             **facts,
         )
-    if settings.printer_name and settings.printer_name not in found:
+    if settings.printer_name and installed_name(settings.printer_name, found) is None:
         return _check(
             "printers",
             title,

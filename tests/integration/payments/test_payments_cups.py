@@ -9,8 +9,10 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from cups_support import Cups, cups_fixture  # noqa: F401 (the `cups` fixture)
 from payments_tools import decode, new_case
 
@@ -20,17 +22,28 @@ from eservice_desktop.services.core import App
 WORKER = Path(__file__).with_name("payments_print_worker.py")
 
 
+@pytest.mark.parametrize("typed", [str, str.lower], ids=["as-installed", "in-other-letters"])
 def test_receipt_prints_silently_to_the_configured_system_printer(
     app: App,
     settings,
     cups: Cups,
     tmp_path: Path,  # type: ignore[no-untyped-def]
+    typed: Callable[[str], str],
 ) -> None:
+    """Printer names are the same in any letters to CUPS and Windows: IT typing
+    ``receipt80`` for ``Receipt80`` was "printer not found" and no receipt printed."""
     number = new_case(app, name="王𡘙堃")
     receipt = payments.record_payment(app, number, "cash", 30).receipt_number
     env = {**os.environ, "CUPS_SERVER": cups.server, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
-        [sys.executable, str(WORKER), str(settings.data_dir), cups.printer, receipt, "roll80"],
+        [
+            sys.executable,
+            str(WORKER),
+            str(settings.data_dir),
+            typed(cups.printer),
+            receipt,
+            "roll80",
+        ],
         capture_output=True,
         text=True,
         env=env,

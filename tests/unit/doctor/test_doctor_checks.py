@@ -302,6 +302,8 @@ def test_card_readers_never_fail() -> None:
 def test_printers(settings: Settings) -> None:
     assert doctor.check_printers(settings, ["receipt", "a4"]).status == "ok"
     assert doctor.check_printers(settings, []).status == "warn"
+    settings.printer_name = "Receipt"  # the same queue to Windows and CUPS
+    assert doctor.check_printers(settings, ["receipt", "a4"]).status == "ok"
     settings.printer_name = "missing"
     c = doctor.check_printers(settings, ["receipt"])
     assert c.status == "fail"
