@@ -96,6 +96,16 @@ def current(engine: Engine) -> str | None:
         return _current_on(conn)
 
 
+def is_current(engine: Engine) -> bool:
+    """The database is at this build's head, read in a transaction that only reads: on SQLite
+    the check no longer takes the write lock, and a command started during a push (`stats`,
+    `devices`, a second server) no longer waits behind it, up to the busy timeout."""
+    from eservice_desktop.county.store import READ_ONLY
+
+    with engine.connect().execution_options(**{READ_ONLY: True}) as conn:
+        return _current_on(conn) == head()
+
+
 def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
     """Brings the county schema to ``target`` (default this build's head); returns (from, to).
     Raises CountyDatabaseTooNew when the database is at a revision this build does not know."""

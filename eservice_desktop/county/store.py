@@ -213,6 +213,8 @@ def create_schema(engine: Engine) -> None:
     several processes start at once on PostgreSQL."""
     from eservice_desktop.county import migrate
 
+    if migrate.is_current(engine):  # read without the write lock: a push may be under way
+        return
     migrate.upgrade(engine)
 
 

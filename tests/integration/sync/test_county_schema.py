@@ -259,3 +259,30 @@ def test_a_database_of_another_program_is_refused_untouched(
         assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("cases",)]
         # its journal as its program left it (a file switched to WAL stays so for every program)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_a_command_during_a_push_does_not_wait_for_its_write_lock(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The schema check of every command began a write transaction: on SQLite `stats` (or a
+    second server starting) waited behind a push for up to the 30 s busy timeout."""
+    import sqlite3
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    engine = make_engine(url)
+    create_schema(engine)
+    engine.dispose()
+    pushing = sqlite3.connect(tmp_path / "county.sqlite3", isolation_level=None)
+    pushing.execute("BEGIN IMMEDIATE")  # a push holding the write lock
+    codes: list[int] = []
+    stats = threading.Thread(target=lambda: codes.append(county_main(["stats", "--db", url])))
+    try:
+        stats.start()
+        stats.join(20)
+        assert codes == [0], "stats waited for the push's write lock"
+    finally:
+        pushing.execute("ROLLBACK")
+        pushing.close()
+        stats.join()
+    assert "events 0" in capsys.readouterr().out
