@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.printing.closing_refused import ClosingRefused, refused_section
 from eservice_desktop.printing.closing_reprints import ClosingReprint, reprints_section
 from eservice_desktop.printing.closing_retake import EarlierClosing
 from eservice_desktop.printing.tables import Column, Report, Section, render_csv, render_report
@@ -94,6 +95,7 @@ class ClosingReport:
     voided_here: list[ClosingReceipt] = field(default_factory=list)
     #: Receipts reprinted here that day (any day's receipts): no money, for the supervisor.
     reprints: list[ClosingReprint] = field(default_factory=list)
+    refused: list[ClosingRefused] = field(default_factory=list)  # refused by the county: undone
     earlier: EarlierClosing | None = None  # the day's closing taken before, and what came after
     #: Why the day's backup the closing of today takes was not taken (zh-TW, English); not
     #: printed: the command and the window say it beside the written closing.
@@ -187,6 +189,7 @@ class ClosingReport:
             "cash_expected": self.cash_expected,
             "unprinted": self.unprinted,
             "reprints": [x.to_json() for x in self.reprints],
+            "refused": [x.to_json() for x in self.refused],
             "earlier_closing": self.earlier.to_json() if self.earlier else None,
             "by_method": {
                 m.method: {
@@ -264,15 +267,8 @@ def _subtotals(r: ClosingReport) -> list[Section]:
 
 
 def _detail(r: ClosingReport) -> Section:
-    cols = [
-        Column("收據號碼", 42),
-        Column("時間", 14),
-        Column("案號", 42),
-        Column("方式", 12),
-        Column("金額", 20, "right"),
-        Column("狀態", 20, "centre"),
-        Column("經收", 20),
-    ]
+    cols = [Column("收據號碼", 42), Column("時間", 14), Column("案號", 42), Column("方式", 12)]
+    cols += [Column("金額", 20, "right"), Column("狀態", 20, "centre"), Column("經收", 20)]
     rows = [
         [
             x.number,
@@ -351,7 +347,7 @@ def _voids_and_refunds(r: ClosingReport) -> list[Section]:
         [_void_row(x) for x in r.voided_here],
         ["合計", "", "", "", _money(r.voided_out), ""],
     )
-    return [voids, voided_here, refunds]
+    return [voids, voided_here, refunds, *([refused_section(r.refused)] if r.refused else [])]
 
 
 def _summary(r: ClosingReport) -> Section:

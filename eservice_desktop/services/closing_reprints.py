@@ -46,7 +46,7 @@ def day_reprints(s: Session, office: str, dev: str | None, day: date) -> list[Cl
     return [
         ClosingReprint(
             receipt_number=str(e.payload.get("receipt_number", "")),
-            time=_hhmm(e.at),
+            time=hhmm(e.at),
             case_number=case_of.get(str(e.payload.get("receipt_number", "")), ""),
             reason=str(e.payload.get("reason", "")),
             clerk=e.clerk,
@@ -57,5 +57,5 @@ def day_reprints(s: Session, office: str, dev: str | None, day: date) -> list[Cl
     ]
 
 
-def _hhmm(at: datetime) -> str:
+def hhmm(at: datetime) -> str:
     return f"{aware(at).astimezone(TAIPEI):%H:%M}"

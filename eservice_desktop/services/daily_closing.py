@@ -39,6 +39,7 @@ from eservice_desktop.printing.closing import (
 from eservice_desktop.services import access, exports
 from eservice_desktop.services.calendar import today as office_today
 from eservice_desktop.services.closing_asked import check_counter, check_day
+from eservice_desktop.services.closing_refused import day_refused
 from eservice_desktop.services.closing_reprints import day_reprints
 from eservice_desktop.services.closing_retake import earlier_closing
 from eservice_desktop.services.core import App
@@ -307,6 +308,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
     _add_refunds(report, rows)
     with app.reading() as s:
         report.reprints = day_reprints(s, office, dev, day)
+        report.refused = day_refused(s, office, dev, day)
         report.earlier = earlier_closing(s, report, _scope(app, device), dev)
     return report
 

@@ -6,12 +6,16 @@ refusing counter's closing lists it as a conflict to settle."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import factories
+import pypdfium2
 from approvals_support import add_accounts, supervisor_approval
 from sync_helpers import CountyServer, sync_now
 from test_drawer_closing import AMOUNT, _paid_on_02
 
+from eservice_desktop.printing.closing import closing_pdf
 from eservice_desktop.services import cases, daily_closing, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.conflicts import open_conflicts
@@ -77,3 +81,49 @@ def test_full_refund_on_both_counters_counts_once(
     assert [r.refunded for r in daily_closing.closing(d2, cases.today(d2), "02").receipts] == [
         AMOUNT
     ]
+
+
+def _pdf_text(pdf: bytes) -> str:
+    """The closing's PDF read back by pdfium, without white space (a wrapped cell reads on)."""
+    doc = pypdfium2.PdfDocument(pdf)
+    try:
+        return re.sub(r"\s+", "", "".join(p.get_textpage().get_text_range() for p in doc))
+    finally:
+        doc.close()
+
+
+def test_the_refusing_counters_closing_lists_what_the_county_refused(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """The refused void and refund are undone on 02: its closing says so, with the county's
+    reason, so the auditor sees why the clerk's void and refund are in no figure."""
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    number = factories.new_case(d2, copies=20, phone="0912345678")
+    other = payments.record_payment(d2, number, "cash", AMOUNT).receipt_number
+    sync_now(d2)
+    sync_now(d1)
+    for r in (receipt, other):
+        payments.void_receipt(d1, r, "金額誤收", approval=supervisor_approval())
+    payments.void_receipt(d2, receipt, "重複收費", approval=supervisor_approval())
+    payments.refund(d2, other, 100, "少印一張", approval=supervisor_approval())
+    _race(d1, d2)
+    day = cases.today(d2)
+    two = daily_closing.closing(d2, day, "02")
+    assert [(x.kind, x.receipt_number, x.device, x.amount, x.reason) for x in two.refused] == [
+        ("void", receipt, "02", AMOUNT, "重複收費"),
+        ("refund", other, "02", 100, "少印一張"),
+    ]
+    assert all(x.refused_because for x in two.refused)
+    assert two.to_json()["refused"][1]["amount"] == 100
+    # undone: in no figure of the closing (both receipts' money came into 02, went out of 01)
+    assert (two.refunded, two.cash_expected) == (0, 2 * AMOUNT)
+    # counter 01's closing and the office's list the refusals made at this office
+    assert daily_closing.closing(d2, day, "01").refused == []
+    assert len(daily_closing.closing(d2, day, None).refused) == 2
+    text = _pdf_text(closing_pdf(two))
+    assert "縣府拒絕之作廢及退費（2筆）" in text
+    assert "重複收費" in text and "少印一張" in text
+    assert two.refused[0].refused_because in text
+    # a closing with nothing refused prints no such section
+    assert "縣府拒絕" not in _pdf_text(closing_pdf(daily_closing.closing(d1, day, "01")))

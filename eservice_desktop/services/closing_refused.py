@@ -1,0 +1,72 @@
+"""The voids and refunds the county refused, for the daily closing
+(``printing.closing_refused``): the ``case.conflict_recorded`` notes of a refused void or refund
+(:data:`domain.case_fold.UNDONE_WHEN_REFUSED`), each with the act it undid when the act was made
+at this counter (``dev``; None: the whole office) on that day. A void is one act of two events
+(the payment's and the receipt's): listed once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case_fold import UNDONE_WHEN_REFUSED
+from eservice_desktop.domain.office_zone import day_bounds
+from eservice_desktop.printing.closing_refused import ClosingRefused
+from eservice_desktop.services.closing_reprints import hhmm
+from eservice_desktop.storage.batch_sql import among
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+
+def day_refused(s: Session, office: str, dev: str | None, day: date) -> list[ClosingRefused]:
+    """The refused voids and refunds made here on ``day`` (Taipei), in the order they were
+    made: the notes since that day, the acts they name, the receipts."""
+    start, end = day_bounds(day)
+    notes = s.scalars(
+        select(EventRow).where(EventRow.type == ev.CONFLICT_RECORDED, EventRow.at >= start)
+    )
+    why = {
+        str(n.payload.get("event_id", "")): str(n.payload.get("reason_zh", ""))
+        for n in notes
+        if n.payload.get("event_type") in UNDONE_WHEN_REFUSED
+    }
+    if not why:
+        return []
+    stmt = select(EventRow).where(
+        among(EventRow.event_id, list(why)),
+        EventRow.office == office,
+        EventRow.at >= start,
+        EventRow.at < end,
+    )
+    if dev is not None:
+        stmt = stmt.where(EventRow.device == dev)
+    acts = list(s.scalars(stmt.order_by(EventRow.seq)))
+    numbers = {str(e.payload.get("receipt_number", "")) for e in acts}
+    receipts = {
+        r.number: r for r in s.scalars(select(ReceiptRow).where(among(ReceiptRow.number, numbers)))
+    }
+    out: dict[tuple[str, str], ClosingRefused] = {}
+    for e in acts:
+        number = str(e.payload.get("receipt_number", ""))
+        kind = "refund" if e.type == ev.PAYMENT_REFUNDED else "void"
+        key = (kind, number) if kind == "void" else (kind, e.event_id)
+        receipt = receipts.get(number)
+        amount = int(e.payload.get("amount", 0)) if kind == "refund" else 0
+        out.setdefault(
+            key,
+            ClosingRefused(
+                kind=kind,
+                receipt_number=number,
+                device=e.device,
+                time=hhmm(e.at),
+                case_number=receipt.case_number if receipt else "",
+                amount=amount or (receipt.amount if receipt else 0),
+                reason=str(e.payload.get("reason", "")),
+                clerk=e.clerk,
+                refused_because=why[e.event_id],
+            ),
+        )
+    return list(out.values())
