@@ -389,9 +389,10 @@ def load_states(
         .where(among(_EVENTS.c.case_id, present))
         .order_by(_EVENTS.c.seq)
     )
-    for r in rows:
-        e = repo.row_to_event(r)
-        states[e.case_id] = apply(states[e.case_id], e)
+    refused = repo.refused_of(session, present)  # undone: folded nowhere (domain project)
+    for e in map(repo.row_to_event, rows):
+        if e.event_id not in refused:
+            states[e.case_id] = apply(states[e.case_id], e)
     return states, present
 
 

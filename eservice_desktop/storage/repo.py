@@ -15,7 +15,9 @@ from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, project
+from eservice_desktop.domain.case_fold import UNDONE_WHEN_REFUSED
 from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.storage import case_stats, search
@@ -61,6 +63,18 @@ def events_for(session: Session, case_id: str) -> list[Event]:
         select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)
     )
     return [row_to_event(r) for r in rows]
+
+
+def refused_of(session: Session, case_ids: Iterable[str]) -> set[str]:
+    """The voids and refunds of these cases the county refused (their streams'
+    ``case.conflict_recorded`` notes, ``domain.case_fold.refused_ids``): a fold of the streams
+    skips them, as :func:`load_state`'s ``project`` does."""
+    notes = session.scalars(
+        select(EventRow.payload).where(
+            among(EventRow.case_id, list(case_ids)), EventRow.type == ev.CONFLICT_RECORDED
+        )
+    )
+    return {str(p.get("event_id", "")) for p in notes if p.get("event_type") in UNDONE_WHEN_REFUSED}
 
 
 #: The ``events`` columns a stream is folded from, in the order of :class:`Event`'s fields.

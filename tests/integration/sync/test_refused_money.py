@@ -16,7 +16,7 @@ from sync_helpers import CountyServer, sync_now
 from test_drawer_closing import AMOUNT, _paid_on_02
 
 from eservice_desktop.printing.closing import closing_pdf
-from eservice_desktop.services import cases, daily_closing, payments
+from eservice_desktop.services import case_queues, cases, daily_closing, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.conflicts import open_conflicts
 
@@ -127,3 +127,28 @@ def test_the_refusing_counters_closing_lists_what_the_county_refused(
     assert two.refused[0].refused_because in text
     # a closing with nothing refused prints no such section
     assert "縣府拒絕" not in _pdf_text(closing_pdf(daily_closing.closing(d1, day, "01")))
+
+
+def test_the_refusing_counters_case_list_keeps_the_refused_refund_out(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """The case list (the ``cases`` rows a pulled page refreshes) folds the case's stream
+    without the refused refund, as the case detail does: 02's list showed NT$-300 paid (both
+    refunds taken off), then 0 once the citizen paid again at 01, while the case said 300."""
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    payments.refund(d1, receipt, AMOUNT, "溢收退還", approval=supervisor_approval())
+    payments.refund(d2, receipt, AMOUNT, "溢收退還", approval=supervisor_approval())
+    _race(d1, d2)
+    number = payments.get_receipt(d2, receipt).case_number
+    listed = [(app, case_queues.search(app, number)) for app in (d1, d2)]
+    assert [(rows[0].paid, cases.load_case(app, number).paid) for app, rows in listed] == [
+        (0, 0),
+        (0, 0),
+    ]
+    payments.record_payment(d1, number, "cash", AMOUNT)
+    sync_now(d1)
+    sync_now(d2)
+    for app in (d1, d2):
+        assert case_queues.search(app, number)[0].paid == AMOUNT
+        assert cases.load_case(app, number).paid == AMOUNT
