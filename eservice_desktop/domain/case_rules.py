@@ -221,15 +221,22 @@ def _check_payment_recorded(state: CaseState, p: pl.PaymentRecorded, _t: str) ->
     amount = p.amount
     if amount <= 0:
         raise _refuse("payment.amount", "繳費金額必須大於零", "The amount must be positive")
-    if amount > state.balance:
-        raise _refuse(
-            "payment.over_balance",
-            f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
-            f"Amount {amount} exceeds the balance due {state.balance}",
-        )
     if any(x.payment_id == p.payment_id for x in state.payments):
         raise _refuse("payment.duplicate", "此筆繳費已登錄", "This payment is already recorded")
     _check_payment_method(p)
+    if amount > state.balance:  # last: the county takes it anyway (``OVER_BALANCE``)
+        raise _refuse(
+            OVER_BALANCE,
+            f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
+            f"Amount {amount} exceeds the balance due {state.balance}",
+        )
+
+
+#: A payment above the balance due: refused at the counter, where the clerk takes no more than
+#: is due; but money a counter took offline (another counter took the same fee meanwhile) is a
+#: fact, which the county takes, the case over-paid (溢繳) until it is refunded. Every other
+#: rule of a payment is checked before this one.
+OVER_BALANCE = "payment.over_balance"
 
 
 def _check_payment_refunded(state: CaseState, p: pl.PaymentRefunded, _t: str) -> None:

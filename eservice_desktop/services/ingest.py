@@ -47,7 +47,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
-from eservice_desktop.services import projections, refused
+from eservice_desktop.services import overpaid, projections, refused
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
@@ -188,6 +188,7 @@ def ingest(
     due = compute_due(app, new)
     repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
     projections.project_side(session, [event], _me(app), first=origin == "local")
+    overpaid.follow_one(session, state, new, event, now)
     return new
 
 
@@ -202,12 +203,11 @@ def ingest_many(
     strict: bool = False,
     typed: Mapping[str, EventPayload] | None = None,
 ) -> IngestReport:
-    """Appends a batch in one go (see the module docstring).
-
-    ``check`` defaults to True for local events. ``own_acked`` (recovery) stores events of this
-    very device as local, already acknowledged events. ``strict`` raises the first refusal
-    instead of reporting it (then the caller's transaction rolls back: all or nothing).
-    ``typed``: typed payloads by event id that the caller's value checks already made."""
+    """Appends a batch in one go (see the module docstring). ``check`` defaults to True for
+    local events. ``own_acked`` (recovery) stores events of this very device as local, already
+    acknowledged events. ``strict`` raises the first refusal instead of reporting it (then the
+    caller's transaction rolls back: all or nothing). ``typed``: typed payloads by event id
+    that the caller's value checks already made."""
     checked = origin == "local" if check is None else check
     batch = list(events)
     report = IngestReport()
@@ -218,6 +218,7 @@ def ingest_many(
     states, present = projections.load_states(
         session, {e.case_id for e in batch if e.event_id not in known}
     )
+    before = overpaid.balances(states)
     heads = _chain_heads(session, batch, origin, own_acked)
     rows: list[tuple[Any, ...]] = []
     row = EventRows(session, now)
@@ -245,11 +246,11 @@ def ingest_many(
         rows.append(row(e, "local" if mine else origin, mine, encoded))
         report.applied.append(e)
     repo.save_heads(session, heads)
-    if rows:
-        row.insert(rows)
+    row.insert(rows)  # none: nothing sent
     report.states = _touched(states, report.applied)
     _project_cases(app, session, report.states, present, now)
     projections.project_side(session, report.applied, me)
+    overpaid.follow(session, before, report.states, report.applied, now)
     return report
 
 

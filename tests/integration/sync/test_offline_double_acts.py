@@ -1,0 +1,71 @@
+"""Two counters of one office that act on the same case offline, then sync (two devices
+against a real county server): the money and the documents must never go wrong."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import factories
+from approvals_support import add_accounts, supervisor_approval
+from sync_helpers import CountyServer, enrol, sync_now
+
+from eservice_desktop.services import cases, daily_closing, payments
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.conflicts import open_conflicts
+
+FEE = 300  # HR-TRANSCRIPT, NT$15 a copy: 20 copies
+
+
+def _both_have_the_case(county: CountyServer, office: Callable[..., App]) -> tuple[App, App, str]:
+    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    number = factories.new_case(d1, copies=20, phone="0912345678")
+    sync_now(d1)
+    sync_now(d2)
+    return d1, d2, number
+
+
+def _race(d1: App, d2: App) -> None:
+    """01 pushes first; then both pull what the other did."""
+    for app in (d1, d2, d1, d2):
+        sync_now(app)
+
+
+def _drawers(app: App) -> tuple[int, int, int]:
+    day = cases.today(app)
+    return tuple(  # type: ignore[return-value]
+        daily_closing.closing(app, day, dev).cash_expected for dev in ("01", "02", None)
+    )
+
+
+def test_a_fee_taken_on_both_counters_offline_is_over_paid_until_refunded(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """The citizen paid twice: both payments are money in a drawer. The county took the second
+    as it took the first (it refused it as over the balance, and counter 01 never learnt of
+    the money in drawer 02: 01's office-wide closing said 300, 02's said 600, and a refund of
+    it was refused in turn); every counter shows the case over-paid and lists it to refund."""
+    d1, d2, number = _both_have_the_case(county, office)
+    first = payments.record_payment(d1, number, "cash", FEE, tendered=FEE).receipt_number
+    second = payments.record_payment(d2, number, "cash", FEE, tendered=FEE).receipt_number
+    payments.confirm_printed(d1, first)
+    payments.confirm_printed(d2, second)
+    _race(d1, d2)
+    assert county.conflicts() == 0
+    for app in (d1, d2):
+        state = cases.load_case(app, number)
+        assert (state.paid, state.balance) == (2 * FEE, -FEE)
+        assert _drawers(app) == (FEE, FEE, 2 * FEE)
+        [conflict] = open_conflicts(app)
+        assert conflict.case_number == number and "溢繳 300 元" in conflict.reason
+        assert "Over-paid by NT$300" in open_conflicts(app, "en")[0].reason
+    add_accounts(d2)
+    payments.refund(d2, second, FEE, "溢繳退還", approval=supervisor_approval())
+    _race(d2, d1)
+    assert county.conflicts() == 0
+    for app in (d1, d2):
+        state = cases.load_case(app, number)
+        assert (state.paid, state.balance) == (FEE, 0)
+        assert _drawers(app) == (FEE, 0, FEE)
+        assert open_conflicts(app) == []  # settled by the refund, on every counter
