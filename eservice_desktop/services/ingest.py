@@ -47,7 +47,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
-from eservice_desktop.services import overpaid, projections, refused
+from eservice_desktop.services import conflict_rows, overpaid, projections, refused
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
@@ -188,7 +188,7 @@ def ingest(
     due = compute_due(app, new)
     repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
     projections.project_side(session, [event], _me(app), first=origin == "local")
-    overpaid.follow_one(session, state, new, event, now)
+    conflict_rows.follow_one(session, state, new, event, me=_me(app), now=now)
     return new
 
 
@@ -250,7 +250,7 @@ def ingest_many(
     report.states = _touched(states, report.applied)
     _project_cases(app, session, report.states, present, now)
     projections.project_side(session, report.applied, me)
-    overpaid.follow(session, before, report.states, report.applied, now)
+    conflict_rows.follow(session, before, report.states, report.applied, me=me, now=now)
     return report
 
 

@@ -4,8 +4,9 @@ citizen paid twice; every counter that learns of it keeps a conflict the clerk a
 supervisor see in the conflicts list (``sync conflicts``), until the over-payment is refunded
 (:func:`services.payments.refund`), which settles it here, on every counter, by itself.
 
-Called by :mod:`services.ingest` (the one door of events) with the balances of the cases
-before the events and their states after: nothing else writes these rows."""
+Called by :mod:`services.ingest` (the one door of events, through
+:mod:`services.conflict_rows`) with the balances of the cases before the events and their
+states after: nothing else writes these rows."""
 
 from __future__ import annotations
 

@@ -9,9 +9,10 @@ import factories
 from approvals_support import add_accounts, supervisor_approval
 from sync_helpers import CountyServer, enrol, sync_now
 
-from eservice_desktop.services import cases, daily_closing, payments
+from eservice_desktop.domain import events as ev
+from eservice_desktop.services import cases, daily_closing, payments, pickup
 from eservice_desktop.services.core import App
-from eservice_desktop.services.sync.conflicts import open_conflicts
+from eservice_desktop.services.sync.conflicts import open_conflicts, resolve_conflict
 
 FEE = 300  # HR-TRANSCRIPT, NT$15 a copy: 20 copies
 
@@ -69,3 +70,36 @@ def test_a_fee_taken_on_both_counters_offline_is_over_paid_until_refunded(
         assert (state.paid, state.balance) == (FEE, 0)
         assert _drawers(app) == (FEE, 0, FEE)
         assert open_conflicts(app) == []  # settled by the refund, on every counter
+
+
+def test_a_handover_at_both_desks_offline_is_a_conflict_every_counter_lists(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """The county takes 01's handover and refuses 02's: 02's record of it (who took the
+    documents, how) stays in its stream and in the conflict, and the conflict is listed on
+    every counter of the office (01 showed the case with one open conflict in no list), until
+    a supervisor resolves it at any of them."""
+    d1, d2, number = _both_have_the_case(county, office)
+    payments.record_payment(d1, number, "cash", FEE)
+    cases.close_case(d1, number)
+    for app in (d1, d1, d2):  # the county makes it ready with a signed code
+        sync_now(app)
+    token = pickup.stored_token(d1, number)
+    assert pickup.handover(d1, token).handed_over and pickup.handover(d2, token).handed_over
+    _race(d1, d2)
+    assert county.conflicts() == 1
+    listed = {app.settings.device_id: open_conflicts(app) for app in (d1, d2)}
+    assert [(c.case_number, c.event_type) for c in listed["01"]] == [(number, ev.PICKED_UP)]
+    assert listed["01"] == listed["02"]  # the same conflict, under the same id
+    for app in (d1, d2):
+        state = cases.load_case(app, number)
+        assert (state.lifecycle, state.picked_up_device) == ("picked_up", "01")
+        assert len(state.open_conflicts) == 1
+    handovers = [e for e in cases.show_case(d2, number).events if e["type"] == ev.PICKED_UP]
+    assert [e["device"] for e in handovers] == ["02", "01"]  # 02's own record kept
+    add_accounts(d1)
+    resolve_conflict(d1, listed["01"][0].conflict_id, "已向代領人收回重複交付之文件")
+    _race(d1, d2)
+    for app in (d1, d2):
+        assert open_conflicts(app) == []
+        assert cases.load_case(app, number).open_conflicts == frozenset()

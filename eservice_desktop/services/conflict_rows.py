@@ -1,0 +1,85 @@
+"""The conflicts list every counter of the office keeps (``sync_conflicts``), beyond the
+events the county refused this counter (:mod:`services.sync.conflicts`), from what the one
+ingest takes in:
+
+- a case over-paid (溢繳): :mod:`services.overpaid`;
+- another counter's conflict: its ``case.conflict_recorded`` note (the county refused that
+  counter's handover of a case this one handed over first, its void of a receipt voided here
+  first …) listed here too, under the same id; its ``case.conflict_resolved``, resolved on any
+  counter, resolves it here. The case showed the conflict as open on every counter, and the
+  supervisor at any counter but the refused one found it in no list to settle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services import overpaid
+from eservice_desktop.storage.models_sync import SyncConflictRow
+
+
+def follow(
+    s: Session,
+    before: Mapping[str, int],
+    after: Mapping[str, CaseState],
+    applied: Sequence[Event],
+    *,
+    me: tuple[str, str],
+    now: datetime,
+) -> None:
+    """The rows a batch's applied events open or resolve: ``before``, the balances of its
+    cases before it (``overpaid.balances``); ``me``, this counter's (office, device)."""
+    overpaid.follow(s, before, after, applied, now)
+    for e in applied:
+        notes = e.type in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED)
+        if notes and e.office == me[0] and e.device != me[1]:  # another counter's, here
+            _mirror(s, e)
+
+
+def follow_one(
+    s: Session,
+    before: CaseState | None,
+    after: CaseState,
+    e: Event,
+    *,
+    me: tuple[str, str],
+    now: datetime,
+) -> None:
+    """:func:`follow` of one event."""
+    follow(s, overpaid.balances({e.case_id: before}), {e.case_id: after}, [e], me=me, now=now)
+
+
+def _mirror(s: Session, note: Event) -> None:
+    p = note.payload
+    conflict_id = str(p.get("conflict_id", ""))
+    row = s.get(SyncConflictRow, conflict_id)
+    if note.type == ev.CONFLICT_RESOLVED:
+        if row is not None and row.resolved_at is None:
+            row.resolved_at, row.resolution = note.at, str(p.get("note", ""))
+        return
+    event_id = str(p.get("event_id", ""))
+    taken = s.scalar(
+        select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == event_id)
+    )
+    if row is not None or taken or not conflict_id or not event_id:
+        return
+    s.add(
+        SyncConflictRow(
+            conflict_id=conflict_id,
+            event_id=event_id,
+            case_id=note.case_id,
+            event_type=str(p.get("event_type", "")),
+            reason_code=str(p.get("reason_code", "")),
+            reason_zh=str(p.get("reason_zh", "")),
+            reason_en=str(p.get("reason_en", "")),
+            created_at=note.at,
+            resolution="",
+        )
+    )
