@@ -47,7 +47,7 @@ from eservice_desktop.county_link.protocol import (
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply, check
-from eservice_desktop.domain.case_rules import OVER_BALANCE
+from eservice_desktop.domain.case_rules import taken_anyway
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_payload
 from eservice_desktop.domain.events import Event
@@ -259,9 +259,9 @@ def _checked_fold(
         try:
             check(before, e, typed)
         except DomainError as err:
-            # money taken at a counter offline while another took the same fee: taken, the
-            # case over-paid (溢繳), which every counter shows until it is refunded
-            if err.code != OVER_BALANCE:
+            # done at a counter offline, past undoing (money taken, documents handed over):
+            # taken, and every counter lists what is to settle
+            if not taken_anyway(e.type, err):
                 raise
     # the typed payload the value checks made: the rule and the fold do not read it again
     return apply(before, e, typed)

@@ -28,7 +28,7 @@ from eservice_desktop.domain.case_state import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
-from eservice_desktop.domain.unpaid import fees_due_error
+from eservice_desktop.domain.unpaid import FEES_DUE, fees_due_error
 
 
 def _refuse(code: str, zh: str, en: str) -> DomainError:
@@ -233,10 +233,20 @@ def _check_payment_recorded(state: CaseState, p: pl.PaymentRecorded, _t: str) ->
 
 
 #: A payment above the balance due: refused at the counter, where the clerk takes no more than
-#: is due; but money a counter took offline (another counter took the same fee meanwhile) is a
-#: fact, which the county takes, the case over-paid (溢繳) until it is refunded. Every other
-#: rule of a payment is checked before this one.
+#: is due. Every other rule of a payment is checked before this one (:func:`taken_anyway`).
 OVER_BALANCE = "payment.over_balance"
+
+
+def taken_anyway(event_type: str, err: DomainError) -> bool:
+    """Whether the county takes an event a counter made offline that its rules refuse now: a
+    fact that cannot be undone. Money taken while another counter took the same fee (the case
+    over-paid, 溢繳, until refunded); documents handed over while another counter voided the
+    fee's receipt (the fee due is collected after: ``fees_due`` is checked after the handover's
+    own rules). The counters list both as conflicts (services/conflict_rows.py)."""
+    return (event_type, err.code) in _TAKEN_ANYWAY
+
+
+_TAKEN_ANYWAY = frozenset({(ev.PAYMENT_RECORDED, OVER_BALANCE), (ev.PICKED_UP, FEES_DUE)})
 
 
 def _check_payment_refunded(state: CaseState, p: pl.PaymentRefunded, _t: str) -> None:

@@ -3,6 +3,7 @@ events the county refused this counter (:mod:`services.sync.conflicts`), from wh
 ingest takes in:
 
 - a case over-paid (溢繳): :mod:`services.overpaid`;
+- a case handed over with fees due that no supervisor approved: :mod:`services.unpaid_handover`;
 - another counter's conflict: its ``case.conflict_recorded`` note (the county refused that
   counter's handover of a case this one handed over first, its void of a receipt voided here
   first …) listed here too, under the same id; its ``case.conflict_resolved``, resolved on any
@@ -21,22 +22,23 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services import overpaid
+from eservice_desktop.services import overpaid, unpaid_handover
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
 
 def follow(
     s: Session,
-    before: Mapping[str, int],
+    before: Mapping[str, CaseState | None],
     after: Mapping[str, CaseState],
     applied: Sequence[Event],
     *,
     me: tuple[str, str],
     now: datetime,
 ) -> None:
-    """The rows a batch's applied events open or resolve: ``before``, the balances of its
-    cases before it (``overpaid.balances``); ``me``, this counter's (office, device)."""
+    """The rows a batch's applied events open or resolve: ``before``, the states of its cases
+    before it; ``me``, this counter's (office, device)."""
     overpaid.follow(s, before, after, applied, now)
+    unpaid_handover.follow(s, before, after, applied, now)
     for e in applied:
         notes = e.type in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED)
         if notes and e.office == me[0] and e.device != me[1]:  # another counter's, here
@@ -53,7 +55,7 @@ def follow_one(
     now: datetime,
 ) -> None:
     """:func:`follow` of one event."""
-    follow(s, overpaid.balances({e.case_id: before}), {e.case_id: after}, [e], me=me, now=now)
+    follow(s, {e.case_id: before}, {e.case_id: after}, [e], me=me, now=now)
 
 
 def _mirror(s: Session, note: Event) -> None:

@@ -47,7 +47,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
-from eservice_desktop.services import conflict_rows, overpaid, projections, refused
+from eservice_desktop.services import conflict_rows, projections, refused
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
@@ -218,7 +218,7 @@ def ingest_many(
     states, present = projections.load_states(
         session, {e.case_id for e in batch if e.event_id not in known}
     )
-    before = overpaid.balances(states)
+    before = dict(states)  # the states (never changed in place) before the batch
     heads = _chain_heads(session, batch, origin, own_acked)
     rows: list[tuple[Any, ...]] = []
     row = EventRows(session, now)

@@ -29,63 +29,60 @@ OVERPAID = "payment.overpaid"
 SETTLED = "已退還溢繳金額 / The over-payment was refunded"
 
 
-def balances(states: Mapping[str, CaseState | None]) -> dict[str, int]:
-    """The balance of each case that has a state (before a batch)."""
-    return {c: st.balance for c, st in states.items() if st is not None}
-
-
 def follow(
     s: Session,
-    before: Mapping[str, int],
+    before: Mapping[str, CaseState | None],
     after: Mapping[str, CaseState],
     applied: Sequence[Event],
     now: datetime,
 ) -> None:
     """Opens a conflict for each case the events left over-paid (it was not), and settles the
-    open ones of each case they brought back to no over-payment."""
+    open ones of each case they brought back to no over-payment. ``before``: the cases'
+    states before the events."""
     for case_id, state in after.items():
-        was = before.get(case_id, 0)
-        if state.balance < 0 <= was:
+        was = before.get(case_id)
+        was_over = was is not None and was.balance < 0
+        if state.balance < 0 and not was_over:
             last = [e for e in applied if e.case_id == case_id][-1]
-            _open(s, case_id, last, -state.balance, now)
-        elif was < 0 <= state.balance:
-            _settle(s, case_id, now)
+            over = -state.balance
+            zh = f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費"
+            en = (
+                f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
+                "while offline); refund the over-payment"
+            )
+            open_row(s, last, OVERPAID, (zh, en), now)
+        elif was_over and state.balance >= 0:
+            settle_rows(s, case_id, OVERPAID, SETTLED, now)
 
 
-def follow_one(
-    s: Session, before: CaseState | None, after: CaseState, e: Event, now: datetime
-) -> None:
-    """:func:`follow` of one event."""
-    follow(s, balances({e.case_id: before}), {e.case_id: after}, [e], now)
-
-
-def _open(s: Session, case_id: str, e: Event, over: int, now: datetime) -> None:
+def open_row(s: Session, e: Event, code: str, reason: tuple[str, str], now: datetime) -> None:
+    """A conflict of this counter's own about ``e``'s case, named by ``e`` (once)."""
     if s.scalar(select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == e.event_id)):
         return
     s.add(
         SyncConflictRow(
             conflict_id=str(uuid.uuid4()),
             event_id=e.event_id,
-            case_id=case_id,
+            case_id=e.case_id,
             event_type=e.type,
-            reason_code=OVERPAID,
-            reason_zh=f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費",
-            reason_en=f"Over-paid by NT${over}: the fee was taken twice (another counter took "
-            "it while offline); refund the over-payment",
+            reason_code=code,
+            reason_zh=reason[0],
+            reason_en=reason[1],
             created_at=now,
             resolution="",
         )
     )
-    log.warning("case %s over-paid by another counter's payment: conflict noted", case_id)
+    log.warning("case %s: conflict %s noted", e.case_id, code)
 
 
-def _settle(s: Session, case_id: str, now: datetime) -> None:
+def settle_rows(s: Session, case_id: str, code: str, resolution: str, now: datetime) -> None:
+    """Resolves the case's open conflicts of ``code``: what they asked for was done."""
     rows = s.scalars(
         select(SyncConflictRow).where(
             SyncConflictRow.case_id == case_id,
-            SyncConflictRow.reason_code == OVERPAID,
+            SyncConflictRow.reason_code == code,
             SyncConflictRow.resolved_at.is_(None),
         )
     )
     for row in rows:
-        row.resolved_at, row.resolution = now, SETTLED
+        row.resolved_at, row.resolution = now, resolution

@@ -103,3 +103,35 @@ def test_a_handover_at_both_desks_offline_is_a_conflict_every_counter_lists(
     for app in (d1, d2):
         assert open_conflicts(app) == []
         assert cases.load_case(app, number).open_conflicts == frozenset()
+
+
+def test_documents_handed_over_while_the_other_counter_voided_the_fee_are_gone(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """02 hands the documents over while 01 voids the fee's receipt, offline. The county refused
+    the handover (fees due): 02 said picked up, 01 and the county still ready for pickup, so
+    01 would hand the same case over again once paid, and the conflict told the clerk to take
+    the payment before handing over documents already gone. Now the handover is taken, every
+    counter says picked up with the fee due and lists it to collect, until it is paid."""
+    d1, d2, number = _both_have_the_case(county, office)
+    receipt = payments.record_payment(d1, number, "cash", FEE).receipt_number
+    cases.close_case(d1, number)
+    for app in (d1, d1, d2):
+        sync_now(app)
+    token = pickup.stored_token(d1, number)
+    add_accounts(d1)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    assert pickup.handover(d2, token).handed_over
+    _race(d1, d2)
+    assert county.conflicts() == 0
+    for app in (d1, d2):
+        state = cases.load_case(app, number)
+        assert (state.lifecycle, state.picked_up_device, state.balance) == ("picked_up", "02", FEE)
+        [conflict] = open_conflicts(app)
+        assert conflict.case_number == number and "尚有規費 300 元未繳" in conflict.reason
+        assert pickup.verify(app, token).reason == "already_picked_up"
+    payments.record_payment(d1, number, "cash", FEE)
+    _race(d1, d2)
+    for app in (d1, d2):
+        assert cases.load_case(app, number).balance == 0
+        assert open_conflicts(app) == []  # settled by the payment, on every counter

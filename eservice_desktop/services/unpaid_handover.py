@@ -1,0 +1,56 @@
+"""A case whose documents left the office with fees due that no supervisor approved: a desk
+handed them over offline while another counter voided the case's receipt (or the county
+took a handover the fee of which was voided meanwhile). The documents are gone, a fact the
+county takes (``domain.case_rules.taken_anyway``): every counter that learns of it lists a
+conflict to collect the fee, settled on every counter by the payment that clears the balance.
+
+Called by :mod:`services.ingest` through :mod:`services.conflict_rows`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, PICKED_UP, CaseState
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services.overpaid import open_row, settle_rows
+
+#: The conflicts list's code of a case handed over unpaid.
+UNPAID = "pickup.handed_over_unpaid"
+SETTLED = "已收取規費 / The fee was taken"
+
+
+def _owing(state: CaseState | None) -> bool:
+    return state is not None and state.lifecycle == PICKED_UP and state.balance > 0
+
+
+def follow(
+    s: Session,
+    before: Mapping[str, CaseState | None],
+    after: Mapping[str, CaseState],
+    applied: Sequence[Event],
+    now: datetime,
+) -> None:
+    """Opens a conflict for each case the events left handed over with fees due (it was not,
+    and no supervisor approved the handover with a balance); settles it once paid."""
+    for case_id, state in after.items():
+        was = _owing(before.get(case_id))
+        if _owing(state) and not was:
+            mine = [e for e in applied if e.case_id == case_id]
+            handovers = [e for e in mine if e.type == ev.PICKED_UP]
+            if handovers and state.approval_for(
+                handovers[-1].event_id, APPROVE_HANDOVER_WITH_BALANCE
+            ):
+                continue  # approved: a handover with a balance the supervisor allowed
+            due = state.balance
+            zh = f"文件已交付，尚有規費 {due} 元未繳（他櫃於離線時作廢收據或交付），請向民眾收取"
+            en = (
+                f"The documents were handed over with NT${due} in fees still due (another "
+                "counter voided the receipt or handed them over while offline); collect the fee"
+            )
+            open_row(s, mine[-1], UNPAID, (zh, en), now)
+        elif was and state.balance <= 0:
+            settle_rows(s, case_id, UNPAID, SETTLED, now)
