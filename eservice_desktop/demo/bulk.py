@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager
 from datetime import date, datetime, timedelta
 from functools import partial
 from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.demo import seeding
+from eservice_desktop.demo import bulk_process, seeding
 from eservice_desktop.demo.bulk_cases import ApprovalPayloads, Shared, one_case
+from eservice_desktop.demo.bulk_process import Batch
 from eservice_desktop.demo.timeline import OfficeDays
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
@@ -76,7 +77,8 @@ def add_cases(
     (one transaction each, through :func:`bulk_writes`); returns the cases by status.
 
     A batch is written on a thread of its own, and the next one is built while it commits
-    (:class:`_Pending`); a batch's failure is raised when the loop next waits for it
+    (:class:`_Pending`), or all along in a process of its own for a large seed
+    (:func:`_builder`); a batch's failure is raised when the loop next waits for it
     (``seeding.seed_demo`` then undoes the whole seed).
     Ids are time-ordered (``domain.uuid7``, as every new event and case id of the product),
     their random bits drawn from ``ids`` (default: ``rng``)."""
@@ -89,23 +91,36 @@ def add_cases(
         with transaction() as session:
             numbers = SeedNumbers(session, app, years)
         pending: _Pending | None = None
-        built = _batches(app, cases, rng, office_days, batch, numbers, (approval, codes), ids)
-        while True:
-            if pending is not None:
-                pending.wait_for_commit()
-            next_batch = next(built, None)
-            if pending is not None:
-                done += _tally(counts, pending.cases, pending.written)
-                if progress:
-                    progress(done, cases)
-            if next_batch is None:
-                break
-            n, events, expected = next_batch
-            committing = threading.Event()
-            written = writer.submit(_write, app, transaction, events, expected, committing)
-            written.add_done_callback(partial(_set_when_done, committing))
-            pending = _Pending(n, written, committing)
+        signers = (approval, codes)
+        build = partial(_batches, app, cases, rng, office_days, batch, numbers, signers, ids)
+        with closing(_builder(app, build, cases, batch)) as built:
+            while True:
+                if pending is not None:
+                    pending.wait_for_commit()
+                next_batch = next(built, None)
+                if pending is not None:
+                    done += _tally(counts, pending.cases, pending.written)
+                    if progress:
+                        progress(done, cases)
+                if next_batch is None:
+                    break
+                n, events, expected = next_batch
+                committing = threading.Event()
+                written = writer.submit(_write, app, transaction, events, expected, committing)
+                written.add_done_callback(partial(_set_when_done, committing))
+                pending = _Pending(n, written, committing)
     return counts
+
+
+def _builder(
+    app: App, build: Callable[[], Generator[Batch, None, None]], cases: int, batch: int
+) -> Generator[Batch, None, None]:
+    """The batches of ``build()``: built in a process of their own for a large seed where this
+    system forks (``demo.bulk_process``), else here, on the loop's thread."""
+    if bulk_process.available(cases, batch):
+        a = app.actor
+        return bulk_process.batches_elsewhere(build, (a.office, a.device, a.clerk))
+    return build()
 
 
 def _batches(  # noqa: PLR0917 - the batch loop's own settings
@@ -117,7 +132,7 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     numbers: SeedNumbers,
     signers: tuple[ApprovalPayloads, DemoCodes],
     ids: random.Random | None,
-) -> Iterator[tuple[int, list[Event], dict[str, int]]]:
+) -> Generator[Batch, None, None]:
     """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
     built in memory only: plain tuples in a hot loop, no query. ``signers``: the demo
     supervisor's approvals and the demo county's pickup codes."""

@@ -9,9 +9,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 
 from eservice_desktop.config import Settings
+from eservice_desktop.demo import bulk_process
 from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.services import ingest
@@ -60,9 +62,20 @@ def _found(app: App, words: list[str]) -> list[list[str]]:
         return [[r.case_number for r in repo.search_cases(s, w, 500, 0, None)] for w in words]
 
 
+@pytest.mark.parametrize("elsewhere", [False, True], ids=["built-here", "built-in-a-process"])
 def test_a_bulk_seed_projects_what_its_events_one_by_one_project(
-    app: App, make_app: Callable[[Settings], App], tmp_path: Path
+    app: App,
+    make_app: Callable[[Settings], App],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    elsewhere: bool,
 ) -> None:
+    """Whether its batches are built beside the writer or in a process of their own
+    (``demo.bulk_process``, for a large seed where the system forks)."""
+    if elsewhere:
+        if not bulk_process.available(10**6, 1):
+            pytest.skip("this system does not fork")
+        monkeypatch.setattr(bulk_process, "MIN_CASES", 0)
     seed_demo_bulk(app, 260, seed=3, days=25, batch=90)
     with app.reading() as s:
         stored = [repo.row_to_event(r) for r in s.scalars(select(EventRow).order_by(EventRow.seq))]
@@ -82,3 +95,62 @@ def test_a_bulk_seed_projects_what_its_events_one_by_one_project(
         numbers = list(s.scalars(text("SELECT case_number FROM cases LIMIT 2")))
     words = [*names, *(n[-9:-2] for n in numbers)]
     assert _found(app, words) == _found(other, words)
+
+
+def test_a_seed_built_in_a_process_builds_the_same_cases(
+    make_app: Callable[[Settings], App], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process draws from the seed's generators in the order the loop's thread does: the
+    same seed gives the same cases, numbers, applicants, fees, times and outcomes."""
+    if not bulk_process.available(10**6, 1):
+        pytest.skip("this system does not fork")
+    seeded = []
+    for elsewhere in (False, True):
+        monkeypatch.setattr(bulk_process, "MIN_CASES", 0 if elsewhere else 10**9)
+        app = make_app(
+            Settings(data_dir=tmp_path / str(elsewhere), office_code="H01", device_id="01")
+        )
+        seed_demo_bulk(app, 150, seed=9, days=20, batch=40)
+        with app.reading() as s:
+            seeded.append(
+                list(
+                    s.execute(
+                        text(
+                            "SELECT case_number, service_code, applicant_id, applicant_name,"
+                            " status, received_at, due_date, closed_at, fees_due, paid, state"
+                            " FROM cases ORDER BY case_number"
+                        )
+                    )
+                )
+            )
+    assert len(seeded[0]) == 150 and seeded[0] == seeded[1]
+
+
+def test_a_failure_in_the_builders_process_is_raised_and_the_seed_undone(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch the process cannot build fails the seed here, with its error, after the
+    batches already written, and the seed is undone; no process is left behind."""
+    import multiprocessing
+
+    from eservice_desktop.demo import bulk
+    from eservice_desktop.demo.seeding import seed_demo
+
+    if not bulk_process.available(10**6, 1):
+        pytest.skip("this system does not fork")
+    monkeypatch.setattr(bulk_process, "MIN_CASES", 0)
+    real, made = bulk.SeedNumbers.cases, []
+
+    def numbers(self: bulk.SeedNumbers, received: list[Any]) -> list[str]:
+        made.append(len(received))  # in the process: counts its own batches
+        if len(made) == 3:
+            raise ValueError("no counter was read for ROC year 99")
+        return real(self, received)
+
+    monkeypatch.setattr(bulk.SeedNumbers, "cases", numbers)
+    with pytest.raises(ValueError, match="ROC year 99"):
+        seed_demo(app, 150, seed=2, batch=40)
+    assert made == []  # built in the other process only
+    assert multiprocessing.active_children() == []
+    with app.reading() as s:
+        assert repo.count_cases(s) == 0
