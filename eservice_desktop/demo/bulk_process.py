@@ -98,6 +98,9 @@ def _build(build: Callable[[], Iterator[Batch]], sending: Connection) -> None:
         message = ("done", None)
     except Exception as failure:  # raised in the parent, which undoes the seed
         message = ("failed", failure)
+    except KeyboardInterrupt:  # Ctrl-C reached both: the parent says so, and undoes the seed
+        sending.close()
+        return
     try:
         data = pickle.dumps(message, protocol=5)
     except Exception:  # a failure that does not pickle: its kind at least
