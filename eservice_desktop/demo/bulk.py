@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.demo import bulk_process, seeding
 from eservice_desktop.demo.bulk_cases import ApprovalPayloads, Shared, one_case
-from eservice_desktop.demo.bulk_process import Batch
+from eservice_desktop.demo.bulk_process import Rows
 from eservice_desktop.demo.timeline import OfficeDays
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
@@ -36,6 +36,9 @@ from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.services.pickup_demo import DemoCodes
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.collection import collection_paused
+
+#: A batch handed to the writer: its case count, events and counters (``SeedNumbers``).
+Batch = tuple[int, list[Event], dict[str, int]]
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -113,14 +116,14 @@ def add_cases(
 
 
 def _builder(
-    app: App, build: Callable[[], Generator[Batch, None, None]], cases: int, batch: int
+    app: App, build: Callable[[], Iterator[Rows]], cases: int, batch: int
 ) -> Generator[Batch, None, None]:
-    """The batches of ``build()``: built in a process of their own for a large seed where this
-    system forks (``demo.bulk_process``), else here, on the loop's thread."""
-    if bulk_process.available(cases, batch):
-        a = app.actor
-        return bulk_process.batches_elsewhere(build, (a.office, a.device, a.clerk))
-    return build()
+    """The batches of ``build()`` as events: built in a process of their own for a large seed
+    where this system forks (``demo.bulk_process``), else here, on the loop's thread."""
+    a = app.actor
+    large = bulk_process.available(cases, batch)
+    for n, rows, expected in bulk_process.batches_elsewhere(build) if large else build():
+        yield n, bulk_process.events(rows, a.office, a.device, a.clerk), expected
 
 
 def _batches(  # noqa: PLR0917 - the batch loop's own settings
@@ -132,21 +135,20 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     numbers: SeedNumbers,
     signers: tuple[ApprovalPayloads, DemoCodes],
     ids: random.Random | None,
-) -> Generator[Batch, None, None]:
-    """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
-    built in memory only: plain tuples in a hot loop, no query. ``signers``: the demo
-    supervisor's approvals and the demo county's pickup codes."""
+) -> Iterator[Rows]:
+    """Each batch's case count, event rows (``bulk_process.Row``) and the counters it found
+    (:meth:`SeedNumbers.expected`), built in memory only: plain tuples in a hot loop, no
+    query. ``signers``: the demo supervisor's approvals and the demo county's pickup codes."""
     approval, codes = signers
     now = app.now()
     hours = app.hours
     days = OfficeDays(hours, office_days, now - timedelta(seconds=30))
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
-    office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
     randbits = (ids or rng).getrandbits
     rand = rng.random
     case_events = partial(one_case, app)
-    pay = numbers.till.payer(rng, clerk)
+    pay = numbers.till.payer(rng, app.actor.clerk)
     # oldest first across the batches: case and receipt numbers follow the clock
     times = seeding.received_times(hours, office_days, cases, rng, now)
     done = 0
@@ -154,22 +156,20 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
         n = min(batch, cases - done)
         received_list = list(islice(times, n))
         expected = numbers.expected()
-        events: list[Event] = []
+        rows: list[bulk_process.Row] = []
         shared: Shared = {}  # the batch's equal payloads (bulk_cases.one_case)
         for received, number in zip(received_list, numbers.cases(received_list), strict=True):
             service = rng.choices(services, cum_weights=cum)[0]
             case_id = new_id(randbits)
-            start = len(events)
+            start = len(rows)
             stream = case_events(
                 service, number, received, days, rng, rand, case_id, pay, approval, shared
             )
             if stream[-1][0] == READY_FOR_PICKUP:  # left ready: its code, as the county sent it
                 stream[-1] = _with_code(codes, case_id, number, *stream[-1])
-            for type_, at, payload in stream:
-                event_id = new_id(randbits)
-                events.append(_event(event_id, case_id, type_, office, device, clerk, at, payload))
-            approval.link(events, start)
-        yield n, events, expected
+            rows.extend([(new_id(randbits), case_id, t, at, p) for t, at, p in stream])
+            approval.link(rows, start)
+        yield n, rows, expected
         done += n
 
 
@@ -288,34 +288,6 @@ def _next(last: dict[int, int], year: int) -> int:
     if year not in last:
         raise ValueError(f"no counter was read for ROC year {year}")
     return last[year] + 1
-
-
-def _event(  # noqa: PLR0917 - Event's own fields, in its order
-    event_id: str,
-    case_id: str,
-    type_: str,
-    office: str,
-    device: str,
-    clerk: str,
-    at: datetime,
-    payload: dict[str, Any],
-) -> Event:
-    """An event of the seed (Event.unchecked: a seed makes millions; the one door checks each
-    envelope again)."""
-    return Event.unchecked(
-        {
-            "event_id": event_id,
-            "case_id": case_id,
-            "type": type_,
-            "office": office,
-            "device": device,
-            "clerk": clerk,
-            "at": at,
-            "payload": payload,
-            "prev": None,
-            "hash": None,
-        }
-    )
 
 
 #: SQLite settings of the connection a seed writes through (see :func:`bulk_writes`).

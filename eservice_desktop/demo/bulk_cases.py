@@ -14,7 +14,6 @@ from eservice_desktop.demo.timeline import CaseClock, OfficeDays
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
 from eservice_desktop.domain.catalogue import Service
-from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
@@ -50,11 +49,11 @@ class ApprovalPayloads:
         self.pending.append((payload, len(evs)))
         evs.append((ev.APPROVAL_GRANTED, evs[-1][1], payload))
 
-    def link(self, events: list[Event], start: int) -> None:
+    def link(self, rows: list[tuple[Any, ...]], start: int) -> None:
         """Names the approved event (the next one) in each approval of the case just built,
-        whose events begin at ``events[start]``."""
+        whose events begin at ``rows[start]`` (``demo.bulk_process.Row``: its id first)."""
         for payload, i in self.pending:
-            payload["for_event"] = events[start + i + 1].event_id
+            payload["for_event"] = rows[start + i + 1][0]
         self.pending.clear()
 
 

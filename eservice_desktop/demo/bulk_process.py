@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Generator, Iterator
+from datetime import datetime
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -31,8 +32,11 @@ from eservice_desktop.domain.events import Event
 #: The smallest seed built in a process of its own (two batches of the CLI's 20,000 cases).
 MIN_CASES = 40_000
 
-#: A batch as :func:`demo.bulk._batches` yields it: its case count, events and counters.
-Batch = tuple[int, list[Event], dict[str, int]]
+#: An event of the seed as built: (event_id, case_id, type, at, payload); the office, device
+#: and clerk are the seed's (:func:`events`).
+Row = tuple[str, str, str, datetime, dict[str, Any]]
+#: A batch as :func:`demo.bulk._batches` yields it: its case count, rows and counters.
+Rows = tuple[int, list[Row], dict[str, int]]
 
 
 def available(cases: int, batch: int) -> bool:
@@ -41,17 +45,34 @@ def available(cases: int, batch: int) -> bool:
     return forks and (os.cpu_count() or 1) > 1 and cases >= MIN_CASES and cases > batch
 
 
-def batches_elsewhere(
-    build: Callable[[], Iterator[Batch]], actor: tuple[str, str, str]
-) -> Generator[Batch, None, None]:
-    """The batches of ``build()`` (called in the forked copy), received here as they come.
-    ``actor``: the (office, device, clerk) of every event of the seed, not sent with each."""
+def events(rows: list[Row], office: str, device: str, clerk: str) -> list[Event]:
+    """The events of a batch's ``rows``, made by the seed's actor."""
+    return [
+        Event.unchecked(
+            {
+                "event_id": event_id,
+                "case_id": case_id,
+                "type": type_,
+                "office": office,
+                "device": device,
+                "clerk": clerk,
+                "at": at,
+                "payload": payload,
+                "prev": None,
+                "hash": None,
+            }
+        )
+        for event_id, case_id, type_, at, payload in rows
+    ]
+
+
+def batches_elsewhere(build: Callable[[], Iterator[Rows]]) -> Generator[Rows, None, None]:
+    """The batches of ``build()`` (called in the forked copy), received here as they come."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     copy = context.Process(target=_build, args=(build, sending), name="seed-builder")
     copy.start()
     sending.close()
-    office, device, clerk = actor
     try:
         while True:
             try:
@@ -62,25 +83,7 @@ def batches_elsewhere(
                 return
             if kind == "failed":
                 raise value
-            n, rows, expected = value
-            events = [
-                Event.unchecked(
-                    {
-                        "event_id": event_id,
-                        "case_id": case_id,
-                        "type": type_,
-                        "office": office,
-                        "device": device,
-                        "clerk": clerk,
-                        "at": at,
-                        "payload": payload,
-                        "prev": None,
-                        "hash": None,
-                    }
-                )
-                for event_id, case_id, type_, at, payload in rows
-            ]
-            yield n, events, expected
+            yield value
     finally:
         receiving.close()
         if copy.is_alive():
@@ -88,13 +91,12 @@ def batches_elsewhere(
         copy.join()
 
 
-def _build(build: Callable[[], Iterator[Batch]], sending: Connection) -> None:
-    """In the copy: each batch as tuples, then "done" (or the failure, to be raised there)."""
+def _build(build: Callable[[], Iterator[Rows]], sending: Connection) -> None:
+    """In the copy: each batch, then "done" (or the failure, to be raised there)."""
     message: tuple[str, Any]
     try:
-        for n, events, expected in build():
-            rows = [(e.event_id, e.case_id, e.type, e.at, e.payload) for e in events]
-            sending.send_bytes(pickle.dumps(("batch", (n, rows, expected)), protocol=5))
+        for batch in build():
+            sending.send_bytes(pickle.dumps(("batch", batch), protocol=5))
         message = ("done", None)
     except Exception as failure:  # raised in the parent, which undoes the seed
         message = ("failed", failure)
