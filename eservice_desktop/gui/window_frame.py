@@ -256,6 +256,37 @@ def add_panels(window: MainWindow) -> None:
         )
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         window.panels.append(dock)
+    PanelShare(window)
+
+
+class PanelShare(QObject):
+    """The side docks take at most a third of the window's width, never less than they need:
+    on half of a 1366 px screen (683 px, two programs side by side) the identity dock kept its
+    312 px and left the page 355 px (the queue's columns cut, the operators' form scrolled
+    sideways). A window widened again gives a narrowed dock back the width it wants; a dock
+    the clerk dragged is left alone while it is within its share."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.narrowed = False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.window and event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.share()
+        return False
+
+    def share(self) -> None:
+        window = self.window
+        docks = [d for d in window.panels if d.isVisibleTo(window) and not d.isFloating()]
+        room = window.width() // 3
+        wanted = [max(d.minimumSizeHint().width(), min(d.sizeHint().width(), room)) for d in docks]
+        pairs = list(zip(docks, wanted, strict=True))
+        over = any(d.width() > max(w, room) for d, w in pairs)
+        if over or (self.narrowed and any(d.width() < w for d, w in pairs)):
+            window.resizeDocks(docks, wanted, Qt.Orientation.Horizontal)
+            self.narrowed = any(w < d.sizeHint().width() for d, w in pairs)
 
 
 def build_status_bar(window: MainWindow) -> None:
