@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -261,10 +261,22 @@ def show_focus(_old: QWidget | None, new: QWidget | None) -> None:
         while area is not None:
             inner = area.widget() if isinstance(area, QScrollArea) else None
             if isinstance(area, QScrollArea) and inner is not None and inner.isAncestorOf(new):
-                area.ensureWidgetVisible(new, *FOCUS_MARGIN)
+                _scroll_into(area, inner, new)
             area = area.parentWidget()
 
     QTimer.singleShot(0, new, scroll)
+
+
+def _scroll_into(area: QScrollArea, inner: QWidget, new: QWidget) -> None:
+    """Sideways, the margin is what the view has room for: with 50 px each side a widget
+    about as wide as the view (the operators' list on half a screen) was centred, the page
+    scrolled right and its left edge cut off; one wider than the view shows its start."""
+    room = area.viewport().width()
+    xmargin = max(0, min(FOCUS_MARGIN[0], (room - new.width()) // 2))
+    area.ensureWidgetVisible(new, xmargin, FOCUS_MARGIN[1])
+    if new.width() > room:
+        left = new.mapTo(inner, QPoint(0, 0)).x()
+        area.horizontalScrollBar().setValue(max(0, left - FOCUS_MARGIN[0]))
 
 
 #: A style sheet set, or the palette changed (dark mode switched on while the window is open).

@@ -4,11 +4,15 @@ form cut or scrolled sideways; the dock now takes at most a third of a narrow wi
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QApplication
+from gui_keys import press
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
+
+OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
 
 
 def _window(ctx: GuiContext, qtbot: QtBot, width: int, height: int = 768) -> MainWindow:
@@ -43,3 +47,42 @@ def test_the_dock_takes_its_width_back_when_the_window_widens(
     window.resize(1366, 728)
     QApplication.processEvents()
     assert dock.width() == full
+
+
+def _operators_shown(qtbot: QtBot, window: MainWindow) -> tuple[QWidget, QScrollArea]:
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded, timeout=20000)  # type: ignore[attr-defined]
+    for _ in range(5):  # the focus is scrolled into view once the loop has laid it out
+        QApplication.processEvents()
+    return page, window.holders[page]
+
+
+def test_the_operators_page_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
+    """It was scrolled sideways, its left edge (the list's 帳號 column, the form's labels)
+    under the page's left border."""
+    window = _window(ctx, qtbot, 683)
+    page, holder = _operators_shown(qtbot, window)
+    assert holder.horizontalScrollBar().maximum() == 0, page.minimumSizeHint()
+    assert page.width() <= holder.viewport().width()
+
+
+def test_a_page_wider_than_the_window_shows_its_left_edge(ctx: GuiContext, qtbot: QtBot) -> None:
+    """A widget taking the focus was scrolled into view with 50 px of room each side: one as
+    wide as the page (the operators' list) was centred, the page scrolled right by half of
+    what it overran and its left edge cut off."""
+    window = _window(ctx, qtbot, 500)
+    page, holder = _operators_shown(qtbot, window)
+    bar = holder.horizontalScrollBar()
+    assert bar.maximum() > 0  # the page is wider than the window here: a scroll bar it is
+    assert QApplication.focusWidget() is page.table  # type: ignore[attr-defined]
+    assert bar.value() == 0
+    # Tab to the form's first field: where the typing goes is in view
+    press(Qt.Key.Key_Tab)
+    focus = QApplication.focusWidget()
+    assert focus is page.account  # type: ignore[attr-defined]
+    qtbot.wait(50)
+    left = focus.mapTo(holder.viewport(), focus.rect().topLeft()).x()
+    assert 0 <= left <= holder.viewport().width() - 50, left
