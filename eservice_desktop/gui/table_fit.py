@@ -96,11 +96,22 @@ class ColumnFitter(QObject):
             self._wanted = [max(m, self.table.sizeHintForColumn(i)) for i, m in enumerate(minimum)]
         return self._wanted
 
+    def _kept(self, minimum: list[int], wanted: list[int]) -> list[int]:
+        """``minimum`` with each ``keep`` column's room of its contents (a name's)."""
+        kept = list(minimum)
+        for i, room in self.keep.items():
+            if 0 <= i < len(kept):
+                kept[i] = max(kept[i], min(wanted[i], room))
+        return kept
+
     def least_width(self) -> int:
         """The table's width (frame and vertical scroll bar included) at which every header
-        fits and the ``whole`` columns show their contents, the elastic ones at their header."""
+        fits, the ``whole`` columns show their contents and the ``keep`` ones their room, the
+        elastic ones at their header (the pickup list held at its headers' width wrapped
+        every name of three characters, the name column at its header's width)."""
         minimum = self.minimum_widths()
         wanted = self._wanted_widths(minimum)
+        minimum = self._kept(minimum, wanted)
         columns = sum(wanted[i] if i in self.whole else m for i, m in enumerate(minimum))
         bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return columns + 2 * self.table.frameWidth() + bar
@@ -119,9 +130,7 @@ class ColumnFitter(QObject):
         available = self.table.viewport().width()
         minimum = self.minimum_widths()
         wanted = self._wanted_widths(minimum)
-        for i, room in self.keep.items():
-            if 0 <= i < n:
-                minimum[i] = max(minimum[i], min(wanted[i], room))
+        minimum = self._kept(minimum, wanted)
         widths = fit_widths(minimum, wanted, available, self.elastic, self.whole)
         for i, w in enumerate(widths):
             if header.sectionSize(i) != w:
