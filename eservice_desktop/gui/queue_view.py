@@ -13,14 +13,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QStyle,
+    QStyleOptionTab,
+    QStylePainter,
     QTabBar,
     QTableView,
     QVBoxLayout,
@@ -83,15 +86,111 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
 
 
+#: What a compact tab keeps clear each side of its text (px).
+TAB_TEXT_MARGIN = 8
+
+
+class QueueTabs(QTabBar):
+    """The tabs on one row, every one in sight, each reading ``name (count)  Alt+n``. At
+    200 % (1366×768 is 683×384) or on half a screen the six tabs overran the page and 逾期,
+    全部未結 and 線上申辦 hid behind scroll arrows; short of room, a tab is painted without
+    its key (its text, read by a screen reader, and its tooltip keep it; Alt+n still
+    switches) and a name still too long is elided in its middle, keeping its count."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setUsesScrollButtons(False)
+        self.setElideMode(Qt.TextElideMode.ElideMiddle)
+        #: Painted without the keys (``_fit``).
+        self.compact = False
+
+    def set_labels(self, labels: list[str]) -> None:
+        while self.count() < len(labels):
+            self.addTab("")
+        for i, text in enumerate(labels):
+            self.setTabText(i, f"{text}  Alt+{i + 1}")
+        self._fit()
+
+    def shown_text(self, i: int) -> str:
+        """The tab's text as painted (before eliding): without its key when compact."""
+        text = self.tabText(i)
+        return text.rpartition("  Alt+")[0] or text if self.compact else text
+
+    def painted_text(self, i: int, width: int) -> str:
+        """What a compact tab paints in ``width``: its name elided, its count whole."""
+        text = self.shown_text(i)
+        name, sep, count = text.rpartition(" (")
+        metrics = self.fontMetrics()
+        if not sep:
+            return metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        count = sep + count
+        room = width - metrics.horizontalAdvance(count)
+        return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room) + count
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        full = sum(super(QueueTabs, self).tabSizeHint(i).width() for i in range(self.count()))
+        compact = full > self.width()
+        for i in range(self.count()):
+            self.setTabToolTip(i, self.tabText(i) if compact else "")
+        if compact != self.compact:
+            self.compact = compact
+            self.updateGeometry()
+            self.setTabText(0, self.tabText(0))  # the tabs laid out again
+            self.update()
+
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802 (Qt API)
+        hint = super().tabSizeHint(index)
+        if self.compact:
+            metrics = self.fontMetrics()
+            cut = metrics.horizontalAdvance(self.tabText(index))
+            hint.setWidth(hint.width() - cut + metrics.horizontalAdvance(self.shown_text(index)))
+        return hint
+
+    def minimumTabSizeHint(self, index: int) -> QSize:  # noqa: N802 (Qt API)
+        """Compact, a tab keeps its name's first character and its count (a name without a
+        count, two characters)."""
+        hint = super().minimumTabSizeHint(index)
+        if self.compact:
+            full = self.tabSizeHint(index)
+            metrics = self.fontMetrics()
+            name, sep, count = self.shown_text(index).rpartition(" (")
+            least = f"{name[:1]}…{sep}{count}" if sep else f"{count[:2]}…"
+            least_width = metrics.horizontalAdvance(least) + 2 * TAB_TEXT_MARGIN
+            hint.setWidth(min(full.width(), least_width))
+        return hint
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        if not self.compact:
+            super().paintEvent(event)
+            return
+        painter = QStylePainter(self)
+        current = self.currentIndex()
+        for i in [*(i for i in range(self.count()) if i != current), current]:
+            if i < 0:
+                continue
+            option = QStyleOptionTab()
+            self.initStyleOption(option, i)
+            # the text over the tab's whole room: the style's text rectangle, narrower, cut it
+            rect = self.tabRect(i)
+            option.text = ""
+            painter.drawControl(QStyle.ControlElement.CE_TabBarTab, option)
+            painter.setPen(option.palette.color(self.foregroundRole()))
+            text = self.painted_text(i, rect.width() - 2 * TAB_TEXT_MARGIN)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+
+
 class QueueView(QWidget):
     """The page's widgets; ``QueuePage`` connects them to what they do."""
 
     def _build_view(self) -> None:
         page = cast("QueuePage", self)  # the view is always the page's own
-        self.tabs = QTabBar(self)
+        self.tabs = QueueTabs(self)
         self.tabs.setObjectName("queue_tabs")
-        for i, (_name, label, _key) in enumerate(QUEUE_TABS):
-            self.tabs.addTab(f"{_t(str(label))}  Alt+{i + 1}")  # the key shows on the tab
+        self.tabs.set_labels([_t(str(label)) for _name, label, _key in QUEUE_TABS])
         self.search_box = SearchBox(page)
         self.search_box.setObjectName("search_box")
         self.search_box.setPlaceholderText(_t("搜尋案號、身分證號或姓名（Ctrl+F）"))
@@ -128,11 +227,11 @@ class QueueView(QWidget):
 
     def label_tabs(self, counts: dict[str, int]) -> None:
         """Each tab's name with its count of cases (where it has one) and its Alt key."""
-        for i, (_name, label, key) in enumerate(QUEUE_TABS):
+        labels = []
+        for _name, label, key in QUEUE_TABS:
             text = _t(str(label))
-            if key:
-                text = f"{text} ({counts.get(key, 0)})"
-            self.tabs.setTabText(i, f"{text}  Alt+{i + 1}")
+            labels.append(f"{text} ({counts.get(key, 0)})" if key else text)
+        self.tabs.set_labels(labels)
 
     def _build_table(self, page: QueuePage) -> None:
         """The model, the sorting and filtering proxy over it and the table showing it."""

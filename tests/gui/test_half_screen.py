@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.main_window import MainWindow
+from eservice_desktop.gui.main_window import QUEUE_PAGE, MainWindow
+from eservice_desktop.gui.queue_view import TAB_TEXT_MARGIN
 
 OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
 
@@ -86,3 +87,42 @@ def test_a_page_wider_than_the_window_shows_its_left_edge(ctx: GuiContext, qtbot
     qtbot.wait(50)
     left = focus.mapTo(holder.viewport(), focus.rect().topLeft()).x()
     assert 0 <= left <= holder.viewport().width() - 50, left
+
+
+def test_every_queue_tab_is_in_sight_at_683(ctx: GuiContext, qtbot: QtBot) -> None:
+    """At 200 % (1366×768 is 683×384) or on half a screen the queue's six tabs overran the
+        page: 逾期, 全部未結 and 線上申辦 were behind the tab bar's scroll arrows. Every tab shows
+        now, its count read and its name (elided in its middle when short of room, whole with its
+    Alt key in the tooltip)."""
+    window = _window(ctx, qtbot, 683, 384)
+    page = window.pages[QUEUE_PAGE]
+    qtbot.waitUntil(lambda: not ctx.tasks.pending, timeout=20000)
+    tabs = page.tabs  # type: ignore[attr-defined]
+    QApplication.processEvents()
+    holder = window.holders[page]
+    assert holder.horizontalScrollBar().maximum() == 0, (tabs.minimumSizeHint(), holder.width())
+    for i in range(tabs.count()):
+        rect = tabs.tabRect(i)
+        assert rect.left() >= 0 and rect.right() < tabs.width(), (i, rect, tabs.width())
+        text = tabs.shown_text(i)  # as painted, before eliding
+        # its name elided at most, its count whole
+        name, _, count = text.split("  Alt+")[0].partition(" ")
+        width = rect.width() - 2 * TAB_TEXT_MARGIN  # clear of the tab's edges
+        shown = tabs.painted_text(i, width) if tabs.compact else text
+        assert tabs.fontMetrics().horizontalAdvance(shown) <= width, (text, shown)
+        assert shown[0] == name[0] and shown.endswith(count or "…"), (text, shown)
+        # the key: on the tab, or else in its tooltip (and always in what a screen reader reads)
+        assert tabs.tabText(i).endswith(f"  Alt+{i + 1}")
+        assert f"Alt+{i + 1}" in text or tabs.tabToolTip(i) == tabs.tabText(i)
+    # the keys still switch
+    press(Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)
+    assert tabs.currentIndex() == 3
+
+
+def test_the_queue_tabs_keep_their_keys_where_there_is_room(ctx: GuiContext, qtbot: QtBot) -> None:
+    window = _window(ctx, qtbot, 1366, 728)
+    tabs = window.pages[QUEUE_PAGE].tabs  # type: ignore[attr-defined]
+    assert not tabs.compact
+    assert [tabs.shown_text(i).endswith(f"  Alt+{i + 1}") for i in range(tabs.count())] == [
+        True
+    ] * 6
