@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import accessible, labels
+from eservice_desktop.gui import accessible, flow_layout, labels
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
@@ -134,7 +134,7 @@ class PaymentView(QWidget):
         self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.items_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         fee_layout.addWidget(self.items_table)
-        adjust = QHBoxLayout()
+        adjust = flow_layout.FlowLayout()  # wraps on a narrow page
         self.exempt_box = QCheckBox(_t("免徵"))
         self.reduction_spin = QSpinBox()
         self.reduction_spin.setRange(0, MAX_AMOUNT)

@@ -126,3 +126,36 @@ def test_the_queue_tabs_keep_their_keys_where_there_is_room(ctx: GuiContext, qtb
     assert [tabs.shown_text(i).endswith(f"  Alt+{i + 1}") for i in range(tabs.count())] == [
         True
     ] * 6
+
+
+PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
+
+
+def _inside(widget: QWidget, holder: QScrollArea) -> bool:
+    left = widget.mapTo(holder.viewport(), widget.rect().topLeft()).x()
+    return left >= 0 and left + widget.width() <= holder.viewport().width()
+
+
+def test_the_fees_page_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
+    """The row of 份數, 免徵, 減免, 原因 and 核定規費 kept the fees page 550 px wide: at 683 px
+    (half a screen, or 200 %) the page scrolled sideways, 核定規費 and the fee table's 金額
+    off screen. The row wraps; nothing of it overlaps what is under it."""
+    window = _window(ctx, qtbot, 683)
+    page = window.show_page(PAYMENT_PAGE)
+    qtbot.wait(50)
+    holder = window.holders[page]
+    assert holder.horizontalScrollBar().maximum() == 0, page.minimumSizeHint()
+    row = (page.copies_spin, page.exempt_box, page.reduction_spin, page.reason_combo)  # type: ignore[attr-defined]
+    for widget in (*row, page.assess_btn, page.items_table):  # type: ignore[attr-defined]
+        assert _inside(widget, holder), widget.objectName()
+    under = page.totals.mapTo(page, page.totals.rect().topLeft()).y()  # type: ignore[attr-defined]
+    for widget in (*row, page.assess_btn):  # type: ignore[attr-defined]
+        assert widget.mapTo(page, widget.rect().bottomLeft()).y() < under, widget.objectName()
+
+
+def test_the_fees_row_stays_one_line_where_there_is_room(ctx: GuiContext, qtbot: QtBot) -> None:
+    window = _window(ctx, qtbot, 1366, 728)
+    page = window.show_page(PAYMENT_PAGE)
+    qtbot.wait(50)
+    tops = {w.mapTo(page, w.rect().center()).y() for w in (page.copies_spin, page.assess_btn)}  # type: ignore[attr-defined]
+    assert len(tops) == 1

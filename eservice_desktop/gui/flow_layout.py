@@ -1,0 +1,100 @@
+"""A row of controls that wraps onto the next line when the page is narrower than the row.
+
+The fees page's adjustment row (份數, 免徵, 減免, 原因 and 核定規費) kept the page 550 px wide:
+on half a screen or at 200 % (a page of 450 px beside the identity dock) the page scrolled
+sideways and 核定規費 was off screen. Laid out in a :class:`FlowLayout` the row is as wide as
+the page and its controls go on as many lines as they need, in the same order (the Tab order
+is the widgets' own, unchanged).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer
+from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+
+
+class FlowLayout(QLayout):
+    """Items left to right, wrapping; as tall as its lines need at a given width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        #: The lines' height at the width last laid out (-1: not yet laid out).
+        self._height = -1
+        self.setContentsMargins(0, 0, 0, 0)
+
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 (Qt API)
+        self._items.append(item)
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802 (Qt API)
+        return self._items.pop(index) if 0 <= index < len(self._items) else None
+
+    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802 (Qt API)
+        return Qt.Orientation(0)
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 (Qt API)
+        """Laid out at the width given; a change in the lines' height asks the page again.
+        (Not a height-for-width layout: in the window's scroll area that scrolled the page
+        back to its top whenever it was laid out.)"""
+        super().setGeometry(rect)
+        height = self._lay_out(rect, move=True)
+        if height != self._height:
+            self._height = height
+            QTimer.singleShot(0, self, self._measure_again)
+
+    def _measure_again(self) -> None:
+        """The layouts holding it, and the widget holding those, measure it again."""
+        layout: QObject | None = self
+        while isinstance(layout, QLayout):
+            layout.invalidate()
+            layout = layout.parent()
+        if isinstance(layout, QWidget):
+            layout.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        """As wide as all on one line, as tall as the lines at the last width."""
+        gap = self.spacing()
+        shown = [i.sizeHint() for i in self._items if not i.isEmpty()]
+        width = sum(s.width() for s in shown) + gap * max(len(shown) - 1, 0)
+        line = max((s.height() for s in shown), default=0)
+        return QSize(width, max(line, self._height))
+
+    def minimumSize(self) -> QSize:  # noqa: N802 (Qt API)
+        """The widest item alone on its line, as tall as the lines at the last width (the
+        items keep their size hints)."""
+        size = QSize(0, self._height if self._height >= 0 else self.sizeHint().height())
+        for item in self._items:
+            size = size.expandedTo(item.sizeHint())  # each is laid out at its size hint
+        return size
+
+    def _lay_out(self, rect: QRect, *, move: bool = True) -> int:
+        """Fills lines left to right; each item centred in its line's height, as in a row."""
+        gap = max(self.spacing(), 0)
+        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
+        x = rect.x()
+        for item in self._items:
+            if item.isEmpty():
+                continue
+            hint = item.sizeHint()
+            if lines[-1] and x + hint.width() > rect.right() + 1:
+                lines.append([])
+                x = rect.x()
+            lines[-1].append((item, hint))
+            x += hint.width() + gap
+        y = rect.y()
+        for line in lines:
+            height = max((hint.height() for _item, hint in line), default=0)
+            x = rect.x()
+            for item, hint in line:
+                if move:
+                    top = y + (height - hint.height()) // 2
+                    item.setGeometry(QRect(QPoint(x, top), hint))
+                x += hint.width() + gap
+            y += height + gap
+        return max(y - gap - rect.y(), 0)
