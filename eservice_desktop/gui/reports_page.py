@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -42,6 +41,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.flow_layout import FlowLayout
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.gui.table_fit import ColumnFitter, name_columns, two_line_heading
 from eservice_desktop.services import report_views
@@ -93,10 +93,10 @@ class ReportsPage(QWidget):
         self.fitters: list[ColumnFitter] = []
         self._chain_tabs()
 
-    def _build_query(self) -> QGridLayout:
+    def _build_query(self) -> FlowLayout:
         """Which report and which period (from the first of this month to today), and the
         button (Enter) that computes it."""
-        form = QGridLayout()
+        form = FlowLayout()
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("kind_combo")
         for kind, label in KINDS:
@@ -115,14 +115,17 @@ class ReportsPage(QWidget):
         self.compute_btn = QPushButton(self.tr("產生報表(&R) Enter"))
         self.compute_btn.setObjectName("compute_btn")
         self.compute_btn.clicked.connect(self.run)
-        form.addWidget(kind_label, 0, 0)
-        form.addWidget(self.kind_combo, 0, 1)
-        form.addWidget(from_label, 0, 2)
-        form.addWidget(self.from_edit, 0, 3)
-        form.addWidget(to_label, 0, 4)
-        form.addWidget(self.to_edit, 0, 5)
-        form.addWidget(self.compute_btn, 0, 6)
-        form.setColumnStretch(7, 1)
+        # each label with its field, wrapping on a narrow page: on one row the page was 602 px
+        # wide, cut at 迄日 on half a screen
+        pairs = ((kind_label, self.kind_combo), (from_label, self.from_edit))
+        for name, field in (*pairs, (to_label, self.to_edit)):
+            pair = QWidget()
+            row = QHBoxLayout(pair)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(name)
+            row.addWidget(field)
+            form.addWidget(pair)
+        form.addWidget(self.compute_btn)
         return form
 
     def _build_result(self, root: QVBoxLayout) -> None:

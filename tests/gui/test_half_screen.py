@@ -159,3 +159,31 @@ def test_the_fees_row_stays_one_line_where_there_is_room(ctx: GuiContext, qtbot:
     qtbot.wait(50)
     tops = {w.mapTo(page, w.rect().center()).y() for w in (page.copies_spin, page.assess_btn)}  # type: ignore[attr-defined]
     assert len(tops) == 1
+
+
+REPORTS_PAGE = "eservice_desktop.gui.reports_page"
+
+
+def test_the_reports_page_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
+    """報表種類, 起日, 迄日 and 產生報表 on one row kept the page 602 px wide: at 683 px the page
+    scrolled sideways, 迄日 cut and 產生報表 off screen. The row wraps, each label with its
+    field."""
+    window = _window(ctx, qtbot, 683)
+    page = window.show_page(REPORTS_PAGE)
+    qtbot.wait(50)
+    holder = window.holders[page]
+    assert holder.horizontalScrollBar().maximum() == 0, page.minimumSizeHint()
+    for widget in (page.kind_combo, page.from_edit, page.to_edit, page.compute_btn):  # type: ignore[attr-defined]
+        assert _inside(widget, holder), widget.objectName()
+    heading = page.error_label.mapTo(page, page.error_label.rect().topLeft()).y()  # type: ignore[attr-defined]
+    bottom = page.compute_btn.mapTo(page, page.compute_btn.rect().bottomLeft()).y()  # type: ignore[attr-defined]
+    assert bottom < heading
+
+
+def test_the_report_query_stays_one_line_where_there_is_room(ctx: GuiContext, qtbot: QtBot) -> None:
+    window = _window(ctx, qtbot, 1366, 728)
+    page = window.show_page(REPORTS_PAGE)
+    qtbot.wait(50)
+    row = (page.kind_combo, page.to_edit, page.compute_btn)  # type: ignore[attr-defined]
+    centres = [w.mapTo(page, w.rect().center()).y() for w in row]
+    assert max(centres) - min(centres) <= 1, centres  # one line (centred to a pixel)
