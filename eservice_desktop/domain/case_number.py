@@ -14,9 +14,13 @@ from dataclasses import dataclass
 
 from eservice_desktop.domain.errors import DomainError
 
-_PATTERN = re.compile(r"^([A-Z]\d{2})-?(\d{2})-?(\d{3})-?(\d{6})-?(\d)$")
-_OFFICE = re.compile(r"[A-Z]\d{2}")
-_DEVICE = re.compile(r"\d{2}")
+# ASCII digits only: ``\d`` took any script's (``H01-٠٢-115-…`` made a device "٠٢"); the full
+# width a Chinese IME types is folded to ASCII first (_FULL_WIDTH).
+_PATTERN = re.compile(r"^([A-Z][0-9]{2})-?([0-9]{2})-?([0-9]{3})-?([0-9]{6})-?([0-9])$")
+_OFFICE = re.compile(r"[A-Z][0-9]{2}")
+_DEVICE = re.compile(r"[0-9]{2}")
+#: Full-width letters, digits and signs (Ｈ０１－０２…) as their ASCII forms.
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 
 #: ASCII letters as their two digits (A = 10 ... Z = 35; lower case as ``ord - 55`` too).
@@ -85,6 +89,8 @@ class CaseNumber:
 def parse_case_number(text: str) -> CaseNumber:
     """Accepts the printed form with or without dashes (scanners and typists drop them)."""
     cleaned = text.strip().upper().replace(" ", "")
+    if not cleaned.isascii():
+        cleaned = cleaned.translate(_FULL_WIDTH).upper()
     m = _PATTERN.match(cleaned)
     if not m:
         raise DomainError(
@@ -114,4 +120,4 @@ def parse_case_number(text: str) -> CaseNumber:
 
 
 def looks_like_case_number(text: str) -> bool:
-    return bool(_PATTERN.match(text.strip().upper().replace(" ", "")))
+    return bool(_PATTERN.match(text.strip().upper().replace(" ", "").translate(_FULL_WIDTH)))

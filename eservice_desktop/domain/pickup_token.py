@@ -65,7 +65,8 @@ _SPOKEN = str.maketrans("OIL", "011")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc_", "-"))
 #: Shorter text is a short code typed by hand, not a scanned code (168 characters).
 SHORT_TYPED_MAX = 24
-_SHORT_RE = re.compile(r"^(\d{4})-?([0-9A-Z]{4})$")
+#: ASCII digits (NFKC has folded full width): ``\d`` took Arabic-Indic ``١٢٣٤`` as a number.
+_SHORT_RE = re.compile(r"^([0-9]{4})-?([0-9A-Z]{4})$")
 
 #: Refusal reasons (stable codes shown by the CLI and branched on by the desk).
 MALFORMED = "malformed"

@@ -20,9 +20,11 @@ ROC_OFFSET = 1911
 
 RocStyle = Literal["long", "receipt", "short"]
 
-_YMD_CJK = re.compile(r"^(\d{1,3})年(\d{1,2})月(\d{1,2})日$")
-_YMD_SEP = re.compile(r"^(\d{1,3})([/.\-])(\d{1,2})\2(\d{1,2})$")
-_YMD_PACKED = re.compile(r"^(\d{3})(\d{2})(\d{2})$")
+# ASCII digits only: NFKC has folded the full-width ones a Chinese IME types, and ``\d`` (with
+# ``int()``) would take the digits of every other script (Arabic-Indic ``١١٥/٠١/٠٢``).
+_YMD_CJK = re.compile(r"^([0-9]{1,3})年([0-9]{1,2})月([0-9]{1,2})日$")
+_YMD_SEP = re.compile(r"^([0-9]{1,3})([/.\-])([0-9]{1,2})\2([0-9]{1,2})$")
+_YMD_PACKED = re.compile(r"^([0-9]{3})([0-9]{2})([0-9]{2})$")
 
 _DIGITS = "零壹貳參肆伍陸柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")

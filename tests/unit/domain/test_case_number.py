@@ -70,8 +70,19 @@ def test_range_comes_before_the_check_digit(text: str, code: str) -> None:
     assert info.value.code == code
 
 
-def test_other_digits_are_read_as_before() -> None:
-    assert parse_case_number("H01-02-１１５-000042-6") == CaseNumber("H01", "02", 115, 42)
+def test_full_width_digits_are_read() -> None:
+    number = CaseNumber("H01", "02", 115, 42)
+    assert parse_case_number("H01-02-１１５-000042-6") == number
+    assert parse_case_number("Ｈ０１－０２－１１５－００００４２－６") == number
+
+
+@pytest.mark.parametrize("text", ["H01-٠٢-115-000042-6", "H01-02-११५-000042-6"])
+def test_digits_of_other_scripts_are_refused(text: str) -> None:
+    # \d and int() read them: "H01-٠٢-…" was a case number of device "٠٢"
+    assert not looks_like_case_number(text)
+    with pytest.raises(DomainError) as info:
+        parse_case_number(text)
+    assert info.value.code == "case_number.format"
 
 
 def test_the_format_refusal_gives_an_example_that_is_accepted() -> None:

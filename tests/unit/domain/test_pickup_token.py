@@ -230,6 +230,14 @@ def test_a_short_code_typed_one_character_off_is_said_as_a_short_code(county: Co
         assert pt.short_code_malformed(not_short) is None
 
 
+def test_a_short_code_in_another_script_s_digits_is_refused_as_a_short_code() -> None:
+    # \d read Arabic-Indic digits: ١٢٣٤-ABCD was pickup number "١٢٣٤", then not found
+    for typed in ("٠٤٢٧-ABCD", "०४२७-ABCD"):
+        assert pt.parse_short_code(typed) is None
+        refusal = pt.short_code_malformed(typed)
+        assert refusal is not None and refusal.reason == pt.MALFORMED
+
+
 def test_key_document_round_trip_and_rejections(county: County) -> None:
     doc = county.document()
     assert pt.parse_key_document(doc) == [county.county_key()]

@@ -92,6 +92,17 @@ def test_parse_roc_errors(text: str, code: str) -> None:
     assert info.value.field == "received_on"
 
 
+@pytest.mark.parametrize(
+    "text", ["١١٥/٠٢/١٣", "١١٥٠٢١٣", "११५/२/१३", "115年２月١٣日", "民國۱۱۵年2月13日"]
+)
+def test_parse_roc_refuses_digits_of_other_scripts(text: str) -> None:
+    # int() reads Arabic-Indic and Devanagari digits; a date typed so was taken as 115/2/13.
+    with pytest.raises(DomainError) as info:
+        parse_roc(text, field="received_on")
+    assert info.value.code == "date.format"
+    assert text in info.value.message_zh
+
+
 def test_parse_roc_leap_day() -> None:
     assert parse_roc("113/2/29") == date(2024, 2, 29)
 
