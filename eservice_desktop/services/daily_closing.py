@@ -333,6 +333,7 @@ def write_closing(app: App, day: date, out: Path, device: str | None = "") -> Cl
     """The closing as PDF or CSV (by ``out``'s suffix); the closing of today also takes the
     day's backup."""
     require(app, Action.REPORTS)
+    exports.check_name(out)
     report = closing(app, day, device)
     suffix = out.suffix.lower()
     if suffix == ".pdf":

@@ -32,6 +32,7 @@ from typing import Any
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.file_names import check_file_name
 from eservice_desktop.domain.values import printable_path
 
 PRIVATE_MODE = 0o600
@@ -81,10 +82,12 @@ def inside(path: Path, folder: Path) -> bool:
 
 
 def check_target(settings: Settings, out: Path, personal: bool) -> None:
-    """Refuses, before any work is done, a personal-data export aimed into the data directory,
-    any export over a file the data directory holds, and a target that is there and not a
-    regular file: the atomic write replaces what is at ``out``, and a folder, a device
-    (``/dev/stdout`` run as root) or a pipe must never be."""
+    """Refuses, before any work is done, a name Windows cannot hold as typed (``report.pdf.``,
+    ``report.xlsx:secret``, ``NUL.csv``: domain/file_names.py), a personal-data export aimed
+    into the data directory, any export over a file the data directory holds, and a target
+    that is there and not a regular file: the atomic write replaces what is at ``out``, and a
+    folder, a device (``/dev/stdout`` run as root) or a pipe must never be."""
+    check_name(out)
     if out.exists() and not out.is_file():
         where = printable_path(str(out))
         raise DomainError(
@@ -116,6 +119,21 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
             "settings, a backup or a log) and cannot be overwritten; give another name",
             "out",
         )
+
+
+def check_name(out: Path) -> None:
+    """Refuses (``file.bad_name``) a file name, or the name of a folder still to be made, that
+    Windows cannot hold as typed: asked first, before the suffix says which format."""
+    check_file_name(out, _parts_to_make(out))
+
+
+def _parts_to_make(out: Path) -> int:
+    """How many of ``out``'s last parts name what does not exist yet: the file, and the folders
+    :func:`write` makes (those that exist were named as the system allowed)."""
+    count, folder = 1, out.parent
+    while not folder.exists() and folder != folder.parent:
+        count, folder = count + 1, folder.parent
+    return count
 
 
 def _check_folder(out: Path) -> None:

@@ -131,6 +131,7 @@ def write_reconciliation(
     app: App, start: date, end: date, out: Path, service_code: str | None = None
 ) -> Reconciliation:
     require(app, Action.REPORTS)
+    exports.check_name(out)
     r = reconciliation(app, start, end, service_code)
     suffix = out.suffix.lower()
     if suffix not in (".pdf", ".csv"):
