@@ -302,12 +302,13 @@ def build_status_bar(window: MainWindow) -> None:
     window.office_label = GivingWayLabel(office_text)
     window.office_label.setObjectName("office_label")
     status.addWidget(window.office_label)
-    # Who is signed in, always in sight while the window is unlocked.
+    # Who is signed in, always in sight while the window is unlocked: a permanent widget, as a
+    # message in the bar (saved, refused, a scan) hid the ordinary ones for its 8 to 15 seconds.
     window.operator_label = QLabel()
     window.operator_label.setObjectName("operator_label")
     # a display name is shown as typed: "<h1>大</h1>主管" was taken for markup and filled the bar
     window.operator_label.setTextFormat(Qt.TextFormat.PlainText)
-    status.addWidget(window.operator_label)
+    status.addPermanentWidget(window.operator_label)
     window.busy_bar = QProgressBar()
     window.busy_bar.setObjectName("busy_bar")
     window.busy_bar.setMaximumWidth(220)
