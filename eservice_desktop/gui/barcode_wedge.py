@@ -67,10 +67,19 @@ class WedgeFilter(QObject):
         active: Callable[[], bool],
         parent: QObject | None = None,
         clock: Callable[[], float] = lambda: time.monotonic() * 1000.0,
+        *,
+        takes: Callable[[str], bool] = lambda _text: True,
+        holds: Callable[[str, str], bool] = lambda _ch, _text: True,
     ) -> None:
         super().__init__(parent)
         self.decoder = WedgeDecoder(rules)
         self.active = active
+        #: Which scans this catcher takes; any other is handed back to the field as typed,
+        #: its closing Enter with it (a case number scanned into the queue's search box).
+        self.takes = takes
+        #: Which keys (character, text) may be part of a scan; any other ends a burst and
+        #: passes at once, the keys held before it first.
+        self.holds = holds
         self.clock = clock
         self._held: list[tuple[int, Qt.KeyboardModifier, str, QObject]] = []
         self._swallowed: dict[int, int] = {}
@@ -105,6 +114,8 @@ class WedgeFilter(QObject):
         ):
             return False
         ch = key_char(key, event.text())
+        if ch and ch not in ("\r", "\t") and not self.holds(ch, event.text()):
+            ch = ""
         # The platform's press time (X server, Windows message time); synthetic events have 0.
         pressed = float(event.timestamp()) or self.clock()
         decision = self.decoder.feed(ch, pressed)
@@ -117,6 +128,9 @@ class WedgeFilter(QObject):
             return True
         if decision.action == SCAN:
             self._timer.stop()
+            if not self.takes(decision.text):
+                self._release(len(self._held))
+                return False  # the terminator goes on as typed
             self._held.clear()
             self._swallowed[key] = self._swallowed.get(key, 0) + 1
             self.scanned.emit(decision.text)

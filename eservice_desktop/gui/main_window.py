@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.operators import Operator
-from eservice_desktop.gui import keyboard, upgrade_notice, window_access, window_frame
+from eservice_desktop.gui import keyboard, stray_scans, upgrade_notice, window_access, window_frame
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.dialog_fit import grow_to_contents
 from eservice_desktop.gui.window_pages import (
@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         window_frame.build_no_page(self)
         window_frame.add_panels(self)
         window_frame.build_status_bar(self)
+        stray_scans.watch(self)  # a pickup code scanned on another page: not into a field
         # An alternative key that is not worth a menu entry of its own.
         QShortcut(QKeySequence("Ctrl+L"), self).activated.connect(self.focus_search)
         if not self.defer_background:

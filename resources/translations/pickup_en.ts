@@ -183,4 +183,23 @@
         <translation>The case on screen is being handed over; look up the next citizen's case after that</translation>
     </message>
 </context>
+<context>
+    <name>StrayScans</name>
+    <message>
+        <source>掃描到領件條碼（未輸入到欄位）；本帳號不辦理領件，請民眾至領件櫃台</source>
+        <translation>A pickup code was scanned (not typed into the field); this account does not hand documents over: send the citizen to the pickup desk</translation>
+    </message>
+    <message>
+        <source>掃描到領件條碼（未輸入到欄位）</source>
+        <translation>A pickup code was scanned (not typed into the field)</translation>
+    </message>
+    <message>
+        <source>領件條碼</source>
+        <translation>Pickup code</translation>
+    </message>
+    <message>
+        <source>掃描到的是民眾的領件條碼，並未輸入到目前的欄位。要開啟「多媒體簡訊領件」頁核對這個條碼嗎？</source>
+        <translation>What was scanned is a citizen's pickup code; it was not typed into the field. Open the MMS pickup desk to check this code?</translation>
+    </message>
+</context>
 </TS>
