@@ -47,7 +47,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
-from eservice_desktop.services import conflict_rows, projections, refused
+from eservice_desktop.services import clock_guard, conflict_rows, projections, refused
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
@@ -177,6 +177,7 @@ def ingest(
         new = refused.state_without_refused(session, event)
     now = app.now()
     if origin == "local":
+        clock_guard.check(session, now)  # a clock gone back writes nothing (clock.behind)
         # this device's chain (domain/chain.py): one sha256, and its head moved in this
         # transaction
         heads = repo.chain_heads(session, [(event.office, event.device)])

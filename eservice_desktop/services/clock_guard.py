@@ -1,0 +1,63 @@
+"""A counter whose clock went back is not let write a case with the wrong time.
+
+Every event carries the time ``app.now()`` gives: the device's clock, corrected by the county's
+once a sync round has learned the offset (``services/sync/clock.py``). A PC that has never
+synced (a new counter, an office whose link is down) has only its own clock; when that clock is
+days behind (a flat CMOS battery, a restored image, a clerk's slip in the date settings) it
+stamped intakes, payments and receipts days in the past: a receipt dated before the case it
+paid, a due date counted from the wrong day, a payment on a closing already taken.
+
+Such a clock shows itself against the database: every event's ``recorded_at`` is this
+device's own now when it was written, so a now well before the last one's means the clock went
+back. Until the clock is corrected (or a sync round has learned the county's time, which the
+events then carry) :func:`check` refuses the write (``clock.behind``): nothing is written, and
+the clerk is told to call IT. A clock less than a day back is let through: a time zone set
+right (8 hours), a clock an hour ahead that the system's time service set right would otherwise
+stop the counter for as long; the county's offset corrects those at the next round. A demo
+database is not asked: its seeding dates each case by the demo's timeline.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.rocdate import roc_second
+from eservice_desktop.services.operators_demo import DEMO_DATABASE
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_sync import SyncStateRow
+
+__all__ = ["SLACK", "check"]
+
+#: How far before the last record the clock may read and still be taken as right.
+SLACK: Final = timedelta(days=1)
+
+
+def check(session: Session, now: datetime) -> None:
+    """Refuses (``clock.behind``) a write at ``now`` when this device never learned the
+    county's time and ``now`` is more than :data:`SLACK` before the last event it recorded."""
+    if session.get(SyncStateRow, "clock_offset_s") is not None:
+        return  # the county's time: app.now() follows it
+    if session.get(SyncStateRow, DEMO_DATABASE) is not None:
+        return  # the demo's data is dated by its timeline (services/payments_demo.py)
+    last = session.scalar(select(EventRow.recorded_at).order_by(EventRow.seq.desc()).limit(1))
+    if last is None:
+        return
+    last = last if last.tzinfo else last.replace(tzinfo=UTC)
+    if now >= last - SLACK:
+        return
+    shown_now, shown_last = roc_second(now), roc_second(last)
+    raise DomainError(
+        "clock.behind",
+        f"本機時鐘（{shown_now}）早於資料庫最後一筆紀錄的時間（{shown_last}），且尚未與縣市"
+        "伺服器對時；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步",
+        f"This PC's clock ({shown_now}) is behind the last record in its database "
+        f"({shown_last}) and has never set its time by the county server: nothing was saved, "
+        "so that no case or receipt carries a wrong time. Ask IT to correct the PC's clock or "
+        "to sync",
+        extra={"now": now.isoformat(), "last": last.isoformat()},
+    )

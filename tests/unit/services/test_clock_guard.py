@@ -1,0 +1,81 @@
+"""A counter PC whose clock went days back and that never learned the county's time took
+payments and cases dated days in the past (a receipt before the case it paid, a payment on a
+closing already taken): the write is now refused, nothing stored, until the clock is right or
+a sync round has learned the county's time (services/clock_guard.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import factories
+import pytest
+
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.services import cases, operators_demo, payments
+from eservice_desktop.services.core import App
+from eservice_desktop.services.intake import intake
+from eservice_desktop.services.sync.state import set_state
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_sync import SyncStateRow
+
+TODAY = datetime(2026, 3, 10, 10, 0, tzinfo=TAIPEI)
+
+
+@pytest.fixture(autouse=True)
+def _an_office_s_database(app: App) -> None:
+    """The suite's databases are demo ones, which the guard leaves alone (their seeding dates
+    cases by the demo's timeline): this one is an office's."""
+    with app.transaction() as s:
+        operators_demo.office_database(s)
+
+
+def _events(app: App) -> int:
+    with app.reading() as s:
+        return s.query(EventRow).count()
+
+
+def test_a_clock_days_back_takes_no_money_and_no_case(app: App, clock: object) -> None:
+    clock.set(TODAY)  # type: ignore[attr-defined]
+    number = factories.new_case(app)  # its fee due
+    clock.set(TODAY - timedelta(days=3))  # type: ignore[attr-defined]  # the CMOS battery
+    before = _events(app)
+    with pytest.raises(DomainError) as refused:
+        payments.record_payment(app, number, "cash", 15)
+    error = refused.value
+    assert error.code == "clock.behind"
+    assert "115/03/07 10:00:00" in error.message_zh and "115/03/10 10:00:00" in error.message_zh
+    assert error.message_zh.startswith("本機時鐘") and "資訊人員" in error.message_zh
+    assert "Ask IT" in error.message_en and "nothing was saved" in error.message_en
+    with pytest.raises(DomainError, match="behind the last record"):
+        intake(app, factories.request())
+    assert _events(app) == before
+    assert payments.receipts_of_case(app, number) == []
+    # the clock set right: taken
+    clock.set(TODAY + timedelta(minutes=5))  # type: ignore[attr-defined]
+    assert payments.record_payment(app, number, "cash", 15).receipt_number.endswith("R000001")
+
+
+def test_a_demo_database_is_dated_by_its_timeline(app: App, clock: object) -> None:
+    clock.set(TODAY)  # type: ignore[attr-defined]
+    number = factories.new_case(app)
+    with app.transaction() as s:
+        s.add(SyncStateRow(name=operators_demo.DEMO_DATABASE, value="1", updated_at=TODAY))
+    clock.set(TODAY - timedelta(days=3))  # type: ignore[attr-defined]
+    assert payments.record_payment(app, number, "cash", 15).receipt_number.endswith("R000001")
+
+
+def test_hours_back_and_a_counter_on_the_county_s_time_are_let_through(
+    app: App, clock: object
+) -> None:
+    clock.set(TODAY)  # type: ignore[attr-defined]
+    number = factories.new_case(app)
+    # eight hours back: the PC's time zone set right; the next sync corrects the rest
+    clock.set(TODAY - timedelta(hours=8))  # type: ignore[attr-defined]
+    cases.request_supplement(app, number, "缺印章")
+    # a counter that learned the county's offset: app.now() is the county's time, trusted
+    clock.set(TODAY - timedelta(days=3))  # type: ignore[attr-defined]
+    with app.transaction() as s:
+        set_state(s, "clock_offset_s", json.dumps(0.0), TODAY)
+    assert cases.record_supplement(app, number) is not None
