@@ -4,8 +4,8 @@ baseline measured in the same run: the very event rows the seed stored, inserted
 fresh office database of the same kind with one ``executemany`` in one transaction (through
 Core, and through the driver alone on rows converted beforehand: the stricter of the two).
 
-Wall time and CPU time (this process's and a large seed's builder process's) are both printed,
-with the load average before and after (the machine may be shared).
+Wall time and this process's CPU time are both printed, with the load average before and after
+(the machine may be shared).
 """
 
 from __future__ import annotations
@@ -22,21 +22,10 @@ from benchmarks.fixtures import load_average
 N_CASES = int(os.environ.get("ESERVICE_BENCH_SEED_CASES", "200000"))
 
 
-def _cpu() -> float:
-    """This process's CPU seconds and its ended children's (a large seed builds its batches
-    in a process of its own, ``demo.bulk_process``, joined before the seed returns)."""
-    try:
-        import resource
-    except ImportError:  # Windows: no forked builder there
-        return time.process_time()
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return time.process_time() + children.ru_utime + children.ru_stime
-
-
 def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float, float]:
-    wall, cpu = time.perf_counter(), _cpu()
+    wall, cpu = time.perf_counter(), time.process_time()
     out = fn(*args, **kwargs)
-    return out, time.perf_counter() - wall, _cpu() - cpu
+    return out, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def _open(data_dir: Path) -> Any:

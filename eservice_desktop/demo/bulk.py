@@ -12,17 +12,16 @@ from __future__ import annotations
 
 import random
 import threading
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import AbstractContextManager, closing, contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import date, datetime, timedelta
 from functools import partial
 from itertools import accumulate, islice
 from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.demo import bulk_process, seeding
+from eservice_desktop.demo import seeding
 from eservice_desktop.demo.bulk_cases import ApprovalPayloads, Shared, one_case
-from eservice_desktop.demo.bulk_process import Rows
 from eservice_desktop.demo.timeline import OfficeDays
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
@@ -36,9 +35,6 @@ from eservice_desktop.services.payments_demo import DemoTill
 from eservice_desktop.services.pickup_demo import DemoCodes
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.collection import collection_paused
-
-#: A batch handed to the writer: its case count, events and counters (``SeedNumbers``).
-Batch = tuple[int, list[Event], dict[str, int]]
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -80,8 +76,7 @@ def add_cases(
     (one transaction each, through :func:`bulk_writes`); returns the cases by status.
 
     A batch is written on a thread of its own, and the next one is built while it commits
-    (:class:`_Pending`), or all along in a process of its own for a large seed
-    (:func:`_builder`); a batch's failure is raised when the loop next waits for it
+    (:class:`_Pending`); a batch's failure is raised when the loop next waits for it
     (``seeding.seed_demo`` then undoes the whole seed).
     Ids are time-ordered (``domain.uuid7``, as every new event and case id of the product),
     their random bits drawn from ``ids`` (default: ``rng``)."""
@@ -94,36 +89,23 @@ def add_cases(
         with transaction() as session:
             numbers = SeedNumbers(session, app, years)
         pending: _Pending | None = None
-        signers = (approval, codes)
-        build = partial(_batches, app, cases, rng, office_days, batch, numbers, signers, ids)
-        with closing(_builder(app, build, cases, batch)) as built:
-            while True:
-                if pending is not None:
-                    pending.wait_for_commit()
-                next_batch = next(built, None)
-                if pending is not None:
-                    done += _tally(counts, pending.cases, pending.written)
-                    if progress:
-                        progress(done, cases)
-                if next_batch is None:
-                    break
-                n, events, expected = next_batch
-                committing = threading.Event()
-                written = writer.submit(_write, app, transaction, events, expected, committing)
-                written.add_done_callback(partial(_set_when_done, committing))
-                pending = _Pending(n, written, committing)
+        built = _batches(app, cases, rng, office_days, batch, numbers, (approval, codes), ids)
+        while True:
+            if pending is not None:
+                pending.wait_for_commit()
+            next_batch = next(built, None)
+            if pending is not None:
+                done += _tally(counts, pending.cases, pending.written)
+                if progress:
+                    progress(done, cases)
+            if next_batch is None:
+                break
+            n, events, expected = next_batch
+            committing = threading.Event()
+            written = writer.submit(_write, app, transaction, events, expected, committing)
+            written.add_done_callback(partial(_set_when_done, committing))
+            pending = _Pending(n, written, committing)
     return counts
-
-
-def _builder(
-    app: App, build: Callable[[], Iterator[Rows]], cases: int, batch: int
-) -> Generator[Batch, None, None]:
-    """The batches of ``build()`` as events: built in a process of their own for a large seed
-    where this system forks (``demo.bulk_process``), else here, on the loop's thread."""
-    a = app.actor
-    large = bulk_process.available(cases, batch)
-    for n, rows, expected in bulk_process.batches_elsewhere(build) if large else build():
-        yield n, bulk_process.events(rows, a.office, a.device, a.clerk), expected
 
 
 def _batches(  # noqa: PLR0917 - the batch loop's own settings
@@ -135,20 +117,21 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
     numbers: SeedNumbers,
     signers: tuple[ApprovalPayloads, DemoCodes],
     ids: random.Random | None,
-) -> Iterator[Rows]:
-    """Each batch's case count, event rows (``bulk_process.Row``) and the counters it found
-    (:meth:`SeedNumbers.expected`), built in memory only: plain tuples in a hot loop, no
-    query. ``signers``: the demo supervisor's approvals and the demo county's pickup codes."""
+) -> Iterator[tuple[int, list[Event], dict[str, int]]]:
+    """Each batch's case count, events and the counters it found (:meth:`SeedNumbers.values`),
+    built in memory only: plain tuples in a hot loop, no query. ``signers``: the demo
+    supervisor's approvals and the demo county's pickup codes."""
     approval, codes = signers
     now = app.now()
     hours = app.hours
     days = OfficeDays(hours, office_days, now - timedelta(seconds=30))
     services = app.services
     cum = list(accumulate(max(s.usage_share, 1e-6) for s in services))
+    office, device, clerk = app.actor.office, app.actor.device, app.actor.clerk
     randbits = (ids or rng).getrandbits
     rand = rng.random
     case_events = partial(one_case, app)
-    pay = numbers.till.payer(rng, app.actor.clerk)
+    pay = numbers.till.payer(rng, clerk)
     # oldest first across the batches: case and receipt numbers follow the clock
     times = seeding.received_times(hours, office_days, cases, rng, now)
     done = 0
@@ -156,20 +139,22 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
         n = min(batch, cases - done)
         received_list = list(islice(times, n))
         expected = numbers.expected()
-        rows: list[bulk_process.Row] = []
+        events: list[Event] = []
         shared: Shared = {}  # the batch's equal payloads (bulk_cases.one_case)
         for received, number in zip(received_list, numbers.cases(received_list), strict=True):
             service = rng.choices(services, cum_weights=cum)[0]
             case_id = new_id(randbits)
-            start = len(rows)
+            start = len(events)
             stream = case_events(
                 service, number, received, days, rng, rand, case_id, pay, approval, shared
             )
             if stream[-1][0] == READY_FOR_PICKUP:  # left ready: its code, as the county sent it
                 stream[-1] = _with_code(codes, case_id, number, *stream[-1])
-            rows.extend([(new_id(randbits), case_id, t, at, p) for t, at, p in stream])
-            approval.link(rows, start)
-        yield n, rows, expected
+            for type_, at, payload in stream:
+                event_id = new_id(randbits)
+                events.append(_event(event_id, case_id, type_, office, device, clerk, at, payload))
+            approval.link(events, start)
+        yield n, events, expected
         done += n
 
 
@@ -288,6 +273,34 @@ def _next(last: dict[int, int], year: int) -> int:
     if year not in last:
         raise ValueError(f"no counter was read for ROC year {year}")
     return last[year] + 1
+
+
+def _event(  # noqa: PLR0917 - Event's own fields, in its order
+    event_id: str,
+    case_id: str,
+    type_: str,
+    office: str,
+    device: str,
+    clerk: str,
+    at: datetime,
+    payload: dict[str, Any],
+) -> Event:
+    """An event of the seed (Event.unchecked: a seed makes millions; the one door checks each
+    envelope again)."""
+    return Event.unchecked(
+        {
+            "event_id": event_id,
+            "case_id": case_id,
+            "type": type_,
+            "office": office,
+            "device": device,
+            "clerk": clerk,
+            "at": at,
+            "payload": payload,
+            "prev": None,
+            "hash": None,
+        }
+    )
 
 
 #: SQLite settings of the connection a seed writes through (see :func:`bulk_writes`).

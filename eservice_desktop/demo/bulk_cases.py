@@ -14,6 +14,7 @@ from eservice_desktop.demo.timeline import CaseClock, OfficeDays
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_FEE_REDUCTION
 from eservice_desktop.domain.catalogue import Service
+from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import generate_national_id, generate_ubn
 from eservice_desktop.services.approvals import demo_granted
 from eservice_desktop.services.core import App
@@ -49,11 +50,11 @@ class ApprovalPayloads:
         self.pending.append((payload, len(evs)))
         evs.append((ev.APPROVAL_GRANTED, evs[-1][1], payload))
 
-    def link(self, rows: list[tuple[Any, ...]], start: int) -> None:
+    def link(self, events: list[Event], start: int) -> None:
         """Names the approved event (the next one) in each approval of the case just built,
-        whose events begin at ``rows[start]`` (``demo.bulk_process.Row``: its id first)."""
+        whose events begin at ``events[start]``."""
         for payload, i in self.pending:
-            payload["for_event"] = rows[start + i + 1][0]
+            payload["for_event"] = events[start + i + 1].event_id
         self.pending.clear()
 
 

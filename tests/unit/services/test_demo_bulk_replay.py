@@ -9,11 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import select, text
 
 from eservice_desktop.config import Settings
-from eservice_desktop.demo import bulk_process
 from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.services import ingest
@@ -62,20 +60,9 @@ def _found(app: App, words: list[str]) -> list[list[str]]:
         return [[r.case_number for r in repo.search_cases(s, w, 500, 0, None)] for w in words]
 
 
-@pytest.mark.parametrize("elsewhere", [False, True], ids=["built-here", "built-in-a-process"])
 def test_a_bulk_seed_projects_what_its_events_one_by_one_project(
-    app: App,
-    make_app: Callable[[Settings], App],
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    elsewhere: bool,
+    app: App, make_app: Callable[[Settings], App], tmp_path: Path
 ) -> None:
-    """Whether its batches are built beside the writer or in a process of their own
-    (``demo.bulk_process``, for a large seed where the system forks)."""
-    if elsewhere:
-        if not bulk_process.available(10**6, 1):
-            pytest.skip("this system does not fork")
-        monkeypatch.setattr(bulk_process, "MIN_CASES", 0)
     seed_demo_bulk(app, 260, seed=3, days=25, batch=90)
     with app.reading() as s:
         stored = [repo.row_to_event(r) for r in s.scalars(select(EventRow).order_by(EventRow.seq))]
