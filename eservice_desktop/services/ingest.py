@@ -215,6 +215,8 @@ def ingest_many(
     if not batch:
         return report
     now, me = app.now(), _me(app)
+    if origin == "local":  # as for one event: a clock gone back writes nothing
+        clock_guard.check(session, now)
     known = _known(session, batch, origin)
     states, present = projections.load_states(
         session, {e.case_id for e in batch if e.event_id not in known}

@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 import factories
 import pytest
 
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import cases, operators_demo, payments
 from eservice_desktop.services.core import App
+from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.intake import intake
 from eservice_desktop.services.sync.state import set_state
 from eservice_desktop.storage.models import EventRow
@@ -50,6 +52,14 @@ def test_a_clock_days_back_takes_no_money_and_no_case(app: App, clock: object) -
     assert "Ask IT" in error.message_en and "nothing was saved" in error.message_en
     with pytest.raises(DomainError, match="behind the last record"):
         intake(app, factories.request())
+    note = app.actor.event(
+        cases.load_case(app, number).case_id,
+        ev.SUPPLEMENT_REQUESTED,
+        app.now(),
+        {"reason": "缺少委託書", "items": []},
+    )
+    with app.transaction() as s, pytest.raises(DomainError, match="behind the last record"):
+        ingest_many(app, s, [note])  # the batch door as the one-event door
     assert _events(app) == before
     assert payments.receipts_of_case(app, number) == []
     # the clock set right: taken
