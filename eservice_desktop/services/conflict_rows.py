@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
 from eservice_desktop.services import overpaid, unpaid_handover
+from eservice_desktop.storage import sync_conflicts
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
 
@@ -67,21 +67,15 @@ def _mirror(s: Session, note: Event) -> None:
             row.resolved_at, row.resolution = note.at, str(p.get("note", ""))
         return
     event_id = str(p.get("event_id", ""))
-    taken = s.scalar(
-        select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == event_id)
-    )
-    if row is not None or taken or not conflict_id or not event_id:
+    if row is not None or not conflict_id or not event_id or sync_conflicts.noted(s, event_id):
         return
-    s.add(
-        SyncConflictRow(
-            conflict_id=conflict_id,
-            event_id=event_id,
-            case_id=note.case_id,
-            event_type=str(p.get("event_type", "")),
-            reason_code=str(p.get("reason_code", "")),
-            reason_zh=str(p.get("reason_zh", "")),
-            reason_en=str(p.get("reason_en", "")),
-            created_at=note.at,
-            resolution="",
-        )
+    code, zh, en = (str(p.get(k, "")) for k in ("reason_code", "reason_zh", "reason_en"))
+    sync_conflicts.add(
+        s,
+        conflict_id=conflict_id,
+        event_id=event_id,
+        case_id=note.case_id,
+        event_type=str(p.get("event_type", "")),
+        reason=(code, zh, en),
+        at=note.at,
     )

@@ -15,12 +15,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.storage.models_sync import SyncConflictRow
+from eservice_desktop.storage import sync_conflicts
 
 log = logging.getLogger("eservice.sync")
 
@@ -52,37 +51,20 @@ def follow(
             )
             open_row(s, last, OVERPAID, (zh, en), now)
         elif was_over and state.balance >= 0:
-            settle_rows(s, case_id, OVERPAID, SETTLED, now)
+            sync_conflicts.settle(s, case_id, OVERPAID, SETTLED, now)
 
 
 def open_row(s: Session, e: Event, code: str, reason: tuple[str, str], now: datetime) -> None:
     """A conflict of this counter's own about ``e``'s case, named by ``e`` (once)."""
-    if s.scalar(select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == e.event_id)):
+    if sync_conflicts.noted(s, e.event_id):
         return
-    s.add(
-        SyncConflictRow(
-            conflict_id=str(uuid.uuid4()),
-            event_id=e.event_id,
-            case_id=e.case_id,
-            event_type=e.type,
-            reason_code=code,
-            reason_zh=reason[0],
-            reason_en=reason[1],
-            created_at=now,
-            resolution="",
-        )
+    sync_conflicts.add(
+        s,
+        conflict_id=str(uuid.uuid4()),
+        event_id=e.event_id,
+        case_id=e.case_id,
+        event_type=e.type,
+        reason=(code, *reason),
+        at=now,
     )
     log.warning("case %s: conflict %s noted", e.case_id, code)
-
-
-def settle_rows(s: Session, case_id: str, code: str, resolution: str, now: datetime) -> None:
-    """Resolves the case's open conflicts of ``code``: what they asked for was done."""
-    rows = s.scalars(
-        select(SyncConflictRow).where(
-            SyncConflictRow.case_id == case_id,
-            SyncConflictRow.reason_code == code,
-            SyncConflictRow.resolved_at.is_(None),
-        )
-    )
-    for row in rows:
-        row.resolved_at, row.resolution = now, resolution

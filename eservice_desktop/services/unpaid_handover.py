@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, PICKED_UP, CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services.overpaid import open_row, settle_rows
+from eservice_desktop.services.overpaid import open_row
+from eservice_desktop.storage import sync_conflicts
 
 #: The conflicts list's code of a case handed over unpaid.
 UNPAID = "pickup.handed_over_unpaid"
@@ -53,4 +54,4 @@ def follow(
             )
             open_row(s, mine[-1], UNPAID, (zh, en), now)
         elif was and state.balance <= 0:
-            settle_rows(s, case_id, UNPAID, SETTLED, now)
+            sync_conflicts.settle(s, case_id, UNPAID, SETTLED, now)

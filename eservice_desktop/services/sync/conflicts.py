@@ -18,7 +18,7 @@ from eservice_desktop.domain.text_values import printable
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import repo, sync_conflicts
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
 log = logging.getLogger("eservice.sync")
@@ -36,24 +36,20 @@ def record_conflict(
     so the screen shows what was sent and the note is not refused for it."""
     code = printable(code, 64)[:64]  # its column's width (a U+XXXX is six characters)
     zh, en = printable(zh, REASON_MAX), printable(en, REASON_MAX)
-    if s.scalar(select(SyncConflictRow.conflict_id).where(SyncConflictRow.event_id == e.event_id)):
+    if sync_conflicts.noted(s, e.event_id):
         return
     if s.get(SyncConflictRow, conflict_id) is not None:
         # a county that named two conflicts alike: stored under the county's id, the second
         # broke the push's transaction, and every round sent the batch and failed again
         conflict_id = str(uuid.uuid4())
-    s.add(
-        SyncConflictRow(
-            conflict_id=conflict_id,
-            event_id=e.event_id,
-            case_id=e.case_id,
-            event_type=e.type,
-            reason_code=code,
-            reason_zh=zh,
-            reason_en=en,
-            created_at=now,
-            resolution="",
-        )
+    sync_conflicts.add(
+        s,
+        conflict_id=conflict_id,
+        event_id=e.event_id,
+        case_id=e.case_id,
+        event_type=e.type,
+        reason=(code, zh, en),
+        at=now,
     )
     if e.type in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED):
         return  # never a conflict about a conflict: that could loop
