@@ -27,6 +27,21 @@ def _into_feed(county: CountyServer, office: str, event: Event) -> None:
     into_feed(county, office, "event", WireEvent.of(event).model_dump(mode="json"), event.case_id)
 
 
+def _a_case_for_h03(office: Callable[..., App], county: CountyServer) -> tuple[App, App, str]:
+    """Counters of H01 and H03, enrolled; a case taken in at H01 to be picked up at H03."""
+    h01, h03 = office("H01", "01", county.url), office("H03", "01", county.url)
+    enrol(h01, county)
+    enrol(h03, county)
+    return h01, h03, new_case(h01, pickup_office="H03")
+
+
+def _supplement(h01: App, number: str, reason: str) -> Event:
+    """H01's request for a supplement to its case ``number``."""
+    case_id = cases.load_case(h01, number).case_id
+    payload = {"reason": reason, "items": []}
+    return Actor("H01", "01", "clerk01").event(case_id, ev.SUPPLEMENT_REQUESTED, h01.now(), payload)
+
+
 def _earlier_build(app: App) -> None:
     """What the build before this one left in ``sync_state`` after its last round."""
     with app.transaction() as s:
@@ -36,14 +51,8 @@ def _earlier_build(app: App) -> None:
 def test_a_new_build_takes_in_what_an_earlier_one_set_aside(
     office: Callable[..., App], sqlite_county: CountyServer
 ) -> None:
-    h01, h03 = office("H01", "01", sqlite_county.url), office("H03", "01", sqlite_county.url)
-    enrol(h01, sqlite_county)
-    enrol(h03, sqlite_county)
-    number = new_case(h01, pickup_office="H03")
-    case_id = cases.load_case(h01, number).case_id
-    supplement = Actor("H01", "01", "clerk01").event(
-        case_id, ev.SUPPLEMENT_REQUESTED, h01.now(), {"reason": "缺少委託書", "items": []}
-    )
+    h01, h03, number = _a_case_for_h03(office, sqlite_county)
+    supplement = _supplement(h01, number, "缺少委託書")
     _into_feed(sqlite_county, "H03", supplement)  # ahead of its case: H03 cannot apply it
     sync_now(h03)
     assert [q.event_id for q in sync.quarantined(h03)] == [supplement.event_id]
@@ -92,16 +101,10 @@ def test_the_reader_changes_with_the_types_it_knows() -> None:
 def test_an_event_an_earlier_build_could_not_read_is_read_now(
     office: Callable[..., App], sqlite_county: CountyServer
 ) -> None:
-    h01, h03 = office("H01", "01", sqlite_county.url), office("H03", "01", sqlite_county.url)
-    enrol(h01, sqlite_county)
-    enrol(h03, sqlite_county)
-    number = new_case(h01, pickup_office="H03")
+    h01, h03, number = _a_case_for_h03(office, sqlite_county)
     sync_now(h01)
     sync_now(h03)
-    case_id = cases.load_case(h03, number).case_id
-    later = Actor("H01", "01", "clerk01").event(
-        case_id, ev.SUPPLEMENT_REQUESTED, h01.now(), {"reason": "缺少印章", "items": []}
-    )
+    later = _supplement(h01, number, "缺少印章")
     wire = WireEvent.of(later).model_dump(mode="json")
     with h03.transaction() as s:  # as the build before, which did not know the type, left it
         park_unreadable(h03, s, 99, wire, "ValidationError")
