@@ -37,9 +37,12 @@ __all__ = ["SLACK", "check"]
 SLACK: Final = timedelta(days=1)
 
 
-def check(session: Session, now: datetime) -> None:
-    """Refuses (``clock.behind``) a write at ``now`` when this device never learned the
-    county's time and ``now`` is more than :data:`SLACK` before the last event it recorded."""
+def check(session: Session, now: datetime, origin: str = "local") -> None:
+    """Refuses (``clock.behind``) a write at ``now`` of this device's own (``origin`` local)
+    when it never learned the county's time and ``now`` is more than :data:`SLACK` before the
+    last event it recorded."""
+    if origin != "local":
+        return  # pulled events carry their own counters' times
     if session.get(SyncStateRow, "clock_offset_s") is not None:
         return  # the county's time: app.now() follows it
     if session.get(SyncStateRow, DEMO_DATABASE) is not None:

@@ -177,7 +177,7 @@ def ingest(
         new = refused.state_without_refused(session, event)
     now = app.now()
     if origin == "local":
-        clock_guard.check(session, now)  # a clock gone back writes nothing (clock.behind)
+        clock_guard.check(session, now, origin)  # a clock gone back writes nothing
         # this device's chain (domain/chain.py): one sha256, and its head moved in this
         # transaction
         heads = repo.chain_heads(session, [(event.office, event.device)])
@@ -210,13 +210,11 @@ def ingest_many(
     caller's transaction rolls back: all or nothing). ``typed``: typed payloads by event id
     that the caller's value checks already made."""
     checked = origin == "local" if check is None else check
-    batch = list(events)
-    report = IngestReport()
+    batch, report = list(events), IngestReport()
     if not batch:
         return report
     now, me = app.now(), _me(app)
-    if origin == "local":  # as for one event: a clock gone back writes nothing
-        clock_guard.check(session, now)
+    clock_guard.check(session, now, origin)
     known = _known(session, batch, origin)
     states, present = projections.load_states(
         session, {e.case_id for e in batch if e.event_id not in known}
