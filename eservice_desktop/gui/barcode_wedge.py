@@ -70,6 +70,7 @@ class WedgeFilter(QObject):
         *,
         takes: Callable[[str], bool] = lambda _text: True,
         holds: Callable[[str, str], bool] = lambda _ch, _text: True,
+        within: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.decoder = WedgeDecoder(rules)
@@ -80,6 +81,9 @@ class WedgeFilter(QObject):
         #: Which keys (character, text) may be part of a scan; any other ends a burst and
         #: passes at once, the keys held before it first.
         self.holds = holds
+        #: The window whose keys this catcher watches (None: every window of the application
+        #: it is installed on): another top-level window's typing is never held.
+        self.within = within
         self.clock = clock
         self._held: list[tuple[int, Qt.KeyboardModifier, str, QObject]] = []
         self._swallowed: dict[int, int] = {}
@@ -106,7 +110,7 @@ class WedgeFilter(QObject):
             return True  # an IME composing what is really a scanner burst
         if etype != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
-        if not self._is_target(obj) or not self.active():
+        if not self._is_target(obj) or not self._inside(obj) or not self.active():
             return False
         key = event.key()
         if key in {k.value for k in _MODIFIER_KEYS} or event.modifiers() & (
@@ -147,6 +151,9 @@ class WedgeFilter(QObject):
             return False
         focus = QApplication.focusWidget()
         return obj is focus or focus is None
+
+    def _inside(self, obj: QObject) -> bool:
+        return self.within is None or (isinstance(obj, QWidget) and obj.window() is self.within)
 
     def _expire(self) -> None:
         """The burst went quiet (by this process's clock): release what is held."""

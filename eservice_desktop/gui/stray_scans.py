@@ -39,7 +39,12 @@ def watch(window: MainWindow) -> WedgeFilter:
     """Starts catching pickup codes scanned on ``window``'s other pages (lives as the window)."""
     rules = wedge_rules(window.ctx.settings)  # not ctx.app: the core opens after the first paint
     wedge = WedgeFilter(
-        rules, lambda: _active(window), window, takes=is_pickup_code, holds=may_be_pickup_code
+        rules,
+        lambda: _active(window),
+        window,
+        takes=is_pickup_code,
+        holds=may_be_pickup_code,
+        within=window,  # installed on the application: its other windows are not watched
     )
     wedge.scanned.connect(lambda text: scanned(window, text))
     app = QApplication.instance()
