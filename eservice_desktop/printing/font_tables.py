@@ -2,14 +2,16 @@
 objects (for TW-Kai 39,000 glyphs: dicts of character -> glyph and -> width, a list of
 (advance, bearing) tuples, a list of glyph offsets), ~12 MiB of small objects per face that the
 counter window keeps for its whole life once a receipt was printed. :func:`compact` puts the
-same values in arrays (~1 MiB), read the way reportlab reads them, and gives back to the OS
-the pages of the mapped font file that parsing touched (they come back from the OS cache for
-the few glyphs a document embeds). make bench: bench_memory.
+same values in arrays (~1 MiB), read the way reportlab reads them, and unmaps the font file
+the parse read, which is read from then on where a document needs it (:class:`FileBytes`).
+make bench: bench_memory.
 """
 
 from __future__ import annotations
 
 import mmap
+import os
+import threading
 from array import array
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
@@ -68,9 +70,46 @@ class Metrics:
         return len(self._advance)
 
 
+class FileBytes:
+    """A font file read where it is sliced, as reportlab slices a face's data once parsed
+    (a table, a glyph, a field): the subsetter reads the few glyphs a document embeds from a
+    52 MB file. Read through a mapping, each glyph left 64 KiB of the file's pages resident in
+    the process (the kernel maps a page's neighbours with it), ~7 MiB after the first receipt;
+    read this way, what a document read is freed with it (make bench, bench_memory)."""
+
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "rb", buffering=0)  # noqa: SIM115 - open while the face lives
+        self._length = os.fstat(self._file.fileno()).st_size
+        self._lock = threading.Lock()  # one position per file: receipts render on two threads
+
+    def __getitem__(self, key: int | slice) -> Any:
+        """A byte (an int) or a run of bytes, as ``bytes`` would give them."""
+        if isinstance(key, int):
+            at = key + self._length if key < 0 else key
+            return self.read(at, at + 1)[0]
+        start, stop, step = key.indices(self._length)
+        if step != 1:
+            raise ValueError("a font file is read in runs")
+        return self.read(start, stop)
+
+    def read(self, start: int, stop: int) -> bytes:
+        """The bytes from ``start`` up to ``stop`` (as far as the file goes)."""
+        with self._lock:
+            self._file.seek(start)
+            return self._file.read(max(0, stop - start))
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __del__(self) -> None:  # the face let go (a probe, a test): its file with it
+        file = getattr(self, "_file", None)
+        if file is not None:
+            file.close()
+
+
 def compact(face: Any) -> None:
-    """``face`` (a reportlab ``TTFontFace``, just parsed) with its tables in arrays, and the
-    pages of its mapped file released."""
+    """``face`` (a reportlab ``TTFontFace``, just parsed) with its tables in arrays, and its
+    mapped file let go for :class:`FileBytes` of the same file."""
     if isinstance(face.charToGlyph, dict):
         face.charToGlyph = ArrayMap(face.charToGlyph, "l")
     if isinstance(face.charWidths, dict):
@@ -79,13 +118,7 @@ def compact(face: Any) -> None:
         face.hmetrics = Metrics(face.hmetrics)
     if isinstance(face.glyphPos, list):
         face.glyphPos = array("L", face.glyphPos)
-    release_pages(face)
-
-
-def release_pages(face: Any) -> None:
-    """The resident pages of the face's mapped file handed back (Linux ``MADV_DONTNEED``: a
-    shared file mapping read again from the OS cache on the next touch); nothing elsewhere."""
-    data = getattr(face, "_ttf_data", None)
-    advice = getattr(mmap, "MADV_DONTNEED", None)
-    if isinstance(data, mmap.mmap) and advice is not None:
-        data.madvise(advice)
+    data = face._ttf_data
+    face._ttf_data = FileBytes(face.filename)
+    if isinstance(data, mmap.mmap):
+        data.close()

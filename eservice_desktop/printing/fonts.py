@@ -38,6 +38,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # reportlab is imported when a font is first needed (a cold-start cost)
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from eservice_desktop.printing.font_tables import FileBytes
+
 log = logging.getLogger("eservice.printing")
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -132,7 +134,7 @@ class _Face:
             self.font.face.glyphToChar = {}
             from eservice_desktop.printing.font_tables import compact
 
-            compact(self.font.face)  # its tables in arrays, its file's pages let go
+            compact(self.font.face)  # its tables in arrays, its file read where sliced
             pdfmetrics.registerFont(self.font)
         return self.font
 
@@ -145,7 +147,7 @@ class _MappedFile:
     read: reportlab keeps a font's whole file in memory (52 MB for TW-Kai, 65 MB for its Ext-B
     file), while a receipt touches a few pages of it (tables it parses, glyphs it embeds). The
     mapping is the file's pages, shared with the OS cache, and only those touched are
-    resident (make bench, bench_memory)."""
+    resident; it is let go once the face is parsed (``font_tables.compact``)."""
 
     def __init__(self, path: Path) -> None:
         self.name = str(path)
@@ -339,29 +341,29 @@ def _make_tounicode_cmap(fontname: str, subset: list[int]) -> str:
 
 
 class _TableView:
-    """A table of the font file that is sliced without copying the whole table first."""
+    """A table of the font file, sliced where it is read rather than copied whole first."""
 
-    def __init__(self, view: memoryview) -> None:
-        self._view = view
+    def __init__(self, data: FileBytes, pos: int, length: int) -> None:
+        self._data, self._pos, self._length = data, pos, length
 
     def __getitem__(self, key: slice) -> bytes:
-        return bytes(self._view[key])
+        start, stop, _ = key.indices(self._length)
+        return self._data.read(self._pos + start, self._pos + max(start, stop))
 
     def __len__(self) -> int:
-        return len(self._view)
+        return self._length
 
 
 def _no_copy_tables(face: Any) -> None:
     """reportlab's subsetter copies the whole ``glyf`` table (51 MB for TW-Kai) and ``post``
     (390 kB) for every document just to take a few glyphs out of it: ~180 ms per receipt.
     Serving those two tables as views makes a warm render cost what the page needs."""
-    data = memoryview(face._ttf_data)
     original = face.get_table
 
     def get_table(tag: str) -> Any:
         if tag in ("glyf", "post"):
             pos, length = face.get_table_pos(tag)
-            return _TableView(data[pos : pos + length])
+            return _TableView(face._ttf_data, pos, length)
         return original(tag)
 
     face.get_table = get_table

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import tracemalloc
 from types import FrameType
@@ -76,3 +77,19 @@ def test_a_loaded_font_keeps_its_tables_in_arrays_with_the_parsers_values(traced
         assert compact.hmetrics[glyph] == parsed.hmetrics[glyph]
         assert compact.glyphPos[glyph] == parsed.glyphPos[glyph]
     assert fonts.font_chain().width("王小明", 10) > 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/maps")
+def test_printing_leaves_no_page_of_the_font_file_in_the_process(traced: Traced) -> None:
+    """Read through a mapping, each glyph a document embedded left 64 KiB of the font file
+    resident in the window (the kernel maps a page's neighbours with it): ~7 MiB after the
+    first receipt. Once parsed, the file is read where a document needs it, and unmapped."""
+    from reportlab.pdfgen import canvas
+
+    out = canvas.Canvas(io.BytesIO())
+    fonts.font_chain().draw(out, 10, 10, "王小明 戶籍謄本 臺北市大安區", 12)
+    out.save()  # embeds the subset: the glyphs are read from the file
+    with open("/proc/self/maps", encoding="utf-8", errors="replace") as maps:
+        mapped = [line for line in maps if line.rstrip().endswith(str(traced.face.path))]
+    assert mapped == []
+    assert traced.font.face._ttf_data[:4] in (b"\x00\x01\x00\x00", b"ttcf", b"true")
