@@ -56,9 +56,10 @@ class IdentityReaders(IdentityView):
         """Starts watching the card readers (once)."""
         if not self._start_monitor or self._watch_token is not None:
             return
-        from eservice_desktop.services import identity
+        # the readers' watch only: the MOICA proof's stack (x509, revocation) waits for a card
+        from eservice_desktop.services.identity_nhi import CardWatch
 
-        watch = identity.CardWatch.shared()
+        watch = CardWatch.shared()
         token = watch.subscribe(self._bridge.status.emit)
         self._watch_token = token
         # A deleted panel must stop receiving (its bridge is gone with it).
@@ -66,7 +67,7 @@ class IdentityReaders(IdentityView):
 
     @Slot(object)
     def on_status(self, st: ReaderStatus) -> None:
-        from eservice_desktop.services.identity import ReaderState
+        from eservice_desktop.services.identity_nhi import ReaderState
 
         lock_reader = self.ctx.settings.lock_card_reader.strip()
         if lock_reader and st.reader == lock_reader:
@@ -85,7 +86,7 @@ class IdentityReaders(IdentityView):
     def _summary(self) -> str:
         if not self.statuses:
             return _t("未連接讀卡機")
-        from eservice_desktop.services.identity import ReaderState
+        from eservice_desktop.services.identity_nhi import ReaderState
 
         active = [s for s in self.statuses.values() if s.state != ReaderState.NO_READER]
         if not active:

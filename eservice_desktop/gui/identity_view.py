@@ -125,7 +125,7 @@ class IdentityView(QWidget):
         layout.addStretch(1)
 
     def _state_text(self, st: ReaderStatus) -> str:
-        from eservice_desktop.services.identity import ReaderState
+        from eservice_desktop.services.identity_nhi import ReaderState
 
         s = st.state
         if s == ReaderState.NO_READER:

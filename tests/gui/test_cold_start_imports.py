@@ -55,6 +55,15 @@ SYNC_STACK = (
     "eservice_desktop.services.sync.service",
 )
 
+#: The MOICA proof's stack (certificate paths, revocation lists; ~9 MiB): loaded when a card is
+#: verified, not with the readers' watch the deferred start begins.
+CARD_PROOF = (
+    "cryptography.x509",
+    "asn1crypto",
+    "eservice_desktop.devices.pki",
+    "eservice_desktop.services.identity",
+)
+
 #: Pages the window lists but does not show first: their modules (and the services and printing
 #: behind them) are imported after the first paint, not at sign-in.
 LATER_PAGES = (
@@ -175,7 +184,9 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
     open_app(Settings(data_dir=tmp_path)).close()  # a current database: no upgrade at start
     env = probe_env()
     env.pop("ESERVICE_COUNTY_URL", None)  # a demo pointed at no county: the link never starts
-    watched = HEAVY + OTHER_COMMANDS + LATER_PAGES + SYNC_STACK + NOT_FOR_THE_FIRST_LIST
+    watched = (
+        HEAVY + OTHER_COMMANDS + LATER_PAGES + SYNC_STACK + NOT_FOR_THE_FIRST_LIST + CARD_PROOF
+    )
     result = _probe(tmp_path, env, watched + CORE_STACK)
     assert result["ready"] == [], f"loaded before the window was interactive: {result['ready']}"
     # demo mode: the core opened once the window was interactive, not before
@@ -191,6 +202,11 @@ def test_heavy_packages_are_not_loaded_when_the_window_is_ready(tmp_path: Path) 
     # starts.
     loaded = sorted(set(result["after"]) & set(SYNC_STACK))
     assert loaded == [], f"the sync stack was imported though the link never started: {loaded}"
+    # The readers are watched (the identity dock) without the proof's stack: no card verified.
+    loaded = sorted(set(result["after"]) & set(CARD_PROOF))
+    assert loaded == [], (
+        f"the card proof's stack was imported though no card was verified: {loaded}"
+    )
 
 
 def test_the_login_screen_comes_up_without_the_pages_behind_it(tmp_path: Path) -> None:
