@@ -217,7 +217,7 @@ def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) 
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import lookups, notices
+    from eservice_desktop.services import lookups, notices, overpaid
 
     app = open_from(args)
     try:
@@ -229,6 +229,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         app.close()
     shown = {
         **view.to_json(),
+        "balance": say(args, *overpaid.balance_words(view.balance)),  # 溢繳 N 元, never -N
         "service_name": service_label(app, view.service_code, args),
         "status_label": status_label(view.status, args),
     }

@@ -89,17 +89,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _line(args: argparse.Namespace, r: PaymentResult) -> str:
-    change, balance = say(args, "找零", "change"), say(args, "餘額", "balance")
+    from eservice_desktop.services.overpaid import balance_words
+
+    change, balance = say(args, "找零", "change"), say(args, *balance_words(r.balance))
     extra = f"  {change} {r.change}" if r.method == "cash" else ""
     refunded = f"  {say(args, '已退', 'refunded')} {r.refunded}" if r.refunded else ""
-    return (
-        f"{r.receipt_number}  {r.method}  {r.amount}{extra}{refunded}  {balance} {r.balance}"
-        f"  {r.status}"
-    )
+    return f"{r.receipt_number}  {r.method}  {r.amount}{extra}{refunded}  {balance}  {r.status}"
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
     from eservice_desktop.services import cases, fees
+    from eservice_desktop.services.overpaid import balance_words
 
     approval = approval_from(args)
     app = open_from(args)
@@ -132,8 +132,8 @@ def cmd_assess(args: argparse.Namespace) -> int:
         data,
         say(
             args,
-            f"{view.case_number}: 應繳 {view.fees_due} 元，餘額 {view.balance} 元",
-            f"{view.case_number}: NT${view.fees_due} due, balance NT${view.balance}",
+            f"{view.case_number}: 應繳 {view.fees_due} 元，{balance_words(view.balance)[0]}",
+            f"{view.case_number}: NT${view.fees_due} due, {balance_words(view.balance)[1]}",
         ),
     )
     return 0

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import accessible, flow_layout, labels
+from eservice_desktop.gui import accessible, flow_layout, labels, payment_totals
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
@@ -347,22 +347,9 @@ class PaymentView(QWidget):
                 self.items_table.setItem(row, col, cell)
 
     def _draw_totals(self, screen: payment_screen.PaymentScreen) -> int:
-        """Shows the totals line; returns the balance still due."""
-        v, a = screen.view, screen.assessment
-        due = a.total if not screen.assessed else v.fees_due
-        balance = due - v.paid
-        state = _t("已核定") if screen.assessed else _t("尚未核定（收費時依此核定）")
-        self.totals.setText(
-            _t("小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　餘額 {bal}　（{state}）").format(
-                sub=f"{a.subtotal:,}",
-                red=f"{a.reduction:,}",
-                due=f"{due:,}",
-                paid=f"{v.paid:,}",
-                bal=f"{balance:,}",
-                state=state,
-            )
-        )
-        return balance
+        """Shows the totals line (payment_totals); returns the balance still due."""
+        self.totals.setText(payment_totals.text(screen))
+        return screen.balance
 
     def _draw_receipts(
         self,

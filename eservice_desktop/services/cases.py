@@ -181,6 +181,8 @@ class CaseView:
     reservation_at: str = ""
     accepted_at: str | None = None
     awaiting_acceptance: bool = False
+    #: Taken beyond the fees (溢繳, ``balance`` below 0), to refund (services.overpaid).
+    overpaid: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -227,6 +229,7 @@ def view_of(
         fees_due=state.fees_due,
         paid=state.paid,
         balance=state.balance,
+        overpaid=max(-state.balance, 0),
         pickup_method=state.pickup_method,
         pickup_office=state.pickup_office,
         supplement_reason=state.supplement_reason if state.supplement_since else "",

@@ -28,6 +28,17 @@ OVERPAID = "payment.overpaid"
 SETTLED = "已退還溢繳金額 / The over-payment was refunded"
 
 
+def balance_words(balance: int) -> tuple[str, str]:
+    """A case's balance as a clerk reads it (zh-TW, English): what is still to take, or, below
+    nothing, the over-payment to refund (the CLI printed 餘額 -300 for it)."""
+    if balance < 0:
+        return (
+            f"溢繳 {-balance} 元，請辦理退費",
+            f"over-paid NT${-balance}: refund the over-payment",
+        )
+    return f"餘額 {balance} 元", f"balance NT${balance}"
+
+
 def follow(
     s: Session,
     before: Mapping[str, CaseState | None],

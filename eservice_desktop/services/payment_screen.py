@@ -28,6 +28,22 @@ class PaymentScreen:
     #: The receipt asked for, when a receipt number was typed or scanned instead of the case's.
     receipt: str = ""
 
+    @property
+    def due(self) -> int:
+        """The fees due: the assessed ones, or the preview's total before the clerk assesses."""
+        return self.view.fees_due if self.assessed else self.assessment.total
+
+    @property
+    def balance(self) -> int:
+        """Still to take (0 when paid in full); never below 0: see :attr:`overpaid`."""
+        return max(self.due - self.view.paid, 0)
+
+    @property
+    def overpaid(self) -> int:
+        """Taken beyond the fees (溢繳: two counters took the same fee offline), to refund:
+        the page said 餘額 -300 where the clerk is to hand NT$300 back (services.overpaid)."""
+        return max(self.view.paid - self.due, 0)
+
 
 def load(app: App, number: str) -> PaymentScreen:
     """The page's read model; each read is guarded by the service it goes through. ``number``

@@ -200,6 +200,11 @@
         <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  balance {bal}  ({state})</translation>
     </message>
     <message>
+        <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
+        <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　溢繳 {bal} 元（請選收據退費）</source>
+        <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  over-paid NT${bal} (select a receipt and press Refund)</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="318" />
         <source>線上</source>
         <translation>Online</translation>
