@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
-from eservice_desktop.services import daily_closing
+from eservice_desktop.services import daily_closing, exports
 
 
 def _t(text: str) -> str:
@@ -78,7 +78,9 @@ def ask_closing(parent: QWidget, today: date) -> ClosingChoice | None:
 def ask_path(parent: QWidget, chosen: ClosingChoice) -> Path | None:
     """Where to save the closing file (None when the clerk cancels the file dialog). A name
     typed without the suffix gets the one chosen (存成 PDF / CSV): the file dialog had no
-    filter, and such a name was refused after the clerk had already chosen the format."""
+    filter, and such a name was refused after the clerk had already chosen the format. A name
+    Windows cannot hold as typed (``r.pdf.``) is refused, ``file.bad_name``
+    (:func:`services.exports.chosen_target`)."""
     fmt = chosen.output
     filters = {"pdf": _t("PDF 檔 (*.pdf)"), "csv": _t("CSV 檔 (*.csv)")}
     path, _ = QFileDialog.getSaveFileName(
@@ -86,8 +88,7 @@ def ask_path(parent: QWidget, chosen: ClosingChoice) -> Path | None:
     )
     if not path:
         return None
-    out = Path(path)
-    return out if out.suffix.lower() == f".{fmt}" else out.with_name(f"{out.name}.{fmt}")
+    return exports.chosen_target(Path(path), fmt)
 
 
 def save_closing(

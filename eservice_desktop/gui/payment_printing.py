@@ -22,6 +22,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrinter
 
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import payment_closing, qt_print
 from eservice_desktop.gui.payment_view import PaymentView
 from eservice_desktop.services import cases, payment_screen, payments
@@ -160,7 +161,13 @@ class PaymentPrinting(PaymentView):
             return
         if chosen.output == "print":
             self.print_closing(chosen.day, chosen.device)
-        elif (path := payment_closing.ask_path(self, chosen)) is not None:
+            return
+        try:
+            path = payment_closing.ask_path(self, chosen)
+        except DomainError as e:  # a name Windows cannot hold (r.pdf.): nothing written
+            self.receipt_refused(e)
+            return
+        if path is not None:
             self.save_closing(chosen.day, path, chosen.device)
 
     def save_closing(self, day: date, path: Path, device: str | None = "") -> None:

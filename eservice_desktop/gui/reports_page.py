@@ -44,7 +44,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.flow_layout import FlowLayout
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.gui.table_fit import ColumnFitter, name_columns, two_line_heading
-from eservice_desktop.services import report_views
+from eservice_desktop.services import exports, report_views
 
 #: (kind, zh label); the English comes from reports_en.ts (context ReportsPage).
 KINDS: tuple[tuple[str, str], ...] = (
@@ -361,14 +361,17 @@ class ReportsPage(QWidget):
         path, _ = QFileDialog.getSaveFileName(self, self.tr("匯出報表"), suggested, filters[fmt])
         if not path:
             return None
-        out = Path(path)
-        return out if out.suffix.lower() == f".{fmt}" else out.with_name(out.name + f".{fmt}")
+        return exports.chosen_target(Path(path), fmt)  # file.bad_name: r.pdf. as typed
 
     def export(self, fmt: str) -> None:
         """Saves the report on screen as ``fmt`` where the clerk chooses, on a worker."""
         if self.current is None:
             return
-        path = self.ask_path(fmt, self.default_name(fmt))
+        try:
+            path = self.ask_path(fmt, self.default_name(fmt))
+        except DomainError as e:  # a name Windows cannot hold (r.pdf.): nothing written
+            self._failed(e)
+            return
         if path is None:
             return
         self.ctx.tasks.run(

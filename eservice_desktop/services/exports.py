@@ -121,6 +121,15 @@ def check_target(settings: Settings, out: Path, personal: bool) -> None:
         )
 
 
+def chosen_target(typed: Path, fmt: str) -> Path:
+    """The file a save dialog's answer names for a ``fmt`` export (``pdf``, ``csv``, ``xlsx``):
+    refused (``file.bad_name``) as typed when Windows cannot hold it, then given the format's
+    suffix unless it has it. ``r.pdf.`` was given its suffix first and written as
+    ``r.pdf..pdf``, a name the clerk never typed, where ``--out r.pdf.`` is refused."""
+    check_name(typed)
+    return typed if typed.suffix.lower() == f".{fmt}" else typed.with_name(f"{typed.name}.{fmt}")
+
+
 def check_name(out: Path) -> None:
     """Refuses (``file.bad_name``) a file name, or the name of a folder still to be made, that
     Windows cannot hold as typed: asked first, before the suffix says which format."""
