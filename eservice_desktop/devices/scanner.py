@@ -110,6 +110,23 @@ class WedgeDecoder:
             return self.rules.suffix
         return buf[-1] if buf[-1] in END_KEYS else ""
 
+    def ends_scan(self, ch: str, now_ms: float) -> str | None:
+        """What :meth:`feed` would take ``ch`` for, asked before it is fed: the text of the
+        scan it ends, "" for the rest of a scan's terminator (CR LF), None for anything else.
+        A key that ends a scan must reach the catcher before a shortcut of the same key."""
+        if not ch or (self._held and self._gap_ended(now_ms)):
+            return None
+        if not self._held:
+            if not self._ends_scan(ch) or self._scanned_at is None:
+                return None
+            return "" if 0 <= now_ms - self._scanned_at <= self.rules.max_interkey_ms else None
+        buf = "".join(self._held) + ch
+        end = self._end_of(buf)
+        body = buf[len(self.rules.prefix) : len(buf) - len(end)]
+        if not end or len(body) < self.rules.min_length:
+            return None
+        return body.strip() if buf.startswith(self.rules.prefix) else None
+
     def feed(self, ch: str, now_ms: float) -> Decision:
         """``ch`` is one character from the key code, or "" for a key that is not a character
         (arrows, F-keys): such a key ends any burst and passes."""

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QLabel,
@@ -37,6 +38,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role, account_key
 from eservice_desktop.gui.accessible import SpokenLabel
+from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed
 from eservice_desktop.gui.screen_lock import (
@@ -45,6 +47,7 @@ from eservice_desktop.gui.screen_lock import (
     hide_open_dialogs,
     lock_reason_text,
 )
+from eservice_desktop.services.scanners import wedge_rules
 
 if TYPE_CHECKING:
     from eservice_desktop.services.core import App
@@ -151,6 +154,7 @@ class LoginScreen(QWidget):
         outer.addLayout(row)
         outer.addStretch(2)
         self._bind_enter()
+        self._ignore_scans()
         self.ask_login()
 
     def _build_heading(self, layout: QVBoxLayout) -> None:
@@ -226,6 +230,30 @@ class LoginScreen(QWidget):
         self.enter.setKeys([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         self.enter.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.enter.activated.connect(self._enter)
+
+    def _ignore_scans(self) -> None:
+        """A keyboard-wedge scan (a pickup code, a receipt) while this screen is shown never
+        reaches the account or the password: its 168 characters went into 密碼 and its Enter
+        signed in with them, a refused sign-in counted towards the account's lockout. The
+        burst (``gui/barcode_wedge.py``, the desk's timing rule) is dropped and said."""
+        rules = wedge_rules(self.ctx.settings)  # not ctx.app: the core may open later
+        self.wedge = WedgeFilter(rules, self._scans_come_here, self)
+        self.wedge.scanned.connect(self._scan_ignored)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.wedge)
+
+    def _scans_come_here(self) -> bool:
+        focus = QApplication.focusWidget()
+        return (
+            self.isVisible()
+            and QApplication.activeModalWidget() is None
+            and focus is not None
+            and self.isAncestorOf(focus)
+        )
+
+    def _scan_ignored(self, _text: str) -> None:
+        self.message.setText(self.tr("已略過掃描到的條碼：登入畫面不接受條碼，請以鍵盤輸入密碼。"))
 
     # -- modes -------------------------------------------------------------------------------
 

@@ -108,6 +108,8 @@ class WedgeFilter(QObject):
             return False
         if etype == QEvent.Type.InputMethod and self.decoder.holding:
             return True  # an IME composing what is really a scanner burst
+        if etype == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            return self._override(obj, event)
         if etype != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         if not self._is_target(obj) or not self._inside(obj) or not self.active():
@@ -143,6 +145,19 @@ class WedgeFilter(QObject):
             self._swallowed[key] = self._swallowed.get(key, 0) + 1
             return True
         return False
+
+    def _override(self, obj: QObject, event: QKeyEvent) -> bool:
+        """Qt tries a key's shortcut before the key press reaches any filter: the Enter that
+        ends a scan this catcher takes is claimed from the shortcut (the login screen's Enter
+        signed in with the code typed into 密碼), so that its key press comes here."""
+        if not self._is_target(obj) or not self._inside(obj) or not self.active():
+            return False
+        pressed = float(event.timestamp()) or self.clock()
+        text = self.decoder.ends_scan(key_char(event.key(), event.text()), pressed)
+        if text is None or (text and not self.takes(text)):
+            return False
+        event.accept()
+        return True
 
     @staticmethod
     def _is_target(obj: QObject) -> bool:

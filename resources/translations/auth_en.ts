@@ -123,6 +123,10 @@
         <translation>{who} cannot unlock {name}'s screen: only {name}, a supervisor or an office admin can.</translation>
     </message>
     <message>
+        <source>已略過掃描到的條碼：登入畫面不接受條碼，請以鍵盤輸入密碼。</source>
+        <translation>A scanned barcode was ignored: the sign-in screen takes no barcodes; type the password on the keyboard.</translation>
+    </message>
+    <message>
         <source>帳號或密碼不正確，請重新輸入。</source>
         <translation>Wrong account or password; please try again.</translation>
     </message>
