@@ -288,6 +288,11 @@ def _in_range(key: str, value: Any) -> Any:
                 "須為完整路徑（自 / 或磁碟代號如 E:\\ 起）",
                 "must be a full path (from / or a drive such as E:\\)",
             )
+        from eservice_desktop.domain.file_names import path_fault_words  # off the start
+
+        fault = path_fault_words(Path(value))  # E:\NUL, E:\a:b, E:\backups. (file.bad_name)
+        if fault is not None:
+            raise _Wrong(*fault)
     if key in LIMITS and not LIMITS[key][0] <= value <= LIMITS[key][1]:
         lo, hi = (f"{n:g}" for n in LIMITS[key])
         raise _Wrong(f"應介於 {lo} 與 {hi} 之間", f"must be between {lo} and {hi}")

@@ -18,7 +18,7 @@ from typing import Final
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import printable_path
 
-__all__ = ["check_file_name", "file_name_fault"]
+__all__ = ["check_file_name", "file_name_fault", "path_fault_words"]
 
 #: Windows' reserved device names (any case, with or without an extension; ``COM¹`` too).
 _DEVICES: Final = frozenset(
@@ -46,6 +46,34 @@ _FAULTS: Final = {
         "LPT1-9): what is written there is lost",
     ),
 }
+
+
+#: Each fault of a setting's path (a backup folder), said without the value: settings are
+#: never echoed (settings_file.bad_settings).
+_PATH_FAULTS: Final = {
+    "stream": (
+        '路徑中的名稱含有冒號（:）或 < > " | ? * 等字元，Windows 無法以此為資料夾或檔名',
+        'a name in the path holds a colon (:) or one of < > " | ? * or a control character, '
+        "which Windows cannot take in a folder or file name",
+    ),
+    "trailing": (
+        "路徑中的名稱以句點或空格結尾，Windows 會將其去除而用到另一個資料夾",
+        "a name in the path ends in a dot or a space, which Windows drops, using another folder",
+    ),
+    "device": (
+        "路徑中的名稱是 Windows 的保留裝置名稱（CON、PRN、AUX、NUL、COM1–9、LPT1–9），"
+        "寫入的資料會消失",
+        "a name in the path is one Windows reserves for a device (CON, PRN, AUX, NUL, COM1-9, "
+        "LPT1-9): what is written there is lost",
+    ),
+}
+
+
+def path_fault_words(path: PurePath) -> tuple[str, str] | None:
+    """(zh-TW, English) of the first name in ``path`` (every part but its anchor) Windows
+    cannot hold as typed, the value itself not repeated; None when each is fine."""
+    found = file_name_fault(path, len(path.parts))
+    return None if found is None else _PATH_FAULTS[found[0]]
 
 
 def _fault(part: str) -> str | None:
