@@ -1,4 +1,5 @@
-"""The voids and refunds the county refused, on the daily closing (section 縣府拒絕之作廢及退費).
+"""The voids, refunds and reprints the county refused, on the daily closing (section
+縣府拒絕之作廢、退費及重印; a reprint of a receipt another counter voided first).
 
 Two counters of the office voiding or refunding the same receipt offline: the county takes the
 first and refuses the other, which is then undone on the counter that made it (no void, no money
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 
 from eservice_desktop.printing.tables import Column, Section
 
-KIND_ZH = {"void": "作廢", "refund": "退費"}
+KIND_ZH = {"void": "作廢", "refund": "退費", "reprint": "重印"}
 
 
 @dataclass(frozen=True)
@@ -21,12 +22,12 @@ class ClosingRefused:
     """One void or refund made at this counter (office-wide: at this office) that day that the
     county refused; undone, so in none of the closing's figures."""
 
-    kind: str  # void | refund
+    kind: str  # void | refund | reprint (of a receipt voided first elsewhere: its paper is out)
     receipt_number: str
     device: str  # the counter that made it
     time: str
     case_number: str
-    amount: int  # the receipt's (a void) or the refund's
+    amount: int  # the receipt's (a void, a reprint) or the refund's
     reason: str  # the clerk's
     clerk: str
     refused_because: str  # the county's reason (zh-TW)
@@ -48,7 +49,7 @@ class ClosingRefused:
 def refused_section(refused: list[ClosingRefused]) -> Section:
     """The section, printed only when something was refused (most days nothing is)."""
     return Section(
-        f"縣府拒絕之作廢及退費（{len(refused)} 筆）",
+        f"縣府拒絕之作廢、退費及重印（{len(refused)} 筆）",
         [
             Column("種類", 12),
             Column("收據號碼", 42),
@@ -74,5 +75,6 @@ def refused_section(refused: list[ClosingRefused]) -> Section:
             ]
             for x in refused
         ],
-        note="已由縣府拒絕（他櫃已先作廢或退費），不計入本表金額；請於衝突清單處理。",
+        note="已由縣府拒絕（他櫃已先作廢或退費），不計入本表金額及重印筆數；"
+        "重印者請收回該張收據；請於衝突清單處理。",
     )

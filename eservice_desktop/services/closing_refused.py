@@ -1,8 +1,9 @@
-"""The voids and refunds the county refused, for the daily closing
+"""The voids, refunds and reprints the county refused, for the daily closing
 (``printing.closing_refused``): the ``case.conflict_recorded`` notes of a refused void or refund
-(:data:`domain.case_fold.UNDONE_WHEN_REFUSED`), each with the act it undid when the act was made
-at this counter (``dev``; None: the whole office) on that day. A void is one act of two events
-(the payment's and the receipt's): listed once."""
+(:data:`domain.case_fold.UNDONE_WHEN_REFUSED`) or reprint (a receipt voided first at another
+counter: the paper is out, listed here and not among the day's reprints), each with the act it
+names when the act was made at this counter (``dev``; None: the whole office) on that day. A
+void is one act of two events (the payment's and the receipt's): listed once."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
+#: The refused acts listed, and each one's kind on the closing.
+LISTED = UNDONE_WHEN_REFUSED | {ev.RECEIPT_REPRINTED}
+KINDS = {ev.PAYMENT_REFUNDED: "refund", ev.RECEIPT_REPRINTED: "reprint"}
+
 
 def day_refused(s: Session, office: str, dev: str | None, day: date) -> list[ClosingRefused]:
     """The refused voids and refunds made here on ``day`` (Taipei), in the order they were
@@ -31,7 +36,7 @@ def day_refused(s: Session, office: str, dev: str | None, day: date) -> list[Clo
     why = {
         str(n.payload.get("event_id", "")): str(n.payload.get("reason_zh", ""))
         for n in notes
-        if n.payload.get("event_type") in UNDONE_WHEN_REFUSED
+        if n.payload.get("event_type") in LISTED
     }
     if not why:
         return []
@@ -51,7 +56,7 @@ def day_refused(s: Session, office: str, dev: str | None, day: date) -> list[Clo
     out: dict[tuple[str, str], ClosingRefused] = {}
     for e in acts:
         number = str(e.payload.get("receipt_number", ""))
-        kind = "refund" if e.type == ev.PAYMENT_REFUNDED else "void"
+        kind = KINDS.get(e.type, "void")
         key = (kind, number) if kind == "void" else (kind, e.event_id)
         receipt = receipts.get(number)
         amount = int(e.payload.get("amount", 0)) if kind == "refund" else 0

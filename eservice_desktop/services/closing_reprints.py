@@ -1,6 +1,7 @@
 """The receipts reprinted that day for the daily closing (``printing.closing_reprints``): the
 ``case.receipt_reprinted`` events of the day at this counter (``dev``; None: the whole office),
-each with the supervisor whose approval was recorded for it."""
+each with the supervisor whose approval was recorded for it; those the county refused are
+the refused acts' (``services.closing_refused``)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,13 @@ def day_reprints(s: Session, office: str, dev: str | None, day: date) -> list[Cl
     reprints = of_day(ev.RECEIPT_REPRINTED)
     if not reprints:
         return []
+    # A reprint the county refused (the receipt voided first at another counter) is listed
+    # with the refused acts (services.closing_refused), not here: it counted as a reprint on
+    # the counter that made it and on no other counter's office-wide closing.
+    refused = refused_reprints(s, {e.case_id for e in reprints})
+    reprints = [e for e in reprints if e.event_id not in refused]
+    if not reprints:
+        return []
     approved = {
         str(a.payload.get("for_event", "")): str(a.payload.get("approved_by", ""))
         for a in of_day(ev.APPROVAL_GRANTED)
@@ -55,6 +63,18 @@ def day_reprints(s: Session, office: str, dev: str | None, day: date) -> list[Cl
         )
         for e in reprints
     ]
+
+
+def refused_reprints(s: Session, case_ids: set[str]) -> set[str]:
+    """The reprints of these cases the county refused (their conflict notes name them)."""
+    notes = s.scalars(
+        select(EventRow.payload).where(
+            among(EventRow.case_id, list(case_ids)), EventRow.type == ev.CONFLICT_RECORDED
+        )
+    )
+    return {
+        str(p.get("event_id", "")) for p in notes if p.get("event_type") == ev.RECEIPT_REPRINTED
+    }
 
 
 def hhmm(at: datetime) -> str:

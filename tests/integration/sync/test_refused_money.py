@@ -123,7 +123,7 @@ def test_the_refusing_counters_closing_lists_what_the_county_refused(
     assert daily_closing.closing(d2, day, "01").refused == []
     assert len(daily_closing.closing(d2, day, None).refused) == 2
     text = _pdf_text(closing_pdf(two))
-    assert "縣府拒絕之作廢及退費（2筆）" in text
+    assert "縣府拒絕之作廢、退費及重印（2筆）" in text
     assert "重複收費" in text and "少印一張" in text
     assert two.refused[0].refused_because in text
     # a closing with nothing refused prints no such section

@@ -1,0 +1,67 @@
+"""Receipt reprints and the acts the county refused (two counters of one office, offline, then
+sync against a real county server): the day's reprint list and a receipt's reprint count hold
+only reprints the county took. A reprint of a receipt another counter voided first is refused
+by the county: it was listed among the day's reprints of the counter that made it (on its
+office-wide closing too, and on no other counter's), and is now listed with the refused acts,
+its paper to be taken back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from approvals_support import add_accounts, supervisor_approval
+from sync_helpers import CountyServer, sync_now
+from test_drawer_closing import AMOUNT, _paid_on_02
+
+from eservice_desktop.services import cases, daily_closing, payments
+from eservice_desktop.services.core import App
+
+
+def _race(d1: App, d2: App) -> None:
+    """01 pushes its act first; 02's is refused; then both pull."""
+    for app in (d1, d2, d1, d2):
+        sync_now(app)
+
+
+def _reprints(app: App, dev: str | None) -> list[str]:
+    return [r.receipt_number for r in daily_closing.closing(app, cases.today(app), dev).reprints]
+
+
+def test_a_reprint_of_a_receipt_voided_first_elsewhere_is_listed_as_refused(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    d1, d2, receipt = _paid_on_02(county, office)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    payments.confirm_printed(d2, receipt, "卡紙")  # 02 still has it valid: a first reprint
+    assert _reprints(d2, "02") == [receipt]
+    _race(d1, d2)
+    for app in (d1, d2):
+        assert _reprints(app, app.settings.device_id) == [] and _reprints(app, None) == []
+    two = daily_closing.closing(d2, cases.today(d2), "02")
+    [refused] = two.refused
+    assert (refused.kind, refused.receipt_number, refused.device) == ("reprint", receipt, "02")
+    assert (refused.amount, refused.reason, refused.refused_because) == (
+        AMOUNT,
+        "卡紙",
+        "此收據已作廢",
+    )
+    assert daily_closing.closing(d2, cases.today(d2), None).refused == [refused]
+
+
+def test_a_void_refused_and_undone_leaves_the_reprint_count_as_it_was(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    payments.refund(d1, receipt, 100, "溢收", approval=supervisor_approval())
+    payments.void_receipt(d2, receipt, "金額誤收", approval=supervisor_approval())
+    payments.confirm_printed(d2, receipt, "作廢存查")  # a void receipt's copy: no reprint
+    _race(d1, d2)  # 02's void refused (01 refunded first) and undone: valid again
+    for app in (d1, d2):
+        assert _reprints(app, None) == []
+    assert [r.kind for r in daily_closing.closing(d2, cases.today(d2), "02").refused] == ["void"]
+    assert payments.needs_reprint_reason(d2, receipt)
+    assert not payments.needs_reprint_approval(d2, receipt)  # its first reprint: a reason only
+    payments.confirm_printed(d2, receipt, "卡紙")
+    assert _reprints(d2, "02") == [receipt]
+    assert payments.needs_reprint_approval(d2, receipt)  # the second asks a supervisor
