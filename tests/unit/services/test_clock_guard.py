@@ -89,3 +89,23 @@ def test_hours_back_and_a_counter_on_the_county_s_time_are_let_through(
     with app.transaction() as s:
         set_state(s, "clock_offset_s", json.dumps(0.0), TODAY)
     assert cases.record_supplement(app, number) is not None
+
+
+@pytest.mark.parametrize("back", [timedelta(days=3), timedelta(days=400)])
+def test_a_fresh_counter_with_nothing_recorded_takes_its_first_case(
+    app: App, clock: object, back: timedelta
+) -> None:
+    """An empty database has no last record to hold the clock against: a new counter whose
+    clock is back (an old disk image) takes its first case and payment, and the clock set
+    right later is taken too; only a clock back again from there is refused."""
+    assert _events(app) == 0
+    clock.set(TODAY - back)  # type: ignore[attr-defined]
+    with app.transaction() as s:
+        ingest_many(app, s, [])  # nothing to write: nothing asked
+    number = factories.new_case(app)
+    assert payments.record_payment(app, number, "cash", 15).receipt_number.endswith("R000001")
+    clock.set(TODAY)  # type: ignore[attr-defined]  # the time service set it right
+    payments.confirm_printed(app, payments.receipts_of_case(app, number)[0].receipt_number)
+    clock.set(TODAY - back)  # type: ignore[attr-defined]
+    with pytest.raises(DomainError, match="behind the last record"):
+        factories.new_case(app)
