@@ -20,6 +20,13 @@ def over_paid_case(app: App) -> str:
     """The case's number, its balance -300 and a ``payment.overpaid`` conflict open."""
     number = factories.new_case(app, copies=20)
     payments.record_payment(app, number, "cash", FEE, tendered=FEE)
+    paid_again(app, number, FEE)
+    assert cases.load_case(app, number).balance == -FEE
+    return number
+
+
+def paid_again(app: App, number: str, amount: int, receipt: str = "H01-02-115-R000001") -> None:
+    """``amount`` taken for case ``number`` by counter 02 offline, as the county sends it."""
     case_id = cases.load_case(app, number).case_id
     paid = Actor("H01", "02", "clerk02").event(
         case_id,
@@ -28,13 +35,11 @@ def over_paid_case(app: App) -> str:
         {
             "payment_id": str(uuid.uuid4()),
             "method": "cash",
-            "amount": FEE,
-            "receipt_number": "H01-02-115-R000001",
+            "amount": amount,
+            "receipt_number": receipt,
             "verification": "ABCDEFGHIJ",
             "key_id": "k",
         },
     )
     with app.transaction() as s:
         assert ingest.ingest_many(app, s, [paid], origin="county").refused == []
-    assert cases.load_case(app, number).balance == -FEE
-    return number

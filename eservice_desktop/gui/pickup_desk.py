@@ -276,9 +276,7 @@ class PickupDesk(PickupIdCard):
                     )
                     for d in view.documents
                 ),
-                "balance": self.tr("{n} 元").format(n=f"{view.balance:,}")
-                if view.balance
-                else self.tr("無"),
+                "balance": self._balance_text(view),
             }
         for key, label in self.case_labels.items():
             label.setText(values[key])
@@ -327,6 +325,12 @@ class PickupDesk(PickupIdCard):
         if self.isVisible():  # shown again later, the page reads the list then (on_shown)
             self.refresh_ready()
 
+    def _balance_text(self, view: pickup.PickupCaseView) -> str:
+        """尚需繳費: what is due, none, or an over-payment to refund (it said -300 元)."""
+        if view.overpaid:
+            return self.tr("溢繳 {n} 元（請於收費頁退費）").format(n=f"{view.overpaid:,}")
+        return self.tr("{n} 元").format(n=f"{view.balance:,}") if view.balance else self.tr("無")
+
     def refresh_ready(self) -> None:
         self.ctx.tasks.run(pickup.ready_cases, self.ctx.app, on_done=self._fill_ready)
 
@@ -345,7 +349,9 @@ class PickupDesk(PickupIdCard):
                     r.case_number,
                     labels.service_name(self.ctx, r.service_code or r.service_name),
                     r.applicant_name_masked,
-                    str(r.balance) if r.balance else "",
+                    self.tr("溢繳 {n}").format(n=r.overpaid)
+                    if r.overpaid
+                    else str(r.balance or ""),
                 )
             ):
                 item = QTableWidgetItem(value)

@@ -52,6 +52,11 @@ class PickupCaseView:
     #: Conflicts the county reported by sync and nobody resolved yet (shown as a warning).
     open_conflicts: int = 0
 
+    @property
+    def overpaid(self) -> int:
+        """Taken beyond the fees (溢繳, ``balance`` below 0), to refund (services.overpaid)."""
+        return max(-self.balance, 0)
+
 
 def office_name(app: App, code: str) -> str:
     try:
@@ -112,6 +117,11 @@ class ReadyRow:
     balance: int
     updated_at: str
     service_code: str = ""
+
+    @property
+    def overpaid(self) -> int:
+        """Taken beyond the fees (溢繳), to refund: the list showed -300 under 應繳."""
+        return max(-self.balance, 0)
 
 
 def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:

@@ -111,6 +111,14 @@
         <translation>None</translation>
     </message>
     <message>
+        <source>溢繳 {n} 元（請於收費頁退費）</source>
+        <translation>Over-paid NT${n} (refund it on the fees page)</translation>
+    </message>
+    <message>
+        <source>溢繳 {n}</source>
+        <translation>Over-paid {n}</translation>
+    </message>
+    <message>
         <source>領件單已產生：{path}</source>
         <translation>Pickup slip written: {path}</translation>
     </message>
