@@ -290,7 +290,8 @@ def _in_range(key: str, value: Any) -> Any:
             )
         from eservice_desktop.domain.file_names import path_fault_words  # off the start
 
-        fault = path_fault_words(Path(value))  # E:\NUL, E:\a:b, E:\backups. (file.bad_name)
+        # E:\NUL, E:\a:b, E:\backups. (file.bad_name); a colon is Windows' alone
+        fault = path_fault_words(Path(value), colons=os.name != "nt")
         if fault is not None:
             raise _Wrong(*fault)
     if key in LIMITS and not LIMITS[key][0] <= value <= LIMITS[key][1]:

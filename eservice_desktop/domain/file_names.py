@@ -69,9 +69,14 @@ _PATH_FAULTS: Final = {
 }
 
 
-def path_fault_words(path: PurePath) -> tuple[str, str] | None:
+def path_fault_words(path: PurePath, *, colons: bool = False) -> tuple[str, str] | None:
     """(zh-TW, English) of the first name in ``path`` (every part but its anchor) Windows
-    cannot hold as typed, the value itself not repeated; None when each is fine."""
+    cannot hold as typed, the value itself not repeated; None when each is fine. ``colons``:
+    a colon is taken (a Linux counter's share mounted by GVFS is
+    ``/run/user/1000/gvfs/smb-share:server=nas,share=backup``; only Windows reads it as a
+    stream)."""
+    if colons:
+        path = PurePath(*(part.replace(":", "_") for part in path.parts))
     found = file_name_fault(path, len(path.parts))
     return None if found is None else _PATH_FAULTS[found[0]]
 

@@ -7,20 +7,23 @@ exit 2 on the command line, nothing written."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import os
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import load_settings
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.file_names import path_fault_words
 
 BAD = {
     "NUL": "保留裝置名稱",
     "nul.backups": "保留裝置名稱",
-    "a:b": "冒號",
     "backups.": "以句點或空格結尾",
     "backups ": "以句點或空格結尾",
+    "a|b": "冒號",
+    **({"a:b": "冒號"} if os.name == "nt" else {}),  # a colon is a stream on Windows only
 }
 
 
@@ -47,3 +50,19 @@ def test_the_environment_is_refused_alike_and_a_good_folder_taken(
     assert not (tmp_path / "backups.").exists() and not (tmp_path / "data").exists()
     monkeypatch.setenv("ESERVICE_BACKUP_DIR", str(tmp_path / "backups.d" / "counter 01"))
     assert load_settings(tmp_path).backup_dir == str(tmp_path / "backups.d" / "counter 01")
+
+
+def test_a_colon_is_a_windows_fault_only() -> None:
+    """A Linux counter's network share mounted by GVFS has a colon in its folder's name; on
+    Windows ``a:b`` writes into a hidden stream of ``a``."""
+    gvfs = PurePosixPath("/run/user/1000/gvfs/smb-share:server=nas,share=backup/eservice")
+    assert path_fault_words(gvfs, colons=True) is None
+    assert path_fault_words(PureWindowsPath(r"E:\a:b\eservice")) is not None
+    assert path_fault_words(PureWindowsPath(r"E:\backups\eservice")) is None
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a POSIX path")
+def test_a_share_mounted_by_gvfs_is_taken_as_the_backup_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "gvfs" / "smb-share:server=nas,share=backup" / "eservice"
+    (tmp_path / "settings.json").write_text(json.dumps({"backup_dir": str(folder)}), "utf-8")
+    assert load_settings(tmp_path).backup_dir == str(folder)
