@@ -229,7 +229,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         app.close()
     shown = {
         **view.to_json(),
-        "balance": say(args, *overpaid.balance_words(view.balance)),  # 溢繳 N 元, never -N
+        # 溢繳 N 元 rather than -N; what is still due stays the number it always was
+        "balance": say(args, *overpaid.balance_words(view.balance))
+        if view.balance < 0
+        else view.balance,
         "service_name": service_label(app, view.service_code, args),
         "status_label": status_label(view.status, args),
     }

@@ -91,7 +91,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _line(args: argparse.Namespace, r: PaymentResult) -> str:
     from eservice_desktop.services.overpaid import balance_words
 
-    change, balance = say(args, "找零", "change"), say(args, *balance_words(r.balance))
+    change = say(args, "找零", "change")
+    balance = (  # 溢繳 N 元 rather than -N; what is still due as it always was
+        say(args, *balance_words(r.balance))
+        if r.balance < 0
+        else f"{say(args, '餘額', 'balance')} {r.balance}"
+    )
     extra = f"  {change} {r.change}" if r.method == "cash" else ""
     refunded = f"  {say(args, '已退', 'refunded')} {r.refunded}" if r.refunded else ""
     return f"{r.receipt_number}  {r.method}  {r.amount}{extra}{refunded}  {balance}  {r.status}"
