@@ -36,13 +36,19 @@ def follow(
     now: datetime,
 ) -> None:
     """The rows a batch's applied events open or resolve: ``before``, the states of its cases
-    before it; ``me``, this counter's (office, device)."""
+    before it; ``me``, this counter's (office, device). The followers of the balance and of
+    handovers compare each case's two states; another counter's notes are picked out of the
+    batch's events by type first (a bulk batch holds some 130,000, and none or a few)."""
     overpaid.follow(s, before, after, applied, now)
     unpaid_handover.follow(s, before, after, applied, now)
+    office, device = me
     for e in applied:
-        notes = e.type in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED)
-        if notes and e.office == me[0] and e.device != me[1]:  # another counter's, here
+        if e.type in _NOTES and e.office == office and e.device != device:  # another's, here
             _mirror(s, e)
+
+
+#: The conflict notes a counter mirrors from another counter of its office.
+_NOTES = frozenset((ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED))
 
 
 def follow_one(

@@ -48,21 +48,34 @@ def follow(
 ) -> None:
     """Opens a conflict for each case the events left over-paid (it was not), and settles the
     open ones of each case they brought back to no over-payment. ``before``: the cases'
-    states before the events."""
+    states before the events. The event that names an opened row, the case's last, is found
+    for every such case in one pass over the events (a pulled page can over-pay many)."""
+    moves: list[tuple[str, int]] = []  # (case, over-paid by; 0: settled), in order
     for case_id, state in after.items():
-        was = before.get(case_id)
+        balance, was = state.balance, before.get(case_id)
         was_over = was is not None and was.balance < 0
-        if state.balance < 0 and not was_over:
-            last = [e for e in applied if e.case_id == case_id][-1]
-            over = -state.balance
-            zh = f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費"
-            en = (
-                f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
-                "while offline); refund the over-payment"
-            )
-            open_row(s, last, OVERPAID, (zh, en), now)
-        elif was_over and state.balance >= 0:
+        if balance < 0 and not was_over:
+            moves.append((case_id, -balance))
+        elif was_over and balance >= 0:
+            moves.append((case_id, 0))
+    last = last_events(applied, {case_id for case_id, over in moves if over})
+    for case_id, over in moves:
+        if not over:
             sync_conflicts.settle(s, case_id, OVERPAID, SETTLED, now)
+            continue
+        zh = f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費"
+        en = (
+            f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
+            "while offline); refund the over-payment"
+        )
+        open_row(s, last[case_id], OVERPAID, (zh, en), now)
+
+
+def last_events(applied: Sequence[Event], cases: set[str]) -> dict[str, Event]:
+    """The last of the applied events of each of ``cases`` (one pass, none when no case)."""
+    if not cases:
+        return {}
+    return {e.case_id: e for e in applied if e.case_id in cases}
 
 
 def open_row(s: Session, e: Event, code: str, reason: tuple[str, str], now: datetime) -> None:

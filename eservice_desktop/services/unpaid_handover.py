@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, PICKED_UP, CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services.overpaid import open_row
+from eservice_desktop.services.overpaid import last_events, open_row
 from eservice_desktop.storage import sync_conflicts
 
 #: The conflicts list's code of a case handed over unpaid.
@@ -36,22 +36,30 @@ def follow(
     now: datetime,
 ) -> None:
     """Opens a conflict for each case the events left handed over with fees due (it was not,
-    and no supervisor approved the handover with a balance); settles it once paid."""
+    and no supervisor approved the handover with a balance); settles it once paid. The last
+    event and handover of the cases opened are found in one pass over the events."""
+    moves: list[tuple[str, bool]] = []  # (case, opened; else settled), in order
     for case_id, state in after.items():
         was = _owing(before.get(case_id))
         if _owing(state) and not was:
-            mine = [e for e in applied if e.case_id == case_id]
-            handovers = [e for e in mine if e.type == ev.PICKED_UP]
-            if handovers and state.approval_for(
-                handovers[-1].event_id, APPROVE_HANDOVER_WITH_BALANCE
-            ):
-                continue  # approved: a handover with a balance the supervisor allowed
-            due = state.balance
-            zh = f"文件已交付，尚有規費 {due} 元未繳（他櫃於離線時作廢收據或交付），請向民眾收取"
-            en = (
-                f"The documents were handed over with NT${due} in fees still due (another "
-                "counter voided the receipt or handed them over while offline); collect the fee"
-            )
-            open_row(s, mine[-1], UNPAID, (zh, en), now)
+            moves.append((case_id, True))
         elif was and state.balance <= 0:
+            moves.append((case_id, False))
+    opening = {case_id for case_id, opened in moves if opened}
+    last = last_events(applied, opening)
+    picked = [e for e in applied if e.type == ev.PICKED_UP] if opening else []
+    handovers = last_events(picked, opening)
+    for case_id, opened in moves:
+        if not opened:
             sync_conflicts.settle(s, case_id, UNPAID, SETTLED, now)
+            continue
+        state, handover = after[case_id], handovers.get(case_id)
+        if handover and state.approval_for(handover.event_id, APPROVE_HANDOVER_WITH_BALANCE):
+            continue  # approved: a handover with a balance the supervisor allowed
+        due = state.balance
+        zh = f"文件已交付，尚有規費 {due} 元未繳（他櫃於離線時作廢收據或交付），請向民眾收取"
+        en = (
+            f"The documents were handed over with NT${due} in fees still due (another "
+            "counter voided the receipt or handed them over while offline); collect the fee"
+        )
+        open_row(s, last[case_id], UNPAID, (zh, en), now)
