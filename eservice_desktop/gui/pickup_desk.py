@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
     QHeaderView,
-    QSplitter,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -43,6 +42,7 @@ from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.barcode_wedge import TypingToField, WedgeFilter, key_char
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.error_text import fees_due_refusal
+from eservice_desktop.gui.flow_layout import FoldingSplitter
 from eservice_desktop.gui.pickup_camera import frame_image
 from eservice_desktop.gui.pickup_handover import handover_or_refuse
 from eservice_desktop.gui.pickup_id_card import PickupIdCard
@@ -91,7 +91,7 @@ class PickupDesk(PickupIdCard):
         left_box = self._build_ready_list()
         right_box = self._build_case_side()
 
-        split = QSplitter()
+        split = FoldingSplitter()  # one over the other on a narrow page
         split.setChildrenCollapsible(False)  # a drag keeps the list's columns in view
         split.addWidget(left_box)
         split.addWidget(right_box)
