@@ -32,6 +32,8 @@
   drop-down under the pointer lets the wheel pass to the page.
 - **Colours read on a dark palette** (dark mode, a contrast theme): a style sheet's colours
   become their light counterparts as it is set (``gui/colours.py``).
+- **A drop-down's list shows its items whole** (:mod:`gui.combo_lists`), not cut to the
+  width of its box.
 - **A field's label names it for a screen reader**, wherever the layout put the two
   (``gui/accessible.py`` :func:`~eservice_desktop.gui.accessible.name_from_label`, for every
   label with a buddy as it is first shown).
@@ -62,7 +64,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui import colours
+from eservice_desktop.gui import colours, combo_lists
 from eservice_desktop.gui.accessible import name_from_label, name_from_prefix, name_sole_list
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
@@ -309,6 +311,8 @@ class KeyboardPolicy(QObject):
             name_sole_list(watched)
             # Buttons a dialog adds while it opens (QInputDialog, QMessageBox) come a tick later.
             QTimer.singleShot(0, watched, lambda d=watched: show_dialog_keys(d))
+        elif kind == QEvent.Type.Show and isinstance(watched.parent(), QComboBox):
+            combo_lists.widen(watched)  # its list opening
         return False
 
 

@@ -1,0 +1,61 @@
+"""The fees page's 原因 on half a screen or at 200 % (683 px), in the screen's font: the box is
+kept narrow so the page fits, and its list opened as narrow as the box, the legal grounds cut in
+their middle (低收入戶…12條), 重新核發…誤）免徵); the list now shows every reason whole."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from factories import new_case
+from gui_keys import open_window, press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.fonts import install_screen_font
+from eservice_desktop.services import fees
+
+PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
+
+
+@pytest.fixture
+def screen_font(qapp: QApplication) -> Iterator[None]:
+    """The font the window has at a counter (Noto Sans CJK TC), the test's own put back."""
+    before = qapp.font()
+    install_screen_font(qapp)
+    yield
+    qapp.setFont(before)
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_the_reasons_list_shows_each_reason_whole(ctx: GuiContext, qtbot: QtBot) -> None:
+    number = new_case(ctx.app, name="陳堃", copies=2)
+    window = open_window(qtbot, ctx)
+    window.resize(683, 384)
+    press(Qt.Key.Key_F6)
+    page = window.pages[PAYMENT_PAGE]
+    type_text(number)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.items_table.rowCount() == 1)  # type: ignore[attr-defined]
+    combo = page.reason_combo  # type: ignore[attr-defined]
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    press(Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # the list opens
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    popup = view.window()
+    screen = popup.screen().availableGeometry()
+    assert screen.contains(popup.geometry()), (popup.geometry(), screen)
+    metrics = QFontMetrics(view.font())
+    listed = [combo.itemText(i) for i in range(combo.count())]
+    assert fees.EXEMPTION_REASONS[0] in listed  # 低收入戶免徵（規費法第12條）
+    for row, text in enumerate(listed):
+        cell = view.visualRect(combo.model().index(row, 0))
+        shown = cell.intersected(view.viewport().rect())
+        # the text whole, as the list's own painter measures it, inside what the list shows
+        assert metrics.horizontalAdvance(text) < shown.width(), (text, shown, popup.geometry())
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not view.isVisible())
