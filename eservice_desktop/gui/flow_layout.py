@@ -4,15 +4,24 @@ The fees page's adjustment row (份數, 免徵, 減免, 原因 and 核定規費)
 on half a screen or at 200 % (a page of 450 px beside the identity dock) the page scrolled
 sideways and 核定規費 was off screen. Laid out in a :class:`FlowLayout` the row is as wide as
 the page and its controls go on as many lines as they need, in the same order (the Tab order
-is the widgets' own, unchanged). A :class:`FoldingSplitter` does the same for a page's two
-sides: one under the other when they do not fit beside each other.
+is the widgets' own, unchanged); a field that expands sideways takes what is left of its line,
+and :func:`labelled` keeps a label with its field. A :class:`FoldingSplitter` does the same
+for a page's two sides: one under the other when they do not fit beside each other.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import QLayout, QLayoutItem, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLayoutItem,
+    QSizePolicy,
+    QSplitter,
+    QWidget,
+)
 
 
 class FlowLayout(QLayout):
@@ -93,13 +102,47 @@ class FlowLayout(QLayout):
         for line in lines:
             height = max((hint.height() for _item, hint in line), default=0)
             x = rect.x()
-            for item, hint in line:
+            for item, hint in _grown(line, rect.width(), gap):
                 if move:
                     top = y + (height - hint.height()) // 2
                     item.setGeometry(QRect(QPoint(x, top), hint))
                 x += hint.width() + gap
             y += height + gap
         return max(y - gap - rect.y(), 0)
+
+
+def _grown(
+    line: list[tuple[QLayoutItem, QSize]], width: int, gap: int
+) -> list[tuple[QLayoutItem, QSize]]:
+    """The line's items with what is left of its width shared by those that expand sideways
+    (the fees page's 原因 with its field: at its twelve characters' width on half a screen
+    it showed （規費法第12條） of 低收入戶免徵（規費法第12條）)."""
+    growing = [i for i, (item, _h) in enumerate(line) if item.expandingDirections() & _SIDEWAYS]
+    left = width - sum(hint.width() for _item, hint in line) - gap * (len(line) - 1)
+    if not growing or left <= 0:
+        return line
+    grown = list(line)
+    for n, i in enumerate(growing):
+        item, hint = grown[i]
+        share = left // len(growing) + (1 if n < left % len(growing) else 0)
+        grown[i] = (item, QSize(hint.width() + share, hint.height()))
+    return grown
+
+
+_SIDEWAYS = Qt.Orientation.Horizontal
+
+
+def labelled(label: QLabel, field: QWidget) -> QWidget:
+    """``label`` and ``field`` as one item of a flow, never parted at the end of a line; it
+    takes the rest of its line when the field expands sideways. ``label`` names ``field``."""
+    label.setBuddy(field)
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(label)
+    row.addWidget(field, 1)
+    pair.setSizePolicy(field.sizePolicy().horizontalPolicy(), QSizePolicy.Policy.Preferred)
+    return pair
 
 
 class FoldingSplitter(QSplitter):

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -157,13 +158,10 @@ class PaymentView(QWidget):
         self.copies_spin.setPrefix(_t("份數 "))
         self.assess_btn = QPushButton(_t("核定規費(&A)"))
         self.assess_btn.setObjectName("assess_btn")
-        for w in (
-            self.copies_spin,
-            self.exempt_box,
-            self.reduction_spin,
-            QLabel(_t("原因")),
-            self.reason_combo,
-        ):
+        # 原因 with its field, which takes the rest of its line: a listed reason shows whole
+        self.reason_combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        labelled = flow_layout.labelled(QLabel(_t("原因")), self.reason_combo)
+        for w in (self.copies_spin, self.exempt_box, self.reduction_spin, labelled):
             adjust.addWidget(w)
         adjust.addWidget(self.assess_btn)
         fee_layout.addLayout(adjust)

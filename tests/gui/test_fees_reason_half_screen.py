@@ -11,7 +11,7 @@ from factories import new_case
 from gui_keys import open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
@@ -59,3 +59,36 @@ def test_the_reasons_list_shows_each_reason_whole(ctx: GuiContext, qtbot: QtBot)
         assert metrics.horizontalAdvance(text) < shown.width(), (text, shown, popup.geometry())
     press(Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not view.isVisible())
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_a_listed_reason_shows_whole_in_its_field(ctx: GuiContext, qtbot: QtBot) -> None:
+    """At its twelve characters' width the field showed （規費法第12條） of 低收入戶免徵（規費法
+    第12條）, and 原因 was left at the end of the line above it. 原因 stays with its field,
+    which takes the rest of its line."""
+    number = new_case(ctx.app, name="陳堃", copies=2)
+    window = open_window(qtbot, ctx)
+    window.resize(683, 384)
+    press(Qt.Key.Key_F6)
+    page = window.pages[PAYMENT_PAGE]
+    type_text(number)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.items_table.rowCount() == 1)  # type: ignore[attr-defined]
+    combo = page.reason_combo  # type: ignore[attr-defined]
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    longest = max(fees.EXEMPTION_REASONS, key=len)
+    for _ in range(1 + fees.EXEMPTION_REASONS.index(longest)):
+        press(Qt.Key.Key_Down)  # a closed box steps through its list
+    assert combo.currentText() == longest
+    qtbot.wait(50)  # laid out again
+    holder = window.holders[page]
+    assert holder.horizontalScrollBar().maximum() == 0
+    field = combo.lineEdit()
+    room = field.contentsRect().width() - 4  # QLineEdit's own margin, 2 px each side
+    assert QFontMetrics(field.font()).horizontalAdvance(longest) <= room, (room, combo.width())
+    label = next(w for w in page.findChildren(QLabel) if w.text() == "原因")
+    middle = label.mapTo(page, label.rect().center()).y()
+    top = combo.mapTo(page, combo.rect().topLeft()).y()
+    assert top <= middle <= top + combo.height()
+    assert label.buddy() is combo
