@@ -20,6 +20,7 @@ from pytestqt.qtbot import QtBot
 
 from eservice_desktop.config import Settings
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.fonts import install_screen_font
 from eservice_desktop.gui.pickup_desk import PickupDesk, create_page
 from eservice_desktop.gui.tasks import IO_THREAD, SyncTaskRunner, TaskRunner
 from eservice_desktop.services.core import App
@@ -40,6 +41,16 @@ def ctx(app: App, qapp: QApplication) -> Iterator[GuiContext]:
 @pytest.fixture
 def sync_ctx(app: App, qapp: QApplication) -> Iterator[GuiContext]:
     yield from _make_ctx(app, SyncTaskRunner())
+
+
+@pytest.fixture
+def screen_font(qapp: QApplication) -> Iterator[None]:
+    """The font the window has at a counter (Noto Sans CJK TC, ``gui/fonts.py``), the test's
+    own put back: a narrow window's fit depends on it."""
+    before = qapp.font()
+    install_screen_font(qapp)
+    yield
+    qapp.setFont(before)
 
 
 @pytest.fixture

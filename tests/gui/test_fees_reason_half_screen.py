@@ -4,30 +4,18 @@ their middle (低收入戶…12條), 重新核發…誤）免徵); the list now 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from factories import new_case
 from gui_keys import open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.fonts import install_screen_font
 from eservice_desktop.services import fees
 
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
-
-
-@pytest.fixture
-def screen_font(qapp: QApplication) -> Iterator[None]:
-    """The font the window has at a counter (Noto Sans CJK TC), the test's own put back."""
-    before = qapp.font()
-    install_screen_font(qapp)
-    yield
-    qapp.setFont(before)
 
 
 @pytest.mark.usefixtures("screen_font")

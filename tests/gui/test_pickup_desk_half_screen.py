@@ -7,7 +7,6 @@ under the list; where there is room they stay side by side."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.fonts import install_screen_font
 from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.pickup_desk import PickupDesk
 from eservice_desktop.services import pickup_keys
@@ -26,15 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pickup_support import County, ready_case
 
 PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
-
-
-@pytest.fixture
-def screen_font(qapp: QApplication) -> Iterator[None]:
-    """The font the window has at a counter (Noto Sans CJK TC), the test's own put back."""
-    before = qapp.font()
-    install_screen_font(qapp)
-    yield
-    qapp.setFont(before)
 
 
 def _inside(widget: QWidget, holder: QScrollArea) -> bool:
