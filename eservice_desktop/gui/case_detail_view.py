@@ -35,6 +35,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui import labels
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.flow_layout import FlowLayout
 from eservice_desktop.gui.lookup_panel import LookupPanel
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.services import cases, notices
@@ -224,7 +225,8 @@ class CaseDetailView(QWidget):
         self.reject_button.setObjectName("reject_button")
         self.cancel_button = QPushButton(_t("撤件(&N)"), actions)
         self.cancel_button.setObjectName("cancel_button")
-        #: Why 結案 is disabled, beside it (fees still due: the amount and the way to pay).
+        #: Why 結案 needs a supervisor, under the buttons (fees still due: the amount and the
+        #: way to pay); beside 結案 it held the row 487 px wide, past half a screen.
         self.close_reason = QLabel(actions)
         self.close_reason.setObjectName("close_reason")
         self.close_reason.setStyleSheet("color: #b00020;")
@@ -236,17 +238,15 @@ class CaseDetailView(QWidget):
         row = QHBoxLayout()
         row.addWidget(reason_label)
         row.addWidget(self.reason_edit, 1)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow page
         for b in (
             self.supplement_button,
             self.received_button,
             self.close_button,
-            self.close_reason,
             self.reject_button,
             self.cancel_button,
         ):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         box = QVBoxLayout(actions)
         accept_row = QHBoxLayout()
         accept_row.addWidget(self.accept_button)
@@ -254,6 +254,7 @@ class CaseDetailView(QWidget):
         box.addLayout(accept_row)
         box.addLayout(row)
         box.addLayout(buttons)
+        box.addWidget(self.close_reason)
         box.addWidget(self.error_label)
         return actions
 
