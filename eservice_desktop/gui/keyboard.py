@@ -32,8 +32,8 @@
   drop-down under the pointer lets the wheel pass to the page.
 - **Colours read on a dark palette** (dark mode, a contrast theme): a style sheet's colours
   become their light counterparts as it is set (``gui/colours.py``).
-- **A drop-down's list shows its items whole** (:mod:`gui.combo_lists`), not cut to the
-  width of its box.
+- **A drop-down's list shows its items whole** (:mod:`gui.combo_lists`), and so does a
+  completer's, not cut to the width of its box.
 - **A field's label names it for a screen reader**, wherever the layout put the two
   (``gui/accessible.py`` :func:`~eservice_desktop.gui.accessible.name_from_label`, for every
   label with a buddy as it is first shown).
@@ -283,6 +283,8 @@ def _scroll_into(area: QScrollArea, inner: QWidget, new: QWidget) -> None:
 
 #: A style sheet set, or the palette changed (dark mode switched on while the window is open).
 _RESTYLED = (QEvent.Type.StyleChange, QEvent.Type.PaletteChange)
+#: A window shown or sized again (a completer's list is sized anew at each key typed).
+_OPENED = (QEvent.Type.Show, QEvent.Type.Resize)
 
 
 class KeyboardPolicy(QObject):
@@ -311,8 +313,8 @@ class KeyboardPolicy(QObject):
             name_sole_list(watched)
             # Buttons a dialog adds while it opens (QInputDialog, QMessageBox) come a tick later.
             QTimer.singleShot(0, watched, lambda d=watched: show_dialog_keys(d))
-        elif kind == QEvent.Type.Show and isinstance(watched.parent(), QComboBox):
-            combo_lists.widen(watched)  # its list opening
+        elif kind in _OPENED and isinstance(watched, QWidget) and watched.isWindow():
+            combo_lists.widen(watched)  # a drop-down's or a completer's list opening
         return False
 
 

@@ -1,0 +1,38 @@
+"""The intake form's 申辦項目 on half a screen or at 200 % (683 px), in the screen's font."""
+
+from __future__ import annotations
+
+import pytest
+from gui_keys import open_window, press, type_text
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.main_window import INTAKE_PAGE
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_the_services_offered_while_typing_show_whole(ctx: GuiContext, qtbot: QtBot) -> None:
+    """The intake form's 申辦項目 at 683 px offered HR-TRANSCRIPT　請領戶籍謄本(… for each of the
+    household transcripts as the clerk typed the code: the completer's list was as narrow as the
+    box. It opens as wide as its longest service."""
+    window = open_window(qtbot, ctx)
+    window.resize(683, 384)
+    press(Qt.Key.Key_F2)
+    combo = window.pages[INTAKE_PAGE].service_combo  # type: ignore[attr-defined]
+    qtbot.waitUntil(combo.hasFocus)
+    type_text("HR-TRANSCRIPT")
+    view = combo.completer().popup()
+    qtbot.waitUntil(view.isVisible)
+    qtbot.wait(20)
+    screen = view.screen().availableGeometry()
+    assert screen.contains(view.geometry()), (view.geometry(), screen)
+    metrics = QFontMetrics(view.font())
+    model = view.model()
+    assert model.rowCount() >= 3
+    for row in range(model.rowCount()):
+        text = model.index(row, 0).data()
+        shown = view.visualRect(model.index(row, 0)).intersected(view.viewport().rect())
+        assert metrics.horizontalAdvance(text) < shown.width(), (text, shown, view.geometry())
+    press(Qt.Key.Key_Escape)
