@@ -35,6 +35,7 @@ from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.gui.keyboard import keys_as_typed
+from eservice_desktop.gui.wrapped_label import WrappedLabel
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     pass
@@ -47,10 +48,12 @@ SOURCE_LABELS = {
 
 
 def _error_label(key: str) -> QLabel:
-    label = SpokenLabel()
+    """A refusal, wrapped and never shorter than its lines: beside 申辦項目 on half a screen
+    查無此申辦項目，請輸入代碼或名稱 took three lines in a row two lines high, cut at the
+    top and the bottom."""
+    label = WrappedLabel(spoken=True, assertive=False)
     label.setObjectName(f"error_{key}")
     label.setStyleSheet("color: #b00020;")
-    label.setWordWrap(True)
     return label
 
 

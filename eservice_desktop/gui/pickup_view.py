@@ -11,7 +11,7 @@ on its own. The texts keep the translation context
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QRect, Qt
-from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QResizeEvent, QShortcut
+from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
+from eservice_desktop.gui.wrapped_label import WrappedLabel
 
 #: Turns the desk's camera mode on and off (the button's Alt+C does too).
 CAMERA_SHORTCUT = "F12"
@@ -37,35 +37,6 @@ PREVIEW_SIZE = (400, 300)
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("PickupDesk", text)
-
-
-class WrappedLabel(SpokenLabel):
-    """A label that wraps its text and is never shorter than its lines: a layout short of
-    height squeezes a wrapped label below them (a plain label's least height is one line), and
-    at 1024×768 the last line of 已於 … 領取，不可重複交付 (…請洽主管。) was cut under 案件. Its
-    least height follows its text and width, so the page scrolls instead. Plain text: the
-    desk shows data (a web applicant named "<h1>王</h1>小明" was drawn as a heading)."""
-
-    def __init__(self, text: str = "", *, spoken: bool = False) -> None:
-        super().__init__(text, assertive=True, speak=spoken)
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setWordWrap(True)
-        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
-        super().setText(text)
-        self._hold_lines()
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self._hold_lines()
-
-    def _hold_lines(self) -> None:
-        if self.width() > 0:
-            # QLabel's heightForWidth never answers less than the minimum height: without the
-            # reset the label kept the lines of its narrowest moment, a gap under the verdict
-            self.setMinimumHeight(0)
-            self.setMinimumHeight(max(0, self.heightForWidth(self.width())))  # empty: -1
 
 
 class VerdictLabel(WrappedLabel):

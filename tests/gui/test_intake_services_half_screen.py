@@ -6,6 +6,7 @@ import pytest
 from gui_keys import open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
@@ -36,3 +37,24 @@ def test_the_services_offered_while_typing_show_whole(ctx: GuiContext, qtbot: Qt
         shown = view.visualRect(model.index(row, 0)).intersected(view.viewport().rect())
         assert metrics.horizontalAdvance(text) < shown.width(), (text, shown, view.geometry())
     press(Qt.Key.Key_Escape)
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_a_refusal_beside_the_service_keeps_all_its_lines(ctx: GuiContext, qtbot: QtBot) -> None:
+    """查無此申辦項目，請輸入代碼或名稱 beside 申辦項目 took three lines in a row two lines
+    high: its first and last lines were cut at the top and the bottom."""
+    window = open_window(qtbot, ctx)
+    window.resize(683, 384)
+    press(Qt.Key.Key_F2)
+    page = window.pages[INTAKE_PAGE]
+    combo = page.service_combo  # type: ignore[attr-defined]
+    qtbot.waitUntil(combo.hasFocus)
+    type_text("XYZ")
+    press(Qt.Key.Key_Return)
+    error = page.error_labels["service"]  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: error.text() == "查無此申辦項目，請輸入代碼或名稱")
+    qtbot.wait(50)  # laid out again
+    line = QFontMetrics(error.font()).lineSpacing()
+    assert error.heightForWidth(error.width()) > 2 * line  # three lines at this width
+    assert error.height() >= error.heightForWidth(error.width()), (error.size(), line)
+    assert QApplication.focusWidget() is combo.lineEdit() or QApplication.focusWidget() is combo
