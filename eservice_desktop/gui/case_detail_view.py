@@ -133,6 +133,8 @@ class CaseDetailView(QWidget):
             self.documents_label,
         ):
             label.setTextFormat(Qt.TextFormat.PlainText)
+            # a long English service name or due date wraps, never widening the page (432 px)
+            label.setWordWrap(True)
         header = QFormLayout()
         header.addRow(_t("案號"), self.number_label)
         header.addRow(_t("申辦項目"), self.service_label)

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from eservice_desktop.domain.catalogue import DOCUMENT_FREE_KINDS, DOCUMENT_FREE_KINDS_EN
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.flow_layout import FlowLayout, labelled
 from eservice_desktop.services import cases, lookups
 
 
@@ -50,13 +51,15 @@ class LookupPanel(QWidget):
         self.message.setObjectName("lookup_message")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(kind_label)
-        row.addWidget(self.kind)
-        row.addWidget(self.consent)
-        row.addWidget(self.button)
-        row.addWidget(self.message, 1)
+        # wrapping on a narrow page, the outcome under it: on one row, beside the outcome, the
+        # English row kept the case detail 524 px wide on half a screen
+        row = FlowLayout()
+        for widget in (labelled(kind_label, self.kind), self.consent, self.button):
+            row.addWidget(widget)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(row)
+        box.addWidget(self.message)
         self.show_case(None)
 
     def _name(self, kind: str) -> str:

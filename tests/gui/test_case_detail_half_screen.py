@@ -14,6 +14,8 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
+from eservice_desktop.gui.lookup_panel import LookupPanel
 
 
 def _sideways_inside(widget: QWidget, holder: QScrollArea) -> bool:
@@ -63,3 +65,35 @@ def test_the_case_detail_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> No
         assert QApplication.focusWidget() is button
         qtbot.wait(20)  # scrolled into view
         assert _in_sight(button, holder), button.objectName()
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_the_english_case_detail_fits_half_a_screen(
+    ctx: GuiContext, qtbot: QtBot, qapp: QApplication
+) -> None:
+    """In English the page was 583 px wide at 683 px (the page 404 px beside the wider English
+    dock): the service's name on one line (432 px) and the look-up's row of Document kind,
+    Citizen consents now, Document-free lookup and its outcome (524 px). The header's values
+    wrap, and the look-up's row wraps with its outcome under it."""
+    translators = install_translators(qapp, "en")
+    ctx.lang = ctx.tasks.lang = "en"
+    try:
+        number = new_case(ctx.app)
+        window, detail = open_case_detail(qtbot, ctx, number)
+        window.resize(683, 384)
+        qtbot.wait(50)
+        holder = window.holders[detail]
+        assert holder.horizontalScrollBar().maximum() == 0, (
+            detail.minimumSizeHint(),
+            holder.viewport().width(),
+        )
+        service = detail.service_label
+        assert service.text().startswith("Household registration transcript")
+        assert _sideways_inside(service, holder)
+        assert service.height() >= service.heightForWidth(service.width())
+        lookup = detail.findChild(LookupPanel)
+        assert lookup is not None
+        for widget in (lookup.kind, lookup.consent, lookup.button, detail.cancel_button):
+            assert _sideways_inside(widget, holder), widget.objectName()
+    finally:
+        remove_translators(qapp, translators)
