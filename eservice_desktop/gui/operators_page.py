@@ -16,9 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
-    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -33,6 +31,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import ROLE_LABELS, Role
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.flow_layout import FlowLayout
 from eservice_desktop.gui.keyboard import keys_as_typed
 from eservice_desktop.services import operators
 
@@ -100,15 +99,14 @@ class OperatorsPage(QWidget):
         self.password.setPlaceholderText(self.tr("新帳號的初始密碼，或重設的新密碼"))
         self.password.returnPressed.connect(self._password_entered)
         roles_box = QWidget()
-        grid = QGridLayout(roles_box)
-        grid.setContentsMargins(0, 0, 0, 0)
+        grid = FlowLayout(roles_box)  # wraps on a narrow page (three a line were 318 px)
         self.role_boxes: dict[Role, QCheckBox] = {}
-        for i, role in enumerate(Role):
+        for role in Role:
             zh, en = ROLE_LABELS[role]
             check = QCheckBox(self.ctx.pick(zh, en))
             check.setObjectName(f"role_{role.value}")
             self.role_boxes[role] = check
-            grid.addWidget(check, i // 3, i % 3)
+            grid.addWidget(check)
         labels = []
         for text, buddy in (
             (self.tr("帳號(&C)"), self.account),
@@ -126,9 +124,9 @@ class OperatorsPage(QWidget):
         form.addRow(labels[3], self.password)
         return box
 
-    def _build_buttons(self) -> QHBoxLayout:
-        """New, save, reset password, disable."""
-        buttons = QHBoxLayout()
+    def _build_buttons(self) -> FlowLayout:
+        """New, save, reset password, disable; wrapping on a narrow page."""
+        buttons = FlowLayout()
         self.new_button = QPushButton(self.tr("新增帳號(&A)"))
         self.new_button.setObjectName("op_new")
         self.new_button.clicked.connect(self.new_account)
@@ -143,7 +141,6 @@ class OperatorsPage(QWidget):
         self.disable_button.clicked.connect(self.disable)
         for b in (self.new_button, self.save_button, self.reset_button, self.disable_button):
             buttons.addWidget(b)
-        buttons.addStretch(1)
         return buttons
 
     # -- hooks -------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ from eservice_desktop.gui import accessible, flow_layout, labels, payment_totals
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
+from eservice_desktop.gui.wrapped_label import WrappedLabel
 from eservice_desktop.services import cases, fees, payment_screen, payments
 
 MAX_AMOUNT = 9_999_999
@@ -91,7 +92,7 @@ class PaymentView(QWidget):
         top.addWidget(self.load_btn)
         root.addLayout(top)
 
-        self.summary = QLabel()
+        self.summary = WrappedLabel(height_for_width=False)  # a long service name wraps
         self.summary.setObjectName("summary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         root.addWidget(self.summary)
@@ -170,7 +171,7 @@ class PaymentView(QWidget):
         fee_layout.addWidget(fee_error)
         for key in ("copies", "reduction", "exemption_reason"):
             self.field_errors[key] = fee_error
-        self.totals = QLabel()
+        self.totals = WrappedLabel(height_for_width=False)
         self.totals.setObjectName("totals")
         fee_layout.addWidget(self.totals)
         return fee_box
@@ -248,15 +249,13 @@ class PaymentView(QWidget):
         self.receipts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.receipts_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         rec_layout.addWidget(self.receipts_table)
-        buttons = QHBoxLayout()
+        buttons = flow_layout.FlowLayout()  # wraps on a narrow page
         self.print_btn = QPushButton(_t("列印／重印(&R)"))
         self.void_btn = QPushButton(_t("作廢(&D)"))
         self.refund_btn = QPushButton(_t("退費(&U)"))
         self.closing_btn = QPushButton(_t("日結表(&C)…"))
-        for b in (self.print_btn, self.void_btn, self.refund_btn):
+        for b in (self.print_btn, self.void_btn, self.refund_btn, self.closing_btn):
             buttons.addWidget(b)
-        buttons.addStretch(1)
-        buttons.addWidget(self.closing_btn)
         rec_layout.addLayout(buttons)
         #: What became of a print, void, refund or closing, whole under its buttons: the
         #: status bar cut the English at 1,024 px ("… their account and password at this co",

@@ -16,14 +16,34 @@ class WrappedLabel(SpokenLabel):
     least height follows its text and width, so the page scrolls instead. Plain text: the
     desk shows data (a web applicant named "<h1>王</h1>小明" was drawn as a heading)."""
 
-    def __init__(self, text: str = "", *, spoken: bool = False, assertive: bool = True) -> None:
+    def __init__(
+        self,
+        text: str = "",
+        *,
+        spoken: bool = False,
+        assertive: bool = True,
+        height_for_width: bool = True,
+    ) -> None:
+        """``height_for_width=False``: its least height alone follows its lines, and the page
+        holding it is not laid out height-for-width (in the window's scroll area such a page
+        is as tall as its tables want, and scrolled back to its top once laid out)."""
+        self._height_for_width = height_for_width
         super().__init__(text, assertive=assertive, speak=spoken)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self.setWordWrap(True)
+        self._policy()
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def _policy(self) -> None:
+        """QLabel sets height-for-width again with each text it is given."""
+        if not self._height_for_width and self.sizePolicy().hasHeightForWidth():
+            policy = self.sizePolicy()
+            policy.setHeightForWidth(False)
+            self.setSizePolicy(policy)
 
     def setText(self, text: str) -> None:  # noqa: N802 (Qt API)
         super().setText(text)
+        self._policy()
         self._hold_lines()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)

@@ -74,7 +74,7 @@ def test_a_page_wider_than_the_window_shows_its_left_edge(ctx: GuiContext, qtbot
     """A widget taking the focus was scrolled into view with 50 px of room each side: one as
     wide as the page (the operators' list) was centred, the page scrolled right by half of
     what it overran and its left edge cut off."""
-    window = _window(ctx, qtbot, 500)
+    window = _window(ctx, qtbot, 380)
     page, holder = _operators_shown(qtbot, window)
     bar = holder.horizontalScrollBar()
     assert bar.maximum() > 0  # the page is wider than the window here: a scroll bar it is
