@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
     page_group: QActionGroup
     no_page: QLabel
     office_label: QLabel
-    operator_label: QLabel
+    operator_label: window_frame.GivingWayLabel
     busy_bar: QProgressBar
 
     def __init__(
@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
         operator = self.ctx.operator
         if operator is None:
             return
-        self.operator_label.setText(
+        self.operator_label.set_whole(
             self.tr("承辦人：{name}").format(name=display_name(operator, self.ctx.is_zh))
         )
         window_access.apply_roles(self, operator)

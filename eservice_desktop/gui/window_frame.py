@@ -45,30 +45,72 @@ class GivingWayLabel(QLabel):
     """The status bar's office name: the one part that gives way when the bar is short of
     room, elided at its end with the whole name in its tooltip. A plain label never shrinks
     below its text, so in English at 1,024 px the sync state at the other end was cut instead
-    ("Offline: Sync faile"), the one thing there the clerk must read."""
+    ("Offline: Sync faile"), the one thing there the clerk must read. The operator's line
+    (``always=False``) gives way only to a message (:func:`make_room`)."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, always: bool = True) -> None:
         super().__init__(text)
         self.whole = text
         self.setToolTip(text)
+        self.always = always
+        #: Pixels of its width given, for now, to the status bar's message (``make_room``).
+        self.given = 0
+
+    def set_whole(self, text: str) -> None:
+        self.whole = text
+        self.setToolTip(text)
+        self.setText(text)
+        self.updateGeometry()
+
+    def give(self, pixels: int) -> None:
+        if pixels != self.given:
+            self.given = pixels
+            self.updateGeometry()
+
+    def full_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance(self.whole) + 4
+
+    def _floor(self) -> int:
+        return self.fontMetrics().horizontalAdvance("…") * 4
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(
-            self.fontMetrics().horizontalAdvance(self.whole) + 4, super().sizeHint().height()
-        )
+        width = max(self.full_width() - self.given, self._floor())
+        return QSize(width, super().sizeHint().height())
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        return QSize(
-            self.fontMetrics().horizontalAdvance("…") * 4, super().minimumSizeHint().height()
-        )
+        width = self._floor() if self.always else self.sizeHint().width()
+        return QSize(width, super().minimumSizeHint().height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
         elided = self.fontMetrics().elidedText(
             self.whole, Qt.TextElideMode.ElideRight, self.width()
         )
         if elided != self.text():
             self.setText(elided)
+
+
+def make_room(window: MainWindow, message: str) -> None:
+    """A message longer than the status bar's room for it (at 683 px 收據 …：收 15 元，找零 0
+    元 was cut at 找): the operator's line gives way while it shows, elided (whole in its
+    tooltip), never below its first characters; a message gone, it is whole again."""
+    label = window.operator_label
+    if not isinstance(label, GivingWayLabel):
+        return
+    if not message or not label.isVisible():
+        label.give(0)
+        return
+    bar = window.statusBar()
+    room = label.x() - MESSAGE_MARGINS  # Qt paints the message from 6 px to 2 px before it
+    short = bar.fontMetrics().horizontalAdvance(message) - room
+    label.give(max(0, min(label.given + short, label.full_width())))
+
+
+#: QStatusBar's margins around the message it paints.
+MESSAGE_MARGINS = 8
 
 
 def _action(window: MainWindow, text: str, name: str = "", keys: str = "") -> QAction:
@@ -304,8 +346,9 @@ def build_status_bar(window: MainWindow) -> None:
     status.addWidget(window.office_label)
     # Who is signed in, always in sight while the window is unlocked: a permanent widget, as a
     # message in the bar (saved, refused, a scan) hid the ordinary ones for its 8 to 15 seconds.
-    window.operator_label = QLabel()
+    window.operator_label = GivingWayLabel("", always=False)  # to a long message only
     window.operator_label.setObjectName("operator_label")
+    status.messageChanged.connect(partial(make_room, window))
     # a display name is shown as typed: "<h1>大</h1>主管" was taken for markup and filled the bar
     window.operator_label.setTextFormat(Qt.TextFormat.PlainText)
     status.addPermanentWidget(window.operator_label)
