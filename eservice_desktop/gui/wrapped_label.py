@@ -46,6 +46,11 @@ class WrappedLabel(SpokenLabel):
         self._policy()
         self._hold_lines()
 
+    def clear(self) -> None:
+        """Its lines go with its text (QLabel's own clear kept them: a blank under the field
+        a refusal had been beside)."""
+        self.setText("")
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self._hold_lines()

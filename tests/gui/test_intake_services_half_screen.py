@@ -58,3 +58,10 @@ def test_a_refusal_beside_the_service_keeps_all_its_lines(ctx: GuiContext, qtbot
     assert error.heightForWidth(error.width()) > 2 * line  # three lines at this width
     assert error.height() >= error.heightForWidth(error.width()), (error.size(), line)
     assert QApplication.focusWidget() is combo.lineEdit() or QApplication.focusWidget() is combo
+    # a service chosen: the refusal goes, and its lines with it
+    height = error.parentWidget().height()
+    combo.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: error.text() == "")
+    qtbot.wait(50)
+    assert error.minimumHeight() <= line
+    assert error.parentWidget().height() < height
