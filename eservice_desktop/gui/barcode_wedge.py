@@ -113,6 +113,7 @@ class WedgeFilter(QObject):
         if etype != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         if not self._is_target(obj) or not self._inside(obj) or not self.active():
+            self._let_go(obj, event)
             return False
         key = event.key()
         if key in {k.value for k in _MODIFIER_KEYS} or event.modifiers() & (
@@ -158,6 +159,17 @@ class WedgeFilter(QObject):
             return False
         event.accept()
         return True
+
+    def _let_go(self, obj: QObject, event: QKeyEvent) -> None:
+        """A key that passes at another widget (the completer's list, opened over the field
+        meanwhile, hands it to the field) while keys are held: the held ones go first, or the
+        field read H-RTRANSCRIPT for HR-TRANSCRIPT typed. Not at the window (``QWindow``), which
+        sees every key before its widget, nor for a modifier's own press (a scanner's Shift)."""
+        if not isinstance(obj, QWidget) or not self._held:
+            return
+        if event.key() not in {k.value for k in _MODIFIER_KEYS}:
+            self._timer.stop()
+            self._release(self.decoder.flush())
 
     @staticmethod
     def _is_target(obj: QObject) -> bool:

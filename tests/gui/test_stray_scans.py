@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -18,7 +19,7 @@ from eservice_desktop.services import pickup_keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from gui_keys import open_window
-from keystrokes import HUMAN_MS, burst, keys
+from keystrokes import HUMAN_MS, burst, key, keys
 from pickup_support import County, ready_case
 
 PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
@@ -137,3 +138,22 @@ def test_said_in_english_at_an_english_counter(
         box.button(QMessageBox.StandardButton.No).click()
     finally:
         remove_translators(qapp, translators)
+
+
+def test_typing_that_opens_the_completer_keeps_its_order(ctx: GuiContext, qtbot: QtBot) -> None:
+    """A capital the catcher holds (it may begin a pickup code) and the next key arriving at the
+    completer's list, which opened meanwhile and hands keys to the field: the next key passed at
+    once, the capital later, and 申辦項目 read H-RTRANSCRIPT for HR-TRANSCRIPT typed."""
+    window = open_window(qtbot, ctx)
+    form = window.show_page(INTAKE_PAGE)
+    combo = form.service_combo  # type: ignore[attr-defined]
+    field = combo.lineEdit()
+    combo.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is combo)
+    keys(combo, "R", HUMAN_MS, enter=False)  # held for the burst's 30 ms
+    completer = combo.completer()
+    completer.complete()  # the list opens over the field, as typing opened it
+    qtbot.waitUntil(lambda: completer.popup().isVisible())
+    key(completer.popup(), Qt.Key.Key_Minus, "-", HUMAN_MS)
+    qtbot.waitUntil(lambda: len(field.text()) == 2, timeout=3000)
+    assert field.text() == "R-"
