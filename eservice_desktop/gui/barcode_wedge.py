@@ -94,6 +94,11 @@ class WedgeFilter(QObject):
         self._timer.timeout.connect(self._expire)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if "_replaying" not in self.__dict__:
+            # Its Python side is being collected (a page in a reference cycle: the garbage
+            # collector clears its attributes before Qt destroys it and takes it off the
+            # application), and the widgets going with it still send events: let them pass.
+            return False
         if self._replaying:
             return False
         etype = event.type()
