@@ -1,4 +1,4 @@
-"""``db upgrade`` and ``db current`` for IT."""
+"""``db upgrade``, ``db current``, ``db confirm-clock`` and the key commands for IT."""
 
 from __future__ import annotations
 
@@ -24,6 +24,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ret.add_argument("--dry-run", action="store_true", help="only count the cases due")
     add_json(ret)
     ret.set_defaults(func=cmd_retention)
+    clock = cs.add_parser(
+        "confirm-clock",
+        help="確認本機時鐘正確：時鐘曾快於實際時間時，校正前的紀錄不再擋下之後的寫入",
+        parents=[common],
+    )
+    add_json(clock)
+    clock.set_defaults(func=cmd_confirm_clock)
     key = cs.add_parser("key", help="資料庫金鑰保管（匯出供密封保存、匯入）", parents=[common])
     ks = key.add_subparsers(dest="key_command", required=True)
     ex = ks.add_parser("export", help="印出金鑰（64 個十六進位字元）以密封保存", parents=[common])
@@ -64,6 +71,30 @@ def cmd_retention(args: argparse.Namespace) -> int:
             args,
             f"逾保存期限 {result['due']} 件，已去識別化 {result['pseudonymised']} 件",
             f"due {result['due']}, pseudonymised {result['pseudonymised']}",
+        ),
+    )
+    return 0
+
+
+def cmd_confirm_clock(args: argparse.Namespace) -> int:
+    from eservice_desktop.cli.common import open_from
+    from eservice_desktop.domain.rocdate import roc_second
+    from eservice_desktop.services import clock_guard
+
+    app = open_from(args)  # IT signs in first (DB_ADMIN)
+    try:
+        said = clock_guard.confirm(app)
+        shown = roc_second(app.now())
+    finally:
+        app.close()
+    emit(
+        args,
+        said,
+        say(
+            args,
+            f"已確認本機時鐘（{shown}）正確；先前 {said['records_before']} 筆紀錄不再擋下寫入",
+            f"This PC's clock ({shown}) confirmed right; the {said['records_before']} records "
+            "before no longer hold writes back",
         ),
     )
     return 0

@@ -15,26 +15,61 @@ the clerk is told to call IT. A clock less than a day back is let through: a tim
 right (8 hours), a clock an hour ahead that the system's time service set right would otherwise
 stop the counter for as long; the county's offset corrects those at the next round. A demo
 database is not asked: its seeding dates each case by the demo's timeline.
+
+The other way round looks the same: a clock days *ahead* stamped the records, and once IT set it
+right every write was refused until a sync round, which an office without its link waits for.
+IT, having checked the clock, says so (:func:`confirm`, ``db confirm-clock``): the records made
+before that word no longer hold the clock back; those after it do.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Any, Final
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import roc_second
+from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_demo import DEMO_DATABASE
+from eservice_desktop.services.operators_signin import require
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncStateRow
 
-__all__ = ["SLACK", "check"]
+__all__ = ["CONFIRMED", "SLACK", "check", "confirm"]
 
 #: How far before the last record the clock may read and still be taken as right.
 SLACK: Final = timedelta(days=1)
+#: ``sync_state`` name of IT's word that the clock is right: the last event then, when, by whom.
+CONFIRMED: Final = "clock_confirmed"
+
+
+def confirm(app: App) -> dict[str, Any]:
+    """IT's word that this PC's clock is right now (``Action.DB_ADMIN``): the records made
+    before it no longer hold the clock back. Kept with who said it and when."""
+    require(app, Action.DB_ADMIN)
+    now = app.now()
+    with app.transaction() as s:
+        last = s.scalar(select(func.max(EventRow.seq))) or 0
+        word = {"seq": last, "at": now.isoformat(), "by": app.actor.clerk}
+        row = s.get(SyncStateRow, CONFIRMED)
+        if row is None:
+            s.add(SyncStateRow(name=CONFIRMED, value=json.dumps(word), updated_at=now))
+        else:
+            row.value, row.updated_at = json.dumps(word), now
+    return {"confirmed_at": now.isoformat(), "records_before": last, "operator": word["by"]}
+
+
+def _confirmed_seq(session: Session) -> int:
+    row = session.get(SyncStateRow, CONFIRMED)
+    try:
+        return int(json.loads(row.value)["seq"]) if row is not None else 0
+    except (ValueError, KeyError, TypeError):
+        return 0  # unreadable: as if never said
 
 
 def check(session: Session, now: datetime, origin: str = "local") -> None:
@@ -47,7 +82,12 @@ def check(session: Session, now: datetime, origin: str = "local") -> None:
         return  # the county's time: app.now() follows it
     if session.get(SyncStateRow, DEMO_DATABASE) is not None:
         return  # the demo's data is dated by its timeline (services/payments_demo.py)
-    last = session.scalar(select(EventRow.recorded_at).order_by(EventRow.seq.desc()).limit(1))
+    last = session.scalar(
+        select(EventRow.recorded_at)
+        .where(EventRow.seq > _confirmed_seq(session))
+        .order_by(EventRow.seq.desc())
+        .limit(1)
+    )
     if last is None:
         return
     last = last if last.tzinfo else last.replace(tzinfo=UTC)
@@ -57,10 +97,11 @@ def check(session: Session, now: datetime, origin: str = "local") -> None:
     raise DomainError(
         "clock.behind",
         f"本機時鐘（{shown_now}）早於資料庫最後一筆紀錄的時間（{shown_last}），且尚未與縣市"
-        "伺服器對時；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步",
+        "伺服器對時；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
+        "（時鐘已正確者，由資訊人員執行 eservice-desktop db confirm-clock 確認）",
         f"This PC's clock ({shown_now}) is behind the last record in its database "
         f"({shown_last}) and has never set its time by the county server: nothing was saved, "
         "so that no case or receipt carries a wrong time. Ask IT to correct the PC's clock or "
-        "to sync",
+        "to sync (a clock already right: IT confirms it with eservice-desktop db confirm-clock)",
         extra={"now": now.isoformat(), "last": last.isoformat()},
     )

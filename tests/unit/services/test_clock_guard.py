@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import factories
 import pytest
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.services import cases, operators_demo, payments
+from eservice_desktop.domain.operators import Operator, Role
+from eservice_desktop.services import cases, clock_guard, operators_demo, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.services.intake import intake
@@ -109,3 +111,51 @@ def test_a_fresh_counter_with_nothing_recorded_takes_its_first_case(
     clock.set(TODAY - back)  # type: ignore[attr-defined]
     with pytest.raises(DomainError, match="behind the last record"):
         factories.new_case(app)
+
+
+def test_a_clock_set_right_after_running_days_ahead_is_confirmed_by_it(
+    app: App, clock: object
+) -> None:
+    """The PC ran days ahead and stamped its records so; IT set the clock right, and every
+    write was refused until a sync round, which an office without its link waits for. IT's
+    word that the clock is right lets the counter work; the records after it hold the clock."""
+    clock.set(TODAY + timedelta(days=3))  # type: ignore[attr-defined]  # ran ahead
+    number = factories.new_case(app)
+    clock.set(TODAY)  # type: ignore[attr-defined]  # IT set it right
+    with pytest.raises(DomainError) as refused:
+        payments.record_payment(app, number, "cash", 15)
+    assert "db confirm-clock" in refused.value.message_zh
+    assert "db confirm-clock" in refused.value.message_en
+    recorded = _events(app)
+    clerk = app.operator
+    with pytest.raises(AuthError):  # a clerk's word is not enough: IT checks the clock
+        clock_guard.confirm(app)
+    app.operator = Operator(account="it01", name="資訊", roles=frozenset({Role.IT}))
+    said = clock_guard.confirm(app)
+    assert said["records_before"] == recorded and said["operator"] == "it01"
+    app.operator = clerk
+    assert payments.record_payment(app, number, "cash", 15).receipt_number.endswith("R000001")
+    with app.reading() as s:
+        word = json.loads(s.get(SyncStateRow, clock_guard.CONFIRMED).value)  # type: ignore[union-attr]
+    assert word["by"] == "it01" and datetime.fromisoformat(word["at"]) == TODAY
+    clock.set(TODAY - timedelta(days=3))  # type: ignore[attr-defined]  # back again from there
+    with pytest.raises(DomainError, match="behind the last record"):
+        factories.new_case(app)
+
+
+def test_it_confirms_the_clock_on_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from operator_support import sign_in_it
+
+    from eservice_desktop.cli.main import main
+
+    data = tmp_path / "office"
+    sign_in_it(monkeypatch, data)
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "db", "confirm-clock", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["operator"] == "it01" and out["records_before"] == 0 and out["confirmed_at"]
+    monkeypatch.setenv("ESERVICE_LANG", "en")
+    assert main(["--data-dir", str(data), "db", "confirm-clock"]) == 0
+    assert "confirmed right" in capsys.readouterr().out
