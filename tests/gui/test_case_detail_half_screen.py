@@ -6,6 +6,8 @@ page from side to side. The buttons wrap onto more lines, the reason under them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from factories import new_case
 from gui_keys import open_case_detail, press
@@ -28,9 +30,8 @@ def _in_sight(widget: QWidget, holder: QScrollArea) -> bool:
     return _sideways_inside(widget, holder) and 0 <= top <= holder.viewport().height() - 10
 
 
-@pytest.mark.usefixtures("screen_font")
-def test_the_case_detail_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
-    number = new_case(ctx.app)  # NT$15 due: 結案 says why it needs a supervisor
+def _detail_at_half_screen(qtbot: QtBot, ctx: GuiContext, number: str) -> tuple[Any, Any]:
+    """The case detail at 683 px, checked not to scroll sideways: (the page, its holder)."""
     window, detail = open_case_detail(qtbot, ctx, number)
     window.resize(683, 384)
     qtbot.wait(50)
@@ -39,6 +40,13 @@ def test_the_case_detail_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> No
         detail.minimumSizeHint(),
         holder.viewport().width(),
     )
+    return detail, holder
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_the_case_detail_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
+    number = new_case(ctx.app)  # NT$15 due: 結案 says why it needs a supervisor
+    detail, holder = _detail_at_half_screen(qtbot, ctx, number)
     reason = detail.close_reason
     assert reason.text().startswith("尚有規費 15 元未繳")
     assert _sideways_inside(reason, holder)
@@ -79,14 +87,7 @@ def test_the_english_case_detail_fits_half_a_screen(
     ctx.lang = ctx.tasks.lang = "en"
     try:
         number = new_case(ctx.app)
-        window, detail = open_case_detail(qtbot, ctx, number)
-        window.resize(683, 384)
-        qtbot.wait(50)
-        holder = window.holders[detail]
-        assert holder.horizontalScrollBar().maximum() == 0, (
-            detail.minimumSizeHint(),
-            holder.viewport().width(),
-        )
+        detail, holder = _detail_at_half_screen(qtbot, ctx, number)
         service = detail.service_label
         assert service.text().startswith("Household registration transcript")
         assert _sideways_inside(service, holder)

@@ -4,6 +4,8 @@ their middle (低收入戶…12條), 重新核發…誤）免徵); the list now 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from factories import new_case
 from gui_keys import open_window, press, type_text
@@ -18,8 +20,8 @@ from eservice_desktop.services import fees
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
 
 
-@pytest.mark.usefixtures("screen_font")
-def test_the_reasons_list_shows_each_reason_whole(ctx: GuiContext, qtbot: QtBot) -> None:
+def _reason_box_at_half_screen(ctx: GuiContext, qtbot: QtBot) -> tuple[Any, Any, Any]:
+    """The fees page at 683 px (F6) with a case's fee line, 原因 focused."""
     number = new_case(ctx.app, name="陳堃", copies=2)
     window = open_window(qtbot, ctx)
     window.resize(683, 384)
@@ -31,6 +33,12 @@ def test_the_reasons_list_shows_each_reason_whole(ctx: GuiContext, qtbot: QtBot)
     combo = page.reason_combo  # type: ignore[attr-defined]
     combo.setFocus()
     qtbot.waitUntil(combo.hasFocus)
+    return window, page, combo
+
+
+@pytest.mark.usefixtures("screen_font")
+def test_the_reasons_list_shows_each_reason_whole(ctx: GuiContext, qtbot: QtBot) -> None:
+    *_, combo = _reason_box_at_half_screen(ctx, qtbot)
     press(Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)  # the list opens
     view = combo.view()
     qtbot.waitUntil(view.isVisible)
@@ -54,17 +62,7 @@ def test_a_listed_reason_shows_whole_in_its_field(ctx: GuiContext, qtbot: QtBot)
     """At its twelve characters' width the field showed （規費法第12條） of 低收入戶免徵（規費法
     第12條）, and 原因 was left at the end of the line above it. 原因 stays with its field,
     which takes the rest of its line."""
-    number = new_case(ctx.app, name="陳堃", copies=2)
-    window = open_window(qtbot, ctx)
-    window.resize(683, 384)
-    press(Qt.Key.Key_F6)
-    page = window.pages[PAYMENT_PAGE]
-    type_text(number)
-    press(Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: page.items_table.rowCount() == 1)  # type: ignore[attr-defined]
-    combo = page.reason_combo  # type: ignore[attr-defined]
-    combo.setFocus()
-    qtbot.waitUntil(combo.hasFocus)
+    window, page, combo = _reason_box_at_half_screen(ctx, qtbot)
     longest = max(fees.EXEMPTION_REASONS, key=len)
     for _ in range(1 + fees.EXEMPTION_REASONS.index(longest)):
         press(Qt.Key.Key_Down)  # a closed box steps through its list
