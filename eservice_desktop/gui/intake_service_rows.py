@@ -33,6 +33,7 @@ from eservice_desktop.domain.catalogue import (
     fee_total,
 )
 from eservice_desktop.gui.intake_view import IntakeView, _error_label, _row
+from eservice_desktop.gui.wrapped_check_box import WrappedCheckBox
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     pass
@@ -146,7 +147,7 @@ class IntakeServiceRows(IntakeView):
     def _add_consent_boxes(self, service: Service) -> None:
         """The applicant's consent to each lookup that replaces a paper document."""
         for kind in sorted(service.document_free_lookups):
-            box = QCheckBox(
+            box = WrappedCheckBox(
                 self.ctx.pick(
                     DOCUMENT_FREE_KINDS.get(kind, kind), DOCUMENT_FREE_KINDS_EN.get(kind, kind)
                 )
@@ -162,7 +163,7 @@ class IntakeServiceRows(IntakeView):
         """The documents the service requires, the first nine with Alt+1..9."""
         for i, doc in enumerate(service.required_documents):
             text = service.document_name(doc, self.ctx.lang)
-            box = QCheckBox(f"{text} (&{i + 1})" if i < 9 else text)
+            box = WrappedCheckBox(f"{text} (&{i + 1})" if i < 9 else text)
             box.setObjectName(f"document_{i}")
             box.setChecked(doc in old_docs)
             box.toggled.connect(self._changed)
