@@ -124,10 +124,16 @@ class PickupView(QWidget):
         # The case number stays whole, and the list keeps room for every header and the case
         # numbers beside the case side (which took all but 150 px of it in English at 1024).
         # So does an applicant's name of up to four characters (at its header's width, at
-        # half a screen, every name wrapped after its second character).
+        # half a screen, every name wrapped after its second character). Short of room for
+        # that (English at 683 px) a header of several words goes onto two lines.
         name_room = self.fontMetrics().horizontalAdvance("國" * 4) + 16
         self.ready_fitter = ColumnFitter(
-            self.ready_table, elastic=(2,), keep={3: name_room}, whole=(1,), hold_least=True
+            self.ready_table,
+            elastic=(2,),
+            keep={3: name_room},
+            whole=(1,),
+            hold_least=True,
+            fold_headers=True,
         )
         rows = self.ready_table.verticalHeader()
         rows.hide()

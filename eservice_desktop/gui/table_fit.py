@@ -18,7 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, QTimer
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyle, QTableView
 
 
@@ -33,6 +34,7 @@ class ColumnFitter(QObject):
         whole: tuple[int, ...] = (),
         *,
         hold_least: bool = False,
+        fold_headers: bool = False,
     ) -> None:
         super().__init__(table)
         self.table = table
@@ -44,6 +46,11 @@ class ColumnFitter(QObject):
         #: The table keeps ``least_width()`` as its minimum width (a list beside a panel whose
         #: contents grow: the pickup desk's case side took all but 150 px of it in English).
         self.hold_least = hold_least
+        #: Headers of several words go onto two lines while the columns with their headers on
+        #: one line do not fit (the English pickup list at 683 px held 402 px in 383).
+        self.fold_headers = fold_headers
+        #: Column -> its header on one line, for the headers folded now.
+        self._one_line: dict[int, str] = {}
         self._wanted: list[int] | None = None
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -109,8 +116,8 @@ class ColumnFitter(QObject):
         fits, the ``whole`` columns show their contents and the ``keep`` ones their room, the
         elastic ones at their header (the pickup list held at its headers' width wrapped
         every name of three characters, the name column at its header's width)."""
-        minimum = self.minimum_widths()
-        wanted = self._wanted_widths(minimum)
+        minimum = self._header_minimums(folded=self.fold_headers)
+        wanted = self._wanted_widths(self.minimum_widths())
         minimum = self._kept(minimum, wanted)
         columns = sum(wanted[i] if i in self.whole else m for i, m in enumerate(minimum))
         bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
@@ -128,6 +135,8 @@ class ColumnFitter(QObject):
         if n == 0:
             return
         available = self.table.viewport().width()
+        if self.fold_headers and self._fold(available):
+            return  # fitted again once the headers are measured anew
         minimum = self.minimum_widths()
         wanted = self._wanted_widths(minimum)
         minimum = self._kept(minimum, wanted)
@@ -137,6 +146,72 @@ class ColumnFitter(QObject):
                 header.resizeSection(i, w)
         if self.hold_least:
             self.table.setMinimumWidth(self.least_width())
+            self.table.setMinimumHeight(self._least_height())
+
+    def _least_height(self) -> int:
+        """Its header and a row of two lines: with its headers on two lines the pickup list
+        at 683 px showed half its one row."""
+        row = 2 * self.table.fontMetrics().lineSpacing() + 10
+        if self.table.model().rowCount():
+            row = max(row, self.table.rowHeight(0))
+        header = self.table.horizontalHeader().sizeHint().height()
+        return header + row + 2 * self.table.frameWidth()
+
+    def _header(self, i: int) -> str:
+        model = self.table.model()
+        return str(model.headerData(i, Qt.Orientation.Horizontal) or "")
+
+    def _header_minimums(self, *, folded: bool) -> list[int]:
+        """:meth:`minimum_widths` with the headers of several words on two lines or on one."""
+        minimum = self.minimum_widths()
+        if not self.fold_headers:
+            return minimum
+        metrics = QFontMetrics(self.table.horizontalHeader().font())
+
+        def wide(text: str) -> int:
+            return max(metrics.horizontalAdvance(line) for line in text.split("\n"))
+
+        least = self.table.horizontalHeader().minimumSectionSize()
+        widths = []
+        for i, m in enumerate(minimum):
+            one = self._one_line.get(i, self._header(i))
+            text = two_lines(one) if folded else one
+            widths.append(max(least, m - wide(self._header(i)) + wide(text)))
+        return widths
+
+    def _fold(self, available: int) -> bool:
+        """Headers on two lines where the columns with their headers on one line (the whole
+        ones at their contents, the kept ones at their room) are wider than ``available``, on
+        one line again where they fit; True when a header changed."""
+        one = self._header_minimums(folded=False)
+        shown = self._wanted_widths(self.minimum_widths())
+        wanted = [max(w, o) for w, o in zip(shown, one, strict=True)]
+        kept = self._kept(one, wanted)
+        needed = sum(wanted[i] if i in self.whole else k for i, k in enumerate(kept))
+        fold = needed > available
+        model = self.table.model()
+        changed = False
+        for i in range(len(one)):
+            text = self._one_line.get(i, self._header(i))
+            heading = two_lines(text) if fold else text
+            if heading != self._header(i):
+                if fold:
+                    self._one_line[i] = text
+                else:
+                    self._one_line.pop(i, None)
+                model.setHeaderData(i, Qt.Orientation.Horizontal, heading)
+                changed = True
+        return changed
+
+
+def two_lines(text: str) -> str:
+    """``text`` broken at the space nearest its middle (Pickup no. over two lines: Pickup
+    over no.); a text of one word as it is."""
+    spaces = [i for i, ch in enumerate(text) if ch == " "]
+    if "\n" in text or not spaces:
+        return text
+    middle = min(spaces, key=lambda i: abs(2 * i - len(text)))
+    return f"{text[:middle]}\n{text[middle + 1 :]}"
 
 
 def fit_widths(
