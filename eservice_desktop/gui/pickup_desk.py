@@ -43,6 +43,7 @@ from eservice_desktop.gui.barcode_wedge import TypingToField, WedgeFilter, key_c
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.error_text import fees_due_refusal
 from eservice_desktop.gui.flow_layout import FoldingSplitter
+from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.gui.pickup_camera import frame_image
 from eservice_desktop.gui.pickup_handover import handover_or_refuse
 from eservice_desktop.gui.pickup_id_card import PickupIdCard
@@ -260,6 +261,7 @@ class PickupDesk(PickupIdCard):
         if result.case is not None and result.case.open_conflicts:
             text += "\n" + self.tr("注意：本案有縣府回報的同步衝突尚未處理，交付前請洽主管。")
         self.message_label.setText(text)
+        bring_into_view(self.message_label)  # a refusal, the focus left in the code field
         self.online_button.setVisible(result.reason == pickup.NOT_SYNCED)
         self.online_button.setEnabled(True)  # a look-up dropped for a newer scan left it off
         view = result.case

@@ -1,6 +1,6 @@
 """The pickup desk's widgets and their layout: the code field with the photo and camera
-buttons, the camera preview over the list of cases ready here, and the case side (message, case,
-collector, actions), in the order the Tab key walks them.
+buttons, the camera preview over the list of cases ready here, and the case side (case,
+collector, the verdict and the actions under it), in the order the Tab key walks them.
 
 Apart from ``gui/pickup_desk.py`` (scanning, verifying; the camera in ``pickup_camera``, the
 handover in ``pickup_handover``; ``PickupDesk`` is a ``PickupView``) so the construction reads
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
+from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup, show_with
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.wrapped_label import WrappedLabel
 
@@ -183,11 +183,15 @@ class PickupView(QWidget):
         proxy_box = self._build_collector()
         buttons = self._build_actions()
 
+        # The verdict stands just above 確認交付, which takes the focus after a scan, and shows
+        # with it: at 200 % (a view 294 px high) the case and the collector between them put
+        # the verdict out of sight as the page scrolled to the button.
+        show_with(self.confirm_button, self.message_label)
         right = QVBoxLayout()
         right.setContentsMargins(3, 0, 0, 0)
-        right.addWidget(self.message_label)
         right.addWidget(case_box)
         right.addWidget(proxy_box)
+        right.addWidget(self.message_label)
         right.addLayout(buttons)
         right.addStretch(1)
         right_box = QWidget()
