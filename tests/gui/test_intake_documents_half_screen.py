@@ -68,3 +68,8 @@ def test_a_long_required_document_wraps_on_half_a_screen(ctx: GuiContext, qtbot:
     words_second_line = QPoint(box.width() // 2, box.height() - line // 2)
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=words_second_line)
     assert not box.isChecked()
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    press(Qt.Key.Key_4, Qt.KeyboardModifier.AltModifier)  # its Alt key, from anywhere on the form
+    qtbot.waitUntil(box.isChecked)
+    assert box.hasFocus()
