@@ -108,12 +108,38 @@ def scanned(window: MainWindow, text: str) -> None:
     )
     box.setObjectName("stray_scan_box")
     box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    code = [text]
+    _watch_offer(window, box, code)
 
     def answered(_result: int) -> None:
         if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
             desk = window.show_page(PICKUP_PAGE)
-            desk.scan(text)  # type: ignore[attr-defined]
+            desk.scan(code[0])  # type: ignore[attr-defined]
         box.deleteLater()
 
     box.finished.connect(answered)
     box.open()
+
+
+def _watch_offer(window: MainWindow, box: QMessageBox, code: list[str]) -> None:
+    """Another pickup code scanned while the desk is offered (the next citizen's): its Enter
+    answered the offer and the desk checked the first code, the second lost. The offer takes
+    the new code and says so (the window's catcher is off while a dialog is open)."""
+    wedge = WedgeFilter(
+        wedge_rules(window.ctx.settings),
+        box.isVisible,
+        box,
+        takes=is_pickup_code,
+        holds=may_be_pickup_code,
+        within=box,
+    )
+
+    def rescanned(text: str) -> None:
+        code[0] = text
+        box.setInformativeText(_t("已改為最後掃描的條碼。"))
+        window.ctx.status_message.emit(_t("掃描到另一個領件條碼：以最後掃描的為準"))
+
+    wedge.scanned.connect(rescanned)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(wedge)

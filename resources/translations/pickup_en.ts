@@ -206,6 +206,14 @@
         <translation>Pickup code</translation>
     </message>
     <message>
+        <source>已改為最後掃描的條碼。</source>
+        <translation>Changed to the code scanned last.</translation>
+    </message>
+    <message>
+        <source>掃描到另一個領件條碼：以最後掃描的為準</source>
+        <translation>Another pickup code was scanned: the one scanned last is checked</translation>
+    </message>
+    <message>
         <source>掃描到的是民眾的領件條碼，並未輸入到目前的欄位。要開啟「多媒體簡訊領件」頁核對這個條碼嗎？</source>
         <translation>What was scanned is a citizen's pickup code; it was not typed into the field. Open the MMS pickup desk to check this code?</translation>
     </message>

@@ -157,3 +157,36 @@ def test_typing_that_opens_the_completer_keeps_its_order(ctx: GuiContext, qtbot:
     key(completer.popup(), Qt.Key.Key_Minus, "-", HUMAN_MS)
     qtbot.waitUntil(lambda: len(field.text()) == 2, timeout=3000)
     assert field.text() == "R-"
+
+
+def test_a_second_code_scanned_while_the_desk_is_offered_is_the_one_checked(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    """The offer of the desk open, the next citizen's code scanned: its Enter answered the offer
+    (Yes) and the desk checked the first code, the second lost. The offer now takes the new
+    code, says so, and the desk checks it."""
+    _first, token = ready_case(ctx.app, county)
+    second, other = ready_case(ctx.app, county, "0428", applicant_id="B123456780")
+    window = open_window(qtbot, ctx)
+    queue = window.show_page(QUEUE_PAGE)
+    search = queue.search_box  # type: ignore[attr-defined]
+    search.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    burst(search, token)
+    box = _box(qtbot)
+    box.activateWindow()  # as the window manager does with a dialog that opens
+
+    def in_box() -> bool:
+        focus = QApplication.focusWidget()
+        return focus is not None and focus.window() is box
+
+    qtbot.waitUntil(in_box)
+    burst(QApplication.focusWidget(), other)
+    qtbot.wait(100)
+    assert box.isVisible()  # the scan's Enter did not answer it
+    assert "最後掃描" in box.informativeText()
+    key(QApplication.focusWidget(), Qt.Key.Key_Return, "\r", HUMAN_MS)  # the clerk's Enter: Yes
+    desk = window.pages[PICKUP_PAGE]
+    assert isinstance(desk, PickupDesk)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    assert desk.payload == other and desk.result.case_number == second
