@@ -149,6 +149,8 @@ class PickupHandover(PickupCamera):
         if result.handed_over and result.case_number:
             self.clear_collector()
             self.scan_edit.setFocus()  # ready for the next citizen's scan
+            # the verdict may be out of sight below the code field (200 %): said where it shows
+            self.ctx.status_message.emit(_t("已交付：{case}").format(case=result.case_number))
             self.ctx.case_changed.emit(result.case_number)
 
     def print_slip_clicked(self) -> None:

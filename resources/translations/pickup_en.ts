@@ -3,6 +3,10 @@
 <context>
     <name>PickupDesk</name>
     <message>
+        <source>已交付：{case}</source>
+        <translation>Handed over: {case}</translation>
+    </message>
+    <message>
         <source>掃描條碼，或輸入領件碼（例如 0427-K7M3）後按 Enter</source>
         <translation>Scan the code, or type the short code (e.g. 0427-K7M3) and press Enter</translation>
     </message>

@@ -67,6 +67,10 @@ def test_the_verdict_shows_with_the_button_the_focus_goes_to(ctx: GuiContext, qt
     assert _in_view(desk.confirm_button, holder)
     press(Qt.Key.Key_Return)  # Enter hands over
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    # the focus back in the code field at the top, 已交付 below it out of sight: the status bar
+    # says it, in sight at any size
+    number = desk.result.case_number
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() == f"已交付：{number}")
 
 
 @pytest.mark.usefixtures("screen_font")
