@@ -54,6 +54,17 @@ def screen_font(qapp: QApplication) -> Iterator[None]:
 
 
 @pytest.fixture
+def english(ctx: GuiContext, qapp: QApplication, screen_font: None) -> Iterator[None]:
+    """An English counter (translators installed, the context's language) in the screen font."""
+    from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+    translators = install_translators(qapp, "en")
+    ctx.lang = ctx.tasks.lang = "en"
+    yield
+    remove_translators(qapp, translators)
+
+
+@pytest.fixture
 def land_app(make_app: Callable[..., App], tmp_path: Path) -> App:
     """An App at a land office (L01): its services have limits of several working days."""
     return make_app(Settings(data_dir=tmp_path / "land", office_code="L01", device_id="01"))

@@ -16,6 +16,9 @@ from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
+from eservice_desktop.gui.pickup_desk import PickupDesk
+
+PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
 
 
 def open_window(qtbot: object, ctx: GuiContext) -> MainWindow:
@@ -28,6 +31,29 @@ def open_window(qtbot: object, ctx: GuiContext) -> MainWindow:
     # platform can hand activation over after ``waitExposed`` returns.
     qtbot.waitUntil(lambda: _focus_in(window))  # type: ignore[attr-defined]
     return window
+
+
+def open_pickup_desk(
+    qtbot: object, ctx: GuiContext, size: tuple[int, int] = (683, 384)
+) -> tuple[MainWindow, PickupDesk, str]:
+    """The window at ``size`` on the pickup desk (F8), one case ready for pickup listed: the
+    window, the desk and the case's signed code."""
+    from pickup_support import County, ready_case
+
+    from eservice_desktop.services import pickup_keys
+
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    _number, token = ready_case(ctx.app, county)
+    window = open_window(qtbot, ctx)
+    window.resize(*size)
+    QApplication.processEvents()
+    press(Qt.Key.Key_F8)
+    desk = window.pages[PICKUP_PAGE]
+    assert isinstance(desk, PickupDesk)
+    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1)  # type: ignore[attr-defined]
+    qtbot.wait(50)  # type: ignore[attr-defined]  # its list fitted and laid out again
+    return window, desk, token
 
 
 def _focus_in(window: QWidget) -> bool:

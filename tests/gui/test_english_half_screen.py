@@ -9,8 +9,6 @@ roles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from factories import new_case
 from gui_keys import open_window, press, type_text
@@ -19,19 +17,10 @@ from PySide6.QtWidgets import QApplication, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.main_window import MainWindow
 
 PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
 OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
-
-
-@pytest.fixture
-def english(ctx: GuiContext, qapp: QApplication, screen_font: None) -> Iterator[None]:
-    translators = install_translators(qapp, "en")
-    ctx.lang = ctx.tasks.lang = "en"
-    yield
-    remove_translators(qapp, translators)
 
 
 def _window(qtbot: QtBot, ctx: GuiContext) -> MainWindow:

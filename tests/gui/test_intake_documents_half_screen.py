@@ -7,28 +7,17 @@ ticks it, a screen reader reads it by its words."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from gui_keys import open_window, press
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QFontMetrics
-from PySide6.QtWidgets import QApplication, QCheckBox, QScrollArea
+from PySide6.QtWidgets import QCheckBox, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.gui.main_window import INTAKE_PAGE
 
 LONG = "Letter of authorisation and the agent's national ID card (when filed by an agent)"
-
-
-@pytest.fixture
-def english(ctx: GuiContext, qapp: QApplication, screen_font: None) -> Iterator[None]:
-    translators = install_translators(qapp, "en")
-    ctx.lang = ctx.tasks.lang = "en"
-    yield
-    remove_translators(qapp, translators)
 
 
 @pytest.mark.usefixtures("english")

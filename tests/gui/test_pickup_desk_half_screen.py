@@ -6,22 +6,13 @@ under the list; where there is room they stay side by side."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-from gui_keys import open_window, press
+from gui_keys import open_pickup_desk, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QScrollArea, QSplitter, QWidget
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.main_window import MainWindow
-from eservice_desktop.gui.pickup_desk import PickupDesk
-from eservice_desktop.services import pickup_keys
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pickup_support import County, ready_case
 
 PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
 
@@ -38,25 +29,9 @@ def _inside(widget: QWidget, holder: QScrollArea) -> bool:
     )
 
 
-def _desk(qtbot: QtBot, ctx: GuiContext, size: tuple[int, int]) -> tuple[MainWindow, str]:
-    county = County()
-    pickup_keys.import_county_keys(ctx.app, county.document())
-    _number, token = ready_case(ctx.app, county)
-    window = open_window(qtbot, ctx)
-    window.resize(*size)
-    QApplication.processEvents()
-    press(Qt.Key.Key_F8)
-    desk = window.pages[PICKUP_PAGE]
-    assert isinstance(desk, PickupDesk)
-    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1)
-    return window, token
-
-
 @pytest.mark.usefixtures("screen_font")
 def test_the_pickup_desk_fits_half_a_screen_at_200_percent(ctx: GuiContext, qtbot: QtBot) -> None:
-    window, token = _desk(qtbot, ctx, (683, 384))
-    desk = window.pages[PICKUP_PAGE]
-    assert isinstance(desk, PickupDesk)
+    window, desk, token = open_pickup_desk(qtbot, ctx)
     holder = window.holders[desk]
     bar = holder.horizontalScrollBar()
     assert QApplication.focusWidget() is desk.scan_edit
@@ -83,7 +58,7 @@ def test_the_pickup_desk_fits_half_a_screen_at_200_percent(ctx: GuiContext, qtbo
 def test_the_list_and_the_case_stay_side_by_side_where_there_is_room(
     ctx: GuiContext, qtbot: QtBot
 ) -> None:
-    window, _token = _desk(qtbot, ctx, (1366, 728))
+    window, *_ = open_pickup_desk(qtbot, ctx, (1366, 728))
     split = window.pages[PICKUP_PAGE].findChild(QSplitter)
     assert split is not None
     assert split.orientation() == Qt.Orientation.Horizontal

@@ -8,55 +8,17 @@ room; where there is room it stays on one."""
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from gui_keys import open_window, press
-from PySide6.QtCore import Qt
+from gui_keys import open_pickup_desk
 from PySide6.QtGui import QFontMetrics
-from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.i18n import install_translators, remove_translators
-from eservice_desktop.gui.main_window import MainWindow
-from eservice_desktop.gui.pickup_desk import PickupDesk
-from eservice_desktop.services import pickup_keys
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pickup_support import County, ready_case
-
-PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
-
-
-@pytest.fixture
-def english(ctx: GuiContext, qapp: QApplication, screen_font: None) -> Iterator[None]:
-    translators = install_translators(qapp, "en")
-    ctx.lang = ctx.tasks.lang = "en"
-    yield
-    remove_translators(qapp, translators)
-
-
-def _desk(qtbot: QtBot, ctx: GuiContext, size: tuple[int, int]) -> tuple[MainWindow, PickupDesk]:
-    county = County()
-    pickup_keys.import_county_keys(ctx.app, county.document())
-    ready_case(ctx.app, county)
-    window = open_window(qtbot, ctx)
-    window.resize(*size)
-    QApplication.processEvents()
-    press(Qt.Key.Key_F8)
-    desk = window.pages[PICKUP_PAGE]
-    assert isinstance(desk, PickupDesk)
-    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1)
-    qtbot.wait(50)  # fitted and laid out again
-    return window, desk
 
 
 @pytest.mark.usefixtures("english")
 def test_the_english_ready_list_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
-    window, desk = _desk(qtbot, ctx, (683, 384))
+    window, desk, _token = open_pickup_desk(qtbot, ctx)
     holder = window.holders[desk]
     table = desk.ready_table
     assert holder.horizontalScrollBar().maximum() == 0, (
@@ -81,7 +43,7 @@ def test_the_english_ready_list_fits_half_a_screen(ctx: GuiContext, qtbot: QtBot
 
 @pytest.mark.usefixtures("english")
 def test_the_headers_stay_on_one_line_where_there_is_room(ctx: GuiContext, qtbot: QtBot) -> None:
-    _window, desk = _desk(qtbot, ctx, (1366, 728))
+    _window, desk, _token = open_pickup_desk(qtbot, ctx, (1366, 728))
     table = desk.ready_table
     for column in range(table.columnCount()):
         assert "\n" not in table.horizontalHeaderItem(column).text()

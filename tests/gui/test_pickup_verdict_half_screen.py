@@ -6,11 +6,8 @@ now stands just above 確認交付 and shows with it, and a refusal scrolls into
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
-from gui_keys import open_window, press
+from gui_keys import open_pickup_desk, press
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
@@ -25,14 +22,7 @@ from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui import keyboard
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.main_window import MainWindow
-from eservice_desktop.gui.pickup_desk import PickupDesk
-from eservice_desktop.services import pickup, pickup_keys
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from pickup_support import County, ready_case
-
-PICKUP_PAGE = "eservice_desktop.gui.pickup_desk"
+from eservice_desktop.services import pickup
 
 
 def _in_view(widget: QWidget, holder: QScrollArea) -> bool:
@@ -40,23 +30,9 @@ def _in_view(widget: QWidget, holder: QScrollArea) -> bool:
     return top >= 0 and top + widget.height() <= holder.viewport().height()
 
 
-def _desk(qtbot: QtBot, ctx: GuiContext) -> tuple[MainWindow, PickupDesk, str]:
-    county = County()
-    pickup_keys.import_county_keys(ctx.app, county.document())
-    _number, token = ready_case(ctx.app, county)
-    window = open_window(qtbot, ctx)
-    window.resize(683, 384)
-    QApplication.processEvents()
-    press(Qt.Key.Key_F8)
-    desk = window.pages[PICKUP_PAGE]
-    assert isinstance(desk, PickupDesk)
-    qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 1)
-    return window, desk, token
-
-
 @pytest.mark.usefixtures("screen_font")
 def test_the_verdict_shows_with_the_button_the_focus_goes_to(ctx: GuiContext, qtbot: QtBot) -> None:
-    window, desk, token = _desk(qtbot, ctx)
+    window, desk, token = open_pickup_desk(qtbot, ctx)
     holder = window.holders[desk]
     assert holder.viewport().height() < 300
     desk.scan(token)  # the scanner
@@ -75,7 +51,7 @@ def test_the_verdict_shows_with_the_button_the_focus_goes_to(ctx: GuiContext, qt
 
 @pytest.mark.usefixtures("screen_font")
 def test_a_refusal_scrolls_into_view(ctx: GuiContext, qtbot: QtBot) -> None:
-    window, desk, token = _desk(qtbot, ctx)
+    window, desk, token = open_pickup_desk(qtbot, ctx)
     pickup.handover(ctx.app, token)  # handed over at another counter meanwhile
     holder = window.holders[desk]
     assert QApplication.focusWidget() is desk.scan_edit
