@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -32,6 +33,16 @@ def county(ctx: GuiContext) -> County:
     return c
 
 
+def _focused(qtbot: QtBot, ctx: GuiContext, path: str, field: str) -> tuple[Any, Any, Any]:
+    """The window on page ``path`` with the focus in its ``field``: (window, page, field)."""
+    window = open_window(qtbot, ctx)
+    page = window.show_page(path)
+    widget = getattr(page, field)
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+    return window, page, widget
+
+
 def _box(qtbot: QtBot) -> QMessageBox:
     found: list[QMessageBox] = []
 
@@ -51,11 +62,7 @@ def test_a_pickup_code_scanned_on_intake_is_kept_out_of_the_name_and_goes_to_the
     ctx: GuiContext, qtbot: QtBot, county: County
 ) -> None:
     _number, token = ready_case(ctx.app, county)
-    window = open_window(qtbot, ctx)
-    form = window.show_page(INTAKE_PAGE)
-    name = form.applicant_name  # type: ignore[attr-defined]
-    name.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is name)
+    window, _form, name = _focused(qtbot, ctx, INTAKE_PAGE, "applicant_name")
     keys(name, "Chen", HUMAN_MS, enter=False)  # the clerk's own typing reaches the field
     qtbot.waitUntil(lambda: name.text() == "Chen", timeout=2000)
     burst(name, token)
@@ -78,11 +85,7 @@ def test_declined_the_desk_is_not_opened_and_the_field_stays_as_it_was(
     ctx: GuiContext, qtbot: QtBot, county: County
 ) -> None:
     _number, token = ready_case(ctx.app, county)
-    window = open_window(qtbot, ctx)
-    queue = window.show_page(QUEUE_PAGE)
-    search = queue.search_box  # type: ignore[attr-defined]
-    search.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    window, queue, search = _focused(qtbot, ctx, QUEUE_PAGE, "search_box")
     burst(search, token)
     box = _box(qtbot)
     assert search.text() == ""
@@ -100,11 +103,7 @@ def test_another_scan_reaches_the_field_as_typed(ctx: GuiContext, qtbot: QtBot) 
     from eservice_desktop.services.intake import intake
 
     number = intake(ctx.app, request()).case_number
-    window = open_window(qtbot, ctx)
-    queue = window.show_page(QUEUE_PAGE)
-    search = queue.search_box  # type: ignore[attr-defined]
-    search.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    window, _queue, search = _focused(qtbot, ctx, QUEUE_PAGE, "search_box")
     burst(search, number)  # Enter in the search box opens the first result
     qtbot.waitUntil(lambda: search.text() == number, timeout=3000)
     qtbot.waitUntil(
@@ -126,11 +125,7 @@ def test_said_in_english_at_an_english_counter(
     ctx.lang = "en"
     translators = install_translators(qapp, "en")
     try:
-        window = open_window(qtbot, ctx)
-        form = window.show_page(INTAKE_PAGE)
-        name = form.applicant_name  # type: ignore[attr-defined]
-        name.setFocus()
-        qtbot.waitUntil(lambda: QApplication.focusWidget() is name)
+        window, _form, name = _focused(qtbot, ctx, INTAKE_PAGE, "applicant_name")
         burst(name, token)
         box = _box(qtbot)
         assert box.text().startswith("What was scanned is a citizen's pickup code")
@@ -167,11 +162,7 @@ def test_a_second_code_scanned_while_the_desk_is_offered_is_the_one_checked(
     code, says so, and the desk checks it."""
     _first, token = ready_case(ctx.app, county)
     second, other = ready_case(ctx.app, county, "0428", applicant_id="B123456780")
-    window = open_window(qtbot, ctx)
-    queue = window.show_page(QUEUE_PAGE)
-    search = queue.search_box  # type: ignore[attr-defined]
-    search.setFocus()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is search)
+    window, _queue, search = _focused(qtbot, ctx, QUEUE_PAGE, "search_box")
     burst(search, token)
     box = _box(qtbot)
     box.activateWindow()  # as the window manager does with a dialog that opens
