@@ -239,9 +239,6 @@ class LoginScreen(QWidget):
         rules = wedge_rules(self.ctx.settings)  # not ctx.app: the core may open later
         self.wedge = WedgeFilter(rules, self._scans_come_here, self)
         self.wedge.scanned.connect(self._scan_ignored)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.wedge)
 
     def _scans_come_here(self) -> bool:
         focus = QApplication.focusWidget()

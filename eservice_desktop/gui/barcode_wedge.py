@@ -57,7 +57,8 @@ def key_char(key: int, text: str) -> str:
 
 
 class WedgeFilter(QObject):
-    """Application-wide keyboard-wedge catcher; active only while ``active()`` says so."""
+    """Application-wide keyboard-wedge catcher, installed on the application as it is made
+    (it goes with its parent); active only while ``active()`` says so."""
 
     scanned = Signal(str)
 
@@ -92,6 +93,9 @@ class WedgeFilter(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._expire)
+        app = QApplication.instance()
+        if app is not None:  # every key press of the application comes here first
+            app.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if "_replaying" not in self.__dict__:

@@ -28,9 +28,6 @@ def watch(page: PaymentPage) -> WedgeFilter:
     """Starts catching scans for ``page`` (the filter lives as long as the page)."""
     wedge = WedgeFilter(wedge_rules(page.ctx.app.settings), lambda: _active(page), page)
     wedge.scanned.connect(lambda text: _scanned(page, text))
-    app = QApplication.instance()
-    if app is not None:
-        app.installEventFilter(wedge)
     return wedge
 
 

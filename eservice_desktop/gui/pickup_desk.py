@@ -109,9 +109,6 @@ class PickupDesk(PickupIdCard):
 
         self.wedge = WedgeFilter(wedge_rules(ctx.app.settings), self._wedge_active, self)
         self.wedge.scanned.connect(self.scan)
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self.wedge)
         self.serial_scanned.connect(self.scan)
         self._serial = open_serial(ctx.app.settings, self.serial_scanned.emit)
         ctx.case_changed.connect(lambda _n: self.refresh_ready())

@@ -47,9 +47,6 @@ def watch(window: MainWindow) -> WedgeFilter:
         within=window,  # installed on the application: its other windows are not watched
     )
     wedge.scanned.connect(lambda text: scanned(window, text))
-    app = QApplication.instance()
-    if app is not None:
-        app.installEventFilter(wedge)
     return wedge
 
 
@@ -140,6 +137,3 @@ def _watch_offer(window: MainWindow, box: QMessageBox, code: list[str]) -> None:
         window.ctx.status_message.emit(_t("掃描到另一個領件條碼：以最後掃描的為準"))
 
     wedge.scanned.connect(rescanned)
-    app = QApplication.instance()
-    if app is not None:
-        app.installEventFilter(wedge)
