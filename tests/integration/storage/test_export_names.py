@@ -58,15 +58,6 @@ def test_folders_still_to_be_made_are_checked() -> None:
     assert file_name_fault(PureWindowsPath("C:\\exports\\NUL\\r.pdf"), 2) == ("device", "NUL")
 
 
-@pytest.fixture
-def paid_office(app: App) -> tuple[Path, str]:
-    number = intake(app, request(phone="0912345678")).case_number
-    payments.record_payment(app, number, "cash", 15)
-    data = app.settings.data_dir
-    app.close()
-    return data, number
-
-
 def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     try:
         code = main([*args, "--json"])

@@ -43,15 +43,6 @@ def _clear_in(folder: Path) -> list[str]:
     return found
 
 
-@pytest.fixture
-def paid_office(app: App) -> tuple[Path, str]:
-    number = intake(app, request(phone="0912345678")).case_number
-    payments.record_payment(app, number, "cash", 15)
-    data = app.settings.data_dir
-    app.close()
-    return data, number
-
-
 def _run(capsys: pytest.CaptureFixture[str], data: Path, *args: str) -> tuple[int, dict]:  # type: ignore[type-arg]
     try:
         code = main(["--data-dir", str(data), *args, "--json"])
