@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QWidget,
 )
+from shiboken6 import isValid
 
 from eservice_desktop.services.scanners import (
     DROP,
@@ -37,6 +38,8 @@ _MODIFIER_KEYS = frozenset(
         Qt.Key.Key_CapsLock,
     }
 )
+
+_COMMAND_MODIFIERS = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
 
 
 def key_char(key: int, text: str) -> str:
@@ -106,15 +109,11 @@ class WedgeFilter(QObject):
         if self._replaying:
             return False
         etype = event.type()
-        if etype == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
-            count = self._swallowed.get(event.key(), 0)
-            if count and self._is_target(obj):
-                if count == 1:
-                    del self._swallowed[event.key()]
-                else:
-                    self._swallowed[event.key()] = count - 1
-                return True
+        if etype == QEvent.Type.MouseButtonPress and self._held:
+            self._flush()  # a click on 送出收件 right after typing: the keys go in first
             return False
+        if etype == QEvent.Type.KeyRelease and isinstance(event, QKeyEvent):
+            return self._release_swallowed(obj, event)
         if etype == QEvent.Type.InputMethod and self.decoder.holding:
             return True  # an IME composing what is really a scanner burst
         if etype == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
@@ -125,9 +124,10 @@ class WedgeFilter(QObject):
             self._let_go(obj, event)
             return False
         key = event.key()
-        if key in {k.value for k in _MODIFIER_KEYS} or event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-        ):
+        if key in {k.value for k in _MODIFIER_KEYS}:
+            return False
+        if event.modifiers() & _COMMAND_MODIFIERS:
+            self._flush()  # a shortcut no scan sends (Ctrl+A, Alt+S): the typing goes first
             return False
         ch = key_char(key, event.text())
         if ch and ch not in ("\r", "\t") and not self.holds(ch, event.text()):
@@ -156,6 +156,17 @@ class WedgeFilter(QObject):
             return True
         return False
 
+    def _release_swallowed(self, obj: QObject, event: QKeyEvent) -> bool:
+        """The release of a key this catcher took (held, or part of a scan) is its too."""
+        count = self._swallowed.get(event.key(), 0)
+        if not count or not self._is_target(obj):
+            return False
+        if count == 1:
+            del self._swallowed[event.key()]
+        else:
+            self._swallowed[event.key()] = count - 1
+        return True
+
     def _override(self, obj: QObject, event: QKeyEvent) -> bool:
         """Qt tries a key's shortcut before the key press reaches any filter: the Enter that
         ends a scan this catcher takes is claimed from the shortcut (the login screen's Enter
@@ -163,11 +174,24 @@ class WedgeFilter(QObject):
         if not self._is_target(obj) or not self._inside(obj) or not self.active():
             return False
         pressed = float(event.timestamp()) or self.clock()
-        text = self.decoder.ends_scan(key_char(event.key(), event.text()), pressed)
+        ch = key_char(event.key(), event.text())
+        text = self.decoder.ends_scan(ch, pressed)
         if text is None or (text and not self.takes(text)):
+            if _is_command(event, ch):
+                self._flush()
             return False
         event.accept()
         return True
+
+    def _flush(self) -> None:
+        """Gives every held key to its field now: a shortcut (Ctrl+Enter sends the intake, F6
+        opens the fees page) or a click acts on what was typed, and is never followed by the
+        typing's tail. The intake sent WANG XIAO for WANG XIAO MING typed and Ctrl+Enter
+        pressed at once, and the last keys then went to a field the cleared form had
+        deleted."""
+        if self._held:
+            self._timer.stop()
+            self._release(self.decoder.flush())
 
     def _let_go(self, obj: QObject, event: QKeyEvent) -> None:
         """A key that passes at another widget (the completer's list, opened over the field
@@ -177,8 +201,7 @@ class WedgeFilter(QObject):
         if not isinstance(obj, QWidget) or not self._held:
             return
         if event.key() not in {k.value for k in _MODIFIER_KEYS}:
-            self._timer.stop()
-            self._release(self.decoder.flush())
+            self._flush()
 
     @staticmethod
     def _is_target(obj: QObject) -> bool:
@@ -212,19 +235,32 @@ class WedgeFilter(QObject):
                 else:
                     self._swallowed[key] = count - 1
                 target = _typed_into(origin)
+                if target is None:
+                    continue  # its field and the focus are gone (the window closed)
                 for etype in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
                     QApplication.sendEvent(target, QKeyEvent(etype, key, mods, text))
         finally:
             self._replaying = False
 
 
-def _typed_into(origin: QObject) -> QObject:
+def _typed_into(origin: QObject) -> QObject | None:
     """Where held keys go: the widget they were typed into, while it still takes keys. The
     focus may have moved meanwhile (an answer that came within the hold put the cursor in
-    收現): the clerk's "H01" typed on in 案號 went there, not to 案號."""
-    if isinstance(origin, QWidget) and origin.isVisible() and origin.isEnabled():
+    收現): the clerk's "H01" typed on in 案號 went there, not to 案號. A field deleted
+    meanwhile (a form rebuilt) is not asked: its Python side outlives it."""
+    alive = isValid(origin)
+    if alive and isinstance(origin, QWidget) and origin.isVisible() and origin.isEnabled():
         return origin
-    return QApplication.focusWidget() or origin
+    return QApplication.focusWidget() or (origin if alive else None)
+
+
+def _is_command(event: QKeyEvent, ch: str) -> bool:
+    """A key no scan sends, which a shortcut may take before any key press is delivered: one
+    with Ctrl or Alt, or one with no character (F1–F12, Esc, the arrows); not a modifier's
+    own press (a scanner's Shift)."""
+    if event.key() in {k.value for k in _MODIFIER_KEYS}:
+        return False
+    return bool(event.modifiers() & _COMMAND_MODIFIERS) or not ch
 
 
 class TypingToField(QObject):
