@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rs = p.add_subparsers(dest="receipt_command", required=True)
 
     d = rs.add_parser("pdf", help="本案最後一筆繳費的收據 PDF", parents=[common])
-    d.add_argument("case_number")
+    d.add_argument("case_number", help="the case number, or the number on the receipt to print")
     d.add_argument("--out", required=True, type=Path)
     d.add_argument("--layout", choices=["a6", "roll80"], help="default: settings.receipt_layout")
     d.add_argument("--number", help="a given receipt number of the case instead of the last")
@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import payments
+    from eservice_desktop.services import payment_screen, payments
 
     approval = approval_from(args)
     app = open_from(args)
@@ -70,10 +70,13 @@ def cmd_pdf(args: argparse.Namespace) -> int:
         # the payer's name: personal data, never in clear in the data directory
         exports.check_target(app.settings, args.out, personal=True)
         _check_suffix(args.out)  # after: a folder or a device keeps its own refusal
-        if args.number:  # a receipt of the case named, never of another
-            number = payments.receipt_of_case(app, args.case_number, args.number)
+        # A receipt's own number stands for its case, that receipt named: a citizen back for
+        # a reprint hands over the receipt, and the command said 查無此案件 for its number.
+        case_number, on_receipt = payment_screen.case_of(app, args.case_number)
+        if wanted := args.number or on_receipt:  # a receipt of the case named, never another
+            number = payments.receipt_of_case(app, case_number, wanted)
         else:
-            number = payments.last_receipt_number(app, args.case_number)
+            number = payments.last_receipt_number(app, case_number)
         layout = args.layout or app.settings.receipt_layout
         reason = ""  # a first print is no reprint, whatever reason was given
         if payments.needs_reprint_reason(app, number):

@@ -399,6 +399,25 @@ def test_cli_payment_receipt_report(app: App, settings, tmp_path: Path) -> None:
     assert fees.compute(app.catalogue.service("HR-TRANSCRIPT"), 2).total == 30
 
 
+def test_cli_receipt_pdf_takes_the_number_on_the_receipt(
+    app: App, settings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """A citizen back for a reprint hands over the receipt: its number prints that receipt,
+    not the case's last one (the command said 查無此案件)."""
+    number = new_case(app)
+    d = settings.data_dir
+    app.close()
+    paid = ("payment", "record", number, "--method", "cash", "--json")
+    first = json.loads(cli(d, *paid, "--amount", "20").stdout)["receipt_number"]
+    last = json.loads(cli(d, *paid, "--amount", "10").stdout)["receipt_number"]
+    out = tmp_path / "first.pdf"
+    printed = json.loads(cli(d, "receipt", "pdf", first, "--out", str(out), "--json").stdout)
+    assert printed["receipt_number"] == first != last
+    assert first in pdftotext(out) and last not in pdftotext(out)
+    unknown = cli(d, "receipt", "pdf", "H01-01-115-R999999", "--out", str(out), check=False)
+    assert unknown.returncode == 2 and "查無" in unknown.stderr
+
+
 def test_every_tw_kai_file_is_used_for_what_it_covers(tmp_path: Path) -> None:
     """BMP 堃, Ext-B 𡘙 (plane 2) and a CNS 11643 character the household registers keep in
     plane 15 (private use): each printed from its TW-Kai file, none turned into a box."""
