@@ -255,6 +255,22 @@ def check_account(value: object, field_name: str = "account") -> str:
     return text
 
 
+def check_new_account(value: object) -> str:
+    """An account name a new account may take (:func:`check_account`), never the demo
+    operator's, ``operator.reserved``: ``demo01`` added to a demo database (the demo operator
+    may add accounts) signed in as the demo operator, every role, while the list showed a clerk
+    of that name, and whose events were whose nobody could say."""
+    account = check_account(value)
+    if account == DEMO_OPERATOR.account:
+        raise DomainError(
+            "operator.reserved",
+            f"帳號 {account} 保留給示範模式的操作員，請另取帳號",
+            f"The account {account} is demo mode's operator: choose another account",
+            "account",
+        )
+    return account
+
+
 def check_password(password: object, account: str = "") -> str:
     """A password as it may be set, at the office or by the county that provisions the office's
     operators: a password the office would refuse (a NUL, a space or line end around it, as a

@@ -28,6 +28,7 @@ from eservice_desktop.domain.operators import (
     Role,
     account_key,
     check_account,
+    check_new_account,
     forbidden,
     parse_roles,
 )
@@ -107,7 +108,7 @@ def _insert(  # noqa: PLR0917
     password: str,
     departments: Iterable[str],
 ) -> Operator:
-    account = check_account(account)
+    account = check_new_account(account)
     if s.get(OperatorRow, account) is not None:
         raise DomainError(
             "operator.exists", f"帳號已存在：{account}", f"Account exists: {account}", "account"

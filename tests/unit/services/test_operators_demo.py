@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 
 from eservice_desktop.config import Settings
-from eservice_desktop.domain.errors import AuthError
+from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import operators
 from eservice_desktop.services.core import App
@@ -39,6 +39,17 @@ def test_a_demo_database_stays_one_with_the_accounts_a_demo_adds(demo: App) -> N
     operators.create_operator(demo, "super01", "林主管", [Role.SUPERVISOR], PASSWORD)
     demo.operator = None
     assert operators.sign_in_demo(demo).account == "demo01"
+
+
+@pytest.mark.parametrize("account", ["demo01", "DEMO01"])
+def test_no_account_takes_the_demo_operators_name(demo: App, account: str) -> None:
+    """Added to a demo database, ``demo01`` signed in as the demo operator with every role
+    while the list showed a clerk of that name: whose events were whose, nobody could say."""
+    with pytest.raises(DomainError) as e:
+        operators.create_operator(demo, account, "王小明", [Role.CLERK], PASSWORD)
+    assert e.value.code == "operator.reserved" and e.value.field == "account"
+    assert "demo01" in e.value.message_zh and "demo mode" in e.value.message_en
+    assert [a.account for a in operators.list_operators(demo)] == []
 
 
 def test_an_office_database_is_never_opened_in_demo_mode(
