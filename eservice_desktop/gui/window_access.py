@@ -114,7 +114,13 @@ def cover(window: MainWindow) -> None:
 
     focus = QApplication.focusWidget()
     window.focus_before_lock = focus if focus is not None and window.isAncestorOf(focus) else None
+    active = QApplication.activeWindow()
     window.hidden_while_locked = hide_open_dialogs(window)
+    if active is not None and active in window.hidden_while_locked:
+        # The hidden question had the keyboard (撤件？ left open when the idle lock came): the
+        # window had none, so Enter did nothing on the login screen and a scan went into 密碼
+        # as typed. Only then: a lock while another program is in front takes nothing from it.
+        window.activateWindow()
     window.docks_shown = [d for d in window.panels if d.isVisible()]
     for dock in window.panels:
         dock.hide()

@@ -243,6 +243,33 @@ def test_a_dialog_opened_after_the_lock_waits_hidden_until_the_unlock(qtbot, sta
     assert field.text() == "王小明 A123456789"
 
 
+def test_an_idle_lock_over_a_question_gives_the_keyboard_to_the_login_screen(qtbot, staff):
+    """A question left open (撤件？) when the idle lock came: it is hidden, and it had the
+    keyboard. The window stayed without one, so Enter (a shortcut of the active window) did
+    nothing on the login screen and a scan went into 密碼 as typed."""
+    from PySide6.QtWidgets import QMessageBox
+
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    wait_idle(qtbot, staff)
+    question = QMessageBox(QMessageBox.Icon.Warning, "撤件", "撤件？", parent=window)
+    question.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    question.open()
+    question.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is question, timeout=5000)
+    window.lock("idle")
+    assert not question.isVisible()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    screen = window.login_screen
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is screen.password, timeout=5000)
+    type_text(PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
+    qtbot.waitUntil(question.isVisible, timeout=5000)  # the question comes back, unanswered
+    question.done(QMessageBox.StandardButton.No)
+
+
 def test_a_supervisor_signing_in_over_the_lock_ends_the_clerks_session(qtbot, staff):
     app = staff.app
     window = open_at_login(qtbot, staff)
