@@ -264,7 +264,7 @@ def _beyond_backup(
                 {
                     "case_number": numbers.get(case_id) or "",
                     "type": type_,
-                    "at": repo._aware(at).isoformat(),
+                    "at": repo.aware(at).isoformat(),
                 }
             )
         else:
@@ -382,5 +382,5 @@ def after_restore(app: App, client: Any, previous: Path | None) -> dict[str, Any
         **counts,
         "lost": lost,
         "lost_known": previous is not None,
-        "last_own_event_at": repo._aware(last_own).isoformat() if last_own else None,
+        "last_own_event_at": repo.aware(last_own).isoformat() if last_own else None,
     }

@@ -34,7 +34,7 @@ def _queue_row(
     r: CaseRow | Any, calendar: WorkingCalendar | None = None, row_id: int = 0
 ) -> QueueRow:
     """From a ``CaseRow`` or a row of ``storage.search.LIST_COLUMNS``."""
-    received = repo._aware(r.received_at)
+    received = repo.aware(r.received_at)
     summary = getattr(r, "state", None)
     reservation = str(summary.get("reservation_at") or "") if isinstance(summary, dict) else ""
     return QueueRow(

@@ -164,7 +164,7 @@ def _consume_nonce(app: App, nonce: bytes) -> str:
             return "unknown nonce"
         if row.used_at is not None:
             return "nonce already used (replay)"
-        expires = repo._aware(row.expires_at)
+        expires = repo.aware(row.expires_at)
         assert expires is not None
         result = s.execute(
             update(IdentityNonceRow)

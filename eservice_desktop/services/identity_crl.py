@@ -38,7 +38,7 @@ def trust_store(settings: Settings) -> pki.TrustStore:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    return None if value is None else repo._aware(value)
+    return None if value is None else repo.aware(value)
 
 
 def _info(row: CrlCacheRow) -> crlmod.CrlInfo:

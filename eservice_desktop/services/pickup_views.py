@@ -156,7 +156,9 @@ def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
                     applicant_name_masked=mask_name(name),
                     applicant_id_masked=mask_id(pid),
                     balance=fees_due - paid,
-                    updated_at=updated.isoformat() if updated else "",
+                    # UTC with its offset, as every time the command line prints: SQLite
+                    # gives it back naive, and a reader took 08:53 for Taipei time
+                    updated_at=repo.aware(updated).isoformat() if updated else "",
                     service_code=code,
                 )
             )

@@ -36,7 +36,7 @@ from eservice_desktop.storage.models import (
 __all__ = ["driver_value", "insert_rows", "insert_tuples"]
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """SQLite returns naive datetimes; everything stored is UTC."""
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
@@ -51,7 +51,7 @@ def row_to_event(row: EventRow | Row[Any]) -> Event:
         office=row.office,
         device=row.device,
         clerk=row.clerk,
-        at=_aware(row.at),
+        at=aware(row.at),
         payload=dict(row.payload),
         prev=row.prev,
         hash=row.hash,

@@ -106,7 +106,7 @@ def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
                     state.case_number if state else "",
                     r.event_type,
                     r.reason_zh if lang.startswith("zh") else r.reason_en,
-                    repo._aware(r.created_at).isoformat(),
+                    repo.aware(r.created_at).isoformat(),
                 )
             )
     return out

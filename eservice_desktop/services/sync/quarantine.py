@@ -80,7 +80,7 @@ def _view(r: SyncReferenceRow, lang: str) -> QuarantineView:
         case_number=str(payload.get("case_number") or ""),
         event_type=str(data.get("type") or ""),
         reason=zh if lang.startswith("zh") else en,
-        created_at=repo._aware(r.updated_at).isoformat(),
+        created_at=repo.aware(r.updated_at).isoformat(),
         event_id=r.name[len(PREFIX) :],
         seq=int(r.seq),
         reason_code=code,

@@ -109,7 +109,7 @@ def county_receipt(app: App, case_number: str) -> dict[str, Any]:
         case_number=row.case_number,
         office=row.office,
         events_accepted=row.events_accepted,
-        county_time=repo._aware(row.county_time),
+        county_time=repo.aware(row.county_time),
         key_id=row.key_id,
         signature=row.signature,
     )

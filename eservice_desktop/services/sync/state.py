@@ -139,7 +139,7 @@ def _written_by_python(session: Session, event_ids: list[str]) -> dict[str, str]
             if hash_ is not None
             else ""
         )
-        at_text = repo._aware(at).astimezone(UTC).isoformat()
+        at_text = repo.aware(at).astimezone(UTC).isoformat()
         out[event_id] = (
             f'{{"event_id":{t(event_id)},"case_id":{t(case_id)},"type":{t(type_)},'
             f'"office":{t(office)},"device":{t(device)},"clerk":{t(clerk)},'

@@ -40,9 +40,9 @@ def test_bulk_rows_match_the_domain_projection(app: App):
             assert (row.fees_due, row.paid) == (state.fees_due, state.paid)
             assert row.applicant_id == state.applicant_id
             assert row.applicant_name == state.applicant_name
-            assert repo._aware(row.received_at) == state.received_at
+            assert repo.aware(row.received_at) == state.received_at
             assert row.due_date == compute_due(app, state)
-            assert (repo._aware(row.closed_at) if row.closed_at else None) == state.closed_at
+            assert (repo.aware(row.closed_at) if row.closed_at else None) == state.closed_at
             assert row.state == repo.state_summary(state)
             assert row.received_day == state.received_at.astimezone(TAIPEI).date()
     numbers = sorted(r.case_number for r in rows)
@@ -317,7 +317,7 @@ def test_demo_cases_close_mostly_on_time_and_move_in_office_hours(app: App) -> N
     late = judged.count(False)
     assert len(judged) > 400 and 0 < late < len(judged) * 0.1, (late, len(judged))
     for at in stamps:
-        local = repo._aware(at).astimezone(TAIPEI)
+        local = repo.aware(at).astimezone(TAIPEI)
         assert app.calendar.is_working_day(local.date()), local
         assert app.hours.opens <= local.time() <= app.hours.closes, local
 

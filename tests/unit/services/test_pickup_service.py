@@ -65,6 +65,8 @@ def test_demo_key_document_refused_outside_demo_mode(app: App) -> None:
 def test_scan_shows_case_then_handover_once(app: App, county: County) -> None:
     number, token = ready_case(app, county)
     assert [r.case_number for r in pickup.ready_cases(app)] == [number]
+    # a time with its offset (UTC), as every other one printed: SQLite gives it back naive
+    assert datetime.fromisoformat(pickup.ready_cases(app)[0].updated_at).utcoffset() == timedelta(0)
     result = pickup.verify(app, token)
     assert result.ok and result.case is not None
     assert result.case.applicant_id_masked == "A12345****"
