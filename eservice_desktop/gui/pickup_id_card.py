@@ -147,6 +147,15 @@ class PickupIdCard(PickupHandover):
         field.setFocus()
         field.selectAll()
 
+    def _handed_over(self, result: pickup.PickupResult) -> None:
+        """After a handover the desk is the next citizen's: an ID refused earlier (left,
+        selected, to be corrected) and never looked up again goes too, or it stayed on the desk
+        for every citizen after."""
+        super()._handed_over(result)
+        if result.handed_over:
+            self.id_edit.clear()
+            self.id_number_edit.clear()
+
     def check_again(self) -> None:
         """The case on screen checked again (back from the payment page): by its code, or by
         the ID card's look-up."""

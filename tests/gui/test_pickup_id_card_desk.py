@@ -13,11 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk
-from eservice_desktop.services import cases
+from eservice_desktop.services import cases, pickup_keys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from keystrokes import HUMAN_MS, key, keys
-from pickup_support import sms_ready
+from keystrokes import HUMAN_MS, burst, key, keys
+from pickup_support import County, ready_case, sms_ready
 
 
 def test_an_sms_case_is_looked_up_by_id_and_handed_over_by_keyboard(
@@ -51,3 +51,25 @@ def test_an_sms_case_is_looked_up_by_id_and_handed_over_by_keyboard(
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
     assert desk.result.via == "id_card"
     assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
+
+
+def test_a_refused_id_left_on_the_desk_goes_with_the_next_handover(
+    desk: PickupDesk, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """An ID refused (a wrong check digit) stays, selected, to be corrected; the clerk scanned
+    the next citizen's code instead and handed over, and the earlier ID stayed on the desk
+    for every citizen after."""
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    number, token = ready_case(ctx.app, county, applicant_id="B123456780")
+    desk.id_edit.setFocus()
+    keys(desk.id_edit, "A123456788", HUMAN_MS)
+    qtbot.waitUntil(lambda: "檢查碼" in desk.message_label.text(), timeout=5000)
+    desk.scan_edit.setFocus()
+    burst(desk.scan_edit, token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.case_labels["case_number"].text() == number
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=2000)
+    key(desk.confirm_button, Qt.Key.Key_Return, "\r", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
+    assert desk.id_edit.text() == "" and desk.id_number_edit.text() == ""
