@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.county import case_facts
 from eservice_desktop.county.device_chain import DeviceChain
 from eservice_desktop.county.devices import Forbidden, known_offices
+from eservice_desktop.county.push_answer import PushAnswer, Result
 from eservice_desktop.county.push_rows import (
     Batch,
     accept,
@@ -39,7 +40,6 @@ from eservice_desktop.county.store_rows import among, insert_rows
 from eservice_desktop.county_link.protocol import (
     AccessPushResponse,
     ChainGap,
-    PushResponse,
     PushResult,
     WireAccess,
     WireEvent,
@@ -72,7 +72,7 @@ def push(
     events: list[WireEvent],
     now: datetime,
     gaps: Sequence[ChainGap] = (),
-) -> PushResponse:
+) -> PushAnswer:
     """Appends what is new, answers duplicates and conflicts; idempotent by event id.
     ``gaps`` are the chain links of events the office set aside (their place in ``events``).
 
@@ -111,8 +111,8 @@ def push(
     signed = receipts.result()
     case_facts.project_facts(s, batch.states, batch.touched)
     dev.last_seen_at = now
-    # its parts are models made (and checked) above: not walked again, result by result
-    return PushResponse.model_construct(results=batch.results, receipts=signed, server_time=now)
+    # written to its JSON text as it is (models only for a reader that asks: push_answer.py)
+    return PushAnswer(batch.results, signed, now)
 
 
 def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:
@@ -186,7 +186,7 @@ def _gaps_by_position(
     return gap_at
 
 
-def _answer_known(batch: Batch, w: WireEvent) -> PushResult | None:
+def _answer_known(batch: Batch, w: WireEvent) -> Result | None:
     """The answer to an event the county has seen already (another office's id, a duplicate,
     an earlier conflict), or None for a new one."""
     if w.event_id in batch.foreign:
@@ -200,7 +200,7 @@ def _answer_known(batch: Batch, w: WireEvent) -> PushResult | None:
         )
     if w.event_id in batch.known or w.event_id in batch.seen:
         batch.touched.add(w.case_id)
-        return PushResult(event_id=w.event_id, status="duplicate")
+        return ("duplicate", w.event_id)
     c = batch.old_conflicts.get(w.event_id)
     if c is not None:
         return PushResult(
@@ -231,7 +231,7 @@ def _take_event(
         accept(s, batch, e, before, after)
     else:
         accept(s, batch, e, before, after, encoded=texts[0], canonical=texts[1])
-    batch.results.append(PushResult(event_id=e.event_id, status="accepted"))
+    batch.results.append(("accepted", e.event_id))
 
 
 def _checked_fold(

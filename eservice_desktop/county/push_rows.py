@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notice_outcomes, notify
 from eservice_desktop.county.keys import signing_key
+from eservice_desktop.county.push_answer import Result
 from eservice_desktop.county.routing import offices_for
 from eservice_desktop.county.store import (
     ConflictRow,
@@ -31,7 +32,6 @@ from eservice_desktop.county.store import (
     stored_event,
 )
 from eservice_desktop.county.store_rows import JsonText, among, insert_tuples, update_tuples
-from eservice_desktop.county_link.protocol import PushResult
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CLOSED as CLOSED_STATE
@@ -87,7 +87,8 @@ class Batch:
     states: dict[str, CaseState]
     history: dict[str, list[Stored]]
     routes: dict[str, set[str]]
-    results: list[PushResult] = field(default_factory=list)
+    #: each event's result: its status and id, or a conflict's model (``push_answer``)
+    results: list[Result] = field(default_factory=list)
     #: rows as tuples in the order of the tables' ``*_COLUMNS``
     event_rows: list[tuple[Any, ...]] = field(default_factory=list)
     chain_rows: list[tuple[str, str, str]] = field(default_factory=list)

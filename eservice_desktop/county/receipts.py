@@ -25,7 +25,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.keys import signing_key
-from eservice_desktop.county_link.protocol import CountyReceipt, receipt_bytes_at, receipt_time
+from eservice_desktop.county.push_answer import Signed
+from eservice_desktop.county_link.protocol import receipt_bytes_at, receipt_time
 from eservice_desktop.domain.case import CaseState
 
 #: the signer thread, once made, by the process it runs in
@@ -109,12 +110,12 @@ class Receipts:
             self._future.cancel()
             self._shared.cancel()
 
-    def result(self) -> list[CountyReceipt]:
+    def result(self) -> Signed:
         """The receipts, in case id order: this thread signs what the signer has not taken
         yet, then waits for the one it is signing; a signature that failed (on either thread)
         raises its error here."""
         if self._future is None:
-            return []
+            return Signed(self._now)
         try:
             self._shared.run()
         except BaseException:
@@ -122,17 +123,10 @@ class Receipts:
             raise
         if not self._future.cancel():  # still queued behind another push's: not needed
             self._future.result()
-        signatures = self._shared.signatures
-        now, key_id = self._now, self._key_id
-        return [
-            CountyReceipt(
-                case_id=case_id,
-                case_number=st.case_number,
-                office=st.office,
-                events_accepted=st.event_count,
-                county_time=now,
-                key_id=key_id,
-                signature=base64.b64encode(sig).decode(),
-            )
-            for case_id, st, sig in zip(self._ids, self._states, signatures, strict=True)
-        ]
+        return Signed(
+            self._now,
+            self._ids,
+            self._states,
+            [base64.b64encode(sig).decode() for sig in self._shared.signatures],
+            self._key_id,
+        )

@@ -18,7 +18,7 @@ from sync_helpers import CountyStore
 
 from eservice_desktop.county import receipts
 from eservice_desktop.county import service as county_service
-from eservice_desktop.county.http_common import json_of
+from eservice_desktop.county.push_answer import PushAnswer
 from eservice_desktop.county.store import (
     CountyCaseRow,
     CountyEventRow,
@@ -70,7 +70,7 @@ def _chained(cases: int, prev: str = chain.GENESIS) -> tuple[list[WireEvent], st
     return out, prev
 
 
-def _serial(s: Session, answer: PushResponse) -> list[CountyReceipt]:
+def _serial(s: Session, answer: PushAnswer) -> list[CountyReceipt]:
     """The answer's receipts as signing each one in turn on this thread makes them."""
     key_id, key = county_service.signing_key(s, "receipt")
     return [
@@ -102,7 +102,7 @@ def test_the_receipts_are_the_ones_signing_in_turn_makes(county: County) -> None
     rebuilt = PushResponse.model_construct(
         results=answer.results, receipts=serial, server_time=answer.server_time
     )
-    assert json_of(answer).body == json_of(rebuilt).body
+    assert answer.to_json() == rebuilt.model_dump_json()
 
 
 def _fields(r: CountyReceipt) -> tuple[str, str, str, int, datetime]:
