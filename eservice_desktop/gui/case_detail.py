@@ -120,6 +120,7 @@ class CaseDetail(CaseDetailFiles):
 
     def load(self, case_number: str) -> None:
         self._swap_reason(case_number)
+        self.files_follow(case_number)
         self.case_number = case_number
         self.error_label.clear()
         self._show_notices([])  # never the notices of the case shown before
@@ -134,6 +135,7 @@ class CaseDetail(CaseDetailFiles):
             on_done=self._show_all,
             on_error=self._error,
         )
+        self.load_attachments()
 
     def _swap_reason(self, case_number: str) -> None:
         """The reason field follows the case: what was typed for the case shown so far waits
@@ -197,7 +199,6 @@ class CaseDetail(CaseDetailFiles):
             on_done=done,
             on_error=self._error,
         )
-        self.load_attachments()
 
     def _show(self, view: cases.CaseView) -> None:
         if view.case_number != self.case_number:

@@ -38,6 +38,13 @@ class CaseDetailFiles(CaseDetailView):
         v = self.view
         return v.case_number if v is not None and v.case_number == self.case_number else ""
 
+    def files_follow(self, case_number: str) -> None:
+        """Another case is asked for: the files and the attach message of the one shown so far
+        go (they stayed under the next citizen's case until a sync round)."""
+        if case_number != self.case_number:
+            self.attachments.setRowCount(0)
+            self.attach_message.clear()
+
     def load_attachments(self) -> None:
         number = self.case_number
         if not number:
@@ -114,12 +121,15 @@ class CaseDetailFiles(CaseDetailView):
             self.ctx.status_message.emit(_t("案件 {n}：{text}").format(n=number, text=text))
 
         def failed(error: object) -> None:
-            self.attach_message.setStyleSheet("color: #b00020;")
-            if isinstance(error, DomainError):
-                self.attach_message.setText(self.ctx.message(error))
-            else:
-                self.attach_message.setText(_t("發生錯誤，請洽資訊人員"))
+            if not isinstance(error, DomainError):
                 self.ctx.tasks._unhandled(error)
+            text = self.ctx.message(error) if isinstance(error, DomainError) else ""
+            if number != self.case_number:  # the clerk moved on: said with its case, not under
+                if text:  # another citizen's files (an unexpected error is said already)
+                    self.ctx.status_message.emit(_t("案件 {n}：{text}").format(n=number, text=text))
+                return
+            self.attach_message.setStyleSheet("color: #b00020;")
+            self.attach_message.setText(text or _t("發生錯誤，請洽資訊人員"))
 
         self.ctx.tasks.run(
             case_attachments.attach_file, self.ctx.app, number, path, on_done=done, on_error=failed

@@ -148,3 +148,58 @@ def test_refused_files_say_why_and_store_nothing(qtbot, ctx: GuiContext, tmp_pat
     assert _rows(ctx) == 0
     assert not (ctx.app.settings.data_dir / "attachments").exists()
     assert detail.attachment_rows() == []
+
+
+def test_the_list_and_its_message_follow_the_case_on_screen(qtbot, ctx: GuiContext, tmp_path):
+    """Opening a case showed the files and the last attach message of the case opened before
+    (another citizen's 戶口名簿), and none of its own until the next sync round."""
+    case_a = new_case(ctx.app, name="王小明")
+    case_b = new_case(ctx.app, name="李大華")
+    scan = tmp_path / "戶口名簿.png"
+    scan.write_bytes(PNG)
+    case_attachments.attach_file(ctx.app, case_b, scan)
+    _window, detail = open_case_detail(qtbot, ctx, case_a)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    detail.attach(case_a, empty)
+    qtbot.waitUntil(lambda: "empty.pdf" in detail.attach_message.text(), timeout=3000)
+
+    ctx.open_case_requested.emit(case_b)  # its own file, as soon as it is on screen
+    qtbot.waitUntil(lambda: detail.shown_number() == case_b, timeout=3000)
+    qtbot.waitUntil(lambda: len(detail.attachment_rows()) == 1, timeout=3000)
+    assert detail.attachment_rows()[0][0] == "戶口名簿.png"
+    assert detail.attach_message.text() == ""  # case A's refusal is not case B's
+
+    ctx.open_case_requested.emit(case_a)
+    assert detail.attachment_rows() == []  # never case B's files while case A loads
+    qtbot.waitUntil(lambda: detail.shown_number() == case_a, timeout=3000)
+    qtbot.wait(200)
+    assert detail.attachment_rows() == []
+
+
+def test_a_refusal_for_a_case_left_is_not_shown_under_the_next(
+    qtbot, ctx: GuiContext, tmp_path, monkeypatch
+):
+    """A file refused after the clerk opened another case (a large scan still being read) put
+    its red refusal under that other case's attachments; it goes to the status bar with its
+    case number instead."""
+    case_a = new_case(ctx.app, name="王小明")
+    case_b = new_case(ctx.app, name="李大華")
+    _window, detail = open_case_detail(qtbot, ctx, case_a)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    said: list[str] = []
+    ctx.status_message.connect(said.append)
+    held: list[tuple] = []  # the worker still reading the file while the clerk moves on
+    monkeypatch.setattr(ctx.tasks, "run", lambda fn, *a, **kw: held.append((fn, a, kw)))
+    detail.attach(case_a, empty)
+    monkeypatch.undo()
+    ctx.open_case_requested.emit(case_b)
+    qtbot.waitUntil(lambda: detail.shown_number() == case_b, timeout=3000)
+    ((fn, args, kw),) = held
+    try:
+        fn(*args)
+    except Exception as e:  # the refusal, handed back as the runner would
+        kw["on_error"](e)
+    assert detail.attach_message.text() == ""
+    assert any(case_a in s and "empty.pdf" in s for s in said), said
