@@ -45,6 +45,10 @@ KINDS = {
 }
 SEALED_SUFFIX = ".sealed"
 _NAME_MAX = 120
+#: The name's UTF-8 bytes at most: the sealed file (``.sealed``) and its temporary twin
+#: (``.NAME.sealed-XXXXXXXX``) stay within a file system's 255 bytes. Eighty Chinese
+#: characters are 240: such a scan was refused as a failure of the machine.
+_NAME_MAX_BYTES = 150
 #: Why a path that is neither a file nor a folder is refused.
 _NOT_REGULAR = ("不是一般檔案（裝置或管道）", "not a regular file (a device or a pipe)")
 
@@ -83,7 +87,10 @@ def sniff(data: bytes) -> str | None:
 
 def _safe_name(name: str) -> str:
     cleaned = "".join(c for c in name if c.isprintable() and c not in '/\\:*?"<>|').strip(" .")
-    return cleaned[-_NAME_MAX:] or "attachment"
+    kept = cleaned[-_NAME_MAX:]
+    while len(kept.encode()) > _NAME_MAX_BYTES:  # the end kept: the extension
+        kept = kept[1:]
+    return kept.lstrip(" .") or "attachment"
 
 
 def _refuse(code: str, zh: str, en: str, **extra: int | str) -> DomainError:

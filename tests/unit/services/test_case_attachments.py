@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from factories import new_case
+from sqlalchemy import select
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import calendar
 from eservice_desktop.services import case_attachments as ca
 from eservice_desktop.services.core import App
+from eservice_desktop.storage.models_sync import SyncAttachmentRow
 
 JPEG = b"\xff\xd8\xff\xdb" + bytes(200)
 
@@ -82,3 +84,24 @@ def test_same_content_is_one_upload(app: App, tmp_path: Path) -> None:
     with pytest.raises(DomainError) as e:
         ca.attach_file(app, "H01-01-115-999999-0", photo)
     assert len(ca.list_attachments(app, a)) == 1
+
+
+def test_a_long_chinese_name_is_stored(app: App, tmp_path: Path) -> None:
+    """A scan named with 80 Chinese characters (240 bytes, a legal name on the counter's disk)
+    was refused as a failure of the machine: the sealed file's name and its temporary twin
+    went past the file system's 255 bytes. The name kept is cut to fit, its end (the
+    extension) kept."""
+    number = new_case(app)
+    long = "戶籍謄本申請書掃描檔" * 8
+    path = tmp_path / f"{long}.jpg"
+    path.write_bytes(JPEG)
+    view = ca.attach_file(app, number, path)
+    assert view.name.endswith("掃描檔.jpg") and long.endswith(view.name[:-4])
+    assert len(f"{view.name}{ca.SEALED_SUFFIX}".encode()) <= 160
+    assert [a.name for a in ca.list_attachments(app, number)] == [view.name]
+    assert ca.read_content(app, next(iter(_stored(app)))) == JPEG
+
+
+def _stored(app: App) -> list[str]:
+    with app.reading() as s:
+        return [r.path for r in s.scalars(select(SyncAttachmentRow))]
