@@ -115,16 +115,20 @@ class LookupPanel(QWidget):
             )
 
         def failed(error: object) -> None:
-            if number == self.case_number:
-                self.button.setEnabled(True)
-                self.message.setStyleSheet("color: #b00020;")
-            if isinstance(error, DomainError):
-                self.message.setText(self.ctx.message(error))
-            else:
-                self.message.setText(
-                    QCoreApplication.translate("LookupPanel", "發生錯誤，請洽資訊人員")
-                )
-                self.ctx.tasks._unhandled(error)
+            if not isinstance(error, DomainError):
+                self.ctx.tasks._unhandled(error)  # said in the status bar, logged
+            text = self.ctx.message(error) if isinstance(error, DomainError) else ""
+            if number != self.case_number:  # another case is on screen: said with its case
+                if text:
+                    self.ctx.status_message.emit(
+                        self.tr("案件 {n}：{text}").format(n=number, text=text)
+                    )
+                return
+            self.button.setEnabled(True)
+            self.message.setStyleSheet("color: #b00020;")
+            self.message.setText(
+                text or QCoreApplication.translate("LookupPanel", "發生錯誤，請洽資訊人員")
+            )
 
         # the wait for the county on the I/O pool; the database steps on the writer
         self.ctx.tasks.run_io(

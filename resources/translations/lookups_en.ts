@@ -39,6 +39,10 @@
         <translation>Case {n}: {name} looked up</translation>
     </message>
     <message>
+        <source>案件 {n}：{text}</source>
+        <translation>Case {n}: {text}</translation>
+    </message>
+    <message>
         <source>發生錯誤，請洽資訊人員</source>
         <translation>Something went wrong; call IT</translation>
     </message>
