@@ -33,6 +33,10 @@ if TYPE_CHECKING:
     from eservice_desktop.services.core import App
 
 
+#: A masked name this long or shorter stays one piece on screen (王○明).
+_UNBROKEN = 8
+
+
 @dataclass(frozen=True)
 class ScreenCase:
     """The case in front of the clerk: what a verification or any other action acts on."""
@@ -43,7 +47,12 @@ class ScreenCase:
 
     @property
     def masked_name(self) -> str:
-        return mask_name(self.applicant_name)
+        """The applicant's name as the screen shows it (``mask_name``). A long one may wrap
+        between any two of its characters (a zero-width space between them): a Latin name of
+        50 letters masked to W and 47 circles gave the line no place to break, and ran past the
+        identity panel's edge, the case's name cut off."""
+        masked = mask_name(self.applicant_name)
+        return masked if len(masked) <= _UNBROKEN else "\u200b".join(masked)
 
 
 class PendingCore:
