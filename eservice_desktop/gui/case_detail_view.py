@@ -205,6 +205,12 @@ class CaseDetailView(QWidget):
         notice_row.addWidget(self.resend_button, 0, Qt.AlignmentFlag.AlignTop)
         return notice_box
 
+    def _reason_typed(self, text: str) -> None:
+        """請先輸入理由 goes once a reason is typed: it stayed under the buttons beside the
+        question that quoted the reason, as if the reason were still missing."""
+        if text.strip() and self.error_label.text() == _t("請先輸入理由"):
+            self.error_label.clear()
+
     def _build_actions(self) -> QGroupBox:
         actions = QGroupBox(_t("處理"), self)
         #: 收件 of a web or kiosk case that sync brought here (Alt+A); the legal clock runs
@@ -237,6 +243,7 @@ class CaseDetailView(QWidget):
         self.error_label.setObjectName("detail_error")
         self.error_label.setStyleSheet("color: #b00020;")
         self.error_label.setWordWrap(True)
+        self.reason_edit.textEdited.connect(self._reason_typed)
         row = QHBoxLayout()
         row.addWidget(reason_label)
         row.addWidget(self.reason_edit, 1)

@@ -5,7 +5,7 @@ case shows that case's own reason (empty at first), so Alt+S cannot send one cit
 from __future__ import annotations
 
 from factories import new_case
-from gui_keys import open_case_detail, press
+from gui_keys import open_case_detail, press, type_text
 from PySide6.QtCore import Qt
 
 from eservice_desktop.domain import events as ev
@@ -60,3 +60,16 @@ def test_a_case_closed_at_another_counter_shows_closed_after_the_round(
     )
     assert not detail.close_button.isEnabled()
     assert detail.reason_edit.text() == "缺少委託書"
+
+
+def test_enter_a_reason_first_goes_once_a_reason_is_typed(qtbot, ctx: GuiContext) -> None:
+    """請先輸入理由 stayed under the buttons after the reason was typed, beside the question
+    that quoted it (and after the clerk went back from it), as if the reason were still missing."""
+    number = new_case(ctx.app)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    detail.timeline.setFocus()
+    press(Qt.Key.Key_J, ALT)  # 駁回 with no reason
+    qtbot.waitUntil(lambda: detail.error_label.text() == "請先輸入理由", timeout=3000)
+    assert detail.reason_edit.hasFocus()
+    type_text("重複申請")
+    assert detail.error_label.text() == ""
