@@ -26,18 +26,13 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import case_end
+from eservice_desktop.gui import case_end, case_notices
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_detail_files import CaseDetailFiles
-from eservice_desktop.gui.case_detail_view import (
-    EVENT_LABELS,
-    NOTICE_CHANNEL_LABELS,
-    NOTICE_STATUS_LABELS,
-    format_moment,
-)
+from eservice_desktop.gui.case_detail_view import EVENT_LABELS, format_moment
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
-from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS, describe
+from eservice_desktop.gui.timeline import describe
 from eservice_desktop.services import cases, notices
 
 
@@ -61,6 +56,7 @@ class CaseDetail(CaseDetailFiles):
         self._write_landed = False
         #: Reasons typed for other cases and not sent, put aside until that case is back.
         self._reasons: dict[str, str] = {}
+        self._picked = ""  # the notice selected when the case shown is read again
 
         header = self._build_header()
         timeline = self._build_timeline()
@@ -123,6 +119,8 @@ class CaseDetail(CaseDetailFiles):
         self.files_follow(case_number)
         self.case_number = case_number
         self.error_label.clear()
+        picked = self.selected_notice() if case_number == self.case_number else None
+        self._picked = picked.notification_id if picked else ""  # read again: kept selected
         self._show_notices([])  # never the notices of the case shown before
         if self.view is None or self.view.case_number != case_number:
             self.lookup.show_case(None)  # no look-up until this case is on screen
@@ -156,20 +154,8 @@ class CaseDetail(CaseDetailFiles):
         self._show(view)
 
     def _show_notices(self, sent: list[notices.Notice]) -> None:
-        zh = self.ctx.is_zh
         self.notices = list(sent)
-        self.notices_table.setRowCount(len(sent))
-        for i, n in enumerate(sent):
-            cells = (
-                NOTICE_STAGE_LABELS.get(n.stage, (n.stage, n.stage))[0 if zh else 1],
-                NOTICE_CHANNEL_LABELS.get(n.channel, (n.channel, n.channel))[0 if zh else 1],
-                format_moment(n.at, zh),
-                NOTICE_STATUS_LABELS.get(n.status, (n.status, n.status))[0 if zh else 1],
-            )
-            for col, text in enumerate(cells):
-                self.notices_table.setItem(i, col, QTableWidgetItem(text))
-        if sent:
-            self.notices_table.selectRow(len(sent) - 1)  # the latest notice
+        case_notices.fill(self.notices_table, self.notices, zh=self.ctx.is_zh, keep=self._picked)
         self._set_enabled()
 
     def selected_notice(self) -> notices.Notice | None:

@@ -81,3 +81,32 @@ def test_the_notice_time_is_shown_whole(qtbot, ctx: GuiContext) -> None:
     for col in range(table.columnCount()):
         needed = table.fontMetrics().horizontalAdvance(table.item(0, col).text())
         assert table.columnWidth(col) >= needed, (col, table.item(0, col).text())
+
+
+def test_the_notice_picked_stays_picked_and_in_sight(qtbot, ctx: GuiContext) -> None:
+    """Alt+W resends the selected notice. The case read again (a sync round, a payment, the
+    resend itself) selected the latest notice again, unseen below the list's edge: the clerk
+    who picked the failed 收件通知 sent the next Alt+W for another notice."""
+    number = new_case(ctx.app)
+    stages = ("received", "payment_due", "supplement_requested", "ready_for_pickup")
+    for i, stage in enumerate(stages * 2):
+        report(ctx, number, f"n{i}", stage, status="failed", at=f"2026-03-10T02:{i:02d}:00Z")
+    window, detail = open_case_detail(qtbot, ctx, number)
+    window.resize(1366, 700)
+    table = detail.notices_table
+    qtbot.waitUntil(lambda: table.rowCount() == 8, timeout=3000)
+    qtbot.wait(50)
+
+    def in_sight(row: int) -> bool:
+        rect = table.visualRect(table.model().index(row, 0))
+        return rect.top() >= 0 and rect.bottom() <= table.viewport().height()
+
+    assert table.currentRow() == 7 and in_sight(7)  # the latest, where the list shows it
+    table.setFocus()
+    table.selectRow(1)  # the clerk picks the failed 繳費通知
+    qtbot.waitUntil(lambda: in_sight(1), timeout=3000)
+    ctx.case_changed.emit(number)  # the case is read again
+    qtbot.wait(300)
+    assert detail.selected_notice() is not None
+    assert detail.selected_notice().notification_id == "n1"
+    assert table.currentRow() == 1 and in_sight(1)
