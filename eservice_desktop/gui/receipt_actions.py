@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QWidget
 
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.approval import run_with_approval
@@ -121,10 +121,8 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
     if not _still_shown(page, r):
         return
     named = {"n": r.receipt_number}  # the dialogs name the receipt they act on
-    amount, ok = QInputDialog.getInt(
-        page, _t("退費"), _t("收據 {n} 退費金額：").format(**named), left, 1, left
-    )
-    if not ok:
+    amount = ask_refund_amount(page, r.receipt_number, left)
+    if amount is None:
         return
     reason = page.ask_text(_t("退費"), _t("收據 {n} 退費原因：").format(**named))
     if reason is None:
@@ -142,3 +140,24 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
         on_done=lambda res: page._written(res.case_number),
         on_error=page.receipt_refused,
     )
+
+
+#: The amount question's top: any amount can be typed whole, and one past what is left is
+#: refused with words (the receipts' amounts are far below it).
+_TYPED_MAX = 99_999_999
+
+
+def ask_refund_amount(parent: QWidget, number: str, left: int) -> int | None:
+    """The amount to refund of receipt ``number`` (1 to ``left``), None when the clerk cancels.
+    With its top at ``left``, the spin box dropped a key that went past it: 20 typed where 15
+    was left became 2, and the refund went to the supervisor as NT$2, nothing said."""
+    note = ""
+    while True:
+        label = _t("收據 {n} 退費金額（最多 {left} 元）：").format(n=number, left=f"{left:,}")
+        amount, ok = QInputDialog.getInt(parent, _t("退費"), note + label, left, 1, _TYPED_MAX)
+        if not ok:
+            return None
+        if amount <= left:
+            return int(amount)
+        note = _t("退費金額 {a} 元超過可退的 {left} 元。").format(a=f"{amount:,}", left=f"{left:,}")
+        note += "\n"

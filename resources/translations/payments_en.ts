@@ -288,8 +288,12 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="487" />
-        <source>收據 {n} 退費金額：</source>
-        <translation>Refund amount for receipt {n}:</translation>
+        <source>收據 {n} 退費金額（最多 {left} 元）：</source>
+        <translation>Refund amount for receipt {n} (at most NT${left}):</translation>
+    </message>
+    <message>
+        <source>退費金額 {a} 元超過可退的 {left} 元。</source>
+        <translation>A refund of NT${a} is more than the NT${left} left to refund.</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="494" />

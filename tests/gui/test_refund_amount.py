@@ -1,0 +1,58 @@
+"""The refund's amount as typed: 20 typed where 15 was left to refund made the spin box drop the
+0 (20 is past its top) and the refund went to the supervisor as NT$2, nothing said. An amount
+past what is left is refused now, saying the most, and asked again."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QInputDialog, QSpinBox, QWidget
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.receipt_actions import ask_refund_amount
+
+
+def _answer(typed: list[str], seen: list[str]) -> None:
+    """Types each of ``typed`` into the amount question as it opens, and Enter."""
+
+    def type_next() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QInputDialog):
+            QTimer.singleShot(20, type_next)
+            return
+        seen.append(dialog.labelText())
+        spin = dialog.findChild(QSpinBox)
+        spin.selectAll()
+        QTest.keyClicks(spin, typed.pop(0))
+        QTest.keyClick(spin, Qt.Key.Key_Return)
+        if typed:
+            QTimer.singleShot(20, type_next)
+
+    QTimer.singleShot(20, type_next)
+
+
+def test_an_amount_past_what_is_left_is_asked_again(qtbot, sync_ctx: GuiContext) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[str] = []
+    _answer(["20", "12"], seen)
+    assert ask_refund_amount(parent, "H01-01-115-R000288", 15) == 12
+    assert "最多 15 元" in seen[0]
+    assert "退費金額 20 元超過可退的 15 元" in seen[1]
+
+
+def test_the_amount_typed_is_the_amount_refunded(qtbot, sync_ctx: GuiContext) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    _answer(["1500"], [])
+    assert ask_refund_amount(parent, "H01-01-115-R000288", 2000) == 1500
+
+
+def test_in_english(qtbot, ctx: GuiContext, english: None) -> None:
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    seen: list[str] = []
+    _answer(["20", "15"], seen)
+    assert ask_refund_amount(parent, "H01-01-115-R000288", 15) == 15
+    assert seen[0] == "Refund amount for receipt H01-01-115-R000288 (at most NT$15):"
+    assert seen[1].startswith("A refund of NT$20 is more than the NT$15 left to refund.\n")
