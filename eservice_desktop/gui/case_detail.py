@@ -281,8 +281,13 @@ class CaseDetail(CaseDetailFiles):
             self.ctx.status_message.emit(self.tr("已更新案件 {n}").format(n=number))
             self.ctx.case_changed.emit(number)  # reloads this page too (see _case_changed)
 
-        # Closing with fees due needs a supervisor: the dialog asks and the call is made again.
+        # Closing with fees due needs a supervisor: the dialog asks and the call is made again,
+        # naming the case (the supervisor saw only 尚有規費 30 元未繳, no case).
         reason = str(args[0]) if args else ""
+        shown = self.shown_case()
+        subject = self.tr("案件 {n}（{name}）").format(
+            n=number, name=shown.masked_name if shown else ""
+        )
         run_with_approval(
             self.ctx,
             self,
@@ -292,6 +297,7 @@ class CaseDetail(CaseDetailFiles):
             *args,
             approval_reason=reason,
             approvable=approvable,
+            subject=subject,
             on_done=done,
             on_error=self._write_failed,
         )

@@ -347,6 +347,10 @@
         <source>尚有規費 {n} 元未繳，請按 F6 收費；未繳結案須主管核准</source>
         <translation>NT${n} in fees still due: press F6 to take the payment; closing unpaid needs a supervisor's approval</translation>
     </message>
+    <message>
+        <source>案件 {n}（{name}）</source>
+        <translation>Case {n} ({name})</translation>
+    </message>
 </context>
 <context>
     <name>OverrideDialog</name>
