@@ -32,6 +32,7 @@ from eservice_desktop.gui.case_detail_files import CaseDetailFiles
 from eservice_desktop.gui.case_detail_view import EVENT_LABELS, format_moment
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.gui.timeline import describe
 from eservice_desktop.services import cases, notices
 
@@ -389,3 +390,4 @@ class CaseDetail(CaseDetailFiles):
                 QCoreApplication.translate("CaseDetail", "發生錯誤，請洽資訊人員")
             )
             self.ctx.tasks._unhandled(error)
+        bring_into_view(self.error_label)  # under the buttons, often below the fold
