@@ -40,15 +40,15 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import chain
-from eservice_desktop.domain.calendar import OfficeHours, WorkingCalendar
 from eservice_desktop.domain.case import CANCELLED, CaseState, apply, check, open_pauses
-from eservice_desktop.domain.deadline import closed_on_time, due_date, may_cover_a_closing
+from eservice_desktop.domain.deadline import closed_on_time, due_date
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_envelope, check_event, check_payload
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import clock_guard, conflict_rows, projections, refused
 from eservice_desktop.services.core import App
+from eservice_desktop.services.ingest_due import DueCache, shared_due
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.event_rows import EventRows
@@ -221,8 +221,34 @@ def ingest_many(
     )
     before = dict(states)  # the states (never changed in place) before the batch
     heads = _chain_heads(session, batch, origin, own_acked)
-    rows: list[tuple[Any, ...]] = []
+    accepted = _fold_batch(batch, known, states, checked, typed, strict, report)
     row = EventRows(session, now)
+    rows = _event_rows(accepted, row, heads, origin, own_acked, me, report)
+    repo.save_heads(session, heads)
+    row.insert(rows)  # none: nothing sent
+    report.states = _touched(states, report.applied)
+    _project_cases(app, session, report.states, present, now)
+    projections.project_side(session, report.applied, me)
+    conflict_rows.follow(session, before, report.states, report.applied, me=me, now=now)
+    return report
+
+
+def _fold_batch(  # noqa: PLR0917 - the batch's state, handed on from ingest_many
+    batch: Sequence[Event],
+    known: set[str],
+    states: dict[str, CaseState | None],
+    checked: bool,
+    typed: Mapping[str, EventPayload] | None,
+    strict: bool,
+    report: IngestReport,
+) -> list[Event]:
+    """The batch's first pass: every event checked (when ``checked``) and folded onto its
+    case's state in ``states``, in order; the accepted events, the refused ones and the
+    duplicates reported. The events are linked and turned into rows in a second pass
+    (:func:`_event_rows`): each pass a tight loop over the batch instead of one loop doing
+    both for each event in turn (the fold does not read the link, which it never did: an
+    event was folded before it was linked)."""
+    accepted: list[Event] = []
     seen: SeenPayloads = {}
     for e in batch:
         if e.event_id in known:
@@ -238,6 +264,25 @@ def ingest_many(
             report.refused.append(refusal)
             continue
         known.add(e.event_id)
+        accepted.append(e)
+    return accepted
+
+
+def _event_rows(  # noqa: PLR0917 - the batch's state, handed on from ingest_many
+    accepted: list[Event],
+    row: EventRows,
+    heads: dict[tuple[str, str], repo.ChainHead],
+    origin: str,
+    own_acked: bool,
+    me: tuple[str, str],
+    report: IngestReport,
+) -> list[tuple[Any, ...]]:
+    """The batch's second pass: each accepted event, in order, linked into its device's
+    chain (a local one) or moving this device's head (its own, on recovery), and its
+    ``events`` row; the events as appended go to ``report.applied``."""
+    rows: list[tuple[Any, ...]] = []
+    applied = report.applied
+    for e in accepted:
         mine = own_acked and (e.office, e.device) == me
         encoded = None
         if origin == "local":
@@ -245,14 +290,8 @@ def ingest_many(
         elif mine and e.hash:  # this device's own events back from the county, as they were
             repo.advance_head(heads, e)
         rows.append(row(e, "local" if mine else origin, mine, encoded))
-        report.applied.append(e)
-    repo.save_heads(session, heads)
-    row.insert(rows)  # none: nothing sent
-    report.states = _touched(states, report.applied)
-    _project_cases(app, session, report.states, present, now)
-    projections.project_side(session, report.applied, me)
-    conflict_rows.follow(session, before, report.states, report.applied, me=me, now=now)
-    return report
+        applied.append(e)
+    return rows
 
 
 def _touched(
@@ -296,53 +335,6 @@ def _link(heads: dict[tuple[str, str], repo.ChainHead], e: Event) -> tuple[Event
     linked, encoded = chain.link_encoded(e, head.hash if head else chain.GENESIS)
     repo.advance_head(heads, linked)
     return linked, encoded
-
-
-@dataclass
-class DueCache:
-    """What :func:`shared_due` shares within a batch: the due dates of cases without waiting
-    windows by (limit, day received, received after its closing), and each day's closing."""
-
-    dates: dict[tuple[int, date, bool], date | None] = field(default_factory=dict)
-    closings: dict[date, datetime] = field(default_factory=dict)
-
-    def closing(self, hours: OfficeHours, day: date) -> datetime:
-        closing = self.closings.get(day)
-        if closing is None:
-            closing = self.closings[day] = hours.closing_at(day)
-        return closing
-
-
-def shared_due(
-    state: CaseState, calendar: WorkingCalendar, hours: OfficeHours, cache: DueCache
-) -> date | None:
-    """:func:`compute_due` of ``state``, shared between the cases of a batch where the rule
-    allows: closed waiting windows that cover no closing (``domain.deadline``:
-    ``may_cover_a_closing``) leave the date ``D`` of a case without windows, which is shared
-    per (limit, day, after closing); and a window still open (the case not closed) only asks
-    whether it began by ``D``'s closing: then the rule reaches an undecided day by ``D`` and
-    gives None, else ``D`` (the limit was reached before it began). A pulled page's cases
-    mostly wait for something: each used to walk the calendar on its own."""
-    opened = [t for t in (state.supplement_since, state.payment_wait_since) if t is not None]
-    if (opened and state.closed_at is not None) or may_cover_a_closing(state.pauses, hours):
-        return due_date(
-            state.received_at,
-            state.time_limit_working_days,
-            calendar,
-            hours,
-            open_pauses(state),
-            closed_at=state.closed_at,
-        )
-    day = hours.local_date(state.received_at)
-    limit = state.time_limit_working_days
-    key = (limit, day, state.received_at > cache.closing(hours, day))
-    dates = cache.dates
-    if key not in dates:
-        dates[key] = due_date(state.received_at, limit, calendar, hours, state.pauses)
-    due = dates[key]
-    if opened and due is not None and min(opened) <= cache.closing(hours, due):
-        return None
-    return due
 
 
 def _project_cases(
