@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Sequence
 from datetime import UTC
-from types import SimpleNamespace
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
@@ -22,187 +20,31 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.events import ENVELOPE, Event
-from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.rocdate import to_roc
+from eservice_desktop.services.projections_receipts import ReceiptBook, project_payments
 from eservice_desktop.storage import case_stats, repo
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import CaseRow, CounterRow, EventRow
-from eservice_desktop.storage.models_payments import ReceiptRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
 from eservice_desktop.storage.models_reports import CaseLookupRow
 
 log = logging.getLogger("eservice.ingest")
 
+#: ``ReceiptBook`` and ``project_payments`` live in services/projections_receipts.py.
+__all__ = [
+    "ReceiptBook",
+    "indexed_rows",
+    "load_states",
+    "project_lookup",
+    "project_payments",
+    "project_pickup",
+    "project_side",
+    "raise_counters",
+    "token_digest",
+    "update_cases",
+]
+
 
 _EVENTS = cast(Table, EventRow.__table__)
-
-
-def project_payments(session: Session, events: Sequence[Event], key_id: str = "") -> None:
-    """Keeps ``receipts`` in step with payment/receipt events (local or synced), in order:
-    ``services.ingest`` calls it with every money event of a batch, so receipts issued on other
-    devices (pulled from the county) appear in look-ups and in the office's closing; replaying
-    is harmless. A payment without a receipt number is not a receipt and is left out; the same
-    payment id under a second number (an online payment recorded by two devices) is logged and
-    left out too — the case projection shows the double payment, for the clerk to refund —
-    and so is a number whose place in its series a receipt here already holds (``_series``).
-
-    Set-based: the receipts the events name are loaded in one query and changed in memory;
-    the new ones (with whatever later events of the batch did to them) are written with one
-    multi-row insert, the changed ones with one flush."""
-    if not events:
-        return
-    book = ReceiptBook(session, events)
-    book.take(events, key_id)
-    if book.new:
-        repo.insert_rows(session, _RECEIPTS, [vars(r) for r in book.new])
-    session.flush()
-
-
-_RECEIPTS = cast(Table, ReceiptRow.__table__)
-
-
-class ReceiptBook:
-    """The receipts a batch of money events names, by number and by payment id; without a
-    session, none yet (``audit_receipts`` rebuilds the whole table in memory from the stream)."""
-
-    def __init__(self, session: Session | None, events: Sequence[Event]) -> None:
-        rows = [] if session is None else _named(session, events)
-        self.by_number: dict[str, Any] = {r.number: r for r in rows}
-        self.by_payment: dict[str, Any] = {}
-        #: Receipts of this batch's payments, not written yet: plain rows (no ORM identity
-        #: map or attribute events for thousands of objects in a bulk batch).
-        self.new: list[SimpleNamespace] = []
-        for r in rows:
-            self.by_payment.setdefault(r.payment_id, r)
-        self.taken = set() if session is None else _series_taken(session, events)
-
-    def take(self, events: Sequence[Event], key_id: str = "") -> None:
-        """The money events, in stream order: a payment records its receipt, every other
-        event changes one."""
-        for event in events:
-            if event.type == ev.PAYMENT_RECORDED:
-                self.record(event, key_id)
-            else:
-                self.change(event)
-
-    def record(self, event: Event, key_id: str) -> None:
-        p = event.payload
-        number = p.get("receipt_number")
-        if not number or str(number) in self.by_number:
-            return
-        if str(p["payment_id"]) in self.by_payment:
-            log.warning("payment recorded twice under two receipt numbers: %s", number)
-            return
-        series = _series(event, str(number))
-        if series in self.taken:  # another number of the same place in a series ("-01"/"-R1")
-            log.warning("receipt %s left out: its place in the series is taken", event.event_id)
-            return
-        self.taken.add(series)
-        row = SimpleNamespace(**_receipt_values(event, str(number), key_id, series))
-        self.new.append(row)
-        self.by_number[row.number] = row
-        self.by_payment.setdefault(row.payment_id, row)
-
-    def change(self, event: Event) -> None:
-        """A money event on its own case's receipt, never another's, whatever it names."""
-        p = event.payload
-        number = p.get("receipt_number")
-        row = None
-        if number:
-            row = self.by_number.get(str(number))
-        elif p.get("payment_id"):
-            row = self.by_payment.get(str(p["payment_id"]))
-        if row is None or row.case_id != event.case_id:  # never another case's receipt
-            return
-        if event.type == ev.PAYMENT_REFUNDED:
-            row.refunded += int(p["amount"])
-        elif event.type in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED):
-            if row.status != "void":
-                row.status = "void"
-                row.voided_at = event.at.astimezone(UTC)
-                row.void_reason = str(p.get("reason", ""))
-        elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
-            row.print_count += 1
-        elif event.type == ev.PAYMENT_SETTLED:
-            row.deposit_date = str(p.get("deposit_date", row.deposit_date))
-            row.settlement_number = str(p.get("settlement_number", row.settlement_number))
-            row.deposited = bool(p.get("deposited", row.deposited))
-
-
-def _named(session: Session, events: Sequence[Event]) -> list[ReceiptRow]:
-    numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
-    payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
-    # the values as one parameter each (storage.batch_sql): a bulk batch names ~20,000
-    of_these = among(ReceiptRow.number, numbers) | among(ReceiptRow.payment_id, payment_ids)
-    return list(session.scalars(select(ReceiptRow).where(of_these)))
-
-
-Series = tuple[str, str, int, int]  # a receipt's place: office, device, ROC year, number
-_DIGITS = re.compile(r"[0-9]{1,9}")
-
-
-def _series(event: Event, number: str) -> Series:
-    """Where ``number`` (``H01-02-115-R000003``) stands in its device's series; a number of
-    another form (a pulled event's, any text) stands at 0 of the event's device and year:
-    parsed as it came, one raised (``int("abc")``) out of the pull and stopped its page."""
-    parts = number.split("-")
-    seq = parts[-1].removeprefix("R")
-    if len(parts) == 4 and _DIGITS.fullmatch(parts[2]) and _DIGITS.fullmatch(seq):
-        return parts[0], parts[1], int(parts[2]), int(seq)
-    return event.office, event.device, to_roc(event.at.astimezone(UTC).date())[0], 0
-
-
-def _series_taken(session: Session, events: Sequence[Event]) -> set[Series]:
-    """The places the batch's new receipts would take that a receipt here holds already."""
-    wanted: dict[tuple[str, str, int], set[int]] = {}
-    for e in events:
-        if e.type == ev.PAYMENT_RECORDED and (n := e.payload.get("receipt_number")):
-            office, device, year, seq = _series(e, str(n))
-            wanted.setdefault((office, device, year), set()).add(seq)
-    taken: set[Series] = set()
-    for (office, device, year), seqs in wanted.items():
-        at = (ReceiptRow.office == office) & (ReceiptRow.device == device)
-        at &= (ReceiptRow.roc_year == year) & ReceiptRow.seq.in_(sorted(seqs))
-        taken.update(
-            (office, device, year, seq) for seq in session.scalars(select(ReceiptRow.seq).where(at))
-        )
-    return taken
-
-
-def _receipt_values(event: Event, number: str, key_id: str, series: Series) -> dict[str, Any]:
-    """The ``receipts`` row of a recorded payment, every column given."""
-    p = event.payload
-    at = event.at.astimezone(UTC)
-    return dict(
-        number=number,
-        office=series[0],
-        device=series[1],
-        roc_year=series[2],
-        seq=series[3],
-        case_id=event.case_id,
-        case_number=str(p.get("case_number", "")),
-        payment_id=str(p["payment_id"]),
-        method=str(p["method"]),
-        amount=int(p["amount"]),
-        tendered=None if p.get("tendered") is None else int(p["tendered"]),
-        change=int(p.get("change") or 0),  # a value written as null is as absent (int(None))
-        reference=str(p.get("reference") or ""),
-        payment_tool=str(p.get("payment_tool") or ""),
-        authorised_at=str(p.get("authorised_at") or ""),
-        deposit_date=str(p.get("deposit_date") or ""),
-        settlement_number=str(p.get("settlement_number") or ""),
-        deposited=bool(p.get("deposited", False)),
-        issued_at=at,
-        issued_day=at.astimezone(TAIPEI).date(),
-        clerk=event.clerk,
-        status="valid",
-        void_reason="",
-        voided_at=None,
-        refunded=0,
-        print_count=0,
-        verification=str(p.get("verification", "")),
-        key_id=str(p.get("key_id", key_id)),
-    )
 
 
 def project_lookup(session: Session, event: Event) -> None:

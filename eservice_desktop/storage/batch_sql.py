@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, literal_column, select
 
 
-def among(column: Any, values: Iterable[str]) -> ColumnElement[bool]:
-    """``column IN values`` (text values: ids, case numbers) with the values in one parameter."""
+def among(column: Any, values: Iterable[str | int]) -> ColumnElement[bool]:
+    """``column IN values`` (text values: ids, case numbers; or integers: the numbers of a
+    receipt series) with the values in one parameter."""
     array = json.dumps(list(values), ensure_ascii=False)
     return column.in_(select(literal_column("value")).select_from(func.json_each(array)))  # type: ignore[no-any-return]
