@@ -28,6 +28,10 @@ from eservice_desktop.domain.values import (
     CHANNELS,
 )
 
+#: The channels' English words in the bilingual headings (``臨櫃 Counter``), capitalised as
+#: every other heading is (``線上 Online``): the codes themselves read "counter / web / kiosk".
+CHANNEL_NAMES_EN = {"counter": "Counter", "web": "Web", "kiosk": "Kiosk"}
+
 
 @dataclass(frozen=True)
 class UsageCount:
@@ -87,7 +91,7 @@ def build_usage(
         per_service[c.service_code][c.channel] += c.cases
         per_month[c.month][c.channel] += c.cases
         per_channel[c.channel] += c.cases
-    labels = [f"{CHANNEL_NAMES.get(ch, ch)} {ch}" for ch in channels]
+    labels = [f"{CHANNEL_NAMES.get(ch, ch)} {CHANNEL_NAMES_EN.get(ch, ch)}" for ch in channels]
 
     def cells(by: Mapping[str, int]) -> tuple[Cell, ...]:
         total = sum(by.values())

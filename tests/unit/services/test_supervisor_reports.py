@@ -100,6 +100,15 @@ def test_usage_every_figure(loaded: App) -> None:
     assert [s[1] for s in bars.series] == [(3.0, 4.0), (3.0, 0.0), (2.0, 0.0)]
 
 
+def test_usage_channel_headings_are_capitalised_as_online_is(loaded: App) -> None:
+    """The channel columns read 臨櫃 Counter / 網路 Web / 超商 Kiosk beside 線上 Online, not the
+    lowercase codes (counter / web / kiosk) the English page and the exports showed."""
+    r = reports.usage(loaded, F, T)
+    table = next(t for t in r.tables if t.title == sv.T_USAGE_MONTHS)
+    assert table.columns[2:6] == ("臨櫃 Counter", "網路 Web", "超商 Kiosk", "線上 Online")
+    assert r.charts[0].categories == ("臨櫃 Counter", "網路 Web", "超商 Kiosk")
+
+
 @pytest.mark.parametrize(
     ("start", "end", "want"),
     [
