@@ -184,11 +184,19 @@ def run_if_first_today(window: MainWindow) -> None:
 
 
 def run_check(window: MainWindow) -> None:
-    """檔案 ▸ 系統檢查: doctor now, whatever the day."""
-    window.statusBar().showMessage(QCoreApplication.translate("MainWindow", "系統檢查中…"), 8000)
+    """檔案 ▸ 系統檢查: doctor now, whatever the day. 系統檢查中… stays while doctor runs and goes
+    with its findings (a message shown since, e.g. a sync error, stays)."""
+    busy = QCoreApplication.translate("MainWindow", "系統檢查中…")
+    window.statusBar().showMessage(busy, 8000)
+
+    def done(report: object) -> None:
+        if window.statusBar().currentMessage() == busy:
+            window.statusBar().clearMessage()
+        _show(window, report)
+
     window.ctx.tasks.run(
         run_doctor,
         window.ctx.app,
-        on_done=lambda report: _show(window, report),
+        on_done=done,
         label=QCoreApplication.translate("MainWindow", "系統檢查"),
     )

@@ -27,3 +27,18 @@ def test_each_finding_is_as_tall_as_its_text(qtbot, ctx: GuiContext) -> None:  #
         assert table.rowHeight(row) <= table.sizeHintForRow(row) <= 3 * line + 12, row
     visible = table.rowAt(table.viewport().height() - 1)
     assert visible == -1 or visible >= 5  # more than the three it showed
+
+
+def test_the_check_in_progress_words_go_when_the_findings_show(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
+    """檔案 ▸ 系統檢查 says 系統檢查中… while doctor runs; it said so for 8 s whatever the
+    time doctor took, over the findings already shown."""
+    from gui_keys import open_window
+
+    from eservice_desktop.gui import shift_start
+
+    window = open_window(qtbot, ctx)
+    shift_start.run_check(window)
+    assert window.statusBar().currentMessage() == "系統檢查中…"
+    qtbot.waitUntil(lambda: window.shift_dialog is not None, timeout=60000)
+    assert window.statusBar().currentMessage() == ""
+    window.shift_dialog.close()
