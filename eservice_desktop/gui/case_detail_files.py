@@ -31,6 +31,9 @@ class CaseDetailFiles(CaseDetailView):
     #: The case shown (None before the first load), and the number asked for.
     view: cases.CaseView | None
     case_number: str
+    #: The file the attach message says waits for its upload (its sha256), until the list
+    #: shows it uploaded: the message then says so ("waiting" stayed beside 已上傳).
+    waiting_upload: str = ""
 
     def shown_number(self) -> str:
         """The case on screen, "" while another one asked for is loading: what every action
@@ -44,6 +47,7 @@ class CaseDetailFiles(CaseDetailView):
         if case_number != self.case_number:
             self.attachments.setRowCount(0)
             self.attach_message.clear()
+            self.waiting_upload = ""
 
     def load_attachments(self) -> None:
         number = self.case_number
@@ -84,6 +88,9 @@ class CaseDetailFiles(CaseDetailView):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text if col == 0 else "")  # a long name is elided on screen
                 self.attachments.setItem(i, col, item)
+            if a.uploaded and a.sha256 == self.waiting_upload:
+                self.waiting_upload = ""
+                self.attach_message.setText(_t("已附加 {name}（已上傳）").format(name=a.name))
 
     def attachment_rows(self) -> list[list[str]]:
         """The attachment list as shown (tests and screen readers)."""
@@ -110,11 +117,13 @@ class CaseDetailFiles(CaseDetailView):
         """Attaches ``path`` to case ``number`` off the UI thread."""
         self.attach_message.setStyleSheet("")
         self.attach_message.setText(_t("附加中：{name}").format(name=path.name))
+        self.waiting_upload = ""
 
         def done(att: case_attachments.AttachmentView) -> None:
             text = _t("已附加 {name}（待同步上傳）").format(name=att.name)
             if number == self.case_number:
                 self.attach_message.setText(text)
+                self.waiting_upload = att.sha256
                 self.load_attachments()
             # local work: the sync loop is poked and uploads the file without waiting its turn
             self.ctx.case_changed.emit(number)

@@ -59,6 +59,10 @@
         <translation>Attached {name} (waiting for sync upload)</translation>
     </message>
     <message>
+        <source>已附加 {name}（已上傳）</source>
+        <translation>Attached {name} (uploaded)</translation>
+    </message>
+    <message>
         <source>案件 {n}：{text}</source>
         <translation>Case {n}: {text}</translation>
     </message>

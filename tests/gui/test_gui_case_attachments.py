@@ -121,6 +121,8 @@ def test_dialog_and_drop_attach_to_the_case_on_screen(
     qtbot.waitUntil(
         lambda: [r[4] for r in detail.attachment_rows()] == ["已上傳"] * 2, timeout=3000
     )
+    # and the words under the button no longer say the last file waits for its upload
+    assert detail.attach_message.text() == "已附加 委託書.jpg（已上傳）"
 
 
 def test_refused_files_say_why_and_store_nothing(qtbot, ctx: GuiContext, tmp_path):
