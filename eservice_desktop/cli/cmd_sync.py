@@ -230,10 +230,14 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     emit(
         args,
         rows,
-        lambda: "\n".join(
-            f"{r['conflict_id'] or r['kind'] + ':' + r['event_id']}  {r['case_number']}"
-            f"  {r['event_type']}  {r['reason']}"
-            for r in rows
+        lambda: (
+            "\n".join(
+                f"{r['conflict_id'] or r['kind'] + ':' + r['event_id']}  {r['case_number']}"
+                f"  {r['event_type']}  {r['reason']}"
+                for r in rows
+            )
+            # nothing to do says so (it printed an empty line)
+            or say(args, "（無同步衝突，也無擱置的事件）", "(no sync conflict, no event set aside)")
         ),
     )
     return 0

@@ -87,6 +87,21 @@ def test_status_and_conflicts_show_the_events_set_aside(
     assert all(set(r) >= {"conflict_id", "case_number", "event_type", "reason"} for r in rows)
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh_TW", "（無同步衝突，也無擱置的事件）"), ("en", "(no sync conflict, no event set aside)")],
+)
+def test_conflicts_say_when_there_is_none(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """Nothing to resolve is said in words: ``sync conflicts`` printed an empty line."""
+    capsys.readouterr()
+    assert main(["--data-dir", str(settings.data_dir), "--lang", lang, "sync", "conflicts"]) == 0
+    assert capsys.readouterr().out == said + "\n"
+    assert main(["--data-dir", str(settings.data_dir), "sync", "conflicts", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
 def test_pulled_payments_with_another_ways_values_still_apply(app: App) -> None:
     """A new payment here refuses a reference with cash and cash tendered with a card
     (``payments.check_method_values``); a payment another office recorded before that rule
