@@ -102,12 +102,20 @@ class ConflictDialog(QDialog):
         from eservice_desktop.services import sync
 
         self.refusal.hide()
+        number = str(item.data(Qt.ItemDataRole.UserRole + 1))
+
+        def done(_result: object) -> None:
+            # The resolution is an event of the case: its detail, the queue and the sync loop
+            # (which pushes it now, not at its next turn) hear of it as of any case written.
+            self.ctx.case_changed.emit(number)
+            self.load()
+
         self.ctx.tasks.run(
             sync.resolve_conflict,
             self.ctx.app,
             str(item.data(Qt.ItemDataRole.UserRole)),
             note,
-            on_done=lambda _r: self.load(),
+            on_done=done,
             on_error=self._refused,
         )
         return True

@@ -79,9 +79,14 @@ def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> 
     assert dialog.resolve_selected(" ")
     qtbot.waitUntil(lambda: dialog.refusal.isVisibleTo(dialog))
     assert dialog.refusal.text() and dialog.list.count() == 1
+    changed: list[str] = []
+    sync_ctx.case_changed.connect(changed.append)
     assert dialog.resolve_selected("已電話確認")
     assert not dialog.refusal.isVisibleTo(dialog)
     assert dialog.list.count() == 0
+    # the case's pages and the sync loop hear of the resolution written on the case (the case
+    # detail behind the dialog kept its timeline without it, the push waited for its turn)
+    qtbot.waitUntil(lambda: changed == [number])
     types = [e["type"] for e in cases.show_case(app, number).events]
     assert types[-1] == ev.CONFLICT_RESOLVED
     w.refresh()
