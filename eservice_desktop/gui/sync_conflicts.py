@@ -33,6 +33,12 @@ class ConflictDialog(QDialog):
         self.list = QListWidget(self)
         self.list.setWordWrap(True)  # a reason beyond the screen's width wraps
         layout.addWidget(self.list)
+        #: said when no conflict is left (the last one resolved): the list stood empty under an
+        #: enabled 處理所選衝突 that did nothing
+        self.empty = SpokenLabel(self.tr("沒有待處理的衝突"), self)
+        self.empty.setObjectName("conflicts_empty")
+        self.empty.hide()
+        layout.addWidget(self.empty)
         self.resolve_button = QPushButton(self.tr("處理所選衝突(&R)…"), self)
         self.resolve_button.clicked.connect(self._resolve_clicked)
         layout.addWidget(self.resolve_button)
@@ -70,6 +76,8 @@ class ConflictDialog(QDialog):
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
+        self.empty.setVisible(not conflicts)
+        self.resolve_button.setEnabled(bool(conflicts))
         self._fit_width()
 
     def _fit_width(self) -> None:

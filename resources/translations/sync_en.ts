@@ -77,5 +77,9 @@
         <source>案件 {0} 的處理說明：</source>
         <translation>How the conflict of case {0} was resolved:</translation>
     </message>
+    <message>
+        <source>沒有待處理的衝突</source>
+        <translation>No conflict left to resolve</translation>
+    </message>
 </context>
 </TS>

@@ -67,6 +67,7 @@ def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> 
     # it after the widget (its Python side outlived the widget's C++ side, once in a while)
     dialog = ConflictDialog(sync_ctx, w)
     qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    assert not dialog.empty.isVisibleTo(dialog) and dialog.resolve_button.isEnabled()
     row = dialog.list.item(0).text()
     # the refused event as the timeline names it (it read "case.closed"), when, and the case
     assert number in row and "結案" in row and "case.closed" not in row, row
@@ -87,6 +88,9 @@ def test_conflict_resolution_is_an_event(sync_ctx: GuiContext, qtbot: QtBot) -> 
     # the case's pages and the sync loop hear of the resolution written on the case (the case
     # detail behind the dialog kept its timeline without it, the push waited for its turn)
     qtbot.waitUntil(lambda: changed == [number])
+    # none left: said, and the button that would do nothing is off
+    assert dialog.empty.isVisibleTo(dialog) and dialog.empty.text() == "沒有待處理的衝突"
+    assert not dialog.resolve_button.isEnabled()
     types = [e["type"] for e in cases.show_case(app, number).events]
     assert types[-1] == ev.CONFLICT_RESOLVED
     w.refresh()
