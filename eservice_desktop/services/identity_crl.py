@@ -26,7 +26,15 @@ log = logging.getLogger("eservice.identity")
 
 
 def trust_store(settings: Settings) -> pki.TrustStore:
-    """The trust anchors IT installed; a DomainError for the clerk when they are unusable."""
+    """The trust anchors IT installed; a DomainError for the clerk when they are unusable.
+    None set at all is said as such, in the clerk's language: it read "…請洽資訊人員：trust
+    anchor directory not found: ''" (the path's English words, about an empty path)."""
+    if not settings.trust_anchor_dir:
+        raise DomainError(
+            "pki.trust_config",
+            "未設定信任錨目錄，無法驗證自然人憑證，請洽資訊人員",
+            "No trust anchor directory is set: MOICA cards cannot be verified; call IT",
+        )
     try:
         return pki.TrustStore.load(settings.trust_anchor_dir)
     except pki.TrustError as e:
