@@ -70,7 +70,7 @@
     <name>SyncStatusWidget</name>
     <message>
         <source>衝突 %1 件(&amp;T)</source>
-        <translation>%1 conflic&amp;ts</translation>
+        <translation>Conflic&amp;ts: %1</translation>
     </message>
 </context>
 <context>

@@ -20,7 +20,7 @@
     </message>
     <message>
         <source>衝突 %1 件</source>
-        <translation>%1 conflicts</translation>
+        <translation>Conflicts: %1</translation>
     </message>
     <message>
         <source>隔離 %1 筆</source>

@@ -175,3 +175,14 @@ def test_a_sync_of_another_day_is_shown_with_its_day() -> None:
     # 00:30 in Taipei is the day before in UTC: still today's
     assert last_sync_text("2026-12-03T16:30:00+00:00", now, zh=True) == "00:30:00"
     assert last_sync_text(None, now, zh=True) == "—"
+
+
+def test_one_conflict_reads_in_english(ctx: GuiContext, qtbot: QtBot, english: None) -> None:
+    """The bar's button read "1 conflicts" in English: it names its count after a colon, as
+    right for one as for many."""
+    w = SyncStatusWidget(ctx, autostart=False)
+    qtbot.addWidget(w)
+    w._on_round({"pending": 0, "conflicts": 1}, "")
+    assert w.conflicts_button.text() == "Conflic&ts: 1"
+    w._on_round({"pending": 0, "conflicts": 3}, "")
+    assert w.conflicts_button.text() == "Conflic&ts: 3"
