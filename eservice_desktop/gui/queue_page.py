@@ -76,6 +76,7 @@ class QueuePage(QueueView):
         self.table.doubleClicked.connect(lambda _i: self.open_current())
         self._debounce = self._timer(SEARCH_DEBOUNCE_MS, self.search_now)
         self.search_box.textChanged.connect(self._search_edited)
+        self.filter_box.textChanged.connect(lambda _t: self._show_counts())
 
         ctx.case_changed.connect(self._case_changed)
         #: Reads the list again at midnight and after closing, with no write (gui/queue_day.py).
@@ -291,6 +292,8 @@ class QueuePage(QueueView):
         self._background.append(task)
 
     def _show_counts(self) -> None:
+        """The rows loaded and the list's total; with a filter typed, first the rows it leaves
+        (the line said 顯示 111 筆 over the four rows 補正中 left in sight)."""
         shown = f"{self.model.rowCount():,}"
         if self._total is None:
             text = self.tr("顯示 {shown} 筆／計算總數中…").format(shown=shown)
@@ -298,6 +301,9 @@ class QueuePage(QueueView):
             text = self.tr("顯示 {shown} 筆／共 {total} 件").format(
                 shown=shown, total=f"{self._total:,}"
             )
+        if self.filter_box.text():
+            kept = f"{self.proxy.rowCount():,}"
+            text = self.tr("篩選後 {kept} 筆（{text}）").format(kept=kept, text=text)
         self.result_label.setText(text)
 
     def total(self) -> int | None:

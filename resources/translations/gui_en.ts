@@ -476,6 +476,10 @@
         <translation>Showing {shown} (counting all…)</translation>
     </message>
     <message>
+        <source>篩選後 {kept} 筆（{text}）</source>
+        <translation>{kept} left by the filter ({text})</translation>
+    </message>
+    <message>
         <source>（暫定）</source>
         <translation> (provisional)</translation>
     </message>

@@ -142,6 +142,11 @@ def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
     assert first == old.case_number
     page.filter_box.setText("林美")
     assert page.proxy.rowCount() == 1
+    # the line under the list counts what the filter leaves (it said 顯示 2 筆 over one row)
+    qtbot.waitUntil(lambda: page.total() == 2, timeout=3000)
+    assert page.result_label.text() == "篩選後 1 筆（顯示 2 筆／共 2 件）"
+    page.filter_box.clear()
+    assert page.result_label.text() == "顯示 2 筆／共 2 件"
 
 
 def test_lists_load_as_the_clerk_scrolls_and_say_how_many_in_all(qtbot, ctx: GuiContext):
