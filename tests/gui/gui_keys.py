@@ -130,3 +130,26 @@ def open_case_detail(qtbot: object, ctx: GuiContext, number: str) -> tuple[MainW
         lambda: detail.view is not None and detail.view.case_number == number, timeout=3000
     )
     return window, detail
+
+
+def ask_to_close_owing(qtbot: object, ctx: GuiContext, reason: str) -> tuple[str, CaseDetail]:
+    """A case with its fees due and nothing paid, open in the case detail, 結案 pressed with
+    ``reason``: the supervisor's approval is asked (``detail.findChild(ApprovalDialog)``).
+    Returns the case number and the case detail."""
+    from approvals_support import add_accounts
+    from factories import request
+
+    from eservice_desktop.gui.approval import ApprovalDialog
+    from eservice_desktop.services import intake
+
+    add_accounts(ctx.app)
+    number = intake.intake(ctx.app, request(copies=2)).case_number
+    window = open_window(qtbot, ctx)
+    window.open_case(number)
+    detail = window.case_detail
+    qtbot.waitUntil(lambda: detail.shown_number() == number, timeout=20000)  # type: ignore[attr-defined]
+    detail.reason_edit.setFocus()
+    type_text(reason)
+    detail.close_case()
+    qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=20000)  # type: ignore[attr-defined]
+    return number, detail

@@ -638,24 +638,14 @@ def test_a_void_asks_a_supervisor_on_this_counter_and_refuses_self_approval(qtbo
 
 
 def test_closing_with_fees_due_is_approved_by_a_supervisor_or_stays_refused(qtbot, ctx):
-    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
-    from factories import request
-    from gui_keys import open_window
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
+    from gui_keys import ask_to_close_owing
 
     from eservice_desktop.gui.approval import ApprovalDialog
-    from eservice_desktop.services import cases, intake
+    from eservice_desktop.services import cases
 
     app = ctx.app
-    add_accounts(app)
-    number = intake.intake(app, request(copies=2)).case_number  # fees assessed, nothing paid
-    window = open_window(qtbot, ctx)
-    window.open_case(number)
-    detail = window.case_detail
-    qtbot.waitUntil(lambda: detail.shown_number() == number, timeout=20000)
-    detail.reason_edit.setFocus()
-    type_text("民眾不領")
-    detail.close_case()
-    qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=20000)
+    number, detail = ask_to_close_owing(qtbot, ctx, "民眾不領")  # fees assessed, nothing paid
     dialog = detail.findChild(ApprovalDialog)
     assert isinstance(dialog, ApprovalDialog) and "未繳" in dialog.what.text()
     dialog.reject()  # nobody approves: the refusal stays beside the form, nothing is closed
