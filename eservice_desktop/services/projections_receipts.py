@@ -55,11 +55,9 @@ def _insert_receipts(session: Session, new: list[SimpleNamespace]) -> None:
     :func:`_receipt_values` gives them and converted by ``storage.fast_values`` (the C forms
     of the time, date and JSON texts, checked against the columns' own converters), as the
     ``cases`` rows of a batch are: the generic conversion of 28 columns per row, by the
-    columns' Python bind processors, was half of a seed batch's receipts insert."""
+    columns' Python bind processors, was half of a seed batch's receipts insert. Every row
+    has the same columns in the same order: :func:`_receipt_values` gives each of them."""
     names = list(vars(new[0]))
-    if any(vars(r).keys() != vars(new[0]).keys() for r in new):
-        repo.insert_rows(session, _RECEIPTS, [vars(r) for r in new])
-        return
     dialect = session.connection().dialect
     rows = [list(vars(r).values()) for r in new]
     repo.insert_tuples(session, _RECEIPTS, names, converted(_RECEIPTS, dialect, names, rows))
