@@ -153,3 +153,16 @@ def ask_to_close_owing(qtbot: object, ctx: GuiContext, reason: str) -> tuple[str
     detail.close_case()
     qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=20000)  # type: ignore[attr-defined]
     return number, detail
+
+
+def half_screen_intake(qtbot: object, ctx: GuiContext) -> QWidget:
+    """The window at half a screen (683 × 384), F2 pressed: the intake form, the focus in
+    申辦項目 (its ``service_combo``)."""
+    from eservice_desktop.gui.main_window import INTAKE_PAGE
+
+    window = open_window(qtbot, ctx)
+    window.resize(683, 384)
+    press(Qt.Key.Key_F2)
+    page = window.pages[INTAKE_PAGE]
+    qtbot.waitUntil(page.service_combo.hasFocus)  # type: ignore[attr-defined]
+    return page

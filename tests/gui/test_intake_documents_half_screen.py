@@ -8,26 +8,21 @@ ticks it, a screen reader reads it by its words."""
 from __future__ import annotations
 
 import pytest
-from gui_keys import open_window, press
+from gui_keys import half_screen_intake, press
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAccessible, QFontMetrics
 from PySide6.QtWidgets import QCheckBox, QScrollArea
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.main_window import INTAKE_PAGE
 
 LONG = "Letter of authorisation and the agent's national ID card (when filed by an agent)"
 
 
 @pytest.mark.usefixtures("english")
 def test_a_long_required_document_wraps_on_half_a_screen(ctx: GuiContext, qtbot: QtBot) -> None:
-    window = open_window(qtbot, ctx)
-    window.resize(683, 384)
-    press(Qt.Key.Key_F2)
-    page = window.pages[INTAKE_PAGE]
+    page = half_screen_intake(qtbot, ctx)
     combo = page.service_combo  # type: ignore[attr-defined]
-    qtbot.waitUntil(combo.hasFocus)
     combo.setCurrentIndex(combo.findData("HR-HOUSEHOLD-BOOK"))
     boxes: dict[str, QCheckBox] = page.document_boxes  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: len(boxes) == 4)

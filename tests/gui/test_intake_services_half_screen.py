@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from gui_keys import open_window, press, type_text
+from gui_keys import half_screen_intake, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.main_window import INTAKE_PAGE
 
 
 @pytest.mark.usefixtures("screen_font")
@@ -18,11 +17,7 @@ def test_the_services_offered_while_typing_show_whole(ctx: GuiContext, qtbot: Qt
     """The intake form's 申辦項目 at 683 px offered HR-TRANSCRIPT　請領戶籍謄本(… for each of the
     household transcripts as the clerk typed the code: the completer's list was as narrow as the
     box. It opens as wide as its longest service."""
-    window = open_window(qtbot, ctx)
-    window.resize(683, 384)
-    press(Qt.Key.Key_F2)
-    combo = window.pages[INTAKE_PAGE].service_combo  # type: ignore[attr-defined]
-    qtbot.waitUntil(combo.hasFocus)
+    combo = half_screen_intake(qtbot, ctx).service_combo  # type: ignore[attr-defined]
     type_text("HR-TRANSCRIPT")
     view = combo.completer().popup()
     qtbot.waitUntil(view.isVisible)
@@ -43,12 +38,8 @@ def test_the_services_offered_while_typing_show_whole(ctx: GuiContext, qtbot: Qt
 def test_a_refusal_beside_the_service_keeps_all_its_lines(ctx: GuiContext, qtbot: QtBot) -> None:
     """查無此申辦項目，請輸入代碼或名稱 beside 申辦項目 took three lines in a row two lines
     high: its first and last lines were cut at the top and the bottom."""
-    window = open_window(qtbot, ctx)
-    window.resize(683, 384)
-    press(Qt.Key.Key_F2)
-    page = window.pages[INTAKE_PAGE]
+    page = half_screen_intake(qtbot, ctx)
     combo = page.service_combo  # type: ignore[attr-defined]
-    qtbot.waitUntil(combo.hasFocus)
     type_text("XYZ")
     press(Qt.Key.Key_Return)
     error = page.error_labels["service"]  # type: ignore[attr-defined]
