@@ -24,6 +24,8 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from eservice_desktop.storage import disk_full
+
 
 def _null(value: None) -> None:
     """The adapter of ``None`` (see below): NULL, as the driver binds it anyway."""
@@ -74,6 +76,12 @@ def limit_process_heap(limit: int) -> None:
             conn.close()
 
 
+#: What SQLite says of a file SQLCipher cannot decrypt with the key given (another key's
+#: file, or one whose pages are damaged): a failure of the key or the file, where any other
+#: (a disk I/O error, a full disk, a lock) is the machine's.
+_NOT_DECRYPTED = frozenset({"SQLITE_NOTADB", "SQLITE_CORRUPT"})
+
+
 class WrongKey(RuntimeError):
     """The key does not open this database (or the file is no database at all)."""
 
@@ -118,6 +126,9 @@ def connect(path: Path, key: bytes | None, read_only: bool = False) -> Any:
         conn.close()
         if "unable to open" in str(e):
             raise  # the file or its folder cannot be opened (permissions, read-only): not the key
+        disk_full.raise_if_full(e, path)
+        if getattr(e, "sqlite_errorname", None) not in _NOT_DECRYPTED:
+            raise  # the disk or the lock, not the key nor the file's content
         raise WrongKey(
             f"無法以本機金鑰開啟 {path.name}（金鑰不符或檔案損毀）。"
             f" / {path.name} does not open with this machine's key (wrong key or damaged file)."

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
-from eservice_desktop.storage import cipher, dbkey, revision
+from eservice_desktop.storage import cipher, dbkey, disk_full, revision
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -102,7 +102,18 @@ def make_engine(url: str, key: bytes | None = None, **kwargs: Any) -> Engine:
             engine = create_engine(
                 url, connect_args={"check_same_thread": False}, pool_use_lifo=True, **kwargs
             )
-        event.listen(engine, "connect", _sqlite_pragmas)
+        database = engine.url.database
+        path = Path(database) if database and database != ":memory:" else None
+
+        def _pragmas(dbapi_conn: Any, record: Any) -> None:
+            try:  # the first statements that read the file
+                _sqlite_pragmas(dbapi_conn, record)
+            except Exception as e:  # the driver's error, sqlite3's or SQLCipher's
+                if path is not None:  # "disk I/O error": no room for the -shm file
+                    disk_full.raise_if_full(e, path)
+                raise
+
+        event.listen(engine, "connect", _pragmas)
 
         # Take the write lock at BEGIN so concurrent writers queue instead of failing on upgrade.
         # Read-only sessions (App.reading) begin deferred: WAL readers never block each other

@@ -41,7 +41,7 @@ def _openable(settings: Settings) -> None:
 
 def _integrity_and_revision(settings: Settings) -> tuple[list[str], str | None]:
     """``PRAGMA integrity_check`` rows and the Alembic revision, read-only."""
-    from eservice_desktop.storage import cipher, db, dbkey
+    from eservice_desktop.storage import cipher, db, dbkey, disk_full
 
     try:
         conn = db.raw_connect(settings, read_only=True)
@@ -59,6 +59,8 @@ def _integrity_and_revision(settings: Settings) -> tuple[list[str], str | None]:
         raise _unreadable(e) from None
     except (cipher.WrongKey, dbkey.KeyUnavailable) as e:
         raise _unreadable(e, key=True) from None
+    except disk_full.DiskFull:
+        raise _no_room(settings) from None
     except OSError as e:  # the key file itself: not this user's to read, or a folder
         raise _key_file_unreadable(settings, e) from None
     return [str(r[0]) for r in rows], (str(found[0]) if found else None)
@@ -84,6 +86,26 @@ def _key_file_unreadable(settings: Settings, e: OSError) -> Verdict:
             "否則以保管的金鑰執行 eservice-desktop db key import 檔案",
             "Linux: usermod -aG eservice USER (the key folder is the eservice group's); the "
             "key must be a file, else put the escrowed key back with `db key import FILE`",
+        ),
+    )
+
+
+def _no_room(settings: Settings) -> Verdict:
+    """The database's disk is full: SQLite cannot even open it (its -shm file needs room), and
+    the key and the file are not in question (it read 金鑰不符或檔案損毀, sending IT to import a
+    key or restore a backup onto the full disk)."""
+    where = settings.db_path.parent
+    return Verdict(
+        "fail",
+        (
+            f"磁碟空間已滿：{where} 沒有空間，資料庫無法開啟（金鑰與資料未受影響）",
+            f"The disk is full: no room in {where}, so the database cannot be opened (the key"
+            " and the data are not affected)",
+        ),
+        (
+            "清出磁碟空間（至少 1 GB），可將舊備份 backups/ 移至外部儲存，再開啟程式",
+            "Free disk space (at least 1 GB), e.g. move old backups/ to external storage, then"
+            " start the program again",
         ),
     )
 

@@ -1,0 +1,48 @@
+"""A database that fails because its disk is full, said as such.
+
+SQLite says "database or disk is full" when a write finds no room, but a database opened on a
+full disk fails earlier and says only "disk I/O error": its shared-memory file (``-shm``, 32
+KiB, made by the first connection after the last one closed) cannot be written. A counter
+whose disk filled overnight then could not start ("the database could not do this; run
+doctor"), and doctor and ``db key import`` took the failure for another key or a damaged file,
+sending IT to import keys or restore a backup onto the full disk. Such a failure is raised
+here as :class:`DiskFull`, an ``OSError`` with ``ENOSPC`` naming the database file, which the
+command line and the window already say as 磁碟空間已滿 (``services.machine_errors``).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+#: Free space below which a failed open or write is taken for a full disk (bytes): SQLite's
+#: shared-memory file alone takes 32 KiB, a WAL frame a page.
+NEARLY_FULL = 1024 * 1024
+
+
+class DiskFull(OSError):
+    """The database's disk has no room: nothing was read or written."""
+
+
+def is_full(path: Path) -> bool:
+    """True when the file system holding ``path`` (a file or a folder) has almost no room
+    left for this account; False when that cannot be told (a folder that is not there)."""
+    folder = path if path.is_dir() else path.parent
+    try:
+        return shutil.disk_usage(folder).free < NEARLY_FULL
+    except OSError:
+        return False
+
+
+def full_disk_error(path: Path) -> DiskFull:
+    return DiskFull(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+
+
+def raise_if_full(error: Exception, path: Path) -> None:
+    """Raises :class:`DiskFull` from ``error`` (a driver's I/O or full-disk error) when the
+    disk of ``path`` is full; returns otherwise (the caller re-raises ``error``)."""
+    text = str(error).lower()
+    if ("i/o error" in text or "full" in text) and is_full(path):
+        raise full_disk_error(path) from error
