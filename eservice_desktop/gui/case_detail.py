@@ -19,21 +19,18 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
 from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import case_end, case_notices
+from eservice_desktop.gui import case_end, case_notices, case_timeline
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_detail_files import CaseDetailFiles
-from eservice_desktop.gui.case_detail_view import EVENT_LABELS, format_moment
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import bring_into_view
-from eservice_desktop.gui.timeline import describe
 from eservice_desktop.services import cases, notices
 
 
@@ -58,6 +55,7 @@ class CaseDetail(CaseDetailFiles):
         #: Reasons typed for other cases and not sent, put aside until that case is back.
         self._reasons: dict[str, str] = {}
         self._picked = ""  # the notice selected when the case shown is read again
+        self._timeline_shown: case_timeline.Shown | None = None
 
         header = self._build_header()
         timeline = self._build_timeline()
@@ -204,18 +202,15 @@ class CaseDetail(CaseDetailFiles):
         self.deadline_label.setText(self._deadline_text(view))
         self.documents_label.setText(self._documents_text(view))
         self.fields_label.setText(self._fields_text(view))
-        self.timeline.setRowCount(len(view.events))
-        for i, e in enumerate(view.events):
-            label = EVENT_LABELS.get(e["type"], (e["type"], e["type"]))
-            cells = (
-                format_moment(e["at"], zh),
-                label[0] if zh else label[1],
-                e["clerk"],
-                f"{e['office']}-{e['device']}",
-                describe(e, zh=zh, applicant=view.applicant_name, service_name=self._service_name),
-            )
-            for col, text in enumerate(cells):
-                self.timeline.setItem(i, col, QTableWidgetItem(text))
+        self._timeline_shown = case_timeline.fill(
+            self.timeline,
+            view.case_number,
+            view.events,
+            zh=zh,
+            applicant=view.applicant_name,
+            service_name=self._service_name,
+            before=self._timeline_shown,
+        )
         self.show_timeline_details()
         self.lookup.show_case(view)
         self._set_enabled()
