@@ -75,6 +75,7 @@ class CaseDetail(CaseDetailFiles):
         ctx.case_changed.connect(self._case_changed)
         ctx.sync_round_done.connect(self.load_attachments)
         CaseRoundWatch(self, ctx, self._shown_revision, lambda: self.load(self.case_number))
+        case_notices.PendingNotices(self, self, ctx)
 
     def _connect(self) -> None:
         """What the buttons, the notice list and the lookup panel do (Ctrl+Shift+A attaches)."""
@@ -120,7 +121,7 @@ class CaseDetail(CaseDetailFiles):
         self.error_label.clear()
         picked = self.selected_notice() if case_number == self.case_number else None
         self._picked = picked.notification_id if picked else ""  # read again: kept selected
-        self._show_notices([])  # never the notices of the case shown before
+        self.show_notices([])  # never the notices of the case shown before
         if self.view is None or self.view.case_number != case_number:
             self.lookup.show_case(None)  # no look-up until this case is on screen
             self._set_enabled()  # nor any other action: the case on screen is not the one asked
@@ -149,10 +150,10 @@ class CaseDetail(CaseDetailFiles):
         if view.case_number != self.case_number:
             return
         self._revision = revision
-        self._show_notices(sent)
+        self.show_notices(sent)
         self._show(view)
 
-    def _show_notices(self, sent: list[notices.Notice]) -> None:
+    def show_notices(self, sent: list[notices.Notice]) -> None:
         self.notices = list(sent)
         case_notices.fill(self.notices_table, self.notices, zh=self.ctx.is_zh, keep=self._picked)
         self._set_enabled()

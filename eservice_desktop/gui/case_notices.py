@@ -8,15 +8,30 @@ for a notice the clerk had not picked and could not see.
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.case_detail_view import (
     NOTICE_CHANNEL_LABELS,
     NOTICE_STATUS_LABELS,
     format_moment,
 )
+from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS
+from eservice_desktop.services import notices
 from eservice_desktop.services.notices import Notice
+
+
+class CaseNoticesPage(Protocol):
+    """The case detail as :class:`PendingNotices` sees it."""
+
+    case_number: str
+    notices: list[Notice]
+
+    def show_notices(self, sent: list[Notice]) -> None: ...
 
 
 def fill(table: QTableWidget, sent: list[Notice], *, zh: bool, keep: str = "") -> None:
@@ -38,3 +53,35 @@ def fill(table: QTableWidget, sent: list[Notice], *, zh: bool, keep: str = "") -
     row = ids.index(keep) if keep in ids else len(sent) - 1
     table.selectRow(row)
     table.scrollTo(table.model().index(row, 0), QAbstractItemView.ScrollHint.EnsureVisible)
+
+
+class PendingNotices(QObject):
+    """The outcome of a notice still on its way (排隊中, 重試中) shown when a sync round brings
+    it. Outcomes are no events of the case (``case_rounds`` rereads a page for new events
+    only): the list said 排隊中 until the case was opened again, 重送通知 stayed off, and the
+    refusal to resend said to wait for an outcome that never came on screen. After each round
+    the notices of the case shown are read again while one of them is pending; not otherwise
+    (an idle round every few seconds reads nothing)."""
+
+    def __init__(self, parent: QObject, page: CaseNoticesPage, ctx: GuiContext) -> None:
+        super().__init__(parent)  # destroyed with the page: it hears no round after it
+        self.page, self.ctx = page, ctx
+        ctx.sync_round_done.connect(self.recheck)
+
+    def recheck(self) -> None:
+        number = self.page.case_number
+        if not number or not any(n.status in notices.PENDING for n in self.page.notices):
+            return
+
+        def show(sent: list[Notice]) -> None:
+            if self.page.case_number == number:  # still that case
+                self.page.show_notices(sent)
+
+        self.ctx.tasks.run(
+            notices.of_case, self.ctx.app, number, on_done=show, on_error=self._failed
+        )
+
+    def _failed(self, error: BaseException) -> None:
+        """A refusal (signed out meanwhile) is no news for the clerk: the next action says it."""
+        if not isinstance(error, DomainError):
+            self.ctx.tasks._unhandled(error)

@@ -110,3 +110,19 @@ def test_the_notice_picked_stays_picked_and_in_sight(qtbot, ctx: GuiContext) -> 
     assert detail.selected_notice() is not None
     assert detail.selected_notice().notification_id == "n1"
     assert table.currentRow() == 1 and in_sight(1)
+
+
+def test_a_pending_notice_shows_its_outcome_after_the_round(qtbot, ctx: GuiContext) -> None:
+    """A notice 排隊中 when the case was opened stayed so on screen after the round that brought
+    its outcome (outcomes are no events of the case), and 重送通知 stayed off, until the case
+    was opened again."""
+    number = new_case(ctx.app)
+    report(ctx, number, "n1", "received", status="queued", at="2026-03-10T02:01:00+00:00")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    table = detail.notices_table
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=3000)
+    assert table.item(0, 3).text() == "排隊中" and not detail.resend_button.isEnabled()
+    report(ctx, number, "n1", "received", status="failed", at="2026-03-10T02:03:00+00:00")
+    ctx.sync_round_done.emit()
+    qtbot.waitUntil(lambda: table.item(0, 3).text() == "傳送失敗", timeout=3000)
+    assert detail.resend_button.isEnabled()
