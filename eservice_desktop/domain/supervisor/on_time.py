@@ -202,7 +202,7 @@ def build_on_time(
         service_rows.append((dept, code, name, *x.row()))
     return Report(
         kind="on-time",
-        title="線上申辦案件辦理情形（依限辦結） On-time completion",
+        title="線上申辦整合系統案件辦理情形（依限辦結） On-time completion",
         period_from=period_from,
         period_to=period_to,
         office=office,
