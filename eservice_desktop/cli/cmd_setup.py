@@ -67,6 +67,7 @@ def _check_given(args: argparse.Namespace, stored: Settings) -> None:
 
     if getattr(args, "office", None):
         values.check_office(args.office.strip(), "office_code")
+        _check_catalogued(args.office.strip())
     if getattr(args, "device", None):
         values.check_counter(args.device.strip(), "device_id")
     ca_file = (args.county_ca_file or stored.county_ca_file).strip()
@@ -81,6 +82,28 @@ def _check_given(args: argparse.Namespace, stored: Settings) -> None:
         except sync.SyncError as e:
             zh, en = sync.sync_error_message(e, "zh_TW"), sync.sync_error_message(e, "en")
             raise DomainError("setup.county_url", zh, en, "county_url") from None
+
+
+def _check_catalogued(office: str) -> None:
+    """An office code of the right form that no office of the catalogue has (H99) was written,
+    and every case, enrolment and doctor run failed on it afterwards (the county refuses such
+    codes at ``enrol-code``). The refusal names the catalogue's codes, as ranges."""
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services.shipped import load_catalogue
+
+    codes = sorted(o.code for o in load_catalogue().offices)
+    if office in codes:
+        return
+    spans: dict[str, list[str]] = {}
+    for code in codes:
+        spans.setdefault(code[0], []).append(code)
+    known = "、".join(f"{c[0]}–{c[-1]}" if len(c) > 1 else c[0] for c in spans.values())
+    raise DomainError(
+        "setup.office_unknown",
+        f"事務所代碼 {office} 不在目錄中（目錄中的代碼：{known}）",
+        f"Office code {office} is not in the catalogue (its codes: {known.replace('、', ', ')})",
+        "office_code",
+    )
 
 
 def _check_ca_file(ca_file: str) -> None:

@@ -246,3 +246,17 @@ def test_a_full_disk_met_on_a_raw_sqlcipher_connection_is_the_machine_s() -> Non
 
     refused = environment_error(DriverError("database or disk is full"))
     assert refused is not None and refused.code == "env.disk_full"
+
+
+def test_setup_refuses_an_office_the_catalogue_does_not_have(run: Run, settings: Settings) -> None:
+    """``setup --office H99`` wrote it (the form is right), and every case, enrolment and doctor
+    run failed on it afterwards; the county refuses such codes at ``enrol-code``."""
+    for office in ("H99", "L08", "Z01"):
+        rc, _out, err = run("setup", "--office", office, "--device", "01")
+        assert rc == 2 and err.count("\n") == 1, err
+        assert f"Office code {office} is not in the catalogue" in err and "H01–H13" in err
+    assert not (settings.data_dir / "settings.json").exists()
+    rc, _out, err = run("setup", "--office", "L07", "--device", "02")
+    assert rc == 0, err
+    written = json.loads((settings.data_dir / "settings.json").read_text(encoding="utf-8"))
+    assert (written["office_code"], written["device_id"]) == ("L07", "02")
