@@ -28,15 +28,21 @@ def _long_history(ctx: GuiContext) -> str:
     return number
 
 
+def _opened_at_a_counter(qtbot, ctx: GuiContext):  # type: ignore[no-untyped-def]
+    """A case with a long history opened in the case detail at a counter's screen size, once
+    its newest row is in sight: (the page, the timeline)."""
+    window, detail = open_case_detail(qtbot, ctx, _long_history(ctx))
+    window.resize(1366, 760)
+    table = detail.timeline
+    qtbot.waitUntil(lambda: _row_in_sight(table, table.rowCount() - 1), timeout=3000)
+    return detail, table
+
+
 def test_the_newest_event_is_in_sight_when_opened_and_after_an_action(
     qtbot, ctx: GuiContext
 ) -> None:
-    number = _long_history(ctx)
-    window, detail = open_case_detail(qtbot, ctx, number)
-    window.resize(1366, 760)
-    table = detail.timeline
+    detail, table = _opened_at_a_counter(qtbot, ctx)
     last = table.rowCount() - 1
-    qtbot.waitUntil(lambda: _row_in_sight(table, last), timeout=3000)
     assert not _row_in_sight(table, 0)  # more rows than the table shows at once
 
     detail.reason_edit.setFocus()
@@ -50,14 +56,10 @@ def test_the_newest_event_is_in_sight_when_opened_and_after_an_action(
 def test_a_reload_with_nothing_new_keeps_the_rows_the_clerk_scrolled_to(
     qtbot, ctx: GuiContext
 ) -> None:
-    number = _long_history(ctx)
-    window, detail = open_case_detail(qtbot, ctx, number)
-    window.resize(1366, 760)
-    table = detail.timeline
-    qtbot.waitUntil(lambda: _row_in_sight(table, table.rowCount() - 1), timeout=3000)
+    detail, table = _opened_at_a_counter(qtbot, ctx)
     table.scrollToTop()
     shown = detail.view
-    ctx.case_changed.emit(number)  # a write elsewhere: the case is read again, unchanged
+    ctx.case_changed.emit(detail.case_number)  # written elsewhere: read again, unchanged
     qtbot.waitUntil(lambda: detail.view is not shown, timeout=3000)
     qtbot.wait(50)
     assert _row_in_sight(table, 0)
