@@ -26,15 +26,15 @@ def register_report(rs: argparse._SubParsersAction, common: argparse.ArgumentPar
         parents=[common],
     )
     who = a.add_mutually_exclusive_group()
-    who.add_argument("--operator", help="operator account")
-    who.add_argument("--case", dest="case_number", help="case number")
+    who.add_argument("--operator", help="操作員帳號")
+    who.add_argument("--case", dest="case_number", help="案號")
     a.add_argument(
         "--action",
         choices=access.ACTIONS,
-        help="only this action (account: changes to operator accounts; signin: sign-ins and outs)",
+        help="只列這種動作（account：操作員帳號的異動；signin：登入與登出）",
     )
-    a.add_argument("--from", dest="start", help="from (ISO 8601 time or YYYY-MM-DD, Taipei)")
-    a.add_argument("--to", dest="end", help="until, exclusive (ISO 8601 time or YYYY-MM-DD)")
+    a.add_argument("--from", dest="start", help="起始時間（ISO 8601 時間或 YYYY-MM-DD，台北時間）")
+    a.add_argument("--to", dest="end", help="截止時間，不含（ISO 8601 時間或 YYYY-MM-DD）")
     add_json(a)
     a.set_defaults(func=cmd_access)
 

@@ -15,18 +15,14 @@ from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "audit", help="稽核：事件雜湊鏈 / audit the event hash chains", parents=[common]
-    )
+    p = sub.add_parser("audit", help="稽核：事件雜湊鏈", parents=[common])
     cs = p.add_subparsers(dest="audit_command", required=True)
-    v = cs.add_parser(
-        "verify", help="檢查每部設備的事件雜湊鏈是否完整 / verify the chains", parents=[common]
-    )
+    v = cs.add_parser("verify", help="檢查每部設備的事件雜湊鏈是否完整", parents=[common])
     add_json(v)
     v.set_defaults(func=cmd_verify)
     r = cs.add_parser(
         "rebuild-receipts",
-        help="依收費事件重建收據表 / remake the receipts table from the money events",
+        help="依收費事件重建收據表",
         parents=[common],
     )
     add_json(r)

@@ -24,17 +24,15 @@ from eservice_desktop.domain.errors import DomainError
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("login", help="操作員登入 / sign in", parents=[common])
-    p.add_argument("account", help="operator account")
-    p.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
-    )
+    p = sub.add_parser("login", help="操作員登入", parents=[common])
+    p.add_argument("account", help="操作員帳號")
+    p.add_argument("--password-stdin", action="store_true", help="自標準輸入讀取密碼")
     add_json(p)
     p.set_defaults(func=cmd_login)
-    o = sub.add_parser("logout", help="登出 / sign out", parents=[common])
+    o = sub.add_parser("logout", help="登出", parents=[common])
     add_json(o)
     o.set_defaults(func=cmd_logout)
-    w = sub.add_parser("whoami", help="目前登入的操作員 / who is signed in", parents=[common])
+    w = sub.add_parser("whoami", help="目前登入的操作員", parents=[common])
     add_json(w)
     w.set_defaults(func=cmd_whoami)
 

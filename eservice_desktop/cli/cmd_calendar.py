@@ -17,19 +17,24 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("calendar", help="政府行政機關辦公日曆表", parents=[common])
     cs = p.add_subparsers(dest="calendar_command", required=True)
     imp = cs.add_parser("import", help="匯入 DGPA 辦公日曆 CSV", parents=[common])
-    imp.add_argument("file", type=Path)
+    imp.add_argument("file", type=Path, help="DGPA 公布的辦公日曆 CSV 檔")
     add_json(imp)
     imp.set_defaults(func=cmd_import)
 
     d = sub.add_parser("deadline", help="計算處理期限", parents=[common])
-    d.add_argument("--received", required=True, help="ISO 8601 time of receipt")
-    d.add_argument("--working-days", type=bounded_int(0, values.WORKING_DAYS_MAX), required=True)
+    d.add_argument("--received", required=True, help="收件時間（ISO 8601）")
+    d.add_argument(
+        "--working-days",
+        type=bounded_int(0, values.WORKING_DAYS_MAX),
+        required=True,
+        help="處理時限（工作天）",
+    )
     d.add_argument(
         "--pause",
         action="append",
         default=[],
         metavar="START/END",
-        help="waiting window (ISO 8601 interval)",
+        help="不計入期限的等待期間（ISO 8601 時間區間）",
     )
     add_json(d)
     d.set_defaults(func=cmd_deadline)

@@ -32,26 +32,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     r.set_defaults(func=cmd_read)
 
     v = cs.add_parser("verify", help="自然人憑證身分驗證（PIN 碼簽章＋憑證檢查）", parents=[common])
-    v.add_argument("--pin-stdin", action="store_true", help="read the PIN from standard input")
-    v.add_argument("--case", dest="case_number", help="record the result on this case")
-    v.add_argument("--applicant-name", default=None, help="holder name to match (without --case)")
-    v.add_argument("--applicant-id", default=None, help="holder ID to match (without --case)")
+    v.add_argument("--pin-stdin", action="store_true", help="自標準輸入讀取 PIN 碼")
+    v.add_argument("--case", dest="case_number", help="將結果記錄於此案件")
+    v.add_argument("--applicant-name", default=None, help="要比對的持卡人姓名（未指定 --case 時）")
+    v.add_argument(
+        "--applicant-id", default=None, help="要比對的持卡人身分證字號（未指定 --case 時）"
+    )
     v.add_argument(
         "--approver",
         "--override-by",
         dest="approver",
         default="",
         metavar="ACCOUNT",
-        help="supervisor accepting an unknown revocation status (never the signed-in operator)",
+        help="接受廢止狀態不明的主管帳號（不可為登入中的操作員）",
     )
     v.add_argument(
         "--approver-password-stdin",
         action="store_true",
-        help="read the approver's password from standard input (the line after the PIN)",
+        help="自標準輸入讀取主管密碼（PIN 碼的下一行）",
     )
-    v.add_argument(
-        "--reason", "--override-reason", dest="reason", default="", help="why it is accepted"
-    )
+    v.add_argument("--reason", "--override-reason", dest="reason", default="", help="接受的理由")
     add_json(v)
     v.set_defaults(func=cmd_verify)
 

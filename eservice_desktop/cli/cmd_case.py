@@ -46,13 +46,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cs = p.add_subparsers(dest="case_command", required=True)
     _add_intake(cs, common)
     s = cs.add_parser("show", help="案件明細", parents=[common])
-    s.add_argument("case_number")
+    s.add_argument("case_number", help="案號")
     add_json(s)
     s.set_defaults(func=cmd_show)
 
     a = cs.add_parser("attach", help="附加檔案（PNG、JPEG、PDF）", parents=[common])
-    a.add_argument("case_number")
-    a.add_argument("file", help="PNG/JPEG image or PDF file to attach")
+    a.add_argument("case_number", help="案號")
+    a.add_argument("file", help="要附加的 PNG／JPEG 圖片或 PDF 檔")
     add_json(a)
     a.set_defaults(func=cmd_attach)
     cmd_case_county.register(cs, common)
@@ -63,24 +63,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _add_intake(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     """`case intake`: every field of the counter's intake form as an option."""
     i = cs.add_parser("intake", help="收件", parents=[common])
-    i.add_argument("--service", required=True, help="service code (see `catalog list`)")
-    i.add_argument("--applicant-id", required=True, help="national ID, resident number or UBN")
-    i.add_argument("--applicant-name", required=True)
-    i.add_argument("--phone", default="")
-    i.add_argument("--email", default="")
-    i.add_argument("--copies", type=bounded_int(1, values.COPIES_MAX), default=1)
-    i.add_argument("--received", help="ISO 8601 time of receipt (default: now)")
+    i.add_argument("--service", required=True, help="申辦項目代碼（見 `catalog list`）")
+    i.add_argument("--applicant-id", required=True, help="身分證字號、居留證號或統一編號")
+    i.add_argument("--applicant-name", required=True, help="申請人姓名")
+    i.add_argument("--phone", default="", help="申請人電話（通知用）")
+    i.add_argument("--email", default="", help="申請人電子郵件（通知用）")
+    i.add_argument("--copies", type=bounded_int(1, values.COPIES_MAX), default=1, help="份數")
+    i.add_argument("--received", help="收件時間（ISO 8601，預設：現在）")
     i.add_argument(
-        "--field", action="append", default=[], metavar="KEY=VALUE", help="service-specific field"
+        "--field", action="append", default=[], metavar="KEY=VALUE", help="申辦項目專屬欄位"
     )
-    i.add_argument("--consent", action="append", default=[], help="document-free lookup kind")
-    i.add_argument("--pickup", default="counter", choices=["counter", "mail", "other_office"])
-    i.add_argument("--pickup-office", default="")
+    i.add_argument("--consent", action="append", default=[], help="民眾同意免書證免謄本查調的種類")
+    i.add_argument(
+        "--pickup",
+        default="counter",
+        choices=["counter", "mail", "other_office"],
+        help="領件方式：臨櫃、郵寄、他所領件",
+    )
+    i.add_argument("--pickup-office", default="", help="他所領件的事務所代碼")
     i.add_argument(
         "--document",
         action="append",
         default=[],
-        help="a required document (應備文件, as the catalogue names it) the applicant presented",
+        help="民眾已提出的應備文件（依申辦項目目錄的名稱）",
     )
     i.add_argument("--fee-exempt", action="store_true", help="免徵規費（須附 --fee-reason）")
     i.add_argument("--fee-reduction", type=typed_int, default=0, help="減免金額（元，須附原因）")
@@ -95,19 +100,22 @@ def _add_search(cs: argparse._SubParsersAction, common: argparse.ArgumentParser)
         "search",
         help="搜尋：姓名、身分證字號或流水號的任一段，或案號開頭",
         description=(
-            "Finds cases whose applicant name, ID number or case sequence number contains TEXT,"
-            " or whose case number starts with it (dashes optional), newest first. With --json:"
-            ' {"total": N, "limit": L, "offset": O, "cases": [...]}; total counts every match.'
+            "找出申請人姓名、身分證字號或案件流水號含有 TEXT，"
+            "或案號以 TEXT 開頭（連字號可省略）的案件，新的在前。"
+            '加 --json 時輸出 {"total": N, "limit": L, "offset": O, "cases": [...]}；'
+            "total 為全部相符的件數。"
         ),
         parents=[common],
     )
-    q.add_argument("text")
-    q.add_argument(
-        "--limit", default="50", help=f"rows to return, 1 to {cases.MAX_PAGE} (default 50)"
-    )
-    q.add_argument("--offset", default="0", help="matches to skip first (default 0)")
+    q.add_argument("text", help="要搜尋的文字")
+    q.add_argument("--limit", default="50", help=f"傳回的筆數，1 到 {cases.MAX_PAGE}（預設 50）")
+    q.add_argument("--offset", default="0", help="先略過的相符筆數（預設 0）")
     add_json(q)
     q.set_defaults(func=cmd_search)
+
+
+#: What ``--reason`` is, for the status changes that require one.
+_REASONS = {"supplement": "須補正的事項", "reject": "駁回理由（民眾可見）", "cancel": "撤件原因"}
 
 
 def _add_transitions(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -121,8 +129,13 @@ def _add_transitions(cs: argparse._SubParsersAction, common: argparse.ArgumentPa
         ("cancel", "撤件", True, cases.cancel_case),
     ):
         t = cs.add_parser(name, help=help_, parents=[common])
-        t.add_argument("case_number")
-        t.add_argument("--reason" if needs_reason else "--note", required=needs_reason, default="")
+        t.add_argument("case_number", help="案號")
+        t.add_argument(
+            "--reason" if needs_reason else "--note",
+            required=needs_reason,
+            default="",
+            help=_REASONS.get(name, "備註（記錄於案件）"),
+        )
         if name == "close":
             # closing with fees still due: a supervisor's approval (exit 2 fees_due without)
             add_approval(t, reason=True)

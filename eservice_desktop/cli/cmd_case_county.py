@@ -26,21 +26,20 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
         "lookup",
         help="免書證查詢：經民眾同意向縣府查調書證，結果附於案件",
         description=(
-            "Document-free lookup (免書證免謄本): asks the county for one document of the case "
-            "(the citizen's consent to that kind must be on the case, or given now with "
-            "--consent, which records it with the result), verifies the county's signature and "
-            "attaches the result. Exit 2: bad input (unknown kind, no consent, case not open); "
-            "exit 3: the county is unreachable, refused or its answer did not verify; nothing "
-            "is stored then."
+            "免書證免謄本查調：向縣府查調本案的一份書證"
+            "（民眾對該種類的同意須已記錄於案件，或以 --consent 當場同意，"
+            "同意隨結果一併記錄），驗證縣府的簽章後附於案件。"
+            "結束碼 2：輸入有誤（不明的種類、未經同意、案件未在辦理中）；"
+            "結束碼 3：縣府無法連線、拒絕，或其回覆未通過驗證；這時不存任何資料。"
         ),
         parents=[common],
     )
-    lk.add_argument("case_number")
-    lk.add_argument("--kind", required=True, help="document kind, e.g. household_transcript")
+    lk.add_argument("case_number", help="案號")
+    lk.add_argument("--kind", required=True, help="書證種類，例如 household_transcript")
     lk.add_argument(
         "--consent",
         action="store_true",
-        help="the citizen consents now: record the consent on the case with the result",
+        help="民眾當場同意：將同意與結果一併記錄於案件",
     )
     add_json(lk)
     lk.set_defaults(func=cmd_lookup)
@@ -48,8 +47,8 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     rn = cs.add_parser(
         "resend-notice", help="請縣府重送某階段的民眾通知（簡訊／電子郵件）", parents=[common]
     )
-    rn.add_argument("case_number")
-    rn.add_argument("--stage", required=True, choices=list(NOTICE_STAGES))
+    rn.add_argument("case_number", help="案號")
+    rn.add_argument("--stage", required=True, choices=list(NOTICE_STAGES), help="通知的階段")
     add_json(rn)
     rn.set_defaults(func=cmd_resend_notice)
 

@@ -12,7 +12,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("catalog", help="申辦項目", parents=[common])
     cs = p.add_subparsers(dest="catalog_command", required=True)
     ls = cs.add_parser("list", help="列出申辦項目", parents=[common])
-    ls.add_argument("--office-kind", choices=["household", "land", "county"])
+    ls.add_argument(
+        "--office-kind", choices=["household", "land", "county"], help="只列這類機關的項目"
+    )
     add_json(ls)
     ls.set_defaults(func=cmd_list)
 

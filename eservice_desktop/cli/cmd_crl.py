@@ -19,9 +19,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="append",
         default=[],
         type=Path,
-        help="import a CRL/ARL file instead of (or besides) downloading",
+        help="匯入 CRL／ARL 檔，取代下載（或與下載並用）",
     )
-    u.add_argument("--if-due", action="store_true", help="only when the schedule says so")
+    u.add_argument("--if-due", action="store_true", help="只在排程到期時執行")
     add_json(u)
     u.set_defaults(func=cmd_update)
 

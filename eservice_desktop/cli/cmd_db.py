@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ret = cs.add_parser(
         "retention", help="已結案且縣府已收的案件，逾保存期限者將個資去識別化", parents=[common]
     )
-    ret.add_argument("--dry-run", action="store_true", help="only count the cases due")
+    ret.add_argument("--dry-run", action="store_true", help="只計算到期的案件數")
     add_json(ret)
     ret.set_defaults(func=cmd_retention)
     clock = cs.add_parser(
@@ -36,7 +36,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ex = ks.add_parser("export", help="印出金鑰（64 個十六進位字元）以密封保存", parents=[common])
     ex.set_defaults(func=cmd_key_export)
     im = ks.add_parser("import", help="匯入保管的金鑰", parents=[common])
-    im.add_argument("file", help="file holding the key, or - for standard input")
+    im.add_argument("file", help="存放金鑰的檔案，- 表示標準輸入")
     add_json(im)
     im.set_defaults(func=cmd_key_import)
 

@@ -12,11 +12,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("demo", help="示範資料", parents=[common])
     cs = p.add_subparsers(dest="demo_command", required=True)
     s = cs.add_parser("seed", help="加入示範案件", parents=[common])
-    s.add_argument("--cases", type=bounded_int(0, DEMO_MAX_CASES), default=200)
-    s.add_argument("--seed", type=bounded_int(0, 2**63 - 1), default=None)
+    s.add_argument("--cases", type=bounded_int(0, DEMO_MAX_CASES), default=200, help="示範案件數")
     s.add_argument(
-        "--days", type=bounded_int(1, 3650), default=40, help="spread over this many office days"
+        "--seed",
+        type=bounded_int(0, 2**63 - 1),
+        default=None,
+        help="亂數種子（同一種子產生相同的資料）",
     )
+    s.add_argument("--days", type=bounded_int(1, 3650), default=40, help="分散於多少個上班日")
     add_json(s)
     s.set_defaults(func=cmd_seed)
 

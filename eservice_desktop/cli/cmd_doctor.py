@@ -24,27 +24,27 @@ MARK = {"ok": "[ OK ]", "warn": "[WARN]", "fail": "[FAIL]"}
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("doctor", help="安裝檢查（IT）/ check this installation", parents=[common])
-    p.add_argument("--no-network", action="store_true", help="skip the county server probe")
+    p = sub.add_parser("doctor", help="安裝檢查（IT）", parents=[common])
+    p.add_argument("--no-network", action="store_true", help="不探測縣府伺服器")
     p.add_argument(
         "--timeout",
         type=bounded_seconds(0.1, 300),
         default=3.0,
-        help="network timeout in seconds (0.1-300)",
+        help="網路逾時秒數（0.1-300）",
     )
     p.add_argument(
         "--shift-start",
         action="store_true",
-        help="上班前檢查（含測試列印與掃描）/ shift-start checks, test print and scan included",
+        help="上班前檢查（含測試列印與掃描）",
     )
     p.add_argument(
-        "--test-print", action="store_true", help="print a test page on printer_name (CUPS)"
+        "--test-print", action="store_true", help="在 printer_name 印表機印一張測試頁（CUPS）"
     )
     p.add_argument(
         "--scan-wait",
         type=bounded_int(0, 300),
         default=0,
-        help="seconds to wait for a test scan on the serial scanner",
+        help="等待序列埠掃描器測試掃描的秒數",
     )
     add_json(p)
     p.set_defaults(func=cmd_doctor)

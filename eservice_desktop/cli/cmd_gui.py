@@ -13,7 +13,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="seed demo data first when the database is empty",
+        help="資料庫為空時先加入示範資料",
     )
     p.set_defaults(func=run_gui)
 

@@ -15,48 +15,54 @@ from eservice_desktop.cli.common import add_json, emit, open_from, say
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "operator", help="操作員帳號（事務所管理者）/ operator accounts", parents=[common]
-    )
+    p = sub.add_parser("operator", help="操作員帳號（事務所管理者）", parents=[common])
     cs = p.add_subparsers(dest="operator_command", required=True)
     a = cs.add_parser("add", help="新增帳號", parents=[common])
-    a.add_argument("account")
-    a.add_argument("--name", required=True, help="display name")
+    a.add_argument("account", help="帳號")
+    a.add_argument("--name", required=True, help="顯示名稱")
     a.add_argument(
-        "--roles", required=True, help="clerk, cashier, pickup, supervisor, admin, it (comma list)"
+        "--roles",
+        required=True,
+        help="角色：clerk、cashier、pickup、supervisor、admin、it（以逗號分隔）",
     )
-    a.add_argument(
-        "--departments", default="", help="department or service codes in scope; empty = all"
-    )
-    a.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    a.add_argument("--departments", default="", help="業務範圍內的單位或申辦項目代碼；空白表示全部")
+    a.add_argument("--password-stdin", action="store_true", help="自標準輸入讀取密碼")
     add_json(a)
     a.set_defaults(func=cmd_add)
     ls = cs.add_parser("list", help="列出帳號", parents=[common])
     add_json(ls)
     ls.set_defaults(func=cmd_list)
     pw = cs.add_parser("passwd", help="設定密碼（並解除鎖定）", parents=[common])
-    pw.add_argument("account")
+    pw.add_argument("account", help="帳號")
     pw.add_argument(
         "--own",
         action="store_true",
-        help="change your own password: the old one, then the new one, on stdin",
+        help="變更自己的密碼：自標準輸入先讀舊密碼，再讀新密碼",
     )
-    pw.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    pw.add_argument("--password-stdin", action="store_true", help="自標準輸入讀取密碼")
     add_json(pw)
     pw.set_defaults(func=cmd_passwd)
     r = cs.add_parser("roles", help="設定角色與業務範圍", parents=[common])
-    r.add_argument("account")
-    r.add_argument("--roles", required=True)
-    r.add_argument("--departments", default=None)
-    r.add_argument("--name", default=None, help="a new display name")
+    r.add_argument("account", help="帳號")
+    r.add_argument(
+        "--roles",
+        required=True,
+        help="角色：clerk、cashier、pickup、supervisor、admin、it（以逗號分隔）",
+    )
+    r.add_argument(
+        "--departments",
+        default=None,
+        help="業務範圍內的單位或申辦項目代碼；空白表示全部，未指定則不變",
+    )
+    r.add_argument("--name", default=None, help="新的顯示名稱")
     add_json(r)
     r.set_defaults(func=cmd_roles)
     d = cs.add_parser("disable", help="停用帳號", parents=[common])
-    d.add_argument("account")
+    d.add_argument("account", help="帳號")
     add_json(d)
     d.set_defaults(func=cmd_disable)
     en = cs.add_parser("enable", help="重新啟用帳號", parents=[common])
-    en.add_argument("account")
+    en.add_argument("account", help="帳號")
     add_json(en)
     en.set_defaults(func=cmd_enable)
 

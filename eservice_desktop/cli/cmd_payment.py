@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     ps = p.add_subparsers(dest="payment_command", required=True)
 
     a = ps.add_parser("assess", help="核計規費（可減免，須附理由）", parents=[common])
-    a.add_argument("case_number")
+    a.add_argument("case_number", help="案號")
     a.add_argument("--exempt", action="store_true", help="免徵")
     a.add_argument(
         "--reduction", type=bounded_int(0, values.AMOUNT_MAX), default=0, help="減免金額（元）"
@@ -44,37 +44,20 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(a)
     a.set_defaults(func=cmd_assess)
 
-    r = ps.add_parser("record", help="登錄繳費並取得收據號碼", parents=[common])
-    r.add_argument("case_number")
-    r.add_argument("--method", required=True, choices=["cash", "card", "online"])
-    r.add_argument("--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX), help="NTD")
-    r.add_argument(
-        "--reference", default="", help="card / online only: terminal reference or online txn id"
-    )
-    r.add_argument(
-        "--tendered",
-        type=bounded_int(0, values.AMOUNT_MAX),
-        help="cash only: cash handed over (change is computed)",
-    )
-    r.add_argument(
-        "--payment-tool",
-        help="online only: 信用卡 (default)|金融帳戶轉帳|晶片金融卡|超商代收",
-    )
-    r.add_argument("--authorised-at", help="online only: ISO 8601 authorisation time (default now)")
-    r.add_argument("--payment-id", help="online only: the transaction id (idempotent)")
-    add_json(r)
-    r.set_defaults(func=cmd_record)
+    _add_record(ps, common)
 
     f = ps.add_parser("refund", help="退費", parents=[common])
-    f.add_argument("receipt_number")
-    f.add_argument("--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX))
-    f.add_argument("--reason", required=True)
+    f.add_argument("receipt_number", help="收據號碼")
+    f.add_argument(
+        "--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX), help="退費金額（元）"
+    )
+    f.add_argument("--reason", required=True, help="退費原因")
     add_approval(f)
     add_json(f)
     f.set_defaults(func=cmd_refund)
 
     ls = ps.add_parser("list", help="本案繳費與收據", parents=[common])
-    ls.add_argument("case_number")
+    ls.add_argument("case_number", help="案號")
     add_json(ls)
     ls.set_defaults(func=cmd_list)
 
@@ -83,9 +66,38 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="匯入公庫入庫對帳檔（附件 22 欄位 CSV），填入入庫日期、已/未入庫與機關核銷編號",
         parents=[common],
     )
-    si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")
+    si.add_argument("file", help="CSV 檔（UTF-8 或 Big5），格式見 docs/payments.md")
     add_json(si)
     si.set_defaults(func=cmd_settle_import)
+
+
+def _add_record(ps: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """`payment record`: cash, card, or an online payment the county reported."""
+    r = ps.add_parser("record", help="登錄繳費並取得收據號碼", parents=[common])
+    r.add_argument("case_number", help="案號")
+    r.add_argument(
+        "--method",
+        required=True,
+        choices=["cash", "card", "online"],
+        help="付款方式：現金、刷卡、線上",
+    )
+    r.add_argument(
+        "--amount", required=True, type=bounded_int(1, values.AMOUNT_MAX), help="金額（元）"
+    )
+    r.add_argument("--reference", default="", help="僅刷卡／線上：刷卡機交易序號或線上交易編號")
+    r.add_argument(
+        "--tendered",
+        type=bounded_int(0, values.AMOUNT_MAX),
+        help="僅現金：收取的現金（自動計算找零）",
+    )
+    r.add_argument(
+        "--payment-tool",
+        help="僅線上：信用卡（預設）|金融帳戶轉帳|晶片金融卡|超商代收",
+    )
+    r.add_argument("--authorised-at", help="僅線上：授權時間（ISO 8601，預設現在）")
+    r.add_argument("--payment-id", help="僅線上：交易編號（重送不會重複登錄）")
+    add_json(r)
+    r.set_defaults(func=cmd_record)
 
 
 def _line(args: argparse.Namespace, r: PaymentResult) -> str:

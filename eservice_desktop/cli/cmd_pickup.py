@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     cs = p.add_subparsers(dest="pickup_command", required=True)
 
     r = cs.add_parser("ready", help="本所待領件案件", parents=[common])
-    r.add_argument("--limit", type=bounded_int(1, 10_000), default=500)
+    r.add_argument("--limit", type=bounded_int(1, 10_000), default=500, help="最多列出的件數")
     add_json(r)
     r.set_defaults(func=cmd_ready)
 
@@ -50,33 +50,33 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     h = cs.add_parser("handover", help="驗證並登錄交付", parents=[common])
     _add_code_or_id(h)
-    h.add_argument("--collector-name", default="", help="person collecting on behalf")
-    h.add_argument("--collector-id", default="", help="their national ID or resident number")
-    h.add_argument("--collector-relation", default="")
+    h.add_argument("--collector-name", default="", help="代領人姓名")
+    h.add_argument("--collector-id", default="", help="代領人的身分證字號或居留證號")
+    h.add_argument("--collector-relation", default="", help="代領人與申請人的關係")
     add_approval(h, reason=True)
     add_json(h)
     h.set_defaults(func=cmd_handover)
 
     i = cs.add_parser("issue", help="（示範模式）簽發領件條碼", parents=[common])
-    i.add_argument("case_number")
+    i.add_argument("case_number", help="案號")
     add_json(i)
     i.set_defaults(func=cmd_issue)
 
     m = cs.add_parser("render-mms", help="產生領件簡訊圖片（縣府端）", parents=[common])
-    m.add_argument("case_number")
-    m.add_argument("--out", required=True, type=Path)
-    m.add_argument("--payload", default="", help="code to render (default: the case's own)")
+    m.add_argument("case_number", help="案號")
+    m.add_argument("--out", required=True, type=Path, help="輸出的圖片檔")
+    m.add_argument("--payload", default="", help="要產生的條碼內容（預設：本案的條碼）")
     add_json(m)
     m.set_defaults(func=cmd_render_mms)
 
     s = cs.add_parser("slip", help="列印領件單（PDF）", parents=[common])
-    s.add_argument("case_number")
-    s.add_argument("--out", required=True, type=Path)
+    s.add_argument("case_number", help="案號")
+    s.add_argument("--out", required=True, type=Path, help="輸出的 PDF 檔")
     add_json(s)
     s.set_defaults(func=cmd_slip)
 
     k = cs.add_parser("import-keys", help="匯入縣府領件簽章金鑰文件", parents=[common])
-    k.add_argument("file", type=Path)
+    k.add_argument("file", type=Path, help="縣府的領件簽章金鑰文件")
     add_json(k)
     k.set_defaults(func=cmd_import_keys)
 
@@ -84,13 +84,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def _add_code_or_id(p: argparse.ArgumentParser) -> None:
     """The code scanned (or its short code), or the applicant's ID card (持身分證領件)."""
     which = p.add_mutually_exclusive_group(required=True)
-    which.add_argument(
-        "payload", nargs="?", help="scanned code text, or the short code such as 0427-K7M3"
-    )
-    which.add_argument(
-        "--applicant-id", help="the ID number on the applicant's ID card (no code: SMS notice)"
-    )
-    p.add_argument("--pickup-number", default="", help="with --applicant-id: the SMS's 4 digits")
+    which.add_argument("payload", nargs="?", help="掃描到的條碼文字，或簡碼，例如 0427-K7M3")
+    which.add_argument("--applicant-id", help="申請人身分證上的身分證字號（無條碼：憑簡訊通知）")
+    p.add_argument("--pickup-number", default="", help="搭配 --applicant-id：簡訊中的 4 位數字")
 
 
 def _by_id_card(args: argparse.Namespace) -> bool:

@@ -32,27 +32,27 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rs = p.add_subparsers(dest="receipt_command", required=True)
 
     d = rs.add_parser("pdf", help="本案最後一筆繳費的收據 PDF", parents=[common])
-    d.add_argument("case_number", help="the case number, or the number on the receipt to print")
-    d.add_argument("--out", required=True, type=Path)
-    d.add_argument("--layout", choices=["a6", "roll80"], help="default: settings.receipt_layout")
-    d.add_argument("--number", help="a given receipt number of the case instead of the last")
+    d.add_argument("case_number", help="案號，或要列印的收據上的號碼")
+    d.add_argument("--out", required=True, type=Path, help="輸出的 PDF 檔")
     d.add_argument(
-        "--reprint-reason", default="", help="重印原因 (a reprint; ignored on a first print)"
+        "--layout", choices=["a6", "roll80"], help="版面（預設：settings.receipt_layout）"
     )
+    d.add_argument("--number", help="本案指定的收據號碼，而非最後一筆")
+    d.add_argument("--reprint-reason", default="", help="重印原因（首次列印時忽略）")
     add_approval(d)
     add_json(d)
     d.set_defaults(func=cmd_pdf)
 
     v = rs.add_parser("void", help="作廢收據（號碼保留）", parents=[common])
-    v.add_argument("receipt_number")
-    v.add_argument("--reason", required=True)
+    v.add_argument("receipt_number", help="收據號碼")
+    v.add_argument("--reason", required=True, help="作廢原因")
     add_approval(v)
     add_json(v)
     v.set_defaults(func=cmd_void)
 
     c = rs.add_parser("verify", help="查驗收據驗證碼", parents=[common])
-    c.add_argument("receipt_number")
-    c.add_argument("code")
+    c.add_argument("receipt_number", help="收據號碼")
+    c.add_argument("code", help="收據上的驗證碼")
     add_json(c)
     c.set_defaults(func=cmd_verify)
 

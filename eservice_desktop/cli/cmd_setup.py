@@ -17,21 +17,17 @@ from eservice_desktop.config import Settings, load_settings, store
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser(
-        "setup", help="安裝時寫入事務所設定（IT）/ install-time settings", parents=[common]
-    )
-    p.add_argument("--county-url", help="county server base URL (https://...)")
-    p.add_argument("--county-ca-file", help="PEM file of the county CA")
-    p.add_argument("--enrol-code", help="one-time enrolment code: enrol this device now")
+    p = sub.add_parser("setup", help="安裝時寫入事務所設定（IT）", parents=[common])
+    p.add_argument("--county-url", help="縣府伺服器網址（https://...）")
+    p.add_argument("--county-ca-file", help="縣府憑證機構（CA）的 PEM 檔")
+    p.add_argument("--enrol-code", help="一次性登記碼：立即登記本機")
     p.add_argument(
         "--admin",
         metavar="ACCOUNT",
-        help="fresh data directory: create the first office admin (password on stdin)",
+        help="全新的資料目錄：建立第一個事務所管理者（密碼自標準輸入）",
     )
-    p.add_argument("--admin-name", default="", help="display name of the first office admin")
-    p.add_argument(
-        "--password-stdin", action="store_true", help="read the admin's password from stdin"
-    )
+    p.add_argument("--admin-name", default="", help="第一個事務所管理者的顯示名稱")
+    p.add_argument("--password-stdin", action="store_true", help="自標準輸入讀取管理者密碼")
     add_json(p)
     p.set_defaults(func=cmd_setup)
 

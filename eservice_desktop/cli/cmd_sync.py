@@ -26,7 +26,7 @@ log = logging.getLogger("eservice.sync")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("sync", help="與縣府同步 / sync with the county", parents=[common])
+    p = sub.add_parser("sync", help="與縣府同步", parents=[common])
     ss = p.add_subparsers(dest="sync_command", required=True)
 
     r = ss.add_parser("run", help="背景同步服務（SIGTERM 停止）", parents=[common])
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--interval",
         type=bounded_seconds(0.1, 86400),  # 0 or less: the county asked again at once
         default=None,
-        help="seconds between rounds (0.1-86400)",
+        help="每輪同步間隔秒數（0.1-86400）",
     )
     r.set_defaults(func=cmd_run)
 
@@ -47,8 +47,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     st.set_defaults(func=cmd_status)
 
     e = ss.add_parser("enrol", help="以一次性登記碼向縣府登記本機", parents=[common])
-    e.add_argument("--server", required=True, help="county server URL")
-    e.add_argument("--code", required=True, help="one-time enrolment code from the county")
+    e.add_argument("--server", required=True, help="縣府伺服器網址")
+    e.add_argument("--code", required=True, help="縣府發給的一次性登記碼")
     add_json(e)
     e.set_defaults(func=cmd_enrol)
 
@@ -57,8 +57,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     rc.set_defaults(func=cmd_recover)
 
     rr = ss.add_parser("receipt", help="縣府回執（案件已送達縣府的簽章證明）", parents=[common])
-    rr.add_argument("case_number")
-    rr.add_argument("--pdf", type=Path, help="also write the printable receipt to this PDF file")
+    rr.add_argument("case_number", help="案號")
+    rr.add_argument("--pdf", type=Path, help="同時將可列印的回執寫入此 PDF 檔")
     add_json(rr)
     rr.set_defaults(func=cmd_receipt)
 
@@ -67,8 +67,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.set_defaults(func=cmd_conflicts)
 
     v = ss.add_parser("resolve", help="處理同步衝突（記錄為事件）", parents=[common])
-    v.add_argument("conflict_id")
-    v.add_argument("--note", required=True)
+    v.add_argument("conflict_id", help="衝突編號（見 `sync conflicts`）")
+    v.add_argument("--note", required=True, help="處理說明")
     add_json(v)
     v.set_defaults(func=cmd_resolve)
 

@@ -276,7 +276,7 @@ def bounded_seconds(lo: float, hi: float) -> Callable[[str], float]:
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print one JSON document")
+    parser.add_argument("--json", action="store_true", help="輸出一份 JSON 文件")
 
 
 def add_approval(parser: argparse.ArgumentParser, *, reason: bool = False) -> None:
@@ -286,15 +286,15 @@ def add_approval(parser: argparse.ArgumentParser, *, reason: bool = False) -> No
         "--approver",
         default="",
         metavar="ACCOUNT",
-        help="supervisor approving this exception (主管帳號; never the signed-in operator)",
+        help="核准此例外的主管帳號（不可為登入中的操作員）",
     )
     parser.add_argument(
         "--approver-password-stdin",
         action="store_true",
-        help="read the approver's password from standard input (one line)",
+        help="自標準輸入讀取核准主管的密碼（一行）",
     )
     if reason:
-        parser.add_argument("--reason", default="", help="why the exception is approved")
+        parser.add_argument("--reason", default="", help="核准此例外的理由")
 
 
 def read_secret_line(what: str) -> str:

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, NoReturn
 
 from eservice_desktop import __version__
 from eservice_desktop.cli.console import fit_streams, json_text
+from eservice_desktop.cli.help_text import HelpInLanguage
 
 #: Command modules under eservice_desktop.cli, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -47,15 +48,22 @@ log = logging.getLogger("eservice.cli")
 def common_options() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     s = argparse.SUPPRESS
+    common.add_argument("--data-dir", default=s, help="資料目錄（優先於 ESERVICE_DATA_DIR）")
+    common.add_argument("--office", default=s, help="事務所代碼，例如 H01")
+    common.add_argument("--device", default=s, help="所內設備編號，例如 01")
+    common.add_argument("--lang", default=s, choices=["zh_TW", "en"], help="訊息的語言")
+    common.add_argument("--json-logging", action="store_true", default=s, help="日誌寫成 JSON 行")
     common.add_argument(
-        "--data-dir", default=s, help="data directory (overrides ESERVICE_DATA_DIR)"
+        "--verbose", "-v", action="store_true", default=s, help="日誌也輸出到標準錯誤"
     )
-    common.add_argument("--office", default=s, help="office code, e.g. H01")
-    common.add_argument("--device", default=s, help="device number inside the office, e.g. 01")
-    common.add_argument("--lang", default=s, choices=["zh_TW", "en"], help="language of messages")
-    common.add_argument("--json-logging", action="store_true", default=s, help="log JSON lines")
-    common.add_argument("--verbose", "-v", action="store_true", default=s, help="log to stderr")
     return common
+
+
+class _HelpInLanguage(HelpInLanguage):
+    """``--help`` in the language of the arguments being parsed (``cli/help_text.py``)."""
+
+    def language(self) -> str:
+        return OneLineParser.language()
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -63,18 +71,32 @@ class OneLineParser(argparse.ArgumentParser):
 
     #: The words being parsed (``main`` sets them): their ``--lang`` chooses the language.
     arguments: ClassVar[Sequence[str]] = ()
+    #: The language found for ``arguments`` (that very list): the settings file is read once.
+    _found: ClassVar[tuple[Sequence[str], str] | None] = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # no abbreviations: `--json` on a command without it was taken for `--json-logging`
         # (db key export --json printed the key as text, sync run --json logged JSON lines)
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", _HelpInLanguage)
         super().__init__(*args, **kwargs)
 
+    @classmethod
+    def language(cls) -> str:
+        """The language before parsing (``parse_errors.early_lang``), found when first asked:
+        only a help page or a refusal needs it, and at most once per invocation."""
+        from eservice_desktop.cli.parse_errors import early_lang
+
+        found = OneLineParser._found
+        if found is None or found[0] is not cls.arguments:
+            found = OneLineParser._found = (cls.arguments, early_lang(cls.arguments))
+        return found[1]
+
     def error(self, message: str) -> NoReturn:
-        from eservice_desktop.cli.parse_errors import early_lang, in_language
+        from eservice_desktop.cli.parse_errors import in_language
         from eservice_desktop.domain.values import printable
 
-        said = in_language(message, early_lang(self.arguments))
+        said = in_language(message, self.language())
         self.exit(2, f"{self.prog}: {printable(said, 300)}\n")
 
 
@@ -104,7 +126,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
     common = common_options()
     parser = OneLineParser(
         prog="eservice-desktop",
-        description="戶政／地政事務所櫃檯系統 — counter software for household and land offices",
+        description="戶政／地政事務所櫃檯系統",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"eservice-desktop {__version__}")
@@ -112,7 +134,7 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
         "--demo",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="with the GUI: seed demo data first",
+        help="搭配櫃檯視窗：先加入示範資料",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in modules:
