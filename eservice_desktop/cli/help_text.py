@@ -13,6 +13,7 @@ read only for an English help.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from functools import cache, cached_property
 from typing import Any
 
@@ -56,6 +57,50 @@ def width(text: str) -> int:
     return sum(2 if _wide(ch) else 1 for ch in text)
 
 
+#: Punctuation a line may not start with, and brackets it may not end with.
+_NO_BREAK_BEFORE = frozenset("，。、；：）」』！？")
+_NO_BREAK_AFTER = frozenset("（「『")
+
+
+def wrapped(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns, breaking at spaces and between
+    CJK characters: argparse's textwrap counts characters, so a Chinese help line came out
+    twice as wide as the terminal. Text without CJK is wrapped by textwrap, as argparse does."""
+    from textwrap import wrap
+
+    text = " ".join(text.split())
+    if not any(_wide(ch) for ch in text):
+        return wrap(text, columns)
+    lines: list[str] = []
+    line = ""
+    for piece in _pieces(text):
+        candidate = line + piece if line else piece.lstrip()
+        if line and width(candidate.rstrip()) > columns:
+            lines.append(line.rstrip())
+            candidate = piece.lstrip()
+        line = candidate
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def _pieces(text: str) -> Iterable[str]:
+    """The pieces a line may break between: before a space, and before or after a CJK
+    character (not before closing punctuation, not after an opening bracket)."""
+    piece = ""
+    after_wide = False
+    for ch in text:
+        wide = _wide(ch)
+        may_break = ch == " " or ((wide or after_wide) and ch not in _NO_BREAK_BEFORE)
+        if piece and may_break and piece[-1] not in _NO_BREAK_AFTER:
+            yield piece
+            piece = ""
+        piece += ch
+        after_wide = wide
+    if piece:
+        yield piece
+
+
 class HelpInLanguage(argparse.HelpFormatter):
     """argparse's formatter, saying every text in :meth:`language` (asked when a text is
     formatted, never while the parser is built: argparse makes a formatter for each option)."""
@@ -96,3 +141,9 @@ class HelpInLanguage(argparse.HelpFormatter):
         for heading in ("位置參數", "選項"):  # argparse puts an ASCII colon after a heading
             text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
         return text
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return wrapped(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in wrapped(text, width - len(indent)))

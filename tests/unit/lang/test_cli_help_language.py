@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 import pytest
 
 from eservice_desktop.cli import parse_errors
-from eservice_desktop.cli.help_text import english
+from eservice_desktop.cli.help_text import english, width, wrapped
 from eservice_desktop.cli.main import OneLineParser, build_parser, main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.settlement_file import TOOLS
@@ -151,6 +151,29 @@ def test_the_language_follows_lang_the_environment_and_the_settings_file(
     monkeypatch.delenv("ESERVICE_LANG")
     Settings(data_dir=settings.data_dir, lang="en").save()
     assert run_help(capsys, *data, *command) == en
+
+
+def test_chinese_lines_wrap_at_the_terminals_width() -> None:
+    text = "匯入公庫入庫對帳檔（附件 22 欄位 CSV），填入入庫日期、已/未入庫與機關核銷編號"
+    lines = wrapped(text, 30)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert all(width(line) <= 30 for line in lines), lines
+    assert not any(line.startswith(("，", "、", "）")) for line in lines), lines
+    assert wrapped("read the PIN from standard input", 12) == [
+        "read the PIN",
+        "from",
+        "standard",
+        "input",
+    ]
+
+
+def test_a_chinese_help_page_fits_the_terminal(
+    settings: Settings, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "60")
+    page = run_help(capsys, "--data-dir", str(settings.data_dir), "case", "lookup")
+    wide = [line for line in page.splitlines() if HAN.search(line) and width(line) > 58]
+    assert wide == [], wide  # argparse wraps at COLUMNS - 2, counting characters
 
 
 def test_the_settings_file_is_read_once_for_a_help_page(
