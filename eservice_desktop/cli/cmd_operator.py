@@ -18,7 +18,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("operator", help="操作員帳號（事務所管理者）", parents=[common])
     cs = p.add_subparsers(dest="operator_command", required=True)
     a = cs.add_parser("add", help="新增帳號", parents=[common])
-    a.add_argument("account", help="帳號")
+    a.add_argument("account", help="操作員帳號")
     a.add_argument("--name", required=True, help="顯示名稱")
     a.add_argument(
         "--roles",
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(ls)
     ls.set_defaults(func=cmd_list)
     pw = cs.add_parser("passwd", help="設定密碼（並解除鎖定）", parents=[common])
-    pw.add_argument("account", help="帳號")
+    pw.add_argument("account", help="操作員帳號")
     pw.add_argument(
         "--own",
         action="store_true",
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(pw)
     pw.set_defaults(func=cmd_passwd)
     r = cs.add_parser("roles", help="設定角色與業務範圍", parents=[common])
-    r.add_argument("account", help="帳號")
+    r.add_argument("account", help="操作員帳號")
     r.add_argument(
         "--roles",
         required=True,
@@ -58,11 +58,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(r)
     r.set_defaults(func=cmd_roles)
     d = cs.add_parser("disable", help="停用帳號", parents=[common])
-    d.add_argument("account", help="帳號")
+    d.add_argument("account", help="操作員帳號")
     add_json(d)
     d.set_defaults(func=cmd_disable)
     en = cs.add_parser("enable", help="重新啟用帳號", parents=[common])
-    en.add_argument("account", help="帳號")
+    en.add_argument("account", help="操作員帳號")
     add_json(en)
     en.set_defaults(func=cmd_enable)
 
