@@ -89,6 +89,7 @@ class PaymentPage(PaymentPrinting):
         self.print_btn.clicked.connect(self.print_selected)
         self.void_btn.clicked.connect(self.void_selected)
         self.refund_btn.clicked.connect(self.refund_selected)
+        self.receipts_table.currentCellChanged.connect(lambda *_: receipt_actions.offer(self))
         self.closing_btn.clicked.connect(self.closing_dialog)
         self.case_edit.textEdited.connect(self._number_edited)
         self.ctx.case_shown.connect(self._case_shown)
@@ -186,13 +187,12 @@ class PaymentPage(PaymentPrinting):
             self.reduction_spin,
             self.reason_combo,
             self.print_btn,
-            self.void_btn,
-            self.refund_btn,
             self.amount_spin,
             self.cash_radio,
             self.card_radio,
         ):
             w.setEnabled(enabled)
+        receipt_actions.offer(self)  # 作廢 and 退費 as the receipt selected allows
         self.pay_btn.setEnabled(enabled and balance > 0)
         self._method_changed()
         if not enabled:

@@ -56,12 +56,23 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
     page._print(r.receipt_number, reason)
 
 
+def offer(page: PaymentPage) -> None:
+    """作廢 and 退費 for the receipt selected, while the page's actions are open: neither for a
+    void receipt, no refund once all of it went back (its row says which). They stayed enabled
+    and went to the service only to be refused; the service still refuses when asked anyway."""
+    r = page.selected_receipt()
+    live = r is not None and r.status != "void"
+    page.void_btn.setEnabled(live)
+    page.refund_btn.setEnabled(live and r is not None and r.refunded < r.amount)
+
+
 def _still_shown(page: PaymentPage, r: payments.PaymentResult) -> bool:
     """The receipt's case is still the one on the page, with its actions open (a check ran on
-    a worker meanwhile: the clerk may have loaded or typed another number)."""
+    a worker meanwhile: the clerk may have loaded or typed another number). Read from 列印,
+    open for any receipt: 作廢 and 退費 follow the receipt selected (``offer``)."""
     shown = page.current
     return (
-        shown is not None and shown.view.case_number == r.case_number and page.void_btn.isEnabled()
+        shown is not None and shown.view.case_number == r.case_number and page.print_btn.isEnabled()
     )
 
 

@@ -111,3 +111,51 @@ def test_the_void_and_reprint_questions_name_the_receipt(sync_ctx: GuiContext, q
     page.print_selected()
     qtbot.waitUntil(lambda: len(asked) == 2)
     assert all(first.receipt_number in label for label in asked), asked
+
+
+def test_a_void_receipt_offers_neither_void_nor_refund(sync_ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """作廢 and 退費 stayed enabled on a receipt already void (and 退費 on one refunded in full):
+    Alt+D or Alt+U went to the service only to be refused. They follow the receipt selected;
+    the refusal stays for a service asked anyway (test_payments_page)."""
+    from approvals_support import add_accounts, supervisor_approval
+    from PySide6.QtCore import Qt
+
+    add_accounts(sync_ctx.app)
+    app = sync_ctx.app
+    number = new_case(app, name="陳堃", copies=2)
+    void = payments.record_payment(app, number, "cash", 5).receipt_number
+    payments.void_receipt(app, void, "收錯", approval=supervisor_approval())
+    whole = payments.record_payment(app, number, "cash", 5).receipt_number
+    payments.refund(app, whole, 5, "重複收費", approval=supervisor_approval())
+    part = payments.record_payment(app, number, "cash", 10).receipt_number
+    payments.refund(app, part, 4, "溢收", approval=supervisor_approval())
+    valid = payments.record_payment(app, number, "cash", 20).receipt_number
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.load(number)
+    asked: list[str] = []
+    page.ask_text = lambda title, _label: asked.append(title)  # type: ignore[method-assign]
+    offered = {}
+    for row in range(page.receipts_table.rowCount()):
+        page.receipts_table.selectRow(row)
+        offered[page.receipts_table.item(row, 0).text()] = (
+            page.void_btn.isEnabled(),
+            page.refund_btn.isEnabled(),
+        )
+    assert offered == {
+        void: (False, False),
+        whole: (True, False),  # the void's refusal says to refund the rest instead
+        part: (True, True),
+        valid: (True, True),
+    }
+    page.receipts_table.selectRow(0)
+    for key in (Qt.Key.Key_D, Qt.Key.Key_U):
+        qtbot.keyClick(page, key, Qt.KeyboardModifier.AltModifier)
+    assert asked == [] and page.last_error == ""
+    page.case_edit.setText(number + "9")  # another number typed: nothing is offered
+    assert not page.void_btn.isEnabled() and not page.refund_btn.isEnabled()
+    page.case_edit.setText(number)  # typed back: the void receipt still offers nothing
+    page.receipts_table.selectRow(3)
+    page.receipts_table.selectRow(0)
+    assert not page.void_btn.isEnabled() and not page.refund_btn.isEnabled()
