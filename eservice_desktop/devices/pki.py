@@ -27,12 +27,10 @@ whose clock was set back would otherwise accept expired certificates.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 from asn1crypto import x509 as a509
@@ -40,15 +38,30 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from eservice_desktop.devices.cert_holder import holder_name, id_last4
+from eservice_desktop.devices.pki_anchors import (
+    CERT_SUFFIXES,
+    PIN_FILE,
+    TrustError,
+    TrustStore,
+    fingerprint,
+    is_self_signed,
+)
 
-#: Re-exported: the holder a certificate names (devices.cert_holder). Only these need listing;
-#: what this module defines is importable as ever.
-__all__ = ["holder_name", "id_last4"]
+#: Re-exported: the holder a certificate names (devices.cert_holder) and the trust anchors
+#: (devices.pki_anchors). Only these need listing; what this module defines is importable as ever.
+__all__ = [
+    "CERT_SUFFIXES",
+    "PIN_FILE",
+    "TrustError",
+    "TrustStore",
+    "fingerprint",
+    "holder_name",
+    "id_last4",
+    "is_self_signed",
+]
 
 log = logging.getLogger("eservice.pki")
 
-PIN_FILE = "pins.sha256"
-CERT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
 #: GRCA/GPKI certificate policies: id-tw-gpki-certpolicy-{test,class1..4}Assurance.
 POLICY_BY_LEVEL = {
     0: "2.16.886.101.0.3.0",
@@ -74,86 +87,6 @@ CHECKS = (
     "nonce",
     "holder",
 )
-
-
-class TrustError(Exception):
-    """The trust anchor configuration itself is unusable (IT must fix it)."""
-
-
-def _load_cert_bytes(data: bytes) -> list[x509.Certificate]:
-    if b"-----BEGIN CERTIFICATE-----" in data:
-        return x509.load_pem_x509_certificates(data)
-    return [x509.load_der_x509_certificate(data)]
-
-
-def fingerprint(cert: x509.Certificate) -> str:
-    return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
-
-
-def is_self_signed(cert: x509.Certificate) -> bool:
-    if cert.issuer != cert.subject:
-        return False
-    try:
-        cert.verify_directly_issued_by(cert)
-    except (ValueError, TypeError, Exception):
-        return False
-    return True
-
-
-@dataclass(frozen=True)
-class TrustStore:
-    roots: tuple[x509.Certificate, ...]
-    intermediates: tuple[x509.Certificate, ...]
-    ignored: tuple[str, ...] = ()  # files present but not pinned (reported, never trusted)
-
-    @property
-    def all(self) -> tuple[x509.Certificate, ...]:
-        return self.roots + self.intermediates
-
-    @classmethod
-    def load(cls, directory: str | Path) -> TrustStore:
-        d = Path(directory)
-        if not str(directory) or not d.is_dir():
-            raise TrustError(f"trust anchor directory not found: {directory!r}")
-        pin_file = d / PIN_FILE
-        if not pin_file.exists():
-            raise TrustError(f"{PIN_FILE} missing in the trust anchor directory")
-        pins = set()
-        for line in pin_file.read_text(encoding="utf-8").splitlines():
-            token = line.split("#", 1)[0].strip().split(" ", 1)[0].replace(":", "").upper()
-            if token:
-                pins.add(token)
-        roots: list[x509.Certificate] = []
-        inters: list[x509.Certificate] = []
-        ignored: list[str] = []
-        found: set[str] = set()
-        for path in sorted(d.iterdir()):
-            if path.suffix.lower() not in CERT_SUFFIXES:
-                continue
-            for cert in _load_cert_bytes(path.read_bytes()):
-                fp = fingerprint(cert)
-                if fp not in pins:
-                    ignored.append(path.name)
-                    log.warning("trust anchor %s is not pinned; ignored", path.name)
-                    continue
-                found.add(fp)
-                (roots if is_self_signed(cert) else inters).append(cert)
-        missing = pins - found
-        if missing:
-            raise TrustError(f"{len(missing)} pinned fingerprint(s) have no certificate file")
-        if not roots:
-            raise TrustError("no pinned root certificate")
-        return cls(tuple(roots), tuple(inters), tuple(ignored))
-
-    def issuer_of(self, cert: x509.Certificate) -> x509.Certificate | None:
-        for ca in self.all:
-            if ca.subject == cert.issuer:
-                try:
-                    cert.verify_directly_issued_by(ca)
-                except Exception:
-                    continue
-                return ca
-        return None
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,11 @@ def trust_store(settings: Settings) -> pki.TrustStore:
         )
     try:
         return pki.TrustStore.load(settings.trust_anchor_dir)
-    except pki.TrustError as e:
+    except pki.TrustError as e:  # each fault in its own words, in each language
         raise DomainError(
             "pki.trust_config",
-            "信任錨設定有誤，請洽資訊人員：" + str(e),
-            "The trust anchor configuration is unusable; call IT: " + str(e),
+            f"{e.zh}，無法驗證自然人憑證，請洽資訊人員",
+            f"{e.en}: MOICA cards cannot be verified; call IT",
         ) from e
 
 

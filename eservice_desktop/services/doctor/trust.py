@@ -120,7 +120,9 @@ def _trust_store(folder: str) -> Any:
         return pki.TrustStore.load(folder)
     except pki.TrustError as e:
         raise Verdict(
-            "fail", (f"信任錨無法使用：{e}", f"The trust anchors are unusable: {e}"), _anchor_fix()
+            "fail",
+            (f"信任錨無法使用：{e.zh}", f"The trust anchors are unusable: {e.en}"),
+            _anchor_fix(),
         ) from None
 
 
