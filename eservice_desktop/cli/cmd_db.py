@@ -125,8 +125,9 @@ def cmd_key_import(args: argparse.Namespace) -> int:
     if args.file == "-":
         text = sys.stdin.read(KEY_FILE_MAX)
     else:
-        with Path(args.file).open("rb") as f:
-            text = key_text(f.read(KEY_FILE_MAX))
+        from eservice_desktop.services.input_files import read_regular
+
+        text = key_text(read_regular(Path(args.file), KEY_FILE_MAX))  # a pipe: refused
     emit(
         args,
         database.import_key(settings_from(args), text),

@@ -6,6 +6,7 @@ A refund and a fee reduction or exemption need a supervisor's approval: ``--appr
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.cli.common import (
@@ -261,10 +262,11 @@ def _not_applied(args: argparse.Namespace, o: dict[str, Any]) -> str:
 def cmd_settle_import(args: argparse.Namespace) -> int:
     from eservice_desktop.domain import settlement_file as sf
     from eservice_desktop.services import settlement
+    from eservice_desktop.services.input_files import read_regular
 
     try:
-        with open(args.file, "rb") as fh:
-            data = sf.read_limited(fh)
+        data = read_regular(Path(args.file), sf.MAX_BYTES + 1)  # a pipe or a device: refused
+        sf.decode_size(len(data))
     except OSError as e:
         zh, en = os_reason(e)
         raise DomainError(

@@ -230,8 +230,9 @@ KEY_DOCUMENT_MAX = 1024 * 1024
 
 
 def cmd_import_keys(args: argparse.Namespace) -> int:
-    with args.file.open("rb") as f:
-        data = f.read(KEY_DOCUMENT_MAX + 1)
+    from eservice_desktop.services.input_files import read_regular
+
+    data = read_regular(args.file, KEY_DOCUMENT_MAX + 1)  # a pipe or a device: refused
     try:
         if len(data) > KEY_DOCUMENT_MAX:
             raise ValueError("too large")

@@ -234,9 +234,22 @@ _WINDOWS_REASONS: dict[int, tuple[str, str]] = {
 }
 
 
+#: Why a path that is no regular file (a named pipe, a device such as /dev/zero) is refused
+#: before it is read: no errno says so.
+NOT_REGULAR: Final = ("是裝置或管道，不是一般檔案", "a device or a pipe, not a regular file")
+
+
+class NotRegularFileError(OSError):
+    """A file to import that is a pipe, a device or a socket: a pipe with no writer held the
+    command for good (its open waits for one), /dev/zero was read to the limit and called too
+    large or malformed. ``OSError(None, text, path)``: it names the path like any refusal."""
+
+
 def os_reason(exc: OSError) -> tuple[str, str]:
     """Why the system refused a file, in zh-TW and in English: the commonest refusals by their
     number, any other by the system's own text (or the error's name)."""
+    if isinstance(exc, NotRegularFileError):
+        return NOT_REGULAR
     windows = _WINDOWS_REASONS.get(getattr(exc, "winerror", None) or 0)
     if windows is not None:
         return windows

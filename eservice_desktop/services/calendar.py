@@ -17,6 +17,7 @@ from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.domain.values import printable
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import compute_due, compute_on_time
+from eservice_desktop.services.input_files import read_regular
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
@@ -89,8 +90,7 @@ def _read_calendar(path: Path) -> str:
     MAX_CALENDAR_BYTES."""
     name = printable(path.name, 80)
     try:
-        with path.open("rb") as f:
-            data = f.read(MAX_CALENDAR_BYTES + 1)
+        data = read_regular(path, MAX_CALENDAR_BYTES + 1)  # a pipe or a device is refused
     except OSError as e:
         zh, en = os_reason(e)  # a folder and a mistyped name both said only "cannot read"
         raise DomainError(

@@ -19,6 +19,7 @@ from eservice_desktop.devices import crl as crlmod
 from eservice_desktop.devices import pki
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services.core import App
+from eservice_desktop.services.input_files import read_regular
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_identity import CrlCacheRow
 
@@ -148,8 +149,8 @@ def update_crls(
             continue
         results.append(accept_crl(app, data, url))
     for path in files or []:
-        with path.open("rb") as f:  # size-capped like a download (/dev/zero never ends)
-            data = f.read(crlmod.MAX_CRL_BYTES + 1)
+        # size-capped like a download; a pipe or a device is refused unread
+        data = read_regular(path, crlmod.MAX_CRL_BYTES + 1)
         if len(data) > crlmod.MAX_CRL_BYTES:
             results.append(CrlUpdate(str(path), False, "too_large"))
             continue

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
+from eservice_desktop.devices.crl import MAX_CRL_BYTES
 from eservice_desktop.storage import db, dbkey
 
 FIELDS = [
@@ -499,10 +500,15 @@ def test_a_key_file_that_is_no_key_document_is_one_line(
     one_line_refusal(run("pickup", "import-keys", str(f)))
 
 
-def test_an_endless_key_file_or_revocation_list_is_refused_unread(data: Path) -> None:
+def test_an_endless_key_file_or_revocation_list_is_refused_unread(
+    data: Path, tmp_path: Path
+) -> None:
     out = _run_with_memory_cap(data, "pickup", "import-keys", "/dev/zero")
     assert out.returncode == 2 and out.stderr.count("\n") == 1, out
-    out = _run_with_memory_cap(data, "crl", "update", "--file", "/dev/zero")
+    huge = tmp_path / "huge.crl"  # sparse: past the limit without taking the disk
+    with huge.open("wb") as f:
+        f.truncate(MAX_CRL_BYTES + 1)
+    out = _run_with_memory_cap(data, "crl", "update", "--file", str(huge))
     assert out.returncode == 3 and "too_large" in out.stdout and "Traceback" not in out.stderr, out
 
 
@@ -517,3 +523,38 @@ def test_the_sync_service_refuses_an_interval_without_a_pause(data: Path, interv
     )  # fmt: skip
     assert out.returncode == 2, out
     assert out.stderr.count("\n") == 1 and "--interval" in out.stderr, out.stderr
+
+
+IMPORTS = [
+    ["calendar", "import"],
+    ["payment", "settle-import"],
+    ["pickup", "import-keys"],
+    ["db", "key", "import"],
+    ["crl", "update", "--file"],
+]
+
+
+@pytest.mark.parametrize("command", IMPORTS, ids=" ".join)
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero"])
+def test_an_import_of_a_pipe_or_a_device_is_refused_unopened(
+    data: Path, tmp_path: Path, command: list[str], kind: str
+) -> None:
+    """A named pipe with no writer held the command for good (open() waits for one), and
+    /dev/zero was read up to the file's limit and called too large or malformed: anything that
+    is not a regular file is refused before it is read, in one line, with exit 2."""
+    target = "/dev/zero"
+    if kind == "fifo":
+        target = str(tmp_path / "import.csv")
+        os.mkfifo(target)
+    for lang, why in (
+        ("zh_TW", "是裝置或管道，不是一般檔案"),
+        ("en", "a device or a pipe, not a regular file"),
+    ):
+        out = subprocess.run(
+            [sys.executable, "-m", "eservice_desktop.cli.main", "--data-dir", str(data),
+             "--lang", lang, *command, target],
+            capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL,
+            env={**os.environ, "ESERVICE_DB_KEY_DIR": str(data / "keys")},
+        )  # fmt: skip
+        assert out.returncode == 2 and out.stderr.count("\n") == 1, out
+        assert why in out.stderr and "Traceback" not in out.stderr, out
