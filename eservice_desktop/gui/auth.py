@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator, Role, account_key
+from eservice_desktop.domain.pickup_token import TOKEN_LEN
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.gui.context import GuiContext
@@ -47,10 +48,14 @@ from eservice_desktop.gui.screen_lock import (
     hide_open_dialogs,
     lock_reason_text,
 )
+from eservice_desktop.gui.stray_scans import is_pickup_code, may_be_pickup_code
 from eservice_desktop.services.scanners import wedge_rules
 
 if TYPE_CHECKING:
     from eservice_desktop.services.core import App
+
+#: A pickup code as a scanner types it: its 105 bytes in base32, 168 characters.
+PICKUP_CODE_CHARS = TOKEN_LEN * 8 // 5
 
 #: What locks the screen and what a lock covers are gui.screen_lock; importable from here.
 __all__ = [
@@ -232,13 +237,28 @@ class LoginScreen(QWidget):
         self.enter.activated.connect(self._enter)
 
     def _ignore_scans(self) -> None:
-        """A keyboard-wedge scan (a pickup code, a receipt) while this screen is shown never
-        reaches the account or the password: its 168 characters went into 密碼 and its Enter
-        signed in with them, a refused sign-in counted towards the account's lockout. The
-        burst (``gui/barcode_wedge.py``, the desk's timing rule) is dropped and said."""
+        """A pickup code scanned while this screen is shown is no sign-in: its 168 characters
+        went into 密碼 and its Enter signed in with them, a refused sign-in counted towards the
+        account's lockout. In 帳號 the burst (``gui/barcode_wedge.py``, the desk's timing rule)
+        is dropped and said; 密碼 is no scan target (a password manager types as fast as a
+        scanner), so there the code is told by its shape when Enter comes (``_scanned_code``).
+        Only a pickup code's keys are held, as on the other pages (``gui/stray_scans.py``): a
+        password manager typing the account, Tab and the password had all of it dropped."""
         rules = wedge_rules(self.ctx.settings)  # not ctx.app: the core may open later
-        self.wedge = WedgeFilter(rules, self._scans_come_here, self)
+        self.wedge = WedgeFilter(
+            rules, self._scans_come_here, self, takes=is_pickup_code, holds=may_be_pickup_code
+        )
         self.wedge.scanned.connect(self._scan_ignored)
+
+    def _scanned_code(self) -> bool:
+        """A pickup code at the end of 密碼 is taken out and said, the keys typed before it
+        kept; True when there was one (no sign-in is tried)."""
+        text = self.password.text()
+        if len(text) < PICKUP_CODE_CHARS or not is_pickup_code(text[-PICKUP_CODE_CHARS:]):
+            return False
+        self.password.setText(text[:-PICKUP_CODE_CHARS])
+        self._scan_ignored("")
+        return True
 
     def _scans_come_here(self) -> bool:
         focus = QApplication.focusWidget()
@@ -295,7 +315,7 @@ class LoginScreen(QWidget):
             self.submit()
 
     def submit(self) -> None:
-        if self._busy:
+        if self._busy or self._scanned_code():
             return
         account = account_key(self.account.text())
         password = self.password.text()

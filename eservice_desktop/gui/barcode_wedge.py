@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QLineEdit,
     QWidget,
 )
 from shiboken6 import isValid
@@ -205,8 +206,10 @@ class WedgeFilter(QObject):
 
     @staticmethod
     def _is_target(obj: QObject) -> bool:
-        """Key events also pass the window and each parent; act once, at the first widget."""
-        if not isinstance(obj, QWidget):
+        """Key events also pass the window and each parent; act once, at the first widget.
+        Never a password field: a password manager types faster than any person, and its keys
+        were held as a scan, dropped with its Enter or left behind by a shortcut's."""
+        if not isinstance(obj, QWidget) or _secret(obj):
             return False
         focus = QApplication.focusWidget()
         return obj is focus or focus is None
@@ -241,6 +244,11 @@ class WedgeFilter(QObject):
                     QApplication.sendEvent(target, QKeyEvent(etype, key, mods, text))
         finally:
             self._replaying = False
+
+
+def _secret(widget: QWidget) -> bool:
+    """A field whose text is not shown (a password): its keys are never held."""
+    return isinstance(widget, QLineEdit) and widget.echoMode() != QLineEdit.EchoMode.Normal
 
 
 def _typed_into(origin: QObject) -> QObject | None:

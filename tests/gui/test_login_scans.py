@@ -74,3 +74,34 @@ def test_a_code_scanned_at_the_lock_leaves_the_lock_as_it_was(qtbot, staff: GuiC
     assert _failed_attempts(staff, "clerk01") == 0
     type_text("x")  # a clerk's typing still reaches the field
     assert screen.password.text() == "x"
+
+
+@pytest.mark.parametrize("then", ["enter", "typed on", "account, Tab, password"])
+def test_a_password_typed_by_a_password_manager_arrives_whole(  # type: ignore[no-untyped-def]
+    qtbot, staff: GuiContext, then: str
+):
+    """A password manager types the password, and often its Enter, faster than any person: the
+    catcher held the keys as a possible scan, dropped them with 已略過掃描到的條碼 when the
+    Enter ended the burst, and signed in with what was left when a shortcut took the Enter
+    first. A password field is never a scan target: every key reaches it as typed."""
+    from PySide6.QtTest import QTest
+
+    window = open_at_login(qtbot, staff)
+    screen = window.login_screen
+    if then == "account, Tab, password":  # a password manager's usual sequence, Enter last
+        QTest.keyClicks(screen.account, "clerk01\t")
+    else:
+        type_text("clerk01")
+        press(Qt.Key.Key_Return)
+    assert QApplication.focusWidget() is screen.password
+    if then == "typed on":  # the clerk began it; the manager fills the rest at once
+        type_text(PASSWORD[:3])
+        QTest.keyClicks(screen.password, PASSWORD[3:])
+    else:
+        QTest.keyClicks(screen.password, PASSWORD)
+    assert screen.password.text() == PASSWORD  # nothing held back for a scan
+    QTest.keyClick(screen.password, Qt.Key.Key_Return)  # within the burst's 30 ms
+    assert "條碼" not in screen.message.text()
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    assert staff.app.operator is not None and staff.app.operator.account == "clerk01"
+    assert _failed_attempts(staff, "clerk01") == 0
