@@ -67,6 +67,11 @@ _DEADLINE_WORDS = {
 }
 
 
+def deadline_words() -> list[str]:
+    """The deadline's words as the days-left cells show them (a filter may hold them)."""
+    return [_t(str(word)) for word in _DEADLINE_WORDS.values()]
+
+
 def days_left_text(item: QueueItem) -> str:
     """The days-left cell: the number (— when the clock is paused), and the deadline's word
     when the case is due soon or overdue ("-2 逾期")."""
@@ -123,6 +128,11 @@ class QueueModel(QAbstractTableModel):
             self.beginInsertRows(QModelIndex(), first, first + len(items) - 1)
             self._items.extend(items)
             self.endInsertRows()
+
+    @property
+    def complete(self) -> bool:
+        """Every row of the list is loaded (none further to ask for)."""
+        return self._fetch_more is None
 
     @property
     def fetching(self) -> bool:

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.queue_day import DayWatch, queue_days
+from eservice_desktop.gui.queue_filter import FilterCount
 from eservice_desktop.gui.queue_model import (
     CASE_NUMBER_ROLE,
     COLUMNS,
@@ -77,6 +78,7 @@ class QueuePage(QueueView):
         self._debounce = self._timer(SEARCH_DEBOUNCE_MS, self.search_now)
         self.search_box.textChanged.connect(self._search_edited)
         self.filter_box.textChanged.connect(lambda _t: self._show_counts())
+        self.filter_count = FilterCount(self)  # no row loaded for a filter that has them all
 
         ctx.case_changed.connect(self._case_changed)
         #: Reads the list again at midnight and after closing, with no write (gui/queue_day.py).

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QPaintEvent, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.gui import accessible
 from eservice_desktop.gui.keyboard import mark_lookup
+from eservice_desktop.gui.queue_filter import QueueProxy
 from eservice_desktop.gui.queue_model import COLUMNS, SORT_ROLE, QueueModel
 from eservice_desktop.gui.table_fit import ColumnFitter
 
@@ -236,12 +237,12 @@ class QueueView(QWidget):
     def _build_table(self, page: QueuePage) -> None:
         """The model, the sorting and filtering proxy over it and the table showing it."""
         self.model = QueueModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = QueueProxy(page)  # loads no row for a filter that has all it leaves
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.filter_box.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter_box.textChanged.connect(self.proxy.set_text)
         self.filter_box.returnPressed.connect(self._open_first_shown)
         self.table = QueueTable(page)
         self.table.setObjectName("queue_table")

@@ -113,6 +113,15 @@ def queue_total(app: App, name: str) -> int:
         return _QueueCounter(app, s).count(name)
 
 
+def queue_count_where(app: App, name: str, cond: Any) -> int:
+    """The cases of queue ``name`` that also meet ``cond`` (``services.queue_filter``: the
+    window's filter counted over the whole list, not only the rows it has loaded)."""
+    require(app, Action.VIEW_CASE)
+    stmt = _queue_select(app, name, select(func.count()).select_from(CaseRow), ordered=False)
+    with app.reading() as s:
+        return int(s.execute(stmt.where(cond)).scalar_one())
+
+
 def _queue_select(app: App, name: str, stmt: Any, ordered: bool = True) -> Any:
     if name not in QUEUES:
         raise DomainError("queue.unknown", f"未知的清單：{name}", f"Unknown queue: {name}")

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from factories import request
+from sqlalchemy import true
 
 import eservice_desktop.services as services_pkg
 from eservice_desktop.domain.errors import AuthError
@@ -28,6 +29,7 @@ from eservice_desktop.services import (
     backup,
     calendar,
     case_attachments,
+    case_queues,
     cases,
     clock_guard,
     daily_closing,
@@ -41,6 +43,7 @@ from eservice_desktop.services import (
     payments,
     pickup,
     pickup_id_card,
+    queue_filter,
     report_views,
     reports,
     retention,
@@ -90,6 +93,14 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     cases.queue_page: (Action.VIEW_CASE, lambda a, t: cases.queue_page(a, "all")),
     cases.queue_total: (Action.VIEW_CASE, lambda a, t: cases.queue_total(a, "all")),
     cases.queue_member: (Action.VIEW_CASE, lambda a, t: cases.queue_member(a, "all", CASE)),
+    case_queues.queue_count_where: (
+        Action.VIEW_CASE,
+        lambda a, t: case_queues.queue_count_where(a, "all", true()),
+    ),
+    queue_filter.filter_total: (
+        Action.VIEW_CASE,
+        lambda a, t: queue_filter.filter_total(a, "all", "zh_TW", "王", ["applicant_name"]),
+    ),
     cases.queue_counts: (Action.VIEW_CASE, lambda a, t: cases.queue_counts(a)),
     cases.search: (Action.SEARCH, lambda a, t: cases.search(a, "王小明")),
     cases.search_page: (Action.SEARCH, lambda a, t: cases.search_page(a, "王小明")),
