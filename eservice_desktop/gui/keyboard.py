@@ -68,6 +68,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.gui import colours, combo_lists
 from eservice_desktop.gui.accessible import name_from_label, name_from_prefix, name_sole_list
+from eservice_desktop.gui.mnemonic_click import mnemonic_click
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
 LOOKUP_PROPERTY = "eservice_lookup"
@@ -342,6 +343,8 @@ class KeyboardPolicy(QObject):
             return stray_alt(watched, event) or fold_digits(watched, event)
         if kind == QEvent.Type.Wheel:
             return refuse_wheel(watched, event)
+        if kind == QEvent.Type.Shortcut:
+            return mnemonic_click(watched, event)  # Alt+letter on a button: clicked now
         if kind == QEvent.Type.Polish and isinstance(watched, QWidget):
             no_wheel_focus(watched)
         if kind == QEvent.Type.Polish and isinstance(watched, QAbstractItemView):
