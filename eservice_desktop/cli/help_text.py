@@ -2,7 +2,8 @@
 language in the code: every ``help=`` and ``description=`` is Traditional Chinese, and English
 comes from a catalogue, ``resources/translations/cli_en.json`` (zh-TW text -> English text).
 argparse's own words (``usage:``, its headings, the ``-h`` and ``--version`` lines) are said in
-zh-TW from :data:`ARGPARSE_ZH`; English keeps argparse's.
+zh-TW, and Chinese is wrapped by terminal columns, by the formatter both programs' command lines
+share (``domain/help_format.py``); English keeps argparse's.
 
 The language is chosen when the help is formatted, not when the parser is built: building the
 parser is on every start's path (the counter window's cold start included), while the language
@@ -12,19 +13,12 @@ read only for an English help.
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Iterable
-from functools import cache, cached_property
-from typing import Any
+from functools import cache
 
-#: argparse's own words (Python 3.11), said in zh-TW; English keeps argparse's.
-ARGPARSE_ZH = {
-    "positional arguments": "位置參數",
-    "options": "選項",
-    "show this help message and exit": "顯示這份說明後結束",
-    "show program's version number and exit": "顯示程式版本後結束",
-}
-USAGE_ZH = "用法："
+from eservice_desktop.domain import help_format
+from eservice_desktop.domain.help_format import ARGPARSE_ZH, USAGE_ZH, width, wrapped
+
+__all__ = ["ARGPARSE_ZH", "USAGE_ZH", "HelpInLanguage", "english", "width", "wrapped"]
 
 
 @cache
@@ -38,112 +32,8 @@ def english() -> dict[str, str]:
     return dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def in_language(text: str, lang: str) -> str:
-    """``text`` (a help text of ours, or argparse's own English) in ``lang``."""
-    if lang.startswith("en"):
-        return english().get(text, text)
-    return ARGPARSE_ZH.get(text, text)
+class HelpInLanguage(help_format.HelpInLanguage):
+    """The shared formatter over this command line's catalogue, ``cli_en.json``."""
 
-
-def _wide(ch: str) -> bool:
-    """A character two columns wide on a terminal (CJK)."""
-    from unicodedata import east_asian_width
-
-    return east_asian_width(ch) in "WF"
-
-
-def width(text: str) -> int:
-    """Columns on a terminal: CJK characters take two."""
-    return sum(2 if _wide(ch) else 1 for ch in text)
-
-
-#: Punctuation a line may not start with, and brackets it may not end with.
-_NO_BREAK_BEFORE = frozenset("，。、；：）」』！？")
-_NO_BREAK_AFTER = frozenset("（「『")
-
-
-def wrapped(text: str, columns: int) -> list[str]:
-    """``text`` in lines of at most ``columns`` terminal columns, breaking at spaces and between
-    CJK characters: argparse's textwrap counts characters, so a Chinese help line came out
-    twice as wide as the terminal. Text without CJK is wrapped by textwrap, as argparse does."""
-    from textwrap import wrap
-
-    text = " ".join(text.split())
-    if not any(_wide(ch) for ch in text):
-        return wrap(text, columns)
-    lines: list[str] = []
-    line = ""
-    for piece in _pieces(text):
-        candidate = line + piece if line else piece.lstrip()
-        if line and width(candidate.rstrip()) > columns:
-            lines.append(line.rstrip())
-            candidate = piece.lstrip()
-        line = candidate
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
-def _pieces(text: str) -> Iterable[str]:
-    """The pieces a line may break between: before a space, and before or after a CJK
-    character (not before closing punctuation, not after an opening bracket)."""
-    piece = ""
-    after_wide = False
-    for ch in text:
-        wide = _wide(ch)
-        may_break = ch == " " or ((wide or after_wide) and ch not in _NO_BREAK_BEFORE)
-        if piece and may_break and piece[-1] not in _NO_BREAK_AFTER:
-            yield piece
-            piece = ""
-        piece += ch
-        after_wide = wide
-    if piece:
-        yield piece
-
-
-class HelpInLanguage(argparse.HelpFormatter):
-    """argparse's formatter, saying every text in :meth:`language` (asked when a text is
-    formatted, never while the parser is built: argparse makes a formatter for each option)."""
-
-    def language(self) -> str:
-        """The user's language (``cli.main`` says it from the arguments being parsed)."""
-        return "zh_TW"
-
-    @cached_property
-    def _lang(self) -> str:
-        # asked only for a text to translate: `--version` formats its line with this class too
-        return self.language()
-
-    def _said(self, text: str) -> str:
-        if text in ARGPARSE_ZH or any(_wide(ch) for ch in text):
-            return in_language(text, self._lang)
-        return text  # nothing to translate (the version line): no language needed
-
-    def _get_help_string(self, action: argparse.Action) -> str | None:
-        return None if action.help is None else self._said(action.help)
-
-    def add_text(self, text: str | None) -> None:
-        super().add_text(None if text is None else self._said(text))
-
-    def start_section(self, heading: str | None) -> None:
-        super().start_section(None if heading is None else self._said(heading))
-
-    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
-        if prefix is not None or self._lang.startswith("en"):
-            return super()._format_usage(usage, actions, groups, prefix)
-        # wrapped as if the prefix were its 6 columns of spaces, so that continuation lines
-        # line up under the first option on a terminal
-        blank = " " * width(USAGE_ZH)
-        return USAGE_ZH + super()._format_usage(usage, actions, groups, blank)[len(blank) :]
-
-    def format_help(self) -> str:
-        text = super().format_help()
-        for heading in ("位置參數", "選項"):  # argparse puts an ASCII colon after a heading
-            text = text.replace(f"\n{heading}:\n", f"\n{heading}：\n")
-        return text
-
-    def _split_lines(self, text: str, width: int) -> list[str]:
-        return wrapped(text, width)
-
-    def _fill_text(self, text: str, width: int, indent: str) -> str:
-        return "\n".join(indent + line for line in wrapped(text, width - len(indent)))
+    def catalogue(self) -> dict[str, str]:
+        return english()
