@@ -2,7 +2,9 @@
 stats, revoke, publish, targets set|list, report, channel.
 
 Every command takes ``--db URL`` (SQLAlchemy URL: ``sqlite:///county.sqlite3`` embedded,
-``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``).
+``postgresql+psycopg://user@host/db`` in production; also ``ESERVICE_COUNTY_DB``) and
+``--lang zh_TW|en`` (also ``ESERVICE_LANG``; zh-TW by default): the help, the refusals and the
+text results are said in that language only (``cli_lang``), the ``--json`` outputs are not.
 
 The shared options and the database opening are in ``cli_common``; the commands over the
 county's data (publish, targets, report, registry, settle-import) in ``cli_data``.
@@ -17,13 +19,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from eservice_desktop.county import cli_data, cli_devices, cli_operator, cli_serve
+from eservice_desktop.county import cli_data, cli_devices, cli_lang, cli_operator, cli_serve
 from eservice_desktop.county.cli_common import (
-    DEFAULT_DB,
     OneLineParser,
     Refused,
     add_command,
     add_key_file,
+    add_lang,
     county_secret,
     db_refusal,
     db_url,
@@ -32,6 +34,7 @@ from eservice_desktop.county.cli_common import (
     setup_logging,
     unlock_refused,
 )
+from eservice_desktop.county.cli_lang import said
 
 
 def cmd_enrol_code(args: argparse.Namespace) -> int:
@@ -43,7 +46,7 @@ def cmd_enrol_code(args: argparse.Namespace) -> int:
         with sessions() as s, s.begin():
             code = service.new_enrol_code(s, args.office, utcnow(), device=args.device)
     except service.BadRequest as e:
-        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        print(said(e.message_zh, e.message_en), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
@@ -116,7 +119,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if not ok:
-        print("查無此設備 / unknown device", file=sys.stderr)
+        print(said("查無此設備", "unknown device"), file=sys.stderr)
         return 2
     print("revoked")
     return 0
@@ -138,13 +141,13 @@ def cmd_channel(args: argparse.Namespace) -> int:
                 out = {"name": args.name, "kind": args.kind, "token": token}
             elif args.channel_command == "revoke":
                 if not channels.revoke_channel(s, args.name or "", utcnow()):
-                    print("查無此通路 / unknown channel", file=sys.stderr)
+                    print(said("查無此通路", "unknown channel"), file=sys.stderr)
                     return 2
                 out = {"name": args.name, "revoked": True}
             else:
                 out = {"channels": channels.list_channels(s)}
     except service.BadRequest as e:
-        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        print(said(e.message_zh, e.message_en), file=sys.stderr)
         return 2
     finally:
         engine.dispose()
@@ -211,22 +214,26 @@ def cmd_db(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_db_parser(sub: Any, db_help: str) -> None:
-    d = sub.add_parser("db", help="the county database's schema revision (Alembic)")
-    d.add_argument("db_command", choices=["upgrade", "current"])
-    d.add_argument("--db", help=db_help)
-    d.add_argument("--json", action="store_true")
+def _add_db_parser(sub: Any) -> None:
+    d = add_command(sub, "db", "縣府資料庫的結構版本（Alembic）")
+    d.add_argument(
+        "db_command",
+        choices=["upgrade", "current"],
+        help="upgrade：升級至本版的最新結構；current：顯示目前的結構版本",
+    )
+    d.add_argument("--json", action="store_true", help="輸出 JSON")
     d.set_defaults(func=cmd_db)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = OneLineParser(
         prog="eservice-county-server",
-        description="Reference county server for eservice-desktop sync",
+        description="eservice-desktop 同步用的參考縣府伺服器",
     )
+    add_lang(p)
     sub = p.add_subparsers(dest="command", required=True)
     cli_serve.add_parser(sub)
-    _add_db_parser(sub, f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
+    _add_db_parser(sub)
     _add_devices_and_keys(sub)
     cli_operator.add_parser(sub)
     cli_devices.add_parser(sub)
@@ -237,52 +244,76 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_devices_and_keys(sub: Any) -> None:
     """``enrol-code`` (a device's one-time code) and ``keys`` (the county's signing keys)."""
-    e = add_command(sub, "enrol-code", "print a one-time enrolment code for an office")
-    e.add_argument("--office", required=True, help="an office of the catalogue, e.g. H01")
+    e = add_command(sub, "enrol-code", "印出事務所的一次性設備登記碼")
+    e.add_argument("--office", required=True, help="目錄中的事務所代碼，例如 H01")
     e.add_argument(
         "--device",
         default=None,
-        help="replace this enrolled device's credential (e.g. 02: a new PC for that counter)",
+        help="換發這部已登記設備的憑證（例如 02：該櫃檯換了新電腦）",
     )
-    e.add_argument("--json", action="store_true")
+    e.add_argument("--json", action="store_true", help="輸出 JSON")
     e.set_defaults(func=cmd_enrol_code)
 
-    k = add_command(sub, "keys", "signing keys (receipts, pickup tokens)")
-    k.add_argument("keys_command", choices=["rotate", "list"])
-    k.add_argument("--purpose", choices=["all", "receipt", "pickup"], default="all")
-    k.add_argument("--json", action="store_true")
+    k = add_command(sub, "keys", "簽章金鑰（收據、領件憑證）")
+    k.add_argument(
+        "keys_command", choices=["rotate", "list"], help="rotate：產生新金鑰；list：列出金鑰代號"
+    )
+    k.add_argument(
+        "--purpose",
+        choices=["all", "receipt", "pickup"],
+        default="all",
+        help="哪一種金鑰（預設 all：兩種都是）",
+    )
+    k.add_argument("--json", action="store_true", help="輸出 JSON")
     add_key_file(k)
     k.set_defaults(func=cmd_keys)
 
 
 def _add_secret_and_devices(sub: Any) -> None:
     """``secret``, ``stats``, ``revoke`` and ``channel``."""
-    sc = add_command(
-        sub, "secret", "change the passphrase or key file sealing the county's secrets"
+    sc = add_command(sub, "secret", "變更封存縣府機密的密語或金鑰檔")
+    sc.add_argument("secret_command", choices=["change"], help="change：改用新密語或新金鑰檔")
+    sc.add_argument(
+        "--new-key-file",
+        default=None,
+        help="新的金鑰檔（未指定則用環境變數 ESERVICE_COUNTY_NEW_PASSPHRASE 的新密語）",
     )
-    sc.add_argument("secret_command", choices=["change"])
-    sc.add_argument("--new-key-file", default=None, help="else ESERVICE_COUNTY_NEW_PASSPHRASE")
     add_key_file(sc)
     sc.set_defaults(func=cmd_secret)
 
-    st = add_command(sub, "stats", "events and cases per office, conflicts")
-    st.add_argument("--json", action="store_true")
+    st = add_command(sub, "stats", "各事務所的事件數、案件數與衝突數")
+    st.add_argument("--json", action="store_true", help="輸出 JSON")
     st.set_defaults(func=cmd_stats)
 
-    r = add_command(sub, "revoke", "revoke a device credential (e.g. H01-02)")
-    r.add_argument("device_key")
+    r = add_command(sub, "revoke", "撤銷設備憑證（例如 H01-02）")
+    r.add_argument("device_key", help="設備代號：事務所-設備，例如 H01-02")
     r.set_defaults(func=cmd_revoke)
 
-    c = add_command(sub, "channel", "channel credentials (web portal, convenience-store kiosk)")
-    c.add_argument("channel_command", choices=["create", "revoke", "list"])
-    c.add_argument("name", nargs="?", default="", help="e.g. web-portal, kiosk-7-eleven")
-    c.add_argument("--kind", choices=["web", "kiosk"], default="")
+    c = add_command(sub, "channel", "通路憑證（網路申辦入口、超商多媒體機）")
+    c.add_argument(
+        "channel_command",
+        choices=["create", "revoke", "list"],
+        help="create：建立並印出權杖（僅此一次）；revoke：撤銷；list：列出",
+    )
+    c.add_argument("name", nargs="?", default="", help="通路名稱，例如 web-portal、kiosk-7-eleven")
+    c.add_argument("--kind", choices=["web", "kiosk"], default="", help="通路種類（create）")
     c.set_defaults(func=cmd_channel)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command; its refusals one line in the language of ``--lang`` or ``ESERVICE_LANG``
+    (``cli_lang``), exit 2."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    cli_lang.arguments = arguments  # the help page and argparse's refusals are said in it too
+    try:
+        return _run(arguments)
+    finally:
+        cli_lang.arguments = ()  # not a later call's in the same process (the tests)
+
+
+def _run(arguments: list[str]) -> int:
     setup_logging()
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    args = build_parser().parse_args(arguments)
     from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
     from eservice_desktop.county.migrate import CountyDatabaseTooNew, NotACountyDatabase
@@ -292,7 +323,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except (Refused, BadRequest, DomainError, CountyDatabaseTooNew, NotACountyDatabase) as e:
-        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        print(said(e.message_zh, e.message_en), file=sys.stderr)
         return 2
     except (ArgumentError, DatabaseError) as e:  # --db: never a traceback, never its password
         if type(e) not in (ArgumentError, DatabaseError, OperationalError):

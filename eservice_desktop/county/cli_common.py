@@ -1,6 +1,6 @@
-"""What every ``eservice-county-server`` command shares: the ``--db`` URL, the county secret
-(passphrase or key file) that unlocks the vault, opening the database with it, and ``Refused``
-(printed as ``zh / en``, exit 2)."""
+"""What every ``eservice-county-server`` command shares: the ``--db`` URL and ``--lang``, the
+county secret (passphrase or key file) that unlocks the vault, opening the database with it, and
+``Refused`` (printed as one line in the chosen language, ``cli_lang``, exit 2)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from eservice_desktop.county.cli_lang import LANGS, CountyHelp, language, said
+
 DEFAULT_DB = "sqlite:///county.sqlite3"
+DB_HELP = f"縣府資料庫的 SQLAlchemy 網址（預設 {DEFAULT_DB}，或環境變數 ESERVICE_COUNTY_DB）"
 
 
 def db_url(args: argparse.Namespace) -> str:
@@ -24,22 +27,28 @@ DEMO_SECRET = b"demo-county-passphrase"
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """argparse's refusals said as this program's others are: one line, zh-TW / English, exit
-    2, without the usage block (``--help`` shows it); subcommands' parsers are of this class
-    too (argparse makes them of their parent's)."""
+    """argparse's refusals said as this program's others are: one line in the chosen language,
+    exit 2, without the usage block (``--help`` shows it, in that language too); subcommands'
+    parsers are of this class too (argparse makes them of their parent's)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # no abbreviations: `--json` on a command without it was taken for `--json-logging`
         # (db key export --json printed the key as text, sync run --json logged JSON lines)
         kwargs.setdefault("allow_abbrev", False)
+        kwargs.setdefault("formatter_class", CountyHelp)
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         from eservice_desktop.domain.arg_errors import to_zh
         from eservice_desktop.domain.values import printable
 
-        zh, en = printable(to_zh(message), 300), printable(message, 300)
-        self.exit(2, f"{self.prog}: {zh} / {en}\n")
+        text = message if language() == "en" else to_zh(message)
+        self.exit(2, f"{self.prog}: {printable(text, 300)}\n")
+
+
+def add_lang(parser: argparse.ArgumentParser) -> None:
+    """``--lang``, before or after the command, as the office's command line takes it."""
+    parser.add_argument("--lang", choices=LANGS, default=argparse.SUPPRESS, help="說明與訊息的語言")
 
 
 def setup_logging() -> None:
@@ -58,11 +67,11 @@ def os_refusal(e: OSError) -> str:
 
     where = printable_path(str(e.filename or ""))
     zh, en = os_reason(e)
-    return f"無法存取 {where}（{zh}） / Cannot access {where} ({en})"
+    return said(f"無法存取 {where}（{zh}）", f"Cannot access {where} ({en})")
 
 
 class Refused(Exception):
-    """A command that cannot run: printed as ``zh / en`` on stderr, exit 2."""
+    """A command that cannot run: one line on stderr in the chosen language, exit 2."""
 
     def __init__(self, zh: str, en: str) -> None:
         super().__init__(en)
@@ -167,7 +176,8 @@ def open_sessions(url: str, secret: bytes | None = None):  # type: ignore[no-unt
 def add_command(sub: Any, name: str, help_: str) -> argparse.ArgumentParser:
     """A subcommand with the ``--db`` option every command takes."""
     sp: argparse.ArgumentParser = sub.add_parser(name, help=help_)
-    sp.add_argument("--db", help=f"SQLAlchemy URL (default {DEFAULT_DB} or ESERVICE_COUNTY_DB)")
+    sp.add_argument("--db", help=DB_HELP)
+    add_lang(sp)
     return sp
 
 
@@ -176,8 +186,8 @@ def add_key_file(sp: argparse.ArgumentParser) -> None:
     sp.add_argument(
         "--key-file",
         default=None,
-        help="file whose content seals the county's signing keys and operator hashes "
-        "(else the passphrase in ESERVICE_COUNTY_PASSPHRASE; also ESERVICE_COUNTY_KEY_FILE)",
+        help="封存縣府簽章金鑰與操作員密碼雜湊的金鑰檔（未指定則用環境變數 "
+        "ESERVICE_COUNTY_PASSPHRASE 的密語；亦可用 ESERVICE_COUNTY_KEY_FILE）",
     )
 
 
@@ -185,17 +195,19 @@ def add_listen_options(sp: argparse.ArgumentParser) -> None:
     """``serve``'s address, port, TLS files, client deadline and trusted proxies."""
     from eservice_desktop.county.edge import CLIENT_TIMEOUT_S
 
-    sp.add_argument("--host", default="127.0.0.1")
-    sp.add_argument("--port", type=port_arg, default=8765)
-    sp.add_argument("--tls-cert", default="")
-    sp.add_argument("--tls-key", default="")
+    sp.add_argument("--host", default="127.0.0.1", help="接聽的位址（預設 127.0.0.1）")
+    sp.add_argument(
+        "--port", type=port_arg, default=8765, help="接聽的連接埠（0 為任一空閒埠；預設 8765）"
+    )
+    sp.add_argument("--tls-cert", default="", help="TLS 憑證檔（PEM）；未指定則以 HTTP 服務")
+    sp.add_argument("--tls-key", default="", help="TLS 私鑰檔（PEM），須與 --tls-cert 一起指定")
     sp.add_argument(
         "--client-timeout",
         type=seconds_arg,
         default=CLIENT_TIMEOUT_S,
         metavar="S",
-        help="seconds a client may take to send its request head or the next part of its body "
-        f"(the whole body: four times that; default {CLIENT_TIMEOUT_S:g})",
+        help="用戶端送出請求標頭或下一段本文的時限秒數（整個本文為其四倍；"
+        f"預設 {CLIENT_TIMEOUT_S:g}）",
     )
     sp.add_argument(
         "--trusted-proxy",
@@ -203,8 +215,7 @@ def add_listen_options(sp: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="ADDR",
-        help="address or network of a reverse proxy in front of the server whose "
-        "X-Forwarded-For is believed (repeatable; none by default)",
+        help="伺服器前方反向代理的位址或網段，採信其 X-Forwarded-For（可重複指定；預設無）",
     )
 
 
@@ -255,4 +266,4 @@ def db_refusal(error: Exception) -> str:
             "不是資料庫檔案（或是加密的，例如事務所的資料庫）",
             "not a database file (or an encrypted one, such as an office's)",
         )
-    return f"縣府資料庫 --db（{zh}） / The county database --db ({en})"
+    return said(f"縣府資料庫 --db（{zh}）", f"The county database --db ({en})")

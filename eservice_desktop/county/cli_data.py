@@ -20,48 +20,56 @@ from eservice_desktop.county.cli_common import (
     open_sessions,
     read_input,
 )
+from eservice_desktop.county.cli_lang import said
 from eservice_desktop.domain.office_zone import TAIPEI
 
 
 def add_parsers(sub: Any) -> None:
     """The data commands' parsers, in the order ``--help`` lists them."""
-    pb = add_command(
-        sub, "publish", "publish a catalogue, a working calendar or a CRL to every office"
+    pb = add_command(sub, "publish", "將申辦項目目錄、行事曆或憑證廢止清冊發布至每個事務所")
+    pb.add_argument(
+        "kind",
+        choices=["catalogue", "calendar", "crl"],
+        help="catalogue：申辦項目目錄（services.json）；calendar：人事行政總處行事曆 CSV；"
+        "crl：憑證廢止清冊（CRL／ARL，DER 或 PEM）",
     )
-    pb.add_argument("kind", choices=["catalogue", "calendar", "crl"])
-    pb.add_argument("file")
-    pb.add_argument("--year", default="")
+    pb.add_argument("file", help="要發布的檔案")
+    pb.add_argument("--year", default="", help="行事曆的年度（西元；預設取自檔名，如 2027.csv）")
     pb.set_defaults(func=cmd_publish)
 
-    tg = add_command(sub, "targets", "monthly targets per department and office (appendix 18)")
-    tg.add_argument("targets_command", choices=["set", "list"])
-    tg.add_argument("--office", help="e.g. H01")
-    tg.add_argument("--department", help="a department code of the catalogue, e.g. household")
-    tg.add_argument("--month", help="YYYY-MM")
-    tg.add_argument("--metric", choices=["cases", "online"], help="set: default cases")
-    tg.add_argument("--value", type=int, help="the month's target (cases)")
-    tg.add_argument("--json", action="store_true")
+    tg = add_command(sub, "targets", "各事務所、各課室的每月目標（附件 18）")
+    tg.add_argument(
+        "targets_command", choices=["set", "list"], help="set：設定一項目標；list：列出目標"
+    )
+    tg.add_argument("--office", help="事務所代碼，例如 H01")
+    tg.add_argument("--department", help="目錄中的課室代碼，例如 household")
+    tg.add_argument("--month", help="月份 YYYY-MM")
+    tg.add_argument("--metric", choices=["cases", "online"], help="目標項目（set 預設 cases）")
+    tg.add_argument("--value", type=int, help="該月的目標（件數）")
+    tg.add_argument("--json", action="store_true", help="輸出 JSON")
     tg.set_defaults(func=cmd_targets)
 
-    rp = add_command(sub, "report", "a supervisor report over every office, as JSON (and a page)")
-    rp.add_argument("kind", choices=["on-time", "usage", "savings", "targets"])
-    rp.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD")
-    rp.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
-    rp.add_argument("--html", default="", help="also write the report as an HTML page")
+    rp = add_command(sub, "report", "全縣各事務所的主管報表，輸出 JSON（亦可另存網頁）")
+    rp.add_argument(
+        "kind",
+        choices=["on-time", "usage", "savings", "targets"],
+        help="報表：準時、使用、節省、目標達成",
+    )
+    rp.add_argument("--from", dest="start", required=True, help="起日 YYYY-MM-DD")
+    rp.add_argument("--to", dest="end", required=True, help="迄日 YYYY-MM-DD")
+    rp.add_argument("--html", default="", help="另將報表寫成 HTML 網頁檔")
     rp.set_defaults(func=cmd_report)
 
-    rg = add_command(sub, "registry", "records answering document-free look-ups (免書證免謄本)")
-    rg.add_argument("registry_command", choices=["import"])
-    rg.add_argument("file", help="JSON: [{kind, subject_id, fields}] (docs/lookups.md)")
-    rg.add_argument("--json", action="store_true")
+    rg = add_command(sub, "registry", "免書證免謄本查詢所用的登錄資料")
+    rg.add_argument("registry_command", choices=["import"], help="import：自檔案匯入")
+    rg.add_argument("file", help="JSON 檔：[{kind, subject_id, fields}]（docs/lookups.md）")
+    rg.add_argument("--json", action="store_true", help="輸出 JSON")
     add_key_file(rg)
     rg.set_defaults(func=cmd_registry)
 
-    si = add_command(
-        sub, "settle-import", "import the treasury's settlement file (appendix 22 CSV)"
-    )
-    si.add_argument("file", help="CSV (UTF-8 or Big5), format in docs/payments.md")
-    si.add_argument("--json", action="store_true")
+    si = add_command(sub, "settle-import", "匯入公庫入庫對帳檔（附件 22 CSV）")
+    si.add_argument("file", help="CSV 檔（UTF-8 或 Big5），格式見 docs/payments.md")
+    si.add_argument("--json", action="store_true", help="輸出 JSON")
     add_key_file(si)
     si.set_defaults(func=cmd_settle_import)
 
@@ -176,7 +184,7 @@ def _check_calendar(text: str, year: int) -> None:
 
 
 def _refuse(error: Any) -> int:
-    print(f"{error.message_zh} / {error.message_en}", file=sys.stderr)
+    print(said(error.message_zh, error.message_en), file=sys.stderr)
     return 2
 
 
@@ -262,7 +270,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
     except ValueError:
-        print("日期須為 YYYY-MM-DD / dates must be YYYY-MM-DD", file=sys.stderr)
+        print(said("日期須為 YYYY-MM-DD", "dates must be YYYY-MM-DD"), file=sys.stderr)
         return 2
     engine, sessions = open_sessions(db_url(args))
     try:
@@ -296,8 +304,13 @@ def cmd_registry(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(counts))
     else:
-        print(f"登錄資料：新增 {counts['added']} 筆、更新 {counts['replaced']} 筆 / "
-              f"registry: {counts['added']} added, {counts['replaced']} replaced")  # fmt: skip
+        added, replaced = counts["added"], counts["replaced"]
+        print(
+            said(
+                f"登錄資料：新增 {added} 筆、更新 {replaced} 筆",
+                f"registry: {added} added, {replaced} replaced",
+            )
+        )
     return 0
 
 

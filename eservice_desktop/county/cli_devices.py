@@ -10,14 +10,15 @@ from datetime import datetime
 from typing import Any
 
 from eservice_desktop.county.cli_common import add_command, db_url, open_sessions
+from eservice_desktop.county.cli_lang import said
 from eservice_desktop.county.device_list import DeviceView
 from eservice_desktop.domain.rocdate import roc_minute
 
 
 def add_parser(sub: Any) -> None:
-    d = add_command(sub, "devices", "enrolled devices: last seen, build, revoked")
-    d.add_argument("--office", default="", help="only this office's, e.g. H01")
-    d.add_argument("--json", action="store_true")
+    d = add_command(sub, "devices", "已登記的設備：最後同步、版本、撤銷")
+    d.add_argument("--office", default="", help="只列這個事務所的，例如 H01")
+    d.add_argument("--json", action="store_true", help="輸出 JSON")
     d.set_defaults(func=cmd_devices)
 
 
@@ -27,7 +28,7 @@ def cmd_devices(args: argparse.Namespace) -> int:
     from eservice_desktop.county.store import reading
 
     if args.office and not OFFICE_CODE.fullmatch(args.office):
-        print("機關代碼格式錯誤（例：H01） / Bad office code (e.g. H01)", file=sys.stderr)
+        print(said("機關代碼格式錯誤（例：H01）", "Bad office code (e.g. H01)"), file=sys.stderr)
         return 2
     engine, sessions = open_sessions(db_url(args))
     try:
@@ -47,13 +48,14 @@ def _when(iso: str | None, none: str) -> str:
 
 
 def _table(devices: list[DeviceView]) -> str:
-    """One line each: key, last seen (Taipei, ROC), build, revoked; never seen and unknown
-    builds said so in both languages."""
+    """One line each: key, last seen (Taipei, ROC), build, revoked; the heading, never seen
+    and unknown builds said in the chosen language."""
     if not devices:
-        return "沒有已登記的設備 / No enrolled device"
-    lines = ["設備 device | 最後同步 last seen | 版本 build | 撤銷 revoked"]
+        return said("沒有已登記的設備", "No enrolled device")
+    lines = [said("設備 | 最後同步 | 版本 | 撤銷", "device | last seen | build | revoked")]
+    never, unknown = said("未曾同步", "never"), said("不明", "unknown")
     for d in devices:
-        seen = _when(d.last_seen_at, "未曾同步 never")
+        seen = _when(d.last_seen_at, never)
         revoked = _when(d.revoked_at, "-")
-        lines.append(f"{d.device_key} | {seen} | {d.build or '不明 unknown'} | {revoked}")
+        lines.append(f"{d.device_key} | {seen} | {d.build or unknown} | {revoked}")
     return "\n".join(lines)

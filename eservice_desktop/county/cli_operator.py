@@ -21,21 +21,29 @@ from eservice_desktop.county.cli_common import (
 
 def add_parser(sub: Any) -> None:
     """``operator add|disable|enable|roles|password|list``."""
-    op = add_command(sub, "operator", "an office's operators, provisioned to the office by sync")
+    op = add_command(sub, "operator", "事務所的操作員，經同步佈建至事務所")
     op.add_argument(
-        "operator_command", choices=["add", "disable", "enable", "roles", "password", "list"]
+        "operator_command",
+        choices=["add", "disable", "enable", "roles", "password", "list"],
+        help="新增、停用、啟用、設定角色、重設密碼或列出",
     )
-    op.add_argument("account", nargs="?", default="")
-    op.add_argument("--office", required=True, help="an office of the catalogue, e.g. H01")
-    op.add_argument("--name", default="", help="display name (add)")
+    op.add_argument("account", nargs="?", default="", help="操作員帳號（list 不需要）")
+    op.add_argument("--office", required=True, help="目錄中的事務所代碼，例如 H01")
+    op.add_argument("--name", default="", help="顯示名稱（add）")
     op.add_argument(
-        "--role", action="append", default=[], help="clerk|cashier|pickup|supervisor|admin|it"
+        "--role",
+        action="append",
+        default=[],
+        help="角色：clerk|cashier|pickup|supervisor|admin|it（可重複指定）",
     )
     op.add_argument(
-        "--department", action="append", default=[], help="service or unit code in scope"
+        "--department",
+        action="append",
+        default=[],
+        help="職權範圍內的申辦項目或單位代碼（可重複指定）",
     )
-    op.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    op.add_argument("--json", action="store_true")
+    op.add_argument("--password-stdin", action="store_true", help="從標準輸入讀取密碼")
+    op.add_argument("--json", action="store_true", help="輸出 JSON")
     add_key_file(op)
     op.set_defaults(func=cmd_operator)
 

@@ -155,20 +155,21 @@ def _seed_demo(app: Any, office: str) -> None:
 
 
 def add_parser(sub: Any) -> None:
-    s = add_command(sub, "serve", "serve the sync API")
+    s = add_command(sub, "serve", "提供同步 API 服務")
     add_listen_options(s)
     s.add_argument(
         "--demo",
         action="store_true",
-        help="demo: loopback clients may fetch enrolment codes by themselves",
+        help="示範：本機迴路上的用戶端可自行取得設備登記碼",
     )
-    s.add_argument("--demo-office", default="H01")
+    s.add_argument(
+        "--demo-office", default="H01", help="示範伺服器印出其登記碼的事務所（預設 H01）"
+    )
     s.add_argument(
         "--gateway",
         default="",
-        help="notification gateway: file:PATH (one JSON line a message, MMS picture as PNG "
-        "beside it) | smtp://host:port[?mms_domain=D] | https://sms-provider/... (multipart "
-        "for MMS)",
+        help="通知閘道：file:路徑（每則訊息一行 JSON，MMS 圖片以 PNG 存於其旁）| "
+        "smtp://主機:連接埠[?mms_domain=D] | https://簡訊業者/...（MMS 以 multipart 傳送）",
     )
     add_key_file(s)
     s.set_defaults(func=cmd_serve)

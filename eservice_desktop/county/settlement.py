@@ -153,10 +153,12 @@ def import_settlement(s: Session, data: bytes, now: datetime) -> dict[str, Any]:
 
 def cli_import(sessions: Any, path: str, *, as_json: bool) -> int:
     """``eservice-county-server settle-import FILE``: exit 0 imported (lines not applied are
-    listed), 2 a malformed or unreadable file (one zh-TW / English line naming the line)."""
+    listed), 2 a malformed or unreadable file (one line naming the line); said in the command
+    line's language (``cli_lang``), the ``--json`` output in both as ever."""
     import json
     import sys
 
+    from eservice_desktop.county.cli_lang import said
     from eservice_desktop.county.store import utcnow
     from eservice_desktop.domain.errors import DomainError
 
@@ -167,7 +169,9 @@ def cli_import(sessions: Any, path: str, *, as_json: bool) -> int:
             result = import_settlement(s, data, utcnow())
     except OSError as e:
         zh, en = os_reason(e)
-        print(f"無法讀取對帳檔：{zh} / Cannot read the settlement file: {en}", file=sys.stderr)
+        print(
+            said(f"無法讀取對帳檔：{zh}", f"Cannot read the settlement file: {en}"), file=sys.stderr
+        )
         return 2
     except DomainError as e:
         if as_json:
@@ -183,17 +187,21 @@ def cli_import(sessions: Any, path: str, *, as_json: bool) -> int:
                     ensure_ascii=False,
                 )
             )
-        print(f"{e.message_zh} / {e.message_en}", file=sys.stderr)
+        print(said(e.message_zh, e.message_en), file=sys.stderr)
         return 2
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
+        lines, settled, unchanged = result["lines"], result["settled"], result["unchanged"]
+        left = len(result["not_applied"])
         print(
-            f"對帳檔 {result['lines']} 筆：入庫資料更新 {result['settled']} 筆，已是最新 "
-            f"{result['unchanged']} 筆，未套用 {len(result['not_applied'])} 筆 / "
-            f"{result['settled']} settled, {result['unchanged']} unchanged, "
-            f"{len(result['not_applied'])} not applied"
+            said(
+                f"對帳檔 {lines} 筆：入庫資料更新 {settled} 筆，已是最新 {unchanged} 筆，"
+                f"未套用 {left} 筆",
+                f"{settled} settled, {unchanged} unchanged, {left} not applied",
+            )
         )
         for o in result["not_applied"]:
-            print(f"  line {o['line']}: {o['transaction_id']} {o['status']}")
+            line, tid, status = o["line"], o["transaction_id"], o["status"]
+            print(said(f"  第 {line} 行：{tid} {status}", f"  line {line}: {tid} {status}"))
     return 0

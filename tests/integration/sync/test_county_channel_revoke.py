@@ -62,8 +62,10 @@ def test_a_channel_revoked_twice_keeps_its_first_revocation(
 
     code, out, err = _channel(monkeypatch, county_db, "revoke", "web-portal")
     assert code == 2 and out == "", (out, err)
-    assert err.count("\n") == 1 and " / " in err and "Traceback" not in err, err
-    assert "已於" in err and "revoked on" in err, err
+    assert err.count("\n") == 1 and " / " not in err and "Traceback" not in err, err
+    assert "已於" in err and "revoked on" not in err, err
+    code, out, err = _channel(monkeypatch, county_db, "revoke", "web-portal", "--lang", "en")
+    assert code == 2 and out == "" and "revoked on" in err and "已於" not in err, err
     assert _revoked_at(county_db) == revoked  # nothing written
     code, out, _err = _channel(monkeypatch, county_db, "list")
     listed = json.loads(out)["channels"]
@@ -72,4 +74,6 @@ def test_a_channel_revoked_twice_keeps_its_first_revocation(
 
 def test_an_unknown_channel_is_exit_2(county_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     code, out, err = _channel(monkeypatch, county_db, "revoke", "no-such-channel")
-    assert (code, out) == (2, "") and "unknown channel" in err
+    assert (code, out, err) == (2, "", "查無此通路\n")
+    code, out, err = _channel(monkeypatch, county_db, "revoke", "no-such-channel", "--lang", "en")
+    assert (code, out, err) == (2, "", "unknown channel\n")

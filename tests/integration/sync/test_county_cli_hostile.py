@@ -1,15 +1,20 @@
 """The county's own command line (IT's ``eservice-county-server``) answers files that are no
 input (endless, not text, not JSON, a folder) and unwritable outputs with exit 2 and one line
-``zh / en`` on stderr, never a traceback, and reads no further than an input can be long."""
+on stderr in zh-TW (the language by default), never a traceback, and reads no further than an
+input can be long."""
 
 from __future__ import annotations
 
+import re
 import resource
 import subprocess
 from pathlib import Path
 
 import pytest
 from sync_helpers import PY, ROOT, county_env
+
+#: CJK ideographs and the full-width punctuation Chinese text uses.
+HAN = re.compile(r"[\u3001-\u303f\u3400-\u9fff\uff01-\uff1f]")
 
 
 def county(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
@@ -23,7 +28,7 @@ def county(tmp_path: Path, *argv: str) -> subprocess.CompletedProcess[str]:
         [PY, "-m", "eservice_desktop.county.cli", *argv,
          "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}"],
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-        preexec_fn=cap, cwd=ROOT, env=county_env(),
+        preexec_fn=cap, cwd=ROOT, env={**county_env(), "ESERVICE_LANG": ""},
     )  # fmt: skip
 
 
@@ -55,14 +60,14 @@ def test_county_commands_refuse_in_one_line(tmp_path: Path, argv: list[str]) -> 
     out = county(tmp_path, *(a.replace("{tmp}", str(tmp_path)) for a in argv))
     assert out.returncode == 2, out
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
-    assert " / " in out.stderr, out.stderr
+    assert HAN.search(out.stderr) and not re.search(r"[a-z]+ [a-z]+ [a-z]+", out.stderr), out
 
 
 def _county_db(db: str, *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PY, "-m", "eservice_desktop.county.cli", *argv, "--db", db],
         capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
-        cwd=ROOT, env=county_env(),
+        cwd=ROOT, env={**county_env(), "ESERVICE_LANG": ""},
     )  # fmt: skip
 
 
@@ -85,7 +90,8 @@ def test_a_bad_database_url_or_tls_file_is_one_line(
     out = _county_db(db, *argv)
     assert out.returncode == 2, out
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
-    assert " / " in out.stderr and "s3cret-pw" not in out.stderr, out.stderr
+    assert HAN.search(out.stderr) and "s3cret-pw" not in out.stderr, out.stderr
+    assert not re.search(r"[a-z]+ [a-z]+ [a-z]+", out.stderr), out.stderr  # no English half
     if "--tls-cert" in argv:
         assert "/nonexistent/cert.pem" in out.stderr
 

@@ -51,7 +51,8 @@ def test_county_it_sees_each_counter_last_seen_and_its_build(
     text = _devices(sqlite_county, capsys, "--office", "H03")
     assert text.splitlines()[1].startswith("H03-01 | 1") and reader_build() in text
     assert "H01" not in text
-    assert "未曾同步 never" in _devices(sqlite_county, capsys, "--office", "H01")
+    assert "未曾同步" in _devices(sqlite_county, capsys, "--office", "H01")
+    assert "never" in _devices(sqlite_county, capsys, "--office", "H01", "--lang", "en")
 
 
 def test_what_names_no_build_is_kept_as_unknown() -> None:
@@ -65,4 +66,9 @@ def test_a_bad_office_is_refused(
     sqlite_county: CountyServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert county_main(["devices", "--db", sqlite_county.db_url, "--office", "h01;"]) == 2
-    assert "Bad office code" in capsys.readouterr().err
+    assert capsys.readouterr().err == "機關代碼格式錯誤（例：H01）\n"
+    assert (
+        county_main(["devices", "--db", sqlite_county.db_url, "--office", "h01;", "--lang", "en"])
+        == 2
+    )
+    assert capsys.readouterr().err == "Bad office code (e.g. H01)\n"

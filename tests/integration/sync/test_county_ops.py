@@ -296,8 +296,11 @@ def test_signing_keys_and_hashes_are_sealed_and_a_wrong_passphrase_does_not_star
     wrong = {PASSPHRASE_ENV: "not the county passphrase"}
     assert _cli(monkeypatch, wrong, "serve", "--db", db_url, "--port", str(srv.port)) == 2
     err = capsys.readouterr().err
-    assert "密語或金鑰檔錯誤" in err and "Wrong passphrase or key file" in err
-    assert "伺服器未啟動" in err and "the server did not start" in err
+    assert "密語或金鑰檔錯誤" in err and "伺服器未啟動" in err and "Wrong" not in err
+    serve_en = ("--lang", "en", "serve", "--db", db_url, "--port", str(srv.port))
+    assert _cli(monkeypatch, wrong, *serve_en) == 2
+    err = capsys.readouterr().err
+    assert "Wrong passphrase or key file" in err and "the server did not start" in err
     # none given at all
     assert _cli(monkeypatch, {}, "serve", "--db", db_url, "--port", str(srv.port)) == 2
     err = capsys.readouterr().err
@@ -319,7 +322,7 @@ def test_a_key_file_and_a_passphrase_change(
     assert len(keys) == 2
     # a passphrase is not the key file
     other = {PASSPHRASE_ENV: "some other passphrase"}
-    assert _cli(monkeypatch, other, "keys", "rotate", "--db", db_url) == 2
+    assert _cli(monkeypatch, other, "keys", "rotate", "--db", db_url, "--lang", "en") == 2
     err = capsys.readouterr().err  # of a server nobody asked for: said what came of the rotation
     assert "Wrong passphrase" in err and "nothing was changed" in err and "server" not in err
     # change to a passphrase: the keys stay the same, the key file no longer opens them

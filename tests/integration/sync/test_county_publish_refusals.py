@@ -53,7 +53,7 @@ def test_a_file_that_is_no_catalogue_is_refused_and_the_published_one_stays(
         bad.write_text(json.dumps(doc), encoding="utf-8")
         code, out, err = _publish(monkeypatch, county_db, bad)
         assert code == 2 and out == "", (doc, out, err)
-        assert err.count("\n") == 1 and " / " in err and "Traceback" not in err, err
+        assert err.count("\n") == 1 and "目錄檔" in err and "Traceback" not in err, err
 
     engine = make_engine(county_db)
     try:
@@ -84,7 +84,7 @@ def test_a_file_that_is_no_crl_is_refused_and_nothing_published(
     engine.dispose()
     code, out, err = _publish(monkeypatch, sqlite_county_db, path, "crl")
     assert code == 2 and out == "", (out, err)
-    assert err.count("\n") == 1 and " / " in err and "CRL" in err, err
+    assert err.count("\n") == 1 and "憑證廢止清冊" in err and "CRL" in err, err
     engine = make_engine(sqlite_county_db)
     try:
         with Session(engine) as s:

@@ -110,7 +110,11 @@ def test_enrol_code_checks_the_office_against_the_catalogue(
     rc = county_cli.main(["enrol-code", "--db", sqlite_county.db_url, "--office", office])
     assert rc == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "catalogue" in err
+    assert err.count("\n") == 1 and "機關代碼" in err and "catalogue" not in err, err
+    command = ["enrol-code", "--db", sqlite_county.db_url, "--office", office, "--lang", "en"]
+    assert county_cli.main(command) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "catalogue" in err, err
 
 
 @pytest.mark.parametrize("device", ["CTY", "00", "100", ""])

@@ -93,7 +93,9 @@ def test_county_import_reaches_the_office_reconciliation_once(
         "utf-8",
     )
     rc, out, err = county(sqlite_county, str(bad), capsys=capsys)
-    assert rc == 2 and "第 3 行" in err and "line 3" in err
+    assert rc == 2 and "第 3 行" in err and "line 3" not in err
+    rc, out, err = county(sqlite_county, str(bad), "--lang", "en", capsys=capsys)
+    assert rc == 2 and "line 3" in err and "第 3 行" not in err
     assert sqlite_county.count(CountyEventRow) == events
 
 
