@@ -70,12 +70,20 @@ def is_host_name(host: str) -> bool:
     return 0 < len(name) <= 253 and all(_LABEL.fullmatch(label) for label in name.split("."))
 
 
-def check_url(url: str, ca_file: str) -> None:
+def port_fault(url: str) -> bool:
+    """The URL's port is none a server listens on: out of range or not a number (``:99999``,
+    which ``urlsplit`` only raises for when the port is read: doctor ended in a traceback), or
+    0 (taken before, and doctor then tried port 80 while sync failed on every round)."""
     try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - a port out of range or not a number raises here
+        return urlsplit(url).port == 0
     except ValueError:  # "http://[::1", "http://host:99999"
-        raise ConfigError("malformed county URL") from None
+        return True
+
+
+def check_url(url: str, ca_file: str) -> None:
+    if port_fault(url):
+        raise ConfigError("malformed county URL")
+    parts = urlsplit(url)
     if parts.scheme in ("http", "https") and not is_host_name(parts.hostname or ""):
         raise ConfigError("malformed county URL")
     if parts.scheme == "http":

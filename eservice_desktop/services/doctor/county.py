@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.values import printable
+from eservice_desktop.services.doctor.office import bad_url_verdict, url_unusable
 from eservice_desktop.services.doctor.report import (
     CERT_WARN_DAYS,
     KEYRING_SERVICE,
@@ -163,7 +164,14 @@ def check_county(
     timeout: float = 3.0,
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> Check:
-    """TCP, then TLS against the pinned county CA (certificate and expiry), then ``/v1/health``."""
+    """TCP, then TLS against the pinned county CA (certificate and expiry), then ``/v1/health``.
+    A URL no county could answer at is said as such, not probed: without a scheme the probe
+    said 無法連線 :80（gaierror）and asked for the firewall to let TCP 80 through to nothing;
+    a port out of range ended doctor in a traceback."""
+    if url_unusable(settings.county_url):
+        return bad_url_verdict(settings.county_url).check(
+            "county", _COUNTY, url=settings.county_url
+        )
     parts = urlsplit(settings.county_url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
-from eservice_desktop.county_link.transport import is_loopback
+from eservice_desktop.county_link.transport import is_loopback, port_fault
 from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
 from eservice_desktop.domain.values import COUNTER_RE
 from eservice_desktop.services.doctor.report import (
@@ -57,22 +57,37 @@ def _office_entry(settings: Settings) -> dict[str, Any]:
     return office
 
 
+def url_unusable(url: str) -> bool:
+    """No county could answer at this URL: not http(s), no host, or a port no server listens
+    on (``https://county.gov.tw:99999``, ``:0``)."""
+    if port_fault(url):
+        return True
+    parts = urlsplit(url)
+    return parts.scheme not in ("http", "https") or not parts.hostname
+
+
+def bad_url_verdict(url: str, name: str = "", name_en: str = "") -> Verdict:
+    """The county URL is not valid: what the office check and the county probe both say."""
+    lead, lead_en = (f"{name}；", f"{name_en}; county") if name else ("", "County")
+    return Verdict(
+        "fail",
+        (
+            f"{lead}縣府伺服器網址 {url!r} 無效",
+            f"{lead_en} server URL {url!r} is not valid",
+        ),
+        (
+            "設定 county_url（https://…），或以 COUNTY_SERVER_URL 重新安裝",
+            "Set county_url (https://...), or reinstall with COUNTY_SERVER_URL",
+        ),
+    )
+
+
 def _county_url(settings: Settings, name: str, name_en: str) -> None:
     """A county URL the counter may use: https with the county's CA, or http on loopback."""
+    if url_unusable(settings.county_url):
+        raise bad_url_verdict(settings.county_url, name, name_en)
     parts = urlsplit(settings.county_url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise Verdict(
-            "fail",
-            (
-                f"{name}；縣府伺服器網址 {settings.county_url!r} 無效",
-                f"{name_en}; county server URL {settings.county_url!r} is not valid",
-            ),
-            (
-                "設定 county_url（https://…），或以 COUNTY_SERVER_URL 重新安裝",
-                "Set county_url (https://...), or reinstall with COUNTY_SERVER_URL",
-            ),
-        )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
+    if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
         raise Verdict(
             "fail",
             (

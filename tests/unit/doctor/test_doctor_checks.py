@@ -180,6 +180,24 @@ def test_county_unreachable_fails_with_firewall_advice(settings: Settings) -> No
     assert "firewall" in c.fix_en and "防火牆" in c.fix_zh
 
 
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:99999", "http://127.0.0.1:0", "127.0.0.1:8765", "https://:443"]
+)
+def test_a_county_url_no_server_answers_at_is_said_invalid_not_probed(
+    settings: Settings, url: str
+) -> None:
+    """A port out of range ended doctor in a traceback; without a scheme (or with port 0) the
+    probe said 無法連線 :80 and asked for the firewall to let TCP 80 through."""
+    settings.county_url = url
+    office = doctor.check_office(settings)
+    assert office.status == "fail" and "not valid" in office.detail_en, office
+    county = doctor.check_county(settings, timeout=1)
+    assert county.status == "fail", county
+    assert county.detail_en == f"County server URL {url!r} is not valid"
+    assert county.detail_zh == f"縣府伺服器網址 {url!r} 無效"
+    assert "firewall" not in county.fix_en and "county_url" in county.fix_en
+
+
 def test_county_wrong_service_warns(settings: Settings, county_server: ServerFactory) -> None:
     settings.county_url, _ = county_server(health=404)
     c = doctor.check_county(settings)

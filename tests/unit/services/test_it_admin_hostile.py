@@ -238,6 +238,14 @@ def test_a_county_host_name_dns_cannot_hold_is_refused_by_setup_and_failed_by_do
     assert len(checked.detail_en) < 200
 
 
+def test_a_county_url_on_port_0_is_refused_by_setup(run: Run, settings: Settings) -> None:
+    """Port 0 was written, doctor then probed port 80 and every sync round failed."""
+    for url in ("https://county.example.gov.tw:0", "https://county.example.gov.tw:99999"):
+        rc, _out, err = run("setup", "--county-url", url)
+        assert rc == 2 and err.count("\n") == 1 and "malformed" in err, err
+    assert not (settings.data_dir / "settings.json").exists()
+
+
 def test_a_full_disk_met_on_a_raw_sqlcipher_connection_is_the_machine_s() -> None:
     """A backup or a demo seed put back works on the SQLCipher driver's own connection, whose
     errors are not ``sqlite3.Error``: a full disk met there printed a traceback (exit 1)."""
