@@ -56,7 +56,10 @@ def check_counter(app: App, device: str) -> None:
         if s.scalar(of_receipts.limit(1)) or s.scalar(of_events.limit(1)):
             return
         seen = s.scalars(select(EventRow.device).where(EventRow.office == office).distinct())
-        known = "、".join(sorted({app.settings.device_id, *seen}))
+        # counters only: the county's settlements are events of its device CTY, which no
+        # closing can be asked for (--counter CTY is refused as no counter number)
+        counters = {d for d in seen if values.COUNTER_RE.fullmatch(d)}
+        known = "、".join(sorted({app.settings.device_id, *counters}))
     raise DomainError(
         "closing.unknown_counter",
         f"本所（{office}）沒有櫃檯 {device}：已知的櫃檯為 {known}",

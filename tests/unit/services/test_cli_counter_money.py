@@ -19,7 +19,7 @@ from pickup_support import County, ready_case
 from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.services import payments, pickup_keys
+from eservice_desktop.services import cases, payments, pickup_keys
 from eservice_desktop.services.core import App
 
 
@@ -294,3 +294,41 @@ def test_a_verification_code_read_in_full_width_or_any_characters_never_crashes(
         rc, out, err = run("receipt", "verify", other, shown)
         assert (rc, out["error"]) == (2, "receipt.unknown"), (other[:30], out)
         assert err.startswith("查無此收據號碼：") and err.count("\n") == 1, err
+
+
+def test_the_counters_a_closing_names_are_counters_not_the_countys_device(
+    office: Settings, make_app: Callable[[Settings], App], run: Run, tmp_path: Path
+) -> None:
+    """A settlement pulled from the county is an event of its device CTY: the refusal of
+    ``--counter 07`` offered 「已知的櫃檯為 01、CTY」, a counter no closing can be asked for
+    (``--counter CTY``: 櫃檯編號須為 01 到 99)."""
+    import uuid
+
+    from eservice_desktop.storage.models import EventRow
+
+    app = make_app(office)
+    case_id = cases.load_case(app, new_case(app)).case_id
+    at = datetime.now(UTC)
+    with app.transaction() as s:  # as a pull stores the county's event
+        s.add(
+            EventRow(
+                event_id=str(uuid.uuid4()),
+                case_id=case_id,
+                type=ev.PAYMENT_SETTLED,
+                office="H01",
+                device="CTY",
+                clerk="county",
+                at=at,
+                recorded_at=at,
+                payload={},
+                origin="county",
+            )
+        )
+    day = datetime.now(TAIPEI).date().isoformat()
+    out = tmp_path / "closing.csv"
+    closing = ["report", "closing", "--date", day, "--out", str(out), "--counter", "07"]
+    code, refused, err = run(*closing)
+    assert code == 2 and refused["error"] == "closing.unknown_counter", refused
+    assert err == "本所（H01）沒有櫃檯 07：已知的櫃檯為 01\n"
+    code, _, err = run(*closing, lang="en", json_out=False)
+    assert err == "Office H01 has no counter 07; the counters it knows are 01\n"
