@@ -17,6 +17,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QDate
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -57,15 +58,26 @@ def ask_closing(parent: QWidget, today: date) -> ClosingChoice | None:
     lay.addRow(_t("營業日"), day)
     lay.addRow(_t("範圍"), scope)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    choice: list[str] = []
+    keys: dict[QAbstractButton, str] = {}
     for key, text in (
         ("pdf", _t("存成 PDF")),
         ("csv", _t("存成 CSV")),
         ("print", _t("列印")),
     ):
-        btn = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
-        btn.clicked.connect(lambda _=False, k=key: choice.append(k))
-    buttons.accepted.connect(dialog.accept)
+        keys[buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)] = key
+    choice: list[str] = []
+
+    def pressed(button: QAbstractButton) -> None:
+        """Which output: the box says it (clicked) before it accepts."""
+        choice[:] = [keys[button]] if button in keys else []
+
+    def accepted() -> None:
+        """The day typed must be one: 115/02/30 went on as 115/02/03, typed on the way."""
+        if day.confirm():
+            dialog.accept()
+
+    buttons.clicked.connect(pressed)
+    buttons.accepted.connect(accepted)
     buttons.rejected.connect(dialog.reject)
     lay.addRow(buttons)
     if dialog.exec() != QDialog.DialogCode.Accepted or not choice:

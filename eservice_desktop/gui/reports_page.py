@@ -202,6 +202,9 @@ class ReportsPage(QWidget):
     def run(self) -> None:
         if self.running:
             return
+        # a date typed that does not exist (115/02/30) is not computed as the one last valid
+        if not (self.from_edit.confirm() and self.to_edit.confirm()):
+            return
         kind = str(self.kind_combo.currentData())
         start, end = self.period()
         try:

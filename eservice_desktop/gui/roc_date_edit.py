@@ -11,7 +11,9 @@ calendar popup: its month grid and year header would be Gregorian.
 A date typed that does not exist (115/11/31) is never put aside unseen: Enter keeps it and
 says beside the field what a date looks like (the dialog or page behind does not go on with
 the date last valid, e.g. 115/11/03 on the way to 115/11/31); leaving the field puts the last
-valid date back and says so.
+valid date back and says so. A button that acts on the date (存成 CSV by its Alt key, 產生報表
+clicked) asks :meth:`RocDateEdit.confirm` first: it said nothing and went on with 115/02/03 for
+a 115/02/30 typed, the closing of another day saved under closing-2026-02-03.csv.
 """
 
 from __future__ import annotations
@@ -46,6 +48,10 @@ class RocDateEdit(QDateEdit):
         self.setDate(day if day is not None else QDate.currentDate())
         self.setCorrectionMode(QAbstractSpinBox.CorrectionMode.CorrectToPreviousValue)
         self.setToolTip(self.tr("民國年/月/日，例如 115/03/10；↑↓ 加減一天"))
+        #: What was typed when leaving the field put the last valid date back, until the clerk
+        #: types again or :meth:`confirm` has said so.
+        self.put_back = ""
+        self.lineEdit().textEdited.connect(self._typed_again)
 
     # -- text ------------------------------------------------------------------------------
 
@@ -93,16 +99,39 @@ class RocDateEdit(QDateEdit):
         """A note beside the field (a tooltip under it), in the window's language."""
         QToolTip.showText(self.mapToGlobal(self.rect().bottomLeft()), text, self)
 
+    def _went_back(self, typed: str) -> None:
+        self._say(
+            self.tr("{typed} 不是有效的日期，已改回 {day}").format(
+                typed=typed, day=roc_text(self.date())
+            )
+        )
+
+    def _typed_again(self, _text: str) -> None:
+        self.put_back = ""
+
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
         typed = self.lineEdit().text()
         bad = not self.hasAcceptableInput()
         super().focusOutEvent(event)  # puts the last valid date back
         if bad:
-            self._say(
-                self.tr("{typed} 不是有效的日期，已改回 {day}").format(
-                    typed=typed, day=roc_text(self.date())
-                )
-            )
+            self.put_back = typed
+            self._went_back(typed)
+
+    def confirm(self) -> bool:
+        """Whether what the field shows is the date to act on. A date that does not exist
+        (still in the field, a button pressed by its Alt key), or one the field just went
+        back from (the button clicked), is said beside the field, which takes the focus, and
+        nothing goes on; pressed again, the date shown is taken."""
+        if self.hasAcceptableInput() and not self.put_back:
+            return True
+        if self.put_back:
+            self._went_back(self.put_back)
+            self.put_back = ""
+        else:
+            self._say(self.tr("日期格式錯誤，請輸入民國年/月/日，例如 115/03/10"))
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.lineEdit().selectAll()
+        return False
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802 (Qt API)
         """Arriving by Tab selects the whole date, so typing 115/01/01 replaces it; QDateEdit

@@ -3,18 +3,23 @@ nor acted on (the closing dialog and the reports page take Enter as "go")."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Qt
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
     QLineEdit,
+    QPushButton,
     QToolTip,
     QVBoxLayout,
 )
 from pytestqt.qtbot import QtBot
 
+from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 
 
@@ -104,3 +109,84 @@ def test_a_date_pasted_with_a_zero_width_space_or_full_width_signs_is_read(qtbot
         assert day.validate(typed, 0)[0].name == "Acceptable", typed
     for typed in ("115/02/29", "2026/02/29", "0/12/04", "115/12/04x"):  # no such day, no date
         assert day.validate(typed, 0)[0].name == "Intermediate", typed
+
+
+def _closing_dialog(qtbot: QtBot, act: Callable[[QDialog], None]) -> object:
+    """ask_closing with ``act`` run on the dialog once it shows; what it returned."""
+    from eservice_desktop.gui.payment_closing import ask_closing
+
+    def shown() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        try:
+            dialog.activateWindow()  # a click moves the focus in the active window only
+            qtbot.waitUntil(dialog.isActiveWindow)
+            act(dialog)
+        finally:
+            if dialog.isVisible():  # an assertion failed: the test ends, not the dialog
+                dialog.reject()
+
+    QTimer.singleShot(0, shown)
+    return ask_closing(None, date(2026, 12, 5))  # type: ignore[arg-type]
+
+
+def _button(dialog: QDialog, text: str) -> QPushButton:
+    return next(b for b in dialog.findChildren(QPushButton) if b.text().replace("&", "") == text)
+
+
+def test_a_closing_asked_for_a_day_that_does_not_exist_is_not_saved_for_another(
+    qtbot: QtBot,
+) -> None:
+    """115/02/30 typed, then 存成 CSV pressed by its Alt key (the focus in the date) or clicked
+    (the field going back to 115/02/03, typed on the way): the closing went on for 02/03, saved
+    as closing-2026-02-03.csv, nothing said. The dialog stays, the field says why; pressed
+    again after a look at the field, the date it shows is taken."""
+    seen: list[str] = []
+
+    def by_alt_key(dialog: QDialog) -> None:
+        day = dialog.findChild(RocDateEdit)
+        day.setFocus()
+        day.lineEdit().selectAll()
+        QTest.keyClicks(day.lineEdit(), "115/02/30")
+        _button(dialog, "存成 CSV").click()  # as its Alt key does: the focus stays
+        seen.append(f"{dialog.isVisible()} {day.lineEdit().text()} {QToolTip.text()}")
+        day.lineEdit().selectAll()
+        QTest.keyClicks(day.lineEdit(), "115/02/27")
+        _button(dialog, "存成 CSV").click()
+
+    chosen = _closing_dialog(qtbot, by_alt_key)
+    assert seen == ["True 115/02/30 日期格式錯誤，請輸入民國年/月/日，例如 115/03/10"]
+    assert chosen is not None and (chosen.day, chosen.output) == (date(2026, 2, 27), "csv")  # type: ignore[attr-defined]
+
+    def clicked(dialog: QDialog) -> None:
+        day = dialog.findChild(RocDateEdit)
+        day.setFocus()
+        day.lineEdit().selectAll()
+        QTest.keyClicks(day.lineEdit(), "115/02/30")
+        QTest.mouseClick(_button(dialog, "存成 PDF"), Qt.MouseButton.LeftButton)
+        seen.append(f"{dialog.isVisible()} {day.lineEdit().text()} {QToolTip.text()}")
+        QTest.mouseClick(_button(dialog, "存成 PDF"), Qt.MouseButton.LeftButton)
+
+    chosen = _closing_dialog(qtbot, clicked)
+    assert seen[1] == "True 115/02/03 115/02/30 不是有效的日期，已改回 115/02/03"
+    assert chosen is not None and (chosen.day, chosen.output) == (date(2026, 2, 3), "pdf")  # type: ignore[attr-defined]
+
+
+def test_a_report_asked_for_a_day_that_does_not_exist_is_not_computed(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """迄日 115/11/31 typed and 產生報表 clicked: the report was computed to 115/11/03."""
+    from eservice_desktop.gui.reports_page import ReportsPage
+
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    calls: list[object] = []
+    page.compute = lambda *args: calls.append(args)  # type: ignore[assignment,return-value]
+    page.show()
+    qtbot.waitExposed(page)
+    page.to_edit.setFocus()
+    page.to_edit.lineEdit().selectAll()
+    QTest.keyClicks(page.to_edit.lineEdit(), "115/11/31")
+    page.compute_btn.click()  # Alt+R: the focus stays in the date
+    assert calls == [] and page.to_edit.lineEdit().text() == "115/11/31"
+    assert "115/03/10" in QToolTip.text()
