@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.values import printable
 from eservice_desktop.services.doctor.report import Check, _check, _run
 from eservice_desktop.services.printer_names import installed_name
 
@@ -104,6 +105,32 @@ _UNLISTED: Final = {
 }
 
 
+#: The installed printers a fix names, at most (a print server may offer hundreds).
+PRINTERS_NAMED: Final = 10
+
+
+def _printer_fix(found: list[str]) -> tuple[str, str]:
+    """What to set printer_name to, naming the printers installed: it read 「填入下列其中一
+    台」 (one of the printers listed) over no list, in doctor's text and in 系統檢查, and over
+    no printer at all."""
+    if not found:
+        return (
+            "安裝收據印表機（A6 或 80 mm 熱感）後在 settings.json 的 printer_name 填入其名稱，"
+            "或留空改由列印對話框選擇",
+            "Install the receipt printer (A6 or 80 mm thermal) and set printer_name in "
+            "settings.json to its name, or leave it empty to choose in the print dialog",
+        )
+    names = [printable(n, 80) for n in found[:PRINTERS_NAMED]]
+    more = len(found) > PRINTERS_NAMED
+    zh = "、".join(names) + ("…" if more else "")
+    en = ", ".join(names) + (", ..." if more else "")
+    return (
+        f"在 settings.json 的 printer_name 填入已安裝的其中一台（{zh}），或留空改由列印對話框選擇",
+        f"Set printer_name in settings.json to one of the installed printers ({en}), "
+        "or leave it empty to choose in the print dialog",
+    )
+
+
 def check_printers(settings: Settings, printers: Iterable[str] | None = None) -> Check:
     title = ("印表機", "Printers")
     found = list_printers() if printers is None else list(printers)
@@ -125,12 +152,7 @@ def check_printers(settings: Settings, printers: Iterable[str] | None = None) ->
                 f"設定的印表機 {settings.printer_name!r} 不存在",
                 f"The configured printer {settings.printer_name!r} does not exist",
             ),
-            (
-                "在 settings.json 的 printer_name 填入下列其中一台，或留空改由列印對話框選擇",
-                "Set printer_name in settings.json to one of the printers listed, "
-                "or leave it empty "
-                "to choose in the print dialog",
-            ),
+            _printer_fix(found),
             **facts,
         )
     if not found:

@@ -330,6 +330,25 @@ def test_printers(settings: Settings) -> None:
     assert found is None or isinstance(found, list)
 
 
+def test_a_configured_printer_not_installed_is_fixed_by_naming_those_that_are(
+    settings: Settings,
+) -> None:
+    """The fix read 「填入下列其中一台」 (one of the printers listed) over no list, in doctor's
+    text and 系統檢查, and with no printer installed at all."""
+    settings.printer_name = "不存在的印表機"
+    c = doctor.check_printers(settings, ["receipt", "A4 office"])
+    assert c.fix_zh == (
+        "在 settings.json 的 printer_name 填入已安裝的其中一台（receipt、A4 office），"
+        "或留空改由列印對話框選擇"
+    )
+    assert "(receipt, A4 office)" in c.fix_en
+    none = doctor.check_printers(settings, [])
+    assert none.status == "fail" and "下列" not in none.fix_zh and "listed" not in none.fix_en
+    assert none.fix_zh.startswith("安裝收據印表機") and "printer_name" in none.fix_en
+    many = doctor.check_printers(settings, [f"p{i}" for i in range(30)])
+    assert "p9…" in many.fix_zh and "p10" not in many.fix_zh
+
+
 def test_scanners(settings: Settings) -> None:
     assert doctor.check_scanners(settings).status == "ok"
     settings.scanner_serial_port = "/dev/ttyNOPE9"
