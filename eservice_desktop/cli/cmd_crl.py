@@ -30,6 +30,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     s.set_defaults(func=cmd_status)
 
 
+#: Why a list was not taken, as a zh-TW reader reads it: the text said 「REJECTED download」
+#: at a zh-TW counter (its codes stay in --json and in the English text).
+_REFUSED: dict[str, str] = {
+    "download": "無法下載",
+    "too_large": "檔案超過大小上限",
+    "format": "不是憑證廢止清冊檔",
+    "issuer": "簽發者不是信任錨所列的憑證機構",
+    "signature": "簽章驗證不符",
+    "rollback": "比已有的清冊舊",
+}
+
+
 def cmd_update(args: argparse.Namespace) -> int:
     from eservice_desktop.services import identity
 
@@ -42,14 +54,21 @@ def cmd_update(args: argparse.Namespace) -> int:
     finally:
         app.close()
     data = {"due": True, "results": [r.to_json() for r in results]}
+
+    def line(accepted: bool, code: str, source: str) -> str:
+        zh = "已接受" if accepted else f"未接受（{_REFUSED.get(code, code)}）"
+        return f"{say(args, zh, 'OK ' if accepted else 'REJECTED ' + code)}  {source}"
+
     emit(
         args,
         data,
         lambda: (
-            "\n".join(
-                f"{'OK ' if r.accepted else 'REJECTED ' + r.code}  {r.source}" for r in results
+            "\n".join(line(r.accepted, r.code, r.source) for r in results)
+            or say(
+                args,
+                "未設定憑證廢止清冊網址（crl_urls），沒有下載",
+                "no CRL sources configured (crl_urls)",
             )
-            or "no CRL sources configured (crl_urls)"
         ),
     )
     return 0 if all(r.accepted for r in results) else 3

@@ -75,3 +75,31 @@ def test_card_read_text_shows_roc_birth_and_a_wrong_check_digit(
     out = capsys.readouterr().out
     assert "A123456788 75/03/12" in out and "1986" not in out
     assert "檢查碼錯誤" in out and "check digit" in out
+
+
+def test_crl_update_text_says_why_in_the_users_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It printed 「REJECTED download  crl.moica.gov.tw/x.crl」 at a zh-TW counter, and with no
+    # URL set "no CRL sources configured (crl_urls)".
+    from eservice_desktop.services.identity_crl import CrlUpdate
+
+    results = [
+        CrlUpdate("crl.moica.gov.tw/x.crl", False, "download"),
+        CrlUpdate("/media/usb/moica.crl", False, "signature"),
+        CrlUpdate("http://crl.example.tw/grca.crl", True),
+    ]
+    monkeypatch.setattr(identity, "update_crls", lambda app, files=None: results)
+    env = {"ESERVICE_DATA_DIR": str(tmp_path)}
+    code, out, _ = run_main(["crl", "update"], env)
+    assert code == 3
+    assert out.splitlines() == [
+        "未接受（無法下載）  crl.moica.gov.tw/x.crl",
+        "未接受（簽章驗證不符）  /media/usb/moica.crl",
+        "已接受  http://crl.example.tw/grca.crl",
+    ]
+    code, out, _ = run_main(["crl", "update", "--lang", "en"], env)
+    assert out.splitlines()[0] == "REJECTED download  crl.moica.gov.tw/x.crl"
+    monkeypatch.setattr(identity, "update_crls", lambda app, files=None: [])
+    code, out, _ = run_main(["crl", "update"], env)
+    assert code == 0 and out.strip() == "未設定憑證廢止清冊網址（crl_urls），沒有下載"
