@@ -16,6 +16,37 @@ from pathlib import Path
 
 from eservice_desktop.domain.report_model import Cell, Report
 
+#: A total's words, as the tables head their columns (``--json`` keeps the keys): the summary
+#: read 「合計 online_share_pct」, 「合計 ntd」, the program's names for them.
+TOTAL_LABELS: dict[str, str] = {
+    "received": "收件 Received",
+    "finished": "辦結 Finished",
+    "on_time": "依限辦結 On time",
+    "late": "逾限辦結 Late",
+    "rate_pct": "依限辦結率% Rate",
+    "open": "未結 Open",
+    "overdue": "逾期未結 Overdue",
+    "cases": "案件量 Cases",
+    "counter": "臨櫃 Counter",
+    "web": "網路 Web",
+    "kiosk": "超商 Kiosk",
+    "online": "線上 Online",
+    "online_share_pct": "線上比率% Online share",
+    "ntd": "節省金額(元) NTD",
+    "minutes": "節省時間(分) Minutes",
+    "hours": "節省時間(時) Hours",
+    "days": "節省時間(日) Days",
+    "sheets": "節省紙張 Sheets",
+    "departments": "單位數 Departments",
+    "target": "目標值（收件與線上相加） Target (cases and online added)",
+    "actual": "實績（收件與線上相加） Actual (cases and online added)",
+    "review_months": "需檢討月次 Months to review",
+    "cases_target": "收件目標值 Cases target",
+    "cases_actual": "收件實績 Cases actual",
+    "online_target": "線上目標值 Online target",
+    "online_actual": "線上實績 Online actual",
+}
+
 
 def _meta_rows(report: Report) -> list[list[Cell]]:
     rows: list[list[Cell]] = [
@@ -23,7 +54,9 @@ def _meta_rows(report: Report) -> list[list[Cell]]:
         ["期間 Period", f"{report.period_from.isoformat()} ~ {report.period_to.isoformat()}"],
         ["機關 Office", report.office],
     ]
-    rows.extend([[f"合計 {key}", value] for key, value in report.totals.items()])
+    rows.extend(
+        [[f"合計 {TOTAL_LABELS.get(key, key)}", value] for key, value in report.totals.items()]
+    )
     return rows
 
 

@@ -445,3 +445,22 @@ def test_cli_a_refused_file_leaves_none_of_the_others_written(
         assert rc == 2 and out == "" and len(err.strip().splitlines()) == 1, (out, err)
         assert not desk.exists(), bad
     assert not (settings.data_dir / "on-time.pdf").exists() and not list(folder.iterdir())
+
+
+@pytest.mark.parametrize("kind", ["on-time", "usage", "savings", "targets"])
+def test_the_exports_summary_names_each_total_in_words(loaded: App, kind: str) -> None:
+    """The summary sheet and the CSV's head read 「合計 online_share_pct」, 「合計 ntd」,
+    「合計 review_months」: the program's keys (which --json keeps), not the report's words."""
+    from eservice_desktop.printing import report_export
+
+    report = reports.compute(loaded, kind, date(2026, 3, 1), date(2026, 4, 30))
+    head = list(csv.reader(io.StringIO(report_export.report_csv_text(report))))
+    labels = [row[0] for row in head[3 : 3 + len(report.totals)]]
+    assert len(labels) == len(report.totals) >= 4
+    for label, key in zip(labels, report.totals, strict=True):
+        assert label.startswith("合計 ") and key not in label, (label, key)
+        assert re.search(r"[\u4e00-\u9fff].* [A-Z]", label), label  # both languages
+    out = io.BytesIO()
+    report_export.write_report_xlsx(report, out)
+    sheet = load_workbook(io.BytesIO(out.getvalue())).worksheets[0]
+    assert [r[0] for r in sheet.iter_rows(min_row=4, values_only=True)] == labels
