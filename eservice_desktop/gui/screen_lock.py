@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QWidget,
 )
 
@@ -175,9 +176,23 @@ def lock_reason_text(why: str) -> str:
     return texts.get(why, "")
 
 
-def hide_open_dialogs(window: QWidget) -> list[QWidget]:
+def runs_its_own_loop(widget: QWidget) -> bool:
+    """A dialog shown with ``exec()`` (the file dialogs of the exports, 日結表's day, a reason
+    asked, the 駁回／撤件 question): application-modal, waiting in a loop of its own that
+    hiding it ends, as if cancelled. Shown again after unlocking it answered nothing (撤件
+    pressed on it did nothing), and a file dialog Qt had meanwhile deleted ended the sign-in in
+    「程式發生未預期的錯誤」."""
+    return (
+        isinstance(widget, QDialog)
+        and widget.windowModality() == Qt.WindowModality.ApplicationModal
+    )
+
+
+def hide_open_dialogs(window: QWidget) -> tuple[list[QWidget], int]:
     """Hides every other visible top-level window of the application (dialogs can show
-    personal data too) and closes popups; returns what to show again after unlocking."""
+    personal data too) and closes popups; returns what to show again after unlocking, and how
+    many dialogs waiting in their own loop were cancelled instead (:func:`runs_its_own_loop`:
+    nothing was done, the clerk asks again)."""
     popup = QApplication.activePopupWidget()
     while popup is not None:
         popup.close()
@@ -186,15 +201,20 @@ def hide_open_dialogs(window: QWidget) -> list[QWidget]:
             break
         popup = nxt
     hidden: list[QWidget] = []
+    cancelled = 0
     for widget in QApplication.topLevelWidgets():
         if widget is window or not widget.isVisible():
             continue
         if widget.windowType() in (Qt.WindowType.ToolTip, Qt.WindowType.Popup):
             widget.hide()
             continue
+        if isinstance(widget, QDialog) and runs_its_own_loop(widget):
+            widget.reject()
+            cancelled += 1
+            continue
         widget.hide()
         hidden.append(widget)
-    return hidden
+    return hidden, cancelled
 
 
 class ShortcutGuard(QObject):
@@ -219,6 +239,10 @@ class ShortcutGuard(QObject):
         self.window = window
         self.allowed = allowed
         self.hold = hold
+        #: Dialogs open at the lock and cancelled (:func:`runs_its_own_loop`); the window says
+        #: so after the next sign-in and sets it back to 0. (One asked while covered is hidden
+        #: before its loop starts, which then waits for it to be shown again and answered.)
+        self.cancelled = 0
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Show:

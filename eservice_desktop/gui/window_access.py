@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication, QWidget
+from shiboken6 import isValid
 
 from eservice_desktop.domain.errors import PasswordChanged
 from eservice_desktop.domain.operators import Action, Operator
@@ -115,8 +116,9 @@ def cover(window: MainWindow) -> None:
     focus = QApplication.focusWidget()
     window.focus_before_lock = focus if focus is not None and window.isAncestorOf(focus) else None
     active = QApplication.activeWindow()
-    window.hidden_while_locked = hide_open_dialogs(window)
-    if active is not None and active in window.hidden_while_locked:
+    window.hidden_while_locked, cancelled = hide_open_dialogs(window)
+    window.shortcut_guard.cancelled += cancelled
+    if active is not None and active is not window:
         # The hidden question had the keyboard (撤件？ left open when the idle lock came): the
         # window had none, so Enter did nothing on the login screen and a scan went into 密碼
         # as typed. Only then: a lock while another program is in front takes nothing from it.
@@ -147,8 +149,12 @@ def uncover(window: MainWindow) -> None:
     for dock in window.docks_shown:
         dock.show()
     for widget in window.hidden_while_locked:
-        widget.show()
+        if isValid(widget):  # a dialog may have been deleted by its owner meanwhile
+            widget.show()
     window.hidden_while_locked = []
+    if window.shortcut_guard.cancelled:
+        window.shortcut_guard.cancelled = 0
+        window.ctx.status_message.emit(_t("鎖定時開著的對話框已取消，未做任何動作；請重新操作。"))
     focus = window.focus_before_lock
     if focus is not None:
         focus.setFocus()

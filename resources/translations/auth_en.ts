@@ -202,6 +202,10 @@
         <translation>Signed out.</translation>
     </message>
     <message>
+        <source>鎖定時開著的對話框已取消，未做任何動作；請重新操作。</source>
+        <translation>The dialog open when the screen locked was cancelled and nothing was done; please do it again.</translation>
+    </message>
+    <message>
         <source>此帳號已停用，已登出；請以其他帳號登入。</source>
         <translation>This account has been disabled and is signed out; sign in with another account.</translation>
     </message>

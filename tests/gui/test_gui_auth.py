@@ -708,3 +708,41 @@ def test_save_with_a_new_password_typed_points_to_reset_password(qtbot, ctx):
     press(Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: page.message.text() == "已重設 clerk01 的密碼。", timeout=20000)  # type: ignore[attr-defined]
     assert operators.verify_password(app, "clerk01", "brand new pw 9").account == "clerk01"
+
+
+def test_a_dialog_waiting_in_its_own_loop_at_the_lock_is_cancelled_not_shown_dead(qtbot, staff):
+    """A file dialog of an export, a reason asked or the 撤件 question (shown with exec())
+    open when the idle lock came: hiding it ended its loop as if cancelled, and the next
+    sign-in showed it again, dead (撤件 pressed on it did nothing), or, Qt having deleted the
+    file dialog meanwhile, ended in 「程式發生未預期的錯誤」 (RuntimeError: already deleted). It
+    is cancelled at the lock, and the sign-in says so."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    wait_idle(qtbot, staff)
+    said: list[str] = []
+    staff.status_message.connect(said.append)
+
+    QTimer.singleShot(200, lambda: window.lock("idle"))
+    _text, ok = QInputDialog.getText(window, "作廢", "作廢原因：")  # deleted once it returns
+    assert not ok and window.locked
+    password = window.login_screen.password
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is password, timeout=5000)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
+    assert "鎖定時開著的對話框已取消，未做任何動作；請重新操作。" in said
+
+    wait_idle(qtbot, staff)
+    question = QMessageBox(QMessageBox.Icon.Warning, "撤件", "撤件？", parent=window)
+    question.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    QTimer.singleShot(200, lambda: window.lock("idle"))
+    question.exec()  # as gui/case_end.ask asks: its answer is the button clicked
+    assert question.clickedButton() is None and window.locked  # nothing answered
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is password, timeout=5000)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: not window.locked, timeout=20000)
+    qtbot.wait(100)
+    assert not question.isVisible()  # not shown again, answering nothing
