@@ -10,6 +10,7 @@ both languages, reads on its own beside path validation.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -51,6 +52,21 @@ def _certificates_in(path: Path) -> list[x509.Certificate]:
         ) from e
 
 
+def _pin_text(pin_file: Path) -> str:
+    """The pin file's text as Windows' Notepad may have saved it: UTF-8 with or without a BOM,
+    or UTF-16 with its BOM ("Unicode"); anything else is said as such (it ended doctor and the
+    MOICA check in a UnicodeDecodeError traceback)."""
+    data = pin_file.read_bytes()
+    try:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return data.decode("utf-16")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TrustError(
+            f"{PIN_FILE} is not text in UTF-8 or UTF-16", f"{PIN_FILE} 不是 UTF-8 或 UTF-16 文字"
+        ) from None
+
+
 def fingerprint(cert: x509.Certificate) -> str:
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest().upper()
 
@@ -87,7 +103,7 @@ class TrustStore:
                 f"信任錨目錄缺少 {PIN_FILE}",
             )
         pins = set()
-        for line in pin_file.read_text(encoding="utf-8").splitlines():
+        for line in _pin_text(pin_file).splitlines():
             token = line.split("#", 1)[0].strip().split(" ", 1)[0].replace(":", "").upper()
             if token:
                 pins.add(token)

@@ -43,6 +43,8 @@ def _anchors(tmp_path: Path, case: str) -> Path:
         (folder / "pins.sha256").write_text(pins[1] + "\n", encoding="utf-8")
     elif case == "a file not a certificate":
         (folder / "broken.cer").write_bytes(b"not a certificate")
+    elif case == "pins not text":
+        (folder / "pins.sha256").write_bytes(b"\xff\xfe\x00\xd8" + b"\x80\x81")
     return folder
 
 
@@ -54,6 +56,7 @@ def _anchors(tmp_path: Path, case: str) -> Path:
         ("a pinned file gone", "有 1 個憑證找不到憑證檔", "1 certificate(s) pinned in"),
         ("no root", "沒有釘選的根憑證", "No pinned root certificate is in the trust"),
         ("a file not a certificate", "broken.cer 不是可讀的憑證", "broken.cer is not a readable"),
+        ("pins not text", "pins.sha256 不是 UTF-8 或 UTF-16 文字", "pins.sha256 is not text"),
     ],
 )
 def test_each_trust_anchor_fault_is_said_in_the_clerk_s_language(
@@ -72,10 +75,22 @@ def test_each_trust_anchor_fault_is_said_in_the_clerk_s_language(
         "，無法驗證自然人憑證，請洽資訊人員"
     )
     assert not re.search(
-        "[A-Za-z]{3}", e.value.message_zh.replace("pins.sha256", "").replace("broken.cer", "")
+        "[A-Za-z]{3}", re.sub("pins.sha256|broken.cer|UTF-(8|16)", "", e.value.message_zh)
     )
     assert e.value.message_en.startswith(en) and e.value.message_en.endswith(
         ": MOICA cards cannot be verified; call IT"
     )
     verdict = doctor.check_trust_anchors(settings)
     assert verdict.status == "fail" and zh in verdict.detail_zh and en in verdict.detail_en
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_pins_saved_by_notepad_are_read(settings: Settings, tmp_path: Path, encoding: str) -> None:
+    """pins.sha256 saved by Windows' Notepad, with a BOM (UTF-8) or as "Unicode" (UTF-16),
+    ended doctor and the MOICA check in a UnicodeDecodeError traceback."""
+    folder = _anchors(tmp_path, "as it should be")
+    pins = folder / "pins.sha256"
+    pins.write_bytes(pins.read_text(encoding="utf-8").encode(encoding))
+    settings.trust_anchor_dir = str(folder)
+    assert trust_store(settings).roots
+    assert doctor.check_trust_anchors(settings).status == "ok"
