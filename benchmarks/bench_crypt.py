@@ -44,14 +44,18 @@ def _open(data_dir: Path, encrypted: bool) -> Any:
     from eservice_desktop.services.core import App, load_catalogue, open_app
     from eservice_desktop.storage import db
 
-    settings = Settings(data_dir=data_dir, office_code="H01")
+    # demo mode: the demo operator is signed in, as the seed and the searches require
+    settings = Settings(data_dir=data_dir, office_code="H01", demo=True)
     if encrypted:
         return open_app(settings)
+    from eservice_desktop.services.operators import sign_in_demo
+
     data_dir.mkdir(parents=True, exist_ok=True)
     engine = db.make_engine(settings.db_url)  # no key: a plain SQLite database
     db.upgrade(engine, settings.db_url)
     app = App(settings, engine, db.session_factory(engine), load_catalogue(), WorkingCalendar({}))
     app.reload_calendar()
+    sign_in_demo(app)
     return app
 
 
