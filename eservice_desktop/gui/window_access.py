@@ -71,7 +71,7 @@ def lock(window: MainWindow, why: str = "manual") -> None:
     cover(window)
     window.locked = True
     window.login_screen.ask_unlock(operator)
-    window.login_screen.message.setText(lock_reason_text(why))
+    window.login_screen.say(lock_reason_text(why), refusal=False)
 
 
 def sign_out(window: MainWindow) -> None:
@@ -184,6 +184,6 @@ def account_disabled(window: MainWindow, why: object = None) -> None:
         return
     sign_out(window)
     if isinstance(why, PasswordChanged):
-        window.login_screen.message.setText(window.ctx.pick(why.message_zh, why.message_en))
+        window.login_screen.say(window.ctx.pick(why.message_zh, why.message_en), refusal=False)
         return
-    window.login_screen.message.setText(_t("此帳號已停用，已登出；請以其他帳號登入。"))
+    window.login_screen.say(_t("此帳號已停用，已登出；請以其他帳號登入。"))

@@ -117,6 +117,7 @@ def test_wrong_password_inactive_and_lockout_say_so_in_chinese(qtbot, staff):
     assert app.operator is None
     assert window.pages == {}
     assert QApplication.focusWidget() is screen.password and screen.password.text() == ""
+    assert "#b00020" in screen.message.styleSheet()  # a refusal is in the error colour
     shot(window, "bad-password")
 
     # the account locks after repeated failures; then even the right password is refused
@@ -381,6 +382,7 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
     assert app.operator is None
     assert window.screens.currentWidget() is window.login_screen
     assert window.login_screen.message.text() == "已登出。"
+    assert "#b00020" not in window.login_screen.message.styleSheet()  # a notice, not an error
     assert QApplication.focusWidget() is window.login_screen.account
 
     sign_in(qtbot, window, "clerk01")
