@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
     doctor_action: QAction
     lock_action: QAction
     sign_out_action: QAction
+    password_action: QAction
     pages_menu: QMenu
     go_menu: QMenu
     page_bar: QToolBar

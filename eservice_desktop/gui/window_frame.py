@@ -123,8 +123,8 @@ def _action(window: MainWindow, text: str, name: str = "", keys: str = "") -> QA
 
 
 def build_menu_bar(window: MainWindow) -> None:
-    """檔案 (backup, shift check, lock, sign-out, quit), 頁面 (filled by :func:`add_page`),
-    前往 (search, back) and 說明."""
+    """檔案 (backup, shift check, lock, own password, sign-out, quit), 頁面 (filled by
+    :func:`add_page`), 前往 (search, back) and 說明."""
     bar = window.menuBar()
     file_menu = bar.addMenu(_t("檔案(&F)"))
     window.backup_action = _action(window, "備份與還原(&K)…", "backup_action")
@@ -139,7 +139,9 @@ def build_menu_bar(window: MainWindow) -> None:
         window, "登出／切換操作人員(&O)", "sign_out_action", "Ctrl+Shift+O"
     )
     window.sign_out_action.triggered.connect(window.sign_out)
-    file_menu.addActions([window.lock_action, window.sign_out_action])
+    window.password_action = _action(window, "變更密碼(&W)…", "password_action")
+    window.password_action.triggered.connect(lambda: _own_password().change_own_password(window))
+    file_menu.addActions([window.lock_action, window.password_action, window.sign_out_action])
     window.addAction(window.lock_action)
     window.addAction(window.sign_out_action)
     file_menu.addSeparator()
@@ -156,6 +158,13 @@ def build_menu_bar(window: MainWindow) -> None:
     about = _action(window, "關於(&A)")
     about.triggered.connect(lambda: help_menu_module().show_about(window))
     help_menu.addAction(about)
+
+
+def _own_password() -> Any:
+    """``gui.own_password``, imported when first opened."""
+    from eservice_desktop.gui import own_password
+
+    return own_password
 
 
 def help_menu_module() -> Any:

@@ -186,6 +186,10 @@
         <translation>&amp;Lock screen</translation>
     </message>
     <message>
+        <source>變更密碼(&amp;W)…</source>
+        <translation>Change pass&amp;word…</translation>
+    </message>
+    <message>
         <source>登出／切換操作人員(&amp;O)</source>
         <translation>Sign &amp;out / switch operator</translation>
     </message>
@@ -408,6 +412,61 @@
     <message>
         <source>關閉</source>
         <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>OwnPasswordDialog</name>
+    <message>
+        <source>變更密碼</source>
+        <translation>Change password</translation>
+    </message>
+    <message>
+        <source>變更 {account} 的密碼：請輸入舊密碼，再輸入新密碼兩次。</source>
+        <translation>Change the password of {account}: type the old password, then the new one twice.</translation>
+    </message>
+    <message>
+        <source>舊密碼(&amp;O)</source>
+        <translation>&amp;Old password</translation>
+    </message>
+    <message>
+        <source>新密碼(&amp;N)</source>
+        <translation>&amp;New password</translation>
+    </message>
+    <message>
+        <source>再輸入一次新密碼(&amp;A)</source>
+        <translation>New password &amp;again</translation>
+    </message>
+    <message>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>請輸入舊密碼。</source>
+        <translation>Type the old password.</translation>
+    </message>
+    <message>
+        <source>請輸入新密碼。</source>
+        <translation>Type the new password.</translation>
+    </message>
+    <message>
+        <source>兩次輸入的新密碼不一致，請重新輸入。</source>
+        <translation>The two new passwords differ; type them again.</translation>
+    </message>
+    <message>
+        <source>變更中…</source>
+        <translation>Changing…</translation>
+    </message>
+    <message>
+        <source>密碼已變更；下次登入請使用新密碼。</source>
+        <translation>Password changed; sign in with the new one next time.</translation>
+    </message>
+    <message>
+        <source>變更密碼失敗：{e}</source>
+        <translation>The password could not be changed: {e}</translation>
+    </message>
+    <message>
+        <source>舊密碼：{e}</source>
+        <translation>Old password: {e}</translation>
     </message>
 </context>
 </TS>
