@@ -44,6 +44,7 @@ class ClosingRefund:
     clerk: str
     device: str = ""  # the counter that handed the money back (the refund event's device)
     issued_by: str = ""  # the counter that issued the receipt
+    approved_by: str = ""  # the supervisor who approved it: ``account name``
 
 
 @dataclass(frozen=True)
@@ -326,7 +327,8 @@ def _voids_and_refunds(r: ClosingReport) -> list[Section]:
             Column("時間", 14),
             Column("方式", 12),
             Column("金額", 20, "right"),
-            Column("退費原因", 62),
+            Column("核准主管", 28),
+            Column("退費原因", 34),
         ],
         [
             [
@@ -336,6 +338,7 @@ def _voids_and_refunds(r: ClosingReport) -> list[Section]:
                 x.time,
                 METHOD_ZH.get(x.method, x.method),
                 _money(x.amount),
+                x.approved_by,
                 x.reason,
             ]
             for x in r.refunds

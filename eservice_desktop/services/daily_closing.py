@@ -38,6 +38,7 @@ from eservice_desktop.printing.closing import (
 )
 from eservice_desktop.services import access, exports
 from eservice_desktop.services.calendar import today as office_today
+from eservice_desktop.services.closing_approvers import refund_approvers
 from eservice_desktop.services.closing_asked import check_counter, check_day
 from eservice_desktop.services.closing_refused import day_refused
 from eservice_desktop.services.closing_reprints import day_reprints
@@ -71,6 +72,8 @@ class _DayRows:
     voided_by: dict[str, EventRow]
     #: Receipts issued elsewhere voided here that day, with their void event.
     voided_here: list[tuple[ReceiptRow, EventRow]]
+    #: The supervisor who approved each refund (``account name``), by refund event id.
+    approvers: dict[str, str]
 
 
 def _hhmm(v: datetime) -> str:
@@ -215,7 +218,9 @@ def _day_rows(app: App, day: date, dev: str | None) -> _DayRows:
             for r in s.scalars(select(ReceiptRow).where(among(ReceiptRow.number, numbers)))
         }
         voided_by, voided_here = _voids(s, office, dev, day, rows)
-        return _DayRows(rows, refunds, refunded, _paid_for(s, rows), voided_by, voided_here)
+        approvers = refund_approvers(s, refunds)
+        paid_for = _paid_for(s, rows)
+        return _DayRows(rows, refunds, refunded, paid_for, voided_by, voided_here, approvers)
 
 
 def _closing_receipt(office: str, r: ReceiptRow, void: EventRow | None = None) -> ClosingReceipt:
@@ -273,6 +278,7 @@ def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
                 reason=str(p.get("reason", "")),
                 clerk=e.clerk,
                 device=e.device,
+                approved_by=day.approvers.get(e.event_id, ""),
                 issued_by=_counter(office, receipt.office, receipt.device) if receipt else "",
             )
         )

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.printing.closing import closing_csv
 from eservice_desktop.services import daily_closing, payments
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.core import App
@@ -44,6 +45,23 @@ def test_each_method_total_is_net_of_its_refunds(
     # yesterday's closing is as it was: its card receipt, nothing refunded that day
     before = daily_closing.closing(app, date(2026, 3, 9)).to_json()["by_method"]
     assert before == {"card": {"count": 1, "amount": 30, "refunded": 0, "voided_out": 0, "net": 30}}
+
+
+def test_each_refund_names_the_supervisor_who_approved_it(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """Every refund is approved by a supervisor and the approval is recorded with it; the
+    closing's 退費 table named the clerk's counter but not who allowed the money out."""
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    a = payments.record_payment(app, make_case(), "cash", 30)
+    payments.refund(app, a.receipt_number, 10, "溢收退還", approval=sup)
+    report = daily_closing.closing(app, DAY)
+    assert [x.approved_by for x in report.refunds] == ["super01 林主管"]
+    text = closing_csv(report).decode("utf-8-sig")
+    block = text[text.index("\r\n退費\r\n") :]
+    heading, row = block.split("\r\n")[2:4]
+    assert heading.split(",")[-2:] == ["核准主管", "退費原因"]
+    assert row.split(",")[-2:] == ["super01 林主管", "溢收退還"]
 
 
 def _closing_reads(app: App) -> list[str]:

@@ -1,0 +1,47 @@
+"""Who approved each refund of the daily closing (``printing.closing``'s 退費 table).
+
+Every refund is approved by a supervisor, and the approval is recorded with it: the
+``case.approval_granted`` event just before it, in the same case, whose ``for_event`` names the
+refund event. The closing named the clerk who handed the money back but not who allowed it,
+which is what the supervisor signing the closing checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.storage.batch_sql import among
+from eservice_desktop.storage.models import EventRow
+from eservice_desktop.storage.models_operators import OperatorRow
+
+
+def refund_approvers(s: Session, refunds: Sequence[EventRow]) -> dict[str, str]:
+    """``refund event id -> "account name"`` (the account alone for an account unknown here);
+    two reads for the whole day, none on a day without refunds."""
+    if not refunds:
+        return {}
+    ids = {e.event_id for e in refunds}
+    approvals = s.scalars(
+        select(EventRow).where(
+            EventRow.type == ev.APPROVAL_GRANTED,
+            among(EventRow.case_id, {e.case_id for e in refunds}),
+        )
+    )
+    by_refund = {
+        str(a.payload.get("for_event")): str(a.payload.get("approved_by", ""))
+        for a in approvals
+        if a.payload.get("for_event") in ids
+    }
+    accounts = set(by_refund.values())
+    names = {
+        o.account: o.name
+        for o in s.scalars(select(OperatorRow).where(among(OperatorRow.account, accounts)))
+    }
+    return {
+        event: f"{account} {names[account]}" if account in names else account
+        for event, account in by_refund.items()
+    }
