@@ -62,7 +62,8 @@ class ChartSpec:
     kind: ChartKind
     title: str
     categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
+    #: None: no value there (a rate over nothing): a gap in a line, "—" in the description.
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
     unit: str = ""
 
     def __post_init__(self) -> None:
@@ -76,6 +77,21 @@ class ChartSpec:
                 )
         if self.kind == "pie" and len(self.series) != 1:
             raise ValueError(f"chart {self.title!r}: a pie has exactly one series")
+
+    def runs(self) -> list[tuple[int, list[float | None]]]:
+        """Each series cut where it has no value (a month with nothing finished has no on-time
+        rate): ``(series index, values)`` with None outside the run. A line drawn over a missing
+        value draws one there; one line per run leaves the gap."""
+        runs: list[tuple[int, list[float | None]]] = []
+        for i, (_, values) in enumerate(self.series):
+            start = None
+            for k, v in enumerate((*values, None)):
+                if v is not None and start is None:
+                    start = k
+                elif v is None and start is not None:
+                    runs.append((i, [x if start <= n < k else None for n, x in enumerate(values)]))
+                    start = None
+        return runs
 
 
 @dataclass(frozen=True)

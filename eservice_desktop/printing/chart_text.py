@@ -140,7 +140,7 @@ def describe(spec: ChartSpec) -> str:
     parts = []
     for name, values in spec.series:
         pairs = "、".join(
-            f"{c} {format_value(v, spec.unit)}{spec.unit}"
+            f"{c} {format_value(v, spec.unit)}{spec.unit}" if v is not None else f"{c} —"
             for c, v in zip(spec.categories, values, strict=True)
         )
         parts.append(f"{name}：{pairs}" if len(spec.series) > 1 or name else pairs)

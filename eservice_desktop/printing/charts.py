@@ -307,12 +307,13 @@ def _line(
     slanted, bottom = _bottom(spec, font, width - 64)
     chart.x, chart.y = 46, bottom + legend_h
     chart.width, chart.height = width - 64, top - chart.y - 8
-    chart.data = [[v or 0.0 for v in values] for _, values in spec.series]
+    runs = spec.runs()  # a gap where a series has no value (a line over it drew one)
+    chart.data = [values for _, values in runs]
     _categories(chart.categoryAxis, spec, font, slanted)
     chart.categoryAxis.joinAxisMode = "bottom"
     _value_axis(chart.valueAxis, spec, font)
-    for i in range(len(spec.series)):
-        line = chart.lines[i]
+    for j, (i, _) in enumerate(runs):  # a series' runs alike: its colour, marker and dash
+        line = chart.lines[j]
         line.strokeColor = _colour(PALETTE[i % len(PALETTE)])
         line.strokeWidth = 1.6
         line.symbol = makeMarker(MARKERS[i % len(MARKERS)], size=4.5)
@@ -321,7 +322,10 @@ def _line(
         dash = DASHES[i % len(DASHES)]
         if dash:
             line.strokeDashArray = dash
-    chart.lineLabelFormat = _fmt(spec.unit)
+    # the figures by point drawn: reportlab labels the n-th point drawn with the n-th value
+    fmt = _fmt(spec.unit)
+    chart.lineLabelFormat = "values"
+    chart.lineLabelArray = [[fmt(v) for v in values if v is not None] for _, values in runs]
     chart.lineLabels.fontName = font
     chart.lineLabels.fontSize = VALUE_SIZE
     chart.lineLabels.boxAnchor = "s"

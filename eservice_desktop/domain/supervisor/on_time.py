@@ -158,9 +158,8 @@ def _on_time_charts(
     catalogue: Catalogue, t: _OnTimeTallies, months: tuple[str, ...]
 ) -> tuple[ChartSpec, ChartSpec]:
     """The on-time rate month by month, and the overdue open cases per department."""
-    rates = tuple(
-        float(rate_pct(t.by_month[m].on_time, t.by_month[m].finished) or 0.0) for m in months
-    )
+    # a month with nothing finished has no rate ("empty over nothing"): no point, not 0.0 %
+    rates = tuple(rate_pct(t.by_month[m].on_time, t.by_month[m].finished) for m in months)
     rate_chart = ChartSpec(
         kind="line",
         title="每月依限辦結率 On-time rate by month",

@@ -164,6 +164,28 @@ def test_an_on_time_rate_of_an_exact_half_rounds_up_in_every_place(app: App) -> 
     assert r.charts[0].series[0][1] == (90.63,)
 
 
+def test_a_month_with_nothing_finished_has_no_rate_in_the_chart(app: App) -> None:
+    """The rate is empty over nothing: February with cases received and none finished was
+    drawn at 0.0 %, as if every case had been late; it is a gap in the line, "—" in the
+    chart's description."""
+    from eservice_desktop.printing.chart_text import describe
+    from eservice_desktop.printing.charts import chart_svg
+
+    counts = [
+        sv.OnTimeCount("HR-TRANSCRIPT", "2026-01", 4, 4, 3, 0),
+        sv.OnTimeCount("HR-TRANSCRIPT", "2026-02", 2, 0, 0, 2),
+        sv.OnTimeCount("HR-TRANSCRIPT", "2026-03", 5, 5, 5, 0),
+    ]
+    period = {"period_from": date(2026, 1, 1), "period_to": date(2026, 3, 31)}
+    r = sv.build_on_time(app.catalogue, counts, [], office="H01", as_of=date(2026, 3, 31), **period)
+    chart = r.charts[0]
+    assert chart.series[0][1] == (75.0, None, 100.0)
+    assert "2026-02 —" in describe(chart) and "02 0.0%" not in describe(chart)
+    svg = chart_svg(chart)
+    assert ">0.0<" not in svg
+    assert svg.count("<polyline") == 2  # one line up to January, one from March on
+
+
 @pytest.fixture
 def run(
     app: App, settings: Settings, capsys: pytest.CaptureFixture[str], db_key_dir: Path
