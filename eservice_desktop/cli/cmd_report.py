@@ -13,6 +13,7 @@ from typing import Any
 from eservice_desktop.cli.common import add_json, emit, lang_of, one_line, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.report_model import check_report_day
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.domain.text_values import (
     counted,
@@ -94,15 +95,7 @@ def _day(text: str, field: str) -> date:
             zh += f"；民國年請換算為西元：{western.isoformat()}"
             en += f"; with the Western year (not the ROC year): {western.isoformat()}"
         raise DomainError("date.format", zh, en, field) from e
-    if not values.EARLIEST.date() <= day < values.LATEST.date():
-        raise DomainError(
-            "date.range",
-            f"--{field} 的日期須在 {values.EARLIEST.year} 到 {values.LATEST.year - 1} 年之間"
-            f"（收到「{typed}」）",
-            f"--{field} must be within {values.EARLIEST.year}..{values.LATEST.year - 1} "
-            f"(got '{typed}')",
-            field,
-        )
+    check_report_day(day, (f"--{field}", f"--{field}"), field, typed)
     return day
 
 

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.values import EARLIEST, LATEST
 
 #: A table cell: text, a count, a figure, or nothing (an empty cell, e.g. a rate over no cases).
 Cell = str | int | float | None
@@ -127,6 +128,22 @@ class Report:
 
 #: The longest period a report covers (five years and a leap day or two).
 MAX_PERIOD_DAYS = 366 * 5
+
+
+def check_report_day(day: date, name: tuple[str, str], field: str, typed: str = "") -> None:
+    """Refuse a day outside 2000–2099 (:data:`EARLIEST` .. :data:`LATEST`), in the command
+    line's words (``name``: ``--from``, or the window's 起日, zh and English; ``typed``: as
+    typed, else as the date fields show it, ROC, and ISO): the window took any year its date
+    field could hold, and the command line refused them."""
+    if not EARLIEST.date() <= day < LATEST.date():
+        typed = typed or f"{format_roc(day, 'short')}, {day.isoformat()}"
+        first, last = EARLIEST.year, LATEST.year - 1
+        raise DomainError(
+            "date.range",
+            f"{name[0]} 的日期須在 {first} 到 {last} 年之間（收到「{typed}」）",
+            f"{name[1]} must be within {first}..{last} (got '{typed}')",
+            field,
+        )
 
 
 def check_period(period_from: date, period_to: date) -> None:

@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.report_model import ReportTable, check_period
+from eservice_desktop.domain.report_model import ReportTable, check_period, check_report_day
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
@@ -53,7 +53,6 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("savings", str(QT_TRANSLATE_NOOP("ReportsPage", "免書證節省"))),
     ("targets", str(QT_TRANSLATE_NOOP("ReportsPage", "目標達成"))),
 )
-#: Export formats: (suffix, button text). PDF is ours, CSV and XLSX the report writers'.
 #: Rows a table shows before it scrolls inside itself.
 VISIBLE_ROWS = 12
 
@@ -207,9 +206,12 @@ class ReportsPage(QWidget):
             return
         kind = str(self.kind_combo.currentData())
         start, end = self.period()
-        try:
+        try:  # the years the command line takes (2000–2099), refused in its words
+            check_report_day(start, ("起日", "Beginning"), "from")
+            check_report_day(end, ("迄日", "End"), "to")
             check_period(start, end)
         except DomainError as e:
+            (self.from_edit if e.field == "from" else self.to_edit).setFocus()
             self._failed(e)
             return
         self.error_label.clear()

@@ -185,6 +185,33 @@ def test_a_reversed_period_says_why_and_computes_nothing(
     assert all(not b.isEnabled() for b in page.export_buttons.values())
 
 
+def test_a_year_the_command_line_refuses_is_refused_in_its_words(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The command line takes 2000-2099 only; the window computed 1999 or 2100 (its date
+    field holds any year), on figures the command line would not give."""
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    rec = Recorder()
+    page.compute = rec
+    page.from_edit.setDate(QDate(1999, 12, 31))
+    page.to_edit.setDate(QDate(2000, 1, 31))
+    page.run()
+    assert rec.calls == []
+    assert page.error_label.text() == (
+        "起日 的日期須在 2000 到 2099 年之間（收到「88/12/31, 1999-12-31」）"
+    )
+    page.from_edit.setDate(QDate(2099, 12, 1))
+    page.to_edit.setDate(QDate(2100, 1, 1))
+    page.run()
+    assert rec.calls == []
+    assert page.error_label.text().startswith("迄日 的日期須在 2000 到 2099 年之間")
+    page.to_edit.setDate(QDate(2099, 12, 31))
+    page.run()
+    qtbot.waitUntil(lambda: len(rec.calls) == 1, timeout=10000)
+    assert page.error_label.text() == ""
+
+
 def test_exports_write_what_is_on_screen_and_enter_on_a_button_presses_it(
     ctx: GuiContext, qtbot: QtBot, tmp_path: Path
 ) -> None:
