@@ -11,6 +11,7 @@ unknown ids and different amounts are reported, never applied.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.domain.uuid7 import new_id
+from eservice_desktop.storage.input_files import read_regular
 
 
 def _payments(s: Session, ids: set[str]) -> dict[str, tuple[str, str]]:
@@ -162,9 +164,9 @@ def cli_import(sessions: Any, path: str, *, as_json: bool) -> int:
     from eservice_desktop.county.store import utcnow
     from eservice_desktop.domain.errors import DomainError
 
-    try:
-        with open(path, "rb") as fh:
-            data = sf.read_limited(fh)
+    try:  # a pipe or a device is refused before it is read: a FIFO's open() waited for good
+        data = read_regular(Path(path), sf.MAX_BYTES + 1)
+        sf.decode_size(len(data))  # one byte past the limit: too large
         with sessions() as s, s.begin():
             result = import_settlement(s, data, utcnow())
     except OSError as e:

@@ -283,3 +283,36 @@ def test_an_online_payment_whose_transaction_id_no_settlement_file_can_hold_is_r
     assert info.value.code == "payment.transaction_id" and "交易電子案號" in info.value.message_zh
     assert pay.receipts_of_case(app, fee_case) == []
     online(app, fee_case, "TXN-2026.03:10_1")  # every character the file takes
+
+
+def test_the_county_import_refuses_a_pipe_without_waiting_for_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``eservice-county-server settle-import`` opened its file with ``open()``: a named pipe
+    nobody writes to held the command for good. Refused before it is read, as the office's
+    imports refuse it, and the database is not opened."""
+    import os
+    import threading
+
+    from eservice_desktop.county import settlement
+
+    fifo = tmp_path / "settlement.csv"
+    os.mkfifo(fifo)
+
+    def no_database() -> None:
+        raise AssertionError("the database is opened only for a file read")
+
+    codes: list[int] = []
+    worker = threading.Thread(
+        target=lambda: codes.append(settlement.cli_import(no_database, str(fifo), as_json=False)),
+        daemon=True,
+    )
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():  # let the waiting open() go (a writer that writes nothing)
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(10)
+        pytest.fail("settle-import waited on a named pipe")
+    assert codes == [2]
+    err = capsys.readouterr().err
+    assert ("是裝置或管道，不是一般檔案" in err) or ("a device or a pipe" in err), err
