@@ -78,9 +78,10 @@ def help_pages(lang: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str
         yield " ".join(path) or "(top)", parser.format_help(), structure(parser, path)
 
 
-def help_texts() -> Iterator[tuple[str, str]]:
-    """(where, text) of every description and help text of the parser tree but argparse's own."""
-    for path, parser in parsers(build_parser()):
+def help_texts(top: argparse.ArgumentParser | None = None) -> Iterator[tuple[str, str]]:
+    """(where, text) of every description and help text of the parser tree (the office's, or
+    ``top``'s) but argparse's own."""
+    for path, parser in parsers(top or build_parser()):
         at = " ".join(path) or "(top)"
         if parser.description is not None:
             yield at, parser.description

@@ -6,7 +6,6 @@ argparse's refusals, its own refusals and its one-line results are in that langu
 
 from __future__ import annotations
 
-import argparse
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,8 +16,8 @@ from eservice_desktop.county import cli_lang
 from eservice_desktop.county.cli import build_parser, main
 from tests.unit.lang.test_cli_help_language import (
     ARGPARSE_ENGLISH,
-    BUILT_IN,
     HAN,
+    help_texts,
     parsers,
     structure,
     text_lines,
@@ -32,19 +31,6 @@ def no_language_chosen(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ESERVICE_LANG", raising=False)
 
 
-def help_texts() -> Iterator[tuple[str, str]]:
-    """(where, text) of every description and help text of the parser tree but argparse's own."""
-    for path, parser in parsers(build_parser()):
-        at = " ".join(path) or "(top)"
-        if parser.description is not None:
-            yield at, parser.description
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                yield from ((f"{at} {c.dest}", str(c.help)) for c in action._choices_actions)
-            elif not isinstance(action, BUILT_IN):
-                yield f"{at} {action.option_strings or action.dest}", str(action.help)
-
-
 def help_pages(lang: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, str, set[str]]]:
     monkeypatch.setenv("COLUMNS", "200")  # one line per text: a wrapped tail is not a line
     monkeypatch.setattr(cli_lang, "arguments", ["--lang", lang])
@@ -55,7 +41,7 @@ def help_pages(lang: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str
 def test_every_help_text_is_chinese_with_its_english() -> None:
     catalogue = cli_lang.english()
     used = set()
-    for where, text in help_texts():
+    for where, text in help_texts(build_parser()):
         assert HAN.search(text), f"{where}: no Chinese in {text!r}"
         assert text in catalogue, f"{where}: {text!r} has no English in county_cli_en.json"
         said = catalogue[text]
