@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -28,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import account_key
-from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_parts import refusal_line, submit_row
 
 #: ``grant(account, password, reason) -> approval``: runs on a worker; raises AuthError when
 #: refused.
@@ -82,20 +81,9 @@ class ApprovalDialog(QDialog):
         form.addRow(password_label, self.password)
         form.addRow(reason_label, self.reason)
         layout.addLayout(form)
-        self.message = SpokenLabel(assertive=True)  # a refusal: said, not only painted
-        self.message.setObjectName("approval_message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = refusal_line("approval_message")
         layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(self.tr("核准"))
-        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = submit_row(self, self.tr("核准"), self.tr("取消"), self.submit)
         layout.addWidget(self.buttons)
         self.account.returnPressed.connect(self.password.setFocus)
         self.account.setFocus()

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -24,8 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_parts import refusal_line, submit_row
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
@@ -72,18 +71,9 @@ class OwnPasswordDialog(QDialog):
             label.setBuddy(field)
             form.addRow(label, field)
         layout.addLayout(form)
-        self.message = SpokenLabel(assertive=True)  # a refusal: said, not only painted
-        self.message.setObjectName("own_password_message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message = refusal_line("own_password_message")
         layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("變更密碼"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = submit_row(self, self.tr("變更密碼"), self.tr("取消"), self.submit)
         layout.addWidget(self.buttons)
         self.old.setFocus()
 
