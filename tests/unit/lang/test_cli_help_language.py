@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import pytest
 
@@ -117,13 +117,19 @@ def test_english_help_has_no_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
         assert not found, f"{where}: {found}"
 
 
-def test_chinese_help_says_every_line_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    for where, page, names in help_pages("zh_TW", monkeypatch):
-        assert page.startswith("用法：eservice-desktop"), f"{where}: {page[:40]}"
+def assert_chinese_pages(pages: Iterable[tuple[str, str, set[str]]], prog: str) -> None:
+    """Every zh-TW page (where, text, its names) starts 用法：, keeps none of argparse's English
+    and says each line of text in Chinese (the county's command line is held to it too)."""
+    for where, page, names in pages:
+        assert page.startswith(f"用法：{prog}"), f"{where}: {page[:40]}"
         left = [word for word in ARGPARSE_ENGLISH if word in page]
         assert not left, f"{where}: argparse's {left}"
         for line in text_lines(page, names):
             assert HAN.search(line), f"{where}: {line!r}"
+
+
+def test_chinese_help_says_every_line_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert_chinese_pages(help_pages("zh_TW", monkeypatch), "eservice-desktop")
 
 
 def run_help(capsys: pytest.CaptureFixture[str], *args: str) -> str:

@@ -15,12 +15,11 @@ import pytest
 from eservice_desktop.county import cli_lang
 from eservice_desktop.county.cli import build_parser, main
 from tests.unit.lang.test_cli_help_language import (
-    ARGPARSE_ENGLISH,
     HAN,
+    assert_chinese_pages,
     help_texts,
     parsers,
     structure,
-    text_lines,
 )
 
 PROG = "eservice-county-server"
@@ -60,12 +59,7 @@ def test_english_help_has_no_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_chinese_help_says_every_line_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
-    for where, page, names in help_pages("zh_TW", monkeypatch):
-        assert page.startswith(f"用法：{PROG}"), f"{where}: {page[:40]}"
-        left = [word for word in ARGPARSE_ENGLISH if word in page]
-        assert not left, f"{where}: argparse's {left}"
-        for line in text_lines(page, names):
-            assert HAN.search(line), f"{where}: {line!r}"
+    assert_chinese_pages(help_pages("zh_TW", monkeypatch), PROG)
 
 
 def run_help(capsys: pytest.CaptureFixture[str], *args: str) -> str:
