@@ -166,3 +166,24 @@ def half_screen_intake(qtbot: object, ctx: GuiContext) -> QWidget:
     page = window.pages[INTAKE_PAGE]
     qtbot.waitUntil(page.service_combo.hasFocus)  # type: ignore[attr-defined]
     return page
+
+
+def open_long_queue(qtbot: object, ctx: GuiContext, seeded: int = 2000) -> tuple[object, int]:
+    """The queue page on 全部未結 over ``seeded`` demo cases, more open ones than a chunk, once
+    its first chunk is in: (the page, the list's total)."""
+    from eservice_desktop.demo.bulk import seed_demo_bulk
+    from eservice_desktop.gui.queue_page import QueuePage
+    from eservice_desktop.services import cases
+    from eservice_desktop.services.queue_rows import QUEUE_CHUNK
+
+    seed_demo_bulk(ctx.app, seeded, seed=4, days=3)
+    total = cases.queue_total(ctx.app, "open")
+    assert total > QUEUE_CHUNK
+    page = QueuePage(ctx)
+    qtbot.addWidget(page)  # type: ignore[attr-defined]
+    page.resize(1200, 600)
+    page.show()
+    page.tabs.setCurrentIndex(4)  # all open cases
+    qtbot.waitUntil(lambda: page.total() == total, timeout=10000)  # type: ignore[attr-defined]
+    assert page.model.rowCount() == QUEUE_CHUNK  # nothing silently dropped: more to come
+    return page, total

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gui_keys import open_window, press, type_text
+from gui_keys import open_long_queue, open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -150,16 +150,7 @@ def test_queues_and_counts(qtbot, ctx: GuiContext, clock):
 
 
 def test_lists_load_as_the_clerk_scrolls_and_say_how_many_in_all(qtbot, ctx: GuiContext):
-    seed_demo_bulk(ctx.app, 2000, seed=4, days=3)
-    total = cases.queue_total(ctx.app, "open")
-    assert total > QUEUE_CHUNK
-    page = QueuePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 600)
-    page.show()
-    page.tabs.setCurrentIndex(4)  # all open cases
-    qtbot.waitUntil(lambda: page.total() == total, timeout=10000)
-    assert page.model.rowCount() == QUEUE_CHUNK  # nothing silently dropped: more to come
+    page, total = open_long_queue(qtbot, ctx)
     assert page.result_label.text() == f"顯示 500 筆／共 {total:,} 件"
 
     def scroll_to_end(expected: int) -> None:

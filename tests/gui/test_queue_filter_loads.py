@@ -4,29 +4,22 @@ chunks over a queue of a million cases)."""
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
+from gui_keys import open_long_queue
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.demo.bulk import seed_demo_bulk
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.queue_page import QueuePage
-from eservice_desktop.services import cases
 from eservice_desktop.services.queue_filter import filter_total
 from eservice_desktop.services.queue_rows import QUEUE_CHUNK, load_queue, queue_chunk
 
 
 def _open_list(qtbot, ctx: GuiContext, cases_seeded: int = 2000) -> tuple[QueuePage, int]:  # type: ignore[no-untyped-def]
-    seed_demo_bulk(ctx.app, cases_seeded, seed=4, days=3)
-    total = cases.queue_total(ctx.app, "open")
-    assert total > QUEUE_CHUNK
-    page = QueuePage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1200, 600)
-    page.show()
-    page.tabs.setCurrentIndex(4)  # all open cases
-    qtbot.waitUntil(lambda: page.total() == total, timeout=10000)
-    assert page.model.rowCount() == QUEUE_CHUNK
-    return page, total
+    page, total = open_long_queue(qtbot, ctx, cases_seeded)
+    return cast(QueuePage, page), total
 
 
 def _settle(qtbot, ctx: GuiContext) -> None:  # type: ignore[no-untyped-def]
