@@ -13,7 +13,6 @@ from typing import Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.case_detail_view import (
     NOTICE_CHANNEL_LABELS,
     NOTICE_STATUS_LABELS,
@@ -77,11 +76,5 @@ class PendingNotices(QObject):
             if self.page.case_number == number:  # still that case
                 self.page.show_notices(sent)
 
-        self.ctx.tasks.run(
-            notices.of_case, self.ctx.app, number, on_done=show, on_error=self._failed
-        )
-
-    def _failed(self, error: BaseException) -> None:
-        """A refusal (signed out meanwhile) is no news for the clerk: the next action says it."""
-        if not isinstance(error, DomainError):
-            self.ctx.tasks._unhandled(error)
+        tasks = self.ctx.tasks
+        tasks.run(notices.of_case, self.ctx.app, number, on_done=show, on_error=tasks.quiet_refusal)

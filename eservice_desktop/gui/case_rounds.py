@@ -16,7 +16,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
-from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import cases
 
@@ -44,11 +43,7 @@ class CaseRoundWatch(QObject):
             if seen != count and self._shown() == first:  # still that case, as it was read
                 self._reread()
 
-        self.ctx.tasks.run(
-            cases.revision, self.ctx.app, case_id, on_done=compare, on_error=self._failed
+        tasks = self.ctx.tasks
+        tasks.run(
+            cases.revision, self.ctx.app, case_id, on_done=compare, on_error=tasks.quiet_refusal
         )
-
-    def _failed(self, error: BaseException) -> None:
-        """A refusal (signed out meanwhile) is no news for the clerk: the next action says it."""
-        if not isinstance(error, DomainError):
-            self.ctx.tasks._unhandled(error)

@@ -293,6 +293,15 @@ class TaskRunner(QObject):
         if task.on_progress is not None:
             task.on_progress(done, total)
 
+    def quiet_refusal(self, error: object) -> None:
+        """``on_error`` of a task the clerk did not ask for (a reread after a sync round): a
+        refusal (signed out meanwhile) is no news for the clerk, the next action says it;
+        anything else is reported as any task's failure."""
+        from eservice_desktop.domain.errors import DomainError
+
+        if not isinstance(error, DomainError):
+            self._unhandled(error)
+
     def _unhandled(self, error: object) -> None:
         from eservice_desktop.gui.error_text import refusal_of
 
