@@ -87,7 +87,8 @@ class FilterCount:
                 page._show_counts()
                 self.fetch_if_short()
 
-        def failed(_error: object) -> None:
+        def failed(error: object) -> None:
+            page.ctx.tasks.quiet_refusal(error)  # a bug is reported, not hidden
             if asked == self._asked:  # not counted: the rows load on as before
                 proxy.counting = False
                 self.fetch_if_short()
