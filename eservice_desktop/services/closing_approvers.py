@@ -1,4 +1,4 @@
-"""Who approved each refund of the daily closing (``printing.closing``'s 退費 table).
+"""Who approved the daily closing's refunds (its 退費 table) and reprints (``closing_reprints``).
 
 Every refund is approved by a supervisor, and the approval is recorded with it: the
 ``case.approval_granted`` event just before it, in the same case, whose ``for_event`` names the
@@ -19,23 +19,31 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_operators import OperatorRow
 
 
-def refund_approvers(s: Session, refunds: Sequence[EventRow]) -> dict[str, str]:
-    """``refund event id -> "account name"`` (the account alone for an account unknown here);
-    two reads for the whole day, none on a day without refunds."""
-    if not refunds:
+def approved_by(s: Session, acts: Sequence[EventRow]) -> dict[str, str]:
+    """``act event id -> the approving account`` of the acts that had an approval (a refund, a
+    reprint): one read of their cases' approvals."""
+    if not acts:
         return {}
-    ids = {e.event_id for e in refunds}
+    ids = {e.event_id for e in acts}
     approvals = s.scalars(
         select(EventRow).where(
             EventRow.type == ev.APPROVAL_GRANTED,
-            among(EventRow.case_id, {e.case_id for e in refunds}),
+            among(EventRow.case_id, {e.case_id for e in acts}),
         )
     )
-    by_refund = {
+    return {
         str(a.payload.get("for_event")): str(a.payload.get("approved_by", ""))
         for a in approvals
         if a.payload.get("for_event") in ids
     }
+
+
+def refund_approvers(s: Session, refunds: Sequence[EventRow]) -> dict[str, str]:
+    """``refund event id -> "account name"`` (the account alone for an account unknown here);
+    two reads for the whole day, none on a day without refunds."""
+    by_refund = approved_by(s, refunds)
+    if not by_refund:
+        return {}
     accounts = set(by_refund.values())
     names = {
         o.account: o.name

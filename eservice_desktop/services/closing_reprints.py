@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.printing.closing_reprints import ClosingReprint
+from eservice_desktop.services.closing_approvers import approved_by
 from eservice_desktop.services.payments_receipts import aware
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import EventRow
@@ -42,10 +43,7 @@ def day_reprints(s: Session, office: str, dev: str | None, day: date) -> list[Cl
     reprints = [e for e in reprints if e.event_id not in refused]
     if not reprints:
         return []
-    approved = {
-        str(a.payload.get("for_event", "")): str(a.payload.get("approved_by", ""))
-        for a in of_day(ev.APPROVAL_GRANTED)
-    }
+    approved = approved_by(s, reprints)
     numbers = {str(e.payload.get("receipt_number", "")) for e in reprints}
     case_of = {
         r.number: r.case_number
