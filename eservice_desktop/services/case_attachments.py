@@ -10,7 +10,6 @@ same case changes nothing, attaching it to another case is refused.
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -21,9 +20,10 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.text_values import os_reason
+from eservice_desktop.domain.text_values import NOT_REGULAR, os_reason
 from eservice_desktop.services.cases import resolve_case_id
 from eservice_desktop.services.core import App
+from eservice_desktop.services.input_files import read_regular
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
@@ -49,8 +49,6 @@ _NAME_MAX = 120
 #: (``.NAME.sealed-XXXXXXXX``) stay within a file system's 255 bytes. Eighty Chinese
 #: characters are 240: such a scan was refused as a failure of the machine.
 _NAME_MAX_BYTES = 150
-#: Why a path that is neither a file nor a folder is refused.
-_NOT_REGULAR = ("不是一般檔案（裝置或管道）", "not a regular file (a device or a pipe)")
 
 
 @dataclass(frozen=True)
@@ -102,10 +100,6 @@ def read_checked(path: Path, max_mb: int) -> tuple[bytes, str]:
     limit = max_mb * 1024 * 1024
     try:
         size = path.stat().st_size
-        if path.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "Is a directory")
-        if not path.is_file():
-            raise OSError  # a device or a pipe (/dev/zero never ends)
         if size > limit:
             raise _refuse(
                 "attachment_too_large",
@@ -114,12 +108,11 @@ def read_checked(path: Path, max_mb: int) -> tuple[bytes, str]:
                 size=size,
                 limit=limit,
             )
-        with path.open("rb") as f:
-            data = f.read(limit + 1)
+        data = read_regular(path, limit + 1)  # a folder, a pipe, a device: refused unread
     except OSError as e:
         # why, in the user's language: a folder, a mistyped path and a locked file all read
         # "cannot be read", and the clerk could not tell which to fix
-        zh, en = os_reason(e) if e.errno else _NOT_REGULAR
+        zh, en = os_reason(e) if e.errno else NOT_REGULAR
         raise _refuse(
             "attachment_unreadable",
             f"無法讀取檔案「{path.name}」：{zh}",
