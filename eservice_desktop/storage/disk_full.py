@@ -40,9 +40,13 @@ def full_disk_error(path: Path) -> DiskFull:
     return DiskFull(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
 
+#: SQLite's names of the failures a full disk gives (``sqlite_errorname`` of the driver's
+#: error, sqlite3's and SQLCipher's alike): no room for a write, or for the -shm file.
+FULL_DISK_ERRORS = frozenset({"SQLITE_IOERR", "SQLITE_FULL"})
+
+
 def raise_if_full(error: Exception, path: Path) -> None:
     """Raises :class:`DiskFull` from ``error`` (a driver's I/O or full-disk error) when the
     disk of ``path`` is full; returns otherwise (the caller re-raises ``error``)."""
-    text = str(error).lower()
-    if ("i/o error" in text or "full" in text) and is_full(path):
+    if getattr(error, "sqlite_errorname", None) in FULL_DISK_ERRORS and is_full(path):
         raise full_disk_error(path) from error
