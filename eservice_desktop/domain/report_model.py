@@ -138,9 +138,10 @@ def check_report_day(day: date, name: tuple[str, str], field: str, typed: str = 
     if not EARLIEST.date() <= day < LATEST.date():
         typed = typed or f"{format_roc(day, 'short')}, {day.isoformat()}"
         first, last = EARLIEST.year, LATEST.year - 1
+        gap = " " if name[0].isascii() else ""  # "--from 的日期", the window's "起日的日期"
         raise DomainError(
             "date.range",
-            f"{name[0]} 的日期須在 {first} 到 {last} 年之間（收到「{typed}」）",
+            f"{name[0]}{gap}的日期須在 {first} 到 {last} 年之間（收到「{typed}」）",
             f"{name[1]} must be within {first}..{last} (got '{typed}')",
             field,
         )

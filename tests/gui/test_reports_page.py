@@ -199,13 +199,13 @@ def test_a_year_the_command_line_refuses_is_refused_in_its_words(
     page.run()
     assert rec.calls == []
     assert page.error_label.text() == (
-        "起日 的日期須在 2000 到 2099 年之間（收到「88/12/31, 1999-12-31」）"
+        "起日的日期須在 2000 到 2099 年之間（收到「88/12/31, 1999-12-31」）"
     )
     page.from_edit.setDate(QDate(2099, 12, 1))
     page.to_edit.setDate(QDate(2100, 1, 1))
     page.run()
     assert rec.calls == []
-    assert page.error_label.text().startswith("迄日 的日期須在 2000 到 2099 年之間")
+    assert page.error_label.text().startswith("迄日的日期須在 2000 到 2099 年之間")
     page.to_edit.setDate(QDate(2099, 12, 31))
     page.run()
     qtbot.waitUntil(lambda: len(rec.calls) == 1, timeout=10000)
