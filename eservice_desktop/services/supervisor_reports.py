@@ -16,6 +16,7 @@ and routed here for pickup are theirs.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,6 +31,7 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.report_model import REPORT_KINDS, Report, check_period
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.storage import case_stats
 from eservice_desktop.storage.models_reports import TargetRow
 
 _FINISHED = ", ".join(f"'{s}'" for s in sv.FINISHED_STATUSES)
@@ -39,10 +41,11 @@ _OPEN = ", ".join(f"'{s}'" for s in sv.OPEN_STATUSES)
 #: The period's counts: whole months from case_stats_month, the days of a partial month at
 #: either end from case_stats (see :func:`_params` for the bounds).
 _PERIOD_ROWS = """
-    SELECT month, service_code, channel, status, consent, on_time, n FROM case_stats_month
+    SELECT month, service_code, channel, status, consent, on_time, lookups, n
+    FROM case_stats_month
     WHERE office = :office AND month BETWEEN :m1 AND :m2
     UNION ALL
-    SELECT substr(received_day, 1, 7), service_code, channel, status, consent, on_time, n
+    SELECT substr(received_day, 1, 7), service_code, channel, status, consent, on_time, lookups, n
     FROM case_stats
     WHERE office = :office
       AND (received_day BETWEEN :f AND :head_end OR received_day BETWEEN :tail_start AND :t)
@@ -75,28 +78,15 @@ _USAGE_SQL = text(
     HAVING sum(n) > 0
     """
 )
+# The closed cases with consent per service and the document kinds they looked up (the
+# counts' ``lookups`` key, migration 0020: no join of the look-ups to their cases).
 _SAVINGS_SQL = text(
     f"""
-    SELECT service_code, sum(n)
+    SELECT service_code, lookups, sum(n)
     FROM ({_PERIOD_ROWS}) AS period
     WHERE consent = 1 AND status IN ({_CLOSED})
-    GROUP BY service_code
+    GROUP BY service_code, lookups
     """
-)
-
-#: The closed cases with consent that recorded look-ups (case_lookups), per service and
-#: document kind, and per service (each case once).
-_LOOKUPS_WHERE = f"""
-    FROM case_lookups l JOIN cases c ON c.case_id = l.case_id
-    WHERE c.office = :office AND c.received_day BETWEEN :f AND :t AND c.consent = 1
-      AND c.status IN ({_CLOSED})
-"""
-_LOOKUP_KINDS_SQL = text(
-    f"SELECT c.service_code, l.kind, count(DISTINCT c.case_id) {_LOOKUPS_WHERE} "
-    "GROUP BY c.service_code, l.kind"
-)
-_LOOKUP_CASES_SQL = text(
-    f"SELECT c.service_code, count(DISTINCT c.case_id) {_LOOKUPS_WHERE} GROUP BY c.service_code"
 )
 
 
@@ -194,11 +184,20 @@ def savings(app: App, period_from: date, period_to: date) -> Report:
     require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
     with app.sessions() as s:
-        consented = {code: int(n) for code, n in s.execute(_SAVINGS_SQL, p) if n}
-        lookups = sv.LookupCounts(
-            cases={code: int(n) for code, n in s.execute(_LOOKUP_CASES_SQL, p)},
-            by_kind={(code, kind): int(n) for code, kind, n in s.execute(_LOOKUP_KINDS_SQL, p)},
-        )
+        rows = s.execute(_SAVINGS_SQL, p).all()
+    consented: Counter[str] = Counter()
+    cases: Counter[str] = Counter()  # of those, the cases that looked something up
+    by_kind: Counter[tuple[str, str]] = Counter()  # and per kind looked up, each case once
+    for code, looked_up, n in rows:
+        consented[code] += int(n)
+        kinds = case_stats.lookup_kinds(looked_up)
+        if kinds and n:
+            cases[code] += int(n)
+            by_kind.update(dict.fromkeys(((code, k) for k in kinds), int(n)))
+    lookups = sv.LookupCounts(
+        cases={c: n for c, n in cases.items() if n}, by_kind={k: n for k, n in by_kind.items() if n}
+    )
+    consented = Counter({c: n for c, n in consented.items() if n})
     return sv.build_savings(
         app.catalogue,
         consented,

@@ -1,7 +1,8 @@
 """The counts the supervisor reports add up, moved by the writers of ``cases`` themselves.
 
 ``case_stats`` counts the case rows per office, day of receipt, service, channel, status,
-consent and on-time verdict, ``case_stats_month`` the same per month (storage/models_reports.py).
+consent, on-time verdict and document kinds looked up, ``case_stats_month`` the same per month
+(storage/models_reports.py).
 Until revision 0017 two SQLite triggers moved them, two upserts per inserted or updated case
 row: on a fresh office that doubled the cost of inserting a pulled page's cases, and a trigger
 costs most of that even when its ``WHEN`` lets it do nothing. The two writers of ``cases``
@@ -14,8 +15,9 @@ counts from the rows; the tests compare the two after every kind of write.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import date
 from typing import Any
 
@@ -33,31 +35,50 @@ KEY_COLUMNS = (
     "status",
     "consent",
     "closed_on_time",
+    "lookup_kinds",
 )
 
-#: A count's key as stored: the day as text, consent 0/1, the verdict 1, 0 or -1.
-Key = tuple[str, str, str, str, str, int, int]
+#: A count's key as stored: the day as text, consent 0/1, the verdict 1, 0 or -1, the kinds
+#: looked up as :func:`lookups_text` spells them.
+Key = tuple[str, str, str, str, str, int, int, str]
 
-_DAY_KEY = "office, received_day, service_code, channel, status, consent, on_time"
-_MONTH_KEY = "office, month, service_code, channel, status, consent, on_time"
+#: The ``lookups`` of a case that looked nothing up.
+NO_LOOKUPS = "[]"
+
+_DAY_KEY = "office, received_day, service_code, channel, status, consent, on_time, lookups"
+_MONTH_KEY = "office, month, service_code, channel, status, consent, on_time, lookups"
 _UPSERT_DAY = (
-    f"INSERT INTO case_stats ({_DAY_KEY}, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO case_stats ({_DAY_KEY}, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     f"ON CONFLICT ({_DAY_KEY}) DO UPDATE SET n = n + excluded.n"
 )
 _UPSERT_MONTH = (
-    f"INSERT INTO case_stats_month ({_MONTH_KEY}, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+    f"INSERT INTO case_stats_month ({_MONTH_KEY}, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
     f"ON CONFLICT ({_MONTH_KEY}) DO UPDATE SET n = n + excluded.n"
 )
 RECOUNT = (
     "DELETE FROM case_stats",
     "DELETE FROM case_stats_month",
     f"INSERT INTO case_stats ({_DAY_KEY}, n) SELECT office, received_day, service_code, "
-    "channel, status, consent, coalesce(closed_on_time, -1), count(*) FROM cases "
-    "GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    "channel, status, consent, coalesce(closed_on_time, -1), lookup_kinds, count(*) FROM cases "
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
     f"INSERT INTO case_stats_month ({_MONTH_KEY}, n) SELECT office, substr(received_day, 1, 7), "
-    "service_code, channel, status, consent, on_time, sum(n) FROM case_stats "
-    "GROUP BY 1, 2, 3, 4, 5, 6, 7",
+    "service_code, channel, status, consent, on_time, lookups, sum(n) FROM case_stats "
+    "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8",
 )
+
+
+def lookups_text(kinds: Collection[str]) -> str:
+    """The kinds a case looked up as one key value: a JSON list, sorted (a kind is text of
+    another office's event, so no separator character is safe)."""
+    if not kinds:
+        return NO_LOOKUPS
+    return json.dumps(sorted(kinds), ensure_ascii=False, separators=(",", ":"))
+
+
+def lookup_kinds(lookups: str) -> list[str]:
+    """The kinds of a ``lookups`` key value (:func:`lookups_text`)."""
+    kinds = json.loads(lookups)
+    return [str(k) for k in kinds]
 
 
 def key_of(values: Mapping[str, Any]) -> Key:
@@ -73,6 +94,7 @@ def key_of(values: Mapping[str, Any]) -> Key:
         values["status"],
         1 if values["consent"] else 0,
         -1 if on_time is None else int(on_time),
+        values["lookup_kinds"],
     )
 
 

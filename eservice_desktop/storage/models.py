@@ -139,6 +139,10 @@ class CaseRow(Base):
     closed_on_time: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     #: The clerk of the case's latest event (who holds it) — ``updated_at`` is since when.
     holder: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    #: The document kinds looked up for the case (``case.lookup_done``), as
+    #: ``storage.case_stats.lookups_text`` spells them: a key of the report counts, so the
+    #: savings report adds up counts instead of joining every look-up to its case.
+    lookup_kinds: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
 
     __table_args__ = (
         Index("ix_cases_office_status_due", "office", "status", "due_date"),

@@ -1,14 +1,16 @@
 """Tables of the supervisor reports: the case counts they add up, and the county's targets.
 
 ``case_stats`` counts the ``cases`` rows per office, day of receipt, service, channel,
-status, consent and on-time verdict; ``case_stats_month`` the same per month of receipt.
+status, consent, on-time verdict and document kinds looked up (migration 0020);
+``case_stats_month`` the same per month of receipt.
 The writers of ``cases`` keep both in the same transaction as every insert and update of a
 case row (storage/case_stats.py, migration 0017; a delete trigger of migration 0011 counts a
 deleted row out), so a year of reports reads a few thousand rows instead of a million.
 
 ``case_lookups`` holds one row per document-free look-up done on a case (``case.lookup_done``,
-projected by ingest, migration 0014): the savings report counts a closed case with consent
-per document kind looked up (docs/reports.md).
+projected by ingest, migration 0014); the savings report counts a closed case with consent
+per document kind looked up (docs/reports.md) from the kinds in the counts' key, not from
+this table.
 
 ``report_targets`` is reference data: the county sets it (``eservice-county-server targets
 set``) and every sync round's pull replaces this office's rows with the county's
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String
+from sqlalchemy import Boolean, Date, DateTime, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from eservice_desktop.storage.models import Base
@@ -41,6 +43,8 @@ class CaseStatRow(Base):
     consent: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     #: 1 on time, 0 late, NO_VERDICT none (``cases.closed_on_time`` NULL).
     on_time: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The document kinds looked up (``cases.lookup_kinds``; ``[]`` for none).
+    lookups: Mapped[str] = mapped_column(Text, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
@@ -57,6 +61,7 @@ class CaseStatMonthRow(Base):
     status: Mapped[str] = mapped_column(String(24), primary_key=True)
     consent: Mapped[bool] = mapped_column(Boolean, primary_key=True)
     on_time: Mapped[int] = mapped_column(Integer, primary_key=True)
+    lookups: Mapped[str] = mapped_column(Text, primary_key=True)
     n: Mapped[int] = mapped_column(Integer, nullable=False)
 
 

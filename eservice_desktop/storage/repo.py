@@ -250,6 +250,7 @@ def projection_values(
         "consent": bool(state.consent_kinds),
         "closed_on_time": on_time,
         "holder": state.last_clerk,
+        "lookup_kinds": case_stats.lookups_text(state.lookup_kinds),
     }
 
 

@@ -6,6 +6,7 @@ pulled page, and a deleted row (the one trigger left, migration 0017)."""
 from __future__ import annotations
 
 import shutil
+import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -22,7 +23,8 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest_many
 from eservice_desktop.storage import case_stats, repo
 
-_DAYS = "SELECT office, received_day, service_code, channel, status, consent, on_time, n FROM "
+_DAYS = "SELECT office, received_day, service_code, channel, status, consent, on_time, lookups, n "
+_DAYS += "FROM "
 
 
 def _counts(app: App) -> tuple[set[tuple[object, ...]], set[tuple[object, ...]]]:
@@ -87,9 +89,25 @@ def test_the_counts_follow_every_writer_of_cases(app: App) -> None:
         report = ingest_many(app, s, [pulled], origin="county")
         assert report.applied and not report.refused
     _assert_counted(app, 121)
+    looked_up = Event(
+        "pulled-lookup-1", case_id, ev.LOOKUP_DONE, "H01", "02", "clerk-b", app.now(),
+        {"kind": "land_transcript", "result_id": str(uuid.uuid4()), "sha256": "ab" * 32},
+    )  # fmt: skip
+    with app.transaction() as s:  # a look-up moves the case to the key of its kinds
+        assert not ingest_many(app, s, [looked_up], origin="county").refused
+    _assert_counted(app, 121)
+    assert _lookups_counted(app) == {'["land_transcript"]': 1}
     with app.transaction() as s:
         s.execute(text("DELETE FROM cases WHERE case_id = :c"), {"c": case_id})
     _assert_counted(app, 120)
+    assert _lookups_counted(app) == {}
+
+
+def _lookups_counted(app: App) -> dict[str, int]:
+    """The cases counted per kinds looked up, but for the ones that looked nothing up."""
+    sql = "SELECT lookups, sum(n) FROM case_stats WHERE lookups != '[]' GROUP BY 1 HAVING sum(n)"
+    with app.reading() as s:
+        return {k: int(n) for k, n in s.execute(text(sql))}
 
 
 def test_a_case_that_keeps_its_key_moves_no_count(app: App) -> None:
