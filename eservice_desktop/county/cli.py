@@ -19,6 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from eservice_desktop import __version__
 from eservice_desktop.county import cli_data, cli_devices, cli_lang, cli_operator, cli_serve
 from eservice_desktop.county.cli_common import (
     OneLineParser,
@@ -231,6 +232,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="eservice-desktop 同步用的參考縣府伺服器",
     )
     add_lang(p)
+    # IT and the county's scripts ask a server which build it is, as they ask the office's
+    p.add_argument("--version", action="version", version=f"eservice-county-server {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
     cli_serve.add_parser(sub)
     _add_db_parser(sub)

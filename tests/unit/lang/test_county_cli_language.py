@@ -148,3 +148,15 @@ def test_json_and_results_do_not_change_with_the_language(
     assert capsys.readouterr().out == "沒有已登記的設備\n"
     assert main(["devices", *db, "--lang", "en"]) == 0
     assert capsys.readouterr().out == "No enrolled device\n"
+
+
+def test_version_names_the_build_in_either_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """IT asks a server which build it is, as it asks the office's command line (the county
+    answered ``--version`` with argparse's refusal of an unknown option, exit 2)."""
+    from eservice_desktop import __version__
+
+    for argv in (["--version"], ["--lang", "en", "--version"]):
+        with pytest.raises(SystemExit) as stop:
+            main(argv)
+        assert stop.value.code == 0
+        assert capsys.readouterr().out == f"{PROG} {__version__}\n"
