@@ -96,7 +96,7 @@ class IntakeSubmit(IntakeDrafts):
         return req, local
 
     def submit(self) -> None:
-        if self._submitting:
+        if self._submitting or self._repeats_last_intake():
             return
         self._service_text_done()
         self.clear_errors()
@@ -164,6 +164,18 @@ class IntakeSubmit(IntakeDrafts):
         self.result_label.setStyleSheet("color: #a05a00;" if stale else "")
         self.ctx.status_message.emit(self.result_label.text().replace("\n", "  "))
         self.ctx.case_changed.emit(view.case_number)
+
+    def _repeats_last_intake(self) -> bool:
+        """Ctrl+Enter (or Enter on the button) pressed again on the form the last intake
+        cleared, nothing typed since: the second press of a hurried double press. It sent
+        the empty form, which wiped 已收件：… and painted 請選擇申辦項目, 無法辨識的證號 and
+        請輸入申請人姓名 on the fresh form, as if the case had not been taken in."""
+        last = self.last_case
+        return (
+            last is not None
+            and last.case_number in self.result_label.text()
+            and self._holds_nothing()
+        )
 
     def _holds_nothing(self) -> bool:
         """No service and no applicant value: a cleared form, nothing to keep as a draft."""

@@ -538,3 +538,32 @@ def test_the_chosen_service_reads_from_its_code(qtbot, sync_ctx: GuiContext):
     # a restored draft (or any choice) too
     form.set_state({**form.state(), "service_code": "HR-TRANSCRIPT"})
     assert line.cursorPosition() == 0 and form.service.code == "HR-TRANSCRIPT"
+
+
+def test_ctrl_enter_pressed_twice_keeps_the_new_case_number_and_paints_no_errors(
+    qtbot, ctx: GuiContext
+):
+    """A hurried double Ctrl+Enter: the first press takes the case in and clears the form, the
+    second went to the empty form, wiped 已收件：… and painted three refusals on the fresh form,
+    as if the case had not been taken in. The second press is the first one's repeat."""
+    window = open_window(qtbot, ctx)
+    form = window.show_page(INTAKE_PAGE)
+    assert isinstance(form, IntakeForm)
+    _fill(form)
+    form.applicant_name.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is form.applicant_name)
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    qtbot.waitUntil(lambda: form.applicant_name.text() == "", timeout=2000)
+    assert form.last_case is not None
+    number = form.last_case.case_number
+    press(Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    ctx.tasks.wait_idle()
+    assert number in form.result_label.text()
+    assert all(label.text() == "" for label in form.error_labels.values())
+    assert form.form_error.text() == ""
+    assert _count(ctx.app) == 1
+    # the clerk starts the next applicant: a submit refuses what is missing again
+    form.applicant_name.setText("王小明")
+    form.submit()
+    assert form.error_labels["service"].text() == "請選擇申辦項目"
