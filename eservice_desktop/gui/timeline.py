@@ -157,6 +157,17 @@ NOTICE_STAGE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+def _approval(p: Mapping[str, Any], zh: bool) -> str:
+    """What a supervisor approved, who approved it and why: the row showed the reason alone,
+    its 承辦人 the clerk who asked, so the timeline never said who let a void or a refund go."""
+    from eservice_desktop.domain.case_state import APPROVAL_ACTIONS  # loaded with the case
+
+    action = str(p.get("action") or "")
+    label = APPROVAL_ACTIONS.get(action, (action, action))[0 if zh else 1]
+    who = _t("核准主管 {account}").format(account=p.get("approved_by", ""))
+    return _with_reason(_t("{action}：{who}").format(action=label, who=who) if label else who, p)
+
+
 def _generic(p: Mapping[str, Any]) -> str:
     for key in ("reason", "note", "pickup_number"):
         value = p.get(key)
@@ -207,6 +218,8 @@ def describe(
         return _pickup(p, applicant)
     if t in (ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED):
         return _conflict(p, zh)
+    if t == ev.APPROVAL_GRANTED:
+        return _approval(p, zh)
     if t == ev.NOTICE_RESEND_REQUESTED:
         stage = str(p.get("stage", ""))
         return NOTICE_STAGE_LABELS.get(stage, (stage, stage))[0 if zh else 1]

@@ -591,6 +591,14 @@
         <translation>MOICA certificate</translation>
     </message>
     <message>
+        <source>核准主管 {account}</source>
+        <translation>approved by supervisor {account}</translation>
+    </message>
+    <message>
+        <source>{action}：{who}</source>
+        <translation>{action}: {who}</translation>
+    </message>
+    <message>
         <source>覆核主管 {supervisor}：{reason}</source>
         <translation>override by supervisor {supervisor}: {reason}</translation>
     </message>
