@@ -248,6 +248,10 @@ class PaymentView(QWidget):
         self.receipts_fitter = ColumnFitter(self.receipts_table)
         self.receipts_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.receipts_table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        # One receipt at a time, the highlight where the cursor is: with the default extended
+        # selection Ctrl+Home moved the cursor (the receipt 列印, 作廢 and 退費 act on) to a void
+        # receipt and left the newest highlighted, and 列印／重印 printed the void one.
+        self.receipts_table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         rec_layout.addWidget(self.receipts_table)
         buttons = flow_layout.FlowLayout()  # wraps on a narrow page
         self.print_btn = QPushButton(_t("列印／重印(&R)"))

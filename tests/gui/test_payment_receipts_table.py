@@ -159,3 +159,38 @@ def test_a_void_receipt_offers_neither_void_nor_refund(sync_ctx: GuiContext, qtb
     page.receipts_table.selectRow(3)
     page.receipts_table.selectRow(0)
     assert not page.void_btn.isEnabled() and not page.refund_btn.isEnabled()
+
+
+def test_the_receipt_acted_on_is_the_one_highlighted_after_ctrl_keys(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl+Home (or Ctrl+↑) in the receipts moved the cursor to the first receipt, a void one,
+    and left the newest highlighted: 列印／重印 printed the void receipt, with 作廢 and 退費
+    greyed out for the receipt the clerk saw selected. The highlight and the receipt acted on
+    move together."""
+    from approvals_support import add_accounts
+    from approvals_support import supervisor_approval as sup_approval
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    add_accounts(sync_ctx.app)
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    void = payments.record_payment(sync_ctx.app, number, "cash", 30, tendered=30)
+    payments.void_receipt(sync_ctx.app, void.receipt_number, "收錯", approval=sup_approval())
+    valid = payments.record_payment(sync_ctx.app, number, "card", 30, reference="881234")
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.load(number)
+    table = page.receipts_table
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    for key in (Qt.Key.Key_Home, Qt.Key.Key_Up, Qt.Key.Key_End, Qt.Key.Key_Down):
+        QTest.keyClick(table, key, Qt.KeyboardModifier.ControlModifier)
+        highlighted = [i.row() for i in table.selectionModel().selectedRows()]
+        assert highlighted == [table.currentRow()], key
+        shown = page.selected_receipt()
+        assert shown is not None
+        assert shown.receipt_number == table.item(highlighted[0], 0).text()
+        assert page.void_btn.isEnabled() == (shown.receipt_number == valid.receipt_number)
