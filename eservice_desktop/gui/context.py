@@ -51,8 +51,15 @@ class ScreenCase:
         between any two of its characters (a zero-width space between them): a Latin name of
         50 letters masked to W and 47 circles gave the line no place to break, and ran past the
         identity panel's edge, the case's name cut off."""
-        masked = mask_name(self.applicant_name)
-        return masked if len(masked) <= _UNBROKEN else "\u200b".join(masked)
+        return screen_masked_name(self.applicant_name)
+
+
+def screen_masked_name(name: str) -> str:
+    """``name`` masked (``mask_name``) as the screen shows it: a long one may wrap between any
+    two of its characters (a zero-width space between them), or it runs past the edge of the
+    label that names it, the rest of the sentence cut off."""
+    masked = mask_name(name)
+    return masked if len(masked) <= _UNBROKEN else "\u200b".join(masked)
 
 
 class PendingCore:

@@ -30,8 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.ids import mask_name
-from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.context import GuiContext, ScreenCase, screen_masked_name
 from eservice_desktop.gui.identity_dialogs import OverrideDialog, PinDialog
 from eservice_desktop.gui.identity_readers import IdentityReaders, StatusBridge
 
@@ -122,7 +121,7 @@ class IdentityPanel(IdentityReaders):
             )
         if self.intake_id.strip() and self.intake_name.strip():
             return self.tr("畫面上無案件：驗證結果將隨收件表單記錄於新案件（申請人 %1）").replace(
-                "%1", mask_name(self.intake_name)
+                "%1", screen_masked_name(self.intake_name)
             )
         return self.tr("畫面上無案件：驗證結果將隨收件表單記錄；請先在收件表單輸入申請人證號及姓名")
 

@@ -37,3 +37,24 @@ def test_a_long_masked_name_wraps_inside_the_panel(sync_ctx: GuiContext, qtbot: 
 
 def test_a_short_name_reads_as_before() -> None:
     assert ScreenCase("H01-01-115-000001-7", "王小明").masked_name == "王○明"
+
+
+def test_a_long_name_on_the_intake_form_wraps_inside_the_panel(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """No case in front: the panel names the intake form's applicant. The same long name ran
+    past the panel's edge there, its last circles and the closing bracket cut off."""
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    panel.resize(312, 600)
+    panel.show()
+    sync_ctx.screen_case = lambda: None
+    sync_ctx.case_in_front.emit(None)
+    sync_ctx.intake_applicant.emit("A123456789", LONG)
+    label = panel.case_label
+    qtbot.waitUntil(lambda: "（" in label.text(), timeout=3000)
+    metrics = QFontMetrics(label.font())
+    name = label.text()[label.text().index("（") :]
+    pieces = re.split(r"[\s\u200b]+", name)
+    assert max(metrics.horizontalAdvance(p) for p in pieces) <= label.width()
+    assert label.text().replace("\u200b", "").endswith(f"（申請人 W{'○' * (len(LONG) - 2)}e）")
