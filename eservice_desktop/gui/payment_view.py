@@ -134,6 +134,11 @@ class PaymentView(QWidget):
             [_t("規費項目"), _t("數量"), _t("單價"), _t("金額")]
         )
         self.items_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # A fee item's name wraps onto the lines it needs: in English at 1024 px a quarter of
+        # the page cut "Household registration transcript" to "Household", the rest unseen.
+        self.items_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         self.items_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         fee_layout.addWidget(self.items_table)
         adjust = flow_layout.FlowLayout()  # wraps on a narrow page
