@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QWidget,
@@ -299,6 +300,22 @@ class IntakeForm(IntakeSubmit):
                 return self._field_specs[key].required and self.field_values()[key] in ("", None)
         return False
 
+    def _passes_on_enter(self, widget: QWidget) -> bool:
+        """Enter in the ID, mobile or a date field checks what it holds; refused, the focus
+        stays there with the text selected. It went on to the next empty field (a drop-down),
+        where the clerk's retyped ID or date went nowhere, the refusal left behind."""
+        if widget is self.applicant_id:
+            ok = self.check_applicant_id() or not self.applicant_id.text().strip()
+        elif widget is self.phone:
+            ok = self.check_phone()
+        else:
+            dates = [k for k, w in self.field_widgets.items() if w is widget]
+            ok = not dates or self._field_specs[dates[0]].type != "date"
+            ok = ok or self._check_date(dates[0]) is not None
+        if not ok and isinstance(widget, QLineEdit):
+            widget.selectAll()
+        return ok
+
     def focus_next_needed(self, after: QWidget) -> None:
         """Enter in a field: on to the next field still to fill, or to the submit button (where
         Enter submits) when none is left."""
@@ -332,6 +349,8 @@ class IntakeForm(IntakeSubmit):
                     self.service_combo.setFocus()  # the error beside it says why
                     return True
                 watched = self.service_combo
+            if not self._passes_on_enter(watched):
+                return True  # the error beside the field says why; the text is selected
             self.focus_next_needed(watched)
             return True
         if event.type() == QEvent.Type.FocusOut:

@@ -567,3 +567,36 @@ def test_ctrl_enter_pressed_twice_keeps_the_new_case_number_and_paints_no_errors
     form.applicant_name.setText("王小明")
     form.submit()
     assert form.error_labels["service"].text() == "請選擇申辦項目"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "fixed"),
+    [("applicant_id", "A123456788", "A123456789"), ("visit_date", "115/02/30", "115/12/10")],
+)
+def test_enter_on_a_refused_id_or_date_keeps_the_cursor_there(
+    qtbot, ctx: GuiContext, field: str, typed: str, fixed: str
+) -> None:
+    """A wrong check digit or a date that does not exist, then Enter: the cursor went on to the
+    next empty field (the time slot, a drop-down), where the clerk's retyped number went
+    nowhere. It stays in the field refused, its text selected, so typing again replaces it."""
+    window = open_window(qtbot, ctx)
+    form = window.show_page(INTAKE_PAGE)
+    assert isinstance(form, IntakeForm)
+    form.service_combo.setCurrentIndex(form.service_combo.findData("HR-MOICA-CARD"))
+    form.applicant_id.setText("A123456789")
+    form.applicant_name.setText("王小明")
+    widget = form.applicant_id if field == "applicant_id" else form.field_widgets[field]
+    assert isinstance(widget, QLineEdit)
+    widget.clear()
+    widget.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is widget)
+    type_text(typed)
+    press(Qt.Key.Key_Return)
+    assert form.error_labels[field].text() != ""
+    assert QApplication.focusWidget() is widget
+    assert widget.selectedText() == typed
+    type_text(fixed)  # typed again over the refused text
+    assert widget.text() == fixed
+    press(Qt.Key.Key_Return)
+    assert form.error_labels[field].text() == ""
+    assert QApplication.focusWidget() is not widget  # on to the next field to fill
