@@ -191,6 +191,8 @@ class PickupDesk(PickupIdCard):
         self.scan_edit.clear()
         self.collector_for_scan(payload)
         self.id_query = None  # the case on screen comes from this code, not an ID card
+        self.id_edit.clear()  # an ID typed (and refused) for the citizen before is not this one's
+        self.id_number_edit.clear()
         self.payload = payload
         self.confirm_button.setEnabled(False)
         self.slip_button.setEnabled(False)

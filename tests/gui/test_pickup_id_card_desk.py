@@ -73,3 +73,23 @@ def test_a_refused_id_left_on_the_desk_goes_with_the_next_handover(
     key(desk.confirm_button, Qt.Key.Key_Return, "\r", HUMAN_MS)
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
     assert desk.id_edit.text() == "" and desk.id_number_edit.text() == ""
+
+
+def test_a_refused_id_goes_as_soon_as_the_next_citizen_s_code_is_scanned(
+    desk: PickupDesk, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """An ID refused, then the next citizen's code scanned: until a handover the first
+    citizen's ID number stayed on the desk beside the next one's case (for good when that code
+    was refused too: expired, another office's), for Alt+U to look up again."""
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    number, token = ready_case(ctx.app, county, applicant_id="B123456780")
+    desk.id_edit.setFocus()
+    keys(desk.id_edit, "A123456788", HUMAN_MS)
+    qtbot.waitUntil(lambda: "檢查碼" in desk.message_label.text(), timeout=5000)
+    desk.id_number_edit.setText("6249")
+    desk.scan_edit.setFocus()
+    burst(desk.scan_edit, token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    assert desk.case_labels["case_number"].text() == number
+    assert desk.id_edit.text() == "" and desk.id_number_edit.text() == ""
