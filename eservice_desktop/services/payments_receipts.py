@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 import secrets
 import unicodedata
 from collections import defaultdict
@@ -184,9 +185,22 @@ def typed_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()
 
 
+#: A receipt number (:func:`receipt_number`) with or without its dashes.
+_RECEIPT_TYPED = re.compile(r"([A-Z][0-9]{2})-?([0-9]{2})-?([0-9]{3})-?(R[0-9]{6})")
+
+
+def typed_receipt_number(text: str) -> str:
+    """The receipt number typed as printed: a case number is taken without its dashes, and a
+    receipt number typed the same way (H0101115R000001, or spaces for the dashes) was not
+    found. Anything else is :func:`typed_text`."""
+    folded = typed_text(text)
+    parts = _RECEIPT_TYPED.fullmatch(folded)
+    return "-".join(parts.groups()) if parts else folded
+
+
 def receipt_row(session: Session, number: str) -> ReceiptRow:
-    """The stored receipt by its number (any case, spaces and full width ignored)."""
-    row = session.get(ReceiptRow, typed_text(number))
+    """The stored receipt by its number (any case, spaces, dashes and full width ignored)."""
+    row = session.get(ReceiptRow, typed_receipt_number(number))
     if row is None:  # the number as typed, control characters shown as U+XXXX: one line
         shown = printable(number)
         raise DomainError(

@@ -74,3 +74,16 @@ def test_a_receipt_number_stands_for_its_case_and_anything_else_is_still_not_fou
             assert e.code == "case.not_found"
         else:
             raise AssertionError(other)
+
+
+def test_a_receipt_number_typed_without_its_dashes_finds_its_case(sync_ctx: GuiContext) -> None:
+    """The page takes a case number typed without dashes (H0101115000027…), and the clerk typed
+    the receipt number from the paper the same way: H0101115R000001 (or with spaces for the
+    dashes) said 查無此案件, while the same number with dashes found the receipt."""
+    app = sync_ctx.app
+    number = new_case(app, name="陳堃")
+    receipt = payments.record_payment(app, number, "cash", 15).receipt_number
+    for typed in (receipt.replace("-", ""), receipt.replace("-", " ").lower()):
+        screen = payment_screen.load(app, typed)
+        assert (screen.view.case_number, screen.receipt) == (number, receipt), typed
+    assert payments.get_receipt(app, receipt.replace("-", "")).receipt_number == receipt
