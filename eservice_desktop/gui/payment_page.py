@@ -270,8 +270,9 @@ class PaymentPage(PaymentPrinting):
         return self.tendered_spin.value() - self.amount_spin.value()
 
     def _update_change(self) -> None:
-        if not self.cash_radio.isChecked():
+        if not self.cash_radio.isChecked():  # no change on a card: no red left from cash short
             self.change_label.setText("—")
+            self.change_label.setStyleSheet("")
             return
         change = self.change_due()
         self.change_label.setText(f"{change:,}")

@@ -85,3 +85,17 @@ def test_an_exemption_with_a_reduction_is_refused_beside_the_reduction(
     )
     assert len(cases.show_case(sync_ctx.app, number).events) == before
     assert cases.load_case(sync_ctx.app, number).fees_due == 30
+
+
+def test_the_change_of_a_card_payment_is_not_painted_as_short(
+    sync_ctx: GuiContext, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """Cash short of the amount paints the change red (-20); the citizen then pays by card and
+    the change reads "—", still red, as if the card were short too."""
+    page = printing_page(sync_ctx, qtbot, tmp_path / "r.pdf")
+    page.load(new_case(sync_ctx.app, name="陳堃", copies=2))
+    page.tendered_spin.setValue(10)
+    assert page.change_label.text() == "-20" and "#b00020" in page.change_label.styleSheet()
+    page.card_radio.setChecked(True)
+    assert page.change_label.text() == "—"
+    assert "#b00020" not in page.change_label.styleSheet()
