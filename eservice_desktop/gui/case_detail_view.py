@@ -158,6 +158,9 @@ class CaseDetailView(QWidget):
         self.timeline.verticalHeader().setVisible(False)
         self.timeline.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.timeline.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # the row highlighted is the row whose details show under the table: with an extended
+        # selection Ctrl+Home moved the cursor (the details) and left another row highlighted
+        self.timeline.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.timeline.horizontalHeader().setStretchLastSection(True)
         self.timeline.horizontalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents

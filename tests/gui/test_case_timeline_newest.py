@@ -63,3 +63,20 @@ def test_a_reload_with_nothing_new_keeps_the_rows_the_clerk_scrolled_to(
     qtbot.waitUntil(lambda: detail.view is not shown, timeout=3000)
     qtbot.wait(50)
     assert _row_in_sight(table, 0)
+
+
+def test_the_details_under_the_timeline_are_the_highlighted_row_s(qtbot, ctx: GuiContext) -> None:
+    """Ctrl+Home in the timeline moved the cursor to the first row, whose details showed under
+    the table, and left the newest row highlighted: the details read as the highlighted
+    event's were another event's."""
+    from PySide6.QtTest import QTest
+
+    detail, table = _opened_at_a_counter(qtbot, ctx)
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    table.selectRow(table.rowCount() - 1)
+    for key in (Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up):
+        QTest.keyClick(table, key, Qt.KeyboardModifier.ControlModifier)
+        highlighted = [i.row() for i in table.selectionModel().selectedRows()]
+        assert highlighted == [table.currentRow()], key
+        assert detail.timeline_details.text().endswith(table.item(highlighted[0], 4).text())
