@@ -248,7 +248,7 @@ def _payment_route(
                 return channels.pay(
                     s,
                     ch,
-                    case_number=body.case_number,
+                    case_number=_dashed(body.case_number),  # as the schema lets it be sent
                     amount=body.amount,
                     transaction_id=body.transaction_id,
                     payment_tool=body.payment_tool.strip(),

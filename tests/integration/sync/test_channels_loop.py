@@ -248,3 +248,24 @@ def test_a_host_with_many_ipv6_addresses_is_one_client(sqlite_county: CountyServ
     assert same_host[:20] == [404] * 20
     assert set(same_host[20:]) == {429}
     assert (other_host, ipv4) == (404, 404)
+
+
+def test_a_payment_names_its_case_as_the_schema_lets_it(sqlite_county: CountyServer) -> None:
+    """The payment's schema takes the case number with its dashes or without them, in either
+    case (``H0200115000001c``), as the status query does; the county looked the number up as
+    sent, so a kiosk sending the barcode's undashed number was told 404 "no such case" for a
+    case it holds, and the citizen's fee stayed due."""
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
+        ok = http.post("/v1/channel/applications", json=APPLICATION, headers=web)
+        assert ok.status_code == 201, ok.text
+        number, due = ok.json()["case_number"], ok.json()["fees_due"]
+        for i, sent in enumerate((number.replace("-", ""), number.lower())):
+            r = http.post(
+                "/v1/channel/payments",
+                json={"case_number": sent, "amount": 1, "transaction_id": f"T-nodash-{i}"},
+                headers=web,
+            )
+            assert r.status_code == 201, (sent, r.text)
+            assert r.json()["case_number"] == number
+            assert r.json()["balance"] == due - 1 - i
