@@ -49,19 +49,28 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from eservice_desktop.county.edge import CLIENT_TIMEOUT_S, client_key
 from eservice_desktop.county.refusals import refusal_bytes
-
-_TOO_SLOW = refusal_bytes("request.head_too_slow")
-_408 = (
-    b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\n"
-    b"content-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_TOO_SLOW), _TOO_SLOW)
-)
+from eservice_desktop.county.security_headers import EVERY_ANSWER, NOT_A_PAGE_CSP
 
 
-_BUSY = refusal_bytes("server.busy")
-_503 = (
-    b"HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n"
-    b"retry-after: 5\r\ncontent-length: %d\r\nconnection: close\r\n\r\n%s" % (len(_BUSY), _BUSY)
-)
+def _answer(status: bytes, code: str, *extra: bytes) -> bytes:
+    """A refusal the protocol writes itself, before the app (and its headers middleware) is
+    reached: the body and the headers of every other county answer, the connection closed."""
+    body = refusal_bytes(code)
+    head = [b"HTTP/1.1 " + status, b"content-type: application/json", *extra]
+    head += [b"content-length: %d" % len(body), b"connection: close"]
+    head += [
+        k + b": " + v for k, v in (*EVERY_ANSWER, (b"content-security-policy", NOT_A_PAGE_CSP))
+    ]
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
+
+
+_408 = _answer(b"408 Request Timeout", "request.head_too_slow")
+_503 = _answer(b"503 Service Unavailable", "server.busy", b"retry-after: 5")
+#: What a request h11 cannot read gets (a request line, a header, a Content-Length such as -1
+#: or +14, a chunk size): uvicorn's own answer was the plain text "Invalid HTTP request
+#: received." without the refusal's words or the headers every county answer carries.
+_400 = _answer(b"400 Bad Request", "request.malformed_http")
+
 FD_RESERVE = 64
 """File descriptors kept for the server's own work, never given to client connections."""
 PER_CLIENT_SHARE = 2
@@ -109,6 +118,12 @@ class HeadDeadlineProtocol(H11Protocol):
     def handle_events(self) -> None:
         super().handle_events()
         self._watch_head()
+
+    def send_400_response(self, msg: str) -> None:
+        """h11 could not read the request: :data:`_400`, then the connection is closed (as
+        uvicorn closes it; ``msg`` is uvicorn's English sentence, logged by it already)."""
+        self.transport.write(_400)
+        self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if self._held_as is not None:

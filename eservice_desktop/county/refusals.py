@@ -26,6 +26,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
         "Content-Type, Content-Encoding or Content-Length is named twice",
     ),
     "request.bad_length": ("Content-Length 標頭格式錯誤", "The Content-Length header is malformed"),
+    "request.malformed_http": (
+        "要求不符合 HTTP 格式（要求列、標頭、Content-Length 或分塊有誤）",
+        "The request is not well-formed HTTP (its request line, a header, Content-Length or a "
+        "chunk)",
+    ),
     "request.framing": (
         "Content-Length 與 Transfer-Encoding 標頭不得同時出現",
         "Content-Length and Transfer-Encoding may not both be sent",

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import socket
 
+import pytest
 from sync_helpers import CountyServer
 
+from eservice_desktop.county.refusals import refusal
 from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
 
 
@@ -67,3 +70,39 @@ def test_the_status_pages_policy_allows_its_own_style_only() -> None:
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     assert f"style-src 'sha256-{digest}';" in PAGE_HEADERS["Content-Security-Policy"]
     assert "<script" not in page and " style=" not in page
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST /v1/events HTTP/1.1\r\nHost: county\r\nContent-Length: -1\r\n\r\n{}",
+        b"POST /v1/events HTTP/1.1\r\nHost: county\r\nContent-Length: +2\r\n\r\n{}",
+        b"POST /v1/events HTTP/1.1\r\nHost: county\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\n",
+        b"GET /v1/health HTTP/1.1\r\nHost: county\r\nBad Header: x\r\n\r\n",
+        b"NOT HTTP AT ALL\r\n\r\n",
+    ],
+)
+def test_a_request_that_is_not_http_is_refused_as_every_request_is(
+    sqlite_county: CountyServer, request_bytes: bytes
+) -> None:
+    """A request h11 cannot read (a request line, a header name with a space, a Content-Length
+    of -1 or +2, a chunk size that is no number) was answered by uvicorn itself: the plain text
+    "Invalid HTTP request received." without the refusal's words in both languages and without
+    the headers every county answer carries (no-store, nosniff, no-referrer, the policy)."""
+    with socket.create_connection(("127.0.0.1", sqlite_county.port), timeout=10) as s:
+        s.sendall(request_bytes)
+        raw = b""
+        while chunk := s.recv(4096):
+            raw += chunk
+    head, _, body = raw.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    assert lines[0].startswith("HTTP/1.1 400"), raw
+    assert headers["content-type"] == "application/json"
+    assert json.loads(body) == refusal("request.malformed_http")
+    assert "HTTP 格式" in json.loads(body)["message_zh"]
+    assert headers["cache-control"] == "no-store"
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert int(headers["content-length"]) == len(body)
