@@ -79,14 +79,17 @@ class Refused(Exception):
 
 
 def read_input(path: str | Path, limit_mb: int) -> bytes:
-    """A file IT names as a command's input, read no further than ``limit_mb`` (/dev/zero
-    never ends); Refused when it cannot be read or is longer."""
+    """A file IT names as a command's input, read no further than ``limit_mb``; Refused when
+    it cannot be read or is longer, or is no regular file (``publish`` and ``registry import``
+    opened a named pipe with ``open()`` and waited for a writer for good, and read a device
+    such as /dev/zero to the limit, then refused it as too large), as ``settle-import`` and
+    the office's imports refuse it."""
     from eservice_desktop.domain.text_values import os_reason, printable_path
+    from eservice_desktop.storage.input_files import read_regular
 
     shown = printable_path(str(path))
     try:
-        with Path(path).open("rb") as f:
-            data = f.read(limit_mb * 1024 * 1024 + 1)
+        data = read_regular(Path(path), limit_mb * 1024 * 1024 + 1)
     except OSError as e:
         zh, en = os_reason(e)
         raise Refused(f"無法讀取檔案 {shown}（{zh}）", f"Cannot read {shown} ({en})") from None

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -118,3 +120,46 @@ def test_a_crl_in_der_or_pem_is_published(
     path.write_bytes(crl.public_bytes(getattr(serialization.Encoding, encoding)))
     code, out, err = _publish(monkeypatch, sqlite_county_db, path, "crl")
     assert code == 0 and json.loads(out)["seq"] >= 1, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["publish", "catalogue"],
+        ["publish", "calendar", "--year", "2027"],
+        ["publish", "crl"],
+        ["registry", "import"],
+    ],
+)
+def test_a_named_pipe_is_refused_before_it_is_read(
+    sqlite_county_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    """``publish`` and ``registry import`` opened their file with ``open()``: a named pipe
+    held the command for good, waiting for a writer. Refused now as settle-import and the
+    office's imports refuse it: exit 2, one line, nothing published."""
+    fifo = tmp_path / "catalogue.json"
+    os.mkfifo(fifo)
+    engine = make_engine(sqlite_county_db)
+    create_schema(engine)
+    engine.dispose()
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setenv("ESERVICE_COUNTY_PASSPHRASE", "a county passphrase")
+    codes: list[int] = []
+    command = [*args[:2], str(fifo), *args[2:], "--db", sqlite_county_db]
+    runner = threading.Thread(target=lambda: codes.append(county_cli.main(command)), daemon=True)
+    runner.start()
+    runner.join(30)
+    if runner.is_alive():  # let the command go (a writer opens the pipe), then fail
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        runner.join(30)
+        pytest.fail(f"{args} waited on a named pipe")
+    assert codes == [2] and out.getvalue() == "", (codes, out.getvalue())
+    assert "是裝置或管道，不是一般檔案" in err.getvalue() and err.getvalue().count("\n") == 1
+    engine = make_engine(sqlite_county_db)
+    try:
+        with Session(engine) as s:
+            assert s.scalar(select(func.count()).select_from(FeedRow)) == 0
+    finally:
+        engine.dispose()
