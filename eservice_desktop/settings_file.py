@@ -55,6 +55,10 @@ def stored(file: Path) -> dict[str, Any]:
         obj = json.loads(settings_text(file.read_bytes()))
     except UnicodeDecodeError:
         raise bad_settings(str(file), "不是 UTF-8 文字", "not UTF-8 text") from None
+    except RecursionError:  # [[[[…: deeper than the parser goes, and no settings either
+        raise bad_settings(
+            str(file), "不是 JSON：巢狀層次過深", "not JSON: nested too deep"
+        ) from None
     except ValueError as e:
         line = getattr(e, "lineno", "?")
         raise bad_settings(

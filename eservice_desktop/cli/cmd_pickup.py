@@ -237,7 +237,7 @@ def cmd_import_keys(args: argparse.Namespace) -> int:
         if len(data) > KEY_DOCUMENT_MAX:
             raise ValueError("too large")
         doc = json.loads(data.decode("utf-8"))
-    except ValueError:  # not UTF-8, not JSON, too large
+    except (ValueError, RecursionError):  # not UTF-8, not JSON (nested too deep), too large
         shown = values.printable(str(args.file), 80)
         raise DomainError(
             "pickup_keys.file",

@@ -86,7 +86,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if kind == "catalogue":
         try:
             data = json.loads(input_text(path, 20))
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than json goes
             raise Refused("目錄檔不是 JSON", "The catalogue file is not JSON") from None
         _check_catalogue(data)
     elif kind == "crl":

@@ -185,6 +185,12 @@ def read_file(text: str) -> list[Any]:
     """A registry file: JSON, a list of records or ``{"records": [...]}``."""
     try:
         data = json.loads(text)
+    except RecursionError:  # [[[[…: a traceback, the file nested deeper than json goes
+        raise DomainError(
+            "registry.json",
+            "登錄資料檔不是 JSON：巢狀層次過深",
+            "The registry file is not JSON: nested too deep",
+        ) from None
     except ValueError as e:
         raise DomainError(
             "registry.json", f"登錄資料檔不是 JSON：{e}", f"The registry file is not JSON: {e}"

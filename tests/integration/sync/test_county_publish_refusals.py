@@ -163,3 +163,30 @@ def test_a_named_pipe_is_refused_before_it_is_read(
             assert s.scalar(select(func.count()).select_from(FeedRow)) == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["publish", "catalogue"], "目錄檔不是 JSON"),
+        (["registry", "import"], "登錄資料檔不是 JSON：巢狀層次過深"),
+    ],
+)
+def test_json_nested_deeper_than_the_parser_goes_is_one_line(
+    sqlite_county_db: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    words: str,
+) -> None:
+    """A file of [[[[… ended ``publish catalogue`` and ``registry import`` in RecursionError's
+    traceback; it is refused as any file that is not JSON is: exit 2, one line."""
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    monkeypatch.setattr("sys.stdout", out)
+    monkeypatch.setattr("sys.stderr", err)
+    monkeypatch.setenv("ESERVICE_COUNTY_PASSPHRASE", "a county passphrase")
+    code = county_cli.main([*args, str(deep), "--db", sqlite_county_db])
+    assert code == 2 and out.getvalue() == "", (code, out.getvalue())
+    assert err.getvalue().count("\n") == 1 and words in err.getvalue(), err.getvalue()

@@ -491,7 +491,15 @@ def test_a_stored_database_key_that_is_not_text_is_one_line(
     assert rc in (2, 3) and err.count("\n") == 1 and "Traceback" not in err, (rc, err)
 
 
-@pytest.mark.parametrize("content", [b"\xff\xfe{}", b"not json", b"[1, 2]", b'"keys"'])
+#: JSON nested deeper than Python's parser goes: it raised RecursionError, a traceback.
+DEEP_JSON = b"[" * 100_000 + b"]" * 100_000
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\xff\xfe{}", b"not json", b"[1, 2]", b'"keys"', DEEP_JSON],
+    ids=["utf16", "text", "list", "string", "deep"],
+)
 def test_a_key_file_that_is_no_key_document_is_one_line(
     run: Callable[..., tuple[int, str, str]], tmp_path: Path, content: bytes
 ) -> None:

@@ -160,6 +160,21 @@ def test_the_refusal_is_one_line_exit_2_in_the_chosen_language(
     assert not (tmp_path / "eservice.sqlite3").exists()
 
 
+def test_settings_nested_deeper_than_json_goes_are_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A settings.json of [[[[… (a tool gone wrong, a damaged disk) ended every command, and
+    the counter window, in RecursionError's traceback."""
+    (tmp_path / "settings.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert main(["--data-dir", str(tmp_path), "db", "current"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "不是 JSON：巢狀層次過深" in err, err
+    monkeypatch.setenv("ESERVICE_LANG", "en")
+    assert main(["--data-dir", str(tmp_path), "db", "current"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not JSON: nested too deep" in err, err
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be"])
 def test_settings_saved_by_windows_tools_with_a_byte_order_mark_are_read(
     tmp_path: Path, encoding: str
