@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.county import notify, vault
 from eservice_desktop.county.store import CountyCaseRow, DeviceRow, RegistryRow, RouteRow
 from eservice_desktop.county_link.protocol import LOOKUP_FORMAT, LookupRequest, lookup_signed_bytes
+from eservice_desktop.domain import values
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
@@ -156,6 +157,12 @@ def _record(raw: Any, i: int, kinds: frozenset[str]) -> tuple[str, str, dict[str
         )
     if len(json.dumps(fields, ensure_ascii=False)) > MAX_FIELDS_JSON:
         raise DomainError("registry.fields", f"{where} 的資料過大", f"{where}: fields too large")
+    try:  # what a look-up can answer: 1e999 was signed as Infinity and sent as null, so no
+        # office could verify the answer (lookup.signature), and a bidi override or a control
+        # character went into the attachment the office keeps and shows
+        values.check_json(fields, f"{where}.fields")
+    except DomainError as e:
+        raise DomainError("registry.fields", e.message_zh, e.message_en) from None
     return str(kind), subject.strip().upper(), dict(fields)
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 import requests
-from sync_helpers import CountyServer, county_cli, enrol, sync_now
+from sqlalchemy import func, select
+from sync_helpers import TEST_SECRET, CountyServer, county_cli, enrol, sync_now
 
 from eservice_desktop.county.edge import Limits, RateLimiter
 from eservice_desktop.county.store import AttachmentRow
@@ -320,3 +321,45 @@ def test_cli_case_lookup(
     assert (rc, out["error"]) == (3, "lookup.offline")
     assert "ask the citizen for the document or try later" in out["message"]
     assert cases.load_case(d03, number).lookup_kinds == {"land_transcript"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ('{"name": "王小明", "n": 1e999}', "數值無效"),
+        ('{"name": "王小明", "n": NaN}', "數值無效"),
+        ('{"name": "王\\u202e小明"}', "U+202E"),
+        ('{"name": "王小明\\u0007"}', "U+0007"),
+    ],
+    ids=["overflow", "nan", "bidi", "control"],
+)
+def test_a_registry_record_no_lookup_could_answer_is_refused(
+    sqlite_county: CountyServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    case: tuple[str, str],
+) -> None:
+    """``registry import`` kept any JSON in a record's fields: 1e999 was signed as Infinity
+    and answered as null, so every office refused the look-up as not verifying
+    (lookup.signature, "call IT to check the keys"); a bidi override or a control character
+    went into the attachment the office keeps and shows. The file is refused, exit 2, naming
+    the record, and nothing is imported."""
+    from eservice_desktop.county import cli as county_main
+    from eservice_desktop.county.store import RegistryRow, make_engine
+
+    fields, words = case
+    path = tmp_path / "registry.json"
+    record = '{"kind": "household_transcript", "subject_id": "A123456789", "fields": '
+    path.write_text(f"[{record}{fields}}}]", encoding="utf-8")
+    monkeypatch.setenv("ESERVICE_COUNTY_PASSPHRASE", TEST_SECRET.decode())
+    code = county_main.main(["registry", "import", str(path), "--db", sqlite_county.db_url])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1, err
+    assert "records[0].fields" in err and words in err, err
+    engine = make_engine(sqlite_county.db_url)
+    try:
+        with engine.connect() as c:
+            assert c.execute(select(func.count()).select_from(RegistryRow)).scalar() == 0
+    finally:
+        engine.dispose()
