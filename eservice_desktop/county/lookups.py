@@ -198,9 +198,12 @@ def read_file(text: str) -> list[Any]:
             "登錄資料檔不是 JSON：巢狀層次過深",
             "The registry file is not JSON: nested too deep",
         ) from None
-    except ValueError as e:
+    except ValueError as e:  # json's own words are English: the line, in the reader's words
+        line = getattr(e, "lineno", "?")
         raise DomainError(
-            "registry.json", f"登錄資料檔不是 JSON：{e}", f"The registry file is not JSON: {e}"
+            "registry.json",
+            f"登錄資料檔不是 JSON：第 {line} 行",
+            f"The registry file is not JSON: line {line}",
         ) from None
     if isinstance(data, Mapping):
         data = data.get("records")

@@ -363,3 +363,24 @@ def test_a_registry_record_no_lookup_could_answer_is_refused(
             assert c.execute(select(func.count()).select_from(RegistryRow)).scalar() == 0
     finally:
         engine.dispose()
+
+
+def test_a_registry_file_that_is_not_json_is_said_in_the_readers_language(
+    sqlite_county: CountyServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The refusal carried json's English words into the zh-TW line (登錄資料檔不是 JSON：
+    Expecting value: line 2 column 13 (char 14)); it names the line in the reader's words."""
+    from eservice_desktop.county import cli as county_main
+
+    path = tmp_path / "registry.json"
+    path.write_text('[\n{"kind": x}]', encoding="utf-8")
+    monkeypatch.setenv("ESERVICE_COUNTY_PASSPHRASE", TEST_SECRET.decode())
+    for lang, words in (("zh_TW", "登錄資料檔不是 JSON：第 2 行"), ("en", "not JSON: line 2")):
+        argv = ["registry", "import", str(path), "--db", sqlite_county.db_url, "--lang", lang]
+        assert county_main.main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and words in err, err
+        assert "Expecting" not in err and "char" not in err, err
