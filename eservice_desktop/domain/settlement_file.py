@@ -22,6 +22,8 @@ from eservice_desktop.domain.values import EARLIEST, LATEST
 MAX_BYTES = 20 * 1024 * 1024
 MAX_LINES = 200_000
 MAX_FIELD = 200
+_TOO_LONG = ("欄位內容過長", "a field is too long")
+_BAD_QUOTE = "CSV 格式錯誤（引號不成對，或引號後未接逗號）"
 
 #: Payment tools (seed appendix 22, plus the convenience-store kiosk's 超商代收, appendix 29);
 #: the seed's PDF breaks some of them with a space.
@@ -73,8 +75,7 @@ class SettlementFileError(DomainError):
     """The file cannot be imported; ``line`` is its 1-based line number (0: the whole file)."""
 
     def __init__(self, line: int, zh: str, en: str) -> None:
-        where_zh = f"第 {line} 行：" if line else ""
-        where_en = f"line {line}: " if line else ""
+        where_zh, where_en = (f"第 {line} 行：", f"line {line}: ") if line else ("", "")
         super().__init__(
             "settlement.malformed",
             f"對帳檔格式錯誤，{where_zh}{zh}",
@@ -220,7 +221,7 @@ def parse(data: bytes) -> list[SettlementLine]:
                     line, f"行數超過上限 {MAX_LINES}", f"more than {MAX_LINES} lines"
                 )
             if any(len(c) > MAX_FIELD for c in row):
-                raise SettlementFileError(line, "欄位內容過長", "a field is too long")
+                raise SettlementFileError(line, *_TOO_LONG)
             if not any(c.strip() for c in row):
                 continue
             if cols is None:
@@ -237,10 +238,9 @@ def parse(data: bytes) -> list[SettlementLine]:
             if cell.get(COL_NO, "") == "合計":
                 continue  # the totals line of a statement exported by this program
             out.append(_line(cell, line, seen))
-    except csv.Error as e:
-        raise SettlementFileError(
-            reader.line_num, f"CSV 格式錯誤（{e}）", f"bad CSV ({e})"
-        ) from None
+    except csv.Error as e:  # its English words kept out of zh-TW; past its limit: too long
+        words = _TOO_LONG if "field limit" in str(e) else (_BAD_QUOTE, f"bad CSV ({e})")
+        raise SettlementFileError(reader.line_num, *words) from None
     if cols is None:
         raise SettlementFileError(
             0, "檔案是空的（沒有標題列）", "the file is empty (no header row)"

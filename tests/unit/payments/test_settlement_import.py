@@ -316,3 +316,26 @@ def test_the_county_import_refuses_a_pipe_without_waiting_for_it(
     assert codes == [2]
     err = capsys.readouterr().err
     assert ("是裝置或管道，不是一般檔案" in err) or ("a device or a pipe" in err), err
+
+
+@pytest.mark.parametrize(
+    ("line", "zh", "en"),
+    [
+        # past csv's own field limit (128 KiB); a field of 201 characters said 欄位內容過長
+        ("1," + "9" * 200_000 + ",,信用卡,,30,,30,,", "欄位內容過長", "a field is too long"),
+        ('1,"300"x,,信用卡,,30,,30,,', "引號不成對", "bad CSV"),
+        ('1,"300,,信用卡,,30,,30,,', "引號不成對", "bad CSV"),
+    ],
+    ids=["huge-field", "quote-then-text", "open-quote"],
+)
+def test_a_file_csv_cannot_read_is_said_in_the_readers_language(
+    line: str, zh: str, en: str
+) -> None:
+    """csv's own English words sat in the zh-TW line (對帳檔格式錯誤，第 2 行：CSV 格式錯誤
+    （field larger than field limit (131072)））; a field past csv's limit is a field too long,
+    as one of 201 characters is."""
+    with pytest.raises(sf.SettlementFileError) as info:
+        sf.parse(f"{HEAD}\n{line}\n".encode())
+    assert info.value.line == 2
+    assert zh in info.value.message_zh and en in info.value.message_en
+    assert "field" not in info.value.message_zh and "expected" not in info.value.message_zh
