@@ -22,6 +22,7 @@ from eservice_desktop.county.cli_common import (
 )
 from eservice_desktop.county.cli_lang import said
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.text_values import printable_path
 
 
 def add_parsers(sub: Any) -> None:
@@ -100,7 +101,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
         year = args.year or path.stem
         if not year.isdecimal() or not 2000 <= int(year) <= 2099:
             raise Refused("請以 --year 指定年度（西元）", "Give the year with --year (e.g. 2027)")
-        text = input_text(path, 2, "utf-8-sig")
+        text = _calendar_text(path)
         _check_calendar(text, int(year))
         data = {"year": int(year), "csv": text}
     engine, sessions = open_sessions(db_url(args))
@@ -157,6 +158,22 @@ def _check_crl(data: bytes) -> None:
             "檔案不是憑證廢止清冊（CRL／ARL，DER 或 PEM）",
             "The file is no certificate revocation list (CRL/ARL, DER or PEM)",
         ) from None
+
+
+def _calendar_text(path: Path) -> str:
+    """The calendar file's text, read as the office's ``calendar import`` reads it: UTF-8
+    (with or without BOM), else Big5 (cp950, what Excel on a zh-TW Windows saves). UTF-8
+    only, the file an office imported was refused here as 「不是 UTF-8 文字」."""
+    data = read_input(path, 2)
+    for encoding in ("utf-8-sig", "cp950"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    shown = printable_path(str(path))
+    raise Refused(
+        f"檔案 {shown} 不是 UTF-8 或 Big5 文字", f"{shown} is neither UTF-8 nor Big5 text"
+    )
 
 
 def _check_calendar(text: str, year: int) -> None:

@@ -59,3 +59,21 @@ def test_a_typhoon_day_pulled_from_the_county_moves_an_open_case_due_that_day(
     app.clock.now = datetime(2026, 3, 11, 8, 0, tzinfo=UTC)  # type: ignore[attr-defined]
     r = reports.on_time(app, date(2026, 3, 1), date(2026, 3, 31))
     assert (r.totals["open"], r.totals["overdue"]) == (1, 0)
+
+
+def test_a_calendar_saved_by_excel_in_big5_is_published_as_the_office_imports_it(
+    sqlite_county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    """The DGPA calendar saved by Excel on a zh-TW Windows is Big5 (cp950): the office's own
+    ``calendar import`` reads it, while ``publish calendar`` refused the same file as
+    「不是 UTF-8 文字」. Published now, its day off reaches the office by the next pull."""
+    app = office()
+    enrol(app, sqlite_county)
+    big5 = tmp_path / "2028.csv"
+    big5.write_bytes(
+        "西元日期,星期,是否放假,備註\n20280103,一,2,颱風停班\n20280104,二,0,\n".encode("cp950")
+    )
+    county_cli("publish", "calendar", str(big5), "--year", "2028", "--db", sqlite_county.db_url)
+    sync_now(app)
+    assert not app.calendar.is_working_day(date(2028, 1, 3))
+    assert app.calendar.is_working_day(date(2028, 1, 4))
