@@ -86,7 +86,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     kind = args.kind
     if kind == "catalogue":
         try:
-            data = json.loads(input_text(path, 20))
+            data = json.loads(input_text(path, 20, "utf-8-sig"))  # Notepad marks it with a BOM
         except (ValueError, RecursionError):  # RecursionError: nested deeper than json goes
             raise Refused("目錄檔不是 JSON", "The catalogue file is not JSON") from None
         _check_catalogue(data)
@@ -310,7 +310,7 @@ def cmd_registry(args: argparse.Namespace) -> int:
     from eservice_desktop.county import lookups
     from eservice_desktop.county.store import utcnow
 
-    text = input_text(args.file, 200)
+    text = input_text(args.file, 200, "utf-8-sig")  # a BOM: Notepad's UTF-8
     records = lookups.read_file(text)
     engine, sessions = open_sessions(db_url(args), county_secret(args))
     try:

@@ -190,3 +190,21 @@ def test_json_nested_deeper_than_the_parser_goes_is_one_line(
     code = county_cli.main([*args, str(deep), "--db", sqlite_county_db])
     assert code == 2 and out.getvalue() == "", (code, out.getvalue())
     assert err.getvalue().count("\n") == 1 and words in err.getvalue(), err.getvalue()
+
+
+def test_a_catalogue_saved_by_notepad_with_a_byte_order_mark_is_published(
+    sqlite_county_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notepad's "UTF-8 with BOM": the catalogue county IT had edited was refused as
+    「目錄檔不是 JSON」, a file that is JSON; settings.json is read with its BOM too."""
+    shipped = resources.read_json("catalogue", "services.json")
+    path = tmp_path / "services.json"
+    path.write_text(json.dumps({**shipped, "version": "2027.2"}), encoding="utf-8-sig")
+    code, out, err = _publish(monkeypatch, sqlite_county_db, path)
+    assert code == 0 and err == "" and json.loads(out)["seq"] >= 1, (code, out, err)
+    engine = make_engine(sqlite_county_db)
+    try:
+        with Session(engine) as s:
+            assert county_catalogue(s).version == "2027.2"
+    finally:
+        engine.dispose()

@@ -384,3 +384,14 @@ def test_a_registry_file_that_is_not_json_is_said_in_the_readers_language(
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and words in err, err
         assert "Expecting" not in err and "char" not in err, err
+
+
+def test_a_registry_file_with_a_byte_order_mark_is_imported(
+    sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    """A registry file saved as Notepad's "UTF-8 with BOM" was refused as not JSON."""
+    path = tmp_path / "registry.json"
+    record = {"kind": "household_transcript", "subject_id": "A123456789", "fields": {"n": "王"}}
+    path.write_text(json.dumps([record], ensure_ascii=False), encoding="utf-8-sig")
+    out = county_cli("registry", "import", str(path), "--db", sqlite_county.db_url, "--json")
+    assert json.loads(out) == {"added": 1, "replaced": 0}
