@@ -277,18 +277,15 @@ def _targets_chosen(args: argparse.Namespace, catalogue: Any) -> dict[str, str]:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """A supervisor report over every office, as JSON (the same as GET /v1/reports/KIND)."""
-    from datetime import date
-
     from eservice_desktop.county import reports
     from eservice_desktop.county.notify import county_catalogue
     from eservice_desktop.county.store import reading, utcnow
     from eservice_desktop.domain.errors import DomainError
 
     try:
-        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
-    except ValueError:
-        print(said("日期須為 YYYY-MM-DD", "dates must be YYYY-MM-DD"), file=sys.stderr)
-        return 2
+        start, end = reports.report_day(args.start, "--from"), reports.report_day(args.end, "--to")
+    except DomainError as e:
+        return _refuse(e)
     engine, sessions = open_sessions(db_url(args))
     try:
         with reading(sessions) as s:  # the offices' pushes go on while it counts

@@ -5,7 +5,6 @@ and reports.
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects of
 # the handlers defined inside the route groups below.
 
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import HTTPException, Query, Request
@@ -242,16 +241,13 @@ def report_routes(r: Routes) -> None:
 
     def county_report(kind: str, start: str, end: str) -> Report:
         try:
-            period = (date.fromisoformat(start), date.fromisoformat(end))
+            period = (reports.report_day(start, "from"), reports.report_day(end, "to"))
             with r.read() as s:
                 catalogue = notify.county_catalogue(s)
                 today = clock().astimezone(TAIPEI).date()
                 return reports.compute(s, catalogue, kind, *period, today=today)
         except DomainError as e:
             raise HTTPException(400, body_of(e.code, e.message_zh, e.message_en)) from None
-        except ValueError:
-            words = body_of("report.dates", "日期須為 YYYY-MM-DD", "Dates must be YYYY-MM-DD")
-            raise HTTPException(400, words) from None
 
     @app.get(
         f"/{API_VERSION}/reports/{{kind}}",

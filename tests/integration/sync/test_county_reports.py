@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 import report_support as mix
 import requests
 from sync_helpers import CountyServer, county_cli, enrol, sync_now
@@ -103,3 +104,36 @@ def test_county_reports_over_every_office_and_targets_reach_the_office(
                      "--to", "2026-04-30", "--html", str(tmp_path / "savings.html"))  # fmt: skip
     assert json.loads(out)["total"]["ntd"] == mix.savings_total()["ntd"]
     assert "免書證" in (tmp_path / "savings.html").read_text(encoding="utf-8")
+
+
+def test_a_day_that_does_not_exist_is_said_so_by_the_command_and_the_route(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``report on-time --from 2026-02-30`` and ``GET /v1/reports/on-time?from=2026-02-30``
+    answered 「日期須為 YYYY-MM-DD」, the form that was used: the day does not exist, and the
+    option is named with what it got, as the office's ``report`` says it."""
+    from eservice_desktop.county import cli as county_main
+    from eservice_desktop.services.sync.credentials import credential
+
+    argv = ["report", "on-time", "--from", "2026-02-30", "--to", "2026-03-31"]
+    assert county_main.main([*argv, "--db", sqlite_county.db_url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--from" in err and "2026-02-30 這一天不存在" in err, err
+    monkeypatch.setenv("ESERVICE_LANG", "en")
+    assert county_main.main([*argv, "--db", sqlite_county.db_url]) == 2
+    assert "there is no such day as 2026-02-30" in capsys.readouterr().err
+
+    h02 = office("H02", "01", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    r = requests.get(
+        f"{sqlite_county.url}/v1/reports/on-time",
+        params={"from": "2026-01-01", "to": "2026-04-31"},
+        headers={"Authorization": f"Bearer {credential(h02)}"},
+        timeout=30,
+    )
+    assert r.status_code == 400 and r.json()["code"] == "report.dates", r.text
+    assert "2026-04-31 這一天不存在" in r.json()["message_zh"]
+    assert "to must be a date" in r.json()["message_en"]
