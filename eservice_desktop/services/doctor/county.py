@@ -200,11 +200,33 @@ _ENROL_FIX = (
 )
 
 
+#: The enrolment is kept in the database: one that is lost or cannot be read says nothing of
+#: it, and `sync enrol` then would make an empty database and enrol it as a new counter (the
+#: county's next free number), so the fix is the database line's, never a new code.
+_RECORD_UNKNOWN = (
+    "見「資料庫完整性與版本」；勿重新登記：登記紀錄在資料庫與其備份中",
+    "See 'Database integrity and revision'; do not enrol again: the enrolment is recorded in "
+    "the database and its backups",
+)
+
+
 def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | None]:
-    """What the database records of the enrolment, and the data directory's installation id."""
+    """What the database records of the enrolment, and the data directory's installation id.
+    Raises :class:`Verdict` when the database that would say it is lost or cannot be read."""
+    from eservice_desktop.services import backup
     from eservice_desktop.services.database import present
 
     if not present(settings):
+        if backup.list_backups(settings):  # lost: its backups hold the enrolment
+            raise Verdict(
+                "warn",
+                (
+                    "找不到資料庫：先還原備份，登記紀錄隨之還原",
+                    "The database is missing: restore a backup first, the enrolment comes back "
+                    "with it",
+                ),
+                _RECORD_UNKNOWN,
+            )
         return None, None
     from eservice_desktop.storage import cipher, db
 
@@ -218,8 +240,12 @@ def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | N
         finally:
             conn.close()
         return (json.loads(row[0]) if row else None), (iid[0] if iid and iid[0] else None)
-    except (cipher.DatabaseError, RuntimeError, ValueError, OSError):
-        return None, None
+    except (cipher.DatabaseError, RuntimeError, ValueError, OSError):  # key, damage
+        raise Verdict(
+            "warn",
+            ("無法讀取資料庫，無法確認登記", "The database cannot be read: enrolment unknown"),
+            _RECORD_UNKNOWN,
+        ) from None
 
 
 def _has_credential(account: str, legacy: str | None, facts: dict[str, Any]) -> bool:
@@ -276,7 +302,10 @@ def _without_credential(settings: Settings, facts: dict[str, Any]) -> Check:
 def check_enrolment(settings: Settings) -> Check:
     """The device is enrolled when the database records it and the keyring holds its credential."""
     legacy = account = f"county:{settings.office_code}-{settings.device_id}"
-    info, installation = _enrolled_record(settings)
+    try:
+        info, installation = _enrolled_record(settings)
+    except Verdict as v:
+        return v.check("enrolment", _ENROLMENT)
     if installation:  # the data directory's own entry (services.sync.keyring_account)
         account = f"{account}:{installation}"
     facts: dict[str, Any] = {"keyring_account": account}

@@ -273,6 +273,34 @@ def test_enrolment_record_without_credential_fails(app: App) -> None:
     assert c.data["credential"] is False
 
 
+@pytest.mark.parametrize("how", ["key missing", "database lost"])
+def test_a_database_that_cannot_say_is_no_reason_to_enrol_again(app: App, how: str) -> None:
+    """The enrolment is recorded in the database. With its key gone, or the database lost
+    beside its backups, doctor said 本機尚未向縣府登記 → sync enrol with a new code; done so,
+    `sync enrol` made an empty database and the county gave the counter its next free number
+    (H01-02), so the backup of H01-01 no longer fitted it. It now sends IT to the database
+    line and says not to enrol again."""
+    from eservice_desktop.services import backup
+    from eservice_desktop.storage import dbkey
+
+    _record_enrolment(app)
+    keyring.set_password(doctor.KEYRING_SERVICE, "county:H01-01", "secret")
+    backup.take_scheduled(app, "manual")
+    assert doctor.check_enrolment(app.settings).status == "ok"
+    app.close()
+    if how == "key missing":
+        (dbkey.key_dir(app.settings) / dbkey.KEY_FILE).unlink()
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{app.settings.db_path}{suffix}").unlink(missing_ok=True)
+    c = doctor.check_enrolment(app.settings)
+    assert c.status == "warn", c
+    assert "sync enrol" not in c.fix_en and "sync enrol" not in c.fix_zh
+    assert "do not enrol again" in c.fix_en and "勿重新登記" in c.fix_zh
+    assert "Database integrity and revision" in c.fix_en
+    assert "not enrolled" not in c.detail_en and "尚未向縣府登記" not in c.detail_zh
+
+
 def test_a_demo_counter_of_a_loopback_county_needs_no_keyring(app: App) -> None:
     """`make run` on a machine with no keyring: the demo enrols by itself and keeps the
     credential in memory, and 系統檢查 said two failures (enrolment, keyring) while sync
