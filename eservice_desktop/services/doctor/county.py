@@ -114,7 +114,10 @@ def _certificate_days(
     return days_left
 
 
-def _health(settings: Settings, host: str, port: int, timeout: float) -> int:
+def _health(
+    settings: Settings, host: str, port: int, timeout: float
+) -> tuple[int, dict[str, Any] | None]:
+    """The HTTP status of ``/v1/health`` and its JSON object (None when the body is none)."""
     import requests
 
     try:
@@ -132,10 +135,20 @@ def _health(settings: Settings, host: str, port: int, timeout: float) -> int:
             ),
             _firewall(host, port),
         ) from None
-    return r.status_code
+    try:
+        body = r.json()
+    except ValueError:  # HTML, an empty body, bytes that are no JSON
+        body = None
+    return r.status_code, body if isinstance(body, dict) else None
 
 
-def _answered(status: int, days_left: int | None) -> None:
+_BASE_URL_FIX = (
+    "確認 county_url 指向縣府同步伺服器的根網址",
+    "Check that county_url is the base URL of the county sync server",
+)
+
+
+def _answered(status: int, body: dict[str, Any] | None, days_left: int | None) -> None:
     if status != 200:
         raise Verdict(
             "warn",
@@ -143,10 +156,17 @@ def _answered(status: int, days_left: int | None) -> None:
                 f"伺服器回應 HTTP {status}（非 eservice 縣府伺服器？）",
                 f"The server answered HTTP {status} (not an eservice county server?)",
             ),
+            _BASE_URL_FIX,
+        )
+    if body is None or body.get("status") != "ok":  # a web server or portal answering 200
+        raise Verdict(
+            "warn",
             (
-                "確認 county_url 指向縣府同步伺服器的根網址",
-                "Check that county_url is the base URL of the county sync server",
+                "伺服器有回應，但不是縣府同步伺服器的健康檢查（網址是否指向其他網站？）",
+                "The server answered, but not with the county sync server's health check (does "
+                "the URL point to another web site?)",
             ),
+            _BASE_URL_FIX,
         )
     if days_left is not None and days_left < CERT_WARN_DAYS:
         raise Verdict(
@@ -178,8 +198,8 @@ def check_county(
     facts: dict[str, Any] = {"url": settings.county_url, "host": host, "port": port}
     try:
         days_left = _certificate_days(settings, host, port, timeout, now=now(), facts=facts)
-        facts["http_status"] = _health(settings, host, port, timeout)
-        _answered(facts["http_status"], days_left)
+        facts["http_status"], body = _health(settings, host, port, timeout)
+        _answered(facts["http_status"], body, days_left)
     except Verdict as v:
         return v.check("county", _COUNTY, **facts)
     tail = f"，憑證 {days_left} 天後到期" if days_left is not None else ""

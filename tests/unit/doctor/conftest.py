@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.server
+import json
 import ssl
 import threading
 from collections.abc import Callable, Iterator
@@ -21,7 +22,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         code = self.server.health_status if self.path == "/v1/health" else 404  # type: ignore[attr-defined]
-        body = b'{"ok": true}' if code == 200 else b"{}"
+        # what the county's /v1/health answers (county/sync_routes.py)
+        now = dt.datetime.now(dt.UTC).isoformat()
+        body = b"{}"
+        if code == 200:
+            body = json.dumps({"status": "ok", "api_version": "v1", "server_time": now}).encode()
         self.send_response(code)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
