@@ -179,6 +179,48 @@ def _answered(status: int, body: dict[str, Any] | None, days_left: int | None) -
         )
 
 
+#: How far the PC's clock may be from the county's before doctor says so. Events follow the
+#: county's clock once a round has measured it (``sync.clock``); the TLS and MOICA certificate
+#: checks, the revocation lists' ages, the backups' names and schedule and the logs do not.
+CLOCK_WARN_S = 300
+
+
+def _clock(
+    body: dict[str, Any], asked: datetime, answered: datetime, facts: dict[str, Any]
+) -> None:
+    """The PC's clock against the county's ``server_time``, measured at the request's middle."""
+    try:
+        county = datetime.fromisoformat(str(body.get("server_time", "")))
+    except ValueError:
+        return  # an older county without the field: nothing to compare
+    if county.tzinfo is None:
+        return
+    offset = (county - (asked + (answered - asked) / 2)).total_seconds()
+    facts["clock_offset_s"] = round(offset, 1)
+    if abs(offset) <= CLOCK_WARN_S:
+        return
+    span = abs(offset)
+    zh, en = (
+        (f"{span / 3600:.1f} 小時", f"{span / 3600:.1f} h")
+        if span >= 3600
+        else (f"{span / 60:.0f} 分鐘", f"{span / 60:.0f} min")
+    )
+    raise Verdict(
+        "warn",
+        (
+            f"連線正常；本機時鐘比縣府伺服器{'慢' if offset > 0 else '快'} {zh}",
+            f"Reachable; this PC's clock is {en} {'behind' if offset > 0 else 'ahead of'} "
+            "the county server's",
+        ),
+        (
+            "校正本機時鐘（Windows：w32tm /resync；Linux：timedatectl set-ntp true）：憑證檢查、"
+            "備份時間與日誌都依本機時鐘",
+            "Set the PC's clock right (Windows: w32tm /resync; Linux: timedatectl set-ntp true): "
+            "certificate checks, backup times and the logs follow it",
+        ),
+    )
+
+
 def check_county(
     settings: Settings,
     timeout: float = 3.0,
@@ -198,8 +240,11 @@ def check_county(
     facts: dict[str, Any] = {"url": settings.county_url, "host": host, "port": port}
     try:
         days_left = _certificate_days(settings, host, port, timeout, now=now(), facts=facts)
+        asked = now()
         facts["http_status"], body = _health(settings, host, port, timeout)
         _answered(facts["http_status"], body, days_left)
+        assert body is not None  # _answered: the county's health answer
+        _clock(body, asked, now(), facts)
     except Verdict as v:
         return v.check("county", _COUNTY, **facts)
     tail = f"，憑證 {days_left} 天後到期" if days_left is not None else ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import http.server
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,23 @@ def test_a_web_server_that_is_no_county_is_not_reachable_county(
     assert "not with the county sync server's health check" in c.detail_en
     assert "不是縣府同步伺服器" in c.detail_zh
     assert "county_url" in c.fix_en and "county_url" in c.fix_zh
+
+
+@pytest.mark.parametrize(
+    ("hours", "zh", "en"),
+    [(-5, "慢 5.0 小時", "5.0 h behind"), (0.5, "快 30 分鐘", "30 min ahead")],
+)
+def test_a_pc_clock_off_from_the_county_is_said(
+    sqlite_county: CountyServer, tmp_path: Path, hours: float, zh: str, en: str
+) -> None:
+    """A PC clock five hours slow: sync measured it (`sync status`: clock_offset_s 18000) but
+    doctor, run first when something is wrong, said nothing of it; the certificate checks,
+    the backups' names and the logs follow the PC's clock."""
+    settings = Settings(data_dir=tmp_path, county_url=sqlite_county.url)
+    c = doctor.check_county(settings, now=lambda: datetime.now(UTC) + timedelta(hours=hours))
+    assert c.status == "warn", c
+    assert zh in c.detail_zh and en in c.detail_en
+    assert abs(c.data["clock_offset_s"] + hours * 3600) < 60
+    assert "w32tm" in c.fix_en and "timedatectl" in c.fix_zh
+    near = doctor.check_county(settings, now=lambda: datetime.now(UTC) + timedelta(minutes=2))
+    assert near.status == "ok", near
