@@ -98,18 +98,22 @@ def _send_test_page(settings: Settings, queue: str, moment: datetime, facts: dic
             ),
             _print_fix(queue),
         )
-    return next((w for w in sent.stdout.split() if w.startswith(f"{queue}-")), "")
+    prefix = f"{queue}-".casefold()
+    return next((w for w in sent.stdout.split() if w.casefold().startswith(prefix)), "")
 
 
 def _wait_printed(queue: str, job: str, timeout: float) -> None:
-    """Until the job has left the queue (CUPS ``completed``), or the verdict after ``timeout``."""
+    """Until the job has left the queue (CUPS ``completed``), or the verdict after ``timeout``.
+    Job ids are compared without case: ``lp -d receipt80`` names the job ``receipt80-4`` as
+    typed while ``lpstat`` lists it as ``Receipt80-4``, the queue's own spelling (CUPS takes a
+    queue name in any letters, and so does ``printer_name``)."""
     import time
 
     deadline = time.monotonic() + timeout
     while True:
         waiting = _run(["lpstat", "-W", "not-completed", "-o", queue])
-        pending = waiting.stdout.split() if waiting is not None else []
-        if job and job not in pending:
+        pending = waiting.stdout.casefold().split() if waiting is not None else []
+        if job and job.casefold() not in pending:
             return
         if time.monotonic() > deadline:
             raise Verdict(

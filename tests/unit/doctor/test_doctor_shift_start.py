@@ -196,6 +196,23 @@ def test_test_print_reaches_the_printer_through_cups(
     assert stuck.status == "fail" and "cupsenable" in stuck.fix_en
 
 
+def test_a_stopped_queue_named_in_other_letters_fails_the_test_print(
+    settings: Settings, cups: Cups, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """printer_name "receipt80" for the queue Receipt80 (any letters: it-guide §3): lp named
+    the job receipt80-2, lpstat listed it as Receipt80-2, so the job never seemed to be in the
+    queue and a stopped printer's test page was 測試頁已送至 receipt80 (ok) at once."""
+    monkeypatch.setenv("CUPS_SERVER", cups.server)
+    subprocess.run(["cupsdisable", "-h", cups.server, cups.printer], check=True)
+    settings.printer_name = cups.printer.lower()
+    stuck = doctor.check_test_print(settings, timeout=1.0)
+    assert stuck.status == "fail", stuck.detail_en
+    assert "did not print within 1 s" in stuck.detail_en and "cupsenable" in stuck.fix_en
+    subprocess.run(["cupsenable", "-h", cups.server, cups.printer], check=True)
+    ok = doctor.check_test_print(settings)
+    assert ok.status == "ok", ok.detail_en
+
+
 # --- test scan on a serial port --------------------------------------------------------------
 
 
