@@ -105,7 +105,9 @@ def cmd_list(args: argparse.Namespace) -> int:
     def text() -> str:
         lines = []
         for v in views:
-            flags = ("" if v.active else " disabled") + (" locked" if v.locked else "")
+            flags = ("" if v.active else say(args, " 已停用", " disabled")) + (
+                say(args, " 已鎖定", " locked") if v.locked else ""
+            )
             scope = ",".join(v.departments) or "*"
             lines.append(f"{v.account}  {v.name}  {','.join(v.roles)}  [{scope}]{flags}")
         return "\n".join(lines)

@@ -148,6 +148,26 @@ def test_repeated_wrong_passwords_lock_the_account(
     assert code == 0, data
 
 
+def test_operator_list_says_disabled_and_locked_in_the_chosen_language(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list read 「clerk07  王承辦  clerk  [*] disabled locked」 in the zh-TW text, the only
+    English words of the line."""
+    monkeypatch.setenv("ESERVICE_LOGIN_MAX_FAILURES", "3")
+    for _ in range(3):
+        cli("login", "clerk07", "--password-stdin", stdin="wrong password")
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    assert cli("operator", "disable", "clerk07")[0] == 0
+    code, text, _ = cli("operator", "list")
+    line = next(x for x in text.splitlines() if x.startswith("clerk07"))
+    assert code == 0 and line.endswith("[*] 已停用 已鎖定"), line
+    code, text, _ = cli("--lang", "en", "operator", "list")
+    line = next(x for x in text.splitlines() if x.startswith("clerk07"))
+    assert code == 0 and line.endswith("[*] disabled locked"), line
+    boss = next(x for x in text.splitlines() if x.startswith("boss"))
+    assert boss.endswith("[*]"), boss
+
+
 def test_operator_roles_renames_with_the_same_json(cli: Cli) -> None:
     assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
     code, data, _ = cli(
