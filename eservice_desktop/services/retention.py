@@ -1,14 +1,16 @@
 """Retention: personal data of finished cases is pseudonymised on the counter PC.
 
 A case qualifies when it is finished (closed, picked up, rejected or cancelled), last changed
-longer ago than
-``retention_days`` (default 180), and every event of it is acknowledged by the county (the county
-keeps the full record; its own retention schedule governs it). Then, in one transaction per
-batch, every event of the case has its personal fields rewritten: the ID number masked as on
-receipts (last four characters hidden), the name masked as on queue screens, phone, e-mail,
-addresses and the service's own form fields emptied, proxies and card holders likewise; the
-``cases`` projection is rebuilt from the rewritten events, so receipts reprint with the masked
-data they already showed and ``backup verify`` still finds projections equal to their events.
+longer ago than ``retention_days`` (default 180), every event of it is acknowledged by the
+county (the county keeps the full record; its own retention schedule governs it) and none is
+an open sync conflict (refused by the county, which so keeps no copy of it; for a refused
+``case.received`` the counter holds the only record of the application). Then, in one
+transaction per batch, every event of the case has its personal fields rewritten: the ID
+number masked as on receipts (last four characters hidden), the name masked as on queue
+screens, phone, e-mail, addresses and the service's own form fields emptied, proxies and card
+holders likewise; the ``cases`` projection is rebuilt from the rewritten events, so receipts
+reprint with the masked data they already showed and ``backup verify`` still finds
+projections equal to their events.
 Each rewritten event is marked (``events.pseudonymised_at``): it keeps its hash and its place in
 the device's hash chain, and ``audit verify`` checks its links but no longer its content.
 
@@ -29,6 +31,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.case import CANCELLED, CLOSED, PICKED_UP, REJECTED, project
 from eservice_desktop.domain.ids import mask_id, mask_name
@@ -39,7 +42,7 @@ from eservice_desktop.services.operators import require
 from eservice_desktop.services.sync.quarantine import PREFIX as PARKED
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
-from eservice_desktop.storage.models_sync import SyncReferenceRow
+from eservice_desktop.storage.models_sync import SyncConflictRow, SyncReferenceRow
 
 log = logging.getLogger("eservice.retention")
 
@@ -86,8 +89,23 @@ def _due_cases(app: App, now: datetime | None = None) -> list[str]:
             rows = s.scalars(select(EventRow).where(EventRow.case_id == case_id)).all()
             if not rows or any(r.origin == "local" and r.acked_at is None for r in rows):
                 continue  # the county does not have all of it yet
+            if _refused(s, case_id):
+                continue  # answered, but refused: the county does not have it
             out.append(case_id)
     return out
+
+
+def _refused(s: Session, case_id: str) -> bool:
+    """Whether an event of the case the county refused is still an open conflict (a refusal is
+    an answer, so the event counts as acknowledged; the county keeps no copy of it)."""
+    return (
+        s.scalar(
+            select(SyncConflictRow.conflict_id)
+            .where(SyncConflictRow.case_id == case_id, SyncConflictRow.resolved_at.is_(None))
+            .limit(1)
+        )
+        is not None
+    )
 
 
 def pseudonymise(app: App, now: datetime | None = None, dry_run: bool = False) -> dict[str, Any]:
