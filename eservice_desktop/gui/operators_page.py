@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.operators import ROLE_LABELS, Role
+from eservice_desktop.domain.operators import ROLE_LABELS, Role, account_key
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.flow_layout import FlowLayout
@@ -271,7 +271,10 @@ class OperatorsPage(QWidget):
         roles = self._roles()
         scope = sorted(_parse_scope(self.scope.text()))
         if self.editing is None:
-            account = self.account.text().strip()
+            # as kept (Caps Lock's Pick03 is pick03): the page then finds the new row, fills the
+            # form with it and enables 重設密碼 and 停用帳號 (they stayed off, the account field
+            # open, and a Save there changed that account while another name was on screen)
+            account = account_key(self.account.text())
             name = self.name.text().strip()
             password = self.password.text()
             if not password:

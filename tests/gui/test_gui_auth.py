@@ -468,6 +468,33 @@ def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ct
     qtbot.waitUntil(lambda: page.disable_button.text() == "停用帳號(&D)", timeout=5000)  # type: ignore[attr-defined]
 
 
+def test_an_account_typed_in_capitals_is_the_one_on_the_form_once_added(qtbot, ctx):
+    """Pick03 typed with Caps Lock is kept as pick03: the page said 已新增帳號 Pick03, found no
+    row named so, left the form open with 重設密碼 and 停用帳號 off, and a Save there with
+    another account typed over it changed pick03's name and roles."""
+    from gui_keys import open_window
+
+    app = ctx.app
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded, timeout=20000)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is page.account)  # type: ignore[attr-defined]
+    type_text("Pick03")
+    press(Qt.Key.Key_Tab)
+    type_text("黃領件")
+    press(Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    type_text("pickup-pass-3")
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.message.text() != "", timeout=20000)  # type: ignore[attr-defined]
+    assert page.message.text() == "已新增帳號 pick03。"  # type: ignore[attr-defined]
+    qtbot.waitUntil(page.account.isReadOnly, timeout=20000)  # type: ignore[attr-defined]
+    assert page.editing == "pick03" and page.account.text() == "pick03"  # type: ignore[attr-defined]
+    assert page.reset_button.isEnabled() and page.disable_button.isEnabled()  # type: ignore[attr-defined]
+    assert operators.get_operator(app, "pick03").name == "黃領件"
+
+
 def test_office_admin_renames_an_operator_and_the_name_is_saved(qtbot, ctx):
     """A display name changed on an existing account is saved with its roles, not dropped while
     the page says it saved."""
