@@ -142,6 +142,31 @@ def _sign_in_held(settings: Settings, name: str, name_en: str) -> None:
     )
 
 
+def _database_is_this_counters(settings: Settings, name: str, name_en: str) -> None:
+    """The database holds events of this office and counter only (``core`` refuses to open it
+    as another: every command and the window said 此資料庫屬於櫃檯 H02-01 while this line
+    said the settings were fine)."""
+    heads = _read_rows(settings, "SELECT office, device FROM event_chain_heads")
+    if not heads or (settings.office_code, settings.device_id) in heads:
+        return  # no event yet (or unreadable: the database line says why)
+    owner = "、".join(f"{o}-{d}" for o, d in sorted(heads))
+    asked = f"{settings.office_code}-{settings.device_id}"
+    raise Verdict(
+        "fail",
+        (
+            f"{name}；但資料庫屬於櫃檯 {owner}，本程式與同步服務都不會開啟",
+            f"{name_en}; but the database belongs to counter {owner.replace('、', ', ')}: "
+            "neither the window nor any command opens it",
+        ),
+        (
+            f"把 settings.json 的 office_code／device_id 改回 {owner}（或去掉指令的 --office／"
+            f"--device；ESERVICE_OFFICE_CODE／ESERVICE_DEVICE_ID），不是 {asked}",
+            f"Set office_code/device_id in settings.json back to {owner.replace('、', ', ')} "
+            f"(or drop --office/--device, ESERVICE_OFFICE_CODE/ESERVICE_DEVICE_ID), not {asked}",
+        ),
+    )
+
+
 def check_office(settings: Settings) -> Check:
     """The office code is in the catalogue, the device number is valid, the county URL is safe,
     and demo mode is off."""
@@ -160,6 +185,7 @@ def check_office(settings: Settings) -> Check:
             f"{office.get('name_en', office['code'])} ({settings.office_code}), "
             f"counter {settings.device_id}"
         )
+        _database_is_this_counters(settings, name, name_en)
         _county_url(settings, name, name_en)
         _sign_in_held(settings, name, name_en)
         _not_demo(settings, name, name_en)

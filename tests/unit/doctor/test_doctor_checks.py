@@ -142,6 +142,23 @@ def test_office_default_settings_are_ok(settings: Settings) -> None:
     assert c.data["office_name"]
 
 
+@pytest.mark.parametrize(("office", "device"), [("L01", "01"), ("H01", "02")])
+def test_settings_naming_another_counter_than_the_database_fail(
+    app: App, office: str, device: str
+) -> None:
+    """A settings file copied from another PC, or `setup --office L01` over counter H01-01's
+    data directory: the window and every command refused 此資料庫屬於櫃檯 H01-01 while
+    doctor said 事務所設定 OK."""
+    from factories import new_case
+
+    new_case(app)
+    assert doctor.check_office(app.settings).status == "ok"
+    c = doctor.check_office(replace(app.settings, office_code=office, device_id=device))
+    assert c.status == "fail", c
+    assert "belongs to counter H01-01" in c.detail_en and "資料庫屬於櫃檯 H01-01" in c.detail_zh
+    assert "back to H01-01" in c.fix_en and f"not {office}-{device}" in c.fix_en
+
+
 @pytest.mark.parametrize(
     ("changes", "status", "words"),
     [
