@@ -50,6 +50,11 @@ def _given(args: argparse.Namespace) -> tuple[Settings, dict[str, str]]:
         given["county_ca_file"] = str(Path(args.county_ca_file.strip()).expanduser().resolve())
     for key, value in given.items():
         setattr(stored, key, value)
+    if "office_code" in given or "device_id" in given:
+        # written, every command and the window refused the database as another counter's
+        from eservice_desktop.services.database import check_counter
+
+        check_counter(stored)
     return stored, given
 
 

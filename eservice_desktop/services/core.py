@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -281,16 +281,23 @@ def _check_device_identity(app: App) -> None:
     with app.reading() as s:
         chained = repo.chained_devices(s)
     if chained and me not in chained:
-        owner = "、".join(f"{office}-{device}" for office, device in sorted(chained))
-        asked = f"{me[0]}-{me[1]}"
-        raise DomainError(
-            "db.device_identity",
-            f"此資料庫屬於櫃檯 {owner}，不能以 {asked} 開啟；"
-            "請檢查設定檔的 office_code／device_id 或 --office／--device",
-            f"This database belongs to counter {owner.replace('、', ', ')}; it cannot be "
-            f"opened as {asked}: check office_code/device_id in the settings file, or "
-            "--office/--device",
-        )
+        raise device_identity_error(chained, me)
+
+
+def device_identity_error(
+    chained: Iterable[tuple[str, str]], asked: tuple[str, str]
+) -> DomainError:
+    """``db.device_identity``: the database's events are those counters', not ``asked``'s."""
+    owner = "、".join(f"{office}-{device}" for office, device in sorted(chained))
+    named = f"{asked[0]}-{asked[1]}"
+    return DomainError(
+        "db.device_identity",
+        f"此資料庫屬於櫃檯 {owner}，不能以 {named} 開啟；"
+        "請檢查設定檔的 office_code／device_id 或 --office／--device",
+        f"This database belongs to counter {owner.replace('、', ', ')}; it cannot be "
+        f"opened as {named}: check office_code/device_id in the settings file, or "
+        "--office/--device",
+    )
 
 
 #: Runs one database step of a use case that waits on the network between its steps (a county

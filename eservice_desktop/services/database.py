@@ -141,3 +141,25 @@ def limit_page_caches(limit: int = WINDOW_SQLITE_HEAP) -> None:
     """Keeps SQLite's page caches of this process within ``limit`` bytes (soft: SQLite recycles
     its least recently used pages beyond it), for connections open now and opened later."""
     cipher.limit_process_heap(limit)
+
+
+def check_counter(settings: Settings) -> None:
+    """Refuses settings naming another counter than the one whose events the database holds
+    (``db.device_identity``, the refusal every command and the window would then give): read
+    only, before ``setup`` writes them. A database that does not open says nothing here."""
+    if not present(settings):
+        return
+    from eservice_desktop.services.core import device_identity_error
+    from eservice_desktop.storage import db
+
+    try:
+        conn = db.raw_connect(settings, read_only=True)
+        try:
+            heads = conn.execute("SELECT office, device FROM event_chain_heads").fetchall()
+        finally:
+            conn.close()
+    except (cipher.DatabaseError, RuntimeError, OSError):  # no key, damaged, older schema
+        return
+    chained = [(str(o), str(d)) for o, d in heads]
+    if chained and (settings.office_code, settings.device_id) not in chained:
+        raise device_identity_error(chained, (settings.office_code, settings.device_id))

@@ -124,3 +124,23 @@ def test_setup_refuses_what_this_build_cannot_use_and_writes_nothing(
     empty = ["--office", "", "setup", "--county-url", "", "--county-ca-file", ""]
     assert main(["--data-dir", str(data), *empty, "--enrol-code", ""]) == 0
     assert load_settings(data).office_code == "H01"
+
+
+@pytest.mark.parametrize("given", [["--office", "L01"], ["--device", "02"]])
+def test_setup_refuses_another_counter_than_the_databases_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], given: list[str]
+) -> None:
+    """OFFICE_CODE mistyped on a reinstall, `setup --office L01` over counter H01-01's data
+    directory: written, and every command and the window then refused 此資料庫屬於櫃檯 H01-01.
+    setup now refuses it the same way before writing anything."""
+    data = tmp_path / "data"
+    assert main(["--data-dir", str(data), "--demo", "demo", "seed", "--cases", "1"]) == 0
+    before = (data / "settings.json").read_bytes() if (data / "settings.json").exists() else None
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), *given, "setup", "--json"]) == 2
+    refusal = json.loads(capsys.readouterr().out)
+    assert refusal["error"] == "db.device_identity", refusal
+    assert "H01-01" in refusal["message"]
+    after = (data / "settings.json").read_bytes() if (data / "settings.json").exists() else None
+    assert after == before
+    assert main(["--data-dir", str(data), "--office", "H01", "--device", "01", "setup"]) == 0
