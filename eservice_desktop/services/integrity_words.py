@@ -55,6 +55,12 @@ _KINDS: tuple[tuple[re.Pattern[str], _Say], ...] = (
 _HEADER = re.compile(r"^\*\*\* in database \w+ \*\*\*\s*", re.M)
 
 
+def finding_zh(text: str) -> str | None:
+    """One SQLite finding or error text in Chinese, or None for a kind not known here."""
+    text = _HEADER.sub("", text).strip()
+    return next((say(m) for pattern, say in _KINDS if (m := pattern.match(text))), None)
+
+
 def integrity_zh(findings: Sequence[str]) -> str:
     """The findings as one Chinese list (the first five, as the English line shows them)."""
     said: list[str] = []

@@ -133,6 +133,10 @@ def _unreadable(e: Exception, key: bool = False) -> Verdict:
     """The database does not open: with ``key`` because the key is missing or another one (a
     backup is sealed with the same key, so the fix is the escrowed key, not a restore)."""
     zh, _, en = str(e).partition(" / ")
+    if not en:  # SQLite's own words, English only: the zh-TW line said them as they came
+        from eservice_desktop.services.integrity_words import finding_zh
+
+        zh, en = finding_zh(zh) or zh, zh
     fix = (
         (
             "以保管的金鑰執行 eservice-desktop db key import 檔案（見 IT 手冊「金鑰保管」）；"

@@ -104,6 +104,23 @@ def test_database_corruption_fails_with_restore_advice(app: App) -> None:
     assert "backups/" in c.fix_en and "backups/" in c.fix_zh
 
 
+def test_a_page_zeroed_in_the_database_is_said_in_chinese(app: App) -> None:
+    """A page of the file overwritten with zeros (a failing disk): the zh-TW line read
+    無法讀取資料庫：database disk image is malformed, SQLite's own English."""
+    path = app.settings.db_path
+    app.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    with path.open("r+b") as f:
+        f.seek(8192)
+        f.write(bytes(4096))
+    c = doctor.check_database(app.settings)
+    assert c.status == "fail", c
+    assert c.detail_zh == "無法讀取資料庫：資料庫檔案已損毀", c.detail_zh
+    assert c.detail_en == "Cannot read the database: database disk image is malformed"
+    assert "backups/" in c.fix_zh
+
+
 def test_database_check_never_writes(app: App) -> None:
     path = app.settings.db_path
     app.close()
