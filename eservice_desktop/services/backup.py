@@ -44,6 +44,7 @@ from eservice_desktop.services.backup_files import (
     backup_error,
     copy_in,
     list_backups,
+    made_backup_dir,
     one_restore,
     parse_name,
     prune,
@@ -102,8 +103,7 @@ def take_scheduled(app: App, label: str) -> BackupInfo:
     device's own work, so no operator's role is asked for."""
     if label not in LABELS:
         raise ValueError(f"unknown backup label {label!r}")
-    folder = backup_dir(app.settings)
-    cipher.private_dir(folder)
+    folder = made_backup_dir(app.settings)
     now = app.now()
     stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     s = app.settings
@@ -167,8 +167,7 @@ def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, 
     kept: Path | None = None
     if target.exists() and target.stat().st_size > 0:
         stamp = now.strftime("%Y%m%dT%H%M%SZ")
-        folder = backup_dir(settings)
-        cipher.private_dir(folder)
+        folder = made_backup_dir(settings)
         kept = folder / (
             f"eservice-{settings.office_code}-{settings.device_id}-before-restore-{stamp}.sqlite3"
         )

@@ -74,6 +74,27 @@ def backup_dir(settings: Settings) -> Path:
     return Path(settings.backup_dir) if settings.backup_dir else settings.data_dir / "backups"
 
 
+def made_backup_dir(settings: Settings) -> Path:
+    """The backup location, its own folder made when missing. A ``backup_dir`` whose parent is
+    not there is a disk or share not mounted (a USB disk unplugged takes its mount point
+    /media/usb with it): making the whole path put the backups on the system disk, under a
+    folder the disk was then mounted beside, and every backup was taken as if nothing was
+    wrong. It is refused as a backup not written (the closing warns, ``backup now`` exits 2)."""
+    folder = backup_dir(settings)
+    if settings.backup_dir and not folder.exists() and not folder.parent.is_dir():
+        shown, parent = printable(str(folder), 200), printable(str(folder.parent), 200)
+        raise backup_error(
+            "not_written",
+            f"備份未完成：備份位置 {shown} 的上層資料夾 {parent} 不存在（USB 磁碟未接上、網路"
+            "磁碟未連線？）；接上後執行 backup now",
+            f"The backup was not taken: the folder {parent} holding the backup location "
+            f"{shown} is not there (a USB disk unplugged, a share not connected?); run "
+            "`backup now` once it is back",
+        )
+    cipher.private_dir(folder)
+    return folder
+
+
 def parse_name(path: Path) -> BackupInfo | None:
     """The backup a file's name describes (office, device, label, UTC time); None for others."""
     m = NAME.match(path.name)

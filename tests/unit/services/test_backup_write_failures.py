@@ -285,3 +285,33 @@ def test_an_old_backup_open_in_another_program_is_pruned_later(
     assert held.exists() and names[0].exists() and not names[2].exists()
     monkeypatch.setattr(Path, "unlink", real_unlink)  # closed there: the next prune takes it
     assert backup_files.prune(settings, now) == [held]
+
+
+def test_a_backup_place_whose_disk_is_gone_is_not_made_on_the_system_disk(
+    office: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """backup_dir /media/usb/eservice with the USB disk unplugged, its mount point gone with it:
+    the whole path was made on the system disk and the backup taken there as if nothing was
+    wrong (the daily closing did not warn either). It is refused as a backup not written."""
+    from datetime import datetime
+
+    from eservice_desktop.domain.office_zone import TAIPEI
+
+    usb = tmp_path / "media-usb"
+    monkeypatch.setenv("ESERVICE_BACKUP_DIR", str(usb / "eservice"))
+    assert main(["--data-dir", str(office), "backup", "now", "--json"]) == 2
+    out = capsys.readouterr()
+    assert json.loads(out.out)["error"] == "backup.not_written"
+    assert "USB" in out.err and str(usb) in out.err and out.err.count("\n") == 1
+    assert not usb.exists()
+    today = datetime.now(TAIPEI).date().isoformat()
+    closing = ["report", "closing", "--date", today, "--out", str(tmp_path / "c.csv"), "--json"]
+    assert main(["--data-dir", str(office), *closing]) == 0
+    assert "backup.failed" in json.loads(capsys.readouterr().out)["warnings"]
+    assert not usb.exists()
+    usb.mkdir()  # the disk is back
+    assert main(["--data-dir", str(office), "backup", "now"]) == 0
+    assert [p.name for p in (usb / "eservice").glob("eservice-*.sqlite3")]
