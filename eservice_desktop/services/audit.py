@@ -41,6 +41,15 @@ WHAT_TEXT = {
     chain.UNCHAINED: ("事件缺少雜湊鏈", "the event has no place in the chain"),
     chain.HEAD: ("鏈尾事件不見了（遭刪除）", "the last event of the chain is missing (deleted)"),
 }
+#: The same for a record of the access log (it said 前一筆事件不見了 of a deleted access record,
+#: sending the auditor to look for a missing event).
+ACCESS_WHAT_TEXT = {
+    chain.EDITED: ("紀錄內容與其雜湊不符（遭修改）", "the record differs from its hash (edited)"),
+    chain.DELETED: ("前一筆紀錄不見了（遭刪除）", "the record before it is missing (deleted)"),
+    chain.REORDERED: ("紀錄順序被調換", "the records were put in another order (reordered)"),
+    chain.UNCHAINED: ("紀錄缺少雜湊鏈", "the record has no place in the chain"),
+    chain.HEAD: ("鏈尾紀錄不見了（遭刪除）", "the last record of the chain is missing (deleted)"),
+}
 
 
 @dataclass
@@ -92,12 +101,12 @@ class AuditResult:
                 f"{counted(self.devices, 'device')}, {counted(self.events, 'event')}{agree}"
             )
         b = self.broken
-        zh, en = WHAT_TEXT.get(b["what"], (b["what"], b["what"]))
+        texts = ACCESS_WHAT_TEXT if b.get("table") == "access_log" else WHAT_TEXT
+        zh, en = texts.get(b["what"], (b["what"], b["what"]))
         if b.get("table") == "access_log":
             zh, en = f"存取紀錄：{zh}", f"access log: {en}"
-        where = (
-            f"{b['office']}-{b['device']} {b.get('case_number') or b['case_id']} {b['event_id']}"
-        )
+        case = b.get("case_number") or b["case_id"]  # none for an access record of no case
+        where = " ".join(x for x in (f"{b['office']}-{b['device']}", case, b["event_id"]) if x)
         said = (
             f"雜湊鏈中斷：{where}：{zh}"
             if lang.startswith("zh")

@@ -217,6 +217,31 @@ def test_an_edited_access_record_breaks_its_chain(
     assert out["broken"]["access_id"] == printed[0].access_id
 
 
+def test_a_deleted_access_record_is_said_as_a_record_not_an_event(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An export's record deleted from the access log: audit verify and doctor said
+    「雜湊鏈中斷：H01-01  …：存取紀錄：前一筆事件不見了」 (an event, and an empty case between two
+    spaces), sending the auditor to look for a missing event."""
+    _accesses(app, tmp_path)
+    conn = db.raw_connect(settings)
+    try:
+        conn.execute("DELETE FROM access_log WHERE seq = (SELECT min(seq) FROM access_log)")
+        conn.commit()
+    finally:
+        conn.close()
+    for lang, said, wrong in (
+        ("zh_TW", "存取紀錄：前一筆紀錄不見了（遭刪除）", "事件"),
+        ("en", "access log: the record before it is missing (deleted)", "event"),
+    ):
+        capsys.readouterr()
+        assert main(["--data-dir", str(settings.data_dir), "--lang", lang, "audit", "verify"]) == 1
+        line = capsys.readouterr().out.strip()
+        assert line.endswith(said), line
+        assert wrong not in line.split("：" if lang == "zh_TW" else ": ", 1)[1], line
+        assert "  " not in line, line
+
+
 def test_the_operator_is_the_actor(app: App, make_app: Any, tmp_path: Path) -> None:
     other = sign_in(
         make_app(Settings(data_dir=tmp_path / "other", office_code="H01", device_id="02")),
