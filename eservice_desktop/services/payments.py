@@ -314,15 +314,14 @@ def record_online_payment(
     settlement_number: str = "",
     deposited: bool = False,
 ) -> PaymentResult:
-    """An online payment (credit card, account transfer, chip card) reported by the county.
+    """An online payment (credit card, account transfer, chip card) recorded at this counter.
 
-    For the sync engine, inside its own transaction. Idempotent on ``payment_id`` (the online
-    transaction's id): a second delivery returns the receipt already issued; a transaction id
-    already recorded on another payment is ``payment.duplicate`` (online_transactions). When
-    the case has not been assessed yet it is assessed from the catalogue first. The receipt
-    gets this device's next number, which is what makes the online payment's receipt legally
-    valid at the office (the seed's complaint: the online channel alone gave no valid receipt).
-    """
+    In the caller's transaction; the demo's online payments come this way (the channel's are
+    written at the county without a receipt, docs/payments.md). Idempotent on ``payment_id``
+    (the online transaction's id): a second delivery returns the receipt already issued; a
+    transaction id already recorded on another payment is ``payment.duplicate``
+    (online_transactions). When the case has not been assessed yet it is assessed from the
+    catalogue first. The receipt gets this device's next number."""
     require(app, Action.RECORD_PAYMENT)
     payment_tool = online_tool(payment_tool)
     check_online_ids(payment_id, reference)
