@@ -99,7 +99,10 @@ def refused(capsys: pytest.CaptureFixture[str], *args: str) -> str:
     [
         (("enrol-code", "--office", "Z99"), ("查無此機關代碼", "No such office in the catalogue")),
         (("revoke", "H01-77"), ("查無此設備", "unknown device")),
-        (("report", "usage", "--from", "2026-13-01", "--to", "x"), ("日期須為", "dates must be")),
+        (
+            ("report", "usage", "--from", "2026-13-01", "--to", "x"),
+            ("日期須為", "must be a date YYYY-MM-DD"),
+        ),
     ],
 )
 def test_a_refusal_is_said_in_one_language(
