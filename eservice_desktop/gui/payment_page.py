@@ -270,13 +270,10 @@ class PaymentPage(PaymentPrinting):
         return self.tendered_spin.value() - self.amount_spin.value()
 
     def _update_change(self) -> None:
-        if not self.cash_radio.isChecked():  # no change on a card: no red left from cash short
-            self.change_label.setText("—")
-            self.change_label.setStyleSheet("")
-            return
+        cash = self.cash_radio.isChecked()
         change = self.change_due()
-        self.change_label.setText(f"{change:,}")
-        self.change_label.setStyleSheet("color: #b00020" if change < 0 else "")
+        self.change_label.setText(f"{change:,}" if cash else "—")  # no change on a card
+        self.change_label.setStyleSheet("color: #b00020" if cash and change < 0 else "")
 
     # -- actions -----------------------------------------------------------------------------
 
