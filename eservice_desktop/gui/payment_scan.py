@@ -7,7 +7,9 @@ desk's keyboard-wedge catcher (``gui/barcode_wedge.py``, the same timing rule an
 settings) watches this page too: a scanner's burst, wherever the focus is, goes to 案號 and is
 looked up, a case number or a receipt's (``payment_screen.case_of``: its case, the receipt
 selected); a clerk's own typing reaches the focused field as before. Not while a dialog is open
-over the page (a reprint's reason, a supervisor's password, the print dialog).
+over the page (a reprint's reason, a supervisor's password, the print dialog); the refund's
+amount, the one dialog that asks money, catches a scan itself and says it was no amount
+(``receipt_actions.ask_refund_amount``: the next case slip scanned asked NT$10,111,500).
 """
 
 from __future__ import annotations

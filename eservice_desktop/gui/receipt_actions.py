@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.approval import run_with_approval
+from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.services import payments
+from eservice_desktop.services.scanners import WedgeRules, wedge_rules
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.payment_page import PaymentPage
@@ -132,7 +134,7 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
     if not _still_shown(page, r):
         return
     named = {"n": r.receipt_number}  # the dialogs name the receipt they act on
-    amount = ask_refund_amount(page, r.receipt_number, left)
+    amount = ask_refund_amount(page, r.receipt_number, left, wedge_rules(page.ctx.app.settings))
     if amount is None:
         return
     reason = page.ask_text(_t("退費"), _t("收據 {n} 退費原因：").format(**named))
@@ -158,17 +160,44 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
 _TYPED_MAX = 99_999_999
 
 
-def ask_refund_amount(parent: QWidget, number: str, left: int) -> int | None:
+def ask_refund_amount(
+    parent: QWidget, number: str, left: int, rules: WedgeRules | None = None
+) -> int | None:
     """The amount to refund of receipt ``number`` (1 to ``left``), None when the clerk cancels.
     With its top at ``left``, the spin box dropped a key that went past it: 20 typed where 15
-    was left became 2, and the refund went to the supervisor as NT$2, nothing said."""
+    was left became 2, and the refund went to the supervisor as NT$2, nothing said. A barcode
+    scanned while it is open (the next citizen's receipt) is no amount: its digits went into
+    the box (H01-01-115-000302-5 asked a refund of NT$10,111,500); the question says so and
+    keeps what was there. ``rules``: the desk's scanner (``services.scanners.wedge_rules``)."""
     note = ""
     while True:
         label = _t("收據 {n} 退費金額（最多 {left} 元）：").format(n=number, left=f"{left:,}")
-        amount, ok = QInputDialog.getInt(parent, _t("退費"), note + label, left, 1, _TYPED_MAX)
-        if not ok:
+        amount = _asked_amount(parent, note, label, left, rules or WedgeRules())
+        if amount is None:
             return None
         if amount <= left:
-            return int(amount)
+            return amount
         note = _t("退費金額 {a} 元超過可退的 {left} 元。").format(a=f"{amount:,}", left=f"{left:,}")
         note += "\n"
+
+
+def _asked_amount(
+    parent: QWidget, note: str, label: str, left: int, rules: WedgeRules
+) -> int | None:
+    """One asking of the amount (None: cancelled), a scan caught and said, not typed."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(_t("退費"))
+    dialog.setInputMode(QInputDialog.InputMode.IntInput)
+    dialog.setIntRange(1, _TYPED_MAX)
+    dialog.setIntValue(left)
+    dialog.setLabelText(note + label)
+    wedge = WedgeFilter(rules, dialog.isVisible, dialog, within=dialog)
+    scanned = _t("掃描的條碼不是退費金額，未填入；請輸入金額。") + "\n" + label
+    wedge.scanned.connect(lambda _text: dialog.setLabelText(scanned))
+    try:
+        if dialog.exec() != QInputDialog.DialogCode.Accepted:
+            return None
+        return int(dialog.intValue())
+    finally:
+        wedge.deleteLater()
+        dialog.deleteLater()

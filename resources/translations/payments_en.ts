@@ -292,6 +292,10 @@
         <translation>Refund amount for receipt {n} (at most NT${left}):</translation>
     </message>
     <message>
+        <source>掃描的條碼不是退費金額，未填入；請輸入金額。</source>
+        <translation>A scanned barcode is no refund amount and was not entered; type the amount.</translation>
+    </message>
+    <message>
         <source>退費金額 {a} 元超過可退的 {left} 元。</source>
         <translation>A refund of NT${a} is more than the NT${left} left to refund.</translation>
     </message>
