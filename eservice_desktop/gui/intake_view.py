@@ -34,7 +34,7 @@ from eservice_desktop.domain.catalogue import (
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
-from eservice_desktop.gui.keyboard import keys_as_typed
+from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed
 from eservice_desktop.gui.wrapped_label import WrappedLabel
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
@@ -192,7 +192,7 @@ class IntakeView(QWidget):
 
         self.copies = QSpinBox()
         self.copies.setObjectName("copies")
-        self.copies.setRange(1, 99)
+        self.copies.setRange(1, COPIES_TYPED_MAX)
         self.consent_box = QGroupBox(_t("同意以免書證免謄本方式查調"))
         self.consent_box.setObjectName("consent_box")
         self.consent_layout = QVBoxLayout(self.consent_box)

@@ -72,6 +72,9 @@ from eservice_desktop.gui.mnemonic_click import mnemonic_click
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
 
 LOOKUP_PROPERTY = "eservice_lookup"
+#: The top of a copies box (份數): any count is typed whole and one past the rule (1 to 99) is
+#: refused in words beside the field; at 99 the box dropped the key past it (100 became 10).
+COPIES_TYPED_MAX = 9_999
 _MNEMONIC = re.compile(r"&[^&\s]")
 _KEY_SHOWN = re.compile(r"\((?:Enter|Esc|F\d{1,2}|Ctrl\+[^)]+)\)")
 

@@ -38,7 +38,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import accessible, flow_layout, labels, payment_totals
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup
+from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.wrapped_label import WrappedLabel
 from eservice_desktop.services import cases, fees, payment_screen, payments
@@ -160,7 +160,7 @@ class PaymentView(QWidget):
         self.reason_combo.setMinimumContentsLength(12)
         self.copies_spin = QSpinBox()
         self.copies_spin.setObjectName("copies_spin")
-        self.copies_spin.setRange(1, 99)
+        self.copies_spin.setRange(1, COPIES_TYPED_MAX)
         self.copies_spin.setPrefix(_t("份數 "))
         self.assess_btn = QPushButton(_t("核定規費(&A)"))
         self.assess_btn.setObjectName("assess_btn")

@@ -600,3 +600,20 @@ def test_enter_on_a_refused_id_or_date_keeps_the_cursor_there(
     press(Qt.Key.Key_Return)
     assert form.error_labels[field].text() == ""
     assert QApplication.focusWidget() is not widget  # on to the next field to fill
+
+
+def test_copies_past_the_most_are_refused_beside_the_field_not_cut(
+    qtbot, sync_ctx: GuiContext
+) -> None:
+    """份數 100 typed: the box's top (99) dropped the last 0 and the case went in for 10 copies,
+    its fee with it, nothing said. The count is typed whole and refused beside the field."""
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    _fill(form)
+    form.copies.setFocus()
+    form.copies.selectAll()
+    qtbot.keyClicks(form.copies, "100")
+    assert form.copies.value() == 100
+    form.submit()
+    assert form.error_labels["copies"].text() == "份數須介於 1 到 99"
+    assert _count(sync_ctx.app) == 0

@@ -99,3 +99,23 @@ def test_the_change_of_a_card_payment_is_not_painted_as_short(
     page.card_radio.setChecked(True)
     assert page.change_label.text() == "—"
     assert "#b00020" not in page.change_label.styleSheet()
+
+
+def test_copies_past_the_most_are_refused_in_words_not_cut(
+    sync_ctx: GuiContext, qtbot, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """份數 100 typed on the fees page: the box's top (99) dropped the last key and the case
+    was assessed for 10 copies, nothing said. The count is typed whole and refused beside it."""
+    from keystrokes import HUMAN_MS, keys
+
+    page = printing_page(sync_ctx, qtbot, tmp_path / "r.pdf")
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    page.load(number)
+    page.copies_spin.setFocus()
+    page.copies_spin.selectAll()
+    keys(page.copies_spin, "100", HUMAN_MS, enter=False)
+    assert page.copies_spin.value() == 100
+    page.assess()
+    qtbot.waitUntil(lambda: page.field_errors["copies"].text() != "", timeout=5000)
+    assert page.field_errors["copies"].text() == "份數須介於 1 到 99"
+    assert cases.load_case(sync_ctx.app, number).copies == 2  # nothing assessed
