@@ -102,15 +102,13 @@ def cmd_confirm_clock(args: argparse.Namespace) -> int:
 
 def cmd_key_export(args: argparse.Namespace) -> int:
     from eservice_desktop.cli.common import open_from
-    from eservice_desktop.domain.operators import Action
-    from eservice_desktop.services.operators import require
 
     app = open_from(args)  # the key opens the database: IT signs in first (DB_ADMIN)
     try:
-        require(app, Action.DB_ADMIN)
+        key = database.export_key_recorded(app)
     finally:
         app.close()
-    print(database.export_key(settings_from(args)))
+    print(key)
     return 0
 
 

@@ -9,11 +9,14 @@ start included, which opens the login screen before it opens the database.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.storage import cipher, dbkey
+
+if TYPE_CHECKING:
+    from eservice_desktop.services.core import App
 
 #: The database key is missing or does not open the database: IT's to fix (docs/it-guide.md).
 KEY_ERRORS: tuple[type[Exception], ...] = (dbkey.KeyUnavailable, cipher.WrongKey)
@@ -95,6 +98,21 @@ def current(settings: Settings) -> dict[str, Any]:
 def export_key(settings: Settings) -> str:
     """The database key as 64 hex characters, for sealed safekeeping."""
     return dbkey.database_key(settings, create=False).hex()
+
+
+def export_key_recorded(app: App) -> str:
+    """The key for escrow, asked by an ``it`` session (``db_admin``) and recorded in the access
+    log (an export, detail ``database key``) before it is shown: whoever holds it and a backup
+    reads every personal datum, and the session the command asked for named nobody afterwards
+    (no record, no log line)."""
+    from eservice_desktop.domain.operators import Action
+    from eservice_desktop.services import access
+    from eservice_desktop.services.operators import require
+
+    require(app, Action.DB_ADMIN)
+    key = export_key(app.settings)
+    access.record(app, access.EXPORT, detail="database key")
+    return key
 
 
 def import_key(settings: Settings, text: str) -> dict[str, Any]:

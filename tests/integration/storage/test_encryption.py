@@ -172,6 +172,34 @@ def test_key_export_and_import_for_escrow(
     assert main(["--data-dir", str(data), "db", "current", "--json"]) == 0
 
 
+def test_a_key_export_is_recorded_in_the_access_log(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The key and any backup read every personal datum, and `db key export` asks for an `it`
+    session to know who takes it; yet nothing recorded who did: no access record, no log line.
+    The export is now an access record (export, `database key`) of the account signed in."""
+    import io
+    import json
+
+    from eservice_desktop.cli.main import main
+
+    data = tmp_path / "office"
+    sign_in_it(monkeypatch, data)
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "db", "key", "export"]) == 0
+    key = capsys.readouterr().out.strip()
+    assert len(key) == 64
+    monkeypatch.setattr("sys.stdin", io.StringIO("admin password"))
+    assert main(["--data-dir", str(data), "login", "boss", "--password-stdin"]) == 0
+    capsys.readouterr()
+    args = ["report", "access", "--action", "export", "--json"]
+    assert main(["--data-dir", str(data), *args]) == 0
+    records = json.loads(capsys.readouterr().out)["records"]
+    assert [(r["operator"], r["detail"]) for r in records] == [("it01", "database key")]
+    assert key not in json.dumps(records)
+    assert main(["--data-dir", str(data), "audit", "verify"]) == 0
+
+
 def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
     tmp_path: Path,
 ) -> None:

@@ -33,6 +33,7 @@ from eservice_desktop.services import (
     cases,
     clock_guard,
     daily_closing,
+    database,
     fees,
     identity,
     intake,
@@ -210,6 +211,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     ),
     payments.rebuild_receipts: (Action.DB_ADMIN, lambda a, t: payments.rebuild_receipts(a)),
     clock_guard.confirm: (Action.DB_ADMIN, lambda a, t: clock_guard.confirm(a)),
+    database.export_key_recorded: (
+        Action.DB_ADMIN,
+        lambda a, t: database.export_key_recorded(a),
+    ),
     pickup.ready_cases: (Action.VIEW_CASE, lambda a, t: pickup.ready_cases(a)),
     pickup.pickup_record: (Action.VIEW_CASE, lambda a, t: pickup.pickup_record(a, CASE)),
     pickup.verify: (Action.HANDOVER, lambda a, t: pickup.verify(a, "x")),
