@@ -219,6 +219,7 @@ def open_office_engine(
         # Made here with its final mode: SQLite gives the -wal and -shm files the same one.
         os.close(os.open(settings.db_path, os.O_CREAT | os.O_WRONLY, 0o600))
     restrict_permissions(settings.db_path)
+    dbkey.restrict_key_file(settings)
     return make_engine(settings.db_url, key=key, **kwargs), key
 
 

@@ -22,6 +22,7 @@ Linux counter. Losing the key loses the database and every backup: IT keeps a se
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import stat
@@ -30,6 +31,8 @@ import tempfile
 from pathlib import Path
 
 from eservice_desktop.config import Settings
+
+log = logging.getLogger("eservice.storage")
 
 KEY_FILE = "db.key"
 KEYRING_SERVICE = "eservice-desktop database"
@@ -117,6 +120,29 @@ def _sync_directory(directory: Path) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def restrict_key_file(settings: Settings) -> None:
+    """The key file readable by its owner only (0600), or by the group too where the key folder
+    grants the group read (the .deb's 2750: 0640), as it is written. A key copied back by hand
+    (``cp`` from the escrow's USB stick under umask 022) stayed 0644: every account of the PC
+    could read the key that opens the database and every backup. Called where the program
+    opens the database, never by doctor (which only reads)."""
+    if os.name != "posix" or store_kind(settings) != "file":
+        return
+    path = key_dir(settings) / KEY_FILE
+    try:
+        group = bool(stat.S_IMODE(path.parent.stat().st_mode) & stat.S_IRGRP)
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    wanted = 0o640 if group else 0o600
+    if mode & ~wanted:
+        try:
+            os.chmod(path, wanted)
+            log.warning("key file mode %o set to %o", mode, wanted)
+        except PermissionError:  # another account's file: its owner sets the mode
+            log.warning("cannot set the mode of the key file (owned by another account)")
 
 
 def read_key(settings: Settings) -> bytes | None:

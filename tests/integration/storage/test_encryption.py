@@ -224,6 +224,23 @@ def test_group_shared_data_directory_keeps_the_group_and_shuts_out_others(
     assert stat.S_IMODE(taken.path.stat().st_mode) == 0o660
 
 
+@pytest.mark.parametrize(("keys_mode", "wanted"), [(0o700, 0o600), (0o2750, 0o640)])
+def test_a_key_file_copied_back_readable_by_all_is_made_private_again(
+    tmp_path: Path, keys_mode: int, wanted: int
+) -> None:
+    """The key copied back by hand from the escrow (cp under umask 022: 0644): the database
+    files were set 0600 at the next start, the key that opens them and every backup stayed
+    readable by every account of the PC. It is set as it is written: 0600, or 0640 where the
+    key folder is the group's (the .deb's 2750)."""
+    data = tmp_path / "office"
+    open_app(Settings(data_dir=data)).close()
+    key = data / "keys" / "db.key"
+    os.chmod(data / "keys", keys_mode)
+    os.chmod(key, 0o644)
+    open_app(Settings(data_dir=data)).close()
+    assert stat.S_IMODE(key.stat().st_mode) == wanted
+
+
 def test_processes_starting_together_on_a_new_install_agree_on_one_key(tmp_path: Path) -> None:
     """The window and the sync service start together on a new install: each found no key and
     stored its own with a replace, so the key kept was not the one the database was made with,
