@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.county import check_county as check_county
-from eservice_desktop.services.doctor.county import check_enrolment as check_enrolment
 from eservice_desktop.services.doctor.database import check_backup as check_backup
 from eservice_desktop.services.doctor.database import check_chain as check_chain
 from eservice_desktop.services.doctor.database import check_database as check_database
@@ -30,6 +29,7 @@ from eservice_desktop.services.doctor.devices import check_card_readers as check
 from eservice_desktop.services.doctor.devices import check_printers as check_printers
 from eservice_desktop.services.doctor.devices import check_scanners as check_scanners
 from eservice_desktop.services.doctor.devices import list_printers as list_printers
+from eservice_desktop.services.doctor.enrolment import check_enrolment as check_enrolment
 from eservice_desktop.services.doctor.machine import RARE_SAMPLE as RARE_SAMPLE
 from eservice_desktop.services.doctor.machine import check_data_dir as check_data_dir
 from eservice_desktop.services.doctor.machine import check_fonts as check_fonts
@@ -107,7 +107,7 @@ def run_checks(
     if network:
         makers.append(("county", lambda: check_county(settings, timeout=timeout)))
     makers += [
-        ("enrolment", lambda: check_enrolment(settings)),
+        ("enrolment", lambda: check_enrolment(settings, network=network, timeout=timeout)),
         ("sync_backlog", lambda: check_sync_backlog(settings, now=now)),
         ("keyring", lambda: check_keyring(demo=settings.demo)),
         ("card_readers", check_card_readers),

@@ -1,9 +1,8 @@
-"""The county server as this counter sees it: reachable, its TLS certificate, the clock, and this
-device's enrolment."""
+"""The county server as this counter sees it: reachable, its TLS certificate and the clock
+(this device's enrolment: ``enrolment.py``)."""
 
 from __future__ import annotations
 
-import json
 import socket
 import ssl
 from collections.abc import Callable
@@ -16,7 +15,6 @@ from eservice_desktop.domain.values import printable
 from eservice_desktop.services.doctor.office import bad_url_verdict, url_unusable
 from eservice_desktop.services.doctor.report import (
     CERT_WARN_DAYS,
-    KEYRING_SERVICE,
     Check,
     Verdict,
     _check,
@@ -254,144 +252,5 @@ def check_county(
         _COUNTY,
         "ok",
         (f"{host}:{port} 連線正常{tail}", f"{host}:{port} reachable{tail_en}"),
-        **facts,
-    )
-
-
-_ENROLMENT = ("本機登記", "Device enrolment")
-_ENROL_FIX = (
-    "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
-    "Run `eservice-desktop sync enrol --server URL --code CODE` with the county's one-time code",
-)
-
-
-#: The enrolment is kept in the database: one that is lost or cannot be read says nothing of
-#: it, and `sync enrol` then would make an empty database and enrol it as a new counter (the
-#: county's next free number), so the fix is the database line's, never a new code.
-_RECORD_UNKNOWN = (
-    "見「資料庫完整性與版本」；勿重新登記：登記紀錄在資料庫與其備份中",
-    "See 'Database integrity and revision'; do not enrol again: the enrolment is recorded in "
-    "the database and its backups",
-)
-
-
-def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | None]:
-    """What the database records of the enrolment, and the data directory's installation id.
-    Raises :class:`Verdict` when the database that would say it is lost or cannot be read."""
-    from eservice_desktop.services import backup
-    from eservice_desktop.services.database import present
-
-    if not present(settings):
-        if backup.list_backups(settings):  # lost: its backups hold the enrolment
-            raise Verdict(
-                "warn",
-                (
-                    "找不到資料庫：先還原備份，登記紀錄隨之還原",
-                    "The database is missing: restore a backup first, the enrolment comes back "
-                    "with it",
-                ),
-                _RECORD_UNKNOWN,
-            )
-        return None, None
-    from eservice_desktop.storage import cipher, db
-
-    try:
-        conn = db.raw_connect(settings, read_only=True)
-        try:
-            row = conn.execute("SELECT value FROM sync_state WHERE name = 'enrolled'").fetchone()
-            iid = conn.execute(
-                "SELECT value FROM sync_state WHERE name = 'installation_id'"
-            ).fetchone()
-        finally:
-            conn.close()
-        return (json.loads(row[0]) if row else None), (iid[0] if iid and iid[0] else None)
-    except (cipher.DatabaseError, RuntimeError, ValueError, OSError):  # key, damage
-        raise Verdict(
-            "warn",
-            ("無法讀取資料庫，無法確認登記", "The database cannot be read: enrolment unknown"),
-            _RECORD_UNKNOWN,
-        ) from None
-
-
-def _has_credential(account: str, legacy: str | None, facts: dict[str, Any]) -> bool:
-    try:
-        import keyring
-
-        return bool(keyring.get_password(KEYRING_SERVICE, account)) or bool(
-            legacy and keyring.get_password(KEYRING_SERVICE, legacy)
-        )
-    except Exception as e:  # keyring raises backend-specific errors (no D-Bus, locked vault, ...)
-        facts["keyring_error"] = type(e).__name__
-        return False
-
-
-def _without_credential(settings: Settings, facts: dict[str, Any]) -> Check:
-    """Enrolled, with no credential in the keyring: a failure, but for a demo counter that
-    enrols itself at every start (``services.sync.credentials.enrols_itself``)."""
-    from eservice_desktop.services.sync.credentials import enrols_itself
-
-    if enrols_itself(settings):
-        return _check(
-            "enrolment",
-            _ENROLMENT,
-            "warn",
-            (
-                "示範模式：金鑰圈中沒有本機憑證，視窗每次啟動自動向本機的示範縣府重新登記",
-                "Demo: the keyring holds no credential; the window enrols again with the demo "
-                "county on this machine at every start",
-            ),
-            (
-                "示範不需處理；正式櫃檯須有金鑰圈，並以登記碼登記：" + _ENROL_FIX[0],
-                "Nothing for the demo; a real counter needs a keyring and enrols with a code: "
-                + _ENROL_FIX[1],
-            ),
-            **facts,
-        )
-    return _check(
-        "enrolment",
-        _ENROLMENT,
-        "fail",
-        (
-            "資料庫記錄已登記，但金鑰圈中沒有本機憑證（不同使用者帳號或金鑰圈被清除）",
-            "The database says enrolled but the keyring holds no credential (another user "
-            "account, or the keyring was cleared)",
-        ),
-        (
-            "以同步服務使用的帳號重新登記：" + _ENROL_FIX[0],
-            "Enrol again under the account the sync service runs as: " + _ENROL_FIX[1],
-        ),
-        **facts,
-    )
-
-
-def check_enrolment(settings: Settings) -> Check:
-    """The device is enrolled when the database records it and the keyring holds its credential."""
-    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
-    try:
-        info, installation = _enrolled_record(settings)
-    except Verdict as v:
-        return v.check("enrolment", _ENROLMENT)
-    if installation:  # the data directory's own entry (services.sync.keyring_account)
-        account = f"{account}:{installation}"
-    facts: dict[str, Any] = {"keyring_account": account}
-    has_credential = _has_credential(account, legacy if info else None, facts)
-    facts.update(enrolled=info, credential=has_credential)
-    if info and has_credential:
-        at, key = info.get("at", ""), info.get("device_key", "?")
-        return _check(
-            "enrolment",
-            _ENROLMENT,
-            "ok",
-            (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
-            **facts,
-        )
-    if info:
-        return _without_credential(settings, facts)
-    return _check(
-        "enrolment",
-        _ENROLMENT,
-        "warn",
-        ("本機尚未向縣府登記", "This device is not enrolled yet"),
-        _ENROL_FIX,
         **facts,
     )

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sync_helpers import CountyServer
+from sync_helpers import CountyServer, county_cli, enrol
 
 from eservice_desktop.config import Settings
-from eservice_desktop.services import doctor
+from eservice_desktop.services import doctor, sync
+from eservice_desktop.services.core import App
 
 
 class _Portal(http.server.BaseHTTPRequestHandler):
@@ -79,3 +80,34 @@ def test_a_pc_clock_off_from_the_county_is_said(
     assert "w32tm" in c.fix_en and "timedatectl" in c.fix_zh
     near = doctor.check_county(settings, now=lambda: datetime.now(UTC) + timedelta(minutes=2))
     assert near.status == "ok", near
+
+
+def test_a_credential_the_county_refuses_fails_the_enrolment_line(
+    office: Callable[..., App],
+    make_app: Callable[[Settings], App],
+    sqlite_county: CountyServer,
+    tmp_path: Path,
+) -> None:
+    """A device the county revoked, or whose credential a replacement code gave to another PC:
+    every sync round failed (HTTP 403 / 401) while doctor said 本機登記 已登記為 H01-01."""
+    app = office("H01", "01", sqlite_county.url)
+    enrol(app, sqlite_county)
+    assert doctor.check_enrolment(app.settings, network=True).status == "ok"
+    new_pc = make_app(
+        Settings(
+            data_dir=tmp_path / "new-pc",
+            office_code="H01",
+            device_id="01",
+            county_url=sqlite_county.url,
+        )
+    )
+    sync.enrol(new_pc, sqlite_county.url, sqlite_county.enrol_code("H01", device="01"))
+    replaced = doctor.check_enrolment(app.settings, network=True)
+    assert replaced.status == "fail", replaced
+    assert "HTTP 401" in replaced.detail_en and "縣府不接受本機憑證" in replaced.detail_zh
+    assert "enrol-code --office H01 --device 01" in replaced.fix_en
+    county_cli("revoke", "--db", sqlite_county.db_url, "H01-01")
+    revoked = doctor.check_enrolment(new_pc.settings, network=True)
+    assert revoked.status == "fail" and "HTTP 403" in revoked.detail_en, revoked
+    assert "revoked" in revoked.fix_en and "enrol-code" not in revoked.fix_en
+    assert doctor.check_enrolment(new_pc.settings).status == "ok"  # --no-network: as before
