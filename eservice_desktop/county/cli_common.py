@@ -18,8 +18,45 @@ DB_HELP = f"縣府資料庫的 SQLAlchemy 網址（預設 {DEFAULT_DB}，或環�
 
 
 def db_url(args: argparse.Namespace) -> str:
-    """``--db``, else ``ESERVICE_COUNTY_DB``, else the SQLite file in the working directory."""
-    return str(args.db or os.environ.get("ESERVICE_COUNTY_DB") or DEFAULT_DB)
+    """``--db``, else ``ESERVICE_COUNTY_DB``, else the SQLite file in the working directory;
+    Refused when it names a database the county cannot run on (:func:`check_backend`)."""
+    url = str(args.db or os.environ.get("ESERVICE_COUNTY_DB") or DEFAULT_DB)
+    check_backend(url)
+    return url
+
+
+def check_backend(url: str) -> None:
+    """Refuses a URL of another database than SQLite or PostgreSQL, or of a driver not
+    installed (``mysql://``, ``oracle://``, ``foo://``, ``postgresql+asyncpg://``): opening
+    it ended every command in a traceback (ModuleNotFoundError, NoSuchModuleError). Never
+    names the URL (it may hold a password); text that is no URL at all is refused where it is
+    opened (:func:`db_refusal`)."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return
+    try:
+        dialect = parsed.get_dialect()
+    except NoSuchModuleError:  # foo://: no such database at all
+        dialect = None
+    if (
+        dialect is not None
+        and parsed.get_backend_name() in ("sqlite", "postgresql")
+        and not dialect.is_async
+    ):
+        try:
+            dialect.import_dbapi()
+            return
+        except ImportError:
+            pass
+    raise Refused(
+        "縣府資料庫 --db（僅支援 SQLite 或 PostgreSQL：sqlite:///檔案 或 postgresql+psycopg://…）",
+        "The county database --db (SQLite or PostgreSQL only: sqlite:///FILE or "
+        "postgresql+psycopg://…)",
+    )
 
 
 #: The passphrase a ``--demo`` server uses when IT gave none (demo data only).

@@ -79,6 +79,11 @@ def _county_db(db: str, *argv: str) -> subprocess.CompletedProcess[str]:
         ("postgresql+psycopg://county:s3cret-pw@127.0.0.1:1/county", ["serve", "--port", "0"]),
         ("sqlite:////nonexistent-folder/county.sqlite3", ["stats"]),
         ("{sqlite}", ["serve", "--port", "0", "--tls-cert", "/nonexistent/cert.pem"]),
+        # another database, or a driver not installed: ModuleNotFoundError's traceback
+        ("mysql://county:s3cret-pw@127.0.0.1/county", ["stats"]),
+        ("oracle://county:s3cret-pw@127.0.0.1/county", ["db", "current"]),
+        ("postgresql+asyncpg://county:s3cret-pw@127.0.0.1/county", ["serve", "--port", "0"]),
+        ("nosuchdb://county", ["stats"]),  # NoSuchModuleError's
     ],
 )
 def test_a_bad_database_url_or_tls_file_is_one_line(
@@ -94,6 +99,8 @@ def test_a_bad_database_url_or_tls_file_is_one_line(
     assert not re.search(r"[a-z]+ [a-z]+ [a-z]+", out.stderr), out.stderr  # no English half
     if "--tls-cert" in argv:
         assert "/nonexistent/cert.pem" in out.stderr
+    if db.startswith(("mysql", "oracle", "postgresql+asyncpg", "nosuchdb")):
+        assert "僅支援 SQLite 或 PostgreSQL" in out.stderr, out.stderr
 
 
 @pytest.mark.parametrize("port", ["99999", "-1", "http"])
