@@ -160,6 +160,23 @@ def _check_crl(data: bytes) -> None:
         ) from None
 
 
+def _write_page(path: Path, page: str) -> None:
+    """``report --html FILE``, a regular file as the office's exports demand: a named pipe
+    held the command until some reader came, a device (/dev/full) was written to, and the
+    error a write raises names no file (無法存取 （磁碟空間已滿）)."""
+    if path.exists() and not path.is_file():
+        shown = printable_path(str(path))
+        raise Refused(
+            f"{shown} 不是檔案（資料夾、裝置或管道），請指定要寫入的檔案名稱",
+            f"{shown} is not a file (a folder, a device or a pipe); give the name of a file",
+        )
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as e:
+        e.filename = e.filename or str(path)
+        raise
+
+
 def _calendar_text(path: Path) -> str:
     """The calendar file's text, read as the office's ``calendar import`` reads it: UTF-8
     (with or without BOM), else Big5 (cp950, what Excel on a zh-TW Windows saves). UTF-8
@@ -297,7 +314,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     if args.html:
-        Path(args.html).write_text(reports.report_html(report), encoding="utf-8")
+        _write_page(Path(args.html), reports.report_html(report))
     print(json.dumps(reports.report_json(report), ensure_ascii=False, indent=2))
     return 0
 

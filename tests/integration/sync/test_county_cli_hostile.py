@@ -5,6 +5,7 @@ input can be long."""
 
 from __future__ import annotations
 
+import os
 import re
 import resource
 import subprocess
@@ -108,3 +109,19 @@ def test_a_port_outside_0_to_65535_is_refused(tmp_path: Path, port: str) -> None
     out = _county_db(f"sqlite:///{tmp_path / 'county.sqlite3'}", "serve", "--port", port)
     assert out.returncode == 2 and "Traceback" not in out.stderr, out.stderr
     assert "0 到 65535" in out.stderr
+
+
+@pytest.mark.parametrize("target", ["{tmp}/pipe.html", "/dev/full"])
+def test_a_report_page_into_a_pipe_or_a_device_is_refused_unwritten(
+    tmp_path: Path, target: str
+) -> None:
+    """``report --html`` into a named pipe waited for a reader for good; into /dev/full it
+    said 「無法存取 （磁碟空間已滿）」, naming no file. Refused as the office's exports refuse
+    such a target."""
+    os.mkfifo(tmp_path / "pipe.html")
+    target = target.replace("{tmp}", str(tmp_path))
+    argv = ["report", "usage", "--from", "2026-01-01", "--to", "2026-12-31", "--html", target]
+    out = county(tmp_path, *argv)
+    assert out.returncode == 2 and out.stdout == "", out
+    assert out.stderr.count("\n") == 1 and target in out.stderr, out.stderr
+    assert "不是檔案（資料夾、裝置或管道）" in out.stderr, out.stderr
