@@ -32,6 +32,9 @@ from eservice_desktop.domain.text_values import os_reason, printable_path
 PASSPHRASE_ENV = "ESERVICE_COUNTY_PASSPHRASE"
 #: Environment variable naming a key file (same as ``--key-file``).
 KEY_FILE_ENV = "ESERVICE_COUNTY_KEY_FILE"
+#: A key file holds a secret of some bytes: one past this is none (/dev/zero never ends; read
+#: whole, it took the machine's memory). A pipe (``--key-file <(vault read …)``) is read too.
+KEY_FILE_MAX = 64 * 1024
 #: Prefix of a sealed value (version 1: AES-256-GCM under the data key).
 SEALED_PREFIX = "sealed1:"
 #: Shortest passphrase accepted when a database is first sealed.
@@ -69,7 +72,8 @@ def secret_from(key_file: str | None = None, env: dict[str, str] | None = None) 
     path = key_file or environ.get(KEY_FILE_ENV) or ""
     if path:
         try:
-            data = Path(path).read_bytes().strip()
+            with Path(path).open("rb") as f:
+                data = f.read(KEY_FILE_MAX + 1).strip()
         except OSError as e:
             zh, en = os_reason(e)
             shown = printable_path(path)
@@ -79,6 +83,12 @@ def secret_from(key_file: str | None = None, env: dict[str, str] | None = None) 
         if not data:
             shown = printable_path(path)
             raise SecretMissing(f"金鑰檔 {shown} 是空的", f"the key file {shown} is empty")
+        if len(data) > KEY_FILE_MAX:
+            shown = printable_path(path)
+            raise SecretMissing(
+                f"金鑰檔 {shown} 過大（上限 64 KB），不是金鑰檔",
+                f"the key file {shown} is too large (64 KB at most): no key file",
+            )
         return data
     phrase = environ.get(PASSPHRASE_ENV, "")
     if not phrase:

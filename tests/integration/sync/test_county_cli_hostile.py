@@ -125,3 +125,20 @@ def test_a_report_page_into_a_pipe_or_a_device_is_refused_unwritten(
     assert out.returncode == 2 and out.stdout == "", out
     assert out.stderr.count("\n") == 1 and target in out.stderr, out.stderr
     assert "不是檔案（資料夾、裝置或管道）" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["keys", "rotate", "--key-file", "/dev/zero"],
+        ["secret", "change", "--new-key-file", "/dev/zero"],
+    ],
+    ids=["key-file", "new-key-file"],
+)
+def test_an_endless_key_file_is_refused_unread(tmp_path: Path, argv: list[str]) -> None:
+    """The key file was read whole: /dev/zero took the machine's memory (here, capped at 2 GB,
+    MemoryError's traceback). Read no further than a key file can be long."""
+    out = county(tmp_path, *argv)
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "/dev/zero 過大（上限 64 KB）" in out.stderr, out.stderr
