@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -165,9 +165,16 @@ class HttpSmsGateway:
 
 
 def gateway_from_spec(spec: str) -> Gateway:
-    """``file:PATH`` | ``smtp://host:port[?mms_domain=D]`` | ``http(s)://sms-provider/...``."""
+    """``file:PATH`` | ``smtp://host:port[?mms_domain=D]`` | ``http(s)://sms-provider/...``;
+    ValueError for one no message could go through: ``file:`` without a path, into a folder
+    that is not there, or onto a folder, a device or a named pipe (the sending thread waited on
+    the pipe for good), and ``https://`` without a host. Each was taken, and every notice
+    failed its eight tries without a word at the start."""
     if spec.startswith("file:"):
-        return FileGateway(Path(spec[5:]))
+        path = Path(spec[5:])
+        if not spec[5:] or not path.parent.is_dir() or (path.exists() and not path.is_file()):
+            raise ValueError(f"unusable file gateway {spec!r}")
+        return FileGateway(path)
     if spec.startswith("smtp://"):
         address, _, query = spec[7:].partition("?")
         host, _, port = address.partition(":")
@@ -176,5 +183,7 @@ def gateway_from_spec(spec: str) -> Gateway:
         options = parse_qs(query)
         return SmtpGateway(host, int(port or 25), mms_domain=options.get("mms_domain", [""])[0])
     if spec.startswith(("http://", "https://")):
+        if not urlsplit(spec).hostname:
+            raise ValueError(f"unusable sms gateway {spec!r}")
         return HttpSmsGateway(spec)
     raise ValueError(f"unknown gateway {spec!r}")

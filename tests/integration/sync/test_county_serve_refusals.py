@@ -6,6 +6,7 @@ for a host name over 63 characters and for ``--gateway ftp://…`` or ``smtp://h
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 from pathlib import Path
@@ -31,6 +32,12 @@ def listener() -> socket.socket:
         (["--host", "a" * 300], "no address or host name"),
         (["--gateway", "ftp://sms.example"], "--gateway ftp://sms.example cannot be used"),
         (["--gateway", "smtp://mail:99999"], "smtp://host:port"),
+        # taken, and every notice failed its eight tries (a pipe held the sending thread)
+        (["--gateway", "file:"], "--gateway file: cannot be used"),
+        (["--gateway", "file:{tmp}/no-folder/outbox.jsonl"], "cannot be used"),
+        (["--gateway", "file:{tmp}/pipe"], "cannot be used"),
+        (["--gateway", "file:/dev/full"], "--gateway file:/dev/full 無法使用"),
+        (["--gateway", "https://"], "--gateway https:// cannot be used"),
         (["--tls-cert", "{tmp}/not.pem", "--tls-key", "{tmp}/not.pem"], "PEM 憑證與私鑰"),
         (["--tls-key", "{tmp}/not.pem"], "--tls-key needs --tls-cert"),
     ],
@@ -43,6 +50,7 @@ def test_serve_refuses_what_it_cannot_use_in_one_line(
     said: str,
 ) -> None:
     (tmp_path / "not.pem").write_text("not a certificate\n", encoding="utf-8")
+    os.mkfifo(tmp_path / "pipe")
     port = listener.getsockname()[1]
     given = [a.replace("{taken}", str(port)).replace("{tmp}", str(tmp_path)) for a in argv]
     if "--port" not in given:
