@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from eservice_desktop.cli.common import (
@@ -13,6 +12,7 @@ from eservice_desktop.cli.common import (
     emit,
     open_from,
     settings_from,
+    stdin_line,
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
@@ -115,9 +115,8 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def _read_pin(args: argparse.Namespace) -> str:
-    if args.pin_stdin:
-        line = sys.stdin.readline()
-        return line.rstrip("\r\n")
+    if args.pin_stdin:  # one bounded line, as a password is read
+        return stdin_line("PIN").rstrip("\r\n")
     import getpass
 
     return getpass.getpass("PIN: ")

@@ -306,17 +306,30 @@ def read_secret_line(what: str) -> str:
     return line
 
 
+#: The longest line a secret on standard input may be (a password is 128 characters at most,
+#: a PIN 12): a line that never ends (``< /dev/zero``, a file without a line end) was read
+#: until the memory was gone, MemoryError's traceback under a cap.
+STDIN_LINE_MAX = 4096
+
+
 def stdin_line(what: str) -> str:
-    """One line of standard input as read (line end included, empty at its end). Bytes that
-    are not UTF-8 arrive as lone surrogates (Python reads standard input with
-    surrogateescape) and no password or PIN can be made of them, nor of NUL: refused like
-    such an argument."""
-    line = sys.stdin.readline()
+    """One line of standard input as read (line end included, empty at its end), at most
+    :data:`STDIN_LINE_MAX` characters. Bytes that are not UTF-8 arrive as lone surrogates
+    (Python reads standard input with surrogateescape) and no password or PIN can be made of
+    them, nor of NUL: refused like such an argument."""
+    line = sys.stdin.readline(STDIN_LINE_MAX + 1)
     if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in line):
         raise DomainError(
             "stdin.undecodable",
             "標準輸入含有無法辨識的字元（編碼錯誤或 NUL）",
             "Standard input holds an undecodable character or NUL",
+            what,
+        )
+    if len(line) > STDIN_LINE_MAX:
+        raise DomainError(
+            "stdin.too_long",
+            f"標準輸入的第一行過長（上限 {STDIN_LINE_MAX} 字）",
+            f"The first line of standard input is too long ({STDIN_LINE_MAX} characters at most)",
             what,
         )
     return line

@@ -48,15 +48,24 @@ def add_parser(sub: Any) -> None:
     op.set_defaults(func=cmd_operator)
 
 
+#: The longest first line of standard input read as a password (one is 128 at most).
+STDIN_LINE_MAX = 4096
+
+
 def _password_stdin() -> str:
     """The first line of stdin without its line end; the password rule (the office's) then
     refuses a ``\\r`` left by a CRLF file. Bytes that are not UTF-8 arrive as lone surrogates
     (stdin reads with surrogateescape): no argon2 hash can be made of them, a traceback before."""
-    line = sys.stdin.readline()
+    line = sys.stdin.readline(STDIN_LINE_MAX + 1)  # < /dev/zero: read until memory was gone
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in line):
         raise Refused(
             "標準輸入含有無法辨識的字元（編碼錯誤）",
             "Standard input holds an undecodable character (not UTF-8)",
+        )
+    if len(line) > STDIN_LINE_MAX:
+        raise Refused(
+            f"標準輸入的第一行過長（上限 {STDIN_LINE_MAX} 字）",
+            f"The first line of standard input is too long ({STDIN_LINE_MAX} characters at most)",
         )
     return line[:-1] if line.endswith("\n") else line
 

@@ -142,3 +142,28 @@ def test_an_endless_key_file_is_refused_unread(tmp_path: Path, argv: list[str]) 
     assert out.returncode == 2, out
     assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
     assert "/dev/zero 過大（上限 64 KB）" in out.stderr, out.stderr
+
+
+@pytest.mark.parametrize("action", ["add", "password"])
+def test_a_password_on_standard_input_that_never_ends_is_refused_unread(
+    tmp_path: Path, action: str
+) -> None:
+    """``operator add|password --password-stdin < /dev/zero`` read one line until the memory was
+    gone (MemoryError's traceback under a 2 GB cap); a line past 4,096 characters is refused."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    argv = ["operator", action, "clerk07", "--office", "H01", "--password-stdin"]
+    if action == "add":
+        argv += ["--name", "王小華", "--role", "clerk"]
+    with open("/dev/zero", "rb") as zeros:
+        out = subprocess.run(
+            [PY, "-m", "eservice_desktop.county.cli", *argv,
+             "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}"],
+            capture_output=True, text=True, timeout=120, stdin=zeros, preexec_fn=cap,
+            cwd=ROOT, env={**county_env(), "ESERVICE_LANG": ""},
+        )  # fmt: skip
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    assert "標準輸入的第一行過長（上限 4096 字）" in out.stderr, out.stderr

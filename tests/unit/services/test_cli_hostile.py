@@ -566,3 +566,36 @@ def test_an_import_of_a_pipe_or_a_device_is_refused_unopened(
         )  # fmt: skip
         assert out.returncode == 2 and out.stderr.count("\n") == 1, out
         assert why in out.stderr and "Traceback" not in out.stderr, out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["login", "clerk01", "--password-stdin"],
+        ["operator", "passwd", "clerk01", "--own", "--password-stdin"],
+        ["card", "verify", "--pin-stdin"],
+    ],
+    ids=["login", "passwd", "pin"],
+)
+def test_a_secret_on_standard_input_that_never_ends_is_refused_unread(
+    data: Path, argv: list[str]
+) -> None:
+    """``--password-stdin < /dev/zero`` (or a file with no line end) read one line until the
+    memory was gone: MemoryError's traceback under a 2 GB cap. One line of 4,096 characters
+    at most is read: a longer one is refused, exit 2."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    command = [sys.executable, "-m", "eservice_desktop.cli.main", "--data-dir", str(data),
+               "--lang", "en", *argv]  # fmt: skip
+    env = {**os.environ, "ESERVICE_DB_KEY_DIR": str(data / "keys")}
+    with open("/dev/zero", "rb") as zeros:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=120, stdin=zeros,
+                             preexec_fn=cap, env=env)  # fmt: skip
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    long_line = subprocess.run(command, capture_output=True, text=True, timeout=120,
+                               input="a" * 10_000 + "\n", preexec_fn=cap, env=env)  # fmt: skip
+    assert long_line.returncode == 2, long_line
+    assert "too long (4096 characters at most)" in long_line.stderr, long_line.stderr
