@@ -112,13 +112,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from eservice_desktop.services import backup
+    from eservice_desktop.services.backup_files import no_backup_file
 
     settings = settings_from(args)
     if not args.file.is_file():
-        shown = values.printable(str(args.file), 200)
-        raise DomainError(
-            "backup.missing", f"找不到備份檔 {shown}", f"No backup file at {shown}", "file"
-        )
+        raise no_backup_file(args.file, "file")
     restorer = _restorer(args)
     result = backup.restore(settings, args.file)
     app = open_from(args)  # opening upgrades an older backup's schema (after its own backup)

@@ -19,7 +19,7 @@ from typing import Any
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.text_values import os_reason
+from eservice_desktop.domain.text_values import NOT_REGULAR, os_reason, printable_path
 from eservice_desktop.domain.values import printable
 from eservice_desktop.storage import cipher
 
@@ -68,6 +68,19 @@ class BackupInfo:
 def backup_error(code: str, zh: str, en: str) -> DomainError:
     """A refusal about a backup file (``backup.<code>``), for the clerk in zh-TW and English."""
     return DomainError(f"backup.{code}", zh, en, "backup")
+
+
+def no_backup_file(path: Path, field: str = "backup") -> DomainError:
+    """``backup.missing`` for ``path``, which is no regular file: a device or a named pipe (and
+    a folder) is said as such, where 「找不到備份檔 /dev/zero」 sent IT looking for a file that
+    was there; the name is printable (a control character in it is shown as U+XXXX)."""
+    shown = printable_path(str(path), 200)
+    if path.exists():
+        zh, en = ("是資料夾", "a folder") if path.is_dir() else NOT_REGULAR
+        words = (f"{shown} 不是備份檔：{zh}", f"{shown} is no backup file: {en}")
+    else:
+        words = (f"找不到備份檔 {shown}", f"No backup file at {shown}")
+    return DomainError("backup.missing", *words, field)
 
 
 def backup_dir(settings: Settings) -> Path:

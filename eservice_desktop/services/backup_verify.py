@@ -27,6 +27,7 @@ from eservice_desktop.services.backup_files import (
     BackupInfo,
     backup_error,
     list_backups,
+    no_backup_file,
     parse_name,
 )
 from eservice_desktop.services.core import App
@@ -216,7 +217,7 @@ def verify(app: App, path: Path) -> dict[str, Any]:
     require(app, Action.BACKUP)
     info = parse_name(path)
     if not path.is_file():
-        raise backup_error("missing", f"找不到備份檔 {path}", f"No backup file at {path}")
+        raise no_backup_file(path)
     try:
         found = examine(path, app.db_key)
     except DomainError as e:
