@@ -63,8 +63,10 @@ def check_roles(roles: Iterable[str]) -> list[str]:
 
 
 def check_name(name: str) -> str:
+    """A display name county IT types: the office's rule (domain.operators.check_shown_name)."""
     try:
-        return values.check_text(name, "name", max_len=domain_operators.NAME_MAX, min_len=1)
+        text = values.check_text(name, "name", max_len=domain_operators.NAME_MAX, min_len=1)
+        return domain_operators.check_shown_name(text)
     except DomainError as e:
         raise _refused(e) from None
 

@@ -21,6 +21,7 @@ from typing import Final
 
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.text_values import BLANK_LETTERS, FORMAT_CHAR, refused_char
 
 #: The background sync service signs its work as the device (``device:01``), never as a person.
 DEVICE_ACCOUNT_PREFIX: Final = "device:"
@@ -239,6 +240,19 @@ def account_key(value: str) -> str:
     """An account as typed, the way it is kept: without surrounding spaces, ASCII letters in
     lower case. Compare typed accounts with this (the self-approval check, unlocking)."""
     return value.strip().translate(_ASCII_FOLD)
+
+
+def check_shown_name(name: str, label: tuple[str, str] | None = None) -> str:
+    """An operator's display name as typed shows what it is, as an applicant's name must: no
+    invisible format character (a zero-width space, a soft hyphen or a BOM pasted along made
+    another name to every comparison, the same on screen) and no letter that shows nothing (a
+    Hangul filler or a blank Braille pattern: 核准主管 and the operators page read blank).
+    For a name typed in; an account the county provisioned keeps its name."""
+    found = FORMAT_CHAR.search(name)
+    blank = next((ch for ch in name if ch in BLANK_LETTERS), None)
+    if found is not None or blank is not None:
+        raise refused_char(found.group() if found else str(blank), "name", label)
+    return name
 
 
 def check_account(value: object, field_name: str = "account") -> str:

@@ -29,6 +29,7 @@ from eservice_desktop.domain.operators import (
     account_key,
     check_account,
     check_new_account,
+    check_shown_name,
     forbidden,
     parse_roles,
 )
@@ -71,11 +72,12 @@ class AccountView:
         return {**asdict(self), "roles": list(self.roles), "departments": list(self.departments)}
 
 
-def _check_name(name: object) -> str:
-    """An operator's display name, refused as the operators page names the field (姓名); kept
-    without the spaces around it (the page and the command line alike)."""
-    text = name.strip() if isinstance(name, str) else name
-    return values.check_text(text, "name", max_len=NAME_MAX, min_len=1, label=("姓名", "Name"))
+def _check_name(name: object, typed: bool = True) -> str:
+    """An operator's display name, refused as the operators page names the field (姓名), kept
+    without the spaces around it; one typed in shows what it is (``check_shown_name``)."""
+    label, text = ("姓名", "Name"), (name.strip() if isinstance(name, str) else name)
+    text = values.check_text(text, "name", max_len=NAME_MAX, min_len=1, label=label)
+    return check_shown_name(text, label) if typed else text
 
 
 def _check_departments(app: App, departments: Iterable[str]) -> str:
@@ -334,7 +336,7 @@ def _provisioned(app: App, rec: Mapping[str, Any]) -> audit.Provisioned:
             f"The password hash of {account} is not argon2id",
             "password_hash",
         )
-    name = _check_name(rec.get("name") or account)
+    name = _check_name(rec.get("name") or account, typed=False)  # the county's, as it comes
     roles = _roles_text(rec.get("roles") or ())
     departments = _check_departments(app, rec.get("departments") or ())
     return name, roles, departments, bool(rec.get("active", True)), password_hash

@@ -85,3 +85,19 @@ def test_a_password_of_the_office_rule_is_taken(
     """Spaces inside, a last line without its line end: as the office takes them."""
     assert _add(monkeypatch, county_db, "a01", GOOD.encode() + b"\n")[0] == 0
     assert _add(monkeypatch, county_db, "a02", "密碼 counter 99".encode())[0] == 0
+
+
+@pytest.mark.parametrize("name", ["王\u200b小明", "\u3164"], ids=["zero-width-space", "filler"])
+def test_a_display_name_that_hides_what_it_is_is_refused_at_the_county(
+    county_db: str, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """County IT's ``operator add --name`` took a zero-width space or a Hangul filler alone, a
+    name the office now refuses when typed there (domain.operators.check_shown_name)."""
+    code, _out, err = _county(
+        monkeypatch, county_db, "operator", "add", "a02", "--office", "H01", "--name", name,
+        "--role", "clerk", "--password-stdin", stdin=GOOD.encode() + b"\n",
+    )  # fmt: skip
+    assert code == 2 and err.count("\n") == 1 and "不允許的字元" in err, err
+    code, out, _err = _county(monkeypatch, county_db, "operator", "list", "--office", "H01",
+                              "--json")  # fmt: skip
+    assert code == 0 and json.loads(out) == []  # nothing stored

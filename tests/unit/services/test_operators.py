@@ -259,6 +259,37 @@ def test_bad_account_names_and_passwords_are_refused(office: App) -> None:
         assert e.value.message_en.startswith("Name: ")
 
 
+@pytest.mark.parametrize(
+    "name",
+    ["王\u200b小華", "王小華\u00ad", "\ufeff王小華", "\u3164", "王\u2800"],
+    ids=["zero-width-space", "soft-hyphen", "bom", "hangul-filler", "blank-braille"],
+)
+def test_a_display_name_shows_what_it_is(office: App, name: str) -> None:
+    """An office admin's (or county IT's) typed display name took any text: a zero-width space
+    or a BOM pasted along made 王小華 another name to every comparison, the same on screen, and a
+    Hangul filler alone read as a blank name on the operators page and as 核准主管. Refused as an
+    applicant's name is; a name the county provisioned is still taken as it comes."""
+    operators.login(office, "boss", PASSWORD)
+    with pytest.raises(DomainError) as e:
+        operators.create_operator(office, "named", name, ["clerk"], PASSWORD)
+    assert e.value.code == "value.character" and e.value.message_zh.startswith("姓名：")
+    operators.create_operator(office, "named", "王小華", ["clerk"], PASSWORD)
+    with pytest.raises(DomainError) as e:
+        operators.set_roles(office, "named", ["clerk"], name=name)
+    assert e.value.code == "value.character" and e.value.message_en.startswith("Name: ")
+    assert operators.get_operator(office, "named").name == "王小華"
+    operators.set_roles(office, "named", ["clerk"], name="王小華\U000e0100")  # an IVS: kept
+    record = {
+        "account": "county02",
+        "name": name,
+        "roles": ["pickup"],
+        "departments": [],
+        "active": True,
+        "password_hash": operators.hash_password("from the county"),
+    }
+    assert operators.upsert_provisioned(office, [record]) == 1
+
+
 def test_provisioned_hashes_are_taken_as_given(office: App) -> None:
     record = {
         "account": "county01",
