@@ -355,7 +355,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     zh = lang_of(args).startswith("zh")
 
     def human() -> str:
-        lines = [f"{d['case_number']}  {d['applicant_name']}  {d['status']}" for d in data]
+        lines = [
+            f"{d['case_number']}  {d['applicant_name']}  {status_label(str(d['status']), args)}"
+            for d in data
+        ]
         lines.append(_page_line(zh, offset, len(data), total))
         return "\n".join(lines)
 

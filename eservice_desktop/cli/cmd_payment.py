@@ -18,6 +18,7 @@ from eservice_desktop.cli.common import (
     lang_of,
     open_from,
     parse_time,
+    payment_words,
     say,
     typed_int,
 )
@@ -112,7 +113,8 @@ def _line(args: argparse.Namespace, r: PaymentResult) -> str:
     )
     extra = f"  {change} {r.change}" if r.method == "cash" else ""
     refunded = f"  {say(args, '已退', 'refunded')} {r.refunded}" if r.refunded else ""
-    return f"{r.receipt_number}  {r.method}  {r.amount}{extra}{refunded}  {balance}  {r.status}"
+    method, status = payment_words(r.method, r.status, args)
+    return f"{r.receipt_number}  {method}  {r.amount}{extra}{refunded}  {balance}  {status}"
 
 
 def cmd_assess(args: argparse.Namespace) -> int:

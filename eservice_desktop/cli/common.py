@@ -121,6 +121,20 @@ def status_label(status: str, args: argparse.Namespace) -> str:
     return say(args, zh, en)
 
 
+#: How a payment was made and what its receipt is, in zh-TW (the English words are the codes).
+_METHOD_ZH = {"cash": "現金", "card": "刷卡", "online": "線上"}
+_RECEIPT_STATUS_ZH = {"valid": "有效", "void": "作廢"}
+
+
+def payment_words(method: str, status: str, args: argparse.Namespace) -> tuple[str, str]:
+    """A payment's method and its receipt's status in the user's language: the zh-TW line of
+    ``payment record|list`` ended in ``cash … valid``."""
+    return (
+        say(args, _METHOD_ZH.get(method, method), method),
+        say(args, _RECEIPT_STATUS_ZH.get(status, status), status),
+    )
+
+
 def emit(args: argparse.Namespace, data: Any, text: str | Callable[[], str] | None = None) -> None:
     """Prints one JSON document with --json, otherwise a human line."""
     if getattr(args, "json", False) or text is None:

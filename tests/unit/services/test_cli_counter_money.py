@@ -252,7 +252,11 @@ def test_the_money_commands_text_is_in_the_users_language(run: Run, tmp_path: Pa
     code, line, _ = run(*pay, lang="en", json_out=False)
     assert code == 0 and line.endswith("  cash  20  change 80  balance 10  valid\n"), line
     code, listed, _ = run("payment", "list", number, json_out=False)
-    assert listed.endswith("  cash  20  找零 80  餘額 10  valid\n"), listed
+    assert listed.endswith("  現金  20  找零 80  餘額 10  有效\n"), listed  # was cash … valid
+    code, found, _ = run("case", "search", number, json_out=False)
+    assert found.splitlines()[0].endswith("  待繳費"), found  # was payment_due
+    code, found, _ = run("case", "search", number, lang="en", json_out=False)
+    assert found.splitlines()[0].endswith("  Payment due"), found
     day = datetime.fromisoformat(run("payment", "list", number)[1][0]["issued_at"])
     out = tmp_path / "c.csv"
     closing = ("report", "closing", "--date", day.astimezone(TAIPEI).date().isoformat())
