@@ -116,11 +116,16 @@ def _wait_printed(queue: str, job: str, timeout: float) -> None:
         if job and job.casefold() not in pending:
             return
         if time.monotonic() > deadline:
+            # a page left in a stopped queue came out whenever the printer was back, hours
+            # later, beside a citizen's receipt
+            cancelled = _run(["cancel", job]) if job else None
+            gone = cancelled is not None and cancelled.returncode == 0
             raise Verdict(
                 "fail",
                 (
-                    f"測試頁 {job} 在 {timeout:.0f} 秒內未印出",
-                    f"The test page {job} did not print within {timeout:.0f} s",
+                    f"測試頁 {job} 在 {timeout:.0f} 秒內未印出" + ("（已取消）" if gone else ""),
+                    f"The test page {job} did not print within {timeout:.0f} s"
+                    + (" (cancelled)" if gone else ""),
                 ),
                 _print_fix(queue),
             )

@@ -194,6 +194,13 @@ def test_test_print_reaches_the_printer_through_cups(
     subprocess.run(["cupsdisable", "-h", cups.server, cups.printer], check=True)
     stuck = doctor.check_test_print(settings, timeout=1.0)
     assert stuck.status == "fail" and "cupsenable" in stuck.fix_en
+    # and the page is taken out of the queue: it came out when the printer was back, hours later
+    assert stuck.detail_en.endswith("(cancelled)") and stuck.detail_zh.endswith("（已取消）")
+    left = subprocess.run(["lpstat", "-h", cups.server, "-o", cups.printer], capture_output=True)
+    assert stuck.data["job"] not in left.stdout.decode(), left.stdout
+    subprocess.run(["cupsenable", "-h", cups.server, cups.printer], check=True)
+    time.sleep(1.0)
+    assert len(cups.device.jobs) == 1  # the stopped queue's test page never printed
 
 
 def test_a_stopped_queue_named_in_other_letters_fails_the_test_print(
