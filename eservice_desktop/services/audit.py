@@ -180,6 +180,9 @@ def verify_session(s: Session) -> AuditResult:
         result.broken = _unreadable(s)
         return result
     result.receipts = audit_receipts.check(s, money)
+    # counted whatever the events say: a broken event chain read "access_records": 0, as if
+    # nothing had ever been viewed, searched or printed
+    result.access_records = access.count(s)
     heads = {(h.office, h.device): h for h in s.scalars(select(ChainHeadRow))}
     devices = set(local) | set(pulled) | set(heads)
     result.devices = len(devices)
@@ -193,7 +196,6 @@ def verify_session(s: Session) -> AuditResult:
         if brk is not None:
             result.broken = _describe(s, brk)
             return result
-    result.access_records = access.count(s)
     result.broken = access.first_break(s)
     return result
 

@@ -217,6 +217,23 @@ def test_an_edited_access_record_breaks_its_chain(
     assert out["broken"]["access_id"] == printed[0].access_id
 
 
+def test_a_broken_event_chain_still_counts_the_access_records(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The auditor reads the counts beside the break: access_records read 0 as soon as an
+    event's link broke, as if nothing had ever been viewed, searched or printed."""
+    _accesses(app, tmp_path)
+    conn = db.raw_connect(settings)
+    try:
+        conn.execute("UPDATE events SET clerk = 'someone' WHERE seq = 1")
+        conn.commit()
+    finally:
+        conn.close()
+    code, out = _cli(settings, capsys, "audit", "verify", "--json")
+    assert code == 1 and out["broken"]["what"] == "edited"
+    assert out["access_records"] == 4
+
+
 def test_a_deleted_access_record_is_said_as_a_record_not_an_event(
     app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
