@@ -1,4 +1,5 @@
-"""``payment assess|record|refund|list``: fees and payments at the counter, headless.
+"""``payment assess|record|online-receipt|refund|list``: fees and payments at the counter,
+headless.
 
 A refund and a fee reduction or exemption need a supervisor's approval: ``--approver ACCOUNT
 --approver-password-stdin`` (exit 2 ``auth.approval_required`` without it)."""
@@ -47,6 +48,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     a.set_defaults(func=cmd_assess)
 
     _add_record(ps, common)
+    _add_online_receipt(ps, common)
 
     f = ps.add_parser("refund", help="退費", parents=[common])
     f.add_argument("receipt_number", help="收據號碼")
@@ -100,6 +102,21 @@ def _add_record(ps: argparse._SubParsersAction, common: argparse.ArgumentParser)
     r.add_argument("--payment-id", help="僅線上：交易編號（重送不會重複登錄）")
     add_json(r)
     r.set_defaults(func=cmd_record)
+
+
+def _add_online_receipt(ps: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """`payment online-receipt`: this counter's receipt for an online payment (docs/payments.md)."""
+    o = ps.add_parser(
+        "online-receipt",
+        help="為縣府同步的線上繳費開立本所收據（之後以 receipt pdf 列印）",
+        parents=[common],
+    )
+    o.add_argument("case_number", help="案號")
+    which = o.add_mutually_exclusive_group()  # one of them: cmd_online_receipt says so
+    which.add_argument("--reference", help="線上繳費的交易電子案號")
+    which.add_argument("--payment-id", help="線上繳費的繳費編號")
+    add_json(o)
+    o.set_defaults(func=cmd_online_receipt)
 
 
 def _line(args: argparse.Namespace, r: PaymentResult) -> str:
@@ -187,6 +204,27 @@ def cmd_record(args: argparse.Namespace) -> int:
                 tendered=args.tendered,
                 reference=args.reference,
             )
+    finally:
+        app.close()
+    emit(args, result.to_json(), _line(args, result))
+    return 0
+
+
+def cmd_online_receipt(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import online_receipt
+
+    if not (args.reference or args.payment_id):
+        raise DomainError(
+            "payment.transaction_required",
+            "請以 --reference 指定交易電子案號，或以 --payment-id 指定繳費編號",
+            "Name the payment: --reference with its transaction id, or --payment-id",
+            "reference",
+        )
+    app = open_from(args)
+    try:
+        result = online_receipt.issue_online_receipt(
+            app, args.case_number, args.reference or args.payment_id or ""
+        )
     finally:
         app.close()
     emit(args, result.to_json(), _line(args, result))

@@ -93,7 +93,7 @@ def _envelope_rules(e: Event, typed: EventPayload) -> EventPayload:
     """The payload's rules that read the envelope too (whose office a number is); ``typed``."""
     if e.type == ev.RECEIVED:
         _office_matches(typed.case_number, e.office)  # type: ignore[attr-defined]
-    elif e.type == ev.PAYMENT_RECORDED:
+    elif e.type in (ev.PAYMENT_RECORDED, ev.ONLINE_RECEIPT_ISSUED):
         _series_matches(typed.receipt_number, e)  # type: ignore[attr-defined]
     return typed
 

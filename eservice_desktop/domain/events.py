@@ -30,6 +30,9 @@ PAYMENT_SETTLED: Final = "case.payment_settled"
 RECEIPT_ISSUED: Final = "case.receipt_issued"
 RECEIPT_REPRINTED: Final = "case.receipt_reprinted"
 RECEIPT_VOIDED: Final = "case.receipt_voided"
+#: A counter gave an online payment (recorded by the county without a receipt of this office)
+#: its receipt number on request: the payment's values, the counter's number and code.
+ONLINE_RECEIPT_ISSUED: Final = "case.online_receipt_issued"
 CLOSED: Final = "case.closed"
 REJECTED: Final = "case.rejected"
 CANCELLED: Final = "case.cancelled"
@@ -73,6 +76,7 @@ ALL_TYPES: Final = frozenset(
         RECEIPT_ISSUED,
         RECEIPT_REPRINTED,
         RECEIPT_VOIDED,
+        ONLINE_RECEIPT_ISSUED,
         CLOSED,
         REJECTED,
         CANCELLED,
@@ -97,6 +101,7 @@ MONEY_TYPES: Final = frozenset(
         RECEIPT_ISSUED,
         RECEIPT_REPRINTED,
         RECEIPT_VOIDED,
+        ONLINE_RECEIPT_ISSUED,
     }
 )
 

@@ -87,6 +87,7 @@ class PaymentPage(PaymentPrinting):
         self._connect_field_errors()
         self.cash_radio.toggled.connect(self._method_changed)
         self.print_btn.clicked.connect(self.print_selected)
+        self.online_receipt_btn.clicked.connect(self.issue_online_receipt)  # payment_printing
         self.void_btn.clicked.connect(self.void_selected)
         self.refund_btn.clicked.connect(self.refund_selected)
         self.receipts_table.currentCellChanged.connect(lambda *_: receipt_actions.offer(self))

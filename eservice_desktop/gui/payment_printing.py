@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrinter
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import payment_closing, qt_print
+from eservice_desktop.gui import online_receipt_action, payment_closing, qt_print
 from eservice_desktop.gui.payment_view import PaymentView
 from eservice_desktop.services import cases, payment_screen, payments
 
@@ -98,6 +98,10 @@ class PaymentPrinting(PaymentView):
         number = self.next_pending()
         if number is not None:
             self._print(number, "")
+
+    def issue_online_receipt(self) -> None:
+        """開立線上繳費收據 (``gui/online_receipt_action.py``): issued, then printed here."""
+        online_receipt_action.issue(self)
 
     # -- printing, errors, writes --------------------------------------------------------------
 

@@ -263,7 +263,9 @@ class PaymentView(QWidget):
         self.void_btn = QPushButton(_t("作廢(&D)"))
         self.refund_btn = QPushButton(_t("退費(&U)"))
         self.closing_btn = QPushButton(_t("日結表(&C)…"))
-        for b in (self.print_btn, self.void_btn, self.refund_btn, self.closing_btn):
+        self.online_receipt_btn = QPushButton(_t("開立線上繳費收據(&E)"))  # online_receipt_action
+        for b in (self.print_btn, self.online_receipt_btn, self.void_btn, self.refund_btn,
+                  self.closing_btn):  # fmt: skip
             buttons.addWidget(b)
         rec_layout.addLayout(buttons)
         #: What became of a print, void, refund or closing, whole under its buttons: the

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from eservice_desktop.gui import qt_print
+from eservice_desktop.gui import online_receipt_action, qt_print
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.services import payments
@@ -66,6 +66,7 @@ def offer(page: PaymentPage) -> None:
     live = r is not None and r.status != "void"
     page.void_btn.setEnabled(live)
     page.refund_btn.setEnabled(live and r is not None and r.refunded < r.amount)
+    online_receipt_action.offer(page)  # 開立線上繳費收據 for a web or kiosk payment
 
 
 def _still_shown(page: PaymentPage, r: payments.PaymentResult) -> bool:

@@ -74,9 +74,11 @@ def record_online_by_hand(
         shown = values.printable(txn, 64)
         raise DomainError(
             "payment.duplicate",
-            f"交易電子案號 {shown} 已由縣府通知入帳（案號 {state.case_number}），不能再登錄一次",
+            f"交易電子案號 {shown} 已由縣府通知入帳（案號 {state.case_number}），不能再登錄一次；"
+            "民眾要收據請以 payment online-receipt 開立",
             f"The county has already reported the transaction id {shown} on case "
-            f"{state.case_number}; it cannot be recorded again",
+            f"{state.case_number}; it cannot be recorded again: issue its receipt with "
+            "payment online-receipt",
             "payment_id",
         )
     raise unknown_transaction(txn)

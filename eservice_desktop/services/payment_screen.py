@@ -1,6 +1,7 @@
 """What the fees page (規費收費) shows for one case, read in one go on a worker: the case, its fee
-assessment (the stored one, or a preview before the clerk assesses) and its receipts; and the
-counter's receipts paid but never printed, each with its case (the red banner and F10)."""
+assessment (the stored one, or a preview before the clerk assesses), its receipts and its online
+payments still without a receipt of the office (``services.online_receipt``); and the counter's
+receipts paid but never printed, each with its case (the red banner and F10)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from sqlalchemy import select
 
 from eservice_desktop.domain.case_number import looks_like_case_number
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import cases, fees, payments
+from eservice_desktop.domain.settlement_file import transaction_id
+from eservice_desktop.services import cases, fees, online_receipt, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_payments import ReceiptRow
 
@@ -27,6 +29,9 @@ class PaymentScreen:
     revision: int = 0
     #: The receipt asked for, when a receipt number was typed or scanned instead of the case's.
     receipt: str = ""
+    #: The transaction ids (交易電子案號) of the case's online payments without a receipt of
+    #: the office (a web or kiosk payment), for 開立線上繳費收據.
+    online_waiting: tuple[str, ...] = ()
 
     @property
     def due(self) -> int:
@@ -55,7 +60,11 @@ def load(app: App, number: str) -> PaymentScreen:
     assessed = bool(state.fee_items) or state.fees_due > 0
     a = fees.current(state) if assessed else fees.preview(app, case_number)
     receipts = payments.receipts_of_case(app, view.case_number)
-    return PaymentScreen(view, a, assessed, receipts, seen, receipt)
+    waiting = tuple(
+        transaction_id(p.payment_id, p.reference)
+        for p in online_receipt.waiting_online_payments(state)
+    )
+    return PaymentScreen(view, a, assessed, receipts, seen, receipt, waiting)
 
 
 def case_of(app: App, number: str) -> tuple[str, str]:

@@ -311,7 +311,7 @@ def _method_details(row: ReceiptRow) -> tuple[str, ...]:
         return (f"收現 {tendered:,} 元　找零 {row.change:,} 元",)
     if row.method == "card":
         return (f"刷卡機交易序號 {row.reference}",)
-    out = [f"付費工具 {row.payment_tool}"]
+    out = [f"付費工具 {row.payment_tool}"] + [f"交易電子案號 {row.reference}"] * bool(row.reference)
     if row.authorised_at:
         # a time without a zone is UTC, as stored and as the reconciliation reads it
         at = aware(datetime.fromisoformat(row.authorised_at)).astimezone(TAIPEI)

@@ -194,7 +194,7 @@ def project_side(
 
 
 #: The event types that use a number of their device's series (case, receipt).
-_NUMBERED = frozenset((ev.RECEIVED, ev.PAYMENT_RECORDED))
+_NUMBERED = frozenset((ev.RECEIVED, ev.PAYMENT_RECORDED, ev.ONLINE_RECEIPT_ISSUED))
 
 
 def _counter_of(e: Event) -> tuple[str, int]:

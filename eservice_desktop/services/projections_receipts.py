@@ -34,6 +34,9 @@ def project_payments(session: Session, events: Sequence[Event], key_id: str = ""
     payment id under a second number (an online payment recorded by two devices) is logged and
     left out too — the case projection shows the double payment, for the clerk to refund —
     and so is a number whose place in its series a receipt here already holds (``_series``).
+    An online payment's receipt issued by a counter (``case.online_receipt_issued``) makes its
+    row as a payment with its number would; a second counter's, issued offline at the same
+    time, is logged and left out the same way.
 
     Set-based: the receipts the events name are loaded in one query and changed in memory;
     the new ones (with whatever later events of the batch did to them) are written with one
@@ -84,7 +87,7 @@ class ReceiptBook:
         """The money events, in stream order: a payment records its receipt, every other
         event changes one."""
         for event in events:
-            if event.type == ev.PAYMENT_RECORDED:
+            if event.type in _RECORDS:
                 self.record(event, key_id)
             else:
                 self.change(event)
@@ -133,6 +136,10 @@ class ReceiptBook:
             row.deposited = bool(p.get("deposited", row.deposited))
 
 
+#: The events that make a receipt row: a payment with its number, an online payment's receipt.
+_RECORDS = frozenset((ev.PAYMENT_RECORDED, ev.ONLINE_RECEIPT_ISSUED))
+
+
 def _named(session: Session, events: Sequence[Event]) -> list[ReceiptRow]:
     numbers = {str(n) for e in events if (n := e.payload.get("receipt_number"))}
     payment_ids = {str(i) for e in events if (i := e.payload.get("payment_id"))}
@@ -166,7 +173,7 @@ def _series_taken(
     wanted: dict[tuple[str, str, int], set[int]] = {}
     places: dict[str, Series] = {}
     for e in events:
-        if e.type == ev.PAYMENT_RECORDED and (n := e.payload.get("receipt_number")):
+        if e.type in _RECORDS and (n := e.payload.get("receipt_number")):
             office, device, year, seq = places[e.event_id] = _series(e, str(n))
             wanted.setdefault((office, device, year), set()).add(seq)
     taken: set[Series] = set()
@@ -180,7 +187,8 @@ def _series_taken(
 
 
 def _receipt_values(event: Event, number: str, key_id: str, series: Series) -> dict[str, Any]:
-    """The ``receipts`` row of a recorded payment, every column given."""
+    """The ``receipts`` row of a recorded payment (or of an online payment's receipt, whose
+    event has no ``method``: it is online), every column given."""
     p = event.payload
     at = event.at.astimezone(UTC)
     return dict(
@@ -192,7 +200,7 @@ def _receipt_values(event: Event, number: str, key_id: str, series: Series) -> d
         case_id=event.case_id,
         case_number=str(p.get("case_number", "")),
         payment_id=str(p["payment_id"]),
-        method=str(p["method"]),
+        method=str(p.get("method") or "online"),
         amount=int(p["amount"]),
         tendered=None if p.get("tendered") is None else int(p["tendered"]),
         change=int(p.get("change") or 0),  # a value written as null is as absent (int(None))

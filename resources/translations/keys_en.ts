@@ -42,6 +42,10 @@
         <source>日結表(&amp;C)…</source>
         <translation>Daily &amp;closing…</translation>
     </message>
+    <message>
+        <source>開立線上繳費收據(&amp;E)</source>
+        <translation>Online payment r&amp;eceipt</translation>
+    </message>
 </context>
 <context>
     <name>PickupDesk</name>

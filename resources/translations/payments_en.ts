@@ -369,6 +369,14 @@
         <translation>Receipt {n} sent to the printer</translation>
     </message>
     <message>
+        <source>為線上繳費 {txn} 開立本所收據並列印</source>
+        <translation>Issue and print this office's receipt for the online payment {txn}</translation>
+    </message>
+    <message>
+        <source>線上繳費收據 {n}：{a} 元</source>
+        <translation>Online payment receipt {n}: NT${a}</translation>
+    </message>
+    <message>
         <source>日結表已送印（{n} 頁）</source>
         <translation>Daily closing sent to the printer ({n} pages)</translation>
     </message>

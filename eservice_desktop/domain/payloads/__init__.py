@@ -36,6 +36,7 @@ from eservice_desktop.domain.payloads.case import (
 )
 from eservice_desktop.domain.payloads.money import (
     FeeAssessed,
+    OnlineReceiptIssued,
     PaymentRecorded,
     PaymentRefunded,
     PaymentSettled,
@@ -63,6 +64,7 @@ __all__ = [
     "IdentityVerified",
     "LookupDone",
     "NoticeResendRequested",
+    "OnlineReceiptIssued",
     "PaymentRecorded",
     "PaymentRefunded",
     "PaymentSettled",
@@ -100,6 +102,7 @@ PAYLOADS: Mapping[str, type[EventPayload]] = {
         ReceiptIssued,
         ReceiptReprinted,
         ReceiptVoided,
+        OnlineReceiptIssued,
         Closed,
         Rejected,
         Cancelled,

@@ -1,5 +1,5 @@
 """The payloads of money: fee assessments, payments (recorded, refunded, voided, settled) and
-receipts (issued, reprinted, voided)."""
+receipts (issued, reprinted, voided, and an online payment's receipt issued by a counter)."""
 
 from __future__ import annotations
 
@@ -91,6 +91,27 @@ class PaymentSettled(EventPayload):
 
 def _receipt_number() -> Any:
     return req(text_rule("receipt_number", v.RECEIPT_NUMBER_MAX, 1))
+
+
+@dataclass(frozen=True, kw_only=True)
+class OnlineReceiptIssued(EventPayload):
+    """A counter's receipt for an online payment the county recorded without one: the counter's
+    number, code and key, and the payment's own values (as its ``case.payment_recorded`` has
+    them), so that the receipts projection makes the row from this event alone."""
+
+    TYPE = ev.ONLINE_RECEIPT_ISSUED
+    payment_id: str = _payment_id()
+    receipt_number: str = _receipt_number()
+    verification: str = req(text_rule("verification", 16, 1))
+    key_id: str = req(text_rule("key_id", 64, 1))
+    case_number: str | None = opt(text_rule("case_number", 40))
+    amount: int = req(lambda x: v.check_amount(x, positive=True))
+    reference: str | None = opt(text_rule("reference", v.REFERENCE_MAX))
+    payment_tool: str | None = opt(text_rule("payment_tool", 24))
+    authorised_at: str | None = opt(lambda x: v.check_iso_time(x, "authorised_at"))
+    settlement_number: str | None = opt(text_rule("settlement_number", 40))
+    deposit_date: str | None = opt(text_rule("deposit_date", 10))
+    deposited: bool | None = opt()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -40,6 +40,7 @@ from eservice_desktop.services import (
     lookups,
     notices,
     online_by_hand,
+    online_receipt,
     operators,
     payments,
     pickup,
@@ -165,6 +166,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         lambda a, t: online_by_hand.record_online_by_hand(
             a, CASE, amount=15, payment_tool="信用卡", authorised_at=NOW, reference="T1"
         ),
+    ),
+    online_receipt.issue_online_receipt: (
+        Action.RECORD_PAYMENT,
+        lambda a, t: online_receipt.issue_online_receipt(a, CASE, "T1"),
     ),
     payments.settle_online_payment: (
         Action.RECORD_PAYMENT,

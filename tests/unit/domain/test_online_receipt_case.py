@@ -1,0 +1,93 @@
+"""``case.online_receipt_issued``: a counter's receipt for an online payment the county recorded
+without one (docs/payments.md, "Online payments and the office's receipt")."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply, check
+from eservice_desktop.domain.case_rules import taken_anyway
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.event_values import check_payload
+from eservice_desktop.domain.events import Actor
+from tests.unit.domain.test_payments_case import CASE, T0, start, step
+
+COUNTY = Actor("H01", "00", "channel:portal")
+ONLINE = {"payment_id": "p-web", "method": "online", "amount": 15, "reference": "TXN-1"}
+
+
+def paid_online() -> CaseState:
+    s = start(15)
+    e = COUNTY.event(CASE, ev.PAYMENT_RECORDED, T0 + timedelta(minutes=2), dict(ONLINE))
+    return apply(s, e)  # the county's notice: taken as the county ordered it
+
+
+def receipt(**changed: object) -> dict[str, object]:
+    return {
+        "payment_id": "p-web",
+        "receipt_number": "H01-01-115-R000001",
+        "verification": "ABCDEFGHJK",
+        "key_id": "H0101-abc123",
+        "amount": 15,
+        "reference": "TXN-1",
+        **changed,
+    }
+
+
+def refused(state: CaseState, **changed: object) -> str:
+    with pytest.raises(DomainError) as info:
+        step(state, ev.ONLINE_RECEIPT_ISSUED, 30, **receipt(**changed))
+    return info.value.code
+
+
+def test_the_online_payment_gets_the_counters_receipt_number_once() -> None:
+    s = paid_online()
+    assert s.payment("p-web").receipt_number is None
+    s = step(s, ev.ONLINE_RECEIPT_ISSUED, 5, **receipt())
+    assert s.payment("p-web").receipt_number == "H01-01-115-R000001"
+    assert s.paid == 15 and s.balance == 0  # the money was paid once, online
+    with pytest.raises(DomainError) as second:
+        step(s, ev.ONLINE_RECEIPT_ISSUED, 30, **receipt(receipt_number="H01-01-115-R000002"))
+    assert second.value.code == "receipt.already_issued"
+    # made offline on another counter, both papers are out: the county takes it, the case
+    # keeps the first number
+    assert taken_anyway(ev.ONLINE_RECEIPT_ISSUED, second.value)
+    late = Actor("H01", "02", "c").event(
+        CASE, ev.ONLINE_RECEIPT_ISSUED, T0, receipt(receipt_number="H01-02-115-R000001")
+    )
+    assert apply(s, late).payment("p-web").receipt_number == "H01-01-115-R000001"
+    # a receipt event then prints it like any receipt
+    s = step(s, ev.RECEIPT_ISSUED, 6, receipt_number="H01-01-115-R000001")
+    assert s.payment("p-web").issued
+
+
+def test_only_the_cases_own_online_payment_as_recorded() -> None:
+    s = paid_online()
+    assert refused(s, payment_id="other") == "payment.unknown"
+    assert refused(s, amount=20) == "payment.mismatch"
+    assert refused(s, reference="TXN-2") == "payment.mismatch"
+    cash = step(
+        start(15),
+        ev.PAYMENT_RECORDED,
+        2,
+        payment_id="p-web",
+        method="cash",
+        amount=15,
+        receipt_number="H01-01-115-R000009",
+    )
+    assert refused(cash) == "payment.not_online"
+    void = step(s, ev.PAYMENT_VOIDED, 3, payment_id="p-web", reason="重複繳費")
+    assert refused(void) == "payment.already_voided"
+
+
+def test_the_number_must_be_of_the_issuing_counters_series() -> None:
+    e = Actor("H01", "02", "clerk").event(CASE, ev.ONLINE_RECEIPT_ISSUED, T0, receipt())
+    with pytest.raises(DomainError) as info:
+        check_payload(e)
+    assert info.value.code == "receipt.series"
+    check(
+        paid_online(), Actor("H01", "01", "c").event(CASE, ev.ONLINE_RECEIPT_ISSUED, T0, receipt())
+    )
