@@ -355,10 +355,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     zh = lang_of(args).startswith("zh")
 
     def human() -> str:
-        lines = [
-            f"{d['case_number']}  {d['applicant_name']}  {status_label(str(d['status']), args)}"
-            for d in data
-        ]
+        row = "{case_number}  {applicant_name}  {label}"
+        lines = [row.format(label=status_label(str(d["status"]), args), **d) for d in data]
         lines.append(_page_line(zh, offset, len(data), total))
         return "\n".join(lines)
 
