@@ -9,13 +9,14 @@ stage again, on each channel it went out on (unless it is still queued).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county.store import FeedRow, NotificationRow, lock_feed
+from eservice_desktop.county.store import FeedRow, NotificationRow, RouteRow, lock_feed
 
 
 def outcome_data(
@@ -33,29 +34,48 @@ def outcome_data(
     }
 
 
+def routed_offices(s: Session, case_id: str, office: str) -> list[str]:
+    """Every office the case is routed to (the filing office, the pickup office, any office
+    that wrote to it), with ``office``, the notice's own: a case picked up at another office
+    has notices queued under both offices' events (the ready notice under the pickup office's
+    ``case.ready_for_pickup``), and each office shows and resends all of them."""
+    routed = set(s.scalars(select(RouteRow.office).where(RouteRow.case_id == case_id)))
+    return sorted(routed | {office})
+
+
 def report(
     s: Session,
     row: NotificationRow | dict[str, Any],
     status: str,
     at: datetime,
     detail: dict[str, Any] | None = None,
+    *,
+    offices: Iterable[str] | None = None,
 ) -> None:
-    """One feed row telling the case's office what became of a notice."""
+    """Feed rows telling each office of the case what became of a notice. ``offices``: the
+    case's routed offices when the caller holds them (a push, whose new routes are not
+    written yet); else read from ``county_routes``."""
     lock_feed(s)
     data = outcome_data(row, status, at)
     if detail is not None:
         data["detail"] = detail
     office = row["office"] if isinstance(row, dict) else row.office
-    s.add(
-        FeedRow(
-            office=office,
-            kind="notification",
-            case_id=data["case_id"],
-            source=None,
-            data=data,
-            created_at=at,
-        )
+    to = (
+        sorted(set(offices) | {office})
+        if offices is not None
+        else routed_offices(s, data["case_id"], office)
     )
+    for each in to:
+        s.add(
+            FeedRow(
+                office=each,
+                kind="notification",
+                case_id=data["case_id"],
+                source=None,
+                data=data,
+                created_at=at,
+            )
+        )
 
 
 def resend(s: Session, case_id: str, stage: str, now: datetime) -> int:

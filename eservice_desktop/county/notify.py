@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -229,7 +230,15 @@ def _shipped_catalogue() -> Catalogue:
     )
 
 
-def queue(session: Session, event: Event, messages: list[Message], now: datetime) -> None:
+def queue(
+    session: Session,
+    event: Event,
+    messages: list[Message],
+    now: datetime,
+    offices: Iterable[str] | None = None,
+) -> None:
+    """Stores ``messages`` for the dispatcher and tells the case's offices (``offices``: its
+    routed offices, held by a push whose routes are not written yet) they are queued."""
     if not messages:
         return
     rows = [
@@ -253,4 +262,5 @@ def queue(session: Session, event: Event, messages: list[Message], now: datetime
     ]
     session.execute(insert(NotificationRow), rows)
     for row in rows:
-        notice_outcomes.report(session, row, "queued", now)  # the office shows it at once
+        # the offices show it at once
+        notice_outcomes.report(session, row, "queued", now, offices=offices)

@@ -1,7 +1,7 @@
 """Sending the queued notifications: a background thread takes what is due, each message in
 its own short transaction (the gateway is called with none open), drops a notice the case has
 moved past, retries a failed send with back-off up to MAX_ATTEMPTS, and reports each final
-outcome to the office through the feed.
+outcome to the offices of its case through the feed.
 Re-exported by ``county.notify``.
 """
 
@@ -191,27 +191,32 @@ def _failed(s: Session, row: NotificationRow, error: str) -> None:
 
 
 def _feed_outcome(s: Session, row: NotificationRow, detail: dict[str, Any]) -> None:
-    """A message's final outcome goes to its office's feed (the desk shows it on the case)."""
+    """A message's final outcome goes to the feed of every office of its case (each desk shows
+    it on the case: the filing office the ready notice queued under the pickup office's event
+    too)."""
     lock_feed(s)
-    s.add(
-        FeedRow(
-            office=row.office,
-            kind="notification",
-            case_id=row.case_id,
-            source=None,
-            data={
-                "notification_id": row.notification_id,
-                "case_id": row.case_id,
-                "channel": row.channel,
-                "stage": row.stage,
-                "status": row.status,
-                "attempts": row.attempts,
-                "detail": detail | {"error": row.last_error},
-                "at": utcnow().isoformat(),
-            },
-            created_at=utcnow(),
+    at = utcnow()
+    data = {
+        "notification_id": row.notification_id,
+        "case_id": row.case_id,
+        "channel": row.channel,
+        "stage": row.stage,
+        "status": row.status,
+        "attempts": row.attempts,
+        "detail": detail | {"error": row.last_error},
+        "at": at.isoformat(),
+    }
+    for office in notice_outcomes.routed_offices(s, row.case_id, row.office):
+        s.add(
+            FeedRow(
+                office=office,
+                kind="notification",
+                case_id=row.case_id,
+                source=None,
+                data=data,
+                created_at=at,
+            )
         )
-    )
 
 
 class Dispatcher:

@@ -192,9 +192,8 @@ def accept(
     if (after.phone or after.email) and not (
         before is not None and before.lifecycle == READY_STATE
     ):
-        notify.queue(
-            s, e, notify.messages_for(before, after, e, notify.county_catalogue(s)), batch.now
-        )
+        messages = notify.messages_for(before, after, e, notify.county_catalogue(s))
+        notify.queue(s, e, messages, batch.now, batch.routes[e.case_id])
     if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (
         e.case_id not in batch.closed_now
     ):
@@ -277,7 +276,7 @@ def make_ready(s: Session, batch: Batch) -> None:
         batch.event_rows.append(_event_tuple(ready, batch.now, ready.payload))
         _route(batch, ready, after, None, ready.to_dict())
         messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
-        notify.queue(s, ready, messages, batch.now)
+        notify.queue(s, ready, messages, batch.now, batch.routes[case_id])
 
 
 def write_batch(s: Session, batch: Batch) -> None:

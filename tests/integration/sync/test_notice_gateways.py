@@ -282,11 +282,15 @@ def test_payment_due_waits_and_is_dropped_once_paid(
     assert [x["body"] for x in lines if "規費" in x["body"]] == []
     with sessions() as s:
         reported = [
-            f.data["status"]
-            for f in s.scalars(select(FeedRow).where(FeedRow.kind == "notification"))
+            (f.office, f.data["status"])
+            for f in s.scalars(
+                select(FeedRow).where(FeedRow.kind == "notification").order_by(FeedRow.seq)
+            )
             if f.data["stage"] == "payment_due"
         ]
-    assert reported == ["queued", "superseded"]  # the office sees what became of it
+    # each office of the case (the filing one, the pickup one) sees what became of it
+    for office in ("H01", "L02"):
+        assert [st for o, st in reported if o == office] == ["queued", "superseded"]
 
 
 def test_payment_due_is_sent_when_the_fee_is_still_owed(
