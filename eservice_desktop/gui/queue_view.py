@@ -217,7 +217,21 @@ class QueueView(QWidget):
         layout.addWidget(self.result_label)
         for i in range(len(QUEUE_TABS)):
             sc = QShortcut(QKeySequence(f"Alt+{i + 1}"), self)
-            sc.activated.connect(lambda i=i: self.tabs.setCurrentIndex(i))
+            sc.activated.connect(lambda i=i: self._tab_asked(i))
+        # a click on the tab already shown asks for its list too (another tab: currentChanged)
+        self.tabs.tabBarClicked.connect(
+            lambda i: self._tab_asked(i) if i == self.tabs.currentIndex() else None
+        )
+
+    def _tab_asked(self, index: int) -> None:
+        """Alt+n (or a click): that tab's list; on the tab already shown, its list read again.
+        A sync round counts the tabs but leaves the list shown as it is (the row the clerk is
+        on stays), so this is how the clerk asks for it: 今日收件 (4) stood above an empty list,
+        the key doing nothing, until the clerk turned to another tab and back."""
+        if index != self.tabs.currentIndex():
+            self.tabs.setCurrentIndex(index)
+        else:
+            cast("QueuePage", self)._tab_switched(index)
 
     def _open_first_shown(self) -> None:
         """Enter in the filter box opens the first case the filter leaves, as Enter in the

@@ -107,3 +107,26 @@ def test_switching_tabs_counts_again(qtbot, ctx: GuiContext) -> None:
     _pulled_web_case(ctx, now - timedelta(hours=1), now + timedelta(days=2))
     page.tabs.setCurrentIndex([n for n, _l, _k in QUEUE_TABS].index("open"))
     qtbot.waitUntil(lambda: page.counts().get("online") == 1, timeout=3000)
+
+
+def test_alt_n_on_the_tab_shown_reads_its_list_again(qtbot, ctx: GuiContext) -> None:
+    """A round counts the case on the tab shown, the list staying as it was (the row the clerk
+    is on is not taken away); the clerk asks for the list with the tab's own Alt key. It did
+    nothing: 線上申辦 (1) above an empty list, until the clerk turned to another tab and back."""
+    window = open_window(qtbot, ctx)
+    page = window.pages[QUEUE_PAGE]
+    assert isinstance(page, QueuePage)
+    online = [n for n, _l, _k in QUEUE_TABS].index("online")
+    page.focus_table()
+    press(Qt.Key(Qt.Key.Key_1 + online), Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: page.tabs.currentIndex() == online and page.loaded, timeout=3000)
+    qtbot.waitUntil(lambda: page.counts().get("online") == 0, timeout=3000)
+    now = datetime.now(UTC).replace(microsecond=0)
+    number = _pulled_web_case(ctx, now - timedelta(hours=1), now + timedelta(days=2))
+    ctx.sync_round_done.emit()
+    qtbot.waitUntil(lambda: page.counts().get("online") == 1, timeout=3000)
+    assert page.model.items() == []  # the round changed no list
+    page.focus_table()
+    press(Qt.Key(Qt.Key.Key_1 + online), Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: [i.case_number for i in page.model.items()] == [number], timeout=3000)
+    assert page.tabs.currentIndex() == online
