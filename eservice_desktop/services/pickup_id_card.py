@@ -45,7 +45,12 @@ from eservice_desktop.services.pickup import (
     refused_result,
 )
 from eservice_desktop.services.pickup_checks import already_refusal, validate_collector
-from eservice_desktop.services.pickup_views import case_view, office_name, ready_token
+from eservice_desktop.services.pickup_views import (
+    case_view,
+    office_name,
+    office_named_en,
+    ready_token,
+)
 from eservice_desktop.services.projections import token_digest
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
@@ -228,7 +233,8 @@ def _none(
             pt.WRONG_OFFICE,
             f"證號 {masked} 的案件 {st.case_number} 選擇於「{office_name(app, st.pickup_office)}」"
             "領件，請民眾前往該所。",
-            f"Case {st.case_number} of ID {masked} is to be collected at {st.pickup_office}.",
+            f"Case {st.case_number} of ID {masked} is to be collected at"
+            f" {office_named_en(app, st.pickup_office)}.",
             {"office": st.pickup_office, "case_number": st.case_number},
         )
     if ready:

@@ -65,6 +65,16 @@ def office_name(app: App, code: str) -> str:
         return code
 
 
+def office_named_en(app: App, code: str) -> str:
+    """The office as an English desk message names it: its English name and its code (the
+    code alone told an English-reading clerk nothing the zh-TW message's name did not)."""
+    try:
+        name = app.catalogue.office(code).name_en
+    except DomainError:
+        return code
+    return f"{name} ({code})" if name else code
+
+
 def roc_date(t: datetime) -> str:
     return format_roc(t.astimezone(TAIPEI).date(), "long")
 

@@ -132,6 +132,8 @@ def test_other_offices_cases_and_other_peoples_are_not_handed_over_here(app: App
     refused = id_card_pickup(app, ID, hand_over=True)
     assert refused.reason == "wrong_office" and refused.details["office"] == "H02"
     assert elsewhere in refused.message_zh
+    # the English message names the office as the zh-TW one does, not by its code alone
+    assert "Zhongli Household Registration Office, Taoyuan City (H02)" in refused.message_en
     sms_ready(app, applicant_id="B123456780")
     nobody = id_card_pickup(app, "F131104093", hand_over=True)
     assert nobody.reason == "no_ready_case" and "F13110****" in nobody.message_zh
