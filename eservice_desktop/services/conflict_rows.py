@@ -9,6 +9,8 @@ ingest takes in:
   first …) listed here too, under the same id; its ``case.conflict_resolved``, resolved on any
   counter, resolves it here. The case showed the conflict as open on every counter, and the
   supervisor at any counter but the refused one found it in no list to settle.
+- this counter's own notes when they come back from the county (``sync recover``): a wiped
+  counter rebuilt from the county lists its own open conflicts again.
 """
 
 from __future__ import annotations
@@ -41,9 +43,12 @@ def follow(
     batch's events by type first (a bulk batch holds some 130,000, and none or a few)."""
     overpaid.follow(s, before, after, applied, now)
     unpaid_handover.follow(s, before, after, applied, now)
-    office, device = me
+    office = me[0]
     for e in applied:
-        if e.type in _NOTES and e.office == office and e.device != device:  # another's, here
+        # another counter's note, or this counter's own come back from the county (``sync
+        # recover`` of a wiped disk: skipped, the counter lost the conflicts it alone had
+        # made); a note this counter wrote itself finds its row there already
+        if e.type in _NOTES and e.office == office:
             _mirror(s, e)
 
 
