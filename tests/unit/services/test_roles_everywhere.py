@@ -361,6 +361,7 @@ NOT_GUARDED: dict[str, str] = {
     "payments.state_subtotal": "arithmetic over a state already read",
     "pickup_views.case_view": "builds the view verify / handover return",
     "pickup_views.office_name": "a catalogue name for the desk's messages",
+    "pickup_views.office_named_en": "the same name in English, for the desk's English messages",
     "pickup_checks.check_code": "the checks verify / handover run (both guarded)",
     "pickup_checks.already_refusal": "a refusal check_code / id_card_pickup give (guarded)",
     "pickup.hand_over_checked": "the handover step of handover / id_card_pickup (both guarded)",
