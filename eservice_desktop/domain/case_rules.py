@@ -26,6 +26,7 @@ from eservice_desktop.domain.case_state import (
     case_not_found,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.online_receipt_rule import ALREADY_ISSUED, check_online_receipt
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 from eservice_desktop.domain.unpaid import FEES_DUE, fees_due_error
@@ -252,7 +253,7 @@ _TAKEN_ANYWAY = frozenset(
     {
         (ev.PAYMENT_RECORDED, OVER_BALANCE),
         (ev.PICKED_UP, FEES_DUE),
-        (ev.ONLINE_RECEIPT_ISSUED, "receipt.already_issued"),
+        (ev.ONLINE_RECEIPT_ISSUED, ALREADY_ISSUED),
     }
 )
 
@@ -277,28 +278,6 @@ def _check_payment_settled(state: CaseState, p: pl.PaymentSettled, _t: str) -> N
     if state.payment(p.payment_id).method != "online":
         raise _refuse(
             "payment.not_online", "只有線上繳費有入庫資料", "Only online payments are settled"
-        )
-
-
-def _check_online_receipt(state: CaseState, p: pl.OnlineReceiptIssued, _t: str) -> None:
-    """Only an online payment of the case still without a receipt, as it was recorded."""
-    pay = state.payment(p.payment_id)
-    if pay.method != "online":
-        zh, en = "此筆繳費不是線上繳費", "This payment was not made online"
-        raise _refuse("payment.not_online", zh, en)
-    if pay.receipt_number:
-        raise _refuse(
-            "receipt.already_issued",
-            f"此筆線上繳費已有收據 {pay.receipt_number}",
-            f"This online payment already has receipt {pay.receipt_number}",
-        )
-    if pay.voided:
-        raise _refuse("payment.already_voided", "此筆繳費已作廢", "This payment is already void")
-    if pay.amount != p.amount or (pay.reference or "") != (p.reference or ""):
-        raise _refuse(
-            "payment.mismatch",
-            "收據的金額或交易電子案號與這筆線上繳費不符",
-            "The receipt's amount or transaction id is not that of the online payment",
         )
 
 
@@ -365,7 +344,7 @@ _CHECKS: dict[str, Rule] = {
     ev.RECEIPT_ISSUED: _check_receipt,
     ev.RECEIPT_REPRINTED: _check_receipt,
     ev.RECEIPT_VOIDED: _check_receipt,
-    ev.ONLINE_RECEIPT_ISSUED: _check_online_receipt,
+    ev.ONLINE_RECEIPT_ISSUED: check_online_receipt,
     ev.READY_FOR_PICKUP: _check_ready,
     ev.PICKED_UP: _check_picked_up,
     ev.NOTICE_RESEND_REQUESTED: _check_notice_resend,

@@ -7,7 +7,8 @@ can claim the fee back with. When the payer asks for one, a clerk issues it here
 next receipt number, its verification code and key, recorded as ``case.online_receipt_issued``
 (the payment's own values with them, so the ``receipts`` projection makes the row from that
 event alone) and then printed through the usual print path (``receipt_pdf`` and
-``confirm_printed``). The case rule refuses a second one, a payment not made online, a void one.
+``confirm_printed``). The case rule refuses a second one, a payment not made online, a void one,
+in the words the clerk acts on (domain/case_rules.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import CaseState, Payment
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.services import cases
@@ -29,12 +29,10 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.payments_receipts import (
     PaymentResult,
-    allocate_receipt_number,
-    device_key,
     load_state,
     payment_result,
 )
-from eservice_desktop.services.receipt_codes import compute_code
+from eservice_desktop.services.receipt_issue import new_receipt
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 log = logging.getLogger("eservice.payments")
@@ -57,7 +55,6 @@ def issue_online_receipt(app: App, case_number: str, transaction: str) -> Paymen
         case_id = cases.resolve_case_id(s, case_number)
         state = load_state(s, case_id)
         pay = _payment_named(state, transaction)
-        _check_issuable(pay)
         new, number = _record(app, s, state, pay)
         row = s.get(ReceiptRow, number)
         assert row is not None
@@ -80,41 +77,14 @@ def _payment_named(state: CaseState, transaction: str) -> Payment:
     )
 
 
-def _check_issuable(pay: Payment) -> None:
-    """The refusals a clerk can act on, in their words (the case rule checks them again)."""
-    if pay.method != "online":
-        raise DomainError(
-            "payment.not_online",
-            f"此筆繳費不是線上繳費（收據 {pay.receipt_number}），請以補印收據列印",
-            f"This payment was not made online (receipt {pay.receipt_number}); reprint that "
-            "receipt instead",
-            "reference",
-        )
-    if pay.receipt_number:
-        raise DomainError(
-            "receipt.already_issued",
-            f"此筆線上繳費已開立收據 {pay.receipt_number}，請以補印收據列印",
-            f"This online payment already has receipt {pay.receipt_number}; reprint it instead",
-            "reference",
-        )
-    if pay.voided:
-        raise DomainError(
-            "payment.already_voided", "此筆繳費已作廢", "This payment is void", "reference"
-        )
-
-
 def _record(app: App, s: Session, state: CaseState, pay: Payment) -> tuple[CaseState, str]:
     """The event of the receipt: this counter's next number and code, the payment's values."""
-    at = app.now()
-    number, _year, _seq = allocate_receipt_number(app, s, at)
-    key = device_key(app, s)
-    day = at.astimezone(TAIPEI).date()
-    code = compute_code(bytes.fromhex(key.secret_hex), number, state.case_number, pay.amount, day)
+    number, code, key_id = new_receipt(app, s, state.case_number, pay.amount, app.now())
     payload: dict[str, Any] = {
         "payment_id": pay.payment_id,
         "receipt_number": number,
         "verification": code,
-        "key_id": key.key_id,
+        "key_id": key_id,
         "case_number": state.case_number,
         "amount": pay.amount,
         "reference": pay.reference,

@@ -35,7 +35,6 @@ from eservice_desktop.domain.case import (
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.settlement_file import TOOLS, TXN, known_tool, transaction_id
 from eservice_desktop.services import cases, fees
@@ -58,7 +57,6 @@ from eservice_desktop.services.payments_corrections import (
 from eservice_desktop.services.payments_receipts import (
     PaymentResult,
     allocate_receipt_number,
-    device_key,
     get_receipt,
     last_receipt_number,
     load_state,
@@ -71,7 +69,8 @@ from eservice_desktop.services.payments_receipts import (
     verify_receipt,
 )
 from eservice_desktop.services.projections import project_payments
-from eservice_desktop.services.receipt_codes import compute_code, format_code
+from eservice_desktop.services.receipt_codes import format_code
+from eservice_desktop.services.receipt_issue import new_receipt
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -205,11 +204,7 @@ def record_payment_in(
     """Records a payment and its receipt number inside the caller's transaction."""
     check_method_values(method, tendered=tendered, reference=reference)
     state = fees.ensure_assessed(app, session, load_state(session, case_id))
-    at = app.now()
-    number, _year, _seq = allocate_receipt_number(app, session, at)
-    key = device_key(app, session)
-    day = at.astimezone(TAIPEI).date()
-    code = compute_code(bytes.fromhex(key.secret_hex), number, state.case_number, amount, day)
+    number, code, key_id = new_receipt(app, session, state.case_number, amount, app.now())
     if method == "cash" and tendered is None:
         tendered = amount
     payload: dict[str, Any] = {
@@ -220,7 +215,7 @@ def record_payment_in(
         "receipt_number": number,
         "reference": reference.strip() or None,
         "verification": code,
-        "key_id": key.key_id,
+        "key_id": key_id,
     }
     if method == "cash":
         payload["tendered"] = tendered

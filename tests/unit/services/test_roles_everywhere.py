@@ -358,6 +358,7 @@ NOT_GUARDED: dict[str, str] = {
     "payments_receipts.allocate_receipt_number": "inside record_payment",
     "payments_receipts.device_key": "this device's receipt key, inside a payment or the demo till",
     "payments.record_payment_in": "inside record_payment / the pickup desk's payment",
+    "receipt_issue.new_receipt": "inside record_payment_in / issue_online_receipt (both guarded)",
     "payments.state_subtotal": "arithmetic over a state already read",
     "pickup_views.case_view": "builds the view verify / handover return",
     "pickup_views.office_name": "a catalogue name for the desk's messages",
