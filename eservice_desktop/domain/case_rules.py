@@ -216,16 +216,17 @@ def _check_fee_assessed(state: CaseState, p: pl.FeeAssessed, _t: str) -> None:
 
 
 def _check_payment_recorded(state: CaseState, p: pl.PaymentRecorded, _t: str) -> None:
-    if state.lifecycle in (REJECTED, CANCELLED):
-        zh, en = _FINISHED[state.lifecycle]
-        raise _refuse("case.not_open", zh + "，不能收費", en + "; no payment can be taken")
     amount = p.amount
     if amount <= 0:
         raise _refuse("payment.amount", "繳費金額必須大於零", "The amount must be positive")
     if any(x.payment_id == p.payment_id for x in state.payments):
         raise _refuse("payment.duplicate", "此筆繳費已登錄", "This payment is already recorded")
     _check_payment_method(p)
-    if amount > state.balance:  # last: the county takes it anyway (``OVER_BALANCE``)
+    # the last two the county takes anyway (``taken_anyway``): every rule above comes first
+    if state.lifecycle in (REJECTED, CANCELLED):
+        zh, en = _FINISHED[state.lifecycle]
+        raise _refuse(ENDED, zh + "，不能收費", en + "; no payment can be taken")
+    if amount > state.balance:
         raise _refuse(
             OVER_BALANCE,
             f"繳費金額 {amount} 元超過應繳餘額 {state.balance} 元",
@@ -236,6 +237,9 @@ def _check_payment_recorded(state: CaseState, p: pl.PaymentRecorded, _t: str) ->
 #: A payment above the balance due: refused at the counter, where the clerk takes no more than
 #: is due. Every other rule of a payment is checked before this one (:func:`taken_anyway`).
 OVER_BALANCE = "payment.over_balance"
+#: A payment on a case cancelled or rejected: refused at the counter (the code every event an
+#: ended case refuses has); taken by the county from a counter that took it offline.
+ENDED = "case.not_open"
 
 
 def taken_anyway(event_type: str, err: DomainError) -> bool:
@@ -245,13 +249,17 @@ def taken_anyway(event_type: str, err: DomainError) -> bool:
     fee's receipt (the fee due is collected after: ``fees_due`` is checked after the handover's
     own rules). The counters list both as conflicts (services/conflict_rows.py). An online
     payment's receipt issued by two counters offline is taken too (both papers are out: the
-    fold keeps the first number, the receipts projection logs the second)."""
+    fold keeps the first number, the receipts projection logs the second). So is money taken
+    offline on a case another counter cancelled or rejected meanwhile: the citizen holds the
+    receipt, every drawer's closing counts it, and every counter lists it to refund
+    (services/paid_after_end.py)."""
     return (event_type, err.code) in _TAKEN_ANYWAY
 
 
 _TAKEN_ANYWAY = frozenset(
     {
         (ev.PAYMENT_RECORDED, OVER_BALANCE),
+        (ev.PAYMENT_RECORDED, ENDED),
         (ev.PICKED_UP, FEES_DUE),
         (ev.ONLINE_RECEIPT_ISSUED, ALREADY_ISSUED),
     }

@@ -4,7 +4,7 @@ and the counter asks them before a supervisor is asked to approve (services.paym
 
 from __future__ import annotations
 
-from eservice_desktop.domain.case_state import Payment
+from eservice_desktop.domain.case_state import CANCELLED, REJECTED, CaseState, Payment
 from eservice_desktop.domain.errors import DomainError
 
 
@@ -43,3 +43,14 @@ def refunded_receipt_error() -> DomainError:
         "此收據已辦理退費，不能作廢；其餘金額請以退費辦理",
         "This receipt has a refund, so it cannot be voided; refund the rest instead",
     )
+
+
+def paid_after_end(state: CaseState) -> int:
+    """What the case holds of money taken after it was cancelled or rejected (by the events'
+    times, so that every counter finds the same whatever order the events reached it in): a
+    counter offline took the fee while another ended the case. The citizen is owed it back;
+    a payment taken before the end is what any paid case that is cancelled holds."""
+    end = state.closed_at
+    if state.lifecycle not in (CANCELLED, REJECTED) or end is None or not state.payments:
+        return 0
+    return sum(p.net for p in state.payments if p.at > end)

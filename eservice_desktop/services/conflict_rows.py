@@ -3,6 +3,7 @@ events the county refused this counter (:mod:`services.sync.conflicts`), from wh
 ingest takes in:
 
 - a case over-paid (溢繳): :mod:`services.overpaid`;
+- money taken on a case after it was cancelled or rejected: :mod:`services.paid_after_end`;
 - a case handed over with fees due that no supervisor approved: :mod:`services.unpaid_handover`;
 - another counter's conflict: its ``case.conflict_recorded`` note (the county refused that
   counter's handover of a case this one handed over first, its void of a receipt voided here
@@ -23,7 +24,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services import overpaid, unpaid_handover
+from eservice_desktop.services import overpaid, paid_after_end, unpaid_handover
 from eservice_desktop.storage import sync_conflicts
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
@@ -42,6 +43,7 @@ def follow(
     handovers compare each case's two states; another counter's notes are picked out of the
     batch's events by type first (a bulk batch holds some 130,000, and none or a few)."""
     overpaid.follow(s, before, after, applied, now)
+    paid_after_end.follow(s, before, after, applied, now)
     unpaid_handover.follow(s, before, after, applied, now)
     office = me[0]
     for e in applied:

@@ -4,13 +4,17 @@ against a real county server): the money and the documents must never go wrong."
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 import factories
 from approvals_support import add_accounts, supervisor_approval
 from sync_helpers import CountyServer, enrol, sync_now
 
+from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
-from eservice_desktop.services import cases, daily_closing, payments, pickup
+from eservice_desktop.services import cases, daily_closing, payments, pickup, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.conflicts import open_conflicts, resolve_conflict
 
@@ -135,3 +139,68 @@ def test_documents_handed_over_while_the_other_counter_voided_the_fee_are_gone(
     for app in (d1, d2):
         assert cases.load_case(app, number).balance == 0
         assert open_conflicts(app) == []  # settled by the payment, on every counter
+
+
+def test_money_taken_offline_on_a_case_cancelled_meanwhile_is_listed_to_refund(
+    county: CountyServer,
+    office: Callable[..., App],
+    make_app: Callable[[Settings], App],
+    tmp_path: Path,
+    clock: Any,
+) -> None:
+    """01 cancels the case while 02, offline, takes its fee and prints the receipt. The county
+    refused 02's payment (the case was cancelled): 02's drawer and closing held NT$300 that
+    01's office-wide closing never saw, a refund of it was refused (no such payment) and a
+    wiped 02 rebuilt from the county had a gap in its receipt numbers. Now the county takes it,
+    every counter counts it and lists it to refund, and the refund settles it everywhere."""
+    d1, d2, number = _both_have_the_case(county, office)
+    cases.cancel_case(d1, number, "民眾撤回申請")
+    sync_now(d1)
+    clock.set(clock.now + timedelta(minutes=5))
+    receipt = payments.record_payment(d2, number, "cash", FEE, tendered=FEE).receipt_number
+    payments.confirm_printed(d2, receipt)
+    _race(d2, d1)
+    assert county.conflicts() == 0
+    for app in (d1, d2):
+        state = cases.load_case(app, number)
+        assert (state.lifecycle, state.paid) == ("cancelled", FEE)
+        assert _drawers(app) == (0, FEE, FEE)
+        [conflict] = open_conflicts(app)
+        assert conflict.case_number == number
+        assert "本案已撤件，他櫃離線時仍收取規費 300 元" in conflict.reason
+        assert (
+            "NT$300 was taken after the case was cancelled" in open_conflicts(app, "en")[0].reason
+        )
+    add_accounts(d1)
+    payments.refund(d1, receipt, FEE, "撤件退費", approval=supervisor_approval())
+    _race(d1, d2)
+    for app in (d1, d2):
+        assert cases.load_case(app, number).paid == 0
+        assert _drawers(app) == (-FEE, FEE, 0)
+        assert open_conflicts(app) == []  # settled by the refund, on every counter
+    _wiped_02_has_the_receipt(county, make_app, tmp_path, receipt)
+
+
+def _wiped_02_has_the_receipt(
+    county: CountyServer, make_app: Callable[[Settings], App], tmp_path: Path, receipt: str
+) -> None:
+    """Counter 02's disk lost and rebuilt from the county: the receipt is there, no gap, and its
+    refund with it (nothing listed)."""
+    wiped = make_app(
+        Settings(
+            data_dir=tmp_path / "office-H01-02-reinstalled",
+            office_code="H01",
+            device_id="02",
+            county_url=county.url,
+        )
+    )
+    sync.enrol(wiped, county.url, county.enrol_code("H01", device="02"))
+    client = sync.make_client(wiped)
+    try:
+        sync.recover_from_county(wiped, client)
+    finally:
+        client.close()
+    closing = daily_closing.closing(wiped, cases.today(wiped), "02")
+    assert [r.number for r in closing.receipts] == [receipt]
+    assert all(not r.missing for r in closing.ranges)
+    assert (closing.cash_expected, open_conflicts(wiped)) == (FEE, [])
