@@ -18,7 +18,6 @@ from eservice_desktop.cli.common import (
     lang_of,
     open_from,
     say,
-    shown_value,
 )
 from eservice_desktop.cli.console import json_text
 
@@ -189,8 +188,10 @@ def cmd_status(args: argparse.Namespace) -> int:
         error = error_named(str(data["last_error"]))
         if error is not None:
             shown["last_error"] = sync_error_message(error, lang_of(args))
+    from eservice_desktop.cli.sync_status_text import status_text
+
     lang = lang_of(args)
-    emit(args, data, lambda: "\n".join(f"{k}: {shown_value(v, lang)}" for k, v in shown.items()))
+    emit(args, data, lambda: status_text(shown, lang))
     return 0
 
 

@@ -78,7 +78,11 @@ def test_sync_once_refused_by_the_county(
     # the attempt's time: ISO in the JSON, Taipei with the ROC year in the text
     attempt = datetime.fromisoformat(json.loads(out)["last_attempt"]).astimezone(TAIPEI)
     roc = f"{attempt.year - 1911}/{attempt:%m/%d %H:%M}"
-    assert f"last_attempt: {roc}" in text.splitlines() and "last_success: —" in text
+    if lang == "en":
+        assert f"last_attempt: {roc}" in text.splitlines() and "last_success: —" in text
+    else:  # each line named in Chinese, not by the JSON's key
+        assert f"上次嘗試同步：{roc}" in text.splitlines() and "上次同步成功：—" in text
+        assert "last_attempt" not in text and "has_credential" not in text
 
 
 def test_unreachable_server_and_other_sync_commands(
@@ -142,6 +146,10 @@ def test_sync_status_shows_the_enrolment_as_words_and_a_taipei_time(
     assert "device_key H01-01" in line and "115/12/04 01:35" in line, line
     code, out, _ = _run(settings, capsys, "sync", "status", "--json")
     assert json.loads(out)["enrolled"] == info
+    code, out, _ = _run(settings, capsys, "--lang", "zh_TW", "sync", "status")
+    line = next(x for x in out.splitlines() if x.startswith("本機登記："))
+    assert "事務所 H01、櫃檯 01、裝置代號 H01-01" in line and "115/12/04 01:35" in line, line
+    assert "待上傳事件：0" in out.splitlines() and "已存登記憑證：否" in out.splitlines()
 
 
 def test_sync_once_stopped_by_ctrl_c_keeps_its_json_shape(
