@@ -242,7 +242,8 @@ def _fold_payment_settled(s: CaseState, p: pl.PaymentSettled, _e: ev.Event) -> C
 def _fold_online_receipt(s: CaseState, p: pl.OnlineReceiptIssued, _e: ev.Event) -> CaseState:
     """The online payment gets the counter's receipt number (the first one only)."""
     first = lambda x: x.payment_id == p.payment_id and not x.receipt_number  # noqa: E731
-    return _update_payment(s, first, lambda x: replace(x, receipt_number=str(p.receipt_number)))
+    paper = {"receipt_number": str(p.receipt_number), "online_receipt": True}
+    return _update_payment(s, first, lambda x: replace(x, **paper))
 
 
 def _fold_receipt_issued(s: CaseState, p: pl.ReceiptIssued, _e: ev.Event) -> CaseState:

@@ -26,7 +26,11 @@ from eservice_desktop.domain.case_state import (
     case_not_found,
 )
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.online_receipt_rule import ALREADY_ISSUED, check_online_receipt
+from eservice_desktop.domain.online_receipt_rule import (
+    ALREADY_ISSUED,
+    check_online_receipt,
+    online_void_error,
+)
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 from eservice_desktop.domain.unpaid import FEES_DUE, fees_due_error
@@ -277,6 +281,8 @@ def _check_payment_voided(state: CaseState, p: pl.PaymentVoided, _t: str) -> Non
     pay = state.payment(p.payment_id)
     if pay.voided:
         raise _refuse("payment.already_voided", "此筆繳費已作廢", "This payment is already void")
+    if pay.online_receipt:
+        raise online_void_error(pay.receipt_number)
     if pay.refunded > 0:
         raise refunded_receipt_error()
     _require_reason(p, "請填寫作廢理由", "A void reason is required")
@@ -296,6 +302,8 @@ def _check_receipt(state: CaseState, p: pl.ReceiptPayload, t: str) -> None:
         raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
     if t == ev.RECEIPT_VOIDED and pay.refunded > 0 and not pay.voided:
         raise refunded_receipt_error()
+    if t == ev.RECEIPT_VOIDED and pay.online_receipt:
+        raise online_void_error(number)
     if t != ev.RECEIPT_ISSUED:
         zh = "請填寫作廢理由" if t == ev.RECEIPT_VOIDED else "請填寫重印原因"
         _require_reason(p, zh, "A reason is required")

@@ -71,6 +71,9 @@ class Payment:
     #: The receipt was handed out (RECEIPT_ISSUED) and how often it was reprinted since.
     issued: bool = False
     reprints: int = 0
+    #: The receipt is a counter's paper for a fee paid online elsewhere
+    #: (``case.online_receipt_issued``): the money never passed the counter, so it voids neither.
+    online_receipt: bool = False
 
     @property
     def net(self) -> int:

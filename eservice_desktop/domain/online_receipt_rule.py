@@ -16,6 +16,19 @@ from eservice_desktop.domain.errors import DomainError
 ALREADY_ISSUED = "receipt.already_issued"
 
 
+def online_void_error(number: str | None) -> DomainError:
+    """An online payment's receipt is not voided: the fee was paid online, not at the counter,
+    and a void took the payment with it (the case owed its fee again, and a clerk would take it
+    a second time). Its paper is reprinted; money going back is a refund."""
+    return DomainError(
+        "receipt.online_void",
+        f"收據 {number} 為線上繳費收據（規費已於線上繳納），不能作廢；收據有誤請補印，"
+        "須退還規費請以退費辦理",
+        f"Receipt {number} is the receipt of a fee paid online, so it cannot be voided; "
+        "reprint it, or refund the fee",
+    )
+
+
 def check_online_receipt(state: CaseState, p: pl.OnlineReceiptIssued, _t: str) -> None:
     """Only an online payment of the case still without a receipt, as it was recorded."""
     pay = state.payment(p.payment_id)

@@ -23,6 +23,7 @@ from eservice_desktop.domain.case import (
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.online_receipt_rule import online_void_error
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc, roc_minute
 from eservice_desktop.services import cases
@@ -75,11 +76,14 @@ def _voidable(app: App, row: ReceiptRow, state: CaseState) -> None:
     (Taipei) may void it: a closed day's totals would change afterwards and the day the money
     went back would show nothing. Later the money goes back as a refund, in that day's closing.
     Nor once the case's documents were handed over: they left against this payment (nothing
-    leaves the office unpaid), and the void left a case handed over with its fee owing."""
+    leaves the office unpaid), and the void left a case handed over with its fee owing. Nor an
+    online payment's receipt (``domain.online_receipt_rule.online_void_error``)."""
     if row.status == "void":
         raise DomainError("receipt.already_voided", "此收據已作廢", "This receipt is already void")
     if row.refunded > 0:
         raise refunded_receipt_error()
+    if state.payment(row.payment_id).online_receipt:
+        raise online_void_error(row.number)
     if state.lifecycle == PICKED_UP and state.picked_up_at is not None:
         raise DomainError(
             "receipt.handed_over",

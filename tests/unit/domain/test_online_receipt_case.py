@@ -91,3 +91,21 @@ def test_the_number_must_be_of_the_issuing_counters_series() -> None:
     check(
         paid_online(), Actor("H01", "01", "c").event(CASE, ev.ONLINE_RECEIPT_ISSUED, T0, receipt())
     )
+
+
+def test_an_online_payments_receipt_voids_neither_paper_nor_money() -> None:
+    """The fee was paid online: a void of the counter's receipt voided the payment and the case
+    owed it again. Refused, whether the void names the payment or the receipt; the county
+    refuses it from a counter too (not taken anyway)."""
+    s = step(paid_online(), ev.ONLINE_RECEIPT_ISSUED, 5, **receipt())
+    assert s.payment("p-web").online_receipt
+    for type_, payload in (
+        (ev.PAYMENT_VOIDED, {"payment_id": "p-web", "reason": "重複"}),
+        (ev.RECEIPT_VOIDED, {"receipt_number": "H01-01-115-R000001", "reason": "重複"}),
+    ):
+        with pytest.raises(DomainError) as info:
+            step(s, type_, 10, **payload)
+        assert info.value.code == "receipt.online_void"
+        assert "H01-01-115-R000001" in info.value.message_zh
+        assert not taken_anyway(type_, info.value)
+    assert not paid_online().payment("p-web").online_receipt  # no receipt yet: nothing to void

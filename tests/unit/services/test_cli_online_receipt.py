@@ -113,3 +113,25 @@ def test_online_receipt_help_has_its_english(run: Run) -> None:
     assert code == 0 and "issue this office's receipt for an online payment" in out
     code, out, _ = run("payment", "online-receipt", "--help", json_out=False, lang="en")
     assert code == 0 and "the online payment's transaction id" in out
+
+
+def test_an_online_payments_receipt_is_not_voided(
+    run: Run, make_app: Callable[[Settings], App], office: Settings
+) -> None:
+    """A void of the counter's receipt of a web payment voided the payment with it: the case
+    owed its fee again (balance 30) and the fees page asked the clerk to take it a second
+    time. It is refused before a supervisor is asked (exit 2); the paper is reprinted."""
+    code, case, _ = run("case", "intake", *HR, "--copies", "2")
+    number = case["case_number"]
+    paid_on_the_web(make_app, office, number)
+    code, issued, _ = run("payment", "online-receipt", number, "--reference", "WEB-TXN-7")
+    receipt = issued["receipt_number"]
+    code, refused, err = run("receipt", "void", receipt, "--reason", "民眾不需要")
+    assert code == 2 and refused["error"] == "receipt.online_void", err
+    assert "為線上繳費收據" in err and "不能作廢" in err
+    code, _, err = run("receipt", "void", receipt, "--reason", "x", json_out=False, lang="en")
+    assert code == 2 and f"Receipt {receipt} is the receipt of a fee paid online" in err
+    code, shown, _ = run("case", "show", number)
+    assert (shown["paid"], shown["balance"]) == (30, 0)
+    code, listed, _ = run("payment", "list", number)
+    assert [r["status"] for r in listed] == ["valid"]
