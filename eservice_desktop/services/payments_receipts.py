@@ -32,6 +32,8 @@ from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_recei
 from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.pickup_views import office_name
+from eservice_desktop.services.receipt_clerk import clerk_shown
 from eservice_desktop.services.receipt_codes import (
     compute_code,
     format_code,
@@ -331,16 +333,12 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
         # only a receipt printed before is reprinted: the first paper never says 重印
         reprint_reason = reprint_reason if row.print_count > 0 else ""
         reprint_count = row.print_count if reprint_reason else 0
+        clerk = clerk_shown(s, row.clerk)
     a = fees.current(state)
     service_name = app.catalogue.service_name(state.service_code)
-    try:
-        office = app.catalogue.office(row.office)
-        office_name = office.name
-    except DomainError:
-        office_name = row.office
     issued = aware(row.issued_at).astimezone(TAIPEI)
     return ReceiptData(
-        office_name=office_name,
+        office_name=office_name(app, row.office),
         office_code=row.office,
         receipt_number=row.number,
         issued_on=issued.date(),
@@ -356,7 +354,7 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
         fees_due=state.fees_due,
         amount=row.amount,
         method=row.method,
-        clerk=row.clerk,
+        clerk=clerk,
         verification_code=format_code(row.verification),
         qr_payload=qr_payload(row.number, row.amount, row.issued_day, row.verification),
         reduction=a.reduction,

@@ -24,9 +24,10 @@ from approvals_support import (
 from payments_tools import cli, decode, new_case, pdffonts, pdftotext
 from sqlalchemy import select
 
+from eservice_desktop.domain.operators import Role
 from eservice_desktop.printing.fonts import font_chain
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
-from eservice_desktop.services import cases, daily_closing, fees, payments, reports
+from eservice_desktop.services import cases, daily_closing, fees, operators, payments, reports
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -528,3 +529,20 @@ def test_a_pulled_authorisation_time_without_zone_prints_as_the_statement_reads_
         time.tzset()
     assert [r.authorised_at for r in statement] == ["2026/03/10 10:40:20"]
     assert "授權時間 115/03/10 10:40:20" in details
+
+
+@pytest.mark.parametrize("layout", ["a6", "roll80"])
+def test_the_receipt_names_the_clerk_who_took_the_money(
+    app: App, case_number: str, tmp_path: Path, layout: str
+) -> None:
+    """經收人 printed the sign-in account alone (clerk02): nobody reading the paper could put a
+    person to it. It prints the operator's name with the account; an account the office does
+    not know (the tests' own ``tester``, another office's clerk) prints as the account."""
+    operators.create_operator(app, "cash03", "黃收費", [Role.CASHIER], "cash-secret-3")
+    operators.login(app, "cash03", "cash-secret-3")
+    r = payments.record_payment(app, case_number, "cash", 30, tendered=30)
+    pdf = tmp_path / f"receipt-{layout}.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, layout))
+    flat = squash(pdftotext(pdf))
+    assert "經收人" in flat and "黃收費（cash03）" in flat, flat
+    assert payments.receipt_data(app, r.receipt_number).clerk == "黃收費（cash03）"
