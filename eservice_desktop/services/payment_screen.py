@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from eservice_desktop.domain.case_number import looks_like_case_number
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.refunds import paid_after_end
 from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.services import cases, fees, online_receipt, payments
 from eservice_desktop.services.core import App
@@ -32,6 +33,9 @@ class PaymentScreen:
     #: The transaction ids (交易電子案號) of the case's online payments without a receipt of
     #: the office (a web or kiosk payment), for 開立線上繳費收據.
     online_waiting: tuple[str, ...] = ()
+    #: Money taken after the case was cancelled or rejected (another counter took it offline),
+    #: the citizen's to have back (``domain.refunds.paid_after_end``, services.paid_after_end).
+    paid_after_end: int = 0
 
     @property
     def due(self) -> int:
@@ -64,7 +68,8 @@ def load(app: App, number: str) -> PaymentScreen:
         transaction_id(p.payment_id, p.reference)
         for p in online_receipt.waiting_online_payments(state)
     )
-    return PaymentScreen(view, a, assessed, receipts, seen, receipt, waiting)
+    after_end = paid_after_end(state)
+    return PaymentScreen(view, a, assessed, receipts, seen, receipt, waiting, after_end)
 
 
 def case_of(app: App, number: str) -> tuple[str, str]:

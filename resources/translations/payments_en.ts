@@ -201,6 +201,16 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
+        <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　撤件後收費 {late} 元（請選收據退費）</source>
+        <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  NT${late} taken after the case was cancelled (select a receipt and press Refund)</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
+        <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　駁回後收費 {late} 元（請選收據退費）</source>
+        <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  NT${late} taken after the case was rejected (select a receipt and press Refund)</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
         <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　溢繳 {bal} 元（請選收據退費）</source>
         <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  over-paid NT${bal} (select a receipt and press Refund)</translation>
     </message>
