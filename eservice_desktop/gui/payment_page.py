@@ -216,7 +216,7 @@ class PaymentPage(PaymentPrinting):
         shown = self.current.view.case_number
         typed = text.strip().upper()
         same = typed in (shown, shown.replace("-", ""))
-        self._set_actions(same, self.current.view.balance if same else 0)
+        self._set_actions(same, self.current.balance if same else 0)
 
     def _show(self, screen: payment_screen.PaymentScreen, asked: str) -> None:
         """The answer for the number ``asked`` as typed (no dashes, full-width: the service
@@ -229,7 +229,7 @@ class PaymentPage(PaymentPrinting):
         self.current = screen
         self.ctx.screen_case_changed.emit()
         self.case_error.clear()
-        self._set_actions(True, screen.view.balance)
+        self._set_actions(True, screen.balance)
         v = screen.view
         self._draw_summary(v)
         self._draw_items(screen.assessment.items)
@@ -350,7 +350,7 @@ class PaymentPage(PaymentPrinting):
         )
 
     def _pay_failed(self, error: BaseException, number: str) -> None:
-        self.pay_btn.setEnabled(self.current is not None and self.current.view.balance > 0)
+        self.pay_btn.setEnabled(self.current is not None and self.current.balance > 0)
         self._refused(error)
         if isinstance(error, DomainError) and error.code == "payment.over_balance":
             self._written(number)  # paid meanwhile elsewhere: the case as it stands now

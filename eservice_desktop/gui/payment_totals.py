@@ -27,6 +27,9 @@ def text(screen: PaymentScreen) -> str:
     a = screen.assessment
     if screen.paid_after_end and not screen.overpaid:
         line = _t(_AFTER_CANCEL if screen.view.status == "cancelled" else _AFTER_REJECT)
+    elif screen.ended and not screen.overpaid:
+        cancelled = screen.view.status == "cancelled"
+        line = _t(_FIGURES + ("已撤件，不再收費" if cancelled else "已駁回，不再收費"))
     elif screen.overpaid:
         line = _t("小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　溢繳 {bal} 元（請選收據退費）")
     else:

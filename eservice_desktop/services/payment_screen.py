@@ -17,6 +17,9 @@ from eservice_desktop.services import cases, fees, online_receipt, payments
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_payments import ReceiptRow
 
+#: The statuses of a case that takes no more money.
+ENDED = ("cancelled", "rejected")
+
 
 @dataclass(frozen=True)
 class PaymentScreen:
@@ -43,9 +46,16 @@ class PaymentScreen:
         return self.view.fees_due if self.assessed else self.assessment.total
 
     @property
+    def ended(self) -> bool:
+        """Cancelled or rejected: nothing more is taken (the case rule refuses a payment)."""
+        return self.view.status in ENDED
+
+    @property
     def balance(self) -> int:
-        """Still to take (0 when paid in full); never below 0: see :attr:`overpaid`."""
-        return max(self.due - self.view.paid, 0)
+        """Still to take (0 when paid in full, or when the case ended); never below 0: see
+        :attr:`overpaid`. An ended case showed 餘額 300 and a payment button the case rule
+        then refused (本案已撤件，不能收費)."""
+        return 0 if self.ended else max(self.due - self.view.paid, 0)
 
     @property
     def overpaid(self) -> int:

@@ -211,6 +211,16 @@
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
+        <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　已撤件，不再收費</source>
+        <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  cancelled: nothing more is taken</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
+        <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　已駁回，不再收費</source>
+        <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  rejected: nothing more is taken</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_totals.py" line="21" />
         <source>小計 {sub}　減免 {red}　應繳 {due}　已繳 {paid}　溢繳 {bal} 元（請選收據退費）</source>
         <translation>Subtotal {sub}  reduction {red}  due {due}  paid {paid}  over-paid NT${bal} (select a receipt and press Refund)</translation>
     </message>

@@ -69,3 +69,30 @@ def test_money_taken_after_the_case_was_cancelled_is_shown_to_refund(
     finally:
         sync_ctx.lang = "zh_TW"
         remove_translators(qapp, translators)
+
+
+def test_a_cancelled_case_takes_no_more_money(
+    sync_ctx: GuiContext, qtbot: QtBot, qapp: QApplication
+) -> None:
+    """A cancelled case with its fee unpaid showed 餘額 300 and an enabled 收費並列印收據 (F9)
+    that the case rule then refused (本案已撤件，不能收費); it says nothing more is taken."""
+    number = factories.new_case(sync_ctx.app, copies=20)
+    cases.cancel_case(sync_ctx.app, number, "民眾撤回申請")
+    screen = payment_screen.load(sync_ctx.app, number)
+    assert (screen.ended, screen.balance, screen.view.balance) == (True, 0, 300)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.load(number)
+    text = page.totals.text()
+    assert "已撤件，不再收費" in text and "餘額" not in text
+    assert not page.pay_btn.isEnabled() and page.amount_spin.value() == 0
+    translators = install_translators(qapp, "en")
+    try:
+        sync_ctx.lang = "en"
+        english = PaymentPage(sync_ctx)
+        qtbot.addWidget(english)
+        english.load(number)
+        assert "cancelled: nothing more is taken" in english.totals.text()
+    finally:
+        sync_ctx.lang = "zh_TW"
+        remove_translators(qapp, translators)
