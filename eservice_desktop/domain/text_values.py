@@ -94,6 +94,14 @@ def refused_char(ch: str, field: str | None, label: Label | None = None) -> Doma
     name = "" if 0xD800 <= ord(ch) <= 0xDFFF else unicodedata.name(ch, "")
     shown = f"U+{ord(ch):04X}" + (f" {name}" if name else "")
     zh, en = _labels(field, label)
+    if ch == "\ufffd":
+        return _bad(
+            "value.character",
+            f"{zh}含有無法辨識的字（{shown}，轉碼錯誤留下的記號），請依證件重新輸入",
+            f"{en}holds an unreadable character ({shown}, left by a wrong text encoding); "
+            "type it again from the ID document",
+            field,
+        )
     return _bad(
         "value.character",
         f"{zh}含有不允許的字元（{shown}）",
@@ -156,10 +164,11 @@ def check_text(
 
 
 #: Unicode format characters (category Cf, Unicode 14), the invisible ones a name may not hold
-#: (``values.check_name``).
+#: (``values.check_name``), and U+FFFD, the mark a decoder leaves for a character it could not
+#: read (a Big5 list opened as UTF-8): 王�明 is no one's name, stored and printed as it was.
 FORMAT_CHAR: Final = re.compile(
     "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
-    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\ufffd\U000110bd\U000110cd"
     "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
     "\U000e0020-\U000e007f]"
 )

@@ -78,6 +78,17 @@ def test_names_refuse_control_bidi_surrogates_noncharacters(name: str) -> None:
         v.check_name(name)
 
 
+def test_a_name_a_wrong_encoding_left_unreadable_is_refused_saying_so() -> None:
+    """王\ufffd明 (a Big5 list opened as UTF-8, a name pasted from it) was stored and printed on
+    the receipt as it was; the light form the payload classes use took it too."""
+    with pytest.raises(DomainError) as info:
+        v.check_name("王\ufffd明", label=v.APPLICANT_NAME)
+    assert info.value.code == "value.character"
+    assert "無法辨識的字（U+FFFD" in info.value.message_zh
+    assert "type it again from the ID document" in info.value.message_en
+    assert not v.plain_name("王\ufffd明") and v.plain_name("王𡘙堃")
+
+
 @pytest.mark.parametrize("value", [-1, 366, 10**7, 1.5, "3", True, None])
 def test_working_days_range(value: object) -> None:
     with pytest.raises(DomainError):

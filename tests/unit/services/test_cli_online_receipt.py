@@ -135,3 +135,12 @@ def test_an_online_payments_receipt_is_not_voided(
     assert (shown["paid"], shown["balance"]) == (30, 0)
     code, listed, _ = run("payment", "list", number)
     assert [r["status"] for r in listed] == ["valid"]
+
+
+def test_an_applicant_name_left_unreadable_by_an_encoding_is_refused(run: Run) -> None:
+    """Pasted from a Big5 list opened as UTF-8: 王\ufffd明 was taken in and printed so."""
+    garbled = ["王\ufffd明" if a == "王小明" else a for a in HR]
+    code, refused, err = run("case", "intake", *garbled)
+    assert code == 2 and "無法辨識的字（U+FFFD" in refused["errors"]["applicant_name"], err
+    code, found, _ = run("case", "search", "王")
+    assert code == 0 and found["total"] == 0  # nothing stored
