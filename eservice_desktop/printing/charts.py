@@ -85,11 +85,11 @@ def _limited(spec: ChartSpec) -> tuple[ChartSpec, bool]:
 
 
 def _empty(spec: ChartSpec) -> bool:
-    return (
-        not spec.categories
-        or not spec.series
-        or all(not v for _, values in spec.series for v in values)
-    )
+    """Nothing to draw: a line's 0.0 is a rate (all finished late), its None none; bars and
+    pies of counts all zero are empty. A 0 % month said "no data" over a table showing 0.00."""
+    line = spec.kind == "line"
+    values = [v for _, vs in spec.series for v in vs]
+    return not spec.categories or all(v is None if line else not v for v in values)
 
 
 def chart_drawing(spec: ChartSpec, width: float = WIDTH, height: float = HEIGHT) -> Drawing:

@@ -153,6 +153,21 @@ def test_an_empty_period_says_so() -> None:
     assert "（本期無資料）No data for this period" in texts(chart_svg(nothing))
 
 
+def test_a_rate_of_zero_is_drawn_not_said_to_be_no_data() -> None:
+    """A month whose finished cases were all late has an on-time rate of 0 %: a point at
+    0.0 % with its figure, never "no data" over a table that shows 0.00; a month with nothing
+    finished (None) has no point, and only a chart of nothing but those is empty."""
+    late = ChartSpec(
+        "line", "每月依限辦結率 On-time rate by month", ("116/01", "116/02"),
+        (("依限辦結率 On-time rate", (0.0, None)),), "%",
+    )  # fmt: skip
+    shown = texts(chart_svg(late))
+    assert "（本期無資料）No data for this period" not in shown
+    assert "0.0" in shown and "116/01" in shown
+    nothing = ChartSpec("line", "每月依限辦結率", ("116/01",), (("依限辦結率", (None,)),), "%")
+    assert "（本期無資料）No data for this period" in texts(chart_svg(nothing))
+
+
 def test_too_many_categories_keep_the_largest_and_say_the_rest_is_in_the_table() -> None:
     n = MAX_CATEGORIES + 6
     spec = ChartSpec(
