@@ -109,7 +109,10 @@ class QueuePage(QueueView):
     # -- page hooks --------------------------------------------------------------------------
 
     def on_shown(self) -> None:
-        self.search_box.setFocus()
+        """F3 (or Esc back from a case) lands in the search box with its last query selected:
+        what the clerk types next is the next search. The cursor sat after the old query, and
+        王 typed for the next citizen searched 林美玲王, which found nobody."""
+        self.focus_search()
 
     def focus_search(self) -> None:
         self.search_box.setFocus()
