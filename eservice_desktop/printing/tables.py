@@ -58,6 +58,8 @@ class _Pager:
         self.margin = 14 * mm
         self.page = 1
         self.y = size[1] - self.margin
+        #: The columns of the table being printed: a page it runs onto starts with its heads.
+        self.columns: Sequence[Column] = ()
 
     def need(self, h: float) -> None:
         if self.y - h < self.margin + 8 * mm:
@@ -66,6 +68,21 @@ class _Pager:
             self.page += 1
             self.y = self.size[1] - self.margin
             self.text(f"{self.title}（續）", 9)
+            if self.columns:  # rows under no heads: which section's (無), which column's 15?
+                self.heads(self.columns)
+
+    def section(self, section: Section) -> None:
+        """A section's title and column heads, kept on one page with its first row: the
+        closing's 退費 heads sat alone at a page's foot, its （無） overleaf under no heads."""
+        self.columns = ()
+        self.need(11.5 * 1.6 + 9 * 1.7 + 3 + 9 * 1.7)
+        self.y -= 4
+        self.text(section.title, 11.5)
+        self.heads(section.columns)
+        self.columns = section.columns
+
+    def heads(self, columns: Sequence[Column]) -> None:
+        self.row([col.title for col in columns], columns, 9, bold_rule=True)
 
     def footer(self) -> None:
         self.chain.draw_centred(self.c, self.size[0] / 2, self.margin / 2, f"第 {self.page} 頁", 8)
@@ -142,15 +159,14 @@ def render_report(report: Report) -> bytes:
     for line in report.subtitle_lines:
         p.text(line, 9.5)
     for section in report.sections:
-        p.y -= 4
-        p.text(section.title, 11.5)
-        p.row([col.title for col in section.columns], section.columns, 9, bold_rule=True)
+        p.section(section)
         for r in section.rows:
             p.row(r, section.columns, 9)
         if not section.rows:
             p.row(["（無）"], section.columns, 9)
         if section.footer:
             p.row(section.footer, section.columns, 9, bold_rule=False)
+        p.columns = ()
         if section.note:
             p.text(section.note, 8.5)
     if report.signature_line:
