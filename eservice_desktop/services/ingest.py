@@ -61,6 +61,11 @@ _CASES = cast(Table, CaseRow.__table__)
 #: What a fold of a malformed event raises besides a DomainError (a missing or mistyped field).
 _MALFORMED = (KeyError, ValueError, TypeError, AttributeError)
 
+#: What a caller's checks made of an event (the sync inbox's): the very event object checked,
+#: its typed payload and its payload's canonical text (``chain.payload_json``; None: no link).
+#: Used for that object only: another of the batch with its id (a hostile page's) gets none.
+PreChecked = tuple[Event, EventPayload, str | None]
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -202,13 +207,13 @@ def ingest_many(
     check: bool | None = None,
     own_acked: bool = False,
     strict: bool = False,
-    typed: Mapping[str, EventPayload] | None = None,
+    prechecked: Mapping[str, PreChecked] | None = None,
 ) -> IngestReport:
     """Appends a batch in one go (see the module docstring). ``check`` defaults to True for
     local events. ``own_acked`` (recovery) stores events of this very device as local, already
     acknowledged events. ``strict`` raises the first refusal instead of reporting it (then the
-    caller's transaction rolls back: all or nothing). ``typed``: typed payloads by event id
-    that the caller's value checks already made."""
+    caller's transaction rolls back: all or nothing). ``prechecked`` (by event id): the typed
+    payload goes to the fold, the text into the row (not encoded a second time)."""
     checked = origin == "local" if check is None else check
     batch, report = list(events), IngestReport()
     if not batch:
@@ -221,9 +226,10 @@ def ingest_many(
     )
     before = dict(states)  # the states (never changed in place) before the batch
     heads = _chain_heads(session, batch, origin, own_acked)
-    accepted = _fold_batch(batch, known, states, checked, typed, strict, report)
+    pre = prechecked or {}
+    accepted = _fold_batch(batch, known, states, checked, pre, strict, report)
     row = EventRows(session, now)
-    rows = _event_rows(accepted, row, heads, origin, own_acked, me, report)
+    rows = _event_rows(accepted, row, heads, origin, own_acked, pre, me, report)
     repo.save_heads(session, heads)
     row.insert(rows)  # none: nothing sent
     report.states = _touched(states, report.applied)
@@ -238,7 +244,7 @@ def _fold_batch(  # noqa: PLR0917 - the batch's state, handed on from ingest_man
     known: set[str],
     states: dict[str, CaseState | None],
     checked: bool,
-    typed: Mapping[str, EventPayload] | None,
+    pre: Mapping[str, PreChecked],
     strict: bool,
     report: IngestReport,
 ) -> list[Event]:
@@ -255,7 +261,8 @@ def _fold_batch(  # noqa: PLR0917 - the batch's state, handed on from ingest_man
             report.duplicates.append(e.event_id)
             continue
         try:
-            p = typed.get(e.event_id) if typed is not None else None
+            got = pre.get(e.event_id)
+            p = got[1] if got is not None and got[0] is e else None
             states[e.case_id] = _fold(states.get(e.case_id), e, checked, p, seen)
         except (DomainError, *_MALFORMED) as exc:
             refusal = _refusal(e, exc)
@@ -274,17 +281,20 @@ def _event_rows(  # noqa: PLR0917 - the batch's state, handed on from ingest_man
     heads: dict[tuple[str, str], repo.ChainHead],
     origin: str,
     own_acked: bool,
+    pre: Mapping[str, PreChecked],
     me: tuple[str, str],
     report: IngestReport,
 ) -> list[tuple[Any, ...]]:
     """The batch's second pass: each accepted event, in order, linked into its device's
     chain (a local one) or moving this device's head (its own, on recovery), and its
-    ``events`` row; the events as appended go to ``report.applied``."""
+    ``events`` row, with the payload text its caller's hash check encoded when there is one
+    (``pre``); the events as appended go to ``report.applied``."""
     rows: list[tuple[Any, ...]] = []
     applied = report.applied
     for e in accepted:
         mine = own_acked and (e.office, e.device) == me
-        encoded = None
+        got = pre.get(e.event_id)
+        encoded = got[2] if got is not None and got[0] is e else None
         if origin == "local":
             e, encoded = _link(heads, e)  # noqa: PLW2901
         elif mine and e.hash:  # this device's own events back from the county, as they were

@@ -31,9 +31,8 @@ from eservice_desktop.domain.calendar import parse_dgpa_csv
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services.core import App
-from eservice_desktop.services.ingest import IngestReport, Refusal, ingest_many
+from eservice_desktop.services.ingest import IngestReport, PreChecked, Refusal, ingest_many
 from eservice_desktop.services.sync.reference import (
     check_receipt_keys,
     parse_catalogue,
@@ -79,9 +78,10 @@ class PageOutcome:
         self.calendar_changed |= other.calendar_changed
 
 
-#: What :func:`check_page` found of each change: its event and typed payload when the one-pass
-#: check passed (services/sync/wire_fast.py), else None (the change is looked at in turn).
-Checked = list[tuple[Event, EventPayload] | None]
+#: What :func:`check_page` found of each change: its event, typed payload and payload text when
+#: the one-pass check passed (services/sync/wire_fast.py; ``services.ingest.PreChecked``), else
+#: None (the change is looked at in turn).
+Checked = list[PreChecked | None]
 
 
 def check_page(changes: list[Change]) -> Checked:
@@ -147,13 +147,13 @@ def _apply_page(
     out = PageOutcome()
     events: list[Event] = []
     at: dict[str, Change] = {}  # each event's change, for a refusal to park
-    typed: dict[str, EventPayload] = {}  # made by the checks, handed to the fold
+    pre: dict[str, PreChecked] = {}  # made by the checks, handed to the fold and the rows
     numbers: set[str] = set()
     taken = _numbers_taken(s, changes, checked)
     for change, plain in zip(changes, checked, strict=True):
         if plain is not None:  # an event read and value-checked in one pass
             e = plain[0]
-            typed[e.event_id] = plain[1]
+            pre[e.event_id] = plain
             if e.type == ev.RECEIVED:
                 refusal = _screen_number(e, numbers, taken)
                 if refusal is not None:
@@ -174,7 +174,7 @@ def _apply_page(
             at[e.event_id] = change
         elif not events_only:
             _apply_reference_or_park(app, s, change, out)
-    out.report = ingest_many(app, s, events, origin="county", own_acked=own, typed=typed)
+    out.report = ingest_many(app, s, events, origin="county", own_acked=own, prechecked=pre)
     for refusal in out.report.refused:
         change = at[refusal.event.event_id]
         park(app, s, refusal, change.seq, change.data)

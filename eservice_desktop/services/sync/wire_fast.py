@@ -22,7 +22,7 @@ from eservice_desktop.domain import chain, values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.event_values import check_event
 from eservice_desktop.domain.events import ALL_TYPES, Event
-from eservice_desktop.domain.payloads import EventPayload
+from eservice_desktop.services.ingest import PreChecked
 
 #: WireEvent's fields; the first eight must be there (``payload`` has a default on the wire,
 #: but every event the county stores carries it).
@@ -44,12 +44,17 @@ _AT: Final = re.compile(
 )
 
 
-def plainly_valid_event(data: Any, known: str | None = None) -> tuple[Event, EventPayload] | None:
-    """The event of a pulled change's ``data`` and its typed payload (made by the checks, for
-    the fold) when it is in the plain form and passes :func:`check_event`; None when the
-    schema and the rules must look at it one by one. ``known``: a hash that passed this very
-    test (the event before in the page, whose hash the next event of its chain names as
-    ``prev``): a ``prev`` equal to it needs no second pattern match."""
+def plainly_valid_event(data: Any, known: str | None = None) -> PreChecked | None:
+    """The event of a pulled change's ``data``, its typed payload and its payload's canonical
+    text (``services.ingest.PreChecked``) when it is in the plain form and passes
+    :func:`check_event` and its own hash; None when the schema and the rules must look at it
+    one by one. ``known``: a hash that passed this very test (the event before in the page,
+    whose hash the next event of its chain names as ``prev``): a ``prev`` equal to it needs
+    no second pattern match.
+
+    The payload's text is the one the hash was taken over: the ``events`` row stores it
+    (storage/event_rows.py) instead of encoding the payload a second time, as a local event's
+    row stores the text its link encoded."""
     if type(data) is not dict or not data.keys() <= _KEYS or not data.keys() >= _REQUIRED:
         return None
     event_id, case_id, type_ = data["event_id"], data["case_id"], data["type"]
@@ -92,4 +97,7 @@ def plainly_valid_event(data: Any, known: str | None = None) -> tuple[Event, Eve
         typed = check_event(e)
     except (DomainError, ValueError):
         return None
-    return (e, typed) if chain.holds_own_hash(e) else None
+    if not hash_ or not prev:  # no link: holds its own hash trivially (chain.holds_own_hash)
+        return e, typed, None
+    digest, encoded = chain.digest_encoded(e, prev)
+    return (e, typed, encoded) if digest == hash_ else None
