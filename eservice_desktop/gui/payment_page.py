@@ -2,21 +2,21 @@
 with change, card with the terminal's reference, receipt print / reprint (with reason) / void
 (with reason), refunds, and the daily closing.
 
-Every service call runs on a worker through ``ctx.tasks``; printing is
-``gui/payment_printing.py``'s, a barcode scanned anywhere on the page ``gui/payment_scan.py``'s.
+Every service call runs on a worker (``ctx.tasks``); printing is ``gui/payment_printing.py``'s,
+a barcode scanned anywhere on the page ``gui/payment_scan.py``'s.
 
 The page acts only on the case it shows: loading another number clears the page first and a
 number that is not found leaves it empty with every action disabled, so F9 can never take money
 for a case that was on screen before; a sync round that brought the case events, or a payment
 refused because it was paid elsewhere, shows it again as it stands (``gui/case_rounds.py``). A
 receipt paid but not printed (cancelled, failed, a crash) keeps the red "收據未列印" banner up,
-F10 printing it, the shown case's own first (``payment_screen.pending_receipts``).
+F10 printing it, the shown case's own first (``payment_screen.pending_receipts``). A cancelled
+or rejected case takes no fee nor assessment; its receipts are printed, voided and refunded.
 
-A refusal about one field (收現金額不足, a card payment without its reference, a reduction
-without its reason ...) is shown beside that field in the window's language with the cursor
-there, as well as in the status bar; editing the field takes it away. A refusal about no field
-(the case was closed at another counter meanwhile, a supervisor's approval was cancelled) is shown
-under the pay button.
+A refusal about one field (收現金額不足, a card payment without its reference ...) is shown
+beside that field in the window's language with the cursor there, and in the status bar;
+editing the field takes it away. A refusal about no field (the case was closed at another
+counter meanwhile, a supervisor's approval was cancelled) is shown under the pay button.
 """
 
 from __future__ import annotations
@@ -181,22 +181,23 @@ class PaymentPage(PaymentPrinting):
         self.draw_pending()  # F10 no longer prints this case's receipt first
 
     def _set_actions(self, enabled: bool, balance: int = 0) -> None:
+        taking = enabled and not (self.current is not None and self.current.ended)
         for w in (
             self.assess_btn,
             self.copies_spin,
             self.exempt_box,
             self.reduction_spin,
             self.reason_combo,
-            self.print_btn,
             self.amount_spin,
             self.cash_radio,
             self.card_radio,
         ):
-            w.setEnabled(enabled)
+            w.setEnabled(taking)
+        self.print_btn.setEnabled(enabled)
         receipt_actions.offer(self)  # 作廢 and 退費 as the receipt selected allows
-        self.pay_btn.setEnabled(enabled and balance > 0)
+        self.pay_btn.setEnabled(taking and balance > 0)
         self._method_changed()
-        if not enabled:
+        if not taking:
             self.tendered_spin.setEnabled(False)
             self.reference_edit.setEnabled(False)
 

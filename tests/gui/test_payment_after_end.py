@@ -75,7 +75,8 @@ def test_a_cancelled_case_takes_no_more_money(
     sync_ctx: GuiContext, qtbot: QtBot, qapp: QApplication
 ) -> None:
     """A cancelled case with its fee unpaid showed 餘額 300 and an enabled 收費並列印收據 (F9)
-    that the case rule then refused (本案已撤件，不能收費); it says nothing more is taken."""
+    and 核定規費 that the case rule then refused (本案已撤件，不能收費); it says nothing more is
+    taken, and offers neither."""
     number = factories.new_case(sync_ctx.app, copies=20)
     cases.cancel_case(sync_ctx.app, number, "民眾撤回申請")
     screen = payment_screen.load(sync_ctx.app, number)
@@ -86,6 +87,12 @@ def test_a_cancelled_case_takes_no_more_money(
     text = page.totals.text()
     assert "已撤件，不再收費" in text and "餘額" not in text
     assert not page.pay_btn.isEnabled() and page.amount_spin.value() == 0
+    # nor a (re-)assessment, which the case rule refused after the click (無法再核計規費)
+    assert not any(
+        w.isEnabled()
+        for w in (page.assess_btn, page.copies_spin, page.reduction_spin, page.amount_spin)
+    )
+    assert page.print_btn.isEnabled()  # its receipts' actions stay
     translators = install_translators(qapp, "en")
     try:
         sync_ctx.lang = "en"
