@@ -35,6 +35,7 @@ from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import backup_files as _files
 from eservice_desktop.services import backup_verify as _verify
+from eservice_desktop.services import restore_guard
 from eservice_desktop.services.backup_files import (
     KEEP_ALL_HOURS,
     LABELS,
@@ -177,6 +178,11 @@ def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, 
             kept = None  # the current database is unreadable: nothing to keep
     tmp = target.with_name(target.name + ".restoring")
     copy_in(path, tmp)
+    try:  # marked before the switch: no restored database is without it (restore_guard)
+        restore_guard.mark_copy(tmp, key, path.name)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     _files.switch_in(tmp, target)
     log.info("database restored from %s", path.name)
     info = parse_name(path)

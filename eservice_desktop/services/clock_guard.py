@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import roc_second
+from eservice_desktop.services import restore_guard
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_demo import DEMO_DATABASE
 from eservice_desktop.services.operators_signin import require
@@ -78,6 +79,7 @@ def check(session: Session, now: datetime, origin: str = "local") -> None:
     last event it recorded."""
     if origin != "local":
         return  # pulled events carry their own counters' times
+    restore_guard.check(session, origin)  # nor writes a restore not yet recovered (its door)
     if session.get(SyncStateRow, "clock_offset_s") is not None:
         return  # the county's time: app.now() follows it
     if session.get(SyncStateRow, DEMO_DATABASE) is not None:

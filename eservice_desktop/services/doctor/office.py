@@ -306,6 +306,8 @@ def check_sync_backlog(
         )
     count, oldest = rows[0]
     facts["pending"] = int(count or 0)
+    if _read_rows(settings, RESTORED_SQL):
+        return _restored_check(title, facts)
     if not count:
         return _check("sync_backlog", title, "ok", ("沒有待送資料", "Nothing waiting"), **facts)
     since = _aware_utc(oldest)
@@ -333,6 +335,34 @@ def check_sync_backlog(
     if age_h > settings.sync_backlog_warn_h:
         return _check("sync_backlog", title, "warn", detail, fix, **facts)
     return _check("sync_backlog", title, "ok", detail, **facts)
+
+
+#: The mark of a restore whose ``sync recover`` has not run (services/restore_guard.py).
+RESTORED_SQL = "SELECT 1 FROM sync_state WHERE name = 'restore_recover_pending'"
+
+
+def _restored_check(title: tuple[str, str], facts: dict[str, Any]) -> Check:
+    """A restored database that has not got its later events back from the county refuses
+    every write of the counter: the doctor says so, where it said nothing waited."""
+    return _check(
+        "sync_backlog",
+        title,
+        "fail",
+        (
+            "資料庫由備份還原後尚未自縣府取回資料（sync recover）：本機暫不能寫入案件與收款",
+            "The database was restored from a backup and has not got its data back from the "
+            "county (sync recover): this counter cannot record cases or payments meanwhile",
+        ),
+        (
+            "確認縣府伺服器可連線（見「縣府伺服器連線」）後執行 eservice-desktop sync recover"
+            "（同步服務連上縣府時亦會自動執行）",
+            "Check the county server is reachable (see 'County server'), then run "
+            "`eservice-desktop sync recover` (the sync service also runs it once it reaches "
+            "the county)",
+        ),
+        restore_recover_pending=True,
+        **facts,
+    )
 
 
 def _waited(age_h: float) -> tuple[str, str]:

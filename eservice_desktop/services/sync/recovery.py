@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from eservice_desktop.county_link.client import CountyClient
+from eservice_desktop.services import restore_guard
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.inbox import apply_page
 from eservice_desktop.services.sync.round import PULL_PAGE
@@ -39,5 +40,6 @@ def recover_from_county(app: App, client: CountyClient) -> dict[str, int]:
         # (a restored copy's own last_success would make intake ask for a supervisor).
         now = app.now()
         set_state(s, "last_success", now.isoformat(), now)
+        restore_guard.clear(s)  # the numbers and the chain are the county's again
     log.info("recovery: %d own events restored, %d others added", restored, added)
     return {"restored": restored, "added": added}

@@ -30,7 +30,7 @@ from eservice_desktop.county_link.client import (
 from eservice_desktop.county_link.protocol import (
     WireAccess,
 )
-from eservice_desktop.services import access
+from eservice_desktop.services import access, restore_guard
 from eservice_desktop.services.calendar import redate_cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
@@ -127,6 +127,7 @@ def _round(
 ) -> RoundResult:
     result = RoundResult()
     held: list[CountyCannotRead] = []
+    _recover_if_restored(app, client)
 
     def push() -> None:
         try:
@@ -161,6 +162,20 @@ def _round(
         set_state(s, "last_error", "", now)
         result.pending = pending_count(s)
     return result
+
+
+def _recover_if_restored(app: App, client: CountyClient) -> None:
+    """A restored database whose ``sync recover`` did not run (the county unreachable then, or
+    the PC switched off after the switch) writes nothing of its own (services/restore_guard.py)
+    until it has: the first round that reaches the county runs it, before anything is pushed
+    (its own events would otherwise be sent after a chain the county knows to be longer)."""
+    from eservice_desktop.services.sync.recovery import recover_from_county
+
+    with app.reading() as s:
+        if not restore_guard.pending(s):
+            return
+    counts = recover_from_county(app, client)
+    log.info("the restored database was recovered from the county by the sync round: %s", counts)
 
 
 def _held_back(e: CountyCannotRead) -> None:

@@ -1,0 +1,70 @@
+"""A restore whose ``sync recover`` did not run (the county unreachable then, or the PC switched
+off right after the switch) against a real county on loopback: the counter issued the case and
+receipt numbers the county already held, and every later event was refused as a broken chain."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import factories
+import pytest
+from sqlalchemy import select
+from sync_helpers import CountyServer, enrol, new_case, sync_now
+
+from eservice_desktop.config import Settings
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services import backup, cases, payments, restore_guard
+from eservice_desktop.services.core import App
+from eservice_desktop.services.doctor import check_sync_backlog
+from eservice_desktop.storage.models_payments import ReceiptRow
+
+
+def _receipts(app: App) -> set[str]:
+    with app.reading() as s:
+        return set(s.scalars(select(ReceiptRow.number)))
+
+
+def _numbers(app: App) -> set[str]:
+    return {r.case_number for r in cases.queue(app, "all")}
+
+
+def test_a_restore_not_recovered_writes_nothing_until_the_round_recovers_it(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    make_app: Callable[[Settings], App],
+) -> None:
+    app = office(url=sqlite_county.url)
+    settings = app.settings
+    settings.save()
+    enrol(app, sqlite_county)
+    new_case(app)
+    sync_now(app)
+    taken = backup.take(app, "manual")
+    later = new_case(app, phone="")  # after the backup: its numbers reached the county only
+    payments.record_payment(app, later, "cash", 15, tendered=15)
+    sync_now(app)
+    numbers, receipts = _numbers(app), _receipts(app)
+    assert len(receipts) == 1
+    app.close()
+
+    backup.restore(settings, taken.path)  # switched in; the recovery never ran
+    app = make_app(settings)
+    with pytest.raises(DomainError) as refused:
+        factories.new_case(app, name="林美麗", applicant_id="A223456781")
+    assert refused.value.code == "restore.recover_pending"
+    assert "sync recover" in refused.value.message_zh and "twice" in refused.value.message_en
+    assert _numbers(app) < numbers and later not in _numbers(app)  # nothing was written
+    said = check_sync_backlog(settings)
+    assert said.status == "fail" and "sync recover" in said.fix_en
+
+    result = sync_now(app)  # the county answers: the round recovers first
+    assert result.conflicts == 0
+    with app.reading() as s:
+        assert not restore_guard.pending(s)
+    assert _numbers(app) == numbers and _receipts(app) == receipts
+    fresh = factories.new_case(app, name="林美麗", applicant_id="A223456781")
+    assert fresh not in numbers
+    payments.record_payment(app, fresh, "cash", 15, tendered=15)
+    assert len(_receipts(app) - receipts) == 1  # a new receipt number, none issued twice
+    pushed = sync_now(app)
+    assert pushed.conflicts == 0 and pushed.pending == 0
