@@ -20,6 +20,12 @@ The other way round looks the same: a clock days *ahead* stamped the records, an
 right every write was refused until a sync round, which an office without its link waits for.
 IT, having checked the clock, says so (:func:`confirm`, ``db confirm-clock``): the records made
 before that word no longer hold the clock back; those after it do.
+
+A learned offset is right only while the PC's clock does not move: set back days after the
+round that learned it, ``app.now()`` went back with it and the guard, which trusted any
+counter with an offset, let every case and receipt be dated so until the next round (never,
+for an office whose link is down). Such a counter is held to the county's time of that round
+instead (:func:`_check_since_learned`); IT's word moves that time to its own.
 """
 
 from __future__ import annotations
@@ -41,10 +47,13 @@ from eservice_desktop.services.operators_signin import require
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_sync import SyncStateRow
 
-__all__ = ["CONFIRMED", "SLACK", "check", "confirm"]
+__all__ = ["CONFIRMED", "OFFSET", "SLACK", "check", "confirm"]
 
 #: How far before the last record the clock may read and still be taken as right.
 SLACK: Final = timedelta(days=1)
+#: ``sync_state`` name of the county's clock offset; its ``updated_at`` is the county's time
+#: when the last round learned it (services/sync/clock.py).
+OFFSET: Final = "clock_offset_s"
 #: ``sync_state`` name of IT's word that the clock is right: the last event then, when, by whom.
 CONFIRMED: Final = "clock_confirmed"
 
@@ -62,6 +71,9 @@ def confirm(app: App) -> dict[str, Any]:
             s.add(SyncStateRow(name=CONFIRMED, value=json.dumps(word), updated_at=now))
         else:
             row.value, row.updated_at = json.dumps(word), now
+        learned = s.get(SyncStateRow, OFFSET)
+        if learned is not None:  # the county's time learned before no longer holds it back
+            learned.updated_at = now
     return {"confirmed_at": now.isoformat(), "records_before": last, "operator": word["by"]}
 
 
@@ -75,15 +87,17 @@ def _confirmed_seq(session: Session) -> int:
 
 def check(session: Session, now: datetime, origin: str = "local") -> None:
     """Refuses (``clock.behind``) a write at ``now`` of this device's own (``origin`` local)
-    when it never learned the county's time and ``now`` is more than :data:`SLACK` before the
-    last event it recorded."""
+    when ``now`` is more than :data:`SLACK` before the county's time the last sync round
+    learned or, when it never learned it, before the last event it recorded."""
     if origin != "local":
         return  # pulled events carry their own counters' times
     restore_guard.check(session, origin)  # nor writes a restore not yet recovered (its door)
-    if session.get(SyncStateRow, "clock_offset_s") is not None:
-        return  # the county's time: app.now() follows it
     if session.get(SyncStateRow, DEMO_DATABASE) is not None:
         return  # the demo's data is dated by its timeline (services/payments_demo.py)
+    learned = session.get(SyncStateRow, OFFSET)
+    if learned is not None:  # app.now() follows the county's time, as learned then
+        _check_since_learned(now, learned.updated_at)
+        return
     last = session.scalar(
         select(EventRow.recorded_at)
         .where(EventRow.seq > _confirmed_seq(session))
@@ -106,4 +120,28 @@ def check(session: Session, now: datetime, origin: str = "local") -> None:
         "so that no case or receipt carries a wrong time. Ask IT to correct the PC's clock or "
         "to sync (a clock already right: IT confirms it with eservice-desktop db confirm-clock)",
         extra={"now": now.isoformat(), "last": last.isoformat()},
+    )
+
+
+def _check_since_learned(now: datetime, learned_at: datetime) -> None:
+    """Once a round learned the county's time, ``app.now()`` is the PC's clock plus the offset
+    learned then: a clock set back since (by days: a clerk's slip in the date settings, a
+    time service gone wrong) dated every case and receipt that far back until the next round,
+    for the whole day of an office whose link was down, where the guard let everything
+    through. ``now`` more than :data:`SLACK` before the county's time of that round is refused
+    the same way (``clock.behind``)."""
+    learned_at = learned_at if learned_at.tzinfo else learned_at.replace(tzinfo=UTC)
+    if now >= learned_at - SLACK:
+        return
+    shown_now, shown_then = roc_second(now), roc_second(learned_at)
+    raise DomainError(
+        "clock.behind",
+        f"本機時鐘（{shown_now}）早於上次與縣市伺服器對時的時間（{shown_then}），電腦時鐘可能被調"
+        "回；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
+        "（時鐘已正確者，由資訊人員執行 eservice-desktop db confirm-clock 確認）",
+        f"This PC's clock ({shown_now}) is behind the time it last set by the county server "
+        f"({shown_then}); the PC's clock may have been set back: nothing was saved, so that no "
+        "case or receipt carries a wrong time. Ask IT to correct the PC's clock or to sync (a "
+        "clock already right: IT confirms it with eservice-desktop db confirm-clock)",
+        extra={"now": now.isoformat(), "last": learned_at.isoformat()},
     )

@@ -6,7 +6,7 @@ a sync round has learned the county's time (services/clock_guard.py)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import factories
@@ -87,10 +87,43 @@ def test_hours_back_and_a_counter_on_the_county_s_time_are_let_through(
     clock.set(TODAY - timedelta(hours=8))  # type: ignore[attr-defined]
     cases.request_supplement(app, number, "缺印章")
     # a counter that learned the county's offset: app.now() is the county's time, trusted
+    # from the round that learned it on
     clock.set(TODAY - timedelta(days=3))  # type: ignore[attr-defined]
     with app.transaction() as s:
-        set_state(s, "clock_offset_s", json.dumps(0.0), TODAY)
+        learned = TODAY - timedelta(days=3, hours=1)
+        set_state(s, "clock_offset_s", json.dumps(0.0), learned.astimezone(UTC))
     assert cases.record_supplement(app, number) is not None
+
+
+def test_a_clock_set_back_after_the_county_s_time_was_learned_is_refused(
+    app: App, clock: object
+) -> None:
+    """A round learned the county's time in the morning; then the PC's clock was set back three
+    days (the link down, so no round corrected it): app.now() is the clock plus the offset
+    learned then, and every case and receipt of the day was dated three days back, where the
+    guard let everything through once an offset was known."""
+    clock.set(TODAY)  # type: ignore[attr-defined]
+    number = factories.new_case(app)
+    with app.transaction() as s:
+        set_state(s, "clock_offset_s", json.dumps(0.0), TODAY.astimezone(UTC))  # the round
+    clock.set(TODAY - timedelta(days=3, hours=-2))  # type: ignore[attr-defined]
+    before = _events(app)
+    with pytest.raises(DomainError) as refused:
+        payments.record_payment(app, number, "cash", 15)
+    error = refused.value
+    assert error.code == "clock.behind"
+    assert "115/03/07 12:00:00" in error.message_zh and "115/03/10 10:00:00" in error.message_zh
+    assert "上次與縣市伺服器對時" in error.message_zh and "db confirm-clock" in error.message_zh
+    assert "set back" in error.message_en and "nothing was saved" in error.message_en
+    with pytest.raises(DomainError, match="set back"):
+        intake(app, factories.request())
+    assert _events(app) == before and payments.receipts_of_case(app, number) == []
+    # IT, having checked the clock, says so: the county's time learned before holds no more
+    clerk = app.operator
+    app.operator = Operator(account="it01", name="資訊", roles=frozenset({Role.IT}))
+    clock_guard.confirm(app)
+    app.operator = clerk
+    assert payments.record_payment(app, number, "cash", 15).receipt_number.endswith("R000001")
 
 
 @pytest.mark.parametrize("back", [timedelta(days=3), timedelta(days=400)])
