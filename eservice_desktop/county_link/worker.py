@@ -48,7 +48,9 @@ class SyncLoop:
     after failures. ``on_result(result, error)`` is called after every round. ``has_work`` (a
     cheap check, e.g. "is the outbox non-empty?") is polled every ``poll`` seconds while the
     link is healthy, so work recorded by another process leaves at once too; it is not polled
-    while backing off."""
+    while backing off. ``machine_failure(error)`` tells a failure of the machine (a full disk,
+    a database another program holds) from a bug: logged as a warning, not as a crash with
+    its traceback at every retry."""
 
     def __init__(
         self,
@@ -59,8 +61,10 @@ class SyncLoop:
         backoff: Backoff | None = None,
         has_work: Callable[[], bool] | None = None,
         poll: float = 1.0,
+        machine_failure: Callable[[BaseException], bool] | None = None,
     ) -> None:
         self.round_fn = round_fn
+        self.machine_failure = machine_failure
         self.interval = interval
         self.on_result = on_result
         self.backoff = backoff or Backoff()
@@ -92,7 +96,11 @@ class SyncLoop:
             return delay
         except Exception as e:  # a bug must not kill the service: report it and retry later
             delay = self.backoff.next_delay()
-            log.exception("sync round crashed; retry in %.1f s", delay)
+            if self.machine_failure is not None and self.machine_failure(e):
+                # the disk full, the database held by another program: no bug, no traceback
+                log.warning("sync round failed (%s); retry in %.1f s", type(e).__name__, delay)
+            else:
+                log.exception("sync round crashed; retry in %.1f s", delay)
             self._report(None, e)
             return max(delay, 10.0)
         self.backoff.reset()

@@ -193,13 +193,13 @@ class SyncStatusWidget(QWidget):
     def _from_worker(self, _result: Any, error: BaseException | None) -> None:
         """Worker thread: read the counts here (not on the UI thread), then hand them over."""
         from eservice_desktop.services import sync
-        from eservice_desktop.services.sync import sync_error_message
+        from eservice_desktop.services.sync import round_failure_message
 
         try:
             status = sync.status(self.ctx.app, totals=False)
         except Exception:  # the app may be closing
             return
-        message = sync_error_message(error, self.ctx.lang) if error is not None else ""
+        message = round_failure_message(error, self.ctx.lang) if error is not None else ""
         self._keeper.deliver(lambda: self.round_finished.emit(status, message))
 
     def _progress(self, done: int, total: int) -> None:

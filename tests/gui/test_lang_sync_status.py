@@ -225,3 +225,36 @@ def test_a_restarted_window_shows_the_catch_up_it_left_unfinished(
     w.refresh()  # the counts read at start, before any round
     qtbot.waitUntil(w.progress_bar.isVisible)
     assert (w.progress_bar.value(), w.progress_bar.maximum()) == (2_000, 8_000)
+
+
+def test_a_round_the_machine_failed_says_so_not_call_it(
+    lang_ctx: GuiContext, qtbot: QtBot, county: CountyServer
+) -> None:
+    """Another program held the office database (IT's `db upgrade` or a restore on the
+    command line) while the window synced: its round ended in SQLite's "database is locked",
+    and the status bar said 同步發生錯誤，請洽資訊人員 / "Sync failed; call IT", as if the
+    county link had failed; it says what every command says for it."""
+    from db_support import connect_db
+
+    app = lang_ctx.app
+    app.settings.county_url = county.url
+    enrol(app, county)
+    new_case(app)
+    w = SyncStatusWidget(lang_ctx, autostart=False)
+    qtbot.addWidget(w)
+    other = connect_db(app.settings)  # the other program, writing
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        w.start()
+        qtbot.waitUntil(lambda: w.online is False, timeout=60000)
+        w.stop()
+    finally:
+        other.rollback()
+        other.close()
+    if lang_ctx.lang == "en":
+        expected = "The database is in use by another program; try again shortly"
+        assert w.state_label.text() == f"○ Offline: {expected}"
+    else:
+        expected = "資料庫正由其他程式使用中，請稍候再試"
+        assert w.state_label.text() == f"○ 離線：{expected}"
+    assert w.state_label.toolTip() == expected

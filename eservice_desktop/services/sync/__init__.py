@@ -53,6 +53,7 @@ if TYPE_CHECKING:
         keyring_account,
         make_client,
     )
+    from eservice_desktop.services.sync.failure_words import round_failure_message
     from eservice_desktop.services.sync.quarantine import QuarantineView, quarantined
     from eservice_desktop.services.sync.receipts import (
         county_receipt,
@@ -76,6 +77,7 @@ _WHERE = {
     "upload_attachments": "eservice_desktop.services.sync.attachments",
     "base_now": "eservice_desktop.services.sync.clock",
     "install_clock_correction": "eservice_desktop.services.sync.clock",
+    "round_failure_message": "eservice_desktop.services.sync.failure_words",
     "ConflictView": "eservice_desktop.services.sync.conflicts",
     "open_conflicts": "eservice_desktop.services.sync.conflicts",
     "resolve_conflict": "eservice_desktop.services.sync.conflicts",
@@ -148,6 +150,7 @@ __all__ = [
     "quarantined",
     "recover_from_county",
     "resolve_conflict",
+    "round_failure_message",
     "run_round",
     "set_state",
     "start",

@@ -63,11 +63,14 @@ def make_loop(
     progress: Progress | None = None,
     pull_progress: Progress | None = None,
 ) -> SyncLoop:
+    from eservice_desktop.services.machine_errors import environment_error
+
     return SyncLoop(
         lambda: run_round(app, progress, pull_progress),
         interval=app.settings.sync_interval_s,
         on_result=on_result,
         has_work=lambda: has_pending(app),
+        machine_failure=lambda e: environment_error(e) is not None,
     )
 
 

@@ -1,0 +1,21 @@
+"""A failed sync round as the window says it: a failure of this machine in its own words.
+
+The window's status bar said every round that failed for another reason than the county
+(the office's disk full, its database held by another program or read-only) as 同步發生錯誤，
+請洽資訊人員 / "Sync failed; call IT", which sent IT looking at the county link while the
+command line said 磁碟空間已滿 for the very same failure. A failure of the machine is now said
+as every command and the window's other actions say it (``services/machine_errors.py``); a
+failure of the link as before (``county_link/errors.py``)."""
+
+from __future__ import annotations
+
+from eservice_desktop.county_link.errors import SyncError, sync_error_message
+from eservice_desktop.services.machine_errors import environment_error
+
+
+def round_failure_message(error: BaseException, lang: str = "zh_TW") -> str:
+    """The sentence a clerk reads for a round that ended in ``error``, in ``lang``."""
+    said = None if isinstance(error, SyncError) else environment_error(error)
+    if said is None:
+        return sync_error_message(error, lang)
+    return said.message_en if lang.lower().startswith("en") else said.message_zh
