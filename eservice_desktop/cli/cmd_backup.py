@@ -182,11 +182,14 @@ def _story(args: argparse.Namespace, result: dict[str, object]) -> str:
     if rec is None:
         lines.append(say(args, "未自縣府取回事件：請執行 sync recover", "run `sync recover` next"))
     elif isinstance(rec, dict) and "error" in rec:
+        from eservice_desktop.services.sync import named_failure_message
+
+        zh, en = (named_failure_message(str(rec["error"]), lang) for lang in ("zh_TW", "en"))
         lines.append(
             say(
                 args,
-                f"無法連線縣府（{rec['error']}）：連線後請執行 sync recover",
-                f"county unreachable ({rec['error']}): run `sync recover` once it is",
+                f"未自縣府取回事件（{zh}）：連線後請執行 sync recover",
+                f"no events got back from the county ({en}): run `sync recover` once it answers",
             )
         )
     elif isinstance(rec, dict):

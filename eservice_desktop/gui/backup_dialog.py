@@ -1,7 +1,6 @@
-"""The office admin's backup dialog (檔案 ▸ 備份與還原): the backups of the configured location
-with their age, "back up now", "verify" and the guided restore, all on worker threads
-(gui/tasks.py) and all from the keyboard (Alt+B, Alt+V, Alt+R; Alt+C confirms a restore, Esc
-cancels it).
+"""The office admin's backup dialog (檔案 ▸ 備份與還原): the backups of the configured location with
+their age, "back up now", "verify" and the guided restore, all on worker threads (gui/tasks.py)
+and all from the keyboard (Alt+B, Alt+V, Alt+R; Alt+C confirms a restore, Esc cancels it).
 
 The guided restore: the chosen backup is verified first and compared with the database in use
 (``services.backup.preview``): its age, the last synchronisation, how many events come back from
@@ -354,10 +353,11 @@ class BackupDialog(QDialog):
         rec = result["recovery"]
         head = self.tr("已自 {0} 還原").format(Path(result["restored_from"]).name)
         if rec is None or "error" in rec:
-            error = rec["error"] if rec else ""
-            text = self.tr(
-                "{0}；無法連線縣府（{1}），連線後請執行 eservice-desktop sync recover"
-            ).format(head, error)
+            from eservice_desktop.services.sync import named_failure_message as words
+
+            text = self.tr(  # the reason in words: it read 「無法連線縣府（Offline）」
+                "{0}；未自縣府取回事件（{1}），連線後請執行 eservice-desktop sync recover"
+            ).format(head, words(rec["error"], self.ctx.lang) if rec else "")
         else:
             lost = rec["lost"]
             text = self.tr("{0}；自縣府取回本機事件 {1} 筆、其他櫃檯事件 {2} 筆。").format(

@@ -811,8 +811,8 @@ A restore verifies the backup and lists what would be lost first; only after you
         <translation>Restored from {0}</translation>
     </message>
     <message>
-        <source>{0}；無法連線縣府（{1}），連線後請執行 eservice-desktop sync recover</source>
-        <translation>{0}; the county cannot be reached ({1}): run eservice-desktop sync recover once it can</translation>
+        <source>{0}；未自縣府取回事件（{1}），連線後請執行 eservice-desktop sync recover</source>
+        <translation>{0}; no events got back from the county ({1}): run eservice-desktop sync recover once it answers</translation>
     </message>
     <message>
         <source>{0}；自縣府取回本機事件 {1} 筆、其他櫃檯事件 {2} 筆。</source>

@@ -85,3 +85,18 @@ def test_the_restore_confirmation_shows_every_line_of_its_summary(qtbot, ctx: Gu
     below = dialog.confirm_button.mapTo(dialog, dialog.confirm_button.rect().topLeft()).y()
     assert label.mapTo(dialog, label.rect().bottomLeft()).y() < below
     dialog.reject()
+
+
+def test_a_restore_the_county_could_not_recover_says_why_in_words(qtbot, ctx: GuiContext) -> None:
+    """After a restore whose ``sync recover`` could not reach the county the dialog said
+    已自 … 還原；無法連線縣府（Offline）: the name of the error's kind, not the reason."""
+    taken = backup.take(ctx.app, "manual")
+    result = backup.restore_in_place(ctx.app, taken.path)  # this counter was never enrolled
+    kind = result["recovery"]["error"]
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog._restored(result)
+    shown = dialog.status.text()
+    assert kind not in shown and "未自縣府取回事件（" in shown, shown
+    assert "同步" in shown or "縣府伺服器" in shown, shown
+    dialog.reject()

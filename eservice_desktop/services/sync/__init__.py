@@ -53,7 +53,10 @@ if TYPE_CHECKING:
         keyring_account,
         make_client,
     )
-    from eservice_desktop.services.sync.failure_words import round_failure_message
+    from eservice_desktop.services.sync.failure_words import (
+        named_failure_message,
+        round_failure_message,
+    )
     from eservice_desktop.services.sync.quarantine import QuarantineView, quarantined
     from eservice_desktop.services.sync.receipts import (
         county_receipt,
@@ -78,6 +81,7 @@ _WHERE = {
     "base_now": "eservice_desktop.services.sync.clock",
     "install_clock_correction": "eservice_desktop.services.sync.clock",
     "round_failure_message": "eservice_desktop.services.sync.failure_words",
+    "named_failure_message": "eservice_desktop.services.sync.failure_words",
     "ConflictView": "eservice_desktop.services.sync.conflicts",
     "open_conflicts": "eservice_desktop.services.sync.conflicts",
     "resolve_conflict": "eservice_desktop.services.sync.conflicts",
@@ -144,6 +148,7 @@ __all__ = [
     "load_county_reference",
     "make_client",
     "make_loop",
+    "named_failure_message",
     "open_conflicts",
     "outbox",
     "pending_count",

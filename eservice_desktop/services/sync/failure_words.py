@@ -9,7 +9,7 @@ failure of the link as before (``county_link/errors.py``)."""
 
 from __future__ import annotations
 
-from eservice_desktop.county_link.errors import SyncError, sync_error_message
+from eservice_desktop.county_link.errors import SyncError, error_named, sync_error_message
 from eservice_desktop.services.machine_errors import environment_error
 
 
@@ -19,3 +19,9 @@ def round_failure_message(error: BaseException, lang: str = "zh_TW") -> str:
     if said is None:
         return sync_error_message(error, lang)
     return said.message_en if lang.lower().startswith("en") else said.message_zh
+
+
+def named_failure_message(name: str, lang: str = "zh_TW") -> str:
+    """The sentence for a failure kept by the name of its kind (a restore's ``recovery``
+    ``error``): said as the round's, never the name itself (「無法連線縣府（Offline）」)."""
+    return sync_error_message(error_named(name) or Exception(), lang)

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
+from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import backup, cases, payments, restore_guard
@@ -68,3 +69,32 @@ def test_a_restore_not_recovered_writes_nothing_until_the_round_recovers_it(
     assert len(_receipts(app) - receipts) == 1  # a new receipt number, none issued twice
     pushed = sync_now(app)
     assert pushed.conflicts == 0 and pushed.pending == 0
+
+
+def test_a_restore_the_county_could_not_recover_says_why_in_words(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The restore's account said 無法連線縣府（Offline） / "county unreachable (Offline)": the
+    name of the error's kind, where every other line of the program says the reason."""
+    app = office(url=sqlite_county.url)
+    enrol(app, sqlite_county)
+    new_case(app)
+    sync_now(app)
+    taken = backup.take(app, "manual")
+    app.settings.county_url = "http://127.0.0.1:9"  # nothing listens there: the link is down
+    app.settings.save()
+    data = app.settings.data_dir
+    app.close()
+    said = {
+        "zh_TW": "未自縣府取回事件（無法連線縣府伺服器（網路無法連線））：連線後請執行 "
+        "sync recover",
+        "en": "no events got back from the county (Cannot reach the county server (network "
+        "unreachable)): run `sync recover` once it answers",
+    }
+    for lang, line in said.items():
+        argv = ["--data-dir", str(data), "--lang", lang, "backup", "restore", str(taken.path)]
+        assert main(argv) == 3
+        out = capsys.readouterr().out
+        assert line in out.splitlines() and "Offline" not in out, out
