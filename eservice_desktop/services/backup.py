@@ -132,16 +132,25 @@ def due(app: App) -> bool:
     return now - taken[0].taken_at >= timedelta(hours=app.settings.backup_interval_h)
 
 
+RETRY_AFTER = timedelta(minutes=10)  # a scheduled backup that failed is not tried before
+
+
 def with_scheduled_backups(app: App, round_fn: Callable[[], T]) -> Callable[[], T]:
-    """Wraps a sync round so that the loop that runs it (service or window) also takes the
-    hourly backup; a failed backup is logged and never stops the sync."""
+    """Wraps a sync round so that its loop (service or window) also takes the hourly backup; a
+    failed one is logged with its reason, never stops the sync, and waits :data:`RETRY_AFTER`:
+    it was tried at every round (5 s), each try on a full disk writing a database-sized copy."""
+    failed: list[datetime] = []
 
     def round_and_backup() -> T:
         try:
-            if due(app):
+            waited = app.now() - failed[-1] if failed else RETRY_AFTER
+            if due(app) and not timedelta(0) <= waited < RETRY_AFTER:
+                failed.clear()
                 take_scheduled(app, "hourly")
         except Exception as e:
-            log.warning("scheduled backup failed: %s", type(e).__name__)
+            failed.append(app.now())
+            why = getattr(e, "code", type(e).__name__)
+            log.warning("scheduled backup failed (%s): tried again in %s", why, RETRY_AFTER)
         return round_fn()
 
     return round_and_backup

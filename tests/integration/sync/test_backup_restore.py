@@ -163,6 +163,34 @@ def test_hourly_backup_rides_the_sync_loop_during_office_hours(
     assert labels[0] == "closing" and len(labels) == 3
 
 
+def test_a_failed_hourly_backup_is_not_tried_at_every_round(
+    office: Callable[..., App],
+    clock,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The backup disk unplugged or full: the loop tried the hourly backup again at every
+    round (every 5 s), each try on a full disk writing a database-sized copy before the disk
+    refused it, and logged only "DomainError". It waits ten minutes and logs the reason."""
+    from datetime import UTC, datetime
+
+    app = office()
+    app.settings.backup_dir = str(tmp_path / "usb" / "eservice")  # the USB disk is not there
+    rounds: list[int] = []
+    wrapped = backup.with_scheduled_backups(app, lambda: rounds.append(1) or len(rounds))
+    start = datetime(2026, 3, 10, 1, 30, tzinfo=UTC)  # 09:30 Taipei
+    for seconds in range(0, 300, 5):  # five minutes of rounds
+        clock.set(start + timedelta(seconds=seconds))
+        wrapped()
+    tries = [r for r in caplog.records if "scheduled backup failed" in r.getMessage()]
+    assert len(tries) == 1 and "backup.not_written" in tries[0].getMessage()
+    assert len(rounds) == 60  # the sync round ran every time
+    (tmp_path / "usb").mkdir()  # plugged in again
+    clock.set(start + backup.RETRY_AFTER)
+    wrapped()
+    assert [b.label for b in backup.list_backups(app.settings)] == ["hourly"]
+
+
 def test_retention_pseudonymises_finished_acknowledged_cases_only(
     sqlite_county: CountyServer,
     office: Callable[..., App],
