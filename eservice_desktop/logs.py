@@ -125,8 +125,26 @@ def redacting(handler: logging.Handler, fmt: logging.Formatter | None = None) ->
 
 
 def _private(path: Path, mode: int) -> None:
-    if os.name == "posix" and path.exists() and stat.S_IMODE(path.stat().st_mode) != mode:
+    """``path`` at ``mode``; one another account owns (the sync service's log folder, a
+    clerk's log file in the shared data directory) is left as its owner made it: the chmod
+    would be refused, and the command with it."""
+    if os.name != "posix" or not path.exists():
+        return
+    st = path.stat()
+    if stat.S_IMODE(st.st_mode) != mode and st.st_uid == os.geteuid():
         os.chmod(path, mode)
+
+
+def _modes(log_dir: Path) -> tuple[int, int]:
+    """The log folder's mode and its files': the owner's only (0700, 0600), or the group's too
+    (2770, 0660) in a data directory IT shares with the clerks' group (the .deb's setgid 2770
+    directory, where the sync service's account and every clerk write the same logs). Before,
+    the first program to log made them the owner's only: after the .deb's ``db upgrade`` as the
+    service's account, every clerk's window and command stopped with 無法存取
+    …/logs/eservice.log（沒有權限）."""
+    parent = log_dir.parent
+    shared = os.name == "posix" and parent.exists() and bool(parent.stat().st_mode & stat.S_ISGID)
+    return (0o2770, 0o660) if shared else (0o700, 0o600)
 
 
 class _SaysFailureOnce:
@@ -166,7 +184,7 @@ class _PrivateRotatingFileHandler(_SaysFailureOnce, logging.handlers.RotatingFil
 
     def _open(self) -> io.TextIOWrapper:
         stream = super()._open()
-        _private(Path(self.baseFilename), 0o600)
+        _private(Path(self.baseFilename), _modes(Path(self.baseFilename).parent)[1])
         return stream
 
     def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 (logging's name)
@@ -207,8 +225,9 @@ def setup_logging(
     )
     handlers: list[logging.Handler] = []
     if log_dir is not None:
-        log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _private(log_dir, 0o700)
+        folder_mode = _modes(log_dir)[0]
+        log_dir.mkdir(mode=folder_mode & 0o777, parents=True, exist_ok=True)
+        _private(log_dir, folder_mode)
         handlers.append(
             _PrivateRotatingFileHandler(
                 log_dir / f"{name}.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
@@ -231,10 +250,11 @@ def install_crash_handlers(log_dir: Path) -> Path:
     import faulthandler
     import sys
 
-    log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder_mode, file_mode = _modes(log_dir)
+    log_dir.mkdir(mode=folder_mode & 0o777, parents=True, exist_ok=True)
     crash = log_dir / CRASH_FILE
-    fd = os.open(crash, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
-    _private(crash, 0o600)
+    fd = os.open(crash, os.O_WRONLY | os.O_CREAT | os.O_APPEND, file_mode)
+    _private(crash, file_mode)
     stream = os.fdopen(fd, "a", encoding="utf-8")
     faulthandler.enable(stream)
     _CRASH_STREAMS.append(stream)  # faulthandler needs the file kept open
