@@ -62,10 +62,13 @@ class Sealer:
             raise SealError(f"{name}: does not open with this office's key") from e
 
     def write(self, path: Path, data: bytes) -> None:
-        """Atomically replaces ``path`` with the sealed ``data`` (mode 0600, fsynced)."""
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        """Atomically replaces ``path`` with the sealed ``data`` (mode 0600, fsynced; 0660 in a
+        folder 2770 of a data directory shared with the clerks' group, see :func:`_folder`)."""
+        shared = _folder(path.parent)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}-")
         try:
+            if shared:
+                os.fchmod(fd, 0o660)
             with os.fdopen(fd, "wb") as f:
                 f.write(self.seal(data, path.name))
                 f.flush()
@@ -77,3 +80,23 @@ class Sealer:
 
     def read(self, path: Path) -> bytes:
         return self.unseal(path.read_bytes(), path.name)
+
+
+def _folder(directory: Path) -> bool:
+    """Makes ``directory`` (``attachments/<sha256>``, ``drafts``, ``pickup-slips``) and says
+    whether it is shared with the group. In the .deb's data directory (setgid 2770: the sync
+    service's account and every clerk) a sealed file was its writer's alone, in a folder of
+    its own alone: the service could not read a clerk's attachment to upload it, so every one
+    of its sync rounds failed there (no pull either), as did another clerk's window's, and a
+    second clerk could not attach or keep a draft. There the folder is 2770 and the file 0660,
+    as every other file of that directory."""
+    from eservice_desktop.storage.cipher import shared_with_group
+
+    existing = directory
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    shared = shared_with_group(existing)
+    directory.mkdir(mode=0o770 if shared else 0o700, parents=True, exist_ok=True)
+    if shared and directory.stat().st_uid == os.geteuid():
+        os.chmod(directory, 0o2770)
+    return shared

@@ -15,13 +15,24 @@ import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import factories
 import pytest
+from operator_support import sign_in
 
 from eservice_desktop.cli.main import main
+from eservice_desktop.config import Settings
+from eservice_desktop.services.core import App, open_app
+from eservice_desktop.storage import dbkey
+from eservice_desktop.storage.sealed import Sealer
 
+#: A PNG of one pixel (the attachments' check reads its signature and header).
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 SERVICE, CLERK = 5000, 5001  # uid 5000 and its group: ``eservice``; 5001: a clerk in that group
 
 
@@ -48,6 +59,10 @@ def shared() -> Iterator[Path]:
 def _as(uid: int, *argv: str) -> int:
     """``eservice-desktop ARGV`` as account ``uid`` (group ``eservice`` among its groups) with
     the .deb wrapper's umask 007; its exit status."""
+    return _run_as(uid, lambda: main(list(argv)))
+
+
+def _run_as(uid: int, fn: Callable[[], int]) -> int:
     pid = os.fork()
     if pid == 0:  # the child: never back into pytest
         code = 70
@@ -56,25 +71,43 @@ def _as(uid: int, *argv: str) -> int:
             os.setgid(uid)
             os.setuid(uid)
             os.umask(0o007)
-            code = main(list(argv))
+            code = fn()
         finally:
             os._exit(code)
     return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
 
 
-def test_the_service_s_account_and_a_clerk_share_the_logs(
-    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    warm = tmp_path / "warm"  # every module the commands use, loaded while /root is readable
-    assert main(["--data-dir", str(warm), "db", "upgrade"]) == 0
-    assert main(["--data-dir", str(warm), "db", "current"]) == 0
-    capsys.readouterr()
+def _signed_in(data: Path) -> App:
+    app = open_app(Settings(data_dir=data))
+    sign_in(app)
+    return app
 
-    assert _as(SERVICE, "--data-dir", str(shared), "db", "upgrade") == 0  # the postinst's
-    for suffix in ("", "-wal", "-shm"):  # the postinst's chmod g+rw of the database
+
+def _made(shared: Path) -> None:
+    """The postinst's ``db upgrade`` as the service's account, and its chmod g+rw."""
+    assert _as(SERVICE, "--data-dir", str(shared), "db", "upgrade") == 0
+    for suffix in ("", "-wal", "-shm", ".lock"):
         f = shared / f"eservice.sqlite3{suffix}"
         if f.exists():
             f.chmod(0o660)
+
+
+def _warm(where: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every module the commands use, loaded while /root is readable."""
+    assert main(["--data-dir", str(where), "db", "upgrade"]) == 0
+    assert main(["--data-dir", str(where), "db", "current"]) == 0
+    number = factories.new_case(_signed_in(where))
+    picture = where / "scan.png"
+    picture.write_bytes(PNG)
+    assert main(["--data-dir", str(where), "case", "attach", number, str(picture)]) == 0
+    capsys.readouterr()
+
+
+def test_the_service_s_account_and_a_clerk_share_the_logs(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _warm(tmp_path / "warm", capsys)
+    _made(shared)
     assert _as(CLERK, "--data-dir", str(shared), "--lang", "en", "db", "current") == 0, (
         capsys.readouterr().err
     )
@@ -84,3 +117,31 @@ def test_the_service_s_account_and_a_clerk_share_the_logs(
     assert stat.S_IMODE((logs / "eservice.log").stat().st_mode) == 0o660
     text = (logs / "eservice.log").read_text(encoding="utf-8")
     assert text.count("database") >= 1  # both accounts' lines in the one file
+
+
+def test_the_service_s_account_reads_a_clerk_s_attachment_to_upload_it(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clerk's attachment was sealed in a folder of the clerk's alone: the sync service
+    could not read it to upload it, and every one of its rounds failed there (the pull after
+    it too), as did another clerk's window's."""
+    _warm(tmp_path / "warm", capsys)
+    _made(shared)
+    picture = shared.parent / "scan.png"  # where the clerk can read it
+    picture.write_bytes(PNG)
+    picture.chmod(0o644)
+
+    def intake_and_attach() -> int:
+        number = factories.new_case(_signed_in(shared))
+        return main(["--data-dir", str(shared), "case", "attach", number, str(picture)])
+
+    assert _run_as(CLERK, intake_and_attach) == 0, capsys.readouterr().err
+    (sealed,) = (shared / "attachments").glob("*/*.sealed")
+
+    def read_as_the_uploader_does() -> int:
+        sealer = Sealer(dbkey.database_key(Settings(data_dir=shared), create=False))
+        return 0 if sealer.read(sealed) == PNG else 1
+
+    assert _run_as(SERVICE, read_as_the_uploader_does) == 0
+    assert stat.S_IMODE(sealed.parent.stat().st_mode) == 0o2770
+    assert stat.S_IMODE(sealed.stat().st_mode) == 0o660
