@@ -163,7 +163,7 @@ def file_lock(path: Path, wait: bool = True) -> Iterator[None]:
     """An exclusive lock between processes (the window and the service opening at once);
     ``wait=False``: :class:`LockHeld` at once when another process holds it."""
     lock = path.with_name(path.name + ".lock")
-    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _lock_file(lock)
     try:
         try:
             if sys.platform == "win32":
@@ -181,6 +181,24 @@ def file_lock(path: Path, wait: bool = True) -> Iterator[None]:
         yield
     finally:
         os.close(fd)
+
+
+def _lock_file(lock: Path) -> int:
+    """The lock file, opened for locking. In a folder shared with the clerks' group (the .deb's
+    setgid 2770 data directory and its backups) it is the group's too (0660): made 0600 by
+    whoever took the first backup, it stopped every other account's backups (the service's
+    hourly ones, a clerk's closing) with 無法存取 …/.backup.lock（沒有權限）. One an older version
+    made so is opened for reading, which locks as well on POSIX."""
+    shared = shared_with_group(lock.parent)
+    try:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o660 if shared else 0o600)
+    except PermissionError:
+        if sys.platform == "win32" or not lock.exists():
+            raise
+        return os.open(lock, os.O_RDONLY)
+    if shared and os.fstat(fd).st_uid == os.geteuid():
+        os.fchmod(fd, 0o660)  # whatever the umask
+    return fd
 
 
 #: Byte of the ``-shm`` file on which every open WAL connection holds a shared POSIX lock

@@ -145,3 +145,19 @@ def test_the_service_s_account_reads_a_clerk_s_attachment_to_upload_it(
     assert _run_as(SERVICE, read_as_the_uploader_does) == 0
     assert stat.S_IMODE(sealed.parent.stat().st_mode) == 0o2770
     assert stat.S_IMODE(sealed.stat().st_mode) == 0o660
+
+
+def test_a_clerk_s_backup_does_not_lock_the_service_out_of_its_own(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first backup made ``backups/.backup.lock`` its taker's alone (0600): every later
+    backup of another account (the service's hourly ones, a clerk's at the closing) stopped
+    with 無法存取 …/.backup.lock（沒有權限）."""
+    _warm(tmp_path / "warm", capsys)
+    assert main(["--data-dir", str(tmp_path / "warm"), "backup", "now"]) == 0
+    _made(shared)
+    assert _as(CLERK, "--data-dir", str(shared), "backup", "now") == 0
+    assert _as(SERVICE, "--data-dir", str(shared), "backup", "now") == 0
+    assert _as(CLERK, "--data-dir", str(shared), "backup", "now") == 0
+    assert stat.S_IMODE((shared / "backups" / ".backup.lock").stat().st_mode) == 0o660
+    assert list((shared / "backups").glob("eservice-*-manual-*.sqlite3"))  # one a second
