@@ -130,9 +130,15 @@ def verify(
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
+    """A public list, readable by every account that can reach the data directory: made 0600
+    (``mkstemp``'s mode), the list the .deb's sync service took from the county was the
+    service's alone, and every clerk's card check in the shared data directory stopped with
+    無法存取 …/crl/….serials（沒有權限）."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o644)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

@@ -14,8 +14,10 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import factories
@@ -161,3 +163,34 @@ def test_a_clerk_s_backup_does_not_lock_the_service_out_of_its_own(
     assert _as(CLERK, "--data-dir", str(shared), "backup", "now") == 0
     assert stat.S_IMODE((shared / "backups" / ".backup.lock").stat().st_mode) == 0o660
     assert list((shared / "backups").glob("eservice-*-manual-*.sqlite3"))  # one a second
+
+
+def test_a_clerk_reads_the_revocation_list_the_service_took_from_the_county(
+    shared: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A revocation list the sync service wrote (it comes with the county's changes) was its
+    own alone (0600): every MOICA card check of a clerk's window stopped on it."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "cards"))
+    import cards_pki as cp
+
+    from eservice_desktop.devices import crl as crlmod
+    from eservice_desktop.devices import pki
+
+    tpki = cp.shared_pki()[0]
+    store = pki.TrustStore.load(tpki.write_anchors(tmp_path / "anchors"))
+    revoked = 10**20 + 7
+    der = cp.big_crl(tpki.intermediate, [revoked], cp.NOW, cp.NOW + timedelta(days=1))
+    info, canon, serials = crlmod.verify(der, store)
+    _warm(tmp_path / "warm", capsys)
+    _made(shared)
+
+    def as_the_service() -> int:
+        crlmod.store_files(shared, info, canon, serials)
+        return 0
+
+    def as_a_clerk() -> int:
+        crlmod._SETS._sets.clear()  # a window of its own: the list read from the file
+        return 0 if crlmod.is_revoked(shared, info, revoked) else 1
+
+    assert _run_as(SERVICE, as_the_service) == 0
+    assert _run_as(CLERK, as_a_clerk) == 0
