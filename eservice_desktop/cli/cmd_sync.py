@@ -129,14 +129,31 @@ def _once_failed(  # noqa: PLR0917 - the promised JSON's fields and the exit cod
     """``sync once``'s failure: ``{"ok": false, "error", "detail", "pending"}`` with --json
     (a promise), the sentence on stderr, and ``code``."""
     from eservice_desktop.services import sync
+    from eservice_desktop.services.machine_errors import environment_error
 
-    with app.reading() as s:
-        pending = sync.pending_count(s)
+    try:
+        with app.reading() as s:
+            pending: int | None = sync.pending_count(s)
+    except Exception as e:  # the database itself failed (held, unreadable): not counted
+        if environment_error(e) is None:
+            raise
+        pending = None
     if args.json:
         data = {"ok": False, "error": error, "detail": detail, "pending": pending}
         print(json_text(data))
     print(message, file=sys.stderr)
     return code
+
+
+def _own_failure(error: Exception) -> Any:
+    """A round this PC failed (its disk full, its database held by another program, a write
+    its own state refuses: a restore not yet recovered, a clock set back) as a refusal with
+    its code and words; None for a bug. It left ``sync once --json`` the general refusal's
+    shape (``{ok, error, field, message}``), not the promised one."""
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services.machine_errors import environment_error
+
+    return error if isinstance(error, DomainError) else environment_error(error)
 
 
 def cmd_once(args: argparse.Namespace) -> int:
@@ -159,6 +176,12 @@ def cmd_once(args: argparse.Namespace) -> int:
                 "Interrupted (Ctrl+C); this sync round did not finish",
             )
             return _once_failed(args, app, "interrupted", message, message, EXIT_INTERRUPTED)
+        except Exception as e:
+            refusal = _own_failure(e)
+            if refusal is None:
+                raise
+            words = refusal.message_en if lang_of(args) == "en" else refusal.message_zh
+            return _once_failed(args, app, refusal.code, refusal.message_en, words, 2)
     finally:
         app.close()
     data = {"ok": True, **result.to_json()}

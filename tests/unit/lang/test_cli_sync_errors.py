@@ -169,3 +169,25 @@ def test_sync_once_stopped_by_ctrl_c_keeps_its_json_shape(
     assert data.keys() == {"ok", "error", "detail", "pending"} and data["ok"] is False
     assert data["error"] == "interrupted" and isinstance(data["pending"], int)
     assert err.strip() == "Interrupted (Ctrl+C); this sync round did not finish"
+
+
+def test_sync_once_on_a_database_another_program_holds_keeps_its_json_shape(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str], county: CountyServer
+) -> None:
+    """IT's `db upgrade` or a restore held the office database while `sync once --json` ran:
+    it printed the general refusal's shape ({ok, error, field, message}) where the command
+    promises {ok, error, detail, pending}; the words on stderr are the machine's."""
+    from db_support import connect_db
+
+    Settings(data_dir=settings.data_dir, county_url=county.url).save()
+    other = connect_db(settings)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        code, out, err = _run(settings, capsys, "--lang", "en", "sync", "once", "--json")
+    finally:
+        other.rollback()
+        other.close()
+    data = json.loads(out)
+    assert code == 2 and set(data) == {"ok", "error", "detail", "pending"}, data
+    assert (data["ok"], data["error"]) == (False, "env.db_locked")
+    assert "in use by another program" in err and "Traceback" not in err
