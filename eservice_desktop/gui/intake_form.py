@@ -46,6 +46,7 @@ from eservice_desktop.domain.catalogue import (
     FieldSpec,
     Service,
 )
+from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.gui import intake_cards, intake_state
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.context import intake_draft_path as draft_path
@@ -101,6 +102,7 @@ class IntakeForm(IntakeSubmit):
         self.documents_aside: dict[str, bool] = {}
         self._card: dict[str, str] = {}  # field -> value the card gave
         self._card_source = ""
+        self.intake_key = new_id()  # the case id its intake takes (intake_state, the draft)
         #: A card read waiting for the clerk's answer (replace typed values or not).
         self.card_question: QMessageBox | None = None
         self._card_pending: dict[str, Any] | None = None
@@ -240,6 +242,7 @@ class IntakeForm(IntakeSubmit):
             self.pickup_office.setCurrentIndex(-1)
             self._card.clear()
             self._card_source = ""
+            self.intake_key = new_id()  # the next citizen's intake
             intake_cards.show_source(self)
             self.applicant_kind.clear()
             self.clear_errors()

@@ -32,6 +32,7 @@ def form_state(form: IntakeForm) -> dict[str, Any]:
         "pickup_office": form.pickup_office.currentData() or "",
         "card": dict(form._card),
         "card_source": form._card_source,
+        "intake_key": form.intake_key,
     }
 
 
@@ -64,6 +65,7 @@ def set_form_state(form: IntakeForm, state: dict[str, Any]) -> None:
             form.pickup_method.setCurrentIndex(i)
         office = state.get("pickup_office", "")
         form.pickup_office.setCurrentIndex(form.pickup_office.findData(office) if office else -1)
+        form.intake_key = str(state.get("intake_key") or form.intake_key)  # a draft of before: new
         form._card = {k: str(v) for k, v in dict(state.get("card") or {}).items()}
         form._card_source = str(state.get("card_source") or "")
         intake_cards.show_source(form)

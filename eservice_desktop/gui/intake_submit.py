@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.intake_drafts import IntakeDrafts
 from eservice_desktop.services import intake as intake_service
@@ -37,6 +38,9 @@ class IntakeSubmit(IntakeDrafts):
     _proof_for: tuple[str, str]
     #: The case the last intake made (None before one).
     last_case: CaseView | None
+    #: The case id this form's intake takes, kept in its draft: a draft restored after a crash
+    #: between the intake's commit and the draft's removal cannot take the case in twice.
+    intake_key: str
 
     def _service_text_done(self) -> None:
         """The typed text decides the service (``IntakeForm``)."""
@@ -92,6 +96,7 @@ class IntakeSubmit(IntakeDrafts):
             else "",
             documents=self.documents_presented(),
             identity_proof=self.identity_proof,
+            intake_key=self.intake_key,
         )
         return req, local
 
@@ -147,6 +152,7 @@ class IntakeSubmit(IntakeDrafts):
         # typed while the intake was on its way; a form cleared meanwhile (Alt+L) holds nothing
         typed_since = self.state() != self._sent and not self._holds_nothing()
         if typed_since:
+            self.intake_key = new_id()  # what is kept is another intake's
             self.save_draft()  # the draft is what the form shows now
         else:
             self.clear_form()

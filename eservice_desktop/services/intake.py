@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
@@ -33,6 +34,7 @@ from eservice_desktop.services.cases import CaseView, append, view_of
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow
 
 if TYPE_CHECKING:
     from eservice_desktop.services.identity import ProofResult
@@ -71,6 +73,10 @@ class IntakeRequest:
     #: A supervisor's approval (``services.approvals``) of the exceptions of this intake: a fee
     #: reduction or exemption, and an intake while the office's sync is long overdue.
     approval: Approval | None = None
+    #: The case id the counter's form chose (its draft keeps it), "" for a new one: the form's
+    #: draft restored after a crash between the intake's commit and the draft's removal read
+    #: 未送出, and sending it again took the citizen's case in twice (:func:`sent_before`).
+    intake_key: str = ""
 
 
 #: The intake warning when the office has not synced for ``sync_stale_warn_h`` hours.
@@ -178,6 +184,19 @@ def validate(app: App, req: IntakeRequest) -> tuple[Service, dict[str, Any]]:
     return service, applicant
 
 
+def sent_before(session: Session, case_id: str) -> None:
+    """Refuses (``intake.already_sent``) a form's intake whose case is already stored."""
+    number = session.scalar(select(CaseRow.case_number).where(CaseRow.case_id == case_id))
+    if number is not None:
+        raise DomainError(
+            "intake.already_sent",
+            f"這份收件已於先前送出，案號 {number}；未重複收件（請按 Alt+L 清除表單）",
+            f"This intake was already sent as case {number}; it was not taken in again "
+            "(Alt+L clears the form)",
+            "form",
+        )
+
+
 def allocate_case_number(app: App, session: Session, at: datetime) -> str:
     year = to_roc(at.astimezone(TAIPEI).date())[0]
     s = app.settings
@@ -227,8 +246,9 @@ def intake_with_warnings(app: App, req: IntakeRequest) -> IntakeResult:
     stale_granted, fee_granted = _intake_approvals(app, req, service, freshness)
     received = (req.received_at or app.now()).astimezone(UTC)
     with app.transaction() as s:
+        case_id = req.intake_key or new_id()
+        sent_before(s, case_id)
         number = allocate_case_number(app, s, received)
-        case_id = new_id()
         payload = {
             "case_number": number,
             "service_code": service.code,

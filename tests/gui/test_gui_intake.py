@@ -179,6 +179,39 @@ def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
     assert _count(ctx.app) == 1
 
 
+def test_a_draft_restored_after_its_intake_was_committed_is_not_taken_in_twice(
+    qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """The window died between the intake's commit and the draft's removal: the draft came
+    back as 未送出 and Ctrl+Enter took the citizen's case in a second time. The draft holds the
+    case id its intake takes; sent again, it is refused, naming the case it already is."""
+    path = ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
+    sealer = ctx.app.sealer
+    assert sealer is not None
+    form = IntakeForm(ctx)
+    qtbot.addWidget(form)
+    _fill(form)
+    qtbot.waitUntil(path.exists, timeout=3000)
+    qtbot.waitUntil(lambda: json.loads(sealer.read(path))["form"]["copies"] == 2)
+    on_disk = path.read_bytes()  # the draft as the crash leaves it
+    form.submit()
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    form.drafts.flush()
+    number = form.last_case.case_number if form.last_case else ""
+    form.close()
+    path.write_bytes(on_disk)  # the removal never reached the disk
+    again = IntakeForm(ctx)
+    qtbot.addWidget(again)
+    assert again.applicant_name.text() == "林美玲"  # restored as 未送出
+    again.submit()
+    qtbot.waitUntil(lambda: "已於先前送出" in again.form_error.text(), timeout=5000)
+    assert number in again.form_error.text() and _count(ctx.app) == 1
+    again.clear_form()  # the next citizen's form takes a new case
+    _fill(again)
+    again.submit()
+    qtbot.waitUntil(lambda: _count(ctx.app) == 2, timeout=5000)
+
+
 def test_drafts_are_sealed_and_written_off_the_ui_thread(
     qtbot: QtBot, ctx: GuiContext, monkeypatch: pytest.MonkeyPatch
 ) -> None:
