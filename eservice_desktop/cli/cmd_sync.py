@@ -205,12 +205,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         app.close()
     shown = dict(data)
-    if data.get("last_error"):
-        from eservice_desktop.services.sync import error_named, sync_error_message
+    if data.get("last_error"):  # in words, never the kind's name (OperationalError)
+        from eservice_desktop.services.sync.failure_words import named_failure_message
 
-        error = error_named(str(data["last_error"]))
-        if error is not None:
-            shown["last_error"] = sync_error_message(error, lang_of(args))
+        shown["last_error"] = named_failure_message(str(data["last_error"]), lang_of(args))
     from eservice_desktop.cli.sync_status_text import status_text
 
     lang = lang_of(args)

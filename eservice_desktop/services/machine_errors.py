@@ -9,6 +9,33 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import os_reason
 
+#: The database's failures by code, in zh-TW and English (kept by code: ``sync status``'s
+#: ``last_error`` of a round this PC failed is said in these words again).
+_WORDS: dict[str, tuple[str, str]] = {
+    "env.disk_full": (
+        "磁碟空間已滿，這次的資料都沒有儲存；請 IT 清出空間後再試",
+        "The disk is full; nothing of this was stored. Ask IT to free space and retry",
+    ),
+    "env.db_locked": (
+        "資料庫正由其他程式使用中，請稍候再試",
+        "The database is in use by another program; try again shortly",
+    ),
+    "env.db_readonly": (
+        "無法寫入資料庫檔案，請 IT 檢查資料夾權限",
+        "The database file cannot be written; ask IT to check the folder's permissions",
+    ),
+    "env.db_error": (
+        "資料庫無法完成這項作業，資料未變更；請 IT 執行 doctor 檢查",
+        "The database could not do this; nothing changed. Ask IT to run `doctor`",
+    ),
+}
+
+
+def machine_error(code: str) -> DomainError | None:
+    """The refusal of a database failure by its code (``env.db_locked`` …); None for another."""
+    words = _WORDS.get(code)
+    return DomainError(code, *words) if words is not None else None
+
 
 def environment_error(exc: BaseException) -> DomainError | None:
     """A failure of the machine rather than of the input: full disk, locked or read-only
@@ -23,28 +50,12 @@ def environment_error(exc: BaseException) -> DomainError | None:
     text = str(inner).lower()
     if isinstance(inner, (sqlite3.Error, CIPHER_ERROR)) or isinstance(exc, DBAPIError):
         if "full" in text:
-            return DomainError(
-                "env.disk_full",
-                "磁碟空間已滿，這次的資料都沒有儲存；請 IT 清出空間後再試",
-                "The disk is full; nothing of this was stored. Ask IT to free space and retry",
-            )
+            return machine_error("env.disk_full")
         if "locked" in text or "busy" in text:
-            return DomainError(
-                "env.db_locked",
-                "資料庫正由其他程式使用中，請稍候再試",
-                "The database is in use by another program; try again shortly",
-            )
+            return machine_error("env.db_locked")
         if "readonly" in text or "read-only" in text or "unable to open" in text:
-            return DomainError(
-                "env.db_readonly",
-                "無法寫入資料庫檔案，請 IT 檢查資料夾權限",
-                "The database file cannot be written; ask IT to check the folder's permissions",
-            )
-        return DomainError(
-            "env.db_error",
-            "資料庫無法完成這項作業，資料未變更；請 IT 執行 doctor 檢查",
-            "The database could not do this; nothing changed. Ask IT to run `doctor`",
-        )
+            return machine_error("env.db_readonly")
+        return machine_error("env.db_error")
     if isinstance(exc, OSError):
         return _os_error(exc)
     return None

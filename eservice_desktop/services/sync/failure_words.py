@@ -10,7 +10,7 @@ failure of the link as before (``county_link/errors.py``)."""
 from __future__ import annotations
 
 from eservice_desktop.county_link.errors import SyncError, error_named, sync_error_message
-from eservice_desktop.services.machine_errors import environment_error
+from eservice_desktop.services.machine_errors import environment_error, machine_error
 
 
 def round_failure_message(error: BaseException, lang: str = "zh_TW") -> str:
@@ -23,5 +23,10 @@ def round_failure_message(error: BaseException, lang: str = "zh_TW") -> str:
 
 def named_failure_message(name: str, lang: str = "zh_TW") -> str:
     """The sentence for a failure kept by the name of its kind (a restore's ``recovery``
-    ``error``): said as the round's, never the name itself (「無法連線縣府（Offline）」)."""
+    ``error``, ``sync status``'s ``last_error``): said as the round's, never the name itself
+    (「無法連線縣府（Offline）」, ``last_error: OperationalError``); a failure of this PC kept by
+    its code (``env.db_locked``) in the words every command uses for it."""
+    said = machine_error(name)
+    if said is not None:
+        return said.message_en if lang.lower().startswith("en") else said.message_zh
     return sync_error_message(error_named(name) or Exception(), lang)

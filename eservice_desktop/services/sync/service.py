@@ -12,6 +12,7 @@ from typing import Any
 from eservice_desktop.county_link.client import AuthError
 from eservice_desktop.county_link.worker import SyncLoop
 from eservice_desktop.services.core import App
+from eservice_desktop.services.machine_errors import environment_error
 from eservice_desktop.services.sync import state
 from eservice_desktop.services.sync.clock import install_clock_correction
 from eservice_desktop.services.sync.credentials import demo_enrol, ensure_enrolled, make_client
@@ -46,8 +47,9 @@ def run_round(
         finally:
             client.close()
     except Exception as e:
+        said = environment_error(e)  # this PC failed it: kept by its code, said again by it
         with app.transaction() as s:
-            state.set_state(s, "last_error", type(e).__name__, app.now())
+            state.set_state(s, "last_error", said.code if said else type(e).__name__, app.now())
         raise
 
 

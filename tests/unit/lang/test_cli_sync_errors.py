@@ -191,3 +191,30 @@ def test_sync_once_on_a_database_another_program_holds_keeps_its_json_shape(
     assert code == 2 and set(data) == {"ok", "error", "detail", "pending"}, data
     assert (data["ok"], data["error"]) == (False, "env.db_locked")
     assert "in use by another program" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        ("env.disk_full", "磁碟空間已滿", "The disk is full"),
+        ("OperationalError", "同步發生錯誤，請洽資訊人員", "Sync failed; call IT"),
+    ],
+)
+def test_sync_status_says_a_round_this_pc_failed_in_words(
+    app: App, settings: Settings, capsys: pytest.CaptureFixture[str], said: tuple[str, str, str]
+) -> None:
+    """The last round failed on this PC: `sync status` printed `last_error: OperationalError`,
+    the name of a class. A failure kept by its code (as rounds keep it now) is said in the
+    words every command uses for it, any other kind as a failure to call IT about; the JSON
+    keeps what was kept."""
+    from eservice_desktop.services.sync.state import set_state
+
+    kept, zh, en = said
+    with app.transaction() as s:
+        set_state(s, "last_error", kept, app.now())
+    _, zh_out, _ = _run(settings, capsys, "--lang", "zh_TW", "sync", "status")
+    _, en_out, _ = _run(settings, capsys, "--lang", "en", "sync", "status")
+    assert f"上次錯誤：{zh}" in zh_out and kept not in zh_out
+    assert f"last_error: {en}" in en_out and kept not in en_out
+    _, out, _ = _run(settings, capsys, "sync", "status", "--json")
+    assert json.loads(out)["last_error"] == kept
