@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import os
+import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -167,11 +168,29 @@ def store(data_dir: Path, **changes: Any) -> None:
 
 
 def _write(data_dir: Path, data: dict[str, Any]) -> None:
+    """settings.json replaced whole: written under a name of this writer's own (two programs
+    saving at once, the window's enrolment and a command, shared one ``settings.tmp``: one's
+    replace found it gone, or took the other's half-written text) and flushed to the disk
+    before it replaces the file (a power cut could leave an empty settings.json, and every
+    program then refused to start)."""
     data_dir.mkdir(parents=True, exist_ok=True)
     target = data_dir / SETTINGS_FILE
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, target)
+    tmp = target.with_name(f"{target.stem}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with tmp.open("w", encoding="utf-8") as f:
+            f.write(json.dumps(data, ensure_ascii=False, indent=2))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # the rename itself (Windows: MoveFileEx is durable)
+        fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 #: The range of each number IT may set (inclusive): outside it a value is a typo or a unit

@@ -91,3 +91,23 @@ def test_setup_with_a_refused_first_admin_writes_no_setting(
     err = capsys.readouterr().err
     assert err.count("\n") == 1, err
     assert (data / "settings.json").read_bytes() == before
+
+
+def test_two_programs_saving_settings_at_once_leave_a_whole_file(tmp_path: Path) -> None:
+    """The window's enrolment and a command saving settings.json at the same moment shared one
+    ``settings.tmp``: one's replace found it gone (FileNotFoundError, the command failed) or
+    put the other's half-written text in place. Each writer has its own, flushed first."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from eservice_desktop.config import store
+
+    def saves(device: str) -> None:
+        for n in range(150):
+            store(tmp_path, device_id=device, sync_interval_s=1 + n)
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(saves, d) for d in ("01", "02")]:
+            done.result()  # raised FileNotFoundError on the shared name
+    data = json.loads((tmp_path / "settings.json").read_text(encoding="utf-8"))
+    assert data["device_id"] in ("01", "02") and data["sync_interval_s"] == 150
+    assert [p.name for p in tmp_path.iterdir()] == ["settings.json"]  # no .tmp left behind
