@@ -124,11 +124,13 @@ def link(event: Event, prev: str) -> Event:
     return link_encoded(event, prev)[0]
 
 
-def link_encoded(event: Event, prev: str) -> tuple[Event, str]:
+def link_encoded(event: Event, prev: str, encoded: str | None = None) -> tuple[Event, str]:
     """:func:`link`, and the payload as the JSON text the hash was taken over (keys sorted,
     no whitespace, UTF-8 text unescaped): a JSON document equal to the payload, which a bulk
-    append stores as the row's payload instead of encoding the payload a second time."""
-    digest, encoded = digest_encoded(event, prev)
+    append stores as the row's payload instead of encoding the payload a second time.
+    ``encoded``: that text, when the caller holds it already (``payload_json`` of this very
+    payload, unchanged since)."""
+    digest, encoded, _ = digest_text(event, prev, encoded)
     return event.chained(prev, digest), encoded
 
 
@@ -140,11 +142,13 @@ def digest_encoded(event: Event, prev: str) -> tuple[str, str]:
     return digest, encoded
 
 
-def digest_text(event: Event, prev: str) -> tuple[str, str, str | None]:
+def digest_text(event: Event, prev: str, encoded: str | None = None) -> tuple[str, str, str | None]:
     """:func:`digest_encoded`, and the canonical text the hash was taken over (None where it
     was the document form's bytes): the event's fields as JSON text, which the county's feed
-    carries, with the hash after them, instead of writing them once more."""
-    encoded = payload_json(event.payload)
+    carries, with the hash after them, instead of writing them once more. ``encoded``: as
+    :func:`link_encoded`'s."""
+    if encoded is None:
+        encoded = payload_json(event.payload)
     text = _canonical_text(event, prev, encoded)
     data = _canonical_document(event, prev) if text is None else text.encode()
     return hashlib.sha256(data).hexdigest(), encoded, text

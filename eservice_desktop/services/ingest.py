@@ -49,6 +49,7 @@ from eservice_desktop.domain.payloads import EventPayload
 from eservice_desktop.services import clock_guard, conflict_rows, projections, refused
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest_due import DueCache, shared_due
+from eservice_desktop.services.ingest_link import linked_rows
 from eservice_desktop.storage import case_stats, fast_values, repo, search
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.event_rows import EventRows
@@ -286,18 +287,18 @@ def _event_rows(  # noqa: PLR0917 - the batch's state, handed on from ingest_man
     report: IngestReport,
 ) -> list[tuple[Any, ...]]:
     """The batch's second pass: each accepted event, in order, linked into its device's
-    chain (a local one) or moving this device's head (its own, on recovery), and its
-    ``events`` row, with the payload text its caller's hash check encoded when there is one
-    (``pre``); the events as appended go to ``report.applied``."""
-    rows: list[tuple[Any, ...]] = []
+    chain (a local one: ``services.ingest_link``) or moving this device's head (its own, on
+    recovery), and its ``events`` row, with the payload text its caller's hash check encoded
+    when there is one (``pre``); the events as appended go to ``report.applied``."""
     applied = report.applied
+    if origin == "local":
+        return linked_rows(accepted, row, heads, applied, me if own_acked else None)
+    rows: list[tuple[Any, ...]] = []
     for e in accepted:
         mine = own_acked and (e.office, e.device) == me
         got = pre.get(e.event_id)
         encoded = got[2] if got is not None and got[0] is e else None
-        if origin == "local":
-            e, encoded = _link(heads, e)  # noqa: PLW2901
-        elif mine and e.hash:  # this device's own events back from the county, as they were
+        if mine and e.hash:  # this device's own events back from the county, as they were
             repo.advance_head(heads, e)
         rows.append(row(e, "local" if mine else origin, mine, encoded))
         applied.append(e)
@@ -336,15 +337,6 @@ def _chain_heads(
         return {}  # a pulled batch extends no chain here
     chained = {(e.office, e.device) for e in batch if origin == "local" or e.hash}
     return repo.chain_heads(session, chained)
-
-
-def _link(heads: dict[tuple[str, str], repo.ChainHead], e: Event) -> tuple[Event, str]:
-    """A local event linked after its device's head (domain/chain.py: one sha256), the head
-    moved on, and the payload as the canonical JSON text the hash was taken over."""
-    head = heads.get((e.office, e.device))
-    linked, encoded = chain.link_encoded(e, head.hash if head else chain.GENESIS)
-    repo.advance_head(heads, linked)
-    return linked, encoded
 
 
 def _project_cases(

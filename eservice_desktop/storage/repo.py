@@ -172,16 +172,17 @@ def chain_heads(
     return out
 
 
-def advance_head(heads: dict[tuple[str, str], ChainHead], event: Event) -> None:
-    """Moves the device's chain head onto ``event`` (already linked), in memory."""
+def advance_head(heads: dict[tuple[str, str], ChainHead], event: Event, count: int = 1) -> None:
+    """Moves the device's chain head onto ``event`` (already linked), in memory: ``count``
+    events longer (``event`` the last of them)."""
     assert event.hash is not None
     key = (event.office, event.device)
     head = heads.get(key)
     if head is None:
-        heads[key] = ChainHead(event.hash, event.event_id, event.case_id, 1, moved=True)
+        heads[key] = ChainHead(event.hash, event.event_id, event.case_id, count, moved=True)
     else:
         head.hash, head.event_id, head.case_id = event.hash, event.event_id, event.case_id
-        head.length += 1
+        head.length += count
         head.moved = True
 
 

@@ -249,3 +249,49 @@ def test_events_sharing_one_payload_object_are_each_checked(app: App) -> None:
     assert refused[0][1] == refused[1][1]  # the one payload, refused for each event
     assert refused[3][1] == "case.not_found"
     assert [e.event_id for e in report.applied] == [e.event_id for e in events[:3] + events[4:5]]
+
+
+def test_a_local_batch_links_each_device_s_chain_in_turn(app: App) -> None:
+    """A local batch of two devices' events, interleaved, some carrying one payload object
+    (its canonical text made once, ``services.ingest_link``), links each device's events in
+    order after its head: the audit finds every chain whole, each head as long as its chain
+    and on its last event, the next batch goes on from there, and each stored payload is the
+    canonical text of its own payload."""
+    import json
+
+    from sqlalchemy import text
+
+    from eservice_desktop.services import audit
+    from eservice_desktop.storage.models import ChainHeadRow
+
+    mine = _received(app, app.actor, "H01-01-115-000040-1")
+    other = _received(app, OTHER, "H01-02-115-000001-2")
+    asked = {"reason": "缺少委託書", "items": []}
+    events = [
+        mine,
+        other,
+        app.actor.event(mine.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), asked),
+        OTHER.event(other.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), asked),
+        app.actor.event(mine.case_id, ev.SUPPLEMENT_RECEIVED, app.now(), {"note": "補"}),
+    ]
+    later = app.actor.event(mine.case_id, ev.SUPPLEMENT_REQUESTED, app.now(), asked)
+    with app.transaction() as s:
+        report = ingest.ingest_many(app, s, events)
+    assert not report.refused
+    assert [e.event_id for e in report.applied] == [e.event_id for e in events]
+    with app.transaction() as s:
+        assert not ingest.ingest_many(app, s, [later]).refused
+    assert audit.verify(app).ok
+    with app.reading() as s:
+        heads = {(h.office, h.device): h for h in s.scalars(select(ChainHeadRow))}
+        stored = {r.event_id: r for r in s.scalars(select(EventRow))}
+        texts = {r[0]: r[1] for r in s.execute(text("SELECT event_id, payload FROM events"))}
+    assert (heads[("H01", "01")].length, heads[("H01", "02")].length) == (4, 2)
+    assert heads[("H01", "01")].hash == stored[later.event_id].hash
+    assert heads[("H01", "02")].event_id == events[3].event_id
+    assert stored[events[2].event_id].prev == stored[mine.event_id].hash
+    assert stored[events[3].event_id].prev == stored[other.event_id].hash
+    assert stored[later.event_id].prev == stored[events[4].event_id].hash
+    for e in [*events, later]:
+        want = json.dumps(e.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert texts[e.event_id] == want
