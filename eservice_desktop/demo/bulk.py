@@ -80,31 +80,48 @@ def add_cases(
     (``seeding.seed_demo`` then undoes the whole seed).
     Ids are time-ordered (``domain.uuid7``, as every new event and case id of the product),
     their random bits drawn from ``ids`` (default: ``rng``)."""
-    counts: dict[str, int] = {}
-    done = 0
     years = sorted({to_roc(d)[0] for d in office_days})
     approval = ApprovalPayloads(app)  # the demo supervisor's, as in ``seeding.seed_demo``
     codes = DemoCodes(app)  # the demo county's, for the cases made ready
     with bulk_writes(app) as transaction, ThreadPoolExecutor(1, "seed-writer") as writer:
         with transaction() as session:
             numbers = SeedNumbers(session, app, years)
-        pending: _Pending | None = None
         built = _batches(app, cases, rng, office_days, batch, numbers, (approval, codes), ids)
-        while True:
-            if pending is not None:
-                pending.wait_for_commit()
-            next_batch = next(built, None)
-            if pending is not None:
-                done += _tally(counts, pending.cases, pending.written)
-                if progress:
-                    progress(done, cases)
-            if next_batch is None:
-                break
-            n, events, expected = next_batch
-            committing = threading.Event()
-            written = writer.submit(_write, app, transaction, events, expected, committing)
-            written.add_done_callback(partial(_set_when_done, committing))
-            pending = _Pending(n, written, committing)
+        # the loop's own function: the last batch (its events, its report's states) is freed
+        # when it returns, before the collector comes back on (``bulk_writes``), whose first
+        # collection would otherwise walk its million objects, still held here
+        return _write_all(app, transaction, writer, built, (cases, progress))
+
+
+def _write_all(
+    app: App,
+    transaction: Callable[[], AbstractContextManager[Session]],
+    writer: ThreadPoolExecutor,
+    built: Iterator[tuple[int, list[Event], dict[str, int]]],
+    told: tuple[int, Callable[[int, int], None] | None],
+) -> dict[str, int]:
+    """:func:`add_cases`' batch loop: each batch built while the one before commits, and
+    written on ``writer``; the cases by status. ``told``: the seed's case count and its
+    progress callback."""
+    cases, progress = told
+    counts: dict[str, int] = {}
+    done = 0
+    pending: _Pending | None = None
+    while True:
+        if pending is not None:
+            pending.wait_for_commit()
+        next_batch = next(built, None)
+        if pending is not None:
+            done += _tally(counts, pending.cases, pending.written)
+            if progress:
+                progress(done, cases)
+        if next_batch is None:
+            break
+        n, events, expected = next_batch
+        committing = threading.Event()
+        written = writer.submit(_write, app, transaction, events, expected, committing)
+        written.add_done_callback(partial(_set_when_done, committing))
+        pending = _Pending(n, written, committing)
     return counts
 
 

@@ -166,6 +166,33 @@ def test_seed_pauses_the_garbage_collector_only_while_it_writes(
     assert seen == [False] and gc.isenabled()
 
 
+def test_no_batch_is_held_when_the_collector_comes_back_on(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The seed's last batch (its events, its report's case states) is freed before the
+    collector is on again: its first collection would otherwise walk every object of it
+    (a 20,000-case batch, 0.35 s of CPU after the seed)."""
+    import gc
+    from contextlib import contextmanager
+
+    from eservice_desktop.demo import bulk
+    from eservice_desktop.domain.case_state import CaseState
+    from eservice_desktop.domain.events import Event
+
+    held: list[int] = []
+    real = bulk.collection_paused
+
+    @contextmanager
+    def watched() -> Any:
+        with real():
+            yield
+            held.append(sum(type(o) in (Event, CaseState) for o in gc.get_objects()))
+
+    monkeypatch.setattr(bulk, "collection_paused", watched)
+    assert seed_demo_bulk(app, 60, seed=4, days=5, batch=25)["total_cases"] == 60
+    assert held == [0]
+
+
 def test_a_batch_written_while_the_next_is_built_leaves_the_counters_at_the_numbers_used(
     app: App,
 ) -> None:
