@@ -263,4 +263,6 @@ def report_routes(r: Routes) -> None:
     def report_page(kind: Kind, start: DayFrom, end: DayTo, _key: Device) -> HTMLResponse:
         """The same report as a small HTML page (``eservice-county-server report KIND --html
         FILE`` writes it on the server without a credential)."""
-        return HTMLResponse(reports.report_html(county_report(kind, start, end)))
+        return HTMLResponse(
+            reports.report_html(county_report(kind, start, end)), headers=reports.PAGE_HEADERS
+        )

@@ -234,6 +234,20 @@ def targets_of(s: Session, office: str) -> list[dict[str, Any]]:
     ]
 
 
+#: The report page's own headers (``GET /reports/KIND``): it shows what offices pushed (case
+#: numbers, the clerk holding an overdue case), so it runs no script and loads nothing, its
+#: styles (the ``<style>`` and the charts' ``style`` attributes) inline only, and no other site
+#: frames it. Answered without a policy of its own, it had none at all: the county's headers
+#: give one to what is not HTML only (county/security_headers.py).
+PAGE_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+}
+
+
 def report_json(report: Report) -> dict[str, Any]:
     return report_to_json(report)
 

@@ -4,7 +4,8 @@ kiosk's or a shared browser, a proxy in front, an office's pull), no browser gue
 content type (``X-Content-Type-Options: nosniff``) or sends the address with the case number on
 (``Referrer-Policy: no-referrer``). A JSON answer also forbids a browser to run or frame
 anything (``Content-Security-Policy: default-src 'none'; frame-ancestors 'none'``); an HTML page
-brings its own policy (the status page: county/status_page.py) and the API's documentation
+brings its own policy (the status page: county/status_page.py; the report pages:
+county/reports.py) and the API's documentation
 pages (``/docs``, ``/redoc``) keep theirs. A header the route set already is kept.
 """
 

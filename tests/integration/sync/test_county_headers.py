@@ -10,7 +10,7 @@ import json
 import socket
 
 import pytest
-from sync_helpers import CountyServer
+from sync_helpers import County, CountyServer
 
 from eservice_desktop.county.refusals import refusal
 from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
@@ -106,3 +106,27 @@ def test_a_request_that_is_not_http_is_refused_as_every_request_is(
     assert headers["referrer-policy"] == "no-referrer"
     assert headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
     assert int(headers["content-length"]) == len(body)
+
+
+def test_the_report_page_brings_its_own_policy_and_escapes_what_offices_pushed(
+    sqlite_county: CountyServer,
+) -> None:
+    """``GET /reports/KIND`` is HTML drawn from what offices pushed (here the clerk holding an
+    overdue case): it was answered with no Content-Security-Policy nor framing rule at all."""
+    county = County(sqlite_county)
+    county.enrol("H02")
+    received = county.received(office="H02", pickup="H02")
+    received["clerk"] = "<img src=x onerror=alert(1)>"
+    assert county.push("H02", received).json()["results"][0]["status"] == "accepted"
+    page = county.get(
+        "/reports/on-time",
+        params={"from": "2026-03-01", "to": "2026-03-31"},
+        headers=county.h("H02"),
+    )
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page.text and "<img" not in page.text
+    csp = page.headers["content-security-policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
+    assert "script-src" not in csp and "base-uri 'none'" in csp
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["cache-control"] == "no-store"
