@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.county import notify, push_rows
 from eservice_desktop.county.store import CountyCaseRow
-from eservice_desktop.domain.case import CANCELLED, REJECTED, CaseState
+from eservice_desktop.domain.case import CANCELLED, CLOSED, REJECTED, CaseState
 from eservice_desktop.domain.errors import DomainError
 
 STAGES: tuple[tuple[str, str, str], ...] = (
@@ -69,11 +69,15 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
             for k, zh, en in STAGES
             for a, b in [_stage(st, k)]
         ],
+        # by mail, there is no office to collect at: the page named the handling office as the
+        # pickup office, and a citizen went there for documents already in the post
+        "pickup_method": st.pickup_method,
         "pickup_office": pickup,
         "pickup_office_name": office_name,
         "pickup_office_name_en": office_name_en,
         "ready_for_pickup": st.lifecycle == "ready_for_pickup",
         "picked_up": st.lifecycle == "picked_up",
+        "mailed": st.pickup_method == "mail" and st.lifecycle == CLOSED,
         "balance": _still_due(st),
     }
 

@@ -84,15 +84,25 @@ def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> 
                 f"{zh} {en}</li>"
             )
         parts.append("</ol>")
-        where = f"{data['pickup_office_name']} {data['pickup_office_name_en']}"
-        ready = "，可領件 ready for pickup" if data["ready_for_pickup"] else ""
-        done = "，已領件 picked up" if data["picked_up"] else ""
-        parts.append(
-            f"<p id='pickup_line'>領件地點 Pickup office: <b id='pickup'>{e(where)}</b>"
-            f"{ready}{done}</p>"
-        )
+        parts.append(_pickup_line(data))
         if data["balance"]:
             parts.append(f"<p>尚需繳費 Still due: NT${data['balance']:,}</p>")
         parts.append("</section>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _pickup_line(data: dict[str, Any]) -> str:
+    """Where the documents are collected: the pickup office, or the post for a case collected
+    by mail (named the handling office as its pickup office, the page sent the citizen there
+    for documents already in the post)."""
+    if data.get("pickup_method") == "mail":
+        sent = "，已結案寄出 sent by post" if data.get("mailed") else ""
+        return f"<p id='pickup_line'>領件方式 Collection: <b id='pickup'>郵寄 By mail</b>{sent}</p>"
+    where = f"{data['pickup_office_name']} {data['pickup_office_name_en']}"
+    ready = "，可領件 ready for pickup" if data["ready_for_pickup"] else ""
+    done = "，已領件 picked up" if data["picked_up"] else ""
+    return (
+        f"<p id='pickup_line'>領件地點 Pickup office: <b id='pickup'>{html.escape(where)}</b>"
+        f"{ready}{done}</p>"
+    )
