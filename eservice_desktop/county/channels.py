@@ -40,7 +40,7 @@ from eservice_desktop.county.store import (
 )
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import CaseState, check
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.catalogue import Service, fee_total
 from eservice_desktop.domain.errors import DomainError
@@ -337,6 +337,7 @@ def pay(
     # written by the office that holds the case, so it reaches every office on the route
     actor = Actor(row.office, CHANNEL_DEVICE, f"channel:{channel.name}")
     e = actor.event(state.case_id, ev.PAYMENT_RECORDED, now, payload)
+    _check_payable(state, e)
     _push(s, row.office, [e], now)
     return {
         "case_number": state.case_number,
@@ -345,6 +346,15 @@ def pay(
         "balance": state.balance - amount,
         "transaction_id": transaction_id,
     }
+
+
+def _check_payable(state: CaseState, e: Event) -> None:
+    """The counter's rule (``domain.case.check``): no fee on a case rejected or cancelled. The
+    push takes one from a counter that took it offline (``taken_anyway``): a kiosk's too."""
+    try:
+        check(state, e)
+    except DomainError as err:
+        raise _one("case_number", err.code, err.message_zh, err.message_en) from None
 
 
 def _check_new_transaction(s: Session, state: CaseState, transaction_id: str, amount: int) -> None:
