@@ -27,11 +27,18 @@ EVERY_ANSWER: tuple[tuple[bytes, bytes], ...] = (
 )
 #: The policy of an answer that is not a page: nothing in it is to be run, loaded or framed.
 NOT_A_PAGE_CSP = b"default-src 'none'; frame-ancestors 'none'"
+#: On an answer over TLS (``serve --tls-cert``, or a trusted proxy's ``X-Forwarded-Proto``): a
+#: browser that met the county over https once asks it over https only for a year. Without it,
+#: each visit typed without ``https://`` went out over http first (to be redirected), where
+#: anyone on a café's network could answer with a status page of their own and read the case
+#: number and ID characters typed into it.
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 
 
 class SecurityHeaders:
-    """Adds :data:`EVERY_ANSWER` (and :data:`NOT_A_PAGE_CSP` to what is not HTML) to each HTTP
-    answer's head, unless the route set that header itself."""
+    """Adds :data:`EVERY_ANSWER` (and :data:`NOT_A_PAGE_CSP` to what is not HTML, :data:`HSTS`
+    to what goes over TLS) to each HTTP answer's head, unless the route set that header
+    itself."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -43,7 +50,10 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = with_security_headers(list(message.get("headers", ())))
+                headers = with_security_headers(list(message.get("headers", ())))
+                if scope.get("scheme") == "https" and all(k.lower() != HSTS[0] for k, _ in headers):
+                    headers.append(HSTS)
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

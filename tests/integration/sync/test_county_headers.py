@@ -50,6 +50,7 @@ def test_the_status_page_and_the_json_answers_are_kept_by_no_cache(
         assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp
         assert "form-action 'self'" in csp and "style-src 'sha256-" in csp
         assert "script-src" not in csp and "unsafe" not in csp
+        assert "strict-transport-security" not in h  # over plain http a browser ignores it
     # JSON: the public status query, a request without credential, a refused query
     for target, want in (
         (f"/v1/public/status?{query}", 404),

@@ -150,3 +150,19 @@ def test_the_refusal_names_what_to_correct(tls_county: tuple[str, Path, Path]) -
     assert "malformed" in refusal("http://127.0.0.1:99999")
     zh = sync_error_message(ConfigError("county CA file missing or unreadable"), "zh_TW")
     assert "找不到或無法讀取縣府 CA 憑證檔" in zh
+
+
+def test_answers_over_tls_tell_browsers_to_keep_to_https(
+    tls_county: tuple[str, Path, Path],
+) -> None:
+    """The citizen's status page (and every answer) over TLS carries Strict-Transport-Security:
+    without it a browser asked the county over http first whenever the citizen typed its name
+    without https://, and anyone on that network could answer in its place."""
+    import requests
+
+    url, county_ca, _other = tls_county
+    for path in ("/status", "/status?case_number=H01-00-115-000001-0&id_last4=6789", "/v1/health"):
+        r = requests.get(url + path, verify=str(county_ca), timeout=10)
+        assert r.status_code in (200, 404), path
+        assert r.headers["strict-transport-security"] == "max-age=31536000", path
+        assert r.headers["cache-control"] == "no-store"
