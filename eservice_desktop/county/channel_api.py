@@ -5,24 +5,27 @@
 - ``POST /v1/channel/applications`` and ``POST /v1/channel/payments``: a channel's bearer
   credential, 120 requests a minute per channel, bodies within the server's default limit
   (64 KiB), refused input answered 422 with the field, a code and zh-TW/English reasons.
-- ``GET /v1/public/status`` (JSON) and ``GET /status`` (a small page readable on a phone):
+- ``GET /v1/public/status`` (JSON) and ``GET /status`` (a small page readable on a phone; its
+  form posts to ``POST /status``):
   case number + the last four characters of the applicant's ID; 20 queries a minute per client
   address; masked data only.
 """
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
 
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from typing import Annotated, Any
+from urllib.parse import parse_qs
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt, field_validator
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from eservice_desktop.county import (
     channel_checks,
@@ -31,81 +34,24 @@ from eservice_desktop.county import (
     channels,
     service,
 )
+from eservice_desktop.county.channel_models import (
+    CASE_NUMBER,
+    ApplicationIn,
+    ApplicationOut,
+    PaymentIn,
+    PaymentOut,
+)
 from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
 from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
 from eservice_desktop.county.store import reading
 from eservice_desktop.county_link.protocol import API_VERSION
-from eservice_desktop.county_link.wire_base import iso_text
-from eservice_desktop.domain.settlement_file import TOOLS, known_tool
 
 CHANNEL_RATE = 120
 STATUS_RATE = 20
 WINDOW_S = 60.0
-CASE_NUMBER = r"^[A-Za-z][0-9]{2}-?[0-9]{2}-?[0-9]{3}-?[0-9]{6}-?[0-9]$"
 LAST4 = r"^[0-9A-Za-z]{4}$"
 TOO_MANY_QUERIES = "查詢次數過多，請一分鐘後再試。 Too many queries; please try again in a minute."
-
-
-class ApplicationIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    service_code: str = Field(min_length=1, max_length=40)
-    applicant_id: str = Field(min_length=1, max_length=16)
-    applicant_name: str = Field(min_length=1, max_length=60)
-    phone: str = Field(default="", max_length=20)
-    email: str = Field(default="", max_length=120)
-    # numbers are JSON numbers: true, "2" or 2.0 are refused, not coerced (true was 1)
-    copies: StrictInt = Field(default=1, ge=1, le=99)
-    fields: dict[str, str | StrictInt] = Field(default_factory=dict, max_length=40)
-    office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$", description="handling office")
-    pickup_method: str = Field(default="counter", pattern=r"^(counter|mail|other_office)$")
-    pickup_office: str = Field(default="", pattern=r"^([A-Z][0-9]{2})?$")
-    # ISO-8601 text, never a number (read as seconds since 1970); the offset is checked by
-    # channel_checks, with its own words
-    reservation_at: Annotated[datetime, BeforeValidator(iso_text)] | None = Field(
-        default=None, description="requested appointment, with a UTC offset"
-    )
-
-
-class ApplicationOut(BaseModel):
-    case_id: str
-    case_number: str
-    office: str
-    channel: str
-    submitted_at: str
-    reservation_at: str | None
-    fees_due: int
-
-
-class PaymentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    case_number: str = Field(pattern=CASE_NUMBER)
-    amount: StrictInt = Field(ge=1, le=10_000_000)
-    transaction_id: str = Field(
-        min_length=1, max_length=40, pattern=r"^[0-9A-Za-z-]+$", description="交易電子案號"
-    )
-    payment_tool: str = Field(default="", max_length=24)
-
-    @field_validator("payment_tool")
-    @classmethod
-    def _known_tool(cls, value: str) -> str:
-        """Empty (the channel's usual tool) or one of the treasury's: any other text was
-        stored, and the office's reconciliation listing it came back refused by ``payment
-        settle-import``."""
-        tool = known_tool(value)
-        if value.strip() and tool is None:
-            raise ValueError(f"payment_tool must be one of {', '.join(TOOLS)}")
-        return tool or ""
-
-
-class PaymentOut(BaseModel):
-    case_number: str
-    payment_id: str
-    amount: int
-    balance: int
-    transaction_id: str
 
 
 def register(
@@ -327,30 +273,57 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         case_number: Annotated[str, Query()] = "",
         id_last4: Annotated[str, Query()] = "",
     ) -> HTMLResponse:
-        """The citizen's status page (zh-TW with English): a form, and the case when found."""
-        data: dict[str, Any] | None = None
-        message = ""
-        import re
+        """The citizen's status page (zh-TW with English): a form, and the case when found
+        (a query in the address, as a link may carry it)."""
+        return _status_answer(request, tx, per_client, case_number, id_last4)
 
-        case_number, id_last4 = _typed(case_number), _typed(id_last4)
-        if (case_number or id_last4) and not per_client.allow(f"status from {_client(request)}"):
-            # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
-            page = render_page(case_number.strip()[:30], None, TOO_MANY_QUERIES)
-            return _page(page, 429, {"Retry-After": "60"})
-        if case_number or id_last4:
-            if re.fullmatch(CASE_NUMBER, case_number.strip()) and re.fullmatch(
-                LAST4, id_last4.strip()
-            ):
-                with tx() as s:
-                    data = channel_status.status_of(
-                        s, _dashed(case_number.strip()), id_last4.strip()
-                    )
-            if data is None:
-                message = (
-                    "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."
-                )
-        page = render_page(case_number.strip()[:30], data, message)
-        return _page(page, 200 if data or not message else 404)
+    @app.post("/status", response_class=HTMLResponse, tags=["public"], openapi_extra=_FORM_BODY)
+    async def status_form(request: Request) -> HTMLResponse:
+        """The page's form, sent in its body: the case number and the ID's characters stay
+        out of the address, so out of a shared browser's history and address bar (a kiosk's
+        next user reopened the citizen's query from there, ``no-store`` notwithstanding)."""
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        number, last4 = (form.get(k, [""])[0] for k in ("case_number", "id_last4"))
+        return await run_in_threadpool(_status_answer, request, tx, per_client, number, last4)
+
+
+#: What the page's form posts (read with every value as text, as the query is).
+_FORM_BODY: dict[str, Any] = {
+    "requestBody": {
+        "content": {
+            "application/x-www-form-urlencoded": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "case_number": {"type": "string"},
+                        "id_last4": {"type": "string"},
+                    },
+                }
+            }
+        }
+    }
+}
+
+
+def _status_answer(
+    request: Request, tx: Transaction, per_client: RateLimiter, case_number: str, id_last4: str
+) -> HTMLResponse:
+    """The page for what the citizen typed: the form again, with the case when found."""
+    data: dict[str, Any] | None = None
+    message = ""
+    case_number, id_last4 = _typed(case_number).strip(), _typed(id_last4).strip()
+    if (case_number or id_last4) and not per_client.allow(f"status from {_client(request)}"):
+        # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
+        page = render_page(case_number[:30], None, TOO_MANY_QUERIES)
+        return _page(page, 429, {"Retry-After": "60"})
+    if case_number or id_last4:
+        if re.fullmatch(CASE_NUMBER, case_number) and re.fullmatch(LAST4, id_last4):
+            with tx() as s:
+                data = channel_status.status_of(s, _dashed(case_number), id_last4)
+        if data is None:
+            message = "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."
+    page = render_page(case_number[:30], data, message)
+    return _page(page, 200 if data or not message else 404)
 
 
 def _page(page: str, status: int, extra: dict[str, str] | None = None) -> HTMLResponse:

@@ -55,10 +55,13 @@ def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> 
         "<title>案件進度查詢 Case status</title>",
         f"<style>{_CSS}</style></head><body>",
         "<h1>案件進度查詢<br><small>Case status</small></h1>",
-        "<form method='get' action='/status'>",
+        # sent in the body: in the address it stayed in a shared browser's history
+        "<form method='post' action='/status'>",
         "<label for='case_number'>案號 Case number</label>",
+        # bounded as the ID's field is: a paste of any length was answered as a page in the
+        # address, and the form's body is bounded by the server (413 beyond 64 KiB)
         f"<input id='case_number' name='case_number' value='{e(case_number)}' "
-        "autocomplete='off' required>",
+        "maxlength='40' autocomplete='off' required>",
         "<label for='id_last4'>身分證號末四碼 Last four characters of your ID</label>",
         "<input id='id_last4' name='id_last4' maxlength='4' autocomplete='off' required>",
         "<button id='query' type='submit'>查詢 Look up</button></form>",

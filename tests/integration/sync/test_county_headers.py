@@ -131,3 +131,27 @@ def test_the_report_page_brings_its_own_policy_and_escapes_what_offices_pushed(
     assert "script-src" not in csp and "base-uri 'none'" in csp
     assert page.headers["x-frame-options"] == "DENY"
     assert page.headers["cache-control"] == "no-store"
+
+
+def test_the_status_form_is_sent_in_the_body_and_answered_with_the_pages_headers(
+    sqlite_county: CountyServer,
+) -> None:
+    """The page's form posts its fields (a GET form left the case number and the ID's four
+    characters in a shared browser's address bar and history); the answer is the same page,
+    with the same headers, as the query in the address gets."""
+    import requests
+
+    form = render_page("", None, "")
+    assert "<form method='post' action='/status'>" in form
+    r = requests.post(
+        f"{sqlite_county.url}/status",
+        data={"case_number": "Ｈ０１－００－１１５－０００００１－０", "id_last4": "6789"},
+        timeout=10,
+    )
+    assert r.status_code == 404 and "查無此案件" in r.text
+    assert "value='H01-00-115-000001-0'" in r.text  # folded as the query in the address is
+    for name, value in PAGE_HEADERS.items():
+        assert r.headers[name] == value
+    assert r.headers["cache-control"] == "no-store"
+    empty = requests.post(f"{sqlite_county.url}/status", timeout=10)
+    assert empty.status_code == 200 and "id='message'" not in empty.text

@@ -111,6 +111,10 @@ def test_status_page_on_a_phone_shows_stages_as_they_change(
             "return parseFloat(getComputedStyle(document.querySelector('#stages li')).fontSize)"
         )
         assert size >= 18
+        # the query went in the form's body: a kiosk's next user finds neither the case number
+        # nor the ID's characters in the address bar or the history (a GET form put both there)
+        address = d.current_url  # type: ignore[attr-defined]
+        assert address == f"{base}/status" and "6789" not in address, address
         page = d.page_source  # type: ignore[attr-defined]
         assert "王小明" not in page and "A123456789" not in page and "0912345678" not in page
         assert "桃園" in d.find_element(By.ID, "pickup").text  # type: ignore[attr-defined]
@@ -132,3 +136,25 @@ def test_status_page_on_a_phone_shows_stages_as_they_change(
         assert _query(d, base, number, "6789")["closed"] == "done"
         line = d.find_element(By.ID, "pickup_line").text  # type: ignore[attr-defined]
         assert "可領件" in line and "中壢" in line
+
+
+def test_an_over_long_paste_is_cut_to_the_fields_length_and_answered_as_a_page(
+    sqlite_county: CountyServer, browser: object
+) -> None:
+    """The form posts its fields, and a body is bounded by the server (64 KiB): the case
+    number's field takes 40 characters, so a paste of any length still gets the page."""
+    from selenium.webdriver.common.by import By
+
+    d = browser
+    d.get(f"{sqlite_county.url}/status")  # type: ignore[attr-defined]
+    field = d.find_element(By.ID, "case_number")  # type: ignore[attr-defined]
+    field.send_keys("H" * 100)
+    assert len(field.get_attribute("value")) == 40
+    d.find_element(By.ID, "id_last4").send_keys("6789")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "query").click()  # type: ignore[attr-defined]
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    found = WebDriverWait(d, 10).until(  # type: ignore[arg-type]
+        lambda drv: drv.find_elements(By.ID, "message")
+    )
+    assert "查無此案件" in found[0].text
