@@ -60,7 +60,6 @@ __all__ = [
     "printable",
     "printable_path",
 ]
-
 #: Length limits (characters), shared with the database columns and the wire schema.
 NAME_MAX: Final = 60
 CLERK_MAX: Final = 64
@@ -95,7 +94,8 @@ DEVICE_RE: Final = re.compile(r"[0-9A-Za-z]{1,8}")
 #: number; the wider DEVICE_RE is for events, whose device may be the county's (``CTY``).
 COUNTER_RE: Final = re.compile(r"0[1-9]|[1-9][0-9]")
 ID_RE: Final = re.compile(r"[0-9A-Za-z-]{1,36}")
-EMAIL_RE: Final = re.compile(r"[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+")
+_E = r'[^@\s,;<>()\[\]\\"'  # no list, route or quoted form: one plain address (a,b@x.y)
+EMAIL_RE: Final = re.compile(rf"{_E}]{{1,64}}@{_E}.]+(\.{_E}.]+)+")
 PIN_RE: Final = re.compile(rf"[0-9A-Za-z]{{{PIN_MIN},{PIN_MAX}}}")
 
 

@@ -284,3 +284,14 @@ def test_an_applicants_name_must_show_what_it_is(name: str, code: str) -> None:
 def test_names_with_marks_on_letters_are_taken(name: str) -> None:
     applicant, errors = v.check_applicant("A123456789", name, "", "")
     assert errors == {} and applicant["name"] == name
+
+
+@pytest.mark.parametrize(
+    "email", ["a,b@x.y", "a;b@x.y", "<a@x.y>", 'a"b@x.y', "a@x,y.z", "a(b)@x.y"]
+)
+def test_an_email_is_one_plain_address(email: str) -> None:
+    """`a,b@x.y` was taken: a mail relay reads it as two recipients (one a local mailbox), and
+    the case's notices went to both."""
+    with pytest.raises(DomainError):
+        v.check_email(email)
+    assert v.check_email("wang.xm+tag@example.com.tw") == "wang.xm+tag@example.com.tw"
