@@ -46,8 +46,9 @@ def follow(
     applied: Sequence[Event],
     now: datetime,
 ) -> None:
-    """Opens a conflict for each case the events left over-paid (it was not), and settles the
-    open ones of each case they brought back to no over-payment. ``before``: the cases'
+    """Opens a conflict for each case the events left over-paid (it was not), says anew the
+    amount a partial refund left, and settles the open ones of each case they brought back to
+    no over-payment. ``before``: the cases'
     states before the events. The event that names an opened row, the case's last, is found
     for every such case in one pass over the events (a pulled page can over-pay many)."""
     moves: list[tuple[str, int]] = []  # (case, over-paid by; 0: settled), in order
@@ -58,17 +59,23 @@ def follow(
             moves.append((case_id, -balance))
         elif was_over and balance >= 0:
             moves.append((case_id, 0))
+        elif was is not None and balance < 0 and balance != was.balance:
+            # a partial refund: the list names what is left to refund
+            sync_conflicts.reword(s, case_id, OVERPAID, _reason(-balance))
     last = last_events(applied, {case_id for case_id, over in moves if over})
     for case_id, over in moves:
         if not over:
             sync_conflicts.settle(s, case_id, OVERPAID, SETTLED, now)
             continue
-        zh = f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費"
-        en = (
-            f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
-            "while offline); refund the over-payment"
-        )
-        open_row(s, last[case_id], OVERPAID, (zh, en), now)
+        open_row(s, last[case_id], OVERPAID, _reason(over), now)
+
+
+def _reason(over: int) -> tuple[str, str]:
+    return (
+        f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費",
+        f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
+        "while offline); refund the over-payment",
+    )
 
 
 def last_events(applied: Sequence[Event], cases: set[str]) -> dict[str, Event]:

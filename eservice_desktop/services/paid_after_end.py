@@ -36,7 +36,8 @@ def follow(
     now: datetime,
 ) -> None:
     """Opens a conflict for each case the events left holding money taken after its end (it
-    held none), and settles it once refunded or voided. Most states are open or unpaid: the
+    held none), says anew the amount a partial refund left, and settles it once refunded or
+    voided. Most states are open or unpaid: the
     domain's test of the lifecycle comes first and costs a comparison."""
     moves: list[tuple[str, int]] = []  # (case, amount held; 0: settled), in order
     for case_id, state in after.items():
@@ -45,6 +46,8 @@ def follow(
             moves.append((case_id, held))
         elif was and not held:
             moves.append((case_id, 0))
+        elif held != was:  # a partial refund: the list names what is left to refund
+            sync_conflicts.reword(s, case_id, PAID_AFTER_END, _reason(state, held))
     last = last_events(applied, {case_id for case_id, held in moves if held})
     for case_id, held in moves:
         if not held:

@@ -55,3 +55,17 @@ def settle(s: Session, case_id: str, code: str, resolution: str, now: datetime) 
     )
     for row in rows:
         row.resolved_at, row.resolution = now, resolution
+
+
+def reword(s: Session, case_id: str, code: str, reason: tuple[str, str]) -> None:
+    """Says the case's open rows of ``code`` anew (zh-TW, English): a partial refund left less
+    to refund than the row first named, and the list still asked for the whole amount."""
+    rows = s.scalars(
+        select(SyncConflictRow).where(
+            SyncConflictRow.case_id == case_id,
+            SyncConflictRow.reason_code == code,
+            SyncConflictRow.resolved_at.is_(None),
+        )
+    )
+    for row in rows:
+        row.reason_zh, row.reason_en = reason

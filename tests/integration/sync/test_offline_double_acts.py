@@ -204,3 +204,25 @@ def _wiped_02_has_the_receipt(
     assert [r.number for r in closing.receipts] == [receipt]
     assert all(not r.missing for r in closing.ranges)
     assert (closing.cash_expected, open_conflicts(wiped)) == (FEE, [])
+
+
+def test_a_partial_refund_of_money_taken_after_a_rejection_names_what_is_left(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> None:
+    """02, offline, took the fee by card on a case 01 had rejected; 01 refunded NT$100 of it.
+    The conflicts list on both counters still asked to refund NT$300 (a refund of 300 was then
+    refused as more than the receipt holds); it names the NT$200 left, in both languages."""
+    d1, d2, number = _both_have_the_case(county, office)
+    cases.reject_case(d1, number, "資料不符")
+    sync_now(d1)
+    clock.set(clock.now + timedelta(minutes=5))
+    paid = payments.record_payment(d2, number, "card", FEE, reference="123456")
+    payments.confirm_printed(d2, paid.receipt_number)
+    _race(d2, d1)
+    add_accounts(d1)
+    payments.refund(d1, paid.receipt_number, 100, "部分退費", approval=supervisor_approval())
+    _race(d1, d2)
+    for app in (d1, d2):
+        [conflict] = open_conflicts(app)
+        assert "本案已駁回，他櫃離線時仍收取規費 200 元" in conflict.reason
+        assert "NT$200 was taken after the case was rejected" in open_conflicts(app, "en")[0].reason
