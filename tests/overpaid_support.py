@@ -34,6 +34,7 @@ def paid_again(app: App, number: str, amount: int, receipt: str = "H01-02-115-R0
         app.now(),
         {
             "payment_id": str(uuid.uuid4()),
+            "case_number": number,
             "method": "cash",
             "amount": amount,
             "receipt_number": receipt,

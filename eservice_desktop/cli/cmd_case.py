@@ -230,11 +230,13 @@ def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) 
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import lookups, notices, overpaid
+    from eservice_desktop.services import lookups, notices
+    from eservice_desktop.services.ended_balance import shown_balance
 
     app = open_from(args)
     try:
         view = cases.show_case(app, args.case_number)
+        words = shown_balance(app, view.case_number, view.balance)
         attached = [a.to_json() for a in case_attachments.list_attachments(app, view.case_number)]
         sent = [n.to_json() for n in notices.of_case(app, view.case_number)]
         looked = [k.to_json() for k in lookups.kinds_of(app, view.case_number)]
@@ -242,10 +244,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         app.close()
     shown = {
         **view.to_json(),
-        # 溢繳 N 元 rather than -N; what is still due stays the number it always was
-        "balance": say(args, *overpaid.balance_words(view.balance))
-        if view.balance < 0
-        else view.balance,
+        "balance": say(args, *words) if words else view.balance,  # 溢繳 N 元, 撤件後收費 N 元
         "service_name": service_label(app, view.service_code, args),
         "status_label": status_label(view.status, args),
     }

@@ -119,12 +119,16 @@ def _add_online_receipt(ps: argparse._SubParsersAction, common: argparse.Argumen
     o.set_defaults(func=cmd_online_receipt)
 
 
-def _line(args: argparse.Namespace, r: PaymentResult) -> str:
+def _line(args: argparse.Namespace, r: PaymentResult, ended: tuple[str, str] | None = None) -> str:
+    """One receipt; ``ended``: the words of a cancelled or rejected case in place of its
+    balance (services.ended_balance)."""
     from eservice_desktop.services.overpaid import balance_words
 
     change = say(args, "找零", "change")
     balance = (  # 溢繳 N 元 rather than -N; what is still due as it always was
-        say(args, *balance_words(r.balance))
+        say(args, *ended)
+        if ended
+        else say(args, *balance_words(r.balance))
         if r.balance < 0
         else f"{say(args, '餘額', 'balance')} {r.balance}"
     )
@@ -256,6 +260,7 @@ def _online_only(args: argparse.Namespace) -> None:
 
 def cmd_refund(args: argparse.Namespace) -> int:
     from eservice_desktop.services import payments
+    from eservice_desktop.services.ended_balance import ended_balance_words
 
     approval = approval_from(args)
     app = open_from(args)
@@ -263,21 +268,28 @@ def cmd_refund(args: argparse.Namespace) -> int:
         result = payments.refund(
             app, args.receipt_number, args.amount, args.reason, approval=approval
         )
+        ended = ended_balance_words(app, result.case_number)
     finally:
         app.close()
-    emit(args, result.to_json(), _line(args, result))
+    emit(args, result.to_json(), _line(args, result, ended))
     return 0
 
 
 def cmd_list(args: argparse.Namespace) -> int:
     from eservice_desktop.services import payments
+    from eservice_desktop.services.ended_balance import ended_balance_words
 
     app = open_from(args)
     try:
         rows = payments.receipts_of_case(app, args.case_number)
+        ended = ended_balance_words(app, args.case_number) if rows else None
     finally:
         app.close()
-    emit(args, [r.to_json() for r in rows], lambda: "\n".join(_line(args, r) for r in rows))
+    emit(
+        args,
+        [r.to_json() for r in rows],
+        lambda: "\n".join(_line(args, r, ended) for r in rows),
+    )
     return 0
 
 

@@ -34,6 +34,7 @@ from eservice_desktop.services import (
     clock_guard,
     daily_closing,
     database,
+    ended_balance,
     fees,
     identity,
     intake,
@@ -91,6 +92,14 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         lambda a, t: settlement.import_settlement(a, b""),
     ),
     cases.load_case: (Action.VIEW_CASE, lambda a, t: cases.load_case(a, CASE)),
+    ended_balance.ended_balance_words: (
+        Action.VIEW_CASE,
+        lambda a, t: ended_balance.ended_balance_words(a, CASE),
+    ),
+    ended_balance.shown_balance: (
+        Action.VIEW_CASE,
+        lambda a, t: ended_balance.shown_balance(a, CASE, 0),
+    ),
     cases.queue: (Action.VIEW_CASE, lambda a, t: cases.queue(a, "all")),
     cases.queue_page: (Action.VIEW_CASE, lambda a, t: cases.queue_page(a, "all")),
     cases.queue_total: (Action.VIEW_CASE, lambda a, t: cases.queue_total(a, "all")),
