@@ -28,6 +28,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import os_reason
 
 if TYPE_CHECKING:
+    from eservice_desktop.domain.case_state import Payment
     from eservice_desktop.services.payments import PaymentResult
 
 
@@ -276,21 +277,46 @@ def cmd_refund(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import payments
+    from eservice_desktop.services import cases, online_receipt, payments
     from eservice_desktop.services.ended_balance import ended_balance_words
 
     app = open_from(args)
     try:
         rows = payments.receipts_of_case(app, args.case_number)
         ended = ended_balance_words(app, args.case_number) if rows else None
+        state = cases.load_case(app, args.case_number)
+        waiting = online_receipt.waiting_online_payments(state)
     finally:
         app.close()
     emit(
         args,
         [r.to_json() for r in rows],
-        lambda: "\n".join(_line(args, r, ended) for r in rows),
+        lambda: "\n".join(
+            [*(_line(args, r, ended) for r in rows), *_waiting(args, state.case_number, waiting)]
+        ),
     )
     return 0
+
+
+def _waiting(args: argparse.Namespace, number: str, waiting: list[Payment]) -> list[str]:
+    """The case's online payments without a receipt of the office, each with the command that
+    issues it: the list said nothing of a case paid on the web, as if it were unpaid, and
+    named no 交易電子案號 for ``payment online-receipt`` (the fees page offers its button)."""
+    from eservice_desktop.domain.settlement_file import transaction_id
+
+    lines = []
+    for p in waiting:
+        txn = transaction_id(p.payment_id, p.reference)
+        command = f"payment online-receipt {number} --reference {txn}"
+        lines.append(
+            say(
+                args,
+                f"線上繳費 {p.amount} 元（交易電子案號 {txn}）尚無本所收據；開立：{command}",
+                f"Paid online NT${p.amount} (transaction {txn}), no receipt of the office yet; "
+                f"to issue one: {command}",
+            )
+        )
+    return lines
 
 
 #: Why a settlement line was not applied, in zh-TW (the codes of services.settlement).

@@ -144,3 +144,25 @@ def test_an_applicant_name_left_unreadable_by_an_encoding_is_refused(run: Run) -
     assert code == 2 and "無法辨識的字（U+FFFD" in refused["errors"]["applicant_name"], err
     code, found, _ = run("case", "search", "王")
     assert code == 0 and found["total"] == 0  # nothing stored
+
+
+def test_payment_list_names_an_online_payment_waiting_for_its_receipt(
+    run: Run, make_app: Callable[[Settings], App], office: Settings
+) -> None:
+    """A case paid on the web: payment list printed nothing (as if unpaid) and named no 交易電子案號
+    for online-receipt. It names the payment and the command, until the receipt is issued;
+    --json stays the list of receipts."""
+    _code, case, _ = run("case", "intake", *HR, "--copies", "2")
+    number = case["case_number"]
+    paid_on_the_web(make_app, office, number)
+    assert run("payment", "list", number)[:2] == (0, [])
+    code, text, _ = run("payment", "list", number, json_out=False)
+    command = f"payment online-receipt {number} --reference WEB-TXN-7"
+    assert code == 0
+    assert text.strip() == f"線上繳費 30 元（交易電子案號 WEB-TXN-7）尚無本所收據；開立：{command}"
+    english = run("payment", "list", number, json_out=False, lang="en")[1]
+    assert "Paid online NT$30 (transaction WEB-TXN-7), no receipt of the office yet; " in english
+    code, issued, _ = run("payment", "online-receipt", number, "--reference", "WEB-TXN-7")
+    assert code == 0
+    listed = run("payment", "list", number, json_out=False)[1]
+    assert issued["receipt_number"] in listed and "尚無本所收據" not in listed
