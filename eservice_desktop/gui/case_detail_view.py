@@ -40,7 +40,8 @@ from eservice_desktop.gui.lookup_panel import LookupPanel
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.services import cases, notices
 
-#: Event type -> (zh-TW, English) shown in the timeline.
+#: Event type -> (zh-TW, English) shown in the timeline and the conflicts list: every type of
+#: ``events.ALL_TYPES`` (an online receipt's and a settlement's rows showed their raw codes).
 EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.RECEIVED: ("收件", "Received"),
     ev.ACCEPTED: ("線上案件收件", "Online case accepted"),
@@ -55,6 +56,8 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.RECEIPT_ISSUED: ("開立收據", "Receipt issued"),
     ev.RECEIPT_REPRINTED: ("補印收據", "Receipt reprinted"),
     ev.RECEIPT_VOIDED: ("作廢收據", "Receipt voided"),
+    ev.ONLINE_RECEIPT_ISSUED: ("開立線上繳費收據", "Online payment receipt issued"),
+    ev.PAYMENT_SETTLED: ("公庫入庫對帳", "Settled with the treasury"),
     ev.CLOSED: ("結案", "Closed"),
     ev.REJECTED: ("駁回", "Rejected"),
     ev.CANCELLED: ("撤件", "Cancelled"),

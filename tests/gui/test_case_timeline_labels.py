@@ -1,0 +1,65 @@
+"""Every event of a case reads in words on its timeline (and in the conflicts list), in both
+languages: the office's receipt of an online payment and the treasury settlement showed their
+codes, case.online_receipt_issued and case.payment_settled, in the 動作 column."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from factories import new_case
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.events import Actor
+from eservice_desktop.gui.case_detail import CaseDetail
+from eservice_desktop.gui.case_detail_view import EVENT_LABELS
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
+from eservice_desktop.services import cases, ingest, online_receipt
+
+
+def test_every_event_type_has_words() -> None:
+    assert set(ev.ALL_TYPES) - set(EVENT_LABELS) == set()
+
+
+WORDS = {"zh_TW": "開立線上繳費收據", "en": "Online payment receipt issued"}
+
+
+@pytest.fixture(params=["zh_TW", "en"])
+def lang(request: pytest.FixtureRequest, qapp: QApplication) -> Iterator[str]:
+    translators = install_translators(qapp, request.param)
+    yield request.param
+    remove_translators(qapp, translators)
+
+
+def test_an_online_receipt_row_says_what_it_is(
+    lang: str, sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    app = sync_ctx.app
+    number = new_case(app, copies=2)
+    paid = Actor("H01", "00", "channel:portal").event(
+        cases.load_case(app, number).case_id,
+        ev.PAYMENT_RECORDED,
+        app.now(),
+        {
+            "payment_id": str(uuid.uuid4()),
+            "method": "online",
+            "amount": 30,
+            "reference": "WEB-TXN-7",
+            "payment_tool": "信用卡",
+            "authorised_at": app.now().isoformat(),
+        },
+    )
+    with app.transaction() as s:
+        assert ingest.ingest_many(app, s, [paid], origin="county").refused == []
+    online_receipt.issue_online_receipt(app, number, "WEB-TXN-7")
+    sync_ctx.lang = sync_ctx.tasks.lang = lang
+    detail = CaseDetail(sync_ctx)
+    qtbot.addWidget(detail)
+    detail.load(number)
+    qtbot.waitUntil(lambda: detail.view is not None and detail.timeline.rowCount() > 0)
+    row = detail.timeline_types().index(ev.ONLINE_RECEIPT_ISSUED)
+    assert detail.timeline.item(row, 1).text() == WORDS[lang]
