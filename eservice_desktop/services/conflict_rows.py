@@ -57,6 +57,13 @@ def follow(
 #: The conflict notes a counter mirrors from another counter of its office.
 _NOTES = frozenset((ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED))
 
+#: The codes of the rows each counter opens by itself, under an id of its own (the followers
+#: above): a clerk's resolution of one at another counter names its code, not this row's id.
+#: Resolved by hand at counter 01, the row stayed open at 02 until a refund.
+_EACH_COUNTERS_OWN = frozenset(
+    (overpaid.OVERPAID, paid_after_end.PAID_AFTER_END, unpaid_handover.UNPAID)
+)
+
 
 def follow_one(
     s: Session,
@@ -78,6 +85,11 @@ def _mirror(s: Session, note: Event) -> None:
     if note.type == ev.CONFLICT_RESOLVED:
         if row is not None and row.resolved_at is None:
             row.resolved_at, row.resolution = note.at, str(p.get("note", ""))
+        elif row is None and p.get("reason_code") in _EACH_COUNTERS_OWN:
+            # a row every counter opened under its own id: the case's row of that code here
+            sync_conflicts.settle(
+                s, note.case_id, str(p["reason_code"]), str(p.get("note", "")), note.at
+            )
         return
     event_id = str(p.get("event_id", ""))
     if row is not None or not conflict_id or not event_id or sync_conflicts.noted(s, event_id):

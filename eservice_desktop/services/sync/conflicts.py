@@ -128,6 +128,7 @@ def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
             s,
             row.case_id,
             ev.CONFLICT_RESOLVED,
-            {"conflict_id": conflict_id, "note": note.strip()},
+            # its code: the other counters settle their own row of it (services.conflict_rows)
+            {"conflict_id": conflict_id, "note": note.strip(), "reason_code": row.reason_code},
         )
         row.resolved_at, row.resolution = app.now(), note.strip()

@@ -226,3 +226,24 @@ def test_a_partial_refund_of_money_taken_after_a_rejection_names_what_is_left(
         [conflict] = open_conflicts(app)
         assert "本案已駁回，他櫃離線時仍收取規費 200 元" in conflict.reason
         assert "NT$200 was taken after the case was rejected" in open_conflicts(app, "en")[0].reason
+
+
+def test_money_taken_after_the_end_resolved_by_hand_at_one_counter_is_resolved_at_both(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> None:
+    """Each counter opens its own row for the money taken after a cancel, under its own id: the
+    supervisor at 01 resolved it by hand (the citizen was reached and will come back) and 01's
+    list was empty, but 02 listed it still, with no way for 01's note to reach it."""
+    d1, d2, number = _both_have_the_case(county, office)
+    cases.cancel_case(d1, number, "民眾撤回申請")
+    sync_now(d1)
+    clock.set(clock.now + timedelta(minutes=5))
+    paid = payments.record_payment(d2, number, "cash", FEE, tendered=FEE)
+    payments.confirm_printed(d2, paid.receipt_number)
+    _race(d2, d1)
+    [mine], [theirs] = open_conflicts(d1), open_conflicts(d2)
+    assert mine.conflict_id != theirs.conflict_id
+    resolve_conflict(d1, mine.conflict_id, "已電話聯絡民眾，約定來所退費")
+    _race(d1, d2)
+    assert county.conflicts() == 0
+    assert open_conflicts(d1) == [] and open_conflicts(d2) == []
