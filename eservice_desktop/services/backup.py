@@ -188,7 +188,7 @@ def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, 
     tmp = target.with_name(target.name + ".restoring")
     copy_in(path, tmp)
     try:  # marked before the switch: no restored database is without it (restore_guard)
-        restore_guard.mark_copy(tmp, key, path.name)
+        restore_guard.mark_copy(tmp, key, path.name, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

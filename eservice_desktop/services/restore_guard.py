@@ -14,8 +14,16 @@ it before the switch, so no crash can leave a restored database without it. Whil
 there, :func:`check` refuses every write of this device (``restore.recover_pending``, nothing
 written, the clerk told to call IT); the recovery (``services/sync/recovery.py``) clears it
 in its last transaction, and the next sync round of the window or the service runs the
-recovery by itself once the county answers. A backup of a device never enrolled has nothing
-at the county to take back: it is not marked.
+recovery by itself once the county answers. A backup of a device never enrolled, replacing a
+database never enrolled either, has nothing at the county to take back: it is not marked.
+
+A backup taken before the device's enrolment (a counter set up and taking cases while its
+link was not yet there, then enrolled: its first sync pushed every case) replacing the
+enrolled database was not marked either, since the backup itself had no enrolment: the
+counter took in at once a case number and a receipt number the county already held, chained
+to a head the county knew to be longer, and its credential was lost with the copy's missing
+installation id (every round refused: 401). The enrolment is the device's, not the copy's: the
+replaced database's is carried into the copy, which is marked.
 """
 
 from __future__ import annotations
@@ -36,20 +44,55 @@ __all__ = ["PENDING", "check", "clear", "mark_copy", "pending"]
 PENDING: Final = "restore_recover_pending"
 
 
-def mark_copy(copy: Path, key: bytes | None, restored_from: str) -> bool:
+#: What makes a database this device's at the county: its enrolment, and the data directory's
+#: own id that names its credential in the keyring (services/sync/credentials.py).
+DEVICE_ROWS: Final = ("enrolled", "installation_id")
+
+
+def _enrolment(db: Path | None, key: bytes | None) -> list[tuple[str, str, str]]:
+    """The :data:`DEVICE_ROWS` (name, value, updated_at) of the database ``db`` replaces: none
+    when it was never enrolled or does not open (the restore goes on without them)."""
+    if db is None or not db.exists() or db.stat().st_size == 0:
+        return []
+    try:
+        conn = cipher.connect(db, key, read_only=True)
+    except (cipher.DatabaseError, cipher.WrongKey, OSError):
+        return []
+    try:
+        rows = conn.execute(
+            "SELECT name, value, updated_at FROM sync_state WHERE name IN (?, ?)", DEVICE_ROWS
+        ).fetchall()
+    except cipher.DatabaseError:
+        return []
+    finally:
+        conn.close()
+    named = {str(r[0]): (str(r[0]), str(r[1]), str(r[2])) for r in rows}
+    return list(named.values()) if "enrolled" in named else []
+
+
+def mark_copy(
+    copy: Path, key: bytes | None, restored_from: str, replaced: Path | None = None
+) -> bool:
     """Marks the copy about to be switched in (a raw connection: its schema may be older than
-    this build's) when it belongs to an enrolled device; returns whether it did. The copy is
-    checkpointed and synced so the mark is in its one file, no ``-wal`` beside it."""
+    this build's) when it or the database it ``replaced`` belongs to an enrolled device (the
+    latter's enrolment and credential's name carried into a copy without them); returns
+    whether it did. The copy is checkpointed and synced so the mark is in its one file, no
+    ``-wal`` beside it."""
     conn = cipher.connect(copy, key)
     try:
         enrolled = conn.execute("SELECT 1 FROM sync_state WHERE name = 'enrolled'").fetchone()
-        if enrolled is None:
+        carried = [] if enrolled is not None else _enrolment(replaced, key)
+        if enrolled is None and not carried:
             return False
         now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")  # as SQLAlchemy writes
         with conn:
             conn.execute(
                 "INSERT OR REPLACE INTO sync_state (name, value, updated_at) VALUES (?, ?, ?)",
                 (PENDING, restored_from, now),
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO sync_state (name, value, updated_at) VALUES (?, ?, ?)",
+                carried,
             )
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:

@@ -14,7 +14,7 @@ from sync_helpers import CountyServer, enrol, new_case, sync_now
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import backup, cases, payments, restore_guard
+from eservice_desktop.services import backup, cases, payments, restore_guard, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.doctor import check_sync_backlog
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -98,3 +98,39 @@ def test_a_restore_the_county_could_not_recover_says_why_in_words(
         assert main(argv) == 3
         out = capsys.readouterr().out
         assert line in out.splitlines() and "Offline" not in out, out
+
+
+def test_a_backup_taken_before_the_enrolment_is_marked_as_well(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    make_app: Callable[[Settings], App],
+) -> None:
+    """A counter that took cases before its enrolment, backed up then, enrolled and pushed
+    them: its backup had no enrolment, was not marked, and the restored counter took in at once
+    the next case number the county already held, chained after a head the county knew to be
+    longer. The replaced database's enrolment comes with the restore, and the guard holds."""
+    app = office(url=sqlite_county.url)
+    settings = app.settings
+    settings.save()
+    new_case(app)  # before the enrolment
+    taken = backup.take(app, "manual")
+    enrol(app, sqlite_county)
+    later = new_case(app, phone="")  # after the backup: its number reached the county only
+    sync_now(app)
+    numbers = _numbers(app)
+    app.close()
+
+    backup.restore(settings, taken.path)  # switched in; the recovery never ran
+    app = make_app(settings)
+    with pytest.raises(DomainError) as refused:
+        factories.new_case(app, name="林美麗", applicant_id="A223456781")
+    assert refused.value.code == "restore.recover_pending"
+    assert later not in _numbers(app)  # nothing was written
+    assert sync.status(app)["enrolled"] is not None  # the device's enrolment, not the copy's
+
+    result = sync_now(app)  # the county answers: the round recovers first
+    assert result.conflicts == 0 and _numbers(app) == numbers
+    fresh = factories.new_case(app, name="林美麗", applicant_id="A223456781")
+    assert fresh not in numbers
+    pushed = sync_now(app)
+    assert pushed.conflicts == 0 and pushed.pending == 0
