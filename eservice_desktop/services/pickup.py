@@ -31,6 +31,7 @@ from eservice_desktop.domain.case import (
 from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.services import restore_guard
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.cases import append
 from eservice_desktop.services.core import App, DbStep, run_here
@@ -370,9 +371,14 @@ def fetch_online(app: App, payload: str, *, db: DbStep = run_here) -> PickupResu
 
 
 def _store_county_events(app: App, case_id: str, events: list[dict[str, Any]]) -> None:
-    """The case's events as the county sent them, stored like a sync pull (origin county)."""
+    """The case's events as the county sent them, stored like a sync pull (origin county).
+    Not on a restored database the county has not yet recovered (``restore.recover_pending``,
+    services/restore_guard.py): a case of this very counter, taken after the backup, was stored
+    so, as pulled, and the recovery then passed its events by as known; this counter's chain
+    head stayed before them and the county refused every later event as a broken chain."""
     stored = 0
     with app.transaction() as s:
+        restore_guard.check(s)
         state = repo.load_state(s, case_id)
         for raw in events:
             event = ev.Event.from_dict(raw)
