@@ -311,8 +311,15 @@ class PickupDesk(PickupIdCard):
             self.payload,
             db=self.ctx.tasks.call_db,
             on_done=self._online_done,
-            on_error=self._error,
+            on_error=self._online_error,
         )
+
+    def _online_error(self, error: object) -> None:
+        """A look-up refused (a restored counter waiting for its recovery, a database fault):
+        said in red as any refusal, and 向縣府線上查詢 offered again, where it stayed greyed out
+        until the next scan, when the refusal had just said to try again after the sync."""
+        self.online_button.setEnabled(True)
+        self._error(error)
 
     def _online_done(self, result: pickup.PickupResult) -> None:
         self.online_button.setEnabled(True)

@@ -422,3 +422,42 @@ def test_a_name_that_looks_like_markup_is_shown_as_written(desk: PickupDesk) -> 
     label = desk.case_labels["applicant"]
     assert label.text() == "<h1>王</h1>小明　A12345****"
     assert all(x.textFormat() == Qt.TextFormat.PlainText for x in desk.case_labels.values())
+
+
+def test_a_refused_online_look_up_says_why_and_can_be_asked_again(
+    desk: PickupDesk,
+    ready: tuple[str, str],
+    qtbot: QtBot,
+    app: App,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a restored counter not yet recovered from the county the look-up is refused
+    (restore.recover_pending): the words were shown, but 向縣府線上查詢 stayed greyed out until
+    the next scan, though the words say to try again once the sync has recovered."""
+    from datetime import UTC, datetime
+
+    from eservice_desktop.domain.case_number import CaseNumber
+    from eservice_desktop.services import restore_guard, sync
+    from eservice_desktop.storage.models_sync import SyncStateRow
+
+    class Answering:
+        def case(self, _case_id: str) -> dict[str, object]:
+            return {"events": [{}]}  # never read: nothing is stored before the recovery
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(sync, "make_client", lambda _app: Answering())
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    with app.transaction() as s:
+        s.add(
+            SyncStateRow(
+                name=restore_guard.PENDING, value="b.sqlite3", updated_at=datetime.now(UTC)
+            )
+        )
+    desk.scan(county.token(case_number=str(CaseNumber("H02", "01", 115, 99))))
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.reason == "not_synced")
+    desk.online_button.click()
+    qtbot.waitUntil(lambda: "sync recover" in desk.message_label.text(), timeout=5000)
+    assert desk.online_button.isVisible() and desk.online_button.isEnabled()
