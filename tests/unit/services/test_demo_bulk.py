@@ -182,11 +182,17 @@ def test_no_batch_is_held_when_the_collector_comes_back_on(
     held: list[int] = []
     real = bulk.collection_paused
 
+    def alive() -> set[int]:
+        return {id(o) for o in gc.get_objects() if type(o) in (Event, CaseState)}
+
+    gc.collect()
+    before = alive()  # other tests' objects in this process (the suite's random order)
+
     @contextmanager
     def watched() -> Any:
         with real():
             yield
-            held.append(sum(type(o) in (Event, CaseState) for o in gc.get_objects()))
+            held.append(len(alive() - before))
 
     monkeypatch.setattr(bulk, "collection_paused", watched)
     assert seed_demo_bulk(app, 60, seed=4, days=5, batch=25)["total_cases"] == 60
