@@ -209,6 +209,8 @@ def describe(
         return _with_reason(_join(main, _receipt(p)), p)
     if t in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.RECEIPT_REPRINTED, ev.RECEIPT_ISSUED):
         return _with_reason(_receipt(p), p)
+    if t == ev.ONLINE_RECEIPT_ISSUED:  # the row said nothing of the receipt it issued
+        return _payment({**p, "method": "online"})
     if t == ev.PAYMENT_SETTLED:
         return _join(_receipt(p), str(p.get("settlement_number") or ""))
     if t == ev.READY_FOR_PICKUP:

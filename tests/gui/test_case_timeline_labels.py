@@ -1,6 +1,7 @@
 """Every event of a case reads in words on its timeline (and in the conflicts list), in both
 languages: the office's receipt of an online payment and the treasury settlement showed their
-codes, case.online_receipt_issued and case.payment_settled, in the 動作 column."""
+codes, case.online_receipt_issued and case.payment_settled, in the 動作 column; the online
+receipt's row said nothing of the receipt in its details."""
 
 from __future__ import annotations
 
@@ -55,7 +56,7 @@ def test_an_online_receipt_row_says_what_it_is(
     )
     with app.transaction() as s:
         assert ingest.ingest_many(app, s, [paid], origin="county").refused == []
-    online_receipt.issue_online_receipt(app, number, "WEB-TXN-7")
+    issued = online_receipt.issue_online_receipt(app, number, "WEB-TXN-7")
     sync_ctx.lang = sync_ctx.tasks.lang = lang
     detail = CaseDetail(sync_ctx)
     qtbot.addWidget(detail)
@@ -63,3 +64,11 @@ def test_an_online_receipt_row_says_what_it_is(
     qtbot.waitUntil(lambda: detail.view is not None and detail.timeline.rowCount() > 0)
     row = detail.timeline_types().index(ev.ONLINE_RECEIPT_ISSUED)
     assert detail.timeline.item(row, 1).text() == WORDS[lang]
+    # its details name the receipt it issued, the amount and the transaction, as the other
+    # receipts' rows do: the column stood empty
+    details = {
+        "zh_TW": f"線上繳費 30 元；收據 {issued.receipt_number}；交易序號 WEB-TXN-7",
+        "en": f"Online payment NT$30; receipt {issued.receipt_number}; transaction reference "
+        "WEB-TXN-7",
+    }
+    assert detail.timeline.item(row, 4).text() == details[lang]
