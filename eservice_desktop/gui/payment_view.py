@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import accessible, flow_layout, labels, payment_totals
+from eservice_desktop.gui import accessible, flow_layout, keyboard, labels, payment_totals
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed, mark_lookup
 from eservice_desktop.gui.table_fit import ColumnFitter
@@ -304,7 +304,8 @@ class PaymentView(QWidget):
     def show_refusal(self, error: BaseException, text: str) -> bool:
         """A refusal about one field is shown beside it, in the window's language, and the
         cursor goes there (as the intake form does); one about no field here (``text``) under
-        the pay button, where the clerk's eyes are, and False."""
+        the pay button, where the clerk's eyes are, and False: scrolled into view, since F9
+        is pressed in the fields above (at 1024 × 768 the refusal was said below the fold)."""
         key = None
         if isinstance(error, DomainError):
             named = error.field in self.field_errors
@@ -312,6 +313,7 @@ class PaymentView(QWidget):
         self._clear_field_errors()
         if key is None:
             self.page_error.setText(text)
+            keyboard.bring_into_view(self.page_error)
             return False
         self.field_errors[key].setText(text)
         widget = self._field_widgets()[key]
