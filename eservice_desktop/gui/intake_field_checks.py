@@ -22,6 +22,7 @@ from eservice_desktop.domain.ids import classify_applicant_id, validate_mobile
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
 from eservice_desktop.domain.text_values import typed_date
 from eservice_desktop.gui.intake_service_rows import IntakeServiceRows
+from eservice_desktop.gui.keyboard import bring_into_view
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     pass
@@ -118,6 +119,8 @@ class IntakeFieldChecks(IntakeServiceRows):
                 first = widget
         if first is not None:
             first.setFocus()
+        elif self.form_error.text():  # under the buttons: at 1024 × 768 below the fold, unseen
+            bring_into_view(self.form_error)
 
     def _widget_for(self, key: str) -> QWidget | None:
         return {

@@ -19,6 +19,7 @@ from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.intake_drafts import IntakeDrafts
+from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
 
@@ -211,6 +212,7 @@ class IntakeSubmit(IntakeDrafts):
             self.show_errors({error.field or "form": error})
         else:
             self.form_error.setText(_t("收件失敗，請洽資訊人員；表單已保留為草稿"))
+            bring_into_view(self.form_error)
             self.save_draft()
             self.ctx.tasks._unhandled(error)
 
