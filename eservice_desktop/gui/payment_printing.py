@@ -23,7 +23,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtPrintSupport import QPrinter
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import online_receipt_action, payment_closing, qt_print
+from eservice_desktop.gui import keyboard, online_receipt_action, payment_closing, qt_print
 from eservice_desktop.gui.payment_view import PaymentView
 from eservice_desktop.services import cases, payment_screen, payments
 
@@ -149,9 +149,11 @@ class PaymentPrinting(PaymentView):
 
     def receipt_refused(self, error: BaseException) -> None:
         """A receipt action or the closing refused (or its approval cancelled): said in the
-        status bar and under the receipts' buttons, where the clerk pressed the key."""
+        status bar and under the receipts' buttons, scrolled into view: pressed by its Alt key
+        from the fields above, at 1024 × 768 it was said below the fold."""
         self._error(error)
         self._note(self.last_error, "#b00020")
+        keyboard.bring_into_view(self.receipt_note)
 
     def _note(self, text: str, colour: str = "") -> None:
         self.receipt_note.setStyleSheet(f"color: {colour}" if colour else "")

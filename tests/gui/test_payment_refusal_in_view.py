@@ -2,7 +2,7 @@
 below the fold of the fees page. F9 pressed in the amount fields (the pay button out of sight)
 was refused there unseen, the status bar showing the start of the sentence cut off under the
 operator's name; the page now scrolls the refusal into view, as the case detail and the
-pickup desk do with theirs."""
+pickup desk do with theirs. So does a receipt's action refused under the receipts' buttons."""
 
 from __future__ import annotations
 
@@ -53,3 +53,29 @@ def test_f9_refused_shows_its_reason_in_view_at_1024(ctx: GuiContext, qtbot: QtB
     qtbot.waitUntil(lambda: error.text() != "", timeout=5000)
     assert "cancelled" in error.text()
     qtbot.waitUntil(lambda: _whole_in_view(error), timeout=3000)
+
+
+@pytest.mark.usefixtures("english")
+def test_a_refused_void_shows_its_reason_in_view_at_1024(ctx: GuiContext, qtbot: QtBot) -> None:
+    """Alt+D on the receipt of a fee paid online (never voided: reprinted, or refunded) was
+    refused under the receipts' buttons, below the fold, the focus still in the case number:
+    the status bar cut the sentence at "refund the"."""
+    from test_payment_online_receipt import paid_on_the_web
+
+    from eservice_desktop.services import online_receipt, payments
+
+    number = new_case(ctx.app, name="陳堃")
+    paid_on_the_web(ctx.app, number)
+    issued = online_receipt.issue_online_receipt(ctx.app, number, "WEB-TXN-8")
+    payments.confirm_printed(ctx.app, issued.receipt_number)
+    window = open_window(qtbot, ctx)
+    window.resize(1024, 768)
+    press(Qt.Key.Key_F6)
+    page = window.pages[PAYMENT_PAGE]
+    type_text(number)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: page.receipts_table.rowCount() == 1)  # type: ignore[attr-defined]
+    press(Qt.Key.Key_D, Qt.KeyboardModifier.AltModifier)
+    note = page.receipt_note  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "cannot be voided" in note.text(), timeout=5000)
+    qtbot.waitUntil(lambda: _whole_in_view(note), timeout=3000)
