@@ -1,6 +1,7 @@
 """``sync status`` as a person reads it: in zh-TW each line is named in Chinese (待上傳事件: 0),
 where it printed the JSON's keys (pending: 0) to an office's IT in either language; English keeps
-the keys, which the docs and the JSON name. ``--json`` is unchanged (a contract)."""
+the keys, which the docs and the JSON name, its values written as English writes them.
+``--json`` is unchanged (a contract)."""
 
 from __future__ import annotations
 
@@ -40,15 +41,22 @@ _ZH_ENROLMENT: dict[str, str] = {
 def status_text(shown: Mapping[str, Any], lang: str) -> str:
     """The status's lines: ``shown`` is the JSON's values, its error already in words."""
     if lang == "en":
-        return "\n".join(f"{k}: {shown_value(v, lang)}" for k, v in shown.items())
-    return "\n".join(f"{_ZH_LABELS.get(k, k)}：{_zh_value(k, v)}" for k, v in shown.items())
+        return "\n".join(f"{k}: {_value(k, v, lang)}" for k, v in shown.items())
+    return "\n".join(f"{_ZH_LABELS.get(k, k)}：{_value(k, v, lang)}" for k, v in shown.items())
 
 
-def _zh_value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, lang: str) -> str:
+    """A line's value as the language writes it, in English too: it printed 1952 events where
+    the zh-TW line said 1,952, has_credential: False (Python's word) and the catch-up as
+    ``done 5, total 10``."""
+    en = lang == "en"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return ("yes" if value else "no") if en else ("是" if value else "否")
     if key == "catch_up" and isinstance(value, dict):
-        return f"{int(value.get('done', 0)):,}／{int(value.get('total', 0)):,}"
+        done, total = int(value.get("done", 0)), int(value.get("total", 0))
+        return f"{done:,}{'/' if en else '／'}{total:,}"
+    if en:
+        return f"{value:,}" if isinstance(value, int) else shown_value(value, lang)
     if key == "enrolled" and isinstance(value, dict):
         parts = (f"{_ZH_ENROLMENT.get(k, k)} {shown_value(v)}" for k, v in value.items())
         return "、".join(parts)

@@ -218,3 +218,31 @@ def test_sync_status_says_a_round_this_pc_failed_in_words(
     assert f"last_error: {en}" in en_out and kept not in en_out
     _, out, _ = _run(settings, capsys, "sync", "status", "--json")
     assert json.loads(out)["last_error"] == kept
+
+
+def test_sync_status_in_english_writes_its_numbers_and_answers_as_english_does() -> None:
+    """The English lines printed acknowledged: 1952 where the zh-TW ones said 1,952,
+    has_credential: False (Python's word) and the catch-up as done 5, total 10."""
+    from eservice_desktop.cli.sync_status_text import status_text
+
+    shown = {
+        "acknowledged": 1952,
+        "cursor": "3477",
+        "catch_up": {"done": 1500, "total": 3200},
+        "has_credential": False,
+        "clock_offset_s": -0.033,
+    }
+    assert status_text(shown, "en").splitlines() == [
+        "acknowledged: 1,952",
+        "cursor: 3477",
+        "catch_up: 1,500/3,200",
+        "has_credential: no",
+        "clock_offset_s: -0.033",
+    ]
+    assert status_text(shown, "zh_TW").splitlines() == [
+        "縣府已收事件：1,952",
+        "接收位置：3477",
+        "補收進度：1,500／3,200",
+        "已存登記憑證：否",
+        "與縣府時鐘差（秒）：-0.033",
+    ]
