@@ -127,6 +127,9 @@ class GuiContext(QObject):
     case_shown = Signal(str)
     #: A sync round with the county finished well (attachments may have been uploaded).
     sync_round_done = Signal()
+    #: A restored database's recovery from the county, awaited while this window ran, is done
+    #: (``services/restore_guard.py``): a refusal it caused can be tried again.
+    restore_recovered = Signal()
     #: The core opened after the window was built (``gui/launcher.py``): what waited for it
     #: (``when_core_open``) goes on.
     core_opened = Signal()

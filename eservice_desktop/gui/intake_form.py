@@ -164,6 +164,7 @@ class IntakeForm(IntakeSubmit):
         self.ctx.applicant_read.connect(self.fill_from_card)
         self.ctx.identity_cleared.connect(self.card_removed)
         self.ctx.intake_proof.connect(self.take_proof)
+        self.ctx.restore_recovered.connect(self.restore_recovered)
 
     def _service_index_changed(self, index: int) -> None:
         code = self.service_combo.itemData(index) if index >= 0 else ""

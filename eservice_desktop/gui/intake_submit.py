@@ -42,6 +42,8 @@ class IntakeSubmit(IntakeDrafts):
     #: The case id this form's intake takes, kept in its draft: a draft restored after a crash
     #: between the intake's commit and the draft's removal cannot take the case in twice.
     intake_key: str
+    #: The form shows the refusal of a restore not yet recovered (``restore.recover_pending``).
+    _waits_for_restore: bool = False
 
     def _service_text_done(self) -> None:
         """The typed text decides the service (``IntakeForm``)."""
@@ -107,6 +109,7 @@ class IntakeSubmit(IntakeDrafts):
         self._service_text_done()
         self.clear_errors()
         self.result_label.clear()
+        self._waits_for_restore = False
         req, local = self.request()
         if self.service is None:
             local["service"] = (
@@ -140,6 +143,17 @@ class IntakeSubmit(IntakeDrafts):
             on_done=self._submitted,
             on_error=self._submit_failed,
         )
+
+    def restore_recovered(self) -> None:
+        """The sync round recovered the restored database: the refusal it caused (…尚未自縣府
+        取回…本次未儲存), which stayed in red as if the counter still could not take the case,
+        gives way to the word that it can now; what was typed is still on the form."""
+        waited, self._waits_for_restore = self._waits_for_restore, False
+        if not waited or not self.form_error.text():  # none shown, or the form cleared since
+            return
+        self.form_error.clear()
+        self.result_label.setStyleSheet("")
+        self.result_label.setText(_t("已自縣府取回還原後的資料：表單內容仍在，請再送出收件"))
 
     def _submitted(self, result: intake_service.IntakeResult) -> None:
         view = result.view
@@ -210,6 +224,7 @@ class IntakeSubmit(IntakeDrafts):
             self.show_errors(dict(error.errors))
         elif isinstance(error, DomainError):
             self.show_errors({error.field or "form": error})
+            self._waits_for_restore = error.code == "restore.recover_pending"
         else:
             self.form_error.setText(_t("收件失敗，請洽資訊人員；表單已保留為草稿"))
             bring_into_view(self.form_error)

@@ -71,6 +71,17 @@ def load_reference(app: App) -> bool:
     return sync.credential(app) is not None
 
 
+def read_status(app: App) -> dict[str, Any]:
+    """Worker: the counts the bar shows (``sync status`` without its totals), with
+    ``restore_pending``, whether a restored database still waits for its recovery from the
+    county (``services/restore_guard.py``), which ``sync status`` does not carry."""
+    from eservice_desktop.services import restore_guard, sync
+
+    status = sync.status(app, totals=False)
+    status["restore_pending"] = restore_guard.waiting(app)
+    return status
+
+
 def prepare_loop(
     app: App, on_result: Any, progress: tuple[Any, Any], request: int
 ) -> tuple[SyncLoop, int]:

@@ -13,6 +13,11 @@ loopback demo server started by ``make run``); otherwise the widget just shows t
 A catch-up of a million changes spans many rounds. Between two of them the bar stays, at the
 standing ``sync status`` reports (``catch_up``: received so far of the total, kept with each
 page), with "已接收 n／N" beside it, so the clerk sees the catch-up is unfinished, not done.
+
+A restored database waiting for its recovery from the county (``services/restore_guard.py``)
+writes nothing of its own: the bar says so in red, and says when the round that reached the
+county recovered it (``ctx.restore_recovered``: the intake form drops the refusal it showed).
+Before, the bar read only 離線 meanwhile and nothing said the recovery was done.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_conflicts import ConflictDialog
-from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop
+from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop, read_status
 
 if TYPE_CHECKING:
     from eservice_desktop.services.sync import SyncLoop
@@ -111,8 +116,13 @@ class SyncStatusWidget(QWidget):
         #: written as two counters, ``state.stray_count``); hidden when none.
         self.other_counters_label = QLabel(self)
         self.other_counters_label.setObjectName("sync_other_counters")
+        #: A restored database not yet recovered from the county; hidden otherwise.
+        self.restore_label = QLabel(self)
+        self.restore_label.setObjectName("sync_restore_pending")
+        self.restore_label.setStyleSheet("color: #b00020;")
         for w in (
             self.state_label,
+            self.restore_label,
             self.progress_bar,
             self.catch_up_label,
             self.counts_label,
@@ -192,11 +202,10 @@ class SyncStatusWidget(QWidget):
 
     def _from_worker(self, _result: Any, error: BaseException | None) -> None:
         """Worker thread: read the counts here (not on the UI thread), then hand them over."""
-        from eservice_desktop.services import sync
         from eservice_desktop.services.sync import round_failure_message
 
         try:
-            status = sync.status(self.ctx.app, totals=False)
+            status = read_status(self.ctx.app)
         except Exception:  # the app may be closing
             return
         message = round_failure_message(error, self.ctx.lang) if error is not None else ""
@@ -220,13 +229,19 @@ class SyncStatusWidget(QWidget):
 
     def refresh(self) -> None:
         """Reads the counts in the background and shows them."""
-        from eservice_desktop.services import sync
-
-        self.ctx.tasks.run(sync.status, self.ctx.app, totals=False, on_done=self._on_status)
+        self.ctx.tasks.run(read_status, self.ctx.app, on_done=self._on_status)
 
     def _on_status(self, status: dict[str, Any]) -> None:
+        self._restore_news(status)
         self.status = status
         self._render()
+
+    def _restore_news(self, status: dict[str, Any]) -> None:
+        """A recovery the bar showed waiting is done: say so, and let the pages drop the
+        refusal it caused."""
+        if self.status.get("restore_pending") and status.get("restore_pending") is False:
+            self.ctx.status_message.emit(self.tr("已自縣府取回還原後的資料，可以繼續收件與收費"))
+            self.ctx.restore_recovered.emit()
 
     def _on_progress(self, done: int, total: int) -> None:
         self.pushing = (done, total)
@@ -238,6 +253,7 @@ class SyncStatusWidget(QWidget):
         self._render()
 
     def _on_round(self, status: dict[str, Any], error: str) -> None:
+        self._restore_news(status)
         self.status = status
         self.online = not error
         self.pushing = self.pulling = None
@@ -292,6 +308,11 @@ class SyncStatusWidget(QWidget):
             self.tr("其他櫃檯的事件 %1 筆無法由本機上傳，請洽資訊人員").replace("%1", str(others))
         )
         self.other_counters_label.setVisible(others > 0)
+        self.restore_label.setText(self.tr("還原後待自縣府取回"))  # short: the bar has little room
+        self.restore_label.setToolTip(
+            self.tr("還原後尚未自縣府取回資料：暫停收件與收費，連線縣府後自動取回")
+        )
+        self.restore_label.setVisible(bool(st.get("restore_pending")))
         self.setToolTip(
             self.tr("縣府伺服器：%1").replace(
                 "%1", str(st.get("server", self.ctx.settings.county_url))

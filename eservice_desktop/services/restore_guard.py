@@ -35,10 +35,11 @@ from typing import Final
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import cipher
 from eservice_desktop.storage.models_sync import SyncStateRow
 
-__all__ = ["PENDING", "check", "clear", "mark_copy", "pending"]
+__all__ = ["PENDING", "check", "clear", "mark_copy", "pending", "waiting"]
 
 #: ``sync_state`` name of the mark: the restored file's name and when it was switched in.
 PENDING: Final = "restore_recover_pending"
@@ -104,6 +105,14 @@ def mark_copy(
 def pending(session: Session) -> bool:
     """Whether this database was restored and has not yet been recovered from the county."""
     return session.get(SyncStateRow, PENDING) is not None
+
+
+def waiting(app: App) -> bool:
+    """:func:`pending`, read on its own: the window asks it after every sync round (off its UI
+    thread) to say a recovery is waiting, and that it is done, where the status bar said only
+    離線 and the intake form kept its refusal after the round had recovered the counter."""
+    with app.reading() as s:
+        return pending(s)
 
 
 def clear(session: Session) -> None:

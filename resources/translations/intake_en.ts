@@ -66,6 +66,10 @@
 <context>
     <name>IntakeForm</name>
     <message>
+        <source>已自縣府取回還原後的資料：表單內容仍在，請再送出收件</source>
+        <translation>The restored database was recovered from the county: the form is as typed, submit the intake again</translation>
+    </message>
+    <message>
         <source>捨棄草稿(&amp;D)</source>
         <translation>&amp;Discard draft</translation>
     </message>

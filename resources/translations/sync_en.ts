@@ -31,6 +31,18 @@
         <translation>%1 events of another counter cannot be sent from here: call IT</translation>
     </message>
     <message>
+        <source>還原後待自縣府取回</source>
+        <translation>Restored: awaiting recovery</translation>
+    </message>
+    <message>
+        <source>還原後尚未自縣府取回資料：暫停收件與收費，連線縣府後自動取回</source>
+        <translation>Restored, not yet recovered from the county: no intake or payment until the county answers and the sync gets it back</translation>
+    </message>
+    <message>
+        <source>已自縣府取回還原後的資料，可以繼續收件與收費</source>
+        <translation>The restored database was recovered from the county: intake and payments can go on</translation>
+    </message>
+    <message>
         <source>縣府伺服器：%1</source>
         <translation>County server: %1</translation>
     </message>

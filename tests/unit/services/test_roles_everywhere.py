@@ -353,6 +353,8 @@ NOT_GUARDED: dict[str, str] = {
     "case_attachments.register": "inside a guarded use case's transaction",
     "audit.verify": "chain and receipts integrity only (counts, the first broken link, "
     "receipt numbers); doctor runs it",
+    "restore_guard.waiting": "whether a restored database waits for its recovery: no personal "
+    "data, the window's status bar reads it after every sync round",
     # internal steps of a guarded use case (they take its open transaction or state)
     "cases.append": "inside a guarded use case's transaction",
     "cases.record": "inside a guarded use case's transaction",

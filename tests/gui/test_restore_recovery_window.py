@@ -1,0 +1,73 @@
+"""A restored counter's recovery, run by the window's own sync round once the county answers,
+as the clerk at the window sees it: the status bar says it is waiting, then that it is done,
+and the intake form drops the refusal it showed (what was typed stays)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.intake_form import IntakeForm
+from eservice_desktop.gui.sync_status import SyncStatusWidget
+from eservice_desktop.services import restore_guard
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models_sync import SyncStateRow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "sync"))
+from sync_helpers import CountyServer, enrol, free_port, new_case, sync_now
+from test_gui_intake import _fill
+
+
+def test_a_recovery_the_round_ran_is_said_and_the_refusal_goes(
+    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    app = sync_ctx.app
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app.settings.county_url = server.url
+        enrol(app, server)
+        new_case(app)
+        sync_now(app)
+        with app.transaction() as s:  # as `backup restore` marks the copy it switches in
+            s.add(
+                SyncStateRow(
+                    name=restore_guard.PENDING, value="b.sqlite3", updated_at=datetime.now(UTC)
+                )
+            )
+        bar = SyncStatusWidget(sync_ctx, autostart=False)
+        qtbot.addWidget(bar)
+        form = IntakeForm(sync_ctx)
+        qtbot.addWidget(form)
+        said: list[str] = []
+        sync_ctx.status_message.connect(said.append)
+        bar.refresh()
+        assert bar.restore_label.isVisibleTo(bar)
+        assert "待自縣府取回" in bar.restore_label.text()
+        assert "暫停收件與收費" in bar.restore_label.toolTip()
+
+        _fill(form)
+        form.submit()
+        assert "本次未儲存" in form.form_error.text()
+
+        bar.start()  # the window's loop: its first round reaches the county and recovers
+        qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
+        with app.reading() as s:
+            assert not restore_guard.pending(s)
+            cases_before = repo.count_cases(s)
+        assert not bar.restore_label.isVisibleTo(bar)
+        assert any("已自縣府取回還原後的資料" in text for text in said), said
+        assert form.form_error.text() == ""
+        assert "請再送出" in form.result_label.text()
+        assert form.applicant_name.text() == "林美玲"  # what was typed is still there
+        form.submit()  # and it is taken in now
+        qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+        with app.reading() as s:
+            assert repo.count_cases(s) == cases_before + 1
+        bar.stop()
+    finally:
+        server.stop()
