@@ -38,6 +38,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import roc_second
 from eservice_desktop.services import restore_guard
@@ -110,13 +111,14 @@ def check(session: Session, now: datetime, origin: str = "local") -> None:
     if now >= last - SLACK:
         return
     shown_now, shown_last = roc_second(now), roc_second(last)
+    en_now, en_last = _in_english(now), _in_english(last)
     raise DomainError(
         "clock.behind",
         f"本機時鐘（{shown_now}）早於資料庫最後一筆紀錄的時間（{shown_last}），且尚未與縣市"
         "伺服器對時；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
         "（時鐘已正確者，由資訊人員執行 eservice-desktop db confirm-clock 確認）",
-        f"This PC's clock ({shown_now}) is behind the last record in its database "
-        f"({shown_last}) and has never set its time by the county server: nothing was saved, "
+        f"This PC's clock ({en_now}) is behind the last record in its database "
+        f"({en_last}) and has never set its time by the county server: nothing was saved, "
         "so that no case or receipt carries a wrong time. Ask IT to correct the PC's clock or "
         "to sync (a clock already right: IT confirms it with eservice-desktop db confirm-clock)",
         extra={"now": now.isoformat(), "last": last.isoformat()},
@@ -134,14 +136,23 @@ def _check_since_learned(now: datetime, learned_at: datetime) -> None:
     if now >= learned_at - SLACK:
         return
     shown_now, shown_then = roc_second(now), roc_second(learned_at)
+    en_now, en_then = _in_english(now), _in_english(learned_at)
     raise DomainError(
         "clock.behind",
         f"本機時鐘（{shown_now}）早於上次與縣市伺服器對時的時間（{shown_then}），電腦時鐘可能被調"
         "回；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
         "（時鐘已正確者，由資訊人員執行 eservice-desktop db confirm-clock 確認）",
-        f"This PC's clock ({shown_now}) is behind the time it last set by the county server "
-        f"({shown_then}); the PC's clock may have been set back: nothing was saved, so that no "
+        f"This PC's clock ({en_now}) is behind the time it last set by the county server "
+        f"({en_then}); the PC's clock may have been set back: nothing was saved, so that no "
         "case or receipt carries a wrong time. Ask IT to correct the PC's clock or to sync (a "
         "clock already right: IT confirms it with eservice-desktop db confirm-clock)",
         extra={"now": now.isoformat(), "last": learned_at.isoformat()},
     )
+
+
+def _in_english(moment: datetime) -> str:
+    """Taipei time as an English counter reads a date (``2026-03-07 12:00:00``): the refusal's
+    English said ``115/03/07 12:00:00``, a year 115 to a reader of the English, where the rest
+    of the English window writes its dates as ISO."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return f"{aware.astimezone(TAIPEI):%Y-%m-%d %H:%M:%S}"

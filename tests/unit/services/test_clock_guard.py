@@ -52,6 +52,11 @@ def test_a_clock_days_back_takes_no_money_and_no_case(app: App, clock: object) -
     assert "115/03/07 10:00:00" in error.message_zh and "115/03/10 10:00:00" in error.message_zh
     assert error.message_zh.startswith("本機時鐘") and "資訊人員" in error.message_zh
     assert "Ask IT" in error.message_en and "nothing was saved" in error.message_en
+    # the English reads its dates as the English window writes them, not as ROC years
+    assert (
+        "(2026-03-07 10:00:00)" in error.message_en and "(2026-03-10 10:00:00)" in error.message_en
+    )
+    assert "115/" not in error.message_en
     with pytest.raises(DomainError, match="behind the last record"):
         intake(app, factories.request())
     note = app.actor.event(
@@ -115,6 +120,10 @@ def test_a_clock_set_back_after_the_county_s_time_was_learned_is_refused(
     assert "115/03/07 12:00:00" in error.message_zh and "115/03/10 10:00:00" in error.message_zh
     assert "上次與縣市伺服器對時" in error.message_zh and "db confirm-clock" in error.message_zh
     assert "set back" in error.message_en and "nothing was saved" in error.message_en
+    assert (
+        "(2026-03-07 12:00:00)" in error.message_en and "(2026-03-10 10:00:00)" in error.message_en
+    )
+    assert "115/" not in error.message_en
     with pytest.raises(DomainError, match="set back"):
         intake(app, factories.request())
     assert _events(app) == before and payments.receipts_of_case(app, number) == []
