@@ -39,6 +39,7 @@ from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.gui import accessible, flow_layout, keyboard, labels, payment_totals
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed, mark_lookup
+from eservice_desktop.gui.restore_refusals import RecoveredWatch
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.wrapped_label import WrappedLabel
 from eservice_desktop.services import cases, fees, payment_screen, payments
@@ -220,6 +221,7 @@ class PaymentView(QWidget):
         form.addRow(self.pay_btn)
         #: A refusal about no field of the page (the case's state, a cancelled approval).
         self.page_error = self._error_label("page_error")
+        RecoveredWatch(self.ctx, self.page_error)  # a restore's refusal goes once recovered
         form.addRow(self.page_error)
         return pay_box
 

@@ -39,7 +39,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.storage import cipher
 from eservice_desktop.storage.models_sync import SyncStateRow
 
-__all__ = ["PENDING", "check", "clear", "mark_copy", "pending", "waiting"]
+__all__ = ["PENDING", "check", "clear", "mark_copy", "pending", "refusal", "waiting"]
 
 #: ``sync_state`` name of the mark: the restored file's name and when it was switched in.
 PENDING: Final = "restore_recover_pending"
@@ -127,7 +127,13 @@ def check(session: Session, origin: str = "local") -> None:
     database waits for ``sync recover``; pulled events and the recovery itself go through."""
     if origin != "local" or not pending(session):
         return
-    raise DomainError(
+    raise refusal()
+
+
+def refusal() -> DomainError:
+    """The refusal :func:`check` raises (``restore.recover_pending``): the window tells a page
+    still showing it from another refusal once the recovery is done (gui/restore_refusals.py)."""
+    return DomainError(
         "restore.recover_pending",
         "本機資料庫剛由備份還原，尚未自縣府取回備份之後的資料（sync recover）：為免案號與收據"
         "號碼重複，本次未儲存。連線縣府後同步會自動取回；請通知資訊人員確認連線，或執行 "

@@ -71,3 +71,50 @@ def test_a_recovery_the_round_ran_is_said_and_the_refusal_goes(
         bar.stop()
     finally:
         server.stop()
+
+
+def test_the_fees_page_drops_the_refusal_of_a_restore_once_recovered(
+    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """F9 on the restored counter was refused (…本次未儲存) beside the pay button; the round
+    that recovered the database left it there, as if the fee still could not be taken."""
+    from factories import new_case as a_case
+
+    from eservice_desktop.gui import qt_print
+    from eservice_desktop.gui.payment_page import PaymentPage
+    from eservice_desktop.services import payments
+
+    app = sync_ctx.app
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app.settings.county_url = server.url
+        enrol(app, server)
+        number = a_case(app, name="陳堃", copies=2)
+        sync_now(app)
+        with app.transaction() as s:
+            s.add(
+                SyncStateRow(
+                    name=restore_guard.PENDING, value="b.sqlite3", updated_at=datetime.now(UTC)
+                )
+            )
+        bar = SyncStatusWidget(sync_ctx, autostart=False)
+        qtbot.addWidget(bar)
+        page = PaymentPage(sync_ctx)
+        qtbot.addWidget(page)
+        out = tmp_path / "receipt.pdf"
+        page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
+        page.load(number)
+        bar.refresh()
+        page.pay()
+        assert "本次未儲存" in page.page_error.text()
+        bar.start()
+        qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
+        assert page.page_error.text() == ""
+        assert page.amount_spin.value() == 30  # what the page held stays
+        page.pay()
+        qtbot.waitUntil(out.exists, timeout=10000)
+        assert len(payments.receipts_of_case(app, number)) == 1
+        bar.stop()
+    finally:
+        server.stop()
