@@ -107,21 +107,11 @@ def check(session: Session, now: datetime, origin: str = "local") -> None:
     )
     if last is None:
         return
-    last = last if last.tzinfo else last.replace(tzinfo=UTC)
-    if now >= last - SLACK:
-        return
-    shown_now, shown_last = roc_second(now), roc_second(last)
-    en_now, en_last = _in_english(now), _in_english(last)
-    raise DomainError(
-        "clock.behind",
-        f"本機時鐘（{shown_now}）早於資料庫最後一筆紀錄的時間（{shown_last}），且尚未與縣市"
-        "伺服器對時；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
-        "（時鐘已正確者，由資訊人員執行 eservice-desktop db confirm-clock 確認）",
-        f"This PC's clock ({en_now}) is behind the last record in its database "
-        f"({en_last}) and has never set its time by the county server: nothing was saved, "
-        "so that no case or receipt carries a wrong time. Ask IT to correct the PC's clock or "
-        "to sync (a clock already right: IT confirms it with eservice-desktop db confirm-clock)",
-        extra={"now": now.isoformat(), "last": last.isoformat()},
+    _hold_to(
+        now,
+        last,
+        ("資料庫最後一筆紀錄的時間", "且尚未與縣市伺服器對時"),
+        ("the last record in its database", " and has never set its time by the county server"),
     )
 
 
@@ -132,21 +122,31 @@ def _check_since_learned(now: datetime, learned_at: datetime) -> None:
     for the whole day of an office whose link was down, where the guard let everything
     through. ``now`` more than :data:`SLACK` before the county's time of that round is refused
     the same way (``clock.behind``)."""
-    learned_at = learned_at if learned_at.tzinfo else learned_at.replace(tzinfo=UTC)
-    if now >= learned_at - SLACK:
+    _hold_to(
+        now,
+        learned_at,
+        ("上次與縣市伺服器對時的時間", "電腦時鐘可能被調回"),
+        ("the time it last set by the county server", "; the PC's clock may have been set back"),
+    )
+
+
+def _hold_to(now: datetime, then: datetime, zh: tuple[str, str], en: tuple[str, str]) -> None:
+    """Refuses (``clock.behind``) ``now`` more than :data:`SLACK` before ``then``: what
+    ``then`` is and why it holds, in each language (zh: what, why; en: what, the clause after
+    its time)."""
+    then = then if then.tzinfo else then.replace(tzinfo=UTC)
+    if now >= then - SLACK:
         return
-    shown_now, shown_then = roc_second(now), roc_second(learned_at)
-    en_now, en_then = _in_english(now), _in_english(learned_at)
     raise DomainError(
         "clock.behind",
-        f"本機時鐘（{shown_now}）早於上次與縣市伺服器對時的時間（{shown_then}），電腦時鐘可能被調"
-        "回；為免案件與收據記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
+        f"本機時鐘（{roc_second(now)}）早於{zh[0]}（{roc_second(then)}），{zh[1]}；為免案件與收據"
+        "記下錯誤的時間，本次未儲存。請通知資訊人員校正電腦時鐘或連線同步"
         "（時鐘已正確者，由資訊人員執行 eservice-desktop db confirm-clock 確認）",
-        f"This PC's clock ({en_now}) is behind the time it last set by the county server "
-        f"({en_then}); the PC's clock may have been set back: nothing was saved, so that no "
-        "case or receipt carries a wrong time. Ask IT to correct the PC's clock or to sync (a "
-        "clock already right: IT confirms it with eservice-desktop db confirm-clock)",
-        extra={"now": now.isoformat(), "last": learned_at.isoformat()},
+        f"This PC's clock ({_in_english(now)}) is behind {en[0]} ({_in_english(then)}){en[1]}: "
+        "nothing was saved, so that no case or receipt carries a wrong time. Ask IT to correct "
+        "the PC's clock or to sync (a clock already right: IT confirms it with "
+        "eservice-desktop db confirm-clock)",
+        extra={"now": now.isoformat(), "last": then.isoformat()},
     )
 
 
