@@ -46,6 +46,20 @@ def _paid_after_cancel(app: App) -> str:
     return number
 
 
+def _english_totals(sync_ctx: GuiContext, qtbot: QtBot, qapp: QApplication, number: str) -> str:
+    """The fees page's totals line of case ``number`` in the English window."""
+    translators = install_translators(qapp, "en")
+    try:
+        sync_ctx.lang = "en"
+        english = PaymentPage(sync_ctx)
+        qtbot.addWidget(english)
+        english.load(number)
+        return english.totals.text()
+    finally:
+        sync_ctx.lang = "zh_TW"
+        remove_translators(qapp, translators)
+
+
 def test_money_taken_after_the_case_was_cancelled_is_shown_to_refund(
     sync_ctx: GuiContext, qtbot: QtBot, qapp: QApplication
 ) -> None:
@@ -59,16 +73,9 @@ def test_money_taken_after_the_case_was_cancelled_is_shown_to_refund(
     assert "撤件後收費 300 元（請選收據退費）" in text and "已繳 300" in text
     assert "餘額" not in text
     assert page.refund_btn.isEnabled() and page.receipts_table.rowCount() == 1
-    translators = install_translators(qapp, "en")
-    try:
-        sync_ctx.lang = "en"
-        english = PaymentPage(sync_ctx)
-        qtbot.addWidget(english)
-        english.load(number)
-        assert "NT$300 taken after the case was cancelled" in english.totals.text()
-    finally:
-        sync_ctx.lang = "zh_TW"
-        remove_translators(qapp, translators)
+    assert "NT$300 taken after the case was cancelled" in _english_totals(
+        sync_ctx, qtbot, qapp, number
+    )
 
 
 def test_a_cancelled_case_takes_no_more_money(
@@ -93,13 +100,4 @@ def test_a_cancelled_case_takes_no_more_money(
         for w in (page.assess_btn, page.copies_spin, page.reduction_spin, page.amount_spin)
     )
     assert page.print_btn.isEnabled()  # its receipts' actions stay
-    translators = install_translators(qapp, "en")
-    try:
-        sync_ctx.lang = "en"
-        english = PaymentPage(sync_ctx)
-        qtbot.addWidget(english)
-        english.load(number)
-        assert "cancelled: nothing more is taken" in english.totals.text()
-    finally:
-        sync_ctx.lang = "zh_TW"
-        remove_translators(qapp, translators)
+    assert "cancelled: nothing more is taken" in _english_totals(sync_ctx, qtbot, qapp, number)
