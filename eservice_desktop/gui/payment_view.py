@@ -274,6 +274,7 @@ class PaymentView(QWidget):
         #: status bar cut the English at 1,024 px ("… their account and password at this co",
         #: the closing's figures).
         self.receipt_note = self._error_label("receipt_note")
+        RecoveredWatch(self.ctx, self.receipt_note)  # a void or reprint refused before it
         rec_layout.addWidget(self.receipt_note)
         return rec_box
 

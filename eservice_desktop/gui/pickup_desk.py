@@ -48,6 +48,7 @@ from eservice_desktop.gui.pickup_camera import frame_image
 from eservice_desktop.gui.pickup_handover import handover_or_refuse
 from eservice_desktop.gui.pickup_id_card import PickupIdCard
 from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE
+from eservice_desktop.gui.restore_refusals import RecoveredWatch
 from eservice_desktop.services import pickup
 from eservice_desktop.services.scanners import (
     SerialScanner,
@@ -114,6 +115,7 @@ class PickupDesk(PickupIdCard):
         ctx.case_changed.connect(lambda _n: self.refresh_ready())
         # a case made ready for pickup here by another office or counter arrives with a round
         ctx.sync_round_done.connect(self._round_done)
+        RecoveredWatch(ctx, self.message_label, then=self._recovered)
         self.refresh_ready()
 
     def _connect(self) -> None:
@@ -328,6 +330,15 @@ class PickupDesk(PickupIdCard):
             self.refresh_ready()
 
     # -- ready list ---------------------------------------------------------------------------
+
+    def _recovered(self) -> None:
+        """The restore's refusal (of a handover, of the look-up) is out of date once the
+        round recovered the database: the code on screen is checked again, its verdict in the
+        refusal's place, where the refusal stayed as if the documents still could not go."""
+        if self.payload or self.id_query is not None:
+            self.check_again()
+        else:
+            self.message_label.setText(self.tr("請掃描民眾手機上的領件條碼"))
 
     def _round_done(self) -> None:
         if self.isVisible():  # shown again later, the page reads the list then (on_shown)

@@ -341,7 +341,9 @@ def fetch_online(app: App, payload: str, *, db: DbStep = run_here) -> PickupResu
     from eservice_desktop.services import sync
 
     try:
-        client = sync.make_client(app)
+        # the credential from the keyring on the writer, as every keyring call of the window
+        # is: the I/O pool asked it itself (a keyring backend is not for any thread)
+        client = db(sync.make_client, app)
         try:
             data = client.case(claims.case_id)
         finally:

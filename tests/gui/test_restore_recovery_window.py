@@ -5,15 +5,18 @@ and the intake form drops the refusal it showed (what was typed stays)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
+from eservice_desktop.config import Settings
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.intake_form import IntakeForm
 from eservice_desktop.gui.sync_status import SyncStatusWidget
 from eservice_desktop.services import restore_guard
+from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_sync import SyncStateRow
 
@@ -118,3 +121,106 @@ def test_the_fees_page_drops_the_refusal_of_a_restore_once_recovered(
         bar.stop()
     finally:
         server.stop()
+
+
+def test_the_pickup_desk_checks_the_code_again_once_recovered(
+    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path, make_app: Callable[[Settings], App]
+) -> None:
+    """A case of another counter, scanned on the restored counter before its recovery: the
+    online look-up was refused (…sync recover), and the refusal stayed on the desk after the
+    round recovered the database and brought the case, as if it still could not be handed
+    over. The desk checks the code on screen again: the case is there, ready to hand over."""
+    from eservice_desktop.gui.pickup_desk import PickupDesk
+    from eservice_desktop.services import cases, payments, pickup
+
+    app = sync_ctx.app
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app.settings.county_url = server.url
+        enrol(app, server)
+        sync_now(app)  # the county's keys, as every counter has them before its backup
+        other = make_app(
+            Settings(
+                data_dir=tmp_path / "counter-02",
+                office_code=app.settings.office_code,
+                device_id="02",
+                county_url=server.url,
+            )
+        )
+        enrol(other, server)
+        number = new_case(other)
+        payments.record_payment(other, number, "cash", 15)
+        cases.close_case(other, number)
+        sync_now(other)
+        sync_now(other)  # the county's ready event, with the signed code
+        token = pickup.stored_token(other, number)
+        assert token
+        _mark_restored(app)
+        bar = SyncStatusWidget(sync_ctx, autostart=False)
+        qtbot.addWidget(bar)
+        desk = PickupDesk(sync_ctx)
+        qtbot.addWidget(desk)
+        bar.refresh()
+        desk.scan(token)
+        qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+        assert desk.result.reason == "not_synced", (desk.result, desk.message_label.text())
+        desk.online_button.click()
+        qtbot.waitUntil(lambda: "sync recover" in desk.message_label.text(), timeout=5000)
+
+        bar.start()
+        qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=20000)
+        assert "sync recover" not in desk.message_label.text()
+        assert desk.result.case_number == number  # the code on screen, checked again
+        assert desk.confirm_button.isEnabled()
+        bar.stop()
+    finally:
+        server.stop()
+
+
+def test_the_receipts_note_drops_the_refusal_of_a_restore_once_recovered(
+    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A reprint asked for on the restored counter was refused under the receipts' buttons;
+    the refusal stayed there after the recovery, as if no receipt could be printed."""
+    from factories import new_case as a_case
+
+    from eservice_desktop.gui import qt_print
+    from eservice_desktop.gui.payment_page import PaymentPage
+    from eservice_desktop.services import payments
+
+    app = sync_ctx.app
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app.settings.county_url = server.url
+        enrol(app, server)
+        number = a_case(app, name="陳堃", copies=2)
+        payments.record_payment(app, number, "cash", 30)
+        sync_now(app)
+        _mark_restored(app)
+        bar = SyncStatusWidget(sync_ctx, autostart=False)
+        qtbot.addWidget(bar)
+        page = PaymentPage(sync_ctx)
+        qtbot.addWidget(page)
+        page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
+        page.load(number)
+        bar.refresh()
+        page.receipt_refused(restore_guard.refusal())  # as a void refused by the guard is
+        assert "本次未儲存" in page.receipt_note.text()
+        bar.start()
+        qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
+        qtbot.waitUntil(lambda: page.receipt_note.text() == "", timeout=5000)
+        bar.stop()
+    finally:
+        server.stop()
+
+
+def _mark_restored(app: App) -> None:
+    """As `backup restore` marks the copy it switches in."""
+    with app.transaction() as s:
+        s.add(
+            SyncStateRow(
+                name=restore_guard.PENDING, value="b.sqlite3", updated_at=datetime.now(UTC)
+            )
+        )
