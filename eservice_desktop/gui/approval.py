@@ -173,6 +173,15 @@ def supervisor_check(ctx: GuiContext, action: str) -> Grant:
     return grant
 
 
+def _approvable_action(error: object, approvable: Mapping[str, str]) -> str:
+    """The exception a supervisor may approve for ``error``, or "" when none may."""
+    if not isinstance(error, DomainError):
+        return ""
+    if error.code == "auth.approval_required":
+        return str(error.extra.get("action", ""))
+    return approvable.get(error.code, "")
+
+
 def run_with_approval(
     ctx: GuiContext,
     parent: QWidget,
@@ -201,25 +210,27 @@ def run_with_approval(
         ctx.tasks.run(fn, *args, on_done=on_done, on_error=failed, **extra)
 
     def failed(error: object) -> None:
-        action = ""
-        if isinstance(error, DomainError):
-            if error.code == "auth.approval_required":
-                action = str(error.extra.get("action", ""))
-            elif approvable and error.code in approvable:
-                action = approvable[error.code]
+        action = _approvable_action(error, approvable or {})
         if isinstance(error, DomainError) and action:
-            what = ctx.message(error)
-            if error.code == "auth.approval_required":  # its text names the CLI's options too
-                what = _needs_approval(ctx, action)
-            what = f"{what}\n{subject}" if subject else what
-            dialog = ApprovalDialog(
-                ctx, what, supervisor_check(ctx, action), parent, approval_reason
+            from eservice_desktop.services import approvals
+
+            # the write's own guards first: a supervisor is not called over for a write the
+            # counter refuses anyway (a clock gone back, a restore not yet recovered)
+            ctx.tasks.run(
+                approvals.writable, ctx.app, on_done=lambda _: ask(error, action), on_error=report
             )
-            dialog.approved.connect(attempt)
-            dialog.rejected.connect(lambda: report(error))
-            dialog.open()  # owned by ``parent``; tests find it with findChild
             return
         report(error)
+
+    def ask(error: DomainError, action: str) -> None:
+        what = ctx.message(error)
+        if error.code == "auth.approval_required":  # its text names the CLI's options too
+            what = _needs_approval(ctx, action)
+        what = f"{what}\n{subject}" if subject else what
+        dialog = ApprovalDialog(ctx, what, supervisor_check(ctx, action), parent, approval_reason)
+        dialog.approved.connect(attempt)
+        dialog.rejected.connect(lambda: report(error))
+        dialog.open()  # owned by ``parent``; tests find it with findChild
 
     def report(error: object) -> None:
         if on_error is not None:

@@ -43,7 +43,7 @@ from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.operators import Operator, Role, account_key
-from eservice_desktop.services import operators
+from eservice_desktop.services import clock_guard, operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
 
@@ -166,16 +166,27 @@ def _reason_text(reason: str) -> str:
     )
 
 
+def writable(app: App) -> None:
+    """Refuses now what the approved write would be refused anyway, before a supervisor is
+    asked: a clock gone back (``clock.behind``), a restore not yet recovered
+    (``restore.recover_pending``). The supervisor came to the counter and typed their password,
+    the password counted, and the write it approved was refused all the same."""
+    with app.reading() as s:
+        clock_guard.check(s, app.now())
+
+
 def grant(
     app: App, approval: Approval | None, action: str, *, reason: str = "", target: str = ""
 ) -> Granted:
     """Verifies a supervisor's approval of ``action`` requested by the signed-in operator.
 
     Cheap checks first (missing, self-approval, reason), then the password (which counts towards
-    the approver's lockout when wrong), then the supervisor role. Opens its own short
-    transaction (the password check): call it before the use case's transaction."""
+    the approver's lockout when wrong), then the supervisor role; before all of them, the write's
+    own guards (:func:`writable`). Opens its own short transactions (the guards, the password
+    check): call it before the use case's transaction."""
     if action not in APPROVAL_ACTIONS:
         raise ValueError(f"unknown approval action {action!r}")
+    writable(app)
     if approval is None or not approval.account.strip():
         raise approval_required(action)
     requester = app.actor.clerk

@@ -666,6 +666,46 @@ def test_a_void_asks_a_supervisor_on_this_counter_and_refuses_self_approval(qtbo
     assert approval["payload"]["action"] == "void"
 
 
+def test_no_supervisor_is_called_over_for_a_write_the_clock_refuses(qtbot, ctx, clock):
+    """Closing a case with its fee due on a counter whose clock went back: the approval
+    dialog opened (尚有規費未繳), the supervisor typed their password, and the closing was
+    refused (clock.behind) all the same. The clock's refusal is said instead, and no dialog
+    opens; the same for an exemption, which the service asks the supervisor for itself."""
+    from datetime import timedelta
+
+    from approvals_support import add_accounts
+    from factories import request
+
+    from eservice_desktop.gui.approval import ApprovalDialog, run_with_approval
+    from eservice_desktop.gui.payment_page import PaymentPage
+    from eservice_desktop.services import cases, fees, intake, operators_demo
+
+    app = ctx.app
+    add_accounts(app)
+    with app.transaction() as s:  # an office's database: the demo's is not held to its clock
+        operators_demo.office_database(s)
+    number = intake.intake(app, request(copies=2)).case_number
+    clock.set(clock() - timedelta(days=3))  # the CMOS battery
+    page = PaymentPage(ctx)
+    qtbot.addWidget(page)
+    refused: list[object] = []
+    run_with_approval(
+        ctx,
+        page,
+        cases.close_case,
+        app,
+        number,
+        approvable={"fees_due": "close_with_balance"},
+        on_error=refused.append,
+    )
+    run_with_approval(
+        ctx, page, fees.assess, app, number, exempt=True, reason="低收入戶", on_error=refused.append
+    )
+    qtbot.waitUntil(lambda: len(refused) == 2, timeout=20000)
+    assert [getattr(e, "code", "") for e in refused] == ["clock.behind", "clock.behind"]
+    assert page.findChild(ApprovalDialog) is None
+
+
 def test_closing_with_fees_due_is_approved_by_a_supervisor_or_stays_refused(qtbot, ctx):
     from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
     from gui_keys import ask_to_close_owing

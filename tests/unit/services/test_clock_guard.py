@@ -201,3 +201,32 @@ def test_it_confirms_the_clock_on_the_command_line(
     monkeypatch.setenv("ESERVICE_LANG", "en")
     assert main(["--data-dir", str(data), "db", "confirm-clock"]) == 0
     assert "confirmed right" in capsys.readouterr().out
+
+
+def test_a_supervisor_s_password_is_not_asked_for_a_write_the_clock_refuses(
+    app: App, clock: object
+) -> None:
+    """An exemption on a counter whose clock went back: the supervisor came over and typed
+    their password (a wrong one counted towards their lock-out), and the exemption was refused
+    all the same. The clock's refusal comes first; the password is not tried."""
+    from approvals_support import SUPERVISOR, add_accounts
+
+    from eservice_desktop.services import approvals, fees
+    from eservice_desktop.services.approvals import Approval
+    from eservice_desktop.storage.models_operators import OperatorRow
+
+    clock.set(TODAY)  # type: ignore[attr-defined]
+    add_accounts(app)
+    number = factories.new_case(app)
+    clock.set(TODAY - timedelta(days=3))  # type: ignore[attr-defined]
+    wrong = Approval(SUPERVISOR, "not-the-password", "低收入戶")
+    with pytest.raises(DomainError) as refused:
+        fees.assess(app, number, exempt=True, reason="低收入戶", approval=wrong)
+    assert refused.value.code == "clock.behind"
+    with pytest.raises(DomainError) as asked:
+        approvals.writable(app)
+    assert asked.value.code == "clock.behind"
+    with app.reading() as s:
+        supervisor = s.get(OperatorRow, SUPERVISOR)
+        assert supervisor is not None
+        assert supervisor.failed_attempts == 0  # the password was never tried

@@ -456,6 +456,7 @@ NOT_GUARDED: dict[str, str] = {
     "intake.sync_freshness": "the time of the last sync round, no personal data",
     "approvals.check": "verifies the approver (password, supervisor role) for a dialog",
     "approvals.grant": "verifies the approver; called by guarded use cases",
+    "approvals.writable": "the writes' own guards (clock, restore), read before an approval",
     "approvals.demo_granted": "demo data: the demo supervisor's approval",
     "approvals.approval_event": "a step inside a guarded use case",
     "approvals.append_approved": "a step inside a guarded use case",
