@@ -35,6 +35,18 @@ CHAIN_MISSING = DomainError(
 )
 
 
+class ChainBehind(Exception):
+    """The push's first new event follows on from a link the county does not hold as the
+    device's last (``head``: the hash of the one it holds, None for none), and the office
+    asked to be told (``on_behind=answer``) rather than have it taken as ``chain.broken``: a
+    county restored from an older backup lost what the device pushed after it, which the
+    office sends again from there. Nothing of the batch is written."""
+
+    def __init__(self, head: str | None) -> None:
+        super().__init__(head)
+        self.head = head
+
+
 class DeviceChain:
     """The pushing device's hash chain (domain/chain.py) as the county last accepted it.
 
@@ -47,8 +59,11 @@ class DeviceChain:
     The batch moves the head in plain values (one pass over its links); :meth:`save` writes it
     once, at the end of the push (its row stays locked from the first read on)."""
 
-    def __init__(self, s: Session, dev: DeviceRow, now: datetime) -> None:
+    def __init__(
+        self, s: Session, dev: DeviceRow, now: datetime, answer_behind: bool = False
+    ) -> None:
         self.s, self.dev, self.now = s, dev, now
+        self.answer_behind = answer_behind
         self.row = s.get(CountyChainHeadRow, dev.device_key, with_for_update=True)
         self.hash: str | None = None if self.row is None else self.row.hash
         self.event_id = "" if self.row is None else self.row.event_id
@@ -97,6 +112,8 @@ class DeviceChain:
             want: str | None = self.hash
         else:
             want = None if self._has_history() else chain.GENESIS
+        if want is not None and e.prev != want and self.answer_behind and not self.moved:
+            raise ChainBehind(self.hash)  # the batch's first link: see ChainBehind
         self._advance(e.event_id, e.hash)  # on from a refused link too (see the class)
         if want is not None and e.prev != want:
             raise CHAIN_BROKEN

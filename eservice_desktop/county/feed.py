@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import DeviceRow, FeedRow
@@ -33,17 +33,25 @@ class FeedPage:
     server_time: datetime
     #: Changes left after this page when the pull asked for the count, else None.
     remaining: int | None = None
+    #: When the row at ``cursor`` was written, when the pull asked (``stamped``), else None.
+    cursor_at: datetime | None = None
+    #: The cursor the page starts after instead of ``since``, when the feed was rewound.
+    rewound_to: str | None = None
 
     def to_json(self) -> bytes:
         """The PullResponse document: its envelope dumped by the model (the same shape as
-        ever; ``remaining`` only when asked), the changes spliced in as stored text."""
+        ever; ``remaining``, ``cursor_at`` and ``rewound_to`` only when there), the changes
+        spliced in as stored text."""
+        optional = {"remaining", "cursor_at", "rewound_to"}
         envelope = PullResponse(
             changes=[],
             cursor=self.cursor,
             more=self.more,
             server_time=self.server_time,
             remaining=self.remaining,
-        ).model_dump_json(exclude={"remaining"} if self.remaining is None else None)
+            cursor_at=self.cursor_at,
+            rewound_to=self.rewound_to,
+        ).model_dump_json(exclude={k for k in optional if getattr(self, k) is None})
         if not envelope.startswith(_HEAD):  # the model's field order is the wire's
             raise AssertionError("PullResponse no longer starts with its changes")
         kinds: dict[str, str] = {}
@@ -65,13 +73,19 @@ def pull(
     *,
     include_own: bool = False,
     count: bool = False,
+    stamp: Stamp | None = None,
 ) -> FeedPage:
     """Reads the office's feed after ``since``. The high-water mark is read first: every feed
     row at or below it is committed (appends are serialised), so the cursor never skips one.
     A device's own events are left out unless ``include_own`` (recovery of a restored copy).
     ``count`` also tells how many changes remain after this page (one count query: a client
-    asks on the first page of a round to show a long catch-up's progress)."""
+    asks on the first page of a round to show a long catch-up's progress). ``stamp``: the
+    office asked for the cursor's time, and sent the one of ``since`` when it has it
+    (:func:`rewound_to`)."""
     limit = max(1, min(limit, MAX_PULL_PAGE))
+    resume = rewound_to(s, since, stamp.since_at) if stamp and stamp.since_at else None
+    if resume is not None:
+        since = resume
     high = s.scalar(select(func.max(FeedRow.seq))) or 0
     conds = [
         FeedRow.seq > since,
@@ -90,22 +104,57 @@ def pull(
     more = len(rows) > limit
     rows = rows[:limit]
     cursor = rows[-1][0] if more else max(high, since)
-    remaining = None
-    if count:
-        remaining = (
-            int(
-                s.scalar(
-                    select(func.count()).select_from(FeedRow).where(*conds, FeedRow.seq > cursor)
-                )
-                or 0
-            )
-            if more
-            else 0
-        )
+    remaining = _remaining(s, conds, cursor) if count and more else (0 if count else None)
     return FeedPage(
         rows=[(seq, kind, data) for seq, kind, data in rows],
         cursor=cursor_of(cursor),
         more=more,
         server_time=now,
         remaining=remaining,
+        cursor_at=_written_at(s, cursor) if stamp else None,
+        rewound_to=None if resume is None else cursor_of(resume),
     )
+
+
+def _remaining(s: Session, conds: list[ColumnElement[bool]], cursor: int) -> int:
+    """How many of the office's changes come after ``cursor``."""
+    query = select(func.count()).select_from(FeedRow).where(*conds, FeedRow.seq > cursor)
+    return int(s.scalar(query) or 0)
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """A pull that asked for the cursor's time (``stamped=true``), with the time of its
+    ``since`` as the county answered it then (``since_at``), when the office has it."""
+
+    since_at: datetime | None = None
+
+
+def _utc(at: datetime) -> datetime:
+    """``at`` as an aware UTC time (SQLite gives the stored time back without its zone)."""
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+
+
+def _written_at(s: Session, seq: int) -> datetime | None:
+    if seq <= 0:
+        return None
+    at = s.scalar(select(FeedRow.created_at).where(FeedRow.seq == seq))
+    return None if at is None else _utc(at)
+
+
+def rewound_to(s: Session, since: int, since_at: datetime) -> int | None:
+    """None when the row at ``since`` is the one the office pulled up to (written at
+    ``since_at``); else the cursor to go on from: the county was restored from an older
+    backup. Its feed ended before ``since``, and every row it wrote since then took a seq the
+    office had passed already, which it would never have pulled. The rows the backup held were
+    all written at or before ``since_at``, those written after the restore after it: the last
+    row written by then is the last both hold. (A full scan on a rewound feed only: it happens
+    once per office after a restore.)"""
+    if since <= 0:
+        return None
+    at = _written_at(s, since)
+    if at is not None and at == _utc(since_at):
+        return None
+    last = s.scalar(select(func.max(FeedRow.seq)).where(FeedRow.created_at <= _utc(since_at)))
+    resume = min(int(last or 0), since)
+    return None if resume == since else resume

@@ -104,6 +104,20 @@ def since_seq(since: str) -> int:
         raise refused(422, "request.bad_cursor") from None
 
 
+def since_time(since_at: str) -> datetime | None:
+    """The ``since_at`` of a pull (None when not sent); 422 for one that is no ISO 8601 time
+    with its UTC offset."""
+    if not since_at:
+        return None
+    try:
+        at = datetime.fromisoformat(since_at)
+    except ValueError:
+        raise refused(422, "request.bad_cursor") from None
+    if at.utcoffset() is None:
+        raise refused(422, "request.bad_cursor")
+    return at
+
+
 class Routes:
     """What every route group shares: the app, one transaction per handler (``read`` for one
     that only reads), the clock and the rate limits."""

@@ -71,10 +71,14 @@ def push(
     dev: DeviceRow,
     events: list[WireEvent],
     now: datetime,
+    *,
     gaps: Sequence[ChainGap] = (),
+    answer_behind: bool = False,
 ) -> PushAnswer:
     """Appends what is new, answers duplicates and conflicts; idempotent by event id.
     ``gaps`` are the chain links of events the office set aside (their place in ``events``).
+    ``answer_behind``: a batch whose first new event does not follow the device's last link
+    raises :class:`ChainBehind` instead of being taken with ``chain.broken``.
 
     Set-based: every case state, route and known id the batch needs is loaded in one query
     each, each event is checked and folded in memory, and the batch is written with one
@@ -82,7 +86,7 @@ def push(
     _check_sender(dev, events)
     lock_feed(s)
     batch = _load_batch(s, dev, events, now)
-    device_chain = DeviceChain(s, dev, now)
+    device_chain = DeviceChain(s, dev, now, answer_behind)
     gap_at = _gaps_by_position(events, gaps)
     for i, w in enumerate(events):
         for g in gap_at.pop(i, ()):

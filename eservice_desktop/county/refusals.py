@@ -61,6 +61,11 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "auth.revoked": ("本機憑證已被縣府撤銷", "The device credential was revoked"),
     "rate.too_many": ("要求次數過多，請稍後再試", "Too many requests; try again later"),
+    "chain.behind": (
+        "縣府保有本機事件只到較早的一筆（縣府可能由較舊的備份還原）：請自該筆之後重新上傳",
+        "The county holds this device's events only up to an earlier one (it may have been "
+        "restored from an older backup): send them again from after it",
+    ),
     "idempotency.key_reused": (
         "此 Idempotency-Key 已用於另一份申請內容；新的申請須使用新的識別碼",
         "This Idempotency-Key was used for another application; a new application needs a new key",

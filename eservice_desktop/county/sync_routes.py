@@ -5,13 +5,14 @@ log, pull, one case and the public keys.
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects of
 # the handlers defined inside the route groups below.
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Header, HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 
 from eservice_desktop.county import feed, service
+from eservice_desktop.county.device_chain import ChainBehind
 from eservice_desktop.county.http_common import (
     ERRORS,
     Device,
@@ -20,8 +21,10 @@ from eservice_desktop.county.http_common import (
     is_loopback,
     note_seen,
     since_seq,
+    since_time,
     too_many,
 )
+from eservice_desktop.county.refusals import refusal
 from eservice_desktop.county_link.build import build_of
 from eservice_desktop.county_link.protocol import (
     API_VERSION,
@@ -137,15 +140,31 @@ def _push_routes(r: Routes) -> None:
     @app.post(
         f"/{API_VERSION}/events", response_model=PushResponse, tags=["sync"], responses=ERRORS
     )
-    def push(body: PushRequest, key: Device) -> Response:
+    def push(
+        body: PushRequest,
+        key: Device,
+        on_behind: Annotated[
+            Literal["", "answer"],
+            Query(description="answer: say chain.behind (409) rather than take chain.broken"),
+        ] = "",
+    ) -> Response:
         # a push of 10,000 events makes some 200,000 objects that live until it is answered:
         # the collector waits (storage/collection.py; it took a sixth of a push's CPU)
         with collection_paused():
             try:
                 with tx() as s:
-                    answer = service.push(s, dev_of(s, key), body.events, clock(), gaps=body.gaps)
+                    answer = service.push(
+                        s,
+                        dev_of(s, key),
+                        body.events,
+                        clock(),
+                        gaps=body.gaps,
+                        answer_behind=on_behind == "answer",
+                    )
             except service.Forbidden as e:
                 raise HTTPException(403, str(e)) from None
+            except ChainBehind as e:
+                return JSONResponse({**refusal("chain.behind"), "head": e.head}, status_code=409)
             # written as the PushResponse model would be, without a model per event
             return Response(answer.to_json(), media_type="application/json")
 
@@ -183,15 +202,25 @@ def _pull_route(r: Routes) -> None:
         count: Annotated[
             bool, Query(description="also tell how many changes remain after this page")
         ] = False,
+        stamped: Annotated[
+            bool, Query(description="also tell when the cursor's feed row was written")
+        ] = False,
+        since_at: Annotated[
+            str,
+            Query(max_length=40, description="cursor_at of the page that gave since (ISO 8601)"),
+        ] = "",
         user_agent: Annotated[
             str, Header(description="eservice-desktop-sync/1 (BUILD): kept as the device's")
         ] = "",
     ) -> Response:
         start = since_seq(since)
+        stamp = feed.Stamp(since_time(since_at)) if stamped else None
         now = clock()
         with r.read() as s:
             dev = dev_of(s, key)
-            page = feed.pull(s, dev, start, limit, now, include_own=include_own, count=count)
+            page = feed.pull(
+                s, dev, start, limit, now, include_own=include_own, count=count, stamp=stamp
+            )
             seen, held = dev.last_seen_at, dev.build
         note_seen(r, key, seen, now, (build_of(user_agent), held))
         return Response(page.to_json(), media_type="application/json")

@@ -8,12 +8,13 @@ per-round deadlines) is county_link/transport.py; its names are importable from 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
 from eservice_desktop.county_link.errors import (
     AuthError,
+    ChainBehind,
     ConfigError,
     CountyOlder,
     LookupRefused,
@@ -59,6 +60,9 @@ from eservice_desktop.county_link.transport import (
     refusal,
 )
 
+if TYPE_CHECKING:
+    import requests
+
 #: The errors are defined in county_link.errors, the transport in county_link.transport; both
 #: are named here, where callers import them.
 __all__ = [
@@ -67,6 +71,7 @@ __all__ = [
     "REQUEST_DEADLINE_S",
     "ROUND_DEADLINE_S",
     "AuthError",
+    "ChainBehind",
     "ConfigError",
     "CountyClient",
     "CountyOlder",
@@ -140,21 +145,38 @@ class CountyClient(CountyTransport):
         body = request.model_dump(mode="json", exclude=None if gaps else {"gaps"})
         return self._json(self._send("POST", "/events", body=body), PushResponse)
 
-    def push_encoded(self, body: bytes) -> PushResponse:
+    def push_encoded(self, body: bytes, *, answer_behind: bool = False) -> PushResponse:
         """A push whose body the caller encoded (``protocol.push_body``): sent as it is, no
-        model built and dumped first (the county checks it; a 422 raises RequestRefused)."""
-        return self._json(self._send("POST", "/events", encoded=body), PushResponse)
+        model built and dumped first (the county checks it; a 422 raises RequestRefused).
+        ``answer_behind``: a county that holds the device's chain only up to an earlier link
+        answers so (:class:`ChainBehind`) instead of taking the batch with ``chain.broken``
+        (a county before it takes it so in any case)."""
+        params = {"on_behind": "answer"} if answer_behind else None
+        r = self._send("POST", "/events", encoded=body, params=params)
+        if r.status_code == 409 and answer_behind:
+            raise chain_behind(r)
+        return self._json(r, PushResponse)
 
     def push_access(self, records: list[WireAccess]) -> AccessPushResponse:
         body = AccessPushRequest(records=records).model_dump(mode="json")
         return self._json(self._send("POST", "/access", body=body), AccessPushResponse)
 
     def pull(
-        self, since: str, limit: int = 500, include_own: bool = False, count: bool = False
+        self,
+        since: str,
+        limit: int = 500,
+        include_own: bool = False,
+        count: bool = False,
+        since_at: str = "",
     ) -> PullResponse:
         """A page of the office's changes after ``since``; ``count`` asks the county how many
-        remain after it (``PullResponse.remaining``; None from a county before it)."""
-        params: dict[str, Any] = {"since": since, "limit": limit}
+        remain after it (``PullResponse.remaining``; None from a county before it). Every pull
+        asks for the cursor's time (``cursor_at``) and sends back the one of ``since``
+        (``since_at``), by which the county tells a feed it no longer holds as it was
+        (``rewound_to``; a county before it answers neither)."""
+        params: dict[str, Any] = {"since": since, "limit": limit, "stamped": "true"}
+        if since_at:
+            params["since_at"] = since_at
         if include_own:
             params["include_own"] = "true"
         if count:
@@ -204,6 +226,26 @@ class CountyClient(CountyTransport):
         return self._json(r, AttachmentState)
 
 
+def chain_behind(r: requests.Response) -> RequestRefused:
+    """A 409 to a push that asked for ``chain.behind``: that answer with the county's head,
+    or the refusal as any other 409 (another reason, or a head that is no hash)."""
+    try:
+        data = r.json()
+    except ValueError:
+        return refusal(r)
+    head = data.get("head") if isinstance(data, dict) else ""
+    if data.get("code") != "chain.behind" or not (head is None or _is_hash(head)):
+        return refusal(r)
+    return ChainBehind(head)
+
+
+def _is_hash(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 64 and all(c in _HEX for c in value)
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
 def check_page_cursor(since: str, page: PullResponse) -> None:
     """Refuses (ServerError, before anything of the page is applied or its cursor stored) a
     page whose cursor goes back before ``since``, whose changes lie outside (``since``,
@@ -215,6 +257,11 @@ def check_page_cursor(since: str, page: PullResponse) -> None:
         start = seq_of(since)
     except ValueError:  # stored by an older build: the county answered it all the same
         start = 0
+    if page.rewound_to is not None:  # the county's feed ends before ``since`` now
+        rewound = seq_of(page.rewound_to)
+        if rewound >= start:
+            raise ServerError("county rewound its feed forwards")
+        start = rewound
     end = seq_of(page.cursor)  # the model's pattern and range hold already
     if end < start:
         raise ServerError("county cursor went backwards")

@@ -67,6 +67,18 @@ class CountyOlder(RequestRefused):
     outbox for its upgrade; the round pulled before it failed."""
 
 
+class ChainBehind(RequestRefused):
+    """409 ``chain.behind`` to a push that asked for it: the county holds this device's chain
+    only up to ``head`` (the hash of its last link there; None: none of it), not up to the
+    event the batch follows on from. A county restored from an older backup lost what the
+    device pushed after it (services/sync/rewound.py)."""
+
+    def __init__(self, head: str | None) -> None:
+        super().__init__(f"county holds the chain up to {head or 'nothing'}", 409)
+        self.code = "chain.behind"
+        self.head = head
+
+
 class WrongOffice(RequestRefused):
     """Enrolment: the code was issued for another office (the county did not use it)."""
 

@@ -332,6 +332,14 @@ class PullResponse(WireModel):
     #: count (``count=true``; a catch-up shows its progress); absent otherwise and from
     #: counties before it.
     remaining: WireSeq | None = None
+    #: When the feed row at ``cursor`` was written, for a pull that asked (``stamped=true``):
+    #: the office sends it back as ``since_at``, and the county tells by it that it no longer
+    #: holds the feed the office pulled (restored from an older backup). Absent otherwise.
+    cursor_at: WireTime | None = None
+    #: The county no longer holds the feed as the office last pulled it (the row at ``since``
+    #: is gone or another, written since ``since_at``): the page starts after this cursor, the
+    #: last one both hold, and the office's cursor goes back to it. Absent otherwise.
+    rewound_to: WireCursor | None = None
     #: Changes of the page that are no :class:`Change` (a kind this build does not know, data
     #: that is no object, U+0000), as they came: the office sets them aside and applies the
     #: rest (``county_link/client.py``, ``read_page``); not part of the wire document.

@@ -48,6 +48,8 @@ class Fetched:
     answered: datetime
     #: The one-pass value checks of its events (services/sync/inbox.py: check_page).
     checked: Checked
+    #: The time of the cursor asked after, as sent (``since_at``; "" when none).
+    since_at: str = ""
 
 
 class PageAhead(OneAhead[Fetched]):
@@ -58,9 +60,10 @@ class PageAhead(OneAhead[Fetched]):
         super().__init__("sync-pull")
         self.app, self.client, self.limit = app, client, limit
 
-    def ask(self, cursor: str, *, count: bool = False) -> None:
-        """Starts asking for the page after ``cursor`` (``count``: with what remains)."""
-        self.start(lambda: self._fetch(cursor, count))
+    def ask(self, cursor: str, since_at: str = "", *, count: bool = False) -> None:
+        """Starts asking for the page after ``cursor``, written at ``since_at`` as the county
+        said (``count``: with what remains)."""
+        self.start(lambda: self._fetch(cursor, since_at, count))
 
     def take(self) -> Fetched:
         """The page asked for last, once it has arrived; Offline when the round's time is up
@@ -71,9 +74,9 @@ class PageAhead(OneAhead[Fetched]):
             raise Offline("the sync round ran out of time")  # as the request would have
         return fetched
 
-    def _fetch(self, cursor: str, count: bool) -> Fetched:
+    def _fetch(self, cursor: str, since_at: str, count: bool) -> Fetched:
         asked = base_now(self.app)
         with collection_paused():  # a page parses into some 100,000 objects (inbox.py)
-            page = self.client.pull(cursor, self.limit, count=count)
+            page = self.client.pull(cursor, self.limit, count=count, since_at=since_at)
             answered = base_now(self.app)
-            return Fetched(page, asked, answered, check_page(page.changes))
+            return Fetched(page, asked, answered, check_page(page.changes), since_at)

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county_link.client import CountyClient, RequestRefused
+from eservice_desktop.county_link.client import ChainBehind, CountyClient, RequestRefused
 from eservice_desktop.county_link.protocol import ChainGap, PushResponse, WireEvent, push_body
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
@@ -48,6 +48,7 @@ from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
 from eservice_desktop.services.sync.one_ahead import OneAhead
 from eservice_desktop.services.sync.receipts import store_receipts
+from eservice_desktop.services.sync.rewound import requeue_after
 from eservice_desktop.services.sync.state import Outgoing, outgoing, pending_count
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.collection import collection_paused
@@ -98,9 +99,9 @@ class _Sender(OneAhead[_Answer]):
     """The request of one batch at a time, on a thread (``one_ahead.py``): :meth:`send` starts
     it, :meth:`take` waits for its answer (raising what the request raised)."""
 
-    def __init__(self, app: App, client: CountyClient) -> None:
+    def __init__(self, app: App, client: CountyClient, answer_behind: bool) -> None:
         super().__init__("sync-push")
-        self.app, self.client = app, client
+        self.app, self.client, self.answer_behind = app, client, answer_behind
 
     def send(self, body: bytes) -> None:
         """Starts the request of ``body`` (one at a time: the last one's answer taken)."""
@@ -109,7 +110,7 @@ class _Sender(OneAhead[_Answer]):
     def _post(self, body: bytes) -> _Answer:
         asked = base_now(self.app)
         with collection_paused():  # the answer parses into a few thousand objects
-            response = self.client.push_encoded(body)
+            response = self.client.push_encoded(body, answer_behind=self.answer_behind)
         return _Answer(response, asked, base_now(self.app))
 
 
@@ -122,12 +123,31 @@ def push_all(
     progress: Progress | None = None,
 ) -> None:
     """Pushes the outbox in batches of ``size``, pipelined (module docstring); falls back to
-    the serial path for the rest of the push when a batch is refused whole."""
+    the serial path for the rest of the push when a batch is refused whole. A county that
+    holds this device's chain only up to an earlier link (restored from an older backup:
+    ``ChainBehind``) has what came after that link sent again, once (services/sync/
+    rewound.py); a chain the county still finds broken then is its conflict, as before."""
+    try:
+        _push_all(app, client, result, size, progress, answer_behind=True)
+    except ChainBehind as behind:
+        requeue_after(app, behind.head)
+        _push_all(app, client, result, size, progress, answer_behind=False)
+
+
+def _push_all(
+    app: App,
+    client: CountyClient,
+    result: RoundResult,
+    size: int,
+    progress: Progress | None,
+    *,
+    answer_behind: bool,
+) -> None:
     tally = _Tally(progress)
-    with _Sender(app, client) as sender:
+    with _Sender(app, client, answer_behind) as sender:
         refused = _pipelined(app, sender, result, size, tally)
     if refused is not None:
-        _push_serially(app, client, result, tally, refused, size=size)
+        _push_serially(app, client, result, tally, refused, size=size, answer_behind=answer_behind)
 
 
 def _pipelined(
@@ -205,6 +225,7 @@ def _push_serially(
     refused: list[Outgoing],
     *,
     size: int,
+    answer_behind: bool,
 ) -> None:
     """The serial path, each batch read, sent and applied before the next is read: first
     ``refused`` (a batch the county refused whole) taken apart, then the rest of the outbox,
@@ -215,7 +236,9 @@ def _push_serially(
             tally.sending(len(batch))
             asked = base_now(app)
             try:
-                sent = _send_batch(app, client, batch, result, whole=whole)
+                sent = _send_batch(
+                    app, client, batch, result, whole=whole, answer_behind=answer_behind
+                )
             except CountyCannotRead:
                 if len(batch) == 1:
                     raise
@@ -231,7 +254,13 @@ def _push_serially(
 
 
 def _send_batch(
-    app: App, client: CountyClient, batch: list[Outgoing], result: RoundResult, *, whole: bool
+    app: App,
+    client: CountyClient,
+    batch: list[Outgoing],
+    result: RoundResult,
+    *,
+    whole: bool,
+    answer_behind: bool,
 ) -> tuple[list[Outgoing], PushResponse] | None:
     """Sends one batch; the events sent and the county's answer (None: nothing to send).
 
@@ -245,7 +274,7 @@ def _send_batch(
     body = _body(batch) if whole else None
     if body is not None:
         try:
-            return batch, client.push_encoded(body)
+            return batch, client.push_encoded(body, answer_behind=answer_behind)
         except RequestRefused as e:
             if e.status not in (400, 422):
                 raise
@@ -257,7 +286,9 @@ def _send_batch(
         [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
     )
     try:
-        return [by_id[e.event_id] for e in good], client.push_encoded(body)
+        return [by_id[e.event_id] for e in good], client.push_encoded(
+            body, answer_behind=answer_behind
+        )
     except RequestRefused as e:
         if e.status not in (400, 422) or not good:
             raise

@@ -42,6 +42,7 @@ from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
 from eservice_desktop.services.sync.push import CountyCannotRead, push_all
 from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
+from eservice_desktop.services.sync.rewound import CURSOR_AT, note_rewound
 from eservice_desktop.services.sync.state import (
     get_state,
     pending_count,
@@ -110,6 +111,8 @@ class _Pulled:
     pickup_keys: dict[str, Any] | None = None
     crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
+    #: The county no longer held its feed as pulled (services/sync/rewound.py).
+    rewound: bool = False
 
     def take(self, out: PageOutcome) -> None:
         """What a page (or a change tried again) brought: a later page's keys win."""
@@ -142,8 +145,8 @@ def _round(
     pulled = _Pulled()
     pulled.take(again)  # older than what the pull brings, which wins
     _pull_all(app, client, result, pull_progress, pulled)
-    if result.conflicts:
-        push()  # the conflict notes
+    if result.conflicts or pulled.rewound:
+        push()  # the conflict notes; what a restored county lost of this device's events
     result.operators = pull_operators(app, client)
     if pulled.calendar_changed:
         before = app.calendar
@@ -209,8 +212,9 @@ def _pull_all(
     track = CatchUp.resume(app)  # an unfinished catch-up of an earlier round counts on
     with app.reading() as s:
         start = get_state(s, "cursor") or ""
+        start_at = get_state(s, CURSOR_AT) or ""
     with PageAhead(app, client, PULL_PAGE) as pages:
-        pages.ask(start, count=progress is not None)
+        pages.ask(start, start_at, count=progress is not None)
         cursor: str | None = start
         while cursor is not None:
             # the collector waits until the page's objects are gone (storage/collection.py:
@@ -237,19 +241,25 @@ def _pull_page(
     page = got.page
     result.clock_offset_s = learn_clock(app, got.asked, got.answered, page.server_time)
     result.server_time = page.server_time.isoformat()
-    if not page.changes and page.cursor == cursor:
+    at = page.cursor_at.isoformat() if page.cursor_at is not None else ""
+    if not page.changes and page.cursor == cursor and page.rewound_to is None:
         if track.kept:  # the catch-up ended exactly at the last round's last page
             with app.transaction() as s:
                 track.keep(s, False, app.now())
-        return None  # nothing new: no write transaction (an idle round stays cheap)
+        if at == got.since_at or not at:
+            return None  # nothing new: no write transaction (an idle round stays cheap)
     if page.more:
-        pages.ask(page.cursor)  # the cursor this page's transaction stores
+        pages.ask(page.cursor, at)  # the cursor this page's transaction stores
     track.page(len(page.changes), page.remaining)
     with app.transaction() as s:
+        if page.rewound_to is not None:
+            note_rewound(s, cursor, page.rewound_to, app.now())
+            pulled.rewound = True
         if page.unreadable:
             park_unparsed(app, s, page.unreadable, page.cursor)
         out = apply_page(app, s, page.changes, checked=got.checked)
         set_state(s, "cursor", page.cursor, app.now())
+        set_state(s, CURSOR_AT, at, app.now())
         track.keep(s, page.more, app.now())
     result.pulled += len(out.report.applied)
     if progress is not None:

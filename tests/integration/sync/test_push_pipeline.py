@@ -35,14 +35,14 @@ class Pushes:
         self._lock = threading.Lock()
         real = CountyClient.push_encoded
 
-        def watched(client: CountyClient, body: bytes) -> object:
+        def watched(client: CountyClient, body: bytes, **how: bool) -> object:
             ids = [e["event_id"] for e in json.loads(body)["events"]]
             with self._lock:
                 self._now += 1
                 self.most = max(self.most, self._now)
             outcome = "ok"
             try:
-                return real(client, body)
+                return real(client, body, **how)
             except RequestRefused as e:
                 outcome = str(e.status)
                 raise
@@ -174,7 +174,7 @@ def test_the_next_batch_is_read_and_written_while_the_county_works(
             read_happened.notify_all()
         return got
 
-    def held_push(client: CountyClient, body: bytes) -> object:
+    def held_push(client: CountyClient, body: bytes, **how: bool) -> object:
         events = json.loads(body)["events"]
         if len(events) == 2:  # a full batch: the one after it is read meanwhile
             last = _seq_of(app, events[-1]["event_id"])
@@ -183,7 +183,7 @@ def test_the_next_batch_is_read_and_written_while_the_county_works(
             # the answer): 20 s each, four batches within the test's 120 s
             with read_happened:
                 held.append(read_happened.wait_for(lambda: last in reads, timeout=20))
-        return real_push(client, body)
+        return real_push(client, body, **how)
 
     monkeypatch.setattr(push, "_read", read)
     monkeypatch.setattr(CountyClient, "push_encoded", held_push)

@@ -152,6 +152,42 @@ def test_a_page_whose_cursor_disagrees_with_its_changes_is_refused(
     assert client.pull("10").cursor == "12"
 
 
+@pytest.mark.parametrize("rewound_to", ["50", "60"])
+def test_a_county_cannot_rewind_its_feed_forwards(
+    monkeypatch: pytest.MonkeyPatch, rewound_to: str
+) -> None:
+    """``rewound_to`` (a county restored from an older backup) moves the office's cursor back
+    to where the county's feed still agrees: one at or past the office's own would skip what
+    it never saw. Refused; one before it is taken, with its changes after it."""
+    client = CountyClient("http://127.0.0.1:9")
+    page = {**_page("52", [51, 52]), "rewound_to": rewound_to}
+    monkeypatch.setattr(client, "_send", lambda *a, **k: _answer(200, page))
+    with pytest.raises(ServerError):
+        client.pull("50", since_at=NOW)
+    back = {**_page("42", [41, 42]), "rewound_to": "40"}
+    monkeypatch.setattr(client, "_send", lambda *a, **k: _answer(200, back))
+    assert client.pull("50", since_at=NOW).rewound_to == "40"
+
+
+def test_chain_behind_is_taken_only_with_a_head_that_is_a_hash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 409 ``chain.behind`` puts this device's events after the head the county names back
+    in the outbox: a head that is no hash is a refusal like any other 409, not a reason to."""
+    from eservice_desktop.county_link.client import ChainBehind
+
+    client = CountyClient("http://127.0.0.1:9")
+    words = {"code": "chain.behind", "message_zh": "z", "message_en": "e"}
+    for head, taken in (("a" * 64, True), (None, True), ("../" * 30, False), (7, False)):
+        answer = _answer(409, {**words, "head": head})
+        monkeypatch.setattr(client, "_send", lambda *a, _r=answer, **k: _r)
+        with pytest.raises(RequestRefused) as refused:
+            client.push_encoded(b"{}", answer_behind=True)
+        assert isinstance(refused.value, ChainBehind) is taken
+        if taken:
+            assert refused.value.head == head  # type: ignore[attr-defined]
+
+
 def test_a_county_refusal_is_read_in_the_clerks_language(monkeypatch: pytest.MonkeyPatch) -> None:
     words = {"code": "request.too_large", "message_zh": "要求內容超過上限",
              "message_en": "The request body is too large"}  # fmt: skip
@@ -236,7 +272,7 @@ class _OneConflictId:
     round_ends = None
     reason_en = "refused"
 
-    def push_encoded(self, body: bytes) -> PushResponse:
+    def push_encoded(self, body: bytes, *, answer_behind: bool = False) -> PushResponse:
         results = [
             {"event_id": e["event_id"], "status": "conflict", "conflict_id": "c-same",
              "reason_code": "x", "reason_zh": "拒絕", "reason_en": self.reason_en}
