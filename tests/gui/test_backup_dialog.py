@@ -99,4 +99,8 @@ def test_a_restore_the_county_could_not_recover_says_why_in_words(qtbot, ctx: Gu
     shown = dialog.status.text()
     assert kind not in shown and "未自縣府取回事件（" in shown, shown
     assert "同步" in shown or "縣府伺服器" in shown, shown
+    # the window's own sync recovers it (gui/sync_status.py): the clerk was sent to a command
+    # line and told nothing of the counter taking no intake or payment meanwhile
+    assert "sync recover" not in shown and "同步會自動取回" in shown, shown
+    assert "暫停收件與收費" in shown, shown
     dialog.reject()
