@@ -204,8 +204,8 @@ def _pull_all(
     pulled: _Pulled,
 ) -> None:
     """Pulls every page, each applied with its cursor in one local transaction, the next one
-    asked for meanwhile (services/sync/pull_pages.py). With ``progress``, the first page asks
-    the county how many changes wait (a long catch-up shows how far it is); a county that does
+    asked for meanwhile (services/sync/pull_pages.py). The first page asks the county how many
+    changes wait (a long catch-up shows how far it is, with ``progress``); a county that does
     not say leaves the total at what arrived so far. A catch-up a round could not finish
     counts on in the next (services/sync/catch_up.py). What the pages bring besides events
     goes into ``pulled``."""
@@ -214,7 +214,9 @@ def _pull_all(
         start = get_state(s, "cursor") or ""
         start_at = get_state(s, CURSOR_AT) or ""
     with PageAhead(app, client, PULL_PAGE) as pages:
-        pages.ask(start, start_at, count=progress is not None)
+        # the county's count on the first page, shown or not: a catch-up left unfinished
+        # keeps its total for `sync status` (one count, and only when there is more)
+        pages.ask(start, start_at, count=True)
         cursor: str | None = start
         while cursor is not None:
             # the collector waits until the page's objects are gone (storage/collection.py:

@@ -124,6 +124,34 @@ def test_a_catch_up_cut_by_the_round_deadline_counts_on_in_the_next_round(
     assert sync.status(d2)["catch_up"] is None
 
 
+def test_a_catch_up_without_a_progress_bar_keeps_its_total_too(
+    county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``sync once`` and the background service pull without a progress bar: the round did
+    not ask the county's count, and a catch-up they left unfinished read
+    ``catch_up: {done: 6, total: 6}`` in ``sync status``, as if it were done."""
+    from eservice_desktop.services.sync.catch_up import CatchUp
+
+    d2 = _second_device_behind(county, office, monkeypatch)
+    client = sync.make_client(d2)
+    real, pages = CatchUp.page, []
+
+    def page(self: CatchUp, received: int, remaining: int | None) -> None:
+        real(self, received, remaining)
+        pages.append(received)
+        if len(pages) == 2:  # the round's time is up after this page
+            client.round_ends = time.monotonic() - 1
+
+    monkeypatch.setattr(CatchUp, "page", page)
+    try:
+        with pytest.raises(Offline):
+            sync.sync_round(d2, client)
+    finally:
+        client.close()
+    told = sync.status(d2)["catch_up"]
+    assert told["done"] == 6 and told["total"] >= 8, told
+
+
 def test_a_page_that_fails_to_apply_leaves_its_cursor_and_no_request_behind(
     county: CountyServer, office: Callable[..., App], monkeypatch: pytest.MonkeyPatch
 ) -> None:
