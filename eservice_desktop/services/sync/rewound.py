@@ -86,9 +86,10 @@ def probe_county(s: Session) -> None:
 
 def requeue_after(app: App, head: str | None) -> int:
     """Puts this device's acknowledged events after its event of hash ``head`` (all of them
-    for None) back in the outbox, in their order; how many. None when ``head`` is no event of
-    this device's: nothing is put back, and the push that follows has the county take the
-    batch as it finds it (``chain.broken``), as before it asked."""
+    for None) back in the outbox, in their order; how many. 0 when ``head`` is no event of
+    this device's, or its last acknowledged one (an event deleted from this database after
+    it): nothing is put back, and the push that follows has the county take the batch as it
+    finds it (``chain.broken``), as before it asked."""
     with app.transaction() as s:
         own = _own(s)
         after = 0
