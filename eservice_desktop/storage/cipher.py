@@ -124,9 +124,9 @@ def connect(path: Path, key: bytes | None, read_only: bool = False) -> Any:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlcipher.DatabaseError as e:
         conn.close()
+        disk_full.raise_if_full(e, path)  # no room for the -shm file's bytes, or for the file
         if "unable to open" in str(e):
             raise  # the file or its folder cannot be opened (permissions, read-only): not the key
-        disk_full.raise_if_full(e, path)
         if getattr(e, "sqlite_errorname", None) not in _NOT_DECRYPTED:
             raise  # the disk or the lock, not the key nor the file's content
         raise WrongKey(

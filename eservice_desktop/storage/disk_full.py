@@ -8,6 +8,13 @@ doctor"), and doctor and ``db key import`` took the failure for another key or a
 sending IT to import keys or restore a backup onto the full disk. Such a failure is raised
 here as :class:`DiskFull`, an ``OSError`` with ``ENOSPC`` naming the database file, which the
 command line and the window already say as 磁碟空間已滿 (``services.machine_errors``).
+
+A disk can also be full of files rather than of bytes: every inode taken (ext4 fixes their
+number when it is made, a tmpfs by ``nr_inodes``; a program leaving small files by the
+million), bytes still free. SQLite cannot make its -shm file there and says "unable to open
+database file", which every command said as a folder's permissions (無法寫入資料庫檔案，請 IT
+檢查資料夾權限) and doctor as a read-only folder, though ``df -h`` showed room: it is a full
+disk too (:func:`out_of_files`), and doctor names the files (``df -i``).
 """
 
 from __future__ import annotations
@@ -31,9 +38,25 @@ def is_full(path: Path) -> bool:
     left for this account; False when that cannot be told (a folder that is not there)."""
     folder = path if path.is_dir() else path.parent
     try:
-        return shutil.disk_usage(folder).free < NEARLY_FULL
+        if shutil.disk_usage(folder).free < NEARLY_FULL:
+            return True
     except OSError:
         return False
+    return out_of_files(folder)
+
+
+def out_of_files(folder: Path) -> bool:
+    """True when the file system holding ``folder`` can make no new file for this account:
+    its every inode is taken. False where it keeps no count (btrfs, Windows: no ``statvfs``)
+    or that cannot be told."""
+    statvfs = getattr(os, "statvfs", None)
+    if statvfs is None:
+        return False
+    try:
+        fs = statvfs(folder)
+    except OSError:
+        return False
+    return bool(fs.f_files > 0 and fs.f_favail == 0)
 
 
 def full_disk_error(path: Path) -> DiskFull:
@@ -41,8 +64,9 @@ def full_disk_error(path: Path) -> DiskFull:
 
 
 #: SQLite's names of the failures a full disk gives (``sqlite_errorname`` of the driver's
-#: error, sqlite3's and SQLCipher's alike): no room for a write, or for the -shm file.
-FULL_DISK_ERRORS = frozenset({"SQLITE_IOERR", "SQLITE_FULL"})
+#: error, sqlite3's and SQLCipher's alike): no room for a write, or for the -shm file's bytes
+#: (I/O error) or for the file itself (no inode left: it cannot be opened).
+FULL_DISK_ERRORS = frozenset({"SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN"})
 
 
 def raise_if_full(error: Exception, path: Path) -> None:

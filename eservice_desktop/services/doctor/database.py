@@ -93,8 +93,26 @@ def _key_file_unreadable(settings: Settings, e: OSError) -> Verdict:
 def _no_room(settings: Settings) -> Verdict:
     """The database's disk is full: SQLite cannot even open it (its -shm file needs room), and
     the key and the file are not in question (it read 金鑰不符或檔案損毀, sending IT to import a
-    key or restore a backup onto the full disk)."""
+    key or restore a backup onto the full disk). A disk full of files (no inode left, bytes
+    free) is named as such: ``df -h`` shows room there, and it read 唯讀或沒有權限."""
+    from eservice_desktop.storage import disk_full
+
     where = settings.db_path.parent
+    if disk_full.out_of_files(where):
+        return Verdict(
+            "fail",
+            (
+                f"磁碟的檔案數已滿（inode 用盡）：{where} 無法再建立檔案，資料庫無法開啟"
+                "（金鑰與資料未受影響）",
+                f"The disk is full of files (no inode left): nothing more can be made in {where},"
+                " so the database cannot be opened (the key and the data are not affected)",
+            ),
+            (
+                "刪除該磁碟上不需要的檔案（多為大量小檔案；df -i 顯示各磁碟的檔案數），再開啟程式",
+                "Delete files not needed on that disk (usually many small ones; `df -i` shows"
+                " each disk's files), then start the program again",
+            ),
+        )
     return Verdict(
         "fail",
         (

@@ -80,3 +80,45 @@ def test_the_right_key_is_not_refused_as_another(office: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert "The disk is full" in run.stderr
     assert "does not open this database" not in run.stderr
+
+
+def _on_a_disk_full_of_files(office: Path, *command: str) -> subprocess.CompletedProcess[str]:
+    """``eservice-desktop --data-dir DISK/office COMMAND`` with a copy of ``office`` on a tmpfs
+    of 64 MiB whose every inode is then taken by empty files: bytes free, no file to make."""
+    if not shutil.which("unshare"):
+        pytest.skip("needs unshare for a mount namespace")
+    disk = office.parent / "disk"
+    disk.mkdir()
+    cli = shlex.join([sys.executable, "-m", "eservice_desktop", "--data-dir", f"{disk}/office"])
+    where = shlex.quote(str(disk))
+    script = (
+        f"mount -t tmpfs -o size=64m,nr_inodes=64 tmpfs {where} && "
+        f"cp -a {shlex.quote(str(office))} {where}/office && "
+        f"n=0; while touch {where}/f$n 2>/dev/null; do n=$((n+1)); done; "
+        f"exec {cli} {shlex.join(command)}"
+    )
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120
+    )
+    if "mount" in run.stderr and not run.stdout:
+        pytest.skip(f"no tmpfs mount here: {run.stderr.strip()}")
+    return run
+
+
+def test_doctor_says_the_disk_is_full_of_files_not_read_only(office: Path) -> None:
+    """No inode left, SQLite cannot make the -shm file ("unable to open database file"):
+    doctor said the folder was read-only or not permitted, while ``df -h`` showed room."""
+    run = _on_a_disk_full_of_files(office, "doctor", "--no-network", "--json")
+    database = {c["key"]: c for c in json.loads(run.stdout)["checks"]}["database"]
+    assert database["status"] == "fail"
+    assert "full of files" in database["detail_en"] and "inode" in database["detail_zh"]
+    assert "read-only" not in database["detail_en"] and "usermod" not in database["fix_en"]
+    assert "df -i" in database["fix_en"] and "df -i" in database["fix_zh"]
+
+
+def test_a_command_says_a_disk_full_of_files_is_full(office: Path) -> None:
+    """Every command said 無法寫入資料庫檔案，請 IT 檢查資料夾權限 (env.db_readonly)."""
+    run = _on_a_disk_full_of_files(office, "case", "search", "王", "--json")
+    assert run.returncode == 2, run.stderr
+    assert json.loads(run.stdout)["error"] == "env.disk_full", run.stderr
+    assert "磁碟空間已滿" in run.stderr and "權限" not in run.stderr
