@@ -75,6 +75,7 @@ def _usable_dir(d: Path, base: Path) -> None:
             (f"{d} 不存在且無法建立", f"{d} does not exist and cannot be created"),
             (f"建立目錄並給予使用者寫入權限：{d}", f"Create {d} and make it writable for the user"),
         )
+    _writable_disk(d)
     if not os.access(d, os.W_OK | os.X_OK):
         raise Verdict(
             "fail",
@@ -88,7 +89,46 @@ def _usable_dir(d: Path, base: Path) -> None:
         )
 
 
+def _writable_disk(d: Path) -> None:
+    """The disk itself takes writes: one mounted read-only (by hand, or by Linux after disk
+    errors: ext4's ``errors=remount-ro``) made every user "not writable by this user", with
+    adding the user to the eservice group as the fix, which changes nothing there."""
+    statvfs = getattr(os, "statvfs", None)  # Windows: none; a read-only volume is rare there
+    try:
+        read_only = statvfs is not None and bool(statvfs(d).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only:
+        raise Verdict(
+            "fail",
+            (
+                f"{d} 所在的磁碟為唯讀（以唯讀掛載，或磁碟發生錯誤後由系統改為唯讀）",
+                f"{d} is on a read-only disk (mounted read-only, or made so by the system after"
+                " disk errors)",
+            ),
+            (
+                "檢查磁碟（dmesg、fsck）後重新以可寫入方式掛載（mount -o remount,rw）",
+                "Check the disk (dmesg, fsck), then mount it writable again (mount -o remount,rw)",
+            ),
+        )
+
+
 def _enough_space(d: Path, free: int) -> None:
+    from eservice_desktop.storage.disk_full import out_of_files
+
+    if d.is_dir() and out_of_files(d):
+        raise Verdict(
+            "fail",
+            (
+                f"{d}：磁碟的檔案數已滿（inode 用盡），無法再建立檔案",
+                f"{d}: the disk is full of files (no inode left): no file can be made there",
+            ),
+            (
+                "刪除該磁碟上不需要的檔案（多為大量小檔案；df -i 顯示各磁碟的檔案數）",
+                "Delete files not needed on that disk (usually many small ones; `df -i` shows"
+                " each disk's files)",
+            ),
+        )
     free_mb = free // (1024 * 1024)
     if free < FAIL_FREE_BYTES:
         raise Verdict(

@@ -122,3 +122,12 @@ def test_a_command_says_a_disk_full_of_files_is_full(office: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert json.loads(run.stdout)["error"] == "env.disk_full", run.stderr
     assert "磁碟空間已滿" in run.stderr and "權限" not in run.stderr
+
+
+def test_doctor_data_dir_line_names_a_disk_full_of_files(office: Path) -> None:
+    """The data directory line said only how many MB were free (63 MB: a warning of space)."""
+    run = _on_a_disk_full_of_files(office, "doctor", "--no-network", "--json")
+    data_dir = {c["key"]: c for c in json.loads(run.stdout)["checks"]}["data_dir"]
+    assert data_dir["status"] == "fail"
+    assert "full of files" in data_dir["detail_en"] and "inode" in data_dir["detail_zh"]
+    assert "df -i" in data_dir["fix_en"] and "df -i" in data_dir["fix_zh"]

@@ -82,6 +82,12 @@ def test_a_read_only_data_dir_is_a_permissions_problem(office: Path) -> None:
     assert "read-only" in checks["database"]["detail_en"]
     assert "writable" in checks["database"]["fix_en"]
     assert "calendar" in checks and "receipt_fonts" in checks  # every check ran
+    # the data directory line said "not writable by this user: add the user to the eservice
+    # group", which changes nothing on a read-only disk (Linux makes one so after disk errors)
+    data_dir = checks["data_dir"]
+    assert data_dir["status"] == "fail" and "read-only disk" in data_dir["detail_en"]
+    assert "唯讀" in data_dir["detail_zh"] and "usermod" not in data_dir["fix_en"]
+    assert "remount,rw" in data_dir["fix_en"] and "remount,rw" in data_dir["fix_zh"]
 
 
 def test_a_data_dir_that_is_a_file_is_no_folder_to_create(
