@@ -10,8 +10,9 @@ Hardware probes (PC/SC, serial ports, printers) import their libraries lazily an
 service into a ``warn``: a PC without pcscd can still take cases, it just cannot read cards. Qt is
 never imported here (printers come from CUPS' ``lpstat`` or, on Windows, PowerShell).
 
-One module per area (``report``: the result types; ``machine``, ``database``, ``office``,
-``county``, ``devices``, ``trust``, ``shift``); this package runs them in the order IT reads them.
+One module per area (``report``: the result types; ``machine``, ``database``, ``backups``,
+``office``, ``county``, ``devices``, ``trust``, ``shift``); this package runs them in the order IT
+reads them.
 """
 
 from __future__ import annotations
@@ -20,8 +21,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.backups import check_backup as check_backup
 from eservice_desktop.services.doctor.county import check_county as check_county
-from eservice_desktop.services.doctor.database import check_backup as check_backup
 from eservice_desktop.services.doctor.database import check_chain as check_chain
 from eservice_desktop.services.doctor.database import check_database as check_database
 from eservice_desktop.services.doctor.devices import check_camera as check_camera

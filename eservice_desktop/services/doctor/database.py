@@ -3,8 +3,6 @@ backup."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from eservice_desktop.config import Settings
@@ -318,65 +316,3 @@ def _known_revisions() -> set[str]:
 
     script = ScriptDirectory.from_config(db.alembic_config("sqlite://"))
     return {rev.revision for rev in script.walk_revisions()}
-
-
-def check_backup(
-    settings: Settings, now: Callable[[], datetime] = lambda: datetime.now(UTC)
-) -> Check:
-    """The newest backup that opens and passes a quick check is younger than
-    ``backup_max_age_h``; a database with no case yet only warns when none exists."""
-    from eservice_desktop.services import backup, database
-    from eservice_desktop.storage import cipher, db
-
-    title = ("資料庫備份", "Database backups")
-    folder = backup.backup_dir(settings)
-    facts: dict[str, Any] = {"backup_dir": str(folder), "max_age_h": settings.backup_max_age_h}
-    fix = (
-        "執行 eservice-desktop backup now，並確認備份位置（USB 磁碟或網路磁碟）可寫入",
-        "Run `eservice-desktop backup now` and check the backup location (USB disk or share)",
-    )
-    # backups count without a database too: the one left after the database was lost is what
-    # IT restores (it said "no usable backup" then)
-    moment = now()
-    good = backup.newest_good(settings, before=moment)
-    if good is None:
-        has_cases = False
-        if database.present(settings) and not cipher.is_plain(settings.db_path):
-            try:
-                conn = db.raw_connect(settings, read_only=True)
-                try:
-                    has_cases = bool(conn.execute("SELECT count(*) FROM events").fetchone()[0])
-                finally:
-                    conn.close()
-            except (cipher.DatabaseError, RuntimeError, OSError):
-                has_cases = True
-        return _check(
-            "backup",
-            title,
-            "fail" if has_cases else "warn",
-            (f"{folder} 沒有可用的備份", f"No usable backup in {folder}"),
-            fix,
-            **facts,
-        )
-    age_h = (moment - good.taken_at).total_seconds() / 3600
-    facts.update(newest=str(good.path), age_h=round(age_h, 2))
-    if age_h > settings.backup_max_age_h:
-        return _check(
-            "backup",
-            title,
-            "fail",
-            (
-                f"最近一次可用備份已是 {age_h:.0f} 小時前（上限 {settings.backup_max_age_h:.0f}）",
-                f"The newest good backup is {age_h:.0f} h old "
-                f"(limit {settings.backup_max_age_h:.0f} h)",
-            ),
-            fix,
-            **facts,
-        )
-    return _check(
-        "backup",
-        title,
-        "ok",
-        (f"最近備份 {age_h:.1f} 小時前：{good.path.name}", f"{age_h:.1f} h old: {good.path.name}"),
-        **facts,
-    )
