@@ -178,14 +178,40 @@ class _PrivateRotatingFileHandler(_SaysFailureOnce, logging.handlers.RotatingFil
     process was lost (each tried the rotation again) while the other kept the file open, the
     window all day. A rotation that cannot be made now keeps writing to the file as it is and is
     tried again :data:`ROTATION_RETRY_S` later; the file grows a little past its size meanwhile.
+
+    The log folder removed under a running process (IT freeing a full disk: ``rm -r logs``):
+    the process wrote on into the deleted file, whose space no one got back, and from its next
+    rotation on it lost every record (the folder was not there to open a file in) until it was
+    restarted, the sync service weeks later. A file no folder holds any more is left for a new
+    one, the folder made again as at start-up.
     """
 
     _rotation_held_until = 0.0
 
     def _open(self) -> io.TextIOWrapper:
+        folder = Path(self.baseFilename).parent
+        if not folder.is_dir():
+            folder_mode = _modes(folder)[0]
+            folder.mkdir(mode=folder_mode & 0o777, parents=True, exist_ok=True)
+            _private(folder, folder_mode)
         stream = super()._open()
-        _private(Path(self.baseFilename), _modes(Path(self.baseFilename).parent)[1])
+        _private(Path(self.baseFilename), _modes(folder)[1])
         return stream
+
+    def _removed(self) -> bool:
+        """The open file is no folder's any more (deleted with its folder, or alone)."""
+        try:
+            return self.stream is not None and os.fstat(self.stream.fileno()).st_nlink == 0
+        except (OSError, ValueError, AttributeError):  # no real file: nothing to tell
+            return False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        stream = self.stream
+        if stream is not None and self._removed():
+            with contextlib.suppress(OSError, ValueError):
+                stream.close()
+            self.stream = None  # reopened by the emit below, its folder made again
+        super().emit(record)
 
     def shouldRollover(self, record: logging.LogRecord) -> bool:  # noqa: N802 (logging's name)
         if time.monotonic() < self._rotation_held_until:
