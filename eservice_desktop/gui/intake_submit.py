@@ -22,6 +22,7 @@ from eservice_desktop.gui.intake_drafts import IntakeDrafts
 from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.services import intake as intake_service
 from eservice_desktop.services.cases import CaseView
+from eservice_desktop.services.machine_errors import environment_error
 
 if TYPE_CHECKING:  # the identity stack (cryptography) loads when a proof is first made
     from eservice_desktop.services import identity
@@ -226,10 +227,24 @@ class IntakeSubmit(IntakeDrafts):
             self.show_errors({error.field or "form": error})
             self._waits_for_restore = error.code == "restore.recover_pending"
         else:
+            self._failed_otherwise(error)
+
+    def _failed_otherwise(self, error: object) -> None:
+        """No refusal: a failure of the machine (a full disk, a database another program
+        holds) is said on the form in its own words, and what was typed is said to be on the
+        form. It read 收件失敗，請洽資訊人員；表單已保留為草稿 on a full disk, where no draft can
+        be written either: the clerk who closed the window on that word lost the form, and
+        the cause was only on the status bar. A bug keeps that line (its draft is written)."""
+        self.save_draft()
+        exc = error if isinstance(error, BaseException) else None
+        machine = environment_error(exc) if exc is not None else None
+        if machine is None:
             self.form_error.setText(_t("收件失敗，請洽資訊人員；表單已保留為草稿"))
-            bring_into_view(self.form_error)
-            self.save_draft()
-            self.ctx.tasks._unhandled(error)
+        else:
+            kept = _t("尚未收件；填寫的內容仍在表單上，問題排除後再按送出收件（Ctrl+Enter）")
+            self.form_error.setText(f"{machine.message(self.ctx.lang)}\n{kept}")
+        bring_into_view(self.form_error)
+        self.ctx.tasks._unhandled(error)
 
 
 def intake_approved(

@@ -304,6 +304,10 @@
         <source>收件失敗，請洽資訊人員；表單已保留為草稿</source>
         <translation>Intake failed; please call IT. The form is kept as a draft</translation>
     </message>
+    <message>
+        <source>尚未收件；填寫的內容仍在表單上，問題排除後再按送出收件（Ctrl+Enter）</source>
+        <translation>Not taken in; what was typed is still on the form: submit it again (Ctrl+Enter) once this is put right</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
