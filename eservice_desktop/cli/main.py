@@ -180,8 +180,11 @@ def _run(args: argparse.Namespace) -> int:
             args.lang = settings.lang  # ESERVICE_LANG or the settings file's, as the GUI's
         logs = settings.log_dir
         log_dir: Path | None = logs
-        if args.command == "doctor" and not (logs.is_dir() and os.access(logs, os.W_OK)):
-            log_dir = None  # doctor only reads: it makes no folder and runs on a read-only one
+        if args.command == "doctor":
+            from eservice_desktop.services.doctor.logs_folder import can_log
+
+            if not can_log(settings):  # doctor only reads: it makes no folder, and it runs on
+                log_dir = None  # a read-only one or one whose log it cannot open: it says so
         setup_logging(
             log_dir,
             json_lines=bool(getattr(args, "json_logging", False)),

@@ -12,6 +12,7 @@ from typing import Any
 
 from eservice_desktop import __version__
 from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.logs_folder import logs_usable
 from eservice_desktop.services.doctor.report import (
     FAIL_FREE_BYTES,
     WARN_FREE_BYTES,
@@ -148,13 +149,16 @@ def _enough_space(d: Path, free: int) -> None:
 
 
 def check_data_dir(settings: Settings) -> Check:
-    """The data directory exists (or can be made), is writable, and its disk has room."""
+    """The data directory exists (or can be made), is writable, its log folder too (every
+    program writes there first), and its disk has room."""
     d = settings.data_dir
     base = _existing_parent(d)
     free = shutil.disk_usage(base).free
     facts: dict[str, Any] = {"path": str(d), "exists": d.is_dir(), "free_bytes": free}
     try:
         _usable_dir(d, base)
+        if d.is_dir():
+            logs_usable(settings)
         _enough_space(d, free)
     except Verdict as v:
         return v.check("data_dir", _DATA_DIR, **facts)

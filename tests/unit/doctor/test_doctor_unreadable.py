@@ -137,3 +137,34 @@ def test_a_key_file_that_cannot_be_read_is_a_finding_not_the_end_of_the_report(
     assert database["status"] == "fail" and "key file" in database["detail_en"], database
     assert "usermod" in database["fix_en"] and "db key import" in database["fix_en"]
     assert checks["chain"]["status"] == "fail" and checks["backup"]["status"] != "ok"
+
+
+def test_a_file_in_place_of_the_log_folder_is_named(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every command and the window stopped at start with 無法存取 …/logs（已有同名的檔案）,
+    and doctor said the data directory was fine."""
+    shutil.rmtree(office / "logs")
+    (office / "logs").write_text("", encoding="utf-8")
+    assert main(["--data-dir", str(office), "case", "search", "王"]) == 2  # what IT came for
+    check = _doctor(capsys, office, "--lang", "en")["data_dir"]
+    assert check["status"] == "fail"
+    assert "log folder" in check["detail_en"] and "is not a folder" in check["detail_en"]
+    assert "紀錄資料夾" in check["detail_zh"] and "Move aside" in check["fix_en"]
+
+
+def test_a_log_file_doctor_cannot_open_is_named_and_doctor_still_reports(
+    office: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A folder named eservice.log: doctor itself stopped with 無法存取 …/eservice.log（這是
+    資料夾，不是檔案）, exit 2, no report at all."""
+    (office / "logs" / "eservice.log").unlink(missing_ok=True)
+    (office / "logs" / "eservice.log").mkdir()
+    capsys.readouterr()
+    code = main(["--data-dir", str(office), "doctor", "--no-network", "--json"])
+    checks = {c["key"]: c for c in json.loads(capsys.readouterr().out)["checks"]}
+    assert code == 1
+    assert checks["data_dir"]["status"] == "fail"
+    assert "eservice.log" in checks["data_dir"]["detail_en"]
+    assert "is not a file" in checks["data_dir"]["detail_en"]
+    assert "receipt_fonts" in checks  # every check ran
