@@ -21,7 +21,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.text_values import NOT_REGULAR, os_reason, printable_path
 from eservice_desktop.domain.values import printable
-from eservice_desktop.storage import cipher
+from eservice_desktop.storage import cipher, disk_full
 
 log = logging.getLogger("eservice.backup")
 
@@ -175,9 +175,11 @@ WRITE_FAILURES = ("full", "disk i/o", "readonly", "unable to open")
 
 def _not_written(folder: Path, error: BaseException, restoring: bool) -> DomainError:
     """A backup SQLite could not finish (the backup disk full or failing): one line that says
-    where, and that no partial file is left behind (``cipher.backup_to`` removed it)."""
+    where, and that no partial file is left behind (``cipher.backup_to`` removed it). A disk
+    full of files (no inode left for the copy: SQLite says "unable to open database file") is
+    a full disk too: it read 讀寫錯誤 / a read or write error."""
     shown = printable(str(folder), 120)
-    if "full" in str(error).lower():
+    if "full" in str(error).lower() or disk_full.out_of_files(folder):
         zh, en = "磁碟空間已滿", "the disk is full"
     else:
         zh, en = "讀寫錯誤", "a read or write error"

@@ -315,3 +315,38 @@ def test_a_backup_place_whose_disk_is_gone_is_not_made_on_the_system_disk(
     usb.mkdir()  # the disk is back
     assert main(["--data-dir", str(office), "backup", "now"]) == 0
     assert [p.name for p in (usb / "eservice").glob("eservice-*.sqlite3")]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a tmpfs in a mount namespace")
+def test_backup_onto_a_disk_full_of_files_says_the_disk_is_full(
+    office: Path, tmp_path: Path
+) -> None:
+    """A backup disk with every inode taken but one (the lock's): the copy could not be made
+    and the line read 備份未完成（讀寫錯誤）, sending IT to look for a failing disk. The disk
+    is a real one: a tmpfs of 64 inodes in a mount namespace of the test's own (as root)."""
+    import shlex
+    import shutil
+
+    if not shutil.which("unshare"):
+        pytest.skip("needs unshare for a mount namespace")
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    where = shlex.quote(str(folder))
+    cli = shlex.join(
+        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(office), "backup", "now"]
+    )
+    script = (
+        f"mount -t tmpfs -o size=64m,nr_inodes=64 tmpfs {where} && "
+        f"n=0; while touch {where}/f$n 2>/dev/null; do n=$((n+1)); done; "
+        f"rm {where}/f0 && exec {cli} --json"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESERVICE_BACKUP_DIR": str(folder)}
+    run = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    if "mount" in run.stderr and not run.stdout:
+        pytest.skip(f"no tmpfs mount here: {run.stderr.strip()}")
+    assert run.returncode == 2, run.stderr
+    assert json.loads(run.stdout)["error"] == "backup.not_written"
+    assert "磁碟空間已滿" in run.stderr and "讀寫錯誤" not in run.stderr
