@@ -18,6 +18,7 @@ Qt as long as one thread uses it). ``settings.printer_name`` set = silent printi
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import uuid
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QWidget
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.text_values import printable_path
 from eservice_desktop.gui import cups_queue
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.tasks import Task, TaskRunner
@@ -147,11 +149,42 @@ def print_pdf(pdf: bytes, printer: QPrinter) -> int:
             painter.drawImage(QRectF(0, 0, target.width(), target.height()), image)
     finally:
         painter.end()  # Qt hands the job to CUPS here and drops its answer: read below
+    if refusal := _unwritten_file(printer):
+        raise PrintError(*refusal)
     if refusal := cups_queue.refusal_after(queue) or cups_queue.job_outcome(
         queue, printer.docName()
     ):
         raise PrintError(*refusal)
     return len(images)
+
+
+def _unwritten_file(printer: QPrinter) -> tuple[str, str, str] | None:
+    """Qt's print to a PDF file (the print dialog's 列印至檔案) ends "printed" whatever its
+    file holds: on a full disk it left a file of zero bytes (or one cut off), and the receipt
+    was marked printed, its next print a reprint needing a reason and then a supervisor. A
+    file without its PDF end is removed and the print refused: the receipt stays unprinted."""
+    name = printer.outputFileName()
+    if printer.outputFormat() != QPrinter.OutputFormat.PdfFormat or not name:
+        return None
+    path = Path(name)
+    try:
+        with path.open("rb") as f:
+            size = f.seek(0, 2)
+            f.seek(max(size - 64, 0))
+            whole = size > 0 and b"%%EOF" in f.read()
+    except OSError:
+        whole = False
+    if whole:
+        return None
+    with contextlib.suppress(OSError):
+        path.unlink()
+    shown = printable_path(name)
+    return (
+        "print.not_written",
+        f"PDF 檔未寫成（磁碟空間已滿或無法寫入）：{shown}；未列印，請清出空間或改存他處後再印",
+        f"The PDF file was not written (the disk full or not writable): {shown}; nothing was "
+        "printed: free space or choose another place, then print again",
+    )
 
 
 def print_receipt_job(
