@@ -13,6 +13,11 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
+    from PySide6.QtWidgets import QApplication
 
 _HEADLESS = ("offscreen", "minimal")
 
@@ -62,6 +67,22 @@ def x_server_answers(display: str) -> bool:
     return True
 
 
+#: The translators of a box shown before the window set any up (Qt does not own them).
+_translators: list[QTranslator] = []
+
+
+def _dressed(app: QApplication, lang: str) -> None:
+    """A box shown before the window was set up (the settings file unreadable, the database
+    key missing) in the window's screen font and with Qt's buttons in the user's language:
+    it drew the Chinese sentence in whatever face Qt found first (a Kai or Ming one, smaller
+    than the rest) beside an English "OK"."""
+    from eservice_desktop.gui.fonts import install_screen_font
+    from eservice_desktop.gui.i18n import install_translators
+
+    install_screen_font(app)
+    _translators.extend(install_translators(app, lang))
+
+
 def tell(message: str, lang: str) -> None:
     """Shows ``message`` (already in the user's language) until the clerk closes it."""
     if not has_screen():
@@ -71,7 +92,10 @@ def tell(message: str, lang: str) -> None:
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     if QApplication.instance() is None:
-        QApplication([sys.argv[0]])  # kept by Qt as the instance until the process ends
+        app = QApplication([sys.argv[0]])  # kept by Qt as the instance until the process ends
+        if QGuiApplication.platformName() in _HEADLESS:
+            return
+        _dressed(app, lang)
     if QGuiApplication.platformName() in _HEADLESS:
         return
     title = "eservice-desktop cannot start" if lang == "en" else "櫃檯系統無法啟動"
