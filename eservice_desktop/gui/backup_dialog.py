@@ -356,8 +356,7 @@ class BackupDialog(QDialog):
             from eservice_desktop.services.sync import named_failure_message as words
 
             text = self.tr(  # the reason in words: it read 「無法連線縣府（Offline）」
-                "{0}；未自縣府取回事件（{1}）。取回前本機暫停收件與收費；連上縣府後，"
-                "同步會自動取回（狀態列會顯示），不必另外操作"
+                "{0}；未自縣府取回事件（{1}）。取回前本機暫停收件與收費；連上縣府後，同步會自動取回"
             ).format(head, words(rec["error"], self.ctx.lang) if rec else "")
         else:
             lost = rec["lost"]

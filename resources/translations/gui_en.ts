@@ -815,8 +815,8 @@ A restore verifies the backup and lists what would be lost first; only after you
         <translation>Restored from {0}</translation>
     </message>
     <message>
-        <source>{0}；未自縣府取回事件（{1}）。取回前本機暫停收件與收費；連上縣府後，同步會自動取回（狀態列會顯示），不必另外操作</source>
-        <translation>{0}; no events got back from the county ({1}). Until they are, this PC takes no intake and no payment; once the county answers, the sync gets them back by itself (the status bar says so): nothing else to do</translation>
+        <source>{0}；未自縣府取回事件（{1}）。取回前本機暫停收件與收費；連上縣府後，同步會自動取回</source>
+        <translation>{0}; no events got back from the county ({1}). Until they are, this PC takes no intake and no payment; once the county answers, the sync gets them back by itself</translation>
     </message>
     <message>
         <source>{0}；自縣府取回本機事件 {1} 筆、其他櫃檯事件 {2} 筆。</source>
