@@ -25,6 +25,8 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Receive, Scope, Send
 
 from eservice_desktop.county import channel_api, lookups, notify, service
 from eservice_desktop.county.edge import (
@@ -80,7 +82,26 @@ def _open_store(
 
 class _ParsedOnce(APIRoute):
     """A route whose JSON body the edge middleware parsed already (strictly, county/edge.py):
-    FastAPI validates that value instead of parsing the same bytes a second time."""
+    FastAPI validates that value instead of parsing the same bytes a second time.
+
+    A ``GET`` route also answers ``HEAD`` as it answers ``GET`` (its status and headers; the
+    HTTP server sends no body), as HTTP asks of every server and as Starlette's own routes
+    (``/openapi.json``, ``/docs``) do: FastAPI's routes answered 405, so a monitoring tool
+    checking ``/v1/health`` with ``HEAD`` (curl -I, uptime checks, load balancers) saw the
+    county down while it served. ``HEAD`` stays out of the OpenAPI document (one operation per
+    route, as before)."""
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        return super().matches(self._as_get(scope))
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # the server's own scope keeps HEAD: uvicorn then sends the head without the body
+        await super().handle(self._as_get(scope), receive, send)
+
+    def _as_get(self, scope: Scope) -> Scope:
+        if scope.get("method") == "HEAD" and "GET" in (self.methods or ()):
+            return {**scope, "method": "GET"}
+        return scope
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
