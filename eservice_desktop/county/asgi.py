@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
-from eservice_desktop.county import channel_api, lookups, notify, service
+from eservice_desktop.county import api_page, channel_api, lookups, notify, service
 from eservice_desktop.county.edge import (
     CLIENT_TIMEOUT_S,
     PARSED_BODY,
@@ -145,6 +145,10 @@ def create_app(
         description="Sync protocol between the district offices and the county "
         "(see docs/protocol.md).",
         lifespan=_lifespan(engine, dispatcher),
+        # FastAPI's Swagger UI and ReDoc load their scripts from public CDNs: the API's page
+        # is the county's own, offline and script-free (county/api_page.py)
+        docs_url=None,
+        redoc_url=None,
     )
     app.router.route_class = _ParsedOnce
     # innermost: what the routes and FastAPI's handlers let through, logged without its text
@@ -213,6 +217,7 @@ def _register_routes(r: Routes, demo: bool) -> None:
     lookup_routes(r)
     report_routes(r)
     channel_api.register(r.app, r.sessions, r.clock)
+    api_page.register(r.app)
 
 
 def _error_handlers(app: FastAPI) -> None:

@@ -5,8 +5,8 @@ content type (``X-Content-Type-Options: nosniff``) or sends the address with the
 (``Referrer-Policy: no-referrer``). A JSON answer also forbids a browser to run or frame
 anything (``Content-Security-Policy: default-src 'none'; frame-ancestors 'none'``); an HTML page
 brings its own policy (the status page: county/status_page.py; the report pages:
-county/reports.py) and the API's documentation
-pages (``/docs``, ``/redoc``) keep theirs. A header the route set already is kept.
+county/reports.py; the API's page ``/docs``: county/api_page.py). A header the route set
+already is kept.
 """
 
 from __future__ import annotations
