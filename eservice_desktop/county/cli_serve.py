@@ -64,6 +64,18 @@ def check_listen(host: str, port: int) -> None:
             ) from None
 
 
+class _KeyEncrypted(Exception):
+    """The TLS private key asked for a pass phrase."""
+
+
+def _no_pass_phrase() -> bytes:
+    """Asked for the pass phrase of an encrypted key: there is none to give. Without this,
+    OpenSSL asked for it on the terminal (``Enter PEM pass phrase:``, twice), a service
+    without one then failed as if the files did not match, and a pass phrase typed at the
+    check was asked again when uvicorn loaded the key."""
+    raise _KeyEncrypted
+
+
 def check_tls(cert: str, key: str) -> None:
     """Refused when ``--tls-cert`` / ``--tls-key`` are missing or no PEM certificate and its
     key (the one-line ``Cannot access  ([SSL] PEM lib …)`` before, naming no file)."""
@@ -78,7 +90,18 @@ def check_tls(cert: str, key: str) -> None:
             raise Refused("--tls-key 須與 --tls-cert 一起指定", "--tls-key needs --tls-cert")
         return
     try:
-        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert, key or None)
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            cert, key or None, password=_no_pass_phrase
+        )
+    except _KeyEncrypted:
+        shown = printable_path(key or cert)
+        raise Refused(
+            f"TLS 私鑰 {shown} 以密語加密，伺服器無法在無人操作下開啟：請解密另存"
+            "（openssl pkey -in 加密檔 -out 私鑰檔），並設為僅伺服器帳號可讀（chmod 0400）",
+            f"The TLS private key {shown} is encrypted with a pass phrase, which the server "
+            "cannot be given unattended: save it decrypted (openssl pkey -in ENCRYPTED -out "
+            "KEY) and readable by the server's account only (chmod 0400)",
+        ) from None
     except (ssl.SSLError, OSError, ValueError):
         files = printable_path(cert) + (f", {printable_path(key)}" if key else "")
         raise Refused(

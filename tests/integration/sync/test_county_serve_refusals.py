@@ -64,3 +64,66 @@ def test_serve_refuses_what_it_cannot_use_in_one_line(
     assert said in err and "Traceback" not in err, err
     assert bool(re.search(r"[\u3400-\u9fff]", err)) is not english, err
     assert not db.exists()  # refused before the database was opened
+
+
+def _self_signed(tmp_path: Path, pass_phrase: bytes) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, encrypted under ``pass_phrase``."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "county.test")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(pass_phrase),
+        )
+    )
+    return tmp_path / "cert.pem", tmp_path / "key.pem"
+
+
+@pytest.mark.parametrize("lang", ["zh_TW", "en"])
+def test_an_encrypted_tls_key_is_said_so_and_no_pass_phrase_is_asked(
+    tmp_path: Path, lang: str
+) -> None:
+    """An encrypted key made OpenSSL ask ``Enter PEM pass phrase:`` on the terminal (twice),
+    and a server started by systemd, with none, was refused as if the certificate and key
+    did not match. Run as a service runs it: no terminal, nothing on stdin."""
+    import subprocess
+    import sys
+
+    cert, key = _self_signed(tmp_path, b"key pass phrase")
+    db = tmp_path / "county.sqlite3"
+    done = subprocess.run(
+        [sys.executable, "-m", "eservice_desktop.county.cli", "--lang", lang, "serve",
+         "--port", "0", "--tls-cert", str(cert), "--tls-key", str(key), "--db", f"sqlite:///{db}"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,  # no controlling terminal, as under systemd
+        env={**os.environ, "ESERVICE_COUNTY_PASSPHRASE": "a county passphrase"},
+    )  # fmt: skip
+    err = done.stderr
+    assert done.returncode == 2 and err.count("\n") == 1, err
+    assert "pass phrase:" not in err and "Traceback" not in err
+    said = "以密語加密" if lang == "zh_TW" else "is encrypted with a pass phrase"
+    assert said in err and str(key) in err and "openssl pkey" in err, err
+    assert not db.exists()
