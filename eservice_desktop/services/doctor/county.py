@@ -147,6 +147,23 @@ _BASE_URL_FIX = (
 
 
 def _answered(status: int, body: dict[str, Any] | None, days_left: int | None) -> None:
+    if status >= 500 and body is not None and _county_refusal(body):
+        # the county answered in its own words (503 server.database: its database is down):
+        # the URL is right, the county must act; the counter keeps working offline
+        raise Verdict(
+            "warn",
+            (
+                f"縣府伺服器有回應，但無法服務"
+                f"（HTTP {status}：{printable(body['message_zh'], 200)}）",
+                f"The county server answers but cannot serve (HTTP {status}: "
+                f"{printable(body['message_en'], 200)})",
+            ),
+            (
+                "本機照常作業，同步待縣府恢復後自動進行；請通知縣府資訊人員",
+                "Keep working: sync resumes by itself once the county has recovered; tell "
+                "the county's IT",
+            ),
+        )
     if status != 200:
         raise Verdict(
             "warn",
@@ -175,6 +192,15 @@ def _answered(status: int, body: dict[str, Any] | None, days_left: int | None) -
             ),
             ("通知縣府更新伺服器憑證", "Ask the county to renew the server certificate"),
         )
+
+
+def _county_refusal(body: dict[str, Any]) -> bool:
+    """Whether ``body`` is the county's refusal (``{code, message_zh, message_en}``, short
+    texts), not some other server's error page."""
+    return all(
+        isinstance(body.get(k), str) and 0 < len(body[k]) <= 200
+        for k in ("code", "message_zh", "message_en")
+    )
 
 
 #: How far the PC's clock may be from the county's before doctor says so. Events follow the
