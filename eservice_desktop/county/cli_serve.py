@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import errno
 import socket
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from eservice_desktop.county.cli_common import (
     db_url,
     unlock_refused,
 )
+from eservice_desktop.county.cli_lang import said
+from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.domain.values import printable, printable_path
 
 #: Why an address cannot be listened on: (zh-TW, English), by errno.
@@ -108,6 +112,52 @@ def check_tls(cert: str, key: str) -> None:
             f"--tls-cert / --tls-key（{files}）不是相符的 PEM 憑證與私鑰",
             f"--tls-cert / --tls-key ({files}) are no matching PEM certificate and key",
         ) from None
+    check_validity(cert)
+
+
+#: Days before its end from which the server's certificate is said to expire soon (as the
+#: office's doctor says it, services/doctor/report.py).
+CERT_WARN_DAYS = 30
+
+
+def check_validity(cert: str, now: datetime | None = None) -> None:
+    """Refused when the certificate has expired or is not valid yet (every office, pinned to
+    the county's CA, and every citizen's browser refuse it: the server started and served
+    nobody, and said nothing); a line on stderr when it ends within :data:`CERT_WARN_DAYS`."""
+    from cryptography import x509
+
+    try:
+        found = x509.load_pem_x509_certificate(Path(cert).read_bytes())
+    except (OSError, ValueError):
+        return  # what OpenSSL took and this reader does not: OpenSSL's word stands
+    now = now or datetime.now(UTC)
+    shown = printable_path(cert)
+    end, start = found.not_valid_after_utc, found.not_valid_before_utc
+    if end <= now:
+        raise Refused(
+            f"--tls-cert {shown} 的憑證已於 {roc_minute(end)} 到期，各事務所與民眾的瀏覽器都會"
+            "拒絕連線：請先更新憑證",
+            f"The certificate in --tls-cert {shown} expired on {end:%Y-%m-%d %H:%M} UTC: every "
+            "office and every citizen's browser would refuse the connection; renew it first",
+        )
+    if start > now:
+        raise Refused(
+            f"--tls-cert {shown} 的憑證自 {roc_minute(start)} 起才生效（請檢查本機時鐘）",
+            f"The certificate in --tls-cert {shown} is not valid before "
+            f"{start:%Y-%m-%d %H:%M} UTC (check this machine's clock)",
+        )
+    days = (end - now).days
+    if days < CERT_WARN_DAYS:
+        print(
+            said(
+                f"注意：--tls-cert {shown} 的憑證將於 {roc_minute(end)} 到期（剩 {days} 天），"
+                "請及早更新",
+                f"Note: the certificate in --tls-cert {shown} expires on "
+                f"{end:%Y-%m-%d %H:%M} UTC (in {days} days); renew it before then",
+            ),
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def gateway_of(spec: str, url: str) -> Any:

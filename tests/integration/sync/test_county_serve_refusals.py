@@ -66,8 +66,12 @@ def test_serve_refuses_what_it_cannot_use_in_one_line(
     assert not db.exists()  # refused before the database was opened
 
 
-def _self_signed(tmp_path: Path, pass_phrase: bytes) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and its key, encrypted under ``pass_phrase``."""
+def _self_signed(
+    tmp_path: Path, pass_phrase: bytes = b"", valid: tuple[float, float] = (-1, 30)
+) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1, valid from and to these days from now, and its key,
+    encrypted under ``pass_phrase`` when one is given."""
+    import ipaddress
     from datetime import UTC, datetime, timedelta
 
     from cryptography import x509
@@ -84,8 +88,12 @@ def _self_signed(tmp_path: Path, pass_phrase: bytes) -> tuple[Path, Path]:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
+        .not_valid_before(now + timedelta(days=valid[0]))
+        .not_valid_after(now + timedelta(days=valid[1]))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
         .sign(key, hashes.SHA256())
     )
     (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
@@ -93,7 +101,9 @@ def _self_signed(tmp_path: Path, pass_phrase: bytes) -> tuple[Path, Path]:
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(pass_phrase),
+            serialization.BestAvailableEncryption(pass_phrase)
+            if pass_phrase
+            else serialization.NoEncryption(),
         )
     )
     return tmp_path / "cert.pem", tmp_path / "key.pem"
@@ -127,3 +137,66 @@ def test_an_encrypted_tls_key_is_said_so_and_no_pass_phrase_is_asked(
     said = "以密語加密" if lang == "zh_TW" else "is encrypted with a pass phrase"
     assert said in err and str(key) in err and "openssl pkey" in err, err
     assert not db.exists()
+
+
+@pytest.mark.parametrize(
+    ("valid", "words"),
+    [
+        ((-400, -2), ("到期，各事務所與民眾的瀏覽器都會拒絕連線", "expired on")),
+        ((3, 400), ("起才生效（請檢查本機時鐘）", "is not valid before")),
+    ],
+)
+def test_a_certificate_out_of_its_validity_is_refused(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    valid: tuple[float, float],
+    words: tuple[str, str],
+) -> None:
+    """An expired certificate was served: the server started, said nothing, and every office
+    (pinned to the county's CA) and every citizen's browser refused it. (No passphrase: a
+    build that let the certificate through stops at the secret, not in a server.)"""
+    monkeypatch.delenv("ESERVICE_COUNTY_PASSPHRASE", raising=False)
+    monkeypatch.delenv("ESERVICE_COUNTY_KEY_FILE", raising=False)
+    cert, key = _self_signed(tmp_path, valid=valid)
+    db = tmp_path / "county.sqlite3"
+    for lang, said in zip(("zh_TW", "en"), words, strict=True):
+        argv = ["--lang", lang, "serve", "--port", "0", "--db", f"sqlite:///{db}"]
+        code = county_cli.main([*argv, "--tls-cert", str(cert), "--tls-key", str(key)])
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and said in err and str(cert) in err, err
+    assert not db.exists()
+
+
+def test_a_certificate_that_ends_soon_is_said_and_served(tmp_path: Path) -> None:
+    """Ten days left: the server starts (the offices still connect) and says when it ends."""
+    import subprocess
+    import sys
+
+    import requests
+    from sync_helpers import county_env, free_port
+
+    cert, key = _self_signed(tmp_path, valid=(-300, 10.5))
+    port = free_port()
+    with (tmp_path / "serve.err").open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "eservice_desktop.county.cli", "--lang", "en", "serve",
+             "--port", str(port), "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}",
+             "--tls-cert", str(cert), "--tls-key", str(key)],
+            stderr=err, stdout=subprocess.DEVNULL, env=county_env(),
+        )  # fmt: skip
+    try:
+        from sync_helpers import wait_http
+
+        wait_http(f"https://127.0.0.1:{port}/v1/health", verify=str(cert))
+        assert (
+            requests.get(
+                f"https://127.0.0.1:{port}/v1/health", verify=str(cert), timeout=30
+            ).json()["status"]
+            == "ok"
+        )
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    said = (tmp_path / "serve.err").read_text(encoding="utf-8")
+    assert "Note: the certificate in --tls-cert" in said and "(in 10 days)" in said, said
