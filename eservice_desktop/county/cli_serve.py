@@ -178,6 +178,25 @@ def gateway_of(spec: str, url: str) -> Any:
         ) from None
 
 
+def _say_no_gateway(url: str) -> None:
+    """Without ``--gateway`` the citizens' notices are only written to a file beside the
+    database (the development gateway), and each is reported ``sent`` to the offices: a county
+    started without it told every clerk 已送出 for a year of SMS and MMS nobody received, and
+    said nothing. It still starts (a county may have no gateway yet), and says so."""
+    where = printable_path(str(_default_outbox(url)))
+    print(
+        said(
+            f"注意：未指定 --gateway，民眾通知只寫入檔案 {where}，不會寄出"
+            "（事務所仍顯示已送出）；正式上線請指定 smtp:// 或 https:// 閘道",
+            f"Note: no --gateway: the citizens' notices are only written to {where} and "
+            "not sent (the offices see them as sent); give an smtp:// or https:// gateway "
+            "in production",
+        ),
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from eservice_desktop.county import vault
     from eservice_desktop.county.asgi import create_app
@@ -200,6 +219,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise unlock_refused(e, serving=True) from None
     if args.demo:
         _seed_demo(app, args.demo_office)
+    elif not args.gateway:
+        _say_no_gateway(url)
     config = server_config(
         app,
         args.host,

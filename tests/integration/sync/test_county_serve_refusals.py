@@ -200,3 +200,39 @@ def test_a_certificate_that_ends_soon_is_said_and_served(tmp_path: Path) -> None
         proc.wait(30)
     said = (tmp_path / "serve.err").read_text(encoding="utf-8")
     assert "Note: the certificate in --tls-cert" in said and "(in 10 days)" in said, said
+
+
+def _started_saying(tmp_path: Path, *extra: str) -> str:
+    """What a server started with ``extra`` said on stderr by the time it answered."""
+    import subprocess
+    import sys
+
+    from sync_helpers import county_env, free_port, wait_http
+
+    port = free_port()
+    with (tmp_path / "serve.err").open("w") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "eservice_desktop.county.cli", "serve", "--port", str(port),
+             "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}", *extra],
+            stderr=err, stdout=subprocess.DEVNULL, env=county_env(),
+        )  # fmt: skip
+    try:
+        wait_http(f"http://127.0.0.1:{port}/v1/health")
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    return (tmp_path / "serve.err").read_text(encoding="utf-8")
+
+
+def test_a_server_without_a_gateway_says_its_notices_go_to_a_file(tmp_path: Path) -> None:
+    """Without --gateway every notice went to notifications.jsonl beside the database and
+    was reported sent to the offices, and the server said nothing of it."""
+    said = _started_saying(tmp_path, "--lang", "en")
+    assert "Note: no --gateway" in said, said
+    assert str(tmp_path / "notifications.jsonl") in said
+    (tmp_path / "serve.err").unlink()
+    said = _started_saying(tmp_path)
+    assert "注意：未指定 --gateway" in said and "不會寄出" in said, said
+    (tmp_path / "serve.err").unlink()
+    chosen = _started_saying(tmp_path, "--gateway", f"file:{tmp_path / 'outbox.jsonl'}")
+    assert "--gateway" not in chosen, chosen
