@@ -49,14 +49,37 @@ def check_backend(url: str) -> None:
     ):
         try:
             dialect.import_dbapi()
-            return
         except ImportError:
             pass
+        else:
+            _refuse_in_memory(parsed.get_backend_name(), parsed.database, dict(parsed.query))
+            return
     raise Refused(
         "縣府資料庫 --db（僅支援 SQLite 或 PostgreSQL：sqlite:///檔案 或 postgresql+psycopg://…）",
         "The county database --db (SQLite or PostgreSQL only: sqlite:///FILE or "
         "postgresql+psycopg://…)",
     )
+
+
+def _refuse_in_memory(backend: str, database: str | None, query: dict[str, object]) -> None:
+    """Refuses an SQLite database that lives in memory only (``sqlite://``, ``sqlite:///``,
+    ``:memory:``, ``mode=memory``): ``enrol-code`` printed a code stored nowhere, ``db
+    upgrade`` upgraded nothing, and ``serve`` ran a county whose devices, events and signing
+    keys were gone at its next start."""
+    if backend != "sqlite":
+        return
+    name = database or ""
+    if (
+        name in ("", ":memory:")
+        or name.startswith("file::memory:")
+        or (query.get("mode") == "memory")
+    ):
+        raise Refused(
+            "縣府資料庫 --db（是只存在記憶體中的 SQLite 資料庫，指令結束即全部消失：請指定檔案，"
+            "例如 sqlite:////var/lib/eservice-county/county.sqlite3）",
+            "The county database --db (an SQLite database in memory only, gone when the "
+            "command ends: name a file, e.g. sqlite:////var/lib/eservice-county/county.sqlite3)",
+        )
 
 
 #: The passphrase a ``--demo`` server uses when IT gave none (demo data only).

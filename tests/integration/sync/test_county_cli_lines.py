@@ -128,3 +128,52 @@ def test_a_missing_or_unusable_secret_is_said_in_either_language(
         code, _, zh = _run(monkeypatch, *command)
         assert code == 2 and zh.count("\n") == 1, zh
         assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", zh.replace("--key-file", "")), zh
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "sqlite://",
+        "sqlite:///",
+        "sqlite:///:memory:",
+        "sqlite+pysqlite:///:memory:",
+        "sqlite:///file::memory:?cache=shared",
+        "sqlite:///file:county?mode=memory&uri=true",
+    ],
+)
+def test_an_sqlite_database_in_memory_is_refused(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--db sqlite://`` (a slash short, or none) is SQLite's database in memory:
+    ``enrol-code`` printed a code stored nowhere (the office's enrolment then failed), ``db
+    upgrade`` said it upgraded, and ``serve`` would run a county whose devices, events and
+    signing keys were gone at its next start. (No passphrase: a build that let the URL
+    through stops at the secret for ``serve``, not in a running server.)"""
+    monkeypatch.delenv("ESERVICE_COUNTY_PASSPHRASE", raising=False)
+    monkeypatch.delenv("ESERVICE_COUNTY_KEY_FILE", raising=False)
+    monkeypatch.delenv("ESERVICE_LANG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    for command in (
+        ["enrol-code", "--office", "H01"],
+        ["db", "upgrade"],
+        ["serve", "--port", "0"],
+        ["devices"],
+    ):
+        code, out, err = _run(monkeypatch, *command, "--db", url)
+        assert code == 2 and out == "" and err.count("\n") == 1, (command, out, err)
+        assert "只存在記憶體中" in err and "sqlite:////" in err, err
+        code, out, err = _run(monkeypatch, "--lang", "en", *command, "--db", url)
+        assert code == 2 and out == "", (command, out, err)
+        assert "in memory only" in err and not HAN.search(err), err
+    monkeypatch.setenv("ESERVICE_COUNTY_DB", url)  # the environment's URL likewise
+    code, out, err = _run(monkeypatch, "enrol-code", "--office", "H01")
+    assert code == 2 and out == "" and "只存在記憶體中" in err
+    assert list(tmp_path.iterdir()) == []  # nothing written anywhere
+
+
+def test_an_sqlite_file_is_still_taken(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ESERVICE_LANG", raising=False)
+    db = tmp_path / "county.sqlite3"
+    code, out, err = _run(monkeypatch, "enrol-code", "--office", "H01", "--db", f"sqlite:///{db}")
+    assert code == 0 and re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}\n", out), (out, err)
+    assert db.exists()
