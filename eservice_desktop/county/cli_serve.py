@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import socket
 import sys
 from datetime import UTC, datetime
@@ -24,6 +25,11 @@ from eservice_desktop.county.cli_common import (
     unlock_refused,
 )
 from eservice_desktop.county.cli_lang import said
+from eservice_desktop.county.notify_gateways import (
+    PASSWORD_ENV,
+    GatewaySecretInSpec,
+    GatewaySecretMissing,
+)
 from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.domain.values import printable, printable_path
 
@@ -168,7 +174,19 @@ def gateway_of(spec: str, url: str) -> Any:
     if not spec:
         return notify.FileGateway(_default_outbox(url))
     try:
-        return notify.gateway_from_spec(spec)
+        return notify.gateway_from_spec(spec, dict(os.environ))
+    except GatewaySecretInSpec:
+        raise Refused(
+            f"--gateway 不可含密碼（命令列人人可見）：請以環境變數 {PASSWORD_ENV} 提供",
+            "--gateway must hold no password (anyone can read a command line): give it in "
+            f"{PASSWORD_ENV}",
+        ) from None
+    except GatewaySecretMissing:
+        shown = printable(spec, 80)
+        raise Refused(
+            f"--gateway {shown} 須有 SMTP 帳號的密碼：請以環境變數 {PASSWORD_ENV} 提供",
+            f"--gateway {shown} needs the SMTP account's password: give it in {PASSWORD_ENV}",
+        ) from None
     except ValueError:
         shown = printable(spec, 80)
         raise Refused(
@@ -263,7 +281,9 @@ def add_parser(sub: Any) -> None:
         "--gateway",
         default="",
         help="通知閘道：file:路徑（每則訊息一行 JSON，MMS 圖片以 PNG 存於其旁）| "
-        "smtp://主機:連接埠[?mms_domain=D] | https://簡訊業者/...（MMS 以 multipart 傳送）",
+        "smtp://[帳號@]主機:連接埠[?mms_domain=D&from=寄件者&starttls=1]"
+        "（密碼：環境變數 ESERVICE_COUNTY_GATEWAY_PASSWORD）| https://簡訊業者/..."
+        "（MMS 以 multipart 傳送；權杖：環境變數 ESERVICE_COUNTY_GATEWAY_TOKEN）",
     )
     add_key_file(s)
     s.set_defaults(func=cmd_serve)

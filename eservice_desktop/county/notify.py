@@ -32,9 +32,13 @@ from eservice_desktop.county.notify_dispatch import (
     pickup_picture,
 )
 from eservice_desktop.county.notify_gateways import (
+    PASSWORD_ENV,
+    TOKEN_ENV,
     Attachment,
     FileGateway,
     Gateway,
+    GatewaySecretInSpec,
+    GatewaySecretMissing,
     HttpSmsGateway,
     SmtpGateway,
     gateway_from_spec,
@@ -56,12 +60,16 @@ from eservice_desktop.storage import resources
 #: notify_dispatch; every name is importable from here.
 __all__ = [
     "MAX_ATTEMPTS",
+    "PASSWORD_ENV",
     "PAYMENT_DUE_HOLD",
     "TAIPEI",
+    "TOKEN_ENV",
     "Attachment",
     "Dispatcher",
     "FileGateway",
     "Gateway",
+    "GatewaySecretInSpec",
+    "GatewaySecretMissing",
     "HttpSmsGateway",
     "Message",
     "SmtpGateway",

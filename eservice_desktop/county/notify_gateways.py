@@ -164,26 +164,67 @@ class HttpSmsGateway:
         return str(r.json().get("id", ""))
 
 
-def gateway_from_spec(spec: str) -> Gateway:
-    """``file:PATH`` | ``smtp://host:port[?mms_domain=D]`` | ``http(s)://sms-provider/...``;
-    ValueError for one no message could go through: ``file:`` without a path, into a folder
-    that is not there, or onto a folder, a device or a named pipe (the sending thread waited on
-    the pipe for good), and ``https://`` without a host. Each was taken, and every notice
-    failed its eight tries without a word at the start."""
+#: Where ``serve`` reads a gateway's secret (never from the command line, which every user of
+#: the machine can read in the process list): the SMTP relay's password, the SMS provider's
+#: bearer token.
+PASSWORD_ENV = "ESERVICE_COUNTY_GATEWAY_PASSWORD"
+TOKEN_ENV = "ESERVICE_COUNTY_GATEWAY_TOKEN"
+
+
+class GatewaySecretMissing(ValueError):
+    """``smtp://USER@…`` without :data:`PASSWORD_ENV`."""
+
+
+class GatewaySecretInSpec(ValueError):
+    """A password written into the spec itself (never echoed)."""
+
+
+def gateway_from_spec(spec: str, env: dict[str, str] | None = None) -> Gateway:
+    """``file:PATH`` | ``smtp://[USER@]host:port[?mms_domain=D&from=ADDR&starttls=1]`` |
+    ``http(s)://sms-provider/...``; the SMTP password and the provider's token come from
+    ``env`` (:data:`PASSWORD_ENV`, :data:`TOKEN_ENV`). ValueError for one no message could go
+    through: ``file:`` without a path, into a folder that is not there, or onto a folder, a
+    device or a named pipe (the sending thread waited on the pipe for good), and ``https://``
+    without a host. Each was taken, and every notice failed its eight tries without a word at
+    the start. The sender, STARTTLS, the relay's login and the provider's token could not be
+    given at all: mail went out from ``noreply@example.gov.tw`` in clear, and a provider that
+    asks for a key refused every message."""
+    env = dict(env or {})
     if spec.startswith("file:"):
         path = Path(spec[5:])
         if not spec[5:] or not path.parent.is_dir() or (path.exists() and not path.is_file()):
             raise ValueError(f"unusable file gateway {spec!r}")
         return FileGateway(path)
     if spec.startswith("smtp://"):
-        address, _, query = spec[7:].partition("?")
-        host, _, port = address.partition(":")
-        if not host or not (port or "25").isdigit() or not 0 < int(port or 25) < 65536:
-            raise ValueError(f"unusable smtp gateway {spec!r}")
-        options = parse_qs(query)
-        return SmtpGateway(host, int(port or 25), mms_domain=options.get("mms_domain", [""])[0])
+        return _smtp_gateway(spec, env)
     if spec.startswith(("http://", "https://")):
         if not urlsplit(spec).hostname:
             raise ValueError(f"unusable sms gateway {spec!r}")
-        return HttpSmsGateway(spec)
+        return HttpSmsGateway(spec, token=env.get(TOKEN_ENV, ""))
     raise ValueError(f"unknown gateway {spec!r}")
+
+
+def _smtp_gateway(spec: str, env: dict[str, str]) -> SmtpGateway:
+    parts = urlsplit(spec)
+    if parts.password is not None:
+        raise GatewaySecretInSpec("a password in the smtp gateway")
+    try:
+        port = parts.port or 25
+    except ValueError:  # out of range, or not a number
+        port = 0
+    options = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    sender = options.get("from", "noreply@example.gov.tw")
+    if not parts.hostname or not 0 < port < 65536 or "@" not in sender[1:-1]:
+        raise ValueError(f"unusable smtp gateway {spec!r}")
+    user = parts.username or ""
+    if user and not env.get(PASSWORD_ENV):
+        raise GatewaySecretMissing(f"no {PASSWORD_ENV} for {user!r}")
+    return SmtpGateway(
+        parts.hostname,
+        port,
+        sender=sender,
+        user=user,
+        password=env.get(PASSWORD_ENV, "") if user else "",
+        starttls=options.get("starttls", "") in ("1", "true", "yes"),
+        mms_domain=options.get("mms_domain", ""),
+    )

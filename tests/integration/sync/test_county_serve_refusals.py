@@ -236,3 +236,24 @@ def test_a_server_without_a_gateway_says_its_notices_go_to_a_file(tmp_path: Path
     (tmp_path / "serve.err").unlink()
     chosen = _started_saying(tmp_path, "--gateway", f"file:{tmp_path / 'outbox.jsonl'}")
     assert "--gateway" not in chosen, chosen
+
+
+def test_a_gateway_password_is_taken_from_the_environment_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A password written into --gateway is refused without being repeated (the journal
+    keeps what serve says); a login without its password is refused naming the variable."""
+    monkeypatch.delenv("ESERVICE_COUNTY_GATEWAY_PASSWORD", raising=False)
+    db = tmp_path / "county.sqlite3"
+    for spec, said in (
+        ("smtp://notices:Secret-Relay-9@relay.county:25", "ESERVICE_COUNTY_GATEWAY_PASSWORD"),
+        ("smtp://notices@relay.county:25", "needs the SMTP account's password"),
+        ("smtp://relay.county:25?from=nobody", "--gateway smtp://relay.county:25?from=nobody"),
+    ):
+        code = county_cli.main(
+            ["--lang", "en", "serve", "--port", "0", "--gateway", spec, "--db", f"sqlite:///{db}"]
+        )
+        err = capsys.readouterr().err
+        assert code == 2 and err.count("\n") == 1 and said in err, err
+        assert "Secret-Relay-9" not in err
+    assert not db.exists()

@@ -373,3 +373,118 @@ def test_a_hanging_gateway_holds_up_no_write_of_the_county(
         gateway.release.set()
         sender.join(30)
     assert [r.status for r in _rows(sessions)] == ["sent"]
+
+
+class _AuthSmtp:
+    """SMTP on loopback that offers AUTH (no STARTTLS), keeps every command line it was sent
+    and each message."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(4)
+        self.port = self.sock.getsockname()[1]
+        self.commands: list[bytes] = []
+        self.messages: list[bytes] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn, conn.makefile("rb") as rf:
+                conn.sendall(b"220 relay ESMTP\r\n")
+                while line := rf.readline():
+                    self.commands.append(line.strip())
+                    cmd = line.strip().upper()
+                    if cmd.startswith(b"EHLO"):
+                        conn.sendall(b"250-relay\r\n250 AUTH PLAIN LOGIN\r\n")
+                    elif cmd.startswith(b"AUTH"):
+                        conn.sendall(b"235 accepted\r\n")
+                    elif cmd == b"DATA":
+                        conn.sendall(b"354 go\r\n")
+                        data = b""
+                        while (chunk := rf.readline()) not in (b".\r\n", b""):
+                            data += chunk
+                        self.messages.append(data)
+                        conn.sendall(b"250 queued\r\n")
+                    elif cmd == b"QUIT":
+                        conn.sendall(b"221 bye\r\n")
+                        break
+                    else:
+                        conn.sendall(b"250 ok\r\n")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_smtp_gateway_takes_its_sender_login_and_starttls_from_the_spec() -> None:
+    """``--gateway smtp://…`` could name only host and port: every mail went out from
+    noreply@example.gov.tw, without logging in to the county's relay and in clear."""
+    import base64
+
+    server = _AuthSmtp()
+    env = {notify.PASSWORD_ENV: "relay pass 123"}
+    try:
+        spec = f"smtp://notices@127.0.0.1:{server.port}?from=notice@county.gov.tw"
+        gw = notify.gateway_from_spec(spec, env)
+        gw.send("email", "citizen@example.tw", "領件通知", "請出示條碼")
+        msg = _parse_mail(server.messages[0])
+        assert msg["From"] == "notice@county.gov.tw" and msg["To"] == "citizen@example.tw"
+        auth = [c for c in server.commands if c.upper().startswith(b"AUTH")]
+        assert len(auth) == 1
+        said = auth[0].split()[-1]
+        assert base64.b64decode(said) == b"\0notices\0relay pass 123"
+        # STARTTLS asked of a relay that does not offer it: nothing goes in clear
+        before = len(server.messages)
+        tls = notify.gateway_from_spec(f"smtp://127.0.0.1:{server.port}?starttls=1", env)
+        with pytest.raises(Exception, match="STARTTLS"):
+            tls.send("email", "citizen@example.tw", "s", "body")
+        assert len(server.messages) == before
+    finally:
+        server.close()
+    for bad in (
+        "smtp://notices@relay:25",  # a login without its password
+        "smtp://relay:25?from=nobody",
+    ):
+        with pytest.raises(ValueError):
+            notify.gateway_from_spec(bad, {})
+    with pytest.raises(notify.GatewaySecretInSpec):
+        notify.gateway_from_spec("smtp://notices:pw@relay:25", env)
+
+
+class _KeyedProvider(BaseHTTPRequestHandler):
+    authorizations: list[str] = []  # noqa: RUF012
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).authorizations.append(self.headers.get("Authorization", ""))
+        ok = self.headers.get("Authorization") == "Bearer provider-key-7"
+        data = json.dumps({"id": "sms-1"} if ok else {"error": "no key"}).encode()
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_sms_provider_gets_its_token_from_the_environment() -> None:
+    """A provider that asks for a key refused every message: the token could not be given."""
+    _KeyedProvider.authorizations = []
+    httpd = HTTPServer(("127.0.0.1", 0), _KeyedProvider)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{httpd.server_port}/send"
+        gw = notify.gateway_from_spec(url, {notify.TOKEN_ENV: "provider-key-7"})
+        assert gw.send("sms", "0912345678", "", "您的案件已收件") == "sms-1"
+        assert _KeyedProvider.authorizations == ["Bearer provider-key-7"]
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
