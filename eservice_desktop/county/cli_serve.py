@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import ipaddress
 import os
 import socket
 import sys
@@ -215,6 +216,35 @@ def _say_no_gateway(url: str) -> None:
     )
 
 
+def _loopback_only(host: str) -> bool:
+    """Whether every address ``host`` stands for is this machine's loopback."""
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        return all(ipaddress.ip_address(a[4][0]).is_loopback for a in found)
+    except (OSError, UnicodeError, ValueError):
+        return False
+
+
+def _say_plain_http(host: str) -> None:
+    """Plain http on an address other machines reach, with no TLS proxy named in front: no
+    office can sync (a counter sends plain http to a loopback county only) and the citizens'
+    status queries cross the network in clear. The server started and said nothing; it still
+    starts (a proxy may be in front unnamed), and says so."""
+    shown = printable(host, 80)
+    print(
+        said(
+            f"注意：在 {shown} 以未加密的 http 接聽：事務所只以 https 連線其他電腦上的縣府伺服器，"
+            "民眾的查詢也未加密；請指定 --tls-cert／--tls-key，或以 --trusted-proxy 指名前方的 "
+            "TLS 反向代理",
+            f"Note: listening on {shown} over plain http: offices reach a county on another "
+            "machine over https only, and the citizens' queries cross the network in clear; "
+            "give --tls-cert/--tls-key, or name the TLS proxy in front with --trusted-proxy",
+        ),
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from eservice_desktop.county import vault
     from eservice_desktop.county.asgi import create_app
@@ -239,6 +269,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _seed_demo(app, args.demo_office)
     elif not args.gateway:
         _say_no_gateway(url)
+    if not (args.tls_cert or args.trusted_proxy or _loopback_only(args.host)):
+        _say_plain_http(args.host)
     config = server_config(
         app,
         args.host,

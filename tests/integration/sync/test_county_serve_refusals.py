@@ -210,6 +210,8 @@ def _started_saying(tmp_path: Path, *extra: str) -> str:
     from sync_helpers import county_env, free_port, wait_http
 
     port = free_port()
+    if "--gateway" not in extra:
+        extra += ("--gateway", f"file:{tmp_path / 'outbox.jsonl'}")
     with (tmp_path / "serve.err").open("w") as err:
         proc = subprocess.Popen(
             [sys.executable, "-m", "eservice_desktop.county.cli", "serve", "--port", str(port),
@@ -227,11 +229,11 @@ def _started_saying(tmp_path: Path, *extra: str) -> str:
 def test_a_server_without_a_gateway_says_its_notices_go_to_a_file(tmp_path: Path) -> None:
     """Without --gateway every notice went to notifications.jsonl beside the database and
     was reported sent to the offices, and the server said nothing of it."""
-    said = _started_saying(tmp_path, "--lang", "en")
+    said = _started_saying(tmp_path, "--lang", "en", "--gateway", "")
     assert "Note: no --gateway" in said, said
     assert str(tmp_path / "notifications.jsonl") in said
     (tmp_path / "serve.err").unlink()
-    said = _started_saying(tmp_path)
+    said = _started_saying(tmp_path, "--gateway", "")
     assert "注意：未指定 --gateway" in said and "不會寄出" in said, said
     (tmp_path / "serve.err").unlink()
     chosen = _started_saying(tmp_path, "--gateway", f"file:{tmp_path / 'outbox.jsonl'}")
@@ -257,3 +259,17 @@ def test_a_gateway_password_is_taken_from_the_environment_only(
         assert code == 2 and err.count("\n") == 1 and said in err, err
         assert "Secret-Relay-9" not in err
     assert not db.exists()
+
+
+def test_plain_http_on_the_network_is_said(tmp_path: Path) -> None:
+    """--host 0.0.0.0 without TLS or a named proxy: no office can sync (a counter sends plain
+    http to a county on its own machine only) and the status queries go in clear; the server
+    said nothing. On loopback, with a certificate or behind a named proxy it says nothing."""
+    said = _started_saying(tmp_path, "--lang", "en", "--host", "0.0.0.0")
+    assert "Note: listening on 0.0.0.0 over plain http" in said, said
+    (tmp_path / "serve.err").unlink()
+    said = _started_saying(tmp_path, "--host", "0.0.0.0")
+    assert "注意：在 0.0.0.0 以未加密的 http 接聽" in said, said
+    for quiet in ((), ("--host", "0.0.0.0", "--trusted-proxy", "127.0.0.1")):
+        (tmp_path / "serve.err").unlink()
+        assert _started_saying(tmp_path, *quiet) == ""
