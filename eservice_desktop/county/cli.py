@@ -209,7 +209,12 @@ def cmd_db(args: argparse.Namespace) -> int:
             out["from"] = was
         print(json.dumps(out))
     elif args.db_command == "upgrade":
-        print(f"upgraded from {was} to {now}" if was != now else f"already at {now} (head)")
+        # a database before Alembic has no revision: "(none)", as ``db current`` says it
+        print(
+            f"upgraded from {was or '(none)'} to {now}"
+            if was != now
+            else f"already at {now} (head)"
+        )
     else:
         print(f"{now or '(none)'} (head {head})")
     return 0

@@ -200,6 +200,13 @@ def test_it_commands_show_and_bring_the_revision(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     url = _copy_fixture(tmp_path)
+    # the text form of an upgrade from no revision (it said "upgraded from None")
+    before = tmp_path / "before.sqlite3"
+    shutil.copy(FIXTURE, before)
+    assert county_main(["db", "upgrade", "--db", f"sqlite:///{before}"]) == 0
+    assert capsys.readouterr().out == f"upgraded from (none) to {migrate.head()}\n"
+    assert county_main(["db", "upgrade", "--db", f"sqlite:///{before}"]) == 0
+    assert capsys.readouterr().out == f"already at {migrate.head()} (head)\n"
     assert county_main(["db", "current", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
         "current": None,
