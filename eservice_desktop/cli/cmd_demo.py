@@ -6,6 +6,7 @@ import argparse
 
 from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, say
 from eservice_desktop.demo.seeding import DEMO_MAX_CASES, seed_demo
+from eservice_desktop.services.operators_demo import check_demo_seed
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 def cmd_seed(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
+        check_demo_seed(app)
         result = seed_demo(app, args.cases, args.seed, days=args.days)
     finally:
         app.close()

@@ -16,7 +16,7 @@ import logging
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from eservice_desktop.domain.errors import AuthError
+from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import DEMO_OPERATOR, Operator
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import accounts_exist
@@ -48,6 +48,24 @@ def _demo_database(app: App) -> bool:
         if s.get(SyncStateRow, DEMO_DATABASE) is None:
             s.add(SyncStateRow(name=DEMO_DATABASE, value="1", updated_at=app.now()))
     return True
+
+
+def check_demo_seed(app: App) -> None:
+    """``demo seed`` adds its synthetic cases to a demo database only (one with no account
+    yet is marked one here). On an office's database, with its accounts, any clerk (or no one
+    signed in) wrote made-up cases with their paid receipts into the counter's receipt
+    series: the day's closing counted their money, a demo supervisor account appeared, and
+    the next sync pushed it all to the county."""
+    if not _demo_database(app):
+        log.warning("demo seed refused: this database has operator accounts")
+        raise DomainError(
+            "demo.office_database",
+            "此資料庫已有操作員帳號（事務所的資料庫），不能加入示範案件："
+            "示範資料只加入示範資料庫（以 --demo 開啟的新資料目錄）",
+            "This database has operator accounts (an office's): no demo cases are added to "
+            "it; demo data goes into a demo database only (a new data directory opened with "
+            "--demo)",
+        )
 
 
 def sign_in_demo(app: App) -> Operator:

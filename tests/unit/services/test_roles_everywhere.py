@@ -440,6 +440,7 @@ NOT_GUARDED: dict[str, str] = {
     "operators_signin.password_set_here": "inside the guarded set_password: own session kept",
     "operators_signin.verify_password": "sign-in check for approvals",
     "operators_demo.sign_in_demo": "demo mode only",
+    "operators_demo.check_demo_seed": "refuses before the seed; the seed needs a session",
     "operators_sessions.open_session": "after login",
     "operators_sessions.resume_session": "sign-in by session",
     "operators_sessions.end_session": "sign-out",
