@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.printing.closing_refunds import METHOD_ZH, ClosingRefund, refunds_section
 from eservice_desktop.printing.closing_refused import ClosingRefused, refused_section
 from eservice_desktop.printing.closing_reprints import ClosingReprint, reprints_section
 from eservice_desktop.printing.closing_retake import EarlierClosing
 from eservice_desktop.printing.tables import Column, Report, Section, render_csv, render_report
-
-METHOD_ZH = {"cash": "現金", "card": "刷卡", "online": "線上"}
 
 
 @dataclass(frozen=True)
@@ -28,23 +27,10 @@ class ClosingReceipt:
     device: str = ""  # the counter that issued it (its number's series)
     voided_by: str = ""  # the counter that voided it (the void event's device)
     void_office: str = ""  # the office of the counter that voided it
+    void_approved_by: str = ""  # the supervisor who approved the void: ``account name``
     #: False for a receipt of this counter that was paid and never printed (a print failed,
     #: cancelled or still on its way when the closing was taken): the citizen has none.
     printed: bool = True
-
-
-@dataclass(frozen=True)
-class ClosingRefund:
-    receipt_number: str
-    time: str
-    case_number: str
-    method: str
-    amount: int
-    reason: str
-    clerk: str
-    device: str = ""  # the counter that handed the money back (the refund event's device)
-    issued_by: str = ""  # the counter that issued the receipt
-    approved_by: str = ""  # the supervisor who approved it: ``account name``
 
 
 @dataclass(frozen=True)
@@ -298,16 +284,25 @@ def _status(r: ClosingReport, x: ClosingReceipt) -> str:
 def _void_columns() -> list[Column]:
     return [
         Column("收據號碼", 42),
-        Column("開立櫃檯", 16),
-        Column("作廢櫃檯", 16),
-        Column("案號", 42),
-        Column("金額", 20, "right"),
-        Column("作廢原因", 46),
+        Column("開立櫃檯", 14),
+        Column("作廢櫃檯", 14),
+        Column("案號", 40),
+        Column("金額", 16, "right"),
+        Column("核准主管", 28),
+        Column("作廢原因", 28),
     ]
 
 
 def _void_row(x: ClosingReceipt) -> list[str]:
-    return [x.number, x.device, x.voided_by, x.case_number, _money(x.amount), x.void_reason]
+    return [
+        x.number,
+        x.device,
+        x.voided_by,
+        x.case_number,
+        _money(x.amount),
+        x.void_approved_by,
+        x.void_reason,
+    ]
 
 
 def _voids_and_refunds(r: ClosingReport) -> list[Section]:
@@ -318,37 +313,12 @@ def _voids_and_refunds(r: ClosingReport) -> list[Section]:
         [_void_row(x) for x in r.voids],
         note=f"作廢收據保留原號碼，不得重複使用。{other}作廢者，款項由作廢櫃檯退還，{here}仍計收入。",
     )
-    refunds = Section(
-        "退費",
-        [
-            Column("收據號碼", 42),
-            Column("開立櫃檯", 16),
-            Column("退費櫃檯", 16),
-            Column("時間", 14),
-            Column("方式", 12),
-            Column("金額", 20, "right"),
-            Column("核准主管", 28),
-            Column("退費原因", 34),
-        ],
-        [
-            [
-                x.receipt_number,
-                x.issued_by,
-                x.device,
-                x.time,
-                METHOD_ZH.get(x.method, x.method),
-                _money(x.amount),
-                x.approved_by,
-                x.reason,
-            ]
-            for x in r.refunds
-        ],
-    )
+    refunds = refunds_section(r.refunds)
     voided_here = Section(
         f"{other}收據於{here}作廢（由{here}退還）",
         _void_columns(),
         [_void_row(x) for x in r.voided_here],
-        ["合計", "", "", "", _money(r.voided_out), ""],
+        ["合計", "", "", "", _money(r.voided_out), "", ""],
     )
     return [voids, voided_here, refunds, *([refused_section(r.refused)] if r.refused else [])]
 

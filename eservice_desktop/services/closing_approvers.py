@@ -1,9 +1,11 @@
-"""Who approved the daily closing's refunds (its 退費 table) and reprints (``closing_reprints``).
+"""Who approved the daily closing's refunds (its 退費 table), voids (作廢收據, 他櫃收據於本櫃作廢)
+and reprints (``closing_reprints``).
 
 Every refund is approved by a supervisor, and the approval is recorded with it: the
 ``case.approval_granted`` event just before it, in the same case, whose ``for_event`` names the
 refund event. The closing named the clerk who handed the money back but not who allowed it,
-which is what the supervisor signing the closing checks.
+which is what the supervisor signing the closing checks. A void is approved the same way (its
+approval names the void's first event), and its table named no one at all.
 """
 
 from __future__ import annotations
@@ -38,10 +40,10 @@ def approved_by(s: Session, acts: Sequence[EventRow]) -> dict[str, str]:
     }
 
 
-def refund_approvers(s: Session, refunds: Sequence[EventRow]) -> dict[str, str]:
-    """``refund event id -> "account name"`` (the account alone for an account unknown here);
-    two reads for the whole day, none on a day without refunds."""
-    by_refund = approved_by(s, refunds)
+def act_approvers(s: Session, acts: Sequence[EventRow]) -> dict[str, str]:
+    """``act event id -> "account name"`` of the day's refunds and voids (the account alone
+    for an account unknown here); two reads for the whole day, none on a day without either."""
+    by_refund = approved_by(s, acts)
     if not by_refund:
         return {}
     accounts = set(by_refund.values())

@@ -30,15 +30,15 @@ from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.domain.text_values import os_reason
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
-    ClosingRefund,
     ClosingReport,
     ReceiptRange,
     closing_csv,
     closing_pdf,
 )
+from eservice_desktop.printing.closing_refunds import ClosingRefund
 from eservice_desktop.services import access, exports
 from eservice_desktop.services.calendar import today as office_today
-from eservice_desktop.services.closing_approvers import refund_approvers
+from eservice_desktop.services.closing_approvers import act_approvers
 from eservice_desktop.services.closing_asked import check_counter, check_day
 from eservice_desktop.services.closing_refused import day_refused
 from eservice_desktop.services.closing_reprints import day_reprints
@@ -72,7 +72,7 @@ class _DayRows:
     voided_by: dict[str, EventRow]
     #: Receipts issued elsewhere voided here that day, with their void event.
     voided_here: list[tuple[ReceiptRow, EventRow]]
-    #: The supervisor who approved each refund (``account name``), by refund event id.
+    #: The supervisor who approved each refund and void (``account name``), by event id.
     approvers: dict[str, str]
 
 
@@ -218,12 +218,18 @@ def _day_rows(app: App, day: date, dev: str | None) -> _DayRows:
             for r in s.scalars(select(ReceiptRow).where(among(ReceiptRow.number, numbers)))
         }
         voided_by, voided_here = _voids(s, office, dev, day, rows)
-        approvers = refund_approvers(s, refunds)
+        voids = [*voided_by.values(), *(e for _, e in voided_here)]
+        approvers = act_approvers(s, [*refunds, *voids])
         paid_for = _paid_for(s, rows)
         return _DayRows(rows, refunds, refunded, paid_for, voided_by, voided_here, approvers)
 
 
-def _closing_receipt(office: str, r: ReceiptRow, void: EventRow | None = None) -> ClosingReceipt:
+def _closing_receipt(
+    office: str,
+    r: ReceiptRow,
+    void: EventRow | None = None,
+    approvers: dict[str, str] | None = None,
+) -> ClosingReceipt:
     return ClosingReceipt(
         number=r.number,
         time=_hhmm(r.issued_at),
@@ -237,6 +243,7 @@ def _closing_receipt(office: str, r: ReceiptRow, void: EventRow | None = None) -
         device=_counter(office, r.office, r.device),
         voided_by=_counter(office, void.office, void.device) if void else "",
         void_office=void.office if void else "",
+        void_approved_by=(approvers or {}).get(void.event_id, "") if void else "",
     )
 
 
@@ -246,7 +253,7 @@ def _add_receipts(report: ClosingReport, day: _DayRows, own: str) -> None:
     item_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     method_totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in day.receipts:
-        shown = _closing_receipt(report.office_code, r, day.voided_by.get(r.number))
+        shown = _closing_receipt(report.office_code, r, day.voided_by.get(r.number), day.approvers)
         if r.print_count == 0 and (r.office, r.device) == (report.office_code, own):
             shown = replace(shown, printed=False)  # another counter's prints come by sync
         report.receipts.append(shown)
@@ -283,7 +290,7 @@ def _add_refunds(report: ClosingReport, day: _DayRows) -> None:
             )
         )
     for row, e in day.voided_here:
-        report.voided_here.append(_closing_receipt(office, row, e))
+        report.voided_here.append(_closing_receipt(office, row, e, day.approvers))
 
 
 def closing(app: App, day: date, device: str | None = "") -> ClosingReport:

@@ -196,7 +196,7 @@ def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     # the void section: issued and voided on this counter
-    assert [b.receipt_number, "01", "01", b.case_number, "30", "重複收費"] in rows
+    assert [b.receipt_number, "01", "01", b.case_number, "30", "super01 林主管", "重複收費"] in rows
     assert ["收據號碼區間"] in rows and [
         "01",
         a.receipt_number,

@@ -10,10 +10,10 @@ from test_report_pdf import pages, squash
 
 from eservice_desktop.printing.closing import (
     ClosingReceipt,
-    ClosingRefund,
     ClosingReport,
     closing_pdf,
 )
+from eservice_desktop.printing.closing_refunds import ClosingRefund
 from eservice_desktop.printing.reconciliation import (
     Reconciliation,
     ReconciliationRow,

@@ -195,6 +195,7 @@ def test_void_at_another_office_is_on_both_offices_office_wide_closing(
         "01",
         h02_office.voided_here[0].case_number,
         "300",
+        "super01 林主管",
         "金額誤收",
     ] in rows
     assert ["應有現金（現金收入－現金退費－現金作廢退還）", "-300"] in rows

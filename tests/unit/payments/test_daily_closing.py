@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
+import pypdfium2
 import pytest
 from sqlalchemy import event
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.printing.closing import closing_csv
+from eservice_desktop.printing.closing import closing_csv, closing_pdf
 from eservice_desktop.services import daily_closing, payments
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.core import App
@@ -62,6 +64,35 @@ def test_each_refund_names_the_supervisor_who_approved_it(
     heading, row = block.split("\r\n")[2:4]
     assert heading.split(",")[-2:] == ["核准主管", "退費原因"]
     assert row.split(",")[-2:] == ["super01 林主管", "溢收退還"]
+
+
+def test_each_void_names_the_supervisor_who_approved_it(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """A void is approved by a supervisor as a refund is, and takes the receipt's money out
+    of the closing; the 作廢收據 table named the receipt, its counters and the reason, but not
+    who allowed it, in the PDF and the CSV alike."""
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    payments.record_payment(app, make_case(), "cash", 30)
+    v = payments.record_payment(app, make_case(), "cash", 30)
+    payments.void_receipt(app, v.receipt_number, "金額誤收", approval=sup)
+    report = daily_closing.closing(app, DAY)
+    assert [(x.number, x.void_approved_by) for x in report.voids] == [
+        (v.receipt_number, "super01 林主管")
+    ]
+    text = closing_csv(report).decode("utf-8-sig")
+    block = text[text.index("\r\n作廢收據\r\n") :]
+    heading, row = block.split("\r\n")[2:4]
+    assert heading.split(",")[-2:] == ["核准主管", "作廢原因"]
+    assert row.split(",")[0] == v.receipt_number
+    assert row.split(",")[-2:] == ["super01 林主管", "金額誤收"]
+    doc = pypdfium2.PdfDocument(closing_pdf(report))
+    try:
+        pdf = re.sub(r"\s+", "", "".join(p.get_textpage().get_text_range() for p in doc))
+    finally:
+        doc.close()
+    voids = pdf[pdf.index("作廢收據收據號碼") : pdf.index("他櫃收據於本櫃作廢")]
+    assert "核准主管" in voids and "super01林主管" in voids and "金額誤收" in voids
 
 
 def _closing_reads(app: App) -> list[str]:
