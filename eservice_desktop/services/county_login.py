@@ -112,7 +112,7 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
     except DomainError:
         return None  # refused offline, as any name that is not an account
     source = account_source(app, account)
-    if source == "local":
+    if source == "local" or held_here(app, account):
         return None
     client = _client(app)
     if client is None:
@@ -176,6 +176,17 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
     known = {r.value for r in Role}
     county_roles = frozenset(Role(r) for r in roles if r in known)
     return replace(op, roles=county_roles) if county_roles else op
+
+
+def held_here(app: App, account: str) -> bool:
+    """Whether this office refuses the account whatever the county says: locked here after
+    too many wrong passwords, or disabled here. The offline check refuses it then, without
+    the password going to the county: the county's answer, its rate limit after the wrong
+    passwords that locked the account, told the clerk to try again in 288 s, while the lock
+    here held for 15 minutes."""
+    with app.reading() as s:
+        row = s.get(OperatorRow, account)
+        return row is not None and (not row.active or _locked(row, app.now()) is not None)
 
 
 def account_source(app: App, account: str) -> str | None:

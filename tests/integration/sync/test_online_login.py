@@ -185,3 +185,38 @@ def test_county_down_or_silent_the_provisioned_hashes_sign_in(
         assert operators.login(h01, "a01", PASSWORD).account == "a01"
     [waited] = asked
     assert ONLINE_TIMEOUT_S <= waited < ONLINE_TIMEOUT_S + 2.5
+
+
+def test_an_account_locked_here_is_refused_as_locked_without_asking_the_county(
+    online: tuple[App, CountyServer, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wrong passwords that lock an account here are the county's failed checks too: the
+    county's rate limit then answered the next sign-in, the right password included, and the
+    clerk read 請於 288 秒後再試 while the lock here held for 15 minutes. A lock here (and an
+    account disabled here) refuses whatever the county says: the password is not sent."""
+    h01, _srv, _db = online
+    monkeypatch.setattr(county_login, "ONLINE_TIMEOUT_S", 60.0)  # the county answers, slowly
+    h01.settings.login_max_failures = 3  # stricter than the default: as many as the county's
+    for _ in range(3):
+        with pytest.raises(AuthError) as bad:
+            operators.login(h01, "a02", "not the password")
+        assert bad.value.reason == "auth.bad_password"
+    asked: list[str] = []
+    verify = county_login._ask
+
+    def counted(client: Any, account: str, password: str) -> Any:
+        asked.append(account)
+        return verify(client, account, password)
+
+    monkeypatch.setattr(county_login, "_ask", counted)
+    with pytest.raises(AuthError) as locked:
+        operators.login(h01, "a02", PASSWORD)
+    assert locked.value.reason == "auth.locked"
+    assert locked.value.extra["minutes"] >= 14
+    assert "鎖定" in locked.value.message_zh and "locked" in locked.value.message_en
+    assert asked == []
+    with h01.reading() as s:
+        said = s.scalars(select(AccessLogRow.detail).order_by(AccessLogRow.seq)).all()
+    assert said[-1] == "refused a02: locked"
+    assert operators.login(h01, "a01", PASSWORD).account == "a01"  # the others ask the county
+    assert asked == ["a01"]

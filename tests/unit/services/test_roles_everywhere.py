@@ -432,6 +432,7 @@ NOT_GUARDED: dict[str, str] = {
     "operators_signin.read_accounts_only_where": "set-up of the window process: which threads read",
     "operators_signin.login": "sign-in",
     "county_login.account_source": "sign-in: local or county account, no personal data",
+    "county_login.held_here": "sign-in: locked or disabled here, no personal data",
     "operators_signin.accounts_exist": "whether anyone could sign in (a restore on a new PC)",
     "county_login.county_sign_in": "sign-in as the county decided (county_login)",
     "county_login.online_login": "sign-in checked by the county",
