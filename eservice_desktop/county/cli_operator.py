@@ -29,7 +29,7 @@ def add_parser(sub: Any) -> None:
     )
     op.add_argument("account", nargs="?", default="", help="操作員帳號（list 不需要）")
     op.add_argument("--office", required=True, help="目錄中的事務所代碼，例如 H01")
-    op.add_argument("--name", default="", help="顯示名稱（add）")
+    op.add_argument("--name", default="", help="顯示名稱（add、roles）")
     op.add_argument(
         "--role",
         action="append",
@@ -70,11 +70,34 @@ def _password_stdin() -> str:
     return line[:-1] if line.endswith("\n") else line
 
 
+#: The options each action takes; another one given is refused, not ignored.
+_TAKES: dict[str, frozenset[str]] = {
+    "add": frozenset({"name", "role", "department", "password_stdin"}),
+    "roles": frozenset({"name", "role", "department"}),
+    "password": frozenset({"password_stdin"}),
+}
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """``roles --name 王大明`` renamed no one and answered with the account's new version, and
+    ``disable --role clerk`` or ``password --name`` were as silently ignored: county IT took the
+    change as made."""
+    action = args.operator_command
+    for option in ("name", "role", "department", "password_stdin"):
+        if getattr(args, option) and option not in _TAKES.get(action, frozenset()):
+            flag = "--" + option.replace("_", "-")
+            raise Refused(
+                f"operator {action} 不接受 {flag}，未做任何變更",
+                f"operator {action} does not take {flag}; nothing was changed",
+            )
+
+
 def cmd_operator(args: argparse.Namespace) -> int:
     """County IT provisions an office's operators; offices pull them in their next sync."""
     from eservice_desktop.county import operators
     from eservice_desktop.county.store import utcnow
 
+    _check_options(args)
     action = args.operator_command
     needs_secret = action in ("add", "password")
     if needs_secret and not args.password_stdin:
@@ -111,6 +134,7 @@ def cmd_operator(args: argparse.Namespace) -> int:
                         args.role,
                         now=now,
                         departments=args.department if args.department else None,
+                        name=args.name or None,
                     )
                 else:
                     row = operators.reset_password(s, args.office, args.account, password, now)

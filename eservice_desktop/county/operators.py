@@ -188,13 +188,17 @@ def set_roles(
     *,
     now: datetime,
     departments: Iterable[str] | None = None,
+    name: str | None = None,
 ) -> OperatorRow:
+    """New roles (and scope, and display name when given) for an account."""
     row = _get(s, office, account)
     was_admin = _active_admin(row.active, row.roles)
     row.roles = check_roles(roles)
     _keep_an_admin(s, row, was_admin)
     if departments is not None:
         row.departments = check_departments(s, departments)
+    if name is not None:
+        row.name = check_name(name)
     row.version, row.updated_at = _next_version(s), now
     return row
 

@@ -137,3 +137,55 @@ def test_operators_provisioned_by_sync_log_in_offline_and_follow_the_county(
     # disabled twice: the same row is not sent to every counter again
     assert _county(monkeypatch, db, "operator", "disable", "a01", "--office", "H01")[0] == 0
     assert sync_now(h01).operators == 0
+
+
+def test_county_it_renames_with_roles_and_an_option_an_action_does_not_take_is_refused(
+    sqlite_county_db: str,
+    server_factory: Callable[[str], CountyServer],
+    office: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``operator roles a01 --name 王大明`` changed no name and answered ``version 2``, as if
+    done; ``disable --role`` and ``password --name`` were ignored the same way. The office's
+    own ``operator roles --name`` renames, and so does the county's now; an option the action
+    does not take is refused, exit 2, nothing changed."""
+    db = sqlite_county_db
+    srv = server_factory(db).start_in_thread()
+    add = ("operator", "add", "a01", "--office", "H01", "--name", "王小明", "--role", "clerk")
+    assert _county(monkeypatch, db, *add, "--password-stdin", stdin=PASSWORD + "\n")[0] == 0
+    h01 = office("H01", "01", url=srv.url)
+    enrol(h01, srv)
+    assert sync_now(h01).operators == 1
+
+    def listed() -> dict[str, Any]:
+        code, out, _ = _county(monkeypatch, db, "operator", "list", "--office", "H01", "--json")
+        assert code == 0
+        [row] = json.loads(out)
+        return dict(row)
+
+    before = listed()
+    for args in (
+        ("disable", "a01", "--role", "clerk"),
+        ("enable", "a01", "--name", "王大明"),
+        ("password", "a01", "--name", "王大明", "--password-stdin"),
+    ):
+        code, _out, err = _county(
+            monkeypatch, db, "operator", *args, "--office", "H01", stdin=PASSWORD + "2\n"
+        )
+        assert code == 2 and "未做任何變更" in err, (args, err)
+    code, _out, err = _county(
+        monkeypatch, db, "--lang", "en", "operator", "disable", "a01", "--office", "H01",
+        "--name", "x",
+    )  # fmt: skip
+    assert code == 2 and "does not take --name" in err
+    assert listed() == before
+
+    roles = ("operator", "roles", "a01", "--office", "H01", "--role", "clerk")
+    assert _county(monkeypatch, db, *roles, "--name", "王大明")[0] == 0
+    assert listed()["name"] == "王大明"
+    assert sync_now(h01).operators == 1
+    assert operators.get_operator(h01, "a01").name == "王大明"
+    code, _out, err = _county(
+        monkeypatch, db, *roles, "--name", "王\u200b大明"
+    )  # refused as at add
+    assert code == 2 and listed()["name"] == "王大明"
