@@ -19,6 +19,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Final
 
+from eservice_desktop.domain.action_labels import ACTION_LABELS
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.text_values import BLANK_LETTERS, FORMAT_CHAR, refused_char
@@ -345,9 +346,11 @@ def parse_roles(values: Iterable[str]) -> frozenset[Role]:
 
 
 def forbidden(action: Action, service_code: str | None = None) -> AuthError:
-    what = f"{action.value} ({service_code})" if service_code else action.value
+    """The refusal names the action in words, its code (and the service's) in brackets."""
+    zh, en = ACTION_LABELS.get(action.value, (action.value, action.value))
+    code = f"{action.value}, {service_code}" if service_code else action.value
     return AuthError(
         "auth.forbidden",
-        f"您的角色或業務範圍不允許這項作業：{what}",
-        f"Your roles or scope do not allow this: {what}",
+        f"您的角色或業務範圍不允許這項作業：{zh}（{code}）",
+        f"Your roles or scope do not allow this: {en} ({code})",
     )

@@ -307,3 +307,19 @@ def test_the_session_belongs_to_the_os_user_not_to_user_variables(
     assert os_user() == owner
     assert session_file(load_settings(cli.data)).name == f"session-{owner}"
     assert cli("whoami", "--json")[1]["account"] == "boss"
+
+
+def test_a_refusal_by_role_names_the_action_in_words(cli: Cli) -> None:
+    """A clerk's refusal ended on the action's code (不允許這項作業：manage_operators, or
+    void): the clerk could not tell what was refused. It says it in words, the code after."""
+    from eservice_desktop.domain.action_labels import ACTION_LABELS
+    from eservice_desktop.domain.operators import Action
+
+    assert set(ACTION_LABELS) == {a.value for a in Action}  # a new action needs its words
+    assert cli("login", "clerk07", "--password-stdin", stdin=CLERK_PW)[0] == 0
+    code, data, err = cli("operator", "list", "--json")
+    assert code == 2 and data["error"] == "auth.forbidden"
+    assert data["message"] == "您的角色或業務範圍不允許這項作業：操作人員管理（manage_operators）"
+    code, _, err = cli("--lang", "en", "receipt", "void", "H01-01-115-R000001", "--reason", "x")
+    assert code == 2
+    assert "do not allow this: voiding a receipt (void)" in err
