@@ -4,9 +4,12 @@ keyring and, with the network, taken by the county."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.services.doctor.report import KEYRING_SERVICE, Check, Verdict, _check
 
 _ENROLMENT = ("本機登記", "Device enrolment")
@@ -168,6 +171,18 @@ def _without_credential(settings: Settings, facts: dict[str, Any]) -> Check:
     )
 
 
+def _when(at: str) -> tuple[str, str]:
+    """The enrolment's time as the counter shows times: Taipei, the ROC year in Chinese
+    (115/11/02 13:01), the Western year in English. The line showed the stored UTC text,
+    2026-11-02T05:01:57.421453+00:00, to the microsecond and eight hours off the office's."""
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at, at
+    local = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(TAIPEI)
+    return roc_minute(moment), f"{local:%Y-%m-%d %H:%M}"
+
+
 def check_enrolment(settings: Settings, network: bool = False, timeout: float = 3.0) -> Check:
     """The device is enrolled when the database records it and the keyring holds its credential
     (and, with ``network``, the county takes that credential)."""
@@ -188,11 +203,12 @@ def check_enrolment(settings: Settings, network: bool = False, timeout: float = 
                 _county_takes(settings, credential, str(key), timeout)
             except Verdict as v:
                 return v.check("enrolment", _ENROLMENT, **facts)
+        zh, en = _when(str(at))
         return _check(
             "enrolment",
             _ENROLMENT,
             "ok",
-            (f"已登記為 {key}（{at}）", f"Enrolled as {key} ({at})"),
+            (f"已登記為 {key}（{zh}）", f"Enrolled as {key} ({en})"),
             **facts,
         )
     if info:

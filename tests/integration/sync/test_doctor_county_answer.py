@@ -4,6 +4,7 @@ that is no county: what it says must be what `sync once` then finds."""
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -111,3 +112,22 @@ def test_a_credential_the_county_refuses_fails_the_enrolment_line(
     assert revoked.status == "fail" and "HTTP 403" in revoked.detail_en, revoked
     assert "revoked" in revoked.fix_en and "enrol-code" not in revoked.fix_en
     assert doctor.check_enrolment(new_pc.settings).status == "ok"  # --no-network: as before
+
+
+def test_the_enrolment_line_gives_its_time_as_the_counter_shows_times(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """The shift-start check and doctor said 已登記為 H01-01（2026-11-02T05:01:57.421453+00:00）:
+    the stored UTC text, eight hours off the office's clock. Taipei, the ROC year in Chinese."""
+    app = office("H01", "01", sqlite_county.url)
+    enrol(app, sqlite_county)
+    with app.transaction() as s:  # enrolled at 13:01:57 Taipei
+        from eservice_desktop.services.sync.state import get_state, set_state
+
+        info = json.loads(get_state(s, "enrolled") or "{}")
+        info["at"] = "2026-11-02T05:01:57.421453+00:00"
+        set_state(s, "enrolled", json.dumps(info), datetime.now(UTC))
+    c = doctor.check_enrolment(app.settings)
+    assert c.status == "ok", c
+    assert c.detail_zh == "已登記為 H01-01（115/11/02 13:01）"
+    assert c.detail_en == "Enrolled as H01-01 (2026-11-02 13:01)"
