@@ -188,9 +188,12 @@ def cmd_once(args: argparse.Namespace) -> int:
     emit(
         args,
         data,
-        lambda: (
-            f"pushed {result.pushed}  duplicates {result.duplicates}  conflicts {result.conflicts}"
-            f"  pulled {result.pulled}  pending {result.pending}"
+        lambda: say(
+            args,
+            f"已上傳 {result.pushed:,} 筆（重複 {result.duplicates:,}）　衝突 {result.conflicts:,}"
+            f"　已下載 {result.pulled:,} 筆　待上傳 {result.pending:,} 筆",
+            f"pushed {result.pushed:,}  duplicates {result.duplicates:,}  conflicts"
+            f" {result.conflicts:,}  pulled {result.pulled:,}  pending {result.pending:,}",
         ),
     )
     return 0

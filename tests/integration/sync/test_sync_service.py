@@ -242,6 +242,15 @@ def test_cli_enrol_once_status_stats(
     assert data["ok"] and data["pushed"] == 2 and data["pending"] == 0
     stats = json.loads(county_cli("stats", "--db", sqlite_county.db_url, "--json"))
     assert stats["offices"]["H01"] == {"events": 2, "cases": 1, "conflicts": 0}
+    # the round's line in the user's language: zh-TW said "pushed 0  duplicates 0 …"
+    zh = "已上傳 0 筆（重複 0）　衝突 0　已下載 0 筆　待上傳 0 筆"
+    en = "pushed 0  duplicates 0  conflicts 0  pulled 0  pending 0"
+    for lang, said in (("zh_TW", zh), ("en", en)):
+        text = subprocess.run(
+            office_cli(app, keyring_file, "--lang", lang, "sync", "once"),
+            env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert text.returncode == 0 and text.stdout.strip() == said, text
     # the county is gone: exit 1, a JSON answer, nothing lost
     sqlite_county.stop()
     new_case(app)
