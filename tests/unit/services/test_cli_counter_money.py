@@ -336,3 +336,25 @@ def test_the_counters_a_closing_names_are_counters_not_the_countys_device(
     assert err == "本所（H01）沒有櫃檯 07：已知的櫃檯為 01\n"
     code, _, err = run(*closing, lang="en", json_out=False)
     assert err == "Office H01 has no counter 07; the counters it knows are 01\n"
+
+
+def test_payment_list_takes_a_receipt_number_and_names_its_case(run: Run) -> None:
+    """A closing names a receipt number as missing from a day's range; the auditor asking
+    which case it is read 查無此案件 from payment list, and the one command that found the
+    case, receipt pdf, printed it again: a reprint on that day's closing, with its reason."""
+    first, _ = paid_case(run)
+    number, receipt = paid_case(run)
+    code, listed, _ = run("payment", "list", receipt)
+    assert code == 0 and [r["receipt_number"] for r in listed] == [receipt]
+    assert {r["case_number"] for r in listed} == {number}
+    code, text, _ = run("payment", "list", receipt.replace("-", ""), json_out=False)
+    assert code == 0 and text.splitlines()[0] == f"收據 {receipt} 屬案件 {number}："
+    assert text.splitlines()[1].startswith(f"{receipt}  現金  30")
+    code, text, _ = run("payment", "list", receipt, lang="en", json_out=False)
+    assert text.splitlines()[0] == f"Receipt {receipt} is of case {number}:"
+    code, text, _ = run("payment", "list", number, json_out=False)
+    assert code == 0 and text.splitlines()[0].startswith(f"{receipt}  現金")  # as before
+    assert ev.RECEIPT_REPRINTED not in event_types(run, number)  # a look, not a print
+    code, refused, _ = run("payment", "list", receipt[:-1] + "9")
+    assert code == 2 and refused["ok"] is False
+    assert first != number
