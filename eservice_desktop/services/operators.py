@@ -34,8 +34,8 @@ from eservice_desktop.services.operators_accounts import (
     list_operators,
     set_password,
     set_roles,
-    upsert_provisioned,
 )
+from eservice_desktop.services.operators_county import upsert_provisioned
 from eservice_desktop.services.operators_demo import sign_in_demo
 from eservice_desktop.services.operators_sessions import (
     end_session,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,7 @@ from eservice_desktop.domain.operators import (
 )
 from eservice_desktop.services import operators_admins as admins
 from eservice_desktop.services import operators_audit as audit
+from eservice_desktop.services import operators_held as held
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_demo import office_database
 from eservice_desktop.services.operators_signin import (
@@ -210,6 +211,9 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
     own = check_account(account) == me.account if account else False
     if not own or old_password is None:
         require(app, Action.MANAGE_OPERATORS)
+    with app.reading() as s:
+        if _row(s, account).source == "county":
+            raise held.county_password(_row(s, account))
     new_hash = hash_password(new_password, account_key(account))
     if own and old_password is not None:
         verify_password(app, account, old_password)
@@ -288,6 +292,7 @@ def deactivate(app: App, account: str) -> Operator:
             audit.note(app, s, audit.detail("disabled", row.account))
         row.active = False
         row.updated_at = app.now()
+        held.hold(s, row, True)  # whatever the county sends next (operators_held.py)
         admins.keep_one(s, row, was_admin)
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
         op = _operator(row)
@@ -309,6 +314,7 @@ def activate(app: App, account: str) -> Operator:
         if changed:
             row.updated_at = app.now()
             audit.note(app, s, audit.detail("enabled", row.account))
+        held.hold(s, row, False)
         op = _operator(row)
     if changed:
         log.info("operator %s enabled by %s", op.account, admin.account)
@@ -319,59 +325,6 @@ def get_operator(app: App, account: str) -> Operator:
     """The stored account (no password check); ``auth.unknown_account`` when absent."""
     with app.reading() as s:
         return _operator(_row(s, account))
-
-
-def _stored(row: OperatorRow) -> audit.Provisioned:
-    return row.name, row.roles, row.departments, row.active, row.password_hash
-
-
-def _provisioned(app: App, rec: Mapping[str, Any]) -> audit.Provisioned:
-    """A provisioned record checked, as :func:`_stored` gives a row."""
-    account = check_account(rec.get("account"))
-    password_hash = str(rec.get("password_hash") or "")
-    if not password_hash.startswith("$argon2id$"):
-        raise DomainError(
-            "operator.hash",
-            f"帳號 {account} 的密碼雜湊不是 argon2id",
-            f"The password hash of {account} is not argon2id",
-            "password_hash",
-        )
-    name = _check_name(rec.get("name") or account, typed=False)  # the county's, as it comes
-    roles = _roles_text(rec.get("roles") or ())
-    departments = _check_departments(app, rec.get("departments") or ())
-    return name, roles, departments, bool(rec.get("active", True)), password_hash
-
-
-def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
-    """Accounts the county provisions by sync, hashes as given (argon2id PHC strings). Local
-    lockout counters are kept; returns how many rows changed. Runs as the device (sync)."""
-    changed = 0
-    now = app.now()
-    county = app.device_actor.clerk  # the sync service applies what the county sent
-    with app.transaction() as s:
-        for rec in records:
-            new = _provisioned(app, rec)
-            account = check_account(rec.get("account"))
-            row = s.get(OperatorRow, account)
-            old = None if row is None else _stored(row)
-            if new == old:
-                continue
-            audit.note(app, s, audit.provisioned(account, old, new), by=county)
-            changed += 1
-            if row is None:
-                office_database(s)  # the county's accounts: an office's database
-                row = OperatorRow(
-                    account=account, failed_attempts=0, created_at=now, password_changed_at=now
-                )
-                s.add(row)
-            elif row.password_hash != new[4]:
-                row.password_changed_at = now
-            row.name, row.roles, row.departments, row.active, row.password_hash = new
-            row.source = "county"
-            row.updated_at = now
-            if old is not None and (not new[3] or old[4] != new[4]):  # disabled, new password
-                s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == account))
-    return changed
 
 
 def ensure_demo_supervisor(app: App) -> Operator:

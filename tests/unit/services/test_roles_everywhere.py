@@ -447,7 +447,7 @@ NOT_GUARDED: dict[str, str] = {
     "operators_sessions.end_session": "sign-out",
     "operators_sessions.idle_timeout": "a setting",
     "operators_accounts.get_operator": "an account's roles, no personal data",
-    "operators_accounts.upsert_provisioned": "county provisioning, by sync as the device",
+    "operators_county.upsert_provisioned": "county provisioning, by sync as the device",
     "operators_accounts.ensure_demo_supervisor": "demo data: the demo supervisor's account",
     # supervisors' approvals: the approver's password and supervisor role are what is checked;
     # the use case that asks for the approval is guarded itself
