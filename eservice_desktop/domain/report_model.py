@@ -16,7 +16,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.rocdate import check_roc, format_roc
 from eservice_desktop.domain.values import EARLIEST, LATEST
 
 #: A table cell: text, a count, a figure, or nothing (an empty cell, e.g. a rate over no cases).
@@ -148,7 +148,11 @@ def check_report_day(day: date, name: tuple[str, str], field: str, typed: str = 
 
 
 def check_period(period_from: date, period_to: date) -> None:
-    """Refuse a period that ends before it starts or spans more than five years."""
+    """Refuse a period that ends before it starts or spans more than five years, or one with
+    no ROC year (before 1912), which the report's pages and prints cannot write: the county's
+    report page answered such a period with a server error."""
+    check_roc(period_from, "from")
+    check_roc(period_to, "to")
     if period_to < period_from:
         # as the date fields show them (ROC), with the ISO form the command line takes beside
         end, start = (

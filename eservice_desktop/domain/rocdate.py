@@ -41,6 +41,14 @@ def _before_roc_error(field: str | None) -> DomainError:
     )
 
 
+def check_roc(d: date, field: str | None = None) -> date:
+    """``d``, refused (``date.before_roc``, naming ``field``) when it has no ROC year: a
+    period or day that every print and page writes in ROC years."""
+    if d.year - ROC_OFFSET < 1:
+        raise _before_roc_error(field)
+    return d
+
+
 def to_roc(d: date) -> tuple[int, int, int]:
     """(ROC year, month, day); dates before 1912 have no ROC year and are refused."""
     year = d.year - ROC_OFFSET

@@ -137,3 +137,24 @@ def test_a_day_that_does_not_exist_is_said_so_by_the_command_and_the_route(
     assert r.status_code == 400 and r.json()["code"] == "report.dates", r.text
     assert "2026-04-31 這一天不存在" in r.json()["message_zh"]
     assert "to must be a date" in r.json()["message_en"]
+
+
+def test_a_period_before_the_roc_calendar_is_refused_not_a_server_error(
+    sqlite_county: CountyServer, office: Callable[..., App]
+) -> None:
+    """``GET /reports/usage?from=0001-01-01&to=0001-01-02`` (the API's fuzzing found it): the
+    page writes its period in ROC years, which a day before 1912 has none of, and the county
+    answered 500 (an unexpected error in its log). Refused as a bad period, in words."""
+    from eservice_desktop.services.sync.credentials import credential
+
+    h02 = office("H02", "01", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    for path in ("/reports/usage", "/v1/reports/on-time"):
+        r = requests.get(
+            f"{sqlite_county.url}{path}",
+            params={"from": "0001-01-01", "to": "0001-01-02"},
+            headers={"Authorization": f"Bearer {credential(h02)}"},
+            timeout=30,
+        )
+        assert r.status_code == 400, (path, r.status_code, r.text)
+        assert r.json()["code"] == "date.before_roc" and "民國元年" in r.json()["message_zh"]
