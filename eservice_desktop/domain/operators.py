@@ -110,7 +110,12 @@ PERMISSIONS: Final[Mapping[Role, frozenset[Action]]] = MappingProxyType(
                 _A.PRINT,
             }
         ),
-        Role.CASHIER: frozenset({_A.VIEW_CASE, _A.SEARCH, _A.RECORD_PAYMENT, _A.PRINT, _A.REPORTS}),
+        # a void or a refund is asked for by whoever took the money and approved by a
+        # supervisor (services/approvals.py): with only supervisors asking, and never their
+        # own approval, an office with one supervisor could void nothing
+        Role.CASHIER: frozenset(
+            {_A.VIEW_CASE, _A.SEARCH, _A.RECORD_PAYMENT, _A.VOID, _A.REFUND, _A.PRINT, _A.REPORTS}
+        ),
         Role.PICKUP: frozenset(
             {_A.VIEW_CASE, _A.SEARCH, _A.VERIFY_IDENTITY, _A.HANDOVER, _A.PRINT}
         ),
