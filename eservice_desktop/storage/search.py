@@ -35,9 +35,7 @@ search.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -45,6 +43,18 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from eservice_desktop.storage.models import CaseRow
+from eservice_desktop.storage.search_plan import (
+    PAIR_END,
+    PREFIX_END,
+    Plan,
+    Prefix,
+    dash_case_prefix,
+    plan,
+    prefix_range,
+)
+
+#: Re-exported from ``search_plan``, where the query side lives.
+__all__ = ["PAIR_END", "Plan", "dash_case_prefix", "plan"]
 
 #: Tables FTS5 creates for the index (the virtual table and its shadow tables); the schema
 #: comparison and Alembic's autogenerate leave them alone (see migrations/env.py).
@@ -58,9 +68,6 @@ SEARCH_TABLES = frozenset(
         "case_search_config",
     }
 )
-
-#: Follows each name bigram in the ``pairs`` column; never part of a query.
-PAIR_END = "\x1e"
 
 CREATE_INDEX_SQL = (
     "CREATE VIRTUAL TABLE case_search USING fts5("
@@ -150,73 +157,7 @@ def insert_many(session: Session, rows: Iterable[tuple[int, str, str, str]]) -> 
         session.connection().exec_driver_sql(_INSERT, params)
 
 
-# -- queries -----------------------------------------------------------------------------------
-
-
-def _phrase(value: str) -> str:
-    return '"' + value.replace('"', '""') + '"'
-
-
-def _clean(value: str) -> str:
-    return "".join(ch for ch in value if ch.isprintable()).strip()
-
-
-@dataclass(frozen=True)
-class _Prefix:
-    column: str
-    lo: str
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How one query text is answered: an FTS5 expression and B-tree prefix ranges."""
-
-    match: str | None
-    prefixes: tuple[_Prefix, ...]
-
-    @property
-    def empty(self) -> bool:
-        return self.match is None and not self.prefixes
-
-
-def plan(raw: str) -> Plan:
-    q = _clean(raw)
-    if not q:
-        return Plan(None, ())
-    # ID and case numbers folded as the intake folds them (a Chinese IME left in full-width
-    # mode types Ａ１２３); names are matched as typed (NFKC would change the compatibility
-    # ideographs some names are written with)
-    compact = unicodedata.normalize("NFKC", q).upper().replace("-", "").replace(" ", "")
-    parts: list[str] = []
-    if len(q) == 2:
-        parts.append("pairs : " + _phrase(q + PAIR_END))
-    elif len(q) >= 3:
-        parts.append("name : " + _phrase(q))
-    if len(compact) >= 3:
-        parts.append("{id num} : " + _phrase(compact))
-    prefixes: list[_Prefix] = []
-    latin = compact.isascii() and compact.isalnum()
-    if latin and (compact[:1].isalpha() or compact.isdigit()):
-        prefixes.append(_Prefix("case_number", dash_case_prefix(compact)))
-    if latin and len(compact) < 3:
-        prefixes.append(_Prefix("applicant_id", compact))
-    if len(q) == 1:
-        prefixes.append(_Prefix("applicant_name", q))
-    return Plan(" OR ".join(parts) or None, tuple(prefixes))
-
-
-def dash_case_prefix(compact: str) -> str:
-    """Re-inserts dashes at the case number's group boundaries (3-2-3-6-1)."""
-    out = []
-    for i, ch in enumerate(compact):
-        if i in (3, 5, 8, 14):
-            out.append("-")
-        out.append(ch)
-    return "".join(out)
-
-
-def _range(p: _Prefix) -> dict[str, str]:
-    return {"lo": p.lo, "hi": p.lo + "\uffff"}
+# -- queries (how a text is answered: ``search_plan``) -----------------------------------------
 
 
 def _after(after: int | None) -> tuple[str, dict[str, int]]:
@@ -235,9 +176,9 @@ def _fts_keys(session: Session, match: str, n: int, after: int | None) -> list[i
     return [int(k) for k in session.execute(text(sql), params).scalars()]
 
 
-def _prefix_keys(session: Session, p: _Prefix, n: int, after: int | None) -> list[int]:
+def _prefix_keys(session: Session, p: Prefix, n: int, after: int | None) -> list[int]:
     col = p.column
-    rng = _range(p)
+    rng = prefix_range(p)
     dense = (
         session.execute(
             text(
@@ -353,7 +294,7 @@ def count_matches(session: Session, raw: str) -> int:
         branches.append(
             (
                 f"(c.{col} >= :lo{i} AND c.{col} < :hi{i})",
-                {f"lo{i}": prefix.lo, f"hi{i}": prefix.lo + "\uffff"},
+                {f"lo{i}": prefix.lo, f"hi{i}": prefix.lo + PREFIX_END},
             )
         )
 
