@@ -26,6 +26,7 @@ import functools
 import logging
 import mmap
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -33,7 +34,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:  # reportlab is imported when a font is first needed (a cold-start cost)
     from reportlab.pdfbase.ttfonts import TTFont
@@ -198,16 +199,19 @@ class FontChain:
         return name
 
     def has_glyph(self, ch: str) -> bool:
-        """Whether some face of the chain can draw ``ch`` (spaces always can)."""
-        return ch.isspace() or self._lookup(ch) is not None
+        """Whether some face of the chain can draw ``ch`` (spaces always can, and a variation
+        selector is never drawn)."""
+        return ch.isspace() or is_selector(ch) or self._lookup(ch) is not None
 
     def printable(self, text: str) -> str:
         """``text`` with every character no face has replaced by ``[U+XXXXX]`` (and recorded in
-        ``missing``)."""
-        if all(self.has_glyph(ch) for ch in text):
+        ``missing``), and its variation selectors left out (:func:`is_selector`)."""
+        if not _SELECTORS.search(text) and all(self.has_glyph(ch) for ch in text):
             return text
         out = []
         for ch in text:
+            if is_selector(ch):
+                continue
             if self.has_glyph(ch):
                 out.append(ch)
             else:
@@ -263,6 +267,20 @@ class FontChain:
         if line or not lines:
             lines.append(line)
         return lines
+
+
+#: Variation selectors: VS1-16 (U+FE00..U+FE0F) and the ideographic ones, VS17-256
+#: (U+E0100..U+E01EF), that a name from the household register carries after a character
+#: (葛 + U+E0100, an IVS).
+_SELECTORS: Final = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+
+
+def is_selector(ch: str) -> bool:
+    """Whether ``ch`` is a variation selector. It chooses the glyph of the character before
+    it and is no glyph of its own; reportlab draws a code point's default glyph only, so a
+    selector drawn by itself printed BabelStone Han's dashed "VS17" box inside the citizen's
+    name on the receipt (葛[VS17]雲). The character is printed in its default form instead."""
+    return _SELECTORS.fullmatch(ch) is not None
 
 
 def placeholder(ch: str) -> str:

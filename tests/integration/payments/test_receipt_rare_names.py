@@ -70,3 +70,19 @@ def test_the_intake_check_names_the_code_point_in_both_languages() -> None:
     assert "U+2EBF0" in warning.message_zh and "[U+2EBF0]" in warning.message_zh
     assert "U+2EBF0" in warning.message_en
     assert check_printable("王小明 " + RARE) is None
+
+
+def test_a_variation_selector_prints_no_glyph_of_its_own(app: App, tmp_path: Path) -> None:
+    # 葛 with an ideographic variation selector (IVS), as the household register writes it:
+    # BabelStone Han drew the selector as a dashed "VS17" box between 葛 and 雲
+    name = "葛\U000e0100雲"
+    number = new_case(app, name=name)
+    r = payments.record_payment(app, number, "cash", 30, tendered=30)
+    pdf = tmp_path / "ivs.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, "a6"))
+    flat = squash(pdftotext(pdf))
+    assert "葛雲" in flat and "\U000e0100" not in flat
+    assert [row[0].split("+", 1)[-1] for row in pdffonts(pdf)] == ["TW-Kai-98_1"]
+    chain = font_chain()
+    assert chain.width(name, 10) == chain.width("葛雲", 10)
+    assert unprintable(name + "\ufe00") == [] and check_printable(name) is None
