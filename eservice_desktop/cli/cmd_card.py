@@ -16,6 +16,7 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.name_forms import composed
 from eservice_desktop.domain.rocdate import format_roc
 
 
@@ -138,7 +139,8 @@ def _applicant(args: argparse.Namespace) -> Any:
             "applicant",
         )
     _, _, national_id = classify_applicant_id(args.applicant_id, "applicant_id")
-    name = values.check_name(" ".join(args.applicant_name.split()), label=values.APPLICANT_NAME)
+    typed = composed(" ".join(args.applicant_name.split()))
+    name = values.check_name(typed, label=values.APPLICANT_NAME)
     return identity.Applicant(name, national_id)
 
 

@@ -186,14 +186,15 @@ def check_shown(name: str, label: Label) -> str:
     """A name a reader sees as it is: no blank letter, and every combining mark on a letter,
     at most :data:`MARKS_IN_A_ROW` in a row (a name of marks alone showed nothing, a pile of
     them ran over the lines above and below). For a name taken in (``values.check_applicant``):
-    events already stored keep theirs."""
+    events already stored keep theirs. The marks are counted decomposed: composing "a" and
+    four acute accents leaves á and three, as much a pile."""
     zh, en = _labels("applicant_name", label)
-    run = 0
-    for i, ch in enumerate(name):
+    run, marked = 0, unicodedata.normalize("NFD", name)
+    for i, ch in enumerate(marked):
         if ch in BLANK_LETTERS:
             raise refused_char(ch, "applicant_name", label)
         run = run + 1 if unicodedata.category(ch).startswith("M") else 0
-        if run and (i == run - 1 or name[i - run] == " " or run > MARKS_IN_A_ROW):
+        if run and (i == run - 1 or marked[i - run] == " " or run > MARKS_IN_A_ROW):
             shown = f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
             raise _bad(
                 "value.marks",

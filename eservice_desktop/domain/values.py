@@ -31,6 +31,7 @@ from eservice_desktop.domain.json_walk import (
     JSON_ITEMS_MAX,
     plainly_valid,
 )
+from eservice_desktop.domain.name_forms import composed
 from eservice_desktop.domain.text_values import (
     _REFUSED,
     _REFUSED_MULTILINE,
@@ -366,10 +367,9 @@ def check_applicant(
     blank_name: DomainError | None = None,
 ) -> tuple[dict[str, Any], dict[str, DomainError]]:
     """The applicant as every intake (the counter's, the channels') takes it in: the normalised
-    applicant (``kind``, ``id_type``, ``id`` when the ID is valid; ``name`` with its spaces
-    collapsed; ``phone`` normalised, "" when none; ``email`` NFKC-folded) and the field errors
-    by form field (``applicant_id``, ``applicant_name``, ``phone``, ``email``). ``blank_name``
-    is the error a caller reports for an empty name instead of the name rule's own."""
+    applicant (``kind``, ``id_type``, ``id`` when the ID is valid; ``name`` spaces collapsed,
+    composed: ``name_forms``; ``phone`` normalised, "" when none; ``email`` NFKC-folded) and
+    the field errors by form field. ``blank_name``: an empty name's error if not the rule's."""
     errors: dict[str, DomainError] = {}
     applicant: dict[str, Any] = {}
     try:
@@ -377,7 +377,7 @@ def check_applicant(
         applicant = {"kind": kind, "id_type": id_type, "id": norm}
     except DomainError as e:
         errors["applicant_id"] = _as_field(e, "applicant_id")
-    applicant["name"] = " ".join(name.split())
+    applicant["name"] = composed(" ".join(name.split()))  # typed, pasted decomposed: one form
     if not applicant["name"] and blank_name is not None:
         errors["applicant_name"] = blank_name
     else:

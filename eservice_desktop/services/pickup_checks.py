@@ -27,6 +27,7 @@ from eservice_desktop.domain.case import (
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id
+from eservice_desktop.domain.name_forms import composed
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_verify import verify_token
 from eservice_desktop.services.core import App
@@ -209,7 +210,7 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
     applicant's name), a valid ID and an optional short relation."""
     if not collected_by:
         return {"self": True}
-    name = str(collected_by.get("name", "")).strip()
+    name = composed(str(collected_by.get("name", "")).strip())
     if not name:
         raise DomainError(
             "pickup.collector_name", "請填寫代領人姓名", "Enter the collector's name", "name"

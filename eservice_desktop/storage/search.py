@@ -1,7 +1,8 @@
 """Substring search over the cases projection, backed by an SQLite FTS5 trigram index.
 
 What a clerk can type, and what it finds (``text`` stripped; letters compared without case;
-ID and case numbers also in full-width characters):
+ID and case numbers also in full-width characters; a name in its composed form, as the intake
+stores it, whichever form was typed or pasted, ``domain.name_forms``):
 
 - 3 characters or more: any part of the applicant's name (``王小明`` for 王小明), of the ID
   number (its last digits, ``6789``), or of the case number's sequence with its check digit

@@ -8,6 +8,8 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from eservice_desktop.domain.name_forms import composed, decomposed
+
 #: Follows each name bigram in the ``pairs`` column; never part of a query.
 PAIR_END = "\x1e"
 
@@ -39,7 +41,9 @@ class Plan:
 
 
 def plan(raw: str) -> Plan:
-    q = _clean(raw)
+    # a name in its composed form, as the intake stores it (``name_forms.composed``): Nguyễn
+    # pasted decomposed is the Nguyễn typed
+    q = composed(_clean(raw))
     if not q:
         return Plan(None, ())
     # ID and case numbers folded as the intake folds them (a Chinese IME left in full-width
@@ -51,6 +55,9 @@ def plan(raw: str) -> Plan:
         parts.append("pairs : " + _phrase(q + PAIR_END))
     elif len(q) >= 3:
         parts.append("name : " + _phrase(q))
+    loose = decomposed(q)
+    if loose != q and len(loose) >= 3:  # a name pasted decomposed, stored as it came before
+        parts.append("name : " + _phrase(loose))
     if len(compact) >= 3:
         parts.append("{id num} : " + _phrase(compact))
     prefixes: list[Prefix] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -283,7 +284,16 @@ def test_an_applicants_name_must_show_what_it_is(name: str, code: str) -> None:
 )
 def test_names_with_marks_on_letters_are_taken(name: str) -> None:
     applicant, errors = v.check_applicant("A123456789", name, "", "")
-    assert errors == {} and applicant["name"] == name
+    # stored composed (Nguyễn, one ễ), the IVS and the private-use 造字 as they came
+    assert errors == {} and applicant["name"] == unicodedata.normalize("NFC", name)
+
+
+def test_a_name_pasted_decomposed_is_as_long_as_it_reads() -> None:
+    composed = " ".join(["Hồ"] * 20)  # 59 letters; decomposed 99 code points
+    pasted = unicodedata.normalize("NFD", composed)
+    assert len(composed) <= v.NAME_MAX < len(pasted)
+    applicant, errors = v.check_applicant("A123456789", pasted, "", "")
+    assert errors == {} and applicant["name"] == composed
 
 
 @pytest.mark.parametrize(

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from factories import FIELDS
 
-from eservice_desktop.services import cases
+from eservice_desktop.domain import values
+from eservice_desktop.services import cases, pickup_checks
 from eservice_desktop.services.core import App
 from eservice_desktop.services.intake import IntakeRequest, intake
 from eservice_desktop.storage import search
@@ -29,3 +32,38 @@ def test_the_surname_finds_a_name_whose_next_character_is_past_the_bmp(
     for typed, number in (("王", wang), ("葛", ge), ("林", lin), ("陳", chen)):
         assert [r.case_number for r in cases.search(app, typed)] == [number], typed
         assert cases.search_count(app, typed) == 1, typed
+
+
+NGUYEN = "Nguyễn Thị Hồng"  # composed: as a Vietnamese keyboard types it
+
+
+def test_a_name_pasted_decomposed_is_stored_composed_and_found_either_way(app: App) -> None:
+    pasted = unicodedata.normalize("NFD", NGUYEN)  # from a macOS document or a web form
+    assert pasted != NGUYEN
+    number = _take(app, "A123456789", pasted)
+    assert cases.show_case(app, number).applicant_name == NGUYEN
+    for typed in (NGUYEN, pasted, "Nguyễn", unicodedata.normalize("NFD", "Hồng"), "Thị"):
+        assert [r.case_number for r in cases.search(app, typed)] == [number], typed
+        assert cases.search_count(app, typed) == 1, typed
+
+
+def test_compatibility_ideographs_stay_as_the_register_writes_them(app: App) -> None:
+    name = "\uf9a8恩\U0002f81a"  # NFC would make them 令 and 冬
+    number = _take(app, "A123456789", name + "e\u0301")
+    assert cases.show_case(app, number).applicant_name == name + "é"
+
+
+def test_a_name_stored_decomposed_by_an_older_build_is_found(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(values, "composed", lambda text: text)  # names kept as they came
+    number = _take(app, "A123456789", unicodedata.normalize("NFD", NGUYEN))
+    monkeypatch.undo()
+    for typed in (NGUYEN, "Nguyễn", "Hồng"):
+        assert [r.case_number for r in cases.search(app, typed)] == [number], typed
+        assert cases.search_count(app, typed) == 1, typed
+
+
+def test_the_collectors_name_is_composed_too() -> None:
+    typed = {"name": unicodedata.normalize("NFD", NGUYEN), "id": "A123456789"}
+    assert pickup_checks.validate_collector(typed)["name"] == NGUYEN
