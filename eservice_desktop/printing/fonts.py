@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from eservice_desktop.domain.name_forms import composed
+
 if TYPE_CHECKING:  # reportlab is imported when a font is first needed (a cold-start cost)
     from reportlab.pdfbase.ttfonts import TTFont
 
@@ -205,7 +207,11 @@ class FontChain:
 
     def printable(self, text: str) -> str:
         """``text`` with every character no face has replaced by ``[U+XXXXX]`` (and recorded in
-        ``missing``), and its variation selectors left out (:func:`is_selector`)."""
+        ``missing``), and its variation selectors left out (:func:`is_selector`), composed:
+        a name stored decomposed (e, U+0302, U+0303 for ễ, pasted from a macOS document before
+        names were composed at intake, or from an older counter) printed each mark by itself,
+        on a dotted circle, after its letter (Nguye◌̂◌̃n)."""
+        text = composed(text)
         if not _SELECTORS.search(text) and all(self.has_glyph(ch) for ch in text):
             return text
         out = []

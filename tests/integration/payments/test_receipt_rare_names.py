@@ -4,10 +4,13 @@ character no installed font has printed as its code point instead of an empty bo
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
+import pytest
 from payments_tools import new_case, pdffonts, pdftotext
 
+from eservice_desktop.domain import values
 from eservice_desktop.printing.fonts import CANDIDATES, font_chain, unprintable
 from eservice_desktop.services import payments
 from eservice_desktop.services.core import App
@@ -86,3 +89,21 @@ def test_a_variation_selector_prints_no_glyph_of_its_own(app: App, tmp_path: Pat
     chain = font_chain()
     assert chain.width(name, 10) == chain.width("葛雲", 10)
     assert unprintable(name + "\ufe00") == [] and check_printable(name) is None
+
+
+def test_a_name_stored_decomposed_prints_its_letters_whole(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a name pasted decomposed, as a counter stored it before names were composed at intake:
+    # each mark printed by itself, on a dotted circle, after its letter (Nguye◌̂◌̃n)
+    monkeypatch.setattr(values, "composed", lambda text: text)
+    name = "Nguyễn Thị Hồng"
+    number = new_case(app, name=unicodedata.normalize("NFD", name))
+    monkeypatch.undo()
+    r = payments.record_payment(app, number, "cash", 30, tendered=30)
+    pdf = tmp_path / "nfd.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, "a6"))
+    text = pdftotext(pdf)
+    assert name in text and "\u0302" not in text and "\u0303" not in text
+    chain = font_chain()
+    assert chain.width(unicodedata.normalize("NFD", name), 10) == chain.width(name, 10)
