@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from eservice_desktop.domain.name_forms import composed
+from eservice_desktop.printing.narrow_letters import word_faces
 
 if TYPE_CHECKING:  # reportlab is imported when a font is first needed (a cold-start cost)
     from reportlab.pdfbase.ttfonts import TTFont
@@ -226,11 +227,11 @@ class FontChain:
         return "".join(out)
 
     def runs(self, text: str) -> Iterator[tuple[str, str]]:
-        """(font name, text) runs that each use one font; a character no font has comes out as
-        its code point (``[U+2B740]``) in the primary font rather than as an empty box."""
+        """(font name, text) runs of one font each (a word with accented letters in one face,
+        ``narrow_letters``); a character no font has as its code point (``[U+2B740]``), no box."""
         current, buf = "", list[str]()
-        for ch in self.printable(text):
-            name = self.font_for(ch)
+        printed = self.printable(text)
+        for ch, name in zip(printed, word_faces(self, printed), strict=True):
             if name != current and buf:
                 yield current, "".join(buf)
                 buf = []

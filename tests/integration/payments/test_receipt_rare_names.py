@@ -107,3 +107,30 @@ def test_a_name_stored_decomposed_prints_its_letters_whole(
     assert name in text and "\u0302" not in text and "\u0303" not in text
     chain = font_chain()
     assert chain.width(unicodedata.normalize("NFD", name), 10) == chain.width(name, 10)
+
+
+def test_accented_latin_letters_print_as_letters_not_as_wide_characters(
+    app: App, tmp_path: Path
+) -> None:
+    # TW-Kai draws é ü ñ ç ễ one em wide, like a Chinese character: the receipt read
+    # "Nguy ễ n Th ị H ồ ng", "Fran ç ois Mu ñ oz" with gaps inside the words
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    name = "Nguyễn Thị Hồng François Muñoz 王"
+    number = new_case(app, name=name)
+    r = payments.record_payment(app, number, "cash", 30, tendered=30)
+    pdf = tmp_path / "latin.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, "a6"))
+    assert name in pdftotext(pdf)
+    assert {row[0].split("+", 1)[-1] for row in pdffonts(pdf)} == {"TW-Kai-98_1", "UMingTW-2"}
+    runs = list(font_chain().runs(name))
+    assert all(stringWidth(ch, face, 10) < 9 for face, run in runs if face != "TWKai" for ch in run)
+    # each word in one face; the Chinese, the plain ASCII words and the spaces as before
+    assert [run for _face, run in runs if _face != "TWKai"] == [
+        "Nguyễn",
+        "Thị",
+        "Hồng",
+        "François",
+        "Muñoz",
+    ]
+    assert list(font_chain().runs("Pasuya Poiconx 王小明")) == [("TWKai", "Pasuya Poiconx 王小明")]
