@@ -15,6 +15,7 @@ from operator import mul
 from typing import Literal
 
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.name_forms import composed
 
 __all__ = [
     "classify_applicant_id",
@@ -260,12 +261,27 @@ def mask_id(s: str) -> str:
     return value[:keep] + _MASK_CHAR * (len(value) - keep)
 
 
-def mask_name(name: str) -> str:
-    """Keep the first and last characters of a name, as queue screens and slips customarily do.
+def _letters(name: str) -> list[str]:
+    """The letters of ``name`` as a reader counts them: each character with the marks and
+    variation selectors that follow it (葛 + U+E0100 is one, and so is e + U+0302 + U+0303)."""
+    out: list[str] = []
+    for ch in composed(name):
+        if out and unicodedata.category(ch).startswith("M"):
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
 
-    A two-character name keeps only its first, since keeping "both ends" would hide nothing.
+
+def mask_name(name: str) -> str:
+    """Keep the first and last letters of a name, as queue screens and slips customarily do.
+
+    A two-letter name keeps only its first, since keeping "both ends" would hide nothing.
+    Letters, not code points: a variation selector counted as a character of its own, so the
+    two-character 葛雲 written with an IVS (葛 + U+E0100 + 雲) was shown as 葛○雲, its given
+    name in view, and 王明 with one on 明 as 王○ and a selector on nothing.
     """
-    value = name.strip()
+    value = _letters(name.strip())
     if len(value) <= 1:
         return _NAME_MASK_CHAR if value else ""
     if len(value) == 2:

@@ -267,7 +267,22 @@ def test_mask_id(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("王小明", "王○明"), ("王明", "王○"), ("歐陽小明", "歐○○明"), ("王", "○"), ("", "")],
+    [
+        ("王小明", "王○明"),
+        ("王明", "王○"),
+        ("歐陽小明", "歐○○明"),
+        ("王", "○"),
+        ("", ""),
+        # a variation selector (IVS) is part of its character: 葛○雲 showed the given name
+        ("葛\U000e0100雲", "葛\U000e0100○"),
+        ("王明\U000e0100", "王○"),  # not 王○ and a selector on nothing
+        ("王\U000e0100小明\U000e0101", "王\U000e0100○明\U000e0101"),
+        ("𡘙明", "𡘙○"),
+        # accents are part of their letters, composed or not: one ○ for each letter
+        ("Hồ", "H○"),
+        ("Ho\u0302\u0300", "H○"),
+        ("Nguye\u0302\u0303n", "N○○○○n"),
+    ],
 )
 def test_mask_name(raw: str, expected: str) -> None:
     assert mask_name(raw) == expected
