@@ -30,12 +30,3 @@ def composed(text: str) -> str:
     parts = _COMPATIBILITY.split(text)
     # the odd items are the ideographs the split kept, the even ones the text between them
     return "".join(p if i % 2 else unicodedata.normalize("NFC", p) for i, p in enumerate(parts))
-
-
-def decomposed(text: str) -> str:
-    """``text`` in its decomposed form (NFD) with its compatibility ideographs unchanged: how
-    a name pasted in decomposed may have been stored before names were composed."""
-    if text.isascii():
-        return text
-    parts = _COMPATIBILITY.split(text)
-    return "".join(p if i % 2 else unicodedata.normalize("NFD", p) for i, p in enumerate(parts))

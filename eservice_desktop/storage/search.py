@@ -1,8 +1,9 @@
 """Substring search over the cases projection, backed by an SQLite FTS5 trigram index.
 
 What a clerk can type, and what it finds (``text`` stripped; letters compared without case;
-ID and case numbers also in full-width characters; a name in its composed form, as the intake
-stores it, whichever form was typed or pasted, ``domain.name_forms``):
+ID and case numbers also in full-width characters; names without their accents and variation
+selectors, in their compatibility forms folded, ``search_plan.fold_name``: NGUYEN finds
+Nguyễn, ABC finds ＡＢＣ, 葛雲 finds 葛雲 written with an IVS):
 
 - 3 characters or more: any part of the applicant's name (``王小明`` for 王小明), of the ID
   number (its last digits, ``6789``), or of the case number's sequence with its check digit
@@ -29,7 +30,8 @@ back gives no names or ID numbers, only which keys contain a trigram. Personal d
 thus no more than the ``cases`` table holds next to it, in the same file (encrypted, backed up
 and deleted with it).
 It is written by :func:`index_case` in the transaction that writes the projection row, and
-created and filled by migration 0008 (0009 adds the (value, search_key) indexes). The
+created and filled by migration 0008 (0009 adds the (value, search_key) indexes; 0021 fills it
+again with the names folded). The
 county's PostgreSQL is not concerned: it has no ``cases`` projection of this kind and no
 search.
 """
@@ -50,6 +52,7 @@ from eservice_desktop.storage.search_plan import (
     Plan,
     Prefix,
     dash_case_prefix,
+    fold_name,
     plan,
     prefix_range,
 )
@@ -108,12 +111,8 @@ def name_pairs(name: str) -> str:
 def index_values(case_number: str, applicant_id: str, applicant_name: str) -> tuple[str, ...]:
     """The indexed columns (name, id, num, pairs) of one case, in the order of :data:`_INSERT`'s
     columns after the key: one place for the one-case writes and a pulled page's bulk insert."""
-    return (
-        applicant_name,
-        applicant_id.upper(),
-        case_sequence(case_number),
-        name_pairs(applicant_name),
-    )
+    name = fold_name(applicant_name)
+    return (name, applicant_id.upper(), case_sequence(case_number), name_pairs(name))
 
 
 _INSERT = "INSERT INTO case_search (rowid, name, id, num, pairs) VALUES (?, ?, ?, ?, ?)"

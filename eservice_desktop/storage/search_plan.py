@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from eservice_desktop.domain.name_forms import composed, decomposed
+from eservice_desktop.domain.name_forms import composed
 
 #: Follows each name bigram in the ``pairs`` column; never part of a query.
 PAIR_END = "\x1e"
@@ -40,24 +40,37 @@ class Plan:
         return self.match is None and not self.prefixes
 
 
+def fold_name(name: str) -> str:
+    """A name as the index holds it and a typed name is looked up: compatibility forms folded
+    (NFKD: full-width Ａ as A, the compatibility ideograph 令 U+F9A8 as 令, ． as .), and the
+    accents and variation selectors (nonspacing marks) left off, the rest composed again.
+
+    The register and the clerk write the same name differently: the resident certificate
+    prints NGUYEN THI HONG where the application says Nguyễn Thị Hồng, an IME left in
+    full-width mode types ＡＢＣ, the register writes 冬 of 冬美 as the compatibility ideograph
+    U+2F81A and 葛 of 葛雲 with a variation selector the clerk's keyboard cannot type: each was
+    another name to the search, and the citizen was not found. The names themselves are kept
+    as written (``cases.applicant_name``); only the index and the query fold.
+    """
+    if name.isascii():
+        return name
+    kept = (ch for ch in unicodedata.normalize("NFKD", name) if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def plan(raw: str) -> Plan:
-    # a name in its composed form, as the intake stores it (``name_forms.composed``): Nguyễn
-    # pasted decomposed is the Nguyễn typed
-    q = composed(_clean(raw))
+    q = composed(_clean(raw))  # as the intake stores a name (``name_forms.composed``)
     if not q:
         return Plan(None, ())
     # ID and case numbers folded as the intake folds them (a Chinese IME left in full-width
-    # mode types Ａ１２３); names are matched as typed (NFKC would change the compatibility
-    # ideographs some names are written with)
+    # mode types Ａ１２３); names as the index holds them (``fold_name``)
     compact = unicodedata.normalize("NFKC", q).upper().replace("-", "").replace(" ", "")
+    name = fold_name(q)
     parts: list[str] = []
-    if len(q) == 2:
-        parts.append("pairs : " + _phrase(q + PAIR_END))
-    elif len(q) >= 3:
-        parts.append("name : " + _phrase(q))
-    loose = decomposed(q)
-    if loose != q and len(loose) >= 3:  # a name pasted decomposed, stored as it came before
-        parts.append("name : " + _phrase(loose))
+    if len(name) == 2:
+        parts.append("pairs : " + _phrase(name + PAIR_END))
+    elif len(name) >= 3:
+        parts.append("name : " + _phrase(name))
     if len(compact) >= 3:
         parts.append("{id num} : " + _phrase(compact))
     prefixes: list[Prefix] = []

@@ -67,3 +67,31 @@ def test_a_name_stored_decomposed_by_an_older_build_is_found(
 def test_the_collectors_name_is_composed_too() -> None:
     typed = {"name": unicodedata.normalize("NFD", NGUYEN), "id": "A123456789"}
     assert pickup_checks.validate_collector(typed)["name"] == NGUYEN
+
+
+def test_a_name_is_found_as_the_certificate_or_the_keyboard_writes_it(app: App) -> None:
+    nguyen = _take(app, "A123456789", NGUYEN)
+    wide = _take(app, "F131104093", "ＡＢＣ Lin")  # an IME left in full-width mode
+    dong = _take(app, "A100001026", "\U0002f81a美")  # 冬 as the compatibility ideograph
+    ge = _take(app, "A100001035", "葛\U000e0100雲")  # an IVS the keyboard cannot type
+    pasuya = _take(app, "A100001044", "Pasuya．Poiconx")
+    for typed, number in (
+        ("NGUYEN THI HONG", nguyen),  # as the resident certificate prints it
+        ("nguyen", nguyen),
+        ("Hong", nguyen),
+        ("Thi", nguyen),
+        ("ABC", wide),
+        ("abc lin", wide),
+        ("冬美", dong),
+        ("葛雲", ge),
+        ("Pasuya.Poiconx", pasuya),
+    ):
+        assert _numbers(cases.search(app, typed)) == [number], typed
+        assert cases.search_count(app, typed) == 1, typed
+    # the names are kept as written
+    assert cases.show_case(app, dong).applicant_name == "\U0002f81a美"
+    assert cases.show_case(app, ge).applicant_name == "葛\U000e0100雲"
+
+
+def _numbers(rows: list[cases.QueueRow]) -> list[str]:
+    return [r.case_number for r in rows]
