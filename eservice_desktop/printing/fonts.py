@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from eservice_desktop.domain.name_forms import composed
-from eservice_desktop.printing.narrow_letters import word_faces
+from eservice_desktop.printing.narrow_letters import word_faces, wrap
 
 if TYPE_CHECKING:  # reportlab is imported when a font is first needed (a cold-start cost)
     from reportlab.pdfbase.ttfonts import TTFont
@@ -262,18 +262,9 @@ class FontChain:
         self.draw(canvas, x - self.width(text, size) / 2, y, text, size)
 
     def wrap(self, text: str, size: float, max_width: float) -> list[str]:
-        """Breaks Chinese text anywhere (no spaces between words) to fit ``max_width``."""
-        lines: list[str] = []
-        line = ""
-        for ch in text:
-            if line and self.width(line + ch, size) > max_width:
-                lines.append(line)
-                line = ch.lstrip()
-            else:
-                line += ch
-        if line or not lines:
-            lines.append(line)
-        return lines
+        """Breaks Chinese text anywhere (no spaces between words) to fit ``max_width``, and a
+        word of letters at the space before it (``narrow_letters.wrap``)."""
+        return wrap(text, lambda line: self.width(line, size) > max_width)
 
 
 #: Variation selectors: VS1-16 (U+FE00..U+FE0F) and the ideographic ones, VS17-256

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
@@ -76,3 +77,31 @@ def word_faces(chain: FontChain, text: str) -> list[str]:
             if face is not None:
                 names[m.start() : m.end()] = [face] * len(word)
     return names
+
+
+def _in_word(ch: str) -> bool:
+    """Whether ``ch`` belongs to a word that only a space may break: a character of an
+    alphabet (Latin, with its accents, digits, hyphen, apostrophe), not a Chinese one."""
+    return not ch.isspace() and unicodedata.east_asian_width(ch) not in ("W", "F")
+
+
+def wrap(text: str, too_wide: Callable[[str], bool]) -> list[str]:
+    """``text`` in lines none of which is ``too_wide``: Chinese broken anywhere, a word of
+    letters at the space before it (the roll receipt printed Rodrígu and ez-Hernández on two
+    lines, a surname cut in two); a word wider than a line alone is still broken anywhere."""
+    lines: list[str] = []
+    line = ""
+    for ch in text:
+        if not line or not too_wide(line + ch):
+            line += ch
+            continue
+        cut = line.rfind(" ")
+        if _in_word(ch) and _in_word(line[-1]) and cut > 0 and all(map(_in_word, line[cut + 1 :])):
+            lines.append(line[:cut])
+            line = line[cut + 1 :] + ch
+        else:
+            lines.append(line)
+            line = ch.lstrip()
+    if line or not lines:
+        lines.append(line)
+    return lines

@@ -134,3 +134,20 @@ def test_accented_latin_letters_print_as_letters_not_as_wide_characters(
         "Muñoz",
     ]
     assert list(font_chain().runs("Pasuya Poiconx 王小明")) == [("TWKai", "Pasuya Poiconx 王小明")]
+
+
+def test_a_long_foreign_name_wraps_between_its_words(app: App, tmp_path: Path) -> None:
+    # the roll receipt broke it anywhere: "… de los Ángeles Rodrígu" and "ez-Hernández"
+    name = "Maria Fernanda Guadalupe de los Ángeles Rodríguez-Hernández"
+    number = new_case(app, name=name)
+    r = payments.record_payment(app, number, "cash", 30, tendered=30)
+    pdf = tmp_path / "long.pdf"
+    pdf.write_bytes(payments.receipt_pdf(app, r.receipt_number, "roll80"))
+    lines = [line.strip() for line in pdftotext(pdf).splitlines()]
+    name_lines = [line for line in lines if line and line in name]
+    assert len(name_lines) >= 2 and " ".join(name_lines) in name, lines
+    assert all(name.split(" ").count(word) for line in name_lines for word in line.split(" "))
+    # Chinese is still broken anywhere, and a word wider than the line too
+    chain = font_chain()
+    assert chain.wrap("王小明王小明", 10, 25) == ["王小", "明王", "小明"]
+    assert "".join(chain.wrap("Rodríguez-Hernández", 10, 30)) == "Rodríguez-Hernández"
