@@ -182,17 +182,36 @@ BLANK_LETTERS: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 MARKS_IN_A_ROW: Final = 3
 
 
+def pictograph(ch: str) -> bool:
+    """An emoji, a dingbat or another pictographic symbol (category So: 😀 ★ ♥ ©), or an
+    emoji's skin-tone modifier, outside the CJK blocks (their radicals, ideographic description
+    characters and enclosed ideographs stay): no one's name, pasted along from a chat message,
+    printed on the receipt and sent to the county as it was."""
+    code = ord(ch)
+    if 0x2E80 <= code <= 0x33FF:
+        return False
+    return 0x1F3FB <= code <= 0x1F3FF or unicodedata.category(ch) == "So"
+
+
 def check_shown(name: str, label: Label) -> str:
-    """A name a reader sees as it is: no blank letter, and every combining mark on a letter,
-    at most :data:`MARKS_IN_A_ROW` in a row (a name of marks alone showed nothing, a pile of
-    them ran over the lines above and below). For a name taken in (``values.check_applicant``):
-    events already stored keep theirs. The marks are counted decomposed: composing "a" and
-    four acute accents leaves á and three, as much a pile."""
+    """A name a reader sees as it is: no blank letter, no emoji (:func:`pictograph`), and
+    every combining mark on a letter, at most :data:`MARKS_IN_A_ROW` in a row (a name of marks
+    alone showed nothing, a pile of them ran over the lines above and below). For a name
+    taken in (``values.check_applicant``): events already stored keep theirs. The marks are
+    counted decomposed: composing "a" and four acute accents leaves á and three, a pile."""
     zh, en = _labels("applicant_name", label)
     run, marked = 0, unicodedata.normalize("NFD", name)
     for i, ch in enumerate(marked):
         if ch in BLANK_LETTERS:
             raise refused_char(ch, "applicant_name", label)
+        if pictograph(ch):
+            shown = f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+            raise _bad(
+                "value.symbol",
+                f"{zh}含有圖示或符號（{shown}），請依證件輸入姓名",
+                f"{en}holds a pictograph or symbol ({shown}); type the name as on the ID",
+                "applicant_name",
+            )
         run = run + 1 if unicodedata.category(ch).startswith("M") else 0
         if run and (i == run - 1 or marked[i - run] == " " or run > MARKS_IN_A_ROW):
             shown = f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()

@@ -266,6 +266,10 @@ def test_check_applicant_normalises_and_lists_every_field_error() -> None:
         ("\u0301\u0301", "value.marks"),  # combining marks alone: nothing to see
         ("王 \u0301明", "value.marks"),  # a mark on a space
         ("a" + "\u0301" * 4, "value.marks"),  # a pile running over the lines around it
+        ("王😀明", "value.symbol"),  # pasted from a chat: printed on the receipt as it was
+        ("王小明\U0001f44d\U0001f3fb", "value.symbol"),
+        ("★王小明", "value.symbol"),
+        ("Lin©", "value.symbol"),
     ],
 )
 def test_an_applicants_name_must_show_what_it_is(name: str, code: str) -> None:
@@ -280,7 +284,19 @@ def test_an_applicants_name_must_show_what_it_is(name: str, code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["Nguye\u0302\u0303n", "Nguyễn", "e\u0301", "葛\U000e0100", "王小明", "\ue000造字"]
+    "name",
+    [
+        "Nguye\u0302\u0303n",
+        "Nguyễn",
+        "e\u0301",
+        "葛\U000e0100",
+        "王小明",
+        "\ue000造字",
+        "王〇明",  # 〇, a character of names (category Nl), not a symbol
+        "Pasuya．Poiconx",
+        "Tjinuay‧Ljaljegean",
+        "O'Brien-Smith",
+    ],
 )
 def test_names_with_marks_on_letters_are_taken(name: str) -> None:
     applicant, errors = v.check_applicant("A123456789", name, "", "")
