@@ -49,19 +49,31 @@ def _rebuild(fold: bool) -> None:
     bind = op.get_bind()
     bind.exec_driver_sql("DROP TABLE case_search")
     bind.exec_driver_sql(_CREATE)
-    rows = bind.execute(
-        sa.text("SELECT search_key, case_number, applicant_id, applicant_name FROM cases")
-    ).all()
-    indexed = [
-        _values(key, number, applicant_id, _fold(name) if fold else name)
-        for key, number, applicant_id, name in rows
-    ]
     insert = sa.text(
         "INSERT INTO case_search (rowid, name, id, num, pairs) "
         "VALUES (:key, :name, :id, :num, :pairs)"
     )
-    for i in range(0, len(indexed), _BATCH):
-        bind.execute(insert, indexed[i : i + _BATCH])
+    # a batch at a time, never every case at once: a million cases' rows and values held
+    # together were some hundreds of MB on a counter PC
+    last = -1
+    while True:
+        rows = bind.execute(
+            sa.text(
+                "SELECT search_key, case_number, applicant_id, applicant_name FROM cases "
+                "WHERE search_key > :last ORDER BY search_key LIMIT :n"
+            ),
+            {"last": last, "n": _BATCH},
+        ).all()
+        if not rows:
+            return
+        bind.execute(
+            insert,
+            [
+                _values(key, number, applicant_id, _fold(name) if fold else name)
+                for key, number, applicant_id, name in rows
+            ],
+        )
+        last = rows[-1][0]
 
 
 def upgrade() -> None:
