@@ -36,6 +36,8 @@
   become their light counterparts as it is set (``gui/colours.py``).
 - **A drop-down's list shows its items whole** (:mod:`gui.combo_lists`), and so does a
   completer's, not cut to the width of its box.
+- **The focus ring shows wherever a key sent the focus** (:mod:`gui.focus_cues`), not only
+  after Tab or an Alt+letter: Enter on the intake form left a drop-down focused with no ring.
 - **A field's label names it for a screen reader**, wherever the layout put the two
   (``gui/accessible.py`` :func:`~eservice_desktop.gui.accessible.name_from_label`, for every
   label with a buddy as it is first shown).
@@ -66,7 +68,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui import colours, combo_lists
+from eservice_desktop.gui import colours, combo_lists, focus_cues
 from eservice_desktop.gui.accessible import name_from_label, name_from_prefix, name_sole_list
 from eservice_desktop.gui.mnemonic_click import mnemonic_click
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
@@ -342,6 +344,7 @@ class KeyboardPolicy(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
+        focus_cues.note_input(watched, event)
         if kind in (QEvent.Type.InputMethod, QEvent.Type.KeyPress):
             return stray_alt(watched, event) or fold_digits(watched, event)
         if kind == QEvent.Type.Wheel:
@@ -382,6 +385,7 @@ def install(app: QApplication | None = None) -> None:
     _policy.append(policy)
     if isinstance(qt_app, QApplication):
         qt_app.focusChanged.connect(show_focus)
+        qt_app.focusChanged.connect(focus_cues.focus_moved)
     for widget in QApplication.allWidgets():
         no_wheel_focus(widget)
         colours.fit_sheet(widget)
