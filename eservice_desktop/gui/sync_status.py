@@ -35,6 +35,7 @@ from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_conflicts import ConflictDialog
 from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop, read_status
+from eservice_desktop.gui.sync_state_label import SyncStateLabel
 
 if TYPE_CHECKING:
     from eservice_desktop.services.sync import SyncLoop
@@ -93,7 +94,7 @@ class SyncStatusWidget(QWidget):
         """The labels, the bar and the conflicts button, left to right."""
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        self.state_label = QLabel(self)
+        self.state_label = SyncStateLabel(self)  # elided, never below its state word
         self.state_label.setObjectName("sync_state")
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("sync_counts")
@@ -268,29 +269,7 @@ class SyncStatusWidget(QWidget):
         st = self.status
         self.state_label.setToolTip(self.error)
         self._render_progress()
-        if self.pushing is not None:
-            done, total = self.pushing
-            # the round after a failed one: offline until the county takes a first batch
-            # (a county that does not answer holds each try for a minute)
-            text = (
-                self.tr("○ 離線，重試中 %1／%2")
-                if self.online is False and done == 0
-                else self.tr("● 同步中 %1／%2")
-            )
-            self.state_label.setText(text.replace("%1", f"{done:,}").replace("%2", f"{total:,}"))
-        elif self.pulling is not None:
-            done, total = self.pulling
-            self.state_label.setText(
-                self.tr("● 接收中 %1／%2").replace("%1", f"{done:,}").replace("%2", f"{total:,}")
-            )
-        elif self.online is None and self.loop is not None:
-            self.state_label.setText(self.tr("○ 連線中…"))
-        elif self.online is None:
-            self.state_label.setText(self.tr("○ 尚未連線"))
-        elif self.online:
-            self.state_label.setText(self.tr("● 已連線"))
-        else:
-            self.state_label.setText(self.tr("○ 離線：%1").replace("%1", self.error))
+        self.state_label.set_state(*self._state_text())
         when = last_sync_text(st.get("last_success"), self.ctx.now(), self.ctx.is_zh)
         self.counts_label.setText(
             self.tr("待送 %1 筆　上次同步 %2")
@@ -318,6 +297,32 @@ class SyncStatusWidget(QWidget):
                 "%1", str(st.get("server", self.ctx.settings.county_url))
             )
         )
+
+    def _state_text(self) -> tuple[str, str]:
+        """The state as the bar says it, and its start that is never elided (the state word
+        before a failed round's reason)."""
+        if self.pushing is not None:
+            done, total = self.pushing
+            # the round after a failed one: offline until the county takes a first batch
+            # (a county that does not answer holds each try for a minute)
+            text = (
+                self.tr("○ 離線，重試中 %1／%2")
+                if self.online is False and done == 0
+                else self.tr("● 同步中 %1／%2")
+            )
+            return text.replace("%1", f"{done:,}").replace("%2", f"{total:,}"), ""
+        if self.pulling is not None:
+            done, total = self.pulling
+            text = self.tr("● 接收中 %1／%2")
+            return text.replace("%1", f"{done:,}").replace("%2", f"{total:,}"), ""
+        if self.online is None and self.loop is not None:
+            return self.tr("○ 連線中…"), ""
+        if self.online is None:
+            return self.tr("○ 尚未連線"), ""
+        if self.online:
+            return self.tr("● 已連線"), ""
+        offline = self.tr("○ 離線：%1")
+        return offline.replace("%1", self.error), offline.split("%1")[0]
 
     def _render_progress(self) -> None:
         """The bar follows the push or the pull under way; between rounds it shows an

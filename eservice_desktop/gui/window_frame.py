@@ -42,8 +42,9 @@ def _t(text: str) -> str:
 
 
 class GivingWayLabel(QLabel):
-    """The status bar's office name: the one part that gives way when the bar is short of
-    room, elided at its end with the whole name in its tooltip. A plain label never shrinks
+    """The status bar's office name: the first part to give way when the bar is short of
+    room (then the sync state's reason, ``gui/sync_state_label.py``), elided at its end with
+    the whole name in its tooltip. A plain label never shrinks
     below its text, so in English at 1,024 px the sync state at the other end was cut instead
     ("Offline: Sync faile"), the one thing there the clerk must read. The operator's line
     (``always=False``) gives way only to a message (:func:`make_room`)."""
@@ -74,6 +75,8 @@ class GivingWayLabel(QLabel):
         return self.fontMetrics().horizontalAdvance("…") * 4
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
+        if self.always:  # the room the others leave comes by its stretch (build_status_bar)
+            return QSize(self._floor(), super().sizeHint().height())
         width = max(self.full_width() - self.given, self._floor())
         return QSize(width, super().sizeHint().height())
 
@@ -352,7 +355,10 @@ def build_status_bar(window: MainWindow) -> None:
     )
     window.office_label = GivingWayLabel(office_text)
     window.office_label.setObjectName("office_label")
-    status.addWidget(window.office_label)
+    # First to give way: the bar's layout takes room from the labels whose size hint exceeds
+    # their least in equal shares, so the office's name asks for its least and has what the
+    # others leave by its stretch; the sync state, giving way too, gives only after it.
+    status.addWidget(window.office_label, 1)
     # Who is signed in, always in sight while the window is unlocked: a permanent widget, as a
     # message in the bar (saved, refused, a scan) hid the ordinary ones for its 8 to 15 seconds.
     window.operator_label = GivingWayLabel("", always=False)  # to a long message only

@@ -25,7 +25,7 @@ def test_the_sync_state_is_whole_and_the_office_name_gives_way(
         bar = window.statusBar()
         bar.clearMessage()  # the failure said once in the bar; the labels are back
         office = window.office_label
-        qtbot.waitUntil(lambda: bar.width() <= 1024 and office.width() < office.sizeHint().width())
+        qtbot.waitUntil(lambda: bar.width() <= 1024 and office.width() < office.full_width())
         qtbot.wait(10)  # the bar lays out again after the new state text
         for label in (window.operator_label, sync.state_label, sync.counts_label):  # type: ignore[attr-defined]
             assert isinstance(label, QLabel)

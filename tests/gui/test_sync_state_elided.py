@@ -1,0 +1,73 @@
+"""A failed round's reason in the status bar is elided, never cut unmarked: the office's name
+gives way first, then the reason, and the state word, the operator and the counts stay whole.
+
+On a 1,024 px screen at 125 % (819 px) in English the bar read "○ Offline: Cannot reach the
+county server (connection refused or", and at 1,024 px in Chinese the county-older reason ran
+past the bar's edge the same way."""
+
+from __future__ import annotations
+
+import pytest
+from gui_keys import open_window
+from PySide6.QtWidgets import QApplication, QLabel
+
+from eservice_desktop.county_link.errors import CountyOlder, Offline, sync_error_message
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.i18n import install_translators, remove_translators
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("en", 819, Offline("connection refused"), "○ Offline: "),
+        ("en", 1024, CountyOlder(), "○ Offline: "),
+        ("zh_TW", 1024, CountyOlder(), "○ 離線："),
+    ],
+)
+def test_the_reason_is_elided_after_the_office_name(  # type: ignore[no-untyped-def]
+    qtbot, ctx: GuiContext, qapp: QApplication, screen_font: None, case
+) -> None:
+    lang, width, error, word = case
+    ctx.lang = ctx.tasks.lang = lang
+    translators = install_translators(qapp, lang) if lang == "en" else []
+    try:
+        window = open_window(qtbot, ctx)
+        window.resize(width, 700)
+        sync = window.status_widgets[0]
+        ctx.tasks.wait_idle()
+        qtbot.wait(50)
+        reason = sync_error_message(error, lang)
+        sync._on_round({"pending": 1_234, "conflicts": 3}, reason)  # type: ignore[attr-defined]
+        bar = window.statusBar()
+        bar.clearMessage()  # the failure said once in the bar; the labels are back
+        state = sync.state_label  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: bar.width() <= width and state.text() != state.whole)
+        qtbot.wait(10)
+        shown = state.text()
+        assert shown.startswith(word) and shown.endswith("…"), shown
+        assert state.toolTip() == reason and state.accessibleName() == word + reason
+        assert window.office_label.text().endswith("…")
+        assert window.office_label.width() <= window.office_label.minimumSizeHint().width() + 2
+        for label in (window.operator_label, sync.counts_label, sync.conflicts_button):  # type: ignore[attr-defined]
+            right = label.mapTo(bar, label.rect().topRight()).x()
+            assert label.width() >= label.sizeHint().width() and right <= bar.width()
+        right = state.mapTo(bar, state.rect().topRight()).x()
+        assert state.fontMetrics().horizontalAdvance(shown) <= state.width() and right < bar.width()
+    finally:
+        if translators:
+            remove_translators(qapp, translators)
+
+
+def test_a_short_state_is_whole_and_the_office_name_takes_the_room_left(
+    qtbot, ctx: GuiContext, screen_font: None
+) -> None:
+    window = open_window(qtbot, ctx)
+    window.resize(1366, 700)
+    sync = window.status_widgets[0]
+    ctx.tasks.wait_idle()
+    sync._on_round({"pending": 0}, "")  # type: ignore[attr-defined]
+    window.statusBar().clearMessage()
+    office = window.office_label
+    qtbot.waitUntil(lambda: office.text() == office.whole)
+    assert sync.state_label.text() == sync.state_label.whole == "● 已連線"  # type: ignore[attr-defined]
+    assert isinstance(office, QLabel) and not office.text().endswith("…")
