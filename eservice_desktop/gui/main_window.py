@@ -49,6 +49,7 @@ from eservice_desktop.domain.operators import Operator
 from eservice_desktop.gui import keyboard, stray_scans, upgrade_notice, window_access, window_frame
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.dialog_fit import grow_to_contents
+from eservice_desktop.gui.status_room import GivingWayLabel
 from eservice_desktop.gui.window_pages import (
     INTAKE_PAGE,
     PAGE_MODULES,
@@ -80,7 +81,7 @@ class MainWindow(QMainWindow):
     page_group: QActionGroup
     no_page: QLabel
     office_label: QLabel
-    operator_label: window_frame.GivingWayLabel
+    operator_label: GivingWayLabel
     busy_bar: QProgressBar
 
     def __init__(

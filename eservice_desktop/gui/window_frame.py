@@ -12,7 +12,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QResizeEvent
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QFrame,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.gui import accessible
+from eservice_desktop.gui.status_room import GivingWayLabel, make_room
 from eservice_desktop.gui.window_pages import (
     PAGES,
     PANEL_MODULES,
@@ -39,81 +40,6 @@ if TYPE_CHECKING:
 
 def _t(text: str) -> str:
     return QCoreApplication.translate("MainWindow", text)
-
-
-class GivingWayLabel(QLabel):
-    """The status bar's office name: the first part to give way when the bar is short of
-    room (then the sync state's reason, ``gui/sync_state_label.py``), elided at its end with
-    the whole name in its tooltip. A plain label never shrinks
-    below its text, so in English at 1,024 px the sync state at the other end was cut instead
-    ("Offline: Sync faile"), the one thing there the clerk must read. The operator's line
-    (``always=False``) gives way only to a message (:func:`make_room`)."""
-
-    def __init__(self, text: str, *, always: bool = True) -> None:
-        super().__init__(text)
-        self.whole = text
-        self.setToolTip(text)
-        self.always = always
-        #: Pixels of its width given, for now, to the status bar's message (``make_room``).
-        self.given = 0
-
-    def set_whole(self, text: str) -> None:
-        self.whole = text
-        self.setToolTip(text)
-        self.setText(text)
-        self.updateGeometry()
-
-    def give(self, pixels: int) -> None:
-        if pixels != self.given:
-            self.given = pixels
-            self.updateGeometry()
-
-    def full_width(self) -> int:
-        return self.fontMetrics().horizontalAdvance(self.whole) + 4
-
-    def _floor(self) -> int:
-        return self.fontMetrics().horizontalAdvance("…") * 4
-
-    def sizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        if self.always:  # the room the others leave comes by its stretch (build_status_bar)
-            return QSize(self._floor(), super().sizeHint().height())
-        width = max(self.full_width() - self.given, self._floor())
-        return QSize(width, super().sizeHint().height())
-
-    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt API)
-        width = self._floor() if self.always else self.sizeHint().width()
-        return QSize(width, super().minimumSizeHint().height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self._elide()
-
-    def _elide(self) -> None:
-        elided = self.fontMetrics().elidedText(
-            self.whole, Qt.TextElideMode.ElideRight, self.width()
-        )
-        if elided != self.text():
-            self.setText(elided)
-
-
-def make_room(window: MainWindow, message: str) -> None:
-    """A message longer than the status bar's room for it (at 683 px 收據 …：收 15 元，找零 0
-    元 was cut at 找): the operator's line gives way while it shows, elided (whole in its
-    tooltip), never below its first characters; a message gone, it is whole again."""
-    label = window.operator_label
-    if not isinstance(label, GivingWayLabel):
-        return
-    if not message or not label.isVisible():
-        label.give(0)
-        return
-    bar = window.statusBar()
-    room = label.x() - MESSAGE_MARGINS  # Qt paints the message from 6 px to 2 px before it
-    short = bar.fontMetrics().horizontalAdvance(message) - room
-    label.give(max(0, min(label.given + short, label.full_width())))
-
-
-#: QStatusBar's margins around the message it paints.
-MESSAGE_MARGINS = 8
 
 
 def _action(window: MainWindow, text: str, name: str = "", keys: str = "") -> QAction:
