@@ -57,11 +57,13 @@ class CaseDetail(CaseDetailFiles):
         self._picked = ""  # the notice selected when the case shown is read again
         self._timeline_shown: case_timeline.Shown | None = None
 
+        # Built in the order they stand, top to bottom, which is the order Tab takes: the
+        # attachments, built last, were reached after 撤件 at the page's foot.
         header = self._build_header()
         timeline = self._build_timeline()
+        files = self._build_files()
         notice_box = self._build_notices()
         actions = self._build_actions()
-        files = self._build_files()
         self.setAcceptDrops(True)
         self._connect()
 
