@@ -40,7 +40,7 @@ from eservice_desktop.gui import accessible, flow_layout, keyboard, labels, paym
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed, mark_lookup
 from eservice_desktop.gui.restore_refusals import RecoveredWatch
-from eservice_desktop.gui.table_fit import ColumnFitter
+from eservice_desktop.gui.table_fit import ColumnFitter, RowsHeld
 from eservice_desktop.gui.wrapped_label import WrappedLabel
 from eservice_desktop.services import cases, fees, payment_screen, payments
 
@@ -141,6 +141,7 @@ class PaymentView(QWidget):
             QHeaderView.ResizeMode.ResizeToContents
         )
         self.items_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        RowsHeld(self.items_table, most=4)  # whole on a short screen; scrolls past four
         fee_layout.addWidget(self.items_table)
         adjust = flow_layout.FlowLayout()  # wraps on a narrow page
         self.exempt_box = QCheckBox(_t("免徵"))

@@ -301,3 +301,42 @@ def two_line_heading(column: str) -> str:
     were wider than the reports page."""
     zh, sep, en = column.partition(" ")
     return f"{zh}\n{en}" if sep and not zh.isascii() and en.isascii() else column
+
+
+class RowsHeld(QObject):
+    """``table`` keeps room for its header and its first ``most`` rows at the height their
+    contents need now (a wrapped name's row is taller; the columns' widths change with the
+    window), then scrolls. On a page taller than a small screen its scroll area gives each list
+    its least height: the fees page's items kept room for one line, and at 683 × 512 in English
+    the one item read "Household / registration", a second item below the list's edge."""
+
+    def __init__(self, table: QTableView, *, most: int) -> None:
+        super().__init__(table)
+        self.table = table
+        self.most = most
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.hold)
+        model = table.model()
+        for signal in (model.rowsInserted, model.rowsRemoved, model.dataChanged, model.modelReset):
+            signal.connect(self._timer.start)
+        table.viewport().installEventFilter(self)
+        self.hold()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._timer.start()
+        return False
+
+    def hold(self) -> None:
+        table = self.table
+        header = table.verticalHeader()
+        shown = min(table.model().rowCount(), self.most)
+        rows = [max(table.sizeHintForRow(r), header.sectionSizeHint(r)) for r in range(shown)]
+        bar = table.horizontalScrollBar()
+        height = table.horizontalHeader().sizeHint().height()
+        height += sum(rows) if rows else header.defaultSectionSize()
+        height += 2 * table.frameWidth() + (bar.sizeHint().height() if bar.isVisible() else 0)
+        if table.minimumHeight() != height:
+            table.setMinimumHeight(height)
