@@ -275,8 +275,7 @@ class PaymentView(QWidget):
         #: status bar cut the English at 1,024 px ("… their account and password at this co",
         #: the closing's figures).
         self.receipt_note = self._error_label("receipt_note")
-        RecoveredWatch(self.ctx, self.receipt_note)  # a void or reprint refused before it
-        rec_layout.addWidget(self.receipt_note)
+        rec_layout.addWidget(RecoveredWatch(self.ctx, self.receipt_note).label)  # cf. page_error
         return rec_box
 
     # -- refusals beside their fields --------------------------------------------------------
