@@ -22,7 +22,12 @@ from typing import Final
 from eservice_desktop.domain.action_labels import ACTION_LABELS
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import AuthError, DomainError
-from eservice_desktop.domain.text_values import BLANK_LETTERS, FORMAT_CHAR, refused_char
+from eservice_desktop.domain.text_values import (
+    BLANK_LETTERS,
+    FORMAT_CHAR,
+    check_shown,
+    refused_char,
+)
 
 #: The background sync service signs its work as the device (``device:01``), never as a person.
 DEVICE_ACCOUNT_PREFIX: Final = "device:"
@@ -258,7 +263,7 @@ def check_shown_name(name: str, label: tuple[str, str] | None = None) -> str:
     blank = next((ch for ch in name if ch in BLANK_LETTERS), None)
     if found is not None or blank is not None:
         raise refused_char(found.group() if found else str(blank), "name", label)
-    return name
+    return check_shown(name, label or ("姓名", "Name"), "name")  # no emoji: 經收人 prints it
 
 
 def check_account(value: object, field_name: str = "account") -> str:

@@ -193,24 +193,25 @@ def pictograph(ch: str) -> bool:
     return 0x1F3FB <= code <= 0x1F3FF or unicodedata.category(ch) == "So"
 
 
-def check_shown(name: str, label: Label) -> str:
+def check_shown(name: str, label: Label, field: str = "applicant_name") -> str:
     """A name a reader sees as it is: no blank letter, no emoji (:func:`pictograph`), and
     every combining mark on a letter, at most :data:`MARKS_IN_A_ROW` in a row (a name of marks
     alone showed nothing, a pile of them ran over the lines above and below). For a name
-    taken in (``values.check_applicant``): events already stored keep theirs. The marks are
+    taken in (``values.check_applicant``; a collector's, ``field`` its own): events already
+    stored keep theirs. The marks are
     counted decomposed: composing "a" and four acute accents leaves á and three, a pile."""
-    zh, en = _labels("applicant_name", label)
+    zh, en = _labels(field, label)
     run, marked = 0, unicodedata.normalize("NFD", name)
     for i, ch in enumerate(marked):
         if ch in BLANK_LETTERS:
-            raise refused_char(ch, "applicant_name", label)
+            raise refused_char(ch, field, label)
         if pictograph(ch):
             shown = f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
             raise _bad(
                 "value.symbol",
                 f"{zh}含有圖示或符號（{shown}），請依證件輸入姓名",
                 f"{en}holds a pictograph or symbol ({shown}); type the name as on the ID",
-                "applicant_name",
+                field,
             )
         run = run + 1 if unicodedata.category(ch).startswith("M") else 0
         if run and (i == run - 1 or marked[i - run] == " " or run > MARKS_IN_A_ROW):
@@ -220,7 +221,7 @@ def check_shown(name: str, label: Label) -> str:
                 f"{zh}組合符號（{shown}）須接在文字之後，且最多連續 {MARKS_IN_A_ROW} 個",
                 f"{en}a combining mark ({shown}) must follow a letter, "
                 f"{MARKS_IN_A_ROW} in a row at most",
-                "applicant_name",
+                field,
             )
     return name
 

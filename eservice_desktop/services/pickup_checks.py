@@ -30,6 +30,7 @@ from eservice_desktop.domain.ids import classify_applicant_id
 from eservice_desktop.domain.name_forms import composed
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_verify import verify_token
+from eservice_desktop.domain.text_values import check_shown
 from eservice_desktop.services.core import App
 from eservice_desktop.services.pickup_keys import (
     county_keys,
@@ -215,7 +216,8 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
         raise DomainError(
             "pickup.collector_name", "請填寫代領人姓名", "Enter the collector's name", "name"
         )
-    values.check_name(name, "name", label=COLLECTOR_NAME)
+    # shown as it is, as an applicant's name: an emoji printed on the pickup slip
+    check_shown(values.check_name(name, "name", label=COLLECTOR_NAME), COLLECTOR_NAME, "name")
     typed_id = str(collected_by.get("id", ""))
     if not typed_id.strip():  # not "unrecognised ID ... or a UBN": a UBN is never a collector
         raise DomainError(
