@@ -62,6 +62,7 @@ class IntakeDrafts(IntakeFieldChecks):
         if not state:
             return False
         self.set_state(state)
+        self.check_applicant_id()  # its kind beside it (or its refusal), as after typing it
         saved = self.drafts.saved_at()
         when = ""
         if saved is not None:

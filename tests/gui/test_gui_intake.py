@@ -167,6 +167,8 @@ def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
     qtbot.addWidget(again)
     assert again.service is not None and again.service.code == "HR-TRANSCRIPT"
     assert again.applicant_id.text() == "A123456789"
+    # the ID's kind beside it, as after typing it (it stayed blank until the ID was left again)
+    assert again.applicant_kind.text() == "個人（國民身分證）"
     assert again.applicant_name.text() == "林美玲"
     assert again.phone.text() == "0987654321"
     assert again.copies.value() == 2
