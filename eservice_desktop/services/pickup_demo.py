@@ -98,7 +98,8 @@ class DemoCodes:
 
 
 def issue_demo(app: App, case_number: str, rng: random.Random | None = None) -> dict[str, Any]:
-    """Demo county: signs a code for a ready case (or makes a closed case ready with one)."""
+    """Demo county: signs a code for a ready case (or makes a closed case ready with one, at
+    the office the applicant chose, as the county does: ``county.push_rows._ready_event``)."""
     _require_demo(app)
     return _issue(app, case_number, rng or random.Random())
 
@@ -115,7 +116,8 @@ def _issue(app: App, case_number: str, rng: random.Random) -> dict[str, Any]:
         token = _sign_for(app, state, state.pickup_number or "0000", state.pickup_office)
     else:
         number = f"{rng.randint(0, 9999):04d}"
-        office = app.settings.office_code
+        # where the applicant collects it (this office made a case for H02 ready here)
+        office = state.pickup_office or state.office
         token = _sign_for(app, state, number, office)
         with app.transaction() as s:
             record(
@@ -141,14 +143,19 @@ def _issue(app: App, case_number: str, rng: random.Random) -> dict[str, Any]:
 
 
 def seed_pickup_demo(app: App, count: int, seed: int | None = None) -> int:
-    """Makes up to ``count`` closed cases of this office ready for pickup here with demo codes."""
+    """Makes up to ``count`` closed cases of this office to be collected here ready for pickup
+    with demo codes (one the applicant collects at another office is that office's to hand over)."""
     if count <= 0:
         return 0
     rng = random.Random(seed)
     with app.reading() as s:
         numbers = s.scalars(
             select(CaseRow.case_number)
-            .where(CaseRow.status == "closed", CaseRow.office == app.settings.office_code)
+            .where(
+                CaseRow.status == "closed",
+                CaseRow.office == app.settings.office_code,
+                CaseRow.pickup_office == app.settings.office_code,
+            )
             .order_by(CaseRow.closed_at.desc())
             .limit(count)
         ).all()

@@ -216,6 +216,36 @@ def test_demo_seed_makes_codes_accepted_only_in_demo_mode(make_app: object, tmp_
         pickup.issue_demo(demo_app, number)
 
 
+def test_the_demo_county_makes_a_case_ready_at_the_office_the_applicant_chose(
+    make_app: object, tmp_path: Path
+) -> None:
+    """A case taken in at H01 to be collected at H02: ``pickup issue`` made it ready at H01 with
+    a code for H01 (the county makes it ready at H02), so the desk the applicant was sent to
+    did not list it, and the demo seed made such a case ready here too."""
+    import factories
+
+    from eservice_desktop.services import payments
+    from eservice_desktop.services.pickup_demo import seed_pickup_demo
+
+    assert callable(make_app)
+    demo_app: App = make_app(Settings(data_dir=tmp_path / "demo", demo=True, office_code="H01"))
+    there, here = (
+        factories.new_case(demo_app, pickup_method="other_office", pickup_office="H02"),
+        factories.new_case(demo_app, applicant_id="B123456780"),
+    )
+    for number in (there, here):
+        payments.record_payment(demo_app, number, "cash", 15)
+        cases.close_case(demo_app, number)
+    assert seed_pickup_demo(demo_app, 20, seed=1) == 1  # only the case collected here
+    assert [r.case_number for r in pickup.ready_cases(demo_app)] == [here]
+    issued = pickup.issue_demo(demo_app, there)
+    assert (issued["office"], issued["office_name"]) == ("H02", "桃園市中壢戶政事務所")
+    state = cases.load_case(demo_app, there)
+    assert (state.lifecycle, state.pickup_office) == ("ready_for_pickup", "H02")
+    assert pickup.verify(demo_app, issued["payload"]).reason == "wrong_office"
+    assert [r.case_number for r in pickup.ready_cases(demo_app)] == [here]
+
+
 def test_every_demo_case_ready_here_has_a_code_its_short_form_finds(
     make_app: object, tmp_path: Path
 ) -> None:
