@@ -64,6 +64,11 @@ NUMBER_TAKEN = DomainError(
     "case_number.taken", "案號已被其他案件使用", "This case number is already used by another case"
 )
 UNKNOWN_OFFICE = DomainError("office.unknown", "查無此機關", "Unknown office")
+PICKUP_MOVED = DomainError(
+    "pickup.office_moved",
+    "本案已通知於其他機關領件，不能改為於此機關領件",
+    "The case is ready for pickup at another office; it cannot be moved by a new ready notice",
+)
 
 
 def push(
@@ -256,10 +261,12 @@ def _checked_fold(
     if office_to and known_offices() and office_to not in known_offices():
         raise UNKNOWN_OFFICE
     # an office re-announcing readiness of a case the county already made ready (its own
-    # code, e.g. demo data) says the same thing: kept, not a conflict
-    if not (
-        e.type == ev.READY_FOR_PICKUP and before is not None and before.lifecycle == READY_STATE
-    ):
+    # code, e.g. demo data) says the same thing: kept, not a conflict. One naming another
+    # office moved the case away from the office the citizen was told to go to, unseen.
+    again = e.type == ev.READY_FOR_PICKUP and before is not None and before.lifecycle == READY_STATE
+    if again and before is not None and office_to and office_to != before.pickup_office:
+        raise PICKUP_MOVED
+    if not again:
         try:
             check(before, e, typed)
         except DomainError as err:
