@@ -121,8 +121,7 @@ class BackupDialog(QDialog):
         return buttons, hint
 
     def _build_confirm_step(self) -> None:
-        """The confirmation step of the guided restore (hidden until a backup was checked):
-        what would be lost, then confirm or keep the database as it is."""
+        """The restore's confirmation (once a backup was checked): what would be lost; go on?"""
         self.confirm_box = QGroupBox(self.tr("確認還原"))
         self.confirm_box.setObjectName("restore_confirm")
         # the box at full height and its summary unwrapped: squeezed, its lines were cut
@@ -191,6 +190,7 @@ class BackupDialog(QDialog):
             "closing": self.tr("日結"),
             "manual": self.tr("手動"),
             "before-restore": self.tr("還原前保留"),
+            "before-upgrade": self.tr("升級前保留"),
         }
         return kinds.get(label, label)
 

@@ -31,6 +31,11 @@ NAME = re.compile(
     r"\.sqlite3$"
 )
 
+#: The copy ``storage.db.upgrade`` writes into ``DATA_DIR/backups`` before a schema upgrade
+#: (``eservice-before-REV-TIME``, REV the revision it upgrades to).
+UPGRADE_NAME = re.compile(r"^eservice-before-(?P<rev>\d{4})-(?P<stamp>\d{8}T\d{6}Z)\.sqlite3$")
+UPGRADE_LABEL = "before-upgrade"
+
 
 LABELS = ("hourly", "closing", "manual", "before-restore")
 
@@ -40,6 +45,7 @@ LABEL_NAMES = {
     "closing": ("日結", "closing"),
     "manual": ("手動", "manual"),
     "before-restore": ("還原前保留", "before restore"),
+    UPGRADE_LABEL: ("升級前保留", "before upgrade"),
 }
 
 
@@ -109,24 +115,47 @@ def made_backup_dir(settings: Settings) -> Path:
 
 
 def parse_name(path: Path) -> BackupInfo | None:
-    """The backup a file's name describes (office, device, label, UTC time); None for others."""
-    m = NAME.match(path.name)
+    """The backup a file's name describes (office, device, label, UTC time), or the copy kept
+    before a schema upgrade (``before-upgrade``); None for others."""
+    m = NAME.match(path.name) or UPGRADE_NAME.match(path.name)
     if m is None:
         return None
+    label = m["label"] if "label" in m.re.groupindex else UPGRADE_LABEL
     taken = datetime.strptime(m["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-    return BackupInfo(path, m["label"], taken, path.stat().st_size)
+    return BackupInfo(path, label, taken, path.stat().st_size)
+
+
+def _named(folder: Path, pattern: str) -> list[BackupInfo]:
+    """The regular files in ``folder`` matching ``pattern`` that name a backup. Only regular
+    files: a folder (or a link to a device) named like a backup was listed, picked by
+    ``backup verify`` as the newest and refused there, and made every prune fail on it."""
+    if not folder.is_dir():
+        return []
+    found = [parse_name(p) for p in folder.glob(pattern) if p.is_file()]
+    return [b for b in found if b is not None]
+
+
+def _newest_first(backups: list[BackupInfo]) -> list[BackupInfo]:
+    return sorted(backups, key=lambda b: b.taken_at, reverse=True)
+
+
+def _taken_backups(settings: Settings) -> list[BackupInfo]:
+    """The backups this device took (hourly, closing, manual, before a restore): the ones the
+    retention prunes."""
+    prefix = f"eservice-{settings.office_code}-{settings.device_id}-"
+    return _newest_first(_named(backup_dir(settings), f"{prefix}*.sqlite3"))
 
 
 def list_backups(settings: Settings) -> list[BackupInfo]:
-    """This device's backups in the backup location, newest first. Only regular files: a
-    folder (or a link to a device) named like a backup was listed, picked by ``backup verify``
-    as the newest and refused there, and made every prune fail on it."""
-    folder = backup_dir(settings)
-    if not folder.is_dir():
-        return []
-    prefix = f"eservice-{settings.office_code}-{settings.device_id}-"
-    found = [parse_name(p) for p in folder.glob(f"{prefix}*.sqlite3") if p.is_file()]
-    return sorted((b for b in found if b is not None), key=lambda b: b.taken_at, reverse=True)
+    """This device's backups, newest first: those in the backup location, and the copies kept
+    before each schema upgrade (in ``DATA_DIR/backups``, where the upgrade writes them). Those
+    were left out: right after an upgrade ``backup list`` said 尚無備份, doctor failed on
+    沒有可用的備份 and the window's restore list was empty, beside the copy the upgrade had just
+    made; ``backup verify`` said its time was unknown."""
+    found = {b.path: b for b in _taken_backups(settings)}
+    for b in _named(settings.db_path.parent / "backups", "eservice-before-*.sqlite3"):
+        found.setdefault(b.path, b)
+    return _newest_first(list(found.values()))
 
 
 def prune(settings: Settings, now: datetime) -> list[Path]:
@@ -134,8 +163,9 @@ def prune(settings: Settings, now: datetime) -> list[Path]:
     ``backup_keep_days`` days; the newest backup is never removed. One that Windows will not
     remove while another program has it open waits for the next prune: ``backup now`` said
     the backup it had just written failed ("Cannot access …", exit 2), and every hourly
-    backup was logged as failed."""
-    backups = list_backups(settings)
+    backup was logged as failed. The copies kept before a schema upgrade are not pruned: the
+    way back from an upgrade, removed by IT."""
+    backups = _taken_backups(settings)
     keep: set[Path] = {b.path for b in backups[:1]}
     days_kept: set[Any] = set()
     for b in backups:  # newest first

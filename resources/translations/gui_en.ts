@@ -673,6 +673,10 @@
         <translation>kept before a restore</translation>
     </message>
     <message>
+        <source>升級前保留</source>
+        <translation>kept before an upgrade</translation>
+    </message>
+    <message>
         <source>種類</source>
         <translation>Kind</translation>
     </message>
