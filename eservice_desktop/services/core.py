@@ -233,9 +233,11 @@ def open_app(
     read them from this database on this thread (the signed-in window's first list,
     ``services.queue_start``), so they are not read twice; a calendar is taken only with a
     schema that needed no upgrade. ``on_upgrade``: called before an existing database is backed
-    up and upgraded (``storage.db.upgrade``'s ``on_start``: minutes for a large one)."""
+    up and upgraded (``storage.db.upgrade``'s ``on_start``: minutes for a large one), or
+    a plain one encrypted; once."""
     warn_held_back(settings)  # a looser sign-in setting: in the log once (doctor says it too)
-    engine, key = db.open_office_engine(settings, key=key)
+    on_upgrade = db.once(on_upgrade)
+    engine, key = db.open_office_engine(settings, key=key, on_convert=on_upgrade)
     if migrate and not db.schema_is_current(engine):
         db.upgrade(engine, settings.db_url, settings.db_path, key, on_start=on_upgrade)
         calendar = None  # read from the upgraded database

@@ -54,10 +54,12 @@ def present(settings: Settings) -> bool:
 
 def upgrade(settings: Settings, on_start: Callable[[], None] | None = None) -> dict[str, Any]:
     """Brings the schema to this build's head, after a backup copy; says what it did.
-    ``on_start``: called when an existing database is about to be backed up and upgraded."""
+    ``on_start``: called when an existing database is about to be backed up and upgraded, or
+    a plain one encrypted; once."""
     from eservice_desktop.storage import db
 
-    engine, key = db.open_office_engine(settings)
+    on_start = db.once(on_start)
+    engine, key = db.open_office_engine(settings, on_convert=on_start)
     try:
         before = db.current_revision(engine)
         backup = db.upgrade(engine, settings.db_url, settings.db_path, key, on_start=on_start)

@@ -200,15 +200,38 @@ def office_key(settings: Settings) -> bytes:
     return dbkey.database_key(settings, create=not exists or cipher.is_plain(path))
 
 
+def once(fn: Callable[[], None] | None) -> Callable[[], None] | None:
+    """``fn`` called the first time only: the notice of a database being converted and then
+    upgraded is said once, not once per step."""
+    if fn is None:
+        return None
+    done: list[bool] = []
+
+    def call() -> None:
+        if not done:
+            done.append(True)
+            fn()
+
+    return call
+
+
 def open_office_engine(
-    settings: Settings, *, key: bytes | None = None, **kwargs: Any
+    settings: Settings,
+    *,
+    key: bytes | None = None,
+    on_convert: Callable[[], None] | None = None,
+    **kwargs: Any,
 ) -> tuple[Engine, bytes]:
     """The keyed engine of the office database (a plain database is encrypted in place first).
     ``key``: the stored key when the caller has just read it and opened the database with it
-    (the window's first list)."""
+    (the window's first list). ``on_convert``: called before a plain database (of a build
+    before encryption) is encrypted, so a face can say why it waits: the whole file is
+    rewritten, as long as the copy before an upgrade, and the window sat silent through it."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     key = key or office_key(settings)
     if cipher.is_plain(settings.db_path):
+        if on_convert is not None:
+            on_convert()
         cipher.encrypt_in_place(settings.db_path, key)
         log.info("database converted to an encrypted database")
     for old in sorted((settings.data_dir / "backups").glob("*.sqlite3")):
