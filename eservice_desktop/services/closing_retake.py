@@ -4,6 +4,9 @@ came after it."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,22 +22,38 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_audit import AccessLogRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
+#: The scope the access log names after the day since builds of 2026-12-03 on.
+_SCOPED = re.compile(r"(office|counter \d+)( |$)")
+
+
+def _taken_at(s: Session, report: ClosingReport, scope: str) -> datetime | None:
+    """When the newest closing of the day in ``scope`` was printed or exported. Builds before
+    2026-12-03 logged an export as ``closing report DAY FILE``, naming no scope: such a one
+    counts for every scope. It did not count at all, so a day closed before an upgrade and
+    taken again after it (a receipt of it voided since) said nothing of the closing handed
+    in, whose figures no longer held."""
+    day = f"closing report {report.day.isoformat()} "
+    rows = s.execute(
+        select(AccessLogRow.at, AccessLogRow.detail)
+        .where(
+            AccessLogRow.office == report.office_code,
+            AccessLogRow.action.in_((access.PRINT, access.EXPORT)),
+            AccessLogRow.detail.startswith(day),
+        )
+        .order_by(AccessLogRow.at.desc())
+    )
+    for at, detail in rows:
+        rest = str(detail)[len(day) :]
+        if rest == scope or rest.startswith(scope + " ") or not _SCOPED.match(rest):
+            return at
+    return None
+
 
 def earlier_closing(
     s: Session, report: ClosingReport, scope: str, dev: str | None
 ) -> EarlierClosing | None:
     """``scope`` as the access log names it (``office``, ``counter 01``)."""
-    prefix = f"closing report {report.day.isoformat()} {scope}"
-    taken = s.scalar(
-        select(AccessLogRow.at)
-        .where(
-            AccessLogRow.office == report.office_code,
-            AccessLogRow.action.in_((access.PRINT, access.EXPORT)),
-            (AccessLogRow.detail == prefix) | AccessLogRow.detail.startswith(prefix + " "),
-        )
-        .order_by(AccessLogRow.at.desc())
-        .limit(1)
-    )
+    taken = _taken_at(s, report, scope)
     if taken is None:
         return None
     at = aware(taken)

@@ -225,3 +225,27 @@ def test_a_day_before_any_record_has_no_closing(app: App) -> None:
     assert refused.value.code == "date.range" and refused.value.field == "date"
     assert refused.value.message_zh == "營業日 26/12/04（1937-12-04）早於 2000 年，沒有日結"
     assert daily_closing.closing(app, date(2000, 1, 1)).receipts == []
+
+
+def test_a_closing_exported_before_the_upgrade_counts_as_the_one_before(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """Builds before 2026-12-03 logged an exported closing as ``closing report DAY FILE``,
+    with no counter or office in it. A day closed by such a build and taken again after the
+    upgrade, a receipt of it voided since, said nothing of the closing handed in."""
+    from eservice_desktop.services import access
+
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    b = payments.record_payment(app, make_case(), "cash", 30).receipt_number
+    clock.set(datetime(2026, 3, 10, 3, 0, tzinfo=UTC))
+    # what the build before wrote for `report closing --date 2026-03-10 --out office.csv`
+    access.record(app, access.EXPORT, detail="closing report 2026-03-10 office.csv")
+    clock.set(datetime(2026, 3, 10, 3, 30, tzinfo=UTC))
+    payments.void_receipt(app, b, "金額錯誤", approval=sup)
+    for device in ("", None):  # the scope was not written: every one of that day
+        again = daily_closing.closing(app, DAY, device)
+        assert again.earlier is not None, device
+        assert again.to_json()["earlier_closing"]["voids"] == [b]
+        assert "前次日結表已不符" in again.earlier.note()
+    clock.set(datetime(2026, 3, 11, 2, 0, tzinfo=UTC))
+    assert daily_closing.closing(app, date(2026, 3, 11)).earlier is None  # another day's
