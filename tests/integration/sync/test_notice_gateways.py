@@ -375,59 +375,12 @@ def test_a_hanging_gateway_holds_up_no_write_of_the_county(
     assert [r.status for r in _rows(sessions)] == ["sent"]
 
 
-class _AuthSmtp:
-    """SMTP on loopback that offers AUTH (no STARTTLS), keeps every command line it was sent
-    and each message."""
-
-    def __init__(self) -> None:
-        import socket
-
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(4)
-        self.port = self.sock.getsockname()[1]
-        self.commands: list[bytes] = []
-        self.messages: list[bytes] = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn, conn.makefile("rb") as rf:
-                conn.sendall(b"220 relay ESMTP\r\n")
-                while line := rf.readline():
-                    self.commands.append(line.strip())
-                    cmd = line.strip().upper()
-                    if cmd.startswith(b"EHLO"):
-                        conn.sendall(b"250-relay\r\n250 AUTH PLAIN LOGIN\r\n")
-                    elif cmd.startswith(b"AUTH"):
-                        conn.sendall(b"235 accepted\r\n")
-                    elif cmd == b"DATA":
-                        conn.sendall(b"354 go\r\n")
-                        data = b""
-                        while (chunk := rf.readline()) not in (b".\r\n", b""):
-                            data += chunk
-                        self.messages.append(data)
-                        conn.sendall(b"250 queued\r\n")
-                    elif cmd == b"QUIT":
-                        conn.sendall(b"221 bye\r\n")
-                        break
-                    else:
-                        conn.sendall(b"250 ok\r\n")
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 def test_smtp_gateway_takes_its_sender_login_and_starttls_from_the_spec() -> None:
     """``--gateway smtp://…`` could name only host and port: every mail went out from
     noreply@example.gov.tw, without logging in to the county's relay and in clear."""
     import base64
 
-    server = _AuthSmtp()
+    server = _TinySmtp(auth=True)
     env = {notify.PASSWORD_ENV: "relay pass 123"}
     try:
         spec = f"smtp://notices@127.0.0.1:{server.port}?from=notice@county.gov.tw"

@@ -380,15 +380,18 @@ def test_a_demo_device_the_county_revoked_says_so_and_does_not_enrol_again(
 
 
 class _TinySmtp:
-    """Just enough SMTP (RFC 5321) to receive one message per connection, on loopback."""
+    """Just enough SMTP (RFC 5321) to receive one message per connection, on loopback; with
+    ``auth``, a relay that offers AUTH (no STARTTLS). Keeps every command line and message."""
 
-    def __init__(self) -> None:
+    def __init__(self, auth: bool = False) -> None:
         import socket
 
+        self.auth = auth
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(4)
         self.port = self.sock.getsockname()[1]
+        self.commands: list[bytes] = []
         self.messages: list[bytes] = []
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -401,9 +404,14 @@ class _TinySmtp:
             with conn, conn.makefile("rb") as rf:
                 conn.sendall(b"220 tiny ESMTP\r\n")
                 while line := rf.readline():
+                    self.commands.append(line.strip())
                     cmd = line.strip().upper()
-                    if cmd.startswith((b"EHLO", b"HELO")):
+                    if cmd.startswith(b"EHLO") and self.auth:
+                        conn.sendall(b"250-tiny\r\n250 AUTH PLAIN LOGIN\r\n")
+                    elif cmd.startswith((b"EHLO", b"HELO")):
                         conn.sendall(b"250 tiny\r\n")
+                    elif cmd.startswith(b"AUTH") and self.auth:
+                        conn.sendall(b"235 accepted\r\n")
                     elif cmd == b"DATA":
                         conn.sendall(b"354 go\r\n")
                         data = b""
