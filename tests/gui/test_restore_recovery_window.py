@@ -5,10 +5,11 @@ and the intake form drops the refusal it showed (what was typed stays)."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.config import Settings
@@ -25,57 +26,60 @@ from sync_helpers import CountyServer, enrol, free_port, new_case, sync_now
 from test_gui_intake import _fill
 
 
-def test_a_recovery_the_round_ran_is_said_and_the_refusal_goes(
-    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
-) -> None:
-    app = sync_ctx.app
+@pytest.fixture
+def county(sync_ctx: GuiContext, tmp_path: Path) -> Iterator[CountyServer]:
+    """A county on loopback, the window's counter enrolled with it."""
     server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
     server.start_in_thread()
     try:
-        app.settings.county_url = server.url
-        enrol(app, server)
-        new_case(app)
-        sync_now(app)
-        with app.transaction() as s:  # as `backup restore` marks the copy it switches in
-            s.add(
-                SyncStateRow(
-                    name=restore_guard.PENDING, value="b.sqlite3", updated_at=datetime.now(UTC)
-                )
-            )
-        bar = SyncStatusWidget(sync_ctx, autostart=False)
-        qtbot.addWidget(bar)
-        form = IntakeForm(sync_ctx)
-        qtbot.addWidget(form)
-        said: list[str] = []
-        sync_ctx.status_message.connect(said.append)
-        bar.refresh()
-        assert bar.restore_label.isVisibleTo(bar)
-        assert "待自縣府取回" in bar.restore_label.text()
-        assert "暫停收件與收費" in bar.restore_label.toolTip()
-
-        _fill(form)
-        form.submit()
-        assert "本次未儲存" in form.form_error.text()
-
-        bar.start()  # the window's loop: its first round reaches the county and recovers
-        qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
-        with app.reading() as s:
-            assert not restore_guard.pending(s)
-            cases_before = repo.count_cases(s)
-        assert not bar.restore_label.isVisibleTo(bar)
-        assert any("已自縣府取回還原後的資料" in text for text in said), said
-        assert form.form_error.text() == ""
-        assert "請再送出" in form.result_label.text()
-        assert form.applicant_name.text() == "林美玲"  # what was typed is still there
-        form.submit()  # and it is taken in now
-        qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
-        with app.reading() as s:
-            assert repo.count_cases(s) == cases_before + 1
-        bar.stop()
+        sync_ctx.app.settings.county_url = server.url
+        enrol(sync_ctx.app, server)
+        yield server
     finally:
         server.stop()
 
 
+@pytest.mark.usefixtures("county")  # the window reaches it
+def test_a_recovery_the_round_ran_is_said_and_the_refusal_goes(
+    sync_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    app = sync_ctx.app
+    new_case(app)
+    sync_now(app)
+    _mark_restored(app)  # as `backup restore` marks the copy it switches in
+    bar = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(bar)
+    form = IntakeForm(sync_ctx)
+    qtbot.addWidget(form)
+    said: list[str] = []
+    sync_ctx.status_message.connect(said.append)
+    bar.refresh()
+    assert bar.restore_label.isVisibleTo(bar)
+    assert "待自縣府取回" in bar.restore_label.text()
+    assert "暫停收件與收費" in bar.restore_label.toolTip()
+
+    _fill(form)
+    form.submit()
+    assert "本次未儲存" in form.form_error.text()
+
+    bar.start()  # the window's loop: its first round reaches the county and recovers
+    qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
+    with app.reading() as s:
+        assert not restore_guard.pending(s)
+        cases_before = repo.count_cases(s)
+    assert not bar.restore_label.isVisibleTo(bar)
+    assert any("已自縣府取回還原後的資料" in text for text in said), said
+    assert form.form_error.text() == ""
+    assert "請再送出" in form.result_label.text()
+    assert form.applicant_name.text() == "林美玲"  # what was typed is still there
+    form.submit()  # and it is taken in now
+    qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
+    with app.reading() as s:
+        assert repo.count_cases(s) == cases_before + 1
+    bar.stop()
+
+
+@pytest.mark.usefixtures("county")  # the window reaches it
 def test_the_fees_page_drops_the_refusal_of_a_restore_once_recovered(
     sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -88,43 +92,35 @@ def test_the_fees_page_drops_the_refusal_of_a_restore_once_recovered(
     from eservice_desktop.services import payments
 
     app = sync_ctx.app
-    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
-    server.start_in_thread()
-    try:
-        app.settings.county_url = server.url
-        enrol(app, server)
-        number = a_case(app, name="陳堃", copies=2)
-        sync_now(app)
-        with app.transaction() as s:
-            s.add(
-                SyncStateRow(
-                    name=restore_guard.PENDING, value="b.sqlite3", updated_at=datetime.now(UTC)
-                )
-            )
-        bar = SyncStatusWidget(sync_ctx, autostart=False)
-        qtbot.addWidget(bar)
-        page = PaymentPage(sync_ctx)
-        qtbot.addWidget(page)
-        out = tmp_path / "receipt.pdf"
-        page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
-        page.load(number)
-        bar.refresh()
-        page.pay()
-        assert "本次未儲存" in page.page_error.text()
-        bar.start()
-        qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
-        assert page.page_error.text() == ""
-        assert page.amount_spin.value() == 30  # what the page held stays
-        page.pay()
-        qtbot.waitUntil(out.exists, timeout=10000)
-        assert len(payments.receipts_of_case(app, number)) == 1
-        bar.stop()
-    finally:
-        server.stop()
+    number = a_case(app, name="陳堃", copies=2)
+    sync_now(app)
+    _mark_restored(app)  # as `backup restore` marks the copy it switches in
+    bar = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(bar)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    out = tmp_path / "receipt.pdf"
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=out)
+    page.load(number)
+    bar.refresh()
+    page.pay()
+    assert "本次未儲存" in page.page_error.text()
+    bar.start()
+    qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
+    assert page.page_error.text() == ""
+    assert page.amount_spin.value() == 30  # what the page held stays
+    page.pay()
+    qtbot.waitUntil(out.exists, timeout=10000)
+    assert len(payments.receipts_of_case(app, number)) == 1
+    bar.stop()
 
 
 def test_the_pickup_desk_checks_the_code_again_once_recovered(
-    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path, make_app: Callable[[Settings], App]
+    sync_ctx: GuiContext,
+    qtbot: QtBot,
+    tmp_path: Path,
+    make_app: Callable[[Settings], App],
+    county: CountyServer,
 ) -> None:
     """A case of another counter, scanned on the restored counter before its recovery: the
     online look-up was refused (…sync recover), and the refusal stayed on the desk after the
@@ -134,50 +130,44 @@ def test_the_pickup_desk_checks_the_code_again_once_recovered(
     from eservice_desktop.services import cases, payments, pickup
 
     app = sync_ctx.app
-    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
-    server.start_in_thread()
-    try:
-        app.settings.county_url = server.url
-        enrol(app, server)
-        sync_now(app)  # the county's keys, as every counter has them before its backup
-        other = make_app(
-            Settings(
-                data_dir=tmp_path / "counter-02",
-                office_code=app.settings.office_code,
-                device_id="02",
-                county_url=server.url,
-            )
+    sync_now(app)  # the county's keys, as every counter has them before its backup
+    other = make_app(
+        Settings(
+            data_dir=tmp_path / "counter-02",
+            office_code=app.settings.office_code,
+            device_id="02",
+            county_url=county.url,
         )
-        enrol(other, server)
-        number = new_case(other)
-        payments.record_payment(other, number, "cash", 15)
-        cases.close_case(other, number)
-        sync_now(other)
-        sync_now(other)  # the county's ready event, with the signed code
-        token = pickup.stored_token(other, number)
-        assert token
-        _mark_restored(app)
-        bar = SyncStatusWidget(sync_ctx, autostart=False)
-        qtbot.addWidget(bar)
-        desk = PickupDesk(sync_ctx)
-        qtbot.addWidget(desk)
-        bar.refresh()
-        desk.scan(token)
-        qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
-        assert desk.result.reason == "not_synced", (desk.result, desk.message_label.text())
-        desk.online_button.click()
-        qtbot.waitUntil(lambda: "sync recover" in desk.message_label.text(), timeout=5000)
+    )
+    enrol(other, county)
+    number = new_case(other)
+    payments.record_payment(other, number, "cash", 15)
+    cases.close_case(other, number)
+    sync_now(other)
+    sync_now(other)  # the county's ready event, with the signed code
+    token = pickup.stored_token(other, number)
+    assert token
+    _mark_restored(app)
+    bar = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(bar)
+    desk = PickupDesk(sync_ctx)
+    qtbot.addWidget(desk)
+    bar.refresh()
+    desk.scan(token)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+    assert desk.result.reason == "not_synced", (desk.result, desk.message_label.text())
+    desk.online_button.click()
+    qtbot.waitUntil(lambda: "sync recover" in desk.message_label.text(), timeout=5000)
 
-        bar.start()
-        qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=20000)
-        assert "sync recover" not in desk.message_label.text()
-        assert desk.result.case_number == number  # the code on screen, checked again
-        assert desk.confirm_button.isEnabled()
-        bar.stop()
-    finally:
-        server.stop()
+    bar.start()
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=20000)
+    assert "sync recover" not in desk.message_label.text()
+    assert desk.result.case_number == number  # the code on screen, checked again
+    assert desk.confirm_button.isEnabled()
+    bar.stop()
 
 
+@pytest.mark.usefixtures("county")  # the window reaches it
 def test_the_receipts_note_drops_the_refusal_of_a_restore_once_recovered(
     sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
 ) -> None:
@@ -190,30 +180,23 @@ def test_the_receipts_note_drops_the_refusal_of_a_restore_once_recovered(
     from eservice_desktop.services import payments
 
     app = sync_ctx.app
-    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
-    server.start_in_thread()
-    try:
-        app.settings.county_url = server.url
-        enrol(app, server)
-        number = a_case(app, name="陳堃", copies=2)
-        payments.record_payment(app, number, "cash", 30)
-        sync_now(app)
-        _mark_restored(app)
-        bar = SyncStatusWidget(sync_ctx, autostart=False)
-        qtbot.addWidget(bar)
-        page = PaymentPage(sync_ctx)
-        qtbot.addWidget(page)
-        page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
-        page.load(number)
-        bar.refresh()
-        page.receipt_refused(restore_guard.refusal())  # as a void refused by the guard is
-        assert "本次未儲存" in page.receipt_note.text()
-        bar.start()
-        qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
-        qtbot.waitUntil(lambda: page.receipt_note.text() == "", timeout=5000)
-        bar.stop()
-    finally:
-        server.stop()
+    number = a_case(app, name="陳堃", copies=2)
+    payments.record_payment(app, number, "cash", 30)
+    sync_now(app)
+    _mark_restored(app)
+    bar = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(bar)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
+    page.load(number)
+    bar.refresh()
+    page.receipt_refused(restore_guard.refusal())  # as a void refused by the guard is
+    assert "本次未儲存" in page.receipt_note.text()
+    bar.start()
+    qtbot.waitUntil(lambda: bar.online is True, timeout=20000)
+    qtbot.waitUntil(lambda: page.receipt_note.text() == "", timeout=5000)
+    bar.stop()
 
 
 def _mark_restored(app: App) -> None:
