@@ -21,6 +21,7 @@ from eservice_desktop.gui.main_window import INTAKE_PAGE, QUEUE_PAGE
 from eservice_desktop.gui.queue_page import QueuePage
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
+from eservice_desktop.storage.sealed import Sealer
 
 
 def _count(app: App) -> int:
@@ -142,16 +143,22 @@ def _fill(form: IntakeForm) -> None:
     form.copies.setValue(2)
 
 
-def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
+def _filled_and_saved(qtbot: QtBot, ctx: GuiContext) -> tuple[IntakeForm, Path, Sealer]:
+    """An intake form filled in, its draft on disk as the debounced save writes it."""
     path = ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
     sealer = ctx.app.sealer
     assert sealer is not None
     form = IntakeForm(ctx)
     qtbot.addWidget(form)
     _fill(form)
-    # Crash case: the debounced save has already reached the disk before any close.
     qtbot.waitUntil(path.exists, timeout=3000)
     qtbot.waitUntil(lambda: json.loads(sealer.read(path))["form"]["copies"] == 2)
+    return form, path, sealer
+
+
+def test_draft_survives_closing_and_a_crash(qtbot, ctx: GuiContext):
+    # Crash case: the debounced save has already reached the disk before any close.
+    form, path, sealer = _filled_and_saved(qtbot, ctx)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
     crashed = json.loads(sealer.read(path))["form"]
     assert crashed["applicant_name"] == "林美玲"
@@ -187,14 +194,7 @@ def test_a_draft_restored_after_its_intake_was_committed_is_not_taken_in_twice(
     """The window died between the intake's commit and the draft's removal: the draft came
     back as 未送出 and Ctrl+Enter took the citizen's case in a second time. The draft holds the
     case id its intake takes; sent again, it is refused, naming the case it already is."""
-    path = ctx.app.settings.data_dir / "drafts" / "intake.json.sealed"
-    sealer = ctx.app.sealer
-    assert sealer is not None
-    form = IntakeForm(ctx)
-    qtbot.addWidget(form)
-    _fill(form)
-    qtbot.waitUntil(path.exists, timeout=3000)
-    qtbot.waitUntil(lambda: json.loads(sealer.read(path))["form"]["copies"] == 2)
+    form, path, _sealer = _filled_and_saved(qtbot, ctx)
     on_disk = path.read_bytes()  # the draft as the crash leaves it
     form.submit()
     qtbot.waitUntil(lambda: form.last_case is not None, timeout=5000)
