@@ -7,8 +7,8 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
 from factories import FIELDS
+from test_migration_lookups import _downgrade
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
@@ -25,15 +25,6 @@ def _open(settings: Settings) -> App:
     app = open_app(settings, clock=lambda: NOW)
     app.operator = Operator("tester", "tester", COUNTER_ROLES)
     return app
-
-
-def _downgrade(settings: Settings, revision: str) -> None:
-    engine, _key = db.open_office_engine(settings)
-    with engine.begin() as conn:
-        cfg = db.alembic_config(settings.db_url)
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, revision)
-    engine.dispose()
 
 
 def _found(app: App, typed: str) -> list[str]:
