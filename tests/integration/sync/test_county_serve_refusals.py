@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from test_slow_clients import _self_signed
 
 from eservice_desktop.county import cli as county_cli
 
@@ -64,49 +65,6 @@ def test_serve_refuses_what_it_cannot_use_in_one_line(
     assert said in err and "Traceback" not in err, err
     assert bool(re.search(r"[\u3400-\u9fff]", err)) is not english, err
     assert not db.exists()  # refused before the database was opened
-
-
-def _self_signed(
-    tmp_path: Path, pass_phrase: bytes = b"", valid: tuple[float, float] = (-1, 30)
-) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1, valid from and to these days from now, and its key,
-    encrypted under ``pass_phrase`` when one is given."""
-    import ipaddress
-    from datetime import UTC, datetime, timedelta
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "county.test")])
-    now = datetime.now(UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now + timedelta(days=valid[0]))
-        .not_valid_after(now + timedelta(days=valid[1]))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .sign(key, hashes.SHA256())
-    )
-    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(pass_phrase)
-            if pass_phrase
-            else serialization.NoEncryption(),
-        )
-    )
-    return tmp_path / "cert.pem", tmp_path / "key.pem"
 
 
 @pytest.mark.parametrize("lang", ["zh_TW", "en"])

@@ -368,7 +368,11 @@ async def _ok(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": b"ok"})
 
 
-def _self_signed(folder: Path) -> tuple[Path, Path]:
+def _self_signed(
+    folder: Path, pass_phrase: bytes = b"", valid: tuple[float, float] = (-1, 2)
+) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1, valid from and to these days from now, and its key,
+    encrypted under ``pass_phrase`` when one is given."""
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.now(UTC)
@@ -378,8 +382,8 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=2))
+        .not_valid_before(now + timedelta(days=valid[0]))
+        .not_valid_after(now + timedelta(days=valid[1]))
         .add_extension(
             x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
@@ -392,7 +396,9 @@ def _self_signed(folder: Path) -> tuple[Path, Path]:
         key.private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
+            serialization.BestAvailableEncryption(pass_phrase)
+            if pass_phrase
+            else serialization.NoEncryption(),
         )
     )
     return cert_file, key_file
