@@ -142,3 +142,15 @@ def county_server(tmp_path: Path) -> Iterator[ServerFactory]:
         server.shutdown()
         server.server_close()
         thread.join(5)
+
+
+@pytest.fixture
+def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A demo office's data directory with two cases, for the doctor tests that need a
+    database with something in it (a module may hold an ``office`` of its own)."""
+    from eservice_desktop.cli.main import main
+
+    monkeypatch.setenv("ESERVICE_DEMO", "1")
+    data = tmp_path / "office"
+    assert main(["--data-dir", str(data), "demo", "seed", "--cases", "2", "--seed", "1"]) == 0
+    return data

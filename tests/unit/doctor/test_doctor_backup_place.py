@@ -22,14 +22,6 @@ import pytest
 from eservice_desktop.cli.main import main
 
 
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ESERVICE_DEMO", "1")
-    data = tmp_path / "office"
-    assert main(["--data-dir", str(data), "demo", "seed", "--cases", "2", "--seed", "1"]) == 0
-    return data
-
-
 def _backup_line(
     office: Path, usb: Path, mount: str, *, then: str = "", before: str = ""
 ) -> dict[str, Any]:

@@ -17,16 +17,6 @@ from pathlib import Path
 
 import pytest
 
-from eservice_desktop.cli.main import main
-
-
-@pytest.fixture
-def office(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ESERVICE_DEMO", "1")
-    data = tmp_path / "office"
-    assert main(["--data-dir", str(data), "demo", "seed", "--cases", "2", "--seed", "1"]) == 0
-    return data
-
 
 def _on_a_full_disk(
     office: Path, *command: str, stdin: str = ""
