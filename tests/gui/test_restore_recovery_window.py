@@ -158,6 +158,9 @@ def test_the_pickup_desk_checks_the_code_again_once_recovered(
     assert desk.result.reason == "not_synced", (desk.result, desk.message_label.text())
     desk.online_button.click()
     qtbot.waitUntil(lambda: "sync recover" in desk.message_label.text(), timeout=5000)
+    # offered again: it stayed greyed out until the next scan, though the words say to try
+    # again once the sync has recovered
+    assert desk.online_button.isVisibleTo(desk) and desk.online_button.isEnabled()
 
     bar.start()
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=20000)
