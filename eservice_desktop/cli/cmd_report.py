@@ -152,10 +152,29 @@ def cmd_closing(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
+    if report.behind:  # another counter's day may not be here yet
+        warnings.append("closing.counters_behind")
+        _warn_behind(args, report.behind)
     if warnings:
         data["warnings"] = warnings
     emit(args, data, _closing_text(args, report) + out.notice(lang_of(args)))
     return 0
+
+
+def _warn_behind(args: argparse.Namespace, behind: Any) -> None:
+    """Counters whose receipts may be missing (``printing.closing_behind.CounterBehind``)."""
+    zh = "；".join(c.shown() for c in behind)
+    en = "; ".join(c.shown_en() for c in behind)
+    print(
+        say(
+            args,
+            f"警告（closing.counters_behind）：{zh}：其後收費可能未列入本表；"
+            "請待該櫃檯同步後重新產出日結表",
+            f"warning (closing.counters_behind): {en}: its receipts since may be missing from "
+            "this closing; take it again once that counter has synced",
+        ),
+        file=sys.stderr,
+    )
 
 
 def _closing_text(args: argparse.Namespace, report: Any) -> str:

@@ -48,14 +48,19 @@ def _when(iso: str | None, none: str) -> str:
 
 
 def _table(devices: list[DeviceView]) -> str:
-    """One line each: key, last seen (Taipei, ROC), build, revoked; the heading, never seen
-    and unknown builds said in the chosen language."""
+    """One line each: key, last seen and last fully synced (Taipei, ROC), build, revoked; the
+    heading, never seen and unknown builds said in the chosen language."""
     if not devices:
         return said("沒有已登記的設備", "No enrolled device")
-    lines = [said("設備 | 最後同步 | 版本 | 撤銷", "device | last seen | build | revoked")]
+    lines = [
+        said(
+            "設備 | 最後連線 | 最後同步完成 | 版本 | 撤銷",
+            "device | last seen | last fully synced | build | revoked",
+        )
+    ]
     never, unknown = said("未曾同步", "never"), said("不明", "unknown")
     for d in devices:
         seen = _when(d.last_seen_at, never)
-        revoked = _when(d.revoked_at, "-")
-        lines.append(f"{d.device_key} | {seen} | {d.build or unknown} | {revoked}")
+        revoked, synced = _when(d.revoked_at, "-"), _when(d.synced_at, never)
+        lines.append(f"{d.device_key} | {seen} | {synced} | {d.build or unknown} | {revoked}")
     return "\n".join(lines)

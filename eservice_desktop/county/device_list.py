@@ -1,5 +1,6 @@
 """The county's devices as county IT reads them (`eservice-county-server devices`): which
-counters are enrolled, revoked, when each was last seen and which build it syncs with.
+counters are enrolled, revoked, when each was last seen, when it last had nothing left to push
+and which build it syncs with.
 
 Before an upgrade that brings a new event type, county IT looks here for counters still on an
 older build: those set the new events aside until they are upgraded too (docs/protocol.md).
@@ -26,6 +27,8 @@ class DeviceView:
     enrolled_at: str
     #: None: never synced since it was enrolled (or since before the county kept it).
     last_seen_at: str | None
+    #: When it last said it had nothing left to push (revision 0007); None: never said so.
+    synced_at: str | None
     revoked_at: str | None
     #: The build it last pulled with (``county_link.build``); None before one named itself.
     build: str | None
@@ -54,6 +57,7 @@ def _view(d: DeviceRow) -> DeviceView:
         label=d.label,
         enrolled_at=aware(d.enrolled_at).isoformat(),
         last_seen_at=_iso(d.last_seen_at),
+        synced_at=_iso(d.synced_at),
         revoked_at=_iso(d.revoked_at),
         build=d.build,
     )

@@ -17,7 +17,13 @@ from sqlalchemy import ColumnElement, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.store import DeviceRow, FeedRow
-from eservice_desktop.county_link.protocol import MAX_PULL_PAGE, PullResponse, cursor_of
+from eservice_desktop.county_link.protocol import (
+    MAX_OFFICE_DEVICES,
+    MAX_PULL_PAGE,
+    OfficeDevice,
+    PullResponse,
+    cursor_of,
+)
 
 #: How the answer of an empty page starts; the changes are written between its brackets.
 _HEAD = '{"changes":[]'
@@ -37,12 +43,14 @@ class FeedPage:
     cursor_at: datetime | None = None
     #: The cursor the page starts after instead of ``since``, when the feed was rewound.
     rewound_to: str | None = None
+    #: The office's counters and when each last synced, when the pull asked (``devices``).
+    devices: list[OfficeDevice] | None = None
 
     def to_json(self) -> bytes:
         """The PullResponse document: its envelope dumped by the model (the same shape as
-        ever; ``remaining``, ``cursor_at`` and ``rewound_to`` only when there), the changes
-        spliced in as stored text."""
-        optional = {"remaining", "cursor_at", "rewound_to"}
+        ever; ``remaining``, ``cursor_at``, ``rewound_to`` and ``devices`` only when there),
+        the changes spliced in as stored text."""
+        optional = {"remaining", "cursor_at", "rewound_to", "devices"}
         envelope = PullResponse(
             changes=[],
             cursor=self.cursor,
@@ -51,6 +59,7 @@ class FeedPage:
             remaining=self.remaining,
             cursor_at=self.cursor_at,
             rewound_to=self.rewound_to,
+            devices=self.devices,
         ).model_dump_json(exclude={k for k in optional if getattr(self, k) is None})
         if not envelope.startswith(_HEAD):  # the model's field order is the wire's
             raise AssertionError("PullResponse no longer starts with its changes")
@@ -74,6 +83,7 @@ def pull(
     include_own: bool = False,
     count: bool = False,
     stamp: Stamp | None = None,
+    devices: bool = False,
 ) -> FeedPage:
     """Reads the office's feed after ``since``. The high-water mark is read first: every feed
     row at or below it is committed (appends are serialised), so the cursor never skips one.
@@ -81,7 +91,7 @@ def pull(
     ``count`` also tells how many changes remain after this page (one count query: a client
     asks on the first page of a round to show a long catch-up's progress). ``stamp``: the
     office asked for the cursor's time, and sent the one of ``since`` when it has it
-    (:func:`rewound_to`)."""
+    (:func:`rewound_to`). ``devices``: also the office's counters (:func:`office_devices`)."""
     limit = max(1, min(limit, MAX_PULL_PAGE))
     resume = rewound_to(s, since, stamp.since_at) if stamp and stamp.since_at else None
     if resume is not None:
@@ -113,7 +123,28 @@ def pull(
         remaining=remaining,
         cursor_at=_written_at(s, cursor) if stamp else None,
         rewound_to=None if resume is None else cursor_of(resume),
+        devices=office_devices(s, dev.office) if devices else None,
     )
+
+
+def office_devices(s: Session, office: str) -> list[OfficeDevice]:
+    """The office's enrolled counters, revoked ones left out, with when each last synced and
+    was last seen: a counter's receipts reach the other counters only by sync, so the
+    office-wide closing names those that may not have sent their day yet."""
+    rows = s.execute(
+        select(DeviceRow.device, DeviceRow.synced_at, DeviceRow.last_seen_at)
+        .where(DeviceRow.office == office, DeviceRow.revoked_at.is_(None))
+        .order_by(DeviceRow.device)
+        .limit(MAX_OFFICE_DEVICES)
+    )
+    return [
+        OfficeDevice(
+            device=device,
+            synced_at=_utc(synced) if synced is not None else None,
+            last_seen_at=_utc(seen) if seen is not None else None,
+        )
+        for device, synced, seen in rows
+    ]
 
 
 def _remaining(s: Session, conds: list[ColumnElement[bool]], cursor: int) -> int:

@@ -75,18 +75,37 @@ SEEN_EVERY = timedelta(minutes=5)
 
 
 def note_seen(
-    r: "Routes", key: str, seen: datetime | None, now: datetime, build: tuple[str, str | None]
+    r: "Routes",
+    key: str,
+    seen: datetime | None,
+    now: datetime,
+    build: tuple[str, str | None],
+    *,
+    synced: tuple[bool, datetime | None] = (False, None),
 ) -> None:
     """The device's ``last_seen_at``, written when the stored one is older than
     :data:`SEEN_EVERY`, and its build (``build``: the one it names now, the one held) when it
     names another: a pull writes in a transaction of its own, rarely (its read does not wait
-    behind a push for it)."""
+    behind a push for it). ``synced``: whether the device said nothing of its own waits to be
+    pushed, and its ``synced_at`` held; written as rarely, except after a push (``seen``
+    later than it), so a counter's last receipts count as synced as soon as they are."""
     named, held = build
-    if seen is None or aware(seen) <= now - SEEN_EVERY or (named and named != held):
-        with r.tx() as s:
-            dev = dev_of(s, key)
+    write_seen = seen is None or aware(seen) <= now - SEEN_EVERY or bool(named and named != held)
+    said, at = synced
+    write_synced = said and (
+        at is None
+        or aware(at) <= now - SEEN_EVERY
+        or (seen is not None and aware(seen) > aware(at))
+    )
+    if not (write_seen or write_synced):
+        return
+    with r.tx() as s:
+        dev = dev_of(s, key)
+        if write_seen:
             dev.last_seen_at = now
             dev.build = named or dev.build
+        if write_synced:
+            dev.synced_at = now
 
 
 def too_many(wait: int, what: str) -> HTTPException:

@@ -40,6 +40,7 @@ from eservice_desktop.county_link.protocol import (
     PushResponse,
     StatusResponse,
 )
+from eservice_desktop.county_link.wire_base import MAX_SEQ
 from eservice_desktop.storage.collection import collection_paused
 
 
@@ -219,6 +220,15 @@ def _pull_route(r: Routes) -> None:
             str,
             Query(max_length=40, description="cursor_at of the page that gave since (ISO 8601)"),
         ] = "",
+        pending: Annotated[
+            int | None,
+            Query(
+                ge=0, le=MAX_SEQ, description="this device's events left to push (after its push)"
+            ),
+        ] = None,
+        devices: Annotated[
+            bool, Query(description="also the office's counters and when each last synced")
+        ] = False,
         user_agent: Annotated[
             str, Header(description="eservice-desktop-sync/1 (BUILD): kept as the device's")
         ] = "",
@@ -229,10 +239,18 @@ def _pull_route(r: Routes) -> None:
         with r.read() as s:
             dev = dev_of(s, key)
             page = feed.pull(
-                s, dev, start, limit, now, include_own=include_own, count=count, stamp=stamp
+                s,
+                dev,
+                start,
+                limit,
+                now,
+                include_own=include_own,
+                count=count,
+                stamp=stamp,
+                devices=devices,
             )
-            seen, held = dev.last_seen_at, dev.build
-        note_seen(r, key, seen, now, (build_of(user_agent), held))
+            seen, held, synced = dev.last_seen_at, dev.build, dev.synced_at
+        note_seen(r, key, seen, now, (build_of(user_agent), held), synced=(pending == 0, synced))
         return Response(page.to_json(), media_type="application/json")
 
 

@@ -36,6 +36,9 @@ class DeviceRow(CountyBase):
     enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     last_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: When it last said, pulling, that nothing of its own waited to be pushed (``pending=0``;
+    #: county revision 0007): the office-wide closing's other counters are complete until then.
+    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: The build it last synced with (county_link/build.py, from its User-Agent); None before.
     build: Mapped[str | None] = mapped_column(String(60), nullable=True)
 

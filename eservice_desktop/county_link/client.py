@@ -168,13 +168,20 @@ class CountyClient(CountyTransport):
         include_own: bool = False,
         count: bool = False,
         since_at: str = "",
+        *,
+        pending: int | None = None,
     ) -> PullResponse:
         """A page of the office's changes after ``since``; ``count`` asks the county how many
         remain after it (``PullResponse.remaining``; None from a county before it). Every pull
         asks for the cursor's time (``cursor_at``) and sends back the one of ``since``
         (``since_at``), by which the county tells a feed it no longer holds as it was
-        (``rewound_to``; a county before it answers neither)."""
+        (``rewound_to``; a county before it answers neither). ``pending``: this device's
+        events still to push, which the county keeps when none (``synced_at``), and asks for
+        the office's counters and when each last synced (``PullResponse.devices``)."""
         params: dict[str, Any] = {"since": since, "limit": limit, "stamped": "true"}
+        if pending is not None:
+            params["pending"] = pending
+            params["devices"] = "true"
         if since_at:
             params["since_at"] = since_at
         if include_own:

@@ -320,6 +320,22 @@ class Change(WireModel):
         return self
 
 
+class OfficeDevice(WireModel):
+    """Another counter of the office as the county last heard from it, for the office-wide
+    closing (services/closing_behind.py): a counter's receipts reach the others only by sync."""
+
+    device: str = Field(pattern=DEVICE)
+    #: When it last said, pulling, that nothing of its own waited to be pushed (``pending=0``):
+    #: everything it had recorded until then is at the county. None: never said so.
+    synced_at: WireTime | None = None
+    #: When it last talked to the county at all (a push, or a pull noted every few minutes).
+    last_seen_at: WireTime | None = None
+
+
+#: Counters of one office a pull names at most (``devices=true``).
+MAX_OFFICE_DEVICES = 200
+
+
 class PullResponse(WireModel):
     #: At most what the office asks for (it asks for MAX_PULL_PAGE): a page is applied in one
     #: transaction, which a county sending a million changes at once would hold for long.
@@ -340,6 +356,10 @@ class PullResponse(WireModel):
     #: is gone or another, written since ``since_at``): the page starts after this cursor, the
     #: last one both hold, and the office's cursor goes back to it. Absent otherwise.
     rewound_to: WireCursor | None = None
+    #: The office's enrolled counters (revoked ones left out) and when each last synced, for
+    #: a pull that asked (``devices=true``; the office asks on a round's first page). Absent
+    #: otherwise and from counties before it.
+    devices: list[OfficeDevice] | None = Field(default=None, max_length=MAX_OFFICE_DEVICES)
     #: Changes of the page that are no :class:`Change` (a kind this build does not know, data
     #: that is no object, U+0000), as they came: the office sets them aside and applies the
     #: rest (``county_link/client.py``, ``read_page``); not part of the wire document.

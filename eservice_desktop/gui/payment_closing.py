@@ -122,6 +122,7 @@ def save_closing(
             "含個人資料，僅限本帳號讀取，用畢請刪除",
         ).format(p=str(path), n=f"{r.net:,}", c=f"{r.cash_expected:,}")
         text += _backup_warning(ctx, r.backup_failed)
+        text += _behind_warning(ctx, r.behind)
         if r.unprinted:
             text += QCoreApplication.translate(
                 "PaymentPage", "；%n 張已收費的收據尚未列印：請按 F10 列印", None, len(r.unprinted)
@@ -143,6 +144,15 @@ def _backup_warning(ctx: GuiContext, failed: tuple[str, str] | None) -> str:
     if ctx.is_zh:
         return f"；但今日備份未完成（{zh}），請通知資訊人員"
     return f"; but the day's backup was not taken ({en}): tell IT"
+
+
+def _behind_warning(ctx: GuiContext, behind: Any) -> str:
+    """Counters whose receipts may be missing (``printing.closing_behind.CounterBehind``)."""
+    if not behind:
+        return ""
+    if ctx.is_zh:
+        return "；" + "；".join(c.shown() for c in behind) + "：其後收費可能未列入本表"
+    return "; " + "; ".join(c.shown_en() for c in behind) + ": its receipts since may be missing"
 
 
 def print_closing(

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.printing.closing_behind import CounterBehind, behind_note
 from eservice_desktop.printing.closing_refunds import METHOD_ZH, ClosingRefund, refunds_section
 from eservice_desktop.printing.closing_refused import ClosingRefused, refused_section
 from eservice_desktop.printing.closing_reprints import ClosingReprint, reprints_section
@@ -84,6 +85,9 @@ class ClosingReport:
     reprints: list[ClosingReprint] = field(default_factory=list)
     refused: list[ClosingRefused] = field(default_factory=list)  # refused by the county: undone
     earlier: EarlierClosing | None = None  # the day's closing taken before, and what came after
+    #: Counters in scope, other than this one, not synced by the time the closing covers (their
+    #: receipts may be missing); None when the county never said (printing/closing_behind.py).
+    behind: tuple[CounterBehind, ...] | None = None
     #: Why the day's backup the closing of today takes was not taken (zh-TW, English); not
     #: printed: the command and the window say it beside the written closing.
     backup_failed: tuple[str, str] | None = None
@@ -178,6 +182,9 @@ class ClosingReport:
             "reprints": [x.to_json() for x in self.reprints],
             "refused": [x.to_json() for x in self.refused],
             "earlier_closing": self.earlier.to_json() if self.earlier else None,
+            "counters_behind": (
+                None if self.behind is None else [c.to_json() for c in self.behind]
+            ),
             "by_method": {
                 m.method: {
                     "count": m.count,
@@ -223,6 +230,7 @@ def _ranges(r: ClosingReport) -> Section:
             Column("缺號", 40),
         ],
         [[x.device, x.first, x.last, str(x.count), "、".join(x.missing) or "無"] for x in r.ranges],
+        note=behind_note(r.behind or ()),  # counters whose receipts may not be here yet
     )
 
 

@@ -13,6 +13,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services.calendar import today as office_today
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.office_devices import office_devices
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
@@ -42,9 +43,11 @@ def check_day(app: App, day: date) -> None:
 
 def check_counter(app: App, device: str) -> None:
     """A counter named must be one of this office's that the database knows (this one, or one
-    that issued a receipt or recorded an event here): a mistyped ``--counter 99`` gave an
-    empty closing, ready to be signed as that drawer's legal statement. A real counter with
-    no payment that day still has its (empty) closing."""
+    that issued a receipt or recorded an event here, or one the county named as enrolled:
+    services/sync/office_devices.py): a mistyped ``--counter 99`` gave an empty closing,
+    ready to be signed as that drawer's legal statement. A real counter with no payment that
+    day still has its (empty) closing, and one whose events have not come yet its closing
+    that says so (services/closing_behind.py) instead of a refusal that it does not exist."""
     office = app.settings.office_code
     if device == app.settings.device_id:
         return
@@ -55,10 +58,14 @@ def check_counter(app: App, device: str) -> None:
         of_events = select(EventRow.seq).where(EventRow.office == office, EventRow.device == device)
         if s.scalar(of_receipts.limit(1)) or s.scalar(of_events.limit(1)):
             return
+        enrolled = office_devices(s)
+        named = {d.device for d in enrolled.devices} if enrolled is not None else set()
+        if device in named:
+            return
         seen = s.scalars(select(EventRow.device).where(EventRow.office == office).distinct())
         # counters only: the county's settlements are events of its device CTY, which no
         # closing can be asked for (--counter CTY is refused as no counter number)
-        counters = {d for d in seen if values.COUNTER_RE.fullmatch(d)}
+        counters = {d for d in (*seen, *named) if values.COUNTER_RE.fullmatch(d)}
         known = "、".join(sorted({app.settings.device_id, *counters}))
     raise DomainError(
         "closing.unknown_counter",

@@ -194,3 +194,29 @@ def test_the_receipt_acted_on_is_the_one_highlighted_after_ctrl_keys(
         assert shown is not None
         assert shown.receipt_number == table.item(highlighted[0], 0).text()
         assert page.void_btn.isEnabled() == (shown.receipt_number == valid.receipt_number)
+
+
+def test_the_office_closing_saved_names_a_counter_not_synced_since(
+    sync_ctx: GuiContext, qtbot, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """An office-wide closing taken while counter 02 had not synced since 09:00 listed less
+    than the office took, and the page said nothing of it (services/closing_behind.py)."""
+    from datetime import timedelta
+
+    from eservice_desktop.county_link.protocol import OfficeDevice
+    from eservice_desktop.services import cases
+    from eservice_desktop.services.sync.office_devices import keep_office_devices
+
+    app = sync_ctx.app
+    now = app.now()
+    gone = now - timedelta(hours=3)
+    said = [OfficeDevice(device="01", synced_at=now), OfficeDevice(device="02", synced_at=gone)]
+    with app.transaction() as s:  # what the last sync round's pull said of the counters
+        keep_office_devices(s, said, now, now)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.save_closing(cases.today(app), tmp_path / "closing.csv", None)
+    qtbot.waitUntil(lambda: "應有現金" in page.receipt_note.text())
+    assert "櫃檯 02 最後同步於" in page.receipt_note.text()
+    assert "其後收費可能未列入本表" in page.receipt_note.text()

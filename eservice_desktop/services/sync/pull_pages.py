@@ -60,10 +60,13 @@ class PageAhead(OneAhead[Fetched]):
         super().__init__("sync-pull")
         self.app, self.client, self.limit = app, client, limit
 
-    def ask(self, cursor: str, since_at: str = "", *, count: bool = False) -> None:
+    def ask(
+        self, cursor: str, since_at: str = "", *, count: bool = False, pending: int | None = None
+    ) -> None:
         """Starts asking for the page after ``cursor``, written at ``since_at`` as the county
-        said (``count``: with what remains)."""
-        self.start(lambda: self._fetch(cursor, since_at, count))
+        said (``count``: with what remains; ``pending``: this device's events left to push,
+        with the office's counters asked for)."""
+        self.start(lambda: self._fetch(cursor, since_at, count, pending))
 
     def take(self) -> Fetched:
         """The page asked for last, once it has arrived; Offline when the round's time is up
@@ -74,9 +77,11 @@ class PageAhead(OneAhead[Fetched]):
             raise Offline("the sync round ran out of time")  # as the request would have
         return fetched
 
-    def _fetch(self, cursor: str, since_at: str, count: bool) -> Fetched:
+    def _fetch(self, cursor: str, since_at: str, count: bool, pending: int | None) -> Fetched:
         asked = base_now(self.app)
         with collection_paused():  # a page parses into some 100,000 objects (inbox.py)
-            page = self.client.pull(cursor, self.limit, count=count, since_at=since_at)
+            page = self.client.pull(
+                cursor, self.limit, count=count, since_at=since_at, pending=pending
+            )
             answered = base_now(self.app)
             return Fetched(page, asked, answered, check_page(page.changes), since_at)

@@ -37,6 +37,7 @@ from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
 from eservice_desktop.services.sync.clock import learn_clock
 from eservice_desktop.services.sync.inbox import PageOutcome, apply_page, park_unparsed
+from eservice_desktop.services.sync.office_devices import keep_if_changed, keep_office_devices
 from eservice_desktop.services.sync.parked_retry import retry_parked
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
@@ -213,10 +214,12 @@ def _pull_all(
     with app.reading() as s:
         start = get_state(s, "cursor") or ""
         start_at = get_state(s, CURSOR_AT) or ""
+        pending = pending_count(s)  # after the push: 0 tells the county this counter is synced
     with PageAhead(app, client, PULL_PAGE) as pages:
         # the county's count on the first page, shown or not: a catch-up left unfinished
-        # keeps its total for `sync status` (one count, and only when there is more)
-        pages.ask(start, start_at, count=True)
+        # keeps its total for `sync status` (one count, and only when there is more); and the
+        # office's counters, for the closings (services/closing_behind.py)
+        pages.ask(start, start_at, count=True, pending=pending)
         cursor: str | None = start
         while cursor is not None:
             # the collector waits until the page's objects are gone (storage/collection.py:
@@ -249,11 +252,14 @@ def _pull_page(
             with app.transaction() as s:
                 track.keep(s, False, app.now())
         if at == got.since_at or not at:
+            keep_if_changed(app, page.devices, page.server_time)  # written every few minutes
             return None  # nothing new: no write transaction (an idle round stays cheap)
     if page.more:
         pages.ask(page.cursor, at)  # the cursor this page's transaction stores
     track.page(len(page.changes), page.remaining)
     with app.transaction() as s:
+        if page.devices is not None:
+            keep_office_devices(s, page.devices, page.server_time, app.now())
         if page.rewound_to is not None:
             note_rewound(s, cursor, page.rewound_to, app.now())
             pulled.rewound = True

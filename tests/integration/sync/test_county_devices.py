@@ -44,6 +44,8 @@ def test_county_it_sees_each_counter_last_seen_and_its_build(
     by_key = {d["device_key"]: d for d in listed}
     assert list(by_key) == ["H01-01", "H01-02", "H03-01"]
     assert by_key["H01-01"]["build"] == reader_build() and by_key["H01-01"]["last_seen_at"]
+    assert by_key["H01-01"]["synced_at"]  # its round pulled with nothing left to push
+    assert by_key["H01-02"]["synced_at"] is None
     assert by_key["H01-02"]["last_seen_at"] is None and by_key["H01-02"]["revoked_at"]
     assert by_key["H03-01"]["build"] is None
 

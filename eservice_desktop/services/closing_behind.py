@@ -1,0 +1,45 @@
+"""Counters whose day may not be on a closing yet: another counter's receipts reach this one only
+by sync, so an office-wide closing (or one of another counter) taken while that counter has
+not synced since the day ended lists less than was taken, and said nothing of it.
+
+Each sync round's first pull tells the county how many of this counter's events still wait to
+be pushed (``pending``); the county keeps, per counter, when it last had none (``synced_at``)
+and answers every counter's with the page (``devices``; county/feed.py). The round keeps the
+answer (services/sync/office_devices.py) with the county's time. A closing then names
+each counter in its scope, other than this one, that had not synced by the time the closing
+covers: the end of its day, or for a day not over yet when the county last answered, that
+answer's time. :data:`GRACE` allows for the county writing ``synced_at`` only every few minutes
+while a counter is idle (county/http_common.py ``SEEN_EVERY``) and for the rounds' interval.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain.office_zone import day_bounds
+from eservice_desktop.printing.closing_behind import CounterBehind
+from eservice_desktop.services.sync.office_devices import office_devices
+
+#: How long before the time a closing covers a counter may have last synced and still count.
+GRACE = timedelta(minutes=10)
+
+
+def counters_behind(
+    s: Session, day: date, own: str, scope: str | None
+) -> tuple[CounterBehind, ...] | None:
+    """The counters of the closing of ``day`` (``scope``: one counter, None the whole office)
+    other than ``own`` that had not synced by the time it covers; None when the county never
+    said (the closing cannot tell)."""
+    known = office_devices(s)
+    if known is None:
+        return None
+    covers = min(day_bounds(day)[1], known.as_of) - GRACE
+    return tuple(
+        CounterBehind(d.device, d.synced_at, d.last_seen_at)
+        for d in known.devices
+        if d.device != own
+        and (scope is None or d.device == scope)
+        and (d.synced_at is None or d.synced_at < covers)
+    )

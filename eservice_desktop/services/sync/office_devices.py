@@ -1,0 +1,68 @@
+"""The office's counters as the county last said, and when each last synced: kept from a
+round's first pull (``PullResponse.devices``) for the closings (services/closing_behind.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county_link.protocol import OfficeDevice
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.state import get_state, set_state
+
+#: The ``sync_state`` entry holding the county's last word on the office's counters.
+OFFICE_DEVICES = "office_devices"
+#: How old the kept word may grow, on rounds that bring nothing else, before it is written
+#: again: an idle round writes nothing (services/sync/round.py), and a word that never aged
+#: would make a closing of today judge the counters by the time it was first said.
+KEEP_EVERY = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class CountersSynced:
+    """The county's last word on the office's counters (:data:`OFFICE_DEVICES`)."""
+
+    as_of: datetime
+    devices: tuple[OfficeDevice, ...]
+
+
+def keep_office_devices(
+    s: Session, devices: list[OfficeDevice], server_time: datetime, now: datetime
+) -> None:
+    """Keeps what a pull said of the office's counters, with the county's time of saying."""
+    value = {
+        "as_of": server_time.isoformat(),
+        "devices": [d.model_dump(mode="json") for d in devices],
+    }
+    set_state(s, OFFICE_DEVICES, json.dumps(value, separators=(",", ":")), now)
+
+
+def office_devices(s: Session) -> CountersSynced | None:
+    """The counters as the county last said (None: it never did: no sync yet, or a county
+    before it). An entry that does not read is as none: it is only ever written above."""
+    text = get_state(s, OFFICE_DEVICES)
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+        devices = tuple(OfficeDevice.model_validate(d) for d in value["devices"])
+        return CountersSynced(datetime.fromisoformat(value["as_of"]), devices)
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def keep_if_changed(app: App, devices: list[OfficeDevice] | None, server_time: datetime) -> None:
+    """After a page that brought nothing else: what it said of the counters, when it differs
+    from what is kept or that is older than :data:`KEEP_EVERY` (one small write then)."""
+    if devices is None:
+        return
+    with app.reading() as s:
+        known = office_devices(s)
+    fresh = known is not None and server_time - known.as_of < KEEP_EVERY
+    if fresh and known is not None and known.devices == tuple(devices):
+        return
+    with app.transaction() as s:
+        keep_office_devices(s, devices, server_time, app.now())
