@@ -20,7 +20,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from eservice_desktop import __version__
-from eservice_desktop.county import cli_data, cli_devices, cli_lang, cli_operator, cli_serve
+from eservice_desktop.county import (
+    cli_backup,
+    cli_data,
+    cli_devices,
+    cli_lang,
+    cli_operator,
+    cli_serve,
+)
 from eservice_desktop.county.cli_common import (
     OneLineParser,
     Refused,
@@ -245,6 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_devices_and_keys(sub)
     cli_operator.add_parser(sub)
     cli_devices.add_parser(sub)
+    cli_backup.add_parser(sub)
     _add_secret_and_devices(sub)
     cli_data.add_parsers(sub)
     return p

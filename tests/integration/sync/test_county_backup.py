@@ -1,0 +1,132 @@
+"""``eservice-county-server backup``: the county's database copied while the server runs and
+offices push (SQLite's online backup, PostgreSQL's pg_dump), checked before it is kept, and
+restored as the guide says: the offices then find what the restored county lost by themselves
+(tests/integration/sync/test_county_restored.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import threading
+import uuid
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sync_helpers import CountyServer, enrol, new_case, sync_now
+
+from eservice_desktop.county.cli import main as county_main
+from eservice_desktop.county.store import CountyEventRow
+from eservice_desktop.services.core import App
+
+
+def _backup(
+    county: CountyServer, out: Path, capsys: pytest.CaptureFixture[str], *more: str
+) -> tuple[int, str, str]:
+    code = county_main(["backup", "--db", county.db_url, "--out", str(out), *more])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _events(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as c:
+            return int(c.scalar(select(func.count()).select_from(CountyEventRow)) or 0)
+    finally:
+        engine.dispose()
+
+
+def _restored_url(county: CountyServer, copy: Path, tmp_path: Path) -> str:
+    """The copy restored as the guide says, into a database of its own."""
+    if county.db_url.startswith("sqlite"):
+        return f"sqlite:///{copy}"
+    name = f"restored_{uuid.uuid4().hex[:12]}"
+    base = county.db_url.rsplit("/", 1)[0]
+    admin = create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    libpq = (base + "/" + name).replace("postgresql+psycopg://", "postgresql://")
+    subprocess.run(["pg_restore", "--no-owner", f"--dbname={libpq}", str(copy)], check=True)
+    return base + "/" + name
+
+
+def test_a_backup_taken_while_offices_push_is_whole_and_restores(
+    county: CountyServer,
+    office: Callable[..., App],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    one = office("H01", "01", county.url)
+    enrol(one, county)
+    for _ in range(20):
+        new_case(one)
+    sync_now(one)
+    pushing = threading.Thread(target=lambda: [new_case(one) for _ in range(10)] and sync_now(one))
+    pushing.start()  # an office pushes while the copy is taken
+    out = tmp_path / "county.backup"
+    code, said_out, err = _backup(county, out, capsys, "--json")
+    pushing.join()
+    assert code == 0, err
+    done = json.loads(said_out)
+    assert done["out"] == str(out) and done["bytes"] == out.stat().st_size > 0
+    assert done["revision"] and done["database"] in ("sqlite", "postgresql")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # every office's events are in it
+    assert not list(tmp_path.glob("*.partial"))
+    held = _events(_restored_url(county, out, tmp_path))
+    assert 20 <= held <= _events(county.db_url)  # a consistent state: at least what was there
+
+
+def test_an_existing_file_is_never_overwritten(
+    county: CountyServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "county.backup"
+    out.write_bytes(b"last night's copy")
+    code, _out, err = _backup(county, out, capsys)
+    assert code == 2 and "已存在" in err and "備份不覆寫" in err
+    assert out.read_bytes() == b"last night's copy"
+    code, _out, err = _backup(county, tmp_path / "no-such-folder" / "x", capsys, "--lang", "en")
+    assert code == 2 and "No such folder" in err
+
+
+def test_a_damaged_database_is_not_kept_as_a_backup(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A database damaged on disk is copied page by page as it is: the copy's check refuses
+    it, and no file stands where the last good copy is looked for."""
+    db = tmp_path / "county.sqlite3"
+    with closing(sqlite3.connect(db)) as c:
+        c.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+        c.execute("CREATE INDEX ib ON t (b)")
+        c.executemany(
+            "INSERT INTO t (b) VALUES (?)", [(os.urandom(50).hex(),) for _ in range(20000)]
+        )
+        c.commit()
+    data, page = bytearray(db.read_bytes()), 4096
+    for at in range(3 * page, len(data) - page, 7 * page):  # scribble over pages here and there
+        data[at + 100 : at + 400] = os.urandom(300)
+    db.write_bytes(bytes(data))
+    out = tmp_path / "backups" / "county.backup"
+    out.parent.mkdir()
+    code = county_main(["backup", "--db", f"sqlite:///{db}", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "備份未完成" in err and "integrity_check" in err
+    assert len(err.splitlines()) == 1  # one line, not SQLite's whole list of faults
+    assert list(out.parent.iterdir()) == []
+
+
+def test_a_missing_sqlite_database_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'nowhere.sqlite3'}"
+    code = county_main(["backup", "--db", db, "--out", str(tmp_path / "x")])
+    assert code == 2 and "找不到縣府資料庫" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere.sqlite3").exists() and not (tmp_path / "x").exists()
