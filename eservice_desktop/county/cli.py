@@ -25,6 +25,7 @@ from eservice_desktop.county import (
     cli_data,
     cli_devices,
     cli_lang,
+    cli_lookups,
     cli_operator,
     cli_serve,
 )
@@ -253,6 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_operator.add_parser(sub)
     cli_devices.add_parser(sub)
     cli_backup.add_parser(sub)
+    cli_lookups.add_parser(sub)
     _add_secret_and_devices(sub)
     cli_data.add_parsers(sub)
     return p

@@ -11,7 +11,7 @@ from fastapi import HTTPException, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from eservice_desktop.county import lookups, notify, reports, service
+from eservice_desktop.county import lookup_log, lookups, notify, reports, service
 from eservice_desktop.county import operators as county_operators
 from eservice_desktop.county.edge import client_key
 from eservice_desktop.county.http_common import (
@@ -206,12 +206,18 @@ def lookup_routes(r: Routes) -> None:
         wait = limits.lookup_device.hit(f"lookup:{key}")
         if wait:
             raise too_many(wait, "look-ups from this device")
+        now = clock()
         try:
             with tx() as s:
-                return lookups.lookup(
-                    s, dev_of(s, key), body, clock(), service.signing_key(s, "receipt")
+                dev = dev_of(s, key)
+                answer = lookups.lookup(s, dev, body, now, service.signing_key(s, "receipt"))
+                lookup_log.record(
+                    s, dev, body, lookup_log.ANSWERED, now=now, result_id=answer["result_id"]
                 )
+                return answer
         except lookups.LookupRefused as e:
+            with tx() as s:  # a refused look-up is kept too: who asked for whose record
+                lookup_log.record(s, dev_of(s, key), body, e.code, now=now)
             return JSONResponse(
                 ErrorBody(
                     code=e.code, message_zh=e.message_zh, message_en=e.message_en

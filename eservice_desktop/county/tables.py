@@ -296,3 +296,27 @@ class RegistryRow(CountyBase):
     subject_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     fields: Mapped[str] = mapped_column(Text, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class LookupLogRow(CountyBase):
+    """Every look-up an office asked (county/lookup_log.py), answered or refused: when, which
+    office, device and case, which document kind and whose record, by the registry's own key
+    (``subject_hash``: the ID itself is not stored), and the outcome. The county answers from
+    it who read a citizen's record (``eservice-county-server lookups --subject ID``); never
+    updated."""
+
+    __tablename__ = "county_lookup_log"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    office: Mapped[str] = mapped_column(String(8), nullable=False)
+    device: Mapped[str] = mapped_column(String(8), nullable=False)
+    case_number: Mapped[str] = mapped_column(String(24), nullable=False)
+    kind: Mapped[str] = mapped_column(String(40), nullable=False)
+    subject_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: ``answered`` or the refusal's code (``lookup.not_found``, ``lookup.no_consent`` …).
+    outcome: Mapped[str] = mapped_column(String(40), nullable=False)
+    #: The signed result's id (``result_id``) when answered, else "".
+    result_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+
+    __table_args__ = (Index("ix_county_lookup_log_subject", "subject_hash", "at"),)

@@ -35,7 +35,8 @@ class LookupRequest(WireModel):
     """``POST /v1/lookups``: one document for one case, with the citizen's consent.
 
     ``subject_id`` is the citizen's (or the company's) ID as the registry keys it; the county
-    keeps no log of it. ``consent`` must be true: the office records the consent on the case
+    stores it nowhere, and keeps the look-up under the registry's key (county/lookup_log.py).
+    ``consent`` must be true: the office records the consent on the case
     (``case.consent_recorded`` or the intake's) before it asks."""
 
     case_number: str = Field(min_length=1, max_length=24)

@@ -1,0 +1,95 @@
+"""Who read a citizen's record: every document-free look-up an office asked the county
+(county/lookups.py), answered or refused, kept in ``county_lookup_log``.
+
+A look-up reads a person's household or land record from the county's registry. The office
+records it on the case (``case.lookup_done``, with its clerk), but the county, which holds the
+registry, kept only a log line of the kind, device and outcome: asked by a citizen (or an
+auditor) who had read their record, it could not say. Each look-up is now kept with its time,
+office, device, case number, document kind, outcome and whose record it was, by the
+registry's own key (the SHA-256 of the kind and the ID, ``lookups.subject_hash``): the ID itself
+is stored nowhere at the county, and the log is read by the ID (:func:`who_read`), hashed the
+same way for each kind the log holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.county.lookups import subject_hash
+from eservice_desktop.county.store import DeviceRow, LookupLogRow, aware
+from eservice_desktop.county_link.protocol import LookupRequest
+
+#: The outcome of a look-up the county answered (a refusal's is its code).
+ANSWERED = "answered"
+
+
+def record(
+    s: Session,
+    dev: DeviceRow,
+    req: LookupRequest,
+    outcome: str,
+    *,
+    now: datetime,
+    result_id: str = "",
+) -> None:
+    """Keeps one look-up (``outcome``: :data:`ANSWERED` or the refusal's code)."""
+    s.add(
+        LookupLogRow(
+            at=now,
+            office=dev.office,
+            device=dev.device,
+            case_number=req.case_number,
+            kind=req.kind,
+            subject_hash=subject_hash(req.kind, req.subject_id),
+            outcome=outcome,
+            result_id=result_id,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LookupSeen:
+    """One look-up of the person asked about, as :func:`who_read` lists it."""
+
+    at: str  # ISO 8601, UTC
+    office: str
+    device: str
+    case_number: str
+    kind: str
+    outcome: str
+    result_id: str
+
+    def to_json(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def who_read(
+    s: Session, subject_id: str, start: datetime | None = None, end: datetime | None = None
+) -> list[LookupSeen]:
+    """Every look-up of ``subject_id``'s records (``start`` included, ``end`` excluded), oldest
+    first: the ID hashed for each document kind the log holds."""
+    kinds = s.scalars(select(LookupLogRow.kind).distinct()).all()
+    hashes = [subject_hash(kind, subject_id) for kind in kinds]
+    if not hashes:
+        return []
+    query = select(LookupLogRow).where(LookupLogRow.subject_hash.in_(hashes))
+    if start is not None:
+        query = query.where(LookupLogRow.at >= start)
+    if end is not None:
+        query = query.where(LookupLogRow.at < end)
+    return [
+        LookupSeen(
+            at=aware(r.at).isoformat(),
+            office=r.office,
+            device=r.device,
+            case_number=r.case_number,
+            kind=r.kind,
+            outcome=r.outcome,
+            result_id=r.result_id,
+        )
+        for r in s.scalars(query.order_by(LookupLogRow.at, LookupLogRow.id))
+    ]

@@ -1,0 +1,107 @@
+"""Who read a citizen's record: the county keeps every look-up an office asked, answered or
+refused, under the registry's key (never the ID), and ``eservice-county-server lookups
+--subject ID`` lists them (county/lookup_log.py; real county over loopback, SQLite and
+PostgreSQL)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import create_engine, text
+from sync_helpers import CountyServer, county_cli, enrol, sync_now
+from test_lookups import _case, _refused, _seed_registry
+
+from eservice_desktop.county.cli import main as county_main
+from eservice_desktop.county.store import utcnow
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.services import lookups
+from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.credentials import credential
+
+
+def _who(county: CountyServer, subject: str, *more: str) -> list[dict[str, str]]:
+    out = county_cli("lookups", "--subject", subject, "--db", county.db_url, "--json", *more)
+    return list(json.loads(out)["lookups"])
+
+
+def _log_text(county: CountyServer) -> str:
+    engine = create_engine(county.db_url)
+    try:
+        with engine.connect() as c:
+            return repr(c.execute(text("SELECT * FROM county_lookup_log")).all())
+    finally:
+        engine.dispose()
+
+
+def test_the_county_says_who_read_a_record_and_keeps_no_id(
+    county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    _seed_registry(county, tmp_path)
+    d03 = office("D03", "01", county.url)
+    enrol(d03, county)
+    number = _case(d03, ["household_transcript"])
+    other = _case(d03, ["household_transcript"], applicant="F131104093")
+    sync_now(d03)
+    answer = lookups.run_lookup(d03, number, "household_transcript")
+    _refused("lookup.not_found", lambda: lookups.run_lookup(d03, other, "household_transcript"))
+    asked = {  # a request without the citizen's consent, as a hostile client sends it
+        "case_number": number,
+        "service_code": "ED-CRAM-SCHOOL-REGISTER",
+        "kind": "land_transcript",
+        "subject_id": "a123456789",
+        "consent": False,
+    }
+    refused = requests.post(
+        f"{county.url}/v1/lookups",
+        json=asked,
+        headers={"Authorization": f"Bearer {credential(d03)}"},
+        timeout=30,
+    )
+    assert refused.status_code == 409
+
+    seen = _who(county, "a123456789 ")  # as typed: small letter, a space
+    assert [(x["kind"], x["outcome"]) for x in seen] == [
+        ("household_transcript", "answered"),
+        ("land_transcript", "lookup.no_consent"),
+    ]
+    assert {(x["office"], x["device"], x["case_number"]) for x in seen} == {("D03", "01", number)}
+    assert seen[0]["result_id"] == answer.result_id and seen[1]["result_id"] == ""
+    assert [x["outcome"] for x in _who(county, "F131104093")] == ["lookup.not_found"]
+    assert _who(county, "B123456789") == []
+    held = _log_text(county)
+    assert "A123456789" not in held.upper() and "F131104093" not in held  # the key, not the ID
+    yesterday = (utcnow().astimezone(TAIPEI).date() - timedelta(days=1)).isoformat()
+    assert _who(county, "A123456789", "--to", yesterday) == []
+    assert len(_who(county, "A123456789", "--from", yesterday)) == 2
+
+
+def test_the_list_reads_in_each_language_and_bad_input_is_refused(
+    county: CountyServer,
+    office: Callable[..., App],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _seed_registry(county, tmp_path)
+    d03 = office("D03", "01", county.url)
+    enrol(d03, county)
+    number = _case(d03, ["household_transcript"])
+    sync_now(d03)
+    lookups.run_lookup(d03, number, "household_transcript")
+    text_zh = county_cli("lookups", "--subject", "A123456789", "--db", county.db_url)
+    assert text_zh.splitlines()[0] == "時間 | 設備 | 案件 | 項目 | 結果"
+    assert f"| D03-01 | {number} | household_transcript | 已答覆" in text_zh
+    text_en = county_cli(
+        "lookups", "--subject", "A123456789", "--db", county.db_url, "--lang", "en"
+    )
+    assert text_en.rstrip().endswith("| answered")
+    for bad in (["--subject", "A12"], ["--subject", "A123456789", "--from", "2026-02-30"]):
+        assert county_main(["lookups", "--db", county.db_url, *bad]) == 2
+        assert capsys.readouterr().err.count("\n") == 1
+    later = ["--from", "2026-12-05", "--to", "2026-12-01"]
+    assert county_main(["lookups", "--db", county.db_url, "--subject", "A123456789", *later]) == 2
+    assert "早於" in capsys.readouterr().err
