@@ -73,6 +73,7 @@ class ConflictDialog(QDialog):
             item = QListWidgetItem(f"{when}　{c.case_number}　{what}\n{c.reason}")
             item.setData(Qt.ItemDataRole.UserRole, c.conflict_id)
             item.setData(Qt.ItemDataRole.UserRole + 1, c.case_number)
+            item.setData(Qt.ItemDataRole.UserRole + 2, c.money_held)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)
@@ -99,6 +100,11 @@ class ConflictDialog(QDialog):
         False when nothing is selected or the clerk cancelled."""
         item = self.list.currentItem()
         if item is None:
+            return False
+        if held := int(item.data(Qt.ItemDataRole.UserRole + 2) or 0):
+            from eservice_desktop.services.conflict_money import money_held_refusal
+
+            self._refused(money_held_refusal(held))  # said before a note is typed for nothing
             return False
         if not note:
             number = str(item.data(Qt.ItemDataRole.UserRole + 1))

@@ -186,3 +186,19 @@ def test_one_conflict_reads_in_english(ctx: GuiContext, qtbot: QtBot, english: N
     assert w.conflicts_button.text() == "Conflic&ts: 1"
     w._on_round({"pending": 0, "conflicts": 3}, "")
     assert w.conflicts_button.text() == "Conflic&ts: 3"
+
+
+def test_an_over_payment_is_not_closed_with_a_note(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+    """溢繳 is settled by its refund: 處理所選衝突 says so before any note is asked, and the row
+    stays (closed by a note, it left every counter while the drawer held the money)."""
+    from overpaid_support import over_paid_case
+
+    over_paid_case(sync_ctx.app)
+    w = SyncStatusWidget(sync_ctx, autostart=False)
+    qtbot.addWidget(w)
+    dialog = ConflictDialog(sync_ctx, w)
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    dialog.list.setCurrentRow(0)
+    assert not dialog.resolve_selected()  # refused at once: the note's question would block here
+    assert dialog.refusal.isVisibleTo(dialog) and "尚有 300 元應退還民眾" in dialog.refusal.text()
+    assert dialog.list.count() == 1

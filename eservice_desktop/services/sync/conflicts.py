@@ -16,6 +16,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.text_values import printable
 from eservice_desktop.services import cases
+from eservice_desktop.services.conflict_money import check_no_money_held, money_held
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo, sync_conflicts
@@ -84,6 +85,8 @@ class ConflictView:
     event_type: str
     reason: str
     created_at: str
+    #: The citizen's money it stands for, which a note cannot settle (services/conflict_money).
+    money_held: int = 0
 
 
 def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
@@ -107,13 +110,15 @@ def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
                     r.event_type,
                     r.reason_zh if lang.startswith("zh") else r.reason_en,
                     repo.aware(r.created_at).isoformat(),
+                    money_held(state, r.reason_code),
                 )
             )
     return out
 
 
 def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
-    """The clerk's decision, recorded as a ``case.conflict_resolved`` event (synced like any)."""
+    """The clerk's decision, recorded as a ``case.conflict_resolved`` event (synced like any);
+    never for money still owed back to the citizen (services/conflict_money.py)."""
     require(app, Action.RESOLVE_CONFLICT)
     if not note.strip():
         raise DomainError(
@@ -123,6 +128,7 @@ def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
         row = s.get(SyncConflictRow, conflict_id)
         if row is None or row.resolved_at is not None:
             raise DomainError("sync.no_conflict", "查無待處理的衝突", "No such open conflict")
+        check_no_money_held(s, row.case_id, row.reason_code)
         cases.record(
             app,
             s,

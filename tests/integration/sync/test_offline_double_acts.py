@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import factories
+import pytest
 from approvals_support import add_accounts, supervisor_approval
 from sync_helpers import CountyServer, enrol, sync_now
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases, daily_closing, payments, pickup, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.conflicts import open_conflicts, resolve_conflict
@@ -228,12 +230,35 @@ def test_a_partial_refund_of_money_taken_after_a_rejection_names_what_is_left(
         assert "NT$200 was taken after the case was rejected" in open_conflicts(app, "en")[0].reason
 
 
-def test_money_taken_after_the_end_resolved_by_hand_at_one_counter_is_resolved_at_both(
+def test_a_conflict_resolved_by_hand_at_one_counter_is_resolved_at_both(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """Each counter opens its own row for documents handed over with the fee due, under its own
+    id: the supervisor at 01 resolved it by hand and 01's list was empty, but 02 listed it
+    still, with no way for 01's note to reach it (the row's code carries it now)."""
+    d1, d2, number = _both_have_the_case(county, office)
+    receipt = payments.record_payment(d1, number, "cash", FEE).receipt_number
+    cases.close_case(d1, number)
+    for app in (d1, d1, d2):
+        sync_now(app)
+    token = pickup.stored_token(d1, number)
+    add_accounts(d1)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    assert pickup.handover(d2, token).handed_over
+    _race(d1, d2)
+    [mine], [theirs] = open_conflicts(d1), open_conflicts(d2)
+    assert mine.conflict_id != theirs.conflict_id
+    resolve_conflict(d1, mine.conflict_id, "已電話聯絡民眾，約定來所補繳")
+    _race(d1, d2)
+    assert county.conflicts() == 0
+    assert open_conflicts(d1) == [] and open_conflicts(d2) == []
+
+
+def test_money_taken_after_the_end_is_closed_by_its_refund_not_by_hand(
     county: CountyServer, office: Callable[..., App], clock: Any
 ) -> None:
-    """Each counter opens its own row for the money taken after a cancel, under its own id: the
-    supervisor at 01 resolved it by hand (the citizen was reached and will come back) and 01's
-    list was empty, but 02 listed it still, with no way for 01's note to reach it."""
+    """The money is the citizen's: a note at 01 (the citizen was reached and will come back)
+    left both lists empty while 02's drawer held it (services/conflict_money.py)."""
     d1, d2, number = _both_have_the_case(county, office)
     cases.cancel_case(d1, number, "民眾撤回申請")
     sync_now(d1)
@@ -241,9 +266,10 @@ def test_money_taken_after_the_end_resolved_by_hand_at_one_counter_is_resolved_a
     paid = payments.record_payment(d2, number, "cash", FEE, tendered=FEE)
     payments.confirm_printed(d2, paid.receipt_number)
     _race(d2, d1)
-    [mine], [theirs] = open_conflicts(d1), open_conflicts(d2)
-    assert mine.conflict_id != theirs.conflict_id
-    resolve_conflict(d1, mine.conflict_id, "已電話聯絡民眾，約定來所退費")
+    [mine] = open_conflicts(d1)
+    assert mine.money_held == FEE
+    with pytest.raises(DomainError) as refused:
+        resolve_conflict(d1, mine.conflict_id, "已電話聯絡民眾，約定來所退費")
+    assert refused.value.code == "conflict.money_held"
     _race(d1, d2)
-    assert county.conflicts() == 0
-    assert open_conflicts(d1) == [] and open_conflicts(d2) == []
+    assert len(open_conflicts(d1)) == 1 and len(open_conflicts(d2)) == 1
