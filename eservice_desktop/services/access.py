@@ -8,7 +8,8 @@ The use cases that show personal data call :func:`record` (``cases.show_case`` a
 transaction of its own (an account change, action ``account``, in the transaction of the
 change: ``services.operators_audit``), linked into the log's own hash chain (the same
 canonical encoding as the events, domain/chain.py), and pushed to the county by the sync
-round (``/v1/access``).
+round (``/v1/access``). Its last link is kept beside it (``services.access_head``): each
+record links from there, and ``audit verify`` finds the last records deleted too.
 ``report access --operator ACCOUNT | --case NUMBER | --action ACTION`` reads it back.
 
 The operator is the account stamped on events (``app.actor.clerk``; who made an account
@@ -36,6 +37,7 @@ from eservice_desktop.domain.case_number import looks_like_case_number, parse_ca
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.text_values import printable
+from eservice_desktop.services import access_head
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import require
 from eservice_desktop.storage import db
@@ -137,8 +139,12 @@ def append(
     if action not in ACTIONS:
         raise ValueError(f"unknown access action {action!r}")
     actor = app.actor if operator is None else replace(app.device_actor, clerk=operator)
-    last = s.scalar(select(AccessLogRow.hash).order_by(AccessLogRow.seq.desc()).limit(1))
-    prev = last or chain.GENESIS
+    head = access_head.read(s)
+    if head is not None:
+        prev = str(head["hash"])
+    else:  # no head: an empty log (or its head deleted: audit verify says so)
+        last = s.scalar(select(AccessLogRow.hash).order_by(AccessLogRow.seq.desc()).limit(1))
+        prev = last or chain.GENESIS
     base = AccessRecord(
         str(uuid.uuid4()),
         actor.office,
@@ -169,6 +175,7 @@ def append(
             acked_at=None,
         )
     )
+    access_head.write(s, rec.to_json(), rec.at)
     return rec
 
 
@@ -211,7 +218,7 @@ def first_break(s: Session) -> dict[str, Any] | None:
             }
         seen.add(rec.hash)
         expected = rec.hash
-    return None
+    return access_head.tail_break(s, rows[-1] if rows else None)
 
 
 def count(s: Session) -> int:

@@ -102,7 +102,8 @@ class AuditResult:
             )
         b = self.broken
         texts = ACCESS_WHAT_TEXT if b.get("table") == "access_log" else WHAT_TEXT
-        zh, en = texts.get(b["what"], (b["what"], b["what"]))
+        what = chain.HEAD if b.get("tail") else b["what"]  # the last one, nothing after it
+        zh, en = texts.get(what, (b["what"], b["what"]))
         if b.get("table") == "access_log":
             zh, en = f"存取紀錄：{zh}", f"access log: {en}"
         case = b.get("case_number") or b["case_id"]  # none for an access record of no case

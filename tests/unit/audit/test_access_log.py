@@ -334,3 +334,53 @@ def test_a_case_number_or_account_typed_another_way_finds_the_same_records(
         capsys.readouterr()
         assert main(["--data-dir", str(settings.data_dir), "report", "access", "--case", bad]) == 2
         assert capsys.readouterr().err.count("\n") == 1
+
+
+def _delete_access(settings: Settings, where: str) -> None:
+    conn = db.raw_connect(settings)
+    try:
+        conn.execute(f"DELETE FROM {where}")
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def test_the_last_access_records_deleted_are_found_and_stay_found(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A clerk's view of a citizen's case deleted from the end of the log: the log was checked
+    from its first record to its last only, so what was left verified, and the next record (a
+    sign-in) chained onto it: ``audit verify`` found the log intact and the view was gone."""
+    numbers = _accesses(app, tmp_path)
+    cases.show_case(app, numbers["second"])
+    with app.reading() as s:
+        viewed = access.outbox(s, 10)[-1]
+    assert viewed.case_number == numbers["second"]
+    _delete_access(settings, "access_log WHERE seq = (SELECT max(seq) FROM access_log)")
+    code, out = _cli(settings, capsys, "audit", "verify", "--json")
+    assert code == 1, out
+    broken = out["broken"]
+    assert (broken["table"], broken["what"], broken["tail"]) == ("access_log", "deleted", True)
+    assert (broken["access_id"], broken["case_number"]) == (viewed.access_id, numbers["second"])
+    code, line = _cli(settings, capsys, "--lang", "en", "audit", "verify")
+    assert code == 1 and numbers["second"] in line
+    assert line.strip().endswith("access log: the last record of the chain is missing (deleted)")
+    # the next record links from the head, not from what was left: the gap stays
+    cases.show_case(app, numbers["first"])
+    code, out = _cli(settings, capsys, "audit", "verify", "--json")
+    assert code == 1 and out["broken"]["what"] == "deleted", out
+    with app.reading() as s:
+        assert out["broken"]["access_id"] == access.outbox(s, 10)[-1].access_id
+
+
+def test_the_access_log_head_deleted_is_found(
+    app: App, settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The head deleted along with the last record: records without their head."""
+    _accesses(app, tmp_path)
+    _delete_access(settings, "access_log WHERE seq = (SELECT max(seq) FROM access_log)")
+    _delete_access(settings, "sync_state WHERE name = 'access_log_head'")
+    code, out = _cli(settings, capsys, "audit", "verify", "--json")
+    assert code == 1 and out["broken"]["tail"] is True, out
+    with app.reading() as s:
+        assert out["broken"]["access_id"] == access.outbox(s, 10)[-1].access_id
