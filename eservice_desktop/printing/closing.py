@@ -29,6 +29,7 @@ class ClosingReceipt:
     voided_by: str = ""  # the counter that voided it (the void event's device)
     void_office: str = ""  # the office of the counter that voided it
     void_approved_by: str = ""  # the supervisor who approved the void: ``account name``
+    void_clerk: str = ""  # who voided it and handed the money back (the void event's clerk)
     #: False for a receipt of this counter that was paid and never printed (a print failed,
     #: cancelled or still on its way when the closing was taken): the citizen has none.
     printed: bool = True
@@ -290,14 +291,18 @@ def _status(r: ClosingReport, x: ClosingReceipt) -> str:
 
 
 def _void_columns() -> list[Column]:
+    """經辦 is who voided (and handed the money back): the table named the supervisor who
+    allowed it and the receipt's 經收 was the clerk who took the money, so a void asked for at
+    another counter, or by another cashier, named nobody who handed the cash out."""
     return [
-        Column("收據號碼", 42),
-        Column("開立櫃檯", 14),
-        Column("作廢櫃檯", 14),
-        Column("案號", 40),
+        Column("收據號碼", 40),
+        Column("開立櫃檯", 12),
+        Column("作廢櫃檯", 12),
+        Column("經辦", 18),
+        Column("案號", 38),
         Column("金額", 16, "right"),
-        Column("核准主管", 28),
-        Column("作廢原因", 28),
+        Column("核准主管", 24),
+        Column("作廢原因", 22),
     ]
 
 
@@ -306,6 +311,7 @@ def _void_row(x: ClosingReceipt) -> list[str]:
         x.number,
         x.device,
         x.voided_by,
+        x.void_clerk,
         x.case_number,
         _money(x.amount),
         x.void_approved_by,
@@ -326,7 +332,7 @@ def _voids_and_refunds(r: ClosingReport) -> list[Section]:
         f"{other}收據於{here}作廢（由{here}退還）",
         _void_columns(),
         [_void_row(x) for x in r.voided_here],
-        ["合計", "", "", "", _money(r.voided_out), "", ""],
+        ["合計", "", "", "", "", _money(r.voided_out), "", ""],
     )
     return [voids, voided_here, refunds, *([refused_section(r.refused)] if r.refused else [])]
 

@@ -1,5 +1,7 @@
 """The refunds on the daily closing (section 退費): what went back out of this drawer that day on
-a receipt that stays valid, from which counter, and the supervisor who allowed it."""
+a receipt that stays valid, from which counter, by whom (經辦, the refund event's clerk: the
+table named the counter and the supervisor, not who handed the cash out), and the supervisor
+who allowed it."""
 
 from __future__ import annotations
 
@@ -29,20 +31,22 @@ def refunds_section(refunds: Sequence[ClosingRefund]) -> Section:
     return Section(
         "退費",
         [
-            Column("收據號碼", 42),
-            Column("開立櫃檯", 16),
-            Column("退費櫃檯", 16),
-            Column("時間", 14),
-            Column("方式", 12),
-            Column("金額", 20, "right"),
-            Column("核准主管", 28),
-            Column("退費原因", 34),
+            Column("收據號碼", 40),
+            Column("開立櫃檯", 14),
+            Column("退費櫃檯", 14),
+            Column("經辦", 18),
+            Column("時間", 12),
+            Column("方式", 10),
+            Column("金額", 18, "right"),
+            Column("核准主管", 26),
+            Column("退費原因", 30),
         ],
         [
             [
                 x.receipt_number,
                 x.issued_by,
                 x.device,
+                x.clerk,
                 x.time,
                 METHOD_ZH.get(x.method, x.method),
                 f"{x.amount:,}",

@@ -245,6 +245,7 @@ def _closing_receipt(
         voided_by=_counter(office, void.office, void.device) if void else "",
         void_office=void.office if void else "",
         void_approved_by=(approvers or {}).get(void.event_id, "") if void else "",
+        void_clerk=void.clerk if void else "",
     )
 
 

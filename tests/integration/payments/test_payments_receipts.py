@@ -195,8 +195,9 @@ def test_closing_pdf_and_csv_list_voids_refunds_and_cash(
     raw = (tmp_path / "closing.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    # the void section: issued and voided on this counter
-    assert [b.receipt_number, "01", "01", b.case_number, "30", "super01 林主管", "重複收費"] in rows
+    # the void section: issued and voided on this counter, by whom and allowed by whom
+    voided = [b.receipt_number, "01", "01", "tester", b.case_number, "30", "super01 林主管"]
+    assert [*voided, "重複收費"] in rows
     assert ["收據號碼區間"] in rows and [
         "01",
         a.receipt_number,

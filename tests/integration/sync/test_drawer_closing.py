@@ -193,11 +193,13 @@ def test_void_at_another_office_is_on_both_offices_office_wide_closing(
         receipt,
         "H01-01",
         "01",
+        h02_office.voided_here[0].void_clerk,
         h02_office.voided_here[0].case_number,
         "300",
         "super01 林主管",
         "金額誤收",
     ] in rows
+    assert h02_office.voided_here[0].void_clerk  # who handed the money back at H02
     assert ["應有現金（現金收入－現金退費－現金作廢退還）", "-300"] in rows
     rows = list(csv.reader(io.StringIO(closing_csv(h01_office).decode("utf-8-sig"))))
     assert any(r[:1] == [receipt] and "他所作廢" in r for r in rows), rows

@@ -10,6 +10,7 @@ from typing import Any
 
 import pypdfium2
 import pytest
+from operator_support import sign_in
 from sqlalchemy import event
 
 from eservice_desktop.domain.errors import DomainError
@@ -93,6 +94,57 @@ def test_each_void_names_the_supervisor_who_approved_it(
         doc.close()
     voids = pdf[pdf.index("作廢收據收據號碼") : pdf.index("他櫃收據於本櫃作廢")]
     assert "核准主管" in voids and "super01林主管" in voids and "金額誤收" in voids
+
+
+def _table(text: str, title: str) -> list[dict[str, str]]:
+    """One section of the closing's CSV as rows by column head."""
+    lines = text[text.index(f"\r\n{title}\r\n") :].split("\r\n")[2:]
+    heads = lines[0].split(",")
+    rows = []
+    for line in lines[1:]:
+        if not line or line.startswith("合計") or "," not in line:
+            break
+        rows.append(dict(zip(heads, line.split(","), strict=True)))
+    return rows
+
+
+def test_each_void_and_refund_names_who_handed_the_money_back(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """cash01 takes the money; cash02 voids one receipt and refunds another, and hands the cash
+    back (or keeps it). The 作廢收據 and 退費 tables named the counters and the supervisor who
+    allowed it; the receipt's 經收 is cash01: nothing on the closing named cash02."""
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    sign_in(app, "cash01")
+    v = payments.record_payment(app, make_case(), "cash", 30)
+    r = payments.record_payment(app, make_case(), "cash", 30)
+    sign_in(app, "cash02")
+    payments.void_receipt(app, v.receipt_number, "金額誤收", approval=sup)
+    payments.refund(app, r.receipt_number, 10, "溢收退還", approval=sup)
+    report = daily_closing.closing(app, DAY)
+    text = closing_csv(report).decode("utf-8-sig")
+    detail = _table(text, "收據明細")
+    assert {x["收據號碼"]: x["經收"] for x in detail} == {
+        v.receipt_number: "cash01",
+        r.receipt_number: "cash01",
+    }
+    voids = _table(text, "作廢收據")
+    assert [(x["收據號碼"], x["經辦"], x["核准主管"]) for x in voids] == [
+        (v.receipt_number, "cash02", "super01 林主管")
+    ]
+    refunds = _table(text, "退費")
+    assert [(x["收據號碼"], x["經辦"], x["金額"]) for x in refunds] == [
+        (r.receipt_number, "cash02", "10")
+    ]
+    doc = pypdfium2.PdfDocument(closing_pdf(report))
+    try:
+        pdf = re.sub(r"\s+", "", "".join(p.get_textpage().get_text_range() for p in doc))
+    finally:
+        doc.close()
+    voided = pdf[pdf.index("作廢收據收據號碼") : pdf.index("他櫃收據於本櫃作廢")]
+    refunded = pdf[pdf.index("退費收據號碼") : pdf.index("重印收據")]
+    assert "經辦" in voided and "cash02" in voided
+    assert "經辦" in refunded and "cash02" in refunded
 
 
 def _closing_reads(app: App) -> list[str]:
