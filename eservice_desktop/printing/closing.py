@@ -7,6 +7,7 @@ from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.closing_behind import CounterBehind, behind_note
+from eservice_desktop.printing.closing_exceptions import ClosingException, exceptions_section
 from eservice_desktop.printing.closing_refunds import METHOD_ZH, ClosingRefund, refunds_section
 from eservice_desktop.printing.closing_refused import ClosingRefused, refused_section
 from eservice_desktop.printing.closing_reprints import ClosingReprint, reprints_section
@@ -85,6 +86,8 @@ class ClosingReport:
     #: Receipts reprinted here that day (any day's receipts): no money, for the supervisor.
     reprints: list[ClosingReprint] = field(default_factory=list)
     refused: list[ClosingRefused] = field(default_factory=list)  # refused by the county: undone
+    #: Fees a supervisor let go uncollected here that day: no receipt, no money.
+    exceptions: list[ClosingException] = field(default_factory=list)
     earlier: EarlierClosing | None = None  # the day's closing taken before, and what came after
     #: Counters in scope, other than this one, not synced by the time the closing covers (their
     #: receipts may be missing); None when the county never said (printing/closing_behind.py).
@@ -182,6 +185,7 @@ class ClosingReport:
             "unprinted": self.unprinted,
             "reprints": [x.to_json() for x in self.reprints],
             "refused": [x.to_json() for x in self.refused],
+            "exceptions": [x.to_json() for x in self.exceptions],
             "earlier_closing": self.earlier.to_json() if self.earlier else None,
             "counters_behind": (
                 None if self.behind is None else [c.to_json() for c in self.behind]
@@ -368,6 +372,7 @@ def _report(r: ClosingReport) -> Report:
             _detail(r),
             *_voids_and_refunds(r),
             reprints_section(r.reprints),
+            *([exceptions_section(r.exceptions)] if r.exceptions else []),
             _summary(r),
         ],
         signature_line="經收人：＿＿＿＿＿＿　主管：＿＿＿＿＿＿　出納：＿＿＿＿＿＿",
