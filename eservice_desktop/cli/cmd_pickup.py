@@ -247,7 +247,7 @@ def cmd_import_keys(args: argparse.Namespace) -> int:
         ) from None
     app = open_from(args)
     try:
-        counts = pickup_keys.import_county_keys(app, doc)
+        counts = pickup_keys.import_key_file(app, doc)
     finally:
         app.close()
     emit(args, counts, lambda: ", ".join(f"{k}={v}" for k, v in counts.items()))

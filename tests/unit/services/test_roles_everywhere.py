@@ -46,6 +46,7 @@ from eservice_desktop.services import (
     payments,
     pickup,
     pickup_id_card,
+    pickup_keys,
     queue_filter,
     report_views,
     reports,
@@ -225,6 +226,7 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     ),
     payments.rebuild_receipts: (Action.DB_ADMIN, lambda a, t: payments.rebuild_receipts(a)),
     clock_guard.confirm: (Action.DB_ADMIN, lambda a, t: clock_guard.confirm(a)),
+    pickup_keys.import_key_file: (Action.DB_ADMIN, lambda a, t: pickup_keys.import_key_file(a, {})),
     database.export_key_recorded: (
         Action.DB_ADMIN,
         lambda a, t: database.export_key_recorded(a),
