@@ -284,8 +284,7 @@ class PaymentPage(PaymentPrinting):
 
     def assess(self) -> None:
         """核定 (Alt+A) with the row's terms: nothing when they are the recorded ones; only the
-        copies, keeping the relief already granted; else a new assessment, approved by a
-        supervisor when it reduces the fee."""
+        copies, keeping the relief granted; else a new one, a reduction approved by a supervisor."""
         if self.current is None or not self.assess_btn.isEnabled():
             return
         number = self.current.view.case_number
@@ -315,6 +314,7 @@ class PaymentPage(PaymentPrinting):
             reason=row.reason,
             copies=row.copies,
             approval_reason=row.reason,
+            subject=payment_terms.relief_subject(self.ctx.app.catalogue, self.current.view, row),
             on_done=lambda _v: self._written(number),
             on_error=self._refused,
         )

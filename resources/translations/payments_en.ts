@@ -401,6 +401,18 @@
         <translation>Daily closing sent to the printer ({n} pages)</translation>
     </message>
     <message>
+        <source>案件 {n}（{name}）</source>
+        <translation>Case {n} ({name})</translation>
+    </message>
+    <message>
+        <source>案件 {n}（{name}）免徵，規費 {s} 元全免</source>
+        <translation>Case {n} ({name}): exempted, the whole fee of NTD {s} waived</translation>
+    </message>
+    <message>
+        <source>案件 {n}（{name}）減免 {r} 元，規費 {s} 元減為 {t} 元</source>
+        <translation>Case {n} ({name}): NTD {r} off, the fee of NTD {s} reduced to NTD {t}</translation>
+    </message>
+    <message>
         <source>收據 {n} 作廢，金額 {a} 元</source>
         <translation>Receipt {n}, NTD {a}, to be voided</translation>
     </message>

@@ -345,3 +345,51 @@ def test_a_reprint_reason_that_cannot_be_kept_is_refused_before_printing(
     ctx.tasks.wait_idle()
     assert not out.exists()  # nothing printed that could not be recorded
     assert [e["type"] for e in _events(app, number)].count("case.receipt_reprinted") == 0
+
+
+def test_an_exemption_or_a_reduction_names_the_case_and_the_money_it_lets_go(
+    ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """The supervisor called over to the fees page read only 「規費減免或免徵」須經主管核准: which
+    case, whose, and how much of the fee was waived, not a word (a void names its receipt and
+    amount). A careless approval of a whole fee waived, the citizen's cash kept, looked like any
+    other."""
+    app = ctx.app
+    add_accounts(app)
+    exempted = intake.intake(app, request(copies=2)).case_number  # NT$30
+    reduced = intake.intake(app, request(copies=3, applicant_name="林美玲")).case_number  # NT$45
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    assert isinstance(page, PaymentPage)
+    for count, (number, exempt, reduction, said) in enumerate(
+        (
+            (exempted, True, 0, f"案件 {exempted}（王○明）免徵，規費 30 元全免"),
+            (reduced, False, 10, f"案件 {reduced}（林○玲）減免 10 元，規費 45 元減為 35 元"),
+        ),
+        start=1,
+    ):
+        page.load(number)
+        qtbot.waitUntil(
+            lambda n=number: (
+                page.current is not None  # type: ignore[misc]
+                and page.current.view.case_number == n
+                and page.assess_btn.isEnabled()
+            ),
+            timeout=20000,
+        )
+        page.exempt_box.setChecked(exempt)
+        page.reduction_spin.setValue(reduction)
+        page.reason_combo.setCurrentIndex(1)
+        page.assess()
+        dialog = _dialog(qtbot, page, count)
+        assert dialog.what.text() == f"「規費減免或免徵」須經主管核准\n{said}"
+        type_text(SUPERVISOR)
+        press(Qt.Key.Key_Return)
+        type_text(SUPERVISOR_PASSWORD)
+        press(Qt.Key.Key_Return)
+        total = 0 if exempt else 35
+        qtbot.waitUntil(
+            lambda n=number, t=total: cases.show_case(app, n).fees_due == t,  # type: ignore[misc]
+            timeout=20000,
+        )
+        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=20000)  # type: ignore[misc]
