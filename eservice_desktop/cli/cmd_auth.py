@@ -20,6 +20,7 @@ from eservice_desktop.cli.common import (
     stdin_line,
 )
 from eservice_desktop.cli.session_files import os_user, session_file, write_session_file
+from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import DomainError
 
 
@@ -64,7 +65,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     try:
         app.operator = None
         op = operators.login(app, args.account, password)
-        token = operators.open_session(app, os_user())
+        token = operators.open_session(app, os_user(), _session_token(app.settings))
         write_session_file(app.settings, token)
         minutes = app.settings.idle_lock_min
     finally:
@@ -86,16 +87,21 @@ def cmd_login(args: argparse.Namespace) -> int:
     return 0
 
 
+def _session_token(settings: Settings) -> str:
+    """The token of this OS user's session file, "" when there is none (or it cannot be read)."""
+    try:
+        return session_file(settings).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeError):
+        return ""
+
+
 def cmd_logout(args: argparse.Namespace) -> int:
     from eservice_desktop.services import operators
     from eservice_desktop.services.core import open_app
 
     path = session_file(settings_from(args))
     ended = False
-    try:
-        token = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeError):
-        token = ""
+    token = _session_token(settings_from(args))
     if token:
         app = open_app(settings_from(args))
         try:

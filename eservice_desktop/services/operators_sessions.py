@@ -13,6 +13,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import (
@@ -53,13 +54,19 @@ def _expiry(app: App, now: datetime) -> datetime:
     return now + idle if idle > timedelta(0) else NO_IDLE_END
 
 
-def open_session(app: App, os_user: str) -> str:
+def open_session(app: App, os_user: str, replacing: str = "") -> str:
     """After :func:`login`: a new session of the signed-in operator for ``os_user``; returns the
-    token (kept by the caller in an owner-only file; the database keeps its hash)."""
+    token (kept by the caller in an owner-only file; the database keeps its hash).
+    ``replacing``: the token of the session file the new one overwrites. That session ends
+    here, with its sign-out record (``taken over by sup01``, ``idle`` when it had run out): it
+    stayed live in the database, and the access log showed clerk01 signed in from then on, with
+    sup01's and clerk01's sessions seeming to overlap at one PC."""
     op = current(app)
     token = secrets.token_urlsafe(32)
     now = app.now()
     with app.transaction() as s:
+        if replacing:
+            _end_replaced(app, s, replacing, os_user, op.account)
         s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.expires_at <= now))
         s.add(
             OperatorSessionRow(
@@ -71,6 +78,21 @@ def open_session(app: App, os_user: str) -> str:
             )
         )
     return token
+
+
+def _end_replaced(app: App, s: Session, token: str, os_user: str, by: str) -> None:
+    """Ends the session a new sign-in replaces (this OS user's only: a token of another's
+    is left alone), and says so in the access log."""
+    row = s.get(OperatorSessionRow, _token_hash(token))
+    if row is None or row.os_user != os_user[:64]:
+        return
+    expires = _aware(row.expires_at)
+    if expires is None or expires <= app.now():
+        why = "idle"
+    else:
+        why = "signed in again" if row.account == by else f"taken over by {by}"
+    audit.signed_out(app, s, row.account, why)
+    s.delete(row)
 
 
 def resume_session(app: App, token: str, os_user: str) -> Operator:

@@ -10,7 +10,7 @@ from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
-from approvals_support import SUPERVISOR, add_accounts
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from sqlalchemy import select
 
 from eservice_desktop.cli.main import main
@@ -20,6 +20,7 @@ from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import access, approvals, operators
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_audit import AccessLogRow
+from eservice_desktop.storage.models_operators import OperatorSessionRow
 
 PASSWORD = "correct horse 1"
 TYPED_ID = "A123456789"  # an ID number typed into the account field
@@ -135,3 +136,44 @@ def test_report_access_action_signin(
     assert data["by_action"]["signin"] == data["count"] == 2
     assert [r["detail"] for r in data["records"]] == ["signed-in boss"] * 2
     assert "登入登出" in cli("--action", "signin")
+
+
+def test_a_cli_sign_in_over_a_live_session_ends_it_on_record(
+    office: App, settings: Settings, capsys: Any, monkeypatch: Any
+) -> None:
+    """Another account's ``login`` at the same PC (OS user) overwrote the session file and left
+    the session it replaced live in the database, with no record: the log read clerk07 signed
+    in from 10:00 on, sup01 too, as if both were at the PC, and clerk07's session lived on for
+    its idle minutes."""
+    monkeypatch.delenv("ESERVICE_DEMO")
+    add_accounts(office)  # super01, among others, with their passwords
+
+    def login(account: str, password: str) -> None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(password + "\n"))
+        capsys.readouterr()
+        assert (
+            main(["--data-dir", str(settings.data_dir), "login", account, "--password-stdin"]) == 0
+        )
+
+    def whoami() -> str:
+        capsys.readouterr()
+        assert main(["--data-dir", str(settings.data_dir), "whoami", "--json"]) == 0
+        return str(json.loads(capsys.readouterr().out)["account"])
+
+    login("clerk07", PASSWORD)
+    before = len(_signins(office))
+    login(SUPERVISOR, SUPERVISOR_PASSWORD)
+    assert whoami() == SUPERVISOR
+    login(SUPERVISOR, SUPERVISOR_PASSWORD)  # the same account again
+    login("clerk07", PASSWORD)
+    assert whoami() == "clerk07"
+    assert _signins(office)[before:] == [
+        (SUPERVISOR, f"signed-in {SUPERVISOR}"),
+        ("clerk07", f"signed-out clerk07: taken over by {SUPERVISOR}"),
+        (SUPERVISOR, f"signed-in {SUPERVISOR}"),
+        (SUPERVISOR, f"signed-out {SUPERVISOR}: signed in again"),
+        ("clerk07", "signed-in clerk07"),
+        (SUPERVISOR, f"signed-out {SUPERVISOR}: taken over by clerk07"),
+    ]
+    with office.reading() as s:  # one live session: the last
+        assert [r.account for r in s.scalars(select(OperatorSessionRow))] == ["clerk07"]
