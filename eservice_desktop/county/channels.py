@@ -29,11 +29,10 @@ from eservice_desktop.county import channel_requests, notify, service
 from eservice_desktop.county.case_facts import county_calendar
 from eservice_desktop.county.channel_checks import Refused, validate
 from eservice_desktop.county.channel_status import case_by_number
-from eservice_desktop.county.push_rows import ref_hash
+from eservice_desktop.county.push_rows import paid_elsewhere
 from eservice_desktop.county.store import (
     CountyBase,
     CountyCaseRow,
-    CountyPaymentRefRow,
     DeviceRow,
     aware,
     lock_feed,
@@ -361,8 +360,11 @@ def _check_new_transaction(s: Session, state: CaseState, transaction_id: str, am
     """``payment.duplicate`` for a transaction id already recorded on this case (a retry) or
     on any other; ``payment.duplicate_amount`` for a retry with another amount: it was
     answered ``payment.duplicate`` too, and a kiosk taking that as "recorded" took the citizen's
-    NT$20 as booked where the case had NT$10."""
-    same = next((p for p in state.payments if p.reference == transaction_id), None)
+    NT$20 as booked where the case had NT$10. Letter case aside: ``ibon-7`` after ``IBON-7``
+    is the same transaction (it was recorded twice, the case over-paid by the county alone)."""
+    key = transaction_id.strip().upper()  # letter case aside, as ``ref_hash`` keys it
+    ids = [(p, {(p.reference or "").strip().upper(), p.payment_id.upper()}) for p in state.payments]
+    same = next((p for p, known in ids if key in known), None)
     if same is not None and same.amount != amount:
         raise _one(
             "amount",
@@ -378,23 +380,10 @@ def _check_new_transaction(s: Session, state: CaseState, transaction_id: str, am
             "此筆交易已入帳",
             "This transaction is already recorded",
         )
-    if _paid_elsewhere(s, transaction_id):
+    if paid_elsewhere(s, transaction_id):
         raise _one(
             "transaction_id",
             "payment.duplicate",
             "此筆交易已入帳於另一案件，不能再用於其他繳費",
             "This transaction is already recorded on another case; it cannot pay anything else",
         )
-
-
-def _paid_elsewhere(s: Session, transaction_id: str) -> bool:
-    """Whether a payment of any case already has this transaction id (交易電子案號: its
-    reference, else its payment id): one kiosk or bank transaction paid two cases' fees, and
-    the treasury's settlement line could settle only one of them. Looked up by its key in
-    ``county_payment_refs`` (every payment event's ids, written with the event)."""
-    found = s.scalar(
-        select(CountyPaymentRefRow.event_id)
-        .where(CountyPaymentRefRow.ref_hash == ref_hash(transaction_id))
-        .limit(1)
-    )
-    return found is not None

@@ -202,18 +202,34 @@ def accept(
 
 
 def ref_hash(transaction_id: str) -> str:
-    """The key ``county_payment_refs`` keeps a transaction id under (its SHA-256, hex)."""
-    return hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()
+    """The key ``county_payment_refs`` keeps a transaction id under: the SHA-256 (hex) of its
+    text trimmed and in capitals. A bank's or kiosk's transaction id is the same transaction
+    in any letter case (the office reads it so: ``services/online_transactions.py``); keyed
+    as sent, ``ibon-7`` after ``IBON-7`` was a new transaction and one payment was counted
+    twice."""
+    return hashlib.sha256(transaction_id.strip().upper().encode("utf-8")).hexdigest()
 
 
 def payment_ref_hashes(payload: dict[str, Any]) -> set[str]:
-    """The ``county_payment_refs`` keys of a payment's payload: its ``reference`` as sent and
-    trimmed (交易電子案號, sf.transaction_id) and its ``payment_id``; no empty one."""
+    """The ``county_payment_refs`` keys of a payment's payload: its ``reference``
+    (交易電子案號, sf.transaction_id) and its ``payment_id``; no empty one."""
     ref = payload.get("reference")
-    texts = {str(payload.get("payment_id") or "")}
-    if ref is not None:
-        texts |= {str(ref), str(ref).strip()}
-    return {ref_hash(t) for t in texts if t}
+    texts = {str(payload.get("payment_id") or ""), "" if ref is None else str(ref)}
+    return {ref_hash(t) for t in texts if t.strip()}
+
+
+def paid_elsewhere(s: Session, transaction_id: str) -> bool:
+    """Whether a payment of any case already has this transaction id (交易電子案號: its
+    reference, else its payment id): one kiosk or bank transaction paid two cases' fees, and
+    the treasury's settlement line could settle only one of them. Looked up by its key in
+    ``county_payment_refs`` (every payment event's ids, written with the event), letter case
+    aside."""
+    found = s.scalar(
+        select(CountyPaymentRefRow.event_id)
+        .where(CountyPaymentRefRow.ref_hash == ref_hash(transaction_id))
+        .limit(1)
+    )
+    return found is not None
 
 
 def _event_tuple(e: Event, now: datetime, payload: Any) -> tuple[Any, ...]:

@@ -7,17 +7,18 @@ case an office asked to resend (every notice, county migration 0005)."""
 from __future__ import annotations
 
 import functools
+import hashlib
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event, select, text
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 from sync_helpers import _fresh_pg_db
 
 from eservice_desktop.county import channels, migrate, notice_outcomes
 from eservice_desktop.county.channel_checks import Refused
-from eservice_desktop.county.push_rows import ref_hash
+from eservice_desktop.county.push_rows import paid_elsewhere, ref_hash
 from eservice_desktop.county.store import CountyPaymentRefRow, DeviceRow, make_engine, utcnow
 from eservice_desktop.domain import events as ev
 
@@ -143,6 +144,11 @@ def test_a_resend_request_reads_the_cases_notices_by_their_index(
     assert [p for p in plans if by_case in p], plans
 
 
+def _as_sent(transaction_id: str) -> str:
+    """A key as revisions before 0009 wrote it: the SHA-256 of the text as sent."""
+    return hashlib.sha256(transaction_id.encode("utf-8")).hexdigest()
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def county_at_0003(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """A county database as revision 0003 left it (no ``county_payment_refs`` yet)."""
@@ -183,10 +189,55 @@ def test_upgrade_fills_the_transaction_ids_of_the_payments_already_recorded(
     with Session(engine) as s:
         rows = set(s.execute(select(CountyPaymentRefRow.ref_hash, CountyPaymentRefRow.event_id)))
         assert rows == {
-            (ref_hash(" IBON-7 "), "e-1"),
-            (ref_hash("IBON-7"), "e-1"),
-            (ref_hash("p-1"), "e-1"),
+            (_as_sent(" IBON-7 "), "e-1"),  # revision 0004's keys, as sent and trimmed
+            (_as_sent("IBON-7"), "e-1"),
+            (_as_sent("p-1"), "e-1"),
+            (_as_sent("p-2"), "e-2"),
+            (ref_hash("p-1"), "e-1"),  # and 0009's, in capitals
             (ref_hash("p-2"), "e-2"),
         }
-        assert channels._paid_elsewhere(s, "IBON-7")
-        assert not channels._paid_elsewhere(s, "IBON-NOT-A-PAYMENT")
+        assert paid_elsewhere(s, "IBON-7")
+        assert not paid_elsewhere(s, "IBON-NOT-A-PAYMENT")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def county_at_0006(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A county database as revision 0006 left it (transaction ids keyed as sent)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    else:
+        url = _fresh_pg_db(request.getfixturevalue("pg_url"))
+    engine = make_engine(url)
+    migrate.upgrade(engine, "0006")
+    yield engine
+    engine.dispose()
+
+
+def test_upgrade_keys_the_transaction_ids_already_recorded_letter_case_aside(
+    county_at_0006: Engine,
+) -> None:
+    """A kiosk payment recorded as ``ibon-7`` before the upgrade: ``IBON-7`` sent after it is
+    the same transaction (it was recorded again), and the keys written before stay."""
+    engine = county_at_0006
+    now = utcnow()
+    paid = '{"payment_id": "p-1", "method": "online", "amount": 30, "reference": "ibon-7"}'
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO county_events (event_id, case_id, type, office, device, clerk, at,"
+                " received_at, payload) VALUES ('e-1', 'c-1', :type, 'H01', '01', 'clerk', :at,"
+                " :at, :p)"
+            ),
+            {"type": ev.PAYMENT_RECORDED, "at": now, "p": paid},
+        )
+        conn.execute(
+            text("INSERT INTO county_payment_refs (ref_hash, event_id) VALUES (:h, 'e-1')"),
+            [{"h": _as_sent(t)} for t in ("ibon-7", "p-1")],
+        )
+
+    migrate.upgrade(engine)
+
+    with Session(engine) as s:
+        assert paid_elsewhere(s, "IBON-7")
+        assert paid_elsewhere(s, "Ibon-7") and paid_elsewhere(s, "P-1")
+        assert s.scalar(select(func.count()).select_from(CountyPaymentRefRow)) == 4
