@@ -371,11 +371,11 @@ def _track_payment_wait(s: CaseState, at: datetime) -> None:
         s.__dict__.update(pauses=pauses, payment_wait_since=None)
 
 
-#: Events whose refusal by the county means the act did not happen: a void, a refund the
-#: county refused (another counter voided the receipt first) counts on no drawer and in no
-#: balance here either, once the ``case.conflict_recorded`` note of it is in the stream.
+#: Events whose refusal by the county means the act did not happen, once its note is in the
+#: stream: a void or refund (another counter voided the receipt first), a fee assessment
+#: (another desk handed the documents over first) count on no drawer and in no balance here.
 UNDONE_WHEN_REFUSED: frozenset[str] = frozenset(
-    {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED}
+    {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.FEE_ASSESSED}
 )
 
 

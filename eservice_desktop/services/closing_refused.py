@@ -1,6 +1,7 @@
 """The voids, refunds and reprints the county refused, for the daily closing
 (``printing.closing_refused``): the ``case.conflict_recorded`` notes of a refused void or refund
-(:data:`domain.case_fold.UNDONE_WHEN_REFUSED`) or reprint (a receipt voided first at another
+(undone, :data:`domain.case_fold.UNDONE_WHEN_REFUSED`: a refused fee assessment is undone too,
+but it is no money) or reprint (a receipt voided first at another
 counter: the paper is out, listed here and not among the day's reprints), each with the act it
 names when the act was made at this counter (``dev``; None: the whole office) on that day. A
 void is one act of two events (the payment's and the receipt's): listed once."""
@@ -13,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case_fold import UNDONE_WHEN_REFUSED
 from eservice_desktop.domain.office_zone import day_bounds
 from eservice_desktop.printing.closing_refused import ClosingRefused
 from eservice_desktop.services.closing_reprints import hhmm
@@ -22,7 +22,7 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 #: The refused acts listed, and each one's kind on the closing.
-LISTED = UNDONE_WHEN_REFUSED | {ev.RECEIPT_REPRINTED}
+LISTED = {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.RECEIPT_REPRINTED}
 KINDS = {ev.PAYMENT_REFUNDED: "refund", ev.RECEIPT_REPRINTED: "reprint"}
 
 

@@ -3,7 +3,9 @@ counter of the office voided the receipt first, offline), the ``case.conflict_re
 that :mod:`services.sync.conflicts` appends through :func:`services.ingest.ingest` takes the
 refused event out of the case's state (``domain.case_fold.project``) and out of its receipts
 here: the refused void is no void and the refused refund gave nothing back, on this counter's
-closing as on every other's. The event itself stays in the stream (append-only), listed with
+closing as on every other's. So is a fee assessment it refused (another counter handed the
+documents over first): the case's fee is the one every other counter and the county hold. The
+event itself stays in the stream (append-only), listed with
 its conflict until a clerk settles it."""
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from eservice_desktop.storage.models_payments import ReceiptRow
 
 
 def undoes(event: Event) -> bool:
-    """Whether ``event`` is the note of a refused void or refund."""
+    """Whether ``event`` is the note of a refused void, refund or fee assessment."""
     return (
         event.type == ev.CONFLICT_RECORDED
         and event.payload.get("event_type") in UNDONE_WHEN_REFUSED

@@ -16,7 +16,7 @@ from sync_helpers import CountyServer, enrol, sync_now
 from eservice_desktop.config import Settings
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import cases, daily_closing, payments, pickup, sync
+from eservice_desktop.services import cases, daily_closing, fees, payments, pickup, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.conflicts import open_conflicts, resolve_conflict
 
@@ -273,3 +273,33 @@ def test_money_taken_after_the_end_is_closed_by_its_refund_not_by_hand(
     assert refused.value.code == "conflict.money_held"
     _race(d1, d2)
     assert len(open_conflicts(d1)) == 1 and len(open_conflicts(d2)) == 1
+
+
+def test_a_fee_assessed_while_the_other_desk_handed_the_documents_over_is_undone(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """01 hands the documents over while 02, offline, assesses the fee again for 30 copies
+    instead of 20. The county refused 02's assessment, but 02 kept it: alone of the counters
+    it had NT$150 more due on documents gone, and listed them to collect from the citizen
+    (文件已交付，尚有規費 150 元未繳). Now the refusal undoes it on 02 as the county and 01
+    have the case: the fee paid, nothing due; the refusal itself listed on both, resolvable."""
+    d1, d2, number = _both_have_the_case(county, office)
+    payments.record_payment(d1, number, "cash", FEE)
+    cases.close_case(d1, number)
+    for app in (d1, d1, d2):
+        sync_now(app)
+    assert pickup.handover(d1, pickup.stored_token(d1, number)).handed_over
+    assert fees.assess(d2, number, copies=30).balance == 150
+    _race(d1, d2)
+    assert county.conflicts() == 1
+    for app in (d1, d2):
+        state = cases.load_case(app, number)
+        assert (state.lifecycle, state.paid, state.balance) == ("picked_up", FEE, 0)
+        assert cases.show_case(app, number).balance == 0
+        [conflict] = open_conflicts(app)
+        assert conflict.event_type == ev.FEE_ASSESSED
+        assert conflict.reason == "本案已領件，無法再核計規費"
+    resolve_conflict(d2, open_conflicts(d2)[0].conflict_id, "已告知民眾文件已由他櫃交付")
+    _race(d2, d1)
+    assert open_conflicts(d1) == [] and open_conflicts(d2) == []
+    assert cases.load_case(d2, number).balance == 0
