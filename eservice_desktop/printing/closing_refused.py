@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from eservice_desktop.printing.tables import Column, Section
 
-KIND_ZH = {"void": "作廢", "refund": "退費", "reprint": "重印"}
+KIND_ZH = {"void": "作廢", "refund": "退費", "reprint": "重印", "print": "列印"}
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,9 @@ class ClosingRefused:
     """One void or refund made at this counter (office-wide: at this office) that day that the
     county refused; undone, so in none of the closing's figures."""
 
-    kind: str  # void | refund | reprint (of a receipt voided first elsewhere: its paper is out)
+    # void | refund | reprint | print (first or again, of a receipt voided first elsewhere: its
+    # paper is out)
+    kind: str
     receipt_number: str
     device: str  # the counter that made it
     time: str
@@ -76,5 +78,5 @@ def refused_section(refused: list[ClosingRefused]) -> Section:
             for x in refused
         ],
         note="已由縣府拒絕（他櫃已先作廢或退費），不計入本表金額及重印筆數；"
-        "重印者請收回該張收據；請於衝突清單處理。",
+        "列印或重印者請收回該張收據；請於衝突清單處理。",
     )

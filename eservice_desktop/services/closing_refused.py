@@ -1,8 +1,9 @@
 """The voids, refunds and reprints the county refused, for the daily closing
 (``printing.closing_refused``): the ``case.conflict_recorded`` notes of a refused void or refund
 (undone, :data:`domain.case_fold.UNDONE_WHEN_REFUSED`: a refused fee assessment is undone too,
-but it is no money) or reprint (a receipt voided first at another
-counter: the paper is out, listed here and not among the day's reprints), each with the act it
+but it is no money) or print, first or again (a receipt voided first at another counter: the
+paper is out, listed here and not among the day's reprints; a first print was listed nowhere,
+and the original of a void receipt stayed in the citizen's hand unnoticed), each with the act it
 names when the act was made at this counter (``dev``; None: the whole office) on that day. A
 void is one act of two events (the payment's and the receipt's): listed once."""
 
@@ -22,8 +23,14 @@ from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 #: The refused acts listed, and each one's kind on the closing.
-LISTED = {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.RECEIPT_REPRINTED}
-KINDS = {ev.PAYMENT_REFUNDED: "refund", ev.RECEIPT_REPRINTED: "reprint"}
+LISTED = {
+    ev.PAYMENT_VOIDED,
+    ev.RECEIPT_VOIDED,
+    ev.PAYMENT_REFUNDED,
+    ev.RECEIPT_REPRINTED,
+    ev.RECEIPT_ISSUED,
+}
+KINDS = {ev.PAYMENT_REFUNDED: "refund", ev.RECEIPT_REPRINTED: "reprint", ev.RECEIPT_ISSUED: "print"}
 
 
 def day_refused(s: Session, office: str, dev: str | None, day: date) -> list[ClosingRefused]:

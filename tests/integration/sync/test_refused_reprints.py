@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import factories
 from approvals_support import add_accounts, supervisor_approval
-from sync_helpers import CountyServer, sync_now
+from sync_helpers import CountyServer, enrol, sync_now
 from test_drawer_closing import AMOUNT, _paid_on_02
+from test_refused_money import _pdf_text
 
 from eservice_desktop.services import cases, daily_closing, payments
 from eservice_desktop.services.core import App
@@ -65,3 +67,33 @@ def test_a_void_refused_and_undone_leaves_the_reprint_count_as_it_was(
     payments.confirm_printed(d2, receipt, "卡紙")
     assert _reprints(d2, "02") == [receipt]
     assert payments.needs_reprint_approval(d2, receipt)  # the second asks a supervisor
+
+
+def test_a_first_print_of_a_receipt_voided_first_elsewhere_is_listed_as_refused(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """02 took the fee and synced before printing; offline, 01 voided the receipt while 02
+    printed its original for the citizen. The county refused the print (此收據已作廢), and the
+    closing listed a refused reprint but not this: the original of a void receipt stayed in the
+    citizen's hand, on no closing. Listed now with the refused acts, on 02's closing and its
+    office-wide one, its paper to be taken back."""
+    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    number = factories.new_case(d2, copies=20, phone="0912345678")
+    receipt = payments.record_payment(d2, number, "cash", AMOUNT, tendered=AMOUNT).receipt_number
+    sync_now(d2)
+    sync_now(d1)
+    add_accounts(d1)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    payments.confirm_printed(d2, receipt)  # the first print, of a receipt valid on 02
+    _race(d1, d2)
+    assert county.conflicts() == 1
+    two = daily_closing.closing(d2, cases.today(d2), "02")
+    [refused] = two.refused
+    assert (refused.kind, refused.receipt_number, refused.device) == ("print", receipt, "02")
+    assert (refused.amount, refused.refused_because) == (AMOUNT, "此收據已作廢")
+    assert daily_closing.closing(d2, cases.today(d2), None).refused == [refused]
+    assert two.reprints == [] and two.cash_expected == AMOUNT  # no money in it
+    text = _pdf_text(daily_closing.closing_document(d2, cases.today(d2), "02"))
+    assert "列印H01-02-115-R000001" in text and "列印或重印者請收回該張收據" in text
