@@ -17,10 +17,8 @@ from eservice_desktop.printing.closing import ClosingReport
 from eservice_desktop.printing.closing_retake import EarlierClosing
 from eservice_desktop.services import access
 from eservice_desktop.services.payments_receipts import aware
-from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_audit import AccessLogRow
-from eservice_desktop.storage.models_payments import ReceiptRow
 
 #: The scope the access log names after the day since builds of 2026-12-03 on.
 _SCOPED = re.compile(r"(office|counter \d+)( |$)")
@@ -52,26 +50,26 @@ def _taken_at(s: Session, report: ClosingReport, scope: str) -> datetime | None:
 def earlier_closing(
     s: Session, report: ClosingReport, scope: str, dev: str | None
 ) -> EarlierClosing | None:
-    """``scope`` as the access log names it (``office``, ``counter 01``)."""
+    """``scope`` as the access log names it (``office``, ``counter 01``). What came after it
+    is what this counter has held since (its events' ``recorded_at``), not what was made since
+    (their ``at``): a receipt another counter took offline before this closing was printed
+    reached it by a later sync, and the office-wide closing taken again said nothing had come
+    since the first, whose figures no longer held."""
     taken = _taken_at(s, report, scope)
     if taken is None:
         return None
     at = aware(taken)
-    numbers = [r.number for r in report.receipts]
-    after = select(ReceiptRow.number).where(among(ReceiptRow.number, numbers))
-    receipts = s.scalars(after.where(ReceiptRow.issued_at > at).order_by(ReceiptRow.number))
-    voided = [r.number for r in (*report.voids, *report.voided_here)]
-    voids = s.scalars(
-        select(ReceiptRow.number)
-        .where(among(ReceiptRow.number, voided), ReceiptRow.voided_at > at)
-        .order_by(ReceiptRow.number)
-    )
-    end = day_bounds(report.day)[1]
+    numbers = {r.number for r in report.receipts}
+    voided = {r.number for r in (*report.voids, *report.voided_here)}
+    receipts = _since(s, report, at, (ev.PAYMENT_RECORDED, ev.ONLINE_RECEIPT_ISSUED), numbers)
+    voids = _since(s, report, at, (ev.RECEIPT_VOIDED,), voided)
+    start, end = day_bounds(report.day)
     refunds = select(EventRow.payload).where(
         EventRow.type == ev.PAYMENT_REFUNDED,
         EventRow.office == report.office_code,
-        EventRow.at > at,
+        EventRow.at >= start,
         EventRow.at < end,
+        EventRow.recorded_at > at,
     )
     if dev is not None:
         refunds = refunds.where(EventRow.device == dev)
@@ -82,3 +80,20 @@ def earlier_closing(
         voids=tuple(voids),
         refunds=tuple(str(p.get("receipt_number", "")) for p in s.scalars(refunds)),
     )
+
+
+def _since(
+    s: Session, report: ClosingReport, at: datetime, types: tuple[str, ...], numbers: set[str]
+) -> list[str]:
+    """The receipt numbers among ``numbers`` whose event of ``types`` (made that day) this
+    counter has held only since ``at``, in order."""
+    start, end = day_bounds(report.day)
+    payloads = s.scalars(
+        select(EventRow.payload).where(
+            EventRow.type.in_(types),
+            EventRow.at >= start,
+            EventRow.at < end,
+            EventRow.recorded_at > at,
+        )
+    )
+    return sorted({n for p in payloads if (n := str(p.get("receipt_number", ""))) in numbers})
