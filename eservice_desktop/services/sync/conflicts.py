@@ -6,6 +6,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,6 +27,17 @@ log = logging.getLogger("eservice.sync")
 
 #: The longest reason kept, in each language (the wire's own bound on a push answer's).
 REASON_MAX = 2000
+#: The refused acts the daily closing lists (services/closing_refused.py): money handed back
+#: (a void, a refund) or a receipt's paper handed out (a print, first or again).
+CLOSING_ACTS = frozenset(
+    {
+        ev.PAYMENT_VOIDED,
+        ev.RECEIPT_VOIDED,
+        ev.PAYMENT_REFUNDED,
+        ev.RECEIPT_REPRINTED,
+        ev.RECEIPT_ISSUED,
+    }
+)
 
 
 def record_conflict(
@@ -68,6 +80,7 @@ def record_conflict(
             "reason_code": code,
             "reason_zh": zh,
             "reason_en": en,
+            **act_note(e),
         },
     )
     try:
@@ -75,6 +88,24 @@ def record_conflict(
     except DomainError as err:  # the note itself cannot be stored (e.g. the case id is bad)
         log.warning("conflict note for %s not recorded: %s", e.event_id, err.code)
     log.warning("county refused event %s (%s): conflict %s", e.event_id, code, conflict_id)
+
+
+def act_note(e: Event) -> dict[str, Any]:
+    """What a conflict note says of a refused act the closing lists (its time, clerk, receipt,
+    amount and reason), so every counter's office-wide closing lists it: the act reaches no
+    other counter (the county refused it), and only the counter that made it listed it, where
+    its clerk had handed money back or a paper out; the office-wide closing printed at another
+    counter said nothing of it."""
+    if e.type not in CLOSING_ACTS:
+        return {}
+    p = e.payload
+    return {
+        "act_at": e.at.isoformat(),
+        "act_clerk": e.clerk,
+        "act_receipt": str(p.get("receipt_number", "")),
+        "act_amount": int(p.get("amount", 0) or 0) if e.type == ev.PAYMENT_REFUNDED else 0,
+        "act_reason": str(p.get("reason", "") or ""),
+    }
 
 
 @dataclass(frozen=True)

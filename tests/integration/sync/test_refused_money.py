@@ -130,6 +130,38 @@ def test_the_refusing_counters_closing_lists_what_the_county_refused(
     assert "縣府拒絕" not in _pdf_text(closing_pdf(daily_closing.closing(d1, day, "01")))
 
 
+def test_every_counters_office_wide_closing_lists_what_the_county_refused(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """02's clerk voided a receipt and refunded NT$100 of another, offline, handing the money
+    back; 01 had voided both first. Only 02's closings listed the refusals: the office-wide
+    closing printed at 01 counted NT$600 in drawer 02 and said nothing of the money its clerk
+    had handed back. Every counter's office-wide closing (and its closing of counter 02) lists
+    them now, as 02's does, from the note of each refusal."""
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    number = factories.new_case(d2, copies=20, phone="0912345678")
+    other = payments.record_payment(d2, number, "cash", AMOUNT).receipt_number
+    sync_now(d2)
+    sync_now(d1)
+    for r in (receipt, other):
+        payments.void_receipt(d1, r, "金額誤收", approval=supervisor_approval())
+    payments.void_receipt(d2, receipt, "重複收費", approval=supervisor_approval())
+    payments.refund(d2, other, 100, "少印一張", approval=supervisor_approval())
+    _race(d1, d2)
+    day = cases.today(d1)
+    listed = daily_closing.closing(d2, day, None).refused
+    assert [(x.kind, x.receipt_number, x.device, x.amount, x.reason) for x in listed] == [
+        ("void", receipt, "02", AMOUNT, "重複收費"),
+        ("refund", other, "02", 100, "少印一張"),
+    ]
+    assert daily_closing.closing(d1, day, None).refused == listed
+    assert daily_closing.closing(d1, day, "02").refused == listed
+    assert daily_closing.closing(d1, day, "01").refused == []
+    text = _pdf_text(closing_pdf(daily_closing.closing(d1, day, None)))
+    assert "縣府拒絕之作廢、退費及重印（2筆）" in text and "少印一張" in text
+
+
 def test_the_refusing_counters_case_list_keeps_the_refused_refund_out(
     county: CountyServer, office: Callable[..., App]
 ) -> None:
