@@ -75,10 +75,14 @@ class RocDateEdit(QDateEdit):
             return None
 
     def dateTimeFromText(self, text: str) -> QDateTime:  # noqa: N802 (Qt API)
+        """The day typed, at midnight in the field's own zone (a QDateEdit keeps its dates
+        in UTC): a midnight of the PC's zone was converted to the field's, and on a counter
+        PC set to Taipei time every date typed became the day before (115/12/31 typed, the
+        closing of 115/12/30 taken)."""
         day = self._parse(text)
         if day is None:
             return self.dateTime()
-        return QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0))
+        return QDateTime(QDate(day.year, day.month, day.day), QTime(0, 0), self.timeZone())
 
     def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         day = self._parse(text)

@@ -3,9 +3,11 @@ nor acted on (the closing dialog and the reports page take Enter as "go")."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from datetime import date
 
+import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
@@ -193,3 +195,37 @@ def test_a_report_asked_for_a_day_that_does_not_exist_is_not_computed(
     page.compute_btn.click()  # Alt+R: the focus stays in the date
     assert calls == [] and page.to_edit.lineEdit().text() == "115/11/31"
     assert "115/03/10" in QToolTip.text()
+
+
+@pytest.fixture
+def taipei_pc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The counter PC's own clock set to Taipei time, as the offices' are (Qt reads the zone
+    from the C library, which ``tzset`` makes read ``TZ`` again)."""
+    monkeypatch.setenv("TZ", "Asia/Taipei")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_date_typed_on_a_pc_in_taipei_time_is_that_date(qtbot: QtBot, taipei_pc: None) -> None:
+    """On a PC set to Taipei time every date typed became the day before (the typed day's
+    midnight, in the PC's zone, turned into the field's UTC): 115/12/31 typed in the closing
+    dialog took the closing of 115/12/30, and 115/11/01 typed as a report's start read
+    115/10/31 once the clerk moved on."""
+    _shown, day, other, _went = _dialog(qtbot)
+    day.lineEdit().selectAll()
+    QTest.keyClicks(QApplication.focusWidget(), "115/11/01")
+    other.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is other)
+    assert (day.date(), day.lineEdit().text()) == (QDate(2026, 11, 1), "115/11/01")
+
+    def typed(dialog: QDialog) -> None:
+        field = dialog.findChild(RocDateEdit)
+        field.setFocus()
+        field.lineEdit().selectAll()
+        QTest.keyClicks(field.lineEdit(), "115/12/31")
+        _button(dialog, "存成 CSV").click()
+
+    chosen = _closing_dialog(qtbot, typed)
+    assert chosen is not None and chosen.day == date(2026, 12, 31)  # type: ignore[attr-defined]
