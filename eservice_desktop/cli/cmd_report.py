@@ -13,11 +13,10 @@ from typing import Any
 from eservice_desktop.cli.common import add_json, emit, lang_of, one_line, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.report_model import check_report_day
-from eservice_desktop.domain.rocdate import format_roc, parse_roc
+from eservice_desktop.domain.report_model import check_report_day, day_hint
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.text_values import (
     counted,
-    no_such_day,
     printable_path,
     typed_date,
 )
@@ -66,18 +65,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_report(rs, common)
 
 
-def _as_roc(text: str) -> date | None:
-    """The Western day of a date written with the ROC year, the way the counter shows dates
-    (``115-03-01``, ``115/3/1``, ``1150301``: ``rocdate.parse_roc``); None for anything else,
-    and for an ROC year whose Western day the reports refuse (``999-01-01`` was told to write
-    2910-01-01, then refused for its year)."""
-    try:
-        day = parse_roc(text)
-    except DomainError:
-        return None
-    return day if values.EARLIEST.date() <= day < values.LATEST.date() else None
-
-
 def _day(text: str, field: str) -> date:
     typed = typed_date(text)  # a space or a zero-width space pasted along, full-width digits
     try:
@@ -86,14 +73,9 @@ def _day(text: str, field: str) -> date:
         # The option and what it got are named (a period has two dates), and a day written
         # with the ROC year, as every print shows it, is told its Western form.
         got = values.printable(text, 40)
-        zh = f"--{field} 的日期須為西元年 YYYY-MM-DD（收到「{got}」）"
-        en = f"--{field} must be a date YYYY-MM-DD (got '{got}')"
-        if (missing := no_such_day(typed)) and len(typed) == len(missing):
-            zh += f"；{missing} 這一天不存在"  # 2026-02-29 is written right: no such day
-            en += f"; there is no such day as {missing}"
-        elif western := _as_roc(typed):
-            zh += f"；民國年請換算為西元：{western.isoformat()}"
-            en += f"; with the Western year (not the ROC year): {western.isoformat()}"
+        hint_zh, hint_en = day_hint(typed)  # 2026-02-29: no such day; 115/03/01: 2026-03-01
+        zh = f"--{field} 的日期須為西元年 YYYY-MM-DD（收到「{got}」）{hint_zh}"
+        en = f"--{field} must be a date YYYY-MM-DD (got '{got}'){hint_en}"
         raise DomainError("date.format", zh, en, field) from e
     check_report_day(day, (f"--{field}", f"--{field}"), field, typed)
     return day

@@ -30,9 +30,14 @@ from eservice_desktop.domain import supervisor as sv
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.report_model import Report, check_period, report_to_json
+from eservice_desktop.domain.report_model import (
+    Report,
+    check_period,
+    day_hint,
+    report_to_json,
+)
 from eservice_desktop.domain.rocdate import format_roc, roc_text
-from eservice_desktop.domain.text_values import no_such_day, printable
+from eservice_desktop.domain.text_values import printable, typed_date
 
 _FINISHED = ", ".join(f"'{x}'" for x in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{x}'" for x in sv.CLOSED_STATUSES)
@@ -131,15 +136,15 @@ def _savings(
 def report_day(text: str, option: str) -> date:
     """A period's day as IT or a supervisor types it, ``YYYY-MM-DD``; refused naming the option
     and what it got, and a day written right that does not exist (2026-02-30) said so: both
-    were 「日期須為 YYYY-MM-DD」, the form they had used."""
+    were 「日期須為 YYYY-MM-DD」, the form they had used; so was a day written with the ROC
+    year (115/12/01), now told its Western day as the office's ``report`` tells it."""
     try:
         return date.fromisoformat(text)
     except ValueError:
         shown = printable(text, 40)
-        zh = f"{option} 的日期須為 YYYY-MM-DD（收到「{shown}」）"
-        en = f"{option} must be a date YYYY-MM-DD (got '{shown}')"
-        if (missing := no_such_day(text)) and len(text) == len(missing):
-            zh, en = f"{zh}；{missing} 這一天不存在", f"{en}; there is no such day as {missing}"
+        hint_zh, hint_en = day_hint(typed_date(text))  # no such day; 115/12/01: 2026-12-01
+        zh = f"{option} 的日期須為 YYYY-MM-DD（收到「{shown}」）{hint_zh}"
+        en = f"{option} must be a date YYYY-MM-DD (got '{shown}'){hint_en}"
         raise DomainError("report.dates", zh, en, option.lstrip("-")) from None
 
 

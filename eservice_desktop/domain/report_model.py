@@ -16,7 +16,8 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import check_roc, format_roc
+from eservice_desktop.domain.rocdate import check_roc, format_roc, parse_roc
+from eservice_desktop.domain.text_values import no_such_day
 from eservice_desktop.domain.values import EARLIEST, LATEST
 
 #: A table cell: text, a count, a figure, or nothing (an empty cell, e.g. a rate over no cases).
@@ -145,6 +146,32 @@ def check_report_day(day: date, name: tuple[str, str], field: str, typed: str = 
             f"{name[1]} must be within {first}..{last} (got '{typed}')",
             field,
         )
+
+
+def _as_roc(typed: str) -> date | None:
+    """The Western day of a date written with the ROC year, the way the counter shows dates
+    (``115-03-01``, ``115/3/1``, ``1150301``: ``rocdate.parse_roc``); None for anything else,
+    and for an ROC year whose Western day the reports refuse (``999-01-01`` was told to write
+    2910-01-01, then refused for its year)."""
+    try:
+        day = parse_roc(typed)
+    except DomainError:
+        return None
+    return day if EARLIEST.date() <= day < LATEST.date() else None
+
+
+def day_hint(typed: str) -> tuple[str, str]:
+    """What a period's day refused for its form is told besides (zh-TW, English, each with
+    its leading separator; empty for anything else): that a day written right does not exist
+    (2026-02-30), or the Western day of one written with the ROC year as every print shows it
+    (115/12/01: 2026-12-01). The office's ``report`` and the county's report command and
+    routes say the same: the county said only "YYYY-MM-DD" to 115/12/01."""
+    if (missing := no_such_day(typed)) and len(typed) == len(missing):
+        return f"；{missing} 這一天不存在", f"; there is no such day as {missing}"
+    if western := _as_roc(typed):
+        day = western.isoformat()
+        return f"；民國年請換算為西元：{day}", f"; with the Western year (not the ROC year): {day}"
+    return "", ""
 
 
 def check_period(period_from: date, period_to: date) -> None:

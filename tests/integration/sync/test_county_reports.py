@@ -158,3 +158,43 @@ def test_a_period_before_the_roc_calendar_is_refused_not_a_server_error(
         )
         assert r.status_code == 400, (path, r.status_code, r.text)
         assert r.json()["code"] == "date.before_roc" and "民國元年" in r.json()["message_zh"]
+
+
+def test_a_period_written_with_the_roc_year_is_told_its_western_days(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A year-spanning period written as every print shows it, 115/12/01 to 116/01/31: the
+    office's ``report`` names the Western day to write instead, but the county's command
+    said only 「日期須為 YYYY-MM-DD」, and its report routes and page answered 422 with
+    FastAPI's English ``String should match pattern``, no ``report.dates``, no zh-TW."""
+    from eservice_desktop.county import cli as county_main
+    from eservice_desktop.services.sync.credentials import credential
+
+    argv = ["report", "usage", "--from", "115/12/01", "--to", "2027-01-31"]
+    assert county_main.main([*argv, "--db", sqlite_county.db_url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--from" in err and "民國年請換算為西元：2026-12-01" in err, err
+    monkeypatch.setenv("ESERVICE_LANG", "en")
+    assert county_main.main([*argv, "--db", sqlite_county.db_url]) == 2
+    assert "(not the ROC year): 2026-12-01" in capsys.readouterr().err
+
+    h02 = office("H02", "01", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    auth = {"Authorization": f"Bearer {credential(h02)}"}
+    for path, period, typed, western in (
+        ("/v1/reports/usage", {"from": "115-12-01", "to": "2027-01-31"}, "from", "2026-12-01"),
+        ("/reports/targets", {"from": "2026-12-01", "to": "116/1/31"}, "to", "2027-01-31"),
+        (
+            "/v1/reports/on-time",
+            {"from": "民國115年12月1日", "to": "2027-01-31"},
+            "from",
+            "2026-12-01",
+        ),
+    ):
+        r = requests.get(f"{sqlite_county.url}{path}", params=period, headers=auth, timeout=30)
+        assert r.status_code == 400 and r.json()["code"] == "report.dates", (path, r.text)
+        assert f"民國年請換算為西元：{western}" in r.json()["message_zh"], r.text
+        assert r.json()["message_en"].startswith(f"{typed} must be a date"), r.text
