@@ -39,7 +39,9 @@ def import_calendar(app: App, path: Path) -> dict[str, object]:
     text = _read_calendar(path)
     days = parse_dgpa_csv(text)
     with app.transaction() as s:
-        n = repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()))
+        n = repo.store_calendar_days(
+            s, ((d, off, note) for d, (off, note) in days.items()), app.now()
+        )
     before = app.calendar
     app.reload_calendar()
     redate_cases(app, before)

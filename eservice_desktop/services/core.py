@@ -33,7 +33,7 @@ from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.domain.operators import DEVICE_ACCOUNT_PREFIX, Operator
 from eservice_desktop.services.shipped import load_catalogue, resources_dir, shipped_calendar_days
-from eservice_desktop.storage import db, repo
+from eservice_desktop.storage import calendar_stamp, db, repo
 from eservice_desktop.storage.sealed import Sealer
 
 log = logging.getLogger("eservice.app")
@@ -109,6 +109,8 @@ class App:
         self.write_lock = threading.RLock()
         self._swaps = threading.Lock()
         self._hours: tuple[Catalogue, str, OfficeHours] | None = None
+        #: The calendar stamp the working calendar was read under (:meth:`refresh_calendar`).
+        self.calendar_stamp = ""
 
     @property
     def catalogue(self) -> Catalogue:
@@ -199,9 +201,23 @@ class App:
     def reload_calendar(self) -> None:
         days = shipped_calendar_days()
         with self.reading() as s:
+            stamp = calendar_stamp.read(s)
             for day, off, note in repo.calendar_days(s):
                 days[day] = (off, note)
         self.swap_reference(calendar=WorkingCalendar.from_dgpa(days))
+        self.calendar_stamp = stamp
+
+    def refresh_calendar(self) -> bool:
+        """Reads the working calendar again when another process (IT's ``calendar import``,
+        the sync service's pull) stored days since this one read it: True when it did. That
+        process re-dated the stored cases; this one only counts with the same days from now
+        on (``storage.calendar_stamp``)."""
+        with self.reading() as s:
+            stamp = calendar_stamp.read(s)
+        if stamp == self.calendar_stamp:
+            return False
+        self.reload_calendar()
+        return True
 
     def close(self) -> None:
         self.engine.dispose()

@@ -323,7 +323,7 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
     data = change.data
     if change.kind == "calendar":
         days = parse_dgpa_csv(str(data.get("csv", "")))
-        repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()))
+        repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()), now)
         put_reference(
             s, f"calendar:{data.get('year', '')}", change.seq, {"year": data.get("year")}, now
         )

@@ -25,7 +25,10 @@ def run_round(
 ) -> RoundResult:
     """One round with a fresh client (the credential may have just been enrolled);
     ``progress(done, total)`` follows the push, ``pull_progress`` the pull (see
-    :func:`.round.sync_round`)."""
+    :func:`.round.sync_round`). First, the working calendar another process stored since
+    (IT's ``calendar import`` while the window is open, the service's pull): the loop of each
+    process rounds every few seconds, reaching the county or not."""
+    app.refresh_calendar()
     now = app.now()
     with app.transaction() as s:
         state.set_state(s, "last_attempt", now.isoformat(), now)

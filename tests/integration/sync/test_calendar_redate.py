@@ -77,3 +77,31 @@ def test_a_calendar_saved_by_excel_in_big5_is_published_as_the_office_imports_it
     sync_now(app)
     assert not app.calendar.is_working_day(date(2028, 1, 3))
     assert app.calendar.is_working_day(date(2028, 1, 4))
+
+
+def test_a_calendar_imported_by_it_reaches_the_window_left_open(
+    county: CountyServer, office: Callable[..., App], make_app: Callable[..., App], tmp_path: Path
+) -> None:
+    """The window and IT's ``calendar import`` are two processes over one database: the
+    window kept the calendar it read at start, so a case taken in there after IT imported a
+    typhoon day (Tue 2026-03-10) was due that very day, and showed overdue the next morning,
+    until the window was restarted. The window's next sync round reads the calendar again."""
+    from factories import new_case
+
+    from eservice_desktop.services import calendar, cases, payments, sync
+
+    window = office(url=county.url)
+    enrol(window, county)
+    it = make_app(window.settings)  # the same data directory: another process
+    csv = tmp_path / "typhoon.csv"
+    csv.write_text("西元日期,星期,是否放假,備註\n20260310,二,2,颱風停止上班\n", encoding="utf-8")
+    calendar.import_calendar(it, csv)
+    sync.run_round(window)  # the window's loop, every few seconds
+    assert not window.calendar.is_working_day(date(2026, 3, 10))
+    number = new_case(window)  # 2026-03-10 10:00 Taipei, a 1-day limit
+    payments.record_payment(window, number, "cash", 15, tendered=15)
+    view = cases.show_case(window, number)
+    assert view.due == "2026-03-11" and view.deadline_status != "overdue"
+    with window.reading() as s:
+        due = s.execute(text("SELECT due_date FROM cases")).scalar_one()
+    assert str(due) == "2026-03-11"  # the date the queue and the on-time report read
