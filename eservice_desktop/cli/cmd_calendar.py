@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import cast
 
 from eservice_desktop.cli.common import add_json, bounded_int, emit, open_from, parse_time, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.rocdate import roc_text
+from eservice_desktop.domain.rocdate import ROC_OFFSET, roc_text
 from eservice_desktop.services.calendar import compute_deadline, import_calendar
 
 
@@ -46,13 +47,15 @@ def cmd_import(args: argparse.Namespace) -> int:
         result = import_calendar(app, args.file)
     finally:
         app.close()
+    years = cast(list[int], result["years"])
+    roc = "、".join(str(y - ROC_OFFSET) for y in years)  # the years as the counter writes them
     emit(
         args,
         result,
         say(
             args,
-            f"匯入 {result['days']} 天（{result['years']}）",
-            f"imported {result['days']} days ({result['years']})",
+            f"匯入 {result['days']} 天（民國 {roc} 年）",
+            f"imported {result['days']} days ({', '.join(str(y) for y in years)})",
         ),
     )
     return 0

@@ -120,3 +120,19 @@ def test_doctor_counts_an_imported_calendar(
     )
     check = next(c for c in report.checks if c.key == "calendar")
     assert check.status == "ok"
+
+
+def test_calendar_import_names_its_years_as_the_counter_writes_them(
+    settings: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """IT importing next year's calendar read 「匯入 2 天（[2028]）」: a Python list, and the
+    Western year in the zh-TW line every other command writes with the ROC year."""
+    csv = tmp_path / "2028.csv"
+    csv.write_text(
+        "西元日期,星期,是否放假,備註\n20271231,五,0,\n20280101,六,2,開國紀念日\n", encoding="utf-8"
+    )
+    assert main(["--data-dir", str(settings.data_dir), "calendar", "import", str(csv)]) == 0
+    assert capsys.readouterr().out.strip() == "匯入 2 天（民國 116、117 年）"
+    argv = ["--data-dir", str(settings.data_dir), "--lang", "en", "calendar", "import", str(csv)]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.strip() == "imported 2 days (2027, 2028)"
