@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -14,6 +15,7 @@ from eservice_desktop.config import Settings, settings_from_args
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.report_model import western_of_roc
 from eservice_desktop.domain.rocdate import roc_text
 from eservice_desktop.domain.text_values import no_such_day, typed_date, whole_number
 
@@ -214,14 +216,22 @@ def shown_value(value: Any, lang: str = "zh_TW") -> str:
 
 def parse_time(text: str, field: str) -> datetime:
     """ISO 8601 from the command line; a time without a zone is Taipei time, as clerks mean.
-    Times outside the domain's window (values.EARLIEST..LATEST) are refused."""
+    Times outside the domain's window (values.EARLIEST..LATEST) are refused; one written with the
+    ROC year, as every print dates it (115/12/31), is told its Western form, as `report` tells
+    a period's day."""
     shown = values.printable(text, 40)
+    typed = typed_date(text)
     try:
-        value = datetime.fromisoformat(typed_date(text))
+        value = datetime.fromisoformat(typed)
     except ValueError as e:
         zh, en = f"時間格式錯誤（ISO 8601）：{shown}", f"Bad ISO 8601 time: {shown}"
-        if missing := no_such_day(typed_date(text)):  # 2026-02-29T10:00: written right
+        head = re.split(r"[T ]", typed, maxsplit=1)[0]
+        if missing := no_such_day(typed):  # 2026-02-29T10:00: written right
             zh, en = f"{zh}；{missing} 這一天不存在", f"{en}; there is no such day as {missing}"
+        elif western := western_of_roc(head):  # 115/12/31T10:00, as every print dates it
+            iso = western.isoformat() + typed[len(head) :]
+            zh += f"；民國年請換算為西元：{iso}"
+            en += f"; with the Western year (not the ROC year): {iso}"
         raise DomainError("time.format", zh, en, field) from e
     value = value if value.tzinfo else value.replace(tzinfo=TAIPEI)
     try:

@@ -148,7 +148,7 @@ def check_report_day(day: date, name: tuple[str, str], field: str, typed: str = 
         )
 
 
-def _as_roc(typed: str) -> date | None:
+def western_of_roc(typed: str) -> date | None:
     """The Western day of a date written with the ROC year, the way the counter shows dates
     (``115-03-01``, ``115/3/1``, ``1150301``: ``rocdate.parse_roc``); None for anything else,
     and for an ROC year whose Western day the reports refuse (``999-01-01`` was told to write
@@ -168,7 +168,7 @@ def day_hint(typed: str) -> tuple[str, str]:
     routes say the same: the county said only "YYYY-MM-DD" to 115/12/01."""
     if (missing := no_such_day(typed)) and len(typed) == len(missing):
         return f"；{missing} 這一天不存在", f"; there is no such day as {missing}"
-    if western := _as_roc(typed):
+    if western := western_of_roc(typed):
         day = western.isoformat()
         return f"；民國年請換算為西元：{day}", f"; with the Western year (not the ROC year): {day}"
     return "", ""

@@ -251,3 +251,30 @@ def test_a_date_out_of_range_names_its_option(run: Callable[..., tuple[int, str,
     """``The date must be within 2000..2099`` did not say which of the period's two dates."""
     rc, _out, err = run("report", "usage", "--from", "2026-03-01", "--to", "9999-12-31")
     assert rc == 2 and err == "--to must be within 2000..2099 (got '9999-12-31')\n", err
+
+
+@pytest.mark.parametrize(
+    ("argv", "western"),
+    [
+        (("report", "access", "--action", "signin", "--from", "115/12/31"), "2026-12-31"),
+        (("deadline", "--received", "115/12/31T23:59", "--working-days", "1"), "2026-12-31T23:59"),
+        (("deadline", "--received", "民國116年1月1日", "--working-days", "1"), "2027-01-01"),
+        (("deadline", "--received", "2026-12-31T25:00", "--working-days", "1"), ""),
+    ],
+)
+def test_a_time_written_with_the_roc_year_is_told_its_western_form(
+    run: Callable[..., tuple[int, str, str]], argv: tuple[str, ...], western: str
+) -> None:
+    """``report access --from 115/12/31`` (the access log across the year's turn, the day as
+    the counter's lists show it) and ``deadline --received 115/12/31T23:59`` said only
+    「時間格式錯誤（ISO 8601）」, while ``report on-time --from 115/12/31`` names the Western
+    day to write: a time's ROC day is told its Western form too."""
+    for lang in ("en", "zh_TW"):
+        rc, out, err = run(*argv, lang=lang)
+        assert rc == 2 and out == "" and err.count("\n") == 1, (out, err)
+        typed = next(v for v in argv if v[:1] in ("1", "2", "民"))  # the time as typed
+        assert "ISO 8601" in err and typed in err, err
+        if western:
+            assert f"{'民國年請換算為西元：' if lang == 'zh_TW' else 'ROC year): '}{western}" in err
+        else:
+            assert "ROC" not in err and "民國" not in err, err
