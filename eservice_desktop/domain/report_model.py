@@ -164,14 +164,26 @@ def day_hint(typed: str) -> tuple[str, str]:
     """What a period's day refused for its form is told besides (zh-TW, English, each with
     its leading separator; empty for anything else): that a day written right does not exist
     (2026-02-30), or the Western day of one written with the ROC year as every print shows it
-    (115/12/01: 2026-12-01). The office's ``report`` and the county's report command and
-    routes say the same: the county said only "YYYY-MM-DD" to 115/12/01."""
+    (115/12/01: 2026-12-01), or that such a one does not exist (116/02/29: 116 is no leap
+    year, and its Western form was refused in turn). The office's ``report`` and the county's
+    report command and routes say the same: the county said only "YYYY-MM-DD" to 115/12/01."""
     if (missing := no_such_day(typed)) and len(typed) == len(missing):
         return f"；{missing} 這一天不存在", f"; there is no such day as {missing}"
     if western := western_of_roc(typed):
         day = western.isoformat()
         return f"；民國年請換算為西元：{day}", f"; with the Western year (not the ROC year): {day}"
+    if _no_such_roc_day(typed):  # 116/02/29: 116 is no leap year; converted, it was refused again
+        return f"；{typed} 這一天不存在", f"; there is no such day as {typed} (ROC year)"
     return "", ""
+
+
+def _no_such_roc_day(typed: str) -> bool:
+    """Whether ``typed`` is an ROC date written right of a day that does not exist."""
+    try:
+        parse_roc(typed)
+    except DomainError as e:
+        return e.code == "date.invalid"
+    return False
 
 
 def check_period(period_from: date, period_to: date) -> None:

@@ -278,3 +278,18 @@ def test_a_time_written_with_the_roc_year_is_told_its_western_form(
             assert f"{'民國年請換算為西元：' if lang == 'zh_TW' else 'ROC year): '}{western}" in err
         else:
             assert "ROC" not in err and "民國" not in err, err
+
+
+@pytest.mark.parametrize(("typed", "zh", "en"), [
+    ("116/02/29", "116/02/29 這一天不存在", "no such day as 116/02/29 (ROC year)"),
+    ("民國117年2月29日", "民國年請換算為西元：2028-02-29", "(not the ROC year): 2028-02-29"),
+])  # fmt: skip
+def test_a_leap_day_written_with_the_roc_year_is_said_to_exist_or_not(
+    run: Callable[..., tuple[int, str, str]], typed: str, zh: str, en: str
+) -> None:
+    """``report usage --from 116/02/29`` (a leap day the supervisor thought 116 had) was told
+    only to write YYYY-MM-DD; written 2027-02-29 it was then refused as no such day. Said at
+    once now, and 117/02/29, which exists, is told its Western day."""
+    for lang, said in (("zh_TW", zh), ("en", en)):
+        rc, out, err = run("report", "usage", "--from", typed, "--to", "2028-03-31", lang=lang)
+        assert rc == 2 and out == "" and err.count("\n") == 1 and said in err, err
