@@ -34,6 +34,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, PreChecked, Refusal, ingest_many
 from eservice_desktop.services.sync.reference import (
+    applied_catalogue,
     check_receipt_keys,
     parse_catalogue,
     put_reference,
@@ -333,7 +334,7 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
         # catalogue (the next start applied none and fell back to the shipped one)
         catalogue = parse_catalogue(data)
         put_reference(s, "catalogue", change.seq, data, now)
-        app.swap_reference(catalogue=catalogue)
+        applied_catalogue(app, catalogue, change.seq)
     elif change.kind in ("county_keys", "pickup_keys"):
         if change.kind == "county_keys":
             check_receipt_keys(data)

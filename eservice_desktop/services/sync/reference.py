@@ -67,17 +67,42 @@ def check_receipt_keys(data: dict[str, Any]) -> None:
         )
 
 
+#: ``app.extras`` key: the feed sequence of the county catalogue this process applied.
+CATALOGUE_SEQ = "county_catalogue_seq"
+
+
+def applied_catalogue(app: App, catalogue: Catalogue, seq: int) -> None:
+    """The catalogue of the county's feed change ``seq``, swapped in for this process, which
+    :func:`refresh_county_reference` then knows to have it."""
+    app.swap_reference(catalogue=catalogue)
+    app.extras[CATALOGUE_SEQ] = seq
+
+
 def load_county_reference(app: App) -> bool:
     """Applies the catalogue the county published last (kept in ``sync_reference``) to this
     process; the shipped catalogue stays when there is none. Returns True when applied."""
     with app.reading() as s:
         row = s.get(SyncReferenceRow, "catalogue")
         data = dict(row.data) if row is not None else None
+        app.extras[CATALOGUE_SEQ] = row.seq if row is not None else None
     if data is None:
         return False
     before = app.catalogue
     reload_catalogue(app, data)
     return app.catalogue is not before
+
+
+def refresh_county_reference(app: App) -> bool:
+    """Applies the county catalogue another process over this database pulled since this one
+    applied its own: the window and the sync service share one pull, so the catalogue the
+    service pulled (a new fee from the new year, a service added) never reached a window left
+    open, which went on charging and counting by the old one until restarted."""
+    with app.reading() as s:
+        row = s.get(SyncReferenceRow, "catalogue")
+        seq = row.seq if row is not None else None
+    if seq is None or seq == app.extras.get(CATALOGUE_SEQ):
+        return False
+    return load_county_reference(app)
 
 
 def import_pickup_keys(app: App, doc: dict[str, Any]) -> None:

@@ -16,7 +16,10 @@ from eservice_desktop.services.machine_errors import environment_error
 from eservice_desktop.services.sync import state
 from eservice_desktop.services.sync.clock import install_clock_correction
 from eservice_desktop.services.sync.credentials import demo_enrol, ensure_enrolled, make_client
-from eservice_desktop.services.sync.reference import load_county_reference
+from eservice_desktop.services.sync.reference import (
+    load_county_reference,
+    refresh_county_reference,
+)
 from eservice_desktop.services.sync.round import Progress, RoundResult, sync_round
 
 
@@ -26,9 +29,11 @@ def run_round(
     """One round with a fresh client (the credential may have just been enrolled);
     ``progress(done, total)`` follows the push, ``pull_progress`` the pull (see
     :func:`.round.sync_round`). First, the working calendar another process stored since
-    (IT's ``calendar import`` while the window is open, the service's pull): the loop of each
-    process rounds every few seconds, reaching the county or not."""
+    (IT's ``calendar import`` while the window is open, the service's pull), and the county
+    catalogue another process pulled: the loop of each process rounds every few seconds,
+    reaching the county or not."""
     app.refresh_calendar()
+    refresh_county_reference(app)
     now = app.now()
     with app.transaction() as s:
         state.set_state(s, "last_attempt", now.isoformat(), now)

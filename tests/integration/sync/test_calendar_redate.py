@@ -105,3 +105,31 @@ def test_a_calendar_imported_by_it_reaches_the_window_left_open(
     with window.reading() as s:
         due = s.execute(text("SELECT due_date FROM cases")).scalar_one()
     assert str(due) == "2026-03-11"  # the date the queue and the on-time report read
+
+
+def test_a_catalogue_the_sync_service_pulled_reaches_the_window_left_open(
+    county: CountyServer, office: Callable[..., App], make_app: Callable[..., App], tmp_path: Path
+) -> None:
+    """The county publishes a new fee (the new year's, say) while the windows are open: the
+    sync service, another process, pulls it first, and the window's own pull finds nothing
+    new (one cursor), so the window went on assessing the old NT$15 until restarted."""
+    import json
+
+    from factories import new_case
+
+    from eservice_desktop.services import cases, sync
+    from eservice_desktop.storage import resources
+
+    window = office(url=county.url)
+    enrol(window, county)
+    service = make_app(window.settings)  # `sync run`: the same data directory
+    doc = resources.read_json("catalogue", "services.json")
+    for item in next(s for s in doc["services"] if s["code"] == "HR-TRANSCRIPT")["fee_items"]:
+        item["unit_price"] = 20
+    path = tmp_path / "services-2027.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    county_cli("publish", "catalogue", str(path), "--db", county.db_url)
+    sync.run_round(service)
+    assert service.catalogue.service("HR-TRANSCRIPT").fee_items[0].unit_price == 20
+    sync.run_round(window)  # its loop's next round: the pull brings nothing new
+    assert cases.show_case(window, new_case(window)).fees_due == 20
