@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QDate, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,13 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.report_model import ReportTable, check_period, check_report_day
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.chart_view import ChartView, ensure_font
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.flow_layout import FlowLayout
+from eservice_desktop.gui.report_period import month_so_far, pydate, qdate, roll_default
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.gui.table_fit import ColumnFitter, name_columns, two_line_heading
 from eservice_desktop.services import exports, report_views
@@ -55,14 +55,6 @@ KINDS: tuple[tuple[str, str], ...] = (
 )
 #: Rows a table shows before it scrolls inside itself.
 VISIBLE_ROWS = 12
-
-
-def _qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def _date(day: QDate) -> date:
-    return date(day.year(), day.month(), day.day())
 
 
 class ReportsPage(QWidget):
@@ -102,10 +94,10 @@ class ReportsPage(QWidget):
             self.kind_combo.addItem(self.tr(label), kind)
         kind_label = QLabel(self.tr("報表種類(&K)"))
         kind_label.setBuddy(self.kind_combo)
-        today = self.ctx.app.now().astimezone(TAIPEI).date()
-        self.from_edit = RocDateEdit(_qdate(today.replace(day=1)))
+        self.default = month_so_far(self.ctx.app.now())
+        self.from_edit = RocDateEdit(qdate(self.default[0]))
         self.from_edit.setObjectName("from_edit")
-        self.to_edit = RocDateEdit(_qdate(today))
+        self.to_edit = RocDateEdit(qdate(self.default[1]))
         self.to_edit.setObjectName("to_edit")
         from_label = QLabel(self.tr("起日(&B)"))
         from_label.setBuddy(self.from_edit)
@@ -179,6 +171,8 @@ class ReportsPage(QWidget):
     # -- page hooks --------------------------------------------------------------------------
 
     def on_shown(self) -> None:
+        fields = (self.from_edit, self.to_edit)  # this month so far after midnight too
+        self.default = roll_default(fields, self.default, self.ctx.app.now())
         self.kind_combo.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
@@ -196,7 +190,7 @@ class ReportsPage(QWidget):
     # -- computing ---------------------------------------------------------------------------
 
     def period(self) -> tuple[date, date]:
-        return _date(self.from_edit.date()), _date(self.to_edit.date())
+        return pydate(self.from_edit.date()), pydate(self.to_edit.date())
 
     def run(self) -> None:
         if self.running:

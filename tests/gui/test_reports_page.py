@@ -349,3 +349,26 @@ def test_the_columns_fit_the_page_with_the_last_one_in_sight(
         assert header.sectionSize(i) >= grid.sizeHintForColumn(i), columns[i]
     assert grid.item(0, 2).toolTip() == "請領個人戶籍謄本(全程式)"
     assert grid.rowHeight(0) < 2 * grid.fontMetrics().lineSpacing()  # one line, not wrapped
+
+
+def test_the_default_period_moves_on_when_the_window_stayed_open_past_the_years_turn(
+    sync_ctx: GuiContext, app: App, qtbot: QtBot
+) -> None:
+    """The page read this month so far once, when first shown: left open over New Year, F7 on
+    116/01/02 still offered 115/12/01–115/12/31, and Enter gave December's report. F7 on a new
+    day moves a period still the default of a day gone by; one the supervisor set stays."""
+    from datetime import UTC, datetime
+
+    app.clock.now = datetime(2026, 12, 31, 8, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    page = ReportsPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.on_shown()
+    assert page.period() == (date(2026, 12, 1), date(2026, 12, 31))
+    app.clock.now = datetime(2027, 1, 1, 17, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    page.on_shown()  # F7: 116/01/02 01:00 in Taipei (still 01-01 in UTC)
+    assert page.period() == (date(2027, 1, 1), date(2027, 1, 2))
+    assert page.from_edit.lineEdit().text() == "116/01/01"
+    page.from_edit.setDate(QDate(2026, 11, 1))  # the supervisor's own period
+    app.clock.now = datetime(2027, 1, 4, 1, 0, tzinfo=UTC)  # type: ignore[attr-defined]
+    page.on_shown()
+    assert page.period() == (date(2026, 11, 1), date(2027, 1, 2))
