@@ -35,13 +35,37 @@ def _small_files() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (100_001, 100_001))
 
 
+def small_files_env(**extra: str) -> dict[str, str]:
+    """The environment of a child whose files may not grow past a limit: writing no bytecode.
+    Python takes the short write of a ``.pyc`` for a whole one, so such a child left the
+    bytecode of every large module it imported cut at the limit in the run's shared cache
+    (``PYTHONPYCACHEPREFIX``, tests/conftest.py), and every later process of the run (a CLI,
+    a county server, of any test) failed to start: ``EOFError: marshal data too short``."""
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1", **extra}
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
+def test_a_child_with_small_files_leaves_no_bytecode_cut_short(tmp_path: Path) -> None:
+    """The full-disk child imports as the command does, into a cache of its own here: nothing
+    in it may be a ``.pyc`` cut at the limit."""
+    cache = tmp_path / "pycache"
+    run = subprocess.run(
+        [sys.executable, "-c", "import eservice_desktop.cli.main, sqlalchemy.sql.compiler"],
+        env=small_files_env(PYTHONPYCACHEPREFIX=str(cache)), cwd=ROOT, capture_output=True,
+        text=True, preexec_fn=_small_files, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    cut = [p.name for p in cache.rglob("*.pyc") if p.stat().st_size >= 100_001]
+    assert cut == [], cut
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="file size limits are POSIX")
 def test_backup_onto_a_full_disk_says_so_in_one_line_and_leaves_nothing(
     office: Path, tmp_path: Path
 ) -> None:
     """It ended in a traceback (exit 1), an empty ``.partial`` file left for every try."""
     folder = tmp_path / "usb"
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESERVICE_BACKUP_DIR": str(folder)}
+    env = small_files_env(ESERVICE_BACKUP_DIR=str(folder))
     for lang, said in (("zh_TW", "備份未完成"), ("en", "The backup was not taken")):
         run = subprocess.run(
             [sys.executable, "-m", "eservice_desktop", "--data-dir", str(office),
@@ -340,7 +364,7 @@ def test_backup_onto_a_disk_full_of_files_says_the_disk_is_full(
         f"n=0; while touch {where}/f$n 2>/dev/null; do n=$((n+1)); done; "
         f"rm {where}/f0 && exec {cli} --json"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESERVICE_BACKUP_DIR": str(folder)}
+    env = small_files_env(ESERVICE_BACKUP_DIR=str(folder))
     run = subprocess.run(
         ["unshare", "-m", "sh", "-c", script],
         env=env, cwd=ROOT, capture_output=True, text=True, timeout=120,
