@@ -192,11 +192,13 @@ def prune(settings: Settings, now: datetime) -> list[Path]:
 
 def _drop_partials(folder: Path) -> None:
     """Removes what a backup killed while writing left (``NAME.sqlite3.partial``: never listed,
-    never restored, but a full copy of the database's pages kept for ever). Called under the
-    backup lock, so no backup is writing one now."""
-    for p in folder.glob("eservice-*.sqlite3.partial"):
-        p.unlink(missing_ok=True)
-        log.warning("unfinished backup removed: %s", p.name)
+    never restored, but a full copy of the database's pages kept for ever; and SQLite's
+    ``.partial-journal`` beside it, which stayed when only the copy was removed). Called under
+    the backup lock, so no backup is writing one now."""
+    for p in sorted(folder.glob("eservice-*.sqlite3.partial*")):
+        if p.is_file():
+            p.unlink(missing_ok=True)
+            log.warning("unfinished backup removed: %s", p.name)
 
 
 #: SQLite's words for a copy that could not be written (rather than a source that is damaged).

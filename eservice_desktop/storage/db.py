@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
-from eservice_desktop.storage import cipher, dbkey, disk_full, revision
+from eservice_desktop.storage import cipher, dbkey, disk_full, revision, upgrade_copy
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -318,6 +318,7 @@ def _upgrade(
         on_start()
     backup = None
     if db_path is not None and key is not None and db_path.exists() and current is not None:
+        upgrade_copy.drop_unfinished(db_path.parent / "backups")  # what a killed copy left
         backup = backup_sqlite(db_path, db_path.parent / "backups", f"before-{head}", key)
         log.info("database backed up before upgrade to %s: %s", head, backup.name)
     with engine.begin() as conn:

@@ -1,0 +1,125 @@
+"""An upgrade killed (power cut, ``kill -9``, the installer or the window ended) leaves nothing
+half-written in ``DATA_DIR/backups`` once the next start has upgraded the database, and one copy
+of the old database, not one per try."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from cli_main_support import run_main
+
+from eservice_desktop.storage.db import HEAD_REVISION
+
+ROOT = Path(__file__).resolve().parents[3]
+DEMO = {"ESERVICE_DEMO": "1"}
+OLD = ROOT / "tests" / "data" / "migrations" / "0017.sqlite3"
+
+#: ``db upgrade`` as IT types it, in a process of its own that stops at ``point`` (says
+#: ``there`` and waits) until the test kills it: ``copied`` once the copy is written but not
+#: yet renamed into place, ``migrating`` once it is in place and the migrations begin.
+UPGRADER = textwrap.dedent(
+    """
+    import sys, time
+    from alembic import command
+    from eservice_desktop.storage import cipher
+    from eservice_desktop.cli.main import main
+
+    def wait(*args, **kwargs):
+        print("there", flush=True)
+        time.sleep(600)
+
+    def synced(path, real=cipher.fsync_path):
+        if path.name.endswith(".partial"):
+            wait()
+        real(path)
+
+    if sys.argv[2] == "copied":
+        cipher.fsync_path = synced
+    else:
+        command.upgrade = wait
+    sys.exit(main(["--data-dir", sys.argv[1], "db", "upgrade"]))
+    """
+)
+
+
+def _killed_upgrade(data: Path, point: str) -> None:
+    """Starts ``db upgrade`` on ``data``, waits for it to reach ``point``, kills it -9."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", UPGRADER, str(data), point],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+    )
+    assert proc.stdout is not None
+    try:
+        assert proc.stdout.readline().strip() == "there"  # waits as long as the start takes
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        proc.stdout.close()
+
+
+def _office(tmp_path: Path, backup_dir: Path | None) -> Path:
+    data = tmp_path / "office"
+    data.mkdir()
+    shutil.copy(OLD, data / "eservice.sqlite3")
+    if backup_dir is not None:
+        (data / "settings.json").write_text(json.dumps({"backup_dir": str(backup_dir)}))
+    return data
+
+
+def _upgrade(data: Path) -> dict[str, object]:
+    code, out, err = run_main(["--data-dir", str(data), "db", "upgrade", "--json"], {})
+    assert code == 0, (out, err)
+    result: dict[str, object] = json.loads(out)
+    assert result["after"] == HEAD_REVISION, result
+    return result
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_copy_killed_while_written_is_gone_after_the_next_upgrade(tmp_path: Path) -> None:
+    """With ``backup_dir`` on another disk the unfinished copy (a database's worth of pages)
+    stayed in ``DATA_DIR/backups`` for ever: only a backup taken into that folder removed it,
+    and SQLite's ``.partial-journal`` beside it stayed even then."""
+    data = _office(tmp_path, backup_dir=tmp_path / "usb")
+    _killed_upgrade(data, "copied")
+    folder = data / "backups"
+    (killed,) = folder.glob("eservice-before-*.sqlite3.partial")
+    # stamped an hour before the next start (not the same second, whose copy replaces it)
+    left = killed.rename(
+        folder / f"eservice-before-{HEAD_REVISION}-20261201T020000Z.sqlite3.partial"
+    )
+    journal = left.with_name(left.name + "-journal")  # what a kill a moment earlier leaves
+    journal.write_bytes(b"\0" * 512)
+
+    result = _upgrade(data)
+    names = sorted(p.name for p in folder.iterdir() if not p.name.startswith("."))
+    assert names == [Path(str(result["backup"])).name], names
+
+
+def test_a_backup_killed_while_written_leaves_no_journal_behind(tmp_path: Path) -> None:
+    """A backup killed early leaves SQLite's ``.partial-journal`` beside its ``.partial``:
+    the next backup removed the copy and kept the journal for ever."""
+    data = tmp_path / "office"
+    code, out, err = run_main(["--data-dir", str(data), "demo", "seed", "--cases", "2"], DEMO)
+    assert code == 0, err
+    folder = data / "backups"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    killed = folder / "eservice-H01-01-hourly-20261201T020000Z.sqlite3.partial"
+    killed.write_bytes(b"")
+    journal = killed.with_name(killed.name + "-journal")
+    journal.write_bytes(b"\0" * 512)
+    code, out, err = run_main(["--data-dir", str(data), "backup", "now", "--json"], DEMO)
+    assert code == 0, err
+    taken = Path(json.loads(out)["file"]).name
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [taken]
