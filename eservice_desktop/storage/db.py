@@ -318,15 +318,28 @@ def _upgrade(
         on_start()
     backup = None
     if db_path is not None and key is not None and db_path.exists() and current is not None:
-        upgrade_copy.drop_unfinished(db_path.parent / "backups")  # what a killed copy left
-        backup = backup_sqlite(db_path, db_path.parent / "backups", f"before-{head}", key)
-        log.info("database backed up before upgrade to %s: %s", head, backup.name)
+        backup = _copy_before(db_path, str(head), key)
     with engine.begin() as conn:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
     log.info("database upgraded from %s to %s", current, head)
     return str(backup) if backup else None
+
+
+def _copy_before(db_path: Path, head: str, key: bytes) -> Path:
+    """The copy of the database kept before its upgrade to ``head``: what an earlier upgrade
+    killed while copying left is removed first, and the copy an upgrade killed after it made
+    it is taken again while it holds what the database holds (``storage/upgrade_copy.py``)."""
+    folder = db_path.parent / "backups"
+    upgrade_copy.drop_unfinished(folder)
+    kept = upgrade_copy.kept_copy(folder, db_path, head, key)
+    if kept is not None:
+        log.info("copy kept before an interrupted upgrade to %s taken: %s", head, kept.name)
+        return kept
+    backup = backup_sqlite(db_path, folder, f"before-{head}", key)
+    log.info("database backed up before upgrade to %s: %s", head, backup.name)
+    return backup
 
 
 def raw_connect(settings: Settings, read_only: bool = False) -> Any:

@@ -11,11 +11,14 @@ import signal
 import subprocess
 import sys
 import textwrap
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from cli_main_support import run_main
 
+from eservice_desktop.config import Settings
+from eservice_desktop.services.doctor.backups import check_backup
 from eservice_desktop.storage.db import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -123,3 +126,53 @@ def test_a_backup_killed_while_written_leaves_no_journal_behind(tmp_path: Path) 
     assert code == 0, err
     taken = Path(json.loads(out)["file"]).name
     assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [taken]
+
+
+def _copies(data: Path) -> list[str]:
+    return sorted(p.name for p in (data / "backups").glob("eservice-before-*.sqlite3"))
+
+
+def _copy_of_killed_upgrade(data: Path) -> str:
+    """The one copy the killed upgrade left, stamped an hour before the next start (a copy
+    written in the same second would take its name)."""
+    (copy,) = (data / "backups").glob("eservice-before-*.sqlite3")
+    stamp = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y%m%dT%H%M%SZ")
+    name = f"eservice-before-{HEAD_REVISION}-{stamp}.sqlite3"
+    copy.rename(copy.with_name(name))
+    return name
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_an_upgrade_killed_after_its_copy_keeps_that_copy_and_writes_no_second(
+    tmp_path: Path,
+) -> None:
+    """Killed once the copy was in place, the upgrade ran again at the next start and wrote a
+    second full copy of the same database (minutes on a large one, its size again on the data
+    disk, both kept until IT removes them)."""
+    data = _office(tmp_path, backup_dir=None)
+    _killed_upgrade(data, "migrating")
+    first = _copy_of_killed_upgrade(data)
+    result = _upgrade(data)
+    assert result["before"] == "0017", result
+    assert _copies(data) == [first], _copies(data)
+    assert Path(str(result["backup"])).name == first, result
+    check = check_backup(Settings(data_dir=data))  # doctor counts it, and it opens
+    assert check.status == "ok" and first in check.detail_en, check
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_database_changed_after_the_killed_upgrade_is_copied_again(tmp_path: Path) -> None:
+    """The copy of a killed upgrade is taken only while it holds what the database holds: one
+    written to since (an older build run on it meanwhile) is copied anew."""
+    from db_support import connect_db
+
+    data = _office(tmp_path, backup_dir=None)
+    _killed_upgrade(data, "migrating")
+    first = _copy_of_killed_upgrade(data)
+    with connect_db(data) as conn:  # what the older build recorded meanwhile
+        conn.execute("UPDATE counters SET value = value + 1")
+        conn.commit()
+    result = _upgrade(data)
+    second = Path(str(result["backup"])).name
+    assert second != first and _copies(data) == sorted([first, second]), _copies(data)
+    assert result["before"] == "0017"
