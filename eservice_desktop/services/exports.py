@@ -24,8 +24,11 @@ written to, so the operator chooses a personal folder (docs/it-guide.md).
 
 from __future__ import annotations
 
+import glob
 import os
+import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,11 +172,38 @@ def _check_folder(out: Path) -> None:
     os.unlink(probe)
 
 
+#: A temporary twin of an export (``.NAME-XXXXXXXX.part``) older than this was left by a write
+#: that was killed (a power cut, the window ended): no write of one file takes so long.
+STALE_PART_S = 3600
+
+
+def _drop_stale_parts(out: Path) -> None:
+    """Removes what earlier writes of ``out`` killed midway left beside it: a hidden file with
+    the whole export in clear (a receipt, the day's closing with its clerks and void reasons),
+    which the next export of the same file left there for ever, out of the operator's sight
+    (told to delete the export when done, they deleted the one they saw). Only this account's
+    regular files, and only old ones: another program's write of the same file may be under
+    way."""
+    now = time.time()
+    for part in out.parent.glob(f".{glob.escape(out.name)}-*.part"):
+        try:
+            st = part.lstat()
+            if not stat.S_ISREG(st.st_mode) or now - st.st_mtime < STALE_PART_S:
+                continue
+            if hasattr(os, "geteuid") and st.st_uid != os.geteuid():
+                continue
+            part.unlink()
+        except OSError:
+            continue  # gone meanwhile, or not this account's to remove: left as it was
+
+
 def write(settings: Settings, out: Path, data: bytes, personal: bool) -> Written:
     """Writes ``data`` to ``out`` atomically: 0600 for personal data (refused inside the data
-    directory), the process's ordinary permissions otherwise."""
+    directory), the process's ordinary permissions otherwise. What a killed write of the same
+    file left beside it is removed (:func:`_drop_stale_parts`)."""
     check_target(settings, out, personal)
     out.parent.mkdir(parents=True, exist_ok=True)
+    _drop_stale_parts(out)
     try:
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}-", suffix=".part")
     except OSError as e:  # a folder that takes no new file: the refusal named the temporary
