@@ -298,12 +298,23 @@ def cmd_list(args: argparse.Namespace) -> int:
         lambda: "\n".join(
             [
                 *([_of_case(args, receipt, state.case_number)] if receipt else []),
-                *(_line(args, r, ended) for r in rows),
+                *(_line(args, r, ended) + _unprinted(args, r) for r in rows),
                 *_waiting(args, state.case_number, waiting),
             ]
         ),
     )
     return 0
+
+
+def _unprinted(args: argparse.Namespace, r: PaymentResult) -> str:
+    """The words of a valid receipt never printed (its print failed, or the program or the PC
+    stopped between the payment and its print), with the command that prints it: the list
+    said 有效 alone, the same as a printed one, and a clerk back after the crash handed the
+    citizen nothing (``--json`` has ``printed``; the window shows its red banner)."""
+    if r.printed or r.status != "valid":
+        return ""
+    command = f"receipt pdf {r.receipt_number} --out FILE.pdf"
+    return say(args, f"  未列印（{command}）", f"  not printed ({command})")
 
 
 def _of_case(args: argparse.Namespace, receipt: str, case_number: str) -> str:
