@@ -185,7 +185,7 @@ def _restore(settings: Settings, path: Path, now: datetime | None) -> dict[str, 
             write_backup(target, kept, key, restoring=True)
         except (cipher.DatabaseError, cipher.WrongKey):
             kept = None  # the current database is unreadable: nothing to keep
-    tmp = target.with_name(target.name + ".restoring")
+    tmp = target.with_name(target.name + _files.RESTORING)
     copy_in(path, tmp)
     try:  # marked before the switch: no restored database is without it (restore_guard)
         restore_guard.mark_copy(tmp, key, path.name, target)

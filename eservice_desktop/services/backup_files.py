@@ -5,6 +5,7 @@ and the retention that prunes them. Re-exported by ``services.backup``.
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import os
 import re
@@ -50,6 +51,9 @@ LABEL_NAMES = {
 
 
 KEEP_ALL_HOURS = 48
+
+#: The suffix of the backup copied beside the database before a restore puts it in place.
+RESTORING = ".restoring"
 
 
 @dataclass(frozen=True)
@@ -295,6 +299,27 @@ def copy_in(source: Path, tmp: Path) -> None:
             f"The backup could not be copied into the data directory {where} ({en}); "
             "nothing was restored or changed",
         ) from e
+
+
+def drop_interrupted_restore(settings: Settings) -> None:
+    """Removes the copy a restore stopped before its switch left beside the database
+    (``NAME.restoring``, and SQLite's files beside it): the backup's pages, the database's size
+    again on the data disk, kept for ever unless IT ran another restore (the PC switched off,
+    or the command killed, while it copied the backup in). The database was not replaced: the
+    log says so. Nothing is removed while a restore is under way (``one_restore``'s lock)."""
+    tmp = settings.db_path.with_name(settings.db_path.name + RESTORING)
+    if not tmp.parent.is_dir():
+        return
+    left = [p for p in tmp.parent.glob(glob.escape(tmp.name) + "*") if p.is_file()]
+    if not left:
+        return
+    try:
+        with cipher.file_lock(settings.data_dir / ".restore", wait=False):
+            for p in left:
+                p.unlink(missing_ok=True)
+    except (cipher.LockHeld, OSError):
+        return  # a restore under way (its copy), or not this account's file to remove
+    log.warning("a restore stopped before its switch: its copy removed, the database not replaced")
 
 
 def database_in_use() -> DomainError:

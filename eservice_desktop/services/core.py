@@ -32,6 +32,7 @@ from eservice_desktop.domain.catalogue import Catalogue, Office, Service
 from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.domain.operators import DEVICE_ACCOUNT_PREFIX, Operator
+from eservice_desktop.services.backup_files import drop_interrupted_restore
 from eservice_desktop.services.shipped import load_catalogue, resources_dir, shipped_calendar_days
 from eservice_desktop.storage import calendar_stamp, db, repo
 from eservice_desktop.storage.sealed import Sealer
@@ -252,6 +253,7 @@ def open_app(
     up and upgraded (``storage.db.upgrade``'s ``on_start``: minutes for a large one), or
     a plain one encrypted; once."""
     warn_held_back(settings)  # a looser sign-in setting: in the log once (doctor says it too)
+    drop_interrupted_restore(settings)  # a restore's copy, left by a restore killed midway
     on_upgrade = db.once(on_upgrade)
     engine, key = db.open_office_engine(settings, key=key, on_convert=on_upgrade)
     if migrate and not db.schema_is_current(engine):
