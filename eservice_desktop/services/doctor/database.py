@@ -249,25 +249,51 @@ def check_database(settings: Settings) -> Check:
     return _revision_verdict(current, head).check("database", _DATABASE, **facts)
 
 
-def check_chain(settings: Settings) -> Check:
-    """Every device's event hash chain (``audit verify``), read-only."""
+_CHAIN = ("事件雜湊鏈（防竄改）", "Event hash chain (tamper evidence)")
+
+
+def _chain_unchecked(settings: Settings) -> Check | None:
+    """The chain line of a database that cannot be checked (none, plain, unreadable), or None.
+    A plain database (an older build's, or one whose encryption was stopped by a power cut) is
+    checked once it is encrypted: it read 資料庫尚未建立 / No database yet, beside the database
+    line naming it."""
     from eservice_desktop.services.database import present
     from eservice_desktop.storage import cipher, db, dbkey
 
-    title = ("事件雜湊鏈（防竄改）", "Event hash chain (tamper evidence)")
-    path = settings.db_path
-    if not present(settings) or cipher.is_plain(path):
-        return _check("chain", title, "warn", ("資料庫尚未建立", "No database yet"))
+    if not present(settings):
+        return _check("chain", _CHAIN, "warn", ("資料庫尚未建立", "No database yet"))
+    if cipher.is_plain(settings.db_path):
+        return _check(
+            "chain",
+            _CHAIN,
+            "warn",
+            ("資料庫加密後才能檢查", "Checked once the database is encrypted"),
+            (
+                "執行 eservice-desktop db upgrade（就地轉為加密資料庫）",
+                "Run `eservice-desktop db upgrade` (encrypts it in place)",
+            ),
+        )
     try:  # unreadable (key, permissions, damage) is not "upgrade first": check_database says why
         db.raw_connect(settings, read_only=True).close()
     except (cipher.DatabaseError, cipher.WrongKey, dbkey.KeyUnavailable, OSError):
         return _check(
             "chain",
-            title,
+            _CHAIN,
             "fail",
             ("無法讀取資料庫", "The database cannot be read"),
             ("見「資料庫完整性與版本」", "See 'Database integrity and revision'"),
         )
+    return None
+
+
+def check_chain(settings: Settings) -> Check:
+    """Every device's event hash chain (``audit verify``), read-only."""
+    from eservice_desktop.storage import cipher, db, dbkey
+
+    title = _CHAIN
+    unchecked = _chain_unchecked(settings)
+    if unchecked is not None:
+        return unchecked
     engine = db.make_engine(settings.db_url, key=dbkey.database_key(settings, create=False))
     try:
         if not db.schema_is_current(engine):
