@@ -176,10 +176,18 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
             office=app.settings.office_code,
         )
     except AuthError as e:
+        # An enrolment stopped after the county took the code (a power cut, the command
+        # killed before the credential was stored) used it up: the same code again was
+        # refused with nothing said of the way on, a replacement code for this counter.
+        office, device = app.settings.office_code, app.settings.device_id
+        again = f"enrol-code --office {office} --device {device}"
         raise DomainError(
             "sync.enrol_refused",
-            "登記碼無效、已使用或已過期",
-            "The enrolment code is unknown, used or expired",
+            f"登記碼無效、已使用或已過期；若本機先前的登記中斷（斷電、程式結束），該碼已用掉："
+            f"請縣府資訊人員以 {again} 換發本機的登記碼",
+            f"The enrolment code is unknown, used or expired; if an earlier enrolment of this "
+            f"counter was interrupted (a power cut, the program ended), it used the code up: "
+            f"ask county IT for a replacement code ({again})",
         ) from e
     except WrongOffice as e:
         raise DomainError("sync.enrol_office", e.message_zh, e.message_en) from e
