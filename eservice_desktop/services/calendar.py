@@ -19,7 +19,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import compute_due, compute_on_time
 from eservice_desktop.services.input_files import read_regular
 from eservice_desktop.services.operators import require
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import calendar_store, repo
 from eservice_desktop.storage.models import CaseRow
 
 
@@ -39,7 +39,7 @@ def import_calendar(app: App, path: Path) -> dict[str, object]:
     text = _read_calendar(path)
     days = parse_dgpa_csv(text)
     with app.transaction() as s:
-        n = repo.store_calendar_days(
+        n = calendar_store.store_days(
             s, ((d, off, note) for d, (off, note) in days.items()), app.now()
         )
     before = app.calendar
@@ -60,10 +60,15 @@ def redate_cases(app: App, before: WorkingCalendar) -> int:
     case closed the day after counted late. Only cases received by a changed day and due on or
     after it can move (a paused case has no date yet: it gets one when the wait ends)."""
     changed = before.changed_days(app.calendar)
-    if not changed:
+    if not changed and not redate_pending(app):
         return 0
     done = 0
     with app.transaction() as s:
+        # and the days an import or a pull stored before a re-dating that never ran
+        changed |= calendar_store.pending_redate(s)
+        calendar_store.clear_redate(s)
+        if not changed:
+            return 0
         rows = s.execute(
             select(CaseRow.case_id, CaseRow.received_day, CaseRow.due_date).where(
                 CaseRow.received_day <= max(changed), CaseRow.due_date >= min(changed)
@@ -81,6 +86,14 @@ def redate_cases(app: App, before: WorkingCalendar) -> int:
             )
             done += new_due != due
     return done
+
+
+def redate_pending(app: App) -> bool:
+    """Days stored with the calendar still owe their cases a re-dating: the counter stopped
+    (a power cut, the program killed) between storing them and re-dating
+    (``storage/calendar_store.py``). The sync round asks at every round."""
+    with app.reading() as s:
+        return bool(calendar_store.pending_redate(s))
 
 
 #: A DGPA calendar is some 20 KB a year: a file past this is no calendar (/dev/zero never ends).

@@ -20,7 +20,7 @@ from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.case_fold import UNDONE_WHEN_REFUSED
 from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.storage import calendar_stamp, case_stats, search
+from eservice_desktop.storage import case_stats, search
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.bulk_rows import driver_value, insert_rows, insert_tuples
 from eservice_desktop.storage.models import (
@@ -358,23 +358,6 @@ def count_search(session: Session, text: str) -> int:
 
 def calendar_days(session: Session) -> list[tuple[date, bool, str]]:
     return [(r.day, r.day_off, r.note) for r in session.scalars(select(CalendarDayRow))]
-
-
-def store_calendar_days(
-    session: Session, days: Iterable[tuple[date, bool, str]], now: datetime
-) -> int:
-    """Stores the days and a new calendar stamp, so the other processes over this database
-    read the calendar again (``storage.calendar_stamp``)."""
-    n = 0
-    for day, off, note in days:
-        row = session.get(CalendarDayRow, day)
-        if row is None:
-            session.add(CalendarDayRow(day=day, day_off=off, note=note))
-        else:
-            row.day_off, row.note = off, note
-        n += 1
-    calendar_stamp.mark(session, now)
-    return n
 
 
 def count_cases(session: Session) -> int:

@@ -40,7 +40,7 @@ from eservice_desktop.services.sync.reference import (
     put_reference,
 )
 from eservice_desktop.services.sync.wire_fast import plainly_valid_event
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import calendar_store
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.collection import collection_paused
 from eservice_desktop.storage.models import CaseRow
@@ -324,7 +324,7 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
     data = change.data
     if change.kind == "calendar":
         days = parse_dgpa_csv(str(data.get("csv", "")))
-        repo.store_calendar_days(s, ((d, off, note) for d, (off, note) in days.items()), now)
+        calendar_store.store_days(s, ((d, off, note) for d, (off, note) in days.items()), now)
         put_reference(
             s, f"calendar:{data.get('year', '')}", change.seq, {"year": data.get("year")}, now
         )

@@ -31,7 +31,7 @@ from eservice_desktop.county_link.protocol import (
     WireAccess,
 )
 from eservice_desktop.services import access, restore_guard
-from eservice_desktop.services.calendar import redate_cases
+from eservice_desktop.services.calendar import redate_cases, redate_pending
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
@@ -153,6 +153,8 @@ def _round(
         before = app.calendar
         app.reload_calendar()
         redate_cases(app, before)
+    elif redate_pending(app):  # a re-dating a counter stopped before it ran
+        redate_cases(app, app.calendar)
     if pulled.pickup_keys is not None:
         import_pickup_keys(app, pulled.pickup_keys)
     for crl in pulled.crls:

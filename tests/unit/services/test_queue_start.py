@@ -24,7 +24,7 @@ from eservice_desktop.services import cases, payments
 from eservice_desktop.services.core import App, open_app
 from eservice_desktop.services.queue_rows import queue_chunk
 from eservice_desktop.services.queue_start import first_today
-from eservice_desktop.storage import cipher, dbkey, repo
+from eservice_desktop.storage import calendar_store, cipher, dbkey
 
 MORNING = datetime(2026, 3, 10, 8, 0, tzinfo=TAIPEI)
 
@@ -71,7 +71,7 @@ def test_an_imported_calendar_moves_the_due_dates_alike(app: App, clock: object)
     _take(app, MORNING, pay=True)
     before = queue_chunk(app, "today", "zh_TW").items[0]
     with app.transaction() as s:
-        repo.store_calendar_days(s, [(date(2026, 3, 10), True, "颱風假")], app.now())
+        calendar_store.store_days(s, [(date(2026, 3, 10), True, "颱風假")], app.now())
     app.reload_calendar()
     raw, core = _both(app)
     assert raw == core
@@ -153,7 +153,7 @@ def test_what_the_first_list_read_opens_the_core_without_reading_it_again(
     clock.set(MORNING + timedelta(hours=1))  # type: ignore[attr-defined]
     _take(app, MORNING, pay=True)
     with app.transaction() as s:
-        repo.store_calendar_days(s, [(date(2026, 3, 10), True, "颱風假")], app.now())
+        calendar_store.store_days(s, [(date(2026, 3, 10), True, "颱風假")], app.now())
     app.reload_calendar()
     handed: dict[str, object] = {}
     raw = first_today(

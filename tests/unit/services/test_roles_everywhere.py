@@ -400,6 +400,7 @@ NOT_GUARDED: dict[str, str] = {
     # public reference data, no personal data
     "calendar.compute_deadline": "working-day arithmetic",
     "calendar.redate_cases": "a step of the guarded calendar import and of a sync pull",
+    "calendar.redate_pending": "whether days stored still owe a re-dating, no data",
     "identity_crl.accept_crl": "certificate revocation lists (public), also by sync",
     "identity_crl.cached_arls": "certificate revocation lists (public)",
     "identity_crl.cached_lists": "certificate revocation lists (public)",
