@@ -28,11 +28,25 @@ log = logging.getLogger("eservice.pickup")
 def import_county_keys(app: App, doc: Mapping[str, Any]) -> dict[str, int]:
     """Stores the county key document (format ``eservice-pickup-keys/1``, see docs/pickup.md).
 
-    Called by sync on every pull that carries the document; idempotent. Keys are added or have
-    their end dates updated; a key absent from the document is kept (a retirement is announced
-    with ``retired_at``, never by silence). Demo keys are refused unless this desk is in demo
-    mode. The whole document is refused on any flaw. Returns counts ``added``, ``updated``,
-    ``unchanged``, ``total``."""
+    Idempotent. Keys are added or have their end dates updated; a key absent from the document
+    is kept (a retirement is announced with ``retired_at``, never by silence). Demo keys are
+    refused unless this desk is in demo mode. The whole document is refused on any flaw.
+    Returns counts ``added``, ``updated``, ``unchanged``, ``total``."""
+    keys = _checked_keys(app, doc)
+    with app.transaction() as s:
+        return _store(app, s, keys)
+
+
+def store_county_keys(app: App, s: Session, doc: Mapping[str, Any]) -> dict[str, int]:
+    """:func:`import_county_keys` in the caller's transaction: the pulled page that brings the
+    document stores its keys with the page (``services.sync.inbox``). They were stored after
+    the round, in a transaction of their own: a counter switched off in between had pulled
+    past the document without its keys, and the desk refused every MMS code signed with the
+    county's new key until the county published its keys again."""
+    return _store(app, s, _checked_keys(app, doc))
+
+
+def _checked_keys(app: App, doc: Mapping[str, Any]) -> list[pt.CountyKey]:
     keys = pt.parse_key_document(doc)
     if any(k.demo for k in keys) and not app.settings.demo:
         raise DomainError(
@@ -40,39 +54,42 @@ def import_county_keys(app: App, doc: Mapping[str, Any]) -> dict[str, int]:
             "金鑰文件含示範用金鑰，正式作業模式不接受",
             "The key document holds a demo key, refused outside demo mode",
         )
+    return keys
+
+
+def _store(app: App, s: Session, keys: list[pt.CountyKey]) -> dict[str, int]:
     counts = {"added": 0, "updated": 0, "unchanged": 0}
     now = app.now()
-    with app.transaction() as s:
-        for k in keys:
-            row = s.get(CountyKeyRow, k.kid)
-            if row is None:
-                s.add(
-                    CountyKeyRow(
-                        kid=k.kid,
-                        alg="Ed25519",
-                        public_key=k.public_key,
-                        not_before=k.not_before,
-                        not_after=k.not_after,
-                        retired_at=k.retired_at,
-                        demo=k.demo,
-                        imported_at=now,
-                    )
+    for k in keys:
+        row = s.get(CountyKeyRow, k.kid)
+        if row is None:
+            s.add(
+                CountyKeyRow(
+                    kid=k.kid,
+                    alg="Ed25519",
+                    public_key=k.public_key,
+                    not_before=k.not_before,
+                    not_after=k.not_after,
+                    retired_at=k.retired_at,
+                    demo=k.demo,
+                    imported_at=now,
                 )
-                counts["added"] += 1
-                continue
-            if bytes(row.public_key) != k.public_key:  # impossible: kid derives from the key
-                raise DomainError(
-                    "pickup_keys.kid", "金鑰代碼衝突", f"Key id {k.kid} names another key"
-                )
-            old = (_aware(row.not_before), _aware(row.not_after), _aware(row.retired_at), row.demo)
-            new = (k.not_before, k.not_after, k.retired_at, k.demo)
-            if old == new:
-                counts["unchanged"] += 1
-                continue
-            row.not_before, row.not_after, row.retired_at, row.demo = new
-            row.imported_at = now
-            counts["updated"] += 1
-        counts["total"] = len(s.scalars(select(CountyKeyRow.kid)).all())
+            )
+            counts["added"] += 1
+            continue
+        if bytes(row.public_key) != k.public_key:  # impossible: kid derives from the key
+            raise DomainError(
+                "pickup_keys.kid", "金鑰代碼衝突", f"Key id {k.kid} names another key"
+            )
+        old = (_aware(row.not_before), _aware(row.not_after), _aware(row.retired_at), row.demo)
+        new = (k.not_before, k.not_after, k.retired_at, k.demo)
+        if old == new:
+            counts["unchanged"] += 1
+            continue
+        row.not_before, row.not_after, row.retired_at, row.demo = new
+        row.imported_at = now
+        counts["updated"] += 1
+    counts["total"] = len(s.scalars(select(CountyKeyRow.kid)).all())
     log.info("county pickup keys imported: %s", counts)
     return counts
 

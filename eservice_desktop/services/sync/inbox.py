@@ -38,6 +38,7 @@ from eservice_desktop.services.sync.reference import (
     check_receipt_keys,
     parse_catalogue,
     put_reference,
+    store_pickup_keys,
 )
 from eservice_desktop.services.sync.wire_fast import plainly_valid_event
 from eservice_desktop.storage import calendar_store
@@ -64,7 +65,6 @@ class PageOutcome:
     """What a page brought besides its events, for the round to act on after the commit."""
 
     report: IngestReport = field(default_factory=IngestReport)
-    pickup_keys: dict[str, Any] | None = None
     crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
 
@@ -74,7 +74,6 @@ class PageOutcome:
         self.report.duplicates += other.report.duplicates
         self.report.refused += other.report.refused
         self.report.states.update(other.report.states)
-        self.pickup_keys = other.pickup_keys or self.pickup_keys
         self.crls += other.crls
         self.calendar_changed |= other.calendar_changed
 
@@ -340,7 +339,7 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
             check_receipt_keys(data)
         put_reference(s, change.kind, change.seq, data, now)
         if change.kind == "pickup_keys":
-            out.pickup_keys = data
+            store_pickup_keys(app, s, data)
     elif change.kind == "revocation":
         put_reference(
             s, f"revocation:{data.get('device_key') or change.seq}", change.seq, data, now

@@ -105,11 +105,15 @@ def refresh_county_reference(app: App) -> bool:
     return load_county_reference(app)
 
 
-def import_pickup_keys(app: App, doc: dict[str, Any]) -> None:
+def store_pickup_keys(app: App, s: Session, data: dict[str, Any]) -> None:
+    """The county's pickup keys, stored with the pulled page that brought them (a savepoint: a
+    document refused leaves the page's other changes standing). They were stored after the
+    round: one killed in between had pulled past them for good."""
     from eservice_desktop.services import pickup_keys
 
     try:
-        pickup_keys.import_county_keys(app, doc)
+        with s.begin_nested():
+            pickup_keys.store_county_keys(app, s, data)
     except DomainError:
         log.warning("pickup keys from the county refused", exc_info=True)
 

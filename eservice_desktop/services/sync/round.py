@@ -42,7 +42,7 @@ from eservice_desktop.services.sync.parked_retry import retry_parked
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
 from eservice_desktop.services.sync.push import CountyCannotRead, push_all
-from eservice_desktop.services.sync.reference import import_crl, import_pickup_keys
+from eservice_desktop.services.sync.reference import import_crl
 from eservice_desktop.services.sync.rewound import CURSOR_AT, note_rewound
 from eservice_desktop.services.sync.state import (
     get_state,
@@ -109,16 +109,13 @@ def sync_round(
 class _Pulled:
     """What the pages of a round brought besides events, acted on after the last page."""
 
-    pickup_keys: dict[str, Any] | None = None
     crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
     #: The county no longer held its feed as pulled (services/sync/rewound.py).
     rewound: bool = False
 
     def take(self, out: PageOutcome) -> None:
-        """What a page (or a change tried again) brought: a later page's keys win."""
-        if out.pickup_keys is not None:
-            self.pickup_keys = out.pickup_keys
+        """What a page (or a change tried again) brought (its pickup keys are stored with it)."""
         self.crls.extend(out.crls)
         self.calendar_changed |= out.calendar_changed
 
@@ -155,8 +152,6 @@ def _round(
         redate_cases(app, before)
     elif redate_pending(app):  # a re-dating a counter stopped before it ran
         redate_cases(app, app.calendar)
-    if pulled.pickup_keys is not None:
-        import_pickup_keys(app, pulled.pickup_keys)
     for crl in pulled.crls:
         import_crl(app, crl)
     if held:

@@ -394,6 +394,7 @@ NOT_GUARDED: dict[str, str] = {
     "retention.pseudonymise_scheduled": "the retention rule at the daily closing",
     "conflicts.record_conflict": "the sync round notes a county refusal as the device",
     "pickup_keys.import_county_keys": "county key document, by sync",
+    "pickup_keys.store_county_keys": "county key document, with the pulled page that brings it",
     "case_queues.has_cases": "whether any case exists (first start), no data",
     "ingest.compute_on_time": "inside ingest",
     "supervisor_reports.today": "the office day, no data",
