@@ -109,12 +109,16 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(st, indent=2))
     else:
-        print(f"events {st['events']}  cases {st['cases']}  conflicts {st['conflicts']}")
+        print(_counts(st))
         for office, o in st["offices"].items():
-            print(
-                f"  {office}: events {o['events']}  cases {o['cases']}  conflicts {o['conflicts']}"
-            )
+            print(f"  {office}{said('：', ': ')}{_counts(o)}")
     return 0
+
+
+def _counts(c: dict[str, Any]) -> str:
+    """One line of ``stats``: events, cases and conflicts, said in the chosen language."""
+    e, n, x = c["events"], c["cases"], c["conflicts"]
+    return said(f"事件 {e}  案件 {n}  衝突 {x}", f"events {e}  cases {n}  conflicts {x}")
 
 
 def cmd_revoke(args: argparse.Namespace) -> int:
@@ -130,7 +134,7 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     if not ok:
         print(said("查無此設備", "unknown device"), file=sys.stderr)
         return 2
-    print("revoked")
+    print(said("已撤銷", "revoked"))
     return 0
 
 
@@ -190,7 +194,7 @@ def cmd_secret(args: argparse.Namespace) -> int:
         raise unlock_refused(e) from None
     finally:
         engine.dispose()
-    print("passphrase changed")
+    print(said("已變更密語或金鑰檔", "passphrase changed"))
     return 0
 
 
@@ -218,13 +222,15 @@ def cmd_db(args: argparse.Namespace) -> int:
         print(json.dumps(out))
     elif args.db_command == "upgrade":
         # a database before Alembic has no revision: "(none)", as ``db current`` says it
+        zh_was = f"原為 {was}" if was else "原無版本"
         print(
-            f"upgraded from {was or '(none)'} to {now}"
+            said(f"已升級至 {now}（{zh_was}）", f"upgraded from {was or '(none)'} to {now}")
             if was != now
-            else f"already at {now} (head)"
+            else said(f"已是最新版本 {now}", f"already at {now} (head)")
         )
     else:
-        print(f"{now or '(none)'} (head {head})")
+        shown = now or said("（無）", "(none)")
+        print(said(f"{shown}（本版最新 {head}）", f"{shown} (head {head})"))
     return 0
 
 

@@ -179,7 +179,13 @@ def county_secret(args: argparse.Namespace, demo: bool = False) -> bytes:
         return vault.secret_from(getattr(args, "key_file", None))
     except vault.SecretMissing as e:
         if demo and "no passphrase" in str(e):
-            print("demo: county secrets sealed with the demo passphrase", file=sys.stderr)
+            print(
+                said(
+                    "示範：縣府機密以示範密語封存",
+                    "demo: county secrets sealed with the demo passphrase",
+                ),
+                file=sys.stderr,
+            )
             return DEMO_SECRET
         raise Refused(
             f"須提供縣府金鑰密語（環境變數 {vault.PASSPHRASE_ENV}）或金鑰檔（--key-file）："

@@ -17,6 +17,7 @@ from eservice_desktop.county.cli_common import (
     db_url,
     open_sessions,
 )
+from eservice_desktop.county.cli_lang import said
 
 
 def add_parser(sub: Any) -> None:
@@ -143,10 +144,22 @@ def cmd_operator(args: argparse.Namespace) -> int:
         engine.dispose()
     if args.json:
         print(json.dumps(out, ensure_ascii=False, indent=2))
-    elif action == "list":
-        for o in out:
-            state = "active" if o["active"] else "disabled"
-            print(f"{o['account']}\t{o['name']}\t{','.join(o['roles'])}\t{state}")
-    else:
-        print(f"{out['office']} {out['account']}: version {out['version']}")
+    elif out or action != "list":  # an office with no operator: no line
+        print(_text(action, out))
     return 0
+
+
+def _text(action: str, out: Any) -> str:
+    """``operator``'s result in the chosen language: ``list`` one line per account (its state
+    使用中 / 已停用), any other the account's new version."""
+    if action == "list":
+        return "\n".join(
+            f"{o['account']}\t{o['name']}\t{','.join(o['roles'])}\t"
+            + (said("使用中", "active") if o["active"] else said("已停用", "disabled"))
+            for o in out
+        )
+    version = out["version"]
+    return said(
+        f"{out['office']} {out['account']}：第 {version} 版",
+        f"{out['office']} {out['account']}: version {version}",
+    )

@@ -55,7 +55,7 @@ def test_a_device_revoked_twice_keeps_its_first_revocation_at_the_county_and_the
     first, second = office("H01", "01", url=srv.url), office("H01", "02", url=srv.url)
     enrol(first, srv)
     enrol(second, srv)
-    assert _revoke(monkeypatch, county_db, "H01-01")[:2] == (0, "revoked\n")
+    assert _revoke(monkeypatch, county_db, "H01-01")[:2] == (0, "已撤銷\n")
     revoked = _county_rows(county_db)
     assert revoked[1:] == (1, 1)
 

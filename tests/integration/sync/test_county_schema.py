@@ -204,8 +204,10 @@ def test_it_commands_show_and_bring_the_revision(
     before = tmp_path / "before.sqlite3"
     shutil.copy(FIXTURE, before)
     assert county_main(["db", "upgrade", "--db", f"sqlite:///{before}"]) == 0
-    assert capsys.readouterr().out == f"upgraded from (none) to {migrate.head()}\n"
+    assert capsys.readouterr().out == f"已升級至 {migrate.head()}（原無版本）\n"
     assert county_main(["db", "upgrade", "--db", f"sqlite:///{before}"]) == 0
+    assert capsys.readouterr().out == f"已是最新版本 {migrate.head()}\n"
+    assert county_main(["--lang", "en", "db", "upgrade", "--db", f"sqlite:///{before}"]) == 0
     assert capsys.readouterr().out == f"already at {migrate.head()} (head)\n"
     assert county_main(["db", "current", "--db", url, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == {
@@ -221,6 +223,8 @@ def test_it_commands_show_and_bring_the_revision(
         "from": None,
     }
     assert county_main(["db", "current", "--db", url]) == 0
+    assert capsys.readouterr().out.strip() == f"{migrate.head()}（本版最新 {migrate.head()}）"
+    assert county_main(["db", "current", "--db", url, "--lang", "en"]) == 0
     assert capsys.readouterr().out.strip() == f"{migrate.head()} (head {migrate.head()})"
 
 
@@ -293,4 +297,4 @@ def test_a_command_during_a_push_does_not_wait_for_its_write_lock(
         pushing.execute("ROLLBACK")
         pushing.close()
         stats.join()
-    assert "events 0" in capsys.readouterr().out
+    assert "事件 0" in capsys.readouterr().out
