@@ -28,6 +28,7 @@ from eservice_desktop.cli.common import (
     one_line,
     open_from,
     say,
+    service_label,
 )
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
@@ -114,7 +115,9 @@ def cmd_ready(args: argparse.Namespace) -> int:
         data,
         lambda: (
             "\n".join(
-                f"{r.case_number}  {r.pickup_number}  {r.service_name}  {r.applicant_name_masked}"
+                f"{r.case_number}  {r.pickup_number}  "
+                # the service in the user's language (the JSON keeps the catalogue's zh-TW name)
+                f"{service_label(app, r.service_code, args)}  {r.applicant_name_masked}"
                 for r in rows
             )
             or say(args, "（無待領件案件）", "(no case waiting for pickup)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 from cli_support import add_supervisor
 
 DEMO = {"ESERVICE_DEMO": "1"}
+#: CJK ideographs and the full-width punctuation Chinese text uses.
+HAN = re.compile(r"[\u3001-\u303f\u3400-\u9fff\uff01-\uff1f]")
 
 
 def test_pickup_ready_verify_handover_twice(cli: Callable[..., Any], tmp_path: Path) -> None:
@@ -123,3 +126,21 @@ def test_handover_refused_while_fees_are_due(cli: Callable[..., Any]) -> None:
     assert again.code == 0, again.err
     done = cli("pickup", "handover", payload, "--json", env=DEMO)
     assert done.code == 0 and done.json["handed_over"] is True
+
+
+def test_pickup_ready_names_the_services_in_the_chosen_language(cli: Callable[..., Any]) -> None:
+    """``pickup ready --lang en`` listed 請領戶籍謄本(預約) for every case, where ``case show``
+    said Household registration transcript (online reservation); the JSON keeps the
+    catalogue's name in either language."""
+    assert cli("demo", "seed", "--cases", "40", "--seed", "7", env=DEMO).code == 0
+    zh = cli("pickup", "ready", env=DEMO)
+    en = cli("--lang", "en", "pickup", "ready", env=DEMO)
+    assert zh.code == en.code == 0 and zh.out.strip(), (zh.err, en.err)
+    assert en.out.count("\n") == zh.out.count("\n")
+    for line in en.out.splitlines():
+        service = line.split("  ")[2]  # case number, pickup number, service, name
+        assert service and not HAN.search(service), line
+    assert "(online reservation)" in en.out and "(預約)" in zh.out, zh.out
+    rows = cli("--lang", "en", "pickup", "ready", "--json", env=DEMO).json
+    assert rows == cli("pickup", "ready", "--json", env=DEMO).json
+    assert all(HAN.search(r["service_name"]) for r in rows)
