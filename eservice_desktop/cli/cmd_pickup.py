@@ -207,7 +207,8 @@ def cmd_render_mms(args: argparse.Namespace) -> int:
     emit(
         args,
         {"out": str(args.out), **out.to_json()},
-        f"{shown}（{len(png)} bytes）\n{out.notice(lang_of(args))}",
+        say(args, f"{shown}（{len(png)} 位元組）", f"{shown} ({len(png)} bytes)")
+        + f"\n{out.notice(lang_of(args))}",
     )
     return 0
 

@@ -144,3 +144,20 @@ def test_pickup_ready_names_the_services_in_the_chosen_language(cli: Callable[..
     rows = cli("--lang", "en", "pickup", "ready", "--json", env=DEMO).json
     assert rows == cli("pickup", "ready", "--json", env=DEMO).json
     assert all(HAN.search(r["service_name"]) for r in rows)
+
+
+def test_render_mms_says_its_size_in_the_chosen_language(
+    cli: Callable[..., Any], tmp_path: Path
+) -> None:
+    """``pickup render-mms`` said ``mms.png（27547 bytes）`` in either language: an English word
+    in the zh-TW line, full-width brackets in the English one."""
+    assert cli("demo", "seed", "--cases", "40", "--seed", "7", env=DEMO).code == 0
+    number = cli("pickup", "ready", "--json", env=DEMO).json[0]["case_number"]
+    png = tmp_path / "mms.png"
+    zh = cli("pickup", "render-mms", number, "--out", str(png), env=DEMO)
+    size = png.stat().st_size
+    en = cli("--lang", "en", "pickup", "render-mms", number, "--out", str(png), env=DEMO)
+    assert zh.code == en.code == 0, (zh.err, en.err)
+    assert zh.out.splitlines()[0] == f"{png}（{size} 位元組）", zh.out
+    assert en.out.splitlines()[0] == f"{png} ({size} bytes)", en.out
+    assert not HAN.search(en.out), en.out
