@@ -305,7 +305,7 @@ def check_receipt_fonts() -> Check:
     located = {n: str(p) for n, p in files.items() if p is not None}
     facts: dict[str, Any] = {"fonts": located, "rare_missing": rare_missing}
     if status == "ok":
-        return _check("receipt_fonts", title, "ok", (", ".join(found), ", ".join(found)), **facts)
+        return _check("receipt_fonts", title, "ok", ("、".join(found), ", ".join(found)), **facts)
     if "TWKai" in found:  # only the newest extensions are missing
         missing = ", ".join(rare_missing)
         return _check(

@@ -47,6 +47,10 @@ def test_receipt_fonts_print_ext_c_to_h_here() -> None:
     assert check.status == "ok", check
     assert "BabelStoneHan" in check.data["fonts"]
     assert check.data["rare_missing"] == []
+    # the fonts listed as every zh-TW list is (it read "TWKai, TWKaiExtB, ..." in zh-TW)
+    found = list(check.data["fonts"])
+    assert len(found) > 1 and check.detail_zh == "、".join(found), check.detail_zh
+    assert check.detail_en == ", ".join(found), check.detail_en
 
 
 def test_receipt_verdict_warns_when_ext_c_to_h_would_print_as_codes() -> None:
