@@ -140,12 +140,7 @@ def _field_errors(svc: Service, fields: dict[str, str]) -> dict[str, DomainError
                 "field.required", f"請輸入{spec.label}", spec.required_en(), spec.key
             )
         elif text and spec.choices and text not in spec.choices:
-            errors[spec.key] = DomainError(
-                "field.choice",
-                f"{spec.label}只能是：{'、'.join(spec.choices)}",
-                f"{spec.label_en} must be one of {', '.join(spec.choices)}",
-                spec.key,
-            )
+            errors[spec.key] = spec.choice_error()
         elif text and (wrong_kind := spec.kind_error(text)) is not None:
             errors[spec.key] = wrong_kind
         elif text:

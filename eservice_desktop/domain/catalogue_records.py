@@ -168,6 +168,20 @@ class FieldSpec:
             )
         return None
 
+    def choice_error(self) -> DomainError:
+        """A value that is none of the choices: the stored zh-TW values are what is typed
+        (``--field transcript_kind=全戶``), so both languages name them, English with what
+        each means ("全戶 (Whole household)"); it said "must be one of 現戶, 全戶, 個人", words
+        an English reader could not tell apart."""
+        meant = dict(zip(self.choices, self.choices_en, strict=False))
+        en = ", ".join(f"{c} ({meant[c]})" if meant.get(c) else c for c in self.choices)
+        return DomainError(
+            "field.choice",
+            f"{self.label}只能是：{'、'.join(self.choices)}",
+            f"{self.label_en} must be one of {en}",
+            self.key,
+        )
+
     def choice_label(self, value: str, lang: str) -> str:
         """The label of a stored choice in the window's language (the value itself if unknown)."""
         if lang.startswith("en") and value in self.choices:

@@ -97,12 +97,7 @@ def _field_error(spec: FieldSpec, value: object) -> DomainError | None:
     if spec.required and not text:
         return _err("field.required", f"請輸入{spec.label}", spec.required_en(), spec.key)
     if text and spec.choices and text not in spec.choices:
-        return _err(
-            "field.choice",
-            f"{spec.label}只能是：{'、'.join(spec.choices)}",
-            f"{spec.label_en} must be one of {', '.join(spec.choices)}",
-            spec.key,
-        )
+        return spec.choice_error()
     if text and (wrong_kind := spec.kind_error(text)) is not None:
         return wrong_kind
     if text and values.bad_char(text, multiline=True) is not None:

@@ -101,3 +101,26 @@ def test_errors_speak_english(settings: Settings, capsys: pytest.CaptureFixture[
         "3",
     )
     assert code == 2 and english(err) and "ISO 8601" in err
+
+
+def test_a_wrong_choice_says_what_each_choice_means_in_english(
+    settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The values typed for a choice field are the stored zh-TW ones; the English refusal
+    listed "must be one of 現戶, 全戶, 個人", words an English reader could not tell apart."""
+    intake = [
+        *("case", "intake", "--service", "HR-TRANSCRIPT", "--applicant-id", "A123456789"),
+        *("--applicant-name", "王小明", "--field", "registered_address=桃園市桃園區中正路1號"),
+        *("--field", "transcript_kind=whole", "--field", "record_detail=詳細記事"),
+    ]
+    code, out, err = run(settings, capsys, "--lang", "en", *intake)
+    assert (code, out) == (2, ""), err
+    assert err.strip() == (
+        "transcript_kind: Transcript kind must be one of 現戶 (Current household members), "
+        "全戶 (Whole household), 個人 (Individual)"
+    ), err
+    code, out, err = run(settings, capsys, *intake)
+    assert (code, out) == (2, "") and "謄本種類只能是：現戶、全戶、個人" in err, err
+    intake[intake.index("transcript_kind=whole")] = "transcript_kind=全戶"
+    code, out, err = run(settings, capsys, "--lang", "en", *intake)
+    assert code == 0 and "Household registration transcript" in out, (out, err)
