@@ -11,6 +11,7 @@ from eservice_desktop.cli.common import (
     approval_from,
     emit,
     open_from,
+    say,
     settings_from,
     stdin_line,
 )
@@ -70,13 +71,43 @@ def cmd_status(args: argparse.Namespace) -> int:
     data = {"readers": readers, "moica": moica_info}
 
     def text() -> str:
-        lines = [f"{r['reader']}: {r['state']} {r['card']} {r['detail']}".rstrip() for r in readers]
+        colon = say(args, "：", ": ")
+        # the PC/SC service's own state has no reader name
+        lines = [
+            f"{r['reader']}{colon}{_reader_text(args, r)}" if r["reader"] else _reader_text(args, r)
+            for r in readers
+        ]
         if moica_info is not None:
-            lines.append(f"MOICA: {moica_info.get('label') or moica_info.get('code')}")
-        return "\n".join(lines) or "no readers"
+            moica = say(args, "自然人憑證", "MOICA")
+            lines.append(f"{moica}{colon}{moica_info.get('label') or moica_info.get('code')}")
+        return "\n".join(lines) or say(args, "未偵測到讀卡機", "No card reader found")
 
     emit(args, data, text)
     return 0
+
+
+#: What a reader holds, said as the identity panel says it (``--json`` keeps the codes).
+_READER_STATES = {
+    "no_reader": ("未連接讀卡機", "no reader connected"),
+    "no_card": ("沒有卡片", "no card"),
+    "reading": ("讀卡中", "reading the card"),
+    "shown": ("已讀取健保卡", "NHI card read"),
+    "not_nhi": ("此卡不是健保卡", "a card that is not an NHI card"),
+    "bad_record": ("健保卡資料無法辨識", "the NHI card's data cannot be read"),
+    "service_down": ("讀卡服務中斷", "the smart-card service is down"),
+}
+
+
+def _reader_text(args: argparse.Namespace, reader: dict[str, Any]) -> str:
+    """One reader's state in the user's language: ``card status`` printed its codes
+    (``no_card``, ``unreadable other not_nhi``) in zh-TW too. An error or state not named
+    above is said as a card error with its code."""
+    state, detail = str(reader["state"]), str(reader["detail"])
+    said = _READER_STATES.get(detail) or _READER_STATES.get(state)
+    if said is None:
+        code = " ".join(c for c in (state, detail) if c)
+        return say(args, f"讀卡發生錯誤（{code}）", f"card error ({code})")
+    return say(args, *said)
 
 
 def cmd_read(args: argparse.Namespace) -> int:

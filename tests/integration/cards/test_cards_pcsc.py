@@ -182,3 +182,26 @@ def test_cli_card_read_without_nhi_card(pcscd: None, data_dir: Path) -> None:
     )
     assert out.returncode == 2
     assert "No NHI card" in out.stderr
+
+
+def test_cli_card_status_says_each_reader_in_the_chosen_language(
+    cards: Callable[..., vc.VirtualCard], data_dir: Path
+) -> None:
+    """``card status`` printed its codes in either language ("Virtual PCD 00 00: shown nhi",
+    "Virtual PCD 00 01: no_card"): the text now says what each reader holds, as the identity
+    panel does; the JSON keeps the codes."""
+    cards(vc.nhi_handler(PLAIN)).insert()
+    wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    env = {**os.environ, "ESERVICE_DATA_DIR": str(data_dir)}
+    env.pop("ESERVICE_LANG", None)
+    base = [sys.executable, "-m", "eservice_desktop", "card", "status"]
+
+    zh = subprocess.run(base, capture_output=True, text=True, env=env)
+    assert zh.returncode == 0, zh.stderr
+    assert f"{vc.READER_NAMES[0]}：已讀取健保卡" in zh.stdout.splitlines(), zh.stdout
+    en = subprocess.run([*base, "--lang", "en"], capture_output=True, text=True, env=env)
+    assert en.returncode == 0, en.stderr
+    assert f"{vc.READER_NAMES[0]}: NHI card read" in en.stdout.splitlines(), en.stdout
+    for code in ("shown", "nhi", "no_card"):
+        assert code not in zh.stdout and code not in en.stdout, (zh.stdout, en.stdout)
+    assert "王小明" not in zh.stdout + en.stdout  # status does not print personal data
