@@ -146,5 +146,14 @@ def key_text(data: bytes) -> str:
 
 def cmd_current(args: argparse.Namespace) -> int:
     data = database.current(settings_from(args))
-    emit(args, data, f"{data['current'] or '(none)'} (head {data['head']})")
+    now, head = data["current"], data["head"]
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"{now or '（無）'}（本版最新 {head}）",
+            f"{now or '(none)'} (head {head})",
+        ),
+    )
     return 0

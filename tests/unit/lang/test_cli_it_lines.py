@@ -14,7 +14,9 @@ from eservice_desktop.config import Settings
 from eservice_desktop.services import backup
 
 #: Words of the English lines that must not appear in the Chinese ones.
-ENGLISH_WORDS = re.compile(r"\b(backup|backups|settings|written|database|was|due|old|cases)\b")
+ENGLISH_WORDS = re.compile(
+    r"\b(backup|backups|settings|written|database|was|due|old|cases|head|none)\b"
+)
 
 PATH = re.compile(r"/[^\s（）]*")
 
@@ -24,6 +26,7 @@ COMMANDS = (
     ("backup", "list"),
     ("backup", "verify"),
     ("db", "upgrade"),
+    ("db", "current"),  # it read "0021 (head 0021)" in zh-TW
     ("db", "retention", "--dry-run"),
     ("deadline", "--received", "2026-03-10T10:00", "--working-days", "3"),
 )
