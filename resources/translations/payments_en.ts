@@ -279,12 +279,12 @@
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="412" />
         <source>收據 {n}：收 {a} 元</source>
-        <translation>Receipt {n}: received NTD {a}</translation>
+        <translation>Receipt {n}: received NT${a}</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="414" />
         <source>，找零 {c} 元</source>
-        <translation>, change NTD {c}</translation>
+        <translation>, change NT${c}</translation>
     </message>
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="458" />
@@ -382,7 +382,7 @@
     <message>
         <location filename="../../eservice_desktop/gui/payment_page.py" line="553" />
         <source>日結表已存檔：{p}（淨額 {n} 元，應有現金 {c} 元）；含個人資料，僅限本帳號讀取，用畢請刪除</source>
-        <translation>Daily closing saved: {p} (net NTD {n}, cash expected NTD {c}); it holds personal data, readable by this account only: delete it when done</translation>
+        <translation>Daily closing saved: {p} (net NT${n}, cash expected NT${c}); it holds personal data, readable by this account only: delete it when done</translation>
     </message>
     <message>
         <source>收據 {n} 已送印</source>
@@ -414,11 +414,11 @@
     </message>
     <message>
         <source>收據 {n} 作廢，金額 {a} 元</source>
-        <translation>Receipt {n}, NTD {a}, to be voided</translation>
+        <translation>Receipt {n}, NT${a}, to be voided</translation>
     </message>
     <message>
         <source>收據 {n} 退費 {a} 元</source>
-        <translation>Receipt {n}: refund of NTD {a}</translation>
+        <translation>Receipt {n}: refund of NT${a}</translation>
     </message>
     <message>
         <source>收據 {n} 再次補印</source>

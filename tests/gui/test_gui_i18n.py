@@ -67,3 +67,22 @@ def test_a_cjk_font_draws_chinese_not_boxes(qapp: QApplication):
 
     assert render("戶政") != render("地政")
     assert render("戶") != render("\U000f0000")  # a private-use character no font has
+
+
+def test_every_english_sum_of_money_is_written_nt_dollars():
+    """English writes an amount as NT$45 everywhere (the timeline, the fees page's warnings,
+    the command line); the fees page's own lines said "Receipt … received NTD 30, change NTD
+    70", the closing "net NTD 1,200" and a void or refund "NTD 30" beside them."""
+    import re
+
+    amount_in_yuan = re.compile(r"\{\w+\} ?元")
+    written = []
+    for ts in sorted(translations_dir().glob("*_en.ts")):
+        for m in ET.parse(ts).getroot().iter("message"):
+            source = m.findtext("source") or ""
+            found = m.find("translation")
+            if found is None or not amount_in_yuan.search(source):
+                continue
+            texts = [n.text or "" for n in found] or [found.text or ""]
+            written += [(ts.name, source, t) for t in texts if "NTD" in t or "NT$" not in t]
+    assert written == []
