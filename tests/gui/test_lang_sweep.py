@@ -263,13 +263,16 @@ def _action_texts(actions: list[Any]) -> list[str]:
 
 
 def visible_texts(root: QWidget) -> list[tuple[str, str]]:
-    """(where, text) for every text a clerk can see on ``root`` right now."""
+    """(where, text) for every text a clerk can see, or hear from a screen reader, on ``root``
+    right now."""
     out: list[tuple[str, str]] = [(type(root).__name__, root.windowTitle())]
     for w in [root, *root.findChildren(QWidget)]:
         if w is not root and not w.isVisibleTo(root):
             continue
         where = f"{type(w).__name__}#{w.objectName()}"
-        texts: list[str] = [w.toolTip()]
+        # a screen reader says the accessible name and description: Qt's dock button read
+        # "取消 Dock 並重新加上 Dock 小工具" to a zh-TW clerk
+        texts: list[str] = [w.toolTip(), w.accessibleName(), w.accessibleDescription()]
         if isinstance(w, QLabel):
             texts.append(TAGS.sub(" ", w.text()))
         elif isinstance(w, QAbstractButton):
