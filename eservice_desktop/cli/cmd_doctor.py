@@ -65,8 +65,9 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     def text() -> str:
         lines = []
+        colon = ": " if lang == "en" else "："  # zh-TW's own colon, as its every line has
         for c in report.checks:
-            lines.append(f"{MARK[c.status]} {c.title(lang)}: {c.detail(lang)}")
+            lines.append(f"{MARK[c.status]} {c.title(lang)}{colon}{c.detail(lang)}")
             if c.status != "ok" and c.fix(lang):
                 lines.append(f"       → {c.fix(lang)}")
         summary = {

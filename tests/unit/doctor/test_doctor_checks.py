@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -475,6 +476,13 @@ def test_cli_zh_text_is_the_default(settings: Settings, capsys: pytest.CaptureFi
     text = capsys.readouterr().out
     assert "資料庫完整性與版本" in text
     assert "→ 執行 eservice-desktop db upgrade" in text
+    # each line's title and finding apart with zh-TW's colon (it read "[FAIL] 資料庫完整性與
+    # 版本: 找不到資料庫", an English colon between two Chinese phrases)
+    checks = [line for line in text.splitlines() if line.startswith("[")]
+    assert checks and all(re.match(r"\[[ A-Z]{4}\] [^:：]+：", line) for line in checks), text
+    main(["--data-dir", str(settings.data_dir), "--lang", "en", "doctor", "--no-network"])
+    english = [line for line in capsys.readouterr().out.splitlines() if line.startswith("[")]
+    assert english and all(re.match(r"\[[ A-Z]{4}\] [^:：]+: ", line) for line in english)
 
 
 def test_doctor_stays_off_qt(tmp_path: Path) -> None:
