@@ -1,17 +1,26 @@
 """The office's counters as the county last said, and when each last synced: kept from a
-round's first pull (``PullResponse.devices``) for the closings (services/closing_behind.py)."""
+round's first pull (``PullResponse.devices``) for the closings (services/closing_behind.py).
+
+Read by every closing, which the fees page imports at start: kept as plain values, so neither
+reading it nor the closing imports the wire's models (pydantic; the window's cold start loads
+the sync stack only once the link starts, tests/gui/test_cold_start_imports.py).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county_link.protocol import OfficeDevice
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state, set_state
+
+if TYPE_CHECKING:
+    from eservice_desktop.county_link.protocol import OfficeDevice
 
 #: The ``sync_state`` entry holding the county's last word on the office's counters.
 OFFICE_DEVICES = "office_devices"
@@ -22,20 +31,51 @@ KEEP_EVERY = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
+class CounterSeen:
+    """One counter as the county said: when it last had nothing left to push, and when it
+    last talked to the county (None: never)."""
+
+    device: str
+    synced_at: datetime | None
+    last_seen_at: datetime | None
+
+    @classmethod
+    def of(cls, d: OfficeDevice) -> CounterSeen:
+        return cls(d.device, d.synced_at, d.last_seen_at)
+
+    def to_json(self) -> dict[str, str | None]:
+        def iso(at: datetime | None) -> str | None:
+            return at.isoformat() if at is not None else None
+
+        return {
+            "device": self.device,
+            "synced_at": iso(self.synced_at),
+            "last_seen_at": iso(self.last_seen_at),
+        }
+
+    @classmethod
+    def from_json(cls, value: dict[str, str | None]) -> CounterSeen:
+        def at(text: str | None) -> datetime | None:
+            return datetime.fromisoformat(text) if text else None
+
+        return cls(str(value["device"]), at(value.get("synced_at")), at(value.get("last_seen_at")))
+
+
+@dataclass(frozen=True)
 class CountersSynced:
     """The county's last word on the office's counters (:data:`OFFICE_DEVICES`)."""
 
     as_of: datetime
-    devices: tuple[OfficeDevice, ...]
+    devices: tuple[CounterSeen, ...]
 
 
 def keep_office_devices(
-    s: Session, devices: list[OfficeDevice], server_time: datetime, now: datetime
+    s: Session, devices: Sequence[OfficeDevice], server_time: datetime, now: datetime
 ) -> None:
     """Keeps what a pull said of the office's counters, with the county's time of saying."""
     value = {
         "as_of": server_time.isoformat(),
-        "devices": [d.model_dump(mode="json") for d in devices],
+        "devices": [CounterSeen.of(d).to_json() for d in devices],
     }
     set_state(s, OFFICE_DEVICES, json.dumps(value, separators=(",", ":")), now)
 
@@ -48,21 +88,24 @@ def office_devices(s: Session) -> CountersSynced | None:
         return None
     try:
         value = json.loads(text)
-        devices = tuple(OfficeDevice.model_validate(d) for d in value["devices"])
+        devices = tuple(CounterSeen.from_json(d) for d in value["devices"])
         return CountersSynced(datetime.fromisoformat(value["as_of"]), devices)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
-def keep_if_changed(app: App, devices: list[OfficeDevice] | None, server_time: datetime) -> None:
+def keep_if_changed(
+    app: App, devices: Sequence[OfficeDevice] | None, server_time: datetime
+) -> None:
     """After a page that brought nothing else: what it said of the counters, when it differs
     from what is kept or that is older than :data:`KEEP_EVERY` (one small write then)."""
     if devices is None:
         return
     with app.reading() as s:
         known = office_devices(s)
+    said = tuple(CounterSeen.of(d) for d in devices)
     fresh = known is not None and server_time - known.as_of < KEEP_EVERY
-    if fresh and known is not None and known.devices == tuple(devices):
+    if fresh and known is not None and known.devices == said:
         return
     with app.transaction() as s:
         keep_office_devices(s, devices, server_time, app.now())
