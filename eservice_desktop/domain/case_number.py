@@ -119,5 +119,44 @@ def parse_case_number(text: str) -> CaseNumber:
     return number
 
 
+#: A case number as a citizen reads it off the slip or the SMS: the ROC year and the sequence
+#: (``115-000002``), maybe the office in front (``H01-115-000002``) and the check digit after,
+#: without the counter's two digits.
+_SHORT = re.compile(r"^(?:([A-Z][0-9]{2})-?)?([0-9]{3})-?([0-9]{6})(?:-?([0-9]))?$")
+
+
+@dataclass(frozen=True)
+class ShortCaseNumber:
+    """The parts of a case number typed without its counter (:func:`short_case_number`); the
+    office and the check digit are "" when they were not typed."""
+
+    office: str
+    roc_year: str
+    sequence: str
+    check: str
+
+    @property
+    def glob(self) -> str:
+        """An SQLite GLOB over the full case numbers this one can be."""
+        office = self.office or "[A-Z][0-9][0-9]"
+        return f"{office}-[0-9][0-9]-{self.roc_year}-{self.sequence}-{self.check or '[0-9]'}"
+
+
+def short_case_number(text: str) -> ShortCaseNumber | None:
+    """``115-000002``, ``115000002``, ``H01-115-000002`` (full width, spaces and a check digit
+    allowed) as its parts; None for any other text, a full case number included.
+
+    The number printed is ``H01-01-115-000002-6``, but citizens read and say the year and the
+    sequence, and the search and the case look-ups found nothing for them."""
+    cleaned = "".join(text.split()).upper().translate(_FULL_WIDTH).upper()
+    m = _SHORT.match(cleaned)
+    if not m or _PATTERN.match(cleaned):
+        return None
+    office, year, seq, check = m.groups()
+    if int(year) == 0 or int(seq) == 0:
+        return None
+    return ShortCaseNumber(office or "", year, seq, check or "")
+
+
 def looks_like_case_number(text: str) -> bool:
     return bool(_PATTERN.match(text.strip().upper().replace(" ", "").translate(_FULL_WIDTH)))

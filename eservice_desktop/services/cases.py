@@ -133,10 +133,29 @@ def resolve_case_id(session: Session, case_number: str) -> str:
     text = unicodedata.normalize("NFKC", case_number).strip().upper()
     if looks_like_case_number(text):
         text = str(parse_case_number(text))
+    else:
+        text = _short_number(session, text)
     case_id = repo.case_id_by_number(session, text)
     if case_id is None:
         raise NOT_FOUND
     return case_id
+
+
+def _short_number(session: Session, text: str) -> str:
+    """A number as the citizen reads it off the slip (``115-000002``, ``H01-115-000002``) as
+    the one case it is; two or more are refused naming them (never one picked for the clerk:
+    a pickup office holds its own 115-000002 beside the filing office's). Any other text
+    stays as it was."""
+    found = repo.case_numbers_typed_short(session, text)
+    if not found or len(found) == 1:
+        return found[0] if found else text
+    listed = "、".join(found)
+    raise DomainError(
+        "case_number.ambiguous",
+        f"案號 {text} 符合多件案件：{listed}，請輸入完整案號",
+        f"Case number {text} matches several cases: {', '.join(found)}; type the whole case number",
+        "case_number",
+    )
 
 
 @dataclass(frozen=True)

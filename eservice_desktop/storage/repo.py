@@ -352,6 +352,12 @@ def search_cases(
     return search.rows_by_keys(session, search.search_keys(session, text, limit, offset, after))
 
 
+def case_numbers_typed_short(session: Session, typed: str) -> list[str] | None:
+    """The case numbers ``typed`` can be when it is a case number without its counter
+    (``115-000002``, ``H01-115-000002``: ``search.case_numbers_of``), else None."""
+    return search.case_numbers_of(session, typed)
+
+
 def count_search(session: Session, text: str) -> int:
     return search.count_matches(session, text)
 

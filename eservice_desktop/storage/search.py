@@ -11,6 +11,9 @@ Nguyễn, ABC finds ＡＢＣ, 葛雲 finds 葛雲 written with an IVS):
 - 2 characters: any two neighbouring characters of the name (``小明`` finds 王小明; trigrams
   cannot hold a 2-character query, so the index also keeps each name's bigrams, each followed
   by a separator, and ``小明`` is looked up as the trigram ``小明`` + separator).
+- A case number as read off the slip, without the counter's two digits: the ROC year and the
+  sequence (``115-000027``, ``115000027``), maybe the office in front (``H01-115-000027``) and
+  the check digit after: the sequence in the trigram index, narrowed to that year (and office).
 - Always: the start of the case number, with or without dashes (``H0101115000027``); for 1 or
   2 characters also the start of the ID number, and for 1 character the start of the name
   (B-tree indexes of the ``cases`` table). One character is a prefix only: as a substring it
@@ -49,6 +52,7 @@ from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.search_plan import (
     PAIR_END,
     PREFIX_END,
+    Number,
     Plan,
     Prefix,
     dash_case_prefix,
@@ -176,6 +180,36 @@ def _fts_keys(session: Session, match: str, n: int, after: int | None) -> list[i
     return [int(k) for k in session.execute(text(sql), params).scalars()]
 
 
+#: The cases of a case number typed without its counter (``search_plan.Number``) as a
+#: condition on the cases row "c": its sequence from the index, its year (and office) by GLOB.
+_NUMBER_COND = (
+    "c.search_key IN (SELECT rowid FROM case_search WHERE case_search MATCH :{q}) "
+    "AND c.case_number GLOB :{g}"
+)
+
+
+def _number_keys(session: Session, number: Number, n: int, after: int | None) -> list[int]:
+    cond = "" if after is None else " AND c.search_key < :after"
+    sql = (
+        f"SELECT c.search_key FROM cases AS c WHERE {_NUMBER_COND.format(q='q', g='g')}{cond} "
+        "ORDER BY c.search_key DESC LIMIT :n"
+    )
+    params: dict[str, Any] = {"q": number.match, "g": number.glob, "n": n}
+    if after is not None:
+        params["after"] = after
+    return [int(k) for k in session.execute(text(sql), params).scalars()]
+
+
+def case_numbers_of(session: Session, typed: str, limit: int = 10) -> list[str] | None:
+    """The case numbers a number typed without its counter (``115-000002``) can be, newest
+    first (at most ``limit``); None when ``typed`` is no such number."""
+    numbers = plan(typed).numbers
+    if not numbers:
+        return None
+    keys = _number_keys(session, numbers[0], limit, None)
+    return [str(r.case_number) for r in rows_by_keys(session, keys)]
+
+
 def _prefix_keys(session: Session, p: Prefix, n: int, after: int | None) -> list[int]:
     col = p.column
     rng = prefix_range(p)
@@ -266,6 +300,8 @@ def search_keys(
         found.update(_fts_keys(session, p.match, n, after))
     for prefix in p.prefixes:
         found.update(_prefix_keys(session, prefix, n, after))
+    for number in p.numbers:
+        found.update(_number_keys(session, number, n, after))
     return sorted(found, reverse=True)[offset:n]
 
 
@@ -297,6 +333,9 @@ def count_matches(session: Session, raw: str) -> int:
                 {f"lo{i}": prefix.lo, f"hi{i}": prefix.lo + PREFIX_END},
             )
         )
+    for i, number in enumerate(p.numbers):
+        cond = _NUMBER_COND.format(q=f"nq{i}", g=f"ng{i}")
+        branches.append((f"({cond})", {f"nq{i}": number.match, f"ng{i}": number.glob}))
 
     def count(where: str, params: dict[str, Any]) -> int:
         sql = f"SELECT count(*) FROM cases AS c WHERE {where}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from eservice_desktop.domain.case_number import short_case_number
 from eservice_desktop.domain.name_forms import composed
 
 #: Follows each name bigram in the ``pairs`` column; never part of a query.
@@ -29,15 +30,27 @@ class Prefix:
 
 
 @dataclass(frozen=True)
+class Number:
+    """A case number typed without its counter (``115-000002``): the index's sequence column
+    (``match``, an FTS5 expression) narrowed to the case numbers of ``glob`` (the year, and
+    the office when typed)."""
+
+    match: str
+    glob: str
+
+
+@dataclass(frozen=True)
 class Plan:
-    """How one query text is answered: an FTS5 expression and B-tree prefix ranges."""
+    """How one query text is answered: an FTS5 expression, B-tree prefix ranges and a case
+    number typed without its counter."""
 
     match: str | None
     prefixes: tuple[Prefix, ...]
+    numbers: tuple[Number, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return self.match is None and not self.prefixes
+        return self.match is None and not self.prefixes and not self.numbers
 
 
 def fold_name(name: str) -> str:
@@ -81,7 +94,16 @@ def plan(raw: str) -> Plan:
         prefixes.append(Prefix("applicant_id", compact))
     if len(q) == 1:
         prefixes.append(Prefix("applicant_name", q))
-    return Plan(" OR ".join(parts) or None, tuple(prefixes))
+    return Plan(" OR ".join(parts) or None, tuple(prefixes), number_plan(q))
+
+
+def number_plan(typed: str) -> tuple[Number, ...]:
+    """The branch of a case number read off the slip (year and sequence, maybe the office and
+    the check digit: ``115-000002``, ``H01-115-000002``); none for any other text."""
+    short = short_case_number(unicodedata.normalize("NFKC", typed))
+    if short is None:
+        return ()
+    return (Number("num : " + _phrase(short.sequence + short.check), short.glob),)
 
 
 def dash_case_prefix(compact: str) -> str:

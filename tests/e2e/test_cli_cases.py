@@ -79,6 +79,11 @@ def test_intake_show_search_round_trip(cli, cli_process) -> None:  # type: ignor
     assert found["total"] == 1 and found["offset"] == 0 and found["limit"] == 50
     assert [c["case_number"] for c in found["cases"]] == [case["case_number"]]
     assert found["cases"][0]["applicant_id_masked"] == "A12345****"
+    # the number as read off the slip: ROC year and sequence, the office in front or not
+    for slip in ("-".join(case["case_number"].split("-")[2:4]), "H01115000001"):
+        assert cli("case", "show", slip, "--json").json["case_number"] == case["case_number"]
+        found = cli("case", "search", slip, "--json").json
+        assert [c["case_number"] for c in found["cases"]] == [case["case_number"]], slip
 
 
 def test_search_pages_with_total_and_refuses_bad_pages(cli) -> None:  # type: ignore[no-untyped-def]

@@ -3,16 +3,19 @@ table in every branch, order and page, and that the index moves with the project
 
 from __future__ import annotations
 
+import fnmatch
 import random
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import pytest
 from factories import FIELDS
 from sqlalchemy import select, text
 
+from eservice_desktop.config import Settings
 from eservice_desktop.demo.bulk import seed_demo_bulk
+from eservice_desktop.domain.case_number import short_case_number
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
@@ -69,6 +72,7 @@ def _naive(rows: Sequence[CaseRow], typed: str) -> list[str]:
     compact = unicodedata.normalize("NFKC", q).upper().replace("-", "").replace(" ", "")
     dashed = search.dash_case_prefix(compact)
     latin = compact.isascii() and compact.isalnum()
+    short = short_case_number(unicodedata.normalize("NFKC", q))
     out = []
     for r in rows:
         seq = search.case_sequence(r.case_number)
@@ -82,6 +86,7 @@ def _naive(rows: Sequence[CaseRow], typed: str) -> list[str]:
             )
             or (latin and len(compact) < 3 and r.applicant_id.startswith(compact))
             or (len(q) == 1 and r.applicant_name.startswith(q))
+            or (short is not None and fnmatch.fnmatchcase(r.case_number, short.glob))
         )
         if hit:
             out.append(r.case_number)
@@ -108,6 +113,8 @@ def test_every_branch_page_and_count_equal_a_plain_scan(app: App) -> None:
             number.replace("-", "")[:9],
             number[:13],
             search.case_sequence(number)[2:],
+            "-".join(number.split("-")[2:4]),  # as read off the slip: year and sequence
+            number[:3] + "".join(number.split("-")[2:]),
         ]
     # The table does not change below: it is read, and each expected answer made, once.
     with app.reading() as s:
@@ -224,3 +231,54 @@ def test_broad_case_number_prefix_over_several_years_comes_newest_first(app: App
         assert _numbers(cases.search(app, "H0101114")) == newest_first[2:]
     finally:
         search.SORT_AT_MOST = saved
+
+
+def test_a_case_number_read_off_the_slip_finds_the_case(app: App) -> None:
+    """Citizens read the year and the sequence off the slip (115-000002), maybe with the
+    office (H01-115-000002): the search found nothing and ``case show`` said 查無此案件."""
+    seed_demo_bulk(app, 120, seed=9, days=20)
+    wang = _take(app, "A123456789", "王小明")
+    _office, _device, year, seq, check = wang.case_number.split("-")
+    forms = (
+        f"{year}-{seq}",
+        f"{year}{seq}",
+        f"{year}-{seq}-{check}",
+        f"H01-{year}-{seq}",
+        f"h01{year}{seq}{check}",
+        _full_width(f"{year}-{seq}"),
+        f" {year} {seq} ",
+    )
+    for typed in forms:
+        assert _numbers(cases.search(app, typed, limit=1000)) == [wang.case_number], typed
+        assert cases.search_count(app, typed) == 1, typed
+        assert cases.show_case(app, typed).case_number == wang.case_number, typed
+    wrong_check = (int(check) + 1) % 10
+    for other in (f"H02-{year}-{seq}", f"{int(year) - 1}-{seq}", f"{year}-{seq}-{wrong_check}"):
+        assert cases.search(app, other) == [] and cases.search_count(app, other) == 0, other
+        with pytest.raises(DomainError) as e:
+            cases.show_case(app, other)
+        assert e.value.code == "case.not_found", other
+
+
+def test_a_slip_number_two_counters_hold_names_both_and_opens_neither(
+    app: App, make_app: Callable[[Settings], App]
+) -> None:
+    """The same year and sequence at a second counter: the search lists both, a look-up
+    refuses naming both (a pickup office holds its own 115-000002 beside the filing
+    office's), never one picked for the clerk."""
+    # counter 02's case here stands for what a pull brings (opened before the first event)
+    other_counter = make_app(
+        Settings(data_dir=app.settings.data_dir, office_code="H01", device_id="02")
+    )
+    wang = _take(app, "A123456789", "王小明")
+    _office, _device, year, seq, check = wang.case_number.split("-")
+    second = _take(other_counter, "F131104093", "林美玲")
+    assert second.case_number.split("-")[2:4] == [year, seq]
+    both = [second.case_number, wang.case_number]
+    assert _numbers(cases.search(app, f"{year}-{seq}")) == both
+    assert cases.search_count(app, f"H01-{year}-{seq}") == 2
+    with pytest.raises(DomainError) as e:
+        cases.show_case(app, f"{year}-{seq}")
+    assert e.value.code == "case_number.ambiguous"
+    assert all(n in e.value.message_zh and n in e.value.message_en for n in both)
+    assert cases.show_case(app, f"{year}-{seq}-{check}").case_number == wang.case_number
