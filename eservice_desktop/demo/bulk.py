@@ -157,7 +157,8 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
         received_list = list(islice(times, n))
         expected = numbers.expected()
         events: list[Event] = []
-        shared: Shared = {}  # the batch's equal payloads (bulk_cases.one_case)
+        # the batch's equal payloads (bulk_cases.one_case); the 經收人 its receipts printed
+        shared: Shared = {"issued_clerk": {"clerk": numbers.till.clerk}}
         for received, number in zip(received_list, numbers.cases(received_list), strict=True):
             service = rng.choices(services, cum_weights=cum)[0]
             case_id = new_id(randbits)

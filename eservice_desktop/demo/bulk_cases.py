@@ -107,7 +107,8 @@ def one_case(  # noqa: PLR0917 - a helper of the bulk builder's hot loop
             )
             evs.append((ev.PAYMENT_RECORDED, t, receipt))
             t = clock.printed(t)
-            evs.append((ev.RECEIPT_ISSUED, t, {"receipt_number": receipt["receipt_number"]}))
+            printed = {"receipt_number": receipt["receipt_number"], **shared["issued_clerk"]}
+            evs.append((ev.RECEIPT_ISSUED, t, printed))
     closing = days.closing_offset(service.time_limit_working_days, rng)
     _outcome_events(app, evs, outcome, (clock, closing), (rng, rand), shared)
     return evs

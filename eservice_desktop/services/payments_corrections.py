@@ -37,6 +37,7 @@ from eservice_desktop.services.payments_receipts import (
     receipt_row,
     reprint_reason_needed,
 )
+from eservice_desktop.services.receipt_clerk import clerk_shown
 from eservice_desktop.storage.models_payments import ReceiptRow
 
 #: What each reason is called in a refusal (zh-TW, English).
@@ -229,9 +230,9 @@ def confirm_printed(
             # A void receipt printed for the record is not an issue or a reprint of a receipt.
             return payment_result(row, load_state(s, row.case_id))
         if row.print_count == 0:
-            state = cases.record(
-                app, s, row.case_id, ev.RECEIPT_ISSUED, {"receipt_number": row.number}
-            )
+            # the 經收人 the paper shows, kept for every reprint (services/receipt_clerk.py)
+            issued = {"receipt_number": row.number, "clerk": clerk_shown(s, row.clerk)}
+            state = cases.record(app, s, row.case_id, ev.RECEIPT_ISSUED, issued)
         else:
             state = cases.record(
                 app,

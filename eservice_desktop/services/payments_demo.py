@@ -45,6 +45,7 @@ from eservice_desktop.services.payments_receipts import (
     load_state,
     receipt_number,
 )
+from eservice_desktop.services.receipt_clerk import clerk_shown
 from eservice_desktop.services.receipt_codes import compute_code
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow
@@ -68,6 +69,8 @@ class DemoTill:
         self.secret = bytes.fromhex(key.secret_hex)
         #: the last receipt number used, by ROC year: the counter as read, then in memory
         self.last = {y: repo.peek_counter(session, self.counter_name(y)) for y in years}
+        #: what the demo's receipts printed as 經收人 (their ``case.receipt_issued`` keeps it)
+        self.clerk = clerk_shown(session, app.actor.clerk)
 
     def counter_name(self, year: int) -> str:
         """The name of this device's receipt counter of ROC ``year``."""

@@ -33,7 +33,7 @@ from eservice_desktop.services import access, cases, fees
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_views import office_name
-from eservice_desktop.services.receipt_clerk import clerk_shown
+from eservice_desktop.services.receipt_clerk import clerk_on_receipt
 from eservice_desktop.services.receipt_codes import (
     compute_code,
     format_code,
@@ -143,12 +143,12 @@ def load_state(session: Session, case_id: str) -> CaseState:
     return state
 
 
-def state_at_payment(session: Session, case_id: str, payment_id: str) -> CaseState:
-    """The case as it stood right after the payment a receipt acknowledges: its fee lines,
-    fee due and balance are what the receipt says, at its first print and at every reprint
-    (a later payment or a re-assessment does not rewrite an issued receipt)."""
+def state_at_payment(events: Iterable[ev.Event], payment_id: str) -> CaseState:
+    """The case (its ``events``) as it stood right after the payment a receipt acknowledges:
+    its fee lines, fee due and balance are what the receipt says, at its first print and at
+    every reprint (a later payment or a re-assessment does not rewrite an issued receipt)."""
     state: CaseState | None = None
-    for e in repo.events_for(session, case_id):
+    for e in events:
         state = apply(state, e)
         if e.type == ev.PAYMENT_RECORDED and e.payload.get("payment_id") == payment_id:
             break
@@ -329,11 +329,12 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
     require(app, Action.PRINT)
     with app.reading() as s:
         row = receipt_row(s, number)
-        state = state_at_payment(s, row.case_id, row.payment_id)
+        events = repo.events_for(s, row.case_id)
+        state = state_at_payment(events, row.payment_id)
         # only a receipt printed before is reprinted: the first paper never says 重印
         reprint_reason = reprint_reason if row.print_count > 0 else ""
         reprint_count = row.print_count if reprint_reason else 0
-        clerk = clerk_shown(s, row.clerk)
+        clerk = clerk_on_receipt(s, events, row.number, row.clerk)
     a = fees.current(state)
     service_name = app.catalogue.service_name(state.service_code)
     issued = aware(row.issued_at).astimezone(TAIPEI)

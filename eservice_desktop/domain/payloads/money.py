@@ -19,6 +19,9 @@ from eservice_desktop.domain.payloads.base import (
     text_rule,
 )
 
+#: The 經收人 text: an operator's name (at most 40) and the account (64) in full-width brackets.
+CLERK_MAX = 200
+
 # --- money -----------------------------------------------------------------------------------
 
 
@@ -118,6 +121,8 @@ class OnlineReceiptIssued(EventPayload):
 class ReceiptIssued(EventPayload):
     TYPE = ev.RECEIPT_ISSUED
     receipt_number: str = _receipt_number()
+    #: The 經收人 text the first print showed (absent: a build that printed the account alone).
+    clerk: str | None = opt(text_rule("clerk", CLERK_MAX))
 
 
 @dataclass(frozen=True, kw_only=True)
