@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QInputDialog, QWidget
 from eservice_desktop.gui import online_receipt_action, qt_print
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
-from eservice_desktop.services import payments
+from eservice_desktop.services import payments, receipt_issuer
 from eservice_desktop.services.scanners import WedgeRules, wedge_rules
 
 if TYPE_CHECKING:
@@ -82,25 +82,51 @@ def _still_shown(page: PaymentPage, r: payments.PaymentResult) -> bool:
 def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
     """Voids with a reason; the number is kept and counted in the closing. A receipt that may
     not be voided (void already, refunded, of an earlier day) is refused before the reason is
-    asked."""
+    asked; the question says when another office or counter issued it (``issued_elsewhere``)."""
     if r is None:
         return
     page.ctx.tasks.run(
-        payments.voidable,
+        receipt_issuer.void_question,
         page.ctx.app,
         r.receipt_number,
-        on_done=lambda _number: _ask_void(page, r),
+        on_done=lambda issuer: _ask_void(page, r, issuer),
         on_error=page.receipt_refused,
     )
 
 
-def _ask_void(page: PaymentPage, r: payments.PaymentResult) -> None:
+def issued_elsewhere(page: PaymentPage, issuer: receipt_issuer.Issuer) -> tuple[str, str]:
+    """(the void question's note, the approval's words) for a receipt another office or
+    another counter issued: the money goes back out of this drawer, on this closing; ("", "")
+    for this counter's own receipt."""
+    if issuer.other_office:
+        office = (
+            f"{issuer.office_name}（{issuer.office}）" if page.ctx.is_zh else issuer.office_named_en
+        )
+        note = "\n".join(
+            (
+                _t("此收據由他所「{office}」開立。").format(office=office),
+                _t("作廢後由本所退還款項，列入本所日結表「他所收據於本所作廢」並從應有現金扣除。"),
+                _t("開立機關的日結仍計收入。"),
+            )
+        )
+        return note, _t("（他所 {office} 開立）").format(office=office)
+    if issuer.other_counter:
+        note = "\n".join(
+            (
+                _t("此收據由本所櫃檯 {device} 開立。").format(device=issuer.device),
+                _t("作廢後由本櫃退還款項，列入本櫃日結表「他櫃收據於本櫃作廢」並從應有現金扣除。"),
+            )
+        )
+        return note, _t("（櫃檯 {device} 開立）").format(device=issuer.device)
+    return "", ""
+
+
+def _ask_void(page: PaymentPage, r: payments.PaymentResult, issuer: receipt_issuer.Issuer) -> None:
     if not _still_shown(page, r):
         return
-    reason = page.ask_text(
-        _t("作廢收據"),
-        _t("作廢收據 {n} 的原因（號碼保留，列入日結）：").format(n=r.receipt_number),
-    )
+    note, issued = issued_elsewhere(page, issuer)
+    question = _t("作廢收據 {n} 的原因（號碼保留，列入日結）：").format(n=r.receipt_number)
+    reason = page.ask_text(_t("作廢收據"), f"{note}\n{question}" if note else question)
     if reason is None:
         return
     run_with_approval(  # a supervisor approves on this counter (auth.approval_required)
@@ -111,7 +137,8 @@ def _ask_void(page: PaymentPage, r: payments.PaymentResult) -> None:
         r.receipt_number,
         reason,
         approval_reason=reason,
-        subject=_t("收據 {n} 作廢，金額 {a} 元").format(n=r.receipt_number, a=f"{r.amount:,}"),
+        subject=_t("收據 {n} 作廢，金額 {a} 元").format(n=r.receipt_number, a=f"{r.amount:,}")
+        + issued,
         on_done=lambda res: page._written(res.case_number),
         on_error=page.receipt_refused,
     )

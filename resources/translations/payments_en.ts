@@ -417,6 +417,34 @@
         <translation>Receipt {n}, NT${a}, to be voided</translation>
     </message>
     <message>
+        <source>此收據由他所「{office}」開立。</source>
+        <translation>This receipt was issued by another office, {office}.</translation>
+    </message>
+    <message>
+        <source>作廢後由本所退還款項，列入本所日結表「他所收據於本所作廢」並從應有現金扣除。</source>
+        <translation>Voided, its money is handed back by this office: this office's closing lists it as another office's receipt voided here and takes it off the cash expected.</translation>
+    </message>
+    <message>
+        <source>開立機關的日結仍計收入。</source>
+        <translation>The issuing office's closing still counts it as received.</translation>
+    </message>
+    <message>
+        <source>此收據由本所櫃檯 {device} 開立。</source>
+        <translation>This receipt was issued by counter {device} of this office.</translation>
+    </message>
+    <message>
+        <source>作廢後由本櫃退還款項，列入本櫃日結表「他櫃收據於本櫃作廢」並從應有現金扣除。</source>
+        <translation>Voided, its money is handed back by this counter: this counter's closing lists it as another counter's receipt voided here and takes it off the cash expected.</translation>
+    </message>
+    <message>
+        <source>（他所 {office} 開立）</source>
+        <translation> (issued by another office, {office})</translation>
+    </message>
+    <message>
+        <source>（櫃檯 {device} 開立）</source>
+        <translation> (issued by counter {device})</translation>
+    </message>
+    <message>
         <source>收據 {n} 退費 {a} 元</source>
         <translation>Receipt {n}: refund of NT${a}</translation>
     </message>
