@@ -163,6 +163,15 @@ def service_label(catalogue: Catalogue, code: str) -> str:
     return _CHANNEL_MARK.sub("", catalogue.service_name(code))
 
 
+def _due_at_pickup(state: CaseState) -> str:
+    """The fee still owed when the case is made ready (its close approved with the balance due):
+    the desk hands nothing over before it is paid (docs/payments.md), and the citizen, sent to
+    another office often enough, learnt it only at that desk."""
+    if state.balance <= 0:
+        return ""
+    return f"尚有規費新臺幣 {state.balance:,} 元未繳，請於領件時繳納。"
+
+
 def notice_text(
     stage: str, state: CaseState, event: Event, catalogue: Catalogue, *, mms: bool = False
 ) -> str:
@@ -205,8 +214,12 @@ def notice_text(
             return (
                 f"{head}{what}已辦結，{by}至{pickup}領件（領件號碼 {number}），"
                 f"出示本簡訊條碼即可領取；無法掃描時請告知口述領件碼 {pt.short_code(token)}。"
+                f"{_due_at_pickup(state)}"
             )
-        return f"{head}{what}已辦結，{by}攜帶身分證件至{pickup}領件（領件號碼 {number}）。"
+        return (
+            f"{head}{what}已辦結，{by}攜帶身分證件至{pickup}領件（領件號碼 {number}）。"
+            f"{_due_at_pickup(state)}"
+        )
     raise ValueError(stage)
 
 

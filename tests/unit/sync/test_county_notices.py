@@ -203,6 +203,33 @@ def test_ready_is_an_mms_with_the_short_code_only_when_service_and_office_are_fl
     assert notify.sends_mms(flagged, _run(_received())[1])
 
 
+def test_the_ready_notice_says_the_fee_still_owed_at_pickup() -> None:
+    """A case closed with its fee owing (a supervisor's approval) and made ready at another
+    office: the notice sent the citizen there without a word of the NT$1,200 the desk asks
+    before it hands anything over."""
+    owed = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []})
+    paid_part = _event(
+        ev.PAYMENT_RECORDED,
+        {"payment_id": "p1", "method": "cash", "amount": 200, "receipt_number": "R1"},
+    )
+    events = (_received(), owed, paid_part, _event(ev.CLOSED, {}), _ready())
+    [sms] = _texts(*events)
+    assert sms.body.endswith(
+        "攜帶身分證件至桃園市中壢戶政事務所領件（領件號碼 0427）。"
+        "尚有規費新臺幣 1,000 元未繳，請於領件時繳納。"
+    )
+    [mms] = _texts(*events, catalogue=_catalogue(("HR-TRANSCRIPT",)))
+    assert mms.channel == "mms" and mms.body.endswith(
+        "尚有規費新臺幣 1,000 元未繳，請於領件時繳納。"
+    )
+    paid = _event(
+        ev.PAYMENT_RECORDED,
+        {"payment_id": "p2", "method": "cash", "amount": 1000, "receipt_number": "R2"},
+    )
+    [settled] = _texts(_received(), owed, paid_part, paid, _event(ev.CLOSED, {}), _ready())
+    assert "規費" not in settled.body
+
+
 @pytest.mark.parametrize("code", ["SA-DISABLED-PARKING", "PW-USE-PERMIT-TRANSCRIPT"])
 def test_the_seed_flags_its_two_mms_services_and_all_twenty_offices(code: str) -> None:
     cat = _catalogue()
