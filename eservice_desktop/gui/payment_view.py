@@ -41,6 +41,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed, mark_lookup
 from eservice_desktop.gui.restore_refusals import RecoveredWatch
 from eservice_desktop.gui.table_fit import ColumnFitter, RowsHeld
+from eservice_desktop.gui.void_offer import VoidReason
 from eservice_desktop.gui.wrapped_label import WrappedLabel
 from eservice_desktop.services import cases, fees, payment_screen, payments
 
@@ -119,8 +120,7 @@ class PaymentView(QWidget):
         banner.addWidget(self.pending_label, 1)
         banner.addWidget(self.pending_btn)
         self.pending_banner.hide()
-        #: Receipts paid but never printed (``payment_screen.pending_receipts``), oldest first,
-        #: and the case of each.
+        #: Receipts paid, never printed, oldest first, with their case (payment_screen).
         self.pending: list[str] = []
         self.pending_cases: dict[str, str] = {}
         root.addWidget(self.pending_banner)
@@ -267,13 +267,13 @@ class PaymentView(QWidget):
         self.refund_btn = QPushButton(_t("退費(&U)"))
         self.closing_btn = QPushButton(_t("日結表(&C)…"))
         self.online_receipt_btn = QPushButton(_t("開立線上繳費收據(&E)"))  # online_receipt_action
+        self.void_reason = VoidReason(self)  # why 作廢 is disabled, if it is
         for b in (self.print_btn, self.online_receipt_btn, self.void_btn, self.refund_btn,
-                  self.closing_btn):  # fmt: skip
+                  self.closing_btn, self.void_reason):  # fmt: skip
             buttons.addWidget(b)
         rec_layout.addLayout(buttons)
-        #: What became of a print, void, refund or closing, whole under its buttons: the
-        #: status bar cut the English at 1,024 px ("… their account and password at this co",
-        #: the closing's figures).
+        #: What became of a print, void, refund or closing, whole under its buttons: the status
+        #: bar cut the English at 1,024 px ("… their account and password at this co").
         self.receipt_note = self._error_label("receipt_note")
         rec_layout.addWidget(RecoveredWatch(self.ctx, self.receipt_note).label)  # cf. page_error
         return rec_box

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
-from eservice_desktop.gui import online_receipt_action, qt_print
+from eservice_desktop.gui import online_receipt_action, qt_print, void_offer
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.services import payments, receipt_issuer
@@ -64,7 +64,7 @@ def offer(page: PaymentPage) -> None:
     and went to the service only to be refused; the service still refuses when asked anyway."""
     r = page.selected_receipt()
     live = r is not None and r.status != "void"
-    page.void_btn.setEnabled(live)
+    void_offer.offer(page, r, live)  # disabled, saying why, for an online or refunded one
     page.refund_btn.setEnabled(live and r is not None and r.refunded < r.amount)
     online_receipt_action.offer(page)  # 開立線上繳費收據 for a web or kiosk payment
 

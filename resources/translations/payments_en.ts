@@ -406,11 +406,31 @@
     </message>
     <message>
         <source>案件 {n}（{name}）免徵，規費 {s} 元全免</source>
-        <translation>Case {n} ({name}): exempted, the whole fee of NTD {s} waived</translation>
+        <translation>Case {n} ({name}): exempted, the whole fee of NT${s} waived</translation>
     </message>
     <message>
         <source>案件 {n}（{name}）減免 {r} 元，規費 {s} 元減為 {t} 元</source>
-        <translation>Case {n} ({name}): NTD {r} off, the fee of NTD {s} reduced to NTD {t}</translation>
+        <translation>Case {n} ({name}): NT${r} off, the fee of NT${s} reduced to NT${t}</translation>
+    </message>
+    <message>
+        <source>線上繳費收據不能作廢；款項須退還時請按「退費」（Alt+U）。</source>
+        <translation>An online payment's receipt cannot be voided; to hand money back, use Refund (Alt+U).</translation>
+    </message>
+    <message>
+        <source>此收據已全額退費，不能作廢。</source>
+        <translation>This receipt was refunded in full and cannot be voided.</translation>
+    </message>
+    <message>
+        <source>此收據已部分退費，不能作廢；其餘款項請按「退費」（Alt+U）。</source>
+        <translation>This receipt was partly refunded and cannot be voided; refund the rest with Refund (Alt+U).</translation>
+    </message>
+    <message>
+        <source>本案已交付文件，收據不能作廢；須退還規費請按「退費」（Alt+U）。</source>
+        <translation>This case's documents were handed over, so the receipt cannot be voided; to hand the fee back, use Refund (Alt+U).</translation>
+    </message>
+    <message>
+        <source>此收據為 {day} 開立，已列入當日日結，不能作廢；請按「退費」（Alt+U）。</source>
+        <translation>This receipt was issued on {day} and is in that day's closing, so it cannot be voided; use Refund (Alt+U).</translation>
     </message>
     <message>
         <source>收據 {n} 作廢，金額 {a} 元</source>

@@ -145,8 +145,8 @@ def test_a_void_receipt_offers_neither_void_nor_refund(sync_ctx: GuiContext, qtb
         )
     assert offered == {
         void: (False, False),
-        whole: (True, False),  # the void's refusal says to refund the rest instead
-        part: (True, True),
+        whole: (False, False),  # refunded: no void (gui/void_offer.py says why beside it)
+        part: (False, True),
         valid: (True, True),
     }
     page.receipts_table.selectRow(0)
