@@ -149,7 +149,7 @@ class PaymentPage(PaymentPrinting):
         if not number:
             return
         self._loading = number
-        self.case_edit.setText(number)
+        payment_typed.set_number(self.case_edit, number)
         self.ctx.tasks.run(
             payment_screen.load,
             self.ctx.app,
@@ -226,7 +226,7 @@ class PaymentPage(PaymentPrinting):
             return  # an answer for a number the clerk has since replaced
         self._loading = ""
         if self.case_edit.text().strip().upper() == asked:
-            self.case_edit.setText(screen.view.case_number)  # the number as printed
+            payment_typed.set_number(self.case_edit, screen.view.case_number)  # as printed
         self.current = screen
         self.ctx.screen_case_changed.emit()
         self.case_error.clear()
@@ -249,18 +249,9 @@ class PaymentPage(PaymentPrinting):
         if payment_typed.give_back(self, typed):
             self._update_change()  # what the cashier typed is back, the cursor with it
         elif self.case_edit.text() == v.case_number:
-            self._focus_next_step(balance)
+            payment_typed.next_step(self, balance)
         else:  # another number typed while this one loaded: not acted on, focus stays
             self._number_edited(self.case_edit.text())
-
-    def _focus_next_step(self, balance: int) -> None:
-        """A case with money due puts the cursor where the clerk types next: the cash handed
-        over (selected, so typing replaces the suggested exact amount), or the amount."""
-        if balance <= 0 or not self.isVisible():
-            return
-        spin = self.tendered_spin if self.tendered_spin.isEnabled() else self.amount_spin
-        spin.setFocus()
-        spin.selectAll()
 
     def _method_changed(self) -> None:
         cash = self.cash_radio.isChecked()

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+
+from eservice_desktop.gui.keyboard import bring_into_view
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.payment_page import PaymentPage
@@ -56,4 +58,37 @@ def give_back(page: PaymentPage, typed: Typed | None) -> bool:
     page.reference_edit.setText(typed.reference)
     if typed.focus is not None and typed.focus.isEnabled():
         typed.focus.setFocus()
+        if typed.focus is page.case_edit and page.case_edit.text() == view.case_number:
+            page.case_edit.selectAll()  # the shown number, reloaded: the next one replaces it
     return True
+
+
+def set_number(edit: QLineEdit, number: str) -> None:
+    """The case number field set to ``number``, still selected whole when it was: a reload of
+    the case (its receipt printed, a sync round) kept the cursor there but dropped the
+    selection, and the next citizen's number typed went on the end of the last one's."""
+    whole = edit.hasSelectedText() and edit.selectedText() == edit.text()
+    edit.setText(number)
+    if whole:
+        edit.selectAll()
+
+
+def next_step(page: PaymentPage, balance: int) -> None:
+    """The cursor where the clerk types next once a case is shown afresh (nothing typed given
+    back): with money due the cash handed over (selected, so typing replaces the suggested
+    exact amount), or the amount; with nothing due (a payment just settled it, or a settled
+    case looked up) the case number, selected, for the next citizen's number, typed or scanned.
+
+    After F9 the cursor fell where Qt put it when the reload disabled the payment fields (the
+    receipts table), and the next citizen's number typed there went nowhere: docs/clerk-guide.md,
+    the receipt prints by itself; next come the change, handed over, and the next citizen."""
+    if not page.isVisible():
+        return
+    if balance <= 0:
+        page.case_edit.setFocus()
+        page.case_edit.selectAll()
+        bring_into_view(page.case_edit)  # the page was scrolled down to the receipts
+        return
+    spin = page.tendered_spin if page.tendered_spin.isEnabled() else page.amount_spin
+    spin.setFocus()
+    spin.selectAll()
