@@ -39,6 +39,7 @@ from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.payment_printing import PaymentPrinting
+from eservice_desktop.gui.payment_totals import Paid, totals_line
 from eservice_desktop.services import fees, payment_screen, payments
 
 
@@ -59,6 +60,7 @@ class PaymentPage(PaymentPrinting):
         #: The 核定 row's terms as the shown case's assessment recorded them.
         self.recorded_terms = fees.Terms(1, False, 0, "")
         self._typed: payment_typed.Typed | None = None  # kept while the case reloads
+        self.just_paid: Paid = None  # its change stays said on the totals line
         #: The receipt selected and the receipts there were, while the case reloads.
         self._kept_receipt: tuple[str, frozenset[str]] = ("", frozenset())
         self._build()
@@ -234,7 +236,8 @@ class PaymentPage(PaymentPrinting):
         v = screen.view
         self._draw_summary(v)
         self._draw_items(screen.assessment.items)
-        balance = self._draw_totals(screen)
+        self.totals.setText(totals_line(screen, self.just_paid))  # and the change just given
+        balance = screen.balance
         self.amount_spin.setValue(max(balance, 0))
         self.tendered_spin.setValue(max(balance, 0))
         self.pay_btn.setEnabled(balance > 0)
@@ -358,6 +361,7 @@ class PaymentPage(PaymentPrinting):
         if result.method == "cash":
             msg += self.tr("，找零 {c} 元").format(c=f"{result.change:,}")
         self.ctx.status_message.emit(msg)
+        self.just_paid = result
         self.reference_edit.clear()
         self._print(result.receipt_number, "", say=False)
         self._written(result.case_number)

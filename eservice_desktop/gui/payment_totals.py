@@ -10,6 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 
 from eservice_desktop.services.payment_screen import PaymentScreen
+from eservice_desktop.services.payments import PaymentResult
+
+#: The page's last payment (``PaymentPage._paid``), None before any.
+Paid = PaymentResult | None
 
 
 def _t(text: str) -> str:
@@ -22,8 +26,25 @@ _AFTER_CANCEL = _FIGURES + "撤件後收費 {late} 元（請選收據退費）"
 _AFTER_REJECT = _FIGURES + "駁回後收費 {late} 元（請選收據退費）"
 
 
-def text(screen: PaymentScreen) -> str:
-    """The line for ``screen``, in the window's language."""
+def totals_line(screen: PaymentScreen, paid: Paid = None) -> str:
+    """The line for ``screen``, in the window's language, and the cash payment just taken on
+    it (``paid``): what came in and the change to hand back."""
+    return _figures(screen) + _change(screen, paid)
+
+
+def _change(screen: PaymentScreen, paid: Paid) -> str:
+    """After F9 the change to hand back was said in the status bar for 8 seconds, and the
+    page, shown again with nothing due, said 找零 0: behind a print dialog, or with the
+    citizen counting coins, the clerk no longer read how much to give back."""
+    if paid is None or paid.method != "cash" or paid.case_number != screen.view.case_number:
+        return ""
+    tendered = paid.tendered if paid.tendered is not None else paid.amount
+    return "\n" + _t("收據 {n}：收現 {t} 元，找零 {c} 元").format(
+        n=paid.receipt_number, t=f"{tendered:,}", c=f"{paid.change:,}"
+    )
+
+
+def _figures(screen: PaymentScreen) -> str:
     a = screen.assessment
     if screen.paid_after_end and not screen.overpaid:
         line = _t(_AFTER_CANCEL if screen.view.status == "cancelled" else _AFTER_REJECT)

@@ -36,14 +36,14 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.gui import accessible, flow_layout, keyboard, labels, payment_totals
+from eservice_desktop.gui import accessible, flow_layout, keyboard, labels
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import COPIES_TYPED_MAX, keys_as_typed, mark_lookup
 from eservice_desktop.gui.restore_refusals import RecoveredWatch
 from eservice_desktop.gui.table_fit import ColumnFitter, RowsHeld
 from eservice_desktop.gui.void_offer import VoidReason
 from eservice_desktop.gui.wrapped_label import WrappedLabel
-from eservice_desktop.services import cases, fees, payment_screen, payments
+from eservice_desktop.services import cases, fees, payments
 
 MAX_AMOUNT = 9_999_999
 
@@ -358,11 +358,6 @@ class PaymentView(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.items_table.setItem(row, col, cell)
-
-    def _draw_totals(self, screen: payment_screen.PaymentScreen) -> int:
-        """Shows the totals line (payment_totals); returns the balance still due."""
-        self.totals.setText(payment_totals.text(screen))
-        return screen.balance
 
     def _draw_receipts(
         self,

@@ -433,6 +433,10 @@
         <translation>This receipt was issued on {day} and is in that day's closing, so it cannot be voided; use Refund (Alt+U).</translation>
     </message>
     <message>
+        <source>收據 {n}：收現 {t} 元，找零 {c} 元</source>
+        <translation>Receipt {n}: cash NTD {t} received, change NTD {c}</translation>
+    </message>
+    <message>
         <source>收據 {n} 作廢，金額 {a} 元</source>
         <translation>Receipt {n}, NT${a}, to be voided</translation>
     </message>

@@ -19,7 +19,9 @@ from eservice_desktop.gui.payment_page import PaymentPage
 from eservice_desktop.services import payments
 
 
-def _paid_with_keys(qtbot: QtBot, page: PaymentPage, number: str, amount: str) -> None:
+def _paid_with_keys(
+    qtbot: QtBot, page: PaymentPage, number: str, amount: str, tendered: str = ""
+) -> None:
     """The clerk's keys: the number, Enter, the amount (and cash as much), F9; the receipt is
     printed (to a PDF file) and the page shows the case again."""
     page.case_edit.setFocus()
@@ -29,7 +31,7 @@ def _paid_with_keys(qtbot: QtBot, page: PaymentPage, number: str, amount: str) -
     press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.tendered_spin, timeout=10000)
     page.amount_spin.setValue(int(amount))
-    type_text(amount)
+    type_text(tendered or amount)
     before = len(payments.receipts_of_case(page.ctx.app, number))
     press(Qt.Key.Key_F9)
     qtbot.waitUntil(
@@ -72,3 +74,29 @@ def test_after_f9_the_cursor_is_where_the_clerk_types_next(
         lambda: page.current is not None and page.current.view.case_number == second,
         timeout=10000,
     )
+
+
+def test_the_change_to_hand_back_stays_on_the_page_after_f9(
+    sync_ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """It was said in the status bar for 8 seconds, and the page, shown again with nothing
+    due, said 找零 0; the totals line now says it until another case is shown."""
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
+    page.show()
+    page.activateWindow()
+    qtbot.waitExposed(page)
+    number = new_case(sync_ctx.app, name="陳堃", copies=1)  # NT$15
+    _paid_with_keys(qtbot, page, number, "15", tendered="100")
+    [receipt] = payments.receipts_of_case(sync_ctx.app, number)
+    said = f"收據 {receipt.receipt_number}：收現 100 元，找零 85 元"
+    assert page.totals.text().splitlines()[-1] == said
+    assert page.change_label.text() == "0"  # the next payment's, as ever
+    other = new_case(sync_ctx.app, name="林美玲", copies=1)
+    page.load(other)
+    qtbot.waitUntil(
+        lambda: page.current is not None and page.current.view.case_number == other,
+        timeout=10000,
+    )
+    assert "找零 85" not in page.totals.text()
