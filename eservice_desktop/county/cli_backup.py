@@ -95,8 +95,14 @@ def _check_target(out: Path) -> None:
 
 
 def _owner_only(path: Path) -> None:
-    """An empty file only its owner may read, made before anything is written into it."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """An empty file only its owner may read, made before anything is written into it. What a
+    killed backup left under its name (and its SQLite journal) is removed first: opened as it
+    was, the copy kept that file's mode (readable by every account, when made so) and a
+    symbolic link's target, and a hot journal would be rolled into the new copy."""
+    for left in (path, path.with_name(path.name + "-journal")):
+        with suppress(FileNotFoundError):
+            left.unlink()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
     os.close(fd)
 
 

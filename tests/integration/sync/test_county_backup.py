@@ -130,3 +130,40 @@ def test_a_missing_sqlite_database_is_refused(
     code = county_main(["backup", "--db", db, "--out", str(tmp_path / "x")])
     assert code == 2 and "找不到縣府資料庫" in capsys.readouterr().err
     assert not (tmp_path / "nowhere.sqlite3").exists() and not (tmp_path / "x").exists()
+
+
+def _small_db(db: Path) -> str:
+    with closing(sqlite3.connect(db)) as c:
+        c.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
+        c.execute("INSERT INTO t (b) VALUES ('every office''s events')")
+        c.commit()
+    return f"sqlite:///{db}"
+
+
+def test_a_copy_left_by_a_killed_backup_does_not_give_its_mode_to_the_next(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backup killed mid-copy leaves ``FILE.partial`` behind (made readable by every account
+    by an earlier tool, or a link to elsewhere): the next backup of that name is still its
+    owner's only, written to its own file, and the link's target is left alone."""
+    url = _small_db(tmp_path / "county.sqlite3")
+    out = tmp_path / "county.backup"
+    left = tmp_path / "county.backup.partial"
+    left.write_bytes(b"half a copy")
+    left.chmod(0o644)
+    (tmp_path / "county.backup.partial-journal").write_bytes(b"a killed copy's journal")
+    code = county_main(["backup", "--db", url, "--out", str(out)])
+    assert code == 0, capsys.readouterr().err
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not left.exists() and not (tmp_path / "county.backup.partial-journal").exists()
+    with closing(sqlite3.connect(out)) as c:
+        assert c.execute("SELECT b FROM t").fetchone() == ("every office's events",)
+    target = tmp_path / "elsewhere"
+    target.write_bytes(b"not a backup")
+    target.chmod(0o644)
+    (tmp_path / "second.partial").symlink_to(target)
+    code = county_main(["backup", "--db", url, "--out", str(tmp_path / "second")])
+    assert code == 0, capsys.readouterr().err
+    assert target.read_bytes() == b"not a backup"
+    assert stat.S_IMODE((tmp_path / "second").stat().st_mode) == 0o600
+    assert not (tmp_path / "second").is_symlink()
