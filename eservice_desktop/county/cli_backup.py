@@ -116,7 +116,7 @@ def _sqlite_copy(source: Path, partial: Path) -> str | None:
     _owner_only(partial)
     try:
         with (
-            closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+            closing(sqlite3.connect(_read_only_uri(source), uri=True)) as src,
             closing(sqlite3.connect(partial)) as dst,
         ):
             src.backup(dst)
@@ -131,6 +131,13 @@ def _sqlite_copy(source: Path, partial: Path) -> str | None:
         first = next((line for line in str(checked).splitlines() if "***" not in line), "?")
         raise _copy_failed(f"integrity_check: {first}")
     return revision
+
+
+def _read_only_uri(source: Path) -> str:
+    """``source`` as a read-only SQLite URI, its name percent-encoded: written as it is, a
+    ``#`` or ``?`` in a folder's name ended the path there, and SQLite opened (and made) an
+    empty database under the name before it, which was then kept as the backup."""
+    return source.resolve().as_uri() + "?mode=ro"
 
 
 def _sqlite_revision(db: sqlite3.Connection) -> str | None:

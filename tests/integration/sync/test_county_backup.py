@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import URL
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county.cli import main as county_main
@@ -137,7 +138,7 @@ def _small_db(db: Path) -> str:
         c.execute("CREATE TABLE t (a INTEGER PRIMARY KEY, b TEXT)")
         c.execute("INSERT INTO t (b) VALUES ('every office''s events')")
         c.commit()
-    return f"sqlite:///{db}"
+    return URL.create("sqlite", database=str(db)).render_as_string()
 
 
 def test_a_copy_left_by_a_killed_backup_does_not_give_its_mode_to_the_next(
@@ -167,3 +168,22 @@ def test_a_copy_left_by_a_killed_backup_does_not_give_its_mode_to_the_next(
     assert target.read_bytes() == b"not a backup"
     assert stat.S_IMODE((tmp_path / "second").stat().st_mode) == 0o600
     assert not (tmp_path / "second").is_symlink()
+
+
+@pytest.mark.parametrize("folder", ["county#2", "old%20copy"])
+def test_a_database_in_a_folder_named_with_uri_characters_is_the_one_copied(
+    folder: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The server opens ``sqlite:////srv/county#2/county.sqlite3`` as that file; the backup
+    copies that file too, not an empty database made under the name before the ``#``."""
+    (tmp_path / folder).mkdir()
+    url = _small_db(tmp_path / folder / "county.sqlite3")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    out = tmp_path / "county.backup"
+    code = county_main(["backup", "--db", url, "--out", str(out), "--json"])
+    said_out, err = capsys.readouterr()
+    assert code == 0, err
+    with closing(sqlite3.connect(out)) as c:
+        assert c.execute("SELECT b FROM t").fetchone() == ("every office's events",)
+    assert json.loads(said_out)["bytes"] == out.stat().st_size
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "county.backup"])
