@@ -14,7 +14,7 @@ same way for each kind the log holds.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -71,16 +71,19 @@ def who_read(
     s: Session, subject_id: str, start: datetime | None = None, end: datetime | None = None
 ) -> list[LookupSeen]:
     """Every look-up of ``subject_id``'s records (``start`` included, ``end`` excluded), oldest
-    first: the ID hashed for each document kind the log holds."""
+    first: the ID hashed for each document kind the log holds. The bounds are compared as
+    UTC, as the times are stored: SQLite keeps a time as its wall-clock text without its zone,
+    and a Taipei midnight compared as written moved each day's edge eight hours late (a
+    look-up at 03:00 was left out of its own day and listed in the day before)."""
     kinds = s.scalars(select(LookupLogRow.kind).distinct()).all()
     hashes = [subject_hash(kind, subject_id) for kind in kinds]
     if not hashes:
         return []
     query = select(LookupLogRow).where(LookupLogRow.subject_hash.in_(hashes))
     if start is not None:
-        query = query.where(LookupLogRow.at >= start)
+        query = query.where(LookupLogRow.at >= _utc(start))
     if end is not None:
-        query = query.where(LookupLogRow.at < end)
+        query = query.where(LookupLogRow.at < _utc(end))
     return [
         LookupSeen(
             at=aware(r.at).isoformat(),
@@ -93,3 +96,12 @@ def who_read(
         )
         for r in s.scalars(query.order_by(LookupLogRow.at, LookupLogRow.id))
     ]
+
+
+def _utc(at: datetime) -> datetime:
+    """``at`` in UTC; the first moment there is for a time before it (Taipei's 0001-01-01
+    00:00 is a year 0 in UTC, which Python has not)."""
+    try:
+        return at.astimezone(UTC)
+    except OverflowError:
+        return datetime.min.replace(tzinfo=UTC)

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 from sync_helpers import CountyServer, county_cli, enrol, sync_now
 from test_lookups import _case, _refused, _seed_registry
 
 from eservice_desktop.county.cli import main as county_main
-from eservice_desktop.county.store import utcnow
+from eservice_desktop.county.lookups import subject_hash
+from eservice_desktop.county.store import LookupLogRow, make_engine, utcnow
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import lookups
 from eservice_desktop.services.core import App
@@ -105,3 +107,41 @@ def test_the_list_reads_in_each_language_and_bad_input_is_refused(
     later = ["--from", "2026-12-05", "--to", "2026-12-01"]
     assert county_main(["lookups", "--db", county.db_url, "--subject", "A123456789", *later]) == 2
     assert "早於" in capsys.readouterr().err
+
+
+def test_a_day_bound_is_the_taipei_day_on_every_database(
+    county_db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A look-up at 03:00 Taipei time (19:00 UTC the day before) is one of that Taipei day:
+    listed from that day, not up to the day before."""
+    engine = make_engine(county_db)
+    try:
+        with Session(engine) as s, s.begin():
+            for case, at in (
+                ("C-late", datetime(2026, 12, 4, 15, 0, tzinfo=UTC)),
+                ("C-early", datetime(2026, 12, 4, 19, 0, tzinfo=UTC)),
+            ):
+                s.add(
+                    LookupLogRow(
+                        at=at,
+                        office="H01",
+                        device="01",
+                        case_number=case,
+                        kind="household_transcript",
+                        subject_hash=subject_hash("household_transcript", "A123456789"),
+                        outcome="answered",
+                        result_id="",
+                    )
+                )
+    finally:
+        engine.dispose()
+
+    def cases(*bounds: str) -> list[str]:
+        out = county_cli("lookups", "--subject", "A123456789", "--db", county_db, "--json", *bounds)
+        return [x["case_number"] for x in json.loads(out)["lookups"]]
+
+    assert cases() == ["C-late", "C-early"]
+    assert cases("--from", "2026-12-05") == ["C-early"]  # 115/12/05 03:00
+    assert cases("--to", "2026-12-04") == ["C-late"]  # 115/12/04 23:00
+    assert cases("--from", "2026-12-04", "--to", "2026-12-04") == ["C-late"]
+    assert cases("--from", "0001-01-01", "--to", "9999-12-30") == ["C-late", "C-early"]
