@@ -10,11 +10,17 @@ each counter in its scope, other than this one, that had not synced by the time 
 covers: the end of its day, or for a day not over yet when the county last answered, that
 answer's time. :data:`GRACE` allows for the county writing ``synced_at`` only every few minutes
 while a counter is idle (county/http_common.py ``SEEN_EVERY``) and for the rounds' interval.
+
+That answer stands for the counters only while it is recent: a counter that works offline
+(its link down since yesterday) keeps the county's last word, and a closing judged by that
+word's time named no counter that had synced just before it, though every receipt the others
+took since never reached this one. A word older than the time the closing covers (less the
+grace) says nothing of the counters after it: each other counter in scope is named then.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -27,15 +33,17 @@ GRACE = timedelta(minutes=10)
 
 
 def counters_behind(
-    s: Session, day: date, own: str, scope: str | None
+    s: Session, day: date, own: str, scope: str | None, now: datetime
 ) -> tuple[CounterBehind, ...] | None:
     """The counters of the closing of ``day`` (``scope``: one counter, None the whole office)
-    other than ``own`` that had not synced by the time it covers; None when the county never
-    said (the closing cannot tell)."""
+    other than ``own`` that had not synced by the time it covers (the day's end, or ``now``
+    for a day not over); None when the county never said (the closing cannot tell)."""
     known = office_devices(s)
     if known is None:
         return None
-    covers = min(day_bounds(day)[1], known.as_of) - GRACE
+    until = min(day_bounds(day)[1], now) - GRACE
+    said = min(day_bounds(day)[1], known.as_of) - GRACE
+    covers = said if said >= until - GRACE else until  # a stale word: no counter is known
     return tuple(
         CounterBehind(d.device, d.synced_at, d.last_seen_at)
         for d in known.devices

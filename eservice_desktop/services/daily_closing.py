@@ -327,7 +327,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
         report.refused = day_refused(s, office, dev, day)
         report.exceptions = day_exceptions(s, office, dev, day)
         report.earlier = earlier_closing(s, report, _scope(app, device), dev)
-        report.behind = counters_behind(s, day, app.settings.device_id, dev)
+        report.behind = counters_behind(s, day, app.settings.device_id, dev, app.now())
     return report
 
 

@@ -148,3 +148,21 @@ def test_a_county_that_never_said_leaves_the_closing_silent(
     d1 = office("H01", "01")
     report = daily_closing.closing(d1, cases.today(d1), None)
     assert report.behind is None and report.to_json()["counters_behind"] is None
+
+
+def test_a_counter_offline_since_the_day_before_names_the_counters_it_heard_nothing_of(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> None:
+    """01's link went down after its last round (it works offline), and the day after, 01 takes
+    that day's office-wide closing: the county's last word said 02 had synced a moment before
+    it went down, and 02's whole day since is missing here. Judged by that word's time the
+    closing named no counter; a word older than the day the closing covers names them all."""
+    d1, _d2 = _two_counters(county, office)
+    day = cases.today(d1) + timedelta(days=1)
+    clock.set(utcnow() + timedelta(days=2))  # 01 has not reached the county since
+    office_wide = daily_closing.closing(d1, day, None)
+    assert [c.device for c in office_wide.behind or ()] == ["02"]
+    assert daily_closing.closing(d1, day, "").behind == ()  # its own closing: nothing to wait for
+    clock.set(utcnow())
+    sync_now(d1)  # back online: the closing of today judges by the county's fresh word again
+    assert daily_closing.closing(d1, cases.today(d1), None).behind == ()
