@@ -193,7 +193,10 @@ def csv_text(cell: str) -> str:
 
 def render_csv(report: Report) -> bytes:
     """One CSV with each section as a block (UTF-8 with BOM so Excel on Windows reads it);
-    text that Excel would take for a formula is kept text (:func:`csv_text`)."""
+    text that Excel would take for a formula is kept text (:func:`csv_text`). A section's note
+    is its last line, as on the paper: the closing's say what it may lack (a counter not
+    synced, a closing taken again, receipts never printed), and a CSV without them listed
+    less than the office took and said nothing of it."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
 
@@ -211,4 +214,6 @@ def render_csv(report: Report) -> bytes:
             row(cells)
         if section.footer:
             row(section.footer)
+        if section.note:
+            row([section.note])
     return ("\ufeff" + out.getvalue()).encode("utf-8")

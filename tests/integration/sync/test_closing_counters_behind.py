@@ -5,6 +5,8 @@ said nothing of it (services/closing_behind.py, county/feed.py ``office_devices`
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -21,6 +23,7 @@ from sync_helpers import CountyServer, enrol, sync_now
 
 from eservice_desktop.county.store import utcnow
 from eservice_desktop.county_link.client import CountyClient
+from eservice_desktop.printing.closing import closing_csv
 from eservice_desktop.services import cases, daily_closing, payments, sync
 from eservice_desktop.services.core import App
 
@@ -166,3 +169,21 @@ def test_a_counter_offline_since_the_day_before_names_the_counters_it_heard_noth
     clock.set(utcnow())
     sync_now(d1)  # back online: the closing of today judges by the county's fresh word again
     assert daily_closing.closing(d1, cases.today(d1), None).behind == ()
+
+
+def test_the_csv_closing_says_it_too(county: CountyServer, office: Callable[..., App]) -> None:
+    """The closing saved as CSV (the file a supervisor keeps or sends on) names the counter not
+    synced where the paper does, under 收據號碼區間."""
+    d1, _d2 = _two_counters(county, office)
+    _age(county, "02", hours=4)
+    sync_now(d1)
+    rows = list(
+        csv.reader(
+            io.StringIO(closing_csv(daily_closing.closing(d1, cases.today(d1), None)).decode())
+        )
+    )
+    at = rows.index(["收據號碼區間"])
+    note = next(r for r in rows[at:] if r and "其後收費可能未列入本表" in r[0])
+    assert note[0].startswith("櫃檯 02 最後同步於") and rows.index(note) < rows.index(
+        ["規費項目小計"]
+    )
