@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import smtplib
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import requests
@@ -46,7 +47,12 @@ class Gateway(Protocol):
 
 class FileGateway:
     """Development gateway: appends each message as a JSON line to a file; an attachment is
-    written beside it (``<ref>.png``) and named in the line's ``"attachment"``."""
+    written beside it (``<ref>.png``) and named in the line's ``"attachment"``.
+
+    The file holds the citizens' mobiles and e-mail addresses and the picture the code that
+    releases their documents: both are the server's account's only (0600, made so before a
+    byte is written), as the county's backups are. They were made with the process's umask
+    (0644 under systemd's default), readable by every account on the county's machine."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -72,13 +78,27 @@ class FileGateway:
             suffix = Path(attachment.filename).suffix or ".bin"
             name = f"{self.path.stem}-{ref}{suffix}"
             tmp = self.path.parent / (name + ".tmp")
-            tmp.write_bytes(attachment.data)
+            with _owner_only(tmp, os.O_TRUNC) as f:
+                f.write(attachment.data)
             tmp.replace(self.path.parent / name)  # whole before the line names it
             line["attachment"] = name
             line["attachment_type"] = attachment.content_type
-        with self.path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+        with _owner_only(self.path, os.O_APPEND) as f:
+            f.write((json.dumps(line, ensure_ascii=False) + "\n").encode("utf-8"))
         return ref
+
+
+def _owner_only(path: Path, how: int) -> BinaryIO:
+    """``path`` opened for writing, made 0600 when it is new; one of an older build, made with
+    the umask, is brought to 0600 too (its owner may; another account's is left as it is)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | how | getattr(os, "O_BINARY", 0), 0o600)
+    try:
+        if os.name == "posix" and os.fstat(fd).st_uid == os.geteuid():
+            os.fchmod(fd, 0o600)
+    except OSError:
+        os.close(fd)
+        raise
+    return os.fdopen(fd, "wb")
 
 
 class SmtpGateway:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import os
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -68,6 +70,26 @@ def test_file_gateway_writes_the_picture_beside_the_line(tmp_path: Path) -> None
     assert mms["attachment"] == f"outbox-{ref}.png" and mms["attachment_type"] == "image/png"
     assert (path.parent / mms["attachment"]).read_bytes() == PNG
     assert {p.name for p in path.parent.iterdir()} == {"outbox.jsonl", mms["attachment"]}
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_file_gateway_outbox_and_pictures_are_the_servers_only(tmp_path: Path) -> None:
+    """The outbox holds the citizens' mobiles and the pictures release their documents: they
+    were made with the umask (0644), readable by every account on the county's machine."""
+    path = tmp_path / "outbox.jsonl"
+    old = tmp_path / "older.jsonl"
+    old.write_text("", encoding="utf-8")
+    old.chmod(0o644)  # an older build's outbox, made with the umask
+    previous = os.umask(0o022)
+    try:
+        gw = notify.FileGateway(path)
+        ref = gw.send("mms", "0912345678", "s", "b", notify.Attachment("p.png", "image/png", PNG))
+        notify.FileGateway(old).send("sms", "0912345678", "s", "b")
+    finally:
+        os.umask(previous)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in tmp_path.iterdir()}
+    assert modes == {"outbox.jsonl": 0o600, f"outbox-{ref}.png": 0o600, "older.jsonl": 0o600}
+    assert json.loads(old.read_text(encoding="utf-8"))["to"] == "0912345678"
 
 
 def test_smtp_gateway_attaches_the_picture_and_relays_mms() -> None:
