@@ -17,12 +17,14 @@ reads begins deferred, :func:`reading`, and reads its snapshot while a writer wo
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
@@ -156,10 +158,45 @@ def is_county_or_new(names: list[str]) -> bool:
     return not names or any(n.startswith("county_") for n in names)
 
 
+def _sqlite_file(url: str) -> str | None:
+    """The file of an SQLite URL; None for a database in memory or a URI one."""
+    path = make_url(url).database or ""
+    if os.name != "posix" or path in ("", ":memory:") or path.startswith("file:"):
+        return None
+    return path
+
+
+def _new_owner_only(path: str | None) -> None:
+    """A county's SQLite file made 0600 before SQLite opens it (its -wal and -shm take the
+    file's mode): it holds every citizen's name, ID number, mobile and address in clear, and
+    SQLite made it with the umask (0644), readable by every account on the county's machine,
+    while the county's backups were 0600."""
+    if (
+        path is not None
+        and not os.path.exists(path)
+        and os.path.isdir(os.path.dirname(path) or ".")
+    ):
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def _owner_only(path: str | None) -> None:
+    """The county's SQLite file an older build made with the umask brought to 0600, with its
+    -wal and -shm, by their owner (another account's, or another program's file, is left)."""
+    for name in (path, f"{path}-wal", f"{path}-shm") if path is not None else ():
+        try:
+            st = os.stat(name)
+            if stat.S_IMODE(st.st_mode) & 0o077 and st.st_uid == os.geteuid():
+                os.chmod(name, 0o600)
+        except OSError:  # not there, or not this account's to change
+            continue
+
+
 def make_engine(url: str) -> Engine:
     """SQLite: WAL, durable commits, writers queue at BEGIN. PostgreSQL: a pre-pinged pool.
     Either way its errors never hold the bound values (personal data: ``hide_parameters``)."""
     if url.startswith("sqlite"):
+        path = _sqlite_file(url)
+        _new_owner_only(path)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True
         )
@@ -171,6 +208,7 @@ def make_engine(url: str) -> Engine:
             if is_county_or_new([row[0] for row in cur.execute(_TABLES)]):
                 # another program's file, refused at the schema check, keeps its journal
                 cur.execute("PRAGMA journal_mode=WAL")
+                _owner_only(path)
             cur.execute("PRAGMA synchronous=FULL")
             cur.execute("PRAGMA busy_timeout=30000")
             # A writer's dirty pages may grow to 16,384 pages (64 MiB) before SQLite spills

@@ -12,7 +12,9 @@ notifications).
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -271,6 +273,44 @@ def test_a_database_of_another_program_is_refused_untouched(
         assert conn.execute("SELECT name FROM sqlite_master").fetchall() == [("cases",)]
         # its journal as its program left it (a file switched to WAL stays so for every program)
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes")
+def test_the_county_database_is_the_servers_accounts_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The county's SQLite file holds every citizen's name, ID number and address in clear:
+    SQLite made it, its -wal and -shm with the umask (0644), readable by every account on the
+    machine. A new one is 0600, an older build's is brought to 0600; another program's file is
+    left as it was."""
+    import sqlite3
+
+    fresh = tmp_path / "fresh" / "county.sqlite3"
+    fresh.parent.mkdir()
+    older = tmp_path / "older.sqlite3"
+    shutil.copy(FIXTURE, older)
+    older.chmod(0o644)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE cases (case_id TEXT)")
+    other.chmod(0o644)
+    previous = os.umask(0o022)
+    try:
+        assert county_main(["db", "upgrade", "--db", f"sqlite:///{fresh}"]) == 0
+        engine = make_engine(f"sqlite:///{fresh}")  # the -wal and -shm while it is open
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+            modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in fresh.parent.iterdir()}
+        engine.dispose()
+        assert county_main(["db", "upgrade", "--db", f"sqlite:///{older}"]) == 0
+        assert county_main(["stats", "--db", f"sqlite:///{other}"]) == 2
+    finally:
+        os.umask(previous)
+    capsys.readouterr()
+    assert set(modes) >= {"county.sqlite3", "county.sqlite3-wal", "county.sqlite3-shm"}
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(older.stat().st_mode) == 0o600
+    assert stat.S_IMODE(other.stat().st_mode) == 0o644
 
 
 def test_a_command_during_a_push_does_not_wait_for_its_write_lock(
