@@ -223,7 +223,7 @@ def read_content(app: App, path: str) -> bytes:
     p = Path(path)
     if p.name.endswith(SEALED_SUFFIX):
         if app.sealer is None:
-            raise OSError(f"{p.name}: no key to open the sealed attachment")
+            raise OSError("no key to open the sealed attachment")  # never its name
         return app.sealer.read(p)
     return p.read_bytes()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from hashlib import sha256
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from eservice_desktop.county_link.protocol import CHUNK_SIZE, AttachmentStart, A
 from eservice_desktop.services.case_attachments import is_sealed, read_content
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
+from eservice_desktop.storage.sealed import SealError
+
+log = logging.getLogger("eservice.sync")
 
 
 def add_attachment(
@@ -43,23 +47,29 @@ def add_attachment(
 
 
 def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_SIZE) -> int:
-    """Uploads what the county lacks, resuming at the offset the county reports."""
+    """Uploads what the county lacks, resuming at the offset the county reports. A file that
+    cannot be read here is left for a later round (:func:`_unreadable`), the others go on."""
     with app.reading() as s:
         todo = list(
             s.scalars(select(SyncAttachmentRow).where(SyncAttachmentRow.complete.is_(False)))
         )
     done = 0
     for att in todo:
-        state = client.attachment_start(
-            att.sha256,
-            AttachmentStart(size=att.size, case_id=att.case_id, media_type=att.media_type),
-        )
-        offset = _offset(state, att.size)
-        if not state.complete:
+        try:
             # A sealed attachment (services.case_attachments, bounded by the size limit) is
             # opened in memory; any other registered file is read from disk chunk by chunk.
             content = read_content(app, att.path) if is_sealed(att.path) else None
-            with open(att.path, "rb") as f:
+            f = open(att.path, "rb")  # noqa: SIM115 (closed below, after the upload)
+        except (OSError, SealError) as e:
+            _unreadable(att, e)
+            continue
+        with f:
+            state = client.attachment_start(
+                att.sha256,
+                AttachmentStart(size=att.size, case_id=att.case_id, media_type=att.media_type),
+            )
+            offset = _offset(state, att.size)
+            if not state.complete:
                 while offset < att.size:
                     if content is not None:
                         data = content[offset : offset + chunk_size]
@@ -81,6 +91,17 @@ def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_S
                     row.uploaded, row.complete = att.size, True
             done += 1
     return done
+
+
+def _unreadable(att: SyncAttachmentRow, error: Exception) -> None:
+    """One line naming the file by its content's hash and the error by its type. A sealed file
+    gone (a data directory restored from a backup, which holds the database only), damaged or
+    sealed under another key stopped every sync round before its pull, the clerks' work no
+    longer reached the county nor the county's this counter, and each round wrote the error
+    to the log with the file's path: the clerk's file name, often the citizen's name."""
+    log.warning(
+        "attachment %s cannot be read here (%s): not sent", att.sha256[:12], type(error).__name__
+    )
 
 
 def _offset(state: AttachmentState, size: int, after: int = -1) -> int:

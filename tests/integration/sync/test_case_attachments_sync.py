@@ -4,6 +4,7 @@ attached to, through the resumable upload of a sync round; the CLI shows it uplo
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from hashlib import sha256
@@ -87,3 +88,37 @@ def test_cli_case_attach_and_show(
     (shown,) = json.loads(out)["attachments"]
     assert shown["name"] == "photo.JPG" and shown["media_type"] == "image/jpeg"
     assert shown["sha256"] == doc["sha256"] and shown["uploaded"] is False
+
+
+def test_an_unreadable_attachment_neither_stops_the_round_nor_logs_its_name(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A sealed file damaged or gone (a data directory restored from a backup, which holds
+    the database only) failed every round before its pull, and each round logged the error with
+    the file's name, the citizen's: 王小明身分證.png.sealed: not a sealed file."""
+    app = office()
+    enrol(app, sqlite_county)
+    number = new_case(app)
+    stored = []
+    for i, name in enumerate(("王小明身分證.png", "陳美麗戶口名簿.png", "林志強印鑑.png")):
+        scan = tmp_path / name
+        scan.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes([i]) * 300)
+        att = case_attachments.attach_file(app, number, scan)
+        stored.append(next((app.settings.data_dir / "attachments" / att.sha256).iterdir()))
+    stored[0].write_bytes(b"damaged")
+    stored[1].unlink()
+    caplog.set_level(logging.INFO, logger="eservice")
+    r = sync_now(app)
+    assert r.attachments == 1  # the readable one went; the round went on to its pull
+    shown = {a.name: a.uploaded for a in case_attachments.list_attachments(app, number)}
+    assert shown == {"王小明身分證.png": False, "陳美麗戶口名簿.png": False, "林志強印鑑.png": True}
+    said = caplog.text
+    assert said.count("cannot be read here") == 2, said
+    assert "王小明" not in said and "陳美麗" not in said and str(tmp_path) not in said
+    for path in stored[:2]:  # nor what a caller that logs the error would write
+        with pytest.raises((OSError, ValueError)) as e:
+            case_attachments.read_content(app, str(path))
+        assert "王小明" not in str(e.value) and "陳美麗" not in str(e.value)
