@@ -434,7 +434,7 @@
     </message>
     <message>
         <source>收據 {n}：收現 {t} 元，找零 {c} 元</source>
-        <translation>Receipt {n}: cash NTD {t} received, change NTD {c}</translation>
+        <translation>Receipt {n}: cash NT${t} received, change NT${c}</translation>
     </message>
     <message>
         <source>收據 {n} 作廢，金額 {a} 元</source>
