@@ -363,7 +363,7 @@ def _update_payment(
 def _track_payment_wait(s: CaseState, at: datetime) -> None:
     """Waiting for payment pauses the clock while an open case has a balance due. ``s``: the
     new state :func:`apply` just made (no one else holds it yet), changed in place."""
-    waiting = s.is_open and s.balance > 0
+    waiting = s.is_open and s.fees_due - s.paid > 0  # ``balance`` inline: every event asks
     if waiting and s.payment_wait_since is None:
         s.__dict__["payment_wait_since"] = at
     elif not waiting and s.payment_wait_since is not None:
