@@ -28,7 +28,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import READY_FOR_PICKUP, Event
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.domain.uuid7 import new_id
+from eservice_desktop.domain.uuid7 import new_id, new_ids
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import IngestReport, ingest_many
 from eservice_desktop.services.payments_demo import DemoTill
@@ -168,8 +168,9 @@ def _batches(  # noqa: PLR0917 - the batch loop's own settings
             )
             if stream[-1][0] == READY_FOR_PICKUP:  # left ready: its code, as the county sent it
                 stream[-1] = _with_code(codes, case_id, number, *stream[-1])
-            for type_, at, payload in stream:
-                event_id = new_id(randbits)
+            # the case's event ids in one go (``uuid7.new_ids``: the same bits, in order)
+            event_ids = new_ids(len(stream), randbits)
+            for event_id, (type_, at, payload) in zip(event_ids, stream, strict=True):
                 events.append(_event(event_id, case_id, type_, office, device, clerk, at, payload))
             approval.link(events, start)
         yield n, events, expected

@@ -21,10 +21,10 @@ import threading
 import time
 from collections.abc import Callable
 
-__all__ = ["new_id", "uuid7_text"]
+__all__ = ["new_id", "new_ids", "uuid7_text"]
 
 _RANDOM_BITS = 74  # rand_a (12) and rand_b (62)
-_LOW62 = (1 << 62) - 1
+_LOW74 = (1 << _RANDOM_BITS) - 1
 _lock = threading.Lock()
 #: The last id this process made, as (milliseconds << 74) | random bits.
 _last = 0
@@ -47,15 +47,34 @@ def new_id(randbits: Callable[[int], int] = _urandom_bits) -> str:
     return uuid7_text(value)
 
 
+def new_ids(count: int, randbits: Callable[[int], int] = _urandom_bits) -> list[str]:
+    """``count`` new ids, as ``count`` calls of :func:`new_id` made within one millisecond
+    give them (the same random bits drawn in the same order, each id greater than the one
+    before): the clock read and the lock taken once, for a demo seed's events (150,000 a
+    batch, where reading the clock and taking the lock for each cost as much as its text)."""
+    global _last  # noqa: PLW0603 - one sequence per process
+    now = (time.time_ns() // 1_000_000) << _RANDOM_BITS
+    values = [now | randbits(_RANDOM_BITS) for _ in range(count)]
+    with _lock:
+        last = _last
+        for i, drawn in enumerate(values):
+            last = values[i] = drawn if drawn > last else last + 1
+        _last = last
+    return [uuid7_text(v) for v in values]
+
+
 def uuid7_text(value: int) -> str:
     """The id of ``value`` ((milliseconds << 74) | random bits) as text: the time in the
-    first 48 bits, then version 7, 12 bits, the variant (binary 10) and 62 bits."""
-    bits = (
-        (value >> _RANDOM_BITS) << 80
-        | 0x7 << 76
-        | ((value >> 62) & 0xFFF) << 64
-        | 0x2 << 62
-        | (value & _LOW62)
+    first 48 bits, then version 7, 12 bits, the variant (binary 10) and 62 bits.
+
+    Its five groups are written from those parts by one ``%`` (the time's upper 32 and lower
+    16 bits; 7 and rand_a; the variant and the upper 14 bits of rand_b; its lower 48), not
+    cut from the hex text of the 128-bit number: every event and case id is written here."""
+    ms, bits = value >> _RANDOM_BITS, value & _LOW74
+    return "%08x-%04x-7%03x-%04x-%012x" % (  # noqa: UP031 (the quickest form)
+        ms >> 16,
+        ms & 0xFFFF,
+        bits >> 62,
+        0x8000 | (bits >> 48) & 0x3FFF,
+        bits & 0xFFFF_FFFF_FFFF,
     )
-    h = f"{bits:032x}"
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"

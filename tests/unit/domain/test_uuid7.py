@@ -7,11 +7,12 @@ import random
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 
 from eservice_desktop.domain import uuid7
-from eservice_desktop.domain.uuid7 import new_id, uuid7_text
+from eservice_desktop.domain.uuid7 import new_id, new_ids, uuid7_text
 from eservice_desktop.domain.values import check_id
 
 
@@ -31,7 +32,9 @@ def test_the_layout_keeps_every_bit_of_time_and_randomness() -> None:
     rng = random.Random(7)
     for _ in range(2000):
         ms, bits = rng.getrandbits(48), rng.getrandbits(74)
-        u = uuid.UUID(uuid7_text(ms << 74 | bits))
+        text = uuid7_text(ms << 74 | bits)
+        u = uuid.UUID(text)
+        assert str(u) == text  # the standard text form, written from the parts
         assert (u.version, u.variant) == (7, uuid.RFC_4122)
         assert u.int >> 80 == ms
         assert (u.int >> 64) & 0xFFF == bits >> 62  # rand_a
@@ -76,3 +79,29 @@ def test_ids_made_on_many_threads_at_once_are_distinct(monkeypatch: pytest.Monke
         t.join()
     assert len({i for out in made for i in out}) == 80000
     assert all(out == sorted(out) for out in made)
+
+
+def test_ids_made_in_one_go_are_those_made_one_by_one_within_a_millisecond(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``new_ids`` (a demo seed's events) gives what as many ``new_id`` calls of one
+    millisecond give from the same random bits: each id greater than the one before (a
+    smaller draw is the previous id plus one), and the next id made after them greater
+    still, whichever way it is made."""
+    monkeypatch.setattr(uuid7.time, "time_ns", lambda: 1_700_000_000_000_000_000)
+    draws = [5, 9, 3, 3, 1 << 73, 7, (1 << 74) - 1, 0]
+
+    def bits() -> Callable[[int], int]:
+        it = iter(draws * 2)
+        return lambda n: next(it) if n == 74 else pytest.fail("74 random bits per id")
+
+    monkeypatch.setattr(uuid7, "_last", 0)
+    one = bits()
+    one_by_one = [new_id(one) for _ in draws]
+    monkeypatch.setattr(uuid7, "_last", 0)
+    in_one_go = new_ids(len(draws), bits())
+    assert in_one_go == one_by_one
+    assert in_one_go == sorted(in_one_go) and len(set(in_one_go)) == len(draws)
+    assert all(uuid.UUID(i).version == 7 for i in in_one_go)
+    assert new_id(lambda _n: 0) > in_one_go[-1]
+    assert new_ids(0) == []
