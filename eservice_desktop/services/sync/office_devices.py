@@ -98,14 +98,17 @@ def keep_if_changed(
     app: App, devices: Sequence[OfficeDevice] | None, server_time: datetime
 ) -> None:
     """After a page that brought nothing else: what it said of the counters, when it differs
-    from what is kept or that is older than :data:`KEEP_EVERY` (one small write then)."""
+    from what is kept or that is older than :data:`KEEP_EVERY` (one small write then). What
+    this process kept last is remembered (``app.extras``): an idle round reads nothing for it."""
     if devices is None:
         return
-    with app.reading() as s:
-        known = office_devices(s)
+    known = app.extras.get(OFFICE_DEVICES)
+    if not isinstance(known, CountersSynced):
+        with app.reading() as s:
+            known = office_devices(s)
     said = tuple(CounterSeen.of(d) for d in devices)
-    fresh = known is not None and server_time - known.as_of < KEEP_EVERY
-    if fresh and known is not None and known.devices == said:
+    if known is not None and server_time - known.as_of < KEEP_EVERY and known.devices == said:
         return
     with app.transaction() as s:
         keep_office_devices(s, devices, server_time, app.now())
+    app.extras[OFFICE_DEVICES] = CountersSynced(server_time, said)
