@@ -5,8 +5,6 @@ how to print it, and printing it then is its first print."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -14,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kill_support import kill_when_there
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,21 +41,11 @@ PAYER = textwrap.dedent(
 
 def _killed_payment(data: Path, number: str) -> None:
     record = ["payment", "record", number, "--method", "cash", "--amount", "15"]
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", PAYER, "--data-dir", str(data), *record, "--tendered", "100"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "ESERVICE_DEMO": "1", "PYTHONPATH": str(ROOT)},
+        {**os.environ, "ESERVICE_DEMO": "1", "PYTHONPATH": str(ROOT)},
+        ROOT,
     )
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")

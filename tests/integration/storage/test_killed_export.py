@@ -4,8 +4,6 @@ hidden temporary twin beside the file; the next export of that file removes it."
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import textwrap
 import time
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_main_support import run_main
+from kill_support import kill_when_there
 
 from eservice_desktop.domain.office_zone import TAIPEI
 
@@ -52,21 +51,11 @@ def test_a_closing_killed_while_written_leaves_no_copy_in_clear_for_ever(tmp_pat
     out = desk / "closing.pdf"
     today = datetime.now(TAIPEI).date().isoformat()
     closing = ["--data-dir", str(data), "report", "closing", "--date", today]
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", EXPORTER, *closing, "--out", str(out)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **DEMO, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+        {**os.environ, **DEMO, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+        ROOT,
     )
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
     (left,) = desk.glob(".closing.pdf-*.part")
     assert left.read_bytes().startswith(b"%PDF") and not out.exists()
     an_hour_ago = time.time() - 3700  # the next closing, printed later that day

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 from cli_main_support import run_main
+from kill_support import kill_when_there
 
 ROOT = Path(__file__).resolve().parents[3]
 DEMO = {"ESERVICE_DEMO": "1"}
@@ -50,21 +49,11 @@ def test_a_restore_killed_before_its_switch_leaves_no_copy_beside_the_database(
     taken = json.loads(out)["file"]
     assert run_main(seed, DEMO)[0] == 0  # work after the backup, which stays
     restore = ["--data-dir", str(data), "backup", "restore", "--no-recover", taken]
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", RESTORER, *restore],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, **DEMO, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+        {**os.environ, **DEMO, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+        ROOT,
     )
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
     assert (data / "eservice.sqlite3.restoring").exists()
 
     code, out, err = run_main(["--data-dir", str(data), "case", "search", "H01", "--json"], DEMO)

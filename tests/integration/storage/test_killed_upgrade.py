@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import textwrap
 from datetime import UTC, datetime, timedelta
@@ -16,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from cli_main_support import run_main
+from kill_support import kill_when_there
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.backups import check_backup
@@ -55,21 +54,11 @@ UPGRADER = textwrap.dedent(
 
 def _killed_upgrade(data: Path, point: str) -> None:
     """Starts ``db upgrade`` on ``data``, waits for it to reach ``point``, kills it -9."""
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", UPGRADER, str(data), point],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+        {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"},
+        ROOT,
     )
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"  # waits as long as the start takes
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
 
 
 def _office(tmp_path: Path, backup_dir: Path | None) -> Path:

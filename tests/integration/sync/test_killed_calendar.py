@@ -4,8 +4,6 @@ power cut, ``kill -9``): the re-dating is still done, by the next import or sync
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import sys
 import textwrap
 from collections.abc import Callable
@@ -14,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import report_support as mix
+from kill_support import kill_when_there
 from sqlalchemy import text
 from sync_helpers import ROOT, CountyServer, enrol, sync_now
 
@@ -58,18 +57,11 @@ def _due(app: App) -> str:
 def _killed_import(app: App, csv: Path) -> None:
     data = app.settings.data_dir
     app.close()
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", IMPORTER, "--data-dir", str(data), "calendar", "import", str(csv)],
-        env={**os.environ, "ESERVICE_DEMO": "1", "PYTHONPATH": str(ROOT)},
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
+        {**os.environ, "ESERVICE_DEMO": "1", "PYTHONPATH": str(ROOT)},
+        ROOT,
+    )
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")

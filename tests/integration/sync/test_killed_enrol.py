@@ -5,14 +5,13 @@ how to go on."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from kill_support import kill_when_there
 from sync_helpers import ROOT, CountyServer, service_env
 
 #: ``sync enrol`` in a process of its own that says ``there`` and waits once the county has
@@ -55,17 +54,11 @@ def test_an_enrolment_killed_after_the_county_answered_says_how_to_go_on(
     assert _office(data, env, "demo", "seed", "--cases", "2").returncode == 0
     code = county.enrol_code("H01")
     enrol = ["sync", "enrol", "--server", county.url, "--code", code]
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", ENROLLER, "--data-dir", str(data), *enrol],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
+        env,
+        ROOT,
+    )
 
     again = "enrol-code --office H01 --device 01"
     refused = _office(data, env, *enrol, "--json")

@@ -4,8 +4,6 @@ reset button): what the pulled pages brought is kept with them."""
 from __future__ import annotations
 
 import json
-import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -13,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from db_support import connect_db
+from kill_support import kill_when_there
 from sync_helpers import ROOT, CountyServer, county_cli, service_env
 
 #: ``sync once`` in a process of its own that says ``there`` and waits once every page is
@@ -64,17 +63,11 @@ def test_pickup_keys_pulled_by_a_killed_round_are_kept(
     assert before  # the county's keys, from the first round
 
     county_cli("keys", "rotate", "--db", sqlite_county.db_url)  # a new pickup key published
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", SYNCER, "--data-dir", str(data), "sync", "once"],
-        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
+        env,
+        ROOT,
+    )
 
     again = _office(data, env, "sync", "once", "--json")
     assert json.loads(again.stdout)["ok"], again.stderr

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+from kill_support import kill_when_there
 
 from eservice_desktop.config import Settings
 from eservice_desktop.services.doctor.database import check_chain, check_database
@@ -46,21 +45,11 @@ def test_doctor_after_a_killed_encryption_names_the_plain_database(tmp_path: Pat
     """The hash chain line said 資料庫尚未建立 / No database yet of a database that was there
     (and that the database line, beside it, said was not encrypted)."""
     shutil.copy(PLAIN, tmp_path / "eservice.sqlite3")
-    proc = subprocess.Popen(
+    kill_when_there(
         [sys.executable, "-c", CONVERTER, "--data-dir", str(tmp_path), "db", "current"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        {**os.environ, "PYTHONPATH": str(ROOT)},
+        ROOT,
     )
-    assert proc.stdout is not None
-    try:
-        assert proc.stdout.readline().strip() == "there"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-        proc.stdout.close()
     assert (tmp_path / "eservice.sqlite3.encrypting").exists()
     settings = Settings(data_dir=tmp_path)
 
