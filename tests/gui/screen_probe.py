@@ -29,6 +29,7 @@ from eservice_desktop.gui import fonts
 from eservice_desktop.gui.launcher import start
 from eservice_desktop.gui.main_window import QUEUE_PAGE
 from eservice_desktop.services.core import open_app
+from eservice_desktop.services.operators_demo import check_demo_seed
 
 RARE = {
     "ext_b": "\U00021619",  # 𡘙
@@ -57,6 +58,9 @@ def main() -> int:
     core = open_app(Settings(data_dir=data))
     core.operator = Operator("tester", "tester", COUNTER_ROLES)
     try:
+        # a demo database, as `demo seed` makes it: its payments are dated by the demo's
+        # timeline (the last working day's closing on a Saturday evening), not the PC's clock
+        check_demo_seed(core)
         seed_demo(core, 600, seed=7)
     finally:
         core.close()
