@@ -50,5 +50,6 @@ def issuer_of(app: App, number: str) -> Issuer:
 def void_question(app: App, number: str) -> Issuer:
     """``payments.voidable`` (refused before the reason is asked), then who issued the
     receipt, which the question names when it was not this counter."""
+    require(app, Action.VOID)
     voidable(app, number)
     return issuer_of(app, number)

@@ -48,6 +48,7 @@ from eservice_desktop.services import (
     pickup_id_card,
     pickup_keys,
     queue_filter,
+    receipt_issuer,
     report_views,
     reports,
     retention,
@@ -195,6 +196,11 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     payments.void_receipt: (Action.VOID, lambda a, t: payments.void_receipt(a, RECEIPT, "錯開")),
     payments.refundable: (Action.REFUND, lambda a, t: payments.refundable(a, RECEIPT)),
     payments.voidable: (Action.VOID, lambda a, t: payments.voidable(a, RECEIPT)),
+    receipt_issuer.void_question: (
+        Action.VOID,
+        lambda a, t: receipt_issuer.void_question(a, RECEIPT),
+    ),
+    receipt_issuer.issuer_of: (Action.VIEW_CASE, lambda a, t: receipt_issuer.issuer_of(a, RECEIPT)),
     payments.confirm_printed: (Action.PRINT, lambda a, t: payments.confirm_printed(a, RECEIPT)),
     payments.check_reprint_reason: (
         Action.PRINT,
