@@ -42,7 +42,7 @@ class VoidReason(QLabel):
     def __init__(self, view: PaymentView) -> None:
         super().__init__()
         self.setObjectName("void_reason")
-        self.setStyleSheet("color: #8a4b00")
+        self.setStyleSheet("color: #a05a00")  # the warning colour (gui/colours.py)
         self.setVisible(False)
         self.key = QShortcut(QKeySequence("Alt+D"), view)
         self.key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
