@@ -12,7 +12,8 @@ from eservice_desktop.domain.rocdate import roc_minute
 @dataclass(frozen=True)
 class CounterBehind:
     """A counter the closing may lack receipts of: it last synced at ``synced_at``; None when
-    it never said (a build before it says so talks to the county, ``last_seen_at``, without)."""
+    it never said it had nothing left to push (a push stuck since its first round, or a build
+    before it says so), while it talked to the county (``last_seen_at``)."""
 
     device: str
     synced_at: datetime | None
@@ -24,7 +25,7 @@ class CounterBehind:
             return f"櫃檯 {self.device} 最後同步於 {roc_minute(self.synced_at)}"
         if self.last_seen_at is not None:
             seen = roc_minute(self.last_seen_at)
-            return f"櫃檯 {self.device} 未回報同步狀態（最後連線於 {seen}）"
+            return f"櫃檯 {self.device} 未曾同步完成（最後連線於 {seen}）"
         return f"櫃檯 {self.device} 從未同步"
 
     def shown_en(self) -> str:
@@ -32,7 +33,7 @@ class CounterBehind:
             return f"counter {self.device} last synced {roc_minute(self.synced_at)}"
         if self.last_seen_at is not None:
             seen = roc_minute(self.last_seen_at)
-            return f"counter {self.device} has not said whether it is synced (last seen {seen})"
+            return f"counter {self.device} never reported being fully synced (last seen {seen})"
         return f"counter {self.device} never synced"
 
     def to_json(self) -> dict[str, object]:
