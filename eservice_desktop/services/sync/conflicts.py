@@ -20,6 +20,7 @@ from eservice_desktop.services import cases
 from eservice_desktop.services.conflict_money import check_no_money_held, money_held
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
+from eservice_desktop.services.sync.conflict_pairs import paired_with, receipt_rows
 from eservice_desktop.storage import repo, sync_conflicts
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
@@ -130,8 +131,11 @@ def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
                 .order_by(SyncConflictRow.created_at)
             )
         )
+        shown_with_payment = receipt_rows(s, rows)
         out = []
         for r in rows:
+            if r.conflict_id in shown_with_payment:
+                continue  # the void's receipt half: its payment's row stands for both
             state = repo.load_state(s, r.case_id)
             out.append(
                 ConflictView(
@@ -148,8 +152,9 @@ def open_conflicts(app: App, lang: str = "zh_TW") -> list[ConflictView]:
 
 
 def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
-    """The clerk's decision, recorded as a ``case.conflict_resolved`` event (synced like any);
-    never for money still owed back to the citizen (services/conflict_money.py)."""
+    """The clerk's decision, recorded as a ``case.conflict_resolved`` event (synced like any),
+    one for each row of the act (a void's two: services/sync/conflict_pairs.py); never for
+    money still owed back to the citizen (services/conflict_money.py)."""
     require(app, Action.RESOLVE_CONFLICT)
     if not note.strip():
         raise DomainError(
@@ -160,12 +165,17 @@ def resolve_conflict(app: App, conflict_id: str, note: str) -> None:
         if row is None or row.resolved_at is not None:
             raise DomainError("sync.no_conflict", "查無待處理的衝突", "No such open conflict")
         check_no_money_held(s, row.case_id, row.reason_code)
-        cases.record(
-            app,
-            s,
-            row.case_id,
-            ev.CONFLICT_RESOLVED,
-            # its code: the other counters settle their own row of it (services.conflict_rows)
-            {"conflict_id": conflict_id, "note": note.strip(), "reason_code": row.reason_code},
-        )
-        row.resolved_at, row.resolution = app.now(), note.strip()
+        for each in [row, *paired_with(s, row)]:
+            cases.record(
+                app,
+                s,
+                each.case_id,
+                ev.CONFLICT_RESOLVED,
+                # its code: the other counters settle their own row of it (conflict_rows)
+                {
+                    "conflict_id": each.conflict_id,
+                    "note": note.strip(),
+                    "reason_code": each.reason_code,
+                },
+            )
+            each.resolved_at, each.resolution = app.now(), note.strip()

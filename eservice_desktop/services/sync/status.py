@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.catch_up import stored as catch_up_stored
+from eservice_desktop.services.sync.conflict_pairs import open_void_rows, receipt_rows
 from eservice_desktop.services.sync.credentials import credential
 from eservice_desktop.services.sync.quarantine import quarantined_count
 from eservice_desktop.services.sync.state import get_state, waiting_counts
@@ -41,7 +42,7 @@ def status(app: App, *, totals: bool = True) -> dict[str, Any]:
                 .where(SyncConflictRow.resolved_at.is_(None))
             )
             or 0
-        )
+        ) - len(receipt_rows(s, open_void_rows(s)))  # a void's two rows: one conflict
         enrolled = get_state(s, "enrolled")
         catch_up = catch_up_stored(s)
         offset = get_state(s, "clock_offset_s")

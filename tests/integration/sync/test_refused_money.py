@@ -16,7 +16,7 @@ from sync_helpers import CountyServer, sync_now
 from test_drawer_closing import AMOUNT, _paid_on_02
 
 from eservice_desktop.printing.closing import closing_pdf
-from eservice_desktop.services import case_queues, cases, daily_closing, payments
+from eservice_desktop.services import case_queues, cases, daily_closing, payments, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.conflicts import open_conflicts
 
@@ -46,12 +46,36 @@ def test_void_on_both_counters_counts_once_on_01(
     payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
     payments.void_receipt(d2, receipt, "金額誤收", approval=supervisor_approval())
     _race(d1, d2)
-    # 02's two (the payment's and the receipt's void), listed on every counter of the office
-    assert len(open_conflicts(d2)) == 2 and open_conflicts(d1) == open_conflicts(d2)
+    # 02's void (two events refused: the payment's and the receipt's) is one conflict, listed
+    # on every counter of the office
+    assert len(open_conflicts(d2)) == 1 and open_conflicts(d1) == open_conflicts(d2)
+    assert sync.status(d1)["conflicts"] == sync.status(d2)["conflicts"] == 1
     # the receipt was voided on 01 (its money left drawer 01), on every counter alike
     assert _drawers(d1) == _drawers(d2) == (-AMOUNT, AMOUNT, 0)
     two = daily_closing.closing(d2, cases.today(d2), "02")
     assert [(r.number, r.status, r.voided_by) for r in two.receipts] == [(receipt, "void", "01")]
+
+
+def test_a_refused_void_is_resolved_once_on_every_counter(
+    county: CountyServer, office: Callable[..., App]
+) -> None:
+    """The void's two refused events were two rows: the supervisor resolved the void and the
+    list still asked for it (its receipt half), and the case stayed flagged at the pickup desk
+    on both counters until the second was resolved too."""
+    d1, d2, receipt = _paid_on_02(county, office)
+    add_accounts(d2)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    payments.void_receipt(d2, receipt, "金額誤收", approval=supervisor_approval())
+    _race(d1, d2)
+    [void] = open_conflicts(d2)
+    assert void.event_type == "case.payment_voided"
+    sync.resolve_conflict(d2, void.conflict_id, "01 已作廢，收據已收回")
+    sync_now(d2)
+    sync_now(d1)
+    number = payments.get_receipt(d2, receipt).case_number
+    for app in (d1, d2):
+        assert open_conflicts(app) == [] and sync.status(app)["conflicts"] == 0
+        assert cases.load_case(app, number).open_conflicts == frozenset()
 
 
 def test_refund_on_02_of_a_receipt_01_voided_counts_nowhere(
