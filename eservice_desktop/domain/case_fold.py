@@ -24,6 +24,7 @@ from eservice_desktop.domain.case_state import (
     Payment,
     case_not_found,
 )
+from eservice_desktop.domain.online_receipt_rule import fold_online_receipt
 from eservice_desktop.domain.payloads import payload_of
 
 _T = TypeVar("_T")
@@ -239,13 +240,6 @@ def _fold_payment_settled(s: CaseState, p: pl.PaymentSettled, _e: ev.Event) -> C
     )
 
 
-def _fold_online_receipt(s: CaseState, p: pl.OnlineReceiptIssued, _e: ev.Event) -> CaseState:
-    """The online payment gets the counter's receipt number (the first one only)."""
-    first = lambda x: x.payment_id == p.payment_id and not x.receipt_number  # noqa: E731
-    paper = {"receipt_number": str(p.receipt_number), "online_receipt": True}
-    return _update_payment(s, first, lambda x: replace(x, **paper))
-
-
 def _fold_receipt_issued(s: CaseState, p: pl.ReceiptIssued, _e: ev.Event) -> CaseState:
     number = str(p.receipt_number)
     return _update_payment(
@@ -335,7 +329,7 @@ _FOLDS: dict[str, Fold] = {
     ev.FEE_ASSESSED: _fold_fee_assessed,
     ev.PAYMENT_RECORDED: _fold_payment_recorded,
     ev.PAYMENT_SETTLED: _fold_payment_settled,
-    ev.ONLINE_RECEIPT_ISSUED: _fold_online_receipt,
+    ev.ONLINE_RECEIPT_ISSUED: fold_online_receipt,
     ev.RECEIPT_ISSUED: _fold_receipt_issued,
     ev.RECEIPT_REPRINTED: _fold_receipt_reprinted,
     ev.PAYMENT_REFUNDED: _fold_payment_refunded,

@@ -28,8 +28,10 @@ from eservice_desktop.domain.case_state import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.online_receipt_rule import (
     ALREADY_ISSUED,
+    ISSUED_TWICE,
     check_online_receipt,
     online_void_error,
+    spare_paper_error,
 )
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
@@ -266,6 +268,7 @@ _TAKEN_ANYWAY = frozenset(
         (ev.PAYMENT_RECORDED, ENDED),
         (ev.PICKED_UP, FEES_DUE),
         (ev.ONLINE_RECEIPT_ISSUED, ALREADY_ISSUED),
+        (ev.RECEIPT_ISSUED, ISSUED_TWICE),
     }
 )
 
@@ -297,6 +300,8 @@ def _check_payment_settled(state: CaseState, p: pl.PaymentSettled, _t: str) -> N
 
 def _check_receipt(state: CaseState, p: pl.ReceiptPayload, t: str) -> None:
     number = p.receipt_number
+    if (spare := spare_paper_error(state, number)) is not None:
+        raise spare
     pay = state.payment_by_receipt(number)
     if number in state.voided_receipts:
         raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")

@@ -74,6 +74,11 @@ class Payment:
     #: The receipt is a counter's paper for a fee paid online elsewhere
     #: (``case.online_receipt_issued``): the money never passed the counter, so it voids neither.
     online_receipt: bool = False
+    #: Of the receipts two counters issued offline for one online payment, the one kept is the
+    #: earlier (then the smaller number), on every counter whatever order they came in: its
+    #: time; the others' numbers are void papers to take back from the citizen.
+    online_issued_at: datetime | None = None
+    spare_receipts: tuple[str, ...] = ()
 
     @property
     def net(self) -> int:

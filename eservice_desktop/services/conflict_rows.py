@@ -5,6 +5,7 @@ ingest takes in:
 - a case over-paid (溢繳): :mod:`services.overpaid`;
 - money taken on a case after it was cancelled or rejected: :mod:`services.paid_after_end`;
 - a case handed over with fees due that no supervisor approved: :mod:`services.unpaid_handover`;
+- an online payment's receipt issued at two counters offline: :mod:`services.receipt_issued_twice`;
 - another counter's conflict: its ``case.conflict_recorded`` note (the county refused that
   counter's handover of a case this one handed over first, its void of a receipt voided here
   first …) listed here too, under the same id; its ``case.conflict_resolved``, resolved on any
@@ -24,7 +25,12 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services import overpaid, paid_after_end, unpaid_handover
+from eservice_desktop.services import (
+    overpaid,
+    paid_after_end,
+    receipt_issued_twice,
+    unpaid_handover,
+)
 from eservice_desktop.storage import sync_conflicts
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
@@ -45,6 +51,7 @@ def follow(
     overpaid.follow(s, before, after, applied, now)
     paid_after_end.follow(s, before, after, applied, now)
     unpaid_handover.follow(s, before, after, applied, now)
+    receipt_issued_twice.follow(s, before, after, applied, now)
     office = me[0]
     for e in applied:
         # another counter's note, or this counter's own come back from the county (``sync
@@ -61,7 +68,12 @@ _NOTES = frozenset((ev.CONFLICT_RECORDED, ev.CONFLICT_RESOLVED))
 #: above): a clerk's resolution of one at another counter names its code, not this row's id.
 #: Resolved by hand at counter 01, the row stayed open at 02 until a refund.
 _EACH_COUNTERS_OWN = frozenset(
-    (overpaid.OVERPAID, paid_after_end.PAID_AFTER_END, unpaid_handover.UNPAID)
+    (
+        overpaid.OVERPAID,
+        paid_after_end.PAID_AFTER_END,
+        unpaid_handover.UNPAID,
+        receipt_issued_twice.ISSUED_TWICE,
+    )
 )
 
 

@@ -97,7 +97,10 @@ class ReceiptBook:
         number = p.get("receipt_number")
         if not number or str(number) in self.by_number:
             return
-        if str(p["payment_id"]) in self.by_payment:
+        if (held := self.by_payment.get(str(p["payment_id"]))) is not None:
+            if event.type == ev.ONLINE_RECEIPT_ISSUED and _earlier_paper(held, event, str(number)):
+                self._renumber(held, event, str(number), key_id)
+                return
             log.warning("payment recorded twice under two receipt numbers: %s", number)
             return
         series = self.places.get(event.event_id) or _series(event, str(number))
@@ -109,6 +112,16 @@ class ReceiptBook:
         self.new.append(row)
         self.by_number[row.number] = row
         self.by_payment.setdefault(row.payment_id, row)
+
+    def _renumber(self, row: Any, event: Event, number: str, key_id: str) -> None:
+        """``row`` becomes the receipt ``event`` issued: the paper of the online payment every
+        counter keeps (``domain.online_receipt_rule.fold_online_receipt``); the other is a
+        spare paper, in no row, as a second receipt of one payment always was."""
+        values = _receipt_values(event, number, key_id, _series(event, number))
+        del self.by_number[row.number]
+        for name in _PAPER:
+            setattr(row, name, values[name])
+        self.by_number[number] = row
 
     def change(self, event: Event) -> None:
         """A money event on its own case's receipt, never another's, whatever it names."""
@@ -134,6 +147,20 @@ class ReceiptBook:
             row.deposit_date = str(p.get("deposit_date", row.deposit_date))
             row.settlement_number = str(p.get("settlement_number", row.settlement_number))
             row.deposited = bool(p.get("deposited", row.deposited))
+
+
+#: A receipt row's columns that are its paper's, not its payment's (:meth:`ReceiptBook._renumber`).
+_PAPER = (
+    "number", "office", "device", "roc_year", "seq", "issued_at", "issued_day", "clerk",
+    "print_count", "verification", "key_id",
+)  # fmt: skip
+
+
+def _earlier_paper(row: Any, event: Event, number: str) -> bool:
+    """Whether ``event``'s receipt for an online payment was issued before the one ``row``
+    holds (then: the smaller number), as the case's fold decides; a counter's receipt of a
+    payment taken at the counter is never replaced."""
+    return row.method == "online" and (event.at, number) < (repo.aware(row.issued_at), row.number)
 
 
 #: The events that make a receipt row: a payment with its number, an online payment's receipt.

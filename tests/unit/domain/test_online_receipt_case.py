@@ -52,13 +52,23 @@ def test_the_online_payment_gets_the_counters_receipt_number_once() -> None:
     with pytest.raises(DomainError) as second:
         step(s, ev.ONLINE_RECEIPT_ISSUED, 30, **receipt(receipt_number="H01-01-115-R000002"))
     assert second.value.code == "receipt.already_issued"
-    # made offline on another counter, both papers are out: the county takes it, the case
-    # keeps the first number
+    # made offline on another counter, both papers are out: the county takes it, and the
+    # case keeps the paper issued earlier, whichever came first; the other is a spare
     assert taken_anyway(ev.ONLINE_RECEIPT_ISSUED, second.value)
-    late = Actor("H01", "02", "c").event(
-        CASE, ev.ONLINE_RECEIPT_ISSUED, T0, receipt(receipt_number="H01-02-115-R000001")
-    )
-    assert apply(s, late).payment("p-web").receipt_number == "H01-01-115-R000001"
+    other = Actor("H01", "02", "c")
+    for minutes, kept, spare in ((30, "H01-01-115-R000001", "H01-02-115-R000001"),
+                                 (4, "H01-02-115-R000001", "H01-01-115-R000001")):  # fmt: skip
+        at = T0 + timedelta(minutes=minutes)
+        twice = apply(s, other.event(CASE, ev.ONLINE_RECEIPT_ISSUED, at, receipt(
+            receipt_number="H01-02-115-R000001")))  # fmt: skip
+        pay = twice.payment("p-web")
+        assert (pay.receipt_number, pay.spare_receipts) == (kept, (spare,))
+        assert (twice.paid, twice.balance) == (15, 0)  # still the one payment
+        with pytest.raises(DomainError) as spare_print:
+            check(twice, other.event(CASE, ev.RECEIPT_REPRINTED, at, {
+                "receipt_number": spare, "reason": "遺失"}))  # fmt: skip
+        assert spare_print.value.code == "receipt.issued_twice"
+        assert kept in spare_print.value.message_zh and spare in spare_print.value.message_en
     # a receipt event then prints it like any receipt
     s = step(s, ev.RECEIPT_ISSUED, 6, receipt_number="H01-01-115-R000001")
     assert s.payment("p-web").issued

@@ -1,0 +1,61 @@
+"""An online payment two counters issued the office's receipt for while offline: both papers
+are out, the county takes both (``domain.case_rules.taken_anyway``), and every counter keeps
+the earlier (``domain.online_receipt_rule.fold_online_receipt``). The other paper is void and
+still in the citizen's hand: every counter that learns of it lists a conflict to take it back,
+which the supervisor resolves by hand once it is (the first counter's resolution settles the
+others' rows: services/conflict_rows.py).
+
+Called by :mod:`services.ingest` through :mod:`services.conflict_rows`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.online_receipt_rule import ISSUED_TWICE
+from eservice_desktop.services.overpaid import last_events, open_row
+
+__all__ = ["ISSUED_TWICE", "follow"]
+
+
+def _spares(state: CaseState | None) -> dict[str, str]:
+    """Each spare paper of the case's online payments, with the receipt kept in its place."""
+    if state is None:
+        return {}
+    return {n: p.receipt_number or "" for p in state.payments for n in p.spare_receipts}
+
+
+def follow(
+    s: Session,
+    before: Mapping[str, CaseState | None],
+    after: Mapping[str, CaseState],
+    applied: Sequence[Event],
+    now: datetime,
+) -> None:
+    """Opens a conflict for each case the events gave a spare receipt (a case whose online
+    payment had none), naming the papers. Only an online receipt's event gives one: the
+    batch's events are picked by type first (a bulk batch holds some 130,000, and none)."""
+    touched = {e.case_id for e in applied if e.type == ev.ONLINE_RECEIPT_ISSUED}
+    opened: dict[str, dict[str, str]] = {}
+    for case_id in touched:
+        new = _spares(after.get(case_id)).items() - _spares(before.get(case_id)).items()
+        if new:
+            opened[case_id] = dict(new)
+    last = last_events(applied, set(opened))
+    for case_id, spares in opened.items():
+        open_row(s, last[case_id], ISSUED_TWICE, _reason(spares), now)
+
+
+def _reason(spares: Mapping[str, str]) -> tuple[str, str]:
+    spare, kept = sorted(spares.items())[0]
+    return (
+        f"同一筆線上繳費於兩櫃檯離線時各開立收據：以收據 {kept} 為準，收據 {spare} 作廢，"
+        "請向民眾收回",
+        f"Two counters offline both issued a receipt for one online payment: receipt {kept} "
+        f"stands, receipt {spare} is void; take it back from the citizen",
+    )

@@ -1,0 +1,65 @@
+"""An online payment's receipt issued at two counters of the office while both were offline,
+on loopback with the real county server: both papers are out and the county takes both. Each
+counter kept the receipt it had seen first (its own), so the two counters named the case's
+receipt differently for good, and the other paper was in nobody's list; the first print of a
+paper pushed second was refused as 查無此收據號碼. Every counter now keeps the earlier paper,
+whatever order the two reached it in, and lists the other to take back from the citizen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from sync_helpers import CountyServer, enrol, pending, sync_now
+from test_online_receipt_loop import _paid_at_kiosk
+
+from eservice_desktop.services import cases, payments, sync
+from eservice_desktop.services.core import App
+from eservice_desktop.services.online_receipt import issue_online_receipt
+from eservice_desktop.services.sync.conflicts import open_conflicts
+
+
+def _issued_on_both(
+    office: Callable[..., App], county: CountyServer, clock: object
+) -> tuple[App, App, str, str, str]:
+    """The kiosk's payment of a case of H02 pulled by both counters; 01 issues its receipt,
+    a minute later 02 issues its own, both printed, neither synced since."""
+    d1, d2 = office("H02", "01", county.url), office("H02", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    number = _paid_at_kiosk(county, d1)
+    sync_now(d2)
+    first = issue_online_receipt(d1, number, "IBON-0042").receipt_number
+    payments.confirm_printed(d1, first)
+    clock.set(clock() + timedelta(minutes=1))  # type: ignore[attr-defined]
+    second = issue_online_receipt(d2, number, "IBON-0042").receipt_number
+    payments.confirm_printed(d2, second)
+    return d1, d2, number, first, second
+
+
+@pytest.mark.parametrize("earlier_pushed_first", [True, False])
+def test_both_counters_keep_the_earlier_receipt_and_list_the_other(
+    office: Callable[..., App], sqlite_county: CountyServer, clock: object,
+    earlier_pushed_first: bool,
+) -> None:  # fmt: skip
+    d1, d2, number, first, second = _issued_on_both(office, sqlite_county, clock)
+    order = [d1, d2, d1, d2] if earlier_pushed_first else [d2, d1, d2, d1]
+    for app in order:
+        sync_now(app)
+    assert pending(d1) == pending(d2) == 0
+    assert sqlite_county.conflicts() == 0  # both prints taken: both papers are out
+    for app in (d1, d2):
+        assert [p.receipt_number for p in cases.load_case(app, number).payments] == [first]
+        assert payments.get_receipt(app, first).case_number == number
+        assert cases.load_case(app, number).payments[0].spare_receipts == (second,)
+        [row] = open_conflicts(app, "en")
+        assert row.reason == (
+            f"Two counters offline both issued a receipt for one online payment: receipt "
+            f"{first} stands, receipt {second} is void; take it back from the citizen"
+        )
+        assert f"收據 {second} 作廢，請向民眾收回" in open_conflicts(app)[0].reason
+    sync.resolve_conflict(d2, open_conflicts(d2)[0].conflict_id, "已收回第二張收據")
+    sync_now(d2)
+    sync_now(d1)
+    assert open_conflicts(d1) == open_conflicts(d2) == []
