@@ -240,19 +240,23 @@ def _fold_payment_settled(s: CaseState, p: pl.PaymentSettled, _e: ev.Event) -> C
     )
 
 
-def _fold_receipt_issued(s: CaseState, p: pl.ReceiptIssued, _e: ev.Event) -> CaseState:
-    number = str(p.receipt_number)
-    return _update_payment(
-        s, lambda x: x.receipt_number == number, lambda x: replace(x, issued=True)
-    )
-
-
-def _fold_receipt_reprinted(s: CaseState, p: pl.ReceiptReprinted, _e: ev.Event) -> CaseState:
+def _fold_receipt_issued(s: CaseState, p: pl.ReceiptIssued, e: ev.Event) -> CaseState:
     number = str(p.receipt_number)
     return _update_payment(
         s,
         lambda x: x.receipt_number == number,
-        lambda x: replace(x, issued=True, reprints=x.reprints + 1),
+        lambda x: replace(x, issued=True, printed_at=max(x.printed_at or e.at, e.at)),
+    )
+
+
+def _fold_receipt_reprinted(s: CaseState, p: pl.ReceiptReprinted, e: ev.Event) -> CaseState:
+    number = str(p.receipt_number)
+    return _update_payment(
+        s,
+        lambda x: x.receipt_number == number,
+        lambda x: replace(
+            x, issued=True, reprints=x.reprints + 1, printed_at=max(x.printed_at or e.at, e.at)
+        ),
     )
 
 
@@ -264,9 +268,11 @@ def _fold_payment_refunded(s: CaseState, p: pl.PaymentRefunded, _e: ev.Event) ->
     )
 
 
-def _fold_payment_voided(s: CaseState, p: pl.PaymentVoided, _e: ev.Event) -> CaseState:
+def _fold_payment_voided(s: CaseState, p: pl.PaymentVoided, e: ev.Event) -> CaseState:
     return _update_payment(
-        s, lambda x: x.payment_id == p.payment_id, lambda x: replace(x, voided=True)
+        s,
+        lambda x: x.payment_id == p.payment_id,
+        lambda x: replace(x, voided=True, voided_at=x.voided_at or e.at),
     )
 
 

@@ -79,10 +79,20 @@ class Payment:
     #: time; the others' numbers are void papers to take back from the citizen.
     online_issued_at: datetime | None = None
     spare_receipts: tuple[str, ...] = ()
+    #: When the receipt was last printed (first or again) and when it was voided: a counter
+    #: offline that reprinted it after another counter voided it put a void paper in the
+    #: citizen's hand (:attr:`printed_after_void`), whichever act reached the county first.
+    printed_at: datetime | None = None
+    voided_at: datetime | None = None
 
     @property
     def net(self) -> int:
         return 0 if self.voided else self.amount - self.refunded
+
+    @property
+    def printed_after_void(self) -> bool:
+        at, void = self.printed_at, self.voided_at
+        return at is not None and void is not None and at > void
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ ingest takes in:
 - money taken on a case after it was cancelled or rejected: :mod:`services.paid_after_end`;
 - a case handed over with fees due that no supervisor approved: :mod:`services.unpaid_handover`;
 - an online payment's receipt issued at two counters offline: :mod:`services.receipt_issued_twice`;
+- a receipt printed at one counter after another voided it: :mod:`services.printed_after_void`;
 - another counter's conflict: its ``case.conflict_recorded`` note (the county refused that
   counter's handover of a case this one handed over first, its void of a receipt voided here
   first …) listed here too, under the same id; its ``case.conflict_resolved``, resolved on any
@@ -28,6 +29,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.services import (
     overpaid,
     paid_after_end,
+    printed_after_void,
     receipt_issued_twice,
     unpaid_handover,
 )
@@ -52,6 +54,7 @@ def follow(
     paid_after_end.follow(s, before, after, applied, now)
     unpaid_handover.follow(s, before, after, applied, now)
     receipt_issued_twice.follow(s, before, after, applied, now)
+    printed_after_void.follow(s, before, after, applied, now)
     office = me[0]
     for e in applied:
         # another counter's note, or this counter's own come back from the county (``sync
@@ -73,6 +76,7 @@ _EACH_COUNTERS_OWN = frozenset(
         paid_after_end.PAID_AFTER_END,
         unpaid_handover.UNPAID,
         receipt_issued_twice.ISSUED_TWICE,
+        printed_after_void.PRINTED_AFTER_VOID,
     )
 )
 

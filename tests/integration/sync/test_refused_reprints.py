@@ -8,6 +8,8 @@ its paper to be taken back."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
 
 import factories
 from approvals_support import add_accounts, supervisor_approval
@@ -15,8 +17,9 @@ from sync_helpers import CountyServer, enrol, sync_now
 from test_drawer_closing import AMOUNT, _paid_on_02
 from test_refused_money import _pdf_text
 
-from eservice_desktop.services import cases, daily_closing, payments
+from eservice_desktop.services import cases, daily_closing, payments, sync
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.conflicts import open_conflicts
 
 
 def _race(d1: App, d2: App) -> None:
@@ -97,3 +100,47 @@ def test_a_first_print_of_a_receipt_voided_first_elsewhere_is_listed_as_refused(
     assert two.reprints == [] and two.cash_expected == AMOUNT  # no money in it
     text = _pdf_text(daily_closing.closing_document(d2, cases.today(d2), "02"))
     assert "列印H01-02-115-R000001" in text and "列印或重印者請收回該張收據" in text
+
+
+def _void_then_reprint_later(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> tuple[App, App, str]:
+    """01 voids 02's receipt; half an hour later 02, not knowing, reprints it (both offline)."""
+    d1, d2, receipt = _paid_on_02(county, office)
+    payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    clock.set(clock() + timedelta(minutes=30))
+    payments.confirm_printed(d2, receipt, "卡紙")
+    return d1, d2, receipt
+
+
+def test_a_reprint_the_county_took_before_the_earlier_void_is_listed_to_take_back(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> None:
+    """02's reprint reached the county first and was taken, then 01's void: the paper 02 handed
+    out after the void is void, and no counter said so (the other way round the county refuses
+    the reprint, and 02 lists it)."""
+    d1, d2, receipt = _void_then_reprint_later(county, office, clock)
+    for app in (d2, d1, d2, d1):
+        sync_now(app)
+    assert county.conflicts() == 0
+    for app in (d1, d2):
+        [row] = open_conflicts(app, "en")
+        assert row.reason == (
+            f"Receipt {receipt} was voided at 115/03/10 10:00 and printed at 115/03/10 10:30 "
+            "by a counter offline that did not know: the paper in the citizen's hand is void; "
+            "take it back"
+        )
+    sync.resolve_conflict(d1, open_conflicts(d1)[0].conflict_id, "已收回重印之收據")
+    sync_now(d1)
+    sync_now(d2)
+    assert open_conflicts(d1) == open_conflicts(d2) == []
+
+
+def test_a_reprint_refused_after_the_void_is_listed_once(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> None:
+    d1, d2, _ = _void_then_reprint_later(county, office, clock)
+    _race(d1, d2)
+    for app in (d1, d2):
+        [row] = open_conflicts(app)
+        assert (row.event_type, row.reason) == ("case.receipt_reprinted", "此收據已作廢")
