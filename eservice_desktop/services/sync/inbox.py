@@ -65,7 +65,6 @@ class PageOutcome:
     """What a page brought besides its events, for the round to act on after the commit."""
 
     report: IngestReport = field(default_factory=IngestReport)
-    crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
 
     def add(self, other: PageOutcome) -> None:
@@ -74,7 +73,6 @@ class PageOutcome:
         self.report.duplicates += other.report.duplicates
         self.report.refused += other.report.refused
         self.report.states.update(other.report.states)
-        self.crls += other.crls
         self.calendar_changed |= other.calendar_changed
 
 
@@ -341,11 +339,10 @@ def _apply_reference(app: App, s: Session, change: Change, out: PageOutcome) -> 
         if change.kind == "pickup_keys":
             store_pickup_keys(app, s, data)
     elif change.kind == "revocation":
+        # a CRL is imported after the page, from here (services/sync/pulled_crls.py)
         put_reference(
             s, f"revocation:{data.get('device_key') or change.seq}", change.seq, data, now
         )
-        if data.get("kind") == "crl":
-            out.crls.append(data)
     elif change.kind == "notification":
         _notification(s, data, now)
     elif change.kind == "targets":

@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from pydantic import ValidationError
@@ -41,8 +41,8 @@ from eservice_desktop.services.sync.office_devices import keep_if_changed, keep_
 from eservice_desktop.services.sync.parked_retry import retry_parked
 from eservice_desktop.services.sync.provisioning import pull_operators
 from eservice_desktop.services.sync.pull_pages import PageAhead
+from eservice_desktop.services.sync.pulled_crls import import_pulled_crls
 from eservice_desktop.services.sync.push import CountyCannotRead, push_all
-from eservice_desktop.services.sync.reference import import_crl
 from eservice_desktop.services.sync.rewound import CURSOR_AT, note_rewound
 from eservice_desktop.services.sync.state import (
     get_state,
@@ -107,16 +107,15 @@ def sync_round(
 
 @dataclass
 class _Pulled:
-    """What the pages of a round brought besides events, acted on after the last page."""
+    """What the pages of a round brought besides events, acted on after the last page (the
+    revocation lists are read from where the pages stored them: services/sync/pulled_crls)."""
 
-    crls: list[dict[str, Any]] = field(default_factory=list)
     calendar_changed: bool = False
     #: The county no longer held its feed as pulled (services/sync/rewound.py).
     rewound: bool = False
 
     def take(self, out: PageOutcome) -> None:
         """What a page (or a change tried again) brought (its pickup keys are stored with it)."""
-        self.crls.extend(out.crls)
         self.calendar_changed |= out.calendar_changed
 
 
@@ -152,8 +151,7 @@ def _round(
         redate_cases(app, before)
     elif redate_pending(app):  # a re-dating a counter stopped before it ran
         redate_cases(app, app.calendar)
-    for crl in pulled.crls:
-        import_crl(app, crl)
+    import_pulled_crls(app)
     if held:
         _held_back(held[0])
     with app.transaction() as s:
