@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import Receive, Scope, Send
 
-from eservice_desktop.county import api_page, channel_api, lookups, notify, service
+from eservice_desktop.county import api_page, channel_api, lookup_log, lookups, notify, service
 from eservice_desktop.county.edge import (
     CLIENT_TIMEOUT_S,
     PARSED_BODY,
@@ -75,7 +75,8 @@ def _open_store(
         sealed = service.seal_plain_keys(s)
         service.check_keys_open(s)
         service.ensure_keys(s, clock())
-    if sealed:
+        keyed = lookup_log.key_old_rows(s)
+    if sealed or keyed:
         scrub(engine)
     return engine, sessions
 

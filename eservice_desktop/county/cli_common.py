@@ -220,7 +220,7 @@ def open_sessions(url: str, secret: bytes | None = None):  # type: ignore[no-unt
     """Engine and session factory; with ``secret`` the sessions carry the unlocked vault."""
     from sqlalchemy.orm import Session, sessionmaker
 
-    from eservice_desktop.county import service, vault
+    from eservice_desktop.county import lookup_log, service, vault
     from eservice_desktop.county.store import create_schema, make_engine, scrub, utcnow
 
     engine = make_engine(url)
@@ -234,7 +234,8 @@ def open_sessions(url: str, secret: bytes | None = None):  # type: ignore[no-unt
         with sessions() as s, s.begin():
             sealed = service.seal_plain_keys(s)
             service.check_keys_open(s)
-        if sealed:
+            keyed = lookup_log.key_old_rows(s)
+        if sealed or keyed:
             scrub(engine)
     except (vault.WrongSecret, vault.WeakSecret) as e:
         engine.dispose()

@@ -1,7 +1,8 @@
 """``eservice-county-server lookups --subject ID [--from D] [--to D] [--json]``: who read a
 citizen's (or a company's) record by document-free look-up, when, from which office, device
 and case, and what the county answered (county/lookup_log.py): what a citizen asking who
-read their data, or an auditor, is told."""
+read their data, or an auditor, is told. It needs the county's secret, as ``keys rotate``
+does: the log names whose record by a key of that secret, never by the ID."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from eservice_desktop.county.cli_common import Refused, add_command, db_url, open_sessions
+from eservice_desktop.county.cli_common import (
+    Refused,
+    add_command,
+    add_key_file,
+    county_secret,
+    db_url,
+    open_sessions,
+)
 from eservice_desktop.county.cli_lang import said
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import roc_minute
@@ -35,6 +43,7 @@ def add_parser(sub: Any) -> None:
     lk.add_argument("--from", dest="start", default="", help="起日 YYYY-MM-DD")
     lk.add_argument("--to", dest="end", default="", help="迄日 YYYY-MM-DD")
     lk.add_argument("--json", action="store_true", help="輸出 JSON")
+    add_key_file(lk)  # the log is keyed by the county's secret (county/lookup_log.py)
     lk.set_defaults(func=cmd_lookups)
 
 
@@ -58,7 +67,7 @@ def cmd_lookups(args: argparse.Namespace) -> int:
         )
     start = _midnight(first) if args.start else None
     end = _midnight(last + timedelta(days=1)) if last < date.max else None
-    engine, sessions = open_sessions(db_url(args))
+    engine, sessions = open_sessions(db_url(args), county_secret(args))
     try:
         with reading(sessions) as s:
             seen = who_read(s, subject, start, end)

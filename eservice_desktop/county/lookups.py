@@ -8,7 +8,7 @@ number, document kind, the *masked* subject, the record's fields, the id of the 
 receipt key and an Ed25519 signature the office checks with the receipt keys sync already
 brought it. Refused: no consent, a kind the service does not look up, a case of another
 office, an unknown subject. Nothing personal goes to the log (kind, device and outcome only);
-every look-up is kept in ``county_lookup_log`` by the registry's key (county/lookup_log.py).
+every look-up is kept in ``county_lookup_log`` by a key of the county's secret (lookup_log.py).
 """
 
 from __future__ import annotations

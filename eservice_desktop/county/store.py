@@ -260,8 +260,9 @@ def create_schema(engine: Engine) -> None:
 
 def scrub(engine: Engine) -> None:
     """Rewrites the database file so no freed page keeps an overwritten secret (after keys
-    stored in clear by an older build were sealed). SQLite: VACUUM and an emptied WAL;
-    PostgreSQL: VACUUM FULL of the keys table (old row versions)."""
+    stored in clear by an older build were sealed, or the look-up log's unkeyed hashes were
+    keyed). SQLite: VACUUM and an emptied WAL; PostgreSQL: VACUUM FULL of those tables (old
+    row versions)."""
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()  # autocommit (VACUUM cannot run in a transaction)
         try:
@@ -274,7 +275,7 @@ def scrub(engine: Engine) -> None:
             raw.close()
     elif engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM FULL county_keys"))
+            conn.execute(text("VACUUM FULL county_keys, county_lookup_log"))
 
 
 def published(kind: str) -> tuple[ColumnElement[bool], ColumnElement[bool]]:

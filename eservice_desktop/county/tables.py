@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -300,10 +301,11 @@ class RegistryRow(CountyBase):
 
 class LookupLogRow(CountyBase):
     """Every look-up an office asked (county/lookup_log.py), answered or refused: when, which
-    office, device and case, which document kind and whose record, by the registry's own key
-    (``subject_hash``: the ID itself is not stored), and the outcome. The county answers from
-    it who read a citizen's record (``eservice-county-server lookups --subject ID``); never
-    updated."""
+    office, device and case, which document kind and whose record, by a key of the county's
+    secret (``subject_hash``, county/lookup_log.py: the ID itself is not stored), and the
+    outcome. The county answers from it who read a citizen's record
+    (``eservice-county-server lookups --subject ID``); never updated but to key, once, a row
+    an older build wrote under the registry's unkeyed hash (``subject_keyed`` false)."""
 
     __tablename__ = "county_lookup_log"
 
@@ -314,6 +316,10 @@ class LookupLogRow(CountyBase):
     case_number: Mapped[str] = mapped_column(String(24), nullable=False)
     kind: Mapped[str] = mapped_column(String(40), nullable=False)
     subject_hash: Mapped[str] = mapped_column(String(64), nullable=False)
+    #: The key is the county's (HMAC); false: a row of an older build, keyed at the next start.
+    subject_keyed: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, default=False, server_default=false()
+    )
     #: ``answered`` or the refusal's code (``lookup.not_found``, ``lookup.no_consent`` …).
     outcome: Mapped[str] = mapped_column(String(40), nullable=False)
     #: The signed result's id (``result_id``) when answered, else "".

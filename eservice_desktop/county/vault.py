@@ -20,7 +20,9 @@ from datetime import datetime
 from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -112,6 +114,13 @@ class Vault:
             raise ValueError("not a sealed value")
         raw = base64.b64decode(sealed[len(SEALED_PREFIX) :])
         return AESGCM(self._key).decrypt(raw[:12], raw[12:], aad.encode())
+
+    def derive(self, purpose: str) -> bytes:
+        """A 256-bit key of its own for ``purpose`` (HKDF-SHA256 of the data key): kept
+        nowhere, made again at each start from the data key, so it outlives a passphrase
+        change (which re-wraps the data key only) and a restore (with its secret) as the
+        sealed secrets do."""
+        return HKDF(hashes.SHA256(), 32, None, purpose.encode()).derive(self._key)
 
     def __repr__(self) -> str:  # never print the key
         return "Vault(<sealed>)"

@@ -35,7 +35,7 @@ class LookupRequest(WireModel):
     """``POST /v1/lookups``: one document for one case, with the citizen's consent.
 
     ``subject_id`` is the citizen's (or the company's) ID as the registry keys it; the county
-    stores it nowhere, and keeps the look-up under the registry's key (county/lookup_log.py).
+    stores it nowhere, and keeps the look-up under a key of its secret (county/lookup_log.py).
     ``consent`` must be true: the office records the consent on the case
     (``case.consent_recorded`` or the intake's) before it asks."""
 

@@ -1,7 +1,7 @@
 """Who read a citizen's record: the county keeps every look-up an office asked, answered or
-refused, under the registry's key (never the ID), and ``eservice-county-server lookups
---subject ID`` lists them (county/lookup_log.py; real county over loopback, SQLite and
-PostgreSQL)."""
+refused, under a key of the county's secret (never the ID, nor a hash anyone can reverse), and
+``eservice-county-server lookups --subject ID`` lists them (county/lookup_log.py; real county
+over loopback, SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -9,14 +9,16 @@ import json
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
-from sync_helpers import CountyServer, county_cli, enrol, sync_now
+from sync_helpers import PASSPHRASE_ENV, CountyServer, _fresh_pg_db, county_cli, enrol, sync_now
 from test_lookups import _case, _refused, _seed_registry
 
+from eservice_desktop.county import migrate
 from eservice_desktop.county.cli import main as county_main
 from eservice_desktop.county.lookups import subject_hash
 from eservice_desktop.county.store import LookupLogRow, make_engine, utcnow
@@ -77,6 +79,10 @@ def test_the_county_says_who_read_a_record_and_keeps_no_id(
     assert _who(county, "B123456789") == []
     held = _log_text(county)
     assert "A123456789" not in held.upper() and "F131104093" not in held  # the key, not the ID
+    # nor the registry's unkeyed hash, which trying every ID (one letter, 9 digits) reverses
+    for kind in ("household_transcript", "land_transcript"):
+        assert subject_hash(kind, "A123456789") not in held
+    assert subject_hash("household_transcript", "F131104093") not in held
     yesterday = (utcnow().astimezone(TAIPEI).date() - timedelta(days=1)).isoformat()
     assert _who(county, "A123456789", "--to", yesterday) == []
     assert len(_who(county, "A123456789", "--from", yesterday)) == 2
@@ -145,3 +151,70 @@ def test_a_day_bound_is_the_taipei_day_on_every_database(
     assert cases("--to", "2026-12-04") == ["C-late"]  # 115/12/04 23:00
     assert cases("--from", "2026-12-04", "--to", "2026-12-04") == ["C-late"]
     assert cases("--from", "0001-01-01", "--to", "9999-12-30") == ["C-late", "C-early"]
+
+
+def test_the_log_needs_the_countys_secret_to_be_read(
+    county_db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Keyed by the county's secret, the log is read with it: without it, or with another
+    one, one line says so (exit 2) and nothing is listed."""
+    county_cli("lookups", "--subject", "A123456789", "--db", county_db)  # seals the database
+    monkeypatch.delenv(PASSPHRASE_ENV, raising=False)
+    assert county_main(["lookups", "--db", county_db, "--subject", "A123456789"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.count("\n") == 1 and PASSPHRASE_ENV in out.err
+    monkeypatch.setenv(PASSPHRASE_ENV, "another county's passphrase")
+    assert county_main(["lookups", "--db", county_db, "--subject", "A123456789", "--json"]) == 2
+    out = capsys.readouterr()
+    assert out.out == "" and "密語或金鑰檔錯誤" in out.err
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def county_at_0009(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """A county database as revision 0009 left it (the look-up log keyed by the registry's
+    unkeyed hash), with one look-up of A123456789 in its log."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'county.sqlite3'}"
+    else:
+        url = _fresh_pg_db(request.getfixturevalue("pg_url"))
+    engine = make_engine(url)
+    migrate.upgrade(engine, "0009")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO county_lookup_log (at, office, device, case_number, kind,"
+                " subject_hash, outcome, result_id) VALUES (:at, 'H01', '01', 'C-old',"
+                " 'household_transcript', :h, 'answered', 'r-1')"
+            ),
+            {"at": utcnow(), "h": subject_hash("household_transcript", "A123456789")},
+        )
+    engine.dispose()
+    return url
+
+
+def test_an_older_builds_log_is_keyed_at_the_first_start_and_still_read(
+    county_at_0009: str,
+) -> None:
+    """The rows written under the registry's hash are keyed in place (their IDs unknown to the
+    county) and the database rewritten: the old hash is nowhere in the file, and the look-up
+    is still found by the ID."""
+    old = subject_hash("household_transcript", "A123456789")
+    seen = _who_at(county_at_0009, "A123456789")
+    assert [(x["case_number"], x["result_id"]) for x in seen] == [("C-old", "r-1")]
+    engine = create_engine(county_at_0009)
+    try:
+        with engine.connect() as c:
+            rows = c.execute(text("SELECT subject_hash, subject_keyed FROM county_lookup_log"))
+            assert [(h != old, bool(k)) for h, k in rows] == [(True, True)]
+    finally:
+        engine.dispose()
+    if county_at_0009.startswith("sqlite"):
+        raw = Path(county_at_0009.removeprefix("sqlite:///")).read_bytes()
+        assert old.encode() not in raw  # no freed page keeps it
+    assert _who_at(county_at_0009, "A123456789") == seen  # keyed once, not twice
+    assert _who_at(county_at_0009, "B123456789") == []
+
+
+def _who_at(db_url: str, subject: str) -> list[dict[str, str]]:
+    out = county_cli("lookups", "--subject", subject, "--db", db_url, "--json")
+    return list(json.loads(out)["lookups"])
