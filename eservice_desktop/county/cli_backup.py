@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from eservice_desktop.county.cli_common import Refused, add_command, db_url
+from eservice_desktop.county.cli_common import Refused, add_command, check_out_name, db_url
 from eservice_desktop.county.cli_lang import said
 from eservice_desktop.domain.text_values import os_reason, printable_path
 
@@ -81,6 +81,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _check_target(out: Path) -> None:
+    check_out_name(out, "--out")
     shown = printable_path(str(out))
     if out.exists() or out.is_symlink():
         raise Refused(

@@ -161,6 +161,26 @@ def read_input(path: str | Path, limit_mb: int) -> bytes:
     return data
 
 
+def check_out_name(path: Path, option: str) -> None:
+    """Refuses the name of a file a command is to write (``backup --out``, ``report --html``)
+    that holds a line end, another control character or a bidirectional override, as the
+    office's exports refuse one (``domain/file_names.py``): the county wrote
+    ``county-\n2026.sqlite3`` or a name with a terminal's escape, which then broke the lines of
+    ``ls`` and of the scripts rotating the backups, and a right-to-left override showed
+    ``report<RLO>lmth.exe`` as ``reportexe.html``."""
+    from eservice_desktop.domain.text_values import bad_char
+
+    ch = bad_char(path.name)
+    if ch is None:
+        return
+    raise Refused(
+        f"{option} 的檔名含有不允許的字元（U+{ord(ch):04X}：換行、控制字元或文字方向控制），"
+        "請改用其他檔名",
+        f"The file name of {option} holds a character that is not allowed (U+{ord(ch):04X}: a "
+        "line end, a control character or a text direction override); choose another name",
+    )
+
+
 def input_text(path: str | Path, limit_mb: int, encoding: str = "utf-8") -> str:
     """:func:`read_input` as text; Refused when it is not UTF-8."""
     from eservice_desktop.domain.values import printable_path

@@ -14,6 +14,7 @@ from eservice_desktop.county.cli_common import (
     Refused,
     add_command,
     add_key_file,
+    check_out_name,
     county_secret,
     db_url,
     input_text,
@@ -303,6 +304,8 @@ def cmd_report(args: argparse.Namespace) -> int:
         start, end = reports.report_day(args.start, "--from"), reports.report_day(args.end, "--to")
     except DomainError as e:
         return _refuse(e)
+    if args.html:
+        check_out_name(Path(args.html), "--html")
     engine, sessions = open_sessions(db_url(args))
     try:
         with reading(sessions) as s:  # the offices' pushes go on while it counts

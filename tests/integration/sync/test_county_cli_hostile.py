@@ -128,6 +128,35 @@ def test_a_report_page_into_a_pipe_or_a_device_is_refused_unwritten(
 
 
 @pytest.mark.parametrize(
+    ("option", "name"),
+    [
+        ("--out", "county-\n2026-12-05.sqlite3"),
+        ("--out", "county-\x1b[31m.sqlite3"),
+        ("--html", "report\u202elmth.exe"),
+        ("--html", "usage\r.html"),
+    ],
+)
+def test_an_output_name_with_a_control_character_is_refused_unwritten(
+    tmp_path: Path, option: str, name: str
+) -> None:
+    """``backup --out`` and ``report --html`` wrote a file whose name held a line end, a
+    terminal's escape or a right-to-left override (``ls`` and the scripts rotating backups
+    read one file as two lines; ``report<RLO>lmth.exe`` showed as ``reportexe.html``):
+    refused as the office's exports refuse one, nothing written."""
+    target = str(tmp_path / "out" / name)
+    (tmp_path / "out").mkdir()
+    if option == "--out":
+        argv = ["backup", "--out", target]
+    else:
+        argv = ["report", "usage", "--from", "2026-01-01", "--to", "2026-12-31", "--html", target]
+    out = county(tmp_path, *argv)
+    assert out.returncode == 2 and out.stdout == "", out
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr, out.stderr
+    assert f"{option} 的檔名含有不允許的字元" in out.stderr, out.stderr
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.parametrize(
     "argv",
     [
         ["keys", "rotate", "--key-file", "/dev/zero"],
