@@ -21,6 +21,7 @@ from typing import Any
 
 from eservice_desktop import __version__
 from eservice_desktop.county import (
+    cli_access,
     cli_backup,
     cli_data,
     cli_devices,
@@ -261,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_devices.add_parser(sub)
     cli_backup.add_parser(sub)
     cli_lookups.add_parser(sub)
+    cli_access.add_parser(sub)
     _add_secret_and_devices(sub)
     cli_data.add_parsers(sub)
     return p

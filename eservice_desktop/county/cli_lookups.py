@@ -49,24 +49,10 @@ def add_parser(sub: Any) -> None:
 
 def cmd_lookups(args: argparse.Namespace) -> int:
     from eservice_desktop.county.lookup_log import who_read
-    from eservice_desktop.county.reports import report_day
     from eservice_desktop.county.store import reading
 
-    subject = args.subject.strip().upper()
-    if not _SUBJECT.fullmatch(subject):
-        raise Refused(
-            "--subject 須為 8 至 10 碼的身分證統一編號或統一編號",
-            "--subject must be an ID or business number of 8 to 10 letters and digits",
-        )
-    first = report_day(args.start, "--from") if args.start else date.min
-    last = report_day(args.end, "--to") if args.end else date.max
-    if last < first:
-        raise Refused(
-            f"--to（{last.isoformat()}）早於 --from（{first.isoformat()}）",
-            f"--to ({last.isoformat()}) is before --from ({first.isoformat()})",
-        )
-    start = _midnight(first) if args.start else None
-    end = _midnight(last + timedelta(days=1)) if last < date.max else None
+    subject = subject_of(args.subject)
+    start, end = period(args)
     engine, sessions = open_sessions(db_url(args), county_secret(args))
     try:
         with reading(sessions) as s:
@@ -85,6 +71,36 @@ def cmd_lookups(args: argparse.Namespace) -> int:
         at = roc_minute(datetime.fromisoformat(x.at))
         print(f"{at} | {x.office}-{x.device} | {x.case_number} | {x.kind} | {said(zh, en)}")
     return 0
+
+
+def subject_of(typed: str) -> str:
+    """``--subject`` as the registry and the cases keep it (capitals, no spaces); Refused
+    when it is no ID or business number."""
+    subject = typed.strip().upper()
+    if not _SUBJECT.fullmatch(subject):
+        raise Refused(
+            "--subject 須為 8 至 10 碼的身分證統一編號或統一編號",
+            "--subject must be an ID or business number of 8 to 10 letters and digits",
+        )
+    return subject
+
+
+def period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
+    """``--from``/``--to``, Taipei days both included, as the first moment in and the first
+    moment past (None: unbounded); Refused when a day does not exist or ends before it
+    begins."""
+    from eservice_desktop.county.reports import report_day
+
+    first = report_day(args.start, "--from") if args.start else date.min
+    last = report_day(args.end, "--to") if args.end else date.max
+    if last < first:
+        raise Refused(
+            f"--to（{last.isoformat()}）早於 --from（{first.isoformat()}）",
+            f"--to ({last.isoformat()}) is before --from ({first.isoformat()})",
+        )
+    start = _midnight(first) if args.start else None
+    end = _midnight(last + timedelta(days=1)) if last < date.max else None
+    return start, end
 
 
 def _midnight(day: date) -> datetime:

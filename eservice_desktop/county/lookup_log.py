@@ -117,9 +117,9 @@ def who_read(
         return []
     query = select(LookupLogRow).where(LookupLogRow.subject_hash.in_(hashes))
     if start is not None:
-        query = query.where(LookupLogRow.at >= _utc(start))
+        query = query.where(LookupLogRow.at >= as_utc(start))
     if end is not None:
-        query = query.where(LookupLogRow.at < _utc(end))
+        query = query.where(LookupLogRow.at < as_utc(end))
     return [
         LookupSeen(
             at=aware(r.at).isoformat(),
@@ -134,7 +134,7 @@ def who_read(
     ]
 
 
-def _utc(at: datetime) -> datetime:
+def as_utc(at: datetime) -> datetime:
     """``at`` in UTC; the first moment there is for a time before it (Taipei's 0001-01-01
     00:00 is a year 0 in UTC, which Python has not)."""
     try:
