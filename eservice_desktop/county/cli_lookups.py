@@ -23,6 +23,7 @@ from eservice_desktop.county.cli_common import (
 from eservice_desktop.county.cli_lang import said
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import roc_minute
+from eservice_desktop.domain.text_values import printable
 
 _SUBJECT = re.compile(r"[0-9A-Za-z]{8,10}")
 
@@ -32,6 +33,7 @@ _OUTCOMES = {
     "lookup.not_found": ("查無資料", "no record"),
     "lookup.no_consent": ("未經同意", "no consent"),
     "lookup.other_office": ("非該所案件", "another office's case"),
+    "lookup.case_number": ("案號格式錯誤", "malformed case number"),
     "lookup.kind": ("非該項目可查", "not looked up by the service"),
     "lookup.service": ("非該項目可查", "not looked up by the service"),
 }
@@ -69,7 +71,8 @@ def cmd_lookups(args: argparse.Namespace) -> int:
     for x in seen:
         zh, en = _OUTCOMES.get(x.outcome, (x.outcome, x.outcome))
         at = roc_minute(datetime.fromisoformat(x.at))
-        print(f"{at} | {x.office}-{x.device} | {x.case_number} | {x.kind} | {said(zh, en)}")
+        number = printable(x.case_number, 24)  # an older build kept the device's text as sent
+        print(f"{at} | {x.office}-{x.device} | {number} | {x.kind} | {said(zh, en)}")
     return 0
 
 

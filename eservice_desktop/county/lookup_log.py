@@ -33,9 +33,12 @@ from eservice_desktop.county import vault
 from eservice_desktop.county.lookups import subject_hash
 from eservice_desktop.county.store import DeviceRow, LookupLogRow, aware
 from eservice_desktop.county_link.protocol import LookupRequest
+from eservice_desktop.domain.text_values import printable
 
 #: The outcome of a look-up the county answered (a refusal's is its code).
 ANSWERED = "answered"
+#: The longest case number a request holds (``LookupRequest``) and the log's column keeps.
+CASE_NUMBER_MAX = 24
 #: What the vault's key of the log is derived for (``Vault.derive``).
 KEY_PURPOSE = "eservice-county-lookup-log/1"
 
@@ -70,13 +73,17 @@ def record(
     now: datetime,
     result_id: str = "",
 ) -> None:
-    """Keeps one look-up (``outcome``: :data:`ANSWERED` or the refusal's code)."""
+    """Keeps one look-up (``outcome``: :data:`ANSWERED` or the refusal's code). The case
+    number is the device's text (refused as no case number, ``lookup.case_number``, it is kept
+    too): a control character in it is kept as its code point, ``U+001B``; kept as sent, a
+    terminal's escape (clear the screen, a colour) or a line end reached the auditor's
+    terminal when ``lookups --subject`` listed it."""
     s.add(
         LookupLogRow(
             at=now,
             office=dev.office,
             device=dev.device,
-            case_number=req.case_number,
+            case_number=printable(req.case_number, CASE_NUMBER_MAX)[:CASE_NUMBER_MAX],
             kind=req.kind,
             subject_hash=subject_key(s, req.kind, req.subject_id),
             subject_keyed=True,

@@ -218,3 +218,55 @@ def test_an_older_builds_log_is_keyed_at_the_first_start_and_still_read(
 def _who_at(db_url: str, subject: str) -> list[dict[str, str]]:
     out = county_cli("lookups", "--subject", subject, "--db", db_url, "--json")
     return list(json.loads(out)["lookups"])
+
+
+def test_a_case_number_a_device_sends_reaches_no_terminal_as_sent(
+    county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    """A device's look-up whose case number holds a terminal's escape or a line end is
+    refused (lookup.case_number) and kept: its control characters are kept as their code
+    points, and the listing's lines stay one a look-up (an older build's row, kept as sent, is
+    shown so too)."""
+    _seed_registry(county, tmp_path)
+    d03 = office("D03", "01", county.url)
+    enrol(d03, county)
+    for number in ("\x1b[2J\x1b[31mFAKE", "X\n115/12/05 | H01-01"):
+        asked = {
+            "case_number": number,
+            "service_code": "ED-CRAM-SCHOOL-REGISTER",
+            "kind": "household_transcript",
+            "subject_id": "A123456789",
+            "consent": True,
+        }
+        r = requests.post(
+            f"{county.url}/v1/lookups",
+            json=asked,
+            headers={"Authorization": f"Bearer {credential(d03)}"},
+            timeout=30,
+        )
+        assert r.status_code == 400 and r.json()["code"] == "lookup.case_number"
+    assert [x["case_number"] for x in _who(county, "A123456789")] == [
+        "U+001B[2JU+001B[31mFAKE",
+        "XU+000A115/12/05 | H01-0",
+    ]
+    engine = make_engine(county.db_url)
+    try:  # as an older build kept it
+        with Session(engine) as s, s.begin():
+            s.add(
+                LookupLogRow(
+                    at=utcnow(),
+                    office="D03",
+                    device="01",
+                    case_number="\x1b]0;pwned\x07",
+                    kind="land_transcript",
+                    subject_hash=subject_hash("land_transcript", "A123456789"),
+                    outcome="answered",
+                    result_id="",
+                )
+            )
+    finally:
+        engine.dispose()
+    listed = county_cli("lookups", "--subject", "A123456789", "--db", county.db_url)
+    assert "\x1b" not in listed and "\x07" not in listed
+    lines = listed.splitlines()  # the head and a line each (the third keyed at this start)
+    assert len(lines) == 4 and lines[1].endswith("| 案號格式錯誤")
