@@ -2,10 +2,15 @@
 
 The file is checked (kind by its first bytes, never by its name; not empty; within the
 ``attachment_max_mb`` setting), sealed with the office key into
-``DATA_DIR/attachments/<sha256>/<file name>.sealed`` and registered with the resumable upload
+``DATA_DIR/attachments/<sha256>/attachment.sealed`` and registered with the resumable upload
 engine (``services.sync.attachments``), which unseals it when it sends it to the county. Nothing
 is stored when the file is refused. The same content is one upload: attaching it again to the
 same case changes nothing, attaching it to another case is refused.
+
+The clerk's file name is kept in the encrypted database (``sync_attachments.name``), never on
+the disk: named ``<file name>.sealed``, the sealed file gave away what it sealed to anyone who
+listed the folder (a stolen disk, a copy of the data directory), since a scan is named after the
+citizen (王小明身分證.png, A123456789.pdf). Revision 0023 renamed the files an older build made.
 """
 
 from __future__ import annotations
@@ -44,6 +49,8 @@ KINDS = {
     LOOKUP_MEDIA_TYPE: "LOOKUP",
 }
 SEALED_SUFFIX = ".sealed"
+#: The sealed file's own name, in its content's folder: nothing of what it seals.
+STORED_NAME = "attachment" + SEALED_SUFFIX
 _NAME_MAX = 120
 #: The name's UTF-8 bytes at most: the sealed file (``.sealed``) and its temporary twin
 #: (``.NAME.sealed-XXXXXXXX``) stay within a file system's 255 bytes. Eighty Chinese
@@ -163,11 +170,18 @@ def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
             f"相同內容的檔案已附於案件 {other or '（同步檔案）'}",
             f"A file with the same content is already attached to case {other or '(sync file)'}",
         )
-    stored = seal_file(app, sha, name, data)
+    stored = seal_file(app, sha, data)
     try:
         with app.transaction() as s:
             row = register(
-                app, s, case_id, sha=sha, stored=stored, data=data, media_type=media_type
+                app,
+                s,
+                case_id,
+                sha=sha,
+                stored=stored,
+                data=data,
+                media_type=media_type,
+                name=name,
             )
     except BaseException:
         stored.unlink(missing_ok=True)
@@ -175,16 +189,17 @@ def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
     return _view(row)
 
 
-def seal_file(app: App, sha: str, name: str, data: bytes) -> Path:
-    """Seals ``data`` with the office key into the attachment store; the path written (the
-    caller registers it, or removes the file when its transaction fails)."""
+def seal_file(app: App, sha: str, data: bytes) -> Path:
+    """Seals ``data`` with the office key into the attachment store, under a name that says
+    nothing of it (:data:`STORED_NAME`); the path written (the caller registers it with the
+    file's name, or removes the file when its transaction fails)."""
     if app.sealer is None:
         raise _refuse(
             "attachment_no_key",
             "本機沒有加密金鑰，無法保存附件",
             "This counter has no encryption key; the attachment cannot be stored",
         )
-    stored = app.settings.data_dir / "attachments" / sha / f"{_safe_name(name)}{SEALED_SUFFIX}"
+    stored = app.settings.data_dir / "attachments" / sha / STORED_NAME
     app.sealer.write(stored, data)
     return stored
 
@@ -198,11 +213,14 @@ def register(
     stored: Path,
     data: bytes,
     media_type: str,
+    name: str,
 ) -> SyncAttachmentRow:
-    """Queues a sealed file for the resumable upload, in the caller's transaction."""
+    """Queues a sealed file for the resumable upload, in the caller's transaction; ``name``
+    (the clerk's file name) is kept in the database only."""
     row = SyncAttachmentRow(
         sha256=sha,
         path=str(stored),
+        name=_safe_name(name),
         size=len(data),
         uploaded=0,
         complete=False,
@@ -218,9 +236,20 @@ def is_sealed(path: str) -> bool:
     return Path(path).name.endswith(SEALED_SUFFIX)
 
 
+def on_disk(path: str) -> Path:
+    """Where a registered file is: its path, or, a sealed one gone from it, its content's
+    folder's :data:`STORED_NAME` (revision 0023 renamed an older build's files there: an
+    upgrade stopped after that and the database taken back from its backup still names them
+    as they were)."""
+    p = Path(path)
+    if p.name.endswith(SEALED_SUFFIX) and not p.exists() and (p.parent / STORED_NAME).exists():
+        return p.parent / STORED_NAME
+    return p
+
+
 def read_content(app: App, path: str) -> bytes:
     """The plain bytes of a registered file (sealed attachments are opened with the office key)."""
-    p = Path(path)
+    p = on_disk(path)
     if p.name.endswith(SEALED_SUFFIX):
         if app.sealer is None:
             raise OSError("no key to open the sealed attachment")  # never its name
@@ -229,7 +258,9 @@ def read_content(app: App, path: str) -> bytes:
 
 
 def _name_of(row: SyncAttachmentRow) -> str:
-    name = Path(row.path).name
+    if row.name:
+        return row.name
+    name = Path(row.path).name  # a file registered by services.sync.attachments.add_attachment
     return name[: -len(SEALED_SUFFIX)] if name.endswith(SEALED_SUFFIX) else name
 
 

@@ -266,7 +266,7 @@ def _store(
     data = json.dumps(result, ensure_ascii=False, sort_keys=True, indent=1).encode()
     sha = sha256(data).hexdigest()
     name = f"免書證查詢-{kind}-{result['result_id'][:8]}.json"
-    stored = case_attachments.seal_file(app, sha, name, data)
+    stored = case_attachments.seal_file(app, sha, data)
     try:
         with app.transaction() as s:
             if add_consent:
@@ -280,6 +280,7 @@ def _store(
                 stored=stored,
                 data=data,
                 media_type=case_attachments.LOOKUP_MEDIA_TYPE,
+                name=name,
             )
             cases.record(
                 app,
@@ -300,6 +301,6 @@ def _store(
         subject=str(result.get("subject", "")),
         fields=dict(result["fields"]),
         sha256=sha,
-        attachment=stored.name.removesuffix(case_attachments.SEALED_SUFFIX),
+        attachment=name,
         consent_recorded=add_consent,
     )

@@ -322,6 +322,7 @@ def _upgrade(
     with engine.begin() as conn:
         cfg = alembic_config(url)
         cfg.attributes["connection"] = conn
+        cfg.attributes["key"] = key  # a revision sealing files again (0023) needs it
         command.upgrade(cfg, "head")
     log.info("database upgraded from %s to %s", current, head)
     return str(backup) if backup else None

@@ -69,6 +69,9 @@ class SyncAttachmentRow(Base):
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     path: Mapped[str] = mapped_column(Text, nullable=False)
+    #: The clerk's file name (services/case_attachments.py), never on the disk; "" for a file
+    #: registered by its own path.
+    name: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     size: Mapped[int] = mapped_column(BigInteger, nullable=False)
     uploaded: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     complete: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)

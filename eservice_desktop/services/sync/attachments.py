@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from eservice_desktop.county_link.client import CountyClient, ServerError
 from eservice_desktop.county_link.protocol import CHUNK_SIZE, AttachmentStart, AttachmentState
-from eservice_desktop.services.case_attachments import is_sealed, read_content
+from eservice_desktop.services.case_attachments import is_sealed, on_disk, read_content
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncAttachmentRow
 from eservice_desktop.storage.sealed import SealError
@@ -59,7 +59,7 @@ def upload_attachments(app: App, client: CountyClient, chunk_size: int = CHUNK_S
             # A sealed attachment (services.case_attachments, bounded by the size limit) is
             # opened in memory; any other registered file is read from disk chunk by chunk.
             content = read_content(app, att.path) if is_sealed(att.path) else None
-            f = open(att.path, "rb")  # noqa: SIM115 (closed below, after the upload)
+            f = on_disk(att.path).open("rb")  # closed below, after the upload
         except (OSError, SealError) as e:
             _unreadable(att, e)
             continue

@@ -105,3 +105,18 @@ def test_a_long_chinese_name_is_stored(app: App, tmp_path: Path) -> None:
 def _stored(app: App) -> list[str]:
     with app.reading() as s:
         return [r.path for r in s.scalars(select(SyncAttachmentRow))]
+
+
+def test_the_file_name_is_kept_in_the_database_never_on_the_disk(app: App, tmp_path: Path) -> None:
+    """A scan is named after the citizen: the sealed file was 王小明身分證A123456789.jpg.sealed,
+    readable by anyone listing the data directory. It is ``<sha256>/attachment.sealed``; the
+    clerk still sees the name, and the file opens."""
+    number = new_case(app)
+    scan = tmp_path / "王小明身分證A123456789.jpg"
+    scan.write_bytes(JPEG)
+    assert ca.attach_file(app, number, scan).name == "王小明身分證A123456789.jpg"
+    on_disk = [p.name for p in (app.settings.data_dir / "attachments").rglob("*")]
+    assert on_disk and not [n for n in on_disk if "王" in n or "A123456789" in n], on_disk
+    assert [Path(p).name for p in _stored(app)] == [ca.STORED_NAME]
+    assert [a.name for a in ca.list_attachments(app, number)] == ["王小明身分證A123456789.jpg"]
+    assert ca.read_content(app, _stored(app)[0]) == JPEG
