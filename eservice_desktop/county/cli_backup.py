@@ -61,7 +61,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             revision = _sqlite_copy(Path(url.database or ""), partial)
         else:
             revision = _pg_copy(url, partial)
-        os.replace(partial, out)
+        put_in_place(partial, out)
     finally:
         with suppress(FileNotFoundError):
             partial.unlink()
@@ -93,6 +93,25 @@ def _check_target(out: Path) -> None:
             f"找不到資料夾 {printable_path(str(out.parent))}",
             f"No such folder: {printable_path(str(out.parent))}",
         )
+
+
+def put_in_place(partial: Path, out: Path) -> None:
+    """The checked copy under its name, never over a file made under that name while it was
+    copied (a second backup to the same name, a long dump): a rename replaced it. A hard link
+    fails when the name is taken; where the disk has none (a FAT or exFAT stick), the name is
+    claimed first, then the copy renamed onto the claim."""
+    try:
+        os.link(partial, out, follow_symlinks=False)
+    except FileExistsError:
+        _check_target(out)  # says the name is taken
+        raise
+    except OSError:
+        try:
+            os.close(os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600))
+        except FileExistsError:
+            _check_target(out)
+            raise
+        os.replace(partial, out)
 
 
 def _owner_only(path: Path) -> None:

@@ -22,6 +22,8 @@ from sqlalchemy.engine import URL
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.county.cli import main as county_main
+from eservice_desktop.county.cli_backup import put_in_place
+from eservice_desktop.county.cli_common import Refused
 from eservice_desktop.county.store import CountyEventRow
 from eservice_desktop.services.core import App
 
@@ -187,3 +189,18 @@ def test_a_database_in_a_folder_named_with_uri_characters_is_the_one_copied(
         assert c.execute("SELECT b FROM t").fetchone() == ("every office's events",)
     assert json.loads(said_out)["bytes"] == out.stat().st_size
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "county.backup"])
+
+
+def test_a_file_made_under_the_name_during_the_copy_is_not_replaced(tmp_path: Path) -> None:
+    """The name was checked before the copy and the copy renamed onto it after: a file made
+    under that name meanwhile (a second backup to the same name, a long dump) was replaced."""
+    partial, out = tmp_path / "county.sqlite3.partial", tmp_path / "county.sqlite3"
+    partial.write_bytes(b"the checked copy")
+    out.write_bytes(b"made while the copy ran")
+    with pytest.raises(Refused) as taken:
+        put_in_place(partial, out)
+    assert "exists" in taken.value.message_en
+    assert out.read_bytes() == b"made while the copy ran"
+    out.unlink()
+    put_in_place(partial, out)
+    assert out.read_bytes() == b"the checked copy"
