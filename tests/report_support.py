@@ -163,9 +163,10 @@ ON_TIME_BY_SERVICE = {
     "EP-CONTROL-NUMBER": (1, 1, 1, 0, 100.0, 0, 0),
     "LR-LAND-TRANSCRIPT": (2, 0, 0, 0, None, 2, 1),
 }
-#: c9: due 2026-04-01 (received 10:00, 1 working day), the report's day 2026-04-30: 29 days;
+#: c9: due 2026-04-01 (received 10:00, 1 working day), the report's day 2026-04-30: 19 working
+#: days after it (04-02..04-30 less the weekends and the days off 04-03 and 04-06);
 #: held by clerk-b since the identity check at 11:00 Taipei.
-OVERDUE = ("H01-01-115-000009", "2026-04-01", 29, "clerk-b", "2026-04-01T11:00+08:00")
+OVERDUE = ("H01-01-115-000009", "2026-04-01", 19, "clerk-b", "2026-04-01T11:00+08:00")
 #: On-time rate by month of receipt: March 6 of 8 (c3, c5 late), April 1 of 1 (c12).
 RATE_BY_MONTH = {"2026-03": 75.0, "2026-04": 100.0}
 

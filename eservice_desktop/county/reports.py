@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from eservice_desktop.county.case_facts import county_calendar
 from eservice_desktop.county.store import (
     CountyCaseFactRow,
     CountyTargetRow,
@@ -114,7 +115,8 @@ def _on_time(
         )
         if r.due_date is not None
     ]
-    return sv.build_on_time(catalogue, counts, overdue, as_of=as_of, **common)
+    calendar = county_calendar(s)
+    return sv.build_on_time(catalogue, counts, overdue, as_of=as_of, calendar=calendar, **common)
 
 
 def _savings(

@@ -157,6 +157,7 @@ def on_time(app: App, period_from: date, period_to: date) -> Report:
         period_to=period_to,
         office=p["office"],
         as_of=as_of,
+        calendar=app.calendar,
     )
 
 

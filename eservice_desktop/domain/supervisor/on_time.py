@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Final
 
+from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.deadline import working_days_left
 from eservice_desktop.domain.report_model import (
     Cell,
     ChartSpec,
@@ -95,7 +97,7 @@ def _overdue_columns(tz_label: str) -> tuple[str, ...]:
         "單位 Department",
         "項目 Service",
         "期限 Due",
-        "逾期日數 Days overdue",
+        "逾期工作天 Working days overdue",
         "承辦人 Held by",
         f"持有起始 Since ({tz_label})",
         "狀態 Status",
@@ -134,8 +136,11 @@ def status_label(status: str) -> str:
 
 
 def _overdue_rows(
-    catalogue: Catalogue, overdue: Sequence[OverdueCase], as_of: date
+    catalogue: Catalogue, overdue: Sequence[OverdueCase], as_of: date, calendar: WorkingCalendar
 ) -> list[tuple[Cell, ...]]:
+    """Each open case past due, with the working days since its due date: the time limit is
+    counted in working days, and the queue says the same case is that many working days late
+    (``剩餘工作天`` -28); the report counted calendar days (39) for it."""
     rows: list[tuple[Cell, ...]] = []
     for o in sorted(overdue, key=lambda o: (o.due_date, o.case_number)):
         dept, name = service_names(catalogue, o.service_code)
@@ -145,7 +150,7 @@ def _overdue_rows(
                 dept,
                 name,
                 o.due_date.isoformat(),
-                (as_of - o.due_date).days,
+                -working_days_left(o.due_date, as_of, calendar),
                 o.holder,
                 o.held_since.isoformat(timespec="minutes"),
                 status_label(o.status),
@@ -187,6 +192,7 @@ def build_on_time(
     period_to: date,
     office: str,
     as_of: date,
+    calendar: WorkingCalendar,
     tz_label: str = "Asia/Taipei",
 ) -> Report:
     """Appendix 11's table per department and per service, the overdue list and the charts
@@ -215,7 +221,7 @@ def build_on_time(
             ReportTable(
                 T_OVERDUE,
                 _overdue_columns(tz_label),
-                tuple(_overdue_rows(catalogue, overdue, as_of)),
+                tuple(_overdue_rows(catalogue, overdue, as_of, calendar)),
             ),
         ),
         charts=_on_time_charts(catalogue, t, months_between(period_from, period_to)),

@@ -157,7 +157,15 @@ def test_an_on_time_rate_of_an_exact_half_rounds_up_in_every_place(app: App) -> 
     chart (it was 90.62)."""
     counts = [sv.OnTimeCount("HR-TRANSCRIPT", "2026-03", 32, 32, 29, 0)]
     march = {"period_from": date(2026, 3, 1), "period_to": date(2026, 3, 31)}
-    r = sv.build_on_time(app.catalogue, counts, [], office="H01", as_of=date(2026, 3, 31), **march)
+    r = sv.build_on_time(
+        app.catalogue,
+        counts,
+        [],
+        office="H01",
+        as_of=date(2026, 3, 31),
+        calendar=app.calendar,
+        **march,
+    )
     assert r.totals["rate_pct"] == 90.63
     assert r.table(sv.T_DEPARTMENTS).rows[0][5] == 90.63
     assert r.table(sv.T_SERVICES).rows[0][7] == 90.63
@@ -177,7 +185,15 @@ def test_a_month_with_nothing_finished_has_no_rate_in_the_chart(app: App) -> Non
         sv.OnTimeCount("HR-TRANSCRIPT", "2026-03", 5, 5, 5, 0),
     ]
     period = {"period_from": date(2026, 1, 1), "period_to": date(2026, 3, 31)}
-    r = sv.build_on_time(app.catalogue, counts, [], office="H01", as_of=date(2026, 3, 31), **period)
+    r = sv.build_on_time(
+        app.catalogue,
+        counts,
+        [],
+        office="H01",
+        as_of=date(2026, 3, 31),
+        calendar=app.calendar,
+        **period,
+    )
     chart = r.charts[0]
     assert chart.series[0][1] == (75.0, None, 100.0)
     assert "2026-02 —" in describe(chart) and "02 0.0%" not in describe(chart)

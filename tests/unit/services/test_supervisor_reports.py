@@ -89,6 +89,21 @@ def test_on_time_of_a_period_still_running_counts_overdue_as_of_today(
     assert reports.on_time(loaded, F, T).totals["overdue"] == 1
 
 
+def test_overdue_days_are_the_working_days_the_queue_counts(loaded: App) -> None:
+    """The time limit is counted in working days: the overdue list says a case is as many
+    working days late as the queue and the case detail (-working_days_left), where it counted
+    calendar days (c9, due 04-01, seen on Sunday 05-10: 39 days, the queue's 24 working days)."""
+    from eservice_desktop.services.cases import show_case
+
+    r = reports.on_time(loaded, F, date(2026, 5, 31))
+    rows = {str(row[0])[:17]: row for row in r.table(sv.T_OVERDUE).rows}
+    row = rows[mix.OVERDUE[0]]
+    view = show_case(loaded, str(row[0]))
+    assert view.working_days_left is not None and view.working_days_left < 0
+    assert row[4] == -view.working_days_left == 24
+    assert r.table(sv.T_OVERDUE).columns[4] == "逾期工作天 Working days overdue"
+
+
 def test_usage_every_figure(loaded: App) -> None:
     r = reports.usage(loaded, F, T)
     assert {k: r.totals[k] for k in mix.USAGE_TOTAL} == mix.USAGE_TOTAL
