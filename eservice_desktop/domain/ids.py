@@ -24,6 +24,8 @@ __all__ = [
     "generate_ubn",
     "mask_id",
     "mask_name",
+    "payer_id_label",
+    "payer_id_shown",
     "validate_mobile",
     "validate_national_id",
     "validate_resident_id",
@@ -259,6 +261,20 @@ def mask_id(s: str) -> str:
     value = s.strip()
     keep = max(len(value) - 4, 0)
     return value[:keep] + _MASK_CHAR * (len(value) - keep)
+
+
+def payer_id_shown(applicant_kind: str, applicant_id: str) -> str:
+    """The payer's number on a receipt: a person's ID masked (the voucher of appendix 30), a
+    business's UBN in full. The seed issues the receipt for 代書或公司行號 to claim the fee back
+    (核銷), which a company does under its 統一編號, a public registration number, not a
+    person's: 0459**** could be claimed by no one."""
+    return applicant_id if applicant_kind == "business" else mask_id(applicant_id)
+
+
+def payer_id_label(applicant_kind: str) -> str:
+    """The label beside :func:`payer_id_shown`: 統一編號 for a business, else the voucher's
+    身分證統一編號."""
+    return "統一編號" if applicant_kind == "business" else "身分證統一編號"
 
 
 def _letters(name: str) -> list[str]:

@@ -1,10 +1,11 @@
 """The fee receipt (規費收據) as a PDF: an A6 sheet or an 80 mm thermal roll.
 
 Content follows the county's fee slip (seed appendix 23): office, ROC date, receipt number,
-payer with the ID masked (appendix 30), service, fee items, total in figures and in capital
-numerals, payment method, clerk, a 重印 mark with the reason on reprints, and a VOID mark on a
-voided receipt. A QR code carries the receipt number with its verification code, and a Code128
-carries the receipt number alone, for the hand scanners at the cashier's desk.
+payer with the ID masked (appendix 30; a business's UBN in full), service, fee items, total in
+figures and in capital numerals, payment method, clerk, a 重印 mark with the reason on
+reprints, and a VOID mark on a voided receipt. A QR code carries the receipt number with its
+verification code, and a Code128 carries the receipt number alone, for the hand scanners at the
+cashier's desk.
 
 The layout is computed once as a list of drawing operations measured from the top, so the roll
 gets exactly the length its content needs and both layouts share one description.
@@ -54,7 +55,9 @@ class ReceiptData:
     issued_time: str
     case_number: str
     payer_name: str
-    payer_id_masked: str
+    #: The payer's number as printed: a person's ID masked (appendix 30), a business's 統一編號
+    #: in full (a company claims the fee back with this receipt, and claims it under its UBN).
+    payer_id_shown: str
     service_name: str
     items: tuple[FeeLine, ...]
     fees_due: int
@@ -72,6 +75,8 @@ class ReceiptData:
     reprint_reason: str = ""
     reprint_count: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
+    #: 身分證統一編號 for a person (the appendix-30 voucher's label), 統一編號 for a business.
+    payer_id_label: str = "身分證統一編號"
 
     @property
     def is_void(self) -> bool:
@@ -214,7 +219,7 @@ def _heading(data: ReceiptData, o: _Ops) -> None:
     o.pair("收據號碼", data.receipt_number)
     o.pair("案號", data.case_number)
     o.pair("繳款人", data.payer_name)
-    o.pair("身分證統一編號", data.payer_id_masked)
+    o.pair(data.payer_id_label, data.payer_id_shown)
     o.pair("申辦項目", data.service_name)
     o.rule()
 

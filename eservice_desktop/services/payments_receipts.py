@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.ids import payer_id_label, payer_id_shown
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc, to_roc
@@ -346,7 +346,8 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
         issued_time=f"{issued:%H:%M}",
         case_number=row.case_number,
         payer_name=state.applicant_name,
-        payer_id_masked=mask_id(state.applicant_id),
+        payer_id_label=payer_id_label(state.applicant_kind),
+        payer_id_shown=payer_id_shown(state.applicant_kind, state.applicant_id),
         service_name=service_name,
         items=tuple(
             FeeLine(i.name, i.quantity, i.unit, i.unit_price, i.amount, i.breakdown())

@@ -113,7 +113,7 @@ def sample(amount: int, **kw: object) -> ReceiptData:
         issued_time="10:05",
         case_number="H01-01-115-000042-7",
         payer_name="陳堃",
-        payer_id_masked="A12345****",
+        payer_id_shown="A12345****",
         service_name="請領戶籍謄本(預約)",
         items=(FeeLine("戶籍謄本", 1, "張", amount, amount),),
         fees_due=amount,
