@@ -189,7 +189,19 @@ def collector_entry(
 
 def check_collector_for(state: CaseState, by: dict[str, object]) -> None:
     """A business (UBN) cannot come in person: its documents go to a person, recorded as the
-    collector (its representative or agent), never as "the applicant in person"."""
+    collector (its representative or agent), never as "the applicant in person". A proxy
+    (代領人) is someone else: one given the applicant's own ID number is the applicant, and was
+    recorded, and printed on the pickup slip, as another person (代領人 何大同（父） C11944****)
+    holding the applicant's ID."""
+    if not by.get("self") and str(by.get("id", "")).upper() == state.applicant_id.upper():
+        raise DomainError(
+            "pickup.collector_is_applicant",
+            "代領人的身分證字號與申請人相同：申請人本人領件請取消勾選「由他人代領」；"
+            "他人代領請填寫代領人自己的身分證字號",
+            "The collector's ID number is the applicant's own: for the applicant in person, "
+            "untick 'collected on behalf'; for someone else, enter that person's own ID number",
+            "id",
+        )
     if by.get("self") and state.applicant_kind == "business":
         raise DomainError(
             "pickup.collector_required",

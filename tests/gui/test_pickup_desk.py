@@ -309,6 +309,24 @@ def test_a_proxys_missing_or_wrong_id_is_said_with_the_focus_on_it(
     assert cases.load_case(ctx.app, number).lifecycle == "ready_for_pickup"
 
 
+def test_a_proxy_given_the_applicant_s_own_id_is_refused_with_the_focus_on_it(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """The applicant's card read into the proxy's fields: refused on the desk, what was typed
+    kept, the focus on the proxy's ID, nothing handed over."""
+    number, token = ready
+    desk.scan(token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    desk.proxy_check.setChecked(True)
+    desk.proxy_name.setText("王大同")
+    desk.proxy_id.setText("A123456789")  # the applicant's (pickup_support.ready_case)
+    desk.confirm_button.click()
+    qtbot.waitUntil(lambda: "申請人相同" in desk.message_label.text(), timeout=5000)
+    assert QApplication.focusWidget() is desk.proxy_id
+    assert desk.proxy_name.text() == "王大同" and desk.proxy_id.text() == "A123456789"
+    assert cases.load_case(ctx.app, number).lifecycle == "ready_for_pickup"
+
+
 def test_a_code_typed_with_the_focus_on_confirm_is_checked_not_the_case_on_screen_handed_over(
     desk: PickupDesk, app: App, qtbot: QtBot, ctx: GuiContext
 ) -> None:

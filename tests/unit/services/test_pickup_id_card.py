@@ -213,3 +213,13 @@ def test_a_pulled_id_card_handover_holds_the_case_once_on_every_desk(app: App) -
         project_pickup(s, event)
     again = consumed(app, number)
     assert again is not None and again.token_digest == row.token_digest and again.via == "id_card"
+
+
+def test_a_proxy_given_the_applicant_s_id_card_number_is_refused(app: App) -> None:
+    """By ID card too: the applicant's card typed into the proxy's fields is the applicant."""
+    number = sms_ready(app)
+    with pytest.raises(DomainError) as info:
+        id_card_pickup(app, ID, hand_over=True, collected_by={"name": "王大同", "id": ID})
+    assert info.value.code == "pickup.collector_is_applicant"
+    assert cases.load_case(app, number).lifecycle == "ready_for_pickup"
+    assert id_card_pickup(app, ID, hand_over=True).handed_over

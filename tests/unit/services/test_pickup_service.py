@@ -399,3 +399,18 @@ def test_a_business_applicants_documents_go_to_a_named_person(
     done = pickup.handover(land, token, {"name": "陳大文", "id": "F131104093", "relation": "員工"})
     assert done.handed_over
     assert cases.load_case(land, number).picked_up_by["name"] == "陳大文"
+
+
+def test_a_proxy_with_the_applicant_s_own_id_is_refused(app: App, county: County) -> None:
+    """A proxy (代領人) is someone else: typed with the applicant's own ID number (in another
+    form: lower case, full-width), the handover was recorded and printed on the slip as
+    another person holding the applicant's ID; it is refused, nothing recorded, and the
+    applicant's own handover, or a real proxy's, goes through."""
+    number, token = ready_case(app, county)
+    with pytest.raises(DomainError) as info:
+        pickup.handover(app, token, {"name": "王大同", "id": "ａ123456789", "relation": "父"})
+    assert info.value.code == "pickup.collector_is_applicant" and info.value.field == "id"
+    assert "申請人相同" in info.value.message_zh and "own" in info.value.message_en
+    assert picked_up_events(app) == 0
+    done = pickup.handover(app, token, {"name": "王大同", "id": "F131104093", "relation": "父"})
+    assert done.handed_over and cases.load_case(app, number).picked_up_by["id"] == "F131104093"
