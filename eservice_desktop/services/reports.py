@@ -1,7 +1,8 @@
 """The online-payment reconciliation statement (電子付費對帳單, appendix 22): the office's online
 payments authorised in a period, with their deposit at the treasury. Reads the ``receipts``
-projection; nothing here writes except the statement file. Days are Taipei calendar days. (The
-daily closing is ``services.daily_closing``.)
+projection, and the web and kiosk payments without a receipt of the office
+(``services.reconciliation_unreceipted``); nothing here writes except the statement file. Days
+are Taipei calendar days. (The daily closing is ``services.daily_closing``.)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from eservice_desktop.services import access, exports
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.payments_receipts import aware
+from eservice_desktop.services.reconciliation_unreceipted import unreceipted_online
 from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_payments import ReceiptRow
 
@@ -60,11 +62,14 @@ def reconciliation(
     check_period(start, end)
     office = app.settings.office_code
     with app.reading() as s:
-        paid = _paid_online(s, office, start, end)
+        paid = [(r.case_id, at, _row(r, at)) for r, at in _paid_online(s, office, start, end)]
+        # the web and kiosk payments no counter issued a receipt for: on the statement too
+        paid += unreceipted_online(s, office, start, end)
+        paid.sort(key=lambda p: (p[1], p[2].receipt_number))
         if service_code:
-            of = _service_codes(s, {r.case_id for r, _ in paid})
-            paid = [(r, at) for r, at in paid if of.get(r.case_id) == service_code]
-    out = tuple(_row(r, at) for r, at in paid)
+            of = _service_codes(s, {case_id for case_id, _, _ in paid})
+            paid = [p for p in paid if of.get(p[0]) == service_code]
+    out = tuple(row for _, _, row in paid)
     if service_code and not out:
         _known_service(app, service_code)
     try:

@@ -1,0 +1,91 @@
+"""The online payments of a period that no counter issued a receipt for, for the
+reconciliation statement (appendix 22).
+
+A web or kiosk payment reaches the office as the channel's ``case.payment_recorded``, written at
+the county without a receipt number (docs/channels.md): the ``receipts`` projection has no row
+for it until a clerk issues the office's receipt on request (``payment online-receipt``), which
+most citizens never ask for. The statement read ``receipts`` alone, so it left those payments
+out: the treasury deposited money the office's statement did not list, and its totals could not
+be matched. They are read here from the payment events of the period and their cases' streams.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState, apply
+from eservice_desktop.domain.case_state import Payment
+from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
+from eservice_desktop.domain.settlement_file import transaction_id
+from eservice_desktop.printing.reconciliation import ReconciliationRow
+from eservice_desktop.services.payments_receipts import aware
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import EventRow
+
+#: How far a payment event's time may lie from its authorisation time (the channel writes both
+#: from the county's clock at once; a day either way keeps a late write in).
+_SLACK = timedelta(days=1)
+
+
+def unreceipted_online(
+    s: Session, office: str, start: date, end: date
+) -> list[tuple[str, datetime, ReconciliationRow]]:
+    """Each online payment of ``office`` authorised between ``start`` and ``end`` (Taipei
+    days, both included) that holds no receipt number: its case id, its authorisation time
+    and its statement row, the 規費單號 column empty."""
+    lo, _ = day_bounds(start)
+    _, hi = day_bounds(end)
+    case_ids = set(
+        s.scalars(
+            select(EventRow.case_id).where(
+                EventRow.type == ev.PAYMENT_RECORDED,
+                EventRow.office == office,
+                # only the online ones' cases are folded: a month's counter payments are many
+                EventRow.payload["method"].as_string() == "online",
+                EventRow.at >= lo - _SLACK,
+                EventRow.at < hi + _SLACK,
+            )
+        )
+    )
+    out: list[tuple[str, datetime, ReconciliationRow]] = []
+    for case_id, state in _states(s, case_ids).items():
+        for p in state.payments:
+            at = _authorised(p)
+            if p.method == "online" and not p.receipt_number and lo <= at < hi:
+                out.append((case_id, at, _row(state, p, at)))
+    return out
+
+
+def _states(s: Session, case_ids: set[str]) -> dict[str, CaseState]:
+    """The cases' current states from one read of their streams (refused voids skipped)."""
+    if not case_ids:
+        return {}
+    refused = repo.refused_of(s, case_ids)
+    states: dict[str, CaseState | None] = {}
+    for e in repo.events_of(s, case_ids):
+        if e.event_id not in refused:
+            states[e.case_id] = apply(states.get(e.case_id), e)
+    return {k: v for k, v in states.items() if v is not None}
+
+
+def _authorised(p: Payment) -> datetime:
+    return aware(datetime.fromisoformat(p.authorised_at)) if p.authorised_at else aware(p.at)
+
+
+def _row(state: CaseState, p: Payment, at: datetime) -> ReconciliationRow:
+    return ReconciliationRow(
+        case_number=state.case_number,
+        transaction_id=transaction_id(p.payment_id, p.reference),
+        authorised_at=f"{at.astimezone(TAIPEI):%Y/%m/%d %H:%M:%S}",
+        payment_tool=p.payment_tool,
+        deposit_date=p.deposit_date.replace("-", "/"),
+        amount=p.amount,
+        deposited=p.deposited,
+        settlement_number=p.settlement_number,
+        receipt_number="",
+        void=p.voided,
+    )
