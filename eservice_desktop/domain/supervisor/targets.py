@@ -88,7 +88,8 @@ def check_month(month: object) -> str:
 _PROGRESS_BANDS: Final = ((5.0, 99, 80), (15.0, 79, 60), (25.0, 59, 40), (100.0, 39, 1))
 #: 進度控制結果: the year's progress behind by at most 3 % / 5 % / 10 %, then beyond.
 _RESULT_BANDS: Final = ((3.0, 99, 80), (5.0, 79, 60), (10.0, 59, 40), (100.0, 39, 1))
-#: 陸.一: a month more than 20 % behind its target calls for a review meeting.
+#: 陸.一: a month 20 % or more behind its target calls for a review meeting (「低於目標達成率
+#: 20% 以上」: 以上 counts the 20 % itself, as the bands' 以下 above count theirs).
 REVIEW_LAG_PCT: Final = 20.0
 #: The mark of a month listed but not judged: the period cuts it, or it is not over yet.
 PARTIAL_MONTH: Final = "未滿整月，不評 Partial month, not judged"
@@ -222,7 +223,7 @@ def _progress(
         lag_m, lag_c = lag_pct(a.get(m, 0), g[m]), lag_pct(out.actual, out.target)
         out.monthly.append(lag_m)
         out.cumulative.append(lag_c)
-        meeting = lag_m > REVIEW_LAG_PCT
+        meeting = lag_m >= REVIEW_LAG_PCT  # exact: 100.0 * (t - a) / t is 20.0 at 20 %
         out.review += meeting
         out.rows.append(
             (
