@@ -38,7 +38,8 @@ def case_by_number(s: Session, case_number: str) -> tuple[CountyCaseRow, CaseSta
 def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | None:
     """The four stages of a case and its pickup office, when the last four characters of the
     applicant's ID match; None otherwise (the caller cannot tell which was wrong). Only masked
-    data: no name, phone, e-mail, fields or amounts beyond what is still due."""
+    data: no name, phone, e-mail, fields or amounts beyond what is still due; the office's
+    reason of a rejection, or of a supplement still awaited, as its notice says it."""
     found = case_by_number(s, case_number.strip().upper())
     if found is None:
         return None
@@ -79,6 +80,11 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         "picked_up": st.lifecycle == "picked_up",
         "mailed": st.pickup_method == "mail" and st.lifecycle == CLOSED,
         "balance": _still_due(st),
+        # what the office wrote to the citizen: the seed's citizen whose case was rejected saw
+        # no reason and had to phone (table 7; 「註明駁回原因後退件」), and one without a phone
+        # or e-mail got neither notice
+        "rejection_reason": st.rejection_reason if st.lifecycle == REJECTED else "",
+        "supplement_reason": st.supplement_reason if st.supplement_since is not None else "",
     }
 
 

@@ -87,12 +87,27 @@ def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> 
                 f"{zh} {en}</li>"
             )
         parts.append("</ol>")
+        parts.extend(_reasons(data))
         parts.append(_pickup_line(data))
         if data["balance"]:
             parts.append(f"<p>尚需繳費 Still due: NT${data['balance']:,}</p>")
         parts.append("</section>")
     parts.append("</body></html>")
     return "".join(parts)
+
+
+def _reasons(data: dict[str, Any]) -> list[str]:
+    """The office's reason for a rejection, or what to supply while a supplement is awaited:
+    the page said 已駁回 with no reason, and the citizen had to phone to learn why (seed table
+    7, 「申辦項目被駁回但看不到原因」)."""
+    out = []
+    if data.get("rejection_reason"):
+        reason = html.escape(data["rejection_reason"])
+        out.append(f"<p id='rejection'>駁回理由 Reason for rejection：{reason}</p>")
+    if data.get("supplement_reason"):
+        reason = html.escape(data["supplement_reason"])
+        out.append(f"<p id='supplement'>應補正事項 To be supplied：{reason}</p>")
+    return out
 
 
 def _pickup_line(data: dict[str, Any]) -> str:
