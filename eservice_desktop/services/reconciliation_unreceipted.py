@@ -60,6 +60,38 @@ def unreceipted_online(
     return out
 
 
+def unreceipted_by_transaction(
+    s: Session, office: str, wanted: set[str]
+) -> dict[str, tuple[CaseState, Payment]]:
+    """Each wanted transaction id (交易電子案號: the channel's reference, else the payment id)
+    that is an online payment of ``office`` without a receipt number, with its case: the lines
+    of the treasury's file for them were ``unknown`` to the office's import."""
+    ids = sorted(wanted)
+    case_ids: set[str] = set()
+    for i in range(0, len(ids), 400):
+        chunk = ids[i : i + 400]
+        case_ids.update(
+            s.scalars(
+                select(EventRow.case_id).where(
+                    EventRow.type == ev.PAYMENT_RECORDED,
+                    EventRow.office == office,
+                    EventRow.payload["method"].as_string() == "online",
+                    EventRow.payload["reference"].as_string().in_(chunk)
+                    | EventRow.payload["payment_id"].as_string().in_(chunk),
+                )
+            )
+        )
+    out: dict[str, tuple[CaseState, Payment]] = {}
+    for state in _states(s, case_ids).values():
+        for p in state.payments:
+            if p.method != "online" or p.receipt_number:
+                continue
+            for key in (p.payment_id, transaction_id(p.payment_id, p.reference)):
+                if key in wanted:
+                    out[key] = (state, p)
+    return out
+
+
 def _states(s: Session, case_ids: set[str]) -> dict[str, CaseState]:
     """The cases' current states from one read of their streams (refused voids skipped)."""
     if not case_ids:

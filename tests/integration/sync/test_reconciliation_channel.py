@@ -16,7 +16,7 @@ from channel_helpers import APPLICATION, channel_token
 from sync_helpers import CountyServer, enrol, sync_now
 
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.services import cases, reports
+from eservice_desktop.services import cases, reports, settlement
 from eservice_desktop.services.core import App
 from eservice_desktop.services.online_receipt import issue_online_receipt
 
@@ -82,3 +82,30 @@ def test_a_kiosk_payment_without_the_office_s_receipt_is_on_the_statement(
     assert (line["交易電子案號"], line["規費單號"]) == ("IBON-0042", receipt.receipt_number)
     service = reports.reconciliation(h02, day, day, "HR-TRANSCRIPT")
     assert [r.transaction_id for r in service.rows] == ["IBON-0042"]
+
+
+HEAD = "編號,交易電子案號,授權時間,付費工具,入庫日期,應繳金額,已入庫,未入庫,機關核銷編號,規費單號"
+
+
+def test_the_treasury_file_settles_a_kiosk_payment_without_a_receipt_at_the_office(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """The office's own `payment settle-import` reported such a line `unknown` ("no such
+    online payment here"), of a payment of this office on its statement: it settles it, as
+    the county's import does, and the statement shows it deposited; a second import changes
+    nothing, a line of another amount is reported, not applied."""
+    h02 = office("H02", "01", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    number = _paid_at_kiosk(sqlite_county, h02, "IBON-0077")
+    (paid,) = cases.load_case(h02, number).payments
+    day = datetime.fromisoformat(paid.authorised_at).astimezone(TAIPEI).date()
+    when = f"{day:%Y/%m/%d}"
+    good = f"{HEAD}\r\n1,IBON-0077,{when} 10:00:00,超商代收,{when},15,15,,AU08001000777,\r\n"
+    result = settlement.import_settlement(h02, good.encode("utf-8"))
+    assert (result["settled"], result["unknown"], result["not_applied"]) == (1, 0, [])
+    (line,) = reports.reconciliation(h02, day, day).table()
+    assert line[1] == "IBON-0077" and line[4:10] == [when, "15", "15", "", "AU08001000777", ""]
+    assert settlement.import_settlement(h02, good.encode("utf-8"))["unchanged"] == 1
+    other = good.replace(",15,15,,", ",20,20,,")
+    (refused,) = settlement.import_settlement(h02, other.encode("utf-8"))["not_applied"]
+    assert refused["status"] == "amount_mismatch" and refused["amount_expected"] == 15
