@@ -6,10 +6,11 @@ the page recorded it printed, and a stopped queue (``cupsdisable``, or CUPS stop
 the printer ran out of paper) kept it in the queue with the citizen waiting at the counter.
 So the queue is asked before painting (:func:`refusal_before`) and libcups' last answer on
 this thread read after it (:func:`refusal_after`). A job CUPS took can still fail on its way to
-the paper (the printer errs and CUPS aborts the job, stops the queue, or someone cancels it),
-and the receipt read as printed: :func:`job_outcome` follows the job, found by the unique title
-the print gave it, until CUPS says it completed, or says why not. It runs on the I/O pool with
-the print, never on the UI thread. Without libcups (Windows) all of them say nothing.
+the paper (the printer errs and CUPS aborts the job, stops the queue or holds the job to send
+it again later, or someone cancels it), and the receipt read as printed: :func:`job_outcome`
+follows the job, found by the unique title the print gave it, until CUPS says it completed, or
+says why not. It runs on the I/O pool with the print, never on the UI thread. Without libcups
+(Windows) all of them say nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ JOB_HELD, JOB_STOPPED, JOB_CANCELED, JOB_ABORTED, JOB_COMPLETED = 4, 6, 7, 8, 9
 JOB_WAIT_S = 30.0
 #: ``cupsGetJobs2``' ``whichjobs``: every job, the completed and cancelled ones too.
 _WHICH_ALL = -1
+#: The ``job-state-reasons`` of a job CUPS holds after its printer failed, to try it again
+#: later (a queue with ``printer-error-policy`` retry-job: a network printer that dropped the
+#: connection in the middle of the job, or answered nothing).
+HELD_TO_RETRY = "resources-are-not-ready"
+#: IPP values for asking one job's attributes (Get-Job-Attributes).
+_IPP_GET_JOB_ATTRIBUTES, _TAG_OPERATION, _TAG_INTEGER, _TAG_NAME, _TAG_URI = 9, 1, 0x21, 0x42, 0x45
+_TAG_KEYWORD = 0x44
 
 log = logging.getLogger("eservice.print")
 
@@ -93,6 +101,24 @@ def _libcups() -> ctypes.CDLL | None:
     lib.cupsFreeJobs.argtypes = [ctypes.c_int, ctypes.POINTER(_Job)]
     lib.cupsCancelJob2.restype = ctypes.c_int
     lib.cupsCancelJob2.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_int]
+    lib.ippNewRequest.restype = ctypes.c_void_p
+    lib.ippNewRequest.argtypes = [ctypes.c_int]
+    lib.ippAddString.restype = ctypes.c_void_p
+    lib.ippAddString.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p]
+    lib.ippAddString.argtypes += [ctypes.c_char_p, ctypes.c_char_p]
+    lib.ippAddInteger.restype = ctypes.c_void_p
+    lib.ippAddInteger.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_int, ctypes.c_char_p]
+    lib.ippAddInteger.argtypes += [ctypes.c_int]
+    lib.cupsDoRequest.restype = ctypes.c_void_p
+    lib.cupsDoRequest.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p]
+    lib.ippFindAttribute.restype = ctypes.c_void_p
+    lib.ippFindAttribute.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+    lib.ippGetCount.restype = ctypes.c_int
+    lib.ippGetCount.argtypes = [ctypes.c_void_p]
+    lib.ippGetString.restype = ctypes.c_char_p
+    lib.ippGetString.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p]
+    lib.ippDelete.argtypes = [ctypes.c_void_p]
+    lib.cupsUser.restype = ctypes.c_char_p
     return lib
 
 
@@ -169,13 +195,39 @@ def _job(lib: ctypes.CDLL, queue: str, title: str) -> tuple[int, int] | None:
     return max(found) if found else None
 
 
+def _job_reasons(lib: ctypes.CDLL, job_id: int) -> set[str]:
+    """The ``job-state-reasons`` CUPS gives job ``job_id`` (empty when it cannot be asked)."""
+    request = lib.ippNewRequest(_IPP_GET_JOB_ATTRIBUTES)
+    if not request:
+        return set()
+    uri = f"ipp://localhost/jobs/{job_id}".encode()
+    lib.ippAddString(request, _TAG_OPERATION, _TAG_URI, b"job-uri", None, uri)
+    lib.ippAddString(
+        request, _TAG_OPERATION, _TAG_NAME, b"requesting-user-name", None, lib.cupsUser()
+    )
+    answer = lib.cupsDoRequest(None, request, b"/jobs/")  # frees the request
+    if not answer:
+        return set()
+    try:
+        attr = lib.ippFindAttribute(answer, b"job-state-reasons", _TAG_KEYWORD)
+        if not attr:
+            return set()
+        return {
+            (lib.ippGetString(attr, i, None) or b"").decode(errors="replace")
+            for i in range(int(lib.ippGetCount(attr)))
+        }
+    finally:
+        lib.ippDelete(answer)
+
+
 def job_outcome(name: str, title: str, wait_s: float = JOB_WAIT_S) -> Refusal | None:
     """Follows the job titled ``title`` that was just handed to queue ``name`` (I/O pool):
     None once CUPS says it completed (or holds it, as a queue that prints only when released
     at the printer does; or after ``wait_s`` still on its way; or when CUPS cannot be asked);
-    a refusal when CUPS aborted or cancelled it, or when it stopped or its queue stopped: such
-    a job is cancelled first, so that a receipt printed again meanwhile does not come out
-    twice when the printer is fixed."""
+    a refusal when CUPS aborted or cancelled it, when it stopped or its queue stopped, or when
+    CUPS holds it to try again after its printer failed (:data:`HELD_TO_RETRY`): such a job is
+    cancelled first, so that a receipt printed again meanwhile does not come out twice when
+    the printer is fixed."""
     lib = _libcups()
     if lib is None or not name or not title:
         return None
@@ -186,6 +238,9 @@ def job_outcome(name: str, title: str, wait_s: float = JOB_WAIT_S) -> Refusal | 
         if job is None:
             return None  # not listed (the scheduler keeps no history): nothing to say
         job_id, state = job
+        if state == JOB_HELD and HELD_TO_RETRY in _job_reasons(lib, job_id):
+            lib.cupsCancelJob2(None, queue.encode(), job_id, 0)
+            return _failed(name, state)
         if state in (JOB_COMPLETED, JOB_HELD):
             return None  # held: the queue holds jobs on purpose (released at the printer)
         if state in (JOB_CANCELED, JOB_ABORTED):
@@ -213,6 +268,10 @@ def _failed(name: str, state: int, *, queue_stopped: bool = False) -> Refusal:
     zh, en = {
         JOB_CANCELED: ("列印工作已被取消", "the job was cancelled"),
         JOB_ABORTED: ("印表機出錯，列印工作已中止", "the printer failed and the job was aborted"),
+        JOB_HELD: (
+            "印表機出錯或連線中斷，列印工作已取消",
+            "the printer failed or dropped the connection and the job was cancelled",
+        ),
     }.get(state, ("列印工作停住，已取消", "the job stopped and was cancelled"))
     return (
         "print.failed",

@@ -123,3 +123,52 @@ def test_a_job_the_queue_holds_is_left_alone(cups: Cups, tmp_path: Path) -> None
     submit(cups, cups.printer, "eservice held", tmp_path, "-H", "indefinite")
     assert on_thread(cups, lambda: cups_queue.job_outcome(cups.printer, "eservice held"))() is None
     assert state_of(cups, cups.printer, "eservice held") == cups_queue.JOB_HELD
+
+
+@pytest.fixture
+def dropping(cups: Cups) -> Iterator[str]:
+    """A queue whose "printer" reads the start of each job and drops the connection (a network
+    printer switched off, or its cable pulled, in the middle of the receipt), under the error
+    policy that has CUPS hold the job and try it again later."""
+    listener = socket.create_server(("127.0.0.1", 0), backlog=4)
+    port = listener.getsockname()[1]
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(512)
+
+    threading.Thread(target=serve, daemon=True).start()
+    subprocess.run(
+        ["lpadmin", "-h", cups.server, "-p", "Dropping", "-E", "-v",
+         f"socket://127.0.0.1:{port}", "-m", "raw", "-o", "printer-error-policy=retry-job"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield "Dropping"
+    finally:
+        listener.close()
+
+
+def test_a_job_held_to_try_again_after_the_printer_failed_is_cancelled_and_not_printed(
+    cups: Cups, dropping: str, tmp_path: Path
+) -> None:
+    """CUPS holds a job whose printer dropped the connection and sends it again later: taken
+    as printed, the receipt the citizen did not get was issued, and the job came out when the
+    printer was back, after the clerk had printed the receipt again. It is cancelled and the
+    print refused, the receipt left unprinted."""
+    job = tmp_path / "receipt.txt"
+    job.write_bytes(b"R000042\n" * 65536)  # more than the printer reads before it drops
+    subprocess.run(
+        ["lp", "-h", cups.server, "-d", dropping, "-t", "eservice dropped", str(job)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    code, zh, en = on_thread(cups, lambda: cups_queue.job_outcome(dropping, "eservice dropped"))()
+    assert code == "print.failed", (code, zh)
+    assert "連線中斷" in zh and "列印工作已取消" in zh and "收據仍為未列印" in zh
+    assert "dropped the connection" in en and "stays unprinted" in en
+    assert state_of(cups, dropping, "eservice dropped") == cups_queue.JOB_CANCELED
