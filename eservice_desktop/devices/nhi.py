@@ -20,6 +20,7 @@ from typing import Any
 from eservice_desktop.devices.apdu import Response, Transmit, exchange, select_aid
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import validate_national_id, validate_resident_id
+from eservice_desktop.domain.text_values import bad_char
 
 NHI_AID = bytes.fromhex("D1580000010000000000000000001100")
 NHI_AID_15 = NHI_AID[:15]
@@ -72,16 +73,18 @@ class NhiRecord:
 
 
 def decode_name(raw: bytes) -> tuple[str, str]:
-    """Returns (name, flag). Padding (NUL or spaces) is stripped before decoding."""
+    """Returns (name, flag). Padding (NUL or spaces) is stripped before decoding. Bytes that
+    decode to a control character (a damaged card: Big5 passes 0x01..0x1F through as ASCII)
+    are no name either: shown, 王 and a line break and a box stood in the panel unflagged, and
+    the intake form was offered it."""
     trimmed = raw.split(b"\x00", 1)[0].rstrip(b" ")
-    try:
-        return trimmed.decode("big5").strip(), ""
-    except UnicodeDecodeError:
-        pass
-    try:
-        return trimmed.decode("cp950").strip(), "cp950"
-    except UnicodeDecodeError:
-        return "", "undecodable"
+    for codec, flag in (("big5", ""), ("cp950", "cp950")):
+        try:
+            name = trimmed.decode(codec).strip()
+        except UnicodeDecodeError:
+            continue
+        return (name, flag) if bad_char(name) is None else ("", "undecodable")
+    return "", "undecodable"
 
 
 def roc_date(text: str) -> date | None:

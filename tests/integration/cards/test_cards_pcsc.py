@@ -56,6 +56,18 @@ def test_undecodable_name_is_flagged(cards: Callable[..., vc.VirtualCard]) -> No
     assert st.record.name == "" and st.record.name_flag == "undecodable"
 
 
+def test_a_name_of_control_characters_is_flagged(cards: Callable[..., vc.VirtualCard]) -> None:
+    """A damaged card whose name bytes hold control characters (Big5 passes 0x01..0x1F through)
+    showed 王, a line break and a box as the name, unflagged, and offered it to the form."""
+    raw = "王".encode("big5") + b"\n\x07" + "明".encode("big5")
+    cards(vc.nhi_handler(vc.nhi_record(raw))).insert()
+    st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))
+    assert isinstance(st, ReaderStatus) and st.record is not None
+    assert (st.record.name, st.record.name_flag) == ("", "undecodable")
+    assert st.record.name_raw_hex == raw.hex().upper()
+    assert st.record.national_id == "A123456789"  # the rest of the record is still read
+
+
 def test_garbage_response_is_unreadable(cards: Callable[..., vc.VirtualCard]) -> None:
     cards(vc.nhi_handler(PLAIN, garbage=True)).insert()
     st = wait_for(lambda: reader_status(vc.READER_NAMES[0]))

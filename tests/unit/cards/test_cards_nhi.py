@@ -45,6 +45,11 @@ def test_name_outside_big5_and_cp950_is_flagged_not_mangled() -> None:
     assert rec.name_raw_hex == raw.hex().upper()
 
 
+def test_control_characters_are_no_name() -> None:
+    for raw in (b"\x01\x02", "王".encode("big5") + b"\t" + "明".encode("big5"), b"\x7f"):
+        assert decode_name(raw) == ("", "undecodable"), raw
+
+
 def test_space_padding_is_stripped() -> None:
     assert decode_name("陳一".encode("big5").ljust(20, b" ")) == ("陳一", "")
 
