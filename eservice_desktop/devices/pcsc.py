@@ -1,4 +1,4 @@
-"""PC/SC: one monitor thread for every reader, and a small state machine per reader.
+"""PC/SC: one monitor thread for every reader, a thread per card read, a state machine per reader.
 
 The monitor blocks in ``SCardGetStatusChange`` on all readers plus the PnP pseudo-reader, so it
 wakes for reader plugged/unplugged and card inserted/removed; when the PC/SC service goes away
@@ -7,9 +7,9 @@ carries on. Cards are told apart by their answer to SELECT, never by reader inde
 unrelated token (YubiKey, bank card) answers "file not found" and is left alone.
 
 Every change of a reader becomes a :class:`ReaderStatus` handed to a listener callback *on the
-monitor thread*; the GUI re-emits it through a Qt signal (queued to the UI thread). A status
-carries a generation number per insertion so that the result of a read that finishes after the
-card was pulled can never resurrect data on screen.
+monitor's or a read's thread*, one change at a time; the GUI re-emits it through a Qt signal
+(queued to the UI thread). A status carries a generation number per insertion so that the
+result of a read that finishes after the card was pulled can never resurrect data on screen.
 """
 
 from __future__ import annotations
@@ -186,6 +186,9 @@ class PcscMonitor:
         self._thread: threading.Thread | None = None
         self._context: Any = None
         self._service: ReaderStatus | None = None
+        #: The machines change on the monitor and on the reads' threads: one at a time, each
+        #: change emitted before the next.
+        self._lock = threading.RLock()
 
     def start(self) -> PcscMonitor:
         self._thread = threading.Thread(target=self._run, name="pcsc-monitor", daemon=True)
@@ -214,6 +217,13 @@ class PcscMonitor:
             self._service = status
             self._emit(status)
 
+    def _change(self, change: Callable[[], ReaderStatus | None]) -> ReaderStatus | None:
+        """Makes a machine's change and tells it, before any other change is made."""
+        with self._lock:
+            status = change()
+            self._emit(status)
+            return status
+
     def _emit(self, status: ReaderStatus | None) -> None:
         if status is None:
             return
@@ -231,7 +241,7 @@ class PcscMonitor:
                 if not down_reported:
                     log.warning("PC/SC service unavailable: %s", s.SCardGetErrorMessage(hr))
                     for m in self.machines.values():
-                        self._emit(m.service_down())
+                        self._change(m.service_down)
                     self._service_is(ReaderState.ERROR, "service_down")
                     down_reported = True
                 self._stop.wait(self.retry_s)
@@ -245,7 +255,7 @@ class PcscMonitor:
                 s.SCardReleaseContext(ctx)
             if not self._stop.is_set():
                 for m in self.machines.values():
-                    self._emit(m.service_down())
+                    self._change(m.service_down)
                 self._service_is(ReaderState.ERROR, "service_down")
                 down_reported = True
                 self._stop.wait(self.retry_s)
@@ -263,14 +273,14 @@ class PcscMonitor:
         for name in readers:
             if name not in self.machines:
                 self.machines[name] = ReaderMachine(name)
-                self._emit(self.machines[name].reader_added())
+                self._change(self.machines[name].reader_added)
             elif self.machines[name].status.state in (ReaderState.NO_READER,) or (
                 self.machines[name].status.detail == "service_down"
             ):
-                self._emit(self.machines[name].reader_added())
+                self._change(self.machines[name].reader_added)
         for name, m in self.machines.items():
             if name not in readers and m.status.state != ReaderState.NO_READER:
-                self._emit(m.reader_removed())
+                self._change(m.reader_removed)
 
     def _watch(self, ctx: Any) -> None:
         """Returns when the context is no longer usable (service gone) or on stop."""
@@ -307,27 +317,46 @@ class PcscMonitor:
                     )
                     if is_present and not present.get(name):
                         present[name] = True
-                        self._card_in(ctx, name, bytes(atr).hex().upper())
+                        self._card_in(name, bytes(atr).hex().upper())
                     elif not is_present and present.get(name):
                         present[name] = False
-                        self._emit(self.machines[name].card_removed())
+                        self._change(self.machines[name].card_removed)
                 if reader_set_changed:
                     break
                 states = [(n, st & ~s.SCARD_STATE_CHANGED, a) for n, st, a in states]
                 hr, states = s.SCardGetStatusChange(ctx, self.poll_ms, states)
 
-    def _card_in(self, ctx: Any, reader: str, atr: str) -> None:
+    def _card_in(self, reader: str, atr: str) -> None:
+        """Reads the card on a thread of its own: a card slow to answer (or never) held the
+        monitor, and every other reader with it (the operator's card pulled from
+        ``lock_card_reader`` locked nothing, another reader's card was not seen) until then."""
         m = self.machines[reader]
-        status = m.card_inserted(atr)
-        self._emit(status)
-        state, card, detail, record = classify_read(ctx, reader)
-        if state == ReaderState.ERROR and not _card_still_present(ctx, reader):
-            self._emit(m.card_removed())
-            return
+        with self._lock:
+            status = m.card_inserted(atr)
+            self._emit(status)
+        threading.Thread(
+            target=self._read, args=(m, status.generation), name="pcsc-read", daemon=True
+        ).start()
+
+    def _read(self, m: ReaderMachine, generation: int) -> None:
+        """One card's read, with a PC/SC context of its own (the monitor's waits for changes).
+        A result for a card pulled meanwhile is dropped by the machine's generation; a read
+        that failed because the card left says nothing: the monitor says it left."""
+        s = _scard()
+        hr, ctx = s.SCardEstablishContext(s.SCARD_SCOPE_USER)
+        if hr != s.SCARD_S_SUCCESS:
+            return  # the service went away: the monitor says so
+        try:
+            reader = m.status.reader
+            state, card, detail, record = classify_read(ctx, reader)
+            if state == ReaderState.ERROR and not _card_still_present(ctx, reader):
+                return
+        finally:
+            s.SCardReleaseContext(ctx)
         if record is not None:
-            self._emit(m.read_done(status.generation, record))
+            self._change(lambda: m.read_done(generation, record))
         else:
-            self._emit(m.read_failed(status.generation, state, card, detail))
+            self._change(lambda: m.read_failed(generation, state, card, detail))
 
 
 def _card_still_present(ctx: Any, reader: str) -> bool:

@@ -32,7 +32,7 @@ def _t(text: str) -> str:
 
 
 class StatusBridge(QObject):
-    """Lives on the UI thread; the monitor thread emits, Qt queues delivery to the UI thread."""
+    """Lives on the UI thread; the monitor's threads emit, Qt queues delivery to the UI thread."""
 
     status = Signal(object)
 

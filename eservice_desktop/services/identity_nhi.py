@@ -26,7 +26,7 @@ Listener = Callable[[pcsc.ReaderStatus], None]
 class CardWatch:
     """One reader monitor per process, shared by every window or panel that subscribes.
 
-    Listeners are called on the monitor thread; one that raises RuntimeError (a Qt object
+    Listeners are called on the monitor's threads; one that raises RuntimeError (a Qt object
     already deleted) is dropped. A new subscriber first receives the current status of every
     reader, so a panel opened while a card is in the reader shows it.
     """

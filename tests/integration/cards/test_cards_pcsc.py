@@ -163,6 +163,39 @@ def test_card_pulled_mid_read_shows_nothing(cards: Callable[..., vc.VirtualCard]
         monitor.stop()
 
 
+def test_a_card_slow_to_answer_holds_no_other_reader(
+    cards: Callable[..., vc.VirtualCard],
+) -> None:
+    """A card in one reader that takes its time over READ (or never answers) held the monitor
+    with it: a card in the other reader was not seen, nor its removal (the operator's own card
+    pulled from lock_card_reader locked nothing), until that read ended."""
+    answer = threading.Event()
+    plain = vc.nhi_handler(PLAIN)
+
+    def slow(apdu: bytes) -> bytes | object:
+        if apdu[:2] == b"\x00\xca":
+            answer.wait(30)
+        return plain(apdu)
+
+    rec = Recorder()
+    monitor = pcsc.PcscMonitor(rec).start()
+    slow_reader, other = vc.READER_NAMES
+    try:
+        wait_for(lambda: rec.last(other) is not None)
+        cards(slow).insert()
+        wait_for(lambda: ReaderState.READING in rec.states(slow_reader))
+        card = cards(vc.nhi_handler(PLAIN), port=vc.PORTS[1]).insert()
+        wait_for(lambda: (s := rec.last(other)) is not None and s.state == ReaderState.SHOWN)
+        card.remove()
+        wait_for(lambda: (s := rec.last(other)) is not None and s.state == ReaderState.NO_CARD)
+        assert rec.states(slow_reader)[-1] == ReaderState.READING  # still waiting for its card
+        answer.set()
+        wait_for(lambda: rec.states(slow_reader)[-1] == ReaderState.SHOWN)
+    finally:
+        answer.set()
+        monitor.stop()
+
+
 def test_cli_card_read_and_status(cards: Callable[..., vc.VirtualCard], data_dir: Path) -> None:
     cards(vc.nhi_handler(PLAIN)).insert()
     wait_for(lambda: reader_status(vc.READER_NAMES[0]))
