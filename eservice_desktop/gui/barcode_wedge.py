@@ -137,6 +137,8 @@ class WedgeFilter(QObject):
         pressed = float(event.timestamp()) or self.clock()
         decision = self.decoder.feed(ch, pressed)
         self._release(decision.release)
+        if decision.release and decision.action not in (HOLD, SCAN, DROP):
+            return self._pass_on(obj, event)
         if decision.action == HOLD:
             self._held.append((key, event.modifiers(), event.text(), obj))
             self._swallowed[key] = self._swallowed.get(key, 0) + 1
@@ -147,7 +149,7 @@ class WedgeFilter(QObject):
             self._timer.stop()
             if not self.takes(decision.text):
                 self._release(len(self._held))
-                return False  # the terminator goes on as typed
+                return self._pass_on(obj, event)  # the terminator goes on as typed
             self._held.clear()
             self._swallowed[key] = self._swallowed.get(key, 0) + 1
             self.scanned.emit(decision.text)
@@ -156,6 +158,23 @@ class WedgeFilter(QObject):
             self._swallowed[key] = self._swallowed.get(key, 0) + 1
             return True
         return False
+
+    def _pass_on(self, obj: QObject, event: QKeyEvent) -> bool:
+        """The key after keys just released goes where they went: releasing them may move the
+        focus (a code typed on 確認交付 goes to the code field, ``TypingToField``), and the
+        key, addressed before that, went on to the button: the Enter of the next citizen's
+        code, a little later than a scanner's, handed over the case still on screen."""
+        focus = QApplication.focusWidget()
+        if focus is None or focus is obj or not isinstance(obj, QWidget):
+            return False
+        self._replaying = True
+        try:
+            QApplication.sendEvent(
+                focus, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers(), event.text())
+            )
+        finally:
+            self._replaying = False
+        return True
 
     def _release_swallowed(self, obj: QObject, event: QKeyEvent) -> bool:
         """The release of a key this catcher took (held, or part of a scan) is its too."""

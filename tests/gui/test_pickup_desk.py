@@ -356,6 +356,34 @@ def test_a_code_typed_with_the_focus_on_confirm_is_checked_not_the_case_on_scree
     assert cases.load_case(ctx.app, second).lifecycle == "ready_for_pickup"
 
 
+def test_the_enter_of_a_code_typed_fast_on_confirm_goes_to_the_code_it_ends(
+    desk: PickupDesk, app: App, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """The next citizen's code comes fast on 確認交付 (a scanner, a partly read code) and its
+    Enter a little later than a scanner's (here 40 ms): the keys held as a possible scan go to
+    the code field, the focus with them, and the Enter, already addressed to 確認交付, went
+    on there and handed over the case still on screen. It checks the code typed."""
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    first, first_token = ready_case(app, county, pickup_number="0427")
+    second, second_token = ready_case(app, county, pickup_number="0815", applicant_id="B123456780")
+    desk.scan(first_token)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=2000)
+    button = desk.confirm_button
+    keys(button, pt.short_code(second_token), SCANNER_MS, enter=False)  # held: not yet typed
+    key(button, Qt.Key.Key_Return, "\r", 40)  # before the quiet timer lets the keys go
+    qtbot.waitUntil(
+        lambda: (
+            desk.result is not None
+            and (desk.result.case_number == second or desk.result.handed_over)
+        )
+    )
+    assert cases.load_case(ctx.app, first).lifecycle == "ready_for_pickup"
+    assert desk.result.ok and not desk.result.handed_over
+    assert desk.result.case_number == second
+
+
 def test_a_slow_county_look_up_does_not_hold_up_or_overwrite_the_next_scan(
     desk: PickupDesk,
     ready: tuple[str, str],
