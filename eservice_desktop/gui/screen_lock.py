@@ -157,7 +157,9 @@ class IdleWatch(QObject):
     def on_card_status(self, st: ReaderStatus) -> None:
         from eservice_desktop.services.identity import ReaderState
 
-        if st.reader != self.ctx.settings.lock_card_reader.strip():
+        if st.reader != self.ctx.settings.lock_card_reader.strip() or st.detail == "service_down":
+            # The PC/SC service gone (restarting) says nothing of the card: taken for one in
+            # the reader, its return (no card) locked the window "card left" with none ever in.
             return
         present = st.state not in (ReaderState.NO_CARD, ReaderState.NO_READER)
         was = self._card_present.get(st.reader, False)

@@ -363,6 +363,34 @@ def test_pulling_the_operators_card_locks_at_once(qtbot, staff):
     assert window.login_screen.message.text() == "承辦人卡片已離開讀卡機，畫面已鎖定。"
 
 
+def test_the_card_service_restarting_locks_only_when_the_operators_card_left(qtbot, staff):
+    """The PC/SC service going away (pcscd or the smart-card service restarting) reports each
+    reader as an error, then as empty when it is back: with no operator's card ever in the
+    reader, the window locked, saying 承辦人卡片已離開讀卡機."""
+    app = staff.app
+    app.settings.lock_card_reader = "Virtual PCD 00 01"
+    window = open_at_login(qtbot, staff)
+    sign_in(qtbot, window, "clerk01")
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    idle = window.idle
+    reader = "Virtual PCD 00 01"
+    down = ReaderStatus(reader, ReaderState.ERROR, 0, "", "service_down")
+    for st in (
+        ReaderStatus(reader, ReaderState.NO_CARD),
+        down,
+        ReaderStatus(reader, ReaderState.NO_CARD),
+    ):
+        idle.on_card_status(st)
+    assert not window.locked
+    # The card in before the service went, gone when it is back: it left meanwhile.
+    idle.on_card_status(ReaderStatus(reader, ReaderState.UNREADABLE, 1, "other", "not_nhi"))
+    idle.on_card_status(down)
+    assert not window.locked
+    idle.on_card_status(ReaderStatus(reader, ReaderState.NO_CARD, 1))
+    assert window.locked
+    assert window.login_screen.message.text() == "承辦人卡片已離開讀卡機，畫面已鎖定。"
+
+
 def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff):
     app = staff.app
     window = open_at_login(qtbot, staff)
