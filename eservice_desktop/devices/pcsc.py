@@ -72,8 +72,7 @@ class ReaderMachine:
 
     no_reader → no_card (reader appears) → reading (card in) → shown | unreadable | error;
     any → no_card (card out, data dropped); any → no_reader (reader gone).
-    Results for an older generation (card pulled meanwhile) are ignored.
-    """
+    Results for an older generation (card pulled meanwhile) are ignored."""
 
     def __init__(self, reader: str) -> None:
         self.status = ReaderStatus(reader, ReaderState.NO_READER)
@@ -274,16 +273,16 @@ class PcscMonitor:
             if name not in self.machines:
                 self.machines[name] = ReaderMachine(name)
                 self._change(self.machines[name].reader_added)
-            elif self.machines[name].status.state in (ReaderState.NO_READER,) or (
-                self.machines[name].status.detail == "service_down"
-            ):
+            elif self.machines[name].status.state == ReaderState.NO_READER:
                 self._change(self.machines[name].reader_added)
         for name, m in self.machines.items():
             if name not in readers and m.status.state != ReaderState.NO_READER:
                 self._change(m.reader_removed)
 
     def _watch(self, ctx: Any) -> None:
-        """Returns when the context is no longer usable (service gone) or on stop."""
+        """Returns when the context is no longer usable (service gone) or on stop. A reader
+        back from the service gone is said empty only once seen empty: a card kept in it was
+        said gone for a moment (the window locked "card left" for the operator's)."""
         s = _scard()
         present: dict[str, bool] = {}
         while not self._stop.is_set():
@@ -321,6 +320,8 @@ class PcscMonitor:
                     elif not is_present and present.get(name):
                         present[name] = False
                         self._change(self.machines[name].card_removed)
+                    elif not is_present and self.machines[name].status.detail == "service_down":
+                        self._change(self.machines[name].reader_added)
                 if reader_set_changed:
                     break
                 states = [(n, st & ~s.SCARD_STATE_CHANGED, a) for n, st, a in states]
@@ -339,9 +340,8 @@ class PcscMonitor:
         ).start()
 
     def _read(self, m: ReaderMachine, generation: int) -> None:
-        """One card's read, with a PC/SC context of its own (the monitor's waits for changes).
-        A result for a card pulled meanwhile is dropped by the machine's generation; a read
-        that failed because the card left says nothing: the monitor says it left."""
+        """One card's read, on a PC/SC context of its own; a result for a card pulled meanwhile
+        is dropped (generation), a read failed as the card left is left to the monitor."""
         s = _scard()
         hr, ctx = s.SCardEstablishContext(s.SCARD_SCOPE_USER)
         if hr != s.SCARD_S_SUCCESS:

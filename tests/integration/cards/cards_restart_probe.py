@@ -56,7 +56,9 @@ def main() -> None:
         )
 
     proc = start_pcscd()
-    monitor = pcsc.PcscMonitor(log.append, retry_s=0.2).start()
+    # Seconds between tries to reach the service again: long enough for the card kept in the
+    # reader below to be seen by the restarted service before the monitor is back.
+    monitor = pcsc.PcscMonitor(log.append, retry_s=3.0).start()
     card = vc.VirtualCard(vc.nhi_handler(vc.nhi_record("王小明".encode("big5"))))
     card.insert()
     vc.wait_for(lambda: (s := last()) is not None and s.state == pcsc.ReaderState.SHOWN, 10)
@@ -72,6 +74,20 @@ def main() -> None:
     card.insert()
     vc.wait_for(lambda: (s := last()) is not None and s.state == pcsc.ReaderState.SHOWN, 10)
     out("shown_again")
+    # The service restarts with the card kept in (vpcd drops it with pcscd: it is put back at
+    # once): never said gone in between.
+    proc.terminate()
+    proc.wait(timeout=10)
+    vc.wait_for(lambda: (s := last()) is not None and s.detail == "service_down", 10)
+    since = len(log)
+    card.remove()
+    proc = start_pcscd()
+    card.insert()
+    vc.wait_for(lambda: any(st.reader == reader and st.atr for st in pcsc.snapshot(False)), 10)
+    out("card_back_before_the_monitor")  # still service_down: the monitor is not back yet
+    vc.wait_for(lambda: (s := last()) is not None and s.state == pcsc.ReaderState.SHOWN, 10)
+    kept = [str(st.state) for st in log[since:] if st.reader == reader]
+    print(json.dumps({"step": "kept_in", "states": kept}), flush=True)
     card.remove()
     monitor.stop()
     proc.terminate()

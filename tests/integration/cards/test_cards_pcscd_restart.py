@@ -46,3 +46,7 @@ def test_monitor_survives_pcscd_restart() -> None:
     assert steps["service_down"]["has_record"] is False  # data dropped with the service
     assert steps["service_back"]["state"] == "no_card"
     assert steps["shown_again"]["state"] == "shown" and steps["shown_again"]["has_record"]
+    # A card kept in the reader while the service restarted: read again, never said gone
+    # (the operator's card in lock_card_reader locked the window "card left").
+    assert steps["card_back_before_the_monitor"]["detail"] == "service_down"
+    assert steps["kept_in"]["states"] == ["reading", "shown"]
