@@ -9,7 +9,8 @@ looked up, a case number or a receipt's (``payment_screen.case_of``: its case, t
 selected); a clerk's own typing reaches the focused field as before. Not while a dialog is open
 over the page (a reprint's reason, a supervisor's password, the print dialog); the refund's
 amount, the one dialog that asks money, catches a scan itself and says it was no amount
-(``receipt_actions.ask_refund_amount``: the next case slip scanned asked NT$10,111,500).
+(``receipt_actions.ask_refund_amount``: the next case slip scanned asked NT$10,111,500). A
+citizen's pickup code scanned here is no number: the pickup desk is offered, as elsewhere.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
+from eservice_desktop.gui import stray_scans
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.services.scanners import wedge_rules
 
@@ -38,6 +40,12 @@ def _active(page: PaymentPage) -> bool:
 
 
 def _scanned(page: PaymentPage, text: str) -> None:
+    """A number is looked up; a citizen's pickup code goes where the other pages send it (the
+    desk offered, ``stray_scans``): its 168 characters filled 案號 and were answered 查無此案件."""
+    window = page.window()
+    if stray_scans.is_pickup_code(text) and hasattr(window, "show_page"):
+        stray_scans.scanned(window, text)  # type: ignore[arg-type]
+        return
     page.case_edit.setFocus()
     page.load(text)  # shows the number in 案號 as it loads
 

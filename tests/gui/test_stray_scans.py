@@ -95,6 +95,24 @@ def test_declined_the_desk_is_not_opened_and_the_field_stays_as_it_was(
     assert PICKUP_PAGE not in window.pages.built
 
 
+def test_a_pickup_code_scanned_on_the_fees_page_is_no_case_number_and_goes_to_the_desk(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    """The fees page catches every scan as a number to look up: a citizen's pickup code filled
+    案號 with its 168 characters and was answered 查無此案件."""
+    _number, token = ready_case(ctx.app, county)
+    window, page, field = _focused(qtbot, ctx, "eservice_desktop.gui.payment_page", "case_edit")
+    burst(field, token)
+    box = _box(qtbot)
+    assert field.text() == "" and page.current is None
+    assert "領件條碼" in window.statusBar().currentMessage()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    desk = window.pages[PICKUP_PAGE]
+    qtbot.waitUntil(lambda: window.current_page() is desk, timeout=3000)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=10000)
+    assert desk.payload == token
+
+
 def test_another_scan_reaches_the_field_as_typed(ctx: GuiContext, qtbot: QtBot) -> None:
     """A case number scanned into the queue's search box is typed there, Enter and all (which
     opens the case found)."""
