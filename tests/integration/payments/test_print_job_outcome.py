@@ -162,7 +162,10 @@ def test_a_job_held_to_try_again_after_the_printer_failed_is_cancelled_and_not_p
     printer was back, after the clerk had printed the receipt again. It is cancelled and the
     print refused, the receipt left unprinted."""
     job = tmp_path / "receipt.txt"
-    job.write_bytes(b"R000042\n" * 65536)  # more than the printer reads before it drops
+    # more than the printer reads before it drops, and than both ends of a loopback connection
+    # buffer (their kernel buffers take a few MB: a smaller job fitted whole under load and
+    # completed)
+    job.write_bytes(b"R000042\n" * (4 << 20))
     subprocess.run(
         ["lp", "-h", cups.server, "-d", dropping, "-t", "eservice dropped", str(job)],
         check=True, capture_output=True,
