@@ -39,7 +39,7 @@ def render_county_receipt(receipt: dict[str, Any], office_name: str) -> bytes:
     verified = "簽章有效" if receipt.get("verified") else "簽章無法驗證，請洽縣府"
     rows = [
         ("案號", str(receipt["case_number"])),
-        ("受理機關", str(receipt["office"])),
+        ("受理機關", f"{office_name}（{receipt['office']}）"),
         ("縣府收件時間", f"{format_roc(county_time.date(), 'long')} {county_time:%H:%M:%S}"),
         ("已收事件數", str(receipt["events_accepted"])),
         ("簽章金鑰", str(receipt["key_id"])),

@@ -187,6 +187,8 @@ def test_receipts_are_signed_and_verified(county: CountyServer, office: Callable
         ["pdftotext", str(pdf_path), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "縣 府 收 件 回 執" in text and number in text and "簽章有效" in text
+    # the office by its name, as the heading names it (it read the code H01 alone)
+    assert f"受理機關 {app.office.name}（H01）" in " ".join(text.split())
     png = app.settings.data_dir / "county-receipt"
     subprocess.run(
         ["pdftoppm", "-r", "200", "-png", "-singlefile", str(pdf_path), str(png)], check=True
