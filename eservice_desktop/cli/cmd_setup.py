@@ -12,7 +12,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eservice_desktop.cli.common import EXIT_REFUSED, add_json, emit, say, settings_from
+from eservice_desktop.cli.common import (
+    EXIT_REFUSED,
+    add_json,
+    emit,
+    lang_of,
+    one_line,
+    say,
+    settings_from,
+)
 from eservice_desktop.config import Settings, load_settings, store
 
 
@@ -164,14 +172,14 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
         info = sync.enrol(app, stored.county_url, args.enrol_code.strip())
     except (DomainError, SyncError, OSError) as e:
         data.update(ok=False, error=type(e).__name__, later=later)
+        why = _why_not_enrolled(e, lang_of(args))
         emit(
             args,
             data,
             say(
                 args,
-                f"設定已寫入；註冊失敗（{type(e).__name__}）；請稍後執行：{later}",
-                f"settings written; enrolment failed ({type(e).__name__}); "
-                f"enrol later with: {later}",
+                f"設定已寫入；註冊失敗：{why}；請稍後執行：{later}",
+                f"settings written; enrolment failed: {why}; enrol later with: {later}",
             ),
         )
         return EXIT_REFUSED
@@ -188,6 +196,22 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
         ),
     )
     return 0
+
+
+def _why_not_enrolled(error: BaseException, lang: str) -> str:
+    """Why the county did not enrol this PC, as ``sync enrol`` says it (a used-up code, an
+    unreachable county, a full disk): the line named the exception's class alone
+    (註冊失敗（DomainError）), and IT, reading the installer's log, could not tell a mistyped
+    code from a closed firewall."""
+    from eservice_desktop.domain.errors import DomainError
+    from eservice_desktop.services import sync
+    from eservice_desktop.services.machine_errors import environment_error
+
+    said = environment_error(error) if isinstance(error, OSError) else None
+    if isinstance(error, DomainError):
+        said = error
+    text = said.message(lang) if said is not None else sync.sync_error_message(error, lang)
+    return one_line(text)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:

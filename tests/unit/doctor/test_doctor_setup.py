@@ -67,6 +67,29 @@ def test_setup_with_unreachable_county_keeps_settings_and_exits_3(
     assert "ABCDEF123" not in (data / "settings.json").read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh_TW", "註冊失敗：無法連線縣府伺服器"),
+        ("en", "enrolment failed: Cannot reach the county server"),
+    ],
+)
+def test_setup_says_why_the_county_did_not_enrol(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], lang: str, said: str
+) -> None:
+    """The installer's log read 註冊失敗（SyncError） / enrolment failed (DomainError): the
+    exception's class, never the reason (a used-up code, a closed firewall)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    argv = ["--data-dir", str(tmp_path / "data"), "--lang", lang, "setup"]
+    code = main([*argv, "--county-url", f"http://127.0.0.1:{port}", "--enrol-code", "ABCD-1234"])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert said in out, out
+    assert "Error" not in out and "sync enrol --server" in out
+
+
 def test_setup_does_not_burn_the_code_without_a_keyring(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
