@@ -229,6 +229,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     }
     if admin is not None:
         data["admin"] = admin
+        _say_admin_made(args, admin)
     if not args.enrol_code:
         emit(
             args,
@@ -237,6 +238,23 @@ def cmd_setup(args: argparse.Namespace) -> int:
         )
         return 0
     return _enrol(args, stored, data)
+
+
+def _say_admin_made(args: argparse.Namespace, admin: str) -> None:
+    """The text form names the admin made, and what comes next: it said 設定已寫入 alone, as
+    if only the settings had been written, and IT following the guide could not tell whether
+    the account existed (``--json`` has ``admin``)."""
+    if getattr(args, "json", False):
+        return
+    print(
+        say(
+            args,
+            f"已建立第一位事務所管理者 {admin}；"
+            f"請以 login {admin} --password-stdin 登入後新增操作人員",
+            f"first office admin {admin} created; sign in with login {admin} --password-stdin "
+            "to add the operators",
+        )
+    )
 
 
 def _first_admin(args: argparse.Namespace, stored: Settings) -> str:

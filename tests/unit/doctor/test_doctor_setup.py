@@ -167,3 +167,32 @@ def test_setup_refuses_another_counter_than_the_databases_and_writes_nothing(
     after = (data / "settings.json").read_bytes() if (data / "settings.json").exists() else None
     assert after == before
     assert main(["--data-dir", str(data), "--office", "H01", "--device", "01", "setup"]) == 0
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh_TW", "已建立第一位事務所管理者 boss；請以 login boss"),
+        ("en", "first office admin boss created; sign in with login boss"),
+    ],
+)
+def test_setup_says_the_first_admin_was_made(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    lang: str,
+    said: str,
+) -> None:
+    """``setup --admin`` said 設定已寫入 alone, as if only the settings had been written: IT
+    following the guide could not tell whether the account existed."""
+    import io
+
+    data = tmp_path / "data"
+    monkeypatch.setattr("sys.stdin", io.StringIO("Admin-pass-2026\n"))
+    argv = ["--data-dir", str(data), "--lang", lang, "setup", "--admin", "boss"]
+    assert main([*argv, "--password-stdin"]) == 0
+    out = capsys.readouterr().out
+    assert said in out, out
+    # the account is there: a second first admin is refused
+    monkeypatch.setattr("sys.stdin", io.StringIO("Admin-pass-2026\n"))
+    assert main([*argv, "--password-stdin"]) == 2
