@@ -140,16 +140,35 @@ def create_first_admin(app: App, account: str, name: str, password: str) -> Oper
         # the demo supervisor (demo seeding) approves demo data only: it is no office admin
         others = select(func.count()).where(OperatorRow.account != DEMO_SUPERVISOR.account)
         if s.scalar(others.select_from(OperatorRow)):
-            raise AuthError(
-                "auth.forbidden",
-                "已有操作員帳號；請由事務所管理者新增帳號",
-                "Operator accounts exist already; an office admin adds accounts",
-            )
+            raise _accounts_exist(app, s)
         op = _insert(app, s, account, name, [Role.ADMIN], password, ())
         office_database(s)  # demo mode is refused from now on
         audit.note(app, s, audit.created(op.account, op.roles, (), "first admin"), by=op.account)
     log.info("first office admin %s created", op.account)
     return op
+
+
+def _accounts_exist(app: App, s: Session) -> AuthError:
+    """Why a first admin is refused. A PC whose first sync brought the county's accounts and
+    none of them an admin (a second counter of the office) has no one to add accounts: the
+    refusal sent IT to an office admin this PC did not have, so it names the county's command
+    that provisions one (which signs in at once: the sign-in pulls a new county account)."""
+    roles = s.scalars(select(OperatorRow.roles).where(OperatorRow.active.is_(True))).all()
+    if any(Role.ADMIN.value in r.split() for r in roles):
+        return AuthError(
+            "auth.forbidden",
+            "已有操作員帳號；請由事務所管理者新增帳號",
+            "Operator accounts exist already; an office admin adds accounts",
+        )
+    office = app.settings.office_code
+    command = f"eservice-county-server operator add ACCOUNT --office {office} --role admin"
+    return AuthError(
+        "auth.forbidden",
+        f"本機已有縣府佈建的操作員帳號，但沒有事務所管理者：請縣府資訊人員以 {command} "
+        "佈建管理者，佈建後即可在本機登入",
+        f"This PC has operator accounts the county provisioned but no office admin: county "
+        f"IT provisions one with {command}, who can then sign in here",
+    )
 
 
 def create_operator(

@@ -98,3 +98,32 @@ def test_a_county_account_disabled_at_the_counter_stays_disabled(office: App) ->
     with office.reading() as s:
         row = s.get(OperatorRow, "clerk07")
         assert row is not None and not row.active
+
+
+def test_a_counter_with_county_accounts_only_is_told_who_provisions_its_admin(
+    make_app: Callable[..., App], settings: Settings
+) -> None:
+    """A second counter whose first sync brought the county's clerks had no office admin; its
+    ``setup --admin`` was refused with 請由事務所管理者新增帳號, an admin it did not have. The
+    refusal names the county's command; with a county admin provisioned, that admin adds the
+    counter's own accounts."""
+    app = make_app(settings)
+    app.operator = None
+    operators.upsert_provisioned(app, [_record()])
+    with pytest.raises(AuthError) as refused:
+        operators.create_first_admin(app, "boss", "林主任", PASSWORD)
+    assert refused.value.code == "auth.forbidden"
+    command = f"eservice-county-server operator add ACCOUNT --office {settings.office_code}"
+    assert f"{command} --role admin" in refused.value.message_zh
+    assert f"{command} --role admin" in refused.value.message_en
+    operators.upsert_provisioned(
+        app,
+        [_record(account="cadmin", roles=["admin"], password_hash=_county_admin_hash())],
+    )
+    operators.login(app, "cadmin", COUNTY_PASSWORD)
+    made = operators.create_operator(app, "clerk08", "張承辦", [Role.CLERK], PASSWORD)
+    assert made.account == "clerk08"
+
+
+def _county_admin_hash() -> str:
+    return operators.hash_password(COUNTY_PASSWORD, "cadmin")
