@@ -355,12 +355,22 @@ def parse_roles(values: Iterable[str]) -> frozenset[Role]:
     return frozenset(roles)
 
 
-def forbidden(action: Action, service_code: str | None = None) -> AuthError:
-    """The refusal names the action in words, its code (and the service's) in brackets."""
+def forbidden(
+    action: Action, service_code: str | None = None, *, by_role: bool = True
+) -> AuthError:
+    """The refusal names the action in words, its code (and the service's) in brackets, and,
+    when no role of the operator's allows it (``by_role``), the roles that do: IT following
+    the guide to ``report access`` read only that it was not allowed, and could not tell whom
+    to ask. A refusal by scope (the role allows it, not for that service) names no roles."""
     zh, en = ACTION_LABELS.get(action.value, (action.value, action.value))
     code = f"{action.value}, {service_code}" if service_code else action.value
+    who_zh = who_en = ""
+    if by_role:
+        roles = [ROLE_LABELS[r] for r in Role if action in PERMISSIONS[r]]
+        who_zh = "；可執行的角色：" + "、".join(z for z, _ in roles) if roles else ""
+        who_en = "; roles that may: " + ", ".join(e for _, e in roles) if roles else ""
     return AuthError(
         "auth.forbidden",
-        f"您的角色或業務範圍不允許這項作業：{zh}（{code}）",
-        f"Your roles or scope do not allow this: {en} ({code})",
+        f"您的角色或業務範圍不允許這項作業：{zh}（{code}）{who_zh}",
+        f"Your roles or scope do not allow this: {en} ({code}){who_en}",
     )

@@ -213,7 +213,7 @@ def require(app: App, action: Action, service_code: str | None = None) -> Operat
         allowed = op.can(action)
     if not allowed:
         log.info("refused %s to %s", action.value, op.account)
-        raise forbidden(action, service_code)
+        raise forbidden(action, service_code, by_role=not op.can(action))
     return op
 
 

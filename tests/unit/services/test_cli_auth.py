@@ -319,7 +319,10 @@ def test_a_refusal_by_role_names_the_action_in_words(cli: Cli) -> None:
     assert cli("login", "clerk07", "--password-stdin", stdin=CLERK_PW)[0] == 0
     code, data, err = cli("operator", "list", "--json")
     assert code == 2 and data["error"] == "auth.forbidden"
-    assert data["message"] == "您的角色或業務範圍不允許這項作業：操作人員管理（manage_operators）"
+    assert data["message"] == (
+        "您的角色或業務範圍不允許這項作業：操作人員管理（manage_operators）；"
+        "可執行的角色：事務所管理者"
+    )
     code, _, err = cli("--lang", "en", "receipt", "void", "H01-01-115-R000001", "--reason", "x")
     assert code == 2
     assert "do not allow this: voiding a receipt (void)" in err

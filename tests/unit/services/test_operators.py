@@ -196,6 +196,32 @@ def test_scope_narrows_intake_to_the_listed_services(office: App) -> None:
     assert other and not op.can(Action.INTAKE, other[0], office.catalogue, office.office_kind)
 
 
+def test_a_refusal_by_role_names_the_roles_that_may_and_one_by_scope_none(
+    office: App,
+) -> None:
+    """IT following the guide to ``report access`` read 不允許這項作業：稽核與存取紀錄（audit）
+    and could not tell whom to ask: a refusal by role names the roles that may. A clerk whose
+    role allows the intake but not for that service is refused by scope: no roles named, since
+    the clerk already holds one of them."""
+    operators.login(office, "boss", PASSWORD)
+    operators.create_operator(office, "it01", "資訊", ["it"], PASSWORD)
+    operators.set_roles(office, "clerk07", ["clerk"], departments=["HR-TRANSCRIPT"])
+    operators.login(office, "it01", PASSWORD)
+    with pytest.raises(AuthError) as by_role:
+        operators.require(office, Action.AUDIT)
+    assert by_role.value.message_zh.endswith("（audit）；可執行的角色：主管、事務所管理者")
+    assert by_role.value.message_en.endswith("(audit); roles that may: Supervisor, Office admin")
+    operators.login(office, "clerk07", PASSWORD)
+    other = next(
+        s.code for s in office.catalogue.services_for("household") if s.code != "HR-TRANSCRIPT"
+    )
+    with pytest.raises(AuthError) as by_scope:
+        operators.require(office, Action.INTAKE, other)
+    assert by_scope.value.reason == "auth.forbidden"
+    assert "可執行的角色" not in by_scope.value.message_zh
+    assert "roles that may" not in by_scope.value.message_en
+
+
 def test_only_an_admin_manages_accounts(office: App) -> None:
     operators.login(office, "clerk07", PASSWORD)
     for call in (
