@@ -6,6 +6,7 @@ clerk sees every wrong field next to the field; nothing here touches the databas
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -118,31 +119,39 @@ def _field_error(spec: FieldSpec, value: object) -> DomainError | None:
 
 
 def _choice_errors(service: Service, req: IntakeRequest) -> dict[str, DomainError]:
-    """Names the request picks from the service's lists: fields, lookups, documents, pickup."""
+    """Names the request picks from the service's lists: fields, lookups, documents, pickup.
+    Each refusal names what the service takes, as a field's choices are named: ``case intake
+    --document 身分證`` read 不是此申辦項目的應備文件：身分證 alone, and the names the command line
+    must spell out (申請人國民身分證正本) were shown nowhere before the case existed."""
     errors: dict[str, DomainError] = {}
     known = {spec.key for spec in service.fields}
     unknown = sorted(str(k) for k in req.fields if k not in known)
     if unknown:
         shown = ", ".join(values.printable(x, 40) for x in unknown[:3])
+        zh, en = _takes("此項目的欄位", "its fields", [spec.key for spec in service.fields])
         errors["fields"] = _err(
             "field.unknown",
-            f"此申辦項目沒有這些欄位：{shown}",
-            f"This service has no such fields: {shown}",
+            f"此申辦項目沒有這些欄位：{shown}；{zh}",
+            f"This service has no such fields: {shown}; {en}",
             "fields",
         )
-    if [k for k in req.consent if k not in service.document_free_lookups]:
+    refused = [k for k in req.consent if k not in service.document_free_lookups]
+    if refused:
+        shown = ", ".join(values.printable(x, 40) for x in refused[:3])
+        zh, en = _takes("此項目可查調", "it looks up", service.document_free_lookups)
         errors["consent"] = _err(
             "consent.not_allowed",
-            "此申辦項目不能查調這些書證謄本",
-            "This service cannot use these document-free lookups",
+            f"此申辦項目不能查調這些書證謄本：{shown}；{zh}",
+            f"This service cannot use these document-free lookups: {shown}; {en}",
             "consent",
         )
     unknown = [d for d in req.documents if d not in service.required_documents]
     if unknown:
+        zh, en = _takes("此項目的應備文件", "its required documents", service.required_documents)
         errors["documents"] = _err(
             "documents.unknown",
-            "不是此申辦項目的應備文件：" + "、".join(unknown),
-            "Not a required document of this service: " + ", ".join(unknown),
+            "不是此申辦項目的應備文件：" + "、".join(unknown) + f"；{zh}",
+            "Not a required document of this service: " + ", ".join(unknown) + f"; {en}",
             "documents",
         )
     if not req.pickup_method.strip():
@@ -150,10 +159,11 @@ def _choice_errors(service: Service, req: IntakeRequest) -> dict[str, DomainErro
             "field.required", "請選擇領件方式", "Choose how to collect", "pickup_method"
         )
     elif req.pickup_method not in service.pickup_options:
+        zh, en = _takes("此項目的領件方式", "its pickup options", service.pickup_options)
         errors["pickup_method"] = _err(
             "pickup.not_offered",
-            "此申辦項目不提供這種領件方式",
-            "This service does not offer this pickup option",
+            f"此申辦項目不提供這種領件方式；{zh}",
+            f"This service does not offer this pickup option; {en}",
             "pickup_method",
         )
     return errors
@@ -190,3 +200,12 @@ def pickup_office_errors(
         catalogue.pickup_office_refusal(req.pickup_office, office) if req.pickup_office else None
     )
     return {} if refusal is None else {"pickup_office": refusal}
+
+
+def _takes(zh: str, en: str, names: Iterable[str]) -> tuple[str, str]:
+    """What the service takes, in (zh-TW, English): 此項目的欄位：A、B / its fields: A, B."""
+    listed = list(names)
+    return (
+        f"{zh}：" + ("、".join(listed) or "（無）"),
+        f"{en}: " + (", ".join(listed) or "(none)"),
+    )

@@ -165,6 +165,40 @@ def test_a_document_the_service_does_not_list_is_refused(app: App) -> None:
     assert count(app, CaseRow) == 0
 
 
+def test_a_name_the_service_does_not_take_is_refused_naming_what_it_takes(app: App) -> None:
+    """``case intake --document 身分證`` read 不是此申辦項目的應備文件：身分證 alone: the names the
+    command line must spell out were shown nowhere before the case existed (``catalog list``
+    lists no documents). Each refusal of a name the service's lists do not hold (a field, a
+    document, a look-up's consent, a pickup option) names the list."""
+    service = app.catalogue.service("HR-TRANSCRIPT")
+    with pytest.raises(IntakeErrors) as e:
+        intake(
+            app,
+            request(
+                fields={**FIELDS, "colour": "red"},
+                documents=["身分證"],
+                consent=["land_transcript"],
+                pickup_method="mail",
+            ),
+        )
+    errors = e.value.errors
+    assert set(errors) == {"fields", "documents", "consent", "pickup_method"}
+    documents = errors["documents"]
+    required = service.required_documents
+    assert documents.message_zh.endswith("此項目的應備文件：" + "、".join(required))
+    assert documents.message_en.endswith(
+        "its required documents: " + ", ".join(service.required_documents)
+    )
+    assert errors["fields"].message_zh.endswith(
+        "此項目的欄位：" + "、".join(f.key for f in service.fields)
+    )
+    assert errors["consent"].message_en.endswith("it looks up: (none)")
+    assert errors["pickup_method"].message_en.endswith(
+        "its pickup options: " + ", ".join(service.pickup_options)
+    )
+    assert count(app, CaseRow) == 0
+
+
 def test_a_missing_required_choice_asks_to_choose(app: App) -> None:
     fields = {k: v for k, v in FIELDS.items() if k != "transcript_kind"}
     with pytest.raises(IntakeErrors) as e:
