@@ -27,6 +27,7 @@ from eservice_desktop.domain.text_values import counted
 
 if TYPE_CHECKING:
     from eservice_desktop.services.backup_files import BackupInfo
+    from eservice_desktop.services.core import App
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -126,6 +127,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         app.operator = _data_dir_owner()
     try:
         backup.finish_restore(app, args.file, result, recover=not args.no_recover)
+        replace = _replacement_code(app, result)
     except KeyboardInterrupt:  # the files are switched already: say so, and what is left
         shown = values.printable(str(args.file), 200)
         return interrupted(
@@ -138,8 +140,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
         app.close()
     recovery = result["recovery"]
     ok = recovery is None or "error" not in recovery
-    emit(args, {"ok": ok, **result}, lambda: _story(args, result))
+    emit(args, {"ok": ok, **result}, lambda: _story(args, result, replace))
     return 0 if ok else EXIT_REFUSED
+
+
+def _replacement_code(app: App, result: dict[str, Any]) -> str | None:
+    """The county's command that gives this PC a credential again, when the recovery failed
+    and this PC holds none (a new or rebuilt PC: the credential stayed in the old one's
+    keyring). The restore said 連線後請執行 sync recover, and IT waited for a network that was
+    there: every round is refused (HTTP 401) until the county gives a replacement code."""
+    from eservice_desktop.services.sync.credentials import credential
+
+    rec = result.get("recovery")
+    if not isinstance(rec, dict) or "error" not in rec or credential(app) is not None:
+        return None
+    office, device = app.settings.office_code, app.settings.device_id
+    return f"eservice-county-server enrol-code --office {office} --device {device}"
 
 
 def _verdict(args: argparse.Namespace, result: dict[str, Any]) -> str:
@@ -172,7 +188,7 @@ def _taken(text: object) -> str:
         return str(text)
 
 
-def _story(args: argparse.Namespace, result: dict[str, object]) -> str:
+def _story(args: argparse.Namespace, result: dict[str, object], replace: str | None) -> str:
     """The restore's account in the user's language (each line was Chinese and English at
     once whatever --lang said, the backup's time in ISO 8601)."""
     when = result["taken_at"]  # None: a file whose name carries no time (a renamed copy)
@@ -190,6 +206,15 @@ def _story(args: argparse.Namespace, result: dict[str, object]) -> str:
                 args,
                 f"未自縣府取回事件（{zh}）：連線後請執行 sync recover",
                 f"no events got back from the county ({en}): run `sync recover` once it answers",
+            )
+            if replace is None
+            else say(
+                args,
+                f"未自縣府取回事件：本機沒有登記憑證（新電腦或重灌後）；請縣府資訊人員核發取代碼"
+                f"（{replace}），執行 sync enrol 後再執行 sync recover",
+                f"no events got back from the county: this PC holds no enrolment credential "
+                f"(a new or rebuilt PC); ask county IT for a replacement code ({replace}), run "
+                "`sync enrol`, then `sync recover`",
             )
         )
     elif isinstance(rec, dict):

@@ -100,6 +100,46 @@ def test_a_restore_the_county_could_not_recover_says_why_in_words(
         assert line in out.splitlines() and "Offline" not in out, out
 
 
+def test_a_restore_on_a_pc_without_the_credential_names_the_replacement_code(
+    sqlite_county: CountyServer,
+    office: Callable[..., App],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A rebuilt PC (the key imported, the backup restored; the credential stayed in the old
+    PC's keyring) read 未自縣府取回事件（HTTP 401：本機尚未登記）：連線後請執行 sync recover, and
+    IT waited for a link that was up. The restore names the county's replacement code; done as
+    it says (the code, ``sync enrol``, ``sync recover``), the events come back."""
+    import keyring
+
+    app = office(url=sqlite_county.url)
+    app.settings.save()
+    enrol(app, sqlite_county)
+    own = new_case(app)
+    sync_now(app)
+    taken = backup.take(app, "manual")
+    later = new_case(app, phone="")  # after the backup: at the county only
+    sync_now(app)
+    account = sync.keyring_account(app)
+    data, office_code = app.settings.data_dir, app.settings.office_code
+    app.close()
+    keyring.delete_password(sync.KEYRING_SERVICE, account)  # the rebuilt PC has none
+
+    command = f"eservice-county-server enrol-code --office {office_code} --device 01"
+    argv = ["--data-dir", str(data), "--lang", "en", "backup", "restore", str(taken.path)]
+    assert main(argv) == 3
+    out = capsys.readouterr().out
+    assert f"ask county IT for a replacement code ({command}), run `sync enrol`" in out, out
+    assert "once it answers" not in out
+
+    code = sqlite_county.enrol_code(office_code, device="01")
+    base = ["--data-dir", str(data)]
+    assert main([*base, "sync", "enrol", "--server", sqlite_county.url, "--code", code]) == 0
+    assert main([*base, "sync", "recover"]) == 0
+    capsys.readouterr()
+    app = office(url=sqlite_county.url)
+    assert {own, later} <= _numbers(app)
+
+
 def test_a_backup_taken_before_the_enrolment_is_marked_as_well(
     sqlite_county: CountyServer,
     office: Callable[..., App],
