@@ -248,7 +248,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
                     seqs = reports.set_targets(s, county_catalogue(s), [row], utcnow())
                 except DomainError as e:
                     return _refuse(e)
-                print(json.dumps({"published": seqs}))
+                _say_target_set(args, row, seqs)
                 return 0
             try:
                 chosen = _targets_chosen(args, county_catalogue(s))
@@ -272,6 +272,23 @@ def cmd_targets(args: argparse.Namespace) -> int:
         for r in data:
             print(f"{r['office']} {r['month']} {r['department']} {r['metric']} {r['value']}")
     return 0
+
+
+def _say_target_set(args: argparse.Namespace, row: dict[str, Any], seqs: dict[str, int]) -> None:
+    """The target set and where it went, in the command's language; it printed
+    ``{"published": {"H01": 25}}`` whatever --json said, a feed number county IT had no use
+    for, where ``targets list`` answers in words (``--json`` keeps that document)."""
+    if args.json:
+        print(json.dumps({"published": seqs}))
+        return
+    target = f"{row['office']} {row['month']} {row['department']} {row['metric']} {row['value']}"
+    offices = ", ".join(seqs)
+    print(
+        said(
+            f"已設定目標 {target}；已發布至 {offices}，於下次同步送達",
+            f"target set: {target}; published to {offices}, which get it at their next sync",
+        )
+    )
 
 
 def _targets_chosen(args: argparse.Namespace, catalogue: Any) -> dict[str, str]:

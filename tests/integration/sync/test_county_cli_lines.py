@@ -98,6 +98,24 @@ def test_targets_list_reads_and_checks_its_filters(
         assert err.count("\n") == 1 and HAN.search(err) and " / " not in err, err
 
 
+def test_targets_set_says_what_it_set_in_the_command_language(
+    sqlite_county_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``targets set`` printed ``{"published": {"H01": 25}}`` without --json: a feed number,
+    in no language, where ``targets list`` answers in words. --json keeps that document."""
+    import json
+
+    one = ["targets", "set", "--office", "H01", "--department", "household", "--month"]
+    db = ["--db", sqlite_county_db]
+    code, out, _ = _run(monkeypatch, *one, "2026-12", "--value", "40", *db)
+    assert code == 0
+    assert out == "已設定目標 H01 2026-12 household cases 40；已發布至 H01，於下次同步送達\n"
+    code, out, _ = _run(monkeypatch, "--lang", "en", *one, "2026-11", "--value", "7", *db)
+    assert out.startswith("target set: H01 2026-11 household cases 7; published to H01")
+    code, out, _ = _run(monkeypatch, *one, "2026-10", "--value", "7", "--json", *db)
+    assert code == 0 and set(json.loads(out)["published"]) == {"H01"}
+
+
 def test_channel_list_gives_times_with_their_zone(
     sqlite_county_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
