@@ -230,6 +230,7 @@ def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) 
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from eservice_desktop.domain.notice_labels import notice_words
     from eservice_desktop.services import lookups, notices
     from eservice_desktop.services.ended_balance import shown_balance
 
@@ -264,10 +265,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         lambda: "\n".join(
             [
                 *(f"{k}: {shown_value(v, lang)}" for k, v in shown.items() if k not in _NOT_SHOWN),
-                *(
-                    f"notice: {n['stage']} {n['channel']} {n['status']} {shown_value(n['at'])}"
-                    for n in sent
-                ),
+                *(f"notice: {notice_words(n, lang)} {shown_value(n['at'])}" for n in sent),
                 *(_lookup_line(args, k) for k in looked),
             ]
         ),

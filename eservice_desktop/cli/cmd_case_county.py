@@ -19,6 +19,7 @@ from eservice_desktop.cli.common import (
 )
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import NOTICE_STAGES
+from eservice_desktop.domain.notice_labels import NOTICE_STAGE_LABELS
 
 
 def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -67,13 +68,14 @@ def cmd_resend_notice(args: argparse.Namespace) -> int:
         "stage": args.stage,
         "channels": sorted({n.channel for n in concerned}),
     }
+    zh, en = NOTICE_STAGE_LABELS.get(args.stage, (args.stage, args.stage))
     emit(
         args,
         data,
         say(
             args,
-            f"已要求縣府重送「{args.stage}」通知（下次同步送出）",
-            f"Asked the county to send the {args.stage} notice again (sent with the next sync)",
+            f"已要求縣府重送「{zh}」（下次同步送出）",
+            f"Asked the county to send the “{en}” notice again (sent with the next sync)",
         ),
     )
     return 0

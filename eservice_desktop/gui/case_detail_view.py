@@ -71,21 +71,6 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-#: The citizen's notices (county outcomes): channel and outcome as (zh-TW, English).
-NOTICE_CHANNEL_LABELS: dict[str, tuple[str, str]] = {
-    "sms": ("簡訊", "SMS"),
-    "mms": ("多媒體簡訊", "MMS"),
-    "email": ("電子郵件", "E-mail"),
-}
-NOTICE_STATUS_LABELS: dict[str, tuple[str, str]] = {
-    "queued": ("排隊中", "Queued"),
-    "retrying": ("重試中", "Retrying"),
-    "sent": ("已送出", "Sent"),
-    "failed": ("傳送失敗", "Failed"),
-    "superseded": ("已取消（案件已變動）", "Dropped (case moved on)"),
-}
-
-
 def format_moment(iso: str, zh: bool = True) -> str:
     """An event time as the clerk reads it: ROC date (ISO in English) and Taipei clock time."""
     local = datetime.fromisoformat(iso).astimezone(TAIPEI)

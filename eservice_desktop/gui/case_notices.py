@@ -13,13 +13,13 @@ from typing import Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
-from eservice_desktop.gui.case_detail_view import (
+from eservice_desktop.domain.notice_labels import (
     NOTICE_CHANNEL_LABELS,
+    NOTICE_STAGE_LABELS,
     NOTICE_STATUS_LABELS,
-    format_moment,
 )
+from eservice_desktop.gui.case_detail_view import format_moment
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.timeline import NOTICE_STAGE_LABELS
 from eservice_desktop.services import notices
 from eservice_desktop.services.notices import Notice
 

@@ -17,6 +17,7 @@ from PySide6.QtCore import QCoreApplication
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.catalogue import DOCUMENT_FREE_KINDS, DOCUMENT_FREE_KINDS_EN
 from eservice_desktop.domain.ids import mask_id
+from eservice_desktop.domain.notice_labels import NOTICE_STAGE_LABELS
 
 
 def _t(text: str) -> str:
@@ -144,17 +145,6 @@ def _consent(p: Mapping[str, Any], zh: bool) -> str:
 def _conflict(p: Mapping[str, Any], zh: bool) -> str:
     reason = p.get("reason_zh") if zh else p.get("reason_en")
     return str(reason or p.get("reason_code") or p.get("note") or "")
-
-
-#: The stages of the citizen's notices (county.notify) as (zh-TW, English).
-NOTICE_STAGE_LABELS: dict[str, tuple[str, str]] = {
-    "received": ("收件通知", "Received"),
-    "payment_due": ("繳費通知", "Payment due"),
-    "supplement_requested": ("補正通知", "Supplement"),
-    "closed": ("辦結通知", "Closed"),
-    "rejected": ("駁回通知", "Rejected"),
-    "ready_for_pickup": ("領件通知", "Ready for pickup"),
-}
 
 
 def _approval(p: Mapping[str, Any], zh: bool) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.notice_labels import NOTICE_STAGE_LABELS
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
@@ -79,10 +80,11 @@ def request_resend(app: App, case_number: str, stage: str) -> list[Notice]:
         case_id = cases.resolve_case_id(s, case_number)
         mine = [n for n in notices_in(s, case_id) if n.stage == stage]
         if not mine:
+            zh, en = NOTICE_STAGE_LABELS.get(stage, (stage, stage))
             raise DomainError(
                 "notice.none",
-                f"本案沒有「{stage}」階段的通知可重送",
-                f"This case has no {stage!r} notice to send again",
+                f"本案沒有「{zh}」可重送（{stage}）",
+                f"This case has no “{en}” notice to send again ({stage})",
                 "stage",
             )
         if any(n.status in PENDING for n in mine):

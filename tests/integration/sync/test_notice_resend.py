@@ -28,7 +28,7 @@ from eservice_desktop.county.store import (
 )
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services import core
+from eservice_desktop.services import core, notices
 from eservice_desktop.services.core import App
 
 
@@ -94,6 +94,41 @@ def test_outcomes_show_on_the_case_and_a_resend_sends_the_notice_again(
     # and it can be sent again once the outcome is back
     rc, _ok = cli(h01, capsys, "case", "resend-notice", number, "--stage", "received")
     assert rc == 0
+
+
+def test_the_text_forms_say_the_notices_in_words(
+    office: Callable[..., App],
+    sqlite_county: CountyServer,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``case show`` listed ``notice: received sms sent`` and ``resend-notice`` said
+    重送「received」 in codes, where the window's 民眾通知 list says 收件通知 簡訊 已送出."""
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    number = new_case(h01)
+    sync_now(h01)
+    outbox(sqlite_county, 1)
+    deadline = time.monotonic() + 30
+    while [n.status for n in notices.of_case(h01, number)] != ["sent"]:  # the outcome pulled
+        assert time.monotonic() < deadline, "the county never reported the notice sent"
+        sync_now(h01)
+        time.sleep(0.1)
+
+    def text(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setattr(core, "system_clock", h01.clock)
+            rc = main(["--data-dir", str(h01.settings.data_dir), *argv])
+        said = capsys.readouterr()
+        return rc, said.out, said.err
+
+    shown = text("case", "show", number)[1]
+    assert "notice: 收件通知 簡訊 已送出 " in shown and "notice: received" not in shown, shown
+    assert "notice: Received SMS Sent " in text("--lang", "en", "case", "show", number)[1]
+    rc, _, err = text("case", "resend-notice", number, "--stage", "rejected")
+    assert rc == 2 and err == "本案沒有「駁回通知」可重送（rejected）\n"
+    rc, out, _ = text("case", "resend-notice", number, "--stage", "received")
+    assert rc == 0 and out == "已要求縣府重送「收件通知」（下次同步送出）\n"
 
 
 class Flaky:
