@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from eservice_desktop.cli import cmd_case_county
+from eservice_desktop.cli import cmd_case_contact, cmd_case_county
 from eservice_desktop.cli.common import (
     add_approval,
     add_json,
@@ -56,6 +56,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json(a)
     a.set_defaults(func=cmd_attach)
     cmd_case_county.register(cs, common)
+    cmd_case_contact.register(cs, common)
     _add_search(cs, common)
     _add_transitions(cs, common)
 

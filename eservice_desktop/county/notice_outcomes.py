@@ -78,8 +78,10 @@ def report(
         )
 
 
-def resend(s: Session, case_id: str, stage: str, now: datetime) -> int:
-    """Queues the latest notice of ``stage`` again on each of its channels; returns how many."""
+def resend(s: Session, case_id: str, stage: str, now: datetime, phone: str | None = None) -> int:
+    """Queues the latest notice of ``stage`` again on each of its channels; returns how many.
+    ``phone``: the case's mobile number now; a text message goes to it, not to the number
+    the notice first went to (the applicant changed phones since: ``case.phone_changed``)."""
     rows = list(
         s.scalars(
             select(NotificationRow)
@@ -94,6 +96,8 @@ def resend(s: Session, case_id: str, stage: str, now: datetime) -> int:
     for r in latest.values():
         if r.status == "queued":
             continue  # on its way already
+        if phone and r.channel in ("sms", "mms"):
+            r.recipient = phone
         r.status, r.attempts, r.last_error = "queued", 0, ""
         r.next_attempt_at, r.sent_at = now, None
         report(s, r, "queued", now)

@@ -98,6 +98,8 @@ class Batch:
     touched: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     closed_now: list[str] = field(default_factory=list)
+    #: cases whose applicant's mobile number changed in the batch (``case.phone_changed``)
+    new_phone: list[str] = field(default_factory=list)
 
 
 def load_states(
@@ -186,7 +188,9 @@ def accept(
         batch.payment_ref_rows += [(h, e.event_id) for h in payment_ref_hashes(e.payload)]
     _route(batch, e, after, batch.device_key, event_document(e, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
-        notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now)
+        notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now, after.phone)
+    if e.type == ev.PHONE_CHANGED and e.case_id not in batch.new_phone:
+        batch.new_phone.append(e.case_id)
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
     # no messages_for call)
     if (after.phone or after.email) and not (
@@ -277,22 +281,37 @@ def make_ready(s: Session, batch: Batch) -> None:
     """After the batch, so an office that marks the case ready itself in the same batch wins:
     the county makes every case closed now ready at its pickup office. Nothing leaves the
     office unpaid: a case with a balance due is not made ready, unless a supervisor approved
-    closing it with the balance (the handover needs its own approval)."""
+    closing it with the balance (the handover needs its own approval).
+
+    A case still ready whose applicant's mobile number changed in the batch is made ready
+    again with a new code and another pickup number, sent to the new number: the code the
+    old number received (a phone that may be someone else's now) is refused at every desk
+    as replaced (``case_mismatch``), and the citizen, whose MMS never arrived, has one."""
     for case_id in batch.closed_now:
         st = batch.states[case_id]
         if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
             continue
         if st.balance > 0 and not st.closed_with_balance_approved:
             continue
-        ready = _ready_event(s, st, batch.now)
-        if ready is None:
-            continue
-        after = apply(st, ready)
-        batch.states[case_id] = after
-        batch.event_rows.append(_event_tuple(ready, batch.now, ready.payload))
-        _route(batch, ready, after, None, ready.to_dict())
-        messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
-        notify.queue(s, ready, messages, batch.now, batch.routes[case_id])
+        _make_ready(s, batch, st)
+    for case_id in batch.new_phone:
+        st = batch.states[case_id]
+        if st.lifecycle == READY_STATE:
+            _make_ready(s, batch, st, avoid=st.pickup_number)
+
+
+def _make_ready(s: Session, batch: Batch, st: CaseState, avoid: str = "") -> None:
+    """Appends the county's ready event of ``st`` (a pickup number other than ``avoid``),
+    routes it and queues its notice."""
+    ready = _ready_event(s, st, batch.now, avoid)
+    if ready is None:
+        return
+    after = apply(st, ready)
+    batch.states[st.case_id] = after
+    batch.event_rows.append(_event_tuple(ready, batch.now, ready.payload))
+    _route(batch, ready, after, None, ready.to_dict())
+    messages = notify.messages_for(st, after, ready, notify.county_catalogue(s))
+    notify.queue(s, ready, messages, batch.now, batch.routes[st.case_id])
 
 
 def write_batch(s: Session, batch: Batch) -> None:
@@ -315,12 +334,14 @@ def write_batch(s: Session, batch: Batch) -> None:
     insert_tuples(s, FeedRow, FEED_COLUMNS, batch.feed_rows)
 
 
-def _ready_event(s: Session, state: CaseState, now: datetime) -> Event | None:
+def _ready_event(s: Session, state: CaseState, now: datetime, avoid: str = "") -> Event | None:
     """The county makes a closed case ready at its pickup office, with a signed pickup code
     (the MMS carries it; the desk verifies it offline with the synced public keys)."""
     kid, key = signing_key(s, "pickup")
     office = state.pickup_office or state.office
-    number = f"{secrets.randbelow(10000):04d}"
+    number = avoid
+    while number == avoid:
+        number = f"{secrets.randbelow(10000):04d}"
     issued = now.replace(microsecond=0)
     try:
         claims = pt.PickupClaims(

@@ -181,10 +181,6 @@ def _fold_consent(s: CaseState, p: pl.ConsentRecorded, _e: ev.Event) -> CaseStat
     return replace(s, consent_kinds=frozenset(_or(p.kinds, [])))
 
 
-def _fold_lookup(s: CaseState, p: pl.LookupDone, _e: ev.Event) -> CaseState:
-    return replace(s, lookup_kinds=s.lookup_kinds | {p.kind})
-
-
 def _fold_identity(s: CaseState, p: pl.IdentityVerified, _e: ev.Event) -> CaseState:
     return replace(s, identity_checks=(*s.identity_checks, p.to_payload()))
 
@@ -349,7 +345,8 @@ _FOLDS: dict[str, Fold] = {
     ev.CONFLICT_RECORDED: _fold_conflict_recorded,
     ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
     ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
-    ev.LOOKUP_DONE: _fold_lookup,
+    ev.LOOKUP_DONE: lambda s, p, _e: replace(s, lookup_kinds=s.lookup_kinds | {p.kind}),
+    ev.PHONE_CHANGED: lambda s, p, _e: replace(s, phone=p.phone),
     ev.APPROVAL_GRANTED: _fold_approval,
 }
 

@@ -45,6 +45,10 @@ NOTICE_RESEND_REQUESTED: Final = "case.notice_resend_requested"
 #: A document-free look-up (免書證免謄本) answered by the county, with the citizen's consent:
 #: ``kind`` (a document kind of the service), ``result_id`` and the stored result's ``sha256``.
 LOOKUP_DONE: Final = "case.lookup_done"
+#: The applicant's mobile number changed after intake (a new phone): ``phone``, the stored
+#: form. Later notices go to it; on a case ready for pickup the county issues a new code to it
+#: and the old number's code is dead (docs/pickup.md, "A new mobile number").
+PHONE_CHANGED: Final = "case.phone_changed"
 
 #: The notice stages of the seed the county sends (``county.notify.stage_of``).
 NOTICE_STAGES: Final = (
@@ -86,6 +90,7 @@ ALL_TYPES: Final = frozenset(
         CONFLICT_RESOLVED,
         NOTICE_RESEND_REQUESTED,
         LOOKUP_DONE,
+        PHONE_CHANGED,
         APPROVAL_GRANTED,
     }
 )

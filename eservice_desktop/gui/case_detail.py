@@ -28,6 +28,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import case_end, case_notices, case_timeline
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_detail_files import CaseDetailFiles
+from eservice_desktop.gui.case_phone import PhoneRow
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.keyboard import bring_into_view
@@ -64,6 +65,9 @@ class CaseDetail(CaseDetailFiles):
         files = self._build_files()
         notice_box = self._build_notices()
         actions = self._build_actions()
+        # at the foot: 理由, the buttons and their message stay together in sight
+        self.phone_row = PhoneRow(self, ctx, actions)
+        self.actions_box.addWidget(self.phone_row)
         self.setAcceptDrops(True)
         self._connect()
 
@@ -118,6 +122,7 @@ class CaseDetail(CaseDetailFiles):
 
     def load(self, case_number: str) -> None:
         self._swap_reason(case_number)
+        self.phone_row.follow(case_number)
         self.files_follow(case_number)
         self.case_number = case_number
         self.error_label.clear()
@@ -252,6 +257,7 @@ class CaseDetail(CaseDetailFiles):
         self.cancel_button.setEnabled(is_open)
         notice = self.selected_notice()
         self.resend_button.setEnabled(notice is not None and notice.status not in notices.PENDING)
+        self.phone_row.show_case(view, writing=self._writing)
 
     def _reason(self) -> str | None:
         reason = self.reason_edit.text().strip()
@@ -300,6 +306,8 @@ class CaseDetail(CaseDetailFiles):
             on_done=done,
             on_error=self._write_failed,
         )
+
+    write_case = _write  # the 新手機 row's write (gui/case_phone.py)
 
     def _begin_write(self) -> None:
         """The actions wait for this write and the reload after it: a second press (a key

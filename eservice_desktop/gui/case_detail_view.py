@@ -67,6 +67,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.CONFLICT_RESOLVED: ("衝突已解決", "Conflict resolved"),
     ev.NOTICE_RESEND_REQUESTED: ("重送通知", "Notice resend requested"),
     ev.LOOKUP_DONE: ("免書證查詢", "Document-free lookup"),
+    ev.PHONE_CHANGED: ("變更手機號碼", "Mobile number changed"),
     ev.APPROVAL_GRANTED: ("主管核准", "Supervisor approval"),
 }
 
@@ -247,7 +248,7 @@ class CaseDetailView(QWidget):
             self.cancel_button,
         ):
             buttons.addWidget(b)
-        box = QVBoxLayout(actions)
+        box = self.actions_box = QVBoxLayout(actions)
         accept_row = QHBoxLayout()
         accept_row.addWidget(self.accept_button)
         accept_row.addStretch(1)

@@ -212,6 +212,8 @@ def describe(
         return _conflict(p, zh)
     if t == ev.APPROVAL_GRANTED:
         return _approval(p, zh)
+    if t == ev.PHONE_CHANGED:
+        return str(p.get("phone") or "")  # the new number (retention empties it)
     if t == ev.NOTICE_RESEND_REQUESTED:
         stage = str(p.get("stage", ""))
         return NOTICE_STAGE_LABELS.get(stage, (stage, stage))[0 if zh else 1]

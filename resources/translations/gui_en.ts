@@ -171,6 +171,26 @@
         <translation>Outcome</translation>
     </message>
     <message>
+        <source>新手機(&amp;M)</source>
+        <translation>New &amp;mobile</translation>
+    </message>
+    <message>
+        <source>變更手機號碼</source>
+        <translation>Change mobile number</translation>
+    </message>
+    <message>
+        <source>民眾換了手機：之後的通知改寄新號碼；已待領件者另發新領件碼（Enter）</source>
+        <translation>The citizen has a new phone: later notices go to the new number; a case ready for pickup gets a new pickup code (Enter)</translation>
+    </message>
+    <message>
+        <source>目前 {phone}</source>
+        <translation>Now {phone}</translation>
+    </message>
+    <message>
+        <source>未留手機</source>
+        <translation>No mobile number</translation>
+    </message>
+    <message>
         <source>重送通知(&amp;W)</source>
         <translation>Resend notice (&amp;W)</translation>
     </message>

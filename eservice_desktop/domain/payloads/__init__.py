@@ -25,6 +25,7 @@ from eservice_desktop.domain.payloads.case import (
     IdentityVerified,
     LookupDone,
     NoticeResendRequested,
+    PhoneChanged,
     PickedUp,
     Pickup,
     ReadyForPickup,
@@ -69,6 +70,7 @@ __all__ = [
     "PaymentRefunded",
     "PaymentSettled",
     "PaymentVoided",
+    "PhoneChanged",
     "PickedUp",
     "Pickup",
     "ReadyForPickup",
@@ -112,6 +114,7 @@ PAYLOADS: Mapping[str, type[EventPayload]] = {
         ConflictResolved,
         NoticeResendRequested,
         LookupDone,
+        PhoneChanged,
         ApprovalGranted,
     )
 }

@@ -12,6 +12,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values as v
 from eservice_desktop.domain.case_number import CaseNumber, parse_case_number
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import validate_mobile
 from eservice_desktop.domain.payloads.base import (
     EventPayload,
     Fields,
@@ -215,6 +216,28 @@ class LookupDone(EventPayload):
     kind: str = req(text_rule("kind", 40, 1))
     result_id: str = req(lambda x: v.check_id(x, "result_id"))
     sha256: str = req(text_rule("sha256", 64, 64))
+
+
+def _stored_mobile(value: Any) -> str:
+    """A mobile number in the one form intake stores (``ids.validate_mobile``: 09 and 8
+    digits), or "" (the event's number emptied by retention, ``services.retention``)."""
+    text = v.check_text(value, "phone", max_len=v.PHONE_MAX)
+    if text and validate_mobile(text, "phone") != text:
+        raise DomainError(
+            "phone.format",
+            "手機號碼格式錯誤：應為 09 開頭的 10 位數字（例如 0912345678）",
+            "Malformed mobile number: 10 digits starting with 09 (e.g. 0912345678)",
+            "phone",
+        )
+    return text
+
+
+@dataclass(frozen=True, kw_only=True)
+class PhoneChanged(EventPayload):
+    """The applicant's new mobile number (docs/pickup.md, "A new mobile number")."""
+
+    TYPE = ev.PHONE_CHANGED
+    phone: str = req(_stored_mobile)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -29,6 +29,7 @@ from eservice_desktop.services import (
     backup,
     calendar,
     case_attachments,
+    case_contact,
     case_queues,
     cases,
     clock_guard,
@@ -80,6 +81,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         lambda a, t: case_attachments.list_attachments(a, CASE),
     ),
     notices.of_case: (Action.VIEW_CASE, lambda a, t: notices.of_case(a, CASE)),
+    case_contact.change_phone: (
+        Action.PROCESS,
+        lambda a, t: case_contact.change_phone(a, CASE, "0987654321"),
+    ),
     lookups.run_lookup: (
         Action.PROCESS,
         lambda a, t: lookups.run_lookup(a, CASE, "household_transcript", record_consent=True),

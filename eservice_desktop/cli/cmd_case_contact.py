@@ -1,0 +1,46 @@
+"""``case phone CASE --phone NUMBER``: the applicant's new mobile number (a new phone since
+intake; docs/pickup.md, "A new mobile number"). Registered under ``case`` by
+``cmd_case.register``; a malformed number is exit 2 with the intake's message, nothing stored.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from eservice_desktop.cli.common import add_json, emit, open_from, say
+
+
+def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    ph = cs.add_parser(
+        "phone",
+        help="變更申請人手機號碼（之後的通知改寄新號碼）",
+        description=(
+            "申請人換了手機：之後的通知改寄新號碼；案件已待領件時，縣府另發新的領件碼"
+            "（新的領件號碼）至新號碼，寄到舊號碼的領件碼即失效。"
+            "結束碼 2：號碼格式錯誤、與原號碼相同，或案件已領件、撤件、駁回；這時不存任何資料。"
+        ),
+        parents=[common],
+    )
+    ph.add_argument("case_number", help="案號")
+    ph.add_argument("--phone", required=True, help="新的手機號碼，例如 0912345678")
+    add_json(ph)
+    ph.set_defaults(func=cmd_phone)
+
+
+def cmd_phone(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import case_contact
+
+    app = open_from(args)
+    try:
+        view = case_contact.change_phone(app, args.case_number, args.phone)
+    finally:
+        app.close()
+    ready = view.status == "ready_for_pickup"
+    data = {"ok": True, "case_number": view.case_number, "phone": view.phone, "reissue": ready}
+    zh = f"{view.case_number} 的手機號碼已改為 {view.phone}"
+    en = f"The mobile number of {view.case_number} is now {view.phone}"
+    if ready:
+        zh += "；下次同步後縣府將新的領件碼寄至新號碼，舊號碼的領件碼即失效"
+        en += "; after the next sync the county sends a new pickup code to it, the old one dead"
+    emit(args, data, say(args, zh, en))
+    return 0

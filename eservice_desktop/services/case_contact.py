@@ -1,0 +1,49 @@
+"""The applicant's mobile number changed after intake (docs/pickup.md, "A new mobile number").
+
+A citizen who changed phones between intake and pickup gets no notice on the new one: every
+notice, the MMS with the pickup code above all, goes to the number the case holds. The change
+is the event ``case.phone_changed`` through the one ingest path, so it works offline, waits in
+the outbox, and shows on the case's timeline who changed it and when; the county then sends the
+later notices to the new number and, on a case already ready for pickup, issues a new code to
+it (the one sent to the old number no longer hands anything over).
+
+The clerk types the number the citizen, or an agent with a letter of authorisation, gives in
+person with the ID card checked: a number changed for someone else's case would receive that
+case's pickup code. The event is the record of the change (who, which counter, when), chained
+and kept at the county like every event; nothing else of the case is shown or printed, so the
+access log gets no record of its own (the case on screen was logged when it was opened).
+"""
+
+from __future__ import annotations
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.ids import validate_mobile
+from eservice_desktop.domain.operators import Action
+from eservice_desktop.services import cases
+from eservice_desktop.services.core import App
+from eservice_desktop.services.operators import require
+from eservice_desktop.storage import repo
+
+
+def change_phone(app: App, case_number: str, phone: str) -> cases.CaseView:
+    """Records the applicant's new mobile number on the case; the case as it is now.
+
+    The number is read as intake reads it (``ids.validate_mobile``: +886, spaces, dashes and
+    full-width digits forgiven) and refused before anything is stored (``phone.format``); the
+    number the case holds already is ``phone.unchanged``, a case collected, withdrawn or
+    rejected ``case.not_open``."""
+    require(app, Action.PROCESS)
+    new = validate_mobile(phone, "phone")
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, case_number)
+        state = repo.load_state(s, case_id)
+        if state is not None and state.phone == new:
+            raise DomainError(
+                "phone.unchanged",
+                f"本案的手機號碼已是 {new}",
+                f"The case's mobile number is {new} already",
+                "phone",
+            )
+        after = cases.record(app, s, case_id, ev.PHONE_CHANGED, {"phone": new})
+    return cases.view_of(app, after)

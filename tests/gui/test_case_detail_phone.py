@@ -1,0 +1,57 @@
+"""Case detail: 新手機 (Alt+M, Enter) records the applicant's new mobile number on the case on
+screen; a malformed number is refused at once with the text kept, and a number typed for one
+case never goes to the next one put on screen."""
+
+from __future__ import annotations
+
+from factories import new_case
+from gui_keys import open_case_detail
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import cases
+
+
+def test_alt_m_and_enter_record_the_new_number_on_the_case_shown(qtbot, ctx: GuiContext) -> None:
+    number = new_case(ctx.app, phone="0912345678")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    row = detail.phone_row
+    qtbot.waitUntil(row.edit.isEnabled, timeout=3000)
+    assert row.edit.placeholderText() == "目前 0912345678"
+    qtbot.keyClick(detail, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is row.edit
+    qtbot.keyClicks(row.edit, "0987-65432")
+    qtbot.keyClick(row.edit, Qt.Key.Key_Return)
+    assert "09 開頭的 10 位數字" in detail.error_label.text()
+    assert row.edit.text() == "0987-65432" and row.edit.selectedText() == "0987-65432"
+    assert ev.PHONE_CHANGED not in detail.timeline_types()
+    qtbot.keyClicks(row.edit, "0987-654-321")  # typing replaces the selected text
+    qtbot.keyClick(row.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: detail.timeline_types()[-1:] == [ev.PHONE_CHANGED], timeout=3000)
+    assert cases.load_case(ctx.app, number).phone == "0987654321"
+    qtbot.waitUntil(lambda: row.edit.text() == "", timeout=3000)
+    assert row.edit.placeholderText() == "目前 0987654321"
+
+
+def test_a_number_typed_for_one_case_waits_with_it(qtbot, ctx: GuiContext) -> None:
+    first = new_case(ctx.app, phone="0912345678")
+    second = new_case(ctx.app, phone="0911111111", applicant_id="B123456780")
+    _window, detail = open_case_detail(qtbot, ctx, first)
+    row = detail.phone_row
+    qtbot.waitUntil(row.edit.isEnabled, timeout=3000)
+    row.edit.setText("0987654321")
+    detail.load(second)
+    assert row.edit.text() == ""
+    qtbot.waitUntil(lambda: row.edit.placeholderText() == "目前 0911111111", timeout=3000)
+    detail.load(first)
+    assert row.edit.text() == "0987654321"
+
+
+def test_a_cancelled_case_takes_no_number(qtbot, ctx: GuiContext) -> None:
+    number = new_case(ctx.app, phone="0912345678")
+    cases.cancel_case(ctx.app, number, "民眾撤回申請")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
+    assert not detail.phone_row.edit.isEnabled() and not detail.phone_row.button.isEnabled()

@@ -1,0 +1,90 @@
+"""A citizen's new mobile number (``case.phone_changed``) against a real county on loopback with
+its ``file:`` gateway: on a case ready for pickup the county issues a new code to the new number
+and the one the old number received is refused at the desk; a resend goes to the new number."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+from sync_helpers import CountyServer, enrol, new_case, sync_now
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.services import case_contact, cases, notices, payments, pickup
+from eservice_desktop.services.core import App
+
+OLD, NEW = "0912345678", "0987654321"
+
+
+def _sent(srv: CountyServer, stage: str, n: int) -> list[dict[str, Any]]:
+    """The first ``n`` messages of ``stage`` the county's gateway wrote (waits for them)."""
+    path = srv.workdir / "outbox.jsonl"
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        text = path.read_text("utf-8") if path.exists() else ""
+        mine = [m for m in map(json.loads, text.splitlines()) if stage in m["body"]]
+        if len(mine) >= n:
+            return mine
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {n} {stage!r} messages")
+
+
+def _ready(office: Callable[..., App], county: CountyServer) -> tuple[App, str, str]:
+    h01 = office("H01", "01", county.url)
+    enrol(h01, county)
+    number = new_case(h01, phone=OLD)
+    payments.record_payment(h01, number, "cash", 15)
+    cases.close_case(h01, number)
+    sync_now(h01)  # the county makes it ready here and sends the MMS to the old number
+    sync_now(h01)
+    token = pickup.stored_token(h01, number)
+    assert token
+    return h01, number, token
+
+
+def test_a_ready_case_gets_a_new_code_at_the_new_number_and_the_old_one_is_dead(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01, number, old_token = _ready(office, sqlite_county)
+    old_number = cases.load_case(h01, number).pickup_number
+    (first,) = _sent(sqlite_county, "領件號碼", 1)
+    assert first["to"] == OLD
+    view = case_contact.change_phone(h01, number, "0987-654-321")
+    assert view.phone == NEW and view.status == "ready_for_pickup"
+    sync_now(h01)  # pushed; the county makes the case ready again with a new code
+    sync_now(h01)
+    state = cases.load_case(h01, number)
+    assert state.phone == NEW and state.lifecycle == "ready_for_pickup"
+    assert state.pickup_number != old_number
+    new_token = pickup.stored_token(h01, number)
+    assert new_token and new_token != old_token
+    _first, again = _sent(sqlite_county, "領件號碼", 2)
+    assert again["to"] == NEW and again["channel"] == first["channel"]
+    assert f"領件號碼 {state.pickup_number}" in again["body"]
+    # the code the old number holds hands nothing over; the new one does
+    refused = pickup.verify(h01, old_token)
+    assert refused.reason == "case_mismatch", refused.message_en
+    assert pickup.handover(h01, old_token).handed_over is False
+    done = pickup.handover(h01, new_token)
+    assert done.handed_over, done.message_en
+
+
+def test_a_resend_after_the_change_goes_to_the_new_number(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    number = new_case(h01, phone=OLD)
+    sync_now(h01)
+    (received,) = _sent(sqlite_county, "已收件", 1)
+    assert received["to"] == OLD
+    sync_now(h01)  # the outcome (sent) comes back
+    case_contact.change_phone(h01, number, NEW)
+    notices.request_resend(h01, number, "received")
+    sync_now(h01)
+    _first, again = _sent(sqlite_county, "已收件", 2)
+    assert again["to"] == NEW and again["body"] == received["body"]
+    kinds = [e["type"] for e in cases.show_case(h01, number).events]
+    assert ev.PHONE_CHANGED in kinds
