@@ -1,6 +1,7 @@
 """``case phone CASE --phone NUMBER``: the applicant's new mobile number (a new phone since
-intake; docs/pickup.md, "A new mobile number"). Registered under ``case`` by
-``cmd_case.register``; a malformed number is exit 2 with the intake's message, nothing stored.
+intake; docs/pickup.md, "A new mobile number"), and ``case reissue-code CASE``: a new pickup
+code ("A new pickup code"). Registered under ``case`` by ``cmd_case.register``; a malformed
+number or a case that takes neither is exit 2 with the message, nothing stored.
 """
 
 from __future__ import annotations
@@ -26,6 +27,21 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     add_json(ph)
     ph.set_defaults(func=cmd_phone)
 
+    rc = cs.add_parser(
+        "reissue-code",
+        help="請縣府另發領件碼（舊領件碼即失效）",
+        description=(
+            "民眾的領件簡訊被轉寄或手機遺失：請縣府為待領件的案件另發新的領件碼與領件號碼，"
+            "寄至案件的手機號碼；下次同步後，舊的領件碼在各領件櫃檯即失效。"
+            "只是沒收到或刪了簡訊，請用 resend-notice 重送（同一組領件碼）。"
+            "結束碼 2：案件尚未待領件或已領件；這時不存任何資料。"
+        ),
+        parents=[common],
+    )
+    rc.add_argument("case_number", help="案號")
+    add_json(rc)
+    rc.set_defaults(func=cmd_reissue_code)
+
 
 def cmd_phone(args: argparse.Namespace) -> int:
     from eservice_desktop.services import case_contact
@@ -43,4 +59,21 @@ def cmd_phone(args: argparse.Namespace) -> int:
         zh += "；下次同步後縣府將新的領件碼寄至新號碼，舊號碼的領件碼即失效"
         en += "; after the next sync the county sends a new pickup code to it, the old one dead"
     emit(args, data, say(args, zh, en))
+    return 0
+
+
+def cmd_reissue_code(args: argparse.Namespace) -> int:
+    from eservice_desktop.services import case_contact
+
+    app = open_from(args)
+    try:
+        view = case_contact.reissue_code(app, args.case_number)
+    finally:
+        app.close()
+    zh = f"已要求縣府另發 {view.case_number} 的領件碼（下次同步送出），舊的領件碼即失效"
+    en = (
+        f"Asked the county for a new pickup code of {view.case_number} "
+        "(sent with the next sync); the old one is dead"
+    )
+    emit(args, {"ok": True, "case_number": view.case_number}, say(args, zh, en))
     return 0

@@ -98,8 +98,9 @@ class Batch:
     touched: set[str] = field(default_factory=set)
     seen: set[str] = field(default_factory=set)
     closed_now: list[str] = field(default_factory=list)
-    #: cases whose applicant's mobile number changed in the batch (``case.phone_changed``)
-    new_phone: list[str] = field(default_factory=list)
+    #: cases whose pickup code is to be issued again: the applicant's mobile number changed
+    #: in the batch (``case.phone_changed``) or a clerk asked (``case.code_reissue_requested``)
+    new_code: list[str] = field(default_factory=list)
 
 
 def load_states(
@@ -189,8 +190,8 @@ def accept(
     _route(batch, e, after, batch.device_key, event_document(e, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now, after.phone)
-    if e.type == ev.PHONE_CHANGED and e.case_id not in batch.new_phone:
-        batch.new_phone.append(e.case_id)
+    if e.type in (ev.PHONE_CHANGED, ev.CODE_REISSUE_REQUESTED):
+        batch.new_code.append(e.case_id)
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
     # no messages_for call)
     if (after.phone or after.email) and not (
@@ -283,10 +284,11 @@ def make_ready(s: Session, batch: Batch) -> None:
     office unpaid: a case with a balance due is not made ready, unless a supervisor approved
     closing it with the balance (the handover needs its own approval).
 
-    A case still ready whose applicant's mobile number changed in the batch is made ready
-    again with a new code and another pickup number, sent to the new number: the code the
-    old number received (a phone that may be someone else's now) is refused at every desk
-    as replaced (``case_mismatch``), and the citizen, whose MMS never arrived, has one."""
+    A case still ready whose applicant's mobile number changed in the batch, or whose clerk
+    asked for a new code (an MMS forwarded to someone else), is made ready again with a new
+    code and another pickup number, sent to the case's number: the code sent before (to a
+    phone that may be someone else's now) is refused at every desk as replaced
+    (``case_mismatch``), and the citizen has one that works."""
     for case_id in batch.closed_now:
         st = batch.states[case_id]
         if st.lifecycle != CLOSED_STATE or st.pickup_method == "mail":
@@ -294,7 +296,7 @@ def make_ready(s: Session, batch: Batch) -> None:
         if st.balance > 0 and not st.closed_with_balance_approved:
             continue
         _make_ready(s, batch, st)
-    for case_id in batch.new_phone:
+    for case_id in dict.fromkeys(batch.new_code):  # once a case, in order
         st = batch.states[case_id]
         if st.lifecycle == READY_STATE:
             _make_ready(s, batch, st, avoid=st.pickup_number)

@@ -347,6 +347,7 @@ _FOLDS: dict[str, Fold] = {
     ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
     ev.LOOKUP_DONE: lambda s, p, _e: replace(s, lookup_kinds=s.lookup_kinds | {p.kind}),
     ev.PHONE_CHANGED: lambda s, p, _e: replace(s, phone=p.phone),
+    ev.CODE_REISSUE_REQUESTED: lambda s, _p, _e: s,  # the county issues the code
     ev.APPROVAL_GRANTED: _fold_approval,
 }
 

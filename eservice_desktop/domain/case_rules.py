@@ -34,7 +34,7 @@ from eservice_desktop.domain.online_receipt_rule import (
     spare_paper_error,
 )
 from eservice_desktop.domain.payloads import payload_of
-from eservice_desktop.domain.phone_rule import check_phone_changed
+from eservice_desktop.domain.phone_rule import check_code_reissue, check_phone_changed
 from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 from eservice_desktop.domain.unpaid import FEES_DUE, fees_due_error
 
@@ -372,6 +372,7 @@ _CHECKS: dict[str, Rule] = {
     ev.NOTICE_RESEND_REQUESTED: _check_notice_resend,
     ev.LOOKUP_DONE: _check_lookup_done,
     ev.PHONE_CHANGED: check_phone_changed,
+    ev.CODE_REISSUE_REQUESTED: check_code_reissue,
 }
 
 

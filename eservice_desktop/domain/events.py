@@ -49,6 +49,9 @@ LOOKUP_DONE: Final = "case.lookup_done"
 #: form. Later notices go to it; on a case ready for pickup the county issues a new code to it
 #: and the old number's code is dead (docs/pickup.md, "A new mobile number").
 PHONE_CHANGED: Final = "case.phone_changed"
+#: A clerk asks the county for a new pickup code of a case ready for pickup (an MMS forwarded
+#: to someone else, a phone lost): the code sent before no longer hands anything over.
+CODE_REISSUE_REQUESTED: Final = "case.code_reissue_requested"
 
 #: The notice stages of the seed the county sends (``county.notify.stage_of``).
 NOTICE_STAGES: Final = (
@@ -91,6 +94,7 @@ ALL_TYPES: Final = frozenset(
         NOTICE_RESEND_REQUESTED,
         LOOKUP_DONE,
         PHONE_CHANGED,
+        CODE_REISSUE_REQUESTED,
         APPROVAL_GRANTED,
     }
 )

@@ -68,6 +68,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.NOTICE_RESEND_REQUESTED: ("重送通知", "Notice resend requested"),
     ev.LOOKUP_DONE: ("免書證查詢", "Document-free lookup"),
     ev.PHONE_CHANGED: ("變更手機號碼", "Mobile number changed"),
+    ev.CODE_REISSUE_REQUESTED: ("重發領件碼", "New pickup code requested"),
     ev.APPROVAL_GRANTED: ("主管核准", "Supervisor approval"),
 }
 

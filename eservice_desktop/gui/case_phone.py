@@ -6,6 +6,10 @@ the case holds as its placeholder; a malformed number is refused at once with th
 message, the text kept and selected to be corrected. What was typed follows its case, as the
 reason field does: another case on screen puts it aside (never sent for the next citizen) and
 brings it back with its case. Once the case is shown with the new number the field is cleared.
+
+重發領件碼 (Alt+Q), on a case ready for pickup, asks the county for a new code ("A new pickup
+code": an MMS forwarded to someone else) once the clerk confirms: the code the citizen holds
+stops working, so the question's default is the way back.
 """
 
 from __future__ import annotations
@@ -14,7 +18,15 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import validate_mobile
@@ -60,11 +72,20 @@ class PhoneRow(QWidget):
         self.button.setToolTip(
             _t("民眾換了手機：之後的通知改寄新號碼；已待領件者另發新領件碼（Enter）")
         )
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout()
         row.addWidget(label)
         row.addWidget(self.edit, 1)
         row.addWidget(self.button)
+        self.reissue_button = QPushButton(_t("重發領件碼(&Q)"), self)
+        self.reissue_button.setObjectName("reissue_button")
+        below = QHBoxLayout()  # a line of its own: beside them the English page was too wide
+        below.addWidget(self.reissue_button)
+        below.addStretch(1)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addLayout(row)
+        box.addLayout(below)
+        self.reissue_button.clicked.connect(self.reissue)
         self.edit.returnPressed.connect(self.change)
         self.button.clicked.connect(self.change)
 
@@ -88,6 +109,8 @@ class PhoneRow(QWidget):
         usable = view is not None and not writing and view.status in _TAKES_A_NUMBER
         self.edit.setEnabled(usable)
         self.button.setEnabled(usable)
+        ready = view is not None and not writing and view.status == "ready_for_pickup"
+        self.reissue_button.setEnabled(ready)
 
     def _entered(self) -> str:
         try:
@@ -108,3 +131,30 @@ class PhoneRow(QWidget):
             self.edit.selectAll()
             return
         self.page.write_case(case_contact.change_phone, self.edit.text())
+
+    def reissue(self) -> None:
+        """A new pickup code for the case on screen, once the clerk confirms (on that case:
+        nothing is asked for if another came on screen meanwhile)."""
+        view = self.page.view
+        if view is None or not self.reissue_button.isEnabled():
+            return
+        if self.confirm_reissue(view) and self.page.shown_number() == view.case_number:
+            self.page.write_case(case_contact.reissue_code)
+
+    def confirm_reissue(self, view: cases.CaseView) -> bool:
+        """Asks first (tests may answer instead): the code the citizen holds stops working."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(_t("重發領件碼"))
+        box.setText(
+            _t(
+                "為案件 {number} 另發領件碼？同步後縣府寄出新的領件碼與領件號碼至 {phone}，"
+                "先前寄出的領件碼即不能領件。只是沒收到簡訊，請改用重送通知（Alt+W）。"
+            ).format(number=view.case_number, phone=view.phone or _t("（未留手機）"))
+        )
+        yes = box.addButton(_t("重發領件碼(&Q)"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(_t("返回(&B)"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(back)
+        box.setEscapeButton(back)
+        box.exec()
+        return box.clickedButton() is yes

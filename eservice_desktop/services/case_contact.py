@@ -1,4 +1,5 @@
-"""The applicant's mobile number changed after intake (docs/pickup.md, "A new mobile number").
+"""The applicant's mobile number changed after intake, and a new pickup code (docs/pickup.md,
+"A new mobile number", "A new pickup code").
 
 A citizen who changed phones between intake and pickup gets no notice on the new one: every
 notice, the MMS with the pickup code above all, goes to the number the case holds. The change
@@ -6,6 +7,12 @@ is the event ``case.phone_changed`` through the one ingest path, so it works off
 the outbox, and shows on the case's timeline who changed it and when; the county then sends the
 later notices to the new number and, on a case already ready for pickup, issues a new code to
 it (the one sent to the old number no longer hands anything over).
+
+A citizen whose MMS was forwarded to someone else (or seen on a phone lost) asks for a new
+code with the same number: ``case.code_reissue_requested``, after which the county makes the
+ready case ready again with a new code and pickup number, and the old code is refused at the
+desks as replaced. A citizen who only lost the message gets it again with 重送通知 (the same
+code, still theirs).
 
 The clerk types the number the citizen, or an agent with a letter of authorisation, gives in
 person with the ID card checked: a number changed for someone else's case would receive that
@@ -46,4 +53,16 @@ def change_phone(app: App, case_number: str, phone: str) -> cases.CaseView:
                 "phone",
             )
         after = cases.record(app, s, case_id, ev.PHONE_CHANGED, {"phone": new})
+    return cases.view_of(app, after)
+
+
+def reissue_code(app: App, case_number: str) -> cases.CaseView:
+    """Asks the county for a new pickup code of a case ready for pickup (recorded now, sent
+    with the next sync); refused for a case not ready (``pickup.not_ready``) or collected
+    (``pickup.already_picked_up``), nothing stored."""
+    require(app, Action.PROCESS)
+    with app.transaction() as s:
+        after = cases.record(
+            app, s, cases.resolve_case_id(s, case_number), ev.CODE_REISSUE_REQUESTED, {}
+        )
     return cases.view_of(app, after)

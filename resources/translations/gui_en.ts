@@ -191,6 +191,22 @@
         <translation>No mobile number</translation>
     </message>
     <message>
+        <source>重發領件碼(&amp;Q)</source>
+        <translation>New pickup &amp;code</translation>
+    </message>
+    <message>
+        <source>重發領件碼</source>
+        <translation>New pickup code</translation>
+    </message>
+    <message>
+        <source>為案件 {number} 另發領件碼？同步後縣府寄出新的領件碼與領件號碼至 {phone}，先前寄出的領件碼即不能領件。只是沒收到簡訊，請改用重送通知（Alt+W）。</source>
+        <translation>Issue a new pickup code for case {number}? After the sync the county sends a new code and pickup number to {phone}, and the code sent before no longer collects anything. For a message that merely did not arrive, use Resend notice (Alt+W) instead.</translation>
+    </message>
+    <message>
+        <source>（未留手機）</source>
+        <translation>(no mobile number)</translation>
+    </message>
+    <message>
         <source>重送通知(&amp;W)</source>
         <translation>Resend notice (&amp;W)</translation>
     </message>

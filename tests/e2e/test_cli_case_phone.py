@@ -50,3 +50,12 @@ def test_a_cancelled_case_keeps_its_number(cli) -> None:  # type: ignore[no-unty
     r = cli("--lang", "en", "case", "phone", number, "--phone", "0987654321", "--json")
     assert r.code == 2 and r.json["error"] == "case.not_open"
     assert "mobile number cannot change" in r.json["message"]
+
+
+def test_a_new_pickup_code_is_refused_before_the_case_is_ready(cli) -> None:  # type: ignore[no-untyped-def]
+    number = _intake(cli)
+    before = _events(cli, number)
+    r = cli("--lang", "en", "case", "reissue-code", number, "--json")
+    assert r.code == 2 and r.json["error"] == "pickup.not_ready"
+    assert "issued no code yet" in r.json["message"]
+    assert _events(cli, number) == before

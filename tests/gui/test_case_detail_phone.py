@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from factories import new_case
 from gui_keys import open_case_detail
+from pickup_support import ready_with_county_keys
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -55,3 +56,32 @@ def test_a_cancelled_case_takes_no_number(qtbot, ctx: GuiContext) -> None:
     _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
     assert not detail.phone_row.edit.isEnabled() and not detail.phone_row.button.isEnabled()
+
+
+def test_alt_q_asks_and_then_asks_the_county_for_a_new_code(qtbot, ctx: GuiContext) -> None:
+    number, _token = ready_with_county_keys(ctx.app)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    row = detail.phone_row
+    qtbot.waitUntil(row.reissue_button.isEnabled, timeout=3000)
+    asked: list[str] = []
+    answers = [False, True]
+
+    def answer(view) -> bool:  # type: ignore[no-untyped-def]
+        asked.append(view.case_number)
+        return answers.pop(0)
+
+    row.confirm_reissue = answer  # type: ignore[method-assign]
+    qtbot.keyClick(detail, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    assert asked == [number] and ev.CODE_REISSUE_REQUESTED not in detail.timeline_types()
+    qtbot.keyClick(detail, Qt.Key.Key_Q, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: detail.timeline_types()[-1:] == [ev.CODE_REISSUE_REQUESTED], timeout=3000
+    )
+    assert asked == [number, number]
+
+
+def test_no_new_code_before_the_case_is_ready(qtbot, ctx: GuiContext) -> None:
+    number = new_case(ctx.app, phone="0912345678")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.phone_row.edit.isEnabled, timeout=3000)
+    assert not detail.phone_row.reissue_button.isEnabled()

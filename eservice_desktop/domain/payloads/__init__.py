@@ -19,6 +19,7 @@ from eservice_desktop.domain.payloads.case import (
     ApprovalGranted,
     Cancelled,
     Closed,
+    CodeReissueRequested,
     ConflictRecorded,
     ConflictResolved,
     ConsentRecorded,
@@ -56,6 +57,7 @@ __all__ = [
     "ApprovalGranted",
     "Cancelled",
     "Closed",
+    "CodeReissueRequested",
     "ConflictRecorded",
     "ConflictResolved",
     "ConsentRecorded",
@@ -115,6 +117,7 @@ PAYLOADS: Mapping[str, type[EventPayload]] = {
         NoticeResendRequested,
         LookupDone,
         PhoneChanged,
+        CodeReissueRequested,
         ApprovalGranted,
     )
 }

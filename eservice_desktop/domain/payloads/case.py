@@ -241,6 +241,13 @@ class PhoneChanged(EventPayload):
 
 
 @dataclass(frozen=True, kw_only=True)
+class CodeReissueRequested(EventPayload):
+    """A new pickup code asked of the county (docs/pickup.md, "A new pickup code")."""
+
+    TYPE = ev.CODE_REISSUE_REQUESTED
+
+
+@dataclass(frozen=True, kw_only=True)
 class ConflictRecorded(EventPayload):
     TYPE = ev.CONFLICT_RECORDED
     conflict_id: str = req(text_rule("conflict_id", v.ID_MAX, 1))

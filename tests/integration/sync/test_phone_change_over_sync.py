@@ -1,6 +1,7 @@
 """A citizen's new mobile number (``case.phone_changed``) against a real county on loopback with
 its ``file:`` gateway: on a case ready for pickup the county issues a new code to the new number
-and the one the old number received is refused at the desk; a resend goes to the new number."""
+and the one the old number received is refused at the desk; a resend goes to the new number. A
+clerk's ``case.code_reissue_requested`` (an MMS forwarded) does the same with the same number."""
 
 from __future__ import annotations
 
@@ -88,3 +89,22 @@ def test_a_resend_after_the_change_goes_to_the_new_number(
     assert again["to"] == NEW and again["body"] == received["body"]
     kinds = [e["type"] for e in cases.show_case(h01, number).events]
     assert ev.PHONE_CHANGED in kinds
+
+
+def test_a_new_code_asked_for_a_forwarded_mms_kills_the_old_one(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    h01, number, old_token = _ready(office, sqlite_county)
+    old_number = cases.load_case(h01, number).pickup_number
+    case_contact.reissue_code(h01, number)
+    sync_now(h01)
+    sync_now(h01)
+    state = cases.load_case(h01, number)
+    assert state.pickup_number != old_number and state.lifecycle == "ready_for_pickup"
+    new_token = pickup.stored_token(h01, number)
+    assert new_token and new_token != old_token
+    first, again = _sent(sqlite_county, "領件號碼", 2)
+    assert first["to"] == again["to"] == OLD
+    assert f"領件號碼 {state.pickup_number}" in again["body"]
+    assert pickup.verify(h01, old_token).reason == "case_mismatch"
+    assert pickup.handover(h01, new_token).handed_over

@@ -1,6 +1,7 @@
 """The applicant's new mobile number (``services.case_contact``, ``case.phone_changed``): read
 as intake reads it, refused before anything is stored, folded into the case, refused once the
-case has nothing left to tell by phone, and emptied by retention like the intake's number."""
+case has nothing left to tell by phone, and emptied by retention like the intake's number; a
+new pickup code (``case.code_reissue_requested``) for a case ready for pickup only."""
 
 from __future__ import annotations
 
@@ -64,3 +65,21 @@ def test_retention_empties_the_new_number_too(app: App) -> None:
         case_id = cases.resolve_case_id(s, number)
         scrubbed = [retention._scrub(e.payload) for e in repo.events_for(s, case_id)]
     assert "0987654321" not in str(scrubbed) and "0912345678" not in str(scrubbed)
+
+
+def test_a_new_code_is_asked_for_a_ready_case_only(app: App) -> None:
+    open_case = new_case(app, phone="0912345678")
+    with pytest.raises(DomainError) as early:
+        case_contact.reissue_code(app, open_case)
+    assert early.value.code == "pickup.not_ready"
+    assert ev.CODE_REISSUE_REQUESTED not in _types(app, open_case)
+    number, token = ready_with_county_keys(app)
+    view = case_contact.reissue_code(app, number)
+    assert (
+        view.status == "ready_for_pickup" and _types(app, number)[-1] == ev.CODE_REISSUE_REQUESTED
+    )
+    # the desk's copy of the code holds until the county's new one arrives by sync
+    assert pickup.handover(app, token).handed_over
+    with pytest.raises(DomainError) as late:
+        case_contact.reissue_code(app, number)
+    assert late.value.code == "pickup.already_picked_up"

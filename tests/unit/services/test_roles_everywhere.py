@@ -85,6 +85,7 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.PROCESS,
         lambda a, t: case_contact.change_phone(a, CASE, "0987654321"),
     ),
+    case_contact.reissue_code: (Action.PROCESS, lambda a, t: case_contact.reissue_code(a, CASE)),
     lookups.run_lookup: (
         Action.PROCESS,
         lambda a, t: lookups.run_lookup(a, CASE, "household_transcript", record_consent=True),
