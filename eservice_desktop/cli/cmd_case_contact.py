@@ -49,15 +49,21 @@ def cmd_phone(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         view = case_contact.change_phone(app, args.case_number, args.phone)
+        others = case_contact.other_numbers(app, view.case_number)
     finally:
         app.close()
     ready = view.status == "ready_for_pickup"
     data = {"ok": True, "case_number": view.case_number, "phone": view.phone, "reissue": ready}
+    data["others"] = others
     zh = f"{view.case_number} 的手機號碼已改為 {view.phone}"
     en = f"The mobile number of {view.case_number} is now {view.phone}"
     if ready:
         zh += "；下次同步後縣府將新的領件碼寄至新號碼，舊號碼的領件碼即失效"
         en += "; after the next sync the county sends a new pickup code to it, the old one dead"
+    if others:
+        zh += f"\n申請人另有案件的手機號碼不是 {view.phone}：{'、'.join(others)}（請逐案變更）"
+        en += f"\nOther cases of the applicant have another number: {', '.join(others)}"
+        en += " (change each on its own)"
     emit(args, data, say(args, zh, en))
     return 0
 

@@ -104,13 +104,32 @@ class PhoneRow(QWidget):
         self.edit.setPlaceholderText(
             _t("目前 {phone}").format(phone=view.phone) if view and view.phone else _t("未留手機")
         )
-        if view is not None and self._entered() == view.phone:
+        if view is not None and view.phone and self._entered() == view.phone:
             self.edit.clear()  # recorded: the case shows it now
+            self._name_others(view.case_number, view.phone)
         usable = view is not None and not writing and view.status in _TAKES_A_NUMBER
         self.edit.setEnabled(usable)
         self.button.setEnabled(usable)
         ready = view is not None and not writing and view.status == "ready_for_pickup"
         self.reissue_button.setEnabled(ready)
+
+    def _name_others(self, number: str, phone: str) -> None:
+        """The applicant's other cases still holding another number, in the status bar: each
+        is changed on its own case (``case_contact.other_numbers``)."""
+
+        def tell(others: list[str]) -> None:
+            if others:
+                text = _t("申請人另有案件的手機號碼不是 {phone}：{cases}（請逐案變更）")
+                self.ctx.status_message.emit(text.format(phone=phone, cases="、".join(others)))
+
+        tasks = self.ctx.tasks
+        tasks.run(
+            case_contact.other_numbers,
+            self.ctx.app,
+            number,
+            on_done=tell,
+            on_error=tasks.quiet_refusal,
+        )
 
     def _entered(self) -> str:
         try:

@@ -207,6 +207,10 @@
         <translation>(no mobile number)</translation>
     </message>
     <message>
+        <source>申請人另有案件的手機號碼不是 {phone}：{cases}（請逐案變更）</source>
+        <translation>Other cases of the applicant have another number than {phone}: {cases} (change each on its own)</translation>
+    </message>
+    <message>
         <source>重送通知(&amp;W)</source>
         <translation>Resend notice (&amp;W)</translation>
     </message>

@@ -37,7 +37,13 @@ def test_a_new_mobile_number_is_recorded_and_a_bad_one_refused(cli) -> None:  # 
     assert _events(cli, number) == before  # nothing stored
     ok = cli("case", "phone", number, "--phone", "+886 987-654-321", "--json")
     assert ok.code == 0, ok.err
-    assert ok.json == {"ok": True, "case_number": number, "phone": "0987654321", "reissue": False}
+    assert ok.json == {
+        "ok": True,
+        "case_number": number,
+        "phone": "0987654321",
+        "reissue": False,
+        "others": [],
+    }
     shown = cli("case", "show", number, "--json").json
     assert shown["phone"] == "0987654321"
     assert shown["events"][-1]["type"] == "case.phone_changed"
@@ -59,3 +65,15 @@ def test_a_new_pickup_code_is_refused_before_the_case_is_ready(cli) -> None:  # 
     assert r.code == 2 and r.json["error"] == "pickup.not_ready"
     assert "issued no code yet" in r.json["message"]
     assert _events(cli, number) == before
+
+
+def test_the_applicants_other_cases_with_the_old_number_are_named(cli) -> None:  # type: ignore[no-untyped-def]
+    first, second = _intake(cli), _intake(cli)
+    third = _intake(cli)
+    assert cli("case", "cancel", third, "--reason", "民眾撤回申請").code == 0
+    r = cli("--lang", "en", "case", "phone", first, "--phone", "0987654321")
+    assert r.code == 0
+    assert f"Other cases of the applicant have another number: {second}" in r.out
+    assert third not in r.out  # withdrawn: nothing to tell by phone
+    done = cli("case", "phone", second, "--phone", "0987654321", "--json")
+    assert done.json["others"] == []

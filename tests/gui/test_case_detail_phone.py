@@ -85,3 +85,17 @@ def test_no_new_code_before_the_case_is_ready(qtbot, ctx: GuiContext) -> None:
     _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(detail.phone_row.edit.isEnabled, timeout=3000)
     assert not detail.phone_row.reissue_button.isEnabled()
+
+
+def test_the_applicants_other_case_on_the_old_number_is_named(qtbot, ctx: GuiContext) -> None:
+    number = new_case(ctx.app, phone="0912345678")
+    other = new_case(ctx.app, phone="0912345678")
+    said: list[str] = []
+    ctx.status_message.connect(said.append)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    row = detail.phone_row
+    qtbot.waitUntil(row.edit.isEnabled, timeout=3000)
+    qtbot.keyClicks(row.edit, "0987654321")
+    qtbot.keyClick(row.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: any(other in m for m in said), timeout=3000)
+    assert said[-1] == f"申請人另有案件的手機號碼不是 0987654321：{other}（請逐案變更）"

@@ -83,3 +83,18 @@ def test_a_new_code_is_asked_for_a_ready_case_only(app: App) -> None:
     with pytest.raises(DomainError) as late:
         case_contact.reissue_code(app, number)
     assert late.value.code == "pickup.already_picked_up"
+
+
+def test_the_applicants_other_cases_still_on_another_number(app: App) -> None:
+    first = new_case(app, phone="0912345678")
+    second = new_case(app, phone="0912345678")
+    elsewhere = new_case(app, phone="0912345678", applicant_id="B123456780")
+    ended = new_case(app, phone="0912345678")
+    cases.cancel_case(app, ended, "民眾撤回申請")
+    assert case_contact.other_numbers(app, first) == []
+    case_contact.change_phone(app, first, "0987654321")
+    assert case_contact.other_numbers(app, first) == [second]
+    assert case_contact.other_numbers(app, second) == [first]
+    assert elsewhere not in case_contact.other_numbers(app, first)
+    case_contact.change_phone(app, second, "0987654321")
+    assert case_contact.other_numbers(app, first) == []

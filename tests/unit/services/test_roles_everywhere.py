@@ -86,6 +86,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         lambda a, t: case_contact.change_phone(a, CASE, "0987654321"),
     ),
     case_contact.reissue_code: (Action.PROCESS, lambda a, t: case_contact.reissue_code(a, CASE)),
+    case_contact.other_numbers: (
+        Action.VIEW_CASE,
+        lambda a, t: case_contact.other_numbers(a, CASE),
+    ),
     lookups.run_lookup: (
         Action.PROCESS,
         lambda a, t: lookups.run_lookup(a, CASE, "household_transcript", record_consent=True),
