@@ -190,8 +190,8 @@ def accept(
     _route(batch, e, after, batch.device_key, event_document(e, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now, after.phone)
-    if e.type in (ev.PHONE_CHANGED, ev.CODE_REISSUE_REQUESTED):
-        batch.new_code.append(e.case_id)
+    if e.type in (ev.PHONE_CHANGED, ev.CODE_REISSUE_REQUESTED) and after.lifecycle == READY_STATE:
+        batch.new_code.append(e.case_id)  # not one the batch closes: made ready once, below
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
     # no messages_for call)
     if (after.phone or after.email) and not (

@@ -108,3 +108,25 @@ def test_a_new_code_asked_for_a_forwarded_mms_kills_the_old_one(
     assert f"領件號碼 {state.pickup_number}" in again["body"]
     assert pickup.verify(h01, old_token).reason == "case_mismatch"
     assert pickup.handover(h01, new_token).handed_over
+
+
+def test_a_number_changed_then_the_case_closed_offline_gets_one_ready_notice(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """Both in one push: the county makes the case ready once, its notice to the new number
+    (it made it ready, then took the earlier change for one on a ready case: two codes, two
+    messages, the first already dead)."""
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    number = new_case(h01, phone=OLD)
+    payments.record_payment(h01, number, "cash", 15)
+    case_contact.change_phone(h01, number, NEW)
+    cases.close_case(h01, number)
+    sync_now(h01)
+    sync_now(h01)
+    kinds = [e["type"] for e in cases.show_case(h01, number).events]
+    assert kinds.count(ev.READY_FOR_PICKUP) == 1
+    (ready,) = _sent(sqlite_county, "領件號碼", 1)
+    assert ready["to"] == NEW
+    time.sleep(1)  # a second message would have been written by now
+    assert len(_sent(sqlite_county, "領件號碼", 1)) == 1
