@@ -30,7 +30,7 @@ from eservice_desktop.county.store import (
     utcnow,
 )
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import project
+from eservice_desktop.domain.case import READY, project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.printing.mms import render_mms_png
@@ -47,15 +47,37 @@ def _case_events(s: Session, case_id: str) -> list[Event]:
     return [event_of(r) for r in rows]
 
 
-def _still_due(s: Session, row: NotificationRow) -> bool:
-    """A payment-due notice is dropped when the case no longer owes (paid, exempted, closed)."""
-    if row.stage != "payment_due":
-        return True
+#: Text messages: they go to the case's mobile number as it is when sent.
+_TEXTS = ("sms", "mms")
+
+
+def _now_due(s: Session, row: NotificationRow) -> tuple[bool, str]:
+    """Whether the notice is still true, and whom it goes to now. A payment-due notice is
+    dropped when the case no longer owes (paid, exempted, closed); a ready notice when the
+    case is no longer ready or was made ready again with another code (a new number, a new
+    code asked: the one it carries is refused at the desks); a text message goes to the case's
+    number now (``case.phone_changed`` since it was queued: one retried for hours to a phone
+    the citizen no longer had kept going there)."""
+    checked = row.stage in ("payment_due", "ready_for_pickup")
+    if not checked and row.channel not in _TEXTS:
+        return True, row.recipient
     try:
         state = project(_case_events(s, row.case_id))
     except DomainError:
-        return False
-    return state.is_open and state.balance > 0 and not state.exemption_reason
+        return not checked, row.recipient
+    to = state.phone if row.channel in _TEXTS and state.phone else row.recipient
+    if row.stage == "payment_due":
+        return state.is_open and state.balance > 0 and not state.exemption_reason, to
+    if row.stage == "ready_for_pickup":
+        return state.lifecycle == READY and _pickup_number(s, row) == state.pickup_number, to
+    return True, to
+
+
+def _pickup_number(s: Session, row: NotificationRow) -> str:
+    payload = s.scalar(
+        select(CountyEventRow.payload).where(CountyEventRow.event_id == row.event_id)
+    )
+    return str((payload or {}).get("pickup_number", ""))
 
 
 def pickup_picture(s: Session, row: NotificationRow) -> Attachment | None:
@@ -145,7 +167,8 @@ def _claim(sessions: sessionmaker[Session], nid: str) -> _Claim | bool | None:
             return None
         row.attempts += 1
         try:
-            if not _still_due(s, row):
+            due, row.recipient = _now_due(s, row)
+            if not due:
                 row.status = "superseded"  # the case moved on: the notice would be untrue
                 _feed_outcome(s, row, {})
                 return True

@@ -96,6 +96,7 @@ def test_a_new_code_asked_for_a_forwarded_mms_kills_the_old_one(
 ) -> None:
     h01, number, old_token = _ready(office, sqlite_county)
     old_number = cases.load_case(h01, number).pickup_number
+    _sent(sqlite_county, "領件號碼", 1)  # the MMS the citizen forwarded
     case_contact.reissue_code(h01, number)
     sync_now(h01)
     sync_now(h01)

@@ -1,0 +1,129 @@
+"""A notice queued at the county is checked against the case when its turn comes (each attempt,
+retries too): a text message goes to the case's mobile number as it is then, and a ready notice
+whose code was replaced, or whose case was collected meanwhile, is dropped (superseded)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from factories import new_case
+from pickup_support import ready_with_county_keys
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from eservice_desktop.county import notify
+from eservice_desktop.county.store import (
+    CountyEventRow,
+    NotificationRow,
+    create_schema,
+    make_engine,
+    utcnow,
+)
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.uuid7 import new_id
+from eservice_desktop.services import case_contact, cases, pickup
+from eservice_desktop.services.core import App
+from eservice_desktop.storage import repo
+
+OLD, NEW = "0912345678", "0987654321"
+
+
+class Gateway:
+    def __init__(self, fail: int = 0) -> None:
+        self.fail = fail
+        self.sent: list[tuple[str, str]] = []
+
+    def send(self, channel: str, to: str, subject: str, body: str, attachment: Any = None) -> str:
+        if self.fail > 0:
+            self.fail -= 1
+            raise ConnectionError("gateway down")
+        self.sent.append((to, body))
+        return "ref"
+
+
+def _county(tmp_path: Path) -> sessionmaker[Session]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'county.sqlite3'}")
+    create_schema(engine)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def _copy_case(app: App, sessions: sessionmaker[Session], number: str) -> list[ev.Event]:
+    """The case's events as the county stores them (what a push would have written)."""
+    with app.reading() as s:
+        events = repo.events_for(s, cases.resolve_case_id(s, number))
+    with sessions() as s, s.begin():
+        stored = set(s.scalars(select(CountyEventRow.event_id)))
+        for e in events:
+            if e.event_id not in stored:
+                _store(s, e)
+    return events
+
+
+def _store(s: Session, e: ev.Event) -> None:
+    envelope = {k: getattr(e, k) for k in ev.ENVELOPE}
+    s.add(CountyEventRow(**envelope, received_at=utcnow(), payload=e.payload))
+
+
+def _queue(sessions: sessionmaker[Session], event: ev.Event, stage: str, to: str) -> None:
+    with sessions() as s, s.begin():
+        notify.queue(s, event, [notify.Message("sms", stage, to, "subject", stage)], utcnow())
+
+
+def _retry_now(sessions: sessionmaker[Session]) -> None:
+    with sessions() as s, s.begin():
+        for row in s.scalars(select(NotificationRow).where(NotificationRow.status == "queued")):
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)
+
+
+def _statuses(sessions: sessionmaker[Session]) -> list[str]:
+    with sessions() as s:
+        return [
+            r.status for r in s.scalars(select(NotificationRow).order_by(NotificationRow.stage))
+        ]
+
+
+def test_a_retried_notice_goes_to_the_number_the_case_has_now(app: App, tmp_path: Path) -> None:
+    sessions = _county(tmp_path)
+    number = new_case(app, phone=OLD)
+    (received, *_rest) = _copy_case(app, sessions, number)
+    _queue(sessions, received, "received", OLD)
+    gateway = Gateway(fail=1)  # the old phone's number no longer answers
+    notify.dispatch_due(sessions, gateway)
+    case_contact.change_phone(app, number, NEW)
+    _copy_case(app, sessions, number)
+    _retry_now(sessions)
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [(NEW, "received")]
+    assert _statuses(sessions) == ["sent"]
+
+
+def test_a_ready_notice_whose_code_was_replaced_or_used_is_not_sent(
+    app: App, tmp_path: Path
+) -> None:
+    sessions = _county(tmp_path)
+    number, token = ready_with_county_keys(app)
+    ready = _copy_case(app, sessions, number)[-1]
+    assert ready.type == ev.READY_FOR_PICKUP
+    _queue(sessions, ready, "ready_for_pickup", OLD)
+    # the county made it ready again with another code (a new number, a new code asked)
+    again = {"office": "H01", "pickup_number": "9999", "token": token}
+    with sessions() as s, s.begin():
+        _store(s, ev.Event(new_id(), ready.case_id, ev.READY_FOR_PICKUP, "H01", "CTY", "county",
+                           utcnow(), again))  # fmt: skip
+    gateway = Gateway()
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
+
+
+def test_a_ready_notice_of_a_case_collected_meanwhile_is_not_sent(app: App, tmp_path: Path) -> None:
+    sessions = _county(tmp_path)
+    number, token = ready_with_county_keys(app)
+    ready = _copy_case(app, sessions, number)[-1]
+    _queue(sessions, ready, "ready_for_pickup", OLD)
+    assert pickup.handover(app, token).handed_over  # with the ID card, before the MMS went
+    _copy_case(app, sessions, number)
+    gateway = Gateway()
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
