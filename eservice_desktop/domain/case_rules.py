@@ -108,6 +108,7 @@ NOT_ACCEPTED = (
     "本案為線上申辦，請先收件（案件明細 Alt+A 或 case accept）",
     "Accept this online case first (Alt+A in the case detail, or `case accept`)",
 )
+_TOLD = ("請填寫理由（民眾會看到）", "A reason is required (the citizen will see it)")
 
 
 def _require_accepted(state: CaseState) -> None:
@@ -199,8 +200,9 @@ def _check_approval(p: pl.ApprovalGranted, clerk: str) -> None:
     _require_reason(p, "請填寫核准理由", "An approval needs a reason")
 
 
-def _check_ended(_state: CaseState, p: pl.Rejected | pl.Cancelled, _t: str) -> None:
-    _require_reason(p, "請填寫理由（民眾會看到）", "A reason is required (the citizen will see it)")
+def _check_ended(_state: CaseState, p: pl.Rejected | pl.Cancelled, t: str) -> None:
+    told = t == ev.REJECTED  # a withdrawal is told to no one (county.notify.stage_of)
+    _require_reason(p, *(_TOLD if told else ("請填寫撤件理由", "A reason is required")))
 
 
 def _check_fee_assessed(state: CaseState, p: pl.FeeAssessed, _t: str) -> None:

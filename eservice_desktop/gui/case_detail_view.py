@@ -213,7 +213,7 @@ class CaseDetailView(QWidget):
         self.accept_button.setObjectName("accept_button")
         self.reason_edit = QLineEdit(actions)
         self.reason_edit.setObjectName("reason_edit")
-        self.reason_edit.setPlaceholderText(_t("補正、駁回或撤件的理由（民眾會看到）"))
+        self.reason_edit.setPlaceholderText(_t("補正、駁回或撤件的理由（補正、駁回會通知民眾）"))
         reason_label = QLabel(_t("理由(&R)"), actions)
         reason_label.setBuddy(self.reason_edit)
         self.supplement_button = QPushButton(_t("通知補正(&S)"), actions)

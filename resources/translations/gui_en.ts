@@ -11,8 +11,8 @@
         <translation>Reject case {number}? A rejected case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
     </message>
     <message>
-        <source>撤件案件 {number}？撤件後本案即結束，不能復原；民眾會收到通知與理由：{reason}</source>
-        <translation>Cancel case {number}? A cancelled case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
+        <source>撤件案件 {number}？撤件後本案即結束，不能復原；理由記錄於案件，不另通知民眾：{reason}</source>
+        <translation>Cancel case {number}? A cancelled case ends for good and cannot be reopened; the reason is recorded on the case and the citizen is sent no notice: {reason}</translation>
     </message>
     <message>
         <source>本案已繳規費 {paid} 元：結束案件不會退費；民眾申請退費時，請在收費頁（F6）辦理。</source>
@@ -76,8 +76,8 @@
         <translation>Actions</translation>
     </message>
     <message>
-        <source>補正、駁回或撤件的理由（民眾會看到）</source>
-        <translation>Reason for a supplement, rejection or cancellation (the citizen sees it)</translation>
+        <source>補正、駁回或撤件的理由（補正、駁回會通知民眾）</source>
+        <translation>Reason for a supplement, rejection or cancellation (a supplement's and a rejection's are sent to the citizen)</translation>
     </message>
     <message>
         <source>理由(&amp;R)</source>
