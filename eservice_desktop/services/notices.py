@@ -87,6 +87,8 @@ def request_resend(app: App, case_number: str, stage: str) -> list[Notice]:
                 f"This case has no “{en}” notice to send again ({stage})",
                 "stage",
             )
+        if stage == "ready_for_pickup":
+            _refuse_expired_code(app, s, case_id)
         if any(n.status in PENDING for n in mine):
             raise DomainError(
                 "notice.pending",
@@ -110,3 +112,29 @@ def request_resend(app: App, case_number: str, stage: str) -> list[Notice]:
                 )
         cases.record(app, s, case_id, ev.NOTICE_RESEND_REQUESTED, {"stage": stage})
         return mine
+
+
+def _refuse_expired_code(app: App, s: Session, case_id: str) -> None:
+    """A ready notice sent again carries the same code: one past its expiry is refused at every
+    desk (``expired``, whose words send the citizen to a clerk for a new notice), so sending it
+    again sent the citizen back with the same dead code. A new code is asked for instead
+    (``case_contact.reissue_code``, docs/pickup.md "A new pickup code")."""
+    from eservice_desktop.domain import pickup_token as pt
+    from eservice_desktop.domain.office_zone import TAIPEI
+    from eservice_desktop.services.pickup_views import ready_token, roc_date
+
+    token = ready_token(s, case_id)
+    try:
+        expires = pt.parse_claims(pt.token_bytes(token)).expires_at if token else None
+    except (DomainError, ValueError):
+        return  # not a code this desk reads: the county's resend says what became of it
+    if expires is not None and expires < app.now():
+        raise DomainError(
+            "notice.code_expired",
+            f"此領件碼已於 {roc_date(expires)} 逾期，重送仍是同一組逾期的領件碼；"
+            "請按「重發領件碼」(Alt+Q，或 case reissue-code) 請縣府另發",
+            f"This pickup code expired on {expires.astimezone(TAIPEI):%Y-%m-%d}; sending it again "
+            "sends the same expired code: ask for a new one (New pickup code, Alt+Q, or "
+            "case reissue-code)",
+            "stage",
+        )
