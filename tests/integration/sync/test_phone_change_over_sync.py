@@ -10,10 +10,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
+from eservice_desktop.county_link.client import CountyOlder
 from eservice_desktop.domain import events as ev
-from eservice_desktop.services import case_contact, cases, notices, payments, pickup
+from eservice_desktop.services import case_contact, cases, notices, payments, pickup, sync
 from eservice_desktop.services.core import App
 
 OLD, NEW = "0912345678", "0987654321"
@@ -131,3 +134,28 @@ def test_a_number_changed_then_the_case_closed_offline_gets_one_ready_notice(
     assert ready["to"] == NEW
     time.sleep(1)  # a second message would have been written by now
     assert len(_sent(sqlite_county, "領件號碼", 1)) == 1
+
+
+def test_a_county_older_than_the_change_keeps_it_waiting_and_the_old_code_good(
+    office: Callable[..., App], sqlite_county: CountyServer, proxies: list[FaultProxy]
+) -> None:
+    """A county before ``case.phone_changed`` refuses the body holding it: the change waits in
+    the outbox (the round says the county is older), nothing is re-issued meanwhile, and once
+    the county is upgraded it goes with the next round and the new code follows."""
+    h01, number, old_token = _ready(office, sqlite_county)
+    _sent(sqlite_county, "領件號碼", 1)  # to the old number
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    h01.settings.county_url = proxy.url
+    unknown = f'"{ev.PHONE_CHANGED}"'.encode()
+    proxy.add("error422", path="/v1/events", times=1000, body=unknown)
+    case_contact.change_phone(h01, number, NEW)
+    with pytest.raises(CountyOlder):
+        sync.run_round(h01)
+    assert sync.status(h01)["pending"] == 1
+    assert pickup.verify(h01, old_token).ok  # still the case's code
+    proxy.rules.clear()  # the county upgraded
+    sync_now(h01)
+    sync_now(h01)
+    assert pickup.verify(h01, old_token).reason == "case_mismatch"
+    assert _sent(sqlite_county, "領件號碼", 2)[-1]["to"] == NEW
