@@ -25,17 +25,20 @@ from eservice_desktop.domain.case_state import (
     CaseState,
     case_not_found,
 )
+from eservice_desktop.domain.correction_rules import (
+    check_payment_refunded,
+    check_payment_settled,
+    check_payment_voided,
+    check_receipt,
+)
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.online_receipt_rule import (
     ALREADY_ISSUED,
     ISSUED_TWICE,
     check_online_receipt,
-    online_void_error,
-    spare_paper_error,
 )
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.phone_rule import check_code_reissue, check_phone_changed
-from eservice_desktop.domain.refunds import refund_error, refunded_receipt_error
 from eservice_desktop.domain.unpaid import FEES_DUE, fees_due_error
 
 
@@ -276,47 +279,6 @@ _TAKEN_ANYWAY = frozenset(
 )
 
 
-def _check_payment_refunded(state: CaseState, p: pl.PaymentRefunded, _t: str) -> None:
-    refusal = refund_error(state.payment(p.payment_id), p.amount)
-    if refusal is not None:
-        raise refusal
-    _require_reason(p, "請填寫退費理由", "A refund reason is required")
-
-
-def _check_payment_voided(state: CaseState, p: pl.PaymentVoided, _t: str) -> None:
-    pay = state.payment(p.payment_id)
-    if pay.voided:
-        raise _refuse("payment.already_voided", "此筆繳費已作廢", "This payment is already void")
-    if pay.online_receipt:
-        raise online_void_error(pay.receipt_number)
-    if pay.refunded > 0:
-        raise refunded_receipt_error()
-    _require_reason(p, "請填寫作廢理由", "A void reason is required")
-
-
-def _check_payment_settled(state: CaseState, p: pl.PaymentSettled, _t: str) -> None:
-    if state.payment(p.payment_id).method != "online":
-        raise _refuse(
-            "payment.not_online", "只有線上繳費有入庫資料", "Only online payments are settled"
-        )
-
-
-def _check_receipt(state: CaseState, p: pl.ReceiptPayload, t: str) -> None:
-    number = p.receipt_number
-    if (spare := spare_paper_error(state, number)) is not None:
-        raise spare
-    pay = state.payment_by_receipt(number)
-    if number in state.voided_receipts:
-        raise _refuse("receipt.already_voided", "此收據已作廢", "This receipt is already void")
-    if t == ev.RECEIPT_VOIDED and pay.refunded > 0 and not pay.voided:
-        raise refunded_receipt_error()
-    if t == ev.RECEIPT_VOIDED and pay.online_receipt:
-        raise online_void_error(number)
-    if t != ev.RECEIPT_ISSUED:
-        zh = "請填寫作廢理由" if t == ev.RECEIPT_VOIDED else "請填寫重印原因"
-        _require_reason(p, zh, "A reason is required")
-
-
 def _check_ready(state: CaseState, _p: pl.ReadyForPickup, _t: str) -> None:
     if state.lifecycle == OPEN:
         raise _refuse("case.not_closed", "案件尚未結案，不能通知領件", "Close the case first")
@@ -362,12 +324,12 @@ _CHECKS: dict[str, Rule] = {
     ev.CANCELLED: _check_ended,
     ev.FEE_ASSESSED: _check_fee_assessed,
     ev.PAYMENT_RECORDED: _check_payment_recorded,
-    ev.PAYMENT_REFUNDED: _check_payment_refunded,
-    ev.PAYMENT_VOIDED: _check_payment_voided,
-    ev.PAYMENT_SETTLED: _check_payment_settled,
-    ev.RECEIPT_ISSUED: _check_receipt,
-    ev.RECEIPT_REPRINTED: _check_receipt,
-    ev.RECEIPT_VOIDED: _check_receipt,
+    ev.PAYMENT_REFUNDED: check_payment_refunded,
+    ev.PAYMENT_VOIDED: check_payment_voided,
+    ev.PAYMENT_SETTLED: check_payment_settled,
+    ev.RECEIPT_ISSUED: check_receipt,
+    ev.RECEIPT_REPRINTED: check_receipt,
+    ev.RECEIPT_VOIDED: check_receipt,
     ev.ONLINE_RECEIPT_ISSUED: check_online_receipt,
     ev.READY_FOR_PICKUP: _check_ready,
     ev.PICKED_UP: _check_picked_up,
