@@ -106,12 +106,16 @@ def _form_field(label: QLabel) -> QWidget | None:
 
 def name_from_label(label: QLabel) -> None:
     """Gives the field ``label`` stands for the label's words, unless the field has a name of
-    its own or Qt already reads the label for it (a sibling buddy)."""
+    its own or Qt already reads the label's words for it: a sibling buddy, when the label
+    shows no key in brackets. Qt reads such a label whole but for the ``&``, and the Chinese
+    window's fields were named 帳號(C), 起日(B), 理由(R), 持身分證領件(I)."""
     buddy = label.buddy()
     field = _form_field(label) if buddy is None else _input_of(buddy)
     if field is None or field.accessibleName():
         return
-    if field is buddy and buddy is not None and label.parentWidget() is buddy.parentWidget():
+    sibling = buddy is not None and label.parentWidget() is buddy.parentWidget()
+    shows_key = _MNEMONIC_GROUP.search(label.text()) or SHOWN_KEY.search(label.text())
+    if field is buddy and sibling and not shows_key:
         return  # Qt's own rule: the sibling label's text, kept up to date
     text = spoken(label.text())
     if text:

@@ -1,7 +1,8 @@
 """What a screen reader (NVDA reads Qt's accessibility tree) finds on each page: every field,
 button, list and tab it can reach has a name, in the window's language, and a field is never
 named only by the title of the box around it (Qt's fallback: the fees page's copies, reduction
-and its reason all read 規費核計).
+and its reason all read 規費核計), nor with its label's Alt key (帳號(C), 起日(B): Qt reads a
+sibling label whole but for the ``&``).
 
 One walk of the tree per page (and one over the dialogs), in both languages, as the offscreen
 window builds it."""
@@ -49,6 +50,9 @@ INTERACTIVE = {
     R.ButtonDropDown,
 }
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+#: A field's name holding its label's Alt key ("帳號(C)"): NVDA says the key itself.
+FIELDS = {R.EditableText, R.ComboBox, R.SpinBox}
+KEY_IN_NAME = re.compile(r"[(（][A-Za-z0-9][)）]")
 
 
 def unnamed(root: QWidget, lang: str) -> list[str]:
@@ -69,6 +73,8 @@ def unnamed(root: QWidget, lang: str) -> list[str]:
                 bad.append(f"{where}: no name")
             elif lang == "en" and HAN.search(name) and not isinstance(obj, QLabel):
                 bad.append(f"{where}: {name!r} is not English")
+            elif role in FIELDS and KEY_IN_NAME.search(name):
+                bad.append(f"{where}: {name!r} reads the label's Alt key")
             elif (
                 isinstance(obj, (QLineEdit, QSpinBox))
                 and isinstance(box, QGroupBox)
