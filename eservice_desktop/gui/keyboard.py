@@ -68,7 +68,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.gui import colours, combo_lists, focus_cues
+from eservice_desktop.gui import button_order, colours, combo_lists, focus_cues
 from eservice_desktop.gui.accessible import name_from_label, name_from_prefix, name_sole_list
 from eservice_desktop.gui.mnemonic_click import mnemonic_click
 from eservice_desktop.gui.wheel_guard import no_wheel_focus, refuse_wheel
@@ -212,8 +212,9 @@ def _free_letter(text: str, taken: set[str]) -> str:
 
 
 def show_dialog_keys(dialog: QDialog) -> None:
-    """Labels the buttons of the dialog's button boxes with the key that presses them."""
+    """Labels the dialog's buttons with the key that presses them; Tab takes them as laid out."""
     for box in dialog.findChildren(QDialogButtonBox):
+        button_order.tab_as_laid_out(box)
         buttons = box.buttons()
         taken = {
             m.group(0)[1].upper()
