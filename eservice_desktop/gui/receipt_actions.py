@@ -15,6 +15,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QInputDialog, QWidget
 
 from eservice_desktop.gui import online_receipt_action, qt_print, void_offer
+from eservice_desktop.gui.accessible import announce
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.services import payments, receipt_issuer
@@ -221,7 +222,7 @@ def _asked_amount(
     dialog.setLabelText(note + label)
     wedge = WedgeFilter(rules, dialog.isVisible, dialog, within=dialog)
     scanned = _t("掃描的條碼不是退費金額，未填入；請輸入金額。") + "\n" + label
-    wedge.scanned.connect(lambda _text: dialog.setLabelText(scanned))
+    wedge.scanned.connect(lambda _text: _scan_refused(dialog, scanned))
     try:
         if dialog.exec() != QInputDialog.DialogCode.Accepted:
             return None
@@ -229,3 +230,10 @@ def _asked_amount(
     finally:
         wedge.deleteLater()
         dialog.deleteLater()
+
+
+def _scan_refused(dialog: QInputDialog, text: str) -> None:
+    """The question says the scan was no amount, and so does the screen reader: the words
+    changed in the open question, where a clerk going by the reader heard nothing."""
+    dialog.setLabelText(text)
+    announce(dialog, text, assertive=True)

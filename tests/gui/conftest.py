@@ -176,6 +176,27 @@ def _no_gui_thread_io(_memory_keyring: None) -> Iterator[list[str]]:
 
 
 @pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, bool]]]:
+    """(text, assertive) of every announcement made, as a screen reader would hear them
+    (``gui/accessible.announce``): the screen reader is stood in for by catching Qt's."""
+    from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
+
+    from eservice_desktop.gui import accessible
+
+    heard: list[tuple[str, bool]] = []
+
+    def update(event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            assertive = event.politeness() == QAccessible.AnnouncementPoliteness.Assertive
+            heard.append((event.message(), assertive))
+
+    monkeypatch.setattr(accessible, "_last", [("", 0.0)])
+    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
+    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
+    yield heard
+
+
+@pytest.fixture
 def desk(ctx: GuiContext, qtbot: QtBot) -> Iterator[PickupDesk]:
     """The pickup desk page on its own, shown and active (the desk and camera tests)."""
     page = create_page(ctx)

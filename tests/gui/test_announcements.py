@@ -4,37 +4,17 @@ bar's messages (a failure interrupting), the sign-in's refusal, the pickup desk'
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from eservice_desktop.gui import accessible
 from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.auth import LoginScreen
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.main_window import MainWindow
 from eservice_desktop.gui.pickup_desk import PickupDesk
 
+#: (text, assertive) of each announcement: the ``said`` fixture (conftest.py).
 Said = list[tuple[str, bool]]
-
-
-@pytest.fixture
-def said(monkeypatch: pytest.MonkeyPatch) -> Iterator[Said]:
-    """(text, assertive) of every announcement made, as a screen reader would hear them."""
-    heard: Said = []
-
-    def update(event: QAccessibleEvent) -> None:
-        if isinstance(event, QAccessibleAnnouncementEvent):
-            assertive = event.politeness() == QAccessible.AnnouncementPoliteness.Assertive
-            heard.append((event.message(), assertive))
-
-    monkeypatch.setattr(accessible, "_last", [("", 0.0)])
-    monkeypatch.setattr(QAccessible, "isActive", staticmethod(lambda: True))
-    monkeypatch.setattr(QAccessible, "updateAccessibility", staticmethod(update))
-    yield heard
 
 
 def test_the_status_bar_says_its_messages_and_a_failure_interrupts(

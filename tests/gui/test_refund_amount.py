@@ -58,11 +58,14 @@ def test_in_english(qtbot, ctx: GuiContext, english: None) -> None:
     assert seen[1].startswith("A refund of NT$20 is more than the NT$15 left to refund.\n")
 
 
-def test_a_barcode_scanned_into_the_amount_is_no_amount(qtbot, sync_ctx: GuiContext) -> None:
+def test_a_barcode_scanned_into_the_amount_is_no_amount(
+    qtbot, sync_ctx: GuiContext, said: list[tuple[str, bool]]
+) -> None:
     """The next citizen's case slip scanned while the amount question was open typed its digits
     into it: H01-01-115-000302-5 asked a refund of NT$10,111,500 (refused only because it was
     more than was left; a short one would have gone on to the supervisor). The scan is no
-    amount: the question says so and keeps what was there."""
+    amount: the question says so, to the screen reader too (its words changed unsaid), and
+    keeps what was there."""
     from keystrokes import HUMAN_MS, burst, keys
 
     parent = QWidget()
@@ -104,3 +107,4 @@ def test_a_barcode_scanned_into_the_amount_is_no_amount(qtbot, sync_ctx: GuiCont
     assert value == 15  # the scan left the amount as it was
     assert label.startswith("掃描的條碼不是退費金額")
     assert label.endswith("收據 H01-01-115-R000288 退費金額（最多 15 元）：")
+    assert (" ".join(label.split()), True) in said
