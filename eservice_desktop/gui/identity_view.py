@@ -84,7 +84,8 @@ class IdentityView(QWidget):
         self.nhi_birth.setObjectName("nhi_birth")
         self.nhi_card = QLabel()
         self.nhi_card.setObjectName("nhi_card_number")
-        self.nhi_warning = QLabel()
+        # the card's warnings and another citizen's card beside the case: said, not only painted
+        self.nhi_warning = SpokenLabel(assertive=True)
         self.nhi_warning.setObjectName("nhi_warning")
         self.nhi_warning.setStyleSheet("color: #b00020;")
         self.nhi_warning.setWordWrap(True)

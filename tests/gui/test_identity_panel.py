@@ -637,10 +637,13 @@ def test_a_proof_finishing_after_the_applicant_changed_does_not_go_to_the_form(
     assert panel.verdict_label.text() == "收件表單的申請人已變更或已清除：先前的驗證不再適用"
 
 
-def test_another_citizens_card_beside_a_case_says_so(sync_ctx: GuiContext, qtbot: QtBot) -> None:
+def test_another_citizens_card_beside_a_case_says_so(
+    sync_ctx: GuiContext, qtbot: QtBot, said: list[tuple[str, bool]]
+) -> None:
     """A card read while a case is in front showed its holder's name and ID beside that case
-    with no word that they are not the case's applicant's; a business's case (its
-    representative's card) and the right card say nothing."""
+    with no word that they are not the case's applicant's (and then painted it in red only: a
+    screen reader said nothing); a business's case (its representative's card) and the right
+    card say nothing."""
     panel = IdentityPanel(sync_ctx, start_monitor=False)
     qtbot.addWidget(panel)
     in_front: list[ScreenCase | None] = [ScreenCase("H01-01-115-000003-0", "陳大文", "F123456789")]
@@ -653,6 +656,7 @@ def test_another_citizens_card_beside_a_case_says_so(sync_ctx: GuiContext, qtbot
     note = "持卡人不是畫面上案件 H01-01-115-000003-0 的申請人（陳○文），請核對。"
     assert note in panel.nhi_warning.text()
     assert "人工輸入" in panel.nhi_warning.text()  # the card's own warning stays
+    assert (" ".join(panel.nhi_warning.text().split()), True) in said
     for case in (ScreenCase("H01-01-115-000004-9", "王堃", "a123456789"), None):
         in_front[0] = case
         panel.refresh_target()  # the window tells the panel the case in front changed
