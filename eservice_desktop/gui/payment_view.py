@@ -111,7 +111,9 @@ class PaymentView(QWidget):
             "#pending_banner { background: #fdecea; border: 1px solid #b00020; }"
         )
         banner = QHBoxLayout(self.pending_banner)
-        self.pending_label = QLabel()
+        # said as well as painted (polite): opened with receipts left unprinted, the page told a
+        # clerk going by the screen reader nothing of the citizens owed one
+        self.pending_label = accessible.SpokenLabel()
         self.pending_label.setObjectName("pending_label")
         self.pending_label.setStyleSheet("color: #b00020; font-weight: bold")
         self.pending_label.setWordWrap(True)

@@ -248,6 +248,21 @@ def test_an_unprinted_receipt_keeps_a_banner_with_a_one_key_print(
     assert page.current is not None and page.current.view.case_number == other  # unchanged
 
 
+def test_the_unprinted_receipts_banner_is_said(
+    sync_ctx: GuiContext, qtbot, said: list[tuple[str, bool]]
+) -> None:  # type: ignore[no-untyped-def]
+    """Opened with a receipt paid and never printed, the page painted its red banner and a
+    screen reader said nothing of the citizen owed a receipt: it says the banner, politely."""
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    receipt = payments.record_payment(sync_ctx.app, number, "cash", 30).receipt_number
+    page = shown_page(sync_ctx, qtbot)
+    said.clear()
+    page.on_shown()  # F6
+    assert not page.pending_banner.isHidden()
+    assert receipt in page.pending_label.text()
+    assert (page.pending_label.text(), False) in said
+
+
 def test_f10_prints_the_shown_case_s_own_receipt_first_and_the_banner_says_which(
     sync_ctx: GuiContext, qtbot, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]
