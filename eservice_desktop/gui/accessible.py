@@ -30,7 +30,7 @@ import re
 import time
 from typing import cast
 
-from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtCore import Qt, QTimer, SignalInstance
 from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -196,6 +196,44 @@ class SpokenLabel(QLabel):
         super().setText(text)
         if changed and text and self.speak:
             announce(self, text, assertive=self.assertive)
+
+
+#: How long a line of standing stays unchanged before it is said (:class:`SettledLabel`).
+SETTLE_MS = 700
+
+
+class SettledLabel(QLabel):
+    """A line of standing (the queue's count) said once it has stood still while shown: it
+    changes with each key typed into a search or a filter, and said at each it would talk over
+    the typing; said at none, a search's answer (顯示 3 筆／共 3 件, or nothing found) reached a
+    clerk going by the screen reader as silence. A failure is said at once, interrupting."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(SETTLE_MS)
+        self._timer.timeout.connect(self._settled)
+
+    def settle(self, text: str, *, final: bool = True) -> None:
+        """Shows ``text``; said once it stands, unless it is not ``final`` (still counting)."""
+        self.setText(text)
+        if final:
+            self._timer.start()
+        else:
+            self._timer.stop()
+
+    def refuse(self, text: str) -> None:
+        """Shows and says ``text`` at once, interrupting (a list that could not be read), when
+        shown: a page behind the login screen or another page is not what the clerk hears."""
+        self._timer.stop()
+        self.setText(text)
+        if self.isVisible():
+            announce(self, text, assertive=True)
+
+    def _settled(self) -> None:
+        if self.isVisible() and self.text():
+            announce(self, self.text())
 
 
 def announce_status(status: QStatusBar, failed: SignalInstance) -> None:

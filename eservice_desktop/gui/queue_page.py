@@ -309,7 +309,7 @@ class QueuePage(QueueView):
         if self.filter_box.text():
             kept = f"{self.proxy.rowCount():,}"
             text = self.tr("篩選後 {kept} 筆（{text}）").format(kept=kept, text=text)
-        self.result_label.setText(text)
+        self.result_label.settle(text, final=self._total is not None)
 
     def total(self) -> int | None:
         """Every case of the list shown (None while it is being counted)."""
@@ -318,8 +318,7 @@ class QueuePage(QueueView):
     def _failed(self, error: object) -> None:
         self._pending = None
         self.answered = True  # the message below is the first screen's answer
-        msg = self.ctx.message(error)
-        self.result_label.setText(msg)
+        self.result_label.refuse(self.ctx.message(error))
 
     def _show(self, chunk: Chunk, searching: bool) -> None:
         current = self.current_case_number()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QStyle,
     QStyleOptionTab,
@@ -204,7 +203,7 @@ class QueueView(QWidget):
         accessible.name(self.filter_box, _t("篩選目前清單"))
         mark_lookup(self.search_box)
         mark_lookup(self.filter_box)
-        self.result_label = QLabel(self)
+        self.result_label = accessible.SettledLabel(self)  # said once it stands
         self.result_label.setObjectName("result_label")
         self._build_table(page)
         top = QHBoxLayout()
