@@ -81,16 +81,19 @@ class IdentityReaders(IdentityView):
             # The card that supplied the data left (or its reader did): wipe it everywhere.
             self._clear_nhi()
             self.ctx.identity_cleared.emit()
-        self.reader_label.setText(self._summary())
+        self._show_summary()
 
-    def _summary(self) -> str:
-        if not self.statuses:
-            return _t("未連接讀卡機")
+    def _show_summary(self) -> None:
+        """The reader line, said as it changes to a card read or refused (the readers' own
+        states, 未連接讀卡機 or 請插入健保卡, are not: at start they were said over the window's
+        first words)."""
         from eservice_desktop.services.identity_nhi import ReaderState
 
         active = [s for s in self.statuses.values() if s.state != ReaderState.NO_READER]
         if not active:
-            return _t("未連接讀卡機")
+            self.reader_label.speak = False
+            self.reader_label.setText(_t("未連接讀卡機"))
+            return
         priority = [
             ReaderState.SHOWN,
             ReaderState.READING,
@@ -99,7 +102,9 @@ class IdentityReaders(IdentityView):
             ReaderState.NO_CARD,
         ]
         best = min(active, key=lambda s: priority.index(s.state))
-        return self._state_text(best)
+        card = (ReaderState.SHOWN, ReaderState.UNREADABLE, ReaderState.ERROR)
+        self.reader_label.speak = best.state in card
+        self.reader_label.setText(self._state_text(best))
 
     def _show_nhi(self, st: ReaderStatus) -> None:
         rec = st.record

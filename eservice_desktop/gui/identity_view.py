@@ -68,7 +68,8 @@ class IdentityView(QWidget):
     def _build_view(self) -> None:
         """The reader line, the NHI card's data (read, not proven), the MOICA proof's box."""
         layout = QVBoxLayout(self)
-        self.reader_label = QLabel(_t("尋找讀卡機…"))
+        # a card read or refused is said, not only shown (gui/identity_readers.py)
+        self.reader_label = SpokenLabel(_t("尋找讀卡機…"))
         self.reader_label.setObjectName("reader_state")
         self.reader_label.setWordWrap(True)
         layout.addWidget(self.reader_label)

@@ -142,6 +142,28 @@ def test_states_drive_the_panel(sync_ctx: GuiContext, qtbot: QtBot) -> None:
     assert panel.reader_label.text() == "未連接讀卡機"
 
 
+def test_the_reader_s_state_is_said(
+    sync_ctx: GuiContext, qtbot: QtBot, said: list[tuple[str, bool]]
+) -> None:
+    """A card that could not be read (or was read) changed the line at the panel's top only:
+    a clerk going by the screen reader heard nothing and waited on a form never filled."""
+    panel = IdentityPanel(sync_ctx, start_monitor=False)
+    qtbot.addWidget(panel)
+    panel.on_status(ReaderStatus("A", ReaderState.NO_CARD))
+    said.clear()
+    panel.on_status(ReaderStatus("A", ReaderState.UNREADABLE, card="nhi"))
+    refused = ("健保卡資料無法辨識，請重新插卡或改以人工輸入", False)
+    assert said == [refused]
+    panel.on_status(ReaderStatus("A", ReaderState.UNREADABLE, card="nhi"))  # the same: once
+    assert said == [refused]
+    panel.on_status(ReaderStatus("A", ReaderState.SHOWN, generation=1, card="nhi", record=RECORD))
+    assert said[-1] == ("已讀取健保卡", False)  # after the card's own warning, said first
+    said.clear()
+    panel.on_status(ReaderStatus("A", ReaderState.NO_CARD))  # the readers' own states: unsaid
+    panel.on_status(ReaderStatus("A", ReaderState.NO_READER))
+    assert panel.reader_label.text() == "未連接讀卡機" and said == []
+
+
 def test_the_operators_own_card_is_not_an_applicants(sync_ctx: GuiContext, qtbot: QtBot) -> None:
     # The card in lock_card_reader (pulling it locks the window) was shown as "read from the
     # NHI card" and filled the intake form with the clerk's own name and ID.
