@@ -167,6 +167,7 @@ class PaymentPage(PaymentPrinting):
         if had_case:
             self.ctx.screen_case_changed.emit()  # the identity panel no longer binds to it
         self._loading = ""
+        self.setProperty(payment_typed.SAID, "")
         self.summary.clear()
         self.case_error.clear()
         self.items_table.setRowCount(0)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
+from eservice_desktop.gui.accessible import announce
 from eservice_desktop.gui.keyboard import bring_into_view
 
 if TYPE_CHECKING:
@@ -88,7 +89,25 @@ def next_step(page: PaymentPage, balance: int) -> None:
         page.case_edit.setFocus()
         page.case_edit.selectAll()
         bring_into_view(page.case_edit)  # the page was scrolled down to the receipts
+    else:
+        spin = page.tendered_spin if page.tendered_spin.isEnabled() else page.amount_spin
+        spin.setFocus()
+        spin.selectAll()
+    say_case(page)
+
+
+#: The case whose summary was last said on the page (a Qt property of the page; "" once the
+#: page shows none, so the same case brought up again is said again).
+SAID = "eservice_said_case"
+
+
+def say_case(page: PaymentPage) -> None:
+    """Says whose case came up and what it owes (its summary and figures), once per case
+    brought up, after the cursor has moved (a screen reader reads the field it lands in, then
+    this): the cursor went to 收現 and a clerk going by the reader heard "收現 30 元", nothing
+    of whose case it was, that it was already settled, or that it had been rejected."""
+    number = page.current.view.case_number if page.current is not None else ""
+    if not number or page.property(SAID) == number:
         return
-    spin = page.tendered_spin if page.tendered_spin.isEnabled() else page.amount_spin
-    spin.setFocus()
-    spin.selectAll()
+    page.setProperty(SAID, number)
+    announce(page.summary, f"{page.summary.text()}　{page.totals.text()}")

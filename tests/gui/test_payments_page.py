@@ -845,3 +845,27 @@ def test_the_fee_row_shows_an_exemption_and_a_typed_reason(sync_ctx: GuiContext,
     before = _assessments(app, typed)
     page.assess()
     assert "未變更" in page.last_error and _assessments(app, typed) == before
+
+
+def test_a_case_brought_up_is_said_with_what_it_owes(
+    sync_ctx: GuiContext, qtbot, said: list[tuple[str, bool]]
+) -> None:  # type: ignore[no-untyped-def]
+    """The cursor went to 收現 and a screen reader read "收現 30 元", nothing of whose case it
+    was or what it owed: the summary and the figures are said once the case comes up (once:
+    a payment taken on it is said by the status bar)."""
+    number = new_case(sync_ctx.app, name="陳堃", copies=2)
+    page = shown_page(sync_ctx, qtbot)
+    said.clear()
+    qtbot.keyClicks(page.case_edit, number)
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(said))
+    [(text, assertive)] = said
+    assert not assertive
+
+    def spoken(line: str) -> str:  # as a sentence is said: its runs of spaces as one
+        return " ".join(line.split())
+
+    assert text.startswith(spoken(page.summary.text())) and "陳堃" in text
+    assert text.endswith(spoken(page.totals.text())) and "應繳 30" in text
+    page.load(number)  # the same case again: not said twice
+    assert len(said) == 1
