@@ -1,8 +1,8 @@
 """The case detail's 新手機 row: the applicant's new mobile number (a new phone since intake,
 docs/pickup.md "A new mobile number"), written by ``services.case_contact`` on the case on screen.
 
-Alt+M puts the focus in the field, Enter (or 變更手機號碼) records it. The field shows the number
-the case holds as its placeholder; a malformed number is refused at once with the intake's
+Alt+M puts the focus in the field, Enter (or 變更手機號碼, Alt+U) records it. The field shows the
+number the case holds as its placeholder; a malformed number is refused at once with the intake's
 message, the text kept and selected to be corrected. What was typed follows its case, as the
 reason field does: another case on screen puts it aside (never sent for the next citizen) and
 brings it back with its case. Once the case is shown with the new number the field is cleared.
@@ -67,7 +67,7 @@ class PhoneRow(QWidget):
         self.edit.setMaxLength(24)
         label = QLabel(_t("新手機(&M)"), self)
         label.setBuddy(self.edit)
-        self.button = QPushButton(_t("變更手機號碼"), self)
+        self.button = QPushButton(_t("變更手機號碼(&U)"), self)
         self.button.setObjectName("phone_button")
         self.button.setToolTip(
             _t("民眾換了手機：之後的通知改寄新號碼；已待領件者另發新領件碼（Enter）")

@@ -175,8 +175,8 @@
         <translation>New &amp;mobile</translation>
     </message>
     <message>
-        <source>變更手機號碼</source>
-        <translation>Change mobile number</translation>
+        <source>變更手機號碼(&amp;U)</source>
+        <translation>Change mobile n&amp;umber</translation>
     </message>
     <message>
         <source>民眾換了手機：之後的通知改寄新號碼；已待領件者另發新領件碼（Enter）</source>
@@ -192,7 +192,7 @@
     </message>
     <message>
         <source>重發領件碼(&amp;Q)</source>
-        <translation>New pickup &amp;code</translation>
+        <translation>New pickup code (&amp;Q)</translation>
     </message>
     <message>
         <source>重發領件碼</source>
