@@ -148,14 +148,30 @@ def cmd_verify(args: argparse.Namespace) -> int:
     data: dict[str, object] = {"receipt_number": args.receipt_number, "valid": ok}
     if found is not None:  # added, the keys above kept: whether the receipt still stands
         data |= {"status": found.status, "refunded": found.refunded}
-    if found is not None and found.status == "void":
-        text = say(args, "驗證碼正確，但此收據已作廢", "Authentic code, but the receipt is VOID")
-    elif ok:
-        text = say(args, "驗證碼正確", "valid")
-    else:
-        text = say(args, "驗證碼不符", "NOT valid")
+    text = _verdict(args, found) if found is not None else say(args, "驗證碼不符", "NOT valid")
     emit(args, data, text)
     return 0 if ok else 3
+
+
+def _verdict(args: argparse.Namespace, found: Any) -> str:
+    """What an authentic code says of its receipt: a receipt refunded in full read 驗證碼正確
+    alone, so a bank or an employer took a receipt whose whole fee had gone back to the citizen
+    as proof of payment (a void one already said it was void)."""
+    if found.status == "void":
+        return say(args, "驗證碼正確，但此收據已作廢", "Authentic code, but the receipt is VOID")
+    if found.refunded >= found.amount:
+        return say(
+            args,
+            f"驗證碼正確，但此收據已全額退費（已退 {found.refunded:,} 元）",
+            f"Authentic code, but the receipt was REFUNDED in full (NT${found.refunded:,})",
+        )
+    if found.refunded:
+        return say(
+            args,
+            f"驗證碼正確；此收據 {found.amount:,} 元中已退費 {found.refunded:,} 元",
+            f"valid; NT${found.refunded:,} of its NT${found.amount:,} has been refunded",
+        )
+    return say(args, "驗證碼正確", "valid")
 
 
 def cmd_pending(args: argparse.Namespace) -> int:
